@@ -1,0 +1,9 @@
+// ringbook core: everything exported here is callable from every thread that instantiates core.wasm over the
+// shared memory. Functions documented "start-up only" allocate and belong to the engine instance alone.
+export * from "./layout";
+export * from "./ring";
+export * from "./decimal";
+export * from "./book";
+export * from "./signals";
+export * from "./engine";
+export * from "./bench";

@@ -1,0 +1,298 @@
+// WHEN TO USE: the per-message signals of one instrument's book — static imbalances (L1, N-level, weighted,
+// band), order flow imbalance (Cont–Kukanov–Stoikov, multi-level by index, time-decayed and depth-normalised),
+// weighted mid, spread and a past-only rolling z-score. Definitions: docs/signals.md. Call signalsUpdate once per
+// whole exchange message, after every level of it was applied.
+
+import { bookDepth, bookPrice, bookQty, bookBandSum, SIDE_BID, SIDE_ASK, NO_BID, NO_ASK } from "./book";
+import {
+  S_STATE, S_BEST_BID, S_BEST_ASK, S_BID_QTY, S_ASK_QTY, S_SPREAD, S_FIELDS, MAX_OFI_LEVELS, SIG_FIELD_COUNT,
+  STATE_VALID, STATE_Z_READY,
+} from "./record";
+
+export const MAX_OBI_LEVELS: i32 = 64;
+export const MAX_Z_WINDOW: i32 = 65536;
+
+export const F_L1: i32 = 0;
+export const F_OBI_N: i32 = 1;
+export const F_OBI_W: i32 = 2;
+export const F_OBI_BAND: i32 = 3;
+export const F_OFI: i32 = 4;
+export const F_OFI_DECAY: i32 = 5;
+export const F_OFI_NORM: i32 = 6;
+export const F_WMID: i32 = 7;
+export const F_Z: i32 = 8;
+export const F_MLOFI: i32 = 9;
+
+// State layout (allocated by signalsNew, owned by the engine thread).
+const P_OBI_LEVELS: usize = 0;   // i32
+const P_OFI_LEVELS: usize = 4;   // i32
+const P_Z_WINDOW: usize = 8;     // i32
+const P_Z_SOURCE: usize = 12;    // i32 field id
+const P_LAMBDA: usize = 16;      // f64
+const P_BAND_BPS: usize = 24;    // f64
+const P_TAU_NS: usize = 32;      // f64
+const HAS_PREV: usize = 40;      // i32
+const PREV_BID_N: usize = 44;    // i32
+const PREV_ASK_N: usize = 48;    // i32
+const Z_COUNT: usize = 52;       // i32
+const PREV_T: usize = 56;        // i64
+const Z_HEAD: usize = 64;        // i32
+const Z_SINCE: usize = 68;       // i32 pushes since the window was last re-summed
+const Z_S1: usize = 72;          // f64 Σ(x - K)
+const Z_S2: usize = 80;          // f64 Σ(x - K)²
+const Z_K: usize = 88;           // f64 shift K (≈ window mean at the last re-sum), keeps the sums well conditioned
+const Z_BUF: usize = 96;         // ptr to f64[zCapacity]
+const Z_CAP: usize = 104;        // i32
+const OFI_DECAY: usize = 112;    // f64
+const DEPTH: usize = 120;        // f64 average touch depth
+const PREV_BID_P: usize = 128;   // i64[10]
+const PREV_BID_Q: usize = 208;   // i64[10]
+const PREV_ASK_P: usize = 288;   // i64[10]
+const PREV_ASK_Q: usize = 368;   // i64[10]
+const MLOFI: usize = 448;        // f64[10]
+const WEIGHTS: usize = 528;      // f64[64]
+const STATE_BYTES: usize = 1040;
+
+/** Start-up only: allocates signal state with room for a z-score window of up to `zCapacity` samples. */
+export function signalsNew(zCapacity: i32): usize {
+  const cap = min(max(zCapacity, 2), MAX_Z_WINDOW);
+  const s = (heap.alloc(STATE_BYTES + 64) + 63) & ~<usize>63;
+  memory.fill(s, 0, STATE_BYTES);
+  store<usize>(s + Z_BUF, heap.alloc(<usize>cap << 3));
+  store<i32>(s + Z_CAP, cap);
+  signalsConfigure(s, 5, 0.5, 10.0, 5, 1e9, min(100, cap), F_OFI_NORM);
+  return s;
+}
+
+/**
+ * Sets the parameters (docs/signals.md) and resets the state. Out-of-range values are clamped: obiLevels to
+ * 1..64, ofiLevels to 1..10, zWindow to 2..capacity, zSource to a valid field id. Returns false if anything was
+ * clamped, so callers can reject bad configuration instead of running a different one.
+ */
+export function signalsConfigure(
+  s: usize, obiLevels: i32, lambda: f64, bandBps: f64, ofiLevels: i32, tauNs: f64, zWindow: i32, zSource: i32,
+): bool {
+  const n = min(max(obiLevels, 1), MAX_OBI_LEVELS);
+  const m = min(max(ofiLevels, 1), MAX_OFI_LEVELS);
+  const w = min(max(zWindow, 2), load<i32>(s + Z_CAP));
+  const src = <u32>zSource < <u32>(F_MLOFI + m) && zSource != F_Z ? zSource : F_OFI_NORM;
+  store<i32>(s + P_OBI_LEVELS, n);
+  store<i32>(s + P_OFI_LEVELS, m);
+  store<i32>(s + P_Z_WINDOW, w);
+  store<i32>(s + P_Z_SOURCE, src);
+  store<f64>(s + P_LAMBDA, lambda);
+  store<f64>(s + P_BAND_BPS, bandBps);
+  store<f64>(s + P_TAU_NS, tauNs > 0 ? tauNs : 1.0);
+  for (let i = 0; i < MAX_OBI_LEVELS; i++) store<f64>(s + WEIGHTS + (<usize>i << 3), Math.exp(-lambda * <f64>i));
+  signalsReset(s);
+  return n == obiLevels && m == ofiLevels && w == zWindow && src == zSource && tauNs > 0;
+}
+
+/** Forgets the previous state, the decayed sums, the average depth and the z-score window (after a resync). */
+export function signalsReset(s: usize): void {
+  store<i32>(s + HAS_PREV, 0);
+  store<f64>(s + OFI_DECAY, 0);
+  store<f64>(s + DEPTH, 0);
+  memory.fill(s + MLOFI, 0, <usize>MAX_OFI_LEVELS << 3);
+  store<i32>(s + Z_COUNT, 0);
+  store<i32>(s + Z_HEAD, 0);
+  store<i32>(s + Z_SINCE, 0);
+  store<f64>(s + Z_S1, 0);
+  store<f64>(s + Z_S2, 0);
+  store<f64>(s + Z_K, 0);
+}
+
+// @ts-ignore: decorator
+@inline function field(out: usize, id: i32, v: f64): void {
+  store<f64>(out + S_FIELDS + (<usize>id << 3), v);
+}
+
+// @ts-ignore: decorator
+@inline function ratio(a: f64, b: f64): f64 {
+  return b != 0 ? a / b : 0;
+}
+
+/**
+ * Computes every signal for the book's current state at local time `t` (ns) into the signal record at `out`
+ * (fields from S_BEST_BID on). Returns true when the book was valid (both sides, not crossed).
+ */
+export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
+  const nb = bookDepth(book, SIDE_BID);
+  const na = bookDepth(book, SIDE_ASK);
+  const bb = bookPrice(book, SIDE_BID, 0);
+  const ba = bookPrice(book, SIDE_ASK, 0);
+  const qb = bookQty(book, SIDE_BID, 0);
+  const qa = bookQty(book, SIDE_ASK, 0);
+  store<i64>(out + S_BEST_BID, bb);
+  store<i64>(out + S_BEST_ASK, ba);
+  store<i64>(out + S_BID_QTY, qb);
+  store<i64>(out + S_ASK_QTY, qa);
+  if (nb == 0 || na == 0 || bb >= ba) {
+    store<i64>(out + S_SPREAD, 0);
+    store<u8>(out + S_STATE, 0);
+    memory.fill(out + S_FIELDS, 0, <usize>SIG_FIELD_COUNT << 3);
+    return false;
+  }
+  store<i64>(out + S_SPREAD, ba - bb);
+  const touch = <f64>(qb + qa);
+  field(out, F_L1, <f64>(qb - qa) / touch);
+  field(out, F_WMID, (<f64>bb * <f64>qa + <f64>ba * <f64>qb) / touch);
+
+  // N-level and weighted OBI: one pass over the top N of both sides.
+  const n = load<i32>(s + P_OBI_LEVELS);
+  let sb: i64 = 0, sa: i64 = 0;
+  let wd: f64 = 0, ws: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bookQty(book, SIDE_BID, i);
+    const a = bookQty(book, SIDE_ASK, i);
+    if (b == 0 && a == 0) break; // both sides exhausted (a present level never has size 0)
+    sb += b;
+    sa += a;
+    const w = load<f64>(s + WEIGHTS + (<usize>i << 3));
+    wd += w * <f64>(b - a);
+    ws += w * <f64>(b + a);
+  }
+  field(out, F_OBI_N, ratio(<f64>(sb - sa), <f64>(sb + sa)));
+  field(out, F_OBI_W, ratio(wd, ws));
+
+  // Band OBI: the band edges are f64, prices are integers, so price ≥ low ⇔ price ≥ ceil(low).
+  const mid = (<f64>bb + <f64>ba) * 0.5;
+  const x = load<f64>(s + P_BAND_BPS) * 1e-4;
+  const low = <i64>Math.ceil(mid * (1 - x));
+  const high = <i64>Math.floor(mid * (1 + x));
+  // In a valid book every bid is below high and every ask above low, so one edge per side suffices.
+  const bandB = bookBandSum(book, SIDE_BID, low);
+  const bandA = bookBandSum(book, SIDE_ASK, high);
+  field(out, F_OBI_BAND, ratio(<f64>(bandB - bandA), <f64>(bandB + bandA)));
+
+  // OFI per level by index, against the previous valid state.
+  const m = load<i32>(s + P_OFI_LEVELS);
+  const hasPrev = load<i32>(s + HAS_PREV) != 0;
+  const prevBN = load<i32>(s + PREV_BID_N);
+  const prevAN = load<i32>(s + PREV_ASK_N);
+  let k: f64 = 1;
+  if (hasPrev) {
+    let dt: i64 = t - load<i64>(s + PREV_T);
+    if (dt < 0) dt = 0;
+    k = Math.exp(-(<f64>dt) / load<f64>(s + P_TAU_NS));
+  }
+  let e1: f64 = 0;
+  for (let lv = 0; lv < m; lv++) {
+    const off = <usize>lv << 3;
+    const cbp = bookPrice(book, SIDE_BID, lv);
+    const cbq = bookQty(book, SIDE_BID, lv);
+    const cap_ = bookPrice(book, SIDE_ASK, lv);
+    const caq = bookQty(book, SIDE_ASK, lv);
+    let e: i64 = 0;
+    if (hasPrev) {
+      const pbp = lv < prevBN ? load<i64>(s + PREV_BID_P + off) : NO_BID;
+      const pbq = lv < prevBN ? load<i64>(s + PREV_BID_Q + off) : 0;
+      const pap = lv < prevAN ? load<i64>(s + PREV_ASK_P + off) : NO_ASK;
+      const paq = lv < prevAN ? load<i64>(s + PREV_ASK_Q + off) : 0;
+      if (cbp >= pbp) e += cbq;
+      if (cbp <= pbp) e -= pbq;
+      if (cap_ <= pap) e -= caq;
+      if (cap_ >= pap) e += paq;
+    }
+    const ml = k * load<f64>(s + MLOFI + off) + <f64>e;
+    store<f64>(s + MLOFI + off, ml);
+    field(out, F_MLOFI + lv, ml);
+    if (lv == 0) e1 = <f64>e;
+    store<i64>(s + PREV_BID_P + off, cbp);
+    store<i64>(s + PREV_BID_Q + off, cbq);
+    store<i64>(s + PREV_ASK_P + off, cap_);
+    store<i64>(s + PREV_ASK_Q + off, caq);
+  }
+  for (let lv = m; lv < MAX_OFI_LEVELS; lv++) field(out, F_MLOFI + lv, 0);
+  store<i32>(s + PREV_BID_N, min(nb, m));
+  store<i32>(s + PREV_ASK_N, min(na, m));
+  const d = touch * 0.5;
+  const ofiDecay = hasPrev ? k * load<f64>(s + OFI_DECAY) + e1 : 0;
+  const depth = hasPrev ? load<f64>(s + DEPTH) + (1 - k) * (d - load<f64>(s + DEPTH)) : d;
+  store<f64>(s + OFI_DECAY, ofiDecay);
+  store<f64>(s + DEPTH, depth);
+  store<i32>(s + HAS_PREV, 1);
+  store<i64>(s + PREV_T, t);
+  field(out, F_OFI, e1);
+  field(out, F_OFI_DECAY, ofiDecay);
+  field(out, F_OFI_NORM, ratio(ofiDecay, depth));
+
+  // Past-only z-score: standardise against the window *before* adding this sample.
+  const xv = load<f64>(out + S_FIELDS + (<usize>load<i32>(s + P_Z_SOURCE) << 3));
+  const ready = zScore(s, xv, out);
+  zPush(s, xv);
+  store<u8>(out + S_STATE, ready ? STATE_VALID | STATE_Z_READY : STATE_VALID);
+  return true;
+}
+
+function zScore(s: usize, x: f64, out: usize): bool {
+  const w = load<i32>(s + P_Z_WINDOW);
+  if (load<i32>(s + Z_COUNT) < w) {
+    field(out, F_Z, 0);
+    return false;
+  }
+  const m1 = load<f64>(s + Z_S1) / <f64>w;
+  const variance = load<f64>(s + Z_S2) / <f64>w - m1 * m1;
+  if (!(variance > 0)) {
+    field(out, F_Z, 0);
+    return false;
+  }
+  field(out, F_Z, (x - (load<f64>(s + Z_K) + m1)) / Math.sqrt(variance));
+  return true;
+}
+
+function zPush(s: usize, x: f64): void {
+  const w = load<i32>(s + P_Z_WINDOW);
+  const buf = load<usize>(s + Z_BUF);
+  let count = load<i32>(s + Z_COUNT);
+  const head = load<i32>(s + Z_HEAD);
+  if (count == 0) store<f64>(s + Z_K, x);
+  const kShift = load<f64>(s + Z_K);
+  let s1 = load<f64>(s + Z_S1);
+  let s2 = load<f64>(s + Z_S2);
+  const slot = buf + (<usize>head << 3);
+  if (count == w) {
+    const old = load<f64>(slot) - kShift;
+    s1 -= old;
+    s2 -= old * old;
+  } else {
+    count++;
+  }
+  store<f64>(slot, x);
+  const dx = x - kShift;
+  s1 += dx;
+  s2 += dx * dx;
+  store<i32>(s + Z_HEAD, head + 1 == w ? 0 : head + 1);
+  store<i32>(s + Z_COUNT, count);
+  let since = load<i32>(s + Z_SINCE) + 1;
+  if (since >= w) {
+    // Re-sum exactly around the current mean so rounding from the running updates cannot accumulate.
+    const k2 = kShift + s1 / <f64>count;
+    s1 = 0;
+    s2 = 0;
+    for (let i = 0; i < count; i++) {
+      const v = load<f64>(buf + (<usize>i << 3)) - k2;
+      s1 += v;
+      s2 += v * v;
+    }
+    store<f64>(s + Z_K, k2);
+    since = 0;
+  }
+  store<i32>(s + Z_SINCE, since);
+  store<f64>(s + Z_S1, s1);
+  store<f64>(s + Z_S2, s2);
+}
+
+/** Current parameters, for the loader to report (field ids as in docs/signals.md). */
+export function signalsParam(s: usize, which: i32): f64 {
+  switch (which) {
+    case 0: return <f64>load<i32>(s + P_OBI_LEVELS);
+    case 1: return load<f64>(s + P_LAMBDA);
+    case 2: return load<f64>(s + P_BAND_BPS);
+    case 3: return <f64>load<i32>(s + P_OFI_LEVELS);
+    case 4: return load<f64>(s + P_TAU_NS);
+    case 5: return <f64>load<i32>(s + P_Z_WINDOW);
+    case 6: return <f64>load<i32>(s + P_Z_SOURCE);
+  }
+  return NaN;
+}

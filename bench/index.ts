@@ -1,0 +1,63 @@
+// `ringbook bench [ring|book] [--json] [--quick] [--rounds N]`: runs the benchmarks, prints medians of interleaved
+// rounds and the ratios against peers measured in the same run. Benchmarks are not tests: they assert nothing
+// about speed, only that the data moved intact.
+import { benchRing } from './ring.bench';
+import { benchBook } from './book.bench';
+import { fmt } from './stats';
+
+const HELP = `ringbook bench [ring|book] [options]
+
+  ring        64-byte records producer worker → consumer worker, batch 1 and 64, against ringbuf.js,
+              a plain JS SharedArrayBuffer ring and MessagePort
+  book        a Bitget-like stream through book + all signals, core vs the TypeScript reference
+  (none)      both
+
+options:
+  --json        one JSON object with each row's median, samples and the ratios
+  --quick       small counts (a smoke run, numbers not meaningful)
+  --rounds N    interleaved rounds (default 5, at least 1)`;
+
+export async function runBench(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(HELP);
+    return 0;
+  }
+  const which: string[] = [];
+  let rounds = 5;
+  let json = false;
+  let quick = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--json') json = true;
+    else if (a === '--quick') quick = true;
+    else if (a === '--rounds') {
+      rounds = Number(args[++i]);
+      if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds needs a whole number ≥ 1, got "${args[i] ?? ''}"`);
+    } else if (a === 'ring' || a === 'book') which.push(a);
+    else if (a.startsWith('-')) throw new Error(`unknown option "${a}" (see ringbook bench --help)`);
+    else throw new Error(`unknown benchmark "${a}" (expected ring or book)`);
+  }
+  const all = which.length === 0;
+  const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
+  const log = (s: string) => { if (!json) console.log(s); };
+  let failed = false;
+
+  if (all || which.includes('ring')) {
+    log(`ring: median of ${rounds} interleaved rounds …`);
+    const r = await benchRing({ rounds, quick });
+    out.ring = { rows: r.results.json(), ratios: r.ratios, record_errors: r.errors };
+    log(r.results.table('ring (million 64-byte records per second)'));
+    for (const [k, v] of Object.entries(r.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+    log(`  record errors: ${r.errors}`);
+    if (r.errors) failed = true;
+  }
+  if (all || which.includes('book')) {
+    log(`book: median of ${rounds} interleaved rounds …`);
+    const b = await benchBook({ rounds, quick });
+    out.book = { rows: b.results.json(), ratios: b.ratios, messages_per_round: b.messages, level_updates_per_round: b.levels };
+    log(b.results.table(`book (${b.messages} messages, ${b.levels} level updates per round)`));
+    for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+  }
+  if (json) console.log(JSON.stringify(out, null, 2));
+  return failed ? 1 : 0;
+}

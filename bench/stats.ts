@@ -1,0 +1,65 @@
+// Shared benchmark plumbing: interleaved rounds, medians, and the two output forms (table and --json).
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export interface Row {
+  key: string;
+  label: string;
+  unit: string;
+  samples: number[];
+}
+
+export class Results {
+  private readonly rows = new Map<string, Row>();
+
+  add(key: string, label: string, unit: string, value: number): void {
+    const row = this.rows.get(key) ?? { key, label, unit, samples: [] };
+    row.samples.push(value);
+    this.rows.set(key, row);
+  }
+
+  median(key: string): number {
+    const row = this.rows.get(key);
+    if (!row) throw new Error(`no benchmark row ${key}`);
+    return median(row.samples);
+  }
+
+  table(title: string): string {
+    const lines = [title];
+    for (const r of this.rows.values()) {
+      const xs = [...r.samples].sort((a, b) => a - b);
+      lines.push(
+        `  ${r.label.padEnd(52)} ${fmt(median(xs)).padStart(10)} ${r.unit.padEnd(10)} (${fmt(xs[0])}–${fmt(xs[xs.length - 1])}, n=${xs.length})`,
+      );
+    }
+    return lines.join('\n');
+  }
+
+  json(): Record<string, { median: number; unit: string; samples: number[] }> {
+    const out: Record<string, { median: number; unit: string; samples: number[] }> = {};
+    for (const r of this.rows.values()) out[r.key] = { median: median(r.samples), unit: r.unit, samples: r.samples };
+    return out;
+  }
+}
+
+export function fmt(x: number): string {
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+/** Seeded PRNG (mulberry32): benchmarks and generators must be reproducible. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

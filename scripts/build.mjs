@@ -1,0 +1,48 @@
+// Builds everything into build/: core.wasm (asc, release), the Node CLI and worker bundles, the browser bundle,
+// and the test and benchmark bundles. `node scripts/build.mjs [--no-tests]`.
+import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const withTests = !process.argv.includes('--no-tests');
+
+function files(dir, test) {
+  const out = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const p = join(dir, name);
+    if (statSync(join(root, p)).isDirectory()) out.push(...files(p, test));
+    else if (test(name)) out.push(p);
+  }
+  return out;
+}
+
+rmSync(join(root, 'build'), { recursive: true, force: true });
+mkdirSync(join(root, 'build'), { recursive: true });
+execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.js'), '--config', 'asconfig.json', '--target', 'release'], {
+  cwd: root, stdio: 'inherit',
+});
+
+const node = {
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked',
+  logLevel: 'warning', absWorkingDir: root,
+};
+await build({
+  ...node,
+  entryPoints: { ringbook: 'src/cli/main.ts', 'bench/ring.worker': 'bench/ring.worker.ts' },
+  outdir: 'build', outExtension: { '.js': '.mjs' },
+  banner: { js: '#!/usr/bin/env node' },
+});
+await build({
+  bundle: true, platform: 'browser', format: 'esm', target: 'es2022', external: ['node:*'], sourcemap: 'linked',
+  logLevel: 'warning', absWorkingDir: root, entryPoints: { core: 'src/core/index.ts' }, outdir: 'build/web',
+});
+copyFileSync(join(root, 'build/core.wasm'), join(root, 'build/web/core.wasm'));
+
+if (withTests) {
+  const entries = Object.fromEntries(
+    [...files('test', (n) => n.endsWith('.test.ts') || n.endsWith('.worker.ts'))].map((p) => [p.replace(/^test\//, '').replace(/\.ts$/, ''), p]),
+  );
+  await build({ ...node, entryPoints: entries, outdir: 'build/test', outExtension: { '.js': '.mjs' } });
+}

@@ -1,0 +1,38 @@
+// Runs every bundled test file (build/test/**/*.test.mjs) in its own Node process, then prints the one summary
+// line CI reads: "N passed, N failed". Exits non-zero if any test or any file failed.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const dir = join(root, 'build/test');
+const only = process.argv.slice(2);
+
+function files(d) {
+  return readdirSync(d).flatMap((n) => {
+    const p = join(d, n);
+    return statSync(p).isDirectory() ? files(p) : n.endsWith('.test.mjs') ? [p] : [];
+  });
+}
+
+let passed = 0;
+let failed = 0;
+for (const file of files(dir).sort()) {
+  const name = relative(dir, file);
+  if (only.length && !only.some((o) => name.includes(o))) continue;
+  const r = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  process.stdout.write(`\n# ${name}\n${r.stdout}`);
+  if (r.stderr) process.stderr.write(r.stderr);
+  const total = /Total:\s+(\d+)/.exec(r.stdout);
+  const ok = /Passed:\s+(\d+)/.exec(r.stdout);
+  if (!total || !ok) {
+    failed += 1; // the file crashed before uvu could report: count it as one failure
+    process.stdout.write(`# ${name}: no uvu summary (exit ${r.status}${r.signal ? `, ${r.signal}` : ''})\n`);
+    continue;
+  }
+  passed += Number(ok[1]);
+  failed += Number(total[1]) - Number(ok[1]);
+  if (r.status !== 0 && Number(total[1]) === Number(ok[1])) failed += 1;
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

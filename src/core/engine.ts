@@ -1,0 +1,176 @@
+// The engine as TypeScript sees it: instruments (book + signal state) created at start-up, records applied from
+// memory or drained from a ring, and read-only views of books, counters and the latest signals.
+
+import type { Core } from './loader';
+import type { Ring } from './ring';
+import { Field, type BookSide, type FieldName } from './record';
+import { readI64 } from './int64';
+import { readSignal, type SignalSnapshot } from './encode';
+
+export interface InstrumentSpec {
+  /** Decimals of the scaled price (Bitget pricePlace) and the price step in scaled units (priceEndStep). */
+  priceScale: number;
+  priceStep?: bigint;
+  /** Decimals of the scaled size (volumePlace) and the lot in scaled units (sizeMultiplier·10^volumePlace). */
+  sizeScale: number;
+  sizeStep?: bigint;
+  levelsPerSide?: number;
+  /** Largest z-score window this instrument will be configured with. */
+  zCapacity?: number;
+}
+
+export interface SignalParams {
+  obiLevels: number;
+  obiLambda: number;
+  bandBps: number;
+  ofiLevels: number;
+  tauNs: number;
+  zWindow: number;
+  zSource: FieldName | number;
+}
+
+export const defaultSignalParams: SignalParams = {
+  obiLevels: 5, obiLambda: 0.5, bandBps: 10, ofiLevels: 5, tauNs: 1e9, zWindow: 100, zSource: 'ofiNorm',
+};
+
+const COUNTERS = {
+  messages: 64, levels: 72, checksumOk: 80, checksumFail: 88, bookFull: 96, ignored: 104, invalid: 112,
+  outDrops: 120, trades: 128,
+} as const;
+export type CounterName = keyof typeof COUNTERS;
+const I_SYNCED = 16;
+const I_LAST_SIGNAL = 256;
+
+export class Engine {
+  readonly ptr: number;
+  private readonly instruments: (Instrument | undefined)[] = [];
+
+  /** Start-up only, on the engine's own thread: allocates the instrument table. */
+  constructor(readonly core: Core, readonly maxInstruments = 16) {
+    this.ptr = core.x.engineNew(maxInstruments);
+  }
+
+  /** Start-up only: allocates the book and signal state of instrument `idx`. */
+  addInstrument(idx: number, spec: InstrumentSpec): Instrument {
+    if (this.instruments[idx]) throw new Error(`instrument ${idx} already exists`);
+    const levels = spec.levelsPerSide ?? 8192;
+    if (!(Number.isInteger(spec.priceScale) && spec.priceScale >= 0 && spec.priceScale <= 18)) throw new RangeError(`priceScale ${spec.priceScale} outside 0..18`);
+    if (!(Number.isInteger(spec.sizeScale) && spec.sizeScale >= 0 && spec.sizeScale <= 18)) throw new RangeError(`sizeScale ${spec.sizeScale} outside 0..18`);
+    const ptr = this.core.x.engineAddInstrument(
+      this.ptr, idx, levels, spec.priceScale, spec.priceStep ?? 1n, spec.sizeScale, spec.sizeStep ?? 1n,
+      spec.zCapacity ?? 1024,
+    );
+    if (ptr === 0) throw new RangeError(`instrument ${idx} outside 0..${this.maxInstruments - 1}`);
+    const inst = new Instrument(this.core, idx, ptr);
+    this.instruments[idx] = inst;
+    return inst;
+  }
+
+  instrument(idx: number): Instrument {
+    const inst = this.instruments[idx];
+    if (!inst) throw new Error(`no instrument ${idx}`);
+    return inst;
+  }
+
+  /** Applies `n` records stored contiguously at byte offset `at`; output records go to `out` if given. */
+  apply(at: number, n: number, out?: Ring): void {
+    this.core.x.engineApply(this.ptr, at, n, out?.base ?? 0);
+  }
+
+  /** Consumes up to `max` records from `input` in place; returns how many (0 = the ring was empty). */
+  drain(input: Ring, out?: Ring, max = 4096): number {
+    return this.core.x.engineDrain(this.ptr, input.base, out?.base ?? 0, max);
+  }
+
+  get badRecords(): number {
+    return Number(this.core.x.engineBadRecords(this.ptr));
+  }
+}
+
+export class Instrument {
+  readonly book: BookView;
+  private readonly signalsPtr: number;
+
+  constructor(readonly core: Core, readonly idx: number, readonly ptr: number) {
+    this.book = new BookView(core, core.words[ptr >> 2]);
+    this.signalsPtr = core.words[(ptr + 8) >> 2];
+  }
+
+  /** Sets the signal parameters (and resets the signal state); throws naming any value out of range. */
+  configure(p: Partial<SignalParams>): void {
+    const q = { ...defaultSignalParams, ...p };
+    const source = typeof q.zSource === 'number' ? q.zSource : Field[q.zSource];
+    if (source === undefined) throw new RangeError(`zSource "${String(q.zSource)}" is not a signal field`);
+    const ok = this.core.x.signalsConfigure(
+      this.signalsPtr, q.obiLevels, q.obiLambda, q.bandBps, q.ofiLevels, q.tauNs, q.zWindow, source,
+    );
+    if (!ok) {
+      throw new RangeError(
+        `signal parameters out of range: obiLevels 1..64, ofiLevels 1..10, zWindow 2..zCapacity, tauNs > 0, ` +
+        `zSource a field other than z within the configured ofiLevels (got ${JSON.stringify(q)})`,
+      );
+    }
+  }
+
+  /** True while the book is trusted: after a book clear, until a checksum failure or a full side. */
+  get synced(): boolean {
+    return this.core.words[(this.ptr + I_SYNCED) >> 2] !== 0;
+  }
+
+  counter(name: CounterName): number {
+    return readI64(this.core.words, this.ptr + COUNTERS[name]);
+  }
+
+  counters(): Record<CounterName, number> {
+    const out = {} as Record<CounterName, number>;
+    for (const k of Object.keys(COUNTERS) as CounterName[]) out[k] = this.counter(k);
+    return out;
+  }
+
+  /** Byte offset of the latest signal record (rewritten at every message end). */
+  get lastSignalOffset(): number {
+    return this.ptr + I_LAST_SIGNAL;
+  }
+
+  lastSignal(): SignalSnapshot {
+    return readSignal(this.core, this.lastSignalOffset);
+  }
+}
+
+/** Read access (and direct writes, for tests and tools) to one book. Prices in ticks, sizes in lots. */
+export class BookView {
+  constructor(readonly core: Core, readonly ptr: number) {}
+
+  set(side: BookSide, price: number | bigint, qty: number | bigint, priceDec = 0, sizeDec = 0): boolean {
+    return this.core.x.bookSet(this.ptr, side, BigInt(price), BigInt(qty), (priceDec & 0xff) | ((sizeDec & 0xff) << 8)) !== 0;
+  }
+  clear(): void { this.core.x.bookClear(this.ptr); }
+  depth(side: BookSide): number { return this.core.x.bookDepth(this.ptr, side); }
+  /** i-th best price (0 = best), undefined when absent. */
+  price(side: BookSide, i: number): number | undefined {
+    return i < this.depth(side) ? Number(this.core.x.bookPrice(this.ptr, side, i)) : undefined;
+  }
+  qty(side: BookSide, i: number): number { return Number(this.core.x.bookQty(this.ptr, side, i)); }
+  wireDecimals(side: BookSide, i: number): { priceDec: number; sizeDec: number } {
+    const d = this.core.x.bookWireDecimals(this.ptr, side, i);
+    return { priceDec: d & 0xff, sizeDec: (d >> 8) & 0xff };
+  }
+  get bestBid(): number | undefined { return this.price(1, 0); }
+  get bestAsk(): number | undefined { return this.price(2, 0); }
+  get crossed(): boolean { return this.core.x.bookIsCrossed(this.ptr) !== 0; }
+  get full(): boolean { return this.core.x.bookIsFull(this.ptr) !== 0; }
+  bandDepth(side: BookSide, low: number, high: number): number {
+    return Number(this.core.x.bookBandDepth(this.ptr, side, BigInt(low), BigInt(high)));
+  }
+  /** Bitget's CRC-32 of the top-n check string (signed int32). */
+  checksum(n = 25): number { return this.core.x.bookChecksum(this.ptr, n); }
+  /** The top-n check string: the levels printed back exactly as the exchange sent them. */
+  formatTop(n = 25): string {
+    const at = this.core.scratch;
+    const len = this.core.x.bookFormatTop(this.ptr, n, at);
+    if (len > 65536) throw new RangeError('check string longer than the scratch slot');
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(this.core.bytes[at + i]);
+    return s;
+  }
+}

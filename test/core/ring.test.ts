@@ -1,0 +1,102 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Ring, formatMemory, ringOffsets, type Core } from '../../src/core/index';
+import { testCore } from '../helpers/core';
+
+let core: Core;
+let ring: Ring;
+let src: number;
+let dst: number;
+const CAP_LOG2 = 4; // 16 records: small, so every test wraps
+
+test.before(async () => {
+  core = await testCore();
+  formatMemory(core, [{ name: 'market', capLog2: CAP_LOG2, recShift: 6 }]);
+  ring = new Ring(core, ringOffsets([{ name: 'market', capLog2: CAP_LOG2, recShift: 6 }]).market);
+  src = core.scratch;
+  dst = core.scratch + 32768;
+});
+
+function stamp(at: number, seq: number): void {
+  for (let w = 0; w < 16; w++) core.words[(at >> 2) + w] = seq * 16 + w;
+}
+function check(at: number, seq: number): boolean {
+  for (let w = 0; w < 16; w++) if (core.words[(at >> 2) + w] !== seq * 16 + w) return false;
+  return true;
+}
+
+test('empty ring: nothing to read, everything to write', () => {
+  assert.is(ring.capacity, 16);
+  assert.is(ring.recordSize, 64);
+  assert.is(ring.readable(1), 0);
+  assert.is(ring.popTo(dst, 4), 0);
+  assert.is(ring.writable(100), 16);
+  assert.is(ring.size, 0);
+});
+
+test('single push and pop keep order and every byte', () => {
+  let seq = 0;
+  let expect = 0;
+  for (let round = 0; round < 40; round++) {
+    stamp(src, seq);
+    assert.is(core.x.ringPush(ring.base, src), 1);
+    seq++;
+    assert.is(core.x.ringPop(ring.base, dst), 1);
+    assert.ok(check(dst, expect), `record ${expect}`);
+    expect++;
+  }
+  assert.is(ring.head, 40);
+  assert.is(ring.tail, 40);
+});
+
+test('full ring refuses more and never overwrites; batches wrap around the end', () => {
+  let seq = 1000;
+  for (let i = 0; i < 20; i++) stamp(src + i * 64, seq + i);
+  assert.is(ring.pushFrom(src, 20), 16, 'only the capacity fits');
+  assert.is(ring.pushFrom(src, 1), 0, 'full');
+  assert.is(core.x.ringPush(ring.base, src), 0);
+  assert.is(ring.size, 16);
+  assert.is(ring.popTo(dst, 5), 5);
+  for (let i = 0; i < 5; i++) assert.ok(check(dst + i * 64, seq + i));
+  // 5 free slots now; the batch lands across the end of the slot array (head = 56 → slots 8..12)
+  for (let i = 0; i < 5; i++) stamp(src + i * 64, 2000 + i);
+  assert.is(ring.pushFrom(src, 5), 5);
+  assert.is(ring.popTo(dst, 64), 16);
+  for (let i = 0; i < 11; i++) assert.ok(check(dst + i * 64, seq + 5 + i), `old record ${i}`);
+  for (let i = 0; i < 5; i++) assert.ok(check(dst + (11 + i) * 64, 2000 + i), `new record ${i}`);
+  assert.is(ring.size, 0);
+});
+
+test('zero-copy: fill slots in place, publish once, read in place, release', () => {
+  for (let lap = 0; lap < 10; lap++) {
+    const k = ring.writable(7);
+    assert.is(k, 7);
+    for (let j = 0; j < k; j++) stamp(ring.slot(ring.head + j), lap * 100 + j);
+    assert.is(ring.readable(7), 0, 'nothing is visible before publish');
+    ring.publish(k);
+    const r = ring.readable(16);
+    assert.is(r, 7);
+    for (let j = 0; j < r; j++) assert.ok(check(ring.slot(ring.tail + j), lap * 100 + j));
+    ring.release(r);
+  }
+});
+
+test('wait returns at once when records are there, and times out on an empty ring', () => {
+  stamp(src, 7);
+  ring.pushFrom(src, 1);
+  assert.is(ring.wait(10, 1), 1);
+  ring.release(1);
+  assert.is(ring.wait(10, 1), 0, 'timed out (1 ms) with nothing published');
+});
+
+test('a formatted memory lays out every ring, and the loader refuses an unformatted one', async () => {
+  const fresh = await testCore();
+  assert.ok(fresh.formatted);
+  for (const name of ['market', 'signal', 'capture', 'order'] as const) {
+    const r = new Ring(fresh, fresh.ringOffset(name));
+    assert.ok(r.capacity >= 4096, name);
+  }
+  assert.throws(() => new Ring(fresh, fresh.scratch), /not formatted/);
+});
+
+test.run();
