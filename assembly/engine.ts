@@ -14,10 +14,12 @@ import { bookNew, bookClear, bookSet, bookChecksum } from "./book";
 import { signalsNew, signalsReset, signalsUpdate } from "./signals";
 import { ringPush, ringReadable, ringRelease, ringCapacity, ringTail, ringSlot } from "./ring";
 
-// Engine: +0 maxInstruments i32, +8 instrument table ptr, +16 bad-record counter i64, +64 scratch record (256 B).
+// Engine: +0 maxInstruments i32, +8 instrument table ptr, +16 bad-record counter i64, +24 control lines ptr,
+// +64 scratch record (256 B).
 const E_MAX: usize = 0;
 const E_TABLE: usize = 8;
 const E_BAD: usize = 16;
+const E_CONTROL: usize = 24;
 const E_SCRATCH: usize = 64;
 const E_BYTES: usize = 64 + 256;
 
@@ -34,18 +36,29 @@ export const I_IGNORED: usize = 104;        // level records dropped while await
 export const I_INVALID: usize = 112;        // messages that left the book one-sided or crossed
 export const I_OUT_DROPS: usize = 120;      // output records lost to a full output ring
 export const I_TRADES: usize = 128;
+export const I_FEED_STATUS: usize = 136;    // status records from the feed (each one invalidated the book)
 export const I_LAST_SIGNAL: usize = 256;
 const I_BYTES: usize = 512;
 
-/** Start-up only. */
-export function engineNew(maxInstruments: i32): usize {
+/**
+ * Start-up only. `control` (0 = none) is the base of the per-instrument control lines in the shared header
+ * (src/core/layout.ts CONTROL): the engine bumps line i's request counter whenever instrument i needs a fresh
+ * snapshot (checksum mismatch, full book), and the feed thread resubscribes when it sees the counter move.
+ */
+export function engineNew(maxInstruments: i32, control: usize): usize {
   const e = (heap.alloc(E_BYTES + 64) + 63) & ~<usize>63;
   memory.fill(e, 0, E_BYTES);
   store<i32>(e + E_MAX, maxInstruments);
   const table = heap.alloc(<usize>maxInstruments << 3);
   memory.fill(table, 0, <usize>maxInstruments << 3);
   store<usize>(e + E_TABLE, table);
+  store<usize>(e + E_CONTROL, control);
   return e;
+}
+
+function requestResync(e: usize, idx: u32): void {
+  const control = load<usize>(e + E_CONTROL);
+  if (control != 0 && idx < 64) atomic.add<u32>(control + (<usize>idx << 6), 1);
 }
 
 /** Start-up only: creates instrument `idx` with its book and signal state; returns its address. */
@@ -108,6 +121,7 @@ function endMessage(e: usize, inst: usize, idx: u32, rec: usize, out: usize): vo
       bump(inst, I_CHECKSUM_FAIL);
       store<i32>(inst + I_SYNCED, 0);
       signalsReset(load<usize>(inst + I_SIGNALS));
+      requestResync(e, idx);
       emitStatus(e, inst, idx, rec, STATUS_CHECKSUM_MISMATCH, got, expected, out);
       return;
     }
@@ -153,6 +167,7 @@ export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
           bump(inst, I_BOOK_FULL);
           store<i32>(inst + I_SYNCED, 0);
           signalsReset(load<usize>(inst + I_SIGNALS));
+          requestResync(e, idx);
           emitStatus(e, inst, idx, rec, STATUS_BOOK_FULL, 0, 0, out);
         }
       } else {
@@ -167,6 +182,15 @@ export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
       if (flags & FLAG_LAST) endMessage(e, inst, idx, rec, out);
     } else if (kind == KIND_MSG_END) {
       endMessage(e, inst, idx, rec, out);
+    } else if (kind == KIND_STATUS) {
+      // The feed lost continuity (gap, disconnect, bad frame): the book is stale until the next snapshot.
+      bump(inst, I_FEED_STATUS);
+      store<i32>(inst + I_SYNCED, 0);
+      signalsReset(load<usize>(inst + I_SIGNALS));
+      const r = e + E_SCRATCH;
+      memory.copy(r, rec, REC_SIZE);
+      memory.fill(r + REC_SIZE, 0, SIG_SIZE - REC_SIZE);
+      emit(inst, r, out);
     } else if (kind == KIND_TRADE) {
       bump(inst, I_TRADES);
       // Trades travel on to the strategy unchanged (in the first 64 bytes of an output record).

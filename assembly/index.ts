@@ -7,3 +7,4 @@ export * from "./book";
 export * from "./signals";
 export * from "./engine";
 export * from "./bench";
+export * from "./frame";

@@ -33,7 +33,8 @@ export const FLAG_LAST: u16 = 2;      // last record of an exchange message: sig
 export const FLAG_RESET: u16 = 4;     // on BOOK_CLEAR: forget signal state (first snapshot, gap, resync)
 export const FLAG_CHECKSUM: u16 = 8;  // on the last record: aux2's high 32 bits hold the exchange's CRC-32
 
-// Status codes (KIND_STATUS records emitted by the core; `seq` holds the code, `aux` a detail).
+// Status codes (KIND_STATUS records; `seq` holds the code, `aux` a detail). 1–9 come from the core, 10+ from the
+// feed (src/feed): every status record on the market ring invalidates that instrument's book until a snapshot.
 export const STATUS_CHECKSUM_MISMATCH: i64 = 1; // aux = our CRC, aux2 = the exchange's
 export const STATUS_BOOK_FULL: i64 = 2;         // a side hit its level capacity: resync needed
 export const STATUS_NOT_SYNCED: i64 = 3;        // an update arrived while the book awaits a snapshot
@@ -54,7 +55,8 @@ export const S_BID_QTY: i32 = 48;  // i64 lots
 export const S_ASK_QTY: i32 = 56;
 export const S_SPREAD: i32 = 64;   // i64 ticks
 export const S_MSG_COUNT: i32 = 72; // i64 messages applied to this instrument so far
-export const S_FIELDS: i32 = 80;   // f64 fields by id: l1, obiN, obiW, obiBand, ofi, ofiDecay, ofiNorm, wmid, z, mlofi[10]
+export const S_FIELDS: i32 = 80;
+export const S_BEST_DECIMALS: i32 = 232; // u32 wire decimals of the best bid level, then u32 of the best ask   // f64 fields by id: l1, obiN, obiW, obiBand, ofi, ofiDecay, ofiNorm, wmid, z, mlofi[10]
 export const SIG_FIELD_COUNT: i32 = 19;
 export const MAX_OFI_LEVELS: i32 = 10;
 

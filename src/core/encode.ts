@@ -76,6 +76,9 @@ export interface SignalSnapshot {
   bidQty: number;
   askQty: number;
   spread: number;
+  /** Wire decimals of the best levels' price strings, to print them back as the exchange did. */
+  bestBidPriceDec: number;
+  bestAskPriceDec: number;
   l1: number;
   obiN: number;
   obiW: number;
@@ -109,6 +112,8 @@ export function readSignal(core: Core, at: number): SignalSnapshot {
     bidQty: readI64(w, at + S.bidQty),
     askQty: readI64(w, at + S.askQty),
     spread: readI64(w, at + S.spread),
+    bestBidPriceDec: core.bytes[at + S.bestDecimals],
+    bestAskPriceDec: core.bytes[at + S.bestDecimals + 4],
     l1: f(Field.l1),
     obiN: f(Field.obiN),
     obiW: f(Field.obiW),

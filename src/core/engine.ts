@@ -6,6 +6,7 @@ import type { Ring } from './ring';
 import { Field, type BookSide, type FieldName } from './record';
 import { readI64 } from './int64';
 import { readSignal, type SignalSnapshot } from './encode';
+import { CONTROL } from './layout';
 
 export interface InstrumentSpec {
   /** Decimals of the scaled price (Bitget pricePlace) and the price step in scaled units (priceEndStep). */
@@ -35,7 +36,7 @@ export const defaultSignalParams: SignalParams = {
 
 const COUNTERS = {
   messages: 64, levels: 72, checksumOk: 80, checksumFail: 88, bookFull: 96, ignored: 104, invalid: 112,
-  outDrops: 120, trades: 128,
+  outDrops: 120, trades: 128, feedStatus: 136,
 } as const;
 export type CounterName = keyof typeof COUNTERS;
 const I_SYNCED = 16;
@@ -45,9 +46,12 @@ export class Engine {
   readonly ptr: number;
   private readonly instruments: (Instrument | undefined)[] = [];
 
-  /** Start-up only, on the engine's own thread: allocates the instrument table. */
-  constructor(readonly core: Core, readonly maxInstruments = 16) {
-    this.ptr = core.x.engineNew(maxInstruments);
+  /**
+   * Start-up only, on the engine's own thread: allocates the instrument table. With `control`, checksum failures
+   * and full books raise the instrument's resync request in the shared control lines (src/core/layout.ts).
+   */
+  constructor(readonly core: Core, readonly maxInstruments = 16, opts: { control?: boolean } = {}) {
+    this.ptr = core.x.engineNew(maxInstruments, opts.control ? CONTROL : 0);
   }
 
   /** Start-up only: allocates the book and signal state of instrument `idx`. */

@@ -61,7 +61,7 @@ export interface CoreExports {
   signalsUpdate(s: Ptr, book: Ptr, t: bigint, out: Ptr): number;
   signalsParam(s: Ptr, which: number): number;
   // engine
-  engineNew(maxInstruments: number): Ptr;
+  engineNew(maxInstruments: number, control: Ptr): Ptr;
   engineAddInstrument(
     e: Ptr, idx: number, levelsPerSide: number, priceScale: number, priceStep: bigint, sizeScale: number,
     sizeStep: bigint, zCapacity: number,
@@ -70,6 +70,10 @@ export interface CoreExports {
   engineBadRecords(e: Ptr): bigint;
   engineApply(e: Ptr, recs: Ptr, n: number, out: Ptr): void;
   engineDrain(e: Ptr, input: Ptr, out: Ptr, max: number): number;
+  // Bitget frames → records
+  frameScan(frame: Ptr, len: number, out: Ptr): number;
+  frameBooks(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr, resetOnSnapshot: number, verifyChecksum: number): number;
+  frameTrades(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr): number;
   // benchmark loops
   benchProduce(ring: Ptr, n: number, batch: number): void;
   benchConsume(ring: Ptr, n: number, batch: number): number;
@@ -83,5 +87,5 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
   'bookBandDepth', 'bookBandSum', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
   'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply',
-  'engineDrain', 'benchProduce', 'benchConsume',
+  'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'benchProduce', 'benchConsume',
 ];

@@ -7,16 +7,18 @@ export const DEFAULT_PAGES = 1024; // 64 MiB: 32 MiB hand-placed + 32 MiB for th
 export const MAX_PAGES = 16384;    // the module's declared maximum (1 GiB)
 
 export const MAGIC = 0x4b425252; // "RRBK"
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 
 export const H = { magic: 0, version: 4, reserved: 8, pages: 12 } as const;
 export const RING_TABLE = 256;     // 8 entries × 32 bytes: offset, capLog2, recShift, in use
 export const COUNTERS = 4096;      // 64 counters, one 64-byte line each (no false sharing between writers)
 export const COUNTER_COUNT = 64;
-export const SCRATCH = 65536;      // 16 slots × 64 KiB, one per instance that needs one
-export const SCRATCH_SLOT = 65536;
+export const CONTROL = 8192;       // 64 instruments × one 64-byte line: resync requests from the engine to the feed
+export const CONTROL_COUNT = 64;
+export const SCRATCH = 65536;      // 16 slots × 256 KiB, one per instance that needs one (frames, staging, strings)
+export const SCRATCH_SLOT = 262144;
 export const SCRATCH_SLOTS = 16;
-export const RINGS = 2 * 1024 * 1024;
+export const RINGS = 8 * 1024 * 1024;
 
 export interface RingSpec {
   readonly name: RingName;
@@ -54,6 +56,12 @@ export function ringOffsets(specs: readonly RingSpec[] = RING_SPECS): Record<Rin
 export function counterOffset(i: number): number {
   if (!(i >= 0 && i < COUNTER_COUNT)) throw new RangeError(`counter ${i} outside 0..${COUNTER_COUNT - 1}`);
   return COUNTERS + i * 64;
+}
+
+/** The control line of instrument `i`: +0 resync requests (u32, engine increments), +4 requests handled (feed). */
+export function controlOffset(i: number): number {
+  if (!(i >= 0 && i < CONTROL_COUNT)) throw new RangeError(`instrument ${i} outside 0..${CONTROL_COUNT - 1}`);
+  return CONTROL + i * 64;
 }
 
 export function scratchOffset(slot: number): number {

@@ -15,13 +15,19 @@ export type BookSide = 1 | 2;
 
 export const Flag = { snapshot: 1, last: 2, reset: 4, checksum: 8 } as const;
 
-/** Codes of status records emitted by the core (in `seq`). */
-export const Status = { checksumMismatch: 1, bookFull: 2, notSynced: 3 } as const;
+/**
+ * Codes of status records (in `seq`): 1–9 from the core, 10+ from the feed. Each one on the market ring
+ * invalidates that instrument's book until the next snapshot.
+ */
+export const Status = {
+  checksumMismatch: 1, bookFull: 2, notSynced: 3,
+  gap: 10, disconnect: 11, badFrame: 12, ringFull: 13, stale: 14, resubscribe: 15,
+} as const;
 
 export const SIG_SIZE = 256;
 export const S = {
   kind: 0, state: 1, flags: 2, inst: 4, exchTs: 8, localTs: 16, seq: 24,
-  bestBid: 32, bestAsk: 40, bidQty: 48, askQty: 56, spread: 64, msgCount: 72, fields: 80,
+  bestBid: 32, bestAsk: 40, bidQty: 48, askQty: 56, spread: 64, msgCount: 72, fields: 80, bestDecimals: 232,
 } as const;
 
 /** Signal field ids (docs/signals.md); f64 at S.fields + 8·id. mlofi level m (0-based) is id 9 + m. */

@@ -1,0 +1,309 @@
+// The feed's brain, free of sockets: every frame from the connection goes through onFrame(). Book and trade pushes
+// become records in the market ring (published only once their continuity is proven); a broken chain (gap, stale
+// update, update before snapshot, undecodable frame, full ring, disconnect, or a checksum failure reported by the
+// engine) puts a status record on the ring — which makes the engine drop that book — and asks for a fresh
+// snapshot. Malformed frames are counted and skipped; nothing here throws on input.
+
+import type { Core, Ring } from '../core/index';
+import { R, Kind, Status, REC_SIZE } from '../core/record';
+import { controlOffset } from '../core/layout';
+import { FrameDecoder, FrameKind, Has, DecodeError } from './decoder';
+import { BookSequence } from './continuity';
+import type { LocalClock } from './clock';
+import type { ChannelArg } from './client';
+import type { InstrumentGrid } from './instruments';
+
+export type BookChannel = 'books' | 'books1' | 'books5' | 'books15';
+export type Channel = BookChannel | 'trade';
+
+export interface FeedInstrument {
+  /** Index of the instrument in the engine (0..63). */
+  inst: number;
+  grid: InstrumentGrid;
+  /** At most one book channel, plus optionally 'trade'. */
+  channels: Channel[];
+}
+
+export interface FeedCounters {
+  frames: number;
+  bytes: number;
+  pongs: number;
+  acks: number;
+  errorFrames: number;
+  malformed: number;
+  unknown: number;
+  bookMessages: number;
+  tradeMessages: number;
+  duplicateTrades: number;
+  gaps: number;
+  stale: number;
+  beforeSnapshot: number;
+  badFrames: number;
+  ringFull: number;
+  disconnects: number;
+  engineResyncs: number;
+  resyncs: number;
+  snapshots: number;
+  records: number;
+}
+
+export interface ExchangeError {
+  code: number;
+  msg: string;
+  arg: string;
+}
+
+export interface FeedSessionOptions {
+  resubscribe(arg: ChannelArg): void;
+  onExchangeError?(e: ExchangeError): void;
+  log?(line: string): void;
+  /** Milliseconds clock for rate limits and resubscribe timeouts (injected for tests). */
+  nowMs?(): number;
+  /** Read the engine's resync requests from the shared control lines (live pipeline). */
+  watchControl?: boolean;
+  /** After this long without the requested snapshot, ask again. */
+  snapshotTimeoutMs?: number;
+}
+
+interface Route {
+  fi: FeedInstrument;
+  book: BookChannel | null;
+  seq: BookSequence;
+  awaitingSince: number;
+  pendingStatus: number;
+  handledRequests: number;
+}
+
+export function newCounters(): FeedCounters {
+  return {
+    frames: 0, bytes: 0, pongs: 0, acks: 0, errorFrames: 0, malformed: 0, unknown: 0, bookMessages: 0,
+    tradeMessages: 0, duplicateTrades: 0, gaps: 0, stale: 0, beforeSnapshot: 0, badFrames: 0, ringFull: 0,
+    disconnects: 0, engineResyncs: 0, resyncs: 0, snapshots: 0, records: 0,
+  };
+}
+
+export class FeedSession {
+  readonly counters = newCounters();
+  private readonly routes = new Map<string, Route>();
+  private lastLogMs = -Infinity;
+  private suppressed = 0;
+  private readonly nowMs: () => number;
+
+  constructor(
+    readonly core: Core,
+    readonly ring: Ring,
+    readonly decoder: FrameDecoder,
+    readonly clock: LocalClock,
+    instruments: FeedInstrument[],
+    private readonly o: FeedSessionOptions,
+  ) {
+    this.nowMs = o.nowMs ?? (() => Date.now());
+    for (const fi of instruments) {
+      const books = fi.channels.filter((c) => c !== 'trade') as BookChannel[];
+      if (books.length > 1) throw new Error(`${fi.grid.symbol}: subscribe to one book channel, not ${books.join(' and ')}`);
+      decoder.configure({ inst: fi.inst, ...fi.grid });
+      const control = o.watchControl ? Atomics.load(core.words, controlOffset(fi.inst) >> 2) : 0;
+      this.routes.set(`${fi.grid.instType}|${fi.grid.symbol}`, {
+        fi, book: books[0] ?? null, seq: new BookSequence(), awaitingSince: -1, pendingStatus: 0, handledRequests: control,
+      });
+    }
+  }
+
+  /** The channel args to subscribe to. */
+  args(): ChannelArg[] {
+    const out: ChannelArg[] = [];
+    for (const r of this.routes.values()) {
+      for (const channel of r.fi.channels) out.push({ instType: r.fi.grid.instType, channel, instId: r.fi.grid.symbol });
+    }
+    return out;
+  }
+
+  onFrame(data: Uint8Array): void {
+    const c = this.counters;
+    c.frames++;
+    c.bytes += data.length;
+    this.clock.read();
+    const d = this.decoder;
+    const kind = d.scan(data, this.clock.hi, this.clock.lo);
+    if (kind === FrameKind.push) this.onPush();
+    else if (kind === FrameKind.pong) c.pongs++;
+    else if (kind === FrameKind.event) this.onEvent();
+    else if (kind === FrameKind.unknown) c.unknown++;
+    else {
+      c.malformed++;
+      this.logLimited(() => `malformed frame (${data.length} bytes, error at byte ${d.errorPosition}): ${preview(data)}`);
+    }
+    this.retryPending();
+  }
+
+  /** The connection dropped: every book is stale until its next snapshot (the reconnect resubscribes). */
+  onDisconnect(): void {
+    this.counters.disconnects++;
+    for (const r of this.routes.values()) {
+      if (!r.book) continue;
+      r.seq.invalidate();
+      r.awaitingSince = this.nowMs();
+      this.status(r, Status.disconnect);
+    }
+  }
+
+  /** Checks the engine's resync requests and overdue snapshots (call on a timer as well as per frame). */
+  poll(): void {
+    const now = this.nowMs();
+    const timeout = this.o.snapshotTimeoutMs ?? 10_000;
+    for (const r of this.routes.values()) {
+      if (!r.book) continue;
+      if (this.o.watchControl) {
+        const requests = Atomics.load(this.core.words, controlOffset(r.fi.inst) >> 2);
+        if (requests !== r.handledRequests) {
+          r.handledRequests = requests;
+          this.counters.engineResyncs++;
+          this.resync(r, 0); // the engine already dropped its book and said so
+          continue;
+        }
+      }
+      if (r.awaitingSince >= 0 && now - r.awaitingSince > timeout) {
+        this.log(`${r.fi.grid.symbol}: no snapshot ${timeout} ms after asking; asking again`);
+        r.awaitingSince = -1;
+        this.resync(r, 0);
+      }
+    }
+  }
+
+  private onPush(): void {
+    const d = this.decoder;
+    const r = this.routes.get(`${d.instType}|${d.instId}`);
+    if (!r) {
+      this.counters.unknown++;
+      return;
+    }
+    const channel = d.channel;
+    if (channel === 'trade') {
+      this.counters.tradeMessages++;
+      const n = d.trades(this.ring.base, r.fi.inst);
+      this.counters.duplicateTrades += d.duplicates;
+      if (n > 0) this.publish(n);
+      else if (n < 0) this.decodeFailed(r, n);
+      return;
+    }
+    if (channel !== r.book) {
+      this.counters.unknown++;
+      return;
+    }
+    this.counters.bookMessages++;
+    if (this.o.watchControl) this.poll();
+    const incremental = channel === 'books';
+    const n = d.books(this.ring.base, r.fi.inst, incremental, incremental);
+    if (n < 0) {
+      this.decodeFailed(r, n);
+      return;
+    }
+    if (!incremental) {
+      this.publish(n); // fixed-depth channels: every push is a whole snapshot
+      return;
+    }
+    if (d.action === 'snapshot') {
+      r.seq.snapshot(d.seqHi, d.seqLo);
+      r.awaitingSince = -1;
+      r.pendingStatus = 0; // the snapshot's book clear supersedes any status not yet delivered
+      this.counters.snapshots++;
+      this.publish(n);
+      return;
+    }
+    const verdict = r.seq.update(d.seqHi, d.seqLo, (d.has & Has.pseq) !== 0, d.pseqHi, d.pseqLo);
+    if (verdict === 'ok') {
+      this.publish(n);
+      return;
+    }
+    // The decoded records stay unpublished: the ring never sees an update we cannot vouch for.
+    if (verdict === 'no-snapshot') {
+      this.counters.beforeSnapshot++;
+      if (r.awaitingSince < 0) this.resync(r, Status.gap);
+      return;
+    }
+    if (verdict === 'gap') this.counters.gaps++;
+    else this.counters.stale++;
+    this.resync(r, verdict === 'gap' ? Status.gap : Status.stale);
+  }
+
+  private decodeFailed(r: Route, code: number): void {
+    if (code === -2) this.counters.ringFull++;
+    else this.counters.badFrames++;
+    this.logLimited(() => `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === -3 || code === -4 ? ` (decimal error ${this.decoder.decimalCode})` : ''}`);
+    if (r.book && this.decoder.channel !== 'trade') this.resync(r, code === -2 ? Status.ringFull : Status.badFrame);
+  }
+
+  /** Stops trusting the book, tells the engine (status record) and asks the exchange for a new snapshot. */
+  private resync(r: Route, statusCode: number): void {
+    r.seq.invalidate();
+    if (statusCode) this.status(r, statusCode);
+    r.awaitingSince = this.nowMs();
+    this.counters.resyncs++;
+    if (r.book) this.o.resubscribe({ instType: r.fi.grid.instType, channel: r.book, instId: r.fi.grid.symbol });
+  }
+
+  private status(r: Route, code: number): void {
+    if (!this.writeStatus(r.fi.inst, code)) r.pendingStatus = code; // ring full: deliver as soon as there is room
+  }
+
+  private retryPending(): void {
+    for (const r of this.routes.values()) {
+      if (r.pendingStatus && this.writeStatus(r.fi.inst, r.pendingStatus)) r.pendingStatus = 0;
+    }
+  }
+
+  private writeStatus(inst: number, code: number): boolean {
+    if (this.ring.writable(1) < 1) return false;
+    const at = this.ring.slot(this.ring.head);
+    const w = this.core.words;
+    this.core.bytes.fill(0, at, at + REC_SIZE);
+    this.core.bytes[at + R.kind] = Kind.status;
+    w[(at + R.inst) >> 2] = inst;
+    this.clock.read();
+    w[(at + R.localTs) >> 2] = this.clock.lo;
+    w[(at + R.localTs + 4) >> 2] = this.clock.hi;
+    w[(at + R.seq) >> 2] = code;
+    this.ring.publish(1);
+    this.counters.records++;
+    return true;
+  }
+
+  private publish(n: number): void {
+    this.ring.publish(n);
+    this.counters.records += n;
+  }
+
+  private onEvent(): void {
+    const d = this.decoder;
+    const event = d.event;
+    if (event === 'error') {
+      this.counters.errorFrames++;
+      const e = { code: d.code, msg: d.msg, arg: `${d.instType}|${d.channel}|${d.instId}` };
+      this.log(`exchange error ${e.code}: ${e.msg}${e.arg !== '||' ? ` (${e.arg})` : ''}`);
+      this.o.onExchangeError?.(e);
+    } else {
+      this.counters.acks++;
+    }
+  }
+
+  private log(line: string): void {
+    this.o.log?.(line);
+  }
+
+  private logLimited(line: () => string): void {
+    const now = this.nowMs();
+    if (now - this.lastLogMs < 5000) {
+      this.suppressed++;
+      return;
+    }
+    this.lastLogMs = now;
+    const extra = this.suppressed ? ` (+${this.suppressed} similar in the last 5 s)` : '';
+    this.suppressed = 0;
+    this.log(line() + extra);
+  }
+}
+
+function preview(data: Uint8Array): string {
+  const s = Buffer.from(data.subarray(0, 80)).toString('utf8').replace(/[\x00-\x1f]/g, '?');
+  return data.length > 80 ? `${s}…` : s;
+}
