@@ -12,6 +12,8 @@ import {
 
 export const MAX_OBI_LEVELS: i32 = 64;
 export const MAX_Z_WINDOW: i32 = 65536;
+/** z is not ready while the window's std is at most this fraction of |mean| (see docs/signals.md). */
+export const Z_MIN_RELATIVE_STD: f64 = 1e-12;
 
 export const F_L1: i32 = 0;
 export const F_OBI_N: i32 = 1;
@@ -38,10 +40,6 @@ const PREV_ASK_N: usize = 48;    // i32
 const Z_COUNT: usize = 52;       // i32
 const PREV_T: usize = 56;        // i64
 const Z_HEAD: usize = 64;        // i32
-const Z_SINCE: usize = 68;       // i32 pushes since the window was last re-summed
-const Z_S1: usize = 72;          // f64 Σ(x - K)
-const Z_S2: usize = 80;          // f64 Σ(x - K)²
-const Z_K: usize = 88;           // f64 shift K (≈ window mean at the last re-sum), keeps the sums well conditioned
 const Z_BUF: usize = 96;         // ptr to f64[zCapacity]
 const Z_CAP: usize = 104;        // i32
 const OFI_DECAY: usize = 112;    // f64
@@ -61,32 +59,35 @@ export function signalsNew(zCapacity: i32): usize {
   memory.fill(s, 0, STATE_BYTES);
   store<usize>(s + Z_BUF, heap.alloc(<usize>cap << 3));
   store<i32>(s + Z_CAP, cap);
-  signalsConfigure(s, 5, 0.5, 10.0, 5, 1e9, min(100, cap), F_OFI_NORM);
+  signalsConfigure(s, 5, 0.5, 10.0, 5, 1e9, min(100, cap), F_OFI_NORM); // defaults; always valid
   return s;
 }
 
 /**
- * Sets the parameters (docs/signals.md) and resets the state. Out-of-range values are clamped: obiLevels to
- * 1..64, ofiLevels to 1..10, zWindow to 2..capacity, zSource to a valid field id. Returns false if anything was
- * clamped, so callers can reject bad configuration instead of running a different one.
+ * Sets the parameters (docs/signals.md) and resets the state. Returns false, changing nothing, when any value is out
+ * of range: obiLevels 1..64, ofiLevels 1..10, zWindow 2..capacity, zSource a field other than z within ofiLevels,
+ * tauNs > 0, bandBps ≥ 0, lambda a number.
  */
 export function signalsConfigure(
   s: usize, obiLevels: i32, lambda: f64, bandBps: f64, ofiLevels: i32, tauNs: f64, zWindow: i32, zSource: i32,
 ): bool {
-  const n = min(max(obiLevels, 1), MAX_OBI_LEVELS);
-  const m = min(max(ofiLevels, 1), MAX_OFI_LEVELS);
-  const w = min(max(zWindow, 2), load<i32>(s + Z_CAP));
-  const src = <u32>zSource < <u32>(F_MLOFI + m) && zSource != F_Z ? zSource : F_OFI_NORM;
-  store<i32>(s + P_OBI_LEVELS, n);
-  store<i32>(s + P_OFI_LEVELS, m);
-  store<i32>(s + P_Z_WINDOW, w);
-  store<i32>(s + P_Z_SOURCE, src);
+  const valid =
+    obiLevels >= 1 && obiLevels <= MAX_OBI_LEVELS &&
+    ofiLevels >= 1 && ofiLevels <= MAX_OFI_LEVELS &&
+    zWindow >= 2 && zWindow <= load<i32>(s + Z_CAP) &&
+    zSource >= 0 && zSource < F_MLOFI + ofiLevels && zSource != F_Z &&
+    tauNs > 0 && bandBps >= 0 && lambda == lambda;
+  if (!valid) return false; // a rejected configuration leaves the running one untouched
+  store<i32>(s + P_OBI_LEVELS, obiLevels);
+  store<i32>(s + P_OFI_LEVELS, ofiLevels);
+  store<i32>(s + P_Z_WINDOW, zWindow);
+  store<i32>(s + P_Z_SOURCE, zSource);
   store<f64>(s + P_LAMBDA, lambda);
   store<f64>(s + P_BAND_BPS, bandBps);
-  store<f64>(s + P_TAU_NS, tauNs > 0 ? tauNs : 1.0);
+  store<f64>(s + P_TAU_NS, tauNs);
   for (let i = 0; i < MAX_OBI_LEVELS; i++) store<f64>(s + WEIGHTS + (<usize>i << 3), Math.exp(-lambda * <f64>i));
   signalsReset(s);
-  return n == obiLevels && m == ofiLevels && w == zWindow && src == zSource && tauNs > 0;
+  return true;
 }
 
 /** Forgets the previous state, the decayed sums, the average depth and the z-score window (after a resync). */
@@ -97,10 +98,6 @@ export function signalsReset(s: usize): void {
   memory.fill(s + MLOFI, 0, <usize>MAX_OFI_LEVELS << 3);
   store<i32>(s + Z_COUNT, 0);
   store<i32>(s + Z_HEAD, 0);
-  store<i32>(s + Z_SINCE, 0);
-  store<f64>(s + Z_S1, 0);
-  store<f64>(s + Z_S2, 0);
-  store<f64>(s + Z_K, 0);
 }
 
 // @ts-ignore: decorator
@@ -160,7 +157,7 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
 
   // Band OBI: the band edges are f64, prices are integers, so price ≥ low ⇔ price ≥ ceil(low).
   const mid = (<f64>bb + <f64>ba) * 0.5;
-  const x = load<f64>(s + P_BAND_BPS) * 1e-4;
+  const x = load<f64>(s + P_BAND_BPS) / 1e4; // exactly the doc's f64 expression: edges can sit an ulp from a tick
   const low = <i64>Math.ceil(mid * (1 - x));
   const high = <i64>Math.floor(mid * (1 + x));
   // In a valid book every bid is below high and every ask above low, so one edge per side suffices.
@@ -228,62 +225,40 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   return true;
 }
 
+// The window is summed directly (two passes, buffer order) every message: running sums lose everything to
+// cancellation once a large value has passed through the window, and a z-score is only worth having exact.
 function zScore(s: usize, x: f64, out: usize): bool {
   const w = load<i32>(s + P_Z_WINDOW);
   if (load<i32>(s + Z_COUNT) < w) {
     field(out, F_Z, 0);
     return false;
   }
-  const m1 = load<f64>(s + Z_S1) / <f64>w;
-  const variance = load<f64>(s + Z_S2) / <f64>w - m1 * m1;
-  if (!(variance > 0)) {
+  const buf = load<usize>(s + Z_BUF);
+  let sum: f64 = 0;
+  for (let i = 0; i < w; i++) sum += load<f64>(buf + (<usize>i << 3));
+  const mean = sum / <f64>w;
+  let ss: f64 = 0;
+  for (let i = 0; i < w; i++) {
+    const d = load<f64>(buf + (<usize>i << 3)) - mean;
+    ss += d * d;
+  }
+  const std = Math.sqrt(ss / <f64>w);
+  // A window of equal values that are not exactly representable leaves a std of rounding noise: not a spread.
+  if (!(std > 0) || !(std > Z_MIN_RELATIVE_STD * Math.abs(mean))) {
     field(out, F_Z, 0);
     return false;
   }
-  field(out, F_Z, (x - (load<f64>(s + Z_K) + m1)) / Math.sqrt(variance));
+  field(out, F_Z, (x - mean) / std);
   return true;
 }
 
 function zPush(s: usize, x: f64): void {
   const w = load<i32>(s + P_Z_WINDOW);
-  const buf = load<usize>(s + Z_BUF);
-  let count = load<i32>(s + Z_COUNT);
   const head = load<i32>(s + Z_HEAD);
-  if (count == 0) store<f64>(s + Z_K, x);
-  const kShift = load<f64>(s + Z_K);
-  let s1 = load<f64>(s + Z_S1);
-  let s2 = load<f64>(s + Z_S2);
-  const slot = buf + (<usize>head << 3);
-  if (count == w) {
-    const old = load<f64>(slot) - kShift;
-    s1 -= old;
-    s2 -= old * old;
-  } else {
-    count++;
-  }
-  store<f64>(slot, x);
-  const dx = x - kShift;
-  s1 += dx;
-  s2 += dx * dx;
+  store<f64>(load<usize>(s + Z_BUF) + (<usize>head << 3), x);
   store<i32>(s + Z_HEAD, head + 1 == w ? 0 : head + 1);
-  store<i32>(s + Z_COUNT, count);
-  let since = load<i32>(s + Z_SINCE) + 1;
-  if (since >= w) {
-    // Re-sum exactly around the current mean so rounding from the running updates cannot accumulate.
-    const k2 = kShift + s1 / <f64>count;
-    s1 = 0;
-    s2 = 0;
-    for (let i = 0; i < count; i++) {
-      const v = load<f64>(buf + (<usize>i << 3)) - k2;
-      s1 += v;
-      s2 += v * v;
-    }
-    store<f64>(s + Z_K, k2);
-    since = 0;
-  }
-  store<i32>(s + Z_SINCE, since);
-  store<f64>(s + Z_S1, s1);
-  store<f64>(s + Z_S2, s2);
+  const count = load<i32>(s + Z_COUNT);
+  if (count < w) store<i32>(s + Z_COUNT, count + 1);
 }
 
 /** Current parameters, for the loader to report (field ids as in docs/signals.md). */

@@ -3,14 +3,16 @@
 // about speed, only that the data moved intact.
 import { benchRing } from './ring.bench';
 import { benchBook } from './book.bench';
+import { benchFeed, latencyTable } from './feed.bench';
 import { fmt } from './stats';
 
-const HELP = `ringbook bench [ring|book] [options]
+const HELP = `ringbook bench [ring|book|feed] [options]
 
   ring        64-byte records producer worker → consumer worker, batch 1 and 64, against ringbuf.js,
               a plain JS SharedArrayBuffer ring and MessagePort
   book        a Bitget-like stream through book + all signals, core vs the TypeScript reference
-  (none)      both
+  feed        Bitget frame decoding vs JSON.parse + walk, and tick-to-signal latency per hop on loopback
+  (none)      all three
 
 options:
   --json        one JSON object with each row's median, samples and the ratios
@@ -33,9 +35,9 @@ export async function runBench(args: string[]): Promise<number> {
     else if (a === '--rounds') {
       rounds = Number(args[++i]);
       if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds needs a whole number ≥ 1, got "${args[i] ?? ''}"`);
-    } else if (a === 'ring' || a === 'book') which.push(a);
+    } else if (a === 'ring' || a === 'book' || a === 'feed') which.push(a);
     else if (a.startsWith('-')) throw new Error(`unknown option "${a}" (see ringbook bench --help)`);
-    else throw new Error(`unknown benchmark "${a}" (expected ring or book)`);
+    else throw new Error(`unknown benchmark "${a}" (expected ring, book or feed)`);
   }
   const all = which.length === 0;
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
@@ -57,6 +59,14 @@ export async function runBench(args: string[]): Promise<number> {
     out.book = { rows: b.results.json(), ratios: b.ratios, messages_per_round: b.messages, level_updates_per_round: b.levels };
     log(b.results.table(`book (${b.messages} messages, ${b.levels} level updates per round)`));
     for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+  }
+  if (all || which.includes('feed')) {
+    log(`feed: median of ${rounds} rounds …`);
+    const f = await benchFeed({ rounds, quick });
+    out.feed = { rows: f.results.json(), ratios: f.ratios, frames: f.frames, bytes: f.bytes, latency_ns: f.latency };
+    log(f.results.table(`feed decode (${f.frames} frames, ${(f.bytes / 1e6).toFixed(1)} MB per round)`));
+    for (const [k, v] of Object.entries(f.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+    log(latencyTable(f.latency));
   }
   if (json) console.log(JSON.stringify(out, null, 2));
   return failed ? 1 : 0;

@@ -30,7 +30,12 @@ const node = {
 };
 await build({
   ...node,
-  entryPoints: { ringbook: 'src/cli/main.ts', 'bench/ring.worker': 'bench/ring.worker.ts' },
+  entryPoints: {
+    ringbook: 'src/cli/main.ts',
+    'bench/ring.worker': 'bench/ring.worker.ts',
+    'workers/feed': 'src/feed/feed.worker.ts',
+    'workers/engine': 'src/core/engine.worker.ts',
+  },
   outdir: 'build', outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },
 });

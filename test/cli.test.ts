@@ -7,7 +7,7 @@ const cli = (...args: string[]) => spawnSync(process.execPath, ['build/ringbook.
 test('help lists the commands; an unknown command says what to do and exits 2', () => {
   const help = cli('--help');
   assert.is(help.status, 0);
-  assert.match(help.stdout, /bench \[ring\|book\]/);
+  assert.match(help.stdout, /watch[\s\S]*exchange[\s\S]*doctor[\s\S]*bench/);
   const bad = cli('frobnicate');
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /unknown command "frobnicate"/);
@@ -16,13 +16,13 @@ test('help lists the commands; an unknown command says what to do and exits 2', 
 test('bench rejects bad arguments with a clear error', () => {
   const r = cli('bench', 'disk');
   assert.is(r.status, 1);
-  assert.match(r.stderr, /unknown benchmark "disk" \(expected ring or book\)/);
+  assert.match(r.stderr, /unknown benchmark "disk" \(expected ring, book or feed\)/);
   const q = cli('bench', '--rounds', 'x');
   assert.match(q.stderr, /--rounds needs a whole number/);
 });
 
 test('a quick bench run completes, moves every record intact and prints JSON with ratios', () => {
-  const r = cli('bench', '--quick', '--rounds', '1', '--json');
+  const r = cli('bench', 'ring', 'book', '--quick', '--rounds', '1', '--json');
   assert.is(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.is(out.ring.record_errors, 0);

@@ -1,29 +1,40 @@
 // ringbook's command line: parses the command, dispatches, owns exit codes. No logic lives here.
 import { runBench } from '../../bench/index';
+import { runExchange } from './exchange';
+import { runWatch } from './watch';
+import { runDoctor } from './doctor';
 
 const USAGE = `ringbook <command> [options]
 
 commands:
-  bench [ring|book] [--json] [--quick]   benchmarks against peers measured in the same run
-  help                                  this text
+  watch       live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)
+  exchange    the local Bitget-compatible exchange on 127.0.0.1 (market data, fault injection)
+  doctor      checks this host's clock, network buffers and CPU, with advice
+  bench       benchmarks against peers measured in the same run: ring, book, feed
+  help        this text
 
+With no --ws-url/--rest-url, network commands use the local exchange (started if none is running).
 Run \`ringbook <command> --help\` for a command's options.`;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  watch: runWatch,
+  exchange: (args) => runExchange(args),
+  doctor: runDoctor,
+  bench: runBench,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  switch (cmd) {
-    case 'bench':
-      return runBench(rest);
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      console.log(USAGE);
-      return 0;
-    default:
-      console.error(`ringbook: unknown command "${cmd}"\n\n${USAGE}`);
-      return 2;
+  if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    console.log(USAGE);
+    return 0;
   }
+  const run = COMMANDS[cmd];
+  if (!run) {
+    console.error(`ringbook: unknown command "${cmd}"\n\n${USAGE}`);
+    return 2;
+  }
+  return run(rest);
 }
 
 main(process.argv.slice(2)).then(

@@ -79,6 +79,8 @@ export interface SignalSnapshot {
   /** Wire decimals of the best levels' price strings, to print them back as the exchange did. */
   bestBidPriceDec: number;
   bestAskPriceDec: number;
+  bestBidSizeDec: number;
+  bestAskSizeDec: number;
   l1: number;
   obiN: number;
   obiW: number;
@@ -114,6 +116,8 @@ export function readSignal(core: Core, at: number): SignalSnapshot {
     spread: readI64(w, at + S.spread),
     bestBidPriceDec: core.bytes[at + S.bestDecimals],
     bestAskPriceDec: core.bytes[at + S.bestDecimals + 4],
+    bestBidSizeDec: core.bytes[at + S.bestDecimals + 1],
+    bestAskSizeDec: core.bytes[at + S.bestDecimals + 5],
     l1: f(Field.l1),
     obiN: f(Field.obiN),
     obiW: f(Field.obiW),

@@ -110,8 +110,8 @@ export class Instrument {
     );
     if (!ok) {
       throw new RangeError(
-        `signal parameters out of range: obiLevels 1..64, ofiLevels 1..10, zWindow 2..zCapacity, tauNs > 0, ` +
-        `zSource a field other than z within the configured ofiLevels (got ${JSON.stringify(q)})`,
+        `signal parameters out of range (nothing changed): obiLevels 1..64, ofiLevels 1..10, zWindow 2..zCapacity, ` +
+        `tauNs > 0, bandBps ≥ 0, zSource a field other than z within the configured ofiLevels (got ${JSON.stringify(q)})`,
       );
     }
   }

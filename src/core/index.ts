@@ -13,3 +13,4 @@ export type { LevelRecord, SignalSnapshot } from './encode';
 export * from './record';
 export * from './layout';
 export { writeI64, readI64, writeI64Big, readI64Big } from './int64';
+export { formatScaled, formatPlain } from './format';

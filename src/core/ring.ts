@@ -45,6 +45,25 @@ export class Ring {
     return this.core.x.ringWait(this.base, spins, BigInt(Math.round(timeoutMs * 1e6)));
   }
 
+  /**
+   * Consumer, for threads that must not block (a browser page, Node's main thread): resolves once records are
+   * readable or after `timeoutMs`, with the readable count. Uses the same announce-then-check handshake as wait().
+   */
+  async waitAsync(timeoutMs = 100): Promise<number> {
+    const n = this.readable(1);
+    if (n) return n;
+    const w = this.core.words;
+    const headIdx = this.base >> 2;
+    Atomics.store(w, (this.base + 128) >> 2, 1);
+    const head = Atomics.load(w, headIdx);
+    if (head === (this.tail | 0)) {
+      const r = (Atomics as any).waitAsync(w, headIdx, head, timeoutMs);
+      if (r.async) await r.value;
+    }
+    Atomics.store(w, (this.base + 128) >> 2, 0);
+    return this.readable(1 << 30);
+  }
+
   /** Published but not yet released; a snapshot that either side may change at once. */
   get size(): number { return this.core.x.ringSize(this.base) >>> 0; }
 }

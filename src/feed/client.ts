@@ -54,9 +54,10 @@ export class BitgetWsClient {
   private readonly o: Required<Omit<WsClientOptions, 'onOpen' | 'onDown' | 'log'>> & WsClientOptions;
 
   constructor(opts: WsClientOptions) {
+    const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as WsClientOptions;
     this.o = {
       pingMs: 20_000, pingJitterMs: 5_000, pongTimeoutMs: 10_000, backoffBaseMs: 500, backoffMaxMs: 30_000,
-      maxMessagesPerSec: 8, subscribesPerHour: 200, random: Math.random, ...opts,
+      maxMessagesPerSec: 8, subscribesPerHour: 200, random: Math.random, ...given,
     };
   }
 

@@ -9,7 +9,7 @@ import { R, Kind, Status, REC_SIZE } from '../core/record';
 import { controlOffset } from '../core/layout';
 import { FrameDecoder, FrameKind, Has, DecodeError } from './decoder';
 import { BookSequence } from './continuity';
-import type { LocalClock } from './clock';
+import type { LocalClock } from '../core/clock';
 import type { ChannelArg } from './client';
 import type { InstrumentGrid } from './instruments';
 

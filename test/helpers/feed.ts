@@ -2,7 +2,7 @@
 import { Engine, Ring, readSignal, SCRATCH_SLOT, type Core } from '../../src/core/index';
 import { FrameDecoder } from '../../src/feed/decoder';
 import { FeedSession, type FeedInstrument } from '../../src/feed/session';
-import { ManualClock } from '../../src/feed/clock';
+import { ManualClock } from '../../src/core/clock';
 import type { ChannelArg } from '../../src/feed/client';
 import { testCore } from './core';
 

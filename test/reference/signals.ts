@@ -195,7 +195,7 @@ export class RefSignals {
       let ss = 0;
       for (let i = 0; i < W; i++) ss += (this.win[i]! - mean) ** 2;
       const std = Math.sqrt(ss / W); // population std
-      if (std > 0) {
+      if (std > 0 && std > 1e-12 * Math.abs(mean)) { // rounding noise of an all-equal window is not a spread
         out.z = (x - mean) / std;
         out.zReady = true;
       }

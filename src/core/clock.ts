@@ -19,8 +19,12 @@ export class MonotonicClock implements LocalClock {
   private readonly anchorLo: number;
   private readonly perf0: number;
 
-  constructor(anchorMs = Date.now(), perf0 = performance.now()) {
-    const anchor = BigInt(anchorMs) * 1_000_000n;
+  /**
+   * Defaults to this thread's performance.timeOrigin (absolute, sub-millisecond) plus performance.now(), so the
+   * stamps of different worker threads agree to well under a microsecond.
+   */
+  constructor(anchorMs = performance.timeOrigin, perf0 = 0) {
+    const anchor = BigInt(Math.round(anchorMs * 1e6));
     this.anchorHi = Number(anchor >> 32n);
     this.anchorLo = Number(anchor & 0xffffffffn);
     this.perf0 = perf0;

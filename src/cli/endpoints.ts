@@ -1,0 +1,47 @@
+// Where network commands connect: --ws-url/--rest-url, or by default the local exchange on 127.0.0.1:8181 —
+// started in this process when nothing answers there, so every command works with no keys and no network.
+import { startExchange } from '../exchange/index';
+
+export const LOCAL_PORT = 8181;
+export const DEFAULT_WS = `ws://127.0.0.1:${LOCAL_PORT}/v2/ws/public`;
+export const DEFAULT_REST = `http://127.0.0.1:${LOCAL_PORT}`;
+
+export interface Endpoints {
+  wsUrl: string;
+  restUrl: string;
+  /** Set when this process started the local exchange: close it on exit. */
+  close?: () => Promise<void>;
+  local: boolean;
+}
+
+async function answers(restUrl: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/api/v2/public/time', restUrl), { signal: AbortSignal.timeout(1500) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export async function resolveEndpoints(o: { wsUrl?: string; restUrl?: string; seed?: number; log?: (l: string) => void }): Promise<Endpoints> {
+  if (o.wsUrl || o.restUrl) {
+    if (!o.wsUrl || !o.restUrl) throw new Error('give both --ws-url and --rest-url (or neither, for the local exchange)');
+    for (const [flag, url] of [['--ws-url', o.wsUrl], ['--rest-url', o.restUrl]] as const) {
+      try {
+        new URL(url);
+      } catch {
+        throw new Error(`${flag} "${url}" is not a URL (e.g. ${flag === '--ws-url' ? DEFAULT_WS : DEFAULT_REST})`);
+      }
+    }
+    return { wsUrl: o.wsUrl, restUrl: o.restUrl, local: false };
+  }
+  if (await answers(DEFAULT_REST)) return { wsUrl: DEFAULT_WS, restUrl: DEFAULT_REST, local: true };
+  let ex;
+  try {
+    ex = await startExchange({ host: '127.0.0.1', port: LOCAL_PORT, seed: o.seed ?? 1 });
+  } catch {
+    ex = await startExchange({ host: '127.0.0.1', port: 0, seed: o.seed ?? 1 }); // 8181 taken by something else
+  }
+  o.log?.(`started the local exchange at ${ex.url.rest} (ws ${ex.url.ws})`);
+  return { wsUrl: ex.url.ws, restUrl: ex.url.rest, local: true, close: () => ex.close() };
+}

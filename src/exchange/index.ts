@@ -1,0 +1,25 @@
+// The local Bitget-compatible exchange (public market data): explicit export list.
+export { startExchange, SYSTEM_CLOCK } from './server';
+export type {
+  Clock, Connection, Exchange, ExchangeContext, ExchangeOptions, ExchangePlugin, ExchangeStats, MarketHandle, WsPathHandler,
+} from './server';
+export {
+  DEFAULT_INSTRUMENTS, INST_TYPES, contractRow, futuresInstrument, selectInstruments, spotInstrument, spotSymbolRow,
+} from './instruments';
+export type { FuturesSpec, Instrument, InstType, SpotSpec } from './instruments';
+export { DEFAULT_FLOW, DEFAULT_REGIMES, Market } from './market';
+export type { BookChanges, BookLevel, FlowParams, MarketCounters, RegimeSpec, Trade } from './market';
+export { formatPrice, formatScaled, formatSize, parseScaled, wireLevel } from './format';
+export type { WireLevel } from './format';
+export { bookChecksum, checksumString, crc32 } from './checksum';
+export { NO_FAULTS, resolveFaults, zeroFaultCounters } from './faults';
+export type { FaultCounters, FaultOptions } from './faults';
+export { CHANNELS, SNAPSHOT_DEPTH, TRADE_SNAPSHOT_SIZE } from './publisher';
+export type { Channel, DebugBook, Push } from './publisher';
+export { PUBLIC_WS_PATH, BITGET_INST_TYPES } from './public-ws';
+export type { ConnectionStats, TrafficCounters } from './public-ws';
+export { Router } from './router';
+export type { RestHandler, RestRequest, RestResponse } from './router';
+export { ok as restOk, fail as restFail } from './rest';
+export { Venue } from './venue';
+export { mulberry32, deriveSeed, Rng } from './rng';

@@ -1,0 +1,283 @@
+// startExchange: the local Bitget-compatible exchange (public market data). Wires the venue (markets on a
+// simulated clock), the REST router and the per-path WebSocket handlers onto one node:http server.
+//
+// WHEN TO USE: tests, demos and the `ringbook exchange` command. Extension: the private API plugs in through
+// `plugins` — each receives the ExchangeContext and registers REST routes on `ctx.router` and a WS path handler in
+// `ctx.wsPaths` (e.g. '/v2/ws/private'), without changes here.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { DEFAULT_INSTRUMENTS, selectInstruments, type Instrument } from './instruments';
+import type { FlowParams, Market, MarketCounters } from './market';
+import type { DebugBook, PublisherCounters } from './publisher';
+import { Venue } from './venue';
+import { Router, type RestRequest } from './router';
+import { notFound, registerDebugRest, registerPublicRest } from './rest';
+import { resolveFaults, zeroFaultCounters, type FaultCounters, type FaultOptions } from './faults';
+import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounters } from './public-ws';
+
+/** Wall clock in ms since the epoch. Injected so tests and replays can control time. */
+export interface Clock {
+  now(): number;
+}
+
+export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
+
+export interface ExchangeOptions {
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 (default) = ephemeral. */
+  port?: number;
+  /** Seed of everything random (markets, seq jumps, faults); default 1. */
+  seed?: number;
+  /** Instruments to list; default DEFAULT_INSTRUMENTS. */
+  instruments?: readonly Instrument[];
+  /** Keep only these ("BTCUSDT" or "SPOT:BTCUSDT"); default all. */
+  symbols?: readonly string[];
+  /** Wall clock; default Date.now. Drives the outer `ts`, REST times and (unless manual) the simulated clock. */
+  clock?: Clock;
+  /** Simulated time at start, ms; default clock.now() (so sim time = wall time). */
+  startMs?: number;
+  /** Simulated ms per push (one market step + one publish); default 100. */
+  pushIntervalMs?: number;
+  /** No timer: the market only moves when `tick()` is called. For tests. Default false. */
+  manual?: boolean;
+  /** Drop a connection that sent no `ping` for this long; default 120000 (Bitget: 2 min). */
+  pingTimeoutMs?: number;
+  /** Client messages allowed per connection in any 1 s window; default 10 (Bitget). */
+  maxMessagesPerSec?: number;
+  /** Faults applied to every connection (see faults.ts); validated, default none. */
+  faults?: Partial<FaultOptions>;
+  /** Order-flow overrides applied to every symbol. */
+  flow?: Partial<FlowParams>;
+  /** Extensions (e.g. the private API); may return a closer. */
+  plugins?: readonly ExchangePlugin[];
+}
+
+/** Handles one accepted WebSocket on a path; returns the connection so the server can report and close it. */
+export type WsPathHandler = (ws: WebSocket, req: IncomingMessage, id: number) => Connection;
+
+export interface Connection {
+  readonly id: number;
+  stats(): ConnectionStats;
+  terminate(): void;
+}
+
+/** What a plugin gets: the shared state of a running exchange. */
+export interface ExchangeContext {
+  readonly venue: Venue;
+  readonly router: Router;
+  readonly wsPaths: Map<string, WsPathHandler>;
+  readonly seed: number;
+  readonly faults: FaultOptions;
+  readonly clock: Clock;
+  readonly monotonic: () => number;
+  readonly traffic: TrafficCounters;
+  readonly faultTotals: FaultCounters;
+}
+
+export type ExchangePlugin = (ctx: ExchangeContext) => void | { close?(): void | Promise<void> };
+
+/** A read-only look at one symbol. Do not call `model.step`/`takeChanges`/`takeTrades`: the venue owns them. */
+export interface MarketHandle {
+  readonly instrument: Instrument;
+  readonly model: Market;
+  /** seq of the last books push. */
+  readonly seq: bigint;
+  readonly counters: MarketCounters & PublisherCounters;
+  /** The true book at the last push (as GET /debug/book). */
+  book(depth?: number): DebugBook;
+}
+
+export interface ExchangeStats {
+  connections: { open: number; total: number };
+  traffic: TrafficCounters;
+  faults: FaultCounters;
+  perConnection: ConnectionStats[];
+  markets: { instType: string; symbol: string; seq: string; simMs: number; regime: string; levels: { bids: number; asks: number }; counters: MarketCounters & PublisherCounters }[];
+}
+
+export interface Exchange {
+  readonly host: string;
+  readonly port: number;
+  readonly url: { readonly ws: string; readonly rest: string };
+  /** Stops the clock, drops every connection, closes the server. Idempotent. */
+  close(): Promise<void>;
+  market(instType: string, symbol: string): MarketHandle | undefined;
+  instruments(): Instrument[];
+  /** Advances the simulated clock by `steps` push intervals now, publishing after each (default 1). */
+  tick(steps?: number): void;
+  stats(): ExchangeStats;
+  /** The exchange's clock (wall clock + clockSkewMs), ms. */
+  now(): number;
+  /** Simulated time of the markets, ms. */
+  readonly simMs: number;
+  readonly context: ExchangeContext;
+}
+
+/** More ticks than this behind the wall clock are simulated as one step (one push) instead of one push each. */
+const MAX_CATCH_UP_TICKS = 50;
+const MAX_BODY_BYTES = 1 << 20;
+
+function checkWhole(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`exchange option ${name} must be a whole number ≥ ${min}, got ${String(v)}`);
+}
+
+export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchange> {
+  const host = opts.host ?? '127.0.0.1';
+  const seed = opts.seed ?? 1;
+  const interval = opts.pushIntervalMs ?? 100;
+  const clock = opts.clock ?? SYSTEM_CLOCK;
+  checkWhole('port', opts.port ?? 0, 0);
+  checkWhole('seed', seed, 0);
+  checkWhole('pushIntervalMs', interval, 1);
+  checkWhole('pingTimeoutMs', opts.pingTimeoutMs ?? 120_000, 1);
+  checkWhole('maxMessagesPerSec', opts.maxMessagesPerSec ?? 10, 1);
+  const faults = resolveFaults(opts.faults);
+  let instruments = opts.instruments ?? DEFAULT_INSTRUMENTS;
+  if (opts.symbols && opts.symbols.length > 0) instruments = selectInstruments(instruments, opts.symbols);
+  if (instruments.length === 0) throw new RangeError('exchange needs at least one instrument');
+
+  const venue = new Venue({
+    instruments, seed, startMs: Math.floor(opts.startMs ?? clock.now()), skewMs: faults.clockSkewMs,
+    wallNow: () => clock.now(), flow: opts.flow,
+  });
+  const traffic: TrafficCounters = { connections: 0, messagesIn: 0, framesOut: 0, rateLimitCloses: 0, pingTimeoutCloses: 0, slowConsumerCloses: 0 };
+  const faultTotals = zeroFaultCounters();
+  const monotonic = () => performance.now();
+  const router = new Router();
+  const wsPaths = new Map<string, WsPathHandler>();
+  const connections = new Map<number, Connection>();
+  const ctx: ExchangeContext = { venue, router, wsPaths, seed, faults, clock, monotonic, traffic, faultTotals };
+
+  const stats = (): ExchangeStats => ({
+    connections: { open: connections.size, total: traffic.connections },
+    traffic: { ...traffic },
+    faults: { ...faultTotals },
+    perConnection: [...connections.values()].map((c) => c.stats()),
+    markets: venue.publishers().map((p) => ({
+      instType: p.inst.instType, symbol: p.inst.symbol, seq: p.seq.toString(), simMs: p.model.nowMs, regime: p.model.regime,
+      levels: p.model.levelCount(), counters: { ...p.model.counters, ...p.counters },
+    })),
+  });
+
+  registerPublicRest(router, venue);
+  registerDebugRest(router, venue, stats);
+  const publicEnv = {
+    venue, faults, seed, traffic, faultTotals, monotonic,
+    maxMessagesPerSec: opts.maxMessagesPerSec ?? 10, pingTimeoutMs: opts.pingTimeoutMs ?? 120_000,
+  };
+  wsPaths.set(PUBLIC_WS_PATH, (ws, req, id) => new PublicSession(ws, publicEnv, id, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+  const closers = (opts.plugins ?? []).map((p) => p(ctx)).filter((c): c is { close?(): void | Promise<void> } => !!c);
+
+  const http = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const r: RestRequest = {
+        method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      router.handle(r).then(
+        (out) => {
+          const resp = out ?? notFound(venue.exchNow());
+          res.writeHead(resp.status, { 'content-type': 'application/json', ...resp.headers });
+          res.end(resp.body);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ code: '50000', msg: String(err instanceof Error ? err.message : err), requestTime: Math.floor(venue.exchNow()), data: null }));
+        },
+      );
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  http.on('upgrade', (req, socket, head) => {
+    const handler = wsPaths.get(new URL(req.url ?? '/', 'http://localhost').pathname);
+    if (!handler) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const id = ++traffic.connections;
+      const conn = handler(ws, req, id);
+      connections.set(id, conn);
+      ws.on('close', () => connections.delete(id));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(opts.port ?? 0, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+
+  // The driver: keeps simulated time one push interval behind the wall clock at most.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const pump = () => {
+    timer = undefined;
+    if (closed) return;
+    let behind = Math.floor((clock.now() - venue.simMs) / interval);
+    if (behind > MAX_CATCH_UP_TICKS) {
+      venue.tick((behind - 1) * interval);
+      behind = 1;
+    }
+    for (let i = 0; i < behind; i++) venue.tick(interval);
+    timer = setTimeout(pump, Math.max(1, venue.simMs + interval - clock.now()));
+  };
+  if (!opts.manual) timer = setTimeout(pump, Math.max(1, venue.simMs + interval - clock.now()));
+
+  return {
+    host, port, context: ctx,
+    url: { ws: `ws://${hostInUrl}:${port}${PUBLIC_WS_PATH}`, rest: `http://${hostInUrl}:${port}` },
+    get simMs() {
+      return venue.simMs;
+    },
+    now: () => venue.exchNow(),
+    instruments: () => venue.instruments(),
+    stats,
+    tick(steps = 1) {
+      checkWhole('tick steps', steps, 0);
+      for (let i = 0; i < steps; i++) venue.tick(interval);
+    },
+    market(instType, symbol) {
+      const p = venue.get(instType, symbol);
+      if (!p) return undefined;
+      return {
+        instrument: p.inst, model: p.model,
+        get seq() {
+          return p.seq;
+        },
+        get counters() {
+          return { ...p.model.counters, ...p.counters };
+        },
+        book: (depth = 25) => p.debugBook(depth),
+      };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearTimeout(timer);
+      for (const c of connections.values()) c.terminate();
+      connections.clear();
+      for (const c of closers) await c.close?.();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        http.closeAllConnections();
+      });
+    },
+  };
+}

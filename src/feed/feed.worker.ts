@@ -1,0 +1,78 @@
+// The feed thread: one WebSocket connection, frames decoded by the core straight into the market ring.
+import { parentPort, workerData } from 'node:worker_threads';
+import { instantiateCore, Ring, SCRATCH_SLOT, R } from '../core/index';
+import { FrameDecoder } from './decoder';
+import { FeedSession, type FeedInstrument } from './session';
+import { BitgetWsClient } from './client';
+import { MonotonicClock } from '../core/clock';
+import { LatencySamples, elapsedNs } from '../core/latency';
+
+export interface FeedWorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  slot: number;
+  wsUrl: string;
+  instruments: FeedInstrument[];
+  statsEveryMs: number;
+  pingMs?: number;
+  pongTimeoutMs?: number;
+}
+
+const d = workerData as FeedWorkerData;
+const core = await instantiateCore(d.module, d.memory, { slot: d.slot });
+const market = new Ring(core, core.ringOffset('market'));
+const clock = new MonotonicClock();
+const post = (m: object) => parentPort!.postMessage(m);
+let client: BitgetWsClient;
+const session = new FeedSession(core, market, new FrameDecoder(core, SCRATCH_SLOT), clock, d.instruments, {
+  resubscribe: (arg) => client.resubscribe(arg),
+  onExchangeError: (e) => post({ type: 'exchange-error', ...e }),
+  log: (line) => post({ type: 'log', line }),
+  watchControl: true,
+});
+const decodeLatency = new LatencySamples();
+const words = core.words;
+
+client = new BitgetWsClient({
+  url: d.wsUrl,
+  pingMs: d.pingMs,
+  pongTimeoutMs: d.pongTimeoutMs,
+  log: (line) => post({ type: 'log', line }),
+  onOpen: () => post({ type: 'open' }),
+  onDown: (reason) => {
+    session.onDisconnect();
+    post({ type: 'down', reason });
+  },
+  onFrame: (data) => {
+    const before = market.head;
+    session.onFrame(data);
+    const after = market.head;
+    if (after !== before) {
+      // receive → published, measured on the last record this frame published
+      const at = market.slot(after - 1);
+      const hi = words[(at + R.localTs + 4) >> 2];
+      const lo = words[(at + R.localTs) >> 2] >>> 0;
+      clock.read();
+      decodeLatency.add(elapsedNs(clock.hi, clock.lo, hi, lo));
+    }
+  },
+});
+client.subscribe(session.args());
+client.start();
+
+const stats = () => ({ type: 'stats', counters: session.counters, client: client.stats, state: client.state, decode: decodeLatency.summary() });
+const timer = setInterval(() => {
+  session.poll();
+  post(stats());
+}, d.statsEveryMs);
+
+parentPort!.on('message', (m: { type: string }) => {
+  if (m.type === 'stop') {
+    clearInterval(timer);
+    client.stop();
+    post({ ...stats(), final: true });
+    parentPort!.close();
+  } else if (m.type === 'stats') {
+    post(stats());
+  }
+});

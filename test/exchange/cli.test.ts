@@ -1,0 +1,81 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseExchangeArgs, runExchange } from '../../src/cli/exchange';
+import { getText, within } from './helpers';
+
+test('defaults and every flag parse; --flag=value works; negative skew is a value, not a flag', () => {
+  assert.equal(parseExchangeArgs([]), { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120000, faults: {} });
+  const o = parseExchangeArgs([
+    '--host', '0.0.0.0', '--port=0', '--seed', '7', '--symbols', 'BTCUSDT, SPOT:A2ZUSDT', '--drop-rate', '0.01', '--duplicate-rate', '0.02',
+    '--reorder-rate', '0.03', '--corrupt-checksum-rate', '0.04', '--malformed-rate', '0.05', '--disconnect-every', '30',
+    '--stall-ms', '3000', '--stall-every', '20', '--latency-ms', '50', '--jitter-ms', '10', '--clock-skew-ms', '-250',
+  ])!;
+  assert.equal([o.host, o.port, o.seed, o.symbols], ['0.0.0.0', 0, 7, ['BTCUSDT', 'SPOT:A2ZUSDT']]);
+  assert.equal(o.faults, {
+    dropRate: 0.01, duplicateRate: 0.02, reorderRate: 0.03, corruptChecksumRate: 0.04, malformedRate: 0.05, disconnectEverySec: 30,
+    stallMs: 3000, stallEverySec: 20, latencyMs: 50, jitterMs: 10, clockSkewMs: -250,
+  });
+  assert.is(parseExchangeArgs(['--help']), undefined);
+});
+
+test('bad flags are refused with a message that says what to fix', () => {
+  const cases: [string[], RegExp][] = [
+    [['--drop-rate', '2'], /--drop-rate needs a probability between 0 and 1, got "2"/],
+    [['--drop-rate'], /--drop-rate needs a value/],
+    [['--port', 'x'], /--port needs a whole number ≥ 0, got "x"/],
+    [['--port', '70000'], /--port needs a port number between 0 and 65535/],
+    [['--latency-ms', '1.5'], /--latency-ms needs a whole number of milliseconds ≥ 0/],
+    [['--clock-skew-ms', 'soon'], /--clock-skew-ms needs a whole number of milliseconds \(negative allowed\)/],
+    [['--stall-ms', '100'], /--stall-ms and --stall-every go together/],
+    [['--stall-ms', '3000', '--stall-every', '2'], /--stall-every \(2 s\) must be longer than --stall-ms/],
+    [['--frobnicate'], /unknown option "--frobnicate"/],
+    [['extra'], /unexpected argument "extra"/],
+    [['--symbols', ','], /--symbols needs at least one symbol/],
+  ];
+  for (const [args, re] of cases) assert.throws(() => parseExchangeArgs(args), re, args.join(' '));
+});
+
+test('runExchange: --help prints usage; an unknown symbol is an error', async () => {
+  const lines: string[] = [];
+  assert.is(await runExchange(['--help'], { log: (l) => lines.push(l) }), 0);
+  assert.match(lines.join('\n'), /--corrupt-checksum-rate P/);
+  const err = await runExchange(['--port', '0', '--symbols', 'NOPEUSDT'], { log: () => undefined }).catch((e: Error) => e);
+  assert.match(String(err), /unknown symbol "NOPEUSDT"/);
+});
+
+test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
+  const lines: string[] = [];
+  let onLine: () => void = () => undefined;
+  const stop = new AbortController();
+  const done = runExchange(['--port', '0', '--seed', '3', '--symbols', 'SPOT:A2ZUSDT', '--clock-skew-ms', '1000'], {
+    signal: stop.signal,
+    log: (l) => {
+      lines.push(l);
+      onLine();
+    },
+  });
+  await within(new Promise<void>((resolve) => {
+    onLine = () => lines.some((l) => l.includes('(Ctrl-C to stop)')) && resolve();
+  }), 5000, 'the startup lines', () => lines.join('\n'));
+  const rest = /rest (http:\/\/\S+)/.exec(lines.join('\n'))![1];
+  assert.match(lines.join('\n'), /ws {3}ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/public/);
+  assert.match(lines.join('\n'), /faults clockSkewMs=1000/);
+  const symbols = JSON.parse((await getText(`${rest}/api/v2/spot/public/symbols`)).text);
+  assert.equal(symbols.data.map((s: { symbol: string }) => s.symbol), ['A2ZUSDT']);
+  stop.abort();
+  assert.is(await within(done, 5000, 'runExchange to return'), 0);
+  assert.match(lines[lines.length - 1], /stopped after 0 connection\(s\)/);
+});
+
+test('runExchange closes cleanly on SIGTERM', async () => {
+  const lines: string[] = [];
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (started = resolve));
+  const done = runExchange(['--port', '0'], { log: (l) => (lines.push(l), l.includes('Ctrl-C') && started()) });
+  await within(ready, 5000, 'startup', () => lines.join('\n'));
+  process.emit('SIGTERM' as 'SIGINT');
+  assert.is(await within(done, 5000, 'runExchange to return after SIGTERM'), 0);
+  assert.is(process.listenerCount('SIGTERM'), 0, 'its signal handlers are removed');
+});
+
+test.run();
