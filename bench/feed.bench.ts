@@ -3,7 +3,7 @@
 // writes; note JSON.parse cannot even read seq > 2^53 exactly); (2) tick-to-signal latency through the live
 // pipeline against the local exchange on loopback, per hop.
 import { spawn } from 'node:child_process';
-import { loadCore, Ring, SCRATCH_SLOT, formatMemory } from '../src/core/index';
+import { loadCore, Ring } from '../src/core/index';
 import { FrameDecoder } from '../src/feed/decoder';
 import { MarketPipeline } from '../src/feed/pipeline';
 import { LatencySamples } from '../src/core/latency';
@@ -57,7 +57,7 @@ export async function benchFeed(opts: { rounds: number; quick: boolean; latencyS
   const bytes = frames.reduce((a, b) => a + b.length, 0);
   const { core } = await loadCore();
   const ring = new Ring(core, core.ringOffset('market'));
-  const decoder = new FrameDecoder(core, SCRATCH_SLOT);
+  const decoder = new FrameDecoder(core);
   decoder.configure({ inst: 0, ...BENCH_GRID });
   const sink = new Int32Array(1024 * 16);
   let check = 0;

@@ -30,14 +30,14 @@ const encoder = new TextEncoder();
 function stage(core: Core, text: string): number {
   const bytes = encoder.encode(text);
   if (bytes.length > 4096) throw new RangeError('decimal string longer than 4096 bytes');
-  core.bytes.set(bytes, core.scratch);
+  core.bytes.set(bytes, core.text);
   return bytes.length;
 }
 
 /** Parses `text` at `scale` decimals; throws DecimalParseError with the core's code on anything inexact. */
 export function parseDecimal(core: Core, text: string, scale: number, allowSign = false): ParsedDecimal {
   const len = stage(core, text);
-  const code = core.x.parseDecimal(core.scratch, len, scale, allowSign ? 1 : 0);
+  const code = core.x.parseDecimal(core.text, len, scale, allowSign ? 1 : 0);
   if (code !== 0) throw new DecimalParseError(code, text, scale);
   return { value: core.x.decimalValue(), decimals: core.x.decimalWireDecimals() };
 }
@@ -45,12 +45,12 @@ export function parseDecimal(core: Core, text: string, scale: number, allowSign 
 /** Parses and divides by the instrument step (priceEndStep, or sizeMultiplier·10^volumePlace); off-grid throws. */
 export function parseSteps(core: Core, text: string, scale: number, step: bigint, allowSign = false): ParsedDecimal {
   const len = stage(core, text);
-  const code = core.x.decimalToSteps(core.scratch, len, scale, step, allowSign ? 1 : 0);
+  const code = core.x.decimalToSteps(core.text, len, scale, step, allowSign ? 1 : 0);
   if (code !== 0) throw new DecimalParseError(code, text, scale);
   return { value: core.x.decimalValue(), decimals: core.x.decimalWireDecimals() };
 }
 
 /** Returns the core's error code (0 = ok) without throwing: for tables of cases. */
 export function decimalCode(core: Core, text: string, scale: number, allowSign = false): number {
-  return core.x.parseDecimal(core.scratch, stage(core, text), scale, allowSign ? 1 : 0);
+  return core.x.parseDecimal(core.text, stage(core, text), scale, allowSign ? 1 : 0);
 }

@@ -170,9 +170,9 @@ export class BookView {
   checksum(n = 25): number { return this.core.x.bookChecksum(this.ptr, n); }
   /** The top-n check string: the levels printed back exactly as the exchange sent them. */
   formatTop(n = 25): string {
-    const at = this.core.scratch;
+    if (n > 1000) throw new RangeError('formatTop prints at most 1000 levels per side (64 KiB of text)');
+    const at = this.core.text;
     const len = this.core.x.bookFormatTop(this.ptr, n, at);
-    if (len > 65536) throw new RangeError('check string longer than the scratch slot');
     let s = '';
     for (let i = 0; i < len; i++) s += String.fromCharCode(this.core.bytes[at + i]);
     return s;

@@ -18,6 +18,8 @@ export const CONTROL_COUNT = 64;
 export const SCRATCH = 65536;      // 16 slots × 256 KiB, one per instance that needs one (frames, staging, strings)
 export const SCRATCH_SLOT = 262144;
 export const SCRATCH_SLOTS = 16;
+/** Within a slot: [0, SCRATCH_TEXT) belongs to the frame decoder; [SCRATCH_TEXT, slot end) to tools (strings). */
+export const SCRATCH_TEXT = 196608;
 export const RINGS = 8 * 1024 * 1024;
 
 export interface RingSpec {

@@ -5,7 +5,7 @@
 import type { CoreExports } from './exports';
 import {
   DEFAULT_PAGES, MAX_PAGES, MAGIC, LAYOUT_VERSION, H, RESERVED_BYTES, RING_TABLE, RING_SPECS, ringOffsets,
-  scratchOffset, type RingName, type RingSpec,
+  scratchOffset, SCRATCH_TEXT, type RingName, type RingSpec,
 } from './layout';
 
 export type WasmSource = BufferSource | URL | string;
@@ -55,7 +55,10 @@ export class Core {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
   readonly f64: Float64Array;
+  /** This instance's scratch slot: the frame decoder's area (see layout.ts). */
   readonly scratch: number;
+  /** The tools' part of the slot (64 KiB): decimal strings to parse, book check strings printed back. */
+  readonly text: number;
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -68,6 +71,7 @@ export class Core {
     this.words = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
     this.scratch = scratchOffset(slot);
+    this.text = this.scratch + SCRATCH_TEXT;
   }
 
   /** True once formatMemory() (on any thread) has laid out this memory with this layout version. */

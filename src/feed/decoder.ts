@@ -4,6 +4,7 @@
 
 import type { Core } from '../core/index';
 import { writeI64Big } from '../core/int64';
+import { SCRATCH_TEXT } from '../core/layout';
 
 export const FrameKind = { malformed: 0, pong: 1, event: 2, push: 3, unknown: 4 } as const;
 
@@ -43,10 +44,11 @@ export class FrameDecoder {
   readonly maxFrameBytes: number;
   private readonly utf8 = new TextDecoder();
 
-  constructor(readonly core: Core, slotBytes: number) {
+  /** Uses the decoder's part of this thread's scratch slot: up to SCRATCH_TEXT bytes (frames up to ~188 KiB). */
+  constructor(readonly core: Core) {
     this.out = core.scratch;
     this.frame = core.scratch + FRAME_AT;
-    this.maxFrameBytes = slotBytes - FRAME_AT;
+    this.maxFrameBytes = SCRATCH_TEXT - FRAME_AT;
   }
 
   /** Start-up: the grid of instrument `i` (its index in the engine), used to turn strings into ticks and lots. */

@@ -1,6 +1,6 @@
 // The feed thread: one WebSocket connection, frames decoded by the core straight into the market ring.
 import { parentPort, workerData } from 'node:worker_threads';
-import { instantiateCore, Ring, SCRATCH_SLOT, R } from '../core/index';
+import { instantiateCore, Ring, R } from '../core/index';
 import { FrameDecoder } from './decoder';
 import { FeedSession, type FeedInstrument } from './session';
 import { BitgetWsClient } from './client';
@@ -24,7 +24,7 @@ const market = new Ring(core, core.ringOffset('market'));
 const clock = new MonotonicClock();
 const post = (m: object) => parentPort!.postMessage(m);
 let client: BitgetWsClient;
-const session = new FeedSession(core, market, new FrameDecoder(core, SCRATCH_SLOT), clock, d.instruments, {
+const session = new FeedSession(core, market, new FrameDecoder(core), clock, d.instruments, {
   resubscribe: (arg) => client.resubscribe(arg),
   onExchangeError: (e) => post({ type: 'exchange-error', ...e }),
   log: (line) => post({ type: 'log', line }),

@@ -1,5 +1,5 @@
 // A single-thread feed → engine pipeline over one memory, for tests: frames in, books and signals out.
-import { Engine, Ring, readSignal, SCRATCH_SLOT, type Core } from '../../src/core/index';
+import { Engine, Ring, readSignal, type Core } from '../../src/core/index';
 import { FrameDecoder } from '../../src/feed/decoder';
 import { FeedSession, type FeedInstrument } from '../../src/feed/session';
 import { ManualClock } from '../../src/core/clock';
@@ -36,7 +36,7 @@ export async function harness(instruments: FeedInstrument[], opts: { watchContro
   const errors: Array<{ code: number; msg: string }> = [];
   const logs: string[] = [];
   let nowMs = 0;
-  const session = new FeedSession(core, market, new FrameDecoder(core, SCRATCH_SLOT), clock, instruments, {
+  const session = new FeedSession(core, market, new FrameDecoder(core), clock, instruments, {
     resubscribe: (a) => resubscribed.push(a),
     onExchangeError: (e) => errors.push(e),
     log: (l) => logs.push(l),

@@ -1,6 +1,6 @@
 // The real WebSocket client, feed session and engine on one thread against a (local) exchange: every frame is
 // decoded, applied and checked before the next, so tests can compare books with the exchange's true book safely.
-import { Engine, Ring, SCRATCH_SLOT, type Core, type Instrument } from '../../src/core/index';
+import { Engine, Ring, type Core, type Instrument } from '../../src/core/index';
 import { FrameDecoder } from '../../src/feed/decoder';
 import { FeedSession, type Channel } from '../../src/feed/session';
 import { BitgetWsClient } from '../../src/feed/client';
@@ -36,7 +36,7 @@ export async function live(url: { ws: string; rest: string }, want: Array<{ inst
   const signal = new Ring(core, core.ringOffset('signal'));
   const logs: string[] = [];
   let client: BitgetWsClient;
-  const session = new FeedSession(core, market, new FrameDecoder(core, SCRATCH_SLOT), new MonotonicClock(),
+  const session = new FeedSession(core, market, new FrameDecoder(core), new MonotonicClock(),
     grids.map((grid, i) => ({ inst: i, grid, channels: want[i].channels ?? ['books'] })), {
       resubscribe: (a) => client.resubscribe(a), log: (l) => logs.push(l), watchControl: true, snapshotTimeoutMs: 3000,
     });

@@ -189,11 +189,31 @@ export class RefSignals {
     const x = fieldValue(out, this.p.zSource);
     const W = this.p.zWindow;
     if (this.winLen === W) {
-      let sum = 0;
-      for (let i = 0; i < W; i++) sum += this.win[i]!;
+      // Even and odd slots summed apart, then joined, an odd last slot last: the order the core's two SIMD lanes
+      // use, so both agree to the bit (docs/signals.md).
+      const pairs = W & ~1;
+      let s0 = 0;
+      let s1 = 0;
+      for (let i = 0; i < pairs; i += 2) {
+        s0 += this.win[i]!;
+        s1 += this.win[i + 1]!;
+      }
+      let sum = s0 + s1;
+      if (pairs < W) sum += this.win[pairs]!;
       const mean = sum / W;
-      let ss = 0;
-      for (let i = 0; i < W; i++) ss += (this.win[i]! - mean) ** 2;
+      let q0 = 0;
+      let q1 = 0;
+      for (let i = 0; i < pairs; i += 2) {
+        const d0 = this.win[i]! - mean;
+        const d1 = this.win[i + 1]! - mean;
+        q0 += d0 * d0;
+        q1 += d1 * d1;
+      }
+      let ss = q0 + q1;
+      if (pairs < W) {
+        const d = this.win[pairs]! - mean;
+        ss += d * d;
+      }
       const std = Math.sqrt(ss / W); // population std
       if (std > 0 && std > 1e-12 * Math.abs(mean)) { // rounding noise of an all-equal window is not a spread
         out.z = (x - mean) / std;
