@@ -183,10 +183,14 @@ export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
     } else if (kind == KIND_MSG_END) {
       endMessage(e, inst, idx, rec, out);
     } else if (kind == KIND_STATUS) {
-      // The feed lost continuity (gap, disconnect, bad frame): the book is stale until the next snapshot.
-      bump(inst, I_FEED_STATUS);
-      store<i32>(inst + I_SYNCED, 0);
-      signalsReset(load<usize>(inst + I_SIGNALS));
+      // Codes 10–19: the feed lost continuity (gap, disconnect, bad frame, lost capture): the book is stale until
+      // the next snapshot. Other codes (clock estimates, …) are information and only travel on.
+      const code = load<i64>(rec + R_SEQ);
+      if (code >= 10 && code < 20) {
+        bump(inst, I_FEED_STATUS);
+        store<i32>(inst + I_SYNCED, 0);
+        signalsReset(load<usize>(inst + I_SIGNALS));
+      }
       const r = e + E_SCRATCH;
       memory.copy(r, rec, REC_SIZE);
       memory.fill(r + REC_SIZE, 0, SIG_SIZE - REC_SIZE);

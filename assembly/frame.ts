@@ -50,6 +50,8 @@ export const O_ERR_POS: usize = 120;   // i32 byte offset of a syntax error
 export const O_DEC_CODE: usize = 124;  // i32 decimal error code of a bad price/size
 export const O_LEVELS: usize = 128;    // i32 level records written
 export const O_DUPES: usize = 132;     // i32 trades skipped as already seen
+export const O_LEN: usize = 136;       // i32 frame length
+export const O_DATA_OPEN: usize = 140; // i32 1: scanning stopped at `data` (the decoder finishes the object)
 export const O_TEMP: usize = 192;      // 64 bytes of scratch for reordering records
 export const OUT_BYTES: usize = 256;
 
@@ -246,6 +248,7 @@ export function frameScan(frame: usize, len: i32, out: usize): i32 {
   const localLo = load<i64>(out + O_LOCAL_TS);
   memory.fill(out, 0, O_TEMP);
   store<i64>(out + O_LOCAL_TS, localLo);
+  store<i32>(out + O_LEN, len);
   p = frame;
   end = frame + <usize>len;
   let kind = FRAME_MALFORMED;
@@ -275,8 +278,14 @@ function scanObject(frame: usize, out: usize): i32 {
       } else if (key == K_DATA) {
         ws();
         const start = p;
-        if (!skip()) return FRAME_MALFORMED;
         store<i32>(out + O_DATA, <i32>(start - frame));
+        if (hasAction && load<i32>(out + O_CHANNEL + 4) != 0) {
+          // Routing is known (Bitget sends action and arg first): stop here, so the bulk of the frame is read once,
+          // by frameBooks/frameTrades, which also check what follows the data.
+          store<i32>(out + O_DATA_OPEN, 1);
+          return FRAME_PUSH;
+        }
+        if (!skip()) return FRAME_MALFORMED;
         store<i32>(out + O_DATA + 4, <i32>(p - start));
       } else if (key == K_TS) {
         if (!int(true)) return FRAME_MALFORMED;
@@ -299,6 +308,29 @@ function scanObject(frame: usize, out: usize): i32 {
 
 // ---- books ----------------------------------------------------------------------------------------------------
 
+// Positions the scanner on the data value (to the frame's end when frameScan stopped there).
+function enterData(frame: usize, out: usize): void {
+  p = frame + <usize>load<i32>(out + O_DATA);
+  end = load<i32>(out + O_DATA_OPEN) != 0 ? frame + <usize>load<i32>(out + O_LEN) : p + <usize>load<i32>(out + O_DATA + 4);
+}
+
+// After the data value: when frameScan stopped at it, the rest of the top-level object must still be valid JSON.
+function leaveData(out: usize): bool {
+  if (load<i32>(out + O_DATA_OPEN) == 0) return true;
+  while (eat(0x2c)) {
+    if (!str()) return false;
+    const key = packed();
+    if (!eat(0x3a)) return false;
+    if (key == K_TS) {
+      if (!int(true)) return false;
+      store<i64>(out + O_PUSH_TS, num);
+    } else if (!skip()) return false;
+  }
+  if (!eat(0x7d)) return false;
+  ws();
+  return p == end;
+}
+
 // Records are written at ring slots head + n; `room` tracks how many are known free.
 let wHead: u32 = 0;
 let wCount: u32 = 0;
@@ -310,9 +342,8 @@ function nextRecord(): usize {
     wRoom = ringWritable(wRing, wCount + 64);
     if (wCount >= wRoom) return 0;
   }
-  const r = ringSlot(wRing, wHead + wCount++);
-  memory.fill(r, 0, REC_SIZE);
-  return r;
+  // Every writer below stores all 64 bytes (kind/side/flags as one u32, the rest field by field or when stamping).
+  return ringSlot(wRing, wHead + wCount++);
 }
 
 /**
@@ -322,13 +353,21 @@ function nextRecord(): usize {
  * MSG_END record. Returns the record count (publish them with ringPublish), or a FERR_* code.
  */
 export function frameBooks(frame: usize, out: usize, ring: usize, cfg: usize, resetOnSnapshot: bool, verifyChecksum: bool): i32 {
+  return truncation(books(frame, out, ring, cfg, resetOnSnapshot, verifyChecksum));
+}
+
+// A frame cut short reads as a shape error where it stops; call it what it is: broken JSON.
+function truncation(r: i32): i32 {
+  return r == FERR_SHAPE && p >= end ? FERR_SYNTAX : r;
+}
+
+function books(frame: usize, out: usize, ring: usize, cfg: usize, resetOnSnapshot: bool, verifyChecksum: bool): i32 {
   const inst = load<u32>(cfg + C_INST);
   const priceScale = load<i32>(cfg + C_PRICE_SCALE);
   const priceStep = load<i64>(cfg + C_PRICE_STEP);
   const sizeScale = load<i32>(cfg + C_SIZE_SCALE);
   const sizeStep = load<i64>(cfg + C_SIZE_STEP);
-  p = frame + <usize>load<i32>(out + O_DATA);
-  end = p + <usize>load<i32>(out + O_DATA + 4);
+  enterData(frame, out);
   wRing = ring;
   wHead = ringHead(ring);
   wCount = 0;
@@ -338,6 +377,7 @@ export function frameBooks(frame: usize, out: usize, ring: usize, cfg: usize, re
   if (snapshot) {
     const r = nextRecord();
     if (r == 0) return FERR_RING_FULL;
+    memory.fill(r, 0, REC_SIZE);
     store<u8>(r + R_KIND, KIND_BOOK_CLEAR);
     store<u16>(r + R_FLAGS, FLAG_SNAPSHOT | (resetOnSnapshot ? FLAG_RESET : 0));
   }
@@ -372,9 +412,7 @@ export function frameBooks(frame: usize, out: usize, ring: usize, cfg: usize, re
             if (!eat(0x5d)) return FERR_SHAPE;
             const r = nextRecord();
             if (r == 0) return FERR_RING_FULL;
-            store<u8>(r + R_KIND, KIND_BOOK_LEVEL);
-            store<u8>(r + R_SIDE, side);
-            store<u16>(r + R_FLAGS, baseFlags);
+            store<u32>(r + R_KIND, <u32>KIND_BOOK_LEVEL | (<u32>side << 8) | (<u32>baseFlags << 16));
             store<i64>(r + R_PRICE, price);
             store<i64>(r + R_QTY, decimalValue());
             store<i64>(r + R_AUX2, <i64>(pdec | (decimalWireDecimals() << 8)));
@@ -399,11 +437,13 @@ export function frameBooks(frame: usize, out: usize, ring: usize, cfg: usize, re
     if (!eat(0x7d)) return FERR_SYNTAX;
   }
   if (!eat(0x5d)) return FERR_SHAPE; // exactly one book object
+  if (!leaveData(out)) return FERR_SYNTAX;
   store<i32>(out + O_HAS, has);
   store<i32>(out + O_LEVELS, levels);
   if (wCount == 0 || (snapshot && levels == 0)) {
     const r = nextRecord();
     if (r == 0) return FERR_RING_FULL;
+    memory.fill(r, 0, REC_SIZE);
     store<u8>(r + R_KIND, KIND_MSG_END);
   }
   // The scalars come after the levels on the wire: stamp every record now.
@@ -437,14 +477,17 @@ export function frameBooks(frame: usize, out: usize, ring: usize, cfg: usize, re
  * Returns the record count (0 when every trade was a duplicate) or a FERR_* code.
  */
 export function frameTrades(frame: usize, out: usize, ring: usize, cfg: usize): i32 {
+  return truncation(trades(frame, out, ring, cfg));
+}
+
+function trades(frame: usize, out: usize, ring: usize, cfg: usize): i32 {
   const inst = load<u32>(cfg + C_INST);
   const priceScale = load<i32>(cfg + C_PRICE_SCALE);
   const priceStep = load<i64>(cfg + C_PRICE_STEP);
   const sizeScale = load<i32>(cfg + C_SIZE_SCALE);
   const sizeStep = load<i64>(cfg + C_SIZE_STEP);
   const lastIdPtr = cfg + C_LAST_TRADE_ID;
-  p = frame + <usize>load<i32>(out + O_DATA);
-  end = p + <usize>load<i32>(out + O_DATA + 4);
+  enterData(frame, out);
   wRing = ring;
   wHead = ringHead(ring);
   wCount = 0;
@@ -495,9 +538,10 @@ export function frameTrades(frame: usize, out: usize, ring: usize, cfg: usize): 
       if (id > newest) newest = id;
       const r = nextRecord();
       if (r == 0) return FERR_RING_FULL;
-      store<u8>(r + R_KIND, KIND_TRADE);
-      store<u8>(r + R_SIDE, side);
+      store<u32>(r + R_KIND, <u32>KIND_TRADE | (<u32>side << 8));
       store<u32>(r + R_INST, inst);
+      store<i64>(r + R_AUX, 0);
+      store<i64>(r + R_AUX2, 0);
       store<i64>(r + R_EXCH_TS, ts);
       store<i64>(r + R_LOCAL_TS, localTs);
       store<i64>(r + R_PRICE, price);
@@ -507,6 +551,7 @@ export function frameTrades(frame: usize, out: usize, ring: usize, cfg: usize): 
     } while (eat(0x2c));
     if (!eat(0x5d)) return FERR_SHAPE;
   }
+  if (!leaveData(out)) return FERR_SYNTAX;
   // newest first on the wire → oldest first in the ring
   const tmp = out + O_TEMP;
   for (let i: u32 = 0, j = wCount - 1; wCount > 0 && i < j; i++, j--) {

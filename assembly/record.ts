@@ -33,8 +33,8 @@ export const FLAG_LAST: u16 = 2;      // last record of an exchange message: sig
 export const FLAG_RESET: u16 = 4;     // on BOOK_CLEAR: forget signal state (first snapshot, gap, resync)
 export const FLAG_CHECKSUM: u16 = 8;  // on the last record: aux2's high 32 bits hold the exchange's CRC-32
 
-// Status codes (KIND_STATUS records; `seq` holds the code, `aux` a detail). 1–9 come from the core, 10+ from the
-// feed (src/feed): every status record on the market ring invalidates that instrument's book until a snapshot.
+// Status codes (KIND_STATUS records; `seq` holds the code, `aux` a detail). 1–9 come from the core, 10–19 from the
+// feed (src/feed) and invalidate that instrument's book until a snapshot; 20+ are information (clock estimates).
 export const STATUS_CHECKSUM_MISMATCH: i64 = 1; // aux = our CRC, aux2 = the exchange's
 export const STATUS_BOOK_FULL: i64 = 2;         // a side hit its level capacity: resync needed
 export const STATUS_NOT_SYNCED: i64 = 3;        // an update arrived while the book awaits a snapshot

@@ -35,6 +35,7 @@ await build({
     'bench/ring.worker': 'bench/ring.worker.ts',
     'workers/feed': 'src/feed/feed.worker.ts',
     'workers/engine': 'src/core/engine.worker.ts',
+    'workers/recorder': 'src/capture/recorder.worker.ts',
   },
   outdir: 'build', outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },

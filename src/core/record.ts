@@ -21,7 +21,9 @@ export const Flag = { snapshot: 1, last: 2, reset: 4, checksum: 8 } as const;
  */
 export const Status = {
   checksumMismatch: 1, bookFull: 2, notSynced: 3,
-  gap: 10, disconnect: 11, badFrame: 12, ringFull: 13, stale: 14, resubscribe: 15,
+  gap: 10, disconnect: 11, badFrame: 12, ringFull: 13, stale: 14, resubscribe: 15, captureLoss: 16,
+  /** Recorder only: a clock-offset estimate (price = offset ns, qty = bound ns, aux = round trip ns). */
+  clockOffset: 20,
 } as const;
 
 export const SIG_SIZE = 256;

@@ -14,6 +14,8 @@ export interface FeedWorkerData {
   wsUrl: string;
   instruments: FeedInstrument[];
   statsEveryMs: number;
+  /** Mirror every published record into the capture ring (a recorder is running). */
+  capture: boolean;
   pingMs?: number;
   pongTimeoutMs?: number;
 }
@@ -29,6 +31,7 @@ const session = new FeedSession(core, market, new FrameDecoder(core), clock, d.i
   onExchangeError: (e) => post({ type: 'exchange-error', ...e }),
   log: (line) => post({ type: 'log', line }),
   watchControl: true,
+  capture: d.capture ? new Ring(core, core.ringOffset('capture')) : undefined,
 });
 const decodeLatency = new LatencySamples();
 const words = core.words;

@@ -12,6 +12,8 @@ import { fetchGrids, type InstType, type InstrumentGrid } from './instruments';
 import type { Channel, FeedCounters, FeedInstrument } from './session';
 import type { FeedWorkerData } from './feed.worker';
 import type { EngineWorkerData } from '../core/engine.worker';
+import type { RecorderWorkerData } from '../capture/recorder.worker';
+import type { RecorderCounters } from '../capture/recorder';
 
 export interface PipelineInstrument {
   instType: InstType;
@@ -32,6 +34,25 @@ export interface PipelineOptions {
   statsEveryMs?: number;
   /** Where the worker bundles are (default: found next to this bundle). */
   workerDir?: URL;
+  /** Record everything the feed publishes to Parquet under `root` (DESIGN §6). */
+  record?: RecordOptions;
+}
+
+export interface RecordOptions {
+  root: string;
+  venue?: string;
+  source?: 'live' | 'demo' | 'simulator' | 'replay';
+  /** Journal flush interval: a killed recorder loses at most this much (default 1000 ms). */
+  flushMs?: number;
+  /** Roll files after this long (default 60 s) or this many rows (default 1,000,000). */
+  rollMs?: number;
+  maxRows?: number;
+  /** Clock-offset measurement interval (default 60 s). */
+  clockEveryMs?: number;
+  onFile?(f: { path: string; rows: number }): void;
+  onAlarm?(message: string): void;
+  onClock?(c: { offsetNs: string; boundNs: string; rttNs: string; method: string }): void;
+  onRecovered?(r: { path: string; rows: number; tornBytes: number }): void;
 }
 
 export interface FeedStats {
@@ -76,7 +97,11 @@ export class MarketPipeline {
     private readonly feed: Worker,
     private readonly engine: Worker,
     private readonly engineStop: Int32Array,
+    private readonly recorder: Worker | null,
+    private readonly recorderStop: Int32Array | null,
   ) {}
+
+  recorderCounters: RecorderCounters | null = null;
 
   static async start(o: PipelineOptions): Promise<MarketPipeline> {
     const grids: InstrumentGrid[] = [];
@@ -101,12 +126,43 @@ export class MarketPipeline {
     const engine = new Worker(new URL('engine.mjs', dir), { workerData: engineData });
     const ready = await once(engine, 'ready');
     const instruments = feedInstruments.map((f) => new Instrument(core, f.inst, ready.pointers[f.inst]));
+    let recorder: Worker | null = null;
+    let recorderStop: Int32Array | null = null;
+    const rec = o.record;
+    if (rec) {
+      const stopBuf = new SharedArrayBuffer(64);
+      recorderStop = new Int32Array(stopBuf);
+      const data: RecorderWorkerData = {
+        module, memory, slot: 3, root: rec.root, restUrl: o.restUrl, control: stopBuf,
+        flushMs: rec.flushMs ?? 1000, rollMs: rec.rollMs ?? 60_000, maxRows: rec.maxRows ?? 1_000_000,
+        clockEveryMs: rec.clockEveryMs ?? 60_000,
+        streams: feedInstruments.map((f) => ({
+          inst: f.inst,
+          info: {
+            venue: rec.venue ?? 'bitget', instType: f.grid.instType, symbol: f.grid.symbol, tickSize: f.grid.tickSize,
+            lotSize: f.grid.lotSize, priceScale: f.grid.priceScale, priceStep: f.grid.priceStep,
+            sizeScale: f.grid.sizeScale, sizeStep: f.grid.sizeStep, source: rec.source ?? 'live',
+          },
+        })),
+      };
+      recorder = new Worker(new URL('recorder.mjs', dir), { workerData: data });
+      recorder.on('message', (m: any) => {
+        if (m.type === 'file') rec.onFile?.(m);
+        else if (m.type === 'alarm') rec.onAlarm?.(m.message);
+        else if (m.type === 'clock') rec.onClock?.(m);
+        else if (m.type === 'recovered') rec.onRecovered?.(m);
+      });
+      recorder.on('error', (err) => rec.onAlarm?.(`recorder worker failed: ${err.message}`));
+    }
     const feedData: FeedWorkerData = {
       module, memory, slot: 1, wsUrl: o.wsUrl, instruments: feedInstruments, statsEveryMs: o.statsEveryMs ?? 250,
-      pingMs: o.pingMs, pongTimeoutMs: o.pongTimeoutMs,
+      pingMs: o.pingMs, pongTimeoutMs: o.pongTimeoutMs, capture: !!rec,
     };
     const feed = new Worker(new URL('feed.mjs', dir), { workerData: feedData });
-    const p = new MarketPipeline(core, new Ring(core, core.ringOffset('signal')), ordered, instruments, feed, engine, new Int32Array(control));
+    const p = new MarketPipeline(core, new Ring(core, core.ringOffset('signal')), ordered, instruments, feed, engine, new Int32Array(control), recorder, recorderStop);
+    recorder?.on('message', (m: any) => {
+      if (m.type === 'stats' || m.type === 'stopped') p.recorderCounters = m.counters;
+    });
     feed.on('message', (m: any) => {
       if (m.type === 'stats') p.feedStats = m;
       else if (m.type === 'log') o.log?.(m.line);
@@ -130,18 +186,26 @@ export class MarketPipeline {
   }
 
   /** Stops both workers (the engine last, after the feed stopped producing); the books can then be read safely. */
-  async stop(): Promise<{ feed: FeedStats | null; engine: { latency: ReturnType<LatencySamples['summary']>; badRecords: number } }> {
+  async stop(): Promise<{ feed: FeedStats | null; engine: { latency: ReturnType<LatencySamples['summary']>; badRecords: number }; recorder: RecorderCounters | null }> {
     if (this.stopped) throw new Error('pipeline already stopped');
     this.stopped = true;
     const finalFeed = once(this.feed, 'stats').catch(() => null);
     this.feed.postMessage({ type: 'stop' });
     const feed = (await finalFeed) ?? this.feedStats;
     await this.feed.terminate();
+    if (this.recorder && this.recorderStop) {
+      // the feed has stopped producing: the recorder drains what is left, finishes every file, then exits
+      const done = once(this.recorder, 'stopped');
+      Atomics.store(this.recorderStop, 0, 1);
+      Atomics.notify(this.recorderStop, 0);
+      this.recorderCounters = (await done).counters;
+      await this.recorder.terminate();
+    }
     const done = once(this.engine, 'stopped');
     Atomics.store(this.engineStop, 0, 1);
     Atomics.notify(this.engineStop, 0);
     const engine = await done;
     await this.engine.terminate();
-    return { feed, engine: { latency: engine.latency, badRecords: engine.badRecords } };
+    return { feed, engine: { latency: engine.latency, badRecords: engine.badRecords }, recorder: this.recorderCounters };
   }
 }

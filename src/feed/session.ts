@@ -45,6 +45,8 @@ export interface FeedCounters {
   resyncs: number;
   snapshots: number;
   records: number;
+  /** Records the capture ring had no room for: each is missing from the recording (an alarm). */
+  captureDrops: number;
 }
 
 export interface ExchangeError {
@@ -59,6 +61,8 @@ export interface FeedSessionOptions {
   log?(line: string): void;
   /** Milliseconds clock for rate limits and resubscribe timeouts (injected for tests). */
   nowMs?(): number;
+  /** Copy every published record to this ring too (the recorder's capture ring). */
+  capture?: Ring;
   /** Read the engine's resync requests from the shared control lines (live pipeline). */
   watchControl?: boolean;
   /** After this long without the requested snapshot, ask again. */
@@ -78,13 +82,14 @@ export function newCounters(): FeedCounters {
   return {
     frames: 0, bytes: 0, pongs: 0, acks: 0, errorFrames: 0, malformed: 0, unknown: 0, bookMessages: 0,
     tradeMessages: 0, duplicateTrades: 0, gaps: 0, stale: 0, beforeSnapshot: 0, badFrames: 0, ringFull: 0,
-    disconnects: 0, engineResyncs: 0, resyncs: 0, snapshots: 0, records: 0,
+    disconnects: 0, engineResyncs: 0, resyncs: 0, snapshots: 0, records: 0, captureDrops: 0,
   };
 }
 
 export class FeedSession {
   readonly counters = newCounters();
   private readonly routes = new Map<string, Route>();
+  private readonly captureLoss = new Map<number, number>();
   private lastLogMs = -Infinity;
   private suppressed = 0;
   private readonly nowMs: () => number;
@@ -182,7 +187,7 @@ export class FeedSession {
       this.counters.tradeMessages++;
       const n = d.trades(this.ring.base, r.fi.inst);
       this.counters.duplicateTrades += d.duplicates;
-      if (n > 0) this.publish(n);
+      if (n > 0) this.publish(n, r.fi.inst);
       else if (n < 0) this.decodeFailed(r, n);
       return;
     }
@@ -199,7 +204,7 @@ export class FeedSession {
       return;
     }
     if (!incremental) {
-      this.publish(n); // fixed-depth channels: every push is a whole snapshot
+      this.publish(n, r.fi.inst); // fixed-depth channels: every push is a whole snapshot
       return;
     }
     if (d.action === 'snapshot') {
@@ -207,12 +212,12 @@ export class FeedSession {
       r.awaitingSince = -1;
       r.pendingStatus = 0; // the snapshot's book clear supersedes any status not yet delivered
       this.counters.snapshots++;
-      this.publish(n);
+      this.publish(n, r.fi.inst);
       return;
     }
     const verdict = r.seq.update(d.seqHi, d.seqLo, (d.has & Has.pseq) !== 0, d.pseqHi, d.pseqLo);
     if (verdict === 'ok') {
-      this.publish(n);
+      this.publish(n, r.fi.inst);
       return;
     }
     // The decoded records stay unpublished: the ring never sees an update we cannot vouch for.
@@ -228,6 +233,7 @@ export class FeedSession {
 
   private decodeFailed(r: Route, code: number): void {
     if (code === -2) this.counters.ringFull++;
+    else if (code === -1) this.counters.malformed++; // broken JSON inside the data (the scan stops at `data`)
     else this.counters.badFrames++;
     this.logLimited(() => `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === -3 || code === -4 ? ` (decimal error ${this.decoder.decimalCode})` : ''}`);
     if (r.book && this.decoder.channel !== 'trade') this.resync(r, code === -2 ? Status.ringFull : Status.badFrame);
@@ -263,14 +269,46 @@ export class FeedSession {
     w[(at + R.localTs) >> 2] = this.clock.lo;
     w[(at + R.localTs + 4) >> 2] = this.clock.hi;
     w[(at + R.seq) >> 2] = code;
-    this.ring.publish(1);
-    this.counters.records++;
+    this.publish(1, inst);
     return true;
   }
 
-  private publish(n: number): void {
+  private publish(n: number, inst: number): void {
+    if (this.o.capture) this.mirror(n, inst);
     this.ring.publish(n);
     this.counters.records += n;
+  }
+
+  /**
+   * Copies the next `n` (still unpublished) market-ring records to the capture ring, across the wrap. Records that
+   * do not fit are counted, and a capture-loss status record (aux = how many) goes into the recording as soon as
+   * there is room, so the files say where they have a hole.
+   */
+  private mirror(n: number, inst: number): void {
+    const cap = this.o.capture!;
+    for (const [i, lost] of this.captureLoss) {
+      if (cap.writable(1) < 1) break;
+      const at = cap.slot(cap.head);
+      const w = this.core.words;
+      this.core.bytes.fill(0, at, at + REC_SIZE);
+      this.core.bytes[at + R.kind] = Kind.status;
+      w[(at + R.inst) >> 2] = i;
+      w[(at + R.localTs) >> 2] = this.clock.lo;
+      w[(at + R.localTs + 4) >> 2] = this.clock.hi;
+      w[(at + R.seq) >> 2] = Status.captureLoss;
+      w[(at + R.aux) >> 2] = lost;
+      cap.publish(1);
+      this.captureLoss.delete(i);
+    }
+    const head = this.ring.head;
+    const first = head & (this.ring.capacity - 1);
+    const run = Math.min(n, this.ring.capacity - first);
+    let copied = cap.pushFrom(this.ring.slot(head), run);
+    if (copied === run && run < n) copied += cap.pushFrom(this.ring.slot(head + run), n - run);
+    if (copied < n) {
+      this.counters.captureDrops += n - copied;
+      this.captureLoss.set(inst, (this.captureLoss.get(inst) ?? 0) + n - copied);
+    }
   }
 
   private onEvent(): void {

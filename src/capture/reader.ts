@@ -1,0 +1,80 @@
+// Reading recordings back without ever materialising a whole file as objects: row groups stream into typed
+// column arrays (INT64 as BigInt64Array, INT32 as Int32Array) and, for the feeder, back into 64-byte records.
+// Works in Node (files) and in the browser (any AsyncBuffer: a File, a fetch with range requests).
+import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { COLUMNS, type FileMeta } from './schema';
+
+export type Columns = Record<string, Int32Array | BigInt64Array>;
+
+export interface RowGroupChunk {
+  /** Index of the row group in the file, and its first row. */
+  group: number;
+  rowStart: number;
+  rows: number;
+  columns: Columns;
+}
+
+export async function fileMeta(file: AsyncBuffer): Promise<{ metadata: FileMetaData; meta: Partial<FileMeta>; rows: number }> {
+  const metadata = await parquetMetadataAsync(file);
+  const meta: Record<string, string> = {};
+  for (const kv of metadata.key_value_metadata ?? []) meta[kv.key] = kv.value ?? '';
+  return { metadata, meta: meta as Partial<FileMeta>, rows: Number(metadata.num_rows) };
+}
+
+/** Streams the file's row groups, one at a time, as typed column arrays. */
+export async function* rowGroups(file: AsyncBuffer, columns: readonly string[] = COLUMNS.map((c) => c.name)): AsyncGenerator<RowGroupChunk> {
+  const { metadata } = await fileMeta(file);
+  let rowStart = 0;
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    const rows = Number(metadata.row_groups[g].num_rows);
+    const cols: Columns = {};
+    await parquetRead({
+      file, metadata, columns: [...columns], rowStart, rowEnd: rowStart + rows,
+      onChunk: (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+        // a chunk may cover more than the group: slice out exactly this group's rows
+        const data = chunk.columnData as Int32Array | BigInt64Array;
+        const from = rowStart - chunk.rowStart;
+        const part = data.subarray(from, from + rows) as Int32Array | BigInt64Array;
+        cols[chunk.columnName] = part.length === rows ? part : copyOf(data, from, rows);
+      },
+    } as any);
+    for (const c of columns) {
+      if (!cols[c]) throw new Error(`row group ${g} has no column ${c}: not a ringbook recording?`);
+      cols[c] = typed(cols[c], c);
+    }
+    yield { group: g, rowStart, rows, columns: cols };
+    rowStart += rows;
+  }
+}
+
+function copyOf(data: Int32Array | BigInt64Array, from: number, n: number): Int32Array | BigInt64Array {
+  return data.slice(from, from + n);
+}
+
+/** hyparquet returns typed arrays for DELTA/PLAIN columns; plain arrays (another writer's dictionary pages) get typed. */
+function typed(a: any, name: string): Int32Array | BigInt64Array {
+  if (a instanceof Int32Array || a instanceof BigInt64Array) return a;
+  const isI64 = COLUMNS.find((c) => c.name === name)?.type === 'INT64';
+  return isI64 ? BigInt64Array.from(a as bigint[]) : Int32Array.from(a as number[]);
+}
+
+/** Writes a row group's columns back as 64-byte records (16 words each) into `words` from word `at`. */
+export function columnsToRecords(cols: Columns, rows: number, words: Int32Array, at: number, inst: number): void {
+  for (const c of COLUMNS) {
+    const col = cols[c.name];
+    if (c.type === 'INT32') {
+      const src = col as Int32Array;
+      const w = c.at >> 2;
+      const shift = (c.at & 3) * 8;
+      if (shift === 0) for (let i = 0, p = at + w; i < rows; i++, p += 16) words[p] = src[i];
+      else for (let i = 0, p = at + w; i < rows; i++, p += 16) words[p] |= src[i] << shift;
+    } else {
+      const halves = new Int32Array((col as BigInt64Array).buffer, (col as BigInt64Array).byteOffset, rows * 2);
+      for (let i = 0, p = at + (c.at >> 2), q = 0; i < rows; i++, p += 16, q += 2) {
+        words[p] = halves[q];
+        words[p + 1] = halves[q + 1];
+      }
+    }
+  }
+  for (let i = 0, p = at + 1; i < rows; i++, p += 16) words[p] = inst;
+}

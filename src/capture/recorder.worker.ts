@@ -1,0 +1,95 @@
+// The recorder thread: recovers leftovers of a killed run, then drains the capture ring to Parquet until told to
+// stop, measuring the clock offset against the exchange at start and every `clockEveryMs`.
+import { parentPort, workerData } from 'node:worker_threads';
+import { instantiateCore, Ring, Kind, Status } from '../core/index';
+import { MonotonicClock } from '../core/clock';
+import { writeI64Big } from '../core/int64';
+import { Recorder } from './recorder';
+import { recoverTree } from './recover';
+import { sampleOffset } from './clock-offset';
+import type { StreamInfo, ClockEstimate } from './writer';
+
+export interface RecorderWorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  slot: number;
+  root: string;
+  restUrl: string;
+  streams: Array<{ inst: number; info: StreamInfo }>;
+  flushMs: number;
+  rollMs: number;
+  maxRows: number;
+  clockEveryMs: number;
+  /** Int32 [0]: 1 = stop (finish every file and exit). */
+  control: SharedArrayBuffer;
+}
+
+const d = workerData as RecorderWorkerData;
+const post = (m: object) => parentPort!.postMessage(m);
+for (const r of recoverTree(d.root)) post({ type: 'recovered', ...r });
+
+const core = await instantiateCore(d.module, d.memory, { slot: d.slot });
+const ring = new Ring(core, core.ringOffset('capture'));
+const clock = new MonotonicClock();
+const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
+  flushNs: BigInt(d.flushMs) * 1_000_000n,
+  rollNs: BigInt(d.rollMs) * 1_000_000n,
+  maxRows: d.maxRows,
+  onAlarm: (message) => post({ type: 'alarm', message }),
+  onFile: (f) => post({ type: 'file', ...f }),
+});
+
+/** A clock estimate becomes file metadata and a status record in every stream (so replays see it too). */
+function noteClock(c: ClockEstimate): void {
+  recorder.setClock(c);
+  post({ type: 'clock', offsetNs: String(c.offsetNs), boundNs: String(c.boundNs), rttNs: String(c.rttNs), method: c.method });
+  const rec = new Int32Array(16);
+  clock.read();
+  for (const s of d.streams) {
+    rec.fill(0);
+    rec[0] = Kind.status;
+    rec[1] = s.inst;
+    writeI64Big(rec, 16, clock.ns);
+    writeI64Big(rec, 24, c.offsetNs);
+    writeI64Big(rec, 32, c.boundNs);
+    writeI64Big(rec, 40, BigInt(Status.clockOffset));
+    writeI64Big(rec, 48, c.rttNs);
+    pendingClock.push(rec.slice());
+  }
+}
+const pendingClock: Int32Array[] = [];
+let clockBusy = false;
+const measure = () => {
+  if (clockBusy) return;
+  clockBusy = true;
+  sampleOffset(d.restUrl, new MonotonicClock())
+    .then(noteClock, (err) => post({ type: 'alarm', message: `recorder: clock offset not measured: ${err instanceof Error ? err.message : String(err)}` }))
+    .finally(() => { clockBusy = false; });
+};
+measure();
+const clockTimer = setInterval(measure, d.clockEveryMs);
+
+const stop = new Int32Array(d.control);
+const statsTimer = setInterval(() => post({ type: 'stats', counters: recorder.counters }), 250);
+// The loop yields to the event loop between passes (fetches, timers), and sleeps on the ring when idle.
+const loop = () => {
+  for (let pass = 0; pass < 64; pass++) {
+    while (pendingClock.length) {
+      const r = pendingClock.shift()!;
+      recorder.addRecord(r);
+    }
+    const n = recorder.drain();
+    if (n === 0) break;
+  }
+  recorder.tick();
+  if (Atomics.load(stop, 0) !== 0) {
+    recorder.drain(1 << 30);
+    clearInterval(clockTimer);
+    clearInterval(statsTimer);
+    recorder.close();
+    post({ type: 'stopped', counters: recorder.counters });
+    return;
+  }
+  ring.waitAsync(50).then(loop);
+};
+loop();

@@ -1,0 +1,37 @@
+// Start-up recovery: every journal (`*.parquet.partial`) a killed recorder left under the root becomes its finished
+// Parquet file; stale `*.tmp` files (a crash between write and rename) are removed.
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { recoverJournal } from './writer';
+import { removeIfExists } from './files';
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+}
+
+export function recoverTree(root: string): Array<{ path: string; rows: number; tornBytes: number }> {
+  if (!existsSync(root)) return [];
+  const files: string[] = [];
+  walk(root, files);
+  for (const f of files) if (f.endsWith('.parquet.tmp')) removeIfExists(f);
+  const out = [];
+  for (const f of files.filter((p) => p.endsWith('.parquet.partial'))) {
+    const r = recoverJournal(f);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
+/** Every finished Parquet file under `root` (a file or a directory), sorted by path. */
+export function listParquet(root: string): string[] {
+  if (!existsSync(root)) throw new Error(`no such file or directory: ${root}`);
+  if (statSync(root).isFile()) return [root];
+  const files: string[] = [];
+  walk(root, files);
+  return files.filter((f) => f.endsWith('.parquet')).sort();
+}

@@ -1,0 +1,183 @@
+// One market-data stream (one symbol) on disk: records go to a journal as they come and to memory; at each roll
+// (time or rows) the file is encoded as Parquet, written durably under its final name, and the journal removed.
+import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Journal, readJournal, RECORD_BYTES } from './journal';
+import { encodeParquet } from './encode';
+import { writeFileDurably, removeIfExists } from './files';
+import { marketPath, SCHEMA_VERSION, RECORDER_VERSION, type FileMeta } from './schema';
+
+const WORDS = RECORD_BYTES / 4;
+
+export interface StreamInfo {
+  venue: string;
+  instType: string;
+  symbol: string;
+  tickSize: string;
+  lotSize: string;
+  priceScale: number;
+  priceStep: bigint;
+  sizeScale: number;
+  sizeStep: bigint;
+  source: FileMeta['source'];
+}
+
+export interface ClockEstimate {
+  offsetNs: bigint;
+  boundNs: bigint;
+  rttNs: bigint;
+  method: string;
+}
+
+export interface WriterOptions {
+  /** Roll after this much local time since the file's first record (ns). */
+  rollNs: bigint;
+  /** Roll after this many rows (bounds memory: 64 bytes each). */
+  maxRows: number;
+  /** Parquet row group size. */
+  rowGroupSize?: number;
+}
+
+export interface FinishedFile {
+  path: string;
+  rows: number;
+}
+
+function p1LocalMinusExch(words: Int32Array, n: number): bigint | null {
+  const step = Math.max(1, Math.floor(n / 65536));
+  const xs: number[] = [];
+  for (let i = 0; i < n; i += step) {
+    const p = i * WORDS;
+    if ((words[p] & 0xff) !== 1) continue; // book levels
+    const ex = words[p + 3] * 4294967296 + (words[p + 2] >>> 0);
+    if (ex <= 0) continue;
+    const lo = words[p + 5] * 4294967296 + (words[p + 4] >>> 0);
+    xs.push(lo - ex); // doubles: ~0.25 µs resolution at today's epoch, plenty for a quantile
+  }
+  if (!xs.length) return null;
+  xs.sort((a, b) => a - b);
+  return BigInt(Math.round(xs[Math.floor(xs.length * 0.01)]));
+}
+
+export class StreamWriter {
+  private buf = new Int32Array(WORDS * 4096);
+  private rows = 0;
+  private flushed = 0;
+  private journal: Journal | null = null;
+  private path = '';
+  private firstTs = 0n;
+  private files = 0;
+  dropped = 0;
+  clock: ClockEstimate | null = null;
+
+  constructor(readonly root: string, readonly info: StreamInfo, readonly o: WriterOptions) {}
+
+  get bufferedRows(): number {
+    return this.rows;
+  }
+
+  /** Adds one record (16 words at `at` in `words`). */
+  add(words: Int32Array, at: number): void {
+    if (this.rows === 0) {
+      this.firstTs = (BigInt(words[at + 5]) << 32n) | BigInt(words[at + 4] >>> 0);
+      this.path = marketPath(this.root, this.info.venue, this.info.instType, this.info.symbol, this.firstTs, this.files);
+    }
+    if ((this.rows + 1) * WORDS > this.buf.length) {
+      const bigger = new Int32Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf.set(words.subarray(at, at + WORDS), this.rows * WORDS);
+    this.rows++;
+  }
+
+  /** Local time of the file's first record; 0n when the file is empty. */
+  get firstLocalTs(): bigint {
+    return this.rows ? this.firstTs : 0n;
+  }
+
+  shouldRoll(nowNs: bigint): boolean {
+    return this.rows > 0 && (this.rows >= this.o.maxRows || nowNs - this.firstTs >= this.o.rollNs);
+  }
+
+  /** Appends what arrived since the last flush to the journal (creating it and its metadata sidecar first). */
+  flush(sync = false): void {
+    if (this.rows === this.flushed) return;
+    if (!this.journal) {
+      mkdirSync(dirname(this.path), { recursive: true });
+      writeFileSync(`${this.path}.meta.json`, JSON.stringify(this.meta(0, 0n)));
+      this.journal = new Journal(`${this.path}.partial`);
+    }
+    const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (this.rows - this.flushed) * RECORD_BYTES);
+    this.journal.append(bytes);
+    this.flushed = this.rows;
+    if (sync) this.journal.sync();
+  }
+
+  /** Encodes the buffered rows as the finished Parquet file; returns it, or null when empty. */
+  finish(): FinishedFile | null {
+    if (this.rows === 0) return null;
+    this.flush(true);
+    const path = this.path;
+    const rows = this.rows;
+    const data = encodeParquet(this.buf, 0, rows, this.meta(rows, this.lastTs()), { rowGroupSize: this.o.rowGroupSize });
+    writeFileDurably(path, data);
+    this.journal!.close();
+    this.journal = null;
+    removeIfExists(`${path}.partial`);
+    removeIfExists(`${path}.meta.json`);
+    this.rows = 0;
+    this.flushed = 0;
+    this.files++;
+    this.dropped = 0;
+    return { path, rows };
+  }
+
+  private lastTs(): bigint {
+    const p = (this.rows - 1) * WORDS;
+    return (BigInt(this.buf[p + 5]) << 32n) | BigInt(this.buf[p + 4] >>> 0);
+  }
+
+  meta(rows: number, lastTs: bigint): FileMeta {
+    const i = this.info;
+    const c = this.clock;
+    const p1 = rows ? p1LocalMinusExch(this.buf, rows) : null;
+    return {
+      schema_version: SCHEMA_VERSION, venue: i.venue, inst_type: i.instType, symbol: i.symbol, tick_size: i.tickSize,
+      lot_size: i.lotSize, price_scale: String(i.priceScale), price_step: String(i.priceStep),
+      size_scale: String(i.sizeScale), size_step: String(i.sizeStep),
+      clock_offset_ns: c ? String(c.offsetNs) : '', clock_offset_bound_ns: c ? String(c.boundNs) : '',
+      clock_offset_method: c?.method ?? '', clock_offset_rtt_ns: c ? String(c.rttNs) : '',
+      feed_latency_p1_ns: p1 === null ? '' : String(p1), recorder_version: RECORDER_VERSION, source: i.source,
+      dropped_records: String(this.dropped), first_local_ts: String(this.firstTs), last_local_ts: String(lastTs),
+      rows: String(rows),
+    };
+  }
+}
+
+/**
+ * Turns the journal a killed recorder left at `partial` (`<file>.parquet.partial`) into its finished Parquet file,
+ * using the metadata sidecar written when the journal was opened. Returns what was recovered.
+ */
+export function recoverJournal(partial: string): { path: string; rows: number; tornBytes: number } | null {
+  const path = partial.replace(/\.partial$/, '');
+  const sidecar = `${path}.meta.json`;
+  if (existsSync(path)) {
+    // finished before the crash; only the clean-up was lost
+    removeIfExists(partial);
+    removeIfExists(sidecar);
+    return null;
+  }
+  const { words, records, tornBytes } = readJournal(partial);
+  if (records > 0) {
+    const meta: FileMeta = existsSync(sidecar) ? JSON.parse(readFileSync(sidecar, 'utf8')) : ({} as FileMeta);
+    const last = (records - 1) * WORDS;
+    meta.rows = String(records);
+    meta.first_local_ts = String((BigInt(words[5]) << 32n) | BigInt(words[4] >>> 0));
+    meta.last_local_ts = String((BigInt(words[last + 5]) << 32n) | BigInt(words[last + 4] >>> 0));
+    writeFileDurably(path, encodeParquet(words, 0, records, meta));
+  }
+  removeIfExists(partial);
+  removeIfExists(sidecar);
+  return records > 0 ? { path, rows: records, tornBytes } : null;
+}
