@@ -4,15 +4,17 @@
 import { benchRing } from './ring.bench';
 import { benchBook } from './book.bench';
 import { benchFeed, latencyTable } from './feed.bench';
+import { benchCapture } from './capture.bench';
 import { fmt } from './stats';
 
-const HELP = `ringbook bench [ring|book|feed] [options]
+const HELP = `ringbook bench [ring|book|feed|capture] [options]
 
   ring        64-byte records producer worker → consumer worker, batch 1 and 64, against ringbuf.js,
               a plain JS SharedArrayBuffer ring and MessagePort
   book        a Bitget-like stream through book + all signals, core vs the TypeScript reference
   feed        Bitget frame decoding vs JSON.parse + walk, and tick-to-signal latency per hop on loopback
-  (none)      all three
+  capture     capture ring → finished Parquet: records/s and bytes per record
+  (none)      all four
 
 options:
   --json        one JSON object with each row's median, samples and the ratios
@@ -35,9 +37,9 @@ export async function runBench(args: string[]): Promise<number> {
     else if (a === '--rounds') {
       rounds = Number(args[++i]);
       if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds needs a whole number ≥ 1, got "${args[i] ?? ''}"`);
-    } else if (a === 'ring' || a === 'book' || a === 'feed') which.push(a);
+    } else if (a === 'ring' || a === 'book' || a === 'feed' || a === 'capture') which.push(a);
     else if (a.startsWith('-')) throw new Error(`unknown option "${a}" (see ringbook bench --help)`);
-    else throw new Error(`unknown benchmark "${a}" (expected ring, book or feed)`);
+    else throw new Error(`unknown benchmark "${a}" (expected ring, book, feed or capture)`);
   }
   const all = which.length === 0;
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
@@ -67,6 +69,12 @@ export async function runBench(args: string[]): Promise<number> {
     log(f.results.table(`feed decode (${f.frames} frames, ${(f.bytes / 1e6).toFixed(1)} MB per round)`));
     for (const [k, v] of Object.entries(f.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
     log(latencyTable(f.latency));
+  }
+  if (all || which.includes('capture')) {
+    log(`capture: median of ${rounds} rounds …`);
+    const c = await benchCapture({ rounds, quick });
+    out.capture = { rows: c.results.json(), records_per_round: c.events };
+    log(c.results.table(`capture (${c.events} records per round)`));
   }
   if (json) console.log(JSON.stringify(out, null, 2));
   return failed ? 1 : 0;

@@ -34,11 +34,28 @@ export interface EncodeOptions {
   codec?: 'SNAPPY' | 'UNCOMPRESSED';
 }
 
+/**
+ * An INT64 column whose values all fit 32 bits goes to the writer as an Int32Array: same Parquet (INT64,
+ * DELTA_BINARY_PACKED), but hyparquet-writer then encodes it without BigInt arithmetic, several times faster.
+ */
+function narrow(col: Int32Array | BigInt64Array): Int32Array | BigInt64Array {
+  if (col instanceof Int32Array) return col;
+  const halves = new Int32Array(col.buffer, col.byteOffset, col.length * 2);
+  for (let i = 0; i < col.length; i++) if (halves[2 * i + 1] !== halves[2 * i] >> 31) return col;
+  const out = new Int32Array(col.length);
+  for (let i = 0; i < col.length; i++) out[i] = halves[2 * i];
+  return out;
+}
+
+/** Min/max statistics only where readers filter: the timestamps (row-group pruning by time in DuckDB and ours). */
+const WITH_STATISTICS = new Set(['exch_ts', 'local_ts']);
+
 export function encodeParquet(words: Int32Array, start: number, n: number, meta: FileMeta, o: EncodeOptions = {}): Uint8Array {
   const cols = recordColumns(words, start, n);
   const buf = parquetWriteBuffer({
     columnData: COLUMNS.map((c) => ({
-      name: c.name, data: cols[c.name], type: c.type, nullable: false, encoding: 'DELTA_BINARY_PACKED',
+      name: c.name, data: narrow(cols[c.name]), type: c.type, nullable: false, encoding: 'DELTA_BINARY_PACKED',
+      statistics: WITH_STATISTICS.has(c.name),
     })) as any,
     codec: o.codec ?? 'SNAPPY',
     rowGroupSize: o.rowGroupSize ?? 131072,

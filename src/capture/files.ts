@@ -1,10 +1,30 @@
 // Finishing a file safely: write to `<name>.tmp`, fsync, rename into place, fsync the directory. A reader never sees
 // a half-written Parquet file under its final name.
-import { openSync, writeSync, fsyncSync, closeSync, renameSync, mkdirSync, existsSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSync, writeSync, fsyncSync, closeSync, renameSync, mkdirSync, existsSync, unlinkSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+
+/**
+ * mkdir -p that fails with the OS error instead of looping: Node 20's `mkdirSync(p, { recursive: true })` spins
+ * forever on some paths (under /proc, for one), which would hang the recorder on a bad --out.
+ */
+export function ensureDir(path: string): void {
+  const full = resolve(path);
+  const parts = full.split(sep);
+  let at = '';
+  for (let i = 1; i < parts.length; i++) {
+    at += sep + parts[i];
+    try {
+      mkdirSync(at);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code !== 'EEXIST') throw err;
+      if (!statSync(at).isDirectory()) throw Object.assign(new Error(`${at} exists and is not a directory`), { code: 'ENOTDIR' });
+    }
+  }
+}
 
 export function writeFileDurably(path: string, data: Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
+  ensureDir(dirname(path));
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
   try {

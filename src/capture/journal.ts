@@ -5,12 +5,29 @@ import { openSync, writeSync, fsyncSync, closeSync, readFileSync, ftruncateSync 
 
 export const RECORD_BYTES = 64;
 
+/** The file operations a journal uses; tests swap in failing ones (a full disk) to exercise the error paths. */
+export interface JournalIo {
+  open(path: string): number;
+  write(fd: number, data: Uint8Array, offset: number, length: number): number;
+  truncate(fd: number, length: number): void;
+  sync(fd: number): void;
+  close(fd: number): void;
+}
+
+export const fsJournalIo: JournalIo = {
+  open: (path) => openSync(path, 'a'),
+  write: (fd, data, offset, length) => writeSync(fd, data, offset, length),
+  truncate: (fd, length) => ftruncateSync(fd, length),
+  sync: (fd) => fsyncSync(fd),
+  close: (fd) => closeSync(fd),
+};
+
 export class Journal {
   private fd: number;
   bytes = 0;
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'a');
+  constructor(readonly path: string, private readonly io: JournalIo = fsJournalIo) {
+    this.fd = io.open(path);
   }
 
   /**
@@ -20,14 +37,13 @@ export class Journal {
   append(data: Uint8Array): void {
     let off = 0;
     try {
-      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+      while (off < data.length) off += this.io.write(this.fd, data, off, data.length - off);
     } catch (err) {
-      if (off > 0) {
-        try {
-          ftruncateSync(this.fd, this.bytes);
-        } catch {
-          // the next recovery cuts a torn tail anyway (journals hold whole 64-byte records)
-        }
+      // whatever part of the batch reached the file goes: the caller will append the whole batch again
+      try {
+        this.io.truncate(this.fd, this.bytes);
+      } catch {
+        // recovery cuts a torn tail anyway (journals hold whole 64-byte records)
       }
       throw err;
     }
@@ -35,12 +51,12 @@ export class Journal {
   }
 
   sync(): void {
-    fsyncSync(this.fd);
+    this.io.sync(this.fd);
   }
 
   close(): void {
     if (this.fd < 0) return;
-    closeSync(this.fd);
+    this.io.close(this.fd);
     this.fd = -1;
   }
 }

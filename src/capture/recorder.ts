@@ -10,6 +10,7 @@ export interface RecorderOptions {
   rollNs: bigint;
   maxRows: number;
   rowGroupSize?: number;
+  io?: import('./journal').JournalIo;
   onAlarm?(message: string): void;
   onFile?(f: FinishedFile): void;
 }
@@ -40,7 +41,7 @@ export class Recorder {
     readonly o: RecorderOptions,
   ) {
     for (const s of streams) {
-      this.writers.set(s.inst, new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize }));
+      this.writers.set(s.inst, new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }));
       this.perInstrument.set(s.inst, { records: 0, byKind: {} });
     }
   }
@@ -54,7 +55,14 @@ export class Recorder {
     const writer = this.writers.get(rec[1]);
     if (!writer) return;
     writer.add(rec, 0);
+    this.count(rec[1], rec[0] & 0xff);
+  }
+
+  private count(inst: number, kind: number): void {
     this.counters.records++;
+    const pi = this.perInstrument.get(inst)!;
+    pi.records++;
+    pi.byKind[kind] = (pi.byKind[kind] ?? 0) + 1;
   }
 
   /** Drains up to `max` records from the capture ring; returns how many. */
@@ -76,11 +84,7 @@ export class Recorder {
         continue;
       }
       writer.add(w, at);
-      this.counters.records++;
-      const pi = this.perInstrument.get(inst)!;
-      pi.records++;
-      const kind = w[at] & 0xff;
-      pi.byKind[kind] = (pi.byKind[kind] ?? 0) + 1;
+      this.count(inst, w[at] & 0xff);
     }
     if (n) this.ring.release(n);
     return n;

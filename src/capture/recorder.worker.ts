@@ -7,6 +7,8 @@ import { writeI64Big } from '../core/int64';
 import { Recorder } from './recorder';
 import { recoverTree } from './recover';
 import { sampleOffset } from './clock-offset';
+import { RawWriter } from './raw';
+import type { MessagePort } from 'node:worker_threads';
 import type { StreamInfo, ClockEstimate } from './writer';
 
 export interface RecorderWorkerData {
@@ -22,6 +24,10 @@ export interface RecorderWorkerData {
   clockEveryMs: number;
   /** Int32 [0]: 1 = stop (finish every file and exit). */
   control: SharedArrayBuffer;
+  /** Raw frames from the feed thread (`--raw`). */
+  rawPort?: MessagePort;
+  venue: string;
+  source: string;
 }
 
 const d = workerData as RecorderWorkerData;
@@ -37,6 +43,28 @@ const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
   maxRows: d.maxRows,
   onAlarm: (message) => post({ type: 'alarm', message }),
   onFile: (f) => post({ type: 'file', ...f }),
+});
+
+const rawWriter = d.rawPort ? new RawWriter(d.root, d.venue, d.source, { rollNs: BigInt(d.rollMs) * 1_000_000n, maxBytes: 256 << 20 }) : null;
+let rawFrames = 0;
+d.rawPort?.on('message', (bytes: Uint8Array) => rawWriter!.add(bytes));
+const rawGuard = (fn: () => void) => {
+  try {
+    fn();
+  } catch (err) {
+    post({ type: 'alarm', message: `recorder: cannot write raw frames (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message})` });
+  }
+};
+const rawTick = (finishNow: boolean) => rawGuard(() => {
+  if (!rawWriter) return;
+  clock.read();
+  if (finishNow || rawWriter.shouldRoll(clock.ns)) {
+    const f = rawWriter.finish();
+    if (f) {
+      rawFrames += f.rows;
+      post({ type: 'file', ...f });
+    }
+  } else rawWriter.flush();
 });
 
 /** A clock estimate becomes file metadata and a status record in every stream (so replays see it too). */
@@ -82,12 +110,14 @@ const loop = () => {
     if (n === 0) break;
   }
   recorder.tick();
+  rawTick(false);
   if (Atomics.load(stop, 0) !== 0) {
     recorder.drain(1 << 30);
+    rawTick(true);
     clearInterval(clockTimer);
     clearInterval(statsTimer);
     recorder.close();
-    post({ type: 'stopped', counters: recorder.counters });
+    post({ type: 'stopped', counters: { ...recorder.counters, rawFrames }, perInstrument: Object.fromEntries(recorder.perInstrument) });
     return;
   }
   ring.waitAsync(50).then(loop);

@@ -3,6 +3,7 @@
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { recoverJournal } from './writer';
+import { recoverRawJournal } from './raw';
 import { removeIfExists } from './files';
 
 function walk(dir: string, out: string[]): void {
@@ -20,8 +21,8 @@ export function recoverTree(root: string): Array<{ path: string; rows: number; t
   walk(root, files);
   for (const f of files) if (f.endsWith('.parquet.tmp')) removeIfExists(f);
   const out = [];
-  for (const f of files.filter((p) => p.endsWith('.parquet.partial'))) {
-    const r = recoverJournal(f);
+  for (const f of files) {
+    const r = f.endsWith('.parquet.partial') ? recoverJournal(f) : f.endsWith('.parquet.rawpartial') ? recoverRawJournal(f) : null;
     if (r) out.push(r);
   }
   return out;
@@ -33,5 +34,6 @@ export function listParquet(root: string): string[] {
   if (statSync(root).isFile()) return [root];
   const files: string[] = [];
   walk(root, files);
-  return files.filter((f) => f.endsWith('.parquet')).sort();
+  // market data only: raw frames (under _raw/) have another schema
+  return files.filter((f) => f.endsWith('.parquet') && !f.includes(`${'/'}_raw${'/'}`)).sort();
 }

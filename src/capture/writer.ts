@@ -1,10 +1,10 @@
 // One market-data stream (one symbol) on disk: records go to a journal as they come and to memory; at each roll
 // (time or rows) the file is encoded as Parquet, written durably under its final name, and the journal removed.
-import { mkdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileSync, existsSync, readFileSync, unlink } from 'node:fs';
 import { dirname } from 'node:path';
-import { Journal, readJournal, RECORD_BYTES } from './journal';
+import { Journal, readJournal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
 import { encodeParquet } from './encode';
-import { writeFileDurably, removeIfExists } from './files';
+import { writeFileDurably, removeIfExists, ensureDir } from './files';
 import { marketPath, SCHEMA_VERSION, RECORDER_VERSION, type FileMeta } from './schema';
 
 const WORDS = RECORD_BYTES / 4;
@@ -36,6 +36,8 @@ export interface WriterOptions {
   maxRows: number;
   /** Parquet row group size. */
   rowGroupSize?: number;
+  /** File operations of the journal (tests inject failures). */
+  io?: JournalIo;
 }
 
 export interface FinishedFile {
@@ -87,7 +89,8 @@ export class StreamWriter {
       bigger.set(this.buf);
       this.buf = bigger;
     }
-    this.buf.set(words.subarray(at, at + WORDS), this.rows * WORDS);
+    const b = this.buf;
+    for (let k = 0, d = this.rows * WORDS; k < WORDS; k++) b[d + k] = words[at + k];
     this.rows++;
   }
 
@@ -104,9 +107,9 @@ export class StreamWriter {
   flush(sync = false): void {
     if (this.rows === this.flushed) return;
     if (!this.journal) {
-      mkdirSync(dirname(this.path), { recursive: true });
+      ensureDir(dirname(this.path));
       writeFileSync(`${this.path}.meta.json`, JSON.stringify(this.meta(0, 0n)));
-      this.journal = new Journal(`${this.path}.partial`);
+      this.journal = new Journal(`${this.path}.partial`, this.o.io ?? fsJournalIo);
     }
     const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (this.rows - this.flushed) * RECORD_BYTES);
     this.journal.append(bytes);
@@ -124,8 +127,10 @@ export class StreamWriter {
     writeFileDurably(path, data);
     this.journal!.close();
     this.journal = null;
-    removeIfExists(`${path}.partial`);
-    removeIfExists(`${path}.meta.json`);
+    // The finished file is durable: the journal is garbage. Deleting a large file can take a while; let the OS do it
+    // off this thread (a leftover journal next to its finished file is cleaned up at the next start anyway).
+    unlink(`${path}.partial`, () => {});
+    unlink(`${path}.meta.json`, () => {});
     this.rows = 0;
     this.flushed = 0;
     this.files++;

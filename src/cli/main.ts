@@ -3,11 +3,15 @@ import { runBench } from '../../bench/index';
 import { runExchange } from './exchange';
 import { runWatch } from './watch';
 import { runDoctor } from './doctor';
+import { runRecord } from './record';
+import { runInspect } from './inspect';
 
 const USAGE = `ringbook <command> [options]
 
 commands:
   watch       live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)
+  record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
+  inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
   exchange    the local Bitget-compatible exchange on 127.0.0.1 (market data, fault injection)
   doctor      checks this host's clock, network buffers and CPU, with advice
   bench       benchmarks against peers measured in the same run: ring, book, feed
@@ -18,6 +22,8 @@ Run \`ringbook <command> --help\` for a command's options.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   watch: runWatch,
+  record: runRecord,
+  inspect: runInspect,
   exchange: (args) => runExchange(args),
   doctor: runDoctor,
   bench: runBench,

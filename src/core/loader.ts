@@ -17,7 +17,7 @@ export async function compileCore(source?: WasmSource): Promise<WebAssembly.Modu
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source);
   if (isNode) {
     const { readFile } = await import('node:fs/promises');
-    const candidates = source ? [source] : [new URL('./core.wasm', import.meta.url), new URL('../core.wasm', import.meta.url)];
+    const candidates = source ? [source] : ['./', '../', '../../', '../../../'].map((d) => new URL(`${d}core.wasm`, import.meta.url));
     let lastError: unknown;
     for (const c of candidates) {
       try {

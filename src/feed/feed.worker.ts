@@ -6,6 +6,8 @@ import { FeedSession, type FeedInstrument } from './session';
 import { BitgetWsClient } from './client';
 import { MonotonicClock } from '../core/clock';
 import { LatencySamples, elapsedNs } from '../core/latency';
+import { RawBatch } from '../capture/raw';
+import type { MessagePort } from 'node:worker_threads';
 
 export interface FeedWorkerData {
   module: WebAssembly.Module;
@@ -16,6 +18,8 @@ export interface FeedWorkerData {
   statsEveryMs: number;
   /** Mirror every published record into the capture ring (a recorder is running). */
   capture: boolean;
+  /** Where raw frames go (the recorder), when recording with --raw. */
+  rawPort?: MessagePort;
   pingMs?: number;
   pongTimeoutMs?: number;
 }
@@ -25,6 +29,14 @@ const core = await instantiateCore(d.module, d.memory, { slot: d.slot });
 const market = new Ring(core, core.ringOffset('market'));
 const clock = new MonotonicClock();
 const post = (m: object) => parentPort!.postMessage(m);
+const raw = d.rawPort ? new RawBatch() : null;
+const shipRaw = () => {
+  if (raw && raw.count) {
+    const bytes = raw.take();
+    d.rawPort!.postMessage(bytes, [bytes.buffer]);
+  }
+};
+const rawTimer = raw ? setInterval(shipRaw, 100) : null;
 let client: BitgetWsClient;
 const session = new FeedSession(core, market, new FrameDecoder(core), clock, d.instruments, {
   resubscribe: (arg) => client.resubscribe(arg),
@@ -32,6 +44,7 @@ const session = new FeedSession(core, market, new FrameDecoder(core), clock, d.i
   log: (line) => post({ type: 'log', line }),
   watchControl: true,
   capture: d.capture ? new Ring(core, core.ringOffset('capture')) : undefined,
+  onRaw: raw ? (data, hi, lo) => raw.add(data, hi, lo) : undefined,
 });
 const decodeLatency = new LatencySamples();
 const words = core.words;
@@ -73,6 +86,9 @@ parentPort!.on('message', (m: { type: string }) => {
   if (m.type === 'stop') {
     clearInterval(timer);
     client.stop();
+    if (rawTimer) clearInterval(rawTimer);
+    shipRaw();
+    d.rawPort?.close();
     post({ ...stats(), final: true });
     parentPort!.close();
   } else if (m.type === 'stats') {

@@ -1,7 +1,7 @@
 // The live market-data pipeline (DESIGN §1): feed worker → market ring → engine worker → signal ring → this thread.
 // The main thread creates the shared memory, formats it, compiles the core once and hands module + memory to the
 // workers; it then reads signal, status and trade records from the signal ring.
-import { Worker } from 'node:worker_threads';
+import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -53,6 +53,8 @@ export interface RecordOptions {
   onAlarm?(message: string): void;
   onClock?(c: { offsetNs: string; boundNs: string; rttNs: string; method: string }): void;
   onRecovered?(r: { path: string; rows: number; tornBytes: number }): void;
+  /** Also keep every frame as received (with its local receive time), under <root>/_raw/. */
+  raw?: boolean;
 }
 
 export interface FeedStats {
@@ -102,6 +104,8 @@ export class MarketPipeline {
   ) {}
 
   recorderCounters: RecorderCounters | null = null;
+  /** Records per instrument and kind, as the recorder counted them (after stop()). */
+  recorderPerInstrument: Record<number, { records: number; byKind: Record<number, number> }> | null = null;
 
   static async start(o: PipelineOptions): Promise<MarketPipeline> {
     const grids: InstrumentGrid[] = [];
@@ -129,13 +133,21 @@ export class MarketPipeline {
     let recorder: Worker | null = null;
     let recorderStop: Int32Array | null = null;
     const rec = o.record;
+    let feedRawPort: MessagePort | undefined;
     if (rec) {
+      let recorderRawPort: MessagePort | undefined;
+      if (rec.raw) {
+        const ch = new MessageChannel();
+        feedRawPort = ch.port1;
+        recorderRawPort = ch.port2;
+      }
       const stopBuf = new SharedArrayBuffer(64);
       recorderStop = new Int32Array(stopBuf);
       const data: RecorderWorkerData = {
         module, memory, slot: 3, root: rec.root, restUrl: o.restUrl, control: stopBuf,
         flushMs: rec.flushMs ?? 1000, rollMs: rec.rollMs ?? 60_000, maxRows: rec.maxRows ?? 1_000_000,
-        clockEveryMs: rec.clockEveryMs ?? 60_000,
+        clockEveryMs: rec.clockEveryMs ?? 60_000, rawPort: recorderRawPort, venue: rec.venue ?? 'bitget',
+        source: rec.source ?? 'live',
         streams: feedInstruments.map((f) => ({
           inst: f.inst,
           info: {
@@ -145,7 +157,7 @@ export class MarketPipeline {
           },
         })),
       };
-      recorder = new Worker(new URL('recorder.mjs', dir), { workerData: data });
+      recorder = new Worker(new URL('recorder.mjs', dir), { workerData: data, transferList: recorderRawPort ? [recorderRawPort] : [] });
       recorder.on('message', (m: any) => {
         if (m.type === 'file') rec.onFile?.(m);
         else if (m.type === 'alarm') rec.onAlarm?.(m.message);
@@ -156,9 +168,9 @@ export class MarketPipeline {
     }
     const feedData: FeedWorkerData = {
       module, memory, slot: 1, wsUrl: o.wsUrl, instruments: feedInstruments, statsEveryMs: o.statsEveryMs ?? 250,
-      pingMs: o.pingMs, pongTimeoutMs: o.pongTimeoutMs, capture: !!rec,
+      pingMs: o.pingMs, pongTimeoutMs: o.pongTimeoutMs, capture: !!rec, rawPort: feedRawPort,
     };
-    const feed = new Worker(new URL('feed.mjs', dir), { workerData: feedData });
+    const feed = new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] });
     const p = new MarketPipeline(core, new Ring(core, core.ringOffset('signal')), ordered, instruments, feed, engine, new Int32Array(control), recorder, recorderStop);
     recorder?.on('message', (m: any) => {
       if (m.type === 'stats' || m.type === 'stopped') p.recorderCounters = m.counters;
@@ -198,7 +210,9 @@ export class MarketPipeline {
       const done = once(this.recorder, 'stopped');
       Atomics.store(this.recorderStop, 0, 1);
       Atomics.notify(this.recorderStop, 0);
-      this.recorderCounters = (await done).counters;
+      const last = await done;
+      this.recorderCounters = last.counters;
+      this.recorderPerInstrument = last.perInstrument;
       await this.recorder.terminate();
     }
     const done = once(this.engine, 'stopped');

@@ -61,6 +61,8 @@ export interface FeedSessionOptions {
   log?(line: string): void;
   /** Milliseconds clock for rate limits and resubscribe timeouts (injected for tests). */
   nowMs?(): number;
+  /** Every frame as received, with its receive time (`record --raw`). */
+  onRaw?(data: Uint8Array, hi: number, lo: number): void;
   /** Copy every published record to this ring too (the recorder's capture ring). */
   capture?: Ring;
   /** Read the engine's resync requests from the shared control lines (live pipeline). */
@@ -128,6 +130,7 @@ export class FeedSession {
     c.frames++;
     c.bytes += data.length;
     this.clock.read();
+    this.o.onRaw?.(data, this.clock.hi, this.clock.lo);
     const d = this.decoder;
     const kind = d.scan(data, this.clock.hi, this.clock.lo);
     if (kind === FrameKind.push) this.onPush();
