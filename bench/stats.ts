@@ -52,14 +52,5 @@ export function fmt(x: number): string {
   return x.toFixed(2);
 }
 
-/** Seeded PRNG (mulberry32): benchmarks and generators must be reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG (mulberry32, the exchange simulator's): benchmarks and generators must be reproducible. */
+export { mulberry32 as rng } from '../src/exchange/rng';

@@ -22,6 +22,7 @@ import { testCore } from '../helpers/core';
 import { RefBook, type InstScale } from '../reference/book';
 import { crc32 } from '../reference/crc32';
 import { RefSignals, fieldValue, SignalField, type SignalOut, type SignalParams } from '../reference/signals';
+import { mulberry32 } from '../../src/exchange/rng';
 
 // ---- stream model ------------------------------------------------------------------------------------------------
 
@@ -125,17 +126,7 @@ const streamArb: fc.Arbitrary<Stream> = fc.record({
 
 // ---- seeded generator (same model, for one long stream) ----------------------------------------------------------
 
-/** mulberry32: small, fast, good enough to drive a test. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function seededStream(seed: number, n: number, inst: number, params: SignalParams, centre: number): Stream {
   const r = rng(seed);
