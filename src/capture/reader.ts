@@ -28,27 +28,37 @@ export async function* rowGroups(file: AsyncBuffer, columns: readonly string[] =
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const rows = Number(metadata.row_groups[g].num_rows);
     const cols: Columns = {};
+    const parts: Record<string, Array<{ start: number; data: Int32Array | BigInt64Array }>> = {};
     await parquetRead({
       file, metadata, columns: [...columns], rowStart, rowEnd: rowStart + rows,
       onChunk: (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
-        // a chunk may cover more than the group: slice out exactly this group's rows
-        const data = chunk.columnData as Int32Array | BigInt64Array;
-        const from = rowStart - chunk.rowStart;
-        const part = data.subarray(from, from + rows) as Int32Array | BigInt64Array;
-        cols[chunk.columnName] = part.length === rows ? part : copyOf(data, from, rows);
+        // hyparquet calls this per page (or per chunk, which may reach past the group): collect the pieces
+        (parts[chunk.columnName] ??= []).push({ start: chunk.rowStart, data: typed(chunk.columnData, chunk.columnName) });
       },
     } as any);
     for (const c of columns) {
-      if (!cols[c]) throw new Error(`row group ${g} has no column ${c}: not a ringbook recording?`);
-      cols[c] = typed(cols[c], c);
+      const pieces = parts[c];
+      if (!pieces) throw new Error(`row group ${g} has no column ${c}: not a ringbook recording?`);
+      cols[c] = assemble(pieces, rowStart, rows);
     }
     yield { group: g, rowStart, rows, columns: cols };
     rowStart += rows;
   }
 }
 
-function copyOf(data: Int32Array | BigInt64Array, from: number, n: number): Int32Array | BigInt64Array {
-  return data.slice(from, from + n);
+/** Exactly rows [rowStart, rowStart + rows) from the pieces (a single piece covering them is used without a copy). */
+function assemble(pieces: Array<{ start: number; data: Int32Array | BigInt64Array }>, rowStart: number, rows: number): Int32Array | BigInt64Array {
+  if (pieces.length === 1) {
+    const { start, data } = pieces[0];
+    return data.subarray(rowStart - start, rowStart - start + rows) as Int32Array | BigInt64Array;
+  }
+  const out = pieces[0].data instanceof BigInt64Array ? new BigInt64Array(rows) : new Int32Array(rows);
+  for (const { start, data } of pieces) {
+    const from = Math.max(rowStart, start);
+    const to = Math.min(rowStart + rows, start + data.length);
+    if (to > from) (out as any).set(data.subarray(from - start, to - start), from - rowStart);
+  }
+  return out;
 }
 
 /** hyparquet returns typed arrays for DELTA/PLAIN columns; plain arrays (another writer's dictionary pages) get typed. */

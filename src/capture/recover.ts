@@ -9,7 +9,13 @@ import { removeIfExists } from './files';
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    const st = statSync(p);
+    let st;
+    try {
+      st = statSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // a journal deleted while we looked
+      throw err;
+    }
     if (st.isDirectory()) walk(p, out);
     else out.push(p);
   }
