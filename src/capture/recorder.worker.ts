@@ -37,6 +37,14 @@ for (const r of recoverTree(d.root)) post({ type: 'recovered', ...r });
 const core = await instantiateCore(d.module, d.memory, { slot: d.slot });
 const ring = new Ring(core, core.ringOffset('capture'));
 const clock = new MonotonicClock();
+// Own orders and fills (the order ring, produced by the strategy's thread) go to their own files under _orders/.
+const orders = new Recorder(core, new Ring(core, core.ringOffset('order')), `${d.root}/_orders`, d.streams, clock, {
+  flushNs: BigInt(d.flushMs) * 1_000_000n,
+  rollNs: BigInt(d.rollMs) * 1_000_000n,
+  maxRows: d.maxRows,
+  onAlarm: (message) => post({ type: 'alarm', message }),
+  onFile: (f) => post({ type: 'file', ...f }),
+});
 const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
   flushNs: BigInt(d.flushMs) * 1_000_000n,
   rollNs: BigInt(d.rollMs) * 1_000_000n,
@@ -48,6 +56,10 @@ const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
 const rawWriter = d.rawPort ? new RawWriter(d.root, d.venue, d.source, { rollNs: BigInt(d.rollMs) * 1_000_000n, maxBytes: 256 << 20 }) : null;
 let rawFrames = 0;
 d.rawPort?.on('message', (bytes: Uint8Array) => rawWriter!.add(bytes));
+// The feed closes the port after its last batch: only then is the raw stream complete.
+let rawClosed = !d.rawPort;
+d.rawPort?.on('close', () => { rawClosed = true; });
+let stopSeenAt = 0;
 const rawGuard = (fn: () => void) => {
   try {
     fn();
@@ -106,18 +118,25 @@ const loop = () => {
       const r = pendingClock.shift()!;
       recorder.addRecord(r);
     }
-    const n = recorder.drain();
+    const n = recorder.drain() + orders.drain();
     if (n === 0) break;
   }
   recorder.tick();
+  orders.tick();
   rawTick(false);
+  if (Atomics.load(stop, 0) !== 0 && !rawClosed && (stopSeenAt ||= Date.now()) > Date.now() - 2000) {
+    ring.waitAsync(20).then(loop); // the last raw batch is still on its way
+    return;
+  }
   if (Atomics.load(stop, 0) !== 0) {
     recorder.drain(1 << 30);
+    orders.drain(1 << 30);
+    orders.close();
     rawTick(true);
     clearInterval(clockTimer);
     clearInterval(statsTimer);
     recorder.close();
-    post({ type: 'stopped', counters: { ...recorder.counters, rawFrames }, perInstrument: Object.fromEntries(recorder.perInstrument) });
+    post({ type: 'stopped', counters: { ...recorder.counters, rawFrames, orderRecords: orders.counters.records }, perInstrument: Object.fromEntries(recorder.perInstrument) });
     return;
   }
   ring.waitAsync(50).then(loop);

@@ -40,6 +40,6 @@ export function listParquet(root: string): string[] {
   if (statSync(root).isFile()) return [root];
   const files: string[] = [];
   walk(root, files);
-  // market data only: raw frames (under _raw/) have another schema
-  return files.filter((f) => f.endsWith('.parquet') && !f.includes(`${'/'}_raw${'/'}`)).sort();
+  // market data only: raw frames (_raw/) have another schema, own orders (_orders/) are another stream
+  return files.filter((f) => f.endsWith('.parquet') && !f.includes('/_raw/') && !f.includes('/_orders/')).sort();
 }

@@ -1,11 +1,16 @@
 // `ringbook exchange`: runs the local Bitget-compatible exchange until SIGINT/SIGTERM. Thin: parses and checks
-// flags, starts src/exchange, prints where it listens, closes cleanly on a signal.
-import { startExchange, type FaultOptions } from '../exchange/index';
+// flags, starts src/exchange, prints where it listens, closes cleanly on a signal. Credentials come from the flags,
+// else BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, else the demo ones; only the key's first four
+// characters are ever printed.
+import { startExchange, type FaultOptions, type TradingOptions } from '../exchange/index';
+import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 
 const HELP = `ringbook exchange [options]
 
-Local Bitget v2-compatible exchange (public market data): REST metadata and time, public WebSocket books /
-books1 / books5 / books15 / trade, driven by a seeded order-flow model. See docs/exchange.md.
+Local Bitget v2-compatible exchange: REST metadata and time, public WebSocket books / books1 / books5 / books15 /
+trade, driven by a seeded order-flow model; and a demo trading venue: signed private REST (orders, positions,
+leverage, account; requests need the "paptrading: 1" header), private WebSocket /v2/ws/private (orders, fill,
+positions, account), own orders matched in the simulated books. See docs/exchange.md.
 
 options:
   --host H                    interface to bind (default 127.0.0.1)
@@ -14,6 +19,15 @@ options:
   --symbols LIST              comma-separated: BTCUSDT (every type listing it) or SPOT:BTCUSDT, USDT-FUTURES:ETHUSDT
                               (default: USDT-FUTURES BTCUSDT ETHUSDT SOLUSDT, SPOT BTCUSDT A2ZUSDT)
   --ping-timeout-ms N         drop a connection that sent no "ping" for N ms (default 120000, as Bitget)
+
+trading (private API):
+  --api-key K                 API key the venue accepts (default $BITGET_API_KEY, else ringbook-demo)
+  --api-secret S              its secret (default $BITGET_API_SECRET, else ringbook-demo-secret)
+  --api-passphrase P          its passphrase (default $BITGET_API_PASSPHRASE, else ringbook-demo-pass)
+  --balance USDT              futures account balance at start (default 10000)
+  --leverage N                leverage of every symbol until set-leverage (default 10)
+  --no-rate-limits            do not enforce the per-endpoint REST limits (10/s place/cancel, …)
+  --no-trading                public market data only
 
 faults (per connection, seeded; rates are probabilities in [0, 1] per books/trade update):
   --drop-rate P               do not send an update (the client sees a seq/pseq gap)
@@ -72,6 +86,22 @@ export interface ExchangeCliOptions {
   symbols: string[];
   pingTimeoutMs: number;
   faults: Partial<FaultOptions>;
+  /** Set only when a trading flag was given: credentials (flags), balance, leverage, rate limits, or false. */
+  trading?: (TradingOptions & { credentials?: Partial<Credentials> }) | false;
+}
+
+function tradingOf(o: ExchangeCliOptions): TradingOptions {
+  if (o.trading === false) throw new Error('--no-trading cannot be combined with trading flags (--api-key, --balance, …)');
+  return (o.trading ??= {});
+}
+
+/** Flags first, then BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, then the demo credentials. */
+export function resolveCredentials(flags: Partial<Credentials> | undefined, env: NodeJS.ProcessEnv = process.env): Credentials {
+  return {
+    apiKey: flags?.apiKey ?? (env.BITGET_API_KEY || LOCAL_DEMO_CREDENTIALS.apiKey),
+    secret: flags?.secret ?? (env.BITGET_API_SECRET || LOCAL_DEMO_CREDENTIALS.secret),
+    passphrase: flags?.passphrase ?? (env.BITGET_API_PASSPHRASE || LOCAL_DEMO_CREDENTIALS.passphrase),
+  };
 }
 
 /** Parses `ringbook exchange` flags; throws an Error that says what to fix. Returns undefined for --help. */
@@ -107,6 +137,25 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
       if (!list) throw new Error('--symbols needs a comma-separated list, e.g. BTCUSDT,SPOT:A2ZUSDT');
       o.symbols = list.split(',').map((s) => s.trim()).filter(Boolean);
       if (o.symbols.length === 0) throw new Error('--symbols needs at least one symbol, e.g. BTCUSDT');
+    } else if (flag === '--api-key' || flag === '--api-secret' || flag === '--api-passphrase') {
+      const v = next();
+      if (!v) throw new Error(`${flag} needs a value`);
+      const t = tradingOf(o);
+      const field = flag === '--api-key' ? 'apiKey' : flag === '--api-secret' ? 'secret' : 'passphrase';
+      t.credentials = { ...t.credentials, [field]: v };
+    } else if (flag === '--balance') {
+      const text = next();
+      if (!text || !/^\d+(\.\d+)?$/.test(text)) throw new Error(`--balance needs an amount of USDT like 10000, got "${text ?? ''}"`);
+      tradingOf(o).balance = text;
+    } else if (flag === '--leverage') {
+      const text = next();
+      const v = parseNumber('--leverage', text, 'int');
+      if (v < 1 || v > 125) throw new Error(`--leverage needs a whole number between 1 and 125, got "${text}"`);
+      tradingOf(o).leverage = v;
+    } else if (flag === '--no-rate-limits') {
+      tradingOf(o).rateLimits = false;
+    } else if (flag === '--no-trading') {
+      o.trading = false;
     } else if (flag in FAULT_FLAGS) {
       const { key, kind } = FAULT_FLAGS[flag];
       o.faults[key] = parseNumber(flag, next(), kind);
@@ -129,6 +178,8 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
 export interface ExchangeCliIo {
   /** Stops the exchange when aborted (in addition to SIGINT/SIGTERM). */
   signal?: AbortSignal;
+  /** Environment for the BITGET_API_* credentials; default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Where status lines go; default console.log. */
   log?: (line: string) => void;
 }
@@ -141,9 +192,11 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
     log(HELP);
     return 0;
   }
+  const credentials = resolveCredentials(o.trading === false ? undefined : o.trading?.credentials, io.env ?? process.env);
+  const trading: TradingOptions | false = o.trading === false ? false : { ...o.trading, credentials };
   let ex;
   try {
-    ex = await startExchange({ host: o.host, port: o.port, seed: o.seed, symbols: o.symbols, pingTimeoutMs: o.pingTimeoutMs, faults: o.faults });
+    ex = await startExchange({ host: o.host, port: o.port, seed: o.seed, symbols: o.symbols, pingTimeoutMs: o.pingTimeoutMs, faults: o.faults, trading });
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${o.port} on ${o.host} is in use (pick another with --port, or --port 0 for any free port)`);
@@ -153,6 +206,11 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   log(`ringbook exchange: listening (seed ${o.seed})`);
   log(`  ws   ${ex.url.ws}`);
   log(`  rest ${ex.url.rest}`);
+  if (trading) {
+    log(`  private ws ${ex.url.privateWs}; demo venue (send "paptrading: 1"); ${describeCredentials(credentials)}`);
+  } else {
+    log('  trading off (--no-trading)');
+  }
   log(`  symbols ${ex.instruments().map((i) => `${i.instType}:${i.symbol}`).join(', ')}`);
   const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
   log(`  faults ${active.length ? active.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);

@@ -5,10 +5,13 @@ import { runWatch } from './watch';
 import { runDoctor } from './doctor';
 import { runRecord } from './record';
 import { runInspect } from './inspect';
+import { runLive, runDemo } from './live';
 
 const USAGE = `ringbook <command> [options]
 
 commands:
+  demo        the main job: local exchange + live pipeline + recorder + strategy, then a summary
+  live        the strategy trading the local exchange (default) or Bitget's demo environment (--demo)
   watch       live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)
   record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
   inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
@@ -21,6 +24,8 @@ With no --ws-url/--rest-url, network commands use the local exchange (started if
 Run \`ringbook <command> --help\` for a command's options.`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  demo: runDemo,
+  live: runLive,
   watch: runWatch,
   record: runRecord,
   inspect: runInspect,

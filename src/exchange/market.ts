@@ -17,6 +17,10 @@
 //   levels and never emptying a side;
 // - a Markov chain of regimes (normal / quiet / burst) scales all intensities: bursts and quiet spells;
 // - a weak pull of market-order imbalance toward the start price keeps long runs on a sensible price range.
+// Own orders (the private API, src/exchange/private): they rest in the same FIFO queues as simulated orders (exact
+// price-time priority; never picked by the random cancels), take liquidity level by level with `take`, and their
+// maker fills are collected for `takeOwnFills`. Own activity draws trade ids from a separate stream, so the flow's
+// random draws are unchanged by it (the book it acts on changes, of course).
 // Prices and sizes are JS safe integers (ticks, lots) and only ever added, subtracted and compared: exact.
 // Limit orders never cross (a bid is placed below the best ask, an ask above the best bid), so the book never crosses.
 import type { Instrument } from './instruments';
@@ -110,8 +114,49 @@ export interface MarketCounters {
 interface Order {
   tick: number;
   lots: number;
-  /** Index in Side.orders (kept up to date for O(1) removal). */
+  /** Index in Side.orders (kept up to date for O(1) removal); -1 for own orders, which are never in that list. */
   pos: number;
+  /** Set on an own (private API) order: the owner's reference, handed back in OwnFill. */
+  own?: unknown;
+}
+
+/**
+ * An own order resting in the book (opaque to the owner; `lots` is what is left of it). Own orders sit in the same
+ * FIFO queues as simulated orders, so time priority is exact: they fill only after the orders ahead of them at the
+ * level traded or were cancelled. They are never picked by the random cancel process.
+ */
+export interface OwnOrderHandle {
+  readonly tick: number;
+  readonly lots: number;
+}
+
+/** A fill of an own resting (maker) order, in the order it happened. */
+export interface OwnFill {
+  readonly own: unknown;
+  readonly handle: OwnOrderHandle;
+  readonly priceTick: number;
+  readonly qtyLot: number;
+  /** Id of the public trade this fill was part of. */
+  readonly tradeId: bigint;
+  readonly tsMs: number;
+  /** The taker's side (the maker sold on a 'buy'). */
+  readonly takerSide: 'buy' | 'sell';
+  /** Lots left on the order after this fill (0 = it left the book). */
+  readonly remainingLot: number;
+}
+
+/** One level of an own taker walk (also the public trade it printed). */
+export interface TakerFill {
+  readonly priceTick: number;
+  readonly qtyLot: number;
+  readonly tradeId: bigint;
+  readonly tsMs: number;
+}
+
+/** A piece of a level fill that hit an own order. */
+interface OwnPiece {
+  order: Order;
+  lots: number;
 }
 
 interface Level {
@@ -170,7 +215,48 @@ class Side {
     level.lots += lots;
   }
 
+  /** Adds an own order at the back of the level's queue (not in the cancel pool). */
+  addOwn(tick: number, lots: number, own: unknown): Order {
+    let level = this.levels.get(tick);
+    this.mark(tick, level?.lots ?? 0);
+    if (!level) {
+      level = { lots: 0, queue: [] };
+      this.levels.set(tick, level);
+      this.ticks.splice(this.indexOf(tick), 0, tick);
+    }
+    const order: Order = { tick, lots, pos: -1, own };
+    level.queue.push(order);
+    level.lots += lots;
+    return order;
+  }
+
+  /** Removes an own order still in the book; false when it already left (filled). */
+  removeOwn(order: Order): boolean {
+    const level = this.levels.get(order.tick);
+    const i = level ? level.queue.indexOf(order) : -1;
+    if (!level || i < 0) return false;
+    this.mark(order.tick, level.lots);
+    level.queue.splice(i, 1);
+    level.lots -= order.lots;
+    order.lots = 0;
+    this.dropLevelIfEmpty(order.tick, level);
+    return true;
+  }
+
+  /** Lots queued ahead of `order` at its level (-1 if it is not in the book). */
+  queueAhead(order: Order): number {
+    const level = this.levels.get(order.tick);
+    if (!level) return -1;
+    let ahead = 0;
+    for (const o of level.queue) {
+      if (o === order) return ahead;
+      ahead += o.lots;
+    }
+    return -1;
+  }
+
   private dropOrder(order: Order): void {
+    if (order.pos < 0) return; // own orders are not in the cancel pool
     const last = this.orders.pop()!;
     if (last !== order) {
       this.orders[order.pos] = last;
@@ -195,8 +281,8 @@ class Side {
     this.dropLevelIfEmpty(order.tick, level);
   }
 
-  /** Fills `lots` at the best level, FIFO. Caller guarantees lots ≤ level size. */
-  fillBest(lots: number): number {
+  /** Fills `lots` at the best level, FIFO; pieces that hit own orders go to `own`. Caller guarantees lots ≤ level size. */
+  fillBest(lots: number, own: OwnPiece[]): number {
     const tick = this.ticks[0];
     const level = this.levels.get(tick)!;
     this.mark(tick, level.lots);
@@ -204,11 +290,13 @@ class Side {
     let left = lots;
     while (left > 0) {
       const head = level.queue[0];
+      if (head.own !== undefined) own.push({ order: head, lots: Math.min(head.lots, left) });
       if (head.lots > left) {
         head.lots -= left;
         left = 0;
       } else {
         left -= head.lots;
+        head.lots = 0;
         level.queue.shift();
         this.dropOrder(head);
       }
@@ -247,6 +335,9 @@ export class Market {
   private regimeIndex = 0;
   private tradeId: bigint;
   private trades: Trade[] = [];
+  /** Trade ids of own takes and injected orders: its own stream, so they never shift the seeded flow's draws. */
+  private readonly idRng: Rng;
+  private ownFills: OwnFill[] = [];
   /** Limit arrivals per second per side, normal regime (derived: resting orders / lifetime). */
   private readonly limitRate: number;
   /** Share of arrivals drawn from the near-touch law. */
@@ -267,6 +358,7 @@ export class Market {
     this.limitRate = (far + p.nearOrders) / p.orderLifetimeSec;
     this.nearShare = p.nearOrders / (far + p.nearOrders);
     this.rng = new Rng(seed);
+    this.idRng = new Rng((seed ^ 0x5bd1e995) >>> 0);
     this.t = startMs;
     this.tradeId = inst.startTradeId;
     this.seed();
@@ -326,6 +418,117 @@ export class Market {
     const out = this.trades;
     this.trades = [];
     return out;
+  }
+
+  // ---- own orders (the private API) ----------------------------------------------------------------------------
+
+  /** Fills of own resting orders since the last call, in the order they happened. */
+  takeOwnFills(): OwnFill[] {
+    const out = this.ownFills;
+    this.ownFills = [];
+    return out;
+  }
+
+  /** Rests an own order at the back of the queue at `tick` (the caller has made sure it does not cross). */
+  placeOwn(side: 'buy' | 'sell', tick: number, lots: number, own: unknown): OwnOrderHandle {
+    if (!(Number.isSafeInteger(tick) && tick >= 1 && Number.isSafeInteger(lots) && lots >= 1)) {
+      throw new RangeError(`Market.placeOwn: tick and lots must be whole numbers ≥ 1, got ${tick}, ${lots}`);
+    }
+    const opp = side === 'buy' ? this.askSide : this.bidSide;
+    const best = opp.best();
+    if (best !== undefined && (side === 'buy' ? tick >= best : tick <= best)) {
+      throw new RangeError(`Market.placeOwn: a ${side} at ${tick} would cross the best ${side === 'buy' ? 'ask' : 'bid'} ${best}`);
+    }
+    return (side === 'buy' ? this.bidSide : this.askSide).addOwn(tick, lots, own);
+  }
+
+  /** Removes an own resting order; false when it is no longer in the book. */
+  cancelOwn(handle: OwnOrderHandle): boolean {
+    const o = handle as Order;
+    return (this.bidSide.levels.get(o.tick)?.queue.includes(o) ? this.bidSide : this.askSide).removeOwn(o);
+  }
+
+  /** Lots queued ahead of an own resting order at its price (-1 when it is not in the book). */
+  queueAhead(handle: OwnOrderHandle): number {
+    const o = handle as Order;
+    const a = this.bidSide.queueAhead(o);
+    return a >= 0 ? a : this.askSide.queueAhead(o);
+  }
+
+  /**
+   * What a taker of `takerSide` could get now, without trading: lots and Σ ticks·lots over the levels at or better
+   * than `limitTick` (any price when undefined), up to `maxLots`.
+   */
+  liquidity(takerSide: 'buy' | 'sell', maxLots: number, limitTick?: number): { lots: number; tickLots: bigint } {
+    const book = takerSide === 'buy' ? this.askSide : this.bidSide;
+    let lots = 0;
+    let tickLots = 0n;
+    for (const tick of book.ticks) {
+      if (lots >= maxLots) break;
+      if (limitTick !== undefined && (takerSide === 'buy' ? tick > limitTick : tick < limitTick)) break;
+      const n = Math.min(maxLots - lots, book.lotsAt(tick));
+      lots += n;
+      tickLots += BigInt(tick) * BigInt(n);
+    }
+    return { lots, tickLots };
+  }
+
+  /**
+   * An own marketable order: walks the opposite side from the touch, FIFO within each level, while the price is
+   * at or better than `limitTick` (undefined = a market order), up to `maxLots`. Each level prints one public trade
+   * (taker side = `takerSide`) and comes back as one TakerFill. Own resting orders it hits (self-trades) are
+   * reported through takeOwnFills(). The liquidity leaves the simulated book, so the public feed shows the impact.
+   * `capLevel(tick, lots)` may lower a level's fill (a spot market buy running out of quote); 0 stops the walk.
+   */
+  take(takerSide: 'buy' | 'sell', maxLots: number, limitTick?: number, capLevel?: (tick: number, lots: number) => number): TakerFill[] {
+    const book = takerSide === 'buy' ? this.askSide : this.bidSide;
+    const fills: TakerFill[] = [];
+    let want = maxLots;
+    const ts = Math.floor(this.t);
+    while (want > 0 && book.ticks.length > 0) {
+      const tick = book.ticks[0];
+      if (limitTick !== undefined && (takerSide === 'buy' ? tick > limitTick : tick < limitTick)) break;
+      let fill = Math.min(want, book.lotsAt(tick));
+      if (capLevel) fill = Math.min(fill, capLevel(tick, fill));
+      if (fill <= 0) break;
+      const tradeId = this.fillLevel(book, fill, takerSide, ts, this.idRng);
+      fills.push({ priceTick: tick, qtyLot: fill, tradeId, tsMs: ts });
+      want -= fill;
+    }
+    return fills;
+  }
+
+  /**
+   * Test hook: a simulated (not own) market order of `lots` now, as the flow would send one — it walks the book
+   * FIFO (own resting orders included) until filled or the side runs out. Returns the public trades it printed.
+   */
+  injectMarketOrder(takerSide: 'buy' | 'sell', lots: number): Trade[] {
+    if (!(Number.isSafeInteger(lots) && lots >= 1)) throw new RangeError(`Market.injectMarketOrder: lots must be a whole number ≥ 1, got ${lots}`);
+    const book = takerSide === 'buy' ? this.askSide : this.bidSide;
+    const before = this.trades.length;
+    const ts = Math.floor(this.t);
+    let want = lots;
+    this.counters.marketOrders++;
+    while (want > 0 && book.ticks.length > 0) {
+      const fill = Math.min(want, book.lotsAt(book.ticks[0]));
+      this.fillLevel(book, fill, takerSide, ts, this.idRng);
+      want -= fill;
+    }
+    return this.trades.slice(before);
+  }
+
+  /** Fills `lots` at the best level of `book`, prints the public trade, records own maker fills; returns the trade id. */
+  private fillLevel(book: Side, lots: number, takerSide: 'buy' | 'sell', ts: number, ids: Rng): bigint {
+    const pieces: OwnPiece[] = [];
+    const tick = book.fillBest(lots, pieces);
+    this.tradeId += BigInt(ids.int(1, 997));
+    const tradeId = this.tradeId;
+    this.trades.push({ tsMs: ts, priceTick: tick, qtyLot: lots, side: takerSide, tradeId });
+    this.counters.trades++;
+    for (const p of pieces) {
+      this.ownFills.push({ own: p.order.own, handle: p.order, priceTick: tick, qtyLot: p.lots, tradeId, tsMs: ts, takerSide, remainingLot: p.order.lots });
+    }
+    return tradeId;
   }
 
   // ---- the event loop ------------------------------------------------------------------------------------------
@@ -433,10 +636,7 @@ export class Market {
       let fill = Math.min(want, lots);
       if (book.ticks.length === 1 && fill >= lots) fill = lots - 1; // never empty a side
       if (fill <= 0) break;
-      const tick = book.fillBest(fill);
-      this.tradeId += BigInt(this.rng.int(1, 997));
-      this.trades.push({ tsMs: ts, priceTick: tick, qtyLot: fill, side: takerSide, tradeId: this.tradeId });
-      this.counters.trades++;
+      this.fillLevel(book, fill, takerSide, ts, this.rng);
       want -= fill;
       levels++;
     }

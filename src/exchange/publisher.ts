@@ -116,7 +116,7 @@ export class Publisher {
     }
   }
 
-  /** The true book now (= at the last push), top `depth` levels, with the top-25 checksum. */
+  /** The true book now (the last push plus own orders placed or taken since), top `depth` levels, with the top-25 checksum. */
   debugBook(depth: number): DebugBook {
     const bids = this.wire(this.model.bids(depth));
     const asks = this.wire(this.model.asks(depth));

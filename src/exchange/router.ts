@@ -8,6 +8,8 @@ export interface RestRequest {
   /** Path without the query string, e.g. "/api/v2/public/time". */
   readonly path: string;
   readonly query: URLSearchParams;
+  /** The query string exactly as sent, without the "?" ("" when none): signed requests hash it verbatim. */
+  readonly rawQuery?: string;
   readonly headers: IncomingHttpHeaders;
   /** Raw body text (signed private requests hash it verbatim). */
   readonly body: string;

@@ -1,9 +1,9 @@
 // startExchange: the local Bitget-compatible exchange (public market data). Wires the venue (markets on a
 // simulated clock), the REST router and the per-path WebSocket handlers onto one node:http server.
 //
-// WHEN TO USE: tests, demos and the `ringbook exchange` command. Extension: the private API plugs in through
-// `plugins` — each receives the ExchangeContext and registers REST routes on `ctx.router` and a WS path handler in
-// `ctx.wsPaths` (e.g. '/v2/ws/private'), without changes here.
+// WHEN TO USE: tests, demos and the `ringbook exchange` command. Extension: plugins receive the ExchangeContext and
+// register REST routes on `ctx.router` and WS path handlers in `ctx.wsPaths`. The private API (trading, private WS)
+// is such a plugin (src/exchange/private), enabled by default: `trading: false` turns it off, `ex.trading` is its handle.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +16,8 @@ import { Router, type RestRequest } from './router';
 import { notFound, registerDebugRest, registerPublicRest } from './rest';
 import { resolveFaults, zeroFaultCounters, type FaultCounters, type FaultOptions } from './faults';
 import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounters } from './public-ws';
+import { Trading, type TradingOptions } from './private/plugin';
+import { PRIVATE_WS_PATH } from './private/ws';
 
 /** Wall clock in ms since the epoch. Injected so tests and replays can control time. */
 export interface Clock {
@@ -51,8 +53,10 @@ export interface ExchangeOptions {
   faults?: Partial<FaultOptions>;
   /** Order-flow overrides applied to every symbol. */
   flow?: Partial<FlowParams>;
-  /** Extensions (e.g. the private API); may return a closer. */
+  /** Extensions; each may return a closer. They run after the built-in trading plugin. */
   plugins?: readonly ExchangePlugin[];
+  /** The private API (signed REST, /v2/ws/private, matching; src/exchange/private): options, or false for none. Default on. */
+  trading?: TradingOptions | false;
 }
 
 /** Handles one accepted WebSocket on a path; returns the connection so the server can report and close it. */
@@ -75,6 +79,8 @@ export interface ExchangeContext {
   readonly monotonic: () => number;
   readonly traffic: TrafficCounters;
   readonly faultTotals: FaultCounters;
+  /** Per-connection WS limits every path applies. */
+  readonly limits: { readonly maxMessagesPerSec: number; readonly pingTimeoutMs: number };
 }
 
 export type ExchangePlugin = (ctx: ExchangeContext) => void | { close?(): void | Promise<void> };
@@ -86,7 +92,7 @@ export interface MarketHandle {
   /** seq of the last books push. */
   readonly seq: bigint;
   readonly counters: MarketCounters & PublisherCounters;
-  /** The true book at the last push (as GET /debug/book). */
+  /** The true book now (as GET /debug/book): the last push plus own orders placed or taken since. */
   book(depth?: number): DebugBook;
 }
 
@@ -101,7 +107,8 @@ export interface ExchangeStats {
 export interface Exchange {
   readonly host: string;
   readonly port: number;
-  readonly url: { readonly ws: string; readonly rest: string };
+  /** ws = the public path; privateWs = /v2/ws/private (served when trading is on). */
+  readonly url: { readonly ws: string; readonly privateWs: string; readonly rest: string };
   /** Stops the clock, drops every connection, closes the server. Idempotent. */
   close(): Promise<void>;
   market(instType: string, symbol: string): MarketHandle | undefined;
@@ -114,11 +121,19 @@ export interface Exchange {
   /** Simulated time of the markets, ms. */
   readonly simMs: number;
   readonly context: ExchangeContext;
+  /** The trading plugin's handle (account(), injectMarketOrder(), engine); undefined with `trading: false`. */
+  readonly trading: Trading | undefined;
 }
 
 /** More ticks than this behind the wall clock are simulated as one step (one push) instead of one push each. */
 const MAX_CATCH_UP_TICKS = 50;
 const MAX_BODY_BYTES = 1 << 20;
+
+/** The query string of a request target exactly as received (URL parsing would re-encode some characters). */
+function rawQueryOf(target: string | undefined): string {
+  const i = (target ?? '').indexOf('?');
+  return i < 0 ? '' : target!.slice(i + 1);
+}
 
 function checkWhole(name: string, v: number, min: number): void {
   if (!Number.isInteger(v) || v < min) throw new RangeError(`exchange option ${name} must be a whole number ≥ ${min}, got ${String(v)}`);
@@ -149,7 +164,8 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   const router = new Router();
   const wsPaths = new Map<string, WsPathHandler>();
   const connections = new Map<number, Connection>();
-  const ctx: ExchangeContext = { venue, router, wsPaths, seed, faults, clock, monotonic, traffic, faultTotals };
+  const limits = { maxMessagesPerSec: opts.maxMessagesPerSec ?? 10, pingTimeoutMs: opts.pingTimeoutMs ?? 120_000 };
+  const ctx: ExchangeContext = { venue, router, wsPaths, seed, faults, clock, monotonic, traffic, faultTotals, limits };
 
   const stats = (): ExchangeStats => ({
     connections: { open: connections.size, total: traffic.connections },
@@ -169,7 +185,9 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     maxMessagesPerSec: opts.maxMessagesPerSec ?? 10, pingTimeoutMs: opts.pingTimeoutMs ?? 120_000,
   };
   wsPaths.set(PUBLIC_WS_PATH, (ws, req, id) => new PublicSession(ws, publicEnv, id, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
-  const closers = (opts.plugins ?? []).map((p) => p(ctx)).filter((c): c is { close?(): void | Promise<void> } => !!c);
+  const trading = opts.trading === false ? undefined : new Trading(opts.trading);
+  const plugins = [...(trading ? [trading.plugin] : []), ...(opts.plugins ?? [])];
+  const closers = plugins.map((p) => p(ctx)).filter((c): c is { close?(): void | Promise<void> } => !!c);
 
   const http = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -182,7 +200,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     });
     req.on('end', () => {
       const r: RestRequest = {
-        method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers,
+        method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, rawQuery: rawQueryOf(req.url), headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       router.handle(r).then(
@@ -240,8 +258,8 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   if (!opts.manual) timer = setTimeout(pump, Math.max(1, venue.simMs + interval - clock.now()));
 
   return {
-    host, port, context: ctx,
-    url: { ws: `ws://${hostInUrl}:${port}${PUBLIC_WS_PATH}`, rest: `http://${hostInUrl}:${port}` },
+    host, port, context: ctx, trading,
+    url: { ws: `ws://${hostInUrl}:${port}${PUBLIC_WS_PATH}`, privateWs: `ws://${hostInUrl}:${port}${PRIVATE_WS_PATH}`, rest: `http://${hostInUrl}:${port}` },
     get simMs() {
       return venue.simMs;
     },

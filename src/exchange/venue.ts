@@ -21,6 +21,7 @@ export interface VenueOptions {
 export class Venue {
   private readonly byKey = new Map<string, Publisher>();
   private simTime: number;
+  private readonly stepHooks: (() => void)[] = [];
 
   constructor(private readonly opts: VenueOptions) {
     this.simTime = opts.startMs;
@@ -68,10 +69,19 @@ export class Venue {
     return [...this.byKey.values()];
   }
 
-  /** Steps every model by dtMs of simulated time, then publishes each symbol's pushes. */
+  /**
+   * Runs `hook` after every step of the models and before the publish (the private API settles own fills there, so
+   * private pushes precede the public update that shows the same trades).
+   */
+  onStep(hook: () => void): void {
+    this.stepHooks.push(hook);
+  }
+
+  /** Steps every model by dtMs of simulated time, runs the step hooks, then publishes each symbol's pushes. */
   tick(dtMs: number): void {
     this.simTime += dtMs;
     for (const p of this.byKey.values()) p.model.step(dtMs);
+    for (const h of this.stepHooks) h();
     for (const p of this.byKey.values()) p.publish();
   }
 }

@@ -29,8 +29,11 @@ export type Event =
   | { type: 'disconnect'; reason: string }
   /** The venue's truth after a reconcile: signed position in lots and the open orders by clientOid. */
   | { type: 'resynced'; positionLot: number; openOrders: Array<{ clientOid: string; side: Side; priceTick: number; remainingLot: number }> }
-  /** Market data health from the pipeline (status records): the book is not trustworthy until it recovers. */
-  | { type: 'marketHealth'; ok: boolean; reason: string }
+  /**
+   * Market data health from the pipeline (status records): the book is not trustworthy until it recovers.
+   * clockOffsetNs (optional, added for the risk check): the latest local − exchange clock offset estimate, in ns.
+   */
+  | { type: 'marketHealth'; ok: boolean; reason: string; clockOffsetNs?: number }
   /** The clock moved (timers: ack/work timeouts, cooldown, time stop). */
   | { type: 'tick'; nowNs: bigint }
   | { type: 'killSwitch'; flatten: boolean }

@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseExchangeArgs, runExchange } from '../../src/cli/exchange';
+import { parseExchangeArgs, resolveCredentials, runExchange } from '../../src/cli/exchange';
 import { getText, within } from './helpers';
+import { signed } from './private-helpers';
 
 test('defaults and every flag parse; --flag=value works; negative skew is a value, not a flag', () => {
   assert.equal(parseExchangeArgs([]), { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120000, faults: {} });
@@ -76,6 +77,50 @@ test('runExchange closes cleanly on SIGTERM', async () => {
   process.emit('SIGTERM' as 'SIGINT');
   assert.is(await within(done, 5000, 'runExchange to return after SIGTERM'), 0);
   assert.is(process.listenerCount('SIGTERM'), 0, 'its signal handlers are removed');
+});
+
+test('trading flags: credentials, balance, leverage, rate limits, --no-trading; bad values refused', () => {
+  const o = parseExchangeArgs(['--api-key', 'k1', '--api-secret=s1', '--api-passphrase', 'p1', '--balance', '2500.5', '--leverage', '20', '--no-rate-limits'])!;
+  assert.equal(o.trading, { credentials: { apiKey: 'k1', secret: 's1', passphrase: 'p1' }, balance: '2500.5', leverage: 20, rateLimits: false });
+  assert.is(parseExchangeArgs(['--no-trading'])!.trading, false);
+  assert.throws(() => parseExchangeArgs(['--balance', 'lots']), /--balance needs an amount of USDT/);
+  assert.throws(() => parseExchangeArgs(['--leverage', '200']), /--leverage needs a whole number between 1 and 125/);
+  assert.throws(() => parseExchangeArgs(['--no-trading', '--api-key', 'k']), /--no-trading cannot be combined/);
+  assert.throws(() => parseExchangeArgs(['--api-secret']), /--api-secret needs a value/);
+});
+
+test('credentials: flags, then BITGET_API_* variables, then the demo ones (each field on its own)', () => {
+  assert.equal(resolveCredentials(undefined, {}), { apiKey: 'ringbook-demo', secret: 'ringbook-demo-secret', passphrase: 'ringbook-demo-pass' });
+  const env = { BITGET_API_KEY: 'ek', BITGET_API_SECRET: 'es', BITGET_API_PASSPHRASE: 'ep' };
+  assert.equal(resolveCredentials(undefined, env), { apiKey: 'ek', secret: 'es', passphrase: 'ep' });
+  assert.equal(resolveCredentials({ secret: 'fs' }, env), { apiKey: 'ek', secret: 'fs', passphrase: 'ep' });
+});
+
+test('runExchange trades with the configured credentials and never prints the secret or passphrase', async () => {
+  const lines: string[] = [];
+  let onLine: () => void = () => undefined;
+  const stop = new AbortController();
+  const env = { BITGET_API_KEY: 'env-key-1234', BITGET_API_SECRET: 'env-secret-xyz', BITGET_API_PASSPHRASE: 'env-pass-xyz' };
+  const done = runExchange(['--port', '0', '--symbols', 'USDT-FUTURES:BTCUSDT', '--balance', '500'], {
+    signal: stop.signal, env,
+    log: (l) => {
+      lines.push(l);
+      onLine();
+    },
+  });
+  await within(new Promise<void>((resolve) => {
+    onLine = () => lines.some((l) => l.includes('(Ctrl-C to stop)')) && resolve();
+  }), 5000, 'the startup lines', () => lines.join('\n'));
+  const text = lines.join('\n');
+  assert.match(text, /private ws ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/private/);
+  assert.match(text, /API key env-…/);
+  assert.not.match(text, /env-secret-xyz|env-pass-xyz|env-key-1234/);
+  const rest = /rest (http:\/\/\S+)/.exec(text)![1];
+  const creds = { apiKey: env.BITGET_API_KEY, secret: env.BITGET_API_SECRET, passphrase: env.BITGET_API_PASSPHRASE };
+  const r = await signed(rest, 'GET', '/api/v2/mix/account/accounts', { productType: 'USDT-FUTURES' }, { creds });
+  assert.equal([r.json.code, r.json.data[0].available], ['00000', '500']);
+  stop.abort();
+  assert.is(await within(done, 5000, 'runExchange to return'), 0);
 });
 
 test.run();

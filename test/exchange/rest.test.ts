@@ -132,6 +132,7 @@ test('plugins add REST routes and WS paths without touching the server (how the 
   let closed = false;
   const x = await startExchange({
     manual: true,
+    trading: false, // the built-in trading plugin owns these paths otherwise
     plugins: [
       (ctx) => {
         ctx.router.post('/api/v2/spot/trade/place-order', (req) => restOk(ctx.venue.exchNow(), JSON.stringify({ echo: req.body })));

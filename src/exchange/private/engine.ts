@@ -1,0 +1,674 @@
+// The trading engine of the local exchange: one account (USDT-M futures in one-way position mode, crossed margin,
+// plus a spot wallet), its orders, fills and positions, matched against the simulated books. It has no I/O: the REST
+// routes call place/cancel/…, the venue's step hook calls settleMarket(), and every state change is announced as
+// rendered private-channel events to the listeners (the private WS sessions).
+//
+// Matching (see docs/exchange.md, "Trading"):
+// - an own limit order that rests joins the BACK of the FIFO queue at its price in the simulated book, so the queue
+//   ahead of it is the level's size when it arrived; it fills only after the simulated market orders have traded
+//   through everything ahead of it. Cancels are exact, not modelled: the simulated book keeps real orders, so a
+//   cancel of an order ahead of ours moves us up and a cancel behind us does not;
+// - a marketable order takes liquidity level by level (one fill and one public trade per level) and removes it
+//   from the simulated book, so the public feed shows the impact; IOC/market remainders are cancelled, FOK fills
+//   completely or not at all, post_only that would take is rejected;
+// - fees: the instrument's maker/taker rates on each fill's notional; everything is integer ticks/lots and exact
+//   money (money.ts), decimal strings only on the wire.
+import type { Instrument, InstType } from '../instruments';
+import type { OwnOrderHandle, Trade } from '../market';
+import type { Publisher } from '../publisher';
+import type { Venue } from '../venue';
+import { Err } from './errors';
+import { InstMath, ceilDiv } from './money';
+
+export type Side = 'buy' | 'sell';
+export type Force = 'gtc' | 'ioc' | 'fok' | 'post_only';
+export type OrderStatus = 'live' | 'partially_filled' | 'filled' | 'canceled';
+
+export interface OwnOrder {
+  readonly orderId: string;
+  readonly clientOid: string;
+  readonly pub: Publisher;
+  readonly inst: Instrument;
+  readonly side: Side;
+  readonly orderType: 'limit' | 'market';
+  readonly force: Force;
+  /** Limit price in ticks; 0 for a market order. */
+  readonly priceTick: number;
+  /** Size in lots; 0 for a spot market buy, which is sized in quote (`quoteBudget`). */
+  readonly sizeLots: number;
+  readonly quoteBudget?: bigint;
+  readonly reduceOnly: boolean;
+  readonly marginMode: string;
+  /** Leverage of the symbol when the order was placed (futures). */
+  readonly leverage: number;
+  readonly cTime: number;
+  /** Placement sequence (time priority among own orders). */
+  readonly seq: number;
+  filledLots: number;
+  /** Σ fill notionals (money). */
+  cumNotional: bigint;
+  /** Σ fees paid (money, positive; in feeCoin). */
+  fee: bigint;
+  feeCoin: string;
+  /** Σ realised PnL of its fills (futures, money). */
+  profit: bigint;
+  status: OrderStatus;
+  uTime: number;
+  /** Set while the order rests in the simulated book. */
+  handle?: OwnOrderHandle;
+  cancelReason?: string;
+  /** Spot: the funds it froze have been given back (it is done). */
+  released?: boolean;
+  /** Finished and queued for forgetting (see KEEP_FINISHED_ORDERS). */
+  retired?: boolean;
+}
+
+export interface FillRecord {
+  readonly order: OwnOrder;
+  readonly tradeId: string;
+  readonly priceTick: number;
+  readonly lots: number;
+  readonly notional: bigint;
+  /** Fee paid (money, positive) in feeCoin. */
+  readonly fee: bigint;
+  readonly feeCoin: string;
+  /** Realised PnL of this fill (futures). */
+  readonly profit: bigint;
+  readonly maker: boolean;
+  readonly ts: number;
+}
+
+/** A futures position in one-way mode: signed lots, the exact cost of the open lots, and its history. */
+export interface Position {
+  readonly inst: Instrument;
+  readonly posId: string;
+  lots: number;
+  /** Σ entry notional of the open lots (money, ≥ 0); average open price = cost / size. */
+  cost: bigint;
+  /** Realised PnL since the position opened (money). */
+  realized: bigint;
+  fees: bigint;
+  marginMode: string;
+  readonly cTime: number;
+  uTime: number;
+}
+
+export interface CoinBalance {
+  available: bigint;
+  frozen: bigint;
+}
+
+/** What a place-order request asks for, already parsed onto the grid (rest.ts does the wire checks). */
+export interface PlaceRequest {
+  readonly instType: InstType;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly orderType: 'limit' | 'market';
+  readonly force: Force;
+  readonly priceTick?: number;
+  readonly sizeLots: number;
+  /** Spot market buys: the quote amount to spend (money). */
+  readonly quoteBudget?: bigint;
+  readonly reduceOnly: boolean;
+  readonly clientOid?: string;
+  readonly marginMode: string;
+}
+
+/** One private-channel push: `data` is the rendered JSON of the data array's elements. */
+export interface PrivateEvent {
+  readonly instType: InstType;
+  readonly channel: 'orders' | 'fill' | 'positions' | 'account';
+  /** The symbol an orders/fill event is about (subscriptions to a single instId filter on it). */
+  readonly symbol?: string;
+  readonly data: () => string;
+}
+
+export interface EngineOptions {
+  venue: Venue;
+  /** Futures (USDT-M) wallet at start, money. */
+  initialBalance: bigint;
+  /** Spot wallet at start, coin → money. */
+  spotBalances: ReadonlyMap<string, bigint>;
+  /** Leverage of every symbol until set-leverage; and its allowed maximum. */
+  leverage: number;
+  maxLeverage: number;
+  /** Minimum order notionals (money): futures 5 USDT, spot 1 USDT (Bitget's minTradeUSDT). */
+  minNotionalFutures: bigint;
+  minNotionalSpot: bigint;
+}
+
+/** Renderers, injected so the engine stays free of wire formats (render.ts). */
+export interface EngineRender {
+  orderPush(e: TradingEngine, o: OwnOrder, fill?: FillRecord): string;
+  fillPush(e: TradingEngine, f: FillRecord): string;
+  positionsPush(e: TradingEngine): string;
+  accountPush(e: TradingEngine, instType: InstType): string;
+}
+
+const ORDER_ID_BASE = 1_390_000_000_000_000_000n;
+/** Finished orders kept for detail queries and duplicate-clientOid checks, and fills kept for the debug view. */
+const KEEP_FINISHED_ORDERS = 10_000;
+const KEEP_FILLS = 10_000;
+
+export class TradingEngine {
+  /** Open orders and the last KEEP_FINISHED_ORDERS finished ones, by orderId (for detail queries). */
+  readonly orders = new Map<string, OwnOrder>();
+  /** Orders resting in a book, in placement order. */
+  readonly open = new Map<string, OwnOrder>();
+  /** The last KEEP_FILLS fills (feesPaid and realizedPnl keep the totals of all). */
+  readonly fills: FillRecord[] = [];
+  readonly positions = new Map<string, Position>();
+  readonly spot = new Map<string, CoinBalance>();
+  /** Futures wallet balance (money) = initial − fees + realised PnL. */
+  balance: bigint;
+  readonly initialBalance: bigint;
+  /** Σ futures fees and realised PnL since start (money). */
+  feesPaid = 0n;
+  realizedPnl = 0n;
+  private readonly byClientOid = new Map<string, OwnOrder>();
+  private readonly finished: OwnOrder[] = [];
+  private readonly leverageBySymbol = new Map<string, number>();
+  private readonly math = new Map<Publisher, InstMath>();
+  private readonly listeners = new Set<(ev: PrivateEvent) => void>();
+  private pending: PrivateEvent[] = [];
+  private dirty = { positions: false, futures: false, spot: false };
+  private seq = 0;
+  private posSeq = 0;
+
+  constructor(private readonly opts: EngineOptions, private readonly render: EngineRender) {
+    this.balance = opts.initialBalance;
+    this.initialBalance = opts.initialBalance;
+    for (const [coin, v] of opts.spotBalances) this.spot.set(coin, { available: v, frozen: 0n });
+  }
+
+  now(): number {
+    return Math.floor(this.opts.venue.exchNow());
+  }
+
+  /** The current `account` push data of an instType (for the snapshot after a subscribe). */
+  renderAccount(instType: InstType): string {
+    return this.render.accountPush(this, instType);
+  }
+
+  /** The current `positions` push data (USDT-FUTURES). */
+  renderPositions(): string {
+    return this.render.positionsPush(this);
+  }
+
+  listen(fn: (ev: PrivateEvent) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  // ---- lookups -------------------------------------------------------------------------------------------------
+
+  publisher(instType: InstType, symbol: string): Publisher {
+    const pub = this.opts.venue.get(instType, symbol);
+    if (!pub) throw Err.symbolUnknown(symbol);
+    return pub;
+  }
+
+  mathOf(pub: Publisher): InstMath {
+    let m = this.math.get(pub);
+    if (!m) this.math.set(pub, (m = new InstMath(pub.inst)));
+    return m;
+  }
+
+  leverage(symbol: string): number {
+    return this.leverageBySymbol.get(symbol) ?? this.opts.leverage;
+  }
+
+  get maxLeverage(): number {
+    return this.opts.maxLeverage;
+  }
+
+  find(instType: InstType, symbol: string | undefined, orderId?: string, clientOid?: string): OwnOrder | undefined {
+    const o = orderId ? this.orders.get(orderId) : clientOid ? this.byClientOid.get(clientOid) : undefined;
+    if (!o || o.inst.instType !== instType || (symbol !== undefined && o.inst.symbol !== symbol)) return undefined;
+    if (orderId && clientOid && o.clientOid !== clientOid) return undefined;
+    return o;
+  }
+
+  openOrders(instType: InstType, symbol?: string): OwnOrder[] {
+    return [...this.open.values()].filter((o) => o.inst.instType === instType && (symbol === undefined || o.inst.symbol === symbol));
+  }
+
+  coin(name: string): CoinBalance {
+    let b = this.spot.get(name);
+    if (!b) this.spot.set(name, (b = { available: 0n, frozen: 0n }));
+    return b;
+  }
+
+  /** Lots queued ahead of a resting order at its price (-1 when it does not rest). */
+  queueAhead(o: OwnOrder): number {
+    return o.handle ? o.pub.model.queueAhead(o.handle) : -1;
+  }
+
+  // ---- futures account arithmetic ----------------------------------------------------------------------------------
+
+  /** Mark price of a symbol as ticks × 2 (the mid of the book; one side when the other is empty). */
+  markTicks2(pub: Publisher): number | undefined {
+    const b = pub.model.bestBid();
+    const a = pub.model.bestAsk();
+    if (b !== undefined && a !== undefined) return a + b;
+    if (b !== undefined) return 2 * b;
+    if (a !== undefined) return 2 * a;
+    return undefined;
+  }
+
+  /** Unrealised PnL of a position at the mark (money). */
+  unrealized(p: Position): bigint {
+    const pub = this.publisher(p.inst.instType, p.inst.symbol);
+    const mark2 = this.markTicks2(pub);
+    if (mark2 === undefined || p.lots === 0) return 0n;
+    const markValue = this.mathOf(pub).notional(mark2, Math.abs(p.lots)) / 2n;
+    return p.lots > 0 ? markValue - p.cost : p.cost - markValue;
+  }
+
+  positionMargin(p: Position): bigint {
+    return ceilDiv(p.cost, BigInt(this.leverage(p.inst.symbol)));
+  }
+
+  /** The part of an order that would open or add to a position given the current position (one-way mode). */
+  openingLots(symbol: string, side: Side, lots: number): number {
+    const pos = this.positions.get(symbol)?.lots ?? 0;
+    if (pos === 0 || (side === 'buy') === pos > 0) return lots;
+    return Math.max(0, lots - Math.abs(pos));
+  }
+
+  /** Margin frozen by one open futures order (its opening part at its price, over the leverage). */
+  orderMargin(o: OwnOrder): bigint {
+    if (o.reduceOnly || o.inst.instType === 'SPOT') return 0n;
+    const open = this.openingLots(o.inst.symbol, o.side, o.sizeLots - o.filledLots);
+    return ceilDiv(this.mathOf(o.pub).notional(o.priceTick, open), BigInt(this.leverage(o.inst.symbol)));
+  }
+
+  futuresSummary(): { balance: bigint; unrealized: bigint; equity: bigint; positionMargin: bigint; frozen: bigint; available: bigint } {
+    let unrealized = 0n;
+    let positionMargin = 0n;
+    for (const p of this.positions.values()) {
+      unrealized += this.unrealized(p);
+      positionMargin += this.positionMargin(p);
+    }
+    let frozen = 0n;
+    for (const o of this.open.values()) frozen += this.orderMargin(o);
+    const equity = this.balance + unrealized;
+    return { balance: this.balance, unrealized, equity, positionMargin, frozen, available: equity - positionMargin - frozen };
+  }
+
+  /** Position size (lots) held by open reduce-only orders (Bitget's position `frozen`). */
+  closingLots(p: Position): number {
+    const closeSide: Side = p.lots > 0 ? 'sell' : 'buy';
+    let n = 0;
+    for (const o of this.open.values()) {
+      if (o.reduceOnly && o.inst === p.inst && o.side === closeSide) n += o.sizeLots - o.filledLots;
+    }
+    return Math.min(n, Math.abs(p.lots));
+  }
+
+  // ---- orders --------------------------------------------------------------------------------------------------
+
+  place(req: PlaceRequest): OwnOrder {
+    const pub = this.publisher(req.instType, req.symbol);
+    const inst = pub.inst;
+    const m = this.mathOf(pub);
+    const model = pub.model;
+    const futures = inst.instType !== 'SPOT';
+    if (req.clientOid !== undefined) {
+      if (req.clientOid.length > 50) throw Err.clientOidLong();
+      if (this.byClientOid.has(req.clientOid)) throw Err.duplicateClientOid();
+    }
+    const reduceOnly = futures && req.reduceOnly;
+    if (reduceOnly) {
+      const pos = this.positions.get(inst.symbol)?.lots ?? 0;
+      if (pos === 0 || (req.side === 'buy') === pos > 0) throw Err.noPosition();
+      if (req.sizeLots > Math.abs(pos)) throw Err.reduceTooBig();
+    }
+    const limit = req.orderType === 'limit';
+    if (limit && req.force === 'post_only') {
+      const best = req.side === 'buy' ? model.bestAsk() : model.bestBid();
+      if (best !== undefined && (req.side === 'buy' ? req.priceTick! >= best : req.priceTick! <= best)) throw Err.postOnlyCross();
+    }
+
+    // What the order is worth: its limit price, or the walk a market order would make now.
+    let estimate: bigint;
+    if (limit) estimate = m.notional(req.priceTick!, req.sizeLots);
+    else if (req.quoteBudget !== undefined) estimate = req.quoteBudget;
+    else {
+      const liq = model.liquidity(req.side, req.sizeLots);
+      if (liq.lots > 0) estimate = (m.notionalOf(liq.tickLots) * BigInt(req.sizeLots)) / BigInt(liq.lots);
+      else estimate = m.notional(model.bestBid() ?? model.bestAsk() ?? inst.startPriceTick, req.sizeLots);
+    }
+    if (!reduceOnly) {
+      const min = futures ? this.opts.minNotionalFutures : this.opts.minNotionalSpot;
+      if (estimate < min) throw Err.minNotional(futures ? '5' : '1');
+    }
+
+    // Funds: futures margin for the opening part plus the taker fee; spot the coin it spends.
+    if (futures && !reduceOnly) {
+      const opening = this.openingLots(inst.symbol, req.side, req.sizeLots);
+      const need = ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(this.leverage(inst.symbol))) + m.fee(estimate, false);
+      if (need > this.futuresSummary().available) throw Err.balance();
+    }
+    let freeze = 0n;
+    let freezeCoin = '';
+    if (!futures) {
+      if (req.side === 'buy') {
+        freezeCoin = inst.quoteCoin;
+        freeze = limit ? m.notional(req.priceTick!, req.sizeLots) : req.quoteBudget!;
+      } else {
+        freezeCoin = inst.baseCoin;
+        freeze = m.baseQty(req.sizeLots);
+      }
+      if (freeze > this.coin(freezeCoin).available) throw Err.spotBalance();
+    }
+
+    const now = this.now();
+    const orderId = (ORDER_ID_BASE + BigInt(++this.seq)).toString();
+    const o: OwnOrder = {
+      orderId, clientOid: req.clientOid ?? orderId, pub, inst, side: req.side, orderType: req.orderType,
+      force: limit ? req.force : 'gtc', priceTick: limit ? req.priceTick! : 0, sizeLots: req.quoteBudget !== undefined ? 0 : req.sizeLots,
+      quoteBudget: req.quoteBudget, reduceOnly, marginMode: req.marginMode, leverage: this.leverage(inst.symbol), cTime: now,
+      seq: this.seq, filledLots: 0, cumNotional: 0n, fee: 0n, feeCoin: futures || req.side === 'sell' ? inst.quoteCoin : inst.baseCoin,
+      profit: 0n, status: 'live', uTime: now,
+    };
+    this.orders.set(orderId, o);
+    this.byClientOid.set(o.clientOid, o);
+    if (!futures) {
+      const b = this.coin(freezeCoin);
+      b.available -= freeze;
+      b.frozen += freeze;
+      this.dirty.spot = true;
+    }
+
+    // Take what crosses (FOK only if all of it is there).
+    const fok = limit && o.force === 'fok' && model.liquidity(o.side, o.sizeLots, o.priceTick).lots < o.sizeLots;
+    if (!fok && o.force !== 'post_only') {
+      let cap: ((tick: number, lots: number) => number) | undefined;
+      let budget = o.quoteBudget;
+      if (budget !== undefined) {
+        cap = (tick, lots) => {
+          const n = Math.min(lots, Number(budget! / m.notional(tick, 1)));
+          budget! -= m.notional(tick, n);
+          return n;
+        };
+      }
+      const fills = model.take(o.side, o.quoteBudget !== undefined ? Number.MAX_SAFE_INTEGER : o.sizeLots, limit ? o.priceTick : undefined, cap);
+      for (const f of fills) this.applyFill(o, f.priceTick, f.qtyLot, f.tradeId, false);
+      this.settleOwnFills(pub); // self-trades: own resting orders this walk hit
+    }
+
+    const remaining = o.sizeLots - o.filledLots;
+    if (limit && (o.force === 'gtc' || o.force === 'post_only') && remaining > 0) {
+      o.handle = model.placeOwn(o.side, o.priceTick, remaining, o);
+      this.open.set(orderId, o);
+      if (o.filledLots === 0) this.emitOrder(o);
+      this.dirty.futures ||= futures;
+      this.dirty.positions ||= reduceOnly;
+    } else if (o.status !== 'filled') {
+      if (o.quoteBudget !== undefined && o.filledLots > 0) o.status = 'filled'; // a spot market buy spent what it could
+      else this.finish(o, fok ? 'fok' : 'ioc');
+      if (o.status === 'filled') this.emitOrder(o);
+    }
+    this.releaseSpot(o);
+    this.retire(o);
+    this.settleReduceOnly();
+    this.flush();
+    return o;
+  }
+
+  cancel(o: OwnOrder, reason = 'normal_cancel'): void {
+    if (!this.open.has(o.orderId)) throw o.inst.instType === 'SPOT' ? Err.spotOrderUnknown() : Err.orderUnknown();
+    o.pub.model.cancelOwn(o.handle!);
+    this.finish(o, reason);
+    this.releaseSpot(o);
+    this.retire(o);
+    this.flush();
+  }
+
+  cancelAll(instType: InstType, symbol?: string): OwnOrder[] {
+    const list = this.openOrders(instType, symbol);
+    for (const o of list) {
+      o.pub.model.cancelOwn(o.handle!);
+      this.finish(o, 'normal_cancel');
+      this.releaseSpot(o);
+      this.retire(o);
+    }
+    this.flush();
+    return list;
+  }
+
+  setLeverage(symbol: string, leverage: number): void {
+    const old = this.leverageBySymbol.get(symbol);
+    this.leverageBySymbol.set(symbol, leverage);
+    if (leverage < (old ?? this.opts.leverage) && this.futuresSummary().available < 0n) {
+      if (old === undefined) this.leverageBySymbol.delete(symbol);
+      else this.leverageBySymbol.set(symbol, old);
+      throw Err.leverageMargin();
+    }
+    this.dirty.futures = true;
+    this.flush();
+  }
+
+  /** The venue's step hook: books the fills of own resting orders that simulated market orders made. */
+  settleMarket(): void {
+    for (const pub of this.opts.venue.publishers()) this.settleOwnFills(pub);
+    this.settleReduceOnly();
+    this.flush();
+  }
+
+  /** Test hook: a simulated market order now (see Market.injectMarketOrder), with own fills booked at once. */
+  injectMarketOrder(instType: InstType, symbol: string, side: Side, lots: number): Trade[] {
+    const pub = this.publisher(instType, symbol);
+    const trades = pub.model.injectMarketOrder(side, lots);
+    this.settleOwnFills(pub);
+    this.settleReduceOnly();
+    this.flush();
+    return trades;
+  }
+
+  // ---- internals -----------------------------------------------------------------------------------------------
+
+  private settleOwnFills(pub: Publisher): void {
+    for (const f of pub.model.takeOwnFills()) {
+      const o = f.own as OwnOrder;
+      this.applyFill(o, f.priceTick, f.qtyLot, f.tradeId, true);
+      if (f.remainingLot === 0) {
+        o.handle = undefined;
+        this.open.delete(o.orderId);
+        this.releaseSpot(o);
+        this.retire(o);
+      }
+    }
+  }
+
+  /** Ends an order that will not trade any more (cancelled, or the unfilled rest of an IOC/FOK/market order). */
+  private finish(o: OwnOrder, reason: string): void {
+    o.handle = undefined;
+    this.open.delete(o.orderId);
+    o.status = o.sizeLots > 0 && o.filledLots === o.sizeLots ? 'filled' : 'canceled';
+    if (o.status === 'canceled') o.cancelReason = reason;
+    o.uTime = this.now();
+    if (o.status === 'canceled') this.emitOrder(o);
+    if (o.inst.instType === 'SPOT') this.dirty.spot = true;
+    else {
+      this.dirty.futures = true;
+      this.dirty.positions ||= o.reduceOnly;
+    }
+  }
+
+  /** Gives back the spot funds an order no longer needs (when it is done or partly cancelled). */
+  private releaseSpot(o: OwnOrder): void {
+    if (o.inst.instType !== 'SPOT' || o.status === 'live' || o.status === 'partially_filled') return;
+    if (o.released) return;
+    o.released = true;
+    const m = this.mathOf(o.pub);
+    let left: bigint;
+    let coin: string;
+    if (o.side === 'buy') {
+      coin = o.inst.quoteCoin;
+      left = o.quoteBudget !== undefined ? o.quoteBudget - o.cumNotional : m.notional(o.priceTick, o.sizeLots - o.filledLots);
+    } else {
+      coin = o.inst.baseCoin;
+      left = m.baseQty(o.sizeLots - o.filledLots);
+    }
+    if (left === 0n) return;
+    const b = this.coin(coin);
+    b.frozen -= left;
+    b.available += left;
+    this.dirty.spot = true;
+  }
+
+  private applyFill(o: OwnOrder, tick: number, lots: number, tradeId: bigint, maker: boolean): void {
+    const m = this.mathOf(o.pub);
+    const notional = m.notional(tick, lots);
+    const now = this.now();
+    let fee: bigint;
+    let profit = 0n;
+    if (o.inst.instType === 'SPOT') {
+      const quote = this.coin(o.inst.quoteCoin);
+      const base = this.coin(o.inst.baseCoin);
+      if (o.side === 'buy') {
+        const qty = m.baseQty(lots);
+        fee = m.fee(qty, maker); // Bitget spot: a buy pays its fee in the coin it receives
+        if (o.quoteBudget !== undefined) {
+          quote.frozen -= notional;
+        } else {
+          const reserved = m.notional(o.priceTick, lots);
+          quote.frozen -= reserved;
+          quote.available += reserved - notional;
+        }
+        base.available += qty - fee;
+      } else {
+        fee = m.fee(notional, maker);
+        base.frozen -= m.baseQty(lots);
+        quote.available += notional - fee;
+      }
+      this.dirty.spot = true;
+    } else {
+      fee = m.fee(notional, maker);
+      profit = this.bookPosition(o, tick, lots, notional, fee, now);
+      this.balance += profit - fee;
+      this.feesPaid += fee;
+      this.realizedPnl += profit;
+      this.dirty.futures = true;
+      this.dirty.positions = true;
+    }
+    o.filledLots += lots;
+    o.cumNotional += notional;
+    o.fee += fee;
+    o.profit += profit;
+    o.uTime = now;
+    o.status = o.sizeLots > 0 && o.filledLots === o.sizeLots ? 'filled' : 'partially_filled';
+    const f: FillRecord = { order: o, tradeId: tradeId.toString(), priceTick: tick, lots, notional, fee, feeCoin: o.feeCoin, profit, maker, ts: now };
+    this.fills.push(f);
+    if (this.fills.length > 2 * KEEP_FILLS) this.fills.splice(0, this.fills.length - KEEP_FILLS);
+    this.emitOrder(o, f);
+    this.pending.push({ instType: o.inst.instType, channel: 'fill', symbol: o.inst.symbol, data: () => this.render.fillPush(this, f) });
+  }
+
+  /** Books a futures fill on the one-way position; returns the realised PnL (exact; see Position.cost). */
+  private bookPosition(o: OwnOrder, tick: number, lots: number, notional: bigint, fee: bigint, now: number): bigint {
+    const m = this.mathOf(o.pub);
+    const symbol = o.inst.symbol;
+    let p = this.positions.get(symbol);
+    if (!p) {
+      p = { inst: o.inst, posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(), lots: 0, cost: 0n, realized: 0n, fees: 0n, marginMode: o.marginMode, cTime: now, uTime: now };
+      this.positions.set(symbol, p);
+    }
+    const signed = o.side === 'buy' ? lots : -lots;
+    let profit = 0n;
+    if (p.lots === 0 || Math.sign(p.lots) === Math.sign(signed)) {
+      p.lots += signed;
+      p.cost += notional;
+    } else {
+      const held = Math.abs(p.lots);
+      const close = Math.min(lots, held);
+      // cost of the closed lots: pro rata, rounded toward zero; the last close takes whatever is left, so a round
+      // trip realises exactly Σ sells − Σ buys
+      const removed = close === held ? p.cost : (p.cost * BigInt(close)) / BigInt(held);
+      const exit = m.notional(tick, close);
+      profit = p.lots > 0 ? exit - removed : removed - exit;
+      p.cost -= removed;
+      p.lots += signed > 0 ? close : -close;
+      p.realized += profit;
+      const rest = lots - close;
+      if (rest > 0) {
+        // flipped: a new position opens with the rest
+        this.positions.delete(symbol);
+        p = { inst: o.inst, posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(), lots: signed > 0 ? rest : -rest, cost: m.notional(tick, rest), realized: 0n, fees: 0n, marginMode: o.marginMode, cTime: now, uTime: now };
+        this.positions.set(symbol, p);
+      }
+    }
+    p.fees += fee;
+    p.uTime = now;
+    if (p.lots === 0) this.positions.delete(symbol);
+    return profit;
+  }
+
+  /**
+   * One-way reduce-only rules after any change: with no position (or one on the order's own side) reduce-only
+   * orders are cancelled; when they add up to more than the position, the oldest are cancelled first (Bitget).
+   */
+  private settleReduceOnly(): void {
+    const ro = [...this.open.values()].filter((o) => o.reduceOnly);
+    if (ro.length === 0) return;
+    const bySymbol = new Map<string, OwnOrder[]>();
+    for (const o of ro) bySymbol.set(o.inst.symbol, [...(bySymbol.get(o.inst.symbol) ?? []), o]);
+    for (const [symbol, list] of bySymbol) {
+      const pos = this.positions.get(symbol)?.lots ?? 0;
+      let total = 0;
+      for (const o of list) {
+        if (pos === 0 || (o.side === 'buy') === pos > 0) this.cancelQuietly(o, 'reduce_only_no_position');
+        else total += o.sizeLots - o.filledLots;
+      }
+      for (const o of list) {
+        if (total <= Math.abs(pos)) break;
+        if (!this.open.has(o.orderId)) continue;
+        total -= o.sizeLots - o.filledLots;
+        this.cancelQuietly(o, 'reduce_only_exceeds_position');
+      }
+    }
+  }
+
+  private cancelQuietly(o: OwnOrder, reason: string): void {
+    o.pub.model.cancelOwn(o.handle!);
+    this.finish(o, reason);
+    this.retire(o);
+  }
+
+  /** Remembers a finished order; the oldest finished ones are forgotten beyond KEEP_FINISHED_ORDERS. */
+  private retire(o: OwnOrder): void {
+    if (this.open.has(o.orderId) || o.retired) return;
+    o.retired = true;
+    this.finished.push(o);
+    if (this.finished.length > 2 * KEEP_FINISHED_ORDERS) {
+      for (const old of this.finished.splice(0, this.finished.length - KEEP_FINISHED_ORDERS)) {
+        this.orders.delete(old.orderId);
+        if (this.byClientOid.get(old.clientOid) === old) this.byClientOid.delete(old.clientOid);
+      }
+    }
+  }
+
+  private emitOrder(o: OwnOrder, fill?: FillRecord): void {
+    // render now: the order changes again before the flush
+    const text = this.render.orderPush(this, o, fill);
+    this.pending.push({ instType: o.inst.instType, channel: 'orders', symbol: o.inst.symbol, data: () => text });
+  }
+
+  /** Sends what this transaction changed: order and fill pushes in order, then positions and account snapshots. */
+  private flush(): void {
+    if (this.dirty.positions) this.pending.push({ instType: 'USDT-FUTURES', channel: 'positions', data: () => this.render.positionsPush(this) });
+    if (this.dirty.futures) this.pending.push({ instType: 'USDT-FUTURES', channel: 'account', data: () => this.render.accountPush(this, 'USDT-FUTURES') });
+    if (this.dirty.spot) this.pending.push({ instType: 'SPOT', channel: 'account', data: () => this.render.accountPush(this, 'SPOT') });
+    this.dirty = { positions: false, futures: false, spot: false };
+    const events = this.pending;
+    this.pending = [];
+    if (this.listeners.size === 0) return;
+    for (const ev of events) {
+      let text: string | undefined;
+      const once = { ...ev, data: () => (text ??= ev.data()) };
+      for (const l of this.listeners) l(once);
+    }
+  }
+}

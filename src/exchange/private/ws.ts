@@ -1,0 +1,262 @@
+// One connection on the private WebSocket path (/v2/ws/private): Bitget v2 login and private channels
+// (reference/bitget-v2.md §4). WHEN TO USE: the trading plugin registers it for PRIVATE_WS_PATH.
+//
+// Rules implemented:
+// - text `ping` → `pong`; no ping for pingTimeoutMs → dropped; more than maxMessagesPerSec client messages in 1 s →
+//   30006 and close (as on the public path); transport faults (latency, jitter, stalls, forced disconnects) apply,
+//   frame faults do not (private pushes are never dropped or altered);
+// - `{"op":"login","args":[{apiKey,passphrase,timestamp (s),sign}]}` → `{"event":"login","code":0}` or
+//   `{"event":"error","code":3001x,"msg":…}` (auth.ts); the socket stays open after a failed login;
+// - subscribe/unsubscribe `orders`, `fill`, `positions` (instId "default" or a symbol) and `account` (coin) for
+//   USDT-FUTURES and SPOT; before login → 30004 per argument; unknown channel → 30016; unknown symbol → 30001;
+// - every push is `{"action":"snapshot","arg":…,"data":[…],"ts":…}`; `positions` and `account` send their current
+//   snapshot right after the ack, `orders` and `fill` only on changes.
+import type { WebSocket } from 'ws';
+import type { FaultCounters, FaultOptions } from '../faults';
+import { bump, zeroFaultCounters } from '../faults';
+import { errorFrame, pushFrame, WS_ERROR_MSG, WsError } from '../frames';
+import type { InstType } from '../instruments';
+import { Outbox } from '../outbox';
+import type { ConnectionStats, TrafficCounters } from '../public-ws';
+import { Rng, deriveSeed } from '../rng';
+import type { Venue } from '../venue';
+import { verifyWsLogin, type AuthOptions } from './auth';
+import type { PrivateEvent, TradingEngine } from './engine';
+import { WsErr } from './errors';
+
+export const PRIVATE_WS_PATH = '/v2/ws/private';
+export const PRIVATE_CHANNELS = ['orders', 'fill', 'positions', 'account'] as const;
+type PrivateChannel = (typeof PRIVATE_CHANNELS)[number];
+const KNOWN_INST_TYPES = ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'];
+
+export interface PrivateWsEnv {
+  venue: Venue;
+  engine: TradingEngine;
+  auth: AuthOptions;
+  faults: FaultOptions;
+  seed: number;
+  maxMessagesPerSec: number;
+  pingTimeoutMs: number;
+  monotonic: () => number;
+  traffic: TrafficCounters;
+  faultTotals: FaultCounters;
+}
+
+interface Sub {
+  instType: string;
+  channel: PrivateChannel;
+  /** instId, or coin for `account`. */
+  value: string;
+  argText: string;
+}
+
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const q = JSON.stringify;
+
+export class PrivateSession {
+  readonly faults: FaultCounters = zeroFaultCounters();
+  private loggedIn = false;
+  private messagesIn = 0;
+  private framesOut = 0;
+  private readonly subs = new Map<string, Sub>();
+  private readonly window: number[] = [];
+  private readonly outbox: Outbox;
+  private readonly unlisten: () => void;
+  private pingTimer: ReturnType<typeof setTimeout> | undefined;
+  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private stallTimer: ReturnType<typeof setInterval> | undefined;
+  private closing = false;
+  private closed = false;
+
+  constructor(private readonly ws: WebSocket, private readonly env: PrivateWsEnv, readonly id: number, readonly remote: string) {
+    const f = env.faults;
+    this.outbox = new Outbox(
+      {
+        send: (text) => {
+          if (this.closed) return;
+          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+            env.traffic.slowConsumerCloses++;
+            this.terminate();
+            return;
+          }
+          this.framesOut++;
+          env.traffic.framesOut++;
+          ws.send(text);
+        },
+        close: (code, reason) => {
+          if (!this.closed) ws.close(code, reason);
+        },
+      },
+      {
+        latencyMs: f.latencyMs, jitterMs: f.jitterMs, rng: new Rng(deriveSeed(env.seed, 'private-latency', id)), now: env.monotonic,
+        onDelayed: () => bump(this.faults, env.faultTotals, 'delayedFrames'),
+      },
+    );
+    this.unlisten = env.engine.listen((ev) => this.deliver(ev));
+    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('close', () => this.dispose());
+    ws.on('error', () => this.dispose());
+    this.armPingTimer();
+    if (f.disconnectEverySec > 0) {
+      this.disconnectTimer = setTimeout(() => {
+        bump(this.faults, env.faultTotals, 'disconnects');
+        this.terminate();
+      }, f.disconnectEverySec * 1000);
+    }
+    if (f.stallMs > 0 && f.stallEverySec > 0) {
+      this.stallTimer = setInterval(() => {
+        bump(this.faults, env.faultTotals, 'stalls');
+        this.outbox.stall(f.stallMs);
+      }, f.stallEverySec * 1000);
+    }
+  }
+
+  stats(): ConnectionStats {
+    return {
+      id: this.id, path: PRIVATE_WS_PATH, remote: this.remote, messagesIn: this.messagesIn, framesOut: this.framesOut,
+      subscriptions: [...this.subs.keys()], faults: { ...this.faults },
+    };
+  }
+
+  terminate(): void {
+    this.dispose();
+    this.ws.terminate();
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closing = true;
+    this.unlisten();
+    this.subs.clear();
+    this.outbox.dispose();
+    clearTimeout(this.pingTimer);
+    clearTimeout(this.disconnectTimer);
+    clearInterval(this.stallTimer);
+  }
+
+  private deliver(ev: PrivateEvent): void {
+    if (this.closing || !this.loggedIn) return;
+    for (const s of this.subs.values()) {
+      if (s.instType !== ev.instType || s.channel !== ev.channel) continue;
+      if (ev.symbol !== undefined && s.value !== 'default' && s.value !== ev.symbol) continue;
+      this.send(pushFrame('snapshot', s.argText, ev.data(), this.env.venue.exchNow()));
+    }
+  }
+
+  private armPingTimer(): void {
+    clearTimeout(this.pingTimer);
+    this.pingTimer = setTimeout(() => {
+      this.env.traffic.pingTimeoutCloses++;
+      this.terminate();
+    }, this.env.pingTimeoutMs);
+  }
+
+  private send(text: string): void {
+    this.outbox.send(text);
+  }
+
+  private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (this.closing) return;
+    this.messagesIn++;
+    this.env.traffic.messagesIn++;
+    const now = this.env.monotonic();
+    this.window.push(now);
+    while (this.window.length > 0 && this.window[0] <= now - 1000) this.window.shift();
+    if (this.window.length > this.env.maxMessagesPerSec) {
+      this.env.traffic.rateLimitCloses++;
+      this.send(errorFrame(WsError.tooManyRequests, WS_ERROR_MSG[WsError.tooManyRequests]));
+      this.outbox.close(1008, 'request over limit');
+      this.closing = true;
+      return;
+    }
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    if (!isBinary && text === 'ping') {
+      this.armPingTimer();
+      this.send('pong');
+      return;
+    }
+    let msg: unknown;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      msg = undefined;
+    }
+    if (isBinary || msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
+      this.send(errorFrame(WsError.illegalRequest, WS_ERROR_MSG[WsError.illegalRequest]));
+      return;
+    }
+    const { op, args } = msg as { op?: unknown; args?: unknown };
+    if (op === 'login') {
+      this.login(Array.isArray(args) ? args[0] : undefined);
+      return;
+    }
+    if (op !== 'subscribe' && op !== 'unsubscribe') {
+      this.send(errorFrame(WsError.invalidOp, WS_ERROR_MSG[WsError.invalidOp], undefined, typeof op === 'string' ? op : undefined));
+      return;
+    }
+    if (!Array.isArray(args) || args.length === 0) {
+      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], undefined, op));
+      return;
+    }
+    for (const raw of args) this.onArg(op, raw);
+  }
+
+  private login(arg: unknown): void {
+    const err = verifyWsLogin(arg, this.env.auth, this.env.venue.exchNow());
+    if (err) {
+      this.send(errorFrame(err[0], err[1]));
+      return;
+    }
+    this.loggedIn = true;
+    this.send('{"event":"login","code":0}');
+  }
+
+  private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown): void {
+    const r = raw as Record<string, unknown> | null;
+    const echo = JSON.stringify(raw) ?? 'null';
+    if (r === null || typeof r !== 'object' || typeof r.instType !== 'string' || typeof r.channel !== 'string') {
+      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], echo, op));
+      return;
+    }
+    const channel = r.channel as PrivateChannel;
+    const key = channel === 'account' ? 'coin' : 'instId';
+    const value = r[key];
+    if (!(PRIVATE_CHANNELS as readonly string[]).includes(channel) || typeof value !== 'string' || !KNOWN_INST_TYPES.includes(r.instType)) {
+      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], echo, op));
+      return;
+    }
+    const argText = `{"instType":${q(r.instType)},"channel":${q(channel)},"${key}":${q(value)}}`;
+    if (!this.loggedIn) {
+      this.send(errorFrame(WsErr.needLogin[0], WsErr.needLogin[1], argText, op));
+      return;
+    }
+    if (key === 'instId' && value !== 'default' && !this.env.venue.get(r.instType, value)) {
+      this.send(errorFrame(WsError.channelMissing, `instType:${r.instType},channel:${channel},instId:${value} doesn't exist`, argText, op));
+      return;
+    }
+    const subKey = `${r.instType}:${channel}:${value}`;
+    if (op === 'unsubscribe') {
+      this.subs.delete(subKey);
+      this.send(`{"event":"unsubscribe","arg":${argText}}`);
+      return;
+    }
+    const sub: Sub = { instType: r.instType, channel, value, argText };
+    this.subs.set(subKey, sub);
+    this.send(`{"event":"subscribe","arg":${argText}}`);
+    if (channel === 'positions' || channel === 'account') this.sendSnapshot(sub);
+  }
+
+  private sendSnapshot(s: Sub): void {
+    const e = this.env.engine;
+    let data = '';
+    if (s.instType === 'USDT-FUTURES' || s.instType === 'SPOT') {
+      const instType = s.instType as InstType;
+      if (s.channel === 'account') data = e.renderAccount(instType);
+      else if (instType === 'USDT-FUTURES') data = e.renderPositions();
+    }
+    this.send(pushFrame('snapshot', s.argText, data, this.env.venue.exchNow()));
+  }
+}

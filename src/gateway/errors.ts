@@ -1,0 +1,158 @@
+// Bitget's answers as typed errors, and what each means for the strategy state machine (reference/bitget-v2.md
+// §5.6, §1.4). WHEN TO USE: the REST client throws BitgetApiError (the venue answered: code + msg) or
+// GatewayTransportError (no answer: the request may or may not have been executed); the gateway turns either into
+// one FSM Event with `placeFailureEvent` / `cancelFailureEvent`.
+//
+// Three outcomes:
+// - definite rejection → `reject` (place) / `cancelReject` (cancel), `retryable` telling the FSM whether the same
+//   order may simply be tried again soon (rate limit, clock, venue busy) or not (funds, precision, notional…);
+// - outcome unknown (timeout, connection reset, HTTP 5xx, duplicate clientOid) → `disconnect`: the order's state
+//   is unknown until the gateway reconciles (it schedules one itself);
+// - everything else unknown to the table → a non-retryable reject (never hammer the venue with a mystery).
+import type { Event } from '../fsm/events';
+
+/** The venue answered with an error envelope (code !== "00000") or an HTTP error status. */
+export class BitgetApiError extends Error {
+  constructor(
+    /** Bitget's code as a string ("40762"), or the HTTP status ("429") when the body carried none. */
+    readonly code: string,
+    readonly msg: string,
+    readonly httpStatus: number,
+    /** Request path, e.g. "/api/v2/mix/order/place-order" (never the signed headers). */
+    readonly path: string,
+  ) {
+    super(`Bitget ${code} ${msg} (HTTP ${httpStatus} ${path})`);
+  }
+}
+
+/** No usable answer: network error, timeout, or a non-JSON/5xx reply. The request's effect is unknown. */
+export class GatewayTransportError extends Error {
+  constructor(
+    readonly code: 'RB_ERR_GW_NETWORK' | 'RB_ERR_GW_TIMEOUT' | 'RB_ERR_GW_BAD_REPLY',
+    readonly path: string,
+    readonly detail: string,
+    readonly httpStatus = 0,
+  ) {
+    super(`${code}: ${path}: ${detail}`);
+  }
+}
+
+export type ErrorCategory =
+  | 'rateLimit' | 'timestamp' | 'venueBusy' | 'auth' | 'environment' | 'insufficientFunds' | 'minNotional'
+  | 'precision' | 'invalidOrder' | 'postOnly' | 'positionMode' | 'orderNotFound' | 'noPosition'
+  | 'duplicateClientOid' | 'maintenance' | 'param' | 'unknown';
+
+export interface ErrorInfo {
+  category: ErrorCategory;
+  /** The FSM may send the same order again soon. */
+  retryable: boolean;
+  meaning: string;
+}
+
+const C = (category: ErrorCategory, retryable: boolean, meaning: string): ErrorInfo => ({ category, retryable, meaning });
+
+/** Bitget REST and WebSocket codes the gateway knows (sources in reference/bitget-v2.md §5.6, §1.4). */
+export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
+  '429': C('rateLimit', true, 'too many requests (HTTP 429)'),
+  '1001': C('rateLimit', true, 'request too frequent'),
+  '30006': C('rateLimit', true, 'WS: too many requests'),
+  '30007': C('rateLimit', true, 'WS: request over limit, connection closed'),
+  '40004': C('timestamp', true, 'request timestamp expired'),
+  '40005': C('timestamp', true, 'invalid ACCESS-TIMESTAMP'),
+  '40008': C('timestamp', true, 'request timestamp expired'),
+  '30013': C('timestamp', true, 'WS: invalid timestamp'),
+  '30014': C('timestamp', true, 'WS: timestamp expired'),
+  '40015': C('venueBusy', true, 'system is abnormal, try again later'),
+  '40604': C('venueBusy', true, 'server is busy, try again later'),
+  '40200': C('venueBusy', true, 'server upgrade, try again later'),
+  '40001': C('auth', false, 'ACCESS-KEY missing'),
+  '40002': C('auth', false, 'SECRET-KEY missing'),
+  '40003': C('auth', false, 'signature missing'),
+  '40006': C('auth', false, 'invalid ACCESS-KEY'),
+  '40009': C('auth', false, 'signature error'),
+  '40011': C('auth', false, 'ACCESS-PASSPHRASE missing'),
+  '40012': C('auth', false, 'API key or passphrase wrong'),
+  '40014': C('auth', false, 'incorrect permissions'),
+  '40018': C('auth', false, 'IP not allowed'),
+  '40037': C('auth', false, 'API key does not exist'),
+  '30004': C('auth', false, 'WS: login required'),
+  '30005': C('auth', false, 'WS: login failed'),
+  '30011': C('auth', false, 'WS: invalid ACCESS-KEY'),
+  '30012': C('auth', false, 'WS: invalid passphrase'),
+  '30015': C('auth', false, 'WS: invalid sign'),
+  '40099': C('environment', false, 'exchange environment is incorrect (demo/live key vs paptrading header)'),
+  '40762': C('insufficientFunds', false, 'order amount exceeds the balance'),
+  '43012': C('insufficientFunds', false, 'insufficient balance'),
+  '40711': C('insufficientFunds', false, 'insufficient contract account balance'),
+  '40712': C('insufficientFunds', false, 'insufficient margin'),
+  '45110': C('minNotional', false, 'below the minimum order amount (e.g. 5 USDT)'),
+  '40808': C('precision', false, 'size precision (checkBDScale) error'),
+  '41103': C('precision', false, 'price scale error'),
+  '43011': C('invalidOrder', false, 'executePrice <= 0'),
+  '40706': C('invalidOrder', false, 'wrong order price'),
+  '40108': C('invalidOrder', false, 'wrong order quantity'),
+  '40305': C('invalidOrder', false, 'clientOid longer than 50 or with bad characters'),
+  '40774': C('positionMode', false, 'order type does not match the position mode (one-way vs hedge)'),
+  '40109': C('orderNotFound', false, 'order not found'),
+  '43001': C('orderNotFound', false, 'order does not exist'),
+  '40768': C('orderNotFound', false, 'order does not exist'),
+  '22002': C('noPosition', false, 'no position to close'),
+  '40709': C('noPosition', false, 'no position'),
+  '40786': C('duplicateClientOid', false, 'duplicate clientOid'),
+  '43118': C('duplicateClientOid', false, 'duplicate clientOid'),
+  '40308': C('maintenance', false, 'contract under maintenance'),
+  '41114': C('maintenance', false, 'trading pair under maintenance'),
+  '43115': C('maintenance', false, 'trading pair opening soon'),
+  '40017': C('param', false, 'parameter verification failed'),
+  '40019': C('param', false, 'parameter missing'),
+  '40020': C('param', false, 'parameter invalid'),
+  '30016': C('param', false, 'WS: param error'),
+};
+
+const UNKNOWN = C('unknown', false, 'not in the gateway\'s table');
+const POST_ONLY = C('postOnly', false, 'post-only order would have taken liquidity');
+
+/**
+ * What a Bitget code means. Post-only crossing has no code confirmed by two sources, so it is recognised by its
+ * message (any code whose msg mentions post only / post_only / maker only).
+ */
+export function classifyBitgetCode(code: string | number, msg = ''): ErrorInfo {
+  const known = BITGET_ERRORS[String(code)];
+  if (known) return known;
+  if (/post[\s_-]?only|maker[\s_-]?only/i.test(msg)) return POST_ONLY;
+  return UNKNOWN;
+}
+
+/** True when the request's effect on the venue is unknown (the order may or may not exist). */
+export function outcomeUnknown(err: unknown): boolean {
+  if (err instanceof GatewayTransportError) return true;
+  if (err instanceof BitgetApiError) {
+    if (err.httpStatus >= 500) return true;
+    return classifyBitgetCode(err.code, err.msg).category === 'duplicateClientOid';
+  }
+  return false;
+}
+
+function describe(err: unknown): { code: string; message: string } {
+  if (err instanceof BitgetApiError) return { code: err.code, message: err.msg };
+  if (err instanceof GatewayTransportError) return { code: err.code, message: err.detail };
+  const e = err as { code?: unknown; message?: unknown };
+  return { code: typeof e?.code === 'string' ? e.code : 'RB_ERR_GW_INTERNAL', message: String(e?.message ?? err) };
+}
+
+/** A failed place-order → `reject`, or `disconnect` when the order's fate is unknown. */
+export function placeFailureEvent(clientOid: string, err: unknown): Event {
+  const { code, message } = describe(err);
+  if (outcomeUnknown(err)) return { type: 'disconnect', reason: `place ${clientOid}: outcome unknown (${code} ${message})` };
+  const retryable = err instanceof BitgetApiError ? classifyBitgetCode(err.code, err.msg).retryable : false;
+  return { type: 'reject', clientOid, code, message, retryable };
+}
+
+/** A failed cancel-order → `cancelReject` (unknown order included), or `disconnect` when the outcome is unknown. */
+export function cancelFailureEvent(clientOid: string, err: unknown): Event {
+  const { code, message } = describe(err);
+  if (err instanceof GatewayTransportError || (err instanceof BitgetApiError && err.httpStatus >= 500)) {
+    return { type: 'disconnect', reason: `cancel ${clientOid}: outcome unknown (${code} ${message})` };
+  }
+  return { type: 'cancelReject', clientOid, code, message };
+}

@@ -1,0 +1,297 @@
+// Signed REST client for Bitget v2 USDT-M futures (and a little spot): signing (§5.2), the demo header (§5.1),
+// the envelope (§5.3), per-endpoint client-side budgets (§5.4) and HTTP 429 back-off. WHEN TO USE: the gateway's
+// only way to talk REST; methods mirror the endpoints and return the envelope's `data`. Never logs credentials.
+//
+// Errors: BitgetApiError when Bitget answered with code !== "00000" or HTTP ≥ 400 (carries code + msg; 429 is
+// retried first), GatewayTransportError when no usable answer came back (timeout, reset, non-JSON).
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { queryString, signRest, type Credentials } from './signing';
+import { ServerClock, offsetFromSamples, type TimeSample } from './clock';
+import { SlidingWindowLimiter, type RateLimit } from './rate-limit';
+import { BitgetApiError, GatewayTransportError, classifyBitgetCode } from './errors';
+import {
+  ENDPOINTS, type EndpointName, type FuturesPlaceOrderRequest, type OrderIds, type CancelOrderRequest,
+  type BatchCancelResult, type OrdersPendingResult, type PendingOrderRow, type PositionRow, type ProductType,
+  type SpotPlaceOrderRequest,
+} from './wire';
+
+/**
+ * live: api.bitget.com with a live key. demo: same host, demo key, header `paptrading: 1`. local: the local
+ * exchange, a demo venue — also sends `paptrading: 1`.
+ */
+export type VenueMode = 'live' | 'demo' | 'local';
+
+export interface RestClientOptions {
+  /** e.g. https://api.bitget.com or http://127.0.0.1:8181 */
+  baseUrl: string;
+  mode: VenueMode;
+  credentials: Credentials;
+  /** Shared with the private WebSocket; defaults to Date.now with no offset. */
+  clock?: ServerClock;
+  /** Per-request timeout, ms (default 10 000). */
+  timeoutMs?: number;
+  /** Retries after an HTTP 429 before giving up with code "429" (default 2). */
+  retries429?: number;
+  /** Wait after a 429 when no Retry-After header is given, ms (default 1000; doubles per retry). */
+  retry429DelayMs?: number;
+  /** Overrides of the per-endpoint budgets (ENDPOINTS[name].budget). */
+  rateLimits?: Partial<Record<EndpointName, RateLimit>>;
+  /** Monotonic ms clock for the limiters (default performance.now). */
+  limiterNow?: () => number;
+  /** Re-measure the clock offset after a timestamp error (40004/40005/40008). Default true. */
+  autoClockSync?: boolean;
+  locale?: string;
+  log?: (level: 'info' | 'warn' | 'error', line: string) => void;
+}
+
+type Params = Record<string, string | number | undefined>;
+
+export class BitgetRestClient {
+  readonly clock: ServerClock;
+  readonly stats = { requests: 0, errors: 0, retries429: 0, transportErrors: 0 };
+  private readonly base: URL;
+  private readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
+  private readonly agent: HttpAgent;
+  private readonly o: Required<Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'autoClockSync' | 'locale'>> & RestClientOptions;
+  private syncing: Promise<unknown> | null = null;
+
+  constructor(opts: RestClientOptions) {
+    const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as RestClientOptions;
+    this.o = { timeoutMs: 10_000, retries429: 2, retry429DelayMs: 1000, autoClockSync: true, locale: 'en-US', ...given };
+    this.base = new URL(opts.baseUrl);
+    this.clock = opts.clock ?? new ServerClock();
+    const Agent = this.base.protocol === 'https:' ? HttpsAgent : HttpAgent;
+    this.agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    for (const [name, spec] of Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>) {
+      const b = opts.rateLimits?.[name] ?? spec.budget;
+      this.limiters.set(name, new SlidingWindowLimiter(b.limit, b.windowMs, opts.limiterNow));
+    }
+  }
+
+  /** The limiter of one endpoint (tests and diagnostics). */
+  limiter(name: EndpointName): SlidingWindowLimiter {
+    return this.limiters.get(name)!;
+  }
+
+  close(): void {
+    for (const l of this.limiters.values()) l.dispose();
+    this.agent.destroy();
+  }
+
+  // ---- futures trading ----
+
+  /** POST place-order (10/s). `clientOid` is mandatory; prices/sizes are strings from units.ts. */
+  placeOrder(req: FuturesPlaceOrderRequest): Promise<OrderIds> {
+    if (!req.clientOid) throw new Error('RB_ERR_GW_BAD_ORDER: place-order without clientOid');
+    assertDecimal(req.size, 'size');
+    if (req.price !== undefined) assertDecimal(req.price, 'price');
+    return this.call('placeOrder', undefined, req);
+  }
+
+  /** POST cancel-order by orderId or clientOid (10/s). */
+  cancelOrder(req: CancelOrderRequest): Promise<OrderIds> {
+    return this.call('cancelOrder', undefined, req);
+  }
+
+  /** POST cancel-all-orders (10/s): every open order of the product type, all symbols. */
+  cancelAllOrders(req: { productType: ProductType; marginCoin?: string }): Promise<BatchCancelResult> {
+    return this.call('cancelAllOrders', undefined, req);
+  }
+
+  /** POST batch-cancel-orders (10/s): ≤ 50 orders of one symbol. */
+  batchCancelOrders(req: { symbol: string; productType: ProductType; marginCoin?: string; orderIdList: Array<{ orderId?: string; clientOid?: string }> }): Promise<BatchCancelResult> {
+    return this.call('batchCancelOrders', undefined, req);
+  }
+
+  /** GET orders-pending (10/s): open orders; `entrustedList` is null when there are none. */
+  ordersPending(q: { productType: ProductType; symbol?: string; orderId?: string; clientOid?: string; status?: 'live' | 'partially_filled'; idLessThan?: string; limit?: number }): Promise<OrdersPendingResult> {
+    return this.call('ordersPending', q);
+  }
+
+  /** GET order detail by orderId or clientOid. */
+  orderDetail(q: { symbol: string; productType: ProductType; orderId?: string; clientOid?: string }): Promise<PendingOrderRow> {
+    return this.call('orderDetail', q);
+  }
+
+  /** GET /api/v2/mix/order/fills: the order's fills, newest first (fillList may be null when there are none). */
+  orderFills(q: { symbol: string; productType: ProductType; orderId: string }): Promise<{ fillList: Array<Record<string, unknown>> | null }> {
+    return this.call('orderFills', q);
+  }
+
+  /** GET all-position (5/s). */
+  allPositions(q: { productType: ProductType; marginCoin?: string }): Promise<PositionRow[]> {
+    return this.call('allPosition', q);
+  }
+
+  /** GET single-position (held at 5/s). */
+  singlePosition(q: { symbol: string; productType: ProductType; marginCoin: string }): Promise<PositionRow[]> {
+    return this.call('singlePosition', q);
+  }
+
+  /** POST set-leverage (5/s). `leverage` is a whole-number string. */
+  setLeverage(req: { symbol: string; productType: ProductType; marginCoin: string; leverage: string; holdSide?: 'long' | 'short' }): Promise<Record<string, unknown>> {
+    assertDecimal(req.leverage, 'leverage');
+    return this.call('setLeverage', undefined, req);
+  }
+
+  /** GET account (single symbol's margin account). */
+  account(q: { symbol: string; productType: ProductType; marginCoin: string }): Promise<Record<string, unknown>> {
+    return this.call('account', q);
+  }
+
+  // ---- spot ----
+
+  spotPlaceOrder(req: SpotPlaceOrderRequest): Promise<OrderIds> {
+    if (!req.clientOid) throw new Error('RB_ERR_GW_BAD_ORDER: place-order without clientOid');
+    assertDecimal(req.size, 'size');
+    if (req.price !== undefined) assertDecimal(req.price, 'price');
+    return this.call('spotPlaceOrder', undefined, req);
+  }
+
+  spotCancelOrder(req: { symbol: string; orderId?: string; clientOid?: string }): Promise<OrderIds> {
+    return this.call('spotCancelOrder', undefined, req);
+  }
+
+  spotUnfilledOrders(q: { symbol?: string }): Promise<unknown[]> {
+    return this.call('spotUnfilledOrders', q);
+  }
+
+  // ---- time ----
+
+  /** GET /api/v2/public/time → serverTime, ms. */
+  async serverTime(): Promise<number> {
+    const data = await this.call<{ serverTime: string }>('serverTime');
+    if (!/^\d+$/.test(String(data?.serverTime))) throw new GatewayTransportError('RB_ERR_GW_BAD_REPLY', ENDPOINTS.serverTime.path, `serverTime ${JSON.stringify(data?.serverTime)}`);
+    return Number(data.serverTime);
+  }
+
+  /** Measures server − local over `samples` round trips (minimum RTT) and installs it in the shared clock. */
+  async syncClock(samples = 5): Promise<{ offsetMs: number; rttMs: number; boundMs: number }> {
+    const got: TimeSample[] = [];
+    for (let i = 0; i < samples; i++) {
+      const t0 = this.clock.now();
+      const serverMs = await this.serverTime();
+      got.push({ t0, t1: this.clock.now(), serverMs });
+    }
+    const est = offsetFromSamples(got);
+    this.clock.offsetMs = est.offsetMs;
+    this.o.log?.('info', `clock offset to Bitget ${est.offsetMs.toFixed(1)} ms (±${est.boundMs.toFixed(1)} ms)`);
+    return est;
+  }
+
+  // ---- the request path ----
+
+  /** One endpoint call: budget, sign, send, unwrap the envelope; retries only HTTP 429. */
+  async call<T>(name: EndpointName, query?: Params, body?: object): Promise<T> {
+    const spec = ENDPOINTS[name];
+    const limiter = this.limiters.get(name)!;
+    const q = query ? queryString(query) : '';
+    const bodyText = spec.method === 'POST' ? JSON.stringify(body ?? {}) : '';
+    for (let attempt = 0; ; attempt++) {
+      const release = await limiter.acquire();
+      let res: { status: number; text: string; retryAfterMs?: number };
+      try {
+        res = await this.send(spec.method, spec.path, q, bodyText, spec.signed);
+      } catch (err) {
+        this.stats.transportErrors++;
+        throw err;
+      } finally {
+        release();
+      }
+      let env: { code?: unknown; msg?: unknown; data?: unknown } | null = null;
+      try {
+        env = JSON.parse(res.text);
+      } catch {
+        env = null;
+      }
+      if (res.status === 429 || env?.code === '429') {
+        const wait = res.retryAfterMs ?? this.o.retry429DelayMs * 2 ** attempt;
+        limiter.pause(wait);
+        if (attempt < this.o.retries429) {
+          this.stats.retries429++;
+          this.o.log?.('warn', `${spec.path}: HTTP 429, retrying in ${wait} ms`);
+          continue;
+        }
+        this.stats.errors++;
+        throw new BitgetApiError('429', String(env?.msg ?? 'Too Many Requests'), res.status, spec.path);
+      }
+      if (env === null || typeof env !== 'object') {
+        this.stats.errors++;
+        throw new GatewayTransportError('RB_ERR_GW_BAD_REPLY', spec.path, `HTTP ${res.status}, not a JSON envelope: ${res.text.slice(0, 120)}`, res.status);
+      }
+      const code = env.code === undefined ? undefined : String(env.code);
+      if (res.status >= 400 || code !== '00000') {
+        this.stats.errors++;
+        const err = new BitgetApiError(code ?? String(res.status), String(env.msg ?? ''), res.status, spec.path);
+        if (this.o.autoClockSync && classifyBitgetCode(err.code).category === 'timestamp' && name !== 'serverTime') this.backgroundClockSync();
+        throw err;
+      }
+      return env.data as T;
+    }
+  }
+
+  private backgroundClockSync(): void {
+    if (this.syncing) return;
+    this.syncing = this.syncClock(3)
+      .catch((e) => this.o.log?.('warn', `clock re-sync failed: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => { this.syncing = null; });
+  }
+
+  /** Headers of a request: signed ones carry ACCESS-*; paptrading on every signed request outside live mode. */
+  headersFor(method: string, path: string, query: string, body: string, signed: boolean): Record<string, string> {
+    const h: Record<string, string> = { 'Content-Type': 'application/json', locale: this.o.locale };
+    if (!signed) return h;
+    const ts = this.clock.restTimestamp();
+    const c = this.o.credentials;
+    h['ACCESS-KEY'] = c.apiKey;
+    h['ACCESS-SIGN'] = signRest(c.secret, ts, method, path, query, body);
+    h['ACCESS-TIMESTAMP'] = ts;
+    h['ACCESS-PASSPHRASE'] = c.passphrase;
+    if (this.o.mode !== 'live') h.paptrading = '1';
+    return h;
+  }
+
+  private send(method: string, path: string, query: string, body: string, signed: boolean): Promise<{ status: number; text: string; retryAfterMs?: number }> {
+    this.stats.requests++;
+    const url = new URL(path + (query ? `?${query}` : ''), this.base);
+    const headers = this.headersFor(method, path, query, body, signed);
+    if (body) headers['Content-Length'] = String(Buffer.byteLength(body));
+    const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (code: 'RB_ERR_GW_NETWORK' | 'RB_ERR_GW_TIMEOUT', detail: string) => {
+        if (settled) return;
+        settled = true;
+        reject(new GatewayTransportError(code, path, detail));
+      };
+      const req = doRequest(url, { method, headers, agent: this.agent }, (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => fail('RB_ERR_GW_NETWORK', e.message));
+        res.on('end', () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          const ra = Number(res.headers['retry-after']);
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfterMs: Number.isFinite(ra) && ra >= 0 ? ra * 1000 : undefined });
+        });
+      });
+      const timer = setTimeout(() => {
+        fail('RB_ERR_GW_TIMEOUT', `no answer within ${this.o.timeoutMs} ms`);
+        req.destroy();
+      }, this.o.timeoutMs);
+      req.on('error', (e) => {
+        clearTimeout(timer);
+        fail('RB_ERR_GW_NETWORK', e.message);
+      });
+      req.end(body || undefined);
+    });
+  }
+}
+
+function assertDecimal(v: unknown, what: string): void {
+  if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) {
+    throw new Error(`RB_ERR_GW_DECIMAL: ${what} must be a plain decimal string made from ticks/lots, got ${typeof v} ${JSON.stringify(v)}`);
+  }
+}

@@ -1,0 +1,56 @@
+// Own orders and fills as 64-byte records (kind 6) on the order ring, so a recording holds what the strategy asked
+// and what the venue answered next to the market data it saw (the recorder writes them under <root>/_orders/).
+// Fields: side 1 buy / 2 sell; flags = the event (OrderEvent); price ticks; qty lots (order size, or the fill's
+// size); seq = the clientOid's sequence number (our ids end in -<n>); aux = remaining lots after a fill;
+// aux2 = the venue's tradeId when it is a number.
+import { Kind, REC_SIZE, type Ring } from '../core/index';
+import { writeI64, writeI64Big } from '../core/int64';
+import type { Action, Event } from '../fsm/index';
+
+export const OrderEvent = { place: 1, cancel: 2, ack: 3, reject: 4, fill: 5, cancelAck: 6, cancelReject: 7, cancelAll: 8, flatten: 9 } as const;
+
+const seqOf = (clientOid: string) => {
+  const m = /-(\d+)$/.exec(clientOid);
+  return m ? Number(m[1]) : 0;
+};
+
+export class OrderLog {
+  dropped = 0;
+
+  constructor(readonly ring: Ring, readonly inst: number) {}
+
+  private write(code: number, side: string | undefined, nowNs: bigint, fields: { price?: number; qty?: number; seq?: number; aux?: number; tradeId?: string }): void {
+    if (this.ring.writable(1) < 1) {
+      this.dropped++; // the recorder is behind: counted, the strategy never waits for the disk
+      return;
+    }
+    const core = this.ring.core;
+    const at = this.ring.slot(this.ring.head);
+    core.bytes.fill(0, at, at + REC_SIZE);
+    const w = core.words;
+    w[at >> 2] = Kind.order | ((side === 'buy' ? 1 : side === 'sell' ? 2 : 0) << 8) | (code << 16);
+    w[(at + 4) >> 2] = this.inst;
+    writeI64Big(w, at + 16, nowNs);
+    writeI64(w, at + 24, fields.price ?? 0);
+    writeI64(w, at + 32, fields.qty ?? 0);
+    writeI64(w, at + 40, fields.seq ?? 0);
+    writeI64(w, at + 48, fields.aux ?? 0);
+    if (fields.tradeId && /^\d{1,18}$/.test(fields.tradeId)) writeI64Big(w, at + 56, BigInt(fields.tradeId));
+    this.ring.publish(1);
+  }
+
+  action(a: Action, nowNs: bigint): void {
+    if (a.type === 'place') this.write(OrderEvent.place, a.side, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot, seq: seqOf(a.clientOid) });
+    else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid) });
+    else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, {});
+    else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, {});
+  }
+
+  event(e: Event, nowNs: bigint): void {
+    if (e.type === 'ack') this.write(OrderEvent.ack, undefined, nowNs, { seq: seqOf(e.clientOid) });
+    else if (e.type === 'reject') this.write(OrderEvent.reject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0 });
+    else if (e.type === 'fill') this.write(OrderEvent.fill, e.side, nowNs, { price: e.priceTick, qty: e.qtyLot, seq: seqOf(e.clientOid), aux: e.remainingLot, tradeId: e.tradeId });
+    else if (e.type === 'cancelAck') this.write(OrderEvent.cancelAck, undefined, nowNs, { seq: seqOf(e.clientOid) });
+    else if (e.type === 'cancelReject') this.write(OrderEvent.cancelReject, undefined, nowNs, { seq: seqOf(e.clientOid) });
+  }
+}

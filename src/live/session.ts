@@ -1,0 +1,125 @@
+// A trading session: market pipeline (+ recorder), strategy machine, order gateway, wired and run until stopped.
+// Shared by `ringbook live` and `ringbook demo`; the CLI only parses arguments and prints.
+import { MarketPipeline, type RecordOptions } from '../feed/pipeline';
+import type { InstType, InstrumentGrid } from '../feed/instruments';
+import { StrategyMachine, sequentialIds, equityQuote, type StrategyConfig, type InstrumentSpec } from '../fsm/index';
+import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode } from '../gateway/index';
+import { Trader } from './trader';
+import { OrderLog } from './orderlog';
+import { Ring } from '../core/index';
+
+export interface SessionOptions {
+  wsUrl: string;
+  restUrl: string;
+  instType: InstType;
+  symbol: string;
+  config: StrategyConfig;
+  credentials: Credentials;
+  mode: VenueMode;
+  record?: RecordOptions;
+  log(line: string): void;
+}
+
+export interface SessionSummary {
+  signals: number;
+  orders: number;
+  cancels: number;
+  fills: number;
+  rejects: number;
+  feesQuote: number;
+  realisedQuote: number;
+  equityQuote: number;
+  positionLot: number;
+  phase: string;
+  resyncs: number;
+  bookMessages: number;
+  filesWritten: number;
+  records: number;
+}
+
+function feeRate(text: string | undefined, fallback: number): number {
+  const v = Number(text);
+  return text !== undefined && Number.isFinite(v) ? v : fallback;
+}
+
+/** The machine's view of the instrument: tick and lot in quote/base units, fee rates (USDT-M defaults). */
+export function instrumentSpec(g: InstrumentGrid): InstrumentSpec {
+  return {
+    tickSize: Number(g.tickSize), lotSize: Number(g.lotSize),
+    makerFeeRate: feeRate(g.makerFeeRate, 0.0002), takerFeeRate: feeRate(g.takerFeeRate, 0.0006),
+  };
+}
+
+export class TradingSession {
+  files = 0;
+  private constructor(
+    readonly pipeline: MarketPipeline,
+    readonly machine: StrategyMachine,
+    readonly gateway: BitgetGateway,
+    readonly trader: Trader,
+    readonly grid: InstrumentGrid,
+  ) {}
+
+  static async start(o: SessionOptions): Promise<TradingSession> {
+    let session: TradingSession | null = null;
+    const record = o.record ? {
+      ...o.record,
+      onFile: (f: { path: string; rows: number }) => { if (session) session.files++; o.record!.onFile?.(f); },
+      onClock: (c: { offsetNs: string; boundNs: string; rttNs: string; method: string }) => { session?.trader.setClockOffset(Number(c.offsetNs)); o.record!.onClock?.(c); },
+    } : undefined;
+    const pipeline = await MarketPipeline.start({
+      wsUrl: o.wsUrl, restUrl: o.restUrl, instruments: [{ instType: o.instType, symbol: o.symbol, channels: ['books', 'trade'] }],
+      log: o.log, onExchangeError: (e) => o.log(`exchange error ${e.code}: ${e.msg}`), record,
+    });
+    const grid = pipeline.grids[0];
+    const machine = new StrategyMachine({ config: o.config, instrument: instrumentSpec(grid), nextId: sequentialIds(`rb${Date.now().toString(36)}`) });
+    const trader = new Trader(pipeline, 0, machine, null, o.log);
+    if (o.record) trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
+    const endpoints = o.mode === 'local' ? gatewayEndpoints('local', o.restUrl) : gatewayEndpoints(o.mode);
+    const gateway = new BitgetGateway({
+      credentials: o.credentials, mode: o.mode, grid, restUrl: endpoints.restUrl, wsUrl: endpoints.wsUrl,
+      onEvent: (e) => trader.handle(e),
+      log: (level, line) => { if (level !== 'debug') o.log(`gateway ${level}: ${line}`); },
+      cancelAllScope: 'productType',
+    });
+    trader.setExecutor(gateway);
+    await gateway.start();
+    trader.start();
+    session = new TradingSession(pipeline, machine, gateway, trader, grid);
+    return session;
+  }
+
+  /** A snapshot for the status line and the summary. */
+  summary(): SessionSummary {
+    const s = this.machine.state;
+    const spec = instrumentSpec(this.grid);
+    const tickLotQuote = spec.tickSize * spec.lotSize;
+    const mark = s.market.lastValid ? Math.round((s.market.lastValid.bestBid + s.market.lastValid.bestAsk) / 2) : null;
+    const c = this.trader.counters;
+    const f = this.pipeline.feedStats?.counters;
+    return {
+      signals: c.signals, orders: c.orders, cancels: c.cancels, fills: s.position.fills, rejects: c.rejects,
+      feesQuote: s.position.feesQuote, realisedQuote: s.position.realisedTickLot * tickLotQuote,
+      equityQuote: equityQuote(s.position, mark, tickLotQuote), positionLot: s.position.lot, phase: s.phase,
+      resyncs: f?.resyncs ?? 0, bookMessages: f?.bookMessages ?? 0, filesWritten: this.files,
+      records: this.pipeline.recorderCounters?.records ?? 0,
+    };
+  }
+
+  /** Kill switch, then an orderly shutdown: cancel all (flatten if asked), let the gateway settle, stop the threads. */
+  async stop(flatten: boolean): Promise<SessionSummary> {
+    this.trader.stop(flatten);
+    await Promise.race([this.gateway.idle(), new Promise((r) => setTimeout(r, 10_000))]);
+    // A flatten is acknowledged over REST before its fill arrives on the private stream: give the fill its moment
+    // (bounded), so the summary reports the position the exchange has.
+    const deadline = Date.now() + 5000;
+    while (flatten && this.machine.state.position.lot !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.trader.drain();
+    await this.gateway.stop();
+    const summary = this.summary();
+    await this.pipeline.stop();
+    summary.records = this.pipeline.recorderCounters?.records ?? summary.records;
+    summary.filesWritten = this.files;
+    return summary;
+  }
+}

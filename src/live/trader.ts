@@ -1,0 +1,133 @@
+// The strategy on the main thread: signal and status records from the pipeline's signal ring become FSM events,
+// FSM actions go to the order gateway, gateway events come back to the FSM, and the clock ticks the timers.
+// Nothing here decides anything: the machine (src/fsm) does, the same one the backtest runs.
+import { readSignal, Kind, R, readI64, Status } from '../core/index';
+import { MonotonicClock } from '../core/clock';
+import type { MarketPipeline } from '../feed/pipeline';
+import type { StrategyMachine, Action, Event } from '../fsm/index';
+import type { OrderLog } from './orderlog';
+
+export interface TraderCounters {
+  signals: number;
+  statuses: number;
+  actions: number;
+  orders: number;
+  cancels: number;
+  fills: number;
+  rejects: number;
+  feeQuote: number;
+  /** Realised PnL in quote currency, from closed trades the machine booked. */
+  realisedQuote: number;
+}
+
+export interface Executor {
+  handle(a: Action): void;
+}
+
+export class Trader {
+  readonly counters: TraderCounters = { signals: 0, statuses: 0, actions: 0, orders: 0, cancels: 0, fills: 0, rejects: 0, feeQuote: 0, realisedQuote: 0 };
+  private readonly clock = new MonotonicClock();
+  private running = false;
+  private unhealthy = '';
+  private clockOffsetNs: number | undefined;
+  private tickTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly pipeline: MarketPipeline,
+    readonly inst: number,
+    readonly machine: StrategyMachine,
+    private executor: Executor | null,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  /** Own orders and fills to the recording (when recording). */
+  orderLog: OrderLog | null = null;
+
+  /** Late binding: the gateway needs the trader's event callback before the trader can hold it. */
+  setExecutor(e: Executor): void {
+    this.executor = e;
+  }
+
+  /** Feeds one event to the machine and carries out what it asks. */
+  handle(e: Event): void {
+    if (this.orderLog && e.type !== 'signal' && e.type !== 'tick') {
+      this.clock.read();
+      this.orderLog.event(e, this.clock.ns);
+    }
+    if (e.type === 'fill') {
+      this.counters.fills++;
+      this.counters.feeQuote += e.feeQuote;
+    } else if (e.type === 'reject') {
+      this.counters.rejects++;
+    }
+    for (const a of this.machine.handle(e)) {
+      this.counters.actions++;
+      if (a.type === 'log') {
+        this.log(`[${a.level}] ${a.message}`);
+        continue;
+      }
+      if (this.orderLog) {
+        this.clock.read();
+        this.orderLog.action(a, this.clock.ns);
+      }
+      if (a.type === 'place') this.counters.orders++;
+      else if (a.type === 'cancel' || a.type === 'cancelAll') this.counters.cancels++;
+      this.executor?.handle(a);
+    }
+  }
+
+  setClockOffset(ns: number): void {
+    this.clockOffsetNs = ns;
+  }
+
+  start(): void {
+    this.running = true;
+    this.tickTimer = setInterval(() => {
+      this.clock.read();
+      this.handle({ type: 'tick', nowNs: this.clock.ns });
+    }, 50);
+    void this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      await this.pipeline.signal.waitAsync(50);
+      this.drain();
+    }
+  }
+
+  /** Turns every record ready on the signal ring into events (signals of our instrument, health from statuses). */
+  drain(): void {
+    const core = this.pipeline.core;
+    this.pipeline.read((at, kind) => {
+      if (core.words[(at + R.inst) >> 2] !== this.inst) return;
+      if (kind === Kind.signal) {
+        const s = readSignal(core, at);
+        this.counters.signals++;
+        if (this.unhealthy && s.valid) {
+          this.handle({ type: 'marketHealth', ok: true, reason: `recovered from ${this.unhealthy}`, clockOffsetNs: this.clockOffsetNs });
+          this.unhealthy = '';
+        }
+        this.handle({
+          type: 'signal', localTs: s.localTs, exchTs: s.exchTs, valid: s.valid, bestBid: s.bestBid, bestAsk: s.bestAsk,
+          bidQty: s.bidQty, askQty: s.askQty, l1: s.l1, obiN: s.obiN, ofiNorm: s.ofiNorm, z: s.z, zReady: s.zReady,
+          feedLatencyNs: Number(s.localTs - s.exchTs),
+        });
+      } else if (kind === Kind.status) {
+        const code = readI64(core.words, at + R.seq);
+        if (code < 20) {
+          this.counters.statuses++;
+          this.unhealthy = Object.entries(Status).find(([, v]) => v === code)?.[0] ?? `status ${code}`;
+          this.handle({ type: 'marketHealth', ok: false, reason: this.unhealthy, clockOffsetNs: this.clockOffsetNs });
+        }
+      }
+    });
+  }
+
+  /** Kill switch: cancel everything (and flatten when asked); the caller then waits for the gateway to settle. */
+  stop(flatten: boolean): void {
+    this.running = false;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.handle({ type: 'killSwitch', flatten });
+  }
+}

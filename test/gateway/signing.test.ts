@@ -1,0 +1,27 @@
+// Known vectors pin src/gateway/signing.ts to Bitget's scheme (§4.1, §5.2) for REST (POST with body, GET with a
+// sorted query) and the WebSocket login.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { hmacBase64, queryString, restPrehash, signRest, signWsLogin } from '../../src/gateway/signing';
+
+const SECRET = 'ringbook-demo-secret';
+
+test('REST POST place-order vector', () => {
+  const body = '{"symbol":"BTCUSDT","productType":"USDT-FUTURES"}';
+  assert.is(restPrehash('1695806875837', 'POST', '/api/v2/mix/order/place-order', '', body), `1695806875837POST/api/v2/mix/order/place-order${body}`);
+  assert.is(signRest(SECRET, '1695806875837', 'POST', '/api/v2/mix/order/place-order', '', body), '9mZAzfzzPCLf2a474ioKGIseE55vFduIJwjeeuHCfHk=');
+});
+
+test('REST GET orders-pending vector, query sorted by key', () => {
+  const q = queryString({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES' });
+  assert.is(q, 'productType=USDT-FUTURES&symbol=BTCUSDT');
+  assert.is(hmacBase64(SECRET, '1695806875837GET/api/v2/mix/order/orders-pending?productType=USDT-FUTURES&symbol=BTCUSDT'), 'vdN28/QSgfx8/bQ/tJ9W6X6oCKNTxv/LBdtWotwlOLI=');
+  assert.is(signRest(SECRET, '1695806875837', 'get', '/api/v2/mix/order/orders-pending', q, ''), 'vdN28/QSgfx8/bQ/tJ9W6X6oCKNTxv/LBdtWotwlOLI=');
+});
+
+test('WebSocket login vector (timestamp in seconds)', () => {
+  assert.is(hmacBase64(SECRET, '1538054050GET/user/verify'), 'ShxBx83wO1SSJdcdJJ/mmfQep9HfRrPKtV5w+xBel6c=');
+  assert.is(signWsLogin(SECRET, '1538054050'), 'ShxBx83wO1SSJdcdJJ/mmfQep9HfRrPKtV5w+xBel6c=');
+});
+
+test.run();

@@ -1,0 +1,100 @@
+// End to end on the local exchange: the strategy trades through the real pipeline, machine and gateway; what it
+// believes (position, fees, realised PnL) equals the exchange's account; a private-stream drop mid-trade goes
+// through RECONCILE back to consistency; the kill switch leaves no open order and no position.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startExchange } from '../../src/exchange/index';
+import { resolveConfig } from '../../src/fsm/index';
+import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/index';
+import { TradingSession, instrumentSpec } from '../../src/live/session';
+import { OrderEvent } from '../../src/live/orderlog';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asyncBufferFromFile } from 'hyparquet';
+import { rowGroups } from '../../src/capture/reader';
+
+async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) assert.unreachable(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('the strategy trades the local exchange and agrees with its account, through a private-stream drop and the kill switch', async () => {
+  const ex = await startExchange({ seed: 3 });
+  const logs: string[] = [];
+  const config = resolveConfig({}, [
+    'signal.source=l1', 'entry.threshold=0.3', 'exit.threshold=0', 'entry.confirmCount=1', 'hurdle.enabled=false',
+    'exit.timeStopNs=3s', 'cooldown.ns=300ms', 'risk.maxDailyLossQuote=1000',
+  ]);
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-live-'));
+  const session = await TradingSession.start({
+    wsUrl: ex.url.ws, restUrl: ex.url.rest, instType: 'USDT-FUTURES', symbol: 'BTCUSDT', config,
+    credentials: LOCAL_DEMO_CREDENTIALS, mode: 'local', log: (l) => logs.push(l), record: { root, source: 'simulator', flushMs: 200 },
+  });
+  const account = async () => (await (await fetch(new URL('/debug/account', ex.url.rest))).json()) as any;
+  const spec = instrumentSpec(session.grid);
+  const tickLotQuote = spec.tickSize * spec.lotSize;
+  /** Flat or in position with nothing working: a moment where both sides must agree exactly. */
+  const settled = () => ['IDLE', 'COOLDOWN', 'IN_POSITION'].includes(session.machine.phase) && session.machine.state.orders.size === 0;
+  const agrees = async (label: string) => {
+    await until(`${label}: a settled moment`, settled, 20_000);
+    const a = await account();
+    const pos = a.futures.positions.find((p: any) => p.symbol === 'BTCUSDT');
+    const s = session.machine.state.position;
+    assert.is(pos ? pos.lots : 0, s.lot, `${label}: position in lots`);
+    assert.ok(Math.abs(Number(a.futures.fees) - s.feesQuote) < 1e-9, `${label}: fees ${a.futures.fees} vs ${s.feesQuote}`);
+    assert.ok(Math.abs(Number(a.futures.realizedPnl) - s.realisedTickLot * tickLotQuote) < 1e-9, `${label}: realised PnL ${a.futures.realizedPnl} vs ${s.realisedTickLot * tickLotQuote}`);
+    const expectBalance = Number(a.futures.initialBalance) + Number(a.futures.realizedPnl) - Number(a.futures.fees);
+    assert.ok(Math.abs(Number(a.futures.balance) - expectBalance) < 1e-9, `${label}: balance = initial + realised − fees`);
+    assert.is(a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length, s.fills, `${label}: every exchange fill reached the machine once`);
+  };
+  try {
+    await until('a few fills', () => session.summary().fills >= 6, 45_000);
+    await agrees('after trading');
+
+    // drop the private stream while an order is working or a position is open
+    await until('an order in flight or a position', () => session.machine.phase === 'ENTRY_PENDING' || session.machine.phase === 'IN_POSITION', 30_000);
+    const phases: string[] = [];
+    const watch = setInterval(() => phases.push(session.machine.phase), 5);
+    session.gateway.privateWs!.dropConnection();
+    await until('RECONCILE', () => phases.includes('RECONCILE'), 10_000);
+    await until('out of RECONCILE', () => session.machine.phase !== 'RECONCILE', 20_000);
+    clearInterval(watch);
+    assert.is.not(session.machine.phase, 'HALTED', `reconcile ended consistent (logs: ${logs.slice(-5).join(' | ')})`);
+    await agrees('after the reconcile');
+    const fillsBefore = session.summary().fills;
+    await until('trading goes on after the reconcile', () => session.summary().fills > fillsBefore, 45_000);
+  } finally {
+    const summary = await session.stop(true);
+    const a = await account();
+    assert.equal(a.openOrders.filter((o: any) => o.symbol === 'BTCUSDT'), [], 'the kill switch left no open order');
+    const pos = a.futures.positions.find((p: any) => p.symbol === 'BTCUSDT');
+    assert.is(pos ? pos.lots : 0, 0, 'flattened');
+    assert.is(summary.positionLot, 0, `machine position after the kill switch (fills: machine ${session.machine.state.position.fills}, exchange ${a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length}; last fills ${JSON.stringify(a.fills.slice(-3).map((f: any) => [f.clientOid, f.side, f.lots]))}; logs: ${logs.slice(-8).join(' | ')})`);
+    assert.is(summary.phase, 'HALTED');
+    await ex.close();
+    // own orders and fills went to the recording, next to the market data
+    const dir = join(root, '_orders');
+    const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet'));
+    let fills = 0;
+    let places = 0;
+    for (const f of files) {
+      for await (const g of rowGroups(await asyncBufferFromFile(join(dir, f)), ['kind', 'flags'])) {
+        const kind = g.columns.kind as Int32Array;
+        const flags = g.columns.flags as Int32Array;
+        for (let i = 0; i < g.rows; i++) {
+          if (kind[i] !== 6) continue;
+          if (flags[i] === OrderEvent.fill) fills++;
+          if (flags[i] === OrderEvent.place) places++;
+        }
+      }
+    }
+    assert.is(fills, session.machine.state.position.fills, 'every fill the machine counted is in the recording');
+    assert.is(places, summary.orders);
+  }
+});
+
+test.run();
