@@ -13,9 +13,9 @@
 import type { WebSocket } from 'ws';
 import type { Venue } from './venue';
 import { CHANNELS, type Channel, type Publisher, type Push, type Subscriber } from './publisher';
-import { FrameFaults, bump, zeroFaultCounters, type FaultCounters, type FaultOptions } from './faults';
-import { Outbox } from './outbox';
-import { Rng, deriveSeed } from './rng';
+import { FrameFaults } from './faults';
+import { deriveSeed } from './rng';
+import { ClientSession, type SessionEnv } from './client-session';
 import { ackFrame, argJson, errorFrame, unknownInstrumentMsg, WS_ERROR_MSG, WsError, type WsArg } from './frames';
 
 export const PUBLIC_WS_PATH = '/v2/ws/public';
@@ -25,97 +25,20 @@ export const BITGET_INST_TYPES: readonly string[] = [
   'SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES',
 ];
 
-/** Counters shared by all sessions of an exchange. */
-export interface TrafficCounters {
-  connections: number;
-  messagesIn: number;
-  framesOut: number;
-  rateLimitCloses: number;
-  pingTimeoutCloses: number;
-  slowConsumerCloses: number;
-}
+export type { TrafficCounters, ConnectionStats } from './client-session';
 
-export interface PublicWsEnv {
+export interface PublicWsEnv extends SessionEnv {
   venue: Venue;
-  faults: FaultOptions;
-  /** Exchange seed; each connection's fault stream is derived from it and the connection id. */
-  seed: number;
-  maxMessagesPerSec: number;
-  pingTimeoutMs: number;
-  /** Real monotonic ms, for limits and transport delays. */
-  monotonic: () => number;
-  traffic: TrafficCounters;
-  faultTotals: FaultCounters;
 }
 
-export interface ConnectionStats {
-  id: number;
-  path: string;
-  remote: string;
-  messagesIn: number;
-  framesOut: number;
-  subscriptions: string[];
-  faults: FaultCounters;
-}
 
-/** Outgoing bytes queued in the socket beyond which a client is dropped as too slow. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
-
-export class PublicSession implements Subscriber {
-  readonly faults: FaultCounters = zeroFaultCounters();
-  private messagesIn = 0;
-  private framesOut = 0;
+export class PublicSession extends ClientSession implements Subscriber {
   private readonly subs = new Map<string, { arg: WsArg; pub?: Publisher }>();
-  private readonly window: number[] = [];
-  private readonly outbox: Outbox;
   private readonly frameFaults: FrameFaults;
-  private pingTimer: ReturnType<typeof setTimeout> | undefined;
-  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private stallTimer: ReturnType<typeof setInterval> | undefined;
-  private closing = false;
-  private closed = false;
 
-  constructor(private readonly ws: WebSocket, private readonly env: PublicWsEnv, readonly id: number, readonly remote: string) {
-    const f = env.faults;
-    this.frameFaults = new FrameFaults(f, deriveSeed(env.seed, 'frames', id), this.faults, env.faultTotals);
-    this.outbox = new Outbox(
-      {
-        send: (text) => {
-          if (this.closed) return;
-          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-            env.traffic.slowConsumerCloses++;
-            this.terminate();
-            return;
-          }
-          this.framesOut++;
-          env.traffic.framesOut++;
-          ws.send(text);
-        },
-        close: (code, reason) => {
-          if (!this.closed) ws.close(code, reason);
-        },
-      },
-      {
-        latencyMs: f.latencyMs, jitterMs: f.jitterMs, rng: new Rng(deriveSeed(env.seed, 'latency', id)), now: env.monotonic,
-        onDelayed: () => bump(this.faults, env.faultTotals, 'delayedFrames'),
-      },
-    );
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('close', () => this.dispose());
-    ws.on('error', () => this.dispose());
-    this.armPingTimer();
-    if (f.disconnectEverySec > 0) {
-      this.disconnectTimer = setTimeout(() => {
-        bump(this.faults, env.faultTotals, 'disconnects');
-        this.terminate();
-      }, f.disconnectEverySec * 1000);
-    }
-    if (f.stallMs > 0 && f.stallEverySec > 0) {
-      this.stallTimer = setInterval(() => {
-        bump(this.faults, env.faultTotals, 'stalls');
-        this.outbox.stall(f.stallMs);
-      }, f.stallEverySec * 1000);
-    }
+  constructor(ws: WebSocket, private readonly env: PublicWsEnv, id: number, remote: string) {
+    super(ws, env, id, remote, 'latency');
+    this.frameFaults = new FrameFaults(env.faults, deriveSeed(env.seed, 'frames', id), this.faults, env.faultTotals);
   }
 
   /** Called by publishers with each push of a subscribed stream. */
@@ -124,75 +47,20 @@ export class PublicSession implements Subscriber {
     for (const text of this.frameFaults.apply(push)) this.outbox.send(text);
   }
 
-  stats(): ConnectionStats {
-    return {
-      id: this.id, path: PUBLIC_WS_PATH, remote: this.remote, messagesIn: this.messagesIn, framesOut: this.framesOut,
-      subscriptions: [...this.subs.keys()], faults: { ...this.faults },
-    };
+  protected path(): string {
+    return PUBLIC_WS_PATH;
   }
 
-  /** Drops the socket without a closing handshake (the client sees 1006). */
-  terminate(): void {
-    this.dispose();
-    this.ws.terminate();
+  protected subscriptions(): string[] {
+    return [...this.subs.keys()];
   }
 
-  private dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing = true;
+  protected release(): void {
     for (const { arg, pub } of this.subs.values()) pub?.unsubscribe(arg.channel as Channel, this);
     this.subs.clear();
-    this.outbox.dispose();
-    clearTimeout(this.pingTimer);
-    clearTimeout(this.disconnectTimer);
-    clearInterval(this.stallTimer);
   }
 
-  private armPingTimer(): void {
-    clearTimeout(this.pingTimer);
-    this.pingTimer = setTimeout(() => {
-      this.env.traffic.pingTimeoutCloses++;
-      this.terminate();
-    }, this.env.pingTimeoutMs);
-  }
-
-  private send(text: string): void {
-    this.outbox.send(text);
-  }
-
-  private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-    if (this.closing) return;
-    this.messagesIn++;
-    this.env.traffic.messagesIn++;
-    const now = this.env.monotonic();
-    this.window.push(now);
-    while (this.window.length > 0 && this.window[0] <= now - 1000) this.window.shift();
-    if (this.window.length > this.env.maxMessagesPerSec) {
-      this.env.traffic.rateLimitCloses++;
-      this.send(errorFrame(WsError.tooManyRequests, WS_ERROR_MSG[WsError.tooManyRequests]));
-      this.outbox.close(1008, 'request over limit');
-      this.closing = true;
-      return;
-    }
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-    if (!isBinary && text === 'ping') {
-      this.armPingTimer();
-      this.send('pong');
-      return;
-    }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      msg = undefined;
-    }
-    if (isBinary || msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
-      this.send(errorFrame(WsError.illegalRequest, WS_ERROR_MSG[WsError.illegalRequest]));
-      return;
-    }
+  protected handle(msg: Record<string, unknown>): void {
     const { op, args } = msg as { op?: unknown; args?: unknown };
     if (op !== 'subscribe' && op !== 'unsubscribe') {
       this.send(errorFrame(WsError.invalidOp, WS_ERROR_MSG[WsError.invalidOp], undefined, typeof op === 'string' ? op : undefined));

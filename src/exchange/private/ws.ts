@@ -12,13 +12,10 @@
 // - every push is `{"action":"snapshot","arg":…,"data":[…],"ts":…}`; `positions` and `account` send their current
 //   snapshot right after the ack, `orders` and `fill` only on changes.
 import type { WebSocket } from 'ws';
-import type { FaultCounters, FaultOptions } from '../faults';
-import { bump, zeroFaultCounters } from '../faults';
+
 import { errorFrame, pushFrame, WS_ERROR_MSG, WsError } from '../frames';
 import type { InstType } from '../instruments';
-import { Outbox } from '../outbox';
-import type { ConnectionStats, TrafficCounters } from '../public-ws';
-import { Rng, deriveSeed } from '../rng';
+import { ClientSession, type SessionEnv } from '../client-session';
 import type { Venue } from '../venue';
 import { verifyWsLogin, type AuthOptions } from './auth';
 import type { PrivateEvent, TradingEngine } from './engine';
@@ -29,17 +26,10 @@ export const PRIVATE_CHANNELS = ['orders', 'fill', 'positions', 'account'] as co
 type PrivateChannel = (typeof PRIVATE_CHANNELS)[number];
 const KNOWN_INST_TYPES = ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES'];
 
-export interface PrivateWsEnv {
+export interface PrivateWsEnv extends SessionEnv {
   venue: Venue;
   engine: TradingEngine;
   auth: AuthOptions;
-  faults: FaultOptions;
-  seed: number;
-  maxMessagesPerSec: number;
-  pingTimeoutMs: number;
-  monotonic: () => number;
-  traffic: TrafficCounters;
-  faultTotals: FaultCounters;
 }
 
 interface Sub {
@@ -50,89 +40,29 @@ interface Sub {
   argText: string;
 }
 
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 const q = JSON.stringify;
 
-export class PrivateSession {
-  readonly faults: FaultCounters = zeroFaultCounters();
+export class PrivateSession extends ClientSession {
   private loggedIn = false;
-  private messagesIn = 0;
-  private framesOut = 0;
   private readonly subs = new Map<string, Sub>();
-  private readonly window: number[] = [];
-  private readonly outbox: Outbox;
   private readonly unlisten: () => void;
-  private pingTimer: ReturnType<typeof setTimeout> | undefined;
-  private disconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private stallTimer: ReturnType<typeof setInterval> | undefined;
-  private closing = false;
-  private closed = false;
 
-  constructor(private readonly ws: WebSocket, private readonly env: PrivateWsEnv, readonly id: number, readonly remote: string) {
-    const f = env.faults;
-    this.outbox = new Outbox(
-      {
-        send: (text) => {
-          if (this.closed) return;
-          if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-            env.traffic.slowConsumerCloses++;
-            this.terminate();
-            return;
-          }
-          this.framesOut++;
-          env.traffic.framesOut++;
-          ws.send(text);
-        },
-        close: (code, reason) => {
-          if (!this.closed) ws.close(code, reason);
-        },
-      },
-      {
-        latencyMs: f.latencyMs, jitterMs: f.jitterMs, rng: new Rng(deriveSeed(env.seed, 'private-latency', id)), now: env.monotonic,
-        onDelayed: () => bump(this.faults, env.faultTotals, 'delayedFrames'),
-      },
-    );
+  constructor(ws: WebSocket, private readonly env: PrivateWsEnv, id: number, remote: string) {
+    super(ws, env, id, remote, 'private-latency');
     this.unlisten = env.engine.listen((ev) => this.deliver(ev));
-    ws.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('close', () => this.dispose());
-    ws.on('error', () => this.dispose());
-    this.armPingTimer();
-    if (f.disconnectEverySec > 0) {
-      this.disconnectTimer = setTimeout(() => {
-        bump(this.faults, env.faultTotals, 'disconnects');
-        this.terminate();
-      }, f.disconnectEverySec * 1000);
-    }
-    if (f.stallMs > 0 && f.stallEverySec > 0) {
-      this.stallTimer = setInterval(() => {
-        bump(this.faults, env.faultTotals, 'stalls');
-        this.outbox.stall(f.stallMs);
-      }, f.stallEverySec * 1000);
-    }
   }
 
-  stats(): ConnectionStats {
-    return {
-      id: this.id, path: PRIVATE_WS_PATH, remote: this.remote, messagesIn: this.messagesIn, framesOut: this.framesOut,
-      subscriptions: [...this.subs.keys()], faults: { ...this.faults },
-    };
+  protected path(): string {
+    return PRIVATE_WS_PATH;
   }
 
-  terminate(): void {
-    this.dispose();
-    this.ws.terminate();
+  protected subscriptions(): string[] {
+    return [...this.subs.keys()];
   }
 
-  private dispose(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing = true;
+  protected release(): void {
     this.unlisten();
     this.subs.clear();
-    this.outbox.dispose();
-    clearTimeout(this.pingTimer);
-    clearTimeout(this.disconnectTimer);
-    clearInterval(this.stallTimer);
   }
 
   private deliver(ev: PrivateEvent): void {
@@ -144,50 +74,7 @@ export class PrivateSession {
     }
   }
 
-  private armPingTimer(): void {
-    clearTimeout(this.pingTimer);
-    this.pingTimer = setTimeout(() => {
-      this.env.traffic.pingTimeoutCloses++;
-      this.terminate();
-    }, this.env.pingTimeoutMs);
-  }
-
-  private send(text: string): void {
-    this.outbox.send(text);
-  }
-
-  private onMessage(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-    if (this.closing) return;
-    this.messagesIn++;
-    this.env.traffic.messagesIn++;
-    const now = this.env.monotonic();
-    this.window.push(now);
-    while (this.window.length > 0 && this.window[0] <= now - 1000) this.window.shift();
-    if (this.window.length > this.env.maxMessagesPerSec) {
-      this.env.traffic.rateLimitCloses++;
-      this.send(errorFrame(WsError.tooManyRequests, WS_ERROR_MSG[WsError.tooManyRequests]));
-      this.outbox.close(1008, 'request over limit');
-      this.closing = true;
-      return;
-    }
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-    if (!isBinary && text === 'ping') {
-      this.armPingTimer();
-      this.send('pong');
-      return;
-    }
-    let msg: unknown;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      msg = undefined;
-    }
-    if (isBinary || msg === null || typeof msg !== 'object' || Array.isArray(msg)) {
-      this.send(errorFrame(WsError.illegalRequest, WS_ERROR_MSG[WsError.illegalRequest]));
-      return;
-    }
+  protected handle(msg: Record<string, unknown>): void {
     const { op, args } = msg as { op?: unknown; args?: unknown };
     if (op === 'login') {
       this.login(Array.isArray(args) ? args[0] : undefined);
