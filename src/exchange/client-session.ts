@@ -119,6 +119,23 @@ export abstract class ClientSession {
     this.ws.terminate();
   }
 
+  /**
+   * The op and args of a subscribe/unsubscribe request, or null once the client has been told what is wrong with it
+   * (30003 invalid op, 30016 missing args) — Bitget's rules, the same on both sockets.
+   */
+  protected subscription(msg: Record<string, unknown>): { op: 'subscribe' | 'unsubscribe'; args: unknown[] } | null {
+    const { op, args } = msg as { op?: unknown; args?: unknown };
+    if (op !== 'subscribe' && op !== 'unsubscribe') {
+      this.send(errorFrame(WsError.invalidOp, WS_ERROR_MSG[WsError.invalidOp], undefined, typeof op === 'string' ? op : undefined));
+      return null;
+    }
+    if (!Array.isArray(args) || args.length === 0) {
+      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], undefined, op));
+      return null;
+    }
+    return { op, args };
+  }
+
   protected send(text: string): void {
     this.outbox.send(text);
   }

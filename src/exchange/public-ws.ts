@@ -61,16 +61,8 @@ export class PublicSession extends ClientSession implements Subscriber {
   }
 
   protected handle(msg: Record<string, unknown>): void {
-    const { op, args } = msg as { op?: unknown; args?: unknown };
-    if (op !== 'subscribe' && op !== 'unsubscribe') {
-      this.send(errorFrame(WsError.invalidOp, WS_ERROR_MSG[WsError.invalidOp], undefined, typeof op === 'string' ? op : undefined));
-      return;
-    }
-    if (!Array.isArray(args) || args.length === 0) {
-      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], undefined, op));
-      return;
-    }
-    for (const raw of args) this.onArg(op, raw);
+    const sub = this.subscription(msg);
+    if (sub) for (const raw of sub.args) this.onArg(sub.op, raw);
   }
 
   private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown): void {

@@ -80,15 +80,8 @@ export class PrivateSession extends ClientSession {
       this.login(Array.isArray(args) ? args[0] : undefined);
       return;
     }
-    if (op !== 'subscribe' && op !== 'unsubscribe') {
-      this.send(errorFrame(WsError.invalidOp, WS_ERROR_MSG[WsError.invalidOp], undefined, typeof op === 'string' ? op : undefined));
-      return;
-    }
-    if (!Array.isArray(args) || args.length === 0) {
-      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], undefined, op));
-      return;
-    }
-    for (const raw of args) this.onArg(op, raw);
+    const sub = this.subscription(msg);
+    if (sub) for (const raw of sub.args) this.onArg(sub.op, raw);
   }
 
   private login(arg: unknown): void {
