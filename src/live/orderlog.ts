@@ -2,14 +2,27 @@
 // and what the venue answered next to the market data it saw (the recorder writes them under <root>/_orders/).
 // Fields: side 1 buy / 2 sell; flags = the event (OrderEvent); price ticks; qty lots (order size, or the fill's
 // size); seq = the clientOid's sequence number (our ids end in -<n>); aux = remaining lots after a fill;
-// aux2 = the venue's tradeId when it is a number.
+// aux2 = the venue's tradeId when it is a number; on a place, the order's terms: force (1 gtc, 2 ioc, 3 fok,
+// 4 post_only) | 256 if a market order | 512 if reduce-only (placeTerms).
 import { Kind, REC_SIZE, type Ring } from '../core/index';
 import { writeI64, writeI64Big } from '../core/int64';
 import type { Action, Event } from '../fsm/index';
 
 export const OrderEvent = { place: 1, cancel: 2, ack: 3, reject: 4, fill: 5, cancelAck: 6, cancelReject: 7, cancelAll: 8, flatten: 9 } as const;
 
-const seqOf = (clientOid: string) => {
+const FORCES = ['gtc', 'ioc', 'fok', 'post_only'] as const;
+
+/** A place's terms packed into aux2 (0 in recordings made before they were recorded). */
+export function placeTerms(a: { force: string; orderType: string; reduceOnly: boolean }): number {
+  return (FORCES.indexOf(a.force as (typeof FORCES)[number]) + 1) | (a.orderType === 'market' ? 256 : 0) | (a.reduceOnly ? 512 : 0);
+}
+
+export function readPlaceTerms(aux2: number): { force: string; orderType: 'limit' | 'market'; reduceOnly: boolean } | null {
+  if (aux2 === 0) return null;
+  return { force: FORCES[(aux2 & 0xff) - 1] ?? '?', orderType: aux2 & 256 ? 'market' : 'limit', reduceOnly: (aux2 & 512) !== 0 };
+}
+
+export const seqOf = (clientOid: string) => {
   const m = /-(\d+)$/.exec(clientOid);
   return m ? Number(m[1]) : 0;
 };
@@ -19,7 +32,7 @@ export class OrderLog {
 
   constructor(readonly ring: Ring, readonly inst: number) {}
 
-  private write(code: number, side: string | undefined, nowNs: bigint, fields: { price?: number; qty?: number; seq?: number; aux?: number; tradeId?: string }): void {
+  private write(code: number, side: string | undefined, nowNs: bigint, fields: { price?: number; qty?: number; seq?: number; aux?: number; aux2?: number; tradeId?: string }): void {
     if (this.ring.writable(1) < 1) {
       this.dropped++; // the recorder is behind: counted, the strategy never waits for the disk
       return;
@@ -36,11 +49,12 @@ export class OrderLog {
     writeI64(w, at + 40, fields.seq ?? 0);
     writeI64(w, at + 48, fields.aux ?? 0);
     if (fields.tradeId && /^\d{1,18}$/.test(fields.tradeId)) writeI64Big(w, at + 56, BigInt(fields.tradeId));
+    else if (fields.aux2) writeI64(w, at + 56, fields.aux2);
     this.ring.publish(1);
   }
 
   action(a: Action, nowNs: bigint): void {
-    if (a.type === 'place') this.write(OrderEvent.place, a.side, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot, seq: seqOf(a.clientOid) });
+    if (a.type === 'place') this.write(OrderEvent.place, a.side, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot, seq: seqOf(a.clientOid), aux2: placeTerms(a) });
     else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid) });
     else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, {});
     else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, {});

@@ -6,7 +6,24 @@ import { StrategyMachine, sequentialIds, equityQuote, type StrategyConfig, type 
 import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode } from '../gateway/index';
 import { Trader } from './trader';
 import { OrderLog } from './orderlog';
-import { Ring } from '../core/index';
+import { Ring, defaultSignalParams } from '../core/index';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TICK_NS } from './trader';
+
+/**
+ * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
+ * `ringbook backtest --parity` can replay it with the same strategy, instrument and signal settings.
+ */
+export interface SessionFile {
+  symbol: string;
+  instType: string;
+  startedNs: string;
+  config: StrategyConfig;
+  instrument: InstrumentSpec;
+  signals: typeof defaultSignalParams;
+  tickNs: string;
+}
 
 export interface SessionOptions {
   wsUrl: string;
@@ -74,7 +91,16 @@ export class TradingSession {
     const grid = pipeline.grids[0];
     const machine = new StrategyMachine({ config: o.config, instrument: instrumentSpec(grid), nextId: sequentialIds(`rb${Date.now().toString(36)}`) });
     const trader = new Trader(pipeline, 0, machine, null, o.log);
-    if (o.record) trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
+    if (o.record) {
+      trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
+      const started = BigInt(Date.now()) * 1_000_000n;
+      const file: SessionFile = {
+        symbol: o.symbol, instType: o.instType, startedNs: String(started), config: o.config, instrument: instrumentSpec(grid),
+        signals: defaultSignalParams, tickNs: String(TICK_NS),
+      };
+      mkdirSync(join(o.record.root, '_orders'), { recursive: true });
+      writeFileSync(join(o.record.root, '_orders', `session-${started}.json`), `${JSON.stringify(file, null, 2)}\n`);
+    }
     const endpoints = o.mode === 'local' ? gatewayEndpoints('local', o.restUrl) : gatewayEndpoints(o.mode);
     const gateway = new BitgetGateway({
       credentials: o.credentials, mode: o.mode, grid, restUrl: endpoints.restUrl, wsUrl: endpoints.wsUrl,

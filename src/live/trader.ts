@@ -1,8 +1,9 @@
 // The strategy on the main thread: signal and status records from the pipeline's signal ring become FSM events,
 // FSM actions go to the order gateway, gateway events come back to the FSM, and the clock ticks the timers.
 // Nothing here decides anything: the machine (src/fsm) does, the same one the backtest runs.
-import { readSignal, Kind, R, readI64, Status } from '../core/index';
+import { Kind, R, S, readI64Big } from '../core/index';
 import { MonotonicClock } from '../core/clock';
+import { MarketEvents } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
 import type { StrategyMachine, Action, Event } from '../fsm/index';
 import type { OrderLog } from './orderlog';
@@ -24,12 +25,19 @@ export interface Executor {
   handle(a: Action): void;
 }
 
+/**
+ * The strategy's timer: ticks fall on multiples of this interval of the local clock and are handed to the machine
+ * in time order with the signals (a tick due before a signal's local time goes first), so a replay that ticks on the
+ * same grid (src/backtest) feeds the machine the same sequence.
+ */
+export const TICK_NS = 50_000_000n;
+
 export class Trader {
   readonly counters: TraderCounters = { signals: 0, statuses: 0, actions: 0, orders: 0, cancels: 0, fills: 0, rejects: 0, feeQuote: 0, realisedQuote: 0 };
   private readonly clock = new MonotonicClock();
   private running = false;
-  private unhealthy = '';
-  private clockOffsetNs: number | undefined;
+  private readonly market = new MarketEvents();
+  private nextTickNs = 0n;
   private tickTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -77,16 +85,29 @@ export class Trader {
   }
 
   setClockOffset(ns: number): void {
-    this.clockOffsetNs = ns;
+    this.market.clockOffsetNs = ns;
   }
 
   start(): void {
     this.running = true;
+    this.clock.read();
+    this.nextTickNs = (this.clock.ns / TICK_NS + 1n) * TICK_NS;
     this.tickTimer = setInterval(() => {
+      this.drain();
       this.clock.read();
-      this.handle({ type: 'tick', nowNs: this.clock.ns });
-    }, 50);
+      this.ticksUntil(this.clock.ns);
+    }, Number(TICK_NS / 1_000_000n));
     void this.loop();
+  }
+
+  /** Every grid tick at or before `t`, in order. */
+  private ticksUntil(t: bigint): void {
+    if (this.nextTickNs === 0n) return; // not started: ticks begin with start()
+    while (this.nextTickNs <= t) {
+      const now = this.nextTickNs;
+      this.nextTickNs += TICK_NS;
+      this.handle({ type: 'tick', nowNs: now });
+    }
   }
 
   private async loop(): Promise<void> {
@@ -101,26 +122,12 @@ export class Trader {
     const core = this.pipeline.core;
     this.pipeline.read((at, kind) => {
       if (core.words[(at + R.inst) >> 2] !== this.inst) return;
-      if (kind === Kind.signal) {
-        const s = readSignal(core, at);
-        this.counters.signals++;
-        if (this.unhealthy && s.valid) {
-          this.handle({ type: 'marketHealth', ok: true, reason: `recovered from ${this.unhealthy}`, clockOffsetNs: this.clockOffsetNs });
-          this.unhealthy = '';
-        }
-        this.handle({
-          type: 'signal', localTs: s.localTs, exchTs: s.exchTs, valid: s.valid, bestBid: s.bestBid, bestAsk: s.bestAsk,
-          bidQty: s.bidQty, askQty: s.askQty, l1: s.l1, obiN: s.obiN, ofiNorm: s.ofiNorm, z: s.z, zReady: s.zReady,
-          feedLatencyNs: Number(s.localTs - s.exchTs),
-        });
-      } else if (kind === Kind.status) {
-        const code = readI64(core.words, at + R.seq);
-        if (code < 20) {
-          this.counters.statuses++;
-          this.unhealthy = Object.entries(Status).find(([, v]) => v === code)?.[0] ?? `status ${code}`;
-          this.handle({ type: 'marketHealth', ok: false, reason: this.unhealthy, clockOffsetNs: this.clockOffsetNs });
-        }
-      }
+      if (kind === Kind.signal) this.ticksUntil(readI64Big(core.words, at + S.localTs));
+      this.market.fromRecord(core, at, (e) => {
+        if (e.type === 'signal') this.counters.signals++;
+        else if (e.type === 'marketHealth' && !e.ok) this.counters.statuses++;
+        this.handle(e);
+      });
     });
   }
 

@@ -1,0 +1,99 @@
+// Own orders and fills of a recorded trading session (<root>/_orders/…, kind 6 records, src/live/orderlog.ts):
+// read back for the recorded-latency model (round trips of our orders) and the live-parity check.
+import { asyncBufferFromFile } from 'hyparquet';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { rowGroups } from '../capture/reader';
+import { OrderEvent, readPlaceTerms } from '../live/orderlog';
+import type { RoundTrip } from './latency';
+
+export interface OrderRecord {
+  localTs: bigint;
+  event: number;
+  side: 'buy' | 'sell' | '';
+  priceTick: number;
+  qtyLot: number;
+  /** The clientOid's sequence number. */
+  seq: number;
+  aux: number;
+  aux2: bigint;
+}
+
+function walk(dir: string, out: string[]): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (name.endsWith('.parquet')) out.push(p);
+  }
+}
+
+/** Every own-order record of `symbol` under `<root>/_orders/`, in local-time order (empty when none were recorded). */
+export async function readOwnOrders(root: string, symbol: string): Promise<OrderRecord[]> {
+  const dir = join(root, '_orders');
+  if (!existsSync(dir)) return [];
+  const files: string[] = [];
+  walk(dir, files);
+  const out: OrderRecord[] = [];
+  for (const f of files.filter((p) => p.includes(`/symbol=${symbol}/`)).sort()) {
+    for await (const g of rowGroups(await asyncBufferFromFile(f))) {
+      const c = g.columns;
+      const kind = c.kind as Int32Array;
+      for (let i = 0; i < g.rows; i++) {
+        if (kind[i] !== 6) continue;
+        const side = (c.side as Int32Array)[i];
+        out.push({
+          localTs: (c.local_ts as BigInt64Array)[i], event: (c.flags as Int32Array)[i], side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
+          priceTick: Number((c.price as BigInt64Array)[i]), qtyLot: Number((c.qty as BigInt64Array)[i]), seq: Number((c.seq as BigInt64Array)[i]),
+          aux: Number((c.aux as BigInt64Array)[i]), aux2: (c.aux2 as BigInt64Array)[i],
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));
+}
+
+/** Place → first answer (ack, reject or fill) of the same order: the recorded round trips. */
+export function roundTrips(orders: OrderRecord[]): RoundTrip[] {
+  const sent = new Map<number, bigint>();
+  const out: RoundTrip[] = [];
+  for (const o of orders) {
+    if (o.event === OrderEvent.place) sent.set(o.seq, o.localTs);
+    else if (o.event === OrderEvent.ack || o.event === OrderEvent.reject || o.event === OrderEvent.fill) {
+      const t = sent.get(o.seq);
+      if (t === undefined) continue;
+      sent.delete(o.seq);
+      out.push({ reqNs: Number(t), rttNs: Number(o.localTs - t) });
+    }
+  }
+  return out;
+}
+
+/** One decision of the strategy, as recorded live or taken in a backtest (ids left out: they differ by design). */
+export interface Intent {
+  localTs: bigint;
+  type: 'place' | 'cancel' | 'cancelAll' | 'flatten';
+  side?: string;
+  priceTick?: number;
+  qtyLot?: number;
+  force?: string;
+  orderType?: string;
+  reduceOnly?: boolean;
+  /** Which of our orders (1 = the first placed) a cancel is for. */
+  order?: number;
+}
+
+/** The live session's decisions from its order log. */
+export function liveIntents(orders: OrderRecord[]): Intent[] {
+  const index = new Map<number, number>();
+  const out: Intent[] = [];
+  for (const o of orders) {
+    if (o.event === OrderEvent.place) {
+      index.set(o.seq, index.size + 1);
+      const terms = readPlaceTerms(Number(o.aux2));
+      out.push({ localTs: o.localTs, type: 'place', side: o.side, priceTick: o.priceTick || undefined, qtyLot: o.qtyLot, ...(terms ?? {}) });
+    } else if (o.event === OrderEvent.cancel) out.push({ localTs: o.localTs, type: 'cancel', order: index.get(o.seq) });
+    else if (o.event === OrderEvent.cancelAll) out.push({ localTs: o.localTs, type: 'cancelAll' });
+    else if (o.event === OrderEvent.flatten) out.push({ localTs: o.localTs, type: 'flatten' });
+  }
+  return out;
+}

@@ -1,0 +1,469 @@
+// The backtest event loop: recorded market records through the same core and the same strategy machine as live,
+// with the simulated venue (./simexchange) in place of the gateway, on two timelines (signals.md §4.2).
+//
+// Every book message changes the venue's book at its exch_ts and reaches the strategy at its local_ts. One pass
+// in recording order does both: before a message is applied, every scheduled event earlier than its exchange time
+// runs (orders reaching the venue see the book as of then; answers, signals and timer ticks reach the machine in
+// local-time order); after it, resting orders update their queue and may fill, and the message's signal is
+// scheduled for its local time. At equal times: venue arrivals, then ticks, then answers, then signals. A local
+// stamp earlier than the exchange stamp (local clock behind) is delivered at the exchange time and counted.
+//
+// Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
+import { REC_SIZE, type Core, type Engine, type Instrument, type Ring } from '../core/index';
+import { columnsToRecords, type Columns } from '../capture/reader';
+import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
+import { MarketEvents } from '../live/market-events';
+import { TICK_NS } from '../live/trader';
+import { SimExchange, type VenueBook } from './simexchange';
+import type { LatencyModel } from './latency';
+import type { QueueModel } from './queue';
+import type { BacktestTrace, FillRow, TradeRow } from './trace';
+
+export interface BacktestOptions {
+  machine: StrategyMachine;
+  instrument: InstrumentSpec;
+  latency: LatencyModel;
+  queue: QueueModel;
+  partialFills?: boolean;
+  /** Replay window on the local clock: earlier records build the book without trading; later ones are not read. */
+  fromNs?: bigint;
+  toNs?: bigint;
+  /** Equity/position sampling interval (local clock); the series halves its resolution past `maxSamples`. */
+  sampleNs?: number;
+  maxSamples?: number;
+  markoutNs?: readonly number[];
+  /** Funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC), paid by longs when positive. */
+  fundingRate?: number;
+  /** Every action the machine takes, with its local time (parity checks, logs). */
+  onAction?(localNs: bigint, a: Action): void;
+  /** Every event the machine is given except signals and ticks, with its local time. */
+  onEvent?(localNs: bigint, e: Event): void;
+}
+
+/** The core-side pieces a backtest runs on; reusable across runs (the optimizer runs many on one). */
+export interface BacktestCore {
+  core: Core;
+  engine: Engine;
+  inst: Instrument;
+  /** Staging area in core memory for `stagingRecords` 64-byte records, and the output ring. */
+  staging: number;
+  stagingRecords: number;
+  out: Ring;
+}
+
+// Heap entry kinds, in tie order.
+const ARRIVE = 0;
+const TICK = 1;
+const ANSWER = 2;
+const SIGNAL = 3;
+
+interface Item {
+  t: number;
+  kind: number;
+  seq: number;
+  action?: Action;
+  event?: Event;
+  /** Exchange time of an answer (fills keep it in the trace). */
+  exchT?: number;
+}
+
+/** A binary min-heap on (t, kind, seq): deterministic order for equal times. */
+class Agenda {
+  private a: Item[] = [];
+  private seq = 0;
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): Item | undefined {
+    return this.a[0];
+  }
+  private less(x: Item, y: Item): boolean {
+    return x.t < y.t || (x.t === y.t && (x.kind < y.kind || (x.kind === y.kind && x.seq < y.seq)));
+  }
+  push(it: Omit<Item, 'seq'>): void {
+    const item = it as Item;
+    item.seq = this.seq++;
+    const a = this.a;
+    let i = a.length;
+    a.push(item);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(item, a[p])) break;
+      a[i] = a[p];
+      i = p;
+    }
+    a[i] = item;
+  }
+  pop(): Item {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= a.length) break;
+        const r = l + 1;
+        const c = r < a.length && this.less(a[r], a[l]) ? r : l;
+        if (!this.less(a[c], last)) break;
+        a[i] = a[c];
+        i = c;
+      }
+      a[i] = last;
+    }
+    return top;
+  }
+}
+
+const TWO32 = 4294967296;
+const KIND_LEVEL = 1;
+const KIND_CLEAR = 2;
+const KIND_TRADE = 3;
+const FLAG_LAST = 2;
+const FUNDING_NS = 8 * 3600e9;
+
+/** The venue's view of the replayed book: the core's book now. */
+function coreBook(inst: Instrument): VenueBook {
+  const x = inst.core.x;
+  const ptr = inst.book.ptr;
+  return {
+    bestBid: () => (x.bookDepth(ptr, 1) > 0 ? Number(x.bookPrice(ptr, 1, 0)) : null),
+    bestAsk: () => (x.bookDepth(ptr, 2) > 0 ? Number(x.bookPrice(ptr, 2, 0)) : null),
+    level: (side, i) => (i < x.bookDepth(ptr, side) ? { price: Number(x.bookPrice(ptr, side, i)), qty: Number(x.bookQty(ptr, side, i)) } : null),
+    qtyAt: (side, price) => Number(x.bookBandDepth(ptr, side, BigInt(price), BigInt(price))),
+  };
+}
+
+export class Backtest {
+  private readonly agenda = new Agenda();
+  private readonly market = new MarketEvents();
+  readonly sim: SimExchange;
+  private readonly machine: StrategyMachine;
+  private base = 0n;
+  private baseAbs = 0;
+  private started = false;
+  private inMessage = false;
+  private lastExch = -Infinity;
+  private lastLocal = 0;
+  private firstLocalNs = 0n;
+  private lastLocalNs = 0n;
+  private tickScheduled = false;
+  private tickOffset = 0;
+  private trades = 0;
+  private mid = NaN;
+  private msgLocal = 0;
+  private msgLocalNs = 0n;
+  private msgWanted = true;
+  private ended = false;
+
+  // trace
+  events = 0;
+  /** Signals delivered at the exchange time because their local stamp was earlier (local clock behind). */
+  clampedLocal = 0;
+  private readonly fills: FillRow[] = [];
+  private readonly tradeRows: TradeRow[] = [];
+  private readonly counts = { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 };
+  private readonly markoutNs: readonly number[];
+  private readonly markouts: number[][];
+  private readonly pendingMarks: Array<{ due: number; h: number; fill: number; dir: number; price: number }> = [];
+  private sampleNs: number;
+  private readonly maxSamples: number;
+  private nextSample = 0;
+  private sTs: bigint[] = [];
+  private sEq: number[] = [];
+  private sPos: number[] = [];
+  private sMid: number[] = [];
+  private funding = 0;
+  private nextFunding = Infinity;
+  private readonly tickLotQuote: number;
+  private readonly tickNs = Number(TICK_NS);
+
+  constructor(private readonly c: BacktestCore, private readonly o: BacktestOptions) {
+    this.machine = o.machine;
+    this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
+    this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
+    this.markouts = this.markoutNs.map(() => []);
+    this.sampleNs = o.sampleNs ?? 1e9;
+    this.maxSamples = o.maxSamples ?? 65536;
+    this.sim = new SimExchange({
+      book: coreBook(c.inst), instrument: o.instrument, queue: o.queue, partialFills: o.partialFills,
+      deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
+    });
+  }
+
+  /** True once the replay window's end (toNs) was reached: later records are not wanted. */
+  get done(): boolean {
+    return this.ended;
+  }
+
+  /** Replays `rows` records given as columns (one row group, or part of one), in recording order. */
+  feed(cols: Columns, rows: number): void {
+    for (let start = 0; start < rows && !this.ended; start += this.c.stagingRecords) {
+      const n = Math.min(this.c.stagingRecords, rows - start);
+      const part: Columns = {};
+      for (const k in cols) part[k] = cols[k].subarray(start, start + n) as Int32Array | BigInt64Array;
+      this.chunk(part, n);
+    }
+  }
+
+  private chunk(cols: Columns, n: number): void {
+    const { core, engine, staging, out } = this.c;
+    const kind = cols.kind as Int32Array;
+    const flags = cols.flags as Int32Array;
+    const exch = halves(cols.exch_ts as BigInt64Array, n);
+    const local = halves(cols.local_ts as BigInt64Array, n);
+    const localBig = cols.local_ts as BigInt64Array;
+    if (!this.started) {
+      this.started = true;
+      this.base = localBig[0];
+      this.baseAbs = Number(this.base);
+      this.firstLocalNs = this.base;
+      this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
+      this.nextSample = 0;
+      if (this.o.fundingRate) this.nextFunding = FUNDING_NS - Number(((this.base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+    }
+    const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
+    const lo0 = Number(BigInt.asUintN(32, this.base));
+    const rel = (h: Int32Array, i: number) => (h[2 * i + 1] - hi0) * TWO32 + ((h[2 * i] >>> 0) - lo0);
+    core.words.fill(0, staging >> 2, (staging + n * REC_SIZE) >> 2);
+    columnsToRecords(cols, n, core.words, staging >> 2, this.c.inst.idx);
+    const toNs = this.o.toNs;
+    const fromNs = this.o.fromNs;
+    let i = 0;
+    while (i < n) {
+      if (!this.inMessage) {
+        if (toNs !== undefined && localBig[i] >= toNs) {
+          this.ended = true;
+          return;
+        }
+        let te = rel(exch, i);
+        if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
+        this.lastExch = te;
+        this.drainUntil(te);
+      }
+      let j = i;
+      for (;;) {
+        const k = kind[j];
+        if ((k === KIND_LEVEL || k === KIND_CLEAR) && (flags[j] & FLAG_LAST) === 0 && j + 1 < n) j++;
+        else break;
+      }
+      const k = kind[j];
+      const complete = !((k === KIND_LEVEL || k === KIND_CLEAR) && (flags[j] & FLAG_LAST) === 0);
+      engine.apply(staging + i * REC_SIZE, j - i + 1, out);
+      this.events += j - i + 1;
+      this.inMessage = !complete;
+      if (complete) {
+        const te = this.lastExch;
+        this.msgLocal = Math.max(rel(local, j), te);
+        if (rel(local, j) < te) this.clampedLocal++;
+        this.msgLocalNs = localBig[j];
+        this.lastLocalNs = localBig[j];
+        this.msgWanted = fromNs === undefined || localBig[j] >= fromNs;
+        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, rel(local, j) - rel(exch, j));
+        if (k === KIND_TRADE) {
+          if (this.sim.hasResting) {
+            const side = (cols.side as Int32Array)[j];
+            const price = i64(cols.price as BigInt64Array, j);
+            const qty = i64(cols.qty as BigInt64Array, j);
+            this.sim.trade(te, side, price, qty);
+          }
+        } else {
+          this.sim.afterBook(te);
+        }
+        this.collect(core, out);
+      }
+      i = j + 1;
+    }
+  }
+
+  /** Output records of the message just applied → scheduled strategy events at the message's local time. */
+  private collect(core: Core, out: Ring): void {
+    const n = out.readable(1 << 20);
+    for (let q = 0; q < n; q++) {
+      const at = out.slot(out.tail + q);
+      const kind = core.bytes[at];
+      if (kind !== 16 && kind !== 5) continue; // trades travel on for live consumers; the venue saw them already
+      if (!this.msgWanted) continue;
+      this.market.fromRecord(core, at, (e) => this.agenda.push({ t: this.msgLocal, kind: SIGNAL, event: e }));
+    }
+    out.release(n);
+  }
+
+  /** Runs every scheduled event before `t` (strictly), in order. */
+  private drainUntil(t: number): void {
+    const ag = this.agenda;
+    for (;;) {
+      const top = ag.peek();
+      if (!top || !(top.t < t)) return;
+      ag.pop();
+      if (top.kind === ARRIVE) this.sim.arrive(top.t, top.action!);
+      else this.local(top);
+    }
+  }
+
+  /** A strategy-side event at local time `it.t`. */
+  private local(it: Item): void {
+    const t = it.t;
+    this.advanceTo(t);
+    let e: Event;
+    if (it.kind === TICK) {
+      this.tickScheduled = false;
+      e = { type: 'tick', nowNs: this.base + BigInt(t) };
+    } else {
+      e = it.event!;
+      if (e.type === 'signal') {
+        if (e.valid) this.mid = (e.bestBid + e.bestAsk) / 2;
+      } else {
+        this.o.onEvent?.(this.absNs(t), e);
+        if (e.type === 'fill') {
+          this.fills.push({
+            localTs: this.absNs(t), exchTs: this.absNs(it.exchT ?? t), side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot,
+            feeQuote: e.feeQuote, maker: e.maker,
+          });
+          this.counts.filledLot += e.qtyLot;
+          const f = this.fills.length - 1;
+          const dir = e.side === 'buy' ? 1 : -1;
+          for (let h = 0; h < this.markoutNs.length; h++) {
+            this.markouts[h].push(NaN);
+            this.pendingMarks.push({ due: t + this.markoutNs[h], h, fill: f, dir, price: e.priceTick });
+          }
+        } else if (e.type === 'reject') {
+          this.counts.rejects++;
+        }
+      }
+    }
+    this.dispatch(t, e);
+  }
+
+  private absNs(t: number): bigint {
+    return this.base + BigInt(Math.round(t));
+  }
+
+  private dispatch(t: number, e: Event): void {
+    const m = this.machine;
+    const actions = m.handle(e);
+    const st = m.state;
+    if (st.trades !== this.trades) {
+      this.trades = st.trades;
+      const lt = st.lastTrade;
+      if (lt) {
+        this.tradeRows.push({
+          dir: lt.dir === 'long' ? 1 : -1, entryNs: lt.entryNs, exitNs: lt.exitNs,
+          grossQuote: lt.realisedTickLot * this.tickLotQuote, feesQuote: lt.feesQuote, reason: lt.reason ?? 'external',
+        });
+      }
+    }
+    for (const a of actions) {
+      if (a.type === 'log') continue;
+      if (this.o.onAction) this.o.onAction(this.absNs(t), a);
+      if (a.type === 'place') {
+        this.counts.orders++;
+        this.counts.postedLot += a.qtyLot;
+      } else if (a.type === 'cancel' || a.type === 'cancelAll') {
+        this.counts.cancels++;
+      }
+      this.agenda.push({ t: t + this.o.latency.entry(this.baseAbs + t), kind: ARRIVE, action: a });
+    }
+    this.scheduleTick(t);
+  }
+
+  /** Ticks only matter while something can time out: the machine is busy, has orders, or holds a position. */
+  private scheduleTick(t: number): void {
+    if (this.tickScheduled) return;
+    const st = this.machine.state;
+    const busy = st.phase === 'IDLE' ? st.orders.size > 0 || st.position.lot !== 0 : st.phase !== 'HALTED';
+    if (!busy) return;
+    const g = this.tickNs;
+    // grid points are multiples of TICK_NS on the absolute clock: rel = k·g − offset
+    const next = (Math.floor((t + this.tickOffset) / g) + 1) * g - this.tickOffset;
+    this.tickScheduled = true;
+    this.agenda.push({ t: next, kind: TICK });
+  }
+
+  /** Samples, markouts and funding due up to local time `t`, with the state as it was before `t`. */
+  private advanceTo(t: number): void {
+    if (t > this.lastLocal) this.lastLocal = t;
+    while (this.nextSample <= t) {
+      const at = this.nextSample;
+      this.sample(at);
+      this.nextSample = (Math.floor(at / this.sampleNs) + 1) * this.sampleNs;
+    }
+    while (this.nextFunding <= t) {
+      const pos = this.machine.state.position.lot;
+      if (pos !== 0 && this.mid === this.mid) this.funding -= pos * this.mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
+      this.nextFunding += FUNDING_NS;
+    }
+    if (this.pendingMarks.length) {
+      const pm = this.pendingMarks;
+      let w = 0;
+      for (let r = 0; r < pm.length; r++) {
+        const p = pm[r];
+        if (p.due <= t) this.markouts[p.h][p.fill] = p.dir * (this.mid - p.price);
+        else pm[w++] = p;
+      }
+      pm.length = w;
+    }
+  }
+
+  private equity(): number {
+    const m = this.mid === this.mid ? this.mid : null;
+    return equityQuote(this.machine.state.position, m, this.tickLotQuote) + this.funding;
+  }
+
+  private sample(t: number): void {
+    this.sTs.push(this.absNs(t));
+    this.sEq.push(this.equity());
+    this.sPos.push(this.machine.state.position.lot);
+    this.sMid.push(this.mid);
+    if (this.sTs.length >= this.maxSamples) {
+      // Bounded memory whatever the data's length: keep every other sample (those on the doubled grid) and double
+      // the interval.
+      const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0);
+      this.sTs = keep(this.sTs);
+      this.sEq = keep(this.sEq);
+      this.sPos = keep(this.sPos);
+      this.sMid = keep(this.sMid);
+      this.sampleNs *= 2;
+    }
+  }
+
+  /** Ends the run at the last replayed local time: events due by then run, later ones are dropped. */
+  finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
+    this.drainUntil(this.lastLocal + 1);
+    this.advanceTo(this.lastLocal);
+    const end = this.lastLocal;
+    // the final sample: the state at the end of the data
+    this.sTs.push(this.absNs(end));
+    this.sEq.push(this.equity());
+    this.sPos.push(this.machine.state.position.lot);
+    this.sMid.push(this.mid);
+    const len = this.sTs.length;
+    return {
+      tickSize: this.o.instrument.tickSize, lotSize: this.o.instrument.lotSize,
+      fromNs: this.firstLocalNs, toNs: this.lastLocalNs, events: this.events,
+      fills: this.fills, trades: this.tradeRows, counts: { ...this.counts },
+      markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
+      series: {
+        intervalNs: this.sampleNs, ts: BigInt64Array.from(this.sTs), equityQuote: Float64Array.from(this.sEq),
+        positionLot: Float64Array.from(this.sPos), midTick: Float64Array.from(this.sMid), length: len,
+      },
+      fundingQuote: this.funding,
+      settings: {
+        latency: this.o.latency.name, queue: this.o.queue.name, partialFills: this.o.partialFills !== false,
+        makerFeeRate: this.o.instrument.makerFeeRate, takerFeeRate: this.o.instrument.takerFeeRate,
+        fundingRate: this.o.fundingRate ?? 0, tickNs: this.tickNs, clampedLocal: this.clampedLocal, ...settings,
+      },
+    };
+  }
+}
+
+/** (lo, hi) int32 halves of an int64 column. */
+function halves(a: BigInt64Array, n: number): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, n * 2);
+}
+
+/** An int64 column value as a number (prices and sizes in ticks/lots are far below 2^53). */
+function i64(a: BigInt64Array, i: number): number {
+  const h = new Int32Array(a.buffer, a.byteOffset + i * 8, 2);
+  return h[1] * TWO32 + (h[0] >>> 0);
+}

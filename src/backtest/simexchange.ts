@@ -1,0 +1,220 @@
+// The simulated venue of a backtest: it stands where the gateway stands in live trading (FSM Actions in, FSM Events
+// out), on the exchange's timeline. Orders act on the book as it is at the exchange when they arrive (the replayed
+// book up to that exchange time, read from the core), resting orders keep a queue position (./queue) and fill when
+// the tape trades through the queue ahead of them or the touch crosses their price. Market impact is not modelled:
+// our fills do not change the replayed book (keep sizes small next to the touch). Answers reach the strategy after
+// the response latency; `deliver` schedules them on the local timeline.
+import type { Action, Event, Side, TimeInForce } from '../fsm/events';
+import type { InstrumentSpec } from '../fsm/config';
+import type { QueueModel } from './queue';
+
+/** What the venue needs of the replayed book at the current exchange time (prices in ticks, sizes in lots). */
+export interface VenueBook {
+  bestBid(): number | null;
+  bestAsk(): number | null;
+  /** i-th best level of a side (0 = best); null past the last. */
+  level(side: 1 | 2, i: number): { price: number; qty: number } | null;
+  qtyAt(side: 1 | 2, price: number): number;
+}
+
+export interface SimFill {
+  exchNs: number;
+  side: Side;
+  priceTick: number;
+  qtyLot: number;
+  feeQuote: number;
+  maker: boolean;
+}
+
+interface Resting {
+  clientOid: string;
+  side: 1 | 2;
+  priceTick: number;
+  qtyLot: number;
+  remaining: number;
+  /** Lots ahead of us at our price; the level size we last saw; lots traded at our price since then. */
+  front: number;
+  levelQty: number;
+  traded: number;
+}
+
+type Place = Extract<Action, { type: 'place' }>;
+
+export interface SimExchangeOptions {
+  book: VenueBook;
+  instrument: InstrumentSpec;
+  queue: QueueModel;
+  /** Answers: called with the exchange time the venue answered at; the caller adds the response latency. */
+  deliver(exchNs: number, e: Event): void;
+  onFill?(f: SimFill): void;
+  /** Fill only what the tape leaves after the queue ahead (partial fills), or the whole order at once. */
+  partialFills?: boolean;
+}
+
+const sideOf = (s: Side): 1 | 2 => (s === 'buy' ? 1 : 2);
+
+export class SimExchange {
+  /** Signed position in lots, as the venue sees it. */
+  position = 0;
+  private readonly resting = new Map<string, Resting>();
+  private readonly done = new Set<string>();
+  private tradeSeq = 0;
+  private flattenSeq = 0;
+  readonly stats = { places: 0, cancels: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
+
+  constructor(private readonly o: SimExchangeOptions) {}
+
+  get hasResting(): boolean {
+    return this.resting.size > 0;
+  }
+
+  /** An action reaches the matching engine at exchange time `t`. */
+  arrive(t: number, a: Action): void {
+    switch (a.type) {
+      case 'place': return this.place(t, a);
+      case 'cancel': return this.cancel(t, a.clientOid);
+      case 'cancelAll':
+        for (const oid of [...this.resting.keys()]) this.cancel(t, oid);
+        return;
+      case 'flatten': {
+        if (this.position === 0) return;
+        const oid = `rbflat-${++this.flattenSeq}`;
+        this.place(t, { type: 'place', clientOid: oid, side: this.position > 0 ? 'sell' : 'buy', orderType: 'market', qtyLot: Math.abs(this.position), force: 'ioc', reduceOnly: true });
+        return;
+      }
+      case 'reconcile':
+        this.o.deliver(t, {
+          type: 'resynced', positionLot: this.position,
+          openOrders: [...this.resting.values()].map((r) => ({ clientOid: r.clientOid, side: r.side === 1 ? 'buy' : 'sell', priceTick: r.priceTick, remainingLot: r.remaining })),
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private reject(t: number, clientOid: string, code: string, message: string): void {
+    this.stats.rejects++;
+    this.done.add(clientOid);
+    this.o.deliver(t, { type: 'reject', clientOid, code, message, retryable: false });
+  }
+
+  private place(t: number, a: Place): void {
+    this.stats.places++;
+    const side = sideOf(a.side);
+    let qty = a.qtyLot;
+    if (a.reduceOnly) {
+      const closable = side === 1 ? Math.max(0, -this.position) : Math.max(0, this.position);
+      if (closable === 0) return this.reject(t, a.clientOid, '22002', 'No position to close');
+      qty = Math.min(qty, closable);
+    }
+    const limit = a.orderType === 'market' ? (side === 1 ? Infinity : -Infinity) : a.priceTick!;
+    const force: TimeInForce = a.orderType === 'market' ? 'ioc' : a.force;
+    const bestOpp = side === 1 ? this.o.book.bestAsk() : this.o.book.bestBid();
+    const crosses = bestOpp !== null && (side === 1 ? limit >= bestOpp : limit <= bestOpp);
+    if (force === 'post_only' && crosses) return this.reject(t, a.clientOid, '43013', 'The post_only order would be filled immediately as a taker, so it was rejected');
+    const oppSide: 1 | 2 = side === 1 ? 2 : 1;
+    if (force === 'fok' && this.available(oppSide, limit) < qty) {
+      this.o.deliver(t, { type: 'ack', clientOid: a.clientOid, orderId: a.clientOid });
+      this.o.deliver(t, { type: 'cancelAck', clientOid: a.clientOid });
+      this.done.add(a.clientOid);
+      return;
+    }
+    this.o.deliver(t, { type: 'ack', clientOid: a.clientOid, orderId: a.clientOid });
+    let remaining = qty;
+    if (crosses) {
+      // Taking liquidity walks the levels at the venue's book now; the replayed book is not changed by it.
+      for (let i = 0; remaining > 0; i++) {
+        const lv = this.o.book.level(oppSide, i);
+        if (!lv || (side === 1 ? lv.price > limit : lv.price < limit)) break;
+        const q = Math.min(remaining, lv.qty);
+        if (q <= 0) continue;
+        remaining -= q;
+        this.fill(t, a.clientOid, a.side, lv.price, q, false, remaining);
+      }
+    }
+    if (remaining === 0) {
+      this.done.add(a.clientOid);
+      return;
+    }
+    if (force === 'ioc' || force === 'fok') {
+      this.done.add(a.clientOid);
+      this.o.deliver(t, { type: 'cancelAck', clientOid: a.clientOid });
+      return;
+    }
+    const levelQty = this.o.book.qtyAt(side, limit);
+    this.resting.set(a.clientOid, { clientOid: a.clientOid, side, priceTick: limit, qtyLot: qty, remaining, front: levelQty, levelQty, traded: 0 });
+  }
+
+  /** Lots on `side` at prices no worse than `limit` for the taker. */
+  private available(side: 1 | 2, limit: number): number {
+    let sum = 0;
+    for (let i = 0; ; i++) {
+      const lv = this.o.book.level(side, i);
+      if (!lv || (side === 2 ? lv.price > limit : lv.price < limit)) return sum;
+      sum += lv.qty;
+    }
+  }
+
+  private cancel(t: number, clientOid: string): void {
+    this.stats.cancels++;
+    if (this.resting.delete(clientOid)) this.o.deliver(t, { type: 'cancelAck', clientOid });
+    else this.o.deliver(t, { type: 'cancelReject', clientOid, code: '40768', message: this.done.has(clientOid) ? 'Order already filled or cancelled' : 'Order does not exist' });
+  }
+
+  private fill(t: number, clientOid: string, side: Side, price: number, qty: number, maker: boolean, remaining: number): void {
+    const i = this.o.instrument;
+    const feeQuote = price * qty * i.tickSize * i.lotSize * (maker ? i.makerFeeRate : i.takerFeeRate);
+    this.position += side === 'buy' ? qty : -qty;
+    this.stats.fills++;
+    if (maker) this.stats.makerFills++;
+    else this.stats.takerFills++;
+    this.o.onFill?.({ exchNs: t, side, priceTick: price, qtyLot: qty, feeQuote, maker });
+    this.o.deliver(t, { type: 'fill', clientOid, tradeId: String(++this.tradeSeq), side, priceTick: price, qtyLot: qty, feeQuote, maker, remainingLot: remaining });
+  }
+
+  private fillResting(t: number, r: Resting, qty: number): void {
+    r.remaining -= qty;
+    if (r.remaining <= 0) {
+      this.resting.delete(r.clientOid);
+      this.done.add(r.clientOid);
+    }
+    this.fill(t, r.clientOid, r.side === 1 ? 'buy' : 'sell', r.priceTick, qty, true, Math.max(0, r.remaining));
+  }
+
+  /** A public trade at exchange time `t`: `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
+  trade(t: number, takerSide: number, price: number, qty: number): void {
+    for (const r of [...this.resting.values()]) {
+      if (r.side === takerSide) continue; // a taker buy trades against asks: only our sells stand in its way
+      const through = r.side === 1 ? price < r.priceTick : price > r.priceTick;
+      if (through) {
+        this.fillResting(t, r, r.remaining);
+        continue;
+      }
+      if (price !== r.priceTick) continue;
+      r.traded += qty;
+      const left = qty - r.front;
+      r.front = Math.max(0, r.front - qty);
+      if (left > 0) this.fillResting(t, r, this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left));
+    }
+  }
+
+  /** After a book message at exchange time `t`: queue positions follow the level sizes; a crossed touch fills. */
+  afterBook(t: number): void {
+    if (this.resting.size === 0) return;
+    const bid = this.o.book.bestBid();
+    const ask = this.o.book.bestAsk();
+    for (const r of [...this.resting.values()]) {
+      if (r.side === 1 ? ask !== null && ask <= r.priceTick : bid !== null && bid >= r.priceTick) {
+        this.fillResting(t, r, r.remaining);
+        continue;
+      }
+      const q = this.o.book.qtyAt(r.side, r.priceTick);
+      if (q !== r.levelQty) {
+        r.front = this.o.queue.depthChange(r.front, r.levelQty, q, r.traded);
+        r.levelQty = q;
+        r.traded = 0;
+      }
+    }
+  }
+}

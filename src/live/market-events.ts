@@ -1,0 +1,56 @@
+// Signal and status records → strategy events, one rule for live trading and the backtest (so a replay feeds the
+// machine exactly what the live session fed it): a status with a code below 20 makes the market unhealthy, the
+// next valid signal makes it healthy again, and each signal becomes one `signal` event.
+import { Kind, R, S, State, Field, Status, readI64, readI64Big, type Core } from '../core/index';
+import type { Event } from '../fsm/index';
+
+type SignalEvent = Extract<Event, { type: 'signal' }>;
+
+/** The signal record at byte offset `at` as the machine's event (reads the record in place). */
+export function signalEventAt(core: Core, at: number): SignalEvent {
+  const w = core.words;
+  const f = core.f64;
+  const state = core.bytes[at + S.state];
+  const localTs = readI64Big(w, at + S.localTs);
+  const exchTs = readI64Big(w, at + S.exchTs);
+  const fields = (at + S.fields) >> 3;
+  return {
+    type: 'signal', localTs, exchTs, valid: (state & State.valid) !== 0,
+    bestBid: readI64(w, at + S.bestBid), bestAsk: readI64(w, at + S.bestAsk),
+    bidQty: readI64(w, at + S.bidQty), askQty: readI64(w, at + S.askQty),
+    l1: f[fields + Field.l1], obiN: f[fields + Field.obiN], ofiNorm: f[fields + Field.ofiNorm], z: f[fields + Field.z],
+    zReady: (state & State.zReady) !== 0, feedLatencyNs: Number(localTs - exchTs),
+  };
+}
+
+export class MarketEvents {
+  private unhealthy = '';
+  clockOffsetNs: number | undefined;
+  signals = 0;
+  statuses = 0;
+
+  /** Events for the output record at `at` (signal or status of any instrument: the caller filters), in order. */
+  fromRecord(core: Core, at: number, emit: (e: Event) => void): void {
+    const kind = core.bytes[at];
+    if (kind === Kind.signal) {
+      const s = signalEventAt(core, at);
+      this.signals++;
+      if (this.unhealthy && s.valid) {
+        emit({ type: 'marketHealth', ok: true, reason: `recovered from ${this.unhealthy}`, clockOffsetNs: this.clockOffsetNs });
+        this.unhealthy = '';
+      }
+      emit(s);
+    } else if (kind === Kind.status) {
+      const code = readI64(core.words, at + R.seq);
+      if (code < 20) {
+        this.statuses++;
+        this.unhealthy = statusName(code);
+        emit({ type: 'marketHealth', ok: false, reason: this.unhealthy, clockOffsetNs: this.clockOffsetNs });
+      }
+    }
+  }
+}
+
+function statusName(code: number): string {
+  return Object.entries(Status).find(([, v]) => v === code)?.[0] ?? `status ${code}`;
+}
