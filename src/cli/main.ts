@@ -6,6 +6,7 @@ import { runDoctor } from './doctor';
 import { runRecord } from './record';
 import { runInspect } from './inspect';
 import { runLive, runDemo } from './live';
+import { runBacktestCli } from './backtest';
 
 const USAGE = `ringbook <command> [options]
 
@@ -15,6 +16,7 @@ commands:
   watch       live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)
   record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
   inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
+  backtest    replays a recording through the core, the strategy and a simulated venue; report and --parity
   exchange    the local Bitget-compatible exchange on 127.0.0.1 (market data, fault injection)
   doctor      checks this host's clock, network buffers and CPU, with advice
   bench       benchmarks against peers measured in the same run: ring, book, feed
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   exchange: (args) => runExchange(args),
   doctor: runDoctor,
   bench: runBench,
+  backtest: runBacktestCli,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,427 @@
+// Backtest metrics (signals.md §5.2): one pure function from a BacktestTrace to a plain object that is printed as
+// `--json`, as the terminal table and in the HTML report. WHEN TO USE: after a run, or per trial in the optimizer;
+// the same trace always gives the same object, byte for byte once stringified.
+//
+// Determinism rules:
+// - Keys are built in one fixed order (the interfaces below list them in that order); settings are sorted by key.
+// - Every number is finite or null (null = undefined for this run: no fills, zero variance, nothing to divide by).
+// - Safe integers pass through unchanged; every other float is rounded to 10 significant digits (toPrecision, which
+//   ECMAScript defines exactly), so summation noise in the last bits cannot change the printed value. -0 prints as 0.
+// - Bigint times are decimal strings (ns since the epoch) next to their UTC ISO form.
+//
+// Sign conventions follow the trace: fees are positive when paid, funding positive when received, so
+// net = gross − fees + funding. Gross is taken from the final equity sample, so it includes the mark-to-mid of a
+// position still open at the end; `closedGrossQuote` is the part realised by closed round trips.
+import type { BacktestTrace } from './trace';
+
+export interface RunInfo {
+  fromNs: string;
+  toNs: string;
+  fromUtc: string;
+  toUtc: string;
+  events: number;
+  tickSize: number;
+  lotSize: number;
+  /** The trace's own equity sampling interval and sample count. */
+  seriesIntervalNs: number;
+  seriesSamples: number;
+}
+
+export interface PnlMetrics {
+  grossQuote: number | null;
+  /** Σ fill fees, positive = paid. */
+  feesQuote: number | null;
+  /** Positive = received. */
+  fundingQuote: number | null;
+  netQuote: number | null;
+  /** Realised before fees by closed round trips (part of grossQuote). */
+  closedGrossQuote: number | null;
+  /** fees / |gross|: the share of gross P&L paid away in fees (negative with net rebates). */
+  feeShare: number | null;
+}
+
+export interface ReturnMetrics {
+  /** The interval the equity was resampled at. */
+  intervalNs: number;
+  /** 'series' when the requested interval was finer than the sampling (finer would only add zero steps), or gave
+   *  fewer than 30 intervals. */
+  intervalSource: 'requested' | 'series';
+  requestedIntervalNs: number;
+  /** Number of ΔPnL values (equal-length intervals; a trailing partial interval is dropped). */
+  samples: number;
+  /** √(samples per day × 365). */
+  annualisation: number;
+  meanQuote: number | null;
+  /** Sample standard deviation (n − 1). */
+  stdQuote: number | null;
+  /** √mean(min(0, ΔPnL)²) over all intervals. */
+  downsideDevQuote: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+}
+
+export interface DrawdownMetrics {
+  /** Largest fall of equity from a running peak (the start counts as a peak at 0), quote, ≥ 0. */
+  maxQuote: number | null;
+  /** maxQuote as a percentage of `pctBaseQuote`; null when the base is 0. */
+  maxPct: number | null;
+  /** The capital base for maxPct: the largest position value held (exposure.maxNotionalQuote). Equity in the trace
+   *  is P&L from zero, so a percentage of peak equity would be meaningless. */
+  pctBaseQuote: number | null;
+  /** Peak and trough of the deepest drawdown, ns since the epoch (null when equity never fell). */
+  peakNs: string | null;
+  troughNs: string | null;
+  /** Longest time spent below a previous peak, ns. */
+  maxDurationNs: number | null;
+  returnOverMdd: number | null;
+}
+
+export interface ActivityMetrics {
+  days: number | null;
+  fills: number;
+  orders: number;
+  cancels: number;
+  rejects: number;
+  /** Round trips per day. */
+  tradesPerDay: number | null;
+  fillsPerDay: number | null;
+  volumeLot: number | null;
+  /** Σ price·qty·tickSize·lotSize over fills. */
+  turnoverQuote: number | null;
+  turnoverPerDayQuote: number | null;
+  /** net / turnover × 1e4. */
+  returnPerValueBps: number | null;
+  /** filledLot / postedLot. */
+  fillRatio: number | null;
+  /** Maker lots / filled lots. */
+  makerShare: number | null;
+  /** orders / fills. */
+  orderToTrade: number | null;
+  /** cancels / orders. */
+  cancelRatio: number | null;
+}
+
+export interface TradeMetrics {
+  count: number;
+  longs: number;
+  shorts: number;
+  /** A win is a round trip with gross − fees > 0; a loss one with < 0. */
+  wins: number;
+  losses: number;
+  winRate: number | null;
+  /** Σ winning net / |Σ losing net|; null when there is no losing trade. */
+  profitFactor: number | null;
+  avgNetQuote: number | null;
+  bestNetQuote: number | null;
+  worstNetQuote: number | null;
+  avgHoldingNs: number | null;
+  medianHoldingNs: number | null;
+  /** Round trips per exit reason, sorted by reason. */
+  reasons: { reason: string; count: number }[];
+}
+
+export interface MarkoutMetrics {
+  horizonNs: number;
+  /** Mid move in the fill's favour, ticks; fills whose horizon ran past the data are not counted. */
+  meanTicks: number | null;
+  medianTicks: number | null;
+  count: number;
+}
+
+export interface ExposureMetrics {
+  /** Largest |position|, over the samples and right after every fill (a run starts flat). */
+  maxPositionLot: number | null;
+  /** Over the regular samples, so these are time averages. */
+  meanAbsPositionLot: number | null;
+  medianAbsPositionLot: number | null;
+  /** Largest |position|·price·tickSize·lotSize: at the mid for samples, at the fill price after fills. */
+  maxNotionalQuote: number | null;
+  meanNotionalQuote: number | null;
+  medianNotionalQuote: number | null;
+  /** Share of samples with a non-zero position. */
+  timeInMarket: number | null;
+}
+
+export interface Metrics {
+  run: RunInfo;
+  pnl: PnlMetrics;
+  returns: ReturnMetrics;
+  drawdown: DrawdownMetrics;
+  activity: ActivityMetrics;
+  trades: TradeMetrics;
+  markouts: MarkoutMetrics[];
+  exposure: ExposureMetrics;
+  settings: Record<string, string | number | boolean | null>;
+}
+
+export interface MetricsOptions {
+  /** Resampling interval for Sharpe/Sortino, ns (default 60 s). */
+  sharpeIntervalNs?: number;
+}
+
+const DAY_NS = 86_400e9;
+/** Fewer equal intervals than this at the requested interval and the series' own interval is used instead. */
+const MIN_INTERVALS = 30;
+
+/** The number as printed: finite or null, safe integers exact, other floats to 10 significant digits. */
+export function fix(x: number | null): number | null {
+  if (x === null || !Number.isFinite(x)) return null;
+  if (Number.isSafeInteger(x)) return x === 0 ? 0 : x;
+  const r = Number(x.toPrecision(10));
+  return r === 0 ? 0 : r;
+}
+
+export function utc(ns: bigint): string {
+  const ms = Number(ns / 1_000_000n);
+  return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '';
+}
+
+const div = (a: number, b: number): number | null => (b === 0 ? null : a / b);
+
+function median(v: ArrayLike<number>): number | null {
+  if (v.length === 0) return null;
+  const s = Float64Array.from(v).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+function mean(v: ArrayLike<number>): number | null {
+  if (v.length === 0) return null;
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return s / v.length;
+}
+
+/** Equity with any non-finite sample (no mark yet) carried from the previous one, starting from 0. */
+export function cleanEquity(trace: BacktestTrace): Float64Array {
+  const s = trace.series;
+  const out = new Float64Array(s.length);
+  let last = 0;
+  for (let i = 0; i < s.length; i++) out[i] = last = Number.isFinite(s.equityQuote[i]) ? s.equityQuote[i] : last;
+  return out;
+}
+
+/** Equity at t0 + k·step (last sample at or before), k = 0 … ⌊span/step⌋. */
+function resample(ts: BigInt64Array, eq: Float64Array, n: number, step: bigint): Float64Array {
+  const k = Math.max(0, Number((ts[n - 1] - ts[0]) / step));
+  const out = new Float64Array(k + 1);
+  let j = 0;
+  for (let i = 0; i <= k; i++) {
+    const t = ts[0] + BigInt(i) * step;
+    while (j + 1 < n && ts[j + 1] <= t) j++;
+    out[i] = eq[j];
+  }
+  return out;
+}
+
+function returns(trace: BacktestTrace, eq: Float64Array, requested: number): ReturnMetrics {
+  const s = trace.series;
+  const span = s.length > 0 ? s.ts[s.length - 1] - s.ts[0] : 0n;
+  // A series without a usable interval gets its mean spacing, which also bounds the resampled length by its own.
+  const own = s.intervalNs >= 1 ? Math.round(s.intervalNs) : span > 0n ? Math.max(1, Math.round(Number(span) / (s.length - 1))) : 0;
+  const req = requested >= 1 ? Math.round(requested) : 60e9;
+  // Resampling finer than the series only adds zero steps, which would inflate both ratios.
+  let interval = Math.max(req, own);
+  let source: ReturnMetrics['intervalSource'] = interval === req ? 'requested' : 'series';
+  if (own > 0 && interval > own && span / BigInt(interval) < BigInt(MIN_INTERVALS)) {
+    interval = own;
+    source = 'series';
+  }
+  const grid = s.length > 0 ? resample(s.ts, eq, s.length, BigInt(interval)) : new Float64Array(0);
+  const n = Math.max(0, grid.length - 1);
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = grid[i + 1] - grid[i];
+
+  const annualisation = Math.sqrt((DAY_NS / interval) * 365);
+  const m = mean(d);
+  let ss = 0;
+  let down = 0;
+  let scale = 0;
+  for (const x of d) {
+    ss += (x - (m as number)) ** 2;
+    down += Math.min(0, x) ** 2;
+    scale += Math.abs(x);
+  }
+  const std = n >= 2 ? Math.sqrt(ss / (n - 1)) : null;
+  const dd = n >= 1 ? Math.sqrt(down / n) : null;
+  // A constant step leaves only rounding noise in the deviation; a ratio over noise is not a Sharpe.
+  const floor = n > 0 ? (scale / n) * 1e-9 : 0;
+  const ratio = (dev: number | null): number | null => (m === null || dev === null || dev <= floor ? null : (m / dev) * annualisation);
+  return {
+    intervalNs: interval, intervalSource: source, requestedIntervalNs: req, samples: n, annualisation,
+    meanQuote: m, stdQuote: std, downsideDevQuote: dd, sharpe: ratio(std), sortino: ratio(dd),
+  };
+}
+
+interface Drawdown { maxQuote: number; peakNs: bigint | null; troughNs: bigint | null; maxDurationNs: number }
+
+/** Running drawdown of an equity series whose start is a peak at 0. */
+export function drawdownSeries(eq: Float64Array): Float64Array {
+  const out = new Float64Array(eq.length);
+  let peak = 0;
+  for (let i = 0; i < eq.length; i++) {
+    peak = Math.max(peak, eq[i]);
+    out[i] = eq[i] - peak;
+  }
+  return out;
+}
+
+function drawdown(ts: BigInt64Array, eq: Float64Array): Drawdown {
+  const r: Drawdown = { maxQuote: 0, peakNs: null, troughNs: null, maxDurationNs: 0 };
+  let peak = 0;
+  let peakAt = eq.length > 0 ? ts[0] : 0n;
+  for (let i = 0; i < eq.length; i++) {
+    if (eq[i] >= peak) {
+      peak = eq[i];
+      peakAt = ts[i];
+      continue;
+    }
+    if (peak - eq[i] > r.maxQuote) Object.assign(r, { maxQuote: peak - eq[i], peakNs: peakAt, troughNs: ts[i] });
+    r.maxDurationNs = Math.max(r.maxDurationNs, Number(ts[i] - peakAt));
+  }
+  return r;
+}
+
+function trades(trace: BacktestTrace): TradeMetrics {
+  const t = trace.trades;
+  let wins = 0, losses = 0, won = 0, lost = 0, sum = 0, longs = 0;
+  let best = -Infinity, worst = Infinity;
+  const hold = new Float64Array(t.length);
+  const reasons = new Map<string, number>();
+  t.forEach((x, i) => {
+    const net = x.grossQuote - x.feesQuote;
+    sum += net;
+    best = Math.max(best, net);
+    worst = Math.min(worst, net);
+    if (net > 0) {
+      wins++;
+      won += net;
+    } else if (net < 0) {
+      losses++;
+      lost -= net;
+    }
+    if (x.dir === 1) longs++;
+    hold[i] = Number(x.exitNs - x.entryNs);
+    reasons.set(x.reason, (reasons.get(x.reason) ?? 0) + 1);
+  });
+  return {
+    count: t.length, longs, shorts: t.length - longs, wins, losses,
+    winRate: div(wins, t.length), profitFactor: div(won, lost), avgNetQuote: div(sum, t.length),
+    bestNetQuote: t.length ? best : null, worstNetQuote: t.length ? worst : null,
+    avgHoldingNs: mean(hold), medianHoldingNs: median(hold),
+    reasons: [...reasons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([reason, count]) => ({ reason, count })),
+  };
+}
+
+function markouts(trace: BacktestTrace): MarkoutMetrics[] {
+  return trace.markouts.horizonsNs.map((horizonNs, h) => {
+    const v = (trace.markouts.ticks[h] ?? new Float64Array(0)).filter((x) => Number.isFinite(x));
+    return { horizonNs, meanTicks: mean(v), medianTicks: median(v), count: v.length };
+  });
+}
+
+function exposure(trace: BacktestTrace): ExposureMetrics {
+  const s = trace.series;
+  const unit = trace.tickSize * trace.lotSize;
+  const abs = new Float64Array(s.length);
+  const notional: number[] = [];
+  let maxPos = 0, maxNotional = 0, inMarket = 0;
+  for (let i = 0; i < s.length; i++) {
+    abs[i] = Math.abs(s.positionLot[i]) || 0;
+    maxPos = Math.max(maxPos, abs[i]);
+    if (abs[i] !== 0) inMarket++;
+    if (Number.isFinite(s.midTick[i])) notional.push(abs[i] * s.midTick[i] * unit);
+  }
+  // Positions between samples: the running sum of fills, valued at the fill price.
+  let pos = 0;
+  for (const f of trace.fills) {
+    pos += f.side === 'buy' ? f.qtyLot : -f.qtyLot;
+    maxPos = Math.max(maxPos, Math.abs(pos));
+    maxNotional = Math.max(maxNotional, Math.abs(pos) * f.priceTick * unit);
+  }
+  for (const x of notional) maxNotional = Math.max(maxNotional, x);
+  const any = s.length > 0 || trace.fills.length > 0;
+  return {
+    maxPositionLot: any ? maxPos : null, meanAbsPositionLot: mean(abs), medianAbsPositionLot: median(abs),
+    maxNotionalQuote: any ? maxNotional : null, meanNotionalQuote: mean(notional), medianNotionalQuote: median(notional),
+    timeInMarket: div(inMarket, s.length),
+  };
+}
+
+/** Rounds every number in a freshly built (plain, acyclic) object per the rules above; key order is kept. */
+function fixAll<T>(v: T): T {
+  if (typeof v === 'number') return fix(v) as T;
+  if (Array.isArray(v)) return v.map(fixAll) as T;
+  if (v && typeof v === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = fixAll(x);
+    return o as T;
+  }
+  return v;
+}
+
+export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}): Metrics {
+  const s = trace.series;
+  const eq = cleanEquity(trace);
+  const unit = trace.tickSize * trace.lotSize;
+
+  let fees = 0, volume = 0, valueTickLot = 0, makerLot = 0;
+  for (const f of trace.fills) {
+    fees += f.feeQuote;
+    volume += f.qtyLot;
+    valueTickLot += f.priceTick * f.qtyLot;
+    if (f.maker) makerLot += f.qtyLot;
+  }
+  const funding = Number.isFinite(trace.fundingQuote) ? trace.fundingQuote : 0;
+  let closed = 0;
+  for (const t of trace.trades) closed += t.grossQuote;
+  // Without a single sample the closed round trips are all the P&L there is.
+  const net = s.length > 0 ? eq[s.length - 1] : closed - fees + funding;
+  const gross = net + fees - funding;
+  const turnover = valueTickLot * unit;
+
+  const spanNs = trace.toNs - trace.fromNs;
+  const days = spanNs > 0n ? Number(spanNs) / DAY_NS : 0;
+  const perDay = (x: number): number | null => (days > 0 ? x / days : null);
+
+  const dd = drawdown(s.ts, eq.subarray(0, s.length));
+  const exp = exposure(trace);
+  const base = exp.maxNotionalQuote ?? 0;
+  const c = trace.counts;
+
+  const settings: Metrics['settings'] = {};
+  for (const k of Object.keys(trace.settings).sort()) {
+    const v = trace.settings[k];
+    settings[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  }
+
+  const m: Omit<Metrics, 'settings'> = {
+    run: {
+      fromNs: trace.fromNs.toString(), toNs: trace.toNs.toString(), fromUtc: utc(trace.fromNs), toUtc: utc(trace.toNs),
+      events: trace.events, tickSize: trace.tickSize, lotSize: trace.lotSize, seriesIntervalNs: s.intervalNs, seriesSamples: s.length,
+    },
+    pnl: { grossQuote: gross, feesQuote: fees, fundingQuote: funding, netQuote: net, closedGrossQuote: closed, feeShare: div(fees, Math.abs(gross)) },
+    returns: returns(trace, eq, opts.sharpeIntervalNs ?? 60e9),
+    drawdown: {
+      maxQuote: s.length > 0 ? dd.maxQuote : null,
+      maxPct: s.length > 0 && base > 0 ? (dd.maxQuote / base) * 100 : null,
+      pctBaseQuote: base > 0 ? base : null,
+      peakNs: dd.peakNs?.toString() ?? null, troughNs: dd.troughNs?.toString() ?? null,
+      maxDurationNs: s.length > 0 ? dd.maxDurationNs : null,
+      returnOverMdd: div(net, dd.maxQuote),
+    },
+    activity: {
+      days: days > 0 ? days : null, fills: trace.fills.length, orders: c.orders, cancels: c.cancels, rejects: c.rejects,
+      tradesPerDay: perDay(trace.trades.length), fillsPerDay: perDay(trace.fills.length),
+      volumeLot: volume, turnoverQuote: turnover, turnoverPerDayQuote: perDay(turnover),
+      returnPerValueBps: turnover > 0 ? (net / turnover) * 1e4 : null,
+      fillRatio: div(c.filledLot, c.postedLot), makerShare: div(makerLot, volume),
+      orderToTrade: div(c.orders, trace.fills.length), cancelRatio: div(c.cancels, c.orders),
+    },
+    trades: trades(trace),
+    markouts: markouts(trace),
+    exposure: exp,
+  };
+  // Settings are copied as given, not rounded: they are inputs, printed so a run can be repeated.
+  return { ...fixAll(m), settings };
+}

@@ -1,0 +1,154 @@
+// The terminal and HTML reports: sections and units present, columns aligned, the HTML self-contained, escaped and
+// bounded in size however long the run.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { computeMetrics } from '../../src/backtest/metrics';
+import { formatReport } from '../../src/backtest/report-text';
+import { downsample, esc, htmlReport, MAX_POINTS } from '../../src/backtest/report-html';
+import type { BacktestTrace, FillRow } from '../../src/backtest/trace';
+
+const S = 1_000_000_000;
+const T0 = 1_704_067_200_000_000_000n; // 2024-01-01T00:00:00Z
+
+/** A run of `n` one-second samples: a drifting equity with one spike, a position swinging ±5, fills every 50 s. */
+function run(n: number, settings: BacktestTrace['settings'] = { queue: 'prob2', entryLatencyNs: 5_000_000 }): BacktestTrace {
+  const ts = new BigInt64Array(n);
+  const eq = new Float64Array(n);
+  const pos = new Float64Array(n);
+  const mid = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    ts[i] = T0 + BigInt(i) * BigInt(S);
+    eq[i] = Math.sin(i / 300) * 2 + i * 1e-4 - (i === Math.floor(n / 2) ? 50 : 0);
+    pos[i] = Math.round(Math.sin(i / 90) * 5);
+    mid[i] = 600_000 + Math.round(Math.sin(i / 500) * 300);
+  }
+  const fills: FillRow[] = [];
+  for (let i = 0; i < n; i += 50) {
+    fills.push({ localTs: ts[i], exchTs: ts[i] - 1_000_000n, side: i % 100 ? 'sell' : 'buy', priceTick: mid[i], qtyLot: 1, feeQuote: 0.01, maker: i % 150 !== 0 });
+  }
+  return {
+    tickSize: 0.1, lotSize: 0.001, fromNs: T0, toNs: ts[n - 1], events: n * 20, fills,
+    trades: Array.from({ length: Math.floor(fills.length / 2) }, (_, k) => ({
+      dir: 1 as const, entryNs: fills[2 * k].localTs, exitNs: fills[2 * k + 1].localTs + BigInt(k * k) * 1_000_000n,
+      grossQuote: (k % 3) - 1, feesQuote: 0.02, reason: k % 2 ? 'tp' : 'stop',
+    })),
+    counts: { orders: fills.length * 3, cancels: fills.length * 2, rejects: 1, postedLot: fills.length * 3, filledLot: fills.length },
+    markouts: {
+      horizonsNs: [S, 10 * S, 60 * S],
+      ticks: [1, 10, 60].map((h) => Float64Array.from(fills, (_, i) => (i * 50 + h * 1 < n ? ((i % 5) - 2) * 0.5 : NaN))),
+    },
+    series: { intervalNs: S, ts, equityQuote: eq, positionLot: pos, midTick: mid, length: n },
+    fundingQuote: -0.5,
+    settings,
+  };
+}
+
+function empty(): BacktestTrace {
+  return {
+    tickSize: 0.1, lotSize: 0.001, fromNs: T0, toNs: T0, events: 0, fills: [], trades: [],
+    counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 },
+    markouts: { horizonsNs: [S], ticks: [new Float64Array(0)] },
+    series: { intervalNs: S, ts: BigInt64Array.of(T0), equityQuote: Float64Array.of(0), positionLot: Float64Array.of(0), midTick: Float64Array.of(NaN), length: 1 },
+    fundingQuote: 0, settings: {},
+  };
+}
+
+// ---- text ----------------------------------------------------------------------------------------------------------
+
+test('text: every section, the sampling interval and the units are printed', () => {
+  const out = formatReport(computeMetrics(run(7200)));
+  for (const title of ['Run', 'PnL', 'Returns (ΔPnL every 1m 00s, 119 intervals, as requested)', 'Drawdown', 'Activity', 'Trades (round trips)', 'Markouts', 'Exposure', 'Settings']) {
+    assert.ok(out.includes(`\n${title}`) || out.startsWith(title), `section ${title}`);
+  }
+  assert.match(out, /net\s+-?\d+\.\d{4}\s+quote/);
+  assert.match(out, /return per value traded\s+-?\d+\.\d{3}\s+bps/);
+  assert.match(out, /maker share\s+\d+\.\d{2}\s+%/);
+  assert.match(out, /after 10\.00 s\s+-?\d+\.\d{3}\s+ticks/);
+  assert.match(out, /queue\s+prob2/);
+  assert.ok(out.endsWith('\n'));
+});
+
+test('text: values right-aligned in one column, units in the next', () => {
+  const out = formatReport(computeMetrics(run(3600)));
+  const unit = /\d {2}(quote|lot|bps|ticks|%)( |$)/;
+  const rows = out.split('\n').filter((l) => unit.test(l) && l.startsWith('  '));
+  assert.ok(rows.length > 20);
+  const col = (l: string): number => l.search(unit);
+  assert.ok(rows.every((l) => col(l) === col(rows[0])), rows.join('\n'));
+});
+
+test('text: an empty run prints dashes, and control characters in settings are shown escaped', () => {
+  const t = empty();
+  t.settings = { note: 'a\u001b[31mred' };
+  const out = formatReport(computeMetrics(t));
+  assert.match(out, /Sharpe, annualised\s+–/);
+  assert.ok(!out.includes('\u001b'));
+  assert.ok(out.includes('a\\u001b[31mred'));
+});
+
+// ---- HTML ----------------------------------------------------------------------------------------------------------
+
+test('HTML: one self-contained file with six SVG charts and no external references', () => {
+  const t = run(3600);
+  const html = htmlReport(computeMetrics(t), t, 'BTCUSDT backtest');
+  assert.ok(html.startsWith('<!doctype html>'));
+  assert.is(html.match(/<svg /g)?.length, 6);
+  assert.ok(!/https?:\/\//i.test(html), 'no http:// or https://');
+  assert.ok(!/<script|<link|<img|<iframe|\ssrc=|\shref=|@import|url\(/i.test(html), 'nothing to fetch or run');
+  assert.ok(html.includes('<style>'));
+  assert.ok(html.includes('2024-01-01T00:00:00Z'), 'times as UTC ISO');
+  assert.ok(!html.includes('NaN') && !html.includes('Infinity'));
+});
+
+test('HTML: title, settings and exit reasons are escaped', () => {
+  const t = run(600, { note: '<script>alert(1)</script>', q: `"'&` });
+  t.trades[0].reason = '<b>x</b>';
+  const html = htmlReport(computeMetrics(t), t, '<script>alert("t")</script>');
+  assert.ok(!html.includes('<script'));
+  assert.ok(!html.includes('<b>'));
+  assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+  assert.ok(html.includes('&quot;&#39;&amp;'));
+  assert.ok(html.includes('<title>&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;</title>'));
+  assert.is(esc('a<b>&"\''), 'a&lt;b&gt;&amp;&quot;&#39;');
+});
+
+test('HTML: a day of 1 s samples is cut to ≤ 2000 points per chart', () => {
+  const t = run(86_400);
+  const html = htmlReport(computeMetrics(t), t, 'day');
+  for (const d of html.matchAll(/<path class="(?:equity|dd|position|mid)" d="([^"]*)"/g)) {
+    const points = (d[1].match(/[ML]/g) ?? []).length;
+    assert.ok(points > 100 && points <= MAX_POINTS, `${points} points`);
+  }
+  const markers = html.match(/<path class="(buy|sell)"/g)?.length ?? 0;
+  assert.ok(markers > 0 && markers <= MAX_POINTS / 2, `${markers} fill markers`);
+  assert.ok(html.length < 1_000_000, `${html.length} bytes`);
+});
+
+test('HTML: an empty run renders without throwing', () => {
+  const t = empty();
+  const html = htmlReport(computeMetrics(t), t, 'empty');
+  assert.ok(html.includes('<svg'));
+  assert.ok(html.includes('no round trips'));
+  assert.ok(!html.includes('NaN'));
+});
+
+test('downsample: min and max of each bucket survive, in time order', () => {
+  const n = 100_000;
+  const x = Float64Array.from({ length: n }, (_, i) => i);
+  const y = Float64Array.from({ length: n }, (_, i) => (i === 31_337 ? 1e6 : i === 77_777 ? -1e6 : Math.sin(i / 1000)));
+  const p = downsample(x, y, 2000);
+  assert.ok(p.x.length <= 2000);
+  assert.ok(p.y.includes(1e6) && p.y.includes(-1e6), 'both spikes kept');
+  assert.ok(p.x.every((v, i) => i === 0 || v > p.x[i - 1]), 'time order');
+  const short = downsample([1, 2, 3], [4, 5, 6]);
+  assert.equal(short, { x: [1, 2, 3], y: [4, 5, 6] });
+});
+
+test('deterministic: the same trace gives the same text and HTML', () => {
+  const a = run(5000);
+  const b = run(5000);
+  assert.is(formatReport(computeMetrics(a)), formatReport(computeMetrics(b)));
+  assert.is(htmlReport(computeMetrics(a), a, 'x'), htmlReport(computeMetrics(b), b, 'x'));
+});
+
+test.run();

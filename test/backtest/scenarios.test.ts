@@ -1,0 +1,177 @@
+// Hand-built market tapes with known answers: a taker pays the taker fee at the price the venue had when the order
+// arrived (entry latency), answers arrive after the response latency, a resting order fills only once the queue
+// ahead of it has traded through, and the probability queue model moves up on cancels the risk-averse one ignores.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Kind, Flag } from '../../src/core/index';
+import { resolveConfig } from '../../src/fsm/index';
+import type { Columns } from '../../src/capture/reader';
+import { createBacktestCore, machineFor, type RecordingGrid } from '../../src/backtest/backtest';
+import { Backtest } from '../../src/backtest/run';
+import { constantLatency, feedLatency, interpolatedLatency } from '../../src/backtest/latency';
+import { riskAverse, powerProb, parseQueue, type QueueModel } from '../../src/backtest/queue';
+import type { BacktestTrace } from '../../src/backtest/trace';
+import { testCore } from '../helpers/core';
+
+const T0 = 1_800_000_000_000_000_000n;
+const MS = 1_000_000n;
+const FEED = 30n * MS; // every record reaches us 30 ms after its exchange stamp
+const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
+
+interface Rec { kind: number; side?: number; flags?: number; atMs: number; price?: number; qty?: number }
+
+function columns(recs: Rec[]): { cols: Columns; rows: number } {
+  const n = recs.length;
+  const i32 = () => new Int32Array(n);
+  const i64 = () => new BigInt64Array(n);
+  const cols = { kind: i32(), side: i32(), flags: i32(), exch_ts: i64(), local_ts: i64(), price: i64(), qty: i64(), seq: i64(), aux: i64(), aux2: i64() };
+  recs.forEach((r, i) => {
+    cols.kind[i] = r.kind;
+    cols.side[i] = r.side ?? 0;
+    cols.flags[i] = r.flags ?? 0;
+    const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
+    cols.exch_ts[i] = exch;
+    cols.local_ts[i] = exch + FEED;
+    cols.price[i] = BigInt(r.price ?? 0);
+    cols.qty[i] = BigInt(r.qty ?? 0);
+    cols.seq[i] = BigInt(i + 1);
+    cols.aux2[i] = 0x0301n;
+  });
+  return { cols, rows: n };
+}
+
+/** A book message: levels [side, price, qty]; `snapshot` clears the book first. */
+function book(atMs: number, levels: Array<[1 | 2, number, number]>, snapshot = false): Rec[] {
+  const out: Rec[] = [];
+  if (snapshot) out.push({ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs });
+  levels.forEach(([side, price, qty], i) => {
+    out.push({ kind: Kind.bookLevel, side, price, qty, atMs, flags: (snapshot ? Flag.snapshot : 0) | (i === levels.length - 1 ? Flag.last : 0) });
+  });
+  return out;
+}
+
+/** A public trade: `taker` 1 = a buyer lifted the ask, 2 = a seller hit the bid. */
+const trade = (atMs: number, taker: 1 | 2, price: number, qty: number): Rec => ({ kind: Kind.trade, side: taker, atMs, price, qty });
+
+// Enter long on book imbalance at once, never exit by itself: each scenario looks at one entry.
+const BASE = [
+  'signal.source=obiN', 'entry.threshold=0.4', 'entry.confirmCount=1', 'hurdle.enabled=false', 'exit.threshold=-0.39',
+  'exit.takeProfitTicks=null', 'exit.stopLossTicks=null', 'exit.timeStopNs=null', 'entry.workTimeoutNs=60s', 'orders.ackTimeoutNs=60s',
+];
+
+async function run(recs: Rec[], o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean }): Promise<BacktestTrace> {
+  const core = await testCore();
+  const bc = createBacktestCore(core, GRID, 64);
+  bc.reset({});
+  const { machine, instrument } = machineFor(resolveConfig({}, [...BASE, ...(o.sets ?? [])]), GRID, { maker: 0.0002, taker: 0.0006 });
+  const bt = new Backtest(bc, {
+    machine, instrument, latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6), queue: o.queue ?? riskAverse,
+    partialFills: o.partial,
+  });
+  const { cols, rows } = columns(recs);
+  bt.feed(cols, rows);
+  return bt.finish();
+}
+
+// The opening book: a heavy bid makes obiN = (100 − 5) / 105 ≈ 0.9, so the strategy buys at the first signal (local 30 ms).
+const OPEN = book(0, [[1, 1000, 100], [2, 1001, 5]], true);
+// At exchange time 35 ms (5 ms after the strategy saw the opening book) the ask at 1001 is gone: best ask 1003.
+const ASK_MOVES = book(35, [[2, 1001, 0], [2, 1003, 5]]);
+const LATER = book(200, [[1, 1000, 100]]);
+
+test('a taker entry fills at the venue book of its arrival time and pays the taker fee', async () => {
+  const fast = await run([...OPEN, ...ASK_MOVES, ...LATER], { sets: ['entry.slipTicks=5'], entryMs: 1 });
+  assert.is(fast.fills.length, 1);
+  const f = fast.fills[0];
+  assert.is(f.priceTick, 1001, 'arrived at 31 ms, before the ask moved at 35 ms');
+  assert.is(f.maker, false);
+  assert.is(f.side, 'buy');
+  assert.ok(Math.abs(f.feeQuote - 1001 * 0.1 * 0.001 * 0.0006) < 1e-15, `taker fee ${f.feeQuote}`);
+
+  const slow = await run([...OPEN, ...ASK_MOVES, ...LATER], { sets: ['entry.slipTicks=5'], entryMs: 10 });
+  assert.is(slow.fills.length, 1);
+  assert.is(slow.fills[0].priceTick, 1003, 'arrived at 40 ms: the ask had moved past the decision price');
+
+  const tooSlow = await run([...OPEN, ...ASK_MOVES, ...LATER], { sets: ['entry.slipTicks=1'], entryMs: 10 });
+  assert.is(tooSlow.fills.length, 0, 'the IOC limit 1002 no longer reaches the ask at 1003: cancelled unfilled');
+  assert.is(tooSlow.counts.orders, 1);
+});
+
+test('answers reach the strategy a response latency after the venue acted', async () => {
+  const t = await run([...OPEN, ...LATER], { entryMs: 10, responseMs: 20 });
+  assert.is(t.fills.length, 1);
+  assert.is(t.fills[0].exchTs, T0 + FEED + 10n * MS, 'at the venue: decision (30 ms) + entry latency');
+  assert.is(t.fills[0].localTs, T0 + FEED + 30n * MS, 'at the strategy: + response latency');
+});
+
+// Passive entry: a post-only buy joins the bid at 1000 behind 10 lots.
+const PASSIVE_OPEN = book(0, [[1, 1000, 10], [2, 1001, 2]], true);
+
+test('risk-averse queue: a resting order fills only after the queue ahead of it has traded', async () => {
+  const tape = [
+    ...PASSIVE_OPEN,
+    trade(100, 2, 1000, 6), ...book(100, [[1, 1000, 4]]),
+    trade(200, 2, 1000, 4), ...book(200, [[1, 1000, 0], [1, 999, 50]]),
+  ];
+  const ahead = await run(tape, { sets: ['entry.mode=passive'] });
+  assert.is(ahead.counts.orders, 1);
+  assert.is(ahead.fills.length, 0, 'the 10 lots ahead traded, nothing reached us yet');
+
+  const reached = await run([...tape, trade(300, 2, 1000, 1), ...book(400, [[1, 999, 50]])], { sets: ['entry.mode=passive'] });
+  assert.is(reached.fills.length, 1, 'the next trade at our price is ours');
+  assert.is(reached.fills[0].maker, true);
+  assert.is(reached.fills[0].priceTick, 1000);
+  assert.is(reached.fills[0].exchTs, T0 + 300n * MS);
+  assert.ok(Math.abs(reached.fills[0].feeQuote - 1000 * 0.1 * 0.001 * 0.0002) < 1e-15, 'maker fee');
+
+  const through = await run([...PASSIVE_OPEN, trade(100, 2, 999, 1), ...book(200, [[1, 1000, 10]])], { sets: ['entry.mode=passive'] });
+  assert.is(through.fills.length, 1, 'a sell below our bid traded through us');
+});
+
+test('partial fills: the tape left after the queue fills part of a larger order', async () => {
+  const tape = [...PASSIVE_OPEN, trade(100, 2, 1000, 12), ...book(100, [[1, 1000, 0], [1, 999, 50]]), ...book(300, [[1, 999, 50]])];
+  const partial = await run(tape, { sets: ['entry.mode=passive', 'entry.qtyLot=5'] });
+  assert.equal(partial.fills.map((f) => f.qtyLot), [2], '12 traded, 10 were ahead: 2 of our 5 lots');
+  const whole = await run(tape, { sets: ['entry.mode=passive', 'entry.qtyLot=5'], partial: false });
+  assert.equal(whole.fills.map((f) => f.qtyLot), [5]);
+});
+
+test('power-probability queue: cancels behind and ahead of us are split; risk-averse puts them all behind', async () => {
+  const tape = [
+    ...PASSIVE_OPEN,
+    ...book(100, [[1, 1000, 20]]), // 10 more lots join behind us
+    ...book(200, [[1, 1000, 14]]), // 6 lots cancelled: half of them ahead of us under power:2 (front 10, back 10)
+    trade(300, 2, 1000, 8), ...book(300, [[1, 1000, 6]]),
+    ...book(500, [[1, 1000, 6]]),
+  ];
+  const averse = await run(tape, { sets: ['entry.mode=passive'], queue: riskAverse });
+  assert.is(averse.fills.length, 0, 'front 10 − 8 traded = 2 still ahead');
+  const power = await run(tape, { sets: ['entry.mode=passive'], queue: powerProb(2) });
+  assert.is(power.fills.length, 1, 'front 10 − 3 cancelled ahead − 8 traded < 0: filled');
+});
+
+test('queue models: known values', () => {
+  assert.is(riskAverse.depthChange(10, 20, 14, 0), 10);
+  assert.is(riskAverse.depthChange(10, 20, 5, 0), 5);
+  assert.is(powerProb(2).depthChange(10, 20, 14, 0), 7);
+  assert.is(powerProb(2).depthChange(10, 10, 5, 0), 5, 'nothing behind us: every cancel is ahead');
+  assert.is(powerProb(2).depthChange(0, 10, 5, 0), 0, 'at the head: nothing ahead to cancel');
+  assert.is(powerProb(2).depthChange(10, 20, 25, 0), 10, 'an increase joins behind us');
+  assert.is(powerProb(2).depthChange(10, 20, 14, 6), 10, 'a decrease the trades explain moves nothing more');
+  assert.is(parseQueue('power3:2').name, 'power3:2');
+  assert.throws(() => parseQueue('fifo'), /risk-averse, power:N/);
+});
+
+test('latency models: constant, derived from the feed, interpolated from round trips', () => {
+  const f = feedLatency(4, 1e6, 3, 0);
+  for (let i = 0; i < 10; i++) f.observeFeed!(1e9 + i * 1e8, 30e6);
+  f.observeFeed!(2e9, 50e6); // a new second: the last complete second's mean (30 ms) holds
+  assert.is(f.entry(2e9), 4 * 30e6 + 1e6);
+  assert.is(f.response(2e9), 3 * 30e6);
+  const r = interpolatedLatency([{ reqNs: 0, rttNs: 2e6 }, { reqNs: 10e9, rttNs: 4e6 }]);
+  assert.is(r.entry(5e9), 1.5e6, 'half the interpolated 3 ms round trip');
+  assert.is(r.response(20e9), 2e6, 'past the last row the last row holds');
+  assert.throws(() => interpolatedLatency([]), /no recorded round trips/);
+});
+
+test.run();
