@@ -7,6 +7,7 @@ import { runRecord } from './record';
 import { runInspect } from './inspect';
 import { runLive, runDemo } from './live';
 import { runBacktestCli } from './backtest';
+import { runServe } from './serve';
 
 const USAGE = `ringbook <command> [options]
 
@@ -17,6 +18,7 @@ commands:
   record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
   inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
   backtest    replays a recording through the core, the strategy and a simulated venue; report and --parity
+  serve       the browser replay page and the recordings on 127.0.0.1 (--data, --port)
   exchange    the local Bitget-compatible exchange on 127.0.0.1 (market data, fault injection)
   doctor      checks this host's clock, network buffers and CPU, with advice
   bench       benchmarks against peers measured in the same run: ring, book, feed
@@ -35,6 +37,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   doctor: runDoctor,
   bench: runBench,
   backtest: runBacktestCli,
+  serve: (args) => runServe(args),
 };
 
 async function main(argv: string[]): Promise<number> {

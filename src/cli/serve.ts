@@ -1,0 +1,129 @@
+// `ringbook serve`: the browser replay page and the recordings it reads, on 127.0.0.1 until SIGINT/SIGTERM. Thin:
+// checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve.
+import { parseArgs } from 'node:util';
+import { existsSync, statSync, accessSync, realpathSync, constants } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../serve/server';
+import { findRecordings } from '../serve/listing';
+
+const HELP = `ringbook serve [options]
+
+Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at
+/api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces).
+
+options:
+  --data DIR    recording root, as given to ringbook record --out (default data/)
+  --port N      port, 0 = any free port (default 8080)
+  --host H      interface to bind (default 127.0.0.1; anything else exposes the recordings to the network)
+  --help        this text`;
+
+export interface ServeCliOptions {
+  dataRoot: string;
+  host: string;
+  port: number;
+}
+
+/** Parses `ringbook serve` flags; throws an Error that says what to fix. Returns undefined for --help. */
+export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string', default: 'data' },
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (see ringbook serve --help)`);
+  }
+  if (values.help) return undefined;
+  const portText = values.port!;
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
+    throw new Error(`--port needs a port number between 0 and 65535, got "${portText}"`);
+  }
+  if (!values.host) throw new Error('--host needs an address, e.g. 127.0.0.1');
+  if (!values.data) throw new Error('--data needs a directory, e.g. --data data/');
+  return { dataRoot: resolve(values.data), host: values.host, port: Number(portText) };
+}
+
+/** The page's directory: `web/` next to the running bundle. */
+export function defaultWebRoot(from: string | URL = import.meta.url): string {
+  return fileURLToPath(new URL('./web/', from));
+}
+
+function checkDataRoot(dir: string): void {
+  if (!existsSync(dir)) {
+    throw new Error(`no recording directory at ${dir}: record one with ringbook record --out ${dir}, or point --data at an existing one`);
+  }
+  if (!statSync(dir).isDirectory()) throw new Error(`--data ${dir} is a file; give the recording directory (the --out of ringbook record)`);
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch (err) {
+    throw new Error(`cannot read --data ${dir} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`);
+  }
+}
+
+export interface ServeCliIo {
+  /** Stops the server when aborted (in addition to SIGINT/SIGTERM). */
+  signal?: AbortSignal;
+  /** Where status lines go; default console.log. */
+  log?: (line: string) => void;
+  /** The page's directory; default web/ next to the running bundle. */
+  webRoot?: string;
+  /** Called once listening, with the page URL (tests use it to find a port-0 server). */
+  onListening?: (url: string) => void;
+}
+
+/** `ringbook serve …`: resolves 0 after a clean shutdown; throws on bad flags or when it cannot listen. */
+export async function runServe(args: string[], io: ServeCliIo = {}): Promise<number> {
+  const log = io.log ?? ((line: string) => console.log(line));
+  const o = parseServeArgs(args);
+  if (!o) {
+    log(HELP);
+    return 0;
+  }
+  checkDataRoot(o.dataRoot);
+  const webRoot = io.webRoot ?? defaultWebRoot();
+  if (!existsSync(webRoot) || !statSync(webRoot).isDirectory()) {
+    throw new Error(`the replay page is not built (no directory ${webRoot}): run npm run build first`);
+  }
+  let server;
+  try {
+    server = await startServer({ webRoot, dataRoot: o.dataRoot, host: o.host, port: o.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${o.port} on ${o.host} is in use (pick another with --port, or --port 0 for any free port)`);
+    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${o.port} (ports below 1024 need privileges): pick another with --port, e.g. --port 8080`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
+    throw err;
+  }
+  const count = (await findRecordings(realpathSync(o.dataRoot))).length;
+  log(`ringbook serve: ${server.url}`);
+  log(`  data ${o.dataRoot} (${count} recording file${count === 1 ? '' : 's'})`);
+  if (!existsSync(join(webRoot, 'index.html'))) log(`  warning: no index.html in ${webRoot}; / answers 404 until the page is built (/api and /data work)`);
+  if (!/^(127\.|localhost$|::1$)/.test(o.host)) log(`  warning: bound to ${o.host}: anyone who can reach this machine can read the recordings`);
+  log('  (Ctrl-C to stop)');
+  io.onListening?.(server.url);
+
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (io.signal?.aborted) stop();
+    else io.signal?.addEventListener('abort', stop);
+  });
+  await server.close();
+  log('ringbook serve: stopped');
+  return 0;
+}
