@@ -36,6 +36,7 @@ await build({
     'workers/feed': 'src/feed/feed.worker.ts',
     'workers/engine': 'src/core/engine.worker.ts',
     'workers/recorder': 'src/capture/recorder.worker.ts',
+    'workers/optimize': 'src/optimize/optimize.worker.ts',
   },
   outdir: 'build', outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },

@@ -8,6 +8,7 @@ import { runInspect } from './inspect';
 import { runLive, runDemo } from './live';
 import { runBacktestCli } from './backtest';
 import { runServe } from './serve';
+import { runOptimize } from './optimize';
 
 const USAGE = `ringbook <command> [options]
 
@@ -18,6 +19,7 @@ commands:
   record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
   inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
   backtest    replays a recording through the core, the strategy and a simulated venue; report and --parity
+  optimize    parameter search over backtests on worker threads: walk-forward, PSR/DSR/PBO, shards and merge
   serve       the browser replay page and the recordings on 127.0.0.1 (--data, --port)
   exchange    the local Bitget-compatible exchange on 127.0.0.1 (market data, fault injection)
   doctor      checks this host's clock, network buffers and CPU, with advice
@@ -38,6 +40,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   bench: runBench,
   backtest: runBacktestCli,
   serve: (args) => runServe(args),
+  optimize: runOptimize,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,121 @@
+// From every trial's result to the optimizer's answer: the ranking by the objective, the chosen configuration,
+// walk-forward in-sample vs out-of-sample, and the overfitting controls (PSR, DSR over all N trials, MinBTL, PBO).
+// A pure function of the trial results, so a merged set of shards summarises exactly like an unsharded run.
+import { fix } from '../backtest/metrics';
+import { resolveConfig } from '../fsm/index';
+import { psr, dsr, expectedMaxSharpe, minBTL, pbo, sharpe as sharpeOf, variance } from './stats';
+import { trialOverrides } from './space';
+import { objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
+import type { Fold } from './folds';
+import type { TrialResult } from './trial';
+
+export interface SummaryInput {
+  results: TrialResult[];
+  objective: Objective;
+  sampleNs: number;
+  /** Data span on the local clock, ns since the epoch as decimal strings. */
+  fromNs: string;
+  toNs: string;
+  folds: Fold[] | null;
+  base: unknown;
+  keys: string[];
+}
+
+const num = (x: number) => (Number.isFinite(x) ? fix(x) : null);
+
+function rel(ns: bigint, from: bigint): number {
+  return Number(ns - from);
+}
+
+/** Rank order: objective descending, trial id ascending on ties (deterministic). */
+function ranked(results: TrialResult[], value: (r: TrialResult) => number): TrialResult[] {
+  return results.filter((r) => !r.error).map((r) => ({ r, v: value(r) })).sort((a, b) => (b.v - a.v) || (a.r.id - b.r.id)).map((x) => x.r);
+}
+
+export function summarise(s: SummaryInput) {
+  const from = BigInt(s.fromNs);
+  const span = rel(BigInt(s.toNs), from);
+  const all = (r: TrialResult) => objectiveValue(scoreWindow(r, s.sampleNs, 0, span + 1), s.objective);
+  const order = ranked(s.results, all);
+  const errors = s.results.filter((r) => r.error);
+  const row = (r: TrialResult, rank: number) => {
+    const w = scoreWindow(r, s.sampleNs, 0, span + 1);
+    return {
+      rank, id: r.id, params: r.params, objective: num(objectiveValue(w, s.objective)), netQuote: num(w.netQuote), sharpe: num(w.sharpe ?? NaN),
+      maxDrawdownQuote: num(w.maxDrawdownQuote), trades: w.trades, feesQuote: r.metrics?.pnl.feesQuote ?? null, fills: r.metrics?.activity.fills ?? 0,
+    };
+  };
+
+  let walkForward = null;
+  let chosen = order[0] ?? null;
+  if (s.folds && s.folds.length) {
+    const oosReturns: number[] = [];
+    const folds = s.folds.map((f) => {
+      const [tf, tt, sf, st] = [f.trainFrom, f.trainTo, f.testFrom, f.testTo].map((x) => rel(x, from));
+      const pick = ranked(s.results, (r) => objectiveValue(scoreWindow(r, s.sampleNs, tf, tt), s.objective))[0];
+      if (!pick) return { index: f.index, trainFrom: String(f.trainFrom), trainTo: String(f.trainTo), testFrom: String(f.testFrom), testTo: String(f.testTo), id: null, params: null, inSample: null, outOfSample: null, inSampleNetQuote: null, outOfSampleNetQuote: null };
+      const is = scoreWindow(pick, s.sampleNs, tf, tt);
+      const oos = scoreWindow(pick, s.sampleNs, sf, st);
+      oosReturns.push(...windowReturns(pick, s.sampleNs, sf, st));
+      return {
+        index: f.index, trainFrom: String(f.trainFrom), trainTo: String(f.trainTo), testFrom: String(f.testFrom), testTo: String(f.testTo),
+        id: pick.id, params: pick.params, inSample: num(objectiveValue(is, s.objective)), outOfSample: num(objectiveValue(oos, s.objective)),
+        inSampleNetQuote: num(is.netQuote), outOfSampleNetQuote: num(oos.netQuote),
+      };
+    });
+    const last = folds[folds.length - 1];
+    chosen = last.id === null ? chosen : s.results.find((r) => r.id === last.id) ?? chosen;
+    const oosNet = oosReturns.reduce((a, b) => a + b, 0);
+    const perYear = Math.sqrt((365 * 86_400e9) / s.sampleNs);
+    walkForward = {
+      folds,
+      outOfSample: { netQuote: num(oosNet), sharpe: num(sharpeOf(oosReturns) * perYear), periods: oosReturns.length },
+      inSampleMean: num(mean(folds.map((f) => f.inSample ?? NaN).filter(Number.isFinite))),
+      outOfSampleMean: num(mean(folds.map((f) => f.outOfSample ?? NaN).filter(Number.isFinite))),
+    };
+  }
+
+  // Overfitting controls on the whole data's per-step P&L: every trial counts in N, failed ones with Sharpe 0.
+  const returnsOf = (r: TrialResult) => windowReturns(r, s.sampleNs, 0, span + 1);
+  const finite = (x: number) => (Number.isFinite(x) ? x : 0);
+  const trialSharpes = s.results.map((r) => (r.error ? 0 : finite(sharpeOf(returnsOf(r)))));
+  let overfitting = null;
+  if (chosen) {
+    const ret = returnsOf(chosen);
+    const v = trialSharpes.length > 1 ? variance(trialSharpes) : 0;
+    const sr0 = expectedMaxSharpe(v, trialSharpes.length);
+    const perYear = Math.sqrt((365 * 86_400e9) / s.sampleNs);
+    const scored = s.results.filter((r) => !r.error);
+    const matrix = scored.map(returnsOf);
+    const periods = matrix.length ? matrix[0].length : 0;
+    const blocks = Math.min(16, Math.floor(periods / 2)) & ~1; // even, and at least 2 periods a block
+    let pboValue: number | null = null;
+    if (matrix.length >= 2 && blocks >= 4) pboValue = num(pbo(matrix, blocks));
+    const annualMax = sr0 * perYear;
+    overfitting = {
+      trials: s.results.length, periods: ret.length, periodNs: s.sampleNs,
+      sharpePerPeriod: num(sharpeOf(ret)), sharpeAnnual: num(sharpeOf(ret) * perYear),
+      psr: num(psr(ret, 0)), dsr: num(dsr(ret, trialSharpes)), expectedMaxSharpePerPeriod: num(sr0),
+      trialSharpeVariance: num(trialSharpes.length > 1 ? variance(trialSharpes) : 0),
+      minBacktestYears: annualMax > 0 ? num(minBTL(s.results.length, annualMax)) : null,
+      dataYears: num(span / (365 * 86_400e9)),
+      pbo: pboValue, pboBlocks: pboValue === null ? null : blocks,
+    };
+  }
+
+  const top = order.slice(0, 20).map((r, i) => row(r, i + 1));
+  return {
+    objective: s.objective, trials: s.results.length, scored: order.length, invalid: errors.length,
+    invalidExamples: errors.slice(0, 3).map((r) => ({ id: r.id, error: r.error })),
+    sampleNs: s.sampleNs, fromNs: s.fromNs, toNs: s.toNs,
+    ranked: top,
+    chosen: chosen ? { id: chosen.id, params: chosen.params, why: s.folds?.length ? 'picked on the last walk-forward train window' : 'best objective on the whole data', config: resolveConfig(s.base, trialOverrides(chosen)) } : null,
+    walkForward, overfitting,
+  };
+}
+
+export type Summary = ReturnType<typeof summarise>;
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
