@@ -12,8 +12,7 @@
 import { REC_SIZE, type Core, type Engine, type Instrument, type Ring } from '../core/index';
 import { columnsToRecords, type Columns } from '../capture/reader';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
-import { MarketEvents } from '../live/market-events';
-import { TICK_NS } from '../live/trader';
+import { MarketEvents, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';

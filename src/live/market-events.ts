@@ -6,6 +6,13 @@ import type { Event } from '../fsm/index';
 
 type SignalEvent = Extract<Event, { type: 'signal' }>;
 
+/**
+ * The strategy's timer: ticks fall on multiples of this interval of the local clock and are handed to the machine
+ * in time order with the signals (a tick due before a signal's local time goes first), so a replay that ticks on the
+ * same grid (src/backtest) feeds the machine the same sequence as the live trader.
+ */
+export const TICK_NS = 50_000_000n;
+
 /** The signal record at byte offset `at` as the machine's event (reads the record in place). */
 export function signalEventAt(core: Core, at: number): SignalEvent {
   const w = core.words;

@@ -9,7 +9,7 @@ import { OrderLog } from './orderlog';
 import { Ring, defaultSignalParams } from '../core/index';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TICK_NS } from './trader';
+import { TICK_NS } from './market-events';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so

@@ -3,7 +3,7 @@
 // Nothing here decides anything: the machine (src/fsm) does, the same one the backtest runs.
 import { Kind, R, S, readI64Big } from '../core/index';
 import { MonotonicClock } from '../core/clock';
-import { MarketEvents } from './market-events';
+import { MarketEvents, TICK_NS } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
 import type { StrategyMachine, Action, Event } from '../fsm/index';
 import type { OrderLog } from './orderlog';
@@ -25,12 +25,7 @@ export interface Executor {
   handle(a: Action): void;
 }
 
-/**
- * The strategy's timer: ticks fall on multiples of this interval of the local clock and are handed to the machine
- * in time order with the signals (a tick due before a signal's local time goes first), so a replay that ticks on the
- * same grid (src/backtest) feeds the machine the same sequence.
- */
-export const TICK_NS = 50_000_000n;
+export { TICK_NS };
 
 export class Trader {
   readonly counters: TraderCounters = { signals: 0, statuses: 0, actions: 0, orders: 0, cancels: 0, fills: 0, rejects: 0, feeQuote: 0, realisedQuote: 0 };

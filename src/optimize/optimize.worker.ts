@@ -2,7 +2,7 @@
 // recording, running the trials it is handed one at a time and posting each result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMemory, formatMemory, instantiateCore } from '../core/index';
-import { createBacktestCore } from '../backtest/backtest';
+import { createBacktestCore } from '../backtest/setup';
 import { sharedColumns, type SharedRecording } from './data';
 import { runTrial, type TrialSettings } from './trial';
 import type { Trial } from './space';

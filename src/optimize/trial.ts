@@ -5,7 +5,7 @@
 import type { Columns } from '../capture/reader';
 import { resolveConfig, ConfigError } from '../fsm/index';
 import { Backtest } from '../backtest/run';
-import { machineFor, type RecordingGrid } from '../backtest/backtest';
+import { machineFor, type RecordingGrid } from '../backtest/setup';
 import { parseLatency, type RoundTrip } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { computeMetrics } from '../backtest/metrics';

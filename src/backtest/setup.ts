@@ -1,0 +1,50 @@
+// The pieces every backtest runs on, in Node and in the browser alike: the recording's grid, the core set up for
+// it (engine, instrument, staging, output ring; reusable across runs) and the strategy machine for a config.
+import { Engine, Ring, REC_SIZE, type Core, type SignalParams } from '../core/index';
+import { StrategyMachine, sequentialIds, type InstrumentSpec, type StrategyConfig } from '../fsm/index';
+import type { FileMeta } from '../capture/schema';
+import type { BacktestCore } from './run';
+
+export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;
+
+/** The grid facts a backtest needs from a recording's metadata. */
+export interface RecordingGrid {
+  priceScale: number;
+  priceStep: bigint;
+  sizeScale: number;
+  sizeStep: bigint;
+  tickSize: number;
+  lotSize: number;
+}
+
+export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
+  const need = ['price_scale', 'price_step', 'size_scale', 'size_step', 'tick_size', 'lot_size'] as const;
+  for (const k of need) if (!meta[k]) throw new Error(`${where}: metadata has no ${k} — not a ringbook recording (or written by a version before 1)`);
+  return {
+    priceScale: Number(meta.price_scale), priceStep: BigInt(meta.price_step!), sizeScale: Number(meta.size_scale), sizeStep: BigInt(meta.size_step!),
+    tickSize: Number(meta.tick_size), lotSize: Number(meta.lot_size),
+  };
+}
+
+/** Engine, instrument, staging and output ring for backtests on one core; `reset` before each run. */
+export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecords = 4096): BacktestCore & { reset(signals: Partial<SignalParams>): void } {
+  const engine = new Engine(core, 1);
+  const inst = engine.addInstrument(0, {
+    priceScale: grid.priceScale, priceStep: grid.priceStep, sizeScale: grid.sizeScale, sizeStep: grid.sizeStep, levelsPerSide: 8192, zCapacity: 4096,
+  });
+  const staging = core.x.coreAlloc(stagingRecords * REC_SIZE);
+  const out = new Ring(core, core.ringOffset('signal'));
+  return {
+    core, engine, inst, staging, stagingRecords, out,
+    reset(signals) {
+      inst.configure(signals);
+      inst.book.clear();
+      out.release(out.readable(1 << 30));
+    },
+  };
+}
+
+export function machineFor(config: StrategyConfig, grid: RecordingGrid, fees: { maker: number; taker: number }, idTag = 'bt'): { machine: StrategyMachine; instrument: InstrumentSpec } {
+  const instrument: InstrumentSpec = { tickSize: grid.tickSize, lotSize: grid.lotSize, makerFeeRate: fees.maker, takerFeeRate: fees.taker };
+  return { machine: new StrategyMachine({ config, instrument, nextId: sequentialIds(idTag) }), instrument };
+}
