@@ -37,6 +37,8 @@ export interface BacktestOptions {
   onAction?(localNs: bigint, a: Action): void;
   /** Every event the machine is given except signals and ticks, with its local time. */
   onEvent?(localNs: bigint, e: Event): void;
+  /** Every signal as the machine gets it (local time order): charts, logs. */
+  onSignal?(localNs: bigint, e: Extract<Event, { type: 'signal' }>): void;
 }
 
 /** The core-side pieces a backtest runs on; reusable across runs (the optimizer runs many on one). */
@@ -312,6 +314,7 @@ export class Backtest {
       e = it.event!;
       if (e.type === 'signal') {
         if (e.valid) this.mid = (e.bestBid + e.bestAsk) / 2;
+        this.o.onSignal?.(e.localTs, e);
       } else {
         this.o.onEvent?.(this.absNs(t), e);
         if (e.type === 'fill') {
