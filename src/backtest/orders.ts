@@ -15,7 +15,8 @@ export interface OrderRecord {
   qtyLot: number;
   /** The clientOid's sequence number. */
   seq: number;
-  aux: number;
+  /** Remaining lots (fills) or the strategy clock's decision time (place, cancel, cancel-all, flatten), raw. */
+  aux: bigint;
   aux2: bigint;
 }
 
@@ -44,7 +45,7 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
         out.push({
           localTs: (c.local_ts as BigInt64Array)[i], event: (c.flags as Int32Array)[i], side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
           priceTick: Number((c.price as BigInt64Array)[i]), qtyLot: Number((c.qty as BigInt64Array)[i]), seq: Number((c.seq as BigInt64Array)[i]),
-          aux: Number((c.aux as BigInt64Array)[i]), aux2: (c.aux2 as BigInt64Array)[i],
+          aux: (c.aux as BigInt64Array)[i], aux2: (c.aux2 as BigInt64Array)[i],
         });
       }
     }
@@ -71,6 +72,8 @@ export function roundTrips(orders: OrderRecord[]): RoundTrip[] {
 /** One decision of the strategy, as recorded live or taken in a backtest (ids left out: they differ by design). */
 export interface Intent {
   localTs: bigint;
+  /** The strategy clock's time of the decision (the signal or tick it answered); absent in older recordings. */
+  decidedTs?: bigint;
   type: 'place' | 'cancel' | 'cancelAll' | 'flatten';
   side?: string;
   priceTick?: number;
@@ -87,13 +90,14 @@ export function liveIntents(orders: OrderRecord[]): Intent[] {
   const index = new Map<number, number>();
   const out: Intent[] = [];
   for (const o of orders) {
+    const at = { localTs: o.localTs, ...(o.aux > 0n ? { decidedTs: o.aux } : {}) };
     if (o.event === OrderEvent.place) {
       index.set(o.seq, index.size + 1);
       const terms = readPlaceTerms(Number(o.aux2));
-      out.push({ localTs: o.localTs, type: 'place', side: o.side, priceTick: o.priceTick || undefined, qtyLot: o.qtyLot, ...(terms ?? {}) });
-    } else if (o.event === OrderEvent.cancel) out.push({ localTs: o.localTs, type: 'cancel', order: index.get(o.seq) });
-    else if (o.event === OrderEvent.cancelAll) out.push({ localTs: o.localTs, type: 'cancelAll' });
-    else if (o.event === OrderEvent.flatten) out.push({ localTs: o.localTs, type: 'flatten' });
+      out.push({ ...at, type: 'place', side: o.side, priceTick: o.priceTick || undefined, qtyLot: o.qtyLot, ...(terms ?? {}) });
+    } else if (o.event === OrderEvent.cancel) out.push({ ...at, type: 'cancel', order: index.get(o.seq) });
+    else if (o.event === OrderEvent.cancelAll) out.push({ ...at, type: 'cancelAll' });
+    else if (o.event === OrderEvent.flatten) out.push({ ...at, type: 'flatten' });
   }
   return out;
 }

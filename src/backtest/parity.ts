@@ -15,8 +15,8 @@ export interface ParityReport {
   live: number;
   backtest: number;
   matched: number;
-  /** |backtest − live| decision time over the matched decisions, ns (the live stamp is the wall clock when the
-   * action left the machine; the backtest's is the event time it was decided at). */
+  /** |backtest − live| time over the matched decisions, ns: the live stamp is the wall clock when the action left
+   * the machine, the backtest's the event time it was decided at (the decision times themselves must be equal). */
   timing: { maxNs: number; medianNs: number };
   divergence: null | { index: number; live: Intent | null; backtest: Intent | null; differs: string[]; cause: string };
 }
@@ -31,6 +31,11 @@ function differs(a: Intent, b: Intent, toleranceNs: bigint): string[] {
     // terms a recording did not keep (older order logs) are not compared
     if (x === undefined || y === undefined) continue;
     if (x !== y) out.push(`${k} ${String(x)} ≠ ${String(y)}`);
+  }
+  if (a.decidedTs !== undefined && b.decidedTs !== undefined) {
+    // both know the strategy clock's time of the decision: it must be the very same signal or tick
+    if (a.decidedTs !== b.decidedTs) out.push(`decided at ${a.decidedTs} ≠ ${b.decidedTs} on the strategy clock (${(Number(a.decidedTs - b.decidedTs) / 1e6).toFixed(3)} ms)`);
+    return out;
   }
   const dt = a.localTs > b.localTs ? a.localTs - b.localTs : b.localTs - a.localTs;
   if (dt > toleranceNs) out.push(`time differs by ${(Number(dt) / 1e6).toFixed(3)} ms`);
@@ -59,7 +64,7 @@ function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: 
   return 'same fills so far: the decision inputs differed (a timer tick or an answer ordered differently around a signal, or different settings)';
 }
 
-export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[], toleranceNs = 50_000_000n): ParityReport {
+export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[], toleranceNs = 250_000_000n): ParityReport {
   const n = Math.max(live.length, bt.length);
   const deltas: number[] = [];
   let matched = 0;

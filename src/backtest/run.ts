@@ -33,8 +33,8 @@ export interface BacktestOptions {
   markoutNs?: readonly number[];
   /** Funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC), paid by longs when positive. */
   fundingRate?: number;
-  /** Every action the machine takes, with its local time (parity checks, logs). */
-  onAction?(localNs: bigint, a: Action): void;
+  /** Every action the machine takes, with the local time it was taken and the machine's own clock then. */
+  onAction?(localNs: bigint, a: Action, decidedNs: bigint): void;
   /** Every event the machine is given except signals and ticks, with its local time. */
   onEvent?(localNs: bigint, e: Event): void;
   /** Every signal as the machine gets it (local time order): charts, logs. */
@@ -357,7 +357,7 @@ export class Backtest {
     }
     for (const a of actions) {
       if (a.type === 'log') continue;
-      if (this.o.onAction) this.o.onAction(this.absNs(t), a);
+      if (this.o.onAction) this.o.onAction(this.absNs(t), a, st.nowNs);
       if (a.type === 'place') {
         this.counts.orders++;
         this.counts.postedLot += a.qtyLot;

@@ -156,12 +156,12 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     fromNs: values.from ? parseTime('--from', values.from) : undefined, toNs: values.to ? parseTime('--to', values.to) : undefined,
   };
   if (values.parity) {
-    run.onAction = (t: bigint, a: Action) => {
+    run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
       if (a.type === 'place') {
         orderNo.set(a.clientOid, orderNo.size + 1);
-        intents.push({ localTs: t, type: 'place', side: a.side, priceTick: a.priceTick, qtyLot: a.qtyLot, force: a.force, orderType: a.orderType, reduceOnly: a.reduceOnly });
-      } else if (a.type === 'cancel') intents.push({ localTs: t, type: 'cancel', order: orderNo.get(a.clientOid) });
-      else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ localTs: t, type: a.type });
+        intents.push({ localTs: t, decidedTs, type: 'place', side: a.side, priceTick: a.priceTick, qtyLot: a.qtyLot, force: a.force, orderType: a.orderType, reduceOnly: a.reduceOnly });
+      } else if (a.type === 'cancel') intents.push({ localTs: t, decidedTs, type: 'cancel', order: orderNo.get(a.clientOid) });
+      else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ localTs: t, decidedTs, type: a.type });
     };
     run.onEvent = (t: bigint, e: Event) => {
       if (e.type === 'fill') fillsSeen.push({ localTs: t, side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot });

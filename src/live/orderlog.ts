@@ -1,7 +1,9 @@
 // Own orders and fills as 64-byte records (kind 6) on the order ring, so a recording holds what the strategy asked
 // and what the venue answered next to the market data it saw (the recorder writes them under <root>/_orders/).
 // Fields: side 1 buy / 2 sell; flags = the event (OrderEvent); price ticks; qty lots (order size, or the fill's
-// size); seq = the clientOid's sequence number (our ids end in -<n>); aux = remaining lots after a fill;
+// size); seq = the clientOid's sequence number (our ids end in -<n>); aux = remaining lots after a fill, and on
+// a decision (place, cancel, cancel-all, flatten) the strategy clock's time of the decision (local_ts is the wall
+// clock when it left);
 // aux2 = the venue's tradeId when it is a number; on a place, the order's terms: force (1 gtc, 2 ioc, 3 fok,
 // 4 post_only) | 256 if a market order | 512 if reduce-only (placeTerms).
 import { Kind, REC_SIZE, type Ring } from '../core/index';
@@ -32,7 +34,7 @@ export class OrderLog {
 
   constructor(readonly ring: Ring, readonly inst: number) {}
 
-  private write(code: number, side: string | undefined, nowNs: bigint, fields: { price?: number; qty?: number; seq?: number; aux?: number; aux2?: number; tradeId?: string }): void {
+  private write(code: number, side: string | undefined, nowNs: bigint, fields: { price?: number; qty?: number; seq?: number; aux?: number; aux2?: number; tradeId?: string; decided?: bigint }): void {
     if (this.ring.writable(1) < 1) {
       this.dropped++; // the recorder is behind: counted, the strategy never waits for the disk
       return;
@@ -47,17 +49,19 @@ export class OrderLog {
     writeI64(w, at + 24, fields.price ?? 0);
     writeI64(w, at + 32, fields.qty ?? 0);
     writeI64(w, at + 40, fields.seq ?? 0);
-    writeI64(w, at + 48, fields.aux ?? 0);
+    if (fields.decided !== undefined) writeI64Big(w, at + 48, fields.decided);
+    else writeI64(w, at + 48, fields.aux ?? 0);
     if (fields.tradeId && /^\d{1,18}$/.test(fields.tradeId)) writeI64Big(w, at + 56, BigInt(fields.tradeId));
     else if (fields.aux2) writeI64(w, at + 56, fields.aux2);
     this.ring.publish(1);
   }
 
-  action(a: Action, nowNs: bigint): void {
-    if (a.type === 'place') this.write(OrderEvent.place, a.side, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot, seq: seqOf(a.clientOid), aux2: placeTerms(a) });
-    else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid) });
-    else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, {});
-    else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, {});
+  action(a: Action, nowNs: bigint, decidedNs: bigint): void {
+    const decided = { decided: decidedNs };
+    if (a.type === 'place') this.write(OrderEvent.place, a.side, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot, seq: seqOf(a.clientOid), aux2: placeTerms(a), ...decided });
+    else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid), ...decided });
+    else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, decided);
+    else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, decided);
   }
 
   event(e: Event, nowNs: bigint): void {

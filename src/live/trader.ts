@@ -71,7 +71,7 @@ export class Trader {
       }
       if (this.orderLog) {
         this.clock.read();
-        this.orderLog.action(a, this.clock.ns);
+        this.orderLog.action(a, this.clock.ns, this.machine.state.nowNs);
       }
       if (a.type === 'place') this.counters.orders++;
       else if (a.type === 'cancel' || a.type === 'cancelAll') this.counters.cancels++;
