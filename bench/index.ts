@@ -5,6 +5,8 @@ import { benchRing } from './ring.bench';
 import { benchBook } from './book.bench';
 import { benchFeed, latencyTable } from './feed.bench';
 import { benchCapture } from './capture.bench';
+import { benchBacktest } from './backtest.bench';
+import { benchOptimize } from './optimize.bench';
 import { fmt } from './stats';
 
 const HELP = `ringbook bench [ring|book|feed|capture] [options]
@@ -14,7 +16,9 @@ const HELP = `ringbook bench [ring|book|feed|capture] [options]
   book        a Bitget-like stream through book + all signals, core vs the TypeScript reference
   feed        Bitget frame decoding vs JSON.parse + walk, and tick-to-signal latency per hop on loopback
   capture     capture ring → finished Parquet: records/s and bytes per record
-  (none)      all four
+  backtest    Parquet → core → strategy → simulated venue on a generated 10 M-event recording: events/s, peak RSS
+  optimize    optimizer trials/s with 1 and 2 worker threads over one shared recording, and memory per worker
+  (none)      all of them
 
 options:
   --json        one JSON object with each row's median, samples and the ratios
@@ -37,9 +41,9 @@ export async function runBench(args: string[]): Promise<number> {
     else if (a === '--rounds') {
       rounds = Number(args[++i]);
       if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds needs a whole number ≥ 1, got "${args[i] ?? ''}"`);
-    } else if (a === 'ring' || a === 'book' || a === 'feed' || a === 'capture') which.push(a);
+    } else if (['ring', 'book', 'feed', 'capture', 'backtest', 'optimize'].includes(a)) which.push(a);
     else if (a.startsWith('-')) throw new Error(`unknown option "${a}" (see ringbook bench --help)`);
-    else throw new Error(`unknown benchmark "${a}" (expected ring, book, feed or capture)`);
+    else throw new Error(`unknown benchmark "${a}" (expected ring, book, feed, capture, backtest or optimize)`);
   }
   const all = which.length === 0;
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
@@ -75,6 +79,21 @@ export async function runBench(args: string[]): Promise<number> {
     const c = await benchCapture({ rounds, quick });
     out.capture = { rows: c.results.json(), records_per_round: c.events };
     log(c.results.table(`capture (${c.events} records per round)`));
+  }
+  if (all || which.includes('backtest')) {
+    log(`backtest: median of ${rounds} rounds, each run in a process of its own …`);
+    const b = await benchBacktest({ rounds, quick, log });
+    out.backtest = { rows: b.results.json(), ratios: b.ratios, events: b.events, files: b.files, fills: b.fills };
+    log(b.results.table(`backtest (${b.events} events in ${b.files} files; the strategy made ${b.fills} fills)`));
+    for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+  }
+  if (all || which.includes('optimize')) {
+    log(`optimize: median of ${rounds} rounds, each run in a process of its own …`);
+    const o = await benchOptimize({ rounds, quick, log });
+    out.optimize = { rows: o.results.json(), ratios: o.ratios, events: o.events, trials: o.trials, data_mb: o.dataMB, added_rss_per_worker_mb: o.perWorkerMB };
+    log(o.results.table(`optimize (${o.trials} trials over ${o.events} events; shared data ${o.dataMB.toFixed(0)} MB)`));
+    log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
+    for (const [k, v] of Object.entries(o.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
   }
   if (json) console.log(JSON.stringify(out, null, 2));
   return failed ? 1 : 0;

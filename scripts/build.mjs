@@ -33,6 +33,7 @@ await build({
   entryPoints: {
     ringbook: 'src/cli/main.ts',
     'bench/ring.worker': 'bench/ring.worker.ts',
+    'bench/optimize.child': 'bench/optimize.child.ts',
     'workers/feed': 'src/feed/feed.worker.ts',
     'workers/engine': 'src/core/engine.worker.ts',
     'workers/recorder': 'src/capture/recorder.worker.ts',
@@ -41,11 +42,18 @@ await build({
   outdir: 'build', outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },
 });
+// The browser side, served by `ringbook serve` from build/web/: the core's own bundle, the replay page and its worker.
+// The worker is an entry of its own: esbuild does not follow `new Worker(new URL('./replay.worker.js', …))`, so the
+// output name must match that string. The browser platform picks hyparquet's browser export (no node:fs).
 await build({
   bundle: true, platform: 'browser', format: 'esm', target: 'es2022', external: ['node:*'], sourcemap: 'linked',
-  logLevel: 'warning', absWorkingDir: root, entryPoints: { core: 'src/core/index.ts' }, outdir: 'build/web',
+  logLevel: 'warning', absWorkingDir: root,
+  entryPoints: { core: 'src/core/index.ts', app: 'src/web/app.ts', 'replay.worker': 'src/web/replay.worker.ts' },
+  outdir: 'build/web',
 });
 copyFileSync(join(root, 'build/core.wasm'), join(root, 'build/web/core.wasm'));
+copyFileSync(join(root, 'src/web/index.html'), join(root, 'build/web/index.html'));
+copyFileSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(root, 'build/web/uPlot.min.css'));
 
 if (withTests) {
   const entries = Object.fromEntries(

@@ -1,0 +1,59 @@
+// `ringbook bench backtest`: end-to-end events/s from Parquet through the core, the strategy machine and the
+// simulated venue on a generated recording (10 M events; --quick 1 M), and the peak RSS of that process, measured
+// again on a fifth of the data to show memory does not grow with length. Peers in the same run: the same data
+// through the core only, the reader only, and the full backtest with hyparquet's general reader instead of ours.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRecording } from './recording';
+import { Results } from './stats';
+
+interface ChildResult {
+  events: number;
+  seconds: number;
+  fills: number;
+  maxRssMB: number;
+}
+
+function child(dir: string, mode: string): ChildResult {
+  const script = new URL('./bench/backtest.child.mjs', import.meta.url).pathname;
+  return JSON.parse(execFileSync(process.execPath, [script, dir, mode], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+}
+
+export async function benchBacktest(opts: { rounds: number; quick: boolean; log(s: string): void }) {
+  const results = new Results();
+  const big = opts.quick ? 1_000_000 : 10_000_000;
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-bench-backtest-'));
+  try {
+    opts.log(`  generating ${big / 1e6} M events …`);
+    const bigDir = join(root, 'big');
+    const smallDir = join(root, 'small');
+    const g = writeRecording(bigDir, big);
+    writeRecording(smallDir, big / 5);
+    let fills = 0;
+    const rss: Record<string, number[]> = { big: [], small: [] };
+    for (let r = 0; r < opts.rounds; r++) {
+      const full = child(bigDir, 'full');
+      fills = full.fills;
+      rss.big.push(full.maxRssMB);
+      results.add('full', 'Parquet → core → strategy → simulated venue', 'M ev/s', full.events / full.seconds / 1e6);
+      results.add('core', 'Parquet → core (no strategy, no venue)', 'M ev/s', (() => { const c = child(bigDir, 'core'); return c.events / c.seconds / 1e6; })());
+      results.add('read', 'Parquet → typed columns (reader only)', 'M ev/s', (() => { const c = child(bigDir, 'read'); return c.events / c.seconds / 1e6; })());
+      if (r < 2) results.add('generic', 'full backtest, hyparquet general reader', 'M ev/s', (() => { const c = child(bigDir, 'generic'); return c.events / c.seconds / 1e6; })());
+      const small = child(smallDir, 'full');
+      rss.small.push(small.maxRssMB);
+      results.add('rss_big', `peak RSS, ${big / 1e6} M events`, 'MB', full.maxRssMB);
+      results.add('rss_small', `peak RSS, ${big / 5e6} M events`, 'MB', small.maxRssMB);
+    }
+    const ratios = {
+      'full vs goal 5 M ev/s': results.median('full') / 5,
+      'full vs hyparquet general reader': results.median('full') / results.median('generic'),
+      'full vs core only (strategy+venue cost)': results.median('full') / results.median('core'),
+      'RSS 5× data / RSS 1× data': results.median('rss_big') / results.median('rss_small'),
+    };
+    return { results, ratios, events: g.rows, files: g.files, fills };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

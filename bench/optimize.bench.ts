@@ -1,0 +1,54 @@
+// `ringbook bench optimize`: trials/s of the optimizer with 1 and with 2 worker threads over one shared recording
+// (2 M events; --quick 300 k), each run in a process of its own, and the peak RSS of each: the decoded data is
+// shared, so the second worker should add only its own core and trial state.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRecording } from './recording';
+import { Results } from './stats';
+
+interface ChildResult {
+  trials: number;
+  seconds: number;
+  maxRssMB: number;
+  dataMB: number;
+}
+
+function child(dir: string, workers: number): ChildResult {
+  const script = new URL('./bench/optimize.child.mjs', import.meta.url).pathname;
+  return JSON.parse(execFileSync(process.execPath, [script, dir, String(workers)], { encoding: 'utf8' }).trim().split('\n').pop()!);
+}
+
+export async function benchOptimize(opts: { rounds: number; quick: boolean; log(s: string): void }) {
+  const results = new Results();
+  const events = opts.quick ? 300_000 : 2_000_000;
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-bench-optimize-'));
+  try {
+    opts.log(`  generating ${events / 1e6} M events …`);
+    writeRecording(root, events, 5);
+    let dataMB = 0;
+    let trials = 0;
+    for (let r = 0; r < opts.rounds; r++) {
+      const base = child(root, 0);
+      const one = child(root, 1);
+      const two = child(root, 2);
+      dataMB = base.dataMB;
+      trials = one.trials;
+      results.add('w1', '1 worker', 'trials/s', one.trials / one.seconds);
+      results.add('w2', '2 workers', 'trials/s', two.trials / two.seconds);
+      results.add('rss0', 'peak RSS, data loaded, no worker', 'MB', base.maxRssMB);
+      results.add('rss1', 'peak RSS, 1 worker', 'MB', one.maxRssMB);
+      results.add('rss2', 'peak RSS, 2 workers', 'MB', two.maxRssMB);
+    }
+    const perWorker1 = results.median('rss1') - results.median('rss0');
+    const perWorker2 = (results.median('rss2') - results.median('rss0')) / 2;
+    const ratios = {
+      'scaling 2 workers / 1 worker (goal ≥ 1.7)': results.median('w2') / results.median('w1'),
+      'added RSS per worker (2 workers vs 1), ×': perWorker2 / perWorker1,
+    };
+    return { results, ratios, events, trials, dataMB, perWorkerMB: { one: perWorker1, two: perWorker2 } };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,35 @@
+// One measured optimizer run in a process of its own: `node optimize.child.mjs <dir> <workers>` loads the
+// recording into shared memory, runs a fixed grid of trials on <workers> threads (0 = load only) and prints
+// {trials, seconds, maxRssMB, dataMB}.
+import { compileCore } from '../src/core/index';
+import { listParquet } from '../src/capture/recover';
+import { gridOf } from '../src/backtest/setup';
+import { replayFilesOf } from '../src/cli/backtest';
+import { findWorkerDir } from '../src/feed/pipeline';
+import { loadShared } from '../src/optimize/data';
+import { gridTrials, parseSpace } from '../src/optimize/space';
+import { TrialPool } from '../src/optimize/pool';
+import type { TrialSettings } from '../src/optimize/trial';
+
+export const BENCH_SPACE = { 'entry.threshold': [0.3, 0.4, 0.5, 0.6], 'exit.threshold': [0, 0.1] };
+const BASE = { signal: { source: 'obiN' }, entry: { confirmCount: 2, mode: 'passive' }, exit: { timeStopNs: '5s' }, hurdle: { enabled: false }, gates: { maxSpreadTicks: 50 }, risk: { maxDailyLossQuote: 1e9 } };
+
+const [dir, workersText] = process.argv.slice(2);
+const workers = Number(workersText);
+const files = await replayFilesOf(listParquet(dir));
+const grid = gridOf(files[0].meta, files[0].path);
+const shared = await loadShared(files);
+const dataMB = Object.values(shared.buffers).reduce((s, b) => s + b.byteLength, 0) / 2 ** 20;
+const settings: TrialSettings = {
+  base: BASE, grid, fees: { maker: 0.0002, taker: 0.0006 }, latency: 'feed', queue: 'power:2', partialFills: true, signals: {}, roundTrips: [],
+  sampleNs: 1e9, fromNs: shared.fromNs, toNs: shared.toNs,
+};
+const trials = gridTrials(parseSpace(BENCH_SPACE));
+const t0 = performance.now();
+let done = 0;
+if (workers > 0) {
+  const results = await new TrialPool().run(trials, { workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module: await compileCore(), shared, settings });
+  done = results.length;
+}
+const seconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ trials: done, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, dataMB }));
