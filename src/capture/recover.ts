@@ -1,14 +1,28 @@
 // Start-up recovery: every journal (`*.parquet.partial`) a killed recorder left under the root becomes its finished
 // Parquet file; stale `*.tmp` files (a crash between write and rename) are removed.
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { recoverJournal } from './writer';
 import { recoverRawJournal } from './raw';
 import { removeIfExists } from './files';
 
-function walk(dir: string, out: string[]): void {
+function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
+  // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
+  // tree is another view of files listed under their own path: only links leaving the tree are followed.
+  const real = realpathSync(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
+    if (lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      let target: string;
+      try {
+        target = realpathSync(p);
+      } catch {
+        continue; // a dangling link
+      }
+      if (target === top || target.startsWith(`${top}/`)) continue;
+    }
     let st;
     try {
       st = statSync(p);
@@ -16,7 +30,7 @@ function walk(dir: string, out: string[]): void {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue; // a journal deleted while we looked
       throw err;
     }
-    if (st.isDirectory()) walk(p, out);
+    if (st.isDirectory()) walk(p, out, seen, top);
     else out.push(p);
   }
 }
