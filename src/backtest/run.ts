@@ -153,6 +153,8 @@ export class Backtest {
   private trades = 0;
   private mid = NaN;
   private msgLocal = 0;
+  /** Local time of the last replayed message: the run ends there. */
+  private dataEnd = 0;
   private msgLocalNs = 0n;
   private msgWanted = true;
   private ended = false;
@@ -256,6 +258,7 @@ export class Backtest {
       if (complete) {
         const te = this.lastExch;
         this.msgLocal = Math.max(rel(local, j), te);
+        if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
         if (rel(local, j) < te) this.clampedLocal++;
         this.msgLocalNs = localBig[j];
         this.lastLocalNs = localBig[j];
@@ -429,11 +432,11 @@ export class Backtest {
     }
   }
 
-  /** Ends the run at the last replayed local time: events due by then run, later ones are dropped. */
+  /** Ends the run at the local time of the last replayed message: events due by then run, later ones are dropped. */
   finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
-    this.drainUntil(this.lastLocal + 1);
-    this.advanceTo(this.lastLocal);
-    const end = this.lastLocal;
+    const end = Math.max(this.lastLocal, this.dataEnd);
+    this.drainUntil(end + 1);
+    this.advanceTo(end);
     // the final sample: the state at the end of the data
     this.sTs.push(this.absNs(end));
     this.sEq.push(this.equity());

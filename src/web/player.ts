@@ -1,0 +1,262 @@
+// Playback over one loaded recording: play/pause at a speed, seek, step, re-run with new parameters. It feeds the
+// session in short bursts and gives the thread back between them (the caller's `later`), so commands that arrive
+// mid-run are handled within a few tens of milliseconds even at full speed, and it posts the page a frame of chart
+// updates at most every FRAME_MS. Clock and scheduling are injected: the worker passes performance.now and timers.
+import { ReplaySession, type ResettableCore } from './session';
+import { RunCharts, depthInterval } from './collect';
+import { runSettings } from './params';
+import type { Recording } from './recording';
+import { LADDER_LEVELS, type Frame, type FromWorker, type RunParams, type Speed, type Status } from './protocol';
+
+/** Rows per feed call: small enough to check the time budget often. */
+const SLICE_ROWS = 8192;
+/** Longest stretch of work before the thread is given back. */
+const BURST_MS = 30;
+/** Pause between bursts at a finite speed (about one display frame). */
+const TICK_MS = 16;
+const FRAME_MS = 80;
+
+export interface PlayerIo {
+  post(m: FromWorker, transfer?: Transferable[]): void;
+  now(): number;
+  /** Runs `fn` after `ms` (0: as soon as pending messages were handled). */
+  later(fn: () => void, ms: number): void;
+  /** Frames carry a copy of the ladder only when the page cannot read the shared memory. */
+  copyLadder: boolean;
+}
+
+type Mode = 'paused' | 'playing' | 'done' | 'error' | 'stopped';
+
+export class Player {
+  private session: ReplaySession | null = null;
+  private charts: RunCharts | null = null;
+  private run = 0;
+  private mode: Mode = 'paused';
+  private speed: Speed;
+  private anchor = { wall: 0, rel: 0 };
+  private seek: { rel: number; then: 'paused' | 'playing' } | null = null;
+  private scheduled = false;
+  private lastFrame = -Infinity;
+  private readonly depthEveryNs: number;
+  private readonly spanNs: number;
+
+  constructor(readonly rec: Recording, private readonly bc: ResettableCore, private params: RunParams, speed: Speed, private readonly io: PlayerIo) {
+    this.speed = speed;
+    this.depthEveryNs = depthInterval(rec);
+    this.spanNs = Number(rec.lastNs - rec.firstNs);
+  }
+
+  /** Starts run 1 at the first record, paused. */
+  open(): void {
+    this.restart('open', false);
+  }
+
+  /** A new run from the first record with `params`. */
+  rerun(params: RunParams, play: boolean): void {
+    this.params = params;
+    this.restart('params', play);
+  }
+
+  /** For good (another recording is being opened): pending bursts do nothing and nothing more is posted. */
+  stop(): void {
+    this.mode = 'stopped';
+    this.seek = null;
+    this.session = null;
+  }
+
+  play(): void {
+    if (this.mode === 'error' || this.mode === 'stopped' || !this.session) return;
+    if (this.mode === 'done') {
+      this.restart('restart', true);
+      return;
+    }
+    if (this.seek) {
+      this.seek.then = 'playing';
+      return;
+    }
+    this.mode = 'playing';
+    this.anchorNow(this.session.relNs);
+    this.frame(true);
+    this.schedule();
+  }
+
+  pause(): void {
+    if (this.seek) this.seek.then = 'paused';
+    if (this.mode !== 'playing') return;
+    this.mode = 'paused';
+    this.frame(true);
+  }
+
+  setSpeed(speed: Speed): void {
+    const at = this.virtualRel();
+    this.speed = speed;
+    this.anchorNow(at);
+    if (this.mode === 'playing') this.schedule();
+  }
+
+  /** To local time `ns` (ns since the epoch): restarts first when that is behind the replay or the run ended. */
+  seekTo(ns: bigint): void {
+    if (this.mode === 'error' || !this.session) return;
+    const rel = Math.min(Math.max(0, Number(ns - this.rec.firstNs)), this.spanNs);
+    const then = this.seek?.then ?? (this.mode === 'playing' ? 'playing' : 'paused');
+    if (this.mode === 'done' || rel < this.session.relNs) this.restart('restart', false);
+    this.seek = { rel, then };
+    this.frame(true);
+    this.schedule();
+  }
+
+  /** The next whole message, then paused. Ignored while a seek is being fast-forwarded. */
+  step(): void {
+    const s = this.session;
+    if (!s || this.seek || this.mode === 'error' || this.mode === 'done') return;
+    this.mode = 'paused';
+    try {
+      s.feedTo(s.messageEnd(s.cursor));
+      this.charts!.afterFeed(s.relNs);
+      this.endIfDone();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.frame(true);
+  }
+
+  private restart(reason: 'open' | 'params' | 'restart', play: boolean): void {
+    this.seek = null;
+    this.run++;
+    let settings;
+    try {
+      settings = runSettings(this.params);
+    } catch (err) {
+      this.session = null;
+      this.charts = null;
+      this.mode = 'error';
+      this.io.post({ type: 'reset', run: this.run, reason });
+      this.io.post({ type: 'error', message: (err as Error).message, fatal: false });
+      return;
+    }
+    const charts = new RunCharts(this.rec, this.bc.inst.book, this.depthEveryNs);
+    this.session = new ReplaySession(this.rec, this.bc, settings, charts.hooks);
+    charts.machine = this.session.machine;
+    this.charts = charts;
+    this.mode = play ? 'playing' : 'paused';
+    this.anchorNow(0);
+    this.io.post({ type: 'reset', run: this.run, reason });
+    this.frame(true);
+    if (play) this.schedule();
+  }
+
+  private anchorNow(rel: number): void {
+    this.anchor = { wall: this.io.now(), rel };
+  }
+
+  /** Where playback at a finite speed should be now. */
+  private virtualRel(): number {
+    if (this.mode !== 'playing' || this.speed === 'max') return this.session?.relNs ?? 0;
+    return Math.min(this.spanNs, this.anchor.rel + (this.io.now() - this.anchor.wall) * 1e6 * this.speed);
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    const fast = this.seek !== null || (this.mode === 'playing' && this.speed === 'max');
+    if (!fast && this.mode !== 'playing') return;
+    this.scheduled = true;
+    this.io.later(() => {
+      this.scheduled = false;
+      this.tick();
+    }, fast ? 0 : TICK_MS);
+  }
+
+  private tick(): void {
+    const s = this.session;
+    if (!s || this.mode === 'error' || this.mode === 'done' || this.mode === 'stopped') return;
+    try {
+      if (this.seek) {
+        if (this.advance(this.seek.rel)) {
+          const then = this.seek.then;
+          this.seek = null;
+          this.mode = then;
+          this.anchorNow(this.session!.relNs);
+          this.frame(true);
+        }
+      } else if (this.mode === 'playing') {
+        this.advance(this.speed === 'max' ? Infinity : this.virtualRel());
+      }
+      this.endIfDone();
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.frame(false);
+    this.schedule();
+  }
+
+  /**
+   * Feeds whole messages up to `targetRel` until the burst's time is up; true once nothing more is due. Slices
+   * stop at the next depth snapshot time too, so each snapshot shows the book as of its own time.
+   */
+  private advance(targetRel: number): boolean {
+    const s = this.session!;
+    const charts = this.charts!;
+    const deadline = this.io.now() + BURST_MS;
+    while (!s.atEnd) {
+      const bound = charts.bound(targetRel);
+      const end = s.sliceEnd(bound, SLICE_ROWS);
+      if (end > s.cursor) {
+        s.feedTo(end);
+        charts.afterFeed(s.relNs);
+      } else if (bound < targetRel) {
+        charts.afterFeed(bound); // a snapshot time with no message since the last one: the book as it stands
+      } else {
+        return true;
+      }
+      if (this.io.now() >= deadline) return false;
+    }
+    return true;
+  }
+
+  private endIfDone(): void {
+    const s = this.session!;
+    if (!s.atEnd || this.mode === 'done') return;
+    const metrics = s.finish();
+    this.seek = null;
+    this.mode = 'done';
+    // metrics first: a page that sees status 'done' can read them
+    this.io.post({ type: 'done', run: this.run, metrics });
+    this.frame(true);
+  }
+
+  private fail(err: unknown): void {
+    this.mode = 'error';
+    this.seek = null;
+    this.io.post({ type: 'error', message: err instanceof Error ? err.message : String(err), fatal: false });
+  }
+
+  private status(): Status {
+    if (this.seek) return 'running';
+    return this.mode === 'playing' ? 'running' : this.mode === 'stopped' ? 'idle' : this.mode;
+  }
+
+  /** Posts what changed, unless one went out less than FRAME_MS ago (`force` for state changes). */
+  private frame(force: boolean): void {
+    const now = this.io.now();
+    if (this.mode === 'stopped' || (!force && now - this.lastFrame < FRAME_MS)) return;
+    this.lastFrame = now;
+    const s = this.session;
+    const c = this.charts;
+    const f: Frame = {
+      type: 'frame', run: this.run, status: this.status(), localTs: String(s ? s.localNs : this.rec.firstNs),
+      messages: s?.messages ?? 0, rows: s?.cursor ?? 0, fills: s?.fills ?? 0, seeking: this.seek !== null,
+    };
+    const transfer: Transferable[] = [];
+    if (c) {
+      f.signals = c.signals.update();
+      f.trades = c.trades.update();
+      f.ownFills = c.fills.update();
+      f.depth = c.depth.update();
+      for (const u of [f.signals, f.trades, f.ownFills, f.depth]) if (u) for (const col of u.cols) transfer.push(col.buffer);
+      if (this.io.copyLadder) f.ladder = c.ladder(LADDER_LEVELS);
+    }
+    this.io.post(f, transfer);
+  }
+}

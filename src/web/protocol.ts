@@ -1,0 +1,123 @@
+// The messages between the replay page (./app) and its worker (./replay.worker). Times cross as decimal strings of
+// ns since the epoch (they do not fit a double), or as doubles of ns relative to the recording's first local_ts
+// (exact for 104 days) where there are many of them. Everything here survives structured cloning.
+import type { Metrics } from '../backtest/metrics';
+
+/** Where the worker reads the recording from: the server's /data/<path>, or a File the user dropped. */
+export type RecordingSource =
+  | { kind: 'url'; url: string; name: string; byteLength?: number }
+  | { kind: 'file'; file: File; name: string };
+
+/** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
+export interface RunParams {
+  /** The strategy config as JSON text (a partial config: defaults fill the rest). */
+  config: string;
+  /** --latency: constant:ENTRY[,RESPONSE] | feed[:A,B,C,D]. */
+  latency: string;
+  /** --queue: risk-averse | power:N | … */
+  queue: string;
+  /** --fees maker,taker. */
+  fees: string;
+  partialFills: boolean;
+}
+
+/** Playback speed: market ns per wall ns, or as fast as the worker can go. */
+export type Speed = number | 'max';
+
+export type ToWorker =
+  | { type: 'open'; source: RecordingSource; params: RunParams; speed: Speed }
+  /** Restart from the first record with new parameters; plays when `play`. */
+  | { type: 'run'; params: RunParams; play: boolean }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'speed'; speed: Speed }
+  /** Move the replay to local time `ns` (earlier: restart and fast-forward). Ends paused unless it was playing. */
+  | { type: 'seek'; ns: string }
+  /** Feed up to the end of the next market message, then pause. */
+  | { type: 'step' };
+
+export type Status = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
+
+export interface RecordingInfo {
+  name: string;
+  rows: number;
+  symbol: string;
+  tickSize: number;
+  lotSize: number;
+  /** First and last local_ts in the file (ns strings). */
+  firstNs: string;
+  lastNs: string;
+  /** Snapshot interval of the depth heat map, relative ns. */
+  depthEveryNs: number;
+  depthLevels: number;
+}
+
+/**
+ * The core's shared memory, for a cross-origin isolated page: the page instantiates the same module over it and
+ * reads the book at `bookPtr` itself. Never sent otherwise (posting shared memory would throw).
+ */
+export interface SharedBook {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  bookPtr: number;
+}
+
+/**
+ * An incremental update of one decimated table: drop everything from row `from` on, then append `cols` (equal
+ * lengths). `from` is below what the page holds only after the worker thinned the table.
+ */
+export interface TableUpdate {
+  from: number;
+  cols: Float64Array[];
+}
+
+/** Column order of each table. Prices in ticks, sizes in lots, t in ns relative to the first record. */
+export const SIGNAL_COLS = ['t', 'bid', 'ask', 'mid', 'wmid', 'obiN', 'ofiNorm', 'position', 'equity'] as const;
+/** side: 1 taker buy, 2 taker sell (the record's side). */
+export const TRADE_COLS = ['t', 'price', 'side', 'qty'] as const;
+/** side: 1 buy, -1 sell. */
+export const FILL_COLS = ['t', 'price', 'side', 'qty'] as const;
+/** Levels a side in each depth snapshot, and rows a side in the ladder. */
+export const DEPTH_LEVELS = 20;
+export const LADDER_LEVELS = 10;
+/** One row per snapshot: t, then `levels` bid prices, bid sizes, ask prices, ask sizes (NaN past the depth). */
+export const depthWidth = (levels = DEPTH_LEVELS) => 1 + 4 * levels;
+
+/** Top of book copied out of the worker (only when the page cannot read the shared memory). */
+export interface LadderSnapshot {
+  bids: Array<[number, number]>;
+  asks: Array<[number, number]>;
+}
+
+export interface Frame {
+  type: 'frame';
+  /** Which run this belongs to (bumped by every restart); stale frames are dropped. */
+  run: number;
+  status: Status;
+  /** Local time of the last record fed (the replay's "now"), ns string. */
+  localTs: string;
+  /** Market messages and records fed so far, own fills so far. */
+  messages: number;
+  rows: number;
+  fills: number;
+  /** A seek is being fast-forwarded. */
+  seeking: boolean;
+  signals?: TableUpdate;
+  trades?: TableUpdate;
+  ownFills?: TableUpdate;
+  depth?: TableUpdate;
+  ladder?: LadderSnapshot;
+}
+
+export type FromWorker =
+  | { type: 'hello'; isolated: boolean }
+  | { type: 'loading'; name: string; rowsDone: number; rows: number }
+  | { type: 'opened'; info: RecordingInfo; shared?: SharedBook }
+  /**
+   * A new run started and its charts start empty. 'params': new parameters (the page keeps the old run to compare);
+   * 'restart': the same parameters again (a seek backwards, play after the end); 'open': another recording.
+   */
+  | { type: 'reset'; run: number; reason: 'params' | 'restart' | 'open' }
+  | Frame
+  | { type: 'done'; run: number; metrics: Metrics }
+  | { type: 'error'; message: string; fatal: boolean };

@@ -1,0 +1,93 @@
+// The replay page's worker: owns the core (its own shared memory), decodes the recording and runs the player, so
+// nothing heavy ever runs on the page's thread. Each recording gets a fresh memory: the core's heap is laid out once
+// and never freed, and a new instrument grid needs a new book. In a cross-origin isolated page that memory and the
+// compiled module go to the page, which reads the book straight from it; otherwise frames carry a copied ladder.
+import { compileCore, createMemory, instantiateCore, formatMemory } from '../core/index';
+import { createBacktestCore } from '../backtest/setup';
+import { loadRecording, openSource } from './recording';
+import { Player } from './player';
+import { depthInterval } from './collect';
+import { DEPTH_LEVELS, type FromWorker, type ToWorker } from './protocol';
+
+const scope = self as unknown as {
+  crossOriginIsolated?: boolean;
+  postMessage(m: unknown, transfer?: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<ToWorker>) => void) | null;
+};
+// posting a shared memory throws unless isolated (and the page would have no SharedArrayBuffer to read it with)
+const isolated = scope.crossOriginIsolated === true;
+const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+
+let modulePromise: Promise<WebAssembly.Module> | null = null;
+let player: Player | null = null;
+/** Bumped by every open: a load overtaken by a newer one is dropped when it finishes. */
+let opening = 0;
+
+// A macrotask that is not clamped like nested setTimeout(0): lets queued messages in between bursts of work.
+const channel = new MessageChannel();
+const soon: Array<() => void> = [];
+channel.port1.onmessage = () => soon.shift()?.();
+function later(fn: () => void, ms: number): void {
+  if (ms > 0) {
+    setTimeout(fn, ms);
+    return;
+  }
+  soon.push(fn);
+  channel.port2.postMessage(null);
+}
+
+async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
+  const mine = ++opening;
+  player?.stop();
+  player = null;
+  const name = msg.source.name;
+  post({ type: 'loading', name, rowsDone: 0, rows: 0 });
+  try {
+    modulePromise ??= compileCore(new URL('./core.wasm', import.meta.url));
+    const file = await openSource(msg.source);
+    let lastPost = 0;
+    const rec = await loadRecording(file, name, (done, rows) => {
+      const now = performance.now();
+      if (now - lastPost < 100 && done < rows) return;
+      lastPost = now;
+      if (mine === opening) post({ type: 'loading', name, rowsDone: done, rows });
+    });
+    const module = await modulePromise;
+    if (mine !== opening) return;
+    const memory = createMemory();
+    const core = await instantiateCore(module, memory, { slot: 0 });
+    formatMemory(core);
+    const bc = createBacktestCore(core, rec.grid);
+    post({
+      type: 'opened',
+      info: {
+        name, rows: rec.rows, symbol: rec.meta.symbol ?? '', tickSize: rec.grid.tickSize, lotSize: rec.grid.lotSize,
+        firstNs: String(rec.firstNs), lastNs: String(rec.lastNs), depthEveryNs: depthInterval(rec), depthLevels: DEPTH_LEVELS,
+      },
+      shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr } : undefined,
+    });
+    player = new Player(rec, bc, msg.params, msg.speed, { post, now: () => performance.now(), later, copyLadder: !isolated });
+    player.open();
+  } catch (err) {
+    if (mine === opening) post({ type: 'error', message: `cannot open ${name}: ${err instanceof Error ? err.message : String(err)}`, fatal: true });
+  }
+}
+
+scope.onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg.type === 'open') {
+    void open(msg);
+    return;
+  }
+  if (!player) return;
+  switch (msg.type) {
+    case 'run': player.rerun(msg.params, msg.play); break;
+    case 'play': player.play(); break;
+    case 'pause': player.pause(); break;
+    case 'speed': player.setSpeed(msg.speed); break;
+    case 'seek': player.seekTo(BigInt(msg.ns)); break;
+    case 'step': player.step(); break;
+  }
+};
+
+post({ type: 'hello', isolated });

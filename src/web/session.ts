@@ -1,0 +1,118 @@
+// One replay run over a decoded recording: the backtest (core + strategy machine + simulated venue) fed in slices
+// that always end on a market-message boundary, so the replay can stop anywhere a user can see (a time, the next
+// message) and carry on later with the same result as an uninterrupted run: Backtest.feed accepts any split of the
+// rows in recording order, and the metrics at the end are those `ringbook backtest` prints for the same settings.
+// No DOM and no timers: the worker decides when to feed, and Node tests can drive it directly.
+import { Backtest, type BacktestCore } from '../backtest/run';
+import { machineFor } from '../backtest/setup';
+import { computeMetrics, type Metrics } from '../backtest/metrics';
+import type { Columns } from '../capture/reader';
+import type { Event, InstrumentSpec, StrategyMachine } from '../fsm/index';
+import type { SignalParams } from '../core/index';
+import type { Recording } from './recording';
+import type { RunSettings } from './params';
+
+export type SignalEvent = Extract<Event, { type: 'signal' }>;
+
+export interface SessionHooks {
+  onSignal?(localNs: bigint, e: SignalEvent): void;
+  onEvent?(localNs: bigint, e: Event): void;
+  /** Rows [from, to) were just fed. */
+  onRows?(from: number, to: number): void;
+}
+
+export type ResettableCore = BacktestCore & { reset(signals: Partial<SignalParams>): void };
+
+export class ReplaySession {
+  readonly bt: Backtest;
+  readonly machine: StrategyMachine;
+  readonly instrument: InstrumentSpec;
+  /** The next row to feed. */
+  cursor = 0;
+  /** Complete market messages fed, and own fills seen by the strategy. */
+  messages = 0;
+  fills = 0;
+  metrics: Metrics | null = null;
+
+  constructor(readonly rec: Recording, bc: ResettableCore, s: RunSettings, private readonly hooks: SessionHooks = {}) {
+    // the CLI passes no signal parameters without --parity: the core's defaults
+    bc.reset({});
+    const { machine, instrument } = machineFor(s.config, rec.grid, s.fees);
+    this.machine = machine;
+    this.instrument = instrument;
+    this.bt = new Backtest(bc, {
+      machine, instrument, latency: s.latency, queue: s.queue, partialFills: s.partialFills, sampleNs: s.sampleNs,
+      onSignal: hooks.onSignal,
+      onEvent: (t, e) => {
+        if (e.type === 'fill') this.fills++;
+        hooks.onEvent?.(t, e);
+      },
+    });
+  }
+
+  /** Every row fed (the run is over once finish() ran). */
+  get atEnd(): boolean {
+    return this.cursor >= this.rec.rows;
+  }
+
+  /** Local time of the last row fed, relative ns (0 before the first). */
+  get relNs(): number {
+    return this.cursor > 0 ? this.rec.rel[this.cursor - 1] : 0;
+  }
+
+  /** Local time of the last row fed, ns since the epoch (the first row's before anything was fed). */
+  get localNs(): bigint {
+    return this.cursor > 0 ? (this.rec.cols.local_ts as BigInt64Array)[this.cursor - 1] : this.rec.firstNs;
+  }
+
+  /** One past the last record of the message that row `i` belongs to. */
+  messageEnd(i: number): number {
+    const { msgEnd } = this.rec;
+    let e = i;
+    while (msgEnd[e] === 0) e++;
+    return e + 1;
+  }
+
+  /**
+   * Where a slice from the cursor ends: whole messages whose last record is at or before `boundRel`, stopping once
+   * `maxRows` are covered. Equal to the cursor when the next message lies beyond the bound.
+   */
+  sliceEnd(boundRel: number, maxRows = Infinity): number {
+    const { rows, rel } = this.rec;
+    let end = this.cursor;
+    while (end < rows && end - this.cursor < maxRows) {
+      const e = this.messageEnd(end);
+      if (rel[e - 1] > boundRel) break;
+      end = e;
+    }
+    return end;
+  }
+
+  /** Feeds rows [cursor, end). */
+  feedTo(end: number): void {
+    const from = this.cursor;
+    if (end <= from) return;
+    const part: Columns = {};
+    for (const k in this.rec.cols) part[k] = this.rec.cols[k].subarray(from, end) as Int32Array | BigInt64Array;
+    this.bt.feed(part, end - from);
+    const { msgEnd } = this.rec;
+    let m = 0;
+    for (let i = from; i < end; i++) m += msgEnd[i];
+    this.messages += m;
+    this.cursor = end;
+    this.hooks.onRows?.(from, end);
+  }
+
+  /** Feeds the next whole message; false at the end of the data. */
+  step(): boolean {
+    if (this.atEnd) return false;
+    this.feedTo(this.messageEnd(this.cursor));
+    return true;
+  }
+
+  /** Ends the run (once): the trace's metrics, as `ringbook backtest --json` prints them for one file. */
+  finish(): Metrics {
+    if (!this.metrics) this.metrics = computeMetrics(this.bt.finish({ files: 1 }));
+    return this.metrics;
+  }
+}
