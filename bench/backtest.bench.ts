@@ -2,12 +2,11 @@
 // simulated venue on a generated recording (10 M events; --quick 1 M), and the peak RSS of that process, measured
 // again on a fifth of the data to show memory does not grow with length. Peers in the same run: the same data
 // through the core only, the reader only, and the full backtest with hyparquet's general reader instead of ours.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from './recording';
-import { Results } from './stats';
+import { Results, runChild } from './stats';
 
 interface ChildResult {
   events: number;
@@ -16,10 +15,7 @@ interface ChildResult {
   maxRssMB: number;
 }
 
-function child(dir: string, mode: string): ChildResult {
-  const script = new URL('./bench/backtest.child.mjs', import.meta.url).pathname;
-  return JSON.parse(execFileSync(process.execPath, [script, dir, mode], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
-}
+const child = (dir: string, mode: string) => runChild<ChildResult>('backtest.child', [dir, mode]);
 
 export async function benchBacktest(opts: { rounds: number; quick: boolean; log(s: string): void }) {
   const results = new Results();

@@ -1,12 +1,12 @@
 // `ringbook bench optimize`: trials/s of the optimizer with 1 and with 2 worker threads over one shared recording
-// (2 M events; --quick 300 k), each run in a process of its own, and the peak RSS of each: the decoded data is
-// shared, so the second worker should add only its own core and trial state.
-import { execFileSync } from 'node:child_process';
+// (1 M events, 48 trials; --quick 300 k), each run in a process of its own, and the peak RSS of each: the decoded
+// data is shared, so the second worker should add only its own core and trial state. 48 trials make each worker's
+// JIT warm-up (its first trials run slower while both threads compile) a small part of the run.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from './recording';
-import { Results } from './stats';
+import { Results, runChild } from './stats';
 
 interface ChildResult {
   trials: number;
@@ -15,14 +15,11 @@ interface ChildResult {
   dataMB: number;
 }
 
-function child(dir: string, workers: number): ChildResult {
-  const script = new URL('./bench/optimize.child.mjs', import.meta.url).pathname;
-  return JSON.parse(execFileSync(process.execPath, [script, dir, String(workers)], { encoding: 'utf8' }).trim().split('\n').pop()!);
-}
+const child = (dir: string, workers: number) => runChild<ChildResult>('optimize.child', [dir, String(workers)]);
 
 export async function benchOptimize(opts: { rounds: number; quick: boolean; log(s: string): void }) {
   const results = new Results();
-  const events = opts.quick ? 300_000 : 2_000_000;
+  const events = opts.quick ? 300_000 : 1_000_000;
   const root = mkdtempSync(join(tmpdir(), 'ringbook-bench-optimize-'));
   try {
     opts.log(`  generating ${events / 1e6} M events …`);

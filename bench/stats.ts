@@ -1,4 +1,5 @@
 // Shared benchmark plumbing: interleaved rounds, medians, and the two output forms (table and --json).
+import { execFileSync } from 'node:child_process';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -50,6 +51,15 @@ export function fmt(x: number): string {
   if (x >= 100) return x.toFixed(0);
   if (x >= 10) return x.toFixed(1);
   return x.toFixed(2);
+}
+
+/**
+ * Runs a benchmark child bundle (build/bench/<name>.mjs, next to the CLI bundle) in a process of its own, so its
+ * peak RSS is its own; returns the JSON object it prints last.
+ */
+export function runChild<T>(name: string, args: string[]): T {
+  const script = new URL(`./bench/${name}.mjs`, import.meta.url).pathname;
+  return JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
 }
 
 /** Seeded PRNG (mulberry32, the exchange simulator's): benchmarks and generators must be reproducible. */

@@ -10,7 +10,7 @@
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
 import { REC_SIZE, type Core, type Engine, type Instrument, type Ring } from '../core/index';
-import { columnsToRecords, type Columns } from '../capture/reader';
+import type { Columns } from '../capture/reader';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
@@ -137,6 +137,14 @@ function coreBook(inst: Instrument): VenueBook {
 
 export class Backtest {
   private readonly agenda = new Agenda();
+  // Market events (signals, health) come in local-time order: a FIFO beside the agenda, no heap work for them.
+  private sigT: number[] = [];
+  private sigE: Event[] = [];
+  private sigHead = 0;
+  private readonly onMarket = (e: Event): void => {
+    this.sigT.push(this.msgLocal);
+    this.sigE.push(e);
+  };
   private readonly market = new MarketEvents();
   readonly sim: SimExchange;
   private readonly machine: StrategyMachine;
@@ -228,8 +236,7 @@ export class Backtest {
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
     const rel = (h: Int32Array, i: number) => (h[2 * i + 1] - hi0) * TWO32 + ((h[2 * i] >>> 0) - lo0);
-    core.words.fill(0, staging >> 2, (staging + n * REC_SIZE) >> 2);
-    columnsToRecords(cols, n, core.words, staging >> 2, this.c.inst.idx);
+    stageRecords(cols, n, exch, local, core.words, staging >> 2, this.c.inst.idx);
     const toNs = this.o.toNs;
     const fromNs = this.o.fromNs;
     let i = 0;
@@ -288,33 +295,45 @@ export class Backtest {
       const kind = core.bytes[at];
       if (kind !== 16 && kind !== 5) continue; // trades travel on for live consumers; the venue saw them already
       if (!this.msgWanted) continue;
-      this.market.fromRecord(core, at, (e) => this.agenda.push({ t: this.msgLocal, kind: SIGNAL, event: e }));
+      this.market.fromRecord(core, at, this.onMarket);
     }
     out.release(n);
   }
 
-  /** Runs every scheduled event before `t` (strictly), in order. */
+  /** Runs every scheduled event before `t` (strictly), in order; at equal times agenda items before market events. */
   private drainUntil(t: number): void {
     const ag = this.agenda;
     for (;;) {
       const top = ag.peek();
+      const h = this.sigHead;
+      const st = h < this.sigT.length ? this.sigT[h] : Infinity;
+      if (st < t && (top === undefined || st < top.t)) {
+        const e = this.sigE[h];
+        this.sigHead = h + 1;
+        if (this.sigHead > 4096 && this.sigHead * 2 > this.sigT.length) {
+          this.sigT = this.sigT.slice(this.sigHead);
+          this.sigE = this.sigE.slice(this.sigHead);
+          this.sigHead = 0;
+        }
+        this.localEvent(st, SIGNAL, e, undefined);
+        continue;
+      }
       if (!top || !(top.t < t)) return;
       ag.pop();
       if (top.kind === ARRIVE) this.sim.arrive(top.t, top.action!);
-      else this.local(top);
+      else this.localEvent(top.t, top.kind, top.event, top.exchT);
     }
   }
 
-  /** A strategy-side event at local time `it.t`. */
-  private local(it: Item): void {
-    const t = it.t;
+  /** A strategy-side event at local time `t`. */
+  private localEvent(t: number, kind: number, event: Event | undefined, exchT: number | undefined): void {
     this.advanceTo(t);
     let e: Event;
-    if (it.kind === TICK) {
+    if (kind === TICK) {
       this.tickScheduled = false;
       e = { type: 'tick', nowNs: this.base + BigInt(t) };
     } else {
-      e = it.event!;
+      e = event!;
       if (e.type === 'signal') {
         if (e.valid) this.mid = (e.bestBid + e.bestAsk) / 2;
         this.o.onSignal?.(e.localTs, e);
@@ -322,7 +341,7 @@ export class Backtest {
         this.o.onEvent?.(this.absNs(t), e);
         if (e.type === 'fill') {
           this.fills.push({
-            localTs: this.absNs(t), exchTs: this.absNs(it.exchT ?? t), side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot,
+            localTs: this.absNs(t), exchTs: this.absNs(exchT ?? t), side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot,
             feeQuote: e.feeQuote, maker: e.maker,
           });
           this.counts.filledLot += e.qtyLot;
@@ -459,6 +478,39 @@ export class Backtest {
         fundingRate: this.o.fundingRate ?? 0, tickNs: this.tickNs, clampedLocal: this.clampedLocal, ...settings,
       },
     };
+  }
+}
+
+/**
+ * The columns as 64-byte records (DESIGN §4) in one pass, every word written (no clearing first): the record
+ * layout of src/core/record.ts, the instrument index in word 1.
+ */
+function stageRecords(cols: Columns, n: number, exch: Int32Array, local: Int32Array, w: Int32Array, at: number, inst: number): void {
+  const kind = cols.kind as Int32Array;
+  const side = cols.side as Int32Array;
+  const flags = cols.flags as Int32Array;
+  const price = halves(cols.price as BigInt64Array, n);
+  const qty = halves(cols.qty as BigInt64Array, n);
+  const seq = halves(cols.seq as BigInt64Array, n);
+  const aux = halves(cols.aux as BigInt64Array, n);
+  const aux2 = halves(cols.aux2 as BigInt64Array, n);
+  for (let i = 0, p = at, q = 0; i < n; i++, p += 16, q += 2) {
+    w[p] = (kind[i] & 0xff) | ((side[i] & 0xff) << 8) | (flags[i] << 16);
+    w[p + 1] = inst;
+    w[p + 2] = exch[q];
+    w[p + 3] = exch[q + 1];
+    w[p + 4] = local[q];
+    w[p + 5] = local[q + 1];
+    w[p + 6] = price[q];
+    w[p + 7] = price[q + 1];
+    w[p + 8] = qty[q];
+    w[p + 9] = qty[q + 1];
+    w[p + 10] = seq[q];
+    w[p + 11] = seq[q + 1];
+    w[p + 12] = aux[q];
+    w[p + 13] = aux[q + 1];
+    w[p + 14] = aux2[q];
+    w[p + 15] = aux2[q + 1];
   }
 }
 

@@ -85,7 +85,7 @@ export function parseTime(flag: string, text: string): bigint {
   return BigInt(ms) * 1_000_000n;
 }
 
-function parseFees(text: string): { maker: number; taker: number } {
+export function parseFees(text: string): { maker: number; taker: number } {
   const [m, t] = text.split(',').map(Number);
   if (!(Number.isFinite(m) && Number.isFinite(t)) || t < 0 || Math.abs(m) > 0.01 || t > 0.01) {
     throw new Error(`--fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);

@@ -20,7 +20,7 @@ import { TrialPool } from '../optimize/pool';
 import { summarise, type Summary } from '../optimize/summary';
 import { optimizeReport } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
-import { expandInput, replayFilesOf, recordingRoot } from './backtest';
+import { expandInput, parseFees, replayFilesOf, recordingRoot } from './backtest';
 
 const HELP = `ringbook optimize <data> --space space.json [options]
 ringbook optimize merge <shard dirs…> --out results/
@@ -200,12 +200,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   parseLatency(latency, () => trips);
   parseQueue(values.queue!);
-  let fees: { maker: number; taker: number } = { ...DEFAULT_FEES };
-  if (values.fees) {
-    const [m, t] = values.fees.split(',').map(Number);
-    if (!(Number.isFinite(m) && Number.isFinite(t))) throw new Error(`--fees "${values.fees}" must be maker,taker (e.g. 0.0002,0.0006)`);
-    fees = { maker: m, taker: t };
-  }
+  const fees = values.fees ? parseFees(values.fees) : { ...DEFAULT_FEES };
   process.stderr.write(`loading ${files.length} file(s) into shared memory …\n`);
   const shared = await loadShared(files);
   const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));

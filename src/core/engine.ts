@@ -159,6 +159,19 @@ export class BookView {
     const d = this.core.x.bookWireDecimals(this.ptr, side, i);
     return { priceDec: d & 0xff, sizeDec: (d >> 8) & 0xff };
   }
+  /** The best `n` levels a side as [price, qty] pairs, best first. */
+  top(n: number): { bids: Array<[number, number]>; asks: Array<[number, number]> } {
+    const side = (s: BookSide) => {
+      const out: Array<[number, number]> = [];
+      for (let i = 0; i < n; i++) {
+        const p = this.price(s, i);
+        if (p === undefined) break;
+        out.push([p, this.qty(s, i)]);
+      }
+      return out;
+    };
+    return { bids: side(1), asks: side(2) };
+  }
   get bestBid(): number | undefined { return this.price(1, 0); }
   get bestAsk(): number | undefined { return this.price(2, 0); }
   get crossed(): boolean { return this.core.x.bookIsCrossed(this.ptr) !== 0; }

@@ -55,6 +55,8 @@ export class Core {
   readonly bytes: Uint8Array;
   readonly words: Int32Array;
   readonly f64: Float64Array;
+  /** 8-byte aligned int64 fields as bigints (one allocation per read, where readI64Big needs several). */
+  readonly i64: BigInt64Array;
   /** This instance's scratch slot: the frame decoder's area (see layout.ts). */
   readonly scratch: number;
   /** The tools' part of the slot (64 KiB): decimal strings to parse, book check strings printed back. */
@@ -70,6 +72,7 @@ export class Core {
     this.bytes = new Uint8Array(buffer);
     this.words = new Int32Array(buffer);
     this.f64 = new Float64Array(buffer);
+    this.i64 = new BigInt64Array(buffer);
     this.scratch = scratchOffset(slot);
     this.text = this.scratch + SCRATCH_TEXT;
   }

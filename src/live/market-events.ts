@@ -1,7 +1,7 @@
 // Signal and status records → strategy events, one rule for live trading and the backtest (so a replay feeds the
 // machine exactly what the live session fed it): a status with a code below 20 makes the market unhealthy, the
 // next valid signal makes it healthy again, and each signal becomes one `signal` event.
-import { Kind, R, S, State, Field, Status, readI64, readI64Big, type Core } from '../core/index';
+import { Kind, R, S, State, Field, Status, readI64, type Core } from '../core/index';
 import type { Event } from '../fsm/index';
 
 type SignalEvent = Extract<Event, { type: 'signal' }>;
@@ -18,8 +18,8 @@ export function signalEventAt(core: Core, at: number): SignalEvent {
   const w = core.words;
   const f = core.f64;
   const state = core.bytes[at + S.state];
-  const localTs = readI64Big(w, at + S.localTs);
-  const exchTs = readI64Big(w, at + S.exchTs);
+  const localTs = core.i64[(at + S.localTs) >> 3];
+  const exchTs = core.i64[(at + S.exchTs) >> 3];
   const fields = (at + S.fields) >> 3;
   return {
     type: 'signal', localTs, exchTs, valid: (state & State.valid) !== 0,

@@ -120,14 +120,9 @@ export class ReplayCharts {
   /** Public trades as small dots (green: taker buy), own fills as triangles (up: buy), the previous run's hollow. */
   private drawMarkers(u: uPlot): void {
     if (!this.info) return;
-    const ctx = u.ctx;
+    const ctx = clipToPlot(u);
     const tick = this.info.tickSize;
     const dpr = devicePixelRatio || 1;
-    const { left, top, width, height } = u.bbox;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
     const tr = this.run.trades.cols;
     for (let i = 0; i < tr[T.t].length; i++) {
       const x = u.valToPos(this.x0 + tr[T.t][i] / 1e9, 'x', true);
@@ -181,13 +176,8 @@ export class ReplayCharts {
   private drawPreviousEquity(u: uPlot): void {
     const p = this.previous?.signals.cols;
     if (!p || p[S.t].length === 0) return;
-    const ctx = u.ctx;
+    const ctx = clipToPlot(u);
     const dpr = devicePixelRatio || 1;
-    const { left, top, width, height } = u.bbox;
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, top, width, height);
-    ctx.clip();
     ctx.strokeStyle = COLOURS.prev;
     ctx.lineWidth = 1.5 * dpr;
     ctx.setLineDash([4 * dpr, 3 * dpr]);
@@ -201,4 +191,15 @@ export class ReplayCharts {
     ctx.stroke();
     ctx.restore();
   }
+}
+
+/** The plot's canvas context, saved and clipped to the plotting area (the caller restores it). */
+function clipToPlot(u: uPlot): CanvasRenderingContext2D {
+  const ctx = u.ctx;
+  const { left, top, width, height } = u.bbox;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, top, width, height);
+  ctx.clip();
+  return ctx;
 }

@@ -92,16 +92,7 @@ export class RunCharts {
 
   /** The top `n` levels a side, for a page that cannot read the shared memory itself. */
   ladder(n: number): LadderSnapshot {
-    const side = (s: 1 | 2) => {
-      const out: Array<[number, number]> = [];
-      for (let i = 0; i < n; i++) {
-        const p = this.book.price(s, i);
-        if (p === undefined) break;
-        out.push([p, this.book.qty(s, i)]);
-      }
-      return out;
-    };
-    return { bids: side(1), asks: side(2) };
+    return this.book.top(n);
   }
 
   resendAll(): void {

@@ -19,16 +19,7 @@ export class SharedBookReader {
   }
 
   read(n = LADDER_LEVELS): LadderSnapshot {
-    const side = (s: 1 | 2) => {
-      const out: Array<[number, number]> = [];
-      for (let i = 0; i < n; i++) {
-        const p = this.book.price(s, i);
-        if (p === undefined) break;
-        out.push([p, this.book.qty(s, i)]);
-      }
-      return out;
-    };
-    return { bids: side(1), asks: side(2) };
+    return this.book.top(n);
   }
 }
 

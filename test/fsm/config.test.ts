@@ -5,17 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, defaultConfig, describe, FIELDS, resolveConfig, StrategyMachine, validateConfig, validateInstrument, sequentialIds } from '../../src/fsm/index';
 import { INST } from './helpers';
+import { fails } from '../helpers/fails';
 
-const fails = (fn: () => unknown, message: string) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, Error);
-    assert.is((e as Error).message, message);
-    return e as Error;
-  }
-  assert.unreachable(`expected: ${message}`);
-};
 
 test('defaults validate, and every field has a unit and a doc line', () => {
   const c = resolveConfig();

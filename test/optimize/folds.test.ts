@@ -5,22 +5,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { buildFolds, formatDuration, parseFolds, type WalkForwardSpec } from '../../src/optimize/folds';
+import { fails } from '../helpers/fails';
 
 const M = 60_000_000_000n;
 const H = 60n * M;
 const D = 24n * H;
 const T0 = 1_735_689_600_000_000_000n; // 2025-01-01T00:00:00Z
 
-const fails = (fn: () => unknown, message: string) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, Error);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected: ${message}`);
-};
 
 test('parseFolds: durations in ms/s/m/h/d, step defaults to test, rolling by default', () => {
   assert.equal(parseFolds('train=3d,test=1d,purge=10m'), { trainNs: 3n * D, testNs: D, purgeNs: 10n * M, stepNs: D, anchored: false });

@@ -5,17 +5,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { parseShard, shardTrials } from '../../src/optimize/shard';
 import { gridTrials, parseSpace, randomTrials } from '../../src/optimize/space';
+import { fails } from '../helpers/fails';
 
-const fails = (fn: () => unknown, message: string) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, Error);
-    assert.is((e as Error).message, message);
-    return;
-  }
-  assert.unreachable(`expected: ${message}`);
-};
 
 test('parseShard: 0-based i/n', () => {
   assert.equal(parseShard('0/4'), { index: 0, count: 4 });

@@ -5,17 +5,9 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { ConfigError, FIELDS, resolveConfig } from '../../src/fsm/index';
 import { gridSize, gridTrials, parseSpace, randomTrials, SpaceError, trialOverrides, type ParamValue, type SearchSpace } from '../../src/optimize/space';
+import { fails } from '../helpers/fails';
 
-const fails = (fn: () => unknown, message: string) => {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, SpaceError);
-    assert.is((e as Error).message, message);
-    return e as SpaceError;
-  }
-  assert.unreachable(`expected: ${message}`);
-};
+const failsSpace = (fn: () => unknown, message: string) => fails(fn, message, SpaceError);
 const points = (json: unknown) => {
   const d = parseSpace(json).dims[0];
   assert.is(d.kind, 'points');
@@ -183,16 +175,16 @@ test('random trials: a small discrete space can be drawn whole, and no further',
   const all = randomTrials(space, 12, 9);
   assert.equal(new Set(all.map((t) => JSON.stringify(t.params))).size, 12);
   assert.equal(randomTrials(space, 0, 9), []);
-  fails(() => randomTrials(space, 13, 9), 'search space: 13 random trials asked for, but the space has only 12 distinct combinations: ask for at most 12, or run the grid');
-  fails(() => randomTrials(space, 2.5, 9), 'search space: the random trial count must be a whole number ≥ 0, got 2.5');
-  fails(() => randomTrials(space, 3, 0.5), 'search space: the seed must be an integer, got 0.5');
-  fails(() => randomTrials(space, 2_000_000, 1), 'search space: the random trial count 2000000 is more than 1000000');
+  failsSpace(() => randomTrials(space, 13, 9), 'search space: 13 random trials asked for, but the space has only 12 distinct combinations: ask for at most 12, or run the grid');
+  failsSpace(() => randomTrials(space, 2.5, 9), 'search space: the random trial count must be a whole number ≥ 0, got 2.5');
+  failsSpace(() => randomTrials(space, 3, 0.5), 'search space: the seed must be an integer, got 0.5');
+  failsSpace(() => randomTrials(space, 2_000_000, 1), 'search space: the random trial count 2000000 is more than 1000000');
 });
 
 test('grid errors: continuous ranges and oversized grids', () => {
-  fails(() => gridTrials(parseSpace({ 'entry.threshold': [1], 'hurdle.coef': { min: 1, max: 2 } })),
+  failsSpace(() => gridTrials(parseSpace({ 'entry.threshold': [1], 'hurdle.coef': { min: 1, max: 2 } })),
     'search space: hurdle.coef is a continuous range (no "step" or "count"): add one to grid it, or use random search');
-  fails(() => gridTrials(parseSpace({ 'exit.threshold': { min: 0, max: 1, count: 1000 }, 'hurdle.coef': { min: 1, max: 2, count: 1001 } })),
+  failsSpace(() => gridTrials(parseSpace({ 'exit.threshold': { min: 0, max: 1, count: 1000 }, 'hurdle.coef': { min: 1, max: 2, count: 1001 } })),
     'search space: the grid has 1001000 trials (1000 × 1001), more than 1000000: use fewer values or random search');
 });
 
@@ -240,11 +232,11 @@ test('parse errors name the key and say what to fix', () => {
     ['[1, 2]', 'the top level must be a JSON object of "path": values, e.g. {"entry.threshold": [1, 1.5, 2]}, got [1,2]'],
   ];
   for (const [json, message] of cases) {
-    const e = fails(() => parseSpace(json), `search space: ${message}`)!;
+    const e = failsSpace(() => parseSpace(json), `search space: ${message}`)!;
     const key = Object.keys(json as object)[0];
     if (json && typeof json === 'object' && !Array.isArray(json) && key) assert.is(e.key, key);
   }
-  const e = fails(() => parseSpace('{"entry.threshold": [1,'), 'search space: the text is not valid JSON (' + jsonError('{"entry.threshold": [1,') + ')');
+  const e = failsSpace(() => parseSpace('{"entry.threshold": [1,'), 'search space: the text is not valid JSON (' + jsonError('{"entry.threshold": [1,') + ')');
   assert.is(e!.key, '');
 });
 
