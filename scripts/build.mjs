@@ -34,6 +34,7 @@ await build({
     ringbook: 'src/cli/main.ts',
     'bench/ring.worker': 'bench/ring.worker.ts',
     'bench/optimize.child': 'bench/optimize.child.ts',
+    'bench/backtest.child': 'bench/backtest.child.ts',
     'workers/feed': 'src/feed/feed.worker.ts',
     'workers/engine': 'src/core/engine.worker.ts',
     'workers/recorder': 'src/capture/recorder.worker.ts',

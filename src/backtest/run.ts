@@ -176,7 +176,9 @@ export class Backtest {
   private readonly counts = { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 };
   private readonly markoutNs: readonly number[];
   private readonly markouts: number[][];
-  private readonly pendingMarks: Array<{ due: number; h: number; fill: number; dir: number; price: number }> = [];
+  // One queue per horizon: fills arrive in time order, so each queue is due-ordered and only its head is checked.
+  private readonly pendingMarks: Array<Array<{ due: number; fill: number; dir: number; price: number }>> = [];
+  private readonly markHead: number[] = [];
   private sampleNs: number;
   private readonly maxSamples: number;
   private nextSample = 0;
@@ -194,6 +196,10 @@ export class Backtest {
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
     this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
     this.markouts = this.markoutNs.map(() => []);
+    for (let h = 0; h < this.markoutNs.length; h++) {
+      this.pendingMarks.push([]);
+      this.markHead.push(0);
+    }
     this.sampleNs = o.sampleNs ?? 1e9;
     this.maxSamples = o.maxSamples ?? 65536;
     this.sim = new SimExchange({
@@ -349,7 +355,7 @@ export class Backtest {
           const dir = e.side === 'buy' ? 1 : -1;
           for (let h = 0; h < this.markoutNs.length; h++) {
             this.markouts[h].push(NaN);
-            this.pendingMarks.push({ due: t + this.markoutNs[h], h, fill: f, dir, price: e.priceTick });
+            this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill: f, dir, price: e.priceTick });
           }
         } else if (e.type === 'reject') {
           this.counts.rejects++;
@@ -417,15 +423,18 @@ export class Backtest {
       if (pos !== 0 && this.mid === this.mid) this.funding -= pos * this.mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
       this.nextFunding += FUNDING_NS;
     }
-    if (this.pendingMarks.length) {
-      const pm = this.pendingMarks;
-      let w = 0;
-      for (let r = 0; r < pm.length; r++) {
-        const p = pm[r];
-        if (p.due <= t) this.markouts[p.h][p.fill] = p.dir * (this.mid - p.price);
-        else pm[w++] = p;
+    for (let h = 0; h < this.pendingMarks.length; h++) {
+      const q = this.pendingMarks[h];
+      let i = this.markHead[h];
+      while (i < q.length && q[i].due <= t) {
+        const p = q[i++];
+        this.markouts[h][p.fill] = p.dir * (this.mid - p.price);
       }
-      pm.length = w;
+      if (i > 1024 && i * 2 > q.length) {
+        q.splice(0, i);
+        i = 0;
+      }
+      this.markHead[h] = i;
     }
   }
 

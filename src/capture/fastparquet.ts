@@ -38,7 +38,7 @@ export interface FastWriteOptions {
   codec?: 'SNAPPY' | 'UNCOMPRESSED';
   /**
    * Split a column chunk into pages of about this many uncompressed bytes, at 128-value block boundaries. Default:
-   * one page per column chunk, which src/capture/reader.ts relies on (it takes each onChunk as a whole chunk).
+   * one page per column chunk (both readers in src/capture handle several).
    */
   pageBytes?: number;
   kvMetadata?: KeyValue[];

@@ -1,7 +1,9 @@
 // Reading recordings back without ever materialising a whole file as objects: row groups stream into typed
 // column arrays (INT64 as BigInt64Array, INT32 as Int32Array) and, for the feeder, back into 64-byte records.
-// Works in Node (files) and in the browser (any AsyncBuffer: a File, a fetch with range requests).
+// Works in Node (files) and in the browser (any AsyncBuffer: a File, a fetch with range requests). Row groups in
+// the layout our writer produces are decoded by ./fastread; anything else (other writers, other encodings) by hyparquet.
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import { fastRowGroup } from './fastread';
 import { COLUMNS, type FileMeta } from './schema';
 
 export type Columns = Record<string, Int32Array | BigInt64Array>;
@@ -21,29 +23,42 @@ export async function fileMeta(file: AsyncBuffer): Promise<{ metadata: FileMetaD
   return { metadata, meta: meta as Partial<FileMeta>, rows: Number(metadata.num_rows) };
 }
 
+let fast = true;
+
+/** Benchmarks only: read every row group through hyparquet's general path (the peer our decoder is measured against). */
+export function setFastRead(on: boolean): void {
+  fast = on;
+}
+
 /** Streams the file's row groups, one at a time, as typed column arrays. */
 export async function* rowGroups(file: AsyncBuffer, columns: readonly string[] = COLUMNS.map((c) => c.name)): AsyncGenerator<RowGroupChunk> {
   const { metadata } = await fileMeta(file);
   let rowStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const rows = Number(metadata.row_groups[g].num_rows);
-    const cols: Columns = {};
-    const parts: Record<string, Array<{ start: number; data: Int32Array | BigInt64Array }>> = {};
-    await parquetRead({
-      file, metadata, columns: [...columns], rowStart, rowEnd: rowStart + rows,
-      onChunk: (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
-        // hyparquet calls this per page (or per chunk, which may reach past the group): collect the pieces
-        (parts[chunk.columnName] ??= []).push({ start: chunk.rowStart, data: typed(chunk.columnData, chunk.columnName) });
-      },
-    } as any);
-    for (const c of columns) {
-      const pieces = parts[c];
-      if (!pieces) throw new Error(`row group ${g} has no column ${c}: not a ringbook recording?`);
-      cols[c] = assemble(pieces, rowStart, rows);
-    }
+    const cols = (fast ? await fastRowGroup(file, metadata, g, columns) : null) ?? (await hyparquetRowGroup(file, metadata, g, rowStart, rows, columns));
     yield { group: g, rowStart, rows, columns: cols };
     rowStart += rows;
   }
+}
+
+/** A row group through hyparquet: any Parquet file, at a BigInt per INT64 value. */
+async function hyparquetRowGroup(file: AsyncBuffer, metadata: FileMetaData, g: number, rowStart: number, rows: number, columns: readonly string[]): Promise<Columns> {
+  const cols: Columns = {};
+  const parts: Record<string, Array<{ start: number; data: Int32Array | BigInt64Array }>> = {};
+  await parquetRead({
+    file, metadata, columns: [...columns], rowStart, rowEnd: rowStart + rows,
+    onChunk: (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
+      // hyparquet calls this per page (or per chunk, which may reach past the group): collect the pieces
+      (parts[chunk.columnName] ??= []).push({ start: chunk.rowStart, data: typed(chunk.columnData, chunk.columnName) });
+    },
+  } as any);
+  for (const c of columns) {
+    const pieces = parts[c];
+    if (!pieces) throw new Error(`row group ${g} has no column ${c}: not a ringbook recording?`);
+    cols[c] = assemble(pieces, rowStart, rows);
+  }
+  return cols;
 }
 
 /** Exactly rows [rowStart, rowStart + rows) from the pieces (a single piece covering them is used without a copy). */

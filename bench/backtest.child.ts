@@ -1,0 +1,42 @@
+// One measured backtest in a process of its own (so its peak RSS is its own): `node backtest.child.mjs <dir> <mode>`
+// prints {events, seconds, maxRssMB}. Modes: full (reader → core → strategy → simulated venue), core (reader →
+// core only), read (reader only), generic (full, with hyparquet's general reader instead of ours).
+import { asyncBufferFromFile } from 'hyparquet';
+import { loadCore } from '../src/core/index';
+import { resolveConfig } from '../src/fsm/index';
+import { rowGroups, setFastRead } from '../src/capture/reader';
+import { replay } from '../src/backtest/feeder';
+import { createBacktestCore, gridOf, runFiles } from '../src/backtest/backtest';
+import { feedLatency } from '../src/backtest/latency';
+import { powerProb } from '../src/backtest/queue';
+import { replayFilesOf } from '../src/cli/backtest';
+import { listParquet } from '../src/capture/recover';
+
+// Trades often on the generated stream (about one order per 400 events, half of the fills maker): the venue and the
+// machine are part of what is measured, not idle beside it.
+export const BENCH_STRATEGY = [
+  'signal.source=l1', 'entry.threshold=0.6', 'exit.threshold=0', 'entry.confirmCount=2', 'hurdle.enabled=false',
+  'entry.mode=passive', 'exit.timeStopNs=5s', 'gates.maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9',
+];
+
+const [dir, mode] = process.argv.slice(2);
+const files = await replayFilesOf(listParquet(dir));
+const grid = gridOf(files[0].meta, files[0].path);
+const { core } = await loadCore();
+const bc = createBacktestCore(core, grid);
+if (mode === 'generic') setFastRead(false);
+const t0 = performance.now();
+let events = 0;
+let fills = 0;
+if (mode === 'read') {
+  for (const f of files) for await (const g of rowGroups(await asyncBufferFromFile(f.path))) events += g.rows;
+} else if (mode === 'core') {
+  bc.reset({});
+  events = await replay(core, files, { engine: bc.engine, inst: 0, staging: bc.staging, stagingRecords: bc.stagingRecords, out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
+} else {
+  const trace = await runFiles(bc, files, grid, { config: resolveConfig({}, BENCH_STRATEGY), latency: feedLatency(4, 0, 3, 0), queue: powerProb(2) });
+  events = trace.events;
+  fills = trace.fills.length;
+}
+const seconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ events, seconds, fills, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
