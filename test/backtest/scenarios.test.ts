@@ -59,14 +59,14 @@ const BASE = [
   'exit.takeProfitTicks=null', 'exit.stopLossTicks=null', 'exit.timeStopNs=null', 'entry.workTimeoutNs=60s', 'orders.ackTimeoutNs=60s',
 ];
 
-async function run(recs: Rec[], o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean }): Promise<BacktestTrace> {
+async function run(recs: Rec[], o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean; fundingRate?: number }): Promise<BacktestTrace> {
   const core = await testCore();
   const bc = createBacktestCore(core, GRID, 64);
   bc.reset({});
   const { machine, instrument } = machineFor(resolveConfig({}, [...BASE, ...(o.sets ?? [])]), GRID, { maker: 0.0002, taker: 0.0006 });
   const bt = new Backtest(bc, {
     machine, instrument, latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6), queue: o.queue ?? riskAverse,
-    partialFills: o.partial,
+    partialFills: o.partial, fundingRate: o.fundingRate,
   });
   const { cols, rows } = columns(recs);
   bt.feed(cols, rows);
@@ -148,6 +148,14 @@ test('power-probability queue: cancels behind and ahead of us are split; risk-av
   assert.is(averse.fills.length, 0, 'front 10 − 8 traded = 2 still ahead');
   const power = await run(tape, { sets: ['entry.mode=passive'], queue: powerProb(2) });
   assert.is(power.fills.length, 1, 'front 10 − 3 cancelled ahead − 8 traded < 0: filled');
+});
+
+test('funding: a position held across a settlement (T0 is 08:00 UTC) pays position value × rate', async () => {
+  const t = await run([...book(-100, [[1, 1000, 100], [2, 1001, 5]], true), ...book(200, [[1, 1000, 100]])], { fundingRate: 0.0001 });
+  assert.is(t.fills.length, 1, 'long 1 lot from 69 ms before the settlement');
+  assert.ok(Math.abs(t.fundingQuote - -1 * 1000.5 * 0.1 * 0.001 * 0.0001) < 1e-15, `funding ${t.fundingQuote}`);
+  const none = await run([...book(10, [[1, 1000, 100], [2, 1001, 5]], true), ...book(200, [[1, 1000, 100]])], { fundingRate: 0.0001 });
+  assert.is(none.fundingQuote, 0, 'opened after the settlement: nothing to pay');
 });
 
 test('queue models: known values', () => {
