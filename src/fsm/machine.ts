@@ -643,7 +643,6 @@ export class StrategyMachine {
     if (this.s.usedOids.has(clientOid)) throw new Error(`nextId returned ${clientOid} twice: clientOids must be unique`);
     this.s.usedOids.add(clientOid);
     const o = newOrder({ clientOid, ...terms }, this.s.nowNs, deadlineNs);
-    if (o.priceTick === undefined) delete o.priceTick;
     this.s.orders.set(clientOid, o);
     notePlace(this.s.risk, this.s.nowNs);
     this.out.push(placeAction(o, reduceOnly));

@@ -44,10 +44,14 @@ export type OrderBook = Map<string, OwnOrder>;
 export type OrderTerms = Pick<OwnOrder, 'role' | 'side' | 'orderType' | 'force' | 'priceTick' | 'qtyLot'>;
 
 export function newOrder(o: OrderTerms & { clientOid: string }, nowNs: bigint, deadlineNs: bigint | null): OwnOrder {
-  return {
-    ...o, filledLot: 0, inFlight: 'place', requestNs: nowNs, acked: false, workUntilNs: null, deadlineNs,
+  // Spelled out (no spread, no delete): one object shape for every order keeps the hot paths monomorphic.
+  const out: OwnOrder = {
+    clientOid: o.clientOid, role: o.role, side: o.side, orderType: o.orderType, force: o.force, qtyLot: o.qtyLot,
+    filledLot: 0, inFlight: 'place', requestNs: nowNs, acked: false, workUntilNs: null, deadlineNs,
     timedOut: false, cancelWanted: false, cancelSent: false, awaitFillSinceNs: null,
   };
+  if (o.priceTick !== undefined) out.priceTick = o.priceTick;
+  return out;
 }
 
 /** The place action for an order just created. */
