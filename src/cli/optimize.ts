@@ -112,7 +112,7 @@ function progress(done: number, total: number, started: number): void {
   const fill = Math.round((done / Math.max(total, 1)) * width);
   const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} trials, ${rate.toFixed(2)}/s, ETA ${eta.toFixed(0)} s`;
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
-  else if (done === total || done % Math.max(1, Math.floor(total / 10)) === 0) process.stderr.write(`${line}\n`);
+  else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0) process.stderr.write(`${line}\n`);
 }
 
 async function runMerge(argv: string[]): Promise<number> {

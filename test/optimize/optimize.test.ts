@@ -2,12 +2,13 @@
 // results do not depend on the worker count, and shards merged give exactly the unsharded result.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '../../src/fsm/index';
 import { writePlantedRecording, PLANTED_BASE } from '../helpers/planted';
+import { writeRecording } from '../../bench/recording';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-optimize-'));
@@ -69,6 +70,31 @@ test('shards merged equal the unsharded run, trial for trial', () => {
     () => execFileSync(process.execPath, [CLI, 'optimize', 'merge', shards[0], shards[2], '--out', join(dir, 'bad')], { stdio: ['ignore', 'pipe', 'pipe'] }),
     (e: any) => /missing shard\(s\) 1\/3/.test(String(e.stderr)),
   );
+});
+
+test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps every finished trial', async () => {
+  const big = join(dir, 'big');
+  writeRecording(big, 300_000, 9);
+  const sp = join(dir, 'space-big.json');
+  writeFileSync(sp, JSON.stringify({ 'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'exit.threshold': [0, 0.1, 0.2, 0.3] }));
+  const out = join(dir, 'interrupted');
+  const child = spawn(process.execPath, [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '1', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  const code = await new Promise<number | null>((resolve) => {
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      // the first finished trial is reported: interrupt now
+      if (/\] 1\/24 trials/.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    child.on('exit', (c) => resolve(c));
+  });
+  assert.is(code, 130, err);
+  assert.match(err, /stopped early: \d+ of 24 trials finished and kept/);
+  const manifest = JSON.parse(read(out, 'manifest.json'));
+  assert.is(manifest.complete, false);
+  const kept = read(out, 'trials.jsonl').trim().split('\n').length;
+  assert.ok(kept >= 1 && kept < 24, `${kept} trials kept`);
+  assert.is(read(out, 'trials.csv').trim().split('\n').length, kept + 1, 'the CSV log has every finished trial');
 });
 
 test('a bad space is refused before anything runs, naming the key', () => {
