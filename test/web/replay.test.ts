@@ -13,7 +13,10 @@ import { request, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeRecording } from '../../bench/recording';
+import { asyncBufferFromFile } from 'hyparquet';
 import { listParquet } from '../../src/capture/recover';
+import { loadRecording, type Recording } from '../../src/web/recording';
+import { landing } from './landing';
 import { startServer, type RunningServer } from '../../src/serve/server';
 
 const BUILD = process.env.RINGBOOK_BUILD ?? join(process.cwd(), 'build');
@@ -57,7 +60,7 @@ if (!existsSync(CHROMIUM)) {
 } else {
   const ctx = {} as {
     dir: string; file: string; cfg: string; server: RunningServer; plain: Server; plainUrl: string; browser: Browser; page: Page;
-    cli: unknown;
+    cli: unknown; rec: Recording;
   };
 
   const state = (page = ctx.page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__ringbook)) as PageState);
@@ -106,10 +109,10 @@ if (!existsSync(CHROMIUM)) {
 
   /** Waits for a seek to finish and checks the replay stands at the last message at or before `target`. */
   async function landed(target: bigint): Promise<PageState> {
-    await waitFor(ctx.page, `!window.__ringbook.seeking && window.__ringbook.status === 'paused' && BigInt(window.__ringbook.localTs) <= ${target}n && ${target}n - BigInt(window.__ringbook.localTs) < 5000000n`);
+    const want = landing(ctx.rec, target);
+    await waitFor(ctx.page, `!window.__ringbook.seeking && window.__ringbook.status === 'paused' && window.__ringbook.localTs === '${want}'`);
     const s = await state();
-    const at = BigInt(s.localTs);
-    assert.ok(at <= target && target - at < 5_000_000n, `landed at ${at}, wanted ${target}`);
+    assert.is(BigInt(s.localTs), want, `landed at ${s.localTs}, wanted the last message at or before ${target}`);
     return s;
   }
 
@@ -147,6 +150,7 @@ if (!existsSync(CHROMIUM)) {
     writeRecording(data, 60_000);
     const [file] = listParquet(data);
     ctx.file = file.slice(data.length + 1);
+    ctx.rec = await loadRecording(await asyncBufferFromFile(file), file);
     ctx.cfg = join(ctx.dir, 'strategy.json');
     writeFileSync(ctx.cfg, JSON.stringify(CONFIG));
     const cli = spawnSync(process.execPath, [join(BUILD, 'ringbook.mjs'), 'backtest', data, '--config', ctx.cfg, '--latency', 'feed', '--queue', 'risk-averse', '--json'], { encoding: 'utf8' });

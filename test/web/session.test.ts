@@ -13,6 +13,7 @@ import { fileMeta } from '../../src/capture/reader';
 import { createBacktestCore, runFiles } from '../../src/backtest/backtest';
 import { computeMetrics, type Metrics } from '../../src/backtest/metrics';
 import { loadRecording, type Recording } from '../../src/web/recording';
+import { landing } from './landing';
 import { ReplaySession, type ResettableCore } from '../../src/web/session';
 import { runSettings, parseFees, DEFAULT_PARAMS } from '../../src/web/params';
 import { Player } from '../../src/web/player';
@@ -145,7 +146,7 @@ test('the player runs to the end at max speed, seeks both ways and steps one mes
   let f = h.last();
   assert.is(f.status, 'paused');
   assert.not.ok(f.seeking);
-  assert.ok(BigInt(f.localTs) <= mid && mid - BigInt(f.localTs) < 5_000_000n, `landed at ${f.localTs}, wanted ${mid}`);
+  assert.is(BigInt(f.localTs), landing(rec, mid), `landed at ${f.localTs}, wanted the last message at or before ${mid}`);
 
   const resets = h.posted.filter((m) => m.type === 'reset').length;
   const later = first + (span * 3n) / 4n;
@@ -153,7 +154,7 @@ test('the player runs to the end at max speed, seeks both ways and steps one mes
   h.drain();
   f = h.last();
   assert.is(h.posted.filter((m) => m.type === 'reset').length, resets, 'forwards: no restart');
-  assert.ok(BigInt(f.localTs) <= later && later - BigInt(f.localTs) < 5_000_000n);
+  assert.is(BigInt(f.localTs), landing(rec, later));
 
   const before = f.messages;
   h.player.step();
@@ -165,7 +166,7 @@ test('the player runs to the end at max speed, seeks both ways and steps one mes
   h.drain();
   f = h.last();
   assert.is(h.posted.filter((m) => m.type === 'reset').length, resets + 1, 'backwards: a restart');
-  assert.ok(BigInt(f.localTs) <= first + span / 4n);
+  assert.is(BigInt(f.localTs), landing(rec, first + span / 4n));
 
   h.player.play();
   h.drain();
