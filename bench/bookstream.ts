@@ -104,3 +104,17 @@ export class BookStream {
     return n;
   }
 }
+
+/** `n` records of the stream with seed `seed` from the start (whole messages, so a few fewer than `n`). */
+export function bookRecords(n: number, seed: number): { words: Int32Array; n: number } {
+  const s = new BookStream(seed);
+  const words = new Int32Array(n * 16);
+  const chunk = new Int32Array(4096 * 16);
+  let got = 0;
+  while (got + 21 < n) {
+    const k = s.fill(chunk, Math.min(4096, n - got));
+    words.set(chunk.subarray(0, k * 16), got * 16);
+    got += k;
+  }
+  return { words, n: got };
+}

@@ -18,7 +18,7 @@ import { writeParquet, snappyCompressFast, type FastColumn } from '../../src/cap
 import { encodeParquet } from '../../src/capture/encode';
 import { rowGroups, columnsToRecords } from '../../src/capture/reader';
 import { COLUMNS } from '../../src/capture/schema';
-import { BookStream } from '../../bench/bookstream';
+import { bookRecords } from '../../bench/bookstream';
 import { rng } from '../../bench/stats';
 
 const MIN64 = -(2n ** 63n);
@@ -328,18 +328,6 @@ test('bad input is refused with a clear error', () => {
 
 // ---- encodeParquet: the capture contract ------------------------------------------------------------------------
 
-function bookRecords(n: number, seed: number): { words: Int32Array; n: number } {
-  const s = new BookStream(seed);
-  const words = new Int32Array(n * 16);
-  const chunk = new Int32Array(4096 * 16);
-  let got = 0;
-  while (got + 21 < n) {
-    const k = s.fill(chunk, Math.min(4096, n - got));
-    words.set(chunk.subarray(0, k * 16), got * 16);
-    got += k;
-  }
-  return { words, n: got };
-}
 
 const META = {
   schema_version: '1', venue: 'bitget', inst_type: 'USDT-FUTURES', symbol: 'BTCUSDT', tick_size: '0.1', lot_size: '0.001',

@@ -17,7 +17,7 @@ import { fastRowGroup } from '../../src/capture/fastread';
 import { rowGroups, type Columns } from '../../src/capture/reader';
 import { encodeParquet } from '../../src/capture/encode';
 import { COLUMNS } from '../../src/capture/schema';
-import { BookStream } from '../../bench/bookstream';
+import { bookRecords } from '../../bench/bookstream';
 
 const RUNS = Number(process.env.RB_PROPERTY_RUNS ?? 100);
 const MIN64 = -(2n ** 63n);
@@ -206,19 +206,6 @@ test('edges: ±2^63, large negative deltas, all equal, 1 row, 129 rows, pages of
   assert.is(await check(writeParquet(sneaky, 5), sneaky), '', 'wraps the low half never shows');
 });
 
-/** `n` BookStream records (whole messages, so a few fewer). */
-function bookRecords(n: number, seed: number): { words: Int32Array; n: number } {
-  const s = new BookStream(seed);
-  const words = new Int32Array(n * 16);
-  const chunk = new Int32Array(4096 * 16);
-  let got = 0;
-  while (got + 21 < n) {
-    const k = s.fill(chunk, Math.min(4096, n - got));
-    words.set(chunk.subarray(0, k * 16), got * 16);
-    got += k;
-  }
-  return { words, n: got };
-}
 
 test('encodeParquet recordings: every row group through the fast path equals hyparquet and the records', async () => {
   const { words, n } = bookRecords(60_000, 5);
