@@ -154,7 +154,6 @@ export class Backtest {
   private inMessage = false;
   private lastExch = -Infinity;
   private lastLocal = 0;
-  private firstLocalNs = 0n;
   private lastLocalNs = 0n;
   private tickScheduled = false;
   private tickOffset = 0;
@@ -163,7 +162,6 @@ export class Backtest {
   private msgLocal = 0;
   /** Local time of the last replayed message: the run ends there. */
   private dataEnd = 0;
-  private msgLocalNs = 0n;
   private msgWanted = true;
   private ended = false;
 
@@ -234,7 +232,6 @@ export class Backtest {
       this.started = true;
       this.base = localBig[0];
       this.baseAbs = Number(this.base);
-      this.firstLocalNs = this.base;
       this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
       this.nextSample = 0;
       if (this.o.fundingRate) this.nextFunding = FUNDING_NS - Number(((this.base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
@@ -273,7 +270,6 @@ export class Backtest {
         this.msgLocal = Math.max(rel(local, j), te);
         if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
         if (rel(local, j) < te) this.clampedLocal++;
-        this.msgLocalNs = localBig[j];
         this.lastLocalNs = localBig[j];
         this.msgWanted = fromNs === undefined || localBig[j] >= fromNs;
         if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, rel(local, j) - rel(exch, j));
@@ -473,7 +469,7 @@ export class Backtest {
     const len = this.sTs.length;
     return {
       tickSize: this.o.instrument.tickSize, lotSize: this.o.instrument.lotSize,
-      fromNs: this.firstLocalNs, toNs: this.lastLocalNs, events: this.events,
+      fromNs: this.base, toNs: this.lastLocalNs, events: this.events,
       fills: this.fills, trades: this.tradeRows, counts: { ...this.counts },
       markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
       series: {
