@@ -2,8 +2,8 @@
 // group into 64-byte records in the engine's staging memory and applied by the same core as live. Memory stays flat
 // whatever the recording's length: one row group at a time.
 import { asyncBufferFromFile } from 'hyparquet';
-import { REC_SIZE, type Core, type Engine, type Ring } from '../core/index';
-import { fileMeta, rowGroups, columnsToRecords } from '../capture/reader';
+import type { Core, Engine, Ring } from '../core/index';
+import { fileMeta, rowGroups, columnsToRecords, type Columns } from '../capture/reader';
 import { listParquet } from '../capture/recover';
 import type { FileMeta } from '../capture/schema';
 
@@ -46,7 +46,6 @@ export async function replay(core: Core, files: ReplayFile[], o: FeedOptions): P
         const n = Math.min(o.stagingRecords, g.rows - start);
         const cols: Record<string, Int32Array | BigInt64Array> = {};
         for (const [k, v] of Object.entries(g.columns)) cols[k] = v.subarray(start, start + n) as Int32Array | BigInt64Array;
-        core.words.fill(0, o.staging >> 2, (o.staging + n * REC_SIZE) >> 2);
         columnsToRecords(cols, n, core.words, o.staging >> 2, o.inst);
         o.engine.apply(o.staging, n, o.out);
         if (o.out) o.onOutput?.(o.out);

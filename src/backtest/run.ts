@@ -10,7 +10,7 @@
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
 import { REC_SIZE, type Core, type Engine, type Instrument, type Ring } from '../core/index';
-import type { Columns } from '../capture/reader';
+import { columnsToRecords, halves, type Columns } from '../capture/reader';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
@@ -239,7 +239,7 @@ export class Backtest {
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
     const rel = (h: Int32Array, i: number) => (h[2 * i + 1] - hi0) * TWO32 + ((h[2 * i] >>> 0) - lo0);
-    stageRecords(cols, n, exch, local, core.words, staging >> 2, this.c.inst.idx);
+    columnsToRecords(cols, n, core.words, staging >> 2, this.c.inst.idx);
     const toNs = this.o.toNs;
     const fromNs = this.o.fromNs;
     let i = 0;
@@ -486,43 +486,6 @@ export class Backtest {
   }
 }
 
-/**
- * The columns as 64-byte records (DESIGN §4) in one pass, every word written (no clearing first): the record
- * layout of src/core/record.ts, the instrument index in word 1.
- */
-function stageRecords(cols: Columns, n: number, exch: Int32Array, local: Int32Array, w: Int32Array, at: number, inst: number): void {
-  const kind = cols.kind as Int32Array;
-  const side = cols.side as Int32Array;
-  const flags = cols.flags as Int32Array;
-  const price = halves(cols.price as BigInt64Array, n);
-  const qty = halves(cols.qty as BigInt64Array, n);
-  const seq = halves(cols.seq as BigInt64Array, n);
-  const aux = halves(cols.aux as BigInt64Array, n);
-  const aux2 = halves(cols.aux2 as BigInt64Array, n);
-  for (let i = 0, p = at, q = 0; i < n; i++, p += 16, q += 2) {
-    w[p] = (kind[i] & 0xff) | ((side[i] & 0xff) << 8) | (flags[i] << 16);
-    w[p + 1] = inst;
-    w[p + 2] = exch[q];
-    w[p + 3] = exch[q + 1];
-    w[p + 4] = local[q];
-    w[p + 5] = local[q + 1];
-    w[p + 6] = price[q];
-    w[p + 7] = price[q + 1];
-    w[p + 8] = qty[q];
-    w[p + 9] = qty[q + 1];
-    w[p + 10] = seq[q];
-    w[p + 11] = seq[q + 1];
-    w[p + 12] = aux[q];
-    w[p + 13] = aux[q + 1];
-    w[p + 14] = aux2[q];
-    w[p + 15] = aux2[q + 1];
-  }
-}
-
-/** (lo, hi) int32 halves of an int64 column. */
-function halves(a: BigInt64Array, n: number): Int32Array {
-  return new Int32Array(a.buffer, a.byteOffset, n * 2);
-}
 
 /** An int64 column value as a number (prices and sizes in ticks/lots are far below 2^53). */
 function i64(a: BigInt64Array, i: number): number {

@@ -83,23 +83,42 @@ function typed(a: any, name: string): Int32Array | BigInt64Array {
   return isI64 ? BigInt64Array.from(a as bigint[]) : Int32Array.from(a as number[]);
 }
 
-/** Writes a row group's columns back as 64-byte records (16 words each) into `words` from word `at`. */
-export function columnsToRecords(cols: Columns, rows: number, words: Int32Array, at: number, inst: number): void {
-  for (const c of COLUMNS) {
-    const col = cols[c.name];
-    if (c.type === 'INT32') {
-      const src = col as Int32Array;
-      const w = c.at >> 2;
-      const shift = (c.at & 3) * 8;
-      if (shift === 0) for (let i = 0, p = at + w; i < rows; i++, p += 16) words[p] = src[i];
-      else for (let i = 0, p = at + w; i < rows; i++, p += 16) words[p] |= src[i] << shift;
-    } else {
-      const halves = new Int32Array((col as BigInt64Array).buffer, (col as BigInt64Array).byteOffset, rows * 2);
-      for (let i = 0, p = at + (c.at >> 2), q = 0; i < rows; i++, p += 16, q += 2) {
-        words[p] = halves[q];
-        words[p + 1] = halves[q + 1];
-      }
-    }
+/**
+ * A row group's columns as 64-byte records (DESIGN §4) into `w` from word `at`, in one pass, every word written (no
+ * clearing first): the layout of src/core/record.ts, the instrument index in word 1. Every replay stages this way.
+ */
+export function columnsToRecords(cols: Columns, n: number, w: Int32Array, at: number, inst: number): void {
+  const exch = halves(cols.exch_ts as BigInt64Array, n);
+  const local = halves(cols.local_ts as BigInt64Array, n);
+  const kind = cols.kind as Int32Array;
+  const side = cols.side as Int32Array;
+  const flags = cols.flags as Int32Array;
+  const price = halves(cols.price as BigInt64Array, n);
+  const qty = halves(cols.qty as BigInt64Array, n);
+  const seq = halves(cols.seq as BigInt64Array, n);
+  const aux = halves(cols.aux as BigInt64Array, n);
+  const aux2 = halves(cols.aux2 as BigInt64Array, n);
+  for (let i = 0, p = at, q = 0; i < n; i++, p += 16, q += 2) {
+    w[p] = (kind[i] & 0xff) | ((side[i] & 0xff) << 8) | (flags[i] << 16);
+    w[p + 1] = inst;
+    w[p + 2] = exch[q];
+    w[p + 3] = exch[q + 1];
+    w[p + 4] = local[q];
+    w[p + 5] = local[q + 1];
+    w[p + 6] = price[q];
+    w[p + 7] = price[q + 1];
+    w[p + 8] = qty[q];
+    w[p + 9] = qty[q + 1];
+    w[p + 10] = seq[q];
+    w[p + 11] = seq[q + 1];
+    w[p + 12] = aux[q];
+    w[p + 13] = aux[q + 1];
+    w[p + 14] = aux2[q];
+    w[p + 15] = aux2[q + 1];
   }
-  for (let i = 0, p = at + 1; i < rows; i++, p += 16) words[p] = inst;
+}
+
+/** (lo, hi) int32 halves of the first `n` values of an int64 column (a view, no copy). */
+export function halves(a: BigInt64Array, n: number): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, n * 2);
 }
