@@ -1,6 +1,6 @@
 // One measured optimizer run in a process of its own: `node optimize.child.mjs <dir> <workers>` loads the
 // recording into shared memory, runs a fixed grid of trials on <workers> threads (0 = load only) and prints
-// {trials, seconds, maxRssMB, dataMB}.
+// {trials, seconds, steadyPerS, maxRssMB, dataMB}; steadyPerS leaves out each worker's first trial (its JIT warm-up).
 import { compileCore } from '../src/core/index';
 import { listParquet } from '../src/capture/recover';
 import { gridOf } from '../src/backtest/setup';
@@ -27,9 +27,15 @@ const settings: TrialSettings = {
 const trials = gridTrials(parseSpace(BENCH_SPACE));
 const t0 = performance.now();
 let done = 0;
+const finished: number[] = [];
 if (workers > 0) {
-  const results = await new TrialPool().run(trials, { workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module: await compileCore(), shared, settings });
+  const results = await new TrialPool().run(trials, {
+    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module: await compileCore(), shared, settings,
+    onResult: () => finished.push(performance.now()),
+  });
   done = results.length;
 }
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ trials: done, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, dataMB }));
+const from = finished[workers - 1];
+const steadyPerS = done > workers ? (done - workers) / ((finished[done - 1] - from) / 1000) : 0;
+console.log(JSON.stringify({ trials: done, seconds, steadyPerS, maxRssMB: process.resourceUsage().maxRSS / 1024, dataMB }));
