@@ -43,7 +43,8 @@ interface Controls {
   seek(ns: string): void;
 }
 
-interface PageState {
+/** What the page mirrors on window.__ringbook (scripts and tests read it). */
+export interface PageState {
   /** crossOriginIsolated: the worker's memory can be shared with the page. */
   isolated: boolean;
   status: Status;

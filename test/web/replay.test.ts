@@ -17,6 +17,7 @@ import { asyncBufferFromFile } from 'hyparquet';
 import { listParquet } from '../../src/capture/recover';
 import { loadRecording, type Recording } from '../../src/web/recording';
 import { landing } from './landing';
+import type { PageState } from '../../src/web/app';
 import { startServer, type RunningServer } from '../../src/serve/server';
 
 const BUILD = process.env.RINGBOOK_BUILD ?? join(process.cwd(), 'build');
@@ -30,21 +31,6 @@ const CONFIG = {
   cooldown: { ns: '2s' },
 };
 
-interface PageState {
-  isolated: boolean;
-  status: string;
-  error?: string;
-  metrics?: unknown;
-  localTs: string;
-  messages: number;
-  fills: number;
-  rows: number;
-  run: number;
-  seeking: boolean;
-  recording: { firstNs: string; lastNs: string; name: string } | null;
-  ladderSource: string | null;
-  controls: { pause(): void };
-}
 declare const window: { __ringbook: PageState };
 
 if (!existsSync(CHROMIUM)) {
