@@ -311,11 +311,19 @@ export class Backtest {
       const st = h < this.sigT.length ? this.sigT[h] : Infinity;
       if (st < t && (top === undefined || st < top.t)) {
         const e = this.sigE[h];
-        this.sigHead = h + 1;
-        if (this.sigHead > 4096 && this.sigHead * 2 > this.sigT.length) {
-          this.sigT = this.sigT.slice(this.sigHead);
-          this.sigE = this.sigE.slice(this.sigHead);
+        // Consumed events must not stay reachable from the queue (they would survive into the old space).
+        if (h + 1 === this.sigT.length) {
+          this.sigT.length = 0;
+          this.sigE.length = 0;
           this.sigHead = 0;
+        } else {
+          this.sigE[h] = undefined as unknown as Event;
+          this.sigHead = h + 1;
+          if (this.sigHead > 4096 && this.sigHead * 2 > this.sigT.length) {
+            this.sigT = this.sigT.slice(this.sigHead);
+            this.sigE = this.sigE.slice(this.sigHead);
+            this.sigHead = 0;
+          }
         }
         this.localEvent(st, SIGNAL, e, undefined);
         continue;
