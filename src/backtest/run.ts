@@ -138,12 +138,14 @@ function coreBook(inst: Instrument): VenueBook {
 export class Backtest {
   private readonly agenda = new Agenda();
   // Market events (signals, health) come in local-time order: a FIFO beside the agenda, no heap work for them.
+  // Slots are reused (head and tail go back to 0 whenever it empties), so the queue itself allocates nothing.
   private sigT: number[] = [];
-  private sigE: Event[] = [];
+  private sigE: (Event | undefined)[] = [];
   private sigHead = 0;
+  private sigTail = 0;
   private readonly onMarket = (e: Event): void => {
-    this.sigT.push(this.msgLocal);
-    this.sigE.push(e);
+    this.sigT[this.sigTail] = this.msgLocal;
+    this.sigE[this.sigTail++] = e;
   };
   private readonly market = new MarketEvents();
   readonly sim: SimExchange;
@@ -154,7 +156,8 @@ export class Backtest {
   private inMessage = false;
   private lastExch = -Infinity;
   private lastLocal = 0;
-  private lastLocalNs = 0n;
+  /** Local stamp of the last replayed message (unclamped), on the loop's clock. */
+  private lastLocalRel = 0;
   private tickScheduled = false;
   private tickOffset = 0;
   private trades = 0;
@@ -240,12 +243,13 @@ export class Backtest {
     const lo0 = Number(BigInt.asUintN(32, this.base));
     const rel = (h: Int32Array, i: number) => (h[2 * i + 1] - hi0) * TWO32 + ((h[2 * i] >>> 0) - lo0);
     columnsToRecords(cols, n, core.words, staging >> 2, this.c.inst.idx);
-    const toNs = this.o.toNs;
-    const fromNs = this.o.fromNs;
+    // the window's ends on the loop's clock (no bigint per record)
+    const toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
+    const fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
     let i = 0;
     while (i < n) {
       if (!this.inMessage) {
-        if (toNs !== undefined && localBig[i] >= toNs) {
+        if (rel(local, i) >= toRel) {
           this.ended = true;
           return;
         }
@@ -270,8 +274,8 @@ export class Backtest {
         this.msgLocal = Math.max(rel(local, j), te);
         if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
         if (rel(local, j) < te) this.clampedLocal++;
-        this.lastLocalNs = localBig[j];
-        this.msgWanted = fromNs === undefined || localBig[j] >= fromNs;
+        this.lastLocalRel = rel(local, j);
+        this.msgWanted = rel(local, j) >= fromRel;
         if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, rel(local, j) - rel(exch, j));
         if (k === KIND_TRADE) {
           if (this.sim.hasResting) {
@@ -308,23 +312,13 @@ export class Backtest {
     for (;;) {
       const top = ag.peek();
       const h = this.sigHead;
-      const st = h < this.sigT.length ? this.sigT[h] : Infinity;
+      const st = h < this.sigTail ? this.sigT[h] : Infinity;
       if (st < t && (top === undefined || st < top.t)) {
-        const e = this.sigE[h];
-        // Consumed events must not stay reachable from the queue (they would survive into the old space).
-        if (h + 1 === this.sigT.length) {
-          this.sigT.length = 0;
-          this.sigE.length = 0;
-          this.sigHead = 0;
-        } else {
-          this.sigE[h] = undefined as unknown as Event;
-          this.sigHead = h + 1;
-          if (this.sigHead > 4096 && this.sigHead * 2 > this.sigT.length) {
-            this.sigT = this.sigT.slice(this.sigHead);
-            this.sigE = this.sigE.slice(this.sigHead);
-            this.sigHead = 0;
-          }
-        }
+        const e = this.sigE[h]!;
+        // a consumed event must not stay reachable from the queue (it would survive into the old space)
+        this.sigE[h] = undefined;
+        if (h + 1 === this.sigTail) this.sigHead = this.sigTail = 0;
+        else this.sigHead = h + 1;
         this.localEvent(st, SIGNAL, e, undefined);
         continue;
       }
@@ -477,7 +471,7 @@ export class Backtest {
     const len = this.sTs.length;
     return {
       tickSize: this.o.instrument.tickSize, lotSize: this.o.instrument.lotSize,
-      fromNs: this.base, toNs: this.lastLocalNs, events: this.events,
+      fromNs: this.base, toNs: this.base + BigInt(this.lastLocalRel), events: this.events,
       fills: this.fills, trades: this.tradeRows, counts: { ...this.counts },
       markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
       series: {

@@ -589,17 +589,26 @@ export class StrategyMachine {
     return true;
   }
 
+  // One view, refilled on every check: risk checks run on every event and only read it.
+  private readonly view: RiskView = {
+    nowNs: 0n, position: newPosition(), markTick: null, tickLotQuote: 0, lastValidLocalTs: null, feedLatencyNs: null,
+    clockOffsetNs: null, exposed: false,
+  };
+
   private riskView(feedLatencyNs: number | null): RiskView {
     const s = this.s;
     const book = s.market.lastValid;
     const lot = s.position.lot;
-    return {
-      nowNs: s.nowNs, position: s.position,
-      markTick: book === null || lot === 0 ? null : lot > 0 ? book.bestBid : book.bestAsk,
-      tickLotQuote: this.instrument.tickSize * this.instrument.lotSize,
-      lastValidLocalTs: book?.localTs ?? null, feedLatencyNs, clockOffsetNs: s.market.clockOffsetNs,
-      exposed: lot !== 0 || s.orders.size > 0,
-    };
+    const v = this.view;
+    v.nowNs = s.nowNs;
+    v.position = s.position;
+    v.markTick = book === null || lot === 0 ? null : lot > 0 ? book.bestBid : book.bestAsk;
+    v.tickLotQuote = this.instrument.tickSize * this.instrument.lotSize;
+    v.lastValidLocalTs = book?.localTs ?? null;
+    v.feedLatencyNs = feedLatencyNs;
+    v.clockOffsetNs = s.market.clockOffsetNs;
+    v.exposed = lot !== 0 || s.orders.size > 0;
+    return v;
   }
 
   /** Why HALTED may not be left now (empty = flat, risk ok, data healthy). */
