@@ -138,14 +138,12 @@ function coreBook(inst: Instrument): VenueBook {
 export class Backtest {
   private readonly agenda = new Agenda();
   // Market events (signals, health) come in local-time order: a FIFO beside the agenda, no heap work for them.
-  // Slots are reused (head and tail go back to 0 whenever it empties), so the queue itself allocates nothing.
   private sigT: number[] = [];
-  private sigE: (Event | undefined)[] = [];
+  private sigE: Event[] = [];
   private sigHead = 0;
-  private sigTail = 0;
   private readonly onMarket = (e: Event): void => {
-    this.sigT[this.sigTail] = this.msgLocal;
-    this.sigE[this.sigTail++] = e;
+    this.sigT.push(this.msgLocal);
+    this.sigE.push(e);
   };
   private readonly market = new MarketEvents();
   readonly sim: SimExchange;
@@ -312,13 +310,15 @@ export class Backtest {
     for (;;) {
       const top = ag.peek();
       const h = this.sigHead;
-      const st = h < this.sigTail ? this.sigT[h] : Infinity;
+      const st = h < this.sigT.length ? this.sigT[h] : Infinity;
       if (st < t && (top === undefined || st < top.t)) {
-        const e = this.sigE[h]!;
-        // a consumed event must not stay reachable from the queue (it would survive into the old space)
-        this.sigE[h] = undefined;
-        if (h + 1 === this.sigTail) this.sigHead = this.sigTail = 0;
-        else this.sigHead = h + 1;
+        const e = this.sigE[h];
+        this.sigHead = h + 1;
+        if (this.sigHead > 4096 && this.sigHead * 2 > this.sigT.length) {
+          this.sigT = this.sigT.slice(this.sigHead);
+          this.sigE = this.sigE.slice(this.sigHead);
+          this.sigHead = 0;
+        }
         this.localEvent(st, SIGNAL, e, undefined);
         continue;
       }
