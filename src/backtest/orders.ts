@@ -53,12 +53,16 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
   return out.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));
 }
 
-/** Place → first answer (ack, reject or fill) of the same order: the recorded round trips. */
+/**
+ * Decision → first answer (ack, reject or fill) of the same order: the recorded round trips. They start at the
+ * strategy clock's decision time when the log has it (what the replay schedules from), so the time the live session
+ * spent between deciding and sending is part of the latency, and answers land where they landed live.
+ */
 export function roundTrips(orders: OrderRecord[]): RoundTrip[] {
   const sent = new Map<number, bigint>();
   const out: RoundTrip[] = [];
   for (const o of orders) {
-    if (o.event === OrderEvent.place) sent.set(o.seq, o.localTs);
+    if (o.event === OrderEvent.place) sent.set(o.seq, o.aux > 0n ? o.aux : o.localTs);
     else if (o.event === OrderEvent.ack || o.event === OrderEvent.reject || o.event === OrderEvent.fill) {
       const t = sent.get(o.seq);
       if (t === undefined) continue;
