@@ -19,7 +19,7 @@ const workers = Number(workersText);
 const files = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
 const shared = await loadShared(files);
-const dataMB = Object.values(shared.buffers).reduce((s, b) => s + b.byteLength, 0) / 2 ** 20;
+const dataMB = shared.records.byteLength / 2 ** 20;
 const settings: TrialSettings = {
   base: BASE, grid, fees: { maker: 0.0002, taker: 0.0006 }, latency: 'feed', queue: 'power:2', partialFills: true, signals: {}, roundTrips: [],
   sampleNs: 1e9, fromNs: shared.fromNs, toNs: shared.toNs,

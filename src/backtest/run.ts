@@ -10,7 +10,7 @@
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
 import { REC_SIZE, type Core, type Engine, type Instrument, type Ring } from '../core/index';
-import { columnsToRecords, halves, type Columns } from '../capture/reader';
+import { columnsToRecords, type Columns } from '../capture/reader';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
@@ -214,24 +214,37 @@ export class Backtest {
 
   /** Replays `rows` records given as columns (one row group, or part of one), in recording order. */
   feed(cols: Columns, rows: number): void {
-    for (let start = 0; start < rows && !this.ended; start += this.c.stagingRecords) {
-      const n = Math.min(this.c.stagingRecords, rows - start);
+    const { core, staging, stagingRecords } = this.c;
+    for (let start = 0; start < rows && !this.ended; start += stagingRecords) {
+      const n = Math.min(stagingRecords, rows - start);
       const part: Columns = {};
       for (const k in cols) part[k] = cols[k].subarray(start, start + n) as Int32Array | BigInt64Array;
-      this.chunk(part, n);
+      columnsToRecords(part, n, core.words, staging >> 2, this.c.inst.idx);
+      this.staged(n);
     }
   }
 
-  private chunk(cols: Columns, n: number): void {
+  /**
+   * Replays `rows` 64-byte records (16 words each, instrument 0) from record `from` of `words` — e.g. a recording
+   * decoded once into shared memory: each chunk is one block copy into the staging area.
+   */
+  feedRecords(words: Int32Array, from: number, rows: number): void {
+    const { core, staging, stagingRecords } = this.c;
+    for (let start = 0; start < rows && !this.ended; start += stagingRecords) {
+      const n = Math.min(stagingRecords, rows - start);
+      core.words.set(words.subarray((from + start) * 16, (from + start + n) * 16), staging >> 2);
+      this.staged(n);
+    }
+  }
+
+  /** Runs the `n` records in the staging area, message by message (a message may continue in the next chunk). */
+  private staged(n: number): void {
     const { core, engine, staging, out } = this.c;
-    const kind = cols.kind as Int32Array;
-    const flags = cols.flags as Int32Array;
-    const exch = halves(cols.exch_ts as BigInt64Array, n);
-    const local = halves(cols.local_ts as BigInt64Array, n);
-    const localBig = cols.local_ts as BigInt64Array;
+    const w = core.words;
+    const at = staging >> 2;
     if (!this.started) {
       this.started = true;
-      this.base = localBig[0];
+      this.base = (BigInt(w[at + 5]) << 32n) | BigInt(w[at + 4] >>> 0);
       this.baseAbs = Number(this.base);
       this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
       this.nextSample = 0;
@@ -239,49 +252,49 @@ export class Backtest {
     }
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
-    const rel = (h: Int32Array, i: number) => (h[2 * i + 1] - hi0) * TWO32 + ((h[2 * i] >>> 0) - lo0);
-    columnsToRecords(cols, n, core.words, staging >> 2, this.c.inst.idx);
+    // a record's exchange (word 2) or local (word 4) stamp on the loop's clock
+    const rel = (p: number) => (w[p + 1] - hi0) * TWO32 + ((w[p] >>> 0) - lo0);
     // the window's ends on the loop's clock (no bigint per record)
     const toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
     const fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
     let i = 0;
     while (i < n) {
       if (!this.inMessage) {
-        if (rel(local, i) >= toRel) {
+        const p = at + i * 16;
+        if (rel(p + 4) >= toRel) {
           this.ended = true;
           return;
         }
-        let te = rel(exch, i);
+        let te = rel(p + 2);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
         this.lastExch = te;
         this.drainUntil(te);
       }
       let j = i;
+      let head = w[at + j * 16];
       for (;;) {
-        const k = kind[j];
-        if ((k === KIND_LEVEL || k === KIND_CLEAR) && (flags[j] & FLAG_LAST) === 0 && j + 1 < n) j++;
+        const k = head & 0xff;
+        if ((k === KIND_LEVEL || k === KIND_CLEAR) && ((head >>> 16) & FLAG_LAST) === 0 && j + 1 < n) head = w[at + ++j * 16];
         else break;
       }
-      const k = kind[j];
-      const complete = !((k === KIND_LEVEL || k === KIND_CLEAR) && (flags[j] & FLAG_LAST) === 0);
+      const k = head & 0xff;
+      const complete = !((k === KIND_LEVEL || k === KIND_CLEAR) && ((head >>> 16) & FLAG_LAST) === 0);
       engine.apply(staging + i * REC_SIZE, j - i + 1, out);
       this.events += j - i + 1;
       this.inMessage = !complete;
       if (complete) {
+        const p = at + j * 16;
         const te = this.lastExch;
-        this.msgLocal = Math.max(rel(local, j), te);
+        const tl = rel(p + 4);
+        this.msgLocal = Math.max(tl, te);
         if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
-        if (rel(local, j) < te) this.clampedLocal++;
-        this.lastLocalRel = rel(local, j);
-        this.msgWanted = rel(local, j) >= fromRel;
-        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, rel(local, j) - rel(exch, j));
+        if (tl < te) this.clampedLocal++;
+        this.lastLocalRel = tl;
+        this.msgWanted = tl >= fromRel;
+        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - rel(p + 2));
         if (k === KIND_TRADE) {
-          if (this.sim.hasResting) {
-            const side = (cols.side as Int32Array)[j];
-            const price = i64(cols.price as BigInt64Array, j);
-            const qty = i64(cols.qty as BigInt64Array, j);
-            this.sim.trade(te, side, price, qty);
-          }
+          // prices and sizes in ticks and lots are far below 2^53
+          if (this.sim.hasResting) this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
         } else {
           this.sim.afterBook(te);
         }
@@ -486,11 +499,4 @@ export class Backtest {
       },
     };
   }
-}
-
-
-/** An int64 column value as a number (prices and sizes in ticks/lots are far below 2^53). */
-function i64(a: BigInt64Array, i: number): number {
-  const h = new Int32Array(a.buffer, a.byteOffset + i * 8, 2);
-  return h[1] * TWO32 + (h[0] >>> 0);
 }

@@ -1,41 +1,43 @@
-// The decoded recording in shared memory: every column of every row, once, in SharedArrayBuffers that all optimizer
-// workers read without copying (the core copies each chunk into its own staging area as it replays it).
+// The decoded recording in shared memory: every row once, as the 64-byte records the core reads (DESIGN §4), in one
+// SharedArrayBuffer that all optimizer workers read without copying it; each trial block-copies a chunk at a time
+// into its own core's staging area.
 import { asyncBufferFromFile } from 'hyparquet';
-import { COLUMNS } from '../capture/schema';
-import { rowGroups, type Columns } from '../capture/reader';
+import { REC_SIZE } from '../core/index';
+import { rowGroups, columnsToRecords } from '../capture/reader';
 import type { ReplayFile } from '../backtest/feeder';
 
 export interface SharedRecording {
   rows: number;
-  /** Column name → its shared buffer (INT32 columns 4 bytes a row, INT64 8). */
-  buffers: Record<string, SharedArrayBuffer>;
+  /** rows × 64 bytes. */
+  records: SharedArrayBuffer;
   /** First and last local_ts, ns as decimal strings (bigints do not cross postMessage in every runtime). */
   fromNs: string;
   toNs: string;
 }
 
-/** Decodes `files` (one symbol, in order) into shared columns. */
+/** Decodes `files` (one symbol, in order) into shared records (instrument 0). */
 export async function loadShared(files: ReplayFile[]): Promise<SharedRecording> {
   const rows = files.reduce((s, f) => s + f.rows, 0);
-  const buffers: Record<string, SharedArrayBuffer> = {};
-  for (const c of COLUMNS) buffers[c.name] = new SharedArrayBuffer(rows * (c.type === 'INT64' ? 8 : 4));
-  const cols = sharedColumns({ rows, buffers, fromNs: '0', toNs: '0' });
+  const records = new SharedArrayBuffer(rows * REC_SIZE);
+  const words = new Int32Array(records);
   let at = 0;
+  let first = 0n;
+  let last = 0n;
   for (const f of files) {
     for await (const g of rowGroups(await asyncBufferFromFile(f.path))) {
       if (at + g.rows > rows) throw new Error(`${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`);
-      for (const c of COLUMNS) (cols[c.name] as Int32Array).set(g.columns[c.name] as Int32Array, at);
+      columnsToRecords(g.columns, g.rows, words, at * 16, 0);
+      const local = g.columns.local_ts as BigInt64Array;
+      if (at === 0 && g.rows) first = local[0];
+      if (g.rows) last = local[g.rows - 1];
       at += g.rows;
     }
   }
   if (at !== rows) throw new Error(`the files hold ${at} rows, their metadata ${rows}: a file is torn (run \`ringbook inspect\`)`);
-  const local = cols.local_ts as BigInt64Array;
-  return { rows, buffers, fromNs: String(rows ? local[0] : 0n), toNs: String(rows ? local[rows - 1] : 0n) };
+  return { rows, records, fromNs: String(first), toNs: String(last) };
 }
 
-/** Typed views over the shared buffers (no copy). */
-export function sharedColumns(s: SharedRecording): Columns {
-  const out: Columns = {};
-  for (const c of COLUMNS) out[c.name] = c.type === 'INT64' ? new BigInt64Array(s.buffers[c.name]) : new Int32Array(s.buffers[c.name]);
-  return out;
+/** The shared records as words (no copy). */
+export function sharedRecords(s: SharedRecording): Int32Array {
+  return new Int32Array(s.records);
 }

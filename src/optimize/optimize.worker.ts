@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createMemory, formatMemory, instantiateCore } from '../core/index';
 import { createBacktestCore } from '../backtest/setup';
-import { sharedColumns, type SharedRecording } from './data';
+import { sharedRecords, type SharedRecording } from './data';
 import { runTrial, type TrialSettings } from './trial';
 import type { Trial } from './space';
 
@@ -17,14 +17,14 @@ const d = workerData as OptimizeWorkerData;
 const core = await instantiateCore(d.module, createMemory(), { slot: 0 });
 formatMemory(core);
 const bc = createBacktestCore(core, d.settings.grid);
-const cols = sharedColumns(d.shared);
+const records = sharedRecords(d.shared);
 parentPort!.on('message', (m: { type: 'trial'; trial: Trial } | { type: 'stop' }) => {
   if (m.type === 'stop') {
     parentPort!.close();
     return;
   }
   try {
-    parentPort!.postMessage({ type: 'result', result: runTrial(bc, cols, d.shared.rows, d.settings, m.trial) });
+    parentPort!.postMessage({ type: 'result', result: runTrial(bc, records, d.shared.rows, d.settings, m.trial) });
   } catch (err) {
     parentPort!.postMessage({ type: 'failed', id: m.trial.id, message: err instanceof Error ? err.stack ?? err.message : String(err) });
   }

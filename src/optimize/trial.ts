@@ -2,7 +2,6 @@
 // the same core, machine and simulated venue as `ringbook backtest`. The result keeps the full-run metrics and the
 // equity curve on a fixed grid, from which any window's score is computed (./score): each trial runs once, and a
 // window's strategy state is what the data before it left, as it would be live.
-import type { Columns } from '../capture/reader';
 import { resolveConfig, ConfigError } from '../fsm/index';
 import { Backtest } from '../backtest/run';
 import { machineFor, type RecordingGrid } from '../backtest/setup';
@@ -41,9 +40,8 @@ export interface TrialResult {
   tradeExits?: number[];
 }
 
-const CHUNK = 65536;
-
-export function runTrial(bc: BacktestCore & { reset(s: Partial<SignalParams>): void }, cols: Columns, rows: number, s: TrialSettings, trial: Trial): TrialResult {
+/** One trial over `rows` shared 64-byte records (src/optimize/data.ts). */
+export function runTrial(bc: BacktestCore & { reset(s: Partial<SignalParams>): void }, records: Int32Array, rows: number, s: TrialSettings, trial: Trial): TrialResult {
   let config;
   try {
     config = resolveConfig(s.base, trialOverrides(trial));
@@ -58,12 +56,7 @@ export function runTrial(bc: BacktestCore & { reset(s: Partial<SignalParams>): v
     machine, instrument, latency: parseLatency(s.latency, () => s.roundTrips), queue: parseQueue(s.queue), partialFills: s.partialFills,
     sampleNs: s.sampleNs, maxSamples: Math.ceil(span / s.sampleNs) + 16,
   });
-  for (let at = 0; at < rows; at += CHUNK) {
-    const n = Math.min(CHUNK, rows - at);
-    const part: Columns = {};
-    for (const k in cols) part[k] = cols[k].subarray(at, at + n) as Int32Array | BigInt64Array;
-    bt.feed(part, n);
-  }
+  bt.feedRecords(records, 0, rows);
   const trace = bt.finish();
   const from = BigInt(s.fromNs);
   return {
