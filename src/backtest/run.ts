@@ -9,7 +9,7 @@
 // stamp earlier than the exchange stamp (local clock behind) is delivered at the exchange time and counted.
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
-import { REC_SIZE, type Core, type Engine, type Instrument, type Ring } from '../core/index';
+import { REC_SIZE, Kind, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
 import { columnsToRecords, type Columns } from '../capture/reader';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
@@ -117,10 +117,6 @@ class Agenda {
 }
 
 const TWO32 = 4294967296;
-const KIND_LEVEL = 1;
-const KIND_CLEAR = 2;
-const KIND_TRADE = 3;
-const FLAG_LAST = 2;
 const FUNDING_NS = 8 * 3600e9;
 
 /** The venue's view of the replayed book: the core's book now. */
@@ -272,13 +268,9 @@ export class Backtest {
       }
       let j = i;
       let head = w[at + j * 16];
-      for (;;) {
-        const k = head & 0xff;
-        if ((k === KIND_LEVEL || k === KIND_CLEAR) && ((head >>> 16) & FLAG_LAST) === 0 && j + 1 < n) head = w[at + ++j * 16];
-        else break;
-      }
+      while (!endsMessage(head & 0xff, head >>> 16) && j + 1 < n) head = w[at + ++j * 16];
       const k = head & 0xff;
-      const complete = !((k === KIND_LEVEL || k === KIND_CLEAR) && ((head >>> 16) & FLAG_LAST) === 0);
+      const complete = endsMessage(k, head >>> 16);
       engine.apply(staging + i * REC_SIZE, j - i + 1, out);
       this.events += j - i + 1;
       this.inMessage = !complete;
@@ -292,7 +284,7 @@ export class Backtest {
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
         if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - rel(p + 2));
-        if (k === KIND_TRADE) {
+        if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
           if (this.sim.hasResting) this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
         } else {

@@ -15,6 +15,12 @@ export type BookSide = 1 | 2;
 
 export const Flag = { snapshot: 1, last: 2, reset: 4, checksum: 8 } as const;
 
+/** Whether a record ends its market message: book levels and clears run on until one carries `last`; every other
+ * kind (trade, message end, status) is a message of its own. */
+export function endsMessage(kind: number, flags: number): boolean {
+  return !((kind === Kind.bookLevel || kind === Kind.bookClear) && (flags & Flag.last) === 0);
+}
+
 /**
  * Codes of status records (in `seq`): 1–9 from the core, 10+ from the feed. Each one on the market ring
  * invalidates that instrument's book until the next snapshot.

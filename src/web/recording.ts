@@ -7,6 +7,7 @@ import { fileMeta, rowGroups, type Columns } from '../capture/reader';
 import { COLUMNS, type FileMeta } from '../capture/schema';
 import { gridOf, type RecordingGrid } from '../backtest/setup';
 import type { RecordingSource } from './protocol';
+import { endsMessage } from '../core/record';
 
 export interface Recording {
   name: string;
@@ -22,9 +23,6 @@ export interface Recording {
   lastNs: bigint;
 }
 
-const KIND_LEVEL = 1;
-const KIND_CLEAR = 2;
-const FLAG_LAST = 2;
 const TWO32 = 4294967296;
 
 /** Reads a File in pieces, the way hyparquet reads a URL with range requests. */
@@ -35,11 +33,6 @@ export function asyncBufferFromFile(file: Blob): AsyncBuffer {
 export async function openSource(source: RecordingSource): Promise<AsyncBuffer> {
   if (source.kind === 'file') return asyncBufferFromFile(source.file);
   return asyncBufferFromUrl({ url: source.url, byteLength: source.byteLength });
-}
-
-/** True at the last record of a message (the rule src/backtest/run.ts applies while feeding). */
-export function endsMessage(kind: number, flags: number): boolean {
-  return !((kind === KIND_LEVEL || kind === KIND_CLEAR) && (flags & FLAG_LAST) === 0);
 }
 
 /** Decodes every row group; `progress(rowsDone, rows)` after each one. */
