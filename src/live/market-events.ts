@@ -13,20 +13,32 @@ type SignalEvent = Extract<Event, { type: 'signal' }>;
  */
 export const TICK_NS = 50_000_000n;
 
+/**
+ * An int64 field as a number: ints that fit 32 bits come out as small integers (no heap number), the rest (the
+ * absent-level sentinels) as exact doubles like readI64.
+ */
+function num64(w: Int32Array, byteOffset: number): number {
+  const lo = w[byteOffset >> 2];
+  const hi = w[(byteOffset >> 2) + 1];
+  return (hi === 0 && lo >= 0) || (hi === -1 && lo < 0) ? lo : hi * 4294967296 + (lo >>> 0);
+}
+
 /** The signal record at byte offset `at` as the machine's event (reads the record in place). */
 export function signalEventAt(core: Core, at: number): SignalEvent {
   const w = core.words;
   const f = core.f64;
   const state = core.bytes[at + S.state];
-  const localTs = core.i64[(at + S.localTs) >> 3];
-  const exchTs = core.i64[(at + S.exchTs) >> 3];
   const fields = (at + S.fields) >> 3;
+  const l = (at + S.localTs) >> 2;
+  const e = (at + S.exchTs) >> 2;
   return {
-    type: 'signal', localTs, exchTs, valid: (state & State.valid) !== 0,
-    bestBid: readI64(w, at + S.bestBid), bestAsk: readI64(w, at + S.bestAsk),
-    bidQty: readI64(w, at + S.bidQty), askQty: readI64(w, at + S.askQty),
+    type: 'signal', localTs: core.i64[(at + S.localTs) >> 3], exchTs: core.i64[(at + S.exchTs) >> 3], valid: (state & State.valid) !== 0,
+    bestBid: num64(w, at + S.bestBid), bestAsk: num64(w, at + S.bestAsk),
+    bidQty: num64(w, at + S.bidQty), askQty: num64(w, at + S.askQty),
     l1: f[fields + Field.l1], obiN: f[fields + Field.obiN], ofiNorm: f[fields + Field.ofiNorm], z: f[fields + Field.z],
-    zReady: (state & State.zReady) !== 0, feedLatencyNs: Number(localTs - exchTs),
+    zReady: (state & State.zReady) !== 0,
+    // local − exchange from the halves: exact (far below 2^53) and no bigint temporary
+    feedLatencyNs: (w[l + 1] - w[e + 1]) * 4294967296 + ((w[l] >>> 0) - (w[e] >>> 0)),
   };
 }
 
