@@ -19,6 +19,7 @@ import { encodeParquet } from '../../src/capture/encode';
 import { rowGroups, columnsToRecords } from '../../src/capture/reader';
 import { COLUMNS } from '../../src/capture/schema';
 import { bookRecords } from '../../bench/bookstream';
+import { bigIntCalls } from '../helpers/bigint-calls';
 import { rng } from '../../bench/stats';
 
 const MIN64 = -(2n ** 63n);
@@ -413,26 +414,11 @@ test('encodeParquet: records from an offset, and the same bytes as encoding the 
   assert.is(a.buffer.byteLength, a.length, 'the file owns an exact buffer');
 });
 
-test('no BigInt per value: BigInt() calls do not grow with the row count', () => {
-  const Real = BigInt;
-  let calls = 0;
-  const counting = Object.assign((v: any) => {
-    calls++;
-    return Real(v);
-  }, { asIntN: Real.asIntN, asUintN: Real.asUintN });
+test('no BigInt per value: BigInt() calls do not grow with the row count', async () => {
   const { words, n } = bookRecords(100_000, 13);
-  const count = (rows: number) => {
-    calls = 0;
-    (globalThis as any).BigInt = counting;
-    try {
-      encodeParquet(words, 0, rows, META, { rowGroupSize: 1 << 20 });
-    } finally {
-      (globalThis as any).BigInt = Real;
-    }
-    return calls;
-  };
-  const small = count(1000);
-  const large = count(n);
+  const count = (rows: number) => bigIntCalls(() => encodeParquet(words, 0, rows, META, { rowGroupSize: 1 << 20 }));
+  const small = await count(1000);
+  const large = await count(n);
   assert.ok(small > 0 && small < 200, `${small} calls`);
   assert.is(large, small);
 });
