@@ -14,7 +14,7 @@ import { findWorkerDir } from '../feed/pipeline';
 import { loadShared } from '../optimize/data';
 import { parseSpace, gridTrials, randomTrials, type Trial } from '../optimize/space';
 import { parseShard, shardTrials } from '../optimize/shard';
-import { parseFolds, buildFolds, type Fold } from '../optimize/folds';
+import { parseFolds, buildFolds } from '../optimize/folds';
 import { parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
 import { summarise, type Summary } from '../optimize/summary';
@@ -64,7 +64,7 @@ interface Manifest {
   keys: string[];
 }
 
-function writeResults(out: string, manifest: Manifest, results: TrialResult[], summary: Summary | null, folds: Fold[] | null): void {
+function writeResults(out: string, manifest: Manifest, results: TrialResult[], summary: Summary | null): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(out, 'trials.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
@@ -84,7 +84,6 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
     if (summary.chosen) writeFileSync(join(out, 'best.json'), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
     writeFileSync(join(out, 'report.html'), optimizeReport(summary, results, keys, manifest.heatmap));
   }
-  void folds;
 }
 
 function printSummary(s: Summary, keys: string[], out: string): void {
@@ -141,7 +140,7 @@ async function runMerge(argv: string[]): Promise<number> {
   const folds = first.walkForward ? buildFolds(parseFolds(first.walkForward), BigInt(first.settings.fromNs), BigInt(first.settings.toNs) + 1n) : null;
   const summary = summarise({ results, objective: first.objective, sampleNs: first.settings.sampleNs, fromNs: first.settings.fromNs, toNs: first.settings.toNs, folds, base: first.settings.base, keys: first.keys });
   const manifest: Manifest = { ...first, shard: null, complete: true };
-  writeResults(resolve(values.out!), manifest, results, summary, folds);
+  writeResults(resolve(values.out!), manifest, results, summary);
   printSummary(summary, first.keys, values.out!);
   return 0;
 }
@@ -233,7 +232,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   manifest.complete = results.length === trials.length;
   const out = resolve(values.out!);
   const summary = !shard && results.length ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys }) : null;
-  writeResults(out, manifest, results, summary, folds);
+  writeResults(out, manifest, results, summary);
   if (summary) printSummary(summary, keys, values.out!);
   else process.stderr.write(`${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results\n`);
   if (!manifest.complete) process.stderr.write(`stopped early: ${results.length} of ${trials.length} trials finished and kept\n`);
