@@ -3,7 +3,7 @@
 // A pure function of the trial results, so a merged set of shards summarises exactly like an unsharded run.
 import { fix } from '../backtest/metrics';
 import { resolveConfig } from '../fsm/index';
-import { psr, dsr, expectedMaxSharpe, minBTL, pbo, sharpe as sharpeOf, variance } from './stats';
+import { psr, dsr, expectedMaxSharpe, mean, minBTL, pbo, sharpe as sharpeOf, variance } from './stats';
 import { trialOverrides } from './space';
 import { objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
 import type { Fold } from './folds';
@@ -115,7 +115,3 @@ export function summarise(s: SummaryInput) {
 }
 
 export type Summary = ReturnType<typeof summarise>;
-
-function mean(xs: number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
-}
