@@ -18,6 +18,7 @@ import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
 import type { SessionFile } from '../live/session';
+import { parseDuration } from './duration';
 
 const HELP = `ringbook backtest <file|dir|glob> [options]
 
@@ -110,8 +111,6 @@ export function latestSession(root: string, symbol: string): SessionFile | null 
   return null;
 }
 
-const NS = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -144,9 +143,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const fees = values.fees ? parseFees(values.fees) : session ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate } : DEFAULT_FEES;
   const funding = values.funding !== undefined ? Number(values.funding) : undefined;
   if (funding !== undefined && !(Math.abs(funding) < 0.1)) throw new Error(`--funding "${values.funding}" must be a rate per 8 h such as 0.0001`);
-  const sm = NS.exec(values.sample!);
-  if (!sm) throw new Error(`--sample "${values.sample}" is not a duration (e.g. 1s, 500ms, 1m)`);
-  const sampleNs = Number(sm[1]) * ({ ms: 1e6, s: 1e9, m: 60e9 } as const)[sm[2] as 'ms' | 's' | 'm'];
+  const sampleNs = parseDuration('--sample', values.sample!) * 1e6;
 
   const intents: Intent[] = [];
   const fillsSeen: FillSeen[] = [];

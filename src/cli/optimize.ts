@@ -21,6 +21,7 @@ import { summarise, type Summary } from '../optimize/summary';
 import { optimizeReport } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { expandInput, parseFees, replayFilesOf, recordingRoot } from './backtest';
+import { parseDuration } from './duration';
 
 const HELP = `ringbook optimize <data> --space space.json [options]
 ringbook optimize merge <shard dirs…> --out results/
@@ -40,12 +41,6 @@ ringbook optimize merge <shard dirs…> --out results/
   --symbol S             the symbol when the data holds several`;
 
 const NICE = [1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400].map((s) => s * 1e9);
-
-function parseSample(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
-  if (!m) throw new Error(`--sample "${text}" is not a duration (e.g. 1s, 1m)`);
-  return Number(m[1]) * ({ ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 } as const)[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
 
 interface Manifest {
   version: 1;
@@ -203,7 +198,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   process.stderr.write(`loading ${files.length} file(s) into shared memory …\n`);
   const shared = await loadShared(files);
   const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));
-  const sampleNs = values.sample ? parseSample(values.sample) : NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1];
+  const sampleNs = values.sample ? parseDuration('--sample', values.sample) * 1e6 : NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1];
   const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n) : null;
   const settings: TrialSettings = {
     base, grid, fees, latency, queue: values.queue!, partialFills: !values['no-partial'], signals: {}, roundTrips: trips, sampleNs,
