@@ -14,6 +14,7 @@
 
 import { crcByte } from "./crc32";
 import { formatScaled } from "./decimal";
+import { move8 } from "./move";
 
 export const SIDE_BID: i32 = 1;
 export const SIDE_ASK: i32 = 2;
@@ -22,6 +23,8 @@ export const NO_BID: i64 = i64.MIN_VALUE;
 export const NO_ASK: i64 = i64.MAX_VALUE;
 
 const LEVEL: usize = 24;
+/** Levels from the touch that bookSet scans linearly before bisecting. */
+const NEAR: i32 = 16;
 const B_CAP: usize = 0;
 const B_BIDS: usize = 4;
 const B_ASKS: usize = 8;
@@ -92,12 +95,14 @@ export function bookSet(book: usize, side: i32, price: i64, qty: i64, wireDecima
   const cAddr = countAddr(book, side);
   const count = load<i32>(cAddr);
   const key = side == SIDE_BID ? price : -price;
-  // Most changes are near the touch, which is the end of the array: probe there before bisecting.
-  let lo = 0;
-  let hi = count;
-  if (count > 0 && load<i64>(arr + <usize>(count - 1) * LEVEL) < key) {
-    lo = count;
-  } else {
+  // Most changes are a few levels from the touch, which is the end of the array: walk down from there (branches
+  // a CPU predicts) and bisect only what lies deeper (a bisection's branches are coin flips).
+  let lo = count;
+  const stop = count > NEAR ? count - NEAR : 0;
+  while (lo > stop && load<i64>(arr + <usize>(lo - 1) * LEVEL) >= key) lo--;
+  if (lo == stop && stop > 0) {
+    let hi = lo;
+    lo = 0;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (load<i64>(arr + <usize>mid * LEVEL) < key) lo = mid + 1; else hi = mid;
@@ -108,7 +113,7 @@ export function bookSet(book: usize, side: i32, price: i64, qty: i64, wireDecima
   const old: i64 = found ? load<i64>(at, 8) : 0;
   if (qty == 0) {
     if (found) {
-      memory.copy(at, at + LEVEL, <usize>(count - lo - 1) * LEVEL);
+      move8(at, at + LEVEL, <usize>(count - lo - 1) * LEVEL);
       store<i32>(cAddr, count - 1);
       bandAdjust(book, side, key, -old);
     }
@@ -119,7 +124,7 @@ export function bookSet(book: usize, side: i32, price: i64, qty: i64, wireDecima
       store<i32>(book + B_FULL, 1);
       return false;
     }
-    memory.copy(at + LEVEL, at, <usize>(count - lo) * LEVEL);
+    move8(at + LEVEL, at, <usize>(count - lo) * LEVEL);
     store<i64>(at, key);
     store<i32>(cAddr, count + 1);
   }

@@ -11,6 +11,7 @@ import {
   STATUS_CHECKSUM_MISMATCH, STATUS_BOOK_FULL, STATUS_NOT_SYNCED, STATE_CHECKSUM_OK,
 } from "./record";
 import { bookNew, bookClear, bookSet, bookChecksum } from "./book";
+import { copyBytes, zeroBytes } from "./move";
 import { signalsNew, signalsReset, signalsUpdate } from "./signals";
 import { ringPush, ringReadable, ringRelease, ringCapacity, ringTail, ringSlot } from "./ring";
 
@@ -96,7 +97,7 @@ function emit(inst: usize, rec: usize, out: usize): void {
 
 function emitStatus(e: usize, inst: usize, idx: u32, src: usize, code: i64, a: i64, b: i64, out: usize): void {
   const r = e + E_SCRATCH;
-  memory.fill(r, 0, SIG_SIZE);
+  zeroBytes(r, SIG_SIZE);
   store<u8>(r + R_KIND, KIND_STATUS);
   store<u32>(r + R_INST, idx);
   store<i64>(r + R_EXCH_TS, load<i64>(src + R_EXCH_TS));
@@ -192,20 +193,37 @@ export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
         signalsReset(load<usize>(inst + I_SIGNALS));
       }
       const r = e + E_SCRATCH;
-      memory.copy(r, rec, REC_SIZE);
-      memory.fill(r + REC_SIZE, 0, SIG_SIZE - REC_SIZE);
+      copyBytes(r, rec, REC_SIZE);
+      zeroBytes(r + REC_SIZE, SIG_SIZE - REC_SIZE);
       emit(inst, r, out);
     } else if (kind == KIND_TRADE) {
       bump(inst, I_TRADES);
       // Trades travel on to the strategy unchanged (in the first 64 bytes of an output record).
       const r = e + E_SCRATCH;
-      memory.copy(r, rec, REC_SIZE);
-      memory.fill(r + REC_SIZE, 0, SIG_SIZE - REC_SIZE);
+      copyBytes(r, rec, REC_SIZE);
+      zeroBytes(r + REC_SIZE, SIG_SIZE - REC_SIZE);
       emit(inst, r, out);
     } else {
       store<i64>(e + E_BAD, load<i64>(e + E_BAD) + 1);
     }
   }
+}
+
+/**
+ * Applies records from `recs` (at most `n`) up to and including the first one that ends a market message (a book
+ * level or clear with FLAG_LAST, or any other kind); returns how many it applied. A replay that interleaves its own
+ * events between messages calls this once per message instead of finding the boundaries itself.
+ */
+export function engineApplyMessage(e: usize, recs: usize, n: u32, out: usize): u32 {
+  let j: u32 = 0;
+  while (j < n) {
+    const rec = recs + (<usize>j << REC_SHIFT);
+    j++;
+    const kind = load<u8>(rec + R_KIND);
+    if ((kind != KIND_BOOK_LEVEL && kind != KIND_BOOK_CLEAR) || (load<u16>(rec + R_FLAGS) & FLAG_LAST) != 0) break;
+  }
+  engineApply(e, recs, j, out);
+  return j;
 }
 
 /**

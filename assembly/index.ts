@@ -8,3 +8,4 @@ export * from "./signals";
 export * from "./engine";
 export * from "./bench";
 export * from "./frame";
+export * from "./parquet";

@@ -14,6 +14,8 @@
 // written before the index store that publishes them, and read after the index load that reveals them.
 // A full ring never overwrites: the producer is told how much fits and the caller decides what to do.
 
+import { copyBytes } from "./move";
+
 const HEAD: usize = 0;
 const CACHED_TAIL: usize = 8;
 const TAIL: usize = 64;
@@ -91,8 +93,8 @@ export function ringPushBatch(ring: usize, src: usize, n: u32): u32 {
   const cap = load<u32>(ring + CAPACITY);
   const first = load<u32>(ring + HEAD) & (cap - 1);
   const run = min<u32>(k, cap - first); // up to the end of the slot array, then wrap
-  memory.copy(ring + RING_HEADER + (<usize>first << shift), src, <usize>run << shift);
-  if (run < k) memory.copy(ring + RING_HEADER, src + (<usize>run << shift), <usize>(k - run) << shift);
+  copyBytes(ring + RING_HEADER + (<usize>first << shift), src, <usize>run << shift);
+  if (run < k) copyBytes(ring + RING_HEADER, src + (<usize>run << shift), <usize>(k - run) << shift);
   ringPublish(ring, k);
   return k;
 }
@@ -138,8 +140,8 @@ export function ringPopBatch(ring: usize, dst: usize, n: u32): u32 {
   const cap = load<u32>(ring + CAPACITY);
   const first = load<u32>(ring + TAIL) & (cap - 1);
   const run = min<u32>(k, cap - first);
-  memory.copy(dst, ring + RING_HEADER + (<usize>first << shift), <usize>run << shift);
-  if (run < k) memory.copy(dst + (<usize>run << shift), ring + RING_HEADER, <usize>(k - run) << shift);
+  copyBytes(dst, ring + RING_HEADER + (<usize>first << shift), <usize>run << shift);
+  if (run < k) copyBytes(dst + (<usize>run << shift), ring + RING_HEADER, <usize>(k - run) << shift);
   ringRelease(ring, k);
   return k;
 }

@@ -9,6 +9,7 @@ import {
   SIG_FIELD_COUNT,
   STATE_VALID, STATE_Z_READY,
 } from "./record";
+import { zeroBytes } from "./move";
 
 export const MAX_OBI_LEVELS: i32 = 64;
 export const MAX_Z_WINDOW: i32 = 65536;
@@ -130,7 +131,7 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   if (nb == 0 || na == 0 || bb >= ba) {
     store<i64>(out + S_SPREAD, 0);
     store<u8>(out + S_STATE, 0);
-    memory.fill(out + S_FIELDS, 0, <usize>SIG_FIELD_COUNT << 3);
+    zeroBytes(out + S_FIELDS, <usize>SIG_FIELD_COUNT << 3);
     return false;
   }
   store<i64>(out + S_SPREAD, ba - bb);

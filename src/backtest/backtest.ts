@@ -3,7 +3,7 @@
 // flat however long the recording is). Node only (files); the browser replay drives ./run itself.
 import { asyncBufferFromFile } from 'hyparquet';
 import type { SignalParams } from '../core/index';
-import { rowGroups } from '../capture/reader';
+import { recordGroups } from '../capture/record-groups';
 import type { StrategyConfig } from '../fsm/index';
 import { Backtest, type BacktestOptions } from './run';
 import { createBacktestCore, machineFor, DEFAULT_FEES, type RecordingGrid } from './setup';
@@ -41,8 +41,8 @@ export async function runFiles(bc: ReturnType<typeof createBacktestCore>, files:
   });
   outer: for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
-    for await (const g of rowGroups(await asyncBufferFromFile(f.path))) {
-      bt.feed(g.columns, g.rows);
+    for await (const g of recordGroups(await asyncBufferFromFile(f.path), bc.area(), bc.inst.idx)) {
+      bt.feedCore(g.ptr, g.rows);
       if (bt.done) break outer;
     }
   }

@@ -216,7 +216,7 @@ export class Backtest {
       const part: Columns = {};
       for (const k in cols) part[k] = cols[k].subarray(start, start + n) as Int32Array | BigInt64Array;
       columnsToRecords(part, n, core.words, staging >> 2, this.c.inst.idx);
-      this.staged(n);
+      this.staged(staging, n);
     }
   }
 
@@ -229,15 +229,20 @@ export class Backtest {
     for (let start = 0; start < rows && !this.ended; start += stagingRecords) {
       const n = Math.min(stagingRecords, rows - start);
       core.words.set(words.subarray((from + start) * 16, (from + start + n) * 16), staging >> 2);
-      this.staged(n);
+      this.staged(staging, n);
     }
   }
 
-  /** Runs the `n` records in the staging area, message by message (a message may continue in the next chunk). */
-  private staged(n: number): void {
-    const { core, engine, staging, out } = this.c;
+  /** Replays `rows` records already in core memory from byte address `ptr` (see capture/record-groups), in place. */
+  feedCore(ptr: number, rows: number): void {
+    if (!this.ended) this.staged(ptr, rows);
+  }
+
+  /** Runs `n` records from byte address `ptr`, message by message (a message may continue in the next chunk). */
+  private staged(ptr: number, n: number): void {
+    const { core, engine, out } = this.c;
     const w = core.words;
-    const at = staging >> 2;
+    const at = ptr >> 2;
     if (!this.started) {
       this.started = true;
       this.base = (BigInt(w[at + 5]) << 32n) | BigInt(w[at + 4] >>> 0);
@@ -266,12 +271,10 @@ export class Backtest {
         this.lastExch = te;
         this.drainUntil(te);
       }
-      let j = i;
-      let head = w[at + j * 16];
-      while (!endsMessage(head & 0xff, head >>> 16) && j + 1 < n) head = w[at + ++j * 16];
+      const j = i + engine.applyMessage(ptr + i * REC_SIZE, n - i, out) - 1;
+      const head = w[at + j * 16];
       const k = head & 0xff;
       const complete = endsMessage(k, head >>> 16);
-      engine.apply(staging + i * REC_SIZE, j - i + 1, out);
       this.events += j - i + 1;
       this.inMessage = !complete;
       if (complete) {

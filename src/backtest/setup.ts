@@ -3,6 +3,7 @@
 import { Engine, Ring, REC_SIZE, type Core, type SignalParams } from '../core/index';
 import { StrategyMachine, sequentialIds, type InstrumentSpec, type StrategyConfig } from '../fsm/index';
 import type { FileMeta } from '../capture/schema';
+import { RecordArea } from '../capture/record-groups';
 import type { BacktestCore } from './run';
 
 export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;
@@ -27,15 +28,18 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
 }
 
 /** Engine, instrument, staging and output ring for backtests on one core; `reset` before each run. */
-export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecords = 4096): BacktestCore & { reset(signals: Partial<SignalParams>): void } {
+export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecords = 4096): BacktestCore & { reset(signals: Partial<SignalParams>): void; area(): RecordArea } {
   const engine = new Engine(core, 1);
   const inst = engine.addInstrument(0, {
     priceScale: grid.priceScale, priceStep: grid.priceStep, sizeScale: grid.sizeScale, sizeStep: grid.sizeStep, levelsPerSide: 8192, zCapacity: 4096,
   });
   const staging = core.x.coreAlloc(stagingRecords * REC_SIZE);
   const out = new Ring(core, core.ringOffset('signal'));
+  let area: RecordArea | undefined;
   return {
     core, engine, inst, staging, stagingRecords, out,
+    /** Where row groups are decoded for replay: allocated on first use (runs over shared records never need it). */
+    area: () => (area ??= new RecordArea(core)),
     reset(signals) {
       inst.configure(signals);
       inst.book.clear();

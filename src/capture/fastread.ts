@@ -499,7 +499,7 @@ function snappyInto(input: Uint8Array, n: number): void {
 
 // ---- row groups -------------------------------------------------------------------------------------------------
 
-interface ChunkPlan {
+export interface ChunkPlan {
   name: string;
   i64: boolean;
   compressed: boolean;
@@ -508,7 +508,7 @@ interface ChunkPlan {
 }
 
 /** The column chunks to read, or null when a column is outside the subset (judged from the metadata alone). */
-function plan(metadata: FileMetaData, group: number, columns: readonly string[]): ChunkPlan[] | null {
+export function plan(metadata: FileMetaData, group: number, columns: readonly string[]): ChunkPlan[] | null {
   const { schema } = metadata;
   const rg = metadata.row_groups[group];
   if (!rg || schema[0]?.num_children !== schema.length - 1) return null; // nested: some element has children
@@ -536,7 +536,7 @@ function plan(metadata: FileMetaData, group: number, columns: readonly string[])
 const GAP = 1 << 13;
 
 /** Fetches the chunks' bytes, neighbours together; returns each chunk's bytes. */
-async function fetchChunks(file: AsyncBuffer, chunks: readonly ChunkPlan[]): Promise<Uint8Array[] | null> {
+export async function fetchChunks(file: AsyncBuffer, chunks: readonly ChunkPlan[]): Promise<Uint8Array[] | null> {
   const order = chunks.map((_, i) => i).sort((a, b) => chunks[a].start - chunks[b].start);
   const runs: Array<{ start: number; end: number; members: number[] }> = [];
   for (const i of order) {

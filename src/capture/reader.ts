@@ -36,10 +36,20 @@ export async function* rowGroups(file: AsyncBuffer, columns: readonly string[] =
   let rowStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const rows = Number(metadata.row_groups[g].num_rows);
-    const cols = (fast ? await fastRowGroup(file, metadata, g, columns) : null) ?? (await hyparquetRowGroup(file, metadata, g, rowStart, rows, columns));
-    yield { group: g, rowStart, rows, columns: cols };
+    yield { group: g, rowStart, rows, columns: await groupColumns(file, metadata, g, rowStart, columns) };
     rowStart += rows;
   }
+}
+
+/** One row group's columns: by ./fastread when it can, else by hyparquet. */
+export async function groupColumns(file: AsyncBuffer, metadata: FileMetaData, g: number, rowStart: number, columns: readonly string[] = COLUMNS.map((c) => c.name)): Promise<Columns> {
+  const rows = Number(metadata.row_groups[g].num_rows);
+  return (fast ? await fastRowGroup(file, metadata, g, columns) : null) ?? (await hyparquetRowGroup(file, metadata, g, rowStart, rows, columns));
+}
+
+/** False when benchmarks asked for hyparquet's general path everywhere. */
+export function fastReadEnabled(): boolean {
+  return fast;
 }
 
 /** A row group through hyparquet: any Parquet file, at a BigInt per INT64 value. */

@@ -81,6 +81,14 @@ export class Engine {
     this.core.x.engineApply(this.ptr, at, n, out?.base ?? 0);
   }
 
+  /**
+   * Applies records from byte offset `at` (at most `n`) through the first that ends a market message; returns how
+   * many. Fewer than `n` records without a message end are all applied (the message goes on in the next batch).
+   */
+  applyMessage(at: number, n: number, out?: Ring): number {
+    return this.core.x.engineApplyMessage(this.ptr, at, n, out?.base ?? 0);
+  }
+
   /** Consumes up to `max` records from `input` in place; returns how many (0 = the ring was empty). */
   drain(input: Ring, out?: Ring, max = 4096): number {
     return this.core.x.engineDrain(this.ptr, input.base, out?.base ?? 0, max);

@@ -69,11 +69,18 @@ export interface CoreExports {
   engineInstrument(e: Ptr, idx: number): Ptr;
   engineBadRecords(e: Ptr): bigint;
   engineApply(e: Ptr, recs: Ptr, n: number, out: Ptr): void;
+  engineApplyMessage(e: Ptr, recs: Ptr, n: number, out: Ptr): number;
   engineDrain(e: Ptr, input: Ptr, out: Ptr, max: number): number;
   // Bitget frames → records
   frameScan(frame: Ptr, len: number, out: Ptr): number;
   frameBooks(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr, resetOnSnapshot: number, verifyChecksum: number): number;
   frameTrades(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr): number;
+  // Parquet column chunks → record fields
+  pqDecodeChunk(
+    chunk: Ptr, len: number, rows: number, is64: number, compressed: number, records: Ptr, field: number, width: number,
+    scratch: Ptr, scratchCap: number,
+  ): number;
+  pqSetInstrument(records: Ptr, rows: number, inst: number): void;
   // benchmark loops
   benchProduce(ring: Ptr, n: number, batch: number): void;
   benchConsume(ring: Ptr, n: number, batch: number): number;
@@ -86,6 +93,6 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'decimalValueLo', 'decimalValueHi', 'decimalWireDecimals', 'formatScaled', 'bookNew', 'bookClear', 'bookDepth',
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
   'bookBandDepth', 'bookBandSum', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
-  'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply',
-  'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'benchProduce', 'benchConsume',
+  'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage',
+  'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqDecodeChunk', 'pqSetInstrument', 'benchProduce', 'benchConsume',
 ];
