@@ -32,7 +32,7 @@ if (mode === 'read') {
   for (const f of files) for await (const g of rowGroups(await asyncBufferFromFile(f.path))) events += g.rows;
 } else if (mode === 'core') {
   bc.reset({});
-  events = await replay(core, files, { engine: bc.engine, inst: 0, staging: bc.staging, stagingRecords: bc.stagingRecords, out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
+  events = await replay(core, files, { engine: bc.engine, inst: 0, area: bc.area(), out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
 } else {
   const trace = await runFiles(bc, files, grid, { config: resolveConfig({}, BENCH_STRATEGY), latency: feedLatency(4, 0, 3, 0), queue: powerProb(2) });
   events = trace.events;

@@ -1,9 +1,10 @@
 // The replay feeder: a recording's market files for one symbol, in local-time order, streamed row group by row
-// group into 64-byte records in the engine's staging memory and applied by the same core as live. Memory stays flat
+// group into 64-byte records in the engine's memory and applied by the same core as live. Memory stays flat
 // whatever the recording's length: one row group at a time.
 import { asyncBufferFromFile } from 'hyparquet';
-import type { Core, Engine, Ring } from '../core/index';
-import { fileMeta, rowGroups, columnsToRecords, type Columns } from '../capture/reader';
+import { REC_SIZE, type Core, type Engine, type Ring } from '../core/index';
+import { fileMeta } from '../capture/reader';
+import { recordGroups, type RecordArea } from '../capture/record-groups';
 import { listParquet } from '../capture/recover';
 import type { FileMeta } from '../capture/schema';
 
@@ -29,9 +30,10 @@ export async function replayFiles(root: string, symbol: string, instType?: strin
 export interface FeedOptions {
   engine: Engine;
   inst: number;
-  /** Staging area in the core's memory (start-up allocation), and its capacity in records. */
-  staging: number;
-  stagingRecords: number;
+  /** Where row groups are decoded (capture/record-groups), in the engine's core memory. */
+  area: RecordArea;
+  /** Records applied between two calls of `onOutput` (the output ring must hold their signals). Default 4096. */
+  batch?: number;
   /** Output ring for signal/status/trade records, drained by `onOutput` after every batch (optional). */
   out?: Ring;
   onOutput?(ring: Ring): void;
@@ -40,14 +42,12 @@ export interface FeedOptions {
 /** Replays `files` through the engine; returns the number of records applied. */
 export async function replay(core: Core, files: ReplayFile[], o: FeedOptions): Promise<number> {
   let applied = 0;
+  const batch = o.batch ?? 4096;
   for (const f of files) {
-    for await (const g of rowGroups(await asyncBufferFromFile(f.path))) {
-      for (let start = 0; start < g.rows; start += o.stagingRecords) {
-        const n = Math.min(o.stagingRecords, g.rows - start);
-        const cols: Record<string, Int32Array | BigInt64Array> = {};
-        for (const [k, v] of Object.entries(g.columns)) cols[k] = v.subarray(start, start + n) as Int32Array | BigInt64Array;
-        columnsToRecords(cols, n, core.words, o.staging >> 2, o.inst);
-        o.engine.apply(o.staging, n, o.out);
+    for await (const g of recordGroups(await asyncBufferFromFile(f.path), o.area, o.inst)) {
+      for (let start = 0; start < g.rows; start += batch) {
+        const n = Math.min(batch, g.rows - start);
+        o.engine.apply(g.ptr + start * REC_SIZE, n, o.out);
         if (o.out) o.onOutput?.(o.out);
         applied += n;
       }

@@ -177,6 +177,8 @@ export class Backtest {
   private sampleNs: number;
   private readonly maxSamples: number;
   private nextSample = 0;
+  /** Earliest markout due, Infinity with none pending. */
+  private nextMark = Infinity;
   private sTs: bigint[] = [];
   private sEq: number[] = [];
   private sPos: number[] = [];
@@ -362,6 +364,7 @@ export class Backtest {
           for (let h = 0; h < this.markoutNs.length; h++) {
             this.markouts[h].push(NaN);
             this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill: f, dir, price: e.priceTick });
+            if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
           }
         } else if (e.type === 'reject') {
           this.counts.rejects++;
@@ -419,6 +422,8 @@ export class Backtest {
   /** Samples, markouts and funding due up to local time `t`, with the state as it was before `t`. */
   private advanceTo(t: number): void {
     if (t > this.lastLocal) this.lastLocal = t;
+    // most events fall between two samples with no markout due: one comparison
+    if (t < this.nextSample && t < this.nextFunding && t < this.nextMark) return;
     while (this.nextSample <= t) {
       const at = this.nextSample;
       this.sample(at);
@@ -442,6 +447,17 @@ export class Backtest {
       }
       this.markHead[h] = i;
     }
+    this.nextMark = this.earliestMark();
+  }
+
+  private earliestMark(): number {
+    let due = Infinity;
+    for (let h = 0; h < this.pendingMarks.length; h++) {
+      const q = this.pendingMarks[h];
+      const i = this.markHead[h];
+      if (i < q.length && q[i].due < due) due = q[i].due;
+    }
+    return due;
   }
 
   private equity(): number {

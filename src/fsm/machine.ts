@@ -103,11 +103,14 @@ export class StrategyMachine {
   private readonly nextId: () => string;
   private readonly s: MachineState;
   private out: Action[] = [];
+  /** T_ack as a bigint: timers run on every event, and a BigInt conversion allocates. */
+  private readonly ackTimeoutNs: bigint;
 
   constructor(opts: MachineOptions) {
     validateConfig(opts.config);
     validateInstrument(opts.instrument);
     this.config = opts.config;
+    this.ackTimeoutNs = BigInt(opts.config.orders.ackTimeoutNs);
     this.instrument = opts.instrument;
     this.nextId = opts.nextId;
     this.s = {
@@ -381,7 +384,7 @@ export class StrategyMachine {
       return;
     }
     if (!TRADING.has(s.phase)) return;
-    const overdue = ackOverdue(s.orders, s.nowNs, BigInt(cfg.orders.ackTimeoutNs));
+    const overdue = s.orders.size === 0 ? null : ackOverdue(s.orders, s.nowNs, this.ackTimeoutNs);
     if (overdue) {
       const what = overdue.inFlight ?? 'fill report after a rejected cancel';
       return this.enterReconcile(`no answer to ${what} of ${overdue.clientOid} within T_ack`, false);

@@ -20,6 +20,9 @@ export interface RiskState {
   placesNs: bigint[];
   /** UTC day number (now / 1 day) the baseline belongs to; null before the first check. */
   day: bigint | null;
+  /** That day's bounds [from, to) in ns: most checks only compare with them (a bigint division allocates). */
+  dayFromNs: bigint;
+  dayToNs: bigint;
   /** Equity (quote) at the start of `day`. */
   dayStartEquityQuote: number;
 }
@@ -46,7 +49,7 @@ const SECOND = 1_000_000_000n;
 const MINUTE = 60n * SECOND;
 
 export function newRiskState(): RiskState {
-  return { placesNs: [], day: null, dayStartEquityQuote: 0 };
+  return { placesNs: [], day: null, dayFromNs: 0n, dayToNs: 0n, dayStartEquityQuote: 0 };
 }
 
 /** Equity in quote: realised + unrealised at mark (exact ticks·lots, converted once) − fees. */
@@ -58,10 +61,16 @@ export function equityQuote(p: PositionState, markTick: number | null, tickLotQu
 /** Loss since the UTC day began (positive = lost); rolls the baseline when the day changes. */
 export function dailyLossQuote(r: RiskState, v: RiskView): number {
   const eq = equityQuote(v.position, v.markTick, v.tickLotQuote);
-  const day = v.nowNs / NS_PER_DAY;
-  if (r.day !== day) {
-    r.day = day;
-    r.dayStartEquityQuote = eq;
+  if (r.day === null || v.nowNs < r.dayFromNs || v.nowNs >= r.dayToNs) {
+    const day = v.nowNs / NS_PER_DAY;
+    if (r.day !== day) {
+      r.day = day;
+      r.dayStartEquityQuote = eq;
+    }
+    // the times with this day number, [day·D, (day + 1)·D) when positive; before the epoch (never in practice) the
+    // empty range, so every check divides again
+    r.dayFromNs = v.nowNs >= 0n ? day * NS_PER_DAY : 0n;
+    r.dayToNs = v.nowNs >= 0n ? r.dayFromNs + NS_PER_DAY : 0n;
   }
   return r.dayStartEquityQuote - eq;
 }

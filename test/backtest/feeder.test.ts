@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { MarketPipeline } from '../../src/feed/pipeline';
-import { Engine, Ring, REC_SIZE, SIG_SIZE, Kind, type Core } from '../../src/core/index';
+import { Engine, Ring, SIG_SIZE, Kind, type Core } from '../../src/core/index';
+import { RecordArea } from '../../src/capture/record-groups';
 import { replayFiles, replay } from '../../src/backtest/feeder';
 import { testCore } from '../helpers/core';
 
@@ -46,11 +47,11 @@ test('a recording replays through the core deterministically and rebuilds the bo
       sizeStep: BigInt(grid.size_step!), levelsPerSide: 8192,
     });
     inst.configure({});
-    const staging = core.x.coreAlloc(4096 * REC_SIZE);
+    const area = new RecordArea(core);
     const out = new Ring(core, core.ringOffset('signal'));
     const signals: Uint8Array[] = [];
     const applied = await replay(core, files, {
-      engine, inst: 0, staging, stagingRecords: 4096, out,
+      engine, inst: 0, area, out,
       onOutput: (ring) => {
         const n = ring.readable(1 << 20);
         for (let i = 0; i < n; i++) {
