@@ -1,7 +1,8 @@
 // `ringbook bench backtest`: end-to-end events/s from Parquet through the core, the strategy machine and the
 // simulated venue on a generated recording (10 M events; --quick 1 M), and the peak RSS of that process, measured
 // again on a fifth of the data to show memory does not grow with length. Peers in the same run: the same data
-// through the core only, the reader only, and the full backtest with hyparquet's general reader instead of ours.
+// through the core only, the core's Parquet decoder only, the JS typed-column reader only, and the full backtest
+// with hyparquet's general reader instead of ours.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +36,8 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
       rss.big.push(full.maxRssMB);
       results.add('full', 'Parquet → core → strategy → simulated venue', 'M ev/s', full.events / full.seconds / 1e6);
       results.add('core', 'Parquet → core (no strategy, no venue)', 'M ev/s', (() => { const c = child(bigDir, 'core'); return c.events / c.seconds / 1e6; })());
-      results.add('read', 'Parquet → typed columns (reader only)', 'M ev/s', (() => { const c = child(bigDir, 'read'); return c.events / c.seconds / 1e6; })());
+      results.add('records', 'Parquet → records in core memory (the core\'s decoder only)', 'M ev/s', (() => { const c = child(bigDir, 'records'); return c.events / c.seconds / 1e6; })());
+      results.add('read', 'Parquet → typed columns (the JS reader only)', 'M ev/s', (() => { const c = child(bigDir, 'read'); return c.events / c.seconds / 1e6; })());
       if (r < 2) results.add('generic', 'full backtest, hyparquet general reader', 'M ev/s', (() => { const c = child(bigDir, 'generic'); return c.events / c.seconds / 1e6; })());
       const small = child(smallDir, 'full');
       rss.small.push(small.maxRssMB);
@@ -46,6 +48,7 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
       'full vs goal 5 M ev/s': results.median('full') / 5,
       'full vs hyparquet general reader': results.median('full') / results.median('generic'),
       'full vs core only (strategy+venue cost)': results.median('full') / results.median('core'),
+      'core decoder vs JS typed-column reader': results.median('records') / results.median('read'),
       'RSS 5× data / RSS 1× data': results.median('rss_big') / results.median('rss_small'),
     };
     return { results, ratios, events: g.rows, files: g.files, fills };

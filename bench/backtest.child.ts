@@ -1,10 +1,12 @@
 // One measured backtest in a process of its own (so its peak RSS is its own): `node backtest.child.mjs <dir> <mode>`
-// prints {events, seconds, maxRssMB}. Modes: full (reader → core → strategy → simulated venue), core (reader →
-// core only), read (reader only), generic (full, with hyparquet's general reader instead of ours).
+// prints {events, seconds, maxRssMB}. Modes: full (Parquet → core → strategy → simulated venue), core (Parquet →
+// core only), records (the core's Parquet decoder only), read (the typed-column reader only), generic (full, with
+// hyparquet's general reader instead of ours).
 import { asyncBufferFromFile } from 'hyparquet';
 import { loadCore } from '../src/core/index';
 import { resolveConfig } from '../src/fsm/index';
 import { rowGroups, setFastRead } from '../src/capture/reader';
+import { recordGroups } from '../src/capture/record-groups';
 import { replay } from '../src/backtest/feeder';
 import { createBacktestCore, gridOf, runFiles } from '../src/backtest/backtest';
 import { feedLatency } from '../src/backtest/latency';
@@ -30,6 +32,8 @@ let events = 0;
 let fills = 0;
 if (mode === 'read') {
   for (const f of files) for await (const g of rowGroups(await asyncBufferFromFile(f.path))) events += g.rows;
+} else if (mode === 'records') {
+  for (const f of files) for await (const g of recordGroups(await asyncBufferFromFile(f.path), bc.area(), 0)) events += g.rows;
 } else if (mode === 'core') {
   bc.reset({});
   events = await replay(core, files, { engine: bc.engine, inst: 0, area: bc.area(), out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
