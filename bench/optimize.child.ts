@@ -1,7 +1,8 @@
 // One measured optimizer run in a process of its own: `node optimize.child.mjs <dir> <workers>` loads the
 // recording into shared memory, runs a fixed grid of trials on <workers> threads (0 = load only) and prints
 // {trials, seconds, steadyPerS, maxRssMB, dataMB}; steadyPerS leaves out each worker's first trial (its JIT warm-up).
-import { compileCore } from '../src/core/index';
+import { compileCore, createMemory, instantiateCore } from '../src/core/index';
+import { RecordArea } from '../src/capture/record-groups';
 import { listParquet } from '../src/capture/recover';
 import { gridOf } from '../src/backtest/setup';
 import { replayFilesOf } from '../src/cli/backtest';
@@ -18,7 +19,8 @@ const [dir, workersText] = process.argv.slice(2);
 const workers = Number(workersText);
 const files = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
-const shared = await loadShared(files);
+const module = await compileCore();
+const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
 const dataMB = shared.records.byteLength / 2 ** 20;
 const settings: TrialSettings = {
   base: BASE, grid, fees: { maker: 0.0002, taker: 0.0006 }, latency: 'feed', queue: 'power:2', partialFills: true, signals: {}, roundTrips: [],
@@ -30,7 +32,7 @@ let done = 0;
 const finished: number[] = [];
 if (workers > 0) {
   const results = await new TrialPool().run(trials, {
-    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module: await compileCore(), shared, settings,
+    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module, shared, settings,
     onResult: () => finished.push(performance.now()),
   });
   done = results.length;

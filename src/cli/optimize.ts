@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compileCore } from '../core/index';
+import { compileCore, createMemory, instantiateCore } from '../core/index';
+import { RecordArea } from '../capture/record-groups';
 import { resolveConfig } from '../fsm/index';
 import { gridOf, DEFAULT_FEES } from '../backtest/backtest';
 import { readOwnOrders, roundTrips } from '../backtest/orders';
@@ -196,7 +197,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
   parseQueue(values.queue!);
   const fees = values.fees ? parseFees(values.fees) : { ...DEFAULT_FEES };
   process.stderr.write(`loading ${files.length} file(s) into shared memory …\n`);
-  const shared = await loadShared(files);
+  const module = await compileCore();
+  // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
+  const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
   const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));
   const sampleNs = values.sample ? parseDuration('--sample', values.sample) * 1e6 : NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1];
   const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n) : null;
@@ -219,7 +222,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   process.on('SIGINT', onSig);
   const started = performance.now();
   const results = await pool.run(trials, {
-    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module: await compileCore(), shared, settings,
+    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module, shared, settings,
     onResult: (_r, done, n) => progress(done, n, started),
   });
   process.off('SIGINT', onSig);

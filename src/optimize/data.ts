@@ -3,7 +3,7 @@
 // into its own core's staging area.
 import { asyncBufferFromFile } from 'hyparquet';
 import { REC_SIZE } from '../core/index';
-import { rowGroups, columnsToRecords } from '../capture/reader';
+import { recordGroups, type RecordArea } from '../capture/record-groups';
 import type { ReplayFile } from '../backtest/feeder';
 
 export interface SharedRecording {
@@ -15,26 +15,23 @@ export interface SharedRecording {
   toNs: string;
 }
 
-/** Decodes `files` (one symbol, in order) into shared records (instrument 0). */
-export async function loadShared(files: ReplayFile[]): Promise<SharedRecording> {
+/** Decodes `files` (one symbol, in order) through `area`'s core into shared records (instrument 0). */
+export async function loadShared(files: ReplayFile[], area: RecordArea): Promise<SharedRecording> {
   const rows = files.reduce((s, f) => s + f.rows, 0);
   const records = new SharedArrayBuffer(rows * REC_SIZE);
   const words = new Int32Array(records);
+  const mem = area.core.words;
   let at = 0;
-  let first = 0n;
-  let last = 0n;
   for (const f of files) {
-    for await (const g of rowGroups(await asyncBufferFromFile(f.path))) {
+    for await (const g of recordGroups(await asyncBufferFromFile(f.path), area, 0)) {
       if (at + g.rows > rows) throw new Error(`${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`);
-      columnsToRecords(g.columns, g.rows, words, at * 16, 0);
-      const local = g.columns.local_ts as BigInt64Array;
-      if (at === 0 && g.rows) first = local[0];
-      if (g.rows) last = local[g.rows - 1];
+      words.set(mem.subarray(g.ptr >> 2, (g.ptr >> 2) + g.rows * 16), at * 16);
       at += g.rows;
     }
   }
   if (at !== rows) throw new Error(`the files hold ${at} rows, their metadata ${rows}: a file is torn (run \`ringbook inspect\`)`);
-  return { rows, records, fromNs: String(first), toNs: String(last) };
+  const local = (i: number) => (BigInt(words[i * 16 + 5]) << 32n) | BigInt(words[i * 16 + 4] >>> 0);
+  return { rows, records, fromNs: String(rows ? local(0) : 0n), toNs: String(rows ? local(rows - 1) : 0n) };
 }
 
 /** The shared records as words (no copy). */
