@@ -109,6 +109,34 @@ test('a message without levels still closes with a signal; unknown instruments a
   assert.is(sig.l1, 0.5);
 });
 
+test('applyMessage applies through the first message end and says how many; a message cut by the batch is all applied', () => {
+  const out = new Ring(core, core.ringOffset('signal'));
+  out.release(out.readable(1 << 30));
+  const engine = new Engine(core, 1);
+  const inst = engine.addInstrument(0, { priceScale: 0, sizeScale: 0, levelsPerSide: 16 });
+  const at = (i: number) => staging + i * REC_SIZE;
+  writeClear(core, at(0), 0, { reset: true }); // a snapshot: clear, two levels, the last one ends it
+  writeLevel(core, at(1), { inst: 0, side: 1, price: 10, qty: 3, priceDec: 0, sizeDec: 0 });
+  writeLevel(core, at(2), { inst: 0, side: 2, price: 11, qty: 1, priceDec: 0, sizeDec: 0, last: true });
+  writeLevel(core, at(3), { inst: 0, side: 2, price: 12, qty: 1, priceDec: 0, sizeDec: 0 });
+  core.bytes[at(3)] = Kind.trade; // a trade is a message of its own
+  writeMsgEnd(core, at(4), 0, { localTs: 7n });
+  writeLevel(core, at(5), { inst: 0, side: 1, price: 9, qty: 2, priceDec: 0, sizeDec: 0 });
+  writeLevel(core, at(6), { inst: 0, side: 1, price: 8, qty: 2, priceDec: 0, sizeDec: 0 }); // no `last`: goes on
+  assert.is(engine.applyMessage(at(0), 7, out), 3, 'clear + two levels');
+  assert.is(inst.counter('messages'), 1);
+  assert.is(engine.applyMessage(at(3), 4, out), 1, 'the trade');
+  assert.is(inst.counter('trades'), 1);
+  assert.is(engine.applyMessage(at(4), 3, out), 1, 'the message end');
+  assert.is(inst.counter('messages'), 2);
+  assert.is(engine.applyMessage(at(5), 2, out), 2, 'no end in sight: everything given');
+  assert.is(inst.counter('messages'), 2, 'that message is not over');
+  assert.is(inst.book.depth(1), 3);
+  const kinds = drainOut(out).map((r) => r.kind);
+  assert.equal(kinds, [Kind.signal, Kind.trade, Kind.signal]);
+  out.release(kinds.length);
+});
+
 test('trades pass through to the output ring unchanged', () => {
   const out = new Ring(core, core.ringOffset('signal'));
   const engine = new Engine(core, 1);

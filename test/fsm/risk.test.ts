@@ -73,6 +73,24 @@ test('daily loss: the baseline rolls at the UTC day boundary', () => {
   assert.is(dailyLossQuote(r, view(p, { nowNs: T + DAY })), 0, 'next day starts at the current equity');
 });
 
+test('daily loss: the day is [00:00, 24:00) UTC to the nanosecond, and a clock going back finds its own day', () => {
+  const p = newPosition();
+  const r = newRiskState();
+  const midnight = T - 3600n * S + DAY; // the next 00:00 UTC
+  dailyLossQuote(r, view(p));
+  applyFill(p, 'buy', 1000, 10, 0);
+  applyFill(p, 'sell', 990, 10, 0); // −0.01 quote
+  assert.ok(Math.abs(dailyLossQuote(r, view(p, { nowNs: midnight - 1n })) - 0.01) < 1e-12, 'the last nanosecond of the day');
+  assert.is(dailyLossQuote(r, view(p, { nowNs: midnight })), 0, 'the first of the next');
+  assert.is(r.day, midnight / DAY);
+  applyFill(p, 'buy', 1000, 10, 0);
+  applyFill(p, 'sell', 995, 10, 0); // another −0.005
+  assert.ok(Math.abs(dailyLossQuote(r, view(p, { nowNs: midnight + DAY - 1n })) - 0.005) < 1e-12);
+  // a clock stepping back into the previous day rolls the baseline to that day again (as a division per check did)
+  assert.is(dailyLossQuote(r, view(p, { nowNs: midnight - 5n })), 0);
+  assert.is(r.day, midnight / DAY - 1n);
+});
+
 test('position and notional limits (strictly above the max breaches)', () => {
   const p = newPosition();
   applyFill(p, 'sell', 1000, 10, 0);
