@@ -84,30 +84,42 @@ function skip(type: u32, depth: i32): void {
     case T_DOUBLE:
       ip += 8;
       break;
-    case T_BINARY:
-      ip += <usize>uvar();
+    case T_BINARY: {
+      const n = uvar();
+      if (n > <u64>(iend - ip)) {
+        bad = true;
+        return;
+      }
+      ip += <usize>n;
       break;
+    }
     case T_UUID:
       ip += 16;
       break;
     case T_LIST:
     case T_SET: {
       const h = byte();
-      const n = h >> 4 == 15 ? <i32>uvar() : <i32>(h >> 4);
-      const elem = h & 15;
-      for (let i = 0; i < n && !bad; i++) {
-        if (elem == T_TRUE || elem == T_FALSE) ip += 1;
-        else skip(elem, depth + 1);
+      const n = h >> 4 == 15 ? uvar() : <u64>(h >> 4);
+      // every element takes a byte at least: a longer count is corrupt (and would spin)
+      if (n > <u64>(iend - ip)) {
+        bad = true;
+        return;
       }
+      const elem = h & 15;
+      for (let i: u64 = 0; i < n && !bad; i++) element(elem, depth);
       break;
     }
     case T_MAP: {
-      const n = <i32>uvar();
+      const n = uvar();
       if (n == 0) return;
       const kv = byte();
-      for (let i = 0; i < n && !bad; i++) {
-        skip(kv >> 4, depth + 1);
-        skip(kv & 15, depth + 1);
+      if (n > <u64>(iend - ip)) {
+        bad = true;
+        return;
+      }
+      for (let i: u64 = 0; i < n && !bad; i++) {
+        element(kv >> 4, depth);
+        element(kv & 15, depth);
       }
       break;
     }
@@ -127,6 +139,16 @@ function skip(type: u32, depth: i32): void {
       return;
   }
   if (ip > iend) bad = true;
+}
+
+/** A list, set or map element: booleans take a byte there (in a struct their value is the field type). */
+function element(type: u32, depth: i32): void {
+  if (type == T_TRUE || type == T_FALSE) {
+    ip += 1;
+    if (ip > iend) bad = true;
+  } else {
+    skip(type, depth + 1);
+  }
 }
 
 // The page header being read: parquet-format PageHeader, only what a required DATA_PAGE_V2 needs.

@@ -91,18 +91,20 @@ class Compact {
       case T_SET: {
         const h = this.byte();
         const n = h >> 4 === 15 ? this.uvar() : h >> 4;
+        // every element takes a byte at least: a longer count is corrupt (and would spin)
+        if (n > this.end - this.p) unsupported('thrift: list longer than its bytes');
         const elem = h & 15;
-        // booleans in a list take a byte each
-        for (let i = 0; i < n; i++) elem === T_TRUE || elem === T_FALSE ? this.skipBytes(1) : this.skip(elem, depth + 1);
+        for (let i = 0; i < n; i++) this.element(elem, depth);
         return;
       }
       case T_MAP: {
         const n = this.uvar();
         if (n === 0) return;
         const kv = this.byte();
+        if (n > this.end - this.p) unsupported('thrift: map longer than its bytes');
         for (let i = 0; i < n; i++) {
-          this.skip(kv >> 4, depth + 1);
-          this.skip(kv & 15, depth + 1);
+          this.element(kv >> 4, depth);
+          this.element(kv & 15, depth);
         }
         return;
       }
@@ -111,6 +113,12 @@ class Compact {
       default:
         unsupported(`thrift: type ${type}`);
     }
+  }
+
+  /** A list, set or map element: booleans take a byte there (in a struct their value is the field type). */
+  private element(type: number, depth: number): void {
+    if (type === T_TRUE || type === T_FALSE) this.skipBytes(1);
+    else this.skip(type, depth + 1);
   }
 
   /** Reads a struct, calling `field` with each field's id and type; `field` must consume the value. */

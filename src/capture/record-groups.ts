@@ -56,7 +56,14 @@ export class RecordArea {
     for (const [k, c] of chunks.entries()) {
       const f = FIELD.get(c.name)!;
       mem.set(bytes[k], this.input);
-      const rc = x.pqDecodeChunk(this.input, bytes[k].length, rows, c.i64 ? 1 : 0, c.compressed ? 1 : 0, this.ptr, f.at, f.width, this.scratch, this.bytesCap);
+      let rc: number;
+      try {
+        rc = x.pqDecodeChunk(this.input, bytes[k].length, rows, c.i64 ? 1 : 0, c.compressed ? 1 : 0, this.ptr, f.at, f.width, this.scratch, this.bytesCap);
+      } catch (err) {
+        // a trap on a corrupt chunk (a read past the memory): the column path decides and reports it clearly
+        if (err instanceof WebAssembly.RuntimeError) return false;
+        throw err;
+      }
       if (rc !== 0) return false;
     }
     x.pqSetInstrument(this.ptr, rows, inst);

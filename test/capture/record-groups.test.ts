@@ -208,4 +208,45 @@ test('corrupt streams: the core declines (no write past its area), and the colum
   assert.is(area.fallback, f0 + 1, 'declined by the core');
 });
 
+test('fuzz: corrupt bytes anywhere never hang, trap or write past the rows: the column path\'s records, or an error', async () => {
+  const n = 900;
+  const { words } = bookRecords(3000, 8);
+  const clean = [
+    encodeParquet(words, 0, n, { symbol: 'X' } as any, { rowGroupSize: 450 }),
+    encodeParquet(words, 0, n, { symbol: 'X' } as any, { rowGroupSize: 450, codec: 'UNCOMPRESSED' }),
+  ];
+  const guard = small.ptr + n * 64;
+  const before = core.words.slice(guard >> 2, (guard >> 2) + 100 * 16);
+  const viaColumns = async (file: ArrayBuffer): Promise<Int32Array> => {
+    const w = new Int32Array(n * 16);
+    for await (const g of rowGroups(file)) columnsToRecords(g.columns, g.rows, w, g.rowStart * 16, 0);
+    return w;
+  };
+  const outcome = async (f: () => Promise<Int32Array>): Promise<Int32Array | string> => {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e; // a trap must never reach the caller
+      return 'error';
+    }
+  };
+  // flips inside the data pages (the footer is hyparquet's to judge), a few at a time
+  const arb = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.array(fc.tuple(fc.integer({ min: 4, max: 1 << 30 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }));
+  await fc.assert(fc.asyncProperty(arb, async ([k, flips]) => {
+    const bad = clean[k].slice();
+    const md = parquetMetadata(ab(clean[k]));
+    const dataEnd = Number(md.row_groups[md.row_groups.length - 1].columns.reduce((m, c) => Math.max(m, Number(c.meta_data!.data_page_offset) + Number(c.meta_data!.total_compressed_size)), 0));
+    for (const [at, v] of flips) bad[4 + (at % (dataEnd - 4))] = v;
+    const a = await outcome(async () => (await readAll(ab(bad), small, 0)).words);
+    const b = await outcome(() => viaColumns(ab(bad)));
+    if (typeof a === 'string' || typeof b === 'string') {
+      if (a !== b) throw new Error(`core path ${typeof a === 'string' ? a : 'records'}, column path ${typeof b === 'string' ? b : 'records'}`);
+    } else {
+      const msg = firstDiff(a, b);
+      if (msg) throw new Error(msg);
+    }
+  }), { numRuns: RUNS * 3 });
+  assert.ok(firstDiff(core.words.slice(guard >> 2, (guard >> 2) + 100 * 16), before) === '', 'nothing written past the rows');
+});
+
 test.run();
