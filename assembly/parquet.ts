@@ -123,17 +123,9 @@ function skip(type: u32, depth: i32): void {
       }
       break;
     }
-    case T_STRUCT: {
-      let id: i32 = 0;
-      while (!bad) {
-        const h = byte();
-        const t = h & 15;
-        if (t == 0) return;
-        id = h >> 4 ? id + <i32>(h >> 4) : <i32>zigzag(uvar());
-        skip(t, depth + 1);
-      }
+    case T_STRUCT:
+      for (let id = nextField(0); id >= 0; id = nextField(id)) skip(fType, depth + 1);
       return;
-    }
     default:
       bad = true;
       return;
@@ -166,13 +158,23 @@ function i32Field(): i32 {
   return <i32>zigzag(uvar());
 }
 
+// Type of the field nextField just read.
+let fType: u32 = 0;
+
+/**
+ * The next field header of the struct being read: its id (ids are deltas from `prev`, or given in full), or -1 at
+ * the struct's end or on a read past the input; its type in fType.
+ */
+function nextField(prev: i32): i32 {
+  const h = byte();
+  fType = h & 15;
+  if (fType == 0 || bad) return -1;
+  return h >> 4 ? prev + <i32>(h >> 4) : i32Field();
+}
+
 function pageHeaderV2(): void {
-  let id: i32 = 0;
-  while (!bad) {
-    const h = byte();
-    const t = h & 15;
-    if (t == 0) return;
-    id = h >> 4 ? id + <i32>(h >> 4) : i32Field();
+  for (let id = nextField(0); id >= 0; id = nextField(id)) {
+    const t = fType;
     if (id == 1 && t == T_I32) hValues = i32Field();
     else if (id == 2 && t == T_I32) hNulls = i32Field();
     else if (id == 3 && t == T_I32) hRows = i32Field();
@@ -193,12 +195,8 @@ function pageHeader(): void {
   hEncoding = -1;
   hLevelBytes = 0;
   hIsCompressed = true;
-  let id: i32 = 0;
-  while (!bad) {
-    const h = byte();
-    const t = h & 15;
-    if (t == 0) return;
-    id = h >> 4 ? id + <i32>(h >> 4) : i32Field();
+  for (let id = nextField(0); id >= 0; id = nextField(id)) {
+    const t = fType;
     if (id == 1 && t == T_I32) hType = i32Field();
     else if (id == 2 && t == T_I32) hUncompressed = i32Field();
     else if (id == 3 && t == T_I32) hCompressed = i32Field();
