@@ -1,8 +1,8 @@
-// Row groups of a recording as 64-byte records in core memory, ready for the engine: the replay path of every
-// backtest, feeder and browser session. Groups in our own layout are decoded by the core itself
-// (assembly/parquet.ts: snappy and delta decoding straight into the record fields, no column arrays, no BigInt);
-// any other group (another writer, another encoding, a group larger than the area) goes through ./reader's column
-// path and is copied into the same area, in pieces when it does not fit.
+// Row groups of a recording as 64-byte records in core memory, ready for the engine: how backtests, the feeder and
+// the optimizer's load read recordings (the browser replay still reads columns). Groups in our own layout are
+// decoded by the core itself (assembly/parquet.ts: snappy and delta decoding straight into the record fields, no
+// column arrays, no BigInt); any other group (another writer, another encoding, a group larger than the area) goes
+// through ./reader's column path and is copied into the same area, in pieces when it does not fit.
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { REC_SIZE, type Core } from '../core/index';
 import { fetchChunks, plan } from './fastread';
