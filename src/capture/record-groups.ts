@@ -5,7 +5,7 @@
 // through ./reader's column path and is copied into the same area, in pieces when it does not fit.
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { REC_SIZE, type Core } from '../core/index';
-import { fetchChunks, plan } from './fastread';
+import { fetchChunks, plan, type ChunkPlan } from './fastread';
 import { columnsToRecords, fastReadEnabled, fileMeta, groupColumns, type Columns } from './reader';
 import { COLUMNS } from './schema';
 
@@ -44,21 +44,28 @@ export class RecordArea {
     this.scratch = core.x.coreAlloc(this.bytesCap + PAD);
   }
 
-  /** Decodes row group `g` into the area; false when the core cannot (the caller reads it another way). */
-  async decode(file: AsyncBuffer, metadata: FileMetaData, g: number, inst: number): Promise<boolean> {
+  /**
+   * Starts reading row group `g`'s column chunks, if the core can decode the group: the bytes, or null for the
+   * column path. Reading the next group while the current one is replayed hides the I/O (a disk, or a server's
+   * range requests).
+   */
+  fetch(file: AsyncBuffer, metadata: FileMetaData, g: number): Promise<Fetched | null> {
     const rows = Number(metadata.row_groups[g].num_rows);
-    if (!fastReadEnabled() || rows > this.capacity || rows <= 0) return false;
+    if (!fastReadEnabled() || rows > this.capacity || rows <= 0) return Promise.resolve(null);
     const chunks = plan(metadata, g, NAMES);
-    if (!chunks || chunks.some((c) => c.end - c.start > this.bytesCap)) return false;
-    const bytes = await fetchChunks(file, chunks);
-    if (!bytes) return false;
+    if (!chunks || chunks.some((c) => c.end - c.start > this.bytesCap)) return Promise.resolve(null);
+    return fetchChunks(file, chunks).then((bytes) => (bytes ? { rows, chunks, bytes } : null));
+  }
+
+  /** Decodes fetched chunks into the area as records of instrument `inst`; false when the core cannot. */
+  decode(f: Fetched, inst: number): boolean {
     const { x, bytes: mem } = this.core;
-    for (const [k, c] of chunks.entries()) {
-      const f = FIELD.get(c.name)!;
-      mem.set(bytes[k], this.input);
+    for (const [k, c] of f.chunks.entries()) {
+      const field = FIELD.get(c.name)!;
+      mem.set(f.bytes[k], this.input);
       let rc: number;
       try {
-        rc = x.pqDecodeChunk(this.input, bytes[k].length, rows, c.i64 ? 1 : 0, c.compressed ? 1 : 0, this.ptr, f.at, f.width, this.scratch, this.bytesCap);
+        rc = x.pqDecodeChunk(this.input, f.bytes[k].length, f.rows, c.i64 ? 1 : 0, c.compressed ? 1 : 0, this.ptr, field.at, field.width, this.scratch, this.bytesCap);
       } catch (err) {
         // a trap on a corrupt chunk (a read past the memory): the column path decides and reports it clearly
         if (err instanceof WebAssembly.RuntimeError) return false;
@@ -66,18 +73,31 @@ export class RecordArea {
       }
       if (rc !== 0) return false;
     }
-    x.pqSetInstrument(this.ptr, rows, inst);
+    x.pqSetInstrument(this.ptr, f.rows, inst);
     return true;
   }
+}
+
+/** A row group's column chunks, read and ready for the core. */
+export interface Fetched {
+  rows: number;
+  chunks: ChunkPlan[];
+  bytes: Uint8Array[];
 }
 
 /** Streams the file's row groups into `area` as records of instrument `inst`; each piece is valid until the next. */
 export async function* recordGroups(file: AsyncBuffer, area: RecordArea, inst: number): AsyncGenerator<RecordGroup> {
   const { metadata } = await fileMeta(file);
+  const groups = metadata.row_groups.length;
   let rowStart = 0;
-  for (let g = 0; g < metadata.row_groups.length; g++) {
+  let next = groups > 0 ? area.fetch(file, metadata, 0) : null;
+  for (let g = 0; g < groups; g++) {
     const rows = Number(metadata.row_groups[g].num_rows);
-    if (await area.decode(file, metadata, g, inst)) {
+    const fetched = await next;
+    next = g + 1 < groups ? area.fetch(file, metadata, g + 1) : null;
+    // a read that fails while the caller still replays this group must not go unhandled: awaited next round
+    next?.catch(() => {});
+    if (fetched && area.decode(fetched, inst)) {
       area.decoded++;
       yield { group: g, rowStart, rows, ptr: area.ptr };
     } else {
