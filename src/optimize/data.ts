@@ -2,7 +2,7 @@
 // SharedArrayBuffer that all optimizer workers read without copying it; each trial block-copies a chunk at a time
 // into its own core's staging area.
 import { asyncBufferFromFile } from 'hyparquet';
-import { REC_SIZE } from '../core/index';
+import { REC_SIZE, R, readI64Big } from '../core/index';
 import { recordGroups, type RecordArea } from '../capture/record-groups';
 import type { ReplayFile } from '../backtest/feeder';
 
@@ -30,7 +30,7 @@ export async function loadShared(files: ReplayFile[], area: RecordArea): Promise
     }
   }
   if (at !== rows) throw new Error(`the files hold ${at} rows, their metadata ${rows}: a file is torn (run \`ringbook inspect\`)`);
-  const local = (i: number) => (BigInt(words[i * 16 + 5]) << 32n) | BigInt(words[i * 16 + 4] >>> 0);
+  const local = (i: number) => readI64Big(words, i * REC_SIZE + R.localTs);
   return { rows, records, fromNs: String(rows ? local(0) : 0n), toNs: String(rows ? local(rows - 1) : 0n) };
 }
 
