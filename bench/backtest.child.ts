@@ -36,7 +36,7 @@ if (mode === 'read') {
   for (const f of files) for await (const g of recordGroups(await asyncBufferFromFile(f.path), bc.area(), 0)) events += g.rows;
 } else if (mode === 'core') {
   bc.reset({});
-  events = await replay(core, files, { engine: bc.engine, inst: 0, area: bc.area(), out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
+  events = await replay(files, { engine: bc.engine, inst: 0, area: bc.area(), out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
 } else {
   const trace = await runFiles(bc, files, grid, { config: resolveConfig({}, BENCH_STRATEGY), latency: feedLatency(4, 0, 3, 0), queue: powerProb(2) });
   events = trace.events;

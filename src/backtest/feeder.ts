@@ -2,7 +2,7 @@
 // group into 64-byte records in the engine's memory and applied by the same core as live. Memory stays flat
 // whatever the recording's length: one row group at a time.
 import { asyncBufferFromFile } from 'hyparquet';
-import { REC_SIZE, type Core, type Engine, type Ring } from '../core/index';
+import { REC_SIZE, type Engine, type Ring } from '../core/index';
 import { fileMeta } from '../capture/reader';
 import { recordGroups, type RecordArea } from '../capture/record-groups';
 import { listParquet } from '../capture/recover';
@@ -40,7 +40,7 @@ export interface FeedOptions {
 }
 
 /** Replays `files` through the engine; returns the number of records applied. */
-export async function replay(core: Core, files: ReplayFile[], o: FeedOptions): Promise<number> {
+export async function replay(files: ReplayFile[], o: FeedOptions): Promise<number> {
   let applied = 0;
   const batch = o.batch ?? 4096;
   for (const f of files) {

@@ -50,7 +50,7 @@ test('a recording replays through the core deterministically and rebuilds the bo
     const area = new RecordArea(core);
     const out = new Ring(core, core.ringOffset('signal'));
     const signals: Uint8Array[] = [];
-    const applied = await replay(core, files, {
+    const applied = await replay(files, {
       engine, inst: 0, area, out,
       onOutput: (ring) => {
         const n = ring.readable(1 << 20);
