@@ -1,6 +1,8 @@
-// WHEN TO USE: reading ringbook's own recordings back at replay speed. One Parquet column chunk of the layout our
-// writer produces (required INT32/INT64, DATA_PAGE_V2, DELTA_BINARY_PACKED, SNAPPY or uncompressed) is decoded
-// straight into one field of consecutive 64-byte records: no column arrays, no BigInt, no second pass. The
+// WHEN TO USE: reading ringbook's own recordings back at replay speed. The column chunks of a row group in the
+// layout our writer produces (required INT32/INT64, DATA_PAGE_V2, DELTA_BINARY_PACKED, SNAPPY or uncompressed) are
+// decoded straight into the fields of 64-byte records, a few thousand rows at a time: no column arrays, no BigInt,
+// no second pass. All columns advance together so the records being filled stay in cache (one column at a time
+// over a whole group streamed every record through the cache ten times and cost twice as much). The
 // TypeScript twin src/capture/fastread.ts decodes the same subset into column arrays (the browser-independent
 // fallback and the reference the tests compare against); anything outside the subset returns a negative code and
 // the caller reads that row group another way.
@@ -15,6 +17,7 @@ export const PQ_BAD_SIZES: i32 = -2;     // page sizes inconsistent, or the page
 export const PQ_BAD_SNAPPY: i32 = -3;
 export const PQ_BAD_DELTA: i32 = -4;
 export const PQ_BAD_COUNT: i32 = -5;     // the pages hold more or fewer values than the chunk's rows
+export const PQ_TOO_BIG: i32 = -6;       // the decompressed pages or their number do not fit the group's areas
 
 const T_TRUE: u32 = 1;
 const T_FALSE: u32 = 2;
@@ -268,11 +271,190 @@ function snappy(src: usize, len: usize, dst: usize, n: usize): bool {
   return op == n;
 }
 
-// One miniblock: n values, each the previous plus minDelta plus a w-bit delta read from bit 0 at p, stored as T at
+// ---- a row group, read a tile at a time -------------------------------------------------------------------------
+//
+// pqGroupColumn describes each column chunk, pqGroupOpen checks every page and decompresses it into the scratch,
+// then each pqGroupRead writes the next n rows of all columns. Everything a read could trip over (headers, sizes,
+// bit widths, stream lengths) is checked by the open, so a read never fails and never reads past a page.
+
+const MAX_COLS: i32 = 16;
+const MAX_PAGES: i32 = 32;
+
+// Group state: +0 columns, +4 rows not read yet, then a column block each.
+const G_COLS: usize = 0;
+const G_LEFT: usize = 4;
+const G_HEAD: usize = 64;
+// Column block: the chunk as described, then the read cursor, then the page table.
+const C_CHUNK: usize = 0;
+const C_LEN: usize = 4;
+const C_IS64: usize = 8;
+const C_SNAPPY: usize = 12;
+const C_FIELD: usize = 16;
+const C_WIDTH: usize = 20;
+const C_PAGES: usize = 24;
+const C_PAGE: usize = 28;        // next page to open
+const C_PAGE_LEFT: usize = 32;   // values of the open page not read yet
+const C_MINI_LEFT: usize = 36;   // values of the current miniblock not read yet
+const C_MINIS_LEFT: usize = 40;  // miniblocks of the current block after the current one
+const C_W: usize = 44;           // bit width of the current miniblock
+const C_MP: usize = 48;          // its packed bits
+const C_MK: usize = 52;          // values of it read so far
+const C_WIDTHS: usize = 56;      // the current block's bit widths
+const C_MIDX: usize = 60;        // the current miniblock's index in its block
+const C_PER: usize = 64;         // values per miniblock
+const C_MINIS: usize = 68;       // miniblocks per block
+const C_END: usize = 72;         // end of the open page
+const C_V: usize = 80;           // last value (i64)
+const C_MIN_DELTA: usize = 88;   // the current block's min delta (i64)
+const C_PAGE_TABLE: usize = 128; // {data, end, values} per page
+const PAGE_ENTRY: usize = 12;
+const COL_BYTES: usize = C_PAGE_TABLE + <usize>MAX_PAGES * PAGE_ENTRY;
+
+// @ts-ignore: decorator
+@inline function column(g: usize, c: i32): usize {
+  return g + G_HEAD + <usize>c * COL_BYTES;
+}
+
+/** Bytes of group state to allocate for pqGroupColumn/Open/Read. */
+export function pqGroupBytes(): i32 {
+  return <i32>(G_HEAD + <usize>MAX_COLS * COL_BYTES);
+}
+
+/**
+ * Describes column `c` of the group at `g`: its chunk's bytes [chunk, chunk + len), INT64 (`is64`) or INT32,
+ * SNAPPY (`compressed`) or not, and the record field it fills (byte offset, width 1, 2, 4 or 8). False when `c` or
+ * the field is out of range.
+ */
+export function pqGroupColumn(g: usize, c: i32, chunk: usize, len: i32, is64: bool, compressed: bool, field: i32, width: i32): bool {
+  if (c < 0 || c >= MAX_COLS || len < 0 || field < 0 || !(width == 1 || width == 2 || width == 4 || width == 8) || field + width > <i32>STRIDE) return false;
+  const col = column(g, c);
+  store<u32>(col + C_CHUNK, <u32>chunk);
+  store<i32>(col + C_LEN, len);
+  store<i32>(col + C_IS64, is64 ? 1 : 0);
+  store<i32>(col + C_SNAPPY, compressed ? 1 : 0);
+  store<i32>(col + C_FIELD, field);
+  store<i32>(col + C_WIDTH, width);
+  return true;
+}
+
+/**
+ * Opens a group of `rows` rows over columns 0..ncols − 1 (described by pqGroupColumn): reads every page header,
+ * decompresses the pages into [scratch, scratch + scratchCap) (16 more bytes must be writable) and checks every
+ * delta stream. Returns PQ_OK, after which pqGroupRead may read the rows, or a PQ_* error.
+ */
+export function pqGroupOpen(g: usize, ncols: i32, rows: i32, scratch: usize, scratchCap: i32): i32 {
+  store<i32>(g + G_LEFT, 0);
+  if (ncols < 1 || ncols > MAX_COLS || rows < 1 || scratchCap < 0) return PQ_BAD_COUNT;
+  store<i32>(g + G_COLS, ncols);
+  let used: usize = 0;
+  for (let ci = 0; ci < ncols; ci++) {
+    const col = column(g, ci);
+    let p = <usize>load<u32>(col + C_CHUNK);
+    const end = p + <usize>load<i32>(col + C_LEN);
+    const compressed = load<i32>(col + C_SNAPPY) != 0;
+    const maxWidth: u32 = load<i32>(col + C_IS64) != 0 ? 64 : 32;
+    let done = 0;
+    let pages = 0;
+    while (done < rows) {
+      ip = p;
+      iend = end;
+      bad = false;
+      pageHeader();
+      if (bad) return PQ_BAD_HEADER;
+      p = ip;
+      if (hType != PAGE_DATA_V2 || hEncoding != ENC_DELTA_BINARY_PACKED) return PQ_BAD_HEADER;
+      if (hNulls != 0 || hLevelBytes != 0 || hValues < 1 || hRows != hValues) return PQ_BAD_HEADER;
+      if (hValues > rows - done) return PQ_BAD_COUNT;
+      if (hCompressed < 0 || <usize>hCompressed > end - p || hUncompressed < 0) return PQ_BAD_SIZES;
+      if (pages == MAX_PAGES) return PQ_TOO_BIG;
+      let data = p;
+      let size = <usize>hCompressed;
+      if (compressed && hIsCompressed) {
+        if (<usize>hUncompressed > <usize>scratchCap - used) return PQ_TOO_BIG;
+        data = scratch + used;
+        size = <usize>hUncompressed;
+        // snappy may write up to 15 bytes past the page: the next page's bytes (written after) or the 16 spare
+        if (!snappy(p, <usize>hCompressed, data, size)) return PQ_BAD_SNAPPY;
+        used += size;
+      } else if (hCompressed != hUncompressed) return PQ_BAD_SIZES;
+      const rc = checkDelta(data, data + size, hValues, maxWidth);
+      if (rc != PQ_OK) return rc;
+      const entry = col + C_PAGE_TABLE + <usize>pages * PAGE_ENTRY;
+      store<u32>(entry, <u32>data);
+      store<u32>(entry, <u32>(data + size), 4);
+      store<i32>(entry, hValues, 8);
+      pages++;
+      p += <usize>hCompressed;
+      done += hValues;
+    }
+    store<i32>(col + C_PAGES, pages);
+    store<i32>(col + C_PAGE, 0);
+    store<i32>(col + C_PAGE_LEFT, 0);
+  }
+  store<i32>(g + G_LEFT, rows);
+  return PQ_OK;
+}
+
+/**
+ * Writes the next `n` rows of the open group into `n` records from `records`, with instrument `inst`. Returns PQ_OK,
+ * or PQ_BAD_COUNT (nothing written) when fewer than n rows are left.
+ */
+export function pqGroupRead(g: usize, records: usize, n: i32, inst: u32): i32 {
+  const left = load<i32>(g + G_LEFT);
+  if (n < 0 || n > left) return PQ_BAD_COUNT;
+  store<i32>(g + G_LEFT, left - n);
+  for (let i = 0; i < n; i++) store<u32>(records + (<usize>i << 6), inst, 4);
+  const ncols = load<i32>(g + G_COLS);
+  for (let ci = 0; ci < ncols; ci++) {
+    const col = column(g, ci);
+    const dst = records + <usize>load<i32>(col + C_FIELD);
+    const width = load<i32>(col + C_WIDTH);
+    if (width == 8) readColumn<i64>(col, dst, n);
+    else if (width == 4) readColumn<i32>(col, dst, n);
+    else if (width == 2) readColumn<u16>(col, dst, n);
+    else readColumn<u8>(col, dst, n);
+  }
+  return PQ_OK;
+}
+
+/** Checks a DELTA_BINARY_PACKED stream in [src, end) of exactly `count` values: what readColumn will rely on. */
+function checkDelta(src: usize, end: usize, count: i32, maxWidth: u32): i32 {
+  ip = src;
+  iend = end;
+  const blockSize = uvar();
+  const minis = uvar();
+  const total = uvar();
+  if (bad || total != <u64>count) return PQ_BAD_DELTA;
+  if (!(blockSize > 0 && blockSize <= 1 << 20 && blockSize % 128 == 0 && minis > 0 && minis <= blockSize && (blockSize / minis) % 32 == 0)) return PQ_BAD_DELTA;
+  const per = <i32>(blockSize / minis);
+  uvar();
+  if (bad) return PQ_BAD_DELTA;
+  let i = 1;
+  while (i < count) {
+    uvar();
+    if (bad) return PQ_BAD_DELTA;
+    const widths = ip;
+    let p = ip + <usize>minis;
+    if (p > end) return PQ_BAD_DELTA;
+    for (let m: usize = 0; m < <usize>minis && i < count; m++) {
+      const w = <u32>load<u8>(widths + m);
+      if (w > maxWidth) return PQ_BAD_DELTA;
+      const n = per < count - i ? per : count - i;
+      // the last miniblock should be padded to full size, but only the bits in use are needed
+      if (p + ((<usize>n * w + 7) >> 3) > end) return PQ_BAD_DELTA;
+      p += (<usize>per * w) >> 3;
+      i += n;
+    }
+    ip = p;
+  }
+  return PQ_OK;
+}
+
+// Values `from` .. from + n − 1 of one miniblock: each the previous plus minDelta plus a w-bit delta, stored as T at
 // dst, dst + 64, …; returns the last value. T's store truncates: INT32 columns decode in 64-bit arithmetic, whose
 // low 32 bits are the INT32 arithmetic's.
 // @ts-ignore: decorator
-@inline function miniblock<T>(p: usize, w: u32, n: i32, minDelta: i64, v: i64, dst: usize): i64 {
+@inline function unpack<T>(p: usize, w: u32, from: i32, n: i32, minDelta: i64, v: i64, dst: usize): i64 {
   if (w == 0) {
     for (let k = 0; k < n; k++) {
       v += minDelta;
@@ -281,7 +463,7 @@ function snappy(src: usize, len: usize, dst: usize, n: usize): bool {
     }
   } else if (w <= 56) {
     const mask: u64 = (<u64>1 << w) - 1;
-    let bit: usize = 0;
+    let bit = <usize>from * <usize>w;
     for (let k = 0; k < n; k++) {
       const x = (load<u64>(p + (bit >> 3)) >> (<u64>(bit & 7))) & mask;
       v += minDelta + <i64>x;
@@ -291,7 +473,7 @@ function snappy(src: usize, len: usize, dst: usize, n: usize): bool {
     }
   } else {
     const mask: u64 = w == 64 ? u64.MAX_VALUE : (<u64>1 << w) - 1;
-    let bit: usize = 0;
+    let bit = <usize>from * <usize>w;
     for (let k = 0; k < n; k++) {
       const q = p + (bit >> 3);
       const s = <u64>(bit & 7);
@@ -306,93 +488,83 @@ function snappy(src: usize, len: usize, dst: usize, n: usize): bool {
   return v;
 }
 
-/** A DELTA_BINARY_PACKED stream in [src, end) of exactly `count` values into records from dst; PQ_OK or an error. */
-function delta<T>(src: usize, end: usize, count: i32, maxWidth: u32, dst: usize): i32 {
-  ip = src;
-  iend = end;
-  const blockSize = uvar();
-  const minis = uvar();
-  const total = uvar();
-  if (bad || total != <u64>count) return PQ_BAD_DELTA;
-  if (!(blockSize > 0 && blockSize <= 1 << 20 && blockSize % 128 == 0 && minis > 0 && minis <= blockSize && (blockSize / minis) % 32 == 0)) return PQ_BAD_DELTA;
-  const per = <i32>(blockSize / minis);
-  let v = zigzag(uvar());
-  if (bad) return PQ_BAD_DELTA;
-  store<T>(dst, <T>v);
-  dst += STRIDE;
-  let i = 1;
-  while (i < count) {
-    const minDelta = zigzag(uvar());
-    if (bad) return PQ_BAD_DELTA;
-    const widths = ip;
-    let p = ip + <usize>minis;
-    if (p > end) return PQ_BAD_DELTA;
-    for (let m: usize = 0; m < <usize>minis && i < count; m++) {
-      const w = <u32>load<u8>(widths + m);
-      if (w > maxWidth) return PQ_BAD_DELTA;
-      const n = per < count - i ? per : count - i;
-      // the last miniblock should be padded to full size, but only the bits in use are needed
-      if (p + ((<usize>n * w + 7) >> 3) > end) return PQ_BAD_DELTA;
-      v = miniblock<T>(p, w, n, minDelta, v, dst);
-      dst += <usize>n * STRIDE;
-      p += (<usize>per * w) >> 3;
-      i += n;
+/** The next n values of column `col` (checked by pqGroupOpen) into the field at dst of n records. */
+function readColumn<T>(col: usize, dst: usize, n: i32): void {
+  let pageLeft = load<i32>(col + C_PAGE_LEFT);
+  let miniLeft = load<i32>(col + C_MINI_LEFT);
+  let minisLeft = load<i32>(col + C_MINIS_LEFT);
+  let w = load<u32>(col + C_W);
+  let mp = <usize>load<u32>(col + C_MP);
+  let mk = load<i32>(col + C_MK);
+  let widths = <usize>load<u32>(col + C_WIDTHS);
+  let midx = load<i32>(col + C_MIDX);
+  let per = load<i32>(col + C_PER);
+  let minis = load<i32>(col + C_MINIS);
+  let v = load<i64>(col + C_V);
+  let minDelta = load<i64>(col + C_MIN_DELTA);
+  while (n > 0) {
+    if (pageLeft == 0) {
+      // a page's stream: header, then the first value on its own
+      const page = load<i32>(col + C_PAGE);
+      store<i32>(col + C_PAGE, page + 1);
+      const entry = col + C_PAGE_TABLE + <usize>page * PAGE_ENTRY;
+      ip = <usize>load<u32>(entry);
+      iend = <usize>load<u32>(entry, 4);
+      store<u32>(col + C_END, <u32>iend);
+      bad = false;
+      const blockSize = <i32>uvar();
+      minis = <i32>uvar();
+      uvar();
+      v = zigzag(uvar());
+      per = blockSize / minis;
+      pageLeft = load<i32>(entry, 8) - 1;
+      store<T>(dst, <T>v);
+      dst += STRIDE;
+      n--;
+      // the first block's header follows: as if a miniblock of width 0 ended there
+      miniLeft = 0;
+      minisLeft = 0;
+      mp = ip;
+      w = 0;
+      continue;
     }
-    ip = p;
-  }
-  return PQ_OK;
-}
-
-function deltaAs(width: i32, src: usize, end: usize, count: i32, maxWidth: u32, dst: usize): i32 {
-  if (width == 8) return delta<i64>(src, end, count, maxWidth, dst);
-  if (width == 4) return delta<i32>(src, end, count, maxWidth, dst);
-  if (width == 2) return delta<u16>(src, end, count, maxWidth, dst);
-  return delta<u8>(src, end, count, maxWidth, dst);
-}
-
-/**
- * Decodes the column chunk [chunk, chunk + len) of `rows` values into the field at byte `field` (width 1, 2, 4 or 8)
- * of `rows` consecutive 64-byte records from `records`. `is64`: INT64 column (else INT32); `compressed`: the chunk's
- * codec is SNAPPY. Pages are decompressed into [scratch, scratch + scratchCap). Returns PQ_OK or a PQ_* error; on an
- * error the records' field holds garbage.
- */
-export function pqDecodeChunk(
-  chunk: usize, len: i32, rows: i32, is64: bool, compressed: bool,
-  records: usize, field: i32, width: i32, scratch: usize, scratchCap: i32,
-): i32 {
-  let p = chunk;
-  const end = chunk + <usize>len;
-  let done = 0;
-  const maxWidth: u32 = is64 ? 64 : 32;
-  while (done < rows) {
-    ip = p;
-    iend = end;
-    bad = false;
-    pageHeader();
-    if (bad) return PQ_BAD_HEADER;
-    p = ip;
-    if (hType != PAGE_DATA_V2 || hEncoding != ENC_DELTA_BINARY_PACKED) return PQ_BAD_HEADER;
-    if (hNulls != 0 || hLevelBytes != 0 || hValues < 1 || hRows != hValues) return PQ_BAD_HEADER;
-    if (hValues > rows - done) return PQ_BAD_COUNT;
-    if (hCompressed < 0 || <usize>hCompressed > end - p || hUncompressed < 0) return PQ_BAD_SIZES;
-    const dst = records + <usize>done * STRIDE + <usize>field;
-    let rc: i32;
-    if (compressed && hIsCompressed) {
-      if (hUncompressed > scratchCap) return PQ_BAD_SIZES;
-      if (!snappy(p, <usize>hCompressed, scratch, <usize>hUncompressed)) return PQ_BAD_SNAPPY;
-      rc = deltaAs(width, scratch, scratch + <usize>hUncompressed, hValues, maxWidth, dst);
-    } else {
-      if (hCompressed != hUncompressed) return PQ_BAD_SIZES;
-      rc = deltaAs(width, p, p + <usize>hCompressed, hValues, maxWidth, dst);
+    if (miniLeft == 0) {
+      const next = mp + ((<usize>per * <usize>w) >> 3);
+      if (minisLeft == 0) {
+        ip = next;
+        iend = <usize>load<u32>(col + C_END);
+        minDelta = zigzag(uvar());
+        widths = ip;
+        mp = ip + <usize>minis;
+        midx = 0;
+        minisLeft = minis - 1;
+      } else {
+        mp = next;
+        midx++;
+        minisLeft--;
+      }
+      w = <u32>load<u8>(widths + <usize>midx);
+      mk = 0;
+      miniLeft = per < pageLeft ? per : pageLeft;
     }
-    if (rc != PQ_OK) return rc;
-    p += <usize>hCompressed;
-    done += hValues;
+    const k = n < miniLeft ? n : miniLeft;
+    v = unpack<T>(mp, w, mk, k, minDelta, v, dst);
+    dst += <usize>k * STRIDE;
+    n -= k;
+    miniLeft -= k;
+    pageLeft -= k;
+    mk += k;
   }
-  return PQ_OK;
-}
-
-/** Writes `inst` into the instrument field of `rows` records from `records`. */
-export function pqSetInstrument(records: usize, rows: i32, inst: u32): void {
-  for (let i = 0; i < rows; i++) store<u32>(records + (<usize>i << 6), inst, 4);
+  store<i32>(col + C_PAGE_LEFT, pageLeft);
+  store<i32>(col + C_MINI_LEFT, miniLeft);
+  store<i32>(col + C_MINIS_LEFT, minisLeft);
+  store<u32>(col + C_W, w);
+  store<u32>(col + C_MP, <u32>mp);
+  store<i32>(col + C_MK, mk);
+  store<u32>(col + C_WIDTHS, <u32>widths);
+  store<i32>(col + C_MIDX, midx);
+  store<i32>(col + C_PER, per);
+  store<i32>(col + C_MINIS, minis);
+  store<i64>(col + C_V, v);
+  store<i64>(col + C_MIN_DELTA, minDelta);
 }

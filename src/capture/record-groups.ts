@@ -1,8 +1,9 @@
 // Row groups of a recording as 64-byte records in core memory, ready for the engine: how backtests, the feeder and
 // the optimizer's load read recordings (the browser replay still reads columns). Groups in our own layout are
 // decoded by the core itself (assembly/parquet.ts: snappy and delta decoding straight into the record fields, no
-// column arrays, no BigInt); any other group (another writer, another encoding, a group larger than the area) goes
-// through ./reader's column path and is copied into the same area, in pieces when it does not fit.
+// column arrays, no BigInt), a piece of a few thousand rows at a time; any other group (another writer, another
+// encoding, chunks larger than the area) goes through ./reader's column path and is copied into the same area in
+// pieces of the same size.
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { REC_SIZE, type Core } from '../core/index';
 import { fetchChunks, plan, type ChunkPlan } from './fastread';
@@ -23,12 +24,23 @@ export interface RecordGroup {
   ptr: number;
 }
 
+export interface RecordAreaOptions {
+  /** Records per piece: the rows the core decodes at once and the consumer replays before the next. */
+  rows?: number;
+  /** Bytes for a row group's column chunks as read, and again for its decompressed pages. */
+  bytes?: number;
+}
+
 /**
- * The areas the core decodes into, allocated once per core instance (the engine heap never frees): records for
- * `capacity` rows (our writer's row groups are 131072), and room for one column chunk and one page of it.
+ * The areas the core decodes into, allocated once per core instance (the engine heap never frees): records for a
+ * piece of `rows` rows (small enough to stay in cache between the decoder writing them and the engine reading
+ * them), a row group's column chunks, and their decompressed pages. A group whose chunks or pages do not fit goes
+ * through the column path. The default 4 MB each holds a 131072-row group of our writer (~0.5 MB) many times over.
  */
 export class RecordArea {
   readonly ptr: number;
+  readonly rows: number;
+  private readonly group: number;
   private readonly input: number;
   private readonly scratch: number;
   private readonly bytesCap: number;
@@ -36,10 +48,11 @@ export class RecordArea {
   decoded = 0;
   fallback = 0;
 
-  constructor(readonly core: Core, readonly capacity = 131072) {
-    this.ptr = core.x.coreAlloc(capacity * REC_SIZE);
-    // a delta-packed INT64 value takes at most 9 bytes with its block's share of headers
-    this.bytesCap = capacity * 9 + 65536;
+  constructor(readonly core: Core, o: RecordAreaOptions = {}) {
+    this.rows = o.rows ?? 4096;
+    this.bytesCap = o.bytes ?? 4 << 20;
+    this.ptr = core.x.coreAlloc(this.rows * REC_SIZE);
+    this.group = core.x.coreAlloc(core.x.pqGroupBytes());
     this.input = core.x.coreAlloc(this.bytesCap + PAD);
     this.scratch = core.x.coreAlloc(this.bytesCap + PAD);
   }
@@ -51,30 +64,34 @@ export class RecordArea {
    */
   fetch(file: AsyncBuffer, metadata: FileMetaData, g: number): Promise<Fetched | null> {
     const rows = Number(metadata.row_groups[g].num_rows);
-    if (!fastReadEnabled() || rows > this.capacity || rows <= 0) return Promise.resolve(null);
+    if (!fastReadEnabled() || rows <= 0) return Promise.resolve(null);
     const chunks = plan(metadata, g, NAMES);
-    if (!chunks || chunks.some((c) => c.end - c.start > this.bytesCap)) return Promise.resolve(null);
+    if (!chunks || chunks.reduce((s, c) => s + c.end - c.start, 0) > this.bytesCap) return Promise.resolve(null);
     return fetchChunks(file, chunks).then((bytes) => (bytes ? { rows, chunks, bytes } : null));
   }
 
-  /** Decodes fetched chunks into the area as records of instrument `inst`; false when the core cannot. */
-  decode(f: Fetched, inst: number): boolean {
+  /** Opens fetched chunks for reading (every page checked and decompressed); false when the core cannot. */
+  open(f: Fetched): boolean {
     const { x, bytes: mem } = this.core;
+    let at = this.input;
     for (const [k, c] of f.chunks.entries()) {
       const field = FIELD.get(c.name)!;
-      mem.set(f.bytes[k], this.input);
-      let rc: number;
-      try {
-        rc = x.pqDecodeChunk(this.input, f.bytes[k].length, f.rows, c.i64 ? 1 : 0, c.compressed ? 1 : 0, this.ptr, field.at, field.width, this.scratch, this.bytesCap);
-      } catch (err) {
-        // a trap on a corrupt chunk (a read past the memory): the column path decides and reports it clearly
-        if (err instanceof WebAssembly.RuntimeError) return false;
-        throw err;
-      }
-      if (rc !== 0) return false;
+      mem.set(f.bytes[k], at);
+      if (!x.pqGroupColumn(this.group, k, at, f.bytes[k].length, c.i64 ? 1 : 0, c.compressed ? 1 : 0, field.at, field.width)) return false;
+      at += f.bytes[k].length;
     }
-    x.pqSetInstrument(this.ptr, f.rows, inst);
-    return true;
+    try {
+      return x.pqGroupOpen(this.group, f.chunks.length, f.rows, this.scratch, this.bytesCap) === 0;
+    } catch (err) {
+      // a trap on a corrupt chunk (a read past the memory): the column path decides and reports it clearly
+      if (err instanceof WebAssembly.RuntimeError) return false;
+      throw err;
+    }
+  }
+
+  /** Writes the open group's next `n` rows (n ≤ this.rows) into the area as records of instrument `inst`. */
+  read(n: number, inst: number): void {
+    if (n > this.rows || this.core.x.pqGroupRead(this.group, this.ptr, n, inst) !== 0) throw new Error(`record area: ${n} rows asked, more than the piece or the group holds`);
   }
 }
 
@@ -97,14 +114,18 @@ export async function* recordGroups(file: AsyncBuffer, area: RecordArea, inst: n
     next = g + 1 < groups ? area.fetch(file, metadata, g + 1) : null;
     // a read that fails while the caller still replays this group must not go unhandled: awaited next round
     next?.catch(() => {});
-    if (fetched && area.decode(fetched, inst)) {
+    if (fetched && area.open(fetched)) {
       area.decoded++;
-      yield { group: g, rowStart, rows, ptr: area.ptr };
+      for (let from = 0; from < rows; from += area.rows) {
+        const n = Math.min(area.rows, rows - from);
+        area.read(n, inst);
+        yield { group: g, rowStart: rowStart + from, rows: n, ptr: area.ptr };
+      }
     } else {
       area.fallback++;
       const cols = await groupColumns(file, metadata, g, rowStart);
-      for (let from = 0; from < rows; from += area.capacity) {
-        const n = Math.min(area.capacity, rows - from);
+      for (let from = 0; from < rows; from += area.rows) {
+        const n = Math.min(area.rows, rows - from);
         const part: Columns = {};
         for (const k in cols) part[k] = cols[k].subarray(from, from + n) as Int32Array | BigInt64Array;
         columnsToRecords(part, n, area.core.words, area.ptr >> 2, inst);

@@ -75,12 +75,11 @@ export interface CoreExports {
   frameScan(frame: Ptr, len: number, out: Ptr): number;
   frameBooks(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr, resetOnSnapshot: number, verifyChecksum: number): number;
   frameTrades(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr): number;
-  // Parquet column chunks → record fields
-  pqDecodeChunk(
-    chunk: Ptr, len: number, rows: number, is64: number, compressed: number, records: Ptr, field: number, width: number,
-    scratch: Ptr, scratchCap: number,
-  ): number;
-  pqSetInstrument(records: Ptr, rows: number, inst: number): void;
+  // Parquet row groups → records
+  pqGroupBytes(): number;
+  pqGroupColumn(g: Ptr, c: number, chunk: Ptr, len: number, is64: number, compressed: number, field: number, width: number): number;
+  pqGroupOpen(g: Ptr, ncols: number, rows: number, scratch: Ptr, scratchCap: number): number;
+  pqGroupRead(g: Ptr, records: Ptr, n: number, inst: number): number;
   // benchmark loops
   benchProduce(ring: Ptr, n: number, batch: number): void;
   benchConsume(ring: Ptr, n: number, batch: number): number;
@@ -94,5 +93,5 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
   'bookBandDepth', 'bookBandSum', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
   'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage',
-  'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqDecodeChunk', 'pqSetInstrument', 'benchProduce', 'benchConsume',
+  'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqGroupBytes', 'pqGroupColumn', 'pqGroupOpen', 'pqGroupRead', 'benchProduce', 'benchConsume',
 ];

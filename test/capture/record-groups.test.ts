@@ -24,6 +24,8 @@ const ab = (u: Uint8Array) => u.buffer.slice(u.byteOffset, u.byteOffset + u.leng
 let core: Core;
 let area: RecordArea;
 let small: RecordArea;
+/** Areas whose pieces split groups anywhere: inside a miniblock, a block, at page ends. */
+let pieces: RecordArea[];
 
 /** Every record `recordGroups` yields, copied out of core memory, with the counts of decoded and fallback groups. */
 async function readAll(file: ArrayBuffer, a: RecordArea, inst: number): Promise<{ words: Int32Array; decoded: number; fallback: number }> {
@@ -101,18 +103,21 @@ function records(n: number): fc.Arbitrary<Int32Array> {
 test.before(async () => {
   ({ core } = await loadCore());
   area = new RecordArea(core);
-  small = new RecordArea(core, 1000);
+  small = new RecordArea(core, { rows: 1000, bytes: 256 << 10 });
+  pieces = [1, 7, 32, 33, 129].map((rows) => new RecordArea(core, { rows, bytes: 256 << 10 }));
 });
 
-test('property: the core decodes our files to exactly the records written (any fields, group size, codec)', async () => {
+test('property: the core decodes our files to exactly the records written (any fields, group size, codec, piece size)', async () => {
   const arb = fc.integer({ min: 1, max: 700 }).chain((n) => fc.tuple(
     fc.constant(n), records(n), fc.integer({ min: 1, max: 400 }), fc.constantFrom('SNAPPY' as const, 'UNCOMPRESSED' as const), fc.integer({ min: 0, max: 7 }),
+    fc.integer({ min: 0, max: 5 }),
   ));
-  await fc.assert(fc.asyncProperty(arb, async ([n, words, rowGroupSize, codec, inst]) => {
+  await fc.assert(fc.asyncProperty(arb, async ([n, words, rowGroupSize, codec, inst, which]) => {
     const file = ab(encodeParquet(words, 0, n, { symbol: 'X' } as any, { rowGroupSize, codec }));
-    const got = await readAll(file, area, inst);
+    const a = which < pieces.length ? pieces[which] : area;
+    const got = await readAll(file, a, inst);
     const msg = firstDiff(got.words, expected(words, n, inst));
-    if (msg) throw new Error(`${n} rows, groups of ${rowGroupSize}, ${codec}: ${msg}`);
+    if (msg) throw new Error(`${n} rows, groups of ${rowGroupSize}, ${codec}, pieces of ${a.rows}: ${msg}`);
     if (got.fallback !== 0 || got.decoded !== Math.ceil(n / rowGroupSize)) throw new Error(`decoded ${got.decoded}, fallback ${got.fallback}`);
   }), { numRuns: RUNS });
 });
@@ -129,10 +134,13 @@ test('a recording of a book stream: core path, and the same words as the column 
   assert.is(firstDiff(got.words, viaColumns), '');
 });
 
-test('a row group larger than the area: column path, in pieces of the area, same records', async () => {
+test('a row group whose chunks do not fit the area: column path, in pieces of the area, same records', async () => {
   const { words, n } = bookRecords(2500, 4);
   const file = ab(encodeParquet(words, 0, n, { symbol: 'X' } as any, { rowGroupSize: 2400 }));
-  const got = await readAll(file, small, 1);
+  const md = parquetMetadata(file);
+  const bytes = md.row_groups.map((g) => g.columns.reduce((s, c) => s + Number(c.meta_data!.total_compressed_size), 0));
+  assert.ok(bytes[0] > 4096 && bytes[1] < 4096, `chunks of ${bytes.join(' and ')} bytes`);
+  const got = await readAll(file, new RecordArea(core, { rows: 1000, bytes: 4096 }), 1);
   assert.is(got.decoded, 1, 'the 100-row group fits');
   assert.is(got.fallback, 1);
   assert.is(firstDiff(got.words, expected(words, n, 1)), '');
