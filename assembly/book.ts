@@ -203,6 +203,24 @@ export function bookWireDecimals(book: usize, side: i32, i: i32): u32 {
   return load<u32>(levelAddr(book, side, i), 16);
 }
 
+// The same reads as f64 for JavaScript callers: an i64 reaching JavaScript becomes a BigInt (an allocation, and
+// another to turn it back into a number), while prices in ticks and sizes in lots are far below 2^53.
+
+/** bookPrice as f64; NaN when the side has fewer levels. */
+export function bookPriceF64(book: usize, side: i32, i: i32): f64 {
+  return <u32>i < <u32>bookDepth(book, side) ? <f64>bookPrice(book, side, i) : NaN;
+}
+
+/** bookQty as f64. */
+export function bookQtyF64(book: usize, side: i32, i: i32): f64 {
+  return <f64>bookQty(book, side, i);
+}
+
+/** Size of the level at `price` on `side` (0 when there is none), as f64. */
+export function bookLevelQtyF64(book: usize, side: i32, price: f64): f64 {
+  return <f64>bookBandDepth(book, side, <i64>price, <i64>price);
+}
+
 export function bookBestBid(book: usize): i64 {
   return bookPrice(book, SIDE_BID, 0);
 }

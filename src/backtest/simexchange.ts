@@ -184,7 +184,8 @@ export class SimExchange {
 
   /** A public trade at exchange time `t`: `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
   trade(t: number, takerSide: number, price: number, qty: number): void {
-    for (const r of [...this.resting.values()]) {
+    // fills delete only the entry being visited, which a Map iteration allows (no copy per trade)
+    for (const r of this.resting.values()) {
       if (r.side === takerSide) continue; // a taker buy trades against asks: only our sells stand in its way
       const through = r.side === 1 ? price < r.priceTick : price > r.priceTick;
       if (through) {
@@ -204,7 +205,7 @@ export class SimExchange {
     if (this.resting.size === 0) return;
     const bid = this.o.book.bestBid();
     const ask = this.o.book.bestAsk();
-    for (const r of [...this.resting.values()]) {
+    for (const r of this.resting.values()) {
       if (r.side === 1 ? ask !== null && ask <= r.priceTick : bid !== null && bid >= r.priceTick) {
         this.fillResting(t, r, r.remaining);
         continue;

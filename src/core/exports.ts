@@ -48,6 +48,9 @@ export interface CoreExports {
   bookBestAsk(book: Ptr): bigint;
   bookIsCrossed(book: Ptr): number;
   bookBandDepth(book: Ptr, side: number, low: bigint, high: bigint): bigint;
+  bookPriceF64(book: Ptr, side: number, i: number): number;
+  bookQtyF64(book: Ptr, side: number, i: number): number;
+  bookLevelQtyF64(book: Ptr, side: number, price: number): number;
   bookBandSum(book: Ptr, side: number, edge: bigint): bigint;
   bookChecksum(book: Ptr, n: number): number;
   bookFormatTop(book: Ptr, n: number, out: Ptr): number;
@@ -91,7 +94,7 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'ringPopBatch', 'ringPop', 'ringWait', 'ringSize', 'parseDecimal', 'decimalToSteps', 'decimalValue',
   'decimalValueLo', 'decimalValueHi', 'decimalWireDecimals', 'formatScaled', 'bookNew', 'bookClear', 'bookDepth',
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
-  'bookBandDepth', 'bookBandSum', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
+  'bookBandDepth', 'bookPriceF64', 'bookQtyF64', 'bookLevelQtyF64', 'bookBandSum', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
   'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage',
   'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqGroupBytes', 'pqGroupColumn', 'pqGroupOpen', 'pqGroupRead', 'benchProduce', 'benchConsume',
 ];

@@ -10,6 +10,7 @@
 import { validateConfig, validateInstrument, type InstrumentSpec, type StrategyConfig } from './config';
 import type { Action, Event } from './events';
 import { MAX_CLIENT_OID } from './ids';
+import { nsBig } from './ns';
 import {
   ackOverdue, markAllCancelled, newOrder, placeAction, placeAnswered, requestCancel, type OrderBook, type OrderTerms, type OwnOrder,
 } from './orders';
@@ -94,6 +95,9 @@ export interface MachineOptions {
   nextId: () => string;
 }
 
+/** What handle returns for an event without actions: frozen, so no caller can add to another's. */
+const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
+
 // Fill ids remembered for de-duplication (a gateway may report one fill on both the stream and REST).
 const SEEN_FILLS = 4096;
 
@@ -135,9 +139,9 @@ export class StrategyMachine {
     return this.s.phase;
   }
 
-  /** Applies one event; returns the actions to execute, in order. */
+  /** Applies one event; returns the actions to execute, in order (most events have none: a shared empty array). */
   handle(ev: Event): Action[] {
-    this.out = [];
+    if (this.out.length > 0) this.out = []; // left over from a handler that threw
     switch (ev.type) {
       case 'signal': this.onSignal(ev); break;
       case 'tick': this.onTick(ev.nowNs); break;
@@ -153,7 +157,10 @@ export class StrategyMachine {
       case 'manualReset': this.onManualReset(); break;
       default: this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
     }
-    return this.out;
+    const out = this.out;
+    if (out.length === 0) return NO_ACTIONS;
+    this.out = [];
+    return out;
   }
 
   // ---- events ----------------------------------------------------------------------------------------------------
@@ -191,7 +198,7 @@ export class StrategyMachine {
     if (!o) return this.count('ack.unknown');
     placeAnswered(o, this.s.nowNs, this.out);
     // T_work runs from the ack: the venue has the order from then on.
-    if (o.role === 'entry' && o.workUntilNs === null) o.workUntilNs = this.s.nowNs + BigInt(this.config.entry.workTimeoutNs);
+    if (o.role === 'entry' && o.workUntilNs === null) o.workUntilNs = this.s.nowNs + nsBig(this.config.entry.workTimeoutNs);
   }
 
   private onReject(ev: Extract<Event, { type: 'reject' }>): void {
@@ -376,7 +383,7 @@ export class StrategyMachine {
     const s = this.s;
     const cfg = this.config;
     if (s.phase === 'RECONCILE') {
-      if (s.nowNs - s.reconcile.sentNs < BigInt(cfg.orders.reconcileTimeoutNs)) return;
+      if (s.nowNs - s.reconcile.sentNs < nsBig(cfg.orders.reconcileTimeoutNs)) return;
       if (s.reconcile.attempts >= cfg.orders.maxReconcileAttempts) return this.halt(`reconcile: no answer after ${s.reconcile.attempts} attempts`, false);
       s.reconcile.attempts += 1;
       s.reconcile.sentNs = s.nowNs;
@@ -491,7 +498,7 @@ export class StrategyMachine {
     s.trade.exitOid = this.place(
       { role: 'exit', side: long ? 'sell' : 'buy', orderType: terms.orderType, force: terms.force, priceTick: terms.priceTick,
         qtyLot: Math.abs(s.position.lot) },
-      s.nowNs + BigInt(this.config.exit.timeoutNs),
+      s.nowNs + nsBig(this.config.exit.timeoutNs),
       true,
     );
   }
@@ -631,7 +638,7 @@ export class StrategyMachine {
     if (!s.market.healthy) out.push(`market data unhealthy (${s.market.healthReason})`);
     if (book === null) out.push('no valid market data yet');
     else {
-      if (s.nowNs - book.localTs > BigInt(cfg.gates.maxDataAgeNs)) out.push(`market data stale (${s.nowNs - book.localTs} ns old)`);
+      if (s.nowNs - book.localTs > nsBig(cfg.gates.maxDataAgeNs)) out.push(`market data stale (${s.nowNs - book.localTs} ns old)`);
       const lat = book.feedLatencyNs;
       if (lat < cfg.gates.minFeedLatencyNs || lat > cfg.gates.maxFeedLatencyNs) out.push(`feed latency ${lat} ns out of band`);
     }

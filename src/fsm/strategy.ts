@@ -5,6 +5,7 @@
 
 import type { InstrumentSpec, StrategyConfig } from './config';
 import type { Event } from './events';
+import { nsBig } from './ns';
 import type { PositionState } from './position';
 
 export type SignalEvent = Extract<Event, { type: 'signal' }>;
@@ -49,7 +50,7 @@ export function updateDebounce(d: Debounce, x: number | null, thetaIn: number, n
 /** The side whose entry signal is confirmed: k consecutive samples and (if set) the minimum dwell. */
 export function confirmedSide(d: Debounce, entry: StrategyConfig['entry'], nowNs: bigint): Dir | null {
   if (d.side === null || d.count < entry.confirmCount) return null;
-  return nowNs - d.sinceNs >= BigInt(entry.confirmDwellNs) ? d.side : null;
+  return nowNs - d.sinceNs >= nsBig(entry.confirmDwellNs) ? d.side : null;
 }
 
 /** Hysteresis exit: a long leaves at x ≤ θ_out, a short at x ≥ −θ_out. Also used to abandon a working entry. */
@@ -62,7 +63,7 @@ export function signalDecayed(dir: Dir, x: number | null, thetaOut: number): boo
 export function checkGates(g: StrategyConfig['gates'], sig: SignalEvent, healthy: boolean, nowNs: bigint): GateFail | null {
   if (!sig.valid) return 'invalidBook';
   if (!healthy) return 'unhealthy';
-  if (nowNs - sig.localTs > BigInt(g.maxDataAgeNs)) return 'stale';
+  if (nowNs - sig.localTs > nsBig(g.maxDataAgeNs)) return 'stale';
   if (sig.feedLatencyNs < g.minFeedLatencyNs || sig.feedLatencyNs > g.maxFeedLatencyNs) return 'feedLatency';
   if (sig.bestAsk - sig.bestBid > g.maxSpreadTicks) return 'spread';
   return null;
@@ -150,7 +151,7 @@ export function priceExit(exit: StrategyConfig['exit'], p: PositionState, t: Tra
 
 /** Time stop: the position is older than exit.timeStopNs (measured from the first entry fill). */
 export function timeStopHit(exit: StrategyConfig['exit'], t: TradeMarks, nowNs: bigint): boolean {
-  return exit.timeStopNs !== null && t.entryNs !== null && nowNs - t.entryNs >= BigInt(exit.timeStopNs);
+  return exit.timeStopNs !== null && t.entryNs !== null && nowNs - t.entryNs >= nsBig(exit.timeStopNs);
 }
 
 /** Signal-driven exit of an open position: reversal (opposite entry confirmed, if allowed) or hysteresis. */
@@ -161,7 +162,7 @@ export function signalExit(cfg: StrategyConfig, long: boolean, x: number | null,
 
 /** Cooldown length after an exit for `reason` (longer after a stop-loss). */
 export function cooldownNs(c: StrategyConfig['cooldown'], reason: ExitReason | null): bigint {
-  if (reason === 'stopLoss') return BigInt(c.afterStopLossNs);
-  if (reason === 'reversal') return BigInt(c.afterReversalNs);
-  return BigInt(c.ns);
+  if (reason === 'stopLoss') return nsBig(c.afterStopLossNs);
+  if (reason === 'reversal') return nsBig(c.afterReversalNs);
+  return nsBig(c.ns);
 }
