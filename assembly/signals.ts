@@ -226,8 +226,12 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   return true;
 }
 
-// The window is summed directly (two passes, buffer order) every message: running sums lose everything to
-// cancellation once a large value has passed through the window, and a z-score is only worth having exact.
+// The window is summed directly (two passes) every message: running sums lose everything to cancellation once a
+// large value has passed through the window, and a z-score is only worth having exact. Each pass keeps eight
+// partial sums (four SIMD accumulators: one chain of additions would wait on each addition's latency):
+// slot i goes to sum i mod 8 for i below W rounded down to 8, the remaining pairs to sums 0 and 1, then
+// ((s0 + s2) + (s4 + s6)) + ((s1 + s3) + (s5 + s7)), then an odd last slot. test/reference/signals.ts sums in
+// exactly this order, so the two agree to the bit.
 function zScore(s: usize, x: f64, out: usize): bool {
   const w = load<i32>(s + P_Z_WINDOW);
   if (load<i32>(s + Z_COUNT) < w) {
@@ -235,20 +239,42 @@ function zScore(s: usize, x: f64, out: usize): bool {
     return false;
   }
   const buf = load<usize>(s + Z_BUF);
-  // Two lanes: even slots in lane 0, odd slots in lane 1, an odd last slot added at the end (the reference in
-  // test/reference/signals.ts sums in exactly this order, so the two agree to the bit).
+  const octs = w & ~7;
   const pairs = w & ~1;
-  let acc = f64x2.splat(0);
-  for (let i = 0; i < pairs; i += 2) acc = f64x2.add(acc, v128.load(buf + (<usize>i << 3)));
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  for (let i = 0; i < octs; i += 8) {
+    const p = buf + (<usize>i << 3);
+    a0 = f64x2.add(a0, v128.load(p));
+    a1 = f64x2.add(a1, v128.load(p, 16));
+    a2 = f64x2.add(a2, v128.load(p, 32));
+    a3 = f64x2.add(a3, v128.load(p, 48));
+  }
+  for (let i = octs; i < pairs; i += 2) a0 = f64x2.add(a0, v128.load(buf + (<usize>i << 3)));
+  let acc = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
   let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   if (pairs < w) sum += load<f64>(buf + (<usize>pairs << 3));
   const mean = sum / <f64>w;
   const m2 = f64x2.splat(mean);
-  acc = f64x2.splat(0);
-  for (let i = 0; i < pairs; i += 2) {
-    const d = f64x2.sub(v128.load(buf + (<usize>i << 3)), m2);
-    acc = f64x2.add(acc, f64x2.mul(d, d));
+  a0 = f64x2.splat(0);
+  a1 = f64x2.splat(0);
+  a2 = f64x2.splat(0);
+  a3 = f64x2.splat(0);
+  for (let i = 0; i < octs; i += 8) {
+    const p = buf + (<usize>i << 3);
+    const d0 = f64x2.sub(v128.load(p), m2);
+    const d1 = f64x2.sub(v128.load(p, 16), m2);
+    const d2 = f64x2.sub(v128.load(p, 32), m2);
+    const d3 = f64x2.sub(v128.load(p, 48), m2);
+    a0 = f64x2.add(a0, f64x2.mul(d0, d0));
+    a1 = f64x2.add(a1, f64x2.mul(d1, d1));
+    a2 = f64x2.add(a2, f64x2.mul(d2, d2));
+    a3 = f64x2.add(a3, f64x2.mul(d3, d3));
   }
+  for (let i = octs; i < pairs; i += 2) {
+    const d = f64x2.sub(v128.load(buf + (<usize>i << 3)), m2);
+    a0 = f64x2.add(a0, f64x2.mul(d, d));
+  }
+  acc = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
   let ss = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   if (pairs < w) {
     const d = load<f64>(buf + (<usize>pairs << 3)) - mean;

@@ -224,6 +224,32 @@ test('z once a 1e12 outlier has left the window (W 2, ofi 0, 1e12, 1e12, 0, 1, 2
   check(outs[5]!, { ofi: 2, z: 3, zReady: true }, 'message 5'); // window [0, 1]: mean ½, std ½ -> (2 - ½)/½ = 3
 });
 
+test('z agrees with the reference to the bit for every window size (summation order of docs/signals.md)', () => {
+  // l1 = (qb − qa)/(qb + qa) is not an integer, so each summation order rounds its own way: only the documented
+  // order matches the reference on every message
+  let seed = 12345;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (const W of [2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 16, 17, 23, 31, 33, 63, 64]) {
+    const params: SignalParams = { ...mlofiVector.params, zSource: 0, zWindow: W };
+    const messages: VectorMessage[] = Array.from({ length: W * 3 + 5 }, (_, i) => ({
+      localTsNs: BigInt(i + 1),
+      changes: [
+        { side: 1, price: 100, qty: 1 + Math.floor(rand() * (rand() < 0.1 ? 1e9 : 1000)) },
+        { side: 2, price: 102, qty: 1 + Math.floor(rand() * 1000) },
+      ],
+    }));
+    const { outs } = runCore(params, messages);
+    const book = new RefBook();
+    const ref = new RefSignals(params);
+    messages.forEach((m, i) => {
+      for (const c of m.changes) book.set(c.side as 1 | 2, c.price, c.qty, 0, 0);
+      const want = ref.onMessage(book, m.localTsNs);
+      assert.is(outs[i]!.zReady, want.zReady, `W ${W}, message ${i}: zReady`);
+      assert.ok(Object.is(outs[i]!.z, want.z), `W ${W}, message ${i}: core z ${outs[i]!.z}, reference ${want.z}`);
+    });
+  }
+});
+
 test('obiBand edge is the f64 value mid·(1 + x/10⁴) of docs/signals.md (bandBps 272, mid 312.5)', () => {
   // x/10⁴ = 272/1e4 and 1 + that round so that 312.5·(1 + 272/1e4) = 320.99999999999994 in f64 (321 in exact
   // arithmetic): per the doc's f64 comparison the ask at 321 is outside the band, so SA = 1 (the 313 level only).

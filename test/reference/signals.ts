@@ -189,27 +189,24 @@ export class RefSignals {
     const x = fieldValue(out, this.p.zSource);
     const W = this.p.zWindow;
     if (this.winLen === W) {
-      // Even and odd slots summed apart, then joined, an odd last slot last: the order the core's two SIMD lanes
-      // use, so both agree to the bit (docs/signals.md).
+      // Eight partial sums (slot i in sum i mod 8 below W rounded down to 8, the remaining pairs in sums 0 and 1),
+      // joined as ((s0 + s2) + (s4 + s6)) + ((s1 + s3) + (s5 + s7)), an odd last slot last: the order of the core's
+      // four SIMD accumulators, so both agree to the bit (docs/signals.md).
+      const octs = W & ~7;
       const pairs = W & ~1;
-      let s0 = 0;
-      let s1 = 0;
-      for (let i = 0; i < pairs; i += 2) {
-        s0 += this.win[i]!;
-        s1 += this.win[i + 1]!;
-      }
-      let sum = s0 + s1;
+      const partial = (f: (v: number) => number): number => {
+        const p = [0, 0, 0, 0, 0, 0, 0, 0];
+        for (let i = 0; i < octs; i++) p[i & 7] += f(this.win[i]!);
+        for (let i = octs; i < pairs; i += 2) {
+          p[0] += f(this.win[i]!);
+          p[1] += f(this.win[i + 1]!);
+        }
+        return ((p[0] + p[2]) + (p[4] + p[6])) + ((p[1] + p[3]) + (p[5] + p[7]));
+      };
+      let sum = partial((v) => v);
       if (pairs < W) sum += this.win[pairs]!;
       const mean = sum / W;
-      let q0 = 0;
-      let q1 = 0;
-      for (let i = 0; i < pairs; i += 2) {
-        const d0 = this.win[i]! - mean;
-        const d1 = this.win[i + 1]! - mean;
-        q0 += d0 * d0;
-        q1 += d1 * d1;
-      }
-      let ss = q0 + q1;
+      let ss = partial((v) => (v - mean) * (v - mean));
       if (pairs < W) {
         const d = this.win[pairs]! - mean;
         ss += d * d;
