@@ -1,8 +1,8 @@
 // Row groups → records in core memory (src/capture/record-groups.ts): the core's decoder (assembly/parquet.ts)
 // gives back exactly the records encodeParquet wrote, for adversarial 64-bit fields (±2^63, wrapping, widths up to
-// 64, constant runs that snappy turns into overlapping copies), any row group size, SNAPPY or UNCOMPRESSED; groups
-// the core does not take (another writer's encodings, larger than the area, corrupt streams) come through the
-// column path with the same records. Knob: RB_PROPERTY_RUNS (default 100 per property).
+// 64, constant runs that snappy turns into overlapping copies), any row group size, piece size, number of pages,
+// SNAPPY or UNCOMPRESSED; groups the core does not take (another writer's encodings, chunks larger than the area,
+// corrupt streams) come through the column path with the same records. Knob: RB_PROPERTY_RUNS (default 100 per property).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
@@ -120,6 +120,73 @@ test('property: the core decodes our files to exactly the records written (any f
     if (msg) throw new Error(`${n} rows, groups of ${rowGroupSize}, ${codec}, pieces of ${a.rows}: ${msg}`);
     if (got.fallback !== 0 || got.decoded !== Math.ceil(n / rowGroupSize)) throw new Error(`decoded ${got.decoded}, fallback ${got.fallback}`);
   }), { numRuns: RUNS });
+});
+
+/** The column chunks of a one-group file: name → bytes (each one page: our writer's layout). */
+function chunksOf(file: Uint8Array): Map<string, { bytes: Uint8Array; i64: boolean }> {
+  const md = parquetMetadata(ab(file));
+  const out = new Map<string, { bytes: Uint8Array; i64: boolean }>();
+  for (const c of md.row_groups[0].columns) {
+    const m = c.meta_data!;
+    const at = Number(m.data_page_offset);
+    out.set(m.path_in_schema[0], { bytes: file.subarray(at, at + Number(m.total_compressed_size)), i64: m.type === 'INT64' });
+  }
+  return out;
+}
+
+test('chunks of several pages, read in pieces that straddle the page ends: the records of every page in order', () => {
+  // Our writer puts one page in a chunk; other writers split chunks into pages. Pages of three files' chunks are
+  // joined into one chunk per column and read through the core's group reader directly.
+  const { words } = bookRecords(2000, 3);
+  const sizes = [700, 1, 433];
+  const codecs = ['SNAPPY', 'UNCOMPRESSED', 'SNAPPY'] as const;
+  let from = 0;
+  const parts = sizes.map((n, k) => {
+    const file = encodeParquet(words, from * 16, n, { symbol: 'X' } as any, { codec: codecs[k] }); // start in words
+    from += n;
+    return chunksOf(file);
+  });
+  const rows = from;
+  const x = core.x;
+  const g = x.coreAlloc(x.pqGroupBytes());
+  const cap = 1 << 20;
+  const input = x.coreAlloc(cap + 16);
+  const scratch = x.coreAlloc(cap + 16);
+  let at = input;
+  COLUMNS.forEach((c, k) => {
+    const joined = parts.map((p) => p.get(c.name)!.bytes);
+    const len = joined.reduce((s, b) => s + b.length, 0);
+    let o = at;
+    for (const b of joined) {
+      core.bytes.set(b, o);
+      o += b.length;
+    }
+    // the mixed codecs per page: the chunk says SNAPPY and each page header says whether it is compressed
+    assert.ok(x.pqGroupColumn(g, k, at, len, c.type === 'INT64' ? 1 : 0, 1, c.at, c.width), c.name);
+    at += len;
+  });
+  assert.is(x.pqGroupOpen(g, COLUMNS.length, rows, scratch, cap), 0);
+  for (const piece of [1, 63, 700, 5, 300]) {
+    const ptr = x.coreAlloc(2048 * 64);
+    const got: Int32Array[] = [];
+    assert.is(x.pqGroupOpen(g, COLUMNS.length, rows, scratch, cap), 0);
+    for (let r = 0; r < rows; r += piece) {
+      const n = Math.min(piece, rows - r);
+      assert.is(x.pqGroupRead(g, ptr, n, 3), 0);
+      got.push(core.words.slice(ptr >> 2, (ptr >> 2) + n * 16));
+    }
+    const all = new Int32Array(rows * 16);
+    let o = 0;
+    for (const p of got) {
+      all.set(p, o);
+      o += p.length;
+    }
+    assert.is(firstDiff(all, expected(words, rows, 3)), '', `pieces of ${piece}`);
+    assert.is(x.pqGroupRead(g, ptr, 1, 3), -5, 'no row past the group');
+  }
+  assert.ok(x.pqGroupOpen(g, COLUMNS.length, rows + 1, scratch, cap) < 0, 'pages short of the rows: declined');
+  assert.is(x.pqGroupOpen(g, COLUMNS.length, rows - 1, scratch, cap), -5, 'pages past the rows: declined');
+  assert.is(x.pqGroupOpen(g, COLUMNS.length, rows, scratch, 1000), -6, 'pages larger than the scratch: declined');
 });
 
 test('a recording of a book stream: core path, and the same words as the column path', async () => {
