@@ -420,7 +420,10 @@ export class Backtest {
         });
       }
     }
-    for (const a of actions) {
+    // an index loop: most events return the machine's shared empty array, and for-of over two kinds of array
+    // (frozen and not) is a polymorphic iteration on every event
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i];
       if (a.type === 'log') continue;
       if (this.o.onAction) this.o.onAction(this.absNs(t), a, st.nowNs);
       if (a.type === 'place') {

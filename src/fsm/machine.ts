@@ -10,7 +10,8 @@
 import { validateConfig, validateInstrument, type InstrumentSpec, type StrategyConfig } from './config';
 import type { Action, Event } from './events';
 import { MAX_CLIENT_OID } from './ids';
-import { nsBig } from './ns';
+import { NsBig } from './ns';
+import { RecentKeys } from './recent';
 import {
   ackOverdue, markAllCancelled, newOrder, placeAction, placeAnswered, requestCancel, type OrderBook, type OrderTerms, type OwnOrder,
 } from './orders';
@@ -25,7 +26,9 @@ export type Phase = 'IDLE' | 'ENTRY_PENDING' | 'IN_POSITION' | 'EXIT_PENDING' | 
 export const PHASES: readonly Phase[] = ['IDLE', 'ENTRY_PENDING', 'IN_POSITION', 'EXIT_PENDING', 'COOLDOWN', 'RECONCILE', 'HALTED'];
 
 /** Phases that may trade: timers run and signals are read. RECONCILE and HALTED freeze signals. */
-const TRADING: ReadonlySet<Phase> = new Set(['IDLE', 'ENTRY_PENDING', 'IN_POSITION', 'EXIT_PENDING', 'COOLDOWN']);
+function trading(p: Phase): boolean {
+  return p !== 'RECONCILE' && p !== 'HALTED';
+}
 
 /** The round trip just booked (flat again). */
 export interface ClosedTrade {
@@ -81,11 +84,10 @@ export interface MachineState {
   lastTrade: ClosedTrade | null;
   /** How often each non-transition outcome happened (gate.*, hurdle, risk.denied, fill.duplicate, …). */
   counters: Record<string, number>;
-  /** Every clientOid this machine has sent (a repeat from nextId is a bug: it throws). */
-  usedOids: Set<string>;
-  /** The last SEEN_FILLS fill keys (clientOid/tradeId), oldest first, to drop duplicate reports. */
-  seenFills: Set<string>;
-  seenFillOrder: string[];
+  /** The last RECENT_OIDS clientOids this machine has sent (a repeat from nextId is a bug: it throws). */
+  usedOids: RecentKeys;
+  /** The last SEEN_FILLS fill keys (clientOid/tradeId), to drop duplicate reports. */
+  seenFills: RecentKeys;
 }
 
 export interface MachineOptions {
@@ -98,8 +100,15 @@ export interface MachineOptions {
 /** What handle returns for an event without actions: frozen, so no caller can add to another's. */
 const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
 
+const WORK_TIMEOUT = new NsBig();
+const RECONCILE_TIMEOUT = new NsBig();
+const EXIT_TIMEOUT = new NsBig();
+const DATA_AGE = new NsBig();
+
 // Fill ids remembered for de-duplication (a gateway may report one fill on both the stream and REST).
 const SEEN_FILLS = 4096;
+// clientOids remembered for the repeat check: bounded, so a months-long backtest's memory stays flat.
+const RECENT_OIDS = 65536;
 
 export class StrategyMachine {
   readonly config: StrategyConfig;
@@ -127,7 +136,7 @@ export class StrategyMachine {
       },
       cooldownUntilNs: 0n, risk: newRiskState(), reconcile: { attempts: 0, sentNs: 0n, reason: '' },
       haltReason: null, venueMismatch: false, trades: 0, lastTrade: null, counters: {},
-      usedOids: new Set(), seenFills: new Set(), seenFillOrder: [],
+      usedOids: new RecentKeys(RECENT_OIDS), seenFills: new RecentKeys(SEEN_FILLS),
     };
   }
 
@@ -172,7 +181,7 @@ export class StrategyMachine {
     if (sig.valid && (s.market.lastValid === null || sig.localTs >= s.market.lastValid.localTs)) s.market.lastValid = sig;
     const x = signalValue(sig, this.config.signal.source);
     // Signals are frozen outside the trading phases: a debounce run never spans a disconnect or a halt.
-    if (TRADING.has(s.phase)) updateDebounce(s.debounce, x, this.config.entry.threshold, sig.localTs);
+    if (trading(s.phase)) updateDebounce(s.debounce, x, this.config.entry.threshold, sig.localTs);
     if (s.position.lot !== 0) updateBest(s.trade, s.position.lot > 0, sig);
     if (s.phase !== 'HALTED' && this.riskCheck(sig.feedLatencyNs)) return;
     const before = s.phase;
@@ -198,7 +207,7 @@ export class StrategyMachine {
     if (!o) return this.count('ack.unknown');
     placeAnswered(o, this.s.nowNs, this.out);
     // T_work runs from the ack: the venue has the order from then on.
-    if (o.role === 'entry' && o.workUntilNs === null) o.workUntilNs = this.s.nowNs + nsBig(this.config.entry.workTimeoutNs);
+    if (o.role === 'entry' && o.workUntilNs === null) o.workUntilNs = this.s.nowNs + WORK_TIMEOUT.of(this.config.entry.workTimeoutNs);
   }
 
   private onReject(ev: Extract<Event, { type: 'reject' }>): void {
@@ -223,7 +232,7 @@ export class StrategyMachine {
       this.count('fill.duplicate');
       return this.log('warn', `duplicate fill ${key} ignored`);
     }
-    this.rememberFill(key);
+    s.seenFills.add(key);
     const before = s.position.lot;
     applyFill(s.position, ev.side, ev.priceTick, ev.qtyLot, ev.feeQuote);
     const after = s.position.lot;
@@ -383,14 +392,14 @@ export class StrategyMachine {
     const s = this.s;
     const cfg = this.config;
     if (s.phase === 'RECONCILE') {
-      if (s.nowNs - s.reconcile.sentNs < nsBig(cfg.orders.reconcileTimeoutNs)) return;
+      if (s.nowNs - s.reconcile.sentNs < RECONCILE_TIMEOUT.of(cfg.orders.reconcileTimeoutNs)) return;
       if (s.reconcile.attempts >= cfg.orders.maxReconcileAttempts) return this.halt(`reconcile: no answer after ${s.reconcile.attempts} attempts`, false);
       s.reconcile.attempts += 1;
       s.reconcile.sentNs = s.nowNs;
       this.out.push({ type: 'reconcile' });
       return;
     }
-    if (!TRADING.has(s.phase)) return;
+    if (!trading(s.phase)) return;
     const overdue = s.orders.size === 0 ? null : ackOverdue(s.orders, s.nowNs, this.ackTimeoutNs);
     if (overdue) {
       const what = overdue.inFlight ?? 'fill report after a rejected cancel';
@@ -498,7 +507,7 @@ export class StrategyMachine {
     s.trade.exitOid = this.place(
       { role: 'exit', side: long ? 'sell' : 'buy', orderType: terms.orderType, force: terms.force, priceTick: terms.priceTick,
         qtyLot: Math.abs(s.position.lot) },
-      s.nowNs + nsBig(this.config.exit.timeoutNs),
+      s.nowNs + EXIT_TIMEOUT.of(this.config.exit.timeoutNs),
       true,
     );
   }
@@ -638,7 +647,7 @@ export class StrategyMachine {
     if (!s.market.healthy) out.push(`market data unhealthy (${s.market.healthReason})`);
     if (book === null) out.push('no valid market data yet');
     else {
-      if (s.nowNs - book.localTs > nsBig(cfg.gates.maxDataAgeNs)) out.push(`market data stale (${s.nowNs - book.localTs} ns old)`);
+      if (s.nowNs - book.localTs > DATA_AGE.of(cfg.gates.maxDataAgeNs)) out.push(`market data stale (${s.nowNs - book.localTs} ns old)`);
       const lat = book.feedLatencyNs;
       if (lat < cfg.gates.minFeedLatencyNs || lat > cfg.gates.maxFeedLatencyNs) out.push(`feed latency ${lat} ns out of band`);
     }
@@ -666,13 +675,6 @@ export class StrategyMachine {
     notePlace(this.s.risk, this.s.nowNs);
     this.out.push(placeAction(o, reduceOnly));
     return clientOid;
-  }
-
-  private rememberFill(key: string): void {
-    const s = this.s;
-    s.seenFills.add(key);
-    s.seenFillOrder.push(key);
-    if (s.seenFillOrder.length > SEEN_FILLS) s.seenFills.delete(s.seenFillOrder.shift()!);
   }
 
   private advance(t: bigint): void {

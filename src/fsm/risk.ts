@@ -6,7 +6,7 @@
 // where fees (already quote) are subtracted. Daily loss is measured from the equity at the first event of the UTC day.
 
 import type { StrategyConfig } from './config';
-import { nsBig } from './ns';
+import { NsBig } from './ns';
 import { unrealisedTickLot, type PositionState } from './position';
 
 export type BreachKind = 'dailyLoss' | 'position' | 'notional' | 'staleData' | 'feedLatency' | 'clockOffset';
@@ -46,6 +46,7 @@ export interface RiskView {
 }
 
 const NS_PER_DAY = 86_400_000_000_000n;
+const DATA_AGE = new NsBig();
 const SECOND = 1_000_000_000n;
 const MINUTE = 60n * SECOND;
 
@@ -87,7 +88,7 @@ export function checkBreach(cfg: StrategyConfig['risk'], r: RiskState, v: RiskVi
   }
   if (v.exposed) {
     const age = v.lastValidLocalTs === null ? null : v.nowNs - v.lastValidLocalTs;
-    if (age === null || age > nsBig(cfg.maxDataAgeNs)) {
+    if (age === null || age > DATA_AGE.of(cfg.maxDataAgeNs)) {
       const message = age === null ? 'exposed with no valid market data' : `last valid signal ${age} ns old > max ${cfg.maxDataAgeNs} ns while exposed`;
       return { kind: 'staleData', message };
     }
@@ -104,8 +105,9 @@ export function checkBreach(cfg: StrategyConfig['risk'], r: RiskState, v: RiskVi
 /** Why an entry of `qtyLot` at `priceTick` may not go out now, or null. Exits are never denied (they reduce risk). */
 export function preTrade(cfg: StrategyConfig['risk'], r: RiskState, nowNs: bigint, positionLot: number, qtyLot: number, priceTick: number): string | null {
   prune(r, nowNs);
+  // oldest first: count back from the newest while inside the second
   let inSecond = 0;
-  for (const t of r.placesNs) if (nowNs - t < SECOND) inSecond++;
+  for (let i = r.placesNs.length - 1; i >= 0 && nowNs - r.placesNs[i] < SECOND; i--) inSecond++;
   if (inSecond >= cfg.maxOrdersPerSecond) return `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})`;
   if (r.placesNs.length >= cfg.maxOrdersPerMinute) return `order rate: ${r.placesNs.length} placed in the last minute (max ${cfg.maxOrdersPerMinute})`;
   const after = Math.abs(positionLot) + qtyLot;

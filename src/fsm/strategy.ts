@@ -5,8 +5,15 @@
 
 import type { InstrumentSpec, StrategyConfig } from './config';
 import type { Event } from './events';
-import { nsBig } from './ns';
+import { NsBig } from './ns';
 import type { PositionState } from './position';
+
+const DWELL = new NsBig();
+const DATA_AGE = new NsBig();
+const TIME_STOP = new NsBig();
+const COOLDOWN = new NsBig();
+const COOLDOWN_STOP_LOSS = new NsBig();
+const COOLDOWN_REVERSAL = new NsBig();
 
 export type SignalEvent = Extract<Event, { type: 'signal' }>;
 export type Dir = 'long' | 'short';
@@ -50,7 +57,7 @@ export function updateDebounce(d: Debounce, x: number | null, thetaIn: number, n
 /** The side whose entry signal is confirmed: k consecutive samples and (if set) the minimum dwell. */
 export function confirmedSide(d: Debounce, entry: StrategyConfig['entry'], nowNs: bigint): Dir | null {
   if (d.side === null || d.count < entry.confirmCount) return null;
-  return nowNs - d.sinceNs >= nsBig(entry.confirmDwellNs) ? d.side : null;
+  return nowNs - d.sinceNs >= DWELL.of(entry.confirmDwellNs) ? d.side : null;
 }
 
 /** Hysteresis exit: a long leaves at x ≤ θ_out, a short at x ≥ −θ_out. Also used to abandon a working entry. */
@@ -63,7 +70,7 @@ export function signalDecayed(dir: Dir, x: number | null, thetaOut: number): boo
 export function checkGates(g: StrategyConfig['gates'], sig: SignalEvent, healthy: boolean, nowNs: bigint): GateFail | null {
   if (!sig.valid) return 'invalidBook';
   if (!healthy) return 'unhealthy';
-  if (nowNs - sig.localTs > nsBig(g.maxDataAgeNs)) return 'stale';
+  if (nowNs - sig.localTs > DATA_AGE.of(g.maxDataAgeNs)) return 'stale';
   if (sig.feedLatencyNs < g.minFeedLatencyNs || sig.feedLatencyNs > g.maxFeedLatencyNs) return 'feedLatency';
   if (sig.bestAsk - sig.bestBid > g.maxSpreadTicks) return 'spread';
   return null;
@@ -151,7 +158,7 @@ export function priceExit(exit: StrategyConfig['exit'], p: PositionState, t: Tra
 
 /** Time stop: the position is older than exit.timeStopNs (measured from the first entry fill). */
 export function timeStopHit(exit: StrategyConfig['exit'], t: TradeMarks, nowNs: bigint): boolean {
-  return exit.timeStopNs !== null && t.entryNs !== null && nowNs - t.entryNs >= nsBig(exit.timeStopNs);
+  return exit.timeStopNs !== null && t.entryNs !== null && nowNs - t.entryNs >= TIME_STOP.of(exit.timeStopNs);
 }
 
 /** Signal-driven exit of an open position: reversal (opposite entry confirmed, if allowed) or hysteresis. */
@@ -162,7 +169,7 @@ export function signalExit(cfg: StrategyConfig, long: boolean, x: number | null,
 
 /** Cooldown length after an exit for `reason` (longer after a stop-loss). */
 export function cooldownNs(c: StrategyConfig['cooldown'], reason: ExitReason | null): bigint {
-  if (reason === 'stopLoss') return nsBig(c.afterStopLossNs);
-  if (reason === 'reversal') return nsBig(c.afterReversalNs);
-  return nsBig(c.ns);
+  if (reason === 'stopLoss') return COOLDOWN_STOP_LOSS.of(c.afterStopLossNs);
+  if (reason === 'reversal') return COOLDOWN_REVERSAL.of(c.afterReversalNs);
+  return COOLDOWN.of(c.ns);
 }
