@@ -108,7 +108,7 @@ const DATA_AGE = new NsBig();
 // Fill ids remembered for de-duplication (a gateway may report one fill on both the stream and REST).
 const SEEN_FILLS = 4096;
 // clientOids remembered for the repeat check: bounded, so a months-long backtest's memory stays flat.
-const RECENT_OIDS = 65536;
+const RECENT_OIDS = 4096;
 
 export class StrategyMachine {
   readonly config: StrategyConfig;
