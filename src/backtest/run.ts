@@ -140,13 +140,19 @@ function coreBook(inst: Instrument): VenueBook {
 
 export class Backtest {
   private readonly agenda = new Agenda();
-  // Market events (signals, health) come in local-time order: a FIFO beside the agenda, no heap work for them.
-  private sigT: number[] = [];
-  private sigE: Event[] = [];
+  // Market events (signals, health) come in local-time order: a FIFO ring beside the agenda, no heap work for
+  // them. A few are pending at a time (one feed latency's worth); a delivered slot is cleared at once, so the young
+  // generation's collections do not keep copying events that were already handled.
+  private sigT = new Float64Array(64);
+  private sigE: Array<Event | undefined> = new Array<Event | undefined>(64).fill(undefined);
+  private sigMask = 63;
   private sigHead = 0;
+  private sigTail = 0;
   private readonly onMarket = (e: Event): void => {
-    this.sigT.push(this.msgLocal);
-    this.sigE.push(e);
+    if (this.sigTail - this.sigHead > this.sigMask) this.growSignals();
+    const i = this.sigTail++ & this.sigMask;
+    this.sigT[i] = this.msgLocal;
+    this.sigE[i] = e;
   };
   private readonly market = new MarketEvents();
   readonly sim: SimExchange;
@@ -312,6 +318,22 @@ export class Backtest {
     }
   }
 
+  /** Doubles the signal ring, keeping the pending events in order. */
+  private growSignals(): void {
+    const n = this.sigTail - this.sigHead;
+    const t = new Float64Array(this.sigT.length * 2);
+    const e = new Array<Event | undefined>(t.length).fill(undefined);
+    for (let k = 0; k < n; k++) {
+      t[k] = this.sigT[(this.sigHead + k) & this.sigMask];
+      e[k] = this.sigE[(this.sigHead + k) & this.sigMask];
+    }
+    this.sigT = t;
+    this.sigE = e;
+    this.sigMask = t.length - 1;
+    this.sigHead = 0;
+    this.sigTail = n;
+  }
+
   /** Output records of the message just applied → scheduled strategy events at the message's local time. */
   private collect(core: Core, out: Ring): void {
     const n = out.readable(1 << 20);
@@ -335,7 +357,7 @@ export class Backtest {
       const top = ag.peek();
       const topT = top === undefined ? Infinity : top.t;
       const h = this.sigHead;
-      const st = h < this.sigT.length ? this.sigT[h] : Infinity;
+      const st = h < this.sigTail ? this.sigT[h & this.sigMask] : Infinity;
       const tt = this.tickAt;
       if (tt < topT || (tt === topT && top !== undefined && top.kind !== ARRIVE)) {
         if (tt < t && tt <= st) {
@@ -345,13 +367,11 @@ export class Backtest {
         }
       }
       if (st < t && st < topT && st < tt) {
-        const e = this.sigE[h];
+        const e = this.sigE[h & this.sigMask]!;
+        this.sigE[h & this.sigMask] = undefined;
         this.sigHead = h + 1;
-        if (this.sigHead > 4096 && this.sigHead * 2 > this.sigT.length) {
-          this.sigT = this.sigT.slice(this.sigHead);
-          this.sigE = this.sigE.slice(this.sigHead);
-          this.sigHead = 0;
-        }
+        // indices restart when the ring empties (they are masked as int32)
+        if (this.sigHead === this.sigTail) this.sigHead = this.sigTail = 0;
         this.localEvent(st, SIGNAL, e, undefined);
         continue;
       }

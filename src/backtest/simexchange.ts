@@ -7,6 +7,7 @@
 import type { Action, Event, Side, TimeInForce } from '../fsm/events';
 import type { InstrumentSpec } from '../fsm/config';
 import type { QueueModel } from './queue';
+import { RecentKeys } from '../fsm/recent';
 
 /** What the venue needs of the replayed book at the current exchange time (prices in ticks, sizes in lots). */
 export interface VenueBook {
@@ -57,7 +58,9 @@ export class SimExchange {
   /** Signed position in lots, as the venue sees it. */
   position = 0;
   private readonly resting = new Map<string, Resting>();
-  private readonly done = new Set<string>();
+  /** Recently finished orders, to tell "already filled or cancelled" from "does not exist"; bounded, so a long run's
+   * memory stays flat. */
+  private readonly done = new RecentKeys(4096);
   private tradeSeq = 0;
   private flattenSeq = 0;
   readonly stats = { places: 0, cancels: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
