@@ -27,7 +27,7 @@ export interface RecordGroup {
 export interface RecordAreaOptions {
   /** Records per piece: the rows the core decodes at once and the consumer replays before the next. */
   rows?: number;
-  /** Bytes for a row group's column chunks as read, and again for its decompressed pages. */
+  /** Bytes for a row group's column chunks as read; its decompressed pages get twice as many. */
   bytes?: number;
 }
 
@@ -35,7 +35,8 @@ export interface RecordAreaOptions {
  * The areas the core decodes into, allocated once per core instance (the engine heap never frees): records for a
  * piece of `rows` rows (small enough to stay in cache between the decoder writing them and the engine reading
  * them), a row group's column chunks, and their decompressed pages. A group whose chunks or pages do not fit goes
- * through the column path. The default 4 MB each holds a 131072-row group of our writer (~0.5 MB) many times over.
+ * through the column path. A 131072-row group of the bench's book stream takes ~0.75 MB as read and ~1.6 MB
+ * decompressed; the defaults (4 MB and 8 MB) leave room for recordings of less regular data.
  */
 export class RecordArea {
   readonly ptr: number;
@@ -44,6 +45,7 @@ export class RecordArea {
   private readonly input: number;
   private readonly scratch: number;
   private readonly bytesCap: number;
+  private readonly pagesCap: number;
   /** Row groups decoded by the core / read through the column path. */
   decoded = 0;
   fallback = 0;
@@ -51,10 +53,11 @@ export class RecordArea {
   constructor(readonly core: Core, o: RecordAreaOptions = {}) {
     this.rows = o.rows ?? 4096;
     this.bytesCap = o.bytes ?? 4 << 20;
+    this.pagesCap = this.bytesCap * 2;
     this.ptr = core.x.coreAlloc(this.rows * REC_SIZE);
     this.group = core.x.coreAlloc(core.x.pqGroupBytes());
     this.input = core.x.coreAlloc(this.bytesCap + PAD);
-    this.scratch = core.x.coreAlloc(this.bytesCap + PAD);
+    this.scratch = core.x.coreAlloc(this.pagesCap + PAD);
   }
 
   /**
@@ -81,7 +84,7 @@ export class RecordArea {
       at += f.bytes[k].length;
     }
     try {
-      return x.pqGroupOpen(this.group, f.chunks.length, f.rows, this.scratch, this.bytesCap) === 0;
+      return x.pqGroupOpen(this.group, f.chunks.length, f.rows, this.scratch, this.pagesCap) === 0;
     } catch (err) {
       // a trap on a corrupt chunk (a read past the memory): the column path decides and reports it clearly
       if (err instanceof WebAssembly.RuntimeError) return false;
