@@ -100,6 +100,7 @@ export interface MachineOptions {
 /** What handle returns for an event without actions: frozen, so no caller can add to another's. */
 const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
 
+const ACK_TIMEOUT = new NsBig();
 const WORK_TIMEOUT = new NsBig();
 const RECONCILE_TIMEOUT = new NsBig();
 const EXIT_TIMEOUT = new NsBig();
@@ -116,14 +117,11 @@ export class StrategyMachine {
   private readonly nextId: () => string;
   private readonly s: MachineState;
   private out: Action[] = [];
-  /** T_ack as a bigint: timers run on every event, and a BigInt conversion allocates. */
-  private readonly ackTimeoutNs: bigint;
 
   constructor(opts: MachineOptions) {
     validateConfig(opts.config);
     validateInstrument(opts.instrument);
     this.config = opts.config;
-    this.ackTimeoutNs = BigInt(opts.config.orders.ackTimeoutNs);
     this.instrument = opts.instrument;
     this.nextId = opts.nextId;
     this.s = {
@@ -400,7 +398,7 @@ export class StrategyMachine {
       return;
     }
     if (!trading(s.phase)) return;
-    const overdue = s.orders.size === 0 ? null : ackOverdue(s.orders, s.nowNs, this.ackTimeoutNs);
+    const overdue = s.orders.size === 0 ? null : ackOverdue(s.orders, s.nowNs, ACK_TIMEOUT.of(cfg.orders.ackTimeoutNs));
     if (overdue) {
       const what = overdue.inFlight ?? 'fill report after a rejected cancel';
       return this.enterReconcile(`no answer to ${what} of ${overdue.clientOid} within T_ack`, false);
