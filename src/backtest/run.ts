@@ -8,6 +8,10 @@
 // scheduled for its local time. At equal times: venue arrivals, then ticks, then answers, then signals. A local
 // stamp earlier than the exchange stamp (local clock behind) is delivered at the exchange time and counted.
 //
+// Timer ticks fall on the live trader's grid, but a tick before the machine's quietUntilNs is not handed over: it
+// would only move the machine's clock, and the signal after it moves the clock further. The last skipped tick is
+// handed over before any other event (or a signal stamped earlier), so the machine sees the clock it would have.
+//
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
 import { REC_SIZE, Kind, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
 import { columnsToRecords, type Columns } from '../capture/reader';
@@ -39,6 +43,12 @@ export interface BacktestOptions {
   onEvent?(localNs: bigint, e: Event): void;
   /** Every signal as the machine gets it (local time order): charts, logs. */
   onSignal?(localNs: bigint, e: Extract<Event, { type: 'signal' }>): void;
+  /**
+   * Hand the machine every timer tick, even those it says would change nothing but its clock (by default these are
+   * skipped, and the last one is handed over before the next event that could tell the difference). Same results;
+   * for tests that hold the two to each other.
+   */
+  everyTick?: boolean;
 }
 
 /** The core-side pieces a backtest runs on; reusable across runs (the optimizer runs many on one). */
@@ -144,6 +154,8 @@ export class Backtest {
   // them. A few are pending at a time (one feed latency's worth); a delivered slot is cleared at once, so the young
   // generation's collections do not keep copying events that were already handled.
   private sigT = new Float64Array(64);
+  /** Each market event's own local stamp on the loop's clock (earlier than sigT when clamped). */
+  private sigL = new Float64Array(64);
   private sigE: Array<Event | undefined> = new Array<Event | undefined>(64).fill(undefined);
   private sigMask = 63;
   private sigHead = 0;
@@ -152,6 +164,7 @@ export class Backtest {
     if (this.sigTail - this.sigHead > this.sigMask) this.growSignals();
     const i = this.sigTail++ & this.sigMask;
     this.sigT[i] = this.msgLocal;
+    this.sigL[i] = this.lastLocalRel;
     this.sigE[i] = e;
   };
   private readonly market = new MarketEvents();
@@ -168,6 +181,13 @@ export class Backtest {
   /** The next timer tick (local time), Infinity when none is scheduled: one at a time, outside the agenda. */
   private tickAt = Infinity;
   private readonly tickEvent = { type: 'tick' as const, nowNs: 0n };
+  /** The last tick skipped as quiet and not yet superseded (NaN: none); ticks handed over / skipped. */
+  private pendingTick = NaN;
+  ticks = 0;
+  ticksSkipped = 0;
+  /** The machine's quietUntilNs on the loop's clock, and the answer it was converted from. */
+  private quietRel = -Infinity;
+  private quietNs: bigint | null | undefined = undefined;
   private tickOffset = 0;
   private trades = 0;
   private mid = NaN;
@@ -322,12 +342,15 @@ export class Backtest {
   private growSignals(): void {
     const n = this.sigTail - this.sigHead;
     const t = new Float64Array(this.sigT.length * 2);
+    const l = new Float64Array(t.length);
     const e = new Array<Event | undefined>(t.length).fill(undefined);
     for (let k = 0; k < n; k++) {
       t[k] = this.sigT[(this.sigHead + k) & this.sigMask];
+      l[k] = this.sigL[(this.sigHead + k) & this.sigMask];
       e[k] = this.sigE[(this.sigHead + k) & this.sigMask];
     }
     this.sigT = t;
+    this.sigL = l;
     this.sigE = e;
     this.sigMask = t.length - 1;
     this.sigHead = 0;
@@ -362,24 +385,56 @@ export class Backtest {
       if (tt < topT || (tt === topT && top !== undefined && top.kind !== ARRIVE)) {
         if (tt < t && tt <= st) {
           this.tickAt = Infinity;
-          this.localEvent(tt, TICK, undefined, undefined);
+          if (!this.o.everyTick && tt < this.quietUntil()) {
+            this.ticksSkipped++;
+            this.pendingTick = tt;
+            this.scheduleTick(tt);
+          } else {
+            this.localEvent(tt, TICK, undefined, undefined);
+          }
           continue;
         }
       }
       if (st < t && st < topT && st < tt) {
         const e = this.sigE[h & this.sigMask]!;
+        const own = this.sigL[h & this.sigMask];
         this.sigE[h & this.sigMask] = undefined;
         this.sigHead = h + 1;
         // indices restart when the ring empties (they are masked as int32)
         if (this.sigHead === this.sigTail) this.sigHead = this.sigTail = 0;
+        // a signal stamped at or after the skipped tick moves the clock past it; anything else sees it first
+        if (this.pendingTick === this.pendingTick) {
+          if (e.type !== 'signal' || own < this.pendingTick) this.flushTick();
+          else this.pendingTick = NaN;
+        }
         this.localEvent(st, SIGNAL, e, undefined);
         continue;
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
       ag.pop();
       if (top.kind === ARRIVE) this.sim.arrive(top.t, top.action!);
-      else this.localEvent(top.t, top.kind, top.event, top.exchT);
+      else {
+        if (this.pendingTick === this.pendingTick) this.flushTick();
+        this.localEvent(top.t, top.kind, top.event, top.exchT);
+      }
     }
+  }
+
+  /** The machine's quietUntilNs on the loop's clock (converted again only when the answer changes). */
+  private quietUntil(): number {
+    const q = this.machine.quietUntilNs();
+    if (q !== this.quietNs) {
+      this.quietNs = q;
+      this.quietRel = q === null ? Infinity : Number(q - this.base);
+    }
+    return this.quietRel;
+  }
+
+  /** Hands the machine the last skipped tick (it acts on nothing but the clock: quietUntilNs said so). */
+  private flushTick(): void {
+    const tt = this.pendingTick;
+    this.pendingTick = NaN;
+    this.localEvent(tt, TICK, undefined, undefined);
   }
 
   /** A strategy-side event at local time `t`. */
@@ -387,6 +442,8 @@ export class Backtest {
     this.advanceTo(t);
     let e: Event;
     if (kind === TICK) {
+      this.ticks++;
+      this.pendingTick = NaN; // a later tick supersedes a skipped one
       // one grid step after the last tick (most ticks): a bigint addition instead of a conversion (5× dearer)
       const nowNs = t - this.lastTickT === this.tickNs ? this.lastTickNs + TICK_NS : this.base + BigInt(t);
       this.lastTickT = t;
@@ -536,6 +593,7 @@ export class Backtest {
   finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
     const end = Math.max(this.lastLocal, this.dataEnd);
     this.drainUntil(end + 1);
+    if (this.pendingTick === this.pendingTick) this.flushTick(); // the machine's clock as if every tick came
     this.advanceTo(end);
     // the final sample: the state at the end of the data
     this.sTs.push(this.absNs(end));

@@ -19,7 +19,7 @@ import { applyFill, newPosition, type PositionState } from './position';
 import { checkBreach, dailyLossQuote, newRiskState, notePlace, preTrade, type RiskState, type RiskView } from './risk';
 import {
   checkGates, confirmedSide, cooldownNs, costHurdle, entryOrder, exitOrder, newDebounce, priceExit, signalDecayed, signalExit,
-  signalValue, timeStopHit, updateBest, updateDebounce, type Debounce, type Dir, type ExitReason, type SignalEvent, type TradeMarks,
+  signalValue, timeStopAt, timeStopHit, updateBest, updateDebounce, type Debounce, type Dir, type ExitReason, type GateFail, type SignalEvent, type TradeMarks,
 } from './strategy';
 
 export type Phase = 'IDLE' | 'ENTRY_PENDING' | 'IN_POSITION' | 'EXIT_PENDING' | 'COOLDOWN' | 'RECONCILE' | 'HALTED';
@@ -100,11 +100,17 @@ export interface MachineOptions {
 /** What handle returns for an event without actions: frozen, so no caller can add to another's. */
 const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
 
+// Counter names as constants: a name built per event is a new string to hash on every count.
+const GATE_COUNTER: Record<GateFail, string> = {
+  invalidBook: 'gate.invalidBook', unhealthy: 'gate.unhealthy', stale: 'gate.stale', feedLatency: 'gate.feedLatency', spread: 'gate.spread',
+};
+
 const ACK_TIMEOUT = new NsBig();
 const WORK_TIMEOUT = new NsBig();
 const RECONCILE_TIMEOUT = new NsBig();
 const EXIT_TIMEOUT = new NsBig();
 const DATA_AGE = new NsBig();
+const DATA_AGE_RISK = new NsBig();
 
 // Fill ids remembered for de-duplication (a gateway may report one fill on both the stream and REST).
 const SEEN_FILLS = 4096;
@@ -117,6 +123,8 @@ export class StrategyMachine {
   private readonly nextId: () => string;
   private readonly s: MachineState;
   private out: Action[] = [];
+  /** quietUntilNs's answer for the current state; undefined when it must be worked out again. */
+  private quiet: bigint | null | undefined = undefined;
 
   constructor(opts: MachineOptions) {
     validateConfig(opts.config);
@@ -136,6 +144,7 @@ export class StrategyMachine {
       haltReason: null, venueMismatch: false, trades: 0, lastTrade: null, counters: {},
       usedOids: new RecentKeys(RECENT_OIDS), seenFills: new RecentKeys(SEEN_FILLS),
     };
+    this.view.tickLotQuote = opts.instrument.tickSize * opts.instrument.lotSize;
   }
 
   get state(): Readonly<MachineState> {
@@ -149,6 +158,9 @@ export class StrategyMachine {
   /** Applies one event; returns the actions to execute, in order (most events have none: a shared empty array). */
   handle(ev: Event): Action[] {
     if (this.out.length > 0) this.out = []; // left over from a handler that threw
+    const quiet = this.quiet;
+    const phase = this.s.phase;
+    this.quiet = undefined;
     switch (ev.type) {
       case 'signal': this.onSignal(ev); break;
       case 'tick': this.onTick(ev.nowNs); break;
@@ -165,9 +177,72 @@ export class StrategyMachine {
       default: this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
     }
     const out = this.out;
-    if (out.length === 0) return NO_ACTIONS;
+    if (out.length === 0) {
+      // A signal that neither acted nor moved the phase only moves deadlines later (see quietUntilNs).
+      if (ev.type === 'signal' && this.s.phase === phase) this.quiet = quiet;
+      return NO_ACTIONS;
+    }
     this.out = [];
     return out;
+  }
+
+  /**
+   * For a replay that skips idle timer ticks: a local time before which a tick, with no other event between, would
+   * change nothing but nowNs (null: no tick will do more, until the next event). A tick at or after it must be
+   * delivered, and so must the last skipped tick before any event other than a signal stamped at or after it (or
+   * nowNs at that event would differ). Mirrors onTick: the daily-loss day bound, stale data while exposed, and every
+   * timer of timers(); the position, notional and clock-offset limits were checked by the event that last moved
+   * their inputs. An earlier answer than the true one only costs a tick delivered for nothing.
+   */
+  quietUntilNs(): bigint | null {
+    if (this.quiet === undefined) this.quiet = this.computeQuiet();
+    return this.quiet;
+  }
+
+  private computeQuiet(): bigint | null {
+    const s = this.s;
+    const cfg = this.config;
+    if (s.phase === 'HALTED') return null; // a tick only moves the clock (no risk check, no timers)
+    if (s.risk.day === null || s.nowNs < 0n) return s.nowNs; // the next check sets the day's baseline
+    let at: bigint = s.risk.dayToNs;
+    if (s.position.lot !== 0 || s.orders.size > 0) {
+      const last = s.market.lastValid;
+      if (last === null) return s.nowNs;
+      const stale = last.localTs + DATA_AGE_RISK.of(cfg.risk.maxDataAgeNs) + 1n;
+      if (stale < at) at = stale;
+    }
+    if (s.phase === 'RECONCILE') {
+      const resend = s.reconcile.sentNs + RECONCILE_TIMEOUT.of(cfg.orders.reconcileTimeoutNs);
+      return resend < at ? resend : at;
+    }
+    const ack = ACK_TIMEOUT.of(cfg.orders.ackTimeoutNs);
+    for (const o of s.orders.values()) {
+      if (o.inFlight !== null && o.requestNs + ack < at) at = o.requestNs + ack;
+      if (o.awaitFillSinceNs !== null && o.awaitFillSinceNs + ack < at) at = o.awaitFillSinceNs + ack;
+    }
+    let due: bigint | null = null;
+    switch (s.phase) {
+      case 'ENTRY_PENDING': {
+        const entry = this.current('entry');
+        if (entry && entry.workUntilNs !== null && !entry.cancelSent && entry.workUntilNs < at) at = entry.workUntilNs;
+        if (s.position.lot !== 0 && s.trade.pendingExit === null) due = timeStopAt(cfg.exit, s.trade);
+        break;
+      }
+      case 'IN_POSITION':
+        due = timeStopAt(cfg.exit, s.trade);
+        break;
+      case 'EXIT_PENDING': {
+        const exit = this.current('exit');
+        if (exit && !exit.timedOut && exit.deadlineNs !== null) due = exit.deadlineNs;
+        break;
+      }
+      case 'COOLDOWN':
+        if (s.orders.size === 0 && s.position.lot === 0) due = s.cooldownUntilNs;
+        break;
+      default:
+        break;
+    }
+    return due !== null && due < at ? due : at;
   }
 
   // ---- events ----------------------------------------------------------------------------------------------------
@@ -436,7 +511,7 @@ export class StrategyMachine {
     const dir = confirmedSide(s.debounce, cfg.entry, s.nowNs);
     if (dir === null || x === null) return;
     const gate = checkGates(cfg.gates, sig, s.market.healthy, s.nowNs);
-    if (gate) return this.count(`gate.${gate}`);
+    if (gate) return this.count(GATE_COUNTER[gate]);
     if (!costHurdle(cfg, this.instrument, sig, x, dir).ok) return this.count('hurdle');
     const terms = entryOrder(cfg.entry, sig, dir);
     const deny = preTrade(cfg.risk, s.risk, s.nowNs, s.position.lot, cfg.entry.qtyLot, terms.priceTick);
@@ -453,10 +528,13 @@ export class StrategyMachine {
   /** ENTRY_PENDING + signal: abandon the entry when the signal decays below θ_out; arm exits on a partial fill. */
   private entrySignal(sig: SignalEvent, x: number | null): void {
     const s = this.s;
-    const entry = this.current('entry');
-    if (entry && s.trade.entryDir && signalDecayed(s.trade.entryDir, x, this.config.exit.threshold) && !entry.cancelSent && !entry.cancelWanted) {
-      this.count('entry.decayed');
-      requestCancel(entry, s.nowNs, this.out);
+    // the pure test first: most signals do not decay the entry, and the order lookup is a hash of its clientOid
+    if (s.trade.entryDir && signalDecayed(s.trade.entryDir, x, this.config.exit.threshold)) {
+      const entry = this.current('entry');
+      if (entry && !entry.cancelSent && !entry.cancelWanted) {
+        this.count('entry.decayed');
+        requestCancel(entry, s.nowNs, this.out);
+      }
     }
     if (s.position.lot !== 0 && s.trade.pendingExit === null) {
       const reason = priceExit(this.config.exit, s.position, s.trade, sig);
@@ -620,7 +698,6 @@ export class StrategyMachine {
     v.nowNs = s.nowNs;
     v.position = s.position;
     v.markTick = book === null || lot === 0 ? null : lot > 0 ? book.bestBid : book.bestAsk;
-    v.tickLotQuote = this.instrument.tickSize * this.instrument.lotSize;
     v.lastValidLocalTs = book?.localTs ?? null;
     v.feedLatencyNs = feedLatencyNs;
     v.clockOffsetNs = s.market.clockOffsetNs;

@@ -107,7 +107,9 @@ export function preTrade(cfg: StrategyConfig['risk'], r: RiskState, nowNs: bigin
   prune(r, nowNs);
   // oldest first: count back from the newest while inside the second
   let inSecond = 0;
-  for (let i = r.placesNs.length - 1; i >= 0 && nowNs - r.placesNs[i] < SECOND; i--) inSecond++;
+  // p > now − 1 s ⇔ now − p < 1 s on integers: one bigint subtraction instead of one per place
+  const secondAgo = nowNs - SECOND;
+  for (let i = r.placesNs.length - 1; i >= 0 && r.placesNs[i] > secondAgo; i--) inSecond++;
   if (inSecond >= cfg.maxOrdersPerSecond) return `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})`;
   if (r.placesNs.length >= cfg.maxOrdersPerMinute) return `order rate: ${r.placesNs.length} placed in the last minute (max ${cfg.maxOrdersPerMinute})`;
   const after = Math.abs(positionLot) + qtyLot;
@@ -126,7 +128,8 @@ export function notePlace(r: RiskState, nowNs: bigint): void {
 
 function prune(r: RiskState, nowNs: bigint): void {
   let i = 0;
-  while (i < r.placesNs.length && nowNs - r.placesNs[i] >= MINUTE) i++;
+  const minuteAgo = nowNs - MINUTE;
+  while (i < r.placesNs.length && r.placesNs[i] <= minuteAgo) i++;
   if (i > 0) r.placesNs.splice(0, i);
 }
 

@@ -161,6 +161,11 @@ export function timeStopHit(exit: StrategyConfig['exit'], t: TradeMarks, nowNs: 
   return exit.timeStopNs !== null && t.entryNs !== null && nowNs - t.entryNs >= TIME_STOP.of(exit.timeStopNs);
 }
 
+/** The first time timeStopHit is true, or null when it never will be (no time stop, no position). */
+export function timeStopAt(exit: StrategyConfig['exit'], t: TradeMarks): bigint | null {
+  return exit.timeStopNs !== null && t.entryNs !== null ? t.entryNs + TIME_STOP.of(exit.timeStopNs) : null;
+}
+
 /** Signal-driven exit of an open position: reversal (opposite entry confirmed, if allowed) or hysteresis. */
 export function signalExit(cfg: StrategyConfig, long: boolean, x: number | null, confirmed: Dir | null): ExitReason | null {
   if (cfg.entry.allowReversal && confirmed === (long ? 'short' : 'long')) return 'reversal';

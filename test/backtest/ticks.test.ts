@@ -1,0 +1,131 @@
+// Skipped timer ticks change nothing: a backtest that hands the machine only the ticks its quietUntilNs asks for
+// (the default) must take the same decisions, at the same machine times, and end in the same state as one that
+// hands over every tick — for strategies whose timers, risk limits and cooldowns all fire on ticks.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { R, REC_SIZE, Kind } from '../../src/core/index';
+import { resolveConfig, type StrategyMachine } from '../../src/fsm/index';
+import { createBacktestCore, machineFor, type RecordingGrid } from '../../src/backtest/backtest';
+import { Backtest } from '../../src/backtest/run';
+import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
+import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
+import { bookRecords } from '../../bench/bookstream';
+import { testCore } from '../helpers/core';
+
+const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
+const WORDS = REC_SIZE / 4;
+
+/**
+ * The bench's book stream with Bitget-like pacing (messages ~36 ms apart), 30 ms of feed latency, a public trade
+ * after every fifth message, and every seventh message stamped 5 ms *before* its exchange time (a local clock
+ * behind: its signal is delivered at the exchange time, stamped earlier than a tick it follows).
+ */
+function tape(n: number): { words: Int32Array; rows: number } {
+  const src = bookRecords(n, 5);
+  const out = new Int32Array((src.n + src.n / 4) * WORDS);
+  const big = new BigInt64Array(out.buffer);
+  const at = (i: number, field: number) => (i * REC_SIZE + field) / 8;
+  const srcBig = new BigInt64Array(src.words.buffer);
+  const t0 = srcBig[R.localTs / 8];
+  let rows = 0;
+  let msg = 0;
+  for (let i = 0; i < src.n; i++) {
+    out.set(src.words.subarray(i * WORDS, (i + 1) * WORDS), rows * WORDS);
+    const local = t0 + (srcBig[at(i, R.localTs)] - t0) * 300n;
+    big[at(rows, R.exchTs)] = local - 30_000_000n;
+    big[at(rows, R.localTs)] = msg % 7 === 3 ? local - 35_000_000n : local;
+    rows++;
+    const last = ((src.words[i * WORDS] >> 16) & 2) !== 0 && (src.words[i * WORDS] & 0xff) === Kind.bookLevel;
+    if (last) {
+      if (msg % 5 === 1) {
+        out.set(out.subarray((rows - 1) * WORDS, rows * WORDS), rows * WORDS);
+        out[rows * WORDS] = Kind.trade | ((msg % 2 ? 1 : 2) << 8);
+        big[at(rows, R.qty)] = 40n;
+        rows++;
+      }
+      msg++;
+    }
+  }
+  return { words: out, rows };
+}
+
+const CASES: Array<{ name: string; sets: string[]; latency: LatencyModel; queue: QueueModel }> = [
+  {
+    name: 'passive entries, time stop',
+    sets: ['signal.source=l1', 'entry.threshold=0.6', 'exit.threshold=0', 'entry.confirmCount=2', 'entry.mode=passive', 'exit.timeStopNs=1s'],
+    latency: feedLatency(4, 0, 3, 0), queue: powerProb(2),
+  },
+  {
+    name: 'work timeout, trailing stop, cooldown with a reset threshold',
+    sets: ['signal.source=obiN', 'entry.threshold=0.3', 'entry.mode=passive', 'entry.workTimeoutNs=120ms', 'exit.trailingTicks=3',
+      'cooldown.ns=400ms', 'cooldown.resetThreshold=0.2', 'exit.threshold=0.05'],
+    latency: constantLatency(8e6, 6e6), queue: riskAverse,
+  },
+  {
+    name: 'taker entries, exits that time out',
+    sets: ['signal.source=l1', 'entry.threshold=0.5', 'entry.mode=taker', 'exit.threshold=0.1', 'exit.timeoutNs=20ms', 'exit.maxRetries=3',
+      'exit.timeStopNs=300ms'],
+    latency: constantLatency(15e6, 15e6), queue: riskAverse,
+  },
+  {
+    name: 'exits by time stop only',
+    sets: ['signal.source=l1', 'entry.threshold=0.6', 'entry.mode=taker', 'exit.threshold=-0.59', 'exit.timeStopNs=230ms', 'cooldown.ns=90ms'],
+    latency: constantLatency(3e6, 3e6), queue: riskAverse,
+  },
+  {
+    name: 'stale data while exposed halts on a tick',
+    sets: ['signal.source=l1', 'entry.threshold=0.6', 'entry.mode=passive', 'risk.maxDataAgeNs=60ms', 'exit.timeStopNs=2s'],
+    latency: constantLatency(2e6, 2e6), queue: riskAverse,
+  },
+  {
+    name: 'answers slower than T_ack: reconcile',
+    sets: ['signal.source=l1', 'entry.threshold=0.6', 'entry.mode=passive', 'orders.ackTimeoutNs=10ms', 'orders.reconcileTimeoutNs=70ms'],
+    latency: constantLatency(12e6, 12e6), queue: riskAverse,
+  },
+];
+
+const json = (x: unknown) => JSON.stringify(x, (k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v));
+
+async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Array, rows: number) {
+  const core = await testCore();
+  const bc = createBacktestCore(core, GRID, 512);
+  bc.reset({});
+  const base = ['hurdle.enabled=false', 'gates.maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9'];
+  const { machine, instrument } = machineFor(resolveConfig({}, [...base, ...c.sets]), GRID, { maker: 0.0002, taker: 0.0006 });
+  const actions: string[] = [];
+  const bt = new Backtest(bc, {
+    machine, instrument, latency: c.latency, queue: c.queue, everyTick,
+    onAction: (local, a, decided) => actions.push(`${local} ${decided} ${json(a)}`),
+  });
+  bt.feedRecords(words, 0, rows);
+  const trace = bt.finish();
+  return { trace: json(trace), actions, state: json((machine as StrategyMachine).state), ticks: bt.ticks, skipped: bt.ticksSkipped };
+}
+
+const { words, rows } = tape(400_000);
+
+for (const c of CASES) {
+  test(`skipping quiet ticks changes nothing: ${c.name}`, async () => {
+    const all = await run(true, c, words, rows);
+    const some = await run(false, c, words, rows);
+    assert.ok(all.actions.length > 5, `the strategy acts (${all.actions.length} actions)`);
+    assert.is(some.actions.length, all.actions.length);
+    for (let i = 0; i < all.actions.length; i++) assert.is(some.actions[i], all.actions[i], `action ${i}`);
+    assert.is(some.state, all.state, 'the machine ends in the same state, clock included');
+    assert.is(some.trace, all.trace);
+    assert.is(all.skipped, 0);
+    assert.ok(some.skipped > 0, 'ticks were skipped');
+    if (process.env.RB_TICKS_LOG) console.log(c.name, all.actions.length, 'actions', some.skipped, 'skipped', some.ticks, 'handed over', all.ticks, 'every tick');
+    assert.is(some.ticks + some.skipped >= all.ticks, true, 'the same grid');
+  });
+}
+
+test('the stale-data and reconcile cases reach the states they are meant to test', async () => {
+  const stale = await run(false, CASES[4], words, rows);
+  assert.match(stale.state, /"phase":"HALTED"/);
+  assert.match(stale.state, /breach\.staleData/);
+  const slow = await run(false, CASES[5], words, rows);
+  assert.ok(slow.actions.some((a) => a.includes('"reconcile"')), 'reconcile requested');
+});
+
+test.run();
