@@ -3,7 +3,7 @@
 // weighted mid, spread and a past-only rolling z-score. Definitions: docs/signals.md. Call signalsUpdate once per
 // whole exchange message, after every level of it was applied.
 
-import { bookDepth, bookPrice, bookQty, bookBandSum, bookWireDecimals, SIDE_BID, SIDE_ASK, NO_BID, NO_ASK } from "./book";
+import { bookDepth, bookTop, bookBandSum, bookWireDecimals, SIDE_BID, SIDE_ASK, NO_BID, NO_ASK } from "./book";
 import {
   S_STATE, S_BEST_BID, S_BEST_ASK, S_BID_QTY, S_ASK_QTY, S_SPREAD, S_FIELDS, S_BEST_DECIMALS, MAX_OFI_LEVELS,
   SIG_FIELD_COUNT,
@@ -51,7 +51,11 @@ const PREV_ASK_P: usize = 288;   // i64[10]
 const PREV_ASK_Q: usize = 368;   // i64[10]
 const MLOFI: usize = 448;        // f64[10]
 const WEIGHTS: usize = 528;      // f64[64]
-const STATE_BYTES: usize = 1040;
+const TOP_BID_P: usize = 1040;   // i64[64] the message's best levels (bookTop), prices and sizes
+const TOP_BID_Q: usize = 1552;
+const TOP_ASK_P: usize = 2064;
+const TOP_ASK_Q: usize = 2576;
+const STATE_BYTES: usize = 3088;
 
 /** Start-up only: allocates signal state with room for a z-score window of up to `zCapacity` samples. */
 export function signalsNew(zCapacity: i32): usize {
@@ -116,12 +120,16 @@ export function signalsReset(s: usize): void {
  * (fields from S_BEST_BID on). Returns true when the book was valid (both sides, not crossed).
  */
 export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
-  const nb = bookDepth(book, SIDE_BID);
-  const na = bookDepth(book, SIDE_ASK);
-  const bb = bookPrice(book, SIDE_BID, 0);
-  const ba = bookPrice(book, SIDE_ASK, 0);
-  const qb = bookQty(book, SIDE_BID, 0);
-  const qa = bookQty(book, SIDE_ASK, 0);
+  const n = load<i32>(s + P_OBI_LEVELS);
+  const m = load<i32>(s + P_OFI_LEVELS);
+  // every level read below, gathered once per side (a level beyond a side's depth reads as absent)
+  const want = max(n, m);
+  const nb = bookTop(book, SIDE_BID, want, s + TOP_BID_P, s + TOP_BID_Q);
+  const na = bookTop(book, SIDE_ASK, want, s + TOP_ASK_P, s + TOP_ASK_Q);
+  const bb = nb > 0 ? load<i64>(s + TOP_BID_P) : NO_BID;
+  const ba = na > 0 ? load<i64>(s + TOP_ASK_P) : NO_ASK;
+  const qb: i64 = nb > 0 ? load<i64>(s + TOP_BID_Q) : 0;
+  const qa: i64 = na > 0 ? load<i64>(s + TOP_ASK_Q) : 0;
   store<i64>(out + S_BEST_BID, bb);
   store<i64>(out + S_BEST_ASK, ba);
   store<i64>(out + S_BID_QTY, qb);
@@ -140,12 +148,11 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   field(out, F_WMID, (<f64>bb * <f64>qa + <f64>ba * <f64>qb) / touch);
 
   // N-level and weighted OBI: one pass over the top N of both sides.
-  const n = load<i32>(s + P_OBI_LEVELS);
   let sb: i64 = 0, sa: i64 = 0;
   let wd: f64 = 0, ws: f64 = 0;
   for (let i = 0; i < n; i++) {
-    const b = bookQty(book, SIDE_BID, i);
-    const a = bookQty(book, SIDE_ASK, i);
+    const b: i64 = i < nb ? load<i64>(s + TOP_BID_Q + (<usize>i << 3)) : 0;
+    const a: i64 = i < na ? load<i64>(s + TOP_ASK_Q + (<usize>i << 3)) : 0;
     if (b == 0 && a == 0) break; // both sides exhausted (a present level never has size 0)
     sb += b;
     sa += a;
@@ -167,7 +174,6 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   field(out, F_OBI_BAND, ratio(<f64>(bandB - bandA), <f64>(bandB + bandA)));
 
   // OFI per level by index, against the previous valid state.
-  const m = load<i32>(s + P_OFI_LEVELS);
   const hasPrev = load<i32>(s + HAS_PREV) != 0;
   const prevBN = load<i32>(s + PREV_BID_N);
   const prevAN = load<i32>(s + PREV_ASK_N);
@@ -180,10 +186,10 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   let e1: f64 = 0;
   for (let lv = 0; lv < m; lv++) {
     const off = <usize>lv << 3;
-    const cbp = bookPrice(book, SIDE_BID, lv);
-    const cbq = bookQty(book, SIDE_BID, lv);
-    const cap_ = bookPrice(book, SIDE_ASK, lv);
-    const caq = bookQty(book, SIDE_ASK, lv);
+    const cbp = lv < nb ? load<i64>(s + TOP_BID_P + off) : NO_BID;
+    const cbq: i64 = lv < nb ? load<i64>(s + TOP_BID_Q + off) : 0;
+    const cap_ = lv < na ? load<i64>(s + TOP_ASK_P + off) : NO_ASK;
+    const caq: i64 = lv < na ? load<i64>(s + TOP_ASK_Q + off) : 0;
     let e: i64 = 0;
     if (hasPrev) {
       const pbp = lv < prevBN ? load<i64>(s + PREV_BID_P + off) : NO_BID;

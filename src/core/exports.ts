@@ -37,6 +37,8 @@ export interface CoreExports {
   formatScaled(scaled: bigint, scale: number, dec: number, out: Ptr): Ptr;
   // book
   bookNew(capacity: number, priceScale: number, priceStep: bigint, sizeScale: number, sizeStep: bigint): Ptr;
+  /** bookNew with `window` direct-mapped keys per side (a power of two ≥ 64); 0 when it is not one. */
+  bookNewWindow(capacity: number, window: number, priceScale: number, priceStep: bigint, sizeScale: number, sizeStep: bigint): Ptr;
   bookClear(book: Ptr): void;
   bookDepth(book: Ptr, side: number): number;
   bookIsFull(book: Ptr): number;
@@ -52,6 +54,8 @@ export interface CoreExports {
   bookQtyF64(book: Ptr, side: number, i: number): number;
   bookLevelQtyF64(book: Ptr, side: number, price: number): number;
   bookBandSum(book: Ptr, side: number, edge: bigint): bigint;
+  /** The best `n` levels of a side, prices and sizes as i64 at `prices` / `qtys`; returns how many there were. */
+  bookTop(book: Ptr, side: number, n: number, prices: Ptr, qtys: Ptr): number;
   bookChecksum(book: Ptr, n: number): number;
   bookFormatTop(book: Ptr, n: number, out: Ptr): number;
   // signals
@@ -92,9 +96,9 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'reservedBytes', 'heapBase', '_initialize', 'coreAlloc', 'ringBytes', 'ringInit', 'ringCapacity', 'ringRecordSize', 'ringSlot',
   'ringHead', 'ringTail', 'ringWritable', 'ringPublish', 'ringPushBatch', 'ringPush', 'ringReadable', 'ringRelease',
   'ringPopBatch', 'ringPop', 'ringWait', 'ringSize', 'parseDecimal', 'decimalToSteps', 'decimalValue',
-  'decimalValueLo', 'decimalValueHi', 'decimalWireDecimals', 'formatScaled', 'bookNew', 'bookClear', 'bookDepth',
+  'decimalValueLo', 'decimalValueHi', 'decimalWireDecimals', 'formatScaled', 'bookNew', 'bookNewWindow', 'bookClear', 'bookDepth',
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
-  'bookBandDepth', 'bookPriceF64', 'bookQtyF64', 'bookLevelQtyF64', 'bookBandSum', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
+  'bookBandDepth', 'bookPriceF64', 'bookQtyF64', 'bookLevelQtyF64', 'bookBandSum', 'bookTop', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
   'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage',
   'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqGroupBytes', 'pqGroupColumn', 'pqGroupOpen', 'pqGroupRead', 'benchProduce', 'benchConsume',
 ];
