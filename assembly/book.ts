@@ -466,30 +466,55 @@ export function bookTop(book: usize, side: i32, n: i32, prices: usize, qtys: usi
   const inArray = load<i32>(sb + S_ARR_N);
   const inWindow = load<i32>(sb + S_WIN_N);
   const total = min(n, inArray + inWindow);
-  const w = <i64>load<i32>(book + B_WIN);
-  const low = load<i64>(sb + S_TOP) - w + 1;
-  const wq = load<usize>(sb + S_QTY);
+  const sign: i64 = side == SIDE_BID ? 1 : -1;
   let r = 0;
   if (inWindow > 0) {
-    let k = load<i64>(sb + S_BEST);
+    // the bitmap word by word from the best key down: each set bit is the next level
+    const w = <i64>load<i32>(book + B_WIN);
+    const low = load<i64>(sb + S_TOP) - w + 1;
+    const bits = load<usize>(sb + S_BITS);
+    const wq = load<usize>(sb + S_QTY);
+    let k = load<i64>(sb + S_BEST); // the key of bit b in `word`
+    let slot = <usize>(k & (w - 1));
+    let b = <i64>(slot & 63);
+    let word = load<u64>(bits + ((slot >> 6) << 3)) & (u64.MAX_VALUE >> <u64>(63 - b));
     while (r < total) {
-      store<i64>(prices + (<usize>r << 3), side == SIDE_BID ? k : -k);
-      store<i64>(qtys + (<usize>r << 3), load<i64>(wq + (<usize>(k & (w - 1)) << 3)));
+      if (word == 0) {
+        k -= b + 1;
+        if (k < low) break;
+        slot = <usize>(k & (w - 1));
+        b = 63;
+        word = load<u64>(bits + ((slot >> 6) << 3));
+        continue;
+      }
+      const hi = <i64>(63 - clz<u64>(word));
+      const key = k - (b - hi);
+      if (key < low) break; // lower bits of this word hold keys above the window's top: none is below
+      store<i64>(prices + (<usize>r << 3), sign * key);
+      store<i64>(qtys + (<usize>r << 3), load<i64>(wq + (<usize>(key & (w - 1)) << 3)));
       r++;
-      if (k <= low) break;
-      k = windowBelow(book, sb, k - 1, low);
-      if (k == NONE) break;
+      word &= ~(<u64>1 << <u64>hi);
     }
   }
   const arr = load<usize>(sb + S_ARR);
   for (let at = inArray - 1; r < total; at--) {
     const p = arr + <usize>at * LEVEL;
-    const k = load<i64>(p);
-    store<i64>(prices + (<usize>r << 3), side == SIDE_BID ? k : -k);
+    store<i64>(prices + (<usize>r << 3), sign * load<i64>(p));
     store<i64>(qtys + (<usize>r << 3), load<i64>(p, 8));
     r++;
   }
   return total;
+}
+
+/** Wire decimals of the best level of a side (0 when it has none): bookWireDecimals(book, side, 0) without a walk. */
+export function bookBestDecimals(book: usize, side: i32): u32 {
+  const sb = sideBlock(book, side);
+  if (load<i32>(sb + S_WIN_N) > 0) {
+    const slot = <usize>(load<i64>(sb + S_BEST) & (<i64>load<i32>(book + B_WIN) - 1));
+    return load<u32>(load<usize>(sb + S_DEC) + (slot << 2));
+  }
+  const n = load<i32>(sb + S_ARR_N);
+  return n > 0 ? load<u32>(load<usize>(sb + S_ARR) + <usize>(n - 1) * LEVEL, 16) : 0;
 }
 
 /** Price of the i-th best level (0 = best), or NO_BID / NO_ASK when the side has fewer levels. */

@@ -3,7 +3,7 @@
 // weighted mid, spread and a past-only rolling z-score. Definitions: docs/signals.md. Call signalsUpdate once per
 // whole exchange message, after every level of it was applied.
 
-import { bookDepth, bookTop, bookBandSum, bookWireDecimals, SIDE_BID, SIDE_ASK, NO_BID, NO_ASK } from "./book";
+import { bookTop, bookBestDecimals, bookBandSum, SIDE_BID, SIDE_ASK, NO_BID, NO_ASK } from "./book";
 import {
   S_STATE, S_BEST_BID, S_BEST_ASK, S_BID_QTY, S_ASK_QTY, S_SPREAD, S_FIELDS, S_BEST_DECIMALS, MAX_OFI_LEVELS,
   SIG_FIELD_COUNT,
@@ -134,8 +134,8 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   store<i64>(out + S_BEST_ASK, ba);
   store<i64>(out + S_BID_QTY, qb);
   store<i64>(out + S_ASK_QTY, qa);
-  store<u32>(out + S_BEST_DECIMALS, bookWireDecimals(book, SIDE_BID, 0));
-  store<u32>(out + S_BEST_DECIMALS + 4, bookWireDecimals(book, SIDE_ASK, 0));
+  store<u32>(out + S_BEST_DECIMALS, bookBestDecimals(book, SIDE_BID));
+  store<u32>(out + S_BEST_DECIMALS + 4, bookBestDecimals(book, SIDE_ASK));
   if (nb == 0 || na == 0 || bb >= ba) {
     store<i64>(out + S_SPREAD, 0);
     store<u8>(out + S_STATE, 0);

@@ -56,6 +56,8 @@ export interface CoreExports {
   bookBandSum(book: Ptr, side: number, edge: bigint): bigint;
   /** The best `n` levels of a side, prices and sizes as i64 at `prices` / `qtys`; returns how many there were. */
   bookTop(book: Ptr, side: number, n: number, prices: Ptr, qtys: Ptr): number;
+  /** Wire decimals of a side's best level (0 when the side is empty). */
+  bookBestDecimals(book: Ptr, side: number): number;
   bookChecksum(book: Ptr, n: number): number;
   bookFormatTop(book: Ptr, n: number, out: Ptr): number;
   // signals
@@ -98,7 +100,7 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'ringPopBatch', 'ringPop', 'ringWait', 'ringSize', 'parseDecimal', 'decimalToSteps', 'decimalValue',
   'decimalValueLo', 'decimalValueHi', 'decimalWireDecimals', 'formatScaled', 'bookNew', 'bookNewWindow', 'bookClear', 'bookDepth',
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
-  'bookBandDepth', 'bookPriceF64', 'bookQtyF64', 'bookLevelQtyF64', 'bookBandSum', 'bookTop', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
+  'bookBandDepth', 'bookPriceF64', 'bookQtyF64', 'bookLevelQtyF64', 'bookBandSum', 'bookTop', 'bookBestDecimals', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
   'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage',
   'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqGroupBytes', 'pqGroupColumn', 'pqGroupOpen', 'pqGroupRead', 'benchProduce', 'benchConsume',
 ];

@@ -36,6 +36,8 @@ function compareAll(core: Core, book: BookView, ref: RefBook, where: string): vo
       assert.equal(book.wireDecimals(side, i), { priceDec: l.priceDec, sizeDec: l.sizeDec }, `${where}: side ${side} level ${i} decimals`);
     }
     assert.is(book.price(side, ref.depth(side)), undefined);
+    const best = ref.level(side, 0);
+    assert.is(core.x.bookBestDecimals(book.ptr, side), best ? best.priceDec | (best.sizeDec << 8) : 0, `${where}: best decimals`);
     // bookTop into scratch memory
     const n = Math.min(70, ref.depth(side) + 3);
     const at = core.text;
