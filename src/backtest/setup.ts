@@ -7,6 +7,7 @@ import { RecordArea } from '../capture/record-groups';
 import type { BacktestCore } from './run';
 
 export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;
+const OUT_CAP_LOG2 = 10;
 
 /** The grid facts a backtest needs from a recording's metadata. */
 export interface RecordingGrid {
@@ -34,7 +35,11 @@ export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecor
     priceScale: grid.priceScale, priceStep: grid.priceStep, sizeScale: grid.sizeScale, sizeStep: grid.sizeStep, levelsPerSide: 8192, zCapacity: 4096,
   });
   const staging = core.x.coreAlloc(stagingRecords * REC_SIZE);
-  const out = new Ring(core, core.ringOffset('signal'));
+  // A ring of its own, small enough to stay in cache (the live signal ring is 4 MiB: every record written to it
+  // missed the caches). A replay drains it after every message; 1024 slots also hold a 4096-record batch's output.
+  const ring = core.x.coreAlloc(core.x.ringBytes(OUT_CAP_LOG2, 8));
+  core.x.ringInit(ring, OUT_CAP_LOG2, 8);
+  const out = new Ring(core, ring);
   let area: RecordArea | undefined;
   return {
     core, engine, inst, staging, stagingRecords, out,
