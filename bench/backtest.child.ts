@@ -2,7 +2,6 @@
 // prints {events, seconds, maxRssMB}. Modes: full (Parquet → core → strategy → simulated venue), core (Parquet →
 // core only), records (the core's Parquet decoder only), read (the typed-column reader only), generic (full, with
 // hyparquet's general reader instead of ours).
-import { asyncBufferFromFile } from 'hyparquet';
 import { loadCore } from '../src/core/index';
 import { resolveConfig } from '../src/fsm/index';
 import { rowGroups, setFastRead } from '../src/capture/reader';
@@ -13,6 +12,7 @@ import { feedLatency } from '../src/backtest/latency';
 import { powerProb } from '../src/backtest/queue';
 import { replayFilesOf } from '../src/cli/backtest';
 import { listParquet } from '../src/capture/recover';
+import { withFileSource } from '../src/capture/file-source';
 
 // Trades often on the generated stream (about one order per 400 events, half of the fills maker): the venue and the
 // machine are part of what is measured, not idle beside it.
@@ -31,9 +31,9 @@ const t0 = performance.now();
 let events = 0;
 let fills = 0;
 if (mode === 'read') {
-  for (const f of files) for await (const g of rowGroups(await asyncBufferFromFile(f.path))) events += g.rows;
+  for (const f of files) await withFileSource(f.path, async (file) => { for await (const g of rowGroups(file)) events += g.rows; });
 } else if (mode === 'records') {
-  for (const f of files) for await (const g of recordGroups(await asyncBufferFromFile(f.path), bc.area(), 0)) events += g.rows;
+  for (const f of files) await withFileSource(f.path, async (file) => { for await (const g of recordGroups(file, bc.area(), 0)) events += g.rows; });
 } else if (mode === 'core') {
   bc.reset({});
   events = await replay(files, { engine: bc.engine, inst: 0, area: bc.area(), out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });

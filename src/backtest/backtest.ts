@@ -1,9 +1,9 @@
 // One backtest from recorded files to a trace: the core set up for the recording's instrument, the live strategy
 // machine with the given config, the simulated venue, and the files streamed row group by row group (memory stays
 // flat however long the recording is). Node only (files); the browser replay drives ./run itself.
-import { asyncBufferFromFile } from 'hyparquet';
 import type { SignalParams } from '../core/index';
 import { recordGroups } from '../capture/record-groups';
+import { openFileSource } from '../capture/file-source';
 import type { StrategyConfig } from '../fsm/index';
 import { Backtest, type BacktestOptions } from './run';
 import { createBacktestCore, machineFor, DEFAULT_FEES, type RecordingGrid } from './setup';
@@ -41,9 +41,14 @@ export async function runFiles(bc: ReturnType<typeof createBacktestCore>, files:
   });
   outer: for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
-    for await (const g of recordGroups(await asyncBufferFromFile(f.path), bc.area(), bc.inst.idx)) {
-      bt.feedCore(g.ptr, g.rows);
-      if (bt.done) break outer;
+    const file = await openFileSource(f.path);
+    try {
+      for await (const g of recordGroups(file, bc.area(), bc.inst.idx)) {
+        bt.feedCore(g.ptr, g.rows);
+        if (bt.done) break outer;
+      }
+    } finally {
+      await file.close();
     }
   }
   return bt.finish({ files: files.length });

@@ -5,6 +5,7 @@ import { asyncBufferFromFile } from 'hyparquet';
 import { REC_SIZE, type Engine, type Ring } from '../core/index';
 import { fileMeta } from '../capture/reader';
 import { recordGroups, type RecordArea } from '../capture/record-groups';
+import { withFileSource } from '../capture/file-source';
 import { listParquet } from '../capture/recover';
 import type { FileMeta } from '../capture/schema';
 
@@ -44,14 +45,16 @@ export async function replay(files: ReplayFile[], o: FeedOptions): Promise<numbe
   let applied = 0;
   const batch = o.batch ?? 4096;
   for (const f of files) {
-    for await (const g of recordGroups(await asyncBufferFromFile(f.path), o.area, o.inst)) {
-      for (let start = 0; start < g.rows; start += batch) {
-        const n = Math.min(batch, g.rows - start);
-        o.engine.apply(g.ptr + start * REC_SIZE, n, o.out);
-        if (o.out) o.onOutput?.(o.out);
-        applied += n;
+    await withFileSource(f.path, async (file) => {
+      for await (const g of recordGroups(file, o.area, o.inst)) {
+        for (let start = 0; start < g.rows; start += batch) {
+          const n = Math.min(batch, g.rows - start);
+          o.engine.apply(g.ptr + start * REC_SIZE, n, o.out);
+          if (o.out) o.onOutput?.(o.out);
+          applied += n;
+        }
       }
-    }
+    });
   }
   return applied;
 }
