@@ -93,7 +93,14 @@ export function engineBadRecords(e: usize): i64 {
 
 function emit(inst: usize, rec: usize, out: usize): void {
   if (out != 0 && !ringPush(out, rec)) bump(inst, I_OUT_DROPS);
+  emitted |= EMITTED_RING;
 }
+
+// engineReplayMessage's mode and what its call produced (per instance: the engine instance's own globals).
+let inPlace = false;
+let emitted: u32 = 0;
+const EMITTED_SIGNAL: u32 = 1 << 16;
+const EMITTED_RING: u32 = 1 << 17;
 
 function emitStatus(e: usize, inst: usize, idx: u32, src: usize, code: i64, a: i64, b: i64, out: usize): void {
   const r = e + E_SCRATCH;
@@ -139,7 +146,8 @@ function endMessage(e: usize, inst: usize, idx: u32, rec: usize, out: usize): vo
   store<i64>(sig + S_MSG_COUNT, load<i64>(inst + I_MESSAGES));
   if (!signalsUpdate(load<usize>(inst + I_SIGNALS), book, load<i64>(rec + R_LOCAL_TS), sig)) bump(inst, I_INVALID);
   store<u8>(sig + S_STATE, load<u8>(sig + S_STATE) | state);
-  emit(inst, sig, out);
+  if (inPlace) emitted |= EMITTED_SIGNAL;
+  else emit(inst, sig, out);
 }
 
 /** Applies `n` contiguous 64-byte records at `recs`; output records go to ring `out` (0 = none). */
@@ -198,6 +206,7 @@ export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
       emit(inst, r, out);
     } else if (kind == KIND_TRADE) {
       bump(inst, I_TRADES);
+      if (inPlace) continue; // the replay reads the trade from its own record
       // Trades travel on to the strategy unchanged (in the first 64 bytes of an output record).
       const r = e + E_SCRATCH;
       copyBytes(r, rec, REC_SIZE);
@@ -224,6 +233,20 @@ export function engineApplyMessage(e: usize, recs: usize, n: u32, out: usize): u
   }
   engineApply(e, recs, j, out);
   return j;
+}
+
+/**
+ * engineApplyMessage for a replay that reads what it needs where it already is: the message's signal stays in the
+ * instrument's last-signal record (I_LAST_SIGNAL) instead of being copied to `out`, and trades are not copied out
+ * (the replay has their input records). Status records still go to `out`. Returns the records applied (≤ 65535),
+ * | 1 << 16 when a signal was computed, | 1 << 17 when anything went to `out`.
+ */
+export function engineReplayMessage(e: usize, recs: usize, n: u32, out: usize): u32 {
+  inPlace = true;
+  emitted = 0;
+  const j = engineApplyMessage(e, recs, min<u32>(n, 0xffff), out);
+  inPlace = false;
+  return j | emitted;
 }
 
 /**

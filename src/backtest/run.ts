@@ -13,7 +13,7 @@
 // handed over before any other event (or a signal stamped earlier), so the machine sees the clock it would have.
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
-import { REC_SIZE, Kind, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
+import { REC_SIZE, Kind, REPLAY_RING, REPLAY_SIGNAL, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
 import { columnsToRecords, type Columns } from '../capture/reader';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
@@ -174,6 +174,8 @@ export class Backtest {
   private baseAbs = 0;
   private started = false;
   private inMessage = false;
+  /** The core put records in the output ring since the last message end. */
+  private ringUsed = false;
   private lastExch = -Infinity;
   private lastLocal = 0;
   /** Local stamp of the last replayed message (unclamped), on the loop's clock. */
@@ -292,25 +294,30 @@ export class Backtest {
     }
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
-    // a record's exchange (word 2) or local (word 4) stamp on the loop's clock
-    const rel = (p: number) => (w[p + 1] - hi0) * TWO32 + ((w[p] >>> 0) - lo0);
-    // the window's ends on the loop's clock (no bigint per record)
+    // a record's stamps on the loop's clock: (word p + 1 − hi0)·2^32 + (word p − lo0), p = the exchange stamp's
+    // (word 2) or the local stamp's (word 4) low word; no bigint per record
+    // the window's ends on the loop's clock
     const toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
     const fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
+    const signalAt = this.c.inst.lastSignalOffset;
     let i = 0;
     while (i < n) {
       if (!this.inMessage) {
         const p = at + i * 16;
-        if (rel(p + 4) >= toRel) {
+        if (toRel !== Infinity && (w[p + 5] - hi0) * TWO32 + ((w[p + 4] >>> 0) - lo0) >= toRel) {
           this.ended = true;
           return;
         }
-        let te = rel(p + 2);
+        let te = (w[p + 3] - hi0) * TWO32 + ((w[p + 2] >>> 0) - lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
         this.lastExch = te;
         this.drainUntil(te);
       }
-      const j = i + engine.applyMessage(ptr + i * REC_SIZE, n - i, out) - 1;
+      // the signal stays in the instrument's last-signal record and trades are not copied out: only statuses
+      // (rare) come through the output ring
+      const r = engine.replayMessage(ptr + i * REC_SIZE, n - i, out);
+      if ((r & REPLAY_RING) !== 0) this.ringUsed = true; // maybe by the part of a message in the previous piece
+      const j = i + (r & 0xffff) - 1;
       const head = w[at + j * 16];
       const k = head & 0xff;
       const complete = endsMessage(k, head >>> 16);
@@ -319,20 +326,24 @@ export class Backtest {
       if (complete) {
         const p = at + j * 16;
         const te = this.lastExch;
-        const tl = rel(p + 4);
+        const tl = (w[p + 5] - hi0) * TWO32 + ((w[p + 4] >>> 0) - lo0);
         this.msgLocal = Math.max(tl, te);
         if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
         if (tl < te) this.clampedLocal++;
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
-        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - rel(p + 2));
+        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - ((w[p + 3] - hi0) * TWO32 + ((w[p + 2] >>> 0) - lo0)));
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
           if (this.sim.hasResting) this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
         } else {
           this.sim.afterBook(te);
         }
-        this.collect(core, out);
+        if (this.ringUsed) {
+          this.ringUsed = false;
+          this.collect(core, out);
+        }
+        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted) this.market.fromRecord(core, signalAt, this.onMarket);
       }
       i = j + 1;
     }
@@ -357,7 +368,7 @@ export class Backtest {
     this.sigTail = n;
   }
 
-  /** Output records of the message just applied → scheduled strategy events at the message's local time. */
+  /** Status records of the message just applied → scheduled strategy events at the message's local time. */
   private collect(core: Core, out: Ring): void {
     const n = out.readable(1 << 20);
     for (let q = 0; q < n; q++) {

@@ -42,6 +42,10 @@ export type CounterName = keyof typeof COUNTERS;
 const I_SYNCED = 16;
 const I_LAST_SIGNAL = 256;
 
+/** engine.replayMessage's flags beside the count of records applied (the low 16 bits). */
+export const REPLAY_SIGNAL = 1 << 16;
+export const REPLAY_RING = 1 << 17;
+
 export class Engine {
   readonly ptr: number;
   private readonly instruments: (Instrument | undefined)[] = [];
@@ -87,6 +91,16 @@ export class Engine {
    */
   applyMessage(at: number, n: number, out?: Ring): number {
     return this.core.x.engineApplyMessage(this.ptr, at, n, out?.base ?? 0);
+  }
+
+  /**
+   * applyMessage for a replay that reads results in place: the message's signal is left in the instrument's
+   * last-signal record (Instrument.lastSignalOffset) and trades are not copied out; status records still go to
+   * `out`. Returns the records applied | REPLAY_SIGNAL when a signal was computed | REPLAY_RING when `out` got
+   * records.
+   */
+  replayMessage(at: number, n: number, out?: Ring): number {
+    return this.core.x.engineReplayMessage(this.ptr, at, n, out?.base ?? 0);
   }
 
   /** Consumes up to `max` records from `input` in place; returns how many (0 = the ring was empty). */

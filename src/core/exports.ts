@@ -79,6 +79,7 @@ export interface CoreExports {
   engineBadRecords(e: Ptr): bigint;
   engineApply(e: Ptr, recs: Ptr, n: number, out: Ptr): void;
   engineApplyMessage(e: Ptr, recs: Ptr, n: number, out: Ptr): number;
+  engineReplayMessage(e: Ptr, recs: Ptr, n: number, out: Ptr): number;
   engineDrain(e: Ptr, input: Ptr, out: Ptr, max: number): number;
   // Bitget frames → records
   frameScan(frame: Ptr, len: number, out: Ptr): number;
@@ -101,6 +102,6 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'decimalValueLo', 'decimalValueHi', 'decimalWireDecimals', 'formatScaled', 'bookNew', 'bookNewWindow', 'bookClear', 'bookDepth',
   'bookIsFull', 'bookSet', 'bookPrice', 'bookQty', 'bookWireDecimals', 'bookBestBid', 'bookBestAsk', 'bookIsCrossed',
   'bookBandDepth', 'bookPriceF64', 'bookQtyF64', 'bookLevelQtyF64', 'bookBandSum', 'bookTop', 'bookBestDecimals', 'bookChecksum', 'bookFormatTop', 'signalsNew', 'signalsConfigure', 'signalsReset', 'signalsUpdate',
-  'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage',
+  'signalsParam', 'engineNew', 'engineAddInstrument', 'engineInstrument', 'engineBadRecords', 'engineApply', 'engineApplyMessage', 'engineReplayMessage',
   'engineDrain', 'frameScan', 'frameBooks', 'frameTrades', 'pqGroupBytes', 'pqGroupColumn', 'pqGroupOpen', 'pqGroupRead', 'benchProduce', 'benchConsume',
 ];

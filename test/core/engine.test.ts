@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  Engine, Ring, writeLevel, writeClear, writeMsgEnd, readSignal, Kind, R, Status, REC_SIZE, SIG_SIZE, readI64, readI64Big,
+  Engine, Ring, writeLevel, writeClear, writeMsgEnd, writeI64, readSignal, Kind, R, Status, REC_SIZE, SIG_SIZE, readI64, readI64Big,
+  REPLAY_RING, REPLAY_SIGNAL,
   type Core,
 } from '../../src/core/index';
 import { testCore } from '../helpers/core';
@@ -135,6 +136,61 @@ test('applyMessage applies through the first message end and says how many; a me
   const kinds = drainOut(out).map((r) => r.kind);
   assert.equal(kinds, [Kind.signal, Kind.trade, Kind.signal]);
   out.release(kinds.length);
+});
+
+test('replayMessage: the same results as applyMessage, the signal left in place, trades not copied, statuses in the ring', () => {
+  const at = (i: number) => staging + i * REC_SIZE;
+  let n = 0;
+  const level = (side: 1 | 2, price: number, qty: number, last = false, checksum?: number) =>
+    writeLevel(core, at(n++), { inst: 0, side, price, qty, priceDec: 0, sizeDec: 0, localTs: BigInt(n) * 1000n, exchTs: BigInt(n) * 900n, seq: BigInt(n), last, checksum });
+  const snapshot = () => {
+    writeClear(core, at(n++), 0, { reset: true });
+    level(1, 10, 3);
+    level(2, 12, 1, true);
+  };
+  snapshot();
+  level(1, 11, 2, true);
+  writeLevel(core, at(n), { inst: 0, side: 2, price: 12, qty: 4, priceDec: 0, sizeDec: 0 });
+  core.bytes[at(n++)] = Kind.trade;
+  level(2, 13, 5, true, 12345); // a checksum that cannot match: status, and the book waits for a snapshot
+  level(1, 9, 1, true); // not synced: status
+  snapshot();
+  writeMsgEnd(core, at(n), 0, { localTs: 99_000n });
+  core.bytes[at(n)] = Kind.status; // the feed lost continuity (code 10): status passes on, the book is stale
+  writeI64(core.words, at(n++) + R.seq, 10);
+  level(1, 10, 0, true);
+  snapshot();
+  level(1, 10, 7);
+  level(2, 12, 0, true); // one-sided: an invalid signal is still a signal
+
+  const seen = (engine: Engine, replay: boolean, out: Ring): string[] => {
+    const inst = engine.addInstrument(0, { priceScale: 0, sizeScale: 0, levelsPerSide: 16 });
+    const got: string[] = [];
+    const take = () => {
+      for (const r of drainOut(out)) got.push(Array.from(core.bytes.subarray(r.at, r.at + SIG_SIZE)).join(','));
+      out.release(out.readable(1 << 20));
+    };
+    for (let i = 0; i < n; ) {
+      const r = replay ? engine.replayMessage(at(i), n - i, out) : engine.applyMessage(at(i), n - i, out);
+      i += r & 0xffff;
+      if (!replay) take();
+      else {
+        assert.is((r & REPLAY_RING) !== 0, out.readable(1 << 20) > 0, 'the ring flag says whether the ring got records');
+        take();
+        if (r & REPLAY_SIGNAL) got.push(Array.from(core.bytes.subarray(inst.lastSignalOffset, inst.lastSignalOffset + SIG_SIZE)).join(','));
+      }
+    }
+    return got;
+  };
+  const out = new Ring(core, core.ringOffset('signal'));
+  out.release(out.readable(1 << 30));
+  const applied = seen(new Engine(core, 1), false, out);
+  const engineB = new Engine(core, 1);
+  const replayed = seen(engineB, true, out);
+  const kinds = (xs: string[]) => xs.map((x) => Number(x.split(',')[0]));
+  assert.equal(kinds(applied), [Kind.signal, Kind.signal, Kind.trade, Kind.status, Kind.status, Kind.signal, Kind.status, Kind.status, Kind.signal, Kind.signal]);
+  assert.equal(replayed, applied.filter((x) => Number(x.split(',')[0]) !== Kind.trade));
+  assert.is(engineB.instrument(0)!.counter('trades'), 1, 'the trade still counted');
 });
 
 test('trades pass through to the output ring unchanged', () => {
