@@ -22,6 +22,8 @@ import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace, FillRow, TradeRow } from './trace';
 
+type SignalEvent = Extract<Event, { type: 'signal' }>;
+
 export interface BacktestOptions {
   machine: StrategyMachine;
   instrument: InstrumentSpec;
@@ -156,6 +158,8 @@ export class Backtest {
   private sigT = new Float64Array(64);
   /** Each market event's own local stamp on the loop's clock (earlier than sigT when clamped). */
   private sigL = new Float64Array(64);
+  /** 1 where the market event is a signal: the hot path reads this, not the event's type. */
+  private sigS = new Uint8Array(64);
   private sigE: Array<Event | undefined> = new Array<Event | undefined>(64).fill(undefined);
   private sigMask = 63;
   private sigHead = 0;
@@ -165,6 +169,7 @@ export class Backtest {
     const i = this.sigTail++ & this.sigMask;
     this.sigT[i] = this.msgLocal;
     this.sigL[i] = this.lastLocalRel;
+    this.sigS[i] = e.type === 'signal' ? 1 : 0;
     this.sigE[i] = e;
   };
   private readonly market = new MarketEvents();
@@ -354,14 +359,17 @@ export class Backtest {
     const n = this.sigTail - this.sigHead;
     const t = new Float64Array(this.sigT.length * 2);
     const l = new Float64Array(t.length);
+    const sg = new Uint8Array(t.length);
     const e = new Array<Event | undefined>(t.length).fill(undefined);
     for (let k = 0; k < n; k++) {
       t[k] = this.sigT[(this.sigHead + k) & this.sigMask];
       l[k] = this.sigL[(this.sigHead + k) & this.sigMask];
+      sg[k] = this.sigS[(this.sigHead + k) & this.sigMask];
       e[k] = this.sigE[(this.sigHead + k) & this.sigMask];
     }
     this.sigT = t;
     this.sigL = l;
+    this.sigS = sg;
     this.sigE = e;
     this.sigMask = t.length - 1;
     this.sigHead = 0;
@@ -409,16 +417,18 @@ export class Backtest {
       if (st < t && st < topT && st < tt) {
         const e = this.sigE[h & this.sigMask]!;
         const own = this.sigL[h & this.sigMask];
+        const signal = this.sigS[h & this.sigMask] === 1;
         this.sigE[h & this.sigMask] = undefined;
         this.sigHead = h + 1;
         // indices restart when the ring empties (they are masked as int32)
         if (this.sigHead === this.sigTail) this.sigHead = this.sigTail = 0;
         // a signal stamped at or after the skipped tick moves the clock past it; anything else sees it first
         if (this.pendingTick === this.pendingTick) {
-          if (e.type !== 'signal' || own < this.pendingTick) this.flushTick();
+          if (!signal || own < this.pendingTick) this.flushTick();
           else this.pendingTick = NaN;
         }
-        this.localEvent(st, SIGNAL, e, undefined);
+        if (signal) this.signalEvent(st, e as SignalEvent);
+        else this.localEvent(st, SIGNAL, e, undefined);
         continue;
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
@@ -446,6 +456,14 @@ export class Backtest {
     const tt = this.pendingTick;
     this.pendingTick = NaN;
     this.localEvent(tt, TICK, undefined, undefined);
+  }
+
+  /** A signal at local time `t` (the hot path of localEvent). */
+  private signalEvent(t: number, e: SignalEvent): void {
+    this.advanceTo(t);
+    if (e.valid) this.mid = (e.bestBid + e.bestAsk) / 2;
+    this.o.onSignal?.(e.localTs, e);
+    this.settle(t, this.machine.handleSignal(e));
   }
 
   /** A strategy-side event at local time `t`. */
@@ -495,9 +513,12 @@ export class Backtest {
   }
 
   private dispatch(t: number, e: Event): void {
-    const m = this.machine;
-    const actions = m.handle(e);
-    const st = m.state;
+    this.settle(t, this.machine.handle(e));
+  }
+
+  /** What the machine did with the event at `t`: a closed trade to the trace, its actions on their way. */
+  private settle(t: number, actions: Action[]): void {
+    const st = this.machine.state;
     if (st.trades !== this.trades) {
       this.trades = st.trades;
       const lt = st.lastTrade;

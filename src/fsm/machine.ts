@@ -157,12 +157,10 @@ export class StrategyMachine {
 
   /** Applies one event; returns the actions to execute, in order (most events have none: a shared empty array). */
   handle(ev: Event): Action[] {
+    if (ev.type === 'signal') return this.handleSignal(ev);
     if (this.out.length > 0) this.out = []; // left over from a handler that threw
-    const quiet = this.quiet;
-    const phase = this.s.phase;
     this.quiet = undefined;
     switch (ev.type) {
-      case 'signal': this.onSignal(ev); break;
       case 'tick': this.onTick(ev.nowNs); break;
       case 'ack': this.onAck(ev.clientOid); break;
       case 'reject': this.onReject(ev); break;
@@ -176,12 +174,28 @@ export class StrategyMachine {
       case 'manualReset': this.onManualReset(); break;
       default: this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
     }
+    return this.taken();
+  }
+
+  /**
+   * handle() for an event the caller knows to be a signal (the replay's hot path: no dispatch on the event's type,
+   * whose shape differs from event to event).
+   */
+  handleSignal(sig: SignalEvent): Action[] {
+    if (this.out.length > 0) this.out = [];
+    const quiet = this.quiet;
+    const phase = this.s.phase;
+    this.quiet = undefined;
+    this.onSignal(sig);
+    // A signal that neither acted nor moved the phase only moves deadlines later (see quietUntilNs).
+    if (this.out.length === 0 && this.s.phase === phase) this.quiet = quiet;
+    return this.taken();
+  }
+
+  /** The actions of the event just handled (most have none: a shared empty array). */
+  private taken(): Action[] {
     const out = this.out;
-    if (out.length === 0) {
-      // A signal that neither acted nor moved the phase only moves deadlines later (see quietUntilNs).
-      if (ev.type === 'signal' && this.s.phase === phase) this.quiet = quiet;
-      return NO_ACTIONS;
-    }
+    if (out.length === 0) return NO_ACTIONS;
     this.out = [];
     return out;
   }
