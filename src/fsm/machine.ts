@@ -123,6 +123,8 @@ export class StrategyMachine {
   private readonly nextId: () => string;
   private readonly s: MachineState;
   private out: Action[] = [];
+  /** A full risk check passed since the position, fees or clock offset last changed (riskCheck's fast path). */
+  private riskClean = false;
   /** quietUntilNs's answer for the current state; undefined when it must be worked out again. */
   private quiet: bigint | null | undefined = undefined;
 
@@ -320,6 +322,7 @@ export class StrategyMachine {
       return this.log('warn', `duplicate fill ${key} ignored`);
     }
     s.seenFills.add(key);
+    this.riskClean = false;
     const before = s.position.lot;
     applyFill(s.position, ev.side, ev.priceTick, ev.qtyLot, ev.feeQuote);
     const after = s.position.lot;
@@ -448,6 +451,7 @@ export class StrategyMachine {
 
   private onHealth(ev: Extract<Event, { type: 'marketHealth' }>): void {
     const s = this.s;
+    this.riskClean = false;
     s.market.healthy = ev.ok;
     s.market.healthReason = ev.reason;
     if (ev.clockOffsetNs !== undefined) s.market.clockOffsetNs = ev.clockOffsetNs;
@@ -468,6 +472,7 @@ export class StrategyMachine {
     }
     s.haltReason = null;
     s.debounce = newDebounce();
+    this.riskClean = false;
     this.log('info', 'manual reset: trading enabled');
     this.to('IDLE');
   }
@@ -691,8 +696,20 @@ export class StrategyMachine {
 
   /** RISK_BREACH check; true if it halted. */
   private riskCheck(feedLatencyNs: number | null): boolean {
-    const b = checkBreach(this.config.risk, this.s.risk, this.riskView(feedLatencyNs));
-    if (!b) return false;
+    const s = this.s;
+    const r = s.risk;
+    // Flat with no orders, inside the day of the daily baseline, nothing changed since a full check passed: only the
+    // feed latency can breach (the mark does not count while flat, stale data only while exposed, and the rest
+    // moves only with fills and health reports). Most signals of a strategy waiting for an entry are checked so.
+    if (this.riskClean && s.position.lot === 0 && s.orders.size === 0 && r.day !== null && s.nowNs >= r.dayFromNs && s.nowNs < r.dayToNs) {
+      const cfg = this.config.risk;
+      if (feedLatencyNs === null || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) return false;
+    }
+    const b = checkBreach(this.config.risk, r, this.riskView(feedLatencyNs));
+    if (!b) {
+      this.riskClean = true;
+      return false;
+    }
     this.count(`breach.${b.kind}`);
     this.halt(`risk breach (${b.kind}): ${b.message}`, this.config.risk.flattenOnBreach);
     return true;

@@ -124,6 +124,11 @@ const rows: Row[] = [
     from: 'IN_POSITION', event: 'RISK_BREACH', guard: 'daily loss 0.0011 > 0.001 quote (bid 990)', setup: () => inPosition(['risk.maxDailyLossQuote=0.001']),
     act: (d) => d.sig({ z: 3, bestBid: 990, bestAsk: 991 }), expect: ['cancelAll', 'flatten'], to: 'HALTED', check: (d) => assert.is(d.m.state.counters['breach.dailyLoss'], 1),
   },
+  {
+    from: 'EXIT_PENDING', event: 'RISK_BREACH', guard: 'daily loss 0.0011 > 0.001 booked by the closing fill (flat, no orders left)',
+    setup: () => exitPending(['risk.maxDailyLossQuote=0.001']), act: (d) => d.fill('rb-t-2', 'sell', 990, 1, 0), expect: ['cancelAll', 'flatten'], to: 'HALTED',
+    check: (d) => assert.is(d.m.state.counters['breach.dailyLoss'], 1),
+  },
   { from: 'EXIT_PENDING', event: 'RISK_BREACH', guard: 'feed latency', setup: () => exitPending(), act: (d) => d.sig({ feedLatencyNs: 3_000_000_000 }), expect: ['cancelAll', 'flatten'], to: 'HALTED' },
   { from: 'COOLDOWN', event: 'RISK_BREACH', guard: 'clock offset', setup: () => cooldown(), act: (d) => d.health(true, -400_000_000), expect: ['cancelAll', 'flatten'], to: 'HALTED' },
   { from: 'RECONCILE', event: 'RISK_BREACH', guard: 'feed latency', setup: () => reconcile(), act: (d) => d.sig({ feedLatencyNs: 3_000_000_000 }), expect: ['cancelAll', 'flatten'], to: 'HALTED' },
