@@ -152,70 +152,7 @@ function endMessage(e: usize, inst: usize, idx: u32, rec: usize, out: usize): vo
 
 /** Applies `n` contiguous 64-byte records at `recs`; output records go to ring `out` (0 = none). */
 export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
-  const max = <u32>load<i32>(e + E_MAX);
-  const table = load<usize>(e + E_TABLE);
-  for (let j: u32 = 0; j < n; j++) {
-    const rec = recs + (<usize>j << REC_SHIFT);
-    const idx = load<u32>(rec + R_INST);
-    const inst = idx < max ? load<usize>(table + (<usize>idx << 3)) : 0;
-    if (inst == 0) {
-      store<i64>(e + E_BAD, load<i64>(e + E_BAD) + 1);
-      continue;
-    }
-    const kind = load<u8>(rec + R_KIND);
-    const flags = load<u16>(rec + R_FLAGS);
-    if (kind == KIND_BOOK_LEVEL) {
-      if (load<i32>(inst + I_SYNCED) != 0) {
-        bump(inst, I_LEVELS);
-        const aux2 = load<i64>(rec + R_AUX2);
-        const ok = bookSet(
-          load<usize>(inst + I_BOOK), <i32>load<u8>(rec + R_SIDE), load<i64>(rec + R_PRICE), load<i64>(rec + R_QTY),
-          <u32>(aux2 & 0xffff),
-        );
-        if (!ok) {
-          bump(inst, I_BOOK_FULL);
-          store<i32>(inst + I_SYNCED, 0);
-          signalsReset(load<usize>(inst + I_SIGNALS));
-          requestResync(e, idx);
-          emitStatus(e, inst, idx, rec, STATUS_BOOK_FULL, 0, 0, out);
-        }
-      } else {
-        bump(inst, I_IGNORED);
-        if (flags & FLAG_LAST) emitStatus(e, inst, idx, rec, STATUS_NOT_SYNCED, load<i64>(rec + R_SEQ), 0, out);
-      }
-      if (flags & FLAG_LAST) endMessage(e, inst, idx, rec, out);
-    } else if (kind == KIND_BOOK_CLEAR) {
-      bookClear(load<usize>(inst + I_BOOK));
-      store<i32>(inst + I_SYNCED, 1);
-      if (flags & FLAG_RESET) signalsReset(load<usize>(inst + I_SIGNALS));
-      if (flags & FLAG_LAST) endMessage(e, inst, idx, rec, out);
-    } else if (kind == KIND_MSG_END) {
-      endMessage(e, inst, idx, rec, out);
-    } else if (kind == KIND_STATUS) {
-      // Codes 10–19: the feed lost continuity (gap, disconnect, bad frame, lost capture): the book is stale until
-      // the next snapshot. Other codes (clock estimates, …) are information and only travel on.
-      const code = load<i64>(rec + R_SEQ);
-      if (code >= 10 && code < 20) {
-        bump(inst, I_FEED_STATUS);
-        store<i32>(inst + I_SYNCED, 0);
-        signalsReset(load<usize>(inst + I_SIGNALS));
-      }
-      const r = e + E_SCRATCH;
-      copyBytes(r, rec, REC_SIZE);
-      zeroBytes(r + REC_SIZE, SIG_SIZE - REC_SIZE);
-      emit(inst, r, out);
-    } else if (kind == KIND_TRADE) {
-      bump(inst, I_TRADES);
-      if (inPlace) continue; // the replay reads the trade from its own record
-      // Trades travel on to the strategy unchanged (in the first 64 bytes of an output record).
-      const r = e + E_SCRATCH;
-      copyBytes(r, rec, REC_SIZE);
-      zeroBytes(r + REC_SIZE, SIG_SIZE - REC_SIZE);
-      emit(inst, r, out);
-    } else {
-      store<i64>(e + E_BAD, load<i64>(e + E_BAD) + 1);
-    }
-  }
+  applyRecords(e, recs, n, out, false);
 }
 
 /**
@@ -224,15 +161,83 @@ export function engineApply(e: usize, recs: usize, n: u32, out: usize): void {
  * events between messages calls this once per message instead of finding the boundaries itself.
  */
 export function engineApplyMessage(e: usize, recs: usize, n: u32, out: usize): u32 {
-  let j: u32 = 0;
-  while (j < n) {
+  return applyRecords(e, recs, n, out, true);
+}
+
+// The record loop of engineApply and engineApplyMessage (which stops after a message's last record, found as it
+// goes rather than by a scan ahead). Returns the records applied.
+// @ts-ignore: decorator
+@inline function applyRecords(e: usize, recs: usize, n: u32, out: usize, oneMessage: bool): u32 {
+  const max = <u32>load<i32>(e + E_MAX);
+  const table = load<usize>(e + E_TABLE);
+  for (let j: u32 = 0; j < n; j++) {
     const rec = recs + (<usize>j << REC_SHIFT);
-    j++;
     const kind = load<u8>(rec + R_KIND);
-    if ((kind != KIND_BOOK_LEVEL && kind != KIND_BOOK_CLEAR) || (load<u16>(rec + R_FLAGS) & FLAG_LAST) != 0) break;
+    const flags = load<u16>(rec + R_FLAGS);
+    const idx = load<u32>(rec + R_INST);
+    const inst = idx < max ? load<usize>(table + (<usize>idx << 3)) : 0;
+    if (inst == 0) store<i64>(e + E_BAD, load<i64>(e + E_BAD) + 1);
+    else applyRecord(e, inst, idx, rec, kind, flags, out);
+    if (oneMessage && ((kind != KIND_BOOK_LEVEL && kind != KIND_BOOK_CLEAR) || (flags & FLAG_LAST) != 0)) return j + 1;
   }
-  engineApply(e, recs, j, out);
-  return j;
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline function applyRecord(e: usize, inst: usize, idx: u32, rec: usize, kind: u8, flags: u16, out: usize): void {
+  if (kind == KIND_BOOK_LEVEL) {
+    if (load<i32>(inst + I_SYNCED) != 0) {
+      bump(inst, I_LEVELS);
+      const aux2 = load<i64>(rec + R_AUX2);
+      const ok = bookSet(
+        load<usize>(inst + I_BOOK), <i32>load<u8>(rec + R_SIDE), load<i64>(rec + R_PRICE), load<i64>(rec + R_QTY),
+        <u32>(aux2 & 0xffff),
+      );
+      if (!ok) {
+        bump(inst, I_BOOK_FULL);
+        store<i32>(inst + I_SYNCED, 0);
+        signalsReset(load<usize>(inst + I_SIGNALS));
+        requestResync(e, idx);
+        emitStatus(e, inst, idx, rec, STATUS_BOOK_FULL, 0, 0, out);
+      }
+    } else {
+      bump(inst, I_IGNORED);
+      if (flags & FLAG_LAST) emitStatus(e, inst, idx, rec, STATUS_NOT_SYNCED, load<i64>(rec + R_SEQ), 0, out);
+    }
+    if (flags & FLAG_LAST) endMessage(e, inst, idx, rec, out);
+  } else if (kind == KIND_BOOK_CLEAR) {
+    bookClear(load<usize>(inst + I_BOOK));
+    store<i32>(inst + I_SYNCED, 1);
+    if (flags & FLAG_RESET) signalsReset(load<usize>(inst + I_SIGNALS));
+    if (flags & FLAG_LAST) endMessage(e, inst, idx, rec, out);
+  } else if (kind == KIND_MSG_END) {
+    endMessage(e, inst, idx, rec, out);
+  } else if (kind == KIND_STATUS) {
+    // Codes 10–19: the feed lost continuity (gap, disconnect, bad frame, lost capture): the book is stale until
+    // the next snapshot. Other codes (clock estimates, …) are information and only travel on.
+    const code = load<i64>(rec + R_SEQ);
+    if (code >= 10 && code < 20) {
+      bump(inst, I_FEED_STATUS);
+      store<i32>(inst + I_SYNCED, 0);
+      signalsReset(load<usize>(inst + I_SIGNALS));
+    }
+    const r = e + E_SCRATCH;
+    copyBytes(r, rec, REC_SIZE);
+    zeroBytes(r + REC_SIZE, SIG_SIZE - REC_SIZE);
+    emit(inst, r, out);
+  } else if (kind == KIND_TRADE) {
+    bump(inst, I_TRADES);
+    // Trades travel on to the strategy unchanged (in the first 64 bytes of an output record), unless the replay
+    // reads them from its own records.
+    if (!inPlace) {
+      const r = e + E_SCRATCH;
+      copyBytes(r, rec, REC_SIZE);
+      zeroBytes(r + REC_SIZE, SIG_SIZE - REC_SIZE);
+      emit(inst, r, out);
+    }
+  } else {
+    store<i64>(e + E_BAD, load<i64>(e + E_BAD) + 1);
+  }
 }
 
 /**
