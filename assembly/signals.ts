@@ -36,8 +36,7 @@ const P_LAMBDA: usize = 16;      // f64
 const P_BAND_BPS: usize = 24;    // f64
 const P_TAU_NS: usize = 32;      // f64
 const HAS_PREV: usize = 40;      // i32
-const PREV_BID_N: usize = 44;    // i32
-const PREV_ASK_N: usize = 48;    // i32
+// 44..51 unused (the previous state's depths: absent levels are stored as sentinels instead)
 const Z_COUNT: usize = 52;       // i32
 const PREV_T: usize = 56;        // i64
 const Z_HEAD: usize = 64;        // i32
@@ -126,6 +125,15 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   const want = max(n, m);
   const nb = bookTop(book, SIDE_BID, want, s + TOP_BID_P, s + TOP_BID_Q);
   const na = bookTop(book, SIDE_ASK, want, s + TOP_ASK_P, s + TOP_ASK_Q);
+  // levels a side lacks read as absent: the sentinel price and size 0
+  for (let i = nb; i < want; i++) {
+    store<i64>(s + TOP_BID_P + (<usize>i << 3), NO_BID);
+    store<i64>(s + TOP_BID_Q + (<usize>i << 3), 0);
+  }
+  for (let i = na; i < want; i++) {
+    store<i64>(s + TOP_ASK_P + (<usize>i << 3), NO_ASK);
+    store<i64>(s + TOP_ASK_Q + (<usize>i << 3), 0);
+  }
   const bb = nb > 0 ? load<i64>(s + TOP_BID_P) : NO_BID;
   const ba = na > 0 ? load<i64>(s + TOP_ASK_P) : NO_ASK;
   const qb: i64 = nb > 0 ? load<i64>(s + TOP_BID_Q) : 0;
@@ -151,8 +159,8 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   let sb: i64 = 0, sa: i64 = 0;
   let wd: f64 = 0, ws: f64 = 0;
   for (let i = 0; i < n; i++) {
-    const b: i64 = i < nb ? load<i64>(s + TOP_BID_Q + (<usize>i << 3)) : 0;
-    const a: i64 = i < na ? load<i64>(s + TOP_ASK_Q + (<usize>i << 3)) : 0;
+    const b = load<i64>(s + TOP_BID_Q + (<usize>i << 3));
+    const a = load<i64>(s + TOP_ASK_Q + (<usize>i << 3));
     if (b == 0 && a == 0) break; // both sides exhausted (a present level never has size 0)
     sb += b;
     sa += a;
@@ -175,8 +183,6 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
 
   // OFI per level by index, against the previous valid state.
   const hasPrev = load<i32>(s + HAS_PREV) != 0;
-  const prevBN = load<i32>(s + PREV_BID_N);
-  const prevAN = load<i32>(s + PREV_ASK_N);
   let k: f64 = 1;
   if (hasPrev) {
     let dt: i64 = t - load<i64>(s + PREV_T);
@@ -186,16 +192,17 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
   let e1: f64 = 0;
   for (let lv = 0; lv < m; lv++) {
     const off = <usize>lv << 3;
-    const cbp = lv < nb ? load<i64>(s + TOP_BID_P + off) : NO_BID;
-    const cbq: i64 = lv < nb ? load<i64>(s + TOP_BID_Q + off) : 0;
-    const cap_ = lv < na ? load<i64>(s + TOP_ASK_P + off) : NO_ASK;
-    const caq: i64 = lv < na ? load<i64>(s + TOP_ASK_Q + off) : 0;
+    const cbp = load<i64>(s + TOP_BID_P + off);
+    const cbq = load<i64>(s + TOP_BID_Q + off);
+    const cap_ = load<i64>(s + TOP_ASK_P + off);
+    const caq = load<i64>(s + TOP_ASK_Q + off);
     let e: i64 = 0;
     if (hasPrev) {
-      const pbp = lv < prevBN ? load<i64>(s + PREV_BID_P + off) : NO_BID;
-      const pbq = lv < prevBN ? load<i64>(s + PREV_BID_Q + off) : 0;
-      const pap = lv < prevAN ? load<i64>(s + PREV_ASK_P + off) : NO_ASK;
-      const paq = lv < prevAN ? load<i64>(s + PREV_ASK_Q + off) : 0;
+      // the previous state's absent levels were stored as such (sentinel, 0)
+      const pbp = load<i64>(s + PREV_BID_P + off);
+      const pbq = load<i64>(s + PREV_BID_Q + off);
+      const pap = load<i64>(s + PREV_ASK_P + off);
+      const paq = load<i64>(s + PREV_ASK_Q + off);
       if (cbp >= pbp) e += cbq;
       if (cbp <= pbp) e -= pbq;
       if (cap_ <= pap) e -= caq;
@@ -211,8 +218,6 @@ export function signalsUpdate(s: usize, book: usize, t: i64, out: usize): bool {
     store<i64>(s + PREV_ASK_Q + off, caq);
   }
   for (let lv = m; lv < MAX_OFI_LEVELS; lv++) field(out, F_MLOFI + lv, 0);
-  store<i32>(s + PREV_BID_N, min(nb, m));
-  store<i32>(s + PREV_ASK_N, min(na, m));
   const d = touch * 0.5;
   const ofiDecay = hasPrev ? k * load<f64>(s + OFI_DECAY) + e1 : 0;
   const depth = hasPrev ? load<f64>(s + DEPTH) + (1 - k) * (d - load<f64>(s + DEPTH)) : d;
