@@ -1,10 +1,11 @@
 // `ringbook bench optimize`: trials/s of the optimizer with 1 and with 2 worker threads over one shared recording
-// (1 M events, 96 trials; --quick 300 k), each run in a process of its own, and the peak RSS of each: the decoded
+// (1 M events, 192 trials; --quick 300 k), each run in a process of its own, and the peak RSS of each: the decoded
 // data is shared, so the second worker should add only its own core and trial state. Each worker isolate compiles
 // the hot code itself (~1.3 s of optimizing-compiler time over its first few trials, measured with --trace-opt),
-// on V8's helper threads: with one worker they have the idle core, with two they take turns with the workers. 96
-// trials (~20 s of one worker's work) make that fixed cost a small part of the run, as in real searches, which run
-// hundreds of trials over longer recordings; with 48 the same code measured ~0.15 lower scaling.
+// on V8's helper threads: with one worker they have the idle core, with two they take turns with the workers. The
+// grid is sized to ~20 s of one worker's work, so that fixed cost is a small part of the run, as in real searches,
+// which run hundreds of trials over longer recordings: 96 trials were ~20 s until the backtest got ~1.7× faster
+// (then 1.65× scaling over 96 where 192 measure ~1.7×); with 48 the older code measured ~0.15 lower scaling.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

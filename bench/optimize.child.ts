@@ -12,7 +12,9 @@ import { gridTrials, parseSpace } from '../src/optimize/space';
 import { TrialPool } from '../src/optimize/pool';
 import type { TrialSettings } from '../src/optimize/trial';
 
-export const BENCH_SPACE = { 'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'exit.threshold': [0, 0.1, 0.2, 0.3], 'cooldown.ns': ['1s', '2s', '3s', '4s'] };
+export const BENCH_SPACE = {
+  'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'exit.threshold': [0, 0.1, 0.2, 0.3], 'cooldown.ns': ['1s', '2s', '3s', '4s', '5s', '6s', '7s', '8s'],
+};
 const BASE = { signal: { source: 'l1' }, entry: { confirmCount: 2, mode: 'passive' }, exit: { timeStopNs: '5s' }, hurdle: { enabled: false }, gates: { maxSpreadTicks: 100000 }, risk: { maxDailyLossQuote: 1e9 } };
 
 const [dir, workersText] = process.argv.slice(2);
