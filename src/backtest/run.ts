@@ -129,6 +129,14 @@ class Agenda {
 }
 
 const TWO32 = 4294967296;
+
+/**
+ * A record's exchange (its low word at p = record + 2) or local (p = record + 4) stamp on the loop's clock, from the
+ * halves of the first record's local stamp: no bigint per record.
+ */
+function stamp(w: Int32Array, p: number, hi0: number, lo0: number): number {
+  return (w[p + 1] - hi0) * TWO32 + ((w[p] >>> 0) - lo0);
+}
 const FUNDING_NS = 8 * 3600e9;
 
 /** The venue's view of the replayed book: the core's book now (read as f64: no BigInt per read). */
@@ -299,8 +307,6 @@ export class Backtest {
     }
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
-    // a record's stamps on the loop's clock: (word p + 1 − hi0)·2^32 + (word p − lo0), p = the exchange stamp's
-    // (word 2) or the local stamp's (word 4) low word; no bigint per record
     // the window's ends on the loop's clock
     const toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
     const fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
@@ -309,11 +315,11 @@ export class Backtest {
     while (i < n) {
       if (!this.inMessage) {
         const p = at + i * 16;
-        if (toRel !== Infinity && (w[p + 5] - hi0) * TWO32 + ((w[p + 4] >>> 0) - lo0) >= toRel) {
+        if (toRel !== Infinity && stamp(w, p + 4, hi0, lo0) >= toRel) {
           this.ended = true;
           return;
         }
-        let te = (w[p + 3] - hi0) * TWO32 + ((w[p + 2] >>> 0) - lo0);
+        let te = stamp(w, p + 2, hi0, lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
         this.lastExch = te;
         this.drainUntil(te);
@@ -331,13 +337,13 @@ export class Backtest {
       if (complete) {
         const p = at + j * 16;
         const te = this.lastExch;
-        const tl = (w[p + 5] - hi0) * TWO32 + ((w[p + 4] >>> 0) - lo0);
+        const tl = stamp(w, p + 4, hi0, lo0);
         this.msgLocal = Math.max(tl, te);
         if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
         if (tl < te) this.clampedLocal++;
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
-        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - ((w[p + 3] - hi0) * TWO32 + ((w[p + 2] >>> 0) - lo0)));
+        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - stamp(w, p + 2, hi0, lo0));
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
           if (this.sim.hasResting) this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
