@@ -29,7 +29,7 @@ export const SIDE_ASK: i32 = 2;
 /** Returned for the price of an absent level (hftbacktest-style sentinels). */
 export const NO_BID: i64 = i64.MIN_VALUE;
 export const NO_ASK: i64 = i64.MAX_VALUE;
-/** Window slots per side: 4096 ticks, e.g. ±$200 around a BTC touch at a 0.1 tick. */
+/** Window slots per side: 4096 ticks, $409.60 of BTC at a 0.1 tick, most of it behind the touch. */
 export const BOOK_WINDOW: i32 = 4096;
 
 const LEVEL: usize = 24;
@@ -386,7 +386,7 @@ let lvKey: i64 = 0;
 let lvQty: i64 = 0;
 let lvDec: u32 = 0;
 // seek()'s last answer per side, to step from when the next rank asked for is the same or the next one (ranks are
-// read in order: signals, checksums, ladders). Valid while the book's change counter is unchanged.
+// read in order: checksums, ladders, the simulated venue). Valid while the book's change counter is unchanged.
 let cacheBook: usize = 0;
 let cacheChanges: i32 = 0;
 let cacheRank0: i32 = -1;
