@@ -472,7 +472,7 @@ export class Backtest {
     this.settle(t, this.machine.handleSignal(e));
   }
 
-  /** A strategy-side event at local time `t`. */
+  /** A strategy-side event other than a signal (signalEvent) at local time `t`: a tick, an answer, a health report. */
   private localEvent(t: number, kind: number, event: Event | undefined, exchT: number | undefined): void {
     this.advanceTo(t);
     let e: Event;
@@ -488,27 +488,22 @@ export class Backtest {
       this.tickEvent.nowNs = nowNs;
     } else {
       e = event!;
-      if (e.type === 'signal') {
-        if (e.valid) this.mid = (e.bestBid + e.bestAsk) / 2;
-        this.o.onSignal?.(e.localTs, e);
-      } else {
-        this.o.onEvent?.(this.absNs(t), e);
-        if (e.type === 'fill') {
-          this.fills.push({
-            localTs: this.absNs(t), exchTs: this.absNs(exchT ?? t), side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot,
-            feeQuote: e.feeQuote, maker: e.maker,
-          });
-          this.counts.filledLot += e.qtyLot;
-          const f = this.fills.length - 1;
-          const dir = e.side === 'buy' ? 1 : -1;
-          for (let h = 0; h < this.markoutNs.length; h++) {
-            this.markouts[h].push(NaN);
-            this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill: f, dir, price: e.priceTick });
-            if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
-          }
-        } else if (e.type === 'reject') {
-          this.counts.rejects++;
+      this.o.onEvent?.(this.absNs(t), e);
+      if (e.type === 'fill') {
+        this.fills.push({
+          localTs: this.absNs(t), exchTs: this.absNs(exchT ?? t), side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot,
+          feeQuote: e.feeQuote, maker: e.maker,
+        });
+        this.counts.filledLot += e.qtyLot;
+        const f = this.fills.length - 1;
+        const dir = e.side === 'buy' ? 1 : -1;
+        for (let h = 0; h < this.markoutNs.length; h++) {
+          this.markouts[h].push(NaN);
+          this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill: f, dir, price: e.priceTick });
+          if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
         }
+      } else if (e.type === 'reject') {
+        this.counts.rejects++;
       }
     }
     this.dispatch(t, e);
