@@ -16,7 +16,7 @@ import {
   ackOverdue, markAllCancelled, newOrder, placeAction, placeAnswered, requestCancel, type OrderBook, type OrderTerms, type OwnOrder,
 } from './orders';
 import { applyFill, newPosition, type PositionState } from './position';
-import { checkBreach, dailyLossQuote, newRiskState, notePlace, preTrade, type RiskState, type RiskView } from './risk';
+import { checkBreach, dailyLossQuote, newRiskState, notePlace, preTrade, staleDataAt, type RiskState, type RiskView } from './risk';
 import {
   checkGates, confirmedSide, cooldownNs, costHurdle, entryOrder, exitOrder, newDebounce, priceExit, signalDecayed, signalExit,
   signalValue, timeStopAt, timeStopHit, updateBest, updateDebounce, type Debounce, type Dir, type ExitReason, type GateFail, type SignalEvent, type TradeMarks,
@@ -110,7 +110,6 @@ const WORK_TIMEOUT = new NsBig();
 const RECONCILE_TIMEOUT = new NsBig();
 const EXIT_TIMEOUT = new NsBig();
 const DATA_AGE = new NsBig();
-const DATA_AGE_RISK = new NsBig();
 
 // Fill ids remembered for de-duplication (a gateway may report one fill on both the stream and REST).
 const SEEN_FILLS = 4096;
@@ -224,7 +223,7 @@ export class StrategyMachine {
     if (s.position.lot !== 0 || s.orders.size > 0) {
       const last = s.market.lastValid;
       if (last === null) return s.nowNs;
-      const stale = last.localTs + DATA_AGE_RISK.of(cfg.risk.maxDataAgeNs) + 1n;
+      const stale = staleDataAt(cfg.risk, last.localTs);
       if (stale < at) at = stale;
     }
     if (s.phase === 'RECONCILE') {

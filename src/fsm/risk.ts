@@ -87,10 +87,9 @@ export function checkBreach(cfg: StrategyConfig['risk'], r: RiskState, v: RiskVi
     return { kind: 'notional', message: `notional ${pos * v.markTick} ticks·lots > max ${cfg.maxNotionalTickLot}` };
   }
   if (v.exposed) {
-    const age = v.lastValidLocalTs === null ? null : v.nowNs - v.lastValidLocalTs;
-    if (age === null || age > DATA_AGE.of(cfg.maxDataAgeNs)) {
-      const message = age === null ? 'exposed with no valid market data' : `last valid signal ${age} ns old > max ${cfg.maxDataAgeNs} ns while exposed`;
-      return { kind: 'staleData', message };
+    if (v.lastValidLocalTs === null) return { kind: 'staleData', message: 'exposed with no valid market data' };
+    if (v.nowNs >= staleDataAt(cfg, v.lastValidLocalTs)) {
+      return { kind: 'staleData', message: `last valid signal ${v.nowNs - v.lastValidLocalTs} ns old > max ${cfg.maxDataAgeNs} ns while exposed` };
     }
   }
   if (v.feedLatencyNs !== null && (v.feedLatencyNs < cfg.minFeedLatencyNs || v.feedLatencyNs > cfg.maxFeedLatencyNs)) {
@@ -100,6 +99,11 @@ export function checkBreach(cfg: StrategyConfig['risk'], r: RiskState, v: RiskVi
     return { kind: 'clockOffset', message: `clock offset ${v.clockOffsetNs} ns beyond ±${cfg.maxClockOffsetNs}` };
   }
   return null;
+}
+
+/** The first time the stale-data limit is passed (now − last valid signal > maxDataAgeNs) while exposed. */
+export function staleDataAt(cfg: StrategyConfig['risk'], lastValidLocalTs: bigint): bigint {
+  return lastValidLocalTs + DATA_AGE.of(cfg.maxDataAgeNs) + 1n;
 }
 
 /** Why an entry of `qtyLot` at `priceTick` may not go out now, or null. Exits are never denied (they reduce risk). */
