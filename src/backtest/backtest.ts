@@ -3,7 +3,7 @@
 // flat however long the recording is). Node only (files); the browser replay drives ./run itself.
 import type { SignalParams } from '../core/index';
 import { recordGroups } from '../capture/record-groups';
-import { openFileSource } from '../capture/file-source';
+import { withFileSource } from '../capture/file-source';
 import type { StrategyConfig } from '../fsm/index';
 import { Backtest, type BacktestOptions } from './run';
 import { createBacktestCore, machineFor, DEFAULT_FEES, type RecordingGrid } from './setup';
@@ -39,17 +39,15 @@ export async function runFiles(bc: ReturnType<typeof createBacktestCore>, files:
     machine, instrument, latency: o.latency, queue: o.queue, partialFills: o.partialFills, fromNs: o.fromNs, toNs: o.toNs,
     fundingRate: o.fundingRate, sampleNs: o.sampleNs, onAction: o.onAction, onEvent: o.onEvent,
   });
-  outer: for (const f of files) {
+  for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
-    const file = await openFileSource(f.path);
-    try {
+    await withFileSource(f.path, async (file) => {
       for await (const g of recordGroups(file, bc.area(), bc.inst.idx)) {
         bt.feedCore(g.ptr, g.rows);
-        if (bt.done) break outer;
+        if (bt.done) break;
       }
-    } finally {
-      await file.close();
-    }
+    });
+    if (bt.done) break;
   }
   return bt.finish({ files: files.length });
 }

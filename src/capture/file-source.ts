@@ -13,7 +13,7 @@ export interface FileSource extends AsyncBuffer {
   close(): Promise<void>;
 }
 
-export async function openFileSource(path: string): Promise<FileSource> {
+async function openFileSource(path: string): Promise<FileSource> {
   const handle: FileHandle = await open(path, 'r');
   let byteLength: number;
   try {
