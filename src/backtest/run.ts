@@ -382,16 +382,13 @@ export class Backtest {
     this.sigTail = n;
   }
 
-  /** Status records of the message just applied → scheduled strategy events at the message's local time. */
+  /**
+   * Status records of the message just applied (all replayMessage puts in the ring) → scheduled strategy events at
+   * the message's local time.
+   */
   private collect(core: Core, out: Ring): void {
     const n = out.readable(1 << 20);
-    for (let q = 0; q < n; q++) {
-      const at = out.slot(out.tail + q);
-      const kind = core.bytes[at];
-      if (kind !== 16 && kind !== 5) continue; // trades travel on for live consumers; the venue saw them already
-      if (!this.msgWanted) continue;
-      this.market.fromRecord(core, at, this.onMarket);
-    }
+    if (this.msgWanted) for (let q = 0; q < n; q++) this.market.fromRecord(core, out.slot(out.tail + q), this.onMarket);
     out.release(n);
   }
 
