@@ -35,10 +35,43 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
       fills = full.fills;
       rss.big.push(full.maxRssMB);
       results.add('full', 'Parquet → core → strategy → simulated venue', 'M ev/s', full.events / full.seconds / 1e6);
-      results.add('core', 'Parquet → core (no strategy, no venue)', 'M ev/s', (() => { const c = child(bigDir, 'core'); return c.events / c.seconds / 1e6; })());
-      results.add('records', 'Parquet → records in core memory (the core\'s decoder only)', 'M ev/s', (() => { const c = child(bigDir, 'records'); return c.events / c.seconds / 1e6; })());
-      results.add('read', 'Parquet → typed columns (the JS reader only)', 'M ev/s', (() => { const c = child(bigDir, 'read'); return c.events / c.seconds / 1e6; })());
-      if (r < 2) results.add('generic', 'full backtest, hyparquet general reader', 'M ev/s', (() => { const c = child(bigDir, 'generic'); return c.events / c.seconds / 1e6; })());
+      results.add(
+        'core',
+        'Parquet → core (no strategy, no venue)',
+        'M ev/s',
+        (() => {
+          const c = child(bigDir, 'core');
+          return c.events / c.seconds / 1e6;
+        })(),
+      );
+      results.add(
+        'records',
+        "Parquet → records in core memory (the core's decoder only)",
+        'M ev/s',
+        (() => {
+          const c = child(bigDir, 'records');
+          return c.events / c.seconds / 1e6;
+        })(),
+      );
+      results.add(
+        'read',
+        'Parquet → typed columns (the JS reader only)',
+        'M ev/s',
+        (() => {
+          const c = child(bigDir, 'read');
+          return c.events / c.seconds / 1e6;
+        })(),
+      );
+      if (r < 2)
+        results.add(
+          'generic',
+          'full backtest, hyparquet general reader',
+          'M ev/s',
+          (() => {
+            const c = child(bigDir, 'generic');
+            return c.events / c.seconds / 1e6;
+          })(),
+        );
       const small = child(smallDir, 'full');
       rss.small.push(small.maxRssMB);
       results.add('rss_big', `peak RSS, ${big / 1e6} M events`, 'MB', full.maxRssMB);

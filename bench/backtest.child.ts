@@ -17,8 +17,15 @@ import { withFileSource } from '../src/capture/file-source';
 // Trades often on the generated stream (about one order per 400 events, half of the fills maker): the venue and the
 // machine are part of what is measured, not idle beside it.
 export const BENCH_STRATEGY = [
-  'signal.source=l1', 'entry.threshold=0.6', 'exit.threshold=0', 'entry.confirmCount=2', 'hurdle.enabled=false',
-  'entry.mode=passive', 'exit.timeStopNs=5s', 'gates.maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9',
+  'signal.source=l1',
+  'entry.threshold=0.6',
+  'exit.threshold=0',
+  'entry.confirmCount=2',
+  'hurdle.enabled=false',
+  'entry.mode=passive',
+  'exit.timeStopNs=5s',
+  'gates.maxSpreadTicks=100000',
+  'risk.maxDailyLossQuote=1e9',
 ];
 
 const [dir, mode] = process.argv.slice(2);
@@ -31,14 +38,30 @@ const t0 = performance.now();
 let events = 0;
 let fills = 0;
 if (mode === 'read') {
-  for (const f of files) await withFileSource(f.path, async (file) => { for await (const g of rowGroups(file)) events += g.rows; });
+  for (const f of files)
+    await withFileSource(f.path, async (file) => {
+      for await (const g of rowGroups(file)) events += g.rows;
+    });
 } else if (mode === 'records') {
-  for (const f of files) await withFileSource(f.path, async (file) => { for await (const g of recordGroups(file, bc.area(), 0)) events += g.rows; });
+  for (const f of files)
+    await withFileSource(f.path, async (file) => {
+      for await (const g of recordGroups(file, bc.area(), 0)) events += g.rows;
+    });
 } else if (mode === 'core') {
   bc.reset({});
-  events = await replay(files, { engine: bc.engine, inst: 0, area: bc.area(), out: bc.out, onOutput: (r) => r.release(r.readable(1 << 20)) });
+  events = await replay(files, {
+    engine: bc.engine,
+    inst: 0,
+    area: bc.area(),
+    out: bc.out,
+    onOutput: (r) => r.release(r.readable(1 << 20)),
+  });
 } else {
-  const trace = await runFiles(bc, files, grid, { config: resolveConfig({}, BENCH_STRATEGY), latency: feedLatency(4, 0, 3, 0), queue: powerProb(2) });
+  const trace = await runFiles(bc, files, grid, {
+    config: resolveConfig({}, BENCH_STRATEGY),
+    latency: feedLatency(4, 0, 3, 0),
+    queue: powerProb(2),
+  });
   events = trace.events;
   fills = trace.fills.length;
 }

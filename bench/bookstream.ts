@@ -19,7 +19,10 @@ export class BookStream {
   private started = false;
   messages = 0;
 
-  constructor(seed = 42, readonly inst = 0) {
+  constructor(
+    seed = 42,
+    readonly inst = 0,
+  ) {
     this.rand = rng(seed);
   }
 
@@ -93,7 +96,8 @@ export class BookStream {
         } else {
           qty = this.size();
         }
-        if (qty === 0) book.delete(price); else book.set(price, qty);
+        if (qty === 0) book.delete(price);
+        else book.set(price, qty);
         if (side === 1 && qty > 0 && price > this.bestBid) this.bestBid = price;
         if (side === 2 && qty > 0 && price < this.bestAsk) this.bestAsk = price;
         if (qty === 0) this.fixBest(side);

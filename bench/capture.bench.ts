@@ -21,10 +21,30 @@ export async function benchCapture(opts: { rounds: number; quick: boolean }) {
   for (let round = 0; round < opts.rounds; round++) {
     const root = mkdtempSync(join(tmpdir(), 'ringbook-bench-capture-'));
     const clock = new ManualClock(1_795_000_000_000_000_000n);
-    const rec = new Recorder(core, ring, root, [{
-      inst: 0,
-      info: { venue: 'bitget', instType: 'USDT-FUTURES', symbol: 'BTCUSDT', tickSize: '0.1', lotSize: '0.001', priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, source: 'simulator' },
-    }], clock, { flushNs: 1_000_000_000n, rollNs: 60_000_000_000n, maxRows: 1_000_000 });
+    const rec = new Recorder(
+      core,
+      ring,
+      root,
+      [
+        {
+          inst: 0,
+          info: {
+            venue: 'bitget',
+            instType: 'USDT-FUTURES',
+            symbol: 'BTCUSDT',
+            tickSize: '0.1',
+            lotSize: '0.001',
+            priceScale: 1,
+            priceStep: 1n,
+            sizeScale: 3,
+            sizeStep: 1n,
+            source: 'simulator',
+          },
+        },
+      ],
+      clock,
+      { flushNs: 1_000_000_000n, rollNs: 60_000_000_000n, maxRows: 1_000_000 },
+    );
     const stream = new BookStream(100 + round);
     let moved = 0;
     let ns = 0;

@@ -17,7 +17,10 @@ function jsScaled(s: string, scale: number): number {
   let frac = -1;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === 46) { frac = 0; continue; }
+    if (c === 46) {
+      frac = 0;
+      continue;
+    }
     const d = c - 48;
     if (d < 0 || d > 9) throw new Error(`bad decimal ${s}`);
     v = v * 10 + d;
@@ -36,7 +39,10 @@ function baseline(frames: Buffer[], out: Int32Array): number {
     const d = msg.data[0];
     const ts = Number(d.ts) * 1e6;
     let r = 0;
-    for (const [side, levels] of [[1, d.bids], [2, d.asks]] as const) {
+    for (const [side, levels] of [
+      [1, d.bids],
+      [2, d.asks],
+    ] as const) {
       for (const [p, q] of levels) {
         const at = (r++ & 1023) * 16;
         out[at] = 1 | (side << 8);
@@ -97,7 +103,9 @@ export async function benchFeed(opts: { rounds: number; quick: boolean; latencyS
 
 /** Starts `ringbook exchange` in a child process (its own CPU time), runs the pipeline, samples every hop. */
 async function benchLatency(seconds: number) {
-  const child = spawn(process.execPath, [new URL('./ringbook.mjs', import.meta.url).pathname, 'exchange', '--port', '0', '--seed', '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [new URL('./ringbook.mjs', import.meta.url).pathname, 'exchange', '--port', '0', '--seed', '3'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const rest = await new Promise<string>((resolve, reject) => {
       let buf = '';
@@ -110,7 +118,12 @@ async function benchLatency(seconds: number) {
     });
     const ws = rest.replace('http://', 'ws://') + '/v2/ws/public';
     const pipeline = await MarketPipeline.start({
-      wsUrl: ws, restUrl: rest, instruments: [{ instType: 'USDT-FUTURES', symbol: 'BTCUSDT', channels: ['books'] }, { instType: 'USDT-FUTURES', symbol: 'ETHUSDT', channels: ['books'] }],
+      wsUrl: ws,
+      restUrl: rest,
+      instruments: [
+        { instType: 'USDT-FUTURES', symbol: 'BTCUSDT', channels: ['books'] },
+        { instType: 'USDT-FUTURES', symbol: 'ETHUSDT', channels: ['books'] },
+      ],
     });
     const endToEnd = new LatencySamples();
     const clock = new MonotonicClock();
@@ -137,7 +150,8 @@ async function benchLatency(seconds: number) {
 
 export function latencyTable(l: Awaited<ReturnType<typeof benchLatency>>): string {
   const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns) ? '–' : `${fmt(ns / 1000)} µs`);
-  const row = (name: string, s: any) => `  ${name.padEnd(52)} p50 ${us(s?.p50).padStart(10)}  p99 ${us(s?.p99).padStart(10)}  p99.9 ${us(s?.p999).padStart(10)}  (n=${s?.count ?? 0})`;
+  const row = (name: string, s: any) =>
+    `  ${name.padEnd(52)} p50 ${us(s?.p50).padStart(10)}  p99 ${us(s?.p99).padStart(10)}  p99.9 ${us(s?.p999).padStart(10)}  (n=${s?.count ?? 0})`;
   return [
     `tick-to-signal latency on loopback (${l.signals} signals), cumulative from the socket's message event:`,
     row('socket → market ring (feed decode + publish)', l.decode),

@@ -3,8 +3,14 @@
 import { rng } from './stats';
 
 export const BENCH_GRID = {
-  instType: 'USDT-FUTURES' as const, symbol: 'BTCUSDT', priceScale: 1, priceStep: 1n, sizeScale: 4, sizeStep: 1n,
-  tickSize: '0.1', lotSize: '0.0001',
+  instType: 'USDT-FUTURES' as const,
+  symbol: 'BTCUSDT',
+  priceScale: 1,
+  priceStep: 1n,
+  sizeScale: 4,
+  sizeStep: 1n,
+  tickSize: '0.1',
+  lotSize: '0.0001',
 };
 
 const px = (t: number) => `${Math.floor(t / 10)}.${t % 10}`.replace(/\.0$/, '');
@@ -30,10 +36,12 @@ export function makeFrames(count: number, seed = 7): Buffer[] {
     const pseq = snapshot ? 0n : seq;
     seq += BigInt(1 + Math.floor(rand() * 5000));
     ts += 1 + Math.floor(rand() * 100);
-    frames.push(Buffer.from(
-      `{"action":"${snapshot ? 'snapshot' : 'update'}","arg":{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"},` +
-      `"data":[{"asks":[${asks.join(',')}],"bids":[${bids.join(',')}],"ts":"${ts}","seq":${seq},"pseq":${pseq}}],"ts":${ts + 2}}`,
-    ));
+    frames.push(
+      Buffer.from(
+        `{"action":"${snapshot ? 'snapshot' : 'update'}","arg":{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"},` +
+          `"data":[{"asks":[${asks.join(',')}],"bids":[${bids.join(',')}],"ts":"${ts}","seq":${seq},"pseq":${pseq}}],"ts":${ts + 2}}`,
+      ),
+    );
   }
   return frames;
 }

@@ -47,7 +47,9 @@ export async function runBench(args: string[]): Promise<number> {
   }
   const all = which.length === 0;
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
-  const log = (s: string) => { if (!json) console.log(s); };
+  const log = (s: string) => {
+    if (!json) console.log(s);
+  };
   let failed = false;
 
   if (all || which.includes('ring')) {
@@ -90,7 +92,14 @@ export async function runBench(args: string[]): Promise<number> {
   if (all || which.includes('optimize')) {
     log(`optimize: median of ${rounds} rounds, each run in a process of its own …`);
     const o = await benchOptimize({ rounds, quick, log });
-    out.optimize = { rows: o.results.json(), ratios: o.ratios, events: o.events, trials: o.trials, data_mb: o.dataMB, added_rss_per_worker_mb: o.perWorkerMB };
+    out.optimize = {
+      rows: o.results.json(),
+      ratios: o.ratios,
+      events: o.events,
+      trials: o.trials,
+      data_mb: o.dataMB,
+      added_rss_per_worker_mb: o.perWorkerMB,
+    };
     log(o.results.table(`optimize (${o.trials} trials over ${o.events} events; shared data ${o.dataMB.toFixed(0)} MB)`));
     log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
     for (const [k, v] of Object.entries(o.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);

@@ -40,7 +40,7 @@ export async function benchOptimize(opts: { rounds: number; quick: boolean; log(
       results.add('w1', '1 worker, all trials', 'trials/s', one.trials / one.seconds);
       results.add('w2', '2 workers, all trials', 'trials/s', two.trials / two.seconds);
       results.add('s1', '1 worker, after its first trial (warm)', 'trials/s', one.steadyPerS);
-      results.add('s2', '2 workers, after each one\'s first trial (warm)', 'trials/s', two.steadyPerS);
+      results.add('s2', "2 workers, after each one's first trial (warm)", 'trials/s', two.steadyPerS);
       results.add('rss0', 'peak RSS, data loaded, no worker', 'MB', base.maxRssMB);
       results.add('rss1', 'peak RSS, 1 worker', 'MB', one.maxRssMB);
       results.add('rss2', 'peak RSS, 2 workers', 'MB', two.maxRssMB);

@@ -13,9 +13,18 @@ import { TrialPool } from '../src/optimize/pool';
 import type { TrialSettings } from '../src/optimize/trial';
 
 export const BENCH_SPACE = {
-  'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'exit.threshold': [0, 0.1, 0.2, 0.3], 'cooldown.ns': ['1s', '2s', '3s', '4s', '5s', '6s', '7s', '8s'],
+  'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+  'exit.threshold': [0, 0.1, 0.2, 0.3],
+  'cooldown.ns': ['1s', '2s', '3s', '4s', '5s', '6s', '7s', '8s'],
 };
-const BASE = { signal: { source: 'l1' }, entry: { confirmCount: 2, mode: 'passive' }, exit: { timeStopNs: '5s' }, hurdle: { enabled: false }, gates: { maxSpreadTicks: 100000 }, risk: { maxDailyLossQuote: 1e9 } };
+const BASE = {
+  signal: { source: 'l1' },
+  entry: { confirmCount: 2, mode: 'passive' },
+  exit: { timeStopNs: '5s' },
+  hurdle: { enabled: false },
+  gates: { maxSpreadTicks: 100000 },
+  risk: { maxDailyLossQuote: 1e9 },
+};
 
 const [dir, workersText] = process.argv.slice(2);
 const workers = Number(workersText);
@@ -25,8 +34,17 @@ const module = await compileCore();
 const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
 const dataMB = shared.records.byteLength / 2 ** 20;
 const settings: TrialSettings = {
-  base: BASE, grid, fees: { maker: 0.0002, taker: 0.0006 }, latency: 'feed', queue: 'power:2', partialFills: true, signals: {}, roundTrips: [],
-  sampleNs: 1e9, fromNs: shared.fromNs, toNs: shared.toNs,
+  base: BASE,
+  grid,
+  fees: { maker: 0.0002, taker: 0.0006 },
+  latency: 'feed',
+  queue: 'power:2',
+  partialFills: true,
+  signals: {},
+  roundTrips: [],
+  sampleNs: 1e9,
+  fromNs: shared.fromNs,
+  toNs: shared.toNs,
 };
 const trials = gridTrials(parseSpace(BENCH_SPACE));
 const t0 = performance.now();
@@ -34,7 +52,11 @@ let done = 0;
 const finished: number[] = [];
 if (workers > 0) {
   const results = await new TrialPool().run(trials, {
-    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module, shared, settings,
+    workers,
+    workerUrl: new URL('optimize.mjs', findWorkerDir()),
+    module,
+    shared,
+    settings,
     onResult: () => finished.push(performance.now()),
   });
   done = results.length;

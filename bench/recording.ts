@@ -69,10 +69,27 @@ export function writeRecording(root: string, events: number, seed = 7, rowsPerFi
     const lastAt = (n - 1) * REC_SIZE + R.localTs;
     const lastTs = (BigInt(words[lastAt / 4 + 1]) << 32n) | BigInt(words[lastAt / 4] >>> 0);
     const meta: FileMeta = {
-      schema_version: '1', venue: 'bitget', inst_type: 'USDT-FUTURES', symbol: 'BTCUSDT', tick_size: '0.1', lot_size: '0.001',
-      price_scale: '1', price_step: '1', size_scale: '3', size_step: '1', clock_offset_ns: '', clock_offset_bound_ns: '',
-      clock_offset_method: '', clock_offset_rtt_ns: '', feed_latency_p1_ns: '30000000', recorder_version: 'bench', source: 'replay',
-      dropped_records: '0', first_local_ts: String(firstTs), last_local_ts: String(lastTs), rows: String(n),
+      schema_version: '1',
+      venue: 'bitget',
+      inst_type: 'USDT-FUTURES',
+      symbol: 'BTCUSDT',
+      tick_size: '0.1',
+      lot_size: '0.001',
+      price_scale: '1',
+      price_step: '1',
+      size_scale: '3',
+      size_step: '1',
+      clock_offset_ns: '',
+      clock_offset_bound_ns: '',
+      clock_offset_method: '',
+      clock_offset_rtt_ns: '',
+      feed_latency_p1_ns: '30000000',
+      recorder_version: 'bench',
+      source: 'replay',
+      dropped_records: '0',
+      first_local_ts: String(firstTs),
+      last_local_ts: String(lastTs),
+      rows: String(n),
     };
     const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', firstTs, files);
     mkdirSync(dirname(path), { recursive: true });

@@ -20,13 +20,23 @@ const LABELS: Record<Contender, string> = {
 
 function once(worker: Worker, key: 'ready' | 'done'): Promise<any> {
   return new Promise((resolve, reject) => {
-    const onMsg = (m: any) => { if (m[key]) { worker.off('message', onMsg); resolve(m); } };
+    const onMsg = (m: any) => {
+      if (m[key]) {
+        worker.off('message', onMsg);
+        resolve(m);
+      }
+    };
     worker.on('message', onMsg);
     worker.once('error', reject);
   });
 }
 
-async function runOnce(kind: Contender, batch: number, n: number, shared: { module: WebAssembly.Module }): Promise<{ mps: number; errors: number }> {
+async function runOnce(
+  kind: Contender,
+  batch: number,
+  n: number,
+  shared: { module: WebAssembly.Module },
+): Promise<{ mps: number; errors: number }> {
   const control = new SharedArrayBuffer(64);
   const base: Omit<RingJob, 'role'> = { kind, n, batch, control };
   const transfers: [any[], any[]] = [[], []];
@@ -63,7 +73,10 @@ async function runOnce(kind: Contender, batch: number, n: number, shared: { modu
   return { mps: n / ((cons.end - start) / 1000) / 1e6, errors: cons.errors };
 }
 
-export interface RingBenchOptions { rounds: number; quick: boolean }
+export interface RingBenchOptions {
+  rounds: number;
+  quick: boolean;
+}
 
 export async function benchRing(opts: RingBenchOptions): Promise<{ results: Results; errors: number; ratios: Record<string, number> }> {
   const module = await compileCore();

@@ -1,6 +1,6 @@
 // One side (producer or consumer) of a ring benchmark run, in its own worker thread. Every contender moves the
 // same 64-byte records (8 fields derived from a sequence number) and the consumer checks every field.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
 import { instantiateCore, Ring } from '../src/core/index';
 import { JsRing } from './peers/jsring';
@@ -43,8 +43,14 @@ async function setup(): Promise<() => Promise<number> | number> {
           for (let j = 0; j < k; j++) {
             const at = ring.slot(head + j) >> 3;
             const s = seq + j;
-            f[at] = s; f[at + 1] = s + 1; f[at + 2] = s + 2; f[at + 3] = s + 3;
-            f[at + 4] = s + 4; f[at + 5] = s + 5; f[at + 6] = s + 6; f[at + 7] = s + 7;
+            f[at] = s;
+            f[at + 1] = s + 1;
+            f[at + 2] = s + 2;
+            f[at + 3] = s + 3;
+            f[at + 4] = s + 4;
+            f[at + 5] = s + 5;
+            f[at + 6] = s + 6;
+            f[at + 7] = s + 7;
           }
           if (k > 0) ring.publish(k);
           seq += k;
@@ -60,8 +66,17 @@ async function setup(): Promise<() => Promise<number> | number> {
         for (let j = 0; j < k; j++) {
           const at = ring.slot(tail + j) >> 3;
           const s = seq + j;
-          if (f[at] !== s || f[at + 1] !== s + 1 || f[at + 2] !== s + 2 || f[at + 3] !== s + 3 ||
-            f[at + 4] !== s + 4 || f[at + 5] !== s + 5 || f[at + 6] !== s + 6 || f[at + 7] !== s + 7) errors++;
+          if (
+            f[at] !== s ||
+            f[at + 1] !== s + 1 ||
+            f[at + 2] !== s + 2 ||
+            f[at + 3] !== s + 3 ||
+            f[at + 4] !== s + 4 ||
+            f[at + 5] !== s + 5 ||
+            f[at + 6] !== s + 6 ||
+            f[at + 7] !== s + 7
+          )
+            errors++;
         }
         if (k > 0) ring.release(k);
         seq += k;
@@ -71,7 +86,11 @@ async function setup(): Promise<() => Promise<number> | number> {
   }
   if (kind === 'js') {
     const ring = new JsRing(job.sab!, job.capacity!);
-    if (role === 'producer') return () => { for (let seq = 0; seq < n;) seq += ring.produce(seq, Math.min(batch, n - seq)); return 0; };
+    if (role === 'producer')
+      return () => {
+        for (let seq = 0; seq < n;) seq += ring.produce(seq, Math.min(batch, n - seq));
+        return 0;
+      };
     return () => {
       const errors = { n: 0 };
       for (let seq = 0; seq < n;) seq += ring.consume(seq, Math.min(batch, n - seq), errors);
@@ -100,7 +119,11 @@ async function setup(): Promise<() => Promise<number> | number> {
         const got = rb.pop(buf, Math.min(batch, n - seq) * 8) >> 3;
         for (let j = 0; j < got; j++) {
           const s = seq + j;
-          for (let f = 0; f < 8; f++) if (buf[j * 8 + f] !== s + f) { errors++; break; }
+          for (let f = 0; f < 8; f++)
+            if (buf[j * 8 + f] !== s + f) {
+              errors++;
+              break;
+            }
         }
         seq += got;
       }
@@ -120,16 +143,25 @@ async function setup(): Promise<() => Promise<number> | number> {
       return 0;
     };
   }
-  return () => new Promise<number>((resolve) => {
-    let seq = 0;
-    let errors = 0;
-    port.on('message', (msg: Float64Array) => {
-      const k = msg.length >> 3;
-      for (let j = 0; j < k; j++) for (let f = 0; f < 8; f++) if (msg[j * 8 + f] !== seq + j + f) { errors++; break; }
-      seq += k;
-      if (seq >= n) { port.close(); resolve(errors); }
+  return () =>
+    new Promise<number>((resolve) => {
+      let seq = 0;
+      let errors = 0;
+      port.on('message', (msg: Float64Array) => {
+        const k = msg.length >> 3;
+        for (let j = 0; j < k; j++)
+          for (let f = 0; f < 8; f++)
+            if (msg[j * 8 + f] !== seq + j + f) {
+              errors++;
+              break;
+            }
+        seq += k;
+        if (seq >= n) {
+          port.close();
+          resolve(errors);
+        }
+      });
     });
-  });
 }
 
 const run = await setup();

@@ -59,7 +59,12 @@ export function fmt(x: number): string {
  */
 export function runChild<T>(name: string, args: string[]): T {
   const script = new URL(`./bench/${name}.mjs`, import.meta.url).pathname;
-  return JSON.parse(execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim().split('\n').pop()!);
+  return JSON.parse(
+    execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
 }
 
 /** Seeded PRNG (mulberry32, the exchange simulator's): benchmarks and generators must be reproducible. */

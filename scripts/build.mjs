@@ -21,12 +21,19 @@ function files(dir, test) {
 rmSync(join(root, 'build'), { recursive: true, force: true });
 mkdirSync(join(root, 'build'), { recursive: true });
 execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.js'), '--config', 'asconfig.json', '--target', 'release'], {
-  cwd: root, stdio: 'inherit',
+  cwd: root,
+  stdio: 'inherit',
 });
 
 const node = {
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: 'linked',
-  logLevel: 'warning', absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
 };
 await build({
   ...node,
@@ -40,15 +47,22 @@ await build({
     'workers/recorder': 'src/capture/recorder.worker.ts',
     'workers/optimize': 'src/optimize/optimize.worker.ts',
   },
-  outdir: 'build', outExtension: { '.js': '.mjs' },
+  outdir: 'build',
+  outExtension: { '.js': '.mjs' },
   banner: { js: '#!/usr/bin/env node' },
 });
 // The browser side, served by `ringbook serve` from build/web/: the core's own bundle, the replay page and its worker.
 // The worker is an entry of its own: esbuild does not follow `new Worker(new URL('./replay.worker.js', …))`, so the
 // output name must match that string. The browser platform picks hyparquet's browser export (no node:fs).
 await build({
-  bundle: true, platform: 'browser', format: 'esm', target: 'es2022', external: ['node:*'], sourcemap: 'linked',
-  logLevel: 'warning', absWorkingDir: root,
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  external: ['node:*'],
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
   entryPoints: { core: 'src/core/index.ts', app: 'src/web/app.ts', 'replay.worker': 'src/web/replay.worker.ts' },
   outdir: 'build/web',
 });
@@ -58,7 +72,10 @@ copyFileSync(join(root, 'node_modules/uplot/dist/uPlot.min.css'), join(root, 'bu
 
 if (withTests) {
   const entries = Object.fromEntries(
-    [...files('test', (n) => n.endsWith('.test.ts') || n.endsWith('.worker.ts'))].map((p) => [p.replace(/^test\//, '').replace(/\.ts$/, ''), p]),
+    [...files('test', (n) => n.endsWith('.test.ts') || n.endsWith('.worker.ts'))].map((p) => [
+      p.replace(/^test\//, '').replace(/\.ts$/, ''),
+      p,
+    ]),
   );
   await build({ ...node, entryPoints: entries, outdir: 'build/test', outExtension: { '.js': '.mjs' } });
 }

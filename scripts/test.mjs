@@ -15,13 +15,27 @@ function files(d) {
   });
 }
 
+const FILE_TIMEOUT_MS = 10 * 60_000;
 let passed = 0;
 let failed = 0;
 for (const file of files(dir).sort()) {
   const name = relative(dir, file);
   if (only.length && !only.some((o) => name.includes(o))) continue;
-  const r = spawnSync(process.execPath, [file], { cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  const r = spawnSync(process.execPath, [file], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, FORCE_COLOR: '0' },
+    // A file that keeps a handle open after its last test (a failed test that never closed its server) would
+    // otherwise hold the whole run forever.
+    timeout: FILE_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
   process.stdout.write(`\n# ${name}\n${r.stdout}`);
+  if (r.error?.code === 'ETIMEDOUT') {
+    failed += 1;
+    process.stdout.write(`# ${name}: still running after ${FILE_TIMEOUT_MS / 60_000} min, killed (a handle left open?)\n`);
+    continue;
+  }
   if (r.stderr) process.stderr.write(r.stderr);
   const total = /Total:\s+(\d+)/.exec(r.stdout);
   const ok = /Passed:\s+(\d+)/.exec(r.stdout);

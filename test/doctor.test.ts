@@ -1,10 +1,27 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  CHECKS, runChecks, unwrap, formatBytes, parseChronyTracking,
-  checkClockSync, checkClocksource, checkSocketBuffers, checkTcpFastOpen, checkTcpStack, checkCpuCount, checkCpuGovernor,
-  checkHypervisor, checkNodeVersion, checkNodeThreads, checkOpenFiles, checkTransparentHugepages, checkContainer,
-  type HostProbe, type Read, type ThreadSupport,
+  CHECKS,
+  runChecks,
+  unwrap,
+  formatBytes,
+  parseChronyTracking,
+  checkClockSync,
+  checkClocksource,
+  checkSocketBuffers,
+  checkTcpFastOpen,
+  checkTcpStack,
+  checkCpuCount,
+  checkCpuGovernor,
+  checkHypervisor,
+  checkNodeVersion,
+  checkNodeThreads,
+  checkOpenFiles,
+  checkTransparentHugepages,
+  checkContainer,
+  type HostProbe,
+  type Read,
+  type ThreadSupport,
 } from '../src/doctor/checks';
 import { runDoctor, wrapAdvice } from '../src/cli/doctor';
 
@@ -29,7 +46,9 @@ function fake(h: FakeHost = {}): HostProbe {
     readFile: (path) => (path in files ? { ok: true, value: files[path] } : { ok: false, reason: `${path} does not exist` }),
     listDir: (path) => {
       if (!isDir(path)) return { ok: false, reason: `${path} does not exist` };
-      const names = Object.keys(files).filter((f) => f.startsWith(`${path}/`)).map((f) => f.slice(path.length + 1).split('/')[0]);
+      const names = Object.keys(files)
+        .filter((f) => f.startsWith(`${path}/`))
+        .map((f) => f.slice(path.length + 1).split('/')[0]);
       return { ok: true, value: [...new Set(names)] };
     },
     exists: (path) => path in files || isDir(path),
@@ -47,7 +66,9 @@ function fake(h: FakeHost = {}): HostProbe {
 async function capture<T>(fn: () => Promise<T>): Promise<{ result: T; out: string }> {
   const lines: string[] = [];
   const orig = console.log;
-  console.log = (...a: unknown[]) => { lines.push(a.join(' ')); };
+  console.log = (...a: unknown[]) => {
+    lines.push(a.join(' '));
+  };
   try {
     return { result: await fn(), out: lines.join('\n') };
   } finally {
@@ -77,9 +98,13 @@ test('clock-sync: falls back to chronyc tracking, reading leap status and offset
   const good = checkClockSync(fake({ commands: { ...none, 'chronyc tracking': CHRONY_OK } }));
   assert.is(good.status, 'OK');
   assert.match(good.value, /chrony, 12 µs behind NTP time/);
-  const unsynced = checkClockSync(fake({ commands: { ...none, 'chronyc tracking': 'Reference ID    : 00000000 ()\nLeap status     : Not synchronised\n' } }));
+  const unsynced = checkClockSync(
+    fake({ commands: { ...none, 'chronyc tracking': 'Reference ID    : 00000000 ()\nLeap status     : Not synchronised\n' } }),
+  );
   assert.is(unsynced.status, 'WARN');
-  const far = checkClockSync(fake({ commands: { ...none, 'chronyc tracking': CHRONY_OK.replace('0.000012345 seconds slow', '0.250000 seconds fast') } }));
+  const far = checkClockSync(
+    fake({ commands: { ...none, 'chronyc tracking': CHRONY_OK.replace('0.000012345 seconds slow', '0.250000 seconds fast') } }),
+  );
   assert.is(far.status, 'WARN');
   assert.match(far.value, /250\.0 ms ahead of NTP time/);
   assert.match(far.advice!, /chronyc makestep/);
@@ -109,7 +134,9 @@ test('clock-sync: systemd-timesyncd flag file, then adjtimex status, then SKIP n
 test('clocksource: tsc OK, hpet WARN with the switch command, missing SKIP', () => {
   const base = '/sys/devices/system/clocksource/clocksource0';
   assert.is(checkClocksource(fake({ files: { [`${base}/current_clocksource`]: 'tsc\n' } })).status, 'OK');
-  const r = checkClocksource(fake({ files: { [`${base}/current_clocksource`]: 'hpet\n', [`${base}/available_clocksource`]: 'tsc hpet acpi_pm\n' } }));
+  const r = checkClocksource(
+    fake({ files: { [`${base}/current_clocksource`]: 'hpet\n', [`${base}/available_clocksource`]: 'tsc hpet acpi_pm\n' } }),
+  );
   assert.is(r.status, 'WARN');
   assert.match(r.advice!, /echo tsc \| sudo tee \/sys\/devices\/system\/clocksource\/clocksource0\/current_clocksource/);
   const s = checkClocksource(fake());
@@ -233,7 +260,9 @@ test('node-threads: all primitives OK; a missing one FAILs and names it', () => 
 // --- limits, memory, container ------------------------------------------------------------------------------------
 
 test('open-files: 256 WARN with ulimit advice, 65536 OK, missing SKIP', () => {
-  const limits = (soft: string) => ({ '/proc/self/limits': `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n` });
+  const limits = (soft: string) => ({
+    '/proc/self/limits': `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`,
+  });
   const low = checkOpenFiles(fake({ files: limits('256') }));
   assert.is(low.status, 'WARN');
   assert.is(low.value, 'soft 256, hard 1048576');
@@ -268,8 +297,16 @@ test('container: none OK; bridged (veth) WARN with --network host; a real NIC OK
 
 test('runChecks: one result per check, in order, ids as declared; a throwing probe becomes SKIP', () => {
   const results = runChecks(fake());
-  assert.equal(results.map((r) => r.id), CHECKS.map((c) => c.id));
-  const broken: HostProbe = { ...fake(), readFile: () => { throw new Error('boom'); } };
+  assert.equal(
+    results.map((r) => r.id),
+    CHECKS.map((c) => c.id),
+  );
+  const broken: HostProbe = {
+    ...fake(),
+    readFile: () => {
+      throw new Error('boom');
+    },
+  };
   const r = runChecks(broken).find((x) => x.id === 'socket-buffers')!;
   assert.is(r.status, 'SKIP');
   assert.match(r.value, /the check itself failed \(boom\)/);
@@ -308,7 +345,10 @@ test('smoke: runDoctor --json on this machine prints every check id as valid JSO
   assert.type(result, 'number');
   assert.ok(result === 0 || result === 1);
   const json = JSON.parse(out);
-  assert.equal(json.checks.map((c: { id: string }) => c.id), CHECKS.map((c) => c.id));
+  assert.equal(
+    json.checks.map((c: { id: string }) => c.id),
+    CHECKS.map((c) => c.id),
+  );
   for (const c of json.checks) {
     assert.ok(['OK', 'WARN', 'FAIL', 'SKIP'].includes(c.status), `${c.id}: ${c.status}`);
     assert.type(c.value, 'string');

@@ -46,9 +46,18 @@ for (const v of signalVectors) {
 }
 
 test('default parameters follow docs/signals.md', () => {
-  assert.equal({ ...defaultSignalParams }, {
-    obiLevels: 5, obiLambda: 0.5, bandBps: 10, ofiLevels: 5, tauNs: 1e9, zWindow: 100, zSource: 6,
-  });
+  assert.equal(
+    { ...defaultSignalParams },
+    {
+      obiLevels: 5,
+      obiLambda: 0.5,
+      bandBps: 10,
+      ofiLevels: 5,
+      tauNs: 1e9,
+      zWindow: 100,
+      zSource: 6,
+    },
+  );
   const out = new RefSignals(defaultSignalParams).onMessage(withLevels([[100, 1]], [[101, 1]]), 0n);
   assert.is(out.mlofi.length, 5);
 });
@@ -67,7 +76,10 @@ test('an invalid message leaves the state alone', () => {
 // --- checksum -------------------------------------------------------------------------------------------------
 
 function applyWire(book: RefBook, w: WireBook, inst: InstScale): void {
-  for (const [side, levels] of [[1, w.bids], [2, w.asks]] as const) {
+  for (const [side, levels] of [
+    [1, w.bids],
+    [2, w.asks],
+  ] as const) {
     for (const [p, s] of levels) {
       const price = parseFixed(p, inst.priceScale);
       const size = parseFixed(s, inst.sizeScale);
@@ -92,11 +104,37 @@ test('A2ZUSDT: real Bitget checksum before and after the update', () => {
 test('Bitget doc examples: check strings and CRC', () => {
   const inst = { priceScale: 1, priceStep: 1, sizeScale: 0, sizeStep: 1 };
   const b = new RefBook();
-  applyWire(b, { bids: [['43231.1', '4'], ['43231', '6']], asks: [['43232.8', '9'], ['43232.9', '8']], checksum: 0 }, inst);
+  applyWire(
+    b,
+    {
+      bids: [
+        ['43231.1', '4'],
+        ['43231', '6'],
+      ],
+      asks: [
+        ['43232.8', '9'],
+        ['43232.9', '8'],
+      ],
+      checksum: 0,
+    },
+    inst,
+  );
   assert.is(b.checksumString(inst), '43231.1:4:43232.8:9:43231:6:43232.9:8');
   assert.is(b.checksum(inst), -1504501796);
   b.clear();
-  applyWire(b, { bids: [['3366.1', '7']], asks: [['3366.8', '9'], ['3368', '8'], ['3372', '8']], checksum: 0 }, inst);
+  applyWire(
+    b,
+    {
+      bids: [['3366.1', '7']],
+      asks: [
+        ['3366.8', '9'],
+        ['3368', '8'],
+        ['3372', '8'],
+      ],
+      checksum: 0,
+    },
+    inst,
+  );
   assert.is(b.checksumString(inst), '3366.1:7:3366.8:9:3368:8:3372:8');
   assert.is(b.checksum(inst), 831078360);
 });
@@ -130,11 +168,21 @@ function withLevels(bids: Array<[number, number]>, asks: Array<[number, number]>
   return b;
 }
 
-const prices = (b: RefBook, side: 1 | 2): number[] =>
-  Array.from({ length: b.depth(side) }, (_, i) => b.level(side, i)!.price);
+const prices = (b: RefBook, side: 1 | 2): number[] => Array.from({ length: b.depth(side) }, (_, i) => b.level(side, i)!.price);
 
 test('book: level order, best prices', () => {
-  const b = withLevels([[98, 1], [100, 2], [99, 3]], [[103, 1], [101, 2], [102, 3]]);
+  const b = withLevels(
+    [
+      [98, 1],
+      [100, 2],
+      [99, 3],
+    ],
+    [
+      [103, 1],
+      [101, 2],
+      [102, 3],
+    ],
+  );
   assert.equal(prices(b, 1), [100, 99, 98]);
   assert.equal(prices(b, 2), [101, 102, 103]);
   assert.is(b.bestBid(), 100);
@@ -183,7 +231,20 @@ test('book: isCrossed', () => {
 });
 
 test('book: bandDepth is inclusive on both ends', () => {
-  const b = withLevels([[100, 1], [99, 2], [97, 4], [95, 8]], [[101, 1], [102, 2], [104, 4], [106, 8]]);
+  const b = withLevels(
+    [
+      [100, 1],
+      [99, 2],
+      [97, 4],
+      [95, 8],
+    ],
+    [
+      [101, 1],
+      [102, 2],
+      [104, 4],
+      [106, 8],
+    ],
+  );
   assert.is(b.bandDepth(1, 97, 100), 7);
   assert.is(b.bandDepth(1, 96, 99), 6);
   assert.is(b.bandDepth(1, 0, 1000), 15);

@@ -16,7 +16,10 @@ export class JsRing {
   private readonly mask: number;
   private cachedOther = 0;
 
-  constructor(sab: SharedArrayBuffer, readonly capacity: number) {
+  constructor(
+    sab: SharedArrayBuffer,
+    readonly capacity: number,
+  ) {
     this.idx = new Int32Array(sab, 0, 32);
     this.data = new Float64Array(sab, DATA);
     this.mask = capacity - 1;
@@ -35,8 +38,14 @@ export class JsRing {
     for (let j = 0; j < k; j++) {
       const at = ((head + j) & this.mask) << 3;
       const s = seq + j;
-      d[at] = s; d[at + 1] = s + 1; d[at + 2] = s + 2; d[at + 3] = s + 3;
-      d[at + 4] = s + 4; d[at + 5] = s + 5; d[at + 6] = s + 6; d[at + 7] = s + 7;
+      d[at] = s;
+      d[at + 1] = s + 1;
+      d[at + 2] = s + 2;
+      d[at + 3] = s + 3;
+      d[at + 4] = s + 4;
+      d[at + 5] = s + 5;
+      d[at + 6] = s + 6;
+      d[at + 7] = s + 7;
     }
     if (k > 0) Atomics.store(this.idx, HEAD, head + k);
     return k;
@@ -55,8 +64,17 @@ export class JsRing {
     for (let j = 0; j < k; j++) {
       const at = ((tail + j) & this.mask) << 3;
       const s = seq + j;
-      if (d[at] !== s || d[at + 1] !== s + 1 || d[at + 2] !== s + 2 || d[at + 3] !== s + 3 ||
-        d[at + 4] !== s + 4 || d[at + 5] !== s + 5 || d[at + 6] !== s + 6 || d[at + 7] !== s + 7) errors.n++;
+      if (
+        d[at] !== s ||
+        d[at + 1] !== s + 1 ||
+        d[at + 2] !== s + 2 ||
+        d[at + 3] !== s + 3 ||
+        d[at + 4] !== s + 4 ||
+        d[at + 5] !== s + 5 ||
+        d[at + 6] !== s + 6 ||
+        d[at + 7] !== s + 7
+      )
+        errors.n++;
     }
     if (k > 0) Atomics.store(this.idx, TAIL, tail + k);
     return k;

@@ -32,12 +32,26 @@ export interface RunOptions {
 }
 
 /** Runs one backtest over `files` (market data of one symbol, in order) on `bc`. */
-export async function runFiles(bc: ReturnType<typeof createBacktestCore>, files: ReplayFile[], grid: RecordingGrid, o: RunOptions): Promise<BacktestTrace> {
+export async function runFiles(
+  bc: ReturnType<typeof createBacktestCore>,
+  files: ReplayFile[],
+  grid: RecordingGrid,
+  o: RunOptions,
+): Promise<BacktestTrace> {
   bc.reset(o.signals ?? {});
   const { machine, instrument } = machineFor(o.config, grid, o.fees ?? DEFAULT_FEES, o.idTag);
   const bt = new Backtest(bc, {
-    machine, instrument, latency: o.latency, queue: o.queue, partialFills: o.partialFills, fromNs: o.fromNs, toNs: o.toNs,
-    fundingRate: o.fundingRate, sampleNs: o.sampleNs, onAction: o.onAction, onEvent: o.onEvent,
+    machine,
+    instrument,
+    latency: o.latency,
+    queue: o.queue,
+    partialFills: o.partialFills,
+    fromNs: o.fromNs,
+    toNs: o.toNs,
+    fundingRate: o.fundingRate,
+    sampleNs: o.sampleNs,
+    onAction: o.onAction,
+    onEvent: o.onEvent,
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;

@@ -24,7 +24,10 @@ export async function replayFiles(root: string, symbol: string, instType?: strin
     const { meta, rows } = await fileMeta(await asyncBufferFromFile(path));
     out.push({ path, meta, rows, firstLocalTs: BigInt(meta.first_local_ts || '0') });
   }
-  if (!out.length) throw new Error(`no recording of ${instType ? `${instType} ` : ''}${symbol} under ${root} (expected <root>/venue=…/inst_type=…/symbol=${symbol}/date=…/*.parquet)`);
+  if (!out.length)
+    throw new Error(
+      `no recording of ${instType ? `${instType} ` : ''}${symbol} under ${root} (expected <root>/venue=…/inst_type=…/symbol=${symbol}/date=…/*.parquet)`,
+    );
   return out.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
 }
 

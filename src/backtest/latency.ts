@@ -57,7 +57,10 @@ export interface RoundTrip {
  * and after the last row the nearest row holds.
  */
 export function interpolatedLatency(rows: RoundTrip[]): LatencyModel {
-  if (!rows.length) throw new Error('no recorded round trips of own orders to interpolate latency from (record with `ringbook demo` or `live --record`, or use --latency constant:… / feed:…)');
+  if (!rows.length)
+    throw new Error(
+      'no recorded round trips of own orders to interpolate latency from (record with `ringbook demo` or `live --record`, or use --latency constant:… / feed:…)',
+    );
   const r = [...rows].sort((x, y) => x.reqNs - y.reqNs);
   const at = (t: number): number => {
     if (t <= r[0].reqNs) return r[0].rttNs;
@@ -100,7 +103,8 @@ export function parseLatency(spec: string, recorded?: () => RoundTrip[]): Latenc
   }
   if (kind === 'feed') {
     const parts = rest ? rest.split(',') : ['4', '0ms', '3', '0ms'];
-    if (parts.length !== 4) throw new Error(`--latency ${spec}: use feed:A,B,C,D (entry = A·feed + B, response = C·feed + D), e.g. feed:4,0ms,3,0ms`);
+    if (parts.length !== 4)
+      throw new Error(`--latency ${spec}: use feed:A,B,C,D (entry = A·feed + B, response = C·feed + D), e.g. feed:4,0ms,3,0ms`);
     const a = Number(parts[0]);
     const c = Number(parts[2]);
     if (!(a >= 0) || !(c >= 0)) throw new Error(`--latency ${spec}: the multipliers must be numbers ≥ 0`);

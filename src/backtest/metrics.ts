@@ -248,12 +248,25 @@ function returns(trace: BacktestTrace, eq: Float64Array, requested: number): Ret
   const floor = n > 0 ? (scale / n) * 1e-9 : 0;
   const ratio = (dev: number | null): number | null => (m === null || dev === null || dev <= floor ? null : (m / dev) * annualisation);
   return {
-    intervalNs: interval, intervalSource: source, requestedIntervalNs: req, samples: n, annualisation,
-    meanQuote: m, stdQuote: std, downsideDevQuote: dd, sharpe: ratio(std), sortino: ratio(dd),
+    intervalNs: interval,
+    intervalSource: source,
+    requestedIntervalNs: req,
+    samples: n,
+    annualisation,
+    meanQuote: m,
+    stdQuote: std,
+    downsideDevQuote: dd,
+    sharpe: ratio(std),
+    sortino: ratio(dd),
   };
 }
 
-interface Drawdown { maxQuote: number; peakNs: bigint | null; troughNs: bigint | null; maxDurationNs: number }
+interface Drawdown {
+  maxQuote: number;
+  peakNs: bigint | null;
+  troughNs: bigint | null;
+  maxDurationNs: number;
+}
 
 /** Running drawdown of an equity series whose start is a peak at 0. */
 export function drawdownSeries(eq: Float64Array): Float64Array {
@@ -284,8 +297,14 @@ function drawdown(ts: BigInt64Array, eq: Float64Array): Drawdown {
 
 function trades(trace: BacktestTrace): TradeMetrics {
   const t = trace.trades;
-  let wins = 0, losses = 0, won = 0, lost = 0, sum = 0, longs = 0;
-  let best = -Infinity, worst = Infinity;
+  let wins = 0,
+    losses = 0,
+    won = 0,
+    lost = 0,
+    sum = 0,
+    longs = 0;
+  let best = -Infinity,
+    worst = Infinity;
   const hold = new Float64Array(t.length);
   const reasons = new Map<string, number>();
   t.forEach((x, i) => {
@@ -305,10 +324,18 @@ function trades(trace: BacktestTrace): TradeMetrics {
     reasons.set(x.reason, (reasons.get(x.reason) ?? 0) + 1);
   });
   return {
-    count: t.length, longs, shorts: t.length - longs, wins, losses,
-    winRate: div(wins, t.length), profitFactor: div(won, lost), avgNetQuote: div(sum, t.length),
-    bestNetQuote: t.length ? best : null, worstNetQuote: t.length ? worst : null,
-    avgHoldingNs: mean(hold), medianHoldingNs: median(hold),
+    count: t.length,
+    longs,
+    shorts: t.length - longs,
+    wins,
+    losses,
+    winRate: div(wins, t.length),
+    profitFactor: div(won, lost),
+    avgNetQuote: div(sum, t.length),
+    bestNetQuote: t.length ? best : null,
+    worstNetQuote: t.length ? worst : null,
+    avgHoldingNs: mean(hold),
+    medianHoldingNs: median(hold),
     reasons: [...reasons].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([reason, count]) => ({ reason, count })),
   };
 }
@@ -325,7 +352,9 @@ function exposure(trace: BacktestTrace): ExposureMetrics {
   const unit = trace.tickSize * trace.lotSize;
   const abs = new Float64Array(s.length);
   const notional: number[] = [];
-  let maxPos = 0, maxNotional = 0, inMarket = 0;
+  let maxPos = 0,
+    maxNotional = 0,
+    inMarket = 0;
   for (let i = 0; i < s.length; i++) {
     abs[i] = Math.abs(s.positionLot[i]) || 0;
     maxPos = Math.max(maxPos, abs[i]);
@@ -342,8 +371,12 @@ function exposure(trace: BacktestTrace): ExposureMetrics {
   for (const x of notional) maxNotional = Math.max(maxNotional, x);
   const any = s.length > 0 || trace.fills.length > 0;
   return {
-    maxPositionLot: any ? maxPos : null, meanAbsPositionLot: mean(abs), medianAbsPositionLot: median(abs),
-    maxNotionalQuote: any ? maxNotional : null, meanNotionalQuote: mean(notional), medianNotionalQuote: median(notional),
+    maxPositionLot: any ? maxPos : null,
+    meanAbsPositionLot: mean(abs),
+    medianAbsPositionLot: median(abs),
+    maxNotionalQuote: any ? maxNotional : null,
+    meanNotionalQuote: mean(notional),
+    medianNotionalQuote: median(notional),
     timeInMarket: div(inMarket, s.length),
   };
 }
@@ -365,7 +398,10 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
   const eq = cleanEquity(trace);
   const unit = trace.tickSize * trace.lotSize;
 
-  let fees = 0, volume = 0, valueTickLot = 0, makerLot = 0;
+  let fees = 0,
+    volume = 0,
+    valueTickLot = 0,
+    makerLot = 0;
   for (const f of trace.fills) {
     fees += f.feeQuote;
     volume += f.qtyLot;
@@ -397,26 +433,50 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
 
   const m: Omit<Metrics, 'settings'> = {
     run: {
-      fromNs: trace.fromNs.toString(), toNs: trace.toNs.toString(), fromUtc: utc(trace.fromNs), toUtc: utc(trace.toNs),
-      events: trace.events, tickSize: trace.tickSize, lotSize: trace.lotSize, seriesIntervalNs: s.intervalNs, seriesSamples: s.length,
+      fromNs: trace.fromNs.toString(),
+      toNs: trace.toNs.toString(),
+      fromUtc: utc(trace.fromNs),
+      toUtc: utc(trace.toNs),
+      events: trace.events,
+      tickSize: trace.tickSize,
+      lotSize: trace.lotSize,
+      seriesIntervalNs: s.intervalNs,
+      seriesSamples: s.length,
     },
-    pnl: { grossQuote: gross, feesQuote: fees, fundingQuote: funding, netQuote: net, closedGrossQuote: closed, feeShare: div(fees, Math.abs(gross)) },
+    pnl: {
+      grossQuote: gross,
+      feesQuote: fees,
+      fundingQuote: funding,
+      netQuote: net,
+      closedGrossQuote: closed,
+      feeShare: div(fees, Math.abs(gross)),
+    },
     returns: returns(trace, eq, opts.sharpeIntervalNs ?? 60e9),
     drawdown: {
       maxQuote: s.length > 0 ? dd.maxQuote : null,
       maxPct: s.length > 0 && base > 0 ? (dd.maxQuote / base) * 100 : null,
       pctBaseQuote: base > 0 ? base : null,
-      peakNs: dd.peakNs?.toString() ?? null, troughNs: dd.troughNs?.toString() ?? null,
+      peakNs: dd.peakNs?.toString() ?? null,
+      troughNs: dd.troughNs?.toString() ?? null,
       maxDurationNs: s.length > 0 ? dd.maxDurationNs : null,
       returnOverMdd: div(net, dd.maxQuote),
     },
     activity: {
-      days: days > 0 ? days : null, fills: trace.fills.length, orders: c.orders, cancels: c.cancels, rejects: c.rejects,
-      tradesPerDay: perDay(trace.trades.length), fillsPerDay: perDay(trace.fills.length),
-      volumeLot: volume, turnoverQuote: turnover, turnoverPerDayQuote: perDay(turnover),
+      days: days > 0 ? days : null,
+      fills: trace.fills.length,
+      orders: c.orders,
+      cancels: c.cancels,
+      rejects: c.rejects,
+      tradesPerDay: perDay(trace.trades.length),
+      fillsPerDay: perDay(trace.fills.length),
+      volumeLot: volume,
+      turnoverQuote: turnover,
+      turnoverPerDayQuote: perDay(turnover),
       returnPerValueBps: turnover > 0 ? (net / turnover) * 1e4 : null,
-      fillRatio: div(c.filledLot, c.postedLot), makerShare: div(makerLot, volume),
-      orderToTrade: div(c.orders, trace.fills.length), cancelRatio: div(c.cancels, c.orders),
+      fillRatio: div(c.filledLot, c.postedLot),
+      makerShare: div(makerLot, volume),
+      orderToTrade: div(c.orders, trace.fills.length),
+      cancelRatio: div(c.cancels, c.orders),
     },
     trades: trades(trace),
     markouts: markouts(trace),

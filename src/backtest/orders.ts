@@ -43,9 +43,14 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
         if (kind[i] !== 6) continue;
         const side = (c.side as Int32Array)[i];
         out.push({
-          localTs: (c.local_ts as BigInt64Array)[i], event: (c.flags as Int32Array)[i], side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
-          priceTick: Number((c.price as BigInt64Array)[i]), qtyLot: Number((c.qty as BigInt64Array)[i]), seq: Number((c.seq as BigInt64Array)[i]),
-          aux: (c.aux as BigInt64Array)[i], aux2: (c.aux2 as BigInt64Array)[i],
+          localTs: (c.local_ts as BigInt64Array)[i],
+          event: (c.flags as Int32Array)[i],
+          side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
+          priceTick: Number((c.price as BigInt64Array)[i]),
+          qtyLot: Number((c.qty as BigInt64Array)[i]),
+          seq: Number((c.seq as BigInt64Array)[i]),
+          aux: (c.aux as BigInt64Array)[i],
+          aux2: (c.aux2 as BigInt64Array)[i],
         });
       }
     }

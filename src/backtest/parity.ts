@@ -34,7 +34,10 @@ function differs(a: Intent, b: Intent, toleranceNs: bigint): string[] {
   }
   if (a.decidedTs !== undefined && b.decidedTs !== undefined) {
     // both know the strategy clock's time of the decision: it must be the very same signal or tick
-    if (a.decidedTs !== b.decidedTs) out.push(`decided at ${a.decidedTs} ≠ ${b.decidedTs} on the strategy clock (${(Number(a.decidedTs - b.decidedTs) / 1e6).toFixed(3)} ms)`);
+    if (a.decidedTs !== b.decidedTs)
+      out.push(
+        `decided at ${a.decidedTs} ≠ ${b.decidedTs} on the strategy clock (${(Number(a.decidedTs - b.decidedTs) / 1e6).toFixed(3)} ms)`,
+      );
     return out;
   }
   const dt = a.localTs > b.localTs ? a.localTs - b.localTs : b.localTs - a.localTs;
@@ -43,10 +46,15 @@ function differs(a: Intent, b: Intent, toleranceNs: bigint): string[] {
 }
 
 export function liveFills(orders: OrderRecord[]): FillSeen[] {
-  return orders.filter((o) => o.event === OrderEvent.fill).map((o) => ({ localTs: o.localTs, side: o.side, priceTick: o.priceTick, qtyLot: o.qtyLot }));
+  return orders
+    .filter((o) => o.event === OrderEvent.fill)
+    .map((o) => ({ localTs: o.localTs, side: o.side, priceTick: o.priceTick, qtyLot: o.qtyLot }));
 }
 
-const show = (i: Intent | null) => (i ? `${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} lots` : ''}${i.priceTick ? ` @ ${i.priceTick}` : ''}${i.force ? ` ${i.force}` : ''} at ${i.localTs}` : 'nothing');
+const show = (i: Intent | null) =>
+  i
+    ? `${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} lots` : ''}${i.priceTick ? ` @ ${i.priceTick}` : ''}${i.force ? ` ${i.force}` : ''} at ${i.localTs}`
+    : 'nothing';
 
 function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[]): string {
   const at = (live[index] ?? bt[index])?.localTs ?? 0n;
@@ -58,9 +66,12 @@ function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: 
       return `fill ${i + 1} came out differently: live ${a[i].side} ${a[i].qtyLot} @ ${a[i].priceTick}, simulated ${b[i].side} ${b[i].qtyLot} @ ${b[i].priceTick} (the venue's book moved within the latency, or the queue/fill model differs from the venue)`;
     }
   }
-  if (a.length !== b.length) return `live had ${a.length} fills by then, the simulation ${b.length}: the position differed, so the strategy was in another phase`;
-  if (!live[index]) return 'the backtest took a decision live did not: the live session ended (kill switch) or its clock/timer fired differently';
-  if (!bt[index]) return 'live took a decision the backtest did not: the data ends before it, or a timer/answer arrived in a different order';
+  if (a.length !== b.length)
+    return `live had ${a.length} fills by then, the simulation ${b.length}: the position differed, so the strategy was in another phase`;
+  if (!live[index])
+    return 'the backtest took a decision live did not: the live session ended (kill switch) or its clock/timer fired differently';
+  if (!bt[index])
+    return 'live took a decision the backtest did not: the data ends before it, or a timer/answer arrived in a different order';
   return 'same fills so far: the decision inputs differed (a timer tick or an answer ordered differently around a signal, or different settings)';
 }
 
@@ -82,14 +93,18 @@ export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf:
   }
   deltas.sort((x, y) => x - y);
   return {
-    live: live.length, backtest: bt.length, matched,
+    live: live.length,
+    backtest: bt.length,
+    matched,
     timing: { maxNs: deltas.length ? deltas[deltas.length - 1] : 0, medianNs: deltas.length ? deltas[deltas.length >> 1] : 0 },
     divergence,
   };
 }
 
 export function formatParity(p: ParityReport): string {
-  const lines = [`parity: ${p.matched} of ${p.live} live decisions matched (backtest took ${p.backtest}); decision time |Δ| median ${(p.timing.medianNs / 1e6).toFixed(3)} ms, max ${(p.timing.maxNs / 1e6).toFixed(3)} ms`];
+  const lines = [
+    `parity: ${p.matched} of ${p.live} live decisions matched (backtest took ${p.backtest}); decision time |Δ| median ${(p.timing.medianNs / 1e6).toFixed(3)} ms, max ${(p.timing.maxNs / 1e6).toFixed(3)} ms`,
+  ];
   if (p.divergence) {
     const d = p.divergence;
     lines.push(`first divergence at decision ${d.index}: live ${show(d.live)} | backtest ${show(d.backtest)}`);

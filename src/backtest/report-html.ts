@@ -104,8 +104,11 @@ const f1 = (v: number): string => v.toFixed(1);
 function frame(y: Scale, yUnit: string, body: string, xAxis: string): string {
   const ticks = niceTicks(y.lo, y.hi);
   const grid = ticks
-    .map((v) => `<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${f1(y.px(v))}" y2="${f1(y.px(v))}"/>`
-      + `<text class="yl" x="${M.left - 6}" y="${f1(y.px(v) + 3.5)}">${esc(tickLabel(v, ticks))}</text>`)
+    .map(
+      (v) =>
+        `<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${f1(y.px(v))}" y2="${f1(y.px(v))}"/>` +
+        `<text class="yl" x="${M.left - 6}" y="${f1(y.px(v) + 3.5)}">${esc(tickLabel(v, ticks))}</text>`,
+    )
     .join('');
   const unit = `<text class="unit" x="${M.left - 6}" y="${M.top - 8}">${esc(yUnit)}</text>`;
   const box = `<rect class="box" x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}"/>`;
@@ -114,8 +117,37 @@ function frame(y: Scale, yUnit: string, body: string, xAxis: string): string {
 
 const MS = 1e6;
 /** Round UTC steps for the time axis, ns. */
-const TIME_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 10e3, 15e3, 30e3, 60e3, 120e3, 300e3, 600e3, 900e3, 1800e3,
-  3600e3, 7200e3, 3 * 3600e3, 6 * 3600e3, 12 * 3600e3, 86_400e3, 2 * 86_400e3, 7 * 86_400e3].map((ms) => ms * MS);
+const TIME_STEPS = [
+  1,
+  2,
+  5,
+  10,
+  20,
+  50,
+  100,
+  200,
+  500,
+  1e3,
+  2e3,
+  5e3,
+  10e3,
+  15e3,
+  30e3,
+  60e3,
+  120e3,
+  300e3,
+  600e3,
+  900e3,
+  1800e3,
+  3600e3,
+  7200e3,
+  3 * 3600e3,
+  6 * 3600e3,
+  12 * 3600e3,
+  86_400e3,
+  2 * 86_400e3,
+  7 * 86_400e3,
+].map((ms) => ms * MS);
 
 function utcLabel(ns: bigint, stepNs: number): string {
   const ms = Number(ns / 1_000_000n);
@@ -139,8 +171,10 @@ function timeAxis(x: Scale, t0: bigint): string {
     const px = x.px(Number(t - t0));
     // Labels near an edge hang inwards so they stay inside the picture.
     const anchor = px < M.left + 70 ? 'start' : px > W - M.right - 70 ? 'end' : 'middle';
-    out.push(`<line class="grid" x1="${f1(px)}" x2="${f1(px)}" y1="${M.top}" y2="${H - M.bottom}"/>`
-      + `<text class="xl" text-anchor="${anchor}" x="${f1(px)}" y="${y}">${esc(utcLabel(t, step))}</text>`);
+    out.push(
+      `<line class="grid" x1="${f1(px)}" x2="${f1(px)}" y1="${M.top}" y2="${H - M.bottom}"/>` +
+        `<text class="xl" text-anchor="${anchor}" x="${f1(px)}" y="${y}">${esc(utcLabel(t, step))}</text>`,
+    );
   }
   return out.join('');
 }
@@ -217,7 +251,8 @@ function priceChart(trace: BacktestTrace, tb: TimeSeries): string {
       return `<path class="${f.side}" d="${d}"/>`;
     })
     .join('');
-  const note = stride > 1 ? `<text class="unit" text-anchor="end" x="${W - M.right}" y="${M.top - 8}">${esc(`1 fill in ${stride} shown`)}</text>` : '';
+  const note =
+    stride > 1 ? `<text class="unit" text-anchor="end" x="${W - M.right}" y="${M.top - 8}">${esc(`1 fill in ${stride} shown`)}</text>` : '';
   return frame(y, 'quote', `<path class="mid" d="${path(p, x, y)}"/>${marks}${note}`, timeAxis(x, tb.t0));
 }
 
@@ -228,14 +263,23 @@ interface Bar {
 
 function barChart(bars: Bar[], unit: string, what: string): string {
   if (bars.length === 0) return empty(what);
-  const y = scale(extent(bars.map((b) => b.value ?? NaN), true), H - M.bottom, M.top);
+  const y = scale(
+    extent(
+      bars.map((b) => b.value ?? NaN),
+      true,
+    ),
+    H - M.bottom,
+    M.top,
+  );
   const slot = (W - M.left - M.right) / bars.length;
   const zero = y.px(0);
   const body = bars
     .map((b, i) => {
       const cx = M.left + slot * (i + 0.5);
-      const label = bars.length <= 24 || i % Math.ceil(bars.length / 12) === 0
-        ? `<text class="xl" text-anchor="middle" x="${f1(cx)}" y="${H - M.bottom + 16}">${esc(b.label)}</text>` : '';
+      const label =
+        bars.length <= 24 || i % Math.ceil(bars.length / 12) === 0
+          ? `<text class="xl" text-anchor="middle" x="${f1(cx)}" y="${H - M.bottom + 16}">${esc(b.label)}</text>`
+          : '';
       if (b.value === null) return label;
       const top = Math.min(zero, y.px(b.value));
       const h = Math.max(0.5, Math.abs(y.px(b.value) - zero));
@@ -289,7 +333,10 @@ function tables(m: Metrics): string {
   return reportSections(m)
     .map((s) => {
       const rows = s.rows
-        .map((r) => `<tr><td>${esc(r.label)}</td><td class="v">${esc(r.value)}</td><td class="u">${esc(r.unit)}</td><td class="n">${esc(r.note ?? '')}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.label)}</td><td class="v">${esc(r.value)}</td><td class="u">${esc(r.unit)}</td><td class="n">${esc(r.note ?? '')}</td></tr>`,
+        )
         .join('');
       return `<section><h2>${esc(s.title)}</h2><table>${rows || '<tr><td>–</td></tr>'}</table></section>`;
     })

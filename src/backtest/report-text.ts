@@ -61,7 +61,8 @@ export function utcOf(ns: string | null): string {
   return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : ns;
 }
 
-const row = (label: string, value: string, unit = '', note?: string): Row => (note === undefined ? { label, value, unit } : { label, value, unit, note });
+const row = (label: string, value: string, unit = '', note?: string): Row =>
+  note === undefined ? { label, value, unit } : { label, value, unit, note };
 
 export function reportSections(m: Metrics): Section[] {
   const { run, pnl, returns: r, drawdown: d, activity: a, trades: t, exposure: e } = m;
@@ -146,7 +147,9 @@ export function reportSections(m: Metrics): Section[] {
     },
     {
       title: 'Markouts (mid move after each fill, in its favour)',
-      rows: m.markouts.map((k) => row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${k.count} fills`)),
+      rows: m.markouts.map((k) =>
+        row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${k.count} fills`),
+      ),
     },
     {
       title: 'Exposure',

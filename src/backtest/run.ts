@@ -240,7 +240,10 @@ export class Backtest {
   private lastTickT = NaN;
   private lastTickNs = 0n;
 
-  constructor(private readonly c: BacktestCore, private readonly o: BacktestOptions) {
+  constructor(
+    private readonly c: BacktestCore,
+    private readonly o: BacktestOptions,
+  ) {
     this.machine = o.machine;
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
     this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
@@ -252,7 +255,10 @@ export class Backtest {
     this.sampleNs = o.sampleNs ?? 1e9;
     this.maxSamples = o.maxSamples ?? 65536;
     this.sim = new SimExchange({
-      book: coreBook(c.inst), instrument: o.instrument, queue: o.queue, partialFills: o.partialFills,
+      book: coreBook(c.inst),
+      instrument: o.instrument,
+      queue: o.queue,
+      partialFills: o.partialFills,
       deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
     });
   }
@@ -303,7 +309,8 @@ export class Backtest {
       this.baseAbs = Number(this.base);
       this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
       this.nextSample = 0;
-      if (this.o.fundingRate) this.nextFunding = FUNDING_NS - Number(((this.base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+      if (this.o.fundingRate)
+        this.nextFunding = FUNDING_NS - Number(((this.base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
     }
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
@@ -346,7 +353,8 @@ export class Backtest {
         if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - stamp(w, p + 2, hi0, lo0));
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
-          if (this.sim.hasResting) this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
+          if (this.sim.hasResting)
+            this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
         } else {
           this.sim.afterBook(te);
         }
@@ -488,8 +496,13 @@ export class Backtest {
       this.o.onEvent?.(this.absNs(t), e);
       if (e.type === 'fill') {
         this.fills.push({
-          localTs: this.absNs(t), exchTs: this.absNs(exchT ?? t), side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot,
-          feeQuote: e.feeQuote, maker: e.maker,
+          localTs: this.absNs(t),
+          exchTs: this.absNs(exchT ?? t),
+          side: e.side,
+          priceTick: e.priceTick,
+          qtyLot: e.qtyLot,
+          feeQuote: e.feeQuote,
+          maker: e.maker,
         });
         this.counts.filledLot += e.qtyLot;
         const f = this.fills.length - 1;
@@ -522,8 +535,12 @@ export class Backtest {
       const lt = st.lastTrade;
       if (lt) {
         this.tradeRows.push({
-          dir: lt.dir === 'long' ? 1 : -1, entryNs: lt.entryNs, exitNs: lt.exitNs,
-          grossQuote: lt.realisedTickLot * this.tickLotQuote, feesQuote: lt.feesQuote, reason: lt.reason ?? 'external',
+          dir: lt.dir === 'long' ? 1 : -1,
+          entryNs: lt.entryNs,
+          exitNs: lt.exitNs,
+          grossQuote: lt.realisedTickLot * this.tickLotQuote,
+          feesQuote: lt.feesQuote,
+          reason: lt.reason ?? 'external',
         });
       }
     }
@@ -632,19 +649,34 @@ export class Backtest {
     this.sMid.push(this.mid);
     const len = this.sTs.length;
     return {
-      tickSize: this.o.instrument.tickSize, lotSize: this.o.instrument.lotSize,
-      fromNs: this.base, toNs: this.base + BigInt(this.lastLocalRel), events: this.events,
-      fills: this.fills, trades: this.tradeRows, counts: { ...this.counts },
+      tickSize: this.o.instrument.tickSize,
+      lotSize: this.o.instrument.lotSize,
+      fromNs: this.base,
+      toNs: this.base + BigInt(this.lastLocalRel),
+      events: this.events,
+      fills: this.fills,
+      trades: this.tradeRows,
+      counts: { ...this.counts },
       markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
       series: {
-        intervalNs: this.sampleNs, ts: BigInt64Array.from(this.sTs), equityQuote: Float64Array.from(this.sEq),
-        positionLot: Float64Array.from(this.sPos), midTick: Float64Array.from(this.sMid), length: len,
+        intervalNs: this.sampleNs,
+        ts: BigInt64Array.from(this.sTs),
+        equityQuote: Float64Array.from(this.sEq),
+        positionLot: Float64Array.from(this.sPos),
+        midTick: Float64Array.from(this.sMid),
+        length: len,
       },
       fundingQuote: this.funding,
       settings: {
-        latency: this.o.latency.name, queue: this.o.queue.name, partialFills: this.o.partialFills !== false,
-        makerFeeRate: this.o.instrument.makerFeeRate, takerFeeRate: this.o.instrument.takerFeeRate,
-        fundingRate: this.o.fundingRate ?? 0, tickNs: this.tickNs, clampedLocal: this.clampedLocal, ...settings,
+        latency: this.o.latency.name,
+        queue: this.o.queue.name,
+        partialFills: this.o.partialFills !== false,
+        makerFeeRate: this.o.instrument.makerFeeRate,
+        takerFeeRate: this.o.instrument.takerFeeRate,
+        fundingRate: this.o.fundingRate ?? 0,
+        tickNs: this.tickNs,
+        clampedLocal: this.clampedLocal,
+        ...settings,
       },
     };
   }

@@ -21,18 +21,32 @@ export interface RecordingGrid {
 
 export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
   const need = ['price_scale', 'price_step', 'size_scale', 'size_step', 'tick_size', 'lot_size'] as const;
-  for (const k of need) if (!meta[k]) throw new Error(`${where}: metadata has no ${k} — not a ringbook recording (or written by a version before 1)`);
+  for (const k of need)
+    if (!meta[k]) throw new Error(`${where}: metadata has no ${k} — not a ringbook recording (or written by a version before 1)`);
   return {
-    priceScale: Number(meta.price_scale), priceStep: BigInt(meta.price_step!), sizeScale: Number(meta.size_scale), sizeStep: BigInt(meta.size_step!),
-    tickSize: Number(meta.tick_size), lotSize: Number(meta.lot_size),
+    priceScale: Number(meta.price_scale),
+    priceStep: BigInt(meta.price_step!),
+    sizeScale: Number(meta.size_scale),
+    sizeStep: BigInt(meta.size_step!),
+    tickSize: Number(meta.tick_size),
+    lotSize: Number(meta.lot_size),
   };
 }
 
 /** Engine, instrument, staging and output ring for backtests on one core; `reset` before each run. */
-export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecords = 4096): BacktestCore & { reset(signals: Partial<SignalParams>): void; area(): RecordArea } {
+export function createBacktestCore(
+  core: Core,
+  grid: RecordingGrid,
+  stagingRecords = 4096,
+): BacktestCore & { reset(signals: Partial<SignalParams>): void; area(): RecordArea } {
   const engine = new Engine(core, 1);
   const inst = engine.addInstrument(0, {
-    priceScale: grid.priceScale, priceStep: grid.priceStep, sizeScale: grid.sizeScale, sizeStep: grid.sizeStep, levelsPerSide: 8192, zCapacity: 4096,
+    priceScale: grid.priceScale,
+    priceStep: grid.priceStep,
+    sizeScale: grid.sizeScale,
+    sizeStep: grid.sizeStep,
+    levelsPerSide: 8192,
+    zCapacity: 4096,
   });
   const staging = core.x.coreAlloc(stagingRecords * REC_SIZE);
   // A ring of its own, small enough to stay in cache (the live signal ring is 4 MiB: every record written to it
@@ -42,7 +56,12 @@ export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecor
   const out = new Ring(core, ring);
   let area: RecordArea | undefined;
   return {
-    core, engine, inst, staging, stagingRecords, out,
+    core,
+    engine,
+    inst,
+    staging,
+    stagingRecords,
+    out,
     /** Where row groups are decoded for replay: allocated on first use (runs over shared records never need it). */
     area: () => (area ??= new RecordArea(core)),
     reset(signals) {
@@ -53,7 +72,12 @@ export function createBacktestCore(core: Core, grid: RecordingGrid, stagingRecor
   };
 }
 
-export function machineFor(config: StrategyConfig, grid: RecordingGrid, fees: { maker: number; taker: number }, idTag = 'bt'): { machine: StrategyMachine; instrument: InstrumentSpec } {
+export function machineFor(
+  config: StrategyConfig,
+  grid: RecordingGrid,
+  fees: { maker: number; taker: number },
+  idTag = 'bt',
+): { machine: StrategyMachine; instrument: InstrumentSpec } {
   const instrument: InstrumentSpec = { tickSize: grid.tickSize, lotSize: grid.lotSize, makerFeeRate: fees.maker, takerFeeRate: fees.taker };
   return { machine: new StrategyMachine({ config, instrument, nextId: sequentialIds(idTag) }), instrument };
 }

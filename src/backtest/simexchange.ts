@@ -74,21 +74,37 @@ export class SimExchange {
   /** An action reaches the matching engine at exchange time `t`. */
   arrive(t: number, a: Action): void {
     switch (a.type) {
-      case 'place': return this.place(t, a);
-      case 'cancel': return this.cancel(t, a.clientOid);
+      case 'place':
+        return this.place(t, a);
+      case 'cancel':
+        return this.cancel(t, a.clientOid);
       case 'cancelAll':
         for (const oid of [...this.resting.keys()]) this.cancel(t, oid);
         return;
       case 'flatten': {
         if (this.position === 0) return;
         const oid = `rbflat-${++this.flattenSeq}`;
-        this.place(t, { type: 'place', clientOid: oid, side: this.position > 0 ? 'sell' : 'buy', orderType: 'market', qtyLot: Math.abs(this.position), force: 'ioc', reduceOnly: true });
+        this.place(t, {
+          type: 'place',
+          clientOid: oid,
+          side: this.position > 0 ? 'sell' : 'buy',
+          orderType: 'market',
+          qtyLot: Math.abs(this.position),
+          force: 'ioc',
+          reduceOnly: true,
+        });
         return;
       }
       case 'reconcile':
         this.o.deliver(t, {
-          type: 'resynced', positionLot: this.position,
-          openOrders: [...this.resting.values()].map((r) => ({ clientOid: r.clientOid, side: r.side === 1 ? 'buy' : 'sell', priceTick: r.priceTick, remainingLot: r.remaining })),
+          type: 'resynced',
+          positionLot: this.position,
+          openOrders: [...this.resting.values()].map((r) => ({
+            clientOid: r.clientOid,
+            side: r.side === 1 ? 'buy' : 'sell',
+            priceTick: r.priceTick,
+            remainingLot: r.remaining,
+          })),
         });
         return;
       default:
@@ -115,7 +131,8 @@ export class SimExchange {
     const force: TimeInForce = a.orderType === 'market' ? 'ioc' : a.force;
     const bestOpp = side === 1 ? this.o.book.bestAsk() : this.o.book.bestBid();
     const crosses = bestOpp !== null && (side === 1 ? limit >= bestOpp : limit <= bestOpp);
-    if (force === 'post_only' && crosses) return this.reject(t, a.clientOid, '43013', 'The post_only order would be filled immediately as a taker, so it was rejected');
+    if (force === 'post_only' && crosses)
+      return this.reject(t, a.clientOid, '43013', 'The post_only order would be filled immediately as a taker, so it was rejected');
     const oppSide: 1 | 2 = side === 1 ? 2 : 1;
     if (force === 'fok' && this.available(oppSide, limit) < qty) {
       this.o.deliver(t, { type: 'ack', clientOid: a.clientOid, orderId: a.clientOid });
@@ -146,7 +163,16 @@ export class SimExchange {
       return;
     }
     const levelQty = this.o.book.qtyAt(side, limit);
-    this.resting.set(a.clientOid, { clientOid: a.clientOid, side, priceTick: limit, qtyLot: qty, remaining, front: levelQty, levelQty, traded: 0 });
+    this.resting.set(a.clientOid, {
+      clientOid: a.clientOid,
+      side,
+      priceTick: limit,
+      qtyLot: qty,
+      remaining,
+      front: levelQty,
+      levelQty,
+      traded: 0,
+    });
   }
 
   /** Lots on `side` at prices no worse than `limit` for the taker. */
@@ -162,7 +188,13 @@ export class SimExchange {
   private cancel(t: number, clientOid: string): void {
     this.stats.cancels++;
     if (this.resting.delete(clientOid)) this.o.deliver(t, { type: 'cancelAck', clientOid });
-    else this.o.deliver(t, { type: 'cancelReject', clientOid, code: '40768', message: this.done.has(clientOid) ? 'Order already filled or cancelled' : 'Order does not exist' });
+    else
+      this.o.deliver(t, {
+        type: 'cancelReject',
+        clientOid,
+        code: '40768',
+        message: this.done.has(clientOid) ? 'Order already filled or cancelled' : 'Order does not exist',
+      });
   }
 
   private fill(t: number, clientOid: string, side: Side, price: number, qty: number, maker: boolean, remaining: number): void {
@@ -173,7 +205,17 @@ export class SimExchange {
     if (maker) this.stats.makerFills++;
     else this.stats.takerFills++;
     this.o.onFill?.({ exchNs: t, side, priceTick: price, qtyLot: qty, feeQuote, maker });
-    this.o.deliver(t, { type: 'fill', clientOid, tradeId: String(++this.tradeSeq), side, priceTick: price, qtyLot: qty, feeQuote, maker, remainingLot: remaining });
+    this.o.deliver(t, {
+      type: 'fill',
+      clientOid,
+      tradeId: String(++this.tradeSeq),
+      side,
+      priceTick: price,
+      qtyLot: qty,
+      feeQuote,
+      maker,
+      remainingLot: remaining,
+    });
   }
 
   private fillResting(t: number, r: Resting, qty: number): void {

@@ -26,7 +26,7 @@ export function maxEncodedBytes(n: number): number {
 
 // The output's DataView (packed words are written as unaligned little-endian int32s).
 let dvOf: Uint8Array | null = null;
-let dv = new DataView(new ArrayBuffer(0));
+let dv: DataView = new DataView(new ArrayBuffer(0));
 function viewOf(out: Uint8Array): void {
   if (dvOf !== out) {
     dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
@@ -197,7 +197,14 @@ function block32(out: Uint8Array, pos: number, v: Int32Array, q0: number, stride
  * `out` needs maxEncodedBytes(to − from) bytes from `at`. With `maxBytes`, no block starts once the stream (header
  * room included) has reached that size: `count` tells how many values went in (1 + a multiple of 128, or all).
  */
-export function deltaInt32(v: Int32Array, from: number, to: number, out: Uint8Array, at: number, maxBytes = Infinity): { start: number; end: number; count: number } {
+export function deltaInt32(
+  v: Int32Array,
+  from: number,
+  to: number,
+  out: Uint8Array,
+  at: number,
+  maxBytes = Infinity,
+): { start: number; end: number; count: number } {
   viewOf(out);
   let pos = at + HEADER_ROOM;
   let i = from + 1;
@@ -230,7 +237,14 @@ export function deltaInt32(v: Int32Array, from: number, to: number, out: Uint8Ar
  * Encodes INT64 values, given as (lo, hi) halves: value k is (h[2k], h[2k + 1]), for k in [from, to), to > from.
  * Deltas wrap at 64 bits. Same output conventions as deltaInt32.
  */
-export function deltaInt64(h: Int32Array, from: number, to: number, out: Uint8Array, at: number, maxBytes = Infinity): { start: number; end: number; count: number } {
+export function deltaInt64(
+  h: Int32Array,
+  from: number,
+  to: number,
+  out: Uint8Array,
+  at: number,
+  maxBytes = Infinity,
+): { start: number; end: number; count: number } {
   viewOf(out);
   let pos = at + HEADER_ROOM;
   let i = from + 1;
@@ -274,13 +288,13 @@ function block64(out: Uint8Array, pos: number, h: Int32Array, i: number, n: numb
     const lo = h[q];
     const plo = h[q - 2];
     dlo[j] = (lo - plo) | 0;
-    dhi[j] = (h[q + 1] - h[q - 1] - ((lo >>> 0) < (plo >>> 0) ? 1 : 0)) | 0;
+    dhi[j] = (h[q + 1] - h[q - 1] - (lo >>> 0 < plo >>> 0 ? 1 : 0)) | 0;
   }
   let mlo = dlo[0];
   let mhi = dhi[0];
   for (let j = 1; j < n; j++) {
     const hi = dhi[j];
-    if (hi < mhi || (hi === mhi && (dlo[j] >>> 0) < (mlo >>> 0))) {
+    if (hi < mhi || (hi === mhi && dlo[j] >>> 0 < mlo >>> 0)) {
       mhi = hi;
       mlo = dlo[j];
     }
@@ -288,7 +302,7 @@ function block64(out: Uint8Array, pos: number, h: Int32Array, i: number, n: numb
   for (let j = 0; j < n; j++) {
     const lo = dlo[j];
     dlo[j] = (lo - mlo) | 0;
-    dhi[j] = (dhi[j] - mhi - ((lo >>> 0) < (mlo >>> 0) ? 1 : 0)) | 0;
+    dhi[j] = (dhi[j] - mhi - (lo >>> 0 < mlo >>> 0 ? 1 : 0)) | 0;
   }
   pos = putZigZag64(out, pos, mlo, mhi);
   const widthsAt = pos;

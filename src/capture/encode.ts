@@ -26,9 +26,11 @@ function fillColumns(words: Int32Array, start: number, from: number, to: number,
 }
 
 /** The record layout fillStandard is written for: kind, side, flags in word 0, then 7 INT64 fields in words 2–15. */
-const STANDARD_LAYOUT = COLUMNS.length === 10 && COLUMNS.every((c, i) => (i < 3
-  ? c.type === 'INT32' && c.at === [0, 1, 2][i] && c.width === [1, 1, 2][i]
-  : c.type === 'INT64' && c.at === 8 * (i - 2)));
+const STANDARD_LAYOUT =
+  COLUMNS.length === 10 &&
+  COLUMNS.every((c, i) =>
+    i < 3 ? c.type === 'INT32' && c.at === [0, 1, 2][i] && c.width === [1, 1, 2][i] : c.type === 'INT64' && c.at === 8 * (i - 2),
+  );
 
 /** Record by record: each 64-byte record (one cache line) is read once. */
 function fillStandard(words: Int32Array, start: number, from: number, to: number, dst: readonly Int32Array[]): void {

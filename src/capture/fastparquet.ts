@@ -87,11 +87,11 @@ function minMax(h: Int32Array, i64: boolean, from: number, to: number): { min: b
   for (let i = from + 1; i < to; i++) {
     const lo = h[2 * i];
     const hi = h[2 * i + 1];
-    if (hi < minHi || (hi === minHi && (lo >>> 0) < (minLo >>> 0))) {
+    if (hi < minHi || (hi === minHi && lo >>> 0 < minLo >>> 0)) {
       minHi = hi;
       minLo = lo;
     }
-    if (hi > maxHi || (hi === maxHi && (lo >>> 0) > (maxLo >>> 0))) {
+    if (hi > maxHi || (hi === maxHi && lo >>> 0 > maxLo >>> 0)) {
       maxHi = hi;
       maxLo = lo;
     }
@@ -110,7 +110,12 @@ export function writeParquet(columns: readonly FastColumn[], rows: number, o: Fa
 }
 
 /** Writes `rows` rows as a complete Parquet file, taking each row group's values from `source`. */
-export function writeParquetGroups(columns: readonly ColumnSpec[], rows: number, source: GroupSource, o: FastWriteOptions = {}): Uint8Array {
+export function writeParquetGroups(
+  columns: readonly ColumnSpec[],
+  rows: number,
+  source: GroupSource,
+  o: FastWriteOptions = {},
+): Uint8Array {
   const codec = o.codec ?? 'SNAPPY';
   const groupSize = o.rowGroupSize ?? 131072;
   const pageBytes = o.pageBytes ?? Infinity;

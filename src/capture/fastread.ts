@@ -32,7 +32,11 @@ const T_STRUCT = 12;
 const T_UUID = 13;
 
 class Compact {
-  constructor(readonly b: Uint8Array, public p: number, readonly end: number) {}
+  constructor(
+    readonly b: Uint8Array,
+    public p: number,
+    readonly end: number,
+  ) {}
 
   byte(): number {
     if (this.p >= this.end) unsupported('thrift: past the end');
@@ -152,7 +156,17 @@ interface PageHeader {
 
 /** parquet-format PageHeader, only the fields a required DATA_PAGE_V2 needs. */
 function pageHeader(r: Compact): PageHeader {
-  const h: PageHeader = { type: -1, uncompressed: -1, compressed: -1, numValues: -1, numNulls: -1, numRows: -1, encoding: -1, levelBytes: 0, isCompressed: true };
+  const h: PageHeader = {
+    type: -1,
+    uncompressed: -1,
+    compressed: -1,
+    numValues: -1,
+    numNulls: -1,
+    numRows: -1,
+    encoding: -1,
+    levelBytes: 0,
+    isCompressed: true,
+  };
   r.struct((id, t) => {
     if (id === 1 && t === T_I32) h.type = r.i32();
     else if (id === 2 && t === T_I32) h.uncompressed = r.i32();
@@ -236,7 +250,8 @@ function decodeDelta(end: number, i64: boolean, count: number, out: Int32Array, 
   const blockSize = uvarAt(end);
   const minis = uvarAt(end);
   if (uvarAt(end) !== count) unsupported('delta: value count differs from the page header');
-  if (!(blockSize > 0 && blockSize <= 1 << 20 && blockSize % 128 === 0 && minis > 0 && (blockSize / minis) % 32 === 0)) unsupported('delta: block layout');
+  if (!(blockSize > 0 && blockSize <= 1 << 20 && blockSize % 128 === 0 && minis > 0 && (blockSize / minis) % 32 === 0))
+    unsupported('delta: block layout');
   // small integers from here on: V8 keeps them int32 (a division's result would stay a float)
   const per = (blockSize / minis) | 0;
   zigzag64At(end);
@@ -245,7 +260,7 @@ function decodeDelta(end: number, i64: boolean, count: number, out: Int32Array, 
   if (i64) out[at * words + 1] = hi64;
   const maxWidth = i64 ? 64 : 32;
   let p = pos;
-  for (let i = 1; i < count; ) {
+  for (let i = 1; i < count;) {
     // the block's min delta: one byte in most blocks
     let minLo: number;
     let minHi: number;
@@ -578,7 +593,8 @@ function decodeChunk(bytes: Uint8Array, c: ChunkPlan, rows: number, out: Int32Ar
     if (h.numNulls !== 0 || h.levelBytes !== 0 || h.numValues < 1 || h.numRows !== h.numValues) unsupported('page levels or counts');
     if (h.numValues > rows - done) unsupported('more values than rows');
     // snappy expands at most ~21×: a larger size is no scratch to allocate
-    if (!(h.compressed >= 0 && h.compressed <= r.end - r.p && h.uncompressed >= 0 && h.uncompressed <= 32 * h.compressed + 64)) unsupported('page sizes');
+    if (!(h.compressed >= 0 && h.compressed <= r.end - r.p && h.uncompressed >= 0 && h.uncompressed <= 32 * h.compressed + 64))
+      unsupported('page sizes');
     const body = bytes.subarray(r.p, r.p + h.compressed);
     r.p += h.compressed;
     const buf = pageBuffer(h.uncompressed);
@@ -597,7 +613,12 @@ function decodeChunk(bytes: Uint8Array, c: ChunkPlan, rows: number, out: Int32Ar
  * A whole row group's columns (INT32 as Int32Array, INT64 as BigInt64Array), or null when the file uses anything
  * this reader does not handle: then hyparquet reads the group instead.
  */
-export async function fastRowGroup(file: AsyncBuffer, metadata: FileMetaData, group: number, columns: readonly string[]): Promise<Columns | null> {
+export async function fastRowGroup(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  group: number,
+  columns: readonly string[],
+): Promise<Columns | null> {
   const chunks = plan(metadata, group, columns);
   if (!chunks) return null;
   const rows = Number(metadata.row_groups[group].num_rows);

@@ -7,10 +7,27 @@ import { Kind, Status, Flag } from '../core/record';
 import { fileMeta, rowGroups } from './reader';
 import { listParquet } from './recover';
 
-const KIND_NAMES: Record<number, string> = { 1: 'book_level', 2: 'book_clear', 3: 'trade', 4: 'msg_end', 5: 'status', 6: 'order', 16: 'signal' };
+const KIND_NAMES: Record<number, string> = {
+  1: 'book_level',
+  2: 'book_clear',
+  3: 'trade',
+  4: 'msg_end',
+  5: 'status',
+  6: 'order',
+  16: 'signal',
+};
 const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k]));
 
-export interface LatencyStats { count: number; p1: number; p50: number; p90: number; p99: number; p999: number; max: number; negativeShare: number }
+export interface LatencyStats {
+  count: number;
+  p1: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  negativeShare: number;
+}
 
 export interface StreamReport {
   stream: string;
@@ -36,7 +53,16 @@ function stats(xs: Float64Array): LatencyStats | null {
   const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
   let neg = 0;
   for (const v of s) if (v < 0) neg++;
-  return { count: s.length, p1: q(0.01), p50: q(0.5), p90: q(0.9), p99: q(0.99), p999: q(0.999), max: s[s.length - 1], negativeShare: neg / s.length };
+  return {
+    count: s.length,
+    p1: q(0.01),
+    p50: q(0.5),
+    p90: q(0.9),
+    p99: q(0.99),
+    p999: q(0.999),
+    max: s[s.length - 1],
+    negativeShare: neg / s.length,
+  };
 }
 
 class Growable {
@@ -50,7 +76,9 @@ class Growable {
     }
     this.a[this.n++] = v;
   }
-  get view(): Float64Array { return this.a.subarray(0, this.n); }
+  get view(): Float64Array {
+    return this.a.subarray(0, this.n);
+  }
 }
 
 export async function inspectRecording(path: string): Promise<StreamReport[]> {
@@ -65,16 +93,37 @@ export async function inspectRecording(path: string): Promise<StreamReport[]> {
     if (!s) {
       s = {
         r: {
-          stream: key, files: 0, rows: 0, byKind: {}, statuses: {}, bookMessages: 0, snapshots: 0, firstLocalTs: '', lastLocalTs: '',
-          spanSeconds: 0, clock: null, feedLatencyMsRaw: null, feedLatencyMsCorrected: null, droppedRecords: 0, explanation: '',
+          stream: key,
+          files: 0,
+          rows: 0,
+          byKind: {},
+          statuses: {},
+          bookMessages: 0,
+          snapshots: 0,
+          firstLocalTs: '',
+          lastLocalTs: '',
+          spanSeconds: 0,
+          clock: null,
+          feedLatencyMsRaw: null,
+          feedLatencyMsCorrected: null,
+          droppedRecords: 0,
+          explanation: '',
         },
-        raw: new Growable(), first: 0n, last: 0n,
+        raw: new Growable(),
+        first: 0n,
+        last: 0n,
       };
       streams.set(key, s);
     }
     s.r.files++;
     s.r.droppedRecords += Number(meta.dropped_records ?? 0);
-    if (meta.clock_offset_ns) s.r.clock = { offsetNs: meta.clock_offset_ns, boundNs: meta.clock_offset_bound_ns ?? '', rttNs: meta.clock_offset_rtt_ns ?? '', method: meta.clock_offset_method ?? '' };
+    if (meta.clock_offset_ns)
+      s.r.clock = {
+        offsetNs: meta.clock_offset_ns,
+        boundNs: meta.clock_offset_bound_ns ?? '',
+        rttNs: meta.clock_offset_rtt_ns ?? '',
+        method: meta.clock_offset_method ?? '',
+      };
     for await (const g of rowGroups(file)) {
       const kind = g.columns.kind as Int32Array;
       const flags = g.columns.flags as Int32Array;
@@ -95,7 +144,7 @@ export async function inspectRecording(path: string): Promise<StreamReport[]> {
         } else if (k === Kind.bookClear) {
           s.r.snapshots++;
         }
-        if ((k === Kind.bookLevel || k === Kind.msgEnd) && (flags[i] & Flag.last) && exch[i] > 0n) {
+        if ((k === Kind.bookLevel || k === Kind.msgEnd) && flags[i] & Flag.last && exch[i] > 0n) {
           s.r.bookMessages++;
           s.raw.push(Number(t - exch[i]) / 1e6);
         }
@@ -127,14 +176,21 @@ function explain(r: StreamReport): string {
   if (r.clock) {
     const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;
     const bound = Number(BigInt(r.clock.boundNs || '0')) / 1e6;
-    parts.push(`clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`);
+    parts.push(
+      `clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`,
+    );
   } else {
     parts.push('clock offset not measured (no REST round trips in this recording)');
   }
   if (raw.negativeShare > 0) {
-    parts.push(`${(raw.negativeShare * 100).toFixed(2)}% of raw feed latencies (local_ts − exch_ts) are negative: impossible as travel times, so they measure the clock offset — the local clock is behind the exchange by at least ${(-raw.p1).toFixed(3)} ms`);
+    parts.push(
+      `${(raw.negativeShare * 100).toFixed(2)}% of raw feed latencies (local_ts − exch_ts) are negative: impossible as travel times, so they measure the clock offset — the local clock is behind the exchange by at least ${(-raw.p1).toFixed(3)} ms`,
+    );
   }
   const c = r.feedLatencyMsCorrected;
-  if (c) parts.push(`after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`);
+  if (c)
+    parts.push(
+      `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`,
+    );
   return parts.join('; ');
 }

@@ -26,7 +26,10 @@ export class Journal {
   private fd: number;
   bytes = 0;
 
-  constructor(readonly path: string, private readonly io: JournalIo = fsJournalIo) {
+  constructor(
+    readonly path: string,
+    private readonly io: JournalIo = fsJournalIo,
+  ) {
     this.fd = io.open(path);
   }
 

@@ -32,7 +32,7 @@ export class RawBatch {
     this.count++;
   }
 
-  take(): Uint8Array {
+  take(): Uint8Array<ArrayBuffer> {
     const out = this.buf.slice(0, this.length);
     this.length = 0;
     this.count = 0;
@@ -40,7 +40,11 @@ export class RawBatch {
   }
 }
 
-interface Parsed { ts: BigInt64Array; frames: string[]; tornBytes: number }
+interface Parsed {
+  ts: BigInt64Array;
+  frames: string[];
+  tornBytes: number;
+}
 
 /** Splits packed frames; a torn last frame (a crash mid-write) is dropped and reported. */
 export function unpack(bytes: Uint8Array): Parsed {
@@ -60,15 +64,17 @@ export function unpack(bytes: Uint8Array): Parsed {
 }
 
 function encodeRaw(p: Parsed, meta: Record<string, string>): Uint8Array {
-  return new Uint8Array(parquetWriteBuffer({
-    columnData: [
-      { name: 'local_ts', data: p.ts, type: 'INT64', nullable: false, encoding: 'DELTA_BINARY_PACKED' },
-      { name: 'frame', data: p.frames, type: 'STRING', nullable: false },
-    ] as any,
-    codec: 'SNAPPY',
-    kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value })),
-    createdBy: 'ringbook',
-  } as any));
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'local_ts', data: p.ts, type: 'INT64', nullable: false, encoding: 'DELTA_BINARY_PACKED' },
+        { name: 'frame', data: p.frames, type: 'STRING', nullable: false },
+      ] as any,
+      codec: 'SNAPPY',
+      kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value })),
+      createdBy: 'ringbook',
+    } as any),
+  );
 }
 
 export class RawWriter {
@@ -80,7 +86,12 @@ export class RawWriter {
   private bytes = 0;
   private files = 0;
 
-  constructor(readonly root: string, readonly venue: string, readonly source: string, readonly o: { rollNs: bigint; maxBytes: number; io?: JournalIo }) {}
+  constructor(
+    readonly root: string,
+    readonly venue: string,
+    readonly source: string,
+    readonly o: { rollNs: bigint; maxBytes: number; io?: JournalIo },
+  ) {}
 
   /** Adds a batch packed by RawBatch (from the feed thread). */
   add(batch: Uint8Array): void {
@@ -134,8 +145,13 @@ export class RawWriter {
 
   private meta(rows: number): Record<string, string> {
     return {
-      schema_version: SCHEMA_VERSION, kind: 'raw_frames', venue: this.venue, source: this.source,
-      recorder_version: RECORDER_VERSION, first_local_ts: String(this.firstTs), rows: String(rows),
+      schema_version: SCHEMA_VERSION,
+      kind: 'raw_frames',
+      venue: this.venue,
+      source: this.source,
+      recorder_version: RECORDER_VERSION,
+      first_local_ts: String(this.firstTs),
+      rows: String(rows),
     };
   }
 }

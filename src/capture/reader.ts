@@ -31,7 +31,10 @@ export function setFastRead(on: boolean): void {
 }
 
 /** Streams the file's row groups, one at a time, as typed column arrays. */
-export async function* rowGroups(file: AsyncBuffer, columns: readonly string[] = COLUMNS.map((c) => c.name)): AsyncGenerator<RowGroupChunk> {
+export async function* rowGroups(
+  file: AsyncBuffer,
+  columns: readonly string[] = COLUMNS.map((c) => c.name),
+): AsyncGenerator<RowGroupChunk> {
   const { metadata } = await fileMeta(file);
   let rowStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
@@ -42,9 +45,17 @@ export async function* rowGroups(file: AsyncBuffer, columns: readonly string[] =
 }
 
 /** One row group's columns: by ./fastread when it can, else by hyparquet. */
-export async function groupColumns(file: AsyncBuffer, metadata: FileMetaData, g: number, rowStart: number, columns: readonly string[] = COLUMNS.map((c) => c.name)): Promise<Columns> {
+export async function groupColumns(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  g: number,
+  rowStart: number,
+  columns: readonly string[] = COLUMNS.map((c) => c.name),
+): Promise<Columns> {
   const rows = Number(metadata.row_groups[g].num_rows);
-  return (fast ? await fastRowGroup(file, metadata, g, columns) : null) ?? (await hyparquetRowGroup(file, metadata, g, rowStart, rows, columns));
+  return (
+    (fast ? await fastRowGroup(file, metadata, g, columns) : null) ?? (await hyparquetRowGroup(file, metadata, g, rowStart, rows, columns))
+  );
 }
 
 /** False when benchmarks asked for hyparquet's general path everywhere. */
@@ -53,11 +64,22 @@ export function fastReadEnabled(): boolean {
 }
 
 /** A row group through hyparquet: any Parquet file, at a BigInt per INT64 value. */
-async function hyparquetRowGroup(file: AsyncBuffer, metadata: FileMetaData, g: number, rowStart: number, rows: number, columns: readonly string[]): Promise<Columns> {
+async function hyparquetRowGroup(
+  file: AsyncBuffer,
+  metadata: FileMetaData,
+  g: number,
+  rowStart: number,
+  rows: number,
+  columns: readonly string[],
+): Promise<Columns> {
   const cols: Columns = {};
   const parts: Record<string, Array<{ start: number; data: Int32Array | BigInt64Array }>> = {};
   await parquetRead({
-    file, metadata, columns: [...columns], rowStart, rowEnd: rowStart + rows,
+    file,
+    metadata,
+    columns: [...columns],
+    rowStart,
+    rowEnd: rowStart + rows,
     onChunk: (chunk: { columnName: string; columnData: ArrayLike<unknown>; rowStart: number; rowEnd: number }) => {
       // hyparquet calls this per page (or per chunk, which may reach past the group): collect the pieces
       (parts[chunk.columnName] ??= []).push({ start: chunk.rowStart, data: typed(chunk.columnData, chunk.columnName) });
@@ -72,7 +94,11 @@ async function hyparquetRowGroup(file: AsyncBuffer, metadata: FileMetaData, g: n
 }
 
 /** Exactly rows [rowStart, rowStart + rows) from the pieces (a single piece covering them is used without a copy). */
-function assemble(pieces: Array<{ start: number; data: Int32Array | BigInt64Array }>, rowStart: number, rows: number): Int32Array | BigInt64Array {
+function assemble(
+  pieces: Array<{ start: number; data: Int32Array | BigInt64Array }>,
+  rowStart: number,
+  rows: number,
+): Int32Array | BigInt64Array {
   if (pieces.length === 1) {
     const { start, data } = pieces[0];
     return data.subarray(rowStart - start, rowStart - start + rows) as Int32Array | BigInt64Array;

@@ -50,7 +50,10 @@ export class RecordArea {
   decoded = 0;
   fallback = 0;
 
-  constructor(readonly core: Core, o: RecordAreaOptions = {}) {
+  constructor(
+    readonly core: Core,
+    o: RecordAreaOptions = {},
+  ) {
     this.rows = o.rows ?? 4096;
     this.bytesCap = o.bytes ?? 4 << 20;
     this.pagesCap = this.bytesCap * 2;
@@ -94,7 +97,8 @@ export class RecordArea {
 
   /** Writes the open group's next `n` rows (n ≤ this.rows) into the area as records of instrument `inst`. */
   read(n: number, inst: number): void {
-    if (n > this.rows || this.core.x.pqGroupRead(this.group, this.ptr, n, inst) !== 0) throw new Error(`record area: ${n} rows asked, more than the piece or the group holds`);
+    if (n > this.rows || this.core.x.pqGroupRead(this.group, this.ptr, n, inst) !== 0)
+      throw new Error(`record area: ${n} rows asked, more than the piece or the group holds`);
   }
 }
 

@@ -41,7 +41,10 @@ export class Recorder {
     readonly o: RecorderOptions,
   ) {
     for (const s of streams) {
-      this.writers.set(s.inst, new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }));
+      this.writers.set(
+        s.inst,
+        new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }),
+      );
       this.perInstrument.set(s.inst, { records: 0, byKind: {} });
     }
   }
@@ -127,9 +130,12 @@ export class Recorder {
       this.counters.writeErrors++;
       this.failing = true;
       const e = err as NodeJS.ErrnoException;
-      const hint = e.code === 'ENOSPC' ? 'the disk is full: free space or point --out elsewhere'
-        : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' ? 'the output directory is not writable: fix its permissions or choose another --out'
-        : 'check the output directory';
+      const hint =
+        e.code === 'ENOSPC'
+          ? 'the disk is full: free space or point --out elsewhere'
+          : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
+            ? 'the output directory is not writable: fix its permissions or choose another --out'
+            : 'check the output directory';
       const msg = `recorder: cannot write (${e.code ?? 'error'}: ${e.message}); ${hint}. Records stay in memory up to the roll size, then are dropped and counted.`;
       if (msg !== this.lastAlarm) this.o.onAlarm?.(msg);
       this.lastAlarm = msg;

@@ -53,31 +53,39 @@ const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
   onFile: (f) => post({ type: 'file', ...f }),
 });
 
-const rawWriter = d.rawPort ? new RawWriter(d.root, d.venue, d.source, { rollNs: BigInt(d.rollMs) * 1_000_000n, maxBytes: 256 << 20 }) : null;
+const rawWriter = d.rawPort
+  ? new RawWriter(d.root, d.venue, d.source, { rollNs: BigInt(d.rollMs) * 1_000_000n, maxBytes: 256 << 20 })
+  : null;
 let rawFrames = 0;
 d.rawPort?.on('message', (bytes: Uint8Array) => rawWriter!.add(bytes));
 // The feed closes the port after its last batch: only then is the raw stream complete.
 let rawClosed = !d.rawPort;
-d.rawPort?.on('close', () => { rawClosed = true; });
+d.rawPort?.on('close', () => {
+  rawClosed = true;
+});
 let stopSeenAt = 0;
 const rawGuard = (fn: () => void) => {
   try {
     fn();
   } catch (err) {
-    post({ type: 'alarm', message: `recorder: cannot write raw frames (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message})` });
+    post({
+      type: 'alarm',
+      message: `recorder: cannot write raw frames (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message})`,
+    });
   }
 };
-const rawTick = (finishNow: boolean) => rawGuard(() => {
-  if (!rawWriter) return;
-  clock.read();
-  if (finishNow || rawWriter.shouldRoll(clock.ns)) {
-    const f = rawWriter.finish();
-    if (f) {
-      rawFrames += f.rows;
-      post({ type: 'file', ...f });
-    }
-  } else rawWriter.flush();
-});
+const rawTick = (finishNow: boolean) =>
+  rawGuard(() => {
+    if (!rawWriter) return;
+    clock.read();
+    if (finishNow || rawWriter.shouldRoll(clock.ns)) {
+      const f = rawWriter.finish();
+      if (f) {
+        rawFrames += f.rows;
+        post({ type: 'file', ...f });
+      }
+    } else rawWriter.flush();
+  });
 
 /** A clock estimate becomes file metadata and a status record in every stream (so replays see it too). */
 function noteClock(c: ClockEstimate): void {
@@ -103,8 +111,12 @@ const measure = () => {
   if (clockBusy) return;
   clockBusy = true;
   sampleOffset(d.restUrl, new MonotonicClock())
-    .then(noteClock, (err) => post({ type: 'alarm', message: `recorder: clock offset not measured: ${err instanceof Error ? err.message : String(err)}` }))
-    .finally(() => { clockBusy = false; });
+    .then(noteClock, (err) =>
+      post({ type: 'alarm', message: `recorder: clock offset not measured: ${err instanceof Error ? err.message : String(err)}` }),
+    )
+    .finally(() => {
+      clockBusy = false;
+    });
 };
 measure();
 const clockTimer = setInterval(measure, d.clockEveryMs);
@@ -136,7 +148,11 @@ const loop = () => {
     clearInterval(clockTimer);
     clearInterval(statsTimer);
     recorder.close();
-    post({ type: 'stopped', counters: { ...recorder.counters, rawFrames, orderRecords: orders.counters.records }, perInstrument: Object.fromEntries(recorder.perInstrument) });
+    post({
+      type: 'stopped',
+      counters: { ...recorder.counters, rawFrames, orderRecords: orders.counters.records },
+      perInstrument: Object.fromEntries(recorder.perInstrument),
+    });
     return;
   }
   ring.waitAsync(50).then(loop);

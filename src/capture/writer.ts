@@ -72,7 +72,11 @@ export class StreamWriter {
   dropped = 0;
   clock: ClockEstimate | null = null;
 
-  constructor(readonly root: string, readonly info: StreamInfo, readonly o: WriterOptions) {}
+  constructor(
+    readonly root: string,
+    readonly info: StreamInfo,
+    readonly o: WriterOptions,
+  ) {}
 
   get bufferedRows(): number {
     return this.rows;
@@ -148,13 +152,26 @@ export class StreamWriter {
     const c = this.clock;
     const p1 = rows ? p1LocalMinusExch(this.buf, rows) : null;
     return {
-      schema_version: SCHEMA_VERSION, venue: i.venue, inst_type: i.instType, symbol: i.symbol, tick_size: i.tickSize,
-      lot_size: i.lotSize, price_scale: String(i.priceScale), price_step: String(i.priceStep),
-      size_scale: String(i.sizeScale), size_step: String(i.sizeStep),
-      clock_offset_ns: c ? String(c.offsetNs) : '', clock_offset_bound_ns: c ? String(c.boundNs) : '',
-      clock_offset_method: c?.method ?? '', clock_offset_rtt_ns: c ? String(c.rttNs) : '',
-      feed_latency_p1_ns: p1 === null ? '' : String(p1), recorder_version: RECORDER_VERSION, source: i.source,
-      dropped_records: String(this.dropped), first_local_ts: String(this.firstTs), last_local_ts: String(lastTs),
+      schema_version: SCHEMA_VERSION,
+      venue: i.venue,
+      inst_type: i.instType,
+      symbol: i.symbol,
+      tick_size: i.tickSize,
+      lot_size: i.lotSize,
+      price_scale: String(i.priceScale),
+      price_step: String(i.priceStep),
+      size_scale: String(i.sizeScale),
+      size_step: String(i.sizeStep),
+      clock_offset_ns: c ? String(c.offsetNs) : '',
+      clock_offset_bound_ns: c ? String(c.boundNs) : '',
+      clock_offset_method: c?.method ?? '',
+      clock_offset_rtt_ns: c ? String(c.rttNs) : '',
+      feed_latency_p1_ns: p1 === null ? '' : String(p1),
+      recorder_version: RECORDER_VERSION,
+      source: i.source,
+      dropped_records: String(this.dropped),
+      first_local_ts: String(this.firstTs),
+      last_local_ts: String(lastTs),
       rows: String(rows),
     };
   }

@@ -47,7 +47,17 @@ export function expandInput(input: string): string[] {
       fixed.push(p);
     }
     const base = fixed.join('/') || '.';
-    const re = new RegExp(`^${input.split('**/').map((s) => s.split('*').map((x) => x.replace(/[.+^${}()|[\]\\?]/g, '\\$&')).join('[^/]*')).join('(?:.*/)?')}$`);
+    const re = new RegExp(
+      `^${input
+        .split('**/')
+        .map((s) =>
+          s
+            .split('*')
+            .map((x) => x.replace(/[.+^${}()|[\]\\?]/g, '\\$&'))
+            .join('[^/]*'),
+        )
+        .join('(?:.*/)?')}$`,
+    );
     if (!existsSync(base)) throw new Error(`${input}: ${base} does not exist`);
     const out = listParquet(base).filter((f) => re.test(f));
     if (!out.length) throw new Error(`${input} matches no market-data Parquet file`);
@@ -56,7 +66,8 @@ export function expandInput(input: string): string[] {
   if (!existsSync(input)) throw new Error(`${input} does not exist: give a recording directory, a .parquet file or a glob`);
   if (statSync(input).isDirectory()) {
     const out = listParquet(input);
-    if (!out.length) throw new Error(`${input} holds no market-data Parquet files (expected <dir>/venue=…/inst_type=…/symbol=…/date=…/*.parquet)`);
+    if (!out.length)
+      throw new Error(`${input} holds no market-data Parquet files (expected <dir>/venue=…/inst_type=…/symbol=…/date=…/*.parquet)`);
     return out;
   }
   return [input];
@@ -103,7 +114,9 @@ export function recordingRoot(path: string): string {
 export function latestSession(root: string, symbol: string): SessionFile | null {
   const dir = join(root, '_orders');
   if (!existsSync(dir)) return null;
-  const names = readdirSync(dir).filter((n) => /^session-\d+\.json$/.test(n)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => /^session-\d+\.json$/.test(n))
+    .sort();
   for (const n of names.reverse()) {
     const s = JSON.parse(readFileSync(join(dir, n), 'utf8')) as SessionFile;
     if (s.symbol === symbol) return s;
@@ -115,10 +128,21 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      config: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, symbol: { type: 'string' },
-      from: { type: 'string' }, to: { type: 'string' }, latency: { type: 'string' }, queue: { type: 'string', default: 'risk-averse' },
-      'no-partial': { type: 'boolean', default: false }, fees: { type: 'string' }, funding: { type: 'string' }, sample: { type: 'string', default: '1s' },
-      json: { type: 'boolean', default: false }, report: { type: 'string' }, parity: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      symbol: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      latency: { type: 'string' },
+      queue: { type: 'string', default: 'risk-averse' },
+      'no-partial': { type: 'boolean', default: false },
+      fees: { type: 'string' },
+      funding: { type: 'string' },
+      sample: { type: 'string', default: '1s' },
+      json: { type: 'boolean', default: false },
+      report: { type: 'string' },
+      parity: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
     allowPositionals: true,
     strict: true,
@@ -127,36 +151,65 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new Error('backtest needs one input: a recording directory, a .parquet file or a glob (e.g. ringbook backtest data/ --config strategy.json)');
+  if (positionals.length !== 1)
+    throw new Error(
+      'backtest needs one input: a recording directory, a .parquet file or a glob (e.g. ringbook backtest data/ --config strategy.json)',
+    );
   const files = await replayFilesOf(expandInput(positionals[0]), values.symbol?.toUpperCase());
   const symbol = files[0].meta.symbol!;
   const grid = gridOf(files[0].meta, files[0].path);
   const root = recordingRoot(resolve(files[0].path));
   const session = values.parity ? latestSession(root, symbol) : null;
-  if (values.parity && !session) throw new Error(`--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`);
+  if (values.parity && !session)
+    throw new Error(
+      `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
+    );
   const base = values.config ? JSON.parse(readFileSync(resolve(values.config), 'utf8')) : session ? session.config : {};
   const config = resolveConfig(base, values.set!);
   const orders = await readOwnOrders(root, symbol);
   const trips = roundTrips(orders);
   const latency: LatencyModel = parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
   const queue = parseQueue(values.queue!);
-  const fees = values.fees ? parseFees(values.fees) : session ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate } : DEFAULT_FEES;
+  const fees = values.fees
+    ? parseFees(values.fees)
+    : session
+      ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
+      : DEFAULT_FEES;
   const funding = values.funding !== undefined ? Number(values.funding) : undefined;
-  if (funding !== undefined && !(Math.abs(funding) < 0.1)) throw new Error(`--funding "${values.funding}" must be a rate per 8 h such as 0.0001`);
+  if (funding !== undefined && !(Math.abs(funding) < 0.1))
+    throw new Error(`--funding "${values.funding}" must be a rate per 8 h such as 0.0001`);
   const sampleNs = parseDuration('--sample', values.sample!) * 1e6;
 
   const intents: Intent[] = [];
   const fillsSeen: FillSeen[] = [];
   const orderNo = new Map<string, number>();
   const run: RunOptions = {
-    config, fees, signals: session?.signals ?? {}, latency, queue, partialFills: !values['no-partial'], sampleNs, fundingRate: funding,
-    fromNs: values.from ? parseTime('--from', values.from) : undefined, toNs: values.to ? parseTime('--to', values.to) : undefined,
+    config,
+    fees,
+    signals: session?.signals ?? {},
+    latency,
+    queue,
+    partialFills: !values['no-partial'],
+    sampleNs,
+    fundingRate: funding,
+    fromNs: values.from ? parseTime('--from', values.from) : undefined,
+    toNs: values.to ? parseTime('--to', values.to) : undefined,
   };
   if (values.parity) {
     run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
       if (a.type === 'place') {
         orderNo.set(a.clientOid, orderNo.size + 1);
-        intents.push({ localTs: t, decidedTs, type: 'place', side: a.side, priceTick: a.priceTick, qtyLot: a.qtyLot, force: a.force, orderType: a.orderType, reduceOnly: a.reduceOnly });
+        intents.push({
+          localTs: t,
+          decidedTs,
+          type: 'place',
+          side: a.side,
+          priceTick: a.priceTick,
+          qtyLot: a.qtyLot,
+          force: a.force,
+          orderType: a.orderType,
+          reduceOnly: a.reduceOnly,
+        });
       } else if (a.type === 'cancel') intents.push({ localTs: t, decidedTs, type: 'cancel', order: orderNo.get(a.clientOid) });
       else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ localTs: t, decidedTs, type: a.type });
     };

@@ -50,7 +50,10 @@ export function renderReport(results: CheckResult[], probe: Pick<HostProbe, 'pla
   for (const r of actionable) lines.push('', `${r.status} ${r.id}`, wrapAdvice(r.advice!));
 
   const count = (s: string) => results.filter((r) => r.status === s).length;
-  lines.push('', `${count('FAIL')} FAIL, ${count('WARN')} WARN, ${count('SKIP')} SKIP, ${count('OK')} OK. Why each check matters: docs/tuning.md`);
+  lines.push(
+    '',
+    `${count('FAIL')} FAIL, ${count('WARN')} WARN, ${count('SKIP')} SKIP, ${count('OK')} OK. Why each check matters: docs/tuning.md`,
+  );
   return lines.join('\n');
 }
 
@@ -69,7 +72,8 @@ export async function runDoctor(argv: string[], probe: HostProbe = hostProbe()):
     else throw new Error(`doctor: unknown option "${a}" (expected --json or --help)`);
   }
   const results = runChecks(probe);
-  if (json) console.log(JSON.stringify({ checks: results.map(({ id, status, value, advice }) => ({ id, status, value, advice })) }, null, 2));
+  if (json)
+    console.log(JSON.stringify({ checks: results.map(({ id, status, value, advice }) => ({ id, status, value, advice })) }, null, 2));
   else console.log(renderReport(results, probe));
   return results.some((r) => r.status === 'FAIL') ? 1 : 0;
 }

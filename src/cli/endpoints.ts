@@ -23,10 +23,18 @@ async function answers(restUrl: string): Promise<boolean> {
   }
 }
 
-export async function resolveEndpoints(o: { wsUrl?: string; restUrl?: string; seed?: number; log?: (l: string) => void }): Promise<Endpoints> {
+export async function resolveEndpoints(o: {
+  wsUrl?: string;
+  restUrl?: string;
+  seed?: number;
+  log?: (l: string) => void;
+}): Promise<Endpoints> {
   if (o.wsUrl || o.restUrl) {
     if (!o.wsUrl || !o.restUrl) throw new Error('give both --ws-url and --rest-url (or neither, for the local exchange)');
-    for (const [flag, url] of [['--ws-url', o.wsUrl], ['--rest-url', o.restUrl]] as const) {
+    for (const [flag, url] of [
+      ['--ws-url', o.wsUrl],
+      ['--rest-url', o.restUrl],
+    ] as const) {
       try {
         new URL(url);
       } catch {

@@ -92,7 +92,8 @@ export interface ExchangeCliOptions {
 
 function tradingOf(o: ExchangeCliOptions): TradingOptions {
   if (o.trading === false) throw new Error('--no-trading cannot be combined with trading flags (--api-key, --balance, …)');
-  return (o.trading ??= {});
+  o.trading ??= {};
+  return o.trading;
 }
 
 /** Flags first, then BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, then the demo credentials. */
@@ -135,7 +136,10 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     } else if (flag === '--symbols') {
       const list = next();
       if (!list) throw new Error('--symbols needs a comma-separated list, e.g. BTCUSDT,SPOT:A2ZUSDT');
-      o.symbols = list.split(',').map((s) => s.trim()).filter(Boolean);
+      o.symbols = list
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (o.symbols.length === 0) throw new Error('--symbols needs at least one symbol, e.g. BTCUSDT');
     } else if (flag === '--api-key' || flag === '--api-secret' || flag === '--api-passphrase') {
       const v = next();
@@ -196,11 +200,21 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   const trading: TradingOptions | false = o.trading === false ? false : { ...o.trading, credentials };
   let ex;
   try {
-    ex = await startExchange({ host: o.host, port: o.port, seed: o.seed, symbols: o.symbols, pingTimeoutMs: o.pingTimeoutMs, faults: o.faults, trading });
+    ex = await startExchange({
+      host: o.host,
+      port: o.port,
+      seed: o.seed,
+      symbols: o.symbols,
+      pingTimeoutMs: o.pingTimeoutMs,
+      faults: o.faults,
+      trading,
+    });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${o.port} on ${o.host} is in use (pick another with --port, or --port 0 for any free port)`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${o.port} on ${o.host} is in use (pick another with --port, or --port 0 for any free port)`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
     throw err;
   }
   log(`ringbook exchange: listening (seed ${o.seed})`);
@@ -211,7 +225,12 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   } else {
     log('  trading off (--no-trading)');
   }
-  log(`  symbols ${ex.instruments().map((i) => `${i.instType}:${i.symbol}`).join(', ')}`);
+  log(
+    `  symbols ${ex
+      .instruments()
+      .map((i) => `${i.instType}:${i.symbol}`)
+      .join(', ')}`,
+  );
   const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
   log(`  faults ${active.length ? active.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);
   log('  (Ctrl-C to stop)');
@@ -230,6 +249,8 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   });
   const s = ex.stats();
   await ex.close();
-  log(`ringbook exchange: stopped after ${s.connections.total} connection(s), ${s.traffic.framesOut} frames out; faults ${JSON.stringify(s.faults)}`);
+  log(
+    `ringbook exchange: stopped after ${s.connections.total} connection(s), ${s.traffic.framesOut} frames out; faults ${JSON.stringify(s.faults)}`,
+  );
   return 0;
 }

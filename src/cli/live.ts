@@ -26,8 +26,13 @@ const LIVE_HELP = `ringbook live --symbol BTCUSDT [options]
 
 /** What `ringbook demo` trades with unless --config is given (then only the file and --set apply). */
 export const DEMO_SETTINGS = [
-  'signal.source=obiN', 'entry.threshold=0.4', 'exit.threshold=0.1', 'entry.confirmCount=2', 'hurdle.enabled=false',
-  'exit.timeStopNs=5s', 'cooldown.ns=2s',
+  'signal.source=obiN',
+  'entry.threshold=0.4',
+  'exit.threshold=0.1',
+  'entry.confirmCount=2',
+  'hurdle.enabled=false',
+  'exit.timeStopNs=5s',
+  'cooldown.ns=2s',
 ];
 
 const DEMO_HELP = `ringbook demo [--duration 60s] [--symbol BTCUSDT] [--out data/] [--config FILE] [--set key=value]
@@ -53,8 +58,10 @@ function loadConfig(file: string | undefined, sets: string[]) {
 const money = (x: number) => `${x >= 0 ? '' : '−'}${Math.abs(x).toFixed(4)} USDT`;
 
 function statusLine(s: SessionSummary, lot: string): string {
-  return `${s.phase.padEnd(13)} pos ${String(s.positionLot).padStart(5)} lots (${lot}) | orders ${s.orders} fills ${s.fills} rejects ${s.rejects} | ` +
-    `PnL ${money(s.equityQuote)} (fees ${money(-s.feesQuote)}) | signals ${s.signals} resyncs ${s.resyncs}`;
+  return (
+    `${s.phase.padEnd(13)} pos ${String(s.positionLot).padStart(5)} lots (${lot}) | orders ${s.orders} fills ${s.fills} rejects ${s.rejects} | ` +
+    `PnL ${money(s.equityQuote)} (fees ${money(-s.feesQuote)}) | signals ${s.signals} resyncs ${s.resyncs}`
+  );
 }
 
 function printSummary(s: SessionSummary, extra: string[]): void {
@@ -70,13 +77,28 @@ function printSummary(s: SessionSummary, extra: string[]): void {
 }
 
 async function runSession(o: {
-  wsUrl: string; restUrl: string; symbol: string; config: ReturnType<typeof resolveConfig>; credentials: Credentials;
-  mode: 'local' | 'demo'; recordDir?: string; durationMs?: number; flatten: boolean; next: string[]; source: 'live' | 'demo' | 'simulator';
+  wsUrl: string;
+  restUrl: string;
+  symbol: string;
+  config: ReturnType<typeof resolveConfig>;
+  credentials: Credentials;
+  mode: 'local' | 'demo';
+  recordDir?: string;
+  durationMs?: number;
+  flatten: boolean;
+  next: string[];
+  source: 'live' | 'demo' | 'simulator';
 }): Promise<number> {
   const err = (l: string) => process.stderr.write(`\n${l}\n`);
   const session = await TradingSession.start({
-    wsUrl: o.wsUrl, restUrl: o.restUrl, instType: 'USDT-FUTURES' as InstType, symbol: o.symbol, config: o.config,
-    credentials: o.credentials, mode: o.mode, log: err,
+    wsUrl: o.wsUrl,
+    restUrl: o.restUrl,
+    instType: 'USDT-FUTURES' as InstType,
+    symbol: o.symbol,
+    config: o.config,
+    credentials: o.credentials,
+    mode: o.mode,
+    log: err,
     record: o.recordDir ? { root: resolve(o.recordDir), source: o.source, onAlarm: (m) => err(`ALARM ${m}`) } : undefined,
   });
   const lotText = (n: number) => `${formatPlain(n, session.grid.sizeStep, session.grid.sizeScale)} ${o.symbol.replace(/USDT$/, '')}`;
@@ -87,7 +109,12 @@ async function runSession(o: {
   }, 1000);
   await new Promise<void>((done) => {
     let finished = false;
-    const finish = () => { if (!finished) { finished = true; done(); } };
+    const finish = () => {
+      if (!finished) {
+        finished = true;
+        done();
+      }
+    };
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
     if (o.durationMs) setTimeout(finish, o.durationMs);
@@ -103,9 +130,17 @@ export async function runLive(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      symbol: { type: 'string', default: 'BTCUSDT' }, config: { type: 'string' }, set: { type: 'string', multiple: true, default: [] },
-      demo: { type: 'boolean', default: false }, keys: { type: 'string' }, 'ws-url': { type: 'string' }, 'rest-url': { type: 'string' },
-      record: { type: 'string' }, duration: { type: 'string' }, 'no-flatten': { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+      symbol: { type: 'string', default: 'BTCUSDT' },
+      config: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      demo: { type: 'boolean', default: false },
+      keys: { type: 'string' },
+      'ws-url': { type: 'string' },
+      'rest-url': { type: 'string' },
+      record: { type: 'string' },
+      duration: { type: 'string' },
+      'no-flatten': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -122,7 +157,10 @@ export async function runLive(argv: string[]): Promise<number> {
   let close: (() => Promise<void>) | undefined;
   if (values.demo) {
     const c = values.keys ? readKeys(values.keys) : credentialsFromEnv();
-    if (!c) throw new Error('--demo needs Bitget demo API keys: set BITGET_API_KEY, BITGET_API_SECRET and BITGET_API_PASSPHRASE, or pass --keys FILE');
+    if (!c)
+      throw new Error(
+        '--demo needs Bitget demo API keys: set BITGET_API_KEY, BITGET_API_SECRET and BITGET_API_PASSPHRASE, or pass --keys FILE',
+      );
     credentials = c;
     wsUrl = values['ws-url'] ?? 'wss://wspap.bitget.com/v2/ws/public';
     restUrl = values['rest-url'] ?? 'https://api.bitget.com';
@@ -133,11 +171,22 @@ export async function runLive(argv: string[]): Promise<number> {
     close = ep.close;
     credentials = (values.keys ? readKeys(values.keys) : credentialsFromEnv()) ?? LOCAL_DEMO_CREDENTIALS;
   }
-  process.stderr.write(`trading ${symbol} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}\n`);
+  process.stderr.write(
+    `trading ${symbol} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}\n`,
+  );
   try {
     return await runSession({
-      wsUrl, restUrl, symbol, config, credentials, mode: values.demo ? 'demo' : 'local', recordDir: values.record, durationMs,
-      flatten: !values['no-flatten'], next: values.record ? [`next: ringbook inspect ${values.record}`] : [], source: values.demo ? 'demo' : 'simulator',
+      wsUrl,
+      restUrl,
+      symbol,
+      config,
+      credentials,
+      mode: values.demo ? 'demo' : 'local',
+      recordDir: values.record,
+      durationMs,
+      flatten: !values['no-flatten'],
+      next: values.record ? [`next: ringbook inspect ${values.record}`] : [],
+      source: values.demo ? 'demo' : 'simulator',
     });
   } finally {
     await close?.();
@@ -148,8 +197,12 @@ export async function runDemo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      duration: { type: 'string', default: '60s' }, symbol: { type: 'string', default: 'BTCUSDT' }, out: { type: 'string', default: 'data' },
-      config: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, seed: { type: 'string', default: '1' },
+      duration: { type: 'string', default: '60s' },
+      symbol: { type: 'string', default: 'BTCUSDT' },
+      out: { type: 'string', default: 'data' },
+      config: { type: 'string' },
+      set: { type: 'string', multiple: true, default: [] },
+      seed: { type: 'string', default: '1' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -167,8 +220,16 @@ export async function runDemo(argv: string[]): Promise<number> {
   process.stderr.write(`local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${values.symbol} for ${values.duration}\n`);
   try {
     return await runSession({
-      wsUrl: ex.url.ws, restUrl: ex.url.rest, symbol: values.symbol!.toUpperCase(), config, credentials: LOCAL_DEMO_CREDENTIALS,
-      mode: 'local', recordDir: values.out, durationMs, flatten: true, source: 'simulator',
+      wsUrl: ex.url.ws,
+      restUrl: ex.url.rest,
+      symbol: values.symbol!.toUpperCase(),
+      config,
+      credentials: LOCAL_DEMO_CREDENTIALS,
+      mode: 'local',
+      recordDir: values.out,
+      durationMs,
+      flatten: true,
+      source: 'simulator',
       next: [`next: ringbook inspect ${values.out}    ringbook watch    ringbook exchange --help`],
     });
   } finally {

@@ -72,7 +72,21 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   };
   for (const r of results) {
     const m = r.metrics;
-    csv.push([r.id, ...keys.map((k) => r.params[k]), r.error ?? '', m?.pnl.netQuote, m?.pnl.feesQuote, m?.returns.sharpe, m?.drawdown.maxQuote, m?.trades.count, m?.activity.fills].map(cell).join(','));
+    csv.push(
+      [
+        r.id,
+        ...keys.map((k) => r.params[k]),
+        r.error ?? '',
+        m?.pnl.netQuote,
+        m?.pnl.feesQuote,
+        m?.returns.sharpe,
+        m?.drawdown.maxQuote,
+        m?.trades.count,
+        m?.activity.fills,
+      ]
+        .map(cell)
+        .join(','),
+    );
   }
   writeFileSync(join(out, 'trials.csv'), `${csv.join('\n')}\n`);
   if (summary) {
@@ -84,17 +98,25 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
 
 function printSummary(s: Summary, keys: string[], out: string): void {
   const lines = [`${s.trials} trials (${s.scored} scored, ${s.invalid} invalid configs), objective ${s.objective}:`];
-  lines.push(`  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k) => k.padStart(Math.max(10, k.length))).join(' ')}  ${'objective'.padStart(12)} ${'net'.padStart(12)} ${'trades'.padStart(7)}`);
+  lines.push(
+    `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k) => k.padStart(Math.max(10, k.length))).join(' ')}  ${'objective'.padStart(12)} ${'net'.padStart(12)} ${'trades'.padStart(7)}`,
+  );
   for (const r of s.ranked.slice(0, 10)) {
-    lines.push(`  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k) => String(r.params[k]).padStart(Math.max(10, k.length))).join(' ')}  ${String(r.objective).padStart(12)} ${String(r.netQuote).padStart(12)} ${String(r.trades).padStart(7)}`);
+    lines.push(
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k) => String(r.params[k]).padStart(Math.max(10, k.length))).join(' ')}  ${String(r.objective).padStart(12)} ${String(r.netQuote).padStart(12)} ${String(r.trades).padStart(7)}`,
+    );
   }
   if (s.walkForward) {
-    for (const f of s.walkForward.folds) lines.push(`  fold ${f.index}: trial ${f.id} in-sample ${f.inSample} → out-of-sample ${f.outOfSample}`);
+    for (const f of s.walkForward.folds)
+      lines.push(`  fold ${f.index}: trial ${f.id} in-sample ${f.inSample} → out-of-sample ${f.outOfSample}`);
     lines.push(`  walk-forward out of sample: net ${s.walkForward.outOfSample.netQuote}, Sharpe ${s.walkForward.outOfSample.sharpe}`);
   }
   if (s.chosen) lines.push(`chosen: trial ${s.chosen.id} (${s.chosen.why}) ${JSON.stringify(s.chosen.params)}`);
   const o = s.overfitting;
-  if (o) lines.push(`  PSR ${o.psr}, DSR ${o.dsr} over N = ${o.trials} trials (deploy only if DSR > 0.95), PBO ${o.pbo ?? '–'}, MinBTL ${o.minBacktestYears ?? '–'} years vs ${o.dataYears} of data`);
+  if (o)
+    lines.push(
+      `  PSR ${o.psr}, DSR ${o.dsr} over N = ${o.trials} trials (deploy only if DSR > 0.95), PBO ${o.pbo ?? '–'}, MinBTL ${o.minBacktestYears ?? '–'} years vs ${o.dataYears} of data`,
+    );
   lines.push(`results: ${out}/ (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
   console.log(lines.join('\n'));
 }
@@ -111,19 +133,30 @@ function progress(done: number, total: number, started: number): void {
 }
 
 async function runMerge(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string', default: 'results' } }, allowPositionals: true, strict: true });
-  if (!positionals.length) throw new Error('merge needs the shard result directories: ringbook optimize merge results-0 results-1 … --out results');
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { out: { type: 'string', default: 'results' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (!positionals.length)
+    throw new Error('merge needs the shard result directories: ringbook optimize merge results-0 results-1 … --out results');
   const parts = positionals.map((d) => {
     const p = join(d, 'manifest.json');
     if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
     const manifest = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
-    const results = readFileSync(join(d, 'trials.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrialResult);
+    const results = readFileSync(join(d, 'trials.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as TrialResult);
     return { dir: d, manifest, results };
   });
   const first = parts[0].manifest;
-  const same = (m: Manifest) => JSON.stringify({ ...m, shard: null, complete: true }) === JSON.stringify({ ...first, shard: null, complete: true });
+  const same = (m: Manifest) =>
+    JSON.stringify({ ...m, shard: null, complete: true }) === JSON.stringify({ ...first, shard: null, complete: true });
   for (const p of parts) {
-    if (!same(p.manifest)) throw new Error(`${p.dir} was run with other data, space or settings than ${parts[0].dir}: shards must come from the same command`);
+    if (!same(p.manifest))
+      throw new Error(`${p.dir} was run with other data, space or settings than ${parts[0].dir}: shards must come from the same command`);
     if (!p.manifest.complete) throw new Error(`${p.dir} did not finish (stopped early): re-run that shard`);
   }
   const count = first.shard?.count ?? 1;
@@ -133,8 +166,19 @@ async function runMerge(argv: string[]): Promise<number> {
   if (have.size !== parts.length) throw new Error('a shard was given twice');
   const results = parts.flatMap((p) => p.results).sort((a, b) => a.id - b.id);
   if (results.length !== first.total) throw new Error(`the shards hold ${results.length} trials, the search has ${first.total}`);
-  const folds = first.walkForward ? buildFolds(parseFolds(first.walkForward), BigInt(first.settings.fromNs), BigInt(first.settings.toNs) + 1n) : null;
-  const summary = summarise({ results, objective: first.objective, sampleNs: first.settings.sampleNs, fromNs: first.settings.fromNs, toNs: first.settings.toNs, folds, base: first.settings.base, keys: first.keys });
+  const folds = first.walkForward
+    ? buildFolds(parseFolds(first.walkForward), BigInt(first.settings.fromNs), BigInt(first.settings.toNs) + 1n)
+    : null;
+  const summary = summarise({
+    results,
+    objective: first.objective,
+    sampleNs: first.settings.sampleNs,
+    fromNs: first.settings.fromNs,
+    toNs: first.settings.toNs,
+    folds,
+    base: first.settings.base,
+    keys: first.keys,
+  });
   const manifest: Manifest = { ...first, shard: null, complete: true };
   writeResults(resolve(values.out!), manifest, results, summary);
   printSummary(summary, first.keys, values.out!);
@@ -146,10 +190,23 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     options: {
-      config: { type: 'string' }, space: { type: 'string' }, method: { type: 'string', default: 'grid' }, trials: { type: 'string' },
-      seed: { type: 'string', default: '1' }, workers: { type: 'string' }, 'walk-forward': { type: 'string' }, objective: { type: 'string', default: 'net_pnl' },
-      latency: { type: 'string' }, queue: { type: 'string', default: 'risk-averse' }, fees: { type: 'string' }, 'no-partial': { type: 'boolean', default: false },
-      sample: { type: 'string' }, heatmap: { type: 'string' }, out: { type: 'string', default: 'results' }, shard: { type: 'string' }, symbol: { type: 'string' },
+      config: { type: 'string' },
+      space: { type: 'string' },
+      method: { type: 'string', default: 'grid' },
+      trials: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      workers: { type: 'string' },
+      'walk-forward': { type: 'string' },
+      objective: { type: 'string', default: 'net_pnl' },
+      latency: { type: 'string' },
+      queue: { type: 'string', default: 'risk-averse' },
+      fees: { type: 'string' },
+      'no-partial': { type: 'boolean', default: false },
+      sample: { type: 'string' },
+      heatmap: { type: 'string' },
+      out: { type: 'string', default: 'results' },
+      shard: { type: 'string' },
+      symbol: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     allowPositionals: true,
@@ -159,7 +216,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new Error('optimize needs one data input (a recording directory, file or glob) and --space FILE, e.g. ringbook optimize data/ --space space.json');
+  if (positionals.length !== 1)
+    throw new Error(
+      'optimize needs one data input (a recording directory, file or glob) and --space FILE, e.g. ringbook optimize data/ --space space.json',
+    );
   if (!values.space) throw new Error('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
   const objective = parseObjective(values.objective!);
   const base = values.config ? JSON.parse(readFileSync(resolve(values.config), 'utf8')) : {};
@@ -180,11 +240,13 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const shard = values.shard ? parseShard(values.shard) : null;
   if (shard) trials = shardTrials(trials, shard.index, shard.count);
   const workers = values.workers ? Number(values.workers) : availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new Error(`--workers "${values.workers}" must be a whole number from 1 to 256`);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
+    throw new Error(`--workers "${values.workers}" must be a whole number from 1 to 256`);
   let heatmap: [string, string] | null = keys.length >= 2 ? [keys[0], keys[1]] : null;
   if (values.heatmap) {
     const hm = values.heatmap.split(',');
-    if (hm.length !== 2 || !hm.every((k) => keys.includes(k))) throw new Error(`--heatmap "${values.heatmap}" must name two searched parameters: ${keys.join(', ')}`);
+    if (hm.length !== 2 || !hm.every((k) => keys.includes(k)))
+      throw new Error(`--heatmap "${values.heatmap}" must name two searched parameters: ${keys.join(', ')}`);
     heatmap = [hm[0], hm[1]];
   }
 
@@ -201,18 +263,48 @@ export async function runOptimize(argv: string[]): Promise<number> {
   // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
   const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
   const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));
-  const sampleNs = values.sample ? parseDuration('--sample', values.sample) * 1e6 : NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1];
-  const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n) : null;
+  const sampleNs = values.sample
+    ? parseDuration('--sample', values.sample) * 1e6
+    : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
+  const folds = values['walk-forward']
+    ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n)
+    : null;
   const settings: TrialSettings = {
-    base, grid, fees, latency, queue: values.queue!, partialFills: !values['no-partial'], signals: {}, roundTrips: trips, sampleNs,
-    fromNs: shared.fromNs, toNs: shared.toNs,
+    base,
+    grid,
+    fees,
+    latency,
+    queue: values.queue!,
+    partialFills: !values['no-partial'],
+    signals: {},
+    roundTrips: trips,
+    sampleNs,
+    fromNs: shared.fromNs,
+    toNs: shared.toNs,
   };
   const manifest: Manifest = {
-    version: 1, data: files.map((f) => ({ path: f.path, rows: f.rows })), symbol, space: spaceJson, method: values.method!, seed, total,
-    shard, complete: false, objective, walkForward: values['walk-forward'] ?? null,
-    settings: { ...settings, grid: { ...grid, priceStep: String(grid.priceStep), sizeStep: String(grid.sizeStep) } as any, roundTrips: trips.length }, heatmap, keys,
+    version: 1,
+    data: files.map((f) => ({ path: f.path, rows: f.rows })),
+    symbol,
+    space: spaceJson,
+    method: values.method!,
+    seed,
+    total,
+    shard,
+    complete: false,
+    objective,
+    walkForward: values['walk-forward'] ?? null,
+    settings: {
+      ...settings,
+      grid: { ...grid, priceStep: String(grid.priceStep), sizeStep: String(grid.sizeStep) } as any,
+      roundTrips: trips.length,
+    },
+    heatmap,
+    keys,
   };
-  process.stderr.write(`${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}\n`);
+  process.stderr.write(
+    `${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}\n`,
+  );
   const pool = new TrialPool();
   const onSig = () => {
     if (!pool.stopping) process.stderr.write('\nstopping: finishing the trials in flight (Ctrl-C again to abort) …\n');
@@ -222,17 +314,27 @@ export async function runOptimize(argv: string[]): Promise<number> {
   process.on('SIGINT', onSig);
   const started = performance.now();
   const results = await pool.run(trials, {
-    workers, workerUrl: new URL('optimize.mjs', findWorkerDir()), module, shared, settings,
+    workers,
+    workerUrl: new URL('optimize.mjs', findWorkerDir()),
+    module,
+    shared,
+    settings,
     onResult: (_r, done, n) => progress(done, n, started),
   });
   process.off('SIGINT', onSig);
   if (process.stderr.isTTY) process.stderr.write('\n');
   manifest.complete = results.length === trials.length;
   const out = resolve(values.out!);
-  const summary = !shard && results.length ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys }) : null;
+  const summary =
+    !shard && results.length
+      ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys })
+      : null;
   writeResults(out, manifest, results, summary);
   if (summary) printSummary(summary, keys, values.out!);
-  else process.stderr.write(`${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results\n`);
+  else
+    process.stderr.write(
+      `${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results\n`,
+    );
   if (!manifest.complete) process.stderr.write(`stopped early: ${results.length} of ${trials.length} trials finished and kept\n`);
   return manifest.complete ? 0 : 130;
 }

@@ -48,7 +48,10 @@ export async function runRecord(argv: string[]): Promise<number> {
     return 0;
   }
   const instType = values['inst-type']!.toUpperCase() as InstType;
-  const symbols = values.symbols!.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const symbols = values
+    .symbols!.split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   if (!symbols.length) throw new Error('--symbols needs at least one symbol, e.g. --symbols BTCUSDT,ETHUSDT');
   const rollMs = parseDuration('--roll', values.roll!);
   const flushMs = parseDuration('--flush', values.flush!);
@@ -56,13 +59,16 @@ export async function runRecord(argv: string[]): Promise<number> {
   const durationMs = values.duration ? parseDuration('--duration', values.duration) : undefined;
   const maxRows = Number(values['max-rows']);
   if (!(Number.isInteger(maxRows) && maxRows >= 1000)) throw new Error(`--max-rows "${values['max-rows']}" must be a whole number ≥ 1000`);
-  if (values.source && !['live', 'demo', 'simulator'].includes(values.source)) throw new Error(`--source "${values.source}" must be live, demo or simulator`);
+  if (values.source && !['live', 'demo', 'simulator'].includes(values.source))
+    throw new Error(`--source "${values.source}" must be live, demo or simulator`);
   const root = resolve(values.out!);
   try {
     ensureDir(root);
     accessSync(root, constants.W_OK);
   } catch (err) {
-    throw new Error(`cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`);
+    throw new Error(
+      `cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`,
+    );
   }
   const err = (l: string) => process.stderr.write(`${l}\n`);
   const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
@@ -71,16 +77,32 @@ export async function runRecord(argv: string[]): Promise<number> {
   let clock = 'not measured yet';
   const alarms: string[] = [];
   const pipeline = await MarketPipeline.start({
-    wsUrl: endpoints.wsUrl, restUrl: endpoints.restUrl,
+    wsUrl: endpoints.wsUrl,
+    restUrl: endpoints.restUrl,
     instruments: symbols.map((symbol) => ({ instType, symbol, channels: ['books', 'trade'] })),
     log: err,
     onExchangeError: (e) => err(`exchange error ${e.code}: ${e.msg}`),
     record: {
-      root, source, flushMs, rollMs, maxRows, clockEveryMs, raw: values.raw,
-      onFile: (f) => { files++; err(`wrote ${f.path} (${f.rows} rows)`); },
-      onAlarm: (m) => { alarms.push(m); err(`ALARM ${m}`); },
-      onClock: (c) => { clock = `θ ${(Number(c.offsetNs) / 1e6).toFixed(3)} ms ± ${(Number(c.boundNs) / 1e6).toFixed(3)} ms`; },
-      onRecovered: (r) => err(`recovered ${r.path} (${r.rows} rows${r.tornBytes ? `, cut a torn ${r.tornBytes}-byte tail` : ''}) left by a killed run`),
+      root,
+      source,
+      flushMs,
+      rollMs,
+      maxRows,
+      clockEveryMs,
+      raw: values.raw,
+      onFile: (f) => {
+        files++;
+        err(`wrote ${f.path} (${f.rows} rows)`);
+      },
+      onAlarm: (m) => {
+        alarms.push(m);
+        err(`ALARM ${m}`);
+      },
+      onClock: (c) => {
+        clock = `θ ${(Number(c.offsetNs) / 1e6).toFixed(3)} ms ± ${(Number(c.boundNs) / 1e6).toFixed(3)} ms`;
+      },
+      onRecovered: (r) =>
+        err(`recovered ${r.path} (${r.rows} rows${r.tornBytes ? `, cut a torn ${r.tornBytes}-byte tail` : ''}) left by a killed run`),
     },
   });
   err(`recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush ${flushMs} ms, roll ${rollMs} ms`);
@@ -89,7 +111,9 @@ export async function runRecord(argv: string[]): Promise<number> {
   const status = setInterval(() => {
     const c = pipeline.recorderCounters;
     const f = pipeline.feedStats?.counters;
-    err(`  ${c?.records ?? 0} records, ${files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`);
+    err(
+      `  ${c?.records ?? 0} records, ${files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
+    );
   }, 1000);
   await new Promise<void>((done) => {
     let finished = false;
@@ -108,7 +132,9 @@ export async function runRecord(argv: string[]): Promise<number> {
   const result = await pipeline.stop();
   await endpoints.close?.();
   const r = result.recorder;
-  err(`record: ${r?.records ?? 0} records in ${r?.files ?? 0} files under ${root}; ${r?.droppedRecords ?? 0} dropped, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`);
+  err(
+    `record: ${r?.records ?? 0} records in ${r?.files ?? 0} files under ${root}; ${r?.droppedRecords ?? 0} dropped, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
+  );
   err(`next: ringbook inspect ${values.out}`);
   return alarms.length && (r?.files ?? 0) === 0 ? 1 : 0;
 }

@@ -98,16 +98,23 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
     server = await startServer({ webRoot, dataRoot: o.dataRoot, host: o.host, port: o.port });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${o.port} on ${o.host} is in use (pick another with --port, or --port 0 for any free port)`);
-    if (code === 'EACCES') throw new Error(`not allowed to listen on port ${o.port} (ports below 1024 need privileges): pick another with --port, e.g. --port 8080`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
+    if (code === 'EADDRINUSE')
+      throw new Error(`port ${o.port} on ${o.host} is in use (pick another with --port, or --port 0 for any free port)`);
+    if (code === 'EACCES')
+      throw new Error(
+        `not allowed to listen on port ${o.port} (ports below 1024 need privileges): pick another with --port, e.g. --port 8080`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
     throw err;
   }
   const count = (await findRecordings(realpathSync(o.dataRoot))).length;
   log(`ringbook serve: ${server.url}`);
   log(`  data ${o.dataRoot} (${count} recording file${count === 1 ? '' : 's'})`);
-  if (!existsSync(join(webRoot, 'index.html'))) log(`  warning: no index.html in ${webRoot}; / answers 404 until the page is built (/api and /data work)`);
-  if (!/^(127\.|localhost$|::1$)/.test(o.host)) log(`  warning: bound to ${o.host}: anyone who can reach this machine can read the recordings`);
+  if (!existsSync(join(webRoot, 'index.html')))
+    log(`  warning: no index.html in ${webRoot}; / answers 404 until the page is built (/api and /data work)`);
+  if (!/^(127\.|localhost$|::1$)/.test(o.host))
+    log(`  warning: bound to ${o.host}: anyone who can reach this machine can read the recordings`);
   log('  (Ctrl-C to stop)');
   io.onListening?.(server.url);
 

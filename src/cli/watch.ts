@@ -43,7 +43,10 @@ export async function runWatch(argv: string[]): Promise<number> {
   const instType = values['inst-type']!.toUpperCase();
   if (!INST_TYPES.includes(instType)) throw new Error(`--inst-type "${values['inst-type']}" is not one of ${INST_TYPES.join(', ')}`);
   if (!BOOK_CHANNELS.includes(values.channel!)) throw new Error(`--channel "${values.channel}" is not one of ${BOOK_CHANNELS.join(', ')}`);
-  const symbols = values.symbol!.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  const symbols = values
+    .symbol!.split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   if (!symbols.length) throw new Error('--symbol needs at least one symbol, e.g. --symbol BTCUSDT');
   const duration = values.duration === undefined ? undefined : Number(values.duration);
   if (duration !== undefined && !(duration > 0)) throw new Error(`--duration "${values.duration}" must be a positive number of seconds`);
@@ -52,7 +55,8 @@ export async function runWatch(argv: string[]): Promise<number> {
 
   const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
   const pipeline = await MarketPipeline.start({
-    wsUrl: endpoints.wsUrl, restUrl: endpoints.restUrl,
+    wsUrl: endpoints.wsUrl,
+    restUrl: endpoints.restUrl,
     instruments: symbols.map((symbol) => ({ instType: instType as InstType, symbol, channels: [values.channel as Channel, 'trade'] })),
     log: err,
     onExchangeError: (e) => err(`exchange error ${e.code}: ${e.msg}`),
@@ -68,36 +72,58 @@ export async function runWatch(argv: string[]): Promise<number> {
 
   const line = (i: number, s: SignalSnapshot) => {
     const c = pipeline.feedStats?.counters;
-    return JSON.stringify({
-      symbol: grids[i].symbol,
-      local_ts: 'LOCAL', exch_ts: 'EXCH', seq: 'SEQ',
-      valid: s.valid,
-      best_bid: s.valid ? price(i, s.bestBid, s.bestBidPriceDec) : null,
-      best_ask: s.valid ? price(i, s.bestAsk, s.bestAskPriceDec) : null,
-      bid_qty: s.valid ? size(i, s.bidQty, s.bestBidSizeDec) : null,
-      ask_qty: s.valid ? size(i, s.askQty, s.bestAskSizeDec) : null,
-      spread_ticks: s.spread,
-      l1: s.l1, obi: s.obiN, obi_weighted: s.obiW, obi_band: s.obiBand, ofi: s.ofi, ofi_decay: s.ofiDecay,
-      ofi_norm: s.ofiNorm, wmid_ticks: s.wmid, z: s.zReady ? s.z : null, mlofi: s.mlofi.slice(0, 5),
-      feed_latency_ms: Number(s.localTs - s.exchTs) / 1e6,
-      health: { messages: s.msgCount, gaps: c?.gaps ?? 0, resyncs: c?.resyncs ?? 0, malformed: c?.malformed ?? 0, ring_full: c?.ringFull ?? 0, checksum_fail: pipeline.instruments[i].counter('checksumFail') },
-    })
-      // int64 ns stay exact: written as integer tokens, not through a JS number
-      .replace('"LOCAL"', s.localTs.toString()).replace('"EXCH"', s.exchTs.toString()).replace('"SEQ"', s.seq.toString());
+    return (
+      JSON.stringify({
+        symbol: grids[i].symbol,
+        local_ts: 'LOCAL',
+        exch_ts: 'EXCH',
+        seq: 'SEQ',
+        valid: s.valid,
+        best_bid: s.valid ? price(i, s.bestBid, s.bestBidPriceDec) : null,
+        best_ask: s.valid ? price(i, s.bestAsk, s.bestAskPriceDec) : null,
+        bid_qty: s.valid ? size(i, s.bidQty, s.bestBidSizeDec) : null,
+        ask_qty: s.valid ? size(i, s.askQty, s.bestAskSizeDec) : null,
+        spread_ticks: s.spread,
+        l1: s.l1,
+        obi: s.obiN,
+        obi_weighted: s.obiW,
+        obi_band: s.obiBand,
+        ofi: s.ofi,
+        ofi_decay: s.ofiDecay,
+        ofi_norm: s.ofiNorm,
+        wmid_ticks: s.wmid,
+        z: s.zReady ? s.z : null,
+        mlofi: s.mlofi.slice(0, 5),
+        feed_latency_ms: Number(s.localTs - s.exchTs) / 1e6,
+        health: {
+          messages: s.msgCount,
+          gaps: c?.gaps ?? 0,
+          resyncs: c?.resyncs ?? 0,
+          malformed: c?.malformed ?? 0,
+          ring_full: c?.ringFull ?? 0,
+          checksum_fail: pipeline.instruments[i].counter('checksumFail'),
+        },
+      })
+        // int64 ns stay exact: written as integer tokens, not through a JS number
+        .replace('"LOCAL"', s.localTs.toString())
+        .replace('"EXCH"', s.exchTs.toString())
+        .replace('"SEQ"', s.seq.toString())
+    );
   };
 
-  const drain = () => pipeline.read((at, kind) => {
-    const inst = pipeline.core.words[(at + R.inst) >> 2];
-    if (kind === Kind.signal) {
-      const s = readSignal(pipeline.core, at);
-      latest[inst] = s;
-      rate[inst]++;
-      if (json) process.stdout.write(`${line(inst, s)}\n`);
-    } else if (kind === Kind.status) {
-      const name = STATUS_NAMES[readI64(pipeline.core.words, at + R.seq)] ?? 'status';
-      statusSeen[inst].set(name, (statusSeen[inst].get(name) ?? 0) + 1);
-    }
-  });
+  const drain = () =>
+    pipeline.read((at, kind) => {
+      const inst = pipeline.core.words[(at + R.inst) >> 2];
+      if (kind === Kind.signal) {
+        const s = readSignal(pipeline.core, at);
+        latest[inst] = s;
+        rate[inst]++;
+        if (json) process.stdout.write(`${line(inst, s)}\n`);
+      } else if (kind === Kind.status) {
+        const name = STATUS_NAMES[readI64(pipeline.core.words, at + R.seq)] ?? 'status';
+        statusSeen[inst].set(name, (statusSeen[inst].get(name) ?? 0) + 1);
+      }
+    });
 
   const fmtMs = (ns: number) => (Number.isFinite(ns) ? `${(ns / 1e6).toFixed(3)} ms` : '–');
   let lastDraw = performance.now();
@@ -106,7 +132,9 @@ export async function runWatch(argv: string[]): Promise<number> {
     const secs = (now - lastDraw) / 1000;
     lastDraw = now;
     const f = pipeline.feedStats;
-    const out = [`ringbook watch  ${endpoints.wsUrl}  [${f?.state ?? 'starting'}]  decode p50 ${fmtMs(f?.decode.p50 ?? NaN)} p99 ${fmtMs(f?.decode.p99 ?? NaN)}`];
+    const out = [
+      `ringbook watch  ${endpoints.wsUrl}  [${f?.state ?? 'starting'}]  decode p50 ${fmtMs(f?.decode.p50 ?? NaN)} p99 ${fmtMs(f?.decode.p99 ?? NaN)}`,
+    ];
     grids.forEach((g, i) => {
       const s = latest[i];
       const msgs = (rate[i] / secs).toFixed(0);
@@ -117,17 +145,22 @@ export async function runWatch(argv: string[]): Promise<number> {
       }
       out.push(
         `${g.symbol.padEnd(10)} bid ${price(i, s.bestBid, s.bestBidPriceDec).padStart(12)} × ${size(i, s.bidQty, s.bestBidSizeDec).padEnd(10)}` +
-        ` ask ${price(i, s.bestAsk, s.bestAskPriceDec).padStart(12)} × ${size(i, s.askQty, s.bestAskSizeDec).padEnd(10)} spread ${s.spread}t`,
+          ` ask ${price(i, s.bestAsk, s.bestAskPriceDec).padStart(12)} × ${size(i, s.askQty, s.bestAskSizeDec).padEnd(10)} spread ${s.spread}t`,
       );
       out.push(
         `           OBI l1 ${s.l1.toFixed(3).padStart(6)} N ${s.obiN.toFixed(3).padStart(6)} band ${s.obiBand.toFixed(3).padStart(6)}` +
-        `  OFI ${s.ofi.toFixed(0).padStart(8)} norm ${s.ofiNorm.toFixed(3).padStart(7)} z ${s.zReady ? s.z.toFixed(2) : '–'}` +
-        `  ${msgs} msg/s  feed latency ${(Number(s.localTs - s.exchTs) / 1e6).toFixed(1)} ms`,
+          `  OFI ${s.ofi.toFixed(0).padStart(8)} norm ${s.ofiNorm.toFixed(3).padStart(7)} z ${s.zReady ? s.z.toFixed(2) : '–'}` +
+          `  ${msgs} msg/s  feed latency ${(Number(s.localTs - s.exchTs) / 1e6).toFixed(1)} ms`,
       );
     });
     const c = f?.counters;
-    const st = statusSeen.map((m, i) => [...m].map(([k, v]) => `${grids[i].symbol}:${k}×${v}`).join(' ')).filter(Boolean).join(' ');
-    out.push(`health: frames ${c?.frames ?? 0}  gaps ${c?.gaps ?? 0}  resyncs ${c?.resyncs ?? 0}  malformed ${c?.malformed ?? 0}  ring full ${c?.ringFull ?? 0}  disconnects ${c?.disconnects ?? 0}  ${st}`);
+    const st = statusSeen
+      .map((m, i) => [...m].map(([k, v]) => `${grids[i].symbol}:${k}×${v}`).join(' '))
+      .filter(Boolean)
+      .join(' ');
+    out.push(
+      `health: frames ${c?.frames ?? 0}  gaps ${c?.gaps ?? 0}  resyncs ${c?.resyncs ?? 0}  malformed ${c?.malformed ?? 0}  ring full ${c?.ringFull ?? 0}  disconnects ${c?.disconnects ?? 0}  ${st}`,
+    );
     process.stdout.write(`\x1b[H\x1b[J${out.join('\n')}\n`);
   };
 
@@ -149,6 +182,8 @@ export async function runWatch(argv: string[]): Promise<number> {
   const result = await pipeline.stop();
   await endpoints.close?.();
   const c = result.feed?.counters;
-  err(`watch: ${c?.bookMessages ?? 0} book messages, ${c?.tradeMessages ?? 0} trade messages, ${c?.gaps ?? 0} gaps, ${c?.resyncs ?? 0} resyncs, ${c?.malformed ?? 0} malformed`);
+  err(
+    `watch: ${c?.bookMessages ?? 0} book messages, ${c?.tradeMessages ?? 0} trade messages, ${c?.gaps ?? 0} gaps, ${c?.resyncs ?? 0} resyncs, ${c?.malformed ?? 0} malformed`,
+  );
   return 0;
 }

@@ -53,11 +53,17 @@ export class ManualClock implements LocalClock {
   hi = 0;
   lo = 0;
   constructor(private t: bigint = 0n) {}
-  set(ns: bigint): void { this.t = ns; }
-  advance(ns: bigint): void { this.t += ns; }
+  set(ns: bigint): void {
+    this.t = ns;
+  }
+  advance(ns: bigint): void {
+    this.t += ns;
+  }
   read(): void {
     this.hi = Number(this.t >> 32n);
     this.lo = Number(this.t & 0xffffffffn);
   }
-  get ns(): bigint { return (BigInt(this.hi) << 32n) | BigInt(this.lo); }
+  get ns(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
 }

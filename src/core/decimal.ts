@@ -4,8 +4,16 @@
 import type { Core } from './loader';
 
 export const DecimalError = {
-  ok: 0, empty: 1, sign: 2, exponent: 3, nonDigit: 4, tooManyDecimals: 5, tooManyDigits: 6, overflow: 7,
-  badScale: 8, offGrid: 9,
+  ok: 0,
+  empty: 1,
+  sign: 2,
+  exponent: 3,
+  nonDigit: 4,
+  tooManyDecimals: 5,
+  tooManyDigits: 6,
+  overflow: 7,
+  badScale: 8,
+  offGrid: 9,
 } as const;
 export type DecimalErrorName = keyof typeof DecimalError;
 
@@ -19,10 +27,16 @@ export interface ParsedDecimal {
 }
 
 export class DecimalParseError extends Error {
-  constructor(readonly code: number, readonly input: string, readonly scale: number) {
+  constructor(
+    readonly code: number,
+    readonly input: string,
+    readonly scale: number,
+  ) {
     super(`RB_ERR_DECIMAL_${NAMES[code]?.toUpperCase() ?? code}: cannot read "${input}" at scale ${scale}`);
   }
-  get reason(): DecimalErrorName { return NAMES[this.code]; }
+  get reason(): DecimalErrorName {
+    return NAMES[this.code];
+  }
 }
 
 const encoder = new TextEncoder();

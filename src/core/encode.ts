@@ -52,7 +52,12 @@ export function writeClear(core: Core, at: number, inst: number, opts: { reset?:
   setTimes(core.words, at, 0n, opts.localTs ?? 0n);
 }
 
-export function writeMsgEnd(core: Core, at: number, inst: number, opts: { localTs?: bigint; exchTs?: bigint; seq?: bigint; checksum?: number } = {}): void {
+export function writeMsgEnd(
+  core: Core,
+  at: number,
+  inst: number,
+  opts: { localTs?: bigint; exchTs?: bigint; seq?: bigint; checksum?: number } = {},
+): void {
   const flags = Flag.last | (opts.checksum !== undefined ? Flag.checksum : 0);
   header(core, at, Kind.msgEnd, 0, flags << 16, inst);
   setTimes(core.words, at, opts.exchTs, opts.localTs, opts.seq);

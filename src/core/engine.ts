@@ -31,12 +31,26 @@ export interface SignalParams {
 }
 
 export const defaultSignalParams: SignalParams = {
-  obiLevels: 5, obiLambda: 0.5, bandBps: 10, ofiLevels: 5, tauNs: 1e9, zWindow: 100, zSource: 'ofiNorm',
+  obiLevels: 5,
+  obiLambda: 0.5,
+  bandBps: 10,
+  ofiLevels: 5,
+  tauNs: 1e9,
+  zWindow: 100,
+  zSource: 'ofiNorm',
 };
 
 const COUNTERS = {
-  messages: 64, levels: 72, checksumOk: 80, checksumFail: 88, bookFull: 96, ignored: 104, invalid: 112,
-  outDrops: 120, trades: 128, feedStatus: 136,
+  messages: 64,
+  levels: 72,
+  checksumOk: 80,
+  checksumFail: 88,
+  bookFull: 96,
+  ignored: 104,
+  invalid: 112,
+  outDrops: 120,
+  trades: 128,
+  feedStatus: 136,
 } as const;
 export type CounterName = keyof typeof COUNTERS;
 const I_SYNCED = 16;
@@ -54,7 +68,11 @@ export class Engine {
    * Start-up only, on the engine's own thread: allocates the instrument table. With `control`, checksum failures
    * and full books raise the instrument's resync request in the shared control lines (src/core/layout.ts).
    */
-  constructor(readonly core: Core, readonly maxInstruments = 16, opts: { control?: boolean } = {}) {
+  constructor(
+    readonly core: Core,
+    readonly maxInstruments = 16,
+    opts: { control?: boolean } = {},
+  ) {
     this.ptr = core.x.engineNew(maxInstruments, opts.control ? CONTROL : 0);
   }
 
@@ -62,10 +80,18 @@ export class Engine {
   addInstrument(idx: number, spec: InstrumentSpec): Instrument {
     if (this.instruments[idx]) throw new Error(`instrument ${idx} already exists`);
     const levels = spec.levelsPerSide ?? 8192;
-    if (!(Number.isInteger(spec.priceScale) && spec.priceScale >= 0 && spec.priceScale <= 18)) throw new RangeError(`priceScale ${spec.priceScale} outside 0..18`);
-    if (!(Number.isInteger(spec.sizeScale) && spec.sizeScale >= 0 && spec.sizeScale <= 18)) throw new RangeError(`sizeScale ${spec.sizeScale} outside 0..18`);
+    if (!(Number.isInteger(spec.priceScale) && spec.priceScale >= 0 && spec.priceScale <= 18))
+      throw new RangeError(`priceScale ${spec.priceScale} outside 0..18`);
+    if (!(Number.isInteger(spec.sizeScale) && spec.sizeScale >= 0 && spec.sizeScale <= 18))
+      throw new RangeError(`sizeScale ${spec.sizeScale} outside 0..18`);
     const ptr = this.core.x.engineAddInstrument(
-      this.ptr, idx, levels, spec.priceScale, spec.priceStep ?? 1n, spec.sizeScale, spec.sizeStep ?? 1n,
+      this.ptr,
+      idx,
+      levels,
+      spec.priceScale,
+      spec.priceStep ?? 1n,
+      spec.sizeScale,
+      spec.sizeStep ?? 1n,
       spec.zCapacity ?? 1024,
     );
     if (ptr === 0) throw new RangeError(`instrument ${idx} outside 0..${this.maxInstruments - 1}`);
@@ -117,7 +143,11 @@ export class Instrument {
   readonly book: BookView;
   private readonly signalsPtr: number;
 
-  constructor(readonly core: Core, readonly idx: number, readonly ptr: number) {
+  constructor(
+    readonly core: Core,
+    readonly idx: number,
+    readonly ptr: number,
+  ) {
     this.book = new BookView(core, core.words[ptr >> 2]);
     this.signalsPtr = core.words[(ptr + 8) >> 2];
   }
@@ -127,13 +157,11 @@ export class Instrument {
     const q = { ...defaultSignalParams, ...p };
     const source = typeof q.zSource === 'number' ? q.zSource : Field[q.zSource];
     if (source === undefined) throw new RangeError(`zSource "${String(q.zSource)}" is not a signal field`);
-    const ok = this.core.x.signalsConfigure(
-      this.signalsPtr, q.obiLevels, q.obiLambda, q.bandBps, q.ofiLevels, q.tauNs, q.zWindow, source,
-    );
+    const ok = this.core.x.signalsConfigure(this.signalsPtr, q.obiLevels, q.obiLambda, q.bandBps, q.ofiLevels, q.tauNs, q.zWindow, source);
     if (!ok) {
       throw new RangeError(
         `signal parameters out of range (nothing changed): obiLevels 1..64, ofiLevels 1..10, zWindow 2..zCapacity, ` +
-        `tauNs > 0, bandBps ≥ 0, zSource a field other than z within the configured ofiLevels (got ${JSON.stringify(q)})`,
+          `tauNs > 0, bandBps ≥ 0, zSource a field other than z within the configured ofiLevels (got ${JSON.stringify(q)})`,
       );
     }
   }
@@ -165,18 +193,27 @@ export class Instrument {
 
 /** Read access (and direct writes, for tests and tools) to one book. Prices in ticks, sizes in lots. */
 export class BookView {
-  constructor(readonly core: Core, readonly ptr: number) {}
+  constructor(
+    readonly core: Core,
+    readonly ptr: number,
+  ) {}
 
   set(side: BookSide, price: number | bigint, qty: number | bigint, priceDec = 0, sizeDec = 0): boolean {
     return this.core.x.bookSet(this.ptr, side, BigInt(price), BigInt(qty), (priceDec & 0xff) | ((sizeDec & 0xff) << 8)) !== 0;
   }
-  clear(): void { this.core.x.bookClear(this.ptr); }
-  depth(side: BookSide): number { return this.core.x.bookDepth(this.ptr, side); }
+  clear(): void {
+    this.core.x.bookClear(this.ptr);
+  }
+  depth(side: BookSide): number {
+    return this.core.x.bookDepth(this.ptr, side);
+  }
   /** i-th best price (0 = best), undefined when absent. */
   price(side: BookSide, i: number): number | undefined {
     return i < this.depth(side) ? Number(this.core.x.bookPrice(this.ptr, side, i)) : undefined;
   }
-  qty(side: BookSide, i: number): number { return Number(this.core.x.bookQty(this.ptr, side, i)); }
+  qty(side: BookSide, i: number): number {
+    return Number(this.core.x.bookQty(this.ptr, side, i));
+  }
   wireDecimals(side: BookSide, i: number): { priceDec: number; sizeDec: number } {
     const d = this.core.x.bookWireDecimals(this.ptr, side, i);
     return { priceDec: d & 0xff, sizeDec: (d >> 8) & 0xff };
@@ -194,15 +231,25 @@ export class BookView {
     };
     return { bids: side(1), asks: side(2) };
   }
-  get bestBid(): number | undefined { return this.price(1, 0); }
-  get bestAsk(): number | undefined { return this.price(2, 0); }
-  get crossed(): boolean { return this.core.x.bookIsCrossed(this.ptr) !== 0; }
-  get full(): boolean { return this.core.x.bookIsFull(this.ptr) !== 0; }
+  get bestBid(): number | undefined {
+    return this.price(1, 0);
+  }
+  get bestAsk(): number | undefined {
+    return this.price(2, 0);
+  }
+  get crossed(): boolean {
+    return this.core.x.bookIsCrossed(this.ptr) !== 0;
+  }
+  get full(): boolean {
+    return this.core.x.bookIsFull(this.ptr) !== 0;
+  }
   bandDepth(side: BookSide, low: number, high: number): number {
     return Number(this.core.x.bookBandDepth(this.ptr, side, BigInt(low), BigInt(high)));
   }
   /** Bitget's CRC-32 of the top-n check string (signed int32). */
-  checksum(n = 25): number { return this.core.x.bookChecksum(this.ptr, n); }
+  checksum(n = 25): number {
+    return this.core.x.bookChecksum(this.ptr, n);
+  }
   /** The top-n check string: the levels printed back exactly as the exchange sent them. */
   formatTop(n = 25): string {
     if (n > 1000) throw new RangeError('formatTop prints at most 1000 levels per side (64 KiB of text)');

@@ -4,18 +4,18 @@
 export const RESERVED_BYTES = 32 * 1024 * 1024; // = asconfig memoryBase = assembly/layout.ts RESERVED_BYTES
 export const PAGE = 65536;
 export const DEFAULT_PAGES = 1024; // 64 MiB: 32 MiB hand-placed + 32 MiB for the engine's books
-export const MAX_PAGES = 16384;    // the module's declared maximum (1 GiB)
+export const MAX_PAGES = 16384; // the module's declared maximum (1 GiB)
 
 export const MAGIC = 0x4b425252; // "RRBK"
 export const LAYOUT_VERSION = 2;
 
 export const H = { magic: 0, version: 4, reserved: 8, pages: 12 } as const;
-export const RING_TABLE = 256;     // 8 entries × 32 bytes: offset, capLog2, recShift, in use
-export const COUNTERS = 4096;      // 64 counters, one 64-byte line each (no false sharing between writers)
+export const RING_TABLE = 256; // 8 entries × 32 bytes: offset, capLog2, recShift, in use
+export const COUNTERS = 4096; // 64 counters, one 64-byte line each (no false sharing between writers)
 export const COUNTER_COUNT = 64;
-export const CONTROL = 8192;       // 64 instruments × one 64-byte line: resync requests from the engine to the feed
+export const CONTROL = 8192; // 64 instruments × one 64-byte line: resync requests from the engine to the feed
 export const CONTROL_COUNT = 64;
-export const SCRATCH = 65536;      // 16 slots × 256 KiB, one per instance that needs one (frames, staging, strings)
+export const SCRATCH = 65536; // 16 slots × 256 KiB, one per instance that needs one (frames, staging, strings)
 export const SCRATCH_SLOT = 262144;
 export const SCRATCH_SLOTS = 16;
 /** Within a slot: [0, SCRATCH_TEXT) belongs to the frame decoder; [SCRATCH_TEXT, slot end) to tools (strings). */
@@ -40,7 +40,7 @@ export const RING_SPECS: readonly RingSpec[] = [
 export const RING_HEADER = 256;
 
 export function ringBytes(spec: RingSpec): number {
-  return RING_HEADER + (2 ** spec.capLog2) * (2 ** spec.recShift);
+  return RING_HEADER + 2 ** spec.capLog2 * 2 ** spec.recShift;
 }
 
 /** Byte offset of each ring, packed from RINGS on, 4 KiB aligned. */

@@ -4,8 +4,19 @@
 
 import type { CoreExports } from './exports';
 import {
-  DEFAULT_PAGES, MAX_PAGES, MAGIC, LAYOUT_VERSION, H, RESERVED_BYTES, RING_TABLE, RING_SPECS, ringOffsets,
-  scratchOffset, SCRATCH_TEXT, type RingName, type RingSpec,
+  DEFAULT_PAGES,
+  MAX_PAGES,
+  MAGIC,
+  LAYOUT_VERSION,
+  H,
+  RESERVED_BYTES,
+  RING_TABLE,
+  RING_SPECS,
+  ringOffsets,
+  scratchOffset,
+  SCRATCH_TEXT,
+  type RingName,
+  type RingSpec,
 } from './layout';
 
 export type WasmSource = BufferSource | URL | string;
@@ -104,7 +115,9 @@ function abortHandler(memory: WebAssembly.Memory) {
 }
 
 export async function instantiateCore(
-  module: WebAssembly.Module, memory: WebAssembly.Memory, opts: InstantiateOptions = {},
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  opts: InstantiateOptions = {},
 ): Promise<Core> {
   const instance = await WebAssembly.instantiate(module, { env: { memory, abort: abortHandler(memory) } });
   const x = instance.exports as unknown as CoreExports;

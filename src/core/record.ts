@@ -3,11 +3,27 @@
 
 export const REC_SIZE = 64;
 export const R = {
-  kind: 0, side: 1, flags: 2, inst: 4, exchTs: 8, localTs: 16, price: 24, qty: 32, seq: 40, aux: 48, aux2: 56,
+  kind: 0,
+  side: 1,
+  flags: 2,
+  inst: 4,
+  exchTs: 8,
+  localTs: 16,
+  price: 24,
+  qty: 32,
+  seq: 40,
+  aux: 48,
+  aux2: 56,
 } as const;
 
 export const Kind = {
-  bookLevel: 1, bookClear: 2, trade: 3, msgEnd: 4, status: 5, order: 6, signal: 16,
+  bookLevel: 1,
+  bookClear: 2,
+  trade: 3,
+  msgEnd: 4,
+  status: 5,
+  order: 6,
+  signal: 16,
 } as const;
 
 export const Side = { none: 0, bid: 1, ask: 2 } as const;
@@ -26,21 +42,51 @@ export function endsMessage(kind: number, flags: number): boolean {
  * invalidates that instrument's book until the next snapshot.
  */
 export const Status = {
-  checksumMismatch: 1, bookFull: 2, notSynced: 3,
-  gap: 10, disconnect: 11, badFrame: 12, ringFull: 13, stale: 14, resubscribe: 15, captureLoss: 16,
+  checksumMismatch: 1,
+  bookFull: 2,
+  notSynced: 3,
+  gap: 10,
+  disconnect: 11,
+  badFrame: 12,
+  ringFull: 13,
+  stale: 14,
+  resubscribe: 15,
+  captureLoss: 16,
   /** Recorder only: a clock-offset estimate (price = offset ns, qty = bound ns, aux = round trip ns). */
   clockOffset: 20,
 } as const;
 
 export const SIG_SIZE = 256;
 export const S = {
-  kind: 0, state: 1, flags: 2, inst: 4, exchTs: 8, localTs: 16, seq: 24,
-  bestBid: 32, bestAsk: 40, bidQty: 48, askQty: 56, spread: 64, msgCount: 72, fields: 80, bestDecimals: 232,
+  kind: 0,
+  state: 1,
+  flags: 2,
+  inst: 4,
+  exchTs: 8,
+  localTs: 16,
+  seq: 24,
+  bestBid: 32,
+  bestAsk: 40,
+  bidQty: 48,
+  askQty: 56,
+  spread: 64,
+  msgCount: 72,
+  fields: 80,
+  bestDecimals: 232,
 } as const;
 
 /** Signal field ids (docs/signals.md); f64 at S.fields + 8·id. mlofi level m (0-based) is id 9 + m. */
 export const Field = {
-  l1: 0, obiN: 1, obiW: 2, obiBand: 3, ofi: 4, ofiDecay: 5, ofiNorm: 6, wmid: 7, z: 8, mlofi: 9,
+  l1: 0,
+  obiN: 1,
+  obiW: 2,
+  obiBand: 3,
+  ofi: 4,
+  ofiDecay: 5,
+  ofiNorm: 6,
+  wmid: 7,
+  z: 8,
+  mlofi: 9,
 } as const;
 export type FieldName = keyof typeof Field;
 export const MAX_OFI_LEVELS = 10;

@@ -10,7 +10,10 @@ export class Ring {
   readonly capacity: number;
   readonly recordSize: number;
 
-  constructor(readonly core: Core, readonly base: number) {
+  constructor(
+    readonly core: Core,
+    readonly base: number,
+  ) {
     this.capacity = core.x.ringCapacity(base);
     this.recordSize = core.x.ringRecordSize(base);
     if (this.capacity === 0) throw new Error(`no ring at offset ${base}: the memory is not formatted`);
@@ -18,28 +21,44 @@ export class Ring {
 
   /** Byte offset of the slot for free-running index `index`. */
   slot(index: number): number {
-    return this.base + 256 + ((index & (this.capacity - 1)) * this.recordSize);
+    return this.base + 256 + (index & (this.capacity - 1)) * this.recordSize;
   }
 
   // producer
   /** Producer's next index. */
-  get head(): number { return this.core.x.ringHead(this.base) >>> 0; }
+  get head(): number {
+    return this.core.x.ringHead(this.base) >>> 0;
+  }
   /** Producer: slots free now, at most `want`; may be low (the consumer can free more at any moment), never high. */
-  writable(want: number): number { return this.core.x.ringWritable(this.base, want); }
+  writable(want: number): number {
+    return this.core.x.ringWritable(this.base, want);
+  }
   /** Producer: makes the next `n` filled slots visible, with one index store. */
-  publish(n: number): void { this.core.x.ringPublish(this.base, n); }
+  publish(n: number): void {
+    this.core.x.ringPublish(this.base, n);
+  }
   /** Producer: copies `n` records from byte offset `src`; returns how many fitted (a full ring never overwrites). */
-  pushFrom(src: number, n: number): number { return this.core.x.ringPushBatch(this.base, src, n); }
+  pushFrom(src: number, n: number): number {
+    return this.core.x.ringPushBatch(this.base, src, n);
+  }
 
   // consumer
   /** Consumer's next index. */
-  get tail(): number { return this.core.x.ringTail(this.base) >>> 0; }
+  get tail(): number {
+    return this.core.x.ringTail(this.base) >>> 0;
+  }
   /** Consumer: records ready now, at most `want`; may be low (the producer can publish more), never high. */
-  readable(want: number): number { return this.core.x.ringReadable(this.base, want); }
+  readable(want: number): number {
+    return this.core.x.ringReadable(this.base, want);
+  }
   /** Consumer: frees the `n` oldest records. */
-  release(n: number): void { this.core.x.ringRelease(this.base, n); }
+  release(n: number): void {
+    this.core.x.ringRelease(this.base, n);
+  }
   /** Consumer: copies up to `n` records to byte offset `dst` and frees them; returns how many. */
-  popTo(dst: number, n: number): number { return this.core.x.ringPopBatch(this.base, dst, n); }
+  popTo(dst: number, n: number): number {
+    return this.core.x.ringPopBatch(this.base, dst, n);
+  }
   /** Consumer: spins `spins` times, then sleeps up to `timeoutMs` (not on a browser main thread); returns readable. */
   wait(spins = 2000, timeoutMs = 100): number {
     return this.core.x.ringWait(this.base, spins, BigInt(Math.round(timeoutMs * 1e6)));
@@ -65,5 +84,7 @@ export class Ring {
   }
 
   /** Published but not yet released; a snapshot that either side may change at once. */
-  get size(): number { return this.core.x.ringSize(this.base) >>> 0; }
+  get size(): number {
+    return this.core.x.ringSize(this.base) >>> 0;
+  }
 }

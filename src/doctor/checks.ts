@@ -57,7 +57,12 @@ export function unwrap(text: string): string {
   return out.join('\n');
 }
 
-const result = (id: string, status: Status, value: string, advice: string | null): CheckResult => ({ id, status, value, advice: advice === null ? null : unwrap(advice) });
+const result = (id: string, status: Status, value: string, advice: string | null): CheckResult => ({
+  id,
+  status,
+  value,
+  advice: advice === null ? null : unwrap(advice),
+});
 const ok = (id: string, value: string, advice: string | null = null) => result(id, 'OK', value, advice);
 const warn = (id: string, value: string, advice: string) => result(id, 'WARN', value, advice);
 const fail = (id: string, value: string, advice: string) => result(id, 'FAIL', value, advice);
@@ -126,7 +131,11 @@ export function checkClockSync(p: HostProbe): CheckResult {
     const off = t.offsetS === null ? '' : `, ${formatOffset(t.offsetS)}`;
     if (!t.synced) return warn(id, `chrony NOT synchronised${off}`, CLOCK_ADVICE);
     if (t.offsetS !== null && Math.abs(t.offsetS) > 0.01) {
-      return warn(id, `chrony synchronised but${off}`, `chrony is still slewing a large offset. Wait for \`chronyc tracking\` to settle, or step it once with \`sudo chronyc makestep\`.\n${CLOCK_ADVICE}`);
+      return warn(
+        id,
+        `chrony synchronised but${off}`,
+        `chrony is still slewing a large offset. Wait for \`chronyc tracking\` to settle, or step it once with \`sudo chronyc makestep\`.\n${CLOCK_ADVICE}`,
+      );
     }
     return ok(id, `synchronised (chrony${off})`);
   }
@@ -169,10 +178,12 @@ export function checkClocksource(p: HostProbe): CheckResult {
     `${name}${avail.ok ? ` (available: ${avail.value.trim()})` : ''}`,
     `Clock reads through ${name} go to the hypervisor or a slow timer (about a microsecond each instead of ~20 ns from
 the TSC), and ringbook stamps every message with performance.now().
-${hasTsc
-      ? `Switch now: \`echo tsc | sudo tee ${base}/current_clocksource\`; persist with the kernel parameters
+${
+  hasTsc
+    ? `Switch now: \`echo tsc | sudo tee ${base}/current_clocksource\`; persist with the kernel parameters
 \`clocksource=tsc tsc=reliable\` (AWS recommends this on Xen instances).`
-      : 'tsc is not offered here (the kernel judged it unstable); prefer an instance type with an invariant TSC.'}`,
+    : 'tsc is not offered here (the kernel judged it unstable); prefer an instance type with an invariant TSC.'
+}`,
   );
 }
 
@@ -189,7 +200,14 @@ export function checkSocketBuffers(p: HostProbe): CheckResult {
     const r = p.readFile(`/proc/sys/${key.replace(/\./g, '/')}`);
     return r.ok ? (ints(r.value) ?? undefined) : undefined;
   };
-  const keys = ['net.core.rmem_max', 'net.core.wmem_max', 'net.core.rmem_default', 'net.core.wmem_default', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
+  const keys = [
+    'net.core.rmem_max',
+    'net.core.wmem_max',
+    'net.core.rmem_default',
+    'net.core.wmem_default',
+    'net.ipv4.tcp_rmem',
+    'net.ipv4.tcp_wmem',
+  ];
   const v = Object.fromEntries(keys.map((k) => [k, read(k)]));
   if (keys.every((k) => v[k] === undefined)) {
     const r = p.readFile('/proc/sys/net/core/rmem_max');
@@ -375,7 +393,11 @@ tested on). Install a current LTS, e.g. \`nvm install 20 && nvm use 20\` or the 
 export function checkNodeThreads(p: HostProbe): CheckResult {
   const id = 'node-threads';
   const t = p.threads();
-  const items: [string, Read][] = [['SharedArrayBuffer', t.sharedArrayBuffer], ['Atomics.wait', t.atomicsWait], ['wasm threads', t.wasmThreads]];
+  const items: [string, Read][] = [
+    ['SharedArrayBuffer', t.sharedArrayBuffer],
+    ['Atomics.wait', t.atomicsWait],
+    ['wasm threads', t.wasmThreads],
+  ];
   const bad = items.filter(([, r]) => !r.ok);
   if (!bad.length) return ok(id, items.map(([n]) => n).join(', ') + ' work');
   return fail(

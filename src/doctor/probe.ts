@@ -38,7 +38,8 @@ function run(cmd: string, args: string[]): Read {
   const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: COMMAND_TIMEOUT_MS, env: { ...process.env, LC_ALL: 'C' } });
   const err = r.error as (Error & { code?: string }) | undefined;
   if (err?.code === 'ENOENT') return { ok: false, reason: `${cmd} is not installed` };
-  if (err?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM') return { ok: false, reason: `${cmd} did not answer within ${COMMAND_TIMEOUT_MS / 1000} s` };
+  if (err?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM')
+    return { ok: false, reason: `${cmd} did not answer within ${COMMAND_TIMEOUT_MS / 1000} s` };
   if (err) return { ok: false, reason: `${cmd}: ${err.message}` };
   if (r.status !== 0) {
     const why = (r.stderr || r.stdout || '').trim().split('\n')[0];
@@ -50,12 +51,65 @@ function run(cmd: string, args: string[]): Read {
 // (module (import "env" "memory" (memory 1 1 shared)) (func (export "load") (result i32) (i32.atomic.load (i32.const 0))))
 // Hand-assembled so the check needs no toolchain: it proves the engine accepts a shared memory import and atomics.
 const ATOMIC_LOAD_WASM = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type section: () -> i32
-  0x02, 0x10, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x03, 0x01, 0x01, // import env.memory, shared 1..1
-  0x03, 0x02, 0x01, 0x00, // function section: func 0 has type 0
-  0x07, 0x08, 0x01, 0x04, 0x6c, 0x6f, 0x61, 0x64, 0x00, 0x00, // export "load" = func 0
-  0x0a, 0x0a, 0x01, 0x08, 0x00, 0x41, 0x00, 0xfe, 0x10, 0x02, 0x00, 0x0b, // code: i32.const 0; i32.atomic.load align=4; end
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version 1
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7f, // type section: () -> i32
+  0x02,
+  0x10,
+  0x01,
+  0x03,
+  0x65,
+  0x6e,
+  0x76,
+  0x06,
+  0x6d,
+  0x65,
+  0x6d,
+  0x6f,
+  0x72,
+  0x79,
+  0x02,
+  0x03,
+  0x01,
+  0x01, // import env.memory, shared 1..1
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: func 0 has type 0
+  0x07,
+  0x08,
+  0x01,
+  0x04,
+  0x6c,
+  0x6f,
+  0x61,
+  0x64,
+  0x00,
+  0x00, // export "load" = func 0
+  0x0a,
+  0x0a,
+  0x01,
+  0x08,
+  0x00,
+  0x41,
+  0x00,
+  0xfe,
+  0x10,
+  0x02,
+  0x00,
+  0x0b, // code: i32.const 0; i32.atomic.load align=4; end
 ]);
 
 const attempt = (f: () => string): Read => {
@@ -82,7 +136,8 @@ function threads(): ThreadSupport {
     }),
     wasmThreads: attempt(() => {
       const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-      if (!(memory.buffer instanceof SharedArrayBuffer)) throw new Error('a shared WebAssembly.Memory is not backed by a SharedArrayBuffer');
+      if (!(memory.buffer instanceof SharedArrayBuffer))
+        throw new Error('a shared WebAssembly.Memory is not backed by a SharedArrayBuffer');
       const instance = new WebAssembly.Instance(new WebAssembly.Module(ATOMIC_LOAD_WASM), { env: { memory } });
       Atomics.store(new Int32Array(memory.buffer), 0, 42);
       const got = (instance.exports.load as () => number)();

@@ -55,7 +55,10 @@ export abstract class ClientSession {
   private stallTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    protected readonly ws: WebSocket, private readonly base: SessionEnv, readonly id: number, readonly remote: string,
+    protected readonly ws: WebSocket,
+    private readonly base: SessionEnv,
+    readonly id: number,
+    readonly remote: string,
     latencySeedLabel: string,
   ) {
     const f = base.faults;
@@ -77,7 +80,10 @@ export abstract class ClientSession {
         },
       },
       {
-        latencyMs: f.latencyMs, jitterMs: f.jitterMs, rng: new Rng(deriveSeed(base.seed, latencySeedLabel, id)), now: base.monotonic,
+        latencyMs: f.latencyMs,
+        jitterMs: f.jitterMs,
+        rng: new Rng(deriveSeed(base.seed, latencySeedLabel, id)),
+        now: base.monotonic,
         onDelayed: () => bump(this.faults, base.faultTotals, 'delayedFrames'),
       },
     );
@@ -108,8 +114,13 @@ export abstract class ClientSession {
 
   stats(): ConnectionStats {
     return {
-      id: this.id, path: this.path(), remote: this.remote, messagesIn: this.messagesIn, framesOut: this.framesOut,
-      subscriptions: this.subscriptions(), faults: { ...this.faults },
+      id: this.id,
+      path: this.path(),
+      remote: this.remote,
+      messagesIn: this.messagesIn,
+      framesOut: this.framesOut,
+      subscriptions: this.subscriptions(),
+      faults: { ...this.faults },
     };
   }
 
@@ -175,7 +186,9 @@ export abstract class ClientSession {
     }
     const text = Buffer.isBuffer(data)
       ? data.toString('utf8')
-      : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
     if (!isBinary && text === 'ping') {
       this.armPingTimer();
       this.send('pong');

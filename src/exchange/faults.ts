@@ -32,8 +32,17 @@ export interface FaultOptions {
 }
 
 export const NO_FAULTS: Readonly<FaultOptions> = {
-  dropRate: 0, duplicateRate: 0, reorderRate: 0, corruptChecksumRate: 0, malformedRate: 0, disconnectEverySec: 0,
-  stallMs: 0, stallEverySec: 0, latencyMs: 0, jitterMs: 0, clockSkewMs: 0,
+  dropRate: 0,
+  duplicateRate: 0,
+  reorderRate: 0,
+  corruptChecksumRate: 0,
+  malformedRate: 0,
+  disconnectEverySec: 0,
+  stallMs: 0,
+  stallEverySec: 0,
+  latencyMs: 0,
+  jitterMs: 0,
+  clockSkewMs: 0,
 };
 
 const RATES = ['dropRate', 'duplicateRate', 'reorderRate', 'corruptChecksumRate', 'malformedRate'] as const;
@@ -51,16 +60,19 @@ export function resolveFaults(partial: Partial<FaultOptions> = {}): FaultOptions
   }
   for (const k of NON_NEGATIVE) {
     const v = f[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`fault ${k} must be a finite number ≥ 0, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+      throw new RangeError(`fault ${k} must be a finite number ≥ 0, got ${String(v)}`);
   }
   if (typeof f.clockSkewMs !== 'number' || !Number.isInteger(f.clockSkewMs)) {
     throw new RangeError(`fault clockSkewMs must be a whole number of ms (may be negative), got ${String(f.clockSkewMs)}`);
   }
-  if ((f.stallMs > 0) !== (f.stallEverySec > 0)) {
+  if (f.stallMs > 0 !== f.stallEverySec > 0) {
     throw new RangeError(`faults stallMs and stallEverySec go together: set both > 0 or both 0 (got ${f.stallMs} and ${f.stallEverySec})`);
   }
   if (f.stallMs > 0 && f.stallEverySec * 1000 <= f.stallMs) {
-    throw new RangeError(`fault stallEverySec (${f.stallEverySec} s) must be longer than stallMs (${f.stallMs} ms), or output never resumes`);
+    throw new RangeError(
+      `fault stallEverySec (${f.stallEverySec} s) must be longer than stallMs (${f.stallMs} ms), or output never resumes`,
+    );
   }
   return f;
 }
@@ -94,7 +106,12 @@ export class FrameFaults {
   /** Per stream (instType:instId:channel): frames held by a reorder, released after the next update. */
   private readonly held = new Map<string, string[]>();
 
-  constructor(private readonly opts: FaultOptions, seed: number, private readonly own: FaultCounters, private readonly total: FaultCounters) {
+  constructor(
+    private readonly opts: FaultOptions,
+    seed: number,
+    private readonly own: FaultCounters,
+    private readonly total: FaultCounters,
+  ) {
     this.rng = new Rng(seed);
   }
 

@@ -1,10 +1,24 @@
 // The local Bitget-compatible exchange (public market data): explicit export list.
 export { startExchange, SYSTEM_CLOCK } from './server';
 export type {
-  Clock, Connection, Exchange, ExchangeContext, ExchangeOptions, ExchangePlugin, ExchangeStats, MarketHandle, WsPathHandler,
+  Clock,
+  Connection,
+  Exchange,
+  ExchangeContext,
+  ExchangeOptions,
+  ExchangePlugin,
+  ExchangeStats,
+  MarketHandle,
+  WsPathHandler,
 } from './server';
 export {
-  DEFAULT_INSTRUMENTS, INST_TYPES, contractRow, futuresInstrument, selectInstruments, spotInstrument, spotSymbolRow,
+  DEFAULT_INSTRUMENTS,
+  INST_TYPES,
+  contractRow,
+  futuresInstrument,
+  selectInstruments,
+  spotInstrument,
+  spotSymbolRow,
 } from './instruments';
 export type { FuturesSpec, Instrument, InstType, SpotSpec } from './instruments';
 export { DEFAULT_FLOW, DEFAULT_REGIMES, Market } from './market';

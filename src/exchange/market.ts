@@ -74,9 +74,22 @@ export const DEFAULT_REGIMES: readonly RegimeSpec[] = [
 ];
 
 export const DEFAULT_FLOW: Readonly<FlowParams> = {
-  depthTicks: 400, farOrdersPerTick: 1.5, nearOrders: 60, nearScaleTicks: 20, nearAlpha: 1, orderLifetimeSec: 20,
-  insideProb: 0.3, orderLots: 100, sizeAlpha: 1.3, maxOrderLots: 0, marketRate: 2, marketLots: 0, marketAlpha: 1.2,
-  maxWalkLevels: 8, reversion: 1, regimes: DEFAULT_REGIMES,
+  depthTicks: 400,
+  farOrdersPerTick: 1.5,
+  nearOrders: 60,
+  nearScaleTicks: 20,
+  nearAlpha: 1,
+  orderLifetimeSec: 20,
+  insideProb: 0.3,
+  orderLots: 100,
+  sizeAlpha: 1.3,
+  maxOrderLots: 0,
+  marketRate: 2,
+  marketLots: 0,
+  marketAlpha: 1.2,
+  maxWalkLevels: 8,
+  reversion: 1,
+  regimes: DEFAULT_REGIMES,
 };
 
 /** One price level: integer ticks and lots. In a change list, qtyLot 0 means the level was deleted. */
@@ -349,7 +362,12 @@ export class Market {
    * @param startMs simulated time at construction, ms since the epoch (whole ms)
    * @param flow overrides on top of DEFAULT_FLOW and the instrument's own `flow`
    */
-  constructor(readonly inst: Instrument, seed: number, startMs: number, flow: Partial<FlowParams> = {}) {
+  constructor(
+    readonly inst: Instrument,
+    seed: number,
+    startMs: number,
+    flow: Partial<FlowParams> = {},
+  ) {
     const p: FlowParams = { ...DEFAULT_FLOW, ...inst.flow, ...flow };
     if (!p.maxOrderLots) p.maxOrderLots = p.orderLots * 500;
     if (!p.marketLots) p.marketLots = p.orderLots;
@@ -503,7 +521,8 @@ export class Market {
    * FIFO (own resting orders included) until filled or the side runs out. Returns the public trades it printed.
    */
   injectMarketOrder(takerSide: 'buy' | 'sell', lots: number): Trade[] {
-    if (!(Number.isSafeInteger(lots) && lots >= 1)) throw new RangeError(`Market.injectMarketOrder: lots must be a whole number ≥ 1, got ${lots}`);
+    if (!(Number.isSafeInteger(lots) && lots >= 1))
+      throw new RangeError(`Market.injectMarketOrder: lots must be a whole number ≥ 1, got ${lots}`);
     const book = takerSide === 'buy' ? this.askSide : this.bidSide;
     const before = this.trades.length;
     const ts = Math.floor(this.t);
@@ -526,7 +545,16 @@ export class Market {
     this.trades.push({ tsMs: ts, priceTick: tick, qtyLot: lots, side: takerSide, tradeId });
     this.counters.trades++;
     for (const p of pieces) {
-      this.ownFills.push({ own: p.order.own, handle: p.order, priceTick: tick, qtyLot: p.lots, tradeId, tsMs: ts, takerSide, remainingLot: p.order.lots });
+      this.ownFills.push({
+        own: p.order.own,
+        handle: p.order,
+        priceTick: tick,
+        qtyLot: p.lots,
+        tradeId,
+        tsMs: ts,
+        takerSide,
+        remainingLot: p.order.lots,
+      });
     }
     return tradeId;
   }
@@ -576,13 +604,20 @@ export class Market {
     while (k < rates.length - 1 && u >= rates[k]) u -= rates[k++];
     this.counters.events++;
     switch (k) {
-      case 0: return this.limit(this.bidSide, this.askSide);
-      case 1: return this.limit(this.askSide, this.bidSide);
-      case 2: return this.cancel(this.bidSide);
-      case 3: return this.cancel(this.askSide);
-      case 4: return this.marketOrder('buy', this.askSide);
-      case 5: return this.marketOrder('sell', this.bidSide);
-      default: return this.switchRegime();
+      case 0:
+        return this.limit(this.bidSide, this.askSide);
+      case 1:
+        return this.limit(this.askSide, this.bidSide);
+      case 2:
+        return this.cancel(this.bidSide);
+      case 3:
+        return this.cancel(this.askSide);
+      case 4:
+        return this.marketOrder('buy', this.askSide);
+      case 5:
+        return this.marketOrder('sell', this.bidSide);
+      default:
+        return this.switchRegime();
     }
   }
 
@@ -668,7 +703,10 @@ export class Market {
     const a = p.nearAlpha;
     for (let d = 0; d <= p.depthTicks; d++) {
       const pmf = Math.pow(1 + d / s, -a) - Math.pow(1 + (d + 1) / s, -a);
-      for (const [side, tick] of [[this.bidSide, this.inst.startPriceTick - d], [this.askSide, this.inst.startPriceTick + 1 + d]] as const) {
+      for (const [side, tick] of [
+        [this.bidSide, this.inst.startPriceTick - d],
+        [this.askSide, this.inst.startPriceTick + 1 + d],
+      ] as const) {
         if (tick < 1) continue;
         const n = this.rng.poisson(far + near * pmf);
         for (let i = 0; i < n; i++) side.add(tick, this.orderLots());

@@ -28,7 +28,10 @@ export class Outbox {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
 
-  constructor(private readonly sink: OutboxSink, private readonly opts: OutboxOptions) {}
+  constructor(
+    private readonly sink: OutboxSink,
+    private readonly opts: OutboxOptions,
+  ) {}
 
   send(text: string): void {
     this.enqueue({ due: this.dueTime(), text });
@@ -84,10 +87,13 @@ export class Outbox {
   private schedule(): void {
     if (this.disposed || this.timer || this.queue.length === 0) return;
     const at = Math.max(this.queue[0].due, this.stallUntil);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.flush();
-    }, Math.max(0, at - this.opts.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.flush();
+      },
+      Math.max(0, at - this.opts.now()),
+    );
   }
 
   private flush(): void {

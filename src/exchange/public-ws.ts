@@ -22,7 +22,13 @@ export const PUBLIC_WS_PATH = '/v2/ws/public';
 
 /** Every instType Bitget v2 knows (§1.3): a listed symbol subscribed under one of these is acked even if unlisted there. */
 export const BITGET_INST_TYPES: readonly string[] = [
-  'SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES',
+  'SPOT',
+  'USDT-FUTURES',
+  'COIN-FUTURES',
+  'USDC-FUTURES',
+  'SUSDT-FUTURES',
+  'SCOIN-FUTURES',
+  'SUSDC-FUTURES',
 ];
 
 export type { TrafficCounters, ConnectionStats } from './client-session';
@@ -31,12 +37,16 @@ export interface PublicWsEnv extends SessionEnv {
   venue: Venue;
 }
 
-
 export class PublicSession extends ClientSession implements Subscriber {
   private readonly subs = new Map<string, { arg: WsArg; pub?: Publisher }>();
   private readonly frameFaults: FrameFaults;
 
-  constructor(ws: WebSocket, private readonly env: PublicWsEnv, id: number, remote: string) {
+  constructor(
+    ws: WebSocket,
+    private readonly env: PublicWsEnv,
+    id: number,
+    remote: string,
+  ) {
     super(ws, env, id, remote, 'latency');
     this.frameFaults = new FrameFaults(env.faults, deriveSeed(env.seed, 'frames', id), this.faults, env.faultTotals);
   }
@@ -67,7 +77,13 @@ export class PublicSession extends ClientSession implements Subscriber {
 
   private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown): void {
     const r = raw as Partial<Record<keyof WsArg, unknown>> | null;
-    if (r === null || typeof r !== 'object' || typeof r.instType !== 'string' || typeof r.channel !== 'string' || typeof r.instId !== 'string') {
+    if (
+      r === null ||
+      typeof r !== 'object' ||
+      typeof r.instType !== 'string' ||
+      typeof r.channel !== 'string' ||
+      typeof r.instId !== 'string'
+    ) {
       this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], JSON.stringify(raw) ?? 'null', op));
       return;
     }

@@ -8,9 +8,7 @@ import type { Market, BookLevel, Trade } from './market';
 import { formatPrice, formatSize, type WireLevel } from './format';
 import { bookChecksum } from './checksum';
 import { Rng } from './rng';
-import {
-  argJson, fixedBooksData, futuresBooksData, levelsJson, pushFrame, spotBooksData, tradeJson, type WsArg,
-} from './frames';
+import { argJson, fixedBooksData, futuresBooksData, levelsJson, pushFrame, spotBooksData, tradeJson, type WsArg } from './frames';
 
 export type Channel = 'books' | 'books1' | 'books5' | 'books15' | 'trade';
 export const CHANNELS: readonly Channel[] = ['books', 'books1', 'books5', 'books15', 'trade'];
@@ -74,7 +72,11 @@ export class Publisher {
   /** books1/5/15: the levels JSON last pushed, to push only on change. */
   private readonly lastFixed = new Map<Channel, string>();
 
-  constructor(readonly inst: Instrument, readonly model: Market, private readonly opts: PublisherOptions) {
+  constructor(
+    readonly inst: Instrument,
+    readonly model: Market,
+    private readonly opts: PublisherOptions,
+  ) {
     this.rng = new Rng(opts.seed);
     this.futures = inst.instType !== 'SPOT';
     this.seqValue = inst.startSeq;
@@ -120,12 +122,14 @@ export class Publisher {
   debugBook(depth: number): DebugBook {
     const bids = this.wire(this.model.bids(depth));
     const asks = this.wire(this.model.asks(depth));
-    const checksum = bookChecksum(
-      depth >= 25 ? bids : this.wire(this.model.bids(25)), depth >= 25 ? asks : this.wire(this.model.asks(25)),
-    );
+    const checksum = bookChecksum(depth >= 25 ? bids : this.wire(this.model.bids(25)), depth >= 25 ? asks : this.wire(this.model.asks(25)));
     return {
-      instType: this.inst.instType, symbol: this.inst.symbol, seq: this.seqValue.toString(),
-      ts: String(this.dataTs()), levels: { bids, asks }, checksum,
+      instType: this.inst.instType,
+      symbol: this.inst.symbol,
+      seq: this.seqValue.toString(),
+      ts: String(this.dataTs()),
+      levels: { bids, asks },
+      checksum,
     };
   }
 
@@ -156,7 +160,10 @@ export class Publisher {
       return { arg, channel, action: 'snapshot', text: pushFrame('snapshot', argText, data, now), seq: this.seqValue };
     }
     if (channel === 'trade') {
-      const data = this.recent.map((t) => this.tradeData(t)).reverse().join(',');
+      const data = this.recent
+        .map((t) => this.tradeData(t))
+        .reverse()
+        .join(',');
       return { arg, channel, action: 'snapshot', text: pushFrame('snapshot', argText, data, now) };
     }
     const { levels, data } = this.fixedData(channel);
@@ -194,7 +201,10 @@ export class Publisher {
     this.counters.tradePushes++;
     if (this.subs.get('trade')!.size === 0) return;
     const { arg, text: argText } = this.args.get('trade')!;
-    const data = trades.map((t) => this.tradeData(t)).reverse().join(','); // newest first
+    const data = trades
+      .map((t) => this.tradeData(t))
+      .reverse()
+      .join(','); // newest first
     this.deliver('trade', { arg, channel: 'trade', action: 'update', text: pushFrame('update', argText, data, this.opts.exchNow()) });
   }
 

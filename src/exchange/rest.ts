@@ -10,12 +10,20 @@ const JSON_TYPE = { 'content-type': 'application/json' };
 
 /** A success envelope around already-rendered `data` JSON. */
 export function ok(requestTime: number, dataJson: string): RestResponse {
-  return { status: 200, headers: JSON_TYPE, body: `{"code":"00000","msg":"success","requestTime":${Math.floor(requestTime)},"data":${dataJson}}` };
+  return {
+    status: 200,
+    headers: JSON_TYPE,
+    body: `{"code":"00000","msg":"success","requestTime":${Math.floor(requestTime)},"data":${dataJson}}`,
+  };
 }
 
 /** An error envelope: Bitget sends the code as a string and `data: null`. */
 export function fail(status: number, code: string, msg: string, requestTime: number): RestResponse {
-  return { status, headers: JSON_TYPE, body: `{"code":${JSON.stringify(code)},"msg":${JSON.stringify(msg)},"requestTime":${Math.floor(requestTime)},"data":null}` };
+  return {
+    status,
+    headers: JSON_TYPE,
+    body: `{"code":${JSON.stringify(code)},"msg":${JSON.stringify(msg)},"requestTime":${Math.floor(requestTime)},"data":null}`,
+  };
 }
 
 /** Unknown path: HTTP 404, code "40404" (Bitget's answer to an unknown route). */
@@ -73,7 +81,8 @@ export function registerDebugRest(router: Router, venue: Venue, stats: () => unk
     if (!pub) return fail(400, '40034', `no instrument ${instType}:${symbol} (pass instType and symbol)`, t);
     const depthText = req.query.get('depth') ?? '25';
     const depth = Number(depthText);
-    if (!Number.isInteger(depth) || depth < 1 || depth > 100_000) return fail(400, '40020', `depth must be a whole number in [1, 100000], got "${depthText}"`, t);
+    if (!Number.isInteger(depth) || depth < 1 || depth > 100_000)
+      return fail(400, '40020', `depth must be a whole number in [1, 100000], got "${depthText}"`, t);
     return { status: 200, headers: JSON_TYPE, body: JSON.stringify(pub.debugBook(depth)) };
   });
   router.get('/debug/stats', () => ({ status: 200, headers: JSON_TYPE, body: JSON.stringify(stats()) }));

@@ -101,7 +101,15 @@ export interface ExchangeStats {
   traffic: TrafficCounters;
   faults: FaultCounters;
   perConnection: ConnectionStats[];
-  markets: { instType: string; symbol: string; seq: string; simMs: number; regime: string; levels: { bids: number; asks: number }; counters: MarketCounters & PublisherCounters }[];
+  markets: {
+    instType: string;
+    symbol: string;
+    seq: string;
+    simMs: number;
+    regime: string;
+    levels: { bids: number; asks: number };
+    counters: MarketCounters & PublisherCounters;
+  }[];
 }
 
 export interface Exchange {
@@ -155,10 +163,21 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   if (instruments.length === 0) throw new RangeError('exchange needs at least one instrument');
 
   const venue = new Venue({
-    instruments, seed, startMs: Math.floor(opts.startMs ?? clock.now()), skewMs: faults.clockSkewMs,
-    wallNow: () => clock.now(), flow: opts.flow,
+    instruments,
+    seed,
+    startMs: Math.floor(opts.startMs ?? clock.now()),
+    skewMs: faults.clockSkewMs,
+    wallNow: () => clock.now(),
+    flow: opts.flow,
   });
-  const traffic: TrafficCounters = { connections: 0, messagesIn: 0, framesOut: 0, rateLimitCloses: 0, pingTimeoutCloses: 0, slowConsumerCloses: 0 };
+  const traffic: TrafficCounters = {
+    connections: 0,
+    messagesIn: 0,
+    framesOut: 0,
+    rateLimitCloses: 0,
+    pingTimeoutCloses: 0,
+    slowConsumerCloses: 0,
+  };
   const faultTotals = zeroFaultCounters();
   const monotonic = () => performance.now();
   const router = new Router();
@@ -173,18 +192,32 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     faults: { ...faultTotals },
     perConnection: [...connections.values()].map((c) => c.stats()),
     markets: venue.publishers().map((p) => ({
-      instType: p.inst.instType, symbol: p.inst.symbol, seq: p.seq.toString(), simMs: p.model.nowMs, regime: p.model.regime,
-      levels: p.model.levelCount(), counters: { ...p.model.counters, ...p.counters },
+      instType: p.inst.instType,
+      symbol: p.inst.symbol,
+      seq: p.seq.toString(),
+      simMs: p.model.nowMs,
+      regime: p.model.regime,
+      levels: p.model.levelCount(),
+      counters: { ...p.model.counters, ...p.counters },
     })),
   });
 
   registerPublicRest(router, venue);
   registerDebugRest(router, venue, stats);
   const publicEnv = {
-    venue, faults, seed, traffic, faultTotals, monotonic,
-    maxMessagesPerSec: opts.maxMessagesPerSec ?? 10, pingTimeoutMs: opts.pingTimeoutMs ?? 120_000,
+    venue,
+    faults,
+    seed,
+    traffic,
+    faultTotals,
+    monotonic,
+    maxMessagesPerSec: opts.maxMessagesPerSec ?? 10,
+    pingTimeoutMs: opts.pingTimeoutMs ?? 120_000,
   };
-  wsPaths.set(PUBLIC_WS_PATH, (ws, req, id) => new PublicSession(ws, publicEnv, id, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+  wsPaths.set(
+    PUBLIC_WS_PATH,
+    (ws, req, id) => new PublicSession(ws, publicEnv, id, `${req.socket.remoteAddress}:${req.socket.remotePort}`),
+  );
   const trading = opts.trading === false ? undefined : new Trading(opts.trading);
   const plugins = [...(trading ? [trading.plugin] : []), ...(opts.plugins ?? [])];
   const closers = plugins.map((p) => p(ctx)).filter((c): c is { close?(): void | Promise<void> } => !!c);
@@ -200,7 +233,11 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     });
     req.on('end', () => {
       const r: RestRequest = {
-        method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, rawQuery: rawQueryOf(req.url), headers: req.headers,
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        query: url.searchParams,
+        rawQuery: rawQueryOf(req.url),
+        headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       router.handle(r).then(
@@ -211,7 +248,14 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
         },
         (err: unknown) => {
           res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ code: '50000', msg: String(err instanceof Error ? err.message : err), requestTime: Math.floor(venue.exchNow()), data: null }));
+          res.end(
+            JSON.stringify({
+              code: '50000',
+              msg: String(err instanceof Error ? err.message : err),
+              requestTime: Math.floor(venue.exchNow()),
+              data: null,
+            }),
+          );
         },
       );
     });
@@ -258,8 +302,15 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   if (!opts.manual) timer = setTimeout(pump, Math.max(1, venue.simMs + interval - clock.now()));
 
   return {
-    host, port, context: ctx, trading,
-    url: { ws: `ws://${hostInUrl}:${port}${PUBLIC_WS_PATH}`, privateWs: `ws://${hostInUrl}:${port}${PRIVATE_WS_PATH}`, rest: `http://${hostInUrl}:${port}` },
+    host,
+    port,
+    context: ctx,
+    trading,
+    url: {
+      ws: `ws://${hostInUrl}:${port}${PUBLIC_WS_PATH}`,
+      privateWs: `ws://${hostInUrl}:${port}${PRIVATE_WS_PATH}`,
+      rest: `http://${hostInUrl}:${port}`,
+    },
     get simMs() {
       return venue.simMs;
     },
@@ -274,7 +325,8 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
       const p = venue.get(instType, symbol);
       if (!p) return undefined;
       return {
-        instrument: p.inst, model: p.model,
+        instrument: p.inst,
+        model: p.model,
         get seq() {
           return p.seq;
         },

@@ -29,11 +29,14 @@ export class Venue {
       const key = `${inst.instType}:${inst.symbol}`;
       if (this.byKey.has(key)) throw new Error(`RB_ERR_EXCHANGE_INSTRUMENT: ${key} listed twice`);
       const model = new Market(inst, deriveSeed(opts.seed, 'market', inst.instType, inst.symbol), opts.startMs, opts.flow);
-      this.byKey.set(key, new Publisher(inst, model, {
-        seed: deriveSeed(opts.seed, 'seq', inst.instType, inst.symbol),
-        exchNow: () => this.exchNow(),
-        skewMs: opts.skewMs,
-      }));
+      this.byKey.set(
+        key,
+        new Publisher(inst, model, {
+          seed: deriveSeed(opts.seed, 'seq', inst.instType, inst.symbol),
+          exchNow: () => this.exchNow(),
+          skewMs: opts.skewMs,
+        }),
+      );
     }
   }
 

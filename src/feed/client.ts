@@ -56,8 +56,15 @@ export class BitgetWsClient {
   constructor(opts: WsClientOptions) {
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as WsClientOptions;
     this.o = {
-      pingMs: 20_000, pingJitterMs: 5_000, pongTimeoutMs: 10_000, backoffBaseMs: 500, backoffMaxMs: 30_000,
-      maxMessagesPerSec: 8, subscribesPerHour: 200, random: Math.random, ...given,
+      pingMs: 20_000,
+      pingJitterMs: 5_000,
+      pongTimeoutMs: 10_000,
+      backoffBaseMs: 500,
+      backoffMaxMs: 30_000,
+      maxMessagesPerSec: 8,
+      subscribesPerHour: 200,
+      random: Math.random,
+      ...given,
     };
   }
 
@@ -135,7 +142,10 @@ export class BitgetWsClient {
     }
     if (this.queue.length) {
       const wait = Math.max(1, 1000 - (now - this.sentTimes[0]));
-      this.drainTimer = setTimeout(() => { this.drainTimer = null; this.drain(); }, wait);
+      this.drainTimer = setTimeout(() => {
+        this.drainTimer = null;
+        this.drain();
+      }, wait);
     }
   }
 
@@ -182,7 +192,10 @@ export class BitgetWsClient {
     const cap = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** this.attempt++);
     const delay = Math.floor(this.o.random() * cap); // full jitter
     this.o.log?.(`connection ${reason}; reconnecting in ${delay} ms`);
-    this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.connect(); }, delay);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
   }
 
   /** Closes the current socket and lets the reconnect logic take over. */

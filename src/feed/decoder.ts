@@ -19,9 +19,27 @@ export const DecodeError: Record<number, string> = {
 
 // Offsets of the out struct and the per-instrument config (mirrors assembly/frame.ts).
 const O = {
-  kind: 0, action: 4, instType: 8, channel: 16, instId: 24, event: 32, msg: 40, op: 48, data: 56, pushTs: 64,
-  code: 72, localTs: 80, exchTs: 88, seq: 96, pseq: 104, checksum: 112, has: 116, errPos: 120, decCode: 124,
-  levels: 128, dupes: 132,
+  kind: 0,
+  action: 4,
+  instType: 8,
+  channel: 16,
+  instId: 24,
+  event: 32,
+  msg: 40,
+  op: 48,
+  data: 56,
+  pushTs: 64,
+  code: 72,
+  localTs: 80,
+  exchTs: 88,
+  seq: 96,
+  pseq: 104,
+  checksum: 112,
+  has: 116,
+  errPos: 120,
+  decCode: 124,
+  levels: 128,
+  dupes: 132,
 } as const;
 export const Has = { seq: 1, pseq: 2, checksum: 4, ts: 8 } as const;
 const C = { inst: 0, priceScale: 4, priceStep: 8, sizeScale: 16, sizeStep: 24, lastTradeId: 32 } as const;
@@ -102,11 +120,21 @@ export class FrameDecoder {
     const a = this.core.words[(this.out + O.action) >> 2];
     return a === 1 ? 'snapshot' : a === 2 ? 'update' : '';
   }
-  get channel(): string { return this.span(O.channel); }
-  get instId(): string { return this.span(O.instId); }
-  get instType(): string { return this.span(O.instType); }
-  get event(): string { return this.span(O.event); }
-  get op(): string { return this.span(O.op); }
+  get channel(): string {
+    return this.span(O.channel);
+  }
+  get instId(): string {
+    return this.span(O.instId);
+  }
+  get instType(): string {
+    return this.span(O.instType);
+  }
+  get event(): string {
+    return this.span(O.event);
+  }
+  get op(): string {
+    return this.span(O.op);
+  }
   /** The error message of an event frame, decoded as UTF-8. */
   get msg(): string {
     const w = this.core.words;
@@ -114,23 +142,53 @@ export class FrameDecoder {
     const len = w[(this.out + O.msg + 4) >> 2];
     return this.utf8.decode(this.core.bytes.slice(this.frame + off, this.frame + off + len));
   }
-  get code(): number { return Number(this.i64(O.code)); }
-  get errorPosition(): number { return this.core.words[(this.out + O.errPos) >> 2]; }
-  get has(): number { return this.core.words[(this.out + O.has) >> 2]; }
-  get levels(): number { return this.core.words[(this.out + O.levels) >> 2]; }
-  get duplicates(): number { return this.core.words[(this.out + O.dupes) >> 2]; }
-  get decimalCode(): number { return this.core.words[(this.out + O.decCode) >> 2]; }
+  get code(): number {
+    return Number(this.i64(O.code));
+  }
+  get errorPosition(): number {
+    return this.core.words[(this.out + O.errPos) >> 2];
+  }
+  get has(): number {
+    return this.core.words[(this.out + O.has) >> 2];
+  }
+  get levels(): number {
+    return this.core.words[(this.out + O.levels) >> 2];
+  }
+  get duplicates(): number {
+    return this.core.words[(this.out + O.dupes) >> 2];
+  }
+  get decimalCode(): number {
+    return this.core.words[(this.out + O.decCode) >> 2];
+  }
   /** seq and pseq as 32-bit halves: exact beyond 2^53 without BigInt. */
-  get seqHi(): number { return this.core.words[(this.out + O.seq + 4) >> 2]; }
-  get seqLo(): number { return this.core.words[(this.out + O.seq) >> 2] >>> 0; }
-  get pseqHi(): number { return this.core.words[(this.out + O.pseq + 4) >> 2]; }
-  get pseqLo(): number { return this.core.words[(this.out + O.pseq) >> 2] >>> 0; }
-  get checksum(): number { return this.core.words[(this.out + O.checksum) >> 2]; }
+  get seqHi(): number {
+    return this.core.words[(this.out + O.seq + 4) >> 2];
+  }
+  get seqLo(): number {
+    return this.core.words[(this.out + O.seq) >> 2] >>> 0;
+  }
+  get pseqHi(): number {
+    return this.core.words[(this.out + O.pseq + 4) >> 2];
+  }
+  get pseqLo(): number {
+    return this.core.words[(this.out + O.pseq) >> 2] >>> 0;
+  }
+  get checksum(): number {
+    return this.core.words[(this.out + O.checksum) >> 2];
+  }
   /** Exchange time of the data (ns) and push time (ms), as bigint: off the hot path (tools, tests). */
-  get exchTsNs(): bigint { return this.i64(O.exchTs); }
-  get pushTsMs(): bigint { return this.i64(O.pushTs); }
-  get seq(): bigint { return this.i64(O.seq); }
-  get pseq(): bigint { return this.i64(O.pseq); }
+  get exchTsNs(): bigint {
+    return this.i64(O.exchTs);
+  }
+  get pushTsMs(): bigint {
+    return this.i64(O.pushTs);
+  }
+  get seq(): bigint {
+    return this.i64(O.seq);
+  }
+  get pseq(): bigint {
+    return this.i64(O.pseq);
+  }
   /** Exchange data time in ms as a number (exact: ms fit 2^53), for latency statistics. */
   get exchTsMs(): number {
     const w = this.core.words;

@@ -76,7 +76,13 @@ client = new BitgetWsClient({
 client.subscribe(session.args());
 client.start();
 
-const stats = () => ({ type: 'stats', counters: session.counters, client: client.stats, state: client.state, decode: decodeLatency.summary() });
+const stats = () => ({
+  type: 'stats',
+  counters: session.counters,
+  client: client.stats,
+  state: client.state,
+  decode: decodeLatency.summary(),
+});
 const timer = setInterval(() => {
   session.poll();
   post(stats());

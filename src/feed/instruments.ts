@@ -30,7 +30,8 @@ export function scaledFromString(text: string, scale: number, what: string): big
 
 function wholeNumber(text: unknown, what: string): number {
   const n = Number(text);
-  if (typeof text !== 'string' || !/^\d+$/.test(text) || n > 18) throw new Error(`RB_ERR_METADATA: ${what} "${String(text)}" is not a whole number 0..18`);
+  if (typeof text !== 'string' || !/^\d+$/.test(text) || n > 18)
+    throw new Error(`RB_ERR_METADATA: ${what} "${String(text)}" is not a whole number 0..18`);
   return n;
 }
 
@@ -49,9 +50,16 @@ export function gridFromContract(row: any, instType: InstType): InstrumentGrid {
   const sizeStep = scaledFromString(String(row.sizeMultiplier ?? '1'), sizeScale, `${row.symbol} sizeMultiplier`);
   if (priceStep <= 0n || sizeStep <= 0n) throw new Error(`RB_ERR_METADATA: ${row.symbol} has a zero tick or lot`);
   return {
-    instType, symbol: row.symbol, priceScale, priceStep, sizeScale, sizeStep,
-    tickSize: render(priceStep, priceScale), lotSize: render(sizeStep, sizeScale),
-    makerFeeRate: row.makerFeeRate, takerFeeRate: row.takerFeeRate,
+    instType,
+    symbol: row.symbol,
+    priceScale,
+    priceStep,
+    sizeScale,
+    sizeStep,
+    tickSize: render(priceStep, priceScale),
+    lotSize: render(sizeStep, sizeScale),
+    makerFeeRate: row.makerFeeRate,
+    takerFeeRate: row.takerFeeRate,
   };
 }
 
@@ -60,9 +68,16 @@ export function gridFromSpotSymbol(row: any): InstrumentGrid {
   const priceScale = wholeNumber(row.pricePrecision, `${row.symbol} pricePrecision`);
   const sizeScale = wholeNumber(row.quantityPrecision, `${row.symbol} quantityPrecision`);
   return {
-    instType: 'SPOT', symbol: row.symbol, priceScale, priceStep: 1n, sizeScale, sizeStep: 1n,
-    tickSize: render(1n, priceScale), lotSize: render(1n, sizeScale),
-    makerFeeRate: row.makerFeeRate, takerFeeRate: row.takerFeeRate,
+    instType: 'SPOT',
+    symbol: row.symbol,
+    priceScale,
+    priceStep: 1n,
+    sizeScale,
+    sizeStep: 1n,
+    tickSize: render(1n, priceScale),
+    lotSize: render(1n, sizeScale),
+    makerFeeRate: row.makerFeeRate,
+    takerFeeRate: row.takerFeeRate,
   };
 }
 
@@ -81,7 +96,13 @@ export async function fetchGrids(restUrl: string, instType: InstType, symbols: s
   const rows: any[] = Array.isArray(body.data) ? body.data : [];
   return symbols.map((symbol) => {
     const row = rows.find((r) => r.symbol === symbol);
-    if (!row) throw new Error(`${instType} symbol ${symbol} is not listed at ${url.origin} (known: ${rows.slice(0, 8).map((r) => r.symbol).join(', ')}…)`);
+    if (!row)
+      throw new Error(
+        `${instType} symbol ${symbol} is not listed at ${url.origin} (known: ${rows
+          .slice(0, 8)
+          .map((r) => r.symbol)
+          .join(', ')}…)`,
+      );
     return instType === 'SPOT' ? gridFromSpotSymbol(row) : gridFromContract(row, instType);
   });
 }

@@ -4,9 +4,7 @@
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  compileCore, createMemory, instantiateCore, formatMemory, Ring, Instrument, type Core, type SignalParams,
-} from '../core/index';
+import { compileCore, createMemory, instantiateCore, formatMemory, Ring, Instrument, type Core, type SignalParams } from '../core/index';
 import type { LatencySamples } from '../core/latency';
 import { fetchGrids, type InstType, type InstrumentGrid } from './instruments';
 import type { Channel, FeedCounters, FeedInstrument } from './session';
@@ -114,7 +112,9 @@ export class MarketPipeline {
     for (const [type, symbols] of byType) grids.push(...(await fetchGrids(o.restUrl, type, symbols)));
     const ordered = o.instruments.map((i) => grids.find((g) => g.instType === i.instType && g.symbol === i.symbol)!);
     const feedInstruments: FeedInstrument[] = o.instruments.map((i, inst) => ({
-      inst, grid: ordered[inst], channels: i.channels ?? ['books', 'trade'],
+      inst,
+      grid: ordered[inst],
+      channels: i.channels ?? ['books', 'trade'],
     }));
 
     const module = await compileCore();
@@ -124,7 +124,11 @@ export class MarketPipeline {
     const dir = o.workerDir ?? findWorkerDir();
     const control = new SharedArrayBuffer(64);
     const engineData: EngineWorkerData = {
-      module, memory, slot: 2, control, signals: o.signals ?? {},
+      module,
+      memory,
+      slot: 2,
+      control,
+      signals: o.signals ?? {},
       instruments: feedInstruments.map((f) => ({ inst: f.inst, spec: { ...f.grid, levelsPerSide: 8192 } })),
     };
     const engine = new Worker(new URL('engine.mjs', dir), { workerData: engineData });
@@ -144,16 +148,32 @@ export class MarketPipeline {
       const stopBuf = new SharedArrayBuffer(64);
       recorderStop = new Int32Array(stopBuf);
       const data: RecorderWorkerData = {
-        module, memory, slot: 3, root: rec.root, restUrl: o.restUrl, control: stopBuf,
-        flushMs: rec.flushMs ?? 1000, rollMs: rec.rollMs ?? 60_000, maxRows: rec.maxRows ?? 1_000_000,
-        clockEveryMs: rec.clockEveryMs ?? 60_000, rawPort: recorderRawPort, venue: rec.venue ?? 'bitget',
+        module,
+        memory,
+        slot: 3,
+        root: rec.root,
+        restUrl: o.restUrl,
+        control: stopBuf,
+        flushMs: rec.flushMs ?? 1000,
+        rollMs: rec.rollMs ?? 60_000,
+        maxRows: rec.maxRows ?? 1_000_000,
+        clockEveryMs: rec.clockEveryMs ?? 60_000,
+        rawPort: recorderRawPort,
+        venue: rec.venue ?? 'bitget',
         source: rec.source ?? 'live',
         streams: feedInstruments.map((f) => ({
           inst: f.inst,
           info: {
-            venue: rec.venue ?? 'bitget', instType: f.grid.instType, symbol: f.grid.symbol, tickSize: f.grid.tickSize,
-            lotSize: f.grid.lotSize, priceScale: f.grid.priceScale, priceStep: f.grid.priceStep,
-            sizeScale: f.grid.sizeScale, sizeStep: f.grid.sizeStep, source: rec.source ?? 'live',
+            venue: rec.venue ?? 'bitget',
+            instType: f.grid.instType,
+            symbol: f.grid.symbol,
+            tickSize: f.grid.tickSize,
+            lotSize: f.grid.lotSize,
+            priceScale: f.grid.priceScale,
+            priceStep: f.grid.priceStep,
+            sizeScale: f.grid.sizeScale,
+            sizeStep: f.grid.sizeStep,
+            source: rec.source ?? 'live',
           },
         })),
       };
@@ -167,11 +187,29 @@ export class MarketPipeline {
       recorder.on('error', (err) => rec.onAlarm?.(`recorder worker failed: ${err.message}`));
     }
     const feedData: FeedWorkerData = {
-      module, memory, slot: 1, wsUrl: o.wsUrl, instruments: feedInstruments, statsEveryMs: o.statsEveryMs ?? 250,
-      pingMs: o.pingMs, pongTimeoutMs: o.pongTimeoutMs, capture: !!rec, rawPort: feedRawPort,
+      module,
+      memory,
+      slot: 1,
+      wsUrl: o.wsUrl,
+      instruments: feedInstruments,
+      statsEveryMs: o.statsEveryMs ?? 250,
+      pingMs: o.pingMs,
+      pongTimeoutMs: o.pongTimeoutMs,
+      capture: !!rec,
+      rawPort: feedRawPort,
     };
     const feed = new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] });
-    const p = new MarketPipeline(core, new Ring(core, core.ringOffset('signal')), ordered, instruments, feed, engine, new Int32Array(control), recorder, recorderStop);
+    const p = new MarketPipeline(
+      core,
+      new Ring(core, core.ringOffset('signal')),
+      ordered,
+      instruments,
+      feed,
+      engine,
+      new Int32Array(control),
+      recorder,
+      recorderStop,
+    );
     recorder?.on('message', (m: any) => {
       if (m.type === 'stats' || m.type === 'stopped') p.recorderCounters = m.counters;
     });
@@ -198,7 +236,11 @@ export class MarketPipeline {
   }
 
   /** Stops both workers (the engine last, after the feed stopped producing); the books can then be read safely. */
-  async stop(): Promise<{ feed: FeedStats | null; engine: { latency: ReturnType<LatencySamples['summary']>; badRecords: number }; recorder: RecorderCounters | null }> {
+  async stop(): Promise<{
+    feed: FeedStats | null;
+    engine: { latency: ReturnType<LatencySamples['summary']>; badRecords: number };
+    recorder: RecorderCounters | null;
+  }> {
     if (this.stopped) throw new Error('pipeline already stopped');
     this.stopped = true;
     const finalFeed = once(this.feed, 'stats').catch(() => null);

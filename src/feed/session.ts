@@ -82,9 +82,27 @@ interface Route {
 
 export function newCounters(): FeedCounters {
   return {
-    frames: 0, bytes: 0, pongs: 0, acks: 0, errorFrames: 0, malformed: 0, unknown: 0, bookMessages: 0,
-    tradeMessages: 0, duplicateTrades: 0, gaps: 0, stale: 0, beforeSnapshot: 0, badFrames: 0, ringFull: 0,
-    disconnects: 0, engineResyncs: 0, resyncs: 0, snapshots: 0, records: 0, captureDrops: 0,
+    frames: 0,
+    bytes: 0,
+    pongs: 0,
+    acks: 0,
+    errorFrames: 0,
+    malformed: 0,
+    unknown: 0,
+    bookMessages: 0,
+    tradeMessages: 0,
+    duplicateTrades: 0,
+    gaps: 0,
+    stale: 0,
+    beforeSnapshot: 0,
+    badFrames: 0,
+    ringFull: 0,
+    disconnects: 0,
+    engineResyncs: 0,
+    resyncs: 0,
+    snapshots: 0,
+    records: 0,
+    captureDrops: 0,
   };
 }
 
@@ -111,7 +129,12 @@ export class FeedSession {
       decoder.configure({ inst: fi.inst, ...fi.grid });
       const control = o.watchControl ? Atomics.load(core.words, controlOffset(fi.inst) >> 2) : 0;
       this.routes.set(`${fi.grid.instType}|${fi.grid.symbol}`, {
-        fi, book: books[0] ?? null, seq: new BookSequence(), awaitingSince: -1, pendingStatus: 0, handledRequests: control,
+        fi,
+        book: books[0] ?? null,
+        seq: new BookSequence(),
+        awaitingSince: -1,
+        pendingStatus: 0,
+        handledRequests: control,
       });
     }
   }
@@ -236,9 +259,13 @@ export class FeedSession {
 
   private decodeFailed(r: Route, code: number): void {
     if (code === -2) this.counters.ringFull++;
-    else if (code === -1) this.counters.malformed++; // broken JSON inside the data (the scan stops at `data`)
+    else if (code === -1)
+      this.counters.malformed++; // broken JSON inside the data (the scan stops at `data`)
     else this.counters.badFrames++;
-    this.logLimited(() => `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === -3 || code === -4 ? ` (decimal error ${this.decoder.decimalCode})` : ''}`);
+    this.logLimited(
+      () =>
+        `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === -3 || code === -4 ? ` (decimal error ${this.decoder.decimalCode})` : ''}`,
+    );
     if (r.book && this.decoder.channel !== 'trade') this.resync(r, code === -2 ? Status.ringFull : Status.badFrame);
   }
 
@@ -345,6 +372,8 @@ export class FeedSession {
 }
 
 function preview(data: Uint8Array): string {
-  const s = Buffer.from(data.subarray(0, 80)).toString('utf8').replace(/[\x00-\x1f]/g, '?');
+  const s = Buffer.from(data.subarray(0, 80))
+    .toString('utf8')
+    .replace(/[\x00-\x1f]/g, '?');
   return data.length > 80 ? `${s}…` : s;
 }

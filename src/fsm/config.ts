@@ -12,24 +12,50 @@ export type HurdleSource = 'ofiNorm' | 'signal';
 export interface StrategyConfig {
   signal: { source: SignalSource };
   entry: {
-    threshold: number; confirmCount: number; confirmDwellNs: number; mode: EntryMode; qtyLot: number;
-    slipTicks: number; workTimeoutNs: number; allowReversal: boolean;
+    threshold: number;
+    confirmCount: number;
+    confirmDwellNs: number;
+    mode: EntryMode;
+    qtyLot: number;
+    slipTicks: number;
+    workTimeoutNs: number;
+    allowReversal: boolean;
   };
   exit: {
-    threshold: number; takeProfitTicks: number | null; stopLossTicks: number | null; timeStopNs: number | null;
-    trailingTicks: number | null; trailingActivationTicks: number; maxRetries: number; timeoutNs: number;
-    iocAttempts: number; escalateTicks: number; stopLossMarket: boolean;
+    threshold: number;
+    takeProfitTicks: number | null;
+    stopLossTicks: number | null;
+    timeStopNs: number | null;
+    trailingTicks: number | null;
+    trailingActivationTicks: number;
+    maxRetries: number;
+    timeoutNs: number;
+    iocAttempts: number;
+    escalateTicks: number;
+    stopLossMarket: boolean;
   };
   hurdle: {
-    enabled: boolean; source: HurdleSource; coef: number; spreadMultiple: number; slippageTicks: number; bufferTicks: number;
+    enabled: boolean;
+    source: HurdleSource;
+    coef: number;
+    spreadMultiple: number;
+    slippageTicks: number;
+    bufferTicks: number;
   };
   gates: { maxDataAgeNs: number; minFeedLatencyNs: number; maxFeedLatencyNs: number; maxSpreadTicks: number };
   cooldown: { ns: number; afterStopLossNs: number; afterReversalNs: number; resetThreshold: number | null };
   orders: { ackTimeoutNs: number; reconcileTimeoutNs: number; maxReconcileAttempts: number };
   risk: {
-    maxPositionLot: number; maxNotionalTickLot: number | null; maxOrdersPerSecond: number; maxOrdersPerMinute: number;
-    maxDailyLossQuote: number; maxDataAgeNs: number; minFeedLatencyNs: number; maxFeedLatencyNs: number;
-    maxClockOffsetNs: number; flattenOnBreach: boolean;
+    maxPositionLot: number;
+    maxNotionalTickLot: number | null;
+    maxOrdersPerSecond: number;
+    maxOrdersPerMinute: number;
+    maxDailyLossQuote: number;
+    maxDataAgeNs: number;
+    minFeedLatencyNs: number;
+    maxFeedLatencyNs: number;
+    maxClockOffsetNs: number;
+    flattenOnBreach: boolean;
   };
 }
 
@@ -67,60 +93,377 @@ const MS = 1e6;
 const MAX_NS = 7 * 86_400 * S;
 
 export const FIELDS: readonly FieldSpec[] = [
-  { path: 'signal.source', kind: 'enum', def: 'z', values: ['z', 'l1', 'obiN', 'ofiNorm'], unit: '–', doc: 'the signal x the thresholds apply to: z (the core z-score, of ofiNorm by default) or a raw field' },
-  { path: 'entry.threshold', kind: 'number', def: 2, min: 0, gt: true, max: 1e9, unit: 'x', doc: 'θ_in: enter long when x ≥ θ_in, short when x ≤ −θ_in' },
-  { path: 'entry.confirmCount', kind: 'int', def: 3, min: 1, max: 1_000_000, unit: 'samples', doc: 'debounce: consecutive valid samples beyond θ_in' },
-  { path: 'entry.confirmDwellNs', kind: 'ns', def: 0, min: 0, max: MAX_NS, unit: 'ns', doc: 'debounce: minimum time beyond θ_in (local time), on top of confirmCount' },
-  { path: 'entry.mode', kind: 'enum', def: 'taker', values: ['taker', 'passive'], unit: '–', doc: 'taker: IOC limit through the touch; passive: post_only limit at our side of the touch' },
+  {
+    path: 'signal.source',
+    kind: 'enum',
+    def: 'z',
+    values: ['z', 'l1', 'obiN', 'ofiNorm'],
+    unit: '–',
+    doc: 'the signal x the thresholds apply to: z (the core z-score, of ofiNorm by default) or a raw field',
+  },
+  {
+    path: 'entry.threshold',
+    kind: 'number',
+    def: 2,
+    min: 0,
+    gt: true,
+    max: 1e9,
+    unit: 'x',
+    doc: 'θ_in: enter long when x ≥ θ_in, short when x ≤ −θ_in',
+  },
+  {
+    path: 'entry.confirmCount',
+    kind: 'int',
+    def: 3,
+    min: 1,
+    max: 1_000_000,
+    unit: 'samples',
+    doc: 'debounce: consecutive valid samples beyond θ_in',
+  },
+  {
+    path: 'entry.confirmDwellNs',
+    kind: 'ns',
+    def: 0,
+    min: 0,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'debounce: minimum time beyond θ_in (local time), on top of confirmCount',
+  },
+  {
+    path: 'entry.mode',
+    kind: 'enum',
+    def: 'taker',
+    values: ['taker', 'passive'],
+    unit: '–',
+    doc: 'taker: IOC limit through the touch; passive: post_only limit at our side of the touch',
+  },
   { path: 'entry.qtyLot', kind: 'int', def: 1, min: 1, max: 1e12, unit: 'lots', doc: 'size of each entry order' },
-  { path: 'entry.slipTicks', kind: 'int', def: 0, min: 0, max: 1e6, unit: 'ticks', doc: 'taker entry: IOC limit this far beyond the opposite touch' },
-  { path: 'entry.workTimeoutNs', kind: 'ns', def: 2 * S, min: 1, max: MAX_NS, unit: 'ns', doc: 'T_work: cancel an acked entry not done after this long' },
-  { path: 'entry.allowReversal', kind: 'bool', def: true, unit: '–', doc: 'an opposite entry signal in position exits (reason reversal, cooldown.afterReversalNs) instead of a plain signal exit' },
-  { path: 'exit.threshold', kind: 'number', def: 0.5, min: -1e9, max: 1e9, unit: 'x', doc: 'θ_out: a long exits when x ≤ θ_out, a short when x ≥ −θ_out (hysteresis)' },
-  { path: 'exit.takeProfitTicks', kind: 'int', def: 20, min: 1, max: 1e9, nullable: true, unit: 'ticks', doc: 'take profit: exit-side touch this far beyond the average entry price' },
-  { path: 'exit.stopLossTicks', kind: 'int', def: 10, min: 1, max: 1e9, nullable: true, unit: 'ticks', doc: 'stop loss: exit-side touch this far against the average entry price' },
-  { path: 'exit.timeStopNs', kind: 'ns', def: 30 * S, min: 1, max: MAX_NS, nullable: true, unit: 'ns', doc: 'time stop: exit this long after the first entry fill' },
-  { path: 'exit.trailingTicks', kind: 'int', def: null, min: 1, max: 1e9, nullable: true, unit: 'ticks', doc: 'trailing stop: exit when the touch falls this far from its best since entry' },
-  { path: 'exit.trailingActivationTicks', kind: 'int', def: 0, min: 0, max: 1e9, unit: 'ticks', doc: 'trailing stop arms once the best touch is this far in profit' },
-  { path: 'exit.maxRetries', kind: 'int', def: 3, min: 0, max: 100, unit: 'retries', doc: 'R: failed exits re-sent (more aggressively) before HALTED' },
-  { path: 'exit.timeoutNs', kind: 'ns', def: 1 * S, min: 1, max: MAX_NS, unit: 'ns', doc: 'an exit order not done this long after it was sent counts as failed' },
-  { path: 'exit.iocAttempts', kind: 'int', def: 1, min: 0, max: 100, unit: 'attempts', doc: 'exit attempts priced as IOC limits before escalating to market' },
-  { path: 'exit.escalateTicks', kind: 'int', def: 1, min: 0, max: 1e6, unit: 'ticks', doc: 'each IOC retry prices this much further through the touch' },
+  {
+    path: 'entry.slipTicks',
+    kind: 'int',
+    def: 0,
+    min: 0,
+    max: 1e6,
+    unit: 'ticks',
+    doc: 'taker entry: IOC limit this far beyond the opposite touch',
+  },
+  {
+    path: 'entry.workTimeoutNs',
+    kind: 'ns',
+    def: 2 * S,
+    min: 1,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'T_work: cancel an acked entry not done after this long',
+  },
+  {
+    path: 'entry.allowReversal',
+    kind: 'bool',
+    def: true,
+    unit: '–',
+    doc: 'an opposite entry signal in position exits (reason reversal, cooldown.afterReversalNs) instead of a plain signal exit',
+  },
+  {
+    path: 'exit.threshold',
+    kind: 'number',
+    def: 0.5,
+    min: -1e9,
+    max: 1e9,
+    unit: 'x',
+    doc: 'θ_out: a long exits when x ≤ θ_out, a short when x ≥ −θ_out (hysteresis)',
+  },
+  {
+    path: 'exit.takeProfitTicks',
+    kind: 'int',
+    def: 20,
+    min: 1,
+    max: 1e9,
+    nullable: true,
+    unit: 'ticks',
+    doc: 'take profit: exit-side touch this far beyond the average entry price',
+  },
+  {
+    path: 'exit.stopLossTicks',
+    kind: 'int',
+    def: 10,
+    min: 1,
+    max: 1e9,
+    nullable: true,
+    unit: 'ticks',
+    doc: 'stop loss: exit-side touch this far against the average entry price',
+  },
+  {
+    path: 'exit.timeStopNs',
+    kind: 'ns',
+    def: 30 * S,
+    min: 1,
+    max: MAX_NS,
+    nullable: true,
+    unit: 'ns',
+    doc: 'time stop: exit this long after the first entry fill',
+  },
+  {
+    path: 'exit.trailingTicks',
+    kind: 'int',
+    def: null,
+    min: 1,
+    max: 1e9,
+    nullable: true,
+    unit: 'ticks',
+    doc: 'trailing stop: exit when the touch falls this far from its best since entry',
+  },
+  {
+    path: 'exit.trailingActivationTicks',
+    kind: 'int',
+    def: 0,
+    min: 0,
+    max: 1e9,
+    unit: 'ticks',
+    doc: 'trailing stop arms once the best touch is this far in profit',
+  },
+  {
+    path: 'exit.maxRetries',
+    kind: 'int',
+    def: 3,
+    min: 0,
+    max: 100,
+    unit: 'retries',
+    doc: 'R: failed exits re-sent (more aggressively) before HALTED',
+  },
+  {
+    path: 'exit.timeoutNs',
+    kind: 'ns',
+    def: 1 * S,
+    min: 1,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'an exit order not done this long after it was sent counts as failed',
+  },
+  {
+    path: 'exit.iocAttempts',
+    kind: 'int',
+    def: 1,
+    min: 0,
+    max: 100,
+    unit: 'attempts',
+    doc: 'exit attempts priced as IOC limits before escalating to market',
+  },
+  {
+    path: 'exit.escalateTicks',
+    kind: 'int',
+    def: 1,
+    min: 0,
+    max: 1e6,
+    unit: 'ticks',
+    doc: 'each IOC retry prices this much further through the touch',
+  },
   { path: 'exit.stopLossMarket', kind: 'bool', def: true, unit: '–', doc: 'stop-loss exits go straight to a market order' },
   { path: 'hurdle.enabled', kind: 'bool', def: true, unit: '–', doc: 'require the expected move to beat the round-trip cost' },
-  { path: 'hurdle.source', kind: 'enum', def: 'ofiNorm', values: ['ofiNorm', 'signal'], unit: '–', doc: 'edge the expected move is read from: ofiNorm (expected ticks, CKS) or x itself' },
-  { path: 'hurdle.coef', kind: 'number', def: 1, min: 0, gt: true, max: 1e9, unit: 'ticks/edge', doc: 'ĉ: expected move = ĉ · edge (fit in-sample)' },
-  { path: 'hurdle.spreadMultiple', kind: 'number', def: 1, min: 0, max: 100, unit: '×spread', doc: 'spread crossings charged to the trade' },
+  {
+    path: 'hurdle.source',
+    kind: 'enum',
+    def: 'ofiNorm',
+    values: ['ofiNorm', 'signal'],
+    unit: '–',
+    doc: 'edge the expected move is read from: ofiNorm (expected ticks, CKS) or x itself',
+  },
+  {
+    path: 'hurdle.coef',
+    kind: 'number',
+    def: 1,
+    min: 0,
+    gt: true,
+    max: 1e9,
+    unit: 'ticks/edge',
+    doc: 'ĉ: expected move = ĉ · edge (fit in-sample)',
+  },
+  {
+    path: 'hurdle.spreadMultiple',
+    kind: 'number',
+    def: 1,
+    min: 0,
+    max: 100,
+    unit: '×spread',
+    doc: 'spread crossings charged to the trade',
+  },
   { path: 'hurdle.slippageTicks', kind: 'number', def: 0, min: 0, max: 1e9, unit: 'ticks', doc: 'expected slippage charged to the trade' },
   { path: 'hurdle.bufferTicks', kind: 'number', def: 0, min: 0, max: 1e9, unit: 'ticks', doc: 'safety margin on top of the cost' },
-  { path: 'gates.maxDataAgeNs', kind: 'ns', def: 500 * MS, min: 0, max: MAX_NS, unit: 'ns', doc: 'entry gate: signal local age (now − localTs) at most this' },
-  { path: 'gates.minFeedLatencyNs', kind: 'ns', def: -100 * MS, min: -MAX_NS, max: MAX_NS, unit: 'ns', doc: 'entry gate: feed latency (localTs − exchTs) at least this (negative = clock behind)' },
-  { path: 'gates.maxFeedLatencyNs', kind: 'ns', def: 250 * MS, min: -MAX_NS, max: MAX_NS, unit: 'ns', doc: 'entry gate: feed latency at most this' },
+  {
+    path: 'gates.maxDataAgeNs',
+    kind: 'ns',
+    def: 500 * MS,
+    min: 0,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'entry gate: signal local age (now − localTs) at most this',
+  },
+  {
+    path: 'gates.minFeedLatencyNs',
+    kind: 'ns',
+    def: -100 * MS,
+    min: -MAX_NS,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'entry gate: feed latency (localTs − exchTs) at least this (negative = clock behind)',
+  },
+  {
+    path: 'gates.maxFeedLatencyNs',
+    kind: 'ns',
+    def: 250 * MS,
+    min: -MAX_NS,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'entry gate: feed latency at most this',
+  },
   { path: 'gates.maxSpreadTicks', kind: 'int', def: 5, min: 1, max: 1e9, unit: 'ticks', doc: 'entry gate: spread at most this' },
-  { path: 'cooldown.ns', kind: 'ns', def: 1 * S, min: 0, max: MAX_NS, unit: 'ns', doc: 'T_cool after a trade, a cancelled or rejected entry, or a reconcile' },
+  {
+    path: 'cooldown.ns',
+    kind: 'ns',
+    def: 1 * S,
+    min: 0,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'T_cool after a trade, a cancelled or rejected entry, or a reconcile',
+  },
   { path: 'cooldown.afterStopLossNs', kind: 'ns', def: 10 * S, min: 0, max: MAX_NS, unit: 'ns', doc: 'T_cool after a stop-loss exit' },
-  { path: 'cooldown.afterReversalNs', kind: 'ns', def: 0, min: 0, max: MAX_NS, unit: 'ns', doc: 'T_cool after a reversal exit (re-entry still needs a fresh confirmed signal)' },
-  { path: 'cooldown.resetThreshold', kind: 'number', def: null, min: 0, max: 1e9, nullable: true, unit: 'x', doc: 'θ_reset: leave COOLDOWN only once |x| < θ_reset' },
-  { path: 'orders.ackTimeoutNs', kind: 'ns', def: 2 * S, min: 1, max: MAX_NS, unit: 'ns', doc: 'T_ack: a place or cancel unanswered this long → RECONCILE' },
-  { path: 'orders.reconcileTimeoutNs', kind: 'ns', def: 5 * S, min: 1, max: MAX_NS, unit: 'ns', doc: 're-send reconcile when no resynced arrives within this' },
+  {
+    path: 'cooldown.afterReversalNs',
+    kind: 'ns',
+    def: 0,
+    min: 0,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'T_cool after a reversal exit (re-entry still needs a fresh confirmed signal)',
+  },
+  {
+    path: 'cooldown.resetThreshold',
+    kind: 'number',
+    def: null,
+    min: 0,
+    max: 1e9,
+    nullable: true,
+    unit: 'x',
+    doc: 'θ_reset: leave COOLDOWN only once |x| < θ_reset',
+  },
+  {
+    path: 'orders.ackTimeoutNs',
+    kind: 'ns',
+    def: 2 * S,
+    min: 1,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'T_ack: a place or cancel unanswered this long → RECONCILE',
+  },
+  {
+    path: 'orders.reconcileTimeoutNs',
+    kind: 'ns',
+    def: 5 * S,
+    min: 1,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 're-send reconcile when no resynced arrives within this',
+  },
   { path: 'orders.maxReconcileAttempts', kind: 'int', def: 3, min: 1, max: 100, unit: 'attempts', doc: 'reconcile requests before HALTED' },
-  { path: 'risk.maxPositionLot', kind: 'int', def: 10, min: 1, max: 1e12, unit: 'lots', doc: '|position| limit (entries that would pass it are denied; fills past it breach)' },
-  { path: 'risk.maxNotionalTickLot', kind: 'int', def: null, min: 1, max: Number.MAX_SAFE_INTEGER, nullable: true, unit: 'ticks·lots', doc: '|position| × mark limit' },
-  { path: 'risk.maxOrdersPerSecond', kind: 'int', def: 5, min: 1, max: 1e6, unit: 'orders/s', doc: 'entries denied while this many orders were placed in the last rolling second' },
-  { path: 'risk.maxOrdersPerMinute', kind: 'int', def: 60, min: 1, max: 1e8, unit: 'orders/min', doc: 'entries denied while this many orders were placed in the last rolling minute' },
-  { path: 'risk.maxDailyLossQuote', kind: 'number', def: 100, min: 0, gt: true, max: 1e15, unit: 'quote', doc: 'loss since the UTC day began (realised + unrealised at mark − fees) beyond this breaches' },
-  { path: 'risk.maxDataAgeNs', kind: 'ns', def: 5 * S, min: 0, max: MAX_NS, unit: 'ns', doc: 'breach: no valid signal for this long while exposed (position or live orders)' },
-  { path: 'risk.minFeedLatencyNs', kind: 'ns', def: -1 * S, min: -MAX_NS, max: MAX_NS, unit: 'ns', doc: 'breach: a signal with feed latency below this' },
-  { path: 'risk.maxFeedLatencyNs', kind: 'ns', def: 2 * S, min: -MAX_NS, max: MAX_NS, unit: 'ns', doc: 'breach: a signal with feed latency above this' },
-  { path: 'risk.maxClockOffsetNs', kind: 'ns', def: 250 * MS, min: 0, max: MAX_NS, unit: 'ns', doc: 'breach: |clock offset| reported by marketHealth above this' },
-  { path: 'risk.flattenOnBreach', kind: 'bool', def: true, unit: '–', doc: 'a breach also asks the executor to flatten (reduce-only market)' },
+  {
+    path: 'risk.maxPositionLot',
+    kind: 'int',
+    def: 10,
+    min: 1,
+    max: 1e12,
+    unit: 'lots',
+    doc: '|position| limit (entries that would pass it are denied; fills past it breach)',
+  },
+  {
+    path: 'risk.maxNotionalTickLot',
+    kind: 'int',
+    def: null,
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    nullable: true,
+    unit: 'ticks·lots',
+    doc: '|position| × mark limit',
+  },
+  {
+    path: 'risk.maxOrdersPerSecond',
+    kind: 'int',
+    def: 5,
+    min: 1,
+    max: 1e6,
+    unit: 'orders/s',
+    doc: 'entries denied while this many orders were placed in the last rolling second',
+  },
+  {
+    path: 'risk.maxOrdersPerMinute',
+    kind: 'int',
+    def: 60,
+    min: 1,
+    max: 1e8,
+    unit: 'orders/min',
+    doc: 'entries denied while this many orders were placed in the last rolling minute',
+  },
+  {
+    path: 'risk.maxDailyLossQuote',
+    kind: 'number',
+    def: 100,
+    min: 0,
+    gt: true,
+    max: 1e15,
+    unit: 'quote',
+    doc: 'loss since the UTC day began (realised + unrealised at mark − fees) beyond this breaches',
+  },
+  {
+    path: 'risk.maxDataAgeNs',
+    kind: 'ns',
+    def: 5 * S,
+    min: 0,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'breach: no valid signal for this long while exposed (position or live orders)',
+  },
+  {
+    path: 'risk.minFeedLatencyNs',
+    kind: 'ns',
+    def: -1 * S,
+    min: -MAX_NS,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'breach: a signal with feed latency below this',
+  },
+  {
+    path: 'risk.maxFeedLatencyNs',
+    kind: 'ns',
+    def: 2 * S,
+    min: -MAX_NS,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'breach: a signal with feed latency above this',
+  },
+  {
+    path: 'risk.maxClockOffsetNs',
+    kind: 'ns',
+    def: 250 * MS,
+    min: 0,
+    max: MAX_NS,
+    unit: 'ns',
+    doc: 'breach: |clock offset| reported by marketHealth above this',
+  },
+  {
+    path: 'risk.flattenOnBreach',
+    kind: 'bool',
+    def: true,
+    unit: '–',
+    doc: 'a breach also asks the executor to flatten (reduce-only market)',
+  },
 ];
 
 const BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
 
 /** A config problem, naming the field and what it accepts. */
 export class ConfigError extends Error {
-  constructor(readonly field: string, detail: string) {
+  constructor(
+    readonly field: string,
+    detail: string,
+  ) {
     super(`strategy config: ${field} ${detail}`);
     this.name = 'ConfigError';
   }
@@ -142,7 +485,8 @@ export function defaultConfig(): StrategyConfig {
  */
 export function resolveConfig(base: unknown = {}, overrides: readonly string[] = []): StrategyConfig {
   const cfg = defaultConfig() as unknown as Record<string, Record<string, unknown>>;
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) throw new ConfigError('(root)', `must be a JSON object, got ${show(base)}`);
+  if (base === null || typeof base !== 'object' || Array.isArray(base))
+    throw new ConfigError('(root)', `must be a JSON object, got ${show(base)}`);
   for (const [group, sub] of Object.entries(base as Record<string, unknown>)) {
     if (!(group in cfg)) throw new ConfigError(group, `is not a known section (known: ${Object.keys(cfg).join(', ')})`);
     if (sub === null || typeof sub !== 'object' || Array.isArray(sub)) throw new ConfigError(group, `must be an object, got ${show(sub)}`);
@@ -170,23 +514,31 @@ export function validateConfig(cfg: StrategyConfig): void {
     const [group, key] = f.path.split('.');
     checkField(f, c[group]?.[key]);
   }
-  if (!(cfg.entry.threshold > cfg.exit.threshold)) throw new ConfigError('entry.threshold', `must be a number > exit.threshold, got ${cfg.entry.threshold}`);
+  if (!(cfg.entry.threshold > cfg.exit.threshold))
+    throw new ConfigError('entry.threshold', `must be a number > exit.threshold, got ${cfg.entry.threshold}`);
   // θ_out > −θ_in keeps the flat zone of a long and the entry zone of a short apart (a short signal always exits a long).
-  if (!(cfg.exit.threshold > -cfg.entry.threshold)) throw new ConfigError('exit.threshold', `must be a number > -entry.threshold, got ${cfg.exit.threshold}`);
+  if (!(cfg.exit.threshold > -cfg.entry.threshold))
+    throw new ConfigError('exit.threshold', `must be a number > -entry.threshold, got ${cfg.exit.threshold}`);
   if (cfg.cooldown.resetThreshold !== null && !(cfg.cooldown.resetThreshold <= cfg.entry.threshold)) {
     throw new ConfigError('cooldown.resetThreshold', `must be null or a number ≤ entry.threshold, got ${cfg.cooldown.resetThreshold}`);
   }
-  if (!(cfg.gates.maxFeedLatencyNs > cfg.gates.minFeedLatencyNs)) throw new ConfigError('gates.maxFeedLatencyNs', `must be > gates.minFeedLatencyNs, got ${cfg.gates.maxFeedLatencyNs}`);
-  if (!(cfg.risk.maxFeedLatencyNs > cfg.risk.minFeedLatencyNs)) throw new ConfigError('risk.maxFeedLatencyNs', `must be > risk.minFeedLatencyNs, got ${cfg.risk.maxFeedLatencyNs}`);
-  if (!(cfg.risk.maxOrdersPerMinute >= cfg.risk.maxOrdersPerSecond)) throw new ConfigError('risk.maxOrdersPerMinute', `must be an integer ≥ risk.maxOrdersPerSecond, got ${cfg.risk.maxOrdersPerMinute}`);
-  if (!(cfg.entry.qtyLot <= cfg.risk.maxPositionLot)) throw new ConfigError('entry.qtyLot', `must be an integer ≤ risk.maxPositionLot, got ${cfg.entry.qtyLot}`);
+  if (!(cfg.gates.maxFeedLatencyNs > cfg.gates.minFeedLatencyNs))
+    throw new ConfigError('gates.maxFeedLatencyNs', `must be > gates.minFeedLatencyNs, got ${cfg.gates.maxFeedLatencyNs}`);
+  if (!(cfg.risk.maxFeedLatencyNs > cfg.risk.minFeedLatencyNs))
+    throw new ConfigError('risk.maxFeedLatencyNs', `must be > risk.minFeedLatencyNs, got ${cfg.risk.maxFeedLatencyNs}`);
+  if (!(cfg.risk.maxOrdersPerMinute >= cfg.risk.maxOrdersPerSecond))
+    throw new ConfigError('risk.maxOrdersPerMinute', `must be an integer ≥ risk.maxOrdersPerSecond, got ${cfg.risk.maxOrdersPerMinute}`);
+  if (!(cfg.entry.qtyLot <= cfg.risk.maxPositionLot))
+    throw new ConfigError('entry.qtyLot', `must be an integer ≤ risk.maxPositionLot, got ${cfg.entry.qtyLot}`);
 }
 
 /** Checks the instrument's grid facts. */
 export function validateInstrument(inst: InstrumentSpec): void {
   const bad = (field: string, what: string, v: unknown) => new Error(`instrument: ${field} must be ${what}, got ${show(v)}`);
-  if (!(typeof inst.tickSize === 'number' && inst.tickSize > 0 && Number.isFinite(inst.tickSize))) throw bad('tickSize', 'a number > 0', inst.tickSize);
-  if (!(typeof inst.lotSize === 'number' && inst.lotSize > 0 && Number.isFinite(inst.lotSize))) throw bad('lotSize', 'a number > 0', inst.lotSize);
+  if (!(typeof inst.tickSize === 'number' && inst.tickSize > 0 && Number.isFinite(inst.tickSize)))
+    throw bad('tickSize', 'a number > 0', inst.tickSize);
+  if (!(typeof inst.lotSize === 'number' && inst.lotSize > 0 && Number.isFinite(inst.lotSize)))
+    throw bad('lotSize', 'a number > 0', inst.lotSize);
   for (const k of ['makerFeeRate', 'takerFeeRate'] as const) {
     const v = inst[k];
     if (!(typeof v === 'number' && v > -0.01 && v < 0.01)) throw bad(k, 'a fraction in (-0.01, 0.01) (0.0006 = 6 bps)', v);

@@ -7,7 +7,16 @@ export type TimeInForce = 'gtc' | 'ioc' | 'fok' | 'post_only';
 
 /** What the machine asks the executor to do. */
 export type Action =
-  | { type: 'place'; clientOid: string; side: Side; orderType: 'limit' | 'market'; priceTick?: number; qtyLot: number; force: TimeInForce; reduceOnly: boolean }
+  | {
+      type: 'place';
+      clientOid: string;
+      side: Side;
+      orderType: 'limit' | 'market';
+      priceTick?: number;
+      qtyLot: number;
+      force: TimeInForce;
+      reduceOnly: boolean;
+    }
   | { type: 'cancel'; clientOid: string }
   | { type: 'cancelAll' }
   /** Ask the venue for the truth: open orders and position (after a disconnect or an unknown order state). */
@@ -19,10 +28,35 @@ export type Action =
 /** What the executor (and the market) tell the machine. */
 export type Event =
   /** A signal snapshot: the strategy decides from it (fields as in docs/signals.md, prices in ticks). */
-  | { type: 'signal'; localTs: bigint; exchTs: bigint; valid: boolean; bestBid: number; bestAsk: number; bidQty: number; askQty: number; l1: number; obiN: number; ofiNorm: number; z: number; zReady: boolean; feedLatencyNs: number }
+  | {
+      type: 'signal';
+      localTs: bigint;
+      exchTs: bigint;
+      valid: boolean;
+      bestBid: number;
+      bestAsk: number;
+      bidQty: number;
+      askQty: number;
+      l1: number;
+      obiN: number;
+      ofiNorm: number;
+      z: number;
+      zReady: boolean;
+      feedLatencyNs: number;
+    }
   | { type: 'ack'; clientOid: string; orderId: string }
   | { type: 'reject'; clientOid: string; code: string; message: string; retryable: boolean }
-  | { type: 'fill'; clientOid: string; tradeId: string; side: Side; priceTick: number; qtyLot: number; feeQuote: number; maker: boolean; remainingLot: number }
+  | {
+      type: 'fill';
+      clientOid: string;
+      tradeId: string;
+      side: Side;
+      priceTick: number;
+      qtyLot: number;
+      feeQuote: number;
+      maker: boolean;
+      remainingLot: number;
+    }
   | { type: 'cancelAck'; clientOid: string }
   | { type: 'cancelReject'; clientOid: string; code: string; message: string }
   /** The private stream or the REST connection dropped: order state is unknown until reconciled. */

@@ -13,13 +13,40 @@ import { MAX_CLIENT_OID } from './ids';
 import { NsBig } from './ns';
 import { RecentKeys } from './recent';
 import {
-  ackOverdue, markAllCancelled, newOrder, placeAction, placeAnswered, requestCancel, type OrderBook, type OrderTerms, type OwnOrder,
+  ackOverdue,
+  markAllCancelled,
+  newOrder,
+  placeAction,
+  placeAnswered,
+  requestCancel,
+  type OrderBook,
+  type OrderTerms,
+  type OwnOrder,
 } from './orders';
 import { applyFill, newPosition, type PositionState } from './position';
 import { checkBreach, dailyLossQuote, newRiskState, notePlace, preTrade, staleDataAt, type RiskState, type RiskView } from './risk';
 import {
-  checkGates, confirmedSide, cooldownNs, costHurdle, entryOrder, exitOrder, newDebounce, priceExit, signalDecayed, signalExit,
-  signalValue, timeStopAt, timeStopHit, updateBest, updateDebounce, type Debounce, type Dir, type ExitReason, type GateFail, type SignalEvent, type TradeMarks,
+  checkGates,
+  confirmedSide,
+  cooldownNs,
+  costHurdle,
+  entryOrder,
+  exitOrder,
+  newDebounce,
+  priceExit,
+  signalDecayed,
+  signalExit,
+  signalValue,
+  timeStopAt,
+  timeStopHit,
+  updateBest,
+  updateDebounce,
+  type Debounce,
+  type Dir,
+  type ExitReason,
+  type GateFail,
+  type SignalEvent,
+  type TradeMarks,
 } from './strategy';
 
 export type Phase = 'IDLE' | 'ENTRY_PENDING' | 'IN_POSITION' | 'EXIT_PENDING' | 'COOLDOWN' | 'RECONCILE' | 'HALTED';
@@ -102,7 +129,11 @@ const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
 
 // Counter names as constants: a name built per event is a new string to hash on every count.
 const GATE_COUNTER: Record<GateFail, string> = {
-  invalidBook: 'gate.invalidBook', unhealthy: 'gate.unhealthy', stale: 'gate.stale', feedLatency: 'gate.feedLatency', spread: 'gate.spread',
+  invalidBook: 'gate.invalidBook',
+  unhealthy: 'gate.unhealthy',
+  stale: 'gate.stale',
+  feedLatency: 'gate.feedLatency',
+  spread: 'gate.spread',
 };
 
 const ACK_TIMEOUT = new NsBig();
@@ -134,16 +165,34 @@ export class StrategyMachine {
     this.instrument = opts.instrument;
     this.nextId = opts.nextId;
     this.s = {
-      phase: 'IDLE', nowNs: 0n, position: newPosition(), orders: new Map(),
+      phase: 'IDLE',
+      nowNs: 0n,
+      position: newPosition(),
+      orders: new Map(),
       market: { last: null, lastValid: null, healthy: true, healthReason: '', clockOffsetNs: null },
       debounce: newDebounce(),
       trade: {
-        entryNs: null, bestTick: null, entryDir: null, entryOid: null, exitOid: null, exitReason: null, pendingExit: null,
-        exitRetries: 0, startRealisedTickLot: 0, startFeesQuote: 0,
+        entryNs: null,
+        bestTick: null,
+        entryDir: null,
+        entryOid: null,
+        exitOid: null,
+        exitReason: null,
+        pendingExit: null,
+        exitRetries: 0,
+        startRealisedTickLot: 0,
+        startFeesQuote: 0,
       },
-      cooldownUntilNs: 0n, risk: newRiskState(), reconcile: { attempts: 0, sentNs: 0n, reason: '' },
-      haltReason: null, venueMismatch: false, trades: 0, lastTrade: null, counters: {},
-      usedOids: new RecentKeys(RECENT_OIDS), seenFills: new RecentKeys(SEEN_FILLS),
+      cooldownUntilNs: 0n,
+      risk: newRiskState(),
+      reconcile: { attempts: 0, sentNs: 0n, reason: '' },
+      haltReason: null,
+      venueMismatch: false,
+      trades: 0,
+      lastTrade: null,
+      counters: {},
+      usedOids: new RecentKeys(RECENT_OIDS),
+      seenFills: new RecentKeys(SEEN_FILLS),
     };
     this.view.tickLotQuote = opts.instrument.tickSize * opts.instrument.lotSize;
   }
@@ -162,18 +211,41 @@ export class StrategyMachine {
     if (this.out.length > 0) this.out = []; // left over from a handler that threw
     this.quiet = undefined;
     switch (ev.type) {
-      case 'tick': this.onTick(ev.nowNs); break;
-      case 'ack': this.onAck(ev.clientOid); break;
-      case 'reject': this.onReject(ev); break;
-      case 'fill': this.onFill(ev); break;
-      case 'cancelAck': this.onCancelAck(ev.clientOid); break;
-      case 'cancelReject': this.onCancelReject(ev); break;
-      case 'disconnect': this.onDisconnect(ev.reason); break;
-      case 'resynced': this.onResynced(ev); break;
-      case 'marketHealth': this.onHealth(ev); break;
-      case 'killSwitch': this.halt('kill switch', ev.flatten); break;
-      case 'manualReset': this.onManualReset(); break;
-      default: this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
+      case 'tick':
+        this.onTick(ev.nowNs);
+        break;
+      case 'ack':
+        this.onAck(ev.clientOid);
+        break;
+      case 'reject':
+        this.onReject(ev);
+        break;
+      case 'fill':
+        this.onFill(ev);
+        break;
+      case 'cancelAck':
+        this.onCancelAck(ev.clientOid);
+        break;
+      case 'cancelReject':
+        this.onCancelReject(ev);
+        break;
+      case 'disconnect':
+        this.onDisconnect(ev.reason);
+        break;
+      case 'resynced':
+        this.onResynced(ev);
+        break;
+      case 'marketHealth':
+        this.onHealth(ev);
+        break;
+      case 'killSwitch':
+        this.halt('kill switch', ev.flatten);
+        break;
+      case 'manualReset':
+        this.onManualReset();
+        break;
+      default:
+        this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
     }
     return this.taken();
   }
@@ -277,10 +349,17 @@ export class StrategyMachine {
     // At most one transition per event: a timer that moved the phase (cooldown over, ack timeout) wins this event.
     if (s.phase !== before) return;
     switch (s.phase) {
-      case 'IDLE': this.tryEnter(sig, x); break;
-      case 'ENTRY_PENDING': this.entrySignal(sig, x); break;
-      case 'IN_POSITION': this.positionSignal(sig, x); break;
-      default: break;
+      case 'IDLE':
+        this.tryEnter(sig, x);
+        break;
+      case 'ENTRY_PENDING':
+        this.entrySignal(sig, x);
+        break;
+      case 'IN_POSITION':
+        this.positionSignal(sig, x);
+        break;
+      default:
+        break;
     }
   }
 
@@ -399,9 +478,12 @@ export class StrategyMachine {
     const s = this.s;
     const venueOids = new Set(ev.openOrders.map((o) => o.clientOid));
     const unknown = ev.openOrders.filter((o) => !s.orders.has(o.clientOid)).map((o) => o.clientOid);
-    const mismatch = ev.positionLot !== s.position.lot
-      ? `venue position ${ev.positionLot} lots ≠ ${s.position.lot} from fills`
-      : unknown.length > 0 ? `venue has orders we do not know: ${unknown.join(', ')}` : null;
+    const mismatch =
+      ev.positionLot !== s.position.lot
+        ? `venue position ${ev.positionLot} lots ≠ ${s.position.lot} from fills`
+        : unknown.length > 0
+          ? `venue has orders we do not know: ${unknown.join(', ')}`
+          : null;
     const dropGone = () => {
       // Orders the venue no longer lists are over (cancelled or filled; a missed fill shows up as a mismatch).
       for (const oid of [...s.orders.keys()]) if (!venueOids.has(oid)) s.orders.delete(oid);
@@ -484,7 +566,8 @@ export class StrategyMachine {
     const cfg = this.config;
     if (s.phase === 'RECONCILE') {
       if (s.nowNs - s.reconcile.sentNs < RECONCILE_TIMEOUT.of(cfg.orders.reconcileTimeoutNs)) return;
-      if (s.reconcile.attempts >= cfg.orders.maxReconcileAttempts) return this.halt(`reconcile: no answer after ${s.reconcile.attempts} attempts`, false);
+      if (s.reconcile.attempts >= cfg.orders.maxReconcileAttempts)
+        return this.halt(`reconcile: no answer after ${s.reconcile.attempts} attempts`, false);
       s.reconcile.attempts += 1;
       s.reconcile.sentNs = s.nowNs;
       this.out.push({ type: 'reconcile' });
@@ -503,7 +586,8 @@ export class StrategyMachine {
           this.count('entry.workTimeout');
           requestCancel(entry, s.nowNs, this.out);
         }
-        if (s.position.lot !== 0 && s.trade.pendingExit === null && timeStopHit(cfg.exit, s.trade, s.nowNs)) this.armPendingExit('timeStop');
+        if (s.position.lot !== 0 && s.trade.pendingExit === null && timeStopHit(cfg.exit, s.trade, s.nowNs))
+          this.armPendingExit('timeStop');
         break;
       }
       case 'IN_POSITION':
@@ -539,7 +623,11 @@ export class StrategyMachine {
     s.trade.exitReason = null;
     s.trade.exitRetries = 0;
     const side = dir === 'long' ? 'buy' : 'sell';
-    s.trade.entryOid = this.place({ role: 'entry', side, orderType: 'limit', force: terms.force, priceTick: terms.priceTick, qtyLot: cfg.entry.qtyLot }, null, false);
+    s.trade.entryOid = this.place(
+      { role: 'entry', side, orderType: 'limit', force: terms.force, priceTick: terms.priceTick, qtyLot: cfg.entry.qtyLot },
+      null,
+      false,
+    );
     this.to('ENTRY_PENDING');
   }
 
@@ -563,8 +651,9 @@ export class StrategyMachine {
   /** IN_POSITION + signal: stop-loss, take-profit, trailing, then reversal or hysteresis exit. */
   private positionSignal(sig: SignalEvent, x: number | null): void {
     const s = this.s;
-    const reason = priceExit(this.config.exit, s.position, s.trade, sig)
-      ?? signalExit(this.config, s.position.lot > 0, x, confirmedSide(s.debounce, this.config.entry, s.nowNs));
+    const reason =
+      priceExit(this.config.exit, s.position, s.trade, sig) ??
+      signalExit(this.config, s.position.lot > 0, x, confirmedSide(s.debounce, this.config.entry, s.nowNs));
     if (reason) this.sendExit(reason);
   }
 
@@ -599,8 +688,14 @@ export class StrategyMachine {
     const long = s.position.lot > 0;
     const terms = exitOrder(this.config.exit, s.trade.exitReason ?? 'signal', attempt, long, s.market.lastValid);
     s.trade.exitOid = this.place(
-      { role: 'exit', side: long ? 'sell' : 'buy', orderType: terms.orderType, force: terms.force, priceTick: terms.priceTick,
-        qtyLot: Math.abs(s.position.lot) },
+      {
+        role: 'exit',
+        side: long ? 'sell' : 'buy',
+        orderType: terms.orderType,
+        force: terms.force,
+        priceTick: terms.priceTick,
+        qtyLot: Math.abs(s.position.lot),
+      },
       s.nowNs + EXIT_TIMEOUT.of(this.config.exit.timeoutNs),
       true,
     );
@@ -612,7 +707,8 @@ export class StrategyMachine {
     if (s.position.lot === 0) return this.closeTrade(s.trade.exitReason);
     if (filled) return this.placeExit(s.trade.exitRetries);
     const R = this.config.exit.maxRetries;
-    if (s.trade.exitRetries >= R) return this.halt(`exit failed: ${o.clientOid} not done after ${R} retries, position ${s.position.lot}`, false);
+    if (s.trade.exitRetries >= R)
+      return this.halt(`exit failed: ${o.clientOid} not done after ${R} retries, position ${s.position.lot}`, false);
     s.trade.exitRetries += 1;
     this.count('exit.retry');
     this.placeExit(s.trade.exitRetries);
@@ -622,7 +718,8 @@ export class StrategyMachine {
   private exitTimedOut(o: OwnOrder): void {
     const R = this.config.exit.maxRetries;
     this.count('exit.timeout');
-    if (this.s.trade.exitRetries >= R) return this.halt(`exit failed: ${o.clientOid} timed out after ${R} retries, position ${this.s.position.lot}`, false);
+    if (this.s.trade.exitRetries >= R)
+      return this.halt(`exit failed: ${o.clientOid} timed out after ${R} retries, position ${this.s.position.lot}`, false);
     o.timedOut = true;
     requestCancel(o, this.s.nowNs, this.out);
   }
@@ -632,10 +729,17 @@ export class StrategyMachine {
     const t = s.trade;
     s.trades += 1;
     s.lastTrade = {
-      dir: t.entryDir ?? 'long', entryNs: t.entryNs ?? s.nowNs, exitNs: s.nowNs,
-      realisedTickLot: s.position.realisedTickLot - t.startRealisedTickLot, feesQuote: s.position.feesQuote - t.startFeesQuote, reason,
+      dir: t.entryDir ?? 'long',
+      entryNs: t.entryNs ?? s.nowNs,
+      exitNs: s.nowNs,
+      realisedTickLot: s.position.realisedTickLot - t.startRealisedTickLot,
+      feesQuote: s.position.feesQuote - t.startFeesQuote,
+      reason,
     };
-    this.log('info', `trade closed (${reason ?? 'external fill'}): ${s.lastTrade.realisedTickLot} ticks·lots, fees ${s.lastTrade.feesQuote} quote`);
+    this.log(
+      'info',
+      `trade closed (${reason ?? 'external fill'}): ${s.lastTrade.realisedTickLot} ticks·lots, fees ${s.lastTrade.feesQuote} quote`,
+    );
     t.entryNs = null;
     t.bestTick = null;
     this.startCooldown(reason);
@@ -716,8 +820,14 @@ export class StrategyMachine {
 
   // One view, refilled on every check: risk checks run on every event and only read it.
   private readonly view: RiskView = {
-    nowNs: 0n, position: newPosition(), markTick: null, tickLotQuote: 0, lastValidLocalTs: null, feedLatencyNs: null,
-    clockOffsetNs: null, exposed: false,
+    nowNs: 0n,
+    position: newPosition(),
+    markTick: null,
+    tickLotQuote: 0,
+    lastValidLocalTs: null,
+    feedLatencyNs: null,
+    clockOffsetNs: null,
+    exposed: false,
   };
 
   private riskView(feedLatencyNs: number | null): RiskView {
@@ -764,7 +874,7 @@ export class StrategyMachine {
   /** The entry or exit order being worked, if it is still live. */
   private current(role: 'entry' | 'exit'): OwnOrder | null {
     const oid = role === 'entry' ? this.s.trade.entryOid : this.s.trade.exitOid;
-    return oid === null ? null : this.s.orders.get(oid) ?? null;
+    return oid === null ? null : (this.s.orders.get(oid) ?? null);
   }
 
   /** Sends a new order (unique clientOid from nextId, counted in the rate window); returns its clientOid. */

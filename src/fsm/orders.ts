@@ -46,9 +46,22 @@ export type OrderTerms = Pick<OwnOrder, 'role' | 'side' | 'orderType' | 'force' 
 export function newOrder(o: OrderTerms & { clientOid: string }, nowNs: bigint, deadlineNs: bigint | null): OwnOrder {
   // Spelled out (no spread, no delete): one object shape for every order keeps the hot paths monomorphic.
   const out: OwnOrder = {
-    clientOid: o.clientOid, role: o.role, side: o.side, orderType: o.orderType, force: o.force, qtyLot: o.qtyLot,
-    filledLot: 0, inFlight: 'place', requestNs: nowNs, acked: false, workUntilNs: null, deadlineNs,
-    timedOut: false, cancelWanted: false, cancelSent: false, awaitFillSinceNs: null,
+    clientOid: o.clientOid,
+    role: o.role,
+    side: o.side,
+    orderType: o.orderType,
+    force: o.force,
+    qtyLot: o.qtyLot,
+    filledLot: 0,
+    inFlight: 'place',
+    requestNs: nowNs,
+    acked: false,
+    workUntilNs: null,
+    deadlineNs,
+    timedOut: false,
+    cancelWanted: false,
+    cancelSent: false,
+    awaitFillSinceNs: null,
   };
   if (o.priceTick !== undefined) out.priceTick = o.priceTick;
   return out;
@@ -56,7 +69,15 @@ export function newOrder(o: OrderTerms & { clientOid: string }, nowNs: bigint, d
 
 /** The place action for an order just created. */
 export function placeAction(o: OwnOrder, reduceOnly: boolean): Action {
-  const a: Action = { type: 'place', clientOid: o.clientOid, side: o.side, orderType: o.orderType, qtyLot: o.qtyLot, force: o.force, reduceOnly };
+  const a: Action = {
+    type: 'place',
+    clientOid: o.clientOid,
+    side: o.side,
+    orderType: o.orderType,
+    qtyLot: o.qtyLot,
+    force: o.force,
+    reduceOnly,
+  };
   if (o.priceTick !== undefined) a.priceTick = o.priceTick;
   return a;
 }

@@ -37,7 +37,8 @@ export function newPosition(): PositionState {
 
 /** Applies one fill; returns the ticks·lots it realised. Throws (before changing anything) on non-grid input. */
 export function applyFill(p: PositionState, side: Side, priceTick: number, qtyLot: number, feeQuote: number): number {
-  if (!Number.isSafeInteger(priceTick) || priceTick <= 0) throw new RangeError(`fill price must be a positive integer of ticks, got ${priceTick}`);
+  if (!Number.isSafeInteger(priceTick) || priceTick <= 0)
+    throw new RangeError(`fill price must be a positive integer of ticks, got ${priceTick}`);
   if (!Number.isSafeInteger(qtyLot) || qtyLot <= 0) throw new RangeError(`fill size must be a positive integer of lots, got ${qtyLot}`);
   const value = priceTick * qtyLot;
   if (!Number.isSafeInteger(value) || !Number.isSafeInteger(Math.abs(p.cashTickLot) + value)) {

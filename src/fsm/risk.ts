@@ -89,11 +89,17 @@ export function checkBreach(cfg: StrategyConfig['risk'], r: RiskState, v: RiskVi
   if (v.exposed) {
     if (v.lastValidLocalTs === null) return { kind: 'staleData', message: 'exposed with no valid market data' };
     if (v.nowNs >= staleDataAt(cfg, v.lastValidLocalTs)) {
-      return { kind: 'staleData', message: `last valid signal ${v.nowNs - v.lastValidLocalTs} ns old > max ${cfg.maxDataAgeNs} ns while exposed` };
+      return {
+        kind: 'staleData',
+        message: `last valid signal ${v.nowNs - v.lastValidLocalTs} ns old > max ${cfg.maxDataAgeNs} ns while exposed`,
+      };
     }
   }
   if (v.feedLatencyNs !== null && (v.feedLatencyNs < cfg.minFeedLatencyNs || v.feedLatencyNs > cfg.maxFeedLatencyNs)) {
-    return { kind: 'feedLatency', message: `feed latency ${v.feedLatencyNs} ns outside [${cfg.minFeedLatencyNs}, ${cfg.maxFeedLatencyNs}]` };
+    return {
+      kind: 'feedLatency',
+      message: `feed latency ${v.feedLatencyNs} ns outside [${cfg.minFeedLatencyNs}, ${cfg.maxFeedLatencyNs}]`,
+    };
   }
   if (v.clockOffsetNs !== null && Math.abs(v.clockOffsetNs) > cfg.maxClockOffsetNs) {
     return { kind: 'clockOffset', message: `clock offset ${v.clockOffsetNs} ns beyond ±${cfg.maxClockOffsetNs}` };
@@ -107,7 +113,14 @@ export function staleDataAt(cfg: StrategyConfig['risk'], lastValidLocalTs: bigin
 }
 
 /** Why an entry of `qtyLot` at `priceTick` may not go out now, or null. Exits are never denied (they reduce risk). */
-export function preTrade(cfg: StrategyConfig['risk'], r: RiskState, nowNs: bigint, positionLot: number, qtyLot: number, priceTick: number): string | null {
+export function preTrade(
+  cfg: StrategyConfig['risk'],
+  r: RiskState,
+  nowNs: bigint,
+  positionLot: number,
+  qtyLot: number,
+  priceTick: number,
+): string | null {
   prune(r, nowNs);
   // oldest first: count back from the newest while inside the second
   let inSecond = 0;
@@ -115,7 +128,8 @@ export function preTrade(cfg: StrategyConfig['risk'], r: RiskState, nowNs: bigin
   const secondAgo = nowNs - SECOND;
   for (let i = r.placesNs.length - 1; i >= 0 && r.placesNs[i] > secondAgo; i--) inSecond++;
   if (inSecond >= cfg.maxOrdersPerSecond) return `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})`;
-  if (r.placesNs.length >= cfg.maxOrdersPerMinute) return `order rate: ${r.placesNs.length} placed in the last minute (max ${cfg.maxOrdersPerMinute})`;
+  if (r.placesNs.length >= cfg.maxOrdersPerMinute)
+    return `order rate: ${r.placesNs.length} placed in the last minute (max ${cfg.maxOrdersPerMinute})`;
   const after = Math.abs(positionLot) + qtyLot;
   if (after > cfg.maxPositionLot) return `position: ${after} lots would pass max ${cfg.maxPositionLot}`;
   if (cfg.maxNotionalTickLot !== null && after * priceTick > cfg.maxNotionalTickLot) {

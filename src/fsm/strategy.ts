@@ -115,7 +115,13 @@ export interface ExitTerms {
   force: 'ioc';
 }
 
-export function exitOrder(exit: StrategyConfig['exit'], reason: ExitReason, attempt: number, long: boolean, book: SignalEvent | null): ExitTerms {
+export function exitOrder(
+  exit: StrategyConfig['exit'],
+  reason: ExitReason,
+  attempt: number,
+  long: boolean,
+  book: SignalEvent | null,
+): ExitTerms {
   const market = (reason === 'stopLoss' && exit.stopLossMarket) || attempt >= exit.iocAttempts || book === null;
   if (market) return { orderType: 'market', force: 'ioc' };
   const shift = attempt * exit.escalateTicks;

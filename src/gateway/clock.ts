@@ -8,7 +8,10 @@ export class ServerClock {
    * @param now local wall clock, ms since the epoch (injected: tests pin it).
    * @param offsetMs server − local, ms: added to `now()` to get Bitget's time.
    */
-  constructor(readonly now: () => number = Date.now, public offsetMs = 0) {}
+  constructor(
+    readonly now: () => number = Date.now,
+    public offsetMs = 0,
+  ) {}
 
   /** Bitget's time now, whole ms. */
   serverMs(): number {

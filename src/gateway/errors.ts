@@ -38,9 +38,23 @@ export class GatewayTransportError extends Error {
 }
 
 export type ErrorCategory =
-  | 'rateLimit' | 'timestamp' | 'venueBusy' | 'auth' | 'environment' | 'insufficientFunds' | 'minNotional'
-  | 'precision' | 'invalidOrder' | 'postOnly' | 'positionMode' | 'orderNotFound' | 'noPosition'
-  | 'duplicateClientOid' | 'maintenance' | 'param' | 'unknown';
+  | 'rateLimit'
+  | 'timestamp'
+  | 'venueBusy'
+  | 'auth'
+  | 'environment'
+  | 'insufficientFunds'
+  | 'minNotional'
+  | 'precision'
+  | 'invalidOrder'
+  | 'postOnly'
+  | 'positionMode'
+  | 'orderNotFound'
+  | 'noPosition'
+  | 'duplicateClientOid'
+  | 'maintenance'
+  | 'param'
+  | 'unknown';
 
 export interface ErrorInfo {
   category: ErrorCategory;
@@ -109,7 +123,7 @@ export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '30016': C('param', false, 'WS: param error'),
 };
 
-const UNKNOWN = C('unknown', false, 'not in the gateway\'s table');
+const UNKNOWN = C('unknown', false, "not in the gateway's table");
 const POST_ONLY = C('postOnly', false, 'post-only order would have taken liquidity');
 
 /**

@@ -74,7 +74,10 @@ export interface BitgetGatewayOptions {
   /** REST client tuning (timeouts, budgets, 429 retries). */
   rest?: Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'rateLimits' | 'limiterNow' | 'autoClockSync' | 'locale'>;
   /** Private WebSocket tuning (ping, backoff, jitter source). */
-  ws?: Pick<PrivateWsOptions, 'pingMs' | 'pingJitterMs' | 'pongTimeoutMs' | 'handshakeTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxMessagesPerSec' | 'random'>;
+  ws?: Pick<
+    PrivateWsOptions,
+    'pingMs' | 'pingJitterMs' | 'pongTimeoutMs' | 'handshakeTimeoutMs' | 'backoffBaseMs' | 'backoffMaxMs' | 'maxMessagesPerSec' | 'random'
+  >;
 }
 
 const ORDERS_PAGE = 100;
@@ -101,33 +104,64 @@ export class BitgetGateway {
   constructor(opts: BitgetGatewayOptions) {
     this.o = opts;
     const productType = opts.productType ?? (opts.grid.instType as ProductType);
-    if ((productType as string) === 'SPOT') throw new Error('RB_ERR_GW_CONFIG: the gateway routes futures; use BitgetRestClient.spot* for spot');
+    if ((productType as string) === 'SPOT')
+      throw new Error('RB_ERR_GW_CONFIG: the gateway routes futures; use BitgetRestClient.spot* for spot');
     if (opts.mode !== 'live' && productType.startsWith('S')) {
-      throw new Error(`RB_ERR_GW_CONFIG: ${productType} is a simulated coin type of the live environment; demo mode uses the normal product types (§1.2, error 40099)`);
+      throw new Error(
+        `RB_ERR_GW_CONFIG: ${productType} is a simulated coin type of the live environment; demo mode uses the normal product types (§1.2, error 40099)`,
+      );
     }
     this.cfg = {
-      grid: opts.grid, productType, marginCoin: opts.marginCoin ?? 'USDT', marginMode: opts.marginMode ?? 'crossed',
+      grid: opts.grid,
+      productType,
+      marginCoin: opts.marginCoin ?? 'USDT',
+      marginMode: opts.marginMode ?? 'crossed',
       posMode: opts.posMode ?? 'one_way_mode',
     };
     const ends = gatewayEndpoints(opts.mode, opts.restUrl);
     this.clock = opts.clock ?? new ServerClock();
     const log = (level: Level, line: string) => opts.log?.(level, line);
-    this.rest = new BitgetRestClient({ baseUrl: opts.restUrl ?? ends.restUrl, mode: opts.mode, credentials: opts.credentials, clock: this.clock, log, ...opts.rest });
-    this.tracker = new OrderTracker({ emit: (e) => this.emit(e), log });
-    this.privateWs = opts.privateWs === false ? null : new BitgetPrivateWs({
-      url: opts.wsUrl ?? ends.wsUrl, credentials: opts.credentials, clock: this.clock, instType: productType, log, ...opts.ws,
-      onPush: (push) => routePrivatePush(push, {
-        grid: this.cfg.grid, tracker: this.tracker, log,
-        onPositions: (rows) => { this.positionLot = signedPositionLot(rows); },
-      }),
-      onReady: () => { if (this.o.autoReconcile !== false) this.requestReconcile(); },
-      onDown: (reason) => this.emit({ type: 'disconnect', reason: `private stream: ${reason}` }),
+    this.rest = new BitgetRestClient({
+      baseUrl: opts.restUrl ?? ends.restUrl,
+      mode: opts.mode,
+      credentials: opts.credentials,
+      clock: this.clock,
+      log,
+      ...opts.rest,
     });
+    this.tracker = new OrderTracker({ emit: (e) => this.emit(e), log });
+    this.privateWs =
+      opts.privateWs === false
+        ? null
+        : new BitgetPrivateWs({
+            url: opts.wsUrl ?? ends.wsUrl,
+            credentials: opts.credentials,
+            clock: this.clock,
+            instType: productType,
+            log,
+            ...opts.ws,
+            onPush: (push) =>
+              routePrivatePush(push, {
+                grid: this.cfg.grid,
+                tracker: this.tracker,
+                log,
+                onPositions: (rows) => {
+                  this.positionLot = signedPositionLot(rows);
+                },
+              }),
+            onReady: () => {
+              if (this.o.autoReconcile !== false) this.requestReconcile();
+            },
+            onDown: (reason) => this.emit({ type: 'disconnect', reason: `private stream: ${reason}` }),
+          });
   }
 
   /** Measures the clock offset (unless disabled) and connects the private stream. */
   async start(): Promise<void> {
-    this.log('info', `gateway ${this.cfg.grid.symbol} ${this.cfg.productType} (${this.o.mode}, ${this.cfg.posMode}) with ${describeCredentials(this.o.credentials)}`);
+    this.log(
+      'info',
+      `gateway ${this.cfg.grid.symbol} ${this.cfg.productType} (${this.o.mode}, ${this.cfg.posMode}) with ${describeCredentials(this.o.credentials)}`,
+    );
     if (this.o.syncClockOnStart !== false) {
       try {
         await this.rest.syncClock(3);
@@ -155,12 +189,18 @@ export class BitgetGateway {
     if (this.stopped) return;
     this.stats.actions++;
     switch (action.type) {
-      case 'place': return this.place(action);
-      case 'cancel': return this.enqueue(action.clientOid, () => this.cancelOp(action.clientOid));
-      case 'cancelAll': return void this.track(this.cancelAll());
-      case 'reconcile': return this.requestReconcile();
-      case 'flatten': return this.requestFlatten();
-      case 'log': return this.log(action.level, action.message);
+      case 'place':
+        return this.place(action);
+      case 'cancel':
+        return this.enqueue(action.clientOid, () => this.cancelOp(action.clientOid));
+      case 'cancelAll':
+        return void this.track(this.cancelAll());
+      case 'reconcile':
+        return this.requestReconcile();
+      case 'flatten':
+        return this.requestFlatten();
+      case 'log':
+        return this.log(action.level, action.message);
     }
   }
 
@@ -168,10 +208,17 @@ export class BitgetGateway {
 
   private place(a: PlaceAction): void {
     const problem = placeProblem(a);
-    if (problem) return this.emit({ type: 'reject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_ORDER', message: problem, retryable: false });
+    if (problem)
+      return this.emit({ type: 'reject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_ORDER', message: problem, retryable: false });
     const known = this.tracker.get(a.clientOid);
     if (known && known.state !== 'rejected') {
-      return this.emit({ type: 'reject', clientOid: a.clientOid, code: 'RB_ERR_GW_DUPLICATE_CLIENT_OID', message: `clientOid ${a.clientOid} is already in use (${known.state})`, retryable: false });
+      return this.emit({
+        type: 'reject',
+        clientOid: a.clientOid,
+        code: 'RB_ERR_GW_DUPLICATE_CLIENT_OID',
+        message: `clientOid ${a.clientOid} is already in use (${known.state})`,
+        retryable: false,
+      });
     }
     this.tracker.placing(a.clientOid, a.side, a.qtyLot, a.orderType === 'limit' ? a.priceTick! : 0);
     this.enqueue(a.clientOid, () => this.placeOp(a));
@@ -182,7 +229,13 @@ export class BitgetGateway {
     try {
       req = placeOrderRequest(a, this.cfg);
     } catch (err) {
-      return this.tracker.placeRejected(a.clientOid, { type: 'reject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_ORDER', message: errText(err), retryable: false });
+      return this.tracker.placeRejected(a.clientOid, {
+        type: 'reject',
+        clientOid: a.clientOid,
+        code: 'RB_ERR_GW_BAD_ORDER',
+        message: errText(err),
+        retryable: false,
+      });
     }
     try {
       const r = await this.rest.placeOrder(req);
@@ -202,8 +255,10 @@ export class BitgetGateway {
   private async cancelOp(clientOid: string): Promise<void> {
     const t = this.tracker.get(clientOid);
     if (t?.cancelAcked) return; // already answered by a push or an earlier cancel
-    if (t?.state === 'rejected') return this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_NOT_PLACED', message: 'the order was rejected' });
-    if (t?.state === 'filled') return this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_ORDER_FILLED', message: 'the order is filled' });
+    if (t?.state === 'rejected')
+      return this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_NOT_PLACED', message: 'the order was rejected' });
+    if (t?.state === 'filled')
+      return this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_ORDER_FILLED', message: 'the order is filled' });
     const { grid, productType, marginCoin } = this.cfg;
     const ref = t?.orderId ? { orderId: t.orderId } : { clientOid };
     try {
@@ -229,17 +284,19 @@ export class BitgetGateway {
     }
     const queue = [op];
     this.orderQueues.set(clientOid, queue);
-    this.track((async () => {
-      while (queue.length) {
-        try {
-          await queue[0]();
-        } catch (err) {
-          this.log('error', `order ${clientOid}: ${errText(err)}`);
+    this.track(
+      (async () => {
+        while (queue.length) {
+          try {
+            await queue[0]();
+          } catch (err) {
+            this.log('error', `order ${clientOid}: ${errText(err)}`);
+          }
+          queue.shift();
         }
-        queue.shift();
-      }
-      this.orderQueues.delete(clientOid);
-    })());
+        this.orderQueues.delete(clientOid);
+      })(),
+    );
   }
 
   // ---- cancel all ----
@@ -266,14 +323,23 @@ export class BitgetGateway {
     }
   }
 
-  private applyBatchResult(r: { successList?: Array<{ orderId?: string; clientOid?: string }> | null; failureList?: Array<{ orderId?: string; clientOid?: string; errorMsg?: string; errorCode?: string }> | null }): void {
+  private applyBatchResult(r: {
+    successList?: Array<{ orderId?: string; clientOid?: string }> | null;
+    failureList?: Array<{ orderId?: string; clientOid?: string; errorMsg?: string; errorCode?: string }> | null;
+  }): void {
     for (const s of r?.successList ?? []) {
       const t = this.findTracked(s);
       if (t) this.tracker.cancelAccepted(t.clientOid, s.orderId);
     }
     for (const f of r?.failureList ?? []) {
       const t = this.findTracked(f);
-      if (t && !t.cancelAcked) this.emit({ type: 'cancelReject', clientOid: t.clientOid, code: String(f.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'), message: String(f.errorMsg ?? '') });
+      if (t && !t.cancelAcked)
+        this.emit({
+          type: 'cancelReject',
+          clientOid: t.clientOid,
+          code: String(f.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'),
+          message: String(f.errorMsg ?? ''),
+        });
     }
   }
 
@@ -293,13 +359,15 @@ export class BitgetGateway {
       this.reconcileAgain = true;
       return;
     }
-    this.reconciling = this.track((async () => {
-      do {
-        this.reconcileAgain = false;
-        await this.reconcileOnce();
-      } while (this.reconcileAgain && !this.stopped);
-      this.reconciling = null;
-    })());
+    this.reconciling = this.track(
+      (async () => {
+        do {
+          this.reconcileAgain = false;
+          await this.reconcileOnce();
+        } while (this.reconcileAgain && !this.stopped);
+        this.reconciling = null;
+      })(),
+    );
   }
 
   private reconcileAfterUnknown(): void {
@@ -323,8 +391,14 @@ export class BitgetGateway {
       const positionLot = signedPositionLot(positions);
       this.positionLot = positionLot;
       this.emit({
-        type: 'resynced', positionLot,
-        openOrders: pending.map((p) => ({ clientOid: clientOidFor(p), side: p.side, priceTick: p.priceTick, remainingLot: Math.max(0, p.sizeLot - p.filledLot) })),
+        type: 'resynced',
+        positionLot,
+        openOrders: pending.map((p) => ({
+          clientOid: clientOidFor(p),
+          side: p.side,
+          priceTick: p.priceTick,
+          remainingLot: Math.max(0, p.sizeLot - p.filledLot),
+        })),
       });
     } catch (err) {
       this.emit({ type: 'disconnect', reason: `reconcile failed: ${errText(err)}` });
@@ -383,13 +457,15 @@ export class BitgetGateway {
 
   private requestFlatten(): void {
     if (this.flattening) return; // one at a time: the running one reads the position fresh
-    this.flattening = this.track((async () => {
-      try {
-        await this.flattenOnce();
-      } finally {
-        this.flattening = null;
-      }
-    })());
+    this.flattening = this.track(
+      (async () => {
+        try {
+          await this.flattenOnce();
+        } finally {
+          this.flattening = null;
+        }
+      })(),
+    );
   }
 
   /** Reduce-only market order(s) for the current position, under clientOids `${flattenPrefix}-<time>-<n>`. */
@@ -413,8 +489,13 @@ export class BitgetGateway {
     for (const p of open) {
       const clientOid = `${this.o.flattenPrefix ?? 'rbflat'}-${this.clock.now().toString(36)}-${++this.flattenSeq}`;
       const a: PlaceAction = {
-        type: 'place', clientOid, side: p.holdSide === 'long' ? 'sell' : 'buy', orderType: 'market', qtyLot: p.totalLot,
-        force: 'ioc', reduceOnly: true,
+        type: 'place',
+        clientOid,
+        side: p.holdSide === 'long' ? 'sell' : 'buy',
+        orderType: 'market',
+        qtyLot: p.totalLot,
+        force: 'ioc',
+        reduceOnly: true,
       };
       this.log('warn', `flatten ${grid.symbol}: ${a.side} ${p.totalLot} lots reduce-only market as ${clientOid}`);
       this.tracker.placing(clientOid, a.side, a.qtyLot, 0, true);

@@ -8,7 +8,12 @@ export type { PrivateWsOptions, PrivatePush, PrivateChannel, PrivateWsState, Pus
 export { OrderTracker } from './tracker';
 export type { TrackedOrder, OrderState, TrackerOptions } from './tracker';
 export {
-  BitgetApiError, GatewayTransportError, BITGET_ERRORS, classifyBitgetCode, outcomeUnknown, placeFailureEvent,
+  BitgetApiError,
+  GatewayTransportError,
+  BITGET_ERRORS,
+  classifyBitgetCode,
+  outcomeUnknown,
+  placeFailureEvent,
   cancelFailureEvent,
 } from './errors';
 export type { ErrorCategory, ErrorInfo } from './errors';
@@ -18,14 +23,33 @@ export { SlidingWindowLimiter } from './rate-limit';
 export type { RateLimit } from './rate-limit';
 export { ENDPOINTS, placeOrderRequest, placeProblem, flipSide, MAX_CLIENT_OID } from './wire';
 export type {
-  EndpointName, EndpointSpec, ProductType, MarginMode, PosMode, FuturesPlaceOrderRequest, SpotPlaceOrderRequest,
-  CancelOrderRequest, OrderIds, BatchCancelResult, OrdersPendingResult, PendingOrderRow, PositionRow, OrderVenueConfig,
+  EndpointName,
+  EndpointSpec,
+  ProductType,
+  MarginMode,
+  PosMode,
+  FuturesPlaceOrderRequest,
+  SpotPlaceOrderRequest,
+  CancelOrderRequest,
+  OrderIds,
+  BatchCancelResult,
+  OrdersPendingResult,
+  PendingOrderRow,
+  PositionRow,
+  OrderVenueConfig,
 } from './wire';
 export { parseOrderRow, parseFillRow, parsePositionRow, parsePendingRow, signedPositionLot, tradeDirection } from './parse';
 export type { OrderUpdate, FillUpdate, TradeUpdate, PositionUpdate, PendingOrder, OrderStatus } from './parse';
 export { priceToTicks, sizeToLots, ticksToPrice, lotsToSize, feePaid, scaledExact, GatewayDecimalError } from './units';
 export {
-  LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, describeCredentials, signRest, signWsLogin, restPrehash, queryString,
-  hmacBase64, signaturesEqual,
+  LOCAL_DEMO_CREDENTIALS,
+  credentialsFromEnv,
+  describeCredentials,
+  signRest,
+  signWsLogin,
+  restPrehash,
+  queryString,
+  hmacBase64,
+  signaturesEqual,
 } from './signing';
 export type { Credentials } from './signing';

@@ -75,14 +75,28 @@ export class BitgetPrivateWs {
   private pendingAcks = new Set<string>();
   private queue: string[] = [];
   private sentTimes: number[] = [];
-  private timers: { ping?: NodeJS.Timeout; pong?: NodeJS.Timeout; handshake?: NodeJS.Timeout; drain?: NodeJS.Timeout; reconnect?: NodeJS.Timeout } = {};
+  private timers: {
+    ping?: NodeJS.Timeout;
+    pong?: NodeJS.Timeout;
+    handshake?: NodeJS.Timeout;
+    drain?: NodeJS.Timeout;
+    reconnect?: NodeJS.Timeout;
+  } = {};
 
   constructor(opts: PrivateWsOptions) {
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as PrivateWsOptions;
     this.o = {
-      instType: 'USDT-FUTURES', channels: ['orders', 'positions', 'fill', 'account'], pingMs: 20_000, pingJitterMs: 5_000,
-      pongTimeoutMs: 10_000, handshakeTimeoutMs: 10_000, backoffBaseMs: 500, backoffMaxMs: 30_000, maxMessagesPerSec: 8,
-      random: Math.random, ...given,
+      instType: 'USDT-FUTURES',
+      channels: ['orders', 'positions', 'fill', 'account'],
+      pingMs: 20_000,
+      pingJitterMs: 5_000,
+      pongTimeoutMs: 10_000,
+      handshakeTimeoutMs: 10_000,
+      backoffBaseMs: 500,
+      backoffMaxMs: 30_000,
+      maxMessagesPerSec: 8,
+      random: Math.random,
+      ...given,
     };
     this.clock = opts.clock ?? new ServerClock();
   }
@@ -120,10 +134,18 @@ export class BitgetPrivateWs {
       this.state = 'loggingIn';
       this.queue = [];
       this.schedulePing();
-      this.timers.handshake = setTimeout(() => this.down(ws, `login/subscribe not done within ${this.o.handshakeTimeoutMs} ms`), this.o.handshakeTimeoutMs);
+      this.timers.handshake = setTimeout(
+        () => this.down(ws, `login/subscribe not done within ${this.o.handshakeTimeoutMs} ms`),
+        this.o.handshakeTimeoutMs,
+      );
       const timestamp = this.clock.wsTimestamp();
       const c = this.o.credentials;
-      this.enqueue(JSON.stringify({ op: 'login', args: [{ apiKey: c.apiKey, passphrase: c.passphrase, timestamp, sign: signWsLogin(c.secret, timestamp) }] }));
+      this.enqueue(
+        JSON.stringify({
+          op: 'login',
+          args: [{ apiKey: c.apiKey, passphrase: c.passphrase, timestamp, sign: signWsLogin(c.secret, timestamp) }],
+        }),
+      );
     });
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (this.ws !== ws) return;
@@ -220,7 +242,10 @@ export class BitgetPrivateWs {
     const cap = Math.min(this.o.backoffMaxMs, this.o.backoffBaseMs * 2 ** this.attempt++);
     const delay = Math.floor(this.o.random() * cap);
     this.o.log?.('warn', `private ws ${reason}; reconnecting in ${delay} ms`);
-    this.timers.reconnect = setTimeout(() => { this.timers.reconnect = undefined; this.connect(); }, delay);
+    this.timers.reconnect = setTimeout(() => {
+      this.timers.reconnect = undefined;
+      this.connect();
+    }, delay);
   }
 
   private enqueue(text: string, front = false): void {
@@ -242,7 +267,10 @@ export class BitgetPrivateWs {
     }
     if (this.queue.length) {
       const wait = Math.max(1, 1000 - (now - this.sentTimes[0]));
-      this.timers.drain = setTimeout(() => { this.timers.drain = undefined; this.drain(); }, wait);
+      this.timers.drain = setTimeout(() => {
+        this.timers.drain = undefined;
+        this.drain();
+      }, wait);
     }
   }
 
@@ -255,7 +283,10 @@ export class BitgetPrivateWs {
       this.stats.pings++;
       this.enqueue('ping', true);
       if (!this.timers.pong) {
-        this.timers.pong = setTimeout(() => { this.timers.pong = undefined; this.down(ws, 'pong late'); }, this.o.pongTimeoutMs);
+        this.timers.pong = setTimeout(() => {
+          this.timers.pong = undefined;
+          this.down(ws, 'pong late');
+        }, this.o.pongTimeoutMs);
       }
       this.schedulePing();
     }, delay);
@@ -296,14 +327,20 @@ export function routePrivatePush(push: PrivatePush, r: PushRouting): void {
   };
   switch (push.channel) {
     case 'orders':
-      each((row) => { if ((row.instId ?? row.symbol) === sym) r.tracker.onOrderPush(parseOrderRow(row, r.grid)); });
+      each((row) => {
+        if ((row.instId ?? row.symbol) === sym) r.tracker.onOrderPush(parseOrderRow(row, r.grid));
+      });
       break;
     case 'fill':
-      each((row) => { if ((row.symbol ?? row.instId) === sym) r.tracker.onFillPush(parseFillRow(row, r.grid)); });
+      each((row) => {
+        if ((row.symbol ?? row.instId) === sym) r.tracker.onFillPush(parseFillRow(row, r.grid));
+      });
       break;
     case 'positions': {
       const rows: PositionUpdate[] = [];
-      each((row) => { if ((row.instId ?? row.symbol) === sym) rows.push(parsePositionRow(row, r.grid)); });
+      each((row) => {
+        if ((row.instId ?? row.symbol) === sym) rows.push(parsePositionRow(row, r.grid));
+      });
       r.onPositions?.(rows);
       break;
     }

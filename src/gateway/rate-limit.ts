@@ -24,7 +24,11 @@ export class SlidingWindowLimiter {
   readonly stats = { granted: 0, queuedMax: 0, paused: 0 };
 
   /** @param now a monotonic ms clock (performance.now by default). */
-  constructor(readonly limit: number, readonly windowMs: number, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     if (!(limit >= 1) || !(windowMs > 0)) throw new Error(`RB_ERR_GW_RATE_LIMIT: bad budget ${limit}/${windowMs} ms`);
   }
 
@@ -86,6 +90,12 @@ export class SlidingWindowLimiter {
     // Wake at the earliest moment a slot can free up; in-flight requests wake us through release() instead.
     const at = Math.max(this.pausedUntil, this.inFlight + this.frees.length >= this.limit ? (this.frees[0] ?? Infinity) : now);
     if (at === Infinity) return;
-    this.timer = setTimeout(() => { this.timer = null; this.pump(); }, Math.max(1, Math.ceil(at - now)));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.pump();
+      },
+      Math.max(1, Math.ceil(at - now)),
+    );
   }
 }

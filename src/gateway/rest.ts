@@ -11,8 +11,16 @@ import { ServerClock, offsetFromSamples, type TimeSample } from './clock';
 import { SlidingWindowLimiter, type RateLimit } from './rate-limit';
 import { BitgetApiError, GatewayTransportError, classifyBitgetCode } from './errors';
 import {
-  ENDPOINTS, type EndpointName, type FuturesPlaceOrderRequest, type OrderIds, type CancelOrderRequest,
-  type BatchCancelResult, type OrdersPendingResult, type PendingOrderRow, type PositionRow, type ProductType,
+  ENDPOINTS,
+  type EndpointName,
+  type FuturesPlaceOrderRequest,
+  type OrderIds,
+  type CancelOrderRequest,
+  type BatchCancelResult,
+  type OrdersPendingResult,
+  type PendingOrderRow,
+  type PositionRow,
+  type ProductType,
   type SpotPlaceOrderRequest,
 } from './wire';
 
@@ -53,7 +61,8 @@ export class BitgetRestClient {
   private readonly base: URL;
   private readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
   private readonly agent: HttpAgent;
-  private readonly o: Required<Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'autoClockSync' | 'locale'>> & RestClientOptions;
+  private readonly o: Required<Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'autoClockSync' | 'locale'>> &
+    RestClientOptions;
   private syncing: Promise<unknown> | null = null;
 
   constructor(opts: RestClientOptions) {
@@ -100,12 +109,25 @@ export class BitgetRestClient {
   }
 
   /** POST batch-cancel-orders (10/s): ≤ 50 orders of one symbol. */
-  batchCancelOrders(req: { symbol: string; productType: ProductType; marginCoin?: string; orderIdList: Array<{ orderId?: string; clientOid?: string }> }): Promise<BatchCancelResult> {
+  batchCancelOrders(req: {
+    symbol: string;
+    productType: ProductType;
+    marginCoin?: string;
+    orderIdList: Array<{ orderId?: string; clientOid?: string }>;
+  }): Promise<BatchCancelResult> {
     return this.call('batchCancelOrders', undefined, req);
   }
 
   /** GET orders-pending (10/s): open orders; `entrustedList` is null when there are none. */
-  ordersPending(q: { productType: ProductType; symbol?: string; orderId?: string; clientOid?: string; status?: 'live' | 'partially_filled'; idLessThan?: string; limit?: number }): Promise<OrdersPendingResult> {
+  ordersPending(q: {
+    productType: ProductType;
+    symbol?: string;
+    orderId?: string;
+    clientOid?: string;
+    status?: 'live' | 'partially_filled';
+    idLessThan?: string;
+    limit?: number;
+  }): Promise<OrdersPendingResult> {
     return this.call('ordersPending', q);
   }
 
@@ -115,7 +137,11 @@ export class BitgetRestClient {
   }
 
   /** GET /api/v2/mix/order/fills: the order's fills, newest first (fillList may be null when there are none). */
-  orderFills(q: { symbol: string; productType: ProductType; orderId: string }): Promise<{ fillList: Array<Record<string, unknown>> | null }> {
+  orderFills(q: {
+    symbol: string;
+    productType: ProductType;
+    orderId: string;
+  }): Promise<{ fillList: Array<Record<string, unknown>> | null }> {
     return this.call('orderFills', q);
   }
 
@@ -130,7 +156,13 @@ export class BitgetRestClient {
   }
 
   /** POST set-leverage (5/s). `leverage` is a whole-number string. */
-  setLeverage(req: { symbol: string; productType: ProductType; marginCoin: string; leverage: string; holdSide?: 'long' | 'short' }): Promise<Record<string, unknown>> {
+  setLeverage(req: {
+    symbol: string;
+    productType: ProductType;
+    marginCoin: string;
+    leverage: string;
+    holdSide?: 'long' | 'short';
+  }): Promise<Record<string, unknown>> {
     assertDecimal(req.leverage, 'leverage');
     return this.call('setLeverage', undefined, req);
   }
@@ -162,7 +194,8 @@ export class BitgetRestClient {
   /** GET /api/v2/public/time → serverTime, ms. */
   async serverTime(): Promise<number> {
     const data = await this.call<{ serverTime: string }>('serverTime');
-    if (!/^\d+$/.test(String(data?.serverTime))) throw new GatewayTransportError('RB_ERR_GW_BAD_REPLY', ENDPOINTS.serverTime.path, `serverTime ${JSON.stringify(data?.serverTime)}`);
+    if (!/^\d+$/.test(String(data?.serverTime)))
+      throw new GatewayTransportError('RB_ERR_GW_BAD_REPLY', ENDPOINTS.serverTime.path, `serverTime ${JSON.stringify(data?.serverTime)}`);
     return Number(data.serverTime);
   }
 
@@ -218,13 +251,19 @@ export class BitgetRestClient {
       }
       if (env === null || typeof env !== 'object') {
         this.stats.errors++;
-        throw new GatewayTransportError('RB_ERR_GW_BAD_REPLY', spec.path, `HTTP ${res.status}, not a JSON envelope: ${res.text.slice(0, 120)}`, res.status);
+        throw new GatewayTransportError(
+          'RB_ERR_GW_BAD_REPLY',
+          spec.path,
+          `HTTP ${res.status}, not a JSON envelope: ${res.text.slice(0, 120)}`,
+          res.status,
+        );
       }
       const code = env.code === undefined ? undefined : String(env.code);
       if (res.status >= 400 || code !== '00000') {
         this.stats.errors++;
         const err = new BitgetApiError(code ?? String(res.status), String(env.msg ?? ''), res.status, spec.path);
-        if (this.o.autoClockSync && classifyBitgetCode(err.code).category === 'timestamp' && name !== 'serverTime') this.backgroundClockSync();
+        if (this.o.autoClockSync && classifyBitgetCode(err.code).category === 'timestamp' && name !== 'serverTime')
+          this.backgroundClockSync();
         throw err;
       }
       return env.data as T;
@@ -235,7 +274,9 @@ export class BitgetRestClient {
     if (this.syncing) return;
     this.syncing = this.syncClock(3)
       .catch((e) => this.o.log?.('warn', `clock re-sync failed: ${e instanceof Error ? e.message : String(e)}`))
-      .finally(() => { this.syncing = null; });
+      .finally(() => {
+        this.syncing = null;
+      });
   }
 
   /** Headers of a request: signed ones carry ACCESS-*; paptrading on every signed request outside live mode. */
@@ -252,7 +293,13 @@ export class BitgetRestClient {
     return h;
   }
 
-  private send(method: string, path: string, query: string, body: string, signed: boolean): Promise<{ status: number; text: string; retryAfterMs?: number }> {
+  private send(
+    method: string,
+    path: string,
+    query: string,
+    body: string,
+    signed: boolean,
+  ): Promise<{ status: number; text: string; retryAfterMs?: number }> {
     this.stats.requests++;
     const url = new URL(path + (query ? `?${query}` : ''), this.base);
     const headers = this.headersFor(method, path, query, body, signed);
@@ -274,7 +321,11 @@ export class BitgetRestClient {
           settled = true;
           clearTimeout(timer);
           const ra = Number(res.headers['retry-after']);
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), retryAfterMs: Number.isFinite(ra) && ra >= 0 ? ra * 1000 : undefined });
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString('utf8'),
+            retryAfterMs: Number.isFinite(ra) && ra >= 0 ? ra * 1000 : undefined,
+          });
         });
       });
       const timer = setTimeout(() => {

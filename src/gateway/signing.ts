@@ -12,7 +12,9 @@ export interface Credentials {
 
 /** The demo credentials of the local exchange (overridable there with flags or the BITGET_* variables). */
 export const LOCAL_DEMO_CREDENTIALS: Credentials = {
-  apiKey: 'ringbook-demo', secret: 'ringbook-demo-secret', passphrase: 'ringbook-demo-pass',
+  apiKey: 'ringbook-demo',
+  secret: 'ringbook-demo-secret',
+  passphrase: 'ringbook-demo-pass',
 };
 
 export function hmacBase64(secret: string, prehash: string): string {

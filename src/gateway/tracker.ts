@@ -74,7 +74,18 @@ export class OrderTracker {
 
   /** A place request is about to be sent. */
   placing(clientOid: string, side: Side, sizeLot: number, priceTick: number, internal = false): TrackedOrder {
-    const t: TrackedOrder = { clientOid, orderId: '', side, sizeLot, priceTick, filledLot: 0, state: 'sending', acked: false, cancelAcked: false, internal };
+    const t: TrackedOrder = {
+      clientOid,
+      orderId: '',
+      side,
+      sizeLot,
+      priceTick,
+      filledLot: 0,
+      state: 'sending',
+      acked: false,
+      cancelAcked: false,
+      internal,
+    };
     this.byClientOid.set(clientOid, t);
     return t;
   }
@@ -219,8 +230,15 @@ export class OrderTracker {
     const remainingLot = Math.max(0, t.sizeLot - t.filledLot);
     this.stats.fills++;
     this.o.emit({
-      type: 'fill', clientOid: t.clientOid, tradeId: tr.tradeId, side: t.side, priceTick: tr.priceTick, qtyLot: tr.qtyLot,
-      feeQuote: tr.feeQuote, maker: tr.maker, remainingLot,
+      type: 'fill',
+      clientOid: t.clientOid,
+      tradeId: tr.tradeId,
+      side: t.side,
+      priceTick: tr.priceTick,
+      qtyLot: tr.qtyLot,
+      feeQuote: tr.feeQuote,
+      maker: tr.maker,
+      remainingLot,
     });
     if (remainingLot === 0 && t.sizeLot > 0 && !TERMINAL.has(t.state)) {
       t.state = 'filled';

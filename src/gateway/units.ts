@@ -7,7 +7,11 @@ import { formatPlain } from '../core/format';
 
 export class GatewayDecimalError extends Error {
   readonly code = 'RB_ERR_GW_DECIMAL';
-  constructor(readonly input: unknown, readonly what: string, readonly why: string) {
+  constructor(
+    readonly input: unknown,
+    readonly what: string,
+    readonly why: string,
+  ) {
     super(`RB_ERR_GW_DECIMAL: ${what} ${JSON.stringify(input)} ${why}`);
   }
 }
@@ -45,7 +49,8 @@ export function sizeToLots(grid: InstrumentGrid, text: unknown, what = `${grid.s
 }
 
 function checkCount(n: number, what: string, allowZero: boolean): void {
-  if (!Number.isSafeInteger(n) || n < 0 || (!allowZero && n === 0)) throw new GatewayDecimalError(n, what, 'is not a positive whole number');
+  if (!Number.isSafeInteger(n) || n < 0 || (!allowZero && n === 0))
+    throw new GatewayDecimalError(n, what, 'is not a positive whole number');
 }
 
 /** Ticks → the price string Bitget reads ("27000.5"; trailing zeros dropped). */

@@ -171,7 +171,8 @@ export function placeProblem(a: Extract<Action, { type: 'place' }>): string | nu
   if (a.side !== 'buy' && a.side !== 'sell') return `side "${a.side}"`;
   if (!Number.isSafeInteger(a.qtyLot) || a.qtyLot <= 0) return `qtyLot ${a.qtyLot} is not a positive whole number`;
   if (a.orderType === 'limit') {
-    if (a.priceTick === undefined || !Number.isSafeInteger(a.priceTick) || a.priceTick <= 0) return `limit order needs a positive whole priceTick (got ${a.priceTick})`;
+    if (a.priceTick === undefined || !Number.isSafeInteger(a.priceTick) || a.priceTick <= 0)
+      return `limit order needs a positive whole priceTick (got ${a.priceTick})`;
     if (!['gtc', 'ioc', 'fok', 'post_only'].includes(a.force)) return `force "${a.force}"`;
   } else if (a.orderType !== 'market') {
     return `orderType "${a.orderType}"`;

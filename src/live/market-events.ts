@@ -32,10 +32,18 @@ export function signalEventAt(core: Core, at: number): SignalEvent {
   const l = (at + S.localTs) >> 2;
   const e = (at + S.exchTs) >> 2;
   return {
-    type: 'signal', localTs: core.i64[(at + S.localTs) >> 3], exchTs: core.i64[(at + S.exchTs) >> 3], valid: (state & State.valid) !== 0,
-    bestBid: num64(w, at + S.bestBid), bestAsk: num64(w, at + S.bestAsk),
-    bidQty: num64(w, at + S.bidQty), askQty: num64(w, at + S.askQty),
-    l1: f[fields + Field.l1], obiN: f[fields + Field.obiN], ofiNorm: f[fields + Field.ofiNorm], z: f[fields + Field.z],
+    type: 'signal',
+    localTs: core.i64[(at + S.localTs) >> 3],
+    exchTs: core.i64[(at + S.exchTs) >> 3],
+    valid: (state & State.valid) !== 0,
+    bestBid: num64(w, at + S.bestBid),
+    bestAsk: num64(w, at + S.bestAsk),
+    bidQty: num64(w, at + S.bidQty),
+    askQty: num64(w, at + S.askQty),
+    l1: f[fields + Field.l1],
+    obiN: f[fields + Field.obiN],
+    ofiNorm: f[fields + Field.ofiNorm],
+    z: f[fields + Field.z],
     zReady: (state & State.zReady) !== 0,
     // local − exchange from the halves: exact (far below 2^53) and no bigint temporary
     feedLatencyNs: (w[l + 1] - w[e + 1]) * 4294967296 + ((w[l] >>> 0) - (w[e] >>> 0)),

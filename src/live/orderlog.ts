@@ -10,7 +10,17 @@ import { Kind, REC_SIZE, type Ring } from '../core/index';
 import { writeI64, writeI64Big } from '../core/int64';
 import type { Action, Event } from '../fsm/index';
 
-export const OrderEvent = { place: 1, cancel: 2, ack: 3, reject: 4, fill: 5, cancelAck: 6, cancelReject: 7, cancelAll: 8, flatten: 9 } as const;
+export const OrderEvent = {
+  place: 1,
+  cancel: 2,
+  ack: 3,
+  reject: 4,
+  fill: 5,
+  cancelAck: 6,
+  cancelReject: 7,
+  cancelAll: 8,
+  flatten: 9,
+} as const;
 
 const FORCES = ['gtc', 'ioc', 'fok', 'post_only'] as const;
 
@@ -32,9 +42,17 @@ export const seqOf = (clientOid: string) => {
 export class OrderLog {
   dropped = 0;
 
-  constructor(readonly ring: Ring, readonly inst: number) {}
+  constructor(
+    readonly ring: Ring,
+    readonly inst: number,
+  ) {}
 
-  private write(code: number, side: string | undefined, nowNs: bigint, fields: { price?: number; qty?: number; seq?: number; aux?: number; aux2?: number; tradeId?: string; decided?: bigint }): void {
+  private write(
+    code: number,
+    side: string | undefined,
+    nowNs: bigint,
+    fields: { price?: number; qty?: number; seq?: number; aux?: number; aux2?: number; tradeId?: string; decided?: bigint },
+  ): void {
     if (this.ring.writable(1) < 1) {
       this.dropped++; // the recorder is behind: counted, the strategy never waits for the disk
       return;
@@ -58,7 +76,14 @@ export class OrderLog {
 
   action(a: Action, nowNs: bigint, decidedNs: bigint): void {
     const decided = { decided: decidedNs };
-    if (a.type === 'place') this.write(OrderEvent.place, a.side, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot, seq: seqOf(a.clientOid), aux2: placeTerms(a), ...decided });
+    if (a.type === 'place')
+      this.write(OrderEvent.place, a.side, nowNs, {
+        price: a.priceTick ?? 0,
+        qty: a.qtyLot,
+        seq: seqOf(a.clientOid),
+        aux2: placeTerms(a),
+        ...decided,
+      });
     else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid), ...decided });
     else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, decided);
     else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, decided);
@@ -67,7 +92,14 @@ export class OrderLog {
   event(e: Event, nowNs: bigint): void {
     if (e.type === 'ack') this.write(OrderEvent.ack, undefined, nowNs, { seq: seqOf(e.clientOid) });
     else if (e.type === 'reject') this.write(OrderEvent.reject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0 });
-    else if (e.type === 'fill') this.write(OrderEvent.fill, e.side, nowNs, { price: e.priceTick, qty: e.qtyLot, seq: seqOf(e.clientOid), aux: e.remainingLot, tradeId: e.tradeId });
+    else if (e.type === 'fill')
+      this.write(OrderEvent.fill, e.side, nowNs, {
+        price: e.priceTick,
+        qty: e.qtyLot,
+        seq: seqOf(e.clientOid),
+        aux: e.remainingLot,
+        tradeId: e.tradeId,
+      });
     else if (e.type === 'cancelAck') this.write(OrderEvent.cancelAck, undefined, nowNs, { seq: seqOf(e.clientOid) });
     else if (e.type === 'cancelReject') this.write(OrderEvent.cancelReject, undefined, nowNs, { seq: seqOf(e.clientOid) });
   }

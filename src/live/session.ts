@@ -62,8 +62,10 @@ function feeRate(text: string | undefined, fallback: number): number {
 /** The machine's view of the instrument: tick and lot in quote/base units, fee rates (USDT-M defaults). */
 export function instrumentSpec(g: InstrumentGrid): InstrumentSpec {
   return {
-    tickSize: Number(g.tickSize), lotSize: Number(g.lotSize),
-    makerFeeRate: feeRate(g.makerFeeRate, 0.0002), takerFeeRate: feeRate(g.takerFeeRate, 0.0006),
+    tickSize: Number(g.tickSize),
+    lotSize: Number(g.lotSize),
+    makerFeeRate: feeRate(g.makerFeeRate, 0.0002),
+    takerFeeRate: feeRate(g.takerFeeRate, 0.0006),
   };
 }
 
@@ -79,33 +81,58 @@ export class TradingSession {
 
   static async start(o: SessionOptions): Promise<TradingSession> {
     let session: TradingSession | null = null;
-    const record = o.record ? {
-      ...o.record,
-      onFile: (f: { path: string; rows: number }) => { if (session) session.files++; o.record!.onFile?.(f); },
-      onClock: (c: { offsetNs: string; boundNs: string; rttNs: string; method: string }) => { session?.trader.setClockOffset(Number(c.offsetNs)); o.record!.onClock?.(c); },
-    } : undefined;
+    const record = o.record
+      ? {
+          ...o.record,
+          onFile: (f: { path: string; rows: number }) => {
+            if (session) session.files++;
+            o.record!.onFile?.(f);
+          },
+          onClock: (c: { offsetNs: string; boundNs: string; rttNs: string; method: string }) => {
+            session?.trader.setClockOffset(Number(c.offsetNs));
+            o.record!.onClock?.(c);
+          },
+        }
+      : undefined;
     const pipeline = await MarketPipeline.start({
-      wsUrl: o.wsUrl, restUrl: o.restUrl, instruments: [{ instType: o.instType, symbol: o.symbol, channels: ['books', 'trade'] }],
-      log: o.log, onExchangeError: (e) => o.log(`exchange error ${e.code}: ${e.msg}`), record,
+      wsUrl: o.wsUrl,
+      restUrl: o.restUrl,
+      instruments: [{ instType: o.instType, symbol: o.symbol, channels: ['books', 'trade'] }],
+      log: o.log,
+      onExchangeError: (e) => o.log(`exchange error ${e.code}: ${e.msg}`),
+      record,
     });
     const grid = pipeline.grids[0];
-    const machine = new StrategyMachine({ config: o.config, instrument: instrumentSpec(grid), nextId: sequentialIds(`rb${Date.now().toString(36)}`) });
+    const machine = new StrategyMachine({
+      config: o.config,
+      instrument: instrumentSpec(grid),
+      nextId: sequentialIds(`rb${Date.now().toString(36)}`),
+    });
     const trader = new Trader(pipeline, 0, machine, null, o.log);
     if (o.record) {
       trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
       const started = BigInt(Date.now()) * 1_000_000n;
       const file: SessionFile = {
-        symbol: o.symbol, instType: o.instType, startedNs: String(started), config: o.config, instrument: instrumentSpec(grid),
-        signals: defaultSignalParams, tickNs: String(TICK_NS),
+        symbol: o.symbol,
+        instType: o.instType,
+        startedNs: String(started),
+        config: o.config,
+        instrument: instrumentSpec(grid),
+        signals: defaultSignalParams,
+        tickNs: String(TICK_NS),
       };
       mkdirSync(join(o.record.root, '_orders'), { recursive: true });
       writeFileSync(join(o.record.root, '_orders', `session-${started}.json`), `${JSON.stringify(file, null, 2)}\n`);
     }
     const endpoints = o.mode === 'local' ? gatewayEndpoints('local', o.restUrl) : gatewayEndpoints(o.mode);
     const gateway = new BitgetGateway({
-      credentials: o.credentials, mode: o.mode, grid, restUrl: endpoints.restUrl, wsUrl: endpoints.wsUrl,
+      credentials: o.credentials,
+      mode: o.mode,
+      grid,
+      restUrl: endpoints.restUrl,
+      wsUrl: endpoints.wsUrl,
       onEvent: (e) => trader.handle(e),
-      log: (level, line) => { if (level !== 'debug') o.log(`gateway ${level}: ${line}`); },
+      log: (level, line) => o.log(`gateway ${level}: ${line}`),
       cancelAllScope: 'productType',
     });
     trader.setExecutor(gateway);
@@ -124,10 +151,19 @@ export class TradingSession {
     const c = this.trader.counters;
     const f = this.pipeline.feedStats?.counters;
     return {
-      signals: c.signals, orders: c.orders, cancels: c.cancels, fills: s.position.fills, rejects: c.rejects,
-      feesQuote: s.position.feesQuote, realisedQuote: s.position.realisedTickLot * tickLotQuote,
-      equityQuote: equityQuote(s.position, mark, tickLotQuote), positionLot: s.position.lot, phase: s.phase,
-      resyncs: f?.resyncs ?? 0, bookMessages: f?.bookMessages ?? 0, filesWritten: this.files,
+      signals: c.signals,
+      orders: c.orders,
+      cancels: c.cancels,
+      fills: s.position.fills,
+      rejects: c.rejects,
+      feesQuote: s.position.feesQuote,
+      realisedQuote: s.position.realisedTickLot * tickLotQuote,
+      equityQuote: equityQuote(s.position, mark, tickLotQuote),
+      positionLot: s.position.lot,
+      phase: s.phase,
+      resyncs: f?.resyncs ?? 0,
+      bookMessages: f?.bookMessages ?? 0,
+      filesWritten: this.files,
       records: this.pipeline.recorderCounters?.records ?? 0,
     };
   }

@@ -28,7 +28,17 @@ export interface Executor {
 export { TICK_NS };
 
 export class Trader {
-  readonly counters: TraderCounters = { signals: 0, statuses: 0, actions: 0, orders: 0, cancels: 0, fills: 0, rejects: 0, feeQuote: 0, realisedQuote: 0 };
+  readonly counters: TraderCounters = {
+    signals: 0,
+    statuses: 0,
+    actions: 0,
+    orders: 0,
+    cancels: 0,
+    fills: 0,
+    rejects: 0,
+    feeQuote: 0,
+    realisedQuote: 0,
+  };
   private readonly clock = new MonotonicClock();
   private running = false;
   private readonly market = new MarketEvents();
@@ -87,11 +97,14 @@ export class Trader {
     this.running = true;
     this.clock.read();
     this.nextTickNs = (this.clock.ns / TICK_NS + 1n) * TICK_NS;
-    this.tickTimer = setInterval(() => {
-      this.drain();
-      this.clock.read();
-      this.ticksUntil(this.clock.ns);
-    }, Number(TICK_NS / 1_000_000n));
+    this.tickTimer = setInterval(
+      () => {
+        this.drain();
+        this.clock.read();
+        this.ticksUntil(this.clock.ns);
+      },
+      Number(TICK_NS / 1_000_000n),
+    );
     void this.loop();
   }
 

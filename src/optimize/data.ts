@@ -25,7 +25,10 @@ export async function loadShared(files: ReplayFile[], area: RecordArea): Promise
   for (const f of files) {
     await withFileSource(f.path, async (file) => {
       for await (const g of recordGroups(file, area, 0)) {
-        if (at + g.rows > rows) throw new Error(`${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`);
+        if (at + g.rows > rows)
+          throw new Error(
+            `${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`,
+          );
         words.set(mem.subarray(g.ptr >> 2, (g.ptr >> 2) + g.rows * 16), at * 16);
         at += g.rows;
       }

@@ -32,7 +32,13 @@ export interface Fold {
 /** More folds than this is a step typed in the wrong unit, not a plan: each fold is a whole optimisation. */
 export const MAX_FOLDS = 10_000;
 
-const UNIT: Record<string, bigint> = { ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n, d: 86_400_000_000_000n };
+const UNIT: Record<string, bigint> = {
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+};
 const KEYS = ['train', 'test', 'purge', 'step', 'anchored'];
 
 /** Parses `train=3d,test=1d,purge=10m[,step=1d][,anchored]`. Throws an Error saying which part to fix. */
@@ -79,7 +85,9 @@ export function parseFolds(text: string): WalkForwardSpec {
   if (testNs <= 0n) throw fail('test must be longer than 0');
   if (stepNs <= 0n) throw fail('step must be longer than 0');
   if (stepNs < testNs) {
-    throw fail(`step ${formatDuration(stepNs)} is shorter than test ${formatDuration(testNs)}: test windows would overlap and score the same data twice; use step ≥ test`);
+    throw fail(
+      `step ${formatDuration(stepNs)} is shorter than test ${formatDuration(testNs)}: test windows would overlap and score the same data twice; use step ≥ test`,
+    );
   }
   return { trainNs, testNs, purgeNs, stepNs, anchored: got.has('anchored') };
 }
@@ -103,7 +111,9 @@ export function buildFolds(spec: WalkForwardSpec, fromNs: bigint, toNs: bigint):
   }
   const count = (have - need) / spec.stepNs + 1n;
   if (count > BigInt(MAX_FOLDS)) {
-    throw new Error(`walk-forward: ${count} folds (step ${formatDuration(spec.stepNs)} over ${formatDuration(have)}) is more than ${MAX_FOLDS}: use a longer step`);
+    throw new Error(
+      `walk-forward: ${count} folds (step ${formatDuration(spec.stepNs)} over ${formatDuration(have)}) is more than ${MAX_FOLDS}: use a longer step`,
+    );
   }
   const folds: Fold[] = [];
   for (let k = 0n; k < count; k++) {
@@ -127,7 +137,11 @@ export function formatDuration(ns: bigint): string {
   if (ns === 0n) return '0s';
   const parts: string[] = [];
   let rest = ns;
-  for (const [unit, size] of [['d', UNIT.d], ['h', UNIT.h], ['m', UNIT.m]] as const) {
+  for (const [unit, size] of [
+    ['d', UNIT.d],
+    ['h', UNIT.h],
+    ['m', UNIT.m],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${rest / size}${unit}`);
       rest %= size;

@@ -26,7 +26,7 @@ parentPort!.on('message', (m: { type: 'trial'; trial: Trial } | { type: 'stop' }
   try {
     parentPort!.postMessage({ type: 'result', result: runTrial(bc, records, d.shared.rows, d.settings, m.trial) });
   } catch (err) {
-    parentPort!.postMessage({ type: 'failed', id: m.trial.id, message: err instanceof Error ? err.stack ?? err.message : String(err) });
+    parentPort!.postMessage({ type: 'failed', id: m.trial.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   }
 });
 parentPort!.postMessage({ type: 'ready' });

@@ -33,34 +33,35 @@ export class TrialPool {
     let next = 0;
     const k = Math.max(1, Math.min(o.workers, trials.length || 1));
     const data: OptimizeWorkerData = { module: o.module, shared: o.shared, settings: o.settings };
-    const one = (): Promise<void> => new Promise((resolve, reject) => {
-      const w = new Worker(o.workerUrl, { workerData: data });
-      let failed: Error | null = null;
-      const give = () => {
-        if (this.stopped || next >= trials.length) {
-          w.postMessage({ type: 'stop' });
-          return;
-        }
-        w.postMessage({ type: 'trial', trial: trials[next++] });
-      };
-      w.on('message', (m: { type: string; result?: TrialResult; id?: number; message?: string }) => {
-        if (m.type === 'ready') give();
-        else if (m.type === 'result') {
-          results.push(m.result!);
-          o.onResult?.(m.result!, results.length, trials.length);
-          give();
-        } else if (m.type === 'failed') {
-          failed = new Error(`trial ${m.id} failed: ${m.message}`);
+    const one = (): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const w = new Worker(o.workerUrl, { workerData: data });
+        let failed: Error | null = null;
+        const give = () => {
+          if (this.stopped || next >= trials.length) {
+            w.postMessage({ type: 'stop' });
+            return;
+          }
+          w.postMessage({ type: 'trial', trial: trials[next++] });
+        };
+        w.on('message', (m: { type: string; result?: TrialResult; id?: number; message?: string }) => {
+          if (m.type === 'ready') give();
+          else if (m.type === 'result') {
+            results.push(m.result!);
+            o.onResult?.(m.result!, results.length, trials.length);
+            give();
+          } else if (m.type === 'failed') {
+            failed = new Error(`trial ${m.id} failed: ${m.message}`);
+            this.stopped = true;
+            w.postMessage({ type: 'stop' });
+          }
+        });
+        w.on('error', (err) => {
+          failed = err;
           this.stopped = true;
-          w.postMessage({ type: 'stop' });
-        }
+        });
+        w.on('exit', () => (failed ? reject(failed) : resolve()));
       });
-      w.on('error', (err) => {
-        failed = err;
-        this.stopped = true;
-      });
-      w.on('exit', () => (failed ? reject(failed) : resolve()));
-    });
     await Promise.all(Array.from({ length: k }, one));
     return results.sort((a, b) => a.id - b.id);
   }

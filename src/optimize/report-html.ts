@@ -6,7 +6,8 @@ import type { Summary } from './summary';
 import type { TrialResult } from './trial';
 import { objectiveValue, scoreWindow } from './score';
 
-const fmt = (x: unknown) => (x === null || x === undefined ? '–' : typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toPrecision(5)) : String(x));
+const fmt = (x: unknown) =>
+  x === null || x === undefined ? '–' : typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toPrecision(5)) : String(x);
 
 function color(t: number): string {
   // red (worst) → yellow → green (best)
@@ -20,7 +21,8 @@ export function heatMap(results: TrialResult[], summary: Summary, a: string, b: 
   const key = (v: unknown) => JSON.stringify(v);
   const xs = [...new Map(results.map((r) => [key(r.params[a]), r.params[a]])).values()];
   const ys = [...new Map(results.map((r) => [key(r.params[b]), r.params[b]])).values()];
-  const sortVals = (v: unknown[]) => v.sort((p, q) => (typeof p === 'number' && typeof q === 'number' ? p - q : String(p) < String(q) ? -1 : 1));
+  const sortVals = (v: unknown[]) =>
+    v.sort((p, q) => (typeof p === 'number' && typeof q === 'number' ? p - q : String(p) < String(q) ? -1 : 1));
   sortVals(xs);
   sortVals(ys);
   const best = new Map<string, number>();
@@ -46,11 +48,17 @@ export function heatMap(results: TrialResult[], summary: Summary, a: string, b: 
       const v = best.get(`${key(x)}|${key(y)}`);
       const ok = v !== undefined && Number.isFinite(v);
       const t = ok && hi > lo ? (v! - lo) / (hi - lo) : 0.5;
-      cells.push(`<rect x="${left + i * cw}" y="${top + j * ch}" width="${cw - 2}" height="${ch - 2}" fill="${ok ? color(t) : '#ddd'}"><title>${esc(`${a}=${fmt(x)} ${b}=${fmt(y)}: ${ok ? fmt(v) : 'no score'}`)}</title></rect>`);
-      cells.push(`<text x="${left + i * cw + cw / 2 - 1}" y="${top + j * ch + ch / 2 + 4}" text-anchor="middle" font-size="10">${ok ? esc(fmt(v)) : '–'}</text>`);
+      cells.push(
+        `<rect x="${left + i * cw}" y="${top + j * ch}" width="${cw - 2}" height="${ch - 2}" fill="${ok ? color(t) : '#ddd'}"><title>${esc(`${a}=${fmt(x)} ${b}=${fmt(y)}: ${ok ? fmt(v) : 'no score'}`)}</title></rect>`,
+      );
+      cells.push(
+        `<text x="${left + i * cw + cw / 2 - 1}" y="${top + j * ch + ch / 2 + 4}" text-anchor="middle" font-size="10">${ok ? esc(fmt(v)) : '–'}</text>`,
+      );
     });
   });
-  xs.forEach((x, i) => cells.push(`<text x="${left + i * cw + cw / 2}" y="${top + ys.length * ch + 16}" text-anchor="middle">${esc(fmt(x))}</text>`));
+  xs.forEach((x, i) =>
+    cells.push(`<text x="${left + i * cw + cw / 2}" y="${top + ys.length * ch + 16}" text-anchor="middle">${esc(fmt(x))}</text>`),
+  );
   return `<svg width="${w}" height="${h}" font-family="sans-serif" font-size="12"><text x="${left}" y="16">${esc(`${summary.objective}: ${a} (across) × ${b} (down), best over the other parameters`)}</text>${cells.join('')}<text x="${left}" y="${h - 4}">${esc(a)}</text></svg>`;
 }
 
@@ -59,7 +67,11 @@ export function optimizeReport(summary: Summary, results: TrialResult[], keys: s
   const td = (cols: unknown[]) => `<tr>${cols.map((c) => `<td>${esc(fmt(c))}</td>`).join('')}</tr>`;
   const ranked = `<table>${th(['rank', 'trial', ...keys, summary.objective, 'net', 'sharpe', 'max DD', 'trades'])}${summary.ranked.map((r) => td([r.rank, r.id, ...keys.map((k) => r.params[k]), r.objective, r.netQuote, r.sharpe, r.maxDrawdownQuote, r.trades])).join('')}</table>`;
   const of = summary.overfitting;
-  const over = of ? `<table>${Object.entries(of).map(([k, v]) => td([k, v])).join('')}</table>` : '<p>no trial scored</p>';
+  const over = of
+    ? `<table>${Object.entries(of)
+        .map(([k, v]) => td([k, v]))
+        .join('')}</table>`
+    : '<p>no trial scored</p>';
   const wf = summary.walkForward
     ? `<table>${th(['fold', 'train from', 'test from', 'trial', 'in-sample', 'out-of-sample', 'IS net', 'OOS net'])}${summary.walkForward.folds.map((f) => td([f.index, new Date(Number(BigInt(f.trainFrom) / 1_000_000n)).toISOString(), new Date(Number(BigInt(f.testFrom) / 1_000_000n)).toISOString(), f.id, f.inSample, f.outOfSample, f.inSampleNetQuote, f.outOfSampleNetQuote])).join('')}</table><p>out of sample: net ${esc(fmt(summary.walkForward.outOfSample.netQuote))}, Sharpe ${esc(fmt(summary.walkForward.outOfSample.sharpe))}</p>`
     : '<p>no walk-forward (use --walk-forward train=…,test=…,purge=…)</p>';

@@ -56,18 +56,26 @@ export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, to
   // a deviation that is only rounding noise is no risk estimate
   const tiny = 1e-12 * Math.max(1, Math.abs(mean));
   return {
-    netQuote: sum, sharpe: sd > tiny ? (mean / sd) * perYear : null, sortino: dd > tiny ? (mean / dd) * perYear : null,
-    maxDrawdownQuote: mdd, trades,
+    netQuote: sum,
+    sharpe: sd > tiny ? (mean / sd) * perYear : null,
+    sortino: dd > tiny ? (mean / dd) * perYear : null,
+    maxDrawdownQuote: mdd,
+    trades,
   };
 }
 
 /** The value ranked by (higher is better); −Infinity when the window cannot score (no trades, no variance). */
 export function objectiveValue(s: WindowScore, o: Objective): number {
   switch (o) {
-    case 'net_pnl': return s.netQuote;
-    case 'sharpe': return s.sharpe ?? -Infinity;
-    case 'sortino': return s.sortino ?? -Infinity;
-    case 'return_over_mdd': return s.maxDrawdownQuote > 0 ? s.netQuote / s.maxDrawdownQuote : s.netQuote > 0 ? Infinity : -Infinity;
-    case 'net_per_trade': return s.trades > 0 ? s.netQuote / s.trades : -Infinity;
+    case 'net_pnl':
+      return s.netQuote;
+    case 'sharpe':
+      return s.sharpe ?? -Infinity;
+    case 'sortino':
+      return s.sortino ?? -Infinity;
+    case 'return_over_mdd':
+      return s.maxDrawdownQuote > 0 ? s.netQuote / s.maxDrawdownQuote : s.netQuote > 0 ? Infinity : -Infinity;
+    case 'net_per_trade':
+      return s.trades > 0 ? s.netQuote / s.trades : -Infinity;
   }
 }

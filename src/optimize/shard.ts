@@ -31,9 +31,12 @@ export function shardTrials<T extends { id: number }>(trials: readonly T[], inde
 }
 
 function checkShard(index: number, count: number, text: string): void {
-  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`--shard ${JSON.stringify(text)}: the shard count must be a whole number ≥ 1`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new Error(`--shard ${JSON.stringify(text)}: the shard count must be a whole number ≥ 1`);
   if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
     const last = count - 1;
-    throw new Error(`--shard ${JSON.stringify(text)}: the shard index must be 0…${last} (shards count from 0: 0/${count} … ${last}/${count})`);
+    throw new Error(
+      `--shard ${JSON.stringify(text)}: the shard index must be 0…${last} (shards count from 0: 0/${count} … ${last}/${count})`,
+    );
   }
 }

@@ -46,7 +46,10 @@ export const MAX_TRIALS = 1_000_000;
 
 /** A search-space problem, naming the key and what to change. */
 export class SpaceError extends Error {
-  constructor(readonly key: string, detail: string) {
+  constructor(
+    readonly key: string,
+    detail: string,
+  ) {
     super(key ? `search space: ${key} ${detail}` : `search space: ${detail}`);
     this.name = 'SpaceError';
   }
@@ -66,7 +69,10 @@ export function parseSpace(input: unknown): SearchSpace {
     }
   }
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    throw new SpaceError('', `the top level must be a JSON object of "path": values, e.g. {"entry.threshold": [1, 1.5, 2]}, got ${show(root)}`);
+    throw new SpaceError(
+      '',
+      `the top level must be a JSON object of "path": values, e.g. {"entry.threshold": [1, 1.5, 2]}, got ${show(root)}`,
+    );
   }
   const entries = Object.entries(root as Record<string, unknown>);
   if (entries.length === 0) throw new SpaceError('', 'no parameters to search: give at least one, e.g. {"entry.threshold": [1, 1.5, 2]}');
@@ -84,7 +90,11 @@ function parseDimension(key: string, v: unknown): Dimension {
       const id = JSON.stringify(x);
       const j = seen.get(id);
       // A repeated value is a repeated trial: wasted work, and it inflates the trial count N that DSR deflates by.
-      if (j !== undefined) throw new SpaceError(key, `lists the same value twice (item ${j + 1}: ${show(v[j])}, item ${i + 1}: ${show(v[i])}): list each value once`);
+      if (j !== undefined)
+        throw new SpaceError(
+          key,
+          `lists the same value twice (item ${j + 1}: ${show(v[j])}, item ${i + 1}: ${show(v[i])}): list each value once`,
+        );
       seen.set(id, i);
     });
     return { key, spec, kind: 'points', values };
@@ -95,10 +105,14 @@ function parseDimension(key: string, v: unknown): Dimension {
 
 function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): Dimension {
   if (spec.kind === 'bool' || spec.kind === 'enum') {
-    throw new SpaceError(key, `is ${describe(spec)}: give a list (e.g. ${spec.kind === 'bool' ? '[true, false]' : JSON.stringify(spec.values)}), not a range`);
+    throw new SpaceError(
+      key,
+      `is ${describe(spec)}: give a list (e.g. ${spec.kind === 'bool' ? '[true, false]' : JSON.stringify(spec.values)}), not a range`,
+    );
   }
   for (const k of Object.keys(r)) {
-    if (!RANGE_KEYS.includes(k)) throw new SpaceError(key, `range has an unknown key "${k}" (a range takes min, max and optionally step or count, and log)`);
+    if (!RANGE_KEYS.includes(k))
+      throw new SpaceError(key, `range has an unknown key "${k}" (a range takes min, max and optionally step or count, and log)`);
   }
   if (!('min' in r) || !('max' in r)) throw new SpaceError(key, 'range needs both "min" and "max"');
   const integral = spec.kind !== 'number';
@@ -107,16 +121,21 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
   if (min > max) throw new SpaceError(key, `range has min ${show(r.min)} > max ${show(r.max)}: swap them`);
   if (r.log !== undefined && typeof r.log !== 'boolean') throw new SpaceError(key, `range "log" must be true or false, got ${show(r.log)}`);
   const log = r.log === true;
-  if (log && !(min > 0)) throw new SpaceError(key, `log range needs min > 0 (a log scale never reaches 0 or below), got min ${show(r.min)}`);
+  if (log && !(min > 0))
+    throw new SpaceError(key, `log range needs min > 0 (a log scale never reaches 0 or below), got min ${show(r.min)}`);
   if (r.step !== undefined && r.count !== undefined) throw new SpaceError(key, 'range takes "step" or "count", not both');
 
   if (r.step !== undefined) {
     if (log) throw new SpaceError(key, 'log range takes "count" (points evenly spaced in log), not "step"');
     const step = spec.kind === 'ns' && typeof r.step === 'string' ? parseNs(r.step.trim()) : r.step;
     if (typeof step !== 'number' || !Number.isFinite(step) || !(step > 0)) {
-      throw new SpaceError(key, `range "step" must be a number > 0${spec.kind === 'ns' ? ' (ns, or 250ms, 2s, …)' : ''}, got ${show(r.step)}`);
+      throw new SpaceError(
+        key,
+        `range "step" must be a number > 0${spec.kind === 'ns' ? ' (ns, or 250ms, 2s, …)' : ''}, got ${show(r.step)}`,
+      );
     }
-    if (integral && !Number.isInteger(step)) throw new SpaceError(key, `range "step" must be an integer for this ${spec.kind} field, got ${show(r.step)}`);
+    if (integral && !Number.isInteger(step))
+      throw new SpaceError(key, `range "step" must be an integer for this ${spec.kind} field, got ${show(r.step)}`);
     // The small tolerance keeps the last point when (max - min) / step lands a hair below an integer (0.7 / 0.1).
     const n = Math.floor((max - min) / step + 1e-9) + 1;
     if (n > MAX_TRIALS) throw new SpaceError(key, `range has ${n} points (more than ${MAX_TRIALS}): use a larger step`);
@@ -129,7 +148,10 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
   if (r.count !== undefined) {
     const count = r.count;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 2) {
-      throw new SpaceError(key, `range "count" must be an integer ≥ 2 (min and max are both included; for one value use a list), got ${show(count)}`);
+      throw new SpaceError(
+        key,
+        `range "count" must be an integer ≥ 2 (min and max are both included; for one value use a list), got ${show(count)}`,
+      );
     }
     if (count > MAX_TRIALS) throw new SpaceError(key, `range "count" ${count} is more than ${MAX_TRIALS}`);
     const span = max - min;
@@ -151,9 +173,12 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
 function rangeNumber(key: string, spec: FieldSpec, name: 'min' | 'max', raw: unknown): number {
   let v = raw;
   if (spec.kind === 'ns' && typeof raw === 'string') v = parseNs(raw.trim());
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpaceError(key, `range "${name}" must be ${describe(nonNull(spec))}, got ${show(raw)}`);
-  if (spec.kind !== 'number' && !Number.isInteger(v)) throw new SpaceError(key, `range "${name}" must be ${describe(nonNull(spec))}, got ${show(raw)}`);
-  if (!inBounds(spec, v)) throw new SpaceError(key, `range "${name}" ${show(raw)} is out of bounds: the field must be ${describe(nonNull(spec))}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new SpaceError(key, `range "${name}" must be ${describe(nonNull(spec))}, got ${show(raw)}`);
+  if (spec.kind !== 'number' && !Number.isInteger(v))
+    throw new SpaceError(key, `range "${name}" must be ${describe(nonNull(spec))}, got ${show(raw)}`);
+  if (!inBounds(spec, v))
+    throw new SpaceError(key, `range "${name}" ${show(raw)} is out of bounds: the field must be ${describe(nonNull(spec))}`);
   return v;
 }
 
@@ -228,7 +253,10 @@ export function gridTrials(space: SearchSpace): Trial[] {
   const dims = space.dims as readonly Extract<Dimension, { kind: 'points' }>[];
   const total = gridSize(space);
   if (total > MAX_TRIALS) {
-    throw new SpaceError('', `the grid has ${total} trials (${dims.map((d) => d.values.length).join(' × ')}), more than ${MAX_TRIALS}: use fewer values or random search`);
+    throw new SpaceError(
+      '',
+      `the grid has ${total} trials (${dims.map((d) => d.values.length).join(' × ')}), more than ${MAX_TRIALS}: use fewer values or random search`,
+    );
   }
   const out: Trial[] = [];
   const idx = new Array<number>(dims.length).fill(0);
@@ -258,7 +286,10 @@ export function randomTrials(space: SearchSpace, n: number, seed: number): Trial
   if (!Number.isSafeInteger(seed)) throw new SpaceError('', `the seed must be an integer, got ${show(seed)}`);
   const distinct = space.dims.reduce((p, d) => p * choices(d), 1);
   if (n > distinct) {
-    throw new SpaceError('', `${n} random trials asked for, but the space has only ${distinct} distinct combinations: ask for at most ${distinct}, or run the grid`);
+    throw new SpaceError(
+      '',
+      `${n} random trials asked for, but the space has only ${distinct} distinct combinations: ask for at most ${distinct}, or run the grid`,
+    );
   }
   const next = mulberry32(Number(BigInt.asUintN(32, BigInt(seed))));
   const seen = new Set<string>();

@@ -86,7 +86,9 @@ function lowerQuantile(p: number): number {
   } else {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q) / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
+    x =
+      ((((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q) /
+      (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1);
   }
   const pdf = normPdf(x);
   // Below ~1e-300 the density underflows and the step would divide by a subnormal; Acklam alone is kept there.
@@ -212,7 +214,8 @@ export function psr(returns: Series, srStar = 0): number {
  */
 export function expectedMaxSharpe(variance: number, n: number): number {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`expectedMaxSharpe: the trial count must be a whole number ≥ 1, got ${n}`);
-  if (!(variance >= 0) || !Number.isFinite(variance)) throw new RangeError(`expectedMaxSharpe: the variance must be a finite number ≥ 0, got ${variance}`);
+  if (!(variance >= 0) || !Number.isFinite(variance))
+    throw new RangeError(`expectedMaxSharpe: the variance must be a finite number ≥ 0, got ${variance}`);
   if (n === 1 || variance === 0) return 0;
   return Math.sqrt(variance) * ((1 - EULER_GAMMA) * normInv(1 - 1 / n) + EULER_GAMMA * normInv(1 - 1 / (n * Math.E)));
 }
@@ -224,7 +227,8 @@ export function expectedMaxSharpe(variance: number, n: number): number {
  * flatters the result. With one trial, or trials that all scored the same, SR0 = 0 and DSR = PSR(0).
  */
 export function dsr(returns: Series, trialSharpes: Series): number {
-  if (trialSharpes.length === 0) throw new RangeError('dsr: trialSharpes is empty: pass the Sharpe ratio of every trial run, the selected one included');
+  if (trialSharpes.length === 0)
+    throw new RangeError('dsr: trialSharpes is empty: pass the Sharpe ratio of every trial run, the selected one included');
   checkFinite('trialSharpes', trialSharpes);
   const v = trialSharpes.length > 1 ? variance(trialSharpes) : 0;
   return psr(returns, expectedMaxSharpe(v, trialSharpes.length));
@@ -305,7 +309,7 @@ export function cscvLogits(matrix: readonly Series[], blocks = 16): number[] {
   const logits: number[] = [];
   // Every mask with `half` bits set, in increasing order (Gosper's hack).
   const limit = 1 << blocks;
-  for (let mask = (1 << half) - 1; mask < limit; ) {
+  for (let mask = (1 << half) - 1; mask < limit;) {
     let isCount = 0;
     for (let b = 0; b < blocks; b++) if (mask & (1 << b)) isCount += cnt[b];
     const oosCount = t - isCount;

@@ -29,7 +29,11 @@ function rel(ns: bigint, from: bigint): number {
 
 /** Rank order: objective descending, trial id ascending on ties (deterministic). */
 function ranked(results: TrialResult[], value: (r: TrialResult) => number): TrialResult[] {
-  return results.filter((r) => !r.error).map((r) => ({ r, v: value(r) })).sort((a, b) => (b.v - a.v) || (a.r.id - b.r.id)).map((x) => x.r);
+  return results
+    .filter((r) => !r.error)
+    .map((r) => ({ r, v: value(r) }))
+    .sort((a, b) => b.v - a.v || a.r.id - b.r.id)
+    .map((x) => x.r);
 }
 
 export function summarise(s: SummaryInput) {
@@ -41,8 +45,16 @@ export function summarise(s: SummaryInput) {
   const row = (r: TrialResult, rank: number) => {
     const w = scoreWindow(r, s.sampleNs, 0, span + 1);
     return {
-      rank, id: r.id, params: r.params, objective: num(objectiveValue(w, s.objective)), netQuote: num(w.netQuote), sharpe: num(w.sharpe ?? NaN),
-      maxDrawdownQuote: num(w.maxDrawdownQuote), trades: w.trades, feesQuote: r.metrics?.pnl.feesQuote ?? null, fills: r.metrics?.activity.fills ?? 0,
+      rank,
+      id: r.id,
+      params: r.params,
+      objective: num(objectiveValue(w, s.objective)),
+      netQuote: num(w.netQuote),
+      sharpe: num(w.sharpe ?? NaN),
+      maxDrawdownQuote: num(w.maxDrawdownQuote),
+      trades: w.trades,
+      feesQuote: r.metrics?.pnl.feesQuote ?? null,
+      fills: r.metrics?.activity.fills ?? 0,
     };
   };
 
@@ -53,18 +65,39 @@ export function summarise(s: SummaryInput) {
     const folds = s.folds.map((f) => {
       const [tf, tt, sf, st] = [f.trainFrom, f.trainTo, f.testFrom, f.testTo].map((x) => rel(x, from));
       const pick = ranked(s.results, (r) => objectiveValue(scoreWindow(r, s.sampleNs, tf, tt), s.objective))[0];
-      if (!pick) return { index: f.index, trainFrom: String(f.trainFrom), trainTo: String(f.trainTo), testFrom: String(f.testFrom), testTo: String(f.testTo), id: null, params: null, inSample: null, outOfSample: null, inSampleNetQuote: null, outOfSampleNetQuote: null };
+      if (!pick)
+        return {
+          index: f.index,
+          trainFrom: String(f.trainFrom),
+          trainTo: String(f.trainTo),
+          testFrom: String(f.testFrom),
+          testTo: String(f.testTo),
+          id: null,
+          params: null,
+          inSample: null,
+          outOfSample: null,
+          inSampleNetQuote: null,
+          outOfSampleNetQuote: null,
+        };
       const is = scoreWindow(pick, s.sampleNs, tf, tt);
       const oos = scoreWindow(pick, s.sampleNs, sf, st);
       oosReturns.push(...windowReturns(pick, s.sampleNs, sf, st));
       return {
-        index: f.index, trainFrom: String(f.trainFrom), trainTo: String(f.trainTo), testFrom: String(f.testFrom), testTo: String(f.testTo),
-        id: pick.id, params: pick.params, inSample: num(objectiveValue(is, s.objective)), outOfSample: num(objectiveValue(oos, s.objective)),
-        inSampleNetQuote: num(is.netQuote), outOfSampleNetQuote: num(oos.netQuote),
+        index: f.index,
+        trainFrom: String(f.trainFrom),
+        trainTo: String(f.trainTo),
+        testFrom: String(f.testFrom),
+        testTo: String(f.testTo),
+        id: pick.id,
+        params: pick.params,
+        inSample: num(objectiveValue(is, s.objective)),
+        outOfSample: num(objectiveValue(oos, s.objective)),
+        inSampleNetQuote: num(is.netQuote),
+        outOfSampleNetQuote: num(oos.netQuote),
       };
     });
     const last = folds[folds.length - 1];
-    chosen = last.id === null ? chosen : s.results.find((r) => r.id === last.id) ?? chosen;
+    chosen = last.id === null ? chosen : (s.results.find((r) => r.id === last.id) ?? chosen);
     const oosNet = oosReturns.reduce((a, b) => a + b, 0);
     const perYear = Math.sqrt((365 * 86_400e9) / s.sampleNs);
     walkForward = {
@@ -93,24 +126,43 @@ export function summarise(s: SummaryInput) {
     if (matrix.length >= 2 && blocks >= 4) pboValue = num(pbo(matrix, blocks));
     const annualMax = sr0 * perYear;
     overfitting = {
-      trials: s.results.length, periods: ret.length, periodNs: s.sampleNs,
-      sharpePerPeriod: num(sharpeOf(ret)), sharpeAnnual: num(sharpeOf(ret) * perYear),
-      psr: num(psr(ret, 0)), dsr: num(dsr(ret, trialSharpes)), expectedMaxSharpePerPeriod: num(sr0),
+      trials: s.results.length,
+      periods: ret.length,
+      periodNs: s.sampleNs,
+      sharpePerPeriod: num(sharpeOf(ret)),
+      sharpeAnnual: num(sharpeOf(ret) * perYear),
+      psr: num(psr(ret, 0)),
+      dsr: num(dsr(ret, trialSharpes)),
+      expectedMaxSharpePerPeriod: num(sr0),
       trialSharpeVariance: num(trialSharpes.length > 1 ? variance(trialSharpes) : 0),
       minBacktestYears: annualMax > 0 ? num(minBTL(s.results.length, annualMax)) : null,
       dataYears: num(span / (365 * 86_400e9)),
-      pbo: pboValue, pboBlocks: pboValue === null ? null : blocks,
+      pbo: pboValue,
+      pboBlocks: pboValue === null ? null : blocks,
     };
   }
 
   const top = order.slice(0, 20).map((r, i) => row(r, i + 1));
   return {
-    objective: s.objective, trials: s.results.length, scored: order.length, invalid: errors.length,
+    objective: s.objective,
+    trials: s.results.length,
+    scored: order.length,
+    invalid: errors.length,
     invalidExamples: errors.slice(0, 3).map((r) => ({ id: r.id, error: r.error })),
-    sampleNs: s.sampleNs, fromNs: s.fromNs, toNs: s.toNs,
+    sampleNs: s.sampleNs,
+    fromNs: s.fromNs,
+    toNs: s.toNs,
     ranked: top,
-    chosen: chosen ? { id: chosen.id, params: chosen.params, why: s.folds?.length ? 'picked on the last walk-forward train window' : 'best objective on the whole data', config: resolveConfig(s.base, trialOverrides(chosen)) } : null,
-    walkForward, overfitting,
+    chosen: chosen
+      ? {
+          id: chosen.id,
+          params: chosen.params,
+          why: s.folds?.length ? 'picked on the last walk-forward train window' : 'best objective on the whole data',
+          config: resolveConfig(s.base, trialOverrides(chosen)),
+        }
+      : null,
+    walkForward,
+    overfitting,
   };
 }
 

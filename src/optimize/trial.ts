@@ -41,7 +41,13 @@ export interface TrialResult {
 }
 
 /** One trial over `rows` shared 64-byte records (src/optimize/data.ts). */
-export function runTrial(bc: BacktestCore & { reset(s: Partial<SignalParams>): void }, records: Int32Array, rows: number, s: TrialSettings, trial: Trial): TrialResult {
+export function runTrial(
+  bc: BacktestCore & { reset(s: Partial<SignalParams>): void },
+  records: Int32Array,
+  rows: number,
+  s: TrialSettings,
+  trial: Trial,
+): TrialResult {
   let config;
   try {
     config = resolveConfig(s.base, trialOverrides(trial));
@@ -53,14 +59,21 @@ export function runTrial(bc: BacktestCore & { reset(s: Partial<SignalParams>): v
   const { machine, instrument } = machineFor(config, s.grid, s.fees, `t${trial.id}`);
   const span = Number(BigInt(s.toNs) - BigInt(s.fromNs));
   const bt = new Backtest(bc, {
-    machine, instrument, latency: parseLatency(s.latency, () => s.roundTrips), queue: parseQueue(s.queue), partialFills: s.partialFills,
-    sampleNs: s.sampleNs, maxSamples: Math.ceil(span / s.sampleNs) + 16,
+    machine,
+    instrument,
+    latency: parseLatency(s.latency, () => s.roundTrips),
+    queue: parseQueue(s.queue),
+    partialFills: s.partialFills,
+    sampleNs: s.sampleNs,
+    maxSamples: Math.ceil(span / s.sampleNs) + 16,
   });
   bt.feedRecords(records, 0, rows);
   const trace = bt.finish();
   const from = BigInt(s.fromNs);
   return {
-    id: trial.id, params: trial.params, metrics: computeMetrics(trace),
+    id: trial.id,
+    params: trial.params,
+    metrics: computeMetrics(trace),
     equity: Array.from(trace.series.equityQuote.subarray(0, trace.series.length)),
     tradeExits: trace.trades.map((t) => Number(t.exitNs - from)),
   };

@@ -98,7 +98,14 @@ async function entryFor(realRoot: string, file: { path: string; real: string }, 
   const hit = cache?.get(path);
   if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return { ...hit.entry, orders: await ordersDir(realRoot, path) };
   const entry: RecordingEntry = {
-    path, size: st.size, rows: null, venue: null, inst_type: null, symbol: null, first_local_ts: null, last_local_ts: null,
+    path,
+    size: st.size,
+    rows: null,
+    venue: null,
+    inst_type: null,
+    symbol: null,
+    first_local_ts: null,
+    last_local_ts: null,
     orders: await ordersDir(realRoot, path),
   };
   try {

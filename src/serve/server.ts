@@ -37,7 +37,10 @@ export interface RunningServer {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'bad request', 403: 'forbidden', 404: 'not found', 405: 'method not allowed: only GET and HEAD',
+  400: 'bad request',
+  403: 'forbidden',
+  404: 'not found',
+  405: 'method not allowed: only GET and HEAD',
   500: 'internal error',
 };
 
@@ -133,8 +136,12 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   }
   const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
   const body = `${reason.toLowerCase()}\n`;
-  const headers = Object.entries(COMMON_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  const headers = Object.entries(COMMON_HEADERS)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Starts serving; rejects with the listen error (its `code`, e.g. EADDRINUSE, intact) if it cannot bind. */
@@ -164,9 +171,10 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
   return {
     url: pageUrl(host, port),
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -10,8 +10,18 @@ import { renderMetrics } from './metrics-view';
 import { DEFAULT_PARAMS } from './params';
 import { TableCopy } from './tables';
 import {
-  SIGNAL_COLS, TRADE_COLS, FILL_COLS, depthWidth, type FromWorker, type LadderSnapshot, type RecordingInfo,
-  type RecordingSource, type RunParams, type Speed, type Status, type ToWorker,
+  SIGNAL_COLS,
+  TRADE_COLS,
+  FILL_COLS,
+  depthWidth,
+  type FromWorker,
+  type LadderSnapshot,
+  type RecordingInfo,
+  type RecordingSource,
+  type RunParams,
+  type Speed,
+  type Status,
+  type ToWorker,
 } from './protocol';
 
 export const NOT_ISOLATED_BANNER =
@@ -21,14 +31,31 @@ const SEEK_STEPS = 100_000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {
-  summary: $('summary'), banner: $('banner'), error: $('error'),
-  recording: $<HTMLSelectElement>('recording'), open: $<HTMLButtonElement>('open'), file: $<HTMLInputElement>('file'),
-  play: $<HTMLButtonElement>('play'), pause: $<HTMLButtonElement>('pause'), step: $<HTMLButtonElement>('step'),
-  speed: $<HTMLSelectElement>('speed'), seek: $<HTMLInputElement>('seek'), clock: $('clock'), status: $('status'), counts: $('counts'),
-  config: $<HTMLTextAreaElement>('config'), latency: $<HTMLInputElement>('latency'), queue: $<HTMLInputElement>('queue'),
-  fees: $<HTMLInputElement>('fees'), partial: $<HTMLInputElement>('partial'), run: $<HTMLButtonElement>('run'),
-  ladder: $<HTMLTableElement>('ladder'), ladderSource: $('ladder-source'), metrics: $<HTMLTableElement>('metrics'),
-  metricsNote: $('metrics-note'), depth: $<HTMLCanvasElement>('depth'),
+  summary: $('summary'),
+  banner: $('banner'),
+  error: $('error'),
+  recording: $<HTMLSelectElement>('recording'),
+  open: $<HTMLButtonElement>('open'),
+  file: $<HTMLInputElement>('file'),
+  play: $<HTMLButtonElement>('play'),
+  pause: $<HTMLButtonElement>('pause'),
+  step: $<HTMLButtonElement>('step'),
+  speed: $<HTMLSelectElement>('speed'),
+  seek: $<HTMLInputElement>('seek'),
+  clock: $('clock'),
+  status: $('status'),
+  counts: $('counts'),
+  config: $<HTMLTextAreaElement>('config'),
+  latency: $<HTMLInputElement>('latency'),
+  queue: $<HTMLInputElement>('queue'),
+  fees: $<HTMLInputElement>('fees'),
+  partial: $<HTMLInputElement>('partial'),
+  run: $<HTMLButtonElement>('run'),
+  ladder: $<HTMLTableElement>('ladder'),
+  ladderSource: $('ladder-source'),
+  metrics: $<HTMLTableElement>('metrics'),
+  metricsNote: $('metrics-note'),
+  depth: $<HTMLCanvasElement>('depth'),
 };
 
 interface Controls {
@@ -88,8 +115,17 @@ const worker = new Worker(new URL('./replay.worker.js', import.meta.url), { type
 const send = (m: ToWorker) => worker.postMessage(m);
 
 const state: PageState = {
-  isolated: self.crossOriginIsolated === true, status: 'idle', localTs: '', messages: 0, fills: 0, rows: 0, run: 0, seeking: false, recording: null,
-  recordings: [], ladderSource: null,
+  isolated: self.crossOriginIsolated === true,
+  status: 'idle',
+  localTs: '',
+  messages: 0,
+  fills: 0,
+  rows: 0,
+  run: 0,
+  seeking: false,
+  recording: null,
+  recordings: [],
+  ladderSource: null,
   controls: {
     open: (path) => openPath(path),
     run: () => send({ type: 'run', params: params(), play: true }),
@@ -106,7 +142,13 @@ const state: PageState = {
 (window as unknown as { __ringbook: PageState }).__ringbook = state;
 
 function params(): RunParams {
-  return { config: el.config.value, latency: el.latency.value, queue: el.queue.value, fees: el.fees.value, partialFills: el.partial.checked };
+  return {
+    config: el.config.value,
+    latency: el.latency.value,
+    queue: el.queue.value,
+    fees: el.fees.value,
+    partialFills: el.partial.checked,
+  };
 }
 
 function speed(): Speed {
@@ -179,7 +221,9 @@ async function loadList(): Promise<void> {
   el.recording.replaceChildren();
   if (state.recordings.length === 0) el.recording.appendChild(new Option('no recordings under --data', ''));
   for (const r of state.recordings) {
-    const label = r.error ? `${r.path} (unreadable: ${r.error})` : `${r.symbol ?? '?'} · ${r.path} · ${r.rows?.toLocaleString() ?? '?'} rows`;
+    const label = r.error
+      ? `${r.path} (unreadable: ${r.error})`
+      : `${r.symbol ?? '?'} · ${r.path} · ${r.rows?.toLocaleString() ?? '?'} rows`;
     const o = new Option(label, r.path);
     o.disabled = !!r.error;
     el.recording.appendChild(o);
@@ -207,7 +251,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       break;
     case 'loading':
       setStatus('loading');
-      el.summary.textContent = m.rows ? `decoding ${m.name}: ${m.rowsDone.toLocaleString()} / ${m.rows.toLocaleString()} rows` : `opening ${m.name}…`;
+      el.summary.textContent = m.rows
+        ? `decoding ${m.name}: ${m.rowsDone.toLocaleString()} / ${m.rows.toLocaleString()} rows`
+        : `opening ${m.name}…`;
       break;
     case 'opened': {
       state.recording = m.info;
@@ -219,13 +265,16 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       el.summary.textContent = `${m.info.symbol} · ${m.info.name} · ${m.info.rows.toLocaleString()} rows · ${formatNs(m.info.firstNs)} → ${formatNs(m.info.lastNs)}`;
       if (m.shared) {
         const shared = m.shared;
-        SharedBookReader.attach(shared).then((r) => {
-          if (state.recording === m.info) {
-            reader = r;
-            state.ladderSource = 'shared-memory';
-            el.ladderSource.textContent = 'read each frame from the worker\'s shared memory';
-          }
-        }, (err) => showError(`cannot attach to the shared memory: ${(err as Error).message}`));
+        SharedBookReader.attach(shared).then(
+          (r) => {
+            if (state.recording === m.info) {
+              reader = r;
+              state.ladderSource = 'shared-memory';
+              el.ladderSource.textContent = "read each frame from the worker's shared memory";
+            }
+          },
+          (err) => showError(`cannot attach to the shared memory: ${(err as Error).message}`),
+        );
       } else {
         state.ladderSource = 'copied';
         el.ladderSource.textContent = 'copied from the worker (~80 ms old)';
@@ -249,7 +298,10 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.seeking = m.seeking;
       if (m.status !== 'error') showError(undefined);
       setStatus(m.status);
-      setText(el.counts, `${m.messages.toLocaleString()} messages · ${m.rows.toLocaleString()} records · ${m.fills} own fills${m.seeking ? ' · seeking…' : ''}`);
+      setText(
+        el.counts,
+        `${m.messages.toLocaleString()} messages · ${m.rows.toLocaleString()} records · ${m.fills} own fills${m.seeking ? ' · seeking…' : ''}`,
+      );
       break;
     case 'done':
       if (m.run !== state.run) return;

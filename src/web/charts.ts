@@ -8,16 +8,31 @@ import { SIGNAL_COLS, TRADE_COLS, FILL_COLS, type RecordingInfo } from './protoc
 
 const col = <T extends readonly string[]>(names: T, name: T[number]) => names.indexOf(name);
 const S = {
-  t: col(SIGNAL_COLS, 't'), bid: col(SIGNAL_COLS, 'bid'), ask: col(SIGNAL_COLS, 'ask'), mid: col(SIGNAL_COLS, 'mid'),
-  wmid: col(SIGNAL_COLS, 'wmid'), obi: col(SIGNAL_COLS, 'obiN'), ofi: col(SIGNAL_COLS, 'ofiNorm'),
-  pos: col(SIGNAL_COLS, 'position'), eq: col(SIGNAL_COLS, 'equity'),
+  t: col(SIGNAL_COLS, 't'),
+  bid: col(SIGNAL_COLS, 'bid'),
+  ask: col(SIGNAL_COLS, 'ask'),
+  mid: col(SIGNAL_COLS, 'mid'),
+  wmid: col(SIGNAL_COLS, 'wmid'),
+  obi: col(SIGNAL_COLS, 'obiN'),
+  ofi: col(SIGNAL_COLS, 'ofiNorm'),
+  pos: col(SIGNAL_COLS, 'position'),
+  eq: col(SIGNAL_COLS, 'equity'),
 };
 const T = { t: col(TRADE_COLS, 't'), price: col(TRADE_COLS, 'price'), side: col(TRADE_COLS, 'side') };
 const F = { t: col(FILL_COLS, 't'), price: col(FILL_COLS, 'price'), side: col(FILL_COLS, 'side') };
 
 export const COLOURS = {
-  bid: '#3fb950', ask: '#f85149', mid: '#8b949e', wmid: 'rgba(210, 153, 34, 0.75)', obi: '#58a6ff', ofi: '#bc8cff', pos: '#39c5cf',
-  eq: '#e3b341', prev: 'rgba(201, 209, 217, 0.45)', buyTrade: 'rgba(63, 185, 80, 0.55)', sellTrade: 'rgba(248, 81, 73, 0.55)',
+  bid: '#3fb950',
+  ask: '#f85149',
+  mid: '#8b949e',
+  wmid: 'rgba(210, 153, 34, 0.75)',
+  obi: '#58a6ff',
+  ofi: '#bc8cff',
+  pos: '#39c5cf',
+  eq: '#e3b341',
+  prev: 'rgba(201, 209, 217, 0.45)',
+  buyTrade: 'rgba(63, 185, 80, 0.55)',
+  sellTrade: 'rgba(248, 81, 73, 0.55)',
 };
 
 export interface RunTables {
@@ -45,29 +60,50 @@ export class ReplayCharts {
   /** The run before the latest parameter change, drawn faded for comparison. */
   previous: { fills: TableCopy; signals: TableCopy } | null = null;
 
-  constructor(private readonly hosts: ChartHosts, private readonly run: RunTables) {
+  constructor(
+    private readonly hosts: ChartHosts,
+    private readonly run: RunTables,
+  ) {
     const width = (h: HTMLElement) => Math.max(300, h.clientWidth);
     const base = (h: HTMLElement, key: keyof ChartHosts, series: uPlot.Series[], extra: Partial<uPlot.Options> = {}): uPlot =>
-      new uPlot({
-        width: width(h), height: HEIGHT[key],
-        cursor: { sync: { key: 'replay' }, drag: { x: false, y: false } },
-        scales: { x: { time: true, range: () => [this.x0, this.x1] } },
-        axes: [
-          { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' } },
-          { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, size: 70 },
-        ],
-        series: [{}, ...series],
-        legend: { show: true },
-        ...extra,
-      }, [[]], h);
-    const line = (label: string, stroke: string, width = 1, extra: Partial<uPlot.Series> = {}): uPlot.Series => ({ label, stroke, width, points: { show: false }, ...extra });
+      new uPlot(
+        {
+          width: width(h),
+          height: HEIGHT[key],
+          cursor: { sync: { key: 'replay' }, drag: { x: false, y: false } },
+          scales: { x: { time: true, range: () => [this.x0, this.x1] } },
+          axes: [
+            { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' } },
+            { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, size: 70 },
+          ],
+          series: [{}, ...series],
+          legend: { show: true },
+          ...extra,
+        },
+        [[]],
+        h,
+      );
+    const line = (label: string, stroke: string, width = 1, extra: Partial<uPlot.Series> = {}): uPlot.Series => ({
+      label,
+      stroke,
+      width,
+      points: { show: false },
+      ...extra,
+    });
     this.plots = {
-      price: base(hosts.price, 'price', [line('bid', COLOURS.bid), line('ask', COLOURS.ask), line('mid', COLOURS.mid), line('wmid', COLOURS.wmid)], {
-        hooks: { draw: [(u) => this.drawMarkers(u)] },
-      }),
+      price: base(
+        hosts.price,
+        'price',
+        [line('bid', COLOURS.bid), line('ask', COLOURS.ask), line('mid', COLOURS.mid), line('wmid', COLOURS.wmid)],
+        {
+          hooks: { draw: [(u) => this.drawMarkers(u)] },
+        },
+      ),
       obi: base(hosts.obi, 'obi', [line('obiN', COLOURS.obi)]),
       ofi: base(hosts.ofi, 'ofi', [line('ofiNorm', COLOURS.ofi)]),
-      position: base(hosts.position, 'position', [line('position (lots)', COLOURS.pos, 1.5, { paths: uPlot.paths.stepped!({ align: 1 }) })]),
+      position: base(hosts.position, 'position', [
+        line('position (lots)', COLOURS.pos, 1.5, { paths: uPlot.paths.stepped!({ align: 1 }) }),
+      ]),
       equity: base(hosts.equity, 'equity', [line('equity (quote)', COLOURS.eq, 1.5)], {
         hooks: { draw: [(u) => this.drawPreviousEquity(u)] },
         scales: { x: { time: true, range: () => [this.x0, this.x1] }, y: { range: (_u, min, max) => this.equityRange(min, max) } },
@@ -165,10 +201,11 @@ export class ReplayCharts {
     let lo = min ?? 0;
     let hi = max ?? 0;
     const prev = this.previous?.signals.cols[S.eq];
-    if (prev) for (const v of prev) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    if (prev)
+      for (const v of prev) {
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
     const pad = (hi - lo) * 0.05 || Math.max(Math.abs(hi) * 0.05, 0.01);
     return [lo - pad, hi + pad];
   }

@@ -31,7 +31,12 @@ export class RunCharts {
   private readonly tickLotQuote: number;
   private readonly row: number[];
 
-  constructor(private readonly rec: Recording, private readonly book: BookView, readonly depthEveryNs: number, readonly levels = DEPTH_LEVELS) {
+  constructor(
+    private readonly rec: Recording,
+    private readonly book: BookView,
+    readonly depthEveryNs: number,
+    readonly levels = DEPTH_LEVELS,
+  ) {
     this.tickLotQuote = rec.grid.tickSize * rec.grid.lotSize;
     this.depth = new DecimatedTable(depthWidth(levels), 2048);
     this.row = new Array(depthWidth(levels)).fill(NaN);
@@ -60,7 +65,12 @@ export class RunCharts {
       for (let i = from; i < to; i++) {
         if (kind[i] !== KIND_TRADE) continue;
         const c = this.rec.cols;
-        this.trades.push(this.rec.rel[i], Number((c.price as BigInt64Array)[i]), (c.side as Int32Array)[i], Number((c.qty as BigInt64Array)[i]));
+        this.trades.push(
+          this.rec.rel[i],
+          Number((c.price as BigInt64Array)[i]),
+          (c.side as Int32Array)[i],
+          Number((c.qty as BigInt64Array)[i]),
+        );
       }
     },
   };

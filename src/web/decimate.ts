@@ -12,7 +12,10 @@ export class DecimatedTable {
   /** Rows the page already holds unchanged. */
   private sent = 0;
 
-  constructor(readonly width: number, readonly capacity = 4096) {
+  constructor(
+    readonly width: number,
+    readonly capacity = 4096,
+  ) {
     if (capacity < 2 || capacity % 2 !== 0) throw new RangeError('capacity must be an even number ≥ 2');
     this.cols = Array.from({ length: width }, () => new Float64Array(capacity));
   }

@@ -25,7 +25,11 @@ export class DepthHeatmap {
   /** Relative ns of the replay now; drawn as a vertical line. */
   nowRel = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly depth: TableCopy, private readonly signals: TableCopy) {}
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly depth: TableCopy,
+    private readonly signals: TableCopy,
+  ) {}
 
   setRecording(info: RecordingInfo): void {
     this.info = info;
@@ -133,9 +137,10 @@ export class DepthHeatmap {
           const a = logMax > 0 ? Math.log1p(d[pAt + n + i][r]) / logMax : 0;
           const level = Math.round(40 + 215 * a);
           // ABGR: bids mostly green, asks mostly red
-          const colour = side === 0
-            ? 0xff000000 | ((level >> 2) << 16) | (level << 8) | (level >> 3)
-            : 0xff000000 | ((level >> 3) << 16) | ((level >> 2) << 8) | level;
+          const colour =
+            side === 0
+              ? 0xff000000 | ((level >> 2) << 16) | (level << 8) | (level >> 3)
+              : 0xff000000 | ((level >> 3) << 16) | ((level >> 2) << 8) | level;
           const y0 = Math.max(0, Math.round(yOf(p)) - (cell >> 1));
           const y1 = Math.min(h, y0 + cell);
           for (let y = y0; y < y1; y++) px.fill(colour, y * w + x0, y * w + x1);

@@ -10,7 +10,10 @@ export function flatten(value: unknown, prefix = ''): Array<[string, string]> {
     if (value.length === 0) return [[prefix, '–']];
     // markouts: one row per horizon, labelled by it
     return value.flatMap((v, i) => {
-      const label = v && typeof v === 'object' && 'horizonNs' in v ? `${prefix}[${Number((v as { horizonNs: number }).horizonNs) / 1e9}s]` : `${prefix}[${i}]`;
+      const label =
+        v && typeof v === 'object' && 'horizonNs' in v
+          ? `${prefix}[${Number((v as { horizonNs: number }).horizonNs) / 1e9}s]`
+          : `${prefix}[${i}]`;
       return flatten(v, label);
     });
   }

@@ -54,7 +54,8 @@ export function runSettings(p: RunParams): RunSettings {
     throw new Error(`strategy config is not valid JSON: ${(err as Error).message}`);
   }
   const latencySpec = p.latency.trim() || 'feed';
-  if (latencySpec === 'recorded') throw new Error('latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…');
+  if (latencySpec === 'recorded')
+    throw new Error('latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…');
   return {
     config: resolveConfig(base, []),
     latency: parseLatency(latencySpec),

@@ -40,7 +40,13 @@ export class Player {
   private readonly depthEveryNs: number;
   private readonly spanNs: number;
 
-  constructor(readonly rec: Recording, private readonly bc: ResettableCore, private params: RunParams, speed: Speed, private readonly io: PlayerIo) {
+  constructor(
+    readonly rec: Recording,
+    private readonly bc: ResettableCore,
+    private params: RunParams,
+    speed: Speed,
+    private readonly io: PlayerIo,
+  ) {
     this.speed = speed;
     this.depthEveryNs = depthInterval(rec);
     this.spanNs = Number(rec.lastNs - rec.firstNs);
@@ -161,10 +167,13 @@ export class Player {
     const fast = this.seek !== null || (this.mode === 'playing' && this.speed === 'max');
     if (!fast && this.mode !== 'playing') return;
     this.scheduled = true;
-    this.io.later(() => {
-      this.scheduled = false;
-      this.tick();
-    }, fast ? 0 : TICK_MS);
+    this.io.later(
+      () => {
+        this.scheduled = false;
+        this.tick();
+      },
+      fast ? 0 : TICK_MS,
+    );
   }
 
   private tick(): void {
@@ -245,8 +254,14 @@ export class Player {
     const s = this.session;
     const c = this.charts;
     const f: Frame = {
-      type: 'frame', run: this.run, status: this.status(), localTs: String(s ? s.localNs : this.rec.firstNs),
-      messages: s?.messages ?? 0, rows: s?.cursor ?? 0, fills: s?.fills ?? 0, seeking: this.seek !== null,
+      type: 'frame',
+      run: this.run,
+      status: this.status(),
+      localTs: String(s ? s.localNs : this.rec.firstNs),
+      messages: s?.messages ?? 0,
+      rows: s?.cursor ?? 0,
+      fills: s?.fills ?? 0,
+      seeking: this.seek !== null,
     };
     const transfer: Transferable[] = [];
     if (c) {

@@ -4,9 +4,7 @@
 import type { Metrics } from '../backtest/metrics';
 
 /** Where the worker reads the recording from: the server's /data/<path>, or a File the user dropped. */
-export type RecordingSource =
-  | { kind: 'url'; url: string; name: string; byteLength?: number }
-  | { kind: 'file'; file: File; name: string };
+export type RecordingSource = { kind: 'url'; url: string; name: string; byteLength?: number } | { kind: 'file'; file: File; name: string };
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {

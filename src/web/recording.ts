@@ -37,7 +37,9 @@ export async function openSource(source: RecordingSource): Promise<AsyncBuffer> 
 
 /** Decodes every row group; `progress(rowsDone, rows)` after each one. */
 export async function loadRecording(
-  file: AsyncBuffer, name: string, progress: (done: number, rows: number) => void = () => {},
+  file: AsyncBuffer,
+  name: string,
+  progress: (done: number, rows: number) => void = () => {},
 ): Promise<Recording> {
   const { meta, rows } = await fileMeta(file);
   const grid = gridOf(meta, name);

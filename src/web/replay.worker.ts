@@ -61,15 +61,23 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
     post({
       type: 'opened',
       info: {
-        name, rows: rec.rows, symbol: rec.meta.symbol ?? '', tickSize: rec.grid.tickSize, lotSize: rec.grid.lotSize,
-        firstNs: String(rec.firstNs), lastNs: String(rec.lastNs), depthEveryNs: depthInterval(rec), depthLevels: DEPTH_LEVELS,
+        name,
+        rows: rec.rows,
+        symbol: rec.meta.symbol ?? '',
+        tickSize: rec.grid.tickSize,
+        lotSize: rec.grid.lotSize,
+        firstNs: String(rec.firstNs),
+        lastNs: String(rec.lastNs),
+        depthEveryNs: depthInterval(rec),
+        depthLevels: DEPTH_LEVELS,
       },
       shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr } : undefined,
     });
     player = new Player(rec, bc, msg.params, msg.speed, { post, now: () => performance.now(), later, copyLadder: !isolated });
     player.open();
   } catch (err) {
-    if (mine === opening) post({ type: 'error', message: `cannot open ${name}: ${err instanceof Error ? err.message : String(err)}`, fatal: true });
+    if (mine === opening)
+      post({ type: 'error', message: `cannot open ${name}: ${err instanceof Error ? err.message : String(err)}`, fatal: true });
   }
 }
 
@@ -81,12 +89,24 @@ scope.onmessage = (ev) => {
   }
   if (!player) return;
   switch (msg.type) {
-    case 'run': player.rerun(msg.params, msg.play); break;
-    case 'play': player.play(); break;
-    case 'pause': player.pause(); break;
-    case 'speed': player.setSpeed(msg.speed); break;
-    case 'seek': player.seekTo(BigInt(msg.ns)); break;
-    case 'step': player.step(); break;
+    case 'run':
+      player.rerun(msg.params, msg.play);
+      break;
+    case 'play':
+      player.play();
+      break;
+    case 'pause':
+      player.pause();
+      break;
+    case 'speed':
+      player.setSpeed(msg.speed);
+      break;
+    case 'seek':
+      player.seekTo(BigInt(msg.ns));
+      break;
+    case 'step':
+      player.step();
+      break;
   }
 };
 

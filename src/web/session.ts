@@ -34,14 +34,24 @@ export class ReplaySession {
   fills = 0;
   metrics: Metrics | null = null;
 
-  constructor(readonly rec: Recording, bc: ResettableCore, s: RunSettings, private readonly hooks: SessionHooks = {}) {
+  constructor(
+    readonly rec: Recording,
+    bc: ResettableCore,
+    s: RunSettings,
+    private readonly hooks: SessionHooks = {},
+  ) {
     // the CLI passes no signal parameters without --parity: the core's defaults
     bc.reset({});
     const { machine, instrument } = machineFor(s.config, rec.grid, s.fees);
     this.machine = machine;
     this.instrument = instrument;
     this.bt = new Backtest(bc, {
-      machine, instrument, latency: s.latency, queue: s.queue, partialFills: s.partialFills, sampleNs: s.sampleNs,
+      machine,
+      instrument,
+      latency: s.latency,
+      queue: s.queue,
+      partialFills: s.partialFills,
+      sampleNs: s.sampleNs,
       onSignal: hooks.onSignal,
       onEvent: (t, e) => {
         if (e.type === 'fill') this.fills++;

@@ -11,13 +11,23 @@ import { writeRecording } from '../../bench/recording';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-backtest-cli-'));
-const run = (...args: string[]) => execFileSync(process.execPath, [CLI, 'backtest', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+const run = (...args: string[]) =>
+  execFileSync(process.execPath, [CLI, 'backtest', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
 
 test('the same data and config give byte-identical --json, and a self-contained HTML report', () => {
   const data = join(dir, 'gen');
   const { rows } = writeRecording(data, 200_000, 11);
   const cfg = join(dir, 'cfg.json');
-  writeFileSync(cfg, JSON.stringify({ signal: { source: 'obiN' }, entry: { threshold: 0.4, confirmCount: 2, mode: 'passive' }, exit: { threshold: 0.1, timeStopNs: '5s' }, hurdle: { enabled: false }, gates: { maxSpreadTicks: 50 } }));
+  writeFileSync(
+    cfg,
+    JSON.stringify({
+      signal: { source: 'obiN' },
+      entry: { threshold: 0.4, confirmCount: 2, mode: 'passive' },
+      exit: { threshold: 0.1, timeStopNs: '5s' },
+      hurdle: { enabled: false },
+      gates: { maxSpreadTicks: 50 },
+    }),
+  );
   const args = [data, '--config', cfg, '--latency', 'feed', '--queue', 'power:2', '--json'];
   const a = run(...args);
   const b = run(...args);

@@ -24,7 +24,9 @@ test('a recording replays through the core deterministically and rebuilds the bo
   const ex = await startExchange({ seed: 21, symbols: ['USDT-FUTURES:BTCUSDT'] });
   const root = mkdtempSync(join(tmpdir(), 'ringbook-replay-'));
   const p = await MarketPipeline.start({
-    wsUrl: ex.url.ws, restUrl: ex.url.rest, instruments: [{ instType: 'USDT-FUTURES', symbol: 'BTCUSDT' }],
+    wsUrl: ex.url.ws,
+    restUrl: ex.url.rest,
+    instruments: [{ instType: 'USDT-FUTURES', symbol: 'BTCUSDT' }],
     record: { root, flushMs: 200, rollMs: 700, source: 'simulator' },
   });
   const drain = setInterval(() => p.read(() => {}), 10);
@@ -43,15 +45,21 @@ test('a recording replays through the core deterministically and rebuilds the bo
     const engine = new Engine(core, 1);
     const grid = files[0].meta;
     const inst = engine.addInstrument(0, {
-      priceScale: Number(grid.price_scale), priceStep: BigInt(grid.price_step!), sizeScale: Number(grid.size_scale),
-      sizeStep: BigInt(grid.size_step!), levelsPerSide: 8192,
+      priceScale: Number(grid.price_scale),
+      priceStep: BigInt(grid.price_step!),
+      sizeScale: Number(grid.size_scale),
+      sizeStep: BigInt(grid.size_step!),
+      levelsPerSide: 8192,
     });
     inst.configure({});
     const area = new RecordArea(core);
     const out = new Ring(core, core.ringOffset('signal'));
     const signals: Uint8Array[] = [];
     const applied = await replay(files, {
-      engine, inst: 0, area, out,
+      engine,
+      inst: 0,
+      area,
+      out,
       onOutput: (ring) => {
         const n = ring.readable(1 << 20);
         for (let i = 0; i < n; i++) {
@@ -65,9 +73,13 @@ test('a recording replays through the core deterministically and rebuilds the bo
   };
   const a = await run();
   const b = await run();
-  assert.is(a.applied, files.reduce((s, f) => s + f.rows, 0));
+  assert.is(
+    a.applied,
+    files.reduce((s, f) => s + f.rows, 0),
+  );
   assert.is(a.signals.length, b.signals.length);
-  for (let i = 0; i < a.signals.length; i++) if (Buffer.compare(a.signals[i], b.signals[i]) !== 0) assert.unreachable(`signal ${i} differs between two replays`);
+  for (let i = 0; i < a.signals.length; i++)
+    if (Buffer.compare(a.signals[i], b.signals[i]) !== 0) assert.unreachable(`signal ${i} differs between two replays`);
   assert.is(a.messages, liveMessages, 'every message the live engine saw is in the recording');
   assert.is(a.top, liveTop, 'the replayed book ends exactly where the live book did');
 });

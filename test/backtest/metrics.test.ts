@@ -32,7 +32,9 @@ function trace(o: Spec = {}): BacktestTrace {
     counts: o.counts ?? { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 },
     markouts: o.markouts ?? { horizonsNs: [], ticks: [] },
     series: {
-      intervalNs: sp.intervalNs, ts, length: n,
+      intervalNs: sp.intervalNs,
+      ts,
+      length: n,
       equityQuote: Float64Array.from(sp.equity),
       positionLot: Float64Array.from(sp.position ?? sp.equity.map(() => 0)),
       midTick: Float64Array.from(sp.mid ?? sp.equity.map(() => 1000)),
@@ -43,11 +45,22 @@ function trace(o: Spec = {}): BacktestTrace {
 }
 
 const fill = (side: 'buy' | 'sell', priceTick: number, qtyLot: number, feeQuote: number, maker: boolean, atS = 0): FillRow => ({
-  localTs: T0 + BigInt(atS * S), exchTs: T0 + BigInt(atS * S), side, priceTick, qtyLot, feeQuote, maker,
+  localTs: T0 + BigInt(atS * S),
+  exchTs: T0 + BigInt(atS * S),
+  side,
+  priceTick,
+  qtyLot,
+  feeQuote,
+  maker,
 });
 
 const tradeRow = (dir: 1 | -1, grossQuote: number, feesQuote: number, holdS: number, reason = 'tp'): TradeRow => ({
-  dir, entryNs: T0, exitNs: T0 + BigInt(holdS * S), grossQuote, feesQuote, reason,
+  dir,
+  entryNs: T0,
+  exitNs: T0 + BigInt(holdS * S),
+  grossQuote,
+  feesQuote,
+  reason,
 });
 
 const close = (a: number | null, b: number, what: string): void => {
@@ -122,9 +135,11 @@ test('returns: a constant step is no Sharpe, even with float noise in the steps'
 // ---- drawdown ------------------------------------------------------------------------------------------------------
 
 test('drawdown: 0 → 5 → 2 → 6 → 1 → 3: max 5 (6 → 1), 125% of a 4-quote max position, return/MDD 0.6', () => {
-  const m = computeMetrics(trace({
-    series: { intervalNs: 60 * S, equity: [0, 5, 2, 6, 1, 3], position: [0, 2, 2, -4, 0, 0], mid: [1000, 1000, 1000, 1000, 1000, 1000] },
-  }));
+  const m = computeMetrics(
+    trace({
+      series: { intervalNs: 60 * S, equity: [0, 5, 2, 6, 1, 3], position: [0, 2, 2, -4, 0, 0], mid: [1000, 1000, 1000, 1000, 1000, 1000] },
+    }),
+  );
   const d = m.drawdown;
   assert.is(d.maxQuote, 5);
   // 4 lots × 1000 ticks × 0.1 × 0.01 = 4 quote.
@@ -150,18 +165,19 @@ test('drawdown: the start is a peak at 0, and no position means no percentage', 
 // ---- PnL and activity ----------------------------------------------------------------------------------------------
 
 test('fills: turnover, volume, maker share, fill ratio, order ratios, fees and the PnL identity', () => {
-  const fills = [
-    fill('buy', 100, 3, 0.01, true, 10),
-    fill('sell', 102, 2, 0.02, false, 20),
-    fill('sell', 101, 1, -0.001, true, 30),
-  ];
-  const m = computeMetrics(trace({
-    tickSize: 0.5, lotSize: 0.001, days: 2, fills,
-    counts: { orders: 10, cancels: 6, rejects: 1, postedLot: 12, filledLot: 6 },
-    series: { intervalNs: 60 * S, equity: [0, 0.02, 0.05], position: [0, 1, 0], mid: [100, 101, 101] },
-    fundingQuote: -0.004,
-    trades: [tradeRow(1, 0.083, 0.029, 20)],
-  }));
+  const fills = [fill('buy', 100, 3, 0.01, true, 10), fill('sell', 102, 2, 0.02, false, 20), fill('sell', 101, 1, -0.001, true, 30)];
+  const m = computeMetrics(
+    trace({
+      tickSize: 0.5,
+      lotSize: 0.001,
+      days: 2,
+      fills,
+      counts: { orders: 10, cancels: 6, rejects: 1, postedLot: 12, filledLot: 6 },
+      series: { intervalNs: 60 * S, equity: [0, 0.02, 0.05], position: [0, 1, 0], mid: [100, 101, 101] },
+      fundingQuote: -0.004,
+      trades: [tradeRow(1, 0.083, 0.029, 20)],
+    }),
+  );
   const a = m.activity;
   // Σ price·qty = 300 + 204 + 101 = 605 ticks·lots; one tick·lot = 0.5 × 0.001 quote.
   close(a.turnoverQuote, 0.3025, 'turnover');
@@ -189,14 +205,16 @@ test('fills: turnover, volume, maker share, fill ratio, order ratios, fees and t
 });
 
 test('trades: win rate, profit factor, holding times and exit reasons', () => {
-  const t = computeMetrics(trace({
-    trades: [
-      tradeRow(1, 3.5, 0.5, 10, 'tp'), // +3
-      tradeRow(-1, -0.75, 0.25, 20, 'stop'), // −1
-      tradeRow(1, 1.5, 0.5, 30, 'tp'), // +1
-      tradeRow(-1, 0.25, 0.25, 100, 'timeout'), // 0: neither a win nor a loss
-    ],
-  })).trades;
+  const t = computeMetrics(
+    trace({
+      trades: [
+        tradeRow(1, 3.5, 0.5, 10, 'tp'), // +3
+        tradeRow(-1, -0.75, 0.25, 20, 'stop'), // −1
+        tradeRow(1, 1.5, 0.5, 30, 'tp'), // +1
+        tradeRow(-1, 0.25, 0.25, 100, 'timeout'), // 0: neither a win nor a loss
+      ],
+    }),
+  ).trades;
   assert.equal([t.count, t.longs, t.shorts, t.wins, t.losses], [4, 2, 2, 2, 1]);
   assert.is(t.winRate, 0.5);
   assert.is(t.profitFactor, 4);
@@ -205,7 +223,11 @@ test('trades: win rate, profit factor, holding times and exit reasons', () => {
   assert.is(t.worstNetQuote, -1);
   assert.is(t.avgHoldingNs, 40 * S);
   assert.is(t.medianHoldingNs, 25 * S);
-  assert.equal(t.reasons, [{ reason: 'stop', count: 1 }, { reason: 'timeout', count: 1 }, { reason: 'tp', count: 2 }]);
+  assert.equal(t.reasons, [
+    { reason: 'stop', count: 1 },
+    { reason: 'timeout', count: 1 },
+    { reason: 'tp', count: 2 },
+  ]);
 });
 
 test('trades: only winners → profit factor null (not Infinity)', () => {
@@ -215,10 +237,12 @@ test('trades: only winners → profit factor null (not Infinity)', () => {
 });
 
 test('markouts: mean and median per horizon, fills past the end of data not counted', () => {
-  const m = computeMetrics(trace({
-    fills: [fill('buy', 100, 1, 0, true), fill('sell', 101, 1, 0, true), fill('buy', 100, 1, 0, false), fill('sell', 99, 1, 0, false)],
-    markouts: { horizonsNs: [S, 10 * S], ticks: [Float64Array.from([1, -1, 3, 5]), Float64Array.from([2, 4, NaN, NaN])] },
-  }));
+  const m = computeMetrics(
+    trace({
+      fills: [fill('buy', 100, 1, 0, true), fill('sell', 101, 1, 0, true), fill('buy', 100, 1, 0, false), fill('sell', 99, 1, 0, false)],
+      markouts: { horizonsNs: [S, 10 * S], ticks: [Float64Array.from([1, -1, 3, 5]), Float64Array.from([2, 4, NaN, NaN])] },
+    }),
+  );
   assert.equal(m.markouts, [
     { horizonNs: S, meanTicks: 2, medianTicks: 2, count: 4 },
     { horizonNs: 10 * S, meanTicks: 3, medianTicks: 3, count: 2 },
@@ -259,12 +283,15 @@ test('NaN and Infinity in the input come out as null, never as NaN', () => {
 
 test('the same trace gives byte-identical JSON; settings order does not matter; keys in a fixed order', () => {
   const equity = Array.from({ length: 500 }, (_, i) => Math.sin(i / 7) * 0.3 + i * 0.001);
-  const mk = (settings: BacktestTrace['settings']): Metrics => computeMetrics(trace({
-    series: { intervalNs: 5 * S, equity, position: equity.map((e) => Math.round(e * 10)) },
-    fills: [fill('buy', 100, 3, 0.01, true), fill('sell', 103, 3, 0.01, false)],
-    trades: [tradeRow(1, 0.09, 0.02, 7)],
-    settings,
-  }));
+  const mk = (settings: BacktestTrace['settings']): Metrics =>
+    computeMetrics(
+      trace({
+        series: { intervalNs: 5 * S, equity, position: equity.map((e) => Math.round(e * 10)) },
+        fills: [fill('buy', 100, 3, 0.01, true), fill('sell', 103, 3, 0.01, false)],
+        trades: [tradeRow(1, 0.09, 0.02, 7)],
+        settings,
+      }),
+    );
   const a = JSON.stringify(mk({ latency: 'constant', queue: 'prob2', seed: 7 }));
   const b = JSON.stringify(mk({ seed: 7, queue: 'prob2', latency: 'constant' }));
   assert.is(a, b);

@@ -24,13 +24,30 @@ function run(n: number, settings: BacktestTrace['settings'] = { queue: 'prob2', 
   }
   const fills: FillRow[] = [];
   for (let i = 0; i < n; i += 50) {
-    fills.push({ localTs: ts[i], exchTs: ts[i] - 1_000_000n, side: i % 100 ? 'sell' : 'buy', priceTick: mid[i], qtyLot: 1, feeQuote: 0.01, maker: i % 150 !== 0 });
+    fills.push({
+      localTs: ts[i],
+      exchTs: ts[i] - 1_000_000n,
+      side: i % 100 ? 'sell' : 'buy',
+      priceTick: mid[i],
+      qtyLot: 1,
+      feeQuote: 0.01,
+      maker: i % 150 !== 0,
+    });
   }
   return {
-    tickSize: 0.1, lotSize: 0.001, fromNs: T0, toNs: ts[n - 1], events: n * 20, fills,
+    tickSize: 0.1,
+    lotSize: 0.001,
+    fromNs: T0,
+    toNs: ts[n - 1],
+    events: n * 20,
+    fills,
     trades: Array.from({ length: Math.floor(fills.length / 2) }, (_, k) => ({
-      dir: 1 as const, entryNs: fills[2 * k].localTs, exitNs: fills[2 * k + 1].localTs + BigInt(k * k) * 1_000_000n,
-      grossQuote: (k % 3) - 1, feesQuote: 0.02, reason: k % 2 ? 'tp' : 'stop',
+      dir: 1 as const,
+      entryNs: fills[2 * k].localTs,
+      exitNs: fills[2 * k + 1].localTs + BigInt(k * k) * 1_000_000n,
+      grossQuote: (k % 3) - 1,
+      feesQuote: 0.02,
+      reason: k % 2 ? 'tp' : 'stop',
     })),
     counts: { orders: fills.length * 3, cancels: fills.length * 2, rejects: 1, postedLot: fills.length * 3, filledLot: fills.length },
     markouts: {
@@ -45,11 +62,25 @@ function run(n: number, settings: BacktestTrace['settings'] = { queue: 'prob2', 
 
 function empty(): BacktestTrace {
   return {
-    tickSize: 0.1, lotSize: 0.001, fromNs: T0, toNs: T0, events: 0, fills: [], trades: [],
+    tickSize: 0.1,
+    lotSize: 0.001,
+    fromNs: T0,
+    toNs: T0,
+    events: 0,
+    fills: [],
+    trades: [],
     counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 },
     markouts: { horizonsNs: [S], ticks: [new Float64Array(0)] },
-    series: { intervalNs: S, ts: BigInt64Array.of(T0), equityQuote: Float64Array.of(0), positionLot: Float64Array.of(0), midTick: Float64Array.of(NaN), length: 1 },
-    fundingQuote: 0, settings: {},
+    series: {
+      intervalNs: S,
+      ts: BigInt64Array.of(T0),
+      equityQuote: Float64Array.of(0),
+      positionLot: Float64Array.of(0),
+      midTick: Float64Array.of(NaN),
+      length: 1,
+    },
+    fundingQuote: 0,
+    settings: {},
   };
 }
 
@@ -57,7 +88,17 @@ function empty(): BacktestTrace {
 
 test('text: every section, the sampling interval and the units are printed', () => {
   const out = formatReport(computeMetrics(run(7200)));
-  for (const title of ['Run', 'PnL', 'Returns (ΔPnL every 1m 00s, 119 intervals, as requested)', 'Drawdown', 'Activity', 'Trades (round trips)', 'Markouts', 'Exposure', 'Settings']) {
+  for (const title of [
+    'Run',
+    'PnL',
+    'Returns (ΔPnL every 1m 00s, 119 intervals, as requested)',
+    'Drawdown',
+    'Activity',
+    'Trades (round trips)',
+    'Markouts',
+    'Exposure',
+    'Settings',
+  ]) {
     assert.ok(out.includes(`\n${title}`) || out.startsWith(title), `section ${title}`);
   }
   assert.match(out, /net\s+-?\d+\.\d{4}\s+quote/);
@@ -74,7 +115,10 @@ test('text: values right-aligned in one column, units in the next', () => {
   const rows = out.split('\n').filter((l) => unit.test(l) && l.startsWith('  '));
   assert.ok(rows.length > 20);
   const col = (l: string): number => l.search(unit);
-  assert.ok(rows.every((l) => col(l) === col(rows[0])), rows.join('\n'));
+  assert.ok(
+    rows.every((l) => col(l) === col(rows[0])),
+    rows.join('\n'),
+  );
 });
 
 test('text: an empty run prints dashes, and control characters in settings are shown escaped', () => {
@@ -139,7 +183,10 @@ test('downsample: min and max of each bucket survive, in time order', () => {
   const p = downsample(x, y, 2000);
   assert.ok(p.x.length <= 2000);
   assert.ok(p.y.includes(1e6) && p.y.includes(-1e6), 'both spikes kept');
-  assert.ok(p.x.every((v, i) => i === 0 || v > p.x[i - 1]), 'time order');
+  assert.ok(
+    p.x.every((v, i) => i === 0 || v > p.x[i - 1]),
+    'time order',
+  );
   const short = downsample([1, 2, 3], [4, 5, 6]);
   assert.equal(short, { x: [1, 2, 3], y: [4, 5, 6] });
 });

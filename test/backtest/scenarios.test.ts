@@ -18,13 +18,31 @@ const MS = 1_000_000n;
 const FEED = 30n * MS; // every record reaches us 30 ms after its exchange stamp
 const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
 
-interface Rec { kind: number; side?: number; flags?: number; atMs: number; price?: number; qty?: number }
+interface Rec {
+  kind: number;
+  side?: number;
+  flags?: number;
+  atMs: number;
+  price?: number;
+  qty?: number;
+}
 
 function columns(recs: Rec[]): { cols: Columns; rows: number } {
   const n = recs.length;
   const i32 = () => new Int32Array(n);
   const i64 = () => new BigInt64Array(n);
-  const cols = { kind: i32(), side: i32(), flags: i32(), exch_ts: i64(), local_ts: i64(), price: i64(), qty: i64(), seq: i64(), aux: i64(), aux2: i64() };
+  const cols = {
+    kind: i32(),
+    side: i32(),
+    flags: i32(),
+    exch_ts: i64(),
+    local_ts: i64(),
+    price: i64(),
+    qty: i64(),
+    seq: i64(),
+    aux: i64(),
+    aux2: i64(),
+  };
   recs.forEach((r, i) => {
     cols.kind[i] = r.kind;
     cols.side[i] = r.side ?? 0;
@@ -45,7 +63,14 @@ function book(atMs: number, levels: Array<[1 | 2, number, number]>, snapshot = f
   const out: Rec[] = [];
   if (snapshot) out.push({ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs });
   levels.forEach(([side, price, qty], i) => {
-    out.push({ kind: Kind.bookLevel, side, price, qty, atMs, flags: (snapshot ? Flag.snapshot : 0) | (i === levels.length - 1 ? Flag.last : 0) });
+    out.push({
+      kind: Kind.bookLevel,
+      side,
+      price,
+      qty,
+      atMs,
+      flags: (snapshot ? Flag.snapshot : 0) | (i === levels.length - 1 ? Flag.last : 0),
+    });
   });
   return out;
 }
@@ -55,18 +80,33 @@ const trade = (atMs: number, taker: 1 | 2, price: number, qty: number): Rec => (
 
 // Enter long on book imbalance at once, never exit by itself: each scenario looks at one entry.
 const BASE = [
-  'signal.source=obiN', 'entry.threshold=0.4', 'entry.confirmCount=1', 'hurdle.enabled=false', 'exit.threshold=-0.39',
-  'exit.takeProfitTicks=null', 'exit.stopLossTicks=null', 'exit.timeStopNs=null', 'entry.workTimeoutNs=60s', 'orders.ackTimeoutNs=60s',
+  'signal.source=obiN',
+  'entry.threshold=0.4',
+  'entry.confirmCount=1',
+  'hurdle.enabled=false',
+  'exit.threshold=-0.39',
+  'exit.takeProfitTicks=null',
+  'exit.stopLossTicks=null',
+  'exit.timeStopNs=null',
+  'entry.workTimeoutNs=60s',
+  'orders.ackTimeoutNs=60s',
 ];
 
-async function run(recs: Rec[], o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean; fundingRate?: number }): Promise<BacktestTrace> {
+async function run(
+  recs: Rec[],
+  o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean; fundingRate?: number },
+): Promise<BacktestTrace> {
   const core = await testCore();
   const bc = createBacktestCore(core, GRID, 64);
   bc.reset({});
   const { machine, instrument } = machineFor(resolveConfig({}, [...BASE, ...(o.sets ?? [])]), GRID, { maker: 0.0002, taker: 0.0006 });
   const bt = new Backtest(bc, {
-    machine, instrument, latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6), queue: o.queue ?? riskAverse,
-    partialFills: o.partial, fundingRate: o.fundingRate,
+    machine,
+    instrument,
+    latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6),
+    queue: o.queue ?? riskAverse,
+    partialFills: o.partial,
+    fundingRate: o.fundingRate,
   });
   const { cols, rows } = columns(recs);
   bt.feed(cols, rows);
@@ -74,9 +114,19 @@ async function run(recs: Rec[], o: { sets?: string[]; entryMs?: number; response
 }
 
 // The opening book: a heavy bid makes obiN = (100 − 5) / 105 ≈ 0.9, so the strategy buys at the first signal (local 30 ms).
-const OPEN = book(0, [[1, 1000, 100], [2, 1001, 5]], true);
+const OPEN = book(
+  0,
+  [
+    [1, 1000, 100],
+    [2, 1001, 5],
+  ],
+  true,
+);
 // At exchange time 35 ms (5 ms after the strategy saw the opening book) the ask at 1001 is gone: best ask 1003.
-const ASK_MOVES = book(35, [[2, 1001, 0], [2, 1003, 5]]);
+const ASK_MOVES = book(35, [
+  [2, 1001, 0],
+  [2, 1003, 5],
+]);
 const LATER = book(200, [[1, 1000, 100]]);
 
 test('a taker entry fills at the venue book of its arrival time and pays the taker fee', async () => {
@@ -105,13 +155,25 @@ test('answers reach the strategy a response latency after the venue acted', asyn
 });
 
 // Passive entry: a post-only buy joins the bid at 1000 behind 10 lots.
-const PASSIVE_OPEN = book(0, [[1, 1000, 10], [2, 1001, 2]], true);
+const PASSIVE_OPEN = book(
+  0,
+  [
+    [1, 1000, 10],
+    [2, 1001, 2],
+  ],
+  true,
+);
 
 test('risk-averse queue: a resting order fills only after the queue ahead of it has traded', async () => {
   const tape = [
     ...PASSIVE_OPEN,
-    trade(100, 2, 1000, 6), ...book(100, [[1, 1000, 4]]),
-    trade(200, 2, 1000, 4), ...book(200, [[1, 1000, 0], [1, 999, 50]]),
+    trade(100, 2, 1000, 6),
+    ...book(100, [[1, 1000, 4]]),
+    trade(200, 2, 1000, 4),
+    ...book(200, [
+      [1, 1000, 0],
+      [1, 999, 50],
+    ]),
   ];
   const ahead = await run(tape, { sets: ['entry.mode=passive'] });
   assert.is(ahead.counts.orders, 1);
@@ -129,11 +191,26 @@ test('risk-averse queue: a resting order fills only after the queue ahead of it 
 });
 
 test('partial fills: the tape left after the queue fills part of a larger order', async () => {
-  const tape = [...PASSIVE_OPEN, trade(100, 2, 1000, 12), ...book(100, [[1, 1000, 0], [1, 999, 50]]), ...book(300, [[1, 999, 50]])];
+  const tape = [
+    ...PASSIVE_OPEN,
+    trade(100, 2, 1000, 12),
+    ...book(100, [
+      [1, 1000, 0],
+      [1, 999, 50],
+    ]),
+    ...book(300, [[1, 999, 50]]),
+  ];
   const partial = await run(tape, { sets: ['entry.mode=passive', 'entry.qtyLot=5'] });
-  assert.equal(partial.fills.map((f) => f.qtyLot), [2], '12 traded, 10 were ahead: 2 of our 5 lots');
+  assert.equal(
+    partial.fills.map((f) => f.qtyLot),
+    [2],
+    '12 traded, 10 were ahead: 2 of our 5 lots',
+  );
   const whole = await run(tape, { sets: ['entry.mode=passive', 'entry.qtyLot=5'], partial: false });
-  assert.equal(whole.fills.map((f) => f.qtyLot), [5]);
+  assert.equal(
+    whole.fills.map((f) => f.qtyLot),
+    [5],
+  );
 });
 
 test('power-probability queue: cancels behind and ahead of us are split; risk-averse puts them all behind', async () => {
@@ -141,7 +218,8 @@ test('power-probability queue: cancels behind and ahead of us are split; risk-av
     ...PASSIVE_OPEN,
     ...book(100, [[1, 1000, 20]]), // 10 more lots join behind us
     ...book(200, [[1, 1000, 14]]), // 6 lots cancelled: half of them ahead of us under power:2 (front 10, back 10)
-    trade(300, 2, 1000, 8), ...book(300, [[1, 1000, 6]]),
+    trade(300, 2, 1000, 8),
+    ...book(300, [[1, 1000, 6]]),
     ...book(500, [[1, 1000, 6]]),
   ];
   const averse = await run(tape, { sets: ['entry.mode=passive'], queue: riskAverse });
@@ -151,10 +229,36 @@ test('power-probability queue: cancels behind and ahead of us are split; risk-av
 });
 
 test('funding: a position held across a settlement (T0 is 08:00 UTC) pays position value × rate', async () => {
-  const t = await run([...book(-100, [[1, 1000, 100], [2, 1001, 5]], true), ...book(200, [[1, 1000, 100]])], { fundingRate: 0.0001 });
+  const t = await run(
+    [
+      ...book(
+        -100,
+        [
+          [1, 1000, 100],
+          [2, 1001, 5],
+        ],
+        true,
+      ),
+      ...book(200, [[1, 1000, 100]]),
+    ],
+    { fundingRate: 0.0001 },
+  );
   assert.is(t.fills.length, 1, 'long 1 lot from 69 ms before the settlement');
   assert.ok(Math.abs(t.fundingQuote - -1 * 1000.5 * 0.1 * 0.001 * 0.0001) < 1e-15, `funding ${t.fundingQuote}`);
-  const none = await run([...book(10, [[1, 1000, 100], [2, 1001, 5]], true), ...book(200, [[1, 1000, 100]])], { fundingRate: 0.0001 });
+  const none = await run(
+    [
+      ...book(
+        10,
+        [
+          [1, 1000, 100],
+          [2, 1001, 5],
+        ],
+        true,
+      ),
+      ...book(200, [[1, 1000, 100]]),
+    ],
+    { fundingRate: 0.0001 },
+  );
   assert.is(none.fundingQuote, 0, 'opened after the settlement: nothing to pay');
 });
 
@@ -176,7 +280,10 @@ test('latency models: constant, derived from the feed, interpolated from round t
   f.observeFeed!(2e9, 50e6); // a new second: the last complete second's mean (30 ms) holds
   assert.is(f.entry(2e9), 4 * 30e6 + 1e6);
   assert.is(f.response(2e9), 3 * 30e6);
-  const r = interpolatedLatency([{ reqNs: 0, rttNs: 2e6 }, { reqNs: 10e9, rttNs: 4e6 }]);
+  const r = interpolatedLatency([
+    { reqNs: 0, rttNs: 2e6 },
+    { reqNs: 10e9, rttNs: 4e6 },
+  ]);
   assert.is(r.entry(5e9), 1.5e6, 'half the interpolated 3 ms round trip');
   assert.is(r.response(20e9), 2e6, 'past the last row the last row holds');
   assert.throws(() => interpolatedLatency([]), /no recorded round trips/);

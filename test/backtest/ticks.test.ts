@@ -52,39 +52,77 @@ function tape(n: number): { words: Int32Array; rows: number } {
 const CASES: Array<{ name: string; sets: string[]; latency: LatencyModel; queue: QueueModel }> = [
   {
     name: 'passive entries, time stop',
-    sets: ['signal.source=l1', 'entry.threshold=0.6', 'exit.threshold=0', 'entry.confirmCount=2', 'entry.mode=passive', 'exit.timeStopNs=1s'],
-    latency: feedLatency(4, 0, 3, 0), queue: powerProb(2),
+    sets: [
+      'signal.source=l1',
+      'entry.threshold=0.6',
+      'exit.threshold=0',
+      'entry.confirmCount=2',
+      'entry.mode=passive',
+      'exit.timeStopNs=1s',
+    ],
+    latency: feedLatency(4, 0, 3, 0),
+    queue: powerProb(2),
   },
   {
     name: 'work timeout, trailing stop, cooldown with a reset threshold',
-    sets: ['signal.source=obiN', 'entry.threshold=0.3', 'entry.mode=passive', 'entry.workTimeoutNs=120ms', 'exit.trailingTicks=3',
-      'cooldown.ns=400ms', 'cooldown.resetThreshold=0.2', 'exit.threshold=0.05'],
-    latency: constantLatency(8e6, 6e6), queue: riskAverse,
+    sets: [
+      'signal.source=obiN',
+      'entry.threshold=0.3',
+      'entry.mode=passive',
+      'entry.workTimeoutNs=120ms',
+      'exit.trailingTicks=3',
+      'cooldown.ns=400ms',
+      'cooldown.resetThreshold=0.2',
+      'exit.threshold=0.05',
+    ],
+    latency: constantLatency(8e6, 6e6),
+    queue: riskAverse,
   },
   {
     name: 'taker entries, exits that time out',
-    sets: ['signal.source=l1', 'entry.threshold=0.5', 'entry.mode=taker', 'exit.threshold=0.1', 'exit.timeoutNs=20ms', 'exit.maxRetries=3',
-      'exit.timeStopNs=300ms'],
-    latency: constantLatency(15e6, 15e6), queue: riskAverse,
+    sets: [
+      'signal.source=l1',
+      'entry.threshold=0.5',
+      'entry.mode=taker',
+      'exit.threshold=0.1',
+      'exit.timeoutNs=20ms',
+      'exit.maxRetries=3',
+      'exit.timeStopNs=300ms',
+    ],
+    latency: constantLatency(15e6, 15e6),
+    queue: riskAverse,
   },
   {
     name: 'exits by time stop only',
-    sets: ['signal.source=l1', 'entry.threshold=0.6', 'entry.mode=taker', 'exit.threshold=-0.59', 'exit.timeStopNs=230ms', 'cooldown.ns=90ms'],
-    latency: constantLatency(3e6, 3e6), queue: riskAverse,
+    sets: [
+      'signal.source=l1',
+      'entry.threshold=0.6',
+      'entry.mode=taker',
+      'exit.threshold=-0.59',
+      'exit.timeStopNs=230ms',
+      'cooldown.ns=90ms',
+    ],
+    latency: constantLatency(3e6, 3e6),
+    queue: riskAverse,
   },
   {
     name: 'stale data while exposed halts on a tick',
     sets: ['signal.source=l1', 'entry.threshold=0.6', 'entry.mode=passive', 'risk.maxDataAgeNs=60ms', 'exit.timeStopNs=2s'],
-    latency: constantLatency(2e6, 2e6), queue: riskAverse,
+    latency: constantLatency(2e6, 2e6),
+    queue: riskAverse,
   },
   {
     name: 'answers slower than T_ack: reconcile',
     sets: ['signal.source=l1', 'entry.threshold=0.6', 'entry.mode=passive', 'orders.ackTimeoutNs=10ms', 'orders.reconcileTimeoutNs=70ms'],
-    latency: constantLatency(12e6, 12e6), queue: riskAverse,
+    latency: constantLatency(12e6, 12e6),
+    queue: riskAverse,
   },
 ];
 
-const json = (x: unknown) => JSON.stringify(x, (k, v) => (typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v));
+const json = (x: unknown) =>
+  JSON.stringify(x, (k, v) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v,
+  );
 
 async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Array, rows: number) {
   const core = await testCore();
@@ -94,7 +132,11 @@ async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Ar
   const { machine, instrument } = machineFor(resolveConfig({}, [...base, ...c.sets]), GRID, { maker: 0.0002, taker: 0.0006 });
   const actions: string[] = [];
   const bt = new Backtest(bc, {
-    machine, instrument, latency: c.latency, queue: c.queue, everyTick,
+    machine,
+    instrument,
+    latency: c.latency,
+    queue: c.queue,
+    everyTick,
     onAction: (local, a, decided) => actions.push(`${local} ${decided} ${json(a)}`),
   });
   bt.feedRecords(words, 0, rows);
@@ -115,7 +157,8 @@ for (const c of CASES) {
     assert.is(some.trace, all.trace);
     assert.is(all.skipped, 0);
     assert.ok(some.skipped > 0, 'ticks were skipped');
-    if (process.env.RB_TICKS_LOG) console.log(c.name, all.actions.length, 'actions', some.skipped, 'skipped', some.ticks, 'handed over', all.ticks, 'every tick');
+    if (process.env.RB_TICKS_LOG)
+      console.log(c.name, all.actions.length, 'actions', some.skipped, 'skipped', some.ticks, 'handed over', all.ticks, 'every tick');
     assert.is(some.ticks + some.skipped >= all.ticks, true, 'the same grid');
   });
 }
@@ -125,7 +168,10 @@ test('the stale-data and reconcile cases reach the states they are meant to test
   assert.match(stale.state, /"phase":"HALTED"/);
   assert.match(stale.state, /breach\.staleData/);
   const slow = await run(false, CASES[5], words, rows);
-  assert.ok(slow.actions.some((a) => a.includes('"reconcile"')), 'reconcile requested');
+  assert.ok(
+    slow.actions.some((a) => a.includes('"reconcile"')),
+    'reconcile requested',
+  );
 });
 
 test.run();

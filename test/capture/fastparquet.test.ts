@@ -29,8 +29,23 @@ const tmp = mkdtempSync(join(tmpdir(), 'ringbook-fastparquet-'));
 // ---- adversarial data -------------------------------------------------------------------------------------------
 
 const EXTREMES64 = [
-  MIN64, MAX64, -1n, 0n, 1n, MIN64 + 1n, MAX64 - 1n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 32n, 2n ** 32n - 1n,
-  -(2n ** 32n), 2n ** 31n, -(2n ** 31n) - 1n, 2n ** 62n, -(2n ** 62n), 1_795_000_000_000_000_000n,
+  MIN64,
+  MAX64,
+  -1n,
+  0n,
+  1n,
+  MIN64 + 1n,
+  MAX64 - 1n,
+  2n ** 53n + 1n,
+  -(2n ** 53n) - 1n,
+  2n ** 32n,
+  2n ** 32n - 1n,
+  -(2n ** 32n),
+  2n ** 31n,
+  -(2n ** 31n) - 1n,
+  2n ** 62n,
+  -(2n ** 62n),
+  1_795_000_000_000_000_000n,
 ];
 
 /** Seeded int64 series, each stressing another part of the encoder. */
@@ -42,35 +57,90 @@ function gen64(kind: string, n: number, seed: number): BigInt64Array {
   let v = 0n;
   for (let i = 0; i < n; i++) {
     switch (kind) {
-      case 'random64': out[i] = rand64(); break; // deltas overflow 64 bits all the time: widths up to 64
-      case 'extremes': out[i] = EXTREMES64[Math.floor(r() * EXTREMES64.length)]; break;
-      case 'alternating': out[i] = i % 2 ? MAX64 : MIN64; break; // deltas ±1 after wrapping
-      case 'alternating0': out[i] = i % 2 ? MIN64 : 0n; break; // every delta is −2^63 (wrapped): width 0
-      case 'alternatingNear': out[i] = i % 2 ? MAX64 - BigInt(i) : MIN64 + BigInt(i); break;
-      case 'constant': out[i] = -123456789012345678n; break;
-      case 'zero': out[i] = 0n; break;
-      case 'timestamps': v = i === 0 ? 1_795_000_000_000_000_000n : v + BigInt(Math.floor(r() * r() * 200_000)); out[i] = v; break;
-      case 'loWrap': out[i] = 2n ** 32n * 7n - 64n + BigInt(i) * 3n - BigInt(i % 5); break; // low halves wrap: borrows
+      case 'random64':
+        out[i] = rand64();
+        break; // deltas overflow 64 bits all the time: widths up to 64
+      case 'extremes':
+        out[i] = EXTREMES64[Math.floor(r() * EXTREMES64.length)];
+        break;
+      case 'alternating':
+        out[i] = i % 2 ? MAX64 : MIN64;
+        break; // deltas ±1 after wrapping
+      case 'alternating0':
+        out[i] = i % 2 ? MIN64 : 0n;
+        break; // every delta is −2^63 (wrapped): width 0
+      case 'alternatingNear':
+        out[i] = i % 2 ? MAX64 - BigInt(i) : MIN64 + BigInt(i);
+        break;
+      case 'constant':
+        out[i] = -123456789012345678n;
+        break;
+      case 'zero':
+        out[i] = 0n;
+        break;
+      case 'timestamps':
+        v = i === 0 ? 1_795_000_000_000_000_000n : v + BigInt(Math.floor(r() * r() * 200_000));
+        out[i] = v;
+        break;
+      case 'loWrap':
+        out[i] = 2n ** 32n * 7n - 64n + BigInt(i) * 3n - BigInt(i % 5);
+        break; // low halves wrap: borrows
       // same high half, the low half wrapping past 2^32 without a carry: a delta of 3 − 2^32 between small ones
-      case 'loWrapNoCarry': out[i] = 5n * 2n ** 32n + BigInt((0xffffff00 + ((3 * i) % 600)) >>> 0); break;
-      case 'loSign': out[i] = 3n * 2n ** 32n + 2n ** 31n - 500n + BigInt(i); break; // low half crosses its sign bit
-      case 'loSignDown': out[i] = -3n * 2n ** 32n + 2n ** 31n + 500n - BigInt(i); break;
-      case 'descending': out[i] = MAX64 - BigInt(i) * 1_000_000_007n; break;
-      case 'walk': v += BigInt(Math.floor(r() * 2001) - 1000); out[i] = v + 2n ** 60n; break;
-      case 'jumps': v += r() < 0.02 ? (r() < 0.5 ? -1n : 1n) * (2n ** BigInt(33 + Math.floor(r() * 29))) : BigInt(Math.floor(r() * 100)); out[i] = v; break;
-      case 'bigSteps': out[i] = BigInt.asIntN(64, BigInt(i) * 0x7fff_ffff_ffffn); break; // constant 47-bit delta
-      case 'widths': { // each miniblock reaches exactly 2^w − 1 above its minimum delta, w = 0..64
+      case 'loWrapNoCarry':
+        out[i] = 5n * 2n ** 32n + BigInt((0xffffff00 + ((3 * i) % 600)) >>> 0);
+        break;
+      case 'loSign':
+        out[i] = 3n * 2n ** 32n + 2n ** 31n - 500n + BigInt(i);
+        break; // low half crosses its sign bit
+      case 'loSignDown':
+        out[i] = -3n * 2n ** 32n + 2n ** 31n + 500n - BigInt(i);
+        break;
+      case 'descending':
+        out[i] = MAX64 - BigInt(i) * 1_000_000_007n;
+        break;
+      case 'walk':
+        v += BigInt(Math.floor(r() * 2001) - 1000);
+        out[i] = v + 2n ** 60n;
+        break;
+      case 'jumps':
+        v += r() < 0.02 ? (r() < 0.5 ? -1n : 1n) * 2n ** BigInt(33 + Math.floor(r() * 29)) : BigInt(Math.floor(r() * 100));
+        out[i] = v;
+        break;
+      case 'bigSteps':
+        out[i] = BigInt.asIntN(64, BigInt(i) * 0x7fff_ffff_ffffn);
+        break; // constant 47-bit delta
+      case 'widths': {
+        // each miniblock reaches exactly 2^w − 1 above its minimum delta, w = 0..64
         const w = BigInt(Math.floor(i / 32) % 65);
         v = BigInt.asIntN(64, v + (i % 32 === 7 ? (1n << w) - 1n : 0n));
         out[i] = v;
         break;
       }
-      default: throw new Error(kind);
+      default:
+        throw new Error(kind);
     }
   }
   return out;
 }
-const KINDS64 = ['random64', 'extremes', 'alternating', 'alternating0', 'alternatingNear', 'constant', 'zero', 'timestamps', 'loWrap', 'loWrapNoCarry', 'loSign', 'loSignDown', 'descending', 'walk', 'jumps', 'bigSteps', 'widths'];
+const KINDS64 = [
+  'random64',
+  'extremes',
+  'alternating',
+  'alternating0',
+  'alternatingNear',
+  'constant',
+  'zero',
+  'timestamps',
+  'loWrap',
+  'loWrapNoCarry',
+  'loSign',
+  'loSignDown',
+  'descending',
+  'walk',
+  'jumps',
+  'bigSteps',
+  'widths',
+];
 
 function gen32(kind: string, n: number, seed: number): Int32Array {
   const r = rng(seed);
@@ -78,13 +148,26 @@ function gen32(kind: string, n: number, seed: number): Int32Array {
   const ex = [-0x80000000, 0x7fffffff, -1, 0, 1, 0x40000000, -0x40000001];
   for (let i = 0; i < n; i++) {
     switch (kind) {
-      case 'random32': out[i] = Math.floor(r() * 2 ** 32) | 0; break;
-      case 'extremes32': out[i] = ex[Math.floor(r() * ex.length)]; break;
-      case 'alternating32': out[i] = i % 2 ? 0x7fffffff : -0x80000000; break;
-      case 'small': out[i] = Math.floor(r() * 3); break;
-      case 'constant32': out[i] = 77; break;
-      case 'signCross': out[i] = i % 3 === 0 ? -5 - i : 5 + i; break;
-      default: throw new Error(kind);
+      case 'random32':
+        out[i] = Math.floor(r() * 2 ** 32) | 0;
+        break;
+      case 'extremes32':
+        out[i] = ex[Math.floor(r() * ex.length)];
+        break;
+      case 'alternating32':
+        out[i] = i % 2 ? 0x7fffffff : -0x80000000;
+        break;
+      case 'small':
+        out[i] = Math.floor(r() * 3);
+        break;
+      case 'constant32':
+        out[i] = 77;
+        break;
+      case 'signCross':
+        out[i] = i % 3 === 0 ? -5 - i : 5 + i;
+        break;
+      default:
+        throw new Error(kind);
     }
   }
   return out;
@@ -240,13 +323,29 @@ test('snappy: same bytes as hyparquet-writer, and hyparquet decompresses them', 
 
 function adversarialColumns(n: number, seed: number): FastColumn[] {
   return [
-    ...KINDS64.map((kind, k): FastColumn => ({ name: `i64_${kind}`, type: 'INT64', data: gen64(kind, n, seed + k), statistics: kind !== 'zero' && kind !== 'walk' })),
-    ...KINDS32.map((kind, k): FastColumn => ({ name: `i32_${kind}`, type: 'INT32', data: gen32(kind, n, seed + 100 + k), statistics: kind !== 'small' })),
+    ...KINDS64.map((kind, k): FastColumn => ({
+      name: `i64_${kind}`,
+      type: 'INT64',
+      data: gen64(kind, n, seed + k),
+      statistics: kind !== 'zero' && kind !== 'walk',
+    })),
+    ...KINDS32.map((kind, k): FastColumn => ({
+      name: `i32_${kind}`,
+      type: 'INT32',
+      data: gen32(kind, n, seed + 100 + k),
+      statistics: kind !== 'small',
+    })),
   ];
 }
 
 test('files read back exactly by hyparquet: every row count, row-group size, page split and codec', async () => {
-  const layouts = [{}, { rowGroupSize: 128 }, { rowGroupSize: 100, codec: 'UNCOMPRESSED' as const }, { rowGroupSize: 1000, pageBytes: 300 }, { pageBytes: 1 }];
+  const layouts = [
+    {},
+    { rowGroupSize: 128 },
+    { rowGroupSize: 100, codec: 'UNCOMPRESSED' as const },
+    { rowGroupSize: 1000, pageBytes: 300 },
+    { pageBytes: 1 },
+  ];
   for (const n of COUNTS) {
     const cols = adversarialColumns(n, n);
     for (const o of layouts) {
@@ -286,7 +385,10 @@ test('files read back exactly by DuckDB: all values, sum/min/max, page splits, o
     const cols = adversarialColumns(n, 31 + n);
     const path = join(tmp, `duck-${n}.parquet`);
     writeFileSync(path, writeParquet(cols, n, o));
-    const got = await duckColumns(path, cols.map((c) => c.name));
+    const got = await duckColumns(
+      path,
+      cols.map((c) => c.name),
+    );
     for (const c of cols) {
       assert.is(got[c.name].agg, expectedAgg(c.data), `${c.name} × ${n}: count|sum|min|max`);
       assert.ok(got[c.name].all === Array.from(c.data, String).join(','), `${c.name} × ${n}: every value in order`);
@@ -300,12 +402,26 @@ test('with SNAPPY, files are byte for byte what hyparquet-writer writes (where i
   for (const n of [1, 33, 129, 4097]) {
     const cols = adversarialColumns(n, 500 + n);
     for (const rowGroupSize of [100, 1000, 131072]) {
-      const kvMetadata = [{ key: 'a', value: '1' }, { key: 'b', value: 'two' }];
+      const kvMetadata = [
+        { key: 'a', value: '1' },
+        { key: 'b', value: 'two' },
+      ];
       const mine = writeParquet(cols, n, { rowGroupSize, kvMetadata });
-      const theirs = new Uint8Array(parquetWriteBuffer({
-        columnData: cols.map((c) => ({ name: c.name, data: c.data, type: c.type, nullable: false, encoding: 'DELTA_BINARY_PACKED', statistics: !!c.statistics })),
-        rowGroupSize, kvMetadata, createdBy: 'ringbook',
-      } as any));
+      const theirs = new Uint8Array(
+        parquetWriteBuffer({
+          columnData: cols.map((c) => ({
+            name: c.name,
+            data: c.data,
+            type: c.type,
+            nullable: false,
+            encoding: 'DELTA_BINARY_PACKED',
+            statistics: !!c.statistics,
+          })),
+          rowGroupSize,
+          kvMetadata,
+          createdBy: 'ringbook',
+        } as any),
+      );
       assert.ok(sameBytes(mine, theirs), `${n} rows, groups of ${rowGroupSize}`);
     }
   }
@@ -329,12 +445,28 @@ test('bad input is refused with a clear error', () => {
 
 // ---- encodeParquet: the capture contract ------------------------------------------------------------------------
 
-
 const META = {
-  schema_version: '1', venue: 'bitget', inst_type: 'USDT-FUTURES', symbol: 'BTCUSDT', tick_size: '0.1', lot_size: '0.001',
-  price_scale: '1', price_step: '1', size_scale: '3', size_step: '1', clock_offset_ns: '-12345', clock_offset_bound_ns: '678',
-  clock_offset_method: 'rest-min-rtt', clock_offset_rtt_ns: '1357', feed_latency_p1_ns: '2468', recorder_version: 'ringbook-recorder/0.1.0',
-  source: 'simulator' as const, dropped_records: '0', first_local_ts: '1', last_local_ts: '2', rows: '3',
+  schema_version: '1',
+  venue: 'bitget',
+  inst_type: 'USDT-FUTURES',
+  symbol: 'BTCUSDT',
+  tick_size: '0.1',
+  lot_size: '0.001',
+  price_scale: '1',
+  price_step: '1',
+  size_scale: '3',
+  size_step: '1',
+  clock_offset_ns: '-12345',
+  clock_offset_bound_ns: '678',
+  clock_offset_method: 'rest-min-rtt',
+  clock_offset_rtt_ns: '1357',
+  feed_latency_p1_ns: '2468',
+  recorder_version: 'ringbook-recorder/0.1.0',
+  source: 'simulator' as const,
+  dropped_records: '0',
+  first_local_ts: '1',
+  last_local_ts: '2',
+  rows: '3',
 };
 
 test('encodeParquet: schema, key/value metadata, created_by and timestamp statistics (hyparquet and DuckDB agree)', async () => {
@@ -346,7 +478,10 @@ test('encodeParquet: schema, key/value metadata, created_by and timestamp statis
   assert.is(md.schema.length, COLUMNS.length + 1);
   for (const [i, c] of COLUMNS.entries()) {
     const el = md.schema[i + 1];
-    assert.equal([el.name, el.type, el.repetition_type, el.logical_type, el.converted_type], [c.name, c.type, 'REQUIRED', undefined, undefined]);
+    assert.equal(
+      [el.name, el.type, el.repetition_type, el.logical_type, el.converted_type],
+      [c.name, c.type, 'REQUIRED', undefined, undefined],
+    );
   }
   const back = await readAll(data);
   assert.is(md.row_groups.length, 3);
@@ -370,14 +505,21 @@ test('encodeParquet: schema, key/value metadata, created_by and timestamp statis
   writeFileSync(path, data);
   const kv = await sql(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${path}')`);
   assert.equal(Object.fromEntries(kv.map((r) => [r.k, r.v])), META);
-  const stats = await sql(`SELECT row_group_id AS g, path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, compression AS z, encodings AS e
+  const stats =
+    await sql(`SELECT row_group_id AS g, path_in_schema AS c, stats_min_value AS lo, stats_max_value AS hi, compression AS z, encodings AS e
     FROM parquet_metadata('${path}') WHERE path_in_schema IN ('exch_ts', 'local_ts') ORDER BY 1, 2`);
   assert.is(stats.length, 6);
   for (const s of stats) {
     const m = md.row_groups[Number(s.g)].columns.find((c) => c.meta_data!.path_in_schema[0] === s.c)!.meta_data!;
-    assert.equal([s.lo, s.hi, s.z, s.e], [String(m.statistics!.min_value), String(m.statistics!.max_value), 'SNAPPY', 'DELTA_BINARY_PACKED']);
+    assert.equal(
+      [s.lo, s.hi, s.z, s.e],
+      [String(m.statistics!.min_value), String(m.statistics!.max_value), 'SNAPPY', 'DELTA_BINARY_PACKED'],
+    );
   }
-  const got = await duckColumns(path, COLUMNS.map((c) => c.name));
+  const got = await duckColumns(
+    path,
+    COLUMNS.map((c) => c.name),
+  );
   for (const c of COLUMNS) assert.is(got[c.name].agg, expectedAgg(back[c.name]), c.name);
   // DuckDB prunes row groups by the timestamp statistics and still gets the right rows
   const t = (back.exch_ts as BigInt64Array)[2500];
@@ -391,7 +533,8 @@ test('encodeParquet: full-size row groups stream back through reader.ts exactly,
   const md = parquetMetadata(ab(data));
   assert.is(md.row_groups.length, 3);
   for (const rg of md.row_groups) {
-    for (const c of rg.columns.slice(3, 5)) assert.equal(c.meta_data!.encoding_stats, [{ page_type: 'DATA_PAGE_V2', encoding: 'DELTA_BINARY_PACKED', count: 1 }]);
+    for (const c of rg.columns.slice(3, 5))
+      assert.equal(c.meta_data!.encoding_stats, [{ page_type: 'DATA_PAGE_V2', encoding: 'DELTA_BINARY_PACKED', count: 1 }]);
   }
   const back = new Int32Array(n * 16);
   let groups = 0;

@@ -30,7 +30,7 @@ const halves = (a: BigInt64Array) => new Int32Array(a.buffer, a.byteOffset, a.le
 
 /** Index of the first difference (-2: lengths differ, -1: equal); INT64 compared through their int32 halves. */
 function firstDiff(a: Int32Array | BigInt64Array, b: Int32Array | BigInt64Array): number {
-  if (a.length !== b.length || (a instanceof BigInt64Array) !== (b instanceof BigInt64Array)) return -2;
+  if (a.length !== b.length || a instanceof BigInt64Array !== b instanceof BigInt64Array) return -2;
   const x = a instanceof BigInt64Array ? halves(a) : a;
   const y = b instanceof BigInt64Array ? halves(b as BigInt64Array) : b;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return a instanceof BigInt64Array ? i >> 1 : i;
@@ -45,12 +45,18 @@ async function hyparquetGroup(file: ArrayBuffer, md: FileMetaData, start: number
     out[name] = el.type === 'INT64' ? new BigInt64Array(rows) : new Int32Array(rows);
   }
   await parquetRead({
-    file, metadata: md, columns: names, rowStart: start, rowEnd: start + rows,
+    file,
+    metadata: md,
+    columns: names,
+    rowStart: start,
+    rowEnd: start + rows,
     onChunk: (c: { columnName: string; columnData: ArrayLike<any>; rowStart: number; rowEnd: number }) => {
       const dst = out[c.columnName];
       const from = Math.max(start, c.rowStart);
       const to = Math.min(start + rows, c.rowEnd);
-      for (let r = from; r < to; r++) (dst as any)[r - start] = dst instanceof BigInt64Array ? BigInt(c.columnData[r - c.rowStart]) : Number(c.columnData[r - c.rowStart]);
+      for (let r = from; r < to; r++)
+        (dst as any)[r - start] =
+          dst instanceof BigInt64Array ? BigInt(c.columnData[r - c.rowStart]) : Number(c.columnData[r - c.rowStart]);
     },
   } as any);
   return out;
@@ -106,25 +112,42 @@ function walk64(first: bigint, steps: readonly bigint[]): bigint[] {
 
 function series64(n: number): fc.Arbitrary<BigInt64Array> {
   const steps = (step: fc.Arbitrary<bigint>) => fc.array(step, { minLength: n - 1, maxLength: n - 1 });
-  return fc.oneof(
-    fc.array(int64, { minLength: n, maxLength: n }), // deltas overflow 64 bits: widths up to 64
-    fc.array(extreme64, { minLength: n, maxLength: n }),
-    fc.tuple(int64, steps(fc.bigInt({ min: -(2n ** 31n), max: 2n ** 31n - 1n }))).map(([a, s]) => walk64(a, s)), // int32 deltas
-    fc.tuple(extreme64, steps(fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }))).map(([a, s]) => walk64(a, s)), // wrapping past ±2^63
-    fc.tuple(int64, steps(fc.bigInt({ min: MIN64, max: -(2n ** 31n) }))).map(([a, s]) => walk64(a, s)), // large negative deltas
-    // min delta an int32 but deltas beyond 2^31: width 31, low halves wrapping by large steps
-    fc.tuple(int64, steps(fc.bigInt({ min: 2n ** 31n - 2n ** 29n, max: 2n ** 31n + 2n ** 30n }))).map(([a, s]) => walk64(a, s)),
-    // the low half wrapping (and crossing its sign bit) with small deltas of either sign, high half ±k
-    fc.tuple(fc.integer({ min: -3, max: 3 }), fc.constantFrom(0n, 2n ** 31n), fc.bigInt({ min: -600n, max: 600n }), steps(fc.bigInt({ min: -40n, max: 40n })))
-      .map(([k, at, off, s]) => walk64(BigInt(k) * TWO32 + at + off, s)),
-    // timestamps: ~1.8e18 and small positive steps, now and then a jump
-    fc.tuple(fc.bigInt({ min: 1_700_000_000_000_000_000n, max: 1_900_000_000_000_000_000n }), steps(fc.oneof(
-      { weight: 20, arbitrary: fc.bigInt({ min: 0n, max: 300_000n }) },
-      { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 45n), max: 2n ** 45n }) },
-    ))).map(([a, s]) => walk64(a, s)),
-    fc.oneof(int64, extreme64).map((v) => new Array<bigint>(n).fill(v)), // all equal: width 0
-    fc.tuple(int64, steps(fc.constantFrom(0n, 1n, -1n, TWO32, -TWO32, 2n ** 31n, -(2n ** 31n), 2n ** 32n - 1n, MIN64, MAX64))).map(([a, s]) => walk64(a, s)),
-  ).map((v) => BigInt64Array.from(v));
+  return fc
+    .oneof(
+      fc.array(int64, { minLength: n, maxLength: n }), // deltas overflow 64 bits: widths up to 64
+      fc.array(extreme64, { minLength: n, maxLength: n }),
+      fc.tuple(int64, steps(fc.bigInt({ min: -(2n ** 31n), max: 2n ** 31n - 1n }))).map(([a, s]) => walk64(a, s)), // int32 deltas
+      fc.tuple(extreme64, steps(fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }))).map(([a, s]) => walk64(a, s)), // wrapping past ±2^63
+      fc.tuple(int64, steps(fc.bigInt({ min: MIN64, max: -(2n ** 31n) }))).map(([a, s]) => walk64(a, s)), // large negative deltas
+      // min delta an int32 but deltas beyond 2^31: width 31, low halves wrapping by large steps
+      fc.tuple(int64, steps(fc.bigInt({ min: 2n ** 31n - 2n ** 29n, max: 2n ** 31n + 2n ** 30n }))).map(([a, s]) => walk64(a, s)),
+      // the low half wrapping (and crossing its sign bit) with small deltas of either sign, high half ±k
+      fc
+        .tuple(
+          fc.integer({ min: -3, max: 3 }),
+          fc.constantFrom(0n, 2n ** 31n),
+          fc.bigInt({ min: -600n, max: 600n }),
+          steps(fc.bigInt({ min: -40n, max: 40n })),
+        )
+        .map(([k, at, off, s]) => walk64(BigInt(k) * TWO32 + at + off, s)),
+      // timestamps: ~1.8e18 and small positive steps, now and then a jump
+      fc
+        .tuple(
+          fc.bigInt({ min: 1_700_000_000_000_000_000n, max: 1_900_000_000_000_000_000n }),
+          steps(
+            fc.oneof(
+              { weight: 20, arbitrary: fc.bigInt({ min: 0n, max: 300_000n }) },
+              { weight: 1, arbitrary: fc.bigInt({ min: -(2n ** 45n), max: 2n ** 45n }) },
+            ),
+          ),
+        )
+        .map(([a, s]) => walk64(a, s)),
+      fc.oneof(int64, extreme64).map((v) => new Array<bigint>(n).fill(v)), // all equal: width 0
+      fc
+        .tuple(int64, steps(fc.constantFrom(0n, 1n, -1n, TWO32, -TWO32, 2n ** 31n, -(2n ** 31n), 2n ** 32n - 1n, MIN64, MAX64)))
+        .map(([a, s]) => walk64(a, s)),
+    )
+    .map((v) => BigInt64Array.from(v));
 }
 
 function series32(n: number): fc.Arbitrary<Int32Array> {
@@ -135,13 +158,15 @@ function series32(n: number): fc.Arbitrary<Int32Array> {
     for (const d of s) out.push((out[out.length - 1] + d) | 0);
     return out;
   };
-  return fc.oneof(
-    fc.array(int32, { minLength: n, maxLength: n }), // widths up to 32
-    fc.tuple(int32, steps(fc.integer({ min: -3, max: 3 }))).map(([a, s]) => walk(a, s)),
-    fc.tuple(int32, steps(int32)).map(([a, s]) => walk(a, s)),
-    fc.array(fc.constantFrom(-0x80000000, 0x7fffffff, -1, 0, 1), { minLength: n, maxLength: n }),
-    int32.map((v) => new Array<number>(n).fill(v)),
-  ).map((v) => Int32Array.from(v));
+  return fc
+    .oneof(
+      fc.array(int32, { minLength: n, maxLength: n }), // widths up to 32
+      fc.tuple(int32, steps(fc.integer({ min: -3, max: 3 }))).map(([a, s]) => walk(a, s)),
+      fc.tuple(int32, steps(int32)).map(([a, s]) => walk(a, s)),
+      fc.array(fc.constantFrom(-0x80000000, 0x7fffffff, -1, 0, 1), { minLength: n, maxLength: n }),
+      int32.map((v) => new Array<number>(n).fill(v)),
+    )
+    .map((v) => Int32Array.from(v));
 }
 
 const lengths = fc.oneof(fc.constantFrom(1, 2, 31, 32, 33, 127, 128, 129, 130, 255, 257, 1000), fc.integer({ min: 1, max: 1500 }));
@@ -152,32 +177,41 @@ const options: fc.Arbitrary<FastWriteOptions> = fc.record({
   codec: fc.constantFrom('SNAPPY' as const, 'UNCOMPRESSED' as const),
 });
 
-const columnSet = lengths.chain((n) => fc.tuple(
-  fc.array(series64(n), { minLength: 1, maxLength: 3 }),
-  fc.array(series32(n), { minLength: 0, maxLength: 2 }),
-  options,
-)).map(([a, b, o]) => ({
-  o,
-  cols: [
-    ...a.map((data, i): FastColumn => ({ name: `i64_${i}`, type: 'INT64', data })),
-    ...b.map((data, i): FastColumn => ({ name: `i32_${i}`, type: 'INT32', data })),
-  ],
-}));
+const columnSet = lengths
+  .chain((n) =>
+    fc.tuple(fc.array(series64(n), { minLength: 1, maxLength: 3 }), fc.array(series32(n), { minLength: 0, maxLength: 2 }), options),
+  )
+  .map(([a, b, o]) => ({
+    o,
+    cols: [
+      ...a.map((data, i): FastColumn => ({ name: `i64_${i}`, type: 'INT64', data })),
+      ...b.map((data, i): FastColumn => ({ name: `i32_${i}`, type: 'INT32', data })),
+    ],
+  }));
 
 // ---- our files: the fast path equals hyparquet ------------------------------------------------------------------
 
 test('property: the fast path reads our files exactly as hyparquet does (any series, row groups, pages, codec)', async () => {
-  await fc.assert(fc.asyncProperty(columnSet, async ({ cols, o }) => {
-    const msg = await check(writeParquet(cols, cols[0].data.length, o), cols);
-    if (msg) throw new Error(`${msg} (${JSON.stringify(o)})`);
-  }), { numRuns: RUNS });
+  await fc.assert(
+    fc.asyncProperty(columnSet, async ({ cols, o }) => {
+      const msg = await check(writeParquet(cols, cols[0].data.length, o), cols);
+      if (msg) throw new Error(`${msg} (${JSON.stringify(o)})`);
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 test('edges: ±2^63, large negative deltas, all equal, 1 row, 129 rows, pages of one block, uncompressed, many groups', async () => {
   const cases: Array<{ n: number; o: FastWriteOptions }> = [
-    { n: 1, o: {} }, { n: 2, o: {} }, { n: 129, o: {} }, { n: 129, o: { codec: 'UNCOMPRESSED' } }, { n: 97, o: {} },
-    { n: 1000, o: { pageBytes: 1 } }, { n: 1000, o: { rowGroupSize: 129, pageBytes: 400, codec: 'UNCOMPRESSED' } },
-    { n: 4097, o: { rowGroupSize: 1000, pageBytes: 2000 } }, { n: 300, o: { rowGroupSize: 1 } },
+    { n: 1, o: {} },
+    { n: 2, o: {} },
+    { n: 129, o: {} },
+    { n: 129, o: { codec: 'UNCOMPRESSED' } },
+    { n: 97, o: {} },
+    { n: 1000, o: { pageBytes: 1 } },
+    { n: 1000, o: { rowGroupSize: 129, pageBytes: 400, codec: 'UNCOMPRESSED' } },
+    { n: 4097, o: { rowGroupSize: 1000, pageBytes: 2000 } },
+    { n: 300, o: { rowGroupSize: 1 } },
   ];
   for (const { n, o } of cases) {
     const i64 = (f: (i: number) => bigint) => BigInt64Array.from({ length: n }, (_, i) => wrap64(f(i)));
@@ -188,7 +222,11 @@ test('edges: ±2^63, large negative deltas, all equal, 1 row, 129 rows, pages of
       { name: 'near_max', type: 'INT64', data: i64((i) => MAX64 - BigInt((i * 7919) % 1000)) },
       { name: 'falling', type: 'INT64', data: i64((i) => MAX64 - BigInt(i) * 3_000_000_000_000_000n) }, // wraps
       { name: 'negative_jumps', type: 'INT64', data: i64((i) => BigInt(i) * -(2n ** 61n) + BigInt(i % 3)) },
-      { name: 'steps_over_2_31', type: 'INT64', data: i64((i) => BigInt(i >> 1) * (2n ** 32n + 2n ** 30n - 7n) + BigInt(i % 2) * (2n ** 31n - 7n)) },
+      {
+        name: 'steps_over_2_31',
+        type: 'INT64',
+        data: i64((i) => BigInt(i >> 1) * (2n ** 32n + 2n ** 30n - 7n) + BigInt(i % 2) * (2n ** 31n - 7n)),
+      },
       { name: 'equal', type: 'INT64', data: i64(() => -123456789012345678n) },
       { name: 'zero', type: 'INT64', data: i64(() => 0n) },
       { name: 'lo_wrap', type: 'INT64', data: i64((i) => 5n * TWO32 - 20n + BigInt((i * 13) % 41) - BigInt(i % 2) * 2n) },
@@ -206,7 +244,6 @@ test('edges: ±2^63, large negative deltas, all equal, 1 row, 129 rows, pages of
   const sneaky: FastColumn[] = [{ name: 'v', type: 'INT64', data: BigInt64Array.from(walk64(0n, [d0, d1, d1, d1])) }];
   assert.is(await check(writeParquet(sneaky, 5), sneaky), '', 'wraps the low half never shows');
 });
-
 
 test('encodeParquet recordings: every row group through the fast path equals hyparquet and the records', async () => {
   const { words, n } = bookRecords(60_000, 5);
@@ -228,9 +265,10 @@ test('encodeParquet recordings: every row group through the fast path equals hyp
         const h = col instanceof BigInt64Array ? halves(col) : col;
         for (let i = 0; i < rows; i++) {
           const p = (start + i) * 16 + (c.at >> 2);
-          const ok = c.type === 'INT64'
-            ? h[2 * i] === words[p] && h[2 * i + 1] === words[p + 1]
-            : h[i] === ((words[p] >>> ((c.at & 3) * 8)) & (c.width === 1 ? 0xff : 0xffff));
+          const ok =
+            c.type === 'INT64'
+              ? h[2 * i] === words[p] && h[2 * i + 1] === words[p + 1]
+              : h[i] === ((words[p] >>> ((c.at & 3) * 8)) & (c.width === 1 ? 0xff : 0xffff));
           if (!ok) assert.unreachable(`${c.name}, record ${start + i}`);
         }
       }
@@ -290,9 +328,17 @@ function withExtraHeaderFields(data: Uint8Array, extra: (h: any) => Record<strin
       const v2 = h.data_page_header_v2!;
       const w = new ByteWriter();
       serializeTCompactProtocol(w, {
-        field_1: 3, field_2: h.uncompressed_page_size, field_3: h.compressed_page_size, field_4: 0x1234567,
+        field_1: 3,
+        field_2: h.uncompressed_page_size,
+        field_3: h.compressed_page_size,
+        field_4: 0x1234567,
         field_8: {
-          field_1: v2.num_values, field_2: 0, field_3: v2.num_rows, field_4: 5, field_5: 0, field_6: 0,
+          field_1: v2.num_values,
+          field_2: 0,
+          field_3: v2.num_rows,
+          field_4: 5,
+          field_5: 0,
+          field_6: 0,
           field_7: v2.is_compressed ? undefined : false,
           field_8: { field_1: new Uint8Array([1, 2, 3]), field_3: 0n, field_5: new Uint8Array(8), field_7: true },
           field_40: [1, 2, 3],
@@ -324,7 +370,13 @@ test('page headers: unknown fields of every Thrift type (crc, statistics, lists,
   const cols: FastColumn[] = [{ name: 'v', type: 'INT64', data }];
   for (const codec of ['SNAPPY', 'UNCOMPRESSED'] as const) {
     const file = withExtraHeaderFields(writeParquet(cols, n, { rowGroupSize: 1100, pageBytes: 700, codec }), () => ({
-      field_9: { field_1: 'a string', field_2: [new Uint8Array(2), new Uint8Array(0)], field_3: 3.5, field_4: false, field_5: [true, false, true] },
+      field_9: {
+        field_1: 'a string',
+        field_2: [new Uint8Array(2), new Uint8Array(0)],
+        field_3: 3.5,
+        field_4: false,
+        field_5: [true, false, true],
+      },
       field_31: -12345678901234n,
       field_200: { field_1: [{ field_1: 1 }, { field_2: 'x' }] },
     }));
@@ -340,15 +392,30 @@ test('hyparquet-writer files with dictionary or PLAIN pages, or optional columns
   const unique = BigInt64Array.from({ length: n }, (_, i) => BigInt(i) * 0x1_0000_0001n + MIN64); // → PLAIN
   const small = Int32Array.from({ length: n }, (_, i) => (i * 31) % 5);
   const files = [
-    parquetWriteBuffer({ columnData: [{ name: 'price', data: repetitive, type: 'INT64', nullable: false }, { name: 'seq', data: unique, type: 'INT64', nullable: false }, { name: 'kind', data: small, type: 'INT32', nullable: false }], rowGroupSize: 2000 } as any),
-    parquetWriteBuffer({ columnData: [{ name: 'price', data: repetitive, type: 'INT64', encoding: 'DELTA_BINARY_PACKED' }, { name: 'seq', data: unique, type: 'INT64', encoding: 'DELTA_BINARY_PACKED' }, { name: 'kind', data: small, type: 'INT32', encoding: 'DELTA_BINARY_PACKED' }], rowGroupSize: 2000 } as any),
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'price', data: repetitive, type: 'INT64', nullable: false },
+        { name: 'seq', data: unique, type: 'INT64', nullable: false },
+        { name: 'kind', data: small, type: 'INT32', nullable: false },
+      ],
+      rowGroupSize: 2000,
+    } as any),
+    parquetWriteBuffer({
+      columnData: [
+        { name: 'price', data: repetitive, type: 'INT64', encoding: 'DELTA_BINARY_PACKED' },
+        { name: 'seq', data: unique, type: 'INT64', encoding: 'DELTA_BINARY_PACKED' },
+        { name: 'kind', data: small, type: 'INT32', encoding: 'DELTA_BINARY_PACKED' },
+      ],
+      rowGroupSize: 2000,
+    } as any),
   ];
   for (const [k, buf] of files.entries()) {
     const md = parquetMetadata(buf);
     const encodings = md.row_groups[0].columns.map((c) => c.meta_data!.encodings.join('+'));
     if (k === 0) assert.ok(encodings.includes('PLAIN+RLE_DICTIONARY') && encodings.some((e) => e === 'PLAIN'), encodings.join(', '));
     else assert.ok(md.schema.slice(1).every((e) => e.repetition_type === 'OPTIONAL'));
-    for (let g = 0; g < md.row_groups.length; g++) assert.is(await fastRowGroup(buf, md, g, ['price', 'seq', 'kind']), null, `file ${k}, group ${g}`);
+    for (let g = 0; g < md.row_groups.length; g++)
+      assert.is(await fastRowGroup(buf, md, g, ['price', 'seq', 'kind']), null, `file ${k}, group ${g}`);
     const got = { price: [] as bigint[], seq: [] as bigint[], kind: [] as number[] };
     for await (const g of rowGroups(buf, ['price', 'seq', 'kind'])) {
       assert.instance(g.columns.price, BigInt64Array);
@@ -371,10 +438,14 @@ test('hyparquet-writer files in our layout (required, DELTA_BINARY_PACKED, sever
   ];
   const buf = parquetWriteBuffer({
     columnData: cols.map((c) => ({ name: c.name, data: c.data, type: c.type, nullable: false, encoding: 'DELTA_BINARY_PACKED' })),
-    rowGroupSize: 15_000, pageSize: 4096,
+    rowGroupSize: 15_000,
+    pageSize: 4096,
   } as any);
   const md = parquetMetadata(buf);
-  assert.ok(md.row_groups[0].columns.every((c) => (c.meta_data!.encoding_stats?.[0]?.count ?? 1) > 1), 'several pages per chunk');
+  assert.ok(
+    md.row_groups[0].columns.every((c) => (c.meta_data!.encoding_stats?.[0]?.count ?? 1) > 1),
+    'several pages per chunk',
+  );
   assert.is(await check(new Uint8Array(buf), cols), '');
 });
 

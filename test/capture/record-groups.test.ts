@@ -86,7 +86,9 @@ function column64(n: number): fc.Arbitrary<bigint[]> {
 
 /** n records: kind/side/flags bytes (runs or random) and the seven int64 fields from column64. */
 function records(n: number): fc.Arbitrary<Int32Array> {
-  const byte = fc.oneof(fc.constant(fc.integer({ min: 0, max: 255 })), fc.constant(fc.integer({ min: 1, max: 3 }))).chain((g) => fc.array(g, { minLength: n, maxLength: n }));
+  const byte = fc
+    .oneof(fc.constant(fc.integer({ min: 0, max: 255 })), fc.constant(fc.integer({ min: 1, max: 3 })))
+    .chain((g) => fc.array(g, { minLength: n, maxLength: n }));
   const flags = fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: n, maxLength: n });
   return fc.tuple(byte, byte, flags, fc.array(column64(n), { minLength: 7, maxLength: 7 })).map(([kind, side, fl, cols]) => {
     const w = new Int32Array(n * 16);
@@ -108,18 +110,30 @@ test.before(async () => {
 });
 
 test('property: the core decodes our files to exactly the records written (any fields, group size, codec, piece size)', async () => {
-  const arb = fc.integer({ min: 1, max: 700 }).chain((n) => fc.tuple(
-    fc.constant(n), records(n), fc.integer({ min: 1, max: 400 }), fc.constantFrom('SNAPPY' as const, 'UNCOMPRESSED' as const), fc.integer({ min: 0, max: 7 }),
-    fc.integer({ min: 0, max: 5 }),
-  ));
-  await fc.assert(fc.asyncProperty(arb, async ([n, words, rowGroupSize, codec, inst, which]) => {
-    const file = ab(encodeParquet(words, 0, n, { symbol: 'X' } as any, { rowGroupSize, codec }));
-    const a = which < pieces.length ? pieces[which] : area;
-    const got = await readAll(file, a, inst);
-    const msg = firstDiff(got.words, expected(words, n, inst));
-    if (msg) throw new Error(`${n} rows, groups of ${rowGroupSize}, ${codec}, pieces of ${a.rows}: ${msg}`);
-    if (got.fallback !== 0 || got.decoded !== Math.ceil(n / rowGroupSize)) throw new Error(`decoded ${got.decoded}, fallback ${got.fallback}`);
-  }), { numRuns: RUNS });
+  const arb = fc
+    .integer({ min: 1, max: 700 })
+    .chain((n) =>
+      fc.tuple(
+        fc.constant(n),
+        records(n),
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom('SNAPPY' as const, 'UNCOMPRESSED' as const),
+        fc.integer({ min: 0, max: 7 }),
+        fc.integer({ min: 0, max: 5 }),
+      ),
+    );
+  await fc.assert(
+    fc.asyncProperty(arb, async ([n, words, rowGroupSize, codec, inst, which]) => {
+      const file = ab(encodeParquet(words, 0, n, { symbol: 'X' } as any, { rowGroupSize, codec }));
+      const a = which < pieces.length ? pieces[which] : area;
+      const got = await readAll(file, a, inst);
+      const msg = firstDiff(got.words, expected(words, n, inst));
+      if (msg) throw new Error(`${n} rows, groups of ${rowGroupSize}, ${codec}, pieces of ${a.rows}: ${msg}`);
+      if (got.fallback !== 0 || got.decoded !== Math.ceil(n / rowGroupSize))
+        throw new Error(`decoded ${got.decoded}, fallback ${got.fallback}`);
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 /** The column chunks of a one-group file: name → bytes (each one page: our writer's layout). */
@@ -213,12 +227,19 @@ test('a row group whose chunks do not fit the area: column path, in pieces of th
   assert.is(firstDiff(got.words, expected(words, n, 1)), '');
 });
 
-test('another writer\'s file (PLAIN and dictionary pages): column path, same records', async () => {
+test("another writer's file (PLAIN and dictionary pages): column path, same records", async () => {
   const { words, n } = bookRecords(3000, 5);
   const big = new BigInt64Array(words.buffer);
-  const columnData = COLUMNS.map((c) => c.type === 'INT64'
-    ? { name: c.name, type: 'INT64', nullable: false, data: BigInt64Array.from({ length: n }, (_, i) => big[i * 8 + (c.at >> 3)]) }
-    : { name: c.name, type: 'INT32', nullable: false, data: Int32Array.from({ length: n }, (_, i) => (words[i * 16] >>> (c.at * 8)) & (c.width === 1 ? 0xff : 0xffff)) });
+  const columnData = COLUMNS.map((c) =>
+    c.type === 'INT64'
+      ? { name: c.name, type: 'INT64', nullable: false, data: BigInt64Array.from({ length: n }, (_, i) => big[i * 8 + (c.at >> 3)]) }
+      : {
+          name: c.name,
+          type: 'INT32',
+          nullable: false,
+          data: Int32Array.from({ length: n }, (_, i) => (words[i * 16] >>> (c.at * 8)) & (c.width === 1 ? 0xff : 0xffff)),
+        },
+  );
   const file = parquetWriteBuffer({ columnData, rowGroupSize: 1000 } as any);
   const got = await readAll(file, area, 0);
   assert.is(got.decoded, 0);
@@ -244,7 +265,10 @@ test('corrupt streams: the core declines (no write past its area), and the colum
   const guard = small.ptr + n * 64;
   const before = core.words.slice(guard >> 2, (guard >> 2) + 100 * 16);
   assert.equal([...clean.subarray(body, body + 3)], [0x80, 0x01, 4], 'block of 128 in 4 miniblocks');
-  for (const [what, at, v] of [['block size 129', body, 0x81], ['3 miniblocks of a 128 block', body + 2, 3]] as const) {
+  for (const [what, at, v] of [
+    ['block size 129', body, 0x81],
+    ['3 miniblocks of a 128 block', body + 2, 3],
+  ] as const) {
     const f0 = small.fallback;
     const bad = clean.slice();
     bad[at] = v;
@@ -283,7 +307,7 @@ test('corrupt streams: the core declines (no write past its area), and the colum
   assert.is(area.fallback, f0 + 1, 'declined by the core');
 });
 
-test('fuzz: corrupt bytes anywhere never hang, trap or write past the rows: the column path\'s records, or an error', async () => {
+test("fuzz: corrupt bytes anywhere never hang, trap or write past the rows: the column path's records, or an error", async () => {
   const n = 900;
   const { words } = bookRecords(3000, 8);
   const clean = [
@@ -306,21 +330,33 @@ test('fuzz: corrupt bytes anywhere never hang, trap or write past the rows: the 
     }
   };
   // flips inside the data pages (the footer is hyparquet's to judge), a few at a time
-  const arb = fc.tuple(fc.integer({ min: 0, max: 1 }), fc.array(fc.tuple(fc.integer({ min: 4, max: 1 << 30 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }));
-  await fc.assert(fc.asyncProperty(arb, async ([k, flips]) => {
-    const bad = clean[k].slice();
-    const md = parquetMetadata(ab(clean[k]));
-    const dataEnd = Number(md.row_groups[md.row_groups.length - 1].columns.reduce((m, c) => Math.max(m, Number(c.meta_data!.data_page_offset) + Number(c.meta_data!.total_compressed_size)), 0));
-    for (const [at, v] of flips) bad[4 + (at % (dataEnd - 4))] = v;
-    const a = await outcome(async () => (await readAll(ab(bad), small, 0)).words);
-    const b = await outcome(() => viaColumns(ab(bad)));
-    if (typeof a === 'string' || typeof b === 'string') {
-      if (a !== b) throw new Error(`core path ${typeof a === 'string' ? a : 'records'}, column path ${typeof b === 'string' ? b : 'records'}`);
-    } else {
-      const msg = firstDiff(a, b);
-      if (msg) throw new Error(msg);
-    }
-  }), { numRuns: RUNS * 3 });
+  const arb = fc.tuple(
+    fc.integer({ min: 0, max: 1 }),
+    fc.array(fc.tuple(fc.integer({ min: 4, max: 1 << 30 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+  );
+  await fc.assert(
+    fc.asyncProperty(arb, async ([k, flips]) => {
+      const bad = clean[k].slice();
+      const md = parquetMetadata(ab(clean[k]));
+      const dataEnd = Number(
+        md.row_groups[md.row_groups.length - 1].columns.reduce(
+          (m, c) => Math.max(m, Number(c.meta_data!.data_page_offset) + Number(c.meta_data!.total_compressed_size)),
+          0,
+        ),
+      );
+      for (const [at, v] of flips) bad[4 + (at % (dataEnd - 4))] = v;
+      const a = await outcome(async () => (await readAll(ab(bad), small, 0)).words);
+      const b = await outcome(() => viaColumns(ab(bad)));
+      if (typeof a === 'string' || typeof b === 'string') {
+        if (a !== b)
+          throw new Error(`core path ${typeof a === 'string' ? a : 'records'}, column path ${typeof b === 'string' ? b : 'records'}`);
+      } else {
+        const msg = firstDiff(a, b);
+        if (msg) throw new Error(msg);
+      }
+    }),
+    { numRuns: RUNS * 3 },
+  );
   assert.ok(firstDiff(core.words.slice(guard >> 2, (guard >> 2) + 100 * 16), before) === '', 'nothing written past the rows');
 });
 

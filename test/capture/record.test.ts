@@ -32,13 +32,30 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
   const clocks: Array<{ offsetNs: string; boundNs: string }> = [];
   const files: string[] = [];
   const p = await MarketPipeline.start({
-    wsUrl: ex.url.ws, restUrl: ex.url.rest,
-    instruments: [{ instType: 'USDT-FUTURES', symbol: 'BTCUSDT' }, { instType: 'USDT-FUTURES', symbol: 'ETHUSDT' }],
-    record: { root, flushMs: 200, rollMs: 1000, clockEveryMs: 1000, source: 'simulator', raw: true, onClock: (c) => clocks.push(c), onFile: (f) => files.push(f.path) },
+    wsUrl: ex.url.ws,
+    restUrl: ex.url.rest,
+    instruments: [
+      { instType: 'USDT-FUTURES', symbol: 'BTCUSDT' },
+      { instType: 'USDT-FUTURES', symbol: 'ETHUSDT' },
+    ],
+    record: {
+      root,
+      flushMs: 200,
+      rollMs: 1000,
+      clockEveryMs: 1000,
+      source: 'simulator',
+      raw: true,
+      onClock: (c) => clocks.push(c),
+      onFile: (f) => files.push(f.path),
+    },
   });
   const drain = setInterval(() => p.read(() => {}), 10);
   try {
-    await until('records, files and a clock estimate', () => (p.recorderCounters?.records ?? 0) > 800 && files.length >= 2 && clocks.length >= 1, 20_000);
+    await until(
+      'records, files and a clock estimate',
+      () => (p.recorderCounters?.records ?? 0) > 800 && files.length >= 2 && clocks.length >= 1,
+      20_000,
+    );
   } finally {
     clearInterval(drain);
   }
@@ -48,14 +65,31 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
 
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   const glob = `${root}/venue=*/**/*.parquet`;
-  const rows = (await db.runAndReadAll(`SELECT symbol, kind, count(*)::VARCHAR AS n FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`)).getRowObjectsJson() as any[];
-  for (const [inst, symbol] of [[0, 'BTCUSDT'], [1, 'ETHUSDT']] as const) {
-    const mine = Object.entries(perInst[inst].byKind).map(([k, n]) => `${k}:${n}`).sort();
-    const duck = rows.filter((r) => r.symbol === symbol).map((r) => `${r.kind}:${r.n}`).sort();
+  const rows = (
+    await db.runAndReadAll(
+      `SELECT symbol, kind, count(*)::VARCHAR AS n FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
+    )
+  ).getRowObjectsJson() as any[];
+  for (const [inst, symbol] of [
+    [0, 'BTCUSDT'],
+    [1, 'ETHUSDT'],
+  ] as const) {
+    const mine = Object.entries(perInst[inst].byKind)
+      .map(([k, n]) => `${k}:${n}`)
+      .sort();
+    const duck = rows
+      .filter((r) => r.symbol === symbol)
+      .map((r) => `${r.kind}:${r.n}`)
+      .sort();
     assert.equal(duck, mine, `${symbol}: rows per kind in DuckDB = the recorder's counters`);
   }
-  const types = (await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${glob}', hive_partitioning = true)`)).getRowObjectsJson() as any[];
-  assert.ok(types.find((t) => t.column_name === 'seq' && t.column_type === 'BIGINT'), 'signed INT64 reads as BIGINT');
+  const types = (
+    await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${glob}', hive_partitioning = true)`)
+  ).getRowObjectsJson() as any[];
+  assert.ok(
+    types.find((t) => t.column_name === 'seq' && t.column_type === 'BIGINT'),
+    'signed INT64 reads as BIGINT',
+  );
 
   // int64 round trip: DuckDB's exact aggregates equal ours over the same files
   let sumPrice = 0n;
@@ -66,7 +100,11 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
       for (const v of g.columns.seq as BigInt64Array) if (v > maxSeq) maxSeq = v;
     }
   }
-  const agg = (await db.runAndReadAll(`SELECT sum(price)::VARCHAR AS s, max(seq)::VARCHAR AS m FROM read_parquet('${glob}', hive_partitioning = true) WHERE symbol = 'BTCUSDT'`)).getRowObjectsJson() as any[];
+  const agg = (
+    await db.runAndReadAll(
+      `SELECT sum(price)::VARCHAR AS s, max(seq)::VARCHAR AS m FROM read_parquet('${glob}', hive_partitioning = true) WHERE symbol = 'BTCUSDT'`,
+    )
+  ).getRowObjectsJson() as any[];
   assert.is(agg[0].s, String(sumPrice));
   assert.is(agg[0].m, String(maxSeq));
   assert.ok(maxSeq > 2n ** 53n, 'BTCUSDT seq is beyond 2^53 and survived exactly');
@@ -77,7 +115,11 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
   assert.ok((err < 0n ? -err : err) <= BigInt(c.boundNs), `θ̂ ${c.offsetNs} ns vs −${skewMs} ms, bound ${c.boundNs} ns`);
 
   // --raw: every frame the feed saw, as text, with its receive time
-  const raw = (await db.runAndReadAll(`SELECT count(*)::VARCHAR AS n, count(*) FILTER (WHERE frame LIKE '{"action":"update"%')::VARCHAR AS updates FROM read_parquet('${root}/_raw/**/*.parquet')`)).getRowObjectsJson() as any[];
+  const raw = (
+    await db.runAndReadAll(
+      `SELECT count(*)::VARCHAR AS n, count(*) FILTER (WHERE frame LIKE '{"action":"update"%')::VARCHAR AS updates FROM read_parquet('${root}/_raw/**/*.parquet')`,
+    )
+  ).getRowObjectsJson() as any[];
   assert.is(Number(raw[0].n), stopped.feed!.counters.frames, 'one raw row per frame received');
   assert.ok(Number(raw[0].updates) > 0);
 
@@ -96,30 +138,54 @@ test('SIGKILL mid-run, restart: everything up to the last flush interval is in t
   // a witness connection sees every push the exchange makes
   const seen: Array<{ seq: bigint; at: number }> = [];
   const witness = new WebSocket(ex.url.ws);
-  witness.on('open', () => witness.send(JSON.stringify({ op: 'subscribe', args: [{ instType: 'USDT-FUTURES', channel: 'books', instId: 'BTCUSDT' }] })));
+  witness.on('open', () =>
+    witness.send(JSON.stringify({ op: 'subscribe', args: [{ instType: 'USDT-FUTURES', channel: 'books', instId: 'BTCUSDT' }] })),
+  );
   witness.on('message', (d) => {
     const m = /"seq":(\d+)/.exec(d.toString());
     if (m && d.toString().includes('"action":"update"')) seen.push({ seq: BigInt(m[1]), at: Date.now() });
   });
   const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
-  const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--flush', `${flushMs}ms`, '--roll', '60s'];
+  const args = [
+    'record',
+    '--symbols',
+    'BTCUSDT',
+    '--ws-url',
+    ex.url.ws,
+    '--rest-url',
+    ex.url.rest,
+    '--out',
+    root,
+    '--flush',
+    `${flushMs}ms`,
+    '--roll',
+    '60s',
+  ];
   const first = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  first.stderr!.on('data', (d) => { log += d; });
+  first.stderr!.on('data', (d) => {
+    log += d;
+  });
   // "for a while" counted in exchange pushes once the recorder reports records (its first snapshot alone can be
   // hundreds of records): 20 more pushes leave well over 10 older than the flush interval at the kill
   let startSeen = -1;
-  await until('the first recorder to record for a while', () => {
-    if (startSeen < 0 && /\b(\d{3,}) records/.test(log)) startSeen = seen.length;
-    return startSeen >= 0 && seen.length > startSeen + 20;
-  }, 30_000);
+  await until(
+    'the first recorder to record for a while',
+    () => {
+      if (startSeen < 0 && /\b(\d{3,}) records/.test(log)) startSeen = seen.length;
+      return startSeen >= 0 && seen.length > startSeen + 20;
+    },
+    30_000,
+  );
   const killedAt = Date.now();
   first.kill('SIGKILL');
   await new Promise((r) => first.once('exit', r));
 
   const second = spawn(process.execPath, [cli, ...args, '--duration', '1s'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log2 = '';
-  second.stderr!.on('data', (d) => { log2 += d; });
+  second.stderr!.on('data', (d) => {
+    log2 += d;
+  });
   const code = await new Promise((r) => second.once('exit', r));
   witness.close();
   await ex.close();
@@ -132,7 +198,8 @@ test('SIGKILL mid-run, restart: everything up to the last flush interval is in t
       const kind = g.columns.kind as Int32Array;
       const flags = g.columns.flags as Int32Array;
       const seq = g.columns.seq as BigInt64Array;
-      for (let i = 0; i < g.rows; i++) if ((kind[i] === 1 || kind[i] === 4) && flags[i] & 2) counts.set(seq[i], (counts.get(seq[i]) ?? 0) + 1);
+      for (let i = 0; i < g.rows; i++)
+        if ((kind[i] === 1 || kind[i] === 4) && flags[i] & 2) counts.set(seq[i], (counts.get(seq[i]) ?? 0) + 1);
     }
   }
   const dup = [...counts].filter(([, n]) => n > 1);
@@ -143,7 +210,11 @@ test('SIGKILL mid-run, restart: everything up to the last flush interval is in t
   const due = seen.filter((s) => s.seq > firstRecorded && s.at < killedAt - flushMs - 300);
   const missing = due.filter((s) => !counts.has(s.seq));
   assert.ok(due.length > 10);
-  assert.equal(missing.map((s) => String(s.seq)), [], 'every push older than the flush interval survived the kill');
+  assert.equal(
+    missing.map((s) => String(s.seq)),
+    [],
+    'every push older than the flush interval survived the kill',
+  );
 });
 
 test.run();

@@ -13,7 +13,10 @@ test('a symlink loop in the tree is walked once', () => {
   writeFileSync(join(dir, '1-0.parquet'), 'x');
   symlinkSync(root, join(dir, 'up'));
   symlinkSync(dir, join(root, 'again'));
-  assert.equal(listParquet(root).map((p) => p.slice(root.length)), ['/venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT/date=2026-11-28/1-0.parquet']);
+  assert.equal(
+    listParquet(root).map((p) => p.slice(root.length)),
+    ['/venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT/date=2026-11-28/1-0.parquet'],
+  );
 });
 
 test.run();

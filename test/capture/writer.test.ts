@@ -17,8 +17,16 @@ import { fsJournalIo, type JournalIo } from '../../src/capture/journal';
 import { testCore } from '../helpers/core';
 
 const info: StreamInfo = {
-  venue: 'bitget', instType: 'USDT-FUTURES', symbol: 'BTCUSDT', tickSize: '0.1', lotSize: '0.0001',
-  priceScale: 1, priceStep: 1n, sizeScale: 4, sizeStep: 1n, source: 'simulator',
+  venue: 'bitget',
+  instType: 'USDT-FUTURES',
+  symbol: 'BTCUSDT',
+  tickSize: '0.1',
+  lotSize: '0.0001',
+  priceScale: 1,
+  priceStep: 1n,
+  sizeScale: 4,
+  sizeStep: 1n,
+  source: 'simulator',
 };
 const tmp = () => mkdtempSync(join(tmpdir(), 'ringbook-capture-'));
 const T0 = 1_795_000_000_000_000_000n;
@@ -101,7 +109,10 @@ test('files roll by time and by rows, each written durably under its final name'
   done.push(wr.finish()!);
   // a file rolls once its newest record is 100 µs after its first: 101 records of 1 µs spacing each
   assert.ok(done.slice(0, -1).every((d) => d.rows === 101));
-  assert.is(done.reduce((a, d) => a + d.rows, 0), 2500);
+  assert.is(
+    done.reduce((a, d) => a + d.rows, 0),
+    2500,
+  );
   const byRows = new StreamWriter(tmp(), info, { rollNs: 1n << 60n, maxRows: 1000 });
   let rolled = 0;
   for (let i = 0; i < 2500; i++) {
@@ -126,12 +137,24 @@ async function recorderOn(root: string, io?: JournalIo) {
   const clock = new ManualClock(T0);
   const alarms: string[] = [];
   const rec = new Recorder(core, ring, root, [{ inst: 0, info }], clock, {
-    flushNs: 1n, rollNs: 60_000_000_000n, maxRows: 10_000, onAlarm: (m) => alarms.push(m), io,
+    flushNs: 1n,
+    rollNs: 60_000_000_000n,
+    maxRows: 10_000,
+    onAlarm: (m) => alarms.push(m),
+    io,
   });
   const push = (k: number) => {
     clock.read();
     for (let i = 0; i < k; i++) {
-      writeLevel(core, ring.slot(ring.head), { inst: 0, side: 1, price: 900000 + i, qty: i + 1, priceDec: 1, sizeDec: 4, localTs: clock.ns + BigInt(i) });
+      writeLevel(core, ring.slot(ring.head), {
+        inst: 0,
+        side: 1,
+        price: 900000 + i,
+        qty: i + 1,
+        priceDec: 1,
+        sizeDec: 4,
+        localTs: clock.ns + BigInt(i),
+      });
       ring.publish(1);
     }
     clock.advance(1_000_000n);

@@ -52,7 +52,12 @@ function compareAll(core: Core, book: BookView, ref: RefBook, where: string): vo
   assert.is(book.formatTop(25), ref.checksumString(SCALE, 25), `${where}: check string`);
 }
 
-for (const [seed, window, capacity] of [[1, 64, 400], [2, 128, 150], [3, 64, 60], [4, 256, 1000]] as const) {
+for (const [seed, window, capacity] of [
+  [1, 64, 400],
+  [2, 128, 150],
+  [3, 64, 60],
+  [4, 256, 1000],
+] as const) {
   test(`window ${window}, capacity ${capacity}, seed ${seed}: the core book equals the reference`, async () => {
     const core = await testCore();
     const book = newBook(core, capacity, window);
@@ -73,7 +78,8 @@ for (const [seed, window, capacity] of [[1, 64, 400], [2, 128, 150], [3, 64, 60]
         // a cleared book forgets its band bound: the next bookBandSum sums from scratch
         continue;
       }
-      if (r < 0.02) centre += (rand() < 0.5 ? -1 : 1) * (200 + ri(5000)); // the touch jumps: raises and lowers
+      if (r < 0.02)
+        centre += (rand() < 0.5 ? -1 : 1) * (200 + ri(5000)); // the touch jumps: raises and lowers
       else if (r < 0.3) centre += ri(9) - 4;
       const side: Side = rand() < 0.5 ? 1 : 2;
       let price: number;

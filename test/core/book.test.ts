@@ -33,8 +33,14 @@ test('set, replace, delete, delete of an absent level, clear, level order', () =
   const { book } = instrument(0, 0);
   for (const p of [100, 98, 99, 97]) book.set(1, p, p);
   for (const p of [103, 101, 102]) book.set(2, p, p);
-  assert.equal([0, 1, 2, 3].map((i) => book.price(1, i)), [100, 99, 98, 97]);
-  assert.equal([0, 1, 2].map((i) => book.price(2, i)), [101, 102, 103]);
+  assert.equal(
+    [0, 1, 2, 3].map((i) => book.price(1, i)),
+    [100, 99, 98, 97],
+  );
+  assert.equal(
+    [0, 1, 2].map((i) => book.price(2, i)),
+    [101, 102, 103],
+  );
   assert.is(book.price(1, 4), undefined);
   assert.is(book.qty(2, 5), 0);
   book.set(1, 99, 7);
@@ -73,7 +79,7 @@ test('thousands of levels per side, prices from 1e-8 to 1e6 quote units', () => 
   const { book } = instrument(8, 4, 8192);
   const bidPrices: bigint[] = [];
   for (let i = 0; i < 5000; i++) {
-    const price = BigInt(Math.round(10 ** (i / 5000 * 7))) + BigInt(i + 1); // 7 decades, distinct, above tick 1
+    const price = BigInt(Math.round(10 ** ((i / 5000) * 7))) + BigInt(i + 1); // 7 decades, distinct, above tick 1
     bidPrices.push(price);
     assert.ok(book.set(1, price, BigInt(i + 1), 8, 0));
   }
@@ -121,7 +127,12 @@ test('Bitget checksum on the real A2ZUSDT frames: -104022879 before the update, 
 
 test('the top 25 print back exactly as the exchange sent them, trailing zeros included', () => {
   const { book } = instrument(2, 4);
-  const wire: Array<[1 | 2, string, string]> = [[1, '86618.70', '0.0100'], [1, '86618.6', '3'], [2, '86619.00', '1.5'], [2, '86620', '0.0001']];
+  const wire: Array<[1 | 2, string, string]> = [
+    [1, '86618.70', '0.0100'],
+    [1, '86618.6', '3'],
+    [2, '86619.00', '1.5'],
+    [2, '86620', '0.0001'],
+  ];
   for (const [side, p, s] of wire) {
     const price = parseDecimal(core, p, 2);
     const size = parseDecimal(core, s, 4);

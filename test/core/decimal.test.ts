@@ -4,7 +4,9 @@ import { parseDecimal, parseSteps, decimalCode, DecimalError, DecimalParseError,
 import { testCore } from '../helpers/core';
 
 let core: Core;
-test.before(async () => { core = await testCore(); });
+test.before(async () => {
+  core = await testCore();
+});
 
 const ok = (text: string, scale: number, value: bigint, decimals: number, allowSign = false) => {
   const r = parseDecimal(core, text, scale, allowSign);
@@ -72,7 +74,10 @@ test('every rejection has its code, and nothing is ever rounded', () => {
   ];
   for (const [text, scale, code] of cases) assert.is(decimalCode(core, text, scale), code, `"${text}" @${scale}`);
   assert.is(decimalCode(core, '-', 2, true), DecimalError.empty);
-  assert.throws(() => parseDecimal(core, '1e5', 2), (e: unknown) => e instanceof DecimalParseError && e.reason === 'exponent');
+  assert.throws(
+    () => parseDecimal(core, '1e5', 2),
+    (e: unknown) => e instanceof DecimalParseError && e.reason === 'exponent',
+  );
   assert.throws(() => parseDecimal(core, '0.001', 2), /RB_ERR_DECIMAL_TOOMANYDECIMALS: cannot read "0.001" at scale 2/);
 });
 
@@ -85,7 +90,10 @@ test('a failed parse leaves the previous result alone', () => {
 test('steps: price ticks and size lots divide exactly or are rejected', () => {
   // SBTCSUSDT: pricePlace 1, priceEndStep 5 → tick 0.5
   assert.is(parseSteps(core, '30000.5', 1, 5n).value, 60001n);
-  assert.throws(() => parseSteps(core, '30000.3', 1, 5n), (e: unknown) => e instanceof DecimalParseError && e.reason === 'offGrid');
+  assert.throws(
+    () => parseSteps(core, '30000.3', 1, 5n),
+    (e: unknown) => e instanceof DecimalParseError && e.reason === 'offGrid',
+  );
   // size: volumePlace 3, sizeMultiplier 0.001 → step 1 at scale 3; sizeMultiplier 0.01 → step 10
   assert.is(parseSteps(core, '0.120', 3, 10n).value, 12n);
   assert.throws(() => parseSteps(core, '0.125', 3, 10n), /OFFGRID/);
@@ -95,7 +103,13 @@ test('steps: price ticks and size lots divide exactly or are rejected', () => {
 
 test('formatScaled prints back exactly what was parsed', () => {
   const out = core.scratch + 1024;
-  for (const [text, scale] of [['0.00348', 6], ['86618.70', 2], ['52415', 1], ['0', 3], ['-12.5', 4]] as const) {
+  for (const [text, scale] of [
+    ['0.00348', 6],
+    ['86618.70', 2],
+    ['52415', 1],
+    ['0', 3],
+    ['-12.5', 4],
+  ] as const) {
     const r = parseDecimal(core, text, scale, true);
     const start = core.x.formatScaled(r.value, scale, r.decimals, out);
     const printed = new TextDecoder().decode(core.bytes.slice(start, out + 32));

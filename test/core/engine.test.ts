@@ -1,8 +1,22 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  Engine, Ring, writeLevel, writeClear, writeMsgEnd, writeI64, readSignal, Kind, R, Status, REC_SIZE, SIG_SIZE, readI64, readI64Big,
-  REPLAY_RING, REPLAY_SIGNAL,
+  Engine,
+  Ring,
+  writeLevel,
+  writeClear,
+  writeMsgEnd,
+  writeI64,
+  readSignal,
+  Kind,
+  R,
+  Status,
+  REC_SIZE,
+  SIG_SIZE,
+  readI64,
+  readI64Big,
+  REPLAY_RING,
+  REPLAY_SIGNAL,
   type Core,
 } from '../../src/core/index';
 import { testCore } from '../helpers/core';
@@ -20,7 +34,13 @@ function drainOut(ring: Ring): Array<{ kind: number; code: number; aux: number; 
   const n = ring.readable(1 << 20);
   for (let i = 0; i < n; i++) {
     const at = ring.slot(ring.tail + i);
-    out.push({ kind: core.bytes[at], code: readI64(core.words, at + R.seq), aux: readI64(core.words, at + R.aux), aux2: readI64(core.words, at + R.aux2), at });
+    out.push({
+      kind: core.bytes[at],
+      code: readI64(core.words, at + R.seq),
+      aux: readI64(core.words, at + R.aux),
+      aux2: readI64(core.words, at + R.aux2),
+      at,
+    });
   }
   return out;
 }
@@ -31,11 +51,21 @@ function frameRecords(at: number, frame: any, inst: number, checksum?: number): 
   let n = 0;
   if (frame.action === 'snapshot') writeClear(core, at + REC_SIZE * n++, inst, { reset: true });
   const cs = changes(core, d, 6, 1);
-  cs.forEach((c, i) => writeLevel(core, at + REC_SIZE * n++, {
-    inst, side: c.side, price: Number(c.price), qty: Number(c.qty), priceDec: c.priceDec, sizeDec: c.sizeDec,
-    exchTs: BigInt(d.ts) * 1_000_000n, localTs: BigInt(d.ts) * 1_000_000n + 5_000_000n, seq: BigInt(d.seq),
-    last: i === cs.length - 1, checksum: i === cs.length - 1 ? checksum : undefined,
-  }));
+  cs.forEach((c, i) =>
+    writeLevel(core, at + REC_SIZE * n++, {
+      inst,
+      side: c.side,
+      price: Number(c.price),
+      qty: Number(c.qty),
+      priceDec: c.priceDec,
+      sizeDec: c.sizeDec,
+      exchTs: BigInt(d.ts) * 1_000_000n,
+      localTs: BigInt(d.ts) * 1_000_000n + 5_000_000n,
+      seq: BigInt(d.seq),
+      last: i === cs.length - 1,
+      checksum: i === cs.length - 1 ? checksum : undefined,
+    }),
+  );
   return n;
 }
 
@@ -49,7 +79,10 @@ test('records in, signals out: a verified checksum, then a corrupted twin is cau
   n = frameRecords(staging, update, 2, update.data[0].checksum);
   engine.apply(staging, n, out);
   let recs = drainOut(out);
-  assert.equal(recs.map((r) => r.kind), [Kind.signal, Kind.signal]);
+  assert.equal(
+    recs.map((r) => r.kind),
+    [Kind.signal, Kind.signal],
+  );
   const sig = readSignal(core, recs[1].at);
   assert.ok(sig.valid);
   assert.ok(sig.checksumOk);
@@ -68,7 +101,10 @@ test('records in, signals out: a verified checksum, then a corrupted twin is cau
   n = frameRecords(staging, update, 2, update.data[0].checksum + 1);
   engine.apply(staging, n, out);
   recs = drainOut(out);
-  assert.equal(recs.map((r) => r.kind), [Kind.signal, Kind.status]);
+  assert.equal(
+    recs.map((r) => r.kind),
+    [Kind.signal, Kind.status],
+  );
   assert.is(recs[1].code, Status.checksumMismatch);
   assert.is(recs[1].aux, 1041484092, 'our CRC');
   assert.is(recs[1].aux2, 1041484093, "the exchange's CRC");
@@ -80,7 +116,10 @@ test('records in, signals out: a verified checksum, then a corrupted twin is cau
   n = frameRecords(staging, update, 2);
   engine.apply(staging, n, out);
   recs = drainOut(out);
-  assert.equal(recs.map((r) => [r.kind, r.code]), [[Kind.status, Status.notSynced]]);
+  assert.equal(
+    recs.map((r) => [r.kind, r.code]),
+    [[Kind.status, Status.notSynced]],
+  );
   out.release(recs.length);
   assert.is(inst.counter('ignored'), 1);
   n = frameRecords(staging, snapshot, 2);
@@ -142,7 +181,19 @@ test('replayMessage: the same results as applyMessage, the signal left in place,
   const at = (i: number) => staging + i * REC_SIZE;
   let n = 0;
   const level = (side: 1 | 2, price: number, qty: number, last = false, checksum?: number) =>
-    writeLevel(core, at(n++), { inst: 0, side, price, qty, priceDec: 0, sizeDec: 0, localTs: BigInt(n) * 1000n, exchTs: BigInt(n) * 900n, seq: BigInt(n), last, checksum });
+    writeLevel(core, at(n++), {
+      inst: 0,
+      side,
+      price,
+      qty,
+      priceDec: 0,
+      sizeDec: 0,
+      localTs: BigInt(n) * 1000n,
+      exchTs: BigInt(n) * 900n,
+      seq: BigInt(n),
+      last,
+      checksum,
+    });
   const snapshot = () => {
     writeClear(core, at(n++), 0, { reset: true });
     level(1, 10, 3);
@@ -170,7 +221,7 @@ test('replayMessage: the same results as applyMessage, the signal left in place,
       for (const r of drainOut(out)) got.push(Array.from(core.bytes.subarray(r.at, r.at + SIG_SIZE)).join(','));
       out.release(out.readable(1 << 20));
     };
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const r = replay ? engine.replayMessage(at(i), n - i, out) : engine.applyMessage(at(i), n - i, out);
       i += r & 0xffff;
       if (!replay) take();
@@ -188,8 +239,22 @@ test('replayMessage: the same results as applyMessage, the signal left in place,
   const engineB = new Engine(core, 1);
   const replayed = seen(engineB, true, out);
   const kinds = (xs: string[]) => xs.map((x) => Number(x.split(',')[0]));
-  assert.equal(kinds(applied), [Kind.signal, Kind.signal, Kind.trade, Kind.status, Kind.status, Kind.signal, Kind.status, Kind.status, Kind.signal, Kind.signal]);
-  assert.equal(replayed, applied.filter((x) => Number(x.split(',')[0]) !== Kind.trade));
+  assert.equal(kinds(applied), [
+    Kind.signal,
+    Kind.signal,
+    Kind.trade,
+    Kind.status,
+    Kind.status,
+    Kind.signal,
+    Kind.status,
+    Kind.status,
+    Kind.signal,
+    Kind.signal,
+  ]);
+  assert.equal(
+    replayed,
+    applied.filter((x) => Number(x.split(',')[0]) !== Kind.trade),
+  );
   assert.is(engineB.instrument(0)!.counter('trades'), 1, 'the trade still counted');
 });
 
@@ -197,7 +262,16 @@ test('trades pass through to the output ring unchanged', () => {
   const out = new Ring(core, core.ringOffset('signal'));
   const engine = new Engine(core, 1);
   const inst = engine.addInstrument(0, { priceScale: 0, sizeScale: 0, levelsPerSide: 16 });
-  writeLevel(core, staging, { inst: 0, side: 2, price: 123, qty: 4, priceDec: 0, sizeDec: 0, seq: 1116461060594286593n, exchTs: 1701910980366000000n });
+  writeLevel(core, staging, {
+    inst: 0,
+    side: 2,
+    price: 123,
+    qty: 4,
+    priceDec: 0,
+    sizeDec: 0,
+    seq: 1116461060594286593n,
+    exchTs: 1701910980366000000n,
+  });
   core.bytes[staging] = Kind.trade;
   engine.apply(staging, 1, out);
   const recs = drainOut(out);
@@ -240,7 +314,7 @@ test('drain consumes the market ring in place, across the wrap, and a full outpu
   const newest = readSignal(core, out.slot(out.tail + out.capacity - 1));
   const lastM = Math.floor((out.capacity - 1) / 50) * 50; // the last message that set level 100 before the ring filled
   assert.is(newest.bidQty, 1 + lastM);
-  assert.is(newest.msgCount, out.capacity, "book clears without FLAG_LAST close no message");
+  assert.is(newest.msgCount, out.capacity, 'book clears without FLAG_LAST close no message');
   out.release(out.size);
   assert.is(SIG_SIZE, out.recordSize);
 });

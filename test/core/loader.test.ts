@@ -4,16 +4,35 @@ import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import {
-  compileCore, createMemory, instantiateCore, CORE_FUNCTIONS, RESERVED_BYTES, RING_SPECS, ringOffsets, ringBytes,
-  COUNTERS, COUNTER_COUNT, SCRATCH, SCRATCH_SLOT, SCRATCH_SLOTS, RINGS, counterOffset, scratchOffset,
+  compileCore,
+  createMemory,
+  instantiateCore,
+  CORE_FUNCTIONS,
+  RESERVED_BYTES,
+  RING_SPECS,
+  ringOffsets,
+  ringBytes,
+  COUNTERS,
+  COUNTER_COUNT,
+  SCRATCH,
+  SCRATCH_SLOT,
+  SCRATCH_SLOTS,
+  RINGS,
+  counterOffset,
+  scratchOffset,
 } from '../../src/core/index';
 import { WASM_PATH } from '../helpers/core';
 
 test('every function the TypeScript side declares is exported by core.wasm, and nothing undeclared is', async () => {
   const module = await compileCore(WASM_PATH);
-  const exported = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name).sort();
+  const exported = WebAssembly.Module.exports(module)
+    .filter((e) => e.kind === 'function')
+    .map((e) => e.name)
+    .sort();
   assert.equal(exported, [...CORE_FUNCTIONS].sort());
-  const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`).sort();
+  const imports = WebAssembly.Module.imports(module)
+    .map((i) => `${i.module}.${i.name}:${i.kind}`)
+    .sort();
   assert.equal(imports, ['env.abort:function', 'env.memory:memory']);
 });
 

@@ -4,8 +4,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateCore, Ring, parseDecimal } from '../../src/core/index';
 
 const { role, module, memory, ringOffset, n, seed, slot } = workerData as {
-  role: 'producer' | 'consumer' | 'bystander'; module: WebAssembly.Module; memory: WebAssembly.Memory;
-  ringOffset: number; n: number; seed: number; slot: number;
+  role: 'producer' | 'consumer' | 'bystander';
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ringOffset: number;
+  n: number;
+  seed: number;
+  slot: number;
 };
 
 let s = seed >>> 0;

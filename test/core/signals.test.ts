@@ -4,12 +4,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  Engine, writeLevel, writeClear, writeMsgEnd, REC_SIZE, type Core, type Instrument, type SignalSnapshot,
+  Engine,
+  writeLevel,
+  writeClear,
+  writeMsgEnd,
+  REC_SIZE,
+  type Core,
+  type Instrument,
+  type SignalSnapshot,
   type SignalParams,
 } from '../../src/core/index';
 import { testCore } from '../helpers/core';
 import { RefBook } from '../reference/book';
-import { RefSignals, type SignalOut } from '../reference/signals';
+import { RefSignals, type SignalOut, type SignalParams as RefSignalParams } from '../reference/signals';
 import { signalVectors, type VectorMessage } from '../vectors/signals';
 
 let core: Core;
@@ -20,6 +27,12 @@ test.before(async () => {
   core = await testCore();
   stage = core.x.coreAlloc(STAGE_RECORDS * REC_SIZE);
 });
+
+/** The reference takes zSource as a field id only; these cases give it one. */
+function refParams(p: SignalParams): RefSignalParams {
+  if (typeof p.zSource !== 'number') throw new Error(`refParams: zSource ${p.zSource} is not a field id`);
+  return { ...p, zSource: p.zSource };
+}
 
 function close(actual: number, expected: number, what: string, rel = 1e-9, abs = 1e-12): void {
   const ok = Math.abs(actual - expected) <= rel * Math.abs(expected) + abs;
@@ -43,7 +56,13 @@ function applyMessage(engine: Engine, m: VectorMessage, clear: boolean): void {
   if (clear || m.reset) writeClear(core, stage + REC_SIZE * n++, 0, { reset: true, localTs });
   m.changes.forEach((c, i) => {
     writeLevel(core, stage + REC_SIZE * n++, {
-      inst: 0, side: c.side, price: c.price, qty: c.qty, priceDec: 0, sizeDec: 0, localTs,
+      inst: 0,
+      side: c.side,
+      price: c.price,
+      qty: c.qty,
+      priceDec: 0,
+      sizeDec: 0,
+      localTs,
       last: i === m.changes.length - 1,
     });
   });
@@ -113,19 +132,19 @@ test('zSource selecting a mlofi field (id 10 = mlofi[2]): past-only z of the lev
     { mlofi: [2, 8.5], z: 0, zReady: false }, // window [0, 7]
     // window [0, 7, 8.5]: mean 31/6, E[x²] = 121.25/3 = 1455/36, var = (1455 - 961)/36 = 247/18
     // z = (-0.75 - 31/6) / √(247/18) = (-71/12) / √(247/18)
-    { mlofi: [-1, -0.75], z: (-71 / 12) / Math.sqrt(247 / 18), zReady: true },
+    { mlofi: [-1, -0.75], z: -71 / 12 / Math.sqrt(247 / 18), zReady: true },
     // window [7, 8.5, -0.75]: mean 59/12, E[x²] = 121.8125/3 = 5847/144, var = (5847 - 3481)/144 = 1183/72
     // z = (-2.375 - 59/12) / √(1183/72) = (-175/24) / √(1183/72)
-    { mlofi: [-0.5, -2.375], z: (-175 / 24) / Math.sqrt(1183 / 72), zReady: true },
+    { mlofi: [-0.5, -2.375], z: -175 / 24 / Math.sqrt(1183 / 72), zReady: true },
     // window [8.5, -0.75, -2.375]: mean 43/24, E[x²] = 78.453125/3 = 15063/576, var = (15063 - 1849)/576 = 6607/288
     // z = (-5.1875 - 43/24) / √(6607/288) = (-335/48) / √(6607/288)
-    { mlofi: [-0.25, -5.1875], z: (-335 / 48) / Math.sqrt(6607 / 288), zReady: true },
+    { mlofi: [-0.25, -5.1875], z: -335 / 48 / Math.sqrt(6607 / 288), zReady: true },
   ];
   outs.forEach((out, i) => check(out, expect[i]!, `message ${i}`));
 
   // The same through the reference, so the hand arithmetic above is checked twice.
   const book = new RefBook();
-  const sig = new RefSignals(params);
+  const sig = new RefSignals(refParams(params));
   mlofiVector.messages.forEach((m, i) => {
     for (const c of m.changes) book.set(c.side, c.price, c.qty, 0, 0);
     const ref = sig.onMessage(book, m.localTsNs);
@@ -143,7 +162,10 @@ test('zSource by name: "mlofi" is mlofi[1], the same recursion as ofiDecay', () 
     assert.is(o.zReady, decay.outs[i]!.zReady, `zReady at ${i}`);
   });
   // And ofi itself is a different series here (message 3: ofi -2 vs ofiDecay -1), so the id really selects.
-  assert.ok(byId.outs.some((o, i) => Math.abs(o.z - decay.outs[i]!.z) > 1e-6), 'zSource 4 and 5 differ');
+  assert.ok(
+    byId.outs.some((o, i) => Math.abs(o.z - decay.outs[i]!.z) > 1e-6),
+    'zSource 4 and 5 differ',
+  );
 });
 
 test('configure() rejects out-of-range parameters with a RangeError', () => {
@@ -167,23 +189,51 @@ test('configure() rejects out-of-range parameters with a RangeError', () => {
   // Every case is otherwise valid (zWindow 64 fits), so each one fails for its own reason only.
   inst.configure({ zWindow: 64 });
   for (const [what, p] of bad) {
-    assert.throws(() => inst.configure({ zWindow: 64, ...p }), (e: unknown) => e instanceof RangeError, what);
+    assert.throws(
+      () => inst.configure({ zWindow: 64, ...p }),
+      (e: unknown) => e instanceof RangeError,
+      what,
+    );
   }
   // The edges themselves are accepted.
   inst.configure({ ofiLevels: 10, obiLevels: 64, zWindow: 64, zSource: 18 });
   inst.configure({ ofiLevels: 1, obiLevels: 1, zWindow: 2, zSource: 9, tauNs: 1e-3 });
   inst.configure({ zSource: 'wmid', zWindow: 64 });
   // Defaults fill the rest: their zWindow 100 does not fit a zCapacity of 64.
-  assert.throws(() => inst.configure({}), (e: unknown) => e instanceof RangeError, 'default zWindow 100 > 64');
+  assert.throws(
+    () => inst.configure({}),
+    (e: unknown) => e instanceof RangeError,
+    'default zWindow 100 > 64',
+  );
 });
 
 test('the engine ignores level records until the first book clear', () => {
   const { engine, inst } = newInstrument(mlofiVector.params);
-  applyMessage(engine, { changes: [{ side: 1, price: 100, qty: 5 }, { side: 2, price: 101, qty: 5 }], localTsNs: 1n }, false);
+  applyMessage(
+    engine,
+    {
+      changes: [
+        { side: 1, price: 100, qty: 5 },
+        { side: 2, price: 101, qty: 5 },
+      ],
+      localTsNs: 1n,
+    },
+    false,
+  );
   assert.is(inst.book.depth(1), 0);
   assert.is(inst.counter('ignored'), 2);
   assert.is(inst.synced, false);
-  applyMessage(engine, { changes: [{ side: 1, price: 100, qty: 5 }, { side: 2, price: 101, qty: 5 }], localTsNs: 2n }, true);
+  applyMessage(
+    engine,
+    {
+      changes: [
+        { side: 1, price: 100, qty: 5 },
+        { side: 2, price: 101, qty: 5 },
+      ],
+      localTsNs: 2n,
+    },
+    true,
+  );
   assert.is(inst.book.depth(1), 1);
   assert.is(inst.lastSignal().valid, true);
 });
@@ -192,8 +242,15 @@ test('the engine ignores level records until the first book clear', () => {
 function ofiSeries(sizes: Array<number | null>): VectorMessage[] {
   return sizes.map((q, i) => ({
     localTsNs: BigInt(i + 1),
-    changes: i === 0 ? [{ side: 1, price: 100, qty: q! }, { side: 2, price: 102, qty: 10 }]
-      : q === null ? [] : [{ side: 1, price: 100, qty: q }],
+    changes:
+      i === 0
+        ? [
+            { side: 1, price: 100, qty: q! },
+            { side: 2, price: 102, qty: 10 },
+          ]
+        : q === null
+          ? []
+          : [{ side: 1, price: 100, qty: q }],
   }));
 }
 const zOfOfi = (zWindow: number): SignalParams => ({ ...mlofiVector.params, ofiLevels: 1, zSource: 4, zWindow });
@@ -201,7 +258,9 @@ const zOfOfi = (zWindow: number): SignalParams => ({ ...mlofiVector.params, ofiL
 test('z: a window of equal integers has std exactly 0 (W 3, ofi 0, 2, 2, 2, -3)', () => {
   const { outs } = runCore(zOfOfi(3), ofiSeries([10, 12, 14, 16, 13]));
   const expect: Array<Partial<SignalOut>> = [
-    { ofi: 0, zReady: false }, { ofi: 2, zReady: false }, { ofi: 2, zReady: false },
+    { ofi: 0, zReady: false },
+    { ofi: 2, zReady: false },
+    { ofi: 2, zReady: false },
     // window [0, 2, 2]: mean 4/3, var (16/9 + 4/9 + 4/9)/3 = 8/9 -> z = (2 - 4/3)/√(8/9) = 1/√2
     { ofi: 2, z: Math.SQRT1_2, zReady: true },
     { ofi: -3, z: 0, zReady: false }, // window [2, 2, 2]: std 0
@@ -228,7 +287,7 @@ test('z agrees with the reference to the bit for every window size (summation or
   // l1 = (qb − qa)/(qb + qa) is not an integer, so each summation order rounds its own way: only the documented
   // order matches the reference on every message
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (const W of [2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 16, 17, 23, 31, 33, 63, 64]) {
     const params: SignalParams = { ...mlofiVector.params, zSource: 0, zWindow: W };
     const messages: VectorMessage[] = Array.from({ length: W * 3 + 5 }, (_, i) => ({
@@ -240,7 +299,7 @@ test('z agrees with the reference to the bit for every window size (summation or
     }));
     const { outs } = runCore(params, messages);
     const book = new RefBook();
-    const ref = new RefSignals(params);
+    const ref = new RefSignals(refParams(params));
     messages.forEach((m, i) => {
       for (const c of m.changes) book.set(c.side as 1 | 2, c.price, c.qty, 0, 0);
       const want = ref.onMessage(book, m.localTsNs);
@@ -259,11 +318,15 @@ test('obiBand edge is the f64 value mid·(1 + x/10⁴) of docs/signals.md (bandB
   const params: SignalParams = { ...mlofiVector.params, bandBps: 272 };
   const m: VectorMessage = {
     localTsNs: 1n,
-    changes: [{ side: 1, price: 312, qty: 1 }, { side: 2, price: 313, qty: 1 }, { side: 2, price: 321, qty: 5 }],
+    changes: [
+      { side: 1, price: 312, qty: 1 },
+      { side: 2, price: 313, qty: 1 },
+      { side: 2, price: 321, qty: 5 },
+    ],
   };
   const book = new RefBook();
   for (const c of m.changes) book.set(c.side, c.price, c.qty, 0, 0);
-  const ref = new RefSignals(params).onMessage(book, 1n);
+  const ref = new RefSignals(refParams(params)).onMessage(book, 1n);
   close(ref.obiBand, 0, 'reference obiBand'); // SB = 1 (312), SA = 1 (313)
   const { outs } = runCore(params, [m]);
   close(outs[0]!.obiBand, 0, 'core obiBand (SB 1, SA 1; 321 is outside)');

@@ -9,7 +9,10 @@ const workerUrl = new URL('./ring.worker.mjs', import.meta.url);
 function run(workerData: object): Promise<any> {
   return new Promise((resolve, reject) => {
     const w = new Worker(workerUrl, { workerData });
-    w.once('message', (m) => { resolve(m); void w.terminate(); });
+    w.once('message', (m) => {
+      resolve(m);
+      void w.terminate();
+    });
     w.once('error', reject);
   });
 }
@@ -44,11 +47,15 @@ test('the wasm-loop producer and consumer agree on 2 million records at batch 1 
       const { exports: x } = await WebAssembly.instantiate(module, { env: { memory, abort() { throw new Error('abort'); } } });
       parentPort.postMessage(role === 'p' ? (x.benchProduce(ring, n, batch), 0) : x.benchConsume(ring, n, batch));`;
     const url = new URL(`data:text/javascript,${encodeURIComponent(src)}`);
-    const go = (role: string) => new Promise<number>((resolve, reject) => {
-      const w = new Worker(url, { workerData: { module, memory, ring, n: 2_000_000, batch, role } });
-      w.once('message', (m) => { resolve(m); void w.terminate(); });
-      w.once('error', reject);
-    });
+    const go = (role: string) =>
+      new Promise<number>((resolve, reject) => {
+        const w = new Worker(url, { workerData: { module, memory, ring, n: 2_000_000, batch, role } });
+        w.once('message', (m) => {
+          resolve(m);
+          void w.terminate();
+        });
+        w.once('error', reject);
+      });
     const [, errors] = await Promise.all([go('p'), go('c')]);
     assert.is(errors, 0, `batch ${batch}`);
   }
@@ -66,14 +73,31 @@ test('starting more instances of the module while the engine holds a book does n
   let n = 1;
   for (let i = 0; i < 300; i++) {
     writeLevel(core, staging + REC_SIZE * n++, { inst: 0, side: 1, price: 3000096 - i * 7, qty: 1000 + i, priceDec: 2, sizeDec: 3 });
-    writeLevel(core, staging + REC_SIZE * n++, { inst: 0, side: 2, price: 3000100 + i * 3, qty: 2000 + i, priceDec: 2, sizeDec: 3, last: i === 299, localTs: 42n });
+    writeLevel(core, staging + REC_SIZE * n++, {
+      inst: 0,
+      side: 2,
+      price: 3000100 + i * 3,
+      qty: 2000 + i,
+      priceDec: 2,
+      sizeDec: 3,
+      last: i === 299,
+      localTs: 42n,
+    });
   }
   engine.apply(staging, n);
-  const before = { text: inst.book.formatTop(), checksum: inst.book.checksum(), depth: inst.book.depth(1), signal: inst.lastSignal(), counters: inst.counters() };
+  const before = {
+    text: inst.book.formatTop(),
+    checksum: inst.book.checksum(),
+    depth: inst.book.depth(1),
+    signal: inst.lastSignal(),
+    counters: inst.counters(),
+  };
   const bytesBefore = core.bytes.slice(core.x.heapBase(), core.x.heapBase() + (1 << 20));
   // a bystander worker and another instance on this thread both instantiate over the live memory
-  const results = await Promise.all([1, 2, 3].map((slot) => run({ role: 'bystander', module, memory, ringOffset: 0, n: 0, seed: 0, slot })));
-  for (const r of results) assert.is(r.sum, String(1000n * 999n / 2n * 100n + 25n * 1000n));
+  const results = await Promise.all(
+    [1, 2, 3].map((slot) => run({ role: 'bystander', module, memory, ringOffset: 0, n: 0, seed: 0, slot })),
+  );
+  for (const r of results) assert.is(r.sum, String(((1000n * 999n) / 2n) * 100n + 25n * 1000n));
   await instantiateCore(module, memory, { slot: 4 });
   assert.equal(core.bytes.slice(core.x.heapBase(), core.x.heapBase() + (1 << 20)), bytesBefore, 'heap bytes unchanged');
   assert.is(inst.book.formatTop(), before.text);
@@ -100,7 +124,10 @@ test('a sleeping consumer is woken by the publish that follows its announcement,
     parentPort.postMessage(x.ringWait(ring, 0, 60_000_000_000n));`; // no spinning, sleep up to 60 s
   const url = new URL(`data:text/javascript,${encodeURIComponent(src)}`);
   const w = new Worker(url, { workerData: { module, memory, ring } });
-  const result = new Promise<number>((resolve, reject) => { w.once('message', resolve); w.once('error', reject); });
+  const result = new Promise<number>((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
   const waiting = new Int32Array(memory.buffer as unknown as ArrayBuffer, ring + 128, 1);
   while (Atomics.load(waiting, 0) === 0) Atomics.wait(waiting, 0, 0, 5); // until the consumer announces its sleep
   core.x.ringPublish(ring, 1); // an empty slot is enough: the index is what wakes

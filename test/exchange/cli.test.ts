@@ -7,14 +7,49 @@ import { signed } from './private-helpers';
 test('defaults and every flag parse; --flag=value works; negative skew is a value, not a flag', () => {
   assert.equal(parseExchangeArgs([]), { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120000, faults: {} });
   const o = parseExchangeArgs([
-    '--host', '0.0.0.0', '--port=0', '--seed', '7', '--symbols', 'BTCUSDT, SPOT:A2ZUSDT', '--drop-rate', '0.01', '--duplicate-rate', '0.02',
-    '--reorder-rate', '0.03', '--corrupt-checksum-rate', '0.04', '--malformed-rate', '0.05', '--disconnect-every', '30',
-    '--stall-ms', '3000', '--stall-every', '20', '--latency-ms', '50', '--jitter-ms', '10', '--clock-skew-ms', '-250',
+    '--host',
+    '0.0.0.0',
+    '--port=0',
+    '--seed',
+    '7',
+    '--symbols',
+    'BTCUSDT, SPOT:A2ZUSDT',
+    '--drop-rate',
+    '0.01',
+    '--duplicate-rate',
+    '0.02',
+    '--reorder-rate',
+    '0.03',
+    '--corrupt-checksum-rate',
+    '0.04',
+    '--malformed-rate',
+    '0.05',
+    '--disconnect-every',
+    '30',
+    '--stall-ms',
+    '3000',
+    '--stall-every',
+    '20',
+    '--latency-ms',
+    '50',
+    '--jitter-ms',
+    '10',
+    '--clock-skew-ms',
+    '-250',
   ])!;
   assert.equal([o.host, o.port, o.seed, o.symbols], ['0.0.0.0', 0, 7, ['BTCUSDT', 'SPOT:A2ZUSDT']]);
   assert.equal(o.faults, {
-    dropRate: 0.01, duplicateRate: 0.02, reorderRate: 0.03, corruptChecksumRate: 0.04, malformedRate: 0.05, disconnectEverySec: 30,
-    stallMs: 3000, stallEverySec: 20, latencyMs: 50, jitterMs: 10, clockSkewMs: -250,
+    dropRate: 0.01,
+    duplicateRate: 0.02,
+    reorderRate: 0.03,
+    corruptChecksumRate: 0.04,
+    malformedRate: 0.05,
+    disconnectEverySec: 30,
+    stallMs: 3000,
+    stallEverySec: 20,
+    latencyMs: 50,
+    jitterMs: 10,
+    clockSkewMs: -250,
   });
   assert.is(parseExchangeArgs(['--help']), undefined);
 });
@@ -55,14 +90,22 @@ test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
       onLine();
     },
   });
-  await within(new Promise<void>((resolve) => {
-    onLine = () => lines.some((l) => l.includes('(Ctrl-C to stop)')) && resolve();
-  }), 5000, 'the startup lines', () => lines.join('\n'));
+  await within(
+    new Promise<void>((resolve) => {
+      onLine = () => lines.some((l) => l.includes('(Ctrl-C to stop)')) && resolve();
+    }),
+    5000,
+    'the startup lines',
+    () => lines.join('\n'),
+  );
   const rest = /rest (http:\/\/\S+)/.exec(lines.join('\n'))![1];
   assert.match(lines.join('\n'), /ws {3}ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/public/);
   assert.match(lines.join('\n'), /faults clockSkewMs=1000/);
   const symbols = JSON.parse((await getText(`${rest}/api/v2/spot/public/symbols`)).text);
-  assert.equal(symbols.data.map((s: { symbol: string }) => s.symbol), ['A2ZUSDT']);
+  assert.equal(
+    symbols.data.map((s: { symbol: string }) => s.symbol),
+    ['A2ZUSDT'],
+  );
   stop.abort();
   assert.is(await within(done, 5000, 'runExchange to return'), 0);
   assert.match(lines[lines.length - 1], /stopped after 0 connection\(s\)/);
@@ -80,8 +123,24 @@ test('runExchange closes cleanly on SIGTERM', async () => {
 });
 
 test('trading flags: credentials, balance, leverage, rate limits, --no-trading; bad values refused', () => {
-  const o = parseExchangeArgs(['--api-key', 'k1', '--api-secret=s1', '--api-passphrase', 'p1', '--balance', '2500.5', '--leverage', '20', '--no-rate-limits'])!;
-  assert.equal(o.trading, { credentials: { apiKey: 'k1', secret: 's1', passphrase: 'p1' }, balance: '2500.5', leverage: 20, rateLimits: false });
+  const o = parseExchangeArgs([
+    '--api-key',
+    'k1',
+    '--api-secret=s1',
+    '--api-passphrase',
+    'p1',
+    '--balance',
+    '2500.5',
+    '--leverage',
+    '20',
+    '--no-rate-limits',
+  ])!;
+  assert.equal(o.trading, {
+    credentials: { apiKey: 'k1', secret: 's1', passphrase: 'p1' },
+    balance: '2500.5',
+    leverage: 20,
+    rateLimits: false,
+  });
   assert.is(parseExchangeArgs(['--no-trading'])!.trading, false);
   assert.throws(() => parseExchangeArgs(['--balance', 'lots']), /--balance needs an amount of USDT/);
   assert.throws(() => parseExchangeArgs(['--leverage', '200']), /--leverage needs a whole number between 1 and 125/);
@@ -90,7 +149,11 @@ test('trading flags: credentials, balance, leverage, rate limits, --no-trading; 
 });
 
 test('credentials: flags, then BITGET_API_* variables, then the demo ones (each field on its own)', () => {
-  assert.equal(resolveCredentials(undefined, {}), { apiKey: 'ringbook-demo', secret: 'ringbook-demo-secret', passphrase: 'ringbook-demo-pass' });
+  assert.equal(resolveCredentials(undefined, {}), {
+    apiKey: 'ringbook-demo',
+    secret: 'ringbook-demo-secret',
+    passphrase: 'ringbook-demo-pass',
+  });
   const env = { BITGET_API_KEY: 'ek', BITGET_API_SECRET: 'es', BITGET_API_PASSPHRASE: 'ep' };
   assert.equal(resolveCredentials(undefined, env), { apiKey: 'ek', secret: 'es', passphrase: 'ep' });
   assert.equal(resolveCredentials({ secret: 'fs' }, env), { apiKey: 'ek', secret: 'fs', passphrase: 'ep' });
@@ -102,15 +165,21 @@ test('runExchange trades with the configured credentials and never prints the se
   const stop = new AbortController();
   const env = { BITGET_API_KEY: 'env-key-1234', BITGET_API_SECRET: 'env-secret-xyz', BITGET_API_PASSPHRASE: 'env-pass-xyz' };
   const done = runExchange(['--port', '0', '--symbols', 'USDT-FUTURES:BTCUSDT', '--balance', '500'], {
-    signal: stop.signal, env,
+    signal: stop.signal,
+    env,
     log: (l) => {
       lines.push(l);
       onLine();
     },
   });
-  await within(new Promise<void>((resolve) => {
-    onLine = () => lines.some((l) => l.includes('(Ctrl-C to stop)')) && resolve();
-  }), 5000, 'the startup lines', () => lines.join('\n'));
+  await within(
+    new Promise<void>((resolve) => {
+      onLine = () => lines.some((l) => l.includes('(Ctrl-C to stop)')) && resolve();
+    }),
+    5000,
+    'the startup lines',
+    () => lines.join('\n'),
+  );
   const text = lines.join('\n');
   assert.match(text, /private ws ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/private/);
   assert.match(text, /API key env-…/);

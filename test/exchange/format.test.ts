@@ -6,12 +6,20 @@ import { formatScaled, parseScaled, formatPrice, formatSize } from '../../src/ex
 import { bookChecksum, checksumString, crc32 } from '../../src/exchange/checksum';
 import { crc32 as referenceCrc32 } from '../reference/crc32';
 import {
-  DEFAULT_INSTRUMENTS, contractRow, futuresInstrument, selectInstruments, spotSymbolRow, type Instrument,
+  DEFAULT_INSTRUMENTS,
+  contractRow,
+  futuresInstrument,
+  selectInstruments,
+  spotSymbolRow,
+  type Instrument,
 } from '../../src/exchange/instruments';
 import { ClientBook } from './helpers';
 
 const FIXTURES = join(process.cwd(), '../shared/fixtures/bitget');
-const lines = (name: string) => readFileSync(join(FIXTURES, name), 'utf8').split('\n').filter((l) => l.trim());
+const lines = (name: string) =>
+  readFileSync(join(FIXTURES, name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 const inst = (type: string, sym: string): Instrument => DEFAULT_INSTRUMENTS.find((i) => i.instType === type && i.symbol === sym)!;
 
 test('formatScaled strips trailing zeros like Bitget, or keeps every decimal when asked', () => {
@@ -54,25 +62,55 @@ test('instrument grids come from the Bitget metadata strings', () => {
   const a2z = inst('SPOT', 'A2ZUSDT');
   assert.is(formatPrice(a2z, 3520), '0.00352');
   assert.is(formatSize(a2z, 524150), '52415');
-  const ten = futuresInstrument({ symbol: 'XUSDT', pricePlace: '2', priceEndStep: '1', volumePlace: '3', sizeMultiplier: '0.01', price: '1' });
+  const ten = futuresInstrument({
+    symbol: 'XUSDT',
+    pricePlace: '2',
+    priceEndStep: '1',
+    volumePlace: '3',
+    sizeMultiplier: '0.01',
+    price: '1',
+  });
   assert.is(ten.sizeStep, 10n, 'sizeMultiplier 0.01 at volumePlace 3 = 10 units per lot');
-  assert.throws(() => futuresInstrument({ symbol: 'Y', pricePlace: '1', priceEndStep: '5', volumePlace: '1', sizeMultiplier: '1', price: '1.2' }), /off the tick grid/);
+  assert.throws(
+    () => futuresInstrument({ symbol: 'Y', pricePlace: '1', priceEndStep: '5', volumePlace: '1', sizeMultiplier: '1', price: '1.2' }),
+    /off the tick grid/,
+  );
 });
 
 test('REST rows carry the §7.1 / §7.2 fields as strings', () => {
   const row = contractRow(inst('USDT-FUTURES', 'BTCUSDT'));
-  for (const k of ['symbol', 'baseCoin', 'quoteCoin', 'makerFeeRate', 'takerFeeRate', 'minTradeNum', 'priceEndStep', 'volumePlace', 'pricePlace', 'sizeMultiplier', 'symbolType', 'symbolStatus', 'fundInterval']) {
+  for (const k of [
+    'symbol',
+    'baseCoin',
+    'quoteCoin',
+    'makerFeeRate',
+    'takerFeeRate',
+    'minTradeNum',
+    'priceEndStep',
+    'volumePlace',
+    'pricePlace',
+    'sizeMultiplier',
+    'symbolType',
+    'symbolStatus',
+    'fundInterval',
+  ]) {
     assert.type(row[k], 'string', k);
   }
   assert.equal([row.pricePlace, row.priceEndStep, row.volumePlace, row.sizeMultiplier], ['1', '1', '4', '0.0001']);
   assert.equal(row.supportMarginCoins, ['USDT']);
   const spot = spotSymbolRow(inst('SPOT', 'A2ZUSDT'));
-  assert.equal([spot.symbol, spot.baseCoin, spot.pricePrecision, spot.quantityPrecision, spot.status], ['A2ZUSDT', 'A2Z', '6', '1', 'online']);
+  assert.equal(
+    [spot.symbol, spot.baseCoin, spot.pricePrecision, spot.quantityPrecision, spot.status],
+    ['A2ZUSDT', 'A2Z', '6', '1', 'online'],
+  );
 });
 
 test('selectInstruments takes plain or typed symbols and names the unknown one', () => {
   assert.is(selectInstruments(DEFAULT_INSTRUMENTS, ['BTCUSDT']).length, 2);
-  assert.equal(selectInstruments(DEFAULT_INSTRUMENTS, ['SPOT:A2ZUSDT']).map((i) => i.symbol), ['A2ZUSDT']);
+  assert.equal(
+    selectInstruments(DEFAULT_INSTRUMENTS, ['SPOT:A2ZUSDT']).map((i) => i.symbol),
+    ['A2ZUSDT'],
+  );
   assert.throws(() => selectInstruments(DEFAULT_INSTRUMENTS, ['SPOT:ETHUSDT']), /unknown symbol "SPOT:ETHUSDT"/);
 });
 
@@ -80,7 +118,17 @@ test('crc32 agrees with the reference and with the documented values', () => {
   for (const s of ['', 'a', '43231.1:4:43232.8:9:43231:6:43232.9:8', 'x'.repeat(1000)]) assert.is(crc32(s), referenceCrc32(s));
   assert.is(crc32('43231.1:4:43232.8:9:43231:6:43232.9:8'), -1504501796);
   assert.is(crc32('3366.1:7:3366.8:9:3368:8:3372:8'), 831078360);
-  assert.is(checksumString([['3366.1', '7']], [['3366.8', '9'], ['3368', '8'], ['3372', '8']]), '3366.1:7:3366.8:9:3368:8:3372:8');
+  assert.is(
+    checksumString(
+      [['3366.1', '7']],
+      [
+        ['3366.8', '9'],
+        ['3368', '8'],
+        ['3372', '8'],
+      ],
+    ),
+    '3366.1:7:3366.8:9:3368:8:3372:8',
+  );
 });
 
 test('bookChecksum reproduces the real A2ZUSDT vector (fixture) before and after the update', () => {

@@ -36,10 +36,14 @@ export class WsProbe {
   static async open(url: string, ms = 5000): Promise<WsProbe> {
     const ws = new WebSocket(url);
     const probe = new WsProbe(ws);
-    await within(new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    }), ms, `connection to ${url}`);
+    await within(
+      new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      }),
+      ms,
+      `connection to ${url}`,
+    );
     return probe;
   }
 
@@ -86,7 +90,10 @@ export class WsProbe {
   }
 
   private tail(): string {
-    return `last frames:\n${this.frames.slice(-4).map((f) => `  ${f.slice(0, 300)}`).join('\n')}`;
+    return `last frames:\n${this.frames
+      .slice(-4)
+      .map((f) => `  ${f.slice(0, 300)}`)
+      .join('\n')}`;
   }
 }
 
@@ -119,7 +126,10 @@ export class ClientBook {
       this.bids.clear();
       this.asks.clear();
     }
-    for (const [side, levels] of [[this.bids, data.bids], [this.asks, data.asks]] as const) {
+    for (const [side, levels] of [
+      [this.bids, data.bids],
+      [this.asks, data.asks],
+    ] as const) {
       for (const lvl of levels) {
         const key = scaled(lvl[0], this.priceScale);
         if (/^0(\.0*)?$/.test(lvl[1])) side.delete(key);
@@ -129,8 +139,14 @@ export class ClientBook {
   }
 
   top(n: number): { bids: Lvl[]; asks: Lvl[] } {
-    const bids = [...this.bids.entries()].sort((a, b) => (a[0] < b[0] ? 1 : -1)).slice(0, n).map((e) => e[1]);
-    const asks = [...this.asks.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).slice(0, n).map((e) => e[1]);
+    const bids = [...this.bids.entries()]
+      .sort((a, b) => (a[0] < b[0] ? 1 : -1))
+      .slice(0, n)
+      .map((e) => e[1]);
+    const asks = [...this.asks.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+      .slice(0, n)
+      .map((e) => e[1]);
     return { bids, asks };
   }
 

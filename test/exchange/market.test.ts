@@ -14,7 +14,10 @@ test('mulberry32 and deriveSeed are deterministic and distinct per label', () =>
   const a = mulberry32(42);
   const b = mulberry32(42);
   const xs = Array.from({ length: 5 }, () => a());
-  assert.equal(xs, Array.from({ length: 5 }, () => b()));
+  assert.equal(
+    xs,
+    Array.from({ length: 5 }, () => b()),
+  );
   assert.ok(xs.every((x) => x >= 0 && x < 1));
   assert.is(deriveSeed(1, 'market', 'SPOT', 'BTCUSDT'), deriveSeed(1, 'market', 'SPOT', 'BTCUSDT'));
   assert.is.not(deriveSeed(1, 'market', 'SPOT', 'BTCUSDT'), deriveSeed(1, 'market', 'USDT-FUTURES', 'BTCUSDT'));

@@ -33,8 +33,12 @@ test.after(async () => {
 });
 
 const vectorHeaders = (sign: string, ts = T_REST): Record<string, string> => ({
-  'ACCESS-KEY': CREDS.apiKey, 'ACCESS-SIGN': sign, 'ACCESS-TIMESTAMP': String(ts), 'ACCESS-PASSPHRASE': CREDS.passphrase,
-  'Content-Type': 'application/json', paptrading: '1',
+  'ACCESS-KEY': CREDS.apiKey,
+  'ACCESS-SIGN': sign,
+  'ACCESS-TIMESTAMP': String(ts),
+  'ACCESS-PASSPHRASE': CREDS.passphrase,
+  'Content-Type': 'application/json',
+  paptrading: '1',
 });
 
 test('the shared signer reproduces the independent vectors', () => {
@@ -45,7 +49,11 @@ test('the shared signer reproduces the independent vectors', () => {
 
 test('REST accepts the known vectors verbatim (signature passes; the request itself is then judged)', async () => {
   rateNow += 10_000;
-  const place = await fetch(`${ex.url.rest}/api/v2/mix/order/place-order`, { method: 'POST', headers: vectorHeaders(PLACE_SIGN), body: PLACE_BODY });
+  const place = await fetch(`${ex.url.rest}/api/v2/mix/order/place-order`, {
+    method: 'POST',
+    headers: vectorHeaders(PLACE_SIGN),
+    body: PLACE_BODY,
+  });
   const pj = JSON.parse(await place.text());
   // signature accepted: the body lacks marginMode, so the answer is the parameter check, not an auth error
   assert.equal([place.status, pj.code, pj.msg, pj.data], [400, '40019', 'Parameter marginMode cannot be empty', null]);
@@ -83,7 +91,12 @@ test('REST timestamp window: ±30 s of the exchange clock, else 40008', async ()
   rateNow += 10_000;
   const path = '/api/v2/mix/account/accounts';
   const q = { productType: 'USDT-FUTURES' };
-  for (const [ts, code] of [[now - 30_000, '00000'], [now + 30_000, '00000'], [now - 30_001, '40008'], [now + 30_001, '40008']] as const) {
+  for (const [ts, code] of [
+    [now - 30_000, '00000'],
+    [now + 30_000, '00000'],
+    [now - 30_001, '40008'],
+    [now + 30_001, '40008'],
+  ] as const) {
     const r = await signed(ex.url.rest, 'GET', path, q, { timestamp: ts });
     assert.is(r.json.code, code, `timestamp ${ts - now} ms from the exchange clock`);
     if (code === '40008') assert.is(r.json.msg, 'Request timestamp expired');
@@ -130,14 +143,27 @@ test('custom credentials replace the demo ones', async () => {
 test('rate limits per endpoint: the 11th place-order in one second is HTTP 429 "429"; other endpoints count apart', async () => {
   rateNow += 10_000;
   const c = client(ex.url.rest, () => now);
-  const order = { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginMode: 'crossed', marginCoin: 'USDT', side: 'buy', orderType: 'limit', size: '0.0001', price: '1' };
+  const order = {
+    symbol: 'BTCUSDT',
+    productType: 'USDT-FUTURES',
+    marginMode: 'crossed',
+    marginCoin: 'USDT',
+    side: 'buy',
+    orderType: 'limit',
+    size: '0.0001',
+    price: '1',
+  };
   const codes: string[] = [];
   for (let i = 0; i < 11; i++) codes.push((await c.post('/api/v2/mix/order/place-order', order)).json.code);
   // each answer is a business reject (min notional), but each counts
   assert.equal(codes.slice(0, 10), Array(10).fill('45110'));
   const limited = await c.post('/api/v2/mix/order/place-order', order);
   assert.equal([limited.status, limited.json.code, limited.json.msg, limited.json.data], [429, '429', 'Too Many Requests', null]);
-  assert.is((await c.get('/api/v2/mix/order/orders-pending', { productType: 'USDT-FUTURES' })).status, 200, 'another endpoint has its own budget');
+  assert.is(
+    (await c.get('/api/v2/mix/order/orders-pending', { productType: 'USDT-FUTURES' })).status,
+    200,
+    'another endpoint has its own budget',
+  );
   rateNow += 1000; // the window slides
   assert.is((await c.post('/api/v2/mix/order/place-order', order)).json.code, '45110');
   const lev = { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', leverage: '10' };
@@ -174,14 +200,25 @@ test('WS login failures: sign 30015, key 30011, passphrase 30012, expired 30014,
   probes.push(p);
   const sec = Math.floor(now / 1000);
   const login = (o: Partial<{ apiKey: string; passphrase: string; timestamp: string; sign: string }>) =>
-    p.send({ op: 'login', args: [{ apiKey: CREDS.apiKey, passphrase: CREDS.passphrase, timestamp: String(sec), sign: signWsLogin(CREDS.secret, String(sec)), ...o }] });
+    p.send({
+      op: 'login',
+      args: [
+        { apiKey: CREDS.apiKey, passphrase: CREDS.passphrase, timestamp: String(sec), sign: signWsLogin(CREDS.secret, String(sec)), ...o },
+      ],
+    });
   const cases: [Parameters<typeof login>[0], string][] = [
     [{ sign: WS_SIGN }, '{"event":"error","code":30015,"msg":"Invalid sign"}'],
     [{ sign: signWsLogin('wrong-secret', String(sec)) }, '{"event":"error","code":30015,"msg":"Invalid sign"}'],
     [{ apiKey: 'nope' }, '{"event":"error","code":30011,"msg":"Invalid ACCESS_KEY"}'],
     [{ passphrase: 'nope' }, '{"event":"error","code":30012,"msg":"Invalid ACCESS_PASSPHRASE"}'],
-    [{ timestamp: String(sec - 31), sign: signWsLogin(CREDS.secret, String(sec - 31)) }, '{"event":"error","code":30014,"msg":"Request timestamp expired"}'],
-    [{ timestamp: String(now), sign: signWsLogin(CREDS.secret, String(now)) }, '{"event":"error","code":30013,"msg":"Invalid ACCESS_TIMESTAMP"}'],
+    [
+      { timestamp: String(sec - 31), sign: signWsLogin(CREDS.secret, String(sec - 31)) },
+      '{"event":"error","code":30014,"msg":"Request timestamp expired"}',
+    ],
+    [
+      { timestamp: String(now), sign: signWsLogin(CREDS.secret, String(now)) },
+      '{"event":"error","code":30013,"msg":"Invalid ACCESS_TIMESTAMP"}',
+    ],
   ];
   for (const [o, want] of cases) {
     login(o);
@@ -189,8 +226,10 @@ test('WS login failures: sign 30015, key 30011, passphrase 30012, expired 30014,
   }
   // not logged in: private subscriptions are refused per argument
   p.send({ op: 'subscribe', args: [{ instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' }] });
-  assert.is(await p.next((f) => f.startsWith('{"event"'), '30004'),
-    '{"event":"error","arg":{"instType":"USDT-FUTURES","channel":"orders","instId":"default"},"code":30004,"msg":"User needs to log in","op":"subscribe"}');
+  assert.is(
+    await p.next((f) => f.startsWith('{"event"'), '30004'),
+    '{"event":"error","arg":{"instType":"USDT-FUTURES","channel":"orders","instId":"default"},"code":30004,"msg":"User needs to log in","op":"subscribe"}',
+  );
   login({});
   assert.is(await p.next((f) => f.startsWith('{"event"'), 'login ok'), '{"event":"login","code":0}');
 });
@@ -198,12 +237,15 @@ test('WS login failures: sign 30015, key 30011, passphrase 30012, expired 30014,
 test('WS after login: acks per argument (account uses coin), unknown channel 30016, unknown instId 30001, unsubscribe', async () => {
   const p = await loginProbe(ex.url.privateWs, Math.floor(now / 1000));
   probes.push(p);
-  p.send({ op: 'subscribe', args: [
-    { instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' },
-    { instType: 'USDT-FUTURES', channel: 'account', coin: 'default' },
-    { instType: 'USDT-FUTURES', channel: 'books', instId: 'BTCUSDT' },
-    { instType: 'USDT-FUTURES', channel: 'fill', instId: 'NOPEUSDT' },
-  ] });
+  p.send({
+    op: 'subscribe',
+    args: [
+      { instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' },
+      { instType: 'USDT-FUTURES', channel: 'account', coin: 'default' },
+      { instType: 'USDT-FUTURES', channel: 'books', instId: 'BTCUSDT' },
+      { instType: 'USDT-FUTURES', channel: 'fill', instId: 'NOPEUSDT' },
+    ],
+  });
   const events = () => p.next((f) => f.startsWith('{"event"'), 'event');
   assert.is(await events(), '{"event":"subscribe","arg":{"instType":"USDT-FUTURES","channel":"orders","instId":"default"}}');
   assert.is(await events(), '{"event":"subscribe","arg":{"instType":"USDT-FUTURES","channel":"account","coin":"default"}}');
@@ -211,7 +253,10 @@ test('WS after login: acks per argument (account uses coin), unknown channel 300
   assert.equal(snap.arg, { instType: 'USDT-FUTURES', channel: 'account', coin: 'default' });
   assert.is(snap.action, 'snapshot');
   assert.equal([snap.data[0].marginCoin, snap.data[0].available, snap.data[0].equity], ['USDT', '10000', '10000']);
-  assert.is(await events(), '{"event":"error","arg":{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"},"code":30016,"msg":"Param error","op":"subscribe"}');
+  assert.is(
+    await events(),
+    '{"event":"error","arg":{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"},"code":30016,"msg":"Param error","op":"subscribe"}',
+  );
   assert.match(await events(), /^\{"event":"error","arg":\{"instType":"USDT-FUTURES","channel":"fill","instId":"NOPEUSDT"\},"code":30001,/);
   p.send({ op: 'unsubscribe', args: [{ instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' }] });
   assert.is(await events(), '{"event":"unsubscribe","arg":{"instType":"USDT-FUTURES","channel":"orders","instId":"default"}}');

@@ -22,7 +22,13 @@ export interface SignOptions {
   override?: Record<string, string | null>;
 }
 
-export async function signed(base: string, method: 'GET' | 'POST', path: string, params: Record<string, string | number | undefined> | string = {}, o: SignOptions = {}): Promise<Reply> {
+export async function signed(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  params: Record<string, string | number | undefined> | string = {},
+  o: SignOptions = {},
+): Promise<Reply> {
   const creds = o.creds ?? CREDS;
   const ts = String(o.timestamp ?? Date.now());
   let query = '';
@@ -30,8 +36,12 @@ export async function signed(base: string, method: 'GET' | 'POST', path: string,
   if (method === 'GET') query = typeof params === 'string' ? params : queryString(params);
   else body = typeof params === 'string' ? params : JSON.stringify(params);
   const headers: Record<string, string> = {
-    'ACCESS-KEY': creds.apiKey, 'ACCESS-SIGN': signRest(creds.secret, ts, method, path, query, body), 'ACCESS-TIMESTAMP': ts,
-    'ACCESS-PASSPHRASE': creds.passphrase, 'Content-Type': 'application/json', locale: 'en-US',
+    'ACCESS-KEY': creds.apiKey,
+    'ACCESS-SIGN': signRest(creds.secret, ts, method, path, query, body),
+    'ACCESS-TIMESTAMP': ts,
+    'ACCESS-PASSPHRASE': creds.passphrase,
+    'Content-Type': 'application/json',
+    locale: 'en-US',
   };
   if (o.paptrading !== null) headers.paptrading = o.paptrading ?? '1';
   for (const [k, v] of Object.entries(o.override ?? {})) {
@@ -46,7 +56,8 @@ export async function signed(base: string, method: 'GET' | 'POST', path: string,
 /** A client bound to one exchange (and optionally a fixed timestamp source). */
 export function client(base: string, now: () => number = () => Date.now()) {
   return {
-    get: (path: string, params: Record<string, string | number | undefined> = {}, o: SignOptions = {}) => signed(base, 'GET', path, params, { timestamp: now(), ...o }),
+    get: (path: string, params: Record<string, string | number | undefined> = {}, o: SignOptions = {}) =>
+      signed(base, 'GET', path, params, { timestamp: now(), ...o }),
     post: (path: string, body: Record<string, unknown> | string = {}, o: SignOptions = {}) =>
       signed(base, 'POST', path, body as Record<string, string>, { timestamp: now(), ...o }),
   };
@@ -55,10 +66,17 @@ export function client(base: string, now: () => number = () => Date.now()) {
 export const FUT = { symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', marginMode: 'crossed' };
 
 /** Opens the private socket and logs in (asserting success). */
-export async function loginProbe(url: string, nowSec: number = Math.floor(Date.now() / 1000), creds: Credentials = CREDS): Promise<WsProbe> {
+export async function loginProbe(
+  url: string,
+  nowSec: number = Math.floor(Date.now() / 1000),
+  creds: Credentials = CREDS,
+): Promise<WsProbe> {
   const p = await WsProbe.open(url);
   const ts = String(nowSec);
-  p.send({ op: 'login', args: [{ apiKey: creds.apiKey, passphrase: creds.passphrase, timestamp: ts, sign: signWsLogin(creds.secret, ts) }] });
+  p.send({
+    op: 'login',
+    args: [{ apiKey: creds.apiKey, passphrase: creds.passphrase, timestamp: ts, sign: signWsLogin(creds.secret, ts) }],
+  });
   const reply = await p.next((f) => f.startsWith('{"event"'), 'login reply');
   if (reply !== '{"event":"login","code":0}') throw new Error(`login failed: ${reply}`);
   return p;

@@ -39,10 +39,16 @@ test('GET /api/v2/public/time: Bitget envelope, serverTime a string of ms', asyn
 test('GET contracts: USDT-FUTURES rows, symbol filter, case-insensitive productType', async () => {
   const all = envelope((await getText(`${ex.url.rest}/api/v2/mix/market/contracts?productType=USDT-FUTURES`)).text);
   assert.is(all.code, '00000');
-  assert.equal(all.data.map((r: { symbol: string }) => r.symbol), ['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+  assert.equal(
+    all.data.map((r: { symbol: string }) => r.symbol),
+    ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'],
+  );
   const sol = envelope((await getText(`${ex.url.rest}/api/v2/mix/market/contracts?productType=usdt-futures&symbol=SOLUSDT`)).text);
   assert.is(sol.data.length, 1);
-  assert.equal([sol.data[0].pricePlace, sol.data[0].priceEndStep, sol.data[0].volumePlace, sol.data[0].sizeMultiplier], ['3', '5', '1', '0.1']);
+  assert.equal(
+    [sol.data[0].pricePlace, sol.data[0].priceEndStep, sol.data[0].volumePlace, sol.data[0].sizeMultiplier],
+    ['3', '5', '1', '0.1'],
+  );
   const coin = envelope((await getText(`${ex.url.rest}/api/v2/mix/market/contracts?productType=COIN-FUTURES`)).text);
   assert.equal(coin.data, [], 'a valid product type the simulator does not list');
 });
@@ -61,7 +67,10 @@ test('GET contracts: missing or bad productType and unknown symbol give Bitget e
 
 test('GET spot symbols: rows and filter', async () => {
   const all = envelope((await getText(`${ex.url.rest}/api/v2/spot/public/symbols`)).text);
-  assert.equal(all.data.map((r: { symbol: string }) => r.symbol), ['BTCUSDT', 'A2ZUSDT']);
+  assert.equal(
+    all.data.map((r: { symbol: string }) => r.symbol),
+    ['BTCUSDT', 'A2ZUSDT'],
+  );
   const a2z = envelope((await getText(`${ex.url.rest}/api/v2/spot/public/symbols?symbol=A2ZUSDT`)).text);
   assert.equal([a2z.data[0].pricePrecision, a2z.data[0].quantityPrecision], ['6', '1']);
 });
@@ -104,7 +113,10 @@ test('symbols option lists only the chosen instruments', async () => {
   try {
     const fut = envelope((await getText(`${only.url.rest}/api/v2/mix/market/contracts?productType=USDT-FUTURES`)).text);
     assert.equal(fut.data, []);
-    assert.equal(only.instruments().map((i) => `${i.instType}:${i.symbol}`), ['SPOT:A2ZUSDT']);
+    assert.equal(
+      only.instruments().map((i) => `${i.instType}:${i.symbol}`),
+      ['SPOT:A2ZUSDT'],
+    );
   } finally {
     await only.close();
   }
@@ -138,7 +150,19 @@ test('plugins add REST routes and WS paths without touching the server (how the 
         ctx.router.post('/api/v2/spot/trade/place-order', (req) => restOk(ctx.venue.exchNow(), JSON.stringify({ echo: req.body })));
         ctx.wsPaths.set('/v2/ws/private', (ws, _req, id) => {
           ws.on('message', () => ws.send('private'));
-          return { id, stats: () => ({ id, path: '/v2/ws/private', remote: '', messagesIn: 0, framesOut: 0, subscriptions: [], faults: ctx.faultTotals }), terminate: () => ws.terminate() };
+          return {
+            id,
+            stats: () => ({
+              id,
+              path: '/v2/ws/private',
+              remote: '',
+              messagesIn: 0,
+              framesOut: 0,
+              subscriptions: [],
+              faults: ctx.faultTotals,
+            }),
+            terminate: () => ws.terminate(),
+          };
         });
         return { close: () => void (closed = true) };
       },

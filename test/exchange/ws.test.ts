@@ -7,7 +7,10 @@ import { startExchange, type Exchange } from '../../src/exchange/index';
 import { ClientBook, FUT_BTC, SPOT_A2Z, WsProbe, getText, isSnapshot, isUpdate, rawInt, within, type Lvl } from './helpers';
 
 const FIXTURES = join(process.cwd(), '../shared/fixtures/bitget');
-const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8').split('\n').filter((l) => l.trim());
+const fixture = (name: string) =>
+  readFileSync(join(FIXTURES, name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
 
 let ex: Exchange;
 const probes: WsProbe[] = [];
@@ -26,17 +29,23 @@ test.after(async () => {
   await ex.close();
 });
 
-const isAck = (event: string, instId: string, channel: string) => (f: string) =>
-  f.startsWith(`{"event":"${event}"`) && f.includes(`"channel":"${channel}","instId":"${instId}"`);
-
 test('ping → pong as text; acks one per argument, exactly as Bitget', async () => {
   const c = await open();
   await c.barrier();
   c.subscribe(FUT_BTC, { instType: 'SPOT', channel: 'trade', instId: 'A2ZUSDT' });
-  assert.is(await c.next((f) => f.startsWith('{"event"'), 'first ack'), fixture('futures-mavusdt-books-pseq.jsonl')[0].replace(/MAVUSDT/g, 'BTCUSDT'));
-  assert.is(await c.next((f) => f.startsWith('{"event"'), 'second ack'), '{"event":"subscribe","arg":{"instType":"SPOT","channel":"trade","instId":"A2ZUSDT"}}');
+  assert.is(
+    await c.next((f) => f.startsWith('{"event"'), 'first ack'),
+    fixture('futures-mavusdt-books-pseq.jsonl')[0].replace(/MAVUSDT/g, 'BTCUSDT'),
+  );
+  assert.is(
+    await c.next((f) => f.startsWith('{"event"'), 'second ack'),
+    '{"event":"subscribe","arg":{"instType":"SPOT","channel":"trade","instId":"A2ZUSDT"}}',
+  );
   c.send({ op: 'unsubscribe', args: [{ instType: 'SPOT', channel: 'trade', instId: 'A2ZUSDT' }] });
-  assert.is(await c.next((f) => f.startsWith('{"event"'), 'unsubscribe ack'), '{"event":"unsubscribe","arg":{"instType":"SPOT","channel":"trade","instId":"A2ZUSDT"}}');
+  assert.is(
+    await c.next((f) => f.startsWith('{"event"'), 'unsubscribe ack'),
+    '{"event":"unsubscribe","arg":{"instType":"SPOT","channel":"trade","instId":"A2ZUSDT"}}',
+  );
   const mark = c.frames.length;
   ex.tick(20);
   await c.barrier();
@@ -46,7 +55,13 @@ test('ping → pong as text; acks one per argument, exactly as Bitget', async ()
 test('error frames: unknown instId (30001) and books50 (30016) match the captured frames verbatim', async () => {
   const c = await open();
   const [nope, books50] = fixture('ws-error-frames.jsonl');
-  c.send({ op: 'subscribe', args: [{ instType: 'USDT-FUTURES', channel: 'books', instId: 'NOPEUSDT' }, { instType: 'USDT-FUTURES', channel: 'books50', instId: 'BTCUSDT' }] });
+  c.send({
+    op: 'subscribe',
+    args: [
+      { instType: 'USDT-FUTURES', channel: 'books', instId: 'NOPEUSDT' },
+      { instType: 'USDT-FUTURES', channel: 'books50', instId: 'BTCUSDT' },
+    ],
+  });
   assert.is(await c.next((f) => f.startsWith('{"event"'), '30001'), nope);
   assert.is(await c.next((f) => f.startsWith('{"event"'), '30016'), books50);
 });
@@ -60,9 +75,15 @@ test('error frames: bad JSON 30002, bad op 30003, missing args / bad arg 30016; 
   c.send({ op: 'subscribe' });
   assert.is(await c.next(() => true, '30016 no args'), '{"event":"error","code":30016,"msg":"Param error","op":"subscribe"}');
   c.send({ op: 'subscribe', args: [{ channel: 'books', instId: 'BTCUSDT' }] });
-  assert.is(await c.next(() => true, '30016 bad arg'), '{"event":"error","arg":{"channel":"books","instId":"BTCUSDT"},"code":30016,"msg":"Param error","op":"subscribe"}');
+  assert.is(
+    await c.next(() => true, '30016 bad arg'),
+    '{"event":"error","arg":{"channel":"books","instId":"BTCUSDT"},"code":30016,"msg":"Param error","op":"subscribe"}',
+  );
   c.subscribe({ instType: 'USDT-FUTURES', channel: 'books', instId: 'A2ZUSDT' });
-  assert.is(await c.next(() => true, 'silent ack'), '{"event":"subscribe","arg":{"instType":"USDT-FUTURES","channel":"books","instId":"A2ZUSDT"}}');
+  assert.is(
+    await c.next(() => true, 'silent ack'),
+    '{"event":"subscribe","arg":{"instType":"USDT-FUTURES","channel":"books","instId":"A2ZUSDT"}}',
+  );
   const mark = c.frames.length;
   ex.tick(3);
   await c.barrier();
@@ -100,7 +121,10 @@ test('futures books: snapshot (500/side, pseq 0, seq > 2^53 exact, no checksum) 
     let last = rawInt(snap, 'seq')!;
     const jumps = new Set<bigint>();
     for (const u of updates) {
-      assert.match(u, /^\{"action":"update","arg":\{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"\},"data":\[\{"asks":\[.*\],"bids":\[.*\],"ts":"\d+","seq":\d+,"pseq":\d+\}\],"ts":\d+\}$/);
+      assert.match(
+        u,
+        /^\{"action":"update","arg":\{"instType":"USDT-FUTURES","channel":"books","instId":"BTCUSDT"\},"data":\[\{"asks":\[.*\],"bids":\[.*\],"ts":"\d+","seq":\d+,"pseq":\d+\}\],"ts":\d+\}$/,
+      );
       assert.is(rawInt(u, 'pseq'), last, 'pseq = previous seq');
       const seq = rawInt(u, 'seq')!;
       assert.ok(BigInt(seq) > BigInt(last));
@@ -129,9 +153,15 @@ for (const symbol of ['A2ZUSDT', 'BTCUSDT']) {
     assert.not.match(snap, /pseq/);
     const scale = symbol === 'A2ZUSDT' ? 6 : 2;
     if (symbol === 'BTCUSDT') {
-      assert.ok(sd.bids.every((l: Lvl) => /^\d+\.\d{2}$/.test(l[0]) && /^\d+\.\d{6}$/.test(l[1])), 'keepTrailingZeros: every decimal printed');
+      assert.ok(
+        sd.bids.every((l: Lvl) => /^\d+\.\d{2}$/.test(l[0]) && /^\d+\.\d{6}$/.test(l[1])),
+        'keepTrailingZeros: every decimal printed',
+      );
     } else {
-      assert.ok(sd.asks.every((l: Lvl) => !/\.\d*0$/.test(l[0]) && !/\.\d*0$/.test(l[1])), 'trailing zeros stripped');
+      assert.ok(
+        sd.asks.every((l: Lvl) => !/\.\d*0$/.test(l[0]) && !/\.\d*0$/.test(l[1])),
+        'trailing zeros stripped',
+      );
     }
     const book = new ClientBook(scale);
     book.apply(sd, true);
@@ -167,10 +197,17 @@ test('books1 / books5 / books15: snapshots of the top N (spot checksum:0; future
   ex.tick(15);
   await c.barrier();
   const all = c.frames;
-  for (const [type, channel, instId, n] of [['SPOT', 'books5', 'A2ZUSDT', 5], ['USDT-FUTURES', 'books15', 'ETHUSDT', 15], ['USDT-FUTURES', 'books1', 'BTCUSDT', 1]] as const) {
+  for (const [type, channel, instId, n] of [
+    ['SPOT', 'books5', 'A2ZUSDT', 5],
+    ['USDT-FUTURES', 'books15', 'ETHUSDT', 15],
+    ['USDT-FUTURES', 'books1', 'BTCUSDT', 1],
+  ] as const) {
     const frames = all.filter((f) => f.includes(`"channel":"${channel}","instId":"${instId}"`) && f.startsWith('{"action"'));
     assert.ok(frames.length >= 2, `${channel}: ${frames.length} frames`);
-    assert.ok(c.since(mark).some((f) => frames.includes(f)), `${channel} pushed after ticks`);
+    assert.ok(
+      c.since(mark).some((f) => frames.includes(f)),
+      `${channel} pushed after ticks`,
+    );
     for (const f of frames) {
       assert.ok(f.startsWith('{"action":"snapshot"'), 'always snapshot');
       const d = JSON.parse(f).data[0];

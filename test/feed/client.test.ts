@@ -5,14 +5,27 @@ import * as assert from 'uvu/assert';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BitgetWsClient } from '../../src/feed/client';
 
-interface Server { url: string; received: string[][]; conns: WebSocket[]; answerPings: boolean; close(): Promise<void> }
+interface Server {
+  url: string;
+  received: string[][];
+  conns: WebSocket[];
+  answerPings: boolean;
+  close(): Promise<void>;
+}
 
 async function server(): Promise<Server> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
   const s: Server = {
-    url: `ws://127.0.0.1:${(wss.address() as any).port}/v2/ws/public`, received: [], conns: [], answerPings: true,
-    close: () => new Promise((r) => { for (const c of s.conns) c.terminate(); wss.close(() => r()); }),
+    url: `ws://127.0.0.1:${(wss.address() as any).port}/v2/ws/public`,
+    received: [],
+    conns: [],
+    answerPings: true,
+    close: () =>
+      new Promise((r) => {
+        for (const c of s.conns) c.terminate();
+        wss.close(() => r());
+      }),
   };
   wss.on('connection', (ws) => {
     const mine: string[] = [];
@@ -41,7 +54,16 @@ test('subscribes on open, pings, and a missing pong makes it reconnect and resub
   const s = await server();
   s.answerPings = false;
   const downs: string[] = [];
-  const c = new BitgetWsClient({ url: s.url, pingMs: 50, pingJitterMs: 10, pongTimeoutMs: 100, backoffBaseMs: 10, backoffMaxMs: 20, onFrame: () => {}, onDown: (r) => downs.push(r) });
+  const c = new BitgetWsClient({
+    url: s.url,
+    pingMs: 50,
+    pingJitterMs: 10,
+    pongTimeoutMs: 100,
+    backoffBaseMs: 10,
+    backoffMaxMs: 20,
+    onFrame: () => {},
+    onDown: (r) => downs.push(r),
+  });
   c.subscribe([arg('BTCUSDT'), arg('ETHUSDT')]);
   c.start();
   await until('a second connection', () => s.received.length >= 2 && s.received[1].length >= 1);
@@ -84,8 +106,15 @@ test('a server that closes the socket is redialled with growing, jittered backof
   const s = await server();
   const delays: number[] = [];
   const c = new BitgetWsClient({
-    url: s.url, backoffBaseMs: 10, backoffMaxMs: 1000, random: () => 0.999, onFrame: () => {},
-    log: (l) => { const m = /reconnecting in (\d+) ms/.exec(l); if (m) delays.push(Number(m[1])); },
+    url: s.url,
+    backoffBaseMs: 10,
+    backoffMaxMs: 1000,
+    random: () => 0.999,
+    onFrame: () => {},
+    log: (l) => {
+      const m = /reconnecting in (\d+) ms/.exec(l);
+      if (m) delays.push(Number(m[1]));
+    },
   });
   c.start();
   for (let i = 0; i < 4; i++) {

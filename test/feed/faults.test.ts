@@ -5,14 +5,18 @@ import * as assert from 'uvu/assert';
 import { startExchange, type FaultOptions, type Exchange } from '../../src/exchange/index';
 import { live, trueTop, type Live } from '../helpers/live';
 
-const SYMBOLS = [{ instType: 'USDT-FUTURES' as const, symbol: 'BTCUSDT' }, { instType: 'SPOT' as const, symbol: 'A2ZUSDT' }];
+const SYMBOLS = [
+  { instType: 'USDT-FUTURES' as const, symbol: 'BTCUSDT' },
+  { instType: 'SPOT' as const, symbol: 'A2ZUSDT' },
+];
 
 /** Ticks until the client's books equal the exchange's (or gives up after `maxTicks`); returns ticks used. */
 async function converge(ex: Exchange, h: Live, maxTicks = 300): Promise<number> {
-  const equal = () => SYMBOLS.every((s, i) => {
-    const m = ex.market(s.instType, s.symbol)!;
-    return h.instruments[i].synced && h.top(i) === trueTop(m.book(25).levels) && h.instruments[i].lastSignal().seq === BigInt(m.seq);
-  });
+  const equal = () =>
+    SYMBOLS.every((s, i) => {
+      const m = ex.market(s.instType, s.symbol)!;
+      return h.instruments[i].synced && h.top(i) === trueTop(m.book(25).levels) && h.instruments[i].lastSignal().seq === BigInt(m.seq);
+    });
   for (let t = 0; t < maxTicks; t++) {
     ex.tick();
     if (await h.until(equal, 400)) return t + 1;
@@ -78,19 +82,38 @@ test('stalls, latency and jitter: nothing is lost, order is kept', async () => {
 });
 
 test('clock skew: the exchange timestamps move, the book does not care', async () => {
-  await scenario('skew', { clockSkewMs: -2500 }, (h, ex) => {
-    const m = ex.market('USDT-FUTURES', 'BTCUSDT')!;
-    const s = h.instruments[0].lastSignal();
-    // the data timestamps are the exchange's (simulated) time shifted by the skew, exactly
-    return s.valid && s.seq === BigInt(m.seq) && s.exchTs === BigInt(m.model.nowMs - 2500) * 1_000_000n;
-  }, 20);
+  await scenario(
+    'skew',
+    { clockSkewMs: -2500 },
+    (h, ex) => {
+      const m = ex.market('USDT-FUTURES', 'BTCUSDT')!;
+      const s = h.instruments[0].lastSignal();
+      // the data timestamps are the exchange's (simulated) time shifted by the skew, exactly
+      return s.valid && s.seq === BigInt(m.seq) && s.exchTs === BigInt(m.model.nowMs - 2500) * 1_000_000n;
+    },
+    20,
+  );
 });
 
 test('soak: every fault at once, bounded; no crash, every resync completes, books equal at the end', async () => {
-  await scenario('soak', {
-    dropRate: 0.02, duplicateRate: 0.02, reorderRate: 0.02, corruptChecksumRate: 0.02, malformedRate: 0.02,
-    disconnectEverySec: 3, stallMs: 200, stallEverySec: 2, latencyMs: 1, jitterMs: 2, clockSkewMs: 700,
-  }, (h) => c(h).gaps > 0 && c(h).malformed > 0 && c(h).disconnects > 0, 600);
+  await scenario(
+    'soak',
+    {
+      dropRate: 0.02,
+      duplicateRate: 0.02,
+      reorderRate: 0.02,
+      corruptChecksumRate: 0.02,
+      malformedRate: 0.02,
+      disconnectEverySec: 3,
+      stallMs: 200,
+      stallEverySec: 2,
+      latencyMs: 1,
+      jitterMs: 2,
+      clockSkewMs: 700,
+    },
+    (h) => c(h).gaps > 0 && c(h).malformed > 0 && c(h).disconnects > 0,
+    600,
+  );
 });
 
 test.run();

@@ -3,10 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, defaultConfig, describe, FIELDS, resolveConfig, StrategyMachine, validateConfig, validateInstrument, sequentialIds } from '../../src/fsm/index';
+import {
+  ConfigError,
+  defaultConfig,
+  describe,
+  FIELDS,
+  resolveConfig,
+  StrategyMachine,
+  validateConfig,
+  validateInstrument,
+  sequentialIds,
+} from '../../src/fsm/index';
 import { INST } from './helpers';
 import { fails } from '../helpers/fails';
-
 
 test('defaults validate, and every field has a unit and a doc line', () => {
   const c = resolveConfig();
@@ -23,8 +32,14 @@ test('defaults validate, and every field has a unit and a doc line', () => {
 
 test('JSON base then key=value overrides, in order; durations take ns or a unit; null/off switch a feature off', () => {
   const c = resolveConfig({ entry: { threshold: 3, mode: 'passive' }, cooldown: { ns: '250ms' } }, [
-    'entry.threshold=2.5', 'exit.timeStopNs=off', 'exit.takeProfitTicks=null', 'gates.minFeedLatencyNs=-50ms', 'entry.confirmDwellNs=1500000',
-    'orders.ackTimeoutNs=1.5s', 'risk.flattenOnBreach=false', 'signal.source=obiN',
+    'entry.threshold=2.5',
+    'exit.timeStopNs=off',
+    'exit.takeProfitTicks=null',
+    'gates.minFeedLatencyNs=-50ms',
+    'entry.confirmDwellNs=1500000',
+    'orders.ackTimeoutNs=1.5s',
+    'risk.flattenOnBreach=false',
+    'signal.source=obiN',
   ]);
   assert.is(c.entry.threshold, 2.5);
   assert.is(c.entry.mode, 'passive');
@@ -40,45 +55,81 @@ test('JSON base then key=value overrides, in order; durations take ns or a unit;
 });
 
 test('cross-field rule: entry.threshold must be > exit.threshold', () => {
-  const e = fails(() => resolveConfig({}, ['entry.threshold=0.2']), 'strategy config: entry.threshold must be a number > exit.threshold, got 0.2');
+  const e = fails(
+    () => resolveConfig({}, ['entry.threshold=0.2']),
+    'strategy config: entry.threshold must be a number > exit.threshold, got 0.2',
+  );
   assert.instance(e, ConfigError);
   assert.is((e as ConfigError).field, 'entry.threshold');
   fails(() => resolveConfig({}, ['exit.threshold=-2']), 'strategy config: exit.threshold must be a number > -entry.threshold, got -2');
-  fails(() => resolveConfig({}, ['gates.maxFeedLatencyNs=-200ms']), 'strategy config: gates.maxFeedLatencyNs must be > gates.minFeedLatencyNs, got -200000000');
-  fails(() => resolveConfig({}, ['risk.maxOrdersPerMinute=2']), 'strategy config: risk.maxOrdersPerMinute must be an integer ≥ risk.maxOrdersPerSecond, got 2');
+  fails(
+    () => resolveConfig({}, ['gates.maxFeedLatencyNs=-200ms']),
+    'strategy config: gates.maxFeedLatencyNs must be > gates.minFeedLatencyNs, got -200000000',
+  );
+  fails(
+    () => resolveConfig({}, ['risk.maxOrdersPerMinute=2']),
+    'strategy config: risk.maxOrdersPerMinute must be an integer ≥ risk.maxOrdersPerSecond, got 2',
+  );
   fails(() => resolveConfig({}, ['entry.qtyLot=11']), 'strategy config: entry.qtyLot must be an integer ≤ risk.maxPositionLot, got 11');
-  fails(() => resolveConfig({}, ['cooldown.resetThreshold=3']), 'strategy config: cooldown.resetThreshold must be null or a number ≤ entry.threshold, got 3');
+  fails(
+    () => resolveConfig({}, ['cooldown.resetThreshold=3']),
+    'strategy config: cooldown.resetThreshold must be null or a number ≤ entry.threshold, got 3',
+  );
 });
 
 test('range and type errors name the field and what it accepts', () => {
   fails(() => resolveConfig({}, ['entry.confirmCount=0']), 'strategy config: entry.confirmCount must be an integer in [1, 1000000], got 0');
-  fails(() => resolveConfig({}, ['entry.confirmCount=1.5']), 'strategy config: entry.confirmCount must be an integer in [1, 1000000], got 1.5');
+  fails(
+    () => resolveConfig({}, ['entry.confirmCount=1.5']),
+    'strategy config: entry.confirmCount must be an integer in [1, 1000000], got 1.5',
+  );
   fails(() => resolveConfig({}, ['exit.maxRetries=101']), 'strategy config: exit.maxRetries must be an integer in [0, 100], got 101');
   fails(() => resolveConfig({}, ['entry.threshold=abc']), 'strategy config: entry.threshold must be a number > 0, got "abc"');
   fails(() => resolveConfig({}, ['entry.threshold=0']), 'strategy config: entry.threshold must be a number > 0, got 0');
   fails(() => resolveConfig({}, ['entry.mode=maker']), 'strategy config: entry.mode must be one of taker, passive, got "maker"');
   fails(() => resolveConfig({}, ['risk.flattenOnBreach=yes']), 'strategy config: risk.flattenOnBreach must be true or false, got "yes"');
-  fails(() => resolveConfig({}, ['exit.stopLossTicks=0']), 'strategy config: exit.stopLossTicks must be null (off) or an integer ≥ 1, got 0');
-  fails(() => resolveConfig({}, ['cooldown.ns=2 s']), 'strategy config: cooldown.ns must be an integer of ns (or 250ms, 2s, …) ≥ 0, got "2 s"');
+  fails(
+    () => resolveConfig({}, ['exit.stopLossTicks=0']),
+    'strategy config: exit.stopLossTicks must be null (off) or an integer ≥ 1, got 0',
+  );
+  fails(
+    () => resolveConfig({}, ['cooldown.ns=2 s']),
+    'strategy config: cooldown.ns must be an integer of ns (or 250ms, 2s, …) ≥ 0, got "2 s"',
+  );
   fails(() => resolveConfig({}, ['entry.mode=null']), 'strategy config: entry.mode must be one of taker, passive, got "null"');
   fails(() => resolveConfig({ exit: { maxRetries: '3' } }), 'strategy config: exit.maxRetries must be an integer in [0, 100], got "3"');
   fails(() => resolveConfig({ risk: { maxDailyLossQuote: -1 } }), 'strategy config: risk.maxDailyLossQuote must be a number > 0, got -1');
 });
 
 test('unknown fields, sections and malformed overrides', () => {
-  assert.throws(() => resolveConfig({}, ['entry.treshold=2']), /^strategy config: entry\.treshold is not a known field \(known: signal\.source, entry\.threshold, /);
+  assert.throws(
+    () => resolveConfig({}, ['entry.treshold=2']),
+    /^strategy config: entry\.treshold is not a known field \(known: signal\.source, entry\.threshold, /,
+  );
   assert.throws(() => resolveConfig({ entry: { treshold: 2 } }), /^strategy config: entry\.treshold is not a known field/);
-  fails(() => resolveConfig({ strategy: {} }), 'strategy config: strategy is not a known section (known: signal, entry, exit, hurdle, gates, cooldown, orders, risk)');
+  fails(
+    () => resolveConfig({ strategy: {} }),
+    'strategy config: strategy is not a known section (known: signal, entry, exit, hurdle, gates, cooldown, orders, risk)',
+  );
   fails(() => resolveConfig({ entry: 3 }), 'strategy config: entry must be an object, got 3');
   fails(() => resolveConfig([]), 'strategy config: (root) must be a JSON object, got []');
-  fails(() => resolveConfig({}, ['entry.threshold']), 'strategy config: entry.threshold override must look like key=value (e.g. entry.threshold=1.5)');
+  fails(
+    () => resolveConfig({}, ['entry.threshold']),
+    'strategy config: entry.threshold override must look like key=value (e.g. entry.threshold=1.5)',
+  );
 });
 
 test('instrument facts are validated separately', () => {
   validateInstrument(INST);
   fails(() => validateInstrument({ ...INST, tickSize: 0 }), 'instrument: tickSize must be a number > 0, got 0');
-  fails(() => validateInstrument({ ...INST, takerFeeRate: 6 }), 'instrument: takerFeeRate must be a fraction in (-0.01, 0.01) (0.0006 = 6 bps), got 6');
-  assert.throws(() => new StrategyMachine({ config: resolveConfig(), instrument: { ...INST, lotSize: -1 }, nextId: sequentialIds('x') }), /lotSize/);
+  fails(
+    () => validateInstrument({ ...INST, takerFeeRate: 6 }),
+    'instrument: takerFeeRate must be a fraction in (-0.01, 0.01) (0.0006 = 6 bps), got 6',
+  );
+  assert.throws(
+    () => new StrategyMachine({ config: resolveConfig(), instrument: { ...INST, lotSize: -1 }, nextId: sequentialIds('x') }),
+    /lotSize/,
+  );
 });
 
 test('describe() renders the allowed range used in the docs', () => {

@@ -2,7 +2,16 @@
 // an action summariser ("place buy limit ioc 1001x1", "cancel rb-t-1", "cancelAll") and scenario builders that walk
 // the machine into each §3.3 state through real events (never by poking its state).
 
-import { StrategyMachine, resolveConfig, sequentialIds, type Action, type Event, type InstrumentSpec, type Phase, type Side } from '../../src/fsm/index';
+import {
+  StrategyMachine,
+  resolveConfig,
+  sequentialIds,
+  type Action,
+  type Event,
+  type InstrumentSpec,
+  type Phase,
+  type Side,
+} from '../../src/fsm/index';
 
 /** tick 0.1, lot 0.001: one tick·lot is 0.0001 quote. Taker 6 bps, maker 2 bps (Bitget VIP0). */
 export const INST: InstrumentSpec = { tickSize: 0.1, lotSize: 0.001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 };
@@ -19,9 +28,12 @@ export function show(a: Action): string {
       const px = a.priceTick === undefined ? '' : String(a.priceTick);
       return `place ${a.side} ${a.orderType} ${a.force} ${px}x${a.qtyLot}${a.reduceOnly ? ' ro' : ''}`;
     }
-    case 'cancel': return `cancel ${a.clientOid}`;
-    case 'log': return `log:${a.level}`;
-    default: return a.type;
+    case 'cancel':
+      return `cancel ${a.clientOid}`;
+    case 'log':
+      return `log:${a.level}`;
+    default:
+      return a.type;
   }
 }
 
@@ -51,7 +63,9 @@ export class Driver {
   }
 
   logs(level?: string): string[] {
-    return this.raw.filter((a): a is Extract<Action, { type: 'log' }> => a.type === 'log' && (!level || a.level === level)).map((a) => a.message);
+    return this.raw
+      .filter((a): a is Extract<Action, { type: 'log' }> => a.type === 'log' && (!level || a.level === level))
+      .map((a) => a.message);
   }
 
   /** A signal at now + dt ms; defaults: valid book 1000/1001, z 0 (ready), ofiNorm 5, latency 10 ms. */
@@ -60,8 +74,21 @@ export class Driver {
     const localTs = f.localTs ?? this.now;
     const feedLatencyNs = f.feedLatencyNs ?? 10_000_000;
     return this.send({
-      type: 'signal', localTs, exchTs: localTs - BigInt(feedLatencyNs), valid: true, bestBid: 1000, bestAsk: 1001, bidQty: 5, askQty: 5,
-      l1: 0, obiN: 0, ofiNorm: 5, z: 0, zReady: true, ...f, feedLatencyNs,
+      type: 'signal',
+      localTs,
+      exchTs: localTs - BigInt(feedLatencyNs),
+      valid: true,
+      bestBid: 1000,
+      bestAsk: 1001,
+      bidQty: 5,
+      askQty: 5,
+      l1: 0,
+      obiN: 0,
+      ofiNorm: 5,
+      z: 0,
+      zReady: true,
+      ...f,
+      feedLatencyNs,
     });
   }
 
@@ -75,7 +102,17 @@ export class Driver {
   }
 
   fill(oid: string, side: Side, priceTick: number, qtyLot: number, remainingLot: number, feeQuote = 0, tradeId?: string): string[] {
-    return this.send({ type: 'fill', clientOid: oid, tradeId: tradeId ?? `tr${++this.trade}`, side, priceTick, qtyLot, feeQuote, maker: false, remainingLot });
+    return this.send({
+      type: 'fill',
+      clientOid: oid,
+      tradeId: tradeId ?? `tr${++this.trade}`,
+      side,
+      priceTick,
+      qtyLot,
+      feeQuote,
+      maker: false,
+      remainingLot,
+    });
   }
 
   cancelAck(oid: string): string[] {
@@ -90,8 +127,15 @@ export class Driver {
     return this.send({ type: 'reject', clientOid: oid, code, message: 'rejected', retryable });
   }
 
-  resynced(positionLot: number, openOrders: Array<{ clientOid: string; side?: Side; priceTick?: number; remainingLot?: number }> = []): string[] {
-    return this.send({ type: 'resynced', positionLot, openOrders: openOrders.map((o) => ({ side: 'buy', priceTick: 1000, remainingLot: 1, ...o })) });
+  resynced(
+    positionLot: number,
+    openOrders: Array<{ clientOid: string; side?: Side; priceTick?: number; remainingLot?: number }> = [],
+  ): string[] {
+    return this.send({
+      type: 'resynced',
+      positionLot,
+      openOrders: openOrders.map((o) => ({ side: 'buy', priceTick: 1000, remainingLot: 1, ...o })),
+    });
   }
 
   health(ok: boolean, clockOffsetNs?: number): string[] {

@@ -15,9 +15,20 @@ import { INST, T0, MS } from './helpers';
 import { SimVenue } from './venue';
 
 const CONFIG = resolveConfig({}, [
-  'entry.confirmCount=2', 'exit.timeStopNs=4s', 'cooldown.ns=300ms', 'cooldown.afterStopLossNs=1s', 'entry.workTimeoutNs=800ms',
-  'orders.ackTimeoutNs=1s', 'orders.reconcileTimeoutNs=2s', 'exit.timeoutNs=500ms', 'exit.maxRetries=2', 'risk.maxDailyLossQuote=5',
-  'exit.takeProfitTicks=6', 'exit.stopLossTicks=4', 'entry.qtyLot=2', 'risk.maxPositionLot=6',
+  'entry.confirmCount=2',
+  'exit.timeStopNs=4s',
+  'cooldown.ns=300ms',
+  'cooldown.afterStopLossNs=1s',
+  'entry.workTimeoutNs=800ms',
+  'orders.ackTimeoutNs=1s',
+  'orders.reconcileTimeoutNs=2s',
+  'exit.timeoutNs=500ms',
+  'exit.maxRetries=2',
+  'risk.maxDailyLossQuote=5',
+  'exit.takeProfitTicks=6',
+  'exit.stopLossTicks=4',
+  'entry.qtyLot=2',
+  'risk.maxPositionLot=6',
 ]);
 
 interface RunStats {
@@ -62,8 +73,20 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
       const latency = rnd() < 0.002 ? 3_000_000_000 : 10_000_000;
       const localTs = T0 + BigInt(ms) * MS;
       ev = {
-        type: 'signal', localTs, exchTs: localTs - BigInt(latency), valid: rnd() > 0.02, bestBid: venue.bid, bestAsk: venue.ask,
-        bidQty: 5, askQty: 5, l1: 0, obiN: 0, ofiNorm: z * 2, z, zReady: rnd() > 0.03, feedLatencyNs: latency,
+        type: 'signal',
+        localTs,
+        exchTs: localTs - BigInt(latency),
+        valid: rnd() > 0.02,
+        bestBid: venue.bid,
+        bestAsk: venue.ask,
+        bidQty: 5,
+        askQty: 5,
+        l1: 0,
+        obiN: 0,
+        ofiNorm: z * 2,
+        z,
+        zReady: rnd() > 0.03,
+        feedLatencyNs: latency,
       };
     } else if (r < 0.85) {
       ms += 1 + Math.floor(rnd() * 1500);
@@ -90,7 +113,9 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
     }
 
     // What the machine learns from this report, mirrored for the in-flight check.
-    if (ev.type === 'ack' || ev.type === 'reject') { if (inFlight.get(ev.clientOid) === 'place') inFlight.delete(ev.clientOid); }
+    if (ev.type === 'ack' || ev.type === 'reject') {
+      if (inFlight.get(ev.clientOid) === 'place') inFlight.delete(ev.clientOid);
+    }
     if (ev.type === 'cancelAck') inFlight.delete(ev.clientOid);
     if (ev.type === 'cancelReject' && inFlight.get(ev.clientOid) === 'cancel') inFlight.delete(ev.clientOid);
     if (ev.type === 'fill') {
@@ -105,7 +130,9 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
 
     if (ev.type === 'marketHealth') health = ev.ok;
     const pre = m.phase;
-    const breachesBefore = Object.entries(m.state.counters).filter(([k]) => k.startsWith('breach.')).reduce((a, [, v]) => a + v, 0);
+    const breachesBefore = Object.entries(m.state.counters)
+      .filter(([k]) => k.startsWith('breach.'))
+      .reduce((a, [, v]) => a + v, 0);
     const actions = m.handle(ev);
     const post = m.phase;
     stats.phases.add(post);
@@ -114,7 +141,12 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
     // Position from fills only; exact P&L identity (realised + unrealised = cash + lot·mark).
     assert.is(s.position.lot, fillSum, `${where(i, ev)}: position = Σ fills`);
     const mark = 1000;
-    const unreal = s.position.lot > 0 ? mark * s.position.lot - s.position.costTickLot : s.position.lot < 0 ? s.position.costTickLot + mark * s.position.lot : 0;
+    const unreal =
+      s.position.lot > 0
+        ? mark * s.position.lot - s.position.costTickLot
+        : s.position.lot < 0
+          ? s.position.costTickLot + mark * s.position.lot
+          : 0;
     assert.is(s.position.realisedTickLot + unreal, s.position.cashTickLot + s.position.lot * mark, `${where(i, ev)}: P&L identity`);
 
     for (const a of actions) {
@@ -125,20 +157,33 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
         assert.ok(!usedOids.has(a.clientOid), `${where(i, ev)}: clientOid ${a.clientOid} reused`);
         assert.ok(a.clientOid.length <= 50, `${where(i, ev)}: clientOid too long`);
         usedOids.add(a.clientOid);
-        if (!a.reduceOnly) assert.ok(Math.abs(s.position.lot) + a.qtyLot <= config.risk.maxPositionLot, `${where(i, ev)}: entry past the position limit`);
-        if (a.reduceOnly) assert.ok(a.side === (s.position.lot > 0 ? 'sell' : 'buy') && a.qtyLot === Math.abs(s.position.lot), `${where(i, ev)}: exit closes the position`);
+        if (!a.reduceOnly)
+          assert.ok(Math.abs(s.position.lot) + a.qtyLot <= config.risk.maxPositionLot, `${where(i, ev)}: entry past the position limit`);
+        if (a.reduceOnly)
+          assert.ok(
+            a.side === (s.position.lot > 0 ? 'sell' : 'buy') && a.qtyLot === Math.abs(s.position.lot),
+            `${where(i, ev)}: exit closes the position`,
+          );
         inFlight.set(a.clientOid, 'place');
       } else if (a.type === 'cancel') {
-        assert.not.ok(inFlight.has(a.clientOid), `${where(i, ev)}: second request in flight for ${a.clientOid} (${inFlight.get(a.clientOid)})`);
+        assert.not.ok(
+          inFlight.has(a.clientOid),
+          `${where(i, ev)}: second request in flight for ${a.clientOid} (${inFlight.get(a.clientOid)})`,
+        );
         assert.not.ok(cancelled.has(a.clientOid), `${where(i, ev)}: ${a.clientOid} cancelled twice`);
         cancelled.add(a.clientOid);
         inFlight.set(a.clientOid, 'cancel');
       }
     }
-    const breachesAfter = Object.entries(s.counters).filter(([k]) => k.startsWith('breach.')).reduce((a, [, v]) => a + v, 0);
+    const breachesAfter = Object.entries(s.counters)
+      .filter(([k]) => k.startsWith('breach.'))
+      .reduce((a, [, v]) => a + v, 0);
     if ((pre !== 'HALTED' && post === 'HALTED') || breachesAfter > breachesBefore) {
       stats.halts++;
-      assert.ok(actions.some((a) => a.type === 'cancelAll'), `${where(i, ev)}: HALTED without cancelAll`);
+      assert.ok(
+        actions.some((a) => a.type === 'cancelAll'),
+        `${where(i, ev)}: HALTED without cancelAll`,
+      );
     }
 
     // Each state's defining facts.
@@ -148,7 +193,8 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
     if (post === 'COOLDOWN') assert.is(s.position.lot, 0, `${where(i, ev)}: COOLDOWN not flat`);
     if (post === 'IN_POSITION') assert.ok(s.position.lot !== 0, `${where(i, ev)}: IN_POSITION flat`);
     if (post === 'ENTRY_PENDING') assert.ok(entry !== undefined, `${where(i, ev)}: ENTRY_PENDING without its entry`);
-    if (post === 'EXIT_PENDING') assert.ok(s.position.lot !== 0 && exit !== undefined, `${where(i, ev)}: EXIT_PENDING without position or exit`);
+    if (post === 'EXIT_PENDING')
+      assert.ok(s.position.lot !== 0 && exit !== undefined, `${where(i, ev)}: EXIT_PENDING without position or exit`);
 
     venue.apply(actions);
   }

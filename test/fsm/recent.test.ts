@@ -13,7 +13,10 @@ test('keeps the last N distinct keys: the oldest leaves when the N+1-th arrives'
   assert.is(r.size, 3);
   r.add('e');
   r.add('f');
-  assert.equal(['b', 'c', 'd', 'e', 'f'].map((k) => r.has(k)), [false, false, true, true, true]);
+  assert.equal(
+    ['b', 'c', 'd', 'e', 'f'].map((k) => r.has(k)),
+    [false, false, true, true, true],
+  );
 });
 
 test('adding a key it holds changes nothing (no second copy to outlive the first)', () => {

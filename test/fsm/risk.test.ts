@@ -2,8 +2,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyFill, avgEntryTick, checkBreach, dailyLossQuote, defaultConfig, equityQuote, newPosition, newRiskState, notePlace, preTrade,
-  unrealisedTickLot, type PositionState, type RiskView,
+  applyFill,
+  avgEntryTick,
+  checkBreach,
+  dailyLossQuote,
+  defaultConfig,
+  equityQuote,
+  newPosition,
+  newRiskState,
+  notePlace,
+  preTrade,
+  unrealisedTickLot,
+  type PositionState,
+  type RiskView,
 } from '../../src/fsm/index';
 
 const risk = defaultConfig().risk;
@@ -13,7 +24,15 @@ const T = 19_675n * DAY + 3600n * S; // 01:00 UTC on some day
 
 function view(p: PositionState, f: Partial<RiskView> = {}): RiskView {
   return {
-    nowNs: T, position: p, markTick: null, tickLotQuote: 0.0001, lastValidLocalTs: T, feedLatencyNs: null, clockOffsetNs: null, exposed: p.lot !== 0, ...f,
+    nowNs: T,
+    position: p,
+    markTick: null,
+    tickLotQuote: 0.0001,
+    lastValidLocalTs: T,
+    feedLatencyNs: null,
+    clockOffsetNs: null,
+    exposed: p.lot !== 0,
+    ...f,
   };
 }
 

@@ -4,15 +4,45 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  applyFill, checkGates, confirmedSide, cooldownNs, costHurdle, defaultConfig, entryOrder, exitOrder, newDebounce, newPosition,
-  priceExit, resolveConfig, signalDecayed, signalExit, signalValue, timeStopHit, updateDebounce, type SignalEvent, type TradeMarks,
+  applyFill,
+  checkGates,
+  confirmedSide,
+  cooldownNs,
+  costHurdle,
+  defaultConfig,
+  entryOrder,
+  exitOrder,
+  newDebounce,
+  newPosition,
+  priceExit,
+  resolveConfig,
+  signalDecayed,
+  signalExit,
+  signalValue,
+  timeStopHit,
+  updateDebounce,
+  type SignalEvent,
+  type TradeMarks,
 } from '../../src/fsm/index';
 import { cooldown, Driver, inPosition, INST } from './helpers';
 
 const cfg = defaultConfig();
 const sig = (f: Partial<SignalEvent> = {}): SignalEvent => ({
-  type: 'signal', localTs: 1_000_000_000n, exchTs: 990_000_000n, valid: true, bestBid: 1000, bestAsk: 1001, bidQty: 5, askQty: 5,
-  l1: 0.1, obiN: 0.2, ofiNorm: 3, z: 2.5, zReady: true, feedLatencyNs: 10_000_000, ...f,
+  type: 'signal',
+  localTs: 1_000_000_000n,
+  exchTs: 990_000_000n,
+  valid: true,
+  bestBid: 1000,
+  bestAsk: 1001,
+  bidQty: 5,
+  askQty: 5,
+  l1: 0.1,
+  obiN: 0.2,
+  ofiNorm: 3,
+  z: 2.5,
+  zReady: true,
+  feedLatencyNs: 10_000_000,
+  ...f,
 });
 
 test('signalValue: z needs zReady; l1/obiN/ofiNorm are read directly; an invalid book has none', () => {
@@ -42,7 +72,10 @@ test('hysteresis: a long exits at x ≤ θ_out (0.5), a short at x ≥ −0.5; t
 test('debounce by count: k = 3 consecutive samples ≥ θ_in; a sample inside or a missing one restarts the run', () => {
   const e = { ...cfg.entry, confirmCount: 3, confirmDwellNs: 0 };
   const d = newDebounce();
-  const feed = (x: number | null, t: bigint) => { updateDebounce(d, x, 2, t); return confirmedSide(d, e, t); };
+  const feed = (x: number | null, t: bigint) => {
+    updateDebounce(d, x, 2, t);
+    return confirmedSide(d, e, t);
+  };
   assert.is(feed(2.1, 1n), null);
   assert.is(feed(2.5, 2n), null);
   assert.is(feed(1.9, 3n), null, 'back inside: reset');
@@ -95,7 +128,11 @@ test('cost hurdle, maker in: (0.0002 + 0.0006) × 1000.5 + 1 = 1.8004; buffer, s
   assert.ok(Math.abs(e.costTicks - (1.2006 + 2 + 0.5 + 0.25)) < 1e-12);
   assert.is(e.expectedTicks, 4);
   assert.is(e.ok, true);
-  assert.is(costHurdle(resolveConfig({}, ['hurdle.source=signal']), INST, sig({ ofiNorm: 100 }), 2, 'long').ok, false, 'edge read from x = 2');
+  assert.is(
+    costHurdle(resolveConfig({}, ['hurdle.source=signal']), INST, sig({ ofiNorm: 100 }), 2, 'long').ok,
+    false,
+    'edge read from x = 2',
+  );
   assert.is(costHurdle(resolveConfig({}, ['hurdle.enabled=false']), INST, sig({ ofiNorm: 0 }), 3, 'long').ok, true);
 });
 

@@ -31,22 +31,47 @@ export class SimVenue {
   apply(actions: Action[]): void {
     for (const a of actions) {
       switch (a.type) {
-        case 'place': this.place(a); break;
-        case 'cancel': this.cancel(a.clientOid); break;
+        case 'place':
+          this.place(a);
+          break;
+        case 'cancel':
+          this.cancel(a.clientOid);
+          break;
         case 'cancelAll':
           for (const o of [...this.open.values()]) this.close(o, 'cancelAck');
           break;
         case 'flatten':
           if (this.position !== 0) {
             const side: Side = this.position > 0 ? 'sell' : 'buy';
-            this.fill({ oid: `venue-flat-${++this.flats}`, side, type: 'market', force: 'ioc', remaining: Math.abs(this.position), reduceOnly: true }, Math.abs(this.position), false);
+            this.fill(
+              {
+                oid: `venue-flat-${++this.flats}`,
+                side,
+                type: 'market',
+                force: 'ioc',
+                remaining: Math.abs(this.position),
+                reduceOnly: true,
+              },
+              Math.abs(this.position),
+              false,
+            );
           }
           break;
         case 'reconcile':
           // The snapshot as of now; FIFO delivery puts every earlier report before it.
-          this.queue.push({ type: 'resynced', positionLot: this.position, openOrders: [...this.open.values()].map((o) => ({ clientOid: o.oid, side: o.side, priceTick: o.price ?? 0, remainingLot: o.remaining })) });
+          this.queue.push({
+            type: 'resynced',
+            positionLot: this.position,
+            openOrders: [...this.open.values()].map((o) => ({
+              clientOid: o.oid,
+              side: o.side,
+              priceTick: o.price ?? 0,
+              remainingLot: o.remaining,
+            })),
+          });
           break;
-        default: break;
+        default:
+          break;
       }
     }
   }
@@ -77,7 +102,15 @@ export class SimVenue {
   }
 
   private place(a: Extract<Action, { type: 'place' }>): void {
-    const o: VenueOrder = { oid: a.clientOid, side: a.side, type: a.orderType, force: a.force, price: a.priceTick, remaining: a.qtyLot, reduceOnly: a.reduceOnly };
+    const o: VenueOrder = {
+      oid: a.clientOid,
+      side: a.side,
+      type: a.orderType,
+      force: a.force,
+      price: a.priceTick,
+      remaining: a.qtyLot,
+      reduceOnly: a.reduceOnly,
+    };
     const r = this.rnd();
     if (r < 0.08) {
       this.queue.push({ type: 'reject', clientOid: o.oid, code: '40762', message: 'insufficient', retryable: this.rnd() < 0.5 });
@@ -147,7 +180,17 @@ export class SimVenue {
     const price = o.type === 'market' ? (dir > 0 ? this.ask : this.bid) : (o.price ?? this.bid);
     o.remaining -= qty;
     this.position += dir * qty;
-    const ev: Event = { type: 'fill', clientOid: o.oid, tradeId: `T${++this.trades}`, side: o.side, priceTick: price, qtyLot: qty, feeQuote: qty * price * 1e-4 * (maker ? 0.0002 : 0.0006), maker, remainingLot: o.remaining };
+    const ev: Event = {
+      type: 'fill',
+      clientOid: o.oid,
+      tradeId: `T${++this.trades}`,
+      side: o.side,
+      priceTick: price,
+      qtyLot: qty,
+      feeQuote: qty * price * 1e-4 * (maker ? 0.0002 : 0.0006),
+      maker,
+      remainingLot: o.remaining,
+    };
     this.queue.push(ev);
     if (this.rnd() < 0.05) this.queue.push({ ...ev }); // reported twice
     if (o.remaining === 0) this.open.delete(o.oid);

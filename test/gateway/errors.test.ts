@@ -3,7 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  BITGET_ERRORS, BitgetApiError, GatewayTransportError, cancelFailureEvent, classifyBitgetCode, outcomeUnknown, placeFailureEvent,
+  BITGET_ERRORS,
+  BitgetApiError,
+  GatewayTransportError,
+  cancelFailureEvent,
+  classifyBitgetCode,
+  outcomeUnknown,
+  placeFailureEvent,
 } from '../../src/gateway/errors';
 
 const api = (code: string, msg = 'x', status = 400) => new BitgetApiError(code, msg, status, '/api/v2/mix/order/place-order');
@@ -17,11 +23,26 @@ test('place rejects: retryable for rate limits, clock and a busy venue', () => {
 
 test('place rejects: final for funds, notional, precision, environment, auth, params, position mode', () => {
   const table: Array<[string, string]> = [
-    ['40762', 'insufficientFunds'], ['43012', 'insufficientFunds'], ['40711', 'insufficientFunds'], ['40712', 'insufficientFunds'],
-    ['45110', 'minNotional'], ['40808', 'precision'], ['41103', 'precision'], ['40099', 'environment'],
-    ['40006', 'auth'], ['40009', 'auth'], ['40012', 'auth'], ['40037', 'auth'], ['40014', 'auth'],
-    ['40019', 'param'], ['40017', 'param'], ['40020', 'param'], ['40774', 'positionMode'], ['43011', 'invalidOrder'],
-    ['40305', 'invalidOrder'], ['41114', 'maintenance'],
+    ['40762', 'insufficientFunds'],
+    ['43012', 'insufficientFunds'],
+    ['40711', 'insufficientFunds'],
+    ['40712', 'insufficientFunds'],
+    ['45110', 'minNotional'],
+    ['40808', 'precision'],
+    ['41103', 'precision'],
+    ['40099', 'environment'],
+    ['40006', 'auth'],
+    ['40009', 'auth'],
+    ['40012', 'auth'],
+    ['40037', 'auth'],
+    ['40014', 'auth'],
+    ['40019', 'param'],
+    ['40017', 'param'],
+    ['40020', 'param'],
+    ['40774', 'positionMode'],
+    ['43011', 'invalidOrder'],
+    ['40305', 'invalidOrder'],
+    ['41114', 'maintenance'],
   ];
   for (const [code, category] of table) {
     assert.is(classifyBitgetCode(code).category, category, code);
@@ -31,7 +52,11 @@ test('place rejects: final for funds, notional, precision, environment, auth, pa
 });
 
 test('post-only crossing is recognised by its message, final; unknown codes are final', () => {
-  assert.equal(classifyBitgetCode('43999', 'Post only order will be filled immediately, so canceled'), { category: 'postOnly', retryable: false, meaning: 'post-only order would have taken liquidity' });
+  assert.equal(classifyBitgetCode('43999', 'Post only order will be filled immediately, so canceled'), {
+    category: 'postOnly',
+    retryable: false,
+    meaning: 'post-only order would have taken liquidity',
+  });
   assert.is(classifyBitgetCode('40000', 'post_only order rejected').category, 'postOnly');
   assert.is(classifyBitgetCode('12345', 'something new').category, 'unknown');
   assert.is((placeFailureEvent('c1', api('12345')) as { retryable: boolean }).retryable, false);
@@ -57,9 +82,19 @@ test('outcome unknown → disconnect: transport errors, HTTP 5xx, duplicate clie
 test('cancel failures → cancelReject with the code (unknown order included); transport → disconnect', () => {
   for (const code of ['40109', '43001', '40768']) {
     assert.is(classifyBitgetCode(code).category, 'orderNotFound');
-    assert.equal(cancelFailureEvent('c1', api(code, 'Order does not exist')), { type: 'cancelReject', clientOid: 'c1', code, message: 'Order does not exist' });
+    assert.equal(cancelFailureEvent('c1', api(code, 'Order does not exist')), {
+      type: 'cancelReject',
+      clientOid: 'c1',
+      code,
+      message: 'Order does not exist',
+    });
   }
-  assert.equal(cancelFailureEvent('c1', api('429', 'Too Many Requests', 429)), { type: 'cancelReject', clientOid: 'c1', code: '429', message: 'Too Many Requests' });
+  assert.equal(cancelFailureEvent('c1', api('429', 'Too Many Requests', 429)), {
+    type: 'cancelReject',
+    clientOid: 'c1',
+    code: '429',
+    message: 'Too Many Requests',
+  });
   assert.is(cancelFailureEvent('c1', new GatewayTransportError('RB_ERR_GW_TIMEOUT', '/p', 't')).type, 'disconnect');
   assert.is(cancelFailureEvent('c1', api('40015', 'busy', 503)).type, 'disconnect');
 });

@@ -7,7 +7,18 @@ import type { Event } from '../../src/fsm/events';
 import { BitgetGateway, gatewayEndpoints, type BitgetGatewayOptions } from '../../src/gateway/gateway';
 import { ServerClock } from '../../src/gateway/clock';
 import {
-  BTC, CREDS, fail, fillPush, ok, orderRow, ordersPush, privateWsServer, restServer, until, type PrivateWsServer, type RestServer,
+  BTC,
+  CREDS,
+  fail,
+  fillPush,
+  ok,
+  orderRow,
+  ordersPush,
+  privateWsServer,
+  restServer,
+  until,
+  type PrivateWsServer,
+  type RestServer,
 } from './helpers';
 
 interface Venue {
@@ -23,12 +34,32 @@ async function venue(): Promise<Venue> {
   const rest = await restServer();
   const ws = await privateWsServer();
   let nextId = 5000;
-  const v: Venue = { rest, ws, open: [], positions: [], close: async () => { await rest.close(); await ws.close(); } };
+  const v: Venue = {
+    rest,
+    ws,
+    open: [],
+    positions: [],
+    close: async () => {
+      await rest.close();
+      await ws.close();
+    },
+  };
   rest.on('GET /api/v2/public/time', () => ok({ serverTime: String(Date.now()) }));
   rest.on('POST /api/v2/mix/order/place-order', (r) => {
     const b = JSON.parse(r.body);
     const orderId = String(++nextId);
-    if (b.orderType === 'limit') v.open.push({ symbol: b.symbol, size: b.size, orderId, clientOid: b.clientOid, baseVolume: '0', price: b.price, status: 'live', side: b.side, tradeSide: b.tradeSide ?? (b.side === 'buy' ? 'buy_single' : 'sell_single') });
+    if (b.orderType === 'limit')
+      v.open.push({
+        symbol: b.symbol,
+        size: b.size,
+        orderId,
+        clientOid: b.clientOid,
+        baseVolume: '0',
+        price: b.price,
+        status: 'live',
+        side: b.side,
+        tradeSide: b.tradeSide ?? (b.side === 'buy' ? 'buy_single' : 'sell_single'),
+      });
     return ok({ clientOid: b.clientOid, orderId });
   });
   rest.on('POST /api/v2/mix/order/cancel-order', (r) => {
@@ -43,7 +74,9 @@ async function venue(): Promise<Venue> {
     v.open = [];
     return ok({ successList, failureList: [] });
   });
-  rest.on('GET /api/v2/mix/order/orders-pending', () => ok({ entrustedList: v.open.length ? v.open : null, endId: v.open.at(-1)?.orderId ?? null }));
+  rest.on('GET /api/v2/mix/order/orders-pending', () =>
+    ok({ entrustedList: v.open.length ? v.open : null, endId: v.open.at(-1)?.orderId ?? null }),
+  );
   rest.on('GET /api/v2/mix/position/single-position', () => ok(v.positions));
   return v;
 }
@@ -52,22 +85,45 @@ function gateway(v: Venue, over: Partial<BitgetGatewayOptions> = {}) {
   const events: Event[] = [];
   const logs: string[] = [];
   const gw = new BitgetGateway({
-    credentials: CREDS, mode: 'local', restUrl: v.rest.url, wsUrl: v.ws.url, grid: BTC, onEvent: (e) => events.push(e),
-    log: (level, line) => logs.push(`${level} ${line}`), syncClockOnStart: false, privateWs: false, autoReconcile: false,
-    ws: { backoffBaseMs: 5, backoffMaxMs: 10 }, ...over,
+    credentials: CREDS,
+    mode: 'local',
+    restUrl: v.rest.url,
+    wsUrl: v.ws.url,
+    grid: BTC,
+    onEvent: (e) => events.push(e),
+    log: (level, line) => logs.push(`${level} ${line}`),
+    syncClockOnStart: false,
+    privateWs: false,
+    autoReconcile: false,
+    ws: { backoffBaseMs: 5, backoffMaxMs: 10 },
+    ...over,
   });
   return { gw, events, logs };
 }
 
 const place = (clientOid: string, over: Record<string, unknown> = {}) => ({
-  type: 'place' as const, clientOid, side: 'buy' as const, orderType: 'limit' as const, priceTick: 270005, qtyLot: 3, force: 'gtc' as const, reduceOnly: false, ...over,
+  type: 'place' as const,
+  clientOid,
+  side: 'buy' as const,
+  orderType: 'limit' as const,
+  priceTick: 270005,
+  qtyLot: 3,
+  force: 'gtc' as const,
+  reduceOnly: false,
+  ...over,
 });
 
 test('endpoints per mode: live, demo (wspap), local (derived from the REST URL)', () => {
   assert.equal(gatewayEndpoints('live'), { restUrl: 'https://api.bitget.com', wsUrl: 'wss://ws.bitget.com/v2/ws/private' });
   assert.equal(gatewayEndpoints('demo'), { restUrl: 'https://api.bitget.com', wsUrl: 'wss://wspap.bitget.com/v2/ws/private' });
-  assert.equal(gatewayEndpoints('local', 'http://127.0.0.1:8181'), { restUrl: 'http://127.0.0.1:8181', wsUrl: 'ws://127.0.0.1:8181/v2/ws/private' });
-  assert.throws(() => new BitgetGateway({ credentials: CREDS, mode: 'demo', grid: { ...BTC, instType: 'SUSDT-FUTURES' }, onEvent: () => {} }), /RB_ERR_GW_CONFIG.*40099/);
+  assert.equal(gatewayEndpoints('local', 'http://127.0.0.1:8181'), {
+    restUrl: 'http://127.0.0.1:8181',
+    wsUrl: 'ws://127.0.0.1:8181/v2/ws/private',
+  });
+  assert.throws(
+    () => new BitgetGateway({ credentials: CREDS, mode: 'demo', grid: { ...BTC, instType: 'SUSDT-FUTURES' }, onEvent: () => {} }),
+    /RB_ERR_GW_CONFIG.*40099/,
+  );
 });
 
 test('place → one signed place-order with clientOid, ticks/lots as exact strings → ack', async () => {
@@ -78,11 +134,17 @@ test('place → one signed place-order with clientOid, ticks/lots as exact strin
   await gw.idle();
   assert.equal(events, [{ type: 'ack', clientOid: 'c1', orderId: '5001' }]);
   const [req] = v.rest.of('/api/v2/mix/order/place-order');
-  assert.is(req.body, '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.03","price":"27000.5","side":"buy","orderType":"limit","force":"gtc","clientOid":"c1","reduceOnly":"NO"}');
+  assert.is(
+    req.body,
+    '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.03","price":"27000.5","side":"buy","orderType":"limit","force":"gtc","clientOid":"c1","reduceOnly":"NO"}',
+  );
   assert.ok(req.signatureOk);
   assert.is(req.headers.paptrading, '1');
   assert.ok(logs.some((l) => l.includes('API key ring… (secret and passphrase hidden)')));
-  assert.not.ok(logs.some((l) => l.includes(CREDS.secret) || l.includes(CREDS.passphrase)), 'no secret in any log line');
+  assert.not.ok(
+    logs.some((l) => l.includes(CREDS.secret) || l.includes(CREDS.passphrase)),
+    'no secret in any log line',
+  );
   await gw.stop();
   await v.close();
 });
@@ -90,7 +152,9 @@ test('place → one signed place-order with clientOid, ticks/lots as exact strin
 test('place errors → reject with retryable per code; a bad action is refused locally without a request', async () => {
   const v = await venue();
   let code = '40762';
-  v.rest.on('POST /api/v2/mix/order/place-order', () => (code === '429' ? fail(429, '429', 'Too Many Requests') : fail(400, code, `msg ${code}`)));
+  v.rest.on('POST /api/v2/mix/order/place-order', () =>
+    code === '429' ? fail(429, '429', 'Too Many Requests') : fail(400, code, `msg ${code}`),
+  );
   const { gw, events } = gateway(v, { rest: { retries429: 0, retry429DelayMs: 1 } });
   gw.handle(place('a'));
   await gw.idle();
@@ -109,14 +173,25 @@ test('place errors → reject with retryable per code; a bad action is refused l
     { type: 'reject', clientOid: 'b', code: '45110', message: 'msg 45110', retryable: false },
     { type: 'reject', clientOid: 'c', code: '429', message: 'Too Many Requests', retryable: true },
   ]);
-  assert.equal(events.slice(3).map((e) => [e.type, (e as { code: string }).code, (e as { retryable: boolean }).retryable]), [
-    ['reject', 'RB_ERR_GW_BAD_ORDER', false], ['reject', 'RB_ERR_GW_BAD_ORDER', false], ['reject', 'RB_ERR_GW_BAD_ORDER', false],
-  ]);
+  assert.equal(
+    events.slice(3).map((e) => [e.type, (e as { code: string }).code, (e as { retryable: boolean }).retryable]),
+    [
+      ['reject', 'RB_ERR_GW_BAD_ORDER', false],
+      ['reject', 'RB_ERR_GW_BAD_ORDER', false],
+      ['reject', 'RB_ERR_GW_BAD_ORDER', false],
+    ],
+  );
   assert.is(v.rest.of('/api/v2/mix/order/place-order').length, 3);
   gw.handle(place('a')); // a rejected clientOid may be placed again
   gw.handle(place('a'));
   await gw.idle();
-  assert.equal(events.slice(6).map((e) => [e.type, (e as { code: string }).code]), [['reject', 'RB_ERR_GW_DUPLICATE_CLIENT_OID'], ['reject', '429']]);
+  assert.equal(
+    events.slice(6).map((e) => [e.type, (e as { code: string }).code]),
+    [
+      ['reject', 'RB_ERR_GW_DUPLICATE_CLIENT_OID'],
+      ['reject', '429'],
+    ],
+  );
   await gw.stop();
   await v.close();
 });
@@ -142,9 +217,13 @@ test('one request per order in flight: a cancel waits for its place-order answer
   assert.is(JSON.parse(cancels[0].body).orderId, '5001', 'cancel by the orderId learned from the ack');
   const places = v.rest.of('/api/v2/mix/order/place-order');
   assert.ok(places[1].at < placeAnsweredAt, 'other orders are not held back');
-  assert.equal(events.filter((e) => (e as { clientOid?: string }).clientOid === 'q1'), [
-    { type: 'ack', clientOid: 'q1', orderId: '5001' }, { type: 'cancelAck', clientOid: 'q1' },
-  ]);
+  assert.equal(
+    events.filter((e) => (e as { clientOid?: string }).clientOid === 'q1'),
+    [
+      { type: 'ack', clientOid: 'q1', orderId: '5001' },
+      { type: 'cancelAck', clientOid: 'q1' },
+    ],
+  );
   await gw.stop();
   await v.close();
 });
@@ -169,7 +248,13 @@ test('cancelAll → cancel-all-orders → cancelAck for each tracked order; scop
   gw.handle({ type: 'cancelAll' });
   await gw.idle();
   assert.is(v.rest.of('/api/v2/mix/order/cancel-all-orders')[0].body, '{"productType":"USDT-FUTURES","marginCoin":"USDT"}');
-  assert.equal(events.filter((e) => e.type === 'cancelAck'), [{ type: 'cancelAck', clientOid: 'k1' }, { type: 'cancelAck', clientOid: 'k2' }]);
+  assert.equal(
+    events.filter((e) => e.type === 'cancelAck'),
+    [
+      { type: 'cancelAck', clientOid: 'k1' },
+      { type: 'cancelAck', clientOid: 'k2' },
+    ],
+  );
   await gw.stop();
 
   const b = gateway(v, { cancelAllScope: 'symbol' });
@@ -194,18 +279,42 @@ test('reconcile → single-position then orders-pending → resynced (signed lot
   const v = await venue();
   v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'short', total: '0.07', available: '0.07', posMode: 'one_way_mode' }];
   v.open = [
-    { symbol: 'BTCUSDT', size: '0.03', orderId: '77', clientOid: 'old-1', baseVolume: '0.01', price: '27000.5', status: 'partially_filled', side: 'sell', tradeSide: 'sell_single' },
-    { symbol: 'BTCUSDT', size: '0.02', orderId: '78', clientOid: '', baseVolume: '0', price: '26999', status: 'live', side: 'buy', tradeSide: 'buy_single' },
+    {
+      symbol: 'BTCUSDT',
+      size: '0.03',
+      orderId: '77',
+      clientOid: 'old-1',
+      baseVolume: '0.01',
+      price: '27000.5',
+      status: 'partially_filled',
+      side: 'sell',
+      tradeSide: 'sell_single',
+    },
+    {
+      symbol: 'BTCUSDT',
+      size: '0.02',
+      orderId: '78',
+      clientOid: '',
+      baseVolume: '0',
+      price: '26999',
+      status: 'live',
+      side: 'buy',
+      tradeSide: 'buy_single',
+    },
   ];
   const { gw, events } = gateway(v);
   gw.handle({ type: 'reconcile' });
   await gw.idle();
-  assert.equal(events, [{
-    type: 'resynced', positionLot: -7, openOrders: [
-      { clientOid: 'old-1', side: 'sell', priceTick: 270005, remainingLot: 2 },
-      { clientOid: 'bitget-78', side: 'buy', priceTick: 269990, remainingLot: 2 },
-    ],
-  }]);
+  assert.equal(events, [
+    {
+      type: 'resynced',
+      positionLot: -7,
+      openOrders: [
+        { clientOid: 'old-1', side: 'sell', priceTick: 270005, remainingLot: 2 },
+        { clientOid: 'bitget-78', side: 'buy', priceTick: 269990, remainingLot: 2 },
+      ],
+    },
+  ]);
   const paths = v.rest.requests.map((r) => `${r.path}?${r.query}`);
   assert.equal(paths, [
     '/api/v2/mix/position/single-position?marginCoin=USDT&productType=USDT-FUTURES&symbol=BTCUSDT',
@@ -213,12 +322,18 @@ test('reconcile → single-position then orders-pending → resynced (signed lot
   ]);
   gw.handle({ type: 'cancel', clientOid: 'bitget-78' }); // an order without clientOid is cancelled by its orderId
   await gw.idle();
-  assert.is(v.rest.of('/api/v2/mix/order/cancel-order')[0].body, '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","orderId":"78"}');
+  assert.is(
+    v.rest.of('/api/v2/mix/order/cancel-order')[0].body,
+    '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","orderId":"78"}',
+  );
   assert.equal(events.at(-1), { type: 'cancelAck', clientOid: 'bitget-78' });
   v.rest.on('GET /api/v2/mix/position/single-position', () => fail(400, '40099', 'exchange environment is incorrect'));
   gw.handle({ type: 'reconcile' });
   await gw.idle();
-  assert.equal(events.at(-1), { type: 'disconnect', reason: 'reconcile failed: Bitget 40099 exchange environment is incorrect (HTTP 400 /api/v2/mix/position/single-position)' });
+  assert.equal(events.at(-1), {
+    type: 'disconnect',
+    reason: 'reconcile failed: Bitget 40099 exchange environment is incorrect (HTTP 400 /api/v2/mix/position/single-position)',
+  });
   await gw.stop();
   await v.close();
 });
@@ -233,7 +348,10 @@ test('flatten → reduce-only market order for the whole position (one-way and h
   assert.is(v.rest.of('/api/v2/mix/position/single-position').length, 1);
   const [req] = v.rest.of('/api/v2/mix/order/place-order');
   const oid = `kill-${(1700000000000).toString(36)}-1`;
-  assert.is(req.body, `{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"sell","orderType":"market","clientOid":"${oid}","reduceOnly":"YES"}`);
+  assert.is(
+    req.body,
+    `{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"sell","orderType":"market","clientOid":"${oid}","reduceOnly":"YES"}`,
+  );
   assert.equal(events, [{ type: 'ack', clientOid: oid, orderId: '5001' }]);
   await gw.stop();
 
@@ -242,7 +360,11 @@ test('flatten → reduce-only market order for the whole position (one-way and h
   h.gw.handle({ type: 'flatten' });
   await h.gw.idle();
   const b = JSON.parse(v.rest.of('/api/v2/mix/order/place-order')[1].body);
-  assert.equal([b.side, b.tradeSide, b.size, b.orderType, b.reduceOnly], ['sell', 'close', '1.2', 'market', undefined], 'close short: side names the position (sell), tradeSide close');
+  assert.equal(
+    [b.side, b.tradeSide, b.size, b.orderType, b.reduceOnly],
+    ['sell', 'close', '1.2', 'market', undefined],
+    'close short: side names the position (sell), tradeSide close',
+  );
   v.positions = [];
   h.gw.handle({ type: 'flatten' });
   await h.gw.idle();
@@ -257,7 +379,10 @@ test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile
   const { gw, events } = gateway(v, { autoReconcile: true, rest: { timeoutMs: 80 } });
   gw.handle(place('t1'));
   await gw.idle();
-  assert.equal(events.map((e) => e.type), ['disconnect', 'resynced']);
+  assert.equal(
+    events.map((e) => e.type),
+    ['disconnect', 'resynced'],
+  );
   assert.match((events[0] as { reason: string }).reason, /^place t1: outcome unknown \(RB_ERR_GW_TIMEOUT/);
   await gw.stop();
   await v.close();
@@ -273,17 +398,62 @@ test('private stream: pushes become events; a drop → disconnect → re-login �
   gw.handle(place('w1'));
   await gw.idle();
   v.ws.push(ordersPush(orderRow({ clientOid: 'w1', orderId: '5001', status: 'live' })));
-  v.ws.push(ordersPush(orderRow({ clientOid: 'w1', orderId: '5001', status: 'partially_filled', accBaseVolume: '0.01', tradeId: 'T1', fillPrice: '27000.5', baseVolume: '0.01', fillFee: '-0.1', tradeScope: 'T' })));
-  v.ws.push(fillPush({ orderId: '5001', tradeId: 'T1', symbol: 'BTCUSDT', side: 'buy', price: '27000.5', baseVolume: '0.01', tradeScope: 'taker', feeDetail: [{ feeCoin: 'USDT', totalFee: '-0.1' }] }));
-  v.ws.push(fillPush({ orderId: '5001', tradeId: 'T2', symbol: 'BTCUSDT', side: 'buy', price: '27000.4', baseVolume: '0.02', tradeScope: 'maker', feeDetail: [{ feeCoin: 'USDT', totalFee: '0.01' }] }));
+  v.ws.push(
+    ordersPush(
+      orderRow({
+        clientOid: 'w1',
+        orderId: '5001',
+        status: 'partially_filled',
+        accBaseVolume: '0.01',
+        tradeId: 'T1',
+        fillPrice: '27000.5',
+        baseVolume: '0.01',
+        fillFee: '-0.1',
+        tradeScope: 'T',
+      }),
+    ),
+  );
+  v.ws.push(
+    fillPush({
+      orderId: '5001',
+      tradeId: 'T1',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      price: '27000.5',
+      baseVolume: '0.01',
+      tradeScope: 'taker',
+      feeDetail: [{ feeCoin: 'USDT', totalFee: '-0.1' }],
+    }),
+  );
+  v.ws.push(
+    fillPush({
+      orderId: '5001',
+      tradeId: 'T2',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      price: '27000.4',
+      baseVolume: '0.02',
+      tradeScope: 'maker',
+      feeDetail: [{ feeCoin: 'USDT', totalFee: '0.01' }],
+    }),
+  );
   await until('second fill', () => events.filter((e) => e.type === 'fill').length === 2);
-  assert.equal(events.filter((e) => e.type === 'fill').map((e) => [(e as { tradeId: string }).tradeId, (e as { remainingLot: number }).remainingLot]), [['T1', 2], ['T2', 0]]);
+  assert.equal(
+    events.filter((e) => e.type === 'fill').map((e) => [(e as { tradeId: string }).tradeId, (e as { remainingLot: number }).remainingLot]),
+    [
+      ['T1', 2],
+      ['T2', 0],
+    ],
+  );
   const n = events.length;
   v.open = []; // the venue's truth after the two fills: order done, position 0.01 + 0.03
   v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'long', total: '0.04' }];
   v.ws.dropAll();
   await until('second resynced', () => events.slice(n).some((e) => e.type === 'resynced'));
-  assert.equal(events.map((e) => e.type), ['resynced', 'ack', 'fill', 'fill', 'disconnect', 'resynced']);
+  assert.equal(
+    events.map((e) => e.type),
+    ['resynced', 'ack', 'fill', 'fill', 'disconnect', 'resynced'],
+  );
   assert.match((events[4] as { reason: string }).reason, /^private stream: closed/);
   assert.equal(events[0], { type: 'resynced', positionLot: 1, openOrders: [] });
   assert.equal(events[5], { type: 'resynced', positionLot: 4, openOrders: [] });

@@ -11,9 +11,15 @@ import { gridFromContract, type InstrumentGrid } from '../../src/feed/instrument
 export const CREDS = LOCAL_DEMO_CREDENTIALS;
 
 /** BTCUSDT as in reference §7.1: tick 0.1 (pricePlace 1, priceEndStep 1), lot 0.01 (volumePlace 2). */
-export const BTC: InstrumentGrid = gridFromContract({ symbol: 'BTCUSDT', pricePlace: '1', priceEndStep: '1', volumePlace: '2', sizeMultiplier: '0.01' }, 'USDT-FUTURES');
+export const BTC: InstrumentGrid = gridFromContract(
+  { symbol: 'BTCUSDT', pricePlace: '1', priceEndStep: '1', volumePlace: '2', sizeMultiplier: '0.01' },
+  'USDT-FUTURES',
+);
 /** A 0.5 tick (priceEndStep 5 at pricePlace 1, like demo SBTCSUSDT) and a 0.001 lot. */
-export const BTC_HALF: InstrumentGrid = gridFromContract({ symbol: 'BTCUSDT', pricePlace: '1', priceEndStep: '5', volumePlace: '3', sizeMultiplier: '0.001' }, 'USDT-FUTURES');
+export const BTC_HALF: InstrumentGrid = gridFromContract(
+  { symbol: 'BTCUSDT', pricePlace: '1', priceEndStep: '5', volumePlace: '3', sizeMultiplier: '0.001' },
+  'USDT-FUTURES',
+);
 
 export interface Recorded {
   method: string;
@@ -53,7 +59,10 @@ export interface RestServer {
 }
 
 export const ok = (data: unknown): Reply => ({ data });
-export const fail = (status: number, code: string, msg: string): Reply => ({ status, raw: JSON.stringify({ code, msg, requestTime: 1695806875837, data: null }) });
+export const fail = (status: number, code: string, msg: string): Reply => ({
+  status,
+  raw: JSON.stringify({ code, msg, requestTime: 1695806875837, data: null }),
+});
 
 export async function restServer(secret = CREDS.secret): Promise<RestServer> {
   const requests: Recorded[] = [];
@@ -69,7 +78,16 @@ export async function restServer(secret = CREDS.secret): Promise<RestServer> {
       const ts = String(req.headers['access-timestamp'] ?? '');
       const sign = String(req.headers['access-sign'] ?? '');
       const expected = signRest(secret, ts, req.method ?? '', path, query, body);
-      const r: Recorded = { method: req.method ?? '', path, query, headers: req.headers, rawHeaders: req.rawHeaders, body, at, signatureOk: signaturesEqual(sign, expected) };
+      const r: Recorded = {
+        method: req.method ?? '',
+        path,
+        query,
+        headers: req.headers,
+        rawHeaders: req.rawHeaders,
+        body,
+        at,
+        signatureOk: signaturesEqual(sign, expected),
+      };
       requests.push(r);
       const h = routes.get(`${r.method} ${path}`);
       const reply: Reply = h ? await h(r) : fail(404, '40404', 'Request URL NOT FOUND');
@@ -92,11 +110,12 @@ export async function restServer(secret = CREDS.secret): Promise<RestServer> {
     routes,
     on: (key, h) => routes.set(key, h),
     of: (path) => requests.filter((r) => r.path === path),
-    close: () => new Promise((z) => {
-      for (const res of hanging) res.destroy();
-      server.closeAllConnections();
-      server.close(() => z());
-    }),
+    close: () =>
+      new Promise((z) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => z());
+      }),
   };
 }
 
@@ -134,8 +153,14 @@ export async function privateWsServer(secret = CREDS.secret): Promise<PrivateWsS
       const text = typeof msg === 'string' ? msg : JSON.stringify(msg);
       for (const c of s.conns) if (c.subscribed && c.ws.readyState === c.ws.OPEN) c.ws.send(text);
     },
-    dropAll: () => { for (const c of s.conns) c.ws.terminate(); },
-    close: () => new Promise((z) => { for (const c of s.conns) c.ws.terminate(); wss.close(() => z()); }),
+    dropAll: () => {
+      for (const c of s.conns) c.ws.terminate();
+    },
+    close: () =>
+      new Promise((z) => {
+        for (const c of s.conns) c.ws.terminate();
+        wss.close(() => z());
+      }),
   };
   wss.on('connection', (ws) => {
     const c: WsConn = { ws, received: [], loggedIn: false, subscribed: false };
@@ -156,7 +181,8 @@ export async function privateWsServer(secret = CREDS.secret): Promise<PrivateWsS
           return;
         }
         assert.ok(/^\d{10}$/.test(a.timestamp), `login timestamp in seconds, got ${a.timestamp}`);
-        const good = signaturesEqual(a.sign, signWsLogin(secret, a.timestamp)) && a.apiKey === CREDS.apiKey && a.passphrase === CREDS.passphrase;
+        const good =
+          signaturesEqual(a.sign, signWsLogin(secret, a.timestamp)) && a.apiKey === CREDS.apiKey && a.passphrase === CREDS.passphrase;
         c.loggedIn = good;
         ws.send(JSON.stringify(good ? { event: 'login', code: 0 } : { event: 'error', code: 30015, msg: 'Invalid sign' }));
       } else if (msg.op === 'subscribe') {
@@ -165,7 +191,8 @@ export async function privateWsServer(secret = CREDS.secret): Promise<PrivateWsS
           return;
         }
         for (const arg of msg.args) {
-          if (s.rejectChannels.has(arg.channel)) ws.send(JSON.stringify({ event: 'error', arg, code: 30001, msg: `channel:${arg.channel} doesn't exist`, op: 'subscribe' }));
+          if (s.rejectChannels.has(arg.channel))
+            ws.send(JSON.stringify({ event: 'error', arg, code: 30001, msg: `channel:${arg.channel} doesn't exist`, op: 'subscribe' }));
           else ws.send(JSON.stringify({ event: 'subscribe', arg }));
         }
         c.subscribed = true;
@@ -185,26 +212,105 @@ export async function until(what: string, cond: () => boolean, ms = 5000): Promi
 
 /** The §4.3 `orders` sample, verbatim (hedge mode, market buy open, filled at 27000.5 for 0.01). */
 export const ORDERS_SAMPLE = {
-  action: 'snapshot', arg: { instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' },
-  data: [{ accBaseVolume: '0.01', cTime: '1695718781129', clientOid: '1', feeDetail: [{ feeCoin: 'USDT', fee: '-0.162003' }], fillFee: '-0.162003', fillFeeCoin: 'USDT', fillNotionalUsd: '270.005', fillPrice: '27000.5', baseVolume: '0.01', fillTime: '1695718781146', force: 'gtc', instId: 'BTCUSDT', leverage: '20', marginCoin: 'USDT', marginMode: 'crossed', notionalUsd: '270', orderId: '1', orderType: 'market', pnl: '0', posMode: 'hedge_mode', posSide: 'long', price: '0', priceAvg: '27000.5', reduceOnly: 'no', side: 'buy', size: '0.01', enterPointSource: 'WEB', status: 'filled', tradeScope: 'T', tradeId: '1111111111', tradeSide: 'open', uTime: '1695718781146' }],
+  action: 'snapshot',
+  arg: { instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' },
+  data: [
+    {
+      accBaseVolume: '0.01',
+      cTime: '1695718781129',
+      clientOid: '1',
+      feeDetail: [{ feeCoin: 'USDT', fee: '-0.162003' }],
+      fillFee: '-0.162003',
+      fillFeeCoin: 'USDT',
+      fillNotionalUsd: '270.005',
+      fillPrice: '27000.5',
+      baseVolume: '0.01',
+      fillTime: '1695718781146',
+      force: 'gtc',
+      instId: 'BTCUSDT',
+      leverage: '20',
+      marginCoin: 'USDT',
+      marginMode: 'crossed',
+      notionalUsd: '270',
+      orderId: '1',
+      orderType: 'market',
+      pnl: '0',
+      posMode: 'hedge_mode',
+      posSide: 'long',
+      price: '0',
+      priceAvg: '27000.5',
+      reduceOnly: 'no',
+      side: 'buy',
+      size: '0.01',
+      enterPointSource: 'WEB',
+      status: 'filled',
+      tradeScope: 'T',
+      tradeId: '1111111111',
+      tradeSide: 'open',
+      uTime: '1695718781146',
+    },
+  ],
   ts: 1695718781206,
 };
 
 /** The `fill` channel sample of the current docs (one-way, taker buy 0.01 @ 51000.5, fee −0.183717). */
 export const FILL_SAMPLE = {
-  action: 'snapshot', arg: { instType: 'USDT-FUTURES', channel: 'fill', instId: 'default' },
-  data: [{ orderId: '111', clientOid: '111', tradeId: '222', symbol: 'BTCUSDT', side: 'buy', orderType: 'market', posMode: 'one_way_mode', price: '51000.5', baseVolume: '0.01', quoteVolume: '510.005', profit: '0', tradeSide: 'open', tradeScope: 'taker', feeDetail: [{ feeCoin: 'USDT', deduction: 'no', totalDeductionFee: '0', totalFee: '-0.183717' }], cTime: '1703577336606', uTime: '1703577336606' }],
+  action: 'snapshot',
+  arg: { instType: 'USDT-FUTURES', channel: 'fill', instId: 'default' },
+  data: [
+    {
+      orderId: '111',
+      clientOid: '111',
+      tradeId: '222',
+      symbol: 'BTCUSDT',
+      side: 'buy',
+      orderType: 'market',
+      posMode: 'one_way_mode',
+      price: '51000.5',
+      baseVolume: '0.01',
+      quoteVolume: '510.005',
+      profit: '0',
+      tradeSide: 'open',
+      tradeScope: 'taker',
+      feeDetail: [{ feeCoin: 'USDT', deduction: 'no', totalDeductionFee: '0', totalFee: '-0.183717' }],
+      cTime: '1703577336606',
+      uTime: '1703577336606',
+    },
+  ],
   ts: 1703577336700,
 };
 
 /** An orders push row for BTCUSDT (one-way), overriding fields of a live limit order. */
 export function orderRow(over: Record<string, unknown>): Record<string, unknown> {
   return {
-    instId: 'BTCUSDT', orderId: '9001', clientOid: 'c1', price: '27000.5', size: '0.03', side: 'buy', tradeSide: 'buy_single',
-    posMode: 'one_way_mode', orderType: 'limit', force: 'gtc', reduceOnly: 'no', accBaseVolume: '0', status: 'live',
-    cTime: '1700000000000', uTime: '1700000000000', ...over,
+    instId: 'BTCUSDT',
+    orderId: '9001',
+    clientOid: 'c1',
+    price: '27000.5',
+    size: '0.03',
+    side: 'buy',
+    tradeSide: 'buy_single',
+    posMode: 'one_way_mode',
+    orderType: 'limit',
+    force: 'gtc',
+    reduceOnly: 'no',
+    accBaseVolume: '0',
+    status: 'live',
+    cTime: '1700000000000',
+    uTime: '1700000000000',
+    ...over,
   };
 }
 
-export const ordersPush = (...rows: Array<Record<string, unknown>>) => ({ action: 'snapshot', arg: { instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' }, data: rows, ts: 1700000000001 });
-export const fillPush = (...rows: Array<Record<string, unknown>>) => ({ action: 'snapshot', arg: { instType: 'USDT-FUTURES', channel: 'fill', instId: 'default' }, data: rows, ts: 1700000000002 });
+export const ordersPush = (...rows: Array<Record<string, unknown>>) => ({
+  action: 'snapshot',
+  arg: { instType: 'USDT-FUTURES', channel: 'orders', instId: 'default' },
+  data: rows,
+  ts: 1700000000001,
+});
+export const fillPush = (...rows: Array<Record<string, unknown>>) => ({
+  action: 'snapshot',
+  arg: { instType: 'USDT-FUTURES', channel: 'fill', instId: 'default' },
+  data: rows,
+  ts: 1700000000002,
+});

@@ -22,7 +22,16 @@ function maxInWindow(reqs: Recorded[], windowMs: number): number {
 test('production budgets: place/cancel 10/s, positions 5/s, set-leverage 5/s, server time 20/s', () => {
   const b = (n: keyof typeof ENDPOINTS) => `${ENDPOINTS[n].budget.limit}/${ENDPOINTS[n].budget.windowMs}`;
   assert.equal(
-    [b('placeOrder'), b('cancelOrder'), b('cancelAllOrders'), b('ordersPending'), b('allPosition'), b('singlePosition'), b('setLeverage'), b('serverTime')],
+    [
+      b('placeOrder'),
+      b('cancelOrder'),
+      b('cancelAllOrders'),
+      b('ordersPending'),
+      b('allPosition'),
+      b('singlePosition'),
+      b('setLeverage'),
+      b('serverTime'),
+    ],
     ['10/1000', '10/1000', '10/1000', '10/1000', '5/1000', '5/1000', '5/1000', '20/1000'],
   );
 });
@@ -30,15 +39,33 @@ test('production budgets: place/cancel 10/s, positions 5/s, set-leverage 5/s, se
 test('a burst of 24 place-orders never exceeds 4 per 120 ms at the server, and all get through', async () => {
   const s = await restServer();
   s.on('POST /api/v2/mix/order/place-order', (r) => ok({ orderId: '1', clientOid: JSON.parse(r.body).clientOid }));
-  const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, rateLimits: { placeOrder: { limit: 4, windowMs: 120 } } });
-  const body = (i: number) => ({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES' as const, marginMode: 'crossed' as const, marginCoin: 'USDT', size: '0.01', side: 'buy' as const, orderType: 'market' as const, clientOid: `b${i}` });
+  const rest = new BitgetRestClient({
+    baseUrl: s.url,
+    mode: 'demo',
+    credentials: CREDS,
+    rateLimits: { placeOrder: { limit: 4, windowMs: 120 } },
+  });
+  const body = (i: number) => ({
+    symbol: 'BTCUSDT',
+    productType: 'USDT-FUTURES' as const,
+    marginMode: 'crossed' as const,
+    marginCoin: 'USDT',
+    size: '0.01',
+    side: 'buy' as const,
+    orderType: 'market' as const,
+    clientOid: `b${i}`,
+  });
   const results = await Promise.all(Array.from({ length: 24 }, (_, i) => rest.placeOrder(body(i))));
   assert.is(results.length, 24);
   const reqs = s.of('/api/v2/mix/order/place-order');
   assert.is(reqs.length, 24);
   assert.ok(maxInWindow(reqs, 120) <= 4, `max ${maxInWindow(reqs, 120)} in a window`);
   assert.ok(rest.limiter('placeOrder').stats.queuedMax >= 20, 'the rest waited in the queue');
-  assert.equal(reqs.map((r) => JSON.parse(r.body).clientOid), Array.from({ length: 24 }, (_, i) => `b${i}`), 'FIFO');
+  assert.equal(
+    reqs.map((r) => JSON.parse(r.body).clientOid),
+    Array.from({ length: 24 }, (_, i) => `b${i}`),
+    'FIFO',
+  );
   rest.close();
   await s.close();
 });
@@ -48,7 +75,9 @@ test('budgets are per endpoint: positions at 2/100 ms and cancels at 5/100 ms, i
   s.on('GET /api/v2/mix/position/all-position', () => ({ data: [], delayMs: 5 }));
   s.on('POST /api/v2/mix/order/cancel-order', () => ({ data: { orderId: '1', clientOid: 'c' }, delayMs: 2 }));
   const rest = new BitgetRestClient({
-    baseUrl: s.url, mode: 'demo', credentials: CREDS,
+    baseUrl: s.url,
+    mode: 'demo',
+    credentials: CREDS,
     rateLimits: { allPosition: { limit: 2, windowMs: 100 }, cancelOrder: { limit: 5, windowMs: 100 } },
   });
   const jobs: Array<Promise<unknown>> = [];
@@ -72,7 +101,11 @@ test('after a 429 the endpoint pauses, then the budget still holds', async () =>
   let n = 0;
   s.on('GET /api/v2/mix/order/orders-pending', () => (++n === 3 ? fail(429, '429', 'Too Many Requests') : ok({ entrustedList: null })));
   const rest = new BitgetRestClient({
-    baseUrl: s.url, mode: 'demo', credentials: CREDS, retry429DelayMs: 30, rateLimits: { ordersPending: { limit: 3, windowMs: 60 } },
+    baseUrl: s.url,
+    mode: 'demo',
+    credentials: CREDS,
+    retry429DelayMs: 30,
+    rateLimits: { ordersPending: { limit: 3, windowMs: 60 } },
   });
   await Promise.all(Array.from({ length: 9 }, () => rest.ordersPending({ productType: 'USDT-FUTURES', symbol: 'BTCUSDT' })));
   const reqs = s.of('/api/v2/mix/order/orders-pending');
@@ -88,7 +121,11 @@ test('limiter with a hand-driven clock: grants only as slots free (completion + 
   const lim = new SlidingWindowLimiter(2, 100, () => now);
   const granted: number[] = [];
   const rel: Array<() => void> = [];
-  for (let i = 0; i < 4; i++) lim.acquire().then((r) => { granted.push(i); rel.push(r); });
+  for (let i = 0; i < 4; i++)
+    lim.acquire().then((r) => {
+      granted.push(i);
+      rel.push(r);
+    });
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(granted, [0, 1]);
   now = 10;
@@ -108,10 +145,19 @@ test('limiter with a hand-driven clock: grants only as slots free (completion + 
 test('disposing fails the callers still waiting (RB_ERR_GW_CLOSED), so shutdown never hangs', async () => {
   const lim = new SlidingWindowLimiter(1, 1000);
   await lim.acquire();
-  const waiting = lim.acquire().then(() => 'granted', (e: Error) => e.message);
+  const waiting = lim.acquire().then(
+    () => 'granted',
+    (e: Error) => e.message,
+  );
   lim.dispose();
   assert.match(await waiting, /RB_ERR_GW_CLOSED/);
-  assert.match(await lim.acquire().then(() => '', (e: Error) => e.message), /RB_ERR_GW_CLOSED/);
+  assert.match(
+    await lim.acquire().then(
+      () => '',
+      (e: Error) => e.message,
+    ),
+    /RB_ERR_GW_CLOSED/,
+  );
 });
 
 test.run();

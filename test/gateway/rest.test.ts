@@ -13,20 +13,39 @@ import { BTC, BTC_HALF, CREDS, fail, ok, restServer } from './helpers';
 const NOW = 1695806875837;
 const fixedClock = () => new ServerClock(() => NOW);
 
-const cfg = { grid: BTC, productType: 'USDT-FUTURES' as const, marginCoin: 'USDT', marginMode: 'crossed' as const, posMode: 'one_way_mode' as const };
+const cfg = {
+  grid: BTC,
+  productType: 'USDT-FUTURES' as const,
+  marginCoin: 'USDT',
+  marginMode: 'crossed' as const,
+  posMode: 'one_way_mode' as const,
+};
 
 test('place-order: exact body bytes, signed headers, paptrading in demo mode', async () => {
   const s = await restServer();
   s.on('POST /api/v2/mix/order/place-order', () => ok({ clientOid: 'c1', orderId: '1001' }));
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, clock: fixedClock() });
-  const body = placeOrderRequest({ type: 'place', clientOid: 'c1', side: 'buy', orderType: 'limit', priceTick: 270005, qtyLot: 3, force: 'post_only', reduceOnly: false }, cfg);
+  const body = placeOrderRequest(
+    {
+      type: 'place',
+      clientOid: 'c1',
+      side: 'buy',
+      orderType: 'limit',
+      priceTick: 270005,
+      qtyLot: 3,
+      force: 'post_only',
+      reduceOnly: false,
+    },
+    cfg,
+  );
   const r = await rest.placeOrder(body);
   assert.equal(r, { clientOid: 'c1', orderId: '1001' });
   const [req] = s.requests;
   assert.is(req.method, 'POST');
   assert.is(req.path, '/api/v2/mix/order/place-order');
   assert.is(req.query, '');
-  const expectedBody = '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.03","price":"27000.5","side":"buy","orderType":"limit","force":"post_only","clientOid":"c1","reduceOnly":"NO"}';
+  const expectedBody =
+    '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.03","price":"27000.5","side":"buy","orderType":"limit","force":"post_only","clientOid":"c1","reduceOnly":"NO"}';
   assert.is(req.body, expectedBody);
   assert.is(req.headers['access-key'], CREDS.apiKey);
   assert.is(req.headers['access-passphrase'], CREDS.passphrase);
@@ -70,10 +89,20 @@ test('GET orders-pending: sorted query in URL and prehash, no body, reference si
 
 test('every endpoint: method, path and query/body shape', async () => {
   const s = await restServer();
-  for (const k of ['POST /api/v2/mix/order/cancel-order', 'POST /api/v2/mix/order/cancel-all-orders', 'POST /api/v2/mix/order/batch-cancel-orders',
-    'GET /api/v2/mix/order/detail', 'GET /api/v2/mix/position/all-position', 'GET /api/v2/mix/position/single-position',
-    'POST /api/v2/mix/account/set-leverage', 'GET /api/v2/mix/account/account', 'POST /api/v2/spot/trade/place-order',
-    'POST /api/v2/spot/trade/cancel-order', 'GET /api/v2/spot/trade/unfilled-orders']) s.on(k, () => ok({}));
+  for (const k of [
+    'POST /api/v2/mix/order/cancel-order',
+    'POST /api/v2/mix/order/cancel-all-orders',
+    'POST /api/v2/mix/order/batch-cancel-orders',
+    'GET /api/v2/mix/order/detail',
+    'GET /api/v2/mix/position/all-position',
+    'GET /api/v2/mix/position/single-position',
+    'POST /api/v2/mix/account/set-leverage',
+    'GET /api/v2/mix/account/account',
+    'POST /api/v2/spot/trade/place-order',
+    'POST /api/v2/spot/trade/cancel-order',
+    'GET /api/v2/spot/trade/unfilled-orders',
+  ])
+    s.on(k, () => ok({}));
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, clock: fixedClock() });
   await rest.cancelOrder({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', clientOid: 'c1' });
   await rest.cancelAllOrders({ productType: 'USDT-FUTURES', marginCoin: 'USDT' });
@@ -83,7 +112,15 @@ test('every endpoint: method, path and query/body shape', async () => {
   await rest.singlePosition({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' });
   await rest.setLeverage({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT', leverage: '5' });
   await rest.account({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' });
-  await rest.spotPlaceOrder({ symbol: 'BTCUSDT', side: 'buy', orderType: 'limit', force: 'gtc', price: '27000.5', size: '0.001', clientOid: 's1' });
+  await rest.spotPlaceOrder({
+    symbol: 'BTCUSDT',
+    side: 'buy',
+    orderType: 'limit',
+    force: 'gtc',
+    price: '27000.5',
+    size: '0.001',
+    clientOid: 's1',
+  });
   await rest.spotCancelOrder({ symbol: 'BTCUSDT', clientOid: 's1' });
   await rest.spotUnfilledOrders({ symbol: 'BTCUSDT' });
   const shape = s.requests.map((r) => `${r.method} ${r.path} ${r.query} ${r.body}`);
@@ -124,14 +161,24 @@ test('live mode sends no paptrading; server time is unsigned and has no paptradi
 });
 
 test('prices and sizes come from ticks/lots exactly; a float or an off-grid value never reaches the wire', async () => {
-  const body = placeOrderRequest({ type: 'place', clientOid: 'h1', side: 'sell', orderType: 'limit', priceTick: 54001, qtyLot: 1234, force: 'gtc', reduceOnly: false }, { ...cfg, grid: BTC_HALF });
+  const body = placeOrderRequest(
+    { type: 'place', clientOid: 'h1', side: 'sell', orderType: 'limit', priceTick: 54001, qtyLot: 1234, force: 'gtc', reduceOnly: false },
+    { ...cfg, grid: BTC_HALF },
+  );
   assert.is(body.price, '27000.5');
   assert.is(body.size, '1.234');
   const s = await restServer();
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS });
   assert.throws(() => rest.placeOrder({ ...body, size: 0.01 as unknown as string }), /RB_ERR_GW_DECIMAL/);
   assert.throws(() => rest.placeOrder({ ...body, price: '1e3' }), /RB_ERR_GW_DECIMAL/);
-  assert.throws(() => placeOrderRequest({ type: 'place', clientOid: 'x', side: 'buy', orderType: 'limit', priceTick: 1.5, qtyLot: 1, force: 'gtc', reduceOnly: false }, cfg), /RB_ERR_GW_DECIMAL/);
+  assert.throws(
+    () =>
+      placeOrderRequest(
+        { type: 'place', clientOid: 'x', side: 'buy', orderType: 'limit', priceTick: 1.5, qtyLot: 1, force: 'gtc', reduceOnly: false },
+        cfg,
+      ),
+    /RB_ERR_GW_DECIMAL/,
+  );
   assert.is(s.requests.length, 0);
   rest.close();
   await s.close();
@@ -139,27 +186,60 @@ test('prices and sizes come from ticks/lots exactly; a float or an off-grid valu
 
 test('hedge mode: open → tradeSide open; reduce-only sell closes the long → side buy, tradeSide close, no reduceOnly', () => {
   const hedge = { ...cfg, posMode: 'hedge_mode' as const };
-  const open = placeOrderRequest({ type: 'place', clientOid: 'o', side: 'sell', orderType: 'limit', priceTick: 10, qtyLot: 1, force: 'gtc', reduceOnly: false }, hedge);
+  const open = placeOrderRequest(
+    { type: 'place', clientOid: 'o', side: 'sell', orderType: 'limit', priceTick: 10, qtyLot: 1, force: 'gtc', reduceOnly: false },
+    hedge,
+  );
   assert.equal([open.side, open.tradeSide, open.reduceOnly], ['sell', 'open', undefined]);
-  const close = placeOrderRequest({ type: 'place', clientOid: 'c', side: 'sell', orderType: 'market', qtyLot: 5, force: 'ioc', reduceOnly: true }, hedge);
-  assert.is(JSON.stringify(close), '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"buy","tradeSide":"close","orderType":"market","clientOid":"c"}');
-  const oneWay = placeOrderRequest({ type: 'place', clientOid: 'c', side: 'sell', orderType: 'market', qtyLot: 5, force: 'ioc', reduceOnly: true }, cfg);
-  assert.is(JSON.stringify(oneWay), '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"sell","orderType":"market","clientOid":"c","reduceOnly":"YES"}');
+  const close = placeOrderRequest(
+    { type: 'place', clientOid: 'c', side: 'sell', orderType: 'market', qtyLot: 5, force: 'ioc', reduceOnly: true },
+    hedge,
+  );
+  assert.is(
+    JSON.stringify(close),
+    '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"buy","tradeSide":"close","orderType":"market","clientOid":"c"}',
+  );
+  const oneWay = placeOrderRequest(
+    { type: 'place', clientOid: 'c', side: 'sell', orderType: 'market', qtyLot: 5, force: 'ioc', reduceOnly: true },
+    cfg,
+  );
+  assert.is(
+    JSON.stringify(oneWay),
+    '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"sell","orderType":"market","clientOid":"c","reduceOnly":"YES"}',
+  );
 });
 
 test('envelope: code !== "00000" or HTTP ≥ 400 → BitgetApiError with code and msg', async () => {
   const s = await restServer();
   s.on('POST /api/v2/mix/order/place-order', () => fail(400, '40762', 'The order amount exceeds the balance'));
-  s.on('GET /api/v2/mix/position/all-position', () => ({ status: 200, raw: '{"code":"40099","msg":"exchange environment is incorrect","requestTime":1,"data":null}' }));
+  s.on('GET /api/v2/mix/position/all-position', () => ({
+    status: 200,
+    raw: '{"code":"40099","msg":"exchange environment is incorrect","requestTime":1,"data":null}',
+  }));
   s.on('GET /api/v2/mix/account/account', () => ({ status: 403, raw: '{"code":"00000","msg":"odd","data":null}' }));
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS });
-  const body = placeOrderRequest({ type: 'place', clientOid: 'c1', side: 'buy', orderType: 'market', qtyLot: 1, force: 'gtc', reduceOnly: false }, cfg);
-  const e1 = await rest.placeOrder(body).then(() => null, (e) => e);
+  const body = placeOrderRequest(
+    { type: 'place', clientOid: 'c1', side: 'buy', orderType: 'market', qtyLot: 1, force: 'gtc', reduceOnly: false },
+    cfg,
+  );
+  const e1 = await rest.placeOrder(body).then(
+    () => null,
+    (e) => e,
+  );
   assert.instance(e1, BitgetApiError);
-  assert.equal([e1.code, e1.msg, e1.httpStatus, e1.path], ['40762', 'The order amount exceeds the balance', 400, '/api/v2/mix/order/place-order']);
-  const e2 = await rest.allPositions({ productType: 'USDT-FUTURES' }).then(() => null, (e) => e);
+  assert.equal(
+    [e1.code, e1.msg, e1.httpStatus, e1.path],
+    ['40762', 'The order amount exceeds the balance', 400, '/api/v2/mix/order/place-order'],
+  );
+  const e2 = await rest.allPositions({ productType: 'USDT-FUTURES' }).then(
+    () => null,
+    (e) => e,
+  );
   assert.equal([e2.code, e2.httpStatus], ['40099', 200]);
-  const e3 = await rest.account({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' }).then(() => null, (e) => e);
+  const e3 = await rest.account({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' }).then(
+    () => null,
+    (e) => e,
+  );
   assert.instance(e3, BitgetApiError);
   assert.is(e3.httpStatus, 403);
   rest.close();
@@ -169,18 +249,29 @@ test('envelope: code !== "00000" or HTTP ≥ 400 → BitgetApiError with code an
 test('HTTP 429 is retried after a pause; when retries run out the error carries code "429"', async () => {
   const s = await restServer();
   let n = 0;
-  s.on('POST /api/v2/mix/order/cancel-order', () => (++n <= 2 ? fail(429, '429', 'Too Many Requests') : ok({ orderId: '1', clientOid: 'c1' })));
+  s.on('POST /api/v2/mix/order/cancel-order', () =>
+    ++n <= 2 ? fail(429, '429', 'Too Many Requests') : ok({ orderId: '1', clientOid: 'c1' }),
+  );
   s.on('GET /api/v2/mix/order/detail', () => fail(429, '429', 'Too Many Requests'));
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, retries429: 2, retry429DelayMs: 10 });
-  assert.equal(await rest.cancelOrder({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', clientOid: 'c1' }), { orderId: '1', clientOid: 'c1' });
+  assert.equal(await rest.cancelOrder({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', clientOid: 'c1' }), {
+    orderId: '1',
+    clientOid: 'c1',
+  });
   assert.is(s.of('/api/v2/mix/order/cancel-order').length, 3);
   assert.is(rest.stats.retries429, 2);
-  const e = await rest.orderDetail({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', orderId: '1' }).then(() => null, (x) => x);
+  const e = await rest.orderDetail({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', orderId: '1' }).then(
+    () => null,
+    (x) => x,
+  );
   assert.instance(e, BitgetApiError);
   assert.equal([e.code, e.httpStatus], ['429', 429]);
   assert.is(s.of('/api/v2/mix/order/detail').length, 3);
   const ts = s.of('/api/v2/mix/order/cancel-order').map((r) => r.headers['access-timestamp']);
-  assert.ok(s.of('/api/v2/mix/order/cancel-order').every((r) => r.signatureOk), 'each retry is signed afresh');
+  assert.ok(
+    s.of('/api/v2/mix/order/cancel-order').every((r) => r.signatureOk),
+    'each retry is signed afresh',
+  );
   assert.is(ts.length, 3);
   rest.close();
   await s.close();
@@ -191,16 +282,25 @@ test('no usable answer → GatewayTransportError (bad reply, timeout, refused)',
   s.on('GET /api/v2/mix/order/detail', () => ({ status: 502, raw: '<html>Bad Gateway</html>' }));
   s.on('GET /api/v2/mix/account/account', () => ({ hang: true }));
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, timeoutMs: 100 });
-  const e1 = await rest.orderDetail({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', orderId: '1' }).then(() => null, (e) => e);
+  const e1 = await rest.orderDetail({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', orderId: '1' }).then(
+    () => null,
+    (e) => e,
+  );
   assert.instance(e1, GatewayTransportError);
   assert.equal([e1.code, e1.httpStatus], ['RB_ERR_GW_BAD_REPLY', 502]);
-  const e2 = await rest.account({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' }).then(() => null, (e) => e);
+  const e2 = await rest.account({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES', marginCoin: 'USDT' }).then(
+    () => null,
+    (e) => e,
+  );
   assert.instance(e2, GatewayTransportError);
   assert.is(e2.code, 'RB_ERR_GW_TIMEOUT');
   rest.close();
   await s.close();
   const dead = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, timeoutMs: 500 });
-  const e3 = await dead.allPositions({ productType: 'USDT-FUTURES' }).then(() => null, (e) => e);
+  const e3 = await dead.allPositions({ productType: 'USDT-FUTURES' }).then(
+    () => null,
+    (e) => e,
+  );
   assert.instance(e3, GatewayTransportError);
   assert.is(e3.code, 'RB_ERR_GW_NETWORK');
   dead.close();
@@ -216,11 +316,14 @@ test('clock: the measured server offset moves ACCESS-TIMESTAMP; a timestamp erro
   const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, clock });
   const est = await rest.syncClock(3);
   assert.is(est.rttMs, 0);
-  assert.is(est.offsetMs, 5000.5, 'centred on the server stamp\'s ms');
+  assert.is(est.offsetMs, 5000.5, "centred on the server stamp's ms");
   assert.is(clock.restTimestamp(), String(NOW + 5001));
   assert.is(clock.wsTimestamp(), String(Math.floor((NOW + 5001) / 1000)));
   server = NOW - 2000;
-  const e = await rest.allPositions({ productType: 'USDT-FUTURES' }).then(() => null, (x) => x);
+  const e = await rest.allPositions({ productType: 'USDT-FUTURES' }).then(
+    () => null,
+    (x) => x,
+  );
   assert.is(e.code, '40008');
   const before = s.of('/api/v2/public/time').length;
   await new Promise((r) => setTimeout(r, 50));

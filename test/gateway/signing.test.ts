@@ -8,15 +8,27 @@ const SECRET = 'ringbook-demo-secret';
 
 test('REST POST place-order vector', () => {
   const body = '{"symbol":"BTCUSDT","productType":"USDT-FUTURES"}';
-  assert.is(restPrehash('1695806875837', 'POST', '/api/v2/mix/order/place-order', '', body), `1695806875837POST/api/v2/mix/order/place-order${body}`);
-  assert.is(signRest(SECRET, '1695806875837', 'POST', '/api/v2/mix/order/place-order', '', body), '9mZAzfzzPCLf2a474ioKGIseE55vFduIJwjeeuHCfHk=');
+  assert.is(
+    restPrehash('1695806875837', 'POST', '/api/v2/mix/order/place-order', '', body),
+    `1695806875837POST/api/v2/mix/order/place-order${body}`,
+  );
+  assert.is(
+    signRest(SECRET, '1695806875837', 'POST', '/api/v2/mix/order/place-order', '', body),
+    '9mZAzfzzPCLf2a474ioKGIseE55vFduIJwjeeuHCfHk=',
+  );
 });
 
 test('REST GET orders-pending vector, query sorted by key', () => {
   const q = queryString({ symbol: 'BTCUSDT', productType: 'USDT-FUTURES' });
   assert.is(q, 'productType=USDT-FUTURES&symbol=BTCUSDT');
-  assert.is(hmacBase64(SECRET, '1695806875837GET/api/v2/mix/order/orders-pending?productType=USDT-FUTURES&symbol=BTCUSDT'), 'vdN28/QSgfx8/bQ/tJ9W6X6oCKNTxv/LBdtWotwlOLI=');
-  assert.is(signRest(SECRET, '1695806875837', 'get', '/api/v2/mix/order/orders-pending', q, ''), 'vdN28/QSgfx8/bQ/tJ9W6X6oCKNTxv/LBdtWotwlOLI=');
+  assert.is(
+    hmacBase64(SECRET, '1695806875837GET/api/v2/mix/order/orders-pending?productType=USDT-FUTURES&symbol=BTCUSDT'),
+    'vdN28/QSgfx8/bQ/tJ9W6X6oCKNTxv/LBdtWotwlOLI=',
+  );
+  assert.is(
+    signRest(SECRET, '1695806875837', 'get', '/api/v2/mix/order/orders-pending', q, ''),
+    'vdN28/QSgfx8/bQ/tJ9W6X6oCKNTxv/LBdtWotwlOLI=',
+  );
 });
 
 test('WebSocket login vector (timestamp in seconds)', () => {

@@ -3,10 +3,13 @@
 export async function bigIntCalls(fn: () => unknown): Promise<number> {
   const Real = BigInt;
   let calls = 0;
-  const counting = Object.assign((v: any) => {
-    calls++;
-    return Real(v);
-  }, { asIntN: Real.asIntN, asUintN: Real.asUintN });
+  const counting = Object.assign(
+    (v: any) => {
+      calls++;
+      return Real(v);
+    },
+    { asIntN: Real.asIntN, asUintN: Real.asUintN },
+  );
   (globalThis as any).BigInt = counting;
   try {
     await fn();

@@ -6,15 +6,32 @@ import { parseDecimal, type Core } from '../../src/core/index';
 export const FIXTURES = join(process.cwd(), '../shared/fixtures/bitget');
 
 export function frames(name: string): any[] {
-  return readFileSync(join(FIXTURES, name), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return readFileSync(join(FIXTURES, name), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l));
 }
 
-export interface Change { side: 1 | 2; price: bigint; qty: bigint; priceDec: number; sizeDec: number }
+export interface Change {
+  side: 1 | 2;
+  price: bigint;
+  qty: bigint;
+  priceDec: number;
+  sizeDec: number;
+}
 
 /** Book changes of one `books` frame's data[0], bids first, at the given scales. */
-export function changes(core: Core, data: { bids: [string, string][]; asks: [string, string][] }, priceScale: number, sizeScale: number): Change[] {
+export function changes(
+  core: Core,
+  data: { bids: [string, string][]; asks: [string, string][] },
+  priceScale: number,
+  sizeScale: number,
+): Change[] {
   const out: Change[] = [];
-  for (const [side, levels] of [[1, data.bids], [2, data.asks]] as const) {
+  for (const [side, levels] of [
+    [1, data.bids],
+    [2, data.asks],
+  ] as const) {
     for (const [p, s] of levels) {
       const price = parseDecimal(core, p, priceScale);
       const size = parseDecimal(core, s, sizeScale);

@@ -45,7 +45,15 @@ export async function harness(instruments: FeedInstrument[], opts: { watchContro
   });
   const enc = new TextEncoder();
   return {
-    core, session, engine, market, signal, clock, resubscribed, errors, logs,
+    core,
+    session,
+    engine,
+    market,
+    signal,
+    clock,
+    resubscribed,
+    errors,
+    logs,
     push(frame) {
       nowMs += 1;
       clock.advance(1_000_000n);

@@ -22,7 +22,11 @@ export interface Live {
   stop(): void;
 }
 
-export async function live(url: { ws: string; rest: string }, want: Array<{ instType: InstType; symbol: string; channels?: Channel[] }>, opts: { pingMs?: number; backoffMaxMs?: number } = {}): Promise<Live> {
+export async function live(
+  url: { ws: string; rest: string },
+  want: Array<{ instType: InstType; symbol: string; channels?: Channel[] }>,
+  opts: { pingMs?: number; backoffMaxMs?: number } = {},
+): Promise<Live> {
   const core = await testCore();
   const grids: InstrumentGrid[] = [];
   for (const w of want) grids.push(...(await fetchGrids(url.rest, w.instType, [w.symbol])));
@@ -36,13 +40,26 @@ export async function live(url: { ws: string; rest: string }, want: Array<{ inst
   const signal = new Ring(core, core.ringOffset('signal'));
   const logs: string[] = [];
   let client: BitgetWsClient;
-  const session = new FeedSession(core, market, new FrameDecoder(core), new MonotonicClock(),
-    grids.map((grid, i) => ({ inst: i, grid, channels: want[i].channels ?? ['books'] })), {
-      resubscribe: (a) => client.resubscribe(a), log: (l) => logs.push(l), watchControl: true, snapshotTimeoutMs: 3000,
-    });
+  const session = new FeedSession(
+    core,
+    market,
+    new FrameDecoder(core),
+    new MonotonicClock(),
+    grids.map((grid, i) => ({ inst: i, grid, channels: want[i].channels ?? ['books'] })),
+    {
+      resubscribe: (a) => client.resubscribe(a),
+      log: (l) => logs.push(l),
+      watchControl: true,
+      snapshotTimeoutMs: 3000,
+    },
+  );
   const waiters = new Set<() => void>();
   client = new BitgetWsClient({
-    url: url.ws, log: (l) => logs.push(l), pingMs: opts.pingMs, backoffBaseMs: 20, backoffMaxMs: opts.backoffMaxMs ?? 200,
+    url: url.ws,
+    log: (l) => logs.push(l),
+    pingMs: opts.pingMs,
+    backoffBaseMs: 20,
+    backoffMaxMs: opts.backoffMaxMs ?? 200,
     onDown: () => session.onDisconnect(),
     onFrame: (data) => {
       session.onFrame(data);
@@ -54,7 +71,12 @@ export async function live(url: { ws: string; rest: string }, want: Array<{ inst
   client.subscribe(session.args());
   client.start();
   return {
-    core, session, client, grids, instruments, logs,
+    core,
+    session,
+    client,
+    grids,
+    instruments,
+    logs,
     until(cond, ms) {
       if (cond()) return Promise.resolve(true);
       return new Promise((resolve) => {
@@ -64,7 +86,10 @@ export async function live(url: { ws: string; rest: string }, want: Array<{ inst
           waiters.delete(check);
           resolve(true);
         };
-        const timer = setTimeout(() => { waiters.delete(check); resolve(false); }, ms);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          resolve(false);
+        }, ms);
         waiters.add(check);
       });
     },

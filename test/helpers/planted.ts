@@ -12,7 +12,10 @@ import { marketPath, type FileMeta } from '../../src/capture/schema';
 import { mulberry32 } from '../../src/exchange/rng';
 
 export const PLANTED_BASE = {
-  signal: { source: 'obiN' }, entry: { confirmCount: 2, threshold: 0.5 }, exit: { threshold: 0.1 }, hurdle: { enabled: false },
+  signal: { source: 'obiN' },
+  entry: { confirmCount: 2, threshold: 0.5 },
+  exit: { threshold: 0.1 },
+  hurdle: { enabled: false },
 };
 
 export function writePlantedRecording(root: string, episodes = 40, seed = 3): { rows: number; fromNs: bigint; toNs: bigint } {
@@ -69,10 +72,27 @@ export function writePlantedRecording(root: string, episodes = 40, seed = 3): { 
   }
   const toNs = t + FEED;
   const meta: FileMeta = {
-    schema_version: '1', venue: 'bitget', inst_type: 'USDT-FUTURES', symbol: 'BTCUSDT', tick_size: '0.1', lot_size: '0.001',
-    price_scale: '1', price_step: '1', size_scale: '3', size_step: '1', clock_offset_ns: '', clock_offset_bound_ns: '', clock_offset_method: '',
-    clock_offset_rtt_ns: '', feed_latency_p1_ns: String(FEED), recorder_version: 'test', source: 'replay', dropped_records: '0',
-    first_local_ts: String(fromNs), last_local_ts: String(toNs), rows: String(n),
+    schema_version: '1',
+    venue: 'bitget',
+    inst_type: 'USDT-FUTURES',
+    symbol: 'BTCUSDT',
+    tick_size: '0.1',
+    lot_size: '0.001',
+    price_scale: '1',
+    price_step: '1',
+    size_scale: '3',
+    size_step: '1',
+    clock_offset_ns: '',
+    clock_offset_bound_ns: '',
+    clock_offset_method: '',
+    clock_offset_rtt_ns: '',
+    feed_latency_p1_ns: String(FEED),
+    recorder_version: 'test',
+    source: 'replay',
+    dropped_records: '0',
+    first_local_ts: String(fromNs),
+    last_local_ts: String(toNs),
+    rows: String(n),
   };
   const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', fromNs, 0);
   mkdirSync(dirname(path), { recursive: true });

@@ -26,13 +26,26 @@ test('the strategy trades the local exchange and agrees with its account, throug
   const ex = await startExchange({ seed: 3 });
   const logs: string[] = [];
   const config = resolveConfig({}, [
-    'signal.source=l1', 'entry.threshold=0.3', 'exit.threshold=0', 'entry.confirmCount=1', 'hurdle.enabled=false',
-    'exit.timeStopNs=3s', 'cooldown.ns=300ms', 'risk.maxDailyLossQuote=1000',
+    'signal.source=l1',
+    'entry.threshold=0.3',
+    'exit.threshold=0',
+    'entry.confirmCount=1',
+    'hurdle.enabled=false',
+    'exit.timeStopNs=3s',
+    'cooldown.ns=300ms',
+    'risk.maxDailyLossQuote=1000',
   ]);
   const root = mkdtempSync(join(tmpdir(), 'ringbook-live-'));
   const session = await TradingSession.start({
-    wsUrl: ex.url.ws, restUrl: ex.url.rest, instType: 'USDT-FUTURES', symbol: 'BTCUSDT', config,
-    credentials: LOCAL_DEMO_CREDENTIALS, mode: 'local', log: (l) => logs.push(l), record: { root, source: 'simulator', flushMs: 200 },
+    wsUrl: ex.url.ws,
+    restUrl: ex.url.rest,
+    instType: 'USDT-FUTURES',
+    symbol: 'BTCUSDT',
+    config,
+    credentials: LOCAL_DEMO_CREDENTIALS,
+    mode: 'local',
+    log: (l) => logs.push(l),
+    record: { root, source: 'simulator', flushMs: 200 },
   });
   const account = async () => (await (await fetch(new URL('/debug/account', ex.url.rest))).json()) as any;
   const spec = instrumentSpec(session.grid);
@@ -46,7 +59,10 @@ test('the strategy trades the local exchange and agrees with its account, throug
     const s = session.machine.state.position;
     assert.is(pos ? pos.lots : 0, s.lot, `${label}: position in lots`);
     assert.ok(Math.abs(Number(a.futures.fees) - s.feesQuote) < 1e-9, `${label}: fees ${a.futures.fees} vs ${s.feesQuote}`);
-    assert.ok(Math.abs(Number(a.futures.realizedPnl) - s.realisedTickLot * tickLotQuote) < 1e-9, `${label}: realised PnL ${a.futures.realizedPnl} vs ${s.realisedTickLot * tickLotQuote}`);
+    assert.ok(
+      Math.abs(Number(a.futures.realizedPnl) - s.realisedTickLot * tickLotQuote) < 1e-9,
+      `${label}: realised PnL ${a.futures.realizedPnl} vs ${s.realisedTickLot * tickLotQuote}`,
+    );
     const expectBalance = Number(a.futures.initialBalance) + Number(a.futures.realizedPnl) - Number(a.futures.fees);
     assert.ok(Math.abs(Number(a.futures.balance) - expectBalance) < 1e-9, `${label}: balance = initial + realised − fees`);
     assert.is(a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length, s.fills, `${label}: every exchange fill reached the machine once`);
@@ -56,10 +72,14 @@ test('the strategy trades the local exchange and agrees with its account, throug
     await agrees('after trading');
 
     // drop the private stream while an order is working or a position is open
-    await until('an order in flight or a position', () => session.machine.phase === 'ENTRY_PENDING' || session.machine.phase === 'IN_POSITION', 30_000);
+    await until(
+      'an order in flight or a position',
+      () => session.machine.phase === 'ENTRY_PENDING' || session.machine.phase === 'IN_POSITION',
+      30_000,
+    );
     const phases: string[] = [];
     const watch = setInterval(() => phases.push(session.machine.phase), 5);
-    session.gateway.privateWs!.dropConnection();
+    session.gateway.privateWs!.dropConnection('test: private stream dropped');
     await until('RECONCILE', () => phases.includes('RECONCILE'), 10_000);
     await until('out of RECONCILE', () => session.machine.phase !== 'RECONCILE', 20_000);
     clearInterval(watch);
@@ -70,10 +90,18 @@ test('the strategy trades the local exchange and agrees with its account, throug
   } finally {
     const summary = await session.stop(true);
     const a = await account();
-    assert.equal(a.openOrders.filter((o: any) => o.symbol === 'BTCUSDT'), [], 'the kill switch left no open order');
+    assert.equal(
+      a.openOrders.filter((o: any) => o.symbol === 'BTCUSDT'),
+      [],
+      'the kill switch left no open order',
+    );
     const pos = a.futures.positions.find((p: any) => p.symbol === 'BTCUSDT');
     assert.is(pos ? pos.lots : 0, 0, 'flattened');
-    assert.is(summary.positionLot, 0, `machine position after the kill switch (fills: machine ${session.machine.state.position.fills}, exchange ${a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length}; last fills ${JSON.stringify(a.fills.slice(-3).map((f: any) => [f.clientOid, f.side, f.lots]))}; logs: ${logs.slice(-8).join(' | ')})`);
+    assert.is(
+      summary.positionLot,
+      0,
+      `machine position after the kill switch (fills: machine ${session.machine.state.position.fills}, exchange ${a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length}; last fills ${JSON.stringify(a.fills.slice(-3).map((f: any) => [f.clientOid, f.side, f.lots]))}; logs: ${logs.slice(-8).join(' | ')})`,
+    );
     assert.is(summary.phase, 'HALTED');
     await ex.close();
     // own orders and fills went to the recording, next to the market data

@@ -12,11 +12,14 @@ const H = 60n * M;
 const D = 24n * H;
 const T0 = 1_735_689_600_000_000_000n; // 2025-01-01T00:00:00Z
 
-
 test('parseFolds: durations in ms/s/m/h/d, step defaults to test, rolling by default', () => {
   assert.equal(parseFolds('train=3d,test=1d,purge=10m'), { trainNs: 3n * D, testNs: D, purgeNs: 10n * M, stepNs: D, anchored: false });
   assert.equal(parseFolds(' train=1.5h , test=30m, purge=0s, step=45m, anchored '), {
-    trainNs: 90n * M, testNs: 30n * M, purgeNs: 0n, stepNs: 45n * M, anchored: true,
+    trainNs: 90n * M,
+    testNs: 30n * M,
+    purgeNs: 0n,
+    stepNs: 45n * M,
+    anchored: true,
   });
   assert.equal(parseFolds('anchored,purge=250ms,test=2s,train=0.5m').purgeNs, 250_000_000n);
   assert.is(parseFolds('train=1d,test=1d,purge=1.000000001s').purgeNs, 1_000_000_001n);
@@ -38,7 +41,10 @@ test('parseFolds: errors say which part to fix', () => {
     ['train=0d,test=1d,purge=0s', 'train must be longer than 0'],
     ['train=1d,test=0s,purge=0s', 'test must be longer than 0'],
     ['train=1d,test=1d,purge=0s,step=0m', 'step must be longer than 0'],
-    ['train=1d,test=1d,purge=0s,step=12h', 'step 12h is shorter than test 1d: test windows would overlap and score the same data twice; use step ≥ test'],
+    [
+      'train=1d,test=1d,purge=0s,step=12h',
+      'step 12h is shorter than test 1d: test windows would overlap and score the same data twice; use step ≥ test',
+    ],
     ['train=1d,test=1d,purge=0.0000000001s', 'purge=0.0000000001s is not a whole number of nanoseconds'],
   ];
   for (const [text, message] of cases) fails(() => parseFolds(text), q(text) + message);
@@ -50,7 +56,11 @@ test('rolling folds: fixed train length, the purge gap, tests tiling the data', 
   assert.is(folds.length, 6);
   assert.equal(folds[0], { index: 0, trainFrom: T0, trainTo: T0 + 3n * D, testFrom: T0 + 3n * D + 10n * M, testTo: T0 + 4n * D + 10n * M });
   assert.equal(folds[5], {
-    index: 5, trainFrom: T0 + 5n * D, trainTo: T0 + 8n * D, testFrom: T0 + 8n * D + 10n * M, testTo: T0 + 9n * D + 10n * M,
+    index: 5,
+    trainFrom: T0 + 5n * D,
+    trainTo: T0 + 8n * D,
+    testFrom: T0 + 8n * D + 10n * M,
+    testTo: T0 + 9n * D + 10n * M,
   });
   for (const f of folds) {
     assert.is(f.trainTo - f.trainFrom, 3n * D);
@@ -61,27 +71,42 @@ test('rolling folds: fixed train length, the purge gap, tests tiling the data', 
 
 test('anchored folds: every train window starts at the data start and grows by step', () => {
   const folds = buildFolds(parseFolds('train=2d,test=1d,purge=1h,step=2d,anchored'), T0, T0 + 9n * D);
-  assert.equal(folds.map((f) => [f.trainFrom - T0, f.trainTo - T0, f.testFrom - T0, f.testTo - T0]), [
-    [0n, 2n * D, 2n * D + H, 3n * D + H],
-    [0n, 4n * D, 4n * D + H, 5n * D + H],
-    [0n, 6n * D, 6n * D + H, 7n * D + H],
-  ]);
+  assert.equal(
+    folds.map((f) => [f.trainFrom - T0, f.trainTo - T0, f.testFrom - T0, f.testTo - T0]),
+    [
+      [0n, 2n * D, 2n * D + H, 3n * D + H],
+      [0n, 4n * D, 4n * D + H, 5n * D + H],
+      [0n, 6n * D, 6n * D + H, 7n * D + H],
+    ],
+  );
   // Same test windows as rolling; only the train start differs.
   const rolling = buildFolds(parseFolds('train=2d,test=1d,purge=1h,step=2d'), T0, T0 + 9n * D);
-  assert.equal(rolling.map((f) => [f.testFrom, f.testTo]), folds.map((f) => [f.testFrom, f.testTo]));
-  assert.equal(rolling.map((f) => f.trainFrom - T0), [0n, 2n * D, 4n * D]);
+  assert.equal(
+    rolling.map((f) => [f.testFrom, f.testTo]),
+    folds.map((f) => [f.testFrom, f.testTo]),
+  );
+  assert.equal(
+    rolling.map((f) => f.trainFrom - T0),
+    [0n, 2n * D, 4n * D],
+  );
 });
 
 test('one fold exactly fits; one ns less does not, and the error gives both lengths', () => {
   const spec = parseFolds('train=3d,test=1d,purge=10m');
   assert.is(buildFolds(spec, T0, T0 + 4n * D + 10n * M).length, 1);
-  fails(() => buildFolds(spec, T0, T0 + 4n * D + 10n * M - 1n),
-    'walk-forward: the data covers 4d 9m 59.999999999s but one fold needs 4d 10m (train 3d + purge 10m + test 1d): use more data or shorter windows');
-  fails(() => buildFolds(spec, T0, T0 + 2n * D + 5n * H),
-    'walk-forward: the data covers 2d 5h but one fold needs 4d 10m (train 3d + purge 10m + test 1d): use more data or shorter windows');
+  fails(
+    () => buildFolds(spec, T0, T0 + 4n * D + 10n * M - 1n),
+    'walk-forward: the data covers 4d 9m 59.999999999s but one fold needs 4d 10m (train 3d + purge 10m + test 1d): use more data or shorter windows',
+  );
+  fails(
+    () => buildFolds(spec, T0, T0 + 2n * D + 5n * H),
+    'walk-forward: the data covers 2d 5h but one fold needs 4d 10m (train 3d + purge 10m + test 1d): use more data or shorter windows',
+  );
   fails(() => buildFolds(spec, T0, T0), `walk-forward: the data range is empty (from ${T0} to ${T0} ns)`);
-  fails(() => buildFolds(parseFolds('train=1s,test=1s,purge=0s'), T0, T0 + 30n * D),
-    'walk-forward: 2591999 folds (step 1s over 30d) is more than 10000: use a longer step');
+  fails(
+    () => buildFolds(parseFolds('train=1s,test=1s,purge=0s'), T0, T0 + 30n * D),
+    'walk-forward: 2591999 folds (step 1s over 30d) is more than 10000: use a longer step',
+  );
 });
 
 test('formatDuration', () => {
@@ -97,12 +122,23 @@ test('formatDuration', () => {
 test('invariants over random specs and ranges (property)', () => {
   const dur = fc.bigInt({ min: 1n, max: 5n * D });
   const arb = fc.record({
-    trainNs: dur, testNs: dur, purgeNs: fc.bigInt({ min: 0n, max: 2n * H }), extra: fc.bigInt({ min: 0n, max: 3n * D }), anchored: fc.boolean(),
-    span: fc.bigInt({ min: 1n, max: 60n * D }), from: fc.bigInt({ min: 0n, max: T0 }),
+    trainNs: dur,
+    testNs: dur,
+    purgeNs: fc.bigInt({ min: 0n, max: 2n * H }),
+    extra: fc.bigInt({ min: 0n, max: 3n * D }),
+    anchored: fc.boolean(),
+    span: fc.bigInt({ min: 1n, max: 60n * D }),
+    from: fc.bigInt({ min: 0n, max: T0 }),
   });
   fc.assert(
     fc.property(arb, (r) => {
-      const spec: WalkForwardSpec = { trainNs: r.trainNs, testNs: r.testNs, purgeNs: r.purgeNs, stepNs: r.testNs + r.extra, anchored: r.anchored };
+      const spec: WalkForwardSpec = {
+        trainNs: r.trainNs,
+        testNs: r.testNs,
+        purgeNs: r.purgeNs,
+        stepNs: r.testNs + r.extra,
+        anchored: r.anchored,
+      };
       const to = r.from + r.span;
       let folds;
       try {

@@ -20,7 +20,11 @@ writeFileSync(base, JSON.stringify(PLANTED_BASE));
 writeFileSync(space, JSON.stringify({ 'entry.threshold': [0.2, 0.5, 0.8], 'cooldown.ns': ['1s', '2s'], 'exit.threshold': [0, 0.1] }));
 
 function optimize(out: string, ...extra: string[]): string {
-  return execFileSync(process.execPath, [CLI, 'optimize', data, '--config', base, '--space', space, '--latency', 'constant:1ms', '--out', out, ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(
+    process.execPath,
+    [CLI, 'optimize', data, '--config', base, '--space', space, '--latency', 'constant:1ms', '--out', out, ...extra],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 const read = (d: string, f: string) => readFileSync(join(d, f), 'utf8');
 
@@ -62,12 +66,18 @@ test('shards merged equal the unsharded run, trial for trial', () => {
     return d;
   });
   const merged = join(dir, 'merged');
-  execFileSync(process.execPath, [CLI, 'optimize', 'merge', ...shards, '--out', merged], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync(process.execPath, [CLI, 'optimize', 'merge', ...shards, '--out', merged], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   assert.is(read(merged, 'trials.jsonl'), read(whole, 'trials.jsonl'));
   assert.is(read(merged, 'summary.json'), read(whole, 'summary.json'));
   assert.is(read(merged, 'best.json'), read(whole, 'best.json'));
   assert.throws(
-    () => execFileSync(process.execPath, [CLI, 'optimize', 'merge', shards[0], shards[2], '--out', join(dir, 'bad')], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    () =>
+      execFileSync(process.execPath, [CLI, 'optimize', 'merge', shards[0], shards[2], '--out', join(dir, 'bad')], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     (e: any) => /missing shard\(s\) 1\/3/.test(String(e.stderr)),
   );
 });
@@ -78,7 +88,9 @@ test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps e
   const sp = join(dir, 'space-big.json');
   writeFileSync(sp, JSON.stringify({ 'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9], 'exit.threshold': [0, 0.1, 0.2, 0.3] }));
   const out = join(dir, 'interrupted');
-  const child = spawn(process.execPath, [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '1', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '1', '--out', out], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let err = '';
   const code = await new Promise<number | null>((resolve) => {
     child.stderr.on('data', (d) => {
@@ -101,7 +113,10 @@ test('a bad space is refused before anything runs, naming the key', () => {
   const bad = join(dir, 'bad-space.json');
   writeFileSync(bad, JSON.stringify({ 'entry.treshold': [1, 2] }));
   assert.throws(
-    () => execFileSync(process.execPath, [CLI, 'optimize', data, '--space', bad, '--out', join(dir, 'x')], { stdio: ['ignore', 'pipe', 'pipe'] }),
+    () =>
+      execFileSync(process.execPath, [CLI, 'optimize', data, '--space', bad, '--out', join(dir, 'x')], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     (e: any) => /entry\.treshold/.test(String(e.stderr)) && /did you mean/.test(String(e.stderr)),
   );
 });

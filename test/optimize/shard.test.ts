@@ -7,7 +7,6 @@ import { parseShard, shardTrials } from '../../src/optimize/shard';
 import { gridTrials, parseSpace, randomTrials } from '../../src/optimize/space';
 import { fails } from '../helpers/fails';
 
-
 test('parseShard: 0-based i/n', () => {
   assert.equal(parseShard('0/4'), { index: 0, count: 4 });
   assert.equal(parseShard('3/4'), { index: 3, count: 4 });
@@ -28,11 +27,23 @@ test('parseShard: errors show the text and the valid range', () => {
 
 test('shardTrials takes every n-th id from i, in order', () => {
   const trials = gridTrials(parseSpace({ 'entry.threshold': [1, 1.5, 2], 'entry.confirmCount': [1, 2, 3] }));
-  assert.equal(shardTrials(trials, 0, 4).map((t) => t.id), [0, 4, 8]);
-  assert.equal(shardTrials(trials, 1, 4).map((t) => t.id), [1, 5]);
-  assert.equal(shardTrials(trials, 3, 4).map((t) => t.id), [3, 7]);
+  assert.equal(
+    shardTrials(trials, 0, 4).map((t) => t.id),
+    [0, 4, 8],
+  );
+  assert.equal(
+    shardTrials(trials, 1, 4).map((t) => t.id),
+    [1, 5],
+  );
+  assert.equal(
+    shardTrials(trials, 3, 4).map((t) => t.id),
+    [3, 7],
+  );
   assert.equal(shardTrials(trials, 0, 1), trials);
-  assert.equal(shardTrials(trials, 5, 20).map((t) => t.id), [5]);
+  assert.equal(
+    shardTrials(trials, 5, 20).map((t) => t.id),
+    [5],
+  );
   assert.equal(shardTrials(trials, 15, 20), []);
 });
 
@@ -46,7 +57,11 @@ test('the shards partition any trial list exactly (property)', () => {
       assert.equal(new Set(merged.map((t) => t.id)), new Set(ids));
       shards.forEach((s, i) => {
         for (const t of s) assert.is(t.id % n, i);
-        assert.equal(s, trials.filter((t) => s.includes(t)), 'each shard keeps the original order');
+        assert.equal(
+          s,
+          trials.filter((t) => s.includes(t)),
+          'each shard keeps the original order',
+        );
       });
     }),
   );
@@ -56,7 +71,11 @@ test('a trial keeps its shard when a random search is extended', () => {
   const space = parseSpace({ 'hurdle.coef': { min: 0.1, max: 10, log: true } });
   const small = randomTrials(space, 30, 5);
   const big = randomTrials(space, 90, 5);
-  for (let i = 0; i < 3; i++) assert.equal(shardTrials(small, i, 3), shardTrials(big, i, 3).filter((t) => t.id < 30));
+  for (let i = 0; i < 3; i++)
+    assert.equal(
+      shardTrials(small, i, 3),
+      shardTrials(big, i, 3).filter((t) => t.id < 30),
+    );
 });
 
 test.run();

@@ -4,7 +4,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { ConfigError, FIELDS, resolveConfig } from '../../src/fsm/index';
-import { gridSize, gridTrials, parseSpace, randomTrials, SpaceError, trialOverrides, type ParamValue, type SearchSpace } from '../../src/optimize/space';
+import {
+  gridSize,
+  gridTrials,
+  parseSpace,
+  randomTrials,
+  SpaceError,
+  trialOverrides,
+  type ParamValue,
+  type SearchSpace,
+} from '../../src/optimize/space';
 import { fails } from '../helpers/fails';
 
 const failsSpace = (fn: () => unknown, message: string) => fails(fn, message, SpaceError);
@@ -27,10 +36,19 @@ const EXAMPLE = {
 
 test('the example space: four dimensions, 120 grid trials in odometer order (last key fastest)', () => {
   const space = parseSpace(JSON.stringify(EXAMPLE));
-  assert.equal(space.dims.map((d) => d.key), Object.keys(EXAMPLE));
-  assert.equal(space.dims.map((d) => (d.kind === 'points' ? d.values : null)), [
-    [1, 1.5, 2], [0, 0.25, 0.5, 0.75, 1], [1, 2, 4, 8], [500_000_000, 1_000_000_000],
-  ]);
+  assert.equal(
+    space.dims.map((d) => d.key),
+    Object.keys(EXAMPLE),
+  );
+  assert.equal(
+    space.dims.map((d) => (d.kind === 'points' ? d.values : null)),
+    [
+      [1, 1.5, 2],
+      [0, 0.25, 0.5, 0.75, 1],
+      [1, 2, 4, 8],
+      [500_000_000, 1_000_000_000],
+    ],
+  );
   assert.is(gridSize(space), 120);
   const trials = gridTrials(space);
   assert.is(trials.length, 120);
@@ -85,8 +103,14 @@ test('overrides: every grid trial resolves to a config holding exactly its value
     for (const [k, v] of Object.entries(t.params)) assert.is(configValue(cfg, k), v, `${k} in trial ${t.id}`);
   }
   assert.equal(trialOverrides(trials[1]), [
-    'signal.source=z', 'entry.mode=taker', 'entry.allowReversal=true', 'exit.timeStopNs=null', 'cooldown.ns=250000000',
-    'hurdle.coef=0.5', 'entry.confirmCount=1', 'cooldown.resetThreshold=0.25',
+    'signal.source=z',
+    'entry.mode=taker',
+    'entry.allowReversal=true',
+    'exit.timeStopNs=null',
+    'cooldown.ns=250000000',
+    'hurdle.coef=0.5',
+    'entry.confirmCount=1',
+    'cooldown.resetThreshold=0.25',
   ]);
 });
 
@@ -160,14 +184,41 @@ test('random trials: uniform, log-uniform and integer draws have the promised di
   const n = 20_000;
   const ts = randomTrials(space, n, 1);
   const share = (key: string, pred: (v: number) => boolean) => ts.filter((t) => pred(t.params[key] as number)).length / n;
-  const near = (actual: number, expected: number, what: string) => assert.ok(Math.abs(actual - expected) < 0.015, `${what}: ${actual} vs ${expected}`);
-  near(share('hurdle.coef', (v) => v < 1), 0.5, 'log-uniform: half below the geometric midpoint');
-  near(share('hurdle.coef', (v) => v < 0.1), 0.25, 'log-uniform: a quarter in the first decade');
-  near(share('exit.threshold', (v) => v < 0), 0.5, 'uniform: half below the midpoint');
-  near(share('exit.threshold', (v) => v > 0.5), 0.25, 'uniform: a quarter in the top quarter');
-  for (const k of [1, 2, 3]) near(share('entry.slipTicks', (v) => v === k), 1 / 3, `integer ${k} of 1…3, ends included`);
+  const near = (actual: number, expected: number, what: string) =>
+    assert.ok(Math.abs(actual - expected) < 0.015, `${what}: ${actual} vs ${expected}`);
+  near(
+    share('hurdle.coef', (v) => v < 1),
+    0.5,
+    'log-uniform: half below the geometric midpoint',
+  );
+  near(
+    share('hurdle.coef', (v) => v < 0.1),
+    0.25,
+    'log-uniform: a quarter in the first decade',
+  );
+  near(
+    share('exit.threshold', (v) => v < 0),
+    0.5,
+    'uniform: half below the midpoint',
+  );
+  near(
+    share('exit.threshold', (v) => v > 0.5),
+    0.25,
+    'uniform: a quarter in the top quarter',
+  );
+  for (const k of [1, 2, 3])
+    near(
+      share('entry.slipTicks', (v) => v === k),
+      1 / 3,
+      `integer ${k} of 1…3, ends included`,
+    );
   // Log-uniform over [1, 9) floored: integer k gets ln((k + 1) / k) / ln 9 of the draws.
-  for (const k of [1, 2, 4, 8]) near(share('entry.confirmCount', (v) => v === k), Math.log((k + 1) / k) / Math.log(9), `log integer ${k} of 1…8`);
+  for (const k of [1, 2, 4, 8])
+    near(
+      share('entry.confirmCount', (v) => v === k),
+      Math.log((k + 1) / k) / Math.log(9),
+      `log integer ${k} of 1…8`,
+    );
 });
 
 test('random trials: a small discrete space can be drawn whole, and no further', () => {
@@ -175,17 +226,24 @@ test('random trials: a small discrete space can be drawn whole, and no further',
   const all = randomTrials(space, 12, 9);
   assert.equal(new Set(all.map((t) => JSON.stringify(t.params))).size, 12);
   assert.equal(randomTrials(space, 0, 9), []);
-  failsSpace(() => randomTrials(space, 13, 9), 'search space: 13 random trials asked for, but the space has only 12 distinct combinations: ask for at most 12, or run the grid');
+  failsSpace(
+    () => randomTrials(space, 13, 9),
+    'search space: 13 random trials asked for, but the space has only 12 distinct combinations: ask for at most 12, or run the grid',
+  );
   failsSpace(() => randomTrials(space, 2.5, 9), 'search space: the random trial count must be a whole number ≥ 0, got 2.5');
   failsSpace(() => randomTrials(space, 3, 0.5), 'search space: the seed must be an integer, got 0.5');
   failsSpace(() => randomTrials(space, 2_000_000, 1), 'search space: the random trial count 2000000 is more than 1000000');
 });
 
 test('grid errors: continuous ranges and oversized grids', () => {
-  failsSpace(() => gridTrials(parseSpace({ 'entry.threshold': [1], 'hurdle.coef': { min: 1, max: 2 } })),
-    'search space: hurdle.coef is a continuous range (no "step" or "count"): add one to grid it, or use random search');
-  failsSpace(() => gridTrials(parseSpace({ 'exit.threshold': { min: 0, max: 1, count: 1000 }, 'hurdle.coef': { min: 1, max: 2, count: 1001 } })),
-    'search space: the grid has 1001000 trials (1000 × 1001), more than 1000000: use fewer values or random search');
+  failsSpace(
+    () => gridTrials(parseSpace({ 'entry.threshold': [1], 'hurdle.coef': { min: 1, max: 2 } })),
+    'search space: hurdle.coef is a continuous range (no "step" or "count"): add one to grid it, or use random search',
+  );
+  failsSpace(
+    () => gridTrials(parseSpace({ 'exit.threshold': { min: 0, max: 1, count: 1000 }, 'hurdle.coef': { min: 1, max: 2, count: 1001 } })),
+    'search space: the grid has 1001000 trials (1000 × 1001), more than 1000000: use fewer values or random search',
+  );
 });
 
 test('parse errors name the key and say what to fix', () => {
@@ -193,7 +251,10 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.treshold': [1] }, 'entry.treshold is not a strategy parameter (did you mean entry.threshold, exit.threshold?)'],
     [{ threshold: [1] }, 'threshold is not a strategy parameter (did you mean entry.threshold, exit.threshold, cooldown.resetThreshold?)'],
     [{ 'Cooldown.NS': [1] }, 'Cooldown.NS is not a strategy parameter (did you mean cooldown.ns?)'],
-    [{ foo: [1] }, 'foo is not a strategy parameter (parameters are FIELDS paths such as entry.threshold or cooldown.ns; see the Parameters table in docs/strategy.md)'],
+    [
+      { foo: [1] },
+      'foo is not a strategy parameter (parameters are FIELDS paths such as entry.threshold or cooldown.ns; see the Parameters table in docs/strategy.md)',
+    ],
     [{ 'entry.confirmCount': [0] }, 'entry.confirmCount value 0 is not allowed: must be an integer in [1, 1000000]'],
     [{ 'entry.confirmCount': [2, 1.5] }, 'entry.confirmCount value 1.5 is not allowed: must be an integer in [1, 1000000]'],
     [{ 'entry.threshold': ['1'] }, 'entry.threshold value "1" is not allowed: must be a number > 0'],
@@ -208,25 +269,55 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'cooldown.ns': ['1s', 1e9] }, 'cooldown.ns lists the same value twice (item 1: "1s", item 2: 1000000000): list each value once'],
     [{ 'entry.threshold': 5 }, 'entry.threshold must be a list of values or a range {"min", "max", "step" | "count", "log"}, got 5'],
     [{ 'entry.threshold': { min: 1 } }, 'entry.threshold range needs both "min" and "max"'],
-    [{ 'entry.threshold': { min: 1, max: 2, stp: 1 } }, 'entry.threshold range has an unknown key "stp" (a range takes min, max and optionally step or count, and log)'],
+    [
+      { 'entry.threshold': { min: 1, max: 2, stp: 1 } },
+      'entry.threshold range has an unknown key "stp" (a range takes min, max and optionally step or count, and log)',
+    ],
     [{ 'entry.threshold': { min: 2, max: 1 } }, 'entry.threshold range has min 2 > max 1: swap them'],
     [{ 'entry.threshold': { min: 1, max: 2, step: 0 } }, 'entry.threshold range "step" must be a number > 0, got 0'],
     [{ 'entry.threshold': { min: 1, max: 2, step: -0.5 } }, 'entry.threshold range "step" must be a number > 0, got -0.5'],
-    [{ 'cooldown.ns': { min: 0, max: '1s', step: 'fast' } }, 'cooldown.ns range "step" must be a number > 0 (ns, or 250ms, 2s, …), got "fast"'],
+    [
+      { 'cooldown.ns': { min: 0, max: '1s', step: 'fast' } },
+      'cooldown.ns range "step" must be a number > 0 (ns, or 250ms, 2s, …), got "fast"',
+    ],
     [{ 'entry.threshold': { min: 1, max: 2, step: 0.1, count: 3 } }, 'entry.threshold range takes "step" or "count", not both'],
-    [{ 'entry.threshold': { min: 1, max: 2, count: 1 } }, 'entry.threshold range "count" must be an integer ≥ 2 (min and max are both included; for one value use a list), got 1'],
+    [
+      { 'entry.threshold': { min: 1, max: 2, count: 1 } },
+      'entry.threshold range "count" must be an integer ≥ 2 (min and max are both included; for one value use a list), got 1',
+    ],
     [{ 'entry.threshold': { min: 1, max: 2, log: 'yes' } }, 'entry.threshold range "log" must be true or false, got "yes"'],
-    [{ 'exit.threshold': { min: -1, max: 1, log: true } }, 'exit.threshold log range needs min > 0 (a log scale never reaches 0 or below), got min -1'],
-    [{ 'cooldown.ns': { min: 0, max: '1s', count: 3, log: true } }, 'cooldown.ns log range needs min > 0 (a log scale never reaches 0 or below), got min 0'],
-    [{ 'hurdle.coef': { min: 1, max: 2, step: 0.5, log: true } }, 'hurdle.coef log range takes "count" (points evenly spaced in log), not "step"'],
+    [
+      { 'exit.threshold': { min: -1, max: 1, log: true } },
+      'exit.threshold log range needs min > 0 (a log scale never reaches 0 or below), got min -1',
+    ],
+    [
+      { 'cooldown.ns': { min: 0, max: '1s', count: 3, log: true } },
+      'cooldown.ns log range needs min > 0 (a log scale never reaches 0 or below), got min 0',
+    ],
+    [
+      { 'hurdle.coef': { min: 1, max: 2, step: 0.5, log: true } },
+      'hurdle.coef log range takes "count" (points evenly spaced in log), not "step"',
+    ],
     [{ 'hurdle.coef': { min: 0, max: 1 } }, 'hurdle.coef range "min" 0 is out of bounds: the field must be a number > 0'],
-    [{ 'hurdle.spreadMultiple': { min: 1, max: 200 } }, 'hurdle.spreadMultiple range "max" 200 is out of bounds: the field must be a number in [0, 100]'],
+    [
+      { 'hurdle.spreadMultiple': { min: 1, max: 200 } },
+      'hurdle.spreadMultiple range "max" 200 is out of bounds: the field must be a number in [0, 100]',
+    ],
     [{ 'entry.confirmCount': { min: 1.5, max: 5 } }, 'entry.confirmCount range "min" must be an integer in [1, 1000000], got 1.5'],
-    [{ 'entry.confirmCount': { min: 1, max: 5, step: 0.5 } }, 'entry.confirmCount range "step" must be an integer for this int field, got 0.5'],
-    [{ 'exit.timeStopNs': { min: null, max: '1s' } }, 'exit.timeStopNs range "min" must be an integer of ns (or 250ms, 2s, …) ≥ 1, got null'],
+    [
+      { 'entry.confirmCount': { min: 1, max: 5, step: 0.5 } },
+      'entry.confirmCount range "step" must be an integer for this int field, got 0.5',
+    ],
+    [
+      { 'exit.timeStopNs': { min: null, max: '1s' } },
+      'exit.timeStopNs range "min" must be an integer of ns (or 250ms, 2s, …) ≥ 1, got null',
+    ],
     [{ 'entry.mode': { min: 1, max: 2 } }, 'entry.mode is one of taker, passive: give a list (e.g. ["taker","passive"]), not a range'],
     [{ 'entry.allowReversal': { min: 0, max: 1 } }, 'entry.allowReversal is true or false: give a list (e.g. [true, false]), not a range'],
-    [{ 'exit.threshold': { min: 0, max: 1e6, step: 1e-3 } }, 'exit.threshold range has 1000000001 points (more than 1000000): use a larger step'],
+    [
+      { 'exit.threshold': { min: 0, max: 1e6, step: 1e-3 } },
+      'exit.threshold range has 1000000001 points (more than 1000000): use a larger step',
+    ],
     [{}, 'no parameters to search: give at least one, e.g. {"entry.threshold": [1, 1.5, 2]}'],
     [[], 'the top level must be a JSON object of "path": values, e.g. {"entry.threshold": [1, 1.5, 2]}, got []'],
     ['[1, 2]', 'the top level must be a JSON object of "path": values, e.g. {"entry.threshold": [1, 1.5, 2]}, got [1,2]'],
@@ -236,7 +327,10 @@ test('parse errors name the key and say what to fix', () => {
     const key = Object.keys(json as object)[0];
     if (json && typeof json === 'object' && !Array.isArray(json) && key) assert.is(e.key, key);
   }
-  const e = failsSpace(() => parseSpace('{"entry.threshold": [1,'), 'search space: the text is not valid JSON (' + jsonError('{"entry.threshold": [1,') + ')');
+  const e = failsSpace(
+    () => parseSpace('{"entry.threshold": [1,'),
+    'search space: the text is not valid JSON (' + jsonError('{"entry.threshold": [1,') + ')',
+  );
   assert.is(e!.key, '');
 });
 

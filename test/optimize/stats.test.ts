@@ -5,8 +5,23 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import {
-  cscvLogits, dsr, expectedMaxSharpe, kurtosis, mean, minBTL, normCdf, normInv, normPdf, pbo, psr, psrFromMoments,
-  sharpe, sharpeMoments, skewness, std, variance,
+  cscvLogits,
+  dsr,
+  expectedMaxSharpe,
+  kurtosis,
+  mean,
+  minBTL,
+  normCdf,
+  normInv,
+  normPdf,
+  pbo,
+  psr,
+  psrFromMoments,
+  sharpe,
+  sharpeMoments,
+  skewness,
+  std,
+  variance,
 } from '../../src/optimize/stats';
 import { mulberry32 } from '../../src/exchange/rng';
 
@@ -14,7 +29,10 @@ const close = (actual: number, expected: number, tol: number, what = '') => {
   assert.ok(Math.abs(actual - expected) <= tol, `${what} ${actual} vs ${expected} (|Δ| ${Math.abs(actual - expected)} > ${tol})`);
 };
 const relClose = (actual: number, expected: number, rel: number, what = '') => {
-  assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what} ${actual} vs ${expected} (relative ${Math.abs(actual - expected) / Math.abs(expected)} > ${rel})`);
+  assert.ok(
+    Math.abs(actual - expected) <= rel * Math.abs(expected),
+    `${what} ${actual} vs ${expected} (relative ${Math.abs(actual - expected) / Math.abs(expected)} > ${rel})`,
+  );
 };
 const throws = (fn: () => unknown, message: string) => {
   try {
@@ -34,10 +52,22 @@ const normals = (seed: number) => {
 
 // Φ(x) to 16 digits, from mpmath.ncdf at 50 digits.
 const PHI: [number, number][] = [
-  [-37, 5.725571222524577e-300], [-20, 2.753624118606234e-89], [-10, 7.619853024160526e-24], [-8, 6.220960574271784e-16],
-  [-5, 2.866515718791939e-7], [-3.5, 2.326290790355250e-4], [-3, 1.349898031630095e-3], [-2.5, 6.209665325776135e-3],
-  [-2, 2.275013194817921e-2], [-1, 1.586552539314571e-1], [-0.5, 3.085375387259869e-1], [0, 0.5],
-  [0.5, 6.914624612740131e-1], [1, 8.413447460685429e-1], [2, 9.772498680518208e-1], [3, 9.986501019683699e-1],
+  [-37, 5.725571222524577e-300],
+  [-20, 2.753624118606234e-89],
+  [-10, 7.619853024160526e-24],
+  [-8, 6.220960574271784e-16],
+  [-5, 2.866515718791939e-7],
+  [-3.5, 2.32629079035525e-4],
+  [-3, 1.349898031630095e-3],
+  [-2.5, 6.209665325776135e-3],
+  [-2, 2.275013194817921e-2],
+  [-1, 1.586552539314571e-1],
+  [-0.5, 3.085375387259869e-1],
+  [0, 0.5],
+  [0.5, 6.914624612740131e-1],
+  [1, 8.413447460685429e-1],
+  [2, 9.772498680518208e-1],
+  [3, 9.986501019683699e-1],
 ];
 
 test('normCdf matches 50-digit values, relative in the lower tail, absolute in the upper', () => {
@@ -75,7 +105,7 @@ test('normInv: Φ⁻¹(0.975), symmetry, round trips down to 1e-300, and the end
   close(normInv(0.025), -1.959963984540054, 1e-14, 'Φ⁻¹(0.025)');
   assert.is(normInv(0.5), 0);
   // 50-digit quantiles (mpmath), including both sides of Acklam's region switch at 0.02425.
-  relClose(normInv(1e-300), -37.04709629936120, 1e-14);
+  relClose(normInv(1e-300), -37.0470962993612, 1e-14);
   relClose(normInv(1e-10), -6.361340902404056, 1e-14);
   relClose(normInv(0.02425), -1.972961051311885, 1e-14);
   relClose(normInv(0.0243), -1.972084159029288, 1e-14);
@@ -128,7 +158,10 @@ test('sharpe is mean / sample std per period; flat is 0, constant non-zero is ±
 });
 
 // 20 returns; the reference numbers are numpy/scipy's (std ddof=1, scipy.stats.skew and kurtosis(fisher=False)).
-const R = [0.012, -0.021, 0.015, 0.003, -0.007, 0.024, 0.011, -0.004, 0.006, 0.009, -0.013, 0.018, 0.002, -0.001, 0.007, -0.03, 0.016, 0.01, 0.005, -0.002];
+const R = [
+  0.012, -0.021, 0.015, 0.003, -0.007, 0.024, 0.011, -0.004, 0.006, 0.009, -0.013, 0.018, 0.002, -0.001, 0.007, -0.03, 0.016, 0.01, 0.005,
+  -0.002,
+];
 
 test('psr matches an independent scipy computation and uses raw kurtosis', () => {
   const m = sharpeMoments(R);
@@ -142,9 +175,16 @@ test('psr matches an independent scipy computation and uses raw kurtosis', () =>
   close(psr(R, m.sharpe), 0.5, 1e-15, 'PSR at its own Sharpe');
   // Normal moments reduce the denominator to 1 + ŜR²/2.
   const sr = 0.1;
-  close(psrFromMoments({ sharpe: sr, n: 251, skewness: 0, kurtosis: 3 }, 0), normCdf((sr * Math.sqrt(250)) / Math.sqrt(1 + sr * sr / 2)), 1e-15);
+  close(
+    psrFromMoments({ sharpe: sr, n: 251, skewness: 0, kurtosis: 3 }, 0),
+    normCdf((sr * Math.sqrt(250)) / Math.sqrt(1 + (sr * sr) / 2)),
+    1e-15,
+  );
   // Negative skew and fat tails lower confidence in the same Sharpe.
-  assert.ok(psrFromMoments({ sharpe: sr, n: 251, skewness: -2, kurtosis: 9 }, 0) < psrFromMoments({ sharpe: sr, n: 251, skewness: 0, kurtosis: 3 }, 0));
+  assert.ok(
+    psrFromMoments({ sharpe: sr, n: 251, skewness: -2, kurtosis: 9 }, 0) <
+      psrFromMoments({ sharpe: sr, n: 251, skewness: 0, kurtosis: 3 }, 0),
+  );
   assert.ok(Number.isNaN(psr([0.01])));
   assert.ok(Number.isNaN(psr([0.01, 0.01, 0.01])));
   throws(() => psr([0.01, NaN]), 'returns[1] is NaN: every value must be a finite number');
@@ -179,7 +219,7 @@ test('dsr(returns, trialSharpes) is PSR against SR0 of the trial Sharpes; N = 1 
   throws(() => expectedMaxSharpe(1, 0), 'expectedMaxSharpe: the trial count must be a whole number ≥ 1, got 0');
 });
 
-test('minBTL = 2 ln N / E[max]² years; the exact expected maximum gives the paper\'s 45 trials in 5 years', () => {
+test("minBTL = 2 ln N / E[max]² years; the exact expected maximum gives the paper's 45 trials in 5 years", () => {
   close(minBTL(45, 1), 7.613324979540639, 1e-12);
   close(minBTL(45, 2), 7.613324979540639 / 4, 1e-12);
   assert.is(minBTL(1, 1), 0);
@@ -192,17 +232,41 @@ test('minBTL = 2 ln N / E[max]² years; the exact expected maximum gives the pap
 
 test('CSCV by hand: 2 blocks, 2 trials — a consistent winner gives PBO 0, a winner that flips gives PBO 1', () => {
   // Halves are periods 0–1 and 2–3. Logit of the best (rank 2 of 2): ln((2/3)/(1/3)) = ln 2; of the worst: −ln 2.
-  const steady = [[1, 2, 1, 3], [0, 1, 0, 1]];
+  const steady = [
+    [1, 2, 1, 3],
+    [0, 1, 0, 1],
+  ];
   const logits = cscvLogits(steady, 2);
   assert.is(logits.length, 2);
   for (const l of logits) close(l, Math.LN2, 1e-15);
   assert.is(pbo(steady, 2), 0);
-  const flip = [[1, 2, 0, 1], [0, 1, 1, 2]];
+  const flip = [
+    [1, 2, 0, 1],
+    [0, 1, 1, 2],
+  ];
   for (const l of cscvLogits(flip, 2)) close(l, -Math.LN2, 1e-15);
   assert.is(pbo(flip, 2), 1);
   // Identical trials tie: mean rank 1.5 of 2, ω = ½, logit 0, counted as overfit.
-  assert.equal(cscvLogits([[1, 2, 1, 3], [1, 2, 1, 3]], 2), [0, 0]);
-  assert.is(pbo([[1, 2, 1, 3], [1, 2, 1, 3]], 2), 1);
+  assert.equal(
+    cscvLogits(
+      [
+        [1, 2, 1, 3],
+        [1, 2, 1, 3],
+      ],
+      2,
+    ),
+    [0, 0],
+  );
+  assert.is(
+    pbo(
+      [
+        [1, 2, 1, 3],
+        [1, 2, 1, 3],
+      ],
+      2,
+    ),
+    1,
+  );
 });
 
 test('CSCV: C(16, 8) = 12870 splits; a planted dominant trial gives PBO ≈ 0, pure noise ≈ 0.5', () => {
@@ -232,11 +296,61 @@ test('CSCV: blocks need not divide the periods; bad shapes are refused with what
   assert.is(l.length, 20);
   for (const x of l) assert.ok(Number.isFinite(x));
   throws(() => pbo([[1, 2, 3, 4]]), 'pbo: needs at least 2 trials (rows), got 1');
-  throws(() => pbo([[1, 2, 3, 4], [1, 2, 3]], 2), 'pbo: every trial needs the same periods: row 0 has 4, row 1 has 3');
-  throws(() => pbo([[1, 2, 3, 4], [1, 2, 3, 4]], 3), 'pbo: blocks must be an even whole number in 2…22, got 3');
-  throws(() => pbo([[1, 2, 3, 4], [1, 2, 3, 4]], 24), 'pbo: blocks must be an even whole number in 2…22, got 24');
-  throws(() => pbo([[1, 2, 3, 4], [1, 2, 3, 4]], 4), 'pbo: 4 periods are too few for 4 blocks: need at least 8 (2 per block)');
-  throws(() => pbo([[1, 2, 3, 4], [1, NaN, 3, 4]], 2), 'matrix[1][1] is NaN: every value must be a finite number');
+  throws(
+    () =>
+      pbo(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3],
+        ],
+        2,
+      ),
+    'pbo: every trial needs the same periods: row 0 has 4, row 1 has 3',
+  );
+  throws(
+    () =>
+      pbo(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+        ],
+        3,
+      ),
+    'pbo: blocks must be an even whole number in 2…22, got 3',
+  );
+  throws(
+    () =>
+      pbo(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+        ],
+        24,
+      ),
+    'pbo: blocks must be an even whole number in 2…22, got 24',
+  );
+  throws(
+    () =>
+      pbo(
+        [
+          [1, 2, 3, 4],
+          [1, 2, 3, 4],
+        ],
+        4,
+      ),
+    'pbo: 4 periods are too few for 4 blocks: need at least 8 (2 per block)',
+  );
+  throws(
+    () =>
+      pbo(
+        [
+          [1, 2, 3, 4],
+          [1, NaN, 3, 4],
+        ],
+        2,
+      ),
+    'matrix[1][1] is NaN: every value must be a finite number',
+  );
 });
 
 test.run();

@@ -23,7 +23,16 @@ export const defaultSignalParams: Readonly<SignalParams> = {
 
 /** Output field ids (docs/signals.md); mlofi[m] (1-based m) is id MLOFI1 + m - 1. */
 export const SignalField = {
-  l1: 0, obiN: 1, obiW: 2, obiBand: 3, ofi: 4, ofiDecay: 5, ofiNorm: 6, wmid: 7, z: 8, MLOFI1: 9,
+  l1: 0,
+  obiN: 1,
+  obiW: 2,
+  obiBand: 3,
+  ofi: 4,
+  ofiDecay: 5,
+  ofiNorm: 6,
+  wmid: 7,
+  z: 8,
+  MLOFI1: 9,
 } as const;
 
 export interface SignalOut {
@@ -47,10 +56,8 @@ export interface SignalOut {
 }
 
 /** CKS e_n with non-strict inequalities; a missing level arrives here as (±Infinity, 0). */
-function cks(pb: number, qb: number, pbPrev: number, qbPrev: number,
-  pa: number, qa: number, paPrev: number, qaPrev: number): number {
-  return (pb >= pbPrev ? qb : 0) - (pb <= pbPrev ? qbPrev : 0)
-    - (pa <= paPrev ? qa : 0) + (pa >= paPrev ? qaPrev : 0);
+function cks(pb: number, qb: number, pbPrev: number, qbPrev: number, pa: number, qa: number, paPrev: number, qaPrev: number): number {
+  return (pb >= pbPrev ? qb : 0) - (pb <= pbPrev ? qbPrev : 0) - (pa <= paPrev ? qa : 0) + (pa >= paPrev ? qaPrev : 0);
 }
 
 export class RefSignals {
@@ -112,7 +119,10 @@ export class RefSignals {
     const qA1 = book.level(2, 0)!.qty;
 
     // Static imbalance.
-    let sumB = 0, sumA = 0, wDiff = 0, wSum = 0;
+    let sumB = 0,
+      sumA = 0,
+      wDiff = 0,
+      wSum = 0;
     for (let i = 0; i < p.obiLevels; i++) {
       const qb = book.level(1, i)?.qty ?? 0;
       const qa = book.level(2, i)?.qty ?? 0;
@@ -134,11 +144,11 @@ export class RefSignals {
     for (let j = 0; j < m; j++) {
       const bl = book.level(1, j);
       const al = book.level(2, j);
-      const pb = bl?.price ?? -Infinity, qb = bl?.qty ?? 0;
-      const pa = al?.price ?? Infinity, qa = al?.qty ?? 0;
-      e[j] = this.hasPrev
-        ? cks(pb, qb, this.prevBidPx[j]!, this.prevBidQty[j]!, pa, qa, this.prevAskPx[j]!, this.prevAskQty[j]!)
-        : 0;
+      const pb = bl?.price ?? -Infinity,
+        qb = bl?.qty ?? 0;
+      const pa = al?.price ?? Infinity,
+        qa = al?.qty ?? 0;
+      e[j] = this.hasPrev ? cks(pb, qb, this.prevBidPx[j]!, this.prevBidQty[j]!, pa, qa, this.prevAskPx[j]!, this.prevAskQty[j]!) : 0;
       this.prevBidPx[j] = pb;
       this.prevBidQty[j] = qb;
       this.prevAskPx[j] = pa;
@@ -201,7 +211,7 @@ export class RefSignals {
           p[0] += f(this.win[i]!);
           p[1] += f(this.win[i + 1]!);
         }
-        return ((p[0] + p[2]) + (p[4] + p[6])) + ((p[1] + p[3]) + (p[5] + p[7]));
+        return p[0] + p[2] + (p[4] + p[6]) + (p[1] + p[3] + (p[5] + p[7]));
       };
       let sum = partial((v) => v);
       if (pairs < W) sum += this.win[pairs]!;
@@ -212,7 +222,8 @@ export class RefSignals {
         ss += d * d;
       }
       const std = Math.sqrt(ss / W); // population std
-      if (std > 0 && std > 1e-12 * Math.abs(mean)) { // rounding noise of an all-equal window is not a spread
+      if (std > 0 && std > 1e-12 * Math.abs(mean)) {
+        // rounding noise of an all-equal window is not a spread
         out.z = (x - mean) / std;
         out.zReady = true;
       }
@@ -224,8 +235,22 @@ export class RefSignals {
 
   private invalid(): SignalOut {
     return {
-      valid: false, zReady: false, bestBid: 0, bestAsk: 0, bidQty: 0, askQty: 0, spread: 0,
-      l1: 0, obiN: 0, obiW: 0, obiBand: 0, ofi: 0, ofiDecay: 0, ofiNorm: 0, wmid: 0, z: 0,
+      valid: false,
+      zReady: false,
+      bestBid: 0,
+      bestAsk: 0,
+      bidQty: 0,
+      askQty: 0,
+      spread: 0,
+      l1: 0,
+      obiN: 0,
+      obiW: 0,
+      obiBand: 0,
+      ofi: 0,
+      ofiDecay: 0,
+      ofiNorm: 0,
+      wmid: 0,
+      z: 0,
       mlofi: new Array<number>(this.p.ofiLevels).fill(0),
     };
   }
@@ -234,15 +259,24 @@ export class RefSignals {
 /** The value of output field `id` (ids as in docs/signals.md). */
 export function fieldValue(o: SignalOut, id: number): number {
   switch (id) {
-    case SignalField.l1: return o.l1;
-    case SignalField.obiN: return o.obiN;
-    case SignalField.obiW: return o.obiW;
-    case SignalField.obiBand: return o.obiBand;
-    case SignalField.ofi: return o.ofi;
-    case SignalField.ofiDecay: return o.ofiDecay;
-    case SignalField.ofiNorm: return o.ofiNorm;
-    case SignalField.wmid: return o.wmid;
-    case SignalField.z: return o.z;
+    case SignalField.l1:
+      return o.l1;
+    case SignalField.obiN:
+      return o.obiN;
+    case SignalField.obiW:
+      return o.obiW;
+    case SignalField.obiBand:
+      return o.obiBand;
+    case SignalField.ofi:
+      return o.ofi;
+    case SignalField.ofiDecay:
+      return o.ofiDecay;
+    case SignalField.ofiNorm:
+      return o.ofiNorm;
+    case SignalField.wmid:
+      return o.wmid;
+    case SignalField.z:
+      return o.z;
     default: {
       const v = o.mlofi[id - SignalField.MLOFI1];
       if (v === undefined) throw new Error(`no field ${id}`);

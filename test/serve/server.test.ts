@@ -38,10 +38,26 @@ function records(n: number, t0: bigint): Int32Array {
 
 function meta(instType: string, symbol: string, t0: bigint, n: number): FileMeta {
   return {
-    schema_version: SCHEMA_VERSION, venue: 'bitget', inst_type: instType, symbol, tick_size: '0.1', lot_size: '0.0001',
-    price_scale: '1', price_step: '1', size_scale: '4', size_step: '1', clock_offset_ns: '', clock_offset_bound_ns: '',
-    clock_offset_method: '', clock_offset_rtt_ns: '', feed_latency_p1_ns: '', recorder_version: RECORDER_VERSION,
-    source: 'simulator', dropped_records: '0', first_local_ts: String(t0), last_local_ts: String(t0 + BigInt(n - 1) * 1000n),
+    schema_version: SCHEMA_VERSION,
+    venue: 'bitget',
+    inst_type: instType,
+    symbol,
+    tick_size: '0.1',
+    lot_size: '0.0001',
+    price_scale: '1',
+    price_step: '1',
+    size_scale: '4',
+    size_step: '1',
+    clock_offset_ns: '',
+    clock_offset_bound_ns: '',
+    clock_offset_method: '',
+    clock_offset_rtt_ns: '',
+    feed_latency_p1_ns: '',
+    recorder_version: RECORDER_VERSION,
+    source: 'simulator',
+    dropped_records: '0',
+    first_local_ts: String(t0),
+    last_local_ts: String(t0 + BigInt(n - 1) * 1000n),
     rows: String(n),
   };
 }
@@ -78,7 +94,10 @@ function fixture() {
   const eth = marketPath(data, 'bitget', 'SPOT', 'ETHUSDT', t1, 0);
   writeAt(eth, encodeParquet(records(40, t1), 0, 40, meta('SPOT', 'ETHUSDT', t1, 40)));
   // the recorder writes own orders through the same marketPath under <root>/_orders
-  writeAt(marketPath(join(data, '_orders'), 'bitget', 'USDT-FUTURES', 'BTCUSDT', T0, 0), encodeParquet(records(5, T0), 0, 5, meta('USDT-FUTURES', 'BTCUSDT', T0, 5)));
+  writeAt(
+    marketPath(join(data, '_orders'), 'bitget', 'USDT-FUTURES', 'BTCUSDT', T0, 0),
+    encodeParquet(records(5, T0), 0, 5, meta('USDT-FUTURES', 'BTCUSDT', T0, 5)),
+  );
   writeAt(join(data, '_raw/venue=bitget/date=2026-11-18/1-0.parquet'), 'not market data');
   writeAt(join(data, 'venue=bitget/inst_type=SPOT/symbol=TORN/date=2026-11-18/1-0.parquet'), 'PAR1 torn');
   writeAt(join(data, 'blob.bin'), BLOB);
@@ -173,8 +192,12 @@ test('a request Node itself rejects still gets the headers', async () => {
 test('types: wasm, html, js, css, json, svg, octet-stream; / is index.html', async () => {
   const p = server.port;
   const types: Record<string, string> = {
-    '/core.wasm': 'application/wasm', '/index.html': 'text/html; charset=utf-8', '/app.js': 'text/javascript; charset=utf-8',
-    '/style.css': 'text/css; charset=utf-8', '/data.json': 'application/json', '/icon.svg': 'image/svg+xml',
+    '/core.wasm': 'application/wasm',
+    '/index.html': 'text/html; charset=utf-8',
+    '/app.js': 'text/javascript; charset=utf-8',
+    '/style.css': 'text/css; charset=utf-8',
+    '/data.json': 'application/json',
+    '/icon.svg': 'image/svg+xml',
     '/blob.xyz': 'application/octet-stream',
   };
   for (const [path, type] of Object.entries(types)) assert.is((await raw(p, path)).headers['content-type'], type, path);
@@ -192,15 +215,21 @@ test('/api/recordings: market files only, sorted, with footer fields and the own
   assert.is(r.headers['content-type'], 'application/json');
   const list = JSON.parse(r.body.toString());
   const rel = (p: string) => p.slice(fx.data.length + 1);
-  assert.equal(list.map((e: any) => e.path), [
-    rel(fx.eth),
-    'venue=bitget/inst_type=SPOT/symbol=TORN/date=2026-11-18/1-0.parquet',
-    rel(fx.btc),
-  ], 'sorted by path; _raw/, _orders/ and the link out of the root left out');
+  assert.equal(
+    list.map((e: any) => e.path),
+    [rel(fx.eth), 'venue=bitget/inst_type=SPOT/symbol=TORN/date=2026-11-18/1-0.parquet', rel(fx.btc)],
+    'sorted by path; _raw/, _orders/ and the link out of the root left out',
+  );
   const [eth, torn, btc] = list;
   assert.equal(btc, {
-    path: rel(fx.btc), size: statSync(fx.btc).size, rows: fx.n, venue: 'bitget', inst_type: 'USDT-FUTURES', symbol: 'BTCUSDT',
-    first_local_ts: String(T0), last_local_ts: String(T0 + BigInt(fx.n - 1) * 1000n),
+    path: rel(fx.btc),
+    size: statSync(fx.btc).size,
+    rows: fx.n,
+    venue: 'bitget',
+    inst_type: 'USDT-FUTURES',
+    symbol: 'BTCUSDT',
+    first_local_ts: String(T0),
+    last_local_ts: String(T0 + BigInt(fx.n - 1) * 1000n),
     orders: `_orders/${rel(dirname(fx.btc))}`,
   });
   assert.is(eth.symbol, 'ETHUSDT');
@@ -246,7 +275,11 @@ test('single ranges: first bytes, suffix, open-ended, clamped, unsatisfiable; ot
   }
   const etag = (await get('bytes=0-0')).headers.etag!;
   assert.is((await raw(p, '/data/blob.bin', { headers: { Range: 'bytes=0-9', 'If-Range': etag } })).status, 206, 'If-Range matches');
-  assert.is((await raw(p, '/data/blob.bin', { headers: { Range: 'bytes=0-9', 'If-Range': '"stale"' } })).status, 200, 'changed file: whole');
+  assert.is(
+    (await raw(p, '/data/blob.bin', { headers: { Range: 'bytes=0-9', 'If-Range': '"stale"' } })).status,
+    200,
+    'changed file: whole',
+  );
 });
 
 test('HEAD: length and range headers without a body', async () => {
@@ -397,7 +430,10 @@ test('ringbook serve: checks its flags and says what to fix', async () => {
   const busy = createServer();
   await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
   const port = (busy.address() as { port: number }).port;
-  await fails(['--data', fx.data, '--port', String(port)], new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use \\(pick another with --port`));
+  await fails(
+    ['--data', fx.data, '--port', String(port)],
+    new RegExp(`port ${port} on 127\\.0\\.0\\.1 is in use \\(pick another with --port`),
+  );
   busy.close();
 });
 
@@ -406,7 +442,10 @@ test('ringbook serve: prints the URL, serves, stops cleanly when told to', async
   const stop = new AbortController();
   let url = '';
   const run = runServe(['--data', fx.data, '--port', '0'], {
-    webRoot: fx.web, signal: stop.signal, log: (l) => lines.push(l), onListening: (u) => (url = u),
+    webRoot: fx.web,
+    signal: stop.signal,
+    log: (l) => lines.push(l),
+    onListening: (u) => (url = u),
   });
   while (!url) await new Promise((r) => setTimeout(r, 10));
   assert.match(lines[0], /^ringbook serve: http:\/\/127\.0\.0\.1:\d+\/$/);
@@ -417,7 +456,10 @@ test('ringbook serve: prints the URL, serves, stops cleanly when told to', async
   stop.abort();
   assert.is(await run, 0);
   assert.match(lines.at(-1)!, /stopped/);
-  await fetch(url).then(() => assert.unreachable('still listening'), () => {});
+  await fetch(url).then(
+    () => assert.unreachable('still listening'),
+    () => {},
+  );
 });
 
 test.run();

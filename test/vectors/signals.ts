@@ -3,9 +3,17 @@
 import { readFileSync } from 'node:fs';
 import type { SignalOut, SignalParams } from '../reference/signals.js';
 
-export interface LevelChange { side: 1 | 2; price: number; qty: number }
+export interface LevelChange {
+  side: 1 | 2;
+  price: number;
+  qty: number;
+}
 /** One whole exchange message. reset: clear the book and reset the signals before applying the changes. */
-export interface VectorMessage { changes: LevelChange[]; localTsNs: bigint; reset?: boolean }
+export interface VectorMessage {
+  changes: LevelChange[];
+  localTsNs: bigint;
+  reset?: boolean;
+}
 export interface SignalVector {
   name: string;
   params: SignalParams;
@@ -22,7 +30,13 @@ const msg = (t: bigint, changes: LevelChange[], reset = false): VectorMessage =>
 // Small parameters so the arithmetic stays checkable by hand:
 // λ = ln 2 gives weights 1, 1/2, 1/4; τ = 1 s / ln 2 makes a 1 s gap decay by k = 1/2.
 const small: SignalParams = {
-  obiLevels: 3, obiLambda: Math.LN2, bandBps: 200, ofiLevels: 2, tauNs: 1e9 / Math.LN2, zWindow: 3, zSource: 6,
+  obiLevels: 3,
+  obiLambda: Math.LN2,
+  bandBps: 200,
+  ofiLevels: 2,
+  tauNs: 1e9 / Math.LN2,
+  zWindow: 3,
+  zSource: 6,
 };
 const with_ = (o: Partial<SignalParams>): SignalParams => ({ ...small, ...o });
 
@@ -57,7 +71,11 @@ export const signalVectors: SignalVector[] = [
     ],
     expect: [
       {
-        valid: true, bestBid: 100, bestAsk: 101, bidQty: 5, askQty: 1,
+        valid: true,
+        bestBid: 100,
+        bestAsk: 101,
+        bidQty: 5,
+        askQty: 1,
         spread: 1, // 101 - 100
         l1: 4 / 6, // (5 - 1) / (5 + 1)
         obiN: -1 / 21, // (5+3+2 - (1+4+6)) / (10 + 11); level 4 (97x10, 104x10) is outside N
@@ -65,13 +83,21 @@ export const signalVectors: SignalVector[] = [
         // mid 100.5, band [100.5·0.98, 100.5·1.02] = [98.49, 102.51]: SB = 5+3, SA = 1+4
         obiBand: 3 / 13, // (8 - 5) / 13
         wmid: 605 / 6, // (100·1 + 101·5) / 6
-        ofi: 0, ofiDecay: 0, ofiNorm: 0, mlofi: [0, 0], z: 0, zReady: false, // first valid message
+        ofi: 0,
+        ofiDecay: 0,
+        ofiNorm: 0,
+        mlofi: [0, 0],
+        z: 0,
+        zReady: false, // first valid message
       },
       {
-        valid: true, l1: 4 / 6,
+        valid: true,
+        l1: 4 / 6,
         obiN: -3 / 19, // (5+3 - 11) / (8 + 11): a short side sums what it has
         obiW: 2 / 11, // (4 + ½·(3-4) + ¼·(0-6)) / (6 + ½·7 + ¼·6): missing bid level 3 counts as 0
-        obiBand: 3 / 13, ofi: 0, mlofi: [0, 0], // levels 1 and 2 unchanged
+        obiBand: 3 / 13,
+        ofi: 0,
+        mlofi: [0, 0], // levels 1 and 2 unchanged
       },
     ],
   },
@@ -97,7 +123,10 @@ export const signalVectors: SignalVector[] = [
       msg(S, [...bidCase[b], ...askCase[a]]),
     ]),
     // First valid after reset: 0. Then e as tabled, and ofiDecay = k·0 + e = e.
-    expect: cksCases.flatMap(([, , e]) => [{ valid: true, ofi: 0 }, { valid: true, ofi: e, ofiDecay: e, mlofi: [e] }]),
+    expect: cksCases.flatMap(([, , e]) => [
+      { valid: true, ofi: 0 },
+      { valid: true, ofi: e, ofiDecay: e, mlofi: [e] },
+    ]),
   },
   {
     name: 'multi-level OFI by index: levels appear, shift rank and vanish',
@@ -153,20 +182,16 @@ export const signalVectors: SignalVector[] = [
   {
     name: 'decay with τ = 1 s and Δt = 0.5 s (k = e^-0.5)',
     params: with_({ tauNs: 1e9 }),
-    messages: [
-      msg(0n, [bid(100, 4), ask(102, 6)]),
-      msg(500_000_000n, [bid(100, 8)]),
-      msg(1_000_000_000n, [ask(102, 3)]),
-    ],
+    messages: [msg(0n, [bid(100, 4), ask(102, 6)]), msg(500_000_000n, [bid(100, 8)]), msg(1_000_000_000n, [ask(102, 3)])],
     expect: [
       { ofiDecay: 0, ofiNorm: 0 }, // depth 5
       // e = 8 - 4 = 4; d = (8+6)/2 = 7, depth = 5 + (1-k)·(7-5) = 7 - 2k
       { ofi: 4, ofiDecay: 4, ofiNorm: 4 / (7 - 2 * Math.exp(-0.5)) },
       // e = -(3-6) = 3; ofiDecay = 4k + 3; d = (8+3)/2 = 5.5, depth = (7-2k) + (1-k)·(5.5 - (7-2k))
       {
-        ofi: 3, ofiDecay: 4 * Math.exp(-0.5) + 3,
-        ofiNorm: (4 * Math.exp(-0.5) + 3)
-          / (7 - 2 * Math.exp(-0.5) + (1 - Math.exp(-0.5)) * (5.5 - (7 - 2 * Math.exp(-0.5)))),
+        ofi: 3,
+        ofiDecay: 4 * Math.exp(-0.5) + 3,
+        ofiNorm: (4 * Math.exp(-0.5) + 3) / (7 - 2 * Math.exp(-0.5) + (1 - Math.exp(-0.5)) * (5.5 - (7 - 2 * Math.exp(-0.5)))),
       },
     ],
   },
@@ -202,7 +227,9 @@ export const signalVectors: SignalVector[] = [
       msg(5n, []), // e = 0, window [0,0,3]
     ],
     expect: [
-      null, null, null,
+      null,
+      null,
+      null,
       { ofi: 0, z: 0, zReady: false },
       { ofi: 3, z: 0, zReady: false },
       { ofi: 0, z: -1 / Math.SQRT2, zReady: true }, // mean 1, var (1+1+4)/3 = 2: (0-1)/√2
@@ -265,7 +292,11 @@ export function fixturePath(name: string): string {
   return `${process.cwd()}/../shared/fixtures/bitget/${name}`;
 }
 
-export interface WireBook { bids: Array<[string, string]>; asks: Array<[string, string]>; checksum: number }
+export interface WireBook {
+  bids: Array<[string, string]>;
+  asks: Array<[string, string]>;
+  checksum: number;
+}
 
 /** The real A2ZUSDT snapshot + update (see the fixture's README); strings are read from the file at test time. */
 export const a2zChecksumVector = {
@@ -274,7 +305,9 @@ export const a2zChecksumVector = {
   checksumBeforeUpdate: -104022879, // bid 0.00348 still present: the wrong-checksum case
   checksumAfterUpdate: 1041484092, // the update's own `checksum`
   load(): { snapshot: WireBook; update: WireBook } {
-    const frames = readFileSync(fixturePath(this.file), 'utf8').split('\n').filter((l) => l.trim() !== '')
+    const frames = readFileSync(fixturePath(this.file), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as { action: string; data: WireBook[] });
     const pick = (action: string): WireBook => {
       const f = frames.find((x) => x.action === action);

@@ -45,14 +45,23 @@ if (!existsSync(CHROMIUM)) {
   test.run();
 } else {
   const ctx = {} as {
-    dir: string; file: string; cfg: string; server: RunningServer; plain: Server; plainUrl: string; browser: Browser; page: Page;
-    cli: unknown; rec: Recording;
+    dir: string;
+    file: string;
+    cfg: string;
+    server: RunningServer;
+    plain: Server;
+    plainUrl: string;
+    browser: Browser;
+    page: Page;
+    cli: unknown;
+    rec: Recording;
   };
 
   const state = (page = ctx.page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__ringbook)) as PageState);
   const waitFor = (page: Page, fn: string, timeout = 30_000) => page.waitForFunction(fn, null, { timeout, polling: 20 });
   /** Settled: not loading, running or seeking. */
-  const settled = (page: Page) => waitFor(page, `['paused','done','error'].includes(window.__ringbook.status) && !window.__ringbook.seeking`);
+  const settled = (page: Page) =>
+    waitFor(page, `['paused','done','error'].includes(window.__ringbook.status) && !window.__ringbook.seeking`);
 
   async function setParams(page: Page): Promise<void> {
     await page.fill('#config', JSON.stringify(CONFIG, null, 2));
@@ -84,19 +93,26 @@ if (!existsSync(CHROMIUM)) {
     const s = await state();
     const first = BigInt(s.recording!.firstNs);
     const span = BigInt(s.recording!.lastNs) - first;
-    await ctx.page.$eval('#seek', (el, v) => {
-      const input = el as unknown as { value: string; dispatchEvent(e: Event): boolean };
-      input.value = String(v);
-      input.dispatchEvent(new Event('input'));
-      input.dispatchEvent(new Event('change'));
-    }, value);
+    await ctx.page.$eval(
+      '#seek',
+      (el, v) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: Event): boolean };
+        input.value = String(v);
+        input.dispatchEvent(new Event('input'));
+        input.dispatchEvent(new Event('change'));
+      },
+      value,
+    );
     return first + (span * BigInt(value)) / BigInt(SEEK_STEPS);
   }
 
   /** Waits for a seek to finish and checks the replay stands at the last message at or before `target`. */
   async function landed(target: bigint): Promise<PageState> {
     const want = landing(ctx.rec, target);
-    await waitFor(ctx.page, `!window.__ringbook.seeking && window.__ringbook.status === 'paused' && window.__ringbook.localTs === '${want}'`);
+    await waitFor(
+      ctx.page,
+      `!window.__ringbook.seeking && window.__ringbook.status === 'paused' && window.__ringbook.localTs === '${want}'`,
+    );
     const s = await state();
     assert.is(BigInt(s.localTs), want, `landed at ${s.localTs}, wanted the last message at or before ${target}`);
     return s;
@@ -118,16 +134,21 @@ if (!existsSync(CHROMIUM)) {
   /** The same site without the isolation headers: a plain proxy in front of the real server. */
   function plainProxy(target: number): Promise<{ server: Server; url: string }> {
     const server = createServer((req, res) => {
-      const up = request({ host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${target}` } }, (r) => {
-        const headers = { ...r.headers };
-        for (const h of ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy']) delete headers[h];
-        res.writeHead(r.statusCode ?? 502, headers);
-        r.pipe(res);
-      });
+      const up = request(
+        { host: '127.0.0.1', port: target, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${target}` } },
+        (r) => {
+          const headers = { ...r.headers };
+          for (const h of ['cross-origin-opener-policy', 'cross-origin-embedder-policy', 'cross-origin-resource-policy']) delete headers[h];
+          res.writeHead(r.statusCode ?? 502, headers);
+          r.pipe(res);
+        },
+      );
       up.on('error', () => res.destroy());
       req.pipe(up);
     });
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
+    return new Promise((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })),
+    );
   }
 
   test.before(async () => {
@@ -139,7 +160,11 @@ if (!existsSync(CHROMIUM)) {
     ctx.rec = await loadRecording(await asyncBufferFromFile(file), file);
     ctx.cfg = join(ctx.dir, 'strategy.json');
     writeFileSync(ctx.cfg, JSON.stringify(CONFIG));
-    const cli = spawnSync(process.execPath, [join(BUILD, 'ringbook.mjs'), 'backtest', data, '--config', ctx.cfg, '--latency', 'feed', '--queue', 'risk-averse', '--json'], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      [join(BUILD, 'ringbook.mjs'), 'backtest', data, '--config', ctx.cfg, '--latency', 'feed', '--queue', 'risk-averse', '--json'],
+      { encoding: 'utf8' },
+    );
     assert.is(cli.status, 0, cli.stderr);
     ctx.cli = JSON.parse(cli.stdout);
     ctx.server = await startServer({ webRoot: join(BUILD, 'web'), dataRoot: data, port: 0 });
@@ -156,7 +181,12 @@ if (!existsSync(CHROMIUM)) {
   });
 
   test('the server refuses paths that climb out of the data root', async () => {
-    for (const path of ['/data/../package.json', '/data/%2e%2e/package.json', '/data/%2E%2E/%2e%2e/package.json', '/data/..%2fpackage.json']) {
+    for (const path of [
+      '/data/../package.json',
+      '/data/%2e%2e/package.json',
+      '/data/%2E%2E/%2e%2e/package.json',
+      '/data/..%2fpackage.json',
+    ]) {
       const r = await rawGet(ctx.server.port, path);
       assert.ok(r.status >= 400 && r.status < 500, `${path} answered ${r.status}`);
       assert.not.match(r.body, /"name":\s*"ringbook"/, `${path} leaked package.json`);
@@ -246,7 +276,11 @@ if (!existsSync(CHROMIUM)) {
     mkdirSync(join(BUILD, 'test-output'), { recursive: true });
     await ctx.page.screenshot({ path: join(BUILD, 'test-output', 'replay.png'), fullPage: true });
     const painted = await ctx.page.$eval('#depth', (c) => {
-      const cv = c as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const cv = c as unknown as {
+        width: number;
+        height: number;
+        getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
       const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
       let lit = 0;
       for (let i = 0; i < d.length; i += 4) if (d[i] > 60 || d[i + 1] > 60) lit++;
@@ -259,7 +293,22 @@ if (!existsSync(CHROMIUM)) {
     const other = { ...CONFIG, entry: { ...CONFIG.entry, threshold: 0.6, confirmCount: 1 } };
     const cfg = join(ctx.dir, 'other.json');
     writeFileSync(cfg, JSON.stringify(other));
-    const cli = spawnSync(process.execPath, [join(BUILD, 'ringbook.mjs'), 'backtest', join(ctx.dir, 'data'), '--config', cfg, '--latency', 'feed', '--queue', 'risk-averse', '--json'], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        join(BUILD, 'ringbook.mjs'),
+        'backtest',
+        join(ctx.dir, 'data'),
+        '--config',
+        cfg,
+        '--latency',
+        'feed',
+        '--queue',
+        'risk-averse',
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.is(cli.status, 0, cli.stderr);
     await ctx.page.fill('#config', JSON.stringify(other));
     const s = await runToEnd(ctx.page);
@@ -289,7 +338,7 @@ if (!existsSync(CHROMIUM)) {
     try {
       await page.goto(ctx.plainUrl);
       assert.not.ok(await page.evaluate(() => (globalThis as unknown as { crossOriginIsolated: boolean }).crossOriginIsolated));
-      assert.match(await page.textContent('#banner') ?? '', /not cross-origin isolated: the order-book ladder is copied from the worker/);
+      assert.match((await page.textContent('#banner')) ?? '', /not cross-origin isolated: the order-book ladder is copied from the worker/);
       assert.ok(await page.isVisible('#banner'));
       await openListed(page);
       await setParams(page);

@@ -14,7 +14,7 @@ import { createBacktestCore, runFiles } from '../../src/backtest/backtest';
 import { computeMetrics, type Metrics } from '../../src/backtest/metrics';
 import { loadRecording, type Recording } from '../../src/web/recording';
 import { landing } from './landing';
-import { ReplaySession, type ResettableCore } from '../../src/web/session';
+import { ReplaySession } from '../../src/web/session';
 import { runSettings, parseFees, DEFAULT_PARAMS } from '../../src/web/params';
 import { Player } from '../../src/web/player';
 import { DecimatedTable } from '../../src/web/decimate';
@@ -25,7 +25,7 @@ import { testCore } from '../helpers/core';
 const PARAMS: RunParams = { ...DEFAULT_PARAMS };
 
 let rec: Recording;
-let bc: ResettableCore;
+let bc: ReturnType<typeof createBacktestCore>;
 let reference: Metrics;
 
 test.before(async () => {
@@ -44,10 +44,10 @@ test('the reference run trades (the comparisons below would prove little otherwi
   assert.ok(reference.activity.fills > 0, `fills ${reference.activity.fills}`);
 });
 
-test('a session fed in irregular slices and single steps ends with the uninterrupted run\'s metrics', () => {
+test("a session fed in irregular slices and single steps ends with the uninterrupted run's metrics", () => {
   const s = new ReplaySession(rec, bc, runSettings(PARAMS));
   let seed = 12345;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const span = Number(rec.lastNs - rec.firstNs);
   while (!s.atEnd) {
     if (rand() < 0.3) {
@@ -142,7 +142,10 @@ test('the player runs to the end at max speed, seeks both ways and steps one mes
   const mid = first + span / 2n;
   h.player.seekTo(mid);
   h.drain();
-  assert.ok(h.posted.some((m) => m.type === 'reset' && m.reason === 'restart'), 'seeking after the end restarts');
+  assert.ok(
+    h.posted.some((m) => m.type === 'reset' && m.reason === 'restart'),
+    'seeking after the end restarts',
+  );
   let f = h.last();
   assert.is(f.status, 'paused');
   assert.not.ok(f.seeking);
@@ -179,7 +182,10 @@ test('a stopped player (another recording is opening) posts nothing more', () =>
   h.player.open();
   h.player.play();
   h.drain(2);
-  assert.not.ok(h.posted.some((m) => m.type === 'done'), 'still running');
+  assert.not.ok(
+    h.posted.some((m) => m.type === 'done'),
+    'still running',
+  );
   const n = h.posted.length;
   h.player.stop();
   h.drain();

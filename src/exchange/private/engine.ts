@@ -175,7 +175,10 @@ export class TradingEngine {
   private seq = 0;
   private posSeq = 0;
 
-  constructor(private readonly opts: EngineOptions, private readonly render: EngineRender) {
+  constructor(
+    private readonly opts: EngineOptions,
+    private readonly render: EngineRender,
+  ) {
     this.balance = opts.initialBalance;
     this.initialBalance = opts.initialBalance;
     for (const [coin, v] of opts.spotBalances) this.spot.set(coin, { available: v, frozen: 0n });
@@ -347,7 +350,8 @@ export class TradingEngine {
     // Funds: futures margin for the opening part plus the taker fee; spot the coin it spends.
     if (futures && !reduceOnly) {
       const opening = this.openingLots(inst.symbol, req.side, req.sizeLots);
-      const need = ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(this.leverage(inst.symbol))) + m.fee(estimate, false);
+      const need =
+        ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(this.leverage(inst.symbol))) + m.fee(estimate, false);
       if (need > this.futuresSummary().available) throw Err.balance();
     }
     let freeze = 0n;
@@ -366,11 +370,28 @@ export class TradingEngine {
     const now = this.now();
     const orderId = (ORDER_ID_BASE + BigInt(++this.seq)).toString();
     const o: OwnOrder = {
-      orderId, clientOid: req.clientOid ?? orderId, pub, inst, side: req.side, orderType: req.orderType,
-      force: limit ? req.force : 'gtc', priceTick: limit ? req.priceTick! : 0, sizeLots: req.quoteBudget !== undefined ? 0 : req.sizeLots,
-      quoteBudget: req.quoteBudget, reduceOnly, marginMode: req.marginMode, leverage: this.leverage(inst.symbol), cTime: now,
-      seq: this.seq, filledLots: 0, cumNotional: 0n, fee: 0n, feeCoin: futures || req.side === 'sell' ? inst.quoteCoin : inst.baseCoin,
-      profit: 0n, status: 'live', uTime: now,
+      orderId,
+      clientOid: req.clientOid ?? orderId,
+      pub,
+      inst,
+      side: req.side,
+      orderType: req.orderType,
+      force: limit ? req.force : 'gtc',
+      priceTick: limit ? req.priceTick! : 0,
+      sizeLots: req.quoteBudget !== undefined ? 0 : req.sizeLots,
+      quoteBudget: req.quoteBudget,
+      reduceOnly,
+      marginMode: req.marginMode,
+      leverage: this.leverage(inst.symbol),
+      cTime: now,
+      seq: this.seq,
+      filledLots: 0,
+      cumNotional: 0n,
+      fee: 0n,
+      feeCoin: futures || req.side === 'sell' ? inst.quoteCoin : inst.baseCoin,
+      profit: 0n,
+      status: 'live',
+      uTime: now,
     };
     this.orders.set(orderId, o);
     this.byClientOid.set(o.clientOid, o);
@@ -393,7 +414,12 @@ export class TradingEngine {
           return n;
         };
       }
-      const fills = model.take(o.side, o.quoteBudget !== undefined ? Number.MAX_SAFE_INTEGER : o.sizeLots, limit ? o.priceTick : undefined, cap);
+      const fills = model.take(
+        o.side,
+        o.quoteBudget !== undefined ? Number.MAX_SAFE_INTEGER : o.sizeLots,
+        limit ? o.priceTick : undefined,
+        cap,
+      );
       for (const f of fills) this.applyFill(o, f.priceTick, f.qtyLot, f.tradeId, false);
       this.settleOwnFills(pub); // self-trades: own resting orders this walk hit
     }
@@ -406,7 +432,8 @@ export class TradingEngine {
       this.dirty.futures ||= futures;
       this.dirty.positions ||= reduceOnly;
     } else if (o.status !== 'filled') {
-      if (o.quoteBudget !== undefined && o.filledLots > 0) o.status = 'filled'; // a spot market buy spent what it could
+      if (o.quoteBudget !== undefined && o.filledLots > 0)
+        o.status = 'filled'; // a spot market buy spent what it could
       else this.finish(o, fok ? 'fok' : 'ioc');
       if (o.status === 'filled') this.emitOrder(o);
     }
@@ -560,7 +587,18 @@ export class TradingEngine {
     o.profit += profit;
     o.uTime = now;
     o.status = o.sizeLots > 0 && o.filledLots === o.sizeLots ? 'filled' : 'partially_filled';
-    const f: FillRecord = { order: o, tradeId: tradeId.toString(), priceTick: tick, lots, notional, fee, feeCoin: o.feeCoin, profit, maker, ts: now };
+    const f: FillRecord = {
+      order: o,
+      tradeId: tradeId.toString(),
+      priceTick: tick,
+      lots,
+      notional,
+      fee,
+      feeCoin: o.feeCoin,
+      profit,
+      maker,
+      ts: now,
+    };
     this.fills.push(f);
     if (this.fills.length > 2 * KEEP_FILLS) this.fills.splice(0, this.fills.length - KEEP_FILLS);
     this.emitOrder(o, f);
@@ -573,7 +611,17 @@ export class TradingEngine {
     const symbol = o.inst.symbol;
     let p = this.positions.get(symbol);
     if (!p) {
-      p = { inst: o.inst, posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(), lots: 0, cost: 0n, realized: 0n, fees: 0n, marginMode: o.marginMode, cTime: now, uTime: now };
+      p = {
+        inst: o.inst,
+        posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(),
+        lots: 0,
+        cost: 0n,
+        realized: 0n,
+        fees: 0n,
+        marginMode: o.marginMode,
+        cTime: now,
+        uTime: now,
+      };
       this.positions.set(symbol, p);
     }
     const signed = o.side === 'buy' ? lots : -lots;
@@ -596,7 +644,17 @@ export class TradingEngine {
       if (rest > 0) {
         // flipped: a new position opens with the rest
         this.positions.delete(symbol);
-        p = { inst: o.inst, posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(), lots: signed > 0 ? rest : -rest, cost: m.notional(tick, rest), realized: 0n, fees: 0n, marginMode: o.marginMode, cTime: now, uTime: now };
+        p = {
+          inst: o.inst,
+          posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(),
+          lots: signed > 0 ? rest : -rest,
+          cost: m.notional(tick, rest),
+          realized: 0n,
+          fees: 0n,
+          marginMode: o.marginMode,
+          cTime: now,
+          uTime: now,
+        };
         this.positions.set(symbol, p);
       }
     }
@@ -658,8 +716,10 @@ export class TradingEngine {
 
   /** Sends what this transaction changed: order and fill pushes in order, then positions and account snapshots. */
   private flush(): void {
-    if (this.dirty.positions) this.pending.push({ instType: 'USDT-FUTURES', channel: 'positions', data: () => this.render.positionsPush(this) });
-    if (this.dirty.futures) this.pending.push({ instType: 'USDT-FUTURES', channel: 'account', data: () => this.render.accountPush(this, 'USDT-FUTURES') });
+    if (this.dirty.positions)
+      this.pending.push({ instType: 'USDT-FUTURES', channel: 'positions', data: () => this.render.positionsPush(this) });
+    if (this.dirty.futures)
+      this.pending.push({ instType: 'USDT-FUTURES', channel: 'account', data: () => this.render.accountPush(this, 'USDT-FUTURES') });
     if (this.dirty.spot) this.pending.push({ instType: 'SPOT', channel: 'account', data: () => this.render.accountPush(this, 'SPOT') });
     this.dirty = { positions: false, futures: false, spot: false };
     const events = this.pending;

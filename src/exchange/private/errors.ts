@@ -3,7 +3,11 @@
 // WHEN TO USE: throw an ApiError anywhere in a private handler; the route wrapper renders Bitget's envelope.
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, msg: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    msg: string,
+  ) {
     super(msg);
   }
 }
@@ -29,7 +33,8 @@ export const Err = {
   symbolUnknown: (symbol: string) => bad('40034', `Parameter ${symbol} does not exist`),
   clientOidLong: () => bad('40305', 'Client_oid length is not greater than 50, and cannot be Martian characters'),
   // orders
-  sizeScale: (value: string, scale: number) => bad('40808', `Parameter verification exception size checkBDScale error value=${value} checkScale=${scale}`),
+  sizeScale: (value: string, scale: number) =>
+    bad('40808', `Parameter verification exception size checkBDScale error value=${value} checkScale=${scale}`),
   priceScale: () => bad('41103', 'param price scale error error'),
   priceNotPositive: () => bad('43011', 'The parameter does not meet the specification executePrice <= 0'),
   minNotional: (min: string) => bad('45110', `less than the minimum amount ${min} USDT`),

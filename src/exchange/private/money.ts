@@ -51,7 +51,10 @@ export class InstMath {
 
   constructor(readonly inst: Instrument) {
     const exp = MONEY_SCALE - inst.priceScale - inst.sizeScale;
-    if (exp < 1) throw new Error(`RB_ERR_EXCHANGE_SCALE: ${inst.symbol} has ${inst.priceScale}+${inst.sizeScale} decimals; the private API supports at most ${MONEY_SCALE - 1}`);
+    if (exp < 1)
+      throw new Error(
+        `RB_ERR_EXCHANGE_SCALE: ${inst.symbol} has ${inst.priceScale}+${inst.sizeScale} decimals; the private API supports at most ${MONEY_SCALE - 1}`,
+      );
     this.unit = inst.priceStep * inst.sizeStep * pow10(exp);
     this.maker = parseRate(inst.makerFeeRate);
     this.taker = parseRate(inst.takerFeeRate);

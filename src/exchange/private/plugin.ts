@@ -69,19 +69,29 @@ function resolve(o: TradingOptions): Resolved {
   };
   const maxLeverage = o.maxLeverage ?? 125;
   const leverage = o.leverage ?? 10;
-  if (!Number.isInteger(maxLeverage) || maxLeverage < 1) throw new RangeError(`trading maxLeverage must be a whole number ≥ 1, got ${maxLeverage}`);
+  if (!Number.isInteger(maxLeverage) || maxLeverage < 1)
+    throw new RangeError(`trading maxLeverage must be a whole number ≥ 1, got ${maxLeverage}`);
   if (!Number.isInteger(leverage) || leverage < 1 || leverage > maxLeverage) {
     throw new RangeError(`trading leverage must be a whole number in [1, ${maxLeverage}], got ${leverage}`);
   }
   const windowMs = o.timestampWindowMs ?? 30_000;
-  if (!(Number.isInteger(windowMs) && windowMs >= 0)) throw new RangeError(`trading timestampWindowMs must be a whole number ≥ 0, got ${windowMs}`);
+  if (!(Number.isInteger(windowMs) && windowMs >= 0))
+    throw new RangeError(`trading timestampWindowMs must be a whole number ≥ 0, got ${windowMs}`);
   const env = o.environment ?? 'demo';
   if (env !== 'demo' && env !== 'live') throw new RangeError(`trading environment must be "demo" or "live", got "${String(env)}"`);
   const spot = new Map<string, bigint>();
-  for (const [coin, v] of Object.entries(o.spotBalances ?? { USDT: '10000' })) spot.set(coin.toUpperCase(), money(`spotBalances.${coin}`, v));
+  for (const [coin, v] of Object.entries(o.spotBalances ?? { USDT: '10000' }))
+    spot.set(coin.toUpperCase(), money(`spotBalances.${coin}`, v));
   return {
-    credentials, environment: env, balance: money('balance', o.balance ?? '10000'), spotBalances: spot, leverage, maxLeverage,
-    rateLimits: o.rateLimits ?? true, rateClock: o.rateClock, windowMs,
+    credentials,
+    environment: env,
+    balance: money('balance', o.balance ?? '10000'),
+    spotBalances: spot,
+    leverage,
+    maxLeverage,
+    rateLimits: o.rateLimits ?? true,
+    rateClock: o.rateClock,
+    windowMs,
   };
 }
 
@@ -125,19 +135,38 @@ export class Trading {
   private attach(ctx: ExchangeContext): { close(): void } {
     if (this.engineRef) throw new Error('RB_ERR_EXCHANGE_TRADING: one Trading serves one exchange (make a new one per startExchange)');
     const o = this.opts;
-    const engine = new TradingEngine({
-      venue: ctx.venue, initialBalance: o.balance, spotBalances: o.spotBalances, leverage: o.leverage, maxLeverage: o.maxLeverage,
-      minNotionalFutures: parseMoney('5'), minNotionalSpot: parseMoney('1'),
-    }, RENDER);
+    const engine = new TradingEngine(
+      {
+        venue: ctx.venue,
+        initialBalance: o.balance,
+        spotBalances: o.spotBalances,
+        leverage: o.leverage,
+        maxLeverage: o.maxLeverage,
+        minNotionalFutures: parseMoney('5'),
+        minNotionalSpot: parseMoney('1'),
+      },
+      RENDER,
+    );
     this.engineRef = engine;
     ctx.venue.onStep(() => engine.settleMarket());
     const auth = { credentials: o.credentials, environment: o.environment, windowMs: o.windowMs };
     registerPrivateRest(ctx.router, { venue: ctx.venue, engine, auth, rateLimits: o.rateLimits, rateNow: o.rateClock ?? ctx.monotonic });
     const env = {
-      venue: ctx.venue, engine, auth, faults: ctx.faults, seed: ctx.seed, maxMessagesPerSec: ctx.limits.maxMessagesPerSec,
-      pingTimeoutMs: ctx.limits.pingTimeoutMs, monotonic: ctx.monotonic, traffic: ctx.traffic, faultTotals: ctx.faultTotals,
+      venue: ctx.venue,
+      engine,
+      auth,
+      faults: ctx.faults,
+      seed: ctx.seed,
+      maxMessagesPerSec: ctx.limits.maxMessagesPerSec,
+      pingTimeoutMs: ctx.limits.pingTimeoutMs,
+      monotonic: ctx.monotonic,
+      traffic: ctx.traffic,
+      faultTotals: ctx.faultTotals,
     };
-    ctx.wsPaths.set(PRIVATE_WS_PATH, (ws, req, id) => new PrivateSession(ws, env, id, `${req.socket.remoteAddress}:${req.socket.remotePort}`));
+    ctx.wsPaths.set(
+      PRIVATE_WS_PATH,
+      (ws, req, id) => new PrivateSession(ws, env, id, `${req.socket.remoteAddress}:${req.socket.remotePort}`),
+    );
     return { close: () => undefined };
   }
 }

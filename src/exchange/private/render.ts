@@ -30,8 +30,14 @@ function fillFields(f: FillRecord | undefined): Record<string, string> {
   if (!f) return {};
   const inst = f.order.inst;
   return {
-    fillPrice: formatPrice(inst, f.priceTick), tradeId: f.tradeId, baseVolume: formatSize(inst, f.lots), fillTime: ms(f.ts),
-    fillFee: money(-f.fee), fillFeeCoin: f.feeCoin, fillNotionalUsd: money(f.notional), tradeScope: f.maker ? 'M' : 'T',
+    fillPrice: formatPrice(inst, f.priceTick),
+    tradeId: f.tradeId,
+    baseVolume: formatSize(inst, f.lots),
+    fillTime: ms(f.ts),
+    fillFee: money(-f.fee),
+    fillFeeCoin: f.feeCoin,
+    fillNotionalUsd: money(f.notional),
+    tradeScope: f.maker ? 'M' : 'T',
   };
 }
 
@@ -40,22 +46,64 @@ function orderPush(e: TradingEngine, o: OwnOrder, f?: FillRecord): string {
   const inst = o.inst;
   if (inst.instType === 'SPOT') {
     return J({
-      instId: inst.symbol, orderId: o.orderId, clientOid: o.clientOid, price: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
-      size: orderSizeText(o), newSize: orderSizeText(o), notional: orderNotional(e, o), orderType: o.orderType, force: o.force, side: o.side,
-      ...fillFields(f), accBaseVolume: formatSize(inst, o.filledLots), priceAvg: priceAvg(e, o), status: o.status,
-      cTime: ms(o.cTime), uTime: ms(o.uTime), stpMode: 'none', feeDetail: [{ feeCoin: o.feeCoin, fee: money(-o.fee) }], enterPointSource: 'API',
+      instId: inst.symbol,
+      orderId: o.orderId,
+      clientOid: o.clientOid,
+      price: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
+      size: orderSizeText(o),
+      newSize: orderSizeText(o),
+      notional: orderNotional(e, o),
+      orderType: o.orderType,
+      force: o.force,
+      side: o.side,
+      ...fillFields(f),
+      accBaseVolume: formatSize(inst, o.filledLots),
+      priceAvg: priceAvg(e, o),
+      status: o.status,
+      cTime: ms(o.cTime),
+      uTime: ms(o.uTime),
+      stpMode: 'none',
+      feeDetail: [{ feeCoin: o.feeCoin, fee: money(-o.fee) }],
+      enterPointSource: 'API',
     });
   }
   const ff = fillFields(f);
   return J({
-    accBaseVolume: formatSize(inst, o.filledLots), cTime: ms(o.cTime), clientOid: o.clientOid,
+    accBaseVolume: formatSize(inst, o.filledLots),
+    cTime: ms(o.cTime),
+    clientOid: o.clientOid,
     feeDetail: [{ feeCoin: 'USDT', fee: money(-o.fee) }],
-    ...(f ? { fillFee: ff.fillFee, fillFeeCoin: ff.fillFeeCoin, fillNotionalUsd: ff.fillNotionalUsd, fillPrice: ff.fillPrice, baseVolume: ff.baseVolume, fillTime: ff.fillTime } : {}),
-    force: o.force, instId: inst.symbol, leverage: String(o.leverage), marginCoin: 'USDT', marginMode: o.marginMode,
-    notionalUsd: orderNotional(e, o), orderId: o.orderId, orderType: o.orderType, pnl: money(o.profit), posMode: 'one_way_mode',
-    posSide: 'net', price: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0', priceAvg: priceAvg(e, o),
-    reduceOnly: yesNo(o.reduceOnly), side: o.side, size: formatSize(inst, o.sizeLots), enterPointSource: 'API', status: o.status,
-    ...(f ? { tradeScope: ff.tradeScope, tradeId: ff.tradeId } : {}), tradeSide: `${o.side}_single`, uTime: ms(o.uTime),
+    ...(f
+      ? {
+          fillFee: ff.fillFee,
+          fillFeeCoin: ff.fillFeeCoin,
+          fillNotionalUsd: ff.fillNotionalUsd,
+          fillPrice: ff.fillPrice,
+          baseVolume: ff.baseVolume,
+          fillTime: ff.fillTime,
+        }
+      : {}),
+    force: o.force,
+    instId: inst.symbol,
+    leverage: String(o.leverage),
+    marginCoin: 'USDT',
+    marginMode: o.marginMode,
+    notionalUsd: orderNotional(e, o),
+    orderId: o.orderId,
+    orderType: o.orderType,
+    pnl: money(o.profit),
+    posMode: 'one_way_mode',
+    posSide: 'net',
+    price: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
+    priceAvg: priceAvg(e, o),
+    reduceOnly: yesNo(o.reduceOnly),
+    side: o.side,
+    size: formatSize(inst, o.sizeLots),
+    enterPointSource: 'API',
+    status: o.status,
+    ...(f ? { tradeScope: ff.tradeScope, tradeId: ff.tradeId } : {}),
+    tradeSide: `${o.side}_single`,
+    uTime: ms(o.uTime),
   });
 }
 
@@ -66,14 +114,36 @@ function fillPush(_e: TradingEngine, f: FillRecord): string {
   const feeDetail = [{ feeCoin: f.feeCoin, deduction: 'no', totalDeductionFee: '0', totalFee: money(-f.fee) }];
   if (inst.instType === 'SPOT') {
     return J({
-      orderId: o.orderId, tradeId: f.tradeId, symbol: inst.symbol, orderType: o.orderType, side: o.side, priceAvg: formatPrice(inst, f.priceTick),
-      size: formatSize(inst, f.lots), amount: money(f.notional), tradeScope: f.maker ? 'maker' : 'taker', feeDetail, cTime: ms(f.ts), uTime: ms(f.ts),
+      orderId: o.orderId,
+      tradeId: f.tradeId,
+      symbol: inst.symbol,
+      orderType: o.orderType,
+      side: o.side,
+      priceAvg: formatPrice(inst, f.priceTick),
+      size: formatSize(inst, f.lots),
+      amount: money(f.notional),
+      tradeScope: f.maker ? 'maker' : 'taker',
+      feeDetail,
+      cTime: ms(f.ts),
+      uTime: ms(f.ts),
     });
   }
   return J({
-    orderId: o.orderId, tradeId: f.tradeId, symbol: inst.symbol, side: o.side, orderType: o.orderType, posMode: 'one_way_mode',
-    price: formatPrice(inst, f.priceTick), baseVolume: formatSize(inst, f.lots), quoteVolume: money(f.notional), profit: money(f.profit),
-    tradeSide: `${o.side}_single`, tradeScope: f.maker ? 'maker' : 'taker', feeDetail, cTime: ms(f.ts), uTime: ms(f.ts),
+    orderId: o.orderId,
+    tradeId: f.tradeId,
+    symbol: inst.symbol,
+    side: o.side,
+    orderType: o.orderType,
+    posMode: 'one_way_mode',
+    price: formatPrice(inst, f.priceTick),
+    baseVolume: formatSize(inst, f.lots),
+    quoteVolume: money(f.notional),
+    profit: money(f.profit),
+    tradeSide: `${o.side}_single`,
+    tradeScope: f.maker ? 'maker' : 'taker',
+    feeDetail,
+    cTime: ms(f.ts),
+    uTime: ms(f.ts),
   });
 }
 
@@ -88,39 +158,76 @@ export function positionView(e: TradingEngine, p: Position) {
   const mark2 = e.markTicks2(pub);
   const breakEven = m.avgPrice(p.lots > 0 ? p.cost + p.fees : p.cost - p.fees, size);
   return {
-    holdSide: p.lots > 0 ? 'long' : 'short', total: formatSize(p.inst, size), locked: formatSize(p.inst, locked),
-    available: formatSize(p.inst, size - locked), openPriceAvg: m.avgPrice(p.cost, size), marginSize: money(margin),
-    unrealizedPL: money(upnl), unrealizedPLR: margin > 0n ? (moneyToNumber(upnl) / moneyToNumber(margin)).toFixed(4) : '0',
-    achievedProfits: money(p.realized), totalFee: money(-p.fees), breakEvenPrice: breakEven, leverage: e.leverage(p.inst.symbol),
+    holdSide: p.lots > 0 ? 'long' : 'short',
+    total: formatSize(p.inst, size),
+    locked: formatSize(p.inst, locked),
+    available: formatSize(p.inst, size - locked),
+    openPriceAvg: m.avgPrice(p.cost, size),
+    marginSize: money(margin),
+    unrealizedPL: money(upnl),
+    unrealizedPLR: margin > 0n ? (moneyToNumber(upnl) / moneyToNumber(margin)).toFixed(4) : '0',
+    achievedProfits: money(p.realized),
+    totalFee: money(-p.fees),
+    breakEvenPrice: breakEven,
+    leverage: e.leverage(p.inst.symbol),
     markPrice: mark2 === undefined ? '0' : formatScaled(BigInt(mark2) * p.inst.priceStep * 5n, p.inst.priceScale + 1),
   };
 }
 
 function positionsPush(e: TradingEngine): string {
-  return [...e.positions.values()].map((p) => {
-    const v = positionView(e, p);
-    return J({
-      posId: p.posId, instId: p.inst.symbol, marginCoin: 'USDT', marginSize: v.marginSize, marginMode: p.marginMode, holdSide: v.holdSide,
-      posMode: 'one_way_mode', total: v.total, available: v.available, frozen: v.locked, openPriceAvg: v.openPriceAvg, leverage: v.leverage,
-      achievedProfits: v.achievedProfits, unrealizedPL: v.unrealizedPL, unrealizedPLR: v.unrealizedPLR, liquidationPrice: '0',
-      keepMarginRate: '0.004', marginRate: '0', breakEvenPrice: v.breakEvenPrice, totalFee: v.totalFee, deductedFee: '0',
-      cTime: ms(p.cTime), uTime: ms(p.uTime), autoMargin: 'off',
-    });
-  }).join(',');
+  return [...e.positions.values()]
+    .map((p) => {
+      const v = positionView(e, p);
+      return J({
+        posId: p.posId,
+        instId: p.inst.symbol,
+        marginCoin: 'USDT',
+        marginSize: v.marginSize,
+        marginMode: p.marginMode,
+        holdSide: v.holdSide,
+        posMode: 'one_way_mode',
+        total: v.total,
+        available: v.available,
+        frozen: v.locked,
+        openPriceAvg: v.openPriceAvg,
+        leverage: v.leverage,
+        achievedProfits: v.achievedProfits,
+        unrealizedPL: v.unrealizedPL,
+        unrealizedPLR: v.unrealizedPLR,
+        liquidationPrice: '0',
+        keepMarginRate: '0.004',
+        marginRate: '0',
+        breakEvenPrice: v.breakEvenPrice,
+        totalFee: v.totalFee,
+        deductedFee: '0',
+        cTime: ms(p.cTime),
+        uTime: ms(p.uTime),
+        autoMargin: 'off',
+      });
+    })
+    .join(',');
 }
 
 function accountPush(e: TradingEngine, instType: InstType): string {
   if (instType === 'SPOT') {
     const t = ms(e.now());
-    return [...e.spot.entries()].map(([coin, b]) => J({ coin, available: money(b.available), frozen: money(b.frozen), locked: '0', limitAvailable: '0', uTime: t })).join(',');
+    return [...e.spot.entries()]
+      .map(([coin, b]) => J({ coin, available: money(b.available), frozen: money(b.frozen), locked: '0', limitAvailable: '0', uTime: t }))
+      .join(',');
   }
   const s = e.futuresSummary();
   const avail = money(max0(s.available));
   const free = s.balance - s.positionMargin - s.frozen; // unrealised profit cannot be transferred out
   return J({
-    marginCoin: 'USDT', frozen: money(s.frozen), available: avail, maxOpenPosAvailable: avail,
+    marginCoin: 'USDT',
+    frozen: money(s.frozen),
+    available: avail,
+    maxOpenPosAvailable: avail,
     maxTransferOut: money(max0(s.available < free ? s.available : free)),
-    equity: money(s.equity), usdtEquity: money(s.equity), crossedRiskRate: '0', unrealizedPL: money(s.unrealized),
+    equity: money(s.equity),
+    usdtEquity: money(s.equity),
+    crossedRiskRate: '0',
+    unrealizedPL: money(s.unrealized),
   });
 }
 
@@ -132,12 +239,33 @@ export const RENDER: EngineRender = { orderPush, fillPush, positionsPush, accoun
 export function futuresOrderRow(e: TradingEngine, o: OwnOrder, detail: boolean): Record<string, unknown> {
   const inst = o.inst;
   const row: Record<string, unknown> = {
-    symbol: inst.symbol, size: formatSize(inst, o.sizeLots), orderId: o.orderId, clientOid: o.clientOid,
-    baseVolume: formatSize(inst, o.filledLots), fee: money(-o.fee), price: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
-    priceAvg: priceAvg(e, o), [detail ? 'state' : 'status']: o.status, side: o.side, force: o.force, totalProfits: money(o.profit),
-    posSide: 'net', marginCoin: 'USDT', quoteVolume: money(o.cumNotional), leverage: String(o.leverage), marginMode: o.marginMode,
-    enterPointSource: 'API', tradeSide: `${o.side}_single`, posMode: 'one_way_mode', orderType: o.orderType, orderSource: 'normal',
-    reduceOnly: o.reduceOnly ? 'YES' : 'NO', presetStopSurplusPrice: '', presetStopLossPrice: '', cTime: ms(o.cTime), uTime: ms(o.uTime),
+    symbol: inst.symbol,
+    size: formatSize(inst, o.sizeLots),
+    orderId: o.orderId,
+    clientOid: o.clientOid,
+    baseVolume: formatSize(inst, o.filledLots),
+    fee: money(-o.fee),
+    price: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
+    priceAvg: priceAvg(e, o),
+    [detail ? 'state' : 'status']: o.status,
+    side: o.side,
+    force: o.force,
+    totalProfits: money(o.profit),
+    posSide: 'net',
+    marginCoin: 'USDT',
+    quoteVolume: money(o.cumNotional),
+    leverage: String(o.leverage),
+    marginMode: o.marginMode,
+    enterPointSource: 'API',
+    tradeSide: `${o.side}_single`,
+    posMode: 'one_way_mode',
+    orderType: o.orderType,
+    orderSource: 'normal',
+    reduceOnly: o.reduceOnly ? 'YES' : 'NO',
+    presetStopSurplusPrice: '',
+    presetStopLossPrice: '',
+    cTime: ms(o.cTime),
+    uTime: ms(o.uTime),
   };
   if (detail) row.cancelReason = o.cancelReason ?? '';
   return row;
@@ -146,10 +274,22 @@ export function futuresOrderRow(e: TradingEngine, o: OwnOrder, detail: boolean):
 export function spotOrderRow(e: TradingEngine, o: OwnOrder): Record<string, unknown> {
   const inst = o.inst;
   return {
-    userId: 'ringbook-demo', symbol: inst.symbol, orderId: o.orderId, clientOid: o.clientOid, priceAvg: priceAvg(e, o), size: orderSizeText(o),
-    orderType: o.orderType, side: o.side, status: o.status, basePrice: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
-    baseVolume: formatSize(inst, o.filledLots), quoteVolume: money(o.cumNotional), enterPointSource: 'API', orderSource: 'normal',
-    cTime: ms(o.cTime), uTime: ms(o.uTime),
+    userId: 'ringbook-demo',
+    symbol: inst.symbol,
+    orderId: o.orderId,
+    clientOid: o.clientOid,
+    priceAvg: priceAvg(e, o),
+    size: orderSizeText(o),
+    orderType: o.orderType,
+    side: o.side,
+    status: o.status,
+    basePrice: o.orderType === 'limit' ? formatPrice(inst, o.priceTick) : '0',
+    baseVolume: formatSize(inst, o.filledLots),
+    quoteVolume: money(o.cumNotional),
+    enterPointSource: 'API',
+    orderSource: 'normal',
+    cTime: ms(o.cTime),
+    uTime: ms(o.uTime),
   };
 }
 
@@ -158,11 +298,29 @@ export function positionRow(e: TradingEngine, p: Position): Record<string, unkno
   let delegate = 0;
   for (const o of e.openOrders('USDT-FUTURES', p.inst.symbol)) delegate += e.openingLots(p.inst.symbol, o.side, o.sizeLots - o.filledLots);
   return {
-    marginCoin: 'USDT', symbol: p.inst.symbol, holdSide: v.holdSide, openDelegateSize: formatSize(p.inst, delegate), marginSize: v.marginSize,
-    available: v.available, locked: v.locked, total: v.total, leverage: String(v.leverage), achievedProfits: v.achievedProfits,
-    openPriceAvg: v.openPriceAvg, marginMode: p.marginMode, posMode: 'one_way_mode', unrealizedPL: v.unrealizedPL, liquidationPrice: '0',
-    keepMarginRate: '0.004', markPrice: v.markPrice, breakEvenPrice: v.breakEvenPrice, totalFee: v.totalFee, deductedFee: '0',
-    marginRatio: '0', cTime: ms(p.cTime), uTime: ms(p.uTime),
+    marginCoin: 'USDT',
+    symbol: p.inst.symbol,
+    holdSide: v.holdSide,
+    openDelegateSize: formatSize(p.inst, delegate),
+    marginSize: v.marginSize,
+    available: v.available,
+    locked: v.locked,
+    total: v.total,
+    leverage: String(v.leverage),
+    achievedProfits: v.achievedProfits,
+    openPriceAvg: v.openPriceAvg,
+    marginMode: p.marginMode,
+    posMode: 'one_way_mode',
+    unrealizedPL: v.unrealizedPL,
+    liquidationPrice: '0',
+    keepMarginRate: '0.004',
+    markPrice: v.markPrice,
+    breakEvenPrice: v.breakEvenPrice,
+    totalFee: v.totalFee,
+    deductedFee: '0',
+    marginRatio: '0',
+    cTime: ms(p.cTime),
+    uTime: ms(p.uTime),
   };
 }
 
@@ -171,10 +329,23 @@ export function accountRow(e: TradingEngine, symbol?: string): Record<string, un
   const avail = money(max0(s.available));
   const lev = String(symbol ? e.leverage(symbol) : e.leverage(''));
   return {
-    marginCoin: 'USDT', locked: money(s.frozen), available: avail, crossedMaxAvailable: avail, isolatedMaxAvailable: avail,
-    maxTransferOut: avail, accountEquity: money(s.equity), usdtEquity: money(s.equity), btcEquity: btcEquity(e, s.equity),
-    crossedRiskRate: '0', ...(symbol ? { crossedMarginLeverage: lev, isolatedLongLever: lev, isolatedShortLever: lev, marginMode: 'crossed', posMode: 'one_way_mode' } : {}),
-    unrealizedPL: money(s.unrealized), coupon: '0', crossedUnrealizedPL: money(s.unrealized), isolatedUnrealizedPL: '0',
+    marginCoin: 'USDT',
+    locked: money(s.frozen),
+    available: avail,
+    crossedMaxAvailable: avail,
+    isolatedMaxAvailable: avail,
+    maxTransferOut: avail,
+    accountEquity: money(s.equity),
+    usdtEquity: money(s.equity),
+    btcEquity: btcEquity(e, s.equity),
+    crossedRiskRate: '0',
+    ...(symbol
+      ? { crossedMarginLeverage: lev, isolatedLongLever: lev, isolatedShortLever: lev, marginMode: 'crossed', posMode: 'one_way_mode' }
+      : {}),
+    unrealizedPL: money(s.unrealized),
+    coupon: '0',
+    crossedUnrealizedPL: money(s.unrealized),
+    isolatedUnrealizedPL: '0',
   };
 }
 
@@ -203,18 +374,31 @@ export function spotAssetRows(e: TradingEngine, coin?: string): Record<string, u
 // ---- debug ---------------------------------------------------------------------------------------------------------
 
 /** GET /debug/account: the true account (not Bitget's shape). Money as exact decimal strings. */
-export function debugAccount(e: TradingEngine): Record<string, unknown> {
+export function debugAccount(e: TradingEngine) {
   const s = e.futuresSummary();
   return {
     futures: {
-      initialBalance: money(e.initialBalance), balance: money(s.balance), fees: money(e.feesPaid), realizedPnl: money(e.realizedPnl),
-      unrealizedPnl: money(s.unrealized), equity: money(s.equity), positionMargin: money(s.positionMargin), frozen: money(s.frozen),
+      initialBalance: money(e.initialBalance),
+      balance: money(s.balance),
+      fees: money(e.feesPaid),
+      realizedPnl: money(e.realizedPnl),
+      unrealizedPnl: money(s.unrealized),
+      equity: money(s.equity),
+      positionMargin: money(s.positionMargin),
+      frozen: money(s.frozen),
       available: money(s.available),
       positions: [...e.positions.values()].map((p) => {
         const v = positionView(e, p);
         return {
-          symbol: p.inst.symbol, lots: p.lots, size: (p.lots < 0 ? '-' : '') + v.total, cost: money(p.cost), openPriceAvg: v.openPriceAvg,
-          realizedPnl: money(p.realized), fees: money(p.fees), unrealizedPnl: v.unrealizedPL, leverage: v.leverage,
+          symbol: p.inst.symbol,
+          lots: p.lots,
+          size: (p.lots < 0 ? '-' : '') + v.total,
+          cost: money(p.cost),
+          openPriceAvg: v.openPriceAvg,
+          realizedPnl: money(p.realized),
+          fees: money(p.fees),
+          unrealizedPnl: v.unrealizedPL,
+          leverage: v.leverage,
         };
       }),
     },
@@ -222,15 +406,41 @@ export function debugAccount(e: TradingEngine): Record<string, unknown> {
     openOrders: [...e.open.values()].map((o) => {
       const ahead = e.queueAhead(o);
       return {
-        instType: o.inst.instType, symbol: o.inst.symbol, orderId: o.orderId, clientOid: o.clientOid, side: o.side, orderType: o.orderType,
-        force: o.force, price: formatPrice(o.inst, o.priceTick), priceTick: o.priceTick, size: formatSize(o.inst, o.sizeLots), sizeLots: o.sizeLots,
-        filledLots: o.filledLots, status: o.status, reduceOnly: o.reduceOnly, queueAheadLots: ahead, queueAhead: ahead < 0 ? null : formatSize(o.inst, ahead),
+        instType: o.inst.instType,
+        symbol: o.inst.symbol,
+        orderId: o.orderId,
+        clientOid: o.clientOid,
+        side: o.side,
+        orderType: o.orderType,
+        force: o.force,
+        price: formatPrice(o.inst, o.priceTick),
+        priceTick: o.priceTick,
+        size: formatSize(o.inst, o.sizeLots),
+        sizeLots: o.sizeLots,
+        filledLots: o.filledLots,
+        status: o.status,
+        reduceOnly: o.reduceOnly,
+        queueAheadLots: ahead,
+        queueAhead: ahead < 0 ? null : formatSize(o.inst, ahead),
       };
     }),
     fills: e.fills.map((f) => ({
-      instType: f.order.inst.instType, symbol: f.order.inst.symbol, orderId: f.order.orderId, clientOid: f.order.clientOid, tradeId: f.tradeId,
-      side: f.order.side, price: formatPrice(f.order.inst, f.priceTick), priceTick: f.priceTick, size: formatSize(f.order.inst, f.lots), lots: f.lots,
-      notional: money(f.notional), fee: money(f.fee), feeCoin: f.feeCoin, profit: money(f.profit), scope: f.maker ? 'maker' : 'taker', ts: f.ts,
+      instType: f.order.inst.instType,
+      symbol: f.order.inst.symbol,
+      orderId: f.order.orderId,
+      clientOid: f.order.clientOid,
+      tradeId: f.tradeId,
+      side: f.order.side,
+      price: formatPrice(f.order.inst, f.priceTick),
+      priceTick: f.priceTick,
+      size: formatSize(f.order.inst, f.lots),
+      lots: f.lots,
+      notional: money(f.notional),
+      fee: money(f.fee),
+      feeCoin: f.feeCoin,
+      profit: money(f.profit),
+      scope: f.maker ? 'maker' : 'taker',
+      ts: f.ts,
     })),
   };
 }

@@ -12,9 +12,7 @@ import { verifyRest, type AuthOptions } from './auth';
 import type { Force, OwnOrder, Side, TradingEngine } from './engine';
 import { ApiError, Err } from './errors';
 import { MONEY_SCALE, pow10, money } from './money';
-import {
-  accountRow, debugAccount, futuresOrderRow, positionRow, spotAssetRows, spotOrderRow,
-} from './render';
+import { accountRow, debugAccount, futuresOrderRow, positionRow, spotAssetRows, spotOrderRow } from './render';
 
 /** Requests per second per endpoint and API key (Bitget's per-UID limits, §5.4). */
 export const RATE_LIMITS: Readonly<Record<string, number>> = {
@@ -68,7 +66,10 @@ class RateLimiter {
 
 /** Request parameters: the query of a GET, the JSON body of a POST; values as strings (`raw` for arrays). */
 class Params {
-  private constructor(private readonly get_: (name: string) => string | undefined, readonly raw: (name: string) => unknown = () => undefined) {}
+  private constructor(
+    private readonly get_: (name: string) => string | undefined,
+    readonly raw: (name: string) => unknown = () => undefined,
+  ) {}
 
   static of(req: RestRequest): Params {
     if (req.method.toUpperCase() === 'GET') return new Params((n) => req.query.get(n) ?? undefined);
@@ -81,12 +82,15 @@ class Params {
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw Err.badJson();
     const o = body as Record<string, unknown>;
-    return new Params((n) => {
-      const v = o[n];
-      if (typeof v === 'string') return v;
-      if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-      return undefined;
-    }, (n) => o[n]);
+    return new Params(
+      (n) => {
+        const v = o[n];
+        if (typeof v === 'string') return v;
+        if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+        return undefined;
+      },
+      (n) => o[n],
+    );
   }
 
   opt(name: string): string | undefined {
@@ -203,7 +207,15 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const reduceOnly = p.oneOf('reduceOnly', ['yes', 'no'] as const, 'no') === 'yes';
     // tradeSide (open/close) is a hedge-mode field; in one-way mode Bitget ignores it, so does this venue
     const order = e.place({
-      instType, symbol, side, orderType, force, priceTick, sizeLots, reduceOnly, clientOid: p.opt('clientOid'),
+      instType,
+      symbol,
+      side,
+      orderType,
+      force,
+      priceTick,
+      sizeLots,
+      reduceOnly,
+      clientOid: p.opt('clientOid'),
       marginMode: p.req('marginMode').toLowerCase(),
     });
     return JSON.stringify({ clientOid: order.clientOid, orderId: order.orderId });
@@ -297,14 +309,24 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const symbol = symbolOf(p, false);
     const orderId = p.opt('orderId');
     const rows = e.fills
-      .filter((f) => f.order.inst.instType === instType && (!symbol || f.order.inst.symbol === symbol) && (!orderId || f.order.orderId === orderId))
+      .filter(
+        (f) =>
+          f.order.inst.instType === instType && (!symbol || f.order.inst.symbol === symbol) && (!orderId || f.order.orderId === orderId),
+      )
       .reverse()
       .slice(0, 100)
       .map((f) => ({
-        tradeId: f.tradeId, symbol: f.order.inst.symbol, orderId: f.order.orderId, clientOid: f.order.clientOid,
-        price: formatPrice(f.order.inst, f.priceTick), baseVolume: formatSize(f.order.inst, f.lots),
+        tradeId: f.tradeId,
+        symbol: f.order.inst.symbol,
+        orderId: f.order.orderId,
+        clientOid: f.order.clientOid,
+        price: formatPrice(f.order.inst, f.priceTick),
+        baseVolume: formatSize(f.order.inst, f.lots),
         feeDetail: [{ deduction: 'no', feeCoin: f.feeCoin, totalDeductionFee: '0', totalFee: `-${money(f.fee)}` }],
-        side: f.order.side, profit: money(f.profit), tradeScope: f.maker ? 'maker' : 'taker', cTime: String(f.ts),
+        side: f.order.side,
+        profit: money(f.profit),
+        tradeScope: f.maker ? 'maker' : 'taker',
+        cTime: String(f.ts),
       }));
     return JSON.stringify({ fillList: rows.length ? rows : null, endId: rows.length ? rows[rows.length - 1].tradeId : null });
   });
@@ -375,7 +397,16 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     }
     const priceTick = orderType === 'limit' ? parseTicks(e, 'SPOT', symbol, p.req('price')) : undefined;
     const order = e.place({
-      instType: 'SPOT', symbol, side, orderType, force, priceTick, sizeLots, quoteBudget, reduceOnly: false, clientOid: p.opt('clientOid'),
+      instType: 'SPOT',
+      symbol,
+      side,
+      orderType,
+      force,
+      priceTick,
+      sizeLots,
+      quoteBudget,
+      reduceOnly: false,
+      clientOid: p.opt('clientOid'),
       marginMode: 'cash',
     });
     return JSON.stringify({ orderId: order.orderId, clientOid: order.clientOid });
@@ -392,7 +423,12 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
   signed('GET', '/api/v2/spot/trade/unfilled-orders', (p) => {
     const symbol = symbolOf(p, false);
     if (symbol) e.publisher('SPOT', symbol);
-    return JSON.stringify(e.openOrders('SPOT', symbol).reverse().map((x) => spotOrderRow(e, x)));
+    return JSON.stringify(
+      e
+        .openOrders('SPOT', symbol)
+        .reverse()
+        .map((x) => spotOrderRow(e, x)),
+    );
   });
 
   signed('GET', '/api/v2/spot/account/assets', (p) => JSON.stringify(spotAssetRows(e, p.opt('coin')?.toUpperCase())));
@@ -411,9 +447,19 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
       const inst = e.publisher(instType, symbol).inst;
       const lots = parseLots(e, instType, symbol, p.req('size'));
       const trades = e.injectMarketOrder(instType, symbol, side, lots);
-      return { status: 200, headers: JSON_TYPE, body: JSON.stringify(trades.map((x) => ({
-        price: formatPrice(inst, x.priceTick), size: formatSize(inst, x.qtyLot), side: x.side, tradeId: x.tradeId.toString(), ts: String(x.tsMs),
-      }))) };
+      return {
+        status: 200,
+        headers: JSON_TYPE,
+        body: JSON.stringify(
+          trades.map((x) => ({
+            price: formatPrice(inst, x.priceTick),
+            size: formatSize(inst, x.qtyLot),
+            side: x.side,
+            tradeId: x.tradeId.toString(),
+            ts: String(x.tsMs),
+          })),
+        ),
+      };
     } catch (x) {
       if (x instanceof ApiError) return fail(x.status, x.code, x.message, t);
       throw x;

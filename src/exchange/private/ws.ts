@@ -47,7 +47,12 @@ export class PrivateSession extends ClientSession {
   private readonly subs = new Map<string, Sub>();
   private readonly unlisten: () => void;
 
-  constructor(ws: WebSocket, private readonly env: PrivateWsEnv, id: number, remote: string) {
+  constructor(
+    ws: WebSocket,
+    private readonly env: PrivateWsEnv,
+    id: number,
+    remote: string,
+  ) {
     super(ws, env, id, remote, 'private-latency');
     this.unlisten = env.engine.listen((ev) => this.deliver(ev));
   }
