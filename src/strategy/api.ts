@@ -1,0 +1,306 @@
+// The strategy API: everything a user's strategy module sees, and nothing else. A strategy is a module whose default
+// export is `defineStrategy({...})`, imported from 'ringbook'; the same module runs unchanged live, in a backtest, in
+// every optimizer trial and in the replay page, because the runtime hands it the same events in the same order with
+// the same context everywhere.
+//
+// Contract, in short (docs/strategies.md is the long form):
+// - Deterministic by construction: a strategy gets time only from the context (`ctx.now`, timers), randomness only
+//   from `ctx.random()`, and does no I/O. The loader refuses a module that reaches for the wall clock, Math.random,
+//   the network, the file system or the process.
+// - Risk stays outside: every order request passes the runtime's pre-trade checks (position and notional limits, order
+//   rate limits, stale data, daily loss, kill switch) before it reaches a venue. A refused request returns null and is
+//   logged with its reason; a strategy cannot loosen a limit. A handler that throws halts the session safely.
+// - Units are in the names: *Tick integer price ticks, *Lot integer size lots, *Quote quote currency (e.g. USDT), *Ns
+//   nanoseconds. Prices and sizes are exact integers (numbers: far below 2^53); signals are f64 ratios.
+// - Views are live and reused: a Market, its book, its signals and an OrderUpdate are read in place and change with the
+//   next event. Copy a number out if you need it later; never keep a view's object across events and expect it to
+//   hold the old values.
+
+// ---- parameters ----------------------------------------------------------------------------------------------------
+
+/** One declared parameter: the optimizer's search space and `--set name=value` are validated against these. */
+export type ParamSpec =
+  | { type: 'number'; default: number; min?: number; max?: number; description: string; unit?: string }
+  | { type: 'integer'; default: number; min?: number; max?: number; description: string; unit?: string }
+  | { type: 'boolean'; default: boolean; description: string }
+  /** Nanoseconds as an integer; `--set` and space files also take "250ms", "2s", "5m", "1h". */
+  | { type: 'duration'; default: number; min?: number; max?: number; description: string }
+  | { type: 'choice'; default: string; values: readonly string[]; description: string };
+
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+/** The resolved values of declared parameters, typed from their specs. */
+export type Params<P extends ParamSpecs> = {
+  readonly [K in keyof P]: P[K] extends { type: 'boolean' } ? boolean : P[K] extends { type: 'choice' } ? string : number;
+};
+
+// ---- market data -----------------------------------------------------------------------------------------------------
+
+export type Side = 'buy' | 'sell';
+/** Book side: 1 bid, 2 ask (the core's numbering). */
+export type BookSide = 1 | 2;
+
+/** Signals the core computed for the message just applied (docs/signals.md gives each definition and unit). */
+export interface Signals {
+  /** Top-of-book imbalance (qB1 − qA1)/(qB1 + qA1), in [−1, 1]. */
+  readonly l1: number;
+  /** Imbalance over the first obiLevels levels, equal weights. */
+  readonly obiN: number;
+  /** Imbalance over the first obiLevels levels, weights decaying with rank. */
+  readonly obiW: number;
+  /** Imbalance of the depth within bandBps of the mid. */
+  readonly obiBand: number;
+  /** Order-flow imbalance of the best level (lots), its decayed sum and its normalised form. */
+  readonly ofi: number;
+  readonly ofiDecay: number;
+  readonly ofiNorm: number;
+  /** Multi-level OFI at level m (0-based, m < ofiLevels), lots. */
+  mlofi(m: number): number;
+  /** Size-weighted mid (the microprice at one level), f64 ticks. */
+  readonly microprice: number;
+  /** z-score of the configured source over the rolling window; NaN until zReady. */
+  readonly z: number;
+  readonly zReady: boolean;
+}
+
+/** The instrument's order book as of the message being handled; ranks beyond the declared `depth` are not readable. */
+export interface Book {
+  /** False while the book is not trustworthy (before the first snapshot, after a gap until resynced, crossed). */
+  readonly valid: boolean;
+  readonly bestBidTick: number;
+  readonly bestAskTick: number;
+  readonly bestBidLot: number;
+  readonly bestAskLot: number;
+  /** bestAskTick − bestBidTick. */
+  readonly spreadTicks: number;
+  /** (bestBidTick + bestAskTick) / 2, f64 ticks. */
+  readonly midTick: number;
+  /** Price of the level at `rank` (0 = best) on `side`, NaN where there is no level. */
+  priceTick(side: BookSide, rank: number): number;
+  /** Size of the level at `rank` on `side`, 0 where there is no level. */
+  sizeLot(side: BookSide, rank: number): number;
+  /** Total size on `side` within `ticks` of that side's best price (0 = the best level only). */
+  depthLot(side: BookSide, ticks: number): number;
+}
+
+/** One public trade (the taker's side). */
+export interface Trade {
+  readonly priceTick: number;
+  readonly sizeLot: number;
+  readonly side: Side;
+  /** Exchange time of the trade, ns since the run's time origin (see StrategyContext.now). */
+  readonly exchNs: number;
+}
+
+/** The last `trades` public trades of an instrument (declared in the definition), newest first. */
+export interface RecentTrades {
+  readonly length: number;
+  /** i = 0 is the newest; a reused view, valid until the next call. */
+  at(i: number): Trade;
+}
+
+/** A working or finished order of ours. */
+export interface Order {
+  readonly clientOid: string;
+  readonly symbol: string;
+  readonly side: Side;
+  readonly type: 'limit' | 'market';
+  /** Limit price; NaN for a market order. */
+  readonly priceTick: number;
+  readonly sizeLot: number;
+  readonly filledLot: number;
+  /** pending: sent, not acknowledged; working: resting or in the venue's hands; cancelling: cancel sent. */
+  readonly state: 'pending' | 'working' | 'cancelling' | 'filled' | 'cancelled' | 'rejected';
+  readonly tag: string;
+  /**
+   * Size resting ahead of this order at its price, lots: the simulated venue's estimate in a backtest, the live
+   * tracker's estimate from the public book and trades live. NaN when unknown (not resting, or no estimate yet).
+   */
+  readonly queueAheadLot: number;
+}
+
+/** Our position in one instrument (one-way mode: signed). */
+export interface Position {
+  /** Signed size: > 0 long, < 0 short. */
+  readonly lot: number;
+  /** Average entry price of the open size, f64 ticks; NaN when flat. */
+  readonly avgEntryTick: number;
+  /** Realised PnL of closed size, quote currency (before fees). */
+  readonly realisedQuote: number;
+  readonly feesQuote: number;
+  /** Unrealised PnL marked at the price the position would exit at now, quote currency. */
+  readonly unrealisedQuote: number;
+}
+
+/** Static facts of an instrument. */
+export interface InstrumentInfo {
+  readonly symbol: string;
+  /** Quote currency, e.g. "USDT": money in reports is in it. */
+  readonly quote: string;
+  /** Price of one tick and size of one lot in the exchange's units. */
+  readonly tickSize: number;
+  readonly lotSize: number;
+  readonly makerFeeRate: number;
+  readonly takerFeeRate: number;
+}
+
+/** One instrument as the strategy sees it. The same object for the whole run; its contents move with the events. */
+export interface Market {
+  readonly info: InstrumentInfo;
+  /** Position of this instrument in the run's instrument list (stable for the run). */
+  readonly index: number;
+  readonly book: Book;
+  readonly signals: Signals;
+  readonly trades: RecentTrades;
+  readonly position: Position;
+  /** Our orders on this instrument that are not finished, oldest first. */
+  readonly orders: readonly Order[];
+  /** Local time minus exchange time of the last message, ns (negative when the local clock is behind). */
+  readonly feedLatencyNs: number;
+  /** Exchange time of the last message, ns since the run's time origin. */
+  readonly exchNs: number;
+  /** Whether this instrument may be traded (declared in `instruments.trade`), or only watched. */
+  readonly tradable: boolean;
+}
+
+// ---- orders and their updates ------------------------------------------------------------------------------------
+
+export interface PlaceRequest {
+  /** Instrument symbol; defaults to the only traded instrument when there is one. */
+  symbol?: string;
+  side: Side;
+  sizeLot: number;
+  /** Limit price in ticks; omit with type 'market'. */
+  priceTick?: number;
+  type?: 'limit' | 'market';
+  /** Default 'gtc' for limit orders, 'ioc' for market orders. */
+  timeInForce?: 'gtc' | 'ioc' | 'fok' | 'postOnly';
+  reduceOnly?: boolean;
+  /** A label of the strategy's own (≤ 16 chars), kept on the order and in reports. */
+  tag?: string;
+}
+
+export interface AmendRequest {
+  /** New price; a price change loses the queue place (as on Bitget). */
+  priceTick?: number;
+  /** New total size; a decrease keeps the queue place. */
+  sizeLot?: number;
+}
+
+export type OrderUpdateKind =
+  'accepted' | 'rejected' | 'partiallyFilled' | 'filled' | 'cancelled' | 'cancelRejected' | 'amended' | 'amendRejected';
+
+/** What happened to one of our orders. A reused object: read it inside onOrder. */
+export interface OrderUpdate {
+  readonly kind: OrderUpdateKind;
+  readonly order: Order;
+  /** The fill of a partiallyFilled / filled update (else NaN / false). */
+  readonly fillPriceTick: number;
+  readonly fillLot: number;
+  readonly feeQuote: number;
+  readonly maker: boolean;
+  /** The venue's (or the risk check's) code and message for rejected / cancelRejected / amendRejected. */
+  readonly code: string;
+  readonly message: string;
+}
+
+// ---- the context -------------------------------------------------------------------------------------------------
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export interface StrategyContext<V = Readonly<Record<string, number | boolean | string>>> {
+  /** The resolved parameter values of this run. */
+  readonly params: V;
+  /**
+   * The strategy clock: ns since the run's time origin (`originNs`), exact (below 2^53: 104 days). Moves only with
+   * events: the local receive time of the message being handled, or the due tick of a timer.
+   */
+  readonly now: number;
+  /** The run's time origin, ns since the Unix epoch (exact). `originNs + BigInt(now)` is the Unix time. */
+  readonly originNs: bigint;
+  /** The instrument by symbol (throws on a symbol the strategy did not declare or the run does not have). */
+  market(symbol?: string): Market;
+  /** Every instrument of the run, in the run's order. */
+  readonly markets: readonly Market[];
+  /** Sends an order through the risk checks; returns its clientOid, or null when refused (the reason is logged). */
+  place(req: PlaceRequest): string | null;
+  /** Asks to cancel one order; false when it is not a working order of ours. */
+  cancel(clientOid: string): boolean;
+  /** Changes price and/or size of a working limit order (risk-checked like a place); false when refused. */
+  amend(clientOid: string, req: AmendRequest): boolean;
+  /** Cancels every working order (of one instrument, or all). */
+  cancelAll(symbol?: string): void;
+  /** Closes the position (of one instrument, or all) with a reduce-only market order, after cancelling its orders. */
+  flatten(symbol?: string): void;
+  /** Our order by clientOid (working or recently finished), or null. */
+  order(clientOid: string): Order | null;
+  /**
+   * Calls onTimer(id) once at or after `delayNs` from now. Timers fire on the runtime's tick grid (every 50 ms of
+   * local time, the same grid live and in replay), so the delay is rounded up to the next tick. Setting an id that is
+   * already set moves it.
+   */
+  setTimer(id: string, delayNs: number): void;
+  clearTimer(id: string): void;
+  /** Uniform in [0, 1) from the run's seeded generator: the same seed, the same sequence, everywhere. */
+  random(): number;
+  log(message: string, level?: LogLevel): void;
+  /** Adds a point (now, value) to the named series shown in reports and on the replay page. */
+  record(name: string, value: number): void;
+  /** Stops trading: cancels everything, flattens if `flatten`, and no further order is accepted this session. */
+  halt(reason: string, flatten?: boolean): void;
+}
+
+// ---- the definition ------------------------------------------------------------------------------------------------
+
+export interface StrategyHandlers {
+  /** Once, before the first event. */
+  onStart?(): void;
+  /** After the core applied a book message of `m` and computed its signals. */
+  onBook?(m: Market): void;
+  /** A public trade on `m` (also in m.trades). */
+  onTrade?(m: Market, t: Trade): void;
+  /** An update of one of our orders (position and orders in the Market views are already updated). */
+  onOrder?(u: OrderUpdate): void;
+  /** A timer set with ctx.setTimer is due. */
+  onTimer?(id: string): void;
+  /** The runtime halted the session (risk breach, kill switch, operator, a handler that threw): no more orders. */
+  onHalt?(reason: string): void;
+  /** Once, at the end of the run. */
+  onStop?(): void;
+}
+
+/** The core's signal settings a strategy may choose (docs/signals.md). */
+export interface SignalSettings {
+  obiLevels: number;
+  obiLambda: number;
+  bandBps: number;
+  ofiLevels: number;
+  tauNs: number;
+  zWindow: number;
+  zSource: 'l1' | 'obiN' | 'obiW' | 'obiBand' | 'ofi' | 'ofiDecay' | 'ofiNorm' | 'mlofi' | 'microprice';
+}
+
+export interface StrategyDefinition<P extends ParamSpecs = ParamSpecs> {
+  /** Lower-case words and dashes, e.g. "signal-taker". */
+  name: string;
+  description?: string;
+  params: P;
+  /**
+   * Symbols the strategy trades and watches. Omitted: it trades every instrument of the run. A run whose instruments
+   * do not include a declared symbol is refused at start with the missing symbol named.
+   */
+  instruments?: { trade?: readonly string[]; watch?: readonly string[] };
+  /** Book levels per side the strategy reads through Market.book (0: top of book only). Default 0. */
+  depth?: number;
+  /** Public trades kept per instrument in Market.trades. Default 0. */
+  trades?: number;
+  /** The core's signal settings for this run (may depend on the parameters). */
+  signals?: (p: Params<P>) => Partial<SignalSettings>;
+  /** Makes the handlers of one run; keep the run's state in this closure. */
+  create(ctx: StrategyContext<Params<P>>): StrategyHandlers;
+}
+
+/** Declares a strategy: the default export of a strategy module. */
+export function defineStrategy<const P extends ParamSpecs>(def: StrategyDefinition<P>): StrategyDefinition<P> {
+  return def;
+}
