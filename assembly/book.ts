@@ -23,9 +23,8 @@
 import { crcByte } from "./crc32";
 import { formatScaled } from "./decimal";
 import { move8 } from "./move";
+import { SIDE_BID, SIDE_ASK } from "./record";
 
-export const SIDE_BID: i32 = 1;
-export const SIDE_ASK: i32 = 2;
 /** Returned for the price of an absent level (hftbacktest-style sentinels). */
 export const NO_BID: i64 = i64.MIN_VALUE;
 export const NO_ASK: i64 = i64.MAX_VALUE;

@@ -13,6 +13,7 @@ import {
 import { bookNew, bookClear, bookSet, bookChecksum } from "./book";
 import { copyBytes, zeroBytes } from "./move";
 import { signalsNew, signalsReset, signalsUpdate } from "./signals";
+import { CONTROL_COUNT, CONTROL_LINE } from "./layout";
 import { ringPush, ringReadable, ringRelease, ringCapacity, ringTail, ringSlot } from "./ring";
 
 // Engine: +0 maxInstruments i32, +8 instrument table ptr, +16 bad-record counter i64, +24 control lines ptr,
@@ -59,7 +60,7 @@ export function engineNew(maxInstruments: i32, control: usize): usize {
 
 function requestResync(e: usize, idx: u32): void {
   const control = load<usize>(e + E_CONTROL);
-  if (control != 0 && idx < 64) atomic.add<u32>(control + (<usize>idx << 6), 1);
+  if (control != 0 && idx < <u32>CONTROL_COUNT) atomic.add<u32>(control + <usize>idx * CONTROL_LINE, 1);
 }
 
 /** Start-up only: creates instrument `idx` with its book and signal state; returns its address. */
@@ -93,14 +94,15 @@ export function engineBadRecords(e: usize): i64 {
 
 function emit(inst: usize, rec: usize, out: usize): void {
   if (out != 0 && !ringPush(out, rec)) bump(inst, I_OUT_DROPS);
-  emitted |= EMITTED_RING;
+  emitted |= REPLAY_RING;
 }
 
+/** engineReplayMessage's flags beside the count of records applied (the low 16 bits). */
+export const REPLAY_SIGNAL: u32 = 1 << 16;
+export const REPLAY_RING: u32 = 1 << 17;
 // engineReplayMessage's mode and what its call produced (per instance: the engine instance's own globals).
 let inPlace = false;
 let emitted: u32 = 0;
-const EMITTED_SIGNAL: u32 = 1 << 16;
-const EMITTED_RING: u32 = 1 << 17;
 
 function emitStatus(e: usize, inst: usize, idx: u32, src: usize, code: i64, a: i64, b: i64, out: usize): void {
   const r = e + E_SCRATCH;
@@ -146,7 +148,7 @@ function endMessage(e: usize, inst: usize, idx: u32, rec: usize, out: usize): vo
   store<i64>(sig + S_MSG_COUNT, load<i64>(inst + I_MESSAGES));
   if (!signalsUpdate(load<usize>(inst + I_SIGNALS), book, load<i64>(rec + R_LOCAL_TS), sig)) bump(inst, I_INVALID);
   store<u8>(sig + S_STATE, load<u8>(sig + S_STATE) | state);
-  if (inPlace) emitted |= EMITTED_SIGNAL;
+  if (inPlace) emitted |= REPLAY_SIGNAL;
   else emit(inst, sig, out);
 }
 

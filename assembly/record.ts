@@ -24,9 +24,9 @@ export const KIND_STATUS: u8 = 5;
 export const KIND_ORDER: u8 = 6;
 export const KIND_SIGNAL: u8 = 16;
 
-export const SIDE_NONE: u8 = 0;
-export const SIDE_BID: u8 = 1;
-export const SIDE_ASK: u8 = 2;
+export const SIDE_NONE: i32 = 0;
+export const SIDE_BID: i32 = 1;
+export const SIDE_ASK: i32 = 2;
 
 export const FLAG_SNAPSHOT: u16 = 1;
 export const FLAG_LAST: u16 = 2;      // last record of an exchange message: signals are computed here
@@ -38,6 +38,14 @@ export const FLAG_CHECKSUM: u16 = 8;  // on the last record: aux2's high 32 bits
 export const STATUS_CHECKSUM_MISMATCH: i64 = 1; // aux = our CRC, aux2 = the exchange's
 export const STATUS_BOOK_FULL: i64 = 2;         // a side hit its level capacity: resync needed
 export const STATUS_NOT_SYNCED: i64 = 3;        // an update arrived while the book awaits a snapshot
+export const STATUS_GAP: i64 = 10;              // pseq did not chain to the last seq, or an update came before the snapshot
+export const STATUS_DISCONNECT: i64 = 11;
+export const STATUS_BAD_FRAME: i64 = 12;        // a book push the decoder refused
+export const STATUS_RING_FULL: i64 = 13;        // the market ring had no room for a whole message
+export const STATUS_STALE: i64 = 14;            // without pseq: an update whose seq is not above the last one
+export const STATUS_RESUBSCRIBE: i64 = 15;
+export const STATUS_CAPTURE_LOSS: i64 = 16;     // the recorder lost records (a full capture ring)
+export const STATUS_CLOCK_OFFSET: i64 = 20;     // recorder only: price = offset ns, qty = bound ns, aux = round trip ns
 
 // Signal record: 256 bytes, written once per valid or invalid book message.
 export const SIG_SIZE: i32 = 256;

@@ -16,15 +16,16 @@
 
 import { copyBytes } from "./move";
 
-const HEAD: usize = 0;
-const CACHED_TAIL: usize = 8;
-const TAIL: usize = 64;
-const CACHED_HEAD: usize = 72;
-const WAITING: usize = 128;
-const MAGIC: usize = 192;
-const CAPACITY: usize = 196;
-const MASK: usize = 200;
-const REC_SHIFT: usize = 204;
+// The header's fields, exported because TypeScript reads `head` and sets `waiting` too (src/core/ring.ts waitAsync).
+export const RH_HEAD: usize = 0;
+export const RH_CACHED_TAIL: usize = 8;
+export const RH_TAIL: usize = 64;
+export const RH_CACHED_HEAD: usize = 72;
+export const RH_WAITING: usize = 128;
+export const RH_MAGIC: usize = 192;
+export const RH_CAPACITY: usize = 196;
+export const RH_MASK: usize = 200;
+export const RH_REC_SHIFT: usize = 204;
 export const RING_HEADER: usize = 256;
 export const RING_MAGIC: u32 = 0x474e4952; // "RING"
 
@@ -36,23 +37,23 @@ export function ringBytes(capLog2: u32, recShift: u32): usize {
 /** Formats a ring. Call once, before either side starts. */
 export function ringInit(ring: usize, capLog2: u32, recShift: u32): void {
   memory.fill(ring, 0, RING_HEADER);
-  store<u32>(ring + CAPACITY, 1 << capLog2);
-  store<u32>(ring + MASK, (1 << capLog2) - 1);
-  store<u32>(ring + REC_SHIFT, recShift);
-  atomic.store<u32>(ring + MAGIC, RING_MAGIC);
+  store<u32>(ring + RH_CAPACITY, 1 << capLog2);
+  store<u32>(ring + RH_MASK, (1 << capLog2) - 1);
+  store<u32>(ring + RH_REC_SHIFT, recShift);
+  atomic.store<u32>(ring + RH_MAGIC, RING_MAGIC);
 }
 
 export function ringCapacity(ring: usize): u32 {
-  return load<u32>(ring + CAPACITY);
+  return load<u32>(ring + RH_CAPACITY);
 }
 
 export function ringRecordSize(ring: usize): u32 {
-  return 1 << load<u32>(ring + REC_SHIFT);
+  return 1 << load<u32>(ring + RH_REC_SHIFT);
 }
 
 // @ts-ignore: decorator
 @inline export function ringSlot(ring: usize, index: u32): usize {
-  return ring + RING_HEADER + (<usize>(index & load<u32>(ring + MASK)) << load<u32>(ring + REC_SHIFT));
+  return ring + RING_HEADER + (<usize>(index & load<u32>(ring + RH_MASK)) << load<u32>(ring + RH_REC_SHIFT));
 }
 
 // ---- producer side -------------------------------------------------------------------------------------------
@@ -60,7 +61,7 @@ export function ringRecordSize(ring: usize): u32 {
 /** Producer: index of the next slot to write (its address is ringSlot(ring, ringHead(ring) + i)). */
 // @ts-ignore: decorator
 @inline export function ringHead(ring: usize): u32 {
-  return load<u32>(ring + HEAD);
+  return load<u32>(ring + RH_HEAD);
 }
 
 /**
@@ -68,12 +69,12 @@ export function ringRecordSize(ring: usize): u32 {
  * copy says fewer than `want` are free, so the answer can be low (never high): the consumer may have freed more.
  */
 export function ringWritable(ring: usize, want: u32): u32 {
-  const head = load<u32>(ring + HEAD);
-  const cap = load<u32>(ring + CAPACITY);
-  let free = cap - (head - load<u32>(ring + CACHED_TAIL));
+  const head = load<u32>(ring + RH_HEAD);
+  const cap = load<u32>(ring + RH_CAPACITY);
+  let free = cap - (head - load<u32>(ring + RH_CACHED_TAIL));
   if (free < want) {
-    const tail = atomic.load<u32>(ring + TAIL);
-    store<u32>(ring + CACHED_TAIL, tail);
+    const tail = atomic.load<u32>(ring + RH_TAIL);
+    store<u32>(ring + RH_CACHED_TAIL, tail);
     free = cap - (head - tail);
   }
   return free < want ? free : want;
@@ -81,17 +82,17 @@ export function ringWritable(ring: usize, want: u32): u32 {
 
 /** Producer: makes the next `n` written slots visible to the consumer with one index store; wakes a sleeper. */
 export function ringPublish(ring: usize, n: u32): void {
-  atomic.store<u32>(ring + HEAD, load<u32>(ring + HEAD) + n);
-  if (atomic.load<u32>(ring + WAITING) != 0) atomic.notify(ring + HEAD, 1);
+  atomic.store<u32>(ring + RH_HEAD, load<u32>(ring + RH_HEAD) + n);
+  if (atomic.load<u32>(ring + RH_WAITING) != 0) atomic.notify(ring + RH_HEAD, 1);
 }
 
 /** Producer: copies up to `n` records from `src` (contiguous) and publishes them at once; returns how many fit. */
 export function ringPushBatch(ring: usize, src: usize, n: u32): u32 {
   const k = ringWritable(ring, n);
   if (k == 0) return 0;
-  const shift = load<u32>(ring + REC_SHIFT);
-  const cap = load<u32>(ring + CAPACITY);
-  const first = load<u32>(ring + HEAD) & (cap - 1);
+  const shift = load<u32>(ring + RH_REC_SHIFT);
+  const cap = load<u32>(ring + RH_CAPACITY);
+  const first = load<u32>(ring + RH_HEAD) & (cap - 1);
   const run = min<u32>(k, cap - first); // up to the end of the slot array, then wrap
   copyBytes(ring + RING_HEADER + (<usize>first << shift), src, <usize>run << shift);
   if (run < k) copyBytes(ring + RING_HEADER, src + (<usize>run << shift), <usize>(k - run) << shift);
@@ -109,7 +110,7 @@ export function ringPush(ring: usize, src: usize): bool {
 /** Consumer: index of the oldest unread slot. */
 // @ts-ignore: decorator
 @inline export function ringTail(ring: usize): u32 {
-  return load<u32>(ring + TAIL);
+  return load<u32>(ring + RH_TAIL);
 }
 
 /**
@@ -117,11 +118,11 @@ export function ringPush(ring: usize, src: usize): bool {
  * copy shows fewer than `want`, so it can be low (never high): the producer may have published more since.
  */
 export function ringReadable(ring: usize, want: u32): u32 {
-  const tail = load<u32>(ring + TAIL);
-  let avail = load<u32>(ring + CACHED_HEAD) - tail;
+  const tail = load<u32>(ring + RH_TAIL);
+  let avail = load<u32>(ring + RH_CACHED_HEAD) - tail;
   if (avail < want) {
-    const head = atomic.load<u32>(ring + HEAD);
-    store<u32>(ring + CACHED_HEAD, head);
+    const head = atomic.load<u32>(ring + RH_HEAD);
+    store<u32>(ring + RH_CACHED_HEAD, head);
     avail = head - tail;
   }
   return avail < want ? avail : want;
@@ -129,16 +130,16 @@ export function ringReadable(ring: usize, want: u32): u32 {
 
 /** Consumer: frees the `n` oldest records for the producer. */
 export function ringRelease(ring: usize, n: u32): void {
-  atomic.store<u32>(ring + TAIL, load<u32>(ring + TAIL) + n);
+  atomic.store<u32>(ring + RH_TAIL, load<u32>(ring + RH_TAIL) + n);
 }
 
 /** Consumer: copies up to `n` records to `dst` and frees them; returns how many were read. */
 export function ringPopBatch(ring: usize, dst: usize, n: u32): u32 {
   const k = ringReadable(ring, n);
   if (k == 0) return 0;
-  const shift = load<u32>(ring + REC_SHIFT);
-  const cap = load<u32>(ring + CAPACITY);
-  const first = load<u32>(ring + TAIL) & (cap - 1);
+  const shift = load<u32>(ring + RH_REC_SHIFT);
+  const cap = load<u32>(ring + RH_CAPACITY);
+  const first = load<u32>(ring + RH_TAIL) & (cap - 1);
   const run = min<u32>(k, cap - first);
   copyBytes(dst, ring + RING_HEADER + (<usize>first << shift), <usize>run << shift);
   if (run < k) copyBytes(dst + (<usize>run << shift), ring + RING_HEADER, <usize>(k - run) << shift);
@@ -157,25 +158,25 @@ export function ringPop(ring: usize, dst: usize): bool {
  * timeout. Never call it on a browser main thread: atomic.wait traps there.
  */
 export function ringWait(ring: usize, spins: i32, timeoutNs: i64): u32 {
-  const tail = load<u32>(ring + TAIL);
+  const tail = load<u32>(ring + RH_TAIL);
   for (let i = 0; i < spins; i++) {
-    const head = atomic.load<u32>(ring + HEAD);
+    const head = atomic.load<u32>(ring + RH_HEAD);
     if (head != tail) {
-      store<u32>(ring + CACHED_HEAD, head);
+      store<u32>(ring + RH_CACHED_HEAD, head);
       return head - tail;
     }
   }
   // Dekker-style handshake with ringPublish: announce the sleep, then re-check, then sleep only on that value.
-  atomic.store<u32>(ring + WAITING, 1);
-  const head = atomic.load<u32>(ring + HEAD);
-  if (head == tail) atomic.wait<i32>(ring + HEAD, <i32>head, timeoutNs);
-  atomic.store<u32>(ring + WAITING, 0);
-  const now = atomic.load<u32>(ring + HEAD);
-  store<u32>(ring + CACHED_HEAD, now);
+  atomic.store<u32>(ring + RH_WAITING, 1);
+  const head = atomic.load<u32>(ring + RH_HEAD);
+  if (head == tail) atomic.wait<i32>(ring + RH_HEAD, <i32>head, timeoutNs);
+  atomic.store<u32>(ring + RH_WAITING, 0);
+  const now = atomic.load<u32>(ring + RH_HEAD);
+  store<u32>(ring + RH_CACHED_HEAD, now);
   return now - tail;
 }
 
 /** Either side: records published and not yet released. A snapshot: both indices may move right after. */
 export function ringSize(ring: usize): u32 {
-  return atomic.load<u32>(ring + HEAD) - atomic.load<u32>(ring + TAIL);
+  return atomic.load<u32>(ring + RH_HEAD) - atomic.load<u32>(ring + RH_TAIL);
 }

@@ -3,8 +3,9 @@
 // weighted mid, spread and a past-only rolling z-score. Definitions: docs/signals.md. Call signalsUpdate once per
 // whole exchange message, after every level of it was applied.
 
-import { bookTop, bookBestDecimals, bookBandSum, SIDE_BID, SIDE_ASK, NO_BID, NO_ASK } from "./book";
+import { bookTop, bookBestDecimals, bookBandSum, NO_BID, NO_ASK } from "./book";
 import {
+  SIDE_BID, SIDE_ASK,
   S_STATE, S_BEST_BID, S_BEST_ASK, S_BID_QTY, S_ASK_QTY, S_SPREAD, S_FIELDS, S_BEST_DECIMALS, MAX_OFI_LEVELS,
   SIG_FIELD_COUNT,
   STATE_VALID, STATE_Z_READY,
