@@ -3,7 +3,7 @@
 
 import type { Core } from './loader';
 import type { Ring } from './ring';
-import { Field, type BookSide, type FieldName } from './record';
+import { Field, MAX_OFI_LEVELS, type BookSide, type FieldName } from './record';
 import { readI64 } from './int64';
 import { readSignal, type SignalSnapshot } from './encode';
 import { CONTROL } from './layout';
@@ -30,6 +30,9 @@ export interface SignalParams {
   zSource: FieldName | number;
 }
 
+/** The most book levels the N-level and weighted imbalances may span (assembly/signals.ts). */
+export const MAX_OBI_LEVELS = 64;
+
 export const defaultSignalParams: SignalParams = {
   obiLevels: 5,
   obiLambda: 0.5,
@@ -40,7 +43,11 @@ export const defaultSignalParams: SignalParams = {
   zSource: 'ofiNorm',
 };
 
-const COUNTERS = {
+/** An instrument's state in the engine (assembly/engine.ts I_*): book and signal pointers, sync flag, counters, last signal. */
+export const I = {
+  book: 0,
+  signals: 8,
+  synced: 16,
   messages: 64,
   levels: 72,
   checksumOk: 80,
@@ -51,10 +58,21 @@ const COUNTERS = {
   outDrops: 120,
   trades: 128,
   feedStatus: 136,
+  lastSignal: 256,
 } as const;
-export type CounterName = keyof typeof COUNTERS;
-const I_SYNCED = 16;
-const I_LAST_SIGNAL = 256;
+const COUNTERS = [
+  'messages',
+  'levels',
+  'checksumOk',
+  'checksumFail',
+  'bookFull',
+  'ignored',
+  'invalid',
+  'outDrops',
+  'trades',
+  'feedStatus',
+] as const;
+export type CounterName = (typeof COUNTERS)[number];
 
 /** engine.replayMessage's flags beside the count of records applied (the low 16 bits). */
 export const REPLAY_SIGNAL = 1 << 16;
@@ -148,8 +166,8 @@ export class Instrument {
     readonly idx: number,
     readonly ptr: number,
   ) {
-    this.book = new BookView(core, core.words[ptr >> 2]);
-    this.signalsPtr = core.words[(ptr + 8) >> 2];
+    this.book = new BookView(core, core.words[(ptr + I.book) >> 2]);
+    this.signalsPtr = core.words[(ptr + I.signals) >> 2];
   }
 
   /** Sets the signal parameters (and resets the signal state); throws naming any value out of range. */
@@ -160,7 +178,7 @@ export class Instrument {
     const ok = this.core.x.signalsConfigure(this.signalsPtr, q.obiLevels, q.obiLambda, q.bandBps, q.ofiLevels, q.tauNs, q.zWindow, source);
     if (!ok) {
       throw new RangeError(
-        `signal parameters out of range (nothing changed): obiLevels 1..64, ofiLevels 1..10, zWindow 2..zCapacity, ` +
+        `signal parameters out of range (nothing changed): obiLevels 1..${MAX_OBI_LEVELS}, ofiLevels 1..${MAX_OFI_LEVELS}, zWindow 2..zCapacity, ` +
           `tauNs > 0, bandBps ≥ 0, zSource a field other than z within the configured ofiLevels (got ${JSON.stringify(q)})`,
       );
     }
@@ -168,22 +186,22 @@ export class Instrument {
 
   /** True while the book is trusted: after a book clear, until a checksum failure or a full side. */
   get synced(): boolean {
-    return this.core.words[(this.ptr + I_SYNCED) >> 2] !== 0;
+    return this.core.words[(this.ptr + I.synced) >> 2] !== 0;
   }
 
   counter(name: CounterName): number {
-    return readI64(this.core.words, this.ptr + COUNTERS[name]);
+    return readI64(this.core.words, this.ptr + I[name]);
   }
 
   counters(): Record<CounterName, number> {
     const out = {} as Record<CounterName, number>;
-    for (const k of Object.keys(COUNTERS) as CounterName[]) out[k] = this.counter(k);
+    for (const k of COUNTERS) out[k] = this.counter(k);
     return out;
   }
 
   /** Byte offset of the latest signal record (rewritten at every message end). */
   get lastSignalOffset(): number {
-    return this.ptr + I_LAST_SIGNAL;
+    return this.ptr + I.lastSignal;
   }
 
   lastSignal(): SignalSnapshot {

@@ -4,7 +4,7 @@ export type { WasmSource, InstantiateOptions, LoadedCore } from './loader';
 export type { CoreExports } from './exports';
 export { CORE_FUNCTIONS } from './exports';
 export { Ring } from './ring';
-export { Engine, Instrument, BookView, defaultSignalParams, REPLAY_SIGNAL, REPLAY_RING } from './engine';
+export { Engine, Instrument, BookView, defaultSignalParams, REPLAY_SIGNAL, REPLAY_RING, I, MAX_OBI_LEVELS } from './engine';
 export type { InstrumentSpec, SignalParams, CounterName } from './engine';
 export { parseDecimal, parseSteps, decimalCode, DecimalError, DecimalParseError } from './decimal';
 export type { ParsedDecimal, DecimalErrorName } from './decimal';

@@ -1,5 +1,8 @@
 // The hand-placed shared region [0, RESERVED_BYTES) (DESIGN §2): header, ring table, health counters, per-thread
-// scratch slots and the rings. Versioned: attach() refuses a memory formatted with another layout.
+// scratch slots and the rings. Versioned: Core.formatted is false on a memory laid out by another version.
+// The numbers mirror assembly/layout.ts and assembly/ring.ts; test/core/layout.test.ts holds them to the core.
+
+import { REC_SHIFT, SIG_SHIFT } from './record';
 
 export const RESERVED_BYTES = 32 * 1024 * 1024; // = asconfig memoryBase = assembly/layout.ts RESERVED_BYTES
 export const PAGE = 65536;
@@ -15,6 +18,7 @@ export const COUNTERS = 4096; // 64 counters, one 64-byte line each (no false sh
 export const COUNTER_COUNT = 64;
 export const CONTROL = 8192; // 64 instruments × one 64-byte line: resync requests from the engine to the feed
 export const CONTROL_COUNT = 64;
+export const CONTROL_LINE = 64;
 export const SCRATCH = 65536; // 16 slots × 256 KiB, one per instance that needs one (frames, staging, strings)
 export const SCRATCH_SLOT = 262144;
 export const SCRATCH_SLOTS = 16;
@@ -31,12 +35,24 @@ export type RingName = 'market' | 'signal' | 'capture' | 'order';
 
 /** The rings of a live session, in table order. Sizes: market 4 MiB, signal 4 MiB, capture 8 MiB, order 256 KiB. */
 export const RING_SPECS: readonly RingSpec[] = [
-  { name: 'market', capLog2: 16, recShift: 6 },
-  { name: 'signal', capLog2: 14, recShift: 8 },
-  { name: 'capture', capLog2: 17, recShift: 6 },
-  { name: 'order', capLog2: 12, recShift: 6 },
+  { name: 'market', capLog2: 16, recShift: REC_SHIFT },
+  { name: 'signal', capLog2: 14, recShift: SIG_SHIFT },
+  { name: 'capture', capLog2: 17, recShift: REC_SHIFT },
+  { name: 'order', capLog2: 12, recShift: REC_SHIFT },
 ];
 
+/** A ring's header (assembly/ring.ts): indices on lines of their own, then the fields fixed by ringInit. */
+export const RH = {
+  head: 0,
+  cachedTail: 8,
+  tail: 64,
+  cachedHead: 72,
+  waiting: 128,
+  magic: 192,
+  capacity: 196,
+  mask: 200,
+  recShift: 204,
+} as const;
 export const RING_HEADER = 256;
 
 export function ringBytes(spec: RingSpec): number {
@@ -63,7 +79,7 @@ export function counterOffset(i: number): number {
 /** The control line of instrument `i`: +0 resync requests (u32, engine increments), +4 requests handled (feed). */
 export function controlOffset(i: number): number {
   if (!(i >= 0 && i < CONTROL_COUNT)) throw new RangeError(`instrument ${i} outside 0..${CONTROL_COUNT - 1}`);
-  return CONTROL + i * 64;
+  return CONTROL + i * CONTROL_LINE;
 }
 
 export function scratchOffset(slot: number): number {

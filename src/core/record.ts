@@ -2,6 +2,7 @@
 // Mirrors assembly/record.ts; test/core/layout.test.ts checks the two against each other through the core.
 
 export const REC_SIZE = 64;
+export const REC_SHIFT = 6;
 export const R = {
   kind: 0,
   side: 1,
@@ -38,8 +39,8 @@ export function endsMessage(kind: number, flags: number): boolean {
 }
 
 /**
- * Codes of status records (in `seq`): 1–9 from the core, 10+ from the feed. Each one on the market ring
- * invalidates that instrument's book until the next snapshot.
+ * Codes of status records (in `seq`): 1–9 from the core, 10–19 from the feed (each one on the market ring
+ * invalidates that instrument's book until the next snapshot), 20+ information.
  */
 export const Status = {
   checksumMismatch: 1,
@@ -57,6 +58,7 @@ export const Status = {
 } as const;
 
 export const SIG_SIZE = 256;
+export const SIG_SHIFT = 8;
 export const S = {
   kind: 0,
   state: 1,

@@ -5,6 +5,7 @@
 // then `publish(k)`; the consumer asks `readable(n)`, reads `slot(tail + i)`, then `release(k)`.
 
 import type { Core } from './loader';
+import { RH, RING_HEADER } from './layout';
 
 export class Ring {
   readonly capacity: number;
@@ -21,7 +22,7 @@ export class Ring {
 
   /** Byte offset of the slot for free-running index `index`. */
   slot(index: number): number {
-    return this.base + 256 + (index & (this.capacity - 1)) * this.recordSize;
+    return this.base + RING_HEADER + (index & (this.capacity - 1)) * this.recordSize;
   }
 
   // producer
@@ -72,14 +73,14 @@ export class Ring {
     const n = this.readable(1);
     if (n) return n;
     const w = this.core.words;
-    const headIdx = this.base >> 2;
-    Atomics.store(w, (this.base + 128) >> 2, 1);
+    const headIdx = (this.base + RH.head) >> 2;
+    Atomics.store(w, (this.base + RH.waiting) >> 2, 1);
     const head = Atomics.load(w, headIdx);
     if (head === (this.tail | 0)) {
       const r = (Atomics as any).waitAsync(w, headIdx, head, timeoutMs);
       if (r.async) await r.value;
     }
-    Atomics.store(w, (this.base + 128) >> 2, 0);
+    Atomics.store(w, (this.base + RH.waiting) >> 2, 0);
     return this.readable(1 << 30);
   }
 

@@ -6,19 +6,23 @@ import type { Core } from '../core/index';
 import { writeI64Big } from '../core/int64';
 import { SCRATCH_TEXT } from '../core/layout';
 
+// The core's numbers (assembly/frame.ts), mirrored; test/core/layout.test.ts holds them to the core's exports.
 export const FrameKind = { malformed: 0, pong: 1, event: 2, push: 3, unknown: 4 } as const;
 
+/** frameBooks / frameTrades errors (negative results). */
+export const FrameError = { syntax: -1, ringFull: -2, price: -3, size: -4, shape: -5, number: -6 } as const;
+
 export const DecodeError: Record<number, string> = {
-  [-1]: 'JSON syntax error in data',
-  [-2]: 'market ring full',
-  [-3]: 'price not on the instrument grid or not a plain decimal',
-  [-4]: 'size not on the instrument grid or not a plain decimal',
-  [-5]: 'unexpected shape (data must hold one book object of [price, size] levels)',
-  [-6]: 'seq, pseq, checksum or ts is not an integer in range',
+  [FrameError.syntax]: 'JSON syntax error in data',
+  [FrameError.ringFull]: 'market ring full',
+  [FrameError.price]: 'price not on the instrument grid or not a plain decimal',
+  [FrameError.size]: 'size not on the instrument grid or not a plain decimal',
+  [FrameError.shape]: 'unexpected shape (data must hold one book object of [price, size] levels)',
+  [FrameError.number]: 'seq, pseq, checksum or ts is not an integer in range',
 };
 
-// Offsets of the out struct and the per-instrument config (mirrors assembly/frame.ts).
-const O = {
+/** The decoder's out struct: what frameScan found (spans are i32 offset, i32 length from the frame's start). */
+export const O = {
   kind: 0,
   action: 4,
   instType: 8,
@@ -40,11 +44,15 @@ const O = {
   decCode: 124,
   levels: 128,
   dupes: 132,
+  len: 136,
+  dataOpen: 140,
+  temp: 192,
 } as const;
 export const Has = { seq: 1, pseq: 2, checksum: 4, ts: 8 } as const;
-const C = { inst: 0, priceScale: 4, priceStep: 8, sizeScale: 16, sizeStep: 24, lastTradeId: 32 } as const;
-const OUT_BYTES = 256;
-const CFG_BYTES = 64;
+/** An instrument's decoding config: its index and grid. */
+export const C = { inst: 0, priceScale: 4, priceStep: 8, sizeScale: 16, sizeStep: 24, lastTradeId: 32 } as const;
+export const OUT_BYTES = 256;
+export const CFG_BYTES = 64;
 const MAX_INSTRUMENTS = 64;
 const FRAME_AT = OUT_BYTES + MAX_INSTRUMENTS * CFG_BYTES; // 4352
 

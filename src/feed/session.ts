@@ -7,7 +7,7 @@
 import type { Core, Ring } from '../core/index';
 import { R, Kind, Status, REC_SIZE } from '../core/record';
 import { controlOffset } from '../core/layout';
-import { FrameDecoder, FrameKind, Has, DecodeError } from './decoder';
+import { FrameDecoder, FrameKind, FrameError, Has, DecodeError } from './decoder';
 import { BookSequence } from './continuity';
 import type { LocalClock } from '../core/clock';
 import type { ChannelArg } from './client';
@@ -258,15 +258,15 @@ export class FeedSession {
   }
 
   private decodeFailed(r: Route, code: number): void {
-    if (code === -2) this.counters.ringFull++;
-    else if (code === -1)
+    if (code === FrameError.ringFull) this.counters.ringFull++;
+    else if (code === FrameError.syntax)
       this.counters.malformed++; // broken JSON inside the data (the scan stops at `data`)
     else this.counters.badFrames++;
     this.logLimited(
       () =>
-        `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === -3 || code === -4 ? ` (decimal error ${this.decoder.decimalCode})` : ''}`,
+        `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === FrameError.price || code === FrameError.size ? ` (decimal error ${this.decoder.decimalCode})` : ''}`,
     );
-    if (r.book && this.decoder.channel !== 'trade') this.resync(r, code === -2 ? Status.ringFull : Status.badFrame);
+    if (r.book && this.decoder.channel !== 'trade') this.resync(r, code === FrameError.ringFull ? Status.ringFull : Status.badFrame);
   }
 
   /** Stops trusting the book, tells the engine (status record) and asks the exchange for a new snapshot. */

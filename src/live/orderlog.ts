@@ -6,7 +6,7 @@
 // clock when it left);
 // aux2 = the venue's tradeId when it is a number; on a place, the order's terms: force (1 gtc, 2 ioc, 3 fok,
 // 4 post_only) | 256 if a market order | 512 if reduce-only (placeTerms).
-import { Kind, REC_SIZE, type Ring } from '../core/index';
+import { Kind, R, REC_SIZE, Side, type Ring } from '../core/index';
 import { writeI64, writeI64Big } from '../core/int64';
 import type { Action, Event } from '../fsm/index';
 
@@ -61,16 +61,17 @@ export class OrderLog {
     const at = this.ring.slot(this.ring.head);
     core.bytes.fill(0, at, at + REC_SIZE);
     const w = core.words;
-    w[at >> 2] = Kind.order | ((side === 'buy' ? 1 : side === 'sell' ? 2 : 0) << 8) | (code << 16);
-    w[(at + 4) >> 2] = this.inst;
-    writeI64Big(w, at + 16, nowNs);
-    writeI64(w, at + 24, fields.price ?? 0);
-    writeI64(w, at + 32, fields.qty ?? 0);
-    writeI64(w, at + 40, fields.seq ?? 0);
-    if (fields.decided !== undefined) writeI64Big(w, at + 48, fields.decided);
-    else writeI64(w, at + 48, fields.aux ?? 0);
-    if (fields.tradeId && /^\d{1,18}$/.test(fields.tradeId)) writeI64Big(w, at + 56, BigInt(fields.tradeId));
-    else if (fields.aux2) writeI64(w, at + 56, fields.aux2);
+    // kind, side and flags (the event code) share the record's first word: bytes 0, 1 and 2–3
+    w[(at + R.kind) >> 2] = Kind.order | ((side === 'buy' ? Side.bid : side === 'sell' ? Side.ask : Side.none) << 8) | (code << 16);
+    w[(at + R.inst) >> 2] = this.inst;
+    writeI64Big(w, at + R.localTs, nowNs);
+    writeI64(w, at + R.price, fields.price ?? 0);
+    writeI64(w, at + R.qty, fields.qty ?? 0);
+    writeI64(w, at + R.seq, fields.seq ?? 0);
+    if (fields.decided !== undefined) writeI64Big(w, at + R.aux, fields.decided);
+    else writeI64(w, at + R.aux, fields.aux ?? 0);
+    if (fields.tradeId && /^\d{1,18}$/.test(fields.tradeId)) writeI64Big(w, at + R.aux2, BigInt(fields.tradeId));
+    else if (fields.aux2) writeI64(w, at + R.aux2, fields.aux2);
     this.ring.publish(1);
   }
 
