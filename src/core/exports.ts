@@ -1,6 +1,8 @@
 // The raw exports of core.wasm as JavaScript sees them: addresses and i32 are numbers, i64 are bigint (so only
 // start-up calls take or return i64; hot paths move data through the shared memory instead).
 // CORE_FUNCTIONS is checked against the module's real exports by test/core/loader.test.ts.
+// core.wasm's exported globals (layout constants, codes) are never read at run time: plain-number mirrors are (record.ts,
+// layout.ts, decimal.ts, the engine's I, feed/decoder.ts), held to the globals by test/core/layout.test.ts.
 
 type Ptr = number;
 
