@@ -5,6 +5,9 @@
 //
 // Bitget facts (reference/bitget-v2.md §1): keys may come in any order; `seq`/`pseq`/`tradeId` exceed 2^53 and are
 // read here as exact i64; `data[0].ts` is a string of ms; prices and sizes are decimal strings.
+// Bitget's v3 (UTA) public frames, which Tardis.dev records since 2026-04-28 (docs/import.md), are read by the same
+// code: `arg.topic`/`arg.symbol` stand for `channel`/`instId`, book levels come as `a`/`b`, `publicTrade` trades as
+// `{i, p, v, S, T}`. A v3 book `checksum` of 0 is taken as "none" (Bitget's v3 examples carry 0).
 
 import { decimalToSteps, decimalValue, decimalWireDecimals, DEC_OK } from "./decimal";
 import { ringHead, ringSlot, ringWritable } from "./ring";
@@ -52,6 +55,7 @@ export const O_LEVELS: usize = 128;    // i32 level records written
 export const O_DUPES: usize = 132;     // i32 trades skipped as already seen
 export const O_LEN: usize = 136;       // i32 frame length
 export const O_DATA_OPEN: usize = 140; // i32 1: scanning stopped at `data` (the decoder finishes the object)
+export const O_V3: usize = 144;        // i32 1: the arg used v3 keys (topic/symbol)
 export const O_TEMP: usize = 192;      // 64 bytes of scratch for reordering records
 export const OUT_BYTES: usize = 256;
 
@@ -80,6 +84,16 @@ const K_OP: u64 = 0x706f;
 const K_INSTTYPE: u64 = 0x6570795474736e69;
 const K_CHANNEL: u64 = 0x6c656e6e616863;
 const K_INSTID: u64 = 0x644974736e69;
+const K_TOPIC: u64 = 0x6369706f74;
+const K_SYMBOL: u64 = 0x6c6f626d7973;
+const K_A: u64 = 0x61;
+const K_B: u64 = 0x62;
+const K_V3_TS: u64 = 0x54; // T
+const K_V3_ID: u64 = 0x69; // i
+const K_V3_PRICE: u64 = 0x70; // p
+const K_V3_PRICE_UPPER: u64 = 0x50; // P (as some v3 examples spell it)
+const K_V3_SIZE: u64 = 0x76; // v
+const K_V3_SIDE: u64 = 0x53; // S
 const K_ASKS: u64 = 0x736b7361;
 const K_BIDS: u64 = 0x73646962;
 const K_SEQ: u64 = 0x716573;
@@ -232,9 +246,10 @@ function scanArg(out: usize, base: usize): bool {
     if (!str()) return false;
     const key = packed();
     if (!eat(0x3a)) return false;
-    if (key == K_INSTTYPE || key == K_CHANNEL || key == K_INSTID) {
+    if (key == K_INSTTYPE || key == K_CHANNEL || key == K_INSTID || key == K_TOPIC || key == K_SYMBOL) {
       if (!str()) return false;
-      span(out, key == K_INSTTYPE ? O_INST_TYPE : key == K_CHANNEL ? O_CHANNEL : O_INST_ID, base);
+      span(out, key == K_INSTTYPE ? O_INST_TYPE : key == K_CHANNEL || key == K_TOPIC ? O_CHANNEL : O_INST_ID, base);
+      if (key == K_TOPIC || key == K_SYMBOL) store<i32>(out + O_V3, 1);
     } else if (!skip()) return false;
   } while (eat(0x2c));
   return eat(0x7d);
@@ -373,6 +388,7 @@ function books(frame: usize, out: usize, ring: usize, cfg: usize, resetOnSnapsho
   wCount = 0;
   wRoom = 0;
   const snapshot = load<i32>(out + O_ACTION) == 1;
+  const v3 = load<i32>(out + O_V3) != 0;
   const baseFlags: u16 = snapshot ? FLAG_SNAPSHOT : 0;
   if (snapshot) {
     const r = nextRecord();
@@ -389,8 +405,8 @@ function books(frame: usize, out: usize, ring: usize, cfg: usize, resetOnSnapsho
       if (!str()) return FERR_SYNTAX;
       const key = packed();
       if (!eat(0x3a)) return FERR_SYNTAX;
-      if (key == K_ASKS || key == K_BIDS) {
-        const side: u8 = key == K_BIDS ? 1 : 2;
+      if (key == K_ASKS || key == K_BIDS || key == K_A || key == K_B) {
+        const side: u8 = key == K_BIDS || key == K_B ? 1 : 2;
         if (!eat(0x5b)) return FERR_SHAPE;
         if (!eat(0x5d)) {
           do {
@@ -431,7 +447,7 @@ function books(frame: usize, out: usize, ring: usize, cfg: usize, resetOnSnapsho
       } else if (key == K_CHECKSUM) {
         if (!int(true) || num < i32.MIN_VALUE || num > i32.MAX_VALUE) return FERR_NUMBER;
         store<i32>(out + O_CHECKSUM, <i32>num);
-        has |= HAS_CHECKSUM;
+        if (!(v3 && num == 0)) has |= HAS_CHECKSUM;
       } else if (!skip()) return FERR_SYNTAX;
     } while (eat(0x2c));
     if (!eat(0x7d)) return FERR_SYNTAX;
@@ -507,13 +523,14 @@ function trades(frame: usize, out: usize, ring: usize, cfg: usize): i32 {
         if (!str()) return FERR_SYNTAX;
         const key = packed();
         if (!eat(0x3a)) return FERR_SYNTAX;
-        if (key == K_TS || key == K_TRADEID) {
+        if (key == K_TS || key == K_TRADEID || key == K_V3_TS || key == K_V3_ID) {
           if (!int(true)) return FERR_NUMBER;
-          if (key == K_TS) ts = num * 1_000_000; else id = num;
-          got |= key == K_TS ? 1 : 2;
-        } else if (key == K_PRICE || key == K_SIZE) {
+          const isTs = key == K_TS || key == K_V3_TS;
+          if (isTs) ts = num * 1_000_000; else id = num;
+          got |= isTs ? 1 : 2;
+        } else if (key == K_PRICE || key == K_SIZE || key == K_V3_PRICE || key == K_V3_PRICE_UPPER || key == K_V3_SIZE) {
           if (!str()) return FERR_SHAPE;
-          const isPrice = key == K_PRICE;
+          const isPrice = key == K_PRICE || key == K_V3_PRICE || key == K_V3_PRICE_UPPER;
           const code = decimalToSteps(strOff, strLen, isPrice ? priceScale : sizeScale, isPrice ? priceStep : sizeStep, false);
           if (code != DEC_OK) {
             store<i32>(out + O_DEC_CODE, code);
@@ -521,7 +538,7 @@ function trades(frame: usize, out: usize, ring: usize, cfg: usize): i32 {
           }
           if (isPrice) price = decimalValue(); else qty = decimalValue();
           got |= isPrice ? 4 : 8;
-        } else if (key == K_SIDE) {
+        } else if (key == K_SIDE || key == K_V3_SIDE) {
           if (!str()) return FERR_SHAPE;
           const v = packed();
           side = v == K_BUY ? 1 : v == K_SELL ? 2 : 0;

@@ -46,6 +46,7 @@ export const O = {
   dupes: 132,
   len: 136,
   dataOpen: 140,
+  v3: 144,
   temp: 192,
 } as const;
 export const Has = { seq: 1, pseq: 2, checksum: 4, ts: 8 } as const;
@@ -69,6 +70,7 @@ export class FrameDecoder {
   private readonly frame: number;
   readonly maxFrameBytes: number;
   private readonly utf8 = new TextDecoder();
+  private readonly interned = new Map<number, string>();
 
   /** Uses the decoder's part of this thread's scratch slot: up to SCRATCH_TEXT bytes (frames up to ~188 KiB). */
   constructor(readonly core: Core) {
@@ -117,10 +119,20 @@ export class FrameDecoder {
     const off = w[(this.out + field) >> 2];
     const len = w[(this.out + field + 4) >> 2];
     if (len === 0) return '';
-    let s = '';
     const b = this.core.bytes;
     const at = this.frame + off;
+    // routing strings repeat frame after frame: the same bytes give back the same string, without building it
+    let h = len;
+    for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + b[at + i]) | 0;
+    const hit = this.interned.get(h);
+    if (hit !== undefined && hit.length === len) {
+      let same = true;
+      for (let i = 0; i < len && same; i++) same = hit.charCodeAt(i) === b[at + i];
+      if (same) return hit;
+    }
+    let s = '';
     for (let i = 0; i < len; i++) s += String.fromCharCode(b[at + i]);
+    if (len <= 64 && this.interned.size < 1024) this.interned.set(h, s);
     return s;
   }
 
@@ -161,6 +173,10 @@ export class FrameDecoder {
   }
   get levels(): number {
     return this.core.words[(this.out + O.levels) >> 2];
+  }
+  /** The last frame used Bitget's v3 (UTA) argument keys (topic/symbol). */
+  get v3(): boolean {
+    return this.core.words[(this.out + O.v3) >> 2] !== 0;
   }
   get duplicates(): number {
     return this.core.words[(this.out + O.dupes) >> 2];

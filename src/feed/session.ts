@@ -69,6 +69,10 @@ export interface FeedSessionOptions {
   watchControl?: boolean;
   /** After this long without the requested snapshot, ask again. */
   snapshotTimeoutMs?: number;
+  /** Every frame the decoder refuses (malformed, off the grid, wrong shape), with the reason; imports stop on it. */
+  onBadFrame?(reason: string): void;
+  /** Verify `books` checksums through the engine (default true). */
+  verifyChecksum?: boolean;
 }
 
 interface Route {
@@ -109,6 +113,12 @@ export function newCounters(): FeedCounters {
 export class FeedSession {
   readonly counters = newCounters();
   private readonly routes = new Map<string, Route>();
+  /** Each route once (the map holds some under two keys). */
+  private readonly routeSet: Route[] = [];
+  /** The last push's route: consecutive frames are mostly for one instrument (the decoder interns the strings). */
+  private lastType = '';
+  private lastId = '';
+  private lastRoute: Route | undefined;
   private readonly captureLoss = new Map<number, number>();
   private lastLogMs = -Infinity;
   private suppressed = 0;
@@ -128,21 +138,25 @@ export class FeedSession {
       if (books.length > 1) throw new Error(`${fi.grid.symbol}: subscribe to one book channel, not ${books.join(' and ')}`);
       decoder.configure({ inst: fi.inst, ...fi.grid });
       const control = o.watchControl ? Atomics.load(core.words, controlOffset(fi.inst) >> 2) : 0;
-      this.routes.set(`${fi.grid.instType}|${fi.grid.symbol}`, {
+      const route: Route = {
         fi,
         book: books[0] ?? null,
         seq: new BookSequence(),
         awaitingSince: -1,
         pendingStatus: 0,
         handledRequests: control,
-      });
+      };
+      this.routes.set(`${fi.grid.instType}|${fi.grid.symbol}`, route);
+      // Bitget's v3 frames spell the product type in lower case (usdt-futures)
+      this.routes.set(`${fi.grid.instType.toLowerCase()}|${fi.grid.symbol}`, route);
+      this.routeSet.push(route);
     }
   }
 
   /** The channel args to subscribe to. */
   args(): ChannelArg[] {
     const out: ChannelArg[] = [];
-    for (const r of this.routes.values()) {
+    for (const r of this.routeSet) {
       for (const channel of r.fi.channels) out.push({ instType: r.fi.grid.instType, channel, instId: r.fi.grid.symbol });
     }
     return out;
@@ -162,7 +176,9 @@ export class FeedSession {
     else if (kind === FrameKind.unknown) c.unknown++;
     else {
       c.malformed++;
-      this.logLimited(() => `malformed frame (${data.length} bytes, error at byte ${d.errorPosition}): ${preview(data)}`);
+      const line = () => `malformed frame (${data.length} bytes, error at byte ${d.errorPosition}): ${preview(data)}`;
+      this.o.onBadFrame?.(line());
+      this.logLimited(line);
     }
     this.retryPending();
   }
@@ -170,7 +186,7 @@ export class FeedSession {
   /** The connection dropped: every book is stale until its next snapshot (the reconnect resubscribes). */
   onDisconnect(): void {
     this.counters.disconnects++;
-    for (const r of this.routes.values()) {
+    for (const r of this.routeSet) {
       if (!r.book) continue;
       r.seq.invalidate();
       r.awaitingSince = this.nowMs();
@@ -182,7 +198,7 @@ export class FeedSession {
   poll(): void {
     const now = this.nowMs();
     const timeout = this.o.snapshotTimeoutMs ?? 10_000;
-    for (const r of this.routes.values()) {
+    for (const r of this.routeSet) {
       if (!r.book) continue;
       if (this.o.watchControl) {
         const requests = Atomics.load(this.core.words, controlOffset(r.fi.inst) >> 2);
@@ -203,13 +219,22 @@ export class FeedSession {
 
   private onPush(): void {
     const d = this.decoder;
-    const r = this.routes.get(`${d.instType}|${d.instId}`);
+    const type = d.instType;
+    const id = d.instId;
+    let r: Route | undefined;
+    if (type === this.lastType && id === this.lastId) r = this.lastRoute;
+    else {
+      r = this.routes.get(`${type}|${id}`);
+      this.lastType = type;
+      this.lastId = id;
+      this.lastRoute = r;
+    }
     if (!r) {
       this.counters.unknown++;
       return;
     }
     const channel = d.channel;
-    if (channel === 'trade') {
+    if (channel === 'trade' || channel === 'publicTrade') {
       this.counters.tradeMessages++;
       const n = d.trades(this.ring.base, r.fi.inst);
       this.counters.duplicateTrades += d.duplicates;
@@ -224,7 +249,7 @@ export class FeedSession {
     this.counters.bookMessages++;
     if (this.o.watchControl) this.poll();
     const incremental = channel === 'books';
-    const n = d.books(this.ring.base, r.fi.inst, incremental, incremental);
+    const n = d.books(this.ring.base, r.fi.inst, incremental, incremental && this.o.verifyChecksum !== false);
     if (n < 0) {
       this.decodeFailed(r, n);
       return;
@@ -262,11 +287,12 @@ export class FeedSession {
     else if (code === FrameError.syntax)
       this.counters.malformed++; // broken JSON inside the data (the scan stops at `data`)
     else this.counters.badFrames++;
-    this.logLimited(
-      () =>
-        `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === FrameError.price || code === FrameError.size ? ` (decimal error ${this.decoder.decimalCode})` : ''}`,
-    );
-    if (r.book && this.decoder.channel !== 'trade') this.resync(r, code === FrameError.ringFull ? Status.ringFull : Status.badFrame);
+    const line = () =>
+      `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === FrameError.price || code === FrameError.size ? ` (decimal error ${this.decoder.decimalCode})` : ''}`;
+    if (code !== FrameError.ringFull) this.o.onBadFrame?.(line());
+    this.logLimited(line);
+    const channel = this.decoder.channel;
+    if (r.book && channel !== 'trade' && channel !== 'publicTrade') this.resync(r, code === FrameError.ringFull ? Status.ringFull : Status.badFrame);
   }
 
   /** Stops trusting the book, tells the engine (status record) and asks the exchange for a new snapshot. */
@@ -283,7 +309,7 @@ export class FeedSession {
   }
 
   private retryPending(): void {
-    for (const r of this.routes.values()) {
+    for (const r of this.routeSet) {
       if (r.pendingStatus && this.writeStatus(r.fi.inst, r.pendingStatus)) r.pendingStatus = 0;
     }
   }
