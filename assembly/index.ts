@@ -10,3 +10,4 @@ export * from "./engine";
 export * from "./bench";
 export * from "./frame";
 export * from "./parquet";
+export * from "./csv";

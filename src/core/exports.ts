@@ -99,6 +99,8 @@ export interface CoreExports {
   frameScan(frame: Ptr, len: number, out: Ptr): number;
   frameBooks(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr, resetOnSnapshot: number, verifyChecksum: number): number;
   frameTrades(frame: Ptr, out: Ptr, ring: Ptr, cfg: Ptr): number;
+  // Tardis CSV rows → records
+  csvRecords(buf: Ptr, len: number, final: number, cfg: Ptr, out: Ptr, cap: number): number;
   // Parquet row groups → records
   pqGroupBytes(): number;
   pqGroupColumn(g: Ptr, c: number, chunk: Ptr, len: number, is64: number, compressed: number, field: number, width: number): number;
@@ -175,6 +177,7 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'frameScan',
   'frameBooks',
   'frameTrades',
+  'csvRecords',
   'pqGroupBytes',
   'pqGroupColumn',
   'pqGroupOpen',
