@@ -41,7 +41,8 @@ export interface FileMeta {
   /** Low quantile (p1) of local_ts − exch_ts over this file's book records: offset + minimum one-way latency. */
   feed_latency_p1_ns: string;
   recorder_version: string;
-  source: 'live' | 'demo' | 'simulator' | 'replay';
+  /** tardis: imported from Tardis.dev data (`ringbook import`, docs/import.md). */
+  source: 'live' | 'demo' | 'simulator' | 'replay' | 'tardis';
   /** Records lost before reaching this file (capture ring full, disk errors); 0 in a healthy recording. */
   dropped_records: string;
   first_local_ts: string;

@@ -148,33 +148,44 @@ export class StreamWriter {
   }
 
   meta(rows: number, lastTs: bigint): FileMeta {
-    const i = this.info;
-    const c = this.clock;
-    const p1 = rows ? p1LocalMinusExch(this.buf, rows) : null;
-    return {
-      schema_version: SCHEMA_VERSION,
-      venue: i.venue,
-      inst_type: i.instType,
-      symbol: i.symbol,
-      tick_size: i.tickSize,
-      lot_size: i.lotSize,
-      price_scale: String(i.priceScale),
-      price_step: String(i.priceStep),
-      size_scale: String(i.sizeScale),
-      size_step: String(i.sizeStep),
-      clock_offset_ns: c ? String(c.offsetNs) : '',
-      clock_offset_bound_ns: c ? String(c.boundNs) : '',
-      clock_offset_method: c?.method ?? '',
-      clock_offset_rtt_ns: c ? String(c.rttNs) : '',
-      feed_latency_p1_ns: p1 === null ? '' : String(p1),
-      recorder_version: RECORDER_VERSION,
-      source: i.source,
-      dropped_records: String(this.dropped),
-      first_local_ts: String(this.firstTs),
-      last_local_ts: String(lastTs),
-      rows: String(rows),
-    };
+    return streamMeta(this.info, this.clock, this.dropped, this.firstTs, lastTs, this.buf, rows);
   }
+}
+
+/** The key-value metadata of a market-data file holding `rows` records of `words` (recorder and import alike). */
+export function streamMeta(
+  i: StreamInfo,
+  c: ClockEstimate | null,
+  dropped: number,
+  firstTs: bigint,
+  lastTs: bigint,
+  words: Int32Array,
+  rows: number,
+): FileMeta {
+  const p1 = rows ? p1LocalMinusExch(words, rows) : null;
+  return {
+    schema_version: SCHEMA_VERSION,
+    venue: i.venue,
+    inst_type: i.instType,
+    symbol: i.symbol,
+    tick_size: i.tickSize,
+    lot_size: i.lotSize,
+    price_scale: String(i.priceScale),
+    price_step: String(i.priceStep),
+    size_scale: String(i.sizeScale),
+    size_step: String(i.sizeStep),
+    clock_offset_ns: c ? String(c.offsetNs) : '',
+    clock_offset_bound_ns: c ? String(c.boundNs) : '',
+    clock_offset_method: c?.method ?? '',
+    clock_offset_rtt_ns: c ? String(c.rttNs) : '',
+    feed_latency_p1_ns: p1 === null ? '' : String(p1),
+    recorder_version: RECORDER_VERSION,
+    source: i.source,
+    dropped_records: String(dropped),
+    first_local_ts: String(firstTs),
+    last_local_ts: String(lastTs),
+    rows: String(rows),
+  };
 }
 
 /**
