@@ -9,6 +9,7 @@ import { runLive, runDemo } from './live';
 import { runBacktestCli } from './backtest';
 import { runServe } from './serve';
 import { runOptimize } from './optimize';
+import { runImport } from './import';
 
 const USAGE = `ringbook <command> [options]
 
@@ -18,6 +19,7 @@ commands:
   watch       live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)
   record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
   inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
+  import      Tardis.dev history into recordings: Bitget frames (tardis) or CSV datasets of any venue (tardis-csv)
   backtest    replays a recording through the core, the strategy and a simulated venue; report and --parity
   optimize    parameter search over backtests on worker threads: walk-forward, PSR/DSR/PBO, shards and merge
   serve       the browser replay page and the recordings on 127.0.0.1 (--data, --port)
@@ -41,6 +43,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   backtest: runBacktestCli,
   serve: (args) => runServe(args),
   optimize: runOptimize,
+  import: runImport,
 };
 
 async function main(argv: string[]): Promise<number> {

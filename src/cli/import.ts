@@ -1,0 +1,231 @@
+// `ringbook import tardis …` and `ringbook import tardis-csv …`: Tardis.dev history into the recorder's Parquet
+// layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C stops cleanly.
+import { parseArgs } from 'node:util';
+import { accessSync, constants } from 'node:fs';
+import { resolve } from 'node:path';
+import { ensureDir } from '../capture/files';
+import { fetchGrids, type InstType } from '../feed/instruments';
+import { gridFromTickLot } from '../import/grid';
+import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
+import { ImportError } from '../import/record-sink';
+import { formatDuration } from '../optimize/folds';
+import { parseDuration } from './duration';
+
+const HELP = `ringbook import tardis FILE|URL… --symbol S[,S] (--tick T --lot L | --rest-url URL) [options]
+ringbook import tardis-csv BOOK.csv[.gz] [TRADES.csv[.gz]] --tick T --lot L [options]
+
+tardis       tardis-machine's replay output ({"localTimestamp":…,"message":<Bitget frame>} per line, an empty
+             line where the collector disconnected), plain or .gz, or its HTTP replay URL
+             (http://localhost:8000/replay?options=…), or Tardis raw data lines ("<timestamp> <frame>").
+             Bitget v2 and v3 (since 2026-04-28) books and trade frames go through the live feed's decoder,
+             seq/pseq continuity, resync and checksum checks.
+  --symbol S[,S]      the symbols to import (frames of others are counted and skipped)
+  --inst-type T       USDT-FUTURES (default), COIN-FUTURES, USDC-FUTURES, SPOT
+  --tick T, --lot L   the grid as the exchange writes it (BTCUSDT futures: --tick 0.1 --lot 0.0001); one symbol
+  --rest-url URL      read the grids from a Bitget-compatible REST API instead (https://api.bitget.com)
+  --no-checksum       skip the books CRC-32 check (seq/pseq are still checked)
+
+tardis-csv   Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both
+             (merged by local time). Prices and sizes are read exactly onto the grid; a value off it stops
+             the import and names the line.
+  --tick T, --lot L   the venue's price tick and size step (required)
+  --exchange NAME     Tardis exchange id (default: the file's); bitget and bitget-futures land under venue=bitget
+  --symbol S          the symbol to keep (default: the file's first row's)
+  --inst-type T       the hive inst_type (default: USDT-FUTURES for bitget-futures, SPOT for bitget, else guessed)
+
+common:
+  --out DIR           recording root (default data/); the recorder's hive layout, source=tardis in the metadata
+  --roll D            finish a file after D of local time (default 1h), at the UTC day's end, or after
+  --max-rows N        rows (default 1000000); files end at market-message boundaries
+  --json              print the summary as JSON
+
+The same input always gives the same files. A stopped import (Ctrl-C) leaves only finished files; run it again
+to finish. Durations: 500ms, 60s, 2m, 1h.`;
+
+const OPTIONS = {
+  symbol: { type: 'string' },
+  'inst-type': { type: 'string' },
+  tick: { type: 'string' },
+  lot: { type: 'string' },
+  'rest-url': { type: 'string' },
+  'no-checksum': { type: 'boolean', default: false },
+  exchange: { type: 'string' },
+  out: { type: 'string', default: 'data' },
+  roll: { type: 'string', default: '1h' },
+  'max-rows': { type: 'string', default: '1000000' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+export async function runImport(argv: string[]): Promise<number> {
+  const [kind, ...rest] = argv;
+  if (kind === undefined || kind === '--help' || kind === '-h' || kind === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (kind !== 'tardis' && kind !== 'tardis-csv')
+    throw new Error(`import: unknown source "${kind}" (expected tardis or tardis-csv; see ringbook import --help)`);
+  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!positionals.length)
+    throw new Error(
+      kind === 'tardis'
+        ? 'import tardis needs at least one file or URL (e.g. ringbook import tardis bitget-futures_2026-05-01.ndjson.gz --symbol BTCUSDT --tick 0.1 --lot 0.0001)'
+        : 'import tardis-csv needs an incremental_book_L2 and/or a trades file (e.g. ringbook import tardis-csv book.csv.gz trades.csv.gz --tick 0.1 --lot 0.001)',
+    );
+  const rollNs = BigInt(Math.round(parseDuration('--roll', values.roll!) * 1e6));
+  const maxRows = Number(values['max-rows']);
+  if (!(Number.isInteger(maxRows) && maxRows >= 1000 && maxRows <= 50_000_000))
+    throw new Error(`--max-rows "${values['max-rows']}" must be a whole number from 1000 to 50000000`);
+  const root = resolve(values.out!);
+  try {
+    ensureDir(root);
+    accessSync(root, constants.W_OK);
+  } catch (err) {
+    throw new Error(
+      `cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`,
+    );
+  }
+  if ((values.tick === undefined) !== (values.lot === undefined))
+    throw new Error('give --tick and --lot together (the price tick and the size step)');
+
+  const controller = new AbortController();
+  const stop = () => {
+    if (!controller.signal.aborted) process.stderr.write('\nstopping: finishing nothing half-written …\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const tty = process.stderr.isTTY === true;
+  let lastLine = 0;
+  const onProgress = (p: ImportProgress) => {
+    const line = progressLine(p);
+    if (tty) process.stderr.write(`\r${line.padEnd(100)}`);
+    else if (p.elapsedMs - lastLine >= 5000) {
+      lastLine = p.elapsedMs;
+      process.stderr.write(`${line}\n`);
+    }
+  };
+  const common = { out: root, rollNs, maxRows, signal: controller.signal, onProgress };
+  let summary: ImportSummary;
+  try {
+    if (kind === 'tardis') {
+      const instType = (values['inst-type'] ?? 'USDT-FUTURES').toUpperCase() as InstType;
+      const symbols = (values.symbol ?? '')
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean);
+      if (!symbols.length) throw new Error('import tardis needs --symbol (e.g. --symbol BTCUSDT): the symbols to import from the frames');
+      let grids;
+      if (values.tick !== undefined) {
+        if (symbols.length > 1)
+          throw new Error('--tick/--lot describe one symbol: import one symbol at a time, or use --rest-url for several');
+        grids = [gridFromTickLot(instType, symbols[0], values.tick, values.lot!)];
+      } else if (values['rest-url']) {
+        grids = await fetchGrids(values['rest-url'], instType, symbols);
+      } else {
+        throw new Error(
+          'import tardis needs the instrument grid: --tick and --lot as the exchange writes them (BTCUSDT futures: --tick 0.1 --lot 0.0001), or --rest-url https://api.bitget.com to read them',
+        );
+      }
+      summary = await importTardis({ ...common, inputs: positionals, grids, verifyChecksum: !values['no-checksum'] });
+    } else {
+      if (values.tick === undefined)
+        throw new Error("import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)");
+      if (values['rest-url'] || values['no-checksum'])
+        throw new Error('--rest-url and --no-checksum are for import tardis (Bitget frames)');
+      summary = await importTardisCsv({
+        ...common,
+        inputs: positionals,
+        tick: values.tick,
+        lot: values.lot!,
+        exchange: values.exchange,
+        symbol: values.symbol?.trim(),
+        instType: values['inst-type']?.toUpperCase(),
+        gridFor: (instType, symbol) => gridFromTickLot(instType, symbol, values.tick!, values.lot!),
+      });
+    }
+  } catch (err) {
+    if (tty) process.stderr.write('\n');
+    if (err instanceof ImportError) throw new Error(`${err.message}${summaryHint()}`);
+    throw err;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (tty) process.stderr.write('\n');
+  console.log(values.json ? JSON.stringify(summary, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2) : formatSummary(summary, root));
+  return summary.stopped ? 130 : 0;
+}
+
+function summaryHint(): string {
+  return '\n(nothing half-written was left: files finished before the error are whole; fix the input or the flags and run again)';
+}
+
+const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(Math.round(n)));
+const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
+
+export function progressLine(p: ImportProgress): string {
+  const secs = p.elapsedMs / 1000;
+  const rate = secs > 0 ? p.rows / secs : 0;
+  const which = p.inputs > 1 ? `[${p.index + 1}/${p.inputs}] ` : '';
+  let share = '';
+  let eta = '';
+  if (p.bytesTotal) {
+    const f = Math.min(1, p.bytesRead / p.bytesTotal);
+    share = `${(f * 100).toFixed(0).padStart(3)}% of ${mb(p.bytesTotal)} · `;
+    if (f > 0.01 && f < 1 && p.inputs === 1) eta = ` · ${formatDuration(BigInt(Math.round(secs / f - secs)) * 1_000_000_000n)} left`;
+  }
+  return `  ${which}${share}${count(p.rows)} rows · ${count(rate)} rows/s${eta}`;
+}
+
+export function formatSummary(s: ImportSummary, root: string): string {
+  const secs = s.elapsedMs / 1000;
+  const out: string[] = [];
+  out.push(
+    `${s.stopped ? 'stopped' : 'imported'}: ${count(s.rows)} rows in ${s.files.length} file(s) under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${count(s.lines)} input lines, ${mb(s.bytes)})`,
+  );
+  for (const sym of s.symbols) {
+    const span =
+      sym.firstNs >= 0n
+        ? `${new Date(Number(sym.firstNs / 1_000_000n)).toISOString()} → ${new Date(Number(sym.lastNs / 1_000_000n)).toISOString()}`
+        : 'nothing written';
+    out.push(`  ${sym.instType} ${sym.symbol}: ${span}`);
+  }
+  const f = s.frames;
+  if (f) {
+    const c = f.feed;
+    out.push(
+      `  frames: ${count(c.bookMessages)} book, ${count(c.tradeMessages)} trade${f.v3Frames ? ` (${count(f.v3Frames)} in Bitget's v3 format)` : ''}; ${c.snapshots} snapshots, ${c.gaps} seq gaps, ${c.stale} stale, ${f.disconnectLines} disconnects, ${c.resyncs} resyncs; updates waiting for a snapshot ${c.beforeSnapshot}`,
+    );
+    out.push(
+      `  checksums: ${f.checksums.ok} verified, ${f.checksums.failed} failed${f.checksums.ok + f.checksums.failed === 0 ? ' (the frames carry none: Bitget futures books stopped sending them)' : ''}; duplicate trades skipped ${c.duplicateTrades}`,
+    );
+    if (f.skipped.length)
+      out.push(
+        `  skipped (not imported): ${f.skipped
+          .slice(0, 6)
+          .map(([k, n]) => `${k.replace(/\|/g, ' ')} ×${n}`)
+          .join(', ')}${f.skipped.length > 6 ? ', …' : ''}`,
+      );
+    if (s.rows === 0 && f.skipped.length) out.push(`  nothing matched --symbol/--inst-type: the input holds the pushes listed above`);
+  }
+  for (const c of s.csv ?? [])
+    out.push(
+      `  ${c.kind}: ${count(c.lines - 1)} rows${c.skippedBeforeSnapshot ? `, ${c.skippedBeforeSnapshot} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${c.skippedOtherSymbols} of other symbols skipped` : ''} (${c.input})`,
+    );
+  if (s.feedLatency)
+    out.push(
+      `  feed latency (Tardis's collector, local − exchange): p1 ${ms(s.feedLatency.p1)}, p50 ${ms(s.feedLatency.p50)}, p99 ${ms(s.feedLatency.p99)} — rebase to yours with backtest --feed-latency-shift`,
+    );
+  if (s.strangers.length)
+    out.push(
+      `  WARNING: ${s.strangers.length} file(s) this import did not write overlap its time range (an earlier import with other --roll/--max-rows, or a recording), e.g. ${s.strangers[0]}: remove them or import into a fresh --out, or both will be replayed`,
+    );
+  if (s.stopped) out.push('  only finished files were kept; run the same command again to finish (the same input gives the same files)');
+  return out.join('\n');
+}

@@ -1,0 +1,298 @@
+// Tardis.dev's Bitget data — tardis-machine's replay lines ({"localTimestamp":"…","message":<frame>}, an empty line
+// where the collector was disconnected) or Tardis's raw slices ("<timestamp> <frame>") — through the live feed's own
+// pieces: the core's frame decoder, FeedSession's seq/pseq continuity and resync, and the engine's book and
+// checksum check. The receive time of each line stands in for the local clock, so every record, status and resync
+// comes out exactly as the live pipeline would have recorded the same frames; the records go to a sink.
+import { Engine, Ring, type Core } from '../core/index';
+import type { LocalClock } from '../core/clock';
+import { FrameDecoder } from '../feed/decoder';
+import { FeedSession, type FeedInstrument } from '../feed/session';
+import { cmp64 } from '../feed/continuity';
+import { IsoTime } from './iso-time';
+import { ImportError, type RecordSink } from './record-sink';
+
+/** The line's time, set before the feed reads the clock. */
+class LineClock implements LocalClock {
+  hi = 0;
+  lo = 0;
+  read(): void {}
+  get ns(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo);
+  }
+}
+
+export interface FramesOptions {
+  /** The symbols to import (grid, `books` and `trade`); frames of any other symbol are counted and skipped. */
+  instruments: FeedInstrument[];
+  sink: RecordSink;
+  /** Verify `books` checksums where frames carry one (default true). */
+  verifyChecksum?: boolean;
+  log?(line: string): void;
+}
+
+export interface FramesCounters {
+  lines: number;
+  bytes: number;
+  disconnectLines: number;
+  v3Frames: number;
+  /** Pushes of symbols or channels not imported: "instType|symbol|channel" → frames (the first 20 kinds). */
+  skipped: Map<string, number>;
+}
+
+const PREFIX = new TextEncoder().encode('{"localTimestamp":"');
+const MIDDLE = new TextEncoder().encode('","message":');
+
+export class TardisFrames {
+  readonly session: FeedSession;
+  readonly engine: Engine;
+  readonly decoder: FrameDecoder;
+  readonly counters: FramesCounters = { lines: 0, bytes: 0, disconnectLines: 0, v3Frames: 0, skipped: new Map() };
+  private readonly market: Ring;
+  private readonly capture: Ring;
+  private readonly clock = new LineClock();
+  private readonly time = new IsoTime();
+  private bad: string | null = null;
+  private input = '';
+  private started = false;
+  private lastHi = 0;
+  private lastLo = 0;
+  private prevDisconnect = false;
+
+  constructor(
+    readonly core: Core,
+    private readonly o: FramesOptions,
+  ) {
+    this.engine = new Engine(core, 64, { control: true });
+    for (const fi of o.instruments) this.engine.addInstrument(fi.inst, { ...fi.grid, levelsPerSide: 8192 }).configure({});
+    this.market = new Ring(core, core.ringOffset('market'));
+    this.capture = new Ring(core, core.ringOffset('capture'));
+    this.decoder = new FrameDecoder(core);
+    this.session = new FeedSession(core, this.market, this.decoder, this.clock, o.instruments, {
+      // a recording cannot be asked for a new snapshot: the book waits for the next one in the data
+      resubscribe: () => {},
+      capture: this.capture,
+      watchControl: true,
+      nowMs: () => this.clock.hi * 4294.967296 + this.clock.lo / 1e6,
+      snapshotTimeoutMs: Infinity,
+      verifyChecksum: o.verifyChecksum,
+      onBadFrame: (reason) => {
+        this.bad ??= reason;
+      },
+      log: o.log,
+    });
+  }
+
+  /** Names the input the next lines come from (errors say "<input>:<line>"). */
+  begin(input: string): void {
+    this.input = input;
+  }
+
+  /** One line, bytes [start, end) of `b`; throws ImportError for a line that is not a timestamped Bitget frame. */
+  line(b: Uint8Array, start: number, end: number, line: number): void {
+    const c = this.counters;
+    c.lines++;
+    c.bytes += end - start + 1;
+    while (end > start && (b[end - 1] === 0x20 || b[end - 1] === 0x09)) end--;
+    if (end === start) {
+      // tardis-machine writes an empty line where its collector lost the connection: every book waits for a snapshot
+      if (!this.prevDisconnect) {
+        c.disconnectLines++;
+        this.session.onDisconnect();
+        this.drain();
+      }
+      this.prevDisconnect = true;
+      return;
+    }
+    this.prevDisconnect = false;
+    let msgStart: number;
+    let msgEnd: number;
+    if (startsWith(b, start, end, PREFIX)) {
+      // tardis-machine's layout, written by concatenation: {"localTimestamp":"<ts>","message":<frame>}
+      const tsStart = start + PREFIX.length;
+      const tsEnd = b.indexOf(0x22, tsStart);
+      if (tsEnd < 0 || tsEnd >= end || !startsWith(b, tsEnd, end, MIDDLE) || b[end - 1] !== 0x7d)
+        return this.fail(line, 'expected {"localTimestamp":"…","message":{…}}');
+      if (!this.time.parse(b, tsStart, tsEnd))
+        return this.fail(line, `localTimestamp "${text(b, tsStart, tsEnd)}" is not an ISO 8601 UTC time`);
+      msgStart = tsEnd + MIDDLE.length;
+      msgEnd = end - 1;
+    } else if (b[start] >= 0x30 && b[start] <= 0x39) {
+      // Tardis's raw slices: "<timestamp> <frame>"
+      const sp = b.indexOf(0x20, start);
+      if (sp < 0 || sp >= end) return this.fail(line, 'expected "<timestamp> <frame>" or {"localTimestamp":"…","message":{…}}');
+      if (!this.time.parse(b, start, sp)) return this.fail(line, `timestamp "${text(b, start, sp)}" is not an ISO 8601 UTC time`);
+      msgStart = sp + 1;
+      msgEnd = end;
+    } else {
+      const m = looseWrapper(b, start, end, this.time);
+      if (typeof m === 'string') return this.fail(line, m);
+      [msgStart, msgEnd] = m;
+    }
+    const hi = this.time.hi;
+    const lo = this.time.lo;
+    if (this.started && cmp64(hi, lo, this.lastHi, this.lastLo) < 0)
+      return this.fail(
+        line,
+        `the local time ${this.time.ns} is earlier than the line before's (${this.lastNs}): give the input in time order`,
+      );
+    this.started = true;
+    this.lastHi = hi;
+    this.lastLo = lo;
+    this.clock.hi = hi;
+    this.clock.lo = lo;
+    const unknown = this.session.counters.unknown;
+    this.session.onFrame(b.subarray(msgStart, msgEnd));
+    if (this.bad !== null) {
+      const reason = this.bad;
+      this.bad = null;
+      return this.fail(line, reason);
+    }
+    if (this.decoder.v3) c.v3Frames++;
+    if (this.session.counters.unknown !== unknown) this.skipped();
+    this.drain();
+  }
+
+  /** Everything the feed published so far through the engine (checksums) and into the sink. */
+  drain(): void {
+    while (this.engine.drain(this.market, undefined, 65536) > 0);
+    this.session.poll();
+    const cap = this.capture;
+    for (;;) {
+      const n = cap.readable(1 << 20);
+      if (n === 0) break;
+      const first = cap.tail & (cap.capacity - 1);
+      const run = Math.min(n, cap.capacity - first);
+      this.o.sink.records(this.core.words, cap.slot(cap.tail) >> 2, run);
+      cap.release(run);
+    }
+  }
+
+  /** Checksums verified and failed, summed over the instruments. */
+  checksums(): { ok: number; failed: number } {
+    let ok = 0;
+    let failed = 0;
+    for (const fi of this.o.instruments) {
+      const inst = this.engine.instrument(fi.inst);
+      ok += inst.counter('checksumOk');
+      failed += inst.counter('checksumFail');
+    }
+    return { ok, failed };
+  }
+
+  private get lastNs(): bigint {
+    return (BigInt(this.lastHi) << 32n) | BigInt(this.lastLo >>> 0);
+  }
+
+  private skipped(): void {
+    const d = this.decoder;
+    if (d.action === '') return; // not a push (a frame of no known shape)
+    const key = `${d.instType}|${d.instId}|${d.channel}`;
+    const m = this.counters.skipped;
+    if (m.has(key) || m.size < 20) m.set(key, (m.get(key) ?? 0) + 1);
+  }
+
+  private fail(line: number, reason: string): never {
+    throw new ImportError(this.input, line, reason);
+  }
+}
+
+function startsWith(b: Uint8Array, at: number, end: number, p: Uint8Array): boolean {
+  if (end - at < p.length) return false;
+  for (let i = 0; i < p.length; i++) if (b[at + i] !== p[i]) return false;
+  return true;
+}
+
+function text(b: Uint8Array, start: number, end: number): string {
+  return new TextDecoder().decode(b.subarray(start, Math.min(end, start + 60)));
+}
+
+/**
+ * Any other spelling of the wrapper (spaces, the keys in another order): the object is walked at the top level,
+ * the message's bytes located without parsing them. Returns [start, end) of the message, or what is wrong.
+ */
+function looseWrapper(b: Uint8Array, start: number, end: number, time: IsoTime): [number, number] | string {
+  const shape = 'expected {"localTimestamp":"…","message":{…}} (tardis-machine) or "<timestamp> <frame>" (Tardis raw data)';
+  let p = start;
+  const ws = () => {
+    while (p < end && (b[p] === 0x20 || b[p] === 0x09)) p++;
+  };
+  const str = (): [number, number] | null => {
+    ws();
+    if (b[p] !== 0x22) return null;
+    const s = ++p;
+    while (p < end && b[p] !== 0x22) p += b[p] === 0x5c ? 2 : 1;
+    if (p >= end) return null;
+    return [s, p++];
+  };
+  ws();
+  if (b[p++] !== 0x7b) return shape;
+  let msg: [number, number] | null = null;
+  let ts = false;
+  for (;;) {
+    const k = str();
+    if (!k) return shape;
+    ws();
+    if (b[p++] !== 0x3a) return shape;
+    const key = new TextDecoder().decode(b.subarray(k[0], k[1]));
+    ws();
+    const v0 = p;
+    if (
+      !skipValue(
+        b,
+        end,
+        () => p,
+        (q) => (p = q),
+      )
+    )
+      return shape;
+    if (key === 'localTimestamp') {
+      if (b[v0] !== 0x22 || !time.parse(b, v0 + 1, p - 1)) return `localTimestamp ${text(b, v0, p)} is not an ISO 8601 UTC time`;
+      ts = true;
+    } else if (key === 'message') msg = [v0, p];
+    ws();
+    if (b[p] === 0x2c) {
+      p++;
+      continue;
+    }
+    if (b[p] !== 0x7d) return shape;
+    p++;
+    break;
+  }
+  ws();
+  if (p !== end || !ts || !msg) return shape;
+  return msg;
+}
+
+/** Skips one JSON value at get(); strings and brackets are matched, anything else runs to a delimiter. */
+function skipValue(b: Uint8Array, end: number, get: () => number, set: (p: number) => void): boolean {
+  let p = get();
+  if (b[p] === 0x22) {
+    p++;
+    while (p < end && b[p] !== 0x22) p += b[p] === 0x5c ? 2 : 1;
+    if (p >= end) return false;
+    set(p + 1);
+    return true;
+  }
+  if (b[p] === 0x7b || b[p] === 0x5b) {
+    let depth = 0;
+    while (p < end) {
+      const c = b[p];
+      if (c === 0x22) {
+        p++;
+        while (p < end && b[p] !== 0x22) p += b[p] === 0x5c ? 2 : 1;
+      } else if (c === 0x7b || c === 0x5b) depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (--depth === 0) {
+          set(p + 1);
+          return true;
+        }
+      }
+      p++;
+    }
+    return false;
+  }
+  const s = p;
+  while (p < end && b[p] !== 0x2c && b[p] !== 0x7d && b[p] !== 0x20) p++;
+  set(p);
+  return p > s;
+}

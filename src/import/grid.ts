@@ -1,0 +1,35 @@
+// An instrument's grid from the tick and lot as a user writes them (--tick 0.1 --lot 0.001): the decimals as written
+// are the scale (like Bitget's pricePlace), the value at that scale the step (like priceEndStep), so "0.5" is
+// scale 1 step 5 and "0.10" is scale 2 step 10. Prices on the wire may have at most the tick's decimals.
+import type { InstrumentGrid, InstType } from '../feed/instruments';
+
+function scaled(flag: string, text: string): { scale: number; step: bigint } {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
+  if (!m) throw new Error(`${flag} "${text}" is not a plain decimal (e.g. 0.1, 0.001, 5)`);
+  const frac = m[2] ?? '';
+  if (frac.length > 18) throw new Error(`${flag} "${text}" has more than 18 decimals`);
+  const step = BigInt(m[1] + frac);
+  if (step <= 0n) throw new Error(`${flag} "${text}" must be above 0`);
+  return { scale: frac.length, step };
+}
+
+export function gridFromTickLot(instType: InstType | string, symbol: string, tick: string, lot: string): InstrumentGrid {
+  const p = scaled('--tick', tick);
+  const s = scaled('--lot', lot);
+  return {
+    instType: instType as InstType,
+    symbol,
+    priceScale: p.scale,
+    priceStep: p.step,
+    sizeScale: s.scale,
+    sizeStep: s.step,
+    tickSize: tick.trim(),
+    lotSize: lot.trim(),
+  };
+}
+
+/** The finest grid that holds every value with up to `priceDec` / `sizeDec` decimals (the page infers these). */
+export function gridFromDecimals(instType: string, symbol: string, priceDec: number, sizeDec: number): InstrumentGrid {
+  const unit = (d: number) => (d === 0 ? '1' : `0.${'0'.repeat(d - 1)}1`);
+  return gridFromTickLot(instType, symbol, unit(priceDec), unit(sizeDec));
+}

@@ -1,0 +1,260 @@
+// The two imports end to end, streaming: inputs → the converter (./bitget-frames or ./tardis-csv) → sampled feed
+// latency → Parquet files (./files). Progress is reported as input bytes are taken; a stop (the signal) ends the
+// import between chunks with only finished files left behind.
+import { loadCore, type Core, type WasmSource } from '../core/index';
+import type { InstrumentGrid } from '../feed/instruments';
+import type { FeedCounters } from '../feed/session';
+import type { FinishedFile, StreamInfo } from '../capture/writer';
+import { TardisFrames } from './bitget-frames';
+import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
+import { ImportFiles } from './files';
+import { FeedLatencySample } from './feed-latency';
+import { LineSplitter } from './lines';
+import { openInput, type Input } from './input';
+
+export interface ImportProgress {
+  input: string;
+  /** 0-based index of the input being read, of `inputs`. */
+  index: number;
+  inputs: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  rows: number;
+  elapsedMs: number;
+}
+
+export interface CommonOptions {
+  out: string;
+  rollNs: bigint;
+  maxRows: number;
+  signal?: AbortSignal;
+  onProgress?(p: ImportProgress): void;
+  onFile?(f: FinishedFile): void;
+  /** The core to convert with (a fresh one is made otherwise). */
+  core?: Core;
+  wasm?: WasmSource;
+}
+
+export interface ImportSummary {
+  files: FinishedFile[];
+  rows: number;
+  stopped: boolean;
+  elapsedMs: number;
+  /** Input lines and bytes (decompressed) read. */
+  lines: number;
+  bytes: number;
+  /** Feed latency (local − exchange) of the imported book messages, ns. */
+  feedLatency: { p1: number; p50: number; p99: number } | null;
+  /** Files in the written directories that this import did not write but that overlap it in time. */
+  strangers: string[];
+  symbols: Array<{ symbol: string; instType: string; firstNs: bigint; lastNs: bigint }>;
+  frames?: {
+    feed: FeedCounters;
+    checksums: { ok: number; failed: number };
+    disconnectLines: number;
+    v3Frames: number;
+    skipped: Array<[string, number]>;
+  };
+  csv?: Array<{ input: string; kind: string; lines: number; skippedBeforeSnapshot: number; skippedOtherSymbols: number }>;
+}
+
+async function importCore(o: CommonOptions): Promise<Core> {
+  return o.core ?? (await loadCore({ source: o.wasm })).core;
+}
+
+function streamInfo(venue: string, grid: InstrumentGrid): StreamInfo {
+  return {
+    venue,
+    instType: grid.instType,
+    symbol: grid.symbol,
+    tickSize: grid.tickSize,
+    lotSize: grid.lotSize,
+    priceScale: grid.priceScale,
+    priceStep: grid.priceStep,
+    sizeScale: grid.sizeScale,
+    sizeStep: grid.sizeStep,
+    source: 'tardis',
+  };
+}
+
+export interface TardisOptions extends CommonOptions {
+  /** Files or http(s) URLs of tardis-machine replay output (or Tardis raw slices), in time order. */
+  inputs: string[];
+  /** Bitget grids of the symbols to import. */
+  grids: InstrumentGrid[];
+  verifyChecksum?: boolean;
+  log?(line: string): void;
+}
+
+/** `ringbook import tardis`: Bitget frames through the live feed's decoder, continuity and checksum checks. */
+export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
+  const t0 = performance.now();
+  const core = await importCore(o);
+  const files = new ImportFiles(
+    o.out,
+    o.grids.map((g, inst) => ({ inst, info: streamInfo('bitget', g) })),
+    { rollNs: o.rollNs, maxRows: o.maxRows, onFile: o.onFile },
+  );
+  const latency = new FeedLatencySample(files);
+  const frames = new TardisFrames(core, {
+    instruments: o.grids.map((grid, inst) => ({ inst, grid, channels: ['books', 'trade'] })),
+    sink: latency,
+    verifyChecksum: o.verifyChecksum,
+    log: o.log,
+  });
+  let stopped = false;
+  let bytes = 0;
+  for (let i = 0; i < o.inputs.length && !stopped; i++) {
+    const input = await openInput(o.inputs[i]);
+    frames.begin(input.name);
+    const split = new LineSplitter((b, s, e, n) => frames.line(b, s, e, n));
+    const report = progress(o, input, i, () => files.rows, t0);
+    try {
+      for await (const chunk of input.chunks) {
+        split.push(chunk);
+        bytes += chunk.length;
+        report(false);
+        await files.settle();
+        if (o.signal?.aborted) {
+          stopped = true;
+          break;
+        }
+      }
+      if (!stopped) split.end();
+      report(true);
+    } catch (err) {
+      await files.stop();
+      throw err;
+    } finally {
+      input.close();
+    }
+  }
+  frames.drain();
+  if (stopped) await files.stop();
+  else await files.finish();
+  const c = frames.counters;
+  return {
+    files: files.written,
+    rows: files.rows,
+    stopped,
+    elapsedMs: performance.now() - t0,
+    lines: c.lines,
+    bytes,
+    feedLatency: latency.quantiles(),
+    strangers: files.strangers(),
+    symbols: o.grids.map((g, inst) => ({ symbol: g.symbol, instType: g.instType, ...files.span(inst) })),
+    frames: {
+      feed: frames.session.counters,
+      checksums: frames.checksums(),
+      disconnectLines: c.disconnectLines,
+      v3Frames: c.v3Frames,
+      skipped: [...c.skipped.entries()].sort((a, b) => b[1] - a[1]),
+    },
+  };
+}
+
+export interface CsvOptions extends CommonOptions {
+  /** One incremental_book_L2 and/or one trades file (plain or gzip), any order: their headers tell them apart. */
+  inputs: string[];
+  tick: string;
+  lot: string;
+  /** Default: the first row's exchange and symbol. */
+  exchange?: string;
+  symbol?: string;
+  instType?: string;
+  gridFor(instType: string, symbol: string): InstrumentGrid;
+}
+
+/** Hive venue and inst_type for a Tardis exchange id: Bitget's land where ringbook's own recordings do. */
+export function venueOf(exchange: string, instType?: string): { venue: string; instType: string } {
+  if (exchange === 'bitget-futures') return { venue: 'bitget', instType: instType ?? 'USDT-FUTURES' };
+  if (exchange === 'bitget') return { venue: 'bitget', instType: instType ?? 'SPOT' };
+  return {
+    venue: exchange,
+    instType: instType ?? (/futures|swap|perp|deribit|bitmex|dydx|hyperliquid/i.test(exchange) ? 'FUTURES' : 'SPOT'),
+  };
+}
+
+/** `ringbook import tardis-csv`: Tardis CSV datasets of any venue through the core's exact CSV reader. */
+export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
+  const t0 = performance.now();
+  if (o.inputs.length < 1 || o.inputs.length > 2)
+    throw new Error('give one incremental_book_L2 file, one trades file, or one of each (plain or .gz)');
+  const core = await importCore(o);
+  const opened: Input[] = [];
+  try {
+    for (const name of o.inputs) opened.push(await openInput(name));
+    const streams = opened.map((input) => new CsvStream(core, { name: input.name, chunks: input.chunks }));
+    const heads: CsvHead[] = [];
+    for (const s of streams) heads.push(await s.open());
+    const book = streams.find((s) => s.head.kind === 'incremental_book_L2');
+    const trades = streams.find((s) => s.head.kind === 'trades');
+    if (streams.length === 2 && (!book || !trades))
+      throw new Error(
+        `two files of one kind (${heads.map((h, i) => `${opened[i].name}: ${h.kind}`).join(', ')}): give one incremental_book_L2 and one trades file`,
+      );
+    const exchange = o.exchange ?? heads.find((h) => h.exchange)?.exchange;
+    const symbol = o.symbol ?? heads.find((h) => h.symbol)?.symbol;
+    if (!exchange) throw new Error('the files name no exchange: give --exchange (a Tardis exchange id, e.g. binance-futures)');
+    if (!symbol) throw new Error('the files name no symbol: give --symbol');
+    const where = venueOf(exchange, o.instType);
+    const grid = o.gridFor(where.instType, symbol);
+    for (const s of streams) s.configure(grid, 0, symbol);
+    const files = new ImportFiles(o.out, [{ inst: 0, info: streamInfo(where.venue, grid) }], {
+      rollNs: o.rollNs,
+      maxRows: o.maxRows,
+      onFile: o.onFile,
+    });
+    const latency = new FeedLatencySample(files);
+    // progress follows the larger input (the book file, usually)
+    const main = opened.reduce((a, b) => ((a.size ?? 0) >= (b.size ?? 0) ? a : b));
+    const report = progress(o, main, 0, () => files.rows, t0);
+    let stopped = false;
+    try {
+      await mergeByLocalTime({ book, trades }, latency, async () => {
+        report(false);
+        await files.settle();
+        return (stopped = o.signal?.aborted === true);
+      });
+    } catch (err) {
+      await files.stop();
+      throw err;
+    }
+    report(true);
+    if (stopped) await files.stop();
+    else await files.finish();
+    return {
+      files: files.written,
+      rows: files.rows,
+      stopped,
+      elapsedMs: performance.now() - t0,
+      lines: streams.reduce((a, s) => a + s.lines, 0),
+      bytes: opened.reduce((a, i) => a + i.read(), 0),
+      feedLatency: latency.quantiles(),
+      strangers: files.strangers(),
+      symbols: [{ symbol, instType: where.instType, ...files.span(0) }],
+      csv: streams.map((s) => ({
+        input: s.source.name,
+        kind: s.head.kind,
+        lines: s.lines,
+        skippedBeforeSnapshot: s.skippedBeforeSnapshot,
+        skippedOtherSymbols: s.skippedOtherSymbols,
+      })),
+    };
+  } finally {
+    for (const i of opened) i.close();
+  }
+}
+
+/** A progress reporter for one input: at most every 250 ms, and once at its end. */
+function progress(o: CommonOptions, input: Input, index: number, rows: () => number, t0: number): (last: boolean) => void {
+  let next = 0;
+  const inputs = 'inputs' in o ? (o as { inputs: string[] }).inputs.length : 1;
+  return (last) => {
+    if (!o.onProgress) return;
+    const now = performance.now();
+    if (!last && now < next) return;
+    next = now + 250;
+    o.onProgress({ input: input.name, index, inputs, bytesRead: input.read(), bytesTotal: input.size, rows: rows(), elapsedMs: now - t0 });
+  };
+}
