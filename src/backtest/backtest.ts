@@ -11,6 +11,7 @@ import type { ReplayFile } from './feeder';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
+import { shiftLocalTs } from './feed-shift';
 
 export { createBacktestCore, machineFor, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 
@@ -29,6 +30,8 @@ export interface RunOptions {
   onEvent?: BacktestOptions['onEvent'];
   /** Client order id tag (ids are rb-<tag>-<n>). */
   idTag?: string;
+  /** Added to every record's local stamp before the replay (`--feed-latency-shift`), ns. */
+  feedShiftNs?: number;
 }
 
 /** Runs one backtest over `files` (market data of one symbol, in order) on `bc`. */
@@ -57,11 +60,12 @@ export async function runFiles(
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
     await withFileSource(f.path, async (file) => {
       for await (const g of recordGroups(file, bc.area(), bc.inst.idx)) {
+        if (o.feedShiftNs) shiftLocalTs(bc.core.words, g.ptr, g.rows, o.feedShiftNs);
         bt.feedCore(g.ptr, g.rows);
         if (bt.done) break;
       }
     });
     if (bt.done) break;
   }
-  return bt.finish({ files: files.length });
+  return bt.finish({ files: files.length, ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}) });
 }

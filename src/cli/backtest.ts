@@ -19,6 +19,7 @@ import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
 import type { SessionFile } from '../live/session';
 import { parseDuration } from './duration';
+import { parseShift } from '../backtest/feed-shift';
 
 const HELP = `ringbook backtest <file|dir|glob> [options]
 
@@ -28,6 +29,8 @@ const HELP = `ringbook backtest <file|dir|glob> [options]
   --from T, --to T     replay window on the local clock: ISO time (2026-11-28T10:00:00Z) or ns since the epoch
   --latency M          constant:5ms[,5ms] | feed[:4,0ms,3,0ms] | recorded (own orders' round trips);
                        default: recorded when the recording has own orders, else feed
+  --feed-latency-shift D  move every record's local time by D (e.g. -3ms, +2ms): data received elsewhere (Tardis.dev)
+                       rebased to where you trade (docs/import.md); --from/--to are on the shifted clock
   --queue M            risk-averse (default) | power:N | power2:N | power3:N | log | log2
   --no-partial         a resting order fills completely once reached (default: partial fills)
   --fees M,T           maker,taker fee rates (default 0.0002,0.0006: Bitget USDT-M VIP0)
@@ -124,9 +127,19 @@ export function latestSession(root: string, symbol: string): SessionFile | null 
   return null;
 }
 
+/** `--feed-latency-shift -3ms`: a negative value is the flag's value, not another option. */
+function joinNegative(argv: string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag && i + 1 < argv.length && /^[-−]\d/.test(argv[i + 1])) out.push(`${flag}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: joinNegative(argv, '--feed-latency-shift'),
     options: {
       config: { type: 'string' },
       set: { type: 'string', multiple: true, default: [] },
@@ -134,6 +147,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       latency: { type: 'string' },
+      'feed-latency-shift': { type: 'string' },
       queue: { type: 'string', default: 'risk-averse' },
       'no-partial': { type: 'boolean', default: false },
       fees: { type: 'string' },
@@ -194,6 +208,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     fundingRate: funding,
     fromNs: values.from ? parseTime('--from', values.from) : undefined,
     toNs: values.to ? parseTime('--to', values.to) : undefined,
+    feedShiftNs: values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined,
   };
   if (values.parity) {
     run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
