@@ -7,9 +7,10 @@ import { benchFeed, latencyTable } from './feed.bench';
 import { benchCapture } from './capture.bench';
 import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
+import { benchImport } from './import.bench';
 import { fmt } from './stats';
 
-const HELP = `ringbook bench [ring|book|feed|capture] [options]
+const HELP = `ringbook bench [ring|book|feed|capture|backtest|optimize|import] [options]
 
   ring        64-byte records producer worker → consumer worker, batch 1 and 64, against ringbuf.js,
               a plain JS SharedArrayBuffer ring and MessagePort
@@ -18,6 +19,8 @@ const HELP = `ringbook bench [ring|book|feed|capture] [options]
   capture     capture ring → finished Parquet: records/s and bytes per record
   backtest    Parquet → core → strategy → simulated venue on a generated 10 M-event recording: events/s, peak RSS
   optimize    optimizer trials/s with 1 and 2 worker threads over one shared recording, and memory per worker
+  import      Tardis.dev inputs → Parquet (tardis-machine lines, plain and gzip; a CSV pair): rows/s, MB/s,
+              peak RSS at two sizes, against JSON.parse / plain CSV splitting of the same bytes
   (none)      all of them
 
 options:
@@ -41,9 +44,9 @@ export async function runBench(args: string[]): Promise<number> {
     else if (a === '--rounds') {
       rounds = Number(args[++i]);
       if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds needs a whole number ≥ 1, got "${args[i] ?? ''}"`);
-    } else if (['ring', 'book', 'feed', 'capture', 'backtest', 'optimize'].includes(a)) which.push(a);
+    } else if (['ring', 'book', 'feed', 'capture', 'backtest', 'optimize', 'import'].includes(a)) which.push(a);
     else if (a.startsWith('-')) throw new Error(`unknown option "${a}" (see ringbook bench --help)`);
-    else throw new Error(`unknown benchmark "${a}" (expected ring, book, feed, capture, backtest or optimize)`);
+    else throw new Error(`unknown benchmark "${a}" (expected ring, book, feed, capture, backtest, optimize or import)`);
   }
   const all = which.length === 0;
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
@@ -103,6 +106,13 @@ export async function runBench(args: string[]): Promise<number> {
     log(o.results.table(`optimize (${o.trials} trials over ${o.events} events; shared data ${o.dataMB.toFixed(0)} MB)`));
     log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
     for (const [k, v] of Object.entries(o.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+  }
+  if (all || which.includes('import')) {
+    log(`import: median of ${rounds} rounds, each run in a process of its own …`);
+    const i = await benchImport({ rounds, quick, log });
+    out.import = { rows: i.results.json(), ratios: i.ratios, ndjson_rows: i.rows, ndjson_bytes: i.bytes, csv_rows: i.csvRows };
+    log(i.results.table(`import (${i.rows} records from ${(i.bytes / 1e6).toFixed(0)} MB of NDJSON; ${i.csvRows} CSV rows)`));
+    for (const [k, v] of Object.entries(i.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
   }
   if (json) console.log(JSON.stringify(out, null, 2));
   return failed ? 1 : 0;
