@@ -33,25 +33,27 @@ export async function writeNdjson(path: string, frames: number, seed = 7): Promi
   }
   const out = (gz ?? file) as unknown as WriteStream;
   const rand = rng(seed + 1);
-  let t = 1_789_456_510_740_000_000n; // just after bench/frames.ts' first exchange stamp
+  let local = 0n;
   let tradeId = 1_300_000_000_000_000_000n;
   let lines = 0;
   let bytes = 0;
+  const fs = makeFrames(frames, seed); // one chain: exchange times only move forward
   const batch = 20_000;
-  for (let done = 0; done < frames; done += batch) {
-    const fs = makeFrames(Math.min(batch, frames - done), seed + done);
+  for (let done = 0; done < fs.length; done += batch) {
     const parts: string[] = [];
-    for (let i = 0; i < fs.length; i++) {
-      t += BigInt(1_000_000 + Math.floor(rand() * 50_000_000));
-      // makeFrames restarts its seq chain per call with a snapshot, like a reconnect: the data stays consistent
-      const line = `{"localTimestamp":"${iso(t)}","message":${fs[i].toString('latin1')}}\n`;
-      parts.push(line);
+    for (let i = done; i < Math.min(fs.length, done + batch); i++) {
+      const frame = fs[i].toString('latin1');
+      // received 2–8 ms after the exchange stamped it, never before the line before
+      const exch = BigInt(/"ts":"(\d+)"/.exec(frame)![1]) * 1_000_000n;
+      const t = exch + BigInt(2_000_000 + Math.floor(rand() * 6_000_000));
+      local = t > local ? t : local + 100n;
+      parts.push(`{"localTimestamp":"${iso(local)}","message":${frame}}\n`);
       if (i % 3 === 2) {
         tradeId += BigInt(1 + Math.floor(rand() * 20));
-        const ms = t / 1_000_000n - 3n;
-        const trade = `{"action":"update","arg":{"instType":"USDT-FUTURES","channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"${ms}","price":"90000.1","size":"0.0123","side":"buy","tradeId":"${tradeId}"}],"ts":${ms + 1n}}`;
-        parts.push(`{"localTimestamp":"${iso(t + 1000n)}","message":${trade}}\n`);
-        t += 1000n;
+        const ms = exch / 1_000_000n;
+        const trade = `{"action":"update","arg":{"instType":"USDT-FUTURES","channel":"trade","instId":"BTCUSDT"},"data":[{"ts":"${ms}","price":"90000.1","size":"0.0123","side":"${rand() < 0.5 ? 'buy' : 'sell'}","tradeId":"${tradeId}"}],"ts":${ms + 1n}}`;
+        local += 1000n;
+        parts.push(`{"localTimestamp":"${iso(local)}","message":${trade}}\n`);
       }
     }
     const s = parts.join('');

@@ -18,7 +18,7 @@ export function shiftLocalTs(words: Int32Array, ptr: number, rows: number, shift
   }
 }
 
-const SIGNED = /^([+-−]?)(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/;
+const SIGNED = /^([+\-−]?)(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/;
 const UNIT: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
 
 /** "-3ms", "+1.5ms", "250us" → ns; errors say what is expected. */

@@ -5,7 +5,9 @@ import { dirname } from 'node:path';
 import { Journal, readJournal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
 import { encodeParquet } from './encode';
 import { writeFileDurably, removeIfExists, ensureDir } from './files';
-import { marketPath, SCHEMA_VERSION, RECORDER_VERSION, type FileMeta } from './schema';
+import { marketPath, type FileMeta } from './schema';
+import { streamMeta } from './meta';
+export { streamMeta } from './meta';
 
 const WORDS = RECORD_BYTES / 4;
 
@@ -43,22 +45,6 @@ export interface WriterOptions {
 export interface FinishedFile {
   path: string;
   rows: number;
-}
-
-function p1LocalMinusExch(words: Int32Array, n: number): bigint | null {
-  const step = Math.max(1, Math.floor(n / 65536));
-  const xs: number[] = [];
-  for (let i = 0; i < n; i += step) {
-    const p = i * WORDS;
-    if ((words[p] & 0xff) !== 1) continue; // book levels
-    const ex = words[p + 3] * 4294967296 + (words[p + 2] >>> 0);
-    if (ex <= 0) continue;
-    const lo = words[p + 5] * 4294967296 + (words[p + 4] >>> 0);
-    xs.push(lo - ex); // doubles: ~0.25 µs resolution at today's epoch, plenty for a quantile
-  }
-  if (!xs.length) return null;
-  xs.sort((a, b) => a - b);
-  return BigInt(Math.round(xs[Math.floor(xs.length * 0.01)]));
 }
 
 export class StreamWriter {
@@ -150,42 +136,6 @@ export class StreamWriter {
   meta(rows: number, lastTs: bigint): FileMeta {
     return streamMeta(this.info, this.clock, this.dropped, this.firstTs, lastTs, this.buf, rows);
   }
-}
-
-/** The key-value metadata of a market-data file holding `rows` records of `words` (recorder and import alike). */
-export function streamMeta(
-  i: StreamInfo,
-  c: ClockEstimate | null,
-  dropped: number,
-  firstTs: bigint,
-  lastTs: bigint,
-  words: Int32Array,
-  rows: number,
-): FileMeta {
-  const p1 = rows ? p1LocalMinusExch(words, rows) : null;
-  return {
-    schema_version: SCHEMA_VERSION,
-    venue: i.venue,
-    inst_type: i.instType,
-    symbol: i.symbol,
-    tick_size: i.tickSize,
-    lot_size: i.lotSize,
-    price_scale: String(i.priceScale),
-    price_step: String(i.priceStep),
-    size_scale: String(i.sizeScale),
-    size_step: String(i.sizeStep),
-    clock_offset_ns: c ? String(c.offsetNs) : '',
-    clock_offset_bound_ns: c ? String(c.boundNs) : '',
-    clock_offset_method: c?.method ?? '',
-    clock_offset_rtt_ns: c ? String(c.rttNs) : '',
-    feed_latency_p1_ns: p1 === null ? '' : String(p1),
-    recorder_version: RECORDER_VERSION,
-    source: i.source,
-    dropped_records: String(dropped),
-    first_local_ts: String(firstTs),
-    last_local_ts: String(lastTs),
-    rows: String(rows),
-  };
 }
 
 /**

@@ -69,8 +69,11 @@ export interface FeedSessionOptions {
   watchControl?: boolean;
   /** After this long without the requested snapshot, ask again. */
   snapshotTimeoutMs?: number;
-  /** Every frame the decoder refuses (malformed, off the grid, wrong shape), with the reason; imports stop on it. */
-  onBadFrame?(reason: string): void;
+  /**
+   * Every frame the decoder refuses (malformed, off the grid, wrong shape), with the reason and the decoder's code
+   * (DecodeError; 0 for a frame that is not JSON); imports stop on it.
+   */
+  onBadFrame?(reason: string, code: number): void;
   /** Verify `books` checksums through the engine (default true). */
   verifyChecksum?: boolean;
 }
@@ -177,7 +180,7 @@ export class FeedSession {
     else {
       c.malformed++;
       const line = () => `malformed frame (${data.length} bytes, error at byte ${d.errorPosition}): ${preview(data)}`;
-      this.o.onBadFrame?.(line());
+      this.o.onBadFrame?.(line(), 0);
       this.logLimited(line);
     }
     this.retryPending();
@@ -289,7 +292,7 @@ export class FeedSession {
     else this.counters.badFrames++;
     const line = () =>
       `${r.fi.grid.symbol}: cannot decode ${this.decoder.channel} push: ${DecodeError[code] ?? code}${code === FrameError.price || code === FrameError.size ? ` (decimal error ${this.decoder.decimalCode})` : ''}`;
-    if (code !== FrameError.ringFull) this.o.onBadFrame?.(line());
+    if (code !== FrameError.ringFull) this.o.onBadFrame?.(line(), code);
     this.logLimited(line);
     const channel = this.decoder.channel;
     if (r.book && channel !== 'trade' && channel !== 'publicTrade') this.resync(r, code === FrameError.ringFull ? Status.ringFull : Status.badFrame);

@@ -10,6 +10,7 @@ import { FeedSession, type FeedInstrument } from '../feed/session';
 import { cmp64 } from '../feed/continuity';
 import { IsoTime } from './iso-time';
 import { ImportError, type RecordSink } from './record-sink';
+import { decimalWhy } from './grid';
 
 /** The line's time, set before the feed reads the clock. */
 class LineClock implements LocalClock {
@@ -52,6 +53,7 @@ export class TardisFrames {
   private readonly clock = new LineClock();
   private readonly time = new IsoTime();
   private bad: string | null = null;
+  private badGrid: ImportError['grid'];
   private input = '';
   private started = false;
   private lastHi = 0;
@@ -75,8 +77,11 @@ export class TardisFrames {
       nowMs: () => this.clock.hi * 4294.967296 + this.clock.lo / 1e6,
       snapshotTimeoutMs: Infinity,
       verifyChecksum: o.verifyChecksum,
-      onBadFrame: (reason) => {
-        this.bad ??= reason;
+      onBadFrame: (reason, code) => {
+        if (this.bad !== null) return;
+        this.bad = reason;
+        this.badGrid =
+          code === -3 || code === -4 ? { field: code === -3 ? 'price' : 'size', decimal: this.decoder.decimalCode } : undefined;
       },
       log: o.log,
     });
@@ -143,9 +148,12 @@ export class TardisFrames {
     const unknown = this.session.counters.unknown;
     this.session.onFrame(b.subarray(msgStart, msgEnd));
     if (this.bad !== null) {
-      const reason = this.bad;
+      let reason = this.bad;
       this.bad = null;
-      return this.fail(line, reason);
+      const g = this.badGrid;
+      if (g)
+        reason = `a ${g.field} ${decimalWhy(g.decimal)}: check ${g.field === 'price' ? '--tick' : '--lot'} against the exchange's instrument (${reason})`;
+      throw new ImportError(this.input, line, reason, g);
     }
     if (this.decoder.v3) c.v3Frames++;
     if (this.session.counters.unknown !== unknown) this.skipped();

@@ -2,6 +2,23 @@
 // are the scale (like Bitget's pricePlace), the value at that scale the step (like priceEndStep), so "0.5" is
 // scale 1 step 5 and "0.10" is scale 2 step 10. Prices on the wire may have at most the tick's decimals.
 import type { InstrumentGrid, InstType } from '../feed/instruments';
+import { DecimalError } from '../core/decimal';
+
+const DECIMAL_WHY: Record<number, string> = {
+  [DecimalError.empty]: 'is empty',
+  [DecimalError.sign]: 'has a sign',
+  [DecimalError.exponent]: 'is in exponent notation that does not fit',
+  [DecimalError.nonDigit]: 'is not a plain decimal',
+  [DecimalError.tooManyDecimals]: 'has more decimals than the tick/lot',
+  [DecimalError.tooManyDigits]: 'has more than 18 significant digits',
+  [DecimalError.overflow]: 'is too large for the grid',
+  [DecimalError.offGrid]: 'is not a multiple of the tick/lot',
+};
+
+/** Why the decimal parser refused a value, in words. */
+export function decimalWhy(code: number): string {
+  return DECIMAL_WHY[code] ?? `cannot be read (decimal error ${code})`;
+}
 
 function scaled(flag: string, text: string): { scale: number; step: bigint } {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());

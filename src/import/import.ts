@@ -11,6 +11,7 @@ import { ImportFiles } from './files';
 import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
 import { openInput, type Input } from './input';
+import { venueOf } from './venue';
 
 export interface ImportProgress {
   input: string;
@@ -163,16 +164,6 @@ export interface CsvOptions extends CommonOptions {
   symbol?: string;
   instType?: string;
   gridFor(instType: string, symbol: string): InstrumentGrid;
-}
-
-/** Hive venue and inst_type for a Tardis exchange id: Bitget's land where ringbook's own recordings do. */
-export function venueOf(exchange: string, instType?: string): { venue: string; instType: string } {
-  if (exchange === 'bitget-futures') return { venue: 'bitget', instType: instType ?? 'USDT-FUTURES' };
-  if (exchange === 'bitget') return { venue: 'bitget', instType: instType ?? 'SPOT' };
-  return {
-    venue: exchange,
-    instType: instType ?? (/futures|swap|perp|deribit|bitmex|dydx|hyperliquid/i.test(exchange) ? 'FUTURES' : 'SPOT'),
-  };
 }
 
 /** `ringbook import tardis-csv`: Tardis CSV datasets of any venue through the core's exact CSV reader. */

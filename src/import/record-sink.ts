@@ -12,6 +12,8 @@ export class ImportError extends Error {
     readonly input: string,
     readonly line: number,
     readonly reason: string,
+    /** A price or size the grid could not hold, with the decimal parser's code (DecimalError). */
+    readonly grid?: { field: 'price' | 'size'; decimal: number },
   ) {
     super(`${input}:${line}: ${reason}`);
   }

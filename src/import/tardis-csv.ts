@@ -5,6 +5,7 @@
 import { REC_SIZE, DecimalError, type Core } from '../core/index';
 import type { InstrumentGrid } from '../feed/instruments';
 import { ImportError, type RecordSink } from './record-sink';
+import { decimalWhy } from './grid';
 
 const CV = {
   kind: 0,
@@ -33,6 +34,7 @@ const CV = {
   errLine: 120,
   errCol: 128,
   errDec: 132,
+  fields: 256,
   bytes: 384,
 } as const;
 
@@ -46,17 +48,6 @@ const ERRORS: Record<number, string> = {
   [-7]: 'local_timestamp is earlier than the row before: the file is not in time order',
   [-8]: 'quoted fields are not Tardis CSV',
   [-9]: 'one message has more rows than the converter holds at once',
-};
-
-const DECIMAL_WHY: Record<number, string> = {
-  [DecimalError.empty]: 'is empty',
-  [DecimalError.sign]: 'has a sign',
-  [DecimalError.exponent]: 'is in exponent notation that does not fit',
-  [DecimalError.nonDigit]: 'is not a plain decimal',
-  [DecimalError.tooManyDecimals]: 'has more decimals than the grid',
-  [DecimalError.tooManyDigits]: 'has more than 18 significant digits',
-  [DecimalError.overflow]: 'is too large for the grid',
-  [DecimalError.offGrid]: 'is not a multiple of the grid step',
 };
 
 export type CsvKind = 'incremental_book_L2' | 'trades';
@@ -260,13 +251,18 @@ export class CsvStream {
     const col = w[(this.cfg + CV.errCol) >> 2];
     const name = col >= 0 ? this.head.columns[col] : '';
     let reason = ERRORS[code] ?? `error ${code}`;
+    let grid: ImportError['grid'];
     if (code === -5 || code === -6) {
       const d = w[(this.cfg + CV.errDec) >> 2];
-      reason = `${name} ${DECIMAL_WHY[d] ?? `cannot be read (decimal error ${d})`}`;
+      grid = { field: code === -5 ? 'price' : 'size', decimal: d };
+      const off = w[(this.cfg + CV.fields + col * 8) >> 2] >>> 0;
+      const len = w[(this.cfg + CV.fields + col * 8 + 4) >> 2];
+      const value = dec.decode(this.core.bytes.slice(off, off + Math.min(len, 40)));
+      reason = `${name} "${value}" ${decimalWhy(d)}`;
       if (d === DecimalError.offGrid || d === DecimalError.tooManyDecimals)
         reason += ` (${code === -5 ? '--tick' : '--lot'} does not fit this value: check it against the venue's instrument)`;
     } else if (name && code !== -7) reason = `${name}: ${reason}`;
-    return new ImportError(this.source.name, line, reason);
+    return new ImportError(this.source.name, line, reason, grid);
   }
 }
 
