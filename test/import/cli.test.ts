@@ -1,0 +1,165 @@
+// `ringbook import` through the built CLI, and what comes after it: imported Tardis data backtested (the strategy
+// trades on it, every record replayed, --feed-latency-shift moves the local clock), the summary and --json, errors
+// that name the line, and Ctrl-C: exit 130, only finished files left.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeNdjson } from '../../bench/tardis-input';
+import { BOOK_CSV, TRADES_CSV, V2, tmp } from './helpers';
+
+const CLI = join(process.cwd(), 'build/ringbook.mjs');
+// the backtest bench's strategy: trades often on generated books (bench/backtest.child.ts)
+const STRATEGY = [
+  'signal.source=l1',
+  'entry.threshold=0.6',
+  'exit.threshold=0',
+  'entry.confirmCount=2',
+  'hurdle.enabled=false',
+  'entry.mode=passive',
+  'exit.timeStopNs=5s',
+  'gates.maxSpreadTicks=100000',
+  'risk.maxDailyLossQuote=1e9',
+];
+const ringbook = (...args: string[]) =>
+  execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+
+function files(d: string): string[] {
+  if (!existsSync(d)) return [];
+  return readdirSync(d, { withFileTypes: true }).flatMap((n) => (n.isDirectory() ? files(join(d, n.name)) : [join(d, n.name)]));
+}
+
+test('import tardis prints what it did; --json has the same counts', () => {
+  const out = tmp('cli-v2');
+  const text = ringbook('import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', out);
+  assert.match(text, /^imported: 177 rows in 1 file\(s\) under /);
+  assert.match(text, /3 snapshots, 1 seq gaps, 0 stale, 1 disconnects, 2 resyncs/);
+  assert.match(text, /checksums: 26 verified, 1 failed/);
+  assert.match(text, /skipped \(not imported\): USDT-FUTURES ETHUSDT books ×1, USDT-FUTURES BTCUSDT ticker ×1/);
+  assert.match(text, /feed latency \(Tardis's collector, local − exchange\): p1 [\d.]+ ms/);
+  const j = JSON.parse(ringbook('import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', out, '--json'));
+  assert.is(j.rows, 177);
+  assert.is(j.frames.feed.gaps, 1);
+  assert.equal(j.strangers, [], 'a second import over its own files: nothing foreign in the way');
+});
+
+test('import tardis-csv of a book and trades pair', () => {
+  const out = tmp('cli-csv');
+  const text = ringbook('import', 'tardis-csv', BOOK_CSV, TRADES_CSV, '--tick', '0.1', '--lot', '0.001', '--out', out);
+  assert.match(text, /^imported: 92 rows in 1 file\(s\)/);
+  assert.match(text, /incremental_book_L2: 83 rows, 2 before the first snapshot skipped/);
+  assert.match(text, /trades: 9 rows/);
+  assert.equal(
+    files(out).map((f) => f.slice(out.length)),
+    ['/venue=binance-futures/inst_type=FUTURES/symbol=BTCUSDT/date=2026-05-01/1777593600160283000-0.parquet'],
+  );
+});
+
+test('errors name what to fix: the line, the flag', () => {
+  const out = tmp('cli-err');
+  let r = spawnSync(process.execPath, [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--out', out], { encoding: 'utf8' });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /needs the instrument grid: --tick and --lot/);
+  r = spawnSync(process.execPath, [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '1', '--lot', '0.001', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /bitget-futures_v2_BTCUSDT\.ndjson:3: a price has more decimals than the tick\/lot: check --tick/);
+  r = spawnSync(process.execPath, [CLI, 'import', 'tardis-csv', BOOK_CSV, '--tick', '0.5', '--lot', '0.001', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 1);
+  assert.match(
+    r.stderr,
+    /BTCUSDT\.csv:2: price "94099\.8" is not a multiple of the tick\/lot/,
+    'rows before the first snapshot are checked too',
+  );
+  r = spawnSync(process.execPath, [CLI, 'import', 'csv'], { encoding: 'utf8' });
+  assert.match(r.stderr, /unknown source "csv" \(expected tardis or tardis-csv/);
+  assert.ok(
+    files(out).every((f) => f.endsWith('.parquet')),
+    'nothing half-written',
+  );
+});
+
+test('imported Tardis data backtests: the strategy trades, every record is replayed, the feed latency shift shows', async () => {
+  const dir = tmp('cli-bt');
+  const input = join(dir, 'day.ndjson.gz');
+  await writeNdjson(input, 20_000);
+  const out = join(dir, 'data');
+  ringbook('import', 'tardis', input, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.0001', '--out', out, '--max-rows', '50000');
+  const set = STRATEGY.flatMap((s) => ['--set', s]);
+  const m = JSON.parse(ringbook('backtest', out, ...set, '--json'));
+  assert.ok(m.activity.fills > 0, `the strategy traded (${m.activity.fills} fills)`);
+  const j = JSON.parse(
+    ringbook(
+      'import',
+      'tardis',
+      input,
+      '--symbol',
+      'BTCUSDT',
+      '--tick',
+      '0.1',
+      '--lot',
+      '0.0001',
+      '--out',
+      out,
+      '--max-rows',
+      '50000',
+      '--json',
+    ),
+  );
+  assert.is(m.run.events, j.rows, 'every imported record replayed');
+  const shifted = JSON.parse(ringbook('backtest', out, ...set, '--feed-latency-shift', '-50ms', '--json'));
+  assert.is(shifted.settings.feedLatencyShift, '-50ms');
+  assert.ok(shifted.settings.clampedLocal > m.settings.clampedLocal, "moved 50 ms earlier, local stamps fall before the exchange's");
+  const csvOut = join(dir, 'csv');
+  ringbook('import', 'tardis-csv', BOOK_CSV, TRADES_CSV, '--tick', '0.1', '--lot', '0.001', '--out', csvOut);
+  const c = JSON.parse(ringbook('backtest', csvOut, '--json'));
+  assert.is(c.run.events, 92, 'a CSV import backtests too');
+});
+
+test('Ctrl-C stops the import: exit 130, only finished files, the same as the whole import writes', async () => {
+  const dir = tmp('cli-stop');
+  const input = join(dir, 'big.ndjson');
+  await writeNdjson(input, 60_000);
+  const args = ['import', 'tardis', input, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.0001', '--max-rows', '20000'];
+  const part = join(dir, 'part');
+  const child = spawn(process.execPath, [CLI, ...args, '--out', part], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  // stop once the first file is there (a condition, not a sleep)
+  await new Promise<void>((resolve, reject) => {
+    const t = setInterval(() => {
+      if (files(part).some((f) => f.endsWith('.parquet'))) {
+        clearInterval(t);
+        child.kill('SIGINT');
+        resolve();
+      } else if (child.exitCode !== null) {
+        clearInterval(t);
+        reject(new Error('the import ended before it could be stopped'));
+      }
+    }, 5);
+  });
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const full = join(dir, 'full');
+  ringbook(...args, '--out', full);
+  const whole = new Set(files(full).map((f) => f.slice(full.length)));
+  const kept = files(part);
+  assert.ok(
+    kept.every((f) => f.endsWith('.parquet')),
+    `only finished files: ${kept.join(', ')}`,
+  );
+  assert.ok(
+    kept.every((f) => whole.has(f.slice(part.length))),
+    'each one a file of the whole import',
+  );
+  if (code === 130) {
+    assert.match(stdout, /^stopped: /);
+    assert.match(stdout, /run the same command again to finish/);
+    assert.ok(kept.length < whole.size);
+  } else assert.is(code, 0, 'it finished before the signal came');
+});
+
+test.run();

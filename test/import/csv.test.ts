@@ -1,0 +1,216 @@
+// `ringbook import tardis-csv`: Tardis CSV datasets of any venue. The book replayed from the imported files equals a
+// plain TypeScript book built from the CSV rows with exact decimals; trades are interleaved by local time (a trade
+// first at equal times); DuckDB reads the tree; a price off the grid and other bad rows stop the import naming the
+// line; plain and gzip and a second import give the same bytes.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kind } from '../../src/core/index';
+import { importTardisCsv, type ImportSummary } from '../../src/import/import';
+import { gridFromTickLot } from '../../src/import/grid';
+import { ImportError } from '../../src/import/record-sink';
+import { testCore } from '../helpers/core';
+import { BOOK_CSV, TRADES_CSV, WASM, bookStates, duck, fixture, query, readRecords, tmp, treeBytes } from './helpers';
+
+const GRID = gridFromTickLot('FUTURES', 'BTCUSDT', '0.1', '0.001');
+
+const run = (inputs: string[], out: string, extra: Partial<Parameters<typeof importTardisCsv>[0]> = {}): Promise<ImportSummary> =>
+  importTardisCsv({
+    inputs,
+    out,
+    tick: '0.1',
+    lot: '0.001',
+    gridFor: (instType, symbol) => gridFromTickLot(instType, symbol, '0.1', '0.001'),
+    rollNs: 3_600_000_000_000n,
+    maxRows: 1_000_000,
+    wasm: WASM,
+    ...extra,
+  });
+
+/** Exact decimal string → integer at `scale` decimals (the reference's own parser: BigInt, no float). */
+function scaled(s: string, scale: number): bigint {
+  const e = /^(\d+(?:\.\d+)?)e([+-]?\d+)$/i.exec(s);
+  if (e) {
+    const [int, frac = ''] = e[1].split('.');
+    const digits = BigInt(int + frac);
+    const shift = scale - frac.length + Number(e[2]);
+    return shift >= 0 ? digits * 10n ** BigInt(shift) : digits / 10n ** BigInt(-shift);
+  }
+  const [int, frac = ''] = s.split('.');
+  return BigInt(int + frac.padEnd(scale, '0'));
+}
+
+/** The book states Tardis's rules give, straight from the CSV rows (docs.tardis.dev: incremental_book_L2). */
+function referenceStates(csv: string): string[] {
+  const rows = csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split(','));
+  const bids = new Map<bigint, bigint>();
+  const asks = new Map<bigint, bigint>();
+  const out: string[] = [];
+  let inBook = false;
+  let prevSnap = false;
+  for (let i = 0; i < rows.length;) {
+    const [, , , local, snapText] = rows[i];
+    const snap = snapText === 'true';
+    let j = i;
+    while (j < rows.length && rows[j][3] === local && rows[j][4] === snapText) j++;
+    if (!snap && !inBook) {
+      i = j; // before the first snapshot: skipped
+      continue;
+    }
+    if (snap && !prevSnap) {
+      bids.clear();
+      asks.clear();
+      inBook = true;
+    }
+    prevSnap = snap;
+    for (let k = i; k < j; k++) {
+      const [, , , , , side, price, amount] = rows[k];
+      const m = side === 'bid' ? bids : asks;
+      const p = scaled(price, 1);
+      const q = scaled(amount, 3);
+      if (q === 0n) m.delete(p);
+      else m.set(p, q);
+    }
+    const b = [...bids].sort((x, y) => (y[0] > x[0] ? 1 : -1));
+    const a = [...asks].sort((x, y) => (x[0] > y[0] ? 1 : -1));
+    out.push(`0 b ${b.map(([p, q]) => `${p}:${q}`).join(',')} a ${a.map(([p, q]) => `${p}:${q}`).join(',')}`);
+    i = j;
+  }
+  return out;
+}
+
+test("the imported book equals the book the CSV rows give by Tardis's rules, message by message", async () => {
+  const out = tmp('csv-book');
+  const s = await run([BOOK_CSV], out);
+  assert.is(s.csv![0].skippedBeforeSnapshot, 2, 'updates before the first snapshot are skipped, as Tardis says');
+  const { words, rows } = await readRecords(out);
+  const states = bookStates(await testCore(), GRID, words, rows);
+  assert.equal(states, referenceStates(readFileSync(BOOK_CSV, 'utf8')));
+  assert.ok(states.length > 20);
+  // the second snapshot (after updates) started a new book: two clears, each resetting the signals
+  const clears = [];
+  for (let i = 0; i < rows; i++) if ((words[i * 16] & 0xff) === Kind.bookClear) clears.push((words[i * 16] >>> 16) & 0xffff);
+  assert.equal(clears, [5, 5], 'snapshot | reset');
+  // the last row's amount was "1.5e-2": 15 lots of 0.001, exactly
+  const last = (rows - 1) * 16;
+  assert.is(words[last + 8], 15);
+});
+
+test('book and trades interleave by local time, a trade first at an equal time; DuckDB reads the tree', async () => {
+  const out = tmp('csv-pair');
+  const s = await run([TRADES_CSV, BOOK_CSV], out); // any order: the headers tell the files apart
+  const { words, rows } = await readRecords(out);
+  assert.is(rows, s.rows);
+  const local = (i: number) => (BigInt(words[i * 16 + 5]) << 32n) | BigInt(words[i * 16 + 4] >>> 0);
+  let trades = 0;
+  let tiesSeen = 0;
+  for (let i = 1; i < rows; i++) {
+    assert.ok(local(i) >= local(i - 1), `row ${i}: local time never goes back`);
+    const k = words[i * 16] & 0xff;
+    const prev = words[(i - 1) * 16] & 0xff;
+    if (local(i) === local(i - 1) && k === Kind.trade) assert.is(prev, Kind.trade, `row ${i}: a trade is not after a book row of its time`);
+    if (local(i) === local(i - 1) && prev === Kind.trade && k !== Kind.trade) tiesSeen++;
+  }
+  for (let i = 0; i < rows; i++) if ((words[i * 16] & 0xff) === Kind.trade) trades++;
+  assert.is(trades, 9);
+  assert.ok(tiesSeen >= 1, "the fixture has trades at a book message's local time");
+  const db = await duck();
+  const got = await query(
+    db,
+    `SELECT venue, inst_type, symbol, count(*)::INT AS n, count(*) FILTER (WHERE kind = 3)::INT AS t FROM read_parquet('${out}/venue=*/**/*.parquet', hive_partitioning = true) GROUP BY ALL`,
+  );
+  assert.equal(got, [{ venue: 'binance-futures', inst_type: 'FUTURES', symbol: 'BTCUSDT', n: rows, t: 9 }]);
+  const kv = await query(
+    db,
+    `SELECT decode(value) AS v FROM parquet_kv_metadata('${out}/venue=*/**/*.parquet') WHERE decode(key) = 'source'`,
+  );
+  assert.is(kv[0].v, 'tardis');
+});
+
+test('gzip and plain, and a second import, give the same bytes', async () => {
+  const a = tmp('csv-a');
+  const b = tmp('csv-b');
+  await run([BOOK_CSV, TRADES_CSV], a);
+  await run([fixture('binance-futures_incremental_book_L2_BTCUSDT.csv.gz'), TRADES_CSV], b);
+  await run([BOOK_CSV, TRADES_CSV], b);
+  const ta = treeBytes(a);
+  const tb = treeBytes(b);
+  assert.equal([...tb.keys()], [...ta.keys()]);
+  for (const [k, v] of ta) assert.ok(v.equals(tb.get(k)!), k);
+});
+
+async function failure(text: string, name = 'bad.csv'): Promise<ImportError> {
+  const dir = tmp('csv-bad');
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  try {
+    await run([file], join(dir, 'out'));
+  } catch (err) {
+    assert.instance(err, ImportError);
+    return err as ImportError;
+  }
+  return assert.unreachable('the import should have failed') as never;
+}
+
+test('a price off the grid stops the import naming the line, the column and the value', async () => {
+  const dir = tmp('csv-offgrid');
+  try {
+    await run([fixture('binance-futures_incremental_book_L2_BTCUSDT_offgrid.csv')], join(dir, 'out'));
+    assert.unreachable('off the grid must fail');
+  } catch (err) {
+    assert.instance(err, ImportError);
+    const e = err as ImportError;
+    assert.is(e.line, 17);
+    assert.match(e.message, /_offgrid\.csv:17: price "94100\.705" has more decimals than the tick\/lot \(--tick does not fit/);
+  }
+});
+
+test('other bad rows are named by line', async () => {
+  const head = readFileSync(BOOK_CSV, 'utf8').split('\n').slice(0, 6);
+  let e = await failure([...head, 'binance-futures,BTCUSDT,1,2,true,bid,1.0'].join('\n'));
+  assert.is(e.line, 7);
+  assert.match(e.reason, /fewer columns than the header/);
+  e = await failure([...head.slice(0, 4), head[4].replace(',bid,', ',buy,')].join('\n'));
+  assert.is(e.line, 5);
+  assert.match(e.reason, /side: side must be bid or ask/);
+  e = await failure([...head.slice(0, 3), head[3].replace(',true,', ',yes,')].join('\n'));
+  assert.is(e.line, 4);
+  assert.match(e.reason, /is_snapshot must be true or false/);
+  const cells = head[5].split(',');
+  cells[3] = '1000';
+  e = await failure([...head.slice(0, 5), cells.join(',')].join('\n'));
+  assert.is(e.line, 6);
+  assert.match(e.reason, /earlier than the row before/);
+  e = await failure([...head.slice(0, 2), head[2].replace(/,[^,]+,[^,]+$/, ',"1.0",0.1')].join('\n'));
+  assert.is(e.line, 3);
+  assert.match(e.reason, /quoted/);
+  const dir = tmp('csv-header');
+  writeFileSync(join(dir, 'h.csv'), 'exchange,symbol,price\nx,y,1\n');
+  await run([join(dir, 'h.csv')], join(dir, 'out')).then(
+    () => assert.unreachable('a file that is not Tardis CSV must fail'),
+    (err: Error) =>
+      assert.match(err.message, /h\.csv: not a Tardis incremental_book_L2 or trades CSV.*missing timestamp, local_timestamp, side, amount/),
+  );
+});
+
+test('rows of other symbols are skipped and counted; --symbol picks one', async () => {
+  const dir = tmp('csv-sym');
+  const file = join(dir, 'two.csv');
+  const lines = readFileSync(BOOK_CSV, 'utf8').trim().split('\n');
+  const eth = lines.slice(1, 8).map((l) => l.replace('BTCUSDT', 'ETHUSDT'));
+  writeFileSync(file, `${[lines[0], ...lines.slice(1, 10), ...eth, ...lines.slice(10)].join('\n')}\n`);
+  const s = await run([file], join(dir, 'btc'));
+  assert.is(s.csv![0].skippedOtherSymbols, 7);
+  const plain = await run([BOOK_CSV], join(dir, 'plain'));
+  assert.is(s.rows, plain.rows);
+  const e = await run([file], join(dir, 'eth'), { symbol: 'ETHUSDT' });
+  assert.is(e.symbols[0].symbol, 'ETHUSDT');
+  assert.is(e.csv![0].skippedOtherSymbols, lines.length - 1, 'every BTCUSDT row');
+});
+
+test.run();

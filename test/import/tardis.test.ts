@@ -1,0 +1,263 @@
+// `ringbook import tardis`: tardis-machine replay lines through the live feed's decoder, continuity and checksum
+// checks into the recorder's Parquet. DuckDB reads the files; a disconnect line, a seq gap and a refused checksum
+// resync like live; plain, gzip and the HTTP replay URL give the same bytes, and so does a second import; bad lines
+// are named by number; Bitget's v3 frames decode; a stopped import leaves only finished files.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Kind, Status } from '../../src/core/index';
+import { importTardis, type ImportSummary } from '../../src/import/import';
+import { gridFromTickLot } from '../../src/import/grid';
+import { ImportError } from '../../src/import/record-sink';
+import { writeNdjson } from '../../bench/tardis-input';
+import { BTC, V2, V3, WASM, duck, fixture, query, readRecords, tmp, treeBytes } from './helpers';
+
+const run = (inputs: string[], out: string, extra: Partial<Parameters<typeof importTardis>[0]> = {}): Promise<ImportSummary> =>
+  importTardis({ inputs, out, grids: [BTC], rollNs: 3_600_000_000_000n, maxRows: 1_000_000, wasm: WASM, ...extra });
+
+test('the v2 fixture: frames, snapshots, a gap, a disconnect and a refused checksum, as the live feed counts them', async () => {
+  const out = tmp('tardis-v2');
+  const s = await run([V2], out);
+  assert.is(s.stopped, false);
+  assert.is(s.files.length, 1);
+  const f = s.frames!;
+  assert.is(f.feed.snapshots, 3, 'the first snapshot, one after the disconnect, one after the gap');
+  assert.is(f.feed.gaps, 1);
+  assert.is(f.disconnectLines, 1);
+  assert.is(f.checksums.failed, 1, 'the corrupted update');
+  assert.ok(f.checksums.ok > 20);
+  assert.is(f.feed.engineResyncs, 1, 'the refused checksum made the feed wait for a snapshot');
+  assert.is(f.feed.beforeSnapshot, 4, 'two updates after the checksum, two after the gap, dropped like live');
+  assert.equal(
+    f.skipped.map(([k]) => k),
+    ['USDT-FUTURES|ETHUSDT|books', 'USDT-FUTURES|BTCUSDT|ticker'],
+  );
+  const { words, rows } = await readRecords(out);
+  assert.is(rows, s.rows);
+  const statuses: number[] = [];
+  for (let i = 0; i < rows; i++) if ((words[i * 16] & 0xff) === Kind.status) statuses.push(words[i * 16 + 10]);
+  assert.equal(statuses, [Status.disconnect, Status.gap]);
+  // local times come from the lines: the first record is the snapshot's clear at its line's localTimestamp
+  const line3 = readFileSync(V2, 'utf8').split('\n')[2];
+  const iso = /"localTimestamp":"([^"]+)"/.exec(line3)![1];
+  const ns = BigInt(Date.parse(iso)) * 1_000_000n + BigInt(iso.slice(23, 27)) * 100n;
+  assert.is((BigInt(words[5]) << 32n) | BigInt(words[4] >>> 0), ns, `${iso} exactly, to the 100 ns`);
+});
+
+test('DuckDB reads the imported tree: hive columns, rows by kind, exact int64, source=tardis in the metadata', async () => {
+  const out = tmp('tardis-duck');
+  const s = await run([V2], out);
+  const { words, rows } = await readRecords(out);
+  const byKind = new Map<number, number>();
+  for (let i = 0; i < rows; i++) byKind.set(words[i * 16] & 0xff, (byKind.get(words[i * 16] & 0xff) ?? 0) + 1);
+  const db = await duck();
+  const glob = `${out}/venue=*/**/*.parquet`;
+  const got = await query(
+    db,
+    `SELECT venue, inst_type, symbol, kind, count(*)::INT AS n FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY ALL ORDER BY kind`,
+  );
+  assert.equal(
+    got.map((r) => [r.venue, r.inst_type, r.symbol, r.kind, r.n]),
+    [...byKind].sort((a, b) => a[0] - b[0]).map(([k, n]) => ['bitget', 'USDT-FUTURES', 'BTCUSDT', k, n]),
+  );
+  const seqs = await query(db, `SELECT max(seq)::VARCHAR AS m, sum(price)::VARCHAR AS p FROM read_parquet('${glob}') WHERE kind = 3`);
+  let maxTrade = 0n;
+  let sumPrice = 0n;
+  for (let i = 0; i < rows; i++) {
+    const p = i * 16;
+    if ((words[p] & 0xff) !== Kind.trade) continue;
+    const id = (BigInt(words[p + 11]) << 32n) | BigInt(words[p + 10] >>> 0);
+    if (id > maxTrade) maxTrade = id;
+    sumPrice += (BigInt(words[p + 7]) << 32n) | BigInt(words[p + 6] >>> 0);
+  }
+  assert.is(seqs[0].m, String(maxTrade), 'trade ids beyond 2^53 survive exactly');
+  assert.ok(maxTrade > 2n ** 53n);
+  assert.is(seqs[0].p, String(sumPrice));
+  const kv = await query(db, `SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${glob}')`);
+  const meta = Object.fromEntries(kv.map((r) => [r.k, r.v]));
+  assert.is(meta.source, 'tardis');
+  assert.is(meta.tick_size, '0.1');
+  assert.is(meta.rows, String(s.rows));
+  assert.is(meta.clock_offset_ns, '', 'Tardis data carries no measured clock offset');
+  assert.ok(Number(meta.feed_latency_p1_ns) > 0);
+});
+
+test('plain, gzip and a second import give the same bytes', async () => {
+  const a = tmp('tardis-a');
+  const b = tmp('tardis-b');
+  const c = tmp('tardis-c');
+  await run([V2], a);
+  await run([fixture('bitget-futures_v2_BTCUSDT.ndjson.gz')], b);
+  await run([V2], c);
+  await run([V2], c); // again, over its own files
+  const ta = treeBytes(a);
+  assert.ok(ta.size >= 1);
+  assert.equal([...treeBytes(b).keys()], [...ta.keys()]);
+  for (const [k, v] of ta) {
+    assert.ok(v.equals(treeBytes(b).get(k)!), `${k}: gzip input gives the same file`);
+    assert.ok(v.equals(treeBytes(c).get(k)!), `${k}: re-import gives the same file`);
+  }
+  assert.equal([...treeBytes(c).keys()], [...ta.keys()], 'no extra files, no temporaries');
+});
+
+test("tardis-machine's HTTP replay URL (loopback, chunked and gzip) gives the same files as the file", async () => {
+  const body = readFileSync(V2);
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url!);
+    if (!req.url!.startsWith('/replay?options=')) {
+      res.statusCode = 400;
+      res.end('{"message":"Invalid options"}');
+      return;
+    }
+    const gz = /gzip/.test(String(req.headers['accept-encoding']));
+    res.setHeader('Content-Type', 'application/x-json-stream');
+    if (gz) res.setHeader('Content-Encoding', 'gzip');
+    const data = gz ? gzipSync(body) : body;
+    // in pieces, like a stream (tardis-machine writes batches of 32 messages)
+    for (let i = 0; i < data.length; i += 1000) res.write(data.subarray(i, i + 1000));
+    res.end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const options = encodeURIComponent(
+      JSON.stringify({
+        exchange: 'bitget-futures',
+        filters: [{ channel: 'books', symbols: ['BTCUSDT'] }],
+        from: '2026-05-01',
+        to: '2026-05-02',
+        withDisconnects: true,
+      }),
+    );
+    const viaUrl = tmp('tardis-url');
+    const viaFile = tmp('tardis-file');
+    await run([`http://127.0.0.1:${port}/replay?options=${options}`], viaUrl);
+    await run([V2], viaFile);
+    const u = treeBytes(viaUrl);
+    assert.equal([...u.keys()], [...treeBytes(viaFile).keys()]);
+    for (const [k, v] of u) assert.ok(v.equals(treeBytes(viaFile).get(k)!), k);
+    await run([`http://127.0.0.1:${port}/nope`], tmp('tardis-404')).then(
+      () => assert.unreachable('a 400 must fail'),
+      (e: Error) => assert.match(e.message, /HTTP 400: \{"message":"Invalid options"\}/),
+    );
+  } finally {
+    server.close();
+  }
+});
+
+async function failsAt(lines: string[], extra: Partial<Parameters<typeof importTardis>[0]> = {}): Promise<ImportError> {
+  const dir = tmp('tardis-bad');
+  const file = join(dir, 'bad.ndjson');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  try {
+    await run([file], join(dir, 'out'), extra);
+  } catch (err) {
+    assert.instance(err, ImportError);
+    const e = err as ImportError;
+    assert.is(e.input, file);
+    assert.ok(!existsSync(join(dir, 'out')) || listAll(join(dir, 'out')).every((f) => f.endsWith('.parquet')), 'no half file');
+    return e;
+  }
+  return assert.unreachable('the import should have failed') as never;
+}
+
+function listAll(d: string): string[] {
+  return readdirSync(d, { withFileTypes: true }).flatMap((n) => (n.isDirectory() ? listAll(join(d, n.name)) : [join(d, n.name)]));
+}
+
+test('bad lines are named by number, with what is wrong', async () => {
+  const good = readFileSync(V2, 'utf8').split('\n').slice(0, 6);
+  let e = await failsAt([...good, good[4].slice(0, 120)]);
+  assert.is(e.line, 7);
+  assert.match(e.message, /bad\.ndjson:7: expected \{"localTimestamp"/);
+  e = await failsAt([...good.slice(0, 3), '{"localTimestamp":"2026-05-01T25:00:00.0000000Z","message":{}}']);
+  assert.is(e.line, 4);
+  assert.match(e.reason, /not an ISO 8601 UTC time/);
+  e = await failsAt([...good.slice(0, 3), good[3].replace(/"message":\{"action"/, '"message":{"action":,')]);
+  assert.is(e.line, 4);
+  assert.match(e.reason, /malformed frame/);
+  e = await failsAt([good[2], good[0]]);
+  assert.is(e.line, 2);
+  assert.match(e.reason, /earlier than the line before's.*time order/);
+  // a grid that does not fit the wire: the first book line names it
+  e = await failsAt(good, { grids: [gridFromTickLot('USDT-FUTURES', 'BTCUSDT', '1', '0.001')] });
+  assert.is(e.line, 3);
+  assert.match(e.reason, /a price has more decimals than the tick\/lot: check --tick/);
+});
+
+test("Bitget's v3 frames (Tardis since 2026-04-28): books a/b with pseq, publicTrade trades, seq beyond 2^53", async () => {
+  const out = tmp('tardis-v3');
+  const s = await run([V3], out);
+  const f = s.frames!;
+  assert.is(f.v3Frames, 12, 'every line: two acks and ten pushes in v3 keys');
+  assert.is(f.feed.snapshots, 1);
+  assert.is(f.feed.gaps, 0);
+  assert.is(f.checksums.ok, 1, 'the one update with a real CRC-32 is verified; checksum 0 means none');
+  assert.is(f.checksums.failed, 0);
+  const { words, rows } = await readRecords(out);
+  const trades: bigint[] = [];
+  let lastSeq = 0n;
+  for (let i = 0; i < rows; i++) {
+    const p = i * 16;
+    const seq = (BigInt(words[p + 11]) << 32n) | BigInt(words[p + 10] >>> 0);
+    if ((words[p] & 0xff) === Kind.trade) trades.push(seq);
+    else if ((words[p] & 0xff) === Kind.bookLevel) lastSeq = seq;
+  }
+  assert.is(trades.length, 6);
+  assert.ok(
+    trades.every((t, i) => i === 0 || t > trades[i - 1]),
+    'trades oldest first',
+  );
+  assert.ok(lastSeq > 9007199254740993n, 'seq beyond 2^53, exact');
+});
+
+test('a stopped import leaves only finished files, each the same as the whole import writes under its name', async () => {
+  const dir = tmp('tardis-stop');
+  const input = join(dir, 'big.ndjson');
+  await writeNdjson(input, 15_000); // ~6.5 MB: several 1 MB chunks
+  const grids = [gridFromTickLot('USDT-FUTURES', 'BTCUSDT', '0.1', '0.0001')];
+  const full = join(dir, 'full');
+  const whole = await run([input], full, { maxRows: 5000, grids });
+  assert.ok(whole.files.length > 10);
+  const part = join(dir, 'part');
+  const ctl = new AbortController();
+  const stopped = await run([input], part, {
+    maxRows: 5000,
+    grids,
+    signal: ctl.signal,
+    onFile: (f) => {
+      if (f.rows > 0) ctl.abort(); // stop as soon as one file is finished
+    },
+  });
+  assert.is(stopped.stopped, true);
+  const a = treeBytes(full);
+  const b = treeBytes(part);
+  assert.ok(b.size >= 1 && b.size < a.size, `${b.size} of ${a.size} files`);
+  for (const [k, v] of b) {
+    assert.ok(k.endsWith('.parquet'), `${k}: only finished files`);
+    assert.ok(v.equals(a.get(k)!), `${k} equals the full import's`);
+  }
+});
+
+test('a file ends at --max-rows only at a message end, and at the UTC day', async () => {
+  const out = tmp('tardis-roll');
+  const s = await run([V2], out, { maxRows: 1000, rollNs: 2_000_000_000n });
+  assert.ok(s.files.length >= 2, `rolled every 2 s of local time: ${s.files.length} files`);
+  const { words, rows } = await readRecords(out);
+  assert.is(rows, s.rows);
+  let at = 0;
+  for (const f of s.files) {
+    const last = (at + f.rows - 1) * 16;
+    const kind = words[last] & 0xff;
+    const flags = words[last] >>> 16;
+    assert.ok(!((kind === Kind.bookLevel || kind === Kind.bookClear) && (flags & 2) === 0), `${f.path} ends at a message end`);
+    at += f.rows;
+  }
+});
+
+test.run();
