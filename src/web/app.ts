@@ -205,8 +205,12 @@ function openPath(path: string): void {
   open({ kind: 'url', url, name: path, byteLength: entry?.size });
 }
 
-function openFile(file: File): void {
-  open({ kind: 'file', file, name: file.name });
+/** A dropped or chosen Parquet file opens as it is; anything else is taken for Tardis.dev files to convert. */
+function openFiles(list: FileList | File[]): void {
+  const files = [...list];
+  if (!files.length) return;
+  if (files.length === 1 && /\.parquet$/i.test(files[0].name)) open({ kind: 'file', file: files[0], name: files[0].name });
+  else open({ kind: 'tardis', files, name: files.map((f) => f.name).join(' + ') });
 }
 
 async function loadList(): Promise<void> {
@@ -253,7 +257,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       setStatus('loading');
       el.summary.textContent = m.rows
         ? `decoding ${m.name}: ${m.rowsDone.toLocaleString()} / ${m.rows.toLocaleString()} rows`
-        : `opening ${m.name}…`;
+        : m.rowsDone
+          ? `converting ${m.name}: ${m.rowsDone.toLocaleString()} records`
+          : `opening ${m.name}…`;
       break;
     case 'opened': {
       state.recording = m.info;
@@ -262,7 +268,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       ladder.setGrid(m.info.tickSize, m.info.lotSize);
       previousMetrics = null;
       finishedMetrics = null;
-      el.summary.textContent = `${m.info.symbol} · ${m.info.name} · ${m.info.rows.toLocaleString()} rows · ${formatNs(m.info.firstNs)} → ${formatNs(m.info.lastNs)}`;
+      el.summary.textContent = `${m.info.symbol} · ${m.info.name} · ${m.info.rows.toLocaleString()} rows · ${formatNs(m.info.firstNs)} → ${formatNs(m.info.lastNs)}${m.info.note ? ` · ${m.info.note}` : ''}`;
       if (m.shared) {
         const shared = m.shared;
         SharedBookReader.attach(shared).then(
@@ -354,8 +360,7 @@ el.open.onclick = () => {
   if (el.recording.value) openPath(el.recording.value);
 };
 el.file.onchange = () => {
-  const f = el.file.files?.[0];
-  if (f) openFile(f);
+  if (el.file.files) openFiles(el.file.files);
 };
 el.run.onclick = () => state.controls.run();
 el.play.onclick = () => state.controls.play();
@@ -392,8 +397,7 @@ document.addEventListener('dragleave', (e) => {
 document.addEventListener('drop', (e) => {
   e.preventDefault();
   document.body.classList.remove('dragging');
-  const f = e.dataTransfer?.files?.[0];
-  if (f) openFile(f);
+  if (e.dataTransfer?.files) openFiles(e.dataTransfer.files);
 });
 window.addEventListener('resize', () => charts.resize());
 

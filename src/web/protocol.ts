@@ -3,8 +3,14 @@
 // (exact for 104 days) where there are many of them. Everything here survives structured cloning.
 import type { Metrics } from '../backtest/metrics';
 
-/** Where the worker reads the recording from: the server's /data/<path>, or a File the user dropped. */
-export type RecordingSource = { kind: 'url'; url: string; name: string; byteLength?: number } | { kind: 'file'; file: File; name: string };
+/**
+ * Where the worker reads the recording from: the server's /data/<path>, a Parquet file the user dropped, or dropped
+ * Tardis.dev files (tardis-machine NDJSON, or a CSV pair) that the worker converts (src/import/page.ts).
+ */
+export type RecordingSource =
+  | { kind: 'url'; url: string; name: string; byteLength?: number }
+  | { kind: 'file'; file: File; name: string }
+  | { kind: 'tardis'; files: File[]; name: string };
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {
@@ -48,6 +54,8 @@ export interface RecordingInfo {
   /** Snapshot interval of the depth heat map, relative ns. */
   depthEveryNs: number;
   depthLevels: number;
+  /** Dropped Tardis files: what the conversion inferred and skipped. */
+  note?: string;
 }
 
 /**

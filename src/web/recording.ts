@@ -30,7 +30,7 @@ export function asyncBufferFromFile(file: Blob): AsyncBuffer {
   return { byteLength: file.size, slice: (start, end) => file.slice(start, end).arrayBuffer() };
 }
 
-export async function openSource(source: RecordingSource): Promise<AsyncBuffer> {
+export async function openSource(source: Exclude<RecordingSource, { kind: 'tardis' }>): Promise<AsyncBuffer> {
   if (source.kind === 'file') return asyncBufferFromFile(source.file);
   return asyncBufferFromUrl({ url: source.url, byteLength: source.byteLength });
 }
@@ -55,6 +55,12 @@ export async function loadRecording(
     progress(done, rows);
   }
   if (done !== rows) throw new Error(`${name}: the row groups hold ${done} rows, the footer says ${rows}`);
+  return recordingOf(name, meta, grid, cols, rows);
+}
+
+/** A recording from its columns (a decoded file, or dropped Tardis files converted in the worker). */
+export function recordingOf(name: string, meta: Partial<FileMeta>, grid: RecordingGrid, cols: Columns, rows: number): Recording {
+  if (rows === 0) throw new Error(`${name} holds no rows`);
   const local = cols.local_ts as BigInt64Array;
   const firstNs = local[0];
   const rel = new Float64Array(rows);

@@ -4,7 +4,9 @@
 // compiled module go to the page, which reads the book straight from it; otherwise frames carry a copied ladder.
 import { compileCore, createMemory, instantiateCore, formatMemory } from '../core/index';
 import { createBacktestCore } from '../backtest/setup';
-import { loadRecording, openSource } from './recording';
+import { loadRecording, openSource, recordingOf } from './recording';
+import { gridOf } from '../backtest/setup';
+import { convertDropped } from '../import/page';
 import { Player } from './player';
 import { depthInterval } from './collect';
 import { DEPTH_LEVELS, type FromWorker, type ToWorker } from './protocol';
@@ -44,14 +46,23 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
   post({ type: 'loading', name, rowsDone: 0, rows: 0 });
   try {
     modulePromise ??= compileCore(new URL('./core.wasm', import.meta.url));
-    const file = await openSource(msg.source);
     let lastPost = 0;
-    const rec = await loadRecording(file, name, (done, rows) => {
+    const progress = (done: number, rows: number) => {
       const now = performance.now();
       if (now - lastPost < 100 && done < rows) return;
       lastPost = now;
       if (mine === opening) post({ type: 'loading', name, rowsDone: done, rows });
-    });
+    };
+    let note: string | undefined;
+    let rec;
+    if (msg.source.kind === 'tardis') {
+      // Tardis.dev files: converted here by the same converters as `ringbook import`
+      const t = await convertDropped(await modulePromise, msg.source.files, (n) => progress(n, 0));
+      note = t.note;
+      rec = recordingOf(name, t.meta, gridOf(t.meta, name), t.cols, t.rows);
+    } else {
+      rec = await loadRecording(await openSource(msg.source), name, progress);
+    }
     const module = await modulePromise;
     if (mine !== opening) return;
     const memory = createMemory();
@@ -70,6 +81,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
         lastNs: String(rec.lastNs),
         depthEveryNs: depthInterval(rec),
         depthLevels: DEPTH_LEVELS,
+        note,
       },
       shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr } : undefined,
     });
