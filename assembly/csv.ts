@@ -45,7 +45,7 @@ export const CV_ERR_COL: usize = 128;     // i32 0-based column of an error (−
 export const CV_ERR_DEC: usize = 132;     // i32 the decimal parser's code, when that was the error
 export const CV_PLAIN: usize = 192;       // 64 bytes: an exponent-notation number rewritten as a plain decimal
 export const CV_FIELDS: usize = 256;      // 16 × (u32 offset, i32 length): the current line's fields
-export const CSV_BYTES: usize = 384;
+export const CV_BYTES: usize = 384;
 
 // Errors (negative results).
 export const CSV_ERR_COLUMNS: i32 = -1;   // fewer columns than the header

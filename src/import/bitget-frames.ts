@@ -5,7 +5,7 @@
 // comes out exactly as the live pipeline would have recorded the same frames; the records go to a sink.
 import { Engine, Ring, type Core } from '../core/index';
 import type { LocalClock } from '../core/clock';
-import { FrameDecoder } from '../feed/decoder';
+import { FrameDecoder, FrameError } from '../feed/decoder';
 import { FeedSession, type FeedInstrument } from '../feed/session';
 import { cmp64 } from '../feed/continuity';
 import { IsoTime } from './iso-time';
@@ -81,7 +81,9 @@ export class TardisFrames {
         if (this.bad !== null) return;
         this.bad = reason;
         this.badGrid =
-          code === -3 || code === -4 ? { field: code === -3 ? 'price' : 'size', decimal: this.decoder.decimalCode } : undefined;
+          code === FrameError.price || code === FrameError.size
+            ? { field: code === FrameError.price ? 'price' : 'size', decimal: this.decoder.decimalCode }
+            : undefined;
       },
       log: o.log,
     });

@@ -7,7 +7,8 @@ import type { InstrumentGrid } from '../feed/instruments';
 import { ImportError, type RecordSink } from './record-sink';
 import { decimalWhy } from './grid';
 
-const CV = {
+/** The CSV reader's config and state block (mirrors assembly/csv.ts CV_*; test/core/layout.test.ts holds them). */
+export const CV = {
   kind: 0,
   columns: 4,
   colTs: 8,
@@ -34,20 +35,24 @@ const CV = {
   errLine: 120,
   errCol: 128,
   errDec: 132,
+  plain: 192,
   fields: 256,
   bytes: 384,
 } as const;
 
+/** csvRecords' errors (mirrors assembly/csv.ts CSV_ERR_*). */
+export const CsvError = { columns: -1, time: -2, flag: -3, side: -4, price: -5, amount: -6, order: -7, quoted: -8, tooBig: -9 } as const;
+
 const ERRORS: Record<number, string> = {
-  [-1]: 'fewer columns than the header',
-  [-2]: 'not a whole number of microseconds since the epoch',
-  [-3]: 'is_snapshot must be true or false',
-  [-4]: 'side must be bid or ask (incremental_book_L2) or buy, sell or unknown (trades)',
-  [-5]: 'price',
-  [-6]: 'amount',
-  [-7]: 'local_timestamp is earlier than the row before: the file is not in time order',
-  [-8]: 'quoted fields are not Tardis CSV',
-  [-9]: 'one message has more rows than the converter holds at once',
+  [CsvError.columns]: 'fewer columns than the header',
+  [CsvError.time]: 'not a whole number of microseconds since the epoch',
+  [CsvError.flag]: 'is_snapshot must be true or false',
+  [CsvError.side]: 'side must be bid or ask (incremental_book_L2) or buy, sell or unknown (trades)',
+  [CsvError.price]: 'price',
+  [CsvError.amount]: 'amount',
+  [CsvError.order]: 'local_timestamp is earlier than the row before: the file is not in time order',
+  [CsvError.quoted]: 'quoted fields are not Tardis CSV',
+  [CsvError.tooBig]: 'one message has more rows than the converter holds at once',
 };
 
 export type CsvKind = 'incremental_book_L2' | 'trades';
@@ -252,16 +257,16 @@ export class CsvStream {
     const name = col >= 0 ? this.head.columns[col] : '';
     let reason = ERRORS[code] ?? `error ${code}`;
     let grid: ImportError['grid'];
-    if (code === -5 || code === -6) {
+    if (code === CsvError.price || code === CsvError.amount) {
       const d = w[(this.cfg + CV.errDec) >> 2];
-      grid = { field: code === -5 ? 'price' : 'size', decimal: d };
+      grid = { field: code === CsvError.price ? 'price' : 'size', decimal: d };
       const off = w[(this.cfg + CV.fields + col * 8) >> 2] >>> 0;
       const len = w[(this.cfg + CV.fields + col * 8 + 4) >> 2];
       const value = dec.decode(this.core.bytes.slice(off, off + Math.min(len, 40)));
       reason = `${name} "${value}" ${decimalWhy(d)}`;
       if (d === DecimalError.offGrid || d === DecimalError.tooManyDecimals)
-        reason += ` (${code === -5 ? '--tick' : '--lot'} does not fit this value: check it against the venue's instrument)`;
-    } else if (name && code !== -7) reason = `${name}: ${reason}`;
+        reason += ` (${code === CsvError.price ? '--tick' : '--lot'} does not fit this value: check it against the venue's instrument)`;
+    } else if (name && code !== CsvError.order) reason = `${name}: ${reason}`;
     return new ImportError(this.source.name, line, reason, grid);
   }
 }

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import * as core from '../../src/core/index';
 import * as decoder from '../../src/feed/decoder';
+import { CV, CsvError } from '../../src/import/tardis-csv';
 import { COLUMNS } from '../../src/capture/schema';
 import { testCore } from '../helpers/core';
 
@@ -34,6 +35,8 @@ const TABLES: readonly (readonly [prefix: string, where: string, table: Table])[
   ['O_', 'src/feed/decoder.ts O', O],
   ['C_', 'src/feed/decoder.ts C', C],
   ['HAS_', 'src/feed/decoder.ts Has', Has],
+  ['CV_', 'src/import/tardis-csv.ts CV', CV],
+  ['CSV_ERR_', 'src/import/tardis-csv.ts CsvError', CsvError],
 ];
 
 /** Mirrored scalars: the same name in the core. */
