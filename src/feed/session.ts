@@ -295,7 +295,8 @@ export class FeedSession {
     if (code !== FrameError.ringFull) this.o.onBadFrame?.(line(), code);
     this.logLimited(line);
     const channel = this.decoder.channel;
-    if (r.book && channel !== 'trade' && channel !== 'publicTrade') this.resync(r, code === FrameError.ringFull ? Status.ringFull : Status.badFrame);
+    if (r.book && channel !== 'trade' && channel !== 'publicTrade')
+      this.resync(r, code === FrameError.ringFull ? Status.ringFull : Status.badFrame);
   }
 
   /** Stops trusting the book, tells the engine (status record) and asks the exchange for a new snapshot. */
