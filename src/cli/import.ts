@@ -5,6 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDir } from '../capture/files';
 import { fetchGrids, type InstType } from '../feed/instruments';
+import type { BookChannel } from '../feed/session';
 import { gridFromTickLot } from '../import/grid';
 import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
 import { ImportError } from '../import/record-sink';
@@ -23,6 +24,8 @@ tardis       tardis-machine's replay output ({"localTimestamp":…,"message":<Bi
   --inst-type T       USDT-FUTURES (default), COIN-FUTURES, USDC-FUTURES, SPOT
   --tick T, --lot L   the grid as the exchange writes it (BTCUSDT futures: --tick 0.1 --lot 0.0001); one symbol
   --rest-url URL      read the grids from a Bitget-compatible REST API instead (https://api.bitget.com)
+  --book-channel C    books (default: full depth, incremental) or books15, books5, books1 (whole snapshots:
+                      what Tardis kept of Bitget from 2024-11-07 to 2026-04-28)
   --no-checksum       skip the books CRC-32 check (seq/pseq are still checked)
 
 tardis-csv   Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both
@@ -49,6 +52,7 @@ const OPTIONS = {
   lot: { type: 'string' },
   'rest-url': { type: 'string' },
   'no-checksum': { type: 'boolean', default: false },
+  'book-channel': { type: 'string' },
   exchange: { type: 'string' },
   out: { type: 'string', default: 'data' },
   roll: { type: 'string', default: '1h' },
@@ -131,7 +135,16 @@ export async function runImport(argv: string[]): Promise<number> {
           'import tardis needs the instrument grid: --tick and --lot as the exchange writes them (BTCUSDT futures: --tick 0.1 --lot 0.0001), or --rest-url https://api.bitget.com to read them',
         );
       }
-      summary = await importTardis({ ...common, inputs: positionals, grids, verifyChecksum: !values['no-checksum'] });
+      const bookChannel = values['book-channel'] ?? 'books';
+      if (!['books', 'books15', 'books5', 'books1'].includes(bookChannel))
+        throw new Error(`--book-channel "${bookChannel}" must be books, books15, books5 or books1`);
+      summary = await importTardis({
+        ...common,
+        inputs: positionals,
+        grids,
+        verifyChecksum: !values['no-checksum'],
+        bookChannel: bookChannel as BookChannel,
+      });
     } else {
       if (values.tick === undefined)
         throw new Error("import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)");

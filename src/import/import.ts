@@ -3,7 +3,7 @@
 // import between chunks with only finished files left behind.
 import { loadCore, type Core, type WasmSource } from '../core/index';
 import type { InstrumentGrid } from '../feed/instruments';
-import type { FeedCounters } from '../feed/session';
+import type { BookChannel, FeedCounters } from '../feed/session';
 import type { FinishedFile, StreamInfo } from '../capture/writer';
 import { TardisFrames } from './bitget-frames';
 import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
@@ -84,6 +84,8 @@ export interface TardisOptions extends CommonOptions {
   /** Bitget grids of the symbols to import. */
   grids: InstrumentGrid[];
   verifyChecksum?: boolean;
+  /** The book channel to import (default books: full depth, incremental; books15/5/1 are whole snapshots). */
+  bookChannel?: BookChannel;
   log?(line: string): void;
 }
 
@@ -98,7 +100,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
   );
   const latency = new FeedLatencySample(files);
   const frames = new TardisFrames(core, {
-    instruments: o.grids.map((grid, inst) => ({ inst, grid, channels: ['books', 'trade'] })),
+    instruments: o.grids.map((grid, inst) => ({ inst, grid, channels: [o.bookChannel ?? 'books', 'trade'] })),
     sink: latency,
     verifyChecksum: o.verifyChecksum,
     log: o.log,

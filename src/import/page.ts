@@ -10,6 +10,7 @@ import { streamMeta } from '../capture/meta';
 import type { Columns } from '../capture/reader';
 import type { FileMeta } from '../capture/schema';
 import type { InstrumentGrid } from '../feed/instruments';
+import type { BookChannel } from '../feed/session';
 import { TardisFrames } from './bitget-frames';
 import { CsvStream, mergeByLocalTime } from './tardis-csv';
 import { LineSplitter } from './lines';
@@ -130,8 +131,15 @@ export async function convertDropped(
   return dropped[0].kind === 'ndjson' ? frames(module, dropped, progress, maxRecords) : csv(module, dropped, progress, maxRecords);
 }
 
-/** The first push frame of the NDJSON: its product type, symbol and the decimals it shows. */
-function firstPush(d: Dropped): { instType: string; symbol: string; priceDec: number; sizeDec: number } | null {
+/**
+ * What the NDJSON's first lines show: the first push's product type and symbol, the book channel of its first book
+ * push, and the decimals its prices and sizes have (a first guess of the grid).
+ */
+function firstPush(d: Dropped): { instType: string; symbol: string; book: BookChannel; priceDec: number; sizeDec: number } | null {
+  let found: { instType: string; symbol: string } | null = null;
+  let book: BookChannel | null = null;
+  const prices: string[] = [];
+  const sizes: string[] = [];
   for (const line of d.head.split('\n')) {
     const t = line.trim();
     if (!t) continue;
@@ -142,10 +150,12 @@ function firstPush(d: Dropped): { instType: string; symbol: string; priceDec: nu
       continue; // a line cut by the 64 KB head, or not JSON: the conversion will name it
     }
     const arg = message?.arg;
-    const channel = arg?.channel ?? arg?.topic;
-    if (!message?.action || !arg || !(channel === 'books' || channel === 'trade' || channel === 'publicTrade')) continue;
-    const prices: string[] = [];
-    const sizes: string[] = [];
+    const channel = arg?.channel ?? arg?.topic ?? '';
+    if (!message?.action || !arg || !['books', 'books15', 'books5', 'books1', 'trade', 'publicTrade'].includes(channel)) continue;
+    const symbol = String(arg.instId ?? arg.symbol);
+    found ??= { instType: String(arg.instType).toUpperCase(), symbol };
+    if (symbol !== found.symbol) continue;
+    if (channel.startsWith('books')) book ??= channel as BookChannel;
     for (const o of (message.data ?? []) as Array<Record<string, unknown>>) {
       for (const k of ['asks', 'bids', 'a', 'b'])
         for (const l of (o[k] ?? []) as string[][]) {
@@ -155,14 +165,9 @@ function firstPush(d: Dropped): { instType: string; symbol: string; priceDec: nu
       for (const k of ['price', 'p', 'P']) if (typeof o[k] === 'string') prices.push(o[k] as string);
       for (const k of ['size', 'v']) if (typeof o[k] === 'string') sizes.push(o[k] as string);
     }
-    return {
-      instType: String(arg.instType).toUpperCase(),
-      symbol: String(arg.instId ?? arg.symbol),
-      priceDec: decimals(prices),
-      sizeDec: decimals(sizes),
-    };
   }
-  return null;
+  if (!found) return null;
+  return { ...found, book: book ?? 'books', priceDec: decimals(prices), sizeDec: decimals(sizes) };
 }
 
 async function frames(module: WebAssembly.Module, dropped: Dropped[], progress: (n: number) => void, max: number): Promise<PageImport> {
@@ -174,7 +179,7 @@ async function frames(module: WebAssembly.Module, dropped: Dropped[], progress: 
     const gather = new Gather(max);
     try {
       const core = await freshCore(module);
-      const f = new TardisFrames(core, { instruments: [{ inst: 0, grid, channels: ['books', 'trade'] }], sink: gather });
+      const f = new TardisFrames(core, { instruments: [{ inst: 0, grid, channels: [first.book, 'trade'] }], sink: gather });
       for (const d of dropped) {
         f.begin(d.file.name);
         const split = new LineSplitter((b, s, e, n) => f.line(b, s, e, n));

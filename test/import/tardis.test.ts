@@ -14,7 +14,8 @@ import { importTardis, type ImportSummary } from '../../src/import/import';
 import { gridFromTickLot } from '../../src/import/grid';
 import { ImportError } from '../../src/import/record-sink';
 import { writeNdjson } from '../../bench/tardis-input';
-import { BTC, V2, V3, WASM, duck, fixture, query, readRecords, tmp, treeBytes } from './helpers';
+import { BTC, V2, V3, WASM, bookStates, duck, fixture, query, readRecords, tmp, treeBytes } from './helpers';
+import { testCore } from '../helpers/core';
 
 const run = (inputs: string[], out: string, extra: Partial<Parameters<typeof importTardis>[0]> = {}): Promise<ImportSummary> =>
   importTardis({ inputs, out, grids: [BTC], rollNs: 3_600_000_000_000n, maxRows: 1_000_000, wasm: WASM, ...extra });
@@ -242,6 +243,32 @@ test('a stopped import leaves only finished files, each the same as the whole im
     assert.ok(k.endsWith('.parquet'), `${k}: only finished files`);
     assert.ok(v.equals(a.get(k)!), `${k} equals the full import's`);
   }
+});
+
+test('books15 (what Tardis kept of Bitget from 2024-11-07 to 2026-04-28): each push replaces the book', async () => {
+  const dir = tmp('tardis-b15');
+  const file = join(dir, 'b15.ndjson');
+  const push = (ms: number, bids: string, asks: string) =>
+    `{"localTimestamp":"${new Date(ms + 3).toISOString().replace('Z', '0000Z')}","message":{"action":"snapshot","arg":{"instType":"USDT-FUTURES","channel":"books15","instId":"BTCUSDT"},"data":[{"asks":[${asks}],"bids":[${bids}],"checksum":0,"seq":${ms},"ts":"${ms}"}],"ts":${ms + 1}}}`;
+  const t = Date.UTC(2025, 0, 1);
+  writeFileSync(
+    file,
+    `${[
+      push(t, '["94000.1","1"],["94000.0","2"]', '["94000.3","1"]'),
+      push(t + 100, '["94000.2","5"]', '["94000.4","1"],["94000.5","7"]'),
+    ].join('\n')}\n`,
+  );
+  const skipped = await run([file], join(dir, 'books'));
+  assert.is(skipped.rows, 0);
+  assert.equal(skipped.frames!.skipped, [['USDT-FUTURES|BTCUSDT|books15', 2]], 'not the default channel: counted, skipped');
+  const out = join(dir, 'b15');
+  const s = await run([file], out, { bookChannel: 'books15' });
+  assert.is(s.frames!.feed.bookMessages, 2);
+  const { words, rows } = await readRecords(out);
+  assert.equal(bookStates(await testCore(), BTC, words, rows), [
+    `${t} b 940001:1000,940000:2000 a 940003:1000`,
+    `${t + 100} b 940002:5000 a 940004:1000,940005:7000`,
+  ]);
 });
 
 test('a file ends at --max-rows only at a message end, and at the UTC day', async () => {
