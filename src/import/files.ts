@@ -48,6 +48,8 @@ export class ImportFiles implements RecordSink {
   rows = 0;
   private readonly streams: Array<Stream | undefined> = [];
   private readonly encoder: FileEncoder;
+  /** One stream: every record is its (no instrument to look at). */
+  private readonly single: boolean;
 
   constructor(
     readonly root: string,
@@ -61,6 +63,7 @@ export class ImportFiles implements RecordSink {
       },
       { inline: o.inline },
     );
+    this.single = infos.length === 1;
     for (const { inst, info } of infos)
       this.streams[inst] = {
         info,
@@ -86,23 +89,30 @@ export class ImportFiles implements RecordSink {
       const inst = words[p0 + 1];
       const s = this.streams[inst];
       if (!s) throw new Error(`an imported record names instrument ${inst}, which has no stream`);
-      if (s.rows > 0 && s.boundary && this.due(s, words, p0)) this.finishStream(s);
-      // a run of this instrument's records up to the next point where its file may have to end
-      let j = i;
-      let boundary = s.boundary;
-      const rows0 = s.rows;
-      while (j < n) {
-        const p = at + j * WORDS;
-        if (words[p + 1] !== inst) break;
-        if (j > i && boundary && this.dueAt(s, rows0 + (j - i), words, p)) break;
-        boundary = endsMessage(words[p] & 0xff, words[p] >>> 16);
-        j++;
+      if (s.rows > 0 && s.boundary && this.dueAt(s, s.rows, words, p0)) this.finishStream(s);
+      // this instrument's run of records
+      let j = i + 1;
+      if (this.single) j = n;
+      else while (j < n && words[at + j * WORDS + 1] === inst) j++;
+      // the whole run fits the open file unless it reaches --max-rows or its last record reaches the file's end
+      // (local times only grow); otherwise it goes record by record to the first message start where the file ends
+      if (s.rows === 0) this.start(s, words, p0);
+      const last = at + (j - 1) * WORDS;
+      if (s.rows + (j - i) > this.o.maxRows || this.dueAt(s, s.rows, words, last)) {
+        let boundary = s.boundary;
+        let k = i;
+        for (; k < j; k++) {
+          const p = at + k * WORDS;
+          if (k > i && boundary && this.dueAt(s, s.rows + (k - i), words, p)) break;
+          boundary = endsMessage(words[p] & 0xff, words[p] >>> 16);
+        }
+        j = k;
       }
       this.append(s, words, p0, j - i);
-      s.boundary = boundary;
-      const last = at + (j - 1) * WORDS;
-      s.lastHi = words[last + 5];
-      s.lastLo = words[last + 4] >>> 0;
+      const q = at + (j - 1) * WORDS;
+      s.boundary = endsMessage(words[q] & 0xff, words[q] >>> 16);
+      s.lastHi = words[q + 5];
+      s.lastLo = words[q + 4] >>> 0;
       this.rows += j - i;
       i = j;
     }
@@ -155,26 +165,23 @@ export class ImportFiles implements RecordSink {
     return out.sort();
   }
 
-  /** Whether the open file must end before the record at `p` (it starts a message). */
-  private due(s: Stream, words: Int32Array, p: number): boolean {
-    return this.dueAt(s, s.rows, words, p);
-  }
-
   private dueAt(s: Stream, rows: number, words: Int32Array, p: number): boolean {
     if (rows >= this.o.maxRows) return true;
     const hi = words[p + 5];
     return hi > s.dueHi || (hi === s.dueHi && words[p + 4] >>> 0 >= s.dueLo);
   }
 
+  /** A file starts with the record at `p`: it must end before its roll or the UTC day's end. */
+  private start(s: Stream, words: Int32Array, p: number): void {
+    s.firstTs = (BigInt(words[p + 5]) << 32n) | BigInt(words[p + 4] >>> 0);
+    const dayEnd = (s.firstTs / DAY_NS + 1n) * DAY_NS;
+    const roll = s.firstTs + this.o.rollNs;
+    const due = roll < dayEnd ? roll : dayEnd;
+    s.dueHi = Number(due >> 32n);
+    s.dueLo = Number(due & 0xffffffffn);
+  }
+
   private append(s: Stream, words: Int32Array, p: number, n: number): void {
-    if (s.rows === 0) {
-      s.firstTs = (BigInt(words[p + 5]) << 32n) | BigInt(words[p + 4] >>> 0);
-      const dayEnd = (s.firstTs / DAY_NS + 1n) * DAY_NS;
-      const roll = s.firstTs + this.o.rollNs;
-      const due = roll < dayEnd ? roll : dayEnd;
-      s.dueHi = Number(due >> 32n);
-      s.dueLo = Number(due & 0xffffffffn);
-    }
     const need = (s.rows + n) * WORDS;
     if (need > s.buf.length) {
       // a file's buffer is taken whole at once (a spare one when the file thread handed one back): growing it by
