@@ -44,6 +44,8 @@ export interface StreamReport {
   feedLatencyMsRaw: LatencyStats | null;
   feedLatencyMsCorrected: LatencyStats | null;
   droppedRecords: number;
+  /** The metadata's `source` (live, demo, simulator, replay, tardis) of the stream's first file. */
+  source: string;
   explanation: string;
 }
 
@@ -107,6 +109,7 @@ export async function inspectRecording(path: string): Promise<StreamReport[]> {
           feedLatencyMsRaw: null,
           feedLatencyMsCorrected: null,
           droppedRecords: 0,
+          source: meta.source ?? '',
           explanation: '',
         },
         raw: new Growable(),
@@ -178,6 +181,10 @@ function explain(r: StreamReport): string {
     const bound = Number(BigInt(r.clock.boundNs || '0')) / 1e6;
     parts.push(
       `clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`,
+    );
+  } else if (r.source === 'tardis') {
+    parts.push(
+      "imported from Tardis.dev: local_ts is when Tardis's collector received each frame, on its clock and from where it runs (no offset was measured); rebase it to yours with backtest --feed-latency-shift (docs/import.md)",
     );
   } else {
     parts.push('clock offset not measured (no REST round trips in this recording)');

@@ -190,7 +190,8 @@ export function progressLine(p: ImportProgress): string {
   let eta = '';
   if (p.bytesTotal) {
     const f = Math.min(1, p.bytesRead / p.bytesTotal);
-    share = `${(f * 100).toFixed(0).padStart(3)}% of ${mb(p.bytesTotal)} · `;
+    const filled = Math.round(f * 20);
+    share = `[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${(f * 100).toFixed(0).padStart(3)}% of ${mb(p.bytesTotal)} · `;
     if (f > 0.01 && f < 1 && p.inputs === 1) eta = ` · ${formatDuration(BigInt(Math.round(secs / f - secs)) * 1_000_000_000n)} left`;
   }
   return `  ${which}${share}${count(p.rows)} rows · ${count(rate)} rows/s${eta}`;
