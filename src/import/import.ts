@@ -10,7 +10,7 @@ import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
 import { ImportFiles } from './files';
 import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
-import { openInput, type Input } from './input';
+import { isUrl, openFile, openInput, type Input } from './input';
 import { venueOf } from './venue';
 
 export interface ImportProgress {
@@ -107,8 +107,15 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
   });
   let stopped = false;
   let bytes = 0;
+  for (const name of o.inputs) if (!isUrl(name)) openFile(name).close(); // a missing file fails before anything is written
   for (let i = 0; i < o.inputs.length && !stopped; i++) {
-    const input = await openInput(o.inputs[i]);
+    let input: Input;
+    try {
+      input = await openInput(o.inputs[i]);
+    } catch (err) {
+      await files.stop();
+      throw err;
+    }
     frames.begin(input.name);
     const split = new LineSplitter((b, s, e, n) => frames.line(b, s, e, n));
     const report = progress(o, input, i, () => files.rows, t0);

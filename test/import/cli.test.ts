@@ -75,6 +75,17 @@ test('errors name what to fix: the line, the flag', () => {
     /BTCUSDT\.csv:2: price "94099\.8" is not a multiple of the tick\/lot/,
     'rows before the first snapshot are checked too',
   );
+  const none = tmp('cli-none');
+  r = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis', V2, join(none, 'missing.ndjson'), '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', none],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /missing\.ndjson: no such file/);
+  assert.equal(files(none), [], 'a missing input fails before anything is written');
   r = spawnSync(process.execPath, [CLI, 'import', 'csv'], { encoding: 'utf8' });
   assert.match(r.stderr, /unknown source "csv" \(expected tardis or tardis-csv/);
   assert.ok(
