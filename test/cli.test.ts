@@ -16,7 +16,7 @@ test('help lists the commands; an unknown command says what to do and exits 2', 
 test('bench rejects bad arguments with a clear error', () => {
   const r = cli('bench', 'disk');
   assert.is(r.status, 1);
-  assert.match(r.stderr, /unknown benchmark "disk" \(expected ring, book, feed, capture, backtest or optimize\)/);
+  assert.match(r.stderr, /unknown benchmark "disk" \(expected ring, book, feed, capture, backtest, optimize or import\)/);
   const q = cli('bench', '--rounds', 'x');
   assert.match(q.stderr, /--rounds needs a whole number/);
 });
