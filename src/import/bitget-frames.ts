@@ -135,6 +135,11 @@ export class TardisFrames {
       if (typeof m === 'string') return this.fail(line, m);
       [msgStart, msgEnd] = m;
     }
+    if (msgEnd - msgStart > this.decoder.maxFrameBytes)
+      return this.fail(
+        line,
+        `a frame of ${msgEnd - msgStart} bytes: larger than the decoder takes (${this.decoder.maxFrameBytes} bytes, the live feed's limit too)`,
+      );
     const hi = this.time.hi;
     const lo = this.time.lo;
     if (this.started && cmp64(hi, lo, this.lastHi, this.lastLo) < 0)

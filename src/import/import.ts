@@ -208,7 +208,8 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
     const latency = new FeedLatencySample(files);
     // progress follows the larger input (the book file, usually)
     const main = opened.reduce((a, b) => ((a.size ?? 0) >= (b.size ?? 0) ? a : b));
-    const report = progress(o, main, 0, () => files.rows, t0);
+    // one bar for the pair: the larger file's share read
+    const report = progress({ ...o, inputs: [main.name] }, main, 0, () => files.rows, t0);
     let stopped = false;
     try {
       await mergeByLocalTime({ book, trades }, latency, async () => {
@@ -247,9 +248,15 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
 }
 
 /** A progress reporter for one input: at most every 250 ms, and once at its end. */
-function progress(o: CommonOptions, input: Input, index: number, rows: () => number, t0: number): (last: boolean) => void {
+function progress(
+  o: CommonOptions & { inputs: string[] },
+  input: Input,
+  index: number,
+  rows: () => number,
+  t0: number,
+): (last: boolean) => void {
   let next = 0;
-  const inputs = 'inputs' in o ? (o as { inputs: string[] }).inputs.length : 1;
+  const inputs = o.inputs.length;
   return (last) => {
     if (!o.onProgress) return;
     const now = performance.now();

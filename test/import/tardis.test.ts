@@ -105,6 +105,21 @@ test('plain, gzip and a second import give the same bytes', async () => {
   assert.equal([...treeBytes(c).keys()], [...ta.keys()], 'no extra files, no temporaries');
 });
 
+test('files another import left in the way are named: both would be replayed', async () => {
+  const out = tmp('tardis-strangers');
+  const first = await run([V2], out, { maxRows: 1000, rollNs: 2_000_000_000n });
+  assert.ok(first.files.length >= 2);
+  const second = await run([V2], out);
+  assert.equal(
+    second.strangers,
+    first.files
+      .map((f) => f.path)
+      .filter((p) => !second.files.some((g) => g.path === p))
+      .sort(),
+  );
+  assert.ok(second.strangers.length >= 1);
+});
+
 test("tardis-machine's HTTP replay URL (loopback, chunked and gzip) gives the same files as the file", async () => {
   const body = readFileSync(V2);
   const requests: string[] = [];
@@ -185,6 +200,9 @@ test('bad lines are named by number, with what is wrong', async () => {
   e = await failsAt([good[2], good[0]]);
   assert.is(e.line, 2);
   assert.match(e.reason, /earlier than the line before's.*time order/);
+  e = await failsAt([...good.slice(0, 3), `{"localTimestamp":"2026-05-01T00:00:09.0000000Z","message":{"pad":"${'x'.repeat(200_000)}"}}`]);
+  assert.is(e.line, 4);
+  assert.match(e.reason, /a frame of 200010 bytes: larger than the decoder takes \(\d+ bytes, the live feed's limit too\)/);
   // a grid that does not fit the wire: the first book line names it
   e = await failsAt(good, { grids: [gridFromTickLot('USDT-FUTURES', 'BTCUSDT', '1', '0.001')] });
   assert.is(e.line, 3);
