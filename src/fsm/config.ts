@@ -5,6 +5,8 @@
 // Units are in the field names: *Ns are int nanoseconds (JSON numbers, or "250ms"/"2s"-style strings), *Ticks and
 // *Lot are integer grid units, *Quote is quote currency. `null` switches an optional feature off.
 
+import { didYouMean } from '../format/suggest';
+
 export type SignalSource = 'z' | 'l1' | 'obiN' | 'ofiNorm';
 export type EntryMode = 'taker' | 'passive';
 export type HurdleSource = 'ofiNorm' | 'signal';
@@ -457,6 +459,7 @@ export const FIELDS: readonly FieldSpec[] = [
 ];
 
 const BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
+const PATHS = FIELDS.map((f) => f.path);
 
 /** A config problem, naming the field and what it accepts. */
 export class ConfigError extends Error {
@@ -488,7 +491,11 @@ export function resolveConfig(base: unknown = {}, overrides: readonly string[] =
   if (base === null || typeof base !== 'object' || Array.isArray(base))
     throw new ConfigError('(root)', `must be a JSON object, got ${show(base)}`);
   for (const [group, sub] of Object.entries(base as Record<string, unknown>)) {
-    if (!(group in cfg)) throw new ConfigError(group, `is not a known section (known: ${Object.keys(cfg).join(', ')})`);
+    if (!(group in cfg))
+      throw new ConfigError(
+        group,
+        `is not a known section${didYouMean(group, Object.keys(cfg))} (sections: ${Object.keys(cfg).join(', ')})`,
+      );
     if (sub === null || typeof sub !== 'object' || Array.isArray(sub)) throw new ConfigError(group, `must be an object, got ${show(sub)}`);
     for (const [key, value] of Object.entries(sub as Record<string, unknown>)) {
       const spec = fieldOf(`${group}.${key}`);
@@ -547,7 +554,11 @@ export function validateInstrument(inst: InstrumentSpec): void {
 
 function fieldOf(path: string): FieldSpec {
   const spec = BY_PATH.get(path);
-  if (!spec) throw new ConfigError(path, `is not a known field (known: ${FIELDS.map((f) => f.path).join(', ')})`);
+  if (!spec)
+    throw new ConfigError(
+      path,
+      `is not a known field${didYouMean(path, PATHS) || ' (the Parameters table in docs/strategy.md lists them all; e.g. entry.threshold)'}`,
+    );
   return spec;
 }
 

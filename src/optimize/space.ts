@@ -22,6 +22,7 @@
 // result merging key on them, so both orders are fixed by the space file alone.
 import { describe, FIELDS, type FieldSpec } from '../fsm/config';
 import { mulberry32 } from '../exchange/rng';
+import { didYouMean } from '../format/suggest';
 
 export type ParamValue = number | string | boolean | null;
 
@@ -328,31 +329,12 @@ export function trialOverrides(trial: Trial): string[] {
 
 /** " (did you mean a, b?)" from the field paths closest to a mistyped key, or a pointer to the full list. */
 function suggest(key: string): string {
-  const k = key.toLowerCase();
-  const tail = (s: string) => s.slice(s.lastIndexOf('.') + 1);
-  const scored = FIELDS.map((f) => {
-    const p = f.path.toLowerCase();
-    const d = Math.min(levenshtein(k, p), levenshtein(tail(k), tail(p)) + (k.includes('.') ? 1 : 0));
-    const near = d <= Math.max(2, Math.floor(tail(k).length / 4)) || (k.length >= 4 && p.includes(k));
-    return { path: f.path, d, near };
-  })
-    .filter((s) => s.near)
-    .sort((a, b) => a.d - b.d || a.path.localeCompare(b.path))
-    .slice(0, 5);
-  if (scored.length) return ` (did you mean ${scored.map((s) => s.path).join(', ')}?)`;
-  return ` (parameters are FIELDS paths such as entry.threshold or cooldown.ns; see the Parameters table in docs/strategy.md)`;
-}
-
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
+  return (
+    didYouMean(
+      key,
+      FIELDS.map((f) => f.path),
+    ) || ' (parameters are FIELDS paths such as entry.threshold or cooldown.ns; see the Parameters table in docs/strategy.md)'
+  );
 }
 
 function show(v: unknown): string {

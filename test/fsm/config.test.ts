@@ -102,14 +102,22 @@ test('range and type errors name the field and what it accepts', () => {
 });
 
 test('unknown fields, sections and malformed overrides', () => {
-  assert.throws(
+  fails(
     () => resolveConfig({}, ['entry.treshold=2']),
-    /^strategy config: entry\.treshold is not a known field \(known: signal\.source, entry\.threshold, /,
+    'strategy config: entry.treshold is not a known field (did you mean entry.threshold?)',
+  );
+  fails(
+    () => resolveConfig({}, ['nothing.like.it=2']),
+    'strategy config: nothing.like.it is not a known field (the Parameters table in docs/strategy.md lists them all; e.g. entry.threshold)',
   );
   assert.throws(() => resolveConfig({ entry: { treshold: 2 } }), /^strategy config: entry\.treshold is not a known field/);
   fails(
     () => resolveConfig({ strategy: {} }),
-    'strategy config: strategy is not a known section (known: signal, entry, exit, hurdle, gates, cooldown, orders, risk)',
+    'strategy config: strategy is not a known section (sections: signal, entry, exit, hurdle, gates, cooldown, orders, risk)',
+  );
+  fails(
+    () => resolveConfig({ entyr: {} }),
+    'strategy config: entyr is not a known section (did you mean entry?) (sections: signal, entry, exit, hurdle, gates, cooldown, orders, risk)',
   );
   fails(() => resolveConfig({ entry: 3 }), 'strategy config: entry must be an object, got 3');
   fails(() => resolveConfig([]), 'strategy config: (root) must be a JSON object, got []');

@@ -248,8 +248,8 @@ test('grid errors: continuous ranges and oversized grids', () => {
 
 test('parse errors name the key and say what to fix', () => {
   const cases: [unknown, string][] = [
-    [{ 'entry.treshold': [1] }, 'entry.treshold is not a strategy parameter (did you mean entry.threshold, exit.threshold?)'],
-    [{ threshold: [1] }, 'threshold is not a strategy parameter (did you mean entry.threshold, exit.threshold, cooldown.resetThreshold?)'],
+    [{ 'entry.treshold': [1] }, 'entry.treshold is not a strategy parameter (did you mean entry.threshold?)'],
+    [{ threshold: [1] }, 'threshold is not a strategy parameter (did you mean entry.threshold, exit.threshold?)'],
     [{ 'Cooldown.NS': [1] }, 'Cooldown.NS is not a strategy parameter (did you mean cooldown.ns?)'],
     [
       { foo: [1] },

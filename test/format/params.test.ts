@@ -1,0 +1,43 @@
+// Parameters as reports list them: values in their units (durations human, off for null, quote in the currency),
+// the source of each, and the short per-section form of live summaries.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { compactParams, flatParams, paramRows, paramValue } from '../../src/format/params';
+
+const SPECS = [
+  { path: 'entry.threshold', unit: 'x', doc: 'θ_in' },
+  { path: 'exit.timeStopNs', unit: 'ns', doc: 'time stop' },
+  { path: 'exit.trailingTicks', unit: 'ticks', doc: 'trailing' },
+  { path: 'risk.maxDailyLossQuote', unit: 'quote', doc: 'daily loss' },
+];
+const CONFIG = { entry: { threshold: 0.4 }, exit: { timeStopNs: 5e9, trailingTicks: null }, risk: { maxDailyLossQuote: 100 } };
+
+test('values in their units, with where they came from', () => {
+  assert.equal(paramValue(5e9, 'ns'), { value: '5 s', unit: '' });
+  assert.equal(paramValue(null, 'ticks'), { value: 'off', unit: '' });
+  assert.equal(paramValue(100, 'quote', 'USDT'), { value: '100', unit: 'USDT' });
+  assert.equal(paramValue(12345, 'lots'), { value: '12,345', unit: 'lots' });
+  const rows = paramRows(SPECS, CONFIG, { 'entry.threshold': 'preset demo' }, 'USDT');
+  assert.equal(
+    rows.map((r) => [r.path, r.value, r.unit, r.source]),
+    [
+      ['entry.threshold', '0.4', 'x', 'preset demo'],
+      ['exit.timeStopNs', '5 s', '', 'default'],
+      ['exit.trailingTicks', 'off', '', 'default'],
+      ['risk.maxDailyLossQuote', '100', 'USDT', 'default'],
+    ],
+  );
+  assert.equal(flatParams(SPECS, CONFIG), {
+    'entry.threshold': 0.4,
+    'exit.timeStopNs': 5e9,
+    'exit.trailingTicks': null,
+    'risk.maxDailyLossQuote': 100,
+  });
+  assert.equal(compactParams(rows), [
+    '  entry  threshold 0.4*',
+    '  exit   timeStopNs 5 s, trailingTicks off',
+    '  risk   maxDailyLossQuote 100 USDT',
+  ]);
+});
+
+test.run();
