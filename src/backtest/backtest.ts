@@ -28,6 +28,7 @@ export interface RunOptions {
   sampleNs?: number;
   onAction?: BacktestOptions['onAction'];
   onEvent?: BacktestOptions['onEvent'];
+  onSignal?: BacktestOptions['onSignal'];
   /** Client order id tag (ids are rb-<tag>-<n>). */
   idTag?: string;
   /** Added to every record's local stamp before the replay (`--feed-latency-shift`), ns. */
@@ -55,6 +56,7 @@ export async function runFiles(
     sampleNs: o.sampleNs,
     onAction: o.onAction,
     onEvent: o.onEvent,
+    onSignal: o.onSignal,
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;

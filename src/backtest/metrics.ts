@@ -142,6 +142,15 @@ export interface ExposureMetrics {
   timeInMarket: number | null;
 }
 
+/** How the strategy ended the run (null for a trace without the machine's state). */
+export interface StrategyMetrics {
+  finalPhase: string;
+  /** When and why the machine halted (a risk breach, a failed exit); null when it did not. */
+  halted: null | { reason: string; atNs: string; atUtc: string };
+  /** The machine's counters, sorted by name: gate.* / hurdle / risk.denied count entries blocked. */
+  counters: Record<string, number>;
+}
+
 export interface Metrics {
   run: RunInfo;
   pnl: PnlMetrics;
@@ -151,6 +160,7 @@ export interface Metrics {
   trades: TradeMetrics;
   markouts: MarkoutMetrics[];
   exposure: ExposureMetrics;
+  strategy: StrategyMetrics | null;
   settings: Record<string, string | number | boolean | null>;
 }
 
@@ -393,6 +403,20 @@ function fixAll<T>(v: T): T {
   return v;
 }
 
+function strategyOf(trace: BacktestTrace): StrategyMetrics | null {
+  const st = trace.strategy;
+  if (!st) return null;
+  const counters: Record<string, number> = {};
+  for (const k of Object.keys(st.counters).sort()) counters[k] = st.counters[k];
+  const at = st.haltedNs;
+  return {
+    finalPhase: st.phase,
+    halted:
+      st.haltReason === null ? null : { reason: st.haltReason, atNs: at === null ? '' : at.toString(), atUtc: at === null ? '' : utc(at) },
+    counters,
+  };
+}
+
 export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}): Metrics {
   const s = trace.series;
   const eq = cleanEquity(trace);
@@ -481,6 +505,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     trades: trades(trace),
     markouts: markouts(trace),
     exposure: exp,
+    strategy: strategyOf(trace),
   };
   // Settings are copied as given, not rounded: they are inputs, printed so a run can be repeated.
   return { ...fixAll(m), settings };

@@ -3,6 +3,7 @@
 // (a fill that came out differently, a timer, a decision only one side took).
 import type { Intent, OrderRecord } from './orders';
 import { OrderEvent } from '../live/orderlog';
+import { millis } from '../format/numbers';
 
 export interface FillSeen {
   localTs: bigint;
@@ -103,7 +104,9 @@ export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf:
 
 export function formatParity(p: ParityReport): string {
   const lines = [
-    `parity: ${p.matched} of ${p.live} live decisions matched (backtest took ${p.backtest}); decision time |Δ| median ${(p.timing.medianNs / 1e6).toFixed(3)} ms, max ${(p.timing.maxNs / 1e6).toFixed(3)} ms`,
+    `parity: ${p.matched} of ${p.live} live decisions matched (the backtest took ${p.backtest})`,
+    // the same decision times are a condition of a match; what differs is how long live took to send the action
+    `  live sent each action a median ${millis(p.timing.medianNs)} (max ${millis(p.timing.maxNs)}) after the signal or tick it was decided on; the backtest sends at once`,
   ];
   if (p.divergence) {
     const d = p.divergence;

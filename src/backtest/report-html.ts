@@ -6,7 +6,7 @@
 // order, so a one-sample spike in equity or position is still drawn.
 import type { BacktestTrace } from './trace';
 import { cleanEquity, drawdownSeries, type Metrics } from './metrics';
-import { duration, quote, reportSections } from './report-text';
+import { duration, quote, reportSections, type ReportContext } from './report-text';
 
 export const MAX_POINTS = 2000;
 
@@ -229,7 +229,7 @@ function lineChart(tb: TimeSeries, values: ArrayLike<number>, unit: string, cls:
   return frame(y, unit, body, timeAxis(x, tb.t0));
 }
 
-function priceChart(trace: BacktestTrace, tb: TimeSeries): string {
+function priceChart(trace: BacktestTrace, tb: TimeSeries, currency: string): string {
   const s = trace.series;
   if (s.length === 0 && trace.fills.length === 0) return empty('prices');
   const mid = new Float64Array(s.length);
@@ -253,7 +253,7 @@ function priceChart(trace: BacktestTrace, tb: TimeSeries): string {
     .join('');
   const note =
     stride > 1 ? `<text class="unit" text-anchor="end" x="${W - M.right}" y="${M.top - 8}">${esc(`1 fill in ${stride} shown`)}</text>` : '';
-  return frame(y, 'quote', `<path class="mid" d="${path(p, x, y)}"/>${marks}${note}`, timeAxis(x, tb.t0));
+  return frame(y, currency, `<path class="mid" d="${path(p, x, y)}"/>${marks}${note}`, timeAxis(x, tb.t0));
 }
 
 interface Bar {
@@ -326,16 +326,19 @@ figure{margin:0 0 18px}figcaption{font-weight:600;margin:0 0 4px}svg{width:100%;
 .equity,.position,.mid,.dd{fill:none;stroke-width:1.2}.equity{stroke:#2457c5}.position{stroke:#7a3fb8}.mid{stroke:#556}
 .dd{stroke:#c0392b}.dd-area{fill:#f3c6c0;stroke:none}.buy{fill:#1f9d55}.sell{fill:#d64541}.pos{fill:#2457c5}.neg{fill:#d64541}
 table{border-collapse:collapse;width:100%;margin:0 0 8px}td{padding:2px 8px;border-bottom:1px solid #eceef2;vertical-align:top}
-td.v{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.u{color:#5b6475;white-space:nowrap}td.n{color:#5b6475;width:45%}
+td.v{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.u{color:#5b6475;white-space:nowrap}td.n{color:#5b6475;width:45%}td.w{padding-left:8px}
 `;
 
-function tables(m: Metrics): string {
-  return reportSections(m)
+function tables(m: Metrics, ctx: ReportContext): string {
+  return reportSections(m, ctx)
     .map((s) => {
       const rows = s.rows
-        .map(
-          (r) =>
-            `<tr><td>${esc(r.label)}</td><td class="v">${esc(r.value)}</td><td class="u">${esc(r.unit)}</td><td class="n">${esc(r.note ?? '')}</td></tr>`,
+        .map((r) =>
+          r.wide
+            ? `<tr><td colspan="4" class="w">${esc(r.label)}</td></tr>`
+            : `<tr><td>${esc(r.label)}</td><td class="v">${esc(r.value)}</td><td class="u">${esc(r.unit)}</td><td class="n">${esc(
+                [r.note, r.detail].filter(Boolean).join(' · '),
+              )}</td></tr>`,
         )
         .join('');
       return `<section><h2>${esc(s.title)}</h2><table>${rows || '<tr><td>–</td></tr>'}</table></section>`;
@@ -345,19 +348,20 @@ function tables(m: Metrics): string {
 
 const figure = (caption: string, svg: string): string => `<figure><figcaption>${esc(caption)}</figcaption>${svg}</figure>`;
 
-export function htmlReport(m: Metrics, trace: BacktestTrace, title: string): string {
+export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx: ReportContext = {}): string {
+  const q = ctx.currency ?? 'quote';
   const tb = timeBase(trace);
   const eq = cleanEquity(trace);
   const markouts = m.markouts.map((k) => ({ label: duration(k.horizonNs), value: k.meanTicks }));
   const charts = [
-    figure('Equity (net of fees and funding)', lineChart(tb, eq, 'quote', 'equity')),
-    figure('Drawdown from running peak', lineChart(tb, drawdownSeries(eq), 'quote', 'dd', true)),
+    figure('Equity (net of fees and funding)', lineChart(tb, eq, q, 'equity')),
+    figure('Drawdown from running peak', lineChart(tb, drawdownSeries(eq), q, 'dd', true)),
     figure('Position', lineChart(tb, trace.series.positionLot.subarray(0, trace.series.length), 'lot', 'position')),
-    figure('Mid price with fills (▲ buy, ▼ sell)', priceChart(trace, tb)),
+    figure('Mid price with fills (▲ buy, ▼ sell)', priceChart(trace, tb, q)),
     figure('Mean markout by horizon (mid move in the fill’s favour)', barChart(markouts, 'ticks', 'markouts')),
     figure('Holding time of round trips', barChart(holdingBars(trace), 'trades', 'round trips')),
   ];
-  const sub = `${m.run.fromUtc} → ${m.run.toUtc} (UTC) · net ${quote(m.pnl.netQuote)} quote · ${m.activity.fills} fills · ${m.trades.count} round trips`;
+  const sub = `${m.run.fromUtc} → ${m.run.toUtc} (UTC) · net ${quote(m.pnl.netQuote)} ${q} · ${m.activity.fills} fills · ${m.trades.count} round trips`;
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -365,7 +369,7 @@ export function htmlReport(m: Metrics, trace: BacktestTrace, title: string): str
     `<title>${esc(title)}</title><style>${CSS}</style></head><body>`,
     `<h1>${esc(title)}</h1><p class="sub">${esc(sub)}</p>`,
     charts.join('\n'),
-    `<div class="tables">${tables(m)}</div>`,
+    `<div class="tables">${tables(m, ctx)}</div>`,
     '</body></html>',
     '',
   ].join('\n');

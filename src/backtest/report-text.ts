@@ -1,13 +1,22 @@
 // The backtest report as rows of (label, value, unit, note) grouped in sections, and as an aligned terminal table.
-// The HTML report renders the same sections, so the two never disagree on wording, units or rounding. Formatting is
-// plain arithmetic and toFixed (no locale), so the text is the same on every machine.
+// The HTML report renders the same sections, so the two never disagree on wording, units or rounding. Numbers go
+// through src/format (money in the quote currency, human durations, n/a where the run is too short), so the text
+// is the same on every machine.
 import type { Metrics } from './metrics';
+import type { Finding } from '../format/findings';
+import { findingLine } from '../format/findings';
+import type { ParamRow } from '../format/params';
+import { NA, NONE, count, duration as humanDuration, fixed, money, percent, shareOf } from '../format/numbers';
 
 export interface Row {
   label: string;
   value: string;
   unit: string;
   note?: string;
+  /** A sentence on a line of its own (the label), no value column. */
+  wide?: boolean;
+  /** More about the row, shown in the HTML report only (a parameter's meaning). */
+  detail?: string;
 }
 
 export interface Section {
@@ -15,43 +24,48 @@ export interface Section {
   rows: Row[];
 }
 
-const NONE = '–';
+/** What the report knows beyond the metrics: the instrument's currencies, the parameters, why it traded as it did. */
+export interface ReportContext {
+  /** Quote currency (USDT); default "quote". */
+  currency?: string;
+  /** Base currency (BTC); default "base". */
+  base?: string;
+  /** The run's full resolved parameters. */
+  parameters?: ParamRow[];
+  /** What stopped entries (src/fsm/explain.ts). */
+  findings?: Finding[];
+  /** Why the strategy halted, when it did. */
+  halt?: Finding | null;
+  /** The preset the parameters started from. */
+  preset?: string | null;
+}
+
+/** Annualised ratios from less than this much data are noise, not a Sharpe. */
+export const MIN_DAYS_ANNUALISED = 1;
+/** Per-day rates from less than this much data are not shown. */
+export const MIN_DAYS_PER_DAY = 1 / 24;
 
 /** Fixed decimals; null prints as a dash. */
 export function num(x: number | null, dp: number): string {
-  return x === null ? NONE : x.toFixed(dp);
+  return fixed(x, dp);
 }
 
-/** Quote amounts keep about four significant decimals however small (a lot of a cheap coin is worth fractions of a cent). */
+/** Quote amounts with the decimals they need (src/format money). */
 export function quote(x: number | null): string {
-  if (x === null) return NONE;
-  const a = Math.abs(x);
-  const dp = a === 0 || a >= 1 ? 4 : Math.min(12, 3 - Math.floor(Math.log10(a)));
-  return x.toFixed(dp);
+  return money(x);
 }
 
 export function pct(x: number | null): string {
-  return x === null ? NONE : (x * 100).toFixed(2);
+  return percent(x);
 }
 
 export function int(x: number | null): string {
-  return x === null ? NONE : String(x);
+  return count(x);
 }
 
-/** A duration in ns, in the largest unit that keeps it short: 850 ns, 12.5 µs, 3.2 ms, 1.50 s, 2m 05s, 3h 07m, 2d 04h. */
+/** A duration in ns, human (src/format). */
 export function duration(ns: number | null): string {
-  if (ns === null) return NONE;
-  const sign = ns < 0 ? '-' : '';
-  const a = Math.abs(ns);
-  if (a < 1e3) return `${sign}${a.toFixed(0)} ns`;
-  if (a < 1e6) return `${sign}${(a / 1e3).toFixed(1)} µs`;
-  if (a < 1e9) return `${sign}${(a / 1e6).toFixed(1)} ms`;
-  if (a < 59.995e9) return `${sign}${(a / 1e9).toFixed(2)} s`;
-  const s = Math.round(a / 1e9);
-  const two = (n: number): string => String(n).padStart(2, '0');
-  if (s < 3600) return `${sign}${Math.floor(s / 60)}m ${two(s % 60)}s`;
-  if (s < 86_400) return `${sign}${Math.floor(s / 3600)}h ${two(Math.floor(s / 60) % 60)}m`;
-  return `${sign}${Math.floor(s / 86_400)}d ${two(Math.floor(s / 3600) % 24)}h`;
+  return humanDuration(ns);
 }
 
 /** ns since the epoch (decimal string) as UTC ISO. */
@@ -63,49 +77,90 @@ export function utcOf(ns: string | null): string {
 
 const row = (label: string, value: string, unit = '', note?: string): Row =>
   note === undefined ? { label, value, unit } : { label, value, unit, note };
+const line = (text: string): Row => ({ label: text, value: '', unit: '', wide: true });
 
-export function reportSections(m: Metrics): Section[] {
+function parametersRow(ctx: ReportContext): Row {
+  const changed = (ctx.parameters ?? []).filter((p) => p.source !== 'default').length;
+  const from = ctx.preset && ctx.preset !== 'default' ? `preset ${ctx.preset}` : 'the defaults';
+  return row('parameters', '', '', `${from}${changed ? `, ${changed} not at their default (marked under Parameters)` : ''}`);
+}
+
+function outcome(m: Metrics, ctx: ReportContext): Section {
+  const st = m.strategy;
+  const rows: Row[] = [row('round trips', int(m.trades.count), '', `${int(m.activity.fills)} fills, ${int(m.activity.orders)} orders`)];
+  if (st) {
+    rows.push(row('final phase', st.finalPhase));
+    rows.push(st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc || '?'} UTC`) : row('halted', 'no'));
+  }
+  if (ctx.halt) rows.push(line(`halted: ${findingLine(ctx.halt)}`));
+  else if (st?.halted) rows.push(line(`halted: ${st.halted.reason}`));
+  const f = ctx.findings ?? [];
+  if (f.length) {
+    rows.push(line(m.trades.count === 0 ? 'why no trades:' : 'what stopped entries:'));
+    for (const x of f) rows.push(line(`  ${findingLine(x)}`));
+  } else if (st && m.trades.count > 0) rows.push(line('no entry was blocked by a gate, the cost hurdle or a risk limit'));
+  return { title: 'Outcome', rows };
+}
+
+export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
   const { run, pnl, returns: r, drawdown: d, activity: a, trades: t, exposure: e } = m;
-  return [
+  const q = ctx.currency ?? 'quote';
+  const spanNs = a.days === null ? 0 : a.days * 86_400e9;
+  const have = humanDuration(spanNs);
+  const enough = (need: number) => a.days !== null && a.days >= need;
+  const annual = (x: number | null, label: string, note: string): Row =>
+    x === null || enough(MIN_DAYS_ANNUALISED)
+      ? row(label, num(x, 3), '', note)
+      : row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`);
+  const perDay = (x: number | null, f: (v: number | null) => string) => (x === null || enough(MIN_DAYS_PER_DAY) ? f(x) : NA);
+  const feeShare = shareOf(pnl.feesQuote, pnl.grossQuote);
+  const sections: Section[] = [
     {
       title: 'Run',
       rows: [
         row('from', run.fromUtc || run.fromNs, 'UTC'),
         row('to', run.toUtc || run.toNs, 'UTC'),
-        row('duration', num(a.days, 3), 'days'),
+        row('duration', a.days === null ? NONE : have),
         row('market events', int(run.events)),
-        row('tick size', String(run.tickSize), 'quote'),
-        row('lot size', String(run.lotSize), 'base'),
-        row('equity sampled every', duration(run.seriesIntervalNs), '', `${run.seriesSamples} samples`),
+        row('tick size', String(run.tickSize), q),
+        row('lot size', String(run.lotSize), ctx.base ?? 'base'),
+        row('equity sampled every', duration(run.seriesIntervalNs), '', `${int(run.seriesSamples)} samples`),
+        ...(ctx.parameters ? [parametersRow(ctx)] : []),
       ],
     },
+    outcome(m, ctx),
     {
       title: 'PnL',
       rows: [
-        row('gross', quote(pnl.grossQuote), 'quote', 'realised + open position marked to mid'),
-        row('fees', quote(pnl.feesQuote), 'quote', 'paid (negative = rebates)'),
-        row('funding', quote(pnl.fundingQuote), 'quote', 'received'),
-        row('net', quote(pnl.netQuote), 'quote', 'gross − fees + funding'),
-        row('closed round trips, gross', quote(pnl.closedGrossQuote), 'quote'),
-        row('fee share of gross', pct(pnl.feeShare), '%'),
+        row('gross', quote(pnl.grossQuote), q, 'realised + open position marked to mid'),
+        row('fees', quote(pnl.feesQuote), q, 'paid (negative = rebates)'),
+        row('funding', quote(pnl.fundingQuote), q, 'received'),
+        row('net', quote(pnl.netQuote), q, 'gross − fees + funding'),
+        row('closed round trips, gross', quote(pnl.closedGrossQuote), q),
+        row(
+          'fee share of gross',
+          feeShare.value,
+          feeShare.value === 'n/a' || feeShare.value === NONE ? '' : '%',
+          feeShare.note ? 'gross P&L is about 0' : undefined,
+        ),
       ],
     },
     {
-      title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${r.samples} intervals, ${r.intervalSource === 'requested' ? 'as requested' : `series interval; ${duration(r.requestedIntervalNs)} requested`})`,
+      title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${r.intervalSource === 'requested' ? 'as requested' : `series interval; ${duration(r.requestedIntervalNs)} requested`})`,
       rows: [
-        row('Sharpe, annualised', num(r.sharpe, 3), '', 'mean / std (n − 1)'),
-        row('Sortino, annualised', num(r.sortino, 3), '', 'mean / √mean(min(0, ΔPnL)²)'),
-        row('annualisation factor', num(r.annualisation, 3), '×', '√(intervals per day × 365)'),
-        row('mean ΔPnL', quote(r.meanQuote), 'quote'),
-        row('std ΔPnL', quote(r.stdQuote), 'quote'),
-        row('downside deviation', quote(r.downsideDevQuote), 'quote'),
+        annual(r.sharpe, 'Sharpe, annualised', 'mean / std (n − 1)'),
+        annual(r.sortino, 'Sortino, annualised', 'mean / √mean(min(0, ΔPnL)²)'),
+        row('annualisation factor', num(r.annualisation, 1), '×', '√(intervals per day × 365)'),
+        row('mean ΔPnL', quote(r.meanQuote), q),
+        row('std ΔPnL', quote(r.stdQuote), q),
+        row('downside deviation', quote(r.downsideDevQuote), q),
       ],
     },
     {
       title: 'Drawdown',
       rows: [
-        row('max drawdown', quote(d.maxQuote), 'quote'),
-        row('max drawdown', pct(d.maxPct === null ? null : d.maxPct / 100), '%', `of max position value ${quote(d.pctBaseQuote)} quote`),
+        row('max drawdown', quote(d.maxQuote), q),
+        row('max drawdown', pct(d.maxPct === null ? null : d.maxPct / 100), '%', `of max position value ${quote(d.pctBaseQuote)} ${q}`),
         row('peak', utcOf(d.peakNs), 'UTC'),
         row('trough', utcOf(d.troughNs), 'UTC'),
         row('longest under water', duration(d.maxDurationNs)),
@@ -119,11 +174,19 @@ export function reportSections(m: Metrics): Section[] {
         row('orders', int(a.orders)),
         row('cancels', int(a.cancels)),
         row('rejects', int(a.rejects)),
-        row('round trips per day', num(a.tradesPerDay, 2), '/day'),
-        row('fills per day', num(a.fillsPerDay, 2), '/day'),
+        row(
+          'round trips per day',
+          perDay(a.tradesPerDay, (x) => num(x, 2)),
+          '/day',
+        ),
+        row(
+          'fills per day',
+          perDay(a.fillsPerDay, (x) => num(x, 2)),
+          '/day',
+        ),
         row('volume', num(a.volumeLot, 0), 'lot'),
-        row('turnover', quote(a.turnoverQuote), 'quote'),
-        row('turnover per day', quote(a.turnoverPerDayQuote), 'quote/day'),
+        row('turnover', quote(a.turnoverQuote), q),
+        row('turnover per day', perDay(a.turnoverPerDayQuote, quote), `${q}/day`),
         row('return per value traded', num(a.returnPerValueBps, 3), 'bps'),
         row('fill ratio', pct(a.fillRatio), '%', 'filled / posted lots'),
         row('maker share', pct(a.makerShare), '%', 'of filled lots'),
@@ -137,9 +200,9 @@ export function reportSections(m: Metrics): Section[] {
         row('count', int(t.count), '', `${t.longs} long, ${t.shorts} short`),
         row('win rate', pct(t.winRate), '%', `${t.wins} won, ${t.losses} lost, net of fees`),
         row('profit factor', num(t.profitFactor, 3), '×'),
-        row('average net', quote(t.avgNetQuote), 'quote'),
-        row('best net', quote(t.bestNetQuote), 'quote'),
-        row('worst net', quote(t.worstNetQuote), 'quote'),
+        row('average net', quote(t.avgNetQuote), q),
+        row('best net', quote(t.bestNetQuote), q),
+        row('worst net', quote(t.worstNetQuote), q),
         row('average holding time', duration(t.avgHoldingNs)),
         row('median holding time', duration(t.medianHoldingNs)),
         ...t.reasons.map((x) => row(`exit: ${x.reason}`, int(x.count))),
@@ -148,7 +211,7 @@ export function reportSections(m: Metrics): Section[] {
     {
       title: 'Markouts (mid move after each fill, in its favour)',
       rows: m.markouts.map((k) =>
-        row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${k.count} fills`),
+        row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${int(k.count)} fills`),
       ),
     },
     {
@@ -157,26 +220,46 @@ export function reportSections(m: Metrics): Section[] {
         row('max |position|', num(e.maxPositionLot, 0), 'lot'),
         row('mean |position|', num(e.meanAbsPositionLot, 2), 'lot'),
         row('median |position|', num(e.medianAbsPositionLot, 2), 'lot'),
-        row('max position value', quote(e.maxNotionalQuote), 'quote'),
-        row('mean position value', quote(e.meanNotionalQuote), 'quote'),
-        row('median position value', quote(e.medianNotionalQuote), 'quote'),
+        row('max position value', quote(e.maxNotionalQuote), q),
+        row('mean position value', quote(e.meanNotionalQuote), q),
+        row('median position value', quote(e.medianNotionalQuote), q),
         row('time in market', pct(e.timeInMarket), '%'),
       ],
     },
-    {
-      title: 'Settings',
-      rows: Object.entries(m.settings).map(([k, v]) => row(k, v === null ? NONE : String(v))),
-    },
   ];
+  if (ctx.parameters)
+    sections.push({
+      title: 'Parameters (docs/strategy.md)',
+      rows: ctx.parameters.map((p) => ({
+        label: p.path,
+        value: p.value,
+        unit: p.unit,
+        ...(p.source !== 'default' ? { note: p.source } : {}),
+        detail: p.doc,
+      })),
+    });
+  sections.push({
+    title: 'Settings (simulated venue)',
+    rows: Object.entries(m.settings).map(([k, v]) =>
+      row(k, v === null ? NONE : /Ns$/.test(k) && typeof v === 'number' ? duration(v) : String(v)),
+    ),
+  });
+  return sections;
 }
 
 /** The aligned terminal table: labels left, values right-aligned in one column, then unit and note. */
-export function formatReport(m: Metrics): string {
-  const sections = reportSections(m).map((s) => ({
+export function formatReport(m: Metrics, ctx: ReportContext = {}): string {
+  const sections = reportSections(m, ctx).map((s) => ({
     title: printable(s.title),
-    rows: s.rows.map((r) => ({ label: printable(r.label), value: printable(r.value), unit: r.unit, note: r.note && printable(r.note) })),
+    rows: s.rows.map((r) => ({
+      label: printable(r.label),
+      value: printable(r.value),
+      unit: r.unit,
+      note: r.note && printable(r.note),
+      wide: r.wide,
+    })),
   }));
-  const all = sections.flatMap((s) => s.rows);
+  const all = sections.flatMap((s) => s.rows).filter((r) => !r.wide);
   const lw = Math.max(0, ...all.map((r) => r.label.length));
   // The value column is as wide as the widest number; a longer text value (a date, a path in the settings) overflows
   // its own row instead of pushing every number to the right.
@@ -188,6 +271,10 @@ export function formatReport(m: Metrics): string {
     out.push(s.title);
     if (!s.rows.length) out.push(`  ${NONE}`);
     for (const r of s.rows) {
+      if (r.wide) {
+        out.push(`  ${r.label}`);
+        continue;
+      }
       const line = `  ${r.label.padEnd(lw)}  ${r.value.padStart(vw)}  ${r.unit.padEnd(uw)}${r.note ? `  ${r.note}` : ''}`;
       out.push(line.trimEnd());
     }
@@ -195,7 +282,7 @@ export function formatReport(m: Metrics): string {
   return `${out.join('\n')}\n`;
 }
 
-const NUMERIC = /^[-+]?[\d.]+$/;
+const NUMERIC = /^[-+]?[\d,.]+$/;
 
 /** Control characters from settings or exit reasons would move the cursor or recolour the terminal: show them escaped. */
 function printable(s: string): string {

@@ -183,6 +183,8 @@ export class Backtest {
   private readonly market = new MarketEvents();
   readonly sim: SimExchange;
   private readonly machine: StrategyMachine;
+  /** Local time (machine clock) the machine halted at; null while it has not. */
+  private haltedNs: bigint | null = null;
   private base = 0n;
   private baseAbs = 0;
   private started = false;
@@ -548,7 +550,11 @@ export class Backtest {
     // (frozen and not) is a polymorphic iteration on every event
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i];
-      if (a.type === 'log') continue;
+      if (a.type === 'log') {
+        // a halt logs first: the time of the first log in HALTED is the time it halted
+        if (this.haltedNs === null && st.phase === 'HALTED') this.haltedNs = st.nowNs;
+        continue;
+      }
       if (this.o.onAction) this.o.onAction(this.absNs(t), a, st.nowNs);
       if (a.type === 'place') {
         this.counts.orders++;
@@ -667,6 +673,12 @@ export class Backtest {
         length: len,
       },
       fundingQuote: this.funding,
+      strategy: {
+        phase: this.machine.state.phase,
+        haltReason: this.machine.state.haltReason,
+        haltedNs: this.haltedNs,
+        counters: { ...this.machine.state.counters },
+      },
       settings: {
         latency: this.o.latency.name,
         queue: this.o.queue.name,

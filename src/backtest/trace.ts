@@ -52,6 +52,17 @@ export interface OrderCounts {
   filledLot: number;
 }
 
+/** How the strategy machine ended the run: read from its public state, for the reports' "why no trades" and halt. */
+export interface StrategyTrace {
+  /** The machine's phase at the end of the data. */
+  phase: string;
+  haltReason: string | null;
+  /** Local time the machine halted, ns since the epoch; null when it did not. */
+  haltedNs: bigint | null;
+  /** The machine's counters (gate.*, hurdle, risk.denied, entry.*, exit.*, …). */
+  counters: Record<string, number>;
+}
+
 export interface BacktestTrace {
   /** The grid: quote per tick and base per lot (one tick·lot = tickSize × lotSize quote). */
   tickSize: number;
@@ -68,4 +79,6 @@ export interface BacktestTrace {
   fundingQuote: number;
   /** The models and settings the run used, printed with the report (realism inputs). */
   settings: Record<string, string | number | boolean>;
+  /** Absent in traces built by hand (tests). */
+  strategy?: StrategyTrace;
 }

@@ -209,7 +209,8 @@ export class BitgetRestClient {
     }
     const est = offsetFromSamples(got);
     this.clock.offsetMs = est.offsetMs;
-    this.o.log?.('info', `clock offset to Bitget ${est.offsetMs.toFixed(1)} ms (±${est.boundMs.toFixed(1)} ms)`);
+    const venue = this.o.mode === 'local' ? 'the local exchange' : this.o.mode === 'demo' ? "Bitget's demo environment" : 'Bitget';
+    this.o.log?.('info', `clock offset to ${venue} ${est.offsetMs.toFixed(1)} ms (±${est.boundMs.toFixed(1)} ms)`);
     return est;
   }
 

@@ -41,8 +41,12 @@ export interface SessionSummary {
   signals: number;
   orders: number;
   cancels: number;
+  /** Cancel-alls (a halt, the stop at the end). */
+  cancelAlls: number;
   fills: number;
   rejects: number;
+  /** Round trips closed. */
+  trades: number;
   feesQuote: number;
   realisedQuote: number;
   equityQuote: number;
@@ -52,6 +56,9 @@ export interface SessionSummary {
   bookMessages: number;
   filesWritten: number;
   records: number;
+  /** The machine's counters (gate.*, hurdle, risk.denied, …) and why it halted, for "why no trades". */
+  counters: Record<string, number>;
+  haltReason: string | null;
 }
 
 function feeRate(text: string | undefined, fallback: number): number {
@@ -154,8 +161,10 @@ export class TradingSession {
       signals: c.signals,
       orders: c.orders,
       cancels: c.cancels,
+      cancelAlls: c.cancelAlls,
       fills: s.position.fills,
       rejects: c.rejects,
+      trades: s.trades,
       feesQuote: s.position.feesQuote,
       realisedQuote: s.position.realisedTickLot * tickLotQuote,
       equityQuote: equityQuote(s.position, mark, tickLotQuote),
@@ -165,6 +174,8 @@ export class TradingSession {
       bookMessages: f?.bookMessages ?? 0,
       filesWritten: this.files,
       records: this.pipeline.recorderCounters?.records ?? 0,
+      counters: { ...s.counters },
+      haltReason: s.haltReason,
     };
   }
 

@@ -6,6 +6,7 @@ import { MonotonicClock } from '../core/clock';
 import { MarketEvents, TICK_NS } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
 import type { StrategyMachine, Action, Event } from '../fsm/index';
+import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
 
 export interface TraderCounters {
@@ -13,7 +14,9 @@ export interface TraderCounters {
   statuses: number;
   actions: number;
   orders: number;
+  /** Cancels of single orders; the cancel-alls of a halt or stop are counted apart. */
   cancels: number;
+  cancelAlls: number;
   fills: number;
   rejects: number;
   feeQuote: number;
@@ -34,6 +37,7 @@ export class Trader {
     actions: 0,
     orders: 0,
     cancels: 0,
+    cancelAlls: 0,
     fills: 0,
     rejects: 0,
     feeQuote: 0,
@@ -55,6 +59,10 @@ export class Trader {
 
   /** Own orders and fills to the recording (when recording). */
   orderLog: OrderLog | null = null;
+  /** Every signal the machine is given (the CLI watches what the signal does, for "why no trades"). */
+  onSignal: ((e: Extract<Event, { type: 'signal' }>) => void) | null = null;
+  /** Set by stop(): the kill switch that follows is an ordinary stop, not an error. */
+  private stopping = false;
 
   /** Late binding: the gateway needs the trader's event callback before the trader can hold it. */
   setExecutor(e: Executor): void {
@@ -76,7 +84,8 @@ export class Trader {
     for (const a of this.machine.handle(e)) {
       this.counters.actions++;
       if (a.type === 'log') {
-        this.log(`[${a.level}] ${a.message}`);
+        const line = this.describe(a.level, a.message);
+        if (line) this.log(line);
         continue;
       }
       if (this.orderLog) {
@@ -84,9 +93,23 @@ export class Trader {
         this.orderLog.action(a, this.clock.ns, this.machine.state.nowNs);
       }
       if (a.type === 'place') this.counters.orders++;
-      else if (a.type === 'cancel' || a.type === 'cancelAll') this.counters.cancels++;
+      else if (a.type === 'cancel') this.counters.cancels++;
+      else if (a.type === 'cancelAll') this.counters.cancelAlls++;
       this.executor?.handle(a);
     }
+  }
+
+  /** A machine log as the trader reads it: a closed trade in money, a stop not dressed as an error; null to drop it. */
+  private describe(level: string, message: string): string | null {
+    if (this.stopping && message === 'HALTED: kill switch') return null; // the CLI says it is stopping
+    const t = this.machine.state.lastTrade;
+    if (message.startsWith('trade closed') && t) {
+      const unit = this.machine.instrument.tickSize * this.machine.instrument.lotSize;
+      const ccy = quoteCurrency(this.pipeline.grids[this.inst]?.symbol);
+      const gross = t.realisedTickLot * unit;
+      return `trade closed (${t.reason ?? 'external fill'}): ${t.dir}, held ${duration(Number(t.exitNs - t.entryNs))}, net ${signedMoneyIn(gross - t.feesQuote, ccy)} (gross ${moneyIn(gross, ccy)}, fees ${moneyIn(t.feesQuote, ccy)})`;
+    }
+    return `[${level}] ${message}`;
   }
 
   setClockOffset(ns: number): void {
@@ -132,8 +155,10 @@ export class Trader {
       if (core.words[(at + R.inst) >> 2] !== this.inst) return;
       if (kind === Kind.signal) this.ticksUntil(readI64Big(core.words, at + S.localTs));
       this.market.fromRecord(core, at, (e) => {
-        if (e.type === 'signal') this.counters.signals++;
-        else if (e.type === 'marketHealth' && !e.ok) this.counters.statuses++;
+        if (e.type === 'signal') {
+          this.counters.signals++;
+          this.onSignal?.(e);
+        } else if (e.type === 'marketHealth' && !e.ok) this.counters.statuses++;
         this.handle(e);
       });
     });
@@ -141,6 +166,7 @@ export class Trader {
 
   /** Kill switch: cancel everything (and flatten when asked); the caller then waits for the gateway to settle. */
   stop(flatten: boolean): void {
+    this.stopping = true;
     this.running = false;
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.handle({ type: 'killSwitch', flatten });

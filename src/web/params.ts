@@ -7,6 +7,7 @@ import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue, type QueueModel } from '../backtest/queue';
 import { DEFAULT_FEES } from '../backtest/setup';
 import type { RunParams } from './protocol';
+import { presetNamed } from '../fsm/presets';
 
 export interface RunSettings {
   config: StrategyConfig;
@@ -17,14 +18,8 @@ export interface RunSettings {
   sampleNs: number;
 }
 
-/** A config that trades on most book data: enters passively on a strong book imbalance, leaves on a time stop. */
-export const EXAMPLE_CONFIG = {
-  signal: { source: 'obiN' },
-  entry: { threshold: 0.4, confirmCount: 2, mode: 'passive' },
-  exit: { threshold: 0.1, timeStopNs: '5s' },
-  hurdle: { enabled: false },
-  cooldown: { ns: '2s' },
-};
+/** The page's starting config: the demo-passive preset (docs/strategy.md, Presets), which trades on most book data. */
+export const EXAMPLE_CONFIG = presetNamed('demo-passive')!.config;
 
 export const DEFAULT_PARAMS: RunParams = {
   config: JSON.stringify(EXAMPLE_CONFIG, null, 2),

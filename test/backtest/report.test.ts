@@ -90,21 +90,23 @@ test('text: every section, the sampling interval and the units are printed', () 
   const out = formatReport(computeMetrics(run(7200)));
   for (const title of [
     'Run',
+    'Outcome',
     'PnL',
-    'Returns (ΔPnL every 1m 00s, 119 intervals, as requested)',
+    'Returns (ΔPnL every 1 min, 119 intervals, as requested)',
     'Drawdown',
     'Activity',
     'Trades (round trips)',
     'Markouts',
     'Exposure',
-    'Settings',
+    'Settings (simulated venue)',
   ]) {
     assert.ok(out.includes(`\n${title}`) || out.startsWith(title), `section ${title}`);
   }
-  assert.match(out, /net\s+-?\d+\.\d{4}\s+quote/);
+  assert.match(out, /net\s+-?\d+\.\d{2,4}\s+quote/);
   assert.match(out, /return per value traded\s+-?\d+\.\d{3}\s+bps/);
-  assert.match(out, /maker share\s+\d+\.\d{2}\s+%/);
-  assert.match(out, /after 10\.00 s\s+-?\d+\.\d{3}\s+ticks/);
+  assert.match(out, /maker share\s+\d+(\.\d{1,2})?\s+%/);
+  assert.match(out, /after 10 s\s+-?\d+\.\d{3}\s+ticks/);
+  assert.match(out, /Sharpe, annualised\s+n\/a\s+needs ≥ 1 day of data, have 2 h/, 'two hours are too short to annualise');
   assert.match(out, /queue\s+prob2/);
   assert.ok(out.endsWith('\n'));
 });
@@ -128,6 +130,59 @@ test('text: an empty run prints dashes, and control characters in settings are s
   assert.match(out, /Sharpe, annualised\s+–/);
   assert.ok(!out.includes('\u001b'));
   assert.ok(out.includes('a\\u001b[31mred'));
+});
+
+test('text: with the run context, money in the quote currency, the outcome, the halt and every parameter', () => {
+  const t = run(7200);
+  t.strategy = {
+    phase: 'HALTED',
+    haltReason: 'risk breach (dailyLoss): daily loss 1 quote > max 0.5',
+    haltedNs: T0 + 60n * BigInt(S),
+    counters: {},
+  };
+  const ctx = {
+    currency: 'USDT',
+    base: 'BTC',
+    preset: 'demo',
+    parameters: [
+      { path: 'entry.threshold', value: '0.4', unit: 'x', source: 'preset demo', doc: 'θ_in' },
+      { path: 'exit.timeStopNs', value: '5 s', unit: '', source: 'default', doc: 'time stop' },
+    ],
+    findings: [
+      {
+        count: 12345,
+        parameter: 'gates.maxSpreadTicks',
+        text: 'the spread was wider than 2 ticks',
+        suggest: { parameter: 'gates.maxSpreadTicks', value: '5' },
+      },
+    ],
+    halt: { parameter: 'risk.maxDailyLossQuote', text: 'risk limit: the loss since the UTC day began passed 0.50 USDT' },
+  };
+  const out = formatReport(computeMetrics(t), ctx);
+  assert.match(out, /\n {2}net +-?[\d,]+\.\d{2,4} {2}USDT /);
+  assert.match(out, /\n {2}lot size +0\.001 {2}BTC/);
+  assert.match(out, /\n {2}parameters +preset demo, 1 not at their default \(marked under Parameters\)\n/);
+  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at 2024-01-01T00:01:00\.000Z UTC\n/);
+  assert.match(out, /\n {2}halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.50 USDT\n/);
+  assert.match(
+    out,
+    /\n {2}what stopped entries:\n {4}gates\.maxSpreadTicks blocked 12,345 entries: the spread was wider than 2 ticks; try --set gates\.maxSpreadTicks=5\n/,
+  );
+  assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}entry\.threshold +0\.4 {2}x +preset demo\n {2}exit\.timeStopNs +5 s\n/);
+  assert.not.match(out, /\bquote\b/);
+  const html = htmlReport(computeMetrics(t), t, 'x', ctx);
+  assert.ok(html.includes('<td>entry.threshold</td><td class="v">0.4</td><td class="u">x</td><td class="n">preset demo · θ_in</td>'));
+  assert.ok(html.includes('net '), 'summary line');
+  assert.ok(html.includes('USDT'));
+});
+
+test('text: fee share is n/a when the gross P&L is about zero', () => {
+  const t = run(600);
+  t.fundingQuote = 0;
+  t.series.equityQuote.fill(0);
+  t.series.equityQuote[t.series.length - 1] = -t.fills.reduce((a, f) => a + f.feeQuote, 0) + 1e-6;
+  const out = formatReport(computeMetrics(t));
+  assert.match(out, /fee share of gross +n\/a +gross P&L is about 0/);
 });
 
 // ---- HTML ----------------------------------------------------------------------------------------------------------

@@ -1,0 +1,260 @@
+// Why this strategy took the entries it took, from what the machine already counts (gate.*, hurdle, risk.denied,
+// entry.*) and what its signal did (SignalWatch), in words with the parameter to change; and why it halted. Read by
+// every report (backtest terminal/JSON/HTML, demo and live summaries and status line). Only reads public state.
+import type { Finding } from '../format/findings';
+import { duration, fixed, moneyIn, plural } from '../format/numbers';
+import type { StrategyConfig } from './config';
+import { signalValue, type SignalEvent } from './strategy';
+
+/** What the traded value x did over a run: how often it existed, passed ±θ_in, and for how long in a row. */
+export interface SignalStats {
+  signals: number;
+  /** Signals with a valid book. */
+  valid: number;
+  /** Signals with a value x (valid book, z warmed up). */
+  valued: number;
+  /** Signals with |x| ≥ θ_in. */
+  beyond: number;
+  /** Longest run of consecutive valued signals beyond θ_in on one side. */
+  longestRun: number;
+  /** Largest |x| seen; null when there was none. */
+  maxAbs: number | null;
+  /** The spread (ticks) while |x| ≥ θ_in, median and 90th percentile: what the spread gate met; null without such signals. */
+  spreadBeyond: { p50: number; p90: number } | null;
+}
+
+// Spreads above this many ticks are counted together (the quantiles then read as at least this).
+const SPREAD_BINS = 4096;
+
+/** Watches the signals a machine is given (cheap: one comparison per signal). */
+export class SignalWatch {
+  private readonly s: SignalStats = { signals: 0, valid: 0, valued: 0, beyond: 0, longestRun: 0, maxAbs: null, spreadBeyond: null };
+  private readonly spreads = new Uint32Array(SPREAD_BINS);
+  private run = 0;
+  private side = 0;
+  private readonly source: StrategyConfig['signal']['source'];
+  private readonly theta: number;
+
+  constructor(config: StrategyConfig) {
+    this.source = config.signal.source;
+    this.theta = config.entry.threshold;
+  }
+
+  observe(sig: SignalEvent): void {
+    const s = this.s;
+    s.signals++;
+    if (sig.valid) s.valid++;
+    const x = signalValue(sig, this.source);
+    if (x === null) {
+      this.run = 0;
+      return;
+    }
+    s.valued++;
+    const a = Math.abs(x);
+    if (s.maxAbs === null || a > s.maxAbs) s.maxAbs = a;
+    const side = x >= this.theta ? 1 : x <= -this.theta ? -1 : 0;
+    if (side === 0) {
+      this.run = 0;
+    } else {
+      s.beyond++;
+      this.spreads[Math.max(0, Math.min(SPREAD_BINS - 1, sig.bestAsk - sig.bestBid))]++;
+      this.run = side === this.side ? this.run + 1 : 1;
+      if (this.run > s.longestRun) s.longestRun = this.run;
+    }
+    this.side = side;
+  }
+
+  get stats(): SignalStats {
+    const s = { ...this.s };
+    if (s.beyond > 0) s.spreadBeyond = { p50: this.quantile(0.5), p90: this.quantile(0.9) };
+    return s;
+  }
+
+  private quantile(q: number): number {
+    const want = Math.ceil(q * this.s.beyond);
+    let seen = 0;
+    for (let i = 0; i < SPREAD_BINS; i++) {
+      seen += this.spreads[i];
+      if (seen >= want) return i;
+    }
+    return SPREAD_BINS - 1;
+  }
+}
+
+/** Two significant digits, for a suggested threshold. */
+function nice(x: number): string {
+  if (!(x > 0)) return String(x);
+  const p = Math.floor(Math.log10(x)) - 1;
+  return String(Number((Math.round(x / 10 ** p) * 10 ** p).toPrecision(2)));
+}
+
+interface Blocker {
+  counter: string;
+  parameter?: string;
+  text(c: StrategyConfig, s: SignalStats | null): string;
+  suggest?(c: StrategyConfig, s: SignalStats | null): { parameter: string; value: string };
+}
+
+/** A duration as --set takes it: 2s, 500ms, or integer ns. */
+const nsText = (ns: number) => (ns % 1e9 === 0 ? `${ns / 1e9}s` : ns % 1e6 === 0 ? `${ns / 1e6}ms` : String(Math.round(ns)));
+
+// The machine's entry counters (machine.ts tryEnter / entrySignal / timers), in the order it checks them.
+const BLOCKERS: readonly Blocker[] = [
+  { counter: 'gate.invalidBook', text: () => 'the book was not valid (an empty side or a crossed book)' },
+  { counter: 'gate.unhealthy', text: () => 'market data was unhealthy (a gap or resync was under way)' },
+  {
+    counter: 'gate.stale',
+    parameter: 'gates.maxDataAgeNs',
+    text: (c) => `the signal was older than ${duration(c.gates.maxDataAgeNs)} when the strategy saw it`,
+    suggest: (c) => ({ parameter: 'gates.maxDataAgeNs', value: nsText(Math.max(2 * c.gates.maxDataAgeNs, 1e9)) }),
+  },
+  {
+    counter: 'gate.feedLatency',
+    parameter: 'gates.maxFeedLatencyNs',
+    text: (c) =>
+      `the feed latency (local − exchange time, a clock offset included) was outside ${duration(c.gates.minFeedLatencyNs)} … ${duration(c.gates.maxFeedLatencyNs)} (gates.minFeedLatencyNs … gates.maxFeedLatencyNs)`,
+    suggest: (c) => ({ parameter: 'gates.maxFeedLatencyNs', value: nsText(Math.max(2 * c.gates.maxFeedLatencyNs, 1e9)) }),
+  },
+  {
+    counter: 'gate.spread',
+    parameter: 'gates.maxSpreadTicks',
+    text: (c, s) =>
+      `the spread was wider than ${plural(c.gates.maxSpreadTicks, 'tick')}${
+        s?.spreadBeyond
+          ? ` (while x was beyond ±${c.entry.threshold} the spread was ${s.spreadBeyond.p50} ticks at the median, ${s.spreadBeyond.p90} at the 90th percentile)`
+          : ''
+      }`,
+    suggest: (c, s) => {
+      // the median spread the gate met lets about half of those entries through; without it, double the limit
+      const seen = s?.spreadBeyond?.p50 ?? 0;
+      const v = seen > c.gates.maxSpreadTicks ? seen : Math.max(2 * c.gates.maxSpreadTicks, c.gates.maxSpreadTicks + 2);
+      return { parameter: 'gates.maxSpreadTicks', value: String(v) };
+    },
+  },
+  {
+    counter: 'hurdle',
+    parameter: 'hurdle.enabled',
+    text: (c) =>
+      `the expected move (hurdle.coef ${c.hurdle.coef} × ${c.hurdle.source}) did not beat the round-trip cost (fees in and out, ${c.hurdle.spreadMultiple}× the spread, slippage and buffer)`,
+    suggest: () => ({ parameter: 'hurdle.enabled', value: 'false' }),
+  },
+  {
+    counter: 'risk.denied',
+    parameter: 'risk.*',
+    text: (c) =>
+      `a pre-trade limit said no: at most ${c.risk.maxOrdersPerSecond} orders a second (risk.maxOrdersPerSecond), ${c.risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), ${plural(c.risk.maxPositionLot, 'lot')} of position (risk.maxPositionLot)`,
+  },
+];
+
+const ABANDONED: readonly Blocker[] = [
+  {
+    counter: 'entry.decayed',
+    parameter: 'exit.threshold',
+    text: (c) => `x fell back to exit.threshold ${c.exit.threshold} before they filled`,
+  },
+  {
+    counter: 'entry.workTimeout',
+    parameter: 'entry.workTimeoutNs',
+    text: (c) => `they did not fill within ${duration(c.entry.workTimeoutNs)}`,
+    suggest: (c) => ({ parameter: 'entry.workTimeoutNs', value: nsText(2 * c.entry.workTimeoutNs) }),
+  },
+];
+
+export interface EntryInput {
+  config: StrategyConfig;
+  /** The machine's counters (state.counters). */
+  counters: Readonly<Record<string, number>>;
+  /** Round trips closed, and fills. */
+  trades: number;
+  fills: number;
+  /** What the signal did, when watched. */
+  signals?: SignalStats | null;
+}
+
+/**
+ * What stopped entries, most frequent first; when nothing was blocked and nothing traded, why the signal never
+ * asked for an entry. Empty when entries went through unhindered.
+ */
+export function explainEntries(o: EntryInput): Finding[] {
+  const c = o.config;
+  const out: Finding[] = [];
+  const blocked = (list: readonly Blocker[], noun?: string, verb?: string) =>
+    list
+      .filter((b) => (o.counters[b.counter] ?? 0) > 0)
+      .map((b) => ({
+        count: o.counters[b.counter],
+        ...(noun ? { noun } : {}),
+        ...(verb ? { verb } : {}),
+        ...(b.parameter ? { parameter: b.parameter } : {}),
+        text: b.text(c, o.signals ?? null),
+        ...(b.suggest ? { suggest: b.suggest(c, o.signals ?? null) } : {}),
+      }))
+      .sort((a, b) => b.count - a.count);
+  out.push(...blocked(BLOCKERS));
+  if (o.fills === 0) out.push(...blocked(ABANDONED, 'entry orders', 'cancelled'));
+  if (out.length || o.trades > 0 || o.fills > 0) return out;
+  const s = o.signals;
+  const x = `x (signal.source ${c.signal.source})`;
+  const theta = c.entry.threshold;
+  if (!s) return [{ text: 'no entry signal was confirmed (the signal never stayed beyond entry.threshold long enough)' }];
+  if (s.signals === 0) return [{ text: 'no market data reached the strategy' }];
+  if (s.valid === 0) return [{ text: `the book was never valid in ${plural(s.signals, 'signal')}` }];
+  if (s.valued === 0)
+    return [
+      {
+        parameter: 'signal.source',
+        text: `${x} never had a value${c.signal.source === 'z' ? ': the z-score did not warm up in this much data' : ''}`,
+        suggest: { parameter: 'signal.source', value: 'obiN' },
+      },
+    ];
+  if (s.beyond === 0) {
+    const lower = s.maxAbs !== null && s.maxAbs > 0 ? Math.max(s.maxAbs * 0.8, Math.abs(c.exit.threshold) * 1.01) : null;
+    return [
+      {
+        parameter: 'entry.threshold',
+        text: `${x} never reached ±${theta}: the largest |x| was ${fixed(s.maxAbs, 3)}`,
+        ...(lower !== null && lower < theta ? { suggest: { parameter: 'entry.threshold', value: nice(lower) } } : {}),
+      },
+    ];
+  }
+  return [
+    {
+      parameter: 'entry.confirmCount',
+      text: `${x} passed ±${theta} ${plural(s.beyond, 'time')} but never for ${c.entry.confirmCount} signals in a row (longest ${s.longestRun})${c.entry.confirmDwellNs > 0 ? ` and ${duration(c.entry.confirmDwellNs)} (entry.confirmDwellNs)` : ''}`,
+      suggest: { parameter: 'entry.confirmCount', value: String(Math.max(1, s.longestRun)) },
+    },
+  ];
+}
+
+const BREACH_PARAMETER: Record<string, string> = {
+  dailyLoss: 'risk.maxDailyLossQuote',
+  position: 'risk.maxPositionLot',
+  notional: 'risk.maxNotionalTickLot',
+  staleData: 'risk.maxDataAgeNs',
+  feedLatency: 'risk.maxFeedLatencyNs',
+  clockOffset: 'risk.maxClockOffsetNs',
+};
+
+/** Why the machine halted, in words, with the parameter behind it; null for a kill switch (an ordinary stop). */
+export function explainHalt(reason: string | null, c: StrategyConfig, currency = 'quote'): Finding | null {
+  if (reason === null || reason === 'kill switch') return null;
+  const breach = /^risk breach \((\w+)\)/.exec(reason);
+  if (breach) {
+    const kind = breach[1];
+    const r = c.risk;
+    const text: Record<string, string> = {
+      dailyLoss: `the loss since the UTC day began passed ${moneyIn(r.maxDailyLossQuote, currency)}`,
+      position: `the position passed ${plural(r.maxPositionLot, 'lot')}`,
+      notional: `the position's value passed ${r.maxNotionalTickLot} ticks·lots`,
+      staleData: `no valid market data for ${duration(r.maxDataAgeNs)} while exposed`,
+      feedLatency: `a signal's feed latency was outside ${duration(r.minFeedLatencyNs)} … ${duration(r.maxFeedLatencyNs)}`,
+      clockOffset: `the clock offset to the exchange passed ±${duration(r.maxClockOffsetNs)}`,
+    };
+    return { parameter: BREACH_PARAMETER[kind], text: `risk limit: ${text[kind] ?? reason}` };
+  }
+  if (reason.startsWith('exit failed'))
+    return { parameter: 'exit.maxRetries', text: `an exit did not fill after ${c.exit.maxRetries} retries` };
+  if (reason.startsWith('reconcile'))
+    return { parameter: 'orders.maxReconcileAttempts', text: `the venue did not answer a reconcile (${reason})` };
+  return { text: reason };
+}
