@@ -1,4 +1,4 @@
-// `ringbook bench [ring|book] [--json] [--quick] [--rounds N]`: runs the benchmarks, prints medians of interleaved
+// `ringbook bench [names…] [--json] [--quick] [--rounds N]`: runs the benchmarks, prints medians of interleaved
 // rounds and the ratios against peers measured in the same run. Benchmarks are not tests: they assert nothing
 // about speed, only that the data moved intact.
 import { benchRing } from './ring.bench';
@@ -9,44 +9,54 @@ import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
 import { fmt } from './stats';
+import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
+import { didYouMean } from '../src/format/suggest';
 
-const HELP = `ringbook bench [ring|book|feed|capture|backtest|optimize|import] [options]
+/** Every benchmark, in the order they run: the one list help, the command summary and README show. */
+export const BENCHMARKS = [
+  {
+    name: 'ring',
+    summary: '64-byte records producer worker → consumer worker, batch 1 and 64, vs ringbuf.js, a plain JS ring, MessagePort',
+  },
+  { name: 'book', summary: 'a Bitget-like stream through book + all signals, core vs the TypeScript reference' },
+  { name: 'feed', summary: 'Bitget frame decoding vs JSON.parse + walk, and tick-to-signal latency per hop on loopback' },
+  { name: 'capture', summary: 'capture ring → finished Parquet: records/s and bytes per record' },
+  { name: 'backtest', summary: 'Parquet → core → strategy → simulated venue on a generated 10 M-event recording: events/s, peak RSS' },
+  { name: 'optimize', summary: 'optimizer trials/s with 1 and 2 worker threads over one shared recording, and memory per worker' },
+  {
+    name: 'import',
+    summary:
+      'Tardis.dev inputs → Parquet (tardis-machine lines, plain and gzip; a CSV pair): rows/s, MB/s, peak RSS at two sizes, against JSON.parse / plain CSV splitting of the same bytes',
+  },
+] as const;
 
-  ring        64-byte records producer worker → consumer worker, batch 1 and 64, against ringbuf.js,
-              a plain JS SharedArrayBuffer ring and MessagePort
-  book        a Bitget-like stream through book + all signals, core vs the TypeScript reference
-  feed        Bitget frame decoding vs JSON.parse + walk, and tick-to-signal latency per hop on loopback
-  capture     capture ring → finished Parquet: records/s and bytes per record
-  backtest    Parquet → core → strategy → simulated venue on a generated 10 M-event recording: events/s, peak RSS
-  optimize    optimizer trials/s with 1 and 2 worker threads over one shared recording, and memory per worker
-  import      Tardis.dev inputs → Parquet (tardis-machine lines, plain and gzip; a CSV pair): rows/s, MB/s,
-              peak RSS at two sizes, against JSON.parse / plain CSV splitting of the same bytes
-  (none)      all of them
+const NAMES: readonly string[] = BENCHMARKS.map((b) => b.name);
 
-options:
-  --json        one JSON object with each row's median, samples and the ratios
-  --quick       small counts (a smoke run, numbers not meaningful)
-  --rounds N    interleaved rounds (default 5, at least 1)`;
+export const BENCH = {
+  name: 'bench',
+  usage: `[${NAMES.join('|')} …] [options]`,
+  summary: 'Benchmarks: medians of interleaved rounds, and ratios against peers measured in the same run. With no name, all of them.',
+  details: BENCHMARKS.map((b) => `  ${b.name.padEnd(9)} ${b.summary}`).join('\n'),
+  positionals: { name: 'benchmark names', min: 0, max: NAMES.length },
+  flags: {
+    json: { type: 'boolean', description: "one JSON object with each row's median, samples and the ratios" },
+    quick: { type: 'boolean', description: 'small counts (a smoke run, numbers not meaningful)' },
+    rounds: { type: 'int', arg: 'N', min: 1, default: 5, description: 'interleaved rounds' },
+  },
+  examples: [
+    ['bench', 'every benchmark, 5 rounds each (several minutes)'],
+    ['bench ring book --quick --rounds 1 --json', 'a quick smoke run of two benchmarks, as JSON'],
+  ],
+} as const satisfies CommandSpec;
 
 export async function runBench(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = parseCommand(BENCH, args);
+  if (!parsed) return 0;
+  const { json, quick, rounds } = parsed.values;
   const which: string[] = [];
-  let rounds = 5;
-  let json = false;
-  let quick = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a === '--json') json = true;
-    else if (a === '--quick') quick = true;
-    else if (a === '--rounds') {
-      rounds = Number(args[++i]);
-      if (!(Number.isInteger(rounds) && rounds >= 1)) throw new Error(`--rounds needs a whole number ≥ 1, got "${args[i] ?? ''}"`);
-    } else if (['ring', 'book', 'feed', 'capture', 'backtest', 'optimize', 'import'].includes(a)) which.push(a);
-    else if (a.startsWith('-')) throw new Error(`unknown option "${a}" (see ringbook bench --help)`);
-    else throw new Error(`unknown benchmark "${a}" (expected ring, book, feed, capture, backtest, optimize or import)`);
+  for (const a of parsed.positionals) {
+    if (!NAMES.includes(a)) throw new UsageError(`unknown benchmark "${a}"${didYouMean(a, NAMES, 1)}: expected one of ${NAMES.join(', ')}`);
+    which.push(a);
   }
   const all = which.length === 0;
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };

@@ -15,10 +15,11 @@ test('help lists the commands; an unknown command says what to do and exits 2', 
 
 test('bench rejects bad arguments with a clear error', () => {
   const r = cli('bench', 'disk');
-  assert.is(r.status, 1);
-  assert.match(r.stderr, /unknown benchmark "disk" \(expected ring, book, feed, capture, backtest, optimize or import\)/);
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /unknown benchmark "disk": expected one of ring, book, feed, capture, backtest, optimize, import/);
   const q = cli('bench', '--rounds', 'x');
-  assert.match(q.stderr, /--rounds needs a whole number/);
+  assert.is(q.status, 2);
+  assert.match(q.stderr, /--rounds needs a whole number ≥ 1, got "x" \(see ringbook bench --help\)/);
 });
 
 test('a quick bench run completes, moves every record intact and prints JSON with ratios', () => {

@@ -1,11 +1,11 @@
 // `ringbook backtest <file|dir|glob>`: a recording through the core, the live strategy machine and the simulated
 // venue; prints the report (table, --json) and writes the HTML report; --parity checks a recorded trading session.
-import { parseArgs } from 'node:util';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { loadCore } from '../core/index';
-import { resolveConfig, type Action, type Event } from '../fsm/index';
+import type { Action, Event } from '../fsm/index';
+import { SignalWatch } from '../fsm/explain';
 import { fileMeta } from '../capture/reader';
 import { listParquet } from '../capture/recover';
 import { createBacktestCore, gridOf, runFiles, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
@@ -18,27 +18,82 @@ import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
 import type { SessionFile } from '../live/session';
-import { parseDuration } from './duration';
 import { parseShift } from '../backtest/feed-shift';
+import { parseCommand, UsageError, type CommandSpec } from './args';
+import { readJsonFile } from './json-file';
+import { presetHelp, resolveParams, strategyFlags } from './params';
+import { runReport } from './run-report';
 
-const HELP = `ringbook backtest <file|dir|glob> [options]
-
-  --config FILE        strategy + risk parameters (JSON, docs/strategy.md); default: the defaults
-  --set key=value      override one parameter (repeatable)
-  --symbol S           the symbol to replay when the directory holds several
-  --from T, --to T     replay window on the local clock: ISO time (2026-11-28T10:00:00Z) or ns since the epoch
-  --latency M          constant:5ms[,5ms] | feed[:4,0ms,3,0ms] | recorded (own orders' round trips);
-                       default: recorded when the recording has own orders, else feed
-  --feed-latency-shift D  move every record's local time by D (e.g. -3ms, +2ms): data received elsewhere (Tardis.dev)
-                       rebased to where you trade (docs/import.md); --from/--to are on the shifted clock
-  --queue M            risk-averse (default) | power:N | power2:N | power3:N | log | log2
-  --no-partial         a resting order fills completely once reached (default: partial fills)
-  --fees M,T           maker,taker fee rates (default 0.0002,0.0006: Bitget USDT-M VIP0)
-  --funding R          funding rate per 8 h settlement (optional)
-  --sample D           equity sampling interval for the report (default 1s)
-  --json               print the metrics as JSON (byte-identical for the same data and settings)
-  --report FILE        write a self-contained HTML report
-  --parity             compare with the recorded live session under <dir>/_orders (its settings, recorded latency)`;
+export const BACKTEST = {
+  name: 'backtest',
+  usage: '<file|dir|glob> [options]',
+  summary:
+    'Replays a recording through the same core and strategy as live, with a simulated venue (two timelines, latency and queue models, fees); prints the report, and why entries were blocked.',
+  positionals: { name: 'one input: a recording directory, a .parquet file or a glob', min: 1, max: 1 },
+  flags: {
+    ...strategyFlags(),
+    symbol: { type: 'string', arg: 'S', aliases: ['symbols'], description: 'the symbol to replay when the input holds several' },
+    from: { type: 'string', arg: 'T', description: 'replay from this local time: ISO (2026-11-28T10:00:00Z) or ns since the epoch' },
+    to: { type: 'string', arg: 'T', description: 'replay up to this local time' },
+    latency: {
+      type: 'string',
+      arg: 'M',
+      defaultText: 'recorded when the recording has own orders, else feed',
+      description: "constant:5ms[,5ms] | feed[:4,0ms,3,0ms] | recorded (own orders' round trips)",
+      group: 'simulated venue',
+    },
+    queue: {
+      type: 'string',
+      arg: 'M',
+      default: 'risk-averse',
+      description: 'risk-averse | power:N | power2:N | power3:N | log | log2',
+      group: 'simulated venue',
+    },
+    'no-partial': {
+      type: 'boolean',
+      description: 'a resting order fills completely once reached (default: partial fills)',
+      group: 'simulated venue',
+    },
+    fees: {
+      type: 'string',
+      arg: 'M,T',
+      defaultText: `${DEFAULT_FEES.maker},${DEFAULT_FEES.taker} (Bitget USDT-M VIP0), or the recorded session's with --parity`,
+      description: 'maker,taker fee rates as fractions; a negative maker is a rebate',
+      group: 'simulated venue',
+    },
+    'feed-latency-shift': {
+      type: 'string',
+      arg: 'D',
+      description:
+        "move every record's local time by D (e.g. -3ms, +2ms): data received elsewhere (Tardis.dev) rebased to where you trade (docs/import.md); --from/--to are on the shifted clock",
+      group: 'simulated venue',
+    },
+    funding: {
+      type: 'number',
+      arg: 'R',
+      min: -0.1,
+      max: 0.1,
+      description: 'funding rate per 8 h settlement, e.g. 0.0001',
+      group: 'simulated venue',
+    },
+    sample: { type: 'duration', arg: 'D', default: '1s', description: 'equity sampling interval of the report', group: 'report' },
+    json: { type: 'boolean', description: 'print the report as JSON (byte-identical for the same data and settings)', group: 'report' },
+    report: { type: 'string', arg: 'FILE', description: 'also write a self-contained HTML report', group: 'report' },
+    parity: {
+      type: 'boolean',
+      description: 'compare with the recorded live session under <dir>/_orders (its parameters, fees and recorded latency)',
+      group: 'report',
+    },
+  },
+  examples: [
+    ['backtest data/ --preset demo', 'replay a recording with the demo preset and print the report'],
+    [
+      'backtest data/ --config strategy.json --set gates.maxSpreadTicks=10 --report r.html',
+      'your parameters, one changed, and an HTML report',
+    ],
+  ],
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 --parity found a divergence. See docs/backtest.md.`,
+} as const satisfies CommandSpec;
 
 /** Files named by a path: a file, a directory (market data under it) or a glob with * and **. */
 export function expandInput(input: string): string[] {
@@ -96,14 +151,14 @@ export async function replayFilesOf(paths: string[], symbol?: string): Promise<R
 export function parseTime(flag: string, text: string): bigint {
   if (/^\d+$/.test(text)) return BigInt(text);
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new Error(`${flag} "${text}" is not a time: use ISO 8601 (2026-11-28T10:00:00Z) or ns since the epoch`);
+  if (Number.isNaN(ms)) throw new UsageError(`${flag} "${text}" is not a time: use ISO 8601 (2026-11-28T10:00:00Z) or ns since the epoch`);
   return BigInt(ms) * 1_000_000n;
 }
 
 export function parseFees(text: string): { maker: number; taker: number } {
   const [m, t] = text.split(',').map(Number);
   if (!(Number.isFinite(m) && Number.isFinite(t)) || t < 0 || Math.abs(m) > 0.01 || t > 0.01) {
-    throw new Error(`--fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);
+    throw new UsageError(`--fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);
   }
   return { maker: m, taker: t };
 }
@@ -121,55 +176,20 @@ export function latestSession(root: string, symbol: string): SessionFile | null 
     .filter((n) => /^session-\d+\.json$/.test(n))
     .sort();
   for (const n of names.reverse()) {
-    const s = JSON.parse(readFileSync(join(dir, n), 'utf8')) as SessionFile;
+    const s = readJsonFile(join(dir, n), 'recorded session').value as SessionFile;
     if (s.symbol === symbol) return s;
   }
   return null;
 }
 
-/** `--feed-latency-shift -3ms`: a negative value is the flag's value, not another option. */
-function joinNegative(argv: string[], flag: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === flag && i + 1 < argv.length && /^[-−]\d/.test(argv[i + 1])) out.push(`${flag}=${argv[++i]}`);
-    else out.push(argv[i]);
-  }
-  return out;
-}
-
 export async function runBacktestCli(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: joinNegative(argv, '--feed-latency-shift'),
-    options: {
-      config: { type: 'string' },
-      set: { type: 'string', multiple: true, default: [] },
-      symbol: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      latency: { type: 'string' },
-      'feed-latency-shift': { type: 'string' },
-      queue: { type: 'string', default: 'risk-averse' },
-      'no-partial': { type: 'boolean', default: false },
-      fees: { type: 'string' },
-      funding: { type: 'string' },
-      sample: { type: 'string', default: '1s' },
-      json: { type: 'boolean', default: false },
-      report: { type: 'string' },
-      parity: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1)
-    throw new Error(
-      'backtest needs one input: a recording directory, a .parquet file or a glob (e.g. ringbook backtest data/ --config strategy.json)',
-    );
-  const files = await replayFilesOf(expandInput(positionals[0]), values.symbol?.toUpperCase());
+  const args = parseCommand(BACKTEST, argv);
+  if (!args) return 0;
+  const { values } = args;
+  const input = args.positionals[0];
+  if (values.symbol?.includes(','))
+    throw new UsageError(`--symbol ${values.symbol}: a backtest replays one symbol (run one backtest per symbol)`);
+  const files = await replayFilesOf(expandInput(input), values.symbol?.toUpperCase());
   const symbol = files[0].meta.symbol!;
   const grid = gridOf(files[0].meta, files[0].path);
   const root = recordingRoot(resolve(files[0].path));
@@ -178,25 +198,28 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     throw new Error(
       `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
-  const base = values.config ? JSON.parse(readFileSync(resolve(values.config), 'utf8')) : session ? session.config : {};
-  const config = resolveConfig(base, values.set!);
+  const params = resolveParams({
+    preset: values.preset,
+    configFile: values.config,
+    base: session ? { config: session.config, source: 'recorded session' } : undefined,
+    sets: values.set,
+  });
+  const config = params.config;
   const orders = await readOwnOrders(root, symbol);
   const trips = roundTrips(orders);
   const latency: LatencyModel = parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
-  const queue = parseQueue(values.queue!);
+  const queue = parseQueue(values.queue);
   const fees = values.fees
     ? parseFees(values.fees)
     : session
       ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
       : DEFAULT_FEES;
-  const funding = values.funding !== undefined ? Number(values.funding) : undefined;
-  if (funding !== undefined && !(Math.abs(funding) < 0.1))
-    throw new Error(`--funding "${values.funding}" must be a rate per 8 h such as 0.0001`);
-  const sampleNs = parseDuration('--sample', values.sample!) * 1e6;
+  const sampleNs = values.sample * 1e6;
 
   const intents: Intent[] = [];
   const fillsSeen: FillSeen[] = [];
   const orderNo = new Map<string, number>();
+  const watch = new SignalWatch(config);
   const run: RunOptions = {
     config,
     fees,
@@ -205,10 +228,11 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     queue,
     partialFills: !values['no-partial'],
     sampleNs,
-    fundingRate: funding,
+    fundingRate: values.funding,
     fromNs: values.from ? parseTime('--from', values.from) : undefined,
     toNs: values.to ? parseTime('--to', values.to) : undefined,
     feedShiftNs: values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined,
+    onSignal: (_t, e) => watch.observe(e),
   };
   if (values.parity) {
     run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
@@ -236,22 +260,22 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const bc = createBacktestCore(core, grid);
   const trace = await runFiles(bc, files, grid, run);
   const metrics = computeMetrics(trace);
-  const title = `${symbol} ${basename(positionals[0])}`;
+  const report = runReport({ symbol, metrics, params, signals: watch.stats });
+  const title = `${symbol} ${basename(input)}`;
   if (values.report) {
-    writeFileSync(resolve(values.report), htmlReport(metrics, trace, title));
+    writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));
     process.stderr.write(`report written to ${values.report}\n`);
   }
-  let parityFailed = false;
+  const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x), 2);
   if (values.parity) {
     // the live session's kill switch at the end is not a strategy decision the replay can take
     const live = liveIntents(orders).filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
     const bt = intents.filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
     const p = compareIntents(live, bt, liveFills(orders), fillsSeen);
-    parityFailed = p.divergence !== null;
-    if (values.json) console.log(JSON.stringify({ metrics, parity: p }, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2));
-    else console.log(`${formatReport(metrics)}\n\n${formatParity(p)}`);
-    return parityFailed ? 3 : 0;
+    if (values.json) console.log(json({ metrics: report.json, parity: p }));
+    else console.log(`${formatReport(metrics, report.ctx)}\n${formatParity(p)}`);
+    return p.divergence !== null ? 3 : 0;
   }
-  console.log(values.json ? JSON.stringify(metrics, null, 2) : formatReport(metrics));
+  console.log(values.json ? json(report.json) : formatReport(metrics, report.ctx));
   return 0;
 }

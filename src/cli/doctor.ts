@@ -3,18 +3,24 @@
 // this file only parses arguments, renders and picks the exit code.
 import { runChecks, type CheckResult, type HostProbe } from '../doctor/checks';
 import { hostProbe } from '../doctor/probe';
+import { parseCommand, type CommandSpec } from './args';
 
-const HELP = `ringbook doctor [--json]
-
-Checks this host for low-latency market data: clock sync and clock source, socket buffers, TCP options, CPU
-count / governor / virtualisation, Node version and thread support, open-file limit, transparent huge pages, and
-container networking. Each check prints OK, WARN, FAIL or SKIP (could not tell, with the reason), followed by
-advice for every WARN and FAIL. Needs no root and no network; docs/tuning.md explains each check.
-
-  --json    {"checks":[{"id","status","value","advice"}]} instead of the table
-  --help    this text
-
-Exit code 1 if any check FAILs (ringbook cannot run properly here), else 0.`;
+export const DOCTOR = {
+  name: 'doctor',
+  usage: '[--json]',
+  summary:
+    'Checks this host for low-latency market data: clock sync and clock source, socket buffers, TCP options, CPU count / governor / virtualisation, Node version and thread support, open-file limit, transparent huge pages, and container networking.',
+  details:
+    'Each check prints OK, WARN, FAIL or SKIP (could not tell, with the reason), followed by advice for every WARN and FAIL. Needs no root and no network; docs/tuning.md explains each check.',
+  flags: {
+    json: { type: 'boolean', description: '{"checks":[{"id","status","value","advice"}]} instead of the table' },
+  },
+  examples: [
+    ['doctor', 'the checks and what to fix'],
+    ['doctor --json', 'the same as JSON'],
+  ],
+  notes: 'Exit code 1 if any check FAILs (ringbook cannot run properly here), else 0.',
+} as const satisfies CommandSpec;
 
 const WIDTH = 100;
 const INDENT = '    ';
@@ -62,15 +68,9 @@ export function renderReport(results: CheckResult[], probe: Pick<HostProbe, 'pla
  * is read.
  */
 export async function runDoctor(argv: string[], probe: HostProbe = hostProbe()): Promise<number> {
-  let json = false;
-  for (const a of argv) {
-    if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      return 0;
-    }
-    if (a === '--json') json = true;
-    else throw new Error(`doctor: unknown option "${a}" (expected --json or --help)`);
-  }
+  const args = parseCommand(DOCTOR, argv);
+  if (!args) return 0;
+  const json = args.values.json;
   const results = runChecks(probe);
   if (json)
     console.log(JSON.stringify({ checks: results.map(({ id, status, value, advice }) => ({ id, status, value, advice })) }, null, 2));

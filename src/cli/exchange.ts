@@ -4,80 +4,114 @@
 // characters are ever printed.
 import { startExchange, type FaultOptions, type TradingOptions } from '../exchange/index';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
+import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
 
-const HELP = `ringbook exchange [options]
+const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
+const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
+const TRADING = 'trading (private API)';
+const MS = 'a whole number of milliseconds';
 
-Local Bitget v2-compatible exchange: REST metadata and time, public WebSocket books / books1 / books5 / books15 /
-trade, driven by a seeded order-flow model; and a demo trading venue: signed private REST (orders, positions,
-leverage, account; requests need the "paptrading: 1" header), private WebSocket /v2/ws/private (orders, fill,
-positions, account), own orders matched in the simulated books. See docs/exchange.md.
-
-options:
-  --host H                    interface to bind (default 127.0.0.1)
-  --port N                    port, 0 = any free port (default 8181)
-  --seed N                    seed of the markets, seq jumps and faults (default 1)
-  --symbols LIST              comma-separated: BTCUSDT (every type listing it) or SPOT:BTCUSDT, USDT-FUTURES:ETHUSDT
-                              (default: USDT-FUTURES BTCUSDT ETHUSDT SOLUSDT, SPOT BTCUSDT A2ZUSDT)
-  --ping-timeout-ms N         drop a connection that sent no "ping" for N ms (default 120000, as Bitget)
-
-trading (private API):
-  --api-key K                 API key the venue accepts (default $BITGET_API_KEY, else ringbook-demo)
-  --api-secret S              its secret (default $BITGET_API_SECRET, else ringbook-demo-secret)
-  --api-passphrase P          its passphrase (default $BITGET_API_PASSPHRASE, else ringbook-demo-pass)
-  --balance USDT              futures account balance at start (default 10000)
-  --leverage N                leverage of every symbol until set-leverage (default 10)
-  --no-rate-limits            do not enforce the per-endpoint REST limits (10/s place/cancel, …)
-  --no-trading                public market data only
-
-faults (per connection, seeded; rates are probabilities in [0, 1] per books/trade update):
-  --drop-rate P               do not send an update (the client sees a seq/pseq gap)
-  --duplicate-rate P          send an update twice
-  --reorder-rate P            send an update after the next one
-  --corrupt-checksum-rate P   write a wrong checksum into a SPOT books update
-  --malformed-rate P          send a truncated, unparseable frame instead of an update
-  --disconnect-every S        drop each connection S seconds after it opened
-  --stall-ms N --stall-every S  every S seconds hold all outgoing frames for N ms
-  --latency-ms N              delay every outgoing frame by N ms (order kept)
-  --jitter-ms N               plus a uniform random 0..N ms
-  --clock-skew-ms N           shift every exchange timestamp (WS ts, REST serverTime) by N ms (may be negative)
-  --help                      this text`;
-
-type Kind = 'rate' | 'ms' | 'sec' | 'int' | 'skew';
-const FAULT_FLAGS: Record<string, { key: keyof FaultOptions; kind: Kind }> = {
-  '--drop-rate': { key: 'dropRate', kind: 'rate' },
-  '--duplicate-rate': { key: 'duplicateRate', kind: 'rate' },
-  '--reorder-rate': { key: 'reorderRate', kind: 'rate' },
-  '--corrupt-checksum-rate': { key: 'corruptChecksumRate', kind: 'rate' },
-  '--malformed-rate': { key: 'malformedRate', kind: 'rate' },
-  '--disconnect-every': { key: 'disconnectEverySec', kind: 'sec' },
-  '--stall-ms': { key: 'stallMs', kind: 'ms' },
-  '--stall-every': { key: 'stallEverySec', kind: 'sec' },
-  '--latency-ms': { key: 'latencyMs', kind: 'ms' },
-  '--jitter-ms': { key: 'jitterMs', kind: 'ms' },
-  '--clock-skew-ms': { key: 'clockSkewMs', kind: 'skew' },
-};
-
-function parseNumber(flag: string, text: string | undefined, kind: Kind): number {
-  if (text === undefined || text === '') throw new Error(`${flag} needs a value (see ringbook exchange --help)`);
-  const v = Number(text);
-  switch (kind) {
-    case 'rate':
-      if (!(Number.isFinite(v) && v >= 0 && v <= 1)) throw new Error(`${flag} needs a probability between 0 and 1, got "${text}"`);
-      return v;
-    case 'sec':
-      if (!(Number.isFinite(v) && v >= 0)) throw new Error(`${flag} needs a number of seconds ≥ 0, got "${text}"`);
-      return v;
-    case 'ms':
-      if (!(Number.isInteger(v) && v >= 0)) throw new Error(`${flag} needs a whole number of milliseconds ≥ 0, got "${text}"`);
-      return v;
-    case 'skew':
-      if (!Number.isInteger(v)) throw new Error(`${flag} needs a whole number of milliseconds (negative allowed), got "${text}"`);
-      return v;
-    case 'int':
-      if (!(Number.isInteger(v) && v >= 0)) throw new Error(`${flag} needs a whole number ≥ 0, got "${text}"`);
-      return v;
-  }
-}
+export const EXCHANGE = {
+  name: 'exchange',
+  usage: '[options]',
+  summary:
+    'The local Bitget v2-compatible exchange: REST metadata and time, public WebSocket books / books1 / books5 / books15 / trade, driven by a seeded order-flow model; and a demo trading venue: signed private REST (orders, positions, leverage, account; requests need the "paptrading: 1" header), private WebSocket /v2/ws/private (orders, fill, positions, account), own orders matched in the simulated books. See docs/exchange.md.',
+  flags: {
+    host: { type: 'string', arg: 'H', default: '127.0.0.1', description: 'interface to bind' },
+    port: { type: 'int', arg: 'N', default: 8181, min: 0, max: 65535, noun: 'a port number', description: 'port, 0 = any free port' },
+    seed: { type: 'int', arg: 'N', default: 1, min: 0, max: 0xffffffff, description: 'seed of the markets, seq jumps and faults' },
+    symbols: {
+      type: 'list',
+      arg: 'LIST',
+      aliases: ['symbol'],
+      noun: 'symbol',
+      defaultText: 'USDT-FUTURES BTCUSDT ETHUSDT SOLUSDT, SPOT BTCUSDT A2ZUSDT',
+      description: 'BTCUSDT (every type listing it) or SPOT:BTCUSDT, USDT-FUTURES:ETHUSDT',
+    },
+    'ping-timeout-ms': {
+      type: 'int',
+      arg: 'N',
+      default: 120_000,
+      min: 1,
+      description: 'drop a connection that sent no "ping" for N ms (as Bitget)',
+    },
+    'api-key': {
+      type: 'string',
+      arg: 'K',
+      defaultText: '$BITGET_API_KEY, else ringbook-demo',
+      description: 'API key the venue accepts',
+      group: TRADING,
+    },
+    'api-secret': {
+      type: 'string',
+      arg: 'S',
+      defaultText: '$BITGET_API_SECRET, else ringbook-demo-secret',
+      description: 'its secret',
+      group: TRADING,
+    },
+    'api-passphrase': {
+      type: 'string',
+      arg: 'P',
+      defaultText: '$BITGET_API_PASSPHRASE, else ringbook-demo-pass',
+      description: 'its passphrase',
+      group: TRADING,
+    },
+    balance: { type: 'string', arg: 'USDT', defaultText: '10000', description: 'futures account balance at start', group: TRADING },
+    leverage: {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      max: 125,
+      defaultText: '10',
+      description: 'leverage of every symbol until set-leverage',
+      group: TRADING,
+    },
+    'no-rate-limits': {
+      type: 'boolean',
+      description: 'do not enforce the per-endpoint REST limits (10/s place/cancel, …)',
+      group: TRADING,
+    },
+    'no-trading': { type: 'boolean', description: 'public market data only', group: TRADING },
+    'drop-rate': { ...RATE, description: 'do not send an update (the client sees a seq/pseq gap)' },
+    'duplicate-rate': { ...RATE, description: 'send an update twice' },
+    'reorder-rate': { ...RATE, description: 'send an update after the next one' },
+    'corrupt-checksum-rate': { ...RATE, description: 'write a wrong checksum into a SPOT books update' },
+    'malformed-rate': { ...RATE, description: 'send a truncated, unparseable frame instead of an update' },
+    'disconnect-every': { type: 'duration', arg: 'D', description: 'drop each connection D after it opened', group: FAULTS },
+    'stall-ms': {
+      type: 'int',
+      arg: 'N',
+      min: 0,
+      noun: MS,
+      description: 'with --stall-every: hold all outgoing frames for N ms',
+      group: FAULTS,
+    },
+    'stall-every': { type: 'duration', arg: 'D', description: 'every D, stall for --stall-ms', group: FAULTS },
+    'latency-ms': {
+      type: 'int',
+      arg: 'N',
+      min: 0,
+      noun: MS,
+      description: 'delay every outgoing frame by N ms (order kept)',
+      group: FAULTS,
+    },
+    'jitter-ms': { type: 'int', arg: 'N', min: 0, noun: MS, description: 'plus a uniform random 0..N ms', group: FAULTS },
+    'clock-skew-ms': {
+      type: 'int',
+      arg: 'N',
+      noun: `${MS} (negative allowed)`,
+      description: 'shift every exchange timestamp (WS ts, REST serverTime) by N ms',
+      group: FAULTS,
+    },
+  },
+  examples: [
+    ['exchange', 'the exchange on 127.0.0.1:8181 until Ctrl-C'],
+    [
+      'exchange --port 0 --drop-rate 0.01 --disconnect-every 30s',
+      'on any free port, dropping 1 % of updates and every connection after 30 s',
+    ],
+  ],
+} as const satisfies CommandSpec;
 
 export interface ExchangeCliOptions {
   host: string;
@@ -88,12 +122,6 @@ export interface ExchangeCliOptions {
   faults: Partial<FaultOptions>;
   /** Set only when a trading flag was given: credentials (flags), balance, leverage, rate limits, or false. */
   trading?: (TradingOptions & { credentials?: Partial<Credentials> }) | false;
-}
-
-function tradingOf(o: ExchangeCliOptions): TradingOptions {
-  if (o.trading === false) throw new Error('--no-trading cannot be combined with trading flags (--api-key, --balance, …)');
-  o.trading ??= {};
-  return o.trading;
 }
 
 /** Flags first, then BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, then the demo credentials. */
@@ -107,74 +135,65 @@ export function resolveCredentials(flags: Partial<Credentials> | undefined, env:
 
 /** Parses `ringbook exchange` flags; throws an Error that says what to fix. Returns undefined for --help. */
 export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions | undefined {
-  const o: ExchangeCliOptions = { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120_000, faults: {} };
-  for (let i = 0; i < args.length; i++) {
-    let flag = args[i];
-    let value: string | undefined;
-    const eq = flag.indexOf('=');
-    if (flag.startsWith('--') && eq > 0) {
-      value = flag.slice(eq + 1);
-      flag = flag.slice(0, eq);
+  const parsed = parseCommand(EXCHANGE, args, () => {});
+  if (!parsed) return undefined;
+  const v = parsed.values;
+  const o: ExchangeCliOptions = {
+    host: v.host,
+    port: v.port,
+    seed: v.seed,
+    symbols: v.symbols ?? [],
+    pingTimeoutMs: v['ping-timeout-ms'],
+    faults: {},
+  };
+  if (!o.host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0');
+  const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const trading = ['api-key', 'api-secret', 'api-passphrase', 'balance', 'leverage', 'no-rate-limits'].filter(given);
+  if (v['no-trading']) {
+    if (trading.length) throw new UsageError(`--no-trading cannot be combined with trading flags (--${trading[0]})`);
+    o.trading = false;
+  } else if (trading.length) {
+    const t: TradingOptions & { credentials?: Partial<Credentials> } = {};
+    const credentials: Partial<Credentials> = {};
+    for (const [flag, key] of [
+      ['api-key', 'apiKey'],
+      ['api-secret', 'secret'],
+      ['api-passphrase', 'passphrase'],
+    ] as const) {
+      const x = v[flag];
+      if (x === undefined) continue;
+      if (!x) throw new UsageError(`--${flag} needs a value`);
+      credentials[key] = x;
     }
-    const next = () => value ?? args[++i];
-    if (flag === '--help' || flag === '-h') return undefined;
-    if (flag === '--host') {
-      const h = next();
-      if (!h) throw new Error('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0');
-      o.host = h;
-    } else if (flag === '--port') {
-      const text = next();
-      o.port = parseNumber('--port', text, 'int');
-      if (o.port > 65535) throw new Error(`--port needs a port number between 0 and 65535, got "${text}"`);
-    } else if (flag === '--seed') {
-      const text = next();
-      o.seed = parseNumber('--seed', text, 'int');
-      if (o.seed > 0xffffffff) throw new Error(`--seed needs a whole number below 2^32, got "${text}"`);
-    } else if (flag === '--ping-timeout-ms') {
-      o.pingTimeoutMs = parseNumber('--ping-timeout-ms', next(), 'int');
-      if (o.pingTimeoutMs < 1) throw new Error('--ping-timeout-ms needs at least 1 ms');
-    } else if (flag === '--symbols') {
-      const list = next();
-      if (!list) throw new Error('--symbols needs a comma-separated list, e.g. BTCUSDT,SPOT:A2ZUSDT');
-      o.symbols = list
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      if (o.symbols.length === 0) throw new Error('--symbols needs at least one symbol, e.g. BTCUSDT');
-    } else if (flag === '--api-key' || flag === '--api-secret' || flag === '--api-passphrase') {
-      const v = next();
-      if (!v) throw new Error(`${flag} needs a value`);
-      const t = tradingOf(o);
-      const field = flag === '--api-key' ? 'apiKey' : flag === '--api-secret' ? 'secret' : 'passphrase';
-      t.credentials = { ...t.credentials, [field]: v };
-    } else if (flag === '--balance') {
-      const text = next();
-      if (!text || !/^\d+(\.\d+)?$/.test(text)) throw new Error(`--balance needs an amount of USDT like 10000, got "${text ?? ''}"`);
-      tradingOf(o).balance = text;
-    } else if (flag === '--leverage') {
-      const text = next();
-      const v = parseNumber('--leverage', text, 'int');
-      if (v < 1 || v > 125) throw new Error(`--leverage needs a whole number between 1 and 125, got "${text}"`);
-      tradingOf(o).leverage = v;
-    } else if (flag === '--no-rate-limits') {
-      tradingOf(o).rateLimits = false;
-    } else if (flag === '--no-trading') {
-      o.trading = false;
-    } else if (flag in FAULT_FLAGS) {
-      const { key, kind } = FAULT_FLAGS[flag];
-      o.faults[key] = parseNumber(flag, next(), kind);
-    } else if (flag.startsWith('-')) {
-      throw new Error(`unknown option "${flag}" (see ringbook exchange --help)`);
-    } else {
-      throw new Error(`unexpected argument "${flag}" (ringbook exchange takes only options; see --help)`);
+    if (Object.keys(credentials).length) t.credentials = credentials;
+    if (v.balance !== undefined) {
+      if (!/^\d+(\.\d+)?$/.test(v.balance)) throw new UsageError(`--balance needs an amount of USDT like 10000, got "${v.balance}"`);
+      t.balance = v.balance;
     }
+    if (v.leverage !== undefined) t.leverage = v.leverage;
+    if (v['no-rate-limits']) t.rateLimits = false;
+    o.trading = t;
   }
   const f = o.faults;
+  const rates = [
+    ['drop-rate', 'dropRate'],
+    ['duplicate-rate', 'duplicateRate'],
+    ['reorder-rate', 'reorderRate'],
+    ['corrupt-checksum-rate', 'corruptChecksumRate'],
+    ['malformed-rate', 'malformedRate'],
+  ] as const;
+  for (const [flag, key] of rates) if (v[flag] !== undefined) f[key] = v[flag];
+  if (v['disconnect-every'] !== undefined) f.disconnectEverySec = v['disconnect-every'] / 1000;
+  if (v['stall-ms'] !== undefined) f.stallMs = v['stall-ms'];
+  if (v['stall-every'] !== undefined) f.stallEverySec = v['stall-every'] / 1000;
+  if (v['latency-ms'] !== undefined) f.latencyMs = v['latency-ms'];
+  if (v['jitter-ms'] !== undefined) f.jitterMs = v['jitter-ms'];
+  if (v['clock-skew-ms'] !== undefined) f.clockSkewMs = v['clock-skew-ms'];
   if ((f.stallMs ?? 0) > 0 !== (f.stallEverySec ?? 0) > 0) {
-    throw new Error('--stall-ms and --stall-every go together: give both (e.g. --stall-ms 3000 --stall-every 20)');
+    throw new UsageError('--stall-ms and --stall-every go together: give both (e.g. --stall-ms 3000 --stall-every 20s)');
   }
   if ((f.stallMs ?? 0) > 0 && (f.stallEverySec ?? 0) * 1000 <= (f.stallMs ?? 0)) {
-    throw new Error(`--stall-every (${f.stallEverySec} s) must be longer than --stall-ms (${f.stallMs} ms), or output never resumes`);
+    throw new UsageError(`--stall-every (${f.stallEverySec} s) must be longer than --stall-ms (${f.stallMs} ms), or output never resumes`);
   }
   return o;
 }
@@ -193,7 +212,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   const log = io.log ?? ((line: string) => console.log(line));
   const o = parseExchangeArgs(args);
   if (!o) {
-    log(HELP);
+    log(renderHelp(EXCHANGE));
     return 0;
   }
   const credentials = resolveCredentials(o.trading === false ? undefined : o.trading?.credentials, io.env ?? process.env);

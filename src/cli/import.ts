@@ -1,6 +1,5 @@
 // `ringbook import tardis …` and `ringbook import tardis-csv …`: Tardis.dev history into the recorder's Parquet
 // layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C stops cleanly.
-import { parseArgs } from 'node:util';
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDir } from '../capture/files';
@@ -10,81 +9,171 @@ import { gridFromTickLot } from '../import/grid';
 import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
 import { ImportError } from '../import/record-sink';
 import { formatDuration } from '../optimize/folds';
-import { parseDuration } from './duration';
+import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { closest } from '../format/suggest';
 
-const HELP = `ringbook import tardis FILE|URL… --symbol S[,S] (--tick T --lot L | --rest-url URL) [options]
-ringbook import tardis-csv BOOK.csv[.gz] [TRADES.csv[.gz]] --tick T --lot L [options]
+const COMMON = {
+  out: {
+    type: 'string',
+    arg: 'DIR',
+    default: 'data',
+    description: "recording root; the recorder's hive layout, source=tardis in the metadata",
+  },
+  roll: {
+    type: 'duration',
+    arg: 'D',
+    default: '1h',
+    description: "finish a file after D of local time, at the UTC day's end, or after --max-rows",
+  },
+  'max-rows': {
+    type: 'int',
+    arg: 'N',
+    default: 1_000_000,
+    min: 1000,
+    max: 50_000_000,
+    description: 'rows per file at most; files end at market-message boundaries',
+  },
+  json: { type: 'boolean', description: 'print the summary as JSON' },
+} as const satisfies Record<string, Flag>;
 
-tardis       tardis-machine's replay output ({"localTimestamp":…,"message":<Bitget frame>} per line, an empty
-             line where the collector disconnected), plain or .gz, or its HTTP replay URL
-             (http://localhost:8000/replay?options=…), or Tardis raw data lines ("<timestamp> <frame>").
-             Bitget v2 and v3 (since 2026-04-28) books and trade frames go through the live feed's decoder,
-             seq/pseq continuity, resync and checksum checks.
-  --symbol S[,S]      the symbols to import (frames of others are counted and skipped)
-  --inst-type T       USDT-FUTURES (default), COIN-FUTURES, USDC-FUTURES, SPOT
-  --tick T, --lot L   the grid as the exchange writes it (BTCUSDT futures: --tick 0.1 --lot 0.0001); one symbol
-  --rest-url URL      read the grids from a Bitget-compatible REST API instead (https://api.bitget.com)
-  --book-channel C    books (default: full depth, incremental) or books15, books5, books1 (whole snapshots:
-                      what Tardis kept of Bitget from 2024-11-07 to 2026-04-28)
-  --no-checksum       skip the books CRC-32 check (seq/pseq are still checked)
+const IMPORT_NOTES =
+  'The same input always gives the same files. A stopped import (Ctrl-C) leaves only finished files; run it again to finish. See docs/import.md.';
 
-tardis-csv   Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both
-             (merged by local time). Prices and sizes are read exactly onto the grid; a value off it stops
-             the import and names the line.
-  --tick T, --lot L   the venue's price tick and size step (required)
-  --exchange NAME     Tardis exchange id (default: the file's); bitget and bitget-futures land under venue=bitget
-  --symbol S          the symbol to keep (default: the file's first row's)
-  --inst-type T       the hive inst_type (default: USDT-FUTURES for bitget-futures, SPOT for bitget, else guessed)
+export const IMPORT = {
+  name: 'import',
+  usage: 'tardis|tardis-csv <inputs…> [options]',
+  summary:
+    "Tardis.dev history into recordings, in the recorder's Parquet layout: Bitget frames (tardis) or CSV datasets of any venue (tardis-csv).",
+  subcommands: [
+    [
+      'tardis FILE|URL… --symbol S',
+      "tardis-machine's replay output, its HTTP replay URL, or Tardis raw data lines (ringbook import tardis --help)",
+    ],
+    ['tardis-csv BOOK.csv [TRADES.csv]', 'Tardis CSV datasets: incremental_book_L2 and/or trades (ringbook import tardis-csv --help)'],
+  ],
+  flags: {},
+  examples: [
+    [
+      'import tardis bitget-futures_2026-05-01.ndjson.gz --symbol BTCUSDT --tick 0.1 --lot 0.0001',
+      'a day of Bitget BTCUSDT futures into data/',
+    ],
+    ['import tardis-csv book.csv.gz trades.csv.gz --tick 0.1 --lot 0.001 --out binance/', 'a Tardis CSV pair of any venue into binance/'],
+  ],
+  notes: IMPORT_NOTES,
+} as const satisfies CommandSpec;
 
-common:
-  --out DIR           recording root (default data/); the recorder's hive layout, source=tardis in the metadata
-  --roll D            finish a file after D of local time (default 1h), at the UTC day's end, or after
-  --max-rows N        rows (default 1000000); files end at market-message boundaries
-  --json              print the summary as JSON
+export const IMPORT_TARDIS = {
+  name: 'import tardis',
+  usage: 'FILE|URL… --symbol S[,S] (--tick T --lot L | --rest-url URL) [options]',
+  summary:
+    'tardis-machine\'s replay output ({"localTimestamp":…,"message":<Bitget frame>} per line, an empty line where the collector disconnected), plain or .gz, or its HTTP replay URL (http://localhost:8000/replay?options=…), or Tardis raw data lines ("<timestamp> <frame>"). Bitget v2 and v3 (since 2026-04-28) books and trade frames go through the live feed\'s decoder, seq/pseq continuity, resync and checksum checks.',
+  positionals: { name: 'at least one file or URL', min: 1, max: 100_000 },
+  flags: {
+    symbol: {
+      type: 'list',
+      arg: 'S[,S]',
+      aliases: ['symbols'],
+      noun: 'symbol',
+      description: 'the symbols to import (frames of others are counted and skipped)',
+    },
+    'inst-type': {
+      type: 'string',
+      arg: 'T',
+      default: 'USDT-FUTURES',
+      choices: ['USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SPOT'],
+      description: 'instrument type',
+    },
+    tick: { type: 'string', arg: 'T', description: 'the price tick as the exchange writes it (BTCUSDT futures: 0.1); one symbol' },
+    lot: { type: 'string', arg: 'L', description: 'the size step as the exchange writes it (BTCUSDT futures: 0.0001)' },
+    'rest-url': {
+      type: 'string',
+      arg: 'URL',
+      description: 'read the grids from a Bitget-compatible REST API instead (https://api.bitget.com)',
+    },
+    'book-channel': {
+      type: 'string',
+      arg: 'C',
+      default: 'books',
+      choices: ['books', 'books15', 'books5', 'books1'],
+      description:
+        'books: full depth, incremental; books15, books5, books1: whole snapshots (what Tardis kept of Bitget from 2024-11-07 to 2026-04-28)',
+    },
+    'no-checksum': { type: 'boolean', description: 'skip the books CRC-32 check (seq/pseq are still checked)' },
+    ...COMMON,
+  },
+  examples: [
+    ['import tardis bitget-futures_2026-05-01.ndjson.gz --symbol BTCUSDT --tick 0.1 --lot 0.0001', 'a day of BTCUSDT futures into data/'],
+    [
+      'import tardis "http://localhost:8000/replay?options=…" --symbol BTCUSDT,ETHUSDT --rest-url https://api.bitget.com',
+      "two symbols from tardis-machine, grids from Bitget's REST API",
+    ],
+  ],
+  notes: IMPORT_NOTES,
+} as const satisfies CommandSpec;
 
-The same input always gives the same files. A stopped import (Ctrl-C) leaves only finished files; run it again
-to finish. Durations: 500ms, 60s, 2m, 1h.`;
-
-const OPTIONS = {
-  symbol: { type: 'string' },
-  'inst-type': { type: 'string' },
-  tick: { type: 'string' },
-  lot: { type: 'string' },
-  'rest-url': { type: 'string' },
-  'no-checksum': { type: 'boolean', default: false },
-  'book-channel': { type: 'string' },
-  exchange: { type: 'string' },
-  out: { type: 'string', default: 'data' },
-  roll: { type: 'string', default: '1h' },
-  'max-rows': { type: 'string', default: '1000000' },
-  json: { type: 'boolean', default: false },
-  help: { type: 'boolean', default: false },
-} as const;
+export const IMPORT_CSV = {
+  name: 'import tardis-csv',
+  usage: 'BOOK.csv[.gz] [TRADES.csv[.gz]] --tick T --lot L [options]',
+  summary:
+    'Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both (merged by local time). Prices and sizes are read exactly onto the grid; a value off it stops the import and names the line.',
+  positionals: { name: 'an incremental_book_L2 and/or a trades file', min: 1, max: 2 },
+  flags: {
+    tick: { type: 'string', arg: 'T', description: "the venue's price tick (required)" },
+    lot: { type: 'string', arg: 'L', description: "the venue's size step (required)" },
+    exchange: {
+      type: 'string',
+      arg: 'NAME',
+      defaultText: "the file's",
+      description: 'Tardis exchange id; bitget and bitget-futures land under venue=bitget',
+    },
+    symbol: { type: 'string', arg: 'S', aliases: ['symbols'], defaultText: "the file's first row's", description: 'the symbol to keep' },
+    'inst-type': {
+      type: 'string',
+      arg: 'T',
+      defaultText: 'USDT-FUTURES for bitget-futures, SPOT for bitget, else guessed',
+      description: 'the hive inst_type',
+    },
+    ...COMMON,
+  },
+  examples: [
+    ['import tardis-csv book.csv.gz trades.csv.gz --tick 0.1 --lot 0.001', 'a book and trades pair, merged by local time, into data/'],
+    ['import tardis-csv trades.csv.gz --tick 0.01 --lot 0.001 --out trades/', 'trades only'],
+  ],
+  notes: IMPORT_NOTES,
+} as const satisfies CommandSpec;
 
 export async function runImport(argv: string[]): Promise<number> {
   const [kind, ...rest] = argv;
   if (kind === undefined || kind === '--help' || kind === '-h' || kind === 'help') {
-    console.log(HELP);
+    console.log(renderHelp(IMPORT));
     return 0;
   }
-  if (kind !== 'tardis' && kind !== 'tardis-csv')
-    throw new Error(`import: unknown source "${kind}" (expected tardis or tardis-csv; see ringbook import --help)`);
-  const { values, positionals } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (!positionals.length)
-    throw new Error(
-      kind === 'tardis'
-        ? 'import tardis needs at least one file or URL (e.g. ringbook import tardis bitget-futures_2026-05-01.ndjson.gz --symbol BTCUSDT --tick 0.1 --lot 0.0001)'
-        : 'import tardis-csv needs an incremental_book_L2 and/or a trades file (e.g. ringbook import tardis-csv book.csv.gz trades.csv.gz --tick 0.1 --lot 0.001)',
+  if (kind !== 'tardis' && kind !== 'tardis-csv') {
+    const near = closest(kind, ['tardis', 'tardis-csv'], 1);
+    throw new UsageError(
+      `import: unknown source "${kind}" (expected tardis or tardis-csv${near.length ? `; did you mean ${near[0]}?` : ''}; see ringbook import --help)`,
     );
-  const rollNs = BigInt(Math.round(parseDuration('--roll', values.roll!) * 1e6));
-  const maxRows = Number(values['max-rows']);
-  if (!(Number.isInteger(maxRows) && maxRows >= 1000 && maxRows <= 50_000_000))
-    throw new Error(`--max-rows "${values['max-rows']}" must be a whole number from 1000 to 50000000`);
-  const root = resolve(values.out!);
+  }
+  const parsed = kind === 'tardis' ? parseCommand(IMPORT_TARDIS, rest) : parseCommand(IMPORT_CSV, rest);
+  if (!parsed) return 0;
+  const values = parsed.values as {
+    symbol?: string[] | string;
+    'inst-type'?: string;
+    tick?: string;
+    lot?: string;
+    'rest-url'?: string;
+    'book-channel'?: string;
+    'no-checksum'?: boolean;
+    exchange?: string;
+    out: string;
+    roll: number;
+    'max-rows': number;
+    json: boolean;
+  };
+  const positionals = parsed.positionals;
+  const rollNs = BigInt(Math.round(values.roll * 1e6));
+  const maxRows = values['max-rows'];
+  const root = resolve(values.out);
   try {
     ensureDir(root);
     accessSync(root, constants.W_OK);
@@ -118,10 +207,7 @@ export async function runImport(argv: string[]): Promise<number> {
   try {
     if (kind === 'tardis') {
       const instType = (values['inst-type'] ?? 'USDT-FUTURES').toUpperCase() as InstType;
-      const symbols = (values.symbol ?? '')
-        .split(',')
-        .map((s) => s.trim().toUpperCase())
-        .filter(Boolean);
+      const symbols = ((values.symbol as string[] | undefined) ?? []).map((s) => s.toUpperCase());
       if (!symbols.length) throw new Error('import tardis needs --symbol (e.g. --symbol BTCUSDT): the symbols to import from the frames');
       let grids;
       if (values.tick !== undefined) {
@@ -136,8 +222,6 @@ export async function runImport(argv: string[]): Promise<number> {
         );
       }
       const bookChannel = values['book-channel'] ?? 'books';
-      if (!['books', 'books15', 'books5', 'books1'].includes(bookChannel))
-        throw new Error(`--book-channel "${bookChannel}" must be books, books15, books5 or books1`);
       summary = await importTardis({
         ...common,
         inputs: positionals,
@@ -148,15 +232,13 @@ export async function runImport(argv: string[]): Promise<number> {
     } else {
       if (values.tick === undefined)
         throw new Error("import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)");
-      if (values['rest-url'] || values['no-checksum'])
-        throw new Error('--rest-url and --no-checksum are for import tardis (Bitget frames)');
       summary = await importTardisCsv({
         ...common,
         inputs: positionals,
         tick: values.tick,
         lot: values.lot!,
         exchange: values.exchange,
-        symbol: values.symbol?.trim(),
+        symbol: (values.symbol as string | undefined)?.trim(),
         instType: values['inst-type']?.toUpperCase(),
         gridFor: (instType, symbol) => gridFromTickLot(instType, symbol, values.tick!, values.lot!),
       });

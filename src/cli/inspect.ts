@@ -1,11 +1,21 @@
 // `ringbook inspect <file|dir> [--json]`: what a recording holds and what its timestamps say.
-import { parseArgs } from 'node:util';
 import { inspectRecording, type StreamReport, type LatencyStats } from '../capture/inspect';
+import { parseCommand, type CommandSpec } from './args';
 
-const HELP = `ringbook inspect <file|dir> [--json]
-
-Rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured
-clock offset, and the share of negative latencies, per stream (venue/inst_type/symbol).`;
+export const INSPECT = {
+  name: 'inspect',
+  usage: '<file|dir> [--json]',
+  summary:
+    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained.',
+  positionals: { name: 'one path: a .parquet file or a recording directory', min: 1, max: 1 },
+  flags: {
+    json: { type: 'boolean', description: 'the same as JSON' },
+  },
+  examples: [
+    ['inspect data/', 'every stream recorded under data/'],
+    ['inspect data/ --json', 'the same as JSON, for scripts'],
+  ],
+} as const satisfies CommandSpec;
 
 const lat = (l: LatencyStats | null) =>
   l
@@ -39,19 +49,9 @@ export function renderReport(rs: StreamReport[]): string {
 }
 
 export async function runInspect(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  if (positionals.length !== 1)
-    throw new Error('inspect needs one path: a .parquet file or a recording directory (e.g. ringbook inspect data/)');
-  const reports = await inspectRecording(positionals[0]);
-  console.log(values.json ? JSON.stringify(reports, null, 2) : renderReport(reports));
+  const args = parseCommand(INSPECT, argv);
+  if (!args) return 0;
+  const reports = await inspectRecording(args.positionals[0]);
+  console.log(args.values.json ? JSON.stringify(reports, null, 2) : renderReport(reports));
   return 0;
 }

@@ -1,86 +1,101 @@
 // `ringbook live` and `ringbook demo`: the strategy trading the local exchange (default) or Bitget's demo
-// environment (--demo, with keys), with a live status line and a summary at the end.
-import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
+// environment (--demo, with keys), with a live status line, a word on why it is not entering while it waits, and a
+// summary at the end: what it did, what stopped entries, why it halted, and the parameters it traded with.
 import { resolve } from 'node:path';
-import { resolveConfig } from '../fsm/index';
+import { FIELDS, type StrategyConfig } from '../fsm/index';
+import { SignalWatch, explainEntries, explainHalt } from '../fsm/explain';
 import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, describeCredentials, type Credentials } from '../gateway/index';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import type { InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/session';
+import { findingLine } from '../format/findings';
+import { count, duration, moneyIn, quoteCurrency } from '../format/numbers';
+import { compactParams, paramRows } from '../format/params';
 import { resolveEndpoints } from './endpoints';
-import { parseDuration } from './duration';
+import { parseCommand, UsageError, type CommandSpec } from './args';
+import { readJsonFile } from './json-file';
+import { presetHelp, resolveParams, strategyFlags, type ResolvedParams } from './params';
+import { ENDPOINT_FLAGS } from './watch';
+import { selfCommand } from './self';
 
-const LIVE_HELP = `ringbook live --symbol BTCUSDT [options]
+const SYMBOL = {
+  type: 'string',
+  arg: 'S',
+  aliases: ['symbols'],
+  default: 'BTCUSDT',
+  description: 'the traded symbol (USDT-FUTURES)',
+} as const;
 
-  --symbol S            the traded symbol (default BTCUSDT), USDT-FUTURES
-  --config FILE         strategy + risk parameters (JSON); see docs/strategy.md
-  --set key=value       override one parameter (repeatable), e.g. --set entry.threshold=2.5
-  --demo                trade Bitget's demo environment (keys from BITGET_API_KEY/SECRET/PASSPHRASE or --keys FILE)
-  --keys FILE           JSON {apiKey, secret, passphrase}; never printed
-  --ws-url, --rest-url  endpoints (default: the local exchange, started if none runs)
-  --record DIR          also record market data to Parquet under DIR
-  --duration D          stop after D (default: until Ctrl-C)
-  --no-flatten          on exit cancel all but keep any position (default: flatten)`;
+export const LIVE = {
+  name: 'live',
+  usage: '[--symbol BTCUSDT] [options]',
+  summary:
+    "The strategy trading the local exchange (demo credentials built in) or, with --demo and BITGET_API_KEY/SECRET/PASSPHRASE, Bitget's demo environment. Ctrl-C cancels all and flattens, then prints a summary.",
+  flags: {
+    symbol: SYMBOL,
+    ...strategyFlags('default'),
+    demo: { type: 'boolean', description: "trade Bitget's demo environment (keys from BITGET_API_KEY/SECRET/PASSPHRASE or --keys FILE)" },
+    keys: { type: 'string', arg: 'FILE', description: 'JSON {"apiKey", "secret", "passphrase"}; never printed' },
+    record: { type: 'string', arg: 'DIR', description: 'also record market data, own orders and fills to Parquet under DIR' },
+    duration: { type: 'duration', arg: 'D', defaultText: 'until Ctrl-C', description: 'stop after D' },
+    'no-flatten': { type: 'boolean', description: 'on exit cancel all but keep any position (default: flatten)' },
+    ...ENDPOINT_FLAGS,
+  },
+  examples: [
+    ['live --preset demo --duration 5m', 'the demo preset against the local exchange for five minutes'],
+    ['live --demo --config strategy.json --record data/', "your parameters on Bitget's demo environment, recorded for backtest --parity"],
+  ],
+  notes: presetHelp(),
+} as const satisfies CommandSpec;
 
-/** What `ringbook demo` trades with unless --config is given (then only the file and --set apply). */
-export const DEMO_SETTINGS = [
-  'signal.source=obiN',
-  'entry.threshold=0.4',
-  'exit.threshold=0.1',
-  'entry.confirmCount=2',
-  'hurdle.enabled=false',
-  'exit.timeStopNs=5s',
-  'cooldown.ns=2s',
-];
-
-const DEMO_HELP = `ringbook demo [--duration 60s] [--symbol BTCUSDT] [--out data/] [--config FILE] [--set key=value]
-
-Starts the local exchange, the live pipeline, the recorder and the strategy; shows a status line; ends with a summary.`;
+export const DEMO = {
+  name: 'demo',
+  usage: '[--duration 60s] [--out data/] [options]',
+  summary:
+    'The main job: starts the local exchange, the live pipeline, the recorder and the strategy; shows a status line; ends with a summary (messages, orders, fills, PnL, what stopped entries, files).',
+  flags: {
+    duration: { type: 'duration', arg: 'D', default: '60s', description: 'how long to trade' },
+    symbol: SYMBOL,
+    out: { type: 'string', arg: 'DIR', default: 'data', description: 'where the recording goes' },
+    ...strategyFlags('demo, or none with --config'),
+    seed: { type: 'int', arg: 'N', default: 1, min: 0, description: "the local exchange's seed" },
+  },
+  examples: [
+    ['demo', 'a minute of the demo preset, recorded to data/'],
+    ['demo --duration 5m --set entry.threshold=0.6', 'five minutes with a stricter entry threshold'],
+  ],
+  notes: presetHelp(),
+} as const satisfies CommandSpec;
 
 function readKeys(path: string): Credentials {
-  let k: any;
-  try {
-    k = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`--keys ${path}: ${(err as Error).message}`);
-  }
+  const k = readJsonFile(path, '--keys').value as Record<string, unknown> | null;
   if (!k?.apiKey || !k?.secret || !k?.passphrase) throw new Error(`--keys ${path} must hold {"apiKey", "secret", "passphrase"}`);
   return { apiKey: String(k.apiKey), secret: String(k.secret), passphrase: String(k.passphrase) };
 }
 
-function loadConfig(file: string | undefined, sets: string[]) {
-  const base = file ? JSON.parse(readFileSync(resolve(file), 'utf8')) : {};
-  return resolveConfig(base, sets);
-}
-
-const money = (x: number) => `${x >= 0 ? '' : '−'}${Math.abs(x).toFixed(4)} USDT`;
-
-function statusLine(s: SessionSummary, lot: string): string {
+function statusLine(s: SessionSummary, lot: string, ccy: string): string {
   return (
     `${s.phase.padEnd(13)} pos ${String(s.positionLot).padStart(5)} lots (${lot}) | orders ${s.orders} fills ${s.fills} rejects ${s.rejects} | ` +
-    `PnL ${money(s.equityQuote)} (fees ${money(-s.feesQuote)}) | signals ${s.signals} resyncs ${s.resyncs}`
+    `PnL ${moneyIn(s.equityQuote, ccy)} (fees ${moneyIn(s.feesQuote, ccy)}) | signals ${count(s.signals)} resyncs ${s.resyncs}`
   );
 }
 
-function printSummary(s: SessionSummary, extra: string[]): void {
-  const lines = [
-    'summary:',
-    `  market data   ${s.bookMessages} book messages, ${s.signals} signals, ${s.resyncs} resyncs`,
-    `  trading       ${s.orders} orders, ${s.cancels} cancels, ${s.fills} fills, ${s.rejects} rejects; final phase ${s.phase}, position ${s.positionLot} lots`,
-    `  PnL           ${money(s.equityQuote)} net (realised ${money(s.realisedQuote)}, fees ${money(-s.feesQuote)})`,
-    `  recording     ${s.filesWritten} files, ${s.records} records`,
-    ...extra,
-  ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+/** Counters gained since `before`. */
+function since(now: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(now)) if (v - (before[k] ?? 0) > 0) out[k] = v - (before[k] ?? 0);
+  return out;
 }
+
+/** How often, while no entry is taken, the session says why. */
+const WHY_EVERY_MS = 15_000;
 
 async function runSession(o: {
   wsUrl: string;
   restUrl: string;
   symbol: string;
-  config: ReturnType<typeof resolveConfig>;
+  params: ResolvedParams;
   credentials: Credentials;
   mode: 'local' | 'demo';
   recordDir?: string;
@@ -90,22 +105,50 @@ async function runSession(o: {
   source: 'live' | 'demo' | 'simulator';
 }): Promise<number> {
   const err = (l: string) => process.stderr.write(`\n${l}\n`);
+  const config: StrategyConfig = o.params.config;
+  const ccy = quoteCurrency(o.symbol);
+  let haltedAt: Date | null = null;
+  const rows = paramRows(FIELDS, config, o.params.sources, ccy);
+  const changed = rows.some((r) => r.source !== 'default');
+  process.stderr.write(
+    `parameters (${o.params.preset ? `preset ${o.params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}\n`,
+  );
   const session = await TradingSession.start({
     wsUrl: o.wsUrl,
     restUrl: o.restUrl,
     instType: 'USDT-FUTURES' as InstType,
     symbol: o.symbol,
-    config: o.config,
+    config,
     credentials: o.credentials,
     mode: o.mode,
-    log: err,
+    log: (l) => {
+      if (haltedAt === null && l.startsWith('[error] HALTED:')) haltedAt = new Date();
+      err(l);
+    },
     record: o.recordDir ? { root: resolve(o.recordDir), source: o.source, onAlarm: (m) => err(`ALARM ${m}`) } : undefined,
   });
+  const total = new SignalWatch(config);
+  let window = new SignalWatch(config);
+  session.trader.onSignal = (e) => {
+    total.observe(e);
+    window.observe(e);
+  };
   const lotText = (n: number) => `${formatPlain(n, session.grid.sizeStep, session.grid.sizeScale)} ${o.symbol.replace(/USDT$/, '')}`;
   const tty = process.stderr.isTTY;
+  let mark = { at: Date.now(), counters: {} as Record<string, number>, orders: 0, said: '' };
   const status = setInterval(() => {
     const s = session.summary();
-    process.stderr.write(tty ? `\r\x1b[K${statusLine(s, lotText(s.positionLot))}` : `${statusLine(s, lotText(s.positionLot))}\n`);
+    process.stderr.write(tty ? `\r\x1b[K${statusLine(s, lotText(s.positionLot), ccy)}` : `${statusLine(s, lotText(s.positionLot), ccy)}\n`);
+    // waiting without entering: say why, from what was blocked (or what the signal did) since the last word
+    if (Date.now() - mark.at < WHY_EVERY_MS) return;
+    if (s.orders === mark.orders && (s.phase === 'IDLE' || s.phase === 'COOLDOWN')) {
+      const why = explainEntries({ config, counters: since(s.counters, mark.counters), trades: 0, fills: 0, signals: window.stats })[0];
+      const text = why ? findingLine(why) : '';
+      if (text && text !== mark.said) err(`no entry in the last ${duration((Date.now() - mark.at) * 1e6)}: ${text}`);
+      mark.said = text;
+    } else mark.said = '';
+    mark = { at: Date.now(), counters: s.counters, orders: s.orders, said: mark.said };
+    window = new SignalWatch(config);
   }, 1000);
   await new Promise<void>((done) => {
     let finished = false;
@@ -120,37 +163,40 @@ async function runSession(o: {
     if (o.durationMs) setTimeout(finish, o.durationMs);
   });
   clearInterval(status);
-  process.stderr.write('\nstopping: cancelling all orders' + (o.flatten ? ' and flattening' : '') + '…\n');
+  const haltedBefore = session.machine.state.haltReason;
+  process.stderr.write(`\nstopping: cancelling all orders${o.flatten ? ' and flattening' : ''}…\n`);
   const s = await session.stop(o.flatten);
-  printSummary(s, o.next);
+  const why = explainEntries({ config, counters: s.counters, trades: s.trades, fills: s.fills, signals: total.stats });
+  const halt = explainHalt(haltedBefore, config, ccy);
+  const ended =
+    haltedBefore === null
+      ? 'stopped as asked'
+      : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}`;
+  const lines = [
+    'summary:',
+    `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
+    `  trading       ${count(s.orders)} orders, ${count(s.cancels)} cancels, ${count(s.fills)} fills, ${count(s.rejects)} rejects, ${count(s.trades)} round trips; position ${s.positionLot} lots at the end`,
+    `  ended         ${ended}`,
+    `  PnL           ${moneyIn(s.equityQuote, ccy)} net (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
+    ...(why.length
+      ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
+      : [`  entries       ${s.trades ? 'none blocked by a gate, the cost hurdle or a risk limit' : 'no entry signal'}`]),
+    ...(o.recordDir ? [`  recording     ${count(s.filesWritten)} files, ${count(s.records)} records under ${o.recordDir}/`] : []),
+    `  parameters    ${o.params.preset ? `preset ${o.params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}`,
+    ...compactParams(rows).map((l) => `  ${l}`),
+    ...o.next,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
 export async function runLive(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      symbol: { type: 'string', default: 'BTCUSDT' },
-      config: { type: 'string' },
-      set: { type: 'string', multiple: true, default: [] },
-      demo: { type: 'boolean', default: false },
-      keys: { type: 'string' },
-      'ws-url': { type: 'string' },
-      'rest-url': { type: 'string' },
-      record: { type: 'string' },
-      duration: { type: 'string' },
-      'no-flatten': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(LIVE_HELP);
-    return 0;
-  }
-  const config = loadConfig(values.config, values.set!);
-  const symbol = values.symbol!.toUpperCase();
-  const durationMs = values.duration ? parseDuration('--duration', values.duration) : undefined;
+  const args = parseCommand(LIVE, argv);
+  if (!args) return 0;
+  const values = args.values;
+  if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: live trades one symbol (run one session per symbol)`);
+  const params = resolveParams({ preset: values.preset, configFile: values.config, sets: values.set });
+  const symbol = values.symbol.toUpperCase();
   let credentials: Credentials;
   let wsUrl: string;
   let restUrl: string;
@@ -179,13 +225,13 @@ export async function runLive(argv: string[]): Promise<number> {
       wsUrl,
       restUrl,
       symbol,
-      config,
+      params,
       credentials,
       mode: values.demo ? 'demo' : 'local',
       recordDir: values.record,
-      durationMs,
+      durationMs: values.duration,
       flatten: !values['no-flatten'],
-      next: values.record ? [`next: ringbook inspect ${values.record}`] : [],
+      next: values.record ? [`next: ${selfCommand()} inspect ${values.record}    ${selfCommand()} backtest ${values.record} --parity`] : [],
       source: values.demo ? 'demo' : 'simulator',
     });
   } finally {
@@ -194,43 +240,45 @@ export async function runLive(argv: string[]): Promise<number> {
 }
 
 export async function runDemo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      duration: { type: 'string', default: '60s' },
-      symbol: { type: 'string', default: 'BTCUSDT' },
-      out: { type: 'string', default: 'data' },
-      config: { type: 'string' },
-      set: { type: 'string', multiple: true, default: [] },
-      seed: { type: 'string', default: '1' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const args = parseCommand(DEMO, argv);
+  if (!args) return 0;
+  const values = args.values;
+  if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: the demo trades one symbol`);
+  // The defaults are built for real fees and rarely trade a minute of simulated market; the demo preset shows the
+  // machinery. A config file means the same here as everywhere else: it starts from the defaults unless --preset.
+  const params = resolveParams({
+    preset: values.preset ?? (values.config ? undefined : 'demo'),
+    configFile: values.config,
+    sets: values.set,
   });
-  if (values.help) {
-    console.log(DEMO_HELP);
-    return 0;
-  }
-  // The defaults are built for real fees and rarely trade a minute of simulated market; the demo shows the machinery.
-  const config = loadConfig(values.config, values.config ? values.set! : [...DEMO_SETTINGS, ...values.set!]);
-  const durationMs = parseDuration('--duration', values.duration!);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed "${values.seed}" must be a whole number`);
-  const ex = await startExchange({ host: '127.0.0.1', port: 0, seed });
-  process.stderr.write(`local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${values.symbol} for ${values.duration}\n`);
+  const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
+  const symbol = values.symbol.toUpperCase();
+  process.stderr.write(
+    `local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${symbol} for ${duration(values.duration * 1e6)}\n`,
+  );
+  const self = selfCommand();
+  const strategyArgs = [
+    ...(params.preset ? [`--preset ${params.preset}`] : []),
+    ...(values.config ? [`--config ${values.config}`] : []),
+    ...values.set.map((x) => `--set ${x}`),
+  ].join(' ');
   try {
     return await runSession({
       wsUrl: ex.url.ws,
       restUrl: ex.url.rest,
-      symbol: values.symbol!.toUpperCase(),
-      config,
+      symbol,
+      params,
       credentials: LOCAL_DEMO_CREDENTIALS,
       mode: 'local',
       recordDir: values.out,
-      durationMs,
+      durationMs: values.duration,
       flatten: true,
       source: 'simulator',
-      next: [`next: ringbook inspect ${values.out}    ringbook watch    ringbook exchange --help`],
+      next: [
+        `next: ${self} inspect ${values.out}`,
+        `      ${self} backtest ${values.out} ${strategyArgs}`.trimEnd() + '    (the same strategy replayed)',
+        `      ${self} backtest ${values.out} --parity    (decision for decision against this session)`,
+      ],
     });
   } finally {
     await ex.close();

@@ -1,5 +1,6 @@
 // ringbook's command line: parses the command, dispatches, owns exit codes. No logic lives here.
-import { runBench } from '../../bench/index';
+import { version } from '../../package.json';
+import { runBench, BENCHMARKS } from '../../bench/index';
 import { runExchange } from './exchange';
 import { runWatch } from './watch';
 import { runDoctor } from './doctor';
@@ -10,41 +11,56 @@ import { runBacktestCli } from './backtest';
 import { runServe } from './serve';
 import { runOptimize } from './optimize';
 import { runImport } from './import';
+import { UsageError } from './args';
+import { closest } from '../format/suggest';
+
+interface Command {
+  run(args: string[]): Promise<number>;
+  summary: string;
+}
+
+const COMMANDS: Record<string, Command> = {
+  demo: { run: runDemo, summary: 'the main job: local exchange + live pipeline + recorder + strategy, then a summary' },
+  live: { run: runLive, summary: "the strategy trading the local exchange (default) or Bitget's demo environment (--demo)" },
+  watch: { run: runWatch, summary: 'live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)' },
+  record: { run: runRecord, summary: 'records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)' },
+  inspect: { run: runInspect, summary: 'what a recording holds: rows, gaps, feed latency raw and clock-corrected' },
+  import: {
+    run: runImport,
+    summary: 'Tardis.dev history into recordings: Bitget frames (tardis) or CSV datasets of any venue (tardis-csv)',
+  },
+  backtest: {
+    run: runBacktestCli,
+    summary: 'replays a recording through the core, the strategy and a simulated venue; report and --parity',
+  },
+  optimize: { run: runOptimize, summary: 'parameter search over backtests on worker threads: walk-forward, PSR/DSR/PBO, shards and merge' },
+  serve: { run: (a) => runServe(a), summary: 'the browser replay page and the recordings on 127.0.0.1 (--data, --port)' },
+  exchange: {
+    run: (a) => runExchange(a),
+    summary: 'the local Bitget-compatible exchange on 127.0.0.1 (market data, trading, fault injection)',
+  },
+  doctor: { run: runDoctor, summary: "checks this host's clock, network buffers and CPU, with advice" },
+  bench: { run: runBench, summary: `benchmarks against peers measured in the same run: ${BENCHMARKS.map((b) => b.name).join(', ')}` },
+};
+
+export const EXIT_CODES = `exit codes:
+  0    done
+  1    failed: bad input (file, config, data), a failed check, an error while running
+  2    bad command line: unknown command or option, a missing or malformed value
+  3    backtest --parity found a divergence
+  130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials)`;
 
 const USAGE = `ringbook <command> [options]
 
 commands:
-  demo        the main job: local exchange + live pipeline + recorder + strategy, then a summary
-  live        the strategy trading the local exchange (default) or Bitget's demo environment (--demo)
-  watch       live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)
-  record      records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)
-  inspect     what a recording holds: rows, gaps, feed latency raw and clock-corrected
-  import      Tardis.dev history into recordings: Bitget frames (tardis) or CSV datasets of any venue (tardis-csv)
-  backtest    replays a recording through the core, the strategy and a simulated venue; report and --parity
-  optimize    parameter search over backtests on worker threads: walk-forward, PSR/DSR/PBO, shards and merge
-  serve       the browser replay page and the recordings on 127.0.0.1 (--data, --port)
-  exchange    the local Bitget-compatible exchange on 127.0.0.1 (market data, fault injection)
-  doctor      checks this host's clock, network buffers and CPU, with advice
-  bench       benchmarks against peers measured in the same run: ring, book, feed
-  help        this text
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)}  ${c.summary}`)
+  .join('\n')}
 
-With no --ws-url/--rest-url, network commands use the local exchange (started if none is running).
-Run \`ringbook <command> --help\` for a command's options.`;
+Run \`ringbook <command> --help\` for a command's options and examples; \`ringbook --version\` for the version.
+With no --ws-url/--rest-url, network commands use the local exchange (started if none is running): no keys, no network.
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  demo: runDemo,
-  live: runLive,
-  watch: runWatch,
-  record: runRecord,
-  inspect: runInspect,
-  exchange: (args) => runExchange(args),
-  doctor: runDoctor,
-  bench: runBench,
-  backtest: runBacktestCli,
-  serve: (args) => runServe(args),
-  optimize: runOptimize,
-  import: runImport,
-};
+${EXIT_CODES}`;
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
@@ -52,18 +68,23 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const run = COMMANDS[cmd];
-  if (!run) {
-    console.error(`ringbook: unknown command "${cmd}"\n\n${USAGE}`);
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    console.log(`ringbook ${version}`);
+    return 0;
+  }
+  const c = COMMANDS[cmd];
+  if (!c) {
+    const near = closest(cmd.replace(/^-+/, ''), Object.keys(COMMANDS), 1);
+    console.error(`ringbook: unknown command "${cmd}"${near.length ? `: did you mean ${near[0]}?` : ''} (see ringbook --help)`);
     return 2;
   }
-  return run(rest);
+  return c.run(rest);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
     console.error(`ringbook: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
+    process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -1,45 +1,111 @@
 // `ringbook optimize <data> --space space.json`: parameter search over backtests on worker threads sharing the
 // decoded recording; every trial logged; walk-forward and overfitting controls; shards and their merge.
-import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/record-groups';
-import { resolveConfig } from '../fsm/index';
 import { gridOf, DEFAULT_FEES } from '../backtest/backtest';
 import { readOwnOrders, roundTrips } from '../backtest/orders';
 import { parseLatency } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { findWorkerDir } from '../feed/pipeline';
 import { loadShared } from '../optimize/data';
-import { parseSpace, gridTrials, randomTrials, type Trial } from '../optimize/space';
+import { parseSpace, gridTrials, randomTrials, SpaceError, type Trial } from '../optimize/space';
 import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
-import { parseObjective, type Objective } from '../optimize/score';
+import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
 import { summarise, type Summary } from '../optimize/summary';
 import { optimizeReport } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
+import { count, duration, fixed, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
 import { expandInput, parseFees, replayFilesOf, recordingRoot } from './backtest';
-import { parseDuration } from './duration';
+import { parseCommand, UsageError, type CommandSpec } from './args';
+import { lineOfKey, readJsonFile } from './json-file';
+import { presetHelp, resolveParams, strategyFlags } from './params';
 
-const HELP = `ringbook optimize <data> --space space.json [options]
-ringbook optimize merge <shard dirs…> --out results/
+export const OPTIMIZE = {
+  name: 'optimize',
+  usage: '<data> --space space.json [options]',
+  summary:
+    'Parameter search over backtests on worker threads sharing the decoded recording; every trial logged; walk-forward and overfitting controls (PSR, DSR, PBO, MinBTL); shards for many machines.',
+  positionals: { name: 'one data input: a recording directory, file or glob', min: 1, max: 1 },
+  subcommands: [['merge <shard dirs…> --out DIR', 'combine the results of shards run with --shard i/n (ringbook optimize merge --help)']],
+  flags: {
+    space: {
+      type: 'string',
+      arg: 'FILE',
+      description: 'required: the parameters to search: lists, {min,max,step|count[,log]} ranges (docs/optimize.md)',
+    },
+    ...strategyFlags(),
+    method: {
+      type: 'string',
+      arg: 'M',
+      default: 'grid',
+      choices: ['grid', 'random'],
+      description: 'grid, or seeded random search (--trials N)',
+    },
+    trials: { type: 'int', arg: 'N', min: 1, description: 'random search: how many trials' },
+    seed: { type: 'int', arg: 'S', default: 1, description: 'random search: the seed' },
+    workers: { type: 'int', arg: 'K', min: 1, max: 256, defaultText: 'the CPU count', description: 'worker threads' },
+    'walk-forward': {
+      type: 'string',
+      arg: 'SPEC',
+      description: 'train=3d,test=1d,purge=10m[,step=1d][,anchored]: pick on train, score on the next test window',
+    },
+    objective: { type: 'string', arg: 'O', default: 'net_pnl', choices: OBJECTIVES, description: 'what trials are ranked by' },
+    latency: {
+      type: 'string',
+      arg: 'M',
+      defaultText: 'recorded, else feed',
+      description: 'as in ringbook backtest',
+      group: 'simulated venue',
+    },
+    queue: { type: 'string', arg: 'M', default: 'risk-averse', description: 'as in ringbook backtest', group: 'simulated venue' },
+    fees: {
+      type: 'string',
+      arg: 'M,T',
+      defaultText: `${DEFAULT_FEES.maker},${DEFAULT_FEES.taker}`,
+      description: 'maker,taker fee rates',
+      group: 'simulated venue',
+    },
+    'no-partial': { type: 'boolean', description: 'a resting order fills completely once reached', group: 'simulated venue' },
+    sample: { type: 'duration', arg: 'D', defaultText: 'span/2000, at least 1s', description: 'equity grid for window scores' },
+    heatmap: {
+      type: 'string',
+      arg: 'A,B',
+      defaultText: 'the first two searched',
+      description: "the two parameters of the report's heat map",
+    },
+    out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory' },
+    shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
+    symbol: { type: 'string', arg: 'S', aliases: ['symbols'], description: 'the symbol when the data holds several' },
+  },
+  examples: [
+    ['optimize data/ --space space.json --preset demo', 'a grid search over the demo preset, results in results/'],
+    [
+      'optimize data/ --space space.json --walk-forward train=3d,test=1d,purge=10m --objective sharpe',
+      'walk-forward: pick on 3 days, score on the next',
+    ],
+  ],
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed, 2 bad command line, 130 stopped by Ctrl-C (finished trials kept). See docs/optimize.md.`,
+} as const satisfies CommandSpec;
 
-  --config FILE          base strategy config (JSON); the space's parameters vary on top of it
-  --space FILE           parameters to search: lists, {min,max,step|count[,log]} ranges (see docs/optimize.md)
-  --method grid|random   grid (default) or seeded random search (--trials N, --seed S)
-  --trials N             random search: how many trials
-  --workers K            worker threads (default: the CPU count)
-  --walk-forward SPEC    train=3d,test=1d,purge=10m[,step=1d][,anchored]: pick on train, score on the next test window
-  --objective O          net_pnl (default) | sharpe | sortino | return_over_mdd | net_per_trade
-  --latency, --queue, --fees, --no-partial   the simulated venue, as in ringbook backtest
-  --sample D             equity grid for window scores (default: span/2000, at least 1s)
-  --heatmap A,B          the two parameters of the report's heat map (default: the first two searched)
-  --out DIR              results directory (default results/)
-  --shard i/n            run only trials with id % n = i (0-based); combine with \`ringbook optimize merge\`
-  --symbol S             the symbol when the data holds several`;
+export const MERGE = {
+  name: 'optimize merge',
+  usage: '<shard dirs…> [--out results/]',
+  summary:
+    'Combines the result directories of shards (optimize --shard i/n) into one result: the same summary, report and files as one unsharded run.',
+  positionals: { name: 'the shard result directories', min: 1, max: 10_000 },
+  flags: {
+    out: { type: 'string', arg: 'DIR', default: 'results', description: 'the combined results directory' },
+  },
+  examples: [
+    ['optimize merge results-0 results-1 results-2 results-3 --out results', 'four shards into results/'],
+    ['optimize merge shards/* --out merged', 'every shard directory under shards/'],
+  ],
+} as const satisfies CommandSpec;
 
 const NICE = [1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400].map((s) => s * 1e9);
 
@@ -96,29 +162,72 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   }
 }
 
-function printSummary(s: Summary, keys: string[], out: string): void {
-  const lines = [`${s.trials} trials (${s.scored} scored, ${s.invalid} invalid configs), objective ${s.objective}:`];
+/** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise. */
+function objectiveText(o: Objective, v: number | null, ccy: string): string {
+  return o === 'net_pnl' || o === 'net_per_trade' ? moneyIn(v, ccy) : fixed(v, 3);
+}
+
+export function printSummary(s: Summary, keys: string[], out: string, o: { symbol: string; bestNetQuote: number | null }): void {
+  const ccy = quoteCurrency(o.symbol);
+  const spanNs = Number(BigInt(s.toNs) - BigInt(s.fromNs));
+  const days = spanNs / 86_400e9;
+  const lines = [
+    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs) over ${duration(spanNs)} of ${o.symbol}, ranked by ${s.objective}:`,
+  ];
+  const widths = keys.map((k) => Math.max(10, k.length));
   lines.push(
-    `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k) => k.padStart(Math.max(10, k.length))).join(' ')}  ${'objective'.padStart(12)} ${'net'.padStart(12)} ${'trades'.padStart(7)}`,
+    `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)} ${'trades'.padStart(7)}`,
   );
   for (const r of s.ranked.slice(0, 10)) {
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k) => String(r.params[k]).padStart(Math.max(10, k.length))).join(' ')}  ${String(r.objective).padStart(12)} ${String(r.netQuote).padStart(12)} ${String(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => String(r.params[k]).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${fixed(r.netQuote, 4).padStart(12)} ${count(r.trades).padStart(7)}`,
     );
   }
+  if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
+    lines.push(
+      `no configuration makes money: the best of ${count(s.scored)} trials nets ${moneyIn(o.bestNetQuote, ccy)} after fees; the ranking only says which loses least`,
+    );
   if (s.walkForward) {
     for (const f of s.walkForward.folds)
-      lines.push(`  fold ${f.index}: trial ${f.id} in-sample ${f.inSample} → out-of-sample ${f.outOfSample}`);
-    lines.push(`  walk-forward out of sample: net ${s.walkForward.outOfSample.netQuote}, Sharpe ${s.walkForward.outOfSample.sharpe}`);
-  }
-  if (s.chosen) lines.push(`chosen: trial ${s.chosen.id} (${s.chosen.why}) ${JSON.stringify(s.chosen.params)}`);
-  const o = s.overfitting;
-  if (o)
+      lines.push(
+        `  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${objectiveText(s.objective, f.inSample, ccy)} → out-of-sample ${objectiveText(s.objective, f.outOfSample, ccy)}`,
+      );
+    const oos = s.walkForward.outOfSample;
     lines.push(
-      `  PSR ${o.psr}, DSR ${o.dsr} over N = ${o.trials} trials (deploy only if DSR > 0.95), PBO ${o.pbo ?? '–'}, MinBTL ${o.minBacktestYears ?? '–'} years vs ${o.dataYears} of data`,
+      `  walk-forward out of sample: net ${moneyIn(oos.netQuote, ccy)}, Sharpe ${days >= 1 ? fixed(oos.sharpe, 2) : needsMore('1 day', duration(spanNs))}`,
     );
+  }
+  if (s.chosen)
+    lines.push(
+      `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${Object.entries(s.chosen.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
+  const f = s.overfitting;
+  if (f) {
+    lines.push(`overfitting: ${skillVerdict(f.dsr, f.trials)}`);
+    lines.push(
+      `  PSR ${probability(f.psr)} (that the chosen Sharpe is above 0), DSR ${probability(f.dsr)} (the same, deflated for ${count(f.trials)} trials)`,
+    );
+    lines.push(
+      `  PBO ${f.pbo === null ? needsMore('2 scored trials and 8 equity steps') : `${probability(f.pbo)} (that the in-sample best is below the median out of sample)`}`,
+    );
+    lines.push(
+      `  minimum backtest length ${f.minBacktestYears === null ? 'n/a (no trial has a positive Sharpe)' : years(f.minBacktestYears)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`,
+    );
+  }
   lines.push(`results: ${out}/ (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
   console.log(lines.join('\n'));
+}
+
+/** The best whole-run net of all scored trials (null when none scored). */
+function bestNet(results: TrialResult[]): number | null {
+  let best: number | null = null;
+  for (const r of results) {
+    const n = r.metrics?.pnl.netQuote;
+    if (typeof n === 'number' && (best === null || n > best)) best = n;
+  }
+  return best;
 }
 
 function progress(done: number, total: number, started: number): void {
@@ -127,28 +236,29 @@ function progress(done: number, total: number, started: number): void {
   const eta = rate > 0 ? (total - done) / rate : 0;
   const width = 30;
   const fill = Math.round((done / Math.max(total, 1)) * width);
-  const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} trials, ${rate.toFixed(2)}/s, ETA ${eta.toFixed(0)} s`;
+  const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} trials, ${rate.toFixed(2)}/s, ETA ${duration(eta * 1e9)}`;
   if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
   else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0) process.stderr.write(`${line}\n`);
 }
 
 async function runMerge(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { out: { type: 'string', default: 'results' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (!positionals.length)
-    throw new Error('merge needs the shard result directories: ringbook optimize merge results-0 results-1 … --out results');
-  const parts = positionals.map((d) => {
+  const args = parseCommand(MERGE, argv);
+  if (!args) return 0;
+  const values = args.values;
+  const parts = args.positionals.map((d) => {
     const p = join(d, 'manifest.json');
     if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
-    const manifest = JSON.parse(readFileSync(p, 'utf8')) as Manifest;
+    const manifest = readJsonFile(p, 'shard').value as Manifest;
     const results = readFileSync(join(d, 'trials.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as TrialResult);
+      .map((l, i) => {
+        try {
+          return JSON.parse(l) as TrialResult;
+        } catch {
+          throw new Error(`${join(d, 'trials.jsonl')}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
+        }
+      });
     return { dir: d, manifest, results };
   });
   const first = parts[0].manifest;
@@ -180,92 +290,64 @@ async function runMerge(argv: string[]): Promise<number> {
     keys: first.keys,
   });
   const manifest: Manifest = { ...first, shard: null, complete: true };
-  writeResults(resolve(values.out!), manifest, results, summary);
-  printSummary(summary, first.keys, values.out!);
+  writeResults(resolve(values.out), manifest, results, summary);
+  printSummary(summary, first.keys, values.out, { symbol: first.symbol, bestNetQuote: bestNet(results) });
   return 0;
 }
 
 export async function runOptimize(argv: string[]): Promise<number> {
   if (argv[0] === 'merge') return runMerge(argv.slice(1));
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: 'string' },
-      space: { type: 'string' },
-      method: { type: 'string', default: 'grid' },
-      trials: { type: 'string' },
-      seed: { type: 'string', default: '1' },
-      workers: { type: 'string' },
-      'walk-forward': { type: 'string' },
-      objective: { type: 'string', default: 'net_pnl' },
-      latency: { type: 'string' },
-      queue: { type: 'string', default: 'risk-averse' },
-      fees: { type: 'string' },
-      'no-partial': { type: 'boolean', default: false },
-      sample: { type: 'string' },
-      heatmap: { type: 'string' },
-      out: { type: 'string', default: 'results' },
-      shard: { type: 'string' },
-      symbol: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
+  const args = parseCommand(OPTIMIZE, argv);
+  if (!args) return 0;
+  const values = args.values;
+  if (!values.space) throw new UsageError('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
+  const objective = parseObjective(values.objective);
+  // the base every trial varies: preset, --config and --set, checked once here rather than failing every trial
+  const base = resolveParams({ preset: values.preset, configFile: values.config, sets: values.set }).config;
+  const spaceFile = readJsonFile(values.space, '--space');
+  const spaceJson = spaceFile.value;
+  let space;
+  try {
+    space = parseSpace(spaceJson);
+  } catch (err) {
+    if (!(err instanceof SpaceError)) throw err;
+    const line = err.key ? lineOfKey(spaceFile.text, err.key) : null;
+    throw new Error(`--space ${values.space}${line ? `, line ${line}` : ''}: ${err.message}`);
   }
-  if (positionals.length !== 1)
-    throw new Error(
-      'optimize needs one data input (a recording directory, file or glob) and --space FILE, e.g. ringbook optimize data/ --space space.json',
-    );
-  if (!values.space) throw new Error('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
-  const objective = parseObjective(values.objective!);
-  const base = values.config ? JSON.parse(readFileSync(resolve(values.config), 'utf8')) : {};
-  resolveConfig(base, []); // a bad base config fails here, not in every trial
-  const spaceJson = JSON.parse(readFileSync(resolve(values.space), 'utf8'));
-  const space = parseSpace(spaceJson);
   const keys = space.dims.map((d) => d.key);
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new Error(`--seed "${values.seed}" must be a whole number`);
+  const seed = values.seed;
   let trials: Trial[];
   if (values.method === 'grid') trials = gridTrials(space);
-  else if (values.method === 'random') {
-    const n = Number(values.trials);
-    if (!Number.isInteger(n) || n < 1) throw new Error('--method random needs --trials N (a whole number ≥ 1)');
-    trials = randomTrials(space, n, seed);
-  } else throw new Error(`--method "${values.method}" must be grid or random`);
+  else {
+    if (values.trials === undefined) throw new UsageError('--method random needs --trials N (a whole number ≥ 1)');
+    trials = randomTrials(space, values.trials, seed);
+  }
   const total = trials.length;
   const shard = values.shard ? parseShard(values.shard) : null;
   if (shard) trials = shardTrials(trials, shard.index, shard.count);
-  const workers = values.workers ? Number(values.workers) : availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1 || workers > 256)
-    throw new Error(`--workers "${values.workers}" must be a whole number from 1 to 256`);
+  const workers = values.workers ?? availableParallelism();
   let heatmap: [string, string] | null = keys.length >= 2 ? [keys[0], keys[1]] : null;
   if (values.heatmap) {
     const hm = values.heatmap.split(',');
     if (hm.length !== 2 || !hm.every((k) => keys.includes(k)))
-      throw new Error(`--heatmap "${values.heatmap}" must name two searched parameters: ${keys.join(', ')}`);
+      throw new UsageError(`--heatmap "${values.heatmap}" must name two searched parameters: ${keys.join(', ')}`);
     heatmap = [hm[0], hm[1]];
   }
 
-  const files = await replayFilesOf(expandInput(positionals[0]), values.symbol?.toUpperCase());
+  const files = await replayFilesOf(expandInput(args.positionals[0]), values.symbol?.toUpperCase());
   const grid = gridOf(files[0].meta, files[0].path);
   const symbol = files[0].meta.symbol!;
   const trips = roundTrips(await readOwnOrders(recordingRoot(resolve(files[0].path)), symbol));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   parseLatency(latency, () => trips);
-  parseQueue(values.queue!);
+  parseQueue(values.queue);
   const fees = values.fees ? parseFees(values.fees) : { ...DEFAULT_FEES };
   process.stderr.write(`loading ${files.length} file(s) into shared memory …\n`);
   const module = await compileCore();
   // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
   const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
   const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));
-  const sampleNs = values.sample
-    ? parseDuration('--sample', values.sample) * 1e6
-    : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
+  const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
   const folds = values['walk-forward']
     ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n)
     : null;
@@ -274,7 +356,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     grid,
     fees,
     latency,
-    queue: values.queue!,
+    queue: values.queue,
     partialFills: !values['no-partial'],
     signals: {},
     roundTrips: trips,
@@ -287,7 +369,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     data: files.map((f) => ({ path: f.path, rows: f.rows })),
     symbol,
     space: spaceJson,
-    method: values.method!,
+    method: values.method,
     seed,
     total,
     shard,
@@ -324,13 +406,13 @@ export async function runOptimize(argv: string[]): Promise<number> {
   process.off('SIGINT', onSig);
   if (process.stderr.isTTY) process.stderr.write('\n');
   manifest.complete = results.length === trials.length;
-  const out = resolve(values.out!);
+  const out = resolve(values.out);
   const summary =
     !shard && results.length
       ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys })
       : null;
   writeResults(out, manifest, results, summary);
-  if (summary) printSummary(summary, keys, values.out!);
+  if (summary) printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results) });
   else
     process.stderr.write(
       `${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results\n`,

@@ -1,67 +1,66 @@
 // `ringbook record`: the live pipeline with the recorder on — Parquet per DESIGN §6 under --out.
-import { parseArgs } from 'node:util';
 import { accessSync, constants } from 'node:fs';
 import { ensureDir } from '../capture/files';
 import { resolve } from 'node:path';
 import { MarketPipeline } from '../feed/pipeline';
 import type { InstType } from '../feed/instruments';
 import { resolveEndpoints } from './endpoints';
-import { parseDuration } from './duration';
+import { parseCommand, type CommandSpec } from './args';
+import { ENDPOINT_FLAGS } from './watch';
+import { selfCommand } from './self';
+import { count, millis, duration as humanDuration } from '../format/numbers';
 
-const HELP = `ringbook record --symbols BTCUSDT[,ETHUSDT] [options]
-
-  --symbols S[,S]     symbols to record (default BTCUSDT)
-  --inst-type T       USDT-FUTURES (default), SPOT, COIN-FUTURES, USDC-FUTURES
-  --out DIR           recording root (default data/); hive layout venue=/inst_type=/symbol=/date=
-  --roll D            finish a file after D (default 60s) or --max-rows rows (default 1000000)
-  --flush D           journal flush interval: the most a killed recorder can lose (default 1s)
-  --clock-every D     clock-offset measurement interval against the exchange (default 60s)
-  --duration D        stop after D (default: until Ctrl-C)
-  --source S          live | demo | simulator (default: simulator on the local exchange, else live)
-  --raw               also keep every frame as received, with its local receive time, under DIR/_raw/
-  --ws-url, --rest-url  endpoints (default: the local exchange, started if none runs)
-
-Durations: 500ms, 60s, 2m, 1h.`;
+export const RECORD = {
+  name: 'record',
+  usage: '[--symbols BTCUSDT[,ETHUSDT]] [--out data/] [options]',
+  summary:
+    'Records everything the feed publishes to Parquet (hive layout venue=/inst_type=/symbol=/date=), crash-safe, with the measured clock offset.',
+  flags: {
+    symbols: { type: 'list', arg: 'S[,S]', aliases: ['symbol'], noun: 'symbol', default: 'BTCUSDT', description: 'symbols to record' },
+    'inst-type': {
+      type: 'string',
+      arg: 'T',
+      default: 'USDT-FUTURES',
+      choices: ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'],
+      description: 'instrument type',
+    },
+    out: { type: 'string', arg: 'DIR', default: 'data', description: 'recording root' },
+    roll: { type: 'duration', arg: 'D', default: '60s', description: 'finish a file after D (or --max-rows rows)' },
+    'max-rows': { type: 'int', arg: 'N', default: 1_000_000, min: 1000, description: 'finish a file after N rows' },
+    flush: { type: 'duration', arg: 'D', default: '1s', description: 'journal flush interval: the most a killed recorder can lose' },
+    'clock-every': { type: 'duration', arg: 'D', default: '60s', description: 'clock-offset measurement interval against the exchange' },
+    duration: { type: 'duration', arg: 'D', defaultText: 'until Ctrl-C', description: 'stop after D' },
+    source: {
+      type: 'string',
+      arg: 'S',
+      choices: ['live', 'demo', 'simulator'],
+      defaultText: 'simulator on the local exchange, else live',
+      description: 'what the data is, written into each file',
+    },
+    raw: { type: 'boolean', description: 'also keep every frame as received, with its local receive time, under DIR/_raw/' },
+    ...ENDPOINT_FLAGS,
+  },
+  examples: [
+    ['record --symbols BTCUSDT,ETHUSDT --out data/ --duration 3m', 'three minutes of two symbols from the local exchange'],
+    [
+      'record --out data/ --ws-url wss://ws.bitget.com/v2/ws/public --rest-url https://api.bitget.com',
+      "BTCUSDT from Bitget's public feed until Ctrl-C",
+    ],
+  ],
+} as const satisfies CommandSpec;
 
 export async function runRecord(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      symbols: { type: 'string', default: 'BTCUSDT' },
-      'inst-type': { type: 'string', default: 'USDT-FUTURES' },
-      out: { type: 'string', default: 'data' },
-      roll: { type: 'string', default: '60s' },
-      flush: { type: 'string', default: '1s' },
-      'max-rows': { type: 'string', default: '1000000' },
-      'clock-every': { type: 'string', default: '60s' },
-      duration: { type: 'string' },
-      source: { type: 'string' },
-      'ws-url': { type: 'string' },
-      'rest-url': { type: 'string' },
-      raw: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const instType = values['inst-type']!.toUpperCase() as InstType;
-  const symbols = values
-    .symbols!.split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  if (!symbols.length) throw new Error('--symbols needs at least one symbol, e.g. --symbols BTCUSDT,ETHUSDT');
-  const rollMs = parseDuration('--roll', values.roll!);
-  const flushMs = parseDuration('--flush', values.flush!);
-  const clockEveryMs = parseDuration('--clock-every', values['clock-every']!);
-  const durationMs = values.duration ? parseDuration('--duration', values.duration) : undefined;
-  const maxRows = Number(values['max-rows']);
-  if (!(Number.isInteger(maxRows) && maxRows >= 1000)) throw new Error(`--max-rows "${values['max-rows']}" must be a whole number ≥ 1000`);
-  if (values.source && !['live', 'demo', 'simulator'].includes(values.source))
-    throw new Error(`--source "${values.source}" must be live, demo or simulator`);
-  const root = resolve(values.out!);
+  const args = parseCommand(RECORD, argv);
+  if (!args) return 0;
+  const values = args.values;
+  const instType = values['inst-type'] as InstType;
+  const symbols = values.symbols.map((s) => s.toUpperCase());
+  const rollMs = values.roll;
+  const flushMs = values.flush;
+  const clockEveryMs = values['clock-every'];
+  const durationMs = values.duration;
+  const maxRows = values['max-rows'];
+  const root = resolve(values.out);
   try {
     ensureDir(root);
     accessSync(root, constants.W_OK);
@@ -99,20 +98,22 @@ export async function runRecord(argv: string[]): Promise<number> {
         err(`ALARM ${m}`);
       },
       onClock: (c) => {
-        clock = `θ ${(Number(c.offsetNs) / 1e6).toFixed(3)} ms ± ${(Number(c.boundNs) / 1e6).toFixed(3)} ms`;
+        clock = `${millis(Number(c.offsetNs))} ± ${millis(Number(c.boundNs))}`;
       },
       onRecovered: (r) =>
         err(`recovered ${r.path} (${r.rows} rows${r.tornBytes ? `, cut a torn ${r.tornBytes}-byte tail` : ''}) left by a killed run`),
     },
   });
-  err(`recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush ${flushMs} ms, roll ${rollMs} ms`);
+  err(
+    `recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush every ${humanDuration(flushMs * 1e6)}, a new file every ${humanDuration(rollMs * 1e6)}`,
+  );
   // drain the signal ring (nobody trades here) and report once a second
   const drain = setInterval(() => pipeline.read(() => {}), 20);
   const status = setInterval(() => {
     const c = pipeline.recorderCounters;
     const f = pipeline.feedStats?.counters;
     err(
-      `  ${c?.records ?? 0} records, ${files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
+      `  ${count(c?.records ?? 0)} records, ${files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
     );
   }, 1000);
   await new Promise<void>((done) => {
@@ -133,8 +134,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   await endpoints.close?.();
   const r = result.recorder;
   err(
-    `record: ${r?.records ?? 0} records in ${r?.files ?? 0} files under ${root}; ${r?.droppedRecords ?? 0} dropped, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
+    `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r?.droppedRecords ?? 0} dropped, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
   );
-  err(`next: ringbook inspect ${values.out}`);
+  err(`next: ${selfCommand()} inspect ${values.out}`);
   return alarms.length && (r?.files ?? 0) === 0 ? 1 : 0;
 }

@@ -1,22 +1,32 @@
 // `ringbook serve`: the browser replay page and the recordings it reads, on 127.0.0.1 until SIGINT/SIGTERM. Thin:
 // checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve.
-import { parseArgs } from 'node:util';
 import { existsSync, statSync, accessSync, realpathSync, constants } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../serve/server';
 import { findRecordings } from '../serve/listing';
+import { parseCommand, renderHelp, type CommandSpec } from './args';
 
-const HELP = `ringbook serve [options]
-
-Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at
-/api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces).
-
-options:
-  --data DIR    recording root, as given to ringbook record --out (default data/)
-  --port N      port, 0 = any free port (default 8080)
-  --host H      interface to bind (default 127.0.0.1; anything else exposes the recordings to the network)
-  --help        this text`;
+export const SERVE = {
+  name: 'serve',
+  usage: '[--data data/] [--port 8080] [options]',
+  summary:
+    'Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at /api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces).',
+  flags: {
+    data: { type: 'string', arg: 'DIR', default: 'data', description: 'recording root, as given to ringbook record --out' },
+    port: { type: 'int', arg: 'N', default: 8080, min: 0, max: 65535, noun: 'a port number', description: 'port, 0 = any free port' },
+    host: {
+      type: 'string',
+      arg: 'H',
+      default: '127.0.0.1',
+      description: 'interface to bind (anything but 127.0.0.1 exposes the recordings to the network)',
+    },
+  },
+  examples: [
+    ['serve --data data/', 'the replay page for the recordings under data/, at http://127.0.0.1:8080/'],
+    ['serve --data data/ --port 0', 'the same on any free port (printed)'],
+  ],
+} as const satisfies CommandSpec;
 
 export interface ServeCliOptions {
   dataRoot: string;
@@ -26,30 +36,12 @@ export interface ServeCliOptions {
 
 /** Parses `ringbook serve` flags; throws an Error that says what to fix. Returns undefined for --help. */
 export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        data: { type: 'string', default: 'data' },
-        port: { type: 'string', default: '8080' },
-        host: { type: 'string', default: '127.0.0.1' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new Error(`${(err as Error).message} (see ringbook serve --help)`);
-  }
-  if (values.help) return undefined;
-  const portText = values.port!;
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) {
-    throw new Error(`--port needs a port number between 0 and 65535, got "${portText}"`);
-  }
+  const parsed = parseCommand(SERVE, args, () => {});
+  if (!parsed) return undefined;
+  const { values } = parsed;
   if (!values.host) throw new Error('--host needs an address, e.g. 127.0.0.1');
   if (!values.data) throw new Error('--data needs a directory, e.g. --data data/');
-  return { dataRoot: resolve(values.data), host: values.host, port: Number(portText) };
+  return { dataRoot: resolve(values.data), host: values.host, port: values.port };
 }
 
 /** The page's directory: `web/` next to the running bundle. */
@@ -85,7 +77,7 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
   const log = io.log ?? ((line: string) => console.log(line));
   const o = parseServeArgs(args);
   if (!o) {
-    log(HELP);
+    log(renderHelp(SERVE));
     return 0;
   }
   checkDataRoot(o.dataRoot);

@@ -1,56 +1,61 @@
 // `ringbook watch`: the live market-data pipeline with a terminal view, or one JSON line per processed message.
-import { parseArgs } from 'node:util';
 import { readSignal, formatScaled, Kind, R, readI64, Status, type SignalSnapshot } from '../core/index';
 import { MarketPipeline } from '../feed/pipeline';
 import type { InstType } from '../feed/instruments';
 import type { Channel } from '../feed/session';
 import { resolveEndpoints } from './endpoints';
-
-const HELP = `ringbook watch --symbol BTCUSDT[,ETHUSDT] [options]
-
-  --symbol S[,S]        symbols to watch (default BTCUSDT)
-  --inst-type T         USDT-FUTURES (default), SPOT, COIN-FUTURES, USDC-FUTURES
-  --channel C           books (default), books1, books5, books15
-  --ws-url URL          public WebSocket (default: the local exchange, started if none runs)
-  --rest-url URL        REST base for instrument metadata
-  --json                one JSON line per processed message instead of the live view
-  --duration S          stop after S seconds (default: until Ctrl-C)`;
+import { parseCommand, type CommandSpec, type Flag } from './args';
 
 const INST_TYPES = ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'];
 const BOOK_CHANNELS = ['books', 'books1', 'books5', 'books15'];
 
+/** --ws-url / --rest-url, as every network command takes them. */
+export const ENDPOINT_FLAGS = {
+  'ws-url': {
+    type: 'string',
+    arg: 'URL',
+    defaultText: 'the local exchange, started if none runs',
+    description: 'public WebSocket, e.g. wss://ws.bitget.com/v2/ws/public',
+    group: 'endpoints',
+  },
+  'rest-url': {
+    type: 'string',
+    arg: 'URL',
+    defaultText: 'the local exchange',
+    description: 'REST base for instrument metadata and time, e.g. https://api.bitget.com',
+    group: 'endpoints',
+  },
+} as const satisfies Record<string, Flag>;
+
+export const WATCH = {
+  name: 'watch',
+  usage: '[--symbol BTCUSDT[,ETHUSDT]] [options]',
+  summary:
+    'Live market data through the core: best bid/ask as the exchange prints them, OBI, OFI, z-score, feed latency, gaps and resyncs; or one JSON line per processed message.',
+  flags: {
+    symbol: { type: 'list', arg: 'S[,S]', aliases: ['symbols'], noun: 'symbol', default: 'BTCUSDT', description: 'symbols to watch' },
+    'inst-type': { type: 'string', arg: 'T', default: 'USDT-FUTURES', choices: INST_TYPES, description: 'instrument type' },
+    channel: { type: 'string', arg: 'C', default: 'books', choices: BOOK_CHANNELS, description: 'book channel' },
+    json: { type: 'boolean', description: 'one JSON line per processed message instead of the live view' },
+    duration: { type: 'duration', arg: 'D', defaultText: 'until Ctrl-C', description: 'stop after D' },
+    ...ENDPOINT_FLAGS,
+  },
+  examples: [
+    ['watch', 'BTCUSDT on the local exchange (started if none runs)'],
+    ['watch --symbols BTCUSDT,ETHUSDT --json --duration 3s', 'two symbols as JSON lines for 3 seconds'],
+  ],
+} as const satisfies CommandSpec;
+
 const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k]));
 
 export async function runWatch(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      symbol: { type: 'string', default: 'BTCUSDT' },
-      'inst-type': { type: 'string', default: 'USDT-FUTURES' },
-      channel: { type: 'string', default: 'books' },
-      'ws-url': { type: 'string' },
-      'rest-url': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      duration: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const instType = values['inst-type']!.toUpperCase();
-  if (!INST_TYPES.includes(instType)) throw new Error(`--inst-type "${values['inst-type']}" is not one of ${INST_TYPES.join(', ')}`);
-  if (!BOOK_CHANNELS.includes(values.channel!)) throw new Error(`--channel "${values.channel}" is not one of ${BOOK_CHANNELS.join(', ')}`);
-  const symbols = values
-    .symbol!.split(',')
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean);
-  if (!symbols.length) throw new Error('--symbol needs at least one symbol, e.g. --symbol BTCUSDT');
-  const duration = values.duration === undefined ? undefined : Number(values.duration);
-  if (duration !== undefined && !(duration > 0)) throw new Error(`--duration "${values.duration}" must be a positive number of seconds`);
-  const json = values.json!;
+  const args = parseCommand(WATCH, argv);
+  if (!args) return 0;
+  const values = args.values;
+  const instType = values['inst-type'].toUpperCase();
+  const symbols = values.symbol.map((s) => s.toUpperCase());
+  const durationMs = values.duration;
+  const json = values.json;
   const err = (l: string) => process.stderr.write(`${l}\n`);
 
   const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
@@ -174,7 +179,7 @@ export async function runWatch(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
-    if (duration) setTimeout(finish, duration * 1000);
+    if (durationMs) setTimeout(finish, durationMs);
   });
   clearInterval(poll);
   if (view) clearInterval(view);

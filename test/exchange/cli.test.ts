@@ -56,17 +56,19 @@ test('defaults and every flag parse; --flag=value works; negative skew is a valu
 
 test('bad flags are refused with a message that says what to fix', () => {
   const cases: [string[], RegExp][] = [
-    [['--drop-rate', '2'], /--drop-rate needs a probability between 0 and 1, got "2"/],
+    [['--drop-rate', '2'], /--drop-rate needs a probability from 0 to 1, got "2"/],
     [['--drop-rate'], /--drop-rate needs a value/],
-    [['--port', 'x'], /--port needs a whole number ≥ 0, got "x"/],
-    [['--port', '70000'], /--port needs a port number between 0 and 65535/],
+    [['--port', 'x'], /--port needs a port number from 0 to 65535, got "x"/],
+    [['--port', '70000'], /--port needs a port number from 0 to 65535, got "70000"/],
     [['--latency-ms', '1.5'], /--latency-ms needs a whole number of milliseconds ≥ 0/],
     [['--clock-skew-ms', 'soon'], /--clock-skew-ms needs a whole number of milliseconds \(negative allowed\)/],
     [['--stall-ms', '100'], /--stall-ms and --stall-every go together/],
     [['--stall-ms', '3000', '--stall-every', '2'], /--stall-every \(2 s\) must be longer than --stall-ms/],
-    [['--frobnicate'], /unknown option "--frobnicate"/],
+    [['--frobnicate'], /^unknown option --frobnicate \(see ringbook exchange --help\)$/],
     [['extra'], /unexpected argument "extra"/],
     [['--symbols', ','], /--symbols needs at least one symbol/],
+    [['--drop-rat', '0.1'], /unknown option --drop-rat: did you mean --drop-rate\? \(see ringbook exchange --help\)/],
+    [['--disconnect-every', '-5s'], /--disconnect-every -5s: a duration must be positive/],
   ];
   for (const [args, re] of cases) assert.throws(() => parseExchangeArgs(args), re, args.join(' '));
 });
@@ -143,7 +145,7 @@ test('trading flags: credentials, balance, leverage, rate limits, --no-trading; 
   });
   assert.is(parseExchangeArgs(['--no-trading'])!.trading, false);
   assert.throws(() => parseExchangeArgs(['--balance', 'lots']), /--balance needs an amount of USDT/);
-  assert.throws(() => parseExchangeArgs(['--leverage', '200']), /--leverage needs a whole number between 1 and 125/);
+  assert.throws(() => parseExchangeArgs(['--leverage', '200']), /--leverage needs a whole number from 1 to 125, got "200"/);
   assert.throws(() => parseExchangeArgs(['--no-trading', '--api-key', 'k']), /--no-trading cannot be combined/);
   assert.throws(() => parseExchangeArgs(['--api-secret']), /--api-secret needs a value/);
 });

@@ -420,7 +420,7 @@ test('ringbook serve: checks its flags and says what to fix', async () => {
       assert.match((err as Error).message, message);
     }
   };
-  await fails(['--data', fx.data, '--port', '70000'], /--port needs a port number between 0 and 65535/);
+  await fails(['--data', fx.data, '--port', '70000'], /--port needs a port number from 0 to 65535/);
   await fails(['--data', fx.data, '--port', 'x'], /--port needs a port number/);
   await fails(['--data', join(fx.tmp, 'absent')], /no recording directory at .*absent: record one/);
   await fails(['--data', join(fx.data, 'blob.bin')], /is a file/);

@@ -1,0 +1,125 @@
+// One grammar for every command: typed flags with defaults, one duration syntax, aliases, "did you mean" for an
+// unknown flag with the command's help hint, negative values taken as values, help with defaults and examples.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseCommand, parseDuration, renderHelp, UsageError, type CommandSpec } from '../../src/cli/args';
+import { fails } from '../helpers/fails';
+
+const SPEC = {
+  name: 'try',
+  usage: '<input> [options]',
+  summary: 'A command for the tests.',
+  positionals: { name: 'one input', min: 1, max: 1 },
+  flags: {
+    symbols: { type: 'list', arg: 'S[,S]', aliases: ['symbol'], noun: 'symbol', default: 'BTCUSDT', description: 'symbols' },
+    duration: { type: 'duration', arg: 'D', description: 'how long' },
+    roll: { type: 'duration', arg: 'D', default: '60s', description: 'roll' },
+    skew: { type: 'int', arg: 'N', description: 'skew, may be negative' },
+    port: { type: 'int', arg: 'N', default: 8080, min: 0, max: 65535, noun: 'a port number', description: 'port' },
+    queue: { type: 'string', arg: 'M', default: 'fifo', choices: ['fifo', 'lifo'], description: 'queue' },
+    set: { type: 'string', arg: 'k=v', multiple: true, description: 'override' },
+    json: { type: 'boolean', description: 'JSON' },
+  },
+  examples: [
+    ['try data/', 'the defaults'],
+    ['try data/ --symbols BTCUSDT,ETHUSDT --duration 3s', 'two symbols for 3 s'],
+  ],
+} as const satisfies CommandSpec;
+
+const parse = (...argv: string[]) => parseCommand(SPEC, argv, () => {})!;
+
+test('defaults, types and conversions', () => {
+  const { values, positionals } = parse('data/');
+  assert.equal(positionals, ['data/']);
+  assert.equal(values.symbols, ['BTCUSDT']);
+  assert.is(values.duration, undefined);
+  assert.is(values.roll, 60_000);
+  assert.is(values.port, 8080);
+  assert.is(values.queue, 'fifo');
+  assert.equal(values.set, []);
+  assert.is(values.json, false);
+  const v = parse(
+    '--symbol=ETHUSDT,SOLUSDT',
+    'data/',
+    '--duration',
+    '500ms',
+    '--skew',
+    '-250',
+    '--set',
+    'a=1',
+    '--set=b=2',
+    '--json',
+  ).values;
+  assert.equal(v.symbols, ['ETHUSDT', 'SOLUSDT'], '--symbol is --symbols');
+  assert.is(v.duration, 500);
+  assert.is(v.skew, -250, 'a negative number is a value, not a flag');
+  assert.equal(v.set, ['a=1', 'b=2']);
+  assert.is(v.json, true);
+});
+
+test('one duration syntax: ms, s, m, min, h, d, a plain number of seconds; negative and zero refused', () => {
+  assert.equal(
+    ['500ms', '3s', '5m', '5min', '1h', '2d', '1.5', '90'].map((t) => parseDuration('--d', t)),
+    [500, 3000, 300_000, 300_000, 3_600_000, 172_800_000, 1500, 90_000],
+  );
+  fails(() => parseDuration('--duration', '-5s'), '--duration -5s: a duration must be positive (e.g. 500ms, 3s, 5m, 1h, 2d)', UsageError);
+  fails(
+    () => parseDuration('--duration', 'soon'),
+    '--duration "soon" is not a duration (e.g. 500ms, 3s, 5m, 1h, 2d; a plain number is seconds)',
+    UsageError,
+  );
+  fails(() => parseDuration('--duration', '0s'), '--duration must be longer than 0 (e.g. 500ms, 3s, 5m, 1h, 2d)', UsageError);
+  assert.is(parseDuration('--d', '0', true), 0);
+  fails(() => parse('data/', '--duration', '-5s'), '--duration -5s: a duration must be positive (e.g. 500ms, 3s, 5m, 1h, 2d)', UsageError);
+});
+
+test('mistakes name the flag, the nearest known one and the help', () => {
+  fails(() => parse('data/', '--jsn'), 'unknown option --jsn: did you mean --json? (see ringbook try --help)', UsageError);
+  fails(() => parse('data/', '--frobnicate'), 'unknown option --frobnicate (see ringbook try --help)', UsageError);
+  fails(() => parse('data/', '--duration'), '--duration needs a value (D) (see ringbook try --help)', UsageError);
+  fails(() => parse('data/', '--duration', '--json'), '--duration needs a value (D) (see ringbook try --help)', UsageError);
+  fails(() => parse('data/', '--json=yes'), '--json takes no value (got "yes") (see ringbook try --help)', UsageError);
+  fails(
+    () => parse('data/', '--port', '70000'),
+    '--port needs a port number from 0 to 65535, got "70000" (see ringbook try --help)',
+    UsageError,
+  );
+  fails(() => parse('data/', '--skew', '1.5'), '--skew needs a whole number, got "1.5" (see ringbook try --help)', UsageError);
+  fails(
+    () => parse('data/', '--queue', 'lifi'),
+    '--queue "lifi" is not one of fifo, lifo (did you mean lifo?) (see ringbook try --help)',
+    UsageError,
+  );
+  fails(
+    () => parse('data/', '--symbols', ','),
+    '--symbols needs at least one symbol: --symbols S[,S] (see ringbook try --help)',
+    UsageError,
+  );
+  fails(() => parse(), 'ringbook try needs one input: ringbook try <input> [options] (see ringbook try --help)', UsageError);
+  fails(() => parse('a', 'b'), 'unexpected argument "b": ringbook try takes one input (see ringbook try --help)', UsageError);
+});
+
+test('--help and -h print flags with defaults, and two examples', () => {
+  let printed = '';
+  assert.is(
+    parseCommand(SPEC, ['--help'], (t) => (printed = t)),
+    null,
+  );
+  assert.is(printed, renderHelp(SPEC));
+  assert.is(
+    parseCommand(SPEC, ['-h'], () => {}),
+    null,
+  );
+  assert.match(printed, /^ringbook try <input> \[options\]\n\nA command for the tests\./);
+  assert.match(printed, /--symbols S\[,S\], --symbol\s+symbols \[default: BTCUSDT\]/);
+  assert.match(printed, /--roll D\s+roll \[default: 60s\]/);
+  assert.match(printed, /--queue M\s+queue \(fifo \| lifo\) \[default: fifo\]/);
+  assert.match(printed, /--help, -h\s+this text/);
+  assert.match(printed, /Durations: 500ms, 3s, 5m, 1h, 2d/);
+  assert.match(
+    printed,
+    /examples:\n {2}ringbook try data\/\n {6}the defaults\n {2}ringbook try data\/ --symbols BTCUSDT,ETHUSDT --duration 3s\n/,
+  );
+});
+
+test.run();

@@ -1,0 +1,79 @@
+// The strategy's parameters from the command line: defaults ← preset ← config file ← --set, with where each value
+// came from, and errors that name the flag, the file and line, and the nearest parameter.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveParams } from '../../src/cli/params';
+import { lineColumn, parseJsonText, readJsonFile } from '../../src/cli/json-file';
+import { PRESETS } from '../../src/fsm/presets';
+import { resolveConfig } from '../../src/fsm/index';
+import { fails } from '../helpers/fails';
+
+const dir = mkdtempSync(join(tmpdir(), 'ringbook-params-'));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+
+test('layers: preset, then the file, then --set; each value says where it came from', () => {
+  const cfg = file('cfg.json', JSON.stringify({ entry: { confirmCount: 4 }, gates: { maxSpreadTicks: 9 } }));
+  const r = resolveParams({ preset: 'demo', configFile: cfg, sets: ['gates.maxSpreadTicks=12'] });
+  assert.is(r.preset, 'demo');
+  assert.is(r.config.signal.source, 'obiN', 'from the preset');
+  assert.is(r.config.entry.threshold, 0.4, 'from the preset');
+  assert.is(r.config.entry.confirmCount, 4, 'the file over the preset');
+  assert.is(r.config.gates.maxSpreadTicks, 12, '--set over the file');
+  assert.is(r.config.exit.stopLossTicks, 10, 'the default');
+  assert.is(r.sources['signal.source'], 'preset demo');
+  assert.is(r.sources['entry.confirmCount'], `config ${cfg}`);
+  assert.is(r.sources['gates.maxSpreadTicks'], '--set');
+  assert.is(r.sources['exit.stopLossTicks'], undefined);
+  const none = resolveParams({});
+  assert.equal(none.config, resolveConfig({}, []));
+  assert.equal(none.sources, {});
+});
+
+test('every preset is a valid config', () => {
+  for (const p of PRESETS) resolveParams({ preset: p.name });
+});
+
+test('config errors name the file, the line and column, or the nearest parameter', () => {
+  const bad = file('bad.json', '{\n  "entry": {\n    "threshold": 1.5,\n  }\n}\n');
+  // the parser's own words vary with the Node version; where it stopped is ours
+  const where = (prefix: string) => (e: Error) => e.message.startsWith(prefix);
+  assert.throws(() => resolveParams({ configFile: bad }), where(`--config ${bad}, line 4, column 3: not valid JSON: `));
+  fails(() => resolveParams({ configFile: join(dir, 'nope.json') }), `--config ${join(dir, 'nope.json')}: no such file`);
+  fails(() => resolveParams({ configFile: dir }), `--config ${dir} is a directory: give a JSON file`);
+  const typo = file('typo.json', '{\n  "entry": {\n    "thresold": 1.5\n  }\n}\n');
+  fails(
+    () => resolveParams({ configFile: typo }),
+    `--config ${typo}, line 3: strategy config: entry.thresold is not a known field (did you mean entry.threshold?)`,
+  );
+  fails(
+    () => resolveParams({ sets: ['entry.thresold=1.5'] }),
+    '--set entry.thresold=1.5: strategy config: entry.thresold is not a known field (did you mean entry.threshold?)',
+  );
+  fails(() => resolveParams({ preset: 'dmeo' }), '--preset "dmeo" is not a preset (did you mean demo?): default, demo, demo-passive');
+  const flat = file('flat.json', '{"entry": 3}');
+  fails(() => resolveParams({ configFile: flat }), `--config ${flat}: section "entry" must be an object of parameters`);
+  // a cross-field rule is checked with the preset under the file: exit.threshold 0.1 (demo) < 0.3 is fine
+  const low = file('low.json', '{"entry": {"threshold": 0.3}}');
+  assert.is(resolveParams({ preset: 'demo', configFile: low }).config.entry.threshold, 0.3);
+  fails(
+    () => resolveParams({ configFile: low }),
+    `--config ${low}, line 1: strategy config: entry.threshold must be a number > exit.threshold, got 0.3`,
+  );
+});
+
+test('JSON errors: line and column from the parser position', () => {
+  assert.equal(lineColumn('ab\ncd\nef', 4), { line: 2, column: 2 });
+  const where = (prefix: string) => (e: Error) => e.message.startsWith(prefix);
+  assert.throws(() => parseJsonText('{"a": 1,,}', 'x.json'), where('x.json, line 1, column 9: not valid JSON: '));
+  assert.throws(() => parseJsonText('{"a": ', 'x.json'), where('x.json, line 1, column 7: not valid JSON: '));
+  assert.equal(readJsonFile(file('ok.json', '{"a": 1}'), '--space').value, { a: 1 });
+});
+
+test.run();
