@@ -7,6 +7,7 @@
 import type { BacktestTrace } from './trace';
 import { cleanEquity, drawdownSeries, type Metrics } from './metrics';
 import { duration, quote, reportSections, type ReportContext } from './report-text';
+import { findingLine } from '../format/findings';
 
 export const MAX_POINTS = 2000;
 
@@ -318,7 +319,7 @@ function holdingBars(trace: BacktestTrace): Bar[] {
 
 const CSS = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:980px;color:#1d2330;background:#fff}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:22px 0 6px}.sub{color:#5b6475;margin:0 0 12px}
+h1{font-size:20px;margin:0 0 4px}.why{margin:0 0 8px;padding:6px 10px;background:#fdf6e3;border-left:3px solid #c9a227}h2{font-size:15px;margin:22px 0 6px}.sub{color:#5b6475;margin:0 0 12px}
 figure{margin:0 0 18px}figcaption{font-weight:600;margin:0 0 4px}svg{width:100%;height:auto;display:block}
 .box{fill:none;stroke:#c9ced8}.grid{stroke:#eceef2}.zero{stroke:#8a93a3}
 .yl{font-size:10px;text-anchor:end;fill:#5b6475}.xl{font-size:10px;fill:#5b6475}.unit{font-size:10px;text-anchor:end;fill:#5b6475}
@@ -348,6 +349,15 @@ function tables(m: Metrics, ctx: ReportContext): string {
 
 const figure = (caption: string, svg: string): string => `<figure><figcaption>${esc(caption)}</figcaption>${svg}</figure>`;
 
+/** The run's outcome in a sentence or two at the top: a halt, and why there were no trades. */
+function outcomeLines(m: Metrics, ctx: ReportContext): string[] {
+  const out: string[] = [];
+  const halted = m.strategy?.halted;
+  if (halted) out.push(`Halted at ${halted.atUtc || '?'} UTC: ${ctx.halt ? findingLine(ctx.halt) : halted.reason}`);
+  if (m.trades.count === 0 && ctx.findings?.length) out.push(`Why no trades: ${ctx.findings.map(findingLine).join(' · ')}`);
+  return out;
+}
+
 export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx: ReportContext = {}): string {
   const q = ctx.currency ?? 'quote';
   const tb = timeBase(trace);
@@ -368,6 +378,7 @@ export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx:
     '<meta name="viewport" content="width=device-width,initial-scale=1">',
     `<title>${esc(title)}</title><style>${CSS}</style></head><body>`,
     `<h1>${esc(title)}</h1><p class="sub">${esc(sub)}</p>`,
+    ...outcomeLines(m, ctx).map((l) => `<p class="why">${esc(l)}</p>`),
     charts.join('\n'),
     `<div class="tables">${tables(m, ctx)}</div>`,
     '</body></html>',

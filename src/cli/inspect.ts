@@ -1,6 +1,7 @@
 // `ringbook inspect <file|dir> [--json]`: what a recording holds and what its timestamps say.
 import { inspectRecording, type StreamReport, type LatencyStats } from '../capture/inspect';
 import { parseCommand, type CommandSpec } from './args';
+import { count, duration, plural } from '../format/numbers';
 
 export const INSPECT = {
   name: 'inspect',
@@ -25,14 +26,14 @@ const lat = (l: LatencyStats | null) =>
 export function renderReport(rs: StreamReport[]): string {
   const out: string[] = [];
   for (const r of rs) {
-    out.push(`${r.stream}: ${r.files} file(s), ${r.rows} rows over ${r.spanSeconds.toFixed(1)} s`);
+    out.push(`${r.stream}: ${plural(r.files, 'file')}, ${count(r.rows)} rows over ${duration(r.spanSeconds * 1e9)}`);
     out.push(
       `  rows by kind   ${Object.entries(r.byKind)
-        .map(([k, v]) => `${k} ${v}`)
+        .map(([k, v]) => `${k} ${count(v)}`)
         .join(', ')}`,
     );
     out.push(
-      `  book messages  ${r.bookMessages}, snapshots ${r.snapshots}, statuses ${
+      `  book messages  ${count(r.bookMessages)}, snapshots ${r.snapshots}, statuses ${
         Object.entries(r.statuses)
           .map(([k, v]) => `${k} ${v}`)
           .join(', ') || 'none'

@@ -19,7 +19,7 @@ import { TrialPool } from '../optimize/pool';
 import { summarise, type Summary } from '../optimize/summary';
 import { optimizeReport } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
-import { count, duration, fixed, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
+import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
 import { expandInput, parseFees, replayFilesOf, recordingRoot } from './backtest';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
@@ -180,7 +180,7 @@ export function printSummary(s: Summary, keys: string[], out: string, o: { symbo
   );
   for (const r of s.ranked.slice(0, 10)) {
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => String(r.params[k]).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${fixed(r.netQuote, 4).padStart(12)} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => String(r.params[k]).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)} ${count(r.trades).padStart(7)}`,
     );
   }
   if (o.bestNetQuote !== null && o.bestNetQuote <= 0)

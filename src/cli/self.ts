@@ -1,10 +1,10 @@
-// How the user ran ringbook, so a printed "next:" command works when pasted: `ringbook` after npm link or through
-// npx, else `node <path to ringbook.mjs>` as they typed it (a clone has no `ringbook` on its PATH).
+// How the user ran ringbook, so a printed "next:" command works when pasted: `npx ringbook` through npx, `ringbook`
+// after npm link, else `node <path to ringbook.mjs>` as they typed it (a clone has no `ringbook` on its PATH).
 import { basename, isAbsolute, relative } from 'node:path';
 
-export function selfCommand(script: string | undefined = process.argv[1], cwd = process.cwd()): string {
+export function selfCommand(script: string | undefined = process.argv[1], cwd = process.cwd(), env = process.env): string {
   if (!script) return 'ringbook';
-  if (basename(script) === 'ringbook') return 'ringbook';
+  if (basename(script) === 'ringbook') return env.npm_command === 'exec' ? 'npx ringbook' : 'ringbook';
   const rel = relative(cwd, script);
   const path = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : script;
   return `node ${/[\s'"$]/.test(path) ? `'${path.replace(/'/g, `'\\''`)}'` : path}`;

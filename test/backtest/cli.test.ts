@@ -56,6 +56,18 @@ test('parity: a recorded demo session replays decision for decision with its rec
   const data = join(dir, 'demo');
   const demo = spawnSync(process.execPath, [CLI, 'demo', '--duration', '20s', '--out', data], { encoding: 'utf8', timeout: 90_000 });
   assert.is(demo.status, 0, demo.stderr);
+  // what the demo tells a trader: its parameters, the venue by name, trades in money, an ordinary stop, a next step
+  const said = demo.stderr;
+  assert.match(said, /^parameters \(preset demo; \* = not the default\):\n {2}signal {4}source obiN\*\n/m);
+  assert.match(said, /clock offset to the local exchange /);
+  assert.match(
+    said,
+    /\ntrade closed \(\w+\): (long|short), held [\d.]+ (ms|s), net [-+]?\d+\.\d+ USDT \(gross -?\d+\.\d+ USDT, fees \d+\.\d+ USDT\)\n/,
+  );
+  assert.match(said, /\n {2}ended {9}stopped as asked\n/);
+  assert.match(said, /\n {2}PnL {11}-?\d+\.\d+ USDT net/);
+  assert.match(said, /\nnext: node build\/ringbook\.mjs inspect /);
+  assert.not.match(said, /HALTED: kill switch|ticks·lots|\bquote\b|\d\.\d{9,}/);
   const r = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const out = JSON.parse(r.stdout);
   assert.ok(out.parity.live > 0, 'the live session traded');
@@ -64,6 +76,12 @@ test('parity: a recorded demo session replays decision for decision with its rec
   assert.is(out.parity.backtest, out.parity.live);
   assert.is(r.status, 0);
   assert.match(String(out.metrics.settings.latency), /^recorded:/);
+  assert.is(out.metrics.parameters.sources['signal.source'], 'recorded session');
+  const text = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
+  assert.match(
+    text,
+    /\nparity: \d+ of \d+ live decisions matched \(the backtest took \d+\)\n {2}live sent each action a median [\d.]+ ms \(max [\d.,]+ ms\) after the signal or tick it was decided on; the backtest sends at once\n/,
+  );
 });
 
 test.run();

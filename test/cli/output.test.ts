@@ -51,7 +51,7 @@ test('bench: one list of benchmarks in the command list, its help and the README
   assert.match(cli('--help').stdout, new RegExp(`bench +benchmarks .*: ${names.join(', ')}`));
   const help = cli('bench', '--help').stdout;
   for (const b of BENCHMARKS) assert.ok(help.includes(`  ${b.name.padEnd(9)} ${b.summary}`), b.name);
-  assert.ok(readFileSync('README.md', 'utf8').includes(`ringbook bench [${names.join('|')} …]`), 'README lists the same benchmarks');
+  assert.ok(readFileSync('README.md', 'utf8').includes(`ringbook bench [${names.join('\\|')} …]`), 'README lists the same benchmarks');
   const r = cli('bench', 'disk');
   assert.is(r.status, 2);
   assert.match(r.stderr, /unknown benchmark "disk": expected one of ring, book, feed, capture, backtest, optimize/);
@@ -120,6 +120,9 @@ test('backtest with the defaults: why no trades, in words, with the parameter to
     why,
     /^(gates\.maxSpreadTicks blocked [\d,]+ entries: the spread was wider than 5 ticks .*; try --set gates\.maxSpreadTicks=\d+|entry\.\w+: .*)$/,
   );
+  const html = join(dir, 'none.html');
+  cli('backtest', data, '--report', html);
+  assert.ok(readFileSync(html, 'utf8').includes(`<p class="why">Why no trades: ${why.replace(/&/g, '&amp;').replace(/'/g, '&#39;')}</p>`));
   // following the advice trades
   const advice = /try (--set \S+)/.exec(out);
   if (advice) {
@@ -199,6 +202,16 @@ test('optimize: the verdict in words, probabilities as percentages, and whether 
     .split('\n')
     .map((l) => JSON.parse(l).metrics.pnl.netQuote as number);
   assert.is(/no configuration makes money/.test(text), Math.max(...nets) <= 0, 'said exactly when no trial nets a profit');
+});
+
+test('live with the defaults does not sit silently in IDLE: its summary says why it did not trade', () => {
+  const r = cli('live', '--duration', '4s');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /^parameters \(the defaults\):\n/m);
+  assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/);
+  assert.match(r.stderr, /\n {2}trading {7}0 orders, 0 cancels, 0 fills, 0 rejects, 0 round trips; position 0 lots at the end\n/);
+  assert.match(r.stderr, /\n {2}why no trades\n {4}\S.*\n/);
+  assert.not.match(r.stderr, /HALTED|1 cancels/);
 });
 
 test.run();

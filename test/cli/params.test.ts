@@ -2,7 +2,7 @@
 // came from, and errors that name the flag, the file and line, and the nearest parameter.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveParams } from '../../src/cli/params';
@@ -36,8 +36,18 @@ test('layers: preset, then the file, then --set; each value says where it came f
   assert.equal(none.sources, {});
 });
 
-test('every preset is a valid config', () => {
-  for (const p of PRESETS) resolveParams({ preset: p.name });
+test('every preset is a valid config, documented in docs/strategy.md with its settings', () => {
+  const doc = readFileSync(join(process.cwd(), 'docs/strategy.md'), 'utf8');
+  for (const p of PRESETS) {
+    resolveParams({ preset: p.name });
+    const row = doc.split('\n').find((l) => l.startsWith(`| \`${p.name}\` |`));
+    assert.ok(row, `docs/strategy.md has a row for ${p.name}`);
+    for (const [g, sub] of Object.entries(p.config))
+      for (const [k, v] of Object.entries(sub)) {
+        const set = `\`${g}.${k}=${String(v)}\``;
+        assert.ok(row!.includes(set) || (row!.includes('as `demo`') && doc.includes(set)), `${p.name}: ${set}`);
+      }
+  }
 });
 
 test('config errors name the file, the line and column, or the nearest parameter', () => {
