@@ -19,13 +19,7 @@ import { loadRecording, type Recording } from '../../src/web/recording';
 import { landing } from './landing';
 import type { PageState } from '../../src/web/app';
 import { startServer, type RunningServer } from '../../src/serve/server';
-
-/** The metrics in `ringbook backtest --json` (which adds the units, parameters and why-no-trades around them). */
-const METRICS = ['run', 'pnl', 'returns', 'drawdown', 'activity', 'trades', 'markouts', 'exposure', 'strategy', 'settings'];
-const metricsOf = (stdout: string) => {
-  const j = JSON.parse(stdout) as Record<string, unknown>;
-  return Object.fromEntries(METRICS.map((k) => [k, j[k]]));
-};
+import { metricsOfCli } from '../helpers/metrics-json';
 
 const BUILD = process.env.RINGBOOK_BUILD ?? join(process.cwd(), 'build');
 const CHROMIUM = '/usr/bin/chromium';
@@ -173,7 +167,7 @@ if (!existsSync(CHROMIUM)) {
       { encoding: 'utf8' },
     );
     assert.is(cli.status, 0, cli.stderr);
-    ctx.cli = metricsOf(cli.stdout);
+    ctx.cli = metricsOfCli(cli.stdout);
     ctx.server = await startServer({ webRoot: join(BUILD, 'web'), dataRoot: data, port: 0 });
     ({ server: ctx.plain, url: ctx.plainUrl } = await plainProxy(ctx.server.port));
     ctx.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
@@ -319,7 +313,7 @@ if (!existsSync(CHROMIUM)) {
     assert.is(cli.status, 0, cli.stderr);
     await ctx.page.fill('#config', JSON.stringify(other));
     const s = await runToEnd(ctx.page);
-    assert.equal(s.metrics, metricsOf(cli.stdout));
+    assert.equal(s.metrics, metricsOfCli(cli.stdout));
     assert.equal(await ctx.page.$$eval('#metrics th', (th) => th.map((t) => t.textContent)), ['metric', 'this run', 'previous run']);
     await ctx.page.fill('#config', '{"entry": {"threshold": -1}}');
     await ctx.page.click('#run');

@@ -3,6 +3,7 @@
 // the data. A run at max speed reports exactly what `ringbook backtest --json` prints for the CLI's import of the same
 // files; a file that is neither is refused with a clear message. Chromium through playwright-core, like
 // test/web/replay.test.ts; skipped without /usr/bin/chromium (failed under CI).
+import { metricsOfCli } from '../helpers/metrics-json';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -53,7 +54,7 @@ if (!existsSync(CHROMIUM)) {
   function expected(kind: 'tardis' | 'tardis-csv', files: string[], extra: string[]): unknown {
     const out = join(ctx.dir, `cli-${kind}`);
     cli('import', kind, ...files, '--tick', '0.1', '--lot', '0.001', '--out', out, ...extra);
-    return JSON.parse(cli('backtest', out, '--config', ctx.cfg, '--latency', 'feed', '--queue', 'risk-averse', '--json'));
+    return metricsOfCli(cli('backtest', out, '--config', ctx.cfg, '--latency', 'feed', '--queue', 'risk-averse', '--json'));
   }
 
   async function openAndRun(files: string[]): Promise<PageState> {
