@@ -7,7 +7,7 @@
 // Page headers are read by a small Thrift compact-protocol reader of our own: hyparquet's is not among its
 // documented exports.
 import type { AsyncBuffer, ColumnMetaData, FileMetaData } from 'hyparquet';
-import type { Columns } from './reader';
+import type { Columns } from './schema';
 
 /** Thrown for anything outside the supported subset (or inconsistent): the row group goes to hyparquet instead. */
 class Unsupported extends Error {}

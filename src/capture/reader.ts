@@ -4,9 +4,7 @@
 // the layout our writer produces are decoded by ./fastread; anything else (other writers, other encodings) by hyparquet.
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { fastRowGroup } from './fastread';
-import { COLUMNS, type FileMeta } from './schema';
-
-export type Columns = Record<string, Int32Array | BigInt64Array>;
+import { COLUMNS, type Columns, type FileMeta } from './schema';
 
 export interface RowGroupChunk {
   /** Index of the row group in the file, and its first row. */

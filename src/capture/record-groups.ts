@@ -7,8 +7,8 @@
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { REC_SIZE, type Core } from '../core/index';
 import { fetchChunks, plan, type ChunkPlan } from './fastread';
-import { columnsToRecords, fastReadEnabled, fileMeta, groupColumns, type Columns } from './reader';
-import { COLUMNS } from './schema';
+import { columnsToRecords, fastReadEnabled, fileMeta, groupColumns } from './reader';
+import { COLUMNS, type Columns } from './schema';
 
 const NAMES = COLUMNS.map((c) => c.name);
 const FIELD = new Map(COLUMNS.map((c) => [c.name as string, c]));

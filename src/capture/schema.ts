@@ -21,6 +21,9 @@ export const COLUMNS = [
 
 export type ColumnName = (typeof COLUMNS)[number]['name'];
 
+/** A row group's columns by name, as typed arrays: INT64 columns as BigInt64Array, INT32 as Int32Array. */
+export type Columns = Record<string, Int32Array | BigInt64Array>;
+
 /** Key-value metadata every file carries (values are strings). */
 export interface FileMeta {
   schema_version: string;

@@ -6,7 +6,7 @@
 import { Backtest, type BacktestCore } from '../backtest/run';
 import { machineFor } from '../backtest/setup';
 import { computeMetrics, type Metrics } from '../backtest/metrics';
-import type { Columns } from '../capture/reader';
+import type { Columns } from '../capture/schema';
 import type { Event, InstrumentSpec, StrategyMachine } from '../fsm/index';
 import type { SignalParams } from '../core/index';
 import type { Recording } from './recording';

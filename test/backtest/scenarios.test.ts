@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kind, Flag } from '../../src/core/index';
 import { resolveConfig } from '../../src/fsm/index';
-import type { Columns } from '../../src/capture/reader';
+import type { Columns } from '../../src/capture/schema';
 import { createBacktestCore, machineFor, type RecordingGrid } from '../../src/backtest/backtest';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency, feedLatency, interpolatedLatency } from '../../src/backtest/latency';

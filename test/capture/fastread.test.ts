@@ -14,9 +14,9 @@ import { serializeTCompactProtocol } from 'hyparquet-writer/src/thrift.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
 import { writeParquet, type FastColumn, type FastWriteOptions } from '../../src/capture/fastparquet';
 import { fastRowGroup } from '../../src/capture/fastread';
-import { rowGroups, type Columns } from '../../src/capture/reader';
+import { rowGroups } from '../../src/capture/reader';
 import { encodeParquet } from '../../src/capture/encode';
-import { COLUMNS } from '../../src/capture/schema';
+import { COLUMNS, type Columns } from '../../src/capture/schema';
 import { bookRecords } from '../../bench/bookstream';
 import { bigIntCalls } from '../helpers/bigint-calls';
 
