@@ -1,6 +1,16 @@
 // Integer ticks and lots ↔ Bitget wire decimal strings, with BigInt and string arithmetic only (no float ever
 // sees a price or a size). WHEN TO USE: whenever the simulator prints a level, a trade or instrument metadata.
-import type { Instrument } from './instruments';
+/** What printing a price or a size needs of an instrument (an Instrument is one). */
+export interface WireGrid {
+  /** Decimals of a price, and one tick in units of 10^-priceScale. */
+  readonly priceScale: number;
+  readonly priceStep: bigint;
+  /** Decimals of a size, and one lot in units of 10^-sizeScale. */
+  readonly sizeScale: number;
+  readonly sizeStep: bigint;
+  /** Print every scale decimal instead of stripping trailing zeros. */
+  readonly keepTrailingZeros: boolean;
+}
 
 /** One book level as it goes on the wire: [price, size], both decimal strings. */
 export type WireLevel = [price: string, size: string];
@@ -33,18 +43,18 @@ export function parseScaled(text: string, scale: number): bigint {
 }
 
 /** Wire string of a price given in ticks of `inst` (ticks · priceStep at priceScale decimals). */
-export function formatPrice(inst: Instrument, priceTick: number | bigint): string {
+export function formatPrice(inst: WireGrid, priceTick: number | bigint): string {
   return formatScaled(BigInt(priceTick) * inst.priceStep, inst.priceScale, inst.keepTrailingZeros);
 }
 
 /** Wire string of a size given in lots of `inst`. A deleted level is always exactly "0", as Bitget sends it. */
-export function formatSize(inst: Instrument, qtyLot: number | bigint): string {
+export function formatSize(inst: WireGrid, qtyLot: number | bigint): string {
   const lots = BigInt(qtyLot);
   if (lots === 0n) return '0';
   return formatScaled(lots * inst.sizeStep, inst.sizeScale, inst.keepTrailingZeros);
 }
 
 /** Wire level of (ticks, lots). */
-export function wireLevel(inst: Instrument, priceTick: number, qtyLot: number): WireLevel {
+export function wireLevel(inst: WireGrid, priceTick: number, qtyLot: number): WireLevel {
   return [formatPrice(inst, priceTick), formatSize(inst, qtyLot)];
 }

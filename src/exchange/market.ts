@@ -23,7 +23,6 @@
 // random draws are unchanged by it (the book it acts on changes, of course).
 // Prices and sizes are JS safe integers (ticks, lots) and only ever added, subtracted and compared: exact.
 // Limit orders never cross (a bid is placed below the best ask, an ask above the best bid), so the book never crosses.
-import type { Instrument } from './instruments';
 import { Rng } from './rng';
 
 export interface RegimeSpec {
@@ -65,6 +64,15 @@ export interface FlowParams {
   /** Pull toward the start price: market buy/sell rates are scaled by 1 ∓ reversion·(mid/start − 1)/2%. */
   reversion: number;
   regimes: readonly RegimeSpec[];
+}
+
+/** What the model needs of an instrument (an Instrument is one): where it starts, and its own flow overrides. */
+export interface FlowInstrument {
+  /** Starting price, in ticks (the model mean-reverts loosely around it). */
+  readonly startPriceTick: number;
+  /** First trade id. */
+  readonly startTradeId: bigint;
+  readonly flow: Partial<FlowParams>;
 }
 
 export const DEFAULT_REGIMES: readonly RegimeSpec[] = [
@@ -363,7 +371,7 @@ export class Market {
    * @param flow overrides on top of DEFAULT_FLOW and the instrument's own `flow`
    */
   constructor(
-    readonly inst: Instrument,
+    readonly inst: FlowInstrument,
     seed: number,
     startMs: number,
     flow: Partial<FlowParams> = {},
