@@ -1,16 +1,8 @@
 // The local Bitget-compatible exchange (public market data): explicit export list.
-export { startExchange, SYSTEM_CLOCK } from './server';
-export type {
-  Clock,
-  Connection,
-  Exchange,
-  ExchangeContext,
-  ExchangeOptions,
-  ExchangePlugin,
-  ExchangeStats,
-  MarketHandle,
-  WsPathHandler,
-} from './server';
+export { startExchange } from './server';
+export type { Exchange, ExchangeOptions, ExchangeStats, MarketHandle } from './server';
+export { SYSTEM_CLOCK } from './context';
+export type { Clock, Connection, ExchangeContext, ExchangePlugin, WsPathHandler } from './context';
 export {
   DEFAULT_INSTRUMENTS,
   INST_TYPES,

@@ -4,27 +4,21 @@
 // WHEN TO USE: tests, demos and the `ringbook exchange` command. Extension: plugins receive the ExchangeContext and
 // register REST routes on `ctx.router` and WS path handlers in `ctx.wsPaths`. The private API (trading, private WS)
 // is such a plugin (src/exchange/private), enabled by default: `trading: false` turns it off, `ex.trading` is its handle.
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { DEFAULT_INSTRUMENTS, selectInstruments, type Instrument } from './instruments';
 import type { FlowParams, Market, MarketCounters } from './market';
 import type { DebugBook, PublisherCounters } from './publisher';
 import { Venue } from './venue';
+import { SYSTEM_CLOCK, type Clock, type Connection, type ExchangeContext, type ExchangePlugin, type WsPathHandler } from './context';
 import { Router, type RestRequest } from './router';
 import { notFound, registerDebugRest, registerPublicRest } from './rest';
 import { resolveFaults, zeroFaultCounters, type FaultCounters, type FaultOptions } from './faults';
 import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounters } from './public-ws';
 import { Trading, type TradingOptions } from './private/plugin';
 import { PRIVATE_WS_PATH } from './private/ws';
-
-/** Wall clock in ms since the epoch. Injected so tests and replays can control time. */
-export interface Clock {
-  now(): number;
-}
-
-export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
 export interface ExchangeOptions {
   /** Interface to bind; default 127.0.0.1. */
@@ -58,32 +52,6 @@ export interface ExchangeOptions {
   /** The private API (signed REST, /v2/ws/private, matching; src/exchange/private): options, or false for none. Default on. */
   trading?: TradingOptions | false;
 }
-
-/** Handles one accepted WebSocket on a path; returns the connection so the server can report and close it. */
-export type WsPathHandler = (ws: WebSocket, req: IncomingMessage, id: number) => Connection;
-
-export interface Connection {
-  readonly id: number;
-  stats(): ConnectionStats;
-  terminate(): void;
-}
-
-/** What a plugin gets: the shared state of a running exchange. */
-export interface ExchangeContext {
-  readonly venue: Venue;
-  readonly router: Router;
-  readonly wsPaths: Map<string, WsPathHandler>;
-  readonly seed: number;
-  readonly faults: FaultOptions;
-  readonly clock: Clock;
-  readonly monotonic: () => number;
-  readonly traffic: TrafficCounters;
-  readonly faultTotals: FaultCounters;
-  /** Per-connection WS limits every path applies. */
-  readonly limits: { readonly maxMessagesPerSec: number; readonly pingTimeoutMs: number };
-}
-
-export type ExchangePlugin = (ctx: ExchangeContext) => void | { close?(): void | Promise<void> };
 
 /** A read-only look at one symbol. Do not call `model.step`/`takeChanges`/`takeTrades`: the venue owns them. */
 export interface MarketHandle {
