@@ -4,8 +4,8 @@
 // hyparquet's general reader instead of ours).
 import { loadCore } from '../src/core/index';
 import { resolveConfig } from '../src/fsm/index';
-import { rowGroups, setFastRead } from '../src/capture/reader';
-import { recordGroups } from '../src/capture/record-groups';
+import { rowGroups, setFastRead } from '../src/capture/parquet/reader';
+import { recordGroups } from '../src/capture/parquet/record-groups';
 import { replay } from '../src/backtest/feeder';
 import { createBacktestCore, gridOf, runFiles } from '../src/backtest/backtest';
 import { feedLatency } from '../src/backtest/latency';

@@ -2,7 +2,7 @@
 // recording into shared memory, runs a fixed grid of trials on <workers> threads (0 = load only) and prints
 // {trials, seconds, steadyPerS, maxRssMB, dataMB}; steadyPerS leaves out each worker's first trial (its JIT warm-up).
 import { compileCore, createMemory, instantiateCore } from '../src/core/index';
-import { RecordArea } from '../src/capture/record-groups';
+import { RecordArea } from '../src/capture/parquet/record-groups';
 import { listParquet } from '../src/capture/recover';
 import { gridOf } from '../src/backtest/setup';
 import { replayFilesOf } from '../src/cli/backtest';

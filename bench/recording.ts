@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kind, R, REC_SIZE } from '../src/core/record';
 import { writeI64, writeI64Big } from '../src/core/int64';
-import { encodeParquet } from '../src/capture/encode';
+import { encodeParquet } from '../src/capture/parquet/encode';
 import { marketPath, type FileMeta } from '../src/capture/schema';
 import { BookStream } from './bookstream';
 import { rng } from './stats';

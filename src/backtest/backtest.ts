@@ -2,7 +2,7 @@
 // machine with the given config, the simulated venue, and the files streamed row group by row group (memory stays
 // flat however long the recording is). Node only (files); the browser replay drives ./run itself.
 import type { SignalParams } from '../core/index';
-import { recordGroups } from '../capture/record-groups';
+import { recordGroups } from '../capture/parquet/record-groups';
 import { withFileSource } from '../capture/file-source';
 import type { StrategyConfig } from '../fsm/index';
 import { Backtest, type BacktestOptions } from './run';

@@ -3,8 +3,8 @@
 // whatever the recording's length: one row group at a time.
 import { asyncBufferFromFile } from 'hyparquet';
 import { REC_SIZE, type Engine, type Ring } from '../core/index';
-import { fileMeta } from '../capture/reader';
-import { recordGroups, type RecordArea } from '../capture/record-groups';
+import { fileMeta } from '../capture/parquet/reader';
+import { recordGroups, type RecordArea } from '../capture/parquet/record-groups';
 import { withFileSource } from '../capture/file-source';
 import { listParquet } from '../capture/recover';
 import type { FileMeta } from '../capture/schema';
@@ -34,7 +34,7 @@ export async function replayFiles(root: string, symbol: string, instType?: strin
 export interface FeedOptions {
   engine: Engine;
   inst: number;
-  /** Where row groups are decoded (capture/record-groups), in the engine's core memory. */
+  /** Where row groups are decoded (capture/parquet/record-groups), in the engine's core memory. */
   area: RecordArea;
   /** Records applied between two calls of `onOutput` (the output ring must hold their signals). Default 4096. */
   batch?: number;

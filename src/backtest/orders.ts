@@ -3,7 +3,7 @@
 import { asyncBufferFromFile } from 'hyparquet';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { rowGroups } from '../capture/reader';
+import { rowGroups } from '../capture/parquet/reader';
 import { OrderEvent, readPlaceTerms } from '../live/orderlog';
 import type { RoundTrip } from './latency';
 

@@ -14,7 +14,7 @@
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
 import { REC_SIZE, Kind, REPLAY_RING, REPLAY_SIGNAL, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
-import { columnsToRecords } from '../capture/reader';
+import { columnsToRecords } from '../capture/parquet/reader';
 import type { Columns } from '../capture/schema';
 import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
@@ -296,7 +296,7 @@ export class Backtest {
     }
   }
 
-  /** Replays `rows` records already in core memory from byte address `ptr` (see capture/record-groups), in place. */
+  /** Replays `rows` records already in core memory from byte address `ptr` (see capture/parquet/record-groups), in place. */
   feedCore(ptr: number, rows: number): void {
     if (!this.ended) this.staged(ptr, rows);
   }

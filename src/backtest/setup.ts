@@ -3,7 +3,7 @@
 import { Engine, Ring, REC_SIZE, type Core, type SignalParams } from '../core/index';
 import { StrategyMachine, sequentialIds, type InstrumentSpec, type StrategyConfig } from '../fsm/index';
 import type { FileMeta } from '../capture/schema';
-import { RecordArea } from '../capture/record-groups';
+import { RecordArea } from '../capture/parquet/record-groups';
 import type { BacktestCore } from './run';
 
 export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;

@@ -4,7 +4,7 @@
 // sent. Streams row groups; memory holds one latency per book message.
 import { asyncBufferFromFile } from 'hyparquet';
 import { Kind, Status, Flag } from '../core/record';
-import { fileMeta, rowGroups } from './reader';
+import { fileMeta, rowGroups } from './parquet/reader';
 import { listParquet } from './recover';
 
 const KIND_NAMES: Record<number, string> = {

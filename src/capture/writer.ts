@@ -3,7 +3,7 @@
 import { writeFileSync, existsSync, readFileSync, unlink } from 'node:fs';
 import { dirname } from 'node:path';
 import { Journal, readJournal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
-import { encodeParquet } from './encode';
+import { encodeParquet } from './parquet/encode';
 import { writeFileDurably, removeIfExists, ensureDir } from './files';
 import { marketPath, type FileMeta } from './schema';
 import { streamMeta } from './meta';

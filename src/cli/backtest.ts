@@ -6,7 +6,7 @@ import { asyncBufferFromFile } from 'hyparquet';
 import { loadCore } from '../core/index';
 import type { Action, Event } from '../fsm/index';
 import { SignalWatch } from '../fsm/explain';
-import { fileMeta } from '../capture/reader';
+import { fileMeta } from '../capture/parquet/reader';
 import { listParquet } from '../capture/recover';
 import { createBacktestCore, gridOf, runFiles, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';

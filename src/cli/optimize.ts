@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
-import { RecordArea } from '../capture/record-groups';
+import { RecordArea } from '../capture/parquet/record-groups';
 import { gridOf, DEFAULT_FEES } from '../backtest/backtest';
 import { readOwnOrders, roundTrips } from '../backtest/orders';
 import { parseLatency } from '../backtest/latency';

@@ -2,7 +2,7 @@
 // SharedArrayBuffer that all optimizer workers read without copying it; each trial block-copies a chunk at a time
 // into its own core's staging area.
 import { REC_SIZE, R, readI64Big } from '../core/index';
-import { recordGroups, type RecordArea } from '../capture/record-groups';
+import { recordGroups, type RecordArea } from '../capture/parquet/record-groups';
 import { withFileSource } from '../capture/file-source';
 import type { ReplayFile } from '../backtest/feeder';
 

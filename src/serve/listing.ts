@@ -4,7 +4,7 @@
 import { stat, realpath, readdir } from 'node:fs/promises';
 import { relative, sep, join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
-import { fileMeta } from '../capture/reader';
+import { fileMeta } from '../capture/parquet/reader';
 import { isInside } from './paths';
 
 export interface RecordingEntry {

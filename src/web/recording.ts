@@ -3,7 +3,7 @@
 // everything up front costs ~60 bytes a row (60 MB for a million rows) but makes seeking backwards a restart over
 // data already in memory rather than a second download.
 import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet';
-import { fileMeta, rowGroups } from '../capture/reader';
+import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { COLUMNS, type Columns, type FileMeta } from '../capture/schema';
 import { gridOf, type RecordingGrid } from '../backtest/setup';
 import type { RecordingSource } from './protocol';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { MarketPipeline } from '../../src/feed/pipeline';
 import { Engine, Ring, SIG_SIZE, Kind, type Core } from '../../src/core/index';
-import { RecordArea } from '../../src/capture/record-groups';
+import { RecordArea } from '../../src/capture/parquet/record-groups';
 import { replayFiles, replay } from '../../src/backtest/feeder';
 import { testCore } from '../helpers/core';
 

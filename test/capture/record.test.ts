@@ -12,7 +12,7 @@ import { asyncBufferFromFile } from 'hyparquet';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startExchange } from '../../src/exchange/index';
 import { MarketPipeline } from '../../src/feed/pipeline';
-import { rowGroups } from '../../src/capture/reader';
+import { rowGroups } from '../../src/capture/parquet/reader';
 import { listParquet } from '../../src/capture/recover';
 import { inspectRecording } from '../../src/capture/inspect';
 

@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
-import { rowGroups } from '../../src/capture/reader';
+import { rowGroups } from '../../src/capture/parquet/reader';
 
 async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
   const end = Date.now() + ms;

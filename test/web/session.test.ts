@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { writeRecording } from '../../bench/recording';
 import { listParquet } from '../../src/capture/recover';
-import { fileMeta } from '../../src/capture/reader';
+import { fileMeta } from '../../src/capture/parquet/reader';
 import { createBacktestCore, runFiles } from '../../src/backtest/backtest';
 import { computeMetrics, type Metrics } from '../../src/backtest/metrics';
 import { loadRecording, type Recording } from '../../src/web/recording';

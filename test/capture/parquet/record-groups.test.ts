@@ -1,4 +1,4 @@
-// Row groups → records in core memory (src/capture/record-groups.ts): the core's decoder (assembly/parquet.ts)
+// Row groups → records in core memory (src/capture/parquet/record-groups.ts): the core's decoder (assembly/parquet.ts)
 // gives back exactly the records encodeParquet wrote, for adversarial 64-bit fields (±2^63, wrapping, widths up to
 // 64, constant runs that snappy turns into overlapping copies), any row group size, piece size, number of pages,
 // SNAPPY or UNCOMPRESSED; groups the core does not take (another writer's encodings, chunks larger than the area,
@@ -9,12 +9,12 @@ import fc from 'fast-check';
 import { parquetMetadata } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { loadCore, type Core } from '../../src/core/index';
-import { encodeParquet } from '../../src/capture/encode';
-import { columnsToRecords, rowGroups } from '../../src/capture/reader';
-import { RecordArea, recordGroups } from '../../src/capture/record-groups';
-import { COLUMNS } from '../../src/capture/schema';
-import { bookRecords } from '../../bench/bookstream';
+import { loadCore, type Core } from '../../../src/core/index';
+import { encodeParquet } from '../../../src/capture/parquet/encode';
+import { columnsToRecords, rowGroups } from '../../../src/capture/parquet/reader';
+import { RecordArea, recordGroups } from '../../../src/capture/parquet/record-groups';
+import { COLUMNS } from '../../../src/capture/schema';
+import { bookRecords } from '../../../bench/bookstream';
 
 const RUNS = Number(process.env.RB_PROPERTY_RUNS ?? 100);
 const MIN64 = -(2n ** 63n);

@@ -1,8 +1,8 @@
-// The capture schema's own Parquet writer (src/capture/fastparquet.ts, src/capture/delta.ts): byte-identical
+// The capture schema's own Parquet writer (src/capture/parquet/file-writer.ts, src/capture/parquet/delta.ts): byte-identical
 // DELTA_BINARY_PACKED and snappy output to hyparquet-writer's, exact round trips through hyparquet and DuckDB for
 // adversarial int64/int32 data (±2^63, beyond 2^53, deltas overflowing 64 bits, bit widths 0–64, 1/32/33/128/129
 // rows), the file contract of encodeParquet (schema, key/value metadata, timestamp statistics, one page per column
-// chunk so src/capture/reader.ts streams row groups back) and its size on a Bitget-like stream.
+// chunk so src/capture/parquet/reader.ts streams row groups back) and its size on a Bitget-like stream.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,18 +13,18 @@ import { ByteWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import { deltaBinaryPack } from 'hyparquet-writer/src/delta.js';
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { deltaInt32, deltaInt64, maxEncodedBytes } from '../../src/capture/delta';
-import { writeParquet, snappyCompressFast, type FastColumn } from '../../src/capture/fastparquet';
-import { encodeParquet } from '../../src/capture/encode';
-import { rowGroups, columnsToRecords } from '../../src/capture/reader';
-import { COLUMNS } from '../../src/capture/schema';
-import { bookRecords } from '../../bench/bookstream';
-import { bigIntCalls } from '../helpers/bigint-calls';
-import { rng } from '../../bench/stats';
+import { deltaInt32, deltaInt64, maxEncodedBytes } from '../../../src/capture/parquet/delta';
+import { writeParquet, snappyCompressFast, type FastColumn } from '../../../src/capture/parquet/file-writer';
+import { encodeParquet } from '../../../src/capture/parquet/encode';
+import { rowGroups, columnsToRecords } from '../../../src/capture/parquet/reader';
+import { COLUMNS } from '../../../src/capture/schema';
+import { bookRecords } from '../../../bench/bookstream';
+import { bigIntCalls } from '../../helpers/bigint-calls';
+import { rng } from '../../../bench/stats';
 
 const MIN64 = -(2n ** 63n);
 const MAX64 = 2n ** 63n - 1n;
-const tmp = mkdtempSync(join(tmpdir(), 'ringbook-fastparquet-'));
+const tmp = mkdtempSync(join(tmpdir(), 'ringbook-file-writer-'));
 
 // ---- adversarial data -------------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-// Reads back what ./fastparquet writes, fast: required INT32/INT64 columns, DATA_PAGE_V2 pages, DELTA_BINARY_PACKED,
+// Reads back what ./file-writer writes, fast: required INT32/INT64 columns, DATA_PAGE_V2 pages, DELTA_BINARY_PACKED,
 // SNAPPY or UNCOMPRESSED. hyparquet decodes INT64 deltas with a BigInt per value, which caps a 10-column recording at
 // ~3 M rows/s; here INT64 values are built as (lo, hi) int32 halves of a BigInt64Array with explicit carries, the
 // representation ./delta encodes from. Anything else in a file (dictionary or PLAIN pages, v1 pages, optional or
@@ -7,7 +7,7 @@
 // Page headers are read by a small Thrift compact-protocol reader of our own: hyparquet's is not among its
 // documented exports.
 import type { AsyncBuffer, ColumnMetaData, FileMetaData } from 'hyparquet';
-import type { Columns } from './schema';
+import type { Columns } from '../schema';
 
 /** Thrown for anything outside the supported subset (or inconsistent): the row group goes to hyparquet instead. */
 class Unsupported extends Error {}

@@ -1,8 +1,8 @@
 // Records (64-byte rows in an Int32Array) → a finished Parquet file in memory. Row group by row group, the record
 // words are copied into reused per-column int32 scratch (INT64 fields as (lo, hi) halves, so no BigInt is ever
-// created) and encoded by ./fastparquet.
-import { COLUMNS, type FileMeta } from './schema';
-import { writeParquetGroups } from './fastparquet';
+// created) and encoded by ./file-writer.
+import { COLUMNS, type FileMeta } from '../schema';
+import { writeParquetGroups } from './file-writer';
 
 const WORDS = 16;
 
@@ -109,7 +109,7 @@ const WITH_STATISTICS = new Set(['exch_ts', 'local_ts']);
 
 /**
  * Records → a finished Parquet file (DESIGN §6): every column required, DELTA_BINARY_PACKED, SNAPPY pages, one page
- * per column chunk, statistics on the timestamps, the file's key/value metadata. Encoded by ./fastparquet, which
+ * per column chunk, statistics on the timestamps, the file's key/value metadata. Encoded by ./file-writer, which
  * never creates a BigInt per value.
  */
 export function encodeParquet(words: Int32Array, start: number, n: number, meta: FileMeta, o: EncodeOptions = {}): Uint8Array {

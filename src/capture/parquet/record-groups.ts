@@ -5,10 +5,10 @@
 // encoding, chunks larger than the area) goes through ./reader's column path and is copied into the same area in
 // pieces of the same size.
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
-import { REC_SIZE, type Core } from '../core/index';
-import { fetchChunks, plan, type ChunkPlan } from './fastread';
+import { REC_SIZE, type Core } from '../../core/index';
+import { fetchChunks, plan, type ChunkPlan } from './page-decoder';
 import { columnsToRecords, fastReadEnabled, fileMeta, groupColumns } from './reader';
-import { COLUMNS, type Columns } from './schema';
+import { COLUMNS, type Columns } from '../schema';
 
 const NAMES = COLUMNS.map((c) => c.name);
 const FIELD = new Map(COLUMNS.map((c) => [c.name as string, c]));

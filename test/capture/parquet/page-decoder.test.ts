@@ -1,4 +1,4 @@
-// The fast read path (src/capture/fastread.ts) against hyparquet: on files from our writer (writeParquet /
+// The fast read path (src/capture/parquet/page-decoder.ts) against hyparquet: on files from our writer (writeParquet /
 // encodeParquet) every row group decodes to exactly what hyparquet's parquetRead returns and to the values written,
 // for adversarial INT64/INT32 series (±2^63, large negative deltas, low halves wrapping, widths up to 64, all equal),
 // row counts off the 32/128 grid, several pages per chunk, UNCOMPRESSED, several row groups. Files outside the subset
@@ -12,13 +12,13 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { ByteWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import { serializeTCompactProtocol } from 'hyparquet-writer/src/thrift.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { writeParquet, type FastColumn, type FastWriteOptions } from '../../src/capture/fastparquet';
-import { fastRowGroup } from '../../src/capture/fastread';
-import { rowGroups } from '../../src/capture/reader';
-import { encodeParquet } from '../../src/capture/encode';
-import { COLUMNS, type Columns } from '../../src/capture/schema';
-import { bookRecords } from '../../bench/bookstream';
-import { bigIntCalls } from '../helpers/bigint-calls';
+import { writeParquet, type FastColumn, type FastWriteOptions } from '../../../src/capture/parquet/file-writer';
+import { fastRowGroup } from '../../../src/capture/parquet/page-decoder';
+import { rowGroups } from '../../../src/capture/parquet/reader';
+import { encodeParquet } from '../../../src/capture/parquet/encode';
+import { COLUMNS, type Columns } from '../../../src/capture/schema';
+import { bookRecords } from '../../../bench/bookstream';
+import { bigIntCalls } from '../../helpers/bigint-calls';
 
 const RUNS = Number(process.env.RB_PROPERTY_RUNS ?? 100);
 const MIN64 = -(2n ** 63n);

@@ -1,10 +1,10 @@
 // Reading recordings back without ever materialising a whole file as objects: row groups stream into typed
 // column arrays (INT64 as BigInt64Array, INT32 as Int32Array) and, for the feeder, back into 64-byte records.
 // Works in Node (files) and in the browser (any AsyncBuffer: a File, a fetch with range requests). Row groups in
-// the layout our writer produces are decoded by ./fastread; anything else (other writers, other encodings) by hyparquet.
+// the layout our writer produces are decoded by ./page-decoder; anything else (other writers, other encodings) by hyparquet.
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
-import { fastRowGroup } from './fastread';
-import { COLUMNS, type Columns, type FileMeta } from './schema';
+import { fastRowGroup } from './page-decoder';
+import { COLUMNS, type Columns, type FileMeta } from '../schema';
 
 export interface RowGroupChunk {
   /** Index of the row group in the file, and its first row. */
@@ -42,7 +42,7 @@ export async function* rowGroups(
   }
 }
 
-/** One row group's columns: by ./fastread when it can, else by hyparquet. */
+/** One row group's columns: by ./page-decoder when it can, else by hyparquet. */
 export async function groupColumns(
   file: AsyncBuffer,
   metadata: FileMetaData,
