@@ -17,7 +17,7 @@ import { computeMetrics } from '../backtest/metrics';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
-import type { SessionFile } from '../live/session';
+import type { SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';

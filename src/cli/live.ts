@@ -8,7 +8,7 @@ import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, describeCredentials, type C
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import type { InstType } from '../feed/instruments';
-import { TradingSession, type SessionSummary } from '../live/session';
+import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows } from '../format/params';

@@ -2,7 +2,7 @@
 import { readSignal, formatScaled, Kind, R, readI64, Status, type SignalSnapshot } from '../core/index';
 import { MarketPipeline } from '../feed/pipeline';
 import type { InstType } from '../feed/instruments';
-import type { Channel } from '../feed/session';
+import type { Channel } from '../feed/feed-session';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec, type Flag } from './args';
 

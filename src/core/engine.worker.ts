@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateCore } from './loader';
 import { Ring } from './ring';
-import { Engine, type InstrumentSpec, type SignalParams } from './engine';
+import { Engine, type InstrumentSpec, type SignalParams } from './engine-handle';
 import { R } from './record';
 import { MonotonicClock } from './clock';
 import { LatencySamples, elapsedNs } from './latency';

@@ -14,7 +14,7 @@ import type { DebugBook, PublisherCounters } from './publisher';
 import { Venue } from './venue';
 import { SYSTEM_CLOCK, type Clock, type Connection, type ExchangeContext, type ExchangePlugin, type WsPathHandler } from './context';
 import { Router, type RestRequest } from './router';
-import { notFound, registerDebugRest, registerPublicRest } from './rest';
+import { notFound, registerDebugRest, registerPublicRest } from './public-rest';
 import { resolveFaults, zeroFaultCounters, type FaultCounters, type FaultOptions } from './faults';
 import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounters } from './public-ws';
 import { Trading, type TradingOptions } from './private/plugin';

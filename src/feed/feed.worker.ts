@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateCore, Ring, R } from '../core/index';
 import { FrameDecoder } from './decoder';
-import { FeedSession, type FeedInstrument } from './session';
+import { FeedSession, type FeedInstrument } from './feed-session';
 import { BitgetWsClient } from './client';
 import { MonotonicClock } from '../core/clock';
 import { LatencySamples, elapsedNs } from '../core/latency';

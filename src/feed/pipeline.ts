@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { compileCore, createMemory, instantiateCore, formatMemory, Ring, Instrument, type Core, type SignalParams } from '../core/index';
 import type { LatencySamples } from '../core/latency';
 import { fetchGrids, type InstType, type InstrumentGrid } from './instruments';
-import type { Channel, FeedCounters, FeedInstrument } from './session';
+import type { Channel, FeedCounters, FeedInstrument } from './feed-session';
 import type { FeedWorkerData } from './feed.worker';
 import type { EngineWorkerData } from '../core/engine.worker';
 import type { RecorderWorkerData } from '../capture/recorder.worker';

@@ -19,7 +19,7 @@ import type { InstrumentGrid } from '../feed/instruments';
 import { parseFillRow } from './parse';
 import { describeCredentials, type Credentials } from './signing';
 import { ServerClock } from './clock';
-import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest';
+import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest-client';
 import { BitgetPrivateWs, routePrivatePush, type PrivateWsOptions } from './private-ws';
 import { OrderTracker } from './tracker';
 import { cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';

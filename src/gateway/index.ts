@@ -1,8 +1,8 @@
 // The order gateway's public surface (explicit list; everything else in src/gateway is internal).
 export { BitgetGateway, gatewayEndpoints } from './gateway';
 export type { BitgetGatewayOptions, GatewayEndpoints } from './gateway';
-export { BitgetRestClient } from './rest';
-export type { RestClientOptions, VenueMode } from './rest';
+export { BitgetRestClient } from './rest-client';
+export type { RestClientOptions, VenueMode } from './rest-client';
 export { BitgetPrivateWs, routePrivatePush, privatePushFrom, privateArg } from './private-ws';
 export type { PrivateWsOptions, PrivatePush, PrivateChannel, PrivateWsState, PushRouting } from './private-ws';
 export { OrderTracker } from './tracker';

@@ -7,7 +7,7 @@ import type { BookView } from '../core/index';
 import { DecimatedTable } from './decimate';
 import { SIGNAL_COLS, TRADE_COLS, FILL_COLS, DEPTH_LEVELS, depthWidth, type LadderSnapshot } from './protocol';
 import type { Recording } from './recording';
-import type { SessionHooks, SignalEvent } from './session';
+import type { SessionHooks, SignalEvent } from './replay-session';
 
 const KIND_TRADE = 3;
 /** Heat map columns across the whole recording; fewer pixels than that on any screen. */

@@ -2,7 +2,7 @@
 // session in short bursts and gives the thread back between them (the caller's `later`), so commands that arrive
 // mid-run are handled within a few tens of milliseconds even at full speed, and it posts the page a frame of chart
 // updates at most every FRAME_MS. Clock and scheduling are injected: the worker passes performance.now and timers.
-import { ReplaySession, type ResettableCore } from './session';
+import { ReplaySession, type ResettableCore } from './replay-session';
 import { RunCharts, depthInterval } from './collect';
 import { runSettings } from './params';
 import type { Recording } from './recording';

@@ -3,7 +3,7 @@
 // limit. Budgets are scaled down (ms windows) so the test is quick; the production table is checked as data.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BitgetRestClient } from '../../src/gateway/rest';
+import { BitgetRestClient } from '../../src/gateway/rest-client';
 import { SlidingWindowLimiter } from '../../src/gateway/rate-limit';
 import { ENDPOINTS } from '../../src/gateway/wire';
 import { CREDS, fail, ok, restServer, type Recorded } from './helpers';

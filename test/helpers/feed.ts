@@ -1,7 +1,7 @@
 // A single-thread feed → engine pipeline over one memory, for tests: frames in, books and signals out.
 import { Engine, Ring, readSignal, type Core } from '../../src/core/index';
 import { FrameDecoder } from '../../src/feed/decoder';
-import { FeedSession, type FeedInstrument } from '../../src/feed/session';
+import { FeedSession, type FeedInstrument } from '../../src/feed/feed-session';
 import { ManualClock } from '../../src/core/clock';
 import type { ChannelArg } from '../../src/feed/client';
 import { testCore } from './core';

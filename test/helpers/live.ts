@@ -2,7 +2,7 @@
 // decoded, applied and checked before the next, so tests can compare books with the exchange's true book safely.
 import { Engine, Ring, type Core, type Instrument } from '../../src/core/index';
 import { FrameDecoder } from '../../src/feed/decoder';
-import { FeedSession, type Channel } from '../../src/feed/session';
+import { FeedSession, type Channel } from '../../src/feed/feed-session';
 import { BitgetWsClient } from '../../src/feed/client';
 import { MonotonicClock } from '../../src/core/clock';
 import { fetchGrids, type InstType, type InstrumentGrid } from '../../src/feed/instruments';

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { startExchange } from '../../src/exchange/index';
 import { resolveConfig } from '../../src/fsm/index';
 import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/index';
-import { TradingSession, instrumentSpec } from '../../src/live/session';
+import { TradingSession, instrumentSpec } from '../../src/live/trading-session';
 import { OrderEvent } from '../../src/live/orderlog';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';

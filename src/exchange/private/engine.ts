@@ -98,7 +98,7 @@ export interface CoinBalance {
   frozen: bigint;
 }
 
-/** What a place-order request asks for, already parsed onto the grid (rest.ts does the wire checks). */
+/** What a place-order request asks for, already parsed onto the grid (routes.ts does the wire checks). */
 export interface PlaceRequest {
   readonly instType: InstType;
   readonly symbol: string;

@@ -14,7 +14,7 @@ import type { Environment } from './auth';
 import { TradingEngine, type Side } from './engine';
 import { parseMoney } from './money';
 import { debugAccount, RENDER } from './render';
-import { registerPrivateRest } from './rest';
+import { registerPrivateRest } from './routes';
 import { PRIVATE_WS_PATH, PrivateSession } from './ws';
 import { parseScaled } from '../format';
 

@@ -14,7 +14,7 @@ import { createBacktestCore, runFiles } from '../../src/backtest/backtest';
 import { computeMetrics, type Metrics } from '../../src/backtest/metrics';
 import { loadRecording, type Recording } from '../../src/web/recording';
 import { landing } from './landing';
-import { ReplaySession } from '../../src/web/session';
+import { ReplaySession } from '../../src/web/replay-session';
 import { runSettings, parseFees, DEFAULT_PARAMS } from '../../src/web/params';
 import { Player } from '../../src/web/player';
 import { DecimatedTable } from '../../src/web/decimate';

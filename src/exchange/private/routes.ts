@@ -6,7 +6,7 @@
 import type { InstType } from '../instruments';
 import { formatPrice, formatSize, parseScaled } from '../format';
 import type { Router, RestRequest, RestResponse } from '../router';
-import { fail, ok } from '../rest';
+import { fail, ok } from '../public-rest';
 import type { Venue } from '../venue';
 import { verifyRest, type AuthOptions } from './auth';
 import type { Force, OwnOrder, Side, TradingEngine } from './engine';

@@ -3,7 +3,7 @@
 // the clock offset feeding ACCESS-TIMESTAMP.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BitgetRestClient } from '../../src/gateway/rest';
+import { BitgetRestClient } from '../../src/gateway/rest-client';
 import { ServerClock } from '../../src/gateway/clock';
 import { BitgetApiError, GatewayTransportError } from '../../src/gateway/errors';
 import { placeOrderRequest } from '../../src/gateway/wire';
