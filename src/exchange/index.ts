@@ -13,8 +13,10 @@ export {
   spotSymbolRow,
 } from './instruments';
 export type { FuturesSpec, Instrument, InstType, SpotSpec } from './instruments';
-export { DEFAULT_FLOW, DEFAULT_REGIMES, Market } from './market';
-export type { BookChanges, BookLevel, FlowParams, MarketCounters, RegimeSpec, Trade } from './market';
+export { DEFAULT_FLOW, DEFAULT_REGIMES, Market } from './order-flow';
+export type { FlowInstrument, FlowParams, MarketCounters, RegimeSpec } from './order-flow';
+export { SimBook } from './sim-book';
+export type { BookChanges, BookCounters, BookLevel, Trade } from './sim-book';
 export { formatPrice, formatScaled, formatSize, parseScaled, wireLevel } from './format';
 export type { WireLevel } from './format';
 export { bookChecksum, checksumString, crc32 } from './checksum';
@@ -36,4 +38,4 @@ export type { FillRecord, Force, OrderStatus, OwnOrder, PlaceRequest, Position, 
 export { RATE_LIMITS } from './private/routes';
 export { PRIVATE_WS_PATH, PRIVATE_CHANNELS } from './private/ws';
 export { MONEY_SCALE } from './private/money';
-export type { OwnFill, OwnOrderHandle, TakerFill } from './market';
+export type { OwnFill, OwnOrderHandle, TakerFill } from './sim-book';

@@ -2,7 +2,7 @@
 // derived from them exactly as a client derives it: price tick = priceEndStep · 10^-pricePlace, size step =
 // sizeMultiplier (futures); 10^-pricePrecision and 10^-quantityPrecision (spot).
 import { parseScaled } from './format';
-import type { FlowParams } from './market';
+import type { FlowParams } from './order-flow';
 
 export type InstType = 'SPOT' | 'USDT-FUTURES';
 export const INST_TYPES: readonly InstType[] = ['SPOT', 'USDT-FUTURES'];
@@ -31,7 +31,7 @@ export interface Instrument {
   /** First books `seq` (may exceed 2^53) and first trade id. */
   readonly startSeq: bigint;
   readonly startTradeId: bigint;
-  /** Order-flow overrides for this symbol (see FlowParams in market.ts). */
+  /** Order-flow overrides for this symbol (see FlowParams in order-flow.ts). */
   readonly flow: Partial<FlowParams>;
   /** The Bitget metadata strings the grid was derived from (pricePlace, priceEndStep, … or pricePrecision, …). */
   readonly meta: Readonly<Record<string, string>>;

@@ -4,7 +4,8 @@
 // WHEN TO USE: one per listed instrument, driven by the Venue right after the model is stepped, so "the book as of
 // the last push" is always the model's current book.
 import type { Instrument } from './instruments';
-import type { Market, BookLevel, Trade } from './market';
+import type { Market } from './order-flow';
+import type { BookLevel, Trade } from './sim-book';
 import { formatPrice, formatSize, type WireLevel } from './format';
 import { bookChecksum } from './checksum';
 import { Rng } from './rng';

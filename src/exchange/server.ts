@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_INSTRUMENTS, selectInstruments, type Instrument } from './instruments';
-import type { FlowParams, Market, MarketCounters } from './market';
+import type { FlowParams, Market, MarketCounters } from './order-flow';
 import type { DebugBook, PublisherCounters } from './publisher';
 import { Venue } from './venue';
 import { SYSTEM_CLOCK, type Clock, type Connection, type ExchangeContext, type ExchangePlugin, type WsPathHandler } from './context';

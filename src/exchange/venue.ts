@@ -1,7 +1,7 @@
 // The exchange's markets: one model and one publisher per listed instrument, advanced together on the simulated
 // clock. WHEN TO USE: the single owner of simulated time; the server's driver (or a test) calls tick().
 import type { Instrument, InstType } from './instruments';
-import { Market, type FlowParams } from './market';
+import { Market, type FlowParams } from './order-flow';
 import { Publisher } from './publisher';
 import { deriveSeed } from './rng';
 

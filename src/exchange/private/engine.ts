@@ -14,7 +14,7 @@
 // - fees: the instrument's maker/taker rates on each fill's notional; everything is integer ticks/lots and exact
 //   money (money.ts), decimal strings only on the wire.
 import type { Instrument, InstType } from '../instruments';
-import type { OwnOrderHandle, Trade } from '../market';
+import type { OwnOrderHandle, Trade } from '../sim-book';
 import type { Publisher } from '../publisher';
 import type { Venue } from '../venue';
 import { Err } from './errors';
@@ -484,7 +484,7 @@ export class TradingEngine {
     this.flush();
   }
 
-  /** Test hook: a simulated market order now (see Market.injectMarketOrder), with own fills booked at once. */
+  /** Test hook: a simulated market order now (see SimBook.injectMarketOrder), with own fills booked at once. */
   injectMarketOrder(instType: InstType, symbol: string, side: Side, lots: number): Trade[] {
     const pub = this.publisher(instType, symbol);
     const trades = pub.model.injectMarketOrder(side, lots);

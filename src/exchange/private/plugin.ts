@@ -8,7 +8,7 @@
 import type { Credentials } from '../../gateway/signing';
 import { LOCAL_DEMO_CREDENTIALS } from '../../gateway/signing';
 import type { InstType } from '../instruments';
-import type { Trade } from '../market';
+import type { Trade } from '../sim-book';
 import type { ExchangeContext, ExchangePlugin } from '../context';
 import type { Environment } from './auth';
 import { TradingEngine, type Side } from './engine';

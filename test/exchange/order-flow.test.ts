@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Market, type BookLevel } from '../../src/exchange/market';
+import { Market } from '../../src/exchange/order-flow';
+import type { BookLevel } from '../../src/exchange/sim-book';
 import { DEFAULT_INSTRUMENTS, type Instrument } from '../../src/exchange/instruments';
 import { mulberry32, deriveSeed } from '../../src/exchange/rng';
 

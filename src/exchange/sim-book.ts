@@ -1,104 +1,13 @@
-// A seeded stochastic order-flow model of one symbol's L2 book, on integer ticks and lots.
-//
-// WHEN TO USE: as the market behind the local exchange, or alone (tests, benches) when you need a realistic,
-// reproducible stream of book changes and trades. It has no I/O and no clock: `step(dtMs)` advances its own
-// simulated time. It is exact event-driven simulation (Gillespie): every event draws the wait to the next one
-// from the current total rate, so the event sequence depends only on the seed and the total simulated time,
-// never on how that time was cut into steps (step(100) ×10 ≡ step(1000)).
-//
-// Model ("zero-intelligence" order flow after Smith, Farmer, Gillemot & Krishnamurthy 2003), per side:
-// - limit orders arrive as a Poisson process; with probability `insideProb` (when the spread is wider than one
-//   tick) they improve the touch, otherwise they rest at a distance d ≥ 0 from their own touch, drawn from a
-//   mixture of a heavy-tailed (Lomax) law near the touch and a uniform law out to `depthTicks`;
-// - every resting order is cancelled at rate 1/orderLifetimeSec, so the cancel rate of a level is proportional to
-//   its queue (in orders); a cancel removes one whole order;
-// - market orders arrive as a Poisson process, size heavy-tailed (Pareto), and walk the opposite side from the
-//   touch, filling queues FIFO, one trade per level (taker side, increasing trade ids), at most `maxWalkLevels`
-//   levels and never emptying a side;
-// - a Markov chain of regimes (normal / quiet / burst) scales all intensities: bursts and quiet spells;
-// - a weak pull of market-order imbalance toward the start price keeps long runs on a sensible price range.
-// Own orders (the private API, src/exchange/private): they rest in the same FIFO queues as simulated orders (exact
-// price-time priority; never picked by the random cancels), take liquidity level by level with `take`, and their
-// maker fills are collected for `takeOwnFills`. Own activity draws trade ids from a separate stream, so the flow's
+// One symbol's simulated L2 book on integer ticks and lots: FIFO queues of orders at each price level, both the
+// order-flow model's (order-flow.ts) and own orders (the private API, src/exchange/private), in exact price-time
+// priority. Own orders rest with `placeOwn` (never picked by the model's random cancels), take liquidity level by
+// level with `take`, and their maker fills are collected for `takeOwnFills`. Every fill prints a public trade (one
+// per level, taker side, increasing trade ids). Own activity draws trade ids from a separate stream, so the flow's
 // random draws are unchanged by it (the book it acts on changes, of course).
+//
+// WHEN TO USE: as the book under a Market (order-flow.ts), which drives it and advances its clock. It has no I/O.
 // Prices and sizes are JS safe integers (ticks, lots) and only ever added, subtracted and compared: exact.
-// Limit orders never cross (a bid is placed below the best ask, an ask above the best bid), so the book never crosses.
 import { Rng } from './rng';
-
-export interface RegimeSpec {
-  readonly name: string;
-  /** Multiplies limit-order arrivals and cancels (so depth is the same in every regime, only churn changes). */
-  readonly flowMult: number;
-  /** Multiplies market-order arrivals. */
-  readonly marketMult: number;
-  /** Mean time spent in the regime, seconds (exponential). */
-  readonly meanSec: number;
-  /** Weights of the regimes entered on leaving this one (by name). */
-  readonly next: Readonly<Record<string, number>>;
-}
-
-export interface FlowParams {
-  /** Farthest resting distance from the own touch, ticks (uniform part of the distance law). */
-  depthTicks: number;
-  /** Expected resting orders per tick from the uniform part (book density far from the touch). */
-  farOrdersPerTick: number;
-  /** Expected resting orders from the near-touch heavy-tailed part, summed over all distances. */
-  nearOrders: number;
-  /** Lomax scale (ticks) and tail exponent of the near-touch distance law. */
-  nearScaleTicks: number;
-  nearAlpha: number;
-  /** Mean life of a resting order, seconds (the per-order cancel rate is its inverse). */
-  orderLifetimeSec: number;
-  /** Probability that a limit order improves the touch when the spread is more than one tick. */
-  insideProb: number;
-  /** Limit order size: lots = orderLots · Pareto(sizeAlpha), at most maxOrderLots. */
-  orderLots: number;
-  sizeAlpha: number;
-  maxOrderLots: number;
-  /** Market orders per second per side (normal regime); size marketLots · Pareto(marketAlpha). */
-  marketRate: number;
-  marketLots: number;
-  marketAlpha: number;
-  /** A market order fills at most this many price levels. */
-  maxWalkLevels: number;
-  /** Pull toward the start price: market buy/sell rates are scaled by 1 ∓ reversion·(mid/start − 1)/2%. */
-  reversion: number;
-  regimes: readonly RegimeSpec[];
-}
-
-/** What the model needs of an instrument (an Instrument is one): where it starts, and its own flow overrides. */
-export interface FlowInstrument {
-  /** Starting price, in ticks (the model mean-reverts loosely around it). */
-  readonly startPriceTick: number;
-  /** First trade id. */
-  readonly startTradeId: bigint;
-  readonly flow: Partial<FlowParams>;
-}
-
-export const DEFAULT_REGIMES: readonly RegimeSpec[] = [
-  { name: 'normal', flowMult: 1, marketMult: 1, meanSec: 20, next: { quiet: 0.6, burst: 0.4 } },
-  { name: 'quiet', flowMult: 0.25, marketMult: 0.2, meanSec: 8, next: { normal: 0.85, burst: 0.15 } },
-  { name: 'burst', flowMult: 3, marketMult: 6, meanSec: 3, next: { normal: 0.7, quiet: 0.3 } },
-];
-
-export const DEFAULT_FLOW: Readonly<FlowParams> = {
-  depthTicks: 400,
-  farOrdersPerTick: 1.5,
-  nearOrders: 60,
-  nearScaleTicks: 20,
-  nearAlpha: 1,
-  orderLifetimeSec: 20,
-  insideProb: 0.3,
-  orderLots: 100,
-  sizeAlpha: 1.3,
-  maxOrderLots: 0,
-  marketRate: 2,
-  marketLots: 0,
-  marketAlpha: 1.2,
-  maxWalkLevels: 8,
-  reversion: 1,
-  regimes: DEFAULT_REGIMES,
-};
 
 /** One price level: integer ticks and lots. In a change list, qtyLot 0 means the level was deleted. */
 export interface BookLevel {
@@ -123,13 +32,10 @@ export interface BookChanges {
   readonly asks: BookLevel[];
 }
 
-export interface MarketCounters {
-  events: number;
-  limits: number;
-  cancels: number;
+/** What the book counts; the flow model's counters (MarketCounters, order-flow.ts) extend the same object. */
+export interface BookCounters {
   marketOrders: number;
   trades: number;
-  regimeSwitches: number;
 }
 
 interface Order {
@@ -186,7 +92,7 @@ interface Level {
 }
 
 /** One side of the book: levels by tick, a best-first tick list and a flat order list for uniform cancels. */
-class Side {
+export class SimSide {
   readonly levels = new Map<number, Level>();
   /** Ticks best-first: bids descending, asks ascending. */
   readonly ticks: number[] = [];
@@ -345,71 +251,38 @@ class Side {
   }
 }
 
-export class Market {
-  readonly params: Readonly<FlowParams>;
-  readonly counters: MarketCounters = { events: 0, limits: 0, cancels: 0, marketOrders: 0, trades: 0, regimeSwitches: 0 };
-  private readonly rng: Rng;
-  private readonly bidSide = new Side(true);
-  private readonly askSide = new Side(false);
-  private t: number;
-  private nextAt: number;
-  private regimeIndex = 0;
+/** The two sides of one symbol's book, the public trades they print, and own orders in their queues. */
+export class SimBook {
+  protected readonly bidSide = new SimSide(true);
+  protected readonly askSide = new SimSide(false);
+  /** Simulated time, ms: own takes and trades are stamped with it; the order-flow model advances it. */
+  protected t: number;
   private tradeId: bigint;
   private trades: Trade[] = [];
   /** Trade ids of own takes and injected orders: its own stream, so they never shift the seeded flow's draws. */
   private readonly idRng: Rng;
   private ownFills: OwnFill[] = [];
-  /** Limit arrivals per second per side, normal regime (derived: resting orders / lifetime). */
-  private readonly limitRate: number;
-  /** Share of arrivals drawn from the near-touch law. */
-  private readonly nearShare: number;
 
   /**
-   * @param inst the instrument (grid, start price, start trade id, flow overrides)
-   * @param seed model seed; the same seed and the same total simulated time give the same book and trades
    * @param startMs simulated time at construction, ms since the epoch (whole ms)
-   * @param flow overrides on top of DEFAULT_FLOW and the instrument's own `flow`
+   * @param startTradeId the trade id before the first trade (each trade adds a random step to it)
+   * @param idSeed seed of the trade-id stream of own takes and injected orders
+   * @param counters the object the book counts market orders and trades in (shared with the flow model's counters)
    */
   constructor(
-    readonly inst: FlowInstrument,
-    seed: number,
     startMs: number,
-    flow: Partial<FlowParams> = {},
+    startTradeId: bigint,
+    idSeed: number,
+    readonly counters: BookCounters,
   ) {
-    const p: FlowParams = { ...DEFAULT_FLOW, ...inst.flow, ...flow };
-    if (!p.maxOrderLots) p.maxOrderLots = p.orderLots * 500;
-    if (!p.marketLots) p.marketLots = p.orderLots;
-    this.params = p;
-    const far = p.farOrdersPerTick * (p.depthTicks + 1);
-    this.limitRate = (far + p.nearOrders) / p.orderLifetimeSec;
-    this.nearShare = p.nearOrders / (far + p.nearOrders);
-    this.rng = new Rng(seed);
-    this.idRng = new Rng((seed ^ 0x5bd1e995) >>> 0);
+    this.idRng = new Rng(idSeed);
     this.t = startMs;
-    this.tradeId = inst.startTradeId;
-    this.seed();
-    this.nextAt = this.t + this.wait();
+    this.tradeId = startTradeId;
   }
 
   /** Simulated time, ms (whole ms after each step of whole ms). */
   get nowMs(): number {
     return this.t;
-  }
-
-  get regime(): string {
-    return this.params.regimes[this.regimeIndex].name;
-  }
-
-  /** Advances simulated time by dtMs, running every event due in (now, now + dtMs]. */
-  step(dtMs: number): void {
-    if (!(dtMs >= 0)) throw new RangeError(`Market.step: dtMs must be ≥ 0, got ${dtMs}`);
-    const end = this.t + dtMs;
-    while (this.nextAt <= end) {
-      this.t = this.nextAt;
-      this.fire();
-      this.nextAt = this.t + this.wait();
-    }
-    this.t = end;
   }
 
   bestBid(): number | undefined {
@@ -545,7 +418,7 @@ export class Market {
   }
 
   /** Fills `lots` at the best level of `book`, prints the public trade, records own maker fills; returns the trade id. */
-  private fillLevel(book: Side, lots: number, takerSide: 'buy' | 'sell', ts: number, ids: Rng): bigint {
+  protected fillLevel(book: SimSide, lots: number, takerSide: 'buy' | 'sell', ts: number, ids: Rng): bigint {
     const pieces: OwnPiece[] = [];
     const tick = book.fillBest(lots, pieces);
     this.tradeId += BigInt(ids.int(1, 997));
@@ -565,162 +438,5 @@ export class Market {
       });
     }
     return tradeId;
-  }
-
-  // ---- the event loop ------------------------------------------------------------------------------------------
-
-  private rates(): number[] {
-    const p = this.params;
-    const r = p.regimes[this.regimeIndex];
-    const lim = this.limitRate * r.flowMult;
-    const cancel = r.flowMult / p.orderLifetimeSec;
-    const pull = this.pull();
-    return [
-      lim, // 0 limit bid
-      lim, // 1 limit ask
-      cancel * this.bidSide.orders.length, // 2 cancel bid
-      cancel * this.askSide.orders.length, // 3 cancel ask
-      p.marketRate * r.marketMult * (1 - pull), // 4 market buy
-      p.marketRate * r.marketMult * (1 + pull), // 5 market sell
-      1 / r.meanSec, // 6 regime switch
-    ];
-  }
-
-  /** In [-0.8, 0.8]: positive when the mid is above the start price (more selling, less buying). */
-  private pull(): number {
-    const b = this.bidSide.best();
-    const a = this.askSide.best();
-    if (b === undefined || a === undefined) return 0;
-    const start = this.inst.startPriceTick;
-    const x = (this.params.reversion * ((a + b) / 2 - start)) / (0.02 * start);
-    return Math.max(-0.8, Math.min(0.8, x));
-  }
-
-  /** Waiting time to the next event, ms. */
-  private wait(): number {
-    let total = 0;
-    for (const r of this.rates()) total += r;
-    return this.rng.exp(total) * 1000;
-  }
-
-  private fire(): void {
-    const rates = this.rates();
-    let total = 0;
-    for (const r of rates) total += r;
-    let u = this.rng.next() * total;
-    let k = 0;
-    while (k < rates.length - 1 && u >= rates[k]) u -= rates[k++];
-    this.counters.events++;
-    switch (k) {
-      case 0:
-        return this.limit(this.bidSide, this.askSide);
-      case 1:
-        return this.limit(this.askSide, this.bidSide);
-      case 2:
-        return this.cancel(this.bidSide);
-      case 3:
-        return this.cancel(this.askSide);
-      case 4:
-        return this.marketOrder('buy', this.askSide);
-      case 5:
-        return this.marketOrder('sell', this.bidSide);
-      default:
-        return this.switchRegime();
-    }
-  }
-
-  /** Distance from the own touch, ticks: near-touch Lomax with probability nearShare, else uniform. */
-  private distance(): number {
-    const p = this.params;
-    if (this.rng.chance(this.nearShare)) {
-      const d = Math.floor(p.nearScaleTicks * (this.rng.pareto(p.nearAlpha) - 1));
-      if (d <= p.depthTicks) return d;
-    }
-    return this.rng.int(0, p.depthTicks);
-  }
-
-  private orderLots(): number {
-    const p = this.params;
-    return Math.max(1, Math.min(p.maxOrderLots, Math.floor(p.orderLots * this.rng.pareto(p.sizeAlpha))));
-  }
-
-  private limit(own: Side, opp: Side): void {
-    const sign = own.isBid ? 1 : -1; // direction of "better" for this side
-    const ob = own.best();
-    const pb = opp.best();
-    let tick: number;
-    const spread = ob !== undefined && pb !== undefined ? (pb - ob) * sign : 0;
-    if (spread > 1 && this.rng.chance(this.params.insideProb)) {
-      tick = ob! + sign * this.rng.int(1, spread - 1);
-    } else {
-      const ref = ob ?? (pb !== undefined ? pb - sign : this.inst.startPriceTick);
-      tick = ref - sign * this.distance();
-    }
-    if (pb !== undefined && (tick - pb) * sign >= 0) tick = pb - sign; // never cross or lock
-    if (tick < 1) return;
-    own.add(tick, this.orderLots());
-    this.counters.limits++;
-  }
-
-  private cancel(side: Side): void {
-    if (side.orders.length === 0) return;
-    side.cancelAt(Math.floor(this.rng.next() * side.orders.length));
-    this.counters.cancels++;
-  }
-
-  private marketOrder(takerSide: 'buy' | 'sell', book: Side): void {
-    const p = this.params;
-    let want = Math.max(1, Math.floor(p.marketLots * this.rng.pareto(p.marketAlpha)));
-    this.counters.marketOrders++;
-    let levels = 0;
-    const ts = Math.floor(this.t);
-    while (want > 0 && levels < p.maxWalkLevels && book.ticks.length > 0) {
-      const lots = book.lotsAt(book.ticks[0]);
-      let fill = Math.min(want, lots);
-      if (book.ticks.length === 1 && fill >= lots) fill = lots - 1; // never empty a side
-      if (fill <= 0) break;
-      this.fillLevel(book, fill, takerSide, ts, this.rng);
-      want -= fill;
-      levels++;
-    }
-  }
-
-  private switchRegime(): void {
-    const regimes = this.params.regimes;
-    const next = regimes[this.regimeIndex].next;
-    let total = 0;
-    for (const r of regimes) total += next[r.name] ?? 0;
-    let u = this.rng.next() * total;
-    for (let i = 0; i < regimes.length; i++) {
-      const w = next[regimes[i].name] ?? 0;
-      if (w > 0 && u < w) {
-        this.regimeIndex = i;
-        this.counters.regimeSwitches++;
-        return;
-      }
-      u -= w;
-    }
-  }
-
-  /** Starting book: each tick's order count drawn from its stationary mean (arrival share / cancel rate). */
-  private seed(): void {
-    const p = this.params;
-    const far = p.farOrdersPerTick;
-    const near = p.nearOrders;
-    const s = p.nearScaleTicks;
-    const a = p.nearAlpha;
-    for (let d = 0; d <= p.depthTicks; d++) {
-      const pmf = Math.pow(1 + d / s, -a) - Math.pow(1 + (d + 1) / s, -a);
-      for (const [side, tick] of [
-        [this.bidSide, this.inst.startPriceTick - d],
-        [this.askSide, this.inst.startPriceTick + 1 + d],
-      ] as const) {
-        if (tick < 1) continue;
-        const n = this.rng.poisson(far + near * pmf);
-        for (let i = 0; i < n; i++) side.add(tick, this.orderLots());
-      }
-    }
-    this.bidSide.changed.clear();
-    this.askSide.changed.clear();
   }
 }
