@@ -1,6 +1,6 @@
 // The trading plugin: makes the local exchange trade. It adds Bitget's signed private REST routes, the private
-// WebSocket path, the debug routes, and a matching engine over the simulated books (engine.ts), all through the
-// plugin mechanism (ctx.router, ctx.wsPaths, ctx.venue). startExchange enables it by default (`trading: false`
+// WebSocket path, the debug routes, and a matching engine over the simulated books (matching.ts, with its account in
+// account.ts), all through the plugin mechanism (ctx.router, ctx.wsPaths, ctx.venue). startExchange enables it by default (`trading: false`
 // turns it off); `tradingPlugin(opts)` gives the bare plugin for a custom `plugins` list.
 //
 // WHEN TO USE: `ex.trading` (a Trading) is the handle tests use: `account()` is the true account, and
@@ -11,7 +11,8 @@ import type { InstType } from '../instruments';
 import type { Trade } from '../sim-book';
 import type { ExchangeContext, ExchangePlugin } from '../context';
 import type { Environment } from './auth';
-import { TradingEngine, type Side } from './engine';
+import type { Side } from './account';
+import { TradingEngine } from './matching';
 import { parseMoney } from './money';
 import { debugAccount, RENDER } from './render';
 import { registerPrivateRest } from './routes';

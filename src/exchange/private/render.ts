@@ -4,7 +4,8 @@
 // WHEN TO USE: the engine's pushes (RENDER), the REST routes and GET /debug/account.
 import { formatPrice, formatScaled, formatSize } from '../format';
 import type { InstType } from '../instruments';
-import type { EngineRender, FillRecord, OwnOrder, Position, TradingEngine } from './engine';
+import type { Position } from './account';
+import type { EngineRender, FillRecord, OwnOrder, TradingEngine } from './matching';
 import { money, moneyToNumber } from './money';
 
 const J = JSON.stringify;
@@ -17,13 +18,13 @@ function orderSizeText(o: OwnOrder): string {
 }
 
 function priceAvg(e: TradingEngine, o: OwnOrder): string {
-  return o.filledLots === 0 ? '0' : e.mathOf(o.pub).avgPrice(o.cumNotional, o.filledLots);
+  return o.filledLots === 0 ? '0' : e.account.mathOf(o.pub).avgPrice(o.cumNotional, o.filledLots);
 }
 
 /** Order "notional": limit price × size, or what a market order traded. */
 function orderNotional(e: TradingEngine, o: OwnOrder): string {
   if (o.quoteBudget !== undefined) return money(o.quoteBudget);
-  return money(o.orderType === 'limit' ? e.mathOf(o.pub).notional(o.priceTick, o.sizeLots) : o.cumNotional);
+  return money(o.orderType === 'limit' ? e.account.mathOf(o.pub).notional(o.priceTick, o.sizeLots) : o.cumNotional);
 }
 
 function fillFields(f: FillRecord | undefined): Record<string, string> {
@@ -150,12 +151,12 @@ function fillPush(_e: TradingEngine, f: FillRecord): string {
 /** Numbers of one position, shared by the push, the REST rows and the debug view. */
 export function positionView(e: TradingEngine, p: Position) {
   const pub = e.publisher(p.inst.instType, p.inst.symbol);
-  const m = e.mathOf(pub);
+  const m = e.account.mathOf(pub);
   const size = Math.abs(p.lots);
-  const upnl = e.unrealized(p);
-  const margin = e.positionMargin(p);
-  const locked = e.closingLots(p);
-  const mark2 = e.markTicks2(pub);
+  const upnl = e.account.unrealized(p);
+  const margin = e.account.positionMargin(p);
+  const locked = e.account.closingLots(p);
+  const mark2 = e.account.markTicks2(pub);
   const breakEven = m.avgPrice(p.lots > 0 ? p.cost + p.fees : p.cost - p.fees, size);
   return {
     holdSide: p.lots > 0 ? 'long' : 'short',
@@ -169,13 +170,13 @@ export function positionView(e: TradingEngine, p: Position) {
     achievedProfits: money(p.realized),
     totalFee: money(-p.fees),
     breakEvenPrice: breakEven,
-    leverage: e.leverage(p.inst.symbol),
+    leverage: e.account.leverage(p.inst.symbol),
     markPrice: mark2 === undefined ? '0' : formatScaled(BigInt(mark2) * p.inst.priceStep * 5n, p.inst.priceScale + 1),
   };
 }
 
 function positionsPush(e: TradingEngine): string {
-  return [...e.positions.values()]
+  return [...e.account.positions.values()]
     .map((p) => {
       const v = positionView(e, p);
       return J({
@@ -211,11 +212,11 @@ function positionsPush(e: TradingEngine): string {
 function accountPush(e: TradingEngine, instType: InstType): string {
   if (instType === 'SPOT') {
     const t = ms(e.now());
-    return [...e.spot.entries()]
+    return [...e.account.spot.entries()]
       .map(([coin, b]) => J({ coin, available: money(b.available), frozen: money(b.frozen), locked: '0', limitAvailable: '0', uTime: t }))
       .join(',');
   }
-  const s = e.futuresSummary();
+  const s = e.account.futuresSummary();
   const avail = money(max0(s.available));
   const free = s.balance - s.positionMargin - s.frozen; // unrealised profit cannot be transferred out
   return J({
@@ -296,7 +297,8 @@ export function spotOrderRow(e: TradingEngine, o: OwnOrder): Record<string, unkn
 export function positionRow(e: TradingEngine, p: Position): Record<string, unknown> {
   const v = positionView(e, p);
   let delegate = 0;
-  for (const o of e.openOrders('USDT-FUTURES', p.inst.symbol)) delegate += e.openingLots(p.inst.symbol, o.side, o.sizeLots - o.filledLots);
+  for (const o of e.openOrders('USDT-FUTURES', p.inst.symbol))
+    delegate += e.account.openingLots(p.inst.symbol, o.side, o.sizeLots - o.filledLots);
   return {
     marginCoin: 'USDT',
     symbol: p.inst.symbol,
@@ -325,9 +327,9 @@ export function positionRow(e: TradingEngine, p: Position): Record<string, unkno
 }
 
 export function accountRow(e: TradingEngine, symbol?: string): Record<string, unknown> {
-  const s = e.futuresSummary();
+  const s = e.account.futuresSummary();
   const avail = money(max0(s.available));
-  const lev = String(symbol ? e.leverage(symbol) : e.leverage(''));
+  const lev = String(symbol ? e.account.leverage(symbol) : e.account.leverage(''));
   return {
     marginCoin: 'USDT',
     locked: money(s.frozen),
@@ -353,7 +355,7 @@ function btcEquity(e: TradingEngine, equity: bigint): string {
   for (const inst of ['USDT-FUTURES', 'SPOT'] as const) {
     try {
       const pub = e.publisher(inst, 'BTCUSDT');
-      const mark2 = e.markTicks2(pub);
+      const mark2 = e.account.markTicks2(pub);
       if (mark2 === undefined) continue;
       const price = Number(formatScaled(BigInt(mark2) * pub.inst.priceStep * 5n, pub.inst.priceScale + 1));
       return (moneyToNumber(equity) / price).toFixed(8);
@@ -366,7 +368,7 @@ function btcEquity(e: TradingEngine, equity: bigint): string {
 
 export function spotAssetRows(e: TradingEngine, coin?: string): Record<string, unknown>[] {
   const t = ms(e.now());
-  return [...e.spot.entries()]
+  return [...e.account.spot.entries()]
     .filter(([c]) => coin === undefined || c === coin)
     .map(([c, b]) => ({ coin: c, available: money(b.available), frozen: money(b.frozen), locked: '0', limitAvailable: '0', uTime: t }));
 }
@@ -375,19 +377,19 @@ export function spotAssetRows(e: TradingEngine, coin?: string): Record<string, u
 
 /** GET /debug/account: the true account (not Bitget's shape). Money as exact decimal strings. */
 export function debugAccount(e: TradingEngine) {
-  const s = e.futuresSummary();
+  const s = e.account.futuresSummary();
   return {
     futures: {
-      initialBalance: money(e.initialBalance),
+      initialBalance: money(e.account.initialBalance),
       balance: money(s.balance),
-      fees: money(e.feesPaid),
-      realizedPnl: money(e.realizedPnl),
+      fees: money(e.account.feesPaid),
+      realizedPnl: money(e.account.realizedPnl),
       unrealizedPnl: money(s.unrealized),
       equity: money(s.equity),
       positionMargin: money(s.positionMargin),
       frozen: money(s.frozen),
       available: money(s.available),
-      positions: [...e.positions.values()].map((p) => {
+      positions: [...e.account.positions.values()].map((p) => {
         const v = positionView(e, p);
         return {
           symbol: p.inst.symbol,
@@ -402,7 +404,9 @@ export function debugAccount(e: TradingEngine) {
         };
       }),
     },
-    spot: Object.fromEntries([...e.spot.entries()].map(([c, b]) => [c, { available: money(b.available), frozen: money(b.frozen) }])),
+    spot: Object.fromEntries(
+      [...e.account.spot.entries()].map(([c, b]) => [c, { available: money(b.available), frozen: money(b.frozen) }]),
+    ),
     openOrders: [...e.open.values()].map((o) => {
       const ahead = e.queueAhead(o);
       return {

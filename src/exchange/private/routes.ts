@@ -9,7 +9,8 @@ import type { Router, RestRequest, RestResponse } from '../router';
 import { fail, ok } from '../public-rest';
 import type { Venue } from '../venue';
 import { verifyRest, type AuthOptions } from './auth';
-import type { Force, OwnOrder, Side, TradingEngine } from './engine';
+import type { Side } from './account';
+import type { Force, OwnOrder, TradingEngine } from './matching';
 import { ApiError, Err } from './errors';
 import { MONEY_SCALE, pow10, money } from './money';
 import { accountRow, debugAccount, futuresOrderRow, positionRow, spotAssetRows, spotOrderRow } from './render';
@@ -335,7 +336,7 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const instType = productType(p);
     marginCoin(p, false);
     if (instType !== 'USDT-FUTURES') return '[]';
-    return JSON.stringify([...e.positions.values()].map((x) => positionRow(e, x)));
+    return JSON.stringify([...e.account.positions.values()].map((x) => positionRow(e, x)));
   });
 
   signed('GET', '/api/v2/mix/position/single-position', (p) => {
@@ -343,7 +344,7 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const instType = productType(p);
     marginCoin(p, true);
     e.publisher(instType, symbol);
-    const pos = e.positions.get(symbol);
+    const pos = e.account.positions.get(symbol);
     return JSON.stringify(pos ? [positionRow(e, pos)] : []);
   });
 
@@ -355,7 +356,7 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const text = p.req('leverage');
     const lev = Number(text);
     if (!/^\d+$/.test(text) || lev < 1) throw Err.paramError('leverage');
-    if (lev > e.maxLeverage) throw Err.leverageRange(e.maxLeverage);
+    if (lev > e.account.maxLeverage) throw Err.leverageRange(e.account.maxLeverage);
     if (p.opt('holdSide') !== undefined) p.oneOf('holdSide', ['long', 'short'] as const);
     e.setLeverage(symbol, lev);
     const l = String(lev);

@@ -18,7 +18,7 @@ import type { InstType } from '../instruments';
 import { ClientSession, type SessionEnv } from '../client-session';
 import type { Venue } from '../venue';
 import { verifyWsLogin, type AuthOptions } from './auth';
-import type { PrivateEvent, TradingEngine } from './engine';
+import type { PrivateEvent, TradingEngine } from './matching';
 import { WsErr } from './errors';
 
 export const PRIVATE_WS_PATH = '/v2/ws/private';

@@ -1,7 +1,7 @@
-// The trading engine of the local exchange: one account (USDT-M futures in one-way position mode, crossed margin,
-// plus a spot wallet), its orders, fills and positions, matched against the simulated books. It has no I/O: the REST
-// routes call place/cancel/…, the venue's step hook calls settleMarket(), and every state change is announced as
-// rendered private-channel events to the listeners (the private WS sessions).
+// The matching engine of the local exchange: own orders and their fills against the simulated books, for one
+// account (account.ts: balances, positions, margin and PnL, which this engine checks orders against and books fills
+// into). It has no I/O: the REST routes call place/cancel/…, the venue's step hook calls settleMarket(), and every
+// state change is announced as rendered private-channel events to the listeners (the private WS sessions).
 //
 // Matching (see docs/exchange.md, "Trading"):
 // - an own limit order that rests joins the BACK of the FIFO queue at its price in the simulated book, so the queue
@@ -17,10 +17,10 @@ import type { Instrument, InstType } from '../instruments';
 import type { OwnOrderHandle, Trade } from '../sim-book';
 import type { Publisher } from '../publisher';
 import type { Venue } from '../venue';
+import { Account, ORDER_ID_BASE, type AccountOptions, type Side } from './account';
 import { Err } from './errors';
-import { InstMath, ceilDiv } from './money';
+import { ceilDiv } from './money';
 
-export type Side = 'buy' | 'sell';
 export type Force = 'gtc' | 'ioc' | 'fok' | 'post_only';
 export type OrderStatus = 'live' | 'partially_filled' | 'filled' | 'canceled';
 
@@ -78,26 +78,6 @@ export interface FillRecord {
   readonly ts: number;
 }
 
-/** A futures position in one-way mode: signed lots, the exact cost of the open lots, and its history. */
-export interface Position {
-  readonly inst: Instrument;
-  readonly posId: string;
-  lots: number;
-  /** Σ entry notional of the open lots (money, ≥ 0); average open price = cost / size. */
-  cost: bigint;
-  /** Realised PnL since the position opened (money). */
-  realized: bigint;
-  fees: bigint;
-  marginMode: string;
-  readonly cTime: number;
-  uTime: number;
-}
-
-export interface CoinBalance {
-  available: bigint;
-  frozen: bigint;
-}
-
 /** What a place-order request asks for, already parsed onto the grid (routes.ts does the wire checks). */
 export interface PlaceRequest {
   readonly instType: InstType;
@@ -123,15 +103,8 @@ export interface PrivateEvent {
   readonly data: () => string;
 }
 
-export interface EngineOptions {
+export interface EngineOptions extends AccountOptions {
   venue: Venue;
-  /** Futures (USDT-M) wallet at start, money. */
-  initialBalance: bigint;
-  /** Spot wallet at start, coin → money. */
-  spotBalances: ReadonlyMap<string, bigint>;
-  /** Leverage of every symbol until set-leverage; and its allowed maximum. */
-  leverage: number;
-  maxLeverage: number;
   /** Minimum order notionals (money): futures 5 USDT, spot 1 USDT (Bitget's minTradeUSDT). */
   minNotionalFutures: bigint;
   minNotionalSpot: bigint;
@@ -145,7 +118,6 @@ export interface EngineRender {
   accountPush(e: TradingEngine, instType: InstType): string;
 }
 
-const ORDER_ID_BASE = 1_390_000_000_000_000_000n;
 /** Finished orders kept for detail queries and duplicate-clientOid checks, and fills kept for the debug view. */
 const KEEP_FINISHED_ORDERS = 10_000;
 const KEEP_FILLS = 10_000;
@@ -157,31 +129,20 @@ export class TradingEngine {
   readonly open = new Map<string, OwnOrder>();
   /** The last KEEP_FILLS fills (feesPaid and realizedPnl keep the totals of all). */
   readonly fills: FillRecord[] = [];
-  readonly positions = new Map<string, Position>();
-  readonly spot = new Map<string, CoinBalance>();
-  /** Futures wallet balance (money) = initial − fees + realised PnL. */
-  balance: bigint;
-  readonly initialBalance: bigint;
-  /** Σ futures fees and realised PnL since start (money). */
-  feesPaid = 0n;
-  realizedPnl = 0n;
+  /** Balances, positions, leverage, margin and PnL: what orders are checked against and fills booked into. */
+  readonly account: Account;
   private readonly byClientOid = new Map<string, OwnOrder>();
   private readonly finished: OwnOrder[] = [];
-  private readonly leverageBySymbol = new Map<string, number>();
-  private readonly math = new Map<Publisher, InstMath>();
   private readonly listeners = new Set<(ev: PrivateEvent) => void>();
   private pending: PrivateEvent[] = [];
   private dirty = { positions: false, futures: false, spot: false };
   private seq = 0;
-  private posSeq = 0;
 
   constructor(
     private readonly opts: EngineOptions,
     private readonly render: EngineRender,
   ) {
-    this.balance = opts.initialBalance;
-    this.initialBalance = opts.initialBalance;
-    for (const [coin, v] of opts.spotBalances) this.spot.set(coin, { available: v, frozen: 0n });
+    this.account = new Account(opts, opts.venue, this.open);
   }
 
   now(): number {
@@ -211,20 +172,6 @@ export class TradingEngine {
     return pub;
   }
 
-  mathOf(pub: Publisher): InstMath {
-    let m = this.math.get(pub);
-    if (!m) this.math.set(pub, (m = new InstMath(pub.inst)));
-    return m;
-  }
-
-  leverage(symbol: string): number {
-    return this.leverageBySymbol.get(symbol) ?? this.opts.leverage;
-  }
-
-  get maxLeverage(): number {
-    return this.opts.maxLeverage;
-  }
-
   find(instType: InstType, symbol: string | undefined, orderId?: string, clientOid?: string): OwnOrder | undefined {
     const o = orderId ? this.orders.get(orderId) : clientOid ? this.byClientOid.get(clientOid) : undefined;
     if (!o || o.inst.instType !== instType || (symbol !== undefined && o.inst.symbol !== symbol)) return undefined;
@@ -236,77 +183,9 @@ export class TradingEngine {
     return [...this.open.values()].filter((o) => o.inst.instType === instType && (symbol === undefined || o.inst.symbol === symbol));
   }
 
-  coin(name: string): CoinBalance {
-    let b = this.spot.get(name);
-    if (!b) this.spot.set(name, (b = { available: 0n, frozen: 0n }));
-    return b;
-  }
-
   /** Lots queued ahead of a resting order at its price (-1 when it does not rest). */
   queueAhead(o: OwnOrder): number {
     return o.handle ? o.pub.model.queueAhead(o.handle) : -1;
-  }
-
-  // ---- futures account arithmetic ----------------------------------------------------------------------------------
-
-  /** Mark price of a symbol as ticks × 2 (the mid of the book; one side when the other is empty). */
-  markTicks2(pub: Publisher): number | undefined {
-    const b = pub.model.bestBid();
-    const a = pub.model.bestAsk();
-    if (b !== undefined && a !== undefined) return a + b;
-    if (b !== undefined) return 2 * b;
-    if (a !== undefined) return 2 * a;
-    return undefined;
-  }
-
-  /** Unrealised PnL of a position at the mark (money). */
-  unrealized(p: Position): bigint {
-    const pub = this.publisher(p.inst.instType, p.inst.symbol);
-    const mark2 = this.markTicks2(pub);
-    if (mark2 === undefined || p.lots === 0) return 0n;
-    const markValue = this.mathOf(pub).notional(mark2, Math.abs(p.lots)) / 2n;
-    return p.lots > 0 ? markValue - p.cost : p.cost - markValue;
-  }
-
-  positionMargin(p: Position): bigint {
-    return ceilDiv(p.cost, BigInt(this.leverage(p.inst.symbol)));
-  }
-
-  /** The part of an order that would open or add to a position given the current position (one-way mode). */
-  openingLots(symbol: string, side: Side, lots: number): number {
-    const pos = this.positions.get(symbol)?.lots ?? 0;
-    if (pos === 0 || (side === 'buy') === pos > 0) return lots;
-    return Math.max(0, lots - Math.abs(pos));
-  }
-
-  /** Margin frozen by one open futures order (its opening part at its price, over the leverage). */
-  orderMargin(o: OwnOrder): bigint {
-    if (o.reduceOnly || o.inst.instType === 'SPOT') return 0n;
-    const open = this.openingLots(o.inst.symbol, o.side, o.sizeLots - o.filledLots);
-    return ceilDiv(this.mathOf(o.pub).notional(o.priceTick, open), BigInt(this.leverage(o.inst.symbol)));
-  }
-
-  futuresSummary(): { balance: bigint; unrealized: bigint; equity: bigint; positionMargin: bigint; frozen: bigint; available: bigint } {
-    let unrealized = 0n;
-    let positionMargin = 0n;
-    for (const p of this.positions.values()) {
-      unrealized += this.unrealized(p);
-      positionMargin += this.positionMargin(p);
-    }
-    let frozen = 0n;
-    for (const o of this.open.values()) frozen += this.orderMargin(o);
-    const equity = this.balance + unrealized;
-    return { balance: this.balance, unrealized, equity, positionMargin, frozen, available: equity - positionMargin - frozen };
-  }
-
-  /** Position size (lots) held by open reduce-only orders (Bitget's position `frozen`). */
-  closingLots(p: Position): number {
-    const closeSide: Side = p.lots > 0 ? 'sell' : 'buy';
-    let n = 0;
-    for (const o of this.open.values()) {
-      if (o.reduceOnly && o.inst === p.inst && o.side === closeSide) n += o.sizeLots - o.filledLots;
-    }
-    return Math.min(n, Math.abs(p.lots));
   }
 
   // ---- orders --------------------------------------------------------------------------------------------------
@@ -314,7 +193,8 @@ export class TradingEngine {
   place(req: PlaceRequest): OwnOrder {
     const pub = this.publisher(req.instType, req.symbol);
     const inst = pub.inst;
-    const m = this.mathOf(pub);
+    const account = this.account;
+    const m = account.mathOf(pub);
     const model = pub.model;
     const futures = inst.instType !== 'SPOT';
     if (req.clientOid !== undefined) {
@@ -323,7 +203,7 @@ export class TradingEngine {
     }
     const reduceOnly = futures && req.reduceOnly;
     if (reduceOnly) {
-      const pos = this.positions.get(inst.symbol)?.lots ?? 0;
+      const pos = account.positions.get(inst.symbol)?.lots ?? 0;
       if (pos === 0 || (req.side === 'buy') === pos > 0) throw Err.noPosition();
       if (req.sizeLots > Math.abs(pos)) throw Err.reduceTooBig();
     }
@@ -349,10 +229,10 @@ export class TradingEngine {
 
     // Funds: futures margin for the opening part plus the taker fee; spot the coin it spends.
     if (futures && !reduceOnly) {
-      const opening = this.openingLots(inst.symbol, req.side, req.sizeLots);
+      const opening = account.openingLots(inst.symbol, req.side, req.sizeLots);
       const need =
-        ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(this.leverage(inst.symbol))) + m.fee(estimate, false);
-      if (need > this.futuresSummary().available) throw Err.balance();
+        ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(account.leverage(inst.symbol))) + m.fee(estimate, false);
+      if (need > account.futuresSummary().available) throw Err.balance();
     }
     let freeze = 0n;
     let freezeCoin = '';
@@ -364,7 +244,7 @@ export class TradingEngine {
         freezeCoin = inst.baseCoin;
         freeze = m.baseQty(req.sizeLots);
       }
-      if (freeze > this.coin(freezeCoin).available) throw Err.spotBalance();
+      if (freeze > account.coin(freezeCoin).available) throw Err.spotBalance();
     }
 
     const now = this.now();
@@ -382,7 +262,7 @@ export class TradingEngine {
       quoteBudget: req.quoteBudget,
       reduceOnly,
       marginMode: req.marginMode,
-      leverage: this.leverage(inst.symbol),
+      leverage: account.leverage(inst.symbol),
       cTime: now,
       seq: this.seq,
       filledLots: 0,
@@ -396,9 +276,7 @@ export class TradingEngine {
     this.orders.set(orderId, o);
     this.byClientOid.set(o.clientOid, o);
     if (!futures) {
-      const b = this.coin(freezeCoin);
-      b.available -= freeze;
-      b.frozen += freeze;
+      account.freeze(freezeCoin, freeze);
       this.dirty.spot = true;
     }
 
@@ -466,13 +344,7 @@ export class TradingEngine {
   }
 
   setLeverage(symbol: string, leverage: number): void {
-    const old = this.leverageBySymbol.get(symbol);
-    this.leverageBySymbol.set(symbol, leverage);
-    if (leverage < (old ?? this.opts.leverage) && this.futuresSummary().available < 0n) {
-      if (old === undefined) this.leverageBySymbol.delete(symbol);
-      else this.leverageBySymbol.set(symbol, old);
-      throw Err.leverageMargin();
-    }
+    this.account.setLeverage(symbol, leverage);
     this.dirty.futures = true;
     this.flush();
   }
@@ -529,7 +401,7 @@ export class TradingEngine {
     if (o.inst.instType !== 'SPOT' || o.status === 'live' || o.status === 'partially_filled') return;
     if (o.released) return;
     o.released = true;
-    const m = this.mathOf(o.pub);
+    const m = this.account.mathOf(o.pub);
     let left: bigint;
     let coin: string;
     if (o.side === 'buy') {
@@ -540,44 +412,15 @@ export class TradingEngine {
       left = m.baseQty(o.sizeLots - o.filledLots);
     }
     if (left === 0n) return;
-    const b = this.coin(coin);
-    b.frozen -= left;
-    b.available += left;
+    this.account.unfreeze(coin, left);
     this.dirty.spot = true;
   }
 
   private applyFill(o: OwnOrder, tick: number, lots: number, tradeId: bigint, maker: boolean): void {
-    const m = this.mathOf(o.pub);
-    const notional = m.notional(tick, lots);
     const now = this.now();
-    let fee: bigint;
-    let profit = 0n;
-    if (o.inst.instType === 'SPOT') {
-      const quote = this.coin(o.inst.quoteCoin);
-      const base = this.coin(o.inst.baseCoin);
-      if (o.side === 'buy') {
-        const qty = m.baseQty(lots);
-        fee = m.fee(qty, maker); // Bitget spot: a buy pays its fee in the coin it receives
-        if (o.quoteBudget !== undefined) {
-          quote.frozen -= notional;
-        } else {
-          const reserved = m.notional(o.priceTick, lots);
-          quote.frozen -= reserved;
-          quote.available += reserved - notional;
-        }
-        base.available += qty - fee;
-      } else {
-        fee = m.fee(notional, maker);
-        base.frozen -= m.baseQty(lots);
-        quote.available += notional - fee;
-      }
-      this.dirty.spot = true;
-    } else {
-      fee = m.fee(notional, maker);
-      profit = this.bookPosition(o, tick, lots, notional, fee, now);
-      this.balance += profit - fee;
-      this.feesPaid += fee;
-      this.realizedPnl += profit;
+    const { notional, fee, profit } = this.account.bookFill(o, tick, lots, maker, now);
+    if (o.inst.instType === 'SPOT') this.dirty.spot = true;
+    else {
       this.dirty.futures = true;
       this.dirty.positions = true;
     }
@@ -605,65 +448,6 @@ export class TradingEngine {
     this.pending.push({ instType: o.inst.instType, channel: 'fill', symbol: o.inst.symbol, data: () => this.render.fillPush(this, f) });
   }
 
-  /** Books a futures fill on the one-way position; returns the realised PnL (exact; see Position.cost). */
-  private bookPosition(o: OwnOrder, tick: number, lots: number, notional: bigint, fee: bigint, now: number): bigint {
-    const m = this.mathOf(o.pub);
-    const symbol = o.inst.symbol;
-    let p = this.positions.get(symbol);
-    if (!p) {
-      p = {
-        inst: o.inst,
-        posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(),
-        lots: 0,
-        cost: 0n,
-        realized: 0n,
-        fees: 0n,
-        marginMode: o.marginMode,
-        cTime: now,
-        uTime: now,
-      };
-      this.positions.set(symbol, p);
-    }
-    const signed = o.side === 'buy' ? lots : -lots;
-    let profit = 0n;
-    if (p.lots === 0 || Math.sign(p.lots) === Math.sign(signed)) {
-      p.lots += signed;
-      p.cost += notional;
-    } else {
-      const held = Math.abs(p.lots);
-      const close = Math.min(lots, held);
-      // cost of the closed lots: pro rata, rounded toward zero; the last close takes whatever is left, so a round
-      // trip realises exactly Σ sells − Σ buys
-      const removed = close === held ? p.cost : (p.cost * BigInt(close)) / BigInt(held);
-      const exit = m.notional(tick, close);
-      profit = p.lots > 0 ? exit - removed : removed - exit;
-      p.cost -= removed;
-      p.lots += signed > 0 ? close : -close;
-      p.realized += profit;
-      const rest = lots - close;
-      if (rest > 0) {
-        // flipped: a new position opens with the rest
-        this.positions.delete(symbol);
-        p = {
-          inst: o.inst,
-          posId: (ORDER_ID_BASE / 2n + BigInt(++this.posSeq)).toString(),
-          lots: signed > 0 ? rest : -rest,
-          cost: m.notional(tick, rest),
-          realized: 0n,
-          fees: 0n,
-          marginMode: o.marginMode,
-          cTime: now,
-          uTime: now,
-        };
-        this.positions.set(symbol, p);
-      }
-    }
-    p.fees += fee;
-    p.uTime = now;
-    if (p.lots === 0) this.positions.delete(symbol);
-    return profit;
-  }
-
   /**
    * One-way reduce-only rules after any change: with no position (or one on the order's own side) reduce-only
    * orders are cancelled; when they add up to more than the position, the oldest are cancelled first (Bitget).
@@ -674,7 +458,7 @@ export class TradingEngine {
     const bySymbol = new Map<string, OwnOrder[]>();
     for (const o of ro) bySymbol.set(o.inst.symbol, [...(bySymbol.get(o.inst.symbol) ?? []), o]);
     for (const [symbol, list] of bySymbol) {
-      const pos = this.positions.get(symbol)?.lots ?? 0;
+      const pos = this.account.positions.get(symbol)?.lots ?? 0;
       let total = 0;
       for (const o of list) {
         if (pos === 0 || (o.side === 'buy') === pos > 0) this.cancelQuietly(o, 'reduce_only_no_position');
