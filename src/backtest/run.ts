@@ -13,15 +13,19 @@
 // handed over before any other event (or a signal stamped earlier), so the machine sees the clock it would have.
 //
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
+// What travels to and from the venue waits in the agenda (./agenda); markouts, the equity series and funding are
+// kept by ./recorders.
 import { REC_SIZE, Kind, REPLAY_RING, REPLAY_SIGNAL, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
 import { columnsToRecords } from '../capture/parquet/reader';
 import type { Columns } from '../capture/schema';
-import { equityQuote, type Action, type Event, type InstrumentSpec, type StrategyMachine } from '../fsm/index';
+import type { Action, Event, InstrumentSpec, StrategyMachine } from '../fsm/index';
 import { MarketEvents, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace, FillRow, TradeRow } from './trace';
+import { ANSWER, ARRIVE, Agenda, SIGNAL, TICK } from './agenda';
+import { Recorders } from './recorders';
 
 type SignalEvent = Extract<Event, { type: 'signal' }>;
 
@@ -65,70 +69,6 @@ export interface BacktestCore {
   out: Ring;
 }
 
-// Heap entry kinds, in tie order.
-const ARRIVE = 0;
-const TICK = 1;
-const ANSWER = 2;
-const SIGNAL = 3;
-
-interface Item {
-  t: number;
-  kind: number;
-  seq: number;
-  action?: Action;
-  event?: Event;
-  /** Exchange time of an answer (fills keep it in the trace). */
-  exchT?: number;
-}
-
-/** A binary min-heap on (t, kind, seq): deterministic order for equal times. */
-class Agenda {
-  private a: Item[] = [];
-  private seq = 0;
-  get size(): number {
-    return this.a.length;
-  }
-  peek(): Item | undefined {
-    return this.a[0];
-  }
-  private less(x: Item, y: Item): boolean {
-    return x.t < y.t || (x.t === y.t && (x.kind < y.kind || (x.kind === y.kind && x.seq < y.seq)));
-  }
-  push(it: Omit<Item, 'seq'>): void {
-    const item = it as Item;
-    item.seq = this.seq++;
-    const a = this.a;
-    let i = a.length;
-    a.push(item);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(item, a[p])) break;
-      a[i] = a[p];
-      i = p;
-    }
-    a[i] = item;
-  }
-  pop(): Item {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const r = l + 1;
-        const c = r < a.length && this.less(a[r], a[l]) ? r : l;
-        if (!this.less(a[c], last)) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
-    }
-    return top;
-  }
-}
-
 const TWO32 = 4294967296;
 
 /**
@@ -138,7 +78,6 @@ const TWO32 = 4294967296;
 function stamp(w: Int32Array, p: number, hi0: number, lo0: number): number {
   return (w[p + 1] - hi0) * TWO32 + ((w[p] >>> 0) - lo0);
 }
-const FUNDING_NS = 8 * 3600e9;
 
 /** The venue's view of the replayed book: the core's book now (read as f64: no BigInt per read). */
 function coreBook(inst: Instrument): VenueBook {
@@ -222,22 +161,8 @@ export class Backtest {
   private readonly fills: FillRow[] = [];
   private readonly tradeRows: TradeRow[] = [];
   private readonly counts = { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 };
-  private readonly markoutNs: readonly number[];
-  private readonly markouts: number[][];
-  // One queue per horizon: fills arrive in time order, so each queue is due-ordered and only its head is checked.
-  private readonly pendingMarks: Array<Array<{ due: number; fill: number; dir: number; price: number }>> = [];
-  private readonly markHead: number[] = [];
-  private sampleNs: number;
-  private readonly maxSamples: number;
-  private nextSample = 0;
-  /** Earliest markout due, Infinity with none pending. */
-  private nextMark = Infinity;
-  private sTs: bigint[] = [];
-  private sEq: number[] = [];
-  private sPos: number[] = [];
-  private sMid: number[] = [];
-  private funding = 0;
-  private nextFunding = Infinity;
+  /** Markouts, the equity/position/mid series and funding. */
+  private readonly rec: Recorders;
   private readonly tickLotQuote: number;
   private readonly tickNs = Number(TICK_NS);
   private lastTickT = NaN;
@@ -249,14 +174,7 @@ export class Backtest {
   ) {
     this.machine = o.machine;
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
-    this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
-    this.markouts = this.markoutNs.map(() => []);
-    for (let h = 0; h < this.markoutNs.length; h++) {
-      this.pendingMarks.push([]);
-      this.markHead.push(0);
-    }
-    this.sampleNs = o.sampleNs ?? 1e9;
-    this.maxSamples = o.maxSamples ?? 65536;
+    this.rec = new Recorders(o.machine, this.tickLotQuote, o);
     this.sim = new SimExchange({
       book: coreBook(c.inst),
       instrument: o.instrument,
@@ -311,9 +229,7 @@ export class Backtest {
       this.base = (BigInt(w[at + 5]) << 32n) | BigInt(w[at + 4] >>> 0);
       this.baseAbs = Number(this.base);
       this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
-      this.nextSample = 0;
-      if (this.o.fundingRate)
-        this.nextFunding = FUNDING_NS - Number(((this.base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+      this.rec.start(this.base);
     }
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
@@ -508,13 +424,7 @@ export class Backtest {
           maker: e.maker,
         });
         this.counts.filledLot += e.qtyLot;
-        const f = this.fills.length - 1;
-        const dir = e.side === 'buy' ? 1 : -1;
-        for (let h = 0; h < this.markoutNs.length; h++) {
-          this.markouts[h].push(NaN);
-          this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill: f, dir, price: e.priceTick });
-          if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
-        }
+        this.rec.fill(t, this.fills.length - 1, e.side === 'buy' ? 1 : -1, e.priceTick);
       } else if (e.type === 'reject') {
         this.counts.rejects++;
       }
@@ -584,63 +494,9 @@ export class Backtest {
   private advanceTo(t: number): void {
     if (t > this.lastLocal) this.lastLocal = t;
     // most events fall between two samples with no markout due: one comparison
-    if (t < this.nextSample && t < this.nextFunding && t < this.nextMark) return;
-    while (this.nextSample <= t) {
-      const at = this.nextSample;
-      this.sample(at);
-      this.nextSample = (Math.floor(at / this.sampleNs) + 1) * this.sampleNs;
-    }
-    while (this.nextFunding <= t) {
-      const pos = this.machine.state.position.lot;
-      if (pos !== 0 && this.mid === this.mid) this.funding -= pos * this.mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
-      this.nextFunding += FUNDING_NS;
-    }
-    for (let h = 0; h < this.pendingMarks.length; h++) {
-      const q = this.pendingMarks[h];
-      let i = this.markHead[h];
-      while (i < q.length && q[i].due <= t) {
-        const p = q[i++];
-        this.markouts[h][p.fill] = p.dir * (this.mid - p.price);
-      }
-      if (i > 1024 && i * 2 > q.length) {
-        q.splice(0, i);
-        i = 0;
-      }
-      this.markHead[h] = i;
-    }
-    this.nextMark = this.earliestMark();
-  }
-
-  private earliestMark(): number {
-    let due = Infinity;
-    for (let h = 0; h < this.pendingMarks.length; h++) {
-      const q = this.pendingMarks[h];
-      const i = this.markHead[h];
-      if (i < q.length && q[i].due < due) due = q[i].due;
-    }
-    return due;
-  }
-
-  private equity(): number {
-    const m = this.mid === this.mid ? this.mid : null;
-    return equityQuote(this.machine.state.position, m, this.tickLotQuote) + this.funding;
-  }
-
-  private sample(t: number): void {
-    this.sTs.push(this.absNs(t));
-    this.sEq.push(this.equity());
-    this.sPos.push(this.machine.state.position.lot);
-    this.sMid.push(this.mid);
-    if (this.sTs.length >= this.maxSamples) {
-      // Bounded memory whatever the data's length: keep every other sample (those on the doubled grid) and double
-      // the interval.
-      const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0);
-      this.sTs = keep(this.sTs);
-      this.sEq = keep(this.sEq);
-      this.sPos = keep(this.sPos);
-      this.sMid = keep(this.sMid);
-      this.sampleNs *= 2;
-    }
+    const rec = this.rec;
+    if (t < rec.nextSample && t < rec.nextFunding && t < rec.nextMark) return;
+    rec.advance(t, this.mid);
   }
 
   /** Ends the run at the local time of the last replayed message: events due by then run, later ones are dropped. */
@@ -650,11 +506,7 @@ export class Backtest {
     if (this.pendingTick === this.pendingTick) this.flushTick(); // the machine's clock as if every tick came
     this.advanceTo(end);
     // the final sample: the state at the end of the data
-    this.sTs.push(this.absNs(end));
-    this.sEq.push(this.equity());
-    this.sPos.push(this.machine.state.position.lot);
-    this.sMid.push(this.mid);
-    const len = this.sTs.length;
+    const { markouts, series, fundingQuote } = this.rec.finish(end, this.mid);
     return {
       tickSize: this.o.instrument.tickSize,
       lotSize: this.o.instrument.lotSize,
@@ -664,16 +516,9 @@ export class Backtest {
       fills: this.fills,
       trades: this.tradeRows,
       counts: { ...this.counts },
-      markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
-      series: {
-        intervalNs: this.sampleNs,
-        ts: BigInt64Array.from(this.sTs),
-        equityQuote: Float64Array.from(this.sEq),
-        positionLot: Float64Array.from(this.sPos),
-        midTick: Float64Array.from(this.sMid),
-        length: len,
-      },
-      fundingQuote: this.funding,
+      markouts,
+      series,
+      fundingQuote,
       strategy: {
         phase: this.machine.state.phase,
         haltReason: this.machine.state.haltReason,

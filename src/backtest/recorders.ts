@@ -1,0 +1,155 @@
+// What the backtest loop (run.ts) records besides fills and trades, on the loop's clock: the markout of each fill
+// at each horizon, the equity / position / mid series sampled every `sampleNs` of local time (halving its resolution
+// past `maxSamples`, so memory stays bounded whatever the data's length), and funding paid at each 8 h settlement.
+// The loop calls `advance` only when `t` has reached nextSample, nextFunding or nextMark (three comparisons it makes
+// itself, inline), so most events cost nothing here.
+import { equityQuote, type StrategyMachine } from '../fsm/index';
+import type { Markouts, Series } from './trace';
+
+const FUNDING_NS = 8 * 3600e9;
+
+export interface RecorderOptions {
+  /** Equity/position sampling interval (local clock); the series halves its resolution past `maxSamples`. */
+  sampleNs?: number;
+  maxSamples?: number;
+  markoutNs?: readonly number[];
+  /** Funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC), paid by longs when positive. */
+  fundingRate?: number;
+}
+
+export class Recorders {
+  /** The next sample, funding settlement and markout due on the loop's clock (Infinity: none). */
+  nextSample = 0;
+  nextFunding = Infinity;
+  /** Earliest markout due, Infinity with none pending. */
+  nextMark = Infinity;
+  private base = 0n;
+  private readonly markoutNs: readonly number[];
+  private readonly markouts: number[][];
+  // One queue per horizon: fills arrive in time order, so each queue is due-ordered and only its head is checked.
+  private readonly pendingMarks: Array<Array<{ due: number; fill: number; dir: number; price: number }>> = [];
+  private readonly markHead: number[] = [];
+  private sampleNs: number;
+  private readonly maxSamples: number;
+  private sTs: bigint[] = [];
+  private sEq: number[] = [];
+  private sPos: number[] = [];
+  private sMid: number[] = [];
+  private funding = 0;
+
+  constructor(
+    private readonly machine: StrategyMachine,
+    private readonly tickLotQuote: number,
+    private readonly o: RecorderOptions,
+  ) {
+    this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
+    this.markouts = this.markoutNs.map(() => []);
+    for (let h = 0; h < this.markoutNs.length; h++) {
+      this.pendingMarks.push([]);
+      this.markHead.push(0);
+    }
+    this.sampleNs = o.sampleNs ?? 1e9;
+    this.maxSamples = o.maxSamples ?? 65536;
+  }
+
+  /** The loop's clock starts at `base` (ns since the epoch): the first sample is due now, funding at the next 8 h. */
+  start(base: bigint): void {
+    this.base = base;
+    this.nextSample = 0;
+    if (this.o.fundingRate) this.nextFunding = FUNDING_NS - Number(((base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+  }
+
+  /** Fill number `fill` at local time `t`, at `priceTick`, a buy (dir 1) or a sell (-1): its markouts fall due later. */
+  fill(t: number, fill: number, dir: number, priceTick: number): void {
+    for (let h = 0; h < this.markoutNs.length; h++) {
+      this.markouts[h].push(NaN);
+      this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill, dir, price: priceTick });
+      if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
+    }
+  }
+
+  /** Samples, funding and markouts due up to local time `t`, with the state (and `mid`) as it was before `t`. */
+  advance(t: number, mid: number): void {
+    while (this.nextSample <= t) {
+      const at = this.nextSample;
+      this.sample(at, mid);
+      this.nextSample = (Math.floor(at / this.sampleNs) + 1) * this.sampleNs;
+    }
+    while (this.nextFunding <= t) {
+      const pos = this.machine.state.position.lot;
+      if (pos !== 0 && mid === mid) this.funding -= pos * mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
+      this.nextFunding += FUNDING_NS;
+    }
+    for (let h = 0; h < this.pendingMarks.length; h++) {
+      const q = this.pendingMarks[h];
+      let i = this.markHead[h];
+      while (i < q.length && q[i].due <= t) {
+        const p = q[i++];
+        this.markouts[h][p.fill] = p.dir * (mid - p.price);
+      }
+      if (i > 1024 && i * 2 > q.length) {
+        q.splice(0, i);
+        i = 0;
+      }
+      this.markHead[h] = i;
+    }
+    this.nextMark = this.earliestMark();
+  }
+
+  /** The final sample (the state at `end`, the end of the data) and everything recorded, for the trace. */
+  finish(end: number, mid: number): { markouts: Markouts; series: Series; fundingQuote: number } {
+    this.sTs.push(this.absNs(end));
+    this.sEq.push(this.equity(mid));
+    this.sPos.push(this.machine.state.position.lot);
+    this.sMid.push(mid);
+    const len = this.sTs.length;
+    return {
+      markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
+      series: {
+        intervalNs: this.sampleNs,
+        ts: BigInt64Array.from(this.sTs),
+        equityQuote: Float64Array.from(this.sEq),
+        positionLot: Float64Array.from(this.sPos),
+        midTick: Float64Array.from(this.sMid),
+        length: len,
+      },
+      fundingQuote: this.funding,
+    };
+  }
+
+  private earliestMark(): number {
+    let due = Infinity;
+    for (let h = 0; h < this.pendingMarks.length; h++) {
+      const q = this.pendingMarks[h];
+      const i = this.markHead[h];
+      if (i < q.length && q[i].due < due) due = q[i].due;
+    }
+    return due;
+  }
+
+  private absNs(t: number): bigint {
+    return this.base + BigInt(Math.round(t));
+  }
+
+  private equity(mid: number): number {
+    const m = mid === mid ? mid : null;
+    return equityQuote(this.machine.state.position, m, this.tickLotQuote) + this.funding;
+  }
+
+  private sample(t: number, mid: number): void {
+    this.sTs.push(this.absNs(t));
+    this.sEq.push(this.equity(mid));
+    this.sPos.push(this.machine.state.position.lot);
+    this.sMid.push(mid);
+    if (this.sTs.length >= this.maxSamples) {
+      // Bounded memory whatever the data's length: keep every other sample (those on the doubled grid) and double
+      // the interval.
+      const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0);
+      this.sTs = keep(this.sTs);
+      this.sEq = keep(this.sEq);
+      this.sPos = keep(this.sPos);
+      this.sMid = keep(this.sMid);
+      this.sampleNs *= 2;
+    }
+  }
+}
