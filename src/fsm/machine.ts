@@ -38,7 +38,6 @@ import {
   signalExit,
   signalValue,
   timeStopAt,
-  timeStopHit,
   updateBest,
   updateDebounce,
   type Debounce,
@@ -141,6 +140,37 @@ const WORK_TIMEOUT = new NsBig();
 const RECONCILE_TIMEOUT = new NsBig();
 const EXIT_TIMEOUT = new NsBig();
 const DATA_AGE = new NsBig();
+
+/**
+ * The machine's timers. Each has one deadline (timerDue) and one action (fireTimer); PHASE_TIMERS says which run in
+ * each phase, in the order they are checked. timers() fires the due ones and quietUntilNs waits for the earliest of
+ * the same deadlines, so a timer added here is both fired and waited for.
+ */
+type Timer =
+  /** RECONCILE: the venue has not answered within T_reconcile: ask again, or halt after the last attempt. */
+  | 'reconcileResend'
+  /** An order request (or the fill report after a rejected cancel) unanswered within T_ack: RECONCILE. */
+  | 'ackTimeout'
+  /** The entry has worked for T_work since its ack: cancel it. */
+  | 'entryWork'
+  /** Time stop on the filled part of a working entry: exit once the entry is done. */
+  | 'entryTimeStop'
+  /** Time stop of the position: exit. */
+  | 'timeStop'
+  /** The exit has not filled by its deadline: cancel and retry it, or halt after the last retry. */
+  | 'exitDeadline'
+  /** Cooldown over (flat, no orders, the signal back inside θ_reset): IDLE. */
+  | 'cooldownEnd';
+
+const PHASE_TIMERS: Readonly<Record<Phase, readonly Timer[]>> = {
+  IDLE: ['ackTimeout'],
+  ENTRY_PENDING: ['ackTimeout', 'entryWork', 'entryTimeStop'],
+  IN_POSITION: ['ackTimeout', 'timeStop'],
+  EXIT_PENDING: ['ackTimeout', 'exitDeadline'],
+  COOLDOWN: ['ackTimeout', 'cooldownEnd'],
+  RECONCILE: ['reconcileResend'],
+  HALTED: [],
+};
 
 // Fill ids remembered for de-duplication (a gateway may report one fill on both the stream and REST).
 const SEEN_FILLS = 4096;
@@ -277,9 +307,9 @@ export class StrategyMachine {
    * For a replay that skips idle timer ticks: a local time before which a tick, with no other event between, would
    * change nothing but nowNs (null: no tick will do more, until the next event). A tick at or after it must be
    * delivered, and so must the last skipped tick before any event other than a signal stamped at or after it (or
-   * nowNs at that event would differ). Mirrors onTick: the daily-loss day bound, stale data while exposed, and every
-   * timer of timers(); the position, notional and clock-offset limits were checked by the event that last moved
-   * their inputs. An earlier answer than the true one only costs a tick delivered for nothing.
+   * nowNs at that event would differ). What onTick checks: the daily-loss day bound, stale data while exposed, and the
+   * deadline of every timer of the phase (PHASE_TIMERS, timerDue: the ones timers() fires); the position, notional
+   * and clock-offset limits were checked by the event that last moved their inputs. An earlier answer than the true one only costs a tick delivered for nothing.
    */
   quietUntilNs(): bigint | null {
     if (this.quiet === undefined) this.quiet = this.computeQuiet();
@@ -288,48 +318,21 @@ export class StrategyMachine {
 
   private computeQuiet(): bigint | null {
     const s = this.s;
-    const cfg = this.config;
     if (s.phase === 'HALTED') return null; // a tick only moves the clock (no risk check, no timers)
     if (s.risk.day === null || s.nowNs < 0n) return s.nowNs; // the next check sets the day's baseline
     let at: bigint = s.risk.dayToNs;
     if (s.position.lot !== 0 || s.orders.size > 0) {
       const last = s.market.lastValid;
       if (last === null) return s.nowNs;
-      const stale = staleDataAt(cfg.risk, last.localTs);
+      const stale = staleDataAt(this.config.risk, last.localTs);
       if (stale < at) at = stale;
     }
-    if (s.phase === 'RECONCILE') {
-      const resend = s.reconcile.sentNs + RECONCILE_TIMEOUT.of(cfg.orders.reconcileTimeoutNs);
-      return resend < at ? resend : at;
+    const timers = PHASE_TIMERS[s.phase];
+    for (let i = 0; i < timers.length; i++) {
+      const due = this.timerDue(timers[i]);
+      if (due !== null && due < at) at = due;
     }
-    const ack = ACK_TIMEOUT.of(cfg.orders.ackTimeoutNs);
-    for (const o of s.orders.values()) {
-      if (o.inFlight !== null && o.requestNs + ack < at) at = o.requestNs + ack;
-      if (o.awaitFillSinceNs !== null && o.awaitFillSinceNs + ack < at) at = o.awaitFillSinceNs + ack;
-    }
-    let due: bigint | null = null;
-    switch (s.phase) {
-      case 'ENTRY_PENDING': {
-        const entry = this.current('entry');
-        if (entry && entry.workUntilNs !== null && !entry.cancelSent && entry.workUntilNs < at) at = entry.workUntilNs;
-        if (s.position.lot !== 0 && s.trade.pendingExit === null) due = timeStopAt(cfg.exit, s.trade);
-        break;
-      }
-      case 'IN_POSITION':
-        due = timeStopAt(cfg.exit, s.trade);
-        break;
-      case 'EXIT_PENDING': {
-        const exit = this.current('exit');
-        if (exit && !exit.timedOut && exit.deadlineNs !== null) due = exit.deadlineNs;
-        break;
-      }
-      case 'COOLDOWN':
-        if (s.orders.size === 0 && s.position.lot === 0) due = s.cooldownUntilNs;
-        break;
-      default:
-        break;
-    }
-    return due !== null && due < at ? due : at;
+    return at;
   }
 
   // ---- events ----------------------------------------------------------------------------------------------------
@@ -560,49 +563,89 @@ export class StrategyMachine {
 
   // ---- transitions -----------------------------------------------------------------------------------------------
 
-  /** Timers: ack timeouts, reconcile re-sends, T_work, exit deadlines, time stop, cooldown expiry. */
+  /** Fires the timers of the phase that are due (PHASE_TIMERS order); one that moves the phase ends the round. */
   private timers(): void {
     const s = this.s;
+    const phase = s.phase;
+    const timers = PHASE_TIMERS[phase];
+    for (let i = 0; i < timers.length; i++) {
+      const due = this.timerDue(timers[i]);
+      if (due === null || s.nowNs < due) continue;
+      this.fireTimer(timers[i]);
+      if (s.phase !== phase) return;
+    }
+  }
+
+  /** When `timer` fires in the current state; null while it is not armed. */
+  private timerDue(timer: Timer): bigint | null {
+    const s = this.s;
     const cfg = this.config;
-    if (s.phase === 'RECONCILE') {
-      if (s.nowNs - s.reconcile.sentNs < RECONCILE_TIMEOUT.of(cfg.orders.reconcileTimeoutNs)) return;
-      if (s.reconcile.attempts >= cfg.orders.maxReconcileAttempts)
-        return this.halt(`reconcile: no answer after ${s.reconcile.attempts} attempts`, false);
-      s.reconcile.attempts += 1;
-      s.reconcile.sentNs = s.nowNs;
-      this.out.push({ type: 'reconcile' });
-      return;
-    }
-    if (!trading(s.phase)) return;
-    const overdue = s.orders.size === 0 ? null : ackOverdue(s.orders, s.nowNs, ACK_TIMEOUT.of(cfg.orders.ackTimeoutNs));
-    if (overdue) {
-      const what = overdue.inFlight ?? 'fill report after a rejected cancel';
-      return this.enterReconcile(`no answer to ${what} of ${overdue.clientOid} within T_ack`, false);
-    }
-    switch (s.phase) {
-      case 'ENTRY_PENDING': {
-        const entry = this.current('entry');
-        if (entry && entry.workUntilNs !== null && s.nowNs >= entry.workUntilNs && !entry.cancelSent) {
-          this.count('entry.workTimeout');
-          requestCancel(entry, s.nowNs, this.out);
+    switch (timer) {
+      case 'reconcileResend':
+        return s.reconcile.sentNs + RECONCILE_TIMEOUT.of(cfg.orders.reconcileTimeoutNs);
+      case 'ackTimeout': {
+        if (s.orders.size === 0) return null;
+        const ack = ACK_TIMEOUT.of(cfg.orders.ackTimeoutNs);
+        let at: bigint | null = null;
+        for (const o of s.orders.values()) {
+          if (o.inFlight !== null) {
+            const due = o.requestNs + ack;
+            if (at === null || due < at) at = due;
+          }
+          if (o.awaitFillSinceNs !== null) {
+            const due = o.awaitFillSinceNs + ack;
+            if (at === null || due < at) at = due;
+          }
         }
-        if (s.position.lot !== 0 && s.trade.pendingExit === null && timeStopHit(cfg.exit, s.trade, s.nowNs))
-          this.armPendingExit('timeStop');
-        break;
+        return at;
       }
-      case 'IN_POSITION':
-        if (timeStopHit(cfg.exit, s.trade, s.nowNs)) this.sendExit('timeStop');
-        break;
-      case 'EXIT_PENDING': {
+      case 'entryWork': {
+        const entry = this.current('entry');
+        return entry && entry.workUntilNs !== null && !entry.cancelSent ? entry.workUntilNs : null;
+      }
+      case 'entryTimeStop':
+        return s.position.lot !== 0 && s.trade.pendingExit === null ? timeStopAt(cfg.exit, s.trade) : null;
+      case 'timeStop':
+        return timeStopAt(cfg.exit, s.trade);
+      case 'exitDeadline': {
         const exit = this.current('exit');
-        if (exit && !exit.timedOut && exit.deadlineNs !== null && s.nowNs >= exit.deadlineNs) this.exitTimedOut(exit);
-        break;
+        return exit && !exit.timedOut && exit.deadlineNs !== null ? exit.deadlineNs : null;
       }
-      case 'COOLDOWN':
-        if (s.nowNs >= s.cooldownUntilNs && s.orders.size === 0 && s.position.lot === 0 && this.resetOk()) this.to('IDLE');
-        break;
-      default:
-        break;
+      case 'cooldownEnd':
+        return s.orders.size === 0 && s.position.lot === 0 ? s.cooldownUntilNs : null;
+    }
+  }
+
+  /** What `timer` does once due. */
+  private fireTimer(timer: Timer): void {
+    const s = this.s;
+    const cfg = this.config;
+    switch (timer) {
+      case 'reconcileResend':
+        if (s.reconcile.attempts >= cfg.orders.maxReconcileAttempts)
+          return this.halt(`reconcile: no answer after ${s.reconcile.attempts} attempts`, false);
+        s.reconcile.attempts += 1;
+        s.reconcile.sentNs = s.nowNs;
+        this.out.push({ type: 'reconcile' });
+        return;
+      case 'ackTimeout': {
+        const overdue = ackOverdue(s.orders, s.nowNs, ACK_TIMEOUT.of(cfg.orders.ackTimeoutNs))!;
+        const what = overdue.inFlight ?? 'fill report after a rejected cancel';
+        return this.enterReconcile(`no answer to ${what} of ${overdue.clientOid} within T_ack`, false);
+      }
+      case 'entryWork':
+        this.count('entry.workTimeout');
+        requestCancel(this.current('entry')!, s.nowNs, this.out);
+        return;
+      case 'entryTimeStop':
+        return this.armPendingExit('timeStop');
+      case 'timeStop':
+        return this.sendExit('timeStop');
+      case 'exitDeadline':
+        return this.exitTimedOut(this.current('exit')!);
+      case 'cooldownEnd':
+        if (this.resetOk()) this.to('IDLE');
+        return;
     }
   }
 
