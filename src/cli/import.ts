@@ -4,7 +4,7 @@ import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDir } from '../capture/files';
 import { fetchGrids, type InstType } from '../feed/instruments';
-import type { BookChannel } from '../feed/session';
+import type { BookChannel } from '../feed/feed-session';
 import { gridFromTickLot } from '../import/grid';
 import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
 import { ImportError } from '../import/record-sink';

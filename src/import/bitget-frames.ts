@@ -6,7 +6,7 @@
 import { Engine, Ring, type Core } from '../core/index';
 import type { LocalClock } from '../core/clock';
 import { FrameDecoder, FrameError } from '../feed/decoder';
-import { FeedSession, type FeedInstrument } from '../feed/session';
+import { FeedSession, type FeedInstrument } from '../feed/feed-session';
 import { cmp64 } from '../feed/continuity';
 import { IsoTime } from './iso-time';
 import { ImportError, type RecordSink } from './record-sink';

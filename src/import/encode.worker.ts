@@ -2,7 +2,7 @@
 // fsync, rename, directory fsync), while the import thread goes on converting. Jobs are done in the order they
 // come; each answer hands the buffer back for reuse.
 import { parentPort } from 'node:worker_threads';
-import { encodeParquet } from '../capture/encode';
+import { encodeParquet } from '../capture/parquet/encode';
 import { removeIfExists, writeFileDurably } from '../capture/files';
 import type { EncodeJob, EncodeDone } from './encoder';
 

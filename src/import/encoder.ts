@@ -2,7 +2,7 @@
 // in flight so memory stays bounded; without the worker bundle (or with `inline`) the same work runs here.
 // Errors come back at the next settle() or close(), naming the file.
 import { Worker } from 'node:worker_threads';
-import { encodeParquet } from '../capture/encode';
+import { encodeParquet } from '../capture/parquet/encode';
 import { removeIfExists, writeFileDurably } from '../capture/files';
 import type { FileMeta } from '../capture/schema';
 import { findWorkerDir } from '../feed/pipeline';

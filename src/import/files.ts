@@ -1,4 +1,4 @@
-// Imported records → the recorder's Parquet files: same schema and encoder (capture/encode), same names and hive
+// Imported records → the recorder's Parquet files: same schema and encoder (capture/parquet/encode), same names and hive
 // layout (capture/schema marketPath), same metadata (capture/writer streamMeta, `source` tardis), finished the
 // same way (.tmp, fsync, rename, directory fsync) on a thread of their own (./encoder). One stream per instrument.
 // A file ends at --max-rows, at --roll of local time or at the UTC day's end, always at a market message's end, so

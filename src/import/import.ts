@@ -3,7 +3,7 @@
 // import between chunks with only finished files left behind.
 import { loadCore, type Core, type WasmSource } from '../core/index';
 import type { InstrumentGrid } from '../feed/instruments';
-import type { BookChannel, FeedCounters } from '../feed/session';
+import type { BookChannel, FeedCounters } from '../feed/feed-session';
 import type { FinishedFile, StreamInfo } from '../capture/writer';
 import { TardisFrames } from './bitget-frames';
 import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';

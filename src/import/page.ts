@@ -5,12 +5,11 @@
 // exchange's (0.1 where the exchange steps 0.5). Memory: the whole recording is held, as for a dropped Parquet file.
 import { createMemory, instantiateCore, formatMemory, type Core } from '../core/index';
 import { DecimalError } from '../core/decimal';
-import { recordColumns } from '../capture/encode';
+import { recordColumns } from '../capture/parquet/encode';
 import { streamMeta } from '../capture/meta';
-import type { Columns } from '../capture/reader';
-import type { FileMeta } from '../capture/schema';
+import type { Columns, FileMeta } from '../capture/schema';
 import type { InstrumentGrid } from '../feed/instruments';
-import type { BookChannel } from '../feed/session';
+import type { BookChannel } from '../feed/feed-session';
 import { TardisFrames } from './bitget-frames';
 import { CsvStream, mergeByLocalTime } from './tardis-csv';
 import { LineSplitter } from './lines';

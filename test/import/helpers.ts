@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { Engine, REC_SIZE, type Core } from '../../src/core/index';
-import { columnsToRecords, fileMeta, rowGroups } from '../../src/capture/reader';
+import { columnsToRecords, fileMeta, rowGroups } from '../../src/capture/parquet/reader';
 import { listParquet } from '../../src/capture/recover';
 import type { FileMeta } from '../../src/capture/schema';
 import type { InstrumentGrid } from '../../src/feed/instruments';
