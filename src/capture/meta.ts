@@ -1,7 +1,28 @@
 // The key-value metadata of a market-data file (docs/capture.md), from its records: what the recorder, imports and
 // the replay page's conversions write. No I/O: the browser uses it too.
 import { SCHEMA_VERSION, RECORDER_VERSION, type FileMeta } from './schema';
-import type { ClockEstimate, StreamInfo } from './writer';
+
+/** One stream's identity and grid, as every file of it records them. */
+export interface StreamInfo {
+  venue: string;
+  instType: string;
+  symbol: string;
+  tickSize: string;
+  lotSize: string;
+  priceScale: number;
+  priceStep: bigint;
+  sizeScale: number;
+  sizeStep: bigint;
+  source: FileMeta['source'];
+}
+
+/** The clock offset (local − exchange) a file records, with its bound, round trip and how it was measured. */
+export interface ClockEstimate {
+  offsetNs: bigint;
+  boundNs: bigint;
+  rttNs: bigint;
+  method: string;
+}
 
 const WORDS = 16;
 

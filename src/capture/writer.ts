@@ -6,30 +6,11 @@ import { Journal, readJournal, RECORD_BYTES, fsJournalIo, type JournalIo } from 
 import { encodeParquet } from './parquet/encode';
 import { writeFileDurably, removeIfExists, ensureDir } from './files';
 import { marketPath, type FileMeta } from './schema';
-import { streamMeta } from './meta';
+import { streamMeta, type ClockEstimate, type StreamInfo } from './meta';
 export { streamMeta } from './meta';
+export type { ClockEstimate, StreamInfo } from './meta';
 
 const WORDS = RECORD_BYTES / 4;
-
-export interface StreamInfo {
-  venue: string;
-  instType: string;
-  symbol: string;
-  tickSize: string;
-  lotSize: string;
-  priceScale: number;
-  priceStep: bigint;
-  sizeScale: number;
-  sizeStep: bigint;
-  source: FileMeta['source'];
-}
-
-export interface ClockEstimate {
-  offsetNs: bigint;
-  boundNs: bigint;
-  rttNs: bigint;
-  method: string;
-}
 
 export interface WriterOptions {
   /** Roll after this much local time since the file's first record (ns). */
