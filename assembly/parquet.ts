@@ -3,7 +3,7 @@
 // decoded straight into the fields of 64-byte records, a few thousand rows at a time: no column arrays, no BigInt,
 // no second pass. All columns advance together so the records being filled stay in cache (one column at a time
 // over a whole group streamed every record through the cache ten times and took ~1.6× as long). The
-// TypeScript twin src/capture/fastread.ts decodes the same subset into column arrays (the browser-independent
+// TypeScript twin src/capture/parquet/page-decoder.ts decodes the same subset into column arrays (the browser-independent
 // fallback and the reference the tests compare against); anything outside the subset returns a negative code and
 // the caller reads that row group another way.
 //
