@@ -15,7 +15,7 @@ import {
 } from '../../src/exchange/instruments';
 import { ClientBook } from './helpers';
 
-const FIXTURES = join(process.cwd(), '../shared/fixtures/bitget');
+const FIXTURES = join(process.cwd(), 'test/fixtures/bitget');
 const lines = (name: string) =>
   readFileSync(join(FIXTURES, name), 'utf8')
     .split('\n')

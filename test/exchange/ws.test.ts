@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { startExchange, type Exchange } from '../../src/exchange/index';
 import { ClientBook, FUT_BTC, SPOT_A2Z, WsProbe, getText, isSnapshot, isUpdate, rawInt, within, type Lvl } from './helpers';
 
-const FIXTURES = join(process.cwd(), '../shared/fixtures/bitget');
+const FIXTURES = join(process.cwd(), 'test/fixtures/bitget');
 const fixture = (name: string) =>
   readFileSync(join(FIXTURES, name), 'utf8')
     .split('\n')

@@ -1,9 +1,10 @@
-// Real Bitget frames from ../shared/fixtures/bitget, turned into book changes with the core's own decimal parser.
+// Real Bitget frames from test/fixtures/bitget (its README says where each came from), turned into book changes
+// with the core's own decimal parser.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDecimal, type Core } from '../../src/core/index';
 
-export const FIXTURES = join(process.cwd(), '../shared/fixtures/bitget');
+export const FIXTURES = join(process.cwd(), 'test/fixtures/bitget');
 
 export function frames(name: string): any[] {
   return readFileSync(join(FIXTURES, name), 'utf8')

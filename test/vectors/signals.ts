@@ -287,9 +287,9 @@ export const signalVectors: SignalVector[] = [
   },
 ];
 
-/** Path of a Bitget fixture; tests run with cwd = repo root, and fixtures live beside the repo. */
+/** Path of a Bitget fixture; tests run with cwd = the repository root (fixtures: test/fixtures/bitget/README.md). */
 export function fixturePath(name: string): string {
-  return `${process.cwd()}/../shared/fixtures/bitget/${name}`;
+  return `${process.cwd()}/test/fixtures/bitget/${name}`;
 }
 
 export interface WireBook {
