@@ -57,7 +57,7 @@ const S_QTY: usize = 32;
 const S_DEC: usize = 40;
 const S_BITS: usize = 48;
 
-/** Start-up only: allocates a book for `capacity` levels per side. Steps are in scaled units (DESIGN §5). */
+/** Start-up only: allocates a book for `capacity` levels per side. Steps are in scaled units (docs/design.md §5). */
 export function bookNew(capacity: i32, priceScale: i32, priceStep: i64, sizeScale: i32, sizeStep: i64): usize {
   return bookNewWindow(capacity, BOOK_WINDOW, priceScale, priceStep, sizeScale, sizeStep);
 }
@@ -600,7 +600,7 @@ let textLen: usize = 0;
   emit(p, end - p, out);
 }
 
-// The top-n check string of reference/bitget-v2.md §2: per level i, bid price:size then ask price:size, ':'-joined.
+// The top-n check string of docs/bitget.md §2: per level i, bid price:size then ask price:size, ':'-joined.
 function checkString(book: usize, n: i32, out: usize): void {
   const pStep = load<i64>(book + B_PRICE_STEP);
   const sStep = load<i64>(book + B_SIZE_STEP);

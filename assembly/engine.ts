@@ -1,4 +1,4 @@
-// WHEN TO USE: the engine thread's loop body. It applies market records (DESIGN §4) to the books of up to
+// WHEN TO USE: the engine thread's loop body. It applies market records (docs/design.md §4) to the books of up to
 // `maxInstruments` instruments, verifies checksums at message ends, computes the signals once per whole message and
 // publishes 256-byte signal/status/trade records to an output ring. Deterministic: the same records in give the
 // same bytes out. Only the engine instance may call engineNew/engineAddInstrument (they allocate).

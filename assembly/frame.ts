@@ -3,7 +3,7 @@
 // parts; frameBooks / frameTrades turn its `data` into records. The caller (src/feed) checks continuity and then
 // publishes the records or drops them (unpublished slots are simply reused).
 //
-// Bitget facts (reference/bitget-v2.md §1): keys may come in any order; `seq`/`pseq`/`tradeId` exceed 2^53 and are
+// Bitget facts (docs/bitget.md §1): keys may come in any order; `seq`/`pseq`/`tradeId` exceed 2^53 and are
 // read here as exact i64; `data[0].ts` is a string of ms; prices and sizes are decimal strings.
 // Bitget's v3 (UTA) public frames, which Tardis.dev records since 2026-04-28 (docs/import.md), are read by the same
 // code: `arg.topic`/`arg.symbol` stand for `channel`/`instId`, book levels come as `a`/`b`, `publicTrade` trades as

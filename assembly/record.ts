@@ -1,4 +1,4 @@
-// The 64-byte market record (DESIGN §4) and the 256-byte signal record: field offsets, kinds and flags.
+// The 64-byte market record (docs/design.md §4) and the 256-byte signal record: field offsets, kinds and flags.
 // The TypeScript twin is src/core/record.ts; test/core/layout.test.ts holds the two to the same numbers.
 
 export const REC_SIZE: i32 = 64;

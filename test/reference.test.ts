@@ -98,7 +98,7 @@ test('A2ZUSDT: real Bitget checksum before and after the update', () => {
   assert.is(update.checksum, v.checksumAfterUpdate);
   assert.is(book.checksum(v.inst), v.checksumAfterUpdate);
   assert.ok(book.checksumString(v.inst).startsWith('0.003481:28208.5:0.003511:15645.9:0.003479:19173.6:'));
-  assert.is(book.checksumString(v.inst).length, 817); // bitget-v2.md §2.2
+  assert.is(book.checksumString(v.inst).length, 817); // docs/bitget.md §2.2
 });
 
 test('Bitget doc examples: check strings and CRC', () => {

@@ -1,4 +1,4 @@
-// Order latencies of the simulated venue (signals.md §4.2): entry = local send → matching engine, response =
+// Order latencies of the simulated venue (docs/signals.md §4.2): entry = local send → matching engine, response =
 // matching engine → local. Times are ns as doubles (absolute epoch ns lose nothing that matters to a latency).
 // Models only look at the past: the feed-derived one uses the feed latency of the last complete second.
 

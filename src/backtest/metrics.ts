@@ -1,4 +1,4 @@
-// Backtest metrics (signals.md §5.2): one pure function from a BacktestTrace to a plain object that is printed as
+// Backtest metrics (docs/signals.md §5.2): one pure function from a BacktestTrace to a plain object that is printed as
 // `--json`, as the terminal table and in the HTML report. WHEN TO USE: after a run, or per trial in the optimizer;
 // the same trace always gives the same object, byte for byte once stringified.
 //

@@ -1,4 +1,4 @@
-// Queue position of a resting order (signals.md §4.1, hftbacktest's models). The book is L2: we see a level's total
+// Queue position of a resting order (docs/signals.md §4.1, hftbacktest's models). The book is L2: we see a level's total
 // size, never the orders in it, so where our order stands is estimated. `front` is the size ahead of us; a trade at
 // our price eats the queue from the front; a size decrease that trades do not explain is a cancel, which happened
 // ahead of us with the model's probability. We fill once the queue ahead is gone and a trade reaches us.

@@ -1,5 +1,5 @@
 // The backtest event loop: recorded market records through the same core and the same strategy machine as live,
-// with the simulated venue (./simexchange) in place of the gateway, on two timelines (signals.md §4.2).
+// with the simulated venue (./simexchange) in place of the gateway, on two timelines (docs/signals.md §4.2).
 //
 // Every book message changes the venue's book at its exch_ts and reaches the strategy at its local_ts. One pass
 // in recording order does both: before a message is applied, every scheduled event earlier than its exchange time

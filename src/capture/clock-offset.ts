@@ -1,4 +1,4 @@
-// How far is our clock from the exchange's? θ = local − exchange (signals.md §4.4). REST round trips give
+// How far is our clock from the exchange's? θ = local − exchange (docs/signals.md §4.4). REST round trips give
 // θ̂ = (t0 + t1)/2 − Ts with |error| ≤ (t1 − t0)/2 + the server stamp's resolution (1 ms on Bitget): keep the
 // sample with the smallest round trip. A negative feed latency (local_ts < exch_ts) simply means θ < 0: our clock is
 // behind the exchange's — not time travel. Drift between estimates shows in a low quantile of local_ts − exch_ts.

@@ -1,4 +1,4 @@
-// The capture contract (DESIGN §6, docs/capture.md): one Parquet row per 64-byte record, signed INT64 for every
+// The capture contract (docs/design.md §6, docs/capture.md): one Parquet row per 64-byte record, signed INT64 for every
 // 64-bit field (DuckDB rejects the unsigned INTEGER logical type hyparquet-writer emits), DELTA_BINARY_PACKED for
 // every integer column (typed arrays on read, ~4 bytes/row) and SNAPPY pages.
 

@@ -1,4 +1,4 @@
-// `ringbook record`: the live pipeline with the recorder on — Parquet per DESIGN §6 under --out.
+// `ringbook record`: the live pipeline with the recorder on — Parquet per docs/design.md §6 under --out.
 import { accessSync, constants } from 'node:fs';
 import { ensureDir } from '../capture/files';
 import { resolve } from 'node:path';

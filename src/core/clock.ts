@@ -1,4 +1,4 @@
-// Local receive time: a wall-clock anchor taken once plus the monotonic clock (DESIGN §7), as int64 ns split into
+// Local receive time: a wall-clock anchor taken once plus the monotonic clock (docs/design.md §7), as int64 ns split into
 // two 32-bit halves so the per-message path needs no BigInt. Injected, so tests can drive time themselves.
 
 const TWO32 = 4294967296;

@@ -1,4 +1,4 @@
-// The hand-placed shared region [0, RESERVED_BYTES) (DESIGN §2): header, ring table, health counters, per-thread
+// The hand-placed shared region [0, RESERVED_BYTES) (docs/design.md §2): header, ring table, health counters, per-thread
 // scratch slots and the rings. Versioned: Core.formatted is false on a memory laid out by another version.
 // The numbers mirror assembly/layout.ts and assembly/ring.ts; test/core/layout.test.ts holds them to the core.
 

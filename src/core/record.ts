@@ -1,4 +1,4 @@
-// The 64-byte market record and the 256-byte signal record (DESIGN §4): byte offsets, kinds and flags.
+// The 64-byte market record and the 256-byte signal record (docs/design.md §4): byte offsets, kinds and flags.
 // Mirrors assembly/record.ts; test/core/layout.test.ts checks the two against each other through the core.
 
 export const REC_SIZE = 64;

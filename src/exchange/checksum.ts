@@ -1,4 +1,4 @@
-// Bitget's order-book checksum (reference/bitget-v2.md §2.1): best 25 bids and asks, interleaved bid price, bid
+// Bitget's order-book checksum (docs/bitget.md §2.1): best 25 bids and asks, interleaved bid price, bid
 // size, ask price, ask size per level (a missing side is skipped), ':'-joined, IEEE CRC-32, as a signed int32.
 // WHEN TO USE: on the exact strings that are (or were) sent, never on re-formatted numbers.
 import type { WireLevel } from './format';

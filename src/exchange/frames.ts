@@ -1,4 +1,4 @@
-// Bitget v2 public WS frames as exact JSON text (reference/bitget-v2.md §1.4–1.8). Built with string templates so
+// Bitget v2 public WS frames as exact JSON text (docs/bitget.md §1.4–1.8). Built with string templates so
 // `seq`/`pseq` stay bare JSON integers of any size (BigInt → decimal digits, never through a JS number), and key
 // order follows the captured frames. WHEN TO USE: every frame the exchange sends on a public socket.
 import type { WireLevel } from './format';

@@ -1,4 +1,4 @@
-// The simulator's instruments: Bitget-shaped metadata strings (reference/bitget-v2.md §7) and the integer grid
+// The simulator's instruments: Bitget-shaped metadata strings (docs/bitget.md §7) and the integer grid
 // derived from them exactly as a client derives it: price tick = priceEndStep · 10^-pricePlace, size step =
 // sizeMultiplier (futures); 10^-pricePrecision and 10^-quantityPrecision (spot).
 import { parseScaled } from './format';

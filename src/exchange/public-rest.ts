@@ -1,4 +1,4 @@
-// Bitget v2 public REST routes (reference/bitget-v2.md §6, §7) and the simulator's debug routes, with Bitget's
+// Bitget v2 public REST routes (docs/bitget.md §6, §7) and the simulator's debug routes, with Bitget's
 // envelope: {"code":"00000","msg":"success","requestTime":<ms>,"data":...}. WHEN TO USE: registered on the
 // server's Router by startExchange; a private-API module registers its own routes the same way.
 import type { Router, RestResponse } from './router';

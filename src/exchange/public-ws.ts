@@ -1,4 +1,4 @@
-// One connection on the public WebSocket path (/v2/ws/public): Bitget v2 request handling (reference/bitget-v2.md
+// One connection on the public WebSocket path (/v2/ws/public): Bitget v2 request handling (docs/bitget.md
 // §1.3–1.8, §3), per-connection subscriptions, limits and faults. WHEN TO USE: the server creates one per accepted
 // upgrade on the public path; a private path gets its own session class next to this one.
 //

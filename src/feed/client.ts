@@ -3,7 +3,7 @@
 // with exponential backoff and full jitter, and resubscribe everything after a reconnect. It knows nothing of
 // books: frames go to `onFrame` as raw bytes.
 //
-// Budgets (reference/bitget-v2.md §3): ≤ 10 client messages/s per connection (pings included): we send ≤ 8/s;
+// Budgets (docs/bitget.md §3): ≤ 10 client messages/s per connection (pings included): we send ≤ 8/s;
 // ≤ 240 subscribe requests/hour per connection: past that a resubscribe becomes a reconnect; `args` ≤ 4096 bytes.
 
 import WebSocket from 'ws';

@@ -1,4 +1,4 @@
-// Is a `books` update the next one, or did we miss something? Bitget's rules (reference/bitget-v2.md §1.10):
+// Is a `books` update the next one, or did we miss something? Bitget's rules (docs/bitget.md §1.10):
 // futures updates carry `pseq` = the previous push's `seq`; spot carries only `seq`, which must rise; `seq` does
 // not step by 1. Numbers are compared as exact 64-bit values held in two 32-bit halves.
 

@@ -1,4 +1,4 @@
-// Instrument grids from Bitget's REST metadata (reference/bitget-v2.md §7), computed from the decimal strings
+// Instrument grids from Bitget's REST metadata (docs/bitget.md §7), computed from the decimal strings
 // exactly: price tick = priceEndStep at pricePlace decimals; size step = sizeMultiplier at volumePlace decimals.
 
 export type InstType = 'SPOT' | 'USDT-FUTURES' | 'COIN-FUTURES' | 'USDC-FUTURES' | 'SUSDT-FUTURES' | 'SCOIN-FUTURES' | 'SUSDC-FUTURES';

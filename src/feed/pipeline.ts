@@ -1,4 +1,4 @@
-// The live market-data pipeline (DESIGN §1): feed worker → market ring → engine worker → signal ring → this thread.
+// The live market-data pipeline (docs/design.md §1): feed worker → market ring → engine worker → signal ring → this thread.
 // The main thread creates the shared memory, formats it, compiles the core once and hands module + memory to the
 // workers; it then reads signal, status and trade records from the signal ring.
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -32,7 +32,7 @@ export interface PipelineOptions {
   statsEveryMs?: number;
   /** Where the worker bundles are (default: found next to this bundle). */
   workerDir?: URL;
-  /** Record everything the feed publishes to Parquet under `root` (DESIGN §6). */
+  /** Record everything the feed publishes to Parquet under `root` (docs/design.md §6). */
   record?: RecordOptions;
 }
 

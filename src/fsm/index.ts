@@ -1,4 +1,4 @@
-// The strategy part (DESIGN §1: fsm): pure state machine, strategy rules, risk limits and their config.
+// The strategy part (docs/design.md §1: fsm): pure state machine, strategy rules, risk limits and their config.
 // Executors (gateway, local exchange, backtest) need only the machine, the config and the event contract.
 
 export type { Action, Event, Side, TimeInForce } from './events';

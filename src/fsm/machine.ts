@@ -1,4 +1,4 @@
-// The strategy / position state machine of signals.md §3.3 for one instrument. WHEN TO USE: one machine per
+// The strategy / position state machine of docs/signals.md §3.3 for one instrument. WHEN TO USE: one machine per
 // instrument and run; feed it every Event in local-time order (signals, order reports, ticks, health, operator
 // commands) and execute the Actions it returns, in order. It never reads a clock (time is the latest signal localTs
 // or tick nowNs) and never makes ids (the injected nextId does), so a replay of the same events with the same id

@@ -1,6 +1,6 @@
 // The gateway's view of Bitget's clock: an injected local wall clock plus a measured offset, so ACCESS-TIMESTAMP
 // (REST, ms) and the WebSocket login timestamp (s) stay inside Bitget's window (40004/40008, 30014: ~30 s) even
-// when the host clock drifts (reference/bitget-v2.md §6). WHEN TO USE: one instance shared by the REST client and
+// when the host clock drifts (docs/bitget.md §6). WHEN TO USE: one instance shared by the REST client and
 // the private WebSocket; `BitgetRestClient.syncClock` measures the offset.
 
 export class ServerClock {

@@ -1,4 +1,4 @@
-// Bitget's answers as typed errors, and what each means for the strategy state machine (reference/bitget-v2.md
+// Bitget's answers as typed errors, and what each means for the strategy state machine (docs/bitget.md
 // §5.6, §1.4). WHEN TO USE: the REST client throws BitgetApiError (the venue answered: code + msg) or
 // GatewayTransportError (no answer: the request may or may not have been executed); the gateway turns either into
 // one FSM Event with `placeFailureEvent` / `cancelFailureEvent`.
@@ -65,7 +65,7 @@ export interface ErrorInfo {
 
 const C = (category: ErrorCategory, retryable: boolean, meaning: string): ErrorInfo => ({ category, retryable, meaning });
 
-/** Bitget REST and WebSocket codes the gateway knows (sources in reference/bitget-v2.md §5.6, §1.4). */
+/** Bitget REST and WebSocket codes the gateway knows (sources in docs/bitget.md §5.6, §1.4). */
 export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '429': C('rateLimit', true, 'too many requests (HTTP 429)'),
   '1001': C('rateLimit', true, 'request too frequent'),

@@ -1,5 +1,5 @@
 // Pure conversion of Bitget private pushes and REST rows into integer updates (ticks, lots), field names verbatim
-// from reference/bitget-v2.md §4.3 and §5.5. WHEN TO USE: the tracker feeds these to build FSM events; nothing
+// from docs/bitget.md §4.3 and §5.5. WHEN TO USE: the tracker feeds these to build FSM events; nothing
 // here keeps state or reads a clock. Strings that do not fit the grid throw RB_ERR_GW_DECIMAL.
 import type { Side } from '../fsm/events';
 import type { InstrumentGrid } from '../feed/instruments';

@@ -1,4 +1,4 @@
-// The private WebSocket (reference/bitget-v2.md §4): connect, log in (timestamp in seconds, sign over
+// The private WebSocket (docs/bitget.md §4): connect, log in (timestamp in seconds, sign over
 // ts + "GET" + "/user/verify"), subscribe `orders`, `positions`, `fill` (instId "default") and `account`
 // (coin "default") for one product type, ping every 20–25 s, reconnect with exponential backoff and full jitter.
 // WHEN TO USE: the gateway runs one; pushes come out as raw rows per channel through `onPush`, and

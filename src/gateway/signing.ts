@@ -1,4 +1,4 @@
-// Bitget request signing (reference/bitget-v2.md §4.1, §5.2): Base64(HMAC-SHA256(secret, prehash)).
+// Bitget request signing (docs/bitget.md §4.1, §5.2): Base64(HMAC-SHA256(secret, prehash)).
 // REST prehash = timestamp(ms) + METHOD + requestPath + ("?" + query, sorted keys, when non-empty) + body;
 // WebSocket login prehash = timestamp(s) + "GET" + "/user/verify". Used by the gateway to sign and by the local
 // exchange to verify, so both sides agree by construction and a known vector pins them to Bitget's.

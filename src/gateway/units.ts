@@ -1,7 +1,7 @@
 // Integer ticks and lots ↔ the decimal strings Bitget's private API reads and writes, exactly (BigInt, never a
 // float). WHEN TO USE: every price or size that crosses the gateway, in both directions. A string off the
 // instrument's grid, or with more decimals than it allows, is an RB_ERR_GW_DECIMAL error carrying the value —
-// never rounded (DESIGN §5).
+// never rounded (docs/design.md §5).
 import type { InstrumentGrid } from '../feed/instruments';
 import { formatPlain } from '../core/format';
 

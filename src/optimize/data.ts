@@ -1,4 +1,4 @@
-// The decoded recording in shared memory: every row once, as the 64-byte records the core reads (DESIGN §4), in one
+// The decoded recording in shared memory: every row once, as the 64-byte records the core reads (docs/design.md §4), in one
 // SharedArrayBuffer that all optimizer workers read without copying it; each trial block-copies a chunk at a time
 // into its own core's staging area.
 import { REC_SIZE, R, readI64Big } from '../core/index';

@@ -1,4 +1,4 @@
-// Walk-forward windows (signals.md §5.1): fit on a train window, then score on the test window that follows it,
+// Walk-forward windows (docs/signals.md §5.1): fit on a train window, then score on the test window that follows it,
 // and roll forward. Written `train=3d,test=1d,purge=10m[,step=1d][,anchored]`:
 //   train, test  window lengths (> 0);
 //   purge        the gap left unused between train end and test start (≥ 0; purge=0s for none). It must cover the

@@ -1,4 +1,4 @@
-// Statistics that keep an optimisation honest (signals.md §5.1): the probabilistic and deflated Sharpe ratios, the
+// Statistics that keep an optimisation honest (docs/signals.md §5.1): the probabilistic and deflated Sharpe ratios, the
 // minimum backtest length, and the probability of backtest overfitting by CSCV, plus the normal CDF and quantile
 // they need. Pure functions of plain arrays, so the CLI report, the optimizer and tests all get the same numbers.
 //

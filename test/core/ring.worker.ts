@@ -25,7 +25,7 @@ const words = core.words;
 
 if (role === 'bystander') {
   // Another thread starting up while the engine holds a book: instantiating rewrites the module's static data, and
-  // the instance then works in its own scratch slot and globals only (it never allocates: DESIGN §2).
+  // the instance then works in its own scratch slot and globals only (it never allocates: docs/design.md §2).
   let sum = 0n;
   for (let i = 0; i < 1000; i++) sum += parseDecimal(core, `${i}.25`, 2).value;
   parentPort!.postMessage({ done: true, sum: String(sum) });

@@ -1,4 +1,4 @@
-// Private WebSocket pushes (reference/bitget-v2.md §4.3): every order state change, fill, position change and
+// Private WebSocket pushes (docs/bitget.md §4.3): every order state change, fill, position change and
 // balance change of the account reaches the logged-in, subscribed sockets as Bitget-shaped snapshot pushes, in
 // order (orders → fill → positions → account). Each wait is bounded and keyed to a specific message.
 import { test } from 'uvu';

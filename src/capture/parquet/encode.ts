@@ -108,7 +108,7 @@ export interface EncodeOptions {
 const WITH_STATISTICS = new Set(['exch_ts', 'local_ts']);
 
 /**
- * Records → a finished Parquet file (DESIGN §6): every column required, DELTA_BINARY_PACKED, SNAPPY pages, one page
+ * Records → a finished Parquet file (docs/design.md §6): every column required, DELTA_BINARY_PACKED, SNAPPY pages, one page
  * per column chunk, statistics on the timestamps, the file's key/value metadata. Encoded by ./file-writer, which
  * never creates a BigInt per value.
  */

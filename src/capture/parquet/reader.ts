@@ -118,7 +118,7 @@ function typed(a: any, name: string): Int32Array | BigInt64Array {
 }
 
 /**
- * A row group's columns as 64-byte records (DESIGN §4) into `w` from word `at`, in one pass, every word written (no
+ * A row group's columns as 64-byte records (docs/design.md §4) into `w` from word `at`, in one pass, every word written (no
  * clearing first): the layout of src/core/record.ts, the instrument index in word 1. Every replay stages this way.
  */
 export function columnsToRecords(cols: Columns, n: number, w: Int32Array, at: number, inst: number): void {

@@ -1,4 +1,4 @@
-// Verifies Bitget signatures exactly as the venue does (reference/bitget-v2.md §5.2, §4.1, §1.2), with the shared
+// Verifies Bitget signatures exactly as the venue does (docs/bitget.md §5.2, §4.1, §1.2), with the shared
 // helpers the gateway signs with (src/gateway/signing.ts), so both sides agree by construction.
 // REST: headers ACCESS-KEY, ACCESS-SIGN, ACCESS-TIMESTAMP (ms, within ±windowMs of the exchange clock),
 // ACCESS-PASSPHRASE and, on a demo venue, `paptrading: 1`; sign = Base64(HMAC-SHA256(secret,

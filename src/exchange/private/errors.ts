@@ -1,4 +1,4 @@
-// Bitget v2 REST and private-WS error answers (reference/bitget-v2.md §1.4, §1.2, §5.6). Codes and messages are the
+// Bitget v2 REST and private-WS error answers (docs/bitget.md §1.4, §1.2, §5.6). Codes and messages are the
 // documented or captured ones; the few the fact sheet does not pin are marked "guess" (docs/exchange.md lists them).
 // WHEN TO USE: throw an ApiError anywhere in a private handler; the route wrapper renders Bitget's envelope.
 

@@ -1,4 +1,4 @@
-// Bitget-shaped JSON for the private API (reference/bitget-v2.md §4.3 pushes, §5.5 REST rows): orders, fills,
+// Bitget-shaped JSON for the private API (docs/bitget.md §4.3 pushes, §5.5 REST rows): orders, fills,
 // positions and account, from the engine's integer state. Prices and sizes print like the public feed (format.ts),
 // money prints every significant decimal (money.ts); fees are negative (a cost), as Bitget prints them.
 // WHEN TO USE: the engine's pushes (RENDER), the REST routes and GET /debug/account.

@@ -1,4 +1,4 @@
-// The signed Bitget v2 private REST routes (reference/bitget-v2.md §5): USDT-M futures orders, positions, leverage
+// The signed Bitget v2 private REST routes (docs/bitget.md §5): USDT-M futures orders, positions, leverage
 // and account, spot orders and assets, plus the unsigned debug routes. Each route: verify the signature (auth.ts),
 // count it against its per-endpoint limit (HTTP 429, code "429"), read and check the parameters onto the integer
 // grid (40019/40020/40034, size 40808, price 41103), then ask the engine. Errors are Bitget envelopes.

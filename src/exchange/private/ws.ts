@@ -1,5 +1,5 @@
 // One connection on the private WebSocket path (/v2/ws/private): Bitget v2 login and private channels
-// (reference/bitget-v2.md §4). WHEN TO USE: the trading plugin registers it for PRIVATE_WS_PATH.
+// (docs/bitget.md §4). WHEN TO USE: the trading plugin registers it for PRIVATE_WS_PATH.
 //
 // Rules implemented:
 // - text `ping` → `pong`; no ping for pingTimeoutMs → dropped; more than maxMessagesPerSec client messages in 1 s →
