@@ -1,6 +1,6 @@
 // The repository stands alone: every citation of a document section ("docs/design.md §6", or "signals.md §4.2"
 // inside docs/) must lead to a file of the repository with a heading for that section, nothing may point outside
-// the repository (../shared, the first design's DESIGN.md, the old fact sheets), and every repository path the docs
+// the repository (a sibling folder, the first design, the old fact sheets), and every repository path the docs
 // name must exist. Plain text scans of the working tree; no build output is read.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
