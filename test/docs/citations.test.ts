@@ -110,8 +110,8 @@ test('nothing reads or cites a file outside the repository', () => {
   assert.equal(problems, []);
 });
 
-// A repository path in prose or code spans: src/…, assembly/…, test/…, bench/…, scripts/…, docs/… (not the tail of
-// a URL or of another project's path, which the look-behind skips).
+// A repository path in prose or code spans: src/…, assembly/…, test/…, bench/…, scripts/…, docs/…. The tail of a
+// URL or of a longer path is skipped (the look-behind), so another project's file is named by its URL.
 const REPO_PATH = /(?<![\w./-])(?:src|assembly|test|bench|scripts|docs)\/[\w.-]+(?:\/[\w.-]+)*\/?/g;
 
 test('every repository path the docs name exists', () => {
@@ -124,7 +124,7 @@ test('every repository path the docs name exists', () => {
     for (const m of text.matchAll(REPO_PATH)) {
       const path = m[0].replace(/[.]+$/, '');
       if (existsSync(join(ROOT, path)) || existsSync(join(ROOT, `${path}.ts`))) continue;
-      problems.push(`${file}:${lineOf(text, m.index!)}: ${path} does not exist`);
+      problems.push(`${file}:${lineOf(text, m.index!)}: ${path} does not exist (another project's file? name it by its URL)`);
     }
   }
   assert.equal(problems, []);
