@@ -80,6 +80,14 @@ function priceOrZero(grid: InstrumentGrid, text: unknown, what: string): number 
   return /^0+(\.0+)?$/.test(String(text)) ? 0 : priceToTicks(grid, text, what);
 }
 
+/**
+ * A row's client order id. Bitget's own sample of the futures `orders` push spells the key `clientOId` while captured
+ * pushes and the REST answers spell it `clientOid` (docs/bitget.md §4.3): take either.
+ */
+function clientOidOf(row: Record<string, unknown>): unknown {
+  return row.clientOid ?? row.clientOId;
+}
+
 function lotsOrZero(grid: InstrumentGrid, text: unknown, what: string): number {
   return present(text) ? sizeToLots(grid, text, what) : 0;
 }
@@ -91,7 +99,7 @@ export function parseOrderRow(row: Record<string, unknown>, grid: InstrumentGrid
   const u: OrderUpdate = {
     symbol: String(row.instId ?? row.symbol ?? ''),
     orderId: oid,
-    clientOid: String(row.clientOid ?? ''),
+    clientOid: String(clientOidOf(row) ?? ''),
     status: normaliseStatus(row.status),
     side: tradeDirection(row.side, row.tradeSide),
     sizeLot: sizeToLots(grid, row.size, what('size')),
@@ -125,7 +133,7 @@ export function parseFillRow(row: Record<string, unknown>, grid: InstrumentGrid)
   return {
     symbol: String(row.symbol ?? row.instId ?? ''),
     orderId: String(row.orderId ?? ''),
-    clientOid: present(row.clientOid) ? String(row.clientOid) : undefined,
+    clientOid: present(clientOidOf(row)) ? String(clientOidOf(row)) : undefined,
     side,
     tradeId: tid,
     priceTick: priceToTicks(grid, row.price ?? row.priceAvg, what('price')),

@@ -153,6 +153,8 @@ test('§4.3 orders sample → ack then fill: 27000.5 / 0.01 exactly, fee paid 0.
 test('exact decimal → ticks/lots on a 0.5 tick and 0.001 lot; off-grid strings are refused, never rounded', () => {
   const u = parseOrderRow(ORDERS_SAMPLE.data[0], BTC_HALF);
   assert.equal([u.trade!.priceTick, u.trade!.qtyLot, u.sizeLot, u.accFilledLot, u.priceTick], [54001, 10, 10, 10, 0]);
+  const { clientOid, ...rest } = ORDERS_SAMPLE.data[0] as Record<string, unknown>;
+  assert.is(parseOrderRow({ ...rest, clientOId: clientOid }, BTC_HALF).clientOid, u.clientOid, "the doc sample's clientOId spelling");
   const trailing = parseOrderRow({ ...ORDERS_SAMPLE.data[0], fillPrice: '27000.50', baseVolume: '0.0100' }, BTC_HALF);
   assert.equal([trailing.trade!.priceTick, trailing.trade!.qtyLot], [54001, 10]);
   assert.throws(() => parseOrderRow({ ...ORDERS_SAMPLE.data[0], fillPrice: '27000.3' }, BTC_HALF), /RB_ERR_GW_DECIMAL.*off the grid/);
