@@ -240,9 +240,11 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     });
   sections.push({
     title: 'Settings (simulated venue)',
-    rows: Object.entries(m.settings).map(([k, v]) =>
-      row(k, v === null ? NONE : /Ns$/.test(k) && typeof v === 'number' ? duration(v) : String(v)),
-    ),
+    rows: Object.entries(m.settings).map(([k, v]) => {
+      const s = SETTINGS[k];
+      const text = v === null ? NONE : /Ns$/.test(k) && typeof v === 'number' ? duration(v) : String(v);
+      return s ? row(s.label, text, '', s.note) : row(k, text);
+    }),
   });
   return sections;
 }
@@ -283,6 +285,20 @@ export function formatReport(m: Metrics, ctx: ReportContext = {}): string {
 }
 
 const NUMERIC = /^[-+]?[\d,.]+$/;
+
+/** The simulated venue's settings as people read them (--json keeps the field names). */
+const SETTINGS: Record<string, { label: string; note?: string }> = {
+  latency: { label: 'latency model' },
+  queue: { label: 'queue model' },
+  partialFills: { label: 'partial fills' },
+  makerFeeRate: { label: 'maker fee rate', note: 'fraction of value; negative = rebate' },
+  takerFeeRate: { label: 'taker fee rate', note: 'fraction of value' },
+  fundingRate: { label: 'funding rate', note: 'per 8 h settlement' },
+  tickNs: { label: 'strategy timer tick' },
+  clampedLocal: { label: 'local stamps clamped', note: 'records stamped before their exchange time, delivered at it' },
+  files: { label: 'files replayed' },
+  feedLatencyShift: { label: 'feed latency shift' },
+};
 
 /** Control characters from settings or exit reasons would move the cursor or recolour the terminal: show them escaped. */
 function printable(s: string): string {

@@ -107,7 +107,7 @@ test('text: every section, the sampling interval and the units are printed', () 
   assert.match(out, /maker share\s+\d+(\.\d{1,2})?\s+%/);
   assert.match(out, /after 10 s\s+-?\d+\.\d{3}\s+ticks/);
   assert.match(out, /Sharpe, annualised\s+n\/a\s+needs ≥ 1 day of data, have 2 h/, 'two hours are too short to annualise');
-  assert.match(out, /queue\s+prob2/);
+  assert.match(out, /queue model\s+prob2/);
   assert.ok(out.endsWith('\n'));
 });
 

@@ -145,7 +145,7 @@ test('backtest report: money in USDT, human durations, n/a where the run is too 
   assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}signal\.source +obiN +preset demo\n/);
   assert.match(out, /\n {2}gates\.maxSpreadTicks +\d+ {2}ticks +--set\n/);
   assert.match(out, /\n {2}exit\.timeStopNs +5 s +preset demo\n/);
-  assert.match(out, /\n {2}tickNs +50 ms\n/);
+  assert.match(out, /\n {2}strategy timer tick +50 ms\n/);
   assert.not.match(out, /\bquote\b|ticks·lots|\d\.\d{9,}|e-\d|\d{7,} ?ns/);
   const json = JSON.parse(cli('backtest', ...args, '--json').stdout);
   assert.is(json.units.Quote, 'USDT');
