@@ -1,14 +1,21 @@
-// The replay page: wires the controls to the worker (./replay.worker), keeps the page's copy of the chart tables
-// and redraws once per animation frame. The page itself never replays anything, so it stays responsive whatever
-// the recording's size. Its state is mirrored on window.__ringbook for scripts and tests.
+// The replay page: wires the panels (recording list, strategy parameters, summary strip, charts, depth heat map,
+// ladder, full metrics, error banner; one file each) to the worker (./replay.worker), keeps the page's copy of the
+// chart tables and redraws once per animation frame. The page itself never replays anything, so it stays responsive
+// whatever the recording's size. Its state is mirrored on window.__ringbook for scripts and tests.
 import type { Metrics } from '../backtest/metrics';
 import type { RecordingEntry } from '../serve/listing';
+import { count, plural, quoteCurrency } from '../format/numbers';
 import { ReplayCharts } from './charts';
 import { DepthHeatmap } from './depth';
+import { ErrorBanner } from './error-banner';
 import { LadderView, SharedBookReader } from './ladder';
-import { renderMetrics } from './metrics-view';
+import { MetricsPanel } from './metrics-view';
 import { DEFAULT_PARAMS } from './params';
+import { RecordingList, type RecordingGroup } from './recording-list';
+import { StrategyPanel } from './strategy-panel';
+import { SummaryStrip } from './summary-strip';
 import { TableCopy } from './tables';
+import { formatNs, formatSpan } from './time';
 import {
   SIGNAL_COLS,
   TRADE_COLS,
@@ -16,13 +23,16 @@ import {
   depthWidth,
   type FromWorker,
   type LadderSnapshot,
+  type ParamField,
   type RecordingInfo,
   type RecordingSource,
-  type RunParams,
+  type RunReport,
   type Speed,
   type Status,
   type ToWorker,
 } from './protocol';
+
+export { formatNs } from './time';
 
 export const NOT_ISOLATED_BANNER =
   'not cross-origin isolated: the order-book ladder is copied from the worker instead of read from shared memory; serve with `ringbook serve` to enable it';
@@ -33,10 +43,6 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const el = {
   summary: $('summary'),
   banner: $('banner'),
-  error: $('error'),
-  recording: $<HTMLSelectElement>('recording'),
-  open: $<HTMLButtonElement>('open'),
-  file: $<HTMLInputElement>('file'),
   play: $<HTMLButtonElement>('play'),
   pause: $<HTMLButtonElement>('pause'),
   step: $<HTMLButtonElement>('step'),
@@ -45,22 +51,14 @@ const el = {
   clock: $('clock'),
   status: $('status'),
   counts: $('counts'),
-  config: $<HTMLTextAreaElement>('config'),
-  latency: $<HTMLInputElement>('latency'),
-  queue: $<HTMLInputElement>('queue'),
-  fees: $<HTMLInputElement>('fees'),
-  partial: $<HTMLInputElement>('partial'),
   run: $<HTMLButtonElement>('run'),
-  ladder: $<HTMLTableElement>('ladder'),
   ladderSource: $('ladder-source'),
-  metrics: $<HTMLTableElement>('metrics'),
-  metricsNote: $('metrics-note'),
-  depth: $<HTMLCanvasElement>('depth'),
+  equityTitle: $('equity-title'),
 };
 
 interface Controls {
-  /** Opens a recording from /api/recordings by its path. */
-  open(path: string): void;
+  /** Opens a whole recording (a select value: recording:<venue>/<inst_type>/<symbol>) or one file from /api/recordings by its path. */
+  open(value: string): void;
   run(): void;
   play(): void;
   pause(): void;
@@ -76,7 +74,11 @@ export interface PageState {
   isolated: boolean;
   status: Status;
   error?: string;
+  /** The parameter input the error is about. */
+  errorField?: ParamField;
   metrics?: Metrics;
+  /** What the reports say beyond the metrics: why no trades, the halt, the parameters (as backtest --json). */
+  report?: RunReport;
   /** The replay's current local time, ns since the epoch. */
   localTs: string;
   messages: number;
@@ -86,7 +88,9 @@ export interface PageState {
   run: number;
   seeking: boolean;
   recording: RecordingInfo | null;
+  /** The files under --data, and the same grouped into recordings (all files of a symbol). */
   recordings: RecordingEntry[];
+  groups: RecordingGroup[];
   ladderSource: 'shared-memory' | 'copied' | null;
   controls: Controls;
 }
@@ -102,13 +106,34 @@ const charts = new ReplayCharts(
   { price: $('chart-price'), obi: $('chart-obi'), ofi: $('chart-ofi'), position: $('chart-position'), equity: $('chart-equity') },
   tables,
 );
-const heatmap = new DepthHeatmap(el.depth, tables.depth, tables.signals);
-const ladder = new LadderView(el.ladder);
+const heatmap = new DepthHeatmap($<HTMLCanvasElement>('depth'), tables.depth, tables.signals);
+const ladder = new LadderView($<HTMLTableElement>('ladder'));
+const strategy = new StrategyPanel({
+  config: $<HTMLTextAreaElement>('config'),
+  latency: $<HTMLInputElement>('latency'),
+  queue: $<HTMLInputElement>('queue'),
+  fees: $<HTMLInputElement>('fees'),
+  partial: $<HTMLInputElement>('partial'),
+});
+const strip = new SummaryStrip($('outcome'));
+const metricsPanel = new MetricsPanel($<HTMLTableElement>('metrics'), $('metrics-note'));
+const errors = new ErrorBanner($('error'), () => {
+  state.error = undefined;
+  state.errorField = undefined;
+  strategy.markInvalid(null);
+});
+const list = new RecordingList($<HTMLSelectElement>('recording'), $<HTMLButtonElement>('open'), $<HTMLInputElement>('file'), (s) =>
+  open(s),
+);
 let reader: SharedBookReader | null = null;
 let copiedLadder: LadderSnapshot | null = null;
-let previousMetrics: Metrics | null = null;
-/** The metrics of the last run with the current parameters that reached the end (a seek back does not lose them). */
-let finishedMetrics: Metrics | null = null;
+interface RunResult {
+  metrics: Metrics;
+  report: RunReport;
+}
+let previousRun: RunResult | null = null;
+/** The last run with the current parameters that reached the end (a seek back does not lose it). */
+let finishedRun: RunResult | null = null;
 let seekDragging = false;
 
 const worker = new Worker(new URL('./replay.worker.js', import.meta.url), { type: 'module' });
@@ -125,10 +150,11 @@ const state: PageState = {
   seeking: false,
   recording: null,
   recordings: [],
+  groups: [],
   ladderSource: null,
   controls: {
-    open: (path) => openPath(path),
-    run: () => send({ type: 'run', params: params(), play: true }),
+    open: (value) => list.open(value),
+    run: () => send({ type: 'run', params: strategy.read(), play: true }),
     play: () => send({ type: 'play' }),
     pause: () => send({ type: 'pause' }),
     step: () => send({ type: 'step' }),
@@ -140,16 +166,6 @@ const state: PageState = {
   },
 };
 (window as unknown as { __ringbook: PageState }).__ringbook = state;
-
-function params(): RunParams {
-  return {
-    config: el.config.value,
-    latency: el.latency.value,
-    queue: el.queue.value,
-    fees: el.fees.value,
-    partialFills: el.partial.checked,
-  };
-}
 
 function speed(): Speed {
   return el.speed.value === 'max' ? 'max' : Number(el.speed.value);
@@ -163,10 +179,11 @@ function setDisabled(e: HTMLButtonElement | HTMLInputElement, off: boolean): voi
   if (e.disabled !== off) e.disabled = off;
 }
 
-function showError(message: string | undefined): void {
+function showError(message: string, field?: ParamField, kept = false): void {
   state.error = message;
-  if (el.error.hidden !== !message) el.error.hidden = !message;
-  setText(el.error, message ?? '');
+  state.errorField = field;
+  errors.show({ message, field, kept });
+  strategy.markInvalid(field ?? null);
 }
 
 function setStatus(s: Status): void {
@@ -180,72 +197,72 @@ function setStatus(s: Status): void {
   setDisabled(el.seek, !loaded || s === 'error');
 }
 
-/** 2025-11-24 16:00:00.123456789 UTC */
-export function formatNs(ns: string): string {
-  if (!/^\d+$/.test(ns)) return '–';
-  const big = BigInt(ns);
-  const iso = new Date(Number(big / 1_000_000n)).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${String(big % 1_000_000_000n).padStart(9, '0')} UTC`;
+/** "BTCUSDT · 3 files · 54,673 rows · 2025-11-24 16:00:00 → 16:02:58 UTC (2 min 59 s)". */
+function recordingTitle(info: RecordingInfo): string {
+  const what = info.files > 1 ? plural(info.files, 'file') : info.name.slice(info.name.lastIndexOf('/') + 1);
+  return `${info.symbol || '?'} · ${what} · ${count(info.rows)} rows · ${formatSpan(info.firstNs, info.lastNs)}${info.note ? ` · ${info.note}` : ''}`;
 }
 
 function open(source: RecordingSource): void {
-  showError(undefined);
+  errors.clear();
   state.recording = null;
   reader = null;
   copiedLadder = null;
   state.ladderSource = null;
   setStatus('loading');
   el.summary.textContent = `opening ${source.name}…`;
-  send({ type: 'open', source, params: params(), speed: speed() });
-}
-
-function openPath(path: string): void {
-  const entry = state.recordings.find((r) => r.path === path);
-  const url = `/data/${path.split('/').map(encodeURIComponent).join('/')}`;
-  open({ kind: 'url', url, name: path, byteLength: entry?.size });
-}
-
-/** A dropped or chosen Parquet file opens as it is; anything else is taken for Tardis.dev files to convert. */
-function openFiles(list: FileList | File[]): void {
-  const files = [...list];
-  if (!files.length) return;
-  if (files.length === 1 && /\.parquet$/i.test(files[0].name)) open({ kind: 'file', file: files[0], name: files[0].name });
-  else open({ kind: 'tardis', files, name: files.map((f) => f.name).join(' + ') });
-}
-
-async function loadList(): Promise<void> {
-  try {
-    const res = await fetch('/api/recordings');
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    state.recordings = (await res.json()) as RecordingEntry[];
-  } catch (err) {
-    el.recording.replaceChildren(new Option(`no recording list (${(err as Error).message}): open a local file`, ''));
-    return;
-  }
-  el.recording.replaceChildren();
-  if (state.recordings.length === 0) el.recording.appendChild(new Option('no recordings under --data', ''));
-  for (const r of state.recordings) {
-    const label = r.error
-      ? `${r.path} (unreadable: ${r.error})`
-      : `${r.symbol ?? '?'} · ${r.path} · ${r.rows?.toLocaleString() ?? '?'} rows`;
-    const o = new Option(label, r.path);
-    o.disabled = !!r.error;
-    el.recording.appendChild(o);
-  }
-  el.open.disabled = state.recordings.length === 0;
+  send({ type: 'open', source, params: strategy.read(), speed: speed() });
 }
 
 function onReset(run: number, reason: 'params' | 'restart' | 'open'): void {
   if (reason === 'params') {
-    previousMetrics = finishedMetrics ?? previousMetrics;
-    finishedMetrics = null;
+    previousRun = finishedRun ?? previousRun;
+    finishedRun = null;
     charts.keepAsPrevious();
   }
+  errors.clear();
   state.run = run;
   state.metrics = undefined;
+  state.report = undefined;
   for (const t of Object.values(tables)) t.clear();
-  renderMetrics(el.metrics, null, null);
-  el.metricsNote.hidden = false;
+  if (finishedRun) {
+    // the same parameters again (a seek back, play after the end): the figures of that run still hold
+    strip.show(finishedRun.metrics, finishedRun.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
+  } else {
+    strip.pending('Running: the figures of this run appear here when it reaches the end (speed max gets there fastest).');
+    metricsPanel.clear();
+  }
+}
+
+function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }>): void {
+  state.recording = info;
+  document.body.classList.add('has-recording');
+  const currency = quoteCurrency(info.symbol);
+  charts.setRecording(info, currency);
+  heatmap.setRecording(info);
+  ladder.setGrid(info.tickSize, info.lotSize);
+  setText(el.equityTitle, `Equity in ${currency}, net of fees (dashed: previous run)`);
+  previousRun = null;
+  finishedRun = null;
+  el.summary.textContent = recordingTitle(info);
+  strip.pending('Press Play (or Run): the figures of the run appear here when it reaches the end.');
+  metricsPanel.clear();
+  if (m.shared) {
+    const shared = m.shared;
+    SharedBookReader.attach(shared).then(
+      (r) => {
+        if (state.recording === info) {
+          reader = r;
+          state.ladderSource = 'shared-memory';
+          el.ladderSource.textContent = "read each frame from the worker's shared memory";
+        }
+      },
+      (err) => showError(`cannot attach to the shared memory: ${(err as Error).message}`),
+    );
+  } else {
+    state.ladderSource = 'copied';
+    el.ladderSource.textContent = 'copied from the worker (~80 ms old)';
+  }
 }
 
 worker.onmessage = (ev: MessageEvent<FromWorker>) => {
@@ -256,37 +273,14 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
     case 'loading':
       setStatus('loading');
       el.summary.textContent = m.rows
-        ? `decoding ${m.name}: ${m.rowsDone.toLocaleString()} / ${m.rows.toLocaleString()} rows`
+        ? `decoding ${m.name}: ${count(m.rowsDone)} / ${count(m.rows)} rows`
         : m.rowsDone
-          ? `converting ${m.name}: ${m.rowsDone.toLocaleString()} records`
+          ? `converting ${m.name}: ${count(m.rowsDone)} records`
           : `opening ${m.name}…`;
       break;
-    case 'opened': {
-      state.recording = m.info;
-      charts.setRecording(m.info);
-      heatmap.setRecording(m.info);
-      ladder.setGrid(m.info.tickSize, m.info.lotSize);
-      previousMetrics = null;
-      finishedMetrics = null;
-      el.summary.textContent = `${m.info.symbol} · ${m.info.name} · ${m.info.rows.toLocaleString()} rows · ${formatNs(m.info.firstNs)} → ${formatNs(m.info.lastNs)}${m.info.note ? ` · ${m.info.note}` : ''}`;
-      if (m.shared) {
-        const shared = m.shared;
-        SharedBookReader.attach(shared).then(
-          (r) => {
-            if (state.recording === m.info) {
-              reader = r;
-              state.ladderSource = 'shared-memory';
-              el.ladderSource.textContent = "read each frame from the worker's shared memory";
-            }
-          },
-          (err) => showError(`cannot attach to the shared memory: ${(err as Error).message}`),
-        );
-      } else {
-        state.ladderSource = 'copied';
-        el.ladderSource.textContent = 'copied from the worker (~80 ms old)';
-      }
+    case 'opened':
+      onOpened(m.info, m);
       break;
-    }
     case 'reset':
       onReset(m.run, m.reason);
       break;
@@ -302,23 +296,23 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       state.fills = m.fills;
       state.rows = m.rows;
       state.seeking = m.seeking;
-      if (m.status !== 'error') showError(undefined);
       setStatus(m.status);
       setText(
         el.counts,
-        `${m.messages.toLocaleString()} messages · ${m.rows.toLocaleString()} records · ${m.fills} own fills${m.seeking ? ' · seeking…' : ''}`,
+        `${count(m.messages)} messages · ${count(m.rows)} records · ${plural(m.fills, 'own fill')}${m.seeking ? ' · seeking…' : ''}`,
       );
       break;
     case 'done':
       if (m.run !== state.run) return;
       state.metrics = m.metrics;
-      finishedMetrics = m.metrics;
-      renderMetrics(el.metrics, m.metrics, previousMetrics);
-      el.metricsNote.hidden = true;
+      state.report = m.report;
+      finishedRun = { metrics: m.metrics, report: m.report };
+      strip.show(m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
+      metricsPanel.show(m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
       break;
     case 'error':
-      showError(m.message);
-      setStatus('error');
+      showError(m.message, m.field, m.kept);
+      if (!m.kept) setStatus('error');
       break;
   }
 };
@@ -342,6 +336,7 @@ function seekNs(value: number): string {
 
 function frame(): void {
   charts.draw();
+  heatmap.area = charts.plotArea();
   heatmap.nowRel = relNow();
   heatmap.draw();
   if (state.recording) ladder.show(reader ? reader.read() : copiedLadder);
@@ -356,12 +351,6 @@ function frame(): void {
 }
 
 // controls
-el.open.onclick = () => {
-  if (el.recording.value) openPath(el.recording.value);
-};
-el.file.onchange = () => {
-  if (el.file.files) openFiles(el.file.files);
-};
 el.run.onclick = () => state.controls.run();
 el.play.onclick = () => state.controls.play();
 el.pause.onclick = () => state.controls.pause();
@@ -386,30 +375,16 @@ document.addEventListener('keydown', (e) => {
     state.controls.step();
   }
 });
-// drag and drop anywhere on the page
-document.addEventListener('dragover', (e) => {
-  e.preventDefault();
-  document.body.classList.add('dragging');
-});
-document.addEventListener('dragleave', (e) => {
-  if (e.relatedTarget === null) document.body.classList.remove('dragging');
-});
-document.addEventListener('drop', (e) => {
-  e.preventDefault();
-  document.body.classList.remove('dragging');
-  if (e.dataTransfer?.files) openFiles(e.dataTransfer.files);
-});
 window.addEventListener('resize', () => charts.resize());
 
-el.config.value = DEFAULT_PARAMS.config;
-el.latency.value = DEFAULT_PARAMS.latency;
-el.queue.value = DEFAULT_PARAMS.queue;
-el.fees.value = DEFAULT_PARAMS.fees;
-el.partial.checked = DEFAULT_PARAMS.partialFills;
+strategy.write(DEFAULT_PARAMS);
 if (!self.crossOriginIsolated) {
   el.banner.textContent = NOT_ISOLATED_BANNER;
   el.banner.hidden = false;
 }
 setStatus('idle');
-void loadList();
+void list.load().then(() => {
+  state.recordings = list.entries;
+  state.groups = list.groups;
+});
 requestAnimationFrame(frame);

@@ -1,7 +1,9 @@
 // The time-series panels (uPlot): price with public trades and own fills marked, OBI, OFI, position and equity.
-// All share one x axis, the recording's whole span in UTC seconds, so progress reads left to right and the cursor
-// lines up across panels (and with the depth heat map above). Markers and the previous run's equity are painted in
-// draw hooks: they have their own times, and uPlot's series all share the x values of one table.
+// All share one x axis, the recording's whole span, labelled in UTC on a 24-hour clock like every report, so progress
+// reads left to right and the cursor lines up across panels (and with the depth heat map above, which takes its plot
+// area from here). The plots are made when a recording opens — before that there is no time axis to show — and
+// again for each recording (the equity axis is in its quote currency). Markers and the previous run's equity are
+// painted in draw hooks: they have their own times, and uPlot's series all share the x values of one table.
 import uPlot from 'uplot';
 import { TableCopy } from './tables';
 import { SIGNAL_COLS, TRADE_COLS, FILL_COLS, type RecordingInfo } from './protocol';
@@ -25,7 +27,7 @@ export const COLOURS = {
   bid: '#3fb950',
   ask: '#f85149',
   mid: '#8b949e',
-  wmid: 'rgba(210, 153, 34, 0.75)',
+  wmid: 'rgba(210, 153, 34, 0.45)',
   obi: '#58a6ff',
   ofi: '#bc8cff',
   pos: '#39c5cf',
@@ -51,11 +53,23 @@ export interface ChartHosts {
 
 const HEIGHT = { price: 260, obi: 110, ofi: 110, position: 110, equity: 140 };
 
+/** uPlot's time axis formats on a 24-hour clock, ISO dates: [min tick s, default, rollover year, month, day, hour, min, sec, mode]. */
+const UTC_AXIS: (string | number | null)[][] = [
+  [3600 * 24 * 365, '{YYYY}', null, null, null, null, null, null, 1],
+  [3600 * 24 * 28, '{YYYY}-{MM}', '\n{YYYY}', null, null, null, null, null, 1],
+  [3600 * 24, '{MM}-{DD}', '\n{YYYY}', null, null, null, null, null, 1],
+  [3600, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
+  [60, '{HH}:{mm}', '\n{YYYY}-{MM}-{DD}', null, '\n{MM}-{DD}', null, null, null, 1],
+  [1, ':{ss}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
+  [0.001, ':{ss}.{fff}', '\n{YYYY}-{MM}-{DD} {HH}:{mm}', null, '\n{MM}-{DD} {HH}:{mm}', null, '\n{HH}:{mm}', null, 1],
+];
+const utcDate = (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
+
 export class ReplayCharts {
   private info: RecordingInfo | null = null;
   private x0 = 0;
   private x1 = 1;
-  private readonly plots: Record<keyof ChartHosts, uPlot>;
+  private plots: Record<keyof ChartHosts, uPlot> | null = null;
   private drawn = '';
   /** The run before the latest parameter change, drawn faded for comparison. */
   previous: { fills: TableCopy; signals: TableCopy } | null = null;
@@ -63,7 +77,11 @@ export class ReplayCharts {
   constructor(
     private readonly hosts: ChartHosts,
     private readonly run: RunTables,
-  ) {
+  ) {}
+
+  /** The plots for a recording, the equity axis in `currency`. */
+  private make(currency: string): Record<keyof ChartHosts, uPlot> {
+    const hosts = this.hosts;
     const width = (h: HTMLElement) => Math.max(300, h.clientWidth);
     const base = (h: HTMLElement, key: keyof ChartHosts, series: uPlot.Series[], extra: Partial<uPlot.Options> = {}): uPlot =>
       new uPlot(
@@ -71,12 +89,13 @@ export class ReplayCharts {
           width: width(h),
           height: HEIGHT[key],
           cursor: { sync: { key: 'replay' }, drag: { x: false, y: false } },
+          tzDate: utcDate,
           scales: { x: { time: true, range: () => [this.x0, this.x1] } },
           axes: [
-            { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' } },
+            { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, values: UTC_AXIS },
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, size: 70 },
           ],
-          series: [{}, ...series],
+          series: [{ label: 'UTC', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}.{fff}' }, ...series],
           legend: { show: true },
           ...extra,
         },
@@ -90,7 +109,7 @@ export class ReplayCharts {
       points: { show: false },
       ...extra,
     });
-    this.plots = {
+    return {
       price: base(
         hosts.price,
         'price',
@@ -104,14 +123,17 @@ export class ReplayCharts {
       position: base(hosts.position, 'position', [
         line('position (lots)', COLOURS.pos, 1.5, { paths: uPlot.paths.stepped!({ align: 1 }) }),
       ]),
-      equity: base(hosts.equity, 'equity', [line('equity (quote)', COLOURS.eq, 1.5)], {
+      equity: base(hosts.equity, 'equity', [line(`equity (${currency})`, COLOURS.eq, 1.5)], {
         hooks: { draw: [(u) => this.drawPreviousEquity(u)] },
         scales: { x: { time: true, range: () => [this.x0, this.x1] }, y: { range: (_u, min, max) => this.equityRange(min, max) } },
       }),
     };
   }
 
-  setRecording(info: RecordingInfo): void {
+  /** Plots for a recording: its span across, its currency on the equity axis. The hosts must be laid out. */
+  setRecording(info: RecordingInfo, currency: string): void {
+    if (this.plots) for (const p of Object.values(this.plots)) p.destroy();
+    this.plots = this.make(currency);
     this.info = info;
     this.x0 = Number(BigInt(info.firstNs) / 1000n) / 1e6;
     this.x1 = Math.max(this.x0 + 1e-3, Number(BigInt(info.lastNs) / 1000n) / 1e6);
@@ -125,10 +147,19 @@ export class ReplayCharts {
   }
 
   resize(): void {
+    if (!this.plots) return;
     for (const k of Object.keys(this.plots) as Array<keyof ChartHosts>) {
       const w = Math.max(300, this.hosts[k].clientWidth);
       if (this.plots[k].width !== w) this.plots[k].setSize({ width: w, height: HEIGHT[k] });
     }
+  }
+
+  /** Where the plots draw, in CSS px from their host's left edge (the depth heat map lines up with it); null before a recording. */
+  plotArea(): { left: number; width: number } | null {
+    if (!this.plots) return null;
+    const over = this.plots.price.over.getBoundingClientRect();
+    const host = this.hosts.price.getBoundingClientRect();
+    return over.width > 0 ? { left: over.left - host.left, width: over.width } : null;
   }
 
   private xs(t: number[]): number[] {
@@ -140,7 +171,7 @@ export class ReplayCharts {
   /** Redraws when any table changed since the last call. */
   draw(): void {
     const key = `${this.run.signals.version}/${this.run.trades.version}/${this.run.fills.version}/${this.previous ? 1 : 0}`;
-    if (key === this.drawn || !this.info) return;
+    if (key === this.drawn || !this.info || !this.plots) return;
     this.drawn = key;
     const c = this.run.signals.cols;
     const tick = this.info.tickSize;

@@ -2,7 +2,9 @@
 // snapshot from the worker, each level a cell one tick high coloured by its size (bids green, asks red, brighter =
 // larger, on a log scale so a few huge levels do not wash out the rest). The cells are painted into an ImageData
 // buffer, only when new snapshots arrive: a thousand columns of forty levels is too many fillRect calls for every
-// frame. The mid line, the price labels and the replay's current time are drawn over it each frame.
+// frame. The mid line, the price labels and the replay's current time are drawn over it each frame. Time runs over
+// the same horizontal span as the charts' plot area (`area`), so a moment lines up across all of them; the price
+// labels sit in the margin to its left, where the charts have their value axis.
 import { TableCopy } from './tables';
 import { SIGNAL_COLS, type RecordingInfo } from './protocol';
 
@@ -24,6 +26,8 @@ export class DepthHeatmap {
   private drawn = '';
   /** Relative ns of the replay now; drawn as a vertical line. */
   nowRel = 0;
+  /** The charts' plot area in CSS px from the canvas's left edge; the whole width when null. */
+  area: { left: number; width: number } | null = null;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -47,7 +51,9 @@ export class DepthHeatmap {
     const w = Math.max(100, Math.round(cv.clientWidth * dpr));
     const h = Math.max(60, Math.round(cv.clientHeight * dpr));
     const span = this.span();
-    const dataKey = `${this.depth.version}/${w}x${h}`;
+    const x0 = this.area ? Math.round(this.area.left * dpr) : 0;
+    const pw = this.area ? Math.max(10, Math.round(this.area.width * dpr)) : w;
+    const dataKey = `${this.depth.version}/${w}x${h}/${x0}+${pw}`;
     const key = `${dataKey}/${this.signals.version}/${Math.round((this.nowRel / span) * w)}`;
     if (key === this.drawn) return;
     this.drawn = key;
@@ -56,7 +62,7 @@ export class DepthHeatmap {
       cv.height = h;
     }
     const ctx = cv.getContext('2d')!;
-    if (this.painted?.key !== dataKey) this.painted = this.paint(ctx, dataKey, w, h);
+    if (this.painted?.key !== dataKey) this.painted = this.paint(ctx, dataKey, w, h, x0, pw);
     const p = this.painted;
     if (!p || !this.info) {
       ctx.fillStyle = BACKGROUND;
@@ -64,7 +70,7 @@ export class DepthHeatmap {
       return;
     }
     ctx.putImageData(p.img, 0, 0);
-    const xOf = (t: number) => (t / span) * w;
+    const xOf = (t: number) => x0 + (t / span) * pw;
     const yOf = (price: number) => h - ((price - p.lo) / (p.hi - p.lo)) * h;
     // mid on top, so the book can be read against the touch
     const s = this.signals.cols;
@@ -86,12 +92,17 @@ export class DepthHeatmap {
     const tick = this.info.tickSize;
     ctx.fillStyle = '#8b949e';
     ctx.font = `${11 * dpr}px system-ui, sans-serif`;
-    ctx.fillText((p.hi * tick).toFixed(decimals(tick)), 4 * dpr, 12 * dpr);
-    ctx.fillText((p.lo * tick).toFixed(decimals(tick)), 4 * dpr, h - 4 * dpr);
+    // in the margin when there is one (right-aligned against the cells, like the charts' value axis), else over them
+    const inMargin = x0 > 40 * dpr;
+    ctx.textAlign = inMargin ? 'right' : 'left';
+    const lx = inMargin ? x0 - 6 * dpr : 4 * dpr;
+    ctx.fillText((p.hi * tick).toFixed(decimals(tick)), lx, 12 * dpr);
+    ctx.fillText((p.lo * tick).toFixed(decimals(tick)), lx, h - 4 * dpr);
+    ctx.textAlign = 'left';
   }
 
   /** The cells as an image; null while there is nothing to show. */
-  private paint(ctx: CanvasRenderingContext2D, key: string, w: number, h: number): Painted | null {
+  private paint(ctx: CanvasRenderingContext2D, key: string, w: number, h: number, left: number, pw: number): Painted | null {
     const info = this.info;
     if (!info || this.depth.length === 0) return null;
     const n = info.depthLevels;
@@ -119,7 +130,7 @@ export class DepthHeatmap {
     if (!(hi >= lo)) return null;
     lo -= 1;
     hi += 1;
-    const xOf = (t: number) => (t / span) * w;
+    const xOf = (t: number) => left + (t / span) * pw;
     const yOf = (p: number) => h - ((p - lo) / (hi - lo)) * h;
     const cell = Math.max(1, Math.ceil(h / (hi - lo)));
     const img = ctx.createImageData(w, h);

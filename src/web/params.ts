@@ -1,12 +1,14 @@
 // The page's parameters → the settings of one run, by the rules `ringbook backtest` applies to its flags
 // (src/cli/backtest.ts), so a replay in the browser and `ringbook backtest --json` on the same file report the same
 // metrics: config = defaults ← JSON, latency/queue parsed by the same functions, fees default 0.0002/0.0006, partial
-// fills on, no signal overrides, equity sampled every second.
-import { resolveConfig, type StrategyConfig } from '../fsm/index';
+// fills on, no signal overrides, equity sampled every second. A bad value is a ParamError naming the input, and for
+// the strategy config the line, with the CLI's "did you mean".
+import { ConfigError, resolveConfig, type StrategyConfig } from '../fsm/index';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue, type QueueModel } from '../backtest/queue';
 import { DEFAULT_FEES } from '../backtest/setup';
-import type { RunParams } from './protocol';
+import { lineOfKey, parseJsonText } from '../format/json-text';
+import type { ParamField, RunParams } from './protocol';
 import { presetNamed } from '../fsm/presets';
 
 export interface RunSettings {
@@ -16,6 +18,19 @@ export interface RunSettings {
   fees: { maker: number; taker: number };
   partialFills: boolean;
   sampleNs: number;
+  /** Config path → where its value came from ('page config' for the keys the JSON sets), as the reports list them. */
+  sources: Record<string, string>;
+}
+
+/** A parameter the page cannot run with; `field` is the input at fault. */
+export class ParamError extends Error {
+  constructor(
+    readonly field: ParamField,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ParamError';
+  }
 }
 
 /** The page's starting config: the demo-passive preset (docs/strategy.md, Presets), which trades on most book data. */
@@ -29,34 +44,70 @@ export const DEFAULT_PARAMS: RunParams = {
   partialFills: true,
 };
 
+const CONFIG_WHERE = 'strategy config';
+
 /** Same bounds and message as the CLI's --fees. */
 export function parseFees(text: string): { maker: number; taker: number } {
   const t = text.trim();
   if (t === '') return { ...DEFAULT_FEES };
   const [m, k] = t.split(',').map(Number);
   if (!(Number.isFinite(m) && Number.isFinite(k)) || k < 0 || Math.abs(m) > 0.01 || k > 0.01) {
-    throw new Error(`fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);
+    throw new ParamError('fees', `fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);
   }
   return { maker: m, taker: k };
 }
 
-/** Throws an Error that names the bad parameter. A recording has no own orders here, so `recorded` latency is refused. */
-export function runSettings(p: RunParams): RunSettings {
-  let base: unknown;
+function sectionPaths(v: unknown): string[] {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return [];
+  return Object.entries(v as Record<string, unknown>).flatMap(([g, sub]) =>
+    sub !== null && typeof sub === 'object' && !Array.isArray(sub) ? Object.keys(sub).map((k) => `${g}.${k}`) : [],
+  );
+}
+
+/** The strategy config box: JSON errors with line and column, field errors with the field's line. */
+function configOf(text: string): { config: StrategyConfig; sources: Record<string, string> } {
+  let base: unknown = {};
   try {
-    base = p.config.trim() === '' ? {} : JSON.parse(p.config);
+    if (text.trim() !== '') base = parseJsonText(text, CONFIG_WHERE);
   } catch (err) {
-    throw new Error(`strategy config is not valid JSON: ${(err as Error).message}`);
+    throw new ParamError('config', (err as Error).message);
   }
+  try {
+    const config = resolveConfig(base, []);
+    return { config, sources: Object.fromEntries(sectionPaths(base).map((p) => [p, 'page config'])) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw new ParamError('config', `${CONFIG_WHERE}: ${(err as Error).message}`);
+    const line = lineOfKey(text, err.field.split('.').pop()!);
+    const detail = err.message.replace(/^strategy config: /, '');
+    throw new ParamError('config', `${CONFIG_WHERE}${line ? `, line ${line}` : ''}: ${detail}`);
+  }
+}
+
+/** The CLI's parsers say "--latency …"; on the page the input is called latency. */
+function asInput<T>(field: ParamField, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new ParamError(field, (err as Error).message.replace(new RegExp(`^--${field}\\b`), field));
+  }
+}
+
+/** Throws a ParamError that names the bad input. A recording has no own orders here, so `recorded` latency is refused. */
+export function runSettings(p: RunParams): RunSettings {
+  const { config, sources } = configOf(p.config);
   const latencySpec = p.latency.trim() || 'feed';
   if (latencySpec === 'recorded')
-    throw new Error('latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…');
+    throw new ParamError(
+      'latency',
+      'latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…',
+    );
   return {
-    config: resolveConfig(base, []),
-    latency: parseLatency(latencySpec),
-    queue: parseQueue(p.queue.trim() || 'risk-averse'),
+    config,
+    latency: asInput('latency', () => parseLatency(latencySpec)),
+    queue: asInput('queue', () => parseQueue(p.queue.trim() || 'risk-averse')),
     fees: parseFees(p.fees),
     partialFills: p.partialFills,
     sampleNs: 1e9,
+    sources,
   };
 }

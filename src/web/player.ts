@@ -2,11 +2,16 @@
 // session in short bursts and gives the thread back between them (the caller's `later`), so commands that arrive
 // mid-run are handled within a few tens of milliseconds even at full speed, and it posts the page a frame of chart
 // updates at most every FRAME_MS. Clock and scheduling are injected: the worker passes performance.now and timers.
-import { ReplaySession, type ResettableCore } from './replay-session';
+// A run ends with its metrics and what the reports say about them (why no trades, the halt, the parameters), built
+// as `ringbook backtest` builds them; a Run with bad parameters is refused and the last run stays as it was.
+import { ReplaySession, type ResettableCore, type SessionHooks } from './replay-session';
 import { RunCharts, depthInterval } from './collect';
-import { runSettings } from './params';
+import { ParamError, runSettings, type RunSettings } from './params';
 import type { Recording } from './recording';
-import { LADDER_LEVELS, type Frame, type FromWorker, type RunParams, type Speed, type Status } from './protocol';
+import { SignalWatch } from '../fsm/explain';
+import { runReport } from '../cli/run-report';
+import type { Metrics } from '../backtest/metrics';
+import { LADDER_LEVELS, type Frame, type FromWorker, type RunParams, type RunReport, type Speed, type Status } from './protocol';
 
 /** Rows per feed call: small enough to check the time budget often. */
 const SLICE_ROWS = 8192;
@@ -30,6 +35,8 @@ type Mode = 'paused' | 'playing' | 'done' | 'error' | 'stopped';
 export class Player {
   private session: ReplaySession | null = null;
   private charts: RunCharts | null = null;
+  private settings: RunSettings | null = null;
+  private watch: SignalWatch | null = null;
   private run = 0;
   private mode: Mode = 'paused';
   private speed: Speed;
@@ -57,10 +64,9 @@ export class Player {
     this.restart('open', false);
   }
 
-  /** A new run from the first record with `params`. */
+  /** A new run from the first record with `params`; bad ones are refused and the current run carries on. */
   rerun(params: RunParams, play: boolean): void {
-    this.params = params;
-    this.restart('params', play);
+    this.restart('params', play, params);
   }
 
   /** For good (another recording is being opened): pending bursts do nothing and nothing more is posted. */
@@ -127,22 +133,43 @@ export class Player {
     this.frame(true);
   }
 
-  private restart(reason: 'open' | 'params' | 'restart', play: boolean): void {
-    this.seek = null;
-    this.run++;
+  private restart(reason: 'open' | 'params' | 'restart', play: boolean, params = this.params): void {
     let settings;
     try {
-      settings = runSettings(this.params);
+      settings = runSettings(params);
     } catch (err) {
+      const field = err instanceof ParamError ? err.field : undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      if (reason === 'params' && this.session) {
+        // the last run and its charts stay: nothing changed but the message
+        this.io.post({ type: 'error', message, fatal: false, field, kept: true });
+        return;
+      }
+      this.seek = null;
+      this.run++;
       this.session = null;
       this.charts = null;
+      this.settings = null;
       this.mode = 'error';
       this.io.post({ type: 'reset', run: this.run, reason });
-      this.io.post({ type: 'error', message: (err as Error).message, fatal: false });
+      this.io.post({ type: 'error', message, fatal: false, field, kept: false });
       return;
     }
+    this.params = params;
+    this.settings = settings;
+    this.seek = null;
+    this.run++;
     const charts = new RunCharts(this.rec, this.bc.inst.book, this.depthEveryNs);
-    this.session = new ReplaySession(this.rec, this.bc, settings, charts.hooks);
+    const watch = new SignalWatch(settings.config);
+    this.watch = watch;
+    const hooks: SessionHooks = {
+      ...charts.hooks,
+      onSignal: (t, e) => {
+        watch.observe(e);
+        charts.hooks.onSignal?.(t, e);
+      },
+    };
+    this.session = new ReplaySession(this.rec, this.bc, settings, hooks);
     charts.machine = this.session.machine;
     this.charts = charts;
     this.mode = play ? 'playing' : 'paused';
@@ -231,8 +258,17 @@ export class Player {
     this.seek = null;
     this.mode = 'done';
     // metrics first: a page that sees status 'done' can read them
-    this.io.post({ type: 'done', run: this.run, metrics });
+    this.io.post({ type: 'done', run: this.run, metrics, report: this.report(metrics) });
     this.frame(true);
+  }
+
+  /** What `ringbook backtest` would say about this run beyond its metrics (src/cli/run-report.ts). */
+  private report(metrics: Metrics): RunReport {
+    const symbol = this.rec.meta.symbol ?? '';
+    const st = this.settings!;
+    const r = runReport({ symbol, metrics, params: { config: st.config, preset: null, sources: st.sources }, signals: this.watch?.stats });
+    const json = r.json as unknown as Pick<RunReport, 'entriesBlocked' | 'halt'>;
+    return { symbol, ctx: r.ctx, entriesBlocked: json.entriesBlocked, halt: json.halt };
   }
 
   private fail(err: unknown): void {

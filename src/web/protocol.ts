@@ -2,15 +2,18 @@
 // ns since the epoch (they do not fit a double), or as doubles of ns relative to the recording's first local_ts
 // (exact for 104 days) where there are many of them. Everything here survives structured cloning.
 import type { Metrics } from '../backtest/metrics';
+import type { ReportContext } from '../backtest/report-text';
+import type { Finding } from '../format/findings';
+
+/** One Parquet file of a recording: served at /data/<path>, or chosen or dropped by the user. */
+export type ParquetPart = { url: string; name: string; byteLength?: number } | { file: File; name: string };
 
 /**
- * Where the worker reads the recording from: the server's /data/<path>, a Parquet file the user dropped, or dropped
- * Tardis.dev files (tardis-machine NDJSON, or a CSV pair) that the worker converts (src/import/page.ts).
+ * Where the worker reads the recording from: Parquet files (one, or all the files of a recording, which replay as
+ * one run in the order `ringbook backtest` takes them), or dropped Tardis.dev files (tardis-machine NDJSON, or a CSV
+ * pair) that the worker converts (src/import/page.ts).
  */
-export type RecordingSource =
-  | { kind: 'url'; url: string; name: string; byteLength?: number }
-  | { kind: 'file'; file: File; name: string }
-  | { kind: 'tardis'; files: File[]; name: string };
+export type RecordingSource = { kind: 'parquet'; parts: ParquetPart[]; name: string } | { kind: 'tardis'; files: File[]; name: string };
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {
@@ -44,6 +47,8 @@ export type Status = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error
 
 export interface RecordingInfo {
   name: string;
+  /** Files replayed as one run. */
+  files: number;
   rows: number;
   symbol: string;
   tickSize: number;
@@ -125,5 +130,23 @@ export type FromWorker =
    */
   | { type: 'reset'; run: number; reason: 'params' | 'restart' | 'open' }
   | Frame
-  | { type: 'done'; run: number; metrics: Metrics }
-  | { type: 'error'; message: string; fatal: boolean };
+  | { type: 'done'; run: number; metrics: Metrics; report: RunReport }
+  /**
+   * `field`: the parameter input at fault (its message names it and the line). `kept`: the last run and its charts
+   * stay as they were (a Run with bad parameters changes nothing); otherwise the replay stopped.
+   */
+  | { type: 'error'; message: string; fatal: boolean; field?: ParamField; kept?: boolean };
+
+/** The page's parameter inputs, as errors name them. */
+export type ParamField = 'config' | 'latency' | 'queue' | 'fees';
+
+/**
+ * What the reports say beyond the metrics, as `ringbook backtest` builds it (src/cli/run-report.ts): currencies, the
+ * full parameters with their sources, what stopped entries and why the run halted; and those two as --json has them.
+ */
+export interface RunReport {
+  symbol: string;
+  ctx: ReportContext;
+  entriesBlocked: Array<Finding & { line: string }>;
+  halt: (Finding & { line: string }) | null;
+}

@@ -1,16 +1,20 @@
-// A whole recording decoded into memory for replay: every row group's typed columns concatenated, plus two per-row
-// indexes the replay steps by (local time relative to the first record, and where market messages end). Decoding
-// everything up front costs ~60 bytes a row (60 MB for a million rows) but makes seeking backwards a restart over
-// data already in memory rather than a second download.
+// A whole recording decoded into memory for replay: every file's row groups, files in the order `ringbook backtest`
+// replays them (by first local time, then name), concatenated into typed columns, plus two per-row indexes the replay
+// steps by (local time relative to the first record, and where market messages end). A recording is all its files:
+// the recorder rolls a new one every minute, and a replay across the roll boundaries is one run, as the CLI's is.
+// Decoding everything up front costs ~77 bytes a row (77 MB for a million rows) but makes seeking backwards a
+// restart over data already in memory rather than a second download.
 import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet';
 import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { COLUMNS, type Columns, type FileMeta } from '../capture/schema';
 import { gridOf, type RecordingGrid } from '../backtest/setup';
-import type { RecordingSource } from './protocol';
+import type { ParquetPart } from './protocol';
 import { endsMessage } from '../core/record';
 
 export interface Recording {
   name: string;
+  /** Files it was read from (1 for dropped Tardis data). */
+  files: number;
   meta: Partial<FileMeta>;
   grid: RecordingGrid;
   rows: number;
@@ -30,32 +34,72 @@ export function asyncBufferFromFile(file: Blob): AsyncBuffer {
   return { byteLength: file.size, slice: (start, end) => file.slice(start, end).arrayBuffer() };
 }
 
-export async function openSource(source: Exclude<RecordingSource, { kind: 'tardis' }>): Promise<AsyncBuffer> {
-  if (source.kind === 'file') return asyncBufferFromFile(source.file);
-  return asyncBufferFromUrl({ url: source.url, byteLength: source.byteLength });
+/**
+ * Rows the page decodes into memory at most (~77 bytes each: ~460 MB). Longer recordings are refused with a pointer
+ * to single files and to `ringbook backtest`, which streams any length.
+ */
+export const MAX_ROWS = 6_000_000;
+
+export async function openPart(part: ParquetPart): Promise<AsyncBuffer> {
+  if ('file' in part) return asyncBufferFromFile(part.file);
+  return asyncBufferFromUrl({ url: part.url, byteLength: part.byteLength });
 }
 
-/** Decodes every row group; `progress(rowsDone, rows)` after each one. */
+export interface NamedBuffer {
+  name: string;
+  buffer: AsyncBuffer;
+}
+
+/**
+ * Decodes every row group of every file as one recording; `progress(rowsDone, rows)` after each row group. Files of
+ * more than one symbol are refused, as `ringbook backtest` refuses them without --symbol.
+ */
 export async function loadRecording(
-  file: AsyncBuffer,
+  input: AsyncBuffer | NamedBuffer[],
   name: string,
   progress: (done: number, rows: number) => void = () => {},
 ): Promise<Recording> {
-  const { meta, rows } = await fileMeta(file);
-  const grid = gridOf(meta, name);
+  const parts = Array.isArray(input) ? input : [{ name, buffer: input }];
+  if (parts.length === 0) throw new Error(`${name}: no files to open`);
+  const files = [];
+  for (const p of parts) {
+    const { meta, rows } = await fileMeta(p.buffer);
+    files.push({ ...p, meta, rows, first: BigInt(meta.first_local_ts || '0') });
+  }
+  files.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const symbols = [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];
+  if (symbols.length > 1) throw new Error(`${name} holds several symbols (${symbols.join(', ')}): open one symbol's files`);
+  const grid = gridOf(files[0].meta, files[0].name);
+  const rows = files.reduce((n, f) => n + f.rows, 0);
   if (rows === 0) throw new Error(`${name} holds no rows`);
+  if (rows > MAX_ROWS)
+    throw new Error(
+      `${name} holds ${rows.toLocaleString('en-US')} rows in ${files.length} files: the page keeps at most ${MAX_ROWS.toLocaleString('en-US')} in memory; open one of its files, or replay it whole with ringbook backtest`,
+    );
   const cols: Columns = {};
   for (const c of COLUMNS) cols[c.name] = c.type === 'INT64' ? new BigInt64Array(rows) : new Int32Array(rows);
+  /** Where each file ends: its last row closes a message even when the file was cut inside one. */
+  const ends: number[] = [];
   let done = 0;
   progress(0, rows);
-  for await (const g of rowGroups(file)) {
-    if (g.rowStart + g.rows > rows) throw new Error(`${name}: row group ${g.group} reaches past the ${rows} rows the footer declares`);
-    for (const c of COLUMNS) (cols[c.name] as BigInt64Array).set(g.columns[c.name] as BigInt64Array, g.rowStart);
-    done += g.rows;
-    progress(done, rows);
+  for (const f of files) {
+    const base = done;
+    let got = 0;
+    for await (const g of rowGroups(f.buffer)) {
+      if (g.rowStart + g.rows > f.rows)
+        throw new Error(`${f.name}: row group ${g.group} reaches past the ${f.rows} rows the footer declares`);
+      for (const c of COLUMNS) (cols[c.name] as BigInt64Array).set(g.columns[c.name] as BigInt64Array, base + g.rowStart);
+      got += g.rows;
+      done += g.rows;
+      progress(done, rows);
+    }
+    if (got !== f.rows) throw new Error(`${f.name}: the row groups hold ${got} rows, the footer says ${f.rows}`);
+    if (got > 0) ends.push(done - 1);
   }
-  if (done !== rows) throw new Error(`${name}: the row groups hold ${done} rows, the footer says ${rows}`);
-  return recordingOf(name, meta, grid, cols, rows);
+  const rec = recordingOf(name, files[0].meta, grid, cols, rows);
+  for (const e of ends) rec.msgEnd[e] = 1;
+  rec.files = files.length;
+  return rec;
 }
 
 /** A recording from its columns (a decoded file, or dropped Tardis files converted in the worker). */
@@ -78,5 +122,5 @@ export function recordingOf(name: string, meta: Partial<FileMeta>, grid: Recordi
   let maxRel = 0;
   for (let i = 0; i < rows; i++) if (rel[i] > maxRel) maxRel = rel[i];
   const lastNs = firstNs + BigInt(maxRel);
-  return { name, meta, grid, rows, cols, rel, msgEnd, firstNs, lastNs };
+  return { name, files: 1, meta, grid, rows, cols, rel, msgEnd, firstNs, lastNs };
 }

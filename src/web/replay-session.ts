@@ -120,9 +120,9 @@ export class ReplaySession {
     return true;
   }
 
-  /** Ends the run (once): the trace's metrics, as `ringbook backtest --json` prints them for one file. */
+  /** Ends the run (once): the trace's metrics, as `ringbook backtest --json` prints them for the same files. */
   finish(): Metrics {
-    if (!this.metrics) this.metrics = computeMetrics(this.bt.finish({ files: 1 }));
+    if (!this.metrics) this.metrics = computeMetrics(this.bt.finish({ files: this.rec.files }));
     return this.metrics;
   }
 }

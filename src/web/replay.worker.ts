@@ -4,7 +4,7 @@
 // compiled module go to the page, which reads the book straight from it; otherwise frames carry a copied ladder.
 import { compileCore, createMemory, instantiateCore, formatMemory } from '../core/index';
 import { createBacktestCore } from '../backtest/setup';
-import { loadRecording, openSource, recordingOf } from './recording';
+import { loadRecording, openPart, recordingOf } from './recording';
 import { gridOf } from '../backtest/setup';
 import { convertDropped } from '../import/page';
 import { Player } from './player';
@@ -61,7 +61,8 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
       note = t.note;
       rec = recordingOf(name, t.meta, gridOf(t.meta, name), t.cols, t.rows);
     } else {
-      rec = await loadRecording(await openSource(msg.source), name, progress);
+      const parts = await Promise.all(msg.source.parts.map(async (p) => ({ name: p.name, buffer: await openPart(p) })));
+      rec = await loadRecording(parts, name, progress);
     }
     const module = await modulePromise;
     if (mine !== opening) return;
@@ -73,6 +74,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
       type: 'opened',
       info: {
         name,
+        files: rec.files,
         rows: rec.rows,
         symbol: rec.meta.symbol ?? '',
         tickSize: rec.grid.tickSize,

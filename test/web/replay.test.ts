@@ -84,7 +84,8 @@ if (!existsSync(CHROMIUM)) {
 
   async function openListed(page: Page): Promise<void> {
     await waitFor(page, `window.__ringbook.recordings.length > 0`);
-    await page.selectOption('#recording', ctx.file);
+    // a one-file recording is listed once, as the whole recording
+    await page.selectOption('#recording', 'recording:bitget/USDT-FUTURES/BTCUSDT');
     await page.click('#open');
     await settled(page);
   }
@@ -314,11 +315,23 @@ if (!existsSync(CHROMIUM)) {
     await ctx.page.fill('#config', JSON.stringify(other));
     const s = await runToEnd(ctx.page);
     assert.equal(s.metrics, metricsOfCli(cli.stdout));
-    assert.equal(await ctx.page.$$eval('#metrics th', (th) => th.map((t) => t.textContent)), ['metric', 'this run', 'previous run']);
+    assert.equal(await ctx.page.$$eval('#metrics thead th', (th) => th.map((t) => t.textContent)), [
+      'metric',
+      'this run',
+      'previous run',
+      'unit',
+      'note',
+    ]);
+    // bad parameters: refused with the field named; the run and its charts stay
     await ctx.page.fill('#config', '{"entry": {"threshold": -1}}');
     await ctx.page.click('#run');
-    await waitFor(ctx.page, `window.__ringbook.status === 'error'`);
-    assert.match((await state()).error ?? '', /entry\.threshold/);
+    await waitFor(ctx.page, `window.__ringbook.error !== undefined`);
+    const bad = await state();
+    assert.match(bad.error ?? '', /entry\.threshold/);
+    assert.is(bad.errorField, 'config');
+    assert.is(bad.status, 'done', 'the last run stays');
+    assert.is(bad.run, s.run);
+    assert.equal(bad.metrics, s.metrics);
     assert.ok(await ctx.page.isVisible('#error'));
   });
 

@@ -1,0 +1,169 @@
+// The recording chooser: the list from /api/recordings (one entry per Parquet file) grouped into recordings — every
+// file of one symbol under the data root, in time order, replayed as one run across the recorder's roll boundaries,
+// as `ringbook backtest DIR` replays them — with the single files of a multi-file recording listed after them; plus
+// a local file input and drag and drop (Parquet files, or Tardis.dev data for the worker to convert).
+import type { RecordingEntry } from '../serve/listing';
+import { count, plural } from '../format/numbers';
+import type { ParquetPart, RecordingSource } from './protocol';
+import { formatSpan } from './time';
+
+/** All the readable files of one symbol: what `ringbook backtest DIR --symbol S` replays. */
+export interface RecordingGroup {
+  /** venue/inst_type/symbol. */
+  key: string;
+  symbol: string;
+  files: RecordingEntry[];
+  rows: number;
+  size: number;
+  firstNs: string | null;
+  lastNs: string | null;
+  /** Files of this symbol whose footer could not be read (left out, and said so). */
+  unreadable: number;
+}
+
+/** The select's value for a whole recording (a file's value is its path, which never starts like this). */
+export const GROUP_PREFIX = 'recording:';
+
+const keyOf = (e: RecordingEntry) => `${e.venue ?? '?'}/${e.inst_type ?? '?'}/${e.symbol ?? '?'}`;
+const byTime = (a: RecordingEntry, b: RecordingEntry) => {
+  const x = BigInt(a.first_local_ts || '0');
+  const y = BigInt(b.first_local_ts || '0');
+  return x < y ? -1 : x > y ? 1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+};
+
+/** Files grouped by venue, instrument type and symbol, each group's files in replay order; groups by key. */
+export function groupRecordings(entries: readonly RecordingEntry[]): RecordingGroup[] {
+  const groups = new Map<string, RecordingGroup>();
+  for (const e of entries) {
+    const key = keyOf(e);
+    let g = groups.get(key);
+    if (!g) {
+      g = { key, symbol: e.symbol ?? '?', files: [], rows: 0, size: 0, firstNs: null, lastNs: null, unreadable: 0 };
+      groups.set(key, g);
+    }
+    if (e.error) {
+      g.unreadable++;
+      continue;
+    }
+    g.files.push(e);
+    g.rows += e.rows ?? 0;
+    g.size += e.size;
+    if (e.first_local_ts && (g.firstNs === null || BigInt(e.first_local_ts) < BigInt(g.firstNs))) g.firstNs = e.first_local_ts;
+    if (e.last_local_ts && (g.lastNs === null || BigInt(e.last_local_ts) > BigInt(g.lastNs))) g.lastNs = e.last_local_ts;
+  }
+  for (const g of groups.values()) g.files.sort(byTime);
+  return [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** "BTCUSDT · 3 files · 54,673 rows · 2025-11-24 16:00:00 → 16:02:58 UTC (2 min 59 s)". */
+export function groupLabel(g: RecordingGroup): string {
+  const left = g.unreadable ? ` (${plural(g.unreadable, 'unreadable file')} left out)` : '';
+  return `${g.symbol} · ${plural(g.files.length, 'file')}${left} · ${count(g.rows)} rows · ${formatSpan(g.firstNs, g.lastNs)}`;
+}
+
+/** "BTCUSDT · date=2025-11-24/1764000000000000000-0.parquet · 18,000 rows · 16:00:00 → 16:01:00 UTC (1 min)". */
+export function fileLabel(e: RecordingEntry): string {
+  const short = e.path.split('/').slice(-2).join('/');
+  if (e.error) return `${e.path} (unreadable: ${e.error})`;
+  return `${e.symbol ?? '?'} · ${short} · ${count(e.rows)} rows · ${formatSpan(e.first_local_ts, e.last_local_ts)}`;
+}
+
+const partOf = (e: RecordingEntry): ParquetPart => ({
+  url: `/data/${e.path.split('/').map(encodeURIComponent).join('/')}`,
+  name: e.path,
+  byteLength: e.size,
+});
+
+export class RecordingList {
+  entries: RecordingEntry[] = [];
+  groups: RecordingGroup[] = [];
+
+  constructor(
+    private readonly select: HTMLSelectElement,
+    private readonly openButton: HTMLButtonElement,
+    fileInput: HTMLInputElement,
+    private readonly onOpen: (source: RecordingSource) => void,
+  ) {
+    openButton.onclick = () => {
+      if (select.value) this.open(select.value);
+    };
+    fileInput.onchange = () => {
+      if (fileInput.files) this.openFiles(fileInput.files);
+    };
+    // drag and drop anywhere on the page
+    document.addEventListener('dragover', (e) => {
+      e.preventDefault();
+      document.body.classList.add('dragging');
+    });
+    document.addEventListener('dragleave', (e) => {
+      if (e.relatedTarget === null) document.body.classList.remove('dragging');
+    });
+    document.addEventListener('drop', (e) => {
+      e.preventDefault();
+      document.body.classList.remove('dragging');
+      if (e.dataTransfer?.files) this.openFiles(e.dataTransfer.files);
+    });
+  }
+
+  /** The source for a select value: a whole recording (GROUP_PREFIX + key) or one file (its path); null if unknown. */
+  sourceFor(value: string): RecordingSource | null {
+    if (value.startsWith(GROUP_PREFIX)) {
+      const g = this.groups.find((x) => x.key === value.slice(GROUP_PREFIX.length));
+      if (!g || g.files.length === 0) return null;
+      const name = g.files.length === 1 ? g.files[0].path : `${g.symbol} (${plural(g.files.length, 'file')})`;
+      return { kind: 'parquet', parts: g.files.map(partOf), name };
+    }
+    const e = this.entries.find((r) => r.path === value);
+    return {
+      kind: 'parquet',
+      parts: [e ? partOf(e) : { url: `/data/${value.split('/').map(encodeURIComponent).join('/')}`, name: value }],
+      name: value,
+    };
+  }
+
+  open(value: string): void {
+    const source = this.sourceFor(value);
+    if (source) this.onOpen(source);
+  }
+
+  /** Parquet files open as they are (several as one recording); anything else is taken for Tardis.dev files to convert. */
+  openFiles(list: FileList | File[]): void {
+    const files = [...list];
+    if (!files.length) return;
+    if (files.every((f) => /\.parquet$/i.test(f.name))) {
+      const name = files.length === 1 ? files[0].name : `${files.length} files`;
+      this.onOpen({ kind: 'parquet', parts: files.map((file) => ({ file, name: file.name })), name });
+    } else this.onOpen({ kind: 'tardis', files, name: files.map((f) => f.name).join(' + ') });
+  }
+
+  async load(): Promise<void> {
+    try {
+      const res = await fetch('/api/recordings');
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      this.entries = (await res.json()) as RecordingEntry[];
+    } catch (err) {
+      this.select.replaceChildren(new Option(`no recording list (${(err as Error).message}): open a local file`, ''));
+      return;
+    }
+    this.groups = groupRecordings(this.entries);
+    this.select.replaceChildren();
+    if (this.entries.length === 0) this.select.appendChild(new Option('no recordings under --data', ''));
+    const whole = document.createElement('optgroup');
+    whole.label = 'Recordings: all files of a symbol, one run (as ringbook backtest DIR)';
+    const single = document.createElement('optgroup');
+    single.label = 'Single files';
+    for (const g of this.groups) {
+      if (g.files.length) whole.appendChild(new Option(groupLabel(g), GROUP_PREFIX + g.key));
+      // a one-file recording is listed once; an unreadable file is listed to say why it is left out
+      for (const e of this.entries.filter((x) => keyOf(x) === g.key).sort(byTime))
+        if (g.files.length > 1 || e.error) {
+          const f = new Option(fileLabel(e), e.path);
+          f.disabled = !!e.error;
+          single.appendChild(f);
+        }
+    }
+    if (whole.children.length) this.select.appendChild(whole);
+    if (single.children.length) this.select.appendChild(single);
+    this.openButton.disabled = this.groups.every((g) => g.files.length === 0);
+  }
+}
