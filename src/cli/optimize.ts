@@ -17,7 +17,7 @@ import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
 import { summarise, type Summary } from '../optimize/summary';
-import { optimizeReport } from '../optimize/report-html';
+import { optimizeReport, paramText } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
 import { expandInput, parseFees, replayFilesOf, recordingRoot } from './backtest';
@@ -158,7 +158,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   if (summary) {
     writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (summary.chosen) writeFileSync(join(out, 'best.json'), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
-    writeFileSync(join(out, 'report.html'), optimizeReport(summary, results, keys, manifest.heatmap));
+    writeFileSync(join(out, 'report.html'), optimizeReport(summary, results, keys, manifest.heatmap, { symbol: manifest.symbol }));
   }
 }
 
@@ -180,7 +180,7 @@ export function printSummary(s: Summary, keys: string[], out: string, o: { symbo
   );
   for (const r of s.ranked.slice(0, 10)) {
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => String(r.params[k]).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)} ${count(r.trades).padStart(7)}`,
     );
   }
   if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
@@ -200,7 +200,7 @@ export function printSummary(s: Summary, keys: string[], out: string, o: { symbo
   if (s.chosen)
     lines.push(
       `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${Object.entries(s.chosen.params)
-        .map(([k, v]) => `${k}=${v}`)
+        .map(([k, v]) => `${k}=${paramText(k, v, ccy).replace(/ /g, '')}`)
         .join(' ')}`,
     );
   const f = s.overfitting;
