@@ -76,6 +76,7 @@ export class MetricsPanel {
     for (const h of ['metric', 'this run', ...(previous ? ['previous run'] : []), 'unit', 'note']) {
       const th = document.createElement('th');
       th.textContent = h;
+      if (h.endsWith(' run')) th.className = 'value';
       head.appendChild(th);
     }
     let body: HTMLTableSectionElement | null = null;

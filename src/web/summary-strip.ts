@@ -1,7 +1,7 @@
 // The summary strip: what a run came to, at a glance, in the quote currency: net PnL, fees, Sharpe (annualised, with
 // the return interval it is computed from, or n/a when the run is too short), max drawdown, fills, maker share and
-// whether the strategy halted, with the previous run's value beside any that changed; and, when there were no
-// trades, why (the findings `ringbook backtest` prints). Tiles are built by a pure function the tests read in Node.
+// whether the strategy halted, with the previous run's value beside any that changed; then the halt, and why there
+// were no trades or what stopped entries (the findings `ringbook backtest` prints). Tiles are built by a pure function the tests read in Node.
 import type { Metrics } from '../backtest/metrics';
 import { MIN_DAYS_ANNUALISED } from '../backtest/report-text';
 import { findingLine } from '../format/findings';
@@ -19,7 +19,7 @@ export interface Tile {
 
 export interface Summary {
   tiles: Tile[];
-  /** Sentences under the tiles: the halt, why there were no trades. */
+  /** Sentences under the tiles: the halt, why there were no trades (or what stopped entries). */
   lines: string[];
 }
 
@@ -87,8 +87,10 @@ export function summarise(m: Metrics, report: RunReport | null): Summary {
   ];
   const lines: string[] = [];
   if (halted) lines.push(`Halted: ${report?.halt ? report.halt.line : halted.reason}`);
-  if (t.count === 0) {
-    const why = report?.entriesBlocked.map((f) => f.line) ?? report?.ctx.findings?.map(findingLine) ?? [];
+  const why = report?.entriesBlocked.map((f) => f.line) ?? report?.ctx.findings?.map(findingLine) ?? [];
+  if (t.count > 0) {
+    if (why.length) lines.push(...why.map((l, i) => `${i === 0 ? 'What stopped entries: ' : ''}${l}`));
+  } else {
     if (why.length) lines.push(...why.map((l, i) => `${i === 0 ? 'Why no trades: ' : ''}${l}`));
     else if (a.fills > 0 && !halted)
       lines.push(`No round trip closed: ${plural(a.fills, 'fill')}, and the position was still open at the end`);

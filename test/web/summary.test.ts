@@ -74,6 +74,9 @@ test('a trading run: tiles in USDT, Sharpe n/a from minutes of data, the paramet
   assert.is(tile('fills').value, String(d.metrics.activity.fills));
   assert.match(tile('maker').value, /^\d+(\.\d+)? %$/);
   assert.is(tile('halted').value, 'no');
+  // the generated book's spread is ~240 ticks: the spread gate blocks most entries, and the strip says so
+  assert.ok(d.report.entriesBlocked.length > 0);
+  assert.match(s.lines[0], /^What stopped entries: gates\.maxSpreadTicks blocked [\d,]+ entries: .*try --set gates\.maxSpreadTicks=\d+$/);
   const params = d.report.ctx.parameters!;
   assert.is(params.find((p) => p.path === 'entry.threshold')!.source, 'page config');
   assert.is(params.find((p) => p.path === 'entry.qtyLot')!.source, 'default');
