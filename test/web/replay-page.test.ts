@@ -25,12 +25,13 @@ const WHOLE = 'recording:bitget/USDT-FUTURES/BTCUSDT';
 
 declare const window: { __ringbook: PageState; innerWidth: number };
 declare const document: {
+  createRange(): { selectNodeContents(n: unknown): void; getClientRects(): ArrayLike<unknown> };
   documentElement: { scrollWidth: number };
   body: { innerText: string };
   querySelector(
     s: string,
   ): { getBoundingClientRect(): { left: number; right: number; width: number }; scrollWidth: number; clientWidth: number } | null;
-  querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { left: number; right: number; width: number } }>;
+  querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { left: number; right: number; width: number; height: number } }>;
 };
 
 if (!existsSync(CHROMIUM)) {
@@ -149,7 +150,21 @@ if (!existsSync(CHROMIUM)) {
       assert.ok(labels.includes(l), `row ${l}`);
   });
 
-  test('nothing overflows its column at 1280, 1400 and 1920 px', async () => {
+  test('nothing overflows its column at 1280, 1400 and 1920 px, with the previous run beside this one', async () => {
+    // the widest the metrics get: a second run with another parameter adds the previous run's column
+    const before = await state();
+    const cfg = JSON.parse(DEFAULT_PARAMS.config) as Record<string, Record<string, unknown>>;
+    await ctx.page.fill('#config', JSON.stringify({ ...cfg, gates: { maxSpreadTicks: 300 } }, null, 2));
+    await ctx.page.click('#run');
+    await waitFor(`window.__ringbook.run > ${before.run} && window.__ringbook.status === 'done'`, 120_000);
+    assert.equal(await ctx.page.$$eval('#metrics thead th', (th) => th.map((t) => t.textContent)), [
+      'metric',
+      'this run',
+      'previous run',
+      'unit',
+      'note',
+    ]);
+    assert.match((await ctx.page.textContent('#outcome'))!, /previous run /);
     for (const width of [1280, 1400, 1920]) {
       await ctx.page.setViewportSize({ width, height: 1000 });
       await ctx.page.waitForTimeout(100); // the charts resize on the window's resize event, drawn on the next frame
@@ -168,6 +183,12 @@ if (!existsSync(CHROMIUM)) {
           table: { scroll: table.scrollWidth, width: table.getBoundingClientRect().width, panelInner: panel.clientWidth },
           tiles,
           side,
+          // one line box per label: a label broken across lines has two
+          labelsWhole: Array.from(document.querySelectorAll('#metrics td.label')).every((td) => {
+            const r = document.createRange();
+            r.selectNodeContents(td);
+            return r.getClientRects().length === 1;
+          }),
         };
       });
       assert.ok(m.page <= m.view, `${width}: the page scrolls sideways (${m.page} > ${m.view})`);
@@ -187,6 +208,8 @@ if (!existsSync(CHROMIUM)) {
       for (const t of m.tiles) assert.ok(t.right <= m.view, `${width}: a tile runs off the page`);
       for (const p of m.side)
         assert.ok(p.right <= m.aside.right + 0.5 && p.width <= m.aside.width + 0.5, `${width}: a side panel overflows`);
+      // no column squeezed below its longest word: a label broken across lines means the table is too tight
+      assert.ok(m.labelsWhole, `${width}: a metric label is broken across lines`);
       await shot(`replay-${width}.png`);
     }
     await ctx.page.setViewportSize({ width: 1400, height: 1000 });
