@@ -386,5 +386,8 @@ setStatus('idle');
 void list.load().then(() => {
   state.recordings = list.entries;
   state.groups = list.groups;
+  if (list.entries.length === 0)
+    $('placeholder').textContent =
+      'No recordings under the --data directory of ringbook serve: record some (ringbook record --out DIR, or ringbook demo), or drop a .parquet file or Tardis.dev data on the page.';
 });
 requestAnimationFrame(frame);

@@ -71,6 +71,9 @@ export class ReplayCharts {
   private x1 = 1;
   private plots: Record<keyof ChartHosts, uPlot> | null = null;
   private drawn = '';
+  /** The value axes' width, shared so every plot area starts at the same x: the widest labels any plot needs. */
+  private axisWidth = 50;
+  private measure: CanvasRenderingContext2D | null = null;
   /** The run before the latest parameter change, drawn faded for comparison. */
   previous: { fills: TableCopy; signals: TableCopy } | null = null;
 
@@ -93,7 +96,12 @@ export class ReplayCharts {
           scales: { x: { time: true, range: () => [this.x0, this.x1] } },
           axes: [
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, values: UTC_AXIS },
-            { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, size: 70 },
+            {
+              stroke: '#8b949e',
+              grid: { stroke: '#21262d' },
+              ticks: { stroke: '#30363d' },
+              size: (_u, values) => this.valueAxisWidth(values),
+            },
           ],
           series: [{ label: 'UTC', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}.{fff}' }, ...series],
           legend: { show: true },
@@ -130,9 +138,23 @@ export class ReplayCharts {
     };
   }
 
+  /** Width for value labels like `values` (uPlot asks on every layout); grows to the widest seen, never shrinks mid-recording. */
+  private valueAxisWidth(values: string[] | null): number {
+    this.measure ??= document.createElement('canvas').getContext('2d');
+    if (this.measure && values) {
+      this.measure.font = '12px system-ui, -apple-system, sans-serif';
+      let w = 0;
+      for (const v of values) w = Math.max(w, this.measure.measureText(v).width);
+      // the tick (10 px), the gap to the labels (5 px) and a margin
+      this.axisWidth = Math.max(this.axisWidth, Math.ceil(w) + 22);
+    }
+    return this.axisWidth;
+  }
+
   /** Plots for a recording: its span across, its currency on the equity axis. The hosts must be laid out. */
   setRecording(info: RecordingInfo, currency: string): void {
     if (this.plots) for (const p of Object.values(this.plots)) p.destroy();
+    this.axisWidth = 50;
     this.plots = this.make(currency);
     this.info = info;
     this.x0 = Number(BigInt(info.firstNs) / 1000n) / 1e6;
