@@ -3,6 +3,7 @@
 // else BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, else the demo ones; only the key's first four
 // characters are ever printed.
 import { startExchange, type FaultOptions, type TradingOptions } from '../exchange/index';
+import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
 
@@ -252,6 +253,8 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   );
   const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
   log(`  faults ${active.length ? active.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);
+  const exposed = exposureWarning(o.host);
+  if (exposed) log(`  ${exposed}`);
   log('  (Ctrl-C to stop)');
 
   await new Promise<void>((resolve) => {

@@ -39,6 +39,13 @@ export interface SessionEnv {
   faultTotals: FaultCounters;
 }
 
+/** Adds `key` to `seen`; false when it was there already (one answer per distinct argument of a request). */
+export function once(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
 /** Outgoing bytes queued in the socket beyond which a client is dropped as too slow. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 

@@ -15,7 +15,7 @@ import type { Venue } from './venue';
 import { CHANNELS, type Channel, type Publisher, type Push, type Subscriber } from './publisher';
 import { FrameFaults } from './faults';
 import { deriveSeed } from './rng';
-import { ClientSession, type SessionEnv } from './client-session';
+import { ClientSession, once, type SessionEnv } from './client-session';
 import { ackFrame, argJson, errorFrame, unknownInstrumentMsg, WS_ERROR_MSG, WsError, type WsArg } from './frames';
 
 export const PUBLIC_WS_PATH = '/v2/ws/public';
@@ -72,10 +72,13 @@ export class PublicSession extends ClientSession implements Subscriber {
 
   protected handle(msg: Record<string, unknown>): void {
     const sub = this.subscription(msg);
-    if (sub) for (const raw of sub.args) this.onArg(sub.op, raw);
+    if (!sub) return;
+    // one answer per distinct argument: a request repeating one stream 900 times would otherwise get 900 snapshots
+    const seen = new Set<string>();
+    for (const raw of sub.args) this.onArg(sub.op, raw, seen);
   }
 
-  private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown): void {
+  private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown, seen: Set<string>): void {
     const r = raw as Partial<Record<keyof WsArg, unknown>> | null;
     if (
       r === null ||
@@ -84,10 +87,13 @@ export class PublicSession extends ClientSession implements Subscriber {
       typeof r.channel !== 'string' ||
       typeof r.instId !== 'string'
     ) {
-      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], JSON.stringify(raw) ?? 'null', op));
+      const echo = JSON.stringify(raw) ?? 'null';
+      if (!once(seen, echo)) return;
+      this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], echo, op));
       return;
     }
     const arg: WsArg = { instType: r.instType, channel: r.channel, instId: r.instId };
+    if (!once(seen, `${arg.instType}\0${arg.channel}\0${arg.instId}`)) return;
     if (!(CHANNELS as readonly string[]).includes(arg.channel)) {
       this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], argJson(arg), op));
       return;

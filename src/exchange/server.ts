@@ -4,7 +4,8 @@
 // WHEN TO USE: tests, demos and the `ringbook exchange` command. Extension: plugins receive the ExchangeContext and
 // register REST routes on `ctx.router` and WS path handlers in `ctx.wsPaths`. The private API (trading, private WS)
 // is such a plugin (src/exchange/private), enabled by default: `trading: false` turns it off, `ex.trading` is its handle.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer } from 'ws';
@@ -13,7 +14,8 @@ import type { FlowParams, Market, MarketCounters } from './order-flow';
 import type { DebugBook, PublisherCounters } from './publisher';
 import { Venue } from './venue';
 import { SYSTEM_CLOCK, type Clock, type Connection, type ExchangeContext, type ExchangePlugin, type WsPathHandler } from './context';
-import { Router, type RestRequest } from './router';
+import { Router, type RestRequest, type RestResponse } from './router';
+import { debugRefusal, isLoopbackName } from './same-origin';
 import { notFound, registerDebugRest, registerPublicRest } from './public-rest';
 import { resolveFaults, zeroFaultCounters, type FaultCounters, type FaultOptions } from './faults';
 import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounters } from './public-ws';
@@ -105,10 +107,17 @@ export interface Exchange {
 const MAX_CATCH_UP_TICKS = 50;
 const MAX_BODY_BYTES = 1 << 20;
 
-/** The query string of a request target exactly as received (URL parsing would re-encode some characters). */
-function rawQueryOf(target: string | undefined): string {
-  const i = (target ?? '').indexOf('?');
-  return i < 0 ? '' : target!.slice(i + 1);
+/**
+ * A request target's path and query string exactly as received, or null when it is not origin-form (`/path?query`).
+ * Not through `new URL`: it re-encodes some characters of the query (signed requests hash it verbatim), reads
+ * `//host:port/` as a host and throws on targets such as `//x:99999/` — one request would take the process down.
+ */
+function splitTarget(target: string | undefined): { path: string; rawQuery: string } | null {
+  if (!target || target[0] !== '/') return null;
+  const hash = target.indexOf('#');
+  const t = hash < 0 ? target : target.slice(0, hash);
+  const q = t.indexOf('?');
+  return q < 0 ? { path: t, rawQuery: '' } : { path: t.slice(0, q), rawQuery: t.slice(q + 1) };
 }
 
 function checkWhole(name: string, v: number, min: number): void {
@@ -190,57 +199,105 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   const plugins = [...(trading ? [trading.plugin] : []), ...(opts.plugins ?? [])];
   const closers = plugins.map((p) => p(ctx)).filter((c): c is { close?(): void | Promise<void> } => !!c);
 
-  const http = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const loopbackOnly = isLoopbackName(host.toLowerCase());
+  const answer = (res: ServerResponse, status: number, code: string, msg: string) => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ code, msg, requestTime: Math.floor(venue.exchNow()), data: null }));
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    // a client that goes away mid-request must not become an unhandled 'error'
+    req.on('error', () => req.destroy());
+    res.on('error', () => res.destroy());
+    const target = splitTarget(req.url);
+    if (!target) return answer(res, 400, '40000', 'bad request target: expected an absolute path such as /api/v2/public/time');
+    const method = (req.method ?? 'GET').toUpperCase();
+    if (target.path.startsWith('/debug/')) {
+      const refused = debugRefusal(method, req.headers, loopbackOnly);
+      if (refused) return answer(res, refused.status, String(refused.status * 100), refused.msg);
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) req.destroy();
-      else chunks.push(c);
+      if (size > MAX_BODY_BYTES) {
+        answer(res, 413, '41300', `request body over ${MAX_BODY_BYTES} bytes`);
+        req.destroy();
+      } else chunks.push(c);
     });
     req.on('end', () => {
       const r: RestRequest = {
-        method: req.method ?? 'GET',
-        path: url.pathname,
-        query: url.searchParams,
-        rawQuery: rawQueryOf(req.url),
+        method,
+        path: target.path,
+        query: new URLSearchParams(target.rawQuery),
+        rawQuery: target.rawQuery,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
-      router.handle(r).then(
+      let handled: Promise<RestResponse | undefined>;
+      try {
+        handled = router.handle(r);
+      } catch (err) {
+        handled = Promise.reject(err);
+      }
+      handled.then(
         (out) => {
           const resp = out ?? notFound(venue.exchNow());
+          if (res.headersSent) return;
           res.writeHead(resp.status, { 'content-type': 'application/json', ...resp.headers });
           res.end(resp.body);
         },
-        (err: unknown) => {
-          res.writeHead(500, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              code: '50000',
-              msg: String(err instanceof Error ? err.message : err),
-              requestTime: Math.floor(venue.exchNow()),
-              data: null,
-            }),
-          );
-        },
+        (err: unknown) => answer(res, 500, '50000', String(err instanceof Error ? err.message : err)),
       );
     });
+  };
+  const http = createServer((req, res) => {
+    try {
+      onRequest(req, res);
+    } catch (err) {
+      answer(res, 500, '50000', String(err instanceof Error ? err.message : err));
+    }
   });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  http.on('upgrade', (req, socket, head) => {
-    const handler = wsPaths.get(new URL(req.url ?? '/', 'http://localhost').pathname);
-    if (!handler) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const id = ++traffic.connections;
-      const conn = handler(ws, req, id);
-      connections.set(id, conn);
-      ws.on('close', () => connections.delete(id));
-    });
+    const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  });
+  // every socket, upgraded or not, so close() can drop the ones a broken client left half-open
+  const sockets = new Set<Duplex>();
+  http.on('connection', (socket: Duplex) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // ends the socket once the answer is out: left half-open with unread bytes, it would hold close() forever
+  const refuseUpgrade = (socket: Duplex, status: string) => {
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+    else socket.destroy();
+  };
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // the socket is ours from here: a reset on it must not become an unhandled 'error'
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = splitTarget(req.url);
+      if (!target) return refuseUpgrade(socket, '400 Bad Request');
+      const handler = wsPaths.get(target.path);
+      if (!handler) return refuseUpgrade(socket, '404 Not Found');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const id = ++traffic.connections;
+        const conn = handler(ws, req, id);
+        connections.set(id, conn);
+        ws.on('close', () => connections.delete(id));
+      });
+    } catch {
+      refuseUpgrade(socket, '500 Internal Server Error');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -315,6 +372,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
+        for (const s of sockets) s.destroy();
       });
     },
   };

@@ -607,6 +607,7 @@ test('GET /debug/account and POST /debug/market-order (unsigned)', async () => {
     ok(await place(c, { side: 'buy', orderType: 'limit', price: bidPrice, size: '0.01' }));
     const r = await fetch(`${ex.url.rest}/debug/market-order`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ symbol: 'BTCUSDT', side: 'sell', size: BTC_SIZE(BTC_LOTS(bidSize) + 100) }),
     });
     const trades = JSON.parse(await r.text());

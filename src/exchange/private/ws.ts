@@ -15,7 +15,7 @@ import type { WebSocket } from 'ws';
 
 import { errorFrame, pushFrame, WS_ERROR_MSG, WsError } from '../frames';
 import type { InstType } from '../instruments';
-import { ClientSession, type SessionEnv } from '../client-session';
+import { ClientSession, once, type SessionEnv } from '../client-session';
 import type { Venue } from '../venue';
 import { verifyWsLogin, type AuthOptions } from './auth';
 import type { PrivateEvent, TradingEngine } from './matching';
@@ -86,7 +86,10 @@ export class PrivateSession extends ClientSession {
       return;
     }
     const sub = this.subscription(msg);
-    if (sub) for (const raw of sub.args) this.onArg(sub.op, raw);
+    if (!sub) return;
+    // one answer per distinct argument, as on the public path
+    const seen = new Set<string>();
+    for (const raw of sub.args) this.onArg(sub.op, raw, seen);
   }
 
   private login(arg: unknown): void {
@@ -99,10 +102,11 @@ export class PrivateSession extends ClientSession {
     this.send('{"event":"login","code":0}');
   }
 
-  private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown): void {
+  private onArg(op: 'subscribe' | 'unsubscribe', raw: unknown, seen: Set<string>): void {
     const r = raw as Record<string, unknown> | null;
     const echo = JSON.stringify(raw) ?? 'null';
     if (r === null || typeof r !== 'object' || typeof r.instType !== 'string' || typeof r.channel !== 'string') {
+      if (!once(seen, echo)) return;
       this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], echo, op));
       return;
     }
@@ -110,10 +114,12 @@ export class PrivateSession extends ClientSession {
     const key = channel === 'account' ? 'coin' : 'instId';
     const value = r[key];
     if (!(PRIVATE_CHANNELS as readonly string[]).includes(channel) || typeof value !== 'string' || !KNOWN_INST_TYPES.includes(r.instType)) {
+      if (!once(seen, echo)) return;
       this.send(errorFrame(WsError.paramError, WS_ERROR_MSG[WsError.paramError], echo, op));
       return;
     }
     const argText = `{"instType":${q(r.instType)},"channel":${q(channel)},"${key}":${q(value)}}`;
+    if (!once(seen, argText)) return;
     if (!this.loggedIn) {
       this.send(errorFrame(WsErr.needLogin[0], WsErr.needLogin[1], argText, op));
       return;
