@@ -5,7 +5,8 @@
 // turn. A replay computes between its awaits, so a prefetched row group crawled in only while the replay waited for
 // it (~90 ms of a 10 M-event backtest spent idle). One read is one request to the I/O threads: it completes while
 // the replay works.
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { openRegular } from './regular-file';
 import type { AsyncBuffer } from 'hyparquet';
 
 export interface FileSource extends AsyncBuffer {
@@ -13,8 +14,8 @@ export interface FileSource extends AsyncBuffer {
   close(): Promise<void>;
 }
 
-async function openFileSource(path: string): Promise<FileSource> {
-  const handle: FileHandle = await open(path, 'r');
+export async function openFileSource(path: string): Promise<FileSource> {
+  const handle: FileHandle = await openRegular(path);
   let byteLength: number;
   try {
     byteLength = (await handle.stat()).size;

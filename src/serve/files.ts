@@ -1,11 +1,13 @@
 // Sends one file: type, validators, single-range reads and HEAD. The file is opened before anything is sent, so a
-// file that vanished or is not a regular file becomes a clean 404 rather than a broken 200.
-import { open, type FileHandle } from 'node:fs/promises';
+// file that vanished or is not a regular file becomes a clean 404 rather than a broken 200 — and only a regular file
+// is ever opened (a FIFO's open would wait for a writer forever, holding an I/O thread).
+import type { FileHandle } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { extname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRange } from './range';
+import { openRegular } from '../capture/regular-file';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,15 +40,13 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, path: 
   let fh: FileHandle;
   try {
     // O_NOFOLLOW: the last component was resolved by realpath; a symlink swapped in since then is not followed
-    fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    fh = await openRegular(path, constants.O_NOFOLLOW);
   } catch {
     return 404;
   }
   let streaming = false;
   try {
     const st = await fh.stat();
-    // directories, FIFOs and devices: a FIFO would hang the response, a device never ends
-    if (!st.isFile()) return 404;
     const size = st.size;
     const etag = `"${size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
     const lastModified = st.mtime.toUTCString();

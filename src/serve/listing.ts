@@ -3,8 +3,8 @@
 // file whose size and mtime did not change is not read again.
 import { stat, realpath, readdir } from 'node:fs/promises';
 import { relative, sep, join } from 'node:path';
-import { asyncBufferFromFile } from 'hyparquet';
 import { fileMeta } from '../capture/parquet/reader';
+import { withFileSource } from '../capture/file-source';
 import { isInside } from './paths';
 
 export interface RecordingEntry {
@@ -109,7 +109,7 @@ async function entryFor(realRoot: string, file: { path: string; real: string }, 
     orders: await ordersDir(realRoot, path),
   };
   try {
-    const { meta, rows } = await fileMeta(await asyncBufferFromFile(real));
+    const { meta, rows } = await withFileSource(real, fileMeta);
     entry.rows = rows;
     entry.venue = meta.venue ?? null;
     entry.inst_type = meta.inst_type ?? null;

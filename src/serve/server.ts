@@ -139,8 +139,10 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   const headers = Object.entries(COMMON_HEADERS)
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
+  // closed once the answer is out: left half-open with unread bytes, the socket would hold close() forever
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\n${headers}Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 

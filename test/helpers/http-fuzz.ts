@@ -10,38 +10,68 @@ export interface RawAnswer {
   text: string;
 }
 
+/** Bytes of the first complete response in `buf`, or -1 while it is incomplete (or ends only with the connection). */
+function responseEnd(buf: Buffer, head: boolean): number {
+  let at = 0;
+  for (;;) {
+    const end = buf.indexOf('\r\n\r\n', at);
+    if (end < 0) return -1;
+    const text = buf.subarray(at, end).toString('latin1');
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? NaN);
+    const bodyAt = end + 4;
+    // 100 Continue: the real answer follows
+    if (status === 100) {
+      at = bodyAt;
+      continue;
+    }
+    if (head || status === 101 || status === 204 || status === 304) return bodyAt;
+    const length = /\r\ncontent-length: *(\d+)/i.exec(text);
+    if (length) return buf.length >= bodyAt + Number(length[1]) ? bodyAt + Number(length[1]) : -1;
+    if (/\r\ntransfer-encoding: *chunked/i.test(text)) {
+      const last = buf.indexOf('\r\n0\r\n\r\n', bodyAt - 2);
+      return last < 0 ? -1 : last + 7;
+    }
+    return -1;
+  }
+}
+
 /**
- * Sends `bytes` on a fresh connection, half-closes it and collects everything until the server closes (bounded by
- * `ms`: a server that keeps the socket open after our end and its answer is wedged for this test's purposes).
+ * Sends `bytes` on a fresh connection and collects the answer until it is complete or the server closes. A request
+ * the server is still waiting to see the rest of gets our end of the connection after `graceMs` (the server must then
+ * answer or close); everything is bounded by `ms`: a server that neither answers nor closes by then is wedged.
  */
-export function rawRequest(port: number, bytes: string | Uint8Array, ms = 5000): Promise<RawAnswer> {
+export function rawRequest(port: number, bytes: string | Uint8Array, ms = 5000, graceMs = 150): Promise<RawAnswer> {
+  const head = /^HEAD /.test(String(bytes));
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let buf = Buffer.alloc(0);
     const socket = connect({ host: '127.0.0.1', port });
+    const finish = () => {
+      clearTimeout(timer);
+      clearTimeout(grace);
+      socket.destroy();
+      const text = buf.toString('latin1');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text.replace(/^HTTP\/1\.1 100 [^\r]*\r\n\r\n/, ''));
+      resolve({ status: m ? Number(m[1]) : null, text });
+    };
     const timer = setTimeout(() => {
       socket.destroy();
-      const text = Buffer.concat(chunks).toString('latin1');
       reject(
         new Error(
-          `no answer and no close within ${ms} ms to ${JSON.stringify(String(bytes).slice(0, 200))}; got ${JSON.stringify(text.slice(0, 200))}`,
+          `no answer and no close within ${ms} ms to ${JSON.stringify(String(bytes).slice(0, 200))}; got ${JSON.stringify(buf.toString('latin1').slice(0, 200))}`,
         ),
       );
     }, ms);
-    const done = () => {
-      clearTimeout(timer);
-      const text = Buffer.concat(chunks).toString('latin1');
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(text);
-      resolve({ status: m ? Number(m[1]) : null, text });
-    };
+    let grace: ReturnType<typeof setTimeout> | undefined;
     socket.on('data', (c: Buffer) => {
-      chunks.push(c);
-      // a 101 means a WebSocket is open now: the answer is in, close our side for good
-      if (/^HTTP\/1\.1 101/.test(Buffer.concat(chunks).toString('latin1'))) socket.destroy();
+      buf = Buffer.concat([buf, c]);
+      if (responseEnd(buf, head) >= 0) finish();
     });
-    socket.on('close', done);
+    socket.on('close', finish);
     // a reset is an answer too (the server refused to read on)
     socket.on('error', () => {});
-    socket.write(bytes, () => socket.end());
+    socket.write(bytes, () => {
+      grace = setTimeout(() => socket.end(), graceMs);
+    });
   });
 }
 
@@ -203,14 +233,28 @@ export const KNOWN_CRASHERS = (host: string): string[] => [
   `GET http://x:99999/v2/ws/public HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
 ];
 
-/** Runs `requests` `parallel` at a time; after each batch, `alive()` must still succeed. Returns how many were sent. */
-export async function fuzz(port: number, requests: readonly string[], alive: () => Promise<void>, parallel = 16): Promise<number> {
+/**
+ * Runs `requests` `parallel` at a time; after each batch, `alive()` must still succeed. Returns how many were sent
+ * and how many got an HTTP answer (the rest were closed without one: unparseable, or cut short).
+ */
+export async function fuzz(
+  port: number,
+  requests: readonly string[],
+  alive: () => Promise<void>,
+  parallel = 16,
+): Promise<{ sent: number; answered: number; statuses: Record<number, number> }> {
   let sent = 0;
+  let answered = 0;
+  const statuses: Record<number, number> = {};
   for (let i = 0; i < requests.length; i += parallel) {
     const batch = requests.slice(i, i + parallel);
-    await Promise.all(batch.map((r) => rawRequest(port, r)));
+    for (const a of await Promise.all(batch.map((r) => rawRequest(port, r)))) {
+      if (a.status === null) continue;
+      answered++;
+      statuses[a.status] = (statuses[a.status] ?? 0) + 1;
+    }
     sent += batch.length;
     await alive();
   }
-  return sent;
+  return { sent, answered, statuses };
 }
