@@ -2,8 +2,7 @@
 // machine with the given config, the simulated venue, and the files streamed row group by row group (memory stays
 // flat however long the recording is). Node only (files); the browser replay drives ./run itself.
 import type { SignalParams } from '../core/index';
-import { recordGroups } from '../capture/parquet/record-groups';
-import { withFileSource } from '../capture/file-source';
+import { fileRecordGroups } from '../capture/read-file';
 import type { StrategyConfig } from '../fsm/index';
 import { Backtest, type BacktestOptions } from './run';
 import { createBacktestCore, machineFor, DEFAULT_FEES, type RecordingGrid } from './setup';
@@ -60,13 +59,11 @@ export async function runFiles(
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
-    await withFileSource(f.path, async (file) => {
-      for await (const g of recordGroups(file, bc.area(), bc.inst.idx)) {
-        if (o.feedShiftNs) shiftLocalTs(bc.core.words, g.ptr, g.rows, o.feedShiftNs);
-        bt.feedCore(g.ptr, g.rows);
-        if (bt.done) break;
-      }
-    });
+    for await (const g of fileRecordGroups(f.path, bc.area(), bc.inst.idx)) {
+      if (o.feedShiftNs) shiftLocalTs(bc.core.words, g.ptr, g.rows, o.feedShiftNs);
+      bt.feedCore(g.ptr, g.rows);
+      if (bt.done) break;
+    }
     if (bt.done) break;
   }
   return bt.finish({ files: files.length, ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}) });

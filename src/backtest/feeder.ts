@@ -1,11 +1,9 @@
 // The replay feeder: a recording's market files for one symbol, in local-time order, streamed row group by row
 // group into 64-byte records in the engine's memory and applied by the same core as live. Memory stays flat
 // whatever the recording's length: one row group at a time.
-import { asyncBufferFromFile } from 'hyparquet';
 import { REC_SIZE, type Engine, type Ring } from '../core/index';
-import { fileMeta } from '../capture/parquet/reader';
-import { recordGroups, type RecordArea } from '../capture/parquet/record-groups';
-import { withFileSource } from '../capture/file-source';
+import type { RecordArea } from '../capture/parquet/record-groups';
+import { fileRecordGroups, readFileMeta } from '../capture/read-file';
 import { listParquet } from '../capture/recover';
 import type { FileMeta } from '../capture/schema';
 
@@ -21,7 +19,7 @@ export async function replayFiles(root: string, symbol: string, instType?: strin
   const out: ReplayFile[] = [];
   for (const path of listParquet(root)) {
     if (!path.includes(`/symbol=${symbol}/`) || (instType && !path.includes(`/inst_type=${instType}/`))) continue;
-    const { meta, rows } = await fileMeta(await asyncBufferFromFile(path));
+    const { meta, rows } = await readFileMeta(path);
     out.push({ path, meta, rows, firstLocalTs: BigInt(meta.first_local_ts || '0') });
   }
   if (!out.length)
@@ -48,16 +46,14 @@ export async function replay(files: ReplayFile[], o: FeedOptions): Promise<numbe
   let applied = 0;
   const batch = o.batch ?? 4096;
   for (const f of files) {
-    await withFileSource(f.path, async (file) => {
-      for await (const g of recordGroups(file, o.area, o.inst)) {
-        for (let start = 0; start < g.rows; start += batch) {
-          const n = Math.min(batch, g.rows - start);
-          o.engine.apply(g.ptr + start * REC_SIZE, n, o.out);
-          if (o.out) o.onOutput?.(o.out);
-          applied += n;
-        }
+    for await (const g of fileRecordGroups(f.path, o.area, o.inst)) {
+      for (let start = 0; start < g.rows; start += batch) {
+        const n = Math.min(batch, g.rows - start);
+        o.engine.apply(g.ptr + start * REC_SIZE, n, o.out);
+        if (o.out) o.onOutput?.(o.out);
+        applied += n;
       }
-    });
+    }
   }
   return applied;
 }

@@ -1,9 +1,8 @@
 // Own orders and fills of a recorded trading session (<root>/_orders/…, kind 6 records, src/live/orderlog.ts):
 // read back for the recorded-latency model (round trips of our orders) and the live-parity check.
-import { asyncBufferFromFile } from 'hyparquet';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { rowGroups } from '../capture/parquet/reader';
+import { fileRowGroups } from '../capture/read-file';
 import { OrderEvent, readPlaceTerms } from '../live/orderlog';
 import type { RoundTrip } from './latency';
 
@@ -23,8 +22,9 @@ export interface OrderRecord {
 function walk(dir: string, out: string[]): void {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.endsWith('.parquet')) out.push(p);
+    const st = statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else if (st.isFile() && name.endsWith('.parquet')) out.push(p);
   }
 }
 
@@ -36,7 +36,7 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
   walk(dir, files);
   const out: OrderRecord[] = [];
   for (const f of files.filter((p) => p.includes(`/symbol=${symbol}/`)).sort()) {
-    for await (const g of rowGroups(await asyncBufferFromFile(f))) {
+    for await (const g of fileRowGroups(f)) {
       const c = g.columns;
       const kind = c.kind as Int32Array;
       for (let i = 0; i < g.rows; i++) {

@@ -2,9 +2,9 @@
 // offset, and the share of negative latencies — with the explanation the original recorder lacked: a negative
 // local_ts − exch_ts means the local clock is behind the exchange's (θ < 0), not that data arrived before it was
 // sent. Streams row groups; memory holds one latency per book message.
-import { asyncBufferFromFile } from 'hyparquet';
 import { Kind, Status, Flag } from '../core/record';
-import { fileMeta, rowGroups } from './parquet/reader';
+import { damaged, fileRowGroups, readFileMeta } from './read-file';
+import type { FileMeta } from './schema';
 import { listParquet } from './recover';
 
 const KIND_NAMES: Record<number, string> = {
@@ -83,14 +83,98 @@ class Growable {
   }
 }
 
-export async function inspectRecording(path: string): Promise<StreamReport[]> {
+/** A file inspect could not read, and why. */
+export interface DamagedEntry {
+  path: string;
+  reason: string;
+}
+
+export interface InspectResult {
+  streams: StreamReport[];
+  /** Files left out of the figures because they could not be read (torn, foreign, failing a checksum). */
+  damaged: DamagedEntry[];
+}
+
+/** One file's figures, merged into its stream only once the whole file was read. */
+interface FilePart {
+  key: string;
+  meta: Partial<FileMeta>;
+  rows: number;
+  byKind: Record<string, number>;
+  statuses: Record<string, number>;
+  bookMessages: number;
+  snapshots: number;
+  first: bigint;
+  last: bigint;
+  raw: Growable;
+}
+
+async function inspectFile(f: string): Promise<FilePart> {
+  const { meta } = await readFileMeta(f);
+  const part: FilePart = {
+    key: `${meta.venue ?? '?'}/${meta.inst_type ?? '?'}/${meta.symbol ?? f}`,
+    meta,
+    rows: 0,
+    byKind: {},
+    statuses: {},
+    bookMessages: 0,
+    snapshots: 0,
+    first: 0n,
+    last: 0n,
+    raw: new Growable(),
+  };
+  for await (const g of fileRowGroups(f)) {
+    const kind = g.columns.kind as Int32Array;
+    const flags = g.columns.flags as Int32Array;
+    const local = g.columns.local_ts as BigInt64Array;
+    const exch = g.columns.exch_ts as BigInt64Array;
+    const seq = g.columns.seq as BigInt64Array;
+    part.rows += g.rows;
+    for (let i = 0; i < g.rows; i++) {
+      const k = kind[i];
+      const name = KIND_NAMES[k] ?? `kind_${k}`;
+      part.byKind[name] = (part.byKind[name] ?? 0) + 1;
+      const t = local[i];
+      if (part.first === 0n || t < part.first) part.first = t;
+      if (t > part.last) part.last = t;
+      if (k === Kind.status) {
+        const st = STATUS_NAMES[Number(seq[i])] ?? `code_${seq[i]}`;
+        part.statuses[st] = (part.statuses[st] ?? 0) + 1;
+      } else if (k === Kind.bookClear) {
+        part.snapshots++;
+      }
+      if ((k === Kind.bookLevel || k === Kind.msgEnd) && flags[i] & Flag.last && exch[i] > 0n) {
+        part.bookMessages++;
+        part.raw.push(Number(t - exch[i]) / 1e6);
+      }
+    }
+  }
+  return part;
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+}
+
+/**
+ * Every stream under `path` (a file or a recording directory), and the files that could not be read: a damaged
+ * file is reported and left out, the others are still inspected.
+ */
+export async function inspectRecording(path: string): Promise<InspectResult> {
   const files = listParquet(path);
   if (!files.length) throw new Error(`no .parquet files under ${path}`);
   const streams = new Map<string, { r: StreamReport; raw: Growable; first: bigint; last: bigint }>();
+  const bad: DamagedEntry[] = [];
   for (const f of files) {
-    const file = await asyncBufferFromFile(f);
-    const { meta } = await fileMeta(file);
-    const key = `${meta.venue ?? '?'}/${meta.inst_type ?? '?'}/${meta.symbol ?? f}`;
+    let part: FilePart;
+    try {
+      part = await inspectFile(f);
+    } catch (err) {
+      const d = damaged(f, err);
+      bad.push({ path: d.path, reason: d.reason });
+      continue;
+    }
+    const { key, meta } = part;
     let s = streams.get(key);
     if (!s) {
       s = {
@@ -127,32 +211,16 @@ export async function inspectRecording(path: string): Promise<StreamReport[]> {
         rttNs: meta.clock_offset_rtt_ns ?? '',
         method: meta.clock_offset_method ?? '',
       };
-    for await (const g of rowGroups(file)) {
-      const kind = g.columns.kind as Int32Array;
-      const flags = g.columns.flags as Int32Array;
-      const local = g.columns.local_ts as BigInt64Array;
-      const exch = g.columns.exch_ts as BigInt64Array;
-      const seq = g.columns.seq as BigInt64Array;
-      s.r.rows += g.rows;
-      for (let i = 0; i < g.rows; i++) {
-        const k = kind[i];
-        const name = KIND_NAMES[k] ?? `kind_${k}`;
-        s.r.byKind[name] = (s.r.byKind[name] ?? 0) + 1;
-        const t = local[i];
-        if (s.first === 0n || t < s.first) s.first = t;
-        if (t > s.last) s.last = t;
-        if (k === Kind.status) {
-          const st = STATUS_NAMES[Number(seq[i])] ?? `code_${seq[i]}`;
-          s.r.statuses[st] = (s.r.statuses[st] ?? 0) + 1;
-        } else if (k === Kind.bookClear) {
-          s.r.snapshots++;
-        }
-        if ((k === Kind.bookLevel || k === Kind.msgEnd) && flags[i] & Flag.last && exch[i] > 0n) {
-          s.r.bookMessages++;
-          s.raw.push(Number(t - exch[i]) / 1e6);
-        }
-      }
+    s.r.rows += part.rows;
+    addCounts(s.r.byKind, part.byKind);
+    addCounts(s.r.statuses, part.statuses);
+    s.r.bookMessages += part.bookMessages;
+    s.r.snapshots += part.snapshots;
+    if (part.rows) {
+      if (s.first === 0n || part.first < s.first) s.first = part.first;
+      if (part.last > s.last) s.last = part.last;
     }
+    for (const v of part.raw.view) s.raw.push(v);
   }
   const out: StreamReport[] = [];
   for (const s of streams.values()) {
@@ -169,7 +237,7 @@ export async function inspectRecording(path: string): Promise<StreamReport[]> {
     r.explanation = explain(r);
     out.push(r);
   }
-  return out;
+  return { streams: out, damaged: bad };
 }
 
 function explain(r: StreamReport): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { recoverJournal } from './writer';
 import { recoverRawJournal } from './raw';
 import { removeIfExists } from './files';
+import { NotRegularFile } from './regular-file';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -31,7 +32,8 @@ function walk(dir: string, out: string[], seen = new Set<string>(), top = realpa
       throw err;
     }
     if (st.isDirectory()) walk(p, out, seen, top);
-    else out.push(p);
+    // FIFOs, sockets and devices are nothing a recorder wrote, and opening one to read could block for good
+    else if (st.isFile()) out.push(p);
   }
 }
 
@@ -51,7 +53,9 @@ export function recoverTree(root: string): Array<{ path: string; rows: number; t
 /** Every finished Parquet file under `root` (a file or a directory), sorted by path. */
 export function listParquet(root: string): string[] {
   if (!existsSync(root)) throw new Error(`no such file or directory: ${root}`);
-  if (statSync(root).isFile()) return [root];
+  const st = statSync(root);
+  if (st.isFile()) return [root];
+  if (!st.isDirectory()) throw new NotRegularFile(root, st);
   const files: string[] = [];
   walk(root, files);
   // market data only: raw frames (_raw/) have another schema, own orders (_orders/) are another stream

@@ -2,11 +2,11 @@
 // venue; prints the report (table, --json) and writes the HTML report; --parity checks a recorded trading session.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { asyncBufferFromFile } from 'hyparquet';
 import { loadCore } from '../core/index';
 import type { Action, Event } from '../fsm/index';
 import { SignalWatch } from '../fsm/explain';
 import { fileMeta } from '../capture/parquet/reader';
+import { withFileSource } from '../capture/file-source';
 import { listParquet } from '../capture/recover';
 import { createBacktestCore, gridOf, runFiles, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
@@ -134,7 +134,7 @@ export function expandInput(input: string): string[] {
 export async function replayFilesOf(paths: string[], symbol?: string): Promise<ReplayFile[]> {
   const files: ReplayFile[] = [];
   for (const path of paths) {
-    const { meta, rows } = await fileMeta(await asyncBufferFromFile(path));
+    const { meta, rows } = await withFileSource(path, fileMeta);
     files.push({ path, meta, rows, firstLocalTs: BigInt(meta.first_local_ts || '0') });
   }
   const symbols = [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];

@@ -2,8 +2,8 @@
 // SharedArrayBuffer that all optimizer workers read without copying it; each trial block-copies a chunk at a time
 // into its own core's staging area.
 import { REC_SIZE, R, readI64Big } from '../core/index';
-import { recordGroups, type RecordArea } from '../capture/parquet/record-groups';
-import { withFileSource } from '../capture/file-source';
+import type { RecordArea } from '../capture/parquet/record-groups';
+import { fileRecordGroups } from '../capture/read-file';
 import type { ReplayFile } from '../backtest/feeder';
 
 export interface SharedRecording {
@@ -23,16 +23,12 @@ export async function loadShared(files: ReplayFile[], area: RecordArea): Promise
   const mem = area.core.words;
   let at = 0;
   for (const f of files) {
-    await withFileSource(f.path, async (file) => {
-      for await (const g of recordGroups(file, area, 0)) {
-        if (at + g.rows > rows)
-          throw new Error(
-            `${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`,
-          );
-        words.set(mem.subarray(g.ptr >> 2, (g.ptr >> 2) + g.rows * 16), at * 16);
-        at += g.rows;
-      }
-    });
+    for await (const g of fileRecordGroups(f.path, area, 0)) {
+      if (at + g.rows > rows)
+        throw new Error(`${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`);
+      words.set(mem.subarray(g.ptr >> 2, (g.ptr >> 2) + g.rows * 16), at * 16);
+      at += g.rows;
+    }
   }
   if (at !== rows) throw new Error(`the files hold ${at} rows, their metadata ${rows}: a file is torn (run \`ringbook inspect\`)`);
   const local = (i: number) => readI64Big(words, i * REC_SIZE + R.localTs);

@@ -125,7 +125,8 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
 
   // inspect explains the "impossible" negative latencies with the measured offset
   const report = await inspectRecording(root);
-  const btc = report.find((r) => r.stream.endsWith('BTCUSDT'))!;
+  assert.equal(report.damaged, []);
+  const btc = report.streams.find((r) => r.stream.endsWith('BTCUSDT'))!;
   assert.ok(btc.feedLatencyMsRaw!.negativeShare > 0.9, 'raw local_ts − exch_ts is negative: our clock is behind');
   assert.ok(btc.feedLatencyMsCorrected!.p50 > 0, 'corrected for θ the latency is positive');
   assert.match(btc.explanation, /local clock is behind the exchange's/);

@@ -4,7 +4,7 @@
 // the layout our writer produces are decoded by ./page-decoder; anything else (other writers, other encodings) by hyparquet.
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { fastRowGroup } from './page-decoder';
-import { COLUMNS, type Columns, type FileMeta } from '../schema';
+import { COLUMNS, SCHEMA_VERSION, type Columns, type FileMeta } from '../schema';
 
 export interface RowGroupChunk {
   /** Index of the row group in the file, and its first row. */
@@ -14,10 +14,29 @@ export interface RowGroupChunk {
   columns: Columns;
 }
 
+/**
+ * The file's footer and key-value metadata. Throws, saying what is wrong, for an empty or short file, a file that is
+ * not Parquet, an unreadable footer, and a `schema_version` this version does not know (docs/capture.md: readers
+ * refuse those rather than guess).
+ */
 export async function fileMeta(file: AsyncBuffer): Promise<{ metadata: FileMetaData; meta: Partial<FileMeta>; rows: number }> {
-  const metadata = await parquetMetadataAsync(file);
+  if (file.byteLength === 0) throw new Error('empty file (0 bytes): torn or never written');
+  if (file.byteLength < 12) throw new Error(`${file.byteLength} bytes: too short for a Parquet file`);
+  let metadata: FileMetaData;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (err) {
+    throw new Error(`not a readable Parquet file (${err instanceof Error ? err.message : String(err)})`);
+  }
+  if (!Array.isArray(metadata.row_groups) || !Array.isArray(metadata.schema))
+    throw new Error('not a readable Parquet file (footer incomplete)');
   const meta: Record<string, string> = {};
   for (const kv of metadata.key_value_metadata ?? []) meta[kv.key] = kv.value ?? '';
+  const version = meta.schema_version;
+  if (version !== undefined && version !== SCHEMA_VERSION)
+    throw new Error(
+      `schema_version ${JSON.stringify(version)} is not one this ringbook reads (${SCHEMA_VERSION}): written by a newer version?`,
+    );
   return { metadata, meta: meta as Partial<FileMeta>, rows: Number(metadata.num_rows) };
 }
 
