@@ -29,7 +29,7 @@ export const BENCH_STRATEGY = [
 ];
 
 const [dir, mode] = process.argv.slice(2);
-const files = await replayFilesOf(listParquet(dir));
+const { files } = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
 const { core } = await loadCore();
 const bc = createBacktestCore(core, grid);

@@ -28,7 +28,7 @@ const BASE = {
 
 const [dir, workersText] = process.argv.slice(2);
 const workers = Number(workersText);
-const files = await replayFilesOf(listParquet(dir));
+const { files } = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
 const module = await compileCore();
 const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));

@@ -32,6 +32,8 @@ export interface RunOptions {
   idTag?: string;
   /** Added to every record's local stamp before the replay (`--feed-latency-shift`), ns. */
   feedShiftNs?: number;
+  /** Damaged input files left out (--skip-damaged): named in the report's settings. */
+  skippedFiles?: readonly string[];
 }
 
 /** Runs one backtest over `files` (market data of one symbol, in order) on `bc`. */
@@ -66,5 +68,10 @@ export async function runFiles(
     }
     if (bt.done) break;
   }
-  return bt.finish({ files: files.length, ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}) });
+  const skipped = o.skippedFiles ?? [];
+  return bt.finish({
+    files: files.length,
+    ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}),
+    ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
+  });
 }

@@ -23,6 +23,49 @@ export function ensureDir(path: string): void {
   }
 }
 
+function cannotWrite(flag: string, path: string, err: unknown, what: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  const why =
+    e.code === 'ENOSPC'
+      ? 'the disk is full'
+      : e.code === 'EACCES' || e.code === 'EPERM'
+        ? 'permission denied'
+        : e.code === 'EROFS'
+          ? 'read-only file system'
+          : e.code === 'ENOTDIR'
+            ? 'a part of the path is a file'
+            : e.code === 'ENOENT'
+              ? 'a part of the path cannot be created there'
+              : (e.code ?? e.message);
+  return new Error(`cannot write to ${flag} ${path} (${why}): choose another ${what} or fix its permissions`);
+}
+
+/**
+ * Checks, before any work starts, that `dir` exists or can be created and that a file can be written in it (a probe
+ * file, removed again): an unwritable output should stop a run at once, not after an hour of trials. Returns the
+ * absolute path; throws an Error naming the flag, the path and what is wrong.
+ */
+export function checkWritableDir(flag: string, dir: string): string {
+  const full = resolve(dir);
+  const probe = `${full}${sep}.ringbook-write-check-${process.pid}`;
+  try {
+    ensureDir(full);
+    closeSync(openSync(probe, 'w'));
+  } catch (err) {
+    throw cannotWrite(flag, full, err, 'directory');
+  }
+  unlinkSync(probe);
+  return full;
+}
+
+/** The same for an output file: its directory must be writable and the path must not be a directory. */
+export function checkWritableFile(flag: string, file: string): string {
+  const full = resolve(file);
+  if (existsSync(full) && statSync(full).isDirectory()) throw new Error(`${flag} ${full} is a directory: give a file name`);
+  checkWritableDir(flag, dirname(full));
+  return full;
+}
+
 export function writeFileDurably(path: string, data: Uint8Array): void {
   ensureDir(dirname(path));
   const tmp = `${path}.tmp`;

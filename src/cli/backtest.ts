@@ -5,8 +5,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadCore } from '../core/index';
 import type { Action, Event } from '../fsm/index';
 import { SignalWatch } from '../fsm/explain';
-import { fileMeta } from '../capture/parquet/reader';
-import { withFileSource } from '../capture/file-source';
+import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile } from '../capture/read-file';
+import type { RecordArea } from '../capture/parquet/record-groups';
+import { checkWritableFile } from '../capture/files';
+import { checkWindow } from '../backtest/window';
 import { listParquet } from '../capture/recover';
 import { createBacktestCore, gridOf, runFiles, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
@@ -84,6 +86,11 @@ export const BACKTEST = {
       description: 'compare with the recorded live session under <dir>/_orders (its parameters, fees and recorded latency)',
       group: 'report',
     },
+    'skip-damaged': {
+      type: 'boolean',
+      description:
+        'leave out input files that cannot be read (torn, foreign, failing a page checksum) and name them in the report; without it such a file stops the backtest, named',
+    },
   },
   examples: [
     ['backtest data/ --preset demo', 'replay a recording with the demo preset and print the report'],
@@ -131,12 +138,23 @@ export function expandInput(input: string): string[] {
   return [input];
 }
 
-export async function replayFilesOf(paths: string[], symbol?: string): Promise<ReplayFile[]> {
-  const files: ReplayFile[] = [];
-  for (const path of paths) {
-    const { meta, rows } = await withFileSource(path, fileMeta);
-    files.push({ path, meta, rows, firstLocalTs: BigInt(meta.first_local_ts || '0') });
-  }
+/**
+ * The market files of one symbol among `paths`, in replay order, their footers read. A file whose footer cannot be
+ * read stops everything (naming it and how to leave it out), or with `skipDamaged` is returned in `damaged`.
+ */
+export async function replayFilesOf(
+  paths: string[],
+  symbol?: string,
+  o: { skipDamaged?: boolean } = {},
+): Promise<{ files: ReplayFile[]; damaged: DamagedFile[] }> {
+  const read = await sortOutDamaged(paths, readFileMeta, o.skipDamaged ?? false);
+  if (!read.ok.length) throw new Error(`every input file is damaged: ${read.damaged.map((d) => d.message).join('; ')}`);
+  const files: ReplayFile[] = read.ok.map(({ path, value: { meta, rows } }) => ({
+    path,
+    meta,
+    rows,
+    firstLocalTs: BigInt(meta.first_local_ts || '0'),
+  }));
   const symbols = [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];
   let chosen = files;
   if (symbol) {
@@ -145,7 +163,30 @@ export async function replayFilesOf(paths: string[], symbol?: string): Promise<R
   } else if (symbols.length > 1) {
     throw new Error(`the input holds several symbols (${symbols.join(', ')}): pick one with --symbol`);
   }
-  return chosen.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
+  chosen.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
+  return { files: chosen, damaged: read.damaged };
+}
+
+/**
+ * `--skip-damaged`: reads every row of `files` through `area` before the replay (checksums and streams checked), so
+ * a damaged page is skipped with its file instead of stopping the replay halfway; adds those to `damaged`.
+ */
+export async function dropDamaged(files: ReplayFile[], area: RecordArea, damaged: DamagedFile[]): Promise<ReplayFile[]> {
+  const checked = await sortOutDamaged(
+    files.map((f) => f.path),
+    (p) => verifyFile(p, area),
+    true,
+  );
+  damaged.push(...checked.damaged);
+  const ok = new Set(checked.ok.map((c) => c.path));
+  const kept = files.filter((f) => ok.has(f.path));
+  if (!kept.length) throw new Error(`every input file is damaged: ${damaged.map((d) => d.message).join('; ')}`);
+  return kept;
+}
+
+/** One line per damaged file left out, for stderr and the report. */
+export function skippedLines(damaged: readonly DamagedFile[]): string[] {
+  return damaged.length ? [`skipped ${damaged.length} damaged file(s) (--skip-damaged):`, ...damaged.map((d) => `  ${d.message}`)] : [];
 }
 
 export function parseTime(flag: string, text: string): bigint {
@@ -189,7 +230,13 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const input = args.positionals[0];
   if (values.symbol?.includes(','))
     throw new UsageError(`--symbol ${values.symbol}: a backtest replays one symbol (run one backtest per symbol)`);
-  const files = await replayFilesOf(expandInput(input), values.symbol?.toUpperCase());
+  const skipDamaged = values['skip-damaged'] === true;
+  if (values.report) checkWritableFile('--report', values.report);
+  const fromNs = values.from ? parseTime('--from', values.from) : undefined;
+  const toNs = values.to ? parseTime('--to', values.to) : undefined;
+  const feedShiftNs = values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined;
+  let { files, damaged } = await replayFilesOf(expandInput(input), values.symbol?.toUpperCase(), { skipDamaged });
+  checkWindow(fromNs, toNs, files, feedShiftNs);
   const symbol = files[0].meta.symbol!;
   const grid = gridOf(files[0].meta, files[0].path);
   const root = recordingRoot(resolve(files[0].path));
@@ -229,9 +276,9 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     partialFills: !values['no-partial'],
     sampleNs,
     fundingRate: values.funding,
-    fromNs: values.from ? parseTime('--from', values.from) : undefined,
-    toNs: values.to ? parseTime('--to', values.to) : undefined,
-    feedShiftNs: values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined,
+    fromNs,
+    toNs,
+    feedShiftNs,
     onSignal: (_t, e) => watch.observe(e),
   };
   if (values.parity) {
@@ -258,7 +305,15 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   }
   const { core } = await loadCore();
   const bc = createBacktestCore(core, grid);
-  const trace = await runFiles(bc, files, grid, run);
+  if (skipDamaged) files = await dropDamaged(files, bc.area(), damaged);
+  for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
+  run.skippedFiles = damaged.map((d) => d.path);
+  let trace;
+  try {
+    trace = await runFiles(bc, files, grid, run);
+  } catch (err) {
+    throw err instanceof DamagedFile ? stopOn(err) : err;
+  }
   const metrics = computeMetrics(trace);
   const report = runReport({ symbol, metrics, params, signals: watch.stats });
   const title = `${symbol} ${basename(input)}`;

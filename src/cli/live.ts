@@ -4,7 +4,9 @@
 import { resolve } from 'node:path';
 import { FIELDS, type StrategyConfig } from '../fsm/index';
 import { SignalWatch, explainEntries, explainHalt } from '../fsm/explain';
-import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, describeCredentials, type Credentials } from '../gateway/index';
+import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, describeCredentials, type Credentials } from '../gateway/index';
+import { readFileSync } from 'node:fs';
+import { checkWritableDir } from '../capture/files';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import type { InstType } from '../feed/instruments';
@@ -14,7 +16,6 @@ import { count, duration, moneyIn, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows } from '../format/params';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, UsageError, type CommandSpec } from './args';
-import { readJsonFile } from './json-file';
 import { presetHelp, resolveParams, strategyFlags, type ResolvedParams } from './params';
 import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
@@ -68,10 +69,16 @@ export const DEMO = {
   notes: presetHelp(),
 } as const satisfies CommandSpec;
 
+/** Not through readJsonFile: V8's parse errors quote the text around the mistake, which here is the secret. */
 function readKeys(path: string): Credentials {
-  const k = readJsonFile(path, '--keys').value as Record<string, unknown> | null;
-  if (!k?.apiKey || !k?.secret || !k?.passphrase) throw new Error(`--keys ${path} must hold {"apiKey", "secret", "passphrase"}`);
-  return { apiKey: String(k.apiKey), secret: String(k.secret), passphrase: String(k.passphrase) };
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`--keys ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`);
+  }
+  return credentialsFromJson(text, `--keys ${path}`);
 }
 
 function statusLine(s: SessionSummary, lot: string, ccy: string): string {
@@ -197,12 +204,14 @@ export async function runLive(argv: string[]): Promise<number> {
   if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: live trades one symbol (run one session per symbol)`);
   const params = resolveParams({ preset: values.preset, configFile: values.config, sets: values.set });
   const symbol = values.symbol.toUpperCase();
+  if (values.record) checkWritableDir('--record', values.record);
+  const keys = values.keys ? readKeys(values.keys) : undefined;
   let credentials: Credentials;
   let wsUrl: string;
   let restUrl: string;
   let close: (() => Promise<void>) | undefined;
   if (values.demo) {
-    const c = values.keys ? readKeys(values.keys) : credentialsFromEnv();
+    const c = keys ?? credentialsFromEnv();
     if (!c)
       throw new Error(
         '--demo needs Bitget demo API keys: set BITGET_API_KEY, BITGET_API_SECRET and BITGET_API_PASSPHRASE, or pass --keys FILE',
@@ -215,7 +224,7 @@ export async function runLive(argv: string[]): Promise<number> {
     wsUrl = ep.wsUrl;
     restUrl = ep.restUrl;
     close = ep.close;
-    credentials = (values.keys ? readKeys(values.keys) : credentialsFromEnv()) ?? LOCAL_DEMO_CREDENTIALS;
+    credentials = keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS;
   }
   process.stderr.write(
     `trading ${symbol} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}\n`,
@@ -251,6 +260,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     configFile: values.config,
     sets: values.set,
   });
+  checkWritableDir('--out', values.out);
   const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
   const symbol = values.symbol.toUpperCase();
   process.stderr.write(

@@ -81,6 +81,12 @@ async function main(argv: string[]): Promise<number> {
   return c.run(rest);
 }
 
+// `ringbook watch --json | head -2`: the reader went away, which ends the command, quietly (not with a stack trace)
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {

@@ -1,7 +1,9 @@
 // `ringbook optimize <data> --space space.json`: parameter search over backtests on worker threads sharing the
 // decoded recording; every trial logged; walk-forward and overfitting controls; shards and their merge.
 import { availableParallelism } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { checkWritableDir, ensureDir } from '../capture/files';
+import { DamagedFile, stopOn } from '../capture/read-file';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
@@ -20,7 +22,7 @@ import { summarise, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
-import { expandInput, parseFees, replayFilesOf, recordingRoot } from './backtest';
+import { dropDamaged, expandInput, parseFees, replayFilesOf, recordingRoot, skippedLines } from './backtest';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { presetHelp, resolveParams, strategyFlags } from './params';
@@ -81,6 +83,11 @@ export const OPTIMIZE = {
     out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory' },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
     symbol: { type: 'string', arg: 'S', aliases: ['symbols'], description: 'the symbol when the data holds several' },
+    'skip-damaged': {
+      type: 'boolean',
+      description:
+        'leave out data files that cannot be read (torn, foreign, failing a page checksum) and list them in manifest.json; without it such a file stops the run before any trial, named',
+    },
   },
   examples: [
     ['optimize data/ --space space.json --preset demo', 'a grid search over the demo preset, results in results/'],
@@ -124,10 +131,12 @@ interface Manifest {
   settings: Omit<TrialSettings, 'roundTrips'> & { roundTrips: number };
   heatmap: [string, string] | null;
   keys: string[];
+  /** Damaged input files left out with --skip-damaged, and why. */
+  skipped?: Array<{ path: string; reason: string }>;
 }
 
 function writeResults(out: string, manifest: Manifest, results: TrialResult[], summary: Summary | null): void {
-  mkdirSync(out, { recursive: true });
+  ensureDir(out);
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(out, 'trials.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
   const keys = manifest.keys;
@@ -245,6 +254,7 @@ async function runMerge(argv: string[]): Promise<number> {
   const args = parseCommand(MERGE, argv);
   if (!args) return 0;
   const values = args.values;
+  checkWritableDir('--out', values.out);
   const parts = args.positionals.map((d) => {
     const p = join(d, 'manifest.json');
     if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
@@ -334,7 +344,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
     heatmap = [hm[0], hm[1]];
   }
 
-  const files = await replayFilesOf(expandInput(args.positionals[0]), values.symbol?.toUpperCase());
+  // before any work: an unwritable --out used to fail only after every trial had run (or spin, under /proc)
+  checkWritableDir('--out', values.out);
+  const skipDamaged = values['skip-damaged'] === true;
+  let { files, damaged } = await replayFilesOf(expandInput(args.positionals[0]), values.symbol?.toUpperCase(), { skipDamaged });
   const grid = gridOf(files[0].meta, files[0].path);
   const symbol = files[0].meta.symbol!;
   const trips = roundTrips(await readOwnOrders(recordingRoot(resolve(files[0].path)), symbol));
@@ -345,7 +358,15 @@ export async function runOptimize(argv: string[]): Promise<number> {
   process.stderr.write(`loading ${files.length} file(s) into shared memory …\n`);
   const module = await compileCore();
   // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
-  const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
+  const area = new RecordArea(await instantiateCore(module, createMemory()));
+  if (skipDamaged) files = await dropDamaged(files, area, damaged);
+  for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
+  let shared;
+  try {
+    shared = await loadShared(files, area);
+  } catch (err) {
+    throw err instanceof DamagedFile ? stopOn(err) : err;
+  }
   const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));
   const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
   const folds = values['walk-forward']
@@ -383,6 +404,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     },
     heatmap,
     keys,
+    ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
   };
   process.stderr.write(
     `${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}\n`,
@@ -413,7 +435,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
       : null;
   writeResults(out, manifest, results, summary);
   if (summary) printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results) });
-  else
+  for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
+  if (!summary)
     process.stderr.write(
       `${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results\n`,
     );

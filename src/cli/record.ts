@@ -1,7 +1,5 @@
 // `ringbook record`: the live pipeline with the recorder on — Parquet per docs/design.md §6 under --out.
-import { accessSync, constants } from 'node:fs';
-import { ensureDir } from '../capture/files';
-import { resolve } from 'node:path';
+import { checkWritableDir } from '../capture/files';
 import { MarketPipeline } from '../feed/pipeline';
 import type { InstType } from '../feed/instruments';
 import { resolveEndpoints } from './endpoints';
@@ -60,15 +58,7 @@ export async function runRecord(argv: string[]): Promise<number> {
   const clockEveryMs = values['clock-every'];
   const durationMs = values.duration;
   const maxRows = values['max-rows'];
-  const root = resolve(values.out);
-  try {
-    ensureDir(root);
-    accessSync(root, constants.W_OK);
-  } catch (err) {
-    throw new Error(
-      `cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`,
-    );
-  }
+  const root = checkWritableDir('--out', values.out);
   const err = (l: string) => process.stderr.write(`${l}\n`);
   const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
   const source = (values.source ?? (endpoints.local ? 'simulator' : 'live')) as 'live' | 'demo' | 'simulator';

@@ -5,6 +5,7 @@ import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../serve/server';
 import { findRecordings } from '../serve/listing';
+import { readFileMeta, sortOutDamaged } from '../capture/read-file';
 import { parseCommand, renderHelp, type CommandSpec } from './args';
 
 export const SERVE = {
@@ -21,6 +22,11 @@ export const SERVE = {
       default: '127.0.0.1',
       description: 'interface to bind (anything but 127.0.0.1 exposes the recordings to the network)',
     },
+    'skip-damaged': {
+      type: 'boolean',
+      description:
+        'leave recordings whose footer cannot be read (torn, foreign, unknown schema) out of the list; without it such a file stops the server at start, named',
+    },
   },
   examples: [
     ['serve --data data/', 'the replay page for the recordings under data/, at http://127.0.0.1:8080/'],
@@ -32,6 +38,7 @@ export interface ServeCliOptions {
   dataRoot: string;
   host: string;
   port: number;
+  skipDamaged: boolean;
 }
 
 /** Parses `ringbook serve` flags; throws an Error that says what to fix. Returns undefined for --help. */
@@ -41,7 +48,7 @@ export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
   const { values } = parsed;
   if (!values.host) throw new Error('--host needs an address, e.g. 127.0.0.1');
   if (!values.data) throw new Error('--data needs a directory, e.g. --data data/');
-  return { dataRoot: resolve(values.data), host: values.host, port: values.port };
+  return { dataRoot: resolve(values.data), host: values.host, port: values.port, skipDamaged: values['skip-damaged'] === true };
 }
 
 /** The page's directory: `web/` next to the running bundle. */
@@ -87,7 +94,7 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
   }
   let server;
   try {
-    server = await startServer({ webRoot, dataRoot: o.dataRoot, host: o.host, port: o.port });
+    server = await startServer({ webRoot, dataRoot: o.dataRoot, host: o.host, port: o.port, skipDamaged: o.skipDamaged });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -100,9 +107,25 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
       throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
     throw err;
   }
-  const count = (await findRecordings(realpathSync(o.dataRoot))).length;
+  const found = await findRecordings(realpathSync(o.dataRoot));
+  let checked;
+  try {
+    checked = await sortOutDamaged(
+      found.map((f) => join(o.dataRoot, f.path)),
+      readFileMeta,
+      o.skipDamaged,
+    );
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const count = checked.ok.length;
   log(`ringbook serve: ${server.url}`);
   log(`  data ${o.dataRoot} (${count} recording file${count === 1 ? '' : 's'})`);
+  if (checked.damaged.length) {
+    log(`  skipping ${checked.damaged.length} damaged file(s) (--skip-damaged), not listed:`);
+    for (const d of checked.damaged) log(`    ${d.message}`);
+  }
   if (!existsSync(join(webRoot, 'index.html')))
     log(`  warning: no index.html in ${webRoot}; / answers 404 until the page is built (/api and /data work)`);
   if (!/^(127\.|localhost$|::1$)/.test(o.host))

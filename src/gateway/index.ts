@@ -44,6 +44,7 @@ export { priceToTicks, sizeToLots, ticksToPrice, lotsToSize, feePaid, scaledExac
 export {
   LOCAL_DEMO_CREDENTIALS,
   credentialsFromEnv,
+  credentialsFromJson,
   describeCredentials,
   signRest,
   signWsLogin,

@@ -64,6 +64,55 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): Creden
   return { apiKey, secret, passphrase };
 }
 
+/** Whether `prefix` is the start of some valid JSON text (what a parser reads before it fails, if it fails). */
+function validPrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (err) {
+    const m = (err as Error).message;
+    const pos = /at position (\d+)/.exec(m);
+    return /end of JSON input/.test(m) || (pos !== null && Number(pos[1]) >= prefix.length);
+  }
+}
+
+/**
+ * The offset of the character JSON.parse stumbles on in `text` (invalid JSON): the longest valid prefix, found by
+ * bisection, since V8's messages give a position only for some errors (and quote the text around it).
+ */
+function jsonErrorOffset(text: string): number {
+  let ok = 0;
+  let bad = text.length + 1;
+  while (bad - ok > 1) {
+    const mid = (ok + bad) >> 1;
+    if (validPrefix(text.slice(0, mid))) ok = mid;
+    else bad = mid;
+  }
+  return Math.min(ok, text.length);
+}
+
+/**
+ * Credentials from a JSON file's text ({ apiKey, secret, passphrase }); `where` names the file in errors. A parse
+ * error says where the typo is (line and column) but never quotes the text: V8's messages show a window of it,
+ * which for this file is the secret itself.
+ */
+export function credentialsFromJson(text: string, where: string): Credentials {
+  let k: unknown;
+  try {
+    k = JSON.parse(text);
+  } catch {
+    const before = text.slice(0, jsonErrorOffset(text));
+    const at = ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
+    throw new Error(
+      `${where} is not valid JSON${at} (its text is not shown: it holds secrets); expected {"apiKey", "secret", "passphrase"}`,
+    );
+  }
+  const o = k as Partial<Record<keyof Credentials, unknown>> | null;
+  if (!o || typeof o !== 'object' || !o.apiKey || !o.secret || !o.passphrase)
+    throw new Error(`${where} must hold {"apiKey", "secret", "passphrase"}`);
+  return { apiKey: String(o.apiKey), secret: String(o.secret), passphrase: String(o.passphrase) };
+}
+
 /** A safe description for logs: the key's first 4 characters only, never the secret or passphrase. */
 export function describeCredentials(c: Credentials): string {
   return `API key ${c.apiKey.slice(0, 4)}… (secret and passphrase hidden)`;

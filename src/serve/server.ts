@@ -26,6 +26,8 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Leave recordings whose footer cannot be read out of /api/recordings (else they are listed with their error). */
+  skipDamaged?: boolean;
 }
 
 export interface RunningServer {
@@ -76,6 +78,7 @@ interface Context {
   /** Set when bound to loopback: only loopback Host names are answered. */
   checkHost: boolean;
   cache: ListingCache;
+  skipDamaged: boolean;
 }
 
 async function serveUnder(req: IncomingMessage, res: ServerResponse, root: string, encoded: string): Promise<void> {
@@ -108,7 +111,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     } catch (err) {
       return json(req, res, 500, { error: `cannot list the recordings (${(err as NodeJS.ErrnoException).code ?? 'error'})` });
     }
-    return json(req, res, 200, list);
+    return json(req, res, 200, ctx.skipDamaged ? list.filter((e) => !e.error) : list);
   }
   if (pathname === '/api' || pathname.startsWith('/api/')) return json(req, res, 404, { error: 'no such endpoint; try /api/recordings' });
   if (pathname.startsWith('/data/')) return serveUnder(req, res, ctx.dataRoot, pathname.slice('/data/'.length));
@@ -154,6 +157,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     dataRoot: await realDirectory('data root', o.dataRoot),
     checkHost: isLoopbackName(host),
     cache: new Map(),
+    skipDamaged: o.skipDamaged ?? false,
   };
   const server = createServer((req, res) => {
     handle(req, res, ctx).catch(() => {

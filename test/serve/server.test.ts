@@ -437,11 +437,20 @@ test('ringbook serve: checks its flags and says what to fix', async () => {
   busy.close();
 });
 
-test('ringbook serve: prints the URL, serves, stops cleanly when told to', async () => {
+test('ringbook serve: a torn recording stops it at start, named, unless --skip-damaged', async () => {
+  try {
+    await runServe(['--data', fx.data, '--port', '0'], { webRoot: fx.web, log: () => {} });
+    assert.unreachable('served a directory holding a torn file');
+  } catch (err) {
+    assert.match((err as Error).message, /cannot read .*symbol=TORN\/date=2026-11-18\/1-0\.parquet: .*--skip-damaged/);
+  }
+});
+
+test('ringbook serve --skip-damaged: prints the URL, serves, stops cleanly when told to', async () => {
   const lines: string[] = [];
   const stop = new AbortController();
   let url = '';
-  const run = runServe(['--data', fx.data, '--port', '0'], {
+  const run = runServe(['--data', fx.data, '--port', '0', '--skip-damaged'], {
     webRoot: fx.web,
     signal: stop.signal,
     log: (l) => lines.push(l),
@@ -452,7 +461,16 @@ test('ringbook serve: prints the URL, serves, stops cleanly when told to', async
   const res = await fetch(`${url}api/recordings`);
   assert.is(res.status, 200);
   assert.is(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
-  assert.is((await res.json()).length, 3);
+  assert.equal(
+    (await res.json()).map((e: { path: string }) => e.path.split('/')[2]),
+    ['symbol=ETHUSDT', 'symbol=BTCUSDT'],
+    'the torn file is not listed',
+  );
+  assert.ok(lines.some((l) => /skipping 1 damaged file/.test(l)));
+  assert.ok(
+    lines.some((l) => /symbol=TORN.*: 9 bytes: too short for a Parquet file/.test(l)),
+    lines.join('\n'),
+  );
   stop.abort();
   assert.is(await run, 0);
   assert.match(lines.at(-1)!, /stopped/);
