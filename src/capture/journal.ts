@@ -1,17 +1,24 @@
 // The write-ahead part of a recording: whole 64-byte records appended to `<file>.parquet.partial` as they arrive,
 // flushed to the OS every flush interval and fsynced at every roll. A killed recorder loses only what was still in
 // its buffer (at most one flush interval); the next start turns leftover journals into finished Parquet files.
-import { openSync, writeSync, fsyncSync, closeSync, readFileSync, ftruncateSync } from 'node:fs';
+import { openSync, writeSync, fsyncSync, closeSync, ftruncateSync } from 'node:fs';
+import { writeFileDurably } from './files';
+import { readRegularFileSync } from './regular-file';
 
 export const RECORD_BYTES = 64;
 
-/** The file operations a journal uses; tests swap in failing ones (a full disk) to exercise the error paths. */
+/**
+ * The file operations a recorder uses: the journal's appends, and whole files (metadata sidecars, finished Parquet)
+ * written atomically. Tests swap in failing ones (a full disk) to exercise the error paths.
+ */
 export interface JournalIo {
   open(path: string): number;
   write(fd: number, data: Uint8Array, offset: number, length: number): number;
   truncate(fd: number, length: number): void;
   sync(fd: number): void;
   close(fd: number): void;
+  /** Writes a whole file so a reader sees all of it or none: temp file, fsync, rename, fsync of the directory. */
+  writeFile(path: string, data: Uint8Array | string): void;
 }
 
 export const fsJournalIo: JournalIo = {
@@ -20,6 +27,7 @@ export const fsJournalIo: JournalIo = {
   truncate: (fd, length) => ftruncateSync(fd, length),
   sync: (fd) => fsyncSync(fd),
   close: (fd) => closeSync(fd),
+  writeFile: (path, data) => writeFileDurably(path, typeof data === 'string' ? Buffer.from(data) : data),
 };
 
 export class Journal {
@@ -66,7 +74,7 @@ export class Journal {
 
 /** Reads a journal back as whole records; a torn last record (a crash mid-write) is cut off and reported. */
 export function readJournal(path: string): { words: Int32Array; records: number; tornBytes: number } {
-  const buf = readFileSync(path);
+  const buf = readRegularFileSync(path);
   const records = Math.floor(buf.length / RECORD_BYTES);
   const copy = new Uint8Array(records * RECORD_BYTES);
   copy.set(buf.subarray(0, copy.length));

@@ -1,11 +1,11 @@
 // Raw frames (`record --raw`): every WebSocket frame as received, with its local receive time, so a recording can
 // be re-parsed later with a better parser. Journaled like the market streams (length-framed) and finished as
 // Parquet with two columns: local_ts INT64 and frame STRING (UTF-8 text, as on the wire).
-import { writeFileSync, existsSync, readFileSync, unlink } from 'node:fs';
+import { unlink } from 'node:fs';
 import { dirname } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { Journal, fsJournalIo, type JournalIo } from './journal';
-import { writeFileDurably, removeIfExists, ensureDir } from './files';
+import { ensureDir } from './files';
 import { rawPath, SCHEMA_VERSION, RECORDER_VERSION } from './schema';
 
 const HEADER = 12; // u32 length, i32 local_ts low half, i32 local_ts high half
@@ -63,7 +63,7 @@ export function unpack(bytes: Uint8Array): Parsed {
   return { ts: BigInt64Array.from(ts), frames, tornBytes: bytes.length - at };
 }
 
-function encodeRaw(p: Parsed, meta: Record<string, string>): Uint8Array {
+export function encodeRaw(p: Parsed, meta: Record<string, string>): Uint8Array {
   return new Uint8Array(
     parquetWriteBuffer({
       columnData: [
@@ -75,6 +75,19 @@ function encodeRaw(p: Parsed, meta: Record<string, string>): Uint8Array {
       createdBy: 'ringbook',
     } as any),
   );
+}
+
+/** A raw-frames file's metadata. */
+export function rawMeta(venue: string, source: string, firstTs: bigint, rows: number): Record<string, string> {
+  return {
+    schema_version: SCHEMA_VERSION,
+    kind: 'raw_frames',
+    venue,
+    source,
+    recorder_version: RECORDER_VERSION,
+    first_local_ts: String(firstTs),
+    rows: String(rows),
+  };
 }
 
 export class RawWriter {
@@ -106,6 +119,10 @@ export class RawWriter {
     this.bytes += batch.length;
   }
 
+  private get io(): JournalIo {
+    return this.o.io ?? fsJournalIo;
+  }
+
   shouldRoll(nowNs: bigint): boolean {
     return this.pending.length > 0 && (this.bytes >= this.o.maxBytes || nowNs - this.firstTs >= this.o.rollNs);
   }
@@ -114,8 +131,8 @@ export class RawWriter {
     if (!this.unflushed.length) return;
     if (!this.journal) {
       ensureDir(dirname(this.path));
-      writeFileSync(`${this.path}.meta.json`, JSON.stringify(this.meta(0)));
-      this.journal = new Journal(`${this.path}.rawpartial`, this.o.io ?? fsJournalIo);
+      this.io.writeFile(`${this.path}.meta.json`, JSON.stringify(this.meta(0)));
+      this.journal = new Journal(`${this.path}.rawpartial`, this.io);
     }
     for (const b of this.unflushed) this.journal.append(b);
     this.unflushed = [];
@@ -132,7 +149,7 @@ export class RawWriter {
       at += b.length;
     }
     const parsed = unpack(all);
-    writeFileDurably(this.path, encodeRaw(parsed, this.meta(parsed.frames.length)));
+    this.io.writeFile(this.path, encodeRaw(parsed, this.meta(parsed.frames.length)));
     this.journal!.close();
     this.journal = null;
     unlink(`${this.path}.rawpartial`, () => {});
@@ -144,34 +161,6 @@ export class RawWriter {
   }
 
   private meta(rows: number): Record<string, string> {
-    return {
-      schema_version: SCHEMA_VERSION,
-      kind: 'raw_frames',
-      venue: this.venue,
-      source: this.source,
-      recorder_version: RECORDER_VERSION,
-      first_local_ts: String(this.firstTs),
-      rows: String(rows),
-    };
+    return rawMeta(this.venue, this.source, this.firstTs, rows);
   }
-}
-
-/** Start-up recovery of a raw journal (`*.parquet.rawpartial`). */
-export function recoverRawJournal(partial: string): { path: string; rows: number; tornBytes: number } | null {
-  const path = partial.replace(/\.rawpartial$/, '');
-  const sidecar = `${path}.meta.json`;
-  if (existsSync(path)) {
-    removeIfExists(partial);
-    removeIfExists(sidecar);
-    return null;
-  }
-  const parsed = unpack(readFileSync(partial));
-  if (parsed.frames.length) {
-    const meta = existsSync(sidecar) ? JSON.parse(readFileSync(sidecar, 'utf8')) : { kind: 'raw_frames' };
-    meta.rows = String(parsed.frames.length);
-    writeFileDurably(path, encodeRaw(parsed, meta));
-  }
-  removeIfExists(partial);
-  removeIfExists(sidecar);
-  return parsed.frames.length ? { path, rows: parsed.frames.length, tornBytes: parsed.tornBytes } : null;
 }

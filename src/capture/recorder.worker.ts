@@ -32,7 +32,16 @@ export interface RecorderWorkerData {
 
 const d = workerData as RecorderWorkerData;
 const post = (m: object) => parentPort!.postMessage(m);
-for (const r of recoverTree(d.root)) post({ type: 'recovered', ...r });
+// An old crash must never block new recording: recoverTree does not throw for one journal, and a walk that fails
+// as a whole (an unreadable directory) is an alarm, not the end of this thread.
+try {
+  for (const r of recoverTree(d.root, { streams: d.streams.map((s) => s.info) })) post({ type: 'recovered', result: r });
+} catch (err) {
+  post({
+    type: 'alarm',
+    message: `recorder: could not look for journals left by a killed run (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); recording goes on`,
+  });
+}
 
 const core = await instantiateCore(d.module, d.memory, { slot: d.slot });
 const ring = new Ring(core, core.ringOffset('capture'));

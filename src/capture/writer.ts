@@ -1,10 +1,10 @@
 // One market-data stream (one symbol) on disk: records go to a journal as they come and to memory; at each roll
 // (time or rows) the file is encoded as Parquet, written durably under its final name, and the journal removed.
-import { writeFileSync, existsSync, readFileSync, unlink } from 'node:fs';
+import { unlink } from 'node:fs';
 import { dirname } from 'node:path';
-import { Journal, readJournal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
+import { Journal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
 import { encodeParquet } from './parquet/encode';
-import { writeFileDurably, removeIfExists, ensureDir } from './files';
+import { ensureDir } from './files';
 import { marketPath, type FileMeta } from './schema';
 import { streamMeta, type ClockEstimate, type StreamInfo } from './meta';
 export { streamMeta } from './meta';
@@ -45,6 +45,10 @@ export class StreamWriter {
     readonly o: WriterOptions,
   ) {}
 
+  private get io(): JournalIo {
+    return this.o.io ?? fsJournalIo;
+  }
+
   get bufferedRows(): number {
     return this.rows;
   }
@@ -79,8 +83,9 @@ export class StreamWriter {
     if (this.rows === this.flushed) return;
     if (!this.journal) {
       ensureDir(dirname(this.path));
-      writeFileSync(`${this.path}.meta.json`, JSON.stringify(this.meta(0, 0n)));
-      this.journal = new Journal(`${this.path}.partial`, this.o.io ?? fsJournalIo);
+      // atomic and durable: a crash leaves the old sidecar or the new one, never a torn one for recovery to trip on
+      this.io.writeFile(`${this.path}.meta.json`, JSON.stringify(this.meta(0, 0n)));
+      this.journal = new Journal(`${this.path}.partial`, this.io);
     }
     const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (this.rows - this.flushed) * RECORD_BYTES);
     this.journal.append(bytes);
@@ -95,7 +100,7 @@ export class StreamWriter {
     const path = this.path;
     const rows = this.rows;
     const data = encodeParquet(this.buf, 0, rows, this.meta(rows, this.lastTs()), { rowGroupSize: this.o.rowGroupSize });
-    writeFileDurably(path, data);
+    this.io.writeFile(path, data);
     this.journal!.close();
     this.journal = null;
     // The finished file is durable: the journal is garbage. Deleting a large file can take a while; let the OS do it
@@ -117,31 +122,4 @@ export class StreamWriter {
   meta(rows: number, lastTs: bigint): FileMeta {
     return streamMeta(this.info, this.clock, this.dropped, this.firstTs, lastTs, this.buf, rows);
   }
-}
-
-/**
- * Turns the journal a killed recorder left at `partial` (`<file>.parquet.partial`) into its finished Parquet file,
- * using the metadata sidecar written when the journal was opened. Returns what was recovered.
- */
-export function recoverJournal(partial: string): { path: string; rows: number; tornBytes: number } | null {
-  const path = partial.replace(/\.partial$/, '');
-  const sidecar = `${path}.meta.json`;
-  if (existsSync(path)) {
-    // finished before the crash; only the clean-up was lost
-    removeIfExists(partial);
-    removeIfExists(sidecar);
-    return null;
-  }
-  const { words, records, tornBytes } = readJournal(partial);
-  if (records > 0) {
-    const meta: FileMeta = existsSync(sidecar) ? JSON.parse(readFileSync(sidecar, 'utf8')) : ({} as FileMeta);
-    const last = (records - 1) * WORDS;
-    meta.rows = String(records);
-    meta.first_local_ts = String((BigInt(words[5]) << 32n) | BigInt(words[4] >>> 0));
-    meta.last_local_ts = String((BigInt(words[last + 5]) << 32n) | BigInt(words[last + 4] >>> 0));
-    writeFileDurably(path, encodeParquet(words, 0, records, meta));
-  }
-  removeIfExists(partial);
-  removeIfExists(sidecar);
-  return records > 0 ? { path, rows: records, tornBytes } : null;
 }

@@ -1,5 +1,6 @@
 // `ringbook record`: the live pipeline with the recorder on — Parquet per docs/design.md §6 under --out.
 import { checkWritableDir } from '../capture/files';
+import { describeRecovery } from '../capture/recover';
 import { MarketPipeline } from '../feed/pipeline';
 import type { InstType } from '../feed/instruments';
 import { resolveEndpoints } from './endpoints';
@@ -47,7 +48,12 @@ export const RECORD = {
   ],
 } as const satisfies CommandSpec;
 
-export async function runRecord(argv: string[]): Promise<number> {
+export interface RecordCliIo {
+  /** Where the worker bundles are (tests put a failing recorder there); default: next to this bundle. */
+  workerDir?: URL;
+}
+
+export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<number> {
   const args = parseCommand(RECORD, argv);
   if (!args) return 0;
   const values = args.values;
@@ -65,6 +71,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   let files = 0;
   let clock = 'not measured yet';
   const alarms: string[] = [];
+  let stopNow = () => {};
+  let recorderDied: string | null = null;
   const pipeline = await MarketPipeline.start({
     wsUrl: endpoints.wsUrl,
     restUrl: endpoints.restUrl,
@@ -90,9 +98,14 @@ export async function runRecord(argv: string[]): Promise<number> {
       onClock: (c) => {
         clock = `${millis(Number(c.offsetNs))} ± ${millis(Number(c.boundNs))}`;
       },
-      onRecovered: (r) =>
-        err(`recovered ${r.path} (${r.rows} rows${r.tornBytes ? `, cut a torn ${r.tornBytes}-byte tail` : ''}) left by a killed run`),
+      onRecovered: (r) => err(describeRecovery(r)),
+      onRecorderExit: (m) => {
+        recorderDied = m;
+        err(`ALARM record: ${m}: stopping`);
+        stopNow();
+      },
     },
+    workerDir: io.workerDir,
   });
   err(
     `recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush every ${humanDuration(flushMs * 1e6)}, a new file every ${humanDuration(rollMs * 1e6)}`,
@@ -114,9 +127,11 @@ export async function runRecord(argv: string[]): Promise<number> {
         done();
       }
     };
+    stopNow = finish;
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
     if (durationMs) setTimeout(finish, durationMs);
+    if (recorderDied) finish();
   });
   clearInterval(drain);
   clearInterval(status);
@@ -126,6 +141,13 @@ export async function runRecord(argv: string[]): Promise<number> {
   err(
     `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r?.droppedRecords ?? 0} dropped, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
   );
+  const died = recorderDied ?? result.recorderFailed;
+  if (died) {
+    err(
+      `record: stopped because ${died}. Records held in memory since the last flush are lost; what was flushed is recovered by the next start (${selfCommand()} record --out ${values.out}).`,
+    );
+    return 1;
+  }
   err(`next: ${selfCommand()} inspect ${values.out}`);
   return alarms.length && (r?.files ?? 0) === 0 ? 1 : 0;
 }

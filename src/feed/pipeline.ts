@@ -12,6 +12,7 @@ import type { FeedWorkerData } from './feed.worker';
 import type { EngineWorkerData } from '../core/engine.worker';
 import type { RecorderWorkerData } from '../capture/recorder.worker';
 import type { RecorderCounters } from '../capture/recorder';
+import type { RecoveryResult } from '../capture/recover';
 
 export interface PipelineInstrument {
   instType: InstType;
@@ -50,7 +51,10 @@ export interface RecordOptions {
   onFile?(f: { path: string; rows: number }): void;
   onAlarm?(message: string): void;
   onClock?(c: { offsetNs: string; boundNs: string; rttNs: string; method: string }): void;
-  onRecovered?(r: { path: string; rows: number; tornBytes: number }): void;
+  /** What start-up recovery did with each journal a killed run left (recovered, set aside, or left for later). */
+  onRecovered?(r: RecoveryResult): void;
+  /** The recorder thread ended without being told to stop (it crashed): the caller should stop and say so. */
+  onRecorderExit?(message: string): void;
   /** Also keep every frame as received (with its local receive time), under <root>/_raw/. */
   raw?: boolean;
 }
@@ -71,19 +75,49 @@ export function findWorkerDir(from: string | URL = import.meta.url): URL {
   throw new Error('cannot find the worker bundles (build/workers/*.mjs): run `npm run build` first');
 }
 
+/** How each worker ended, once it has: waiting on an exited worker's 'exit' event would wait for ever. */
+const ended = new WeakMap<Worker, { code: number; error?: Error }>();
+
+/** Starts a worker whose end is remembered (see `once`). */
+function track(w: Worker): Worker {
+  w.once('error', (error) => ended.set(w, { code: ended.get(w)?.code ?? 1, error }));
+  w.once('exit', (code) => ended.set(w, { code, error: ended.get(w)?.error }));
+  return w;
+}
+
+function endedText(w: Worker): string {
+  const e = ended.get(w);
+  return e ? `exited (code ${e.code}${e.error ? `: ${e.error.message}` : ''})` : 'running';
+}
+
+/** The worker's next message of `type`; rejects at once if the worker has ended, or when it ends first. */
 function once(w: Worker, type: string): Promise<any> {
   return new Promise((resolve, reject) => {
+    if (ended.has(w)) {
+      reject(new Error(`worker ${endedText(w)} before "${type}"`));
+      return;
+    }
     const onMsg = (m: any) => {
       if (m?.type === type) {
-        w.off('message', onMsg);
+        done();
         resolve(m);
       }
     };
+    const onExit = (code: number) => {
+      done();
+      reject(new Error(`worker exited (code ${code}) before "${type}"`));
+    };
+    const done = () => {
+      w.off('message', onMsg);
+      w.off('exit', onExit);
+    };
     w.on('message', onMsg);
-    w.once('error', reject);
-    w.once('exit', (code) => reject(new Error(`worker exited (${code}) before "${type}"`)));
+    w.on('exit', onExit);
   });
 }
+
+/** Workers asked to stop: their exit is expected. */
+const stopping = new WeakSet<Worker>();
 
 export class MarketPipeline {
   feedStats: FeedStats | null = null;
@@ -131,7 +165,7 @@ export class MarketPipeline {
       signals: o.signals ?? {},
       instruments: feedInstruments.map((f) => ({ inst: f.inst, spec: { ...f.grid, levelsPerSide: 8192 } })),
     };
-    const engine = new Worker(new URL('engine.mjs', dir), { workerData: engineData });
+    const engine = track(new Worker(new URL('engine.mjs', dir), { workerData: engineData }));
     const ready = await once(engine, 'ready');
     const instruments = feedInstruments.map((f) => new Instrument(core, f.inst, ready.pointers[f.inst]));
     let recorder: Worker | null = null;
@@ -177,14 +211,21 @@ export class MarketPipeline {
           },
         })),
       };
-      recorder = new Worker(new URL('recorder.mjs', dir), { workerData: data, transferList: recorderRawPort ? [recorderRawPort] : [] });
+      recorder = track(
+        new Worker(new URL('recorder.mjs', dir), { workerData: data, transferList: recorderRawPort ? [recorderRawPort] : [] }),
+      );
       recorder.on('message', (m: any) => {
         if (m.type === 'file') rec.onFile?.(m);
         else if (m.type === 'alarm') rec.onAlarm?.(m.message);
         else if (m.type === 'clock') rec.onClock?.(m);
-        else if (m.type === 'recovered') rec.onRecovered?.(m);
+        else if (m.type === 'recovered') rec.onRecovered?.(m.result);
       });
+      const rw = recorder;
       recorder.on('error', (err) => rec.onAlarm?.(`recorder worker failed: ${err.message}`));
+      // a recorder that ends before it was told to stop records nothing more: say so, once, with how it ended
+      recorder.once('exit', () => {
+        if (!stopping.has(rw)) rec.onRecorderExit?.(`the recorder thread ${endedText(rw)}; nothing more is being written`);
+      });
     }
     const feedData: FeedWorkerData = {
       module,
@@ -198,7 +239,7 @@ export class MarketPipeline {
       capture: !!rec,
       rawPort: feedRawPort,
     };
-    const feed = new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] });
+    const feed = track(new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] }));
     const p = new MarketPipeline(
       core,
       new Ring(core, core.ringOffset('signal')),
@@ -240,28 +281,44 @@ export class MarketPipeline {
     feed: FeedStats | null;
     engine: { latency: ReturnType<LatencySamples['summary']>; badRecords: number };
     recorder: RecorderCounters | null;
+    /** How the recorder thread ended when it did not stop cleanly (what it held in memory was not written). */
+    recorderFailed: string | null;
   }> {
     if (this.stopped) throw new Error('pipeline already stopped');
     this.stopped = true;
+    stopping.add(this.feed);
     const finalFeed = once(this.feed, 'stats').catch(() => null);
     this.feed.postMessage({ type: 'stop' });
     const feed = (await finalFeed) ?? this.feedStats;
     await this.feed.terminate();
+    let recorderFailed: string | null = null;
     if (this.recorder && this.recorderStop) {
       // the feed has stopped producing: the recorder drains what is left, finishes every file, then exits
+      stopping.add(this.recorder);
       const done = once(this.recorder, 'stopped');
       Atomics.store(this.recorderStop, 0, 1);
       Atomics.notify(this.recorderStop, 0);
-      const last = await done;
-      this.recorderCounters = last.counters;
-      this.recorderPerInstrument = last.perInstrument;
+      try {
+        const last = await done;
+        this.recorderCounters = last.counters;
+        this.recorderPerInstrument = last.perInstrument;
+      } catch {
+        // it died (before or while finishing): its last counters stand, what it held in memory is lost
+        recorderFailed = `the recorder thread ${endedText(this.recorder)}`;
+      }
       await this.recorder.terminate();
     }
+    stopping.add(this.engine);
     const done = once(this.engine, 'stopped');
     Atomics.store(this.engineStop, 0, 1);
     Atomics.notify(this.engineStop, 0);
-    const engine = await done;
+    const engine = await done.catch(() => ({ latency: null, badRecords: 0 }));
     await this.engine.terminate();
-    return { feed, engine: { latency: engine.latency, badRecords: engine.badRecords }, recorder: this.recorderCounters };
+    return {
+      feed,
+      engine: { latency: engine.latency, badRecords: engine.badRecords },
+      recorder: this.recorderCounters,
+      recorderFailed,
+    };
   }
 }

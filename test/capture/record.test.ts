@@ -3,7 +3,7 @@
 // killed with SIGKILL loses at most its flush interval and duplicates nothing after a restart.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,8 @@ import WebSocket from 'ws';
 import { asyncBufferFromFile } from 'hyparquet';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startExchange } from '../../src/exchange/index';
-import { MarketPipeline } from '../../src/feed/pipeline';
+import { MarketPipeline, findWorkerDir } from '../../src/feed/pipeline';
+import { runRecord } from '../../src/cli/record';
 import { rowGroups } from '../../src/capture/parquet/reader';
 import { listParquet } from '../../src/capture/recover';
 import { inspectRecording } from '../../src/capture/inspect';
@@ -216,6 +217,63 @@ test('SIGKILL mid-run, restart: everything up to the last flush interval is in t
     [],
     'every push older than the flush interval survived the kill',
   );
+});
+
+test('SIGKILL, then the sidecar truncated to 0 bytes: the next record recovers the journal, records and exits', async () => {
+  const ex = await startExchange({ seed: 4, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-torn-sidecar-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--flush', '200ms'];
+  const first = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  first.stderr!.on('data', (d) => (log += d));
+  const sidecars = () =>
+    (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.meta.json')).map((f) => join(root, f));
+  await until('the first recorder to flush a journal', () => /\b\d{3,} records/.test(log) && sidecars().length > 0, 30_000);
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  for (const s of sidecars()) truncateSync(s, 0);
+  const second = spawn(process.execPath, [cli, ...args, '--duration', '2s'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log2 = '';
+  second.stderr!.on('data', (d) => (log2 += d));
+  // it used to run on with 0 records, its recorder thread dead: a bound turns that into a failure, not a hang
+  const hung = setTimeout(() => second.kill('SIGKILL'), 60_000);
+  const code = await new Promise((r) => second.once('exit', (c) => r(c ?? 'killed: still running after 60 s')));
+  clearTimeout(hung);
+  await ex.close();
+  assert.is(code, 0, log2);
+  assert.match(log2, /recovered .*\.parquet \(\d+ rows.*sidecar was empty: metadata rebuilt from this run's instrument settings/);
+  assert.match(log2, /record: [1-9]\d* records in [1-9]\d* files/);
+  assert.not.match(log2, /recorder worker failed/);
+});
+
+test('a recorder thread that dies stops record with a clear error and exit code 1, never a hang', async () => {
+  const ex = await startExchange({ seed: 6, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-dead-recorder-'));
+  // the real feed and engine threads, and a recorder that crashes a moment after it started
+  const workers = mkdtempSync(join(tmpdir(), 'ringbook-workers-'));
+  const real = findWorkerDir(import.meta.url);
+  for (const w of ['feed.mjs', 'engine.mjs']) symlinkSync(new URL(w, real).pathname, join(workers, w));
+  writeFileSync(join(workers, 'recorder.mjs'), "setTimeout(() => { throw new Error('out of memory (test)'); }, 300);\n");
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  let code: number;
+  const started = Date.now();
+  try {
+    code = await runRecord(
+      ['--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '120s'],
+      { workerDir: new URL(`file://${workers}/`) },
+    );
+  } finally {
+    process.stderr.write = write;
+    await ex.close();
+  }
+  const log = lines.join('');
+  assert.is(code, 1, log);
+  assert.ok(Date.now() - started < 60_000, 'stopped long before --duration');
+  assert.match(log, /recorder worker failed: out of memory \(test\)/);
+  assert.match(log, /record: stopped because the recorder thread exited \(code 1: out of memory \(test\)\)/);
 });
 
 test.run();

@@ -86,9 +86,9 @@ test('a killed writer leaves a journal; recovery turns its flushed records into 
   const partialPath = join(root, 'venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT', partial);
   appendFileSync(partialPath, new Uint8Array(20)); // a crash in the middle of a write
   const recovered = recoverTree(root);
-  assert.is(recovered.length, 1);
-  assert.is(recovered[0].rows, 250);
-  assert.is(recovered[0].tornBytes, 20);
+  assert.equal(recovered, [
+    { kind: 'recovered', path: partialPath.slice(0, -'.partial'.length), rows: 250, tornBytes: 20, note: undefined },
+  ]);
   assert.not.ok(existsSync(partialPath));
   const files = listParquet(root);
   assert.is(files.length, 1);
