@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { Journal, fsJournalIo, type JournalIo } from './journal';
 import { ensureDir } from './files';
+import { WriteGate } from './write-gate';
 import { rawPath, SCHEMA_VERSION, RECORDER_VERSION } from './schema';
 
 const HEADER = 12; // u32 length, i32 local_ts low half, i32 local_ts high half
@@ -44,6 +45,18 @@ interface Parsed {
   ts: BigInt64Array;
   frames: string[];
   tornBytes: number;
+}
+
+/** How many whole frames packed bytes hold. */
+export function countFrames(bytes: Uint8Array): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let n = 0;
+  for (let at = 0; at + HEADER <= bytes.length; n++) {
+    const len = dv.getUint32(at, true);
+    if (at + HEADER + len > bytes.length) break;
+    at += HEADER + len;
+  }
+  return n;
 }
 
 /** Splits packed frames; a torn last frame (a crash mid-write) is dropped and reported. */
@@ -98,6 +111,8 @@ export class RawWriter {
   private firstTs = 0n;
   private bytes = 0;
   private files = 0;
+  /** Frames not kept because writes kept failing until the memory bound (twice maxBytes) was reached. */
+  droppedFrames = 0;
 
   constructor(
     readonly root: string,
@@ -109,6 +124,11 @@ export class RawWriter {
   /** Adds a batch packed by RawBatch (from the feed thread). */
   add(batch: Uint8Array): void {
     if (!batch.length) return;
+    if (this.bytes >= 2 * this.o.maxBytes) {
+      // the disk has been failing long enough to fill the memory bound: count, do not grow
+      this.droppedFrames += countFrames(batch);
+      return;
+    }
     if (!this.pending.length) {
       const dv = new DataView(batch.buffer, batch.byteOffset, HEADER);
       this.firstTs = (BigInt(dv.getInt32(8, true)) << 32n) | BigInt(dv.getUint32(4, true));
@@ -127,16 +147,31 @@ export class RawWriter {
     return this.pending.length > 0 && (this.bytes >= this.o.maxBytes || nowNs - this.firstTs >= this.o.rollNs);
   }
 
-  flush(sync = false): void {
-    if (!this.unflushed.length) return;
+  /** Frames in memory, journaled or not. */
+  get pendingFrames(): number {
+    return this.pending.reduce((n, b) => n + countFrames(b), 0);
+  }
+
+  /** Frames in memory not in the journal yet: what a crash (or a disk that stays full at exit) would lose. */
+  get unjournaledFrames(): number {
+    return this.unflushed.reduce((n, b) => n + countFrames(b), 0);
+  }
+
+  /** Appends batches not journaled yet; true when it wrote, false when there was nothing to write. */
+  flush(sync = false): boolean {
+    if (!this.unflushed.length) return false;
     if (!this.journal) {
       ensureDir(dirname(this.path));
       this.io.writeFile(`${this.path}.meta.json`, JSON.stringify(this.meta(0)));
       this.journal = new Journal(`${this.path}.rawpartial`, this.io);
     }
-    for (const b of this.unflushed) this.journal.append(b);
-    this.unflushed = [];
+    // batch by batch, each dropped from the queue once it is in: a failure midway must not append the first ones twice
+    while (this.unflushed.length) {
+      this.journal.append(this.unflushed[0]);
+      this.unflushed.shift();
+    }
     if (sync) this.journal.sync();
+    return true;
   }
 
   finish(): { path: string; rows: number } | null {
@@ -162,5 +197,66 @@ export class RawWriter {
 
   private meta(rows: number): Record<string, string> {
     return rawMeta(this.venue, this.source, this.firstTs, rows);
+  }
+}
+
+/**
+ * The raw-frames stream of a recorder thread: a RawWriter behind a WriteGate (one alarm when writing fails, one when
+ * it works again, retries once per `retryNs`), with what was written, dropped and lost counted.
+ */
+export class RawRecorder {
+  readonly writer: RawWriter;
+  readonly gate: WriteGate;
+  /** Frames in finished files. */
+  frames = 0;
+  /** Frames only in memory when the recorder closed with writes failing: lost. */
+  lostAtClose = 0;
+  /** Frames in a journal the recorder could not finish at close: the next start turns them into a file. */
+  leftInJournal = 0;
+
+  constructor(
+    root: string,
+    venue: string,
+    source: string,
+    o: { rollNs: bigint; maxBytes: number; retryNs: bigint; io?: JournalIo },
+    alarm: (message: string) => void,
+    private readonly onFile: (f: { path: string; rows: number }) => void = () => {},
+  ) {
+    this.writer = new RawWriter(root, venue, source, o);
+    this.gate = new WriteGate(
+      'recorder (raw frames)',
+      'Frames stay in memory up to twice the file size, then are dropped and counted.',
+      alarm,
+      o.retryNs,
+    );
+  }
+
+  add(batch: Uint8Array): void {
+    this.writer.add(batch);
+  }
+
+  get droppedFrames(): number {
+    return this.writer.droppedFrames;
+  }
+
+  /** Journals new frames, rolls the file when due; `finish` finishes it now (at stop), counting what cannot be written. */
+  tick(nowNs: bigint, finish = false): void {
+    if (!finish && !this.gate.due(nowNs)) return;
+    let finished = false;
+    this.gate.run(nowNs, () => {
+      if (finish || this.writer.shouldRoll(nowNs)) {
+        const f = this.writer.finish();
+        finished = true;
+        if (!f) return false;
+        this.frames += f.rows;
+        this.onFile(f);
+        return true;
+      }
+      return this.writer.flush();
+    });
+    if (finish && !finished) {
+      this.lostAtClose += this.writer.unjournaledFrames;
+      this.leftInJournal += this.writer.pendingFrames - this.writer.unjournaledFrames;
+    }
   }
 }

@@ -4,6 +4,7 @@
 import type { Core, Ring } from '../core/index';
 import type { LocalClock } from '../core/clock';
 import { StreamWriter, type StreamInfo, type ClockEstimate, type FinishedFile } from './writer';
+import { WriteGate } from './write-gate';
 
 export interface RecorderOptions {
   flushNs: bigint;
@@ -11,6 +12,8 @@ export interface RecorderOptions {
   maxRows: number;
   rowGroupSize?: number;
   io?: import('./journal').JournalIo;
+  /** Added to each stream's name in alarms, e.g. "own orders". */
+  label?: string;
   onAlarm?(message: string): void;
   onFile?(f: FinishedFile): void;
 }
@@ -19,18 +22,67 @@ export interface RecorderCounters {
   records: number;
   files: number;
   rows: number;
+  /** Records not kept because writes kept failing until the memory bound (twice the roll size) was reached. */
   droppedRecords: number;
+  /** Records still only in memory when the recorder closed with writes failing: lost. */
+  lostAtClose: number;
+  /** Records in journals the recorder could not finish at close: the next start turns them into files. */
+  leftInJournals: number;
   writeErrors: number;
   unknownInstrument: number;
+  /** Set by the recorder thread for the whole run (with --raw): raw frames written, dropped, lost, left. */
+  rawFrames?: number;
+  rawDropped?: number;
+  rawLostAtClose?: number;
+  rawLeftInJournal?: number;
+  /** Own orders and fills recorded (trading sessions). */
+  orderRecords?: number;
+}
+
+/** Every record that will never reach a file (dropped, or lost at close). */
+export const lostRecords = (c: RecorderCounters): number => c.droppedRecords + c.lostAtClose;
+
+/** Records or raw frames that never reach a file, whatever the reason. */
+export const lostAll = (c: RecorderCounters): number => lostRecords(c) + (c.rawDropped ?? 0) + (c.rawLostAtClose ?? 0);
+
+/**
+ * What was lost, for a summary line: "0 lost" only when nothing was; otherwise how many and why, and what waits in
+ * journals for the next start.
+ */
+export function lossSummary(c: RecorderCounters): string {
+  const lost = lostRecords(c);
+  const rawLost = (c.rawDropped ?? 0) + (c.rawLostAtClose ?? 0);
+  const parts: string[] = [];
+  if (lost === 0) parts.push('0 records lost');
+  else {
+    const why = [
+      c.droppedRecords ? `${c.droppedRecords} dropped while writes failed` : '',
+      c.lostAtClose ? `${c.lostAtClose} still in memory at exit` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    parts.push(`${lost} records LOST (${why})`);
+  }
+  if (rawLost) parts.push(`${rawLost} raw frames LOST`);
+  const left = c.leftInJournals + (c.rawLeftInJournal ?? 0);
+  if (left) parts.push(`${left} in journals the next start turns into files`);
+  return parts.join(', ');
 }
 
 export class Recorder {
-  readonly counters: RecorderCounters = { records: 0, files: 0, rows: 0, droppedRecords: 0, writeErrors: 0, unknownInstrument: 0 };
+  readonly counters: RecorderCounters = {
+    records: 0,
+    files: 0,
+    rows: 0,
+    droppedRecords: 0,
+    lostAtClose: 0,
+    leftInJournals: 0,
+    writeErrors: 0,
+    unknownInstrument: 0,
+  };
   readonly perInstrument = new Map<number, { records: number; byKind: Record<number, number> }>();
-  private readonly writers = new Map<number, StreamWriter>();
+  private readonly writers = new Map<number, { w: StreamWriter; gate: WriteGate }>();
   private lastFlush = 0n;
-  private lastAlarm = '';
-  private failing = false;
 
   constructor(
     readonly core: Core,
@@ -40,22 +92,24 @@ export class Recorder {
     readonly clock: LocalClock,
     readonly o: RecorderOptions,
   ) {
+    const alarm = (m: string) => o.onAlarm?.(m);
     for (const s of streams) {
-      this.writers.set(
-        s.inst,
-        new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }),
-      );
+      const name = `recorder (${s.info.symbol}${o.label ? ` ${o.label}` : ''})`;
+      this.writers.set(s.inst, {
+        w: new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }),
+        gate: new WriteGate(name, 'Records stay in memory up to twice the roll size, then are dropped and counted.', alarm, o.flushNs),
+      });
       this.perInstrument.set(s.inst, { records: 0, byKind: {} });
     }
   }
 
   setClock(c: ClockEstimate): void {
-    for (const w of this.writers.values()) w.clock = c;
+    for (const { w } of this.writers.values()) w.clock = c;
   }
 
   /** Adds one record made here (not from the ring), e.g. a clock-offset status. */
   addRecord(rec: Int32Array): void {
-    const writer = this.writers.get(rec[1]);
+    const writer = this.writers.get(rec[1])?.w;
     if (!writer) return;
     writer.add(rec, 0);
     this.count(rec[1], rec[0] & 0xff);
@@ -75,7 +129,7 @@ export class Recorder {
     for (let i = 0; i < n; i++) {
       const at = this.ring.slot(this.ring.tail + i) >> 2;
       const inst = w[at + 1];
-      const writer = this.writers.get(inst);
+      const writer = this.writers.get(inst)?.w;
       if (!writer) {
         this.counters.unknownInstrument++;
         continue;
@@ -99,46 +153,50 @@ export class Recorder {
     const now = this.clock.ns;
     const flush = now - this.lastFlush >= this.o.flushNs;
     if (flush) this.lastFlush = now;
-    for (const w of this.writers.values()) {
-      this.guard(() => {
-        if (w.shouldRoll(now)) this.finished(w.finish());
-        else if (flush) w.flush();
+    for (const { w, gate } of this.writers.values()) {
+      // a failing writer retries once per flush interval (a roll re-encodes the whole file each time)
+      if (!gate.due(now)) continue;
+      gate.run(now, () => {
+        if (w.shouldRoll(now)) return this.finished(w.finish());
+        return (flush || gate.failing) && w.flush();
       });
     }
+    this.counters.writeErrors = this.errors();
   }
 
-  /** Finishes every open file (on shutdown). */
+  /**
+   * Finishes every open file (on shutdown). A writer that still cannot write loses what is only in memory (counted
+   * in lostAtClose) and leaves its journal for the next start (counted in leftInJournals).
+   */
   close(): void {
-    for (const w of this.writers.values()) this.guard(() => this.finished(w.finish()));
+    this.clock.read();
+    const now = this.clock.ns;
+    for (const { w, gate } of this.writers.values()) {
+      let done = false;
+      gate.run(now, () => {
+        const f = w.finish();
+        done = true;
+        return this.finished(f);
+      });
+      if (!done) {
+        this.counters.lostAtClose += w.unjournaledRows;
+        this.counters.leftInJournals += w.bufferedRows - w.unjournaledRows;
+      }
+    }
+    this.counters.writeErrors = this.errors();
   }
 
-  private finished(f: FinishedFile | null): void {
-    if (!f) return;
+  private errors(): number {
+    let n = 0;
+    for (const { gate } of this.writers.values()) n += gate.errors;
+    return n;
+  }
+
+  private finished(f: FinishedFile | null): boolean {
+    if (!f) return false;
     this.counters.files++;
     this.counters.rows += f.rows;
     this.o.onFile?.(f);
-  }
-
-  private guard(fn: () => void): void {
-    try {
-      fn();
-      if (this.failing) {
-        this.failing = false;
-        this.o.onAlarm?.('recorder: writing works again');
-      }
-    } catch (err) {
-      this.counters.writeErrors++;
-      this.failing = true;
-      const e = err as NodeJS.ErrnoException;
-      const hint =
-        e.code === 'ENOSPC'
-          ? 'the disk is full: free space or point --out elsewhere'
-          : e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS'
-            ? 'the output directory is not writable: fix its permissions or choose another --out'
-            : 'check the output directory';
-      const msg = `recorder: cannot write (${e.code ?? 'error'}: ${e.message}); ${hint}. Records stay in memory up to the roll size, then are dropped and counted.`;
-      if (msg !== this.lastAlarm) this.o.onAlarm?.(msg);
-      this.lastAlarm = msg;
-    }
+    return true;
   }
 }

@@ -7,7 +7,7 @@ import { writeI64Big } from '../core/int64';
 import { Recorder } from './recorder';
 import { recoverTree } from './recover';
 import { sampleOffset } from './clock-offset';
-import { RawWriter } from './raw';
+import { RawRecorder } from './raw';
 import type { MessagePort } from 'node:worker_threads';
 import type { StreamInfo, ClockEstimate } from './writer';
 
@@ -51,6 +51,7 @@ const orders = new Recorder(core, new Ring(core, core.ringOffset('order')), `${d
   flushNs: BigInt(d.flushMs) * 1_000_000n,
   rollNs: BigInt(d.rollMs) * 1_000_000n,
   maxRows: d.maxRows,
+  label: 'own orders',
   onAlarm: (message) => post({ type: 'alarm', message }),
   onFile: (f) => post({ type: 'file', ...f }),
 });
@@ -62,39 +63,29 @@ const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
   onFile: (f) => post({ type: 'file', ...f }),
 });
 
-const rawWriter = d.rawPort
-  ? new RawWriter(d.root, d.venue, d.source, { rollNs: BigInt(d.rollMs) * 1_000_000n, maxBytes: 256 << 20 })
+const alarm = (message: string) => post({ type: 'alarm', message });
+const raw = d.rawPort
+  ? new RawRecorder(
+      d.root,
+      d.venue,
+      d.source,
+      { rollNs: BigInt(d.rollMs) * 1_000_000n, maxBytes: 256 << 20, retryNs: BigInt(d.flushMs) * 1_000_000n },
+      alarm,
+      (f) => post({ type: 'file', ...f }),
+    )
   : null;
-let rawFrames = 0;
-d.rawPort?.on('message', (bytes: Uint8Array) => rawWriter!.add(bytes));
+d.rawPort?.on('message', (bytes: Uint8Array) => raw!.add(bytes));
 // The feed closes the port after its last batch: only then is the raw stream complete.
 let rawClosed = !d.rawPort;
 d.rawPort?.on('close', () => {
   rawClosed = true;
 });
 let stopSeenAt = 0;
-const rawGuard = (fn: () => void) => {
-  try {
-    fn();
-  } catch (err) {
-    post({
-      type: 'alarm',
-      message: `recorder: cannot write raw frames (${(err as NodeJS.ErrnoException).code ?? 'error'}: ${(err as Error).message})`,
-    });
-  }
+const rawTick = (finishNow: boolean) => {
+  if (!raw) return;
+  clock.read();
+  raw.tick(clock.ns, finishNow);
 };
-const rawTick = (finishNow: boolean) =>
-  rawGuard(() => {
-    if (!rawWriter) return;
-    clock.read();
-    if (finishNow || rawWriter.shouldRoll(clock.ns)) {
-      const f = rawWriter.finish();
-      if (f) {
-        rawFrames += f.rows;
-        post({ type: 'file', ...f });
-      }
-    } else rawWriter.flush();
-  });
 
 /** A clock estimate becomes file metadata and a status record in every stream (so replays see it too). */
 function noteClock(c: ClockEstimate): void {
@@ -159,7 +150,19 @@ const loop = () => {
     recorder.close();
     post({
       type: 'stopped',
-      counters: { ...recorder.counters, rawFrames, orderRecords: orders.counters.records },
+      counters: {
+        ...recorder.counters,
+        // what never reaches a file, own orders and raw frames included: the summary must not say "0 lost" then
+        droppedRecords: recorder.counters.droppedRecords + orders.counters.droppedRecords,
+        lostAtClose: recorder.counters.lostAtClose + orders.counters.lostAtClose,
+        leftInJournals: recorder.counters.leftInJournals + orders.counters.leftInJournals,
+        writeErrors: recorder.counters.writeErrors + orders.counters.writeErrors + (raw?.gate.errors ?? 0),
+        rawFrames: raw?.frames ?? 0,
+        rawDropped: raw?.droppedFrames ?? 0,
+        rawLostAtClose: raw?.lostAtClose ?? 0,
+        rawLeftInJournal: raw?.leftInJournal ?? 0,
+        orderRecords: orders.counters.records,
+      },
       perInstrument: Object.fromEntries(recorder.perInstrument),
     });
     return;

@@ -78,9 +78,17 @@ export class StreamWriter {
     return this.rows > 0 && (this.rows >= this.o.maxRows || nowNs - this.firstTs >= this.o.rollNs);
   }
 
-  /** Appends what arrived since the last flush to the journal (creating it and its metadata sidecar first). */
-  flush(sync = false): void {
-    if (this.rows === this.flushed) return;
+  /** Rows in memory that are not in the journal yet: what a crash (or a disk that stays full) would lose. */
+  get unjournaledRows(): number {
+    return this.rows - this.flushed;
+  }
+
+  /**
+   * Appends what arrived since the last flush to the journal (creating it and its metadata sidecar first); true
+   * when it wrote, false when there was nothing to write.
+   */
+  flush(sync = false): boolean {
+    if (this.rows === this.flushed) return false;
     if (!this.journal) {
       ensureDir(dirname(this.path));
       // atomic and durable: a crash leaves the old sidecar or the new one, never a torn one for recovery to trip on
@@ -91,6 +99,7 @@ export class StreamWriter {
     this.journal.append(bytes);
     this.flushed = this.rows;
     if (sync) this.journal.sync();
+    return true;
   }
 
   /** Encodes the buffered rows as the finished Parquet file; returns it, or null when empty. */

@@ -188,7 +188,11 @@ async function runSession(o: {
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
       : [`  entries       ${s.trades ? 'none blocked by a gate, the cost hurdle or a risk limit' : 'no entry signal'}`]),
-    ...(o.recordDir ? [`  recording     ${count(s.filesWritten)} files, ${count(s.records)} records under ${o.recordDir}/`] : []),
+    ...(o.recordDir
+      ? [
+          `  recording     ${count(s.filesWritten)} files, ${count(s.records)} records under ${o.recordDir}/${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
+        ]
+      : []),
     `  parameters    ${o.params.preset ? `preset ${o.params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}`,
     ...compactParams(rows).map((l) => `  ${l}`),
     ...o.next,

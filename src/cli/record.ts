@@ -1,6 +1,7 @@
 // `ringbook record`: the live pipeline with the recorder on — Parquet per docs/design.md §6 under --out.
 import { checkWritableDir } from '../capture/files';
 import { describeRecovery } from '../capture/recover';
+import { lossSummary, lostAll } from '../capture/recorder';
 import { MarketPipeline } from '../feed/pipeline';
 import type { InstType } from '../feed/instruments';
 import { resolveEndpoints } from './endpoints';
@@ -139,7 +140,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   await endpoints.close?.();
   const r = result.recorder;
   err(
-    `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r?.droppedRecords ?? 0} dropped, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
+    `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
   );
   const died = recorderDied ?? result.recorderFailed;
   if (died) {
@@ -149,5 +150,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
     return 1;
   }
   err(`next: ${selfCommand()} inspect ${values.out}`);
-  return alarms.length && (r?.files ?? 0) === 0 ? 1 : 0;
+  // records that never reached a file are a failed recording, whatever else worked
+  const lost = r ? lostAll(r) : 0;
+  return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;
 }

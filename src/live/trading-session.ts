@@ -1,6 +1,7 @@
 // A trading session: market pipeline (+ recorder), strategy machine, order gateway, wired and run until stopped.
 // Shared by `ringbook live` and `ringbook demo`; the CLI only parses arguments and prints.
 import { MarketPipeline, type RecordOptions } from '../feed/pipeline';
+import { lossSummary, lostAll } from '../capture/recorder';
 import type { InstType, InstrumentGrid } from '../feed/instruments';
 import { StrategyMachine, sequentialIds, equityQuote, type StrategyConfig, type InstrumentSpec } from '../fsm/index';
 import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode } from '../gateway/index';
@@ -59,6 +60,8 @@ export interface SessionSummary {
   /** The machine's counters (gate.*, hurdle, risk.denied, …) and why it halted, for "why no trades". */
   counters: Record<string, number>;
   haltReason: string | null;
+  /** What the recording lost (disk trouble, a dead recorder thread); '' when nothing. */
+  recordingLoss: string;
 }
 
 function feeRate(text: string | undefined, fallback: number): number {
@@ -176,6 +179,7 @@ export class TradingSession {
       records: this.pipeline.recorderCounters?.records ?? 0,
       counters: { ...s.counters },
       haltReason: s.haltReason,
+      recordingLoss: '',
     };
   }
 
@@ -190,8 +194,16 @@ export class TradingSession {
     this.trader.drain();
     await this.gateway.stop();
     const summary = this.summary();
-    await this.pipeline.stop();
+    const stopped = await this.pipeline.stop();
     summary.records = this.pipeline.recorderCounters?.records ?? summary.records;
+    const c = this.pipeline.recorderCounters;
+    const trouble = c !== null && (lostAll(c) > 0 || c.leftInJournals + (c.rawLeftInJournal ?? 0) > 0);
+    summary.recordingLoss = [
+      stopped.recorderFailed ? `${stopped.recorderFailed}: records since its last flush are lost` : '',
+      trouble ? lossSummary(c) : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
     summary.filesWritten = this.files;
     return summary;
   }

@@ -169,7 +169,7 @@ test('an unwritable output gives a clear alarm, never a crash, and the ring keep
   push(100);
   push(100);
   assert.ok(rec.counters.writeErrors > 0);
-  assert.match(alarms[0], /recorder: cannot write \(E[A-Z]+: .*\); /);
+  assert.match(alarms[0], /^recorder \(BTCUSDT\): cannot write \(E[A-Z]+: .*\); /);
   assert.is(rec.counters.records, 200, 'records were consumed from the ring all the same');
   rec.close(); // finishing fails the same way: still no throw
 });
