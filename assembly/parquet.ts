@@ -10,6 +10,12 @@
 // Any thread's instance may call these: they touch only the buffers they are given (and module globals, which are
 // per instance). The input needs 16 readable bytes past its end and the scratch 16 past its capacity: the bit
 // unpacker loads whole 8-byte words.
+//
+// A page whose header carries a CRC-32 (our writer always writes one) is checked against it before anything of it is
+// decoded: a flipped bit is PQ_BAD_CRC, never different values. The TypeScript reader then reads the group too and
+// names the page (src/capture/parquet/page-decoder.ts), as it does for every refusal.
+
+import { crc32Bytes } from "./crc32";
 
 export const PQ_OK: i32 = 0;
 export const PQ_BAD_HEADER: i32 = -1;    // page header truncated, or a page type / encoding / level layout we do not read
@@ -18,6 +24,7 @@ export const PQ_BAD_SNAPPY: i32 = -3;
 export const PQ_BAD_DELTA: i32 = -4;
 export const PQ_BAD_COUNT: i32 = -5;     // the pages hold more or fewer values than the chunk's rows
 export const PQ_TOO_BIG: i32 = -6;       // the decompressed pages or their number do not fit the group's areas
+export const PQ_BAD_CRC: i32 = -7;       // a page's bytes do not match the CRC-32 in its header: the file is damaged
 
 const T_TRUE: u32 = 1;
 const T_FALSE: u32 = 2;
@@ -156,6 +163,8 @@ let hRows: i32 = 0;
 let hEncoding: i32 = 0;
 let hLevelBytes: i32 = 0;
 let hIsCompressed: bool = true;
+let hCrc: i32 = 0;
+let hHasCrc: bool = false;
 
 function i32Field(): i32 {
   return <i32>zigzag(uvar());
@@ -198,9 +207,14 @@ function pageHeader(): void {
   hEncoding = -1;
   hLevelBytes = 0;
   hIsCompressed = true;
+  hHasCrc = false;
   for (let id = nextField(0); id >= 0; id = nextField(id)) {
     const t = fType;
     if (id == 1 && t == T_I32) hType = i32Field();
+    else if (id == 4 && t == T_I32) {
+      hCrc = i32Field();
+      hHasCrc = true;
+    }
     else if (id == 2 && t == T_I32) hUncompressed = i32Field();
     else if (id == 3 && t == T_I32) hCompressed = i32Field();
     else if (id == 8 && t == T_STRUCT) pageHeaderV2();
@@ -367,6 +381,7 @@ export function pqGroupOpen(g: usize, ncols: i32, rows: i32, scratch: usize, scr
       if (hValues > rows - done) return PQ_BAD_COUNT;
       if (hCompressed < 0 || <usize>hCompressed > end - p || hUncompressed < 0) return PQ_BAD_SIZES;
       if (pages == MAX_PAGES) return PQ_TOO_BIG;
+      if (hHasCrc && crc32Bytes(p, <usize>hCompressed) != hCrc) return PQ_BAD_CRC;
       let data = p;
       let size = <usize>hCompressed;
       if (compressed && hIsCompressed) {

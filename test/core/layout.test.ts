@@ -84,6 +84,7 @@ const CORE_ONLY: Readonly<Record<string, string>> = {
   PQ_BAD_DELTA: 'a Parquet group refusal (see PQ_OK)',
   PQ_BAD_COUNT: 'a Parquet group refusal (see PQ_OK)',
   PQ_TOO_BIG: 'a Parquet group refusal (see PQ_OK)',
+  PQ_BAD_CRC: 'a Parquet group refusal (see PQ_OK): the column path checks the page again and names it',
 };
 
 /** Numbers of src/core/layout.ts that are no core global: held to asconfig.json below. */

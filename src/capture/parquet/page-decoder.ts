@@ -5,12 +5,25 @@
 // nested columns, logical types, other codecs) makes fastRowGroup return null, and the caller uses hyparquet.
 //
 // Page headers are read by a small Thrift compact-protocol reader of our own: hyparquet's is not among its
-// documented exports.
+// documented exports. A page header's CRC-32, when present, is checked before the page is decoded; a mismatch is a
+// PageChecksumError (the file is damaged), never a fall-back to hyparquet, which does not check it.
 import type { AsyncBuffer, ColumnMetaData, FileMetaData } from 'hyparquet';
 import type { Columns } from '../schema';
+import { crc32 } from './crc32';
 
 /** Thrown for anything outside the supported subset (or inconsistent): the row group goes to hyparquet instead. */
 class Unsupported extends Error {}
+
+/**
+ * A page whose bytes do not match the CRC-32 in its header: the file is damaged. Never handed on to hyparquet,
+ * which does not check, and would decode the damage into different values without a word.
+ */
+export class PageChecksumError extends Error {
+  constructor(group: number, column: string, page: number) {
+    super(`page checksum mismatch in row group ${group}, column ${column}, page ${page}: the file is damaged`);
+    this.name = 'PageChecksumError';
+  }
+}
 function unsupported(why: string): never {
   throw new Unsupported(why);
 }
@@ -152,6 +165,8 @@ interface PageHeader {
   encoding: number;
   levelBytes: number;
   isCompressed: boolean;
+  /** The page's CRC-32 (signed), or null when the writer left it out. */
+  crc: number | null;
 }
 
 /** parquet-format PageHeader, only the fields a required DATA_PAGE_V2 needs. */
@@ -166,9 +181,11 @@ function pageHeader(r: Compact): PageHeader {
     encoding: -1,
     levelBytes: 0,
     isCompressed: true,
+    crc: null,
   };
   r.struct((id, t) => {
     if (id === 1 && t === T_I32) h.type = r.i32();
+    else if (id === 4 && t === T_I32) h.crc = r.i32();
     else if (id === 2 && t === T_I32) h.uncompressed = r.i32();
     else if (id === 3 && t === T_I32) h.compressed = r.i32();
     else if (id === 8 && t === T_STRUCT) {
@@ -583,11 +600,11 @@ export async function fetchChunks(file: AsyncBuffer, chunks: readonly ChunkPlan[
   return out;
 }
 
-/** Decodes a column chunk's pages into out (rows values). */
-function decodeChunk(bytes: Uint8Array, c: ChunkPlan, rows: number, out: Int32Array): void {
+/** Decodes a column chunk's pages into out (rows values); `group` names the row group in a checksum error. */
+function decodeChunk(bytes: Uint8Array, c: ChunkPlan, rows: number, out: Int32Array, group: number): void {
   const r = new Compact(bytes, 0, bytes.length);
   let done = 0;
-  while (done < rows) {
+  for (let page = 0; done < rows; page++) {
     const h = pageHeader(r);
     if (h.type !== PAGE_DATA_V2 || h.encoding !== ENC_DELTA_BINARY_PACKED) unsupported('page type or encoding');
     if (h.numNulls !== 0 || h.levelBytes !== 0 || h.numValues < 1 || h.numRows !== h.numValues) unsupported('page levels or counts');
@@ -595,6 +612,8 @@ function decodeChunk(bytes: Uint8Array, c: ChunkPlan, rows: number, out: Int32Ar
     // snappy expands at most ~21×: a larger size is no scratch to allocate
     if (!(h.compressed >= 0 && h.compressed <= r.end - r.p && h.uncompressed >= 0 && h.uncompressed <= 32 * h.compressed + 64))
       unsupported('page sizes');
+    // checked before anything is decoded: a damaged page must fail here, not decode into other values
+    if (h.crc !== null && crc32(bytes, r.p, r.p + h.compressed) !== h.crc) throw new PageChecksumError(group, c.name, page);
     const body = bytes.subarray(r.p, r.p + h.compressed);
     r.p += h.compressed;
     const buf = pageBuffer(h.uncompressed);
@@ -629,11 +648,11 @@ export async function fastRowGroup(
     for (const [k, c] of chunks.entries()) {
       if (c.i64) {
         const col = new BigInt64Array(rows);
-        decodeChunk(bytes[k], c, rows, new Int32Array(col.buffer));
+        decodeChunk(bytes[k], c, rows, new Int32Array(col.buffer), group);
         out[c.name] = col;
       } else {
         const col = new Int32Array(rows);
-        decodeChunk(bytes[k], c, rows, col);
+        decodeChunk(bytes[k], c, rows, col, group);
         out[c.name] = col;
       }
     }

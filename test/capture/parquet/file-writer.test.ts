@@ -398,7 +398,7 @@ test('files read back exactly by DuckDB: all values, sum/min/max, page splits, o
   }
 });
 
-test('with SNAPPY, files are byte for byte what hyparquet-writer writes (where it also writes one page per chunk)', () => {
+test('with SNAPPY and no page checksums, files are byte for byte what hyparquet-writer writes (where it also writes one page per chunk)', () => {
   for (const n of [1, 33, 129, 4097]) {
     const cols = adversarialColumns(n, 500 + n);
     for (const rowGroupSize of [100, 1000, 131072]) {
@@ -406,7 +406,7 @@ test('with SNAPPY, files are byte for byte what hyparquet-writer writes (where i
         { key: 'a', value: '1' },
         { key: 'b', value: 'two' },
       ];
-      const mine = writeParquet(cols, n, { rowGroupSize, kvMetadata });
+      const mine = writeParquet(cols, n, { rowGroupSize, kvMetadata, pageChecksums: false });
       const theirs = new Uint8Array(
         parquetWriteBuffer({
           columnData: cols.map((c) => ({
