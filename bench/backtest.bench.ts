@@ -1,8 +1,9 @@
 // `ringbook bench backtest`: end-to-end events/s from Parquet through the core, the strategy machine and the
 // simulated venue on a generated recording (10 M events; --quick 1 M), and the peak RSS of that process, measured
 // again on a fifth of the data to show memory does not grow with length. Peers in the same run: the same data
-// through the core only, the core's Parquet decoder only, the JS typed-column reader only, and the full backtest
-// with hyparquet's general reader instead of ours.
+// through the core only, the core's Parquet decoder only, the JS typed-column reader only, the full backtest
+// with hyparquet's general reader instead of ours, and the decoder and the full backtest over the same recording
+// written without page checksums (what checking them costs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
     const smallDir = join(root, 'small');
     const g = writeRecording(bigDir, big);
     writeRecording(smallDir, big / 5);
+    const uncheckedDir = join(root, 'unchecked');
+    writeRecording(uncheckedDir, big, 7, 1_000_000, { pageChecksums: false });
     let fills = 0;
     const rss: Record<string, number[]> = { big: [], small: [] };
     for (let r = 0; r < opts.rounds; r++) {
@@ -62,6 +65,24 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
           return c.events / c.seconds / 1e6;
         })(),
       );
+      results.add(
+        'records_unchecked',
+        "the core's decoder only, the same recording without page checksums",
+        'M ev/s',
+        (() => {
+          const c = child(uncheckedDir, 'records');
+          return c.events / c.seconds / 1e6;
+        })(),
+      );
+      results.add(
+        'full_unchecked',
+        'full backtest, the same recording without page checksums',
+        'M ev/s',
+        (() => {
+          const c = child(uncheckedDir, 'full');
+          return c.events / c.seconds / 1e6;
+        })(),
+      );
       if (r < 2)
         results.add(
           'generic',
@@ -82,6 +103,8 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
       'full vs hyparquet general reader': results.median('full') / results.median('generic'),
       'full vs core only (strategy+venue cost)': results.median('full') / results.median('core'),
       'core decoder vs JS typed-column reader': results.median('records') / results.median('read'),
+      'core decoder, checked vs unchecked pages': results.median('records') / results.median('records_unchecked'),
+      'full backtest, checked vs unchecked pages': results.median('full') / results.median('full_unchecked'),
       'RSS 5× data / RSS 1× data': results.median('rss_big') / results.median('rss_small'),
     };
     return { results, ratios, events: g.rows, files: g.files, fills };

@@ -20,7 +20,8 @@ export async function benchCapture(opts: { rounds: number; quick: boolean }) {
   const view = new Int32Array(chunk * 16);
   for (let round = 0; round < opts.rounds; round++) {
     const root = mkdtempSync(join(tmpdir(), 'ringbook-bench-capture-'));
-    const clock = new ManualClock(1_795_000_000_000_000_000n);
+    // the stream's own start: a clock a year ahead of the records rolled a file at every tick (32 K-row files)
+    const clock = new ManualClock(1_764_000_000_000_000_000n);
     const rec = new Recorder(
       core,
       ring,

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kind, R, REC_SIZE } from '../src/core/record';
 import { writeI64, writeI64Big } from '../src/core/int64';
-import { encodeParquet } from '../src/capture/parquet/encode';
+import { encodeParquet, type EncodeOptions } from '../src/capture/parquet/encode';
 import { marketPath, type FileMeta } from '../src/capture/schema';
 import { BookStream } from './bookstream';
 import { rng } from './stats';
@@ -26,7 +26,13 @@ function stretch(words: Int32Array, at: number, n: number, t0: bigint): void {
   }
 }
 
-export function writeRecording(root: string, events: number, seed = 7, rowsPerFile = 1_000_000): { files: number; rows: number } {
+export function writeRecording(
+  root: string,
+  events: number,
+  seed = 7,
+  rowsPerFile = 1_000_000,
+  o: EncodeOptions = {},
+): { files: number; rows: number } {
   const stream = new BookStream(seed);
   const rand = rng(seed + 1);
   const batch = 32768;
@@ -93,7 +99,7 @@ export function writeRecording(root: string, events: number, seed = 7, rowsPerFi
     };
     const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', firstTs, files);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, encodeParquet(words, 0, n, meta));
+    writeFileSync(path, encodeParquet(words, 0, n, meta, o));
     rows += n;
     files++;
   }

@@ -214,7 +214,8 @@ export function latestSession(root: string, symbol: string): SessionFile | null 
   const dir = join(root, '_orders');
   if (!existsSync(dir)) return null;
   const names = readdirSync(dir)
-    .filter((n) => /^session-\d+\.json$/.test(n))
+    // regular files only: reading a FIFO named like a session would wait for a writer for ever
+    .filter((n) => /^session-\d+\.json$/.test(n) && statSync(join(dir, n)).isFile())
     .sort();
   for (const n of names.reverse()) {
     const s = readJsonFile(join(dir, n), 'recorded session').value as SessionFile;

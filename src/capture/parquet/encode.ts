@@ -102,6 +102,8 @@ function groupScratch(rows: number): Int32Array[] {
 export interface EncodeOptions {
   rowGroupSize?: number;
   codec?: 'SNAPPY' | 'UNCOMPRESSED';
+  /** Page CRC-32s in the page headers (default true; benchmarks turn them off to measure what checking costs). */
+  pageChecksums?: boolean;
 }
 
 /** Min/max statistics only where readers filter: the timestamps (row-group pruning by time in DuckDB and ours). */
@@ -125,6 +127,7 @@ export function encodeParquet(words: Int32Array, start: number, n: number, meta:
     {
       codec: o.codec ?? 'SNAPPY',
       rowGroupSize,
+      pageChecksums: o.pageChecksums,
       kvMetadata: Object.entries(meta).map(([key, value]) => ({ key, value: String(value) })),
       createdBy: 'ringbook',
     },
