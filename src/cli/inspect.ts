@@ -47,7 +47,9 @@ export function renderReport(rs: StreamReport[], damaged: DamagedEntry[] = []): 
     out.push(`  why            ${r.explanation}`);
   }
   if (damaged.length) {
-    out.push(`DAMAGED: ${damaged.length} file(s) could not be read and are left out of the figures above:`);
+    out.push(
+      `DAMAGED: ${plural(damaged.length, 'file')} could not be read and ${damaged.length === 1 ? 'is' : 'are'} left out of the figures above:`,
+    );
     for (const d of damaged) out.push(`  ${d.path}: ${d.reason}`);
   }
   return out.join('\n');

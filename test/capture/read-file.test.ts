@@ -66,8 +66,8 @@ test('inspect: the damaged files are listed with the reason, the other 26 inspec
   assert.is(streams[0].rows, (FILES - 2) * ROWS);
   const r = cli('inspect', join(root, 'venue=bitget'));
   assert.is(r.status, 1, 'a damaged file makes the exit code 1');
-  assert.match(r.stdout, /BTCUSDT: 26 file\(s\), 13000 rows/);
-  assert.match(r.stdout, /DAMAGED: 2 file\(s\) could not be read/);
+  assert.match(r.stdout, /BTCUSDT: 26 files, 13,000 rows/);
+  assert.match(r.stdout, /DAMAGED: 2 files could not be read and are left out/);
   assert.ok(r.stdout.includes(`${empty}: empty file (0 bytes)`));
   const j = JSON.parse(cli('inspect', join(root, 'venue=bitget'), '--json').stdout);
   assert.is(j.damaged.length, 2);

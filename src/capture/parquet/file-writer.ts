@@ -15,12 +15,9 @@ import type { ColumnChunk, FileMetaData, KeyValue, RowGroup, SchemaElement } fro
 import { ByteWriter } from 'hyparquet-writer/src/bytewriter.js';
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js';
 import { writeMetadata } from 'hyparquet-writer/src/metadata.js';
-import { crc32 as zlibCrc32 } from 'node:zlib';
 import { deltaInt32, deltaInt64, maxEncodedBytes } from './delta';
-import { crc32 } from './crc32';
-
-/** Page CRC-32 as a Thrift i32: zlib's (native, several GB/s) where this Node has it, else ours. */
-const pageCrc: (b: Uint8Array) => number = typeof zlibCrc32 === 'function' ? (b) => zlibCrc32(b) | 0 : (b) => crc32(b);
+// ours, not node:zlib's: the replay page converts files in the browser with this writer too
+import { crc32 as pageCrc } from './crc32';
 
 export interface ColumnSpec {
   name: string;

@@ -155,13 +155,20 @@ test('backtest and inspect: a flipped bit is an error naming the file, never a d
   assert.ok(r.stderr.includes(`cannot read ${paths[2]}: page checksum mismatch in row group 0, column price`), r.stderr);
   const skip = cli('backtest', join(root, 'data'), '--latency', 'feed', '--json', '--skip-damaged');
   assert.is(skip.status, 0, skip.stderr);
-  assert.is(JSON.parse(skip.stdout).settings.skipped_damaged_files, paths[2]);
+  assert.is(JSON.parse(skip.stdout).settings.skippedDamagedFiles, paths[2]);
   const { damaged, streams } = await inspectRecording(join(root, 'data'));
   assert.equal(
     damaged.map((d) => d.path),
     [paths[2]],
   );
   assert.is(streams[0].files, 3);
+});
+
+test("the page's bundles import nothing from node: statically (the writer's CRC-32 is ours, not zlib's)", () => {
+  for (const f of ['app.js', 'replay.worker.js']) {
+    const text = readFileSync(join(process.cwd(), 'build/web', f), 'utf8');
+    assert.not.match(text, /^import[^;]*from\s*["']node:/m, f);
+  }
 });
 
 test.run();
