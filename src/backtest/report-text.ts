@@ -298,6 +298,7 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   clampedLocal: { label: 'local stamps clamped', note: 'records stamped before their exchange time, delivered at it' },
   files: { label: 'files replayed' },
   feedLatencyShift: { label: 'feed latency shift' },
+  skippedDamagedFiles: { label: 'damaged files left out', note: '--skip-damaged: these files could not be read' },
 };
 
 /** Control characters from settings or exit reasons would move the cursor or recolour the terminal: show them escaped. */
