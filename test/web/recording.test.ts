@@ -50,7 +50,7 @@ test('the files decode as one recording in time order, each file ending on a mes
 test('a replay across the roll boundaries ends with the metrics of `ringbook backtest DIR`', async () => {
   const s = runSettings(DEFAULT_PARAMS);
   const bc = createBacktestCore(await testCore(), ctx.rec.grid);
-  const files = await replayFilesOf(ctx.paths);
+  const { files } = await replayFilesOf(ctx.paths);
   const cli = computeMetrics(await runFiles(bc, files, ctx.rec.grid, s));
   assert.is(cli.settings.files, 3);
   const session = new ReplaySession(ctx.rec, bc, s);
