@@ -4,6 +4,7 @@
 // the layout our writer produces are decoded by ./page-decoder; anything else (other writers, other encodings) by hyparquet.
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData } from 'hyparquet';
 import { fastRowGroup } from './page-decoder';
+import { checkPageHeaders } from './page-headers';
 import { COLUMNS, SCHEMA_VERSION, type Columns, type FileMeta } from '../schema';
 
 export interface RowGroupChunk {
@@ -91,6 +92,7 @@ async function hyparquetRowGroup(
 ): Promise<Columns> {
   const cols: Columns = {};
   const parts: Record<string, Array<{ start: number; data: Int32Array | BigInt64Array }>> = {};
+  await checkPageHeaders(file, metadata, g, columns);
   await parquetRead({
     file,
     metadata,
