@@ -14,7 +14,7 @@
 // signalsConfigure's weight table), checked against V8's to 2 ulp on every call. Everything else is independent.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../helpers/fc';
 import {
   Engine,
   writeLevel,

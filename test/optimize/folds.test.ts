@@ -3,7 +3,7 @@
 // further fold would fit).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../helpers/fc';
 import { buildFolds, formatDuration, parseFolds, type WalkForwardSpec } from '../../src/optimize/folds';
 import { fails } from '../helpers/fails';
 

@@ -2,7 +2,7 @@
 // list exactly, so merging their results by id gives the unsharded run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../helpers/fc';
 import { parseShard, shardTrials } from '../../src/optimize/shard';
 import { gridTrials, parseSpace, randomTrials } from '../../src/optimize/space';
 import { fails } from '../helpers/fails';

@@ -2,7 +2,7 @@
 // bounds, with the promised distributions), overrides that resolveConfig accepts, and the exact error messages.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../helpers/fc';
 import { ConfigError, FIELDS, resolveConfig } from '../../src/fsm/index';
 import {
   gridSize,

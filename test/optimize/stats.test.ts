@@ -3,7 +3,7 @@
 // and PBO/CSCV on hand-checkable splits, a planted winner and pure noise.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../helpers/fc';
 import {
   cscvLogits,
   dsr,

@@ -6,7 +6,7 @@
 // hyparquet. Knob: RB_PROPERTY_RUNS (default 100 per property).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../../helpers/fc';
 import { parquetMetadata, parquetRead, type FileMetaData } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { ByteWriter, parquetWriteBuffer } from 'hyparquet-writer';

@@ -5,7 +5,7 @@
 // corrupt streams) come through the column path with the same records. Knob: RB_PROPERTY_RUNS (default 100 per property).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fc from 'fast-check';
+import fc from '../../helpers/fc';
 import { parquetMetadata } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { parquetWriteBuffer } from 'hyparquet-writer';
