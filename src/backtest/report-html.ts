@@ -8,6 +8,7 @@ import type { BacktestTrace } from './trace';
 import { cleanEquity, drawdownSeries, type Metrics } from './metrics';
 import { duration, quote, reportSections, type ReportContext } from './report-text';
 import { findingLine } from '../format/findings';
+import { plural } from '../format/numbers';
 
 export const MAX_POINTS = 2000;
 
@@ -371,7 +372,7 @@ export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx:
     figure('Mean markout by horizon (mid move in the fill’s favour)', barChart(markouts, 'ticks', 'markouts')),
     figure('Holding time of round trips', barChart(holdingBars(trace), 'trades', 'round trips')),
   ];
-  const sub = `${m.run.fromUtc} → ${m.run.toUtc} (UTC) · net ${quote(m.pnl.netQuote)} ${q} · ${m.activity.fills} fills · ${m.trades.count} round trips`;
+  const sub = `${m.run.fromUtc} → ${m.run.toUtc} (UTC) · net ${quote(m.pnl.netQuote)} ${q} · ${plural(m.activity.fills, 'fill')} · ${plural(m.trades.count, 'round trip')}`;
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',

@@ -6,7 +6,7 @@ import type { Metrics } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import type { ParamRow } from '../format/params';
-import { NA, NONE, count, duration as humanDuration, fixed, money, percent, shareOf } from '../format/numbers';
+import { NA, NONE, count, duration as humanDuration, fixed, money, percent, plural, shareOf } from '../format/numbers';
 
 export interface Row {
   label: string;
@@ -87,7 +87,9 @@ function parametersRow(ctx: ReportContext): Row {
 
 function outcome(m: Metrics, ctx: ReportContext): Section {
   const st = m.strategy;
-  const rows: Row[] = [row('round trips', int(m.trades.count), '', `${int(m.activity.fills)} fills, ${int(m.activity.orders)} orders`)];
+  const rows: Row[] = [
+    row('round trips', int(m.trades.count), '', `${plural(m.activity.fills, 'fill')}, ${plural(m.activity.orders, 'order')}`),
+  ];
   if (st) {
     rows.push(row('final phase', st.finalPhase));
     rows.push(st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc || '?'} UTC`) : row('halted', 'no'));
@@ -211,7 +213,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: 'Markouts (mid move after each fill, in its favour)',
       rows: m.markouts.map((k) =>
-        row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${int(k.count)} fills`),
+        row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`),
       ),
     },
     {
