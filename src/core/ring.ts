@@ -1,8 +1,15 @@
-// A typed handle on one SPSC ring in the shared memory (the mechanics live in assembly/ring.ts). Each thread makes
-// its own handle over the same offset; a handle is either the producer's or the consumer's, never both.
+// A typed handle on one SPSC ring in the shared memory (the protocol is assembly/ring.ts's). Each thread makes its
+// own handle over the same offset; a handle is either the producer's or the consumer's, never both.
 //
 // Zero-copy use: the producer asks `writable(n)`, fills slots at `slot(head + i)` through the Core's typed views,
 // then `publish(k)`; the consumer asks `readable(n)`, reads `slot(tail + i)`, then `release(k)`.
+//
+// The per-record calls (head, tail, slot, writable, readable, publish, release) run here in JavaScript on the
+// memory's Int32 view, with the ring's constants cached in the handle: a call into wasm costs more than the few
+// loads and stores it would do. They keep to the core's protocol exactly (the same header words, the same cached
+// opposite index, the same announce-then-check wake-up), so a handle can be mixed with the core's own ring calls
+// (pushFrom, popTo, wait, engine.drain) on the same side. Indices are free-running u32; differences are taken
+// `| 0`, exact while fewer than 2^31 records are in flight (capacities are far below).
 
 import type { Core } from './loader';
 import { RH, RING_HEADER } from './layout';
@@ -10,6 +17,16 @@ import { RH, RING_HEADER } from './layout';
 export class Ring {
   readonly capacity: number;
   readonly recordSize: number;
+  private readonly mask: number;
+  private readonly shift: number;
+  private readonly slots: number;
+  private readonly w: Int32Array;
+  // Int32 indices of the header words
+  private readonly iHead: number;
+  private readonly iTail: number;
+  private readonly iCachedTail: number;
+  private readonly iCachedHead: number;
+  private readonly iWaiting: number;
 
   constructor(
     readonly core: Core,
@@ -18,25 +35,44 @@ export class Ring {
     this.capacity = core.x.ringCapacity(base);
     this.recordSize = core.x.ringRecordSize(base);
     if (this.capacity === 0) throw new Error(`no ring at offset ${base}: the memory is not formatted`);
+    this.mask = this.capacity - 1;
+    this.shift = Math.log2(this.recordSize);
+    this.slots = base + RING_HEADER;
+    this.w = core.words;
+    this.iHead = (base + RH.head) >> 2;
+    this.iTail = (base + RH.tail) >> 2;
+    this.iCachedTail = (base + RH.cachedTail) >> 2;
+    this.iCachedHead = (base + RH.cachedHead) >> 2;
+    this.iWaiting = (base + RH.waiting) >> 2;
   }
 
   /** Byte offset of the slot for free-running index `index`. */
   slot(index: number): number {
-    return this.base + RING_HEADER + (index & (this.capacity - 1)) * this.recordSize;
+    return this.slots + ((index & this.mask) << this.shift);
   }
 
   // producer
   /** Producer's next index. */
   get head(): number {
-    return this.core.x.ringHead(this.base) >>> 0;
+    return this.w[this.iHead] >>> 0;
   }
   /** Producer: slots free now, at most `want`; may be low (the consumer can free more at any moment), never high. */
   writable(want: number): number {
-    return this.core.x.ringWritable(this.base, want);
+    const w = this.w;
+    const head = w[this.iHead];
+    let free = this.capacity - ((head - w[this.iCachedTail]) | 0);
+    if (free < want) {
+      const tail = Atomics.load(w, this.iTail);
+      w[this.iCachedTail] = tail;
+      free = this.capacity - ((head - tail) | 0);
+    }
+    return free < want ? free : want;
   }
-  /** Producer: makes the next `n` filled slots visible, with one index store. */
+  /** Producer: makes the next `n` filled slots visible, with one index store; wakes a consumer asleep in wait(). */
   publish(n: number): void {
-    this.core.x.ringPublish(this.base, n);
+    const w = this.w;
+    Atomics.store(w, this.iHead, (w[this.iHead] + n) | 0);
+    if (Atomics.load(w, this.iWaiting) !== 0) Atomics.notify(w, this.iHead, 1);
   }
   /** Producer: copies `n` records from byte offset `src`; returns how many fitted (a full ring never overwrites). */
   pushFrom(src: number, n: number): number {
@@ -46,15 +82,24 @@ export class Ring {
   // consumer
   /** Consumer's next index. */
   get tail(): number {
-    return this.core.x.ringTail(this.base) >>> 0;
+    return this.w[this.iTail] >>> 0;
   }
   /** Consumer: records ready now, at most `want`; may be low (the producer can publish more), never high. */
   readable(want: number): number {
-    return this.core.x.ringReadable(this.base, want);
+    const w = this.w;
+    const tail = w[this.iTail];
+    let avail = (w[this.iCachedHead] - tail) | 0;
+    if (avail < want) {
+      const head = Atomics.load(w, this.iHead);
+      w[this.iCachedHead] = head;
+      avail = (head - tail) | 0;
+    }
+    return avail < want ? avail : want;
   }
   /** Consumer: frees the `n` oldest records. */
   release(n: number): void {
-    this.core.x.ringRelease(this.base, n);
+    const w = this.w;
+    Atomics.store(w, this.iTail, (w[this.iTail] + n) | 0);
   }
   /** Consumer: copies up to `n` records to byte offset `dst` and frees them; returns how many. */
   popTo(dst: number, n: number): number {
@@ -72,20 +117,19 @@ export class Ring {
   async waitAsync(timeoutMs = 100): Promise<number> {
     const n = this.readable(1);
     if (n) return n;
-    const w = this.core.words;
-    const headIdx = (this.base + RH.head) >> 2;
-    Atomics.store(w, (this.base + RH.waiting) >> 2, 1);
-    const head = Atomics.load(w, headIdx);
-    if (head === (this.tail | 0)) {
-      const r = (Atomics as any).waitAsync(w, headIdx, head, timeoutMs);
+    const w = this.w;
+    Atomics.store(w, this.iWaiting, 1);
+    const head = Atomics.load(w, this.iHead);
+    if (head === w[this.iTail]) {
+      const r = (Atomics as any).waitAsync(w, this.iHead, head, timeoutMs);
       if (r.async) await r.value;
     }
-    Atomics.store(w, (this.base + RH.waiting) >> 2, 0);
+    Atomics.store(w, this.iWaiting, 0);
     return this.readable(1 << 30);
   }
 
   /** Published but not yet released; a snapshot that either side may change at once. */
   get size(): number {
-    return this.core.x.ringSize(this.base) >>> 0;
+    return (Atomics.load(this.w, this.iHead) - Atomics.load(this.w, this.iTail)) >>> 0;
   }
 }
