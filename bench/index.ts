@@ -8,6 +8,7 @@ import { benchCapture } from './capture.bench';
 import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
+import { benchLatency, latencyRunTable } from './latency.bench';
 import { fmt } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
 import { didYouMean } from '../src/format/suggest';
@@ -28,6 +29,11 @@ export const BENCHMARKS = [
     summary:
       'Tardis.dev inputs → Parquet (tardis-machine lines, plain and gzip; a CSV pair): rows/s, MB/s, peak RSS at two sizes, against JSON.parse / plain CSV splitting of the same bytes',
   },
+  {
+    name: 'latency',
+    summary:
+      'tick-to-trade per hop on loopback: the local exchange (a child process) at 10–5,000 books updates/s, with and without the recorder, from its send to our order at its door',
+  },
 ] as const;
 
 const NAMES: readonly string[] = BENCHMARKS.map((b) => b.name);
@@ -42,6 +48,14 @@ export const BENCH = {
     json: { type: 'boolean', description: "one JSON object with each row's median, samples and the ratios" },
     quick: { type: 'boolean', description: 'small counts (a smoke run, numbers not meaningful)' },
     rounds: { type: 'int', arg: 'N', min: 1, default: 5, description: 'interleaved rounds' },
+    rates: {
+      type: 'list',
+      arg: 'LIST',
+      noun: 'rate',
+      defaultText: '10,100,1000,5000',
+      description: 'latency: books updates per second to run at',
+    },
+    duration: { type: 'duration', arg: 'D', defaultText: '10s (--quick 2s)', description: 'latency: how long each run measures' },
   },
   examples: [
     ['bench', 'every benchmark, 5 rounds each (several minutes)'],
@@ -53,6 +67,11 @@ export async function runBench(args: string[]): Promise<number> {
   const parsed = parseCommand(BENCH, args);
   if (!parsed) return 0;
   const { json, quick, rounds } = parsed.values;
+  const rates = (parsed.values.rates ?? ['10', '100', '1000', '5000']).map((r) => {
+    const n = Number(r);
+    if (!(Number.isInteger(n) && n >= 1 && n <= 20_000)) throw new UsageError(`--rates needs whole numbers from 1 to 20000, got "${r}"`);
+    return n;
+  });
   const which: string[] = [];
   for (const a of parsed.positionals) {
     if (!NAMES.includes(a)) throw new UsageError(`unknown benchmark "${a}"${didYouMean(a, NAMES, 1)}: expected one of ${NAMES.join(', ')}`);
@@ -123,6 +142,13 @@ export async function runBench(args: string[]): Promise<number> {
     out.import = { rows: i.results.json(), ratios: i.ratios, ndjson_rows: i.rows, ndjson_bytes: i.bytes, csv_rows: i.csvRows };
     log(i.results.table(`import (${i.rows} records from ${(i.bytes / 1e6).toFixed(0)} MB of NDJSON; ${i.csvRows} CSV rows)`));
     for (const [k, v] of Object.entries(i.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+  }
+  if (all || which.includes('latency')) {
+    const seconds = parsed.values.duration !== undefined ? parsed.values.duration / 1000 : undefined;
+    log(`latency: each rate with and without the recorder …`);
+    const l = await benchLatency({ quick, rates, seconds, log });
+    out.latency = { runs: l.runs, units: { hops: 'ns' } };
+    for (const r of l.runs) log(latencyRunTable(r));
   }
   if (json) console.log(JSON.stringify(out, null, 2));
   return failed ? 1 : 0;

@@ -29,6 +29,18 @@ export const EXCHANGE = {
       defaultText: 'USDT-FUTURES BTCUSDT ETHUSDT SOLUSDT, SPOT BTCUSDT A2ZUSDT',
       description: 'BTCUSDT (every type listing it) or SPOT:BTCUSDT, USDT-FUTURES:ETHUSDT',
     },
+    rate: {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      max: 20_000,
+      defaultText: '10',
+      description: 'books updates per second per symbol; the order flow churns in step, so each update carries as much',
+    },
+    stamps: {
+      type: 'boolean',
+      description: 'keep the send time of every books update and the arrival of every order, at GET /debug/stamps (bench latency)',
+    },
     'ping-timeout-ms': {
       type: 'int',
       arg: 'N',
@@ -120,6 +132,10 @@ export interface ExchangeCliOptions {
   seed: number;
   symbols: string[];
   pingTimeoutMs: number;
+  /** books updates per second per symbol (absent: the default push interval). */
+  rate?: number;
+  /** Keep send and arrival stamps (absent: off). */
+  stamps?: boolean;
   faults: Partial<FaultOptions>;
   /** Set only when a trading flag was given: credentials (flags), balance, leverage, rate limits, or false. */
   trading?: (TradingOptions & { credentials?: Partial<Credentials> }) | false;
@@ -147,6 +163,8 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     pingTimeoutMs: v['ping-timeout-ms'],
     faults: {},
   };
+  if (v.rate !== undefined) o.rate = v.rate;
+  if (v.stamps) o.stamps = true;
   if (!o.host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0');
   const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
   const trading = ['api-key', 'api-secret', 'api-passphrase', 'balance', 'leverage', 'no-rate-limits'].filter(given);
@@ -226,6 +244,8 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       seed: o.seed,
       symbols: o.symbols,
       pingTimeoutMs: o.pingTimeoutMs,
+      messagesPerSec: o.rate,
+      stamps: o.stamps,
       faults: o.faults,
       trading,
     });
@@ -237,7 +257,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
     throw err;
   }
-  log(`ringbook exchange: listening (seed ${o.seed})`);
+  log(`ringbook exchange: listening (seed ${o.seed}${o.rate ? `, ${o.rate} books updates/s per symbol` : ''})`);
   log(`  ws   ${ex.url.ws}`);
   log(`  rest ${ex.url.rest}`);
   if (trading) {

@@ -12,6 +12,53 @@ export interface LocalClock {
   readonly ns: bigint;
 }
 
+/** Names the process family's wall − monotonic offset in the environment, which workers and child processes inherit. */
+const ANCHOR_ENV = 'RINGBOOK_CLOCK_WALL_MINUS_MONOTONIC_NS';
+let cachedAnchor: bigint | null = null;
+
+/**
+ * ns to add to this thread's performance.now() (in ns) for the local clock: the wall-clock anchor of the whole
+ * process family plus this thread's performance.now() → CLOCK_MONOTONIC offset. Every thread's performance.now()
+ * starts at its own timeOrigin, and timeOrigins are read off the wall clock a few µs apart (7 µs between two
+ * threads here), which would show in every hop that crosses a thread. CLOCK_MONOTONIC (process.hrtime) is one clock
+ * for the whole machine, so stamps of every thread and process that share the anchor agree to well under a
+ * microsecond. The anchor is taken once, by the first thread that asks, and travels in the environment, which worker
+ * threads and child processes copy when they start. Outside Node: performance.timeOrigin, as before.
+ */
+export function threadClockAnchorNs(): bigint {
+  if (cachedAnchor !== null) return cachedAnchor;
+  if (typeof process === 'undefined' || typeof process.hrtime?.bigint !== 'function') {
+    cachedAnchor = BigInt(Math.round(performance.timeOrigin * 1e6));
+    return cachedAnchor;
+  }
+  // this thread's performance.now() → hrtime: the pair with the tightest bracket of a few
+  let best = Infinity;
+  let perfToHr = 0n;
+  for (let i = 0; i < 5; i++) {
+    const a = performance.now();
+    const hr = process.hrtime.bigint();
+    const b = performance.now();
+    if (b - a < best) {
+      best = b - a;
+      perfToHr = hr - BigInt(Math.round(((a + b) / 2) * 1e6));
+    }
+  }
+  let wallMinusHr = process.env[ANCHOR_ENV];
+  if (!wallMinusHr || !/^-?\d+$/.test(wallMinusHr)) {
+    const hr = process.hrtime.bigint();
+    wallMinusHr = String(BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - hr);
+    process.env[ANCHOR_ENV] = wallMinusHr;
+  }
+  cachedAnchor = BigInt(wallMinusHr) + perfToHr;
+  return cachedAnchor;
+}
+
+/** The process family's local clock − CLOCK_MONOTONIC (process.hrtime) in ns: maps hrtime readings to local_ts. */
+export function wallMinusMonotonicNs(): bigint {
+  threadClockAnchorNs();
+  return BigInt(process.env[ANCHOR_ENV]!);
+}
+
 export class MonotonicClock implements LocalClock {
   hi = 0;
   lo = 0;
@@ -20,11 +67,11 @@ export class MonotonicClock implements LocalClock {
   private readonly perf0: number;
 
   /**
-   * Defaults to this thread's performance.timeOrigin (absolute, sub-millisecond) plus performance.now(), so the
-   * stamps of different worker threads agree to well under a microsecond.
+   * Defaults to the process family's anchor (threadClockAnchorNs) plus performance.now(), so the stamps of every
+   * thread, and of child processes started after, agree to well under a microsecond. `anchorMs` pins another anchor.
    */
-  constructor(anchorMs = performance.timeOrigin, perf0 = 0) {
-    const anchor = BigInt(Math.round(anchorMs * 1e6));
+  constructor(anchorMs?: number, perf0 = 0) {
+    const anchor = anchorMs === undefined ? threadClockAnchorNs() : BigInt(Math.round(anchorMs * 1e6));
     this.anchorHi = Number(anchor >> 32n);
     this.anchorLo = Number(anchor & 0xffffffffn);
     this.perf0 = perf0;

@@ -16,6 +16,7 @@ import { CHANNELS, type Channel, type Publisher, type Push, type Subscriber } fr
 import { FrameFaults } from './faults';
 import { deriveSeed } from './rng';
 import { ClientSession, once, type SessionEnv } from './client-session';
+import type { WireStamps } from './stamps';
 import { ackFrame, argJson, errorFrame, unknownInstrumentMsg, WS_ERROR_MSG, WsError, type WsArg } from './frames';
 
 export const PUBLIC_WS_PATH = '/v2/ws/public';
@@ -35,6 +36,8 @@ export type { TrafficCounters, ConnectionStats } from './client-session';
 
 export interface PublicWsEnv extends SessionEnv {
   venue: Venue;
+  /** Send stamps of books updates (src/exchange/stamps.ts), when kept. */
+  stamps?: WireStamps;
 }
 
 export class PublicSession extends ClientSession implements Subscriber {
@@ -54,7 +57,12 @@ export class PublicSession extends ClientSession implements Subscriber {
   /** Called by publishers with each push of a subscribed stream. */
   deliver(push: Push): void {
     if (this.closing) return;
+    const stamps = this.env.stamps;
+    const at = stamps ? performance.now() : 0;
     for (const text of this.frameFaults.apply(push)) this.outbox.send(text);
+    // an update held back by a fault leaves later than this: only updates sent at once are stamped
+    if (stamps && push.seq !== undefined && push.action === 'update' && this.outbox.pending === 0)
+      stamps.send(push.arg.instId, push.seq, at);
   }
 
   protected path(): string {

@@ -21,6 +21,8 @@ import { resolveFaults, zeroFaultCounters, type FaultCounters, type FaultOptions
 import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounters } from './public-ws';
 import { Trading, type TradingOptions } from './private/plugin';
 import { PRIVATE_WS_PATH } from './private/ws';
+import { atRate } from './rate';
+import { WireStamps } from './stamps';
 
 export interface ExchangeOptions {
   /** Interface to bind; default 127.0.0.1. */
@@ -39,6 +41,13 @@ export interface ExchangeOptions {
   startMs?: number;
   /** Simulated ms per push (one market step + one publish); default 100. */
   pushIntervalMs?: number;
+  /**
+   * `books` updates per second per symbol (1–20,000), instead of pushIntervalMs: the push interval becomes 1/rate and
+   * the order flow churns rate/10 times faster, so each push carries the changes of one at 10/s (src/exchange/rate.ts).
+   */
+  messagesPerSec?: number;
+  /** Keep send stamps of books updates and arrival stamps of orders (GET /debug/stamps, `stamps`); default off. */
+  stamps?: boolean;
   /** No timer: the market only moves when `tick()` is called. For tests. Default false. */
   manual?: boolean;
   /** Drop a connection that sent no `ping` for this long; default 120000 (Bitget: 2 min). */
@@ -101,6 +110,8 @@ export interface Exchange {
   readonly context: ExchangeContext;
   /** The trading plugin's handle (account(), injectMarketOrder(), engine); undefined with `trading: false`. */
   readonly trading: Trading | undefined;
+  /** Send and arrival stamps (with `stamps: true`). */
+  readonly stamps: WireStamps | undefined;
 }
 
 /** More ticks than this behind the wall clock are simulated as one step (one push) instead of one push each. */
@@ -127,17 +138,23 @@ function checkWhole(name: string, v: number, min: number): void {
 export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchange> {
   const host = opts.host ?? '127.0.0.1';
   const seed = opts.seed ?? 1;
-  const interval = opts.pushIntervalMs ?? 100;
   const clock = opts.clock ?? SYSTEM_CLOCK;
   checkWhole('port', opts.port ?? 0, 0);
   checkWhole('seed', seed, 0);
-  checkWhole('pushIntervalMs', interval, 1);
+  if (opts.messagesPerSec !== undefined && opts.pushIntervalMs !== undefined)
+    throw new RangeError('exchange options messagesPerSec and pushIntervalMs exclude each other: give one');
+  checkWhole('pushIntervalMs', opts.pushIntervalMs ?? 100, 1);
   checkWhole('pingTimeoutMs', opts.pingTimeoutMs ?? 120_000, 1);
   checkWhole('maxMessagesPerSec', opts.maxMessagesPerSec ?? 10, 1);
   const faults = resolveFaults(opts.faults);
   let instruments = opts.instruments ?? DEFAULT_INSTRUMENTS;
   if (opts.symbols && opts.symbols.length > 0) instruments = selectInstruments(instruments, opts.symbols);
   if (instruments.length === 0) throw new RangeError('exchange needs at least one instrument');
+  let interval = opts.pushIntervalMs ?? 100;
+  let flow = opts.flow;
+  if (opts.messagesPerSec !== undefined)
+    ({ pushIntervalMs: interval, instruments, flow } = atRate(instruments, opts.flow, opts.messagesPerSec));
+  const stamps = opts.stamps ? new WireStamps() : undefined;
 
   const venue = new Venue({
     instruments,
@@ -145,7 +162,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     startMs: Math.floor(opts.startMs ?? clock.now()),
     skewMs: faults.clockSkewMs,
     wallNow: () => clock.now(),
-    flow: opts.flow,
+    flow,
   });
   const traffic: TrafficCounters = {
     connections: 0,
@@ -181,6 +198,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
 
   registerPublicRest(router, venue);
   registerDebugRest(router, venue, stats);
+  if (stamps) router.get('/debug/stamps', () => ({ status: 200, body: JSON.stringify(stamps.take()) }));
   const publicEnv = {
     venue,
     faults,
@@ -190,6 +208,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     monotonic,
     maxMessagesPerSec: opts.maxMessagesPerSec ?? 10,
     pingTimeoutMs: opts.pingTimeoutMs ?? 120_000,
+    stamps,
   };
   wsPaths.set(
     PUBLIC_WS_PATH,
@@ -209,6 +228,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     res.end(JSON.stringify({ code, msg, requestTime: Math.floor(venue.exchNow()), data: null }));
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const arrivedMs = performance.now();
     // a client that goes away mid-request must not become an unhandled 'error'
     req.on('error', () => req.destroy());
     res.on('error', () => res.destroy());
@@ -237,6 +257,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
       };
+      stamps?.request(r.path, r.body, arrivedMs);
       let handled: Promise<RestResponse | undefined>;
       try {
         handled = router.handle(r);
@@ -331,6 +352,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     port,
     context: ctx,
     trading,
+    stamps,
     url: {
       ws: `ws://${hostInUrl}:${port}${PUBLIC_WS_PATH}`,
       privateWs: `ws://${hostInUrl}:${port}${PRIVATE_WS_PATH}`,

@@ -76,6 +76,11 @@ export interface FeedSessionOptions {
   onBadFrame?(reason: string, code: number): void;
   /** Verify `books` checksums through the engine (default true). */
   verifyChecksum?: boolean;
+  /**
+   * Called with the ring index of the first of `n` records just before they are published (the latency trace
+   * stamps the message here, so a consumer on another thread never sees the records before their stamp).
+   */
+  beforePublish?(first: number, n: number): void;
 }
 
 interface Route {
@@ -335,6 +340,7 @@ export class FeedSession {
 
   private publish(n: number, inst: number): void {
     if (this.o.capture) this.mirror(n, inst);
+    this.o.beforePublish?.(this.ring.head, n);
     this.ring.publish(n);
     this.counters.records += n;
   }

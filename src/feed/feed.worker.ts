@@ -6,6 +6,7 @@ import { FeedSession, type FeedInstrument } from './feed-session';
 import { BitgetWsClient } from './client';
 import { MonotonicClock } from '../core/clock';
 import { LatencySamples, elapsedNs } from '../core/latency';
+import { TraceTable } from '../latency/trace';
 import { RawBatch } from '../capture/raw';
 import type { MessagePort } from 'node:worker_threads';
 
@@ -16,6 +17,8 @@ export interface FeedWorkerData {
   wsUrl: string;
   instruments: FeedInstrument[];
   statsEveryMs: number;
+  /** The latency trace (src/latency/trace.ts) the feed opens a row of for every message it publishes. */
+  trace?: SharedArrayBuffer;
   /** Mirror every published record into the capture ring (a recorder is running). */
   capture: boolean;
   /** Where raw frames go (the recorder), when recording with --raw. */
@@ -38,6 +41,20 @@ const shipRaw = () => {
 };
 const rawTimer = raw ? setInterval(shipRaw, 100) : null;
 let client: BitgetWsClient;
+const trace = d.trace ? TraceTable.attach(d.trace) : null;
+const decodeLatency = new LatencySamples();
+const stampClock = new MonotonicClock(); // the session reads `clock` for the records it writes
+const words = core.words;
+/** Receive → about to publish, on the last record of the message: the decode hop, stamped before the records show. */
+const beforePublish = (first: number, n: number) => {
+  const at = market.slot(first + n - 1);
+  const hi = words[(at + R.localTs + 4) >> 2];
+  const lo = words[(at + R.localTs) >> 2] >>> 0;
+  stampClock.read();
+  const ns = elapsedNs(stampClock.hi, stampClock.lo, hi, lo);
+  decodeLatency.add(ns);
+  trace?.open(hi, lo, ns);
+};
 const session = new FeedSession(core, market, new FrameDecoder(core), clock, d.instruments, {
   resubscribe: (arg) => client.resubscribe(arg),
   onExchangeError: (e) => post({ type: 'exchange-error', ...e }),
@@ -45,9 +62,8 @@ const session = new FeedSession(core, market, new FrameDecoder(core), clock, d.i
   watchControl: true,
   capture: d.capture ? new Ring(core, core.ringOffset('capture')) : undefined,
   onRaw: raw ? (data, hi, lo) => raw.add(data, hi, lo) : undefined,
+  beforePublish,
 });
-const decodeLatency = new LatencySamples();
-const words = core.words;
 
 client = new BitgetWsClient({
   url: d.wsUrl,
@@ -59,19 +75,7 @@ client = new BitgetWsClient({
     session.onDisconnect();
     post({ type: 'down', reason });
   },
-  onFrame: (data) => {
-    const before = market.head;
-    session.onFrame(data);
-    const after = market.head;
-    if (after !== before) {
-      // receive → published, measured on the last record this frame published
-      const at = market.slot(after - 1);
-      const hi = words[(at + R.localTs + 4) >> 2];
-      const lo = words[(at + R.localTs) >> 2] >>> 0;
-      clock.read();
-      decodeLatency.add(elapsedNs(clock.hi, clock.lo, hi, lo));
-    }
-  },
+  onFrame: (data) => session.onFrame(data),
 });
 client.subscribe(session.args());
 client.start();

@@ -13,6 +13,7 @@ import type { EngineWorkerData } from '../core/engine.worker';
 import type { RecorderWorkerData } from '../capture/recorder.worker';
 import type { RecorderCounters } from '../capture/recorder';
 import type { RecoveryResult } from '../capture/recover';
+import { TraceTable } from '../latency/trace';
 
 export interface PipelineInstrument {
   instType: InstType;
@@ -33,6 +34,8 @@ export interface PipelineOptions {
   statsEveryMs?: number;
   /** Where the worker bundles are (default: found next to this bundle). */
   workerDir?: URL;
+  /** Spins of the engine thread's idle wait before it sleeps (default 2000). */
+  engineSpins?: number;
   /** Record everything the feed publishes to Parquet under `root` (docs/design.md §6). */
   record?: RecordOptions;
 }
@@ -128,6 +131,8 @@ export class MarketPipeline {
     readonly signal: Ring,
     readonly grids: InstrumentGrid[],
     readonly instruments: Instrument[],
+    /** Per-message stamps of the feed and engine threads (src/latency/trace.ts). */
+    readonly trace: TraceTable,
     private readonly feed: Worker,
     private readonly engine: Worker,
     private readonly engineStop: Int32Array,
@@ -157,11 +162,14 @@ export class MarketPipeline {
     formatMemory(core);
     const dir = o.workerDir ?? findWorkerDir();
     const control = new SharedArrayBuffer(64);
+    const trace = TraceTable.create();
     const engineData: EngineWorkerData = {
       module,
       memory,
       slot: 2,
       control,
+      trace: trace.buffer,
+      spins: o.engineSpins,
       signals: o.signals ?? {},
       instruments: feedInstruments.map((f) => ({ inst: f.inst, spec: { ...f.grid, levelsPerSide: 8192 } })),
     };
@@ -237,6 +245,7 @@ export class MarketPipeline {
       pingMs: o.pingMs,
       pongTimeoutMs: o.pongTimeoutMs,
       capture: !!rec,
+      trace: trace.buffer,
       rawPort: feedRawPort,
     };
     const feed = track(new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] }));
@@ -245,6 +254,7 @@ export class MarketPipeline {
       new Ring(core, core.ringOffset('signal')),
       ordered,
       instruments,
+      trace,
       feed,
       engine,
       new Int32Array(control),

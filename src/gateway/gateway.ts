@@ -50,6 +50,8 @@ export interface BitgetGatewayOptions {
   grid: InstrumentGrid;
   onEvent(e: Event): void;
   log?(level: Level, line: string): void;
+  /** A place request's bytes were handed to the socket (tick-to-trade: the order is on the wire). */
+  onWire?(clientOid: string): void;
   /** Default per mode (gatewayEndpoints). */
   restUrl?: string;
   wsUrl?: string;
@@ -238,7 +240,8 @@ export class BitgetGateway {
       });
     }
     try {
-      const r = await this.rest.placeOrder(req);
+      const onWire = this.o.onWire;
+      const r = await this.rest.placeOrder(req, onWire ? () => onWire(a.clientOid) : undefined);
       this.tracker.placeAccepted(a.clientOid, r?.orderId ? String(r.orderId) : '');
     } catch (err) {
       const ev = placeFailureEvent(a.clientOid, err);

@@ -61,6 +61,12 @@ export class BitgetRestClient {
   private readonly base: URL;
   private readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
   private readonly agent: HttpAgent;
+  private readonly hostname: string;
+  /**
+   * Header lists reused by every request (headerList): [unsigned, unsigned with a body, signed, signed with a body];
+   * a signed one ends with its timestamp and signature slots, then Content-Length when there is a body.
+   */
+  private readonly templates: string[][];
   private readonly o: Required<Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'autoClockSync' | 'locale'>> &
     RestClientOptions;
   private syncing: Promise<unknown> | null = null;
@@ -72,6 +78,13 @@ export class BitgetRestClient {
     this.clock = opts.clock ?? new ServerClock();
     const Agent = this.base.protocol === 'https:' ? HttpsAgent : HttpAgent;
     this.agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    this.hostname = this.base.hostname.replace(/^\[(.*)\]$/, '$1'); // http.request takes an IPv6 host bare
+    const plain = ['Host', this.base.host, 'Content-Type', 'application/json', 'locale', this.o.locale];
+    const c = this.o.credentials;
+    const signed = [...plain, 'ACCESS-KEY', c.apiKey, 'ACCESS-PASSPHRASE', c.passphrase];
+    if (this.o.mode !== 'live') signed.push('paptrading', '1');
+    signed.push('ACCESS-TIMESTAMP', '', 'ACCESS-SIGN', '');
+    this.templates = [plain, [...plain, 'Content-Length', ''], signed, [...signed, 'Content-Length', '']];
     for (const [name, spec] of Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>) {
       const b = opts.rateLimits?.[name] ?? spec.budget;
       this.limiters.set(name, new SlidingWindowLimiter(b.limit, b.windowMs, opts.limiterNow));
@@ -91,11 +104,11 @@ export class BitgetRestClient {
   // ---- futures trading ----
 
   /** POST place-order (10/s). `clientOid` is mandatory; prices/sizes are strings from units.ts. */
-  placeOrder(req: FuturesPlaceOrderRequest): Promise<OrderIds> {
+  placeOrder(req: FuturesPlaceOrderRequest, onWritten?: () => void): Promise<OrderIds> {
     if (!req.clientOid) throw new Error('RB_ERR_GW_BAD_ORDER: place-order without clientOid');
     assertDecimal(req.size, 'size');
     if (req.price !== undefined) assertDecimal(req.price, 'price');
-    return this.call('placeOrder', undefined, req);
+    return this.call('placeOrder', undefined, req, onWritten);
   }
 
   /** POST cancel-order by orderId or clientOid (10/s). */
@@ -216,8 +229,11 @@ export class BitgetRestClient {
 
   // ---- the request path ----
 
-  /** One endpoint call: budget, sign, send, unwrap the envelope; retries only HTTP 429. */
-  async call<T>(name: EndpointName, query?: Params, body?: object): Promise<T> {
+  /**
+   * One endpoint call: budget, sign, send, unwrap the envelope; retries only HTTP 429. `onWritten` is called when the
+   * request's bytes have been handed to the socket (each attempt).
+   */
+  async call<T>(name: EndpointName, query?: Params, body?: object, onWritten?: () => void): Promise<T> {
     const spec = ENDPOINTS[name];
     const limiter = this.limiters.get(name)!;
     const q = query ? queryString(query) : '';
@@ -226,7 +242,7 @@ export class BitgetRestClient {
       const release = await limiter.acquire();
       let res: { status: number; text: string; retryAfterMs?: number };
       try {
-        res = await this.send(spec.method, spec.path, q, bodyText, spec.signed);
+        res = await this.send(spec.method, spec.path, q, bodyText, spec.signed, onWritten);
       } catch (err) {
         this.stats.transportErrors++;
         throw err;
@@ -294,18 +310,35 @@ export class BitgetRestClient {
     return h;
   }
 
+  /**
+   * The request's header block as a flat [name, value, …] list: every constant header made once per client and
+   * reused, only the timestamp, the signature and the length written per request (node:http turns the list into
+   * bytes inside http.request, so the next request may overwrite it at once). The same headers as headersFor().
+   */
+  private headerList(method: string, path: string, query: string, body: string, signed: boolean): string[] {
+    const t = this.templates[(signed ? 2 : 0) + (body ? 1 : 0)];
+    const end = body ? t.length - 2 : t.length;
+    if (signed) {
+      const ts = this.clock.restTimestamp();
+      t[end - 3] = ts;
+      t[end - 1] = signRest(this.o.credentials.secret, ts, method, path, query, body);
+    }
+    if (body) t[t.length - 1] = String(Buffer.byteLength(body));
+    return t;
+  }
+
   private send(
     method: string,
     path: string,
     query: string,
     body: string,
     signed: boolean,
+    onWritten?: () => void,
   ): Promise<{ status: number; text: string; retryAfterMs?: number }> {
     this.stats.requests++;
-    const url = new URL(path + (query ? `?${query}` : ''), this.base);
-    const headers = this.headersFor(method, path, query, body, signed);
-    if (body) headers['Content-Length'] = String(Buffer.byteLength(body));
-    const doRequest = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const target = query ? `${path}?${query}` : path;
+    const headers = this.headerList(method, path, query, body, signed);
+    const doRequest = this.base.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       let settled = false;
       const fail = (code: 'RB_ERR_GW_NETWORK' | 'RB_ERR_GW_TIMEOUT', detail: string) => {
@@ -313,22 +346,25 @@ export class BitgetRestClient {
         settled = true;
         reject(new GatewayTransportError(code, path, detail));
       };
-      const req = doRequest(url, { method, headers, agent: this.agent }, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => fail('RB_ERR_GW_NETWORK', e.message));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const ra = Number(res.headers['retry-after']);
-          resolve({
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString('utf8'),
-            retryAfterMs: Number.isFinite(ra) && ra >= 0 ? ra * 1000 : undefined,
+      const req = doRequest(
+        { protocol: this.base.protocol, hostname: this.hostname, port: this.base.port, path: target, method, headers, agent: this.agent },
+        (res: IncomingMessage) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (e) => fail('RB_ERR_GW_NETWORK', e.message));
+          res.on('end', () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            const ra = Number(res.headers['retry-after']);
+            resolve({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              retryAfterMs: Number.isFinite(ra) && ra >= 0 ? ra * 1000 : undefined,
+            });
           });
-        });
-      });
+        },
+      );
       const timer = setTimeout(() => {
         fail('RB_ERR_GW_TIMEOUT', `no answer within ${this.o.timeoutMs} ms`);
         req.destroy();
@@ -338,6 +374,16 @@ export class BitgetRestClient {
         fail('RB_ERR_GW_NETWORK', e.message);
       });
       req.end(body || undefined);
+      if (onWritten) {
+        // node:http hands a kept-alive socket to the request on the next tick and writes the request into it there,
+        // before this callback (queued after it) runs: with nothing left buffered, the bytes are in the kernel now.
+        // 'finish' would say so only after libuv's write callback, an event-loop turn later.
+        process.nextTick(() => {
+          const sock = req.socket;
+          if (sock && !sock.connecting && sock.writableLength === 0 && req.writableEnded) onWritten();
+          else req.once('finish', onWritten);
+        });
+      }
     });
   }
 }

@@ -8,6 +8,7 @@ import type { MarketPipeline } from '../feed/pipeline';
 import type { StrategyMachine, Action, Event } from '../fsm/index';
 import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
+import type { LatencyProbe } from '../latency/probe';
 
 export interface TraderCounters {
   signals: number;
@@ -59,6 +60,8 @@ export class Trader {
 
   /** Own orders and fills to the recording (when recording). */
   orderLog: OrderLog | null = null;
+  /** Tick-to-trade stamps of every signal and the orders it led to (src/latency). */
+  probe: LatencyProbe | null = null;
   /** Every signal the machine is given (the CLI watches what the signal does, for "why no trades"). */
   onSignal: ((e: Extract<Event, { type: 'signal' }>) => void) | null = null;
   /** Set by stop(): the kill switch that follows is an ordinary stop, not an error. */
@@ -81,7 +84,10 @@ export class Trader {
     } else if (e.type === 'reject') {
       this.counters.rejects++;
     }
-    for (const a of this.machine.handle(e)) {
+    const actions = this.machine.handle(e);
+    const probe = e.type === 'signal' ? this.probe : null;
+    probe?.decided();
+    for (const a of actions) {
       this.counters.actions++;
       if (a.type === 'log') {
         const line = this.describe(a.level, a.message);
@@ -92,8 +98,10 @@ export class Trader {
         this.clock.read();
         this.orderLog.action(a, this.clock.ns, this.machine.state.nowNs);
       }
-      if (a.type === 'place') this.counters.orders++;
-      else if (a.type === 'cancel') this.counters.cancels++;
+      if (a.type === 'place') {
+        this.counters.orders++;
+        probe?.order(a.clientOid);
+      } else if (a.type === 'cancel') this.counters.cancels++;
       else if (a.type === 'cancelAll') this.counters.cancelAlls++;
       this.executor?.handle(a);
     }
@@ -153,7 +161,15 @@ export class Trader {
     const core = this.pipeline.core;
     this.pipeline.read((at, kind) => {
       if (core.words[(at + R.inst) >> 2] !== this.inst) return;
-      if (kind === Kind.signal) this.ticksUntil(readI64Big(core.words, at + S.localTs));
+      if (kind === Kind.signal) {
+        const w = core.words;
+        this.probe?.signal(
+          w[(at + S.localTs + 4) >> 2],
+          w[(at + S.localTs) >> 2] >>> 0,
+          this.probe.wantsSeq ? readI64Big(w, at + S.seq) : null,
+        );
+        this.ticksUntil(readI64Big(w, at + S.localTs));
+      }
       this.market.fromRecord(core, at, (e) => {
         if (e.type === 'signal') {
           this.counters.signals++;

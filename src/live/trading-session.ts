@@ -5,12 +5,15 @@ import { lossSummary, lostAll } from '../capture/recorder';
 import type { InstType, InstrumentGrid } from '../feed/instruments';
 import { StrategyMachine, sequentialIds, equityQuote, type StrategyConfig, type InstrumentSpec } from '../fsm/index';
 import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode } from '../gateway/index';
+import type { RestClientOptions } from '../gateway/rest-client';
 import { Trader } from './trader';
 import { OrderLog } from './orderlog';
 import { Ring, defaultSignalParams } from '../core/index';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TICK_NS } from './market-events';
+import { HopBoard } from '../latency/hops';
+import { LatencyProbe } from '../latency/probe';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -36,6 +39,14 @@ export interface SessionOptions {
   mode: VenueMode;
   record?: RecordOptions;
   log(line: string): void;
+  /** Keep every latency sample with its seq and clientOid (bench latency joins the exchange's stamps). */
+  latencyLog?: boolean;
+  /** Market channels (default books and trade). */
+  channels?: Array<'books' | 'trade'>;
+  /** Overrides of the pipeline (tests and benchmarks). */
+  pipeline?: { engineSpins?: number };
+  /** The REST client's per-endpoint budgets (default Bitget's; a benchmark against an unlimited local exchange lifts them). */
+  restRateLimits?: RestClientOptions['rateLimits'];
 }
 
 export interface SessionSummary {
@@ -87,6 +98,9 @@ export class TradingSession {
     readonly gateway: BitgetGateway,
     readonly trader: Trader,
     readonly grid: InstrumentGrid,
+    /** Tick-to-trade per hop (src/latency/hops.ts). */
+    readonly hops: HopBoard,
+    readonly probe: LatencyProbe,
   ) {}
 
   static async start(o: SessionOptions): Promise<TradingSession> {
@@ -107,7 +121,8 @@ export class TradingSession {
     const pipeline = await MarketPipeline.start({
       wsUrl: o.wsUrl,
       restUrl: o.restUrl,
-      instruments: [{ instType: o.instType, symbol: o.symbol, channels: ['books', 'trade'] }],
+      instruments: [{ instType: o.instType, symbol: o.symbol, channels: o.channels ?? ['books', 'trade'] }],
+      engineSpins: o.pipeline?.engineSpins,
       log: o.log,
       onExchangeError: (e) => o.log(`exchange error ${e.code}: ${e.msg}`),
       record,
@@ -119,6 +134,9 @@ export class TradingSession {
       nextId: sequentialIds(`rb${Date.now().toString(36)}`),
     });
     const trader = new Trader(pipeline, 0, machine, null, o.log);
+    const hops = HopBoard.create();
+    const probe = new LatencyProbe(hops, pipeline.trace, { keepLog: o.latencyLog });
+    trader.probe = probe;
     if (o.record) {
       trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
       const started = BigInt(Date.now()) * 1_000_000n;
@@ -142,13 +160,15 @@ export class TradingSession {
       restUrl: endpoints.restUrl,
       wsUrl: endpoints.wsUrl,
       onEvent: (e) => trader.handle(e),
+      onWire: (clientOid) => probe.wire(clientOid),
       log: (level, line) => o.log(`gateway ${level}: ${line}`),
       cancelAllScope: 'productType',
+      rest: o.restRateLimits ? { rateLimits: o.restRateLimits } : undefined,
     });
     trader.setExecutor(gateway);
     await gateway.start();
     trader.start();
-    session = new TradingSession(pipeline, machine, gateway, trader, grid);
+    session = new TradingSession(pipeline, machine, gateway, trader, grid, hops, probe);
     return session;
   }
 

@@ -1,0 +1,234 @@
+// `ringbook bench latency`: tick-to-trade on loopback, per hop. The local exchange runs in a child process (its own
+// CPU time, as a venue would) at a given rate of `books` updates, keeping the time it sent each update and the time
+// each order reached it (`exchange --rate N --stamps`). A trading session (feed, engine, strategy, gateway; with or
+// without the recorder) trades it with a configuration that decides on every message and places an order whenever
+// its entry rules allow, so every message is a tick → decision sample and every order a tick → wire sample. After
+// each run the exchange's stamps are joined with ours by seq and clientOid for the hops outside our process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TradingSession } from '../src/live/trading-session';
+import { resolveConfig } from '../src/fsm/index';
+import { LOCAL_DEMO_CREDENTIALS } from '../src/gateway/signing';
+import { HopBoard, HOPS, type HopName } from '../src/latency/hops';
+import type { HistogramSummary } from '../src/latency/histogram';
+import type { StampLog } from '../src/exchange/stamps';
+import { wallMinusMonotonicNs } from '../src/core/clock';
+import { fmt } from './stats';
+
+/**
+ * The strategy settings of the run: decide on every book message (top-of-book imbalance beyond ±0.05, one sample),
+ * rest a post-only order at our touch, cancel it after 100 ms, no cooldown, risk limits far above what the run
+ * reaches and no cooldown after any exit, so entries are limited by the order life cycle, not by a gate.
+ */
+export const LATENCY_CONFIG = [
+  'signal.source=l1',
+  'entry.threshold=0.05',
+  'entry.confirmCount=1',
+  'entry.mode=passive',
+  'entry.workTimeoutNs=100ms',
+  'exit.threshold=0',
+  'exit.timeStopNs=300ms',
+  'hurdle.enabled=false',
+  'gates.maxSpreadTicks=1000000',
+  'cooldown.ns=0',
+  'cooldown.afterStopLossNs=0',
+  'cooldown.afterReversalNs=0',
+  'risk.maxOrdersPerSecond=1000000',
+  'risk.maxOrdersPerMinute=100000000',
+];
+
+const UNLIMITED = { limit: 1_000_000, windowMs: 1000 };
+
+export interface LatencyRun {
+  rate: number;
+  recorder: boolean;
+  layout: string;
+  seconds: number;
+  messages: number;
+  messagesPerSec: number;
+  orders: number;
+  /** Signals whose feed/engine stamps another message overwrote (not counted in those hops). */
+  unstamped: number;
+  hops: Partial<Record<HopName, HistogramSummary>>;
+  /** How the strategy ended the run (why it placed few or no orders). */
+  phase: string;
+  haltReason: string | null;
+  counters: Record<string, number>;
+}
+
+export interface LatencyBenchOptions {
+  quick: boolean;
+  rates?: number[];
+  seconds?: number;
+  recorder?: boolean[];
+  log(s: string): void;
+}
+
+async function startExchangeChild(rate: number): Promise<{ child: ChildProcess; rest: string; ws: string }> {
+  const child = spawn(
+    process.execPath,
+    [
+      new URL('./ringbook.mjs', import.meta.url).pathname,
+      'exchange',
+      '--port',
+      '0',
+      '--seed',
+      '3',
+      '--symbols',
+      'USDT-FUTURES:BTCUSDT',
+      '--rate',
+      String(rate),
+      '--stamps',
+      '--no-rate-limits',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const rest = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d) => {
+      buf += d;
+      const m = /rest (http:\/\/127\.0\.0\.1:\d+)/.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`exchange exited (${code}) before printing its URL`)));
+  });
+  return { child, rest, ws: rest.replace('http://', 'ws://') + '/v2/ws/public' };
+}
+
+async function takeStamps(rest: string): Promise<StampLog> {
+  const r = await fetch(`${rest}/debug/stamps`);
+  if (!r.ok) throw new Error(`GET /debug/stamps: HTTP ${r.status}`);
+  return (await r.json()) as StampLog;
+}
+
+/**
+ * Joins the exchange's stamps with the session's: exchange → socket per message (by seq), our write → the exchange's
+ * read per order (by clientOid), and the cumulative spans from the exchange's send.
+ */
+function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog): void {
+  // Both sides on the system-wide monotonic clock (hrtime, ns): the child's performance.now() through the pair it
+  // read together, our local_ts through the process family's anchor (src/core/clock.ts).
+  const shiftNs = Number(BigInt(stamps.clock.hrtimeNs) - BigInt(Math.round(stamps.clock.nowMs * 1e6)));
+  const anchor = wallMinusMonotonicNs();
+  const rel = (recvNs: bigint) => Number(recvNs - anchor); // hrtime ns of a local stamp
+  const sent = new Map<string, number>();
+  for (const [, seq, ms] of stamps.sends) sent.set(seq, ms * 1e6 + shiftNs);
+  const sendOf = new Map<bigint, number>(); // recv stamp → send time, for the orders
+  for (const m of session.probe.messages) {
+    const s = sent.get(m.seq.toString());
+    if (s === undefined) continue;
+    const recv = rel(m.recvNs);
+    sendOf.set(m.recvNs, s);
+    board.record('exchange→socket', recv - s);
+    board.record('exchange→decision', recv + m.decisionNs - s);
+  }
+  const arrived = new Map<string, number>();
+  for (const [oid, ms] of stamps.arrivals) arrived.set(oid, ms * 1e6 + shiftNs);
+  for (const o of session.probe.orders) {
+    const recv = rel(o.recvNs);
+    const s = sendOf.get(o.recvNs);
+    if (s !== undefined) board.record('exchange→wire', recv + o.wireNs - s);
+    const a = arrived.get(o.clientOid);
+    if (a === undefined) continue;
+    board.record('wire→exchange', a - (recv + o.wireNs));
+    if (s !== undefined) board.record('exchange→exchange', a - s);
+  }
+}
+
+async function runOnce(ex: { rest: string; ws: string }, rate: number, recorder: boolean, seconds: number): Promise<LatencyRun> {
+  const root = recorder ? mkdtempSync(join(tmpdir(), 'ringbook-bench-latency-')) : '';
+  try {
+    const session = await TradingSession.start({
+      wsUrl: ex.ws,
+      restUrl: ex.rest,
+      instType: 'USDT-FUTURES',
+      symbol: 'BTCUSDT',
+      config: resolveConfig({}, LATENCY_CONFIG),
+      credentials: LOCAL_DEMO_CREDENTIALS,
+      mode: 'local',
+      channels: ['books'],
+      latencyLog: true,
+      // the exchange runs without its limits and so does our client: every order the strategy sends is a sample
+      // (against Bitget, its budget of 10 place-orders/s would queue the rest in the client's limiter)
+      restRateLimits: { placeOrder: UNLIMITED, cancelOrder: UNLIMITED, cancelAllOrders: UNLIMITED },
+      record: recorder ? { root, source: 'simulator' } : undefined,
+      log: () => {},
+    });
+    // warm-up: the snapshot, the JIT, the first orders; then measure from a clean board
+    await new Promise((r) => setTimeout(r, 1500));
+    session.hops.reset();
+    session.probe.messages.length = 0;
+    session.probe.orders.length = 0;
+    session.probe.unstamped = 0;
+    await takeStamps(ex.rest);
+    const orders0 = session.trader.counters.orders;
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const elapsed = (performance.now() - t0) / 1000;
+    const messages = session.probe.messages.length;
+    const orders = session.trader.counters.orders - orders0;
+    const end = session.summary();
+    await session.stop(true); // flat, so the next run starts from no position
+    session.probe.flush();
+    joinStamps(session.hops, session, await takeStamps(ex.rest));
+    return {
+      rate,
+      recorder,
+      layout: 'threads',
+      seconds: elapsed,
+      messages,
+      messagesPerSec: messages / elapsed,
+      orders,
+      unstamped: session.probe.unstamped,
+      hops: session.hops.summaries(),
+      phase: end.phase,
+      haltReason: end.haltReason,
+      counters: Object.fromEntries(Object.entries(end.counters).filter(([, v]) => v !== 0)),
+    };
+  } finally {
+    if (root) rmSync(root, { recursive: true, force: true });
+  }
+}
+
+export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: LatencyRun[] }> {
+  const rates = opts.rates ?? [10, 100, 1000, 5000];
+  const seconds = opts.seconds ?? (opts.quick ? 2 : 10);
+  const runs: LatencyRun[] = [];
+  for (const rate of rates) {
+    const ex = await startExchangeChild(rate);
+    try {
+      for (const recorder of opts.recorder ?? [false, true]) {
+        opts.log(`  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}: ${seconds} s …`);
+        runs.push(await runOnce(ex, rate, recorder, seconds));
+      }
+    } finally {
+      ex.child.kill('SIGTERM');
+    }
+  }
+  return { runs };
+}
+
+const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns) ? 'n/a' : `${fmt(ns / 1000)} µs`);
+
+/** One table per run: each hop's p50 / p99 / p99.9 / max and its sample count. */
+export function latencyRunTable(r: LatencyRun): string {
+  const lines = [
+    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout: ${r.messages} messages, ${r.orders} orders`,
+    `  ${'hop'.padEnd(20)} ${'p50'.padStart(11)} ${'p99'.padStart(11)} ${'p99.9'.padStart(11)} ${'max'.padStart(11)} ${'n'.padStart(8)}`,
+  ];
+  for (const h of HOPS) {
+    const s = r.hops[h.name];
+    if (h.name === 'tick→decision') lines.push('  cumulative');
+    lines.push(
+      `  ${h.name.padEnd(20)} ${us(s?.p50).padStart(11)} ${us(s?.p99).padStart(11)} ${us(s?.p999).padStart(11)} ${us(s?.max).padStart(11)} ${String(s?.count ?? 0).padStart(8)}`,
+    );
+  }
+  if (r.orders === 0)
+    lines.push(
+      `  no orders: the strategy ended ${r.phase}${r.haltReason ? ` (halted: ${r.haltReason})` : ''}; ${JSON.stringify(r.counters)}`,
+    );
+  if (r.unstamped) lines.push(`  (${r.unstamped} messages lost their feed/engine stamps to another message's trace row)`);
+  return lines.join('\n');
+}
