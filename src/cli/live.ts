@@ -19,6 +19,7 @@ import { parseCommand, UsageError, type CommandSpec } from './args';
 import { presetHelp, resolveParams, strategyFlags, type ResolvedParams } from './params';
 import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
+import { latencyLines, latencyStatus } from '../latency/format';
 
 const SYMBOL = {
   type: 'string',
@@ -84,7 +85,8 @@ function readKeys(path: string): Credentials {
 function statusLine(s: SessionSummary, lot: string, ccy: string): string {
   return (
     `${s.phase.padEnd(13)} pos ${String(s.positionLot).padStart(5)} lots (${lot}) | orders ${s.orders} fills ${s.fills} rejects ${s.rejects} | ` +
-    `PnL ${moneyIn(s.equityQuote, ccy)} (fees ${moneyIn(s.feesQuote, ccy)}) | signals ${count(s.signals)} resyncs ${s.resyncs}`
+    `PnL ${moneyIn(s.equityQuote, ccy)} (fees ${moneyIn(s.feesQuote, ccy)}) | signals ${count(s.signals)} resyncs ${s.resyncs} | ` +
+    latencyStatus(s.latency)
   );
 }
 
@@ -188,6 +190,8 @@ async function runSession(o: {
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
       : [`  entries       ${s.trades ? 'none blocked by a gate, the cost hurdle or a risk limit' : 'no entry signal'}`]),
+    `  latency       tick-to-trade per hop from the socket read (ringbook bench latency adds the exchange's side):`,
+    ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
       ? [
           `  recording     ${count(s.filesWritten)} files, ${count(s.records)} records under ${o.recordDir}/${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,

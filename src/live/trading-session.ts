@@ -73,6 +73,8 @@ export interface SessionSummary {
   haltReason: string | null;
   /** What the recording lost (disk trouble, a dead recorder thread); '' when nothing. */
   recordingLoss: string;
+  /** Tick-to-trade percentiles per hop so far, ns (src/latency/hops.ts). */
+  latency: ReturnType<HopBoard['summaries']>;
 }
 
 function feeRate(text: string | undefined, fallback: number): number {
@@ -200,6 +202,7 @@ export class TradingSession {
       counters: { ...s.counters },
       haltReason: s.haltReason,
       recordingLoss: '',
+      latency: this.hops.summaries(),
     };
   }
 
@@ -213,6 +216,7 @@ export class TradingSession {
     while (flatten && this.machine.state.position.lot !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
     await this.gateway.stop();
+    this.probe.flush();
     const summary = this.summary();
     const stopped = await this.pipeline.stop();
     summary.records = this.pipeline.recorderCounters?.records ?? summary.records;

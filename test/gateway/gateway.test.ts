@@ -149,6 +149,32 @@ test('place → one signed place-order with clientOid, ticks/lots as exact strin
   await v.close();
 });
 
+test('onWire: each place request says when its bytes are in the socket, once, before its answer is handled; signed requests reuse one header list', async () => {
+  const v = await venue();
+  const order: string[] = [];
+  const { gw, events } = gateway(v, {
+    onWire: (oid) => order.push(`wire ${oid}`),
+    onEvent: (e) => order.push(`${e.type} ${'clientOid' in e ? e.clientOid : ''}`),
+  });
+  await gw.start();
+  gw.handle(place('w1'));
+  gw.handle(place('w2', { priceTick: 270006 }));
+  await gw.idle();
+  assert.equal(events, []);
+  assert.equal(order.filter((l) => l.startsWith('wire')).sort(), ['wire w1', 'wire w2']);
+  assert.ok(order.indexOf('wire w1') < order.indexOf('ack w1'), order.join(', '));
+  assert.ok(order.indexOf('wire w2') < order.indexOf('ack w2'), order.join(', '));
+  const reqs = v.rest.of('/api/v2/mix/order/place-order');
+  assert.is(reqs.length, 2);
+  for (const r of reqs) {
+    assert.ok(r.signatureOk, 'each request signed over its own body and timestamp');
+    assert.is(r.headers['content-length'], String(Buffer.byteLength(r.body)));
+    assert.is(r.headers.paptrading, '1');
+  }
+  await gw.stop();
+  await v.close();
+});
+
 test('place errors → reject with retryable per code; a bad action is refused locally without a request', async () => {
   const v = await venue();
   let code = '40762';
