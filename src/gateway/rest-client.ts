@@ -77,7 +77,7 @@ export class BitgetRestClient {
     this.base = new URL(opts.baseUrl);
     this.clock = opts.clock ?? new ServerClock();
     const Agent = this.base.protocol === 'https:' ? HttpsAgent : HttpAgent;
-    this.agent = new Agent({ keepAlive: true, maxSockets: 16 });
+    this.agent = new Agent({ keepAlive: true, maxSockets: 16, noDelay: true }); // TCP_NODELAY: each order leaves at once
     this.hostname = this.base.hostname.replace(/^\[(.*)\]$/, '$1'); // http.request takes an IPv6 host bare
     const plain = ['Host', this.base.host, 'Content-Type', 'application/json', 'locale', this.o.locale];
     const c = this.o.credentials;
