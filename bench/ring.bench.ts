@@ -1,11 +1,12 @@
 // `ringbook bench ring`: 64-byte records from a producer worker to a consumer worker, batch 1 and 64, for the
 // ringbook ring (loop inside wasm, and driven from JavaScript), a plain JS SharedArrayBuffer ring, ringbuf.js and
-// MessagePort. Rounds are interleaved so machine noise hits every contender alike; medians are reported.
+// MessagePort. Rounds are interleaved so machine noise hits every contender alike; medians are reported, and each
+// ratio is the median of the per-round ratios.
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { RingBuffer } from 'ringbuf.js';
 import { compileCore, createMemory, instantiateCore, formatMemory, ringOffsets } from '../src/core/index';
 import { jsRingStorage } from './peers/jsring';
-import { Results } from './stats';
+import { Results, median } from './stats';
 import type { Contender, RingJob } from './ring.worker';
 
 const CAPACITY = 8192; // records, every ring alike (512 KiB of 64-byte records)
@@ -86,23 +87,29 @@ export async function benchRing(opts: RingBenchOptions): Promise<{ results: Resu
   const count = (kind: Contender, batch: number) =>
     Math.round((kind === 'port' ? (batch === 1 ? 300_000 : 3_000_000) : 10_000_000) * scale);
   let errors = 0;
+  // per round, each contender's rate: a ratio is the median of the rounds' ratios, so the two rates it divides were
+  // measured seconds apart (a busy neighbour slows a round, not one side of a ratio)
+  const perRound: Record<string, number>[] = [];
   for (let round = 0; round < opts.rounds; round++) {
+    const got: Record<string, number> = {};
     for (const batch of [1, 64]) {
       for (const kind of kinds) {
         const r = await runOnce(kind, batch, count(kind, batch), { module });
         errors += r.errors;
+        got[`${kind}_b${batch}`] = r.mps;
         results.add(`${kind}_b${batch}_mps`, `${LABELS[kind]}, batch ${batch}`, 'M rec/s', r.mps);
       }
     }
+    perRound.push(got);
   }
   const ratios: Record<string, number> = {};
   for (const batch of [1, 64]) {
-    const m = (k: Contender) => results.median(`${k}_b${batch}_mps`);
-    ratios[`wasm_over_ringbuf_b${batch}`] = m('wasm') / m('ringbuf');
-    ratios[`wasm_over_plain_js_b${batch}`] = m('wasm') / m('js');
-    ratios[`wasm_js_over_ringbuf_b${batch}`] = m('wasm-js') / m('ringbuf');
-    ratios[`wasm_js_over_plain_js_b${batch}`] = m('wasm-js') / m('js');
-    ratios[`wasm_over_postmessage_b${batch}`] = m('wasm') / m('port');
+    const m = (a: Contender, b: Contender) => median(perRound.map((r) => r[`${a}_b${batch}`] / r[`${b}_b${batch}`]));
+    ratios[`wasm_over_ringbuf_b${batch}`] = m('wasm', 'ringbuf');
+    ratios[`wasm_over_plain_js_b${batch}`] = m('wasm', 'js');
+    ratios[`wasm_js_over_ringbuf_b${batch}`] = m('wasm-js', 'ringbuf');
+    ratios[`wasm_js_over_plain_js_b${batch}`] = m('wasm-js', 'js');
+    ratios[`wasm_over_postmessage_b${batch}`] = m('wasm', 'port');
   }
   return { results, errors, ratios };
 }
