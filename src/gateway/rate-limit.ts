@@ -42,6 +42,23 @@ export class SlidingWindowLimiter {
     });
   }
 
+  /**
+   * A slot now, or null when none is free or callers are already waiting (they go first): the order path takes it
+   * without a promise, so a request can leave in the same call as the decision that made it.
+   */
+  tryAcquire(): (() => void) | null {
+    if (this.disposed || this.waiters.length) return null;
+    const now = this.now();
+    if (now < this.pausedUntil) return null;
+    let k = 0;
+    while (k < this.frees.length && this.frees[k] <= now) k++;
+    if (k) this.frees.splice(0, k);
+    if (this.inFlight + this.frees.length >= this.limit) return null;
+    this.inFlight++;
+    this.stats.granted++;
+    return this.releaser();
+  }
+
   /** No grants before `ms` from now (after an HTTP 429). */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);

@@ -239,7 +239,7 @@ export class BitgetRestClient {
     const q = query ? queryString(query) : '';
     const bodyText = spec.method === 'POST' ? JSON.stringify(body ?? {}) : '';
     for (let attempt = 0; ; attempt++) {
-      const release = await limiter.acquire();
+      const release = limiter.tryAcquire() ?? (await limiter.acquire());
       let res: { status: number; text: string; retryAfterMs?: number };
       try {
         res = await this.send(spec.method, spec.path, q, bodyText, spec.signed, onWritten);

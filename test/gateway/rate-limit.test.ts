@@ -160,4 +160,30 @@ test('disposing fails the callers still waiting (RB_ERR_GW_CLOSED), so shutdown 
   );
 });
 
+test('tryAcquire: a slot now without a promise while the budget has room; none when full, paused or someone waits', async () => {
+  let now = 0;
+  const l = new SlidingWindowLimiter(2, 100, () => now);
+  const a = l.tryAcquire();
+  const b = l.tryAcquire();
+  assert.ok(a && b);
+  assert.is(l.tryAcquire(), null, 'two in flight: full');
+  a!();
+  assert.is(l.tryAcquire(), null, 'a released slot comes back one window after its answer');
+  now = 100;
+  const c = l.tryAcquire();
+  assert.ok(c, 'the window passed');
+  const waiting = l.acquire(); // full again: this one waits
+  b!();
+  now = 200;
+  assert.is(l.tryAcquire(), null, 'a caller already waiting goes first');
+  c!();
+  (await waiting)();
+  l.pause(50);
+  assert.is(l.tryAcquire(), null, 'paused after a 429');
+  now = 400;
+  assert.ok(l.tryAcquire(), 'after the pause');
+  l.dispose();
+  assert.is(l.tryAcquire(), null, 'a closed limiter grants nothing');
+});
+
 test.run();
