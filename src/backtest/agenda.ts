@@ -2,7 +2,7 @@
 // (ANSWER), a min-heap on the loop's clock popped in (time, kind, insertion) order, so equal times always resolve the
 // same way. TICK and SIGNAL complete the tie order: the loop (run.ts) keeps its one pending timer tick and the market
 // events (a FIFO in local-time order) beside the heap.
-import type { Action, Event } from '../fsm/index';
+import type { Action, Event } from '../strategy/events';
 
 // Heap entry kinds, in tie order.
 export const ARRIVE = 0;

@@ -1,22 +1,24 @@
-// One backtest from recorded files to a trace: the core set up for the recording's instrument, the live strategy
-// machine with the given config, the simulated venue, and the files streamed row group by row group (memory stays
-// flat however long the recording is). Node only (files); the browser replay drives ./run itself.
-import type { SignalParams } from '../core/index';
+// One backtest from recorded files to a trace: the core set up for the recording's instrument, the strategy runtime
+// with the given strategy and parameters, the simulated venue, and the files streamed row group by row group (memory
+// stays flat however long the recording is). Node only (files); the browser replay drives ./run itself.
+import { defaultSignalParams, type SignalParams } from '../core/index';
 import { fileRecordGroups } from '../capture/read-file';
-import type { StrategyConfig } from '../fsm/index';
-import { Backtest, type BacktestOptions } from './run';
-import { createBacktestCore, machineFor, DEFAULT_FEES, type RecordingGrid } from './setup';
+import { Backtest, type BacktestOptions, type StrategyRun } from './run';
+import { createBacktestCore, instrumentOf, signalsOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 import type { ReplayFile } from './feeder';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
 import { shiftLocalTs } from './feed-shift';
 
-export { createBacktestCore, machineFor, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
+export { createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 
 export interface RunOptions {
-  config: StrategyConfig;
+  strategy: StrategyRun;
+  /** The recording's symbol (the strategy's instrument). */
+  symbol: string;
   fees?: { maker: number; taker: number };
+  /** Signal settings over the strategy's own choice (a recorded session's, for --parity). */
   signals?: Partial<SignalParams>;
   latency: LatencyModel;
   queue: QueueModel;
@@ -27,9 +29,7 @@ export interface RunOptions {
   sampleNs?: number;
   onAction?: BacktestOptions['onAction'];
   onEvent?: BacktestOptions['onEvent'];
-  onSignal?: BacktestOptions['onSignal'];
-  /** Client order id tag (ids are rb-<tag>-<n>). */
-  idTag?: string;
+  onRuntime?: BacktestOptions['onRuntime'];
   /** Added to every record's local stamp before the replay (`--feed-latency-shift`), ns. */
   feedShiftNs?: number;
   /** Damaged input files left out (--skip-damaged): named in the report's settings. */
@@ -43,11 +43,11 @@ export async function runFiles(
   grid: RecordingGrid,
   o: RunOptions,
 ): Promise<BacktestTrace> {
-  bc.reset(o.signals ?? {});
-  const { machine, instrument } = machineFor(o.config, grid, o.fees ?? DEFAULT_FEES, o.idTag);
+  const signals = signalsOf(o.strategy.definition, o.strategy.params, o.signals);
+  bc.reset(signals);
   const bt = new Backtest(bc, {
-    machine,
-    instrument,
+    strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
+    instrument: instrumentOf(grid, o.symbol, o.fees ?? DEFAULT_FEES),
     latency: o.latency,
     queue: o.queue,
     partialFills: o.partialFills,
@@ -57,7 +57,7 @@ export async function runFiles(
     sampleNs: o.sampleNs,
     onAction: o.onAction,
     onEvent: o.onEvent,
-    onSignal: o.onSignal,
+    onRuntime: o.onRuntime,
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;

@@ -3,7 +3,8 @@
 // past `maxSamples`, so memory stays bounded whatever the data's length), and funding paid at each 8 h settlement.
 // The loop calls `advance` only when `t` has reached nextSample, nextFunding or nextMark (three comparisons it makes
 // itself, inline), so most events cost nothing here.
-import { equityQuote, type StrategyMachine } from '../fsm/index';
+import { equityQuote } from '../strategy/risk';
+import { newPosition, type PositionState } from '../strategy/position';
 import type { Markouts, Series } from './trace';
 
 const FUNDING_NS = 8 * 3600e9;
@@ -37,8 +38,10 @@ export class Recorders {
   private sMid: number[] = [];
   private funding = 0;
 
+  /** The position sampled (the runtime's, once the run starts). */
+  private position: PositionState = newPosition();
+
   constructor(
-    private readonly machine: StrategyMachine,
     private readonly tickLotQuote: number,
     private readonly o: RecorderOptions,
   ) {
@@ -53,8 +56,9 @@ export class Recorders {
   }
 
   /** The loop's clock starts at `base` (ns since the epoch): the first sample is due now, funding at the next 8 h. */
-  start(base: bigint): void {
+  start(base: bigint, position: PositionState): void {
     this.base = base;
+    this.position = position;
     this.nextSample = 0;
     if (this.o.fundingRate) this.nextFunding = FUNDING_NS - Number(((base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
   }
@@ -76,7 +80,7 @@ export class Recorders {
       this.nextSample = (Math.floor(at / this.sampleNs) + 1) * this.sampleNs;
     }
     while (this.nextFunding <= t) {
-      const pos = this.machine.state.position.lot;
+      const pos = this.position.lot;
       if (pos !== 0 && mid === mid) this.funding -= pos * mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
       this.nextFunding += FUNDING_NS;
     }
@@ -100,7 +104,7 @@ export class Recorders {
   finish(end: number, mid: number): { markouts: Markouts; series: Series; fundingQuote: number } {
     this.sTs.push(this.absNs(end));
     this.sEq.push(this.equity(mid));
-    this.sPos.push(this.machine.state.position.lot);
+    this.sPos.push(this.position.lot);
     this.sMid.push(mid);
     const len = this.sTs.length;
     return {
@@ -133,13 +137,13 @@ export class Recorders {
 
   private equity(mid: number): number {
     const m = mid === mid ? mid : null;
-    return equityQuote(this.machine.state.position, m, this.tickLotQuote) + this.funding;
+    return equityQuote(this.position, m, this.tickLotQuote) + this.funding;
   }
 
   private sample(t: number, mid: number): void {
     this.sTs.push(this.absNs(t));
     this.sEq.push(this.equity(mid));
-    this.sPos.push(this.machine.state.position.lot);
+    this.sPos.push(this.position.lot);
     this.sMid.push(mid);
     if (this.sTs.length >= this.maxSamples) {
       // Bounded memory whatever the data's length: keep every other sample (those on the doubled grid) and double

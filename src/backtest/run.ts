@@ -1,37 +1,60 @@
-// The backtest event loop: recorded market records through the same core and the same strategy machine as live,
+// The backtest event loop: recorded market records through the same core and the same strategy runtime as live,
 // with the simulated venue (./simexchange) in place of the gateway, on two timelines (docs/signals.md §4.2).
 //
 // Every book message changes the venue's book at its exch_ts and reaches the strategy at its local_ts. One pass
 // in recording order does both: before a message is applied, every scheduled event earlier than its exchange time
-// runs (orders reaching the venue see the book as of then; answers, signals and timer ticks reach the machine in
-// local-time order); after it, resting orders update their queue and may fill, and the message's signal is
-// scheduled for its local time. At equal times: venue arrivals, then ticks, then answers, then signals. A local
-// stamp earlier than the exchange stamp (local clock behind) is delivered at the exchange time and counted.
+// runs (orders reaching the venue see the book as of then; answers, book messages and timer ticks reach the runtime
+// in local-time order); after it, resting orders update their queue and may fill, and the message is queued for its
+// local time. Because later messages are applied before an earlier one is delivered, a queued message carries its own
+// copy of the core's signal record (and, for a strategy that declared `depth`, the best levels): the strategy reads the
+// book as it was when the message completed, never the core's newer one. At equal times: venue arrivals, then ticks,
+// then answers, then market events. A local stamp earlier than the exchange stamp (local clock behind) is delivered at
+// the exchange time and counted.
 //
-// Timer ticks fall on the live trader's grid, but a tick before the machine's quietUntilNs is not handed over: it
-// would only move the machine's clock, and the signal after it moves the clock further. The last skipped tick is
-// handed over before any other event (or a signal stamped earlier), so the machine sees the clock it would have.
+// Timer ticks fall on the live trader's grid, but a tick before the runtime's quietUntil is not handed over: it would
+// only move the runtime's clock, and the message after it moves the clock further. The last skipped tick is handed
+// over before any other event (or a message stamped earlier), so the runtime sees the clock it would have.
 //
-// Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days).
-// What travels to and from the venue waits in the agenda (./agenda); markouts, the equity series and funding are
-// kept by ./recorders.
-import { REC_SIZE, Kind, REPLAY_RING, REPLAY_SIGNAL, endsMessage, type Core, type Engine, type Instrument, type Ring } from '../core/index';
+// Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days); the runtime
+// counts from a UTC midnight (its origin), a constant offset away. What travels to and from the venue waits in the
+// agenda (./agenda); markouts, the equity series and funding are kept by ./recorders.
+import { REC_SIZE, Kind, R, REPLAY_RING, REPLAY_SIGNAL, S, State, endsMessage, readI64, type Core, type Engine, type Instrument, type Ring } from '../core/index';
 import { columnsToRecords } from '../capture/parquet/reader';
 import type { Columns } from '../capture/schema';
-import type { Action, Event, InstrumentSpec, StrategyMachine } from '../fsm/index';
-import { MarketEvents, TICK_NS } from '../live/market-events';
+import type { Action, Event } from '../strategy/events';
+import type { ParamValue, StrategyDefinition } from '../strategy/api';
+import { StrategyRuntime, originOf, type LogLine, type RuntimeInstrument } from '../strategy/runtime';
+import type { RuntimeSettings } from '../strategy/settings';
+import { Slots, copyLevels, copyRecord, num64 } from '../strategy/views';
+import { FeedHealth, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
-import type { BacktestTrace, FillRow, TradeRow } from './trace';
+import type { BacktestTrace, FillRow, StrategyTrace, TradeRow } from './trace';
 import { ANSWER, ARRIVE, Agenda, SIGNAL, TICK } from './agenda';
 import { Recorders } from './recorders';
 
-type SignalEvent = Extract<Event, { type: 'signal' }>;
+/** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
+export interface StrategyRun {
+  definition: StrategyDefinition;
+  /** Resolved parameter values (ctx.params). */
+  params: Readonly<Record<string, ParamValue>>;
+  settings: RuntimeSettings;
+  /** clientOids are rb-<idTag>-<n>. */
+  idTag?: string;
+  seed?: number;
+  /** Multi-level OFI levels the core computes this run. */
+  ofiLevels?: number;
+  /** Provenance for the trace: the bundle's and the core's sha256 (null when not known). */
+  bundleHash?: string | null;
+  coreHash?: string | null;
+  describeError?(err: unknown): string;
+  onLog?(line: LogLine): void;
+}
 
 export interface BacktestOptions {
-  machine: StrategyMachine;
-  instrument: InstrumentSpec;
+  strategy: StrategyRun;
+  instrument: RuntimeInstrument;
   latency: LatencyModel;
   queue: QueueModel;
   partialFills?: boolean;
@@ -44,14 +67,14 @@ export interface BacktestOptions {
   markoutNs?: readonly number[];
   /** Funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC), paid by longs when positive. */
   fundingRate?: number;
-  /** Every action the machine takes, with the local time it was taken and the machine's own clock then. */
+  /** Every action the runtime takes, with the local time it was taken and the runtime's own clock then. */
   onAction?(localNs: bigint, a: Action, decidedNs: bigint): void;
-  /** Every event the machine is given except signals and ticks, with its local time. */
+  /** Every event the runtime is given except book messages, trades and ticks, with its local time. */
   onEvent?(localNs: bigint, e: Event): void;
-  /** Every signal as the machine gets it (local time order): charts, logs. */
-  onSignal?(localNs: bigint, e: Extract<Event, { type: 'signal' }>): void;
+  /** The runtime, once the first record made it (set its observer to watch every book message). */
+  onRuntime?(rt: StrategyRuntime): void;
   /**
-   * Hand the machine every timer tick, even those it says would change nothing but its clock (by default these are
+   * Hand the runtime every timer tick, even those it says would change nothing but its clock (by default these are
    * skipped, and the last one is handed over before the next event that could tell the difference). Same results;
    * for tests that hold the two to each other.
    */
@@ -67,13 +90,27 @@ export interface BacktestCore {
   staging: number;
   stagingRecords: number;
   out: Ring;
+  /** Where the book's best levels are written for a strategy that reads depth: i64 prices then sizes, MAX_DEPTH each. */
+  levels: number;
 }
 
+/** The most book levels a side a strategy may declare (`depth`). */
+export const MAX_DEPTH = 64;
+
 const TWO32 = 4294967296;
+// Market event kinds in the queue.
+const OTHER = 0;
+const BOOK = 1;
+const TRADE = 2;
+// Record words (Int32 index offsets within a 64-byte record) the loop reads.
+const W_EXCH = R.exchTs >> 2;
+const W_LOCAL = R.localTs >> 2;
+const W_PRICE = R.price >> 2;
+const W_QTY = R.qty >> 2;
 
 /**
- * A record's exchange (its low word at p = record + 2) or local (p = record + 4) stamp on the loop's clock, from the
- * halves of the first record's local stamp: no bigint per record.
+ * A record's exchange (w = its R.exchTs word) or local (R.localTs word) stamp on the loop's clock, from the halves of
+ * the first record's local stamp: no bigint per record.
  */
 function stamp(w: Int32Array, p: number, hi0: number, lo0: number): number {
   return (w[p + 1] - hi0) * TWO32 + ((w[p] >>> 0) - lo0);
@@ -100,33 +137,35 @@ function coreBook(inst: Instrument): VenueBook {
 
 export class Backtest {
   private readonly agenda = new Agenda();
-  // Market events (signals, health) come in local-time order: a FIFO ring beside the agenda, no heap work for
-  // them. A few are pending at a time (one feed latency's worth); a delivered slot is cleared at once, so the young
-  // generation's collections do not keep copying events that were already handled.
-  private sigT = new Float64Array(64);
-  /** Each market event's own local stamp on the loop's clock (earlier than sigT when clamped). */
-  private sigL = new Float64Array(64);
-  /** 1 where the market event is a signal: the hot path reads this, not the event's type. */
-  private sigS = new Uint8Array(64);
-  private sigE: Array<Event | undefined> = new Array<Event | undefined>(64).fill(undefined);
-  private sigMask = 63;
-  private sigHead = 0;
-  private sigTail = 0;
-  private readonly onMarket = (e: Event): void => {
-    if (this.sigTail - this.sigHead > this.sigMask) this.growSignals();
-    const i = this.sigTail++ & this.sigMask;
-    this.sigT[i] = this.msgLocal;
-    this.sigL[i] = this.lastLocalRel;
-    this.sigS[i] = e.type === 'signal' ? 1 : 0;
-    this.sigE[i] = e;
-  };
-  private readonly market = new MarketEvents();
+  // Market events (book messages, trades, health) come in local-time order: a FIFO beside the agenda, no heap work
+  // for them. A few are pending at a time (one feed latency's worth). Indices only grow (masked into the arrays);
+  // entry i's slot holds its book record or trade, and the last delivered book message's slot is kept (the strategy's
+  // views read it until the next one).
+  private cap = 256;
+  private mask = 255;
+  /** Delivery time, and each event's own local stamp (earlier than the delivery time when clamped). */
+  private qT = new Float64Array(256);
+  private qL = new Float64Array(256);
+  private qK = new Uint8Array(256);
+  /** Trades: price, size, taker side (1 buy), exchange time. */
+  private qX = new Float64Array(256 * 4);
+  private qE: Array<Event | undefined> = new Array<Event | undefined>(256).fill(undefined);
+  private slots: Slots;
+  private head = 0;
+  private tail = 0;
+  /** Queue index of the last book message delivered (its slot stays readable); -1 before the first. */
+  private lastBook = -1;
+  /** Copy the signal fields (a strategy handler or an observer may read Market.signals), and queue trades. */
+  private readFields = true;
+  private readonly wantTrades: boolean;
+  private readonly depth: number;
+  private readonly health = new FeedHealth();
   readonly sim: SimExchange;
-  private readonly machine: StrategyMachine;
-  /** Local time (machine clock) the machine halted at; null while it has not. */
-  private haltedNs: bigint | null = null;
+  private rt!: StrategyRuntime;
   private base = 0n;
   private baseAbs = 0;
+  /** The runtime's clock minus the loop's (the runtime counts from the UTC midnight before the first record). */
+  private rtOff = 0;
   private started = false;
   private inMessage = false;
   /** The core put records in the output ring since the last message end. */
@@ -137,14 +176,10 @@ export class Backtest {
   private lastLocalRel = 0;
   /** The next timer tick (local time), Infinity when none is scheduled: one at a time, outside the agenda. */
   private tickAt = Infinity;
-  private readonly tickEvent = { type: 'tick' as const, nowNs: 0n };
   /** The last tick skipped as quiet and not yet superseded (NaN: none); ticks handed over / skipped. */
   private pendingTick = NaN;
   ticks = 0;
   ticksSkipped = 0;
-  /** The machine's quietUntilNs on the loop's clock, and the answer it was converted from. */
-  private quietRel = -Infinity;
-  private quietNs: bigint | null | undefined = undefined;
   private tickOffset = 0;
   private trades = 0;
   private mid = NaN;
@@ -156,7 +191,7 @@ export class Backtest {
 
   // trace
   events = 0;
-  /** Signals delivered at the exchange time because their local stamp was earlier (local clock behind). */
+  /** Book messages delivered at the exchange time because their local stamp was earlier (local clock behind). */
   clampedLocal = 0;
   private readonly fills: FillRow[] = [];
   private readonly tradeRows: TradeRow[] = [];
@@ -165,16 +200,23 @@ export class Backtest {
   private readonly rec: Recorders;
   private readonly tickLotQuote: number;
   private readonly tickNs = Number(TICK_NS);
-  private lastTickT = NaN;
-  private lastTickNs = 0n;
 
   constructor(
     private readonly c: BacktestCore,
     private readonly o: BacktestOptions,
   ) {
-    this.machine = o.machine;
+    const def = o.strategy.definition;
+    const depth = def.depth ?? 0;
+    if (!(Number.isInteger(depth) && depth >= 0 && depth <= MAX_DEPTH))
+      throw new Error(`strategy ${def.name}: depth must be an integer of levels in [0, ${MAX_DEPTH}], got ${String(depth)}`);
+    const trades = def.trades ?? 0;
+    if (!(Number.isInteger(trades) && trades >= 0 && trades <= 100_000))
+      throw new Error(`strategy ${def.name}: trades must be an integer in [0, 100000], got ${String(trades)}`);
+    this.depth = depth;
+    this.wantTrades = trades > 0;
+    this.slots = new Slots(this.cap, depth);
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
-    this.rec = new Recorders(o.machine, this.tickLotQuote, o);
+    this.rec = new Recorders(this.tickLotQuote, o);
     this.sim = new SimExchange({
       book: coreBook(c.inst),
       instrument: o.instrument,
@@ -182,6 +224,11 @@ export class Backtest {
       partialFills: o.partialFills,
       deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
     });
+  }
+
+  /** The runtime (made at the first record). */
+  get runtime(): StrategyRuntime {
+    return this.rt;
   }
 
   /** True once the replay window's end (toNs) was reached: later records are not wanted. */
@@ -219,18 +266,43 @@ export class Backtest {
     if (!this.ended) this.staged(ptr, rows);
   }
 
+  /** The first record: the run's clock, the runtime (its origin is the UTC midnight before it), onStart. */
+  private begin(w: Int32Array, at: number): void {
+    this.started = true;
+    this.base = (BigInt(w[at + W_LOCAL + 1]) << 32n) | BigInt(w[at + W_LOCAL] >>> 0);
+    this.baseAbs = Number(this.base);
+    this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
+    const origin = originOf(this.base);
+    this.rtOff = Number(this.base - origin);
+    const s = this.o.strategy;
+    this.rt = new StrategyRuntime({
+      definition: s.definition,
+      params: s.params,
+      settings: s.settings,
+      instruments: [this.o.instrument],
+      originNs: origin,
+      idTag: s.idTag,
+      seed: s.seed,
+      ofiLevels: s.ofiLevels,
+      slots: this.slots,
+      describeError: s.describeError,
+      onLog: s.onLog,
+    });
+    this.rt.queueAhead = (oid) => this.sim.queueAhead(oid);
+    this.rec.start(this.base, this.rt.position(0));
+    this.o.onRuntime?.(this.rt);
+    // the runtime's own reads (state, stamps, touch) come from the record's head, always copied; the signal fields
+    // only for a strategy (or an observer) that can look at them
+    this.readFields = this.rt.readsViews;
+    this.settle(0, this.rt.start(this.rtOff));
+  }
+
   /** Runs `n` records from byte address `ptr`, message by message (a message may continue in the next chunk). */
   private staged(ptr: number, n: number): void {
     const { core, engine, out } = this.c;
     const w = core.words;
     const at = ptr >> 2;
-    if (!this.started) {
-      this.started = true;
-      this.base = (BigInt(w[at + 5]) << 32n) | BigInt(w[at + 4] >>> 0);
-      this.baseAbs = Number(this.base);
-      this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
-      this.rec.start(this.base);
-    }
+    if (!this.started) this.begin(w, at);
     const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
     const lo0 = Number(BigInt.asUintN(32, this.base));
     // the window's ends on the loop's clock
@@ -241,11 +313,11 @@ export class Backtest {
     while (i < n) {
       if (!this.inMessage) {
         const p = at + i * 16;
-        if (toRel !== Infinity && stamp(w, p + 4, hi0, lo0) >= toRel) {
+        if (toRel !== Infinity && stamp(w, p + W_LOCAL, hi0, lo0) >= toRel) {
           this.ended = true;
           return;
         }
-        let te = stamp(w, p + 2, hi0, lo0);
+        let te = stamp(w, p + W_EXCH, hi0, lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
         this.lastExch = te;
         this.drainUntil(te);
@@ -263,17 +335,22 @@ export class Backtest {
       if (complete) {
         const p = at + j * 16;
         const te = this.lastExch;
-        const tl = stamp(w, p + 4, hi0, lo0);
+        const tl = stamp(w, p + W_LOCAL, hi0, lo0);
         this.msgLocal = Math.max(tl, te);
         if (this.msgLocal > this.dataEnd) this.dataEnd = this.msgLocal;
         if (tl < te) this.clampedLocal++;
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
-        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - stamp(w, p + 2, hi0, lo0));
+        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - stamp(w, p + W_EXCH, hi0, lo0));
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
-          if (this.sim.hasResting)
-            this.sim.trade(te, (head >> 8) & 0xff, w[p + 7] * TWO32 + (w[p + 6] >>> 0), w[p + 9] * TWO32 + (w[p + 8] >>> 0));
+          const side = (head >> 8) & 0xff;
+          if (this.sim.hasResting || this.wantTrades) {
+            const price = w[p + W_PRICE + 1] * TWO32 + (w[p + W_PRICE] >>> 0);
+            const qty = w[p + W_QTY + 1] * TWO32 + (w[p + W_QTY] >>> 0);
+            if (this.sim.hasResting) this.sim.trade(te, side, price, qty);
+            if (this.wantTrades && this.msgWanted) this.queueTrade(price, qty, side === 1, te);
+          }
         } else {
           this.sim.afterBook(te);
         }
@@ -281,41 +358,93 @@ export class Backtest {
           this.ringUsed = false;
           this.collect(core, out);
         }
-        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted) this.market.fromRecord(core, signalAt, this.onMarket);
+        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted) this.queueBook(w, signalAt);
       }
       i = j + 1;
     }
   }
 
-  /** Doubles the signal ring, keeping the pending events in order. */
-  private growSignals(): void {
-    const n = this.sigTail - this.sigHead;
-    const t = new Float64Array(this.sigT.length * 2);
-    const l = new Float64Array(t.length);
-    const sg = new Uint8Array(t.length);
-    const e = new Array<Event | undefined>(t.length).fill(undefined);
-    for (let k = 0; k < n; k++) {
-      t[k] = this.sigT[(this.sigHead + k) & this.sigMask];
-      l[k] = this.sigL[(this.sigHead + k) & this.sigMask];
-      sg[k] = this.sigS[(this.sigHead + k) & this.sigMask];
-      e[k] = this.sigE[(this.sigHead + k) & this.sigMask];
-    }
-    this.sigT = t;
-    this.sigL = l;
-    this.sigS = sg;
-    this.sigE = e;
-    this.sigMask = t.length - 1;
-    this.sigHead = 0;
-    this.sigTail = n;
+  /** A queue entry at the message's local time; returns its index masked (its slot). */
+  private enqueue(kind: number): number {
+    const floor = this.lastBook >= 0 && this.lastBook < this.head ? this.lastBook : this.head;
+    if (this.tail - floor >= this.cap) this.grow(floor);
+    const s = this.tail++ & this.mask;
+    this.qT[s] = this.msgLocal;
+    this.qL[s] = this.lastLocalRel;
+    this.qK[s] = kind;
+    return s;
   }
 
-  /**
-   * Status records of the message just applied (all replayMessage puts in the ring) → scheduled strategy events at
-   * the message's local time.
-   */
+  /** The message just completed: its recovery from a feed problem (if it ends one), then its record. */
+  private queueBook(w: Int32Array, signalAt: number): void {
+    const recovered = this.health.book((this.c.core.bytes[signalAt + S.state] & State.valid) !== 0);
+    if (recovered !== null) this.qE[this.enqueue(OTHER)] = recovered;
+    const s = this.enqueue(BOOK);
+    const sl = this.slots;
+    const dst = s * sl.stride;
+    copyRecord(w, signalAt, sl, dst, this.readFields);
+    if (this.depth > 0) {
+      const x = this.c.core.x;
+      const book = this.c.inst.book.ptr;
+      const lv = this.c.levels;
+      const half = MAX_DEPTH * 8;
+      copyLevels(w, lv, lv + half, x.bookTop(book, 1, this.depth, lv, lv + half), sl, dst, 1);
+      copyLevels(w, lv + 2 * half, lv + 3 * half, x.bookTop(book, 2, this.depth, lv + 2 * half, lv + 3 * half), sl, dst, 2);
+    }
+  }
+
+  private queueTrade(price: number, qty: number, takerBuy: boolean, exchT: number): void {
+    const s = this.enqueue(TRADE);
+    const x = this.qX;
+    x[s * 4] = price;
+    x[s * 4 + 1] = qty;
+    x[s * 4 + 2] = takerBuy ? 1 : 0;
+    x[s * 4 + 3] = exchT;
+  }
+
+  /** Doubles the queue, keeping the pending entries (and the last delivered book message's slot) in place by index. */
+  private grow(floor: number): void {
+    const cap = this.cap * 2;
+    const mask = cap - 1;
+    const t = new Float64Array(cap);
+    const l = new Float64Array(cap);
+    const k = new Uint8Array(cap);
+    const x = new Float64Array(cap * 4);
+    const e = new Array<Event | undefined>(cap).fill(undefined);
+    const slots = new Slots(cap, this.depth);
+    const stride = slots.stride;
+    for (let i = floor; i < this.tail; i++) {
+      const a = i & this.mask;
+      const b = i & mask;
+      t[b] = this.qT[a];
+      l[b] = this.qL[a];
+      k[b] = this.qK[a];
+      e[b] = this.qE[a];
+      for (let q = 0; q < 4; q++) x[b * 4 + q] = this.qX[a * 4 + q];
+      slots.u8.set(this.slots.u8.subarray(a * stride, (a + 1) * stride), b * stride);
+    }
+    this.qT = t;
+    this.qL = l;
+    this.qK = k;
+    this.qX = x;
+    this.qE = e;
+    this.slots = slots;
+    this.cap = cap;
+    this.mask = mask;
+    if (this.rt) this.rt.attach(0, slots, this.lastBook >= 0 ? (this.lastBook & mask) * stride : -1);
+  }
+
+  /** Status records of the message just applied (all replayMessage puts in the ring) → health events at its local time. */
   private collect(core: Core, out: Ring): void {
     const n = out.readable(1 << 20);
-    if (this.msgWanted) for (let q = 0; q < n; q++) this.market.fromRecord(core, out.slot(out.tail + q), this.onMarket);
+    if (this.msgWanted) {
+      for (let q = 0; q < n; q++) {
+        const at = out.slot(out.tail + q);
+        if (core.bytes[at] !== Kind.status) continue;
+        const ev = this.health.status(readI64(core.words, at + R.seq));
+        if (ev !== null) this.qE[this.enqueue(OTHER)] = ev;
+      }
+    }
     out.release(n);
   }
 
@@ -328,8 +457,8 @@ export class Backtest {
     for (;;) {
       const top = ag.peek();
       const topT = top === undefined ? Infinity : top.t;
-      const h = this.sigHead;
-      const st = h < this.sigTail ? this.sigT[h & this.sigMask] : Infinity;
+      const h = this.head;
+      const st = h < this.tail ? this.qT[h & this.mask] : Infinity;
       const tt = this.tickAt;
       if (tt < topT || (tt === topT && top !== undefined && top.kind !== ARRIVE)) {
         if (tt < t && tt <= st) {
@@ -345,20 +474,22 @@ export class Backtest {
         }
       }
       if (st < t && st < topT && st < tt) {
-        const e = this.sigE[h & this.sigMask]!;
-        const own = this.sigL[h & this.sigMask];
-        const signal = this.sigS[h & this.sigMask] === 1;
-        this.sigE[h & this.sigMask] = undefined;
-        this.sigHead = h + 1;
-        // indices restart when the ring empties (they are masked as int32)
-        if (this.sigHead === this.sigTail) this.sigHead = this.sigTail = 0;
-        // a signal stamped at or after the skipped tick moves the clock past it; anything else sees it first
+        const s = h & this.mask;
+        const kind = this.qK[s];
+        const own = this.qL[s];
+        this.head = h + 1;
+        // a message stamped at or after the skipped tick moves the clock past it; anything else sees it first
         if (this.pendingTick === this.pendingTick) {
-          if (!signal || own < this.pendingTick) this.flushTick();
+          if (kind === OTHER || own < this.pendingTick) this.flushTick();
           else this.pendingTick = NaN;
         }
-        if (signal) this.signalEvent(st, e as SignalEvent);
-        else this.localEvent(st, SIGNAL, e, undefined);
+        if (kind === BOOK) this.bookEvent(st, h);
+        else if (kind === TRADE) this.tradeEvent(st, s, own);
+        else {
+          const e = this.qE[s]!;
+          this.qE[s] = undefined;
+          this.localEvent(st, SIGNAL, e, undefined);
+        }
         continue;
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
@@ -371,102 +502,87 @@ export class Backtest {
     }
   }
 
-  /** The machine's quietUntilNs on the loop's clock (converted again only when the answer changes). */
+  /** The runtime's quietUntil on the loop's clock. */
   private quietUntil(): number {
-    const q = this.machine.quietUntilNs();
-    if (q !== this.quietNs) {
-      this.quietNs = q;
-      this.quietRel = q === null ? Infinity : Number(q - this.base);
-    }
-    return this.quietRel;
+    return this.rt.quietUntil() - this.rtOff;
   }
 
-  /** Hands the machine the last skipped tick (it acts on nothing but the clock: quietUntilNs said so). */
+  /** Hands the runtime the last skipped tick (it acts on nothing but the clock: quietUntil said so). */
   private flushTick(): void {
     const tt = this.pendingTick;
     this.pendingTick = NaN;
     this.localEvent(tt, TICK, undefined, undefined);
   }
 
-  /** A signal at local time `t` (the hot path of localEvent). */
-  private signalEvent(t: number, e: SignalEvent): void {
+  /** A book message at local time `t`, queue entry `i` (the hot path). */
+  private bookEvent(t: number, i: number): void {
     this.advanceTo(t);
-    if (e.valid) this.mid = (e.bestBid + e.bestAsk) / 2;
-    this.o.onSignal?.(e.localTs, e);
-    this.settle(t, this.machine.handleSignal(e));
+    const sl = this.slots;
+    const base = (i & this.mask) * sl.stride;
+    if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
+    this.lastBook = i;
+    this.settle(t, this.rt.book(0, base));
   }
 
-  /** A strategy-side event other than a signal (signalEvent) at local time `t`: a tick, an answer, a health report. */
+  private tradeEvent(t: number, s: number, own: number): void {
+    this.advanceTo(t);
+    const x = this.qX;
+    this.settle(t, this.rt.trade(0, x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, own + this.rtOff));
+  }
+
+  /** A runtime event other than a market message at local time `t`: a tick, an answer, a health report. */
   private localEvent(t: number, kind: number, event: Event | undefined, exchT: number | undefined): void {
     this.advanceTo(t);
-    let e: Event;
     if (kind === TICK) {
       this.ticks++;
       this.pendingTick = NaN; // a later tick supersedes a skipped one
-      // one grid step after the last tick (most ticks): a bigint addition instead of a conversion (5× dearer)
-      const nowNs = t - this.lastTickT === this.tickNs ? this.lastTickNs + TICK_NS : this.base + BigInt(t);
-      this.lastTickT = t;
-      this.lastTickNs = nowNs;
-      // the machine keeps nothing of a tick but its time: one event object serves them all
-      e = this.tickEvent;
-      this.tickEvent.nowNs = nowNs;
-    } else {
-      e = event!;
-      this.o.onEvent?.(this.absNs(t), e);
-      if (e.type === 'fill') {
-        this.fills.push({
-          localTs: this.absNs(t),
-          exchTs: this.absNs(exchT ?? t),
-          side: e.side,
-          priceTick: e.priceTick,
-          qtyLot: e.qtyLot,
-          feeQuote: e.feeQuote,
-          maker: e.maker,
-        });
-        this.counts.filledLot += e.qtyLot;
-        this.rec.fill(t, this.fills.length - 1, e.side === 'buy' ? 1 : -1, e.priceTick);
-      } else if (e.type === 'reject') {
-        this.counts.rejects++;
-      }
+      this.settle(t, this.rt.tick(t + this.rtOff));
+      return;
     }
-    this.dispatch(t, e);
+    const e = event!;
+    this.o.onEvent?.(this.absNs(t), e);
+    if (e.type === 'fill') {
+      this.fills.push({
+        localTs: this.absNs(t),
+        exchTs: this.absNs(exchT ?? t),
+        side: e.side,
+        priceTick: e.priceTick,
+        qtyLot: e.qtyLot,
+        feeQuote: e.feeQuote,
+        maker: e.maker,
+      });
+      this.counts.filledLot += e.qtyLot;
+      this.rec.fill(t, this.fills.length - 1, e.side === 'buy' ? 1 : -1, e.priceTick);
+    } else if (e.type === 'reject') {
+      this.counts.rejects++;
+    }
+    this.settle(t, this.rt.handle(e, 0));
   }
 
   private absNs(t: number): bigint {
     return this.base + BigInt(Math.round(t));
   }
 
-  private dispatch(t: number, e: Event): void {
-    this.settle(t, this.machine.handle(e));
-  }
-
-  /** What the machine did with the event at `t`: a closed trade to the trace, its actions on their way. */
+  /** What the runtime did with the event at `t`: a closed round trip to the trace, its actions on their way. */
   private settle(t: number, actions: Action[]): void {
-    const st = this.machine.state;
-    if (st.trades !== this.trades) {
-      this.trades = st.trades;
-      const lt = st.lastTrade;
-      if (lt) {
-        this.tradeRows.push({
-          dir: lt.dir === 'long' ? 1 : -1,
-          entryNs: lt.entryNs,
-          exitNs: lt.exitNs,
-          grossQuote: lt.realisedTickLot * this.tickLotQuote,
-          feesQuote: lt.feesQuote,
-          reason: lt.reason ?? 'external',
-        });
-      }
+    const rt = this.rt;
+    const trips = rt.roundTrips;
+    while (this.trades < trips.length) {
+      const tr = trips[this.trades++];
+      this.tradeRows.push({
+        dir: tr.dir,
+        entryNs: rt.originNs + BigInt(tr.entryNs),
+        exitNs: rt.originNs + BigInt(tr.exitNs),
+        grossQuote: tr.realisedTickLot * this.tickLotQuote,
+        feesQuote: tr.feesQuote,
+        reason: tr.reason,
+      });
     }
-    // an index loop: most events return the machine's shared empty array, and for-of over two kinds of array
+    // an index loop: most events return the runtime's shared empty array, and for-of over two kinds of array
     // (frozen and not) is a polymorphic iteration on every event
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i];
-      if (a.type === 'log') {
-        // a halt logs first: the time of the first log in HALTED is the time it halted
-        if (this.haltedNs === null && st.phase === 'HALTED') this.haltedNs = st.nowNs;
-        continue;
-      }
-      if (this.o.onAction) this.o.onAction(this.absNs(t), a, st.nowNs);
+      if (this.o.onAction) this.o.onAction(this.absNs(t), a, rt.nowNs());
       if (a.type === 'place') {
         this.counts.orders++;
         this.counts.postedLot += a.qtyLot;
@@ -478,16 +594,12 @@ export class Backtest {
     this.scheduleTick(t);
   }
 
-  /** Ticks only matter while something can time out: the machine is busy, has orders, or holds a position. */
+  /** Ticks only matter while something can time out: orders, a position, a strategy timer, a reconcile. */
   private scheduleTick(t: number): void {
-    if (this.tickAt !== Infinity) return;
-    const st = this.machine.state;
-    const busy = st.phase === 'IDLE' ? st.orders.size > 0 || st.position.lot !== 0 : st.phase !== 'HALTED';
-    if (!busy) return;
+    if (this.tickAt !== Infinity || !this.rt.needsTicks) return;
     const g = this.tickNs;
     // grid points are multiples of TICK_NS on the absolute clock: rel = k·g − offset
-    const next = (Math.floor((t + this.tickOffset) / g) + 1) * g - this.tickOffset;
-    this.tickAt = next;
+    this.tickAt = (Math.floor((t + this.tickOffset) / g) + 1) * g - this.tickOffset;
   }
 
   /** Samples, markouts and funding due up to local time `t`, with the state as it was before `t`. */
@@ -502,9 +614,11 @@ export class Backtest {
   /** Ends the run at the local time of the last replayed message: events due by then run, later ones are dropped. */
   finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
     const end = Math.max(this.lastLocal, this.dataEnd);
+    if (!this.started) throw new Error('no market data was replayed: the recording (or the --from/--to window) holds no records');
     this.drainUntil(end + 1);
-    if (this.pendingTick === this.pendingTick) this.flushTick(); // the machine's clock as if every tick came
+    if (this.pendingTick === this.pendingTick) this.flushTick(); // the runtime's clock as if every tick came
     this.advanceTo(end);
+    this.rt.stop(); // its actions have no market left to reach
     // the final sample: the state at the end of the data
     const { markouts, series, fundingQuote } = this.rec.finish(end, this.mid);
     return {
@@ -519,12 +633,7 @@ export class Backtest {
       markouts,
       series,
       fundingQuote,
-      strategy: {
-        phase: this.machine.state.phase,
-        haltReason: this.machine.state.haltReason,
-        haltedNs: this.haltedNs,
-        counters: { ...this.machine.state.counters },
-      },
+      strategy: this.strategyTrace(),
       settings: {
         latency: this.o.latency.name,
         queue: this.o.queue.name,
@@ -536,6 +645,25 @@ export class Backtest {
         clampedLocal: this.clampedLocal,
         ...settings,
       },
+    };
+  }
+
+  /** How the strategy ended the run, what it recorded and logged (times as ns since the first record). */
+  private strategyTrace(): StrategyTrace {
+    const rt = this.rt;
+    const s = this.o.strategy;
+    const rel = (t: number) => t - this.rtOff;
+    return {
+      name: s.definition.name,
+      bundleHash: s.bundleHash ?? null,
+      coreHash: s.coreHash ?? null,
+      phase: rt.phase,
+      haltReason: rt.haltReason,
+      haltedNs: rt.haltedNs === rt.haltedNs ? rt.originNs + BigInt(rt.haltedNs) : null,
+      counters: { ...rt.counters },
+      records: [...rt.series].map(([name, sr]) => ({ name, t: Float64Array.from(sr.t, rel), v: Float64Array.from(sr.v) })),
+      logs: rt.logs.map((l) => ({ t: rel(l.t), level: l.level, message: l.message })),
+      logCount: rt.logCount,
     };
   }
 }

@@ -1,10 +1,12 @@
 // The pieces every backtest runs on, in Node and in the browser alike: the recording's grid, the core set up for
-// it (engine, instrument, staging, output ring; reusable across runs) and the strategy machine for a config.
+// it (engine, instrument, staging, output ring, the book-levels buffer; reusable across runs) and a strategy run
+// resolved for it.
 import { Engine, Ring, REC_SIZE, type Core, type SignalParams } from '../core/index';
-import { StrategyMachine, sequentialIds, type InstrumentSpec, type StrategyConfig } from '../fsm/index';
 import type { FileMeta } from '../capture/schema';
 import { RecordArea } from '../capture/parquet/record-groups';
-import type { BacktestCore } from './run';
+import type { StrategyDefinition, SignalSettings } from '../strategy/api';
+import type { RuntimeInstrument } from '../strategy/runtime';
+import { MAX_DEPTH, type BacktestCore } from './run';
 
 export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;
 const OUT_CAP_LOG2 = 10;
@@ -54,6 +56,8 @@ export function createBacktestCore(
   const ring = core.x.coreAlloc(core.x.ringBytes(OUT_CAP_LOG2, 8));
   core.x.ringInit(ring, OUT_CAP_LOG2, 8);
   const out = new Ring(core, ring);
+  // the best levels of both sides for a strategy that declared depth: i64 prices, then sizes, per side
+  const levels = core.x.coreAlloc(4 * MAX_DEPTH * 8);
   let area: RecordArea | undefined;
   return {
     core,
@@ -62,6 +66,7 @@ export function createBacktestCore(
     staging,
     stagingRecords,
     out,
+    levels,
     /** Where row groups are decoded for replay: allocated on first use (runs over shared records never need it). */
     area: () => (area ??= new RecordArea(core)),
     reset(signals) {
@@ -72,12 +77,23 @@ export function createBacktestCore(
   };
 }
 
-export function machineFor(
-  config: StrategyConfig,
-  grid: RecordingGrid,
-  fees: { maker: number; taker: number },
-  idTag = 'bt',
-): { machine: StrategyMachine; instrument: InstrumentSpec } {
-  const instrument: InstrumentSpec = { tickSize: grid.tickSize, lotSize: grid.lotSize, makerFeeRate: fees.maker, takerFeeRate: fees.taker };
-  return { machine: new StrategyMachine({ config, instrument, nextId: sequentialIds(idTag) }), instrument };
+/** The run's instrument: the recording's grid, its symbol and the fee rates. */
+export function instrumentOf(grid: RecordingGrid, symbol: string, fees: { maker: number; taker: number }): RuntimeInstrument {
+  return { symbol, tickSize: grid.tickSize, lotSize: grid.lotSize, makerFeeRate: fees.maker, takerFeeRate: fees.taker };
+}
+
+/** The core's signal settings of a run: the strategy's choice for its parameters, then explicit ones (a recorded session's). */
+export function signalsOf(
+  def: StrategyDefinition,
+  params: Readonly<Record<string, unknown>>,
+  explicit: Partial<SignalParams> = {},
+): Partial<SignalParams> {
+  const chosen: Partial<SignalSettings> = def.signals ? def.signals(params as never) : {};
+  const out: Partial<SignalParams> = {};
+  for (const [k, v] of Object.entries(chosen)) {
+    if (v === undefined) continue;
+    if (k === 'zSource') out.zSource = v === 'microprice' ? 'wmid' : (v as SignalParams['zSource']);
+    else (out as Record<string, unknown>)[k] = v;
+  }
+  return { ...out, ...explicit };
 }

@@ -1,13 +1,20 @@
-// The simulated venue of a backtest: it stands where the gateway stands in live trading (FSM Actions in, FSM Events
-// out), on the exchange's timeline. Orders act on the book as it is at the exchange when they arrive (the replayed
+// The simulated venue of a backtest: it stands where the gateway stands in live trading (the runtime's Actions in,
+// Events out: src/strategy/events.ts), on the exchange's timeline. Orders act on the book as it is at the exchange when they arrive (the replayed
 // book up to that exchange time, read from the core), resting orders keep a queue position (./queue) and fill when
 // the tape trades through the queue ahead of them or the touch crosses their price. Market impact is not modelled:
 // our fills do not change the replayed book (keep sizes small next to the touch). Answers reach the strategy after
 // the response latency; `deliver` schedules them on the local timeline.
-import type { Action, Event, Side, TimeInForce } from '../fsm/events';
-import type { InstrumentSpec } from '../fsm/config';
+import type { Action, Event, Side, TimeInForce } from '../strategy/events';
 import type { QueueModel } from './queue';
-import { RecentKeys } from '../fsm/recent';
+import { RecentKeys } from '../strategy/recent';
+
+/** The instrument's grid and fee rates (quote per tick, base per lot, fractions of traded value). */
+export interface VenueInstrument {
+  tickSize: number;
+  lotSize: number;
+  makerFeeRate: number;
+  takerFeeRate: number;
+}
 
 /** What the venue needs of the replayed book at the current exchange time (prices in ticks, sizes in lots). */
 export interface VenueBook {
@@ -43,7 +50,7 @@ type Place = Extract<Action, { type: 'place' }>;
 
 export interface SimExchangeOptions {
   book: VenueBook;
-  instrument: InstrumentSpec;
+  instrument: VenueInstrument;
   queue: QueueModel;
   /** Answers: called with the exchange time the venue answered at; the caller adds the response latency. */
   deliver(exchNs: number, e: Event): void;
@@ -71,6 +78,11 @@ export class SimExchange {
     return this.resting.size > 0;
   }
 
+  /** Lots ahead of a resting order of ours at its price (the queue model's estimate); NaN when it is not resting. */
+  queueAhead(clientOid: string): number {
+    return this.resting.get(clientOid)?.front ?? NaN;
+  }
+
   /** An action reaches the matching engine at exchange time `t`. */
   arrive(t: number, a: Action): void {
     switch (a.type) {
@@ -78,6 +90,8 @@ export class SimExchange {
         return this.place(t, a);
       case 'cancel':
         return this.cancel(t, a.clientOid);
+      case 'amend':
+        return this.amend(t, a);
       case 'cancelAll':
         for (const oid of [...this.resting.keys()]) this.cancel(t, oid);
         return;
@@ -173,6 +187,58 @@ export class SimExchange {
       levelQty,
       traded: 0,
     });
+  }
+
+  /**
+   * A new price and/or total size for a resting order: a price change re-queues it at the back of its new level (and
+   * fills at once what the new price crosses, like a place); a size decrease keeps its place; an increase re-queues.
+   */
+  private amend(t: number, a: Extract<Action, { type: 'amend' }>): void {
+    const r = this.resting.get(a.clientOid);
+    if (!r) {
+      const why = this.done.has(a.clientOid) ? 'Order already filled or cancelled' : 'Order does not exist';
+      this.o.deliver(t, { type: 'amendReject', clientOid: a.clientOid, code: '40768', message: why });
+      return;
+    }
+    const price = a.priceTick ?? r.priceTick;
+    const total = a.qtyLot ?? r.qtyLot;
+    const filled = r.qtyLot - r.remaining;
+    if (total <= filled) {
+      this.o.deliver(t, { type: 'amendReject', clientOid: a.clientOid, code: '40020', message: 'new size is not above the filled size' });
+      return;
+    }
+    const bestOpp = r.side === 1 ? this.o.book.bestAsk() : this.o.book.bestBid();
+    const crosses = bestOpp !== null && (r.side === 1 ? price >= bestOpp : price <= bestOpp);
+    const requeue = price !== r.priceTick || total > r.qtyLot;
+    r.priceTick = price;
+    r.qtyLot = total;
+    r.remaining = total - filled;
+    this.o.deliver(t, { type: 'amendAck', clientOid: a.clientOid, priceTick: price, qtyLot: total });
+    if (crosses) {
+      this.resting.delete(a.clientOid);
+      const side: Side = r.side === 1 ? 'buy' : 'sell';
+      const opp: 1 | 2 = r.side === 1 ? 2 : 1;
+      let remaining = r.remaining;
+      for (let i = 0; remaining > 0; i++) {
+        const lv = this.o.book.level(opp, i);
+        if (!lv || (r.side === 1 ? lv.price > price : lv.price < price)) break;
+        const q = Math.min(remaining, lv.qty);
+        if (q <= 0) continue;
+        remaining -= q;
+        this.fill(t, r.clientOid, side, lv.price, q, false, remaining);
+      }
+      r.remaining = remaining;
+      if (remaining === 0) {
+        this.done.add(r.clientOid);
+        return;
+      }
+      this.resting.set(r.clientOid, r);
+    }
+    if (requeue) {
+      r.levelQty = this.o.book.qtyAt(r.side, price);
+      r.front = r.levelQty;
+      r.traded = 0;
+    }
   }
 
   /** Lots on `side` at prices no worse than `limit` for the taker. */

@@ -52,15 +52,31 @@ export interface OrderCounts {
   filledLot: number;
 }
 
-/** How the strategy machine ended the run: read from its public state, for the reports' "why no trades" and halt. */
+/** A series the strategy recorded with ctx.record: points at ns since the trace's first record. */
+export interface RecordedSeries {
+  name: string;
+  t: Float64Array;
+  v: Float64Array;
+}
+
+/** How the strategy ended the run (from the runtime), what it recorded and logged, and which code it was. */
 export interface StrategyTrace {
-  /** The machine's phase at the end of the data. */
+  /** The strategy's name, and the sha256 of the bundle that ran and of core.wasm (null when not known). */
+  name?: string;
+  bundleHash?: string | null;
+  coreHash?: string | null;
+  /** Where the strategy was at the end of the data (HALTED, RECONCILE, or the strategy's own word). */
   phase: string;
   haltReason: string | null;
-  /** Local time the machine halted, ns since the epoch; null when it did not. */
+  /** Local time the session halted, ns since the epoch; null when it did not. */
   haltedNs: bigint | null;
-  /** The machine's counters (gate.*, hurdle, risk.denied, entry.*, exit.*, …). */
+  /** The runtime's and the strategy's counters (risk.denied, breach.*, gate.*, hurdle, entry.*, exit.*, …). */
   counters: Record<string, number>;
+  /** ctx.record series (bounded: thinned past the runtime's cap). */
+  records?: RecordedSeries[];
+  /** The newest ctx.log and runtime log lines (t: ns since the first record), and how many were written in all. */
+  logs?: Array<{ t: number; level: string; message: string }>;
+  logCount?: number;
 }
 
 export interface BacktestTrace {

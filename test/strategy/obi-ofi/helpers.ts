@@ -1,27 +1,15 @@
-// Test driver for the strategy machine: a clock in ms from T0, event builders with defaults that pass every gate,
+// Test driver for obi-ofi on the runtime: a clock in ms from T0, event builders with defaults that pass every gate,
 // an action summariser ("place buy limit ioc 1001x1", "cancel rb-t-1", "cancelAll") and scenario builders that walk
-// the machine into each §3.3 state through real events (never by poking its state).
+// the strategy into each §3.3 state through real events (never by poking its state).
+import type { Action, Event, Side } from '../../../src/strategy/events';
+import type { Phase } from '../../../src/strategy/builtins/obi-ofi/index';
+import { ObiOfiHarness, INST, T0, MS, type Signal } from '../../helpers/obi-ofi';
 
-import {
-  StrategyMachine,
-  resolveConfig,
-  sequentialIds,
-  type Action,
-  type Event,
-  type InstrumentSpec,
-  type Phase,
-  type Side,
-} from '../../src/fsm/index';
+export { INST, T0, MS };
 
-/** tick 0.1, lot 0.001: one tick·lot is 0.0001 quote. Taker 6 bps, maker 2 bps (Bitget VIP0). */
-export const INST: InstrumentSpec = { tickSize: 0.1, lotSize: 0.001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 };
-/** 2023-11-14T22:13:20Z: far from a UTC day boundary for the few simulated minutes a test spans. */
-export const T0 = 1_700_000_000n * 1_000_000_000n;
-export const MS = 1_000_000n;
+export type SignalFields = Partial<Omit<Signal, 'type'>>;
 
-export type SignalFields = Partial<Omit<Extract<Event, { type: 'signal' }>, 'type'>>;
-
-/** Renders an action compactly; logs as "log:<level>". */
+/** Renders an action compactly. */
 export function show(a: Action): string {
   switch (a.type) {
     case 'place': {
@@ -30,42 +18,50 @@ export function show(a: Action): string {
     }
     case 'cancel':
       return `cancel ${a.clientOid}`;
-    case 'log':
-      return `log:${a.level}`;
     default:
       return a.type;
   }
 }
 
-/** A machine plus a clock: every builder sends at the current time `ms` (ms after T0). */
+/** The runtime with obi-ofi plus a clock: every builder sends at the current time `ms` (ms after T0). */
 export class Driver {
-  readonly m: StrategyMachine;
+  readonly m: ObiOfiHarness;
   ms = 0;
   raw: Action[] = [];
   private trade = 0;
+  private logMark = 0;
 
   constructor(overrides: string[] = [], base: unknown = {}) {
-    this.m = new StrategyMachine({ config: resolveConfig(base, overrides), instrument: INST, nextId: sequentialIds('t') });
+    this.m = new ObiOfiHarness({ sets: overrides, base });
   }
 
   get phase(): Phase {
     return this.m.phase;
   }
 
+  get state() {
+    return this.m.state;
+  }
+
   get now(): bigint {
     return T0 + BigInt(this.ms) * MS;
   }
 
-  /** Sends one event; returns the non-log actions, summarised. */
-  send(ev: Event): string[] {
+  /** Sends one event; returns its actions, summarised. */
+  send(ev: Event | Signal | { type: 'tick'; nowNs: bigint }): string[] {
+    this.logMark = this.m.rt.logCount;
     this.raw = this.m.handle(ev);
-    return this.raw.filter((a) => a.type !== 'log').map(show);
+    return this.raw.map(show);
   }
 
+  /** Log lines the last event wrote. */
   logs(level?: string): string[] {
-    return this.raw
-      .filter((a): a is Extract<Action, { type: 'log' }> => a.type === 'log' && (!level || a.level === level))
-      .map((a) => a.message);
+    const all = this.m.rt.logs;
+    const n = this.m.rt.logCount - this.logMark;
+    return all
+      .slice(Math.max(0, all.length - n))
+      .filter((l) => !level || l.level === level)
+      .map((l) => l.message);
   }
 
   /** A signal at now + dt ms; defaults: valid book 1000/1001, z 0 (ready), ofiNorm 5, latency 10 ms. */

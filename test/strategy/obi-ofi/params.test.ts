@@ -1,25 +1,30 @@
-// Config: defaults, JSON and key=value overrides, and the exact error messages (field name and allowed range).
+// obi-ofi's parameters with the runtime's settings: defaults, JSON and key=value overrides, and the exact error
+// messages (field name and allowed range).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  ConfigError,
-  defaultConfig,
-  describe,
-  FIELDS,
-  resolveConfig,
-  StrategyMachine,
-  validateConfig,
-  validateInstrument,
-  sequentialIds,
-} from '../../src/fsm/index';
-import { INST } from './helpers';
-import { fails } from '../helpers/fails';
+import obiOfi from '../../../src/strategy/builtins/obi-ofi/index';
+import { configOf, type ObiOfiConfig } from '../../../src/strategy/builtins/obi-ofi/params';
+import { fieldsFor, resolveRun } from '../../../src/strategy/resolve';
+import { ConfigError, describe, nest } from '../../../src/strategy/params';
+import { StrategyRuntime, validateInstrument } from '../../../src/strategy/runtime';
+import type { RuntimeSettings } from '../../../src/strategy/settings';
+import type { StrategyDefinition } from '../../../src/strategy/api';
+import { INST, ObiOfiHarness } from '../../helpers/obi-ofi';
+import { fails } from '../../helpers/fails';
+
+const DEF = obiOfi as unknown as StrategyDefinition;
+const FIELDS = fieldsFor(DEF);
+/** The resolved values in sections, strategy and runtime alike (the old config's shape). */
+function resolveConfig(base: unknown = {}, sets: string[] = []): ObiOfiConfig & RuntimeSettings {
+  return nest(resolveRun(DEF, [base], sets).values) as unknown as ObiOfiConfig & RuntimeSettings;
+}
+const defaultConfig = () => resolveConfig();
+void configOf;
 
 test('defaults validate, and every field has a unit and a doc line', () => {
   const c = resolveConfig();
-  validateConfig(c);
   assert.is(c.entry.threshold, 2);
   assert.is(c.exit.threshold, 0.5);
   assert.is(c.signal.source, 'z');
@@ -108,7 +113,7 @@ test('unknown fields, sections and malformed overrides', () => {
   );
   fails(
     () => resolveConfig({}, ['nothing.like.it=2']),
-    'strategy config: nothing.like.it is not a known field (the Parameters table in docs/strategy.md lists them all; e.g. entry.threshold)',
+    "strategy config: nothing.like.it is not a known field (the strategy's parameters and the risk.*, orders.* settings; e.g. signal.source)",
   );
   assert.throws(() => resolveConfig({ entry: { treshold: 2 } }), /^strategy config: entry\.treshold is not a known field/);
   fails(
@@ -134,10 +139,8 @@ test('instrument facts are validated separately', () => {
     () => validateInstrument({ ...INST, takerFeeRate: 6 }),
     'instrument: takerFeeRate must be a fraction in (-0.01, 0.01) (0.0006 = 6 bps), got 6',
   );
-  assert.throws(
-    () => new StrategyMachine({ config: resolveConfig(), instrument: { ...INST, lotSize: -1 }, nextId: sequentialIds('x') }),
-    /lotSize/,
-  );
+  assert.throws(() => new ObiOfiHarness({ instrument: { ...INST, lotSize: -1 } }), /lotSize/);
+  assert.ok(StrategyRuntime);
 });
 
 test('describe() renders the allowed range used in the docs', () => {
@@ -147,12 +150,9 @@ test('describe() renders the allowed range used in the docs', () => {
   assert.is(f('exit.trailingTicks'), 'null (off) or an integer ≥ 1');
 });
 
-test('sequentialIds: rb-<run>-<n>; the run tag is checked so ids stay ≤ 50 chars', () => {
-  const next = sequentialIds('bt7');
-  assert.is(next(), 'rb-bt7-1');
-  assert.is(next(), 'rb-bt7-2');
-  assert.throws(() => sequentialIds('has space'), /run tag/);
-  assert.throws(() => sequentialIds('x'.repeat(33)), /run tag/);
+test('clientOids are rb-<run>-<n>; the run tag is checked so ids stay ≤ 50 chars', () => {
+  assert.throws(() => new ObiOfiHarness({ idTag: 'has space' }), /run tag/);
+  assert.throws(() => new ObiOfiHarness({ idTag: 'x'.repeat(33) }), /run tag/);
 });
 
 test('docs/strategy.md lists every parameter with its default, unit and accepted values', () => {

@@ -1,5 +1,5 @@
 // Invariants of §3.3 over randomized event sequences (seeded mulberry32, so a failure names its seed and step):
-// the machine trades against SimVenue while signals, ticks, disconnects, health changes, kill switches and manual
+// obi-ofi on the runtime trades against SimVenue while signals, ticks, disconnects, health changes, kill switches and manual
 // resets arrive at random. After every event:
 //   - position = Σ distinct fills delivered (never from order states), and the P&L identity holds exactly;
 //   - no request is sent for an order that already has one in flight, and no order is cancelled twice;
@@ -9,12 +9,12 @@
 //   - each state's defining facts hold (IDLE flat with no orders, EXIT_PENDING has its exit working, …).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { StrategyMachine, resolveConfig, sequentialIds, PHASES, type Event, type Phase } from '../../src/fsm/index';
-import { mulberry32 } from '../../src/exchange/rng';
-import { INST, T0, MS } from './helpers';
+import { PHASES, type Phase } from '../../../src/strategy/builtins/obi-ofi/index';
+import { mulberry32 } from '../../../src/exchange/rng';
+import { ObiOfiHarness, T0, MS, type HarnessEvent } from '../../helpers/obi-ofi';
 import { SimVenue } from './venue';
 
-const CONFIG = resolveConfig({}, [
+const SETS = [
   'entry.confirmCount=2',
   'exit.timeStopNs=4s',
   'cooldown.ns=300ms',
@@ -29,7 +29,8 @@ const CONFIG = resolveConfig({}, [
   'exit.stopLossTicks=4',
   'entry.qtyLot=2',
   'risk.maxPositionLot=6',
-]);
+];
+const MAX_POSITION = 6;
 
 interface RunStats {
   phases: Set<Phase>;
@@ -41,8 +42,7 @@ interface RunStats {
 
 function run(seed: number, steps: number, passive: boolean): RunStats {
   const rnd = mulberry32(seed);
-  const config = passive ? { ...CONFIG, entry: { ...CONFIG.entry, mode: 'passive' as const } } : CONFIG;
-  const m = new StrategyMachine({ config, instrument: INST, nextId: sequentialIds(`s${seed}`) });
+  const m = new ObiOfiHarness({ sets: passive ? [...SETS, 'entry.mode=passive'] : SETS, idTag: `s${seed}` });
   const venue = new SimVenue(rnd);
   let ms = 0;
   let z = 0;
@@ -55,11 +55,11 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
   const inFlight = new Map<string, 'place' | 'cancel'>();
   const stats: RunStats = { phases: new Set(), places: 0, fills: 0, halts: 0, digest: '' };
   let digest = 0;
-  const where = (i: number, ev: Event) => `seed ${seed} step ${i} ${ev.type}`;
+  const where = (i: number, ev: HarnessEvent) => `seed ${seed} step ${i} ${ev.type}`;
 
   for (let i = 0; i < steps; i++) {
     const r = rnd();
-    let ev: Event;
+    let ev: HarnessEvent;
     const queued = venue.isQuiet() ? null : r < 0.4 ? venue.next() : null;
     if (queued) ev = queued;
     else if (r < 0.72) {
@@ -158,7 +158,7 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
         assert.ok(a.clientOid.length <= 50, `${where(i, ev)}: clientOid too long`);
         usedOids.add(a.clientOid);
         if (!a.reduceOnly)
-          assert.ok(Math.abs(s.position.lot) + a.qtyLot <= config.risk.maxPositionLot, `${where(i, ev)}: entry past the position limit`);
+          assert.ok(Math.abs(s.position.lot) + a.qtyLot <= MAX_POSITION, `${where(i, ev)}: entry past the position limit`);
         if (a.reduceOnly)
           assert.ok(
             a.side === (s.position.lot > 0 ? 'sell' : 'buy') && a.qtyLot === Math.abs(s.position.lot),

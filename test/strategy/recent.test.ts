@@ -1,7 +1,7 @@
-// RecentKeys: the bounded memories of the machine's duplicate checks (clientOids sent, fill ids seen).
+// RecentKeys: the bounded memories of the runtime's duplicate checks (clientOids sent, fill ids seen).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { RecentKeys } from '../../src/fsm/recent';
+import { RecentKeys } from '../../src/strategy/recent';
 
 test('keeps the last N distinct keys: the oldest leaves when the N+1-th arrives', () => {
   const r = new RecentKeys(3);

@@ -3,7 +3,7 @@
 // Numbers: book 1000/1001 unless a row says otherwise, entries at 1001, TP 20 / SL 10 ticks, θ_in 2, θ_out 0.5.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Phase } from '../../src/fsm/index';
+import type { Phase } from '../../../src/strategy/builtins/obi-ofi/index';
 import { cooldown, Driver, entryPending, entryWorking, exitPending, halted, idle, inPosition, MS, reconcile, BASE } from './helpers';
 
 interface Row {
@@ -90,7 +90,7 @@ const rows: Row[] = [
     },
     expect: [],
     to: 'IDLE',
-    check: (d) => assert.is(d.m.state.counters['gate.stale'], 1),
+    check: (d) => assert.is(d.state.counters['gate.stale'], 1),
   },
   {
     from: 'IDLE',
@@ -100,7 +100,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, feedLatencyNs: 300_000_000 }),
     expect: [],
     to: 'IDLE',
-    check: (d) => assert.is(d.m.state.counters['gate.feedLatency'], 1),
+    check: (d) => assert.is(d.state.counters['gate.feedLatency'], 1),
   },
   {
     from: 'IDLE',
@@ -110,7 +110,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, bestAsk: 1006, ofiNorm: 50 }),
     expect: [],
     to: 'IDLE',
-    check: (d) => assert.is(d.m.state.counters['gate.spread'], 1),
+    check: (d) => assert.is(d.state.counters['gate.spread'], 1),
   },
   {
     from: 'IDLE',
@@ -124,7 +124,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3 }),
     expect: [],
     to: 'IDLE',
-    check: (d) => assert.is(d.m.state.counters['gate.unhealthy'], 1),
+    check: (d) => assert.is(d.state.counters['gate.unhealthy'], 1),
   },
   {
     from: 'IDLE',
@@ -134,7 +134,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, ofiNorm: 2.2 }),
     expect: [],
     to: 'IDLE',
-    check: (d) => assert.is(d.m.state.counters.hurdle, 1),
+    check: (d) => assert.is(d.state.counters.hurdle, 1),
   },
   {
     from: 'IDLE',
@@ -148,7 +148,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3 }),
     expect: [],
     to: 'IDLE',
-    check: (d) => assert.is(d.m.state.counters['risk.denied'], 1),
+    check: (d) => assert.is(d.state.counters['risk.denied'], 1),
   },
   // ---- ENTRY_PENDING ---------------------------------------------------------------------------------------------
   {
@@ -159,7 +159,7 @@ const rows: Row[] = [
     act: (d) => d.ack('rb-t-1'),
     expect: [],
     to: 'ENTRY_PENDING',
-    check: (d) => assert.is(d.m.state.orders.get('rb-t-1')!.workUntilNs, d.now + 2000n * MS),
+    check: (d) => assert.is(d.state.orders.get('rb-t-1')!.workUntilNs, d.now + 2000n * MS),
   },
   {
     from: 'ENTRY_PENDING',
@@ -198,8 +198,8 @@ const rows: Row[] = [
     expect: [],
     to: 'ENTRY_PENDING',
     check: (d) => {
-      assert.is(d.m.state.position.lot, 1);
-      assert.is(d.m.state.trade.entryNs, d.now);
+      assert.is(d.state.position.lot, 1);
+      assert.is(d.state.trade.entryNs, d.now);
     },
   },
   {
@@ -214,7 +214,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, bestBid: 991, bestAsk: 992 }),
     expect: ['cancel rb-t-1'],
     to: 'ENTRY_PENDING',
-    check: (d) => assert.is(d.m.state.trade.pendingExit, 'stopLoss'),
+    check: (d) => assert.is(d.state.trade.pendingExit, 'stopLoss'),
   },
   {
     from: 'ENTRY_PENDING',
@@ -224,7 +224,7 @@ const rows: Row[] = [
     act: (d) => d.fill('rb-t-1', 'buy', 1001, 1, 0),
     expect: [],
     to: 'IN_POSITION',
-    check: (d) => assert.is(d.m.state.trade.entryNs, d.now),
+    check: (d) => assert.is(d.state.trade.entryNs, d.now),
   },
   {
     from: 'ENTRY_PENDING',
@@ -261,7 +261,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 0.4 }),
     expect: [],
     to: 'ENTRY_PENDING',
-    check: (d) => assert.is(d.m.state.orders.get('rb-t-1')!.cancelWanted, true),
+    check: (d) => assert.is(d.state.orders.get('rb-t-1')!.cancelWanted, true),
   },
   {
     from: 'ENTRY_PENDING',
@@ -420,7 +420,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 0.5 }),
     expect: [EXIT_IOC],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'signal'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'signal'),
   },
   {
     from: 'IN_POSITION',
@@ -430,7 +430,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, bestBid: 1021, bestAsk: 1022 }),
     expect: ['place sell limit ioc 1021x1 ro'],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'takeProfit'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'takeProfit'),
   },
   {
     from: 'IN_POSITION',
@@ -449,7 +449,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, bestBid: 991, bestAsk: 992 }),
     expect: [EXIT_MKT],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'stopLoss'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'stopLoss'),
   },
   {
     from: 'IN_POSITION',
@@ -468,7 +468,7 @@ const rows: Row[] = [
     act: (d) => d.tick(3000),
     expect: [EXIT_IOC],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'timeStop'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'timeStop'),
   },
   {
     from: 'IN_POSITION',
@@ -491,7 +491,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, bestBid: 1003, bestAsk: 1004 }),
     expect: ['place sell limit ioc 1003x1 ro'],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'trailing'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'trailing'),
   },
   {
     from: 'IN_POSITION',
@@ -501,7 +501,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: -3 }),
     expect: [EXIT_IOC],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'reversal'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'reversal'),
   },
   {
     from: 'IN_POSITION',
@@ -511,7 +511,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: -3 }),
     expect: [EXIT_IOC],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitReason, 'signal'),
+    check: (d) => assert.is(d.state.trade.exitReason, 'signal'),
   },
   {
     from: 'IN_POSITION',
@@ -531,7 +531,7 @@ const rows: Row[] = [
     act: (d) => d.fill('rb-t-2', 'sell', 1000, 1, 1),
     expect: [],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.position.lot, 1),
+    check: (d) => assert.is(d.state.position.lot, 1),
   },
   {
     from: 'EXIT_PENDING',
@@ -542,10 +542,10 @@ const rows: Row[] = [
     expect: [],
     to: 'COOLDOWN',
     check: (d) => {
-      assert.is(d.m.state.trades, 1);
-      assert.is(d.m.state.lastTrade!.realisedTickLot, -1);
-      assert.is(d.m.state.lastTrade!.feesQuote, 0.06);
-      assert.is(d.m.state.cooldownUntilNs, d.now + 1000n * MS);
+      assert.is(d.state.trades, 1);
+      assert.is(d.state.lastTrade!.realisedTickLot, -1);
+      assert.is(d.state.lastTrade!.feesQuote, 0.06);
+      assert.is(d.state.cooldownUntilNs, d.now + 1000n * MS);
     },
   },
   {
@@ -561,8 +561,8 @@ const rows: Row[] = [
     expect: [],
     to: 'COOLDOWN',
     check: (d) => {
-      assert.is(d.m.state.cooldownUntilNs, d.now + 10_000n * MS);
-      assert.is(d.m.state.lastTrade!.realisedTickLot, -11);
+      assert.is(d.state.cooldownUntilNs, d.now + 10_000n * MS);
+      assert.is(d.state.lastTrade!.realisedTickLot, -11);
     },
   },
   {
@@ -573,7 +573,7 @@ const rows: Row[] = [
     act: (d) => d.reject('rb-t-2'),
     expect: [EXIT_MKT],
     to: 'EXIT_PENDING',
-    check: (d) => assert.is(d.m.state.trade.exitRetries, 1),
+    check: (d) => assert.is(d.state.trade.exitRetries, 1),
   },
   {
     from: 'EXIT_PENDING',
@@ -715,7 +715,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ feedLatencyNs: 3_000_000_000 }),
     expect: ['cancelAll', 'flatten'],
     to: 'HALTED',
-    check: (d) => assert.is(d.m.state.counters['breach.feedLatency'], 1),
+    check: (d) => assert.is(d.state.counters['breach.feedLatency'], 1),
   },
   {
     from: 'IDLE',
@@ -743,7 +743,7 @@ const rows: Row[] = [
     act: (d) => d.tick(5001),
     expect: ['cancelAll', 'flatten'],
     to: 'HALTED',
-    check: (d) => assert.is(d.m.state.counters['breach.staleData'], 1),
+    check: (d) => assert.is(d.state.counters['breach.staleData'], 1),
   },
   {
     from: 'IDLE',
@@ -762,7 +762,7 @@ const rows: Row[] = [
     act: (d) => d.fill('rb-t-1', 'buy', 1001, 11, 0),
     expect: ['cancelAll', 'flatten'],
     to: 'HALTED',
-    check: (d) => assert.is(d.m.state.counters['breach.position'], 1),
+    check: (d) => assert.is(d.state.counters['breach.position'], 1),
   },
   {
     from: 'IN_POSITION',
@@ -781,7 +781,7 @@ const rows: Row[] = [
     act: (d) => d.sig({ z: 3, bestBid: 990, bestAsk: 991 }),
     expect: ['cancelAll', 'flatten'],
     to: 'HALTED',
-    check: (d) => assert.is(d.m.state.counters['breach.dailyLoss'], 1),
+    check: (d) => assert.is(d.state.counters['breach.dailyLoss'], 1),
   },
   {
     from: 'EXIT_PENDING',
@@ -791,7 +791,7 @@ const rows: Row[] = [
     act: (d) => d.fill('rb-t-2', 'sell', 990, 1, 0),
     expect: ['cancelAll', 'flatten'],
     to: 'HALTED',
-    check: (d) => assert.is(d.m.state.counters['breach.dailyLoss'], 1),
+    check: (d) => assert.is(d.state.counters['breach.dailyLoss'], 1),
   },
   {
     from: 'EXIT_PENDING',
@@ -915,7 +915,7 @@ const rows: Row[] = [
     act: (d) => d.resynced(1),
     expect: ['cancelAll'],
     to: 'HALTED',
-    check: (d) => assert.is(d.m.state.venueMismatch, true),
+    check: (d) => assert.is(d.state.venueMismatch, true),
   },
   {
     from: 'RECONCILE',
@@ -951,7 +951,7 @@ const rows: Row[] = [
     act: (d) => d.resynced(0),
     expect: [],
     to: 'COOLDOWN',
-    check: (d) => assert.is(d.m.state.orders.size, 0),
+    check: (d) => assert.is(d.state.orders.size, 0),
   },
   {
     from: 'RECONCILE',
@@ -1204,8 +1204,8 @@ test('round trip: a fill after a cancelAck still moves the position; the exit cl
   assert.equal(d.cancelAck('rb-t-1'), []);
   assert.is(d.phase, 'IN_POSITION');
   assert.equal(d.fill('rb-t-1', 'buy', 1002, 1, 0), [], 'late fill: no new order');
-  assert.is(d.m.state.position.lot, 2);
-  assert.is(d.m.state.position.costTickLot, 2003);
+  assert.is(d.state.position.lot, 2);
+  assert.is(d.state.position.costTickLot, 2003);
   assert.equal(d.sig({ z: 0.2 }), ['place sell limit ioc 1000x2 ro']);
 });
 
@@ -1217,7 +1217,7 @@ test('a late entry fill during EXIT_PENDING: the exit fills in full, the rest is
   d.sig({ z: 0.2 }); // exit rb-t-2 for 1 lot
   d.fill('rb-t-1', 'buy', 1001, 1, 0); // late
   assert.equal(d.fill('rb-t-2', 'sell', 1000, 1, 0), [EXIT_IOC]);
-  assert.is(d.m.state.trade.exitRetries, 0);
+  assert.is(d.state.trade.exitRetries, 0);
   assert.equal(d.fill('rb-t-3', 'sell', 1000, 1, 0), []);
   assert.is(d.phase, 'COOLDOWN');
 });
@@ -1226,8 +1226,8 @@ test('a duplicate fill report (same clientOid and tradeId) is counted once', () 
   const d = entryWorking(['entry.qtyLot=2']);
   d.fill('rb-t-1', 'buy', 1001, 1, 1, 0, 'A');
   d.fill('rb-t-1', 'buy', 1001, 1, 1, 0, 'A');
-  assert.is(d.m.state.position.lot, 1);
-  assert.is(d.m.state.counters['fill.duplicate'], 1);
+  assert.is(d.state.position.lot, 1);
+  assert.is(d.state.counters['fill.duplicate'], 1);
 });
 
 test('reversal: exit, T_cool 0, then the confirmed short enters on the next signal', () => {
@@ -1235,7 +1235,7 @@ test('reversal: exit, T_cool 0, then the confirmed short enters on the next sign
   d.sig({ z: -3, ofiNorm: -5 });
   d.fill('rb-t-2', 'sell', 1000, 1, 0);
   assert.is(d.phase, 'COOLDOWN');
-  assert.is(d.m.state.cooldownUntilNs, d.now);
+  assert.is(d.state.cooldownUntilNs, d.now);
   assert.equal(d.sig({ z: -3, ofiNorm: -5 }), []);
   assert.is(d.phase, 'IDLE');
   assert.equal(d.sig({ z: -3, ofiNorm: -5 }), ['place sell limit ioc 1000x1']);
@@ -1255,31 +1255,17 @@ test('time stop armed on a partial entry: cancel the entry, then exit', () => {
   d.fill('rb-t-1', 'buy', 1001, 1, 1);
   assert.equal(d.tick(1000), ['cancel rb-t-1']);
   assert.equal(d.cancelAck('rb-t-1'), [EXIT_IOC]);
-  assert.is(d.m.state.trade.exitReason, 'timeStop');
+  assert.is(d.state.trade.exitReason, 'timeStop');
 });
 
-test('every clientOid is rb-t-<n>, unique, ≤ 50 chars; a repeated id from nextId throws', async () => {
-  const { StrategyMachine, resolveConfig } = await import('../../src/fsm/index');
-  const { INST } = await import('./helpers');
-  const m = new StrategyMachine({ config: resolveConfig({}, BASE), instrument: INST, nextId: () => 'same' });
-  const sig = {
-    type: 'signal' as const,
-    exchTs: 0n,
-    valid: true,
-    bestBid: 1000,
-    bestAsk: 1001,
-    bidQty: 1,
-    askQty: 1,
-    l1: 0,
-    obiN: 0,
-    ofiNorm: 5,
-    z: 3,
-    zReady: true,
-    feedLatencyNs: 1,
-  };
-  m.handle({ ...sig, localTs: 10n });
-  m.handle({ type: 'reject', clientOid: 'same', code: 'x', message: 'x', retryable: true });
-  assert.throws(() => m.handle({ ...sig, localTs: 2_000_000_000n }), /twice/);
+test('every clientOid is rb-t-<n>: the runtime numbers them in order, never twice, ≤ 50 chars', () => {
+  const d = entryPending();
+  d.reject('rb-t-1', true);
+  d.sig({ z: 3 }, 2000);
+  d.reject('rb-t-2', true);
+  assert.equal(d.sig({ z: 3 }, 2000), ['place buy limit ioc 1001x1']);
+  const a = d.raw[0];
+  assert.ok(a.type === 'place' && a.clientOid === 'rb-t-3');
 });
 
 test.run();

@@ -3,7 +3,7 @@
 // awkward orderings of real life: fills before acks, fills reported after a cancelAck, lost answers, duplicate fill
 // reports, and reports dropped by a disconnect. Its position is the truth a resync reports.
 
-import type { Action, Event, Side } from '../../src/fsm/index';
+import type { Action, Event, Side } from '../../../src/strategy/events';
 
 interface VenueOrder {
   oid: string;

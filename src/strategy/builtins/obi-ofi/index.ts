@@ -1,0 +1,450 @@
+// obi-ofi: the OBI/OFI taker of signals.md §3.1 and §3.3 on the public strategy API. One instrument; phases IDLE →
+// ENTRY_PENDING → IN_POSITION → EXIT_PENDING → COOLDOWN (docs/strategy.md has the table). The runtime owns what is not
+// a strategy's: orders and their timeouts, reconcile (RECONCILE here is the runtime's, mirrored so signals freeze),
+// positions, the risk gate and halts (HALTED). Each event causes at most one transition; a deadline that falls due on
+// a book message wins that message (as on a tick), so the deadlines are checked in onBook and on the one wake-up timer
+// that is always set to the earliest of them.
+import { defineStrategy, type Market, type OrderUpdate, type StrategyContext } from 'ringbook';
+import { PARAMS, PRESETS, configOf, validate, type ObiOfiParams } from './params';
+import {
+  checkGates,
+  confirmedSide,
+  cooldownNs,
+  costHurdle,
+  entryOrder,
+  exitOrder,
+  newDebounce,
+  priceExit,
+  resetDebounce,
+  signalDecayed,
+  signalExit,
+  signalValue,
+  timeStopAt,
+  updateBest,
+  updateDebounce,
+  type Dir,
+  type ExitReason,
+  type GateFail,
+  type TradeMarks,
+} from './rules';
+
+export type Phase = 'IDLE' | 'ENTRY_PENDING' | 'IN_POSITION' | 'EXIT_PENDING' | 'COOLDOWN' | 'RECONCILE' | 'HALTED';
+export const PHASES: readonly Phase[] = ['IDLE', 'ENTRY_PENDING', 'IN_POSITION', 'EXIT_PENDING', 'COOLDOWN', 'RECONCILE', 'HALTED'];
+
+// Counter names as constants: a name built per event is a new string to hash on every count.
+const GATE_COUNTER: Record<GateFail, string> = {
+  invalidBook: 'gate.invalidBook',
+  unhealthy: 'gate.unhealthy',
+  stale: 'gate.stale',
+  feedLatency: 'gate.feedLatency',
+  spread: 'gate.spread',
+};
+
+/**
+ * The deadlines of each phase, in the order they are checked; one that moves the phase ends the round.
+ * entryWork: the entry has worked for T_work since its ack → cancel it. entryTimeStop: time stop on the filled part of
+ * a working entry → exit once the entry is done. timeStop: exit. exitDeadline: the exit has not filled by its deadline →
+ * cancel and retry it, or halt after the last retry. cooldownEnd: flat, no orders, the signal back inside θ_reset → IDLE.
+ */
+type Deadline = 'entryWork' | 'entryTimeStop' | 'timeStop' | 'exitDeadline' | 'cooldownEnd';
+const PHASE_DEADLINES: Readonly<Record<Phase, readonly Deadline[]>> = {
+  IDLE: [],
+  ENTRY_PENDING: ['entryWork', 'entryTimeStop'],
+  IN_POSITION: ['timeStop'],
+  EXIT_PENDING: ['exitDeadline'],
+  COOLDOWN: ['cooldownEnd'],
+  RECONCILE: [],
+  HALTED: [],
+};
+const WAKE = 'wake';
+
+export default defineStrategy({
+  name: 'obi-ofi',
+  description: 'Takes (or, passive, makes) one position at a time when book imbalance / order flow x stays beyond ±θ_in, with gates, a cost hurdle, price and time exits and a cooldown.',
+  params: PARAMS,
+  presets: PRESETS,
+  validate,
+  create: (ctx) => obiOfi(ctx),
+});
+
+function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
+  const cfg = configOf(ctx.params);
+  const m = ctx.market();
+  const fees = m.info;
+  const pos = m.position;
+  let phase: Phase = 'IDLE';
+  const debounce = newDebounce();
+  /** x of the last message (valid or not: null without one), for θ_reset. */
+  let lastX: number | null = null;
+  /** The last valid touch (exit prices), by local stamp. */
+  let touchBid = NaN;
+  let touchAsk = NaN;
+  let touchNs = -Infinity;
+  let haveTouch = false;
+  const touch = { bidTick: NaN, askTick: NaN };
+  const marks: TradeMarks = { entryNs: null, bestTick: null };
+  /** Direction of the entry being worked (ENTRY_PENDING). */
+  let entryDir: Dir | null = null;
+  /** The entry order being worked and the exit order being worked; any other live order is a straggler. */
+  let entryOid: string | null = null;
+  let exitOid: string | null = null;
+  /** T_work of the entry: set on its ack. */
+  let entryWorkUntil: number | null = null;
+  /** The exit must be done by then; once past, it counts as failed. */
+  let exitDeadline: number | null = null;
+  let exitTimedOut = false;
+  let exitReason: ExitReason | null = null;
+  /** An exit triggered while the entry was still working: sent once the entry is done. */
+  let pendingExit: ExitReason | null = null;
+  let exitRetries = 0;
+  let cooldownUntil = 0;
+  /** The position as last seen (a fill opens, flips or closes it). */
+  let lastLot = 0;
+  /** The wake-up timer's deadline (null: not set). */
+  let wakeAt: number | null = null;
+
+  const live = (oid: string | null) => {
+    if (oid === null) return null;
+    const o = ctx.order(oid);
+    return o !== null && (o.state === 'pending' || o.state === 'working' || o.state === 'cancelling') ? o : null;
+  };
+
+  // ---- deadlines -----------------------------------------------------------------------------------------------------
+
+  function due(d: Deadline): number | null {
+    switch (d) {
+      case 'entryWork': {
+        const entry = live(entryOid);
+        return entry && entryWorkUntil !== null && entry.state !== 'cancelling' ? entryWorkUntil : null;
+      }
+      case 'entryTimeStop':
+        return pos.lot !== 0 && pendingExit === null ? timeStopAt(cfg.exit, marks) : null;
+      case 'timeStop':
+        return timeStopAt(cfg.exit, marks);
+      case 'exitDeadline':
+        return live(exitOid) && !exitTimedOut && exitDeadline !== null ? exitDeadline : null;
+      case 'cooldownEnd':
+        return m.orders.length === 0 && pos.lot === 0 ? cooldownUntil : null;
+    }
+  }
+
+  function fire(d: Deadline): void {
+    switch (d) {
+      case 'entryWork':
+        ctx.count('entry.workTimeout');
+        ctx.cancel(entryOid!);
+        return;
+      case 'entryTimeStop':
+        return armPendingExit('timeStop');
+      case 'timeStop':
+        return sendExit('timeStop');
+      case 'exitDeadline':
+        return exitTimeout();
+      case 'cooldownEnd':
+        if (resetOk()) phase = 'IDLE';
+        return;
+    }
+  }
+
+  /** Fires the phase's due deadlines in order; one that moves the phase ends the round. */
+  function deadlines(): void {
+    const before = phase;
+    const list = PHASE_DEADLINES[before];
+    for (let i = 0; i < list.length; i++) {
+      const at = due(list[i]);
+      if (at === null || ctx.now < at) continue;
+      fire(list[i]);
+      if (phase !== before) return;
+    }
+  }
+
+  /** Keeps the one wake-up timer at the earliest deadline of the phase (ticks fire it when no message comes first). */
+  function syncWake(): void {
+    const list = PHASE_DEADLINES[phase];
+    let at: number | null = null;
+    for (let i = 0; i < list.length; i++) {
+      const d = due(list[i]);
+      if (d !== null && (at === null || d < at)) at = d;
+    }
+    if (at === wakeAt) return;
+    wakeAt = at;
+    if (at === null) ctx.clearTimer(WAKE);
+    else ctx.setTimer(WAKE, at - ctx.now);
+  }
+
+  // ---- transitions ---------------------------------------------------------------------------------------------------
+
+  /** IDLE + SIGNAL_ENTER: debounce confirmed, gates ok, edge > cost, the risk gate ok → entry. */
+  function tryEnter(x: number | null): void {
+    const dir = confirmedSide(debounce, cfg.entry, ctx.now);
+    if (dir === null || x === null) return;
+    const gate = checkGates(cfg.gates, m, m.healthy, ctx.now);
+    if (gate) return ctx.count(GATE_COUNTER[gate]);
+    if (!costHurdle(cfg, fees, m, x, dir).ok) return ctx.count('hurdle');
+    const terms = entryOrder(cfg.entry, m, dir);
+    const oid = ctx.place({
+      side: dir === 'long' ? 'buy' : 'sell',
+      sizeLot: cfg.entry.qtyLot,
+      priceTick: terms.priceTick,
+      timeInForce: terms.timeInForce,
+      tag: 'entry',
+    });
+    if (oid === null) return; // refused by the risk gate (counted as risk.denied, logged)
+    entryDir = dir;
+    pendingExit = null;
+    exitReason = null;
+    exitRetries = 0;
+    entryOid = oid;
+    entryWorkUntil = null;
+    phase = 'ENTRY_PENDING';
+  }
+
+  /** ENTRY_PENDING + message: abandon the entry when the signal decays to θ_out; arm exits on a partial fill. */
+  function entrySignal(x: number | null): void {
+    // the pure test first: most messages do not decay the entry, and the order lookup hashes its clientOid
+    if (entryDir && signalDecayed(entryDir, x, cfg.exit.threshold)) {
+      const entry = live(entryOid);
+      if (entry && entry.state !== 'cancelling') {
+        ctx.count('entry.decayed');
+        ctx.cancel(entry.clientOid);
+      }
+    }
+    if (pos.lot !== 0 && pendingExit === null) {
+      const reason = priceExit(cfg.exit, pos, marks, m);
+      if (reason) armPendingExit(reason);
+    }
+  }
+
+  /** IN_POSITION + message: stop-loss, take-profit, trailing, then reversal or hysteresis exit. */
+  function positionSignal(x: number | null): void {
+    const reason = priceExit(cfg.exit, pos, marks, m) ?? signalExit(cfg, pos.lot > 0, x, confirmedSide(debounce, cfg.entry, ctx.now));
+    if (reason) sendExit(reason);
+  }
+
+  /** An exit fired on the filled part of a working entry: cancel the entry, exit when it is done. */
+  function armPendingExit(reason: ExitReason): void {
+    pendingExit = reason;
+    const entry = live(entryOid);
+    if (entry) ctx.cancel(entry.clientOid);
+  }
+
+  /** The entry order is over (filled, cancelled, rejected): COOLDOWN when flat, else exits armed. */
+  function finishEntry(): void {
+    if (pos.lot === 0) return startCooldown(null);
+    if (pendingExit) return sendExit(pendingExit);
+    phase = 'IN_POSITION';
+  }
+
+  function sendExit(reason: ExitReason): void {
+    exitReason = reason;
+    pendingExit = null;
+    exitRetries = 0;
+    ctx.count(`exit.${reason}`);
+    placeExit(0);
+    phase = 'EXIT_PENDING';
+  }
+
+  /** A reduce-only exit for the whole position, priced per the escalation ladder for `attempt`; tagged with its reason. */
+  function placeExit(attempt: number): void {
+    const long = pos.lot > 0;
+    const reason = exitReason ?? 'signal';
+    touch.bidTick = touchBid;
+    touch.askTick = touchAsk;
+    const terms = exitOrder(cfg.exit, reason, attempt, long, haveTouch ? touch : null);
+    exitOid = ctx.place({
+      side: long ? 'sell' : 'buy',
+      type: terms.type,
+      ...(terms.type === 'limit' ? { priceTick: terms.priceTick, timeInForce: 'ioc' as const } : {}),
+      sizeLot: Math.abs(pos.lot),
+      reduceOnly: true,
+      tag: reason,
+    });
+    exitDeadline = ctx.now + cfg.exit.timeoutNs;
+    exitTimedOut = false;
+  }
+
+  /** The exit order is over. Flat → COOLDOWN; filled but not flat (late entry fills) → exit the rest; else retry/halt. */
+  function exitDone(oid: string, filled: boolean): void {
+    if (pos.lot === 0) return closeTrade(exitReason);
+    if (filled) return placeExit(exitRetries);
+    const R = cfg.exit.maxRetries;
+    if (exitRetries >= R) return ctx.halt(`exit failed: ${oid} not done after ${R} retries, position ${pos.lot}`, false);
+    exitRetries += 1;
+    ctx.count('exit.retry');
+    placeExit(exitRetries);
+  }
+
+  /** EXIT_PENDING past the deadline: retries left → cancel, re-send when the cancel resolves; none left → halt. */
+  function exitTimeout(): void {
+    const R = cfg.exit.maxRetries;
+    ctx.count('exit.timeout');
+    if (exitRetries >= R) return ctx.halt(`exit failed: ${exitOid} timed out after ${R} retries, position ${pos.lot}`, false);
+    exitTimedOut = true;
+    ctx.cancel(exitOid!);
+  }
+
+  /** Flat again: the runtime books the round trip (named after the closing order's tag); cooldown from here. */
+  function closeTrade(reason: ExitReason | null): void {
+    marks.entryNs = null;
+    marks.bestTick = null;
+    startCooldown(reason);
+  }
+
+  /** A position just opened (or flipped): time stop and trailing stop run from here. */
+  function openTrade(): void {
+    marks.entryNs = ctx.now;
+    marks.bestTick = null;
+    entryDir = pos.lot > 0 ? 'long' : 'short';
+  }
+
+  function startCooldown(reason: ExitReason | null): void {
+    cooldownUntil = ctx.now + cooldownNs(cfg.cooldown, reason);
+    phase = 'COOLDOWN';
+  }
+
+  /** θ_reset: leave COOLDOWN only once the signal has come back inside ±θ_reset. */
+  function resetOk(): boolean {
+    const th = cfg.cooldown.resetThreshold;
+    if (th === null) return true;
+    return lastX !== null && Math.abs(lastX) < th;
+  }
+
+  function frozen(): void {
+    resetDebounce(debounce);
+    pendingExit = null;
+  }
+
+  // ---- handlers ------------------------------------------------------------------------------------------------------
+
+  return {
+    onBook(mk: Market): void {
+      if (mk.book.valid && !(mk.localNs < touchNs)) {
+        touchNs = mk.localNs;
+        touchBid = mk.book.bestBidTick;
+        touchAsk = mk.book.bestAskTick;
+        haveTouch = true;
+      }
+      const x = signalValue(mk, cfg.signal.source);
+      lastX = x;
+      // Signals are frozen while reconciling: a debounce run never spans a disconnect.
+      if (phase !== 'RECONCILE') updateDebounce(debounce, x, cfg.entry.threshold, ctx.now);
+      if (pos.lot !== 0) updateBest(marks, pos.lot > 0, mk);
+      const before = phase;
+      deadlines();
+      // At most one transition per event: a deadline that moved the phase (cooldown over) wins this message.
+      if (phase === before) {
+        if (phase === 'IDLE') tryEnter(x);
+        else if (phase === 'ENTRY_PENDING') entrySignal(x);
+        else if (phase === 'IN_POSITION') positionSignal(x);
+      }
+      syncWake();
+    },
+
+    onTimer(id: string): void {
+      if (id !== WAKE) return;
+      wakeAt = null;
+      deadlines();
+      syncWake();
+    },
+
+    onOrder(u: OrderUpdate): void {
+      const o = u.order;
+      switch (u.kind) {
+        case 'accepted':
+          // T_work runs from the ack: the venue has the order from then on.
+          if (o.clientOid === entryOid && entryWorkUntil === null) entryWorkUntil = ctx.now + cfg.entry.workTimeoutNs;
+          break;
+        case 'rejected':
+          if (phase === 'ENTRY_PENDING' && o.clientOid === entryOid) {
+            if (pos.lot !== 0) finishEntry();
+            else if (u.retryable) phase = 'IDLE';
+            else startCooldown(null);
+          } else if (phase === 'EXIT_PENDING' && o.clientOid === exitOid) exitDone(o.clientOid, false);
+          break;
+        case 'partiallyFilled':
+        case 'filled': {
+          const before = lastLot;
+          const after = pos.lot;
+          lastLot = after;
+          if (after !== 0 && (before === 0 || Math.sign(before) !== Math.sign(after))) openTrade();
+          switch (phase) {
+            case 'IDLE':
+            case 'COOLDOWN':
+              if (after !== 0) {
+                ctx.log(`position ${after} from a fill while ${phase}: exits armed`, 'warn');
+                phase = 'IN_POSITION';
+              }
+              break;
+            case 'ENTRY_PENDING':
+              if (!live(entryOid)) finishEntry();
+              break;
+            case 'IN_POSITION':
+              if (after === 0) closeTrade(null);
+              break;
+            case 'EXIT_PENDING':
+              if (after === 0) {
+                for (const straggler of m.orders) ctx.cancel(straggler.clientOid);
+                closeTrade(exitReason);
+              } else if (o.clientOid === exitOid && u.kind === 'filled') exitDone(o.clientOid, true);
+              break;
+            default:
+              break;
+          }
+          break;
+        }
+        case 'cancelled':
+          if (phase === 'ENTRY_PENDING' && o.clientOid === entryOid) finishEntry();
+          else if (phase === 'EXIT_PENDING' && o.clientOid === exitOid) exitDone(o.clientOid, false);
+          break;
+        default:
+          break;
+      }
+      syncWake();
+    },
+
+    onHealth(mk: Market): void {
+      // A resyncing book breaks the debounce run: samples on either side of it are not consecutive.
+      if (!mk.healthy) resetDebounce(debounce);
+    },
+
+    onReconcile(): void {
+      frozen();
+      phase = 'RECONCILE';
+      syncWake();
+    },
+
+    onResume(): void {
+      if (phase === 'HALTED') {
+        resetDebounce(debounce);
+        phase = 'IDLE';
+      } else if (pos.lot === 0) startCooldown(null);
+      else {
+        if (marks.entryNs === null) openTrade();
+        phase = 'IN_POSITION';
+      }
+      syncWake();
+    },
+
+    onHalt(): void {
+      frozen();
+      phase = 'HALTED';
+      syncWake();
+    },
+
+    phase: () => phase,
+
+    /** The strategy's own state, for tests (the runtime never reads it). */
+    inspect: () => ({
+      phase,
+      entryOid,
+      exitOid,
+      entryWorkUntil,
+      exitReason,
+      pendingExit,
+      exitRetries,
+      entryNs: marks.entryNs,
+      cooldownUntil,
+      debounce: { ...debounce },
+    }),
+  };
+}

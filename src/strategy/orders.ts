@@ -1,0 +1,107 @@
+// Our own orders as the runtime tracks them: any number per side and instrument, by clientOid, each with at most one
+// request in flight (a place until its ack/reject/first fill, a cancel until its cancelAck/cancelReject, an amend
+// until amendAck/amendReject). A cancel asked while the place is in flight waits for the answer and goes out then;
+// a cancel is never sent twice (ours, or a cancelAll's). The Order a strategy reads is this object.
+//
+// An order leaves the live set when it ends: rejected, fully filled, or cancelled (our cancel, the venue's cancel of
+// an IOC/post-only remainder, a cancelAll, or gone at a reconcile). A fill that arrives later still moves the position:
+// positions never depend on order states.
+import type { Action, Side, TimeInForce } from './events';
+import type { Order } from './api';
+
+export const NONE = 0;
+export const PLACE = 1;
+export const CANCEL = 2;
+export const AMEND = 3;
+
+export class OwnOrder implements Order {
+  state: Order['state'] = 'pending';
+  filledLot = 0;
+  /** The request awaiting an answer: PLACE, CANCEL, AMEND or NONE. */
+  inFlight = PLACE;
+  /** When the in-flight request went out (T_ack runs from here), ns since the run's origin. */
+  requestNs: number;
+  /** A cancel was asked while the place was in flight: it goes out with the answer. */
+  cancelWanted = false;
+  /** A cancel went out (ours or a cancelAll): never send another. */
+  cancelSent = false;
+  /** Our cancel was rejected (already filled?): waiting for the fill report since then (NaN: not waiting). */
+  awaitFillSinceNs = NaN;
+  /** An amend waiting for its answer: the price and size it asked for. */
+  amendPriceTick = NaN;
+  amendLot = NaN;
+  /** Queue estimate from the executor (the backtest's venue); NaN when none. */
+  queueAheadLot = NaN;
+
+  constructor(
+    readonly clientOid: string,
+    readonly inst: number,
+    readonly symbol: string,
+    readonly side: Side,
+    readonly type: 'limit' | 'market',
+    public priceTick: number,
+    public sizeLot: number,
+    readonly force: TimeInForce,
+    readonly reduceOnly: boolean,
+    readonly tag: string,
+    nowNs: number,
+  ) {
+    this.requestNs = nowNs;
+  }
+
+  get live(): boolean {
+    return this.state === 'pending' || this.state === 'working' || this.state === 'cancelling';
+  }
+
+  /** Remaining size (lots). */
+  get remainingLot(): number {
+    return this.sizeLot - this.filledLot;
+  }
+
+  /** The place action for this order. */
+  placeAction(): Action {
+    const a: Action = {
+      type: 'place',
+      clientOid: this.clientOid,
+      side: this.side,
+      orderType: this.type,
+      qtyLot: this.sizeLot,
+      force: this.force,
+      reduceOnly: this.reduceOnly,
+    };
+    if (this.type === 'limit') a.priceTick = this.priceTick;
+    return a;
+  }
+}
+
+/**
+ * Asks for a cancel without ever putting a second request in flight: deferred while the place (or an amend) is
+ * unanswered, skipped when a cancel (ours or a cancelAll) already went out. Returns the action to send, or null.
+ */
+export function requestCancel(o: OwnOrder, nowNs: number): Action | null {
+  if (o.cancelSent) return null;
+  o.state = 'cancelling';
+  if (o.inFlight === PLACE || o.inFlight === AMEND) {
+    o.cancelWanted = true;
+    return null;
+  }
+  o.cancelSent = true;
+  o.cancelWanted = false;
+  o.inFlight = CANCEL;
+  o.requestNs = nowNs;
+  return { type: 'cancel', clientOid: o.clientOid };
+}
+
+/** The place (or amend) was answered (an ack, or a fill, which implies acceptance); a deferred cancel goes out now. */
+export function placeAnswered(o: OwnOrder, nowNs: number): Action | null {
+  if (o.inFlight === PLACE || o.inFlight === AMEND) o.inFlight = NONE;
+  if (o.state === 'pending') o.state = 'working';
+  return o.cancelWanted ? requestCancel(o, nowNs) : null;
+}
+
+/** After a cancelAll every live order counts as cancelled-on-request: no per-order cancels, no deferred ones. */
+export function markCancelled(o: OwnOrder): void {
+  o.cancelSent = true;
+  o.cancelWanted = false;
+  o.state = 'cancelling';
+}

@@ -1,0 +1,121 @@
+// The risk gate's rules, over plain numbers (ns since the run's origin): breach checks (→ cancel all, optionally
+// flatten, halt) and pre-trade checks (an order that could pass a limit is refused, never sent). The runtime runs the
+// breach checks on every book message, tick, fill and health report, and the pre-trade checks before every order; a
+// strategy cannot reach them.
+//
+// Money: equity in ticks·lots is exact (position.ts); it becomes quote currency only here, times tickSize·lotSize,
+// where fees (already quote) are subtracted. Daily loss is measured from the equity at the first check of the UTC day.
+import type { RiskSettings } from './settings';
+import { unrealisedTickLot, type PositionState } from './position';
+
+export type BreachKind = 'dailyLoss' | 'position' | 'notional' | 'staleData' | 'feedLatency' | 'clockOffset';
+
+export interface Breach {
+  kind: BreachKind;
+  message: string;
+}
+
+export const SECOND_NS = 1e9;
+export const MINUTE_NS = 60e9;
+export const DAY_NS = 86_400e9;
+
+/** Times of the places in the last rolling minute, oldest first (a ring that grows when a minute holds more). */
+export class PlaceWindow {
+  private t = new Float64Array(64);
+  private head = 0;
+  private n = 0;
+
+  get size(): number {
+    return this.n;
+  }
+
+  /** Forgets places at or before now − 1 min. */
+  prune(nowNs: number): void {
+    const minuteAgo = nowNs - MINUTE_NS;
+    const mask = this.t.length - 1;
+    while (this.n > 0 && this.t[this.head] <= minuteAgo) {
+      this.head = (this.head + 1) & mask;
+      this.n--;
+    }
+  }
+
+  note(nowNs: number): void {
+    this.prune(nowNs);
+    if (this.n === this.t.length) {
+      const next = new Float64Array(this.t.length * 2);
+      for (let i = 0; i < this.n; i++) next[i] = this.t[(this.head + i) & (this.t.length - 1)];
+      this.t = next;
+      this.head = 0;
+    }
+    this.t[(this.head + this.n) & (this.t.length - 1)] = nowNs;
+    this.n++;
+  }
+
+  /** Places within the last second (p > now − 1 s), counted back from the newest. */
+  inLastSecond(nowNs: number): number {
+    const secondAgo = nowNs - SECOND_NS;
+    const mask = this.t.length - 1;
+    let k = 0;
+    for (let i = this.n - 1; i >= 0 && this.t[(this.head + i) & mask] > secondAgo; i--) k++;
+    return k;
+  }
+}
+
+/** Why the order rate limits refuse another order now, or null. */
+export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number): string | null {
+  w.prune(nowNs);
+  const inSecond = w.inLastSecond(nowNs);
+  if (inSecond >= cfg.maxOrdersPerSecond) return `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})`;
+  if (w.size >= cfg.maxOrdersPerMinute) return `order rate: ${w.size} placed in the last minute (max ${cfg.maxOrdersPerMinute})`;
+  return null;
+}
+
+/**
+ * Why an order that can only add to |position| may not go out: `worstLot` is the signed position it would leave if it
+ * and every live order on its side filled; `priceTick` the price the notional is checked at.
+ */
+export function exposureRefusal(cfg: RiskSettings, worstLot: number, priceTick: number): string | null {
+  const after = Math.abs(worstLot);
+  if (after > cfg.maxPositionLot) return `position: ${after} lots would pass max ${cfg.maxPositionLot}`;
+  if (cfg.maxNotionalTickLot !== null && after * priceTick > cfg.maxNotionalTickLot)
+    return `notional: ${after * priceTick} ticks·lots would pass max ${cfg.maxNotionalTickLot}`;
+  return null;
+}
+
+/** Equity in quote: realised + unrealised at mark (exact ticks·lots, converted once) − fees. */
+export function equityQuote(p: PositionState, markTick: number | null, tickLotQuote: number): number {
+  const unreal = markTick === null ? 0 : unrealisedTickLot(p, markTick);
+  return (p.realisedTickLot + unreal) * tickLotQuote - p.feesQuote;
+}
+
+/** The UTC day's baseline of the daily-loss limit; day bounds on the run's clock (its origin is a UTC midnight). */
+export class DayBaseline {
+  /** Day number since the origin; -1 before the first check. */
+  day = -1;
+  fromNs = 0;
+  toNs = 0;
+  startEquityQuote = 0;
+
+  /** Loss since the UTC day began (positive = lost) at equity `eq`; rolls the baseline when the day changed. */
+  loss(nowNs: number, eq: number): number {
+    if (this.day < 0 || nowNs < this.fromNs || nowNs >= this.toNs) {
+      const day = Math.floor(nowNs / DAY_NS);
+      if (this.day !== day) {
+        this.day = day;
+        this.startEquityQuote = eq;
+      }
+      this.fromNs = day * DAY_NS;
+      this.toNs = this.fromNs + DAY_NS;
+    }
+    return this.startEquityQuote - eq;
+  }
+}
+
+/** The first time the stale-data limit is passed (now − last valid message > maxDataAgeNs) while exposed. */
+export function staleDataAt(cfg: RiskSettings, lastValidLocalNs: number): number {
+  return lastValidLocalNs + cfg.maxDataAgeNs + 1;
+}
+
+export function round6(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,1393 @@
+// The strategy runtime: hosts one strategy's handlers for one run and stands between them and the venue. Market data
+// in (book messages read in place from slots, public trades, feed health, ticks of the 50 ms grid), executor events in
+// (acks, fills, cancels, rejects, resyncs, disconnects, the operator's kill switch and reset), Actions out, in order.
+// What is not the strategy's lives here, the same live and in every replay: own orders (any number per side and
+// instrument), positions from fills, the risk gate every order passes and the breach checks that halt, order
+// timeouts → reconcile → resume or halt, the strategy's timers, round trips, counters, logs and recorded series.
+//
+// Deterministic: no clock (time is the latest book message's local stamp or tick, ns since the run's origin, a UTC
+// midnight), no ids of its own (clientOids are rb-<tag>-<n>), so the same events give the same actions, bit for bit.
+// A handler that throws halts the session (cancel all, flatten as risk.flattenOnBreach says) with the handler's name
+// and the strategy file's line in the reason.
+import type {
+  AmendRequest,
+  LogLevel,
+  Market,
+  Order,
+  OrderUpdate,
+  OrderUpdateKind,
+  ParamValue,
+  PlaceRequest,
+  RiskLimits,
+  RuntimeStatus,
+  StrategyContext,
+  StrategyDefinition,
+  StrategyHandlers,
+} from './api';
+import type { Action, Event, Side, TimeInForce } from './events';
+import { MAX_CLIENT_OID } from './ids';
+import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel } from './orders';
+import { applyFill, newPosition, type PositionState } from './position';
+import { RecentKeys } from './recent';
+import {
+  DayBaseline,
+  PlaceWindow,
+  equityQuote,
+  exposureRefusal,
+  rateRefusal,
+  round6,
+  staleDataAt,
+  type BreachKind,
+} from './risk';
+import type { RuntimeSettings } from './settings';
+import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
+import { S, State } from '../core/record';
+
+/** One instrument of a run. */
+export interface RuntimeInstrument {
+  symbol: string;
+  /** Quote currency (default: USDT for a symbol ending in it, else "quote"). */
+  quote?: string;
+  tickSize: number;
+  lotSize: number;
+  makerFeeRate: number;
+  takerFeeRate: number;
+}
+
+/** A closed round trip (flat to flat), times in ns since the run's origin. */
+export interface RoundTrip {
+  inst: number;
+  dir: 1 | -1;
+  entryNs: number;
+  exitNs: number;
+  /** Realised P&L of the round trip before fees, ticks·lots (exact). */
+  realisedTickLot: number;
+  /** Fees after the opening fill (the opening fill's own fee is the entry's, counted in the position). */
+  feesQuote: number;
+  /** Tag of the order whose fill closed it; 'external' for an order the runtime did not place. */
+  reason: string;
+}
+
+export interface LogLine {
+  /** ns since the run's origin. */
+  t: number;
+  level: LogLevel;
+  message: string;
+}
+
+export interface RuntimeOptions {
+  definition: StrategyDefinition;
+  /** The strategy's resolved parameter values (flat, checked: ../params resolveValues). */
+  params: Readonly<Record<string, ParamValue>>;
+  settings: RuntimeSettings;
+  instruments: readonly RuntimeInstrument[];
+  /** The run's time origin, ns since the epoch: a UTC midnight (originOf). */
+  originNs: bigint;
+  /** clientOids are rb-<idTag>-<n>. */
+  idTag?: string;
+  /** ctx.random()'s seed. */
+  seed?: number;
+  /** Multi-level OFI levels the core computes (Signals.mlofi reads that many). */
+  ofiLevels?: number;
+  /** Slots the instruments' book messages are read from (each may be re-attached with attach()). */
+  slots?: Slots;
+  /** Every log line as it is written (live prints them). */
+  onLog?(line: LogLine): void;
+  /** Every closed round trip. */
+  onRoundTrip?(trip: RoundTrip): void;
+  /** Turns a strategy's error into "message (file:line)" (the loader maps the bundle's stack to the user's file). */
+  describeError?(err: unknown): string;
+  /** Log lines kept for reports (the newest; default 1000). */
+  maxLogLines?: number;
+  /** Points kept per recorded series (halving its resolution past it; default 20 000). */
+  maxRecordPoints?: number;
+}
+
+const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
+const DAY = 86_400_000_000_000n;
+const SEEN_FILLS = 4096;
+const RECENT_ORDERS = 1024;
+const TWO32 = 4294967296;
+
+/** Checks an instrument's grid facts and fee rates (a misread venue answer must not reach the risk checks). */
+export function validateInstrument(inst: RuntimeInstrument): void {
+  const bad = (field: string, what: string, v: unknown) => new Error(`instrument: ${field} must be ${what}, got ${JSON.stringify(v)}`);
+  if (!(typeof inst.tickSize === 'number' && inst.tickSize > 0 && Number.isFinite(inst.tickSize)))
+    throw bad('tickSize', 'a number > 0', inst.tickSize);
+  if (!(typeof inst.lotSize === 'number' && inst.lotSize > 0 && Number.isFinite(inst.lotSize))) throw bad('lotSize', 'a number > 0', inst.lotSize);
+  for (const k of ['makerFeeRate', 'takerFeeRate'] as const) {
+    const v = inst[k];
+    if (!(typeof v === 'number' && v > -0.01 && v < 0.01)) throw bad(k, 'a fraction in (-0.01, 0.01) (0.0006 = 6 bps)', v);
+  }
+}
+
+/** 00:00 UTC of the day `ns` falls in: the runtime's origin for a run whose first event is at `ns`. */
+export function originOf(ns: bigint): bigint {
+  return ns - (((ns % DAY) + DAY) % DAY);
+}
+
+interface Trip {
+  open: boolean;
+  dir: 1 | -1;
+  entryNs: number;
+  startRealised: number;
+  startFees: number;
+}
+
+interface Inst {
+  setup: RuntimeInstrument;
+  market: MarketView;
+  position: PositionState;
+  posView: PositionView;
+  tickLotQuote: number;
+  /** Local time of the last valid book message (NaN: none yet), and its touch. */
+  lastValidNs: number;
+  lastValidBid: number;
+  lastValidAsk: number;
+  /** Live orders of the instrument (market.orders is the same array). */
+  orders: OwnOrder[];
+  trip: Trip;
+}
+
+/** A series the strategy records: points (t, value), thinned to every other point past the cap. */
+export class Series {
+  t: number[] = [];
+  v: number[] = [];
+  /** Keep one point in `every` (doubles each time the cap is hit). */
+  private every = 1;
+  private skip = 0;
+  constructor(private readonly cap: number) {}
+  add(t: number, v: number): void {
+    if (++this.skip < this.every) return;
+    this.skip = 0;
+    this.t.push(t);
+    this.v.push(v);
+    if (this.t.length >= this.cap) {
+      this.t = this.t.filter((_, i) => i % 2 === 0);
+      this.v = this.v.filter((_, i) => i % 2 === 0);
+      this.every *= 2;
+    }
+  }
+}
+
+/** Uniform [0, 1) generator (mulberry32): small, fast, the same sequence everywhere. */
+function mulberry(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const quoteOf = (symbol: string) => /(USDT|USDC|USD)$/.exec(symbol)?.[1] ?? 'quote';
+
+export class StrategyRuntime {
+  readonly definition: StrategyDefinition;
+  readonly settings: RuntimeSettings;
+  readonly originNs: bigint;
+  readonly markets: MarketView[];
+  readonly ctx: StrategyContext;
+  readonly counters: Record<string, number> = {};
+  /** Closed round trips (bounded by the run; the backtest reads them as they close). */
+  readonly roundTrips: RoundTrip[] = [];
+  readonly series = new Map<string, Series>();
+  /** The newest log lines (at most maxLogLines) and how many were written in all. */
+  readonly logs: LogLine[] = [];
+  logCount = 0;
+
+  /** The clock: ns since originNs. */
+  now = -Infinity;
+  status: RuntimeStatus = 'trading';
+  haltReason: string | null = null;
+  /** When the session halted (ns since the origin); NaN while it has not. */
+  haltedNs = NaN;
+
+  private readonly h: StrategyHandlers;
+  private readonly insts: Inst[];
+  private readonly orders = new Map<string, OwnOrder>();
+  /** Finished orders, for ctx.order() and late reports (bounded). */
+  private readonly finished = new Map<string, OwnOrder>();
+  private liveOrders = 0;
+  private openPositions = 0;
+  private out: Action[] = [];
+  private outInst: number[] = [];
+  private readonly window = new PlaceWindow();
+  private readonly day = new DayBaseline();
+  private clockOffsetNs: number | null = null;
+  private reconcile = { attempts: 0, sentNs: 0, reason: '' };
+  venueMismatch = false;
+  private readonly seenFills = new RecentKeys(SEEN_FILLS);
+  private readonly usedOids = new RecentKeys(4096);
+  private nextOid = 1;
+  private readonly idTag: string;
+  private readonly random: () => number;
+  /** A full risk check passed since the positions, fees or clock offset last changed (riskCheck's fast path). */
+  private riskClean = false;
+  /** quietUntil's answer for the current state (NaN: work it out again). */
+  private quiet = NaN;
+  /** Something quietUntil depends on changed during the current event. */
+  private dirty = false;
+  /** The earliest order timeout (T_ack), NaN when it must be worked out again. */
+  private ackDue = NaN;
+  private readonly timers = new Map<string, number>();
+  private timerSeq = new Map<string, number>();
+  private seq = 0;
+  private timerMin = Infinity;
+  private timerMinDirty = false;
+  private readonly update = new Update();
+  private readonly maxLog: number;
+  private readonly maxPoints: number;
+  private readonly originHi: number;
+  private readonly originLo: number;
+  private started = false;
+  private stopped = false;
+  /** Refusal logs by kind: when one was last written, and how many were held back since. */
+  private readonly refusalLog = new Map<string, { t: number; held: number }>();
+  /** Called for every book message, before the strategy (reports watch what the signal did). */
+  observer: ((m: Market) => void) | null = null;
+  /** The venue's queue estimate for a resting order of ours (the backtest's simulated venue sets it). */
+  queueAhead: ((clientOid: string) => number) | null = null;
+
+  constructor(private readonly o: RuntimeOptions) {
+    this.definition = o.definition;
+    this.settings = o.settings;
+    this.originNs = o.originNs;
+    this.originHi = Number(BigInt.asIntN(64, o.originNs) >> 32n);
+    this.originLo = Number(BigInt.asUintN(32, o.originNs));
+    this.idTag = o.idTag ?? 'bt';
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(this.idTag))
+      throw new Error(`clientOid run tag must be 1–32 of [A-Za-z0-9_], got ${JSON.stringify(this.idTag)}`);
+    this.random = mulberry(o.seed ?? 1);
+    this.maxLog = o.maxLogLines ?? 1000;
+    this.maxPoints = o.maxRecordPoints ?? 20_000;
+    const def = o.definition;
+    const trade = def.instruments?.trade;
+    const watch = def.instruments?.watch ?? [];
+    const symbols = o.instruments.map((i) => i.symbol);
+    for (const s of [...(trade ?? []), ...watch])
+      if (!symbols.includes(s))
+        throw new Error(`strategy ${def.name} declares ${s}, which this run does not have (instruments: ${symbols.join(', ') || 'none'})`);
+    for (const i of o.instruments) validateInstrument(i);
+    const slots = o.slots ?? new Slots(o.instruments.length, def.depth ?? 0);
+    this.insts = o.instruments.map((setup, index) => {
+      const tickLotQuote = setup.tickSize * setup.lotSize;
+      const position = newPosition();
+      const posView = new PositionView(position, tickLotQuote);
+      const tradable = trade ? trade.includes(setup.symbol) : !watch.includes(setup.symbol);
+      const market = new MarketView(
+        {
+          symbol: setup.symbol,
+          quote: setup.quote ?? quoteOf(setup.symbol),
+          tickSize: setup.tickSize,
+          lotSize: setup.lotSize,
+          makerFeeRate: setup.makerFeeRate,
+          takerFeeRate: setup.takerFeeRate,
+        },
+        index,
+        new Cursor(slots),
+        posView,
+        tradable,
+        o.ofiLevels ?? 5,
+        def.trades ?? 0,
+      );
+      return {
+        setup,
+        market,
+        position,
+        posView,
+        tickLotQuote,
+        lastValidNs: NaN,
+        lastValidBid: NaN,
+        lastValidAsk: NaN,
+        orders: market.orders as OwnOrder[],
+        trip: { open: false, dir: 1, entryNs: 0, startRealised: 0, startFees: 0 },
+      };
+    });
+    this.markets = this.insts.map((i) => i.market);
+    this.ctx = new Context(this, o.params);
+    // create() runs before any order could exist: a throw there fails the start instead of halting a session
+    try {
+      // the definition is typed from its own specs; its values are the resolved ones of those specs
+      this.h = def.create(this.ctx as unknown as Parameters<typeof def.create>[0]) ?? {};
+    } catch (err) {
+      const what = o.describeError ? o.describeError(err) : err instanceof Error ? err.message : String(err);
+      throw new Error(`strategy ${def.name}: create() failed: ${what}`);
+    }
+    if (typeof this.h !== 'object') throw new Error(`strategy ${def.name}: create() must return an object of handlers (onBook, onOrder, …)`);
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------------------------------
+
+  /** Points instrument `inst`'s views at another slot buffer (after it grew), its latest message at byte `base`. */
+  attach(inst: number, slots: Slots, base: number): void {
+    const c = this.insts[inst].market.cursor;
+    c.slots = slots;
+    c.base = base;
+  }
+
+  /** Whether anything may read the Market views (signals, book): a handler that gets the market, or an observer. */
+  get readsViews(): boolean {
+    const h = this.h;
+    return !!(h.onBook || h.onTrade || h.onTimer || h.onOrder || h.onHealth || h.onReconcile || h.onResume || h.onHalt || h.onStart || h.onStop) || this.observer !== null;
+  }
+
+  /** Calls onStart (once, before the first event); `t`: the run's first local time (ns since the origin). */
+  start(t?: number): Action[] {
+    this.begin();
+    if (t !== undefined && t > this.now) this.now = t;
+    if (!this.started) {
+      this.started = true;
+      if (this.h.onStart) this.call('onStart', () => this.h.onStart!());
+    }
+    return this.taken();
+  }
+
+  /** A book message of instrument `inst`, in the slot at byte `base` of its slots (the core's signal record). */
+  book(inst: number, base: number): Action[] {
+    this.begin();
+    const I = this.insts[inst];
+    const m = I.market;
+    const c = m.cursor;
+    c.base = base;
+    const w = c.slots.i32;
+    const local = this.rel(w, base + S.localTs);
+    m.localNs = local;
+    m.exchNs = this.rel(w, base + S.exchTs);
+    if (local > this.now) this.now = local;
+    if ((c.slots.u8[base + S.state] & State.valid) !== 0 && !(local < I.lastValidNs)) {
+      I.lastValidNs = local;
+      I.lastValidBid = num64(w, base + S.bestBid);
+      I.lastValidAsk = num64(w, base + S.bestAsk);
+      I.posView.bidTick = I.lastValidBid;
+      I.posView.askTick = I.lastValidAsk;
+    }
+    if (this.observer !== null) this.observer(m);
+    if (this.status === 'halted') return this.taken();
+    const quiet = this.quiet;
+    this.dirty = false;
+    if (this.riskCheck(inst, local - m.exchNs)) return this.taken();
+    if (this.runtimeTimers()) return this.taken();
+    if (this.h.onBook) this.callBook(m);
+    // A message that neither acted nor changed what quietUntil reads only moves deadlines later: keep the answer.
+    if (this.out.length === 0 && !this.dirty) this.quiet = quiet;
+    return this.taken();
+  }
+
+  /** A public trade of `inst` reaching the strategy at local time `localNs` (ns since the origin). */
+  trade(inst: number, priceTick: number, sizeLot: number, takerBuy: boolean, exchNs: number, localNs: number): Action[] {
+    this.begin();
+    const m = this.insts[inst].market;
+    m.trades.push(priceTick, sizeLot, takerBuy, exchNs);
+    if (localNs > this.now) this.now = localNs;
+    if (this.status === 'halted' || !this.h.onTrade) return this.taken();
+    this.call('onTrade', () => this.h.onTrade!(m, m.trades.newest()));
+    return this.taken();
+  }
+
+  /** A tick of the 50 ms grid at `t` (ns since the origin): timers fire. */
+  tick(t: number): Action[] {
+    this.begin();
+    if (t > this.now) this.now = t;
+    if (this.status === 'halted') return this.taken();
+    if (this.riskCheck(-1, NaN)) return this.taken();
+    if (this.runtimeTimers()) return this.taken();
+    this.fireTimers();
+    return this.taken();
+  }
+
+  /** An executor or operator event (market health for instrument `inst`). */
+  handle(ev: Event, inst = 0): Action[] {
+    this.begin();
+    switch (ev.type) {
+      case 'ack':
+        this.onAck(ev.clientOid);
+        break;
+      case 'reject':
+        this.onReject(ev);
+        break;
+      case 'fill':
+        this.onFill(ev);
+        break;
+      case 'cancelAck':
+        this.onCancelAck(ev.clientOid);
+        break;
+      case 'cancelReject':
+        this.onCancelReject(ev);
+        break;
+      case 'amendAck':
+        this.onAmendAck(ev);
+        break;
+      case 'amendReject':
+        this.onAmendReject(ev);
+        break;
+      case 'disconnect':
+        this.onDisconnect(ev.reason);
+        break;
+      case 'resynced':
+        this.onResynced(ev, inst);
+        break;
+      case 'marketHealth':
+        this.onHealth(inst, ev);
+        break;
+      case 'killSwitch':
+        this.halt('kill switch', ev.flatten);
+        break;
+      case 'manualReset':
+        this.onManualReset();
+        break;
+      default:
+        this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
+    }
+    return this.taken();
+  }
+
+  /** Calls onStop (once, at the end of the run). */
+  stop(): Action[] {
+    this.begin();
+    if (!this.stopped) {
+      this.stopped = true;
+      if (this.h.onStop) this.call('onStop', () => this.h.onStop!());
+    }
+    return this.taken();
+  }
+
+  // ---- what the loops read ---------------------------------------------------------------------------------------
+
+  /** The instrument each action of the last answer is for (parallel to it). */
+  actionInst(i: number): number {
+    return this.outInst[i] ?? 0;
+  }
+
+  position(inst = 0): PositionState {
+    return this.insts[inst].position;
+  }
+
+  /** Live orders of ours (all instruments). */
+  get liveOrderCount(): number {
+    return this.liveOrders;
+  }
+
+  /** Where the strategy is: the runtime's halt or reconcile, else the strategy's own word (default TRADING). */
+  get phase(): string {
+    if (this.status === 'halted') return 'HALTED';
+    if (this.status === 'reconciling') return 'RECONCILE';
+    try {
+      return this.h.phase?.() ?? 'TRADING';
+    } catch {
+      return 'TRADING';
+    }
+  }
+
+  /** Ticks only matter while something can time out: orders, a position, a strategy timer, a reconcile. */
+  get needsTicks(): boolean {
+    if (this.status === 'halted') return false;
+    return this.status === 'reconciling' || this.liveOrders > 0 || this.openPositions > 0 || this.timers.size > 0;
+  }
+
+  /** The runtime's clock as ns since the epoch. */
+  nowNs(): bigint {
+    return this.originNs + BigInt(this.now === -Infinity ? 0 : this.now);
+  }
+
+  /** An absolute stamp (ns since the epoch, in memory) as ns since the origin, from its halves: no bigint. */
+  rel(w: Int32Array, byteOffset: number): number {
+    return (w[(byteOffset >> 2) + 1] - this.originHi) * TWO32 + ((w[byteOffset >> 2] >>> 0) - this.originLo);
+  }
+
+  /**
+   * For a replay that skips idle ticks: a time before which a tick, with no other event between, would change nothing
+   * but the clock (Infinity: no tick will, until the next event). A tick at or after it must be delivered, and so must
+   * the last skipped tick before any event other than a book message stamped at or after it. What a tick checks: the
+   * daily-loss day bound, stale data while exposed, the order timeouts (or the reconcile re-send) and the strategy's
+   * timers; position, notional and clock-offset limits were checked by the event that last moved their inputs. An
+   * earlier answer than the true one only costs a tick delivered for nothing.
+   */
+  quietUntil(): number {
+    if (this.quiet !== this.quiet) this.quiet = this.computeQuiet();
+    return this.quiet;
+  }
+
+  private computeQuiet(): number {
+    if (this.status === 'halted') return Infinity;
+    if (this.day.day < 0) return this.now;
+    let at = this.day.toNs;
+    for (const I of this.insts) {
+      if (I.position.lot !== 0 || I.orders.length > 0) {
+        if (I.lastValidNs !== I.lastValidNs) return this.now;
+        const stale = staleDataAt(this.settings.risk, I.lastValidNs);
+        if (stale < at) at = stale;
+      }
+    }
+    if (this.status === 'reconciling') {
+      const due = this.reconcile.sentNs + this.settings.orders.reconcileTimeoutNs;
+      if (due < at) at = due;
+    } else {
+      const ack = this.ackDueNs();
+      if (ack < at) at = ack;
+    }
+    const t = this.earliestTimer();
+    return t < at ? t : at;
+  }
+
+  // ---- the handlers' context -------------------------------------------------------------------------------------
+
+  /** ctx.place. */
+  place(req: PlaceRequest): string | null {
+    if (req === null || typeof req !== 'object') throw new TypeError('ctx.place needs a request object: { side, sizeLot, priceTick }');
+    const inst = this.instOf(req.symbol, 'ctx.place');
+    const I = this.insts[inst];
+    const symbol = I.setup.symbol;
+    if (!I.market.tradable) throw new Error(`ctx.place: ${symbol} is watched, not traded (list it in instruments.trade)`);
+    const side = req.side;
+    if (side !== 'buy' && side !== 'sell') throw new TypeError(`ctx.place: side must be 'buy' or 'sell', got ${JSON.stringify(side)}`);
+    const size = req.sizeLot;
+    if (!(Number.isSafeInteger(size) && size > 0)) throw new TypeError(`ctx.place: sizeLot must be a positive integer of lots, got ${String(size)}`);
+    const type = req.type ?? 'limit';
+    let price = NaN;
+    let force: TimeInForce;
+    if (type === 'limit') {
+      price = req.priceTick as number;
+      if (!(Number.isSafeInteger(price) && price > 0))
+        throw new TypeError(`ctx.place: a limit order needs priceTick, a positive integer of ticks, got ${String(req.priceTick)}`);
+      const tif = req.timeInForce ?? 'gtc';
+      if (tif !== 'gtc' && tif !== 'ioc' && tif !== 'fok' && tif !== 'postOnly')
+        throw new TypeError(`ctx.place: timeInForce must be gtc, ioc, fok or postOnly, got ${JSON.stringify(tif)}`);
+      force = tif === 'postOnly' ? 'post_only' : tif;
+    } else if (type === 'market') {
+      if (req.priceTick !== undefined) throw new TypeError('ctx.place: a market order takes no priceTick');
+      if (req.timeInForce !== undefined && req.timeInForce !== 'ioc') throw new TypeError('ctx.place: a market order is always ioc');
+      force = 'ioc';
+    } else throw new TypeError(`ctx.place: type must be 'limit' or 'market', got ${JSON.stringify(type)}`);
+    const tag = req.tag ?? '';
+    if (typeof tag !== 'string' || tag.length > 16) throw new TypeError(`ctx.place: tag must be a string of at most 16 characters, got ${JSON.stringify(tag)}`);
+    const reduceOnly = req.reduceOnly === true;
+    const what = `${side} ${size} ${symbol}${type === 'limit' ? ` at ${price}` : ' at market'}`;
+    const refusal = this.refusal(I, side, size, reduceOnly, price);
+    if (refusal !== null) {
+      this.refuse(what, refusal);
+      return null;
+    }
+    return this.send(inst, side, type, price, size, force, reduceOnly, tag).clientOid;
+  }
+
+  /** Why an order may not go out now (status, rate limits, position and notional), or null. */
+  private refusal(I: Inst, side: Side, size: number, reduceOnly: boolean, priceTick: number): string | null {
+    if (this.status === 'halted') return `halted (${this.haltReason})`;
+    if (this.status === 'reconciling') return `reconciling with the venue (${this.reconcile.reason})`;
+    if (reduceOnly) return null; // reduces risk: never held back (and the venue refuses one with nothing to reduce)
+    const cfg = this.settings.risk;
+    const rate = rateRefusal(cfg, this.window, this.now);
+    if (rate !== null) return rate;
+    const dir = side === 'buy' ? 1 : -1;
+    let worst = I.position.lot + dir * size;
+    for (const o of I.orders) if (o.side === side && !o.reduceOnly) worst += dir * o.remainingLot;
+    let price = priceTick;
+    if (price !== price) price = side === 'buy' ? I.lastValidAsk : I.lastValidBid;
+    if (price !== price && cfg.maxNotionalTickLot !== null && Math.abs(worst) > Math.abs(I.position.lot))
+      return 'notional: no valid book yet to price a market order at';
+    return exposureRefusal(cfg, worst, price === price ? price : 0);
+  }
+
+  private refuse(what: string, reason: string): void {
+    this.count('risk.denied');
+    const kind = reason.slice(0, reason.indexOf(':') > 0 ? reason.indexOf(':') : reason.length);
+    const r = this.refusalLog.get(kind);
+    if (r && this.now - r.t < 1e9) {
+      r.held++;
+      return;
+    }
+    this.log('warn', `refused ${what}: ${reason}${r && r.held > 0 ? ` (and ${r.held} more refused for the same reason before)` : ''}`);
+    this.refusalLog.set(kind, { t: this.now, held: 0 });
+  }
+
+  /** A new order: unique clientOid, counted in the rate window, its place action queued. */
+  private send(
+    inst: number,
+    side: Side,
+    type: 'limit' | 'market',
+    price: number,
+    size: number,
+    force: TimeInForce,
+    reduceOnly: boolean,
+    tag: string,
+  ): OwnOrder {
+    const clientOid = `rb-${this.idTag}-${this.nextOid++}`;
+    if (clientOid.length > MAX_CLIENT_OID) throw new Error(`clientOid ${clientOid} is longer than ${MAX_CLIENT_OID} characters`);
+    if (this.usedOids.has(clientOid)) throw new Error(`clientOid ${clientOid} repeated: clientOids must be unique`);
+    this.usedOids.add(clientOid);
+    const I = this.insts[inst];
+    const o = new OwnOrder(clientOid, inst, I.setup.symbol, side, type, price, size, force, reduceOnly, tag, this.now);
+    this.orders.set(clientOid, o);
+    I.orders.push(o);
+    this.liveOrders++;
+    this.ackDue = NaN;
+    this.window.note(this.now);
+    this.push(inst, o.placeAction());
+    return o;
+  }
+
+  /** ctx.cancel. */
+  cancel(clientOid: string): boolean {
+    const o = this.orders.get(clientOid);
+    if (o === undefined) return false;
+    const a = requestCancel(o, this.now);
+    if (a !== null) {
+      this.ackDue = NaN;
+      this.push(o.inst, a);
+    }
+    return true;
+  }
+
+  /** ctx.amend. */
+  amend(clientOid: string, req: AmendRequest): boolean {
+    const o = this.orders.get(clientOid);
+    if (o === undefined) return false;
+    const price = req.priceTick ?? o.priceTick;
+    const size = req.sizeLot ?? o.sizeLot;
+    if (o.type !== 'limit') throw new TypeError(`ctx.amend: ${clientOid} is a market order`);
+    if (!(Number.isSafeInteger(price) && price > 0)) throw new TypeError(`ctx.amend: priceTick must be a positive integer of ticks, got ${String(price)}`);
+    if (!(Number.isSafeInteger(size) && size > o.filledLot))
+      throw new TypeError(`ctx.amend: sizeLot must be an integer above the ${o.filledLot} lots already filled, got ${String(size)}`);
+    const what = `amend of ${clientOid} to ${size} at ${price}`;
+    if (o.inFlight !== NONE || o.state !== 'working') {
+      this.refuse(what, `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`);
+      return false;
+    }
+    const adds = size > o.sizeLot || (price !== o.priceTick && !o.reduceOnly);
+    const refusal = adds ? this.refusal(this.insts[o.inst], o.side, size - o.sizeLot, o.reduceOnly, price) : this.status === 'trading' ? null : `${this.status}`;
+    if (refusal !== null) {
+      this.refuse(what, refusal);
+      return false;
+    }
+    if (adds) this.window.note(this.now);
+    o.inFlight = AMEND;
+    o.requestNs = this.now;
+    o.amendPriceTick = price;
+    o.amendLot = size;
+    this.ackDue = NaN;
+    const a: Action = { type: 'amend', clientOid };
+    if (price !== o.priceTick) a.priceTick = price;
+    if (size !== o.sizeLot) a.qtyLot = size;
+    this.push(o.inst, a);
+    return true;
+  }
+
+  /** ctx.cancelAll: cancels every live order of ours (of one instrument, or all). */
+  cancelAllOf(symbol: string | undefined): void {
+    const only = symbol === undefined ? -1 : this.instOf(symbol, 'ctx.cancelAll');
+    for (let i = 0; i < this.insts.length; i++) {
+      if (only >= 0 && i !== only) continue;
+      const I = this.insts[i];
+      if (I.orders.length === 0) continue;
+      this.push(i, { type: 'cancelAll' });
+      for (const o of I.orders) markCancelled(o);
+    }
+  }
+
+  /** ctx.flatten. */
+  flattenOf(symbol: string | undefined): void {
+    this.cancelAllOf(symbol);
+    const only = symbol === undefined ? -1 : this.instOf(symbol, 'ctx.flatten');
+    for (let i = 0; i < this.insts.length; i++) {
+      if (only >= 0 && i !== only) continue;
+      const I = this.insts[i];
+      const lot = I.position.lot;
+      if (lot === 0) continue;
+      const what = `flatten of ${lot} ${I.setup.symbol}`;
+      if (this.status !== 'trading') this.refuse(what, this.status === 'halted' ? `halted (${this.haltReason})` : 'reconciling with the venue');
+      else this.send(i, lot > 0 ? 'sell' : 'buy', 'market', NaN, Math.abs(lot), 'ioc', true, 'flatten');
+    }
+  }
+
+  orderOf(clientOid: string): Order | null {
+    return this.orders.get(clientOid) ?? this.finished.get(clientOid) ?? null;
+  }
+
+  setTimer(id: string, delayNs: number): void {
+    if (typeof id !== 'string') throw new TypeError(`ctx.setTimer: id must be a string, got ${typeof id}`);
+    if (typeof delayNs !== 'number' || delayNs !== delayNs) throw new TypeError(`ctx.setTimer: delayNs must be a number of ns, got ${String(delayNs)}`);
+    const due = this.now + (delayNs > 0 ? delayNs : 0);
+    this.timers.set(id, due);
+    this.timerSeq.set(id, this.seq++);
+    if (due < this.timerMin) this.timerMin = due;
+    else this.timerMinDirty = true;
+    this.dirty = true;
+    this.quiet = NaN;
+  }
+
+  clearTimer(id: string): void {
+    if (this.timers.delete(id)) {
+      this.timerSeq.delete(id);
+      this.timerMinDirty = true;
+      this.dirty = true;
+      this.quiet = NaN;
+    }
+  }
+
+  nextRandom(): number {
+    return this.random();
+  }
+
+  record(name: string, value: number): void {
+    let s = this.series.get(name);
+    if (s === undefined) {
+      if (typeof name !== 'string' || name === '') throw new TypeError('ctx.record: a series needs a name');
+      s = new Series(this.maxPoints);
+      this.series.set(name, s);
+    }
+    s.add(this.now, value);
+  }
+
+  count(name: string, n = 1): void {
+    this.counters[name] = (this.counters[name] ?? 0) + n;
+  }
+
+  log(level: LogLevel, message: string): void {
+    const line: LogLine = { t: this.now, level, message };
+    this.logCount++;
+    if (this.logs.length >= this.maxLog) this.logs.shift();
+    this.logs.push(line);
+    this.o.onLog?.(line);
+  }
+
+  get limits(): RiskLimits {
+    return this.settings.risk;
+  }
+
+  // ---- executor events -------------------------------------------------------------------------------------------
+
+  private onAck(clientOid: string): void {
+    const o = this.orders.get(clientOid);
+    if (o === undefined) return this.count('ack.unknown');
+    const a = placeAnswered(o, this.now);
+    this.ackDue = NaN;
+    if (a !== null) this.push(o.inst, a);
+    this.deliver(o, 'accepted');
+  }
+
+  private onReject(ev: Extract<Event, { type: 'reject' }>): void {
+    const o = this.orders.get(ev.clientOid);
+    if (o === undefined) return this.count('reject.unknown');
+    this.end(o, 'rejected');
+    this.log('warn', `${o.tag || 'order'} ${o.clientOid} rejected: ${ev.code} ${ev.message}${ev.retryable ? ' (retryable)' : ''}`);
+    this.deliver(o, 'rejected', ev.code, ev.message, ev.retryable);
+  }
+
+  private onFill(ev: Extract<Event, { type: 'fill' }>): void {
+    const key = `${ev.clientOid}/${ev.tradeId}`;
+    if (this.seenFills.has(key)) {
+      this.count('fill.duplicate');
+      return this.log('warn', `duplicate fill ${key} ignored`);
+    }
+    this.seenFills.add(key);
+    let o = this.orders.get(ev.clientOid);
+    const inst = o !== undefined ? o.inst : (this.finished.get(ev.clientOid)?.inst ?? 0);
+    const I = this.insts[inst];
+    this.riskClean = false;
+    this.dirty = true;
+    this.quiet = NaN;
+    const before = I.position.lot;
+    applyFill(I.position, ev.side, ev.priceTick, ev.qtyLot, ev.feeQuote);
+    const after = I.position.lot;
+    if ((before === 0) !== (after === 0)) this.openPositions += after === 0 ? -1 : 1;
+    let done = false;
+    if (o !== undefined) {
+      o.filledLot += ev.qtyLot;
+      done = ev.remainingLot <= 0;
+      // A full fill ends the order and any request in flight with it (a pending cancel can only be rejected now).
+      if (done) this.end(o, 'filled');
+      else {
+        const a = placeAnswered(o, this.now);
+        this.ackDue = NaN;
+        if (a !== null) this.push(o.inst, a);
+      }
+    } else {
+      this.count('fill.unknownOrder');
+      this.log('info', `fill for ${ev.clientOid} (not a live order of ours: late fill or flatten) moves the position to ${after}`);
+      o = this.finished.get(ev.clientOid) ?? this.external(ev, inst);
+      o.filledLot += ev.qtyLot;
+    }
+    this.roundTrip(I, inst, before, after, o.tag);
+    if (this.status !== 'halted') this.riskCheck(-1, NaN);
+    this.deliver(o, done || o.state === 'filled' ? 'filled' : 'partiallyFilled', '', '', false, ev);
+  }
+
+  /** An Order for a fill of an order the runtime did not place (its flatten at a halt, a manual order). */
+  private external(ev: Extract<Event, { type: 'fill' }>, inst: number): OwnOrder {
+    const I = this.insts[inst];
+    const o = new OwnOrder(ev.clientOid, inst, I.setup.symbol, ev.side, 'market', NaN, ev.qtyLot + Math.max(0, ev.remainingLot), 'ioc', false, '', this.now);
+    o.state = ev.remainingLot <= 0 ? 'filled' : 'working';
+    o.inFlight = NONE;
+    this.remember(o);
+    return o;
+  }
+
+  /**
+   * Round trips, flat to flat: opened by the fill that leaves flat (or flips), closed by the one that returns to flat
+   * (or flips). A round trip closed while halted or reconciling is the runtime's clean-up, not one of the strategy's.
+   */
+  private roundTrip(I: Inst, inst: number, before: number, after: number, tag: string): void {
+    const t = I.trip;
+    const p = I.position;
+    const flip = before !== 0 && after !== 0 && Math.sign(before) !== Math.sign(after);
+    if (t.open && before !== 0 && (after === 0 || flip)) {
+      t.open = false;
+      if (this.status === 'trading') {
+        const trip: RoundTrip = {
+          inst,
+          dir: t.dir,
+          entryNs: t.entryNs,
+          exitNs: this.now,
+          realisedTickLot: p.realisedTickLot - t.startRealised,
+          feesQuote: p.feesQuote - t.startFees,
+          reason: tag !== '' ? tag : 'external',
+        };
+        this.roundTrips.push(trip);
+        this.o.onRoundTrip?.(trip);
+      }
+    }
+    if (after !== 0 && (before === 0 || flip)) this.openTrip(I);
+  }
+
+  private openTrip(I: Inst): void {
+    const t = I.trip;
+    t.open = true;
+    t.dir = I.position.lot > 0 ? 1 : -1;
+    t.entryNs = this.now;
+    t.startRealised = I.position.realisedTickLot;
+    t.startFees = I.position.feesQuote;
+  }
+
+  private onCancelAck(clientOid: string): void {
+    const o = this.orders.get(clientOid);
+    if (o === undefined) return this.count('cancelAck.unknown');
+    this.end(o, 'cancelled');
+    this.deliver(o, 'cancelled');
+  }
+
+  private onCancelReject(ev: Extract<Event, { type: 'cancelReject' }>): void {
+    const o = this.orders.get(ev.clientOid);
+    if (o === undefined) return this.count('cancelReject.unknown');
+    if (o.inFlight === CANCEL) o.inFlight = NONE;
+    // Usually "already filled": the fill report is on its way. If it never comes, T_ack sends us to reconcile.
+    o.awaitFillSinceNs = this.now;
+    this.ackDue = NaN;
+    this.dirty = true;
+    this.log('info', `cancel of ${o.clientOid} rejected (${ev.code} ${ev.message}): waiting for the fill report`);
+    this.deliver(o, 'cancelRejected', ev.code, ev.message);
+  }
+
+  private onAmendAck(ev: Extract<Event, { type: 'amendAck' }>): void {
+    const o = this.orders.get(ev.clientOid);
+    if (o === undefined) return this.count('amendAck.unknown');
+    if (o.inFlight === AMEND) o.inFlight = NONE;
+    o.priceTick = ev.priceTick;
+    o.sizeLot = ev.qtyLot;
+    this.ackDue = NaN;
+    this.dirty = true;
+    const a = o.cancelWanted ? requestCancel(o, this.now) : null;
+    if (a !== null) this.push(o.inst, a);
+    this.deliver(o, 'amended');
+  }
+
+  private onAmendReject(ev: Extract<Event, { type: 'amendReject' }>): void {
+    const o = this.orders.get(ev.clientOid);
+    if (o === undefined) return this.count('amendReject.unknown');
+    if (o.inFlight === AMEND) o.inFlight = NONE;
+    this.ackDue = NaN;
+    this.dirty = true;
+    this.log('info', `amend of ${o.clientOid} rejected (${ev.code} ${ev.message})`);
+    const a = o.cancelWanted ? requestCancel(o, this.now) : null;
+    if (a !== null) this.push(o.inst, a);
+    this.deliver(o, 'amendRejected', ev.code, ev.message);
+  }
+
+  private onDisconnect(reason: string): void {
+    this.log('warn', `disconnect: ${reason}`);
+    if (this.status === 'halted') {
+      // Still halted, but our picture of the venue is stale: cancel everything and ask for the truth.
+      for (let i = 0; i < this.insts.length; i++) {
+        this.push(i, { type: 'cancelAll' });
+        this.push(i, { type: 'reconcile' });
+        for (const o of this.insts[i].orders) markCancelled(o);
+      }
+      return;
+    }
+    this.enterReconcile(`disconnect: ${reason}`, true);
+  }
+
+  private onResynced(ev: Extract<Event, { type: 'resynced' }>, inst = 0): void {
+    const I = this.insts[inst];
+    const venueOids = new Set(ev.openOrders.map((x) => x.clientOid));
+    const unknown = ev.openOrders.filter((x) => !this.orders.has(x.clientOid)).map((x) => x.clientOid);
+    const mismatch =
+      ev.positionLot !== I.position.lot
+        ? `venue position ${ev.positionLot} lots ≠ ${I.position.lot} from fills`
+        : unknown.length > 0
+          ? `venue has orders we do not know: ${unknown.join(', ')}`
+          : null;
+    // Orders the venue no longer lists are over (cancelled or filled; a missed fill shows up as a mismatch).
+    const dropGone = () => {
+      for (const o of [...I.orders]) {
+        if (venueOids.has(o.clientOid)) continue;
+        this.end(o, 'cancelled');
+        this.deliver(o, 'cancelled', '', 'not open at the venue after a reconcile');
+      }
+    };
+    this.dirty = true;
+    this.quiet = NaN;
+    switch (this.status) {
+      case 'reconciling':
+        dropGone();
+        if (mismatch) {
+          this.venueMismatch = true;
+          return this.halt(`reconcile mismatch: ${mismatch}`, false);
+        }
+        if (ev.openOrders.length > 0) {
+          // Known orders still open: cancel them and look again (bounded by orders.maxReconcileAttempts).
+          if (this.reconcile.attempts >= this.settings.orders.maxReconcileAttempts)
+            return this.halt(`reconcile: ${ev.openOrders.length} orders still open after ${this.reconcile.attempts} attempts`, false);
+          this.reconcile.attempts += 1;
+          this.reconcile.sentNs = this.now;
+          this.push(inst, { type: 'cancelAll' });
+          this.push(inst, { type: 'reconcile' });
+          for (const o of I.orders) markCancelled(o);
+          return;
+        }
+        this.status = 'trading';
+        this.log('info', 'reconciled: trading again');
+        for (const J of this.insts) if (J.position.lot !== 0 && !J.trip.open) this.openTrip(J);
+        if (this.h.onResume) this.call('onResume', () => this.h.onResume!());
+        return;
+      case 'halted':
+        dropGone();
+        this.venueMismatch = mismatch !== null;
+        if (ev.openOrders.length > 0) {
+          this.push(inst, { type: 'cancelAll' });
+          for (const o of I.orders) markCancelled(o);
+        }
+        return;
+      default:
+        // Unsolicited (the gateway's periodic REST check): comparable only when nothing of ours is working.
+        if (this.liveOrders === 0) {
+          if (mismatch || ev.openOrders.length > 0) {
+            this.venueMismatch = true;
+            return this.halt(`resync mismatch: ${mismatch ?? `venue has ${ev.openOrders.length} open orders`}`, false);
+          }
+          return this.count('resync.ok');
+        }
+        return this.count('resync.ignored');
+    }
+  }
+
+  private onHealth(inst: number, ev: Extract<Event, { type: 'marketHealth' }>): void {
+    const m = this.insts[inst].market;
+    this.riskClean = false;
+    m.healthy = ev.ok;
+    m.healthReason = ev.ok ? '' : ev.reason;
+    if (ev.clockOffsetNs !== undefined) this.clockOffsetNs = ev.clockOffsetNs;
+    if (this.status === 'halted' || this.riskCheck(-1, NaN)) return;
+    if (this.h.onHealth) this.call('onHealth', () => this.h.onHealth!(m));
+  }
+
+  private onManualReset(): void {
+    if (this.status !== 'halted') return this.log('info', `manualReset ignored while ${this.status}`);
+    const blockers = this.resetBlockers();
+    if (blockers.length > 0) {
+      this.log('warn', `manual reset refused: ${blockers.join('; ')}`);
+      // Orders we cannot confirm closed: ask the venue, so the next reset can succeed.
+      if (this.liveOrders > 0) for (let i = 0; i < this.insts.length; i++) if (this.insts[i].orders.length > 0) this.push(i, { type: 'reconcile' });
+      return;
+    }
+    this.status = 'trading';
+    this.haltReason = null;
+    this.haltedNs = NaN;
+    this.riskClean = false;
+    this.dirty = true;
+    this.quiet = NaN;
+    this.log('info', 'manual reset: trading enabled');
+    if (this.h.onResume) this.call('onResume', () => this.h.onResume!());
+  }
+
+  /** Why a halt may not be left now (empty = flat, risk ok, data healthy and fresh). */
+  private resetBlockers(): string[] {
+    const cfg = this.settings.risk;
+    const out: string[] = [];
+    for (const I of this.insts) {
+      const sym = this.insts.length > 1 ? `${I.setup.symbol}: ` : '';
+      if (I.position.lot !== 0) out.push(`${sym}position ${I.position.lot} lots, not flat`);
+      if (I.orders.length > 0) out.push(`${sym}${I.orders.length} orders not confirmed closed (reconcile requested)`);
+      if (!I.market.healthy) out.push(`${sym}market data unhealthy (${I.market.healthReason})`);
+      if (I.lastValidNs !== I.lastValidNs) out.push(`${sym}no valid market data yet`);
+      else {
+        if (this.now - I.lastValidNs > cfg.maxDataAgeNs) out.push(`${sym}market data stale (${this.now - I.lastValidNs} ns old)`);
+        const lat = I.market.feedLatencyNs;
+        if (lat < cfg.minFeedLatencyNs || lat > cfg.maxFeedLatencyNs) out.push(`${sym}feed latency ${lat} ns out of band`);
+      }
+    }
+    if (this.venueMismatch) out.push('the venue disagrees with our fills or orders (flatten at the venue and restart)');
+    const loss = this.day.loss(this.now, this.equity());
+    if (loss > cfg.maxDailyLossQuote) out.push(`daily loss ${loss} quote > max ${cfg.maxDailyLossQuote}`);
+    const offset = this.clockOffsetNs;
+    if (offset !== null && Math.abs(offset) > cfg.maxClockOffsetNs) out.push(`clock offset ${offset} ns out of band`);
+    return out;
+  }
+
+  // ---- timers, risk, halts ---------------------------------------------------------------------------------------
+
+  /** The runtime's own timers: the reconcile re-send, or an order request unanswered for T_ack. True when it moved the status. */
+  private runtimeTimers(): boolean {
+    if (this.status === 'reconciling') {
+      if (this.now < this.reconcile.sentNs + this.settings.orders.reconcileTimeoutNs) return false;
+      if (this.reconcile.attempts >= this.settings.orders.maxReconcileAttempts) {
+        this.halt(`reconcile: no answer after ${this.reconcile.attempts} attempts`, false);
+        return true;
+      }
+      this.reconcile.attempts += 1;
+      this.reconcile.sentNs = this.now;
+      this.dirty = true;
+      this.quiet = NaN;
+      for (let i = 0; i < this.insts.length; i++) this.push(i, { type: 'reconcile' });
+      return false;
+    }
+    if (this.liveOrders === 0 || this.now < this.ackDueNs()) return false;
+    const ack = this.settings.orders.ackTimeoutNs;
+    for (const o of this.orders.values()) {
+      const place = o.inFlight !== NONE && this.now - o.requestNs >= ack;
+      if (place || (o.awaitFillSinceNs === o.awaitFillSinceNs && this.now - o.awaitFillSinceNs >= ack)) {
+        const what = place ? (o.inFlight === PLACE ? 'place' : o.inFlight === CANCEL ? 'cancel' : 'amend') : 'fill report after a rejected cancel';
+        this.enterReconcile(`no answer to ${what} of ${o.clientOid} within T_ack`, false);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private ackDueNs(): number {
+    if (this.ackDue === this.ackDue) return this.ackDue;
+    const ack = this.settings.orders.ackTimeoutNs;
+    let at = Infinity;
+    for (const o of this.orders.values()) {
+      if (o.inFlight !== NONE && o.requestNs + ack < at) at = o.requestNs + ack;
+      if (o.awaitFillSinceNs === o.awaitFillSinceNs && o.awaitFillSinceNs + ack < at) at = o.awaitFillSinceNs + ack;
+    }
+    this.ackDue = at;
+    return at;
+  }
+
+  private earliestTimer(): number {
+    if (this.timerMinDirty) {
+      let m = Infinity;
+      for (const due of this.timers.values()) if (due < m) m = due;
+      this.timerMin = m;
+      this.timerMinDirty = false;
+    }
+    return this.timers.size === 0 ? Infinity : this.timerMin;
+  }
+
+  /** Fires the strategy timers due at the tick now (those set before it), earliest first, ties in the order set. */
+  private fireTimers(): void {
+    if (this.timers.size === 0 || this.earliestTimer() > this.now) return;
+    const due: Array<[string, number, number]> = [];
+    for (const [id, at] of this.timers) if (at <= this.now) due.push([id, at, this.timerSeq.get(id)!]);
+    due.sort((a, b) => a[1] - b[1] || a[2] - b[2]);
+    for (const [id, at, s] of due) {
+      if (this.status === 'halted') return;
+      // set again (moved) by a handler that ran before it: not due any more
+      if (this.timers.get(id) !== at || this.timerSeq.get(id) !== s) continue;
+      this.clearTimer(id);
+      if (this.h.onTimer) this.call('onTimer', () => this.h.onTimer!(id));
+    }
+  }
+
+  private equity(): number {
+    let eq = 0;
+    for (const I of this.insts) {
+      const lot = I.position.lot;
+      const mark = lot === 0 || I.lastValidNs !== I.lastValidNs ? null : lot > 0 ? I.lastValidBid : I.lastValidAsk;
+      eq += equityQuote(I.position, mark, I.tickLotQuote);
+    }
+    return eq;
+  }
+
+  /** The breach checks; true when one halted. `inst`/`feedLatencyNs`: the book message being handled (−1/NaN: none). */
+  private riskCheck(inst: number, feedLatencyNs: number): boolean {
+    const cfg = this.settings.risk;
+    const day = this.day;
+    // Flat with no orders, inside the day of the daily baseline, nothing changed since a full check passed: only the
+    // feed latency can breach (the mark does not count while flat, stale data only while exposed, and the rest moves
+    // only with fills and health reports). Most book messages of a strategy waiting for an entry are checked so.
+    if (this.riskClean && this.openPositions === 0 && this.liveOrders === 0 && day.day >= 0 && this.now >= day.fromNs && this.now < day.toNs) {
+      if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) return false;
+    }
+    const b = this.breach(inst, feedLatencyNs);
+    if (b === null) {
+      this.riskClean = true;
+      return false;
+    }
+    this.count(`breach.${b[0]}`);
+    this.halt(`risk breach (${b[0]}): ${b[1]}`, cfg.flattenOnBreach);
+    return true;
+  }
+
+  private breach(inst: number, feedLatencyNs: number): [BreachKind, string] | null {
+    const cfg = this.settings.risk;
+    const dayBefore = this.day.day;
+    const loss = this.day.loss(this.now, this.equity());
+    if (this.day.day !== dayBefore) {
+      this.dirty = true;
+      this.quiet = NaN;
+    }
+    if (loss > cfg.maxDailyLossQuote) return ['dailyLoss', `daily loss ${round6(loss)} quote > max ${cfg.maxDailyLossQuote}`];
+    const many = this.insts.length > 1;
+    for (const I of this.insts) {
+      const sym = many ? `${I.setup.symbol}: ` : '';
+      const lot = I.position.lot;
+      const pos = Math.abs(lot);
+      if (pos > cfg.maxPositionLot) return ['position', `${sym}|position| ${pos} lots > max ${cfg.maxPositionLot}`];
+      const mark = lot === 0 || I.lastValidNs !== I.lastValidNs ? null : lot > 0 ? I.lastValidBid : I.lastValidAsk;
+      if (cfg.maxNotionalTickLot !== null && mark !== null && pos * mark > cfg.maxNotionalTickLot)
+        return ['notional', `${sym}notional ${pos * mark} ticks·lots > max ${cfg.maxNotionalTickLot}`];
+      if (lot !== 0 || I.orders.length > 0) {
+        if (I.lastValidNs !== I.lastValidNs) return ['staleData', `${sym}exposed with no valid market data`];
+        if (this.now >= staleDataAt(cfg, I.lastValidNs))
+          return ['staleData', `${sym}last valid signal ${this.now - I.lastValidNs} ns old > max ${cfg.maxDataAgeNs} ns while exposed`];
+      }
+    }
+    if (feedLatencyNs === feedLatencyNs && (feedLatencyNs < cfg.minFeedLatencyNs || feedLatencyNs > cfg.maxFeedLatencyNs)) {
+      const sym = many ? `${this.insts[inst].setup.symbol}: ` : '';
+      return ['feedLatency', `${sym}feed latency ${feedLatencyNs} ns outside [${cfg.minFeedLatencyNs}, ${cfg.maxFeedLatencyNs}]`];
+    }
+    if (this.clockOffsetNs !== null && Math.abs(this.clockOffsetNs) > cfg.maxClockOffsetNs)
+      return ['clockOffset', `clock offset ${this.clockOffsetNs} ns beyond ±${cfg.maxClockOffsetNs}`];
+    return null;
+  }
+
+  /** Order or position state unknown: optionally cancel everything, ask the venue; orders are refused meanwhile. */
+  private enterReconcile(reason: string, cancelAll: boolean): void {
+    this.log('warn', `RECONCILE: ${reason}`);
+    for (let i = 0; i < this.insts.length; i++) {
+      if (cancelAll) {
+        this.push(i, { type: 'cancelAll' });
+        for (const o of this.insts[i].orders) markCancelled(o);
+      }
+      this.push(i, { type: 'reconcile' });
+    }
+    this.reconcile = { attempts: 1, sentNs: this.now, reason };
+    this.status = 'reconciling';
+    this.dirty = true;
+    this.quiet = NaN;
+    if (this.h.onReconcile) this.call('onReconcile', () => this.h.onReconcile!(reason));
+  }
+
+  /** Cancel all (and flatten if asked), then halted. Every breach, the kill switch, a strategy's halt or error. */
+  halt(reason: string, flatten: boolean): void {
+    // Halting again (the operator's kill switch re-issued) sends the cancel-all (and flatten) again: the first may
+    // have been lost. The strategy heard the first.
+    const again = this.status === 'halted';
+    this.log('error', `HALTED: ${reason}`);
+    for (let i = 0; i < this.insts.length; i++) {
+      this.push(i, { type: 'cancelAll' });
+      if (flatten) this.push(i, { type: 'flatten' });
+      for (const o of this.insts[i].orders) markCancelled(o);
+    }
+    this.status = 'halted';
+    this.haltReason = reason;
+    if (again) return;
+    this.haltedNs = this.now;
+    this.dirty = true;
+    this.quiet = NaN;
+    if (this.h.onHalt) this.call('onHalt', () => this.h.onHalt!(reason));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------------
+
+  /** Ends a live order (it leaves the live set; kept a while for ctx.order and late reports). */
+  private end(o: OwnOrder, state: 'filled' | 'cancelled' | 'rejected'): void {
+    o.state = state;
+    o.inFlight = NONE;
+    o.awaitFillSinceNs = NaN;
+    o.cancelWanted = false;
+    this.orders.delete(o.clientOid);
+    const list = this.insts[o.inst].orders;
+    const i = list.indexOf(o);
+    if (i >= 0) list.splice(i, 1);
+    this.liveOrders--;
+    this.ackDue = NaN;
+    this.dirty = true;
+    this.quiet = NaN;
+    this.remember(o);
+  }
+
+  private remember(o: OwnOrder): void {
+    if (this.finished.size >= RECENT_ORDERS) this.finished.delete(this.finished.keys().next().value as string);
+    this.finished.set(o.clientOid, o);
+  }
+
+  /** onOrder with the reused update object. */
+  private deliver(
+    o: OwnOrder,
+    kind: OrderUpdateKind,
+    code = '',
+    message = '',
+    retryable = false,
+    fill?: Extract<Event, { type: 'fill' }>,
+  ): void {
+    if (!this.h.onOrder) return;
+    const u = this.update;
+    u.kind = kind;
+    u.order = o;
+    u.code = code;
+    u.message = message;
+    u.retryable = retryable;
+    u.fillPriceTick = fill ? fill.priceTick : NaN;
+    u.fillLot = fill ? fill.qtyLot : 0;
+    u.feeQuote = fill ? fill.feeQuote : 0;
+    u.maker = fill ? fill.maker : false;
+    this.call('onOrder', () => this.h.onOrder!(u));
+  }
+
+  private instOf(symbol: string | undefined, who: string): number {
+    if (symbol === undefined) {
+      if (this.insts.length === 1) return 0;
+      const traded = this.insts.filter((i) => i.market.tradable);
+      if (traded.length === 1) return traded[0].market.index;
+      throw new Error(`${who}: this run has several instruments (${this.insts.map((i) => i.setup.symbol).join(', ')}): name the symbol`);
+    }
+    for (let i = 0; i < this.insts.length; i++) if (this.insts[i].setup.symbol === symbol) return i;
+    throw new Error(`${who}: no instrument ${JSON.stringify(symbol)} in this run (${this.insts.map((i) => i.setup.symbol).join(', ')})`);
+  }
+
+  marketOf(symbol: string | undefined): Market {
+    return this.insts[this.instOf(symbol, 'ctx.market')].market;
+  }
+
+  private push(inst: number, a: Action): void {
+    this.out.push(a);
+    this.outInst.push(inst);
+  }
+
+  private begin(): void {
+    if (this.out.length > 0) {
+      this.out = [];
+      this.outInst = [];
+    }
+  }
+
+  /** The actions of the event just handled (most have none: a shared empty array). */
+  private taken(): Action[] {
+    const out = this.out;
+    if (out.length === 0) return NO_ACTIONS;
+    this.out = [];
+    this.outInst.length = 0;
+    return out;
+  }
+
+  /** Runs strategy code; a throw halts the session with the handler's name and the strategy's file and line. */
+  private call<T>(handler: string, fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (err) {
+      this.strategyFailed(handler, err);
+      return undefined;
+    }
+  }
+
+  /** onBook, the hot path of call(): no closure per message. */
+  private callBook(m: MarketView): void {
+    try {
+      this.h.onBook!(m);
+    } catch (err) {
+      this.strategyFailed('onBook', err);
+    }
+  }
+
+  private strategyFailed(handler: string, err: unknown): void {
+    const what = this.o.describeError ? this.o.describeError(err) : err instanceof Error ? err.message : String(err);
+    this.count('strategy.error');
+    const reason = `strategy error in ${handler}: ${what}`;
+    if (this.status === 'halted') return this.log('error', reason);
+    this.halt(reason, this.settings.risk.flattenOnBreach);
+  }
+}
+
+/** The reused OrderUpdate. */
+class Update implements OrderUpdate {
+  kind: OrderUpdateKind = 'accepted';
+  order!: Order;
+  fillPriceTick = NaN;
+  fillLot = 0;
+  feeQuote = 0;
+  maker = false;
+  code = '';
+  message = '';
+  retryable = false;
+}
+
+/** The one context a run's handlers get. */
+class Context implements StrategyContext {
+  readonly markets: readonly Market[];
+  constructor(
+    private readonly rt: StrategyRuntime,
+    readonly params: Readonly<Record<string, ParamValue>>,
+  ) {
+    this.markets = rt.markets;
+  }
+  get limits(): RiskLimits {
+    return this.rt.limits;
+  }
+  get now(): number {
+    return this.rt.now === -Infinity ? 0 : this.rt.now;
+  }
+  get originNs(): bigint {
+    return this.rt.originNs;
+  }
+  get status(): RuntimeStatus {
+    return this.rt.status;
+  }
+  market(symbol?: string): Market {
+    return this.rt.marketOf(symbol);
+  }
+  place(req: PlaceRequest): string | null {
+    return this.rt.place(req);
+  }
+  cancel(clientOid: string): boolean {
+    return this.rt.cancel(clientOid);
+  }
+  amend(clientOid: string, req: AmendRequest): boolean {
+    return this.rt.amend(clientOid, req);
+  }
+  cancelAll(symbol?: string): void {
+    this.rt.cancelAllOf(symbol);
+  }
+  flatten(symbol?: string): void {
+    this.rt.flattenOf(symbol);
+  }
+  order(clientOid: string): Order | null {
+    return this.rt.orderOf(clientOid);
+  }
+  setTimer(id: string, delayNs: number): void {
+    this.rt.setTimer(id, delayNs);
+  }
+  clearTimer(id: string): void {
+    this.rt.clearTimer(id);
+  }
+  random(): number {
+    return this.rt.nextRandom();
+  }
+  log(message: string, level: LogLevel = 'info'): void {
+    this.rt.log(level, String(message));
+  }
+  record(name: string, value: number): void {
+    this.rt.record(name, value);
+  }
+  count(name: string, n = 1): void {
+    this.rt.count(name, n);
+  }
+  halt(reason: string, flatten = false): void {
+    this.rt.halt(String(reason), flatten);
+  }
+}

@@ -1,0 +1,101 @@
+// The risk gate's rules and the exact position accounting they rest on, with hand-worked numbers. (The gate inside
+// the runtime, breaches that halt and refusals that are logged, is in runtime.test.ts.)
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { applyFill, avgEntryTick, newPosition, unrealisedTickLot } from '../../src/strategy/position';
+import { DayBaseline, PlaceWindow, equityQuote, exposureRefusal, rateRefusal, staleDataAt } from '../../src/strategy/risk';
+import { defaultSettings } from '../../src/strategy/settings';
+
+const risk = defaultSettings().risk;
+const S = 1e9;
+const DAY = 86_400 * S;
+
+// ---- position ------------------------------------------------------------------------------------------------------
+
+test('position: FIFO lots, exact cost basis and realised P&L in ticks·lots', () => {
+  const p = newPosition();
+  applyFill(p, 'buy', 1000, 2, 0.12);
+  applyFill(p, 'buy', 1003, 1, 0.06);
+  assert.is(p.lot, 3);
+  assert.is(p.costTickLot, 3003);
+  assert.is(avgEntryTick(p), 1001);
+  // Sell 2 @ 1010 closes the two oldest lots (1000): +20.
+  assert.is(applyFill(p, 'sell', 1010, 2, 0.12), 20);
+  assert.is(p.lot, 1);
+  assert.is(p.costTickLot, 1003);
+  assert.is(unrealisedTickLot(p, 1005), 2);
+  // Sell 3 @ 1004: closes 1 @ 1003 (+1) and opens a 2-lot short at 1004.
+  assert.is(applyFill(p, 'sell', 1004, 3, 0.18), 1);
+  assert.is(p.lot, -2);
+  assert.equal(p.open, [{ priceTick: 1004, qtyLot: 2 }]);
+  assert.is(unrealisedTickLot(p, 1000), 8);
+  assert.is(p.realisedTickLot, 21);
+  assert.ok(Math.abs(p.feesQuote - 0.48) < 1e-12);
+  // Identity: realised + unrealised = cash + lot·mark, exactly, at any mark.
+  for (const mark of [1, 999, 1004, 123456]) assert.is(p.realisedTickLot + unrealisedTickLot(p, mark), p.cashTickLot + p.lot * mark);
+});
+
+test('position: fills off the integer grid throw before changing anything', () => {
+  const p = newPosition();
+  assert.throws(() => applyFill(p, 'buy', 1000.5, 1, 0), /integer of ticks/);
+  assert.throws(() => applyFill(p, 'buy', 1000, 0, 0), /integer of lots/);
+  assert.throws(() => applyFill(p, 'buy', 2 ** 40, 2 ** 20, 0), /exact integer range/);
+  assert.equal(p, newPosition());
+});
+
+// ---- daily loss ----------------------------------------------------------------------------------------------------
+
+test('equity: long 10 lots @ 1000 marked at 990 = −100 ticks·lots = −0.01 quote, minus 0.002 fees', () => {
+  const p = newPosition();
+  applyFill(p, 'buy', 1000, 10, 0.002);
+  assert.ok(Math.abs(equityQuote(p, 990, 0.0001) + 0.012) < 1e-12);
+  assert.ok(Math.abs(equityQuote(p, null, 0.0001) + 0.002) < 1e-12, 'no mark: realised − fees');
+});
+
+test('daily loss: the day is [00:00, 24:00) UTC to the nanosecond (the clock counts from a midnight), and a clock going back finds its own day', () => {
+  const d = new DayBaseline();
+  const t = 3600 * S; // 01:00 on day 0
+  assert.is(d.loss(t, 0), 0, 'baseline taken at the first check');
+  assert.ok(Math.abs(d.loss(DAY - 1, -0.01) - 0.01) < 1e-12, 'the last nanosecond of the day');
+  assert.is(d.loss(DAY, -0.01), 0, 'the first of the next: the baseline rolls to the equity then');
+  assert.is(d.day, 1);
+  assert.ok(Math.abs(d.loss(2 * DAY - 1, -0.015) - 0.005) < 1e-12);
+  assert.is(d.loss(DAY - 5, -0.015), 0, 'back into the previous day: that day again, from the equity now');
+  assert.is(d.day, 0);
+});
+
+// ---- pre-trade -----------------------------------------------------------------------------------------------------
+
+test('order rate: 2/s and 3/min rolling windows (an order exactly 1 s / 60 s old has left the window)', () => {
+  const lim = { ...risk, maxOrdersPerSecond: 2, maxOrdersPerMinute: 3 };
+  const w = new PlaceWindow();
+  const T = 1000 * S;
+  w.note(T);
+  w.note(T + S / 2);
+  assert.match(rateRefusal(lim, w, T + 0.9 * S)!, /2 placed in the last second/);
+  assert.is(rateRefusal(lim, w, T + S), null);
+  w.note(T + S);
+  assert.match(rateRefusal(lim, w, T + 30 * S)!, /3 placed in the last minute/);
+  assert.is(rateRefusal(lim, w, T + 60 * S), null);
+});
+
+test('the place window grows past its first size and keeps time order', () => {
+  const w = new PlaceWindow();
+  for (let i = 0; i < 200; i++) w.note(i * 1e6);
+  assert.is(w.size, 200);
+  assert.is(w.inLastSecond(199e6), 200);
+  w.prune(60 * S + 99e6);
+  assert.is(w.size, 100);
+});
+
+test('position and notional: an order whose worst case would pass the limit is refused', () => {
+  assert.is(exposureRefusal(risk, 10, 1000), null, '10 = max');
+  assert.match(exposureRefusal(risk, -11, 1000)!, /position: 11 lots would pass max 10/);
+  assert.match(exposureRefusal({ ...risk, maxNotionalTickLot: 2001 }, 2, 1001)!, /notional: 2002 ticks·lots would pass max 2001/);
+});
+
+test('stale data: the limit passes 1 ns after maxDataAgeNs', () => {
+  assert.is(staleDataAt(risk, 1000), 1000 + 5 * S + 1);
+});
+
+test.run();
