@@ -1,10 +1,12 @@
-// `ringbook bench backtest`: end-to-end events/s from Parquet through the core, the strategy machine and the
-// simulated venue on a generated recording (10 M events; --quick 1 M), and the peak RSS of that process, measured
-// again on a fifth of the data to show memory does not grow with length. Peers in the same run: the same data
-// through the core only, the core's Parquet decoder only, the JS typed-column reader only, the full backtest
-// with hyparquet's general reader instead of ours, and the decoder and the full backtest over the same recording
-// written without page checksums (what checking them costs).
-import { mkdtempSync, rmSync } from 'node:fs';
+// `ringbook bench backtest`: end-to-end events/s from Parquet through the core, the strategy runtime and the simulated
+// venue on a generated recording (10 M events; --quick 1 M), and the peak RSS of that process, measured again on a
+// fifth of the data to show memory does not grow with length. Rows in the same run: the same data through the core
+// only (the reference), then through the runtime with a no-op user strategy (a file, loaded like any user's: no
+// handlers), one whose onBook is empty (the cost of handing a strategy every message), obi-ofi and signal-taker through
+// the public API; and the core's Parquet decoder only, the JS typed-column reader only, obi-ofi with hyparquet's
+// general reader instead of ours, and the decoder and the obi-ofi backtest over the same recording written without
+// page checksums (what checking them costs).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from './recording';
@@ -19,6 +21,18 @@ interface ChildResult {
 
 const child = (dir: string, mode: string) => runChild<ChildResult>('backtest.child', [dir, mode]);
 
+/** User strategy files, written where a user would keep them (outside the repository). */
+const NOOP = `import { defineStrategy } from 'ringbook';
+
+// Does nothing: what the runtime and the loop cost on their own.
+export default defineStrategy({ name: 'noop', params: {}, create: () => ({}) });
+`;
+const NOOP_ONBOOK = `import { defineStrategy } from 'ringbook';
+
+// Gets every book message and reads nothing: what handing a strategy each message costs.
+export default defineStrategy({ name: 'noop-onbook', params: {}, create: () => ({ onBook() {} }) });
+`;
+
 export async function benchBacktest(opts: { rounds: number; quick: boolean; log(s: string): void }) {
   const results = new Results();
   const big = opts.quick ? 1_000_000 : 10_000_000;
@@ -31,80 +45,52 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
     writeRecording(smallDir, big / 5);
     const uncheckedDir = join(root, 'unchecked');
     writeRecording(uncheckedDir, big, 7, 1_000_000, { pageChecksums: false });
-    let fills = 0;
-    const rss: Record<string, number[]> = { big: [], small: [] };
+    const noop = join(root, 'noop.ts');
+    const noopOnBook = join(root, 'noop-onbook.ts');
+    writeFileSync(noop, NOOP);
+    writeFileSync(noopOnBook, NOOP_ONBOOK);
+    const fills: Record<string, number> = {};
+    const rate = (c: ChildResult) => c.events / c.seconds / 1e6;
     for (let r = 0; r < opts.rounds; r++) {
-      const full = child(bigDir, 'full');
-      fills = full.fills;
-      rss.big.push(full.maxRssMB);
-      results.add('full', 'Parquet → core → strategy → simulated venue', 'M ev/s', full.events / full.seconds / 1e6);
-      results.add(
-        'core',
-        'Parquet → core (no strategy, no venue)',
-        'M ev/s',
-        (() => {
-          const c = child(bigDir, 'core');
-          return c.events / c.seconds / 1e6;
-        })(),
-      );
-      results.add(
-        'records',
-        "Parquet → records in core memory (the core's decoder only)",
-        'M ev/s',
-        (() => {
-          const c = child(bigDir, 'records');
-          return c.events / c.seconds / 1e6;
-        })(),
-      );
-      results.add(
-        'read',
-        'Parquet → typed columns (the JS reader only)',
-        'M ev/s',
-        (() => {
-          const c = child(bigDir, 'read');
-          return c.events / c.seconds / 1e6;
-        })(),
-      );
+      results.add('core', 'Parquet → core (no strategy, no venue)', 'M ev/s', rate(child(bigDir, 'core')));
+      results.add('noop', 'Parquet → core → runtime, no-op user strategy → venue', 'M ev/s', rate(child(bigDir, `strategy:${noop}`)));
+      results.add('noop_onbook', '… a user strategy with an empty onBook', 'M ev/s', rate(child(bigDir, `strategy:${noopOnBook}`)));
+      const full = child(bigDir, 'strategy:obi-ofi');
+      fills['obi-ofi'] = full.fills;
+      results.add('obi_ofi', '… obi-ofi through the public API', 'M ev/s', rate(full));
+      const taker = child(bigDir, 'strategy:signal-taker');
+      fills['signal-taker'] = taker.fills;
+      results.add('signal_taker', '… signal-taker', 'M ev/s', rate(taker));
+      results.add('records', "Parquet → records in core memory (the core's decoder only)", 'M ev/s', rate(child(bigDir, 'records')));
+      results.add('read', 'Parquet → typed columns (the JS reader only)', 'M ev/s', rate(child(bigDir, 'read')));
       results.add(
         'records_unchecked',
         "the core's decoder only, the same recording without page checksums",
         'M ev/s',
-        (() => {
-          const c = child(uncheckedDir, 'records');
-          return c.events / c.seconds / 1e6;
-        })(),
+        rate(child(uncheckedDir, 'records')),
       );
       results.add(
-        'full_unchecked',
-        'full backtest, the same recording without page checksums',
+        'obi_ofi_unchecked',
+        'obi-ofi backtest, the same recording without page checksums',
         'M ev/s',
-        (() => {
-          const c = child(uncheckedDir, 'full');
-          return c.events / c.seconds / 1e6;
-        })(),
+        rate(child(uncheckedDir, 'strategy:obi-ofi')),
       );
-      if (r < 2)
-        results.add(
-          'generic',
-          'full backtest, hyparquet general reader',
-          'M ev/s',
-          (() => {
-            const c = child(bigDir, 'generic');
-            return c.events / c.seconds / 1e6;
-          })(),
-        );
-      const small = child(smallDir, 'full');
-      rss.small.push(small.maxRssMB);
-      results.add('rss_big', `peak RSS, ${big / 1e6} M events`, 'MB', full.maxRssMB);
-      results.add('rss_small', `peak RSS, ${big / 5e6} M events`, 'MB', small.maxRssMB);
+      if (r < 2) results.add('generic', 'obi-ofi backtest, hyparquet general reader', 'M ev/s', rate(child(bigDir, 'generic')));
+      const small = child(smallDir, 'strategy:obi-ofi');
+      results.add('rss_big', `peak RSS, obi-ofi, ${big / 1e6} M events`, 'MB', full.maxRssMB);
+      results.add('rss_small', `peak RSS, obi-ofi, ${big / 5e6} M events`, 'MB', small.maxRssMB);
     }
+    const core = results.median('core');
     const ratios = {
-      'full vs goal 5 M ev/s': results.median('full') / 5,
-      'full vs hyparquet general reader': results.median('full') / results.median('generic'),
-      'full vs core only (strategy+venue cost)': results.median('full') / results.median('core'),
+      'no-op strategy vs core only (goal ≥ 0.85)': results.median('noop') / core,
+      'empty onBook vs core only': results.median('noop_onbook') / core,
+      'obi-ofi vs core only (goal ≥ 0.6)': results.median('obi_ofi') / core,
+      'signal-taker vs core only': results.median('signal_taker') / core,
+      'obi-ofi vs goal 5 M ev/s': results.median('obi_ofi') / 5,
+      'obi-ofi vs hyparquet general reader': results.median('obi_ofi') / results.median('generic'),
       'core decoder vs JS typed-column reader': results.median('records') / results.median('read'),
       'core decoder, checked vs unchecked pages': results.median('records') / results.median('records_unchecked'),
-      'full backtest, checked vs unchecked pages': results.median('full') / results.median('full_unchecked'),
+      'obi-ofi backtest, checked vs unchecked pages': results.median('obi_ofi') / results.median('obi_ofi_unchecked'),
       'RSS 5× data / RSS 1× data': results.median('rss_big') / results.median('rss_small'),
     };
     return { results, ratios, events: g.rows, files: g.files, fills };

@@ -1,9 +1,9 @@
 // One measured backtest in a process of its own (so its peak RSS is its own): `node backtest.child.mjs <dir> <mode>`
-// prints {events, seconds, maxRssMB}. Modes: full (Parquet → core → strategy → simulated venue), core (Parquet →
-// core only), records (the core's Parquet decoder only), read (the typed-column reader only), generic (full, with
-// hyparquet's general reader instead of ours).
+// prints {events, seconds, fills, maxRssMB}. Modes: strategy:<FILE|NAME> (Parquet → core → strategy runtime with that
+// strategy → simulated venue; obi-ofi and signal-taker with parameters that trade often on the generated stream),
+// core (Parquet → core only), records (the core's Parquet decoder only), read (the typed-column reader only), generic
+// (obi-ofi, with hyparquet's general reader instead of ours).
 import { loadCore } from '../src/core/index';
-import { resolveConfig } from '../src/fsm/index';
 import { rowGroups, setFastRead } from '../src/capture/parquet/reader';
 import { recordGroups } from '../src/capture/parquet/record-groups';
 import { replay } from '../src/backtest/feeder';
@@ -13,9 +13,11 @@ import { powerProb } from '../src/backtest/queue';
 import { replayFilesOf } from '../src/cli/backtest';
 import { listParquet } from '../src/capture/recover';
 import { withFileSource } from '../src/capture/file-source';
+import { loadStrategy } from '../src/strategy/loader';
+import { resolveRun } from '../src/strategy/resolve';
 
 // Trades often on the generated stream (about one order per 400 events, half of the fills maker): the venue and the
-// machine are part of what is measured, not idle beside it.
+// strategy are part of what is measured, not idle beside it.
 export const BENCH_STRATEGY = [
   'signal.source=l1',
   'entry.threshold=0.6',
@@ -27,13 +29,19 @@ export const BENCH_STRATEGY = [
   'gates.maxSpreadTicks=100000',
   'risk.maxDailyLossQuote=1e9',
 ];
+/** signal-taker on the same stream: its entries need a touch no wider than the stream's. */
+export const BENCH_SIGNAL_TAKER = ['maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9'];
 
 const [dir, mode] = process.argv.slice(2);
+if (!dir) throw new Error('usage: backtest.child <dir> <mode>');
 const { files } = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
 const { core } = await loadCore();
 const bc = createBacktestCore(core, grid);
 if (mode === 'generic') setFastRead(false);
+// the strategy is loaded (bundled, checked, evaluated) before the clock starts: a backtest's cost is the replay
+const spec = mode === 'generic' ? 'obi-ofi' : mode.startsWith('strategy:') ? mode.slice('strategy:'.length) : null;
+const strategy = spec ? await loadStrategy(spec) : null;
 const t0 = performance.now();
 let events = 0;
 let fills = 0;
@@ -56,14 +64,18 @@ if (mode === 'read') {
     out: bc.out,
     onOutput: (r) => r.release(r.readable(1 << 20)),
   });
-} else {
+} else if (strategy) {
+  const def = strategy.definition;
+  const sets = def.name === 'obi-ofi' ? BENCH_STRATEGY : def.name === 'signal-taker' ? BENCH_SIGNAL_TAKER : [];
+  const run = resolveRun(def, [], sets);
   const trace = await runFiles(bc, files, grid, {
-    config: resolveConfig({}, BENCH_STRATEGY),
+    strategy: { definition: def, params: run.params, settings: run.settings, describeError: strategy.describeError },
+    symbol: files[0].meta.symbol ?? 'BTCUSDT',
     latency: feedLatency(4, 0, 3, 0),
     queue: powerProb(2),
   });
   events = trace.events;
   fills = trace.fills.length;
-}
+} else throw new Error(`unknown mode ${mode}`);
 const seconds = (performance.now() - t0) / 1000;
 console.log(JSON.stringify({ events, seconds, fills, maxRssMB: process.resourceUsage().maxRSS / 1024 }));

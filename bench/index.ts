@@ -22,7 +22,11 @@ export const BENCHMARKS = [
   { name: 'book', summary: 'a Bitget-like stream through book + all signals, core vs the TypeScript reference' },
   { name: 'feed', summary: 'Bitget frame decoding vs JSON.parse + walk, and tick-to-signal latency per hop on loopback' },
   { name: 'capture', summary: 'capture ring → finished Parquet: records/s and bytes per record' },
-  { name: 'backtest', summary: 'Parquet → core → strategy → simulated venue on a generated 10 M-event recording: events/s, peak RSS' },
+  {
+    name: 'backtest',
+    summary:
+      'Parquet → core → strategy runtime → simulated venue on a generated 10 M-event recording: core only, a no-op user strategy, obi-ofi and signal-taker in the same run; events/s, peak RSS',
+  },
   { name: 'optimize', summary: 'optimizer trials/s with 1 and 2 worker threads over one shared recording, and memory per worker' },
   {
     name: 'import',
@@ -118,7 +122,13 @@ export async function runBench(args: string[]): Promise<number> {
     log(`backtest: median of ${rounds} rounds, each run in a process of its own …`);
     const b = await benchBacktest({ rounds, quick, log });
     out.backtest = { rows: b.results.json(), ratios: b.ratios, events: b.events, files: b.files, fills: b.fills };
-    log(b.results.table(`backtest (${b.events} events in ${b.files} files; the strategy made ${b.fills} fills)`));
+    log(
+      b.results.table(
+        `backtest (${b.events} events in ${b.files} files; fills: ${Object.entries(b.fills)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+      ),
+    );
     for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
   }
   if (all || which.includes('optimize')) {

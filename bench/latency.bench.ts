@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TradingSession } from '../src/live/trading-session';
-import { resolveConfig } from '../src/fsm/index';
+import { loadParams } from '../src/cli/params';
 import { LOCAL_DEMO_CREDENTIALS } from '../src/gateway/signing';
 import { HopBoard, HOPS, type HopName } from '../src/latency/hops';
 import type { HistogramSummary } from '../src/latency/histogram';
@@ -139,13 +139,15 @@ function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog):
 
 async function runOnce(ex: { rest: string; ws: string }, rate: number, recorder: boolean, seconds: number): Promise<LatencyRun> {
   const root = recorder ? mkdtempSync(join(tmpdir(), 'ringbook-bench-latency-')) : '';
+  // obi-ofi, as `demo` runs it, with the settings above
+  const params = await loadParams({ strategy: 'obi-ofi', sets: LATENCY_CONFIG });
   try {
     const session = await TradingSession.start({
       wsUrl: ex.ws,
       restUrl: ex.rest,
       instType: 'USDT-FUTURES',
       symbol: 'BTCUSDT',
-      config: resolveConfig({}, LATENCY_CONFIG),
+      strategy: { strategy: params.strategy, params: params.params, settings: params.settings, config: params.config, coreHash: null },
       credentials: LOCAL_DEMO_CREDENTIALS,
       mode: 'local',
       channels: ['books'],

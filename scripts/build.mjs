@@ -31,6 +31,8 @@ const node = {
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  // the built-in strategies import the strategy API as a user's file does: 'ringbook'
+  alias: { ringbook: './src/strategy/api.ts' },
   sourcemap: 'linked',
   logLevel: 'warning',
   absWorkingDir: root,
@@ -62,6 +64,7 @@ await build({
   format: 'esm',
   target: 'es2022',
   external: ['node:*'],
+  alias: { ringbook: './src/strategy/api.ts' },
   sourcemap: 'linked',
   logLevel: 'warning',
   absWorkingDir: root,

@@ -20,26 +20,26 @@ export function constantLatency(entryNs: number, responseNs: number): LatencyMod
  * mean of what has been seen.
  */
 export function feedLatency(a: number, b: number, c: number, d: number): LatencyModel {
-  let bucket = -1;
-  let sum = 0;
-  let n = 0;
-  let last = 0;
-  const feed = () => (last > 0 ? last : n > 0 ? sum / n : 0);
+  // The running state in a Float64Array, not in closure variables: a double stored into a closure is a new heap
+  // number on every market message (millions of allocations a run).
+  const st = new Float64Array(4); // [bucket, sum, n, last]
+  st[0] = -1;
+  const feed = () => (st[3] > 0 ? st[3] : st[2] > 0 ? st[1] / st[2] : 0);
   return {
     name: `feed:${a}x+${b / 1e6}ms,${c}x+${d / 1e6}ms`,
     entry: () => Math.max(0, a * feed() + b),
     response: () => Math.max(0, c * feed() + d),
     observeFeed(atNs, feedNs) {
       const sec = Math.floor(atNs / 1e9);
-      if (sec !== bucket) {
-        if (n > 0 && bucket >= 0) last = sum / n;
-        bucket = sec;
-        sum = 0;
-        n = 0;
+      if (sec !== st[0]) {
+        if (st[2] > 0 && st[0] >= 0) st[3] = st[1] / st[2];
+        st[0] = sec;
+        st[1] = 0;
+        st[2] = 0;
       }
       if (feedNs > 0) {
-        sum += feedNs;
-        n++;
+        st[1] += feedNs;
+        st[2]++;
       }
     },
   };

@@ -142,13 +142,17 @@ export interface ExposureMetrics {
   timeInMarket: number | null;
 }
 
-/** How the strategy ended the run (null for a trace without the machine's state). */
+/** How the strategy ended the run (null for a trace without the runtime's state), and which code it was. */
 export interface StrategyMetrics {
   finalPhase: string;
-  /** When and why the machine halted (a risk breach, a failed exit); null when it did not. */
+  /** When and why the session halted (a risk breach, a failed exit, an error in the strategy); null when it did not. */
   halted: null | { reason: string; atNs: string; atUtc: string };
-  /** The machine's counters, sorted by name: gate.* / hurdle / risk.denied count entries blocked. */
+  /** The runtime's and the strategy's counters, sorted by name: risk.denied, gate.* / hurdle (obi-ofi) … */
   counters: Record<string, number>;
+  /** The strategy's name and the sha256 of its bundle and of core.wasm (null when not known). */
+  name?: string;
+  bundleSha256?: string | null;
+  coreSha256?: string | null;
 }
 
 export interface Metrics {
@@ -414,6 +418,7 @@ function strategyOf(trace: BacktestTrace): StrategyMetrics | null {
     halted:
       st.haltReason === null ? null : { reason: st.haltReason, atNs: at === null ? '' : at.toString(), atUtc: at === null ? '' : utc(at) },
     counters,
+    ...(st.name !== undefined ? { name: st.name, bundleSha256: st.bundleHash ?? null, coreSha256: st.coreHash ?? null } : {}),
   };
 }
 

@@ -326,6 +326,7 @@ figure{margin:0 0 18px}figcaption{font-weight:600;margin:0 0 4px}svg{width:100%;
 .yl{font-size:10px;text-anchor:end;fill:#5b6475}.xl{font-size:10px;fill:#5b6475}.unit{font-size:10px;text-anchor:end;fill:#5b6475}
 .none{font-size:12px;text-anchor:middle;fill:#8a93a3}
 .equity,.position,.mid,.dd{fill:none;stroke-width:1.2}.equity{stroke:#2457c5}.position{stroke:#7a3fb8}.mid{stroke:#556}
+.rec{fill:none;stroke-width:1.2;stroke:#b8731f}pre.log{font-size:12px;background:#f7f8fa;padding:8px;overflow-x:auto;max-height:480px}
 .dd{stroke:#c0392b}.dd-area{fill:#f3c6c0;stroke:none}.buy{fill:#1f9d55}.sell{fill:#d64541}.pos{fill:#2457c5}.neg{fill:#d64541}
 table{border-collapse:collapse;width:100%;margin:0 0 8px}td{padding:2px 8px;border-bottom:1px solid #eceef2;vertical-align:top}
 td.v{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.u{color:#5b6475;white-space:nowrap}td.n{color:#5b6475;width:45%}td.w{padding-left:8px}
@@ -372,6 +373,15 @@ export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx:
     figure('Mean markout by horizon (mid move in the fill’s favour)', barChart(markouts, 'ticks', 'markouts')),
     figure('Holding time of round trips', barChart(holdingBars(trace), 'trades', 'round trips')),
   ];
+  // the strategy's own series (ctx.record), on the same time axis (t: ns since the first record)
+  for (const r of trace.strategy?.records ?? [])
+    charts.push(figure(`Recorded by the strategy: ${r.name}`, lineChart({ t0: trace.fromNs, dt: r.t }, r.v, '', 'rec')));
+  const logs = trace.strategy?.logs ?? [];
+  const logBlock = logs.length
+    ? `<section><h2>${esc(`Log: ${logs.length === trace.strategy?.logCount ? 'every line' : `the last ${logs.length} of ${trace.strategy?.logCount} lines`}`)}</h2><pre class="log">${esc(
+        logs.map((l) => `+${duration(l.t)}  ${l.level.padEnd(5)} ${l.message}`).join('\n'),
+      )}</pre></section>`
+    : '';
   const sub = `${m.run.fromUtc} → ${m.run.toUtc} (UTC) · net ${quote(m.pnl.netQuote)} ${q} · ${plural(m.activity.fills, 'fill')} · ${plural(m.trades.count, 'round trip')}`;
   return [
     '<!doctype html>',
@@ -381,7 +391,8 @@ export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx:
     `<h1>${esc(title)}</h1><p class="sub">${esc(sub)}</p>`,
     ...outcomeLines(m, ctx).map((l) => `<p class="why">${esc(l)}</p>`),
     charts.join('\n'),
-    `<div class="tables">${tables(m, ctx)}</div>`,
+    `<div class="tables">${tables(m, { ...ctx, logCount: 0 })}</div>`,
+    logBlock,
     '</body></html>',
     '',
   ].join('\n');

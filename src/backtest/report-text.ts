@@ -32,13 +32,21 @@ export interface ReportContext {
   base?: string;
   /** The run's full resolved parameters. */
   parameters?: ParamRow[];
-  /** What stopped entries (src/fsm/explain.ts). */
+  /** What stopped entries (src/strategy/explain.ts). */
   findings?: Finding[];
   /** Why the strategy halted, when it did. */
   halt?: Finding | null;
   /** The preset the parameters started from. */
   preset?: string | null;
+  /** Which strategy ran: its name, where it came from, the sha256 of its bundle and of core.wasm. */
+  strategy?: { name: string; source: string; bundleHash: string | null; coreHash: string | null };
+  /** What the strategy and the runtime logged (the newest lines; t: ns since the first record), and how many in all. */
+  logs?: ReadonlyArray<{ t: number; level: string; message: string }>;
+  logCount?: number;
 }
+
+/** Log lines the terminal report shows (the HTML report shows every kept line). */
+const TERMINAL_LOG_LINES = 10;
 
 /** Annualised ratios from less than this much data are noise, not a Sharpe. */
 export const MIN_DAYS_ANNUALISED = 1;
@@ -127,6 +135,18 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('tick size', String(run.tickSize), q),
         row('lot size', String(run.lotSize), ctx.base ?? 'base'),
         row('equity sampled every', duration(run.seriesIntervalNs), '', `${int(run.seriesSamples)} samples`),
+        ...(ctx.strategy
+          ? [
+              row('strategy', ctx.strategy.name, '', ctx.strategy.source.startsWith('builtin:') ? 'built-in' : ctx.strategy.source),
+              row(
+                'strategy bundle sha256',
+                ctx.strategy.bundleHash ?? NA,
+                '',
+                ctx.strategy.bundleHash ? undefined : 'its source was not found',
+              ),
+              row('core.wasm sha256', ctx.strategy.coreHash ?? NA),
+            ]
+          : []),
         ...(ctx.parameters ? [parametersRow(ctx)] : []),
       ],
     },
@@ -240,6 +260,14 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         detail: p.doc,
       })),
     });
+  if (ctx.logCount) {
+    const kept = ctx.logs ?? [];
+    const shown = kept.slice(-TERMINAL_LOG_LINES);
+    sections.push({
+      title: `Log (${int(ctx.logCount)} lines${ctx.logCount > shown.length ? `; the last ${shown.length}` : ''})`,
+      rows: shown.map((l) => line(`+${duration(l.t)}  ${l.level.padEnd(5)} ${l.message}`)),
+    });
+  }
   sections.push({
     title: 'Settings (simulated venue)',
     rows: Object.entries(m.settings).map(([k, v]) => {

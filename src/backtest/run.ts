@@ -18,14 +18,28 @@
 // Times inside the loop are ns relative to the first record's local_ts, as doubles (exact for 104 days); the runtime
 // counts from a UTC midnight (its origin), a constant offset away. What travels to and from the venue waits in the
 // agenda (./agenda); markouts, the equity series and funding are kept by ./recorders.
-import { REC_SIZE, Kind, R, REPLAY_RING, REPLAY_SIGNAL, S, State, endsMessage, readI64, type Core, type Engine, type Instrument, type Ring } from '../core/index';
+import {
+  REC_SIZE,
+  Kind,
+  R,
+  REPLAY_RING,
+  REPLAY_SIGNAL,
+  S,
+  State,
+  endsMessage,
+  readI64,
+  type Core,
+  type Engine,
+  type Instrument,
+  type Ring,
+} from '../core/index';
 import { columnsToRecords } from '../capture/parquet/reader';
 import type { Columns } from '../capture/schema';
 import type { Action, Event } from '../strategy/events';
 import type { ParamValue, StrategyDefinition } from '../strategy/api';
 import { StrategyRuntime, originOf, type LogLine, type RuntimeInstrument } from '../strategy/runtime';
 import type { RuntimeSettings } from '../strategy/settings';
-import { Slots, copyLevels, copyRecord, num64 } from '../strategy/views';
+import { Slots, copyLevels, num64, RECORD_COPY_WORDS, HEAD_COPY_WORDS } from '../strategy/views';
 import { FeedHealth, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
@@ -102,6 +116,10 @@ const TWO32 = 4294967296;
 const OTHER = 0;
 const BOOK = 1;
 const TRADE = 2;
+// Where the views read the last delivered book message.
+const IN_QUEUE = 0;
+const IN_CORE = 1;
+const IN_OWN = 2;
 // Record words (Int32 index offsets within a 64-byte record) the loop reads.
 const W_EXCH = R.exchTs >> 2;
 const W_LOCAL = R.localTs >> 2;
@@ -155,8 +173,23 @@ export class Backtest {
   private tail = 0;
   /** Queue index of the last book message delivered (its slot stays readable); -1 before the first. */
   private lastBook = -1;
+  /**
+   * Where the strategy's views read the last delivered book message: a queue slot, the core's own signal record (a
+   * message delivered as it completed), or `own`, a copy taken before the core overwrote it.
+   */
+  private viewIn = IN_QUEUE;
+  /** Queue index of the book message whose record is still only in the core (-1: none). */
+  private coreEntry = -1;
+  /** The core's memory as slots (records read in place) and the copy of the last delivered record. */
+  private coreSlots: Slots | null = null;
+  private own: Slots;
   /** Copy the signal fields (a strategy handler or an observer may read Market.signals), and queue trades. */
   private readFields = true;
+  /**
+   * The instrument's last-signal record in core memory (a fixed place): its head, or all of it when the fields are
+   * read. One TypedArray.set of a view made once per run: a native copy, several times faster than a word loop.
+   */
+  private recordView: Int32Array | null = null;
   private readonly wantTrades: boolean;
   private readonly depth: number;
   private readonly health = new FeedHealth();
@@ -171,6 +204,10 @@ export class Backtest {
   /** The core put records in the output ring since the last message end. */
   private ringUsed = false;
   private lastExch = -Infinity;
+  /** drainUntil's bound (a field, not an argument: a double argument is a new heap number on every call). */
+  private until = -Infinity;
+  /** The local time of the event being handed to the runtime (for the same reason a field). */
+  private evT = 0;
   private lastLocal = 0;
   /** Local stamp of the last replayed message (unclamped), on the loop's clock. */
   private lastLocalRel = 0;
@@ -215,6 +252,7 @@ export class Backtest {
     this.depth = depth;
     this.wantTrades = trades > 0;
     this.slots = new Slots(this.cap, depth);
+    this.own = new Slots(1, depth);
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
     this.rec = new Recorders(this.tickLotQuote, o);
     this.sim = new SimExchange({
@@ -294,7 +332,12 @@ export class Backtest {
     // the runtime's own reads (state, stamps, touch) come from the record's head, always copied; the signal fields
     // only for a strategy (or an observer) that can look at them
     this.readFields = this.rt.readsViews;
-    this.settle(0, this.rt.start(this.rtOff));
+    const rec = this.c.inst.lastSignalOffset >> 2;
+    this.recordView = this.c.core.words.subarray(rec, rec + (this.readFields ? RECORD_COPY_WORDS : HEAD_COPY_WORDS));
+    // levels are not part of the core's record: a strategy that reads depth always gets copies
+    if (this.depth === 0) this.coreSlots = new Slots(0, 0, { i32: this.c.core.words, f64: this.c.core.f64, u8: this.c.core.bytes });
+    this.evT = 0;
+    this.settle(this.rt.start(this.rtOff));
   }
 
   /** Runs `n` records from byte address `ptr`, message by message (a message may continue in the next chunk). */
@@ -320,7 +363,11 @@ export class Backtest {
         let te = stamp(w, p + W_EXCH, hi0, lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
         this.lastExch = te;
-        this.drainUntil(te);
+        this.until = te;
+        this.drainUntil();
+        // a book message overwrites the core's signal record (trades and statuses leave it)
+        const kind = w[at + i * 16] & 0xff;
+        if ((this.coreEntry >= 0 || this.viewIn === IN_CORE) && kind !== Kind.trade && kind !== Kind.status) this.beforeOverwrite();
       }
       // the signal stays in the instrument's last-signal record and trades are not copied out: only statuses
       // (rare) come through the output ring
@@ -351,7 +398,7 @@ export class Backtest {
             if (this.sim.hasResting) this.sim.trade(te, side, price, qty);
             if (this.wantTrades && this.msgWanted) this.queueTrade(price, qty, side === 1, te);
           }
-        } else {
+        } else if (this.sim.hasResting) {
           this.sim.afterBook(te);
         }
         if (this.ringUsed) {
@@ -375,14 +422,54 @@ export class Backtest {
     return s;
   }
 
-  /** The message just completed: its recovery from a feed problem (if it ends one), then its record. */
+  /**
+   * Nothing waits: no queued market event, no order on its way or answer coming back, no tick, no resting order that
+   * a trade could fill. Then no handler can run before the next book message is delivered.
+   */
+  private idle(): boolean {
+    return (
+      this.head === this.tail &&
+      this.agenda.size === 0 &&
+      this.tickAt === Infinity &&
+      this.pendingTick !== this.pendingTick &&
+      !this.sim.hasResting
+    );
+  }
+
+  /**
+   * Before a book message overwrites the core's signal record: the queued message still read from it gets its copy,
+   * and so do the views when a handler could read them before the next book message is delivered.
+   */
+  private beforeOverwrite(): void {
+    if (this.coreEntry >= this.head) {
+      this.slots.i32.set(this.recordView!, ((this.coreEntry & this.mask) * this.slots.stride) >> 2);
+    }
+    this.coreEntry = -1;
+    if (this.viewIn === IN_CORE && !this.idle()) {
+      this.own.i32.set(this.recordView!, 0);
+      this.viewIn = IN_OWN;
+      this.rt.attach(0, this.own, 0);
+    }
+  }
+
+  /**
+   * The message just completed: its recovery from a feed problem (if it ends one), then its entry. Its record stays
+   * in the core until the next book message overwrites it (most are delivered before that): copied then, if still
+   * waiting. A strategy that reads depth gets the levels copied now (they are not part of the record).
+   */
   private queueBook(w: Int32Array, signalAt: number): void {
-    const recovered = this.health.book((this.c.core.bytes[signalAt + S.state] & State.valid) !== 0);
-    if (recovered !== null) this.qE[this.enqueue(OTHER)] = recovered;
+    if (!this.health.healthy) {
+      const recovered = this.health.book((this.c.core.bytes[signalAt + S.state] & State.valid) !== 0);
+      if (recovered !== null) this.qE[this.enqueue(OTHER)] = recovered;
+    }
     const s = this.enqueue(BOOK);
+    if (this.coreSlots !== null) {
+      this.coreEntry = this.tail - 1;
+      return;
+    }
     const sl = this.slots;
     const dst = s * sl.stride;
-    copyRecord(w, signalAt, sl, dst, this.readFields);
+    sl.i32.set(this.recordView!, dst >> 2);
     if (this.depth > 0) {
       const x = this.c.core.x;
       const book = this.c.inst.book.ptr;
@@ -431,7 +518,7 @@ export class Backtest {
     this.slots = slots;
     this.cap = cap;
     this.mask = mask;
-    if (this.rt) this.rt.attach(0, slots, this.lastBook >= 0 ? (this.lastBook & mask) * stride : -1);
+    if (this.rt && this.viewIn === IN_QUEUE) this.rt.attach(0, slots, this.lastBook >= 0 ? (this.lastBook & mask) * stride : -1);
   }
 
   /** Status records of the message just applied (all replayMessage puts in the ring) → health events at its local time. */
@@ -449,10 +536,11 @@ export class Backtest {
   }
 
   /**
-   * Runs every scheduled event before `t` (strictly), in order: the agenda's venue arrivals and answers, the timer
+   * Runs every scheduled event before `until` (strictly), in order: the agenda's venue arrivals and answers, the timer
    * tick and the market events, at equal times in the order arrivals, tick, answers, market events.
    */
-  private drainUntil(t: number): void {
+  private drainUntil(): void {
+    const t = this.until;
     const ag = this.agenda;
     for (;;) {
       const top = ag.peek();
@@ -483,8 +571,9 @@ export class Backtest {
           if (kind === OTHER || own < this.pendingTick) this.flushTick();
           else this.pendingTick = NaN;
         }
-        if (kind === BOOK) this.bookEvent(st, h);
-        else if (kind === TRADE) this.tradeEvent(st, s, own);
+        this.evT = st;
+        if (kind === BOOK) this.bookEvent(h);
+        else if (kind === TRADE) this.tradeEvent(s, own);
         else {
           const e = this.qE[s]!;
           this.qE[s] = undefined;
@@ -514,29 +603,52 @@ export class Backtest {
     this.localEvent(tt, TICK, undefined, undefined);
   }
 
-  /** A book message at local time `t`, queue entry `i` (the hot path). */
-  private bookEvent(t: number, i: number): void {
-    this.advanceTo(t);
+  /** A queued book message at local time evT, queue entry `i`: read in the core when it is still there, else its slot. */
+  private bookEvent(i: number): void {
+    this.lastBook = i;
+    if (i === this.coreEntry) {
+      const sl = this.coreSlots!;
+      const base = this.c.inst.lastSignalOffset;
+      if (this.viewIn !== IN_CORE) {
+        this.viewIn = IN_CORE;
+        this.rt.attach(0, sl, base);
+      }
+      this.bookDelivery(sl, base);
+      return;
+    }
     const sl = this.slots;
     const base = (i & this.mask) * sl.stride;
-    if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
-    this.lastBook = i;
-    this.settle(t, this.rt.book(0, base));
+    if (this.viewIn !== IN_QUEUE) {
+      this.viewIn = IN_QUEUE;
+      this.rt.attach(0, sl, base);
+    }
+    this.bookDelivery(sl, base);
   }
 
-  private tradeEvent(t: number, s: number, own: number): void {
-    this.advanceTo(t);
+  /**
+   * A book message reaches the runtime at local time evT (the hot path), read from `sl` at byte `base`. Times travel in
+   * fields here, not arguments: a double passed to a call V8 does not inline is a new heap number every time.
+   */
+  private bookDelivery(sl: Slots, base: number): void {
+    this.advanceTo(this.evT);
+    if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
+    this.settle(this.rt.book(0, base));
+  }
+
+  private tradeEvent(s: number, own: number): void {
+    this.advanceTo(this.evT);
     const x = this.qX;
-    this.settle(t, this.rt.trade(0, x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, own + this.rtOff));
+    this.settle(this.rt.trade(0, x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, own + this.rtOff));
   }
 
   /** A runtime event other than a market message at local time `t`: a tick, an answer, a health report. */
   private localEvent(t: number, kind: number, event: Event | undefined, exchT: number | undefined): void {
+    this.evT = t;
     this.advanceTo(t);
     if (kind === TICK) {
       this.ticks++;
       this.pendingTick = NaN; // a later tick supersedes a skipped one
-      this.settle(t, this.rt.tick(t + this.rtOff));
+      this.settle(this.rt.tick(t + this.rtOff));
       return;
     }
     const e = event!;
@@ -556,16 +668,17 @@ export class Backtest {
     } else if (e.type === 'reject') {
       this.counts.rejects++;
     }
-    this.settle(t, this.rt.handle(e, 0));
+    this.settle(this.rt.handle(e, 0));
   }
 
   private absNs(t: number): bigint {
     return this.base + BigInt(Math.round(t));
   }
 
-  /** What the runtime did with the event at `t`: a closed round trip to the trace, its actions on their way. */
-  private settle(t: number, actions: Action[]): void {
+  /** What the runtime did with the event at evT: a closed round trip to the trace, its actions on their way. */
+  private settle(actions: Action[]): void {
     const rt = this.rt;
+    const t = this.evT;
     const trips = rt.roundTrips;
     while (this.trades < trips.length) {
       const tr = trips[this.trades++];
@@ -615,7 +728,8 @@ export class Backtest {
   finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
     const end = Math.max(this.lastLocal, this.dataEnd);
     if (!this.started) throw new Error('no market data was replayed: the recording (or the --from/--to window) holds no records');
-    this.drainUntil(end + 1);
+    this.until = end + 1;
+    this.drainUntil();
     if (this.pendingTick === this.pendingTick) this.flushTick(); // the runtime's clock as if every tick came
     this.advanceTo(end);
     this.rt.stop(); // its actions have no market left to reach

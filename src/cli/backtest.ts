@@ -1,10 +1,12 @@
-// `ringbook backtest <file|dir|glob>`: a recording through the core, the live strategy machine and the simulated
-// venue; prints the report (table, --json) and writes the HTML report; --parity checks a recorded trading session.
+// `ringbook backtest <file|dir|glob>`: a recording through the core, the strategy runtime with the chosen strategy
+// (--strategy, default obi-ofi) and the simulated venue; prints the report (table, --json) and writes the HTML report;
+// --parity checks a recorded trading session.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadCore } from '../core/index';
-import type { Action, Event } from '../fsm/index';
-import { SignalWatch } from '../fsm/explain';
+import type { Action, Event } from '../strategy/events';
+import { SignalWatch, type StrategyConfig } from '../strategy/explain';
+import { coreHash } from '../strategy/loader';
 import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile } from '../capture/read-file';
 import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
@@ -23,7 +25,7 @@ import type { SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
-import { presetHelp, resolveParams, strategyFlags } from './params';
+import { loadParams, presetHelp, strategyFlags } from './params';
 import { runReport } from './run-report';
 
 export const BACKTEST = {
@@ -94,6 +96,7 @@ export const BACKTEST = {
   },
   examples: [
     ['backtest data/ --preset demo', 'replay a recording with the demo preset and print the report'],
+    ['backtest data/ --strategy my-strategy.ts --set threshold=0.4', 'your own strategy file, one parameter changed'],
     [
       'backtest data/ --config strategy.json --set gates.maxSpreadTicks=10 --report r.html',
       'your parameters, one changed, and an HTML report',
@@ -246,13 +249,13 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     throw new Error(
       `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
-  const params = resolveParams({
+  const params = await loadParams({
+    strategy: values.strategy,
     preset: values.preset,
     configFile: values.config,
     base: session ? { config: session.config, source: 'recorded session' } : undefined,
     sets: values.set,
   });
-  const config = params.config;
   const orders = await readOwnOrders(root, symbol);
   const trips = roundTrips(orders);
   const latency: LatencyModel = parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
@@ -267,9 +270,18 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const intents: Intent[] = [];
   const fillsSeen: FillSeen[] = [];
   const orderNo = new Map<string, number>();
-  const watch = new SignalWatch(config);
+  // what obi-ofi's signal did, for "why no trades" (another strategy's counters speak for themselves)
+  const watch = params.name === 'obi-ofi' ? new SignalWatch(params.config as unknown as StrategyConfig) : null;
   const run: RunOptions = {
-    config,
+    strategy: {
+      definition: params.strategy.definition,
+      params: params.params,
+      settings: params.settings,
+      bundleHash: params.strategy.bundle?.hash ?? null,
+      coreHash: coreHash(),
+      describeError: params.strategy.describeError,
+    },
+    symbol,
     fees,
     signals: session?.signals ?? {},
     latency,
@@ -280,7 +292,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     fromNs,
     toNs,
     feedShiftNs,
-    onSignal: (_t, e) => watch.observe(e),
+    onRuntime: watch ? (rt) => (rt.observer = (m) => watch.observe(m)) : undefined,
   };
   if (values.parity) {
     run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
@@ -316,7 +328,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   }
   const metrics = computeMetrics(trace);
-  const report = runReport({ symbol, metrics, params, signals: watch.stats });
+  const report = runReport({ symbol, metrics, params, signals: watch?.stats ?? null, strategy: trace.strategy });
   const title = `${symbol} ${basename(input)}`;
   if (values.report) {
     writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));

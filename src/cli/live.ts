@@ -2,8 +2,8 @@
 // environment (--demo, with keys), with a live status line, a word on why it is not entering while it waits, and a
 // summary at the end: what it did, what stopped entries, why it halted, and the parameters it traded with.
 import { resolve } from 'node:path';
-import { FIELDS, type StrategyConfig } from '../fsm/index';
-import { SignalWatch, explainEntries, explainHalt } from '../fsm/explain';
+import { SignalWatch, explainHalt, type HaltContext, type StrategyConfig } from '../strategy/explain';
+import { coreHash } from '../strategy/loader';
 import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, describeCredentials, type Credentials } from '../gateway/index';
 import { readFileSync } from 'node:fs';
 import { checkWritableDir } from '../capture/files';
@@ -16,7 +16,8 @@ import { count, duration, moneyIn, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows } from '../format/params';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, UsageError, type CommandSpec } from './args';
-import { presetHelp, resolveParams, strategyFlags, type ResolvedParams } from './params';
+import { loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
+import { findingsOf } from './run-report';
 import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
 import { latencyLines, latencyStatus } from '../latency/format';
@@ -114,20 +115,22 @@ async function runSession(o: {
   source: 'live' | 'demo' | 'simulator';
 }): Promise<number> {
   const err = (l: string) => process.stderr.write(`\n${l}\n`);
-  const config: StrategyConfig = o.params.config;
+  const params = o.params;
+  const obiOfi = params.name === 'obi-ofi';
+  const config = params.config as unknown as StrategyConfig;
   const ccy = quoteCurrency(o.symbol);
   let haltedAt: Date | null = null;
-  const rows = paramRows(FIELDS, config, o.params.sources, ccy);
+  const rows = paramRows(params.fields, params.config, params.sources, ccy);
   const changed = rows.some((r) => r.source !== 'default');
   process.stderr.write(
-    `parameters (${o.params.preset ? `preset ${o.params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}\n`,
+    `strategy ${params.name}${params.strategy.bundle ? ` (${params.strategy.bundle.source.startsWith('builtin:') ? 'built-in' : params.strategy.bundle.source}, sha256 ${params.strategy.bundle.hash.slice(0, 12)}…)` : ''}; parameters (${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}\n`,
   );
   const session = await TradingSession.start({
     wsUrl: o.wsUrl,
     restUrl: o.restUrl,
     instType: 'USDT-FUTURES' as InstType,
     symbol: o.symbol,
-    config,
+    strategy: { strategy: params.strategy, params: params.params, settings: params.settings, config: params.config, coreHash: coreHash() },
     credentials: o.credentials,
     mode: o.mode,
     log: (l) => {
@@ -136,12 +139,14 @@ async function runSession(o: {
     },
     record: o.recordDir ? { root: resolve(o.recordDir), source: o.source, onAlarm: (m) => err(`ALARM ${m}`) } : undefined,
   });
-  const total = new SignalWatch(config);
-  let window = new SignalWatch(config);
-  session.trader.onSignal = (e) => {
-    total.observe(e);
-    window.observe(e);
-  };
+  // what obi-ofi's signal did, for "why no trades" (another strategy's counters speak for themselves)
+  const total = obiOfi ? new SignalWatch(config) : null;
+  let window = obiOfi ? new SignalWatch(config) : null;
+  if (total)
+    session.runtime.observer = (m) => {
+      total.observe(m);
+      window?.observe(m);
+    };
   const lotText = (n: number) => `${formatPlain(n, session.grid.sizeStep, session.grid.sizeScale)} ${o.symbol.replace(/USDT$/, '')}`;
   const tty = process.stderr.isTTY;
   let mark = { at: Date.now(), counters: {} as Record<string, number>, orders: 0, said: '' };
@@ -150,14 +155,14 @@ async function runSession(o: {
     process.stderr.write(tty ? `\r\x1b[K${statusLine(s, lotText(s.positionLot), ccy)}` : `${statusLine(s, lotText(s.positionLot), ccy)}\n`);
     // waiting without entering: say why, from what was blocked (or what the signal did) since the last word
     if (Date.now() - mark.at < WHY_EVERY_MS) return;
-    if (s.orders === mark.orders && (s.phase === 'IDLE' || s.phase === 'COOLDOWN')) {
-      const why = explainEntries({ config, counters: since(s.counters, mark.counters), trades: 0, fills: 0, signals: window.stats })[0];
+    if (s.orders === mark.orders && s.openOrders === 0 && s.positionLot === 0 && s.phase !== 'HALTED' && s.phase !== 'RECONCILE') {
+      const why = findingsOf(params, since(s.counters, mark.counters), 0, 0, window?.stats ?? null)[0];
       const text = why ? findingLine(why) : '';
       if (text && text !== mark.said) err(`no entry in the last ${duration((Date.now() - mark.at) * 1e6)}: ${text}`);
       mark.said = text;
     } else mark.said = '';
     mark = { at: Date.now(), counters: s.counters, orders: s.orders, said: mark.said };
-    window = new SignalWatch(config);
+    window = obiOfi ? new SignalWatch(config) : null;
   }, 1000);
   await new Promise<void>((done) => {
     let finished = false;
@@ -172,11 +177,11 @@ async function runSession(o: {
     if (o.durationMs) setTimeout(finish, o.durationMs);
   });
   clearInterval(status);
-  const haltedBefore = session.machine.state.haltReason;
+  const haltedBefore = session.runtime.haltReason;
   process.stderr.write(`\nstopping: cancelling all orders${o.flatten ? ' and flattening' : ''}…\n`);
   const s = await session.stop(o.flatten);
-  const why = explainEntries({ config, counters: s.counters, trades: s.trades, fills: s.fills, signals: total.stats });
-  const halt = explainHalt(haltedBefore, config, ccy);
+  const why = findingsOf(params, s.counters, s.trades, s.fills, total?.stats ?? null);
+  const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy);
   const ended =
     haltedBefore === null
       ? 'stopped as asked'
@@ -189,7 +194,7 @@ async function runSession(o: {
     `  PnL           ${moneyIn(s.equityQuote, ccy)} net (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
-      : [`  entries       ${s.trades ? 'none blocked by a gate, the cost hurdle or a risk limit' : 'no entry signal'}`]),
+      : [`  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`]),
     `  latency       tick-to-trade per hop from the socket read (ringbook bench latency adds the exchange's side):`,
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
@@ -197,7 +202,8 @@ async function runSession(o: {
           `  recording     ${count(s.filesWritten)} files, ${count(s.records)} records under ${o.recordDir}/${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
         ]
       : []),
-    `  parameters    ${o.params.preset ? `preset ${o.params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}`,
+    `  strategy      ${params.name}${params.strategy.bundle ? `, bundle sha256 ${params.strategy.bundle.hash}` : ''}`,
+    `  parameters    ${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}`,
     ...compactParams(rows).map((l) => `  ${l}`),
     ...o.next,
   ];
@@ -210,7 +216,7 @@ export async function runLive(argv: string[]): Promise<number> {
   if (!args) return 0;
   const values = args.values;
   if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: live trades one symbol (run one session per symbol)`);
-  const params = resolveParams({ preset: values.preset, configFile: values.config, sets: values.set });
+  const params = await loadParams({ strategy: values.strategy, preset: values.preset, configFile: values.config, sets: values.set });
   const symbol = values.symbol.toUpperCase();
   if (values.record) checkWritableDir('--record', values.record);
   const keys = values.keys ? readKeys(values.keys) : undefined;
@@ -263,8 +269,10 @@ export async function runDemo(argv: string[]): Promise<number> {
   if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: the demo trades one symbol`);
   // The defaults are built for real fees and rarely trade a minute of simulated market; the demo preset shows the
   // machinery. A config file means the same here as everywhere else: it starts from the defaults unless --preset.
-  const params = resolveParams({
-    preset: values.preset ?? (values.config ? undefined : 'demo'),
+  const params = await loadParams({
+    strategy: values.strategy,
+    // the demo preset is obi-ofi's: another strategy starts from its own defaults
+    preset: values.preset ?? (values.config || (values.strategy && values.strategy !== 'obi-ofi') ? undefined : 'demo'),
     configFile: values.config,
     sets: values.set,
   });
@@ -276,6 +284,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   );
   const self = selfCommand();
   const strategyArgs = [
+    ...(values.strategy && values.strategy !== 'obi-ofi' ? [`--strategy ${values.strategy}`] : []),
     ...(params.preset ? [`--preset ${params.preset}`] : []),
     ...(values.config ? [`--config ${values.config}`] : []),
     ...values.set.map((x) => `--set ${x}`),

@@ -25,7 +25,7 @@ import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCu
 import { dropDamaged, expandInput, parseFees, replayFilesOf, recordingRoot, skippedLines } from './backtest';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
-import { presetHelp, resolveParams, strategyFlags } from './params';
+import { loadParams, presetHelp, parameterFlags } from './params';
 
 export const OPTIMIZE = {
   name: 'optimize',
@@ -40,7 +40,8 @@ export const OPTIMIZE = {
       arg: 'FILE',
       description: 'required: the parameters to search: lists, {min,max,step|count[,log]} ranges (docs/optimize.md)',
     },
-    ...strategyFlags(),
+    // obi-ofi's parameters: the optimizer takes --strategy once it searches a strategy's declared parameters
+    ...parameterFlags(),
     method: {
       type: 'string',
       arg: 'M',
@@ -313,7 +314,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   if (!values.space) throw new UsageError('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
   const objective = parseObjective(values.objective);
   // the base every trial varies: preset, --config and --set, checked once here rather than failing every trial
-  const base = resolveParams({ preset: values.preset, configFile: values.config, sets: values.set }).config;
+  const base = (await loadParams({ strategy: 'obi-ofi', preset: values.preset, configFile: values.config, sets: values.set })).config;
   const spaceFile = readJsonFile(values.space, '--space');
   const spaceJson = spaceFile.value;
   let space;
@@ -375,6 +376,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const settings: TrialSettings = {
     base,
     grid,
+    symbol,
     fees,
     latency,
     queue: values.queue,

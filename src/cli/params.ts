@@ -1,29 +1,59 @@
-// The strategy's parameters from the command line, the same way for demo, live, backtest and optimize: the defaults,
-// then a named preset (--preset), then a config file (--config) or a recorded session's config, then --set key=value
-// in order. Remembers where each value came from, so every report can list the full parameters with their source.
-import { ConfigError, FIELDS, resolveConfig, type StrategyConfig } from '../fsm/index';
-import { PRESETS, PRESET_NAMES, presetNamed } from '../fsm/presets';
+// The strategy and its parameters from the command line, the same way for demo, live, backtest and optimize:
+// --strategy FILE|NAME (default obi-ofi), then its defaults, a named preset of it (--preset), a config file (--config) or
+// a recorded session's parameters, then --set key=value in order. The runtime's risk.* and orders.* settings sit beside
+// the strategy's parameters under the same names for every strategy. Remembers where each value came from, so every
+// report can list the full parameters with their source.
+import { ConfigError, nest, type FieldSpec, type Values } from '../strategy/params';
+import { fieldsFor, resolveRun } from '../strategy/resolve';
+import type { RuntimeSettings } from '../strategy/settings';
+import type { StrategyDefinition } from '../strategy/api';
+import { loadStrategy, type LoadedStrategy } from '../strategy/loader';
+import { BUILTIN_NAMES, DEFAULT_STRATEGY, builtinNamed } from '../strategy/builtins/index';
 import { didYouMean } from '../format/suggest';
 import { lineOfKey, readJsonFile } from './json-file';
 import { UsageError, type Flag } from './args';
 
 export interface ResolvedParams {
-  config: StrategyConfig;
+  strategy: LoadedStrategy;
+  /** The strategy's name (definition.name). */
+  name: string;
+  /** The strategy's fields, then the runtime's. */
+  fields: FieldSpec[];
+  /** Every value, flat (strategy and runtime). */
+  values: Values;
+  /** The strategy's values only (ctx.params). */
+  params: Values;
+  settings: RuntimeSettings;
+  /** Every value in sections ({"entry": {"threshold": 2}, "risk": {…}}): config files, session files, explain. */
+  config: Record<string, unknown>;
   /** The preset applied, or null. */
   preset: string | null;
-  /** Config path → where its value came from: default, preset NAME, config FILE, session, --set. */
+  /** Path → where its value came from: default, preset NAME, config FILE, session, --set. */
   sources: Record<string, string>;
 }
 
-/** The flags every trading command takes for its parameters. */
+/** --strategy FILE|NAME. */
+export const STRATEGY_FLAG = {
+  type: 'string',
+  arg: 'FILE|NAME',
+  default: DEFAULT_STRATEGY,
+  description: `a built-in (${BUILTIN_NAMES.join(', ')}) or your strategy's .ts/.js file (docs/strategies.md)`,
+  group: 'strategy',
+} as const satisfies Flag;
+
+/** The flags every trading command takes for its strategy and parameters (--strategy, --preset, --config, --set). */
 export function strategyFlags(defaultPreset?: string) {
+  return { strategy: STRATEGY_FLAG, ...parameterFlags(defaultPreset) };
+}
+
+/** --preset, --config and --set (for a command whose strategy is fixed). */
+export function parameterFlags(defaultPreset?: string) {
   return {
     preset: {
       type: 'string',
       arg: 'NAME',
-      choices: PRESET_NAMES,
       ...(defaultPreset ? { defaultText: defaultPreset } : {}),
-      description: `named starting parameters: ${PRESETS.map((p) => p.name).join(', ')} (docs/strategy.md, Presets)`,
+      description: `named starting parameters of the strategy (obi-ofi: ${Object.keys(obiOfi().presets ?? {}).join(', ')}; docs/strategy.md, Presets)`,
       group: 'strategy',
     },
     config: {
@@ -42,61 +72,67 @@ export function strategyFlags(defaultPreset?: string) {
   } satisfies Record<string, Flag>;
 }
 
-/** The presets as help lines. */
-export function presetHelp(): string {
-  return ['presets (--preset NAME):', ...PRESETS.map((p) => `  ${p.name.padEnd(13)} ${p.summary}`)].join('\n');
+function obiOfi(): StrategyDefinition {
+  return builtinNamed(DEFAULT_STRATEGY)!.definition;
 }
 
-const PATHS = FIELDS.map((f) => f.path);
+/** A strategy's presets as help lines (default: obi-ofi's). */
+export function presetHelp(def: StrategyDefinition = obiOfi()): string {
+  const presets = Object.entries(def.presets ?? {});
+  if (!presets.length) return `${def.name} has no presets`;
+  return [`presets of ${def.name} (--preset NAME):`, ...presets.map(([name, p]) => `  ${name.padEnd(13)} ${p.summary}`)].join('\n');
+}
 
-function pathsOf(obj: unknown): string[] {
+/** Dotted paths of a config object (sections and spelled-out keys alike). */
+function pathsOf(obj: unknown, prefix = ''): string[] {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return [];
-  return Object.entries(obj as Record<string, unknown>).flatMap(([g, sub]) =>
-    sub !== null && typeof sub === 'object' && !Array.isArray(sub) ? Object.keys(sub).map((k) => `${g}.${k}`) : [g],
-  );
-}
-
-/** a's sections with b's keys on top (both partial configs; b already checked on its own). */
-function layer(a: Record<string, Record<string, unknown>>, b: unknown): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {};
-  for (const [g, sub] of Object.entries(a)) out[g] = { ...sub };
-  for (const [g, sub] of Object.entries(b as Record<string, Record<string, unknown>>)) out[g] = { ...out[g], ...sub };
-  return out;
+  return Object.entries(obj as Record<string, unknown>).flatMap(([k, v]) => {
+    const p = prefix ? `${prefix}.${k}` : k;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? pathsOf(v, p) : [p];
+  });
 }
 
 export interface ParamsInput {
+  /** The loaded strategy (loadStrategy), or a `--strategy` value to load. */
+  strategy?: LoadedStrategy | string;
   preset?: string;
   /** --config FILE. */
   configFile?: string;
-  /** A config from elsewhere (a recorded session), used when no --config is given. */
+  /** Parameters from elsewhere (a recorded session), used when no --config is given. */
   base?: { config: unknown; source: string };
   sets?: readonly string[];
 }
 
+/** Loads the strategy (when given by name or file) and resolves its parameters. */
+export async function loadParams(o: ParamsInput): Promise<ResolvedParams> {
+  const strategy = typeof o.strategy === 'object' ? o.strategy : await loadStrategy(o.strategy ?? DEFAULT_STRATEGY);
+  return resolveParams({ ...o, strategy });
+}
+
 /** Resolves the parameters; errors name the flag, the file and line, and the nearest parameter name. */
-export function resolveParams(o: ParamsInput): ResolvedParams {
-  const preset = o.preset ? presetNamed(o.preset) : undefined;
+export function resolveParams(o: ParamsInput & { strategy: LoadedStrategy }): ResolvedParams {
+  const def = o.strategy.definition;
+  const names = Object.keys(def.presets ?? {});
+  const preset = o.preset ? def.presets?.[o.preset] : undefined;
   if (o.preset && !preset)
-    throw new UsageError(`--preset "${o.preset}" is not a preset${didYouMean(o.preset, PRESET_NAMES)}: ${PRESET_NAMES.join(', ')}`);
+    throw new UsageError(
+      names.length
+        ? `--preset "${o.preset}" is not a preset of ${def.name}${didYouMean(o.preset, names)}: ${names.join(', ')}`
+        : `--preset "${o.preset}": ${def.name} has no presets`,
+    );
   let file: { value: unknown; source: string; text?: string; where: string } | null = null;
   if (o.configFile) {
     const f = readJsonFile(o.configFile, '--config');
     file = { value: f.value, source: `config ${o.configFile}`, text: f.text, where: `--config ${o.configFile}` };
   } else if (o.base) file = { value: o.base.config, source: o.base.source, where: o.base.source };
-  if (file) {
-    // the shape first (layering needs sections of keys); fields and values are checked with the preset under them
-    const v = file.value;
-    const shape =
-      v === null || typeof v !== 'object' || Array.isArray(v)
-        ? 'must be a JSON object of sections, e.g. {"entry": {"threshold": 1.5}}'
-        : Object.entries(v).find(([, sub]) => sub === null || typeof sub !== 'object' || Array.isArray(sub))?.[0];
-    if (shape) throw new Error(`${file.where}: ${shape.includes(' ') ? shape : `section "${shape}" must be an object of parameters`}`);
-  }
+  if (file && (file.value === null || typeof file.value !== 'object' || Array.isArray(file.value)))
+    throw new Error(`${file.where}: must be a JSON object of parameters, e.g. {"entry": {"threshold": 1.5}}`);
   const sets = o.sets ?? [];
-  const base = layer(layer({}, preset?.config ?? {}), file?.value ?? {});
-  let config: StrategyConfig;
+  const fields = fieldsFor(def);
+  const paths = fields.map((f) => f.path);
+  let run;
   try {
-    config = resolveConfig(base, sets);
+    run = resolveRun(def, [preset?.values ?? {}, file?.value ?? {}], sets, fields);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const set = [...sets].reverse().find((x) => x.slice(0, x.indexOf('=')).trim() === err.field || x === err.field);
@@ -106,14 +142,24 @@ export function resolveParams(o: ParamsInput): ResolvedParams {
       const line = file.text ? lineOfKey(file.text, err.field.split('.').pop()!) : null;
       throw new Error(`${file.where}${line ? `, line ${line}` : ''}: ${err.message}`);
     }
-    throw new Error(`${preset ? `--preset ${preset.name}: ` : ''}${err.message}`);
+    throw new Error(`${preset ? `--preset ${o.preset}: ` : ''}${err.message}`);
   }
   const sources: Record<string, string> = {};
-  for (const p of pathsOf(preset?.config)) sources[p] = `preset ${preset!.name}`;
+  for (const p of pathsOf(preset?.values)) sources[p] = `preset ${o.preset}`;
   for (const p of pathsOf(file?.value)) sources[p] = file!.source;
   for (const s of sets) {
     const k = s.slice(0, s.indexOf('=')).trim();
-    if (PATHS.includes(k)) sources[k] = '--set';
+    if (paths.includes(k)) sources[k] = '--set';
   }
-  return { config, preset: preset?.name ?? null, sources };
+  return {
+    strategy: o.strategy,
+    name: def.name,
+    fields,
+    values: run.values,
+    params: run.params,
+    settings: run.settings,
+    config: nest(run.values),
+    preset: preset ? o.preset! : null,
+    sources,
+  };
 }

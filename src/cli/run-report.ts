@@ -1,13 +1,14 @@
 // What a backtest's reports say beyond its metrics, built once for the terminal, --json and the HTML report: the
-// instrument's currencies, the full resolved parameters with their sources, what stopped entries and why the run
-// halted (src/fsm/explain.ts over the machine's counters and the signal the strategy saw).
-import { FIELDS } from '../fsm/index';
-import { explainEntries, explainHalt, type SignalStats } from '../fsm/explain';
+// strategy that ran (name, bundle and core hashes), the instrument's currencies, the full resolved parameters with
+// their sources, what stopped entries and why the run halted (src/strategy/explain.ts over the runtime's and the
+// strategy's counters and, for obi-ofi, the signal it saw), and what the strategy logged.
+import { explainCounters, explainEntries, explainHalt, type HaltContext, type SignalStats, type StrategyConfig } from '../strategy/explain';
 import { findingLine, type Finding } from '../format/findings';
 import { quoteCurrency } from '../format/numbers';
 import { flatParams, paramRows } from '../format/params';
 import type { Metrics } from '../backtest/metrics';
 import type { ReportContext } from '../backtest/report-text';
+import type { StrategyTrace } from '../backtest/trace';
 import type { ResolvedParams } from './params';
 
 export interface RunReport {
@@ -18,25 +19,46 @@ export interface RunReport {
 
 const findingJson = (f: Finding) => ({ ...f, line: findingLine(f) });
 
-export function runReport(o: { symbol: string; metrics: Metrics; params: ResolvedParams; signals?: SignalStats | null }): RunReport {
+/** What stopped entries: obi-ofi's findings in words, another strategy's counters as they are. */
+export function findingsOf(
+  params: ResolvedParams,
+  counters: Readonly<Record<string, number>>,
+  trades: number,
+  fills: number,
+  signals?: SignalStats | null,
+): Finding[] {
+  if (params.name === 'obi-ofi')
+    return explainEntries({ config: params.config as unknown as StrategyConfig, counters, trades, fills, signals: signals ?? null });
+  return explainCounters({ risk: params.settings.risk, counters });
+}
+
+export function runReport(o: {
+  symbol: string;
+  metrics: Metrics;
+  params: ResolvedParams;
+  signals?: SignalStats | null;
+  strategy?: StrategyTrace;
+}): RunReport {
   const { metrics: m, params } = o;
   const currency = quoteCurrency(o.symbol);
   const base = currency === 'quote' ? 'base' : o.symbol.slice(0, -currency.length);
-  const findings = explainEntries({
-    config: params.config,
-    counters: m.strategy?.counters ?? {},
-    trades: m.trades.count,
-    fills: m.activity.fills,
-    signals: o.signals ?? null,
-  });
-  const halt = explainHalt(m.strategy?.halted?.reason ?? null, params.config, currency);
+  const findings = findingsOf(params, m.strategy?.counters ?? {}, m.trades.count, m.activity.fills, o.signals);
+  const halt = explainHalt(m.strategy?.halted?.reason ?? null, params.config as unknown as HaltContext, currency);
   const ctx: ReportContext = {
     currency,
     base,
-    parameters: paramRows(FIELDS, params.config, params.sources, currency),
+    parameters: paramRows(params.fields, params.config, params.sources, currency),
     findings,
     halt,
     preset: params.preset,
+    strategy: {
+      name: params.name,
+      bundleHash: params.strategy.bundle?.hash ?? null,
+      coreHash: m.strategy?.coreSha256 ?? null,
+      source: params.strategy.bundle?.source ?? params.name,
+    },
+    logs: o.strategy?.logs ?? [],
+    logCount: o.strategy?.logCount ?? 0,
   };
   const json = {
     ...m,
@@ -49,10 +71,14 @@ export function runReport(o: { symbol: string; metrics: Metrics; params: Resolve
       Ns: 'nanoseconds (times: since the Unix epoch)',
       Bps: 'basis points',
     },
-    parameters: { preset: params.preset, values: flatParams(FIELDS, params.config), sources: params.sources },
+    parameters: { strategy: params.name, preset: params.preset, values: flatParams(params.fields, params.config), sources: params.sources },
     signals: o.signals ?? null,
     entriesBlocked: findings.map(findingJson),
     halt: halt ? findingJson(halt) : null,
+    log: {
+      lines: o.strategy?.logCount ?? 0,
+      kept: (o.strategy?.logs ?? []).map((l) => ({ tNs: l.t, level: l.level, message: l.message })),
+    },
   };
   return { ctx, json };
 }

@@ -9,7 +9,7 @@
 // - outcome unknown (timeout, connection reset, HTTP 5xx, duplicate clientOid) → `disconnect`: the order's state
 //   is unknown until the gateway reconciles (it schedules one itself);
 // - everything else unknown to the table → a non-retryable reject (never hammer the venue with a mystery).
-import type { Event } from '../fsm/events';
+import type { Event } from '../strategy/events';
 
 /** The venue answered with an error envelope (code !== "00000") or an HTTP error status. */
 export class BitgetApiError extends Error {

@@ -14,7 +14,7 @@
 // fills and cancels also arrive from the private stream; the tracker makes each event happen once. A dropped
 // private stream emits `disconnect` and, once logged in and subscribed again, a reconcile → `resynced`. Timeouts
 // on acks are the FSM's business (it gets ticks). Secrets never reach a log: `describeCredentials` only.
-import type { Action, Event } from '../fsm/events';
+import type { Action, Event } from '../strategy/events';
 import type { InstrumentGrid } from '../feed/instruments';
 import { parseFillRow } from './parse';
 import { describeCredentials, type Credentials } from './signing';
@@ -201,8 +201,15 @@ export class BitgetGateway {
         return this.requestReconcile();
       case 'flatten':
         return this.requestFlatten();
-      case 'log':
-        return this.log(action.level, action.message);
+      case 'amend':
+        // Bitget's modify-order replaces the clientOid; until the gateway follows that, the runtime hears a refusal
+        // at once (not an unanswered request) and the order stands as it was
+        return this.emit({
+          type: 'amendReject',
+          clientOid: action.clientOid,
+          code: 'RB_ERR_GW_NO_AMEND',
+          message: 'amending an order is not supported by the live gateway yet: cancel it and place a new one',
+        });
     }
   }
 

@@ -1,7 +1,7 @@
 // Pure conversion of Bitget private pushes and REST rows into integer updates (ticks, lots), field names verbatim
 // from docs/bitget.md §4.3 and §5.5. WHEN TO USE: the tracker feeds these to build FSM events; nothing
 // here keeps state or reads a clock. Strings that do not fit the grid throw RB_ERR_GW_DECIMAL.
-import type { Side } from '../fsm/events';
+import type { Side } from '../strategy/events';
 import type { InstrumentGrid } from '../feed/instruments';
 import { feePaid, priceToTicks, sizeToLots } from './units';
 import { flipSide, type PendingOrderRow, type PositionRow } from './wire';

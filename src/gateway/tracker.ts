@@ -12,7 +12,7 @@
 // - `cancelAck` once, from the REST cancel answer or a `canceled` push. Fills can still follow it (a push for a
 //   trade that happened before the cancel may arrive after the REST answer); they are emitted, never dropped.
 // - Pushes for orders the gateway never placed nor saw in a reconcile are ignored (other strategies, the web UI).
-import type { Event, Side } from '../fsm/events';
+import type { Event, Side } from '../strategy/events';
 import type { FillUpdate, OrderUpdate, PendingOrder, TradeUpdate } from './parse';
 
 export type OrderState = 'sending' | 'open' | 'filled' | 'canceled' | 'rejected' | 'unknown' | 'gone';

@@ -1,7 +1,7 @@
 // Bitget v2 private REST on the wire: the endpoint table (path, method, client-side budget) and the request and
 // response shapes, field names verbatim (docs/bitget.md §5.4, §5.5). Prices and sizes are decimal strings
 // here and only here; `placeOrderRequest` makes them from ticks and lots through the instrument grid.
-import type { Action, Side } from '../fsm/events';
+import type { Action, Side } from '../strategy/events';
 import type { InstrumentGrid } from '../feed/instruments';
 import type { RateLimit } from './rate-limit';
 import { lotsToSize, ticksToPrice } from './units';

@@ -8,7 +8,7 @@
 // 4 post_only) | 256 if a market order | 512 if reduce-only (placeTerms).
 import { Kind, R, REC_SIZE, Side, type Ring } from '../core/index';
 import { writeI64, writeI64Big } from '../core/int64';
-import type { Action, Event } from '../fsm/index';
+import type { Action, Event } from '../strategy/events';
 
 export const OrderEvent = {
   place: 1,

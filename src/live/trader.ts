@@ -1,11 +1,14 @@
-// The strategy on the main thread: signal and status records from the pipeline's signal ring become FSM events,
-// FSM actions go to the order gateway, gateway events come back to the FSM, and the clock ticks the timers.
-// Nothing here decides anything: the machine (src/fsm) does, the same one the backtest runs.
-import { Kind, R, S, readI64Big } from '../core/index';
+// The strategy on the main thread: book messages and status records from the pipeline's signal ring go to the strategy
+// runtime (each message copied into the instrument's slot: the views read it until the next one), the runtime's
+// actions go to the order gateway, gateway events come back to the runtime, and the clock ticks the timers on the 50 ms
+// grid. Nothing here decides anything: the runtime and the strategy do, the same code the backtest runs.
+import { Kind, R, S, State, readI64, readI64Big } from '../core/index';
 import { MonotonicClock } from '../core/clock';
-import { MarketEvents, TICK_NS } from './market-events';
+import { FeedHealth, TICK_NS } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
-import type { StrategyMachine, Action, Event } from '../fsm/index';
+import type { Action, Event } from '../strategy/events';
+import type { StrategyRuntime, RoundTrip } from '../strategy/runtime';
+import { Slots, copyRecord } from '../strategy/views';
 import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
 import type { LatencyProbe } from '../latency/probe';
@@ -21,7 +24,7 @@ export interface TraderCounters {
   fills: number;
   rejects: number;
   feeQuote: number;
-  /** Realised PnL in quote currency, from closed trades the machine booked. */
+  /** Realised PnL in quote currency, from closed round trips. */
   realisedQuote: number;
 }
 
@@ -46,24 +49,29 @@ export class Trader {
   };
   private readonly clock = new MonotonicClock();
   private running = false;
-  private readonly market = new MarketEvents();
+  private readonly health = new FeedHealth();
   private nextTickNs = 0n;
   private tickTimer: NodeJS.Timeout | null = null;
+  /** The instrument's latest book message (the runtime's views read it). */
+  private readonly slots: Slots;
+  private readonly wantTrades: boolean;
 
   constructor(
     readonly pipeline: MarketPipeline,
     readonly inst: number,
-    readonly machine: StrategyMachine,
+    readonly runtime: StrategyRuntime,
     private executor: Executor | null,
     private readonly log: (line: string) => void = () => {},
-  ) {}
+  ) {
+    this.slots = new Slots(1, runtime.definition.depth ?? 0);
+    runtime.attach(0, this.slots, -1);
+    this.wantTrades = (runtime.definition.trades ?? 0) > 0;
+  }
 
   /** Own orders and fills to the recording (when recording). */
   orderLog: OrderLog | null = null;
-  /** Tick-to-trade stamps of every signal and the orders it led to (src/latency). */
+  /** Tick-to-trade stamps of every book message and the orders it led to (src/latency). */
   probe: LatencyProbe | null = null;
-  /** Every signal the machine is given (the CLI watches what the signal does, for "why no trades"). */
-  onSignal: ((e: Extract<Event, { type: 'signal' }>) => void) | null = null;
   /** Set by stop(): the kill switch that follows is an ordinary stop, not an error. */
   private stopping = false;
 
@@ -72,9 +80,9 @@ export class Trader {
     this.executor = e;
   }
 
-  /** Feeds one event to the machine and carries out what it asks. */
+  /** Feeds one executor (or operator) event to the runtime and carries out what it asks. */
   handle(e: Event): void {
-    if (this.orderLog && e.type !== 'signal' && e.type !== 'tick') {
+    if (this.orderLog) {
       this.clock.read();
       this.orderLog.event(e, this.clock.ns);
     }
@@ -84,19 +92,18 @@ export class Trader {
     } else if (e.type === 'reject') {
       this.counters.rejects++;
     }
-    const actions = this.machine.handle(e);
-    const probe = e.type === 'signal' ? this.probe : null;
+    this.execute(this.runtime.handle(e, 0));
+  }
+
+  /** `probe`: the actions answer a book message, whose decision and orders the latency probe stamps. */
+  private execute(actions: Action[], probe: LatencyProbe | null = null): void {
     probe?.decided();
-    for (const a of actions) {
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i];
       this.counters.actions++;
-      if (a.type === 'log') {
-        const line = this.describe(a.level, a.message);
-        if (line) this.log(line);
-        continue;
-      }
       if (this.orderLog) {
         this.clock.read();
-        this.orderLog.action(a, this.clock.ns, this.machine.state.nowNs);
+        this.orderLog.action(a, this.clock.ns, this.runtime.nowNs());
       }
       if (a.type === 'place') {
         this.counters.orders++;
@@ -107,27 +114,33 @@ export class Trader {
     }
   }
 
-  /** A machine log as the trader reads it: a closed trade in money, a stop not dressed as an error; null to drop it. */
-  private describe(level: string, message: string): string | null {
+  /** A runtime log line as the session prints it: a stop not dressed as an error; null to drop it. */
+  describe(level: string, message: string): string | null {
     if (this.stopping && message === 'HALTED: kill switch') return null; // the CLI says it is stopping
-    const t = this.machine.state.lastTrade;
-    if (message.startsWith('trade closed') && t) {
-      const unit = this.machine.instrument.tickSize * this.machine.instrument.lotSize;
-      const ccy = quoteCurrency(this.pipeline.grids[this.inst]?.symbol);
-      const gross = t.realisedTickLot * unit;
-      return `trade closed (${t.reason ?? 'external fill'}): ${t.dir}, held ${duration(Number(t.exitNs - t.entryNs))}, net ${signedMoneyIn(gross - t.feesQuote, ccy)} (gross ${moneyIn(gross, ccy)}, fees ${moneyIn(t.feesQuote, ccy)})`;
-    }
     return `[${level}] ${message}`;
   }
 
+  /** A closed round trip in money. */
+  roundTrip(t: RoundTrip): void {
+    const info = this.runtime.markets[t.inst].info;
+    const unit = info.tickSize * info.lotSize;
+    const ccy = quoteCurrency(info.symbol);
+    const gross = t.realisedTickLot * unit;
+    this.counters.realisedQuote += gross;
+    this.log(
+      `trade closed (${t.reason}): ${t.dir > 0 ? 'long' : 'short'}, held ${duration(t.exitNs - t.entryNs)}, net ${signedMoneyIn(gross - t.feesQuote, ccy)} (gross ${moneyIn(gross, ccy)}, fees ${moneyIn(t.feesQuote, ccy)})`,
+    );
+  }
+
   setClockOffset(ns: number): void {
-    this.market.clockOffsetNs = ns;
+    this.health.clockOffsetNs = ns;
   }
 
   start(): void {
     this.running = true;
     this.clock.read();
     this.nextTickNs = (this.clock.ns / TICK_NS + 1n) * TICK_NS;
+    this.execute(this.runtime.start(Number(this.clock.ns - this.runtime.originNs)));
     this.tickTimer = setInterval(
       () => {
         this.drain();
@@ -145,7 +158,7 @@ export class Trader {
     while (this.nextTickNs <= t) {
       const now = this.nextTickNs;
       this.nextTickNs += TICK_NS;
-      this.handle({ type: 'tick', nowNs: now });
+      this.execute(this.runtime.tick(Number(now - this.runtime.originNs)));
     }
   }
 
@@ -156,7 +169,7 @@ export class Trader {
     }
   }
 
-  /** Turns every record ready on the signal ring into events (signals of our instrument, health from statuses). */
+  /** Hands every record ready on the signal ring to the runtime (book messages, trades and statuses of our instrument). */
   drain(): void {
     const core = this.pipeline.core;
     this.pipeline.read((at, kind) => {
@@ -169,14 +182,32 @@ export class Trader {
           this.probe.wantsSeq ? readI64Big(w, at + S.seq) : null,
         );
         this.ticksUntil(readI64Big(w, at + S.localTs));
+        this.counters.signals++;
+        const recovered = this.health.book((core.bytes[at + S.state] & State.valid) !== 0);
+        if (recovered) this.execute(this.runtime.handle(recovered, 0));
+        copyRecord(core.words, at, this.slots, 0, true);
+        this.execute(this.runtime.book(0, 0), this.probe);
+      } else if (kind === Kind.status) {
+        const ev = this.health.status(readI64(core.words, at + R.seq));
+        if (ev) {
+          this.counters.statuses++;
+          this.execute(this.runtime.handle(ev, 0));
+        }
+      } else if (kind === Kind.trade && this.wantTrades) {
+        const local = readI64Big(core.words, at + R.localTs);
+        this.ticksUntil(local);
+        const origin = this.runtime.originNs;
+        this.execute(
+          this.runtime.trade(
+            0,
+            readI64(core.words, at + R.price),
+            readI64(core.words, at + R.qty),
+            core.bytes[at + R.side] === 1,
+            Number(readI64Big(core.words, at + R.exchTs) - origin),
+            Number(local - origin),
+          ),
+        );
       }
-      this.market.fromRecord(core, at, (e) => {
-        if (e.type === 'signal') {
-          this.counters.signals++;
-          this.onSignal?.(e);
-        } else if (e.type === 'marketHealth' && !e.ok) this.counters.statuses++;
-        this.handle(e);
-      });
     });
   }
 
@@ -186,5 +217,6 @@ export class Trader {
     this.running = false;
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.handle({ type: 'killSwitch', flatten });
+    this.execute(this.runtime.stop());
   }
 }

@@ -1,14 +1,19 @@
-// A trading session: market pipeline (+ recorder), strategy machine, order gateway, wired and run until stopped.
-// Shared by `ringbook live` and `ringbook demo`; the CLI only parses arguments and prints.
+// A trading session: market pipeline (+ recorder), the strategy runtime with its strategy, order gateway, wired and
+// run until stopped. Shared by `ringbook live` and `ringbook demo`; the CLI only parses arguments and prints.
 import { MarketPipeline, type RecordOptions } from '../feed/pipeline';
 import { lossSummary, lostAll } from '../capture/recorder';
 import type { InstType, InstrumentGrid } from '../feed/instruments';
-import { StrategyMachine, sequentialIds, equityQuote, type StrategyConfig, type InstrumentSpec } from '../fsm/index';
+import { StrategyRuntime, originOf, type RuntimeInstrument } from '../strategy/runtime';
+import type { LoadedStrategy } from '../strategy/loader';
+import type { RuntimeSettings } from '../strategy/settings';
+import type { Values } from '../strategy/params';
+import { equityQuote } from '../strategy/risk';
 import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode } from '../gateway/index';
 import type { RestClientOptions } from '../gateway/rest-client';
 import { Trader } from './trader';
 import { OrderLog } from './orderlog';
 import { Ring, defaultSignalParams } from '../core/index';
+import { signalsOf } from '../backtest/setup';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TICK_NS } from './market-events';
@@ -17,16 +22,29 @@ import { LatencyProbe } from '../latency/probe';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
- * `ringbook backtest --parity` can replay it with the same strategy, instrument and signal settings.
+ * `ringbook backtest --parity` can replay it with the same strategy, parameters, instrument and signal settings.
  */
 export interface SessionFile {
   symbol: string;
   instType: string;
   startedNs: string;
-  config: StrategyConfig;
-  instrument: InstrumentSpec;
+  /** Every parameter (strategy and runtime) in sections, as a --config file holds them. */
+  config: Record<string, unknown>;
+  /** The strategy that traded: its name and the sha256 of its bundle and of core.wasm (absent in older files). */
+  strategy?: { name: string; bundleHash: string | null; coreHash: string | null; source: string };
+  instrument: { tickSize: number; lotSize: number; makerFeeRate: number; takerFeeRate: number };
   signals: typeof defaultSignalParams;
   tickNs: string;
+}
+
+/** The strategy of a session and its resolved parameters. */
+export interface SessionStrategy {
+  strategy: LoadedStrategy;
+  params: Values;
+  settings: RuntimeSettings;
+  /** Every value in sections (for the session file). */
+  config: Record<string, unknown>;
+  coreHash: string | null;
 }
 
 export interface SessionOptions {
@@ -34,7 +52,7 @@ export interface SessionOptions {
   restUrl: string;
   instType: InstType;
   symbol: string;
-  config: StrategyConfig;
+  strategy: SessionStrategy;
   credentials: Credentials;
   mode: VenueMode;
   record?: RecordOptions;
@@ -64,11 +82,13 @@ export interface SessionSummary {
   equityQuote: number;
   positionLot: number;
   phase: string;
+  /** Live orders of ours. */
+  openOrders: number;
   resyncs: number;
   bookMessages: number;
   filesWritten: number;
   records: number;
-  /** The machine's counters (gate.*, hurdle, risk.denied, …) and why it halted, for "why no trades". */
+  /** The runtime's and the strategy's counters (risk.denied, gate.*, hurdle, …) and why it halted, for "why no trades". */
   counters: Record<string, number>;
   haltReason: string | null;
   /** What the recording lost (disk trouble, a dead recorder thread); '' when nothing. */
@@ -82,9 +102,10 @@ function feeRate(text: string | undefined, fallback: number): number {
   return text !== undefined && Number.isFinite(v) ? v : fallback;
 }
 
-/** The machine's view of the instrument: tick and lot in quote/base units, fee rates (USDT-M defaults). */
-export function instrumentSpec(g: InstrumentGrid): InstrumentSpec {
+/** The runtime's view of the instrument: tick and lot in quote/base units, fee rates (USDT-M defaults). */
+export function instrumentSpec(g: InstrumentGrid): RuntimeInstrument {
   return {
+    symbol: g.symbol,
     tickSize: Number(g.tickSize),
     lotSize: Number(g.lotSize),
     makerFeeRate: feeRate(g.makerFeeRate, 0.0002),
@@ -96,7 +117,7 @@ export class TradingSession {
   files = 0;
   private constructor(
     readonly pipeline: MarketPipeline,
-    readonly machine: StrategyMachine,
+    readonly runtime: StrategyRuntime,
     readonly gateway: BitgetGateway,
     readonly trader: Trader,
     readonly grid: InstrumentGrid,
@@ -130,15 +151,28 @@ export class TradingSession {
       record,
     });
     const grid = pipeline.grids[0];
-    const machine = new StrategyMachine({
-      config: o.config,
-      instrument: instrumentSpec(grid),
-      nextId: sequentialIds(`rb${Date.now().toString(36)}`),
+    const st = o.strategy;
+    let trader: Trader | null = null;
+    const runtime = new StrategyRuntime({
+      definition: st.strategy.definition,
+      params: st.params,
+      settings: st.settings,
+      instruments: [instrumentSpec(grid)],
+      originNs: originOf(BigInt(Date.now()) * 1_000_000n),
+      idTag: `rb${Date.now().toString(36)}`,
+      ofiLevels: signalsOf(st.strategy.definition, st.params).ofiLevels ?? defaultSignalParams.ofiLevels,
+      describeError: st.strategy.describeError,
+      onLog: (l) => {
+        const line = trader?.describe(l.level, l.message) ?? `[${l.level}] ${l.message}`;
+        if (line) o.log(line);
+      },
+      onRoundTrip: (t) => trader?.roundTrip(t),
     });
-    const trader = new Trader(pipeline, 0, machine, null, o.log);
+    trader = new Trader(pipeline, 0, runtime, null, o.log);
     const hops = HopBoard.create();
     const probe = new LatencyProbe(hops, pipeline.trace, { keepLog: o.latencyLog });
     trader.probe = probe;
+    const spec = instrumentSpec(grid);
     if (o.record) {
       trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
       const started = BigInt(Date.now()) * 1_000_000n;
@@ -146,9 +180,15 @@ export class TradingSession {
         symbol: o.symbol,
         instType: o.instType,
         startedNs: String(started),
-        config: o.config,
-        instrument: instrumentSpec(grid),
-        signals: defaultSignalParams,
+        config: st.config,
+        strategy: {
+          name: st.strategy.definition.name,
+          bundleHash: st.strategy.bundle?.hash ?? null,
+          coreHash: st.coreHash,
+          source: st.strategy.bundle?.source ?? st.strategy.definition.name,
+        },
+        instrument: { tickSize: spec.tickSize, lotSize: spec.lotSize, makerFeeRate: spec.makerFeeRate, takerFeeRate: spec.takerFeeRate },
+        signals: { ...defaultSignalParams, ...signalsOf(st.strategy.definition, st.params) } as typeof defaultSignalParams,
         tickNs: String(TICK_NS),
       };
       mkdirSync(join(o.record.root, '_orders'), { recursive: true });
@@ -170,16 +210,18 @@ export class TradingSession {
     trader.setExecutor(gateway);
     await gateway.start();
     trader.start();
-    session = new TradingSession(pipeline, machine, gateway, trader, grid, hops, probe);
+    session = new TradingSession(pipeline, runtime, gateway, trader, grid, hops, probe);
     return session;
   }
 
   /** A snapshot for the status line and the summary. */
   summary(): SessionSummary {
-    const s = this.machine.state;
+    const rt = this.runtime;
+    const p = rt.position(0);
+    const pv = rt.markets[0].position as unknown as { bidTick: number; askTick: number };
     const spec = instrumentSpec(this.grid);
     const tickLotQuote = spec.tickSize * spec.lotSize;
-    const mark = s.market.lastValid ? Math.round((s.market.lastValid.bestBid + s.market.lastValid.bestAsk) / 2) : null;
+    const mark = pv.bidTick === pv.bidTick ? Math.round((pv.bidTick + pv.askTick) / 2) : null;
     const c = this.trader.counters;
     const f = this.pipeline.feedStats?.counters;
     return {
@@ -187,20 +229,21 @@ export class TradingSession {
       orders: c.orders,
       cancels: c.cancels,
       cancelAlls: c.cancelAlls,
-      fills: s.position.fills,
+      fills: p.fills,
       rejects: c.rejects,
-      trades: s.trades,
-      feesQuote: s.position.feesQuote,
-      realisedQuote: s.position.realisedTickLot * tickLotQuote,
-      equityQuote: equityQuote(s.position, mark, tickLotQuote),
-      positionLot: s.position.lot,
-      phase: s.phase,
+      trades: rt.roundTrips.length,
+      feesQuote: p.feesQuote,
+      realisedQuote: p.realisedTickLot * tickLotQuote,
+      equityQuote: equityQuote(p, mark, tickLotQuote),
+      positionLot: p.lot,
+      phase: rt.phase,
+      openOrders: rt.liveOrderCount,
       resyncs: f?.resyncs ?? 0,
       bookMessages: f?.bookMessages ?? 0,
       filesWritten: this.files,
       records: this.pipeline.recorderCounters?.records ?? 0,
-      counters: { ...s.counters },
-      haltReason: s.haltReason,
+      counters: { ...rt.counters },
+      haltReason: rt.haltReason,
       recordingLoss: '',
       latency: this.hops.summaries(),
     };
@@ -213,7 +256,7 @@ export class TradingSession {
     // A flatten is acknowledged over REST before its fill arrives on the private stream: give the fill its moment
     // (bounded), so the summary reports the position the exchange has.
     const deadline = Date.now() + 5000;
-    while (flatten && this.machine.state.position.lot !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (flatten && this.runtime.position(0).lot !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
     await this.gateway.stop();
     this.probe.flush();

@@ -5,7 +5,9 @@
 // other parameters are folded in); the ranked trials and the overfitting controls with human labels. Numbers go
 // through src/format: money in the quote currency, durations human, probabilities bounded, n/a where too short.
 import { esc } from '../backtest/report-html';
-import { FIELDS } from '../fsm/index';
+import { fieldsFor } from '../strategy/resolve';
+import obiOfi from '../strategy/builtins/obi-ofi/index';
+import type { StrategyDefinition } from '../strategy/api';
 import { paramValue } from '../format/params';
 import { NA, count, duration, fixed, moneyIn, needsMore, plural, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
 import type { Summary } from './summary';
@@ -26,7 +28,8 @@ const OBJECTIVE_NAMES: Record<Objective, string> = {
   net_per_trade: 'net per round trip',
 };
 
-const UNITS = new Map(FIELDS.map((f) => [f.path, f.unit]));
+// the optimizer searches obi-ofi's parameters and the runtime's settings (src/optimize/trial.ts)
+const UNITS = new Map(fieldsFor(obiOfi as unknown as StrategyDefinition).map((f) => [f.path, f.unit]));
 
 /** A searched parameter's value as people read it: durations human (cooldown.ns 1 s, not 1000000000). */
 export function paramText(key: string, v: unknown, currency = 'quote'): string {

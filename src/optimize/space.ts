@@ -1,5 +1,6 @@
 // Search spaces for `ringbook optimize`: which strategy parameters to vary and over which values. One JSON object maps
-// a config path (a row of FIELDS in src/fsm/config.ts) to the values to try:
+// a parameter (a declared parameter of the strategy or a runtime setting: src/strategy/resolve.ts fieldsFor) to the
+// values to try:
 //
 //   {
 //     "entry.threshold":    [1, 1.5, 2],                                  list: exactly these values
@@ -16,11 +17,14 @@
 // which random search samples (uniformly, or log-uniformly with `log`) and grid search refuses. Ranges take numbers
 // (durations for ns fields); bool and enum fields take lists. Every value is checked against the field's kind and
 // bounds here, so a bad space fails before any backtest runs. Rules between fields (entry.threshold > exit.threshold,
-// …) depend on the base config and on the other values of a trial, so they are left to resolveConfig per trial.
+// …) depend on the base config and on the other values of a trial, so they are left to the strategy's resolveRun per trial.
 //
 // Trial ids are positions: in grid order for gridTrials, in draw order for randomTrials. Shards (shard.ts) and
 // result merging key on them, so both orders are fixed by the space file alone.
-import { describe, FIELDS, type FieldSpec } from '../fsm/config';
+import { describe, type FieldSpec } from '../strategy/params';
+import { fieldsFor } from '../strategy/resolve';
+import obiOfi from '../strategy/builtins/obi-ofi/index';
+import type { StrategyDefinition } from '../strategy/api';
 import { mulberry32 } from '../exchange/rng';
 import { didYouMean } from '../format/suggest';
 
@@ -56,11 +60,13 @@ export class SpaceError extends Error {
   }
 }
 
-const BY_PATH = new Map(FIELDS.map((f) => [f.path, f]));
+/** obi-ofi's fields (the optimizer's strategy until it takes --strategy). */
+export const OBI_OFI_FIELDS: readonly FieldSpec[] = fieldsFor(obiOfi as unknown as StrategyDefinition);
 const RANGE_KEYS = ['min', 'max', 'step', 'count', 'log'];
 
-/** Parses and validates a search space (JSON text or an already parsed object). Throws SpaceError. */
-export function parseSpace(input: unknown): SearchSpace {
+/** Parses and validates a search space (JSON text or an already parsed object) over `fields`. Throws SpaceError. */
+export function parseSpace(input: unknown, fields: readonly FieldSpec[] = OBI_OFI_FIELDS): SearchSpace {
+  const byPath = new Map(fields.map((f) => [f.path, f]));
   let root = input;
   if (typeof input === 'string') {
     try {
@@ -77,12 +83,12 @@ export function parseSpace(input: unknown): SearchSpace {
   }
   const entries = Object.entries(root as Record<string, unknown>);
   if (entries.length === 0) throw new SpaceError('', 'no parameters to search: give at least one, e.g. {"entry.threshold": [1, 1.5, 2]}');
-  return { dims: entries.map(([key, v]) => parseDimension(key, v)) };
+  return { dims: entries.map(([key, v]) => parseDimension(key, v, byPath)) };
 }
 
-function parseDimension(key: string, v: unknown): Dimension {
-  const spec = BY_PATH.get(key);
-  if (!spec) throw new SpaceError(key, `is not a strategy parameter${suggest(key)}`);
+function parseDimension(key: string, v: unknown, byPath: ReadonlyMap<string, FieldSpec>): Dimension {
+  const spec = byPath.get(key);
+  if (!spec) throw new SpaceError(key, `is not a strategy parameter${suggest(key, [...byPath.keys()])}`);
   if (Array.isArray(v)) {
     if (v.length === 0) throw new SpaceError(key, 'has an empty list: give at least one value');
     const values = v.map((x) => checkValue(spec, x));
@@ -322,18 +328,16 @@ function draw(d: Dimension, u: number): ParamValue {
   return Math.min(max, Math.max(min, x));
 }
 
-/** The trial as `key=value` overrides for resolveConfig(base, overrides): ns as integer ns, null as `null`. */
+/** The trial as `key=value` overrides for resolveRun(def, [base], overrides): ns as integer ns, null as `null`. */
 export function trialOverrides(trial: Trial): string[] {
   return Object.entries(trial.params).map(([k, v]) => `${k}=${v === null ? 'null' : String(v)}`);
 }
 
 /** " (did you mean a, b?)" from the field paths closest to a mistyped key, or a pointer to the full list. */
-function suggest(key: string): string {
+function suggest(key: string, paths: readonly string[]): string {
   return (
-    didYouMean(
-      key,
-      FIELDS.map((f) => f.path),
-    ) || ' (parameters are FIELDS paths such as entry.threshold or cooldown.ns; see the Parameters table in docs/strategy.md)'
+    didYouMean(key, paths) ||
+    ` (parameters are the strategy's declared names and the risk.*, orders.* settings, such as ${paths.slice(0, 2).join(' or ')}; see the Parameters table in docs/strategy.md)`
   );
 }
 

@@ -2,7 +2,10 @@
 // walk-forward in-sample vs out-of-sample, and the overfitting controls (PSR, DSR over all N trials, MinBTL, PBO).
 // A pure function of the trial results, so a merged set of shards summarises exactly like an unsharded run.
 import { fix } from '../backtest/metrics';
-import { resolveConfig } from '../fsm/index';
+import { nest } from '../strategy/params';
+import { resolveRun } from '../strategy/resolve';
+import obiOfi from '../strategy/builtins/obi-ofi/index';
+import type { StrategyDefinition } from '../strategy/api';
 import { psr, dsr, expectedMaxSharpe, mean, minBTL, pbo, sharpe as sharpeOf, variance } from './stats';
 import { trialOverrides } from './space';
 import { objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
@@ -158,7 +161,7 @@ export function summarise(s: SummaryInput) {
           id: chosen.id,
           params: chosen.params,
           why: s.folds?.length ? 'picked on the last walk-forward train window' : 'best objective on the whole data',
-          config: resolveConfig(s.base, trialOverrides(chosen)),
+          config: nest(resolveRun(obiOfi as unknown as StrategyDefinition, [s.base], trialOverrides(chosen)).values),
         }
       : null,
     walkForward,

@@ -1,10 +1,14 @@
 // One optimizer trial: the base config with the trial's overrides, backtested over the whole shared recording by
-// the same core, machine and simulated venue as `ringbook backtest`. The result keeps the full-run metrics and the
+// the same core, strategy runtime (obi-ofi, for now) and simulated venue as `ringbook backtest`. The result keeps the full-run metrics and the
 // equity curve on a fixed grid, from which any window's score is computed (./score): each trial runs once, and a
 // window's strategy state is what the data before it left, as it would be live.
-import { resolveConfig, ConfigError } from '../fsm/index';
+import { ConfigError } from '../strategy/params';
+import { resolveRun } from '../strategy/resolve';
+import obiOfi from '../strategy/builtins/obi-ofi/index';
+import type { StrategyDefinition } from '../strategy/api';
+import { defaultSignalParams } from '../core/index';
 import { Backtest } from '../backtest/run';
-import { machineFor, type RecordingGrid } from '../backtest/setup';
+import { instrumentOf, signalsOf, type RecordingGrid } from '../backtest/setup';
 import { parseLatency, type RoundTrip } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { computeMetrics } from '../backtest/metrics';
@@ -16,6 +20,8 @@ import { trialOverrides, type Trial } from './space';
 export interface TrialSettings {
   base: unknown;
   grid: RecordingGrid;
+  /** The recording's symbol. */
+  symbol?: string;
   fees: { maker: number; taker: number };
   latency: string;
   queue: string;
@@ -48,19 +54,26 @@ export function runTrial(
   s: TrialSettings,
   trial: Trial,
 ): TrialResult {
-  let config;
+  const def = obiOfi as unknown as StrategyDefinition;
+  let run;
   try {
-    config = resolveConfig(s.base, trialOverrides(trial));
+    run = resolveRun(def, [s.base], trialOverrides(trial));
   } catch (err) {
     if (err instanceof ConfigError || err instanceof Error) return { id: trial.id, params: trial.params, error: err.message };
     throw err;
   }
-  bc.reset(s.signals);
-  const { machine, instrument } = machineFor(config, s.grid, s.fees, `t${trial.id}`);
+  const signals = signalsOf(def, run.params, s.signals);
+  bc.reset(signals);
   const span = Number(BigInt(s.toNs) - BigInt(s.fromNs));
   const bt = new Backtest(bc, {
-    machine,
-    instrument,
+    strategy: {
+      definition: def,
+      params: run.params,
+      settings: run.settings,
+      idTag: `t${trial.id}`,
+      ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels,
+    },
+    instrument: instrumentOf(s.grid, s.symbol ?? 'BTCUSDT', s.fees),
     latency: parseLatency(s.latency, () => s.roundTrips),
     queue: parseQueue(s.queue),
     partialFills: s.partialFills,

@@ -137,7 +137,8 @@ export function nest(values: Readonly<Values>): Record<string, unknown> {
 
 /** A parsed config object (sections or dotted keys) → its flat entries in file order; errors name the key. */
 export function flatten(fields: readonly FieldSpec[], base: unknown): Array<[string, unknown]> {
-  if (base === null || typeof base !== 'object' || Array.isArray(base)) throw new ConfigError('(root)', `must be a JSON object, got ${show(base)}`);
+  if (base === null || typeof base !== 'object' || Array.isArray(base))
+    throw new ConfigError('(root)', `must be a JSON object, got ${show(base)}`);
   const byPath = new Map(fields.map((f) => [f.path, f]));
   const paths = fields.map((f) => f.path);
   const sections = [...new Set(fields.filter((f) => f.path.includes('.')).map((f) => f.path.slice(0, f.path.lastIndexOf('.'))))];
@@ -151,7 +152,8 @@ export function flatten(fields: readonly FieldSpec[], base: unknown): Array<[str
       }
       const isSection = sections.some((s) => s === path || s.startsWith(`${path}.`));
       if (isSection) {
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(path, `must be an object, got ${show(value)}`);
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+          throw new ConfigError(path, `must be an object, got ${show(value)}`);
         walk(value as Record<string, unknown>, path);
         continue;
       }

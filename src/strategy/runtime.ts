@@ -29,16 +29,7 @@ import { MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel } from './orders';
 import { applyFill, newPosition, type PositionState } from './position';
 import { RecentKeys } from './recent';
-import {
-  DayBaseline,
-  PlaceWindow,
-  equityQuote,
-  exposureRefusal,
-  rateRefusal,
-  round6,
-  staleDataAt,
-  type BreachKind,
-} from './risk';
+import { DayBaseline, PlaceWindow, equityQuote, exposureRefusal, rateRefusal, round6, staleDataAt, type BreachKind } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
@@ -114,7 +105,8 @@ export function validateInstrument(inst: RuntimeInstrument): void {
   const bad = (field: string, what: string, v: unknown) => new Error(`instrument: ${field} must be ${what}, got ${JSON.stringify(v)}`);
   if (!(typeof inst.tickSize === 'number' && inst.tickSize > 0 && Number.isFinite(inst.tickSize)))
     throw bad('tickSize', 'a number > 0', inst.tickSize);
-  if (!(typeof inst.lotSize === 'number' && inst.lotSize > 0 && Number.isFinite(inst.lotSize))) throw bad('lotSize', 'a number > 0', inst.lotSize);
+  if (!(typeof inst.lotSize === 'number' && inst.lotSize > 0 && Number.isFinite(inst.lotSize)))
+    throw bad('lotSize', 'a number > 0', inst.lotSize);
   for (const k of ['makerFeeRate', 'takerFeeRate'] as const) {
     const v = inst[k];
     if (!(typeof v === 'number' && v > -0.01 && v < 0.01)) throw bad(k, 'a fraction in (-0.01, 0.01) (0.0006 = 6 bps)', v);
@@ -220,8 +212,11 @@ export class StrategyRuntime {
   private reconcile = { attempts: 0, sentNs: 0, reason: '' };
   venueMismatch = false;
   private readonly seenFills = new RecentKeys(SEEN_FILLS);
-  private readonly usedOids = new RecentKeys(4096);
+  /** clientOids are numbered here, never reused: rb-<tag>-<n>. */
   private nextOid = 1;
+  /** The finished orders ctx.order still answers for, oldest first (a ring: bounded memory, O(1) to forget). */
+  private readonly finishedRing: string[] = [];
+  private finishedNext = 0;
   private readonly idTag: string;
   private readonly random: () => number;
   /** A full risk check passed since the positions, fees or clock offset last changed (riskCheck's fast path). */
@@ -316,7 +311,8 @@ export class StrategyRuntime {
       const what = o.describeError ? o.describeError(err) : err instanceof Error ? err.message : String(err);
       throw new Error(`strategy ${def.name}: create() failed: ${what}`);
     }
-    if (typeof this.h !== 'object') throw new Error(`strategy ${def.name}: create() must return an object of handlers (onBook, onOrder, …)`);
+    if (typeof this.h !== 'object')
+      throw new Error(`strategy ${def.name}: create() must return an object of handlers (onBook, onOrder, …)`);
   }
 
   // ---- inputs ----------------------------------------------------------------------------------------------------
@@ -331,7 +327,20 @@ export class StrategyRuntime {
   /** Whether anything may read the Market views (signals, book): a handler that gets the market, or an observer. */
   get readsViews(): boolean {
     const h = this.h;
-    return !!(h.onBook || h.onTrade || h.onTimer || h.onOrder || h.onHealth || h.onReconcile || h.onResume || h.onHalt || h.onStart || h.onStop) || this.observer !== null;
+    return (
+      !!(
+        h.onBook ||
+        h.onTrade ||
+        h.onTimer ||
+        h.onOrder ||
+        h.onHealth ||
+        h.onReconcile ||
+        h.onResume ||
+        h.onHalt ||
+        h.onStart ||
+        h.onStop
+      ) || this.observer !== null
+    );
   }
 
   /** Calls onStart (once, before the first event); `t`: the run's first local time (ns since the origin). */
@@ -353,9 +362,12 @@ export class StrategyRuntime {
     const c = m.cursor;
     c.base = base;
     const w = c.slots.i32;
-    const local = this.rel(w, base + S.localTs);
+    // the stamps from their halves relative to the origin's: no bigint (rel(), written out: this is the hot path)
+    const lw = (base + S.localTs) >> 2;
+    const ew = (base + S.exchTs) >> 2;
+    const local = (w[lw + 1] - this.originHi) * TWO32 + ((w[lw] >>> 0) - this.originLo);
     m.localNs = local;
-    m.exchNs = this.rel(w, base + S.exchTs);
+    m.exchNs = (w[ew + 1] - this.originHi) * TWO32 + ((w[ew] >>> 0) - this.originLo);
     if (local > this.now) this.now = local;
     if ((c.slots.u8[base + S.state] & State.valid) !== 0 && !(local < I.lastValidNs)) {
       I.lastValidNs = local;
@@ -544,7 +556,8 @@ export class StrategyRuntime {
     const side = req.side;
     if (side !== 'buy' && side !== 'sell') throw new TypeError(`ctx.place: side must be 'buy' or 'sell', got ${JSON.stringify(side)}`);
     const size = req.sizeLot;
-    if (!(Number.isSafeInteger(size) && size > 0)) throw new TypeError(`ctx.place: sizeLot must be a positive integer of lots, got ${String(size)}`);
+    if (!(Number.isSafeInteger(size) && size > 0))
+      throw new TypeError(`ctx.place: sizeLot must be a positive integer of lots, got ${String(size)}`);
     const type = req.type ?? 'limit';
     let price = NaN;
     let force: TimeInForce;
@@ -562,7 +575,8 @@ export class StrategyRuntime {
       force = 'ioc';
     } else throw new TypeError(`ctx.place: type must be 'limit' or 'market', got ${JSON.stringify(type)}`);
     const tag = req.tag ?? '';
-    if (typeof tag !== 'string' || tag.length > 16) throw new TypeError(`ctx.place: tag must be a string of at most 16 characters, got ${JSON.stringify(tag)}`);
+    if (typeof tag !== 'string' || tag.length > 16)
+      throw new TypeError(`ctx.place: tag must be a string of at most 16 characters, got ${JSON.stringify(tag)}`);
     const reduceOnly = req.reduceOnly === true;
     const what = `${side} ${size} ${symbol}${type === 'limit' ? ` at ${price}` : ' at market'}`;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
@@ -616,8 +630,6 @@ export class StrategyRuntime {
   ): OwnOrder {
     const clientOid = `rb-${this.idTag}-${this.nextOid++}`;
     if (clientOid.length > MAX_CLIENT_OID) throw new Error(`clientOid ${clientOid} is longer than ${MAX_CLIENT_OID} characters`);
-    if (this.usedOids.has(clientOid)) throw new Error(`clientOid ${clientOid} repeated: clientOids must be unique`);
-    this.usedOids.add(clientOid);
     const I = this.insts[inst];
     const o = new OwnOrder(clientOid, inst, I.setup.symbol, side, type, price, size, force, reduceOnly, tag, this.now);
     this.orders.set(clientOid, o);
@@ -648,7 +660,8 @@ export class StrategyRuntime {
     const price = req.priceTick ?? o.priceTick;
     const size = req.sizeLot ?? o.sizeLot;
     if (o.type !== 'limit') throw new TypeError(`ctx.amend: ${clientOid} is a market order`);
-    if (!(Number.isSafeInteger(price) && price > 0)) throw new TypeError(`ctx.amend: priceTick must be a positive integer of ticks, got ${String(price)}`);
+    if (!(Number.isSafeInteger(price) && price > 0))
+      throw new TypeError(`ctx.amend: priceTick must be a positive integer of ticks, got ${String(price)}`);
     if (!(Number.isSafeInteger(size) && size > o.filledLot))
       throw new TypeError(`ctx.amend: sizeLot must be an integer above the ${o.filledLot} lots already filled, got ${String(size)}`);
     const what = `amend of ${clientOid} to ${size} at ${price}`;
@@ -657,7 +670,11 @@ export class StrategyRuntime {
       return false;
     }
     const adds = size > o.sizeLot || (price !== o.priceTick && !o.reduceOnly);
-    const refusal = adds ? this.refusal(this.insts[o.inst], o.side, size - o.sizeLot, o.reduceOnly, price) : this.status === 'trading' ? null : `${this.status}`;
+    const refusal = adds
+      ? this.refusal(this.insts[o.inst], o.side, size - o.sizeLot, o.reduceOnly, price)
+      : this.status === 'trading'
+        ? null
+        : `${this.status}`;
     if (refusal !== null) {
       this.refuse(what, refusal);
       return false;
@@ -697,7 +714,8 @@ export class StrategyRuntime {
       const lot = I.position.lot;
       if (lot === 0) continue;
       const what = `flatten of ${lot} ${I.setup.symbol}`;
-      if (this.status !== 'trading') this.refuse(what, this.status === 'halted' ? `halted (${this.haltReason})` : 'reconciling with the venue');
+      if (this.status !== 'trading')
+        this.refuse(what, this.status === 'halted' ? `halted (${this.haltReason})` : 'reconciling with the venue');
       else this.send(i, lot > 0 ? 'sell' : 'buy', 'market', NaN, Math.abs(lot), 'ioc', true, 'flatten');
     }
   }
@@ -708,7 +726,8 @@ export class StrategyRuntime {
 
   setTimer(id: string, delayNs: number): void {
     if (typeof id !== 'string') throw new TypeError(`ctx.setTimer: id must be a string, got ${typeof id}`);
-    if (typeof delayNs !== 'number' || delayNs !== delayNs) throw new TypeError(`ctx.setTimer: delayNs must be a number of ns, got ${String(delayNs)}`);
+    if (typeof delayNs !== 'number' || delayNs !== delayNs)
+      throw new TypeError(`ctx.setTimer: delayNs must be a number of ns, got ${String(delayNs)}`);
     const due = this.now + (delayNs > 0 ? delayNs : 0);
     this.timers.set(id, due);
     this.timerSeq.set(id, this.seq++);
@@ -818,7 +837,19 @@ export class StrategyRuntime {
   /** An Order for a fill of an order the runtime did not place (its flatten at a halt, a manual order). */
   private external(ev: Extract<Event, { type: 'fill' }>, inst: number): OwnOrder {
     const I = this.insts[inst];
-    const o = new OwnOrder(ev.clientOid, inst, I.setup.symbol, ev.side, 'market', NaN, ev.qtyLot + Math.max(0, ev.remainingLot), 'ioc', false, '', this.now);
+    const o = new OwnOrder(
+      ev.clientOid,
+      inst,
+      I.setup.symbol,
+      ev.side,
+      'market',
+      NaN,
+      ev.qtyLot + Math.max(0, ev.remainingLot),
+      'ioc',
+      false,
+      '',
+      this.now,
+    );
     o.state = ev.remainingLot <= 0 ? 'filled' : 'working';
     o.inFlight = NONE;
     this.remember(o);
@@ -999,7 +1030,8 @@ export class StrategyRuntime {
     if (blockers.length > 0) {
       this.log('warn', `manual reset refused: ${blockers.join('; ')}`);
       // Orders we cannot confirm closed: ask the venue, so the next reset can succeed.
-      if (this.liveOrders > 0) for (let i = 0; i < this.insts.length; i++) if (this.insts[i].orders.length > 0) this.push(i, { type: 'reconcile' });
+      if (this.liveOrders > 0)
+        for (let i = 0; i < this.insts.length; i++) if (this.insts[i].orders.length > 0) this.push(i, { type: 'reconcile' });
       return;
     }
     this.status = 'trading';
@@ -1058,7 +1090,13 @@ export class StrategyRuntime {
     for (const o of this.orders.values()) {
       const place = o.inFlight !== NONE && this.now - o.requestNs >= ack;
       if (place || (o.awaitFillSinceNs === o.awaitFillSinceNs && this.now - o.awaitFillSinceNs >= ack)) {
-        const what = place ? (o.inFlight === PLACE ? 'place' : o.inFlight === CANCEL ? 'cancel' : 'amend') : 'fill report after a rejected cancel';
+        const what = place
+          ? o.inFlight === PLACE
+            ? 'place'
+            : o.inFlight === CANCEL
+              ? 'cancel'
+              : 'amend'
+          : 'fill report after a rejected cancel';
         this.enterReconcile(`no answer to ${what} of ${o.clientOid} within T_ack`, false);
         return true;
       }
@@ -1120,7 +1158,14 @@ export class StrategyRuntime {
     // Flat with no orders, inside the day of the daily baseline, nothing changed since a full check passed: only the
     // feed latency can breach (the mark does not count while flat, stale data only while exposed, and the rest moves
     // only with fills and health reports). Most book messages of a strategy waiting for an entry are checked so.
-    if (this.riskClean && this.openPositions === 0 && this.liveOrders === 0 && day.day >= 0 && this.now >= day.fromNs && this.now < day.toNs) {
+    if (
+      this.riskClean &&
+      this.openPositions === 0 &&
+      this.liveOrders === 0 &&
+      day.day >= 0 &&
+      this.now >= day.fromNs &&
+      this.now < day.toNs
+    ) {
       if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) return false;
     }
     const b = this.breach(inst, feedLatencyNs);
@@ -1223,7 +1268,14 @@ export class StrategyRuntime {
   }
 
   private remember(o: OwnOrder): void {
-    if (this.finished.size >= RECENT_ORDERS) this.finished.delete(this.finished.keys().next().value as string);
+    const ring = this.finishedRing;
+    if (ring.length < RECENT_ORDERS) ring.push(o.clientOid);
+    else {
+      // the oldest leaves (deleting a Map's first key by iterator is O(deleted keys) in V8: a ring is O(1))
+      this.finished.delete(ring[this.finishedNext]);
+      ring[this.finishedNext] = o.clientOid;
+      this.finishedNext = (this.finishedNext + 1) % RECENT_ORDERS;
+    }
     this.finished.set(o.clientOid, o);
   }
 

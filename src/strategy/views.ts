@@ -14,6 +14,9 @@ export const RECORD_BYTES = 256;
 const HEAD_WORDS = 16; // bytes [0, 64)
 const FIELDS_FROM = 20; // byte 80
 const FIELDS_TO = 58; // byte 232
+/** Words of a record to copy: the head only, or through the last signal field. */
+export const HEAD_COPY_WORDS = HEAD_WORDS;
+export const RECORD_COPY_WORDS = FIELDS_TO;
 const TWO32 = 4294967296;
 
 /** A buffer of equal slots, each a record plus `depth` levels a side. Grows by doubling (rare: one feed latency's worth of messages). */
@@ -28,8 +31,17 @@ export class Slots {
   constructor(
     slots: number,
     readonly depth: number,
+    over?: { i32: Int32Array; f64: Float64Array; u8: Uint8Array },
   ) {
     this.stride = RECORD_BYTES + 32 * depth;
+    if (over) {
+      // records read where they are (the core's own signal record): no copy, no growth
+      this.buffer = over.i32.buffer as ArrayBuffer;
+      this.i32 = over.i32;
+      this.f64 = over.f64;
+      this.u8 = over.u8;
+      return;
+    }
     this.buffer = new ArrayBuffer(slots * this.stride);
     this.i32 = new Int32Array(this.buffer);
     this.f64 = new Float64Array(this.buffer);
@@ -266,7 +278,8 @@ export class TradesView implements RecentTrades, Trade {
   }
   /** The i-th newest trade (this same object, pointed at it). */
   at(i: number): Trade {
-    if (!(i >= 0 && i < this.n)) throw new RangeError(`trades.at(${i}): ${this.n} trades kept (declare trades: N in the definition for more)`);
+    if (!(i >= 0 && i < this.n))
+      throw new RangeError(`trades.at(${i}): ${this.n} trades kept (declare trades: N in the definition for more)`);
     const c = this.price.length;
     this.at_ = (this.head - i + c) % c;
     return this;

@@ -2,12 +2,15 @@
 // weighted mid, OBI, OFI, position and equity; public trades from the records fed; own fills; and top-of-book
 // snapshots on a fixed grid of market time for the depth heat map. Every table is bounded (./decimate), so a
 // million-row replay sends the page a few thousand points per series.
-import { equityQuote, type Event, type StrategyMachine } from '../fsm/index';
+import { equityQuote } from '../strategy/risk';
+import type { Event } from '../strategy/events';
+import type { Market } from '../strategy/api';
+import type { StrategyRuntime } from '../strategy/runtime';
 import type { BookView } from '../core/index';
 import { DecimatedTable } from './decimate';
 import { SIGNAL_COLS, TRADE_COLS, FILL_COLS, DEPTH_LEVELS, depthWidth, type LadderSnapshot } from './protocol';
 import type { Recording } from './recording';
-import type { SessionHooks, SignalEvent } from './replay-session';
+import type { SessionHooks } from './replay-session';
 
 const KIND_TRADE = 3;
 /** Heat map columns across the whole recording; fewer pixels than that on any screen. */
@@ -24,8 +27,6 @@ export class RunCharts {
   readonly fills = new DecimatedTable(FILL_COLS.length);
   /** Sized past DEPTH_COLUMNS so a normal run never thins it; a recording with stalls may add a few more. */
   readonly depth: DecimatedTable;
-  /** Set once the session exists (the hooks are needed to build it). */
-  machine: StrategyMachine | null = null;
   private depthIndex = 0;
   private nextDepth = 0;
   private readonly tickLotQuote: number;
@@ -43,19 +44,29 @@ export class RunCharts {
   }
 
   readonly hooks: SessionHooks = {
-    onSignal: (localNs: bigint, e: SignalEvent) => {
-      if (!e.valid) return;
-      const bb = e.bestBid;
-      const ba = e.bestAsk;
+    onBook: (m: Market, rt: StrategyRuntime) => {
+      const b = m.book;
+      if (!b.valid) return;
+      const bb = b.bestBidTick;
+      const ba = b.bestAskTick;
       const mid = (bb + ba) / 2;
-      const touch = e.bidQty + e.askQty;
-      // the core's wmid (docs/signals.md), from the touch the event carries: the event has no field for it, and
-      // the core's latest signal record may already describe a later message
-      const wmid = touch > 0 ? (bb * e.askQty + ba * e.bidQty) / touch : mid;
-      const m = this.machine;
-      const pos = m ? m.state.position.lot : 0;
-      const eq = m ? equityQuote(m.state.position, mid, this.tickLotQuote) : 0;
-      this.signals.push(Number(localNs - this.rec.firstNs), bb, ba, mid, wmid, e.obiN, e.ofiNorm, pos, eq);
+      const touch = b.bestBidLot + b.bestAskLot;
+      // the core's wmid (docs/signals.md), from the message's own touch (the core's latest record may already describe
+      // a later message)
+      const wmid = touch > 0 ? (bb * b.bestAskLot + ba * b.bestBidLot) / touch : mid;
+      const p = rt.position(0);
+      const localNs = rt.originNs + BigInt(m.localNs);
+      this.signals.push(
+        Number(localNs - this.rec.firstNs),
+        bb,
+        ba,
+        mid,
+        wmid,
+        m.signals.obiN,
+        m.signals.ofiNorm,
+        p.lot,
+        equityQuote(p, mid, this.tickLotQuote),
+      );
     },
     onEvent: (localNs: bigint, e: Event) => {
       if (e.type === 'fill') this.fills.push(Number(localNs - this.rec.firstNs), e.priceTick, e.side === 'buy' ? 1 : -1, e.qtyLot);

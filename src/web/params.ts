@@ -1,25 +1,29 @@
 // The page's parameters → the settings of one run, by the rules `ringbook backtest` applies to its flags
 // (src/cli/backtest.ts), so a replay in the browser and `ringbook backtest --json` on the same file report the same
-// metrics: config = defaults ← JSON, latency/queue parsed by the same functions, fees default 0.0002/0.0006, partial
-// fills on, no signal overrides, equity sampled every second. A bad value is a ParamError naming the input, and for
-// the strategy config the line, with the CLI's "did you mean".
-import { ConfigError, resolveConfig, type StrategyConfig } from '../fsm/index';
+// metrics: obi-ofi (compiled in) with its defaults ← JSON, latency/queue parsed by the same functions, fees default
+// 0.0002/0.0006, partial fills on, no signal overrides, equity sampled every second. A bad value is a ParamError naming
+// the input, and for the strategy config the line, with the CLI's "did you mean".
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue, type QueueModel } from '../backtest/queue';
 import { DEFAULT_FEES } from '../backtest/setup';
+import type { StrategyRun } from '../backtest/run';
+import type { ResolvedParams } from '../cli/params';
 import { lineOfKey, parseJsonText } from '../format/json-text';
+import { ConfigError, nest } from '../strategy/params';
+import { fieldsFor, resolveRun } from '../strategy/resolve';
+import type { StrategyDefinition } from '../strategy/api';
+import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { ParamField, RunParams } from './protocol';
-import { presetNamed } from '../fsm/presets';
 
 export interface RunSettings {
-  config: StrategyConfig;
+  strategy: StrategyRun;
   latency: LatencyModel;
   queue: QueueModel;
   fees: { maker: number; taker: number };
   partialFills: boolean;
   sampleNs: number;
-  /** Config path → where its value came from ('page config' for the keys the JSON sets), as the reports list them. */
-  sources: Record<string, string>;
+  /** The run's parameters as the CLI resolves them (sources: 'page config' for the keys the JSON sets), for the report. */
+  resolved: ResolvedParams;
 }
 
 /** A parameter the page cannot run with; `field` is the input at fault. */
@@ -34,7 +38,7 @@ export class ParamError extends Error {
 }
 
 /** The page's starting config: the demo-passive preset (docs/strategy.md, Presets), which trades on most book data. */
-export const EXAMPLE_CONFIG = presetNamed('demo-passive')!.config;
+export const EXAMPLE_CONFIG = obiOfi.presets!['demo-passive'].values;
 
 export const DEFAULT_PARAMS: RunParams = {
   config: JSON.stringify(EXAMPLE_CONFIG, null, 2),
@@ -65,16 +69,28 @@ function sectionPaths(v: unknown): string[] {
 }
 
 /** The strategy config box: JSON errors with line and column, field errors with the field's line. */
-function configOf(text: string): { config: StrategyConfig; sources: Record<string, string> } {
+function configOf(text: string): ResolvedParams {
   let base: unknown = {};
   try {
     if (text.trim() !== '') base = parseJsonText(text, CONFIG_WHERE);
   } catch (err) {
     throw new ParamError('config', (err as Error).message);
   }
+  const definition = obiOfi as unknown as StrategyDefinition;
   try {
-    const config = resolveConfig(base, []);
-    return { config, sources: Object.fromEntries(sectionPaths(base).map((p) => [p, 'page config'])) };
+    const fields = fieldsFor(definition);
+    const run = resolveRun(definition, [base], [], fields);
+    return {
+      strategy: { definition, bundle: null, describeError: (err) => String(err) },
+      name: definition.name,
+      fields,
+      values: run.values,
+      params: run.params,
+      settings: run.settings,
+      config: nest(run.values),
+      preset: null,
+      sources: Object.fromEntries(sectionPaths(base).map((p) => [p, 'page config'])),
+    };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw new ParamError('config', `${CONFIG_WHERE}: ${(err as Error).message}`);
     const line = lineOfKey(text, err.field.split('.').pop()!);
@@ -94,7 +110,7 @@ function asInput<T>(field: ParamField, parse: () => T): T {
 
 /** Throws a ParamError that names the bad input. A recording has no own orders here, so `recorded` latency is refused. */
 export function runSettings(p: RunParams): RunSettings {
-  const { config, sources } = configOf(p.config);
+  const resolved = configOf(p.config);
   const latencySpec = p.latency.trim() || 'feed';
   if (latencySpec === 'recorded')
     throw new ParamError(
@@ -102,12 +118,12 @@ export function runSettings(p: RunParams): RunSettings {
       'latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…',
     );
   return {
-    config,
+    strategy: { definition: resolved.strategy.definition, params: resolved.params, settings: resolved.settings },
+    resolved,
     latency: asInput('latency', () => parseLatency(latencySpec)),
     queue: asInput('queue', () => parseQueue(p.queue.trim() || 'risk-averse')),
     fees: parseFees(p.fees),
     partialFills: p.partialFills,
     sampleNs: 1e9,
-    sources,
   };
 }

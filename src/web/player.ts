@@ -8,7 +8,7 @@ import { ReplaySession, type ResettableCore, type SessionHooks } from './replay-
 import { RunCharts, depthInterval } from './collect';
 import { ParamError, runSettings, type RunSettings } from './params';
 import type { Recording } from './recording';
-import { SignalWatch } from '../fsm/explain';
+import { SignalWatch, type StrategyConfig } from '../strategy/explain';
 import { runReport } from '../cli/run-report';
 import type { Metrics } from '../backtest/metrics';
 import { LADDER_LEVELS, type Frame, type FromWorker, type RunParams, type RunReport, type Speed, type Status } from './protocol';
@@ -160,17 +160,17 @@ export class Player {
     this.seek = null;
     this.run++;
     const charts = new RunCharts(this.rec, this.bc.inst.book, this.depthEveryNs);
-    const watch = new SignalWatch(settings.config);
+    // what obi-ofi's signal did, for the summary strip's "what stopped entries" (the page runs obi-ofi)
+    const watch = new SignalWatch(settings.resolved.config as unknown as StrategyConfig);
     this.watch = watch;
     const hooks: SessionHooks = {
       ...charts.hooks,
-      onSignal: (t, e) => {
-        watch.observe(e);
-        charts.hooks.onSignal?.(t, e);
+      onBook: (m, rt) => {
+        watch.observe(m);
+        charts.hooks.onBook?.(m, rt);
       },
     };
     this.session = new ReplaySession(this.rec, this.bc, settings, hooks);
-    charts.machine = this.session.machine;
     this.charts = charts;
     this.mode = play ? 'playing' : 'paused';
     this.anchorNow(0);
@@ -266,7 +266,7 @@ export class Player {
   private report(metrics: Metrics): RunReport {
     const symbol = this.rec.meta.symbol ?? '';
     const st = this.settings!;
-    const r = runReport({ symbol, metrics, params: { config: st.config, preset: null, sources: st.sources }, signals: this.watch?.stats });
+    const r = runReport({ symbol, metrics, params: st.resolved, signals: this.watch?.stats });
     const json = r.json as unknown as Pick<RunReport, 'entriesBlocked' | 'halt'>;
     return { symbol, ctx: r.ctx, entriesBlocked: json.entriesBlocked, halt: json.halt };
   }

@@ -1,21 +1,22 @@
-// One replay run over a decoded recording: the backtest (core + strategy machine + simulated venue) fed in slices
+// One replay run over a decoded recording: the backtest (core + strategy runtime + simulated venue) fed in slices
 // that always end on a market-message boundary, so the replay can stop anywhere a user can see (a time, the next
 // message) and carry on later with the same result as an uninterrupted run: Backtest.feed accepts any split of the
 // rows in recording order, and the metrics at the end are those `ringbook backtest` prints for the same settings.
 // No DOM and no timers: the worker decides when to feed, and Node tests can drive it directly.
 import { Backtest, type BacktestCore } from '../backtest/run';
-import { machineFor } from '../backtest/setup';
+import { instrumentOf, signalsOf } from '../backtest/setup';
 import { computeMetrics, type Metrics } from '../backtest/metrics';
 import type { Columns } from '../capture/schema';
-import type { Event, InstrumentSpec, StrategyMachine } from '../fsm/index';
-import type { SignalParams } from '../core/index';
+import type { Event } from '../strategy/events';
+import type { Market } from '../strategy/api';
+import type { StrategyRuntime } from '../strategy/runtime';
+import { defaultSignalParams, type SignalParams } from '../core/index';
 import type { Recording } from './recording';
 import type { RunSettings } from './params';
 
-export type SignalEvent = Extract<Event, { type: 'signal' }>;
-
 export interface SessionHooks {
-  onSignal?(localNs: bigint, e: SignalEvent): void;
+  /** Every book message as the strategy gets it (before it handles it), with the runtime. */
+  onBook?(m: Market, rt: StrategyRuntime): void;
   onEvent?(localNs: bigint, e: Event): void;
   /** Rows [from, to) were just fed. */
   onRows?(from: number, to: number): void;
@@ -25,8 +26,6 @@ export type ResettableCore = BacktestCore & { reset(signals: Partial<SignalParam
 
 export class ReplaySession {
   readonly bt: Backtest;
-  readonly machine: StrategyMachine;
-  readonly instrument: InstrumentSpec;
   /** The next row to feed. */
   cursor = 0;
   /** Complete market messages fed, and own fills seen by the strategy. */
@@ -40,19 +39,17 @@ export class ReplaySession {
     s: RunSettings,
     private readonly hooks: SessionHooks = {},
   ) {
-    // the CLI passes no signal parameters without --parity: the core's defaults
-    bc.reset({});
-    const { machine, instrument } = machineFor(s.config, rec.grid, s.fees);
-    this.machine = machine;
-    this.instrument = instrument;
+    // the CLI passes no signal parameters without --parity: the strategy's choice over the core's defaults
+    const signals = signalsOf(s.strategy.definition, s.strategy.params);
+    bc.reset(signals);
     this.bt = new Backtest(bc, {
-      machine,
-      instrument,
+      strategy: { ...s.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
+      instrument: instrumentOf(rec.grid, rec.meta.symbol ?? 'BTCUSDT', s.fees),
       latency: s.latency,
       queue: s.queue,
       partialFills: s.partialFills,
       sampleNs: s.sampleNs,
-      onSignal: hooks.onSignal,
+      onRuntime: hooks.onBook ? (rt) => (rt.observer = (m) => hooks.onBook!(m, rt)) : undefined,
       onEvent: (t, e) => {
         if (e.type === 'fill') this.fills++;
         hooks.onEvent?.(t, e);

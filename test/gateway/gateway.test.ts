@@ -3,7 +3,7 @@
 // flatten → reduce-only market order, and a dropped private stream → disconnect → re-login → resynced.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Event } from '../../src/fsm/events';
+import type { Event } from '../../src/strategy/events';
 import { BitgetGateway, gatewayEndpoints, type BitgetGatewayOptions } from '../../src/gateway/gateway';
 import { ServerClock } from '../../src/gateway/clock';
 import {

@@ -3,7 +3,7 @@
 // de-duplicated across the orders and fill channels, cancel and ack once.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Event } from '../../src/fsm/events';
+import type { Event } from '../../src/strategy/events';
 import { BitgetPrivateWs, privatePushFrom, routePrivatePush } from '../../src/gateway/private-ws';
 import { OrderTracker } from '../../src/gateway/tracker';
 import { ServerClock } from '../../src/gateway/clock';

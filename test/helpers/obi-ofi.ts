@@ -72,7 +72,9 @@ export class ObiOfiHarness {
   private readonly slots = new Slots(1, 0);
   private h: StrategyHandlers & { inspect?: () => ObiOfiState } = {};
 
-  constructor(o: { sets?: string[]; base?: unknown; idTag?: string; instrument?: RuntimeInstrument; definition?: StrategyDefinition } = {}) {
+  constructor(
+    o: { sets?: string[]; base?: unknown; idTag?: string; instrument?: RuntimeInstrument; definition?: StrategyDefinition } = {},
+  ) {
     const def = (o.definition ?? obiOfi) as StrategyDefinition;
     const run = resolveRun(def, o.base === undefined ? [] : [o.base], o.sets ?? []);
     this.origin = originOf(T0);
@@ -147,6 +149,14 @@ export class ObiOfiHarness {
 }
 
 /** A fill event with defaults. */
-export function fillEvent(clientOid: string, side: Side, priceTick: number, qtyLot: number, remainingLot: number, feeQuote = 0, tradeId = 'tr'): Event {
+export function fillEvent(
+  clientOid: string,
+  side: Side,
+  priceTick: number,
+  qtyLot: number,
+  remainingLot: number,
+  feeQuote = 0,
+  tradeId = 'tr',
+): Event {
   return { type: 'fill', clientOid, tradeId, side, priceTick, qtyLot, feeQuote, maker: false, remainingLot };
 }

@@ -12,7 +12,14 @@ export default defineStrategy({
     confirm: { type: 'integer', default: 3, min: 1, max: 1000, unit: 'messages', description: 'messages in a row beyond it' },
     sizeLot: { type: 'integer', default: 1, min: 1, max: 1e9, unit: 'lots', description: 'size of each entry' },
     holdNs: { type: 'duration', default: 2e9, min: 1e6, description: 'exit this long after the entry filled' },
-    maxSpreadTicks: { type: 'integer', default: 2, min: 1, max: 1e9, unit: 'ticks', description: 'enter only while the spread is at most this' },
+    maxSpreadTicks: {
+      type: 'integer',
+      default: 2,
+      min: 1,
+      max: 1e9,
+      unit: 'ticks',
+      description: 'enter only while the spread is at most this',
+    },
   },
   create(ctx) {
     const p = ctx.params;
@@ -36,7 +43,8 @@ export default defineStrategy({
         if (m.orders.length > 0 || Math.abs(run) < p.confirm || m.book.spreadTicks > p.maxSpreadTicks) return;
         const buy = run > 0;
         const price = buy ? m.book.bestAskTick : m.book.bestBidTick;
-        if (ctx.place({ side: buy ? 'buy' : 'sell', sizeLot: p.sizeLot, priceTick: price, timeInForce: 'ioc', tag: 'entry' })) ctx.record('entry x', x);
+        if (ctx.place({ side: buy ? 'buy' : 'sell', sizeLot: p.sizeLot, priceTick: price, timeInForce: 'ioc', tag: 'entry' }))
+          ctx.record('entry x', x);
       },
       onOrder(u) {
         if (u.order.tag === 'entry' && (u.kind === 'filled' || u.kind === 'partiallyFilled')) ctx.setTimer('hold', p.holdNs);

@@ -157,8 +157,7 @@ function run(seed: number, steps: number, passive: boolean): RunStats {
         assert.ok(!usedOids.has(a.clientOid), `${where(i, ev)}: clientOid ${a.clientOid} reused`);
         assert.ok(a.clientOid.length <= 50, `${where(i, ev)}: clientOid too long`);
         usedOids.add(a.clientOid);
-        if (!a.reduceOnly)
-          assert.ok(Math.abs(s.position.lot) + a.qtyLot <= MAX_POSITION, `${where(i, ev)}: entry past the position limit`);
+        if (!a.reduceOnly) assert.ok(Math.abs(s.position.lot) + a.qtyLot <= MAX_POSITION, `${where(i, ev)}: entry past the position limit`);
         if (a.reduceOnly)
           assert.ok(
             a.side === (s.position.lot > 0 ? 'sell' : 'buy') && a.qtyLot === Math.abs(s.position.lot),

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Phase } from '../../../src/strategy/builtins/obi-ofi/index';
-import { cooldown, Driver, entryPending, entryWorking, exitPending, halted, idle, inPosition, MS, reconcile, BASE } from './helpers';
+import { cooldown, Driver, entryPending, entryWorking, exitPending, halted, idle, inPosition, MS, reconcile } from './helpers';
 
 interface Row {
   from: Phase;

@@ -148,11 +148,7 @@ test('cost hurdle, maker in: (0.0002 + 0.0006) × 1000.5 + 1 = 1.8004; buffer, s
   assert.ok(Math.abs(e.costTicks - (1.2006 + 2 + 0.5 + 0.25)) < 1e-12);
   assert.is(e.expectedTicks, 4);
   assert.is(e.ok, true);
-  assert.is(
-    costHurdle(resolveConfig(['hurdle.source=signal']), INST, sig({ ofiNorm: 100 }), 2, 'long').ok,
-    false,
-    'edge read from x = 2',
-  );
+  assert.is(costHurdle(resolveConfig(['hurdle.source=signal']), INST, sig({ ofiNorm: 100 }), 2, 'long').ok, false, 'edge read from x = 2');
   assert.is(costHurdle(resolveConfig(['hurdle.enabled=false']), INST, sig({ ofiNorm: 0 }), 3, 'long').ok, true);
 });
 

@@ -4,7 +4,7 @@
 // positions, the risk gate and halts (HALTED). Each event causes at most one transition; a deadline that falls due on
 // a book message wins that message (as on a tick), so the deadlines are checked in onBook and on the one wake-up timer
 // that is always set to the earliest of them.
-import { defineStrategy, type Market, type OrderUpdate, type StrategyContext } from 'ringbook';
+import { defineStrategy, type Market, type Order, type OrderUpdate, type StrategyContext } from 'ringbook';
 import { PARAMS, PRESETS, configOf, validate, type ObiOfiParams } from './params';
 import {
   checkGates,
@@ -60,7 +60,8 @@ const WAKE = 'wake';
 
 export default defineStrategy({
   name: 'obi-ofi',
-  description: 'Takes (or, passive, makes) one position at a time when book imbalance / order flow x stays beyond ±θ_in, with gates, a cost hurdle, price and time exits and a cooldown.',
+  description:
+    'Takes (or, passive, makes) one position at a time when book imbalance / order flow x stays beyond ±θ_in, with gates, a cost hurdle, price and time exits and a cooldown.',
   params: PARAMS,
   presets: PRESETS,
   validate,
@@ -74,57 +75,62 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   const pos = m.position;
   let phase: Phase = 'IDLE';
   const debounce = newDebounce();
-  /** x of the last message (valid or not: null without one), for θ_reset. */
-  let lastX: number | null = null;
-  /** The last valid touch (exit prices), by local stamp. */
-  let touchBid = NaN;
-  let touchAsk = NaN;
-  let touchNs = -Infinity;
-  let haveTouch = false;
-  const touch = { bidTick: NaN, askTick: NaN };
   const marks: TradeMarks = { entryNs: null, bestTick: null };
+  // Numbers that change with the market live in one object's fields, never in closure variables (V8 boxes a double
+  // stored into a closure: a new heap number on every message). NaN stands for "none", so no field changes type.
+  const s = {
+    /** x of the last message (NaN: it had none), for θ_reset. */
+    lastX: NaN,
+    /** The last valid touch (exit prices), by local stamp. */
+    touchBid: NaN,
+    touchAsk: NaN,
+    touchNs: -Infinity,
+    /** T_work of the entry: set on its ack (NaN: not yet). */
+    entryWorkUntil: NaN,
+    /** The exit must be done by then; once past, it counts as failed (NaN: no exit). */
+    exitDeadline: NaN,
+    cooldownUntil: 0,
+    /** The wake-up timer's deadline (NaN: not set). */
+    wakeAt: NaN,
+    /** The position as last seen (a fill opens, flips or closes it). */
+    lastLot: 0,
+    exitRetries: 0,
+  };
+  const touch = { bidTick: NaN, askTick: NaN };
   /** Direction of the entry being worked (ENTRY_PENDING). */
   let entryDir: Dir | null = null;
-  /** The entry order being worked and the exit order being worked; any other live order is a straggler. */
-  let entryOid: string | null = null;
-  let exitOid: string | null = null;
-  /** T_work of the entry: set on its ack. */
-  let entryWorkUntil: number | null = null;
-  /** The exit must be done by then; once past, it counts as failed. */
-  let exitDeadline: number | null = null;
+  /** The entry order being worked and the exit order being worked (the runtime updates them in place); any other
+   * live order is a straggler. */
+  let entry: Order | null = null;
+  let exit: Order | null = null;
+  /** Bumped by every change the deadlines depend on: syncWake works them out again only then. */
+  let version = 0;
+  let synced = -1;
   let exitTimedOut = false;
   let exitReason: ExitReason | null = null;
   /** An exit triggered while the entry was still working: sent once the entry is done. */
   let pendingExit: ExitReason | null = null;
-  let exitRetries = 0;
-  let cooldownUntil = 0;
-  /** The position as last seen (a fill opens, flips or closes it). */
-  let lastLot = 0;
-  /** The wake-up timer's deadline (null: not set). */
-  let wakeAt: number | null = null;
 
-  const live = (oid: string | null) => {
-    if (oid === null) return null;
-    const o = ctx.order(oid);
-    return o !== null && (o.state === 'pending' || o.state === 'working' || o.state === 'cancelling') ? o : null;
+  const live = (o: Order | null) => (o !== null && (o.state === 'pending' || o.state === 'working' || o.state === 'cancelling') ? o : null);
+  const setPhase = (p: Phase) => {
+    phase = p;
+    version++;
   };
 
   // ---- deadlines -----------------------------------------------------------------------------------------------------
 
   function due(d: Deadline): number | null {
     switch (d) {
-      case 'entryWork': {
-        const entry = live(entryOid);
-        return entry && entryWorkUntil !== null && entry.state !== 'cancelling' ? entryWorkUntil : null;
-      }
+      case 'entryWork':
+        return live(entry) && s.entryWorkUntil === s.entryWorkUntil && entry!.state !== 'cancelling' ? s.entryWorkUntil : null;
       case 'entryTimeStop':
         return pos.lot !== 0 && pendingExit === null ? timeStopAt(cfg.exit, marks) : null;
       case 'timeStop':
         return timeStopAt(cfg.exit, marks);
       case 'exitDeadline':
-        return live(exitOid) && !exitTimedOut && exitDeadline !== null ? exitDeadline : null;
+        return !exitTimedOut && s.exitDeadline === s.exitDeadline && live(exit) ? s.exitDeadline : null;
       case 'cooldownEnd':
-        return m.orders.length === 0 && pos.lot === 0 ? cooldownUntil : null;
+        return m.orders.length === 0 && pos.lot === 0 ? s.cooldownUntil : null;
     }
   }
 
@@ -132,7 +138,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     switch (d) {
       case 'entryWork':
         ctx.count('entry.workTimeout');
-        ctx.cancel(entryOid!);
+        ctx.cancel(entry!.clientOid);
+        version++;
         return;
       case 'entryTimeStop':
         return armPendingExit('timeStop');
@@ -141,13 +148,15 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
       case 'exitDeadline':
         return exitTimeout();
       case 'cooldownEnd':
-        if (resetOk()) phase = 'IDLE';
+        if (resetOk()) setPhase('IDLE');
         return;
     }
   }
 
   /** Fires the phase's due deadlines in order; one that moves the phase ends the round. */
   function deadlines(): void {
+    // the wake-up time is the earliest deadline of the phase (syncWake keeps it): nothing is due before it
+    if (!(ctx.now >= s.wakeAt)) return;
     const before = phase;
     const list = PHASE_DEADLINES[before];
     for (let i = 0; i < list.length; i++) {
@@ -160,14 +169,17 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
 
   /** Keeps the one wake-up timer at the earliest deadline of the phase (ticks fire it when no message comes first). */
   function syncWake(): void {
+    if (version === synced) return;
+    synced = version;
     const list = PHASE_DEADLINES[phase];
     let at: number | null = null;
     for (let i = 0; i < list.length; i++) {
       const d = due(list[i]);
       if (d !== null && (at === null || d < at)) at = d;
     }
-    if (at === wakeAt) return;
-    wakeAt = at;
+    const next = at === null ? NaN : at;
+    if (next === s.wakeAt || (next !== next && s.wakeAt !== s.wakeAt)) return;
+    s.wakeAt = next;
     if (at === null) ctx.clearTimer(WAKE);
     else ctx.setTimer(WAKE, at - ctx.now);
   }
@@ -193,20 +205,20 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     entryDir = dir;
     pendingExit = null;
     exitReason = null;
-    exitRetries = 0;
-    entryOid = oid;
-    entryWorkUntil = null;
-    phase = 'ENTRY_PENDING';
+    s.exitRetries = 0;
+    entry = ctx.order(oid);
+    s.entryWorkUntil = NaN;
+    setPhase('ENTRY_PENDING');
   }
 
   /** ENTRY_PENDING + message: abandon the entry when the signal decays to θ_out; arm exits on a partial fill. */
   function entrySignal(x: number | null): void {
     // the pure test first: most messages do not decay the entry, and the order lookup hashes its clientOid
     if (entryDir && signalDecayed(entryDir, x, cfg.exit.threshold)) {
-      const entry = live(entryOid);
-      if (entry && entry.state !== 'cancelling') {
+      if (live(entry) && entry!.state !== 'cancelling') {
         ctx.count('entry.decayed');
-        ctx.cancel(entry.clientOid);
+        ctx.cancel(entry!.clientOid);
+        version++;
       }
     }
     if (pos.lot !== 0 && pendingExit === null) {
@@ -224,34 +236,34 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   /** An exit fired on the filled part of a working entry: cancel the entry, exit when it is done. */
   function armPendingExit(reason: ExitReason): void {
     pendingExit = reason;
-    const entry = live(entryOid);
-    if (entry) ctx.cancel(entry.clientOid);
+    version++;
+    if (live(entry)) ctx.cancel(entry!.clientOid);
   }
 
   /** The entry order is over (filled, cancelled, rejected): COOLDOWN when flat, else exits armed. */
   function finishEntry(): void {
     if (pos.lot === 0) return startCooldown(null);
     if (pendingExit) return sendExit(pendingExit);
-    phase = 'IN_POSITION';
+    setPhase('IN_POSITION');
   }
 
   function sendExit(reason: ExitReason): void {
     exitReason = reason;
     pendingExit = null;
-    exitRetries = 0;
+    s.exitRetries = 0;
     ctx.count(`exit.${reason}`);
     placeExit(0);
-    phase = 'EXIT_PENDING';
+    setPhase('EXIT_PENDING');
   }
 
   /** A reduce-only exit for the whole position, priced per the escalation ladder for `attempt`; tagged with its reason. */
   function placeExit(attempt: number): void {
     const long = pos.lot > 0;
     const reason = exitReason ?? 'signal';
-    touch.bidTick = touchBid;
-    touch.askTick = touchAsk;
-    const terms = exitOrder(cfg.exit, reason, attempt, long, haveTouch ? touch : null);
-    exitOid = ctx.place({
+    touch.bidTick = s.touchBid;
+    touch.askTick = s.touchAsk;
+    const terms = exitOrder(cfg.exit, reason, attempt, long, s.touchBid === s.touchBid ? touch : null);
+    const oid = ctx.place({
       side: long ? 'sell' : 'buy',
       type: terms.type,
       ...(terms.type === 'limit' ? { priceTick: terms.priceTick, timeInForce: 'ioc' as const } : {}),
@@ -259,34 +271,38 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
       reduceOnly: true,
       tag: reason,
     });
-    exitDeadline = ctx.now + cfg.exit.timeoutNs;
+    exit = oid === null ? null : ctx.order(oid);
+    s.exitDeadline = ctx.now + cfg.exit.timeoutNs;
     exitTimedOut = false;
+    version++;
   }
 
   /** The exit order is over. Flat → COOLDOWN; filled but not flat (late entry fills) → exit the rest; else retry/halt. */
   function exitDone(oid: string, filled: boolean): void {
     if (pos.lot === 0) return closeTrade(exitReason);
-    if (filled) return placeExit(exitRetries);
+    if (filled) return placeExit(s.exitRetries);
     const R = cfg.exit.maxRetries;
-    if (exitRetries >= R) return ctx.halt(`exit failed: ${oid} not done after ${R} retries, position ${pos.lot}`, false);
-    exitRetries += 1;
+    if (s.exitRetries >= R) return ctx.halt(`exit failed: ${oid} not done after ${R} retries, position ${pos.lot}`, false);
+    s.exitRetries += 1;
     ctx.count('exit.retry');
-    placeExit(exitRetries);
+    placeExit(s.exitRetries);
   }
 
   /** EXIT_PENDING past the deadline: retries left → cancel, re-send when the cancel resolves; none left → halt. */
   function exitTimeout(): void {
     const R = cfg.exit.maxRetries;
     ctx.count('exit.timeout');
-    if (exitRetries >= R) return ctx.halt(`exit failed: ${exitOid} timed out after ${R} retries, position ${pos.lot}`, false);
+    if (s.exitRetries >= R) return ctx.halt(`exit failed: ${exit!.clientOid} timed out after ${R} retries, position ${pos.lot}`, false);
     exitTimedOut = true;
-    ctx.cancel(exitOid!);
+    version++;
+    ctx.cancel(exit!.clientOid);
   }
 
   /** Flat again: the runtime books the round trip (named after the closing order's tag); cooldown from here. */
   function closeTrade(reason: ExitReason | null): void {
     marks.entryNs = null;
     marks.bestTick = null;
+    version++;
     startCooldown(reason);
   }
 
@@ -295,18 +311,19 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     marks.entryNs = ctx.now;
     marks.bestTick = null;
     entryDir = pos.lot > 0 ? 'long' : 'short';
+    version++;
   }
 
   function startCooldown(reason: ExitReason | null): void {
-    cooldownUntil = ctx.now + cooldownNs(cfg.cooldown, reason);
-    phase = 'COOLDOWN';
+    s.cooldownUntil = ctx.now + cooldownNs(cfg.cooldown, reason);
+    setPhase('COOLDOWN');
   }
 
   /** θ_reset: leave COOLDOWN only once the signal has come back inside ±θ_reset. */
   function resetOk(): boolean {
     const th = cfg.cooldown.resetThreshold;
     if (th === null) return true;
-    return lastX !== null && Math.abs(lastX) < th;
+    return Math.abs(s.lastX) < th; // false without a value (NaN)
   }
 
   function frozen(): void {
@@ -318,14 +335,14 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
 
   return {
     onBook(mk: Market): void {
-      if (mk.book.valid && !(mk.localNs < touchNs)) {
-        touchNs = mk.localNs;
-        touchBid = mk.book.bestBidTick;
-        touchAsk = mk.book.bestAskTick;
-        haveTouch = true;
+      const valid = mk.book.valid;
+      if (valid && !(mk.localNs < s.touchNs)) {
+        s.touchNs = mk.localNs;
+        s.touchBid = mk.book.bestBidTick;
+        s.touchAsk = mk.book.bestAskTick;
       }
-      const x = signalValue(mk, cfg.signal.source);
-      lastX = x;
+      const x = valid ? signalValue(mk, cfg.signal.source) : null;
+      s.lastX = x === null ? NaN : x;
       // Signals are frozen while reconciling: a debounce run never spans a disconnect.
       if (phase !== 'RECONCILE') updateDebounce(debounce, x, cfg.entry.threshold, ctx.now);
       if (pos.lot !== 0) updateBest(marks, pos.lot > 0, mk);
@@ -342,41 +359,43 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
 
     onTimer(id: string): void {
       if (id !== WAKE) return;
-      wakeAt = null;
       deadlines();
+      s.wakeAt = NaN; // the runtime cleared the timer that fired: set it again below if a deadline is left
+      version++;
       syncWake();
     },
 
     onOrder(u: OrderUpdate): void {
       const o = u.order;
+      version++; // orders and the position moved
       switch (u.kind) {
         case 'accepted':
           // T_work runs from the ack: the venue has the order from then on.
-          if (o.clientOid === entryOid && entryWorkUntil === null) entryWorkUntil = ctx.now + cfg.entry.workTimeoutNs;
+          if (o === entry && s.entryWorkUntil !== s.entryWorkUntil) s.entryWorkUntil = ctx.now + cfg.entry.workTimeoutNs;
           break;
         case 'rejected':
-          if (phase === 'ENTRY_PENDING' && o.clientOid === entryOid) {
+          if (phase === 'ENTRY_PENDING' && o === entry) {
             if (pos.lot !== 0) finishEntry();
-            else if (u.retryable) phase = 'IDLE';
+            else if (u.retryable) setPhase('IDLE');
             else startCooldown(null);
-          } else if (phase === 'EXIT_PENDING' && o.clientOid === exitOid) exitDone(o.clientOid, false);
+          } else if (phase === 'EXIT_PENDING' && o === exit) exitDone(o.clientOid, false);
           break;
         case 'partiallyFilled':
         case 'filled': {
-          const before = lastLot;
+          const before = s.lastLot;
           const after = pos.lot;
-          lastLot = after;
+          s.lastLot = after;
           if (after !== 0 && (before === 0 || Math.sign(before) !== Math.sign(after))) openTrade();
           switch (phase) {
             case 'IDLE':
             case 'COOLDOWN':
               if (after !== 0) {
                 ctx.log(`position ${after} from a fill while ${phase}: exits armed`, 'warn');
-                phase = 'IN_POSITION';
+                setPhase('IN_POSITION');
               }
               break;
             case 'ENTRY_PENDING':
-              if (!live(entryOid)) finishEntry();
+              if (!live(entry)) finishEntry();
               break;
             case 'IN_POSITION':
               if (after === 0) closeTrade(null);
@@ -385,7 +404,7 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
               if (after === 0) {
                 for (const straggler of m.orders) ctx.cancel(straggler.clientOid);
                 closeTrade(exitReason);
-              } else if (o.clientOid === exitOid && u.kind === 'filled') exitDone(o.clientOid, true);
+              } else if (o === exit && u.kind === 'filled') exitDone(o.clientOid, true);
               break;
             default:
               break;
@@ -393,8 +412,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
           break;
         }
         case 'cancelled':
-          if (phase === 'ENTRY_PENDING' && o.clientOid === entryOid) finishEntry();
-          else if (phase === 'EXIT_PENDING' && o.clientOid === exitOid) exitDone(o.clientOid, false);
+          if (phase === 'ENTRY_PENDING' && o === entry) finishEntry();
+          else if (phase === 'EXIT_PENDING' && o === exit) exitDone(o.clientOid, false);
           break;
         default:
           break;
@@ -409,25 +428,25 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
 
     onReconcile(): void {
       frozen();
-      phase = 'RECONCILE';
+      setPhase('RECONCILE');
       syncWake();
     },
 
     onResume(): void {
       if (phase === 'HALTED') {
         resetDebounce(debounce);
-        phase = 'IDLE';
+        setPhase('IDLE');
       } else if (pos.lot === 0) startCooldown(null);
       else {
         if (marks.entryNs === null) openTrade();
-        phase = 'IN_POSITION';
+        setPhase('IN_POSITION');
       }
       syncWake();
     },
 
     onHalt(): void {
       frozen();
-      phase = 'HALTED';
+      setPhase('HALTED');
       syncWake();
     },
 
@@ -436,14 +455,14 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     /** The strategy's own state, for tests (the runtime never reads it). */
     inspect: () => ({
       phase,
-      entryOid,
-      exitOid,
-      entryWorkUntil,
+      entryOid: entry?.clientOid ?? null,
+      exitOid: exit?.clientOid ?? null,
+      entryWorkUntil: s.entryWorkUntil === s.entryWorkUntil ? s.entryWorkUntil : null,
       exitReason,
       pendingExit,
-      exitRetries,
+      exitRetries: s.exitRetries,
       entryNs: marks.entryNs,
-      cooldownUntil,
+      cooldownUntil: s.cooldownUntil,
       debounce: { ...debounce },
     }),
   };

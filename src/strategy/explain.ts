@@ -1,10 +1,16 @@
-// Why this strategy took the entries it took, from what the machine already counts (gate.*, hurdle, risk.denied,
-// entry.*) and what its signal did (SignalWatch), in words with the parameter to change; and why it halted. Read by
-// every report (backtest terminal/JSON/HTML, demo and live summaries and status line). Only reads public state.
+// Why a strategy took the entries it took, from what the runtime and obi-ofi count (risk.denied; gate.*, hurdle,
+// entry.*) and what obi-ofi's signal did (SignalWatch), in words with the parameter to change; and why a session
+// halted. Read by every report (backtest terminal/JSON/HTML, demo and live summaries and status line). Another
+// strategy's counters are listed as they are (explainCounters), its halts in words as for obi-ofi.
 import type { Finding } from '../format/findings';
 import { duration, fixed, moneyIn, plural } from '../format/numbers';
-import type { StrategyConfig } from './config';
-import { signalValue, type SignalEvent } from './strategy';
+import type { Market } from './api';
+import type { ObiOfiConfig } from './builtins/obi-ofi/params';
+import { signalValue } from './builtins/obi-ofi/rules';
+import type { RuntimeSettings } from './settings';
+
+/** obi-ofi's parameters with the runtime's settings, in sections (what a nested config file holds). */
+export type StrategyConfig = ObiOfiConfig & RuntimeSettings;
 
 /** What the traded value x did over a run: how often it existed, passed ±θ_in, and for how long in a row. */
 export interface SignalStats {
@@ -26,7 +32,7 @@ export interface SignalStats {
 // Spreads above this many ticks are counted together (the quantiles then read as at least this).
 const SPREAD_BINS = 4096;
 
-/** Watches the signals a machine is given (cheap: one comparison per signal). */
+/** Watches the book messages obi-ofi is given (cheap: one comparison per message). */
 export class SignalWatch {
   private readonly s: SignalStats = { signals: 0, valid: 0, valued: 0, beyond: 0, longestRun: 0, maxAbs: null, spreadBeyond: null };
   private readonly spreads = new Uint32Array(SPREAD_BINS);
@@ -40,11 +46,11 @@ export class SignalWatch {
     this.theta = config.entry.threshold;
   }
 
-  observe(sig: SignalEvent): void {
+  observe(m: Market): void {
     const s = this.s;
     s.signals++;
-    if (sig.valid) s.valid++;
-    const x = signalValue(sig, this.source);
+    if (m.book.valid) s.valid++;
+    const x = signalValue(m, this.source);
     if (x === null) {
       this.run = 0;
       return;
@@ -57,7 +63,7 @@ export class SignalWatch {
       this.run = 0;
     } else {
       s.beyond++;
-      this.spreads[Math.max(0, Math.min(SPREAD_BINS - 1, sig.bestAsk - sig.bestBid))]++;
+      this.spreads[Math.max(0, Math.min(SPREAD_BINS - 1, m.book.bestAskTick - m.book.bestBidTick))]++;
       this.run = side === this.side ? this.run + 1 : 1;
       if (this.run > s.longestRun) s.longestRun = this.run;
     }
@@ -98,7 +104,7 @@ interface Blocker {
 /** A duration as --set takes it: 2s, 500ms, or integer ns. */
 const nsText = (ns: number) => (ns % 1e9 === 0 ? `${ns / 1e9}s` : ns % 1e6 === 0 ? `${ns / 1e6}ms` : String(Math.round(ns)));
 
-// The machine's entry counters (machine.ts tryEnter / entrySignal / timers), in the order it checks them.
+// obi-ofi's entry counters (its tryEnter / entrySignal / deadlines) and the runtime's refusals, in the order checked.
 const BLOCKERS: readonly Blocker[] = [
   { counter: 'gate.invalidBook', text: () => 'the book was not valid (an empty side or a crossed book)' },
   { counter: 'gate.unhealthy', text: () => 'market data was unhealthy (a gap or resync was under way)' },
@@ -162,7 +168,7 @@ const ABANDONED: readonly Blocker[] = [
 
 export interface EntryInput {
   config: StrategyConfig;
-  /** The machine's counters (state.counters). */
+  /** The run's counters (the runtime's and the strategy's). */
   counters: Readonly<Record<string, number>>;
   /** Round trips closed, and fills. */
   trades: number;
@@ -235,8 +241,43 @@ const BREACH_PARAMETER: Record<string, string> = {
   clockOffset: 'risk.maxClockOffsetNs',
 };
 
-/** Why the machine halted, in words, with the parameter behind it; null for a kill switch (an ordinary stop). */
-export function explainHalt(reason: string | null, c: StrategyConfig, currency = 'quote'): Finding | null {
+// Counters the runtime keeps for itself (bookkeeping, not reasons an entry did not happen).
+const RUNTIME_COUNTERS =
+  /^(breach\.|fill\.|ack\.|reject\.|cancelAck\.|cancelReject\.|amendAck\.|amendReject\.|resync\.|strategy\.error$|risk\.denied$)/;
+
+/**
+ * Why a strategy other than obi-ofi did what it did: the runtime's refusals in words, then every counter the strategy
+ * kept with ctx.count, most frequent first.
+ */
+export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Readonly<Record<string, number>> }): Finding[] {
+  const out: Finding[] = [];
+  const denied = o.counters['risk.denied'] ?? 0;
+  if (denied > 0) {
+    const r = o.risk;
+    out.push({
+      count: denied,
+      noun: 'orders',
+      verb: 'refused',
+      parameter: 'risk.*',
+      text: `a pre-trade limit said no: at most ${r.maxOrdersPerSecond} orders a second (risk.maxOrdersPerSecond), ${r.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), ${plural(r.maxPositionLot, 'lot')} of position (risk.maxPositionLot); the log says which`,
+    });
+  }
+  const own = Object.entries(o.counters)
+    .filter(([k, v]) => v > 0 && !RUNTIME_COUNTERS.test(k))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  for (const [k, v] of own)
+    out.push({ count: v, noun: 'times', verb: 'counted', parameter: k, text: 'the strategy counted it (ctx.count)' });
+  return out;
+}
+
+/** The limits and retries a halt's words need: the runtime's settings, and obi-ofi's exit retries when known. */
+export interface HaltContext {
+  risk: RuntimeSettings['risk'];
+  exit?: { maxRetries: number };
+}
+
+/** Why the session halted, in words, with the parameter behind it; null for a kill switch (an ordinary stop). */
+export function explainHalt(reason: string | null, c: HaltContext, currency = 'quote'): Finding | null {
   if (reason === null || reason === 'kill switch') return null;
   const breach = /^risk breach \((\w+)\)/.exec(reason);
   if (breach) {
@@ -253,7 +294,11 @@ export function explainHalt(reason: string | null, c: StrategyConfig, currency =
     return { parameter: BREACH_PARAMETER[kind], text: `risk limit: ${text[kind] ?? reason}` };
   }
   if (reason.startsWith('exit failed'))
-    return { parameter: 'exit.maxRetries', text: `an exit did not fill after ${c.exit.maxRetries} retries` };
+    return c.exit ? { parameter: 'exit.maxRetries', text: `an exit did not fill after ${c.exit.maxRetries} retries` } : { text: reason };
+  if (reason.startsWith('strategy error in '))
+    return {
+      text: `the strategy threw: ${reason.slice('strategy error in '.length)} (the session cancelled all${c.risk.flattenOnBreach ? ' and flattened' : ''})`,
+    };
   if (reason.startsWith('reconcile'))
     return { parameter: 'orders.maxReconcileAttempts', text: `the venue did not answer a reconcile (${reason})` };
   return { text: reason };

@@ -1,0 +1,146 @@
+// Loading a strategy bundle from its text, on any thread (Node's main thread, a worker thread, the page's worker):
+// the bundle is evaluated with every non-deterministic global shadowed by a stand-in that throws a clear error, so a
+// strategy that slipped past the static check at bundle time (./loader) still cannot read the clock, draw randomness,
+// set a timer or reach the network, the file system, the console or the process. This keeps honest code honest; it is
+// not a security sandbox (code that tries hard can still reach the real globals through prototypes).
+//
+// An error thrown by the strategy is mapped through the bundle's source map to the user's file and line.
+import type { StrategyDefinition } from './api';
+import { SourceMap } from './sourcemap';
+
+/** Globals a strategy may not use, and why (the advice names what to use instead). */
+export const REFUSED: Readonly<Record<string, string>> = {
+  Date: "the wall clock makes runs differ: use ctx.now (ns since the run's origin, 00:00 UTC of its first day)",
+  performance: 'the wall clock makes runs differ: use ctx.now',
+  'Math.random': 'randomness makes runs differ: use ctx.random(), seeded per run',
+  crypto: 'randomness makes runs differ: use ctx.random(), seeded per run',
+  setTimeout: 'timers of the wall clock make runs differ: use ctx.setTimer (on the 50 ms tick grid, live and in replay)',
+  setInterval: 'timers of the wall clock make runs differ: use ctx.setTimer',
+  setImmediate: 'timers make runs differ: use ctx.setTimer',
+  clearTimeout: 'timers make runs differ: use ctx.clearTimer',
+  clearInterval: 'timers make runs differ: use ctx.clearTimer',
+  clearImmediate: 'timers make runs differ: use ctx.clearTimer',
+  queueMicrotask: 'deferred work makes runs differ: do it in the handler',
+  requestAnimationFrame: 'timers make runs differ: use ctx.setTimer',
+  fetch: 'a strategy does no I/O (the network makes runs differ and slow)',
+  XMLHttpRequest: 'a strategy does no I/O',
+  WebSocket: 'a strategy does no I/O',
+  EventSource: 'a strategy does no I/O',
+  navigator: 'a strategy does not read its host',
+  location: 'a strategy does not read its host',
+  document: 'a strategy does not read its host',
+  localStorage: 'a strategy does no I/O',
+  indexedDB: 'a strategy does no I/O',
+  console: 'a strategy does no I/O: use ctx.log (kept in the report, printed live)',
+  process: 'a strategy does not read its host (environment, arguments, exit): declare parameters instead',
+  require: "a strategy imports only 'ringbook' and its own files",
+  module: "a strategy imports only 'ringbook' and its own files",
+  globalThis: "a strategy does not reach the host's globals",
+  global: "a strategy does not reach the host's globals",
+  self: "a strategy does not reach the host's globals",
+  window: "a strategy does not reach the host's globals",
+  eval: 'code generation is not allowed in a strategy',
+  Function: 'code generation is not allowed in a strategy',
+  WebAssembly: 'a strategy runs as plain JavaScript',
+  Atomics: 'a strategy runs on one thread',
+  SharedArrayBuffer: 'a strategy runs on one thread',
+  Worker: 'a strategy runs on one thread',
+  postMessage: 'a strategy runs on one thread',
+  importScripts: "a strategy imports only 'ringbook' and its own files",
+};
+
+/** The message for a refused global. */
+export function refusal(name: string): string {
+  return `${name} is not available in a strategy: ${REFUSED[name] ?? 'it would make runs differ'}`;
+}
+
+/** A stand-in that throws the refusal on any use (call, new, property read). */
+function standIn(name: string): unknown {
+  const fail = () => {
+    throw new Error(refusal(name));
+  };
+  return new Proxy(function refused() {}, { apply: fail, construct: fail, get: fail, set: fail, has: fail });
+}
+
+/** Math without Math.random. */
+function safeMath(): Math {
+  const m = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.getOwnPropertyNames(Math)) m[k] = (Math as unknown as Record<string, unknown>)[k];
+  m.random = () => {
+    throw new Error(refusal('Math.random'));
+  };
+  return Object.freeze(m) as unknown as Math;
+}
+
+// Shadowed by the function the bundle runs in: every refused name that is a plain identifier (eval cannot be a
+// parameter name in strict code; the static check refuses it).
+const SHADOWED = Object.keys(REFUSED).filter((n) => !n.includes('.') && n !== 'eval');
+
+/** A bundle's text as the loader made it: an IIFE that leaves its module in `__strategy`. */
+export interface StrategyBundle {
+  /** The bundle (JavaScript). */
+  text: string;
+  /** Its source map (JSON), for errors in the user's lines. */
+  map?: string;
+  /** sha256 of `text`, hex. */
+  hash: string;
+  /** Where it came from: a file path or builtin:<name>. */
+  source: string;
+}
+
+/** A strategy ready to run: its definition, and how to name an error in it. */
+export interface LoadedStrategy {
+  definition: StrategyDefinition;
+  bundle: StrategyBundle | null;
+  /** "message (file:line:column)" for an error thrown by the strategy's code. */
+  describeError(err: unknown): string;
+}
+
+let lineOffset: number | null = null;
+
+/** Lines the Function constructor puts before the body (engine-specific: measured once). */
+function functionLineOffset(): number {
+  if (lineOffset !== null) return lineOffset;
+  try {
+    new Function('a', 'b', 'throw new Error("probe")\n//# sourceURL=ringbook-probe')(0, 0);
+  } catch (err) {
+    const m = /ringbook-probe:(\d+)/.exec(String((err as Error).stack));
+    lineOffset = m ? Number(m[1]) - 1 : 2;
+  }
+  return lineOffset ?? 2;
+}
+
+/** Evaluates a bundle (on any thread) and checks its default export is a strategy definition. */
+export function loadBundle(bundle: StrategyBundle): LoadedStrategy {
+  const url = `strategy:${bundle.source.replace(/[^A-Za-z0-9._/:-]/g, '_')}`;
+  let map: SourceMap | null = null;
+  const describeError = (err: unknown): string => describe(err, url, () => (map ??= bundle.map ? new SourceMap(bundle.map) : null));
+  let mod: { default?: unknown } | undefined;
+  try {
+    const fn = new Function(...SHADOWED, 'Math', `${bundle.text}\nreturn __strategy;\n//# sourceURL=${url}`);
+    mod = fn(...SHADOWED.map(standIn), safeMath()) as { default?: unknown };
+  } catch (err) {
+    throw new Error(`${bundle.source}: the module failed while loading: ${describeError(err)}`);
+  }
+  const def = mod?.default as StrategyDefinition | undefined;
+  if (!def || typeof def !== 'object' || typeof def.name !== 'string' || typeof def.create !== 'function' || typeof def.params !== 'object')
+    throw new Error(
+      `${bundle.source}: the default export is not a strategy: write \`export default defineStrategy({ name, params, create })\` (import { defineStrategy } from 'ringbook')`,
+    );
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(def.name))
+    throw new Error(`${bundle.source}: strategy name ${JSON.stringify(def.name)} must be lower-case words and dashes (e.g. "my-strategy")`);
+  return { definition: def, bundle, describeError };
+}
+
+/** "message (file:line:column)": the innermost frame in the bundle, mapped to the user's source. */
+function describe(err: unknown, url: string, map: () => SourceMap | null): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const stack = err instanceof Error ? String(err.stack ?? '') : '';
+  const esc = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`${esc}:(\\d+):(\\d+)`).exec(stack);
+  if (!m) return message;
+  const line = Number(m[1]) - functionLineOffset();
+  const column = Number(m[2]);
+  const o = map()?.lookup(line, column);
+  return o ? `${message} (${o.source}:${o.line}:${o.column})` : `${message} (bundle line ${line})`;
+}
