@@ -149,10 +149,10 @@ export interface StrategyMetrics {
   halted: null | { reason: string; atNs: string; atUtc: string };
   /** The runtime's and the strategy's counters, sorted by name: risk.denied, gate.* / hurdle (obi-ofi) … */
   counters: Record<string, number>;
-  /** The strategy's name and the sha256 of its bundle and of core.wasm (null when not known). */
+  /** The strategy's name and the sha256 of its bundle and of core.wasm (absent when not known). */
   name?: string;
-  bundleSha256?: string | null;
-  coreSha256?: string | null;
+  bundleSha256?: string;
+  coreSha256?: string;
 }
 
 export interface Metrics {
@@ -418,7 +418,9 @@ function strategyOf(trace: BacktestTrace): StrategyMetrics | null {
     halted:
       st.haltReason === null ? null : { reason: st.haltReason, atNs: at === null ? '' : at.toString(), atUtc: at === null ? '' : utc(at) },
     counters,
-    ...(st.name !== undefined ? { name: st.name, bundleSha256: st.bundleHash ?? null, coreSha256: st.coreHash ?? null } : {}),
+    ...(st.name !== undefined ? { name: st.name } : {}),
+    ...(st.bundleHash ? { bundleSha256: st.bundleHash } : {}),
+    ...(st.coreHash ? { coreSha256: st.coreHash } : {}),
   };
 }
 

@@ -250,6 +250,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
       `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
   const params = await loadParams({
+    command: 'backtest',
     strategy: values.strategy,
     preset: values.preset,
     configFile: values.config,

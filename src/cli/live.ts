@@ -123,7 +123,8 @@ async function runSession(o: {
   const rows = paramRows(params.fields, params.config, params.sources, ccy);
   const changed = rows.some((r) => r.source !== 'default');
   process.stderr.write(
-    `strategy ${params.name}${params.strategy.bundle ? ` (${params.strategy.bundle.source.startsWith('builtin:') ? 'built-in' : params.strategy.bundle.source}, sha256 ${params.strategy.bundle.hash.slice(0, 12)}…)` : ''}; parameters (${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}\n`,
+    `strategy ${params.name}${params.strategy.bundle ? ` (${params.strategy.bundle.source.startsWith('builtin:') ? 'built-in' : params.strategy.bundle.source}, sha256 ${params.strategy.bundle.hash.slice(0, 12)}…)` : ''}\n` +
+      `parameters (${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}\n`,
   );
   const session = await TradingSession.start({
     wsUrl: o.wsUrl,
@@ -216,7 +217,13 @@ export async function runLive(argv: string[]): Promise<number> {
   if (!args) return 0;
   const values = args.values;
   if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: live trades one symbol (run one session per symbol)`);
-  const params = await loadParams({ strategy: values.strategy, preset: values.preset, configFile: values.config, sets: values.set });
+  const params = await loadParams({
+    command: 'live',
+    strategy: values.strategy,
+    preset: values.preset,
+    configFile: values.config,
+    sets: values.set,
+  });
   const symbol = values.symbol.toUpperCase();
   if (values.record) checkWritableDir('--record', values.record);
   const keys = values.keys ? readKeys(values.keys) : undefined;
@@ -270,6 +277,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   // The defaults are built for real fees and rarely trade a minute of simulated market; the demo preset shows the
   // machinery. A config file means the same here as everywhere else: it starts from the defaults unless --preset.
   const params = await loadParams({
+    command: 'demo',
     strategy: values.strategy,
     // the demo preset is obi-ofi's: another strategy starts from its own defaults
     preset: values.preset ?? (values.config || (values.strategy && values.strategy !== 'obi-ofi') ? undefined : 'demo'),

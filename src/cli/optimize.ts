@@ -314,7 +314,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
   if (!values.space) throw new UsageError('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
   const objective = parseObjective(values.objective);
   // the base every trial varies: preset, --config and --set, checked once here rather than failing every trial
-  const base = (await loadParams({ strategy: 'obi-ofi', preset: values.preset, configFile: values.config, sets: values.set })).config;
+  const base = (
+    await loadParams({ command: 'optimize', strategy: 'obi-ofi', preset: values.preset, configFile: values.config, sets: values.set })
+  ).config;
   const spaceFile = readJsonFile(values.space, '--space');
   const spaceJson = spaceFile.value;
   let space;

@@ -101,6 +101,8 @@ export interface ParamsInput {
   /** Parameters from elsewhere (a recorded session), used when no --config is given. */
   base?: { config: unknown; source: string };
   sets?: readonly string[];
+  /** The command (for the help hint of a command-line mistake). */
+  command?: string;
 }
 
 /** Loads the strategy (when given by name or file) and resolves its parameters. */
@@ -114,12 +116,15 @@ export function resolveParams(o: ParamsInput & { strategy: LoadedStrategy }): Re
   const def = o.strategy.definition;
   const names = Object.keys(def.presets ?? {});
   const preset = o.preset ? def.presets?.[o.preset] : undefined;
-  if (o.preset && !preset)
+  if (o.preset && !preset) {
+    const near = didYouMean(o.preset, names, 1);
+    const hint = o.command ? ` (see ringbook ${o.command} --help)` : '';
     throw new UsageError(
       names.length
-        ? `--preset "${o.preset}" is not a preset of ${def.name}${didYouMean(o.preset, names)}: ${names.join(', ')}`
-        : `--preset "${o.preset}": ${def.name} has no presets`,
+        ? `--preset "${o.preset}" is not a preset of ${def.name}: ${names.join(', ')}${near}${hint}`
+        : `--preset "${o.preset}": ${def.name} has no presets${hint}`,
     );
+  }
   let file: { value: unknown; source: string; text?: string; where: string } | null = null;
   if (o.configFile) {
     const f = readJsonFile(o.configFile, '--config');

@@ -163,7 +163,7 @@ export class TradingSession {
       ofiLevels: signalsOf(st.strategy.definition, st.params).ofiLevels ?? defaultSignalParams.ofiLevels,
       describeError: st.strategy.describeError,
       onLog: (l) => {
-        const line = trader?.describe(l.level, l.message) ?? `[${l.level}] ${l.message}`;
+        const line = trader ? trader.describe(l.level, l.message) : `[${l.level}] ${l.message}`;
         if (line) o.log(line);
       },
       onRoundTrip: (t) => trader?.roundTrip(t),

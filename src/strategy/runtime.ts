@@ -356,6 +356,7 @@ export class StrategyRuntime {
 
   /** A book message of instrument `inst`, in the slot at byte `base` of its slots (the core's signal record). */
   book(inst: number, base: number): Action[] {
+    const quiet = this.quiet;
     this.begin();
     const I = this.insts[inst];
     const m = I.market;
@@ -378,7 +379,6 @@ export class StrategyRuntime {
     }
     if (this.observer !== null) this.observer(m);
     if (this.status === 'halted') return this.taken();
-    const quiet = this.quiet;
     this.dirty = false;
     if (this.riskCheck(inst, local - m.exchNs)) return this.taken();
     if (this.runtimeTimers()) return this.taken();
@@ -1322,11 +1322,12 @@ export class StrategyRuntime {
     this.outInst.push(inst);
   }
 
+  /**
+   * Every event: quietUntil is worked out again after it (book() keeps the answer when nothing changed). Actions asked
+   * for between events (ctx used outside a handler) go out with this event's.
+   */
   private begin(): void {
-    if (this.out.length > 0) {
-      this.out = [];
-      this.outInst = [];
-    }
+    this.quiet = NaN;
   }
 
   /** The actions of the event just handled (most have none: a shared empty array). */

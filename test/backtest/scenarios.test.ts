@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kind, Flag } from '../../src/core/index';
-import { resolveConfig } from '../../src/fsm/index';
 import type { Columns } from '../../src/capture/schema';
-import { createBacktestCore, machineFor, type RecordingGrid } from '../../src/backtest/backtest';
+import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
+import { obiOfiRun } from '../helpers/obi-ofi';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency, feedLatency, interpolatedLatency } from '../../src/backtest/latency';
 import { riskAverse, powerProb, parseQueue, type QueueModel } from '../../src/backtest/queue';
@@ -99,10 +99,9 @@ async function run(
   const core = await testCore();
   const bc = createBacktestCore(core, GRID, 64);
   bc.reset({});
-  const { machine, instrument } = machineFor(resolveConfig({}, [...BASE, ...(o.sets ?? [])]), GRID, { maker: 0.0002, taker: 0.0006 });
   const bt = new Backtest(bc, {
-    machine,
-    instrument,
+    strategy: obiOfiRun([...BASE, ...(o.sets ?? [])]),
+    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
     latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6),
     queue: o.queue ?? riskAverse,
     partialFills: o.partial,

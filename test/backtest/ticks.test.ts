@@ -1,11 +1,12 @@
-// Skipped timer ticks change nothing: a backtest that hands the machine only the ticks its quietUntilNs asks for
-// (the default) must take the same decisions, at the same machine times, and end in the same state as one that
+// Skipped timer ticks change nothing: a backtest that hands the runtime only the ticks its quietUntil asks for
+// (the default) must take the same decisions, at the same runtime times, and end in the same state as one that
 // hands over every tick — for strategies whose timers, risk limits and cooldowns all fire on ticks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { R, REC_SIZE, Kind } from '../../src/core/index';
-import { resolveConfig, type StrategyMachine } from '../../src/fsm/index';
-import { createBacktestCore, machineFor, type RecordingGrid } from '../../src/backtest/backtest';
+import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
+import type { StrategyRuntime } from '../../src/strategy/runtime';
+import { obiOfiRun } from '../helpers/obi-ofi';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
@@ -129,11 +130,12 @@ async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Ar
   const bc = createBacktestCore(core, GRID, 512);
   bc.reset({});
   const base = ['hurdle.enabled=false', 'gates.maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9'];
-  const { machine, instrument } = machineFor(resolveConfig({}, [...base, ...c.sets]), GRID, { maker: 0.0002, taker: 0.0006 });
   const actions: string[] = [];
+  let rt: StrategyRuntime | null = null;
   const bt = new Backtest(bc, {
-    machine,
-    instrument,
+    strategy: obiOfiRun([...base, ...c.sets]),
+    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
+    onRuntime: (r) => (rt = r),
     latency: c.latency,
     queue: c.queue,
     everyTick,
@@ -141,7 +143,17 @@ async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Ar
   });
   bt.feedRecords(words, 0, rows);
   const trace = bt.finish();
-  return { trace: json(trace), actions, state: json((machine as StrategyMachine).state), ticks: bt.ticks, skipped: bt.ticksSkipped };
+  const r = rt as unknown as StrategyRuntime;
+  const state = {
+    phase: r.phase,
+    now: r.now,
+    haltReason: r.haltReason,
+    counters: r.counters,
+    position: r.position(0),
+    liveOrders: r.liveOrderCount,
+    roundTrips: r.roundTrips,
+  };
+  return { trace: json(trace), actions, state: json(state), ticks: bt.ticks, skipped: bt.ticksSkipped };
 }
 
 const { words, rows } = tape(400_000);
@@ -153,7 +165,7 @@ for (const c of CASES) {
     assert.ok(all.actions.length > 5, `the strategy acts (${all.actions.length} actions)`);
     assert.is(some.actions.length, all.actions.length);
     for (let i = 0; i < all.actions.length; i++) assert.is(some.actions[i], all.actions[i], `action ${i}`);
-    assert.is(some.state, all.state, 'the machine ends in the same state, clock included');
+    assert.is(some.state, all.state, 'the runtime ends in the same state, clock included');
     assert.is(some.trace, all.trace);
     assert.is(all.skipped, 0);
     assert.ok(some.skipped > 0, 'ticks were skipped');

@@ -33,7 +33,7 @@ test('--help on every command and subcommand: exit 0, every flag with its defaul
   }
   assert.match(cli('backtest', '--help').stdout, /--sample D\s+equity sampling interval of the report \[default: 1s\]/);
   assert.match(cli('demo', '--help').stdout, /--duration D\s+how long to trade \[default: 60s\]/);
-  assert.match(cli('demo', '--help').stdout, /presets \(--preset NAME\):\n {2}default .*\n {2}demo .*\n {2}demo-passive /);
+  assert.match(cli('demo', '--help').stdout, /presets of obi-ofi \(--preset NAME\):\n {2}default .*\n {2}demo .*\n {2}demo-passive /);
 });
 
 test('ringbook --version, and the command list with exit codes', () => {
@@ -69,7 +69,7 @@ test('mistakes on the command line: did you mean, the help hint, exit 2, no raw 
     [['record', '--roll'], '--roll needs a value (D) (see ringbook record --help)'],
     [
       ['backtest', data, '--preset', 'dmeo'],
-      '--preset "dmeo" is not one of default, demo, demo-passive (did you mean demo?) (see ringbook backtest --help)',
+      '--preset "dmeo" is not a preset of obi-ofi: default, demo, demo-passive (did you mean demo?) (see ringbook backtest --help)',
     ],
     [['frobnicate'], 'unknown command "frobnicate" (see ringbook --help)'],
     [['backtst'], 'unknown command "backtst": did you mean backtest? (see ringbook --help)'],

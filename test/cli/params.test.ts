@@ -1,15 +1,27 @@
 // The strategy's parameters from the command line: defaults ← preset ← config file ← --set, with where each value
-// came from, and errors that name the flag, the file and line, and the nearest parameter.
+// came from, and errors that name the flag, the file and line, and the nearest parameter (obi-ofi here; any strategy's
+// declared parameters resolve the same way: test/strategy/params.test.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveParams } from '../../src/cli/params';
+import { resolveParams as resolveFor, type ParamsInput } from '../../src/cli/params';
 import { lineColumn, parseJsonText, readJsonFile } from '../../src/cli/json-file';
-import { PRESETS } from '../../src/fsm/presets';
-import { resolveConfig } from '../../src/fsm/index';
+import { builtinNamed } from '../../src/strategy/builtins/index';
+import { resolveRun } from '../../src/strategy/resolve';
+import { nest } from '../../src/strategy/params';
+import type { LoadedStrategy } from '../../src/strategy/loader';
 import { fails } from '../helpers/fails';
+
+const OBI_OFI: LoadedStrategy = { definition: builtinNamed('obi-ofi')!.definition, bundle: null, describeError: String };
+const PRESETS = Object.entries(OBI_OFI.definition.presets!).map(([name, p]) => ({
+  name,
+  config: p.values as Record<string, Record<string, unknown>>,
+}));
+// `any`: the tests read the resolved values in sections by name (r.config.entry.threshold)
+const resolveParams = (o: Omit<ParamsInput, 'strategy'>) =>
+  resolveFor({ ...o, strategy: OBI_OFI }) as ReturnType<typeof resolveFor> & { config: any };
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-params-'));
 const file = (name: string, text: string) => {
@@ -32,7 +44,7 @@ test('layers: preset, then the file, then --set; each value says where it came f
   assert.is(r.sources['gates.maxSpreadTicks'], '--set');
   assert.is(r.sources['exit.stopLossTicks'], undefined);
   const none = resolveParams({});
-  assert.equal(none.config, resolveConfig({}, []));
+  assert.equal(none.config, nest(resolveRun(OBI_OFI.definition).values));
   assert.equal(none.sources, {});
 });
 
@@ -66,9 +78,14 @@ test('config errors name the file, the line and column, or the nearest parameter
     () => resolveParams({ sets: ['entry.thresold=1.5'] }),
     '--set entry.thresold=1.5: strategy config: entry.thresold is not a known field (did you mean entry.threshold?)',
   );
-  fails(() => resolveParams({ preset: 'dmeo' }), '--preset "dmeo" is not a preset (did you mean demo?): default, demo, demo-passive');
+  fails(
+    () => resolveParams({ preset: 'dmeo' }),
+    '--preset "dmeo" is not a preset of obi-ofi: default, demo, demo-passive (did you mean demo?)',
+  );
   const flat = file('flat.json', '{"entry": 3}');
-  fails(() => resolveParams({ configFile: flat }), `--config ${flat}: section "entry" must be an object of parameters`);
+  fails(() => resolveParams({ configFile: flat }), `--config ${flat}, line 1: strategy config: entry must be an object, got 3`);
+  const spelled = file('spelled.json', '{"entry.threshold": 2.5, "risk": {"maxPositionLot": 4}}');
+  assert.is(resolveParams({ configFile: spelled }).config.entry.threshold, 2.5, 'a dotted name spelled out in a file');
   // a cross-field rule is checked with the preset under the file: exit.threshold 0.1 (demo) < 0.3 is fine
   const low = file('low.json', '{"entry": {"threshold": 0.3}}');
   assert.is(resolveParams({ preset: 'demo', configFile: low }).config.entry.threshold, 0.3);

@@ -9,6 +9,7 @@ import { resolveRun } from '../../src/strategy/resolve';
 import type { Action, Event, Side } from '../../src/strategy/events';
 import type { StrategyDefinition, StrategyHandlers } from '../../src/strategy/api';
 import obiOfi, { type Phase } from '../../src/strategy/builtins/obi-ofi/index';
+import type { StrategyRun } from '../../src/backtest/run';
 
 /** tick 0.1, lot 0.001: one tick·lot is 0.0001 quote. Taker 6 bps, maker 2 bps (Bitget VIP0). */
 export const INST: RuntimeInstrument = { symbol: 'BTCUSDT', tickSize: 0.1, lotSize: 0.001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 };
@@ -73,7 +74,15 @@ export class ObiOfiHarness {
   private h: StrategyHandlers & { inspect?: () => ObiOfiState } = {};
 
   constructor(
-    o: { sets?: string[]; base?: unknown; idTag?: string; instrument?: RuntimeInstrument; definition?: StrategyDefinition } = {},
+    o: {
+      sets?: string[];
+      base?: unknown;
+      idTag?: string;
+      instrument?: RuntimeInstrument;
+      definition?: StrategyDefinition;
+      seed?: number;
+      describeError?(err: unknown): string;
+    } = {},
   ) {
     const def = (o.definition ?? obiOfi) as StrategyDefinition;
     const run = resolveRun(def, o.base === undefined ? [] : [o.base], o.sets ?? []);
@@ -86,6 +95,8 @@ export class ObiOfiHarness {
       originNs: this.origin,
       idTag: o.idTag ?? 't',
       slots: this.slots,
+      seed: o.seed,
+      describeError: o.describeError,
     });
   }
 
@@ -159,4 +170,11 @@ export function fillEvent(
   tradeId = 'tr',
 ): Event {
   return { type: 'fill', clientOid, tradeId, side, priceTick, qtyLot, feeQuote, maker: false, remainingLot };
+}
+
+/** obi-ofi as a backtest's strategy run, with `sets` over its defaults (and `base`, a config object, under them). */
+export function obiOfiRun(sets: readonly string[] = [], base?: unknown, idTag?: string): StrategyRun {
+  const def = obiOfi as StrategyDefinition;
+  const run = resolveRun(def, base === undefined ? [] : [base], sets);
+  return { definition: def, params: run.params, settings: run.settings, ...(idTag ? { idTag } : {}) };
 }

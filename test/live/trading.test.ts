@@ -1,10 +1,12 @@
-// End to end on the local exchange: the strategy trades through the real pipeline, machine and gateway; what it
+// End to end on the local exchange: obi-ofi trades through the real pipeline, strategy runtime and gateway; what it
 // believes (position, fees, realised PnL) equals the exchange's account; a private-stream drop mid-trade goes
 // through RECONCILE back to consistency; the kill switch leaves no open order and no position.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startExchange } from '../../src/exchange/index';
-import { resolveConfig } from '../../src/fsm/index';
+import { builtinNamed } from '../../src/strategy/builtins/index';
+import { resolveRun } from '../../src/strategy/resolve';
+import { nest } from '../../src/strategy/params';
 import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/index';
 import { TradingSession, instrumentSpec } from '../../src/live/trading-session';
 import { OrderEvent } from '../../src/live/orderlog';
@@ -25,23 +27,34 @@ async function until(what: string, cond: () => boolean | Promise<boolean>, ms: n
 test('the strategy trades the local exchange and agrees with its account, through a private-stream drop and the kill switch', async () => {
   const ex = await startExchange({ seed: 3 });
   const logs: string[] = [];
-  const config = resolveConfig({}, [
-    'signal.source=l1',
-    'entry.threshold=0.3',
-    'exit.threshold=0',
-    'entry.confirmCount=1',
-    'hurdle.enabled=false',
-    'exit.timeStopNs=3s',
-    'cooldown.ns=300ms',
-    'risk.maxDailyLossQuote=1000',
-  ]);
+  const obiOfi = builtinNamed('obi-ofi')!.definition;
+  const run = resolveRun(
+    obiOfi,
+    [],
+    [
+      'signal.source=l1',
+      'entry.threshold=0.3',
+      'exit.threshold=0',
+      'entry.confirmCount=1',
+      'hurdle.enabled=false',
+      'exit.timeStopNs=3s',
+      'cooldown.ns=300ms',
+      'risk.maxDailyLossQuote=1000',
+    ],
+  );
   const root = mkdtempSync(join(tmpdir(), 'ringbook-live-'));
   const session = await TradingSession.start({
     wsUrl: ex.url.ws,
     restUrl: ex.url.rest,
     instType: 'USDT-FUTURES',
     symbol: 'BTCUSDT',
-    config,
+    strategy: {
+      strategy: { definition: obiOfi, bundle: null, describeError: String },
+      params: run.params,
+      settings: run.settings,
+      config: nest(run.values),
+      coreHash: null,
+    },
     credentials: LOCAL_DEMO_CREDENTIALS,
     mode: 'local',
     log: (l) => logs.push(l),
@@ -51,12 +64,12 @@ test('the strategy trades the local exchange and agrees with its account, throug
   const spec = instrumentSpec(session.grid);
   const tickLotQuote = spec.tickSize * spec.lotSize;
   /** Flat or in position with nothing working: a moment where both sides must agree exactly. */
-  const settled = () => ['IDLE', 'COOLDOWN', 'IN_POSITION'].includes(session.machine.phase) && session.machine.state.orders.size === 0;
+  const settled = () => ['IDLE', 'COOLDOWN', 'IN_POSITION'].includes(session.runtime.phase) && session.runtime.liveOrderCount === 0;
   const agrees = async (label: string) => {
     await until(`${label}: a settled moment`, settled, 20_000);
     const a = await account();
     const pos = a.futures.positions.find((p: any) => p.symbol === 'BTCUSDT');
-    const s = session.machine.state.position;
+    const s = session.runtime.position(0);
     assert.is(pos ? pos.lots : 0, s.lot, `${label}: position in lots`);
     assert.ok(Math.abs(Number(a.futures.fees) - s.feesQuote) < 1e-9, `${label}: fees ${a.futures.fees} vs ${s.feesQuote}`);
     assert.ok(
@@ -65,7 +78,7 @@ test('the strategy trades the local exchange and agrees with its account, throug
     );
     const expectBalance = Number(a.futures.initialBalance) + Number(a.futures.realizedPnl) - Number(a.futures.fees);
     assert.ok(Math.abs(Number(a.futures.balance) - expectBalance) < 1e-9, `${label}: balance = initial + realised − fees`);
-    assert.is(a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length, s.fills, `${label}: every exchange fill reached the machine once`);
+    assert.is(a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length, s.fills, `${label}: every exchange fill reached the runtime once`);
   };
   try {
     await until('a few fills', () => session.summary().fills >= 6, 45_000);
@@ -74,16 +87,16 @@ test('the strategy trades the local exchange and agrees with its account, throug
     // drop the private stream while an order is working or a position is open
     await until(
       'an order in flight or a position',
-      () => session.machine.phase === 'ENTRY_PENDING' || session.machine.phase === 'IN_POSITION',
+      () => session.runtime.phase === 'ENTRY_PENDING' || session.runtime.phase === 'IN_POSITION',
       30_000,
     );
     const phases: string[] = [];
-    const watch = setInterval(() => phases.push(session.machine.phase), 5);
+    const watch = setInterval(() => phases.push(session.runtime.phase), 5);
     session.gateway.privateWs!.dropConnection('test: private stream dropped');
     await until('RECONCILE', () => phases.includes('RECONCILE'), 10_000);
-    await until('out of RECONCILE', () => session.machine.phase !== 'RECONCILE', 20_000);
+    await until('out of RECONCILE', () => session.runtime.phase !== 'RECONCILE', 20_000);
     clearInterval(watch);
-    assert.is.not(session.machine.phase, 'HALTED', `reconcile ended consistent (logs: ${logs.slice(-5).join(' | ')})`);
+    assert.is.not(session.runtime.phase, 'HALTED', `reconcile ended consistent (logs: ${logs.slice(-5).join(' | ')})`);
     await agrees('after the reconcile');
     const fillsBefore = session.summary().fills;
     await until('trading goes on after the reconcile', () => session.summary().fills > fillsBefore, 45_000);
@@ -100,7 +113,7 @@ test('the strategy trades the local exchange and agrees with its account, throug
     assert.is(
       summary.positionLot,
       0,
-      `machine position after the kill switch (fills: machine ${session.machine.state.position.fills}, exchange ${a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length}; last fills ${JSON.stringify(a.fills.slice(-3).map((f: any) => [f.clientOid, f.side, f.lots]))}; logs: ${logs.slice(-8).join(' | ')})`,
+      `runtime position after the kill switch (fills: runtime ${session.runtime.position(0).fills}, exchange ${a.fills.filter((f: any) => f.symbol === 'BTCUSDT').length}; last fills ${JSON.stringify(a.fills.slice(-3).map((f: any) => [f.clientOid, f.side, f.lots]))}; logs: ${logs.slice(-8).join(' | ')})`,
     );
     assert.is(summary.phase, 'HALTED');
     await ex.close();
@@ -120,7 +133,7 @@ test('the strategy trades the local exchange and agrees with its account, throug
         }
       }
     }
-    assert.is(fills, session.machine.state.position.fills, 'every fill the machine counted is in the recording');
+    assert.is(fills, session.runtime.position(0).fills, 'every fill the runtime counted is in the recording');
     assert.is(places, summary.orders);
   }
 });

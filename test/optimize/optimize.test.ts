@@ -6,7 +6,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveConfig } from '../../src/fsm/index';
+import { resolveRun } from '../../src/strategy/resolve';
+import { builtinNamed } from '../../src/strategy/builtins/index';
 import { writePlantedRecording, PLANTED_BASE } from '../helpers/planted';
 import { writeRecording } from '../../bench/recording';
 
@@ -37,7 +38,11 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   assert.is(s.chosen.params['entry.threshold'], 0.5);
   assert.ok(s.ranked[0].netQuote > 0);
   const best = JSON.parse(read(out, 'best.json'));
-  assert.is(resolveConfig(best, []).entry.threshold, 0.5, 'best.json is a config the strategy accepts as it is');
+  assert.is(
+    resolveRun(builtinNamed('obi-ofi')!.definition, [best]).values['entry.threshold'],
+    0.5,
+    'best.json is a config the strategy accepts as it is',
+  );
   assert.ok(s.walkForward.folds.length >= 2);
   for (const f of s.walkForward.folds) assert.ok(f.inSample !== null && f.outOfSample !== null);
   assert.ok(s.overfitting.dsr >= 0 && s.overfitting.dsr <= 1 && s.overfitting.psr >= s.overfitting.dsr, 'DSR deflates PSR for 12 trials');

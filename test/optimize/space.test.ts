@@ -1,9 +1,16 @@
 // Search spaces: every value form, grid order and ids, seeded random sampling (deterministic, prefix-stable, in
-// bounds, with the promised distributions), overrides that resolveConfig accepts, and the exact error messages.
+// bounds, with the promised distributions), overrides the strategy's resolveRun accepts, and the exact error messages.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from '../helpers/fc';
-import { ConfigError, FIELDS, resolveConfig } from '../../src/fsm/index';
+import { ConfigError, nest } from '../../src/strategy/params';
+import { resolveRun } from '../../src/strategy/resolve';
+import { builtinNamed } from '../../src/strategy/builtins/index';
+import { OBI_OFI_FIELDS as FIELDS } from '../../src/optimize/space';
+
+/** obi-ofi's resolved values in sections (base `{}`, then the overrides). */
+// `any`: the tests read the sections by name
+const resolveConfig = (base: unknown, sets: string[]): any => nest(resolveRun(builtinNamed('obi-ofi')!.definition, [base], sets).values);
 import {
   gridSize,
   gridTrials,
@@ -127,7 +134,7 @@ test('overrides: random draws of continuous ranges survive the text round trip b
   }
 });
 
-test('rules between fields are left to resolveConfig, per trial', () => {
+test('rules between fields are left to the strategy (resolveRun), per trial', () => {
   const [bad] = gridTrials(parseSpace({ 'entry.threshold': [0.5], 'exit.threshold': [0.5] }));
   try {
     resolveConfig({}, trialOverrides(bad));
@@ -253,7 +260,7 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'Cooldown.NS': [1] }, 'Cooldown.NS is not a strategy parameter (did you mean cooldown.ns?)'],
     [
       { foo: [1] },
-      'foo is not a strategy parameter (parameters are FIELDS paths such as entry.threshold or cooldown.ns; see the Parameters table in docs/strategy.md)',
+      "foo is not a strategy parameter (parameters are the strategy's declared names and the risk.*, orders.* settings, such as signal.source or entry.threshold; see the Parameters table in docs/strategy.md)",
     ],
     [{ 'entry.confirmCount': [0] }, 'entry.confirmCount value 0 is not allowed: must be an integer in [1, 1000000]'],
     [{ 'entry.confirmCount': [2, 1.5] }, 'entry.confirmCount value 1.5 is not allowed: must be an integer in [1, 1000000]'],
@@ -343,7 +350,7 @@ function jsonError(text: string): string {
   return '';
 }
 
-test('every FIELDS row can be searched with a list of its default', () => {
+test('every parameter of obi-ofi and the runtime can be searched with a list of its default', () => {
   for (const f of FIELDS) {
     const d = parseSpace({ [f.path]: [f.def] }).dims[0];
     assert.equal(d.kind === 'points' && d.values, [f.def], f.path);

@@ -1,31 +1,24 @@
-// Why a run took no (or few) entries, in words with the parameter to change: from the machine's counters, and from
-// what the signal did when nothing was blocked; why it halted.
+// Why a run took no (or few) entries, in words with the parameter to change: from the runtime's and obi-ofi's
+// counters, and from what the signal did when nothing was blocked; why it halted; another strategy's counters.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { resolveConfig } from '../../src/fsm/index';
-import { SignalWatch, explainEntries, explainHalt } from '../../src/fsm/explain';
+import { SignalWatch, explainCounters, explainEntries, explainHalt, type StrategyConfig } from '../../src/strategy/explain';
 import { findingLine } from '../../src/format/findings';
-import type { SignalEvent } from '../../src/fsm/strategy';
+import type { Market } from '../../src/strategy/api';
+import { builtinNamed } from '../../src/strategy/builtins/index';
+import { resolveRun } from '../../src/strategy/resolve';
+import { nest } from '../../src/strategy/params';
 
-const config = resolveConfig({}, ['gates.maxSpreadTicks=2']);
+const config = nest(resolveRun(builtinNamed('obi-ofi')!.definition, [], ['gates.maxSpreadTicks=2']).values) as unknown as StrategyConfig;
 
-function sig(x: number, valid = true): SignalEvent {
+/** What SignalWatch reads of a book message. */
+function sig(x: number, valid = true): Market {
   return {
-    type: 'signal',
-    localTs: 0n,
-    exchTs: 0n,
-    valid,
-    bestBid: 100,
-    bestAsk: 101,
-    bidQty: 1,
-    askQty: 1,
-    l1: 0,
-    obiN: x,
-    ofiNorm: x,
-    z: x,
-    zReady: true,
+    book: { valid, bestBidTick: 100, bestAskTick: 101 },
+    signals: { l1: 0, obiN: x, ofiNorm: x, z: x, zReady: true },
+    localNs: 0,
     feedLatencyNs: 0,
-  };
+  } as unknown as Market;
 }
 
 test('blocked entries, most frequent first, with the parameter and a --set to try', () => {
@@ -72,6 +65,23 @@ test('halts: the risk limit in words and the parameter behind it; a kill switch 
     findingLine(explainHalt('exit failed: rb-1 not done after 3 retries, position 2', config)!),
     'exit.maxRetries: an exit did not fill after 3 retries',
   );
+});
+
+test("another strategy: the runtime's refusals in words, then its own counters as they are, most first", () => {
+  const f = explainCounters({
+    risk: config.risk,
+    counters: { 'risk.denied': 3, 'gate.spread': 5, 'fill.duplicate': 2, wide: 9, 'breach.position': 1 },
+  });
+  assert.equal(f.map(findingLine), [
+    'risk.* refused 3 orders: a pre-trade limit said no: at most 5 orders a second (risk.maxOrdersPerSecond), 60 a minute (risk.maxOrdersPerMinute), 10 lots of position (risk.maxPositionLot); the log says which',
+    'wide counted 9 times: the strategy counted it (ctx.count)',
+    'gate.spread counted 5 times: the strategy counted it (ctx.count)',
+  ]);
+});
+
+test('a strategy that threw: the halt says where', () => {
+  const h = explainHalt('strategy error in onBook: boom (my.ts:12:7)', config);
+  assert.is(h && findingLine(h), 'the strategy threw: onBook: boom (my.ts:12:7) (the session cancelled all and flattened)');
 });
 
 test.run();

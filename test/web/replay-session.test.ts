@@ -36,7 +36,10 @@ test.before(async () => {
   bc = createBacktestCore(await testCore(), rec.grid);
   const { meta, rows } = await fileMeta(await asyncBufferFromFile(path));
   const s = runSettings(PARAMS);
-  const trace = await runFiles(bc, [{ path, meta, rows, firstLocalTs: BigInt(meta.first_local_ts!) }], rec.grid, { ...s });
+  const trace = await runFiles(bc, [{ path, meta, rows, firstLocalTs: BigInt(meta.first_local_ts!) }], rec.grid, {
+    ...s,
+    symbol: rec.meta.symbol ?? 'BTCUSDT',
+  });
   reference = computeMetrics(trace);
 });
 
