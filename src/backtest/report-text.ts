@@ -251,7 +251,10 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
   ];
   if (ctx.parameters)
     sections.push({
-      title: 'Parameters (docs/strategy.md)',
+      title:
+        !ctx.strategy || ctx.strategy.name === 'obi-ofi'
+          ? 'Parameters (docs/strategy.md)'
+          : `Parameters (${ctx.strategy.name}; risk.* and orders.*: docs/strategies.md)`,
       rows: ctx.parameters.map((p) => ({
         label: p.path,
         value: p.value,
