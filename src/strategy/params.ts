@@ -99,7 +99,9 @@ export function fieldOfSpec(strategy: string, path: string, s: ParamSpec): Field
   try {
     checkField(f, f.def);
   } catch (err) {
-    throw bad(`its default ${show(f.def)} is not valid: it ${(err as Error).message.replace(/^strategy config: \S+ /, '')}`);
+    throw bad(
+      `its default ${show(f.def)} is not valid: it ${(err as Error).message.replace(/^strategy config: \S+ /, '').replace(/, got .*$/, '')}`,
+    );
   }
   return f;
 }

@@ -1,0 +1,101 @@
+// A strategy's declared parameters: the five types with their bounds, null to switch a feature off, durations as
+// text, config objects with sections or spelled-out names, --set overrides, the strategy's own rules (validate) and the
+// runtime's settings beside them; mistakes in a declaration are the author's and say so; mistyped names get the
+// nearest one.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { ConfigError, DefinitionError, describe, nest } from '../../src/strategy/params';
+import { fieldsFor, resolveRun } from '../../src/strategy/resolve';
+import { fails } from '../helpers/fails';
+
+const DEF = defineStrategy({
+  name: 'maker',
+  params: {
+    spreadTicks: { type: 'integer', default: 2, min: 1, max: 50, unit: 'ticks', description: 'quote this far from the mid' },
+    skew: { type: 'number', default: 0.5, greaterThan: 0, max: 1, unit: 'x', description: 'inventory skew' },
+    'stop.lossTicks': { type: 'integer', default: 20, min: 1, nullable: true, unit: 'ticks', description: 'stop loss, off with null' },
+    refreshNs: { type: 'duration', default: 250_000_000, min: 1_000_000, description: 'requote every this long' },
+    side: { type: 'choice', default: 'both', values: ['both', 'bid', 'ask'], description: 'which sides to quote' },
+    postOnly: { type: 'boolean', default: true, description: 'never take' },
+  },
+  validate: (p, limits) =>
+    p.spreadTicks > limits.maxPositionLot * 10 ? { param: 'spreadTicks', message: 'must be an integer ≤ 10 × risk.maxPositionLot' } : null,
+  create: () => ({}),
+}) as unknown as StrategyDefinition;
+
+test('defaults, then layers (sections or spelled-out names), then --set; typed values; runtime settings beside', () => {
+  const r = resolveRun(
+    DEF,
+    [
+      { stop: { lossTicks: null }, refreshNs: '1s' },
+      { side: 'bid', 'risk.maxPositionLot': 3 },
+    ],
+    ['skew=0.25', 'postOnly=false'],
+  );
+  assert.equal(r.params, { spreadTicks: 2, skew: 0.25, 'stop.lossTicks': null, refreshNs: 1_000_000_000, side: 'bid', postOnly: false });
+  assert.is(r.settings.risk.maxPositionLot, 3);
+  assert.is(r.values['risk.maxPositionLot'], 3);
+  assert.equal((nest(r.values) as { stop: unknown }).stop, { lossTicks: null });
+  assert.equal(resolveRun(DEF, [], ['stop.lossTicks=off']).params['stop.lossTicks'], null);
+});
+
+test('each field says what it accepts, and a wrong value names it', () => {
+  const fields = fieldsFor(DEF);
+  const f = (p: string) => describe(fields.find((x) => x.path === p)!);
+  assert.is(f('spreadTicks'), 'an integer in [1, 50]');
+  assert.is(f('skew'), 'a number in (0, 1]');
+  assert.is(f('stop.lossTicks'), 'null (off) or an integer ≥ 1');
+  assert.is(f('refreshNs'), 'an integer of ns (or 250ms, 2s, …) ≥ 1000000');
+  assert.is(f('side'), 'one of both, bid, ask');
+  fails(() => resolveRun(DEF, [], ['skew=0']), 'strategy config: skew must be a number in (0, 1], got 0', ConfigError);
+  fails(() => resolveRun(DEF, [], ['side=mid']), 'strategy config: side must be one of both, bid, ask, got "mid"', ConfigError);
+  fails(
+    () => resolveRun(DEF, [{ refreshNs: 'soon' }]),
+    'strategy config: refreshNs must be an integer of ns (or 250ms, 2s, …) ≥ 1000000, got "soon"',
+  );
+  fails(() => resolveRun(DEF, [], ['spredTicks=3']), 'strategy config: spredTicks is not a known field (did you mean spreadTicks?)');
+  fails(
+    () => resolveRun(DEF, [{ stopp: { lossTicks: 3 } }]),
+    'strategy config: stopp is not a known section (did you mean stop?) (sections: stop, orders, risk)',
+  );
+});
+
+test("the strategy's own rules, against the operator's limits, name the parameter", () => {
+  const e = fails(
+    () => resolveRun(DEF, [], ['spreadTicks=40', 'risk.maxPositionLot=3']),
+    'strategy config: spreadTicks must be an integer ≤ 10 × risk.maxPositionLot, got 40',
+  );
+  assert.is((e as ConfigError).field, 'spreadTicks');
+});
+
+test("a declaration that cannot be honoured is the author's mistake, said at load", () => {
+  const bad = (params: Record<string, unknown>) => () => fieldsFor({ name: 'x', params } as unknown as StrategyDefinition);
+  fails(
+    bad({ n: { type: 'integer', default: 0, min: 1, description: 'n' } }),
+    'strategy x: parameter n: its default 0 is not valid: it must be an integer ≥ 1',
+    DefinitionError,
+  );
+  fails(
+    bad({ n: { type: 'integer', default: 1 } }),
+    'strategy x: parameter n: needs a description (reports and --help show it)',
+    DefinitionError,
+  );
+  fails(
+    bad({ 'risk.mine': { type: 'number', default: 1, description: 'd' } }),
+    "strategy x: parameter risk.mine: risk.* are the runtime's settings (the operator's), not a strategy's",
+    DefinitionError,
+  );
+  fails(
+    bad({ n: { type: 'float', default: 1, description: 'd' } }),
+    'strategy x: parameter n: type must be number, integer, duration, boolean or choice, got "float"',
+    DefinitionError,
+  );
+  fails(
+    bad({ 'a b': { type: 'number', default: 1, description: 'd' } }),
+    'strategy x: parameter a b: names are letters, digits and _ in dotted parts (e.g. entry.threshold)',
+    DefinitionError,
+  );
+});
+
+test.run();
