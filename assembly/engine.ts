@@ -39,6 +39,10 @@ export const I_INVALID: usize = 112;        // messages that left the book one-s
 export const I_OUT_DROPS: usize = 120;      // output records lost to a full output ring
 export const I_TRADES: usize = 128;
 export const I_FEED_STATUS: usize = 136;    // status records from the feed (each one invalidated the book)
+// usize: where a message's signal record is written; 0 = I_LAST_SIGNAL. A replay that delivers each message later
+// (at its local time, after later messages were applied) points it at a slot of its own for every message, so the
+// record stays where the core wrote it until the strategy has read it: no copy.
+export const I_SIGNAL_OUT: usize = 144;
 export const I_LAST_SIGNAL: usize = 256;
 const I_BYTES: usize = 512;
 
@@ -138,7 +142,8 @@ function endMessage(e: usize, inst: usize, idx: u32, rec: usize, out: usize): vo
     bump(inst, I_CHECKSUM_OK);
     state = STATE_CHECKSUM_OK;
   }
-  const sig = inst + I_LAST_SIGNAL;
+  const to = load<usize>(inst + I_SIGNAL_OUT);
+  const sig = to != 0 ? to : inst + I_LAST_SIGNAL;
   store<u8>(sig + S_KIND, KIND_SIGNAL);
   store<u16>(sig + S_FLAGS, flags);
   store<u32>(sig + S_INST, idx);

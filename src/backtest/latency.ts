@@ -6,8 +6,13 @@ export interface LatencyModel {
   readonly name: string;
   entry(atNs: number): number;
   response(atNs: number): number;
-  /** Every market message's feed latency (local − exchange) as the replay reaches it; models may ignore it. */
-  observeFeed?(atNs: number, feedNs: number): void;
+  /**
+   * Every market message's feed latency (local − exchange) as the replay reaches it; models may ignore it. The loop
+   * writes `feed[0]` = when (ns since the epoch) and `feed[1]` = the latency, then calls observeFeed(): numbers in a
+   * typed array, not arguments, since this runs for every message and a double argument is a new heap number each call.
+   */
+  readonly feed?: Float64Array;
+  observeFeed?(): void;
 }
 
 export function constantLatency(entryNs: number, responseNs: number): LatencyModel {
@@ -24,13 +29,16 @@ export function feedLatency(a: number, b: number, c: number, d: number): Latency
   // number on every market message (millions of allocations a run).
   const st = new Float64Array(4); // [bucket, sum, n, last]
   st[0] = -1;
+  const input = new Float64Array(2); // [atNs, feedNs]
   const feed = () => (st[3] > 0 ? st[3] : st[2] > 0 ? st[1] / st[2] : 0);
   return {
     name: `feed:${a}x+${b / 1e6}ms,${c}x+${d / 1e6}ms`,
     entry: () => Math.max(0, a * feed() + b),
     response: () => Math.max(0, c * feed() + d),
-    observeFeed(atNs, feedNs) {
-      const sec = Math.floor(atNs / 1e9);
+    feed: input,
+    observeFeed() {
+      const feedNs = input[1];
+      const sec = Math.floor(input[0] / 1e9);
       if (sec !== st[0]) {
         if (st[2] > 0 && st[0] >= 0) st[3] = st[1] / st[2];
         st[0] = sec;

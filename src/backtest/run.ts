@@ -5,9 +5,9 @@
 // in recording order does both: before a message is applied, every scheduled event earlier than its exchange time
 // runs (orders reaching the venue see the book as of then; answers, book messages and timer ticks reach the runtime
 // in local-time order); after it, resting orders update their queue and may fill, and the message is queued for its
-// local time. Because later messages are applied before an earlier one is delivered, a queued message carries its own
-// copy of the core's signal record (and, for a strategy that declared `depth`, the best levels): the strategy reads the
-// book as it was when the message completed, never the core's newer one. At equal times: venue arrivals, then ticks,
+// local time. Because later messages are applied before an earlier one is delivered, the core writes each message's
+// signal record into a slot of its own (a ring in core memory): the strategy reads the book as it was when its message
+// completed, never the core's newer one, and nothing is copied. At equal times: venue arrivals, then ticks,
 // then answers, then market events. A local stamp earlier than the exchange stamp (local clock behind) is delivered at
 // the exchange time and counted.
 //
@@ -20,6 +20,7 @@
 // agenda (./agenda); markouts, the equity series and funding are kept by ./recorders.
 import {
   REC_SIZE,
+  I,
   Kind,
   R,
   REPLAY_RING,
@@ -39,7 +40,7 @@ import type { Action, Event } from '../strategy/events';
 import type { ParamValue, StrategyDefinition } from '../strategy/api';
 import { StrategyRuntime, originOf, type LogLine, type RuntimeInstrument } from '../strategy/runtime';
 import type { RuntimeSettings } from '../strategy/settings';
-import { Slots, copyLevels, num64, RECORD_COPY_WORDS, HEAD_COPY_WORDS } from '../strategy/views';
+import { Slots, num64, RECORD_BYTES, LEVEL_COUNTS } from '../strategy/views';
 import { FeedHealth, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
@@ -104,22 +105,23 @@ export interface BacktestCore {
   staging: number;
   stagingRecords: number;
   out: Ring;
-  /** Where the book's best levels are written for a strategy that reads depth: i64 prices then sizes, MAX_DEPTH each. */
-  levels: number;
+  /**
+   * The record ring: `recordSlots` (a power of two) slots of slotBytes(MAX_DEPTH) bytes at byte `records`, where the
+   * core writes each replayed book message's signal record (the instrument's signal-out pointer) for the strategy to
+   * read at the message's local time.
+   */
+  records: number;
+  recordSlots: number;
 }
 
 /** The most book levels a side a strategy may declare (`depth`). */
-export const MAX_DEPTH = 64;
+export const MAX_DEPTH = 32;
 
 const TWO32 = 4294967296;
 // Market event kinds in the queue.
 const OTHER = 0;
 const BOOK = 1;
 const TRADE = 2;
-// Where the views read the last delivered book message.
-const IN_QUEUE = 0;
-const IN_CORE = 1;
-const IN_OWN = 2;
 // Record words (Int32 index offsets within a 64-byte record) the loop reads.
 const W_EXCH = R.exchTs >> 2;
 const W_LOCAL = R.localTs >> 2;
@@ -156,40 +158,37 @@ function coreBook(inst: Instrument): VenueBook {
 export class Backtest {
   private readonly agenda = new Agenda();
   // Market events (book messages, trades, health) come in local-time order: a FIFO beside the agenda, no heap work
-  // for them. A few are pending at a time (one feed latency's worth). Indices only grow (masked into the arrays);
-  // entry i's slot holds its book record or trade, and the last delivered book message's slot is kept (the strategy's
-  // views read it until the next one).
+  // for them. A few are pending at a time (one feed latency's worth). Indices only grow (masked into the arrays).
   private cap = 256;
   private mask = 255;
   /** Delivery time, and each event's own local stamp (earlier than the delivery time when clamped). */
   private qT = new Float64Array(256);
   private qL = new Float64Array(256);
   private qK = new Uint8Array(256);
+  /** Book messages: the record (an index into the core's record ring), or -1 when it had to be copied to `spill`. */
+  private qR = new Int32Array(256);
   /** Trades: price, size, taker side (1 buy), exchange time. */
   private qX = new Float64Array(256 * 4);
   private qE: Array<Event | undefined> = new Array<Event | undefined>(256).fill(undefined);
-  private slots: Slots;
   private head = 0;
   private tail = 0;
-  /** Queue index of the last book message delivered (its slot stays readable); -1 before the first. */
+  /** Queue index of the last book message delivered; -1 before the first. */
   private lastBook = -1;
   /**
-   * Where the strategy's views read the last delivered book message: a queue slot, the core's own signal record (a
-   * message delivered as it completed), or `own`, a copy taken before the core overwrote it.
+   * The record ring in core memory (BacktestCore.records): the core writes each book message's signal record (and the
+   * loop its best levels) into the next slot, where it stays until the strategy has read it — nothing is copied.
+   * Records from `recLow` (the one the views read) to `recTail` (the next to write) are in use.
    */
-  private viewIn = IN_QUEUE;
-  /** Queue index of the book message whose record is still only in the core (-1: none). */
-  private coreEntry = -1;
-  /** The core's memory as slots (records read in place) and the copy of the last delivered record. */
-  private coreSlots: Slots | null = null;
-  private own: Slots;
-  /** Copy the signal fields (a strategy handler or an observer may read Market.signals), and queue trades. */
-  private readFields = true;
-  /**
-   * The instrument's last-signal record in core memory (a fixed place): its head, or all of it when the fields are
-   * read. One TypedArray.set of a view made once per run: a native copy, several times faster than a word loop.
-   */
-  private recordView: Int32Array | null = null;
+  private readonly ring: Slots;
+  private readonly ringMask: number;
+  private recTail = 0;
+  private recLow = 0;
+  /** Word index of the instrument's signal-out pointer (where the core writes the next record). */
+  private readonly signalOut: number;
+  /** Records that no longer fitted the ring (a feed far behind): copied here, by queue slot. Rarely used. */
+  private spill: Slots;
+  /** The views read a spilled record: its queue index, protected from reuse until the next delivery (-1: none). */
+  private lastSpill = -1;
   private readonly wantTrades: boolean;
   private readonly depth: number;
   private readonly health = new FeedHealth();
@@ -251,8 +250,11 @@ export class Backtest {
       throw new Error(`strategy ${def.name}: trades must be an integer in [0, 100000], got ${String(trades)}`);
     this.depth = depth;
     this.wantTrades = trades > 0;
-    this.slots = new Slots(this.cap, depth);
-    this.own = new Slots(1, depth);
+    const core = c.core;
+    this.ring = new Slots(0, MAX_DEPTH, { i32: core.words, f64: core.f64, u8: core.bytes });
+    this.ringMask = c.recordSlots - 1;
+    this.spill = new Slots(this.cap, MAX_DEPTH);
+    this.signalOut = (c.inst.ptr + I.signalOut) >> 2;
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
     this.rec = new Recorders(this.tickLotQuote, o);
     this.sim = new SimExchange({
@@ -322,20 +324,14 @@ export class Backtest {
       idTag: s.idTag,
       seed: s.seed,
       ofiLevels: s.ofiLevels,
-      slots: this.slots,
+      slots: this.ring,
       describeError: s.describeError,
       onLog: s.onLog,
     });
     this.rt.queueAhead = (oid) => this.sim.queueAhead(oid);
     this.rec.start(this.base, this.rt.position(0));
     this.o.onRuntime?.(this.rt);
-    // the runtime's own reads (state, stamps, touch) come from the record's head, always copied; the signal fields
-    // only for a strategy (or an observer) that can look at them
-    this.readFields = this.rt.readsViews;
-    const rec = this.c.inst.lastSignalOffset >> 2;
-    this.recordView = this.c.core.words.subarray(rec, rec + (this.readFields ? RECORD_COPY_WORDS : HEAD_COPY_WORDS));
-    // levels are not part of the core's record: a strategy that reads depth always gets copies
-    if (this.depth === 0) this.coreSlots = new Slots(0, 0, { i32: this.c.core.words, f64: this.c.core.f64, u8: this.c.core.bytes });
+    this.rt.attach(0, this.ring, -1);
     this.evT = 0;
     this.settle(this.rt.start(this.rtOff));
   }
@@ -351,7 +347,6 @@ export class Backtest {
     // the window's ends on the loop's clock
     const toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
     const fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
-    const signalAt = this.c.inst.lastSignalOffset;
     let i = 0;
     while (i < n) {
       if (!this.inMessage) {
@@ -365,9 +360,9 @@ export class Backtest {
         this.lastExch = te;
         this.until = te;
         this.drainUntil();
-        // a book message overwrites the core's signal record (trades and statuses leave it)
+        // a book message's signal record goes to the next slot of the record ring (trades and statuses make none)
         const kind = w[at + i * 16] & 0xff;
-        if ((this.coreEntry >= 0 || this.viewIn === IN_CORE) && kind !== Kind.trade && kind !== Kind.status) this.beforeOverwrite();
+        if (kind !== Kind.trade && kind !== Kind.status) this.nextRecord(w);
       }
       // the signal stays in the instrument's last-signal record and trades are not copied out: only statuses
       // (rare) come through the output ring
@@ -388,7 +383,12 @@ export class Backtest {
         if (tl < te) this.clampedLocal++;
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
-        if (this.o.latency.observeFeed) this.o.latency.observeFeed(this.baseAbs + te, tl - stamp(w, p + W_EXCH, hi0, lo0));
+        const lat = this.o.latency;
+        if (lat.feed !== undefined) {
+          lat.feed[0] = this.baseAbs + te;
+          lat.feed[1] = tl - stamp(w, p + W_EXCH, hi0, lo0);
+          lat.observeFeed!();
+        }
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
           const side = (head >> 8) & 0xff;
@@ -405,7 +405,7 @@ export class Backtest {
           this.ringUsed = false;
           this.collect(core, out);
         }
-        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted) this.queueBook(w, signalAt);
+        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted) this.queueBook();
       }
       i = j + 1;
     }
@@ -413,7 +413,8 @@ export class Backtest {
 
   /** A queue entry at the message's local time; returns its index masked (its slot). */
   private enqueue(kind: number): number {
-    const floor = this.lastBook >= 0 && this.lastBook < this.head ? this.lastBook : this.head;
+    // a spilled record the views read keeps its queue slot until the next delivery
+    const floor = this.lastSpill >= 0 && this.lastSpill < this.head ? this.lastSpill : this.head;
     if (this.tail - floor >= this.cap) this.grow(floor);
     const s = this.tail++ & this.mask;
     this.qT[s] = this.msgLocal;
@@ -422,61 +423,60 @@ export class Backtest {
     return s;
   }
 
-  /**
-   * Nothing waits: no queued market event, no order on its way or answer coming back, no tick, no resting order that
-   * a trade could fill. Then no handler can run before the next book message is delivered.
-   */
-  private idle(): boolean {
-    return (
-      this.head === this.tail &&
-      this.agenda.size === 0 &&
-      this.tickAt === Infinity &&
-      this.pendingTick !== this.pendingTick &&
-      !this.sim.hasResting
-    );
+  /** Points the core at the next free slot of the record ring for the book message about to be applied. */
+  private nextRecord(w: Int32Array): void {
+    if (this.recTail - this.recLow >= this.ringMask) this.spillRecords();
+    w[this.signalOut] = this.c.records + (this.recTail & this.ringMask) * this.ring.stride;
   }
 
   /**
-   * Before a book message overwrites the core's signal record: the queued message still read from it gets its copy,
-   * and so do the views when a handler could read them before the next book message is delivered.
+   * The ring is full (the feed runs a ring's worth of messages behind): the views' record and every queued one move to
+   * the spill slots, freeing the ring. Never in ordinary data; correct if it happens.
    */
-  private beforeOverwrite(): void {
-    if (this.coreEntry >= this.head) {
-      this.slots.i32.set(this.recordView!, ((this.coreEntry & this.mask) * this.slots.stride) >> 2);
+  private spillRecords(): void {
+    const st = this.ring.stride;
+    const copy = (r: number, toSlot: number) => {
+      const from = this.c.records + (r & this.ringMask) * st;
+      this.spill.u8.set(this.ring.u8.subarray(from, from + st), toSlot * st);
+    };
+    const v = this.lastBook;
+    if (v >= 0 && v < this.head && this.qR[v & this.mask] >= 0) {
+      // the views' record: keep it in its (delivered) queue slot, protected until the next delivery
+      copy(this.qR[v & this.mask], v & this.mask);
+      this.qR[v & this.mask] = -1;
+      this.lastSpill = v;
+      this.rt.attach(0, this.spill, (v & this.mask) * st);
     }
-    this.coreEntry = -1;
-    if (this.viewIn === IN_CORE && !this.idle()) {
-      this.own.i32.set(this.recordView!, 0);
-      this.viewIn = IN_OWN;
-      this.rt.attach(0, this.own, 0);
+    for (let i = this.head; i < this.tail; i++) {
+      const q = i & this.mask;
+      if (this.qK[q] === BOOK && this.qR[q] >= 0) {
+        copy(this.qR[q], q);
+        this.qR[q] = -1;
+      }
     }
+    this.recLow = this.recTail;
   }
 
   /**
-   * The message just completed: its recovery from a feed problem (if it ends one), then its entry. Its record stays
-   * in the core until the next book message overwrites it (most are delivered before that): copied then, if still
-   * waiting. A strategy that reads depth gets the levels copied now (they are not part of the record).
+   * The message just completed: its recovery from a feed problem (if it ends one), then its entry. Its record is in the
+   * ring where the core wrote it; a strategy that reads depth gets the book's best levels written beside it.
    */
-  private queueBook(w: Int32Array, signalAt: number): void {
+  private queueBook(): void {
+    const sl = this.ring;
+    const base = this.c.records + (this.recTail & this.ringMask) * sl.stride;
     if (!this.health.healthy) {
-      const recovered = this.health.book((this.c.core.bytes[signalAt + S.state] & State.valid) !== 0);
+      const recovered = this.health.book((sl.u8[base + S.state] & State.valid) !== 0);
       if (recovered !== null) this.qE[this.enqueue(OTHER)] = recovered;
     }
     const s = this.enqueue(BOOK);
-    if (this.coreSlots !== null) {
-      this.coreEntry = this.tail - 1;
-      return;
-    }
-    const sl = this.slots;
-    const dst = s * sl.stride;
-    sl.i32.set(this.recordView!, dst >> 2);
+    this.qR[s] = this.recTail++;
     if (this.depth > 0) {
       const x = this.c.core.x;
       const book = this.c.inst.book.ptr;
-      const lv = this.c.levels;
-      const half = MAX_DEPTH * 8;
-      copyLevels(w, lv, lv + half, x.bookTop(book, 1, this.depth, lv, lv + half), sl, dst, 1);
-      copyLevels(w, lv + 2 * half, lv + 3 * half, x.bookTop(book, 2, this.depth, lv + 2 * half, lv + 3 * half), sl, dst, 2);
+      const lv = base + RECORD_BYTES;
+      const d = MAX_DEPTH * 8;
+      sl.i32[(base + LEVEL_COUNTS) >> 2] = x.bookTop(book, 1, this.depth, lv, lv + d);
+      sl.i32[(base + LEVEL_COUNTS + 4) >> 2] = x.bookTop(book, 2, this.depth, lv + 2 * d, lv + 3 * d);
     }
   }
 
@@ -489,36 +489,39 @@ export class Backtest {
     x[s * 4 + 3] = exchT;
   }
 
-  /** Doubles the queue, keeping the pending entries (and the last delivered book message's slot) in place by index. */
+  /** Doubles the queue, keeping the pending entries (and a spilled record the views read) in place by index. */
   private grow(floor: number): void {
     const cap = this.cap * 2;
     const mask = cap - 1;
     const t = new Float64Array(cap);
     const l = new Float64Array(cap);
     const k = new Uint8Array(cap);
+    const r = new Int32Array(cap);
     const x = new Float64Array(cap * 4);
     const e = new Array<Event | undefined>(cap).fill(undefined);
-    const slots = new Slots(cap, this.depth);
-    const stride = slots.stride;
+    const spill = new Slots(cap, MAX_DEPTH);
+    const stride = spill.stride;
     for (let i = floor; i < this.tail; i++) {
       const a = i & this.mask;
       const b = i & mask;
       t[b] = this.qT[a];
       l[b] = this.qL[a];
       k[b] = this.qK[a];
+      r[b] = this.qR[a];
       e[b] = this.qE[a];
       for (let q = 0; q < 4; q++) x[b * 4 + q] = this.qX[a * 4 + q];
-      slots.u8.set(this.slots.u8.subarray(a * stride, (a + 1) * stride), b * stride);
+      if (this.qR[a] < 0) spill.u8.set(this.spill.u8.subarray(a * stride, (a + 1) * stride), b * stride);
     }
     this.qT = t;
     this.qL = l;
     this.qK = k;
+    this.qR = r;
     this.qX = x;
     this.qE = e;
-    this.slots = slots;
+    this.spill = spill;
     this.cap = cap;
     this.mask = mask;
-    if (this.rt && this.viewIn === IN_QUEUE) this.rt.attach(0, slots, this.lastBook >= 0 ? (this.lastBook & mask) * stride : -1);
+    if (this.lastSpill >= 0) this.rt.attach(0, spill, (this.lastSpill & mask) * stride);
   }
 
   /** Status records of the message just applied (all replayMessage puts in the ring) → health events at its local time. */
@@ -603,26 +606,23 @@ export class Backtest {
     this.localEvent(tt, TICK, undefined, undefined);
   }
 
-  /** A queued book message at local time evT, queue entry `i`: read in the core when it is still there, else its slot. */
+  /** A queued book message at local time evT, queue entry `i`: read in the ring where the core wrote it. */
   private bookEvent(i: number): void {
     this.lastBook = i;
-    if (i === this.coreEntry) {
-      const sl = this.coreSlots!;
-      const base = this.c.inst.lastSignalOffset;
-      if (this.viewIn !== IN_CORE) {
-        this.viewIn = IN_CORE;
-        this.rt.attach(0, sl, base);
+    const q = i & this.mask;
+    const r = this.qR[q];
+    if (r >= 0) {
+      this.recLow = r;
+      if (this.lastSpill >= 0) {
+        this.lastSpill = -1;
+        this.rt.attach(0, this.ring, -1);
       }
-      this.bookDelivery(sl, base);
+      this.bookDelivery(this.ring, this.c.records + (r & this.ringMask) * this.ring.stride);
       return;
     }
-    const sl = this.slots;
-    const base = (i & this.mask) * sl.stride;
-    if (this.viewIn !== IN_QUEUE) {
-      this.viewIn = IN_QUEUE;
-      this.rt.attach(0, sl, base);
-    }
-    this.bookDelivery(sl, base);
+    this.lastSpill = i;
+    this.rt.attach(0, this.spill, -1);
+    this.bookDelivery(this.spill, q * this.spill.stride);
   }
 
   /**
@@ -733,6 +733,7 @@ export class Backtest {
     if (this.pendingTick === this.pendingTick) this.flushTick(); // the runtime's clock as if every tick came
     this.advanceTo(end);
     this.rt.stop(); // its actions have no market left to reach
+    this.c.core.words[this.signalOut] = 0; // the instrument's signal record is its own again
     // the final sample: the state at the end of the data
     const { markouts, series, fundingQuote } = this.rec.finish(end, this.mid);
     return {

@@ -1,7 +1,8 @@
 // The pieces every backtest runs on, in Node and in the browser alike: the recording's grid, the core set up for
 // it (engine, instrument, staging, output ring, the book-levels buffer; reusable across runs) and a strategy run
 // resolved for it.
-import { Engine, Ring, REC_SIZE, type Core, type SignalParams } from '../core/index';
+import { Engine, Ring, REC_SIZE, I, type Core, type SignalParams } from '../core/index';
+import { slotBytes } from '../strategy/views';
 import type { FileMeta } from '../capture/schema';
 import { RecordArea } from '../capture/parquet/record-groups';
 import type { StrategyDefinition, SignalSettings } from '../strategy/api';
@@ -10,6 +11,8 @@ import { MAX_DEPTH, type BacktestCore } from './run';
 
 export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;
 const OUT_CAP_LOG2 = 10;
+/** Book messages a replay can hold between their exchange and local times without copying any (a power of two). */
+const RECORD_SLOTS = 1024;
 
 /** The grid facts a backtest needs from a recording's metadata. */
 export interface RecordingGrid {
@@ -56,8 +59,8 @@ export function createBacktestCore(
   const ring = core.x.coreAlloc(core.x.ringBytes(OUT_CAP_LOG2, 8));
   core.x.ringInit(ring, OUT_CAP_LOG2, 8);
   const out = new Ring(core, ring);
-  // the best levels of both sides for a strategy that declared depth: i64 prices, then sizes, per side
-  const levels = core.x.coreAlloc(4 * MAX_DEPTH * 8);
+  // the record ring the core writes each book message's signal record into (and the loop its best levels)
+  const records = core.x.coreAlloc(RECORD_SLOTS * slotBytes(MAX_DEPTH));
   let area: RecordArea | undefined;
   return {
     core,
@@ -66,10 +69,12 @@ export function createBacktestCore(
     staging,
     stagingRecords,
     out,
-    levels,
+    records,
+    recordSlots: RECORD_SLOTS,
     /** Where row groups are decoded for replay: allocated on first use (runs over shared records never need it). */
     area: () => (area ??= new RecordArea(core)),
     reset(signals) {
+      core.words[(inst.ptr + I.signalOut) >> 2] = 0;
       inst.configure(signals);
       inst.book.clear();
       out.release(out.readable(1 << 30));

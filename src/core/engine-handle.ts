@@ -58,6 +58,8 @@ export const I = {
   outDrops: 120,
   trades: 128,
   feedStatus: 136,
+  /** Where the next message's signal record goes (0: lastSignal); a replay redirects it per message. */
+  signalOut: 144,
   lastSignal: 256,
 } as const;
 const COUNTERS = [

@@ -185,7 +185,7 @@ export class Trader {
         this.counters.signals++;
         const recovered = this.health.book((core.bytes[at + S.state] & State.valid) !== 0);
         if (recovered) this.execute(this.runtime.handle(recovered, 0));
-        copyRecord(core.words, at, this.slots, 0, true);
+        copyRecord(core.words, at, this.slots, 0);
         this.execute(this.runtime.book(0, 0), this.probe);
       } else if (kind === Kind.status) {
         const ev = this.health.status(readI64(core.words, at + R.seq));

@@ -51,7 +51,7 @@ export class SignalWatch {
     s.signals++;
     if (m.book.valid) s.valid++;
     const x = signalValue(m, this.source);
-    if (x === null) {
+    if (x !== x) {
       this.run = 0;
       return;
     }

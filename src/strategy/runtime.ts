@@ -182,6 +182,8 @@ export class StrategyRuntime {
   readonly originNs: bigint;
   readonly markets: MarketView[];
   readonly ctx: StrategyContext;
+  /** The same context, with its clock writable here. */
+  private readonly cx: Context;
   readonly counters: Record<string, number> = {};
   /** Closed round trips (bounded by the run; the backtest reads them as they close). */
   readonly roundTrips: RoundTrip[] = [];
@@ -287,6 +289,7 @@ export class StrategyRuntime {
         tradable,
         o.ofiLevels ?? 5,
         def.trades ?? 0,
+        def.depth ?? 0,
       );
       return {
         setup,
@@ -302,7 +305,7 @@ export class StrategyRuntime {
       };
     });
     this.markets = this.insts.map((i) => i.market);
-    this.ctx = new Context(this, o.params);
+    this.ctx = this.cx = new Context(this, o.params);
     // create() runs before any order could exist: a throw there fails the start instead of halting a session
     try {
       // the definition is typed from its own specs; its values are the resolved ones of those specs
@@ -346,7 +349,7 @@ export class StrategyRuntime {
   /** Calls onStart (once, before the first event); `t`: the run's first local time (ns since the origin). */
   start(t?: number): Action[] {
     this.begin();
-    if (t !== undefined && t > this.now) this.now = t;
+    if (t !== undefined && t > this.now) this.cx.now = this.now = t;
     if (!this.started) {
       this.started = true;
       if (this.h.onStart) this.call('onStart', () => this.h.onStart!());
@@ -369,7 +372,7 @@ export class StrategyRuntime {
     const local = (w[lw + 1] - this.originHi) * TWO32 + ((w[lw] >>> 0) - this.originLo);
     m.localNs = local;
     m.exchNs = (w[ew + 1] - this.originHi) * TWO32 + ((w[ew] >>> 0) - this.originLo);
-    if (local > this.now) this.now = local;
+    if (local > this.now) this.cx.now = this.now = local;
     if ((c.slots.u8[base + S.state] & State.valid) !== 0 && !(local < I.lastValidNs)) {
       I.lastValidNs = local;
       I.lastValidBid = num64(w, base + S.bestBid);
@@ -393,7 +396,7 @@ export class StrategyRuntime {
     this.begin();
     const m = this.insts[inst].market;
     m.trades.push(priceTick, sizeLot, takerBuy, exchNs);
-    if (localNs > this.now) this.now = localNs;
+    if (localNs > this.now) this.cx.now = this.now = localNs;
     if (this.status === 'halted' || !this.h.onTrade) return this.taken();
     this.call('onTrade', () => this.h.onTrade!(m, m.trades.newest()));
     return this.taken();
@@ -402,7 +405,7 @@ export class StrategyRuntime {
   /** A tick of the 50 ms grid at `t` (ns since the origin): timers fire. */
   tick(t: number): Action[] {
     this.begin();
-    if (t > this.now) this.now = t;
+    if (t > this.now) this.cx.now = this.now = t;
     if (this.status === 'halted') return this.taken();
     if (this.riskCheck(-1, NaN)) return this.taken();
     if (this.runtimeTimers()) return this.taken();
@@ -1383,6 +1386,8 @@ class Update implements OrderUpdate {
 /** The one context a run's handlers get. */
 class Context implements StrategyContext {
   readonly markets: readonly Market[];
+  /** The runtime's clock, copied here as it moves: a field read, not a getter (hot in every handler). */
+  now = 0;
   constructor(
     private readonly rt: StrategyRuntime,
     readonly params: Readonly<Record<string, ParamValue>>,
@@ -1391,9 +1396,6 @@ class Context implements StrategyContext {
   }
   get limits(): RiskLimits {
     return this.rt.limits;
-  }
-  get now(): number {
-    return this.rt.now === -Infinity ? 0 : this.rt.now;
   }
   get originNs(): bigint {
     return this.rt.originNs;

@@ -1,42 +1,41 @@
 // The objects a strategy reads (Market, Book, Signals, Position, RecentTrades): one of each per instrument for the
 // whole run, reading the instrument's latest delivered book message in place. A book message lives in a slot of a
 // Slots buffer: the 256-byte signal record the core wrote (src/core/record.ts S, same offsets), then, when the strategy
-// declared `depth: N`, the N best levels of each side as f64 (bid prices, bid sizes, ask prices, ask sizes). The
-// backtest keeps a ring of such slots (messages wait for their local time while the core has moved on); live trading
-// keeps one per instrument. Nothing here allocates per message.
+// declared `depth: N`, the best levels of each side as the core's bookTop writes them (i64 prices, then i64 sizes, a
+// side after the other, `depth` of each) with the level counts of the two sides at LEVEL_COUNTS. The backtest keeps a
+// ring of such slots in the core's memory (the core writes each message's record straight into one: no copy);
+// live trading keeps one per instrument. Nothing here allocates per message.
 import { S, State, Field } from '../core/record';
 import type { Book, BookSide, InstrumentInfo, Market, Order, Position, RecentTrades, Signals, Trade } from './api';
 import { unrealisedTickLot, type PositionState } from './position';
 
 /** Bytes of the signal record a slot starts with. */
 export const RECORD_BYTES = 256;
-// The record's words a runtime always needs (state, stamps, the touch) and the signal fields (read only by views).
-const HEAD_WORDS = 16; // bytes [0, 64)
-const FIELDS_FROM = 20; // byte 80
-const FIELDS_TO = 58; // byte 232
-/** Words of a record to copy: the head only, or through the last signal field. */
-export const HEAD_COPY_WORDS = HEAD_WORDS;
-export const RECORD_COPY_WORDS = FIELDS_TO;
+/** Within a slot's record (past the core's fields): i32 level counts of the bid and the ask side. */
+export const LEVEL_COUNTS = 240;
 const TWO32 = 4294967296;
 
-/** A buffer of equal slots, each a record plus `depth` levels a side. Grows by doubling (rare: one feed latency's worth of messages). */
+/** Bytes of a slot with room for `depth` levels a side. */
+export const slotBytes = (depth: number) => RECORD_BYTES + 32 * depth;
+
+/** Equal slots over a buffer: a record plus `depth` levels a side each. */
 export class Slots {
-  buffer: ArrayBuffer;
+  buffer: ArrayBufferLike;
   i32: Int32Array;
   f64: Float64Array;
   u8: Uint8Array;
   /** Bytes per slot. */
   readonly stride: number;
 
+  /** `slots` slots of a buffer of its own, or views over another memory (the core's) at byte `at`. */
   constructor(
     slots: number,
     readonly depth: number,
     over?: { i32: Int32Array; f64: Float64Array; u8: Uint8Array },
   ) {
-    this.stride = RECORD_BYTES + 32 * depth;
+    this.stride = slotBytes(depth);
     if (over) {
-      // records read where they are (the core's own signal record): no copy, no growth
-      this.buffer = over.i32.buffer as ArrayBuffer;
+      this.buffer = over.i32.buffer;
       this.i32 = over.i32;
       this.f64 = over.f64;
       this.u8 = over.u8;
@@ -47,51 +46,13 @@ export class Slots {
     this.f64 = new Float64Array(this.buffer);
     this.u8 = new Uint8Array(this.buffer);
   }
-
-  get count(): number {
-    return this.buffer.byteLength / this.stride;
-  }
-
-  /** Doubles the slots; slot i keeps its bytes (callers re-map their ring indices themselves). */
-  grow(): void {
-    const next = new ArrayBuffer(this.buffer.byteLength * 2);
-    new Uint8Array(next).set(this.u8);
-    this.buffer = next;
-    this.i32 = new Int32Array(next);
-    this.f64 = new Float64Array(next);
-    this.u8 = new Uint8Array(next);
-  }
 }
 
-/**
- * Copies the signal record at byte `src` of `words` (core memory) into the slot at byte `dst`: the head always, the
- * signal fields when `fields` (someone reads Market.signals). A word loop: no subarray, no allocation.
- */
-export function copyRecord(words: Int32Array, src: number, slots: Slots, dst: number, fields: boolean): void {
-  const d = slots.i32;
-  const s = src >> 2;
-  const o = dst >> 2;
-  for (let i = 0; i < HEAD_WORDS; i++) d[o + i] = words[s + i];
-  if (fields) for (let i = FIELDS_FROM; i < FIELDS_TO; i++) d[o + i] = words[s + i];
-}
-
-/**
- * Copies the book's best levels, as the core's bookTop wrote them (i64 prices at `prices`, sizes at `qtys`, `n` of
- * them), into side `side` (1 bid, 2 ask) of the slot at `dst`; levels past n read as absent.
- */
-export function copyLevels(words: Int32Array, prices: number, qtys: number, n: number, slots: Slots, dst: number, side: 1 | 2): void {
-  const depth = slots.depth;
-  const f = slots.f64;
-  let at = (dst + RECORD_BYTES) / 8 + (side === 1 ? 0 : 2 * depth);
-  for (let i = 0; i < depth; i++, at++) {
-    if (i < n) {
-      f[at] = num64(words, prices + 8 * i);
-      f[at + depth] = num64(words, qtys + 8 * i);
-    } else {
-      f[at] = NaN;
-      f[at + depth] = 0;
-    }
-  }
+/** Copies the signal record at byte `src` of `words` into the slot at byte `dst` (live trading: one per message). */
+export function copyRecord(words: Int32Array, src: number, slots: Slots, dst: number): void {
+  slots.i32.set(words.subarray(src >> 2, (src + RECORD_BYTES) >> 2), dst >> 2);
+  slots.i32[(dst + LEVEL_COUNTS) >> 2] = 0;
+  slots.i32[(dst + LEVEL_COUNTS + 4) >> 2] = 0;
 }
 
 /** An int64 in memory as a number (exact below 2^53; ints that fit 32 bits come out as small integers). */
@@ -109,7 +70,11 @@ export class Cursor {
 }
 
 export class BookView implements Book {
-  constructor(private readonly c: Cursor) {}
+  /** `depth`: the levels a side the strategy declared (ranks beyond it are not readable). */
+  constructor(
+    private readonly c: Cursor,
+    private readonly depth: number,
+  ) {}
 
   get valid(): boolean {
     const c = this.c;
@@ -133,28 +98,30 @@ export class BookView implements Book {
   get midTick(): number {
     return (this.bestBidTick + this.bestAskTick) / 2;
   }
-  priceTick(side: BookSide, rank: number): number {
+  /** Byte offset of level `rank` of `side` in the current slot (its size is `room` levels later), or -1. */
+  private level(side: BookSide, rank: number): number {
     const c = this.c;
-    if (c.base < 0) return NaN;
+    if (c.base < 0 || !(rank > 0 && rank < this.depth) || (rank | 0) !== rank) return -1;
+    const bid = side === 'bid';
+    const count = c.slots.i32[(c.base + LEVEL_COUNTS + (bid ? 0 : 4)) >> 2];
+    if (rank >= count) return -1;
+    return c.base + RECORD_BYTES + 8 * ((bid ? 0 : 2 * c.slots.depth) + rank);
+  }
+  priceTick(side: BookSide, rank: number): number {
     if (rank === 0) return side === 'bid' ? this.bestBidTick : this.bestAskTick;
-    const d = c.slots.depth;
-    if (!(rank > 0 && rank < d) || (rank | 0) !== rank) return NaN;
-    return c.slots.f64[(c.base + RECORD_BYTES) / 8 + (side === 'bid' ? 0 : 2 * d) + rank];
+    const at = this.level(side, rank);
+    return at < 0 ? NaN : num64(this.c.slots.i32, at);
   }
   sizeLot(side: BookSide, rank: number): number {
-    const c = this.c;
-    if (c.base < 0) return 0;
     if (rank === 0) return side === 'bid' ? this.bestBidLot : this.bestAskLot;
-    const d = c.slots.depth;
-    if (!(rank > 0 && rank < d) || (rank | 0) !== rank) return 0;
-    return c.slots.f64[(c.base + RECORD_BYTES) / 8 + (side === 'bid' ? d : 3 * d) + rank];
+    const at = this.level(side, rank);
+    return at < 0 ? 0 : num64(this.c.slots.i32, at + 8 * this.c.slots.depth);
   }
   depthLot(side: BookSide, ticks: number): number {
     const best = this.priceTick(side, 0);
     if (best !== best) return 0;
     let sum = this.sizeLot(side, 0);
-    const d = this.c.slots.depth;
-    for (let r = 1; r < d; r++) {
+    for (let r = 1; r < this.depth; r++) {
       const p = this.priceTick(side, r);
       if (p !== p || Math.abs(p - best) > ticks) break;
       sum += this.sizeLot(side, r);
@@ -321,8 +288,9 @@ export class MarketView implements Market {
     readonly tradable: boolean,
     ofiLevels: number,
     trades: number,
+    depth: number,
   ) {
-    this.book = new BookView(cursor);
+    this.book = new BookView(cursor, depth);
     this.signals = new SignalsView(cursor, ofiLevels);
     this.trades = new TradesView(trades);
   }

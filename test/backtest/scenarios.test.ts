@@ -275,8 +275,13 @@ test('queue models: known values', () => {
 
 test('latency models: constant, derived from the feed, interpolated from round trips', () => {
   const f = feedLatency(4, 1e6, 3, 0);
-  for (let i = 0; i < 10; i++) f.observeFeed!(1e9 + i * 1e8, 30e6);
-  f.observeFeed!(2e9, 50e6); // a new second: the last complete second's mean (30 ms) holds
+  const observe = (at: number, feed: number) => {
+    f.feed![0] = at;
+    f.feed![1] = feed;
+    f.observeFeed!();
+  };
+  for (let i = 0; i < 10; i++) observe(1e9 + i * 1e8, 30e6);
+  observe(2e9, 50e6); // a new second: the last complete second's mean (30 ms) holds
   assert.is(f.entry(2e9), 4 * 30e6 + 1e6);
   assert.is(f.response(2e9), 3 * 30e6);
   const r = interpolatedLatency([

@@ -26,7 +26,7 @@ interface Rec {
   qty?: number;
 }
 
-function columns(recs: Rec[]): { cols: Columns; rows: number } {
+function columns(recs: Rec[], feedMs = 30): { cols: Columns; rows: number } {
   const n = recs.length;
   const cols = {
     kind: new Int32Array(n),
@@ -46,7 +46,7 @@ function columns(recs: Rec[]): { cols: Columns; rows: number } {
     cols.flags[i] = r.flags ?? 0;
     const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
     cols.exch_ts[i] = exch;
-    cols.local_ts[i] = exch + 30_000_000n;
+    cols.local_ts[i] = exch + BigInt(feedMs) * 1_000_000n;
     cols.price[i] = BigInt(r.price ?? 0);
     cols.qty[i] = BigInt(r.qty ?? 0);
     cols.seq[i] = BigInt(i + 1);
@@ -127,6 +127,34 @@ test('each message is read as it was when it completed, at its local time: touch
     '30ms late: 1019x1 1021x10 bid2 1018x2 ask3 1023x30 ask4 NaN depth(ask, 1) 30 l1 -0.818 last trade 1011/buy',
     '30ms late: 1029x1 1031x10 bid2 1028x2 ask3 1033x30 ask4 NaN depth(ask, 1) 30 l1 -0.818 last trade 1011/buy',
   ]);
+});
+
+test('a feed thousands of messages behind: the records spill out of the ring and every message is still read as it was', async () => {
+  const bids: number[] = [];
+  const def = defineStrategy({
+    name: 'late',
+    params: {},
+    depth: 2,
+    create: () => ({ onBook: (m) => void bids.push(m.book.bestBidTick, m.book.priceTick('bid', 1)) }),
+  }) as unknown as StrategyDefinition;
+  const run = resolveRun(def, [], ['risk.maxFeedLatencyNs=10s']);
+  const bc = createBacktestCore(await testCore(), GRID, 64);
+  bc.reset({});
+  const bt = new Backtest(bc, {
+    strategy: { definition: def, params: run.params, settings: run.settings },
+    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
+    latency: constantLatency(1e6, 1e6),
+    queue: riskAverse,
+  });
+  const n = 3000;
+  const recs: Rec[] = [...book(0, 1000, true)];
+  for (let i = 1; i < n; i++) recs.push(...book(i, 1000 + 10 * i));
+  const { cols, rows } = columns(recs, 5000); // 5 s late, a message every 1 ms: 5000 pending, the ring holds 1024
+  bt.feed(cols, rows);
+  bt.finish();
+  const want: number[] = [];
+  for (let i = 0; i < n; i++) want.push(1000 + 10 * i - 1, 1000 + 10 * i - 2);
+  assert.equal(bids, want);
 });
 
 test.run();

@@ -67,12 +67,12 @@ const touch = { bidTick: 1000, askTick: 1001 };
 
 test('signalValue: z needs zReady; l1/obiN/ofiNorm are read directly; an invalid book has none', () => {
   assert.is(signalValue(sig(), 'z'), 2.5);
-  assert.is(signalValue(sig({ zReady: false }), 'z'), null);
+  assert.ok(Number.isNaN(signalValue(sig({ zReady: false }), 'z')), 'none: NaN');
   assert.is(signalValue(sig({ zReady: false }), 'l1'), 0.1);
   assert.is(signalValue(sig(), 'obiN'), 0.2);
   assert.is(signalValue(sig(), 'ofiNorm'), 3);
-  assert.is(signalValue(sig({ valid: false }), 'l1'), null);
-  assert.is(signalValue(sig({ z: NaN }), 'z'), null);
+  assert.ok(Number.isNaN(signalValue(sig({ valid: false }), 'l1')));
+  assert.ok(Number.isNaN(signalValue(sig({ z: Infinity }), 'z')), 'not finite: none');
 });
 
 test('hysteresis: a long exits at x ≤ θ_out (0.5), a short at x ≥ −0.5; the flat zone in between holds', () => {
@@ -81,7 +81,7 @@ test('hysteresis: a long exits at x ≤ θ_out (0.5), a short at x ≥ −0.5; t
   assert.is(signalDecayed('long', -3, 0.5), true);
   assert.is(signalDecayed('short', -0.6, 0.5), false);
   assert.is(signalDecayed('short', -0.5, 0.5), true);
-  assert.is(signalDecayed('long', null, 0.5), false, 'no value: no decision');
+  assert.is(signalDecayed('long', NaN, 0.5), false, 'no value: no decision');
   // Between θ_out and θ_in nothing happens: x = 1.5 neither enters (θ_in 2) nor exits a long.
   const d = newDebounce();
   updateDebounce(d, 1.5, 2, 0);
@@ -92,7 +92,7 @@ test('hysteresis: a long exits at x ≤ θ_out (0.5), a short at x ≥ −0.5; t
 test('debounce by count: k = 3 consecutive samples ≥ θ_in; a sample inside or a missing one restarts the run', () => {
   const e = { ...cfg.entry, confirmCount: 3, confirmDwellNs: 0 };
   const d = newDebounce();
-  const feed = (x: number | null, t: number) => {
+  const feed = (x: number, t: number) => {
     updateDebounce(d, x, 2, t);
     return confirmedSide(d, e, t);
   };
@@ -102,7 +102,7 @@ test('debounce by count: k = 3 consecutive samples ≥ θ_in; a sample inside or
   assert.is(feed(2.0, 4), null);
   assert.is(feed(2.0, 5), null);
   assert.is(feed(2.0, 6), 'long', 'third in a row (θ_in inclusive)');
-  assert.is(feed(null, 7), null, 'invalid sample breaks the run');
+  assert.is(feed(NaN, 7), null, 'invalid sample breaks the run');
   assert.is(feed(-2, 8), null);
   assert.is(feed(-2, 9), null);
   assert.is(feed(-2, 10), 'short');

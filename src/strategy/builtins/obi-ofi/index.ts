@@ -187,9 +187,9 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   // ---- transitions ---------------------------------------------------------------------------------------------------
 
   /** IDLE + SIGNAL_ENTER: debounce confirmed, gates ok, edge > cost, the risk gate ok → entry. */
-  function tryEnter(x: number | null): void {
+  function tryEnter(x: number): void {
     const dir = confirmedSide(debounce, cfg.entry, ctx.now);
-    if (dir === null || x === null) return;
+    if (dir === null || x !== x) return;
     const gate = checkGates(cfg.gates, m, m.healthy, ctx.now);
     if (gate) return ctx.count(GATE_COUNTER[gate]);
     if (!costHurdle(cfg, fees, m, x, dir).ok) return ctx.count('hurdle');
@@ -212,7 +212,7 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   }
 
   /** ENTRY_PENDING + message: abandon the entry when the signal decays to θ_out; arm exits on a partial fill. */
-  function entrySignal(x: number | null): void {
+  function entrySignal(x: number): void {
     // the pure test first: most messages do not decay the entry, and the order lookup hashes its clientOid
     if (entryDir && signalDecayed(entryDir, x, cfg.exit.threshold)) {
       if (live(entry) && entry!.state !== 'cancelling') {
@@ -228,7 +228,7 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   }
 
   /** IN_POSITION + message: stop-loss, take-profit, trailing, then reversal or hysteresis exit. */
-  function positionSignal(x: number | null): void {
+  function positionSignal(x: number): void {
     const reason = priceExit(cfg.exit, pos, marks, m) ?? signalExit(cfg, pos.lot > 0, x, confirmedSide(debounce, cfg.entry, ctx.now));
     if (reason) sendExit(reason);
   }
@@ -341,8 +341,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
         s.touchBid = mk.book.bestBidTick;
         s.touchAsk = mk.book.bestAskTick;
       }
-      const x = valid ? signalValue(mk, cfg.signal.source) : null;
-      s.lastX = x === null ? NaN : x;
+      const x = valid ? signalValue(mk, cfg.signal.source) : NaN;
+      s.lastX = x;
       // Signals are frozen while reconciling: a debounce run never spans a disconnect.
       if (phase !== 'RECONCILE') updateDebounce(debounce, x, cfg.entry.threshold, ctx.now);
       if (pos.lot !== 0) updateBest(marks, pos.lot > 0, mk);

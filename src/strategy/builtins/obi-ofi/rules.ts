@@ -26,14 +26,18 @@ export type ExitReason = 'stopLoss' | 'takeProfit' | 'trailing' | 'timeStop' | '
 export type GateFail = 'invalidBook' | 'unhealthy' | 'stale' | 'feedLatency' | 'spread';
 export type Fees = Pick<InstrumentInfo, 'makerFeeRate' | 'takerFeeRate'>;
 
-/** The traded value x of a message, or null when there is none (invalid book, z not ready, not finite). */
-export function signalValue(m: Sample, source: ObiOfiConfig['signal']['source']): number | null {
-  if (!m.book.valid) return null;
+/**
+ * The traded value x of a message, or NaN when there is none (invalid book, z not ready, not finite). "None" is NaN,
+ * not null, throughout these rules: every comparison with NaN is false, which is what "no value" must do (no side, no
+ * decay, no reset), and a number-only value stays unboxed on the hot path.
+ */
+export function signalValue(m: Sample, source: ObiOfiConfig['signal']['source']): number {
+  if (!m.book.valid) return NaN;
   const s = m.signals;
   let x: number;
   switch (source) {
     case 'z':
-      if (!s.zReady) return null;
+      if (!s.zReady) return NaN;
       x = s.z;
       break;
     case 'l1':
@@ -45,7 +49,7 @@ export function signalValue(m: Sample, source: ObiOfiConfig['signal']['source'])
     default:
       x = s.ofiNorm;
   }
-  return Number.isFinite(x) ? x : null;
+  return x - x === 0 ? x : NaN; // finite
 }
 
 /** Debounce state: the side x currently sits beyond θ_in on, for how many samples and since when. */
@@ -65,9 +69,9 @@ export function resetDebounce(d: Debounce): void {
   d.sinceNs = 0;
 }
 
-/** Feeds one sample (null = no value: the run is broken, since "consecutive" means consecutive valid samples). */
-export function updateDebounce(d: Debounce, x: number | null, thetaIn: number, nowNs: number): void {
-  const side: Dir | null = x === null ? null : x >= thetaIn ? 'long' : x <= -thetaIn ? 'short' : null;
+/** Feeds one sample (NaN = no value: the run is broken, since "consecutive" means consecutive valid samples). */
+export function updateDebounce(d: Debounce, x: number, thetaIn: number, nowNs: number): void {
+  const side: Dir | null = x >= thetaIn ? 'long' : x <= -thetaIn ? 'short' : null;
   if (side === null) {
     d.side = null;
     d.count = 0;
@@ -87,9 +91,8 @@ export function confirmedSide(d: Debounce, entry: ObiOfiConfig['entry'], nowNs: 
 }
 
 /** Hysteresis exit: a long leaves at x ≤ θ_out, a short at x ≥ −θ_out. Also used to abandon a working entry. */
-export function signalDecayed(dir: Dir, x: number | null, thetaOut: number): boolean {
-  if (x === null) return false;
-  return dir === 'long' ? x <= thetaOut : x >= -thetaOut;
+export function signalDecayed(dir: Dir, x: number, thetaOut: number): boolean {
+  return dir === 'long' ? x <= thetaOut : x >= -thetaOut; // false for NaN
 }
 
 /** Entry gates of §3.1 (the runtime adds "no risk breach": it halts on one). */
@@ -203,7 +206,7 @@ export function timeStopAt(exit: ObiOfiConfig['exit'], t: TradeMarks): number | 
 }
 
 /** Signal-driven exit of an open position: reversal (opposite entry confirmed, if allowed) or hysteresis. */
-export function signalExit(cfg: ObiOfiConfig, long: boolean, x: number | null, confirmed: Dir | null): ExitReason | null {
+export function signalExit(cfg: ObiOfiConfig, long: boolean, x: number, confirmed: Dir | null): ExitReason | null {
   if (cfg.entry.allowReversal && confirmed === (long ? 'short' : 'long')) return 'reversal';
   return signalDecayed(long ? 'long' : 'short', x, cfg.exit.threshold) ? 'signal' : null;
 }
