@@ -32,6 +32,9 @@ export class OwnOrder implements Order {
   amendLot = NaN;
   /** Queue estimate from the executor (the backtest's venue); NaN when none. */
   queueAheadLot = NaN;
+  /** Trade ids of the fills booked (a report seen twice is ignored): the first alone, a set from the second on. */
+  private firstTrade: string | null = null;
+  private trades: Set<string> | null = null;
 
   constructor(
     readonly clientOid: string,
@@ -58,9 +61,20 @@ export class OwnOrder implements Order {
     return this.sizeLot - this.filledLot;
   }
 
-  /** The place action for this order. */
+  /** True when a fill with this trade id was booked already; else remembers it. */
+  sawTrade(tradeId: string): boolean {
+    if (this.firstTrade === null) {
+      this.firstTrade = tradeId;
+      return false;
+    }
+    if (this.firstTrade === tradeId || this.trades?.has(tradeId) === true) return true;
+    (this.trades ??= new Set()).add(tradeId);
+    return false;
+  }
+
+  /** The place action for this order (one shape for both types, so the sites reading it stay monomorphic: a market order's priceTick is undefined). */
   placeAction(): Action {
-    const a: Action = {
+    return {
       type: 'place',
       clientOid: this.clientOid,
       side: this.side,
@@ -68,9 +82,9 @@ export class OwnOrder implements Order {
       qtyLot: this.sizeLot,
       force: this.force,
       reduceOnly: this.reduceOnly,
+      // last, where the venue's order log and the golden digests have always had it (JSON.stringify keeps key order)
+      priceTick: this.type === 'limit' ? this.priceTick : undefined,
     };
-    if (this.type === 'limit') a.priceTick = this.priceTick;
-    return a;
   }
 }
 

@@ -28,7 +28,6 @@ import type { Action, Event, Side, TimeInForce } from './events';
 import { MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel } from './orders';
 import { applyFill, newPosition, type PositionState } from './position';
-import { RecentKeys } from './recent';
 import { DayBaseline, PlaceWindow, equityQuote, exposureRefusal, rateRefusal, round6, staleDataAt, type BreachKind } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
@@ -96,7 +95,6 @@ export interface RuntimeOptions {
 
 const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
 const DAY = 86_400_000_000_000n;
-const SEEN_FILLS = 4096;
 const RECENT_ORDERS = 1024;
 const TWO32 = 4294967296;
 
@@ -202,8 +200,12 @@ export class StrategyRuntime {
   private readonly h: StrategyHandlers;
   private readonly insts: Inst[];
   private readonly orders = new Map<string, OwnOrder>();
-  /** Finished orders, for ctx.order() and late reports (bounded). */
-  private readonly finished = new Map<string, OwnOrder>();
+  /**
+   * Finished orders, for ctx.order() and late reports: the last RECENT_ORDERS, a ring (bounded memory, O(1) to
+   * remember; looked up newest first, which is rare: a strategy holds its Orders, and late fills are few).
+   */
+  private readonly finished: OwnOrder[] = [];
+  private finishedNext = 0;
   private liveOrders = 0;
   private openPositions = 0;
   private out: Action[] = [];
@@ -213,12 +215,8 @@ export class StrategyRuntime {
   private clockOffsetNs: number | null = null;
   private reconcile = { attempts: 0, sentNs: 0, reason: '' };
   venueMismatch = false;
-  private readonly seenFills = new RecentKeys(SEEN_FILLS);
   /** clientOids are numbered here, never reused: rb-<tag>-<n>. */
   private nextOid = 1;
-  /** The finished orders ctx.order still answers for, oldest first (a ring: bounded memory, O(1) to forget). */
-  private readonly finishedRing: string[] = [];
-  private finishedNext = 0;
   private readonly idTag: string;
   private readonly random: () => number;
   /** A full risk check passed since the positions, fees or clock offset last changed (riskCheck's fast path). */
@@ -581,10 +579,9 @@ export class StrategyRuntime {
     if (typeof tag !== 'string' || tag.length > 16)
       throw new TypeError(`ctx.place: tag must be a string of at most 16 characters, got ${JSON.stringify(tag)}`);
     const reduceOnly = req.reduceOnly === true;
-    const what = `${side} ${size} ${symbol}${type === 'limit' ? ` at ${price}` : ' at market'}`;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
     if (refusal !== null) {
-      this.refuse(what, refusal);
+      this.refuse(`${side} ${size} ${symbol}${type === 'limit' ? ` at ${price}` : ' at market'}`, refusal);
       return null;
     }
     return this.send(inst, side, type, price, size, force, reduceOnly, tag).clientOid;
@@ -724,7 +721,7 @@ export class StrategyRuntime {
   }
 
   orderOf(clientOid: string): Order | null {
-    return this.orders.get(clientOid) ?? this.finished.get(clientOid) ?? null;
+    return this.orders.get(clientOid) ?? this.finishedOrder(clientOid) ?? null;
   }
 
   setTimer(id: string, delayNs: number): void {
@@ -799,14 +796,14 @@ export class StrategyRuntime {
   }
 
   private onFill(ev: Extract<Event, { type: 'fill' }>): void {
-    const key = `${ev.clientOid}/${ev.tradeId}`;
-    if (this.seenFills.has(key)) {
-      this.count('fill.duplicate');
-      return this.log('warn', `duplicate fill ${key} ignored`);
-    }
-    this.seenFills.add(key);
     let o = this.orders.get(ev.clientOid);
-    const inst = o !== undefined ? o.inst : (this.finished.get(ev.clientOid)?.inst ?? 0);
+    const known = o ?? this.finishedOrder(ev.clientOid);
+    // duplicates are checked per order (a fill of an order we no longer remember is booked as it comes)
+    if (known !== undefined && known.sawTrade(ev.tradeId)) {
+      this.count('fill.duplicate');
+      return this.log('warn', `duplicate fill ${ev.clientOid}/${ev.tradeId} ignored`);
+    }
+    const inst = known !== undefined ? known.inst : 0;
     const I = this.insts[inst];
     this.riskClean = false;
     this.dirty = true;
@@ -829,7 +826,11 @@ export class StrategyRuntime {
     } else {
       this.count('fill.unknownOrder');
       this.log('info', `fill for ${ev.clientOid} (not a live order of ours: late fill or flatten) moves the position to ${after}`);
-      o = this.finished.get(ev.clientOid) ?? this.external(ev, inst);
+      if (known !== undefined) o = known;
+      else {
+        o = this.external(ev, inst);
+        o.sawTrade(ev.tradeId);
+      }
       o.filledLot += ev.qtyLot;
     }
     this.roundTrip(I, inst, before, after, o.tag);
@@ -1271,15 +1272,20 @@ export class StrategyRuntime {
   }
 
   private remember(o: OwnOrder): void {
-    const ring = this.finishedRing;
-    if (ring.length < RECENT_ORDERS) ring.push(o.clientOid);
-    else {
-      // the oldest leaves (deleting a Map's first key by iterator is O(deleted keys) in V8: a ring is O(1))
-      this.finished.delete(ring[this.finishedNext]);
-      ring[this.finishedNext] = o.clientOid;
-      this.finishedNext = (this.finishedNext + 1) % RECENT_ORDERS;
+    if (this.finished.length < RECENT_ORDERS) this.finished.push(o);
+    else this.finished[this.finishedNext] = o;
+    this.finishedNext = (this.finishedNext + 1) % RECENT_ORDERS;
+  }
+
+  /** A finished order still remembered, newest first. */
+  private finishedOrder(clientOid: string): OwnOrder | undefined {
+    const r = this.finished;
+    const n = r.length;
+    for (let k = 1; k <= n; k++) {
+      const o = r[(this.finishedNext - k + n) % n];
+      if (o.clientOid === clientOid) return o;
     }
-    this.finished.set(o.clientOid, o);
+    return undefined;
   }
 
   /** onOrder with the reused update object. */

@@ -1,4 +1,4 @@
-// RecentKeys: the bounded memories of the runtime's duplicate checks (clientOids sent, fill ids seen).
+// RecentKeys: the bounded memory of the simulated venue's "already finished" answers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RecentKeys } from '../../src/strategy/recent';

@@ -1230,6 +1230,21 @@ test('a duplicate fill report (same clientOid and tradeId) is counted once', () 
   assert.is(d.state.counters['fill.duplicate'], 1);
 });
 
+test('duplicates are told per order: the last fill repeated after the order ended is ignored; the same trade id on another order is booked', () => {
+  const d = entryWorking(['entry.qtyLot=2']);
+  d.fill('rb-t-1', 'buy', 1001, 1, 1, 0, 'A');
+  d.fill('rb-t-1', 'buy', 1001, 1, 0, 0, 'B'); // the order is filled and finished
+  d.fill('rb-t-1', 'buy', 1001, 1, 0, 0, 'B'); // its last report again
+  d.fill('rb-t-1', 'buy', 1001, 1, 1, 0, 'A'); // and its first
+  assert.is(d.state.position.lot, 2);
+  assert.is(d.state.counters['fill.duplicate'], 2);
+  d.fill('rb-x-9', 'sell', 1000, 1, 0, 0, 'A'); // not ours (a manual order), a trade id another order used
+  assert.is(d.state.position.lot, 1);
+  d.fill('rb-x-9', 'sell', 1000, 1, 0, 0, 'A'); // its report again: the runtime remembers the order it met
+  assert.is(d.state.position.lot, 1);
+  assert.is(d.state.counters['fill.duplicate'], 3);
+});
+
 test('reversal: exit, T_cool 0, then the confirmed short enters on the next signal', () => {
   const d = inPosition();
   d.sig({ z: -3, ofiNorm: -5 });
