@@ -51,7 +51,7 @@ test('a replay across the roll boundaries ends with the metrics of `ringbook bac
   const s = runSettings(DEFAULT_PARAMS);
   const bc = createBacktestCore(await testCore(), ctx.rec.grid);
   const { files } = await replayFilesOf(ctx.paths);
-  const cli = computeMetrics(await runFiles(bc, files, ctx.rec.grid, s));
+  const cli = computeMetrics(await runFiles(bc, files, ctx.rec.grid, { ...s, symbol: ctx.rec.meta.symbol ?? 'BTCUSDT' }));
   assert.is(cli.settings.files, 3);
   const session = new ReplaySession(ctx.rec, bc, s);
   // in slices that straddle the boundaries

@@ -34,7 +34,7 @@ const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (typeof x =
 
 for (const [name, g] of Object.entries(golden).filter(([k]) => k !== 'events') as Array<[string, GoldenCase]>) {
   test(`obi-ofi ≡ the machine it replaced: ${name} (${g.set.join(' ') || 'the defaults'}, queue ${g.queue})`, async () => {
-    const files = await replayFilesOf(listParquet(dir));
+    const { files } = await replayFilesOf(listParquet(dir));
     const grid = gridOf(files[0].meta, files[0].path);
     const bc = createBacktestCore(await testCore(), grid);
     const obiOfi = await loadStrategy('obi-ofi');

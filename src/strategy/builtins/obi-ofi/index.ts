@@ -1,4 +1,4 @@
-// obi-ofi: the OBI/OFI taker of signals.md §3.1 and §3.3 on the public strategy API. One instrument; phases IDLE →
+// obi-ofi: the OBI/OFI taker of docs/signals.md §3.1 and §3.3 on the public strategy API. One instrument; phases IDLE →
 // ENTRY_PENDING → IN_POSITION → EXIT_PENDING → COOLDOWN (docs/strategy.md has the table). The runtime owns what is not
 // a strategy's: orders and their timeouts, reconcile (RECONCILE here is the runtime's, mirrored so signals freeze),
 // positions, the risk gate and halts (HALTED). Each event causes at most one transition; a deadline that falls due on

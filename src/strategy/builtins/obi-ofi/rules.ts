@@ -1,4 +1,4 @@
-// The OBI/OFI taker rules of signals.md §3.1 as pure functions: which number x is traded, hysteresis thresholds,
+// The OBI/OFI taker rules of docs/signals.md §3.1 as pure functions: which number x is traded, hysteresis thresholds,
 // debounce, the fee-aware cost hurdle, entry gates, exit triggers (stop-loss, take-profit, trailing, time stop,
 // reversal, signal) and order prices. obi-ofi's handlers ask these questions; they never send anything and never read
 // a clock (time is ctx.now, ns since the run's origin). Prices are integer ticks; P&L comparisons cross-multiply the
