@@ -6,7 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadCore } from '../core/index';
 import type { Action, Event } from '../strategy/events';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
-import { coreHash } from '../strategy/loader';
+import { coreHash, loadStrategy, type LoadedStrategy } from '../strategy/loader';
+import { DEFAULT_STRATEGY } from '../strategy/builtins/index';
 import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile } from '../capture/read-file';
 import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
@@ -227,6 +228,33 @@ export function latestSession(root: string, symbol: string): SessionFile | null 
   return null;
 }
 
+/** --parity: the strategy the session traded (its built-in, or its file as the session named it), unless --strategy says. */
+export function parityStrategySpec(session: SessionFile, flag: string | undefined): string | undefined {
+  if (flag !== undefined || !session.strategy) return flag;
+  const { source } = session.strategy;
+  if (source.startsWith('builtin:')) return source.slice('builtin:'.length);
+  if (!existsSync(source))
+    throw new Error(
+      `--parity: the session traded ${session.strategy.name} from ${source}, which is not there from here: give that file with --strategy FILE`,
+    );
+  return source;
+}
+
+/**
+ * --parity compares decisions, so it replays the bundle the session ran or nothing: a different one (another strategy,
+ * or the same file edited since) is refused by name and hash. Sessions recorded before bundles were hashed pass.
+ */
+export function checkParityBundle(session: SessionFile, name: string, bundle: { hash: string; source: string } | null): void {
+  const ran = session.strategy;
+  if (!ran?.bundleHash) return;
+  if (bundle?.hash === ran.bundleHash) return;
+  const given = bundle ? `${name} (${bundle.source}, bundle sha256 ${bundle.hash.slice(0, 12)}…)` : `${name} (bundle hash unknown)`;
+  throw new Error(
+    `--parity: the session traded ${ran.name} (${ran.source}, bundle sha256 ${ran.bundleHash.slice(0, 12)}…), not ${given}: ` +
+      'replay the same bundle (--strategy with the file the session ran, unedited) or drop --parity',
+  );
+}
+
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const args = parseCommand(BACKTEST, argv);
   if (!args) return 0;
@@ -249,9 +277,15 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     throw new Error(
       `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
+  // --parity: the session's bundle or a refusal, before its parameters are read as another strategy's
+  let strategy: LoadedStrategy | string | undefined = values.strategy;
+  if (session) {
+    strategy = await loadStrategy(parityStrategySpec(session, values.strategy) ?? DEFAULT_STRATEGY);
+    checkParityBundle(session, strategy.definition.name, strategy.bundle);
+  }
   const params = await loadParams({
     command: 'backtest',
-    strategy: values.strategy,
+    strategy,
     preset: values.preset,
     configFile: values.config,
     base: session ? { config: session.config, source: 'recorded session' } : undefined,

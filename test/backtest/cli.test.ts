@@ -77,6 +77,13 @@ test('parity: a recorded demo session replays decision for decision with its rec
   assert.is(r.status, 0);
   assert.match(String(out.metrics.settings.latency), /^recorded:/);
   assert.is(out.metrics.parameters.sources['signal.source'], 'recorded session');
+  // another bundle cannot show parity: refused by name and hash before anything runs
+  const other = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity', '--strategy', 'signal-taker'], { encoding: 'utf8' });
+  assert.is(other.status, 1);
+  assert.match(
+    other.stderr,
+    /--parity: the session traded obi-ofi \(builtin:obi-ofi, bundle sha256 [0-9a-f]{12}…\), not signal-taker \(builtin:signal-taker, bundle sha256 [0-9a-f]{12}…\)/,
+  );
   const text = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity'], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout;
   assert.match(
     text,
