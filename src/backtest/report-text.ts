@@ -254,7 +254,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       title:
         !ctx.strategy || ctx.strategy.name === 'obi-ofi'
           ? 'Parameters (docs/strategy.md)'
-          : `Parameters (${ctx.strategy.name}; risk.* and orders.*: docs/strategies.md)`,
+          : `Parameters (${ctx.strategy.name}; risk.* and orders.*: docs/strategy.md)`,
       rows: ctx.parameters.map((p) => ({
         label: p.path,
         value: p.value,

@@ -26,8 +26,10 @@ import type { SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
-import { loadParams, presetHelp, strategyFlags } from './params';
+import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags } from './params';
 import { runReport } from './run-report';
+
+const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
 
 export const BACKTEST = {
   name: 'backtest',
@@ -37,6 +39,8 @@ export const BACKTEST = {
   positionals: { name: 'one input: a recording directory, a .parquet file or a glob', min: 1, max: 1 },
   flags: {
     ...strategyFlags(),
+    // no fixed default: with --parity the strategy is the session's
+    strategy: { ...STRATEGY_FLAG_FREE, defaultText: `${DEFAULT_STRATEGY}, or with --parity the one the session traded` },
     symbol: { type: 'string', arg: 'S', aliases: ['symbols'], description: 'the symbol to replay when the input holds several' },
     from: { type: 'string', arg: 'T', description: 'replay from this local time: ISO (2026-11-28T10:00:00Z) or ns since the epoch' },
     to: { type: 'string', arg: 'T', description: 'replay up to this local time' },

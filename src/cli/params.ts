@@ -37,7 +37,7 @@ export const STRATEGY_FLAG = {
   type: 'string',
   arg: 'FILE|NAME',
   default: DEFAULT_STRATEGY,
-  description: `a built-in (${BUILTIN_NAMES.join(', ')}) or your strategy's .ts/.js file (docs/strategies.md)`,
+  description: `a built-in (${BUILTIN_NAMES.join(', ')}) or your strategy's .ts/.js file (its API: src/strategy/api.ts)`,
   group: 'strategy',
 } as const satisfies Flag;
 
