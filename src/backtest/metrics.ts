@@ -12,7 +12,7 @@
 // Sign conventions follow the trace: fees are positive when paid, funding positive when received, so
 // net = gross − fees + funding. Gross is taken from the final equity sample, so it includes the mark-to-mid of a
 // position still open at the end; `closedGrossQuote` is the part realised by closed round trips.
-import type { BacktestTrace } from './trace';
+import type { BacktestTrace, RecordedSeries } from './trace';
 
 export interface RunInfo {
   fromNs: string;
@@ -142,6 +142,16 @@ export interface ExposureMetrics {
   timeInMarket: number | null;
 }
 
+/** One ctx.record series in numbers: how many points (after the runtime's thinning), and its last, least, greatest and mean value. */
+export interface RecordedSummary {
+  name: string;
+  points: number;
+  last: number | null;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+}
+
 /** How the strategy ended the run (null for a trace without the runtime's state), and which code it was. */
 export interface StrategyMetrics {
   finalPhase: string;
@@ -149,6 +159,8 @@ export interface StrategyMetrics {
   halted: null | { reason: string; atNs: string; atUtc: string };
   /** The runtime's and the strategy's counters, sorted by name: risk.denied, gate.* / hurdle (obi-ofi) … */
   counters: Record<string, number>;
+  /** Each ctx.record series in brief (absent when the strategy recorded nothing): the page and the HTML report draw them whole. */
+  recorded?: RecordedSummary[];
   /** The strategy's name and the sha256 of its bundle and of core.wasm (absent when not known). */
   name?: string;
   bundleSha256?: string;
@@ -407,6 +419,29 @@ function fixAll<T>(v: T): T {
   return v;
 }
 
+function summariseRecorded(r: RecordedSeries): RecordedSummary {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let n = 0;
+  for (const v of r.v)
+    if (Number.isFinite(v)) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      n++;
+    }
+  const last = r.v.length ? r.v[r.v.length - 1] : NaN;
+  return {
+    name: r.name,
+    points: r.v.length,
+    last: Number.isFinite(last) ? last : null,
+    min: n ? min : null,
+    max: n ? max : null,
+    mean: n ? sum / n : null,
+  };
+}
+
 function strategyOf(trace: BacktestTrace): StrategyMetrics | null {
   const st = trace.strategy;
   if (!st) return null;
@@ -418,6 +453,7 @@ function strategyOf(trace: BacktestTrace): StrategyMetrics | null {
     halted:
       st.haltReason === null ? null : { reason: st.haltReason, atNs: at === null ? '' : at.toString(), atUtc: at === null ? '' : utc(at) },
     counters,
+    ...(st.records?.length ? { recorded: st.records.map(summariseRecorded) } : {}),
     ...(st.name !== undefined ? { name: st.name } : {}),
     ...(st.bundleHash ? { bundleSha256: st.bundleHash } : {}),
     ...(st.coreHash ? { coreSha256: st.coreHash } : {}),

@@ -93,6 +93,30 @@ function parametersRow(ctx: ReportContext): Row {
   return row('parameters', '', '', `${from}${changed ? `, ${changed} not at their default (marked under Parameters)` : ''}`);
 }
 
+/** The strategy's own counters (ctx.count and the runtime's) and its ctx.record series in brief. */
+function strategySection(m: Metrics): Row[] {
+  const st = m.strategy;
+  if (!st) return [];
+  const rows = Object.entries(st.counters)
+    .filter(([, n]) => n !== 0)
+    .map(([k, n]) => row(k, int(n), '', 'counter'));
+  for (const r of st.recorded ?? [])
+    rows.push(
+      row(
+        `${r.name} (recorded)`,
+        r.last === null ? NONE : sig(r.last),
+        '',
+        `last of ${plural(r.points, 'point')}; min ${r.min === null ? NONE : sig(r.min)}, max ${r.max === null ? NONE : sig(r.max)}, mean ${r.mean === null ? NONE : sig(r.mean)}`,
+      ),
+    );
+  return rows;
+}
+
+/** A recorded value of unknown scale: 4 significant digits, no exponent for everyday magnitudes. */
+function sig(x: number): string {
+  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9 ? String(Number(x.toPrecision(4))) : x.toPrecision(4);
+}
+
 function outcome(m: Metrics, ctx: ReportContext): Section {
   const st = m.strategy;
   const rows: Row[] = [
@@ -263,6 +287,8 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         detail: p.doc,
       })),
     });
+  const strategyRows = strategySection(m);
+  if (strategyRows.length) sections.push({ title: `Strategy (${m.strategy?.name ?? 'counters'})`, rows: strategyRows });
   if (ctx.logCount) {
     const kept = ctx.logs ?? [];
     const shown = kept.slice(-TERMINAL_LOG_LINES);

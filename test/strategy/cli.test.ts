@@ -1,8 +1,8 @@
 // `ringbook backtest --strategy FILE|NAME` through the built CLI: a user's strategy file from test/fixtures/strategies,
 // signal-taker and obi-ofi each give byte-identical --json twice over; every report (terminal, JSON, HTML) says which
-// strategy ran, its bundle's and the core's sha256 and its parameters, and the HTML report draws what the strategy
-// recorded; a strategy that reads the wall clock is refused before anything runs; a mistyped parameter of a user's
-// strategy gets the nearest name.
+// strategy ran, its bundle's and the core's sha256 and its parameters, its counters and what it recorded (in brief in
+// the terminal and --json, drawn in the HTML report); a strategy that reads the wall clock is refused before anything
+// runs; a mistyped parameter of a user's strategy gets the nearest name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -67,6 +67,11 @@ test('a user strategy through backtest --strategy: its name, hashes, parameters,
   assert.match(text, /\n {2}core\.wasm sha256 +[0-9a-f]{64}\n/);
   assert.match(text, /\n {2}threshold +0\.2 +x +--set/);
   assert.match(text, /\nLog \(\d+ lines/);
+  const recorded = j.strategy.recorded.find((r: { name: string }) => r.name === 'obiW at entry');
+  assert.ok(recorded.points > 0 && recorded.min <= recorded.mean && recorded.mean <= recorded.max, 'ctx.record in brief in --json');
+  assert.match(text, /\nStrategy \(imbalance-taker\)\n/);
+  assert.match(text, /\n {2}disagree +[\d,]+ +counter\n/);
+  assert.match(text, /\n {2}obiW at entry \(recorded\) +\S+ +last of [\d,]+ points; min \S+, max \S+, mean \S+\n/);
   const report = join(dir, 'user.html');
   run('--strategy', USER, '--set', 'threshold=0.2', '--report', report);
   const html = readFileSync(report, 'utf8');
