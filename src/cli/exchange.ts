@@ -2,7 +2,7 @@
 // flags, starts src/exchange, prints where it listens, closes cleanly on a signal. Credentials come from the flags,
 // else BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, else the demo ones; only the key's first four
 // characters are ever printed.
-import { startExchange, type FaultOptions, type TradingOptions } from '../exchange/index';
+import { DEFAULT_FLOW, startExchange, type FaultOptions, type FlowParams, type TradingOptions } from '../exchange/index';
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
@@ -11,6 +11,7 @@ const FAULTS = 'faults (per connection, seeded; rates are probabilities per book
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
 const TRADING = 'trading (private API)';
 const MS = 'a whole number of milliseconds';
+const FLOW = 'order flow (every symbol)';
 
 export const EXCHANGE = {
   name: 'exchange',
@@ -28,6 +29,35 @@ export const EXCHANGE = {
       noun: 'symbol',
       defaultText: 'USDT-FUTURES BTCUSDT ETHUSDT SOLUSDT, SPOT BTCUSDT A2ZUSDT',
       description: 'BTCUSDT (every type listing it) or SPOT:BTCUSDT, USDT-FUTURES:ETHUSDT',
+    },
+    'informed-share': {
+      type: 'number',
+      arg: 'P',
+      min: 0,
+      max: 1,
+      noun: 'a share',
+      defaultText: '0',
+      description:
+        'share of the simulated market orders that are informed: they trade toward a latent value that jumps on news, so a passive maker is sometimes filled just before the price runs through it (adverse selection); the rest are noise',
+      group: FLOW,
+    },
+    'news-per-sec': {
+      type: 'number',
+      arg: 'N',
+      min: 0,
+      noun: 'a rate per second',
+      defaultText: '0.2',
+      description: 'jumps of the latent value per second (with --informed-share)',
+      group: FLOW,
+    },
+    'news-ticks': {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      noun: 'a whole number of ticks',
+      defaultText: '20',
+      description: 'size of one jump of the latent value, ticks',
+      group: FLOW,
     },
     rate: {
       type: 'int',
@@ -84,6 +114,12 @@ export const EXCHANGE = {
       description: 'do not enforce the per-endpoint REST limits (10/s place/cancel, …)',
       group: TRADING,
     },
+    'amend-keeps-queue': {
+      type: 'boolean',
+      description:
+        'modify-order keeps the order and its queue place when only its size goes down (default: as Bitget documents it, every modification cancels the order and places a new one at the back of the queue)',
+      group: TRADING,
+    },
     'no-trading': { type: 'boolean', description: 'public market data only', group: TRADING },
     'drop-rate': { ...RATE, description: 'do not send an update (the client sees a seq/pseq gap)' },
     'duplicate-rate': { ...RATE, description: 'send an update twice' },
@@ -132,6 +168,8 @@ export interface ExchangeCliOptions {
   seed: number;
   symbols: string[];
   pingTimeoutMs: number;
+  /** Order-flow overrides (the informed/uninformed mix). */
+  flow: Partial<FlowParams>;
   /** books updates per second per symbol (absent: the default push interval). */
   rate?: number;
   /** Keep send and arrival stamps (absent: off). */
@@ -161,13 +199,17 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     seed: v.seed,
     symbols: v.symbols ?? [],
     pingTimeoutMs: v['ping-timeout-ms'],
+    flow: {},
     faults: {},
   };
+  if (v['informed-share'] !== undefined) o.flow.informedShare = v['informed-share'];
+  if (v['news-per-sec'] !== undefined) o.flow.newsPerSec = v['news-per-sec'];
+  if (v['news-ticks'] !== undefined) o.flow.newsTicks = v['news-ticks'];
   if (v.rate !== undefined) o.rate = v.rate;
   if (v.stamps) o.stamps = true;
   if (!o.host) throw new UsageError('--host needs an address, e.g. 127.0.0.1 or 0.0.0.0');
   const given = (name: string) => args.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  const trading = ['api-key', 'api-secret', 'api-passphrase', 'balance', 'leverage', 'no-rate-limits'].filter(given);
+  const trading = ['api-key', 'api-secret', 'api-passphrase', 'balance', 'leverage', 'no-rate-limits', 'amend-keeps-queue'].filter(given);
   if (v['no-trading']) {
     if (trading.length) throw new UsageError(`--no-trading cannot be combined with trading flags (--${trading[0]})`);
     o.trading = false;
@@ -191,6 +233,7 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     }
     if (v.leverage !== undefined) t.leverage = v.leverage;
     if (v['no-rate-limits']) t.rateLimits = false;
+    if (v['amend-keeps-queue']) t.amendKeepsQueue = true;
     o.trading = t;
   }
   const f = o.faults;
@@ -244,6 +287,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       seed: o.seed,
       symbols: o.symbols,
       pingTimeoutMs: o.pingTimeoutMs,
+      flow: o.flow,
       messagesPerSec: o.rate,
       stamps: o.stamps,
       faults: o.faults,
@@ -271,6 +315,10 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       .map((i) => `${i.instType}:${i.symbol}`)
       .join(', ')}`,
   );
+  const flow = o.flow.informedShare
+    ? `informed share ${o.flow.informedShare}, news ${o.flow.newsPerSec ?? DEFAULT_FLOW.newsPerSec}/s of ${o.flow.newsTicks ?? DEFAULT_FLOW.newsTicks} ticks`
+    : 'noise only (--informed-share 0)';
+  log(`  order flow ${flow}`);
   const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
   log(`  faults ${active.length ? active.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);
   const exposed = exposureWarning(o.host);

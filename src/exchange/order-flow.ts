@@ -16,7 +16,9 @@
 //   touch, filling queues FIFO, one trade per level (taker side, increasing trade ids), at most `maxWalkLevels`
 //   levels and never emptying a side;
 // - a Markov chain of regimes (normal / quiet / burst) scales all intensities: bursts and quiet spells;
-// - a weak pull of market-order imbalance toward the start price keeps long runs on a sensible price range.
+// - a weak pull of market-order imbalance toward the start price keeps long runs on a sensible price range;
+// - optionally (informedShare > 0) a share of the market orders is informed: a latent value jumps on "news" and
+//   informed orders trade toward it, so the price follows the value and a passive maker meets adverse selection.
 // The book itself (FIFO queues, own orders, trade printing) is SimBook (sim-book.ts); a Market is that book driven
 // by this flow. Limit orders never cross (a bid is placed below the best ask, an ask above the best bid), so the
 // book never crosses.
@@ -61,6 +63,18 @@ export interface FlowParams {
   maxWalkLevels: number;
   /** Pull toward the start price: market buy/sell rates are scaled by 1 ∓ reversion·(mid/start − 1)/2%. */
   reversion: number;
+  /**
+   * Share of market orders that are informed (0 … 1; default 0, pure noise flow). An informed market order knows the
+   * latent value (below) and trades toward it: it buys when the value is above the mid, sells when below (a noise
+   * trade when they are within a tick). The rest are uninformed, their side random (with the pull above). A maker
+   * filled by informed flow sees the price go on through its fill (adverse selection); one filled by noise earns the
+   * spread on average.
+   */
+  informedShare: number;
+  /** Jumps of the latent value per second (only with informedShare > 0): news the informed traders act on. */
+  newsPerSec: number;
+  /** Size of one jump, ticks (up or down; the value is pulled toward the start price like the mid). */
+  newsTicks: number;
   regimes: readonly RegimeSpec[];
 }
 
@@ -95,6 +109,9 @@ export const DEFAULT_FLOW: Readonly<FlowParams> = {
   marketAlpha: 1.2,
   maxWalkLevels: 8,
   reversion: 1,
+  informedShare: 0,
+  newsPerSec: 0.2,
+  newsTicks: 20,
   regimes: DEFAULT_REGIMES,
 };
 
@@ -102,12 +119,15 @@ export const DEFAULT_FLOW: Readonly<FlowParams> = {
 export interface MarketCounters extends BookCounters {
   events: number;
   limits: number;
+  /** Market orders of the informed flow (a part of marketOrders), and jumps of the latent value. */
+  informedOrders: number;
+  news: number;
   cancels: number;
   regimeSwitches: number;
 }
 
 function zeroCounters(): MarketCounters {
-  return { events: 0, limits: 0, cancels: 0, marketOrders: 0, trades: 0, regimeSwitches: 0 };
+  return { events: 0, limits: 0, cancels: 0, marketOrders: 0, trades: 0, regimeSwitches: 0, informedOrders: 0, news: 0 };
 }
 
 /** One symbol's market: its SimBook, moved by the seeded order flow on the model's own simulated clock. */
@@ -121,6 +141,8 @@ export class Market extends SimBook {
   private readonly limitRate: number;
   /** Share of arrivals drawn from the near-touch law. */
   private readonly nearShare: number;
+  /** The latent value the informed flow trades toward, ticks (moves only by news jumps). */
+  private value: number;
 
   /**
    * @param inst the instrument (grid, start price, start trade id, flow overrides)
@@ -142,6 +164,12 @@ export class Market extends SimBook {
     const far = p.farOrdersPerTick * (p.depthTicks + 1);
     this.limitRate = (far + p.nearOrders) / p.orderLifetimeSec;
     this.nearShare = p.nearOrders / (far + p.nearOrders);
+    if (!(p.informedShare >= 0 && p.informedShare <= 1))
+      throw new RangeError(`flow informedShare must be in [0, 1], got ${p.informedShare}`);
+    if (!(p.newsPerSec >= 0)) throw new RangeError(`flow newsPerSec must be ≥ 0, got ${p.newsPerSec}`);
+    if (!(Number.isSafeInteger(p.newsTicks) && p.newsTicks >= 1))
+      throw new RangeError(`flow newsTicks must be a whole number ≥ 1, got ${p.newsTicks}`);
+    this.value = inst.startPriceTick;
     this.rng = new Rng(seed);
     this.seed();
     this.nextAt = this.t + this.wait();
@@ -171,24 +199,39 @@ export class Market extends SimBook {
     const lim = this.limitRate * r.flowMult;
     const cancel = r.flowMult / p.orderLifetimeSec;
     const pull = this.pull();
+    const noise = p.marketRate * r.marketMult * (1 - p.informedShare);
+    // Zero-rate kinds sit before the regime switch, which must stay last: with informedShare 0 the draws (and so
+    // the books of every seed) are exactly those of the model without an informed flow.
     return [
       lim, // 0 limit bid
       lim, // 1 limit ask
       cancel * this.bidSide.orders.length, // 2 cancel bid
       cancel * this.askSide.orders.length, // 3 cancel ask
-      p.marketRate * r.marketMult * (1 - pull), // 4 market buy
-      p.marketRate * r.marketMult * (1 + pull), // 5 market sell
-      1 / r.meanSec, // 6 regime switch
+      noise * (1 - pull), // 4 market buy (uninformed)
+      noise * (1 + pull), // 5 market sell (uninformed)
+      2 * p.marketRate * r.marketMult * p.informedShare, // 6 informed market order
+      p.informedShare > 0 ? p.newsPerSec : 0, // 7 news: the latent value jumps
+      1 / r.meanSec, // 8 regime switch
     ];
   }
 
-  /** In [-0.8, 0.8]: positive when the mid is above the start price (more selling, less buying). */
-  private pull(): number {
+  /** The latent value the informed flow trades toward, ticks. */
+  get latentValueTick(): number {
+    return this.value;
+  }
+
+  /** Mid of the touch in ticks (a half tick when the spread is odd), or undefined when a side is empty. */
+  private mid(): number | undefined {
     const b = this.bidSide.best();
     const a = this.askSide.best();
-    if (b === undefined || a === undefined) return 0;
+    return b === undefined || a === undefined ? undefined : (a + b) / 2;
+  }
+
+  /** In [-0.8, 0.8]: positive when `at` (default the mid) is above the start price (more selling, less buying). */
+  private pull(at = this.mid()): number {
+    if (at === undefined) return 0;
     const start = this.inst.startPriceTick;
-    const x = (this.params.reversion * ((a + b) / 2 - start)) / (0.02 * start);
+    const x = (this.params.reversion * (at - start)) / (0.02 * start);
     return Math.max(-0.8, Math.min(0.8, x));
   }
 
@@ -220,9 +263,31 @@ export class Market extends SimBook {
         return this.marketOrder('buy', this.askSide);
       case 5:
         return this.marketOrder('sell', this.bidSide);
+      case 6:
+        return this.informedOrder();
+      case 7:
+        return this.news();
       default:
         return this.switchRegime();
     }
+  }
+
+  /** A market order toward the latent value: buys below it, sells above it, a noise trade within a tick of it. */
+  private informedOrder(): void {
+    this.counters.informedOrders++;
+    const mid = this.mid() ?? this.value;
+    const edge = this.value - mid;
+    const buy = edge >= 1 ? true : edge <= -1 ? false : this.rng.chance(0.5);
+    if (buy) this.marketOrder('buy', this.askSide);
+    else this.marketOrder('sell', this.bidSide);
+  }
+
+  /** The latent value jumps by newsTicks, up or down (more often back toward the start price). */
+  private news(): void {
+    this.counters.news++;
+    const up = this.rng.chance(0.5 - this.pull(this.value) / 2);
+    this.value += up ? this.params.newsTicks : -this.params.newsTicks;
+    if (this.value < 1) this.value = 1;
   }
 
   /** Distance from the own touch, ticks: near-touch Lomax with probability nearShare, else uniform. */

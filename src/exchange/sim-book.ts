@@ -170,6 +170,16 @@ export class SimSide {
     return true;
   }
 
+  /** Shrinks an own order in place to `lots` (keeps its place in the queue); false when it already left. */
+  reduceOwn(order: Order, lots: number): boolean {
+    const level = this.levels.get(order.tick);
+    if (!level || !level.queue.includes(order)) return false;
+    this.mark(order.tick, level.lots);
+    level.lots -= order.lots - lots;
+    order.lots = lots;
+    return true;
+  }
+
   /** Lots queued ahead of `order` at its level (-1 if it is not in the book). */
   queueAhead(order: Order): number {
     const level = this.levels.get(order.tick);
@@ -345,6 +355,18 @@ export class SimBook {
   cancelOwn(handle: OwnOrderHandle): boolean {
     const o = handle as Order;
     return (this.bidSide.levels.get(o.tick)?.queue.includes(o) ? this.bidSide : this.askSide).removeOwn(o);
+  }
+
+  /**
+   * Lowers what is left of an own resting order to `lots` (1 ≤ lots ≤ what is left) without moving it: the order keeps
+   * its place in the FIFO queue. False when it is no longer in the book.
+   */
+  reduceOwn(handle: OwnOrderHandle, lots: number): boolean {
+    const o = handle as Order;
+    if (!(Number.isSafeInteger(lots) && lots >= 1 && lots <= o.lots)) {
+      throw new RangeError(`Market.reduceOwn: lots must be a whole number in [1, ${o.lots}], got ${lots}`);
+    }
+    return (this.bidSide.levels.get(o.tick)?.queue.includes(o) ? this.bidSide : this.askSide).reduceOwn(o, lots);
   }
 
   /** Lots queued ahead of an own resting order at its price (-1 when it is not in the book). */

@@ -5,7 +5,7 @@ import { getText, within } from './helpers';
 import { signed } from './private-helpers';
 
 test('defaults and every flag parse; --flag=value works; negative skew is a value, not a flag', () => {
-  assert.equal(parseExchangeArgs([]), { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120000, faults: {} });
+  assert.equal(parseExchangeArgs([]), { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120000, flow: {}, faults: {} });
   const o = parseExchangeArgs([
     '--host',
     '0.0.0.0',
@@ -36,7 +36,16 @@ test('defaults and every flag parse; --flag=value works; negative skew is a valu
     '10',
     '--clock-skew-ms',
     '-250',
+    '--informed-share',
+    '0.4',
+    '--news-per-sec',
+    '0.5',
+    '--news-ticks',
+    '12',
+    '--amend-keeps-queue',
   ])!;
+  assert.equal(o.flow, { informedShare: 0.4, newsPerSec: 0.5, newsTicks: 12 });
+  assert.equal(o.trading, { amendKeepsQueue: true });
   assert.equal([o.host, o.port, o.seed, o.symbols], ['0.0.0.0', 0, 7, ['BTCUSDT', 'SPOT:A2ZUSDT']]);
   assert.equal(o.faults, {
     dropRate: 0.01,
@@ -69,6 +78,8 @@ test('bad flags are refused with a message that says what to fix', () => {
     [['--symbols', ','], /--symbols needs at least one symbol/],
     [['--drop-rat', '0.1'], /unknown option --drop-rat: did you mean --drop-rate\? \(see ringbook exchange --help\)/],
     [['--disconnect-every', '-5s'], /--disconnect-every -5s: a duration must be positive/],
+    [['--informed-share', '1.5'], /--informed-share needs a share from 0 to 1, got "1.5"/],
+    [['--news-ticks', '0'], /--news-ticks needs a whole number of ticks ≥ 1/],
   ];
   for (const [args, re] of cases) assert.throws(() => parseExchangeArgs(args), re, args.join(' '));
 });

@@ -43,6 +43,7 @@ export const Err = {
   spotBalance: () => bad('43012', 'Insufficient balance'),
   postOnlyCross: () => bad('43013', 'The post_only order would be filled immediately as a taker, so it was rejected'), // guess
   duplicateClientOid: () => bad('40786', 'Duplicate clientOid'),
+  notModifiable: () => bad('40020', 'Parameter orderId error: only an unfilled limit order can be modified'), // guess
   orderUnknown: () => bad('40109', 'The data of the order cannot be found, please confirm the order number'),
   spotOrderUnknown: () => bad('43001', 'Order does not exist'),
   noPosition: () => bad('22002', 'No position to close'),

@@ -26,7 +26,8 @@ export type OrderStatus = 'live' | 'partially_filled' | 'filled' | 'canceled';
 
 export interface OwnOrder {
   readonly orderId: string;
-  readonly clientOid: string;
+  /** Replaced by the newClientOid of an amendment that keeps the order (amendKeepsQueue). */
+  clientOid: string;
   readonly pub: Publisher;
   readonly inst: Instrument;
   readonly side: Side;
@@ -34,8 +35,8 @@ export interface OwnOrder {
   readonly force: Force;
   /** Limit price in ticks; 0 for a market order. */
   readonly priceTick: number;
-  /** Size in lots; 0 for a spot market buy, which is sized in quote (`quoteBudget`). */
-  readonly sizeLots: number;
+  /** Size in lots; 0 for a spot market buy, which is sized in quote (`quoteBudget`). Lowered by a kept amendment. */
+  sizeLots: number;
   readonly quoteBudget?: bigint;
   readonly reduceOnly: boolean;
   readonly marginMode: string;
@@ -103,8 +104,20 @@ export interface PrivateEvent {
   readonly data: () => string;
 }
 
+/** What a modify-order request asks for, parsed onto the grid: the new clientOid and the new price and/or size. */
+export interface AmendRequest {
+  readonly newClientOid: string;
+  readonly priceTick?: number;
+  readonly sizeLots?: number;
+}
+
 export interface EngineOptions extends AccountOptions {
   venue: Venue;
+  /**
+   * false (Bitget v2 as documented): an amendment of price or size cancels the order and places a new one, which
+   * joins the back of the queue. true: a size decrease at the same price keeps the order and its queue place.
+   */
+  amendKeepsQueue?: boolean;
   /** Minimum order notionals (money): futures 5 USDT, spot 1 USDT (Bitget's minTradeUSDT). */
   minNotionalFutures: bigint;
   minNotionalSpot: bigint;
@@ -197,55 +210,7 @@ export class TradingEngine {
     const m = account.mathOf(pub);
     const model = pub.model;
     const futures = inst.instType !== 'SPOT';
-    if (req.clientOid !== undefined) {
-      if (req.clientOid.length > 50) throw Err.clientOidLong();
-      if (this.byClientOid.has(req.clientOid)) throw Err.duplicateClientOid();
-    }
-    const reduceOnly = futures && req.reduceOnly;
-    if (reduceOnly) {
-      const pos = account.positions.get(inst.symbol)?.lots ?? 0;
-      if (pos === 0 || (req.side === 'buy') === pos > 0) throw Err.noPosition();
-      if (req.sizeLots > Math.abs(pos)) throw Err.reduceTooBig();
-    }
-    const limit = req.orderType === 'limit';
-    if (limit && req.force === 'post_only') {
-      const best = req.side === 'buy' ? model.bestAsk() : model.bestBid();
-      if (best !== undefined && (req.side === 'buy' ? req.priceTick! >= best : req.priceTick! <= best)) throw Err.postOnlyCross();
-    }
-
-    // What the order is worth: its limit price, or the walk a market order would make now.
-    let estimate: bigint;
-    if (limit) estimate = m.notional(req.priceTick!, req.sizeLots);
-    else if (req.quoteBudget !== undefined) estimate = req.quoteBudget;
-    else {
-      const liq = model.liquidity(req.side, req.sizeLots);
-      if (liq.lots > 0) estimate = (m.notionalOf(liq.tickLots) * BigInt(req.sizeLots)) / BigInt(liq.lots);
-      else estimate = m.notional(model.bestBid() ?? model.bestAsk() ?? inst.startPriceTick, req.sizeLots);
-    }
-    if (!reduceOnly) {
-      const min = futures ? this.opts.minNotionalFutures : this.opts.minNotionalSpot;
-      if (estimate < min) throw Err.minNotional(futures ? '5' : '1');
-    }
-
-    // Funds: futures margin for the opening part plus the taker fee; spot the coin it spends.
-    if (futures && !reduceOnly) {
-      const opening = account.openingLots(inst.symbol, req.side, req.sizeLots);
-      const need =
-        ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(account.leverage(inst.symbol))) + m.fee(estimate, false);
-      if (need > account.futuresSummary().available) throw Err.balance();
-    }
-    let freeze = 0n;
-    let freezeCoin = '';
-    if (!futures) {
-      if (req.side === 'buy') {
-        freezeCoin = inst.quoteCoin;
-        freeze = limit ? m.notional(req.priceTick!, req.sizeLots) : req.quoteBudget!;
-      } else {
-        freezeCoin = inst.baseCoin;
-        freeze = m.baseQty(req.sizeLots);
-      }
-      if (freeze > account.coin(freezeCoin).available) throw Err.spotBalance();
-    }
+    const { reduceOnly, limit, freeze, freezeCoin } = this.checkPlace(req);
 
     const now = this.now();
     const orderId = (ORDER_ID_BASE + BigInt(++this.seq)).toString();
@@ -320,6 +285,127 @@ export class TradingEngine {
     this.settleReduceOnly();
     this.flush();
     return o;
+  }
+
+  /**
+   * Bitget's modify-order (docs/bitget.md §5.7): only a futures limit order with nothing filled yet. The answer is the
+   * order that now stands: by default a new one (the old one is cancelled, the new one placed under `newClientOid`
+   * with the old side, force and reduce-only flag, and it joins the back of its queue, or takes if it crosses). With
+   * `amendKeepsQueue`, a size decrease at the same price changes the old order in place and keeps its queue place.
+   * Every check runs before anything changes, so a refused amendment leaves the order as it was.
+   */
+  amend(o: OwnOrder, req: AmendRequest): OwnOrder {
+    if (!this.open.has(o.orderId) || o.inst.instType === 'SPOT') throw Err.orderUnknown();
+    if (o.filledLots > 0) throw Err.notModifiable();
+    if (req.newClientOid.length > 50) throw Err.clientOidLong();
+    if (this.byClientOid.has(req.newClientOid)) throw Err.duplicateClientOid();
+    const priceTick = req.priceTick ?? o.priceTick;
+    const sizeLots = req.sizeLots ?? o.sizeLots;
+    const account = this.account;
+    if (o.reduceOnly) {
+      const pos = account.positions.get(o.inst.symbol)?.lots ?? 0;
+      if (sizeLots > Math.abs(pos)) throw Err.reduceTooBig();
+    }
+    const now = this.now();
+    if (this.opts.amendKeepsQueue && priceTick === o.priceTick && sizeLots <= o.sizeLots) {
+      if (!o.reduceOnly && this.account.mathOf(o.pub).notional(priceTick, sizeLots) < this.opts.minNotionalFutures)
+        throw Err.minNotional('5');
+      if (sizeLots < o.sizeLots) o.pub.model.reduceOwn(o.handle!, sizeLots);
+      this.byClientOid.delete(o.clientOid);
+      o.clientOid = req.newClientOid;
+      this.byClientOid.set(o.clientOid, o);
+      o.sizeLots = sizeLots;
+      o.uTime = now;
+      this.emitOrder(o);
+      this.dirty.futures = true;
+      this.dirty.positions ||= o.reduceOnly;
+      this.flush();
+      return o;
+    }
+    const next: PlaceRequest = {
+      instType: o.inst.instType,
+      symbol: o.inst.symbol,
+      side: o.side,
+      orderType: 'limit',
+      force: o.force,
+      priceTick,
+      sizeLots,
+      reduceOnly: o.reduceOnly,
+      clientOid: req.newClientOid,
+      marginMode: o.marginMode,
+    };
+    // The new order is checked as if the old one were gone (its margin is freed); the old one stays if it fails.
+    this.open.delete(o.orderId);
+    try {
+      this.checkPlace(next);
+    } finally {
+      this.open.set(o.orderId, o);
+    }
+    o.pub.model.cancelOwn(o.handle!);
+    this.finish(o, 'normal_cancel');
+    this.retire(o);
+    return this.place(next);
+  }
+
+  /** The checks of a place request, in Bitget's order; throws the first failure. Changes nothing. */
+  private checkPlace(req: PlaceRequest): { reduceOnly: boolean; limit: boolean; freeze: bigint; freezeCoin: string } {
+    const pub = this.publisher(req.instType, req.symbol);
+    const inst = pub.inst;
+    const account = this.account;
+    const m = account.mathOf(pub);
+    const model = pub.model;
+    const futures = inst.instType !== 'SPOT';
+    if (req.clientOid !== undefined) {
+      if (req.clientOid.length > 50) throw Err.clientOidLong();
+      if (this.byClientOid.has(req.clientOid)) throw Err.duplicateClientOid();
+    }
+    const reduceOnly = futures && req.reduceOnly;
+    if (reduceOnly) {
+      const pos = account.positions.get(inst.symbol)?.lots ?? 0;
+      if (pos === 0 || (req.side === 'buy') === pos > 0) throw Err.noPosition();
+      if (req.sizeLots > Math.abs(pos)) throw Err.reduceTooBig();
+    }
+    const limit = req.orderType === 'limit';
+    if (limit && req.force === 'post_only') {
+      const best = req.side === 'buy' ? model.bestAsk() : model.bestBid();
+      if (best !== undefined && (req.side === 'buy' ? req.priceTick! >= best : req.priceTick! <= best)) throw Err.postOnlyCross();
+    }
+
+    // What the order is worth: its limit price, or the walk a market order would make now.
+    let estimate: bigint;
+    if (limit) estimate = m.notional(req.priceTick!, req.sizeLots);
+    else if (req.quoteBudget !== undefined) estimate = req.quoteBudget;
+    else {
+      const liq = model.liquidity(req.side, req.sizeLots);
+      if (liq.lots > 0) estimate = (m.notionalOf(liq.tickLots) * BigInt(req.sizeLots)) / BigInt(liq.lots);
+      else estimate = m.notional(model.bestBid() ?? model.bestAsk() ?? inst.startPriceTick, req.sizeLots);
+    }
+    if (!reduceOnly) {
+      const min = futures ? this.opts.minNotionalFutures : this.opts.minNotionalSpot;
+      if (estimate < min) throw Err.minNotional(futures ? '5' : '1');
+    }
+
+    // Funds: futures margin for the opening part plus the taker fee; spot the coin it spends.
+    if (futures && !reduceOnly) {
+      const opening = account.openingLots(inst.symbol, req.side, req.sizeLots);
+      const need =
+        ceilDiv((estimate * BigInt(opening)) / BigInt(req.sizeLots), BigInt(account.leverage(inst.symbol))) + m.fee(estimate, false);
+      if (need > account.futuresSummary().available) throw Err.balance();
+    }
+    let freeze = 0n;
+    let freezeCoin = '';
+    if (!futures) {
+      if (req.side === 'buy') {
+        freezeCoin = inst.quoteCoin;
+        freeze = limit ? m.notional(req.priceTick!, req.sizeLots) : req.quoteBudget!;
+      } else {
+        freezeCoin = inst.baseCoin;
+        freeze = m.baseQty(req.sizeLots);
+      }
+      if (freeze > account.coin(freezeCoin).available) throw Err.spotBalance();
+    }
+
+    return { reduceOnly, limit, freeze, freezeCoin };
   }
 
   cancel(o: OwnOrder, reason = 'normal_cancel'): void {

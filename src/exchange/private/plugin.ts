@@ -38,6 +38,11 @@ export interface TradingOptions {
   rateClock?: () => number;
   /** Allowed |ACCESS-TIMESTAMP − exchange clock| (REST) and login timestamp age (WS), ms; default 30000. */
   timestampWindowMs?: number;
+  /**
+   * modify-order: false (default, Bitget v2 as documented) cancels the order and places a new one at the back of the
+   * queue; true keeps the order and its queue place when only its size goes down (docs/exchange.md).
+   */
+  amendKeepsQueue?: boolean;
 }
 
 interface Resolved {
@@ -50,6 +55,7 @@ interface Resolved {
   rateLimits: boolean;
   rateClock?: () => number;
   windowMs: number;
+  amendKeepsQueue: boolean;
 }
 
 function resolve(o: TradingOptions): Resolved {
@@ -93,6 +99,7 @@ function resolve(o: TradingOptions): Resolved {
     rateLimits: o.rateLimits ?? true,
     rateClock: o.rateClock,
     windowMs,
+    amendKeepsQueue: o.amendKeepsQueue === true,
   };
 }
 
@@ -145,6 +152,7 @@ export class Trading {
         maxLeverage: o.maxLeverage,
         minNotionalFutures: parseMoney('5'),
         minNotionalSpot: parseMoney('1'),
+        amendKeepsQueue: o.amendKeepsQueue,
       },
       RENDER,
     );

@@ -10,7 +10,7 @@ import { fail, ok } from '../public-rest';
 import type { Venue } from '../venue';
 import { verifyRest, type AuthOptions } from './auth';
 import type { Side } from './account';
-import type { Force, OwnOrder, TradingEngine } from './matching';
+import type { Force, OwnOrder, PlaceRequest, TradingEngine } from './matching';
 import { ApiError, Err } from './errors';
 import { MONEY_SCALE, pow10, money } from './money';
 import { accountRow, debugAccount, futuresOrderRow, positionRow, spotAssetRows, spotOrderRow } from './render';
@@ -21,6 +21,8 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   '/api/v2/mix/order/cancel-order': 10,
   '/api/v2/mix/order/cancel-all-orders': 10,
   '/api/v2/mix/order/batch-cancel-orders': 10,
+  '/api/v2/mix/order/modify-order': 10,
+  '/api/v2/mix/order/batch-place-order': 5,
   '/api/v2/mix/order/orders-pending': 10,
   '/api/v2/mix/order/detail': 10,
   '/api/v2/mix/order/fills': 10,
@@ -82,7 +84,11 @@ class Params {
       throw Err.badJson();
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw Err.badJson();
-    const o = body as Record<string, unknown>;
+    return Params.ofObject(body as Record<string, unknown>);
+  }
+
+  /** The parameters of a JSON object (a POST body, or one entry of a batch's list). */
+  static ofObject(o: Record<string, unknown>): Params {
     return new Params(
       (n) => {
         const v = o[n];
@@ -194,12 +200,8 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
 
   // ---- USDT-M futures ------------------------------------------------------------------------------------------
 
-  signed('POST', '/api/v2/mix/order/place-order', (p) => {
-    const symbol = symbolOf(p, true);
-    const instType = productType(p);
-    e.publisher(instType, symbol);
-    p.oneOf('marginMode', ['isolated', 'crossed']);
-    marginCoin(p, true);
+  /** One futures order's own fields (a place-order body, or one entry of a batch's orderList), parsed onto the grid. */
+  const futuresOrder = (p: Params, instType: InstType, symbol: string, marginMode: string): PlaceRequest => {
     const side = p.oneOf<Side>('side', ['buy', 'sell']);
     const orderType = p.oneOf('orderType', ['limit', 'market'] as const);
     const sizeLots = parseLots(e, instType, symbol, p.req('size'));
@@ -207,19 +209,70 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const force = p.oneOf<Force>('force', FORCES, 'gtc');
     const reduceOnly = p.oneOf('reduceOnly', ['yes', 'no'] as const, 'no') === 'yes';
     // tradeSide (open/close) is a hedge-mode field; in one-way mode Bitget ignores it, so does this venue
-    const order = e.place({
-      instType,
-      symbol,
-      side,
-      orderType,
-      force,
-      priceTick,
-      sizeLots,
-      reduceOnly,
-      clientOid: p.opt('clientOid'),
-      marginMode: p.req('marginMode').toLowerCase(),
-    });
+    return { instType, symbol, side, orderType, force, priceTick, sizeLots, reduceOnly, clientOid: p.opt('clientOid'), marginMode };
+  };
+
+  signed('POST', '/api/v2/mix/order/place-order', (p) => {
+    const symbol = symbolOf(p, true);
+    const instType = productType(p);
+    e.publisher(instType, symbol);
+    const marginMode = p.oneOf('marginMode', ['isolated', 'crossed']);
+    marginCoin(p, true);
+    const order = e.place(futuresOrder(p, instType, symbol, marginMode));
     return JSON.stringify({ clientOid: order.clientOid, orderId: order.orderId });
+  });
+
+  // Bitget's batch order (docs/bitget.md §5.7): the request's own fields are checked first (a failure there answers
+  // the whole request); then each order is placed in list order, and an order that fails lands in failureList with
+  // its code and message while the others go on. Up to 50 orders of one symbol.
+  signed('POST', '/api/v2/mix/order/batch-place-order', (p) => {
+    const symbol = symbolOf(p, true);
+    const instType = productType(p);
+    e.publisher(instType, symbol);
+    const marginMode = p.oneOf('marginMode', ['isolated', 'crossed']);
+    marginCoin(p, true);
+    const list = p.raw('orderList');
+    if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) throw Err.paramEmpty('orderList');
+    if (!Array.isArray(list) || list.length > 50) throw Err.paramError('orderList');
+    const ok: string[] = [];
+    const failed: string[] = [];
+    for (const item of list) {
+      const fields = item !== null && typeof item === 'object' && !Array.isArray(item) ? (item as Record<string, unknown>) : {};
+      const clientOid = typeof fields.clientOid === 'string' ? fields.clientOid : '';
+      try {
+        if (fields !== item) throw Err.badJson();
+        const order = e.place(futuresOrder(Params.ofObject(fields), instType, symbol, marginMode));
+        ok.push(JSON.stringify({ orderId: order.orderId, clientOid: order.clientOid }));
+      } catch (x) {
+        if (!(x instanceof ApiError)) throw x;
+        failed.push(JSON.stringify({ orderId: '', clientOid, errorMsg: x.message, errorCode: x.code }));
+      }
+    }
+    return `{"successList":[${ok.join(',')}],"failureList":[${failed.join(',')}]}`;
+  });
+
+  // Bitget's modify order (docs/bitget.md §5.7): newClientOid is required; newPrice/newSize left out keep the order's
+  // own. orderId prevails over clientOid. The answer names the order modified and the clientOid it now trades under.
+  signed('POST', '/api/v2/mix/order/modify-order', (p) => {
+    const symbol = symbolOf(p, true);
+    const instType = productType(p);
+    e.publisher(instType, symbol);
+    marginCoin(p, false);
+    const orderId = p.opt('orderId');
+    const clientOid = p.opt('clientOid');
+    if (!orderId && !clientOid) throw Err.paramEmpty('orderId');
+    const order = orderId ? e.find(instType, symbol, orderId) : e.find(instType, symbol, undefined, clientOid);
+    const newClientOid = p.req('newClientOid');
+    const sizeText = p.opt('newSize');
+    const priceText = p.opt('newPrice');
+    if (sizeText === undefined && priceText === undefined) throw Err.paramEmpty('newSize');
+    if (!order) throw Err.orderUnknown();
+    const amended = e.amend(order, {
+      newClientOid,
+      sizeLots: sizeText === undefined ? undefined : parseLots(e, instType, symbol, sizeText),
+      priceTick: priceText === undefined ? undefined : parseTicks(e, instType, symbol, priceText),
+    });
+    return JSON.stringify({ orderId: order.orderId, clientOid: amended.clientOid });
   });
 
   const findOrder = (p: Params, instType: InstType, symbol: string | undefined, unknown: () => ApiError): OwnOrder => {
@@ -256,8 +309,12 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     marginCoin(p, false);
     e.publisher(instType, symbol);
     const list = p.raw('orderIdList');
-    if (!Array.isArray(list) || list.length === 0) throw Err.paramEmpty('orderIdList');
-    if (list.length > 50) throw Err.paramError('orderIdList');
+    // Without a list Bitget cancels every open order of the symbol (the docs: "cancel by product type and trading pair")
+    if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) {
+      const done = e.cancelAll(instType, symbol);
+      return `{"successList":[${done.map(idOf).join(',')}],"failureList":[]}`;
+    }
+    if (!Array.isArray(list) || list.length > 50) throw Err.paramError('orderIdList');
     const ok: string[] = [];
     const failed: string[] = [];
     for (const item of list) {
