@@ -1,4 +1,4 @@
-// The live order gateway: FSM Actions in, FSM Events out (src/fsm/events.ts), over Bitget's signed REST and the
+// The live order gateway: Actions in, Events out (src/strategy/events.ts), over Bitget's signed REST and the
 // private WebSocket. WHEN TO USE: one instance per traded USDT-M futures symbol (Actions carry no symbol); give it
 // the instrument grid, the keys (from the CLI: env or file) and an `onEvent` callback; call `handle(action)`.
 //
@@ -9,6 +9,11 @@
 //   reconcile → GET single-position, then orders-pending → resynced
 //   flatten   → GET single-position → reduce-only market order(s) closing it, under a gateway-made clientOid
 //   log       → the log callback
+//   amend     → POST modify-order (newSize and newPrice, under a gateway-made newClientOid) → amendAck | amendReject
+//               (the strategy keeps its clientOid; the venue knows the order by the new one)
+//   handleAll(actions) → as handle, but two or more places go out as batch-place-order and two or more cancels as
+//               batch-cancel-orders (≤ 50 per request); each order's row of the answer becomes its own ack/reject or
+//               cancelAck/cancelReject, exactly as a single request's answer would
 //
 // At most one request per order is in flight; later actions on the same clientOid wait their turn. Acks,
 // fills and cancels also arrive from the private stream; the tracker makes each event happen once. A dropped
@@ -22,11 +27,22 @@ import { ServerClock } from './clock';
 import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest-client';
 import { BitgetPrivateWs, routePrivatePush, type PrivateWsOptions } from './private-ws';
 import { OrderTracker } from './tracker';
-import { cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
+import { BitgetApiError, cancelFailureEvent, classifyBitgetCode, outcomeUnknown, placeFailureEvent } from './errors';
+import { lotsToSize, ticksToPrice } from './units';
 import { parsePendingRow, parsePositionRow, signedPositionLot, type PendingOrder, type PositionUpdate } from './parse';
-import { placeOrderRequest, placeProblem, type MarginMode, type OrderVenueConfig, type PosMode, type ProductType } from './wire';
+import {
+  batchOrderEntry,
+  placeOrderRequest,
+  placeProblem,
+  type MarginMode,
+  type OrderVenueConfig,
+  type PosMode,
+  type ProductType,
+} from './wire';
 
 type PlaceAction = Extract<Action, { type: 'place' }>;
+type AmendAction = Extract<Action, { type: 'amend' }>;
+const BATCH_MAX = 50;
 type Level = 'info' | 'warn' | 'error';
 
 export interface GatewayEndpoints {
@@ -71,6 +87,8 @@ export interface BitgetGatewayOptions {
   cancelAllScope?: 'productType' | 'symbol';
   /** Prefix of the clientOids of flatten orders (default "rbflat"). */
   flattenPrefix?: string;
+  /** Prefix of the newClientOids of amendments (default "rbam"). */
+  amendPrefix?: string;
   /** Reconcile when the private stream is (re)ready, and after a REST outcome is unknown (default true). */
   autoReconcile?: boolean;
   /** REST client tuning (timeouts, budgets, 429 retries). */
@@ -101,6 +119,7 @@ export class BitgetGateway {
   private reconcileAgain = false;
   private flattening: Promise<void> | null = null;
   private flattenSeq = 0;
+  private amendSeq = 0;
   private stopped = false;
 
   constructor(opts: BitgetGatewayOptions) {
@@ -191,6 +210,8 @@ export class BitgetGateway {
     if (this.stopped) return;
     this.stats.actions++;
     switch (action.type) {
+      case 'amend':
+        return this.amend(action);
       case 'place':
         return this.place(action);
       case 'cancel':
@@ -201,36 +222,257 @@ export class BitgetGateway {
         return this.requestReconcile();
       case 'flatten':
         return this.requestFlatten();
-      case 'amend':
-        // Bitget's modify-order replaces the clientOid; until the gateway follows that, the runtime hears a refusal
-        // at once (not an unanswered request) and the order stands as it was
-        return this.emit({
-          type: 'amendReject',
-          clientOid: action.clientOid,
-          code: 'RB_ERR_GW_NO_AMEND',
-          message: 'amending an order is not supported by the live gateway yet: cancel it and place a new one',
-        });
     }
+  }
+
+  /**
+   * Several actions at once: places (two or more) go out as batch-place-order, cancels (two or more) as
+   * batch-cancel-orders, 50 per request; everything else as handle(). Each order's result is the event its own
+   * request would have given; an order's operations still run one at a time, in the order asked.
+   */
+  handleAll(actions: readonly Action[]): void {
+    if (this.stopped) return;
+    const places: PlaceAction[] = [];
+    const cancels: string[] = [];
+    const rest: Action[] = [];
+    for (const a of actions) {
+      if (a.type === 'place') places.push(a);
+      else if (a.type === 'cancel') cancels.push(a.clientOid);
+      else rest.push(a);
+    }
+    const batchable: PlaceAction[] = [];
+    for (const a of places) {
+      if (places.length > 1 && this.admitPlace(a, true)) batchable.push(a);
+      else if (places.length === 1) this.handle(a);
+    }
+    this.stats.actions += batchable.length;
+    for (let i = 0; i < batchable.length; i += BATCH_MAX) this.placeBatch(batchable.slice(i, i + BATCH_MAX));
+    if (cancels.length > 1) {
+      this.stats.actions += cancels.length;
+      for (let i = 0; i < cancels.length; i += BATCH_MAX) this.cancelBatch(cancels.slice(i, i + BATCH_MAX));
+    } else if (cancels.length === 1) this.handle({ type: 'cancel', clientOid: cancels[0] });
+    for (const a of rest) this.handle(a);
   }
 
   // ---- place / cancel ----
 
   private place(a: PlaceAction): void {
-    const problem = placeProblem(a);
-    if (problem)
-      return this.emit({ type: 'reject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_ORDER', message: problem, retryable: false });
+    if (this.admitPlace(a, false)) this.enqueue(a.clientOid, () => this.placeOp(a));
+  }
+
+  /** The local checks of a place (a refusal is emitted); registers the order as sending when it passes. */
+  private admitPlace(a: PlaceAction, batched: boolean): boolean {
+    const problem = placeProblem(a) ?? (batched ? this.batchProblem(a) : null);
+    if (problem) {
+      this.emit({ type: 'reject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_ORDER', message: problem, retryable: false });
+      return false;
+    }
     const known = this.tracker.get(a.clientOid);
     if (known && known.state !== 'rejected') {
-      return this.emit({
+      this.emit({
         type: 'reject',
         clientOid: a.clientOid,
         code: 'RB_ERR_GW_DUPLICATE_CLIENT_OID',
         message: `clientOid ${a.clientOid} is already in use (${known.state})`,
         retryable: false,
       });
+      return false;
     }
     this.tracker.placing(a.clientOid, a.side, a.qtyLot, a.orderType === 'limit' ? a.priceTick! : 0);
-    this.enqueue(a.clientOid, () => this.placeOp(a));
+    return true;
+  }
+
+  /** What the batch body cannot carry (the grid conversion), checked before the order joins a batch. */
+  private batchProblem(a: PlaceAction): string | null {
+    try {
+      batchOrderEntry(a, this.cfg);
+      return null;
+    } catch (err) {
+      return errText(err);
+    }
+  }
+
+  /** One batch-place-order for up to 50 admitted places; each order's row becomes its ack or reject. */
+  private placeBatch(list: PlaceAction[]): void {
+    const { grid, productType, marginMode, marginCoin } = this.cfg;
+    this.enqueueBatch(
+      list.map((a) => a.clientOid),
+      async () => {
+        const orderList = list.map((a) => batchOrderEntry(a, this.cfg));
+        try {
+          const r = await this.rest.batchPlaceOrder({ symbol: grid.symbol, productType, marginMode, marginCoin, orderList });
+          const answered = new Set<string>();
+          for (const row of r?.successList ?? []) {
+            const oid = String(row.clientOid ?? '');
+            if (!list.some((a) => a.clientOid === oid)) continue;
+            answered.add(oid);
+            this.tracker.placeAccepted(oid, row.orderId ? String(row.orderId) : '');
+          }
+          for (const row of r?.failureList ?? []) {
+            const oid = String(row.clientOid ?? '');
+            if (!list.some((a) => a.clientOid === oid) || answered.has(oid)) continue;
+            answered.add(oid);
+            const code = String(row.errorCode ?? 'RB_ERR_GW_BATCH_FAILED');
+            const message = String(row.errorMsg ?? '');
+            this.tracker.placeRejected(oid, {
+              type: 'reject',
+              clientOid: oid,
+              code,
+              message,
+              retryable: classifyBitgetCode(code, message).retryable,
+            });
+          }
+          const missing = list.filter((a) => !answered.has(a.clientOid));
+          if (missing.length) {
+            for (const a of missing) this.tracker.placeUnknown(a.clientOid);
+            this.emit({ type: 'disconnect', reason: `batch place: no answer for ${missing.map((a) => a.clientOid).join(', ')}` });
+            this.reconcileAfterUnknown();
+          }
+        } catch (err) {
+          if (outcomeUnknown(err)) {
+            for (const a of list) this.tracker.placeUnknown(a.clientOid);
+            this.emit({ type: 'disconnect', reason: `batch place: outcome unknown (${errText(err)})` });
+            this.reconcileAfterUnknown();
+          } else {
+            for (const a of list) this.tracker.placeRejected(a.clientOid, placeFailureEvent(a.clientOid, err));
+          }
+        }
+      },
+    );
+  }
+
+  /** One batch-cancel-orders for up to 50 orders; each order's row becomes its cancelAck or cancelReject. */
+  private cancelBatch(clientOids: string[]): void {
+    this.enqueueBatch(clientOids, async () => {
+      const { grid, productType, marginCoin } = this.cfg;
+      const sent = clientOids
+        .filter((c) => !this.cancelSettledLocally(c))
+        .map((clientOid) => ({ clientOid, ref: this.venueRef(clientOid) }));
+      if (!sent.length) return;
+      // A row names the order as it was sent: by orderId, or by the clientOid the venue knows
+      const senderOf = (row: { orderId?: string; clientOid?: string }) =>
+        sent.find((s) => ('orderId' in s.ref ? row.orderId === s.ref.orderId : row.clientOid === s.ref.clientOid));
+      try {
+        const r = await this.rest.batchCancelOrders({ symbol: grid.symbol, productType, marginCoin, orderIdList: sent.map((s) => s.ref) });
+        const answered = new Set<string>();
+        for (const row of r?.successList ?? []) {
+          const s = senderOf(row);
+          if (!s || answered.has(s.clientOid)) continue;
+          answered.add(s.clientOid);
+          this.tracker.cancelAccepted(s.clientOid, row.orderId ? String(row.orderId) : undefined);
+        }
+        for (const row of r?.failureList ?? []) {
+          const s = senderOf(row);
+          if (!s || answered.has(s.clientOid)) continue;
+          answered.add(s.clientOid);
+          if (this.tracker.get(s.clientOid)?.cancelAcked) continue; // a push said it first
+          this.emit({
+            type: 'cancelReject',
+            clientOid: s.clientOid,
+            code: String(row.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'),
+            message: String(row.errorMsg ?? ''),
+          });
+        }
+        const missing = sent.filter((s) => !answered.has(s.clientOid)).map((s) => s.clientOid);
+        if (missing.length) {
+          this.log('warn', `batch cancel: no row for ${missing.join(', ')}; reconciling`);
+          this.reconcileAfterUnknown();
+        }
+      } catch (err) {
+        if (outcomeUnknown(err)) {
+          this.emit({ type: 'disconnect', reason: `batch cancel: outcome unknown (${errText(err)})` });
+          this.reconcileAfterUnknown();
+          return;
+        }
+        for (const s of sent) if (!this.tracker.get(s.clientOid)?.cancelAcked) this.emit(cancelFailureEvent(s.clientOid, err));
+      }
+    });
+  }
+
+  /** How the venue knows an order now: its orderId when known, else the clientOid it took (an amendment renames). */
+  private venueRef(clientOid: string): { orderId: string } | { clientOid: string } {
+    const t = this.tracker.get(clientOid);
+    return t?.orderId ? { orderId: t.orderId } : { clientOid: t?.venueOid ?? clientOid };
+  }
+
+  /**
+   * A cancel the gateway can answer without asking (already cancelled, rejected, filled): emits that answer and
+   * returns true, or returns false when the venue must be asked.
+   */
+  private cancelSettledLocally(clientOid: string): boolean {
+    const t = this.tracker.get(clientOid);
+    if (t?.cancelAcked) return true;
+    if (t?.state === 'rejected') {
+      this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_NOT_PLACED', message: 'the order was rejected' });
+      return true;
+    }
+    if (t?.state === 'filled') {
+      this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_ORDER_FILLED', message: 'the order is filled' });
+      return true;
+    }
+    return false;
+  }
+
+  // ---- amend ----
+
+  private amend(a: AmendAction): void {
+    const reject = (code: string, message: string) => this.emit({ type: 'amendReject', clientOid: a.clientOid, code, message });
+    const bad = (v: number | undefined) => v !== undefined && !(Number.isSafeInteger(v) && v > 0);
+    if (a.priceTick === undefined && a.qtyLot === undefined) return reject('RB_ERR_GW_BAD_AMEND', 'an amendment needs priceTick or qtyLot');
+    if (bad(a.priceTick)) return reject('RB_ERR_GW_BAD_AMEND', `priceTick ${a.priceTick} is not a positive whole number`);
+    if (bad(a.qtyLot)) return reject('RB_ERR_GW_BAD_AMEND', `qtyLot ${a.qtyLot} is not a positive whole number`);
+    const t = this.tracker.get(a.clientOid);
+    if (!t || this.tracker.isTerminal(t)) return reject('RB_ERR_GW_NOT_OPEN', `order ${a.clientOid} is not working`);
+    if (t.priceTick === 0) return reject('RB_ERR_GW_BAD_AMEND', 'only a limit order can be amended');
+    this.enqueue(a.clientOid, () => this.amendOp(a));
+  }
+
+  private async amendOp(a: AmendAction): Promise<void> {
+    const t = this.tracker.get(a.clientOid);
+    if (!t || this.tracker.isTerminal(t) || t.cancelAcked) {
+      return this.emit({
+        type: 'amendReject',
+        clientOid: a.clientOid,
+        code: 'RB_ERR_GW_NOT_OPEN',
+        message: 'the order is no longer working',
+      });
+    }
+    // Bitget modifies only an order with nothing filled yet (docs/bitget.md §5.7): say so without a request
+    if (t.filledLot > 0) {
+      return this.emit({
+        type: 'amendReject',
+        clientOid: a.clientOid,
+        code: 'RB_ERR_GW_PARTLY_FILLED',
+        message: `${t.filledLot} lots are filled; Bitget modifies only an unfilled order (cancel and place instead)`,
+      });
+    }
+    const { grid, productType, marginCoin } = this.cfg;
+    const priceTick = a.priceTick ?? t.priceTick;
+    const sizeLot = a.qtyLot ?? t.sizeLot;
+    const newClientOid = `${this.o.amendPrefix ?? 'rbam'}-${this.clock.now().toString(36)}-${++this.amendSeq}`;
+    let newSize: string;
+    let newPrice: string;
+    try {
+      newSize = lotsToSize(grid, sizeLot);
+      newPrice = ticksToPrice(grid, priceTick);
+    } catch (err) {
+      return this.emit({ type: 'amendReject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_AMEND', message: errText(err) });
+    }
+    const ref = this.venueRef(a.clientOid);
+    this.tracker.amending(a.clientOid, newClientOid, priceTick, sizeLot);
+    try {
+      // Both newSize and newPrice, always: the page asks for the pair even when one of them does not change
+      await this.rest.modifyOrder({ symbol: grid.symbol, productType, marginCoin, ...ref, newClientOid, newSize, newPrice });
+      this.tracker.amendAccepted(a.clientOid);
+    } catch (err) {
+      if (outcomeUnknown(err)) {
+        this.emit({ type: 'disconnect', reason: `amend ${a.clientOid}: outcome unknown (${errText(err)})` });
+        this.reconcileAfterUnknown();
+        return;
+      }
+      if (err instanceof BitgetApiError) this.tracker.amendRejected(a.clientOid, err.code, err.msg);
+      else this.tracker.amendRejected(a.clientOid, 'RB_ERR_GW_INTERNAL', errText(err));
+    }
   }
 
   private async placeOp(a: PlaceAction): Promise<void> {
@@ -263,14 +505,9 @@ export class BitgetGateway {
   }
 
   private async cancelOp(clientOid: string): Promise<void> {
-    const t = this.tracker.get(clientOid);
-    if (t?.cancelAcked) return; // already answered by a push or an earlier cancel
-    if (t?.state === 'rejected')
-      return this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_NOT_PLACED', message: 'the order was rejected' });
-    if (t?.state === 'filled')
-      return this.emit({ type: 'cancelReject', clientOid, code: 'RB_ERR_GW_ORDER_FILLED', message: 'the order is filled' });
+    if (this.cancelSettledLocally(clientOid)) return; // answered already (a push, an earlier cancel) or locally
     const { grid, productType, marginCoin } = this.cfg;
-    const ref = t?.orderId ? { orderId: t.orderId } : { clientOid };
+    const ref = this.venueRef(clientOid);
     try {
       const r = await this.rest.cancelOrder({ symbol: grid.symbol, productType, marginCoin, ...ref });
       this.tracker.cancelAccepted(clientOid, r?.orderId ? String(r.orderId) : undefined);
@@ -307,6 +544,23 @@ export class BitgetGateway {
         this.orderQueues.delete(clientOid);
       })(),
     );
+  }
+
+  /**
+   * Runs `op` once every listed order's earlier operations are done, and holds each order's later operations until
+   * it is done: a batch request keeps the one-request-per-order rule.
+   */
+  private enqueueBatch(clientOids: string[], op: () => Promise<void>): void {
+    let arrived = 0;
+    let start!: () => void;
+    const allHere = new Promise<void>((resolve) => (start = resolve));
+    const done = this.track(allHere.then(op));
+    for (const clientOid of clientOids) {
+      this.enqueue(clientOid, async () => {
+        if (++arrived === clientOids.length) start();
+        await done;
+      });
+    }
   }
 
   // ---- cancel all ----
@@ -354,11 +608,7 @@ export class BitgetGateway {
   }
 
   private findTracked(ids: { orderId?: string; clientOid?: string }) {
-    if (ids.clientOid) {
-      const t = this.tracker.get(ids.clientOid);
-      if (t) return t;
-    }
-    return ids.orderId ? this.tracker.openOrders().find((t) => t.orderId === ids.orderId) : undefined;
+    return this.tracker.find({ clientOid: ids.clientOid || undefined, orderId: ids.orderId || undefined });
   }
 
   // ---- reconcile ----
@@ -395,7 +645,8 @@ export class BitgetGateway {
       const rows = await this.rest.singlePosition({ symbol: grid.symbol, productType, marginCoin });
       const positions: PositionUpdate[] = (rows ?? []).filter((r) => r.symbol === grid.symbol).map((r) => parsePositionRow(r, grid));
       const pending = await this.fetchPending();
-      const clientOidFor = (p: PendingOrder) => p.clientOid || `bitget-${p.orderId}`;
+      const clientOidFor = (p: PendingOrder) =>
+        (p.clientOid && this.tracker.strategyOid(p.clientOid)) || p.clientOid || `bitget-${p.orderId}`;
       await this.recoverFills(pending, clientOidFor);
       this.tracker.resync(pending, clientOidFor);
       const positionLot = signedPositionLot(positions);

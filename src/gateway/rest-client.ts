@@ -17,6 +17,9 @@ import {
   type OrderIds,
   type CancelOrderRequest,
   type BatchCancelResult,
+  type BatchPlaceOrderRequest,
+  type BatchPlaceResult,
+  type ModifyOrderRequest,
   type OrdersPendingResult,
   type PendingOrderRow,
   type PositionRow,
@@ -109,6 +112,26 @@ export class BitgetRestClient {
     assertDecimal(req.size, 'size');
     if (req.price !== undefined) assertDecimal(req.price, 'price');
     return this.call('placeOrder', undefined, req, onWritten);
+  }
+
+  /** POST batch-place-order (held at 5/s): ≤ 50 orders of one symbol; per-order results in success/failureList. */
+  batchPlaceOrder(req: BatchPlaceOrderRequest): Promise<BatchPlaceResult> {
+    if (req.orderList.length === 0 || req.orderList.length > 50)
+      throw new Error(`RB_ERR_GW_BAD_ORDER: batch-place-order takes 1–50 orders, got ${req.orderList.length}`);
+    for (const o of req.orderList) {
+      if (!o.clientOid) throw new Error('RB_ERR_GW_BAD_ORDER: batch-place-order entry without clientOid');
+      assertDecimal(o.size, 'size');
+      if (o.price !== undefined) assertDecimal(o.price, 'price');
+    }
+    return this.call('batchPlaceOrder', undefined, req);
+  }
+
+  /** POST modify-order (10/s): a new price and size under newClientOid (§5.7). */
+  modifyOrder(req: ModifyOrderRequest): Promise<OrderIds> {
+    if (!req.newClientOid) throw new Error('RB_ERR_GW_BAD_ORDER: modify-order without newClientOid');
+    assertDecimal(req.newSize, 'newSize');
+    assertDecimal(req.newPrice, 'newPrice');
+    return this.call('modifyOrder', undefined, req);
   }
 
   /** POST cancel-order by orderId or clientOid (10/s). */

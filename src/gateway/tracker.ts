@@ -12,6 +12,10 @@
 // - `cancelAck` once, from the REST cancel answer or a `canceled` push. Fills can still follow it (a push for a
 //   trade that happened before the cancel may arrive after the REST answer); they are emitted, never dropped.
 // - Pushes for orders the gateway never placed nor saw in a reconcile are ignored (other strategies, the web UI).
+// - `amendAck` once per amendment, from the REST answer or the first push of the order under its new venue clientOid
+//   (Bitget's modify-order trades the order on under a new clientOid, and as documented cancels it and places a new
+//   one: the old order's `canceled` push is part of the amendment, not a cancel). The strategy keeps its clientOid;
+//   `venueOid` is the one the venue knows now.
 import type { Event, Side } from '../strategy/events';
 import type { FillUpdate, OrderUpdate, PendingOrder, TradeUpdate } from './parse';
 
@@ -29,6 +33,20 @@ export interface TrackedOrder {
   cancelAcked: boolean;
   /** Created by the gateway itself (flatten), not by the FSM. */
   internal: boolean;
+  /** The clientOid the venue knows the order by: `clientOid` until an amendment gives it a new one. */
+  venueOid: string;
+  /** Venue clientOids the order had before its amendments (their late pushes belong to it). */
+  oldVenueOids: string[];
+  /** An amendment sent and not yet answered. */
+  amend?: PendingAmend;
+}
+
+interface PendingAmend {
+  venueOid: string;
+  priceTick: number;
+  sizeLot: number;
+  /** A `canceled` push of the order under its previous venue clientOid arrived while the amendment was open. */
+  cancelSeen: boolean;
 }
 
 const TERMINAL: ReadonlySet<OrderState> = new Set(['filled', 'canceled', 'rejected', 'gone']);
@@ -45,8 +63,10 @@ export interface TrackerOptions {
 }
 
 export class OrderTracker {
-  readonly stats = { acks: 0, fills: 0, duplicateFills: 0, cancelAcks: 0, ignoredPushes: 0, orphanFills: 0 };
+  readonly stats = { acks: 0, fills: 0, duplicateFills: 0, cancelAcks: 0, ignoredPushes: 0, orphanFills: 0, amendAcks: 0 };
   private readonly byClientOid = new Map<string, TrackedOrder>();
+  /** Venue clientOids given by amendments (current and earlier ones) → the order. */
+  private readonly byVenueOid = new Map<string, TrackedOrder>();
   private readonly byOrderId = new Map<string, TrackedOrder>();
   private readonly seenTrades = new Set<string>();
   private readonly orphanFills = new Map<string, FillUpdate[]>();
@@ -61,6 +81,45 @@ export class OrderTracker {
 
   get(clientOid: string): TrackedOrder | undefined {
     return this.byClientOid.get(clientOid);
+  }
+
+  /** The order a venue row names: by our clientOid, a venue clientOid an amendment gave it, or its orderId. */
+  find(ids: { clientOid?: string; orderId?: string }): TrackedOrder | undefined {
+    return (
+      (ids.clientOid && (this.byClientOid.get(ids.clientOid) ?? this.byVenueOid.get(ids.clientOid))) ||
+      (ids.orderId ? this.byOrderId.get(ids.orderId) : undefined)
+    );
+  }
+
+  /** Our clientOid for a venue clientOid (the same unless an amendment renamed the order at the venue). */
+  strategyOid(venueOid: string): string | undefined {
+    return this.byVenueOid.get(venueOid)?.clientOid;
+  }
+
+  /** An amendment is about to be sent: the order will trade on under `venueOid`, at `priceTick` for `sizeLot`. */
+  amending(clientOid: string, venueOid: string, priceTick: number, sizeLot: number): void {
+    const t = this.byClientOid.get(clientOid);
+    if (!t) return;
+    t.amend = { venueOid, priceTick, sizeLot, cancelSeen: false };
+    this.byVenueOid.set(venueOid, t);
+  }
+
+  /** REST modify-order succeeded. */
+  amendAccepted(clientOid: string): void {
+    const t = this.byClientOid.get(clientOid);
+    if (t?.amend) this.amended(t);
+  }
+
+  /** REST modify-order failed for good: the order stands as it was (or was really cancelled meanwhile). */
+  amendRejected(clientOid: string, code: string, message: string): void {
+    const t = this.byClientOid.get(clientOid);
+    if (!t?.amend) return;
+    const { cancelSeen, venueOid } = t.amend;
+    t.amend = undefined;
+    this.byVenueOid.delete(venueOid);
+    const e: Extract<Event, { type: 'amendReject' }> = { type: 'amendReject', clientOid, code, message };
+    this.o.emit(e);
+    if (cancelSeen) this.cancelled(t);
   }
 
   /** Orders not known to be finished (sending, open, unknown). */
@@ -85,6 +144,8 @@ export class OrderTracker {
       acked: false,
       cancelAcked: false,
       internal,
+      venueOid: clientOid,
+      oldVenueOids: [],
     };
     this.byClientOid.set(clientOid, t);
     return t;
@@ -132,12 +193,20 @@ export class OrderTracker {
 
   /** An `orders` push row. */
   onOrderPush(u: OrderUpdate): void {
-    const t = (u.clientOid && this.byClientOid.get(u.clientOid)) || this.byOrderId.get(u.orderId);
+    const t = this.find(u);
     if (!t) {
       this.stats.ignoredPushes++;
       return;
     }
-    if (u.orderId) this.learnOrderId(t, u.orderId);
+    const old = u.clientOid !== '' && t.oldVenueOids.includes(u.clientOid);
+    if (u.status === 'canceled' && (old || (t.amend && u.clientOid === t.venueOid && u.clientOid !== t.amend.venueOid))) {
+      // The order under its previous venue clientOid, cancelled by the amendment (or, while it is unanswered,
+      // perhaps by something else: the answer decides)
+      if (t.amend && !old) t.amend.cancelSeen = true;
+      return;
+    }
+    if (t.amend && u.clientOid === t.amend.venueOid) this.amended(t);
+    if (u.orderId && !old) this.learnOrderId(t, u.orderId);
     if (!t.sizeLot) t.sizeLot = u.sizeLot;
     if (t.state === 'sending' || t.state === 'unknown' || t.state === 'gone') t.state = 'open';
     this.ack(t);
@@ -153,7 +222,7 @@ export class OrderTracker {
 
   /** A `fill` channel row. */
   onFillPush(f: FillUpdate): void {
-    const t = (f.clientOid && this.byClientOid.get(f.clientOid)) || this.byOrderId.get(f.orderId);
+    const t = this.find(f);
     if (!t) {
       // Our own orders are registered by clientOid before the request goes out: a row naming an unknown clientOid
       // is someone else's. Without a clientOid it waits for its orderId (REST answer or orders push).
@@ -161,7 +230,7 @@ export class OrderTracker {
       else this.parkOrphan(f);
       return;
     }
-    if (f.orderId) this.learnOrderId(t, f.orderId);
+    if (f.orderId && !(f.clientOid && t.oldVenueOids.includes(f.clientOid))) this.learnOrderId(t, f.orderId);
     if (t.state === 'sending' || t.state === 'unknown' || t.state === 'gone') t.state = 'open';
     this.ack(t);
     this.fill(t, f, 0);
@@ -175,7 +244,12 @@ export class OrderTracker {
     const listed = new Set<TrackedOrder>();
     for (const p of pending) {
       const clientOid = clientOidFor(p);
-      let t = this.byClientOid.get(clientOid) ?? this.byOrderId.get(p.orderId);
+      let t = this.find({ clientOid, orderId: p.orderId }) ?? (p.clientOid ? this.byVenueOid.get(p.clientOid) : undefined);
+      // An amendment left unanswered (outcome unknown): the venue lists the order under the clientOid it took
+      if (t?.amend) {
+        if (p.clientOid === t.amend.venueOid) this.amended(t);
+        else this.amendRejected(t.clientOid, 'RB_ERR_GW_AMEND_LOST', 'the venue lists the order unamended');
+      }
       if (!t) {
         t = this.placing(clientOid, p.side, p.sizeLot, p.priceTick);
         t.filledLot = p.filledLot;
@@ -208,6 +282,25 @@ export class OrderTracker {
       this.orphanCount -= parked.length;
       for (const f of parked) this.fill(t, f, 0);
     }
+  }
+
+  /** The amendment took: the order trades on under its new venue clientOid at the new price and size. */
+  private amended(t: TrackedOrder): void {
+    const a = t.amend!;
+    t.amend = undefined;
+    if (a.venueOid !== t.venueOid) {
+      t.oldVenueOids.push(t.venueOid);
+      this.byVenueOid.set(t.venueOid, t);
+      t.venueOid = a.venueOid;
+      // As documented the venue replaced the order: its new orderId comes with the first push under venueOid
+      if (t.orderId) this.byOrderId.delete(t.orderId);
+      t.orderId = '';
+    }
+    t.priceTick = a.priceTick;
+    t.sizeLot = a.sizeLot;
+    this.stats.amendAcks++;
+    const e: Extract<Event, { type: 'amendAck' }> = { type: 'amendAck', clientOid: t.clientOid, priceTick: a.priceTick, qtyLot: a.sizeLot };
+    this.o.emit(e);
   }
 
   private ack(t: TrackedOrder): void {

@@ -26,6 +26,10 @@ export const ENDPOINTS = {
   cancelOrder: { method: 'POST', path: '/api/v2/mix/order/cancel-order', signed: true, budget: per1s(10) },
   /** 10/s/UID. Cancels every open order of the product type (all symbols). */
   cancelAllOrders: { method: 'POST', path: '/api/v2/mix/order/cancel-all-orders', signed: true, budget: per1s(10) },
+  /** 10/s/UID. Cancels and places anew (queue place lost) under newClientOid (§5.7). */
+  modifyOrder: { method: 'POST', path: '/api/v2/mix/order/modify-order', signed: true, budget: per1s(10) },
+  /** Up to 50 orders of one symbol. 10/s/UID on one revision of the page, 5/s on the newer: held at 5 (§5.7). */
+  batchPlaceOrder: { method: 'POST', path: '/api/v2/mix/order/batch-place-order', signed: true, budget: per1s(5) },
   /** 10/s/UID. Up to 50 orders of one symbol. */
   batchCancelOrders: { method: 'POST', path: '/api/v2/mix/order/batch-cancel-orders', signed: true, budget: per1s(10) },
   /** 10/s/UID. */
@@ -79,6 +83,30 @@ export interface FuturesPlaceOrderRequest {
   stpMode?: 'none' | 'cancel_taker' | 'cancel_maker' | 'cancel_both';
 }
 
+/** One order of a batch-place-order `orderList`: the place-order fields that are not the request's own. */
+export type BatchOrderEntry = Omit<FuturesPlaceOrderRequest, 'symbol' | 'productType' | 'marginMode' | 'marginCoin'>;
+
+/** POST /api/v2/mix/order/batch-place-order body (§5.7). */
+export interface BatchPlaceOrderRequest {
+  symbol: string;
+  productType: ProductType;
+  marginMode: MarginMode;
+  marginCoin: string;
+  orderList: BatchOrderEntry[];
+}
+
+/** POST /api/v2/mix/order/modify-order body (§5.7): the gateway always sends both newSize and newPrice. */
+export interface ModifyOrderRequest {
+  symbol: string;
+  productType: ProductType;
+  marginCoin: string;
+  orderId?: string;
+  clientOid?: string;
+  newClientOid: string;
+  newSize: DecimalString;
+  newPrice: DecimalString;
+}
+
 export interface OrderIds {
   orderId: string;
   clientOid: string;
@@ -92,10 +120,12 @@ export interface CancelOrderRequest {
   clientOid?: string;
 }
 
+/** The answer of batch-cancel-orders, cancel-all-orders and batch-place-order: one row per order. */
 export interface BatchCancelResult {
   successList: OrderIds[];
   failureList: Array<OrderIds & { errorMsg?: string; errorCode?: string }>;
 }
+export type BatchPlaceResult = BatchCancelResult;
 
 /** A row of orders-pending `entrustedList` / order detail (strings as Bitget sends them). */
 export interface PendingOrderRow {
@@ -185,6 +215,12 @@ export function placeProblem(a: Extract<Action, { type: 'place' }>): string | nu
  * `reduceOnly` is YES/NO. Hedge mode: `tradeSide` open/close and, when closing, `side` names the position being
  * closed — a reduce-only sell closes a long, so it is sent as side=buy, tradeSide=close (§5.5).
  */
+/** One entry of a batch-place-order `orderList` for a `place` action (the fields placeOrderRequest makes, less the request's). */
+export function batchOrderEntry(a: Extract<Action, { type: 'place' }>, cfg: OrderVenueConfig): BatchOrderEntry {
+  const { symbol: _s, productType: _p, marginMode: _m, marginCoin: _c, ...entry } = placeOrderRequest(a, cfg);
+  return entry;
+}
+
 export function placeOrderRequest(a: Extract<Action, { type: 'place' }>, cfg: OrderVenueConfig): FuturesPlaceOrderRequest {
   const hedge = cfg.posMode === 'hedge_mode';
   const req: FuturesPlaceOrderRequest = {

@@ -334,12 +334,15 @@ export class TradingEngine {
       clientOid: req.newClientOid,
       marginMode: o.marginMode,
     };
-    // The new order is checked as if the old one were gone (its margin is freed); the old one stays if it fails.
+    // The new order is checked as if the old one were gone (its margin is freed); the old one stays if it fails,
+    // in its place among the open orders (placement order: the oldest reduce-only order goes first).
+    const openBefore = [...this.open];
     this.open.delete(o.orderId);
     try {
       this.checkPlace(next);
     } finally {
-      this.open.set(o.orderId, o);
+      this.open.clear();
+      for (const [id, x] of openBefore) this.open.set(id, x);
     }
     o.pub.model.cancelOwn(o.handle!);
     this.finish(o, 'normal_cancel');
