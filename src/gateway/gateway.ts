@@ -466,6 +466,7 @@ export class BitgetGateway {
       this.tracker.amendAccepted(a.clientOid);
     } catch (err) {
       if (outcomeUnknown(err)) {
+        this.tracker.amendUnknown(a.clientOid); // the next push under newClientOid, or the reconcile, decides
         this.emit({ type: 'disconnect', reason: `amend ${a.clientOid}: outcome unknown (${errText(err)})` });
         this.reconcileAfterUnknown();
         return;
@@ -679,7 +680,7 @@ export class BitgetGateway {
       let orderId = t.orderId;
       if (!orderId) {
         try {
-          orderId = String((await this.rest.orderDetail({ symbol: grid.symbol, productType, clientOid: t.clientOid }))?.orderId ?? '');
+          orderId = String((await this.rest.orderDetail({ symbol: grid.symbol, productType, clientOid: t.venueOid }))?.orderId ?? '');
         } catch {
           continue; // never reached the venue: nothing to recover
         }
@@ -687,7 +688,7 @@ export class BitgetGateway {
       if (!orderId) continue;
       const r = await this.rest.orderFills({ symbol: grid.symbol, productType, orderId });
       for (const row of [...(r?.fillList ?? [])].reverse()) {
-        this.tracker.onFillPush({ ...parseFillRow({ ...row, clientOid: row.clientOid ?? t.clientOid }, grid), orderId });
+        this.tracker.onFillPush({ ...parseFillRow({ ...row, clientOid: row.clientOid ?? t.venueOid }, grid), orderId });
       }
     }
   }

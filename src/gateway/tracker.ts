@@ -47,6 +47,8 @@ interface PendingAmend {
   sizeLot: number;
   /** A `canceled` push of the order under its previous venue clientOid arrived while the amendment was open. */
   cancelSeen: boolean;
+  /** The request's outcome is unknown (timeout, 5xx): a reconcile decides by the clientOid the venue lists. */
+  unknown: boolean;
 }
 
 const TERMINAL: ReadonlySet<OrderState> = new Set(['filled', 'canceled', 'rejected', 'gone']);
@@ -100,7 +102,7 @@ export class OrderTracker {
   amending(clientOid: string, venueOid: string, priceTick: number, sizeLot: number): void {
     const t = this.byClientOid.get(clientOid);
     if (!t) return;
-    t.amend = { venueOid, priceTick, sizeLot, cancelSeen: false };
+    t.amend = { venueOid, priceTick, sizeLot, cancelSeen: false, unknown: false };
     this.byVenueOid.set(venueOid, t);
   }
 
@@ -108,6 +110,12 @@ export class OrderTracker {
   amendAccepted(clientOid: string): void {
     const t = this.byClientOid.get(clientOid);
     if (t?.amend) this.amended(t);
+  }
+
+  /** The modify-order outcome is unknown: a push under the new venue clientOid or the next reconcile decides. */
+  amendUnknown(clientOid: string): void {
+    const t = this.byClientOid.get(clientOid);
+    if (t?.amend) t.amend.unknown = true;
   }
 
   /** REST modify-order failed for good: the order stands as it was (or was really cancelled meanwhile). */
@@ -245,10 +253,11 @@ export class OrderTracker {
     for (const p of pending) {
       const clientOid = clientOidFor(p);
       let t = this.find({ clientOid, orderId: p.orderId }) ?? (p.clientOid ? this.byVenueOid.get(p.clientOid) : undefined);
-      // An amendment left unanswered (outcome unknown): the venue lists the order under the clientOid it took
+      // The venue lists the order under the clientOid it took. An amendment still waiting for its answer is left to
+      // the answer unless the venue shows it done; one whose outcome is unknown is decided here.
       if (t?.amend) {
         if (p.clientOid === t.amend.venueOid) this.amended(t);
-        else this.amendRejected(t.clientOid, 'RB_ERR_GW_AMEND_LOST', 'the venue lists the order unamended');
+        else if (t.amend.unknown) this.amendRejected(t.clientOid, 'RB_ERR_GW_AMEND_LOST', 'the venue lists the order unamended');
       }
       if (!t) {
         t = this.placing(clientOid, p.side, p.sizeLot, p.priceTick);
@@ -380,6 +389,7 @@ export class OrderTracker {
       if (old && TERMINAL.has(old.state)) {
         this.byClientOid.delete(old.clientOid);
         if (old.orderId) this.byOrderId.delete(old.orderId);
+        for (const v of [old.venueOid, ...old.oldVenueOids]) if (this.byVenueOid.get(v) === old) this.byVenueOid.delete(v);
       }
     }
   }

@@ -79,4 +79,37 @@ test("an amendment kept in place (same orderId, new clientOid): amendAck; a fill
   assert.equal(fill.type === 'fill' && [fill.clientOid, fill.qtyLot, fill.remainingLot], ['c1', 2, 0]);
 });
 
+test('a reconcile decides an amendment whose outcome is unknown, and leaves one still waiting for its answer alone', () => {
+  const pending = (clientOid: string, orderId: string, priceTick: number, sizeLot: number) => ({
+    orderId,
+    clientOid,
+    side: 'buy' as const,
+    priceTick,
+    sizeLot,
+    filledLot: 0,
+  });
+  const strategyOid = (t: OrderTracker) => (p: { clientOid: string }) => t.strategyOid(p.clientOid) ?? p.clientOid;
+  // still waiting: the venue lists the order unamended (it has not got there yet) — no answer from the reconcile
+  const a = opened();
+  a.t.amending('c1', 'rbam-1', 270001, 2);
+  a.t.resync([pending('c1', '9001', 270005, 3)], strategyOid(a.t));
+  assert.equal(a.types(), ['ack']);
+  a.t.amendAccepted('c1');
+  assert.equal(a.types(), ['ack', 'amendAck']);
+  // unknown, and the venue lists it under the new clientOid: it took
+  const b = opened();
+  b.t.amending('c1', 'rbam-1', 270001, 2);
+  b.t.amendUnknown('c1');
+  b.t.resync([pending('rbam-1', '9002', 270001, 2)], strategyOid(b.t));
+  assert.equal(b.types(), ['ack', 'amendAck']);
+  assert.equal([b.t.get('c1')!.orderId, b.t.get('c1')!.state], ['9002', 'open']);
+  // unknown, and the venue lists it under the old one: it did not
+  const c = opened();
+  c.t.amending('c1', 'rbam-1', 270001, 2);
+  c.t.amendUnknown('c1');
+  c.t.resync([pending('c1', '9001', 270005, 3)], strategyOid(c.t));
+  assert.equal(c.types(), ['ack', 'amendReject']);
+  assert.equal(c.t.get('c1')!.priceTick, 270005);
+});
+
 test.run();
