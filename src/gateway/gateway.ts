@@ -27,10 +27,11 @@ import { ServerClock } from './clock';
 import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest-client';
 import { BitgetPrivateWs, routePrivatePush, type PrivateWsOptions } from './private-ws';
 import { OrderTracker } from './tracker';
-import { BitgetApiError, cancelFailureEvent, classifyBitgetCode, outcomeUnknown, placeFailureEvent } from './errors';
+import { BitgetApiError, cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
 import { lotsToSize, ticksToPrice } from './units';
 import { parsePendingRow, parsePositionRow, signedPositionLot, type PendingOrder, type PositionUpdate } from './parse';
 import {
+  ENDPOINTS,
   batchOrderEntry,
   placeOrderRequest,
   placeProblem,
@@ -43,6 +44,7 @@ import {
 type PlaceAction = Extract<Action, { type: 'place' }>;
 type AmendAction = Extract<Action, { type: 'amend' }>;
 const BATCH_MAX = 50;
+const BATCH_PATH = ENDPOINTS.batchPlaceOrder.path;
 type Level = 'info' | 'warn' | 'error';
 
 export interface GatewayEndpoints {
@@ -228,30 +230,40 @@ export class BitgetGateway {
   /**
    * Several actions at once: places (two or more) go out as batch-place-order, cancels (two or more) as
    * batch-cancel-orders, 50 per request; everything else as handle(). Each order's result is the event its own
-   * request would have given; an order's operations still run one at a time, in the order asked.
+   * request would have given, and each order's operations still run one at a time in the order asked: an action on
+   * an order that a pending batch holds (or one without an order: cancelAll, reconcile, …) sends the batches first.
    */
   handleAll(actions: readonly Action[]): void {
     if (this.stopped) return;
-    const places: PlaceAction[] = [];
-    const cancels: string[] = [];
-    const rest: Action[] = [];
+    let places: PlaceAction[] = [];
+    let cancels: string[] = [];
+    const flush = () => {
+      if (places.length === 1) this.handle(places[0]);
+      else if (places.length > 1) {
+        const admitted = places.filter((a) => this.admitPlace(a, true));
+        this.stats.actions += places.length;
+        for (let i = 0; i < admitted.length; i += BATCH_MAX) this.placeBatch(admitted.slice(i, i + BATCH_MAX));
+      }
+      if (cancels.length === 1) this.handle({ type: 'cancel', clientOid: cancels[0] });
+      else if (cancels.length > 1) {
+        this.stats.actions += cancels.length;
+        for (let i = 0; i < cancels.length; i += BATCH_MAX) this.cancelBatch(cancels.slice(i, i + BATCH_MAX));
+      }
+      places = [];
+      cancels = [];
+    };
     for (const a of actions) {
-      if (a.type === 'place') places.push(a);
-      else if (a.type === 'cancel') cancels.push(a.clientOid);
-      else rest.push(a);
+      if (a.type === 'place') {
+        if (cancels.includes(a.clientOid)) flush();
+        places.push(a);
+      } else if (a.type === 'cancel') {
+        if (!cancels.includes(a.clientOid)) cancels.push(a.clientOid); // a second cancel would be answered by the first
+      } else {
+        flush();
+        this.handle(a);
+      }
     }
-    const batchable: PlaceAction[] = [];
-    for (const a of places) {
-      if (places.length > 1 && this.admitPlace(a, true)) batchable.push(a);
-      else if (places.length === 1) this.handle(a);
-    }
-    this.stats.actions += batchable.length;
-    for (let i = 0; i < batchable.length; i += BATCH_MAX) this.placeBatch(batchable.slice(i, i + BATCH_MAX));
-    if (cancels.length > 1) {
-      this.stats.actions += cancels.length;
-      for (let i = 0; i < cancels.length; i += BATCH_MAX) this.cancelBatch(cancels.slice(i, i + BATCH_MAX));
-    } else if (cancels.length === 1) this.handle({ type: 'cancel', clientOid: cancels[0] });
-    for (const a of rest) this.handle(a);
+    flush();
   }
 
   // ---- place / cancel ----
@@ -308,24 +320,21 @@ export class BitgetGateway {
             answered.add(oid);
             this.tracker.placeAccepted(oid, row.orderId ? String(row.orderId) : '');
           }
+          const unknown: string[] = [];
           for (const row of r?.failureList ?? []) {
             const oid = String(row.clientOid ?? '');
             if (!list.some((a) => a.clientOid === oid) || answered.has(oid)) continue;
             answered.add(oid);
-            const code = String(row.errorCode ?? 'RB_ERR_GW_BATCH_FAILED');
-            const message = String(row.errorMsg ?? '');
-            this.tracker.placeRejected(oid, {
-              type: 'reject',
-              clientOid: oid,
-              code,
-              message,
-              retryable: classifyBitgetCode(code, message).retryable,
-            });
+            // Judged as the same answer to a single place-order would be (a duplicate clientOid: outcome unknown)
+            const err = new BitgetApiError(String(row.errorCode ?? 'RB_ERR_GW_BATCH_FAILED'), String(row.errorMsg ?? ''), 200, BATCH_PATH);
+            const ev = placeFailureEvent(oid, err);
+            if (ev.type === 'disconnect') unknown.push(oid);
+            else this.tracker.placeRejected(oid, ev);
           }
-          const missing = list.filter((a) => !answered.has(a.clientOid));
+          const missing = list.filter((a) => !answered.has(a.clientOid) || unknown.includes(a.clientOid));
           if (missing.length) {
             for (const a of missing) this.tracker.placeUnknown(a.clientOid);
-            this.emit({ type: 'disconnect', reason: `batch place: no answer for ${missing.map((a) => a.clientOid).join(', ')}` });
+            this.emit({ type: 'disconnect', reason: `batch place: outcome unknown for ${missing.map((a) => a.clientOid).join(', ')}` });
             this.reconcileAfterUnknown();
           }
         } catch (err) {

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startExchange, type Exchange } from '../../src/exchange/index';
 import { BitgetGateway } from '../../src/gateway/gateway';
-import type { Event as GatewayEvent } from '../../src/strategy/events';
+import type { Event } from '../../src/strategy/events';
 import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/signing';
 import { fetchGrids, type InstrumentGrid } from '../../src/feed/instruments';
 import { priceToTicks } from '../../src/gateway/units';
@@ -15,7 +15,7 @@ interface Rig {
   ex: Exchange;
   gw: BitgetGateway;
   grid: InstrumentGrid;
-  events: GatewayEvent[];
+  events: Event[];
   /** Events of one clientOid, by type. */
   of(clientOid: string): string[];
   bestBidTick(): number;
@@ -32,7 +32,7 @@ async function withRig(fn: (r: Rig) => Promise<void>, amendKeepsQueue = false): 
     trading: { rateLimits: false, amendKeepsQueue },
   });
   const [grid] = await fetchGrids(ex.url.rest, 'USDT-FUTURES', ['BTCUSDT']);
-  const events: GatewayEvent[] = [];
+  const events: Event[] = [];
   const gw = new BitgetGateway({
     credentials: LOCAL_DEMO_CREDENTIALS,
     mode: 'local',
@@ -197,19 +197,23 @@ test('batch place with one bad order answers the others; batch cancel answers ea
   });
 });
 
-test('an order amended while a batch holds it waits its turn: place batch, then amend, then batch cancel, in order', async () => {
+test('one handleAll: place batch, an amend of an order it holds, then a batch cancel — each order in the order asked', async () => {
   await withRig(async (r) => {
     const bid = r.bestBidTick();
-    r.gw.handleAll([place('q1', bid - 10, 100), place('q2', bid - 10, 100)]);
-    r.gw.handle({ type: 'amend', clientOid: 'q1', priceTick: bid - 12 });
+    const before = r.gw.rest.stats.requests;
     r.gw.handleAll([
+      place('q1', bid - 10, 100),
+      place('q2', bid - 10, 100),
+      { type: 'amend', clientOid: 'q1', priceTick: bid - 12 },
       { type: 'cancel', clientOid: 'q1' },
+      { type: 'cancel', clientOid: 'q2' },
       { type: 'cancel', clientOid: 'q2' },
     ]);
     await until('all answered', () => r.of('q1').includes('cancelAck') && r.of('q2').includes('cancelAck'));
     await r.gw.idle();
     assert.equal(r.of('q1'), ['ack', 'amendAck', 'cancelAck']);
     assert.equal(r.of('q2'), ['ack', 'cancelAck']);
+    assert.is(r.gw.rest.stats.requests - before, 3, 'batch place, modify, batch cancel');
     assert.equal(r.open(), []);
   });
 });

@@ -6,11 +6,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OrderTracker } from '../../src/gateway/tracker';
 import { parseOrderRow } from '../../src/gateway/parse';
-import type { Event as GatewayEvent } from '../../src/strategy/events';
+import type { Event } from '../../src/strategy/events';
 import { BTC, orderRow } from './helpers';
 
 function opened() {
-  const events: GatewayEvent[] = [];
+  const events: Event[] = [];
   const t = new OrderTracker({ emit: (e) => events.push(e) });
   t.placing('c1', 'buy', 300, 270005);
   t.placeAccepted('c1', '9001');
