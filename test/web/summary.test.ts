@@ -97,6 +97,7 @@ test('the full metrics: the report sections with human labels, numbers as people
     'Markouts',
     'Exposure',
     'Parameters',
+    'Strategy',
     'Settings',
   ]);
   for (const r of rows) {
