@@ -1,16 +1,18 @@
 // `ringbook serve`: the browser replay page and the recordings it reads, on 127.0.0.1 until SIGINT/SIGTERM. Thin:
-// checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve.
+// checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve; with
+// --strategy FILE it keeps that file bundled (src/serve/strategy.ts), rebuilt on every save, for the page to re-run.
 import { existsSync, statSync, accessSync, realpathSync, constants } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../serve/server';
+import { StrategyWatcher, strategyApi } from '../serve/strategy';
 import { findRecordings } from '../serve/listing';
 import { readFileMeta, sortOutDamaged } from '../capture/read-file';
 import { parseCommand, renderHelp, type CommandSpec } from './args';
 
 export const SERVE = {
   name: 'serve',
-  usage: '[--data data/] [--port 8080] [options]',
+  usage: '[--data data/] [--port 8080] [--strategy FILE] [options]',
   summary:
     'Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at /api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces).',
   flags: {
@@ -22,6 +24,12 @@ export const SERVE = {
       default: '127.0.0.1',
       description: 'interface to bind (anything but 127.0.0.1 exposes the recordings to the network)',
     },
+    strategy: {
+      type: 'string',
+      arg: 'FILE',
+      description:
+        "your strategy's .ts/.js file: bundled for the page (which offers it beside the built-ins) and rebuilt on every save; the page re-runs the replay with each new build, and shows a build error with its file:line while the last good bundle stays",
+    },
     'skip-damaged': {
       type: 'boolean',
       description:
@@ -31,6 +39,7 @@ export const SERVE = {
   examples: [
     ['serve --data data/', 'the replay page for the recordings under data/, at http://127.0.0.1:8080/'],
     ['serve --data data/ --port 0', 'the same on any free port (printed)'],
+    ['serve --data data/ --strategy my-strategy.ts', 'the page runs my-strategy.ts, again on every save'],
   ],
 } as const satisfies CommandSpec;
 
@@ -39,6 +48,8 @@ export interface ServeCliOptions {
   host: string;
   port: number;
   skipDamaged: boolean;
+  /** --strategy FILE, or null. */
+  strategy: string | null;
 }
 
 /** Parses `ringbook serve` flags; throws an Error that says what to fix. Returns undefined for --help. */
@@ -48,7 +59,19 @@ export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
   const { values } = parsed;
   if (!values.host) throw new Error('--host needs an address, e.g. 127.0.0.1');
   if (!values.data) throw new Error('--data needs a directory, e.g. --data data/');
-  return { dataRoot: resolve(values.data), host: values.host, port: values.port, skipDamaged: values['skip-damaged'] === true };
+  if (values.strategy !== undefined) {
+    const f = values.strategy;
+    if (!existsSync(f))
+      throw new Error(`--strategy ${f}: no such file (give your strategy's .ts or .js file; ringbook new strategy NAME writes one)`);
+    if (statSync(f).isDirectory()) throw new Error(`--strategy ${f} is a directory: give the strategy's .ts or .js file`);
+  }
+  return {
+    dataRoot: resolve(values.data),
+    host: values.host,
+    port: values.port,
+    skipDamaged: values['skip-damaged'] === true,
+    strategy: values.strategy ?? null,
+  };
 }
 
 /** The page's directory: `web/` next to the running bundle. */
@@ -92,9 +115,17 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
   if (!existsSync(webRoot) || !statSync(webRoot).isDirectory()) {
     throw new Error(`the replay page is not built (no directory ${webRoot}): run npm run build first`);
   }
+  const served = o.strategy ? new StrategyWatcher(o.strategy, log) : null;
   let server;
   try {
-    server = await startServer({ webRoot, dataRoot: o.dataRoot, host: o.host, port: o.port, skipDamaged: o.skipDamaged });
+    server = await startServer({
+      webRoot,
+      dataRoot: o.dataRoot,
+      host: o.host,
+      port: o.port,
+      skipDamaged: o.skipDamaged,
+      api: strategyApi(served),
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -122,6 +153,11 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
   const count = checked.ok.length;
   log(`ringbook serve: ${server.url}`);
   log(`  data ${o.dataRoot} (${count} recording file${count === 1 ? '' : 's'})`);
+  if (served) {
+    // a file that does not build yet is no reason to stop: the page shows why, and the next save may fix it
+    await served.start();
+    log(`  watching ${o.strategy}: every save rebuilds it and the page re-runs the replay`);
+  }
   if (checked.damaged.length) {
     log(`  skipping ${checked.damaged.length} damaged file(s) (--skip-damaged), not listed:`);
     for (const d of checked.damaged) log(`    ${d.message}`);
@@ -145,6 +181,7 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
     if (io.signal?.aborted) stop();
     else io.signal?.addEventListener('abort', stop);
   });
+  served?.close();
   await server.close();
   log('ringbook serve: stopped');
   return 0;

@@ -28,7 +28,11 @@ export interface ServerOptions {
   port?: number;
   /** Leave recordings whose footer cannot be read out of /api/recordings (else they are listed with their error). */
   skipDamaged?: boolean;
+  /** More /api/* endpoints (GET and HEAD, after the host check): true when it answered the request. */
+  api?: ApiHandler;
 }
+
+export type ApiHandler = (pathname: string, req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 export interface RunningServer {
   /** Where a browser on this machine opens the page, e.g. http://127.0.0.1:8080/ */
@@ -79,6 +83,7 @@ interface Context {
   checkHost: boolean;
   cache: ListingCache;
   skipDamaged: boolean;
+  api?: ApiHandler;
 }
 
 async function serveUnder(req: IncomingMessage, res: ServerResponse, root: string, encoded: string): Promise<void> {
@@ -113,6 +118,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): 
     }
     return json(req, res, 200, ctx.skipDamaged ? list.filter((e) => !e.error) : list);
   }
+  if (ctx.api && pathname.startsWith('/api/') && (await ctx.api(pathname, req, res))) return;
   if (pathname === '/api' || pathname.startsWith('/api/')) return json(req, res, 404, { error: 'no such endpoint; try /api/recordings' });
   if (pathname.startsWith('/data/')) return serveUnder(req, res, ctx.dataRoot, pathname.slice('/data/'.length));
   if (pathname === '/data') return text(req, res, 404);
@@ -158,6 +164,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     checkHost: isLoopbackName(host),
     cache: new Map(),
     skipDamaged: o.skipDamaged ?? false,
+    api: o.api,
   };
   const server = createServer((req, res) => {
     handle(req, res, ctx).catch(() => {

@@ -12,7 +12,9 @@ import { LadderView, SharedBookReader } from './ladder';
 import { MetricsPanel } from './metrics-view';
 import { DEFAULT_PARAMS } from './params';
 import { RecordingList, type RecordingGroup } from './recording-list';
-import { StrategyPanel } from './strategy-panel';
+import { StrategyPanel, type StrategyOption } from './strategy-panel';
+import { StrategySources, type ServedInfo } from './strategy-sources';
+import { RecordsView } from './records-view';
 import { SummaryStrip } from './summary-strip';
 import { TableCopy } from './tables';
 import { formatNs, formatSpan } from './time';
@@ -24,6 +26,7 @@ import {
   type FromWorker,
   type LadderSnapshot,
   type ParamField,
+  type RecordedCopy,
   type RecordingInfo,
   type RecordingSource,
   type RunReport,
@@ -66,6 +69,10 @@ interface Controls {
   setSpeed(speed: Speed): void;
   /** To local time `ns` (ns since the epoch, as a string). */
   seek(ns: string): void;
+  /** Picks a strategy of the list by key: builtin:NAME, served (the --strategy file), dropped:HASH. */
+  chooseStrategy(key: string): void;
+  /** Fills in a declared parameter of the chosen strategy ('' for its default). */
+  setParam(path: string, value: string): void;
 }
 
 /** What the page mirrors on window.__ringbook (scripts and tests read it). */
@@ -92,6 +99,16 @@ export interface PageState {
   recordings: RecordingEntry[];
   groups: RecordingGroup[];
   ladderSource: 'shared-memory' | 'copied' | null;
+  /** The strategy chosen for the next run: its list key, name, where it comes from and its bundle's sha256. */
+  strategy: { key: string; name: string; origin: string; hash: string | null };
+  /** The strategy list's keys. */
+  strategies: string[];
+  /** `ringbook serve --strategy FILE`: the newest version seen, its bundle's hash and its build error (null: none). */
+  served: ServedInfo | null;
+  /** Names of the ctx.record series of the last run that reached the end. */
+  records: string[];
+  /** The run kept for comparison (its equity dashed, its fills hollow) since the last parameter change: points kept. */
+  previous: { equityPoints: number; fills: number } | null;
   controls: Controls;
 }
 
@@ -109,6 +126,9 @@ const charts = new ReplayCharts(
 const heatmap = new DepthHeatmap($<HTMLCanvasElement>('depth'), tables.depth, tables.signals);
 const ladder = new LadderView($<HTMLTableElement>('ladder'));
 const strategy = new StrategyPanel({
+  strategy: $<HTMLSelectElement>('strategy'),
+  about: $('strategy-about'),
+  form: $('param-form'),
   config: $<HTMLTextAreaElement>('config'),
   latency: $<HTMLInputElement>('latency'),
   queue: $<HTMLInputElement>('queue'),
@@ -122,14 +142,46 @@ const errors = new ErrorBanner($('error'), () => {
   state.errorField = undefined;
   strategy.markInvalid(null);
 });
-const list = new RecordingList($<HTMLSelectElement>('recording'), $<HTMLButtonElement>('open'), $<HTMLInputElement>('file'), (s) =>
-  open(s),
+const recordsView = new RecordsView($('records-panel'), $('records'));
+const sources = new StrategySources(strategy, {
+  onServed: (o, first) => {
+    state.served = sources.served;
+    syncStrategy();
+    // a new build of the file being run: run it at once (the last run stays, dashed, for comparison)
+    if (state.recording && strategy.selected().key === o.key && (!first || state.status !== 'idle')) rerun();
+  },
+  onServedError: (message) => {
+    state.served = sources.served;
+    showError(message, 'strategy', true, {
+      title: 'Strategy build error: ',
+      note: 'The last good bundle stays loaded and its run stays on the charts; save a fix and the page re-runs.',
+    });
+  },
+  onError: (message) => showError(message, 'strategy', true, { title: 'Strategy error: ', note: 'The strategy list is unchanged.' }),
+});
+const dropStrategy = (f: File) =>
+  void sources.drop(f).then((o) => {
+    if (o) onPicked(o);
+  });
+const list = new RecordingList(
+  $<HTMLSelectElement>('recording'),
+  $<HTMLButtonElement>('open'),
+  $<HTMLInputElement>('file'),
+  (s) => open(s),
+  dropStrategy,
 );
+const strategyFile = $<HTMLInputElement>('strategy-file');
+strategyFile.onchange = () => {
+  const f = strategyFile.files?.[0];
+  if (f) dropStrategy(f);
+  strategyFile.value = '';
+};
 let reader: SharedBookReader | null = null;
 let copiedLadder: LadderSnapshot | null = null;
 interface RunResult {
   metrics: Metrics;
   report: RunReport;
+  records: RecordedCopy[];
 }
 let previousRun: RunResult | null = null;
 /** The last run with the current parameters that reached the end (a seek back does not lose it). */
@@ -152,9 +204,14 @@ const state: PageState = {
   recordings: [],
   groups: [],
   ladderSource: null,
+  strategy: { key: '', name: '', origin: '', hash: null },
+  strategies: [],
+  served: null,
+  records: [],
+  previous: null,
   controls: {
     open: (value) => list.open(value),
-    run: () => send({ type: 'run', params: strategy.read(), play: true }),
+    run: () => rerun(),
     play: () => send({ type: 'play' }),
     pause: () => send({ type: 'pause' }),
     step: () => send({ type: 'step' }),
@@ -163,8 +220,37 @@ const state: PageState = {
       send({ type: 'speed', speed: s });
     },
     seek: (ns) => send({ type: 'seek', ns }),
+    chooseStrategy: (key) => {
+      const sel = $<HTMLSelectElement>('strategy');
+      if (!strategy.options.has(key)) throw new Error(`no strategy ${key} in the list (${[...strategy.options.keys()].join(', ')})`);
+      sel.value = key;
+      sel.dispatchEvent(new Event('change'));
+    },
+    setParam: (path, value) => strategy.setParam(path, value),
   },
 };
+
+function rerun(): void {
+  send({ type: 'run', params: strategy.read(), play: true });
+}
+
+/** Mirrors the chosen strategy on window.__ringbook. */
+function syncStrategy(): void {
+  const o = strategy.selected();
+  state.strategies = [...strategy.options.keys()];
+  state.strategy = {
+    key: o.key,
+    name: o.definition.name,
+    origin: o.origin,
+    hash: o.choice.kind === 'bundle' ? o.choice.bundle.hash : null,
+  };
+}
+
+function onPicked(_o: StrategyOption): void {
+  errors.clear();
+  syncStrategy();
+}
+strategy.onPick = onPicked;
 (window as unknown as { __ringbook: PageState }).__ringbook = state;
 
 function speed(): Speed {
@@ -179,10 +265,10 @@ function setDisabled(e: HTMLButtonElement | HTMLInputElement, off: boolean): voi
   if (e.disabled !== off) e.disabled = off;
 }
 
-function showError(message: string, field?: ParamField, kept = false): void {
+function showError(message: string, field?: ParamField, kept = false, words: { title?: string; note?: string } = {}): void {
   state.error = message;
   state.errorField = field;
-  errors.show({ message, field, kept });
+  errors.show({ message, field, kept, ...words });
   strategy.markInvalid(field ?? null);
 }
 
@@ -219,12 +305,17 @@ function onReset(run: number, reason: 'params' | 'restart' | 'open'): void {
     previousRun = finishedRun ?? previousRun;
     finishedRun = null;
     charts.keepAsPrevious();
+    state.previous = charts.previous ? { equityPoints: charts.previous.signals.length, fills: charts.previous.fills.length } : null;
   }
   errors.clear();
   state.run = run;
   state.metrics = undefined;
   state.report = undefined;
   for (const t of Object.values(tables)) t.clear();
+  if (!finishedRun) {
+    recordsView.clear();
+    state.records = [];
+  }
   if (finishedRun) {
     // the same parameters again (a seek back, play after the end): the figures of that run still hold
     strip.show(finishedRun.metrics, finishedRun.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
@@ -240,10 +331,13 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
   const currency = quoteCurrency(info.symbol);
   charts.setRecording(info, currency);
   heatmap.setRecording(info);
+  recordsView.setRecording(info);
+  state.records = [];
   ladder.setGrid(info.tickSize, info.lotSize);
   setText(el.equityTitle, `Equity in ${currency}, net of fees (dashed: previous run)`);
   previousRun = null;
   finishedRun = null;
+  state.previous = null;
   el.summary.textContent = recordingTitle(info);
   strip.pending('Press Play (or Run): the figures of the run appear here when it reaches the end.');
   metricsPanel.clear();
@@ -306,7 +400,9 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       if (m.run !== state.run) return;
       state.metrics = m.metrics;
       state.report = m.report;
-      finishedRun = { metrics: m.metrics, report: m.report };
+      finishedRun = { metrics: m.metrics, report: m.report, records: m.records };
+      recordsView.show(m.records, previousRun?.records ?? null);
+      state.records = recordsView.names;
       strip.show(m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
       metricsPanel.show(m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
       break;
@@ -378,11 +474,16 @@ document.addEventListener('keydown', (e) => {
 window.addEventListener('resize', () => charts.resize());
 
 strategy.write(DEFAULT_PARAMS);
+syncStrategy();
 if (!self.crossOriginIsolated) {
   el.banner.textContent = NOT_ISOLATED_BANNER;
   el.banner.hidden = false;
 }
 setStatus('idle');
+void sources.load().then(() => {
+  state.served = sources.served;
+  syncStrategy();
+});
 void list.load().then(() => {
   state.recordings = list.entries;
   state.groups = list.groups;

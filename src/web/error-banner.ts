@@ -8,6 +8,10 @@ export interface ShownError {
   field?: ParamField;
   /** The last run and its charts are kept. */
   kept?: boolean;
+  /** Instead of "Parameter error: " / "Error: ". */
+  title?: string;
+  /** Instead of the note that goes with `kept` and `field`. */
+  note?: string;
 }
 
 export class ErrorBanner {
@@ -38,13 +42,16 @@ export class ErrorBanner {
 
   show(e: ShownError): void {
     this.current = e;
-    this.title.textContent = e.field ? 'Parameter error: ' : 'Error: ';
+    this.title.textContent = e.title ?? (e.field ? 'Parameter error: ' : 'Error: ');
     this.text.textContent = e.message;
-    this.note.textContent = e.kept
-      ? 'Nothing was run: the charts and metrics still show the last run. Fix the value and press Run.'
-      : e.field
-        ? 'Fix the value and press Run.'
-        : '';
+    this.note.textContent =
+      e.note !== undefined
+        ? e.note
+        : e.kept
+          ? 'Nothing was run: the charts and metrics still show the last run. Fix the value and press Run.'
+          : e.field
+            ? 'Fix the value and press Run.'
+            : '';
     this.note.hidden = !this.note.textContent;
     this.host.hidden = false;
   }

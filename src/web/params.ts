@@ -1,6 +1,7 @@
 // The page's parameters → the settings of one run, by the rules `ringbook backtest` applies to its flags
 // (src/cli/backtest.ts), so a replay in the browser and `ringbook backtest --json` on the same file report the same
-// metrics: obi-ofi (compiled in) with its defaults ← JSON, latency/queue parsed by the same functions, fees default
+// metrics: the chosen strategy (a built-in compiled in, or a bundle the loader made) with its defaults ← the config
+// JSON ← the parameter form's values (as --set), latency/queue parsed by the same functions, fees default
 // 0.0002/0.0006, partial fills on, no signal overrides, equity sampled every second. A bad value is a ParamError naming
 // the input, and for the strategy config the line, with the CLI's "did you mean".
 import { parseLatency, type LatencyModel } from '../backtest/latency';
@@ -12,8 +13,10 @@ import { lineOfKey, parseJsonText } from '../format/json-text';
 import { ConfigError, nest } from '../strategy/params';
 import { fieldsFor, resolveRun } from '../strategy/resolve';
 import type { StrategyDefinition } from '../strategy/api';
+import { BUILTINS, builtinNamed } from '../strategy/builtins/index';
+import { loadBundle, type LoadedStrategy } from '../strategy/sandbox';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
-import type { ParamField, RunParams } from './protocol';
+import type { ParamField, RunParams, StrategyChoice } from './protocol';
 
 export interface RunSettings {
   strategy: StrategyRun;
@@ -40,8 +43,15 @@ export class ParamError extends Error {
 /** The page's starting config: the demo-passive preset (docs/strategy.md, Presets), which trades on most book data. */
 export const EXAMPLE_CONFIG = obiOfi.presets!['demo-passive'].values;
 
+/** The config box a strategy starts with: obi-ofi's demo-passive preset, another strategy's defaults (empty). */
+export function startingConfig(name: string): string {
+  return name === 'obi-ofi' ? JSON.stringify(EXAMPLE_CONFIG, null, 2) : '{}';
+}
+
 export const DEFAULT_PARAMS: RunParams = {
-  config: JSON.stringify(EXAMPLE_CONFIG, null, 2),
+  strategy: { kind: 'builtin', name: 'obi-ofi' },
+  config: startingConfig('obi-ofi'),
+  sets: [],
   latency: 'feed',
   queue: 'risk-averse',
   fees: `${DEFAULT_FEES.maker},${DEFAULT_FEES.taker}`,
@@ -68,20 +78,57 @@ function sectionPaths(v: unknown): string[] {
   );
 }
 
+const loaded = new Map<string, LoadedStrategy>();
+
+/** The strategy of a choice: a built-in's compiled-in definition, or a bundle evaluated once per hash. */
+export function strategyOf(choice: StrategyChoice): LoadedStrategy {
+  if (choice.kind === 'builtin') {
+    const b = builtinNamed(choice.name);
+    if (!b)
+      throw new ParamError(
+        'strategy',
+        `no built-in strategy ${JSON.stringify(choice.name)} (built-ins: ${BUILTINS.map((x) => x.name).join(', ')})`,
+      );
+    return { definition: b.definition, bundle: null, describeError: (err) => (err instanceof Error ? err.message : String(err)) };
+  }
+  const hit = loaded.get(choice.bundle.hash);
+  if (hit) return hit;
+  let s: LoadedStrategy;
+  try {
+    s = loadBundle(choice.bundle);
+  } catch (err) {
+    throw new ParamError('strategy', (err as Error).message);
+  }
+  if (loaded.size >= 16) loaded.delete(loaded.keys().next().value!);
+  loaded.set(choice.bundle.hash, s);
+  return s;
+}
+
 /** The strategy config box: JSON errors with line and column, field errors with the field's line. */
-function configOf(text: string): ResolvedParams {
+function configOf(text: string, strategy: LoadedStrategy, sets: readonly string[]): ResolvedParams {
   let base: unknown = {};
   try {
     if (text.trim() !== '') base = parseJsonText(text, CONFIG_WHERE);
   } catch (err) {
     throw new ParamError('config', (err as Error).message);
   }
-  const definition = obiOfi as unknown as StrategyDefinition;
+  const definition: StrategyDefinition = strategy.definition;
+  let fields;
   try {
-    const fields = fieldsFor(definition);
-    const run = resolveRun(definition, [base], [], fields);
+    fields = fieldsFor(definition);
+  } catch (err) {
+    throw new ParamError('strategy', (err as Error).message);
+  }
+  const paths = new Set(fields.map((f) => f.path));
+  try {
+    const run = resolveRun(definition, [base], sets, fields);
+    const sources: Record<string, string> = Object.fromEntries(sectionPaths(base).map((p) => [p, 'page config']));
+    for (const o of sets) {
+      const k = o.slice(0, o.indexOf('=')).trim();
+      if (paths.has(k)) sources[k] = 'page form';
+    }
     return {
-      strategy: { definition, bundle: null, describeError: (err) => String(err) },
+      strategy,
       name: definition.name,
       fields,
       values: run.values,
@@ -89,10 +136,12 @@ function configOf(text: string): ResolvedParams {
       settings: run.settings,
       config: nest(run.values),
       preset: null,
-      sources: Object.fromEntries(sectionPaths(base).map((p) => [p, 'page config'])),
+      sources,
     };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw new ParamError('config', `${CONFIG_WHERE}: ${(err as Error).message}`);
+    const set = [...sets].reverse().find((x) => x.slice(0, x.indexOf('=')).trim() === err.field);
+    if (set) throw new ParamError(`param:${err.field}`, `${err.field}: ${err.message.replace(/^strategy config: \S+ /, '')}`);
     const line = lineOfKey(text, err.field.split('.').pop()!);
     const detail = err.message.replace(/^strategy config: /, '');
     throw new ParamError('config', `${CONFIG_WHERE}${line ? `, line ${line}` : ''}: ${detail}`);
@@ -110,7 +159,7 @@ function asInput<T>(field: ParamField, parse: () => T): T {
 
 /** Throws a ParamError that names the bad input. A recording has no own orders here, so `recorded` latency is refused. */
 export function runSettings(p: RunParams): RunSettings {
-  const resolved = configOf(p.config);
+  const resolved = configOf(p.config, strategyOf(p.strategy), p.sets);
   const latencySpec = p.latency.trim() || 'feed';
   if (latencySpec === 'recorded')
     throw new ParamError(
@@ -118,7 +167,13 @@ export function runSettings(p: RunParams): RunSettings {
       'latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…',
     );
   return {
-    strategy: { definition: resolved.strategy.definition, params: resolved.params, settings: resolved.settings },
+    strategy: {
+      definition: resolved.strategy.definition,
+      params: resolved.params,
+      settings: resolved.settings,
+      bundleHash: resolved.strategy.bundle?.hash ?? null,
+      describeError: resolved.strategy.describeError,
+    },
     resolved,
     latency: asInput('latency', () => parseLatency(latencySpec)),
     queue: asInput('queue', () => parseQueue(p.queue.trim() || 'risk-averse')),

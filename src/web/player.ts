@@ -11,7 +11,39 @@ import type { Recording } from './recording';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
 import { runReport } from '../cli/run-report';
 import type { Metrics } from '../backtest/metrics';
-import { LADDER_LEVELS, type Frame, type FromWorker, type RunParams, type RunReport, type Speed, type Status } from './protocol';
+import type { RecordedSeries } from '../backtest/trace';
+import {
+  LADDER_LEVELS,
+  type RecordedCopy,
+  type Frame,
+  type FromWorker,
+  type RunParams,
+  type RunReport,
+  type Speed,
+  type Status,
+} from './protocol';
+
+/** Points a recorded series keeps on the page (every k-th past it; the last point always). */
+const RECORD_POINTS = 4000;
+
+/** A ctx.record series for the page (t: ns since the first record, as the recording's relative times). */
+function thin(r: RecordedSeries): RecordedCopy {
+  const n = r.t.length;
+  const k = Math.max(1, Math.ceil(n / RECORD_POINTS));
+  const m = k === 1 ? n : Math.ceil(n / k) + ((n - 1) % k === 0 ? 0 : 1);
+  const t = new Float64Array(m);
+  const v = new Float64Array(m);
+  let j = 0;
+  for (let i = 0; i < n; i += k, j++) {
+    t[j] = r.t[i];
+    v[j] = r.v[i];
+  }
+  if (j < m) {
+    t[j] = r.t[n - 1];
+    v[j] = r.v[n - 1];
+  }
+  return { name: r.name, t, v };
+}
 
 /** Rows per feed call: small enough to check the time budget often. */
 const SLICE_ROWS = 8192;
@@ -160,16 +192,19 @@ export class Player {
     this.seek = null;
     this.run++;
     const charts = new RunCharts(this.rec, this.bc.inst.book, this.depthEveryNs);
-    // what obi-ofi's signal did, for the summary strip's "what stopped entries" (the page runs obi-ofi)
-    const watch = new SignalWatch(settings.resolved.config as unknown as StrategyConfig);
+    // what obi-ofi's signal did, for the summary strip's "what stopped entries" (as the CLI: another strategy's
+    // counters speak for themselves)
+    const watch = settings.resolved.name === 'obi-ofi' ? new SignalWatch(settings.resolved.config as unknown as StrategyConfig) : null;
     this.watch = watch;
-    const hooks: SessionHooks = {
-      ...charts.hooks,
-      onBook: (m, rt) => {
-        watch.observe(m);
-        charts.hooks.onBook?.(m, rt);
-      },
-    };
+    const hooks: SessionHooks = watch
+      ? {
+          ...charts.hooks,
+          onBook: (m, rt) => {
+            watch.observe(m);
+            charts.hooks.onBook?.(m, rt);
+          },
+        }
+      : charts.hooks;
     this.session = new ReplaySession(this.rec, this.bc, settings, hooks);
     this.charts = charts;
     this.mode = play ? 'playing' : 'paused';
@@ -258,7 +293,11 @@ export class Player {
     this.seek = null;
     this.mode = 'done';
     // metrics first: a page that sees status 'done' can read them
-    this.io.post({ type: 'done', run: this.run, metrics, report: this.report(metrics) });
+    const records = s.records.map(thin);
+    this.io.post(
+      { type: 'done', run: this.run, metrics, report: this.report(metrics), records },
+      records.flatMap((r) => [r.t.buffer, r.v.buffer]),
+    );
     this.frame(true);
   }
 

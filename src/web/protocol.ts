@@ -4,6 +4,13 @@
 import type { Metrics } from '../backtest/metrics';
 import type { ReportContext } from '../backtest/report-text';
 import type { Finding } from '../format/findings';
+import type { StrategyBundle } from '../strategy/sandbox';
+
+/**
+ * The strategy of a run: a built-in compiled into the page, or a bundle as the loader makes it (src/strategy/loader:
+ * built by `ringbook serve` from a built-in's source or the --strategy file, or a prebuilt bundle dropped on the page).
+ */
+export type StrategyChoice = { kind: 'builtin'; name: string } | { kind: 'bundle'; bundle: StrategyBundle };
 
 /** One Parquet file of a recording: served at /data/<path>, or chosen or dropped by the user. */
 export type ParquetPart = { url: string; name: string; byteLength?: number } | { file: File; name: string };
@@ -17,8 +24,11 @@ export type RecordingSource = { kind: 'parquet'; parts: ParquetPart[]; name: str
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {
+  strategy: StrategyChoice;
   /** The strategy config as JSON text (a partial config: defaults fill the rest). */
   config: string;
+  /** The parameter form's values as --set overrides ("threshold=0.6"), over the config. */
+  sets: string[];
   /** --latency: constant:ENTRY[,RESPONSE] | feed[:A,B,C,D]. */
   latency: string;
   /** --queue: risk-averse | power:N | … */
@@ -130,15 +140,22 @@ export type FromWorker =
    */
   | { type: 'reset'; run: number; reason: 'params' | 'restart' | 'open' }
   | Frame
-  | { type: 'done'; run: number; metrics: Metrics; report: RunReport }
+  | { type: 'done'; run: number; metrics: Metrics; report: RunReport; records: RecordedCopy[] }
   /**
    * `field`: the parameter input at fault (its message names it and the line). `kept`: the last run and its charts
    * stay as they were (a Run with bad parameters changes nothing); otherwise the replay stopped.
    */
   | { type: 'error'; message: string; fatal: boolean; field?: ParamField; kept?: boolean };
 
-/** The page's parameter inputs, as errors name them. */
-export type ParamField = 'config' | 'latency' | 'queue' | 'fees';
+/** The page's parameter inputs, as errors name them: `param:PATH` is a declared parameter's field in the form. */
+export type ParamField = 'strategy' | 'config' | 'latency' | 'queue' | 'fees' | `param:${string}`;
+
+/** A ctx.record series of the run: t in ns relative to the recording's first record (thinned to ~4,000 points). */
+export interface RecordedCopy {
+  name: string;
+  t: Float64Array;
+  v: Float64Array;
+}
 
 /**
  * What the reports say beyond the metrics, as `ringbook backtest` builds it (src/cli/run-report.ts): currencies, the

@@ -83,6 +83,8 @@ export class RecordingList {
     private readonly openButton: HTMLButtonElement,
     fileInput: HTMLInputElement,
     private readonly onOpen: (source: RecordingSource) => void,
+    /** A strategy file dropped or chosen with the recordings (.js bundle, or .ts to be told how). */
+    private readonly onStrategyFile: (file: File) => void = () => {},
   ) {
     openButton.onclick = () => {
       if (select.value) this.open(select.value);
@@ -128,7 +130,10 @@ export class RecordingList {
 
   /** Parquet files open as they are (several as one recording); anything else is taken for Tardis.dev files to convert. */
   openFiles(list: FileList | File[]): void {
-    const files = [...list];
+    const all = [...list];
+    const isStrategy = (f: File) => /\.(m|c)?[jt]s$/i.test(f.name);
+    for (const f of all) if (isStrategy(f)) this.onStrategyFile(f);
+    const files = all.filter((f) => !isStrategy(f));
     if (!files.length) return;
     if (files.every((f) => /\.parquet$/i.test(f.name))) {
       const name = files.length === 1 ? files[0].name : `${files.length} files`;

@@ -7,6 +7,7 @@ import { Backtest, type BacktestCore } from '../backtest/run';
 import { instrumentOf, signalsOf } from '../backtest/setup';
 import { computeMetrics, type Metrics } from '../backtest/metrics';
 import type { Columns } from '../capture/schema';
+import type { RecordedSeries } from '../backtest/trace';
 import type { Event } from '../strategy/events';
 import type { Market } from '../strategy/api';
 import type { StrategyRuntime } from '../strategy/runtime';
@@ -32,6 +33,8 @@ export class ReplaySession {
   messages = 0;
   fills = 0;
   metrics: Metrics | null = null;
+  /** What the strategy recorded with ctx.record (once finish() ran). */
+  records: RecordedSeries[] = [];
 
   constructor(
     readonly rec: Recording,
@@ -119,7 +122,11 @@ export class ReplaySession {
 
   /** Ends the run (once): the trace's metrics, as `ringbook backtest --json` prints them for the same files. */
   finish(): Metrics {
-    if (!this.metrics) this.metrics = computeMetrics(this.bt.finish({ files: this.rec.files }));
+    if (!this.metrics) {
+      const trace = this.bt.finish({ files: this.rec.files });
+      this.records = trace.strategy?.records ?? [];
+      this.metrics = computeMetrics(trace);
+    }
     return this.metrics;
   }
 }

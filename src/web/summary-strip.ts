@@ -99,10 +99,20 @@ export function summarise(m: Metrics, report: RunReport | null): Summary {
   return { tiles, lines };
 }
 
+/** "Strategy signal-taker (built-in) · bundle sha256 0123456789ab… · core.wasm sha256 …", as the reports name it. */
+export function strategyLine(report: RunReport | null): string {
+  const st = report?.ctx.strategy;
+  if (!st) return '';
+  const from = st.source.startsWith('builtin:') ? 'built-in' : st.source === st.name ? 'built-in, compiled into the page' : st.source;
+  const bundle = st.bundleHash ? `bundle sha256 ${st.bundleHash.slice(0, 12)}…` : 'bundle sha256 n/a (compiled into the page)';
+  return `Strategy ${st.name} (${from}) · ${bundle}`;
+}
+
 export class SummaryStrip {
   private readonly grid: HTMLElement;
   private readonly why: HTMLElement;
   private readonly status: HTMLElement;
+  private readonly strategy: HTMLElement;
   summary: Summary | null = null;
 
   constructor(host: HTMLElement) {
@@ -112,7 +122,10 @@ export class SummaryStrip {
     this.grid.className = 'tiles';
     this.why = document.createElement('div');
     this.why.className = 'why';
-    host.replaceChildren(this.status, this.grid, this.why);
+    this.strategy = document.createElement('div');
+    this.strategy.className = 'strip-strategy';
+    this.strategy.dataset.testid = 'strip-strategy';
+    host.replaceChildren(this.status, this.strategy, this.grid, this.why);
     this.pending('Open a recording and press Play or Run: the figures of a run appear here when it reaches the end.');
   }
 
@@ -121,6 +134,7 @@ export class SummaryStrip {
     this.summary = null;
     this.status.textContent = text;
     this.status.hidden = false;
+    this.strategy.textContent = '';
     this.grid.replaceChildren();
     this.why.replaceChildren();
   }
@@ -130,6 +144,7 @@ export class SummaryStrip {
     const before = previous ? new Map(summarise(previous, previousReport).tiles.map((t) => [t.key, t.value])) : null;
     this.summary = s;
     this.status.hidden = true;
+    this.strategy.textContent = strategyLine(report);
     this.grid.replaceChildren(
       ...s.tiles.map((t) => {
         const tile = document.createElement('div');
