@@ -5,6 +5,7 @@
 // file:line, while the last good bundle stays served; nothing a file holds stops the server. The page learns of each
 // new version from a server-sent event stream (GET /api/strategy/events) and fetches the state (GET /api/strategy).
 import { watch, type FSWatcher } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { basename, dirname, resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bundleStrategy, loadStrategy, type StrategyBundle } from '../strategy/loader';
@@ -25,9 +26,20 @@ export interface ServedStrategy {
   error: string | null;
 }
 
+/** How long a module's top level may run in the server's check (it builds one object: milliseconds). */
+const LOAD_LIMIT_MS = 2000;
+
 /** Bundles `file` and checks it loads as a strategy whose declared parameters resolve to their defaults. */
 export async function buildServedStrategy(file: string): Promise<{ bundle: StrategyBundle; name: string }> {
   const bundle = await bundleStrategy(file);
+  // an endless loop at the module's top level must not take the server with it: run it once in a context of its
+  // own with a time limit first (what it throws there is left to the real load below, which names the line)
+  try {
+    runInNewContext(`${bundle.text}\n;void 0;`, {}, { timeout: LOAD_LIMIT_MS, filename: file });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT')
+      throw new Error(`${file}: the module did not finish loading within ${LOAD_LIMIT_MS / 1000} s (an endless loop at its top level?)`);
+  }
   const loaded = loadBundle(bundle);
   resolveRun(loaded.definition, [], [], fieldsFor(loaded.definition));
   return { bundle, name: loaded.definition.name };
@@ -40,7 +52,7 @@ export class StrategyWatcher {
   state: ServedStrategy;
   private readonly listeners = new Set<(s: ServedStrategy) => void>();
   private watcher: FSWatcher | null = null;
-  private building = false;
+  private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -77,21 +89,20 @@ export class StrategyWatcher {
     }, 40);
   }
 
-  /** Builds now (or after the build under way); resolves when the state reflects the file as it was. */
-  async build(): Promise<void> {
-    if (this.building) {
-      this.again = true;
-      return;
-    }
-    this.building = true;
-    try {
-      do {
-        this.again = false;
-        await this.buildOnce();
-      } while (this.again && !this.closed);
-    } finally {
-      this.building = false;
-    }
+  /** Builds now (or once more after the build under way); resolves when the state reflects the file as it is now. */
+  build(): Promise<void> {
+    this.again = true;
+    this.running ??= (async () => {
+      try {
+        while (this.again && !this.closed) {
+          this.again = false;
+          await this.buildOnce();
+        }
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
   }
 
   private async buildOnce(): Promise<void> {

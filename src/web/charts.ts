@@ -54,7 +54,7 @@ export interface ChartHosts {
 const HEIGHT = { price: 260, obi: 110, ofi: 110, position: 110, equity: 140 };
 
 /** uPlot's time axis formats on a 24-hour clock, ISO dates: [min tick s, default, rollover year, month, day, hour, min, sec, mode]. */
-const UTC_AXIS: (string | number | null)[][] = [
+export const UTC_AXIS: (string | number | null)[][] = [
   [3600 * 24 * 365, '{YYYY}', null, null, null, null, null, null, 1],
   [3600 * 24 * 28, '{YYYY}-{MM}', '\n{YYYY}', null, null, null, null, null, 1],
   [3600 * 24, '{MM}-{DD}', '\n{YYYY}', null, null, null, null, null, 1],

@@ -2,6 +2,7 @@
 // a run reaches the end (the runtime hands them over with the metrics, as the backtest's HTML report draws them); the
 // previous run's series of the same name dashed beside it after a change. Hidden when the strategy records nothing.
 import uPlot from 'uplot';
+import { UTC_AXIS } from './charts';
 import type { RecordedCopy, RecordingInfo } from './protocol';
 
 const HEIGHT = 110;
@@ -57,7 +58,7 @@ export class RecordsView {
           tzDate: utcDate,
           scales: { x: { time: true, range: () => [this.x0, this.x1] } },
           axes: [
-            { stroke: '#8b949e', grid: { stroke: '#21262d' } },
+            { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, values: UTC_AXIS },
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, size: 60 },
           ],
           series: [

@@ -220,6 +220,15 @@ if (!existsSync(CHROMIUM)) {
     s = await state();
     assert.match(s.error!, new RegExp(`my-taker\\.ts:${at + 2}:\\d+: `));
     assert.is(s.run, good.run);
+    // an endless loop at the module's top level: stopped in the server's check, named
+    writeFileSync(ctx.file, `${ctx.source}\nwhile (true) {}\n`);
+    await waitFor(
+      page,
+      `window.__ringbook.served.version > ${s.served!.version} && /did not finish loading/.test(window.__ringbook.error || '')`,
+    );
+    s = await state();
+    assert.match(s.error!, /my-taker\.ts: the module did not finish loading within 2 s \(an endless loop at its top level\?\)/);
+    assert.is(s.run, good.run);
     // the server still answers, and the last good bundle is still what it serves
     const list = await page.evaluate(async () => (await fetch('/api/recordings')).status);
     assert.is(list, 200);
