@@ -14,7 +14,7 @@ export const SERVE = {
   name: 'serve',
   usage: '[--data data/] [--port 8080] [--strategy FILE] [options]',
   summary:
-    'Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at /api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces).',
+    'Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at /api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces), the built-in strategies bundled at /api/strategies, and with --strategy your file at /api/strategy (rebuilt on every save; the page follows /api/strategy/events).',
   flags: {
     data: { type: 'string', arg: 'DIR', default: 'data', description: 'recording root, as given to ringbook record --out' },
     port: { type: 'int', arg: 'N', default: 8080, min: 0, max: 65535, noun: 'a port number', description: 'port, 0 = any free port' },
