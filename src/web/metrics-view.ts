@@ -103,7 +103,11 @@ export class MetricsPanel {
       const cell = (text: string, cls: string) => {
         const td = tr.insertCell();
         td.className = cls;
-        td.textContent = text;
+        // a sha256 (bundle, core) would set the column's width: its first 16 digits, the whole on hover
+        if (/^[0-9a-f]{64}$/.test(text)) {
+          td.textContent = `${text.slice(0, 16)}…`;
+          td.title = text;
+        } else td.textContent = text;
       };
       cell(r.label, 'label');
       cell(r.value, 'value');

@@ -60,6 +60,8 @@ export interface PlayerIo {
   later(fn: () => void, ms: number): void;
   /** Frames carry a copy of the ladder only when the page cannot read the shared memory. */
   copyLadder: boolean;
+  /** sha256 of the core.wasm running, for the run's provenance (null: not known). */
+  coreHash?: string | null;
 }
 
 type Mode = 'paused' | 'playing' | 'done' | 'error' | 'stopped';
@@ -187,6 +189,7 @@ export class Player {
       this.io.post({ type: 'error', message, fatal: false, field, kept: false });
       return;
     }
+    settings.strategy.coreHash = this.io.coreHash ?? null;
     this.params = params;
     this.settings = settings;
     this.seek = null;

@@ -21,6 +21,23 @@ const isolated = scope.crossOriginIsolated === true;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
 
 let modulePromise: Promise<WebAssembly.Module> | null = null;
+/** sha256 of the core.wasm this page runs, as the reports name the core (null where digests are not available). */
+let coreHash: string | null = null;
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const d = await crypto.subtle.digest('SHA-256', bytes);
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The core, compiled from the bytes whose hash the reports give. */
+async function loadCoreModule(): Promise<WebAssembly.Module> {
+  const url = new URL('./core.wasm', import.meta.url);
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`${url.pathname}: ${r.status} ${r.statusText}`);
+  const bytes = await r.arrayBuffer();
+  coreHash = await sha256Hex(bytes).catch(() => null);
+  return compileCore(bytes);
+}
 let player: Player | null = null;
 /** Bumped by every open: a load overtaken by a newer one is dropped when it finishes. */
 let opening = 0;
@@ -45,7 +62,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
   const name = msg.source.name;
   post({ type: 'loading', name, rowsDone: 0, rows: 0 });
   try {
-    modulePromise ??= compileCore(new URL('./core.wasm', import.meta.url));
+    modulePromise ??= loadCoreModule();
     let lastPost = 0;
     const progress = (done: number, rows: number) => {
       const now = performance.now();
@@ -87,7 +104,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
       },
       shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr } : undefined,
     });
-    player = new Player(rec, bc, msg.params, msg.speed, { post, now: () => performance.now(), later, copyLadder: !isolated });
+    player = new Player(rec, bc, msg.params, msg.speed, { post, now: () => performance.now(), later, copyLadder: !isolated, coreHash });
     player.open();
   } catch (err) {
     if (mine === opening)

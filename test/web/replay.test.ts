@@ -212,7 +212,7 @@ if (!existsSync(CHROMIUM)) {
   test('a run at max speed reports the metrics `ringbook backtest --json` prints, and the strategy trades', async () => {
     await setParams(ctx.page);
     const s = await runToEnd(ctx.page);
-    assert.equal(s.metrics, ctx.cli);
+    assert.equal(metricsOfCli(s.metrics as unknown as Record<string, unknown>), ctx.cli);
     assert.ok(s.fills > 0, `fills ${s.fills}`);
     assert.is(s.localTs, s.recording!.lastNs);
     // the ladder is read from the worker's memory by the page itself: it shows the book at the end
@@ -272,7 +272,11 @@ if (!existsSync(CHROMIUM)) {
     await ctx.page.selectOption('#speed', 'max');
     await ctx.page.click('#play');
     await waitFor(ctx.page, `window.__ringbook.status === 'done'`, 60_000);
-    assert.equal((await state()).metrics, ctx.cli, 'pauses, seeks and steps do not change the outcome');
+    assert.equal(
+      metricsOfCli((await state()).metrics as unknown as Record<string, unknown>),
+      ctx.cli,
+      'pauses, seeks and steps do not change the outcome',
+    );
     // the charts draw on the next animation frames
     await ctx.page.waitForTimeout(300);
     mkdirSync(join(BUILD, 'test-output'), { recursive: true });
@@ -314,7 +318,7 @@ if (!existsSync(CHROMIUM)) {
     assert.is(cli.status, 0, cli.stderr);
     await ctx.page.fill('#config', JSON.stringify(other));
     const s = await runToEnd(ctx.page);
-    assert.equal(s.metrics, metricsOfCli(cli.stdout));
+    assert.equal(metricsOfCli(s.metrics as unknown as Record<string, unknown>), metricsOfCli(cli.stdout));
     assert.equal(await ctx.page.$$eval('#metrics thead th', (th) => th.map((t) => t.textContent)), [
       'metric',
       'this run',
@@ -344,7 +348,7 @@ if (!existsSync(CHROMIUM)) {
     const s = await state();
     assert.is(s.status, 'paused');
     const done = await runToEnd(ctx.page);
-    assert.equal(done.metrics, ctx.cli);
+    assert.equal(metricsOfCli(done.metrics as unknown as Record<string, unknown>), ctx.cli);
   });
 
   test('without cross-origin isolation the page says what is lost and still replays', async () => {
@@ -359,7 +363,7 @@ if (!existsSync(CHROMIUM)) {
       const s = await runToEnd(page);
       assert.not.ok(s.isolated);
       assert.is(s.ladderSource, 'copied');
-      assert.equal(s.metrics, ctx.cli);
+      assert.equal(metricsOfCli(s.metrics as unknown as Record<string, unknown>), ctx.cli);
       await waitFor(page, `document.querySelectorAll('#ladder td.price:not(:empty)').length === 20`);
     } finally {
       await page.close();

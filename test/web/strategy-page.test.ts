@@ -135,9 +135,10 @@ if (!existsSync(CHROMIUM)) {
     const s = await runToEnd(page);
     const wide = cli('--strategy', 'signal-taker', '--set', 'maxSpreadTicks=50');
     assert.equal(metricsOfCli(s.metrics as unknown as Record<string, unknown>), metricsOfCli(wide));
-    const cliStrategy = wide.strategy as { name: string; bundleSha256: string };
+    const cliStrategy = wide.strategy as { name: string; bundleSha256: string; coreSha256: string };
     assert.is(s.metrics!.strategy!.name, 'signal-taker');
     assert.is(s.metrics!.strategy!.bundleSha256, cliStrategy.bundleSha256, 'the page ran the bundle the CLI runs');
+    assert.is(s.metrics!.strategy!.coreSha256, cliStrategy.coreSha256, 'on the core the CLI runs');
     assert.ok(s.metrics!.activity.fills > 0, 'signal-taker trades on this recording');
     const strip = await page.textContent('[data-testid=strip-strategy]');
     assert.is(strip, `Strategy signal-taker (built-in) · bundle sha256 ${cliStrategy.bundleSha256.slice(0, 12)}…`);
