@@ -17,6 +17,8 @@ import { BUILTINS } from '../strategy/builtins/index';
 export interface ServedStrategy {
   /** Bumped by every build whose outcome differs from the last (a new bundle, or a new error). */
   version: number;
+  /** This serve process (versions count from 1 in each): a page that reconnects to a restarted serve starts over. */
+  instance: string;
   /** The file as given to --strategy. */
   file: string;
   /** The last good bundle and its strategy's name (null until one built). */
@@ -61,7 +63,7 @@ export class StrategyWatcher {
     readonly file: string,
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.state = { version: 0, file, name: null, bundle: null, error: null };
+    this.state = { version: 0, instance: `${process.pid}-${Date.now()}`, file, name: null, bundle: null, error: null };
   }
 
   /** The first build (its error, if any, is the state's: the page shows it), then watching. */
@@ -110,7 +112,7 @@ export class StrategyWatcher {
     try {
       const { bundle, name } = await buildServedStrategy(this.file);
       if (s.error === null && s.bundle?.hash === bundle.hash) return; // saved without a change
-      this.state = { version: s.version + 1, file: this.file, name, bundle, error: null };
+      this.state = { ...s, version: s.version + 1, name, bundle, error: null };
       this.log(`  strategy ${name} from ${this.file}: bundle sha256 ${bundle.hash.slice(0, 12)}… (version ${this.state.version})`);
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -190,7 +192,7 @@ export function strategyApi(served: StrategyWatcher | null) {
       }
     } else if (pathname === '/api/strategy/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'X-Accel-Buffering': 'no' });
-      const send = (s: ServedStrategy) => res.write(`data: ${JSON.stringify({ version: s.version })}\n\n`);
+      const send = (s: ServedStrategy) => res.write(`data: ${JSON.stringify({ version: s.version, instance: s.instance })}\n\n`);
       res.write('retry: 1000\n\n');
       send(served.state);
       const off = served.subscribe(send);

@@ -45,6 +45,10 @@ export class StrategySources {
   private events: EventSource | null = null;
   private fetching: Promise<void> | null = null;
   private wanted = 0;
+  /** The serve process the versions count in (a restarted serve counts from 1 again). */
+  private instance = '';
+  /** The served bundle on the list. */
+  private hash: string | null = null;
 
   constructor(
     private readonly panel: StrategyPanel,
@@ -83,9 +87,14 @@ export class StrategySources {
   private follow(): void {
     this.events = new EventSource('/api/strategy/events');
     this.events.onmessage = (ev) => {
-      const v = (JSON.parse(String(ev.data)) as { version: number }).version;
-      if (v > this.wanted) {
-        this.wanted = v;
+      const e = JSON.parse(String(ev.data)) as { version: number; instance: string };
+      if (e.instance !== this.instance) {
+        this.instance = e.instance;
+        this.wanted = 0;
+        this.served = null;
+      }
+      if (e.version > this.wanted) {
+        this.wanted = e.version;
         void this.fetchServed();
       }
     };
@@ -100,9 +109,10 @@ export class StrategySources {
           if (!r.ok) return;
           const s = (await r.json()) as ServedState;
           if (this.served && s.version <= this.served.version) return;
-          const before = this.served;
           this.served = { version: s.version, file: s.file, hash: s.bundle?.hash ?? null, error: s.error };
-          if (s.bundle && s.bundle.hash !== before?.hash) {
+          if (s.bundle && s.bundle.hash !== this.hash) {
+            this.hash = s.bundle.hash;
+            const first = !this.panel.options.has('served');
             try {
               const loaded = loadBundle(s.bundle);
               const o: StrategyOption = {
@@ -111,8 +121,8 @@ export class StrategySources {
                 definition: loaded.definition,
                 origin: `${s.file}, served and rebuilt on save`,
               };
-              this.panel.upsert(o, before === null);
-              if (!s.error) this.hooks.onServed(o, before === null);
+              this.panel.upsert(o, first);
+              if (!s.error) this.hooks.onServed(o, first);
             } catch (err) {
               this.hooks.onServedError(`${s.file}: ${(err as Error).message}`);
             }
