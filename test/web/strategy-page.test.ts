@@ -15,6 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeRecording } from '../../bench/recording';
 import type { PageState } from '../../src/web/app';
 import { runServe } from '../../src/cli/serve';
+import { startServer } from '../../src/serve/server';
 import { metricsOfCli } from '../helpers/metrics-json';
 
 const BUILD = process.env.RINGBOOK_BUILD ?? join(process.cwd(), 'build');
@@ -247,6 +248,34 @@ if (!existsSync(CHROMIUM)) {
     assert.is(await page.isVisible('#error'), false);
   });
 
+  test('a page served without the strategy endpoints: the built-ins compiled in, a dropped bundle runs', async () => {
+    const bare = await startServer({ webRoot: join(BUILD, 'web'), dataRoot: ctx.data, port: 0 });
+    const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 1200 } });
+    try {
+      await page.goto(bare.url);
+      await waitFor(page, `window.__ringbook.recordings.length > 0`);
+      let s = await state(page);
+      assert.equal(s.strategies, ['builtin:obi-ofi', 'builtin:signal-taker']);
+      assert.is(s.strategy.hash, null, 'compiled into the page');
+      assert.is(s.served, null);
+      const bundle = join(ctx.dir, 'bare.bundle.js');
+      writeFileSync(bundle, ((await (await fetch(`${ctx.url}api/strategy`)).json()) as { bundle: { text: string } }).bundle.text);
+      await page.setInputFiles('#strategy-file', bundle);
+      await waitFor(page, `window.__ringbook.strategy.key.startsWith('dropped:')`);
+      await openRecording(page);
+      s = await runToEnd(page);
+      assert.is(s.strategy.name, 'imbalance-taker');
+      assert.is(s.metrics!.strategy!.bundleSha256, s.strategy.hash);
+      assert.match(
+        (await page.textContent('[data-testid=strip-strategy]'))!,
+        /^Strategy imbalance-taker \(bare\.bundle\.js\) · bundle sha256 [0-9a-f]{12}…$/,
+      );
+    } finally {
+      await page.close();
+      await bare.close();
+    }
+  });
+
   test('the served bundle dropped on a page runs the same strategy, by its hash', async () => {
     const served = await ctx.page.evaluate(async () => {
       const r = await fetch('/api/strategy/bundle.js');
@@ -263,6 +292,12 @@ if (!existsSync(CHROMIUM)) {
       const s = await state(page);
       assert.is(s.strategy.hash, served.hash);
       assert.is(s.strategy.name, 'imbalance-taker');
+      // a run of it is the run of backtest --strategy on the file, bundle hash included
+      await openRecording(page);
+      const r = await runToEnd(page);
+      const json = cli('--strategy', ctx.file);
+      assert.equal(metricsOfCli(r.metrics as unknown as Record<string, unknown>), metricsOfCli(json));
+      assert.is(r.metrics!.strategy!.bundleSha256, (json.strategy as { bundleSha256: string }).bundleSha256);
       // a TypeScript file is refused with what to do instead
       await page.setInputFiles('#strategy-file', ctx.file);
       await waitFor(page, `window.__ringbook.errorField === 'strategy'`);
