@@ -101,7 +101,7 @@ test('the full metrics: the report sections with human labels, numbers as people
     'Settings',
   ]);
   for (const r of rows) {
-    if (r.section.startsWith('Parameters') || r.section.startsWith('Strategy')) continue; // parameters go by the names --set takes, counters by the names the strategy counts
+    if (r.section.startsWith('Parameters')) continue; // parameters go by the names --set takes
     assert.not.match(r.label, /^[a-z]+[A-Z]\w*$|\b(run|pnl|returns|drawdown|activity|trades|exposure|settings)\.\w+/, `raw key ${r.label}`);
     assert.not.match(r.value, /\d\.\d{9,}|e-\d|^\d{10,}$/, `${r.label}: ${r.value}`);
   }
