@@ -1,5 +1,7 @@
-// `ringbook optimize <data> --space space.json`: parameter search over backtests on worker threads sharing the
-// decoded recording; every trial logged; walk-forward and overfitting controls; shards and their merge.
+// `ringbook optimize <data> --strategy FILE|NAME --space space.json`: parameter search over a strategy's declared
+// parameters, backtests on worker threads sharing the decoded recording (each worker evaluates the same bundle text);
+// every trial logged with the bundle's and the core's sha256; walk-forward and overfitting controls; shards and their
+// merge (which refuses shards of different bundles).
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { checkWritableDir, ensureDir } from '../capture/files';
@@ -19,29 +21,29 @@ import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
 import { summarise, type Summary } from '../optimize/summary';
-import { optimizeReport, paramText } from '../optimize/report-html';
+import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
 import { dropDamaged, expandInput, parseFees, replayFilesOf, recordingRoot, skippedLines } from './backtest';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
-import { loadParams, presetHelp, parameterFlags } from './params';
+import { loadParams, presetHelp, strategyFlags } from './params';
+import { coreHash, loadStrategy } from '../strategy/loader';
 
 export const OPTIMIZE = {
   name: 'optimize',
-  usage: '<data> --space space.json [options]',
+  usage: '<data> --space space.json [--strategy FILE|NAME] [options]',
   summary:
-    'Parameter search over backtests on worker threads sharing the decoded recording; every trial logged; walk-forward and overfitting controls (PSR, DSR, PBO, MinBTL); shards for many machines.',
+    "Parameter search over a strategy's declared parameters: backtests on worker threads sharing the decoded recording; every trial logged; walk-forward and overfitting controls (PSR, DSR, PBO, MinBTL); shards for many machines.",
   positionals: { name: 'one data input: a recording directory, file or glob', min: 1, max: 1 },
   subcommands: [['merge <shard dirs…> --out DIR', 'combine the results of shards run with --shard i/n (ringbook optimize merge --help)']],
   flags: {
     space: {
       type: 'string',
       arg: 'FILE',
-      description: 'required: the parameters to search: lists, {min,max,step|count[,log]} ranges (docs/optimize.md)',
+      description: "required: the strategy's declared parameters to search: lists, {min,max,step|count[,log]} ranges (docs/optimize.md)",
     },
-    // obi-ofi's parameters: the optimizer takes --strategy once it searches a strategy's declared parameters
-    ...parameterFlags(),
+    ...strategyFlags(),
     method: {
       type: 'string',
       arg: 'M',
@@ -92,6 +94,7 @@ export const OPTIMIZE = {
   },
   examples: [
     ['optimize data/ --space space.json --preset demo', 'a grid search over the demo preset, results in results/'],
+    ['optimize data/ --strategy my-strategy.ts --space space.json', "a grid search over your strategy file's declared parameters"],
     [
       'optimize data/ --space space.json --walk-forward train=3d,test=1d,purge=10m --objective sharpe',
       'walk-forward: pick on 3 days, score on the next',
@@ -115,12 +118,17 @@ export const MERGE = {
   ],
 } as const satisfies CommandSpec;
 
+/** Manifests written before the optimizer took --strategy: obi-ofi, hashes unknown. */
+const LEGACY_STRATEGY: Manifest['strategy'] = { name: 'obi-ofi', source: 'builtin:obi-ofi', bundleSha256: null, coreSha256: null };
+
 const NICE = [1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400].map((s) => s * 1e9);
 
 interface Manifest {
   version: 1;
   data: Array<{ path: string; rows: number }>;
   symbol: string;
+  /** The strategy every trial ran: its name, where it came from, its bundle's and core.wasm's sha256 (null: unknown). */
+  strategy: StrategyIdentity & { source: string };
   space: unknown;
   method: string;
   seed: number;
@@ -129,9 +137,11 @@ interface Manifest {
   complete: boolean;
   objective: Objective;
   walkForward: string | null;
-  settings: Omit<TrialSettings, 'roundTrips'> & { roundTrips: number };
+  settings: Omit<TrialSettings, 'roundTrips' | 'strategy'> & { roundTrips: number };
   heatmap: [string, string] | null;
   keys: string[];
+  /** Searched parameter → its unit (from the strategy's declaration), for values as people read them. */
+  units: Record<string, string>;
   /** Damaged input files left out with --skip-damaged, and why. */
   skipped?: Array<{ path: string; reason: string }>;
 }
@@ -168,7 +178,14 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   if (summary) {
     writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (summary.chosen) writeFileSync(join(out, 'best.json'), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
-    writeFileSync(join(out, 'report.html'), optimizeReport(summary, results, keys, manifest.heatmap, { symbol: manifest.symbol }));
+    writeFileSync(
+      join(out, 'report.html'),
+      optimizeReport(summary, results, keys, manifest.heatmap, {
+        symbol: manifest.symbol,
+        strategy: manifest.strategy,
+        units: manifest.units,
+      }),
+    );
   }
 }
 
@@ -177,11 +194,18 @@ function objectiveText(o: Objective, v: number | null, ccy: string): string {
   return o === 'net_pnl' || o === 'net_per_trade' ? moneyIn(v, ccy) : fixed(v, 3);
 }
 
-export function printSummary(s: Summary, keys: string[], out: string, o: { symbol: string; bestNetQuote: number | null }): void {
+export function printSummary(
+  s: Summary,
+  keys: string[],
+  out: string,
+  o: { symbol: string; bestNetQuote: number | null; strategy?: StrategyIdentity; units?: Record<string, string> },
+): void {
   const ccy = quoteCurrency(o.symbol);
+  const paramText = (k: string, v: unknown, q: string) => paramTextOf(k, v, q, o.units);
   const spanNs = Number(BigInt(s.toNs) - BigInt(s.fromNs));
   const days = spanNs / 86_400e9;
   const lines = [
+    ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
     `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs) over ${duration(spanNs)} of ${o.symbol}, ranked by ${s.objective}:`,
   ];
   const widths = keys.map((k) => Math.max(10, k.length));
@@ -273,8 +297,23 @@ async function runMerge(argv: string[]): Promise<number> {
     return { dir: d, manifest, results };
   });
   const first = parts[0].manifest;
-  const same = (m: Manifest) =>
-    JSON.stringify({ ...m, shard: null, complete: true }) === JSON.stringify({ ...first, shard: null, complete: true });
+  // the strategy is compared by name and bundle, not by the path it was loaded from (another machine, another checkout)
+  const comparable = (m: Manifest) => JSON.stringify({ ...m, shard: null, complete: true, strategy: null });
+  const same = (m: Manifest) => comparable(m) === comparable(first);
+  const ran = (p: (typeof parts)[number]) => p.manifest.strategy ?? LEGACY_STRATEGY;
+  for (const p of parts) {
+    const a = ran(parts[0]);
+    const b = ran(p);
+    const bad = p.results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
+    if (bad)
+      throw new Error(
+        `${join(p.dir, 'trials.jsonl')}: trial ${bad.id} ran bundle sha256 ${bad.bundleSha256 ?? 'unknown'}, the shard's manifest says ${b.bundleSha256 ?? 'unknown'}: the directory mixes runs; re-run that shard`,
+      );
+    if (a.name !== b.name || a.bundleSha256 !== b.bundleSha256 || a.coreSha256 !== b.coreSha256)
+      throw new Error(
+        `${p.dir} ran the strategy ${strategyText(b)}, ${parts[0].dir} ran ${strategyText(a)}: shards must run the same bundle on the same core (the same strategy file, unedited, and the same ringbook build)`,
+      );
+  }
   for (const p of parts) {
     if (!same(p.manifest))
       throw new Error(`${p.dir} was run with other data, space or settings than ${parts[0].dir}: shards must come from the same command`);
@@ -302,7 +341,12 @@ async function runMerge(argv: string[]): Promise<number> {
   });
   const manifest: Manifest = { ...first, shard: null, complete: true };
   writeResults(resolve(values.out), manifest, results, summary);
-  printSummary(summary, first.keys, values.out, { symbol: first.symbol, bestNetQuote: bestNet(results) });
+  printSummary(summary, first.keys, values.out, {
+    symbol: first.symbol,
+    bestNetQuote: bestNet(results),
+    strategy: manifest.strategy,
+    units: manifest.units,
+  });
   return 0;
 }
 
@@ -313,21 +357,36 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const values = args.values;
   if (!values.space) throw new UsageError('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
   const objective = parseObjective(values.objective);
-  // the base every trial varies: preset, --config and --set, checked once here rather than failing every trial
-  const base = (
-    await loadParams({ command: 'optimize', strategy: 'obi-ofi', preset: values.preset, configFile: values.config, sets: values.set })
-  ).config;
+  // the strategy (bundled and checked once here; the workers evaluate the same text) and the base every trial varies:
+  // its defaults, preset, --config and --set, checked once here rather than failing every trial
+  const loaded = await loadStrategy(values.strategy);
+  const params = await loadParams({
+    command: 'optimize',
+    strategy: loaded,
+    preset: values.preset,
+    configFile: values.config,
+    sets: values.set,
+  });
+  const base = params.config;
+  const core = coreHash();
+  const strategy: Manifest['strategy'] = {
+    name: params.name,
+    source: loaded.bundle?.source ?? `builtin:${params.name}`,
+    bundleSha256: loaded.bundle?.hash ?? null,
+    coreSha256: core,
+  };
   const spaceFile = readJsonFile(values.space, '--space');
   const spaceJson = spaceFile.value;
   let space;
   try {
-    space = parseSpace(spaceJson);
+    space = parseSpace(spaceJson, params.fields, params.name);
   } catch (err) {
     if (!(err instanceof SpaceError)) throw err;
     const line = err.key ? lineOfKey(spaceFile.text, err.key) : null;
     throw new Error(`--space ${values.space}${line ? `, line ${line}` : ''}: ${err.message}`);
   }
   const keys = space.dims.map((d) => d.key);
+  const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));
   const seed = values.seed;
   let trials: Trial[];
   if (values.method === 'grid') trials = gridTrials(space);
@@ -376,6 +435,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n)
     : null;
   const settings: TrialSettings = {
+    strategy: { name: params.name, bundle: loaded.bundle, coreHash: core },
     base,
     grid,
     symbol,
@@ -393,6 +453,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     version: 1,
     data: files.map((f) => ({ path: f.path, rows: f.rows })),
     symbol,
+    strategy,
     space: spaceJson,
     method: values.method,
     seed,
@@ -402,16 +463,17 @@ export async function runOptimize(argv: string[]): Promise<number> {
     objective,
     walkForward: values['walk-forward'] ?? null,
     settings: {
-      ...settings,
+      ...withoutStrategy(settings),
       grid: { ...grid, priceStep: String(grid.priceStep), sizeStep: String(grid.sizeStep) } as any,
       roundTrips: trips.length,
     },
     heatmap,
     keys,
+    units,
     ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
   };
   process.stderr.write(
-    `${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}\n`,
+    `${strategyText(strategy)}: ${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}\n`,
   );
   const pool = new TrialPool();
   const onSig = () => {
@@ -438,7 +500,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys })
       : null;
   writeResults(out, manifest, results, summary);
-  if (summary) printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results) });
+  if (summary) printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results), strategy, units });
   for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
   if (!summary)
     process.stderr.write(
@@ -446,4 +508,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
     );
   if (!manifest.complete) process.stderr.write(`stopped early: ${results.length} of ${trials.length} trials finished and kept\n`);
   return manifest.complete ? 0 : 130;
+}
+
+/** The settings as the manifest keeps them: the bundle's text stays out (its hash is in manifest.strategy). */
+function withoutStrategy(s: TrialSettings): Omit<TrialSettings, 'strategy'> {
+  const { strategy: _strategy, ...rest } = s;
+  return rest;
 }

@@ -18,6 +18,23 @@ import { curvesChart, foldsChart, heatChart, type Curve } from './report-charts'
 export interface OptimizeReportOptions {
   /** The recording's symbol: money is shown in its quote currency. */
   symbol?: string;
+  /** The strategy searched: its name and the sha256 of its bundle and of core.wasm (null: unknown). */
+  strategy?: StrategyIdentity;
+  /** Searched parameter → its unit (FieldSpec.unit), for values as people read them; default obi-ofi's. */
+  units?: Readonly<Record<string, string>>;
+}
+
+export interface StrategyIdentity {
+  name: string;
+  source?: string;
+  bundleSha256: string | null;
+  coreSha256: string | null;
+}
+
+/** "signal-taker (bundle sha256 1a2b3c4d5e6f…, core 9f8e7d6c5b4a…)": the strategy as every optimizer output names it. */
+export function strategyText(s: StrategyIdentity): string {
+  const h = (x: string | null) => (x ? `${x.slice(0, 12)}…` : 'unknown');
+  return `${s.name} (bundle sha256 ${h(s.bundleSha256)}, core ${h(s.coreSha256)})`;
 }
 
 const OBJECTIVE_NAMES: Record<Objective, string> = {
@@ -28,12 +45,14 @@ const OBJECTIVE_NAMES: Record<Objective, string> = {
   net_per_trade: 'net per round trip',
 };
 
-// the optimizer searches obi-ofi's parameters and the runtime's settings (src/optimize/trial.ts)
-const UNITS = new Map(fieldsFor(obiOfi as unknown as StrategyDefinition).map((f) => [f.path, f.unit]));
+// units of results written before the optimizer took --strategy (it searched obi-ofi and the runtime's settings)
+const OBI_OFI_UNITS: Readonly<Record<string, string>> = Object.fromEntries(
+  fieldsFor(obiOfi as unknown as StrategyDefinition).map((f) => [f.path, f.unit]),
+);
 
 /** A searched parameter's value as people read it: durations human (cooldown.ns 1 s, not 1000000000). */
-export function paramText(key: string, v: unknown, currency = 'quote'): string {
-  const p = paramValue(v, UNITS.get(key) ?? '–', currency);
+export function paramText(key: string, v: unknown, currency = 'quote', units: Readonly<Record<string, string>> = OBI_OFI_UNITS): string {
+  const p = paramValue(v, units[key] ?? '–', currency);
   return p.unit && !['x', '–'].includes(p.unit) ? `${p.value} ${p.unit}` : p.value;
 }
 
@@ -86,6 +105,7 @@ export function optimizeReport(
   o: OptimizeReportOptions = {},
 ): string {
   const q = quoteCurrency(o.symbol);
+  const units = o.units ?? OBI_OFI_UNITS;
   const from = BigInt(summary.fromNs);
   const spanNs = Number(BigInt(summary.toNs) - from);
   const days = spanNs / 86_400e9;
@@ -94,7 +114,7 @@ export function optimizeReport(
   const money = objective === 'net_pnl' || objective === 'net_per_trade';
   const objText = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : money ? moneyIn(v, q) : fixed(v, 3));
   const annualised = (v: number | null) => (days >= 1 ? fixed(v, 2) : NA);
-  const params = (p: Record<string, unknown>) => keys.map((k) => `${k} ${paramText(k, p[k], q)}`).join(', ');
+  const params = (p: Record<string, unknown>) => keys.map((k) => `${k} ${paramText(k, p[k], q, units)}`).join(', ');
 
   // trials ranked on the whole data, as the summary ranks them
   const score = (r: TrialResult) => objectiveValue(scoreWindow(r, summary.sampleNs, 0, spanNs + 1), objective);
@@ -109,7 +129,7 @@ export function optimizeReport(
 
   // ---- headline ------------------------------------------------------------------------------------------------
   const head = `<h1>${esc(`Optimizer: ${plural(summary.trials, 'trial')}${o.symbol ? ` on ${o.symbol}` : ''}, ranked by ${objName}`)}</h1><p class="sub">${esc(
-    `${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
+    `${o.strategy ? `strategy ${strategyText(o.strategy)} · ` : ''}${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
   )}</p>`;
   const verdicts: string[] = [];
   if (bestNet !== null && bestNet <= 0)
@@ -215,13 +235,13 @@ export function optimizeReport(
     const svg = heatChart({
       xTitle: a,
       yTitle: b,
-      xs: xs.map((v) => paramText(a, v, q)),
-      ys: ys.map((v) => paramText(b, v, q)),
+      xs: xs.map((v) => paramText(a, v, q, units)),
+      ys: ys.map((v) => paramText(b, v, q, units)),
       value: ys.map((_, j) => xs.map((_, i) => (Number.isFinite(cell(i, j)?.v) ? cell(i, j)!.v : null))),
       text: (v) => (money ? moneyIn(v, q).replace(` ${q}`, '') : fixed(v, 2)),
       tip: (i, j) => {
         const x = cell(i, j);
-        return `${a} ${paramText(a, xs[i], q)}, ${b} ${paramText(b, ys[j], q)}: ${x ? `${objText(x.v)} (trial ${x.id})` : 'no scored trial'}`;
+        return `${a} ${paramText(a, xs[i], q, units)}, ${b} ${paramText(b, ys[j], q, units)}: ${x ? `${objText(x.v)} (trial ${x.id})` : 'no scored trial'}`;
       },
     });
     const how = others.length
@@ -250,7 +270,7 @@ export function optimizeReport(
     summary.ranked.map((r) => [
       c(String(r.rank), true),
       c(String(r.id), true),
-      ...keys.map((k) => c(paramText(k, r.params[k], q), true)),
+      ...keys.map((k) => c(paramText(k, r.params[k], q, units), true)),
       c(objText(r.objective), true),
       ...(objective === 'net_pnl' ? [] : [c(moneyIn(r.netQuote, q).replace(` ${q}`, ''), true)]),
       ...(objective === 'sharpe' ? [] : [c(annualised(r.sharpe), true)]),

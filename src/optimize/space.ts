@@ -64,8 +64,11 @@ export class SpaceError extends Error {
 export const OBI_OFI_FIELDS: readonly FieldSpec[] = fieldsFor(obiOfi as unknown as StrategyDefinition);
 const RANGE_KEYS = ['min', 'max', 'step', 'count', 'log'];
 
-/** Parses and validates a search space (JSON text or an already parsed object) over `fields`. Throws SpaceError. */
-export function parseSpace(input: unknown, fields: readonly FieldSpec[] = OBI_OFI_FIELDS): SearchSpace {
+/**
+ * Parses and validates a search space (JSON text or an already parsed object) over `fields` (a strategy's declared
+ * parameters and the runtime's settings, src/strategy/resolve.ts fieldsFor; `strategy` names it in errors). Throws SpaceError.
+ */
+export function parseSpace(input: unknown, fields: readonly FieldSpec[] = OBI_OFI_FIELDS, strategy?: string): SearchSpace {
   const byPath = new Map(fields.map((f) => [f.path, f]));
   let root = input;
   if (typeof input === 'string') {
@@ -83,12 +86,16 @@ export function parseSpace(input: unknown, fields: readonly FieldSpec[] = OBI_OF
   }
   const entries = Object.entries(root as Record<string, unknown>);
   if (entries.length === 0) throw new SpaceError('', 'no parameters to search: give at least one, e.g. {"entry.threshold": [1, 1.5, 2]}');
-  return { dims: entries.map(([key, v]) => parseDimension(key, v, byPath)) };
+  return { dims: entries.map(([key, v]) => parseDimension(key, v, byPath, strategy)) };
 }
 
-function parseDimension(key: string, v: unknown, byPath: ReadonlyMap<string, FieldSpec>): Dimension {
+function parseDimension(key: string, v: unknown, byPath: ReadonlyMap<string, FieldSpec>, strategy?: string): Dimension {
   const spec = byPath.get(key);
-  if (!spec) throw new SpaceError(key, `is not a strategy parameter${suggest(key, [...byPath.keys()])}`);
+  if (!spec)
+    throw new SpaceError(
+      key,
+      `is not ${strategy ? `a parameter of ${strategy}` : 'a strategy parameter'}${suggest(key, [...byPath.keys()], strategy)}`,
+    );
   if (Array.isArray(v)) {
     if (v.length === 0) throw new SpaceError(key, 'has an empty list: give at least one value');
     const values = v.map((x) => checkValue(spec, x));
@@ -334,10 +341,13 @@ export function trialOverrides(trial: Trial): string[] {
 }
 
 /** " (did you mean a, b?)" from the field paths closest to a mistyped key, or a pointer to the full list. */
-function suggest(key: string, paths: readonly string[]): string {
+function suggest(key: string, paths: readonly string[], strategy?: string): string {
+  const own = paths.filter((p) => !/^(risk|orders)\./.test(p));
   return (
     didYouMean(key, paths) ||
-    ` (parameters are the strategy's declared names and the risk.*, orders.* settings, such as ${paths.slice(0, 2).join(' or ')}; see the Parameters table in docs/strategy.md)`
+    (strategy
+      ? ` (${strategy} declares ${own.length ? own.join(', ') : 'no parameters'}; the runtime's settings are risk.* and orders.*)`
+      : ` (parameters are the strategy's declared names and the risk.*, orders.* settings, such as ${paths.slice(0, 2).join(' or ')}; see the Parameters table in docs/strategy.md)`)
   );
 }
 

@@ -2,12 +2,7 @@
 // walk-forward in-sample vs out-of-sample, and the overfitting controls (PSR, DSR over all N trials, MinBTL, PBO).
 // A pure function of the trial results, so a merged set of shards summarises exactly like an unsharded run.
 import { fix } from '../backtest/metrics';
-import { nest } from '../strategy/params';
-import { resolveRun } from '../strategy/resolve';
-import obiOfi from '../strategy/builtins/obi-ofi/index';
-import type { StrategyDefinition } from '../strategy/api';
 import { psr, dsr, expectedMaxSharpe, mean, minBTL, pbo, sharpe as sharpeOf, variance } from './stats';
-import { trialOverrides } from './space';
 import { objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
 import type { Fold } from './folds';
 import type { TrialResult } from './trial';
@@ -161,7 +156,7 @@ export function summarise(s: SummaryInput) {
           id: chosen.id,
           params: chosen.params,
           why: s.folds?.length ? 'picked on the last walk-forward train window' : 'best objective on the whole data',
-          config: nest(resolveRun(obiOfi as unknown as StrategyDefinition, [s.base], trialOverrides(chosen)).values),
+          config: withTrial(s.base, chosen.params),
         }
       : null,
     walkForward,
@@ -170,3 +165,23 @@ export function summarise(s: SummaryInput) {
 }
 
 export type Summary = ReturnType<typeof summarise>;
+
+/**
+ * The chosen trial's full config: the run's resolved base (every parameter, in sections, as the CLI resolved it for
+ * the strategy) with the trial's values set at their dotted paths. The trial resolved without error in its worker, so
+ * its values are already canonical (integer ns, numbers); no strategy definition is needed here, and a merge of
+ * shards (which may not have the strategy's file) writes the same best.json as the unsharded run.
+ */
+export function withTrial(base: unknown, params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out = structuredClone(base ?? {}) as Record<string, unknown>;
+  for (const [path, v] of Object.entries(params)) {
+    const parts = path.split('.');
+    let o = out;
+    for (const part of parts.slice(0, -1)) {
+      const next = o[part];
+      o = (next !== null && typeof next === 'object' ? next : (o[part] = {})) as Record<string, unknown>;
+    }
+    o[parts[parts.length - 1]] = v;
+  }
+  return out;
+}

@@ -108,7 +108,7 @@ test('config and space errors name the file and line, or the nearest parameter',
   );
   assert.is(
     cli('optimize', data, '--space', space).stderr.trim(),
-    `ringbook: --space ${space}, line 2: search space: entry.thresold is not a strategy parameter (did you mean entry.threshold?)`,
+    `ringbook: --space ${space}, line 2: search space: entry.thresold is not a parameter of obi-ofi (did you mean entry.threshold?)`,
   );
 });
 
