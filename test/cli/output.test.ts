@@ -195,7 +195,10 @@ test('optimize: the verdict in words, probabilities as percentages, and whether 
   );
   assert.is(r.status, 0, r.stderr);
   const text = r.stdout;
-  assert.match(text, /^4 trials \(4 scored, 0 invalid configs\) over \d+ min( \d+ s)? of BTCUSDT, ranked by net_pnl:/);
+  assert.match(
+    text,
+    /^strategy obi-ofi \(bundle sha256 [0-9a-f]{12}…, core [0-9a-f]{12}…\)\n4 trials \(4 scored, 0 invalid configs\) over \d+ min( \d+ s)? of BTCUSDT, ranked by net_pnl:/,
+  );
   assert.match(text, /\noverfitting: (no )?evidence of skill after 4 trials \(DSR (< |> )?[\d.]+ %/);
   assert.match(text, /\n {2}PSR (< |> )?[\d.]+ % \(that the chosen Sharpe is above 0\), DSR (< |> )?[\d.]+ %/);
   assert.not.match(text, /e-\d|\d\.\d{9,}/);
