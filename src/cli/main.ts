@@ -11,6 +11,7 @@ import { runBacktestCli } from './backtest';
 import { runServe } from './serve';
 import { runOptimize } from './optimize';
 import { runImport } from './import';
+import { runNew } from './new';
 import { UsageError } from './args';
 import { closest } from '../format/suggest';
 
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'replays a recording through the core, the strategy and a simulated venue; report and --parity',
   },
   optimize: { run: runOptimize, summary: 'parameter search over backtests on worker threads: walk-forward, PSR/DSR/PBO, shards and merge' },
+  new: { run: runNew, summary: 'new strategy NAME: a commented starter strategy file, its test and a search space, to edit' },
   serve: { run: (a) => runServe(a), summary: 'the browser replay page and the recordings on 127.0.0.1 (--data, --port)' },
   exchange: {
     run: (a) => runExchange(a),

@@ -1,0 +1,117 @@
+// `ringbook new strategy NAME` through the built CLI: the starter it writes into an empty directory loads, backtests
+// byte-identically twice and trades on a small recording, optimizes over its space file, and its own test file passes
+// under `node --test` from that directory with nothing but the ringbook command; it refuses to overwrite, a bad name
+// or kind gets a usage error.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeRecording } from '../../bench/recording';
+
+const CLI = join(process.cwd(), 'build/ringbook.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'ringbook-new-'));
+const data = join(dir, 'rec');
+writeRecording(data, 60_000, 5);
+const home = join(dir, 'user');
+
+function cli(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('writes the starter, its test and a space file, and says what to run next', () => {
+  const r = cli(dir, 'new', 'strategy', 'my-first', '--out', home);
+  assert.is(r.code, 0, r.err);
+  assert.equal(readdirSync(home).sort(), ['my-first.space.json', 'my-first.test.mjs', 'my-first.ts']);
+  assert.match(r.out, /^wrote user\/my-first\.ts, user\/my-first\.test\.mjs and user\/my-first\.space\.json\nnext:\n/);
+  const src = readFileSync(join(home, 'my-first.ts'), 'utf8');
+  assert.match(src, /import \{ defineStrategy, type Market \} from 'ringbook';/);
+  assert.match(src, /name: 'my-first'/);
+  for (const h of ['onBook(m)', 'onOrder(u)', 'onTimer(id)', 'ctx.record(', 'ctx.count(']) assert.ok(src.includes(h), h);
+  assert.not.match(src, /__NAME__/);
+});
+
+test('the starter loads, backtests byte-identically twice and trades', () => {
+  const file = join(home, 'my-first.ts');
+  const a = cli(home, 'backtest', data, '--strategy', file, '--json');
+  assert.is(a.code, 0, a.err);
+  const b = cli(home, 'backtest', data, '--strategy', file, '--json');
+  assert.is(b.out, a.out);
+  const j = JSON.parse(a.out);
+  assert.is(j.strategy.name, 'my-first');
+  assert.match(j.strategy.bundleSha256, /^[0-9a-f]{64}$/);
+  assert.equal(Object.keys(j.parameters.values).slice(0, 3), ['threshold', 'confirm', 'holdNs']);
+  assert.ok(j.activity.orders > 0, 'it places orders');
+  assert.ok(j.trades.count > 0, 'round trips');
+});
+
+test('the starter optimizes over its space file', () => {
+  const out = join(dir, 'opt');
+  const r = cli(
+    home,
+    'optimize',
+    data,
+    '--strategy',
+    'my-first.ts',
+    '--space',
+    'my-first.space.json',
+    '--method',
+    'random',
+    '--trials',
+    '4',
+    '--workers',
+    '2',
+    '--out',
+    out,
+  );
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /^strategy my-first \(bundle sha256 [0-9a-f]{12}…, core [0-9a-f]{12}…\)\n4 trials \(4 scored, 0 invalid configs\)/);
+  const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  assert.equal(m.keys, ['threshold', 'confirm', 'holdNs']);
+});
+
+test("its test file passes under node --test from the user's directory, with only the ringbook command", () => {
+  const r = spawnSync(process.execPath, ['--test', 'my-first.test.mjs'], {
+    cwd: home,
+    encoding: 'utf8',
+    env: { ...process.env, RINGBOOK_DATA: data, RINGBOOK: `${process.execPath} ${CLI}` },
+  });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /# pass 2\n/);
+  assert.match(r.stdout, /# fail 0\n/);
+  // without a recording it skips, saying how to make one
+  const s = spawnSync(process.execPath, ['--test', 'my-first.test.mjs'], {
+    cwd: home,
+    encoding: 'utf8',
+    env: { ...process.env, RINGBOOK_DATA: join(dir, 'none'), RINGBOOK: `${process.execPath} ${CLI}` },
+  });
+  assert.is(s.status, 0, s.stdout);
+  assert.match(s.stdout, /# skipped 2\n/);
+  assert.match(s.stdout, /ringbook demo --duration 2m --out/);
+});
+
+test('never overwrites: one existing file stops it before anything is written', () => {
+  const d = join(dir, 'taken');
+  const first = cli(dir, 'new', 'strategy', 'taken', '--out', d);
+  assert.is(first.code, 0, first.err);
+  writeFileSync(join(d, 'taken.ts'), '// mine\n');
+  const r = cli(dir, 'new', 'strategy', 'taken', '--out', d);
+  assert.is(r.code, 1);
+  assert.match(r.err, /taken\.ts, .*taken\.test\.mjs, .*taken\.space\.json already exist: ringbook new does not overwrite/);
+  assert.is(readFileSync(join(d, 'taken.ts'), 'utf8'), '// mine\n');
+});
+
+test('usage errors: a bad name, another kind, a missing name', () => {
+  const bad = cli(dir, 'new', 'strategy', 'My_Strategy');
+  assert.is(bad.code, 2);
+  assert.match(bad.err, /a strategy's name is lower-case words and dashes, e\.g\. my-strategy/);
+  const kind = cli(dir, 'new', 'strategi', 'x');
+  assert.is(kind.code, 2);
+  assert.match(kind.err, /ringbook new makes a strategy: ringbook new strategy NAME/);
+  assert.is(cli(dir, 'new', 'strategy').code, 2);
+  assert.match(cli(dir, 'new', '--help').out, /^ringbook new strategy NAME \[--out DIR\]/);
+});
+
+test.run();
