@@ -6,7 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadCore } from '../core/index';
 import type { Action, Event } from '../strategy/events';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
-import { coreHash, loadStrategy, type LoadedStrategy } from '../strategy/loader';
+import { bundleStrategy, coreHash, loadStrategy, type LoadedStrategy, type StrategyBundle } from '../strategy/loader';
+import { loadBundle } from '../strategy/sandbox';
 import { DEFAULT_STRATEGY } from '../strategy/builtins/index';
 import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile } from '../capture/read-file';
 import type { RecordArea } from '../capture/parquet/record-groups';
@@ -22,7 +23,7 @@ import { computeMetrics } from '../backtest/metrics';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
-import type { SessionFile } from '../live/trading-session';
+import { readSessionBundle, type SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
@@ -218,7 +219,10 @@ export function recordingRoot(path: string): string {
   return i >= 0 ? path.slice(0, i) : dirname(path);
 }
 
-export function latestSession(root: string, symbol: string): SessionFile | null {
+/** A recorded session and the path of its file. */
+export type RecordedSession = SessionFile & { path: string };
+
+export function latestSession(root: string, symbol: string): RecordedSession | null {
   const dir = join(root, '_orders');
   if (!existsSync(dir)) return null;
   const names = readdirSync(dir)
@@ -227,7 +231,7 @@ export function latestSession(root: string, symbol: string): SessionFile | null 
     .sort();
   for (const n of names.reverse()) {
     const s = readJsonFile(join(dir, n), 'recorded session').value as SessionFile;
-    if (s.symbol === symbol) return s;
+    if (s.symbol === symbol) return { ...s, path: join(dir, n) };
   }
   return null;
 }
@@ -242,6 +246,27 @@ export function parityStrategySpec(session: SessionFile, flag: string | undefine
       `--parity: the session traded ${session.strategy.name} from ${source}, which is not there from here: give that file with --strategy FILE`,
     );
   return source;
+}
+
+/**
+ * What --parity says about the stored bundle it replays: where it is, and whether the strategy's file (or the built-in)
+ * still bundles to the same text, has changed since, or is not there from here.
+ */
+export async function storedBundleNote(session: RecordedSession, stored: StrategyBundle): Promise<string> {
+  const ran = session.strategy!;
+  const where = join(dirname(session.path), ran.bundleFile!);
+  const head = `--parity: replaying the bundle ${ran.name} traded, stored with the session (${where}, sha256 ${stored.hash.slice(0, 12)}…)`;
+  const builtin = ran.source.startsWith('builtin:') ? ran.source.slice('builtin:'.length) : null;
+  let now: string | null;
+  try {
+    if (builtin) now = (await loadStrategy(builtin)).bundle?.hash ?? null;
+    else if (!existsSync(ran.source)) return `${head}; ${ran.source} is not there from here`;
+    else now = (await bundleStrategy(ran.source)).hash;
+  } catch (err) {
+    return `${head}; ${ran.source} no longer loads (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
+  if (now === null || now === stored.hash) return head;
+  return `${head}; ${builtin ? `the built-in ${builtin}` : ran.source} has changed since (it bundles to sha256 ${now.slice(0, 12)}… now)`;
 }
 
 /**
@@ -281,11 +306,18 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     throw new Error(
       `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
-  // --parity: the session's bundle or a refusal, before its parameters are read as another strategy's
+  // --parity: the exact bundle the session stored beside it, else the session's strategy if its bundle is the same, or
+  // a refusal, before its parameters are read as another strategy's
   let strategy: LoadedStrategy | string | undefined = values.strategy;
   if (session) {
-    strategy = await loadStrategy(parityStrategySpec(session, values.strategy) ?? DEFAULT_STRATEGY);
-    checkParityBundle(session, strategy.definition.name, strategy.bundle);
+    const stored = values.strategy === undefined ? readSessionBundle(session.path, session) : null;
+    if (stored) {
+      strategy = loadBundle(stored);
+      process.stderr.write(`${await storedBundleNote(session, stored)}\n`);
+    } else {
+      strategy = await loadStrategy(parityStrategySpec(session, values.strategy) ?? DEFAULT_STRATEGY);
+      checkParityBundle(session, strategy.definition.name, strategy.bundle);
+    }
   }
   const params = await loadParams({
     command: 'backtest',

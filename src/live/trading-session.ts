@@ -4,7 +4,7 @@ import { MarketPipeline, type RecordOptions } from '../feed/pipeline';
 import { lossSummary, lostAll } from '../capture/recorder';
 import type { InstType, InstrumentGrid } from '../feed/instruments';
 import { StrategyRuntime, originOf, type RuntimeInstrument } from '../strategy/runtime';
-import type { LoadedStrategy } from '../strategy/loader';
+import { sha256, type LoadedStrategy, type StrategyBundle } from '../strategy/loader';
 import type { RuntimeSettings } from '../strategy/settings';
 import type { Values } from '../strategy/params';
 import { equityQuote } from '../strategy/risk';
@@ -14,8 +14,8 @@ import { Trader } from './trader';
 import { OrderLog } from './orderlog';
 import { Ring, defaultSignalParams } from '../core/index';
 import { signalsOf } from '../backtest/setup';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { TICK_NS } from './market-events';
 import { HopBoard } from '../latency/hops';
 import { LatencyProbe } from '../latency/probe';
@@ -30,8 +30,11 @@ export interface SessionFile {
   startedNs: string;
   /** Every parameter (strategy and runtime) in sections, as a --config file holds them. */
   config: Record<string, unknown>;
-  /** The strategy that traded: its name and the sha256 of its bundle and of core.wasm (absent in older files). */
-  strategy?: { name: string; bundleHash: string | null; coreHash: string | null; source: string };
+  /**
+   * The strategy that traded: its name and the sha256 of its bundle and of core.wasm (absent in older files), and the
+   * file beside this one that holds the exact bundle text it ran (absent when the bundle is unknown, and in older files).
+   */
+  strategy?: { name: string; bundleHash: string | null; coreHash: string | null; source: string; bundleFile?: string };
   instrument: { tickSize: number; lotSize: number; makerFeeRate: number; takerFeeRate: number };
   signals: typeof defaultSignalParams;
   tickNs: string;
@@ -176,6 +179,10 @@ export class TradingSession {
     if (o.record) {
       trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
       const started = BigInt(Date.now()) * 1_000_000n;
+      const dir = join(o.record.root, '_orders');
+      mkdirSync(dir, { recursive: true });
+      // the exact text that trades, beside the session: --parity replays it even after the user's file has changed
+      const bundleFile = st.strategy.bundle ? writeSessionBundle(dir, `session-${started}`, st.strategy.bundle) : undefined;
       const file: SessionFile = {
         symbol: o.symbol,
         instType: o.instType,
@@ -186,13 +193,13 @@ export class TradingSession {
           bundleHash: st.strategy.bundle?.hash ?? null,
           coreHash: st.coreHash,
           source: st.strategy.bundle?.source ?? st.strategy.definition.name,
+          ...(bundleFile ? { bundleFile } : {}),
         },
         instrument: { tickSize: spec.tickSize, lotSize: spec.lotSize, makerFeeRate: spec.makerFeeRate, takerFeeRate: spec.takerFeeRate },
         signals: { ...defaultSignalParams, ...signalsOf(st.strategy.definition, st.params) } as typeof defaultSignalParams,
         tickNs: String(TICK_NS),
       };
-      mkdirSync(join(o.record.root, '_orders'), { recursive: true });
-      writeFileSync(join(o.record.root, '_orders', `session-${started}.json`), `${JSON.stringify(file, null, 2)}\n`);
+      writeFileSync(join(dir, `session-${started}.json`), `${JSON.stringify(file, null, 2)}\n`);
     }
     const endpoints = o.mode === 'local' ? gatewayEndpoints('local', o.restUrl) : gatewayEndpoints(o.mode);
     const gateway = new BitgetGateway({
@@ -274,4 +281,33 @@ export class TradingSession {
     summary.filesWritten = this.files;
     return summary;
   }
+}
+
+/** Writes a session's bundle (and its source map, for errors in the user's lines) as <base>.strategy.js; returns its name. */
+export function writeSessionBundle(dir: string, base: string, bundle: StrategyBundle): string {
+  const name = `${base}.strategy.js`;
+  writeFileSync(join(dir, name), bundle.text);
+  if (bundle.map) writeFileSync(join(dir, `${name}.map`), bundle.map);
+  return name;
+}
+
+/**
+ * The bundle a recorded session traded, read back from beside its session file (`sessionPath`): null when the session
+ * stored none (older files, an unknown bundle). Throws, naming the file, when it is missing or its sha256 is not the
+ * one the session recorded (changed after the session): a replay of another text would prove nothing.
+ */
+export function readSessionBundle(sessionPath: string, session: SessionFile): StrategyBundle | null {
+  const s = session.strategy;
+  if (!s?.bundleFile || !s.bundleHash) return null;
+  const path = join(dirname(sessionPath), s.bundleFile);
+  if (!existsSync(path))
+    throw new Error(`${sessionPath} names its strategy's bundle ${s.bundleFile}, which is not there: copy the session's _orders/ whole`);
+  const text = readFileSync(path, 'utf8');
+  const hash = sha256(text);
+  if (hash !== s.bundleHash)
+    throw new Error(
+      `${path}: sha256 ${hash.slice(0, 12)}…, not the ${s.bundleHash.slice(0, 12)}… the session ran: the stored bundle was changed after the session`,
+    );
+  const mapPath = `${path}.map`;
+  return { text, hash, source: s.source, ...(existsSync(mapPath) ? { map: readFileSync(mapPath, 'utf8') } : {}) };
 }
