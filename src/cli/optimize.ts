@@ -234,7 +234,8 @@ export function printSummary(
   if (s.chosen)
     lines.push(
       `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${Object.entries(s.chosen.params)
-        .map(([k, v]) => `${k}=${paramText(k, v, ccy).replace(/ /g, '')}`)
+        // as --set takes it: durations in their short form (cooldown.ns=1s), other values bare (confirm=4)
+        .map(([k, v]) => `${k}=${(o.units ?? {})[k] === 'ns' || !o.units ? paramText(k, v, ccy).replace(/ /g, '') : String(v)}`)
         .join(' ')}`,
     );
   const f = s.overfitting;
