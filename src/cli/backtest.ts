@@ -2,7 +2,7 @@
 // (--strategy, default obi-ofi) and the simulated venue; prints the report (table, --json) and writes the HTML report;
 // --parity checks a recorded trading session.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadCore } from '../core/index';
 import type { Action, Event } from '../strategy/events';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
@@ -254,7 +254,7 @@ export function parityStrategySpec(session: SessionFile, flag: string | undefine
  */
 export async function storedBundleNote(session: RecordedSession, stored: StrategyBundle): Promise<string> {
   const ran = session.strategy!;
-  const where = join(dirname(session.path), ran.bundleFile!);
+  const where = relative(process.cwd(), join(dirname(session.path), ran.bundleFile!)) || ran.bundleFile!;
   const head = `--parity: replaying the bundle ${ran.name} traded, stored with the session (${where}, sha256 ${stored.hash.slice(0, 12)}…)`;
   const builtin = ran.source.startsWith('builtin:') ? ran.source.slice('builtin:'.length) : null;
   let now: string | null;
