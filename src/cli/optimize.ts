@@ -198,7 +198,13 @@ export function printSummary(
   s: Summary,
   keys: string[],
   out: string,
-  o: { symbol: string; bestNetQuote: number | null; strategy?: StrategyIdentity; units?: Record<string, string> },
+  o: {
+    symbol: string;
+    bestNetQuote: number | null;
+    strategy?: StrategyIdentity;
+    units?: Record<string, string>;
+    threw?: { count: number; first: string } | null;
+  },
 ): void {
   const ccy = quoteCurrency(o.symbol);
   const paramText = (k: string, v: unknown, q: string) => paramTextOf(k, v, q, o.units);
@@ -217,6 +223,10 @@ export function printSummary(
       `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)} ${count(r.trades).padStart(7)}`,
     );
   }
+  if (o.threw)
+    lines.push(
+      `the strategy threw in ${count(o.threw.count)} of ${count(s.trials)} trials, which stopped trading there (first: ${o.threw.first})`,
+    );
   if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
     lines.push(
       `no configuration makes money: the best of ${count(s.scored)} trials nets ${moneyIn(o.bestNetQuote, ccy)} after fees; the ranking only says which loses least`,
@@ -253,6 +263,16 @@ export function printSummary(
   }
   lines.push(`results: ${out}/ (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
   console.log(lines.join('\n'));
+}
+
+/**
+ * Trials in which the strategy threw (its run halted there, safely: a trial is a backtest): how many, and the first
+ * one's message, which names the handler, file and line. A search over a strategy that throws ranks nothing real.
+ */
+export function strategyErrors(results: TrialResult[]): { count: number; first: string } | null {
+  const threw = results.filter((r) => r.metrics?.strategy?.halted?.reason.startsWith('strategy error'));
+  if (!threw.length) return null;
+  return { count: threw.length, first: `trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}` };
 }
 
 /** The best whole-run net of all scored trials (null when none scored). */
@@ -347,6 +367,7 @@ async function runMerge(argv: string[]): Promise<number> {
     bestNetQuote: bestNet(results),
     strategy: manifest.strategy,
     units: manifest.units,
+    threw: strategyErrors(results),
   });
   return 0;
 }
@@ -501,7 +522,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
       ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys })
       : null;
   writeResults(out, manifest, results, summary);
-  if (summary) printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results), strategy, units });
+  if (summary)
+    printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results), strategy, units, threw: strategyErrors(results) });
   for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
   if (!summary)
     process.stderr.write(

@@ -172,4 +172,27 @@ test('shards of one bundle merge to the unsharded run; a shard of another bundle
   );
 });
 
+test('a strategy that throws: every trial halts safely, and the summary says so with the handler, file and line', () => {
+  const sp = space('throws', { 'risk.maxPositionLot': [1, 2] });
+  const out = join(dir, 'throws');
+  const r = cli(
+    'optimize',
+    data,
+    '--strategy',
+    join(process.cwd(), 'test/fixtures/strategies/throws.ts'),
+    '--space',
+    sp,
+    '--workers',
+    '1',
+    '--out',
+    out,
+  );
+  assert.is(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    /\nthe strategy threw in 2 of 2 trials, which stopped trading there \(first: trial 0: strategy error in onBook: no signal at \d+ \(.*throws\.ts:13:\d+\)\)\n/,
+  );
+  for (const t of lines(out)) assert.match(t.metrics.strategy.halted.reason, /^strategy error in onBook/);
+});
+
 test.run();
