@@ -132,6 +132,12 @@ export function optimizeReport(
     `${o.strategy ? `strategy ${strategyText(o.strategy)} · ` : ''}${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
   )}</p>`;
   const verdicts: string[] = [];
+  // a strategy that threw halted its trials there: nothing ranked below is what the strategy would have done
+  const threw = results.filter((r) => r.metrics?.strategy?.halted?.reason.startsWith('strategy error'));
+  if (threw.length)
+    verdicts.push(
+      `<p class="why">${esc(`The strategy threw in ${count(threw.length)} of ${plural(summary.trials, 'trial')}, which stopped trading there (first: trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}).`)}</p>`,
+    );
   if (bestNet !== null && bestNet <= 0)
     verdicts.push(
       `<p class="why">${esc(`No configuration makes money: the best of ${plural(summary.scored, 'trial')} nets ${moneyIn(bestNet, q)} after fees; the ranking only says which loses least.`)}</p>`,

@@ -193,6 +193,10 @@ test('a strategy that throws: every trial halts safely, and the summary says so 
     /\nthe strategy threw in 2 of 2 trials, which stopped trading there \(first: trial 0: strategy error in onBook: no signal at \d+ \(.*throws\.ts:13:\d+\)\)\n/,
   );
   for (const t of lines(out)) assert.match(t.metrics.strategy.halted.reason, /^strategy error in onBook/);
+  assert.match(
+    read(out, 'report.html'),
+    /The strategy threw in 2 of 2 trials, which stopped trading there \(first: trial 0: strategy error in onBook/,
+  );
 });
 
 test.run();
