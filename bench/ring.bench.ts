@@ -3,7 +3,6 @@
 // MessagePort. Rounds are interleaved so machine noise hits every contender alike; medians are reported, and each
 // ratio is the median of the per-round ratios.
 import { Worker, MessageChannel } from 'node:worker_threads';
-import { RingBuffer } from 'ringbuf.js';
 import { compileCore, createMemory, instantiateCore, formatMemory, ringOffsets } from '../src/core/index';
 import { jsRingStorage } from './peers/jsring';
 import { Results, median } from './stats';
@@ -49,6 +48,10 @@ async function runOnce(
   } else if (kind === 'js') {
     Object.assign(base, { sab: jsRingStorage(CAPACITY), capacity: CAPACITY });
   } else if (kind === 'ringbuf') {
+    // a peer for the benchmark only (a devDependency): loaded here so the CLI starts without it (npm ci --omit=dev)
+    const { RingBuffer } = await import('ringbuf.js').catch(() => {
+      throw new Error('bench ring compares against ringbuf.js, a devDependency: install with npm ci (not --omit=dev) to run it');
+    });
     Object.assign(base, { sab: RingBuffer.getStorageForCapacity(CAPACITY * 8, Float64Array) });
   }
   let producerJob: RingJob = { ...base, role: 'producer', slot: 1 };

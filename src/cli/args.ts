@@ -5,6 +5,7 @@
 // one and a pointer to its help.
 import { parseArgs } from 'node:util';
 import { closest } from '../format/suggest';
+import { LOG_FORMATS, setLogFormat, type LogFormat } from '../log/logger';
 
 export type FlagType = 'string' | 'boolean' | 'int' | 'number' | 'duration' | 'list';
 
@@ -82,6 +83,14 @@ export interface Parsed<S extends CommandSpec> {
 }
 
 const HELP_FLAG: Flag = { type: 'boolean', description: 'this text' };
+/** Every command takes it: the format of what it logs on standard error (its reports and --json stay as they are). */
+export const LOG_FORMAT_FLAG: Flag = {
+  type: 'string',
+  arg: 'F',
+  default: 'human',
+  choices: LOG_FORMATS,
+  description: 'log lines as text for people, or json: one object per line (level, time, component, msg, fields)',
+};
 
 const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
 export const DURATION_SYNTAX = '500ms, 3s, 5m, 1h, 2d';
@@ -153,7 +162,7 @@ export function parseCommand<S extends CommandSpec>(
   argv: readonly string[],
   print: (text: string) => void = console.log,
 ): Parsed<S> | null {
-  const flags: Record<string, Flag> = { ...spec.flags, help: HELP_FLAG };
+  const flags: Record<string, Flag> = { ...spec.flags, 'log-format': LOG_FORMAT_FLAG, help: HELP_FLAG };
   const byName = new Map<string, string>();
   for (const [name, f] of Object.entries(flags)) {
     byName.set(name, name);
@@ -205,6 +214,7 @@ export function parseCommand<S extends CommandSpec>(
     print(renderHelp(spec));
     return null;
   }
+  if (values['log-format'] !== undefined) setLogFormat(values['log-format'] as LogFormat);
   for (const [name, f] of Object.entries(spec.flags)) {
     if (name in values) continue;
     if (f.type === 'boolean') values[name] = false;
@@ -278,7 +288,14 @@ export function renderHelp(spec: CommandSpec): string {
     const line = head.length > width ? `  ${head}\n${wrap(text, pad, pad)}` : wrap(text, pad, `  ${head.padEnd(width)}  `);
     (groups.get(g) ?? groups.set(g, []).get(g)!).push(line);
   });
-  (groups.get('options') ?? groups.set('options', []).get('options')!).push(`  ${'--help, -h'.padEnd(width)}  this text`);
+  const options = groups.get('options') ?? groups.set('options', []).get('options')!;
+  const logHead = '--log-format F';
+  const logText = `${LOG_FORMAT_FLAG.description} [default: human]`;
+  const logPad = ' '.repeat(width + 4);
+  options.push(
+    logHead.length > width ? `  ${logHead}\n${wrap(logText, logPad, logPad)}` : wrap(logText, logPad, `  ${logHead.padEnd(width)}  `),
+  );
+  options.push(`  ${'--help, -h'.padEnd(width)}  this text`);
   for (const [g, lines] of groups) out.push('', `${g}:`, ...lines);
   if (entries.some(([, f]) => f.type === 'duration')) out.push('', `Durations: ${DURATION_SYNTAX} (a plain number is seconds).`);
   out.push('', 'examples:');

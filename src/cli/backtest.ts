@@ -29,6 +29,7 @@ import { parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags } from './params';
 import { runReport } from './run-report';
+import { logger } from '../log/logger';
 
 const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
 
@@ -390,7 +391,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const { core } = await loadCore();
   const bc = createBacktestCore(core, grid);
   if (skipDamaged) files = await dropDamaged(files, bc.area(), damaged);
-  for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
+  for (const line of skippedLines(damaged)) logger('backtest').warn(line);
   run.skippedFiles = damaged.map((d) => d.path);
   let trace;
   try {
@@ -403,7 +404,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const title = `${symbol} ${basename(input)}`;
   if (values.report) {
     writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));
-    process.stderr.write(`report written to ${values.report}\n`);
+    logger('backtest').info(`report written to ${values.report}`, { report: values.report });
   }
   const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x), 2);
   if (values.parity) {

@@ -6,6 +6,9 @@ import { DEFAULT_FLOW, startExchange, type FaultOptions, type FlowParams, type T
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
+import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
+import { exchangeMetrics } from '../monitor/exchange-metrics';
+import { logger, registerSecret } from '../log/logger';
 
 const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
@@ -152,6 +155,7 @@ export const EXCHANGE = {
       description: 'shift every exchange timestamp (WS ts, REST serverTime) by N ms',
       group: FAULTS,
     },
+    ...METRICS_ENDPOINT_FLAGS,
   },
   examples: [
     ['exchange', 'the exchange on 127.0.0.1:8181 until Ctrl-C'],
@@ -175,6 +179,9 @@ export interface ExchangeCliOptions {
   /** Keep send and arrival stamps (absent: off). */
   stamps?: boolean;
   faults: Partial<FaultOptions>;
+  /** Serve /metrics and /health here (off when undefined). */
+  metricsPort?: number;
+  metricsHost: string;
   /** Set only when a trading flag was given: credentials (flags), balance, leverage, rate limits, or false. */
   trading?: (TradingOptions & { credentials?: Partial<Credentials> }) | false;
 }
@@ -201,6 +208,8 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     pingTimeoutMs: v['ping-timeout-ms'],
     flow: {},
     faults: {},
+    metricsPort: v['metrics-port'],
+    metricsHost: v['metrics-host'],
   };
   if (v['informed-share'] !== undefined) o.flow.informedShare = v['informed-share'];
   if (v['news-per-sec'] !== undefined) o.flow.newsPerSec = v['news-per-sec'];
@@ -271,13 +280,18 @@ export interface ExchangeCliIo {
 
 /** `ringbook exchange …`: resolves 0 after a clean shutdown; throws on bad flags or when it cannot listen. */
 export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promise<number> {
-  const log = io.log ?? ((line: string) => console.log(line));
+  const out = io.log ?? ((line: string) => console.log(line));
   const o = parseExchangeArgs(args);
   if (!o) {
-    log(renderHelp(EXCHANGE));
+    out(renderHelp(EXCHANGE));
     return 0;
   }
+  const logger_ = logger('exchange', (text) => out(text.replace(/\n$/, '')));
+  const log = (line: string, fields?: Record<string, unknown>) => logger_.info(line, fields);
   const credentials = resolveCredentials(o.trading === false ? undefined : o.trading?.credentials, io.env ?? process.env);
+  registerSecret(credentials.apiKey);
+  registerSecret(credentials.secret);
+  registerSecret(credentials.passphrase);
   const trading: TradingOptions | false = o.trading === false ? false : { ...o.trading, credentials };
   let ex;
   try {
@@ -301,7 +315,11 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       throw new Error(`cannot bind --host ${o.host} (${code}); use an address of this machine, e.g. 127.0.0.1`);
     throw err;
   }
-  log(`ringbook exchange: listening (seed ${o.seed}${o.rate ? `, ${o.rate} books updates/s per symbol` : ''})`);
+  log(`ringbook exchange: listening (seed ${o.seed}${o.rate ? `, ${o.rate} books updates/s per symbol` : ''})`, {
+    ws: ex.url.ws,
+    rest: ex.url.rest,
+    seed: o.seed,
+  });
   log(`  ws   ${ex.url.ws}`);
   log(`  rest ${ex.url.rest}`);
   if (trading) {
@@ -322,7 +340,18 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
   log(`  faults ${active.length ? active.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);
   const exposed = exposureWarning(o.host);
-  if (exposed) log(`  ${exposed}`);
+  if (exposed) logger_.warn(`  ${exposed}`);
+  let monitoring = null;
+  try {
+    monitoring = await startMonitoring('exchange', { 'metrics-port': o.metricsPort, 'metrics-host': o.metricsHost }, logger_);
+  } catch (err) {
+    await ex.close();
+    throw err;
+  }
+  if (monitoring) {
+    exchangeMetrics(monitoring.metrics, monitoring.health, ex);
+    monitoring.setPhase('running');
+  }
   log('  (Ctrl-C to stop)');
 
   await new Promise<void>((resolve) => {
@@ -337,10 +366,13 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
     if (io.signal?.aborted) stop();
     else io.signal?.addEventListener('abort', stop);
   });
+  monitoring?.setPhase('stopping');
   const s = ex.stats();
   await ex.close();
+  await monitoring?.finish();
   log(
     `ringbook exchange: stopped after ${s.connections.total} connection(s), ${s.traffic.framesOut} frames out; faults ${JSON.stringify(s.faults)}`,
+    { event: 'summary', connections: s.connections.total, framesOut: s.traffic.framesOut, faults: s.faults },
   );
   return 0;
 }

@@ -11,6 +11,7 @@ import { ImportError } from '../import/record-sink';
 import { formatDuration } from '../optimize/folds';
 import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { closest } from '../format/suggest';
+import { jsonLogs, logger } from '../log/logger';
 
 const COMMON = {
   out: {
@@ -185,21 +186,25 @@ export async function runImport(argv: string[]): Promise<number> {
   if ((values.tick === undefined) !== (values.lot === undefined))
     throw new Error('give --tick and --lot together (the price tick and the size step)');
 
+  const log = logger('import');
   const controller = new AbortController();
   const stop = () => {
-    if (!controller.signal.aborted) process.stderr.write('\nstopping: finishing nothing half-written …\n');
+    if (!controller.signal.aborted) {
+      log.human('\n');
+      log.warn('stopping: finishing nothing half-written …');
+    }
     controller.abort();
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  const tty = process.stderr.isTTY === true;
+  const tty = process.stderr.isTTY === true && !jsonLogs();
   let lastLine = 0;
   const onProgress = (p: ImportProgress) => {
     const line = progressLine(p);
-    if (tty) process.stderr.write(`\r${line.padEnd(100)}`);
+    if (tty) log.human(`\r${line.padEnd(100)}`);
     else if (p.elapsedMs - lastLine >= 5000) {
       lastLine = p.elapsedMs;
-      process.stderr.write(`${line}\n`);
+      log.info(line, { event: 'progress', ...p });
     }
   };
   const common = { out: root, rollNs, maxRows, signal: controller.signal, onProgress };
@@ -244,14 +249,14 @@ export async function runImport(argv: string[]): Promise<number> {
       });
     }
   } catch (err) {
-    if (tty) process.stderr.write('\n');
+    if (tty) log.human('\n');
     if (err instanceof ImportError) throw new Error(`${err.message}${summaryHint()}`);
     throw err;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   }
-  if (tty) process.stderr.write('\n');
+  if (tty) log.human('\n');
   console.log(values.json ? JSON.stringify(summary, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2) : formatSummary(summary, root));
   return summary.stopped ? 130 : 0;
 }

@@ -21,6 +21,11 @@ import { findingsOf } from './run-report';
 import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
 import { latencyLines, latencyStatus } from '../latency/format';
+import { jsonLogs, logger, registerSecret, type Logger } from '../log/logger';
+import { MONITOR_FLAGS, startMonitoring, type Monitoring } from './monitoring';
+import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
+import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
+import { statusEveryMs } from './record';
 
 const SYMBOL = {
   type: 'string',
@@ -44,6 +49,7 @@ export const LIVE = {
     duration: { type: 'duration', arg: 'D', defaultText: 'until Ctrl-C', description: 'stop after D' },
     'no-flatten': { type: 'boolean', description: 'on exit cancel all but keep any position (default: flatten)' },
     ...ENDPOINT_FLAGS,
+    ...MONITOR_FLAGS,
   },
   examples: [
     ['live --preset demo --duration 5m', 'the demo preset against the local exchange for five minutes'],
@@ -63,6 +69,7 @@ export const DEMO = {
     out: { type: 'string', arg: 'DIR', default: 'data', description: 'where the recording goes' },
     ...strategyFlags('demo, or none with --config'),
     seed: { type: 'int', arg: 'N', default: 1, min: 0, description: "the local exchange's seed" },
+    ...MONITOR_FLAGS,
   },
   examples: [
     ['demo', 'a minute of the demo preset, recorded to data/'],
@@ -80,7 +87,34 @@ function readKeys(path: string): Credentials {
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(`--keys ${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? 'error'})`}`);
   }
-  return credentialsFromJson(text, `--keys ${path}`);
+  return guarded(credentialsFromJson(text, `--keys ${path}`));
+}
+
+/** Credentials whose values the logs will never show, in either format. */
+function guarded(c: Credentials): Credentials {
+  registerSecret(c.apiKey);
+  registerSecret(c.secret);
+  registerSecret(c.passphrase);
+  return c;
+}
+
+/** The session's figures as the metrics read them. */
+function tradingSnapshot(s: SessionSummary): TradingSnapshot {
+  return {
+    phase: s.phase,
+    positionLot: s.positionLot,
+    equityQuote: s.equityQuote,
+    realisedQuote: s.realisedQuote,
+    feesQuote: s.feesQuote,
+    haltReason: s.haltReason,
+    signals: s.signals,
+    orders: s.orders,
+    cancels: s.cancels,
+    cancelAlls: s.cancelAlls,
+    fills: s.fills,
+    rejects: s.rejects,
+    trades: s.trades,
+  };
 }
 
 function statusLine(s: SessionSummary, lot: string, ccy: string): string {
@@ -113,18 +147,35 @@ async function runSession(o: {
   flatten: boolean;
   next: string[];
   source: 'live' | 'demo' | 'simulator';
+  log: Logger;
+  monitoring: Monitoring | null;
+  staleAfterMs: number;
 }): Promise<number> {
-  const err = (l: string) => process.stderr.write(`\n${l}\n`);
+  const log = o.log;
+  const gatewayLog = log.child('gateway');
+  const tty = process.stderr.isTTY && !jsonLogs();
+  // on a terminal the status line is redrawn in place: a message first ends it
+  const err = (l: string, level: 'info' | 'warn' | 'error' = 'info') => {
+    if (tty) log.human('\n');
+    log[level](l);
+  };
   const params = o.params;
   const obiOfi = params.name === 'obi-ofi';
   const config = params.config as unknown as StrategyConfig;
   const ccy = quoteCurrency(o.symbol);
+  const watch = o.recordDir && o.monitoring ? new RecordingWatch(resolve(o.recordDir)) : null;
   let haltedAt: Date | null = null;
   const rows = paramRows(params.fields, params.config, params.sources, ccy);
   const changed = rows.some((r) => r.source !== 'default');
-  process.stderr.write(
+  log.info(
     `strategy ${params.name}${params.strategy.bundle ? ` (${params.strategy.bundle.source.startsWith('builtin:') ? 'built-in' : params.strategy.bundle.source}, sha256 ${params.strategy.bundle.hash.slice(0, 12)}…)` : ''}\n` +
-      `parameters (${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}\n`,
+      `parameters (${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}`,
+    {
+      event: 'parameters',
+      strategy: params.name,
+      preset: params.preset ?? null,
+      parameters: Object.fromEntries(rows.map((r) => [r.path, r.value])),
+    },
   );
   const session = await TradingSession.start({
     wsUrl: o.wsUrl,
@@ -136,10 +187,33 @@ async function runSession(o: {
     mode: o.mode,
     log: (l) => {
       if (haltedAt === null && l.startsWith('[error] HALTED:')) haltedAt = new Date();
-      err(l);
+      const gw = /^gateway (info|warn|error): /.exec(l);
+      if (gw && jsonLogs()) gatewayLog[gw[1] as 'info' | 'warn' | 'error'](l.slice(gw[0].length));
+      else
+        err(l, l.startsWith('[error]') || gw?.[1] === 'error' ? 'error' : l.startsWith('[warn]') || gw?.[1] === 'warn' ? 'warn' : 'info');
     },
-    record: o.recordDir ? { root: resolve(o.recordDir), source: o.source, onAlarm: (m) => err(`ALARM ${m}`) } : undefined,
+    record: o.recordDir
+      ? {
+          root: resolve(o.recordDir),
+          source: o.source,
+          onAlarm: (m) => {
+            watch?.alarm();
+            err(`ALARM ${m}`, 'error');
+          },
+          onFile: (f) => watch?.file(f),
+          onClock: (c) => watch?.clock(c),
+        }
+      : undefined,
   });
+  let final: SessionSummary | null = null;
+  if (o.monitoring) {
+    const { metrics, health } = o.monitoring;
+    const pm = pipelineMetrics(metrics, health, session.pipeline, { staleAfterMs: o.staleAfterMs, recording: watch ?? undefined });
+    const tm = tradingMetrics(metrics, () => tradingSnapshot(final ?? session.summary()), ccy);
+    session.trader.onDecided = (ns) => tm.observeDecisionNs(ns);
+    session.trader.onSignal = (feedLatencyNs) => pm.observeFeedLatencyNs(feedLatencyNs);
+    o.monitoring.setPhase('running');
+  }
   // what obi-ofi's signal did, for "why no trades" (another strategy's counters speak for themselves)
   const total = obiOfi ? new SignalWatch(config) : null;
   let window = obiOfi ? new SignalWatch(config) : null;
@@ -149,11 +223,20 @@ async function runSession(o: {
       window?.observe(m);
     };
   const lotText = (n: number) => `${formatPlain(n, session.grid.sizeStep, session.grid.sizeScale)} ${o.symbol.replace(/USDT$/, '')}`;
-  const tty = process.stderr.isTTY;
   let mark = { at: Date.now(), counters: {} as Record<string, number>, orders: 0, said: '' };
+  let lastStatus = 0;
   const status = setInterval(() => {
     const s = session.summary();
-    process.stderr.write(tty ? `\r\x1b[K${statusLine(s, lotText(s.positionLot), ccy)}` : `${statusLine(s, lotText(s.positionLot), ccy)}\n`);
+    if (tty) log.human(`\r\x1b[K${statusLine(s, lotText(s.positionLot), ccy)}`);
+    else if (Date.now() - lastStatus >= statusEveryMs() - 50) {
+      lastStatus = Date.now();
+      log.info(statusLine(s, lotText(s.positionLot), ccy), {
+        event: 'status',
+        ...tradingSnapshot(s),
+        resyncs: s.resyncs,
+        bookMessages: s.bookMessages,
+      });
+    }
     // waiting without entering: say why, from what was blocked (or what the signal did) since the last word
     if (Date.now() - mark.at < WHY_EVERY_MS) return;
     if (s.orders === mark.orders && s.openOrders === 0 && s.positionLot === 0 && s.phase !== 'HALTED' && s.phase !== 'RECONCILE') {
@@ -179,8 +262,10 @@ async function runSession(o: {
   });
   clearInterval(status);
   const haltedBefore = session.runtime.haltReason;
-  process.stderr.write(`\nstopping: cancelling all orders${o.flatten ? ' and flattening' : ''}…\n`);
+  o.monitoring?.setPhase('stopping');
+  err(`stopping: cancelling all orders${o.flatten ? ' and flattening' : ''}…`);
   const s = await session.stop(o.flatten);
+  final = s;
   const why = findingsOf(params, s.counters, s.trades, s.fills, total?.stats ?? null);
   const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy);
   const ended =
@@ -208,7 +293,15 @@ async function runSession(o: {
     ...compactParams(rows).map((l) => `  ${l}`),
     ...o.next,
   ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+  log.info(lines.join('\n'), {
+    event: 'summary',
+    ...s,
+    ended: haltedBefore === null ? 'stopped' : 'halted',
+    haltedAt: haltedAt ? (haltedAt as Date).toISOString() : null,
+    whyNoTrades: why.map((f) => findingLine(f)),
+    recording: o.recordDir ?? null,
+    currency: ccy,
+  });
   return 0;
 }
 
@@ -227,6 +320,7 @@ export async function runLive(argv: string[]): Promise<number> {
   const symbol = values.symbol.toUpperCase();
   if (values.record) checkWritableDir('--record', values.record);
   const keys = values.keys ? readKeys(values.keys) : undefined;
+  const log = logger('live');
   let credentials: Credentials;
   let wsUrl: string;
   let restUrl: string;
@@ -237,20 +331,23 @@ export async function runLive(argv: string[]): Promise<number> {
       throw new Error(
         '--demo needs Bitget demo API keys: set BITGET_API_KEY, BITGET_API_SECRET and BITGET_API_PASSPHRASE, or pass --keys FILE',
       );
-    credentials = c;
+    credentials = guarded(c);
     wsUrl = values['ws-url'] ?? 'wss://wspap.bitget.com/v2/ws/public';
     restUrl = values['rest-url'] ?? 'https://api.bitget.com';
   } else {
-    const ep = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: (l) => process.stderr.write(`${l}\n`) });
+    const ep = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: (l) => log.info(l) });
     wsUrl = ep.wsUrl;
     restUrl = ep.restUrl;
     close = ep.close;
-    credentials = keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS;
+    credentials = guarded(keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS);
   }
-  process.stderr.write(
-    `trading ${symbol} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}\n`,
-  );
+  log.info(`trading ${symbol} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`, {
+    symbol,
+    venue: values.demo ? 'bitget-demo' : restUrl,
+  });
+  let monitoring: Monitoring | null = null;
   try {
+    monitoring = await startMonitoring('live', values, log);
     return await runSession({
       wsUrl,
       restUrl,
@@ -263,9 +360,13 @@ export async function runLive(argv: string[]): Promise<number> {
       flatten: !values['no-flatten'],
       next: values.record ? [`next: ${selfCommand()} inspect ${values.record}    ${selfCommand()} backtest ${values.record} --parity`] : [],
       source: values.demo ? 'demo' : 'simulator',
+      log,
+      monitoring,
+      staleAfterMs: values['stale-after'],
     });
   } finally {
     await close?.();
+    await monitoring?.finish();
   }
 }
 
@@ -285,11 +386,16 @@ export async function runDemo(argv: string[]): Promise<number> {
     sets: values.set,
   });
   checkWritableDir('--out', values.out);
+  const log = logger('demo');
+  const monitoring = await startMonitoring('demo', values, log);
   const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
   const symbol = values.symbol.toUpperCase();
-  process.stderr.write(
-    `local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${symbol} for ${duration(values.duration * 1e6)}\n`,
-  );
+  log.info(`local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${symbol} for ${duration(values.duration * 1e6)}`, {
+    exchange: ex.url.rest,
+    out: values.out,
+    symbol,
+    durationMs: values.duration,
+  });
   const self = selfCommand();
   const strategyArgs = [
     ...(values.strategy && values.strategy !== 'obi-ofi' ? [`--strategy ${values.strategy}`] : []),
@@ -314,8 +420,12 @@ export async function runDemo(argv: string[]): Promise<number> {
         `      ${self} backtest ${values.out} ${strategyArgs}`.trimEnd() + '    (the same strategy replayed)',
         `      ${self} backtest ${values.out} --parity    (decision for decision against this session)`,
       ],
+      log,
+      monitoring,
+      staleAfterMs: values['stale-after'],
     });
   } finally {
     await ex.close();
+    await monitoring?.finish();
   }
 }

@@ -14,6 +14,7 @@ import { runImport } from './import';
 import { runNew } from './new';
 import { UsageError } from './args';
 import { closest } from '../format/suggest';
+import { logFormatIn, logger, setLogFormat } from '../log/logger';
 
 interface Command {
   run(args: string[]): Promise<number>;
@@ -64,7 +65,12 @@ With no --ws-url/--rest-url, network commands use the local exchange (started if
 
 ${EXIT_CODES}`;
 
+const log = logger('ringbook');
+
 async function main(argv: string[]): Promise<number> {
+  // before parsing, so that even a mistake on the command line is reported in the format asked for
+  const format = logFormatIn(argv);
+  if (format) setLogFormat(format);
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     console.log(USAGE);
@@ -77,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   const c = COMMANDS[cmd];
   if (!c) {
     const near = closest(cmd.replace(/^-+/, ''), Object.keys(COMMANDS), 1);
-    console.error(`ringbook: unknown command "${cmd}"${near.length ? `: did you mean ${near[0]}?` : ''} (see ringbook --help)`);
+    log.error(`ringbook: unknown command "${cmd}"${near.length ? `: did you mean ${near[0]}?` : ''} (see ringbook --help)`);
     return 2;
   }
   return c.run(rest);
@@ -92,7 +98,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`ringbook: ${err instanceof Error ? err.message : String(err)}`);
+    log.error(`ringbook: ${err instanceof Error ? err.message : String(err)}`, { exitCode: err instanceof UsageError ? 2 : 1 });
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -29,6 +29,9 @@ import { parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
+import { jsonLogs, logger } from '../log/logger';
+
+const log = logger('optimize');
 
 export const OPTIMIZE = {
   name: 'optimize',
@@ -292,8 +295,9 @@ function progress(done: number, total: number, started: number): void {
   const width = 30;
   const fill = Math.round((done / Math.max(total, 1)) * width);
   const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} trials, ${rate.toFixed(2)}/s, ETA ${duration(eta * 1e9)}`;
-  if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`);
-  else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0) process.stderr.write(`${line}\n`);
+  if (process.stderr.isTTY && !jsonLogs()) log.human(`\r\x1b[K${line}`);
+  else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0)
+    log.info(line, { event: 'progress', done, total, perSecond: rate });
 }
 
 async function runMerge(argv: string[]): Promise<number> {
@@ -439,12 +443,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
   parseLatency(latency, () => trips);
   parseQueue(values.queue);
   const fees = values.fees ? parseFees(values.fees) : { ...DEFAULT_FEES };
-  process.stderr.write(`loading ${files.length} file(s) into shared memory …\n`);
+  log.info(`loading ${files.length} file(s) into shared memory …`, { files: files.length });
   const module = await compileCore();
   // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
   const area = new RecordArea(await instantiateCore(module, createMemory()));
   if (skipDamaged) files = await dropDamaged(files, area, damaged);
-  for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
+  for (const line of skippedLines(damaged)) log.warn(line);
   let shared;
   try {
     shared = await loadShared(files, area);
@@ -494,13 +498,15 @@ export async function runOptimize(argv: string[]): Promise<number> {
     units,
     ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
   };
-  process.stderr.write(
-    `${strategyText(strategy)}: ${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}\n`,
+  log.info(
+    `${strategyText(strategy)}: ${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}`,
   );
   const pool = new TrialPool();
   const onSig = () => {
-    if (!pool.stopping) process.stderr.write('\nstopping: finishing the trials in flight (Ctrl-C again to abort) …\n');
-    else process.exit(130);
+    if (!pool.stopping) {
+      log.human('\n');
+      log.warn('stopping: finishing the trials in flight (Ctrl-C again to abort) …');
+    } else process.exit(130);
     pool.stop();
   };
   process.on('SIGINT', onSig);
@@ -514,7 +520,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     onResult: (_r, done, n) => progress(done, n, started),
   });
   process.off('SIGINT', onSig);
-  if (process.stderr.isTTY) process.stderr.write('\n');
+  if (process.stderr.isTTY) log.human('\n');
   manifest.complete = results.length === trials.length;
   const out = resolve(values.out);
   const summary =
@@ -524,12 +530,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
   writeResults(out, manifest, results, summary);
   if (summary)
     printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results), strategy, units, threw: strategyErrors(results) });
-  for (const line of skippedLines(damaged)) process.stderr.write(`${line}\n`);
+  for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)
-    process.stderr.write(
-      `${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results\n`,
-    );
-  if (!manifest.complete) process.stderr.write(`stopped early: ${results.length} of ${trials.length} trials finished and kept\n`);
+    log.info(`${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results`);
+  if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
   return manifest.complete ? 0 : 130;
 }
 

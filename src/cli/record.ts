@@ -9,6 +9,13 @@ import { parseCommand, type CommandSpec } from './args';
 import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
 import { count, millis, duration as humanDuration } from '../format/numbers';
+import { Kind } from '../core/index';
+import { jsonLogs, logger } from '../log/logger';
+import { MONITOR_FLAGS, startMonitoring } from './monitoring';
+import { pipelineMetrics, RecordingWatch, signalFeedLatencyNs } from '../monitor/pipeline-metrics';
+
+/** How often a status line is logged: every second for a person, every minute as JSON (the metrics have the rest). */
+export const statusEveryMs = () => (jsonLogs() ? 60_000 : 1000);
 
 export const RECORD = {
   name: 'record',
@@ -39,6 +46,7 @@ export const RECORD = {
     },
     raw: { type: 'boolean', description: 'also keep every frame as received, with its local receive time, under DIR/_raw/' },
     ...ENDPOINT_FLAGS,
+    ...MONITOR_FLAGS,
   },
   examples: [
     ['record --symbols BTCUSDT,ETHUSDT --out data/ --duration 3m', 'three minutes of two symbols from the local exchange'],
@@ -46,6 +54,7 @@ export const RECORD = {
       'record --out data/ --ws-url wss://ws.bitget.com/v2/ws/public --rest-url https://api.bitget.com',
       "BTCUSDT from Bitget's public feed until Ctrl-C",
     ],
+    ['record --out /data --metrics-port 9464 --log-format json', 'as a service: /metrics and /health on 127.0.0.1:9464, JSON logs'],
   ],
 } as const satisfies CommandSpec;
 
@@ -66,10 +75,13 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   const durationMs = values.duration;
   const maxRows = values['max-rows'];
   const root = checkWritableDir('--out', values.out);
-  const err = (l: string) => process.stderr.write(`${l}\n`);
+  const log = logger('record');
+  const err = (l: string) => log.info(l);
+  const feedLog = log.child('feed');
+  const monitoring = await startMonitoring('record', values, log);
   const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
   const source = (values.source ?? (endpoints.local ? 'simulator' : 'live')) as 'live' | 'demo' | 'simulator';
-  let files = 0;
+  const watch = new RecordingWatch(root);
   let clock = 'not measured yet';
   const alarms: string[] = [];
   let stopNow = () => {};
@@ -78,8 +90,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
     wsUrl: endpoints.wsUrl,
     restUrl: endpoints.restUrl,
     instruments: symbols.map((symbol) => ({ instType, symbol, channels: ['books', 'trade'] })),
-    log: err,
-    onExchangeError: (e) => err(`exchange error ${e.code}: ${e.msg}`),
+    log: (l) => feedLog.info(l),
+    onExchangeError: (e) => log.warn(`exchange error ${e.code}: ${e.msg}`, { code: e.code, arg: e.arg }),
     record: {
       root,
       source,
@@ -89,37 +101,63 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       clockEveryMs,
       raw: values.raw,
       onFile: (f) => {
-        files++;
-        err(`wrote ${f.path} (${f.rows} rows)`);
+        watch.file(f);
+        log.info(`wrote ${f.path} (${f.rows} rows)`, { event: 'file', path: f.path, rows: f.rows });
       },
       onAlarm: (m) => {
         alarms.push(m);
-        err(`ALARM ${m}`);
+        watch.alarm();
+        log.error(`ALARM ${m}`, { event: 'alarm' });
       },
       onClock: (c) => {
+        watch.clock(c);
         clock = `${millis(Number(c.offsetNs))} ± ${millis(Number(c.boundNs))}`;
       },
-      onRecovered: (r) => err(describeRecovery(r)),
+      onRecovered: (r) => log.warn(describeRecovery(r), { event: 'recovered', ...r }),
       onRecorderExit: (m) => {
         recorderDied = m;
-        err(`ALARM record: ${m}: stopping`);
+        log.error(`ALARM record: ${m}: stopping`, { event: 'alarm' });
         stopNow();
       },
     },
     workerDir: io.workerDir,
   });
-  err(
+  const pm = monitoring
+    ? pipelineMetrics(monitoring.metrics, monitoring.health, pipeline, { staleAfterMs: values['stale-after'], recording: watch, flushMs })
+    : null;
+  log.info(
     `recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush every ${humanDuration(flushMs * 1e6)}, a new file every ${humanDuration(rollMs * 1e6)}`,
+    { symbols, instType, wsUrl: endpoints.wsUrl, root, flushMs, rollMs },
   );
-  // drain the signal ring (nobody trades here) and report once a second
-  const drain = setInterval(() => pipeline.read(() => {}), 20);
+  monitoring?.setPhase('running');
+  // drain the signal ring (nobody trades here), timing the feed when someone watches; report now and then
+  const words = pipeline.core.words;
+  const drain = setInterval(
+    () =>
+      pipeline.read(
+        pm
+          ? (at, kind) => {
+              if (kind === Kind.signal) pm.observeFeedLatencyNs(signalFeedLatencyNs(words, at));
+            }
+          : () => {},
+      ),
+    20,
+  );
   const status = setInterval(() => {
     const c = pipeline.recorderCounters;
     const f = pipeline.feedStats?.counters;
-    err(
-      `  ${count(c?.records ?? 0)} records, ${files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
+    log.info(
+      `  ${count(c?.records ?? 0)} records, ${watch.files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
+      {
+        event: 'status',
+        records: c?.records ?? 0,
+        files: watch.files,
+        resyncs: f?.resyncs ?? 0,
+        captureDrops: f?.captureDrops ?? 0,
+        alarms: alarms.length,
+      },
     );
-  }, 1000);
+  }, statusEveryMs());
   await new Promise<void>((done) => {
     let finished = false;
     const finish = () => {
@@ -136,20 +174,36 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   });
   clearInterval(drain);
   clearInterval(status);
+  monitoring?.setPhase('stopping');
   const result = await pipeline.stop();
   await endpoints.close?.();
   const r = result.recorder;
-  err(
-    `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${result.feed?.counters.captureDrops ?? 0} capture drops.`,
+  const fc = result.feed?.counters;
+  log.info(
+    `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
+    {
+      event: 'summary',
+      records: r?.records ?? 0,
+      rows: r?.rows ?? 0,
+      files: r?.files ?? 0,
+      droppedRecords: r?.droppedRecords ?? 0,
+      lost: r ? lostAll(r) : 0,
+      writeErrors: r?.writeErrors ?? 0,
+      captureDrops: fc?.captureDrops ?? 0,
+      feed: fc ?? null,
+      perInstrument: pipeline.recorderPerInstrument,
+    },
   );
   const died = recorderDied ?? result.recorderFailed;
   if (died) {
-    err(
+    log.error(
       `record: stopped because ${died}. Records held in memory since the last flush are lost; what was flushed is recovered by the next start (${selfCommand()} record --out ${values.out}).`,
     );
+    await monitoring?.finish();
     return 1;
   }
-  err(`next: ${selfCommand()} inspect ${values.out}`);
+  log.info(`next: ${selfCommand()} inspect ${values.out}`);
+  await monitoring?.finish();
   // records that never reached a file are a failed recording, whatever else worked
   const lost = r ? lostAll(r) : 0;
   return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;

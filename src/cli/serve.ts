@@ -1,6 +1,7 @@
 // `ringbook serve`: the browser replay page and the recordings it reads, on 127.0.0.1 until SIGINT/SIGTERM. Thin:
 // checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve; with
 // --strategy FILE it keeps that file bundled (src/serve/strategy.ts), rebuilt on every save, for the page to re-run.
+import { logger } from '../log/logger';
 import { existsSync, statSync, accessSync, realpathSync, constants } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,12 +105,14 @@ export interface ServeCliIo {
 
 /** `ringbook serve …`: resolves 0 after a clean shutdown; throws on bad flags or when it cannot listen. */
 export async function runServe(args: string[], io: ServeCliIo = {}): Promise<number> {
-  const log = io.log ?? ((line: string) => console.log(line));
+  const out = io.log ?? ((line: string) => console.log(line));
   const o = parseServeArgs(args);
   if (!o) {
-    log(renderHelp(SERVE));
+    out(renderHelp(SERVE));
     return 0;
   }
+  const logger_ = logger('serve', (text) => out(text.replace(/\n$/, '')));
+  const log = (line: string) => (/warning/.test(line) ? logger_.warn(line) : logger_.info(line));
   checkDataRoot(o.dataRoot);
   const webRoot = io.webRoot ?? defaultWebRoot();
   if (!existsSync(webRoot) || !statSync(webRoot).isDirectory()) {

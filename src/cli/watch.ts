@@ -5,6 +5,7 @@ import type { InstType } from '../feed/instruments';
 import type { Channel } from '../feed/feed-session';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec, type Flag } from './args';
+import { logger } from '../log/logger';
 
 const INST_TYPES = ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'];
 const BOOK_CHANNELS = ['books', 'books1', 'books5', 'books15'];
@@ -56,7 +57,8 @@ export async function runWatch(argv: string[]): Promise<number> {
   const symbols = values.symbol.map((s) => s.toUpperCase());
   const durationMs = values.duration;
   const json = values.json;
-  const err = (l: string) => process.stderr.write(`${l}\n`);
+  const log = logger('watch');
+  const err = (l: string) => log.info(l);
 
   const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
   const pipeline = await MarketPipeline.start({

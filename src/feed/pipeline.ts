@@ -297,9 +297,24 @@ export class MarketPipeline {
     if (this.stopped) throw new Error('pipeline already stopped');
     this.stopped = true;
     stopping.add(this.feed);
-    const finalFeed = once(this.feed, 'stats').catch(() => null);
+    // the feed's last word is the stats marked final (a periodic one may still be on its way before it)
+    const finalFeed = new Promise<FeedStats | null>((resolve) => {
+      const onMsg = (m: any) => {
+        if (m?.type === 'stats' && m.final) done(m);
+      };
+      const done = (m: FeedStats | null) => {
+        this.feed.off('message', onMsg);
+        this.feed.off('exit', onExit);
+        resolve(m);
+      };
+      const onExit = () => done(null);
+      if (ended.has(this.feed)) return resolve(null);
+      this.feed.on('message', onMsg);
+      this.feed.on('exit', onExit);
+    });
     this.feed.postMessage({ type: 'stop' });
     const feed = (await finalFeed) ?? this.feedStats;
+    this.feedStats = feed;
     await this.feed.terminate();
     let recorderFailed: string | null = null;
     if (this.recorder && this.recorderStop) {

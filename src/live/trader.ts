@@ -72,6 +72,10 @@ export class Trader {
   orderLog: OrderLog | null = null;
   /** Tick-to-trade stamps of every book message and the orders it led to (src/latency). */
   probe: LatencyProbe | null = null;
+  /** Every book message of our instrument: ns from the exchange's stamp to local receive (feed latency, for metrics). */
+  onSignal: ((feedLatencyNs: number) => void) | null = null;
+  /** After the runtime decided on a book message: ns from the frame's local receive to now (tick-to-decision). */
+  onDecided: ((ns: number) => void) | null = null;
   /** Set by stop(): the kill switch that follows is an ordinary stop, not an error. */
   private stopping = false;
 
@@ -187,6 +191,11 @@ export class Trader {
         if (recovered) this.execute(this.runtime.handle(recovered, 0));
         copyRecord(core.words, at, this.slots, 0);
         this.execute(this.runtime.book(0, 0), this.probe);
+        if (this.onSignal) this.onSignal(Number(readI64Big(w, at + S.localTs) - readI64Big(w, at + S.exchTs)));
+        if (this.onDecided) {
+          this.clock.read();
+          this.onDecided(Number(this.clock.ns - readI64Big(w, at + S.localTs)));
+        }
       } else if (kind === Kind.status) {
         const ev = this.health.status(readI64(core.words, at + R.seq));
         if (ev) {

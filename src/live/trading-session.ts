@@ -278,6 +278,8 @@ export class TradingSession {
     ]
       .filter(Boolean)
       .join('; ');
+    summary.bookMessages = stopped.feed?.counters.bookMessages ?? summary.bookMessages;
+    summary.resyncs = stopped.feed?.counters.resyncs ?? summary.resyncs;
     summary.filesWritten = this.files;
     return summary;
   }

@@ -5,7 +5,18 @@ import { getText, within } from './helpers';
 import { signed } from './private-helpers';
 
 test('defaults and every flag parse; --flag=value works; negative skew is a value, not a flag', () => {
-  assert.equal(parseExchangeArgs([]), { host: '127.0.0.1', port: 8181, seed: 1, symbols: [], pingTimeoutMs: 120000, flow: {}, faults: {} });
+  assert.equal(parseExchangeArgs([]), {
+    host: '127.0.0.1',
+    port: 8181,
+    seed: 1,
+    symbols: [],
+    pingTimeoutMs: 120000,
+    flow: {},
+    faults: {},
+    metricsPort: undefined,
+    metricsHost: '127.0.0.1',
+  });
+  assert.equal(parseExchangeArgs(['--metrics-port', '9464'])!.metricsPort, 9464);
   const o = parseExchangeArgs([
     '--host',
     '0.0.0.0',

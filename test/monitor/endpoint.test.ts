@@ -1,0 +1,178 @@
+// The monitoring endpoint end to end, on loopback against the local exchange: a scrape of /metrics during `demo`
+// shows the counters moving and, after the run, equal to the summary the demo printed; /health turns not ready when
+// the exchange stops sending and ready again when it resumes; the exchange publishes the faults it injected.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startExchange } from '../../src/exchange/index';
+import { startCli, scrape, health, until } from '../helpers/cli-process';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ringbook-monitor-'));
+
+test('demo: /metrics moves during the run and equals the summary after it; /health ready, then stopped', async () => {
+  const out = tmp();
+  const p = startCli(['demo', '--duration', '10s', '--out', out, '--metrics-port', '0', '--log-format', 'json', '--metrics-linger', '2m']);
+  try {
+    const { metricsUrl, healthUrl } = await p.waitFor((e) => e.metricsUrl);
+    assert.match(metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/, 'loopback by default');
+    const seen: number[] = [];
+    const signals: number[] = [];
+    let ready = false;
+    while (!p.events.some((e) => e.event === 'summary')) {
+      const m = await scrape(metricsUrl);
+      if (m['ringbook_feed_messages_total{channel="books"}'] !== undefined) {
+        seen.push(m['ringbook_feed_messages_total{channel="books"}']);
+        signals.push(m.ringbook_signals_total);
+      }
+      if (!ready) ready = (await health(healthUrl)).status === 200;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok(ready, '/health said ready while the demo ran');
+    assert.ok(new Set(seen).size >= 3, `book messages moved between scrapes: ${seen.join(' ')}`);
+    assert.ok(
+      seen.every((v, i) => i === 0 || v >= seen[i - 1]),
+      'a counter never goes back',
+    );
+    assert.ok(new Set(signals).size >= 3, `signals moved: ${signals.join(' ')}`);
+
+    const s = await p.waitFor((e) => e.event === 'summary');
+    const m = await scrape(metricsUrl);
+    const is = (metric: string, want: number) => assert.is(m[metric], want, `${metric} = the summary's ${want}`);
+    is('ringbook_feed_messages_total{channel="books"}', s.bookMessages);
+    is('ringbook_feed_resyncs_total', s.resyncs);
+    is('ringbook_signals_total', s.signals);
+    is('ringbook_orders_total', s.orders);
+    is('ringbook_cancels_total', s.cancels);
+    is('ringbook_fills_total', s.fills);
+    is('ringbook_rejects_total', s.rejects);
+    is('ringbook_round_trips_total', s.trades);
+    is('ringbook_position_lots', s.positionLot);
+    is('ringbook_recorder_records_total', s.records);
+    is('ringbook_recorder_files_total', s.filesWritten);
+    is('ringbook_pnl_quote{kind="net",currency="USDT"}', s.equityQuote);
+    is('ringbook_pnl_quote{kind="fees",currency="USDT"}', s.feesQuote);
+    is(`ringbook_strategy_phase{phase="${s.phase}"}`, 1);
+    is('ringbook_kill_switch', s.haltReason === null ? 0 : 1);
+    assert.ok(s.signals > 0 && s.bookMessages > 0 && s.records > 0, 'the demo did something');
+    assert.ok(m['ringbook_feed_latency_seconds_count'] > 0, 'feed latency observed');
+    assert.ok(m['ringbook_tick_to_decision_seconds_count'] > 0, 'tick-to-decision observed');
+    assert.ok(m.process_resident_memory_bytes > 0 && m.process_open_fds > 0, 'process metrics');
+    assert.ok(m.ringbook_recorder_bytes_written_total > 0 && m.ringbook_disk_free_bytes > 0, 'bytes written and disk free');
+
+    const after = await until(
+      async () => {
+        const h = await health(healthUrl);
+        return h.status === 503 ? h : undefined;
+      },
+      20_000,
+      '/health to say stopped after the run',
+    );
+    assert.is(after.body.checks.command.detail, 'stopped');
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 0, 'SIGTERM ends the linger and exits 0');
+  } finally {
+    p.child.kill('SIGKILL');
+  }
+});
+
+test('record: /health turns not ready when the exchange stops sending, ready again when it resumes', async () => {
+  // manual mode: the market moves only when the test ticks it, so "stops sending" is exact
+  const ex = await startExchange({ manual: true, seed: 3, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const ticking = setInterval(() => ex.tick(), 50);
+  const out = tmp();
+  const p = startCli([
+    'record',
+    '--out',
+    out,
+    '--ws-url',
+    ex.url.ws,
+    '--rest-url',
+    ex.url.rest,
+    '--metrics-port',
+    '0',
+    '--stale-after',
+    '1500ms',
+    '--log-format',
+    'json',
+  ]);
+  try {
+    const { healthUrl, metricsUrl } = await p.waitFor((e) => e.healthUrl);
+    const ready = await until(
+      async () => {
+        const h = await health(healthUrl);
+        return h.status === 200 ? h : undefined;
+      },
+      30_000,
+      'ready while the exchange sends',
+    );
+    assert.is(ready.body.status, 'ready');
+    assert.ok(ready.body.checks.feed.ok && ready.body.checks.recorder.ok);
+    clearInterval(ticking);
+    const stale = await until(
+      async () => {
+        const h = await health(healthUrl);
+        return h.status === 503 ? h : undefined;
+      },
+      30_000,
+      'not ready once the exchange went quiet',
+    );
+    assert.is(stale.body.status, 'not ready');
+    assert.is(stale.body.checks.feed.ok, false);
+    assert.match(stale.body.checks.feed.detail, /no market data for \d+(\.\d)? s \(stale after 1\.5 s\)/);
+    assert.is((await scrape(metricsUrl)).ringbook_ready, 0, 'ringbook_ready says the same');
+    const resumed = setInterval(() => ex.tick(), 50);
+    try {
+      await until(
+        async () => ((await health(healthUrl)).status === 200 ? true : undefined),
+        30_000,
+        'ready again once the exchange sends again',
+      );
+    } finally {
+      clearInterval(resumed);
+    }
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 0);
+  } finally {
+    clearInterval(ticking);
+    p.child.kill('SIGKILL');
+    await ex.close();
+  }
+});
+
+test('exchange: --metrics-port publishes connections and the faults it injected; bad requests are answered', async () => {
+  const p = startCli(['exchange', '--port', '0', '--drop-rate', '0.2', '--metrics-port', '0', '--log-format', 'json']);
+  try {
+    const { metricsUrl } = await p.waitFor((e) => e.metricsUrl);
+    const { ws, rest } = await p.waitFor((e) => e.ws);
+    const rec = startCli(['record', '--out', tmp(), '--ws-url', ws, '--rest-url', rest, '--duration', '3s', '--log-format', 'json']);
+    assert.is(await rec.exited, 0);
+    const m = await scrape(metricsUrl);
+    assert.ok(m.ringbook_exchange_connections_total >= 1);
+    assert.ok(m['ringbook_exchange_faults_total{fault="dropped"}'] > 0, 'drops counted');
+    const base = metricsUrl.replace(/\/metrics$/, '');
+    assert.is((await fetch(`${base}/metrics`, { method: 'POST' })).status, 405);
+    assert.is((await fetch(`${base}/nothing`)).status, 404);
+    assert.is((await fetch(`${base}/health`)).status, 200);
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 0);
+  } finally {
+    p.child.kill('SIGKILL');
+  }
+});
+
+test('--metrics-port on a port in use: a clear error naming the flag, exit 1', async () => {
+  const first = startCli(['exchange', '--port', '0', '--metrics-port', '0', '--log-format', 'json']);
+  try {
+    const { metricsUrl } = await first.waitFor((e) => e.metricsUrl);
+    const port = new URL(metricsUrl).port;
+    const second = startCli(['exchange', '--port', '0', '--metrics-port', port]);
+    assert.is(await second.exited, 1);
+    assert.match(second.text(), new RegExp(`--metrics-port ${port} on 127\\.0\\.0\\.1 is in use`));
+  } finally {
+    first.child.kill('SIGKILL');
+  }
+});
+
+test.run();
