@@ -7,7 +7,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { Journal, fsJournalIo, type JournalIo } from './journal';
 import { ensureDir } from './files';
 import { WriteGate } from './write-gate';
-import { rawPath, SCHEMA_VERSION, RECORDER_VERSION } from './schema';
+import { rawPath, nextUtcMidnight, SCHEMA_VERSION, RECORDER_VERSION } from './schema';
 
 const HEADER = 12; // u32 length, i32 local_ts low half, i32 local_ts high half
 
@@ -144,7 +144,11 @@ export class RawWriter {
   }
 
   shouldRoll(nowNs: bigint): boolean {
-    return this.pending.length > 0 && (this.bytes >= this.o.maxBytes || nowNs - this.firstTs >= this.o.rollNs);
+    // at UTC midnight too (raw batches are not split: a batch in flight may carry ~100 ms of the new day)
+    return (
+      this.pending.length > 0 &&
+      (this.bytes >= this.o.maxBytes || nowNs - this.firstTs >= this.o.rollNs || nowNs >= nextUtcMidnight(this.firstTs))
+    );
   }
 
   /** Frames in memory, journaled or not. */

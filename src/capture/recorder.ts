@@ -174,9 +174,11 @@ export class Recorder {
     for (const { w, gate } of this.writers.values()) {
       let done = false;
       gate.run(now, () => {
-        const f = w.finish();
+        // a writer holding records of a new UTC day finishes two files: the old day's, then the new one's
+        let wrote = false;
+        for (let f = w.finish(); f; f = w.finish()) wrote = this.finished(f) || wrote;
         done = true;
-        return this.finished(f);
+        return wrote;
       });
       if (!done) {
         this.counters.lostAtClose += w.unjournaledRows;

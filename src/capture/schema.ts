@@ -54,6 +54,11 @@ export interface FileMeta {
 }
 
 /** Hive path of a market-data file: <root>/venue=…/inst_type=…/symbol=…/date=YYYY-MM-DD/<first_local_ts>-<n>.parquet */
+const DAY_NS = 86_400_000_000_000n;
+
+/** The first UTC midnight after local time `ns`: where a file's date= partition ends (files roll there). */
+export const nextUtcMidnight = (ns: bigint): bigint => (ns / DAY_NS + 1n) * DAY_NS;
+
 export function marketPath(root: string, venue: string, instType: string, symbol: string, firstLocalTsNs: bigint, n: number): string {
   const date = new Date(Number(firstLocalTsNs / 1_000_000n)).toISOString().slice(0, 10);
   return `${root}/venue=${venue}/inst_type=${instType}/symbol=${symbol}/date=${date}/${firstLocalTsNs}-${n}.parquet`;

@@ -5,8 +5,9 @@ import { dirname } from 'node:path';
 import { Journal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
 import { encodeParquet } from './parquet/encode';
 import { ensureDir } from './files';
-import { marketPath, type FileMeta } from './schema';
+import { marketPath, nextUtcMidnight, type FileMeta } from './schema';
 import { streamMeta, type ClockEstimate, type StreamInfo } from './meta';
+export { nextUtcMidnight } from './schema';
 export { streamMeta } from './meta';
 export type { ClockEstimate, StreamInfo } from './meta';
 
@@ -35,6 +36,10 @@ export class StreamWriter {
   private journal: Journal | null = null;
   private path = '';
   private firstTs = 0n;
+  /** The UTC midnight that ends this file's day: no record at or after it goes into this file. */
+  private dayEnd = 0n;
+  /** Rows of this file's day when records of the next day arrived (they wait in memory after them), else 0. */
+  private sealed = 0;
   private files = 0;
   dropped = 0;
   clock: ClockEstimate | null = null;
@@ -53,12 +58,13 @@ export class StreamWriter {
     return this.rows;
   }
 
-  /** Adds one record (16 words at `at` in `words`). */
+  /**
+   * Adds one record (16 words at `at` in `words`). The first record of a new UTC day seals the file's day: it and
+   * what follows go to the next file, in the next date= partition, at the next roll (which is then due).
+   */
   add(words: Int32Array, at: number): void {
-    if (this.rows === 0) {
-      this.firstTs = (BigInt(words[at + 5]) << 32n) | BigInt(words[at + 4] >>> 0);
-      this.path = marketPath(this.root, this.info.venue, this.info.instType, this.info.symbol, this.firstTs, this.files);
-    }
+    if (this.rows === 0) this.begin(words, at);
+    else if (this.sealed === 0 && words[at + 5] >= this.dayEndHi && this.tsAt(words, at) >= this.dayEnd) this.sealed = this.rows;
     if ((this.rows + 1) * WORDS > this.buf.length) {
       const bigger = new Int32Array(this.buf.length * 2);
       bigger.set(this.buf);
@@ -75,7 +81,9 @@ export class StreamWriter {
   }
 
   shouldRoll(nowNs: bigint): boolean {
-    return this.rows > 0 && (this.rows >= this.o.maxRows || nowNs - this.firstTs >= this.o.rollNs);
+    return (
+      this.rows > 0 && (this.sealed > 0 || nowNs >= this.dayEnd || this.rows >= this.o.maxRows || nowNs - this.firstTs >= this.o.rollNs)
+    );
   }
 
   /** Rows in memory that are not in the journal yet: what a crash (or a disk that stays full) would lose. */
@@ -83,32 +91,55 @@ export class StreamWriter {
     return this.rows - this.flushed;
   }
 
+  private tsAt(words: Int32Array, at: number): bigint {
+    return (BigInt(words[at + 5]) << 32n) | BigInt(words[at + 4] >>> 0);
+  }
+
+  /** High word of dayEnd: a cheap first test on the hot path (the bigint compare only near midnight). */
+  private dayEndHi = 0;
+
+  /** The record at `at` opens a file: its time names the file and its UTC day bounds it. */
+  private begin(words: Int32Array, at: number): void {
+    this.firstTs = this.tsAt(words, at);
+    this.dayEnd = nextUtcMidnight(this.firstTs);
+    this.dayEndHi = Number(this.dayEnd >> 32n);
+    this.path = marketPath(this.root, this.info.venue, this.info.instType, this.info.symbol, this.firstTs, this.files);
+  }
+
+  /** Rows that belong in the file being written: all of them, or the day's part once the next day began. */
+  private get fileRows(): number {
+    return this.sealed || this.rows;
+  }
+
   /**
    * Appends what arrived since the last flush to the journal (creating it and its metadata sidecar first); true
-   * when it wrote, false when there was nothing to write.
+   * when it wrote, false when there was nothing to write. Records of the next day wait for their own file's journal.
    */
   flush(sync = false): boolean {
-    if (this.rows === this.flushed) return false;
+    if (this.fileRows === this.flushed) return false;
     if (!this.journal) {
       ensureDir(dirname(this.path));
       // atomic and durable: a crash leaves the old sidecar or the new one, never a torn one for recovery to trip on
       this.io.writeFile(`${this.path}.meta.json`, JSON.stringify(this.meta(0, 0n)));
       this.journal = new Journal(`${this.path}.partial`, this.io);
     }
-    const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (this.rows - this.flushed) * RECORD_BYTES);
+    const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (this.fileRows - this.flushed) * RECORD_BYTES);
     this.journal.append(bytes);
-    this.flushed = this.rows;
+    this.flushed = this.fileRows;
     if (sync) this.journal.sync();
     return true;
   }
 
-  /** Encodes the buffered rows as the finished Parquet file; returns it, or null when empty. */
+  /**
+   * Encodes the buffered rows as the finished Parquet file; returns it, or null when empty. Once a new UTC day began,
+   * only the old day's rows: the rest stay buffered as the next file's first rows (call again to finish that too).
+   */
   finish(): FinishedFile | null {
     if (this.rows === 0) return null;
     this.flush(true);
     const path = this.path;
-    const rows = this.rows;
-    const data = encodeParquet(this.buf, 0, rows, this.meta(rows, this.lastTs()), { rowGroupSize: this.o.rowGroupSize });
+    const rows = this.fileRows;
+    const data = encodeParquet(this.buf, 0, rows, this.meta(rows, this.lastTs(rows)), { rowGroupSize: this.o.rowGroupSize });
     this.io.writeFile(path, data);
     this.journal!.close();
     this.journal = null;
@@ -116,15 +147,28 @@ export class StreamWriter {
     // off this thread (a leftover journal next to its finished file is cleaned up at the next start anyway).
     unlink(`${path}.partial`, () => {});
     unlink(`${path}.meta.json`, () => {});
-    this.rows = 0;
+    const rest = this.rows - rows;
+    this.rows = rest;
     this.flushed = 0;
+    this.sealed = 0;
     this.files++;
     this.dropped = 0;
+    if (rest > 0) {
+      // the next day's records become the next file: named by its first record, bounded by its own midnight
+      this.buf.copyWithin(0, rows * WORDS, (rows + rest) * WORDS);
+      this.begin(this.buf, 0);
+      for (let i = 1; i < rest; i++) {
+        if (this.tsAt(this.buf, i * WORDS) >= this.dayEnd) {
+          this.sealed = i;
+          break;
+        }
+      }
+    }
     return { path, rows };
   }
 
-  private lastTs(): bigint {
-    const p = (this.rows - 1) * WORDS;
+  private lastTs(rows = this.rows): bigint {
+    const p = (rows - 1) * WORDS;
     return (BigInt(this.buf[p + 5]) << 32n) | BigInt(this.buf[p + 4] >>> 0);
   }
 
