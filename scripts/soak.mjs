@@ -210,6 +210,9 @@ async function sample() {
         orders: m.ringbook_orders_total,
         fills: m.ringbook_fills_total,
         faults: sum(m, 'ringbook_exchange_faults_total'),
+        feedHeapMiB: (m['ringbook_thread_heap_used_bytes{thread="feed"}'] ?? NaN) / 2 ** 20,
+        recorderHeapMiB: (m['ringbook_thread_heap_used_bytes{thread="recorder"}'] ?? NaN) / 2 ** 20,
+        recorderExternalMiB: (m['ringbook_thread_external_memory_bytes{thread="recorder"}'] ?? NaN) / 2 ** 20,
       };
     } catch (err) {
       s[p.name] = { error: String(err.message ?? err) };

@@ -5,6 +5,7 @@ import { instantiateCore, Ring, Kind, Status } from '../core/index';
 import { MonotonicClock } from '../core/clock';
 import { writeI64Big } from '../core/int64';
 import { Recorder } from './recorder';
+import { threadMemory } from '../monitor/thread-memory';
 import { recoverTree } from './recover';
 import { sampleOffset } from './clock-offset';
 import { RawRecorder } from './raw';
@@ -122,7 +123,7 @@ measure();
 const clockTimer = setInterval(measure, d.clockEveryMs);
 
 const stop = new Int32Array(d.control);
-const statsTimer = setInterval(() => post({ type: 'stats', counters: recorder.counters }), 250);
+const statsTimer = setInterval(() => post({ type: 'stats', counters: recorder.counters, memory: threadMemory() }), 250);
 // The loop yields to the event loop between passes (fetches, timers), and sleeps on the ring when idle.
 const loop = () => {
   for (let pass = 0; pass < 64; pass++) {

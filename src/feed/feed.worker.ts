@@ -5,6 +5,7 @@ import { FrameDecoder } from './decoder';
 import { FeedSession, type FeedInstrument } from './feed-session';
 import { BitgetWsClient } from './client';
 import { MonotonicClock } from '../core/clock';
+import { threadMemory } from '../monitor/thread-memory';
 import { LatencySamples, elapsedNs } from '../core/latency';
 import { TraceTable } from '../latency/trace';
 import { RawBatch } from '../capture/raw';
@@ -86,6 +87,7 @@ const stats = () => ({
   client: client.stats,
   state: client.state,
   decode: decodeLatency.summary(),
+  memory: threadMemory(),
 });
 const timer = setInterval(() => {
   session.poll();

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileCore, createMemory, instantiateCore, formatMemory, Ring, Instrument, type Core, type SignalParams } from '../core/index';
 import type { LatencySamples } from '../core/latency';
+import type { ThreadMemory } from '../monitor/thread-memory';
 import { fetchGrids, type InstType, type InstrumentGrid } from './instruments';
 import type { Channel, FeedCounters, FeedInstrument } from './feed-session';
 import type { FeedWorkerData } from './feed.worker';
@@ -67,6 +68,8 @@ export interface FeedStats {
   client: Record<string, number>;
   state: string;
   decode: ReturnType<LatencySamples['summary']>;
+  /** The feed thread's own heap and external memory. */
+  memory?: ThreadMemory;
 }
 
 /** Finds build/workers/ from wherever this code was bundled (the CLI, a test, a benchmark). */
@@ -141,6 +144,8 @@ export class MarketPipeline {
   ) {}
 
   recorderCounters: RecorderCounters | null = null;
+  /** The recorder thread's own heap and external memory, as it last reported. */
+  recorderMemory: ThreadMemory | null = null;
   /** Records per instrument and kind, as the recorder counted them (after stop()). */
   recorderPerInstrument: Record<number, { records: number; byKind: Record<number, number> }> | null = null;
 
@@ -263,6 +268,7 @@ export class MarketPipeline {
     );
     recorder?.on('message', (m: any) => {
       if (m.type === 'stats' || m.type === 'stopped') p.recorderCounters = m.counters;
+      if (m.type === 'stats') p.recorderMemory = m.memory ?? null;
     });
     feed.on('message', (m: any) => {
       if (m.type === 'stats') p.feedStats = m;

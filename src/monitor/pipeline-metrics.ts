@@ -6,6 +6,7 @@ import type { Histogram } from 'prom-client';
 import { Ring, S, type RingName } from '../core/index';
 import type { MarketPipeline } from '../feed/pipeline';
 import type { RecorderCounters } from '../capture/recorder';
+import type { ThreadMemory } from './thread-memory';
 import { Metrics, FEED_LATENCY_BUCKETS } from './metrics';
 import { Health, feedFreshness, writerHealth } from './health';
 
@@ -146,6 +147,24 @@ export function pipelineMetrics(
         ]
       : undefined;
   });
+  const threads = () => {
+    const out: Array<[Record<string, string>, ThreadMemory]> = [];
+    if (p.feedStats?.memory) out.push([{ thread: 'feed' }, p.feedStats.memory]);
+    if (p.recorderMemory) out.push([{ thread: 'recorder' }, p.recorderMemory]);
+    return out;
+  };
+  m.gauge(
+    'ringbook_thread_heap_used_bytes',
+    "V8 heap in use by each worker thread (the main thread's is nodejs_heap_size_used_bytes).",
+    ['thread'],
+    () => threads().map(([l, t]) => [l, t.heapUsed]),
+  );
+  m.gauge(
+    'ringbook_thread_external_memory_bytes',
+    'ArrayBuffers and other memory outside the V8 heap held by each worker thread.',
+    ['thread'],
+    () => threads().map(([l, t]) => [l, t.external]),
+  );
   m.gauge('ringbook_instruments', 'Instruments in the pipeline, by symbol (always 1).', ['symbol'], () =>
     symbols.map((s) => [{ symbol: s }, 1]),
   );
