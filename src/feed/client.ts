@@ -160,6 +160,9 @@ export class BitgetWsClient {
       this.state = 'open';
       (ws as any)._socket?.setNoDelay?.(true);
       this.queue = [];
+      // Bitget's subscribe budget is per connection: a new one starts afresh (kept across connections, a client
+      // that spent it turned every later resync into a reconnect for the rest of the hour)
+      this.subscribeTimes = [];
       this.schedulePing();
       this.o.onOpen?.();
       if (this.subs.size) this.enqueueOp('subscribe', [...this.subs.values()]);

@@ -102,6 +102,28 @@ test('never more than the per-second budget of messages, however many are queued
   await s.close();
 });
 
+test('the subscribe budget is per connection: spent, one reconnect, and the new connection resyncs by resubscribing', async () => {
+  const s = await server();
+  const c = new BitgetWsClient({ url: s.url, subscribesPerHour: 3, backoffBaseMs: 10, backoffMaxMs: 20, onFrame: () => {} });
+  c.subscribe([arg('BTCUSDT')]);
+  c.start();
+  await until('open', () => c.state === 'open' && (s.received[0]?.length ?? 0) >= 1);
+  c.resubscribe(arg('BTCUSDT'));
+  c.resubscribe(arg('BTCUSDT')); // 3 subscribes on this connection: its budget is spent
+  await until('both resubscribes sent', () => s.received[0].length >= 5);
+  c.resubscribe(arg('BTCUSDT')); // → a new connection instead
+  await until('the second connection subscribed', () => c.state === 'open' && (s.received[1]?.length ?? 0) >= 1);
+  c.resubscribe(arg('BTCUSDT')); // the new connection has its own budget: an ordinary resubscribe
+  await until('the resubscribe on the new connection', () => s.received[1].length >= 3);
+  assert.is(s.received.length, 2, 'one reconnect, not one per resync');
+  assert.equal(
+    s.received[1].filter((m) => m !== 'ping').map((m) => JSON.parse(m).op),
+    ['subscribe', 'unsubscribe', 'subscribe'],
+  );
+  c.stop();
+  await s.close();
+});
+
 test('a server that closes the socket is redialled with growing, jittered backoff', async () => {
   const s = await server();
   const delays: number[] = [];
