@@ -19,11 +19,26 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '1m' },
     warmup: { type: 'string' },
     out: { type: 'string' },
+    render: { type: 'string' },
     help: { type: 'boolean' },
   },
 });
+if (values.render) {
+  // draws an earlier run's picture again from its samples and verdict
+  const { readFileSync } = await import('node:fs');
+  const dir = resolve(values.render);
+  const samples = readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  const v = JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8'));
+  await picture(dir, samples, { pass: v.pass, duration: v.duration, warmupMs: v.warmupMin * 60000, arena: v.mallocArenaMax });
+  process.exit(0);
+}
 if (values.help) {
-  console.log(`npm run soak -- [--duration 1h] [--sample 1m] [--warmup D (default: a sixth of the duration, at most 10m)] [--out DIR]`);
+  console.log(
+    `npm run soak -- [--duration 1h] [--sample 1m] [--warmup D (default: a sixth of the duration, at most 10m)] [--out DIR]; --render DIR draws an earlier run's picture again`,
+  );
   process.exit(0);
 }
 
@@ -211,6 +226,7 @@ async function sample() {
         fills: m.ringbook_fills_total,
         faults: sum(m, 'ringbook_exchange_faults_total'),
         feedHeapMiB: (m['ringbook_thread_heap_used_bytes{thread="feed"}'] ?? NaN) / 2 ** 20,
+        feedExternalMiB: (m['ringbook_thread_external_memory_bytes{thread="feed"}'] ?? NaN) / 2 ** 20,
         recorderHeapMiB: (m['ringbook_thread_heap_used_bytes{thread="recorder"}'] ?? NaN) / 2 ** 20,
         recorderExternalMiB: (m['ringbook_thread_external_memory_bytes{thread="recorder"}'] ?? NaN) / 2 ** 20,
       };
@@ -404,51 +420,63 @@ const md = [
 writeFileSync(join(out, 'verdict.md'), `${md}\n`);
 console.log(md);
 
-// ---- the picture: one panel per quantity, a line per process
-const panels = [
-  ['rssMiB', 'resident memory (MiB)'],
-  ['heapMiB', 'V8 heap used (MiB)'],
-  ['fds', 'open file descriptors'],
-  ['ringFill', 'fullest ring (share of capacity)'],
-];
-const colors = { record: '#1f77b4', live: '#d62728', exchange: '#7f7f7f' };
-const W = 560;
-const H = 220;
-const svgPanel = ([key, title]) => {
-  const pts = ['record', 'live', 'exchange'].map((n) => [
-    n,
-    samples.map((s) => [s.t / 60, s[n]?.[key]]).filter(([, v]) => typeof v === 'number'),
-  ]);
-  const all = pts.flatMap(([, p]) => p.map(([, v]) => v));
-  const top = Math.max(key === 'ringFill' ? 0.01 : 1, ...all) * 1.15;
-  const tMax = Math.max(1, ...samples.map((s) => s.t / 60));
-  const x = (t) => 50 + (t / tMax) * (W - 70);
-  const y = (v) => H - 30 - (v / top) * (H - 60);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => top * f);
-  const warmX = x(warmupMs / 60000);
-  return `<svg width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">
+await picture(out, samples, { pass, duration: values.duration, warmupMs, arena: process.env.MALLOC_ARENA_MAX });
+process.exit(pass ? 0 : 1);
+
+/** The curves: one panel per quantity (a line per process), and the recorder's threads; soak.html and soak.png. */
+async function picture(dir, samples, { pass, duration, warmupMs, arena }) {
+  const colors = { record: '#1f77b4', live: '#d62728', exchange: '#7f7f7f' };
+  const byProcess = (key) => ['record', 'live', 'exchange'].map((n) => ({ color: colors[n], value: (s) => s[n]?.[key] }));
+  const panels = [
+    ['resident memory (MiB)', byProcess('rssMiB')],
+    ['V8 heap used, main thread (MiB)', byProcess('heapMiB')],
+    ['open file descriptors', byProcess('fds')],
+    ['fullest ring (share of capacity)', byProcess('ringFill'), 0.01],
+    [
+      'record: worker threads (MiB) — feed external, recorder external, recorder heap, feed heap',
+      [
+        { color: '#ff7f0e', value: (s) => s.record?.feedExternalMiB },
+        { color: '#2ca02c', value: (s) => s.record?.recorderExternalMiB },
+        { color: '#9467bd', value: (s) => s.record?.recorderHeapMiB },
+        { color: '#8c564b', value: (s) => s.record?.feedHeapMiB },
+      ],
+    ],
+  ].filter(([, series]) => series.some((x) => samples.some((s) => Number.isFinite(x.value(s)))));
+  const W = 560;
+  const H = 220;
+  const svgPanel = ([title, series, floor = 1]) => {
+    const pts = series.map((x) => [x.color, samples.map((s) => [s.t / 60, x.value(s)]).filter(([, v]) => Number.isFinite(v))]);
+    const all = pts.flatMap(([, p]) => p.map(([, v]) => v));
+    const top = Math.max(floor, ...all) * 1.15;
+    const tMax = Math.max(1, ...samples.map((s) => s.t / 60));
+    const x = (t) => 50 + (t / tMax) * (W - 70);
+    const y = (v) => H - 30 - (v / top) * (H - 60);
+    const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => top * f);
+    const warmX = x(warmupMs / 60000);
+    return `<svg width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">
   <text x="${W / 2}" y="16" text-anchor="middle" font-size="13">${title}</text>
   <rect x="50" y="30" width="${warmX - 50}" height="${H - 60}" fill="#f3f3f3"/>
-  ${ticks.map((v) => `<line x1="50" x2="${W - 20}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="45" y="${y(v) + 4}" text-anchor="end">${v < 10 ? v.toFixed(key === 'ringFill' ? 3 : 1) : v.toFixed(0)}</text>`).join('')}
+  ${ticks.map((v) => `<line x1="50" x2="${W - 20}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="45" y="${y(v) + 4}" text-anchor="end">${v < 10 ? v.toFixed(floor < 1 ? 3 : 1) : v.toFixed(0)}</text>`).join('')}
   ${[0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${x(tMax * f)}" y="${H - 12}" text-anchor="middle">${Math.round(tMax * f)} min</text>`).join('')}
-  ${pts.map(([n, p]) => `<polyline fill="none" stroke="${colors[n]}" stroke-width="1.8" points="${p.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`).join('')}
+  ${pts.map(([color, p]) => `<polyline fill="none" stroke="${color}" stroke-width="1.8" points="${p.map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}"/>`).join('')}
 </svg>`;
-};
-const html = `<!doctype html><html><body style="margin:0;background:#fff;font-family:sans-serif">
-<div style="padding:8px 12px;font-size:14px">ringbook soak, ${values.duration} against the local exchange with faults on${process.env.MALLOC_ARENA_MAX ? `, MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX}` : ''} — ${pass ? 'PASS' : 'FAIL'} ·
+  };
+  const rows = Math.ceil(panels.length / 2);
+  const html = `<!doctype html><html><body style="margin:0;background:#fff;font-family:sans-serif">
+<div style="padding:8px 12px;font-size:14px">ringbook soak, ${duration} against the local exchange with faults on${arena && arena !== 'default' ? `, MALLOC_ARENA_MAX=${arena}` : ''} — ${pass ? 'PASS' : 'FAIL'} ·
 <span style="color:${colors.record}">■ record (2 symbols)</span> <span style="color:${colors.live}">■ live (demo preset, recording)</span>
 <span style="color:${colors.exchange}">■ exchange</span> · grey: warm-up</div>
 <div style="display:grid;grid-template-columns:${W}px ${W}px">${panels.map(svgPanel).join('')}</div></body></html>`;
-writeFileSync(join(out, 'soak.html'), html);
-try {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
-  const page = await browser.newPage({ viewport: { width: W * 2, height: H * 2 + 40 } });
-  await page.setContent(html);
-  await page.screenshot({ path: join(out, 'soak.png'), fullPage: true });
-  await browser.close();
-  say(`picture: ${relative(root, join(out, 'soak.png'))}`);
-} catch (err) {
-  say(`no picture (${err.message.split('\n')[0]}); the chart is in ${relative(root, join(out, 'soak.html'))}`);
+  writeFileSync(join(dir, 'soak.html'), html);
+  try {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+    const page = await browser.newPage({ viewport: { width: W * 2, height: H * rows + 40 } });
+    await page.setContent(html);
+    await page.screenshot({ path: join(dir, 'soak.png'), fullPage: true });
+    await browser.close();
+    console.log(`picture: ${relative(root, join(dir, 'soak.png'))}`);
+  } catch (err) {
+    console.log(`no picture (${err.message.split('\n')[0]}); the chart is in ${relative(root, join(dir, 'soak.html'))}`);
+  }
 }
-process.exit(pass ? 0 : 1);
