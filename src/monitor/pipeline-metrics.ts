@@ -5,7 +5,7 @@ import { statSync, statfsSync } from 'node:fs';
 import type { Histogram } from 'prom-client';
 import { Ring, S, type RingName } from '../core/index';
 import type { MarketPipeline } from '../feed/pipeline';
-import type { RecorderCounters } from '../capture/recorder';
+import { lostAll, type RecorderCounters } from '../capture/recorder';
 import type { ThreadMemory } from './thread-memory';
 import { Metrics, FEED_LATENCY_BUCKETS } from './metrics';
 import { Health, feedFreshness, writerHealth } from './health';
@@ -48,12 +48,6 @@ export class RecordingWatch {
       return undefined;
     }
   }
-}
-
-/** Records that will never reach a file, whatever the recorder's version calls them. */
-function lost(c: RecorderCounters): number {
-  const x = c as RecorderCounters & { lostAtClose?: number; rawDropped?: number; rawLostAtClose?: number };
-  return c.droppedRecords + (x.lostAtClose ?? 0) + (x.rawDropped ?? 0) + (x.rawLostAtClose ?? 0);
 }
 
 export interface PipelineMetrics {
@@ -196,8 +190,8 @@ export function pipelineMetrics(
     );
     recTotal(
       'ringbook_recorder_records_lost_total',
-      'Records that will never reach a file (dropped while writes failed, lost at exit).',
-      lost,
+      'Records and raw frames that will never reach a file (dropped while writes failed, lost at exit).',
+      lostAll,
     );
     m.total('ringbook_recorder_files_total', 'Parquet files finished.', () => rec.files);
     m.total('ringbook_recorder_bytes_written_total', 'Bytes of finished Parquet files.', () => rec.bytes);
