@@ -20,14 +20,16 @@ test('demo: /metrics moves during the run and equals the summary after it; /heal
     const seen: number[] = [];
     const signals: number[] = [];
     let ready = false;
+    const end = Date.now() + 120_000;
     while (!p.events.some((e) => e.event === 'summary')) {
+      if (Date.now() > end) throw new Error(`no summary 120 s into a 10 s demo; output:\n${p.text().slice(-3000)}`);
       const m = await scrape(metricsUrl);
       if (m['ringbook_feed_messages_total{channel="books"}'] !== undefined) {
         seen.push(m['ringbook_feed_messages_total{channel="books"}']);
         signals.push(m.ringbook_signals_total);
       }
       if (!ready) ready = (await health(healthUrl)).status === 200;
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 300)); // the scrape interval; the loop ends on the summary line
     }
     assert.ok(ready, '/health said ready while the demo ran');
     assert.ok(new Set(seen).size >= 3, `book messages moved between scrapes: ${seen.join(' ')}`);
