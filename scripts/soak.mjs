@@ -304,7 +304,11 @@ const inspect = await new Promise((resolve) => {
   const c = spawn(process.execPath, [cli, 'inspect', join(out, 'data'), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   c.stdout.on('data', (d) => (text += d));
-  c.on('exit', () => resolve(JSON.parse(text)));
+  // { streams, damaged } (an array before inspect reported damaged files)
+  c.on('exit', () => {
+    const j = JSON.parse(text);
+    resolve(Array.isArray(j) ? j : j.streams);
+  });
 });
 const feed = recSummary?.feed ?? {};
 const statusIn = (k) => inspect.reduce((a, s) => a + (s.statuses?.[k] ?? 0), 0);
