@@ -1,6 +1,7 @@
 // The runtime needs only `dependencies` (the Dockerfile installs with `npm ci --omit=dev`): every package the built
-// CLI and its worker bundles import at load time is one of them, and every one of them is used. Build tools
-// (esbuild, AssemblyScript), test tools and benchmark peers stay devDependencies.
+// CLI and its worker bundles import at load time is one of them, and every one of them is used. esbuild is one: the
+// strategy loader bundles a user's strategy file with it at run time (--strategy FILE). The other build tools
+// (AssemblyScript, TypeScript), test tools and benchmark peers stay devDependencies.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -42,8 +43,9 @@ test('the CLI and worker bundles import only dependencies, never a devDependency
     assert.ok(used.has(d), `dependency ${d} is not used by the runtime: make it a devDependency`);
 });
 
-test('build tools are devDependencies (the image builds in a stage of its own)', () => {
-  for (const tool of ['esbuild', 'assemblyscript', 'typescript', 'uvu', 'prettier']) {
+test('build tools are devDependencies (the image builds in a stage of its own); esbuild, which loads strategies, is not', () => {
+  assert.ok('esbuild' in pkg.dependencies && !('esbuild' in pkg.devDependencies), 'esbuild bundles --strategy files at run time');
+  for (const tool of ['assemblyscript', 'typescript', 'uvu', 'prettier']) {
     assert.ok(tool in pkg.devDependencies && !(tool in pkg.dependencies), tool);
   }
 });
