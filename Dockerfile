@@ -1,6 +1,7 @@
 # ringbook in a container: Node on Debian, built in a stage of its own (AssemblyScript is a build tool, a
 # devDependency), run with the runtime dependencies only (npm ci --omit=dev; esbuild is one of them, it loads
-# strategy files), as a non-root user, the data directory a volume, the health check on /health. docs/operations.md says how to build and run it.
+# strategy files), as a non-root user, the data directory a volume, the health check on /health.
+# docs/operations.md says how to build and run it.
 #
 #   docker build -t ringbook .
 #   docker run -d --network host -v ringbook-data:/data ringbook                       # the recorder (default)
