@@ -18,7 +18,8 @@ function staticImports(file: string): Set<string> {
   const out = new Set<string>();
   for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?\bfrom\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm)) {
     const spec = m[1] ?? m[2];
-    if (spec.startsWith('node:') || spec.startsWith('.') || spec.startsWith('/')) continue;
+    // 'ringbook' itself appears in the starter strategy `ringbook new strategy` writes (a template, not an import)
+    if (spec.startsWith('node:') || spec.startsWith('.') || spec.startsWith('/') || spec === 'ringbook') continue;
     out.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
   }
   return out;
