@@ -255,10 +255,16 @@ export interface PlaceRequest {
   tag?: string;
 }
 
+/**
+ * On Bitget an amendment of price or size is a cancel and a new order at the back of the queue (docs/bitget.md §5.7),
+ * so it saves a request, not the queue place; a partly filled order cannot be amended there. The local exchange does
+ * the same by default (`--amend-keeps-queue` keeps the place on a size decrease, the rule of many other venues); the
+ * backtest's simulated venue keeps the place on a size decrease at the same price.
+ */
 export interface AmendRequest {
-  /** New price; a price change loses the queue place (as on Bitget). */
+  /** New price; a price change loses the queue place on every venue. */
   priceTick?: number;
-  /** New total size; a decrease keeps the queue place. */
+  /** New total size (a decrease keeps the queue place only where the venue says so: above). */
   sizeLot?: number;
 }
 
