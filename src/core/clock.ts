@@ -45,12 +45,38 @@ export function threadClockAnchorNs(): bigint {
   }
   let wallMinusHr = process.env[ANCHOR_ENV];
   if (!wallMinusHr || !/^-?\d+$/.test(wallMinusHr)) {
-    const hr = process.hrtime.bigint();
-    wallMinusHr = String(BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - hr);
+    wallMinusHr = String(wallMinusHrAtMillisecondStep());
     process.env[ANCHOR_ENV] = wallMinusHr;
   }
   cachedAnchor = BigInt(wallMinusHr) + perfToHr;
   return cachedAnchor;
+}
+
+/**
+ * Wall clock − hrtime, read where Date.now() steps to its next millisecond (an exact wall instant), so the local clock
+ * agrees with Date.now() — what the local exchange, and most peers, stamp with — to a few µs. performance.timeOrigin
+ * is not that: it is read once at process start and was found several ms away from Date.now() on a busy host, which a
+ * measured clock offset then carried as if the exchange's clock were off. Spins at most ~3 ms, once per process family.
+ */
+function wallMinusHrAtMillisecondStep(): bigint {
+  // three steps, keeping the one seen in the tightest bracket: a thread descheduled inside one would skew it
+  let best: bigint | null = null;
+  let width = 0n;
+  for (let k = 0; k < 3; k++) {
+    const first = Date.now();
+    let before = process.hrtime.bigint();
+    let ms = Date.now();
+    for (let i = 0; ms === first && i < 10_000_000; i++) {
+      before = process.hrtime.bigint();
+      ms = Date.now();
+    }
+    const after = process.hrtime.bigint();
+    if (best === null || after - before < width) {
+      best = BigInt(ms) * 1_000_000n - (before + after) / 2n;
+      width = after - before;
+    }
+  }
+  return best!;
 }
 
 /** The process family's local clock − CLOCK_MONOTONIC (process.hrtime) in ns: maps hrtime readings to local_ts. */
