@@ -40,13 +40,13 @@ import type { Action, Event } from '../strategy/events';
 import type { ParamValue, StrategyDefinition } from '../strategy/api';
 import { StrategyRuntime, originOf, type LogLine, type RuntimeInstrument } from '../strategy/runtime';
 import type { RuntimeSettings } from '../strategy/settings';
-import { Slots, num64, RECORD_BYTES, LEVEL_COUNTS } from '../strategy/views';
+import { Slots, num64, slotBytes, RECORD_BYTES, LEVEL_COUNTS } from '../strategy/views';
 import { FeedHealth, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace, FillRow, StrategyTrace, TradeRow } from './trace';
-import { ANSWER, ARRIVE, Agenda, SIGNAL, TICK } from './agenda';
+import { ANSWER, ARRIVE, Agenda } from './agenda';
 import { Recorders } from './recorders';
 
 /** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
@@ -116,6 +116,14 @@ export interface BacktestCore {
 
 /** The most book levels a side a strategy may declare (`depth`). */
 export const MAX_DEPTH = 32;
+/** Bytes of the record ring a run cycles through (about): small enough to stay in the caches beside the core's book. */
+const RING_BYTES = 128 * 1024;
+
+/** Slots of `stride` bytes the record ring holds in a run: a power of two near RING_BYTES (≥ 64), within the area. */
+function ringSlots(areaSlots: number, stride: number): number {
+  const room = Math.min((areaSlots * slotBytes(MAX_DEPTH)) / stride, Math.max(64, RING_BYTES / stride));
+  return 2 ** Math.floor(Math.log2(room));
+}
 
 const TWO32 = 4294967296;
 // Market event kinds in the queue.
@@ -205,8 +213,9 @@ export class Backtest {
   private lastExch = -Infinity;
   /** drainUntil's bound (a field, not an argument: a double argument is a new heap number on every call). */
   private until = -Infinity;
-  /** The local time of the event being handed to the runtime (for the same reason a field). */
+  /** The local time of the event being handed to the runtime (for the same reason a field), and an answer's venue time. */
   private evT = 0;
+  private evExch = 0;
   private lastLocal = 0;
   /** Local stamp of the last replayed message (unclamped), on the loop's clock. */
   private lastLocalRel = 0;
@@ -251,9 +260,12 @@ export class Backtest {
     this.depth = depth;
     this.wantTrades = trades > 0;
     const core = c.core;
-    this.ring = new Slots(0, MAX_DEPTH, { i32: core.words, f64: core.f64, u8: core.bytes });
-    this.ringMask = c.recordSlots - 1;
-    this.spill = new Slots(this.cap, MAX_DEPTH);
+    // Slots as wide as the strategy's depth, and no more of them than stay in cache: each message's record is written
+    // to the next slot, and a ring larger than the caches evicts the core's book on every message. Messages pending
+    // beyond it (a feed far behind) spill to JS slots.
+    this.ring = new Slots(0, depth, { i32: core.words, f64: core.f64, u8: core.bytes });
+    this.ringMask = ringSlots(c.recordSlots, this.ring.stride) - 1;
+    this.spill = new Slots(this.cap, depth);
     this.signalOut = (c.inst.ptr + I.signalOut) >> 2;
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
     this.rec = new Recorders(this.tickLotQuote, o);
@@ -474,7 +486,7 @@ export class Backtest {
       const x = this.c.core.x;
       const book = this.c.inst.book.ptr;
       const lv = base + RECORD_BYTES;
-      const d = MAX_DEPTH * 8;
+      const d = this.depth * 8;
       sl.i32[(base + LEVEL_COUNTS) >> 2] = x.bookTop(book, 1, this.depth, lv, lv + d);
       sl.i32[(base + LEVEL_COUNTS + 4) >> 2] = x.bookTop(book, 2, this.depth, lv + 2 * d, lv + 3 * d);
     }
@@ -499,7 +511,7 @@ export class Backtest {
     const r = new Int32Array(cap);
     const x = new Float64Array(cap * 4);
     const e = new Array<Event | undefined>(cap).fill(undefined);
-    const spill = new Slots(cap, MAX_DEPTH);
+    const spill = new Slots(cap, this.depth);
     const stride = spill.stride;
     for (let i = floor; i < this.tail; i++) {
       const a = i & this.mask;
@@ -546,6 +558,17 @@ export class Backtest {
     const t = this.until;
     const ag = this.agenda;
     for (;;) {
+      // the common case, nothing on the agenda and no tick pending or skipped: the market events due, in order
+      if (ag.size === 0 && this.tickAt === Infinity && this.pendingTick !== this.pendingTick) {
+        const h = this.head;
+        if (h >= this.tail) return;
+        const s = h & this.mask;
+        const st = this.qT[s];
+        if (!(st < t)) return;
+        this.head = h + 1;
+        this.market(h, st);
+        continue;
+      }
       const top = ag.peek();
       const topT = top === undefined ? Infinity : top.t;
       const h = this.head;
@@ -557,31 +580,18 @@ export class Backtest {
           if (!this.o.everyTick && tt < this.quietUntil()) {
             this.ticksSkipped++;
             this.pendingTick = tt;
-            this.scheduleTick(tt);
+            this.evT = tt;
+            this.scheduleTick();
           } else {
-            this.localEvent(tt, TICK, undefined, undefined);
+            this.evT = tt;
+            this.tickEvent();
           }
           continue;
         }
       }
       if (st < t && st < topT && st < tt) {
-        const s = h & this.mask;
-        const kind = this.qK[s];
-        const own = this.qL[s];
         this.head = h + 1;
-        // a message stamped at or after the skipped tick moves the clock past it; anything else sees it first
-        if (this.pendingTick === this.pendingTick) {
-          if (kind === OTHER || own < this.pendingTick) this.flushTick();
-          else this.pendingTick = NaN;
-        }
-        this.evT = st;
-        if (kind === BOOK) this.bookEvent(h);
-        else if (kind === TRADE) this.tradeEvent(s, own);
-        else {
-          const e = this.qE[s]!;
-          this.qE[s] = undefined;
-          this.localEvent(st, SIGNAL, e, undefined);
-        }
+        this.market(h, st);
         continue;
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
@@ -589,21 +599,44 @@ export class Backtest {
       if (top.kind === ARRIVE) this.sim.arrive(top.t, top.action!);
       else {
         if (this.pendingTick === this.pendingTick) this.flushTick();
-        this.localEvent(top.t, top.kind, top.event, top.exchT);
+        this.evT = top.t;
+        this.evExch = top.exchT ?? top.t;
+        this.answerEvent(top.event!);
       }
     }
   }
 
-  /** The runtime's quietUntil on the loop's clock. */
+  /** Market event `h` of the queue (already taken off it), due at local time `st`. */
+  private market(h: number, st: number): void {
+    const s = h & this.mask;
+    const kind = this.qK[s];
+    // a message stamped at or after the skipped tick moves the clock past it; anything else sees it first
+    if (this.pendingTick === this.pendingTick) {
+      if (kind === OTHER || this.qL[s] < this.pendingTick) this.flushTick();
+      else this.pendingTick = NaN;
+    }
+    this.evT = st;
+    if (kind === BOOK) this.bookEvent(h);
+    else if (kind === TRADE) this.tradeEvent(s);
+    else {
+      const e = this.qE[s]!;
+      this.qE[s] = undefined;
+      this.evExch = st;
+      this.answerEvent(e);
+    }
+  }
+
+  /** The runtime's quietUntil on the loop's clock (its cached answer when it has one: no call, no boxed number). */
   private quietUntil(): number {
-    return this.rt.quietUntil() - this.rtOff;
+    const rt = this.rt;
+    const q = rt.quietNs;
+    return (q === q ? q : rt.quietUntil()) - this.rtOff;
   }
 
   /** Hands the runtime the last skipped tick (it acts on nothing but the clock: quietUntil said so). */
   private flushTick(): void {
-    const tt = this.pendingTick;
-    this.pendingTick = NaN;
-    this.localEvent(tt, TICK, undefined, undefined);
+    this.evT = this.pendingTick;
+    this.tickEvent();
   }
 
   /** A queued book message at local time evT, queue entry `i`: read in the ring where the core wrote it. */
@@ -630,33 +663,35 @@ export class Backtest {
    * fields here, not arguments: a double passed to a call V8 does not inline is a new heap number every time.
    */
   private bookDelivery(sl: Slots, base: number): void {
-    this.advanceTo(this.evT);
+    this.advanceTo();
     if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
     this.settle(this.rt.book(0, base));
   }
 
-  private tradeEvent(s: number, own: number): void {
-    this.advanceTo(this.evT);
+  /** A queued public trade (queue slot `s`) at local time evT. */
+  private tradeEvent(s: number): void {
+    this.advanceTo();
     const x = this.qX;
-    this.settle(this.rt.trade(0, x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, own + this.rtOff));
+    this.settle(this.rt.trade(0, x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, this.qL[s] + this.rtOff));
   }
 
-  /** A runtime event other than a market message at local time `t`: a tick, an answer, a health report. */
-  private localEvent(t: number, kind: number, event: Event | undefined, exchT: number | undefined): void {
-    this.evT = t;
-    this.advanceTo(t);
-    if (kind === TICK) {
-      this.ticks++;
-      this.pendingTick = NaN; // a later tick supersedes a skipped one
-      this.settle(this.rt.tick(t + this.rtOff));
-      return;
-    }
-    const e = event!;
+  /** A timer tick at local time evT. */
+  private tickEvent(): void {
+    this.advanceTo();
+    this.ticks++;
+    this.pendingTick = NaN; // a later tick supersedes a skipped one
+    this.settle(this.rt.tick(this.evT + this.rtOff));
+  }
+
+  /** A venue answer or a health report at local time evT (an answer left the venue at evExch). */
+  private answerEvent(e: Event): void {
+    const t = this.evT;
+    this.advanceTo();
     this.o.onEvent?.(this.absNs(t), e);
     if (e.type === 'fill') {
       this.fills.push({
         localTs: this.absNs(t),
-        exchTs: this.absNs(exchT ?? t),
+        exchTs: this.absNs(this.evExch),
         side: e.side,
         priceTick: e.priceTick,
         qtyLot: e.qtyLot,
@@ -678,6 +713,11 @@ export class Backtest {
   /** What the runtime did with the event at evT: a closed round trip to the trace, its actions on their way. */
   private settle(actions: Action[]): void {
     const rt = this.rt;
+    // most events close no round trip and act on nothing
+    if (actions.length === 0 && this.trades === rt.roundTrips.length) {
+      if (this.tickAt === Infinity && rt.needsTicks) this.scheduleTick();
+      return;
+    }
     const t = this.evT;
     const trips = rt.roundTrips;
     while (this.trades < trips.length) {
@@ -704,19 +744,23 @@ export class Backtest {
       }
       this.agenda.push({ t: t + this.o.latency.entry(this.baseAbs + t), kind: ARRIVE, action: a });
     }
-    this.scheduleTick(t);
+    if (this.tickAt === Infinity && rt.needsTicks) this.scheduleTick();
   }
 
-  /** Ticks only matter while something can time out: orders, a position, a strategy timer, a reconcile. */
-  private scheduleTick(t: number): void {
+  /**
+   * Ticks only matter while something can time out: orders, a position, a strategy timer, a reconcile. The next grid
+   * point after evT (callers check that none is scheduled and the runtime needs one).
+   */
+  private scheduleTick(): void {
     if (this.tickAt !== Infinity || !this.rt.needsTicks) return;
     const g = this.tickNs;
     // grid points are multiples of TICK_NS on the absolute clock: rel = k·g − offset
-    this.tickAt = (Math.floor((t + this.tickOffset) / g) + 1) * g - this.tickOffset;
+    this.tickAt = (Math.floor((this.evT + this.tickOffset) / g) + 1) * g - this.tickOffset;
   }
 
-  /** Samples, markouts and funding due up to local time `t`, with the state as it was before `t`. */
-  private advanceTo(t: number): void {
+  /** Samples, markouts and funding due up to local time evT, with the state as it was before it. */
+  private advanceTo(): void {
+    const t = this.evT;
     if (t > this.lastLocal) this.lastLocal = t;
     // most events fall between two samples with no markout due: one comparison
     const rec = this.rec;
@@ -731,7 +775,8 @@ export class Backtest {
     this.until = end + 1;
     this.drainUntil();
     if (this.pendingTick === this.pendingTick) this.flushTick(); // the runtime's clock as if every tick came
-    this.advanceTo(end);
+    this.evT = end;
+    this.advanceTo();
     this.rt.stop(); // its actions have no market left to reach
     this.c.core.words[this.signalOut] = 0; // the instrument's signal record is its own again
     // the final sample: the state at the end of the data

@@ -221,8 +221,8 @@ export class StrategyRuntime {
   private readonly random: () => number;
   /** A full risk check passed since the positions, fees or clock offset last changed (riskCheck's fast path). */
   private riskClean = false;
-  /** quietUntil's answer for the current state (NaN: work it out again). */
-  private quiet = NaN;
+  /** quietUntil's answer for the current state (NaN: not known, call quietUntil): a loop reads it without a call. */
+  quietNs = NaN;
   /** Something quietUntil depends on changed during the current event. */
   private dirty = false;
   /** The earliest order timeout (T_ack), NaN when it must be worked out again. */
@@ -357,7 +357,7 @@ export class StrategyRuntime {
 
   /** A book message of instrument `inst`, in the slot at byte `base` of its slots (the core's signal record). */
   book(inst: number, base: number): Action[] {
-    const quiet = this.quiet;
+    const quiet = this.quietNs;
     this.begin();
     const I = this.insts[inst];
     const m = I.market;
@@ -385,7 +385,7 @@ export class StrategyRuntime {
     if (this.runtimeTimers()) return this.taken();
     if (this.h.onBook) this.callBook(m);
     // A message that neither acted nor changed what quietUntil reads only moves deadlines later: keep the answer.
-    if (this.out.length === 0 && !this.dirty) this.quiet = quiet;
+    if (this.out.length === 0 && !this.dirty) this.quietNs = quiet;
     return this.taken();
   }
 
@@ -519,8 +519,8 @@ export class StrategyRuntime {
    * earlier answer than the true one only costs a tick delivered for nothing.
    */
   quietUntil(): number {
-    if (this.quiet !== this.quiet) this.quiet = this.computeQuiet();
-    return this.quiet;
+    if (this.quietNs !== this.quietNs) this.quietNs = this.computeQuiet();
+    return this.quietNs;
   }
 
   private computeQuiet(): number {
@@ -734,7 +734,7 @@ export class StrategyRuntime {
     if (due < this.timerMin) this.timerMin = due;
     else this.timerMinDirty = true;
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
   }
 
   clearTimer(id: string): void {
@@ -742,7 +742,7 @@ export class StrategyRuntime {
       this.timerSeq.delete(id);
       this.timerMinDirty = true;
       this.dirty = true;
-      this.quiet = NaN;
+      this.quietNs = NaN;
     }
   }
 
@@ -807,7 +807,7 @@ export class StrategyRuntime {
     const I = this.insts[inst];
     this.riskClean = false;
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
     const before = I.position.lot;
     applyFill(I.position, ev.side, ev.priceTick, ev.qtyLot, ev.feeQuote);
     const after = I.position.lot;
@@ -973,7 +973,7 @@ export class StrategyRuntime {
       }
     };
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
     switch (this.status) {
       case 'reconciling':
         dropGone();
@@ -1043,7 +1043,7 @@ export class StrategyRuntime {
     this.haltedNs = NaN;
     this.riskClean = false;
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
     this.log('info', 'manual reset: trading enabled');
     if (this.h.onResume) this.call('onResume', () => this.h.onResume!());
   }
@@ -1085,7 +1085,7 @@ export class StrategyRuntime {
       this.reconcile.attempts += 1;
       this.reconcile.sentNs = this.now;
       this.dirty = true;
-      this.quiet = NaN;
+      this.quietNs = NaN;
       for (let i = 0; i < this.insts.length; i++) this.push(i, { type: 'reconcile' });
       return false;
     }
@@ -1188,7 +1188,7 @@ export class StrategyRuntime {
     const loss = this.day.loss(this.now, this.equity());
     if (this.day.day !== dayBefore) {
       this.dirty = true;
-      this.quiet = NaN;
+      this.quietNs = NaN;
     }
     if (loss > cfg.maxDailyLossQuote) return ['dailyLoss', `daily loss ${round6(loss)} quote > max ${cfg.maxDailyLossQuote}`];
     const many = this.insts.length > 1;
@@ -1228,7 +1228,7 @@ export class StrategyRuntime {
     this.reconcile = { attempts: 1, sentNs: this.now, reason };
     this.status = 'reconciling';
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
     if (this.h.onReconcile) this.call('onReconcile', () => this.h.onReconcile!(reason));
   }
 
@@ -1248,7 +1248,7 @@ export class StrategyRuntime {
     if (again) return;
     this.haltedNs = this.now;
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
     if (this.h.onHalt) this.call('onHalt', () => this.h.onHalt!(reason));
   }
 
@@ -1267,7 +1267,7 @@ export class StrategyRuntime {
     this.liveOrders--;
     this.ackDue = NaN;
     this.dirty = true;
-    this.quiet = NaN;
+    this.quietNs = NaN;
     this.remember(o);
   }
 
@@ -1336,7 +1336,7 @@ export class StrategyRuntime {
    * for between events (ctx used outside a handler) go out with this event's.
    */
   private begin(): void {
-    this.quiet = NaN;
+    this.quietNs = NaN;
   }
 
   /** The actions of the event just handled (most have none: a shared empty array). */
