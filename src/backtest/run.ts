@@ -566,7 +566,8 @@ export class Backtest {
         const st = this.qT[s];
         if (!(st < t)) return;
         this.head = h + 1;
-        this.market(h, st);
+        this.evT = st;
+        this.market(h);
         continue;
       }
       const top = ag.peek();
@@ -591,7 +592,8 @@ export class Backtest {
       }
       if (st < t && st < topT && st < tt) {
         this.head = h + 1;
-        this.market(h, st);
+        this.evT = st;
+        this.market(h);
         continue;
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
@@ -606,22 +608,24 @@ export class Backtest {
     }
   }
 
-  /** Market event `h` of the queue (already taken off it), due at local time `st`. */
-  private market(h: number, st: number): void {
+  /** Market event `h` of the queue (already taken off it), due at local time evT. */
+  private market(h: number): void {
     const s = h & this.mask;
     const kind = this.qK[s];
     // a message stamped at or after the skipped tick moves the clock past it; anything else sees it first
     if (this.pendingTick === this.pendingTick) {
-      if (kind === OTHER || this.qL[s] < this.pendingTick) this.flushTick();
-      else this.pendingTick = NaN;
+      if (kind === OTHER || this.qL[s] < this.pendingTick) {
+        const st = this.evT;
+        this.flushTick();
+        this.evT = st;
+      } else this.pendingTick = NaN;
     }
-    this.evT = st;
     if (kind === BOOK) this.bookEvent(h);
     else if (kind === TRADE) this.tradeEvent(s);
     else {
       const e = this.qE[s]!;
       this.qE[s] = undefined;
-      this.evExch = st;
+      this.evExch = this.evT;
       this.answerEvent(e);
     }
   }

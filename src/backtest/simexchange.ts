@@ -65,6 +65,8 @@ export class SimExchange {
   /** Signed position in lots, as the venue sees it. */
   position = 0;
   private readonly resting = new Map<string, Resting>();
+  /** The resting orders in the Map's order, for the loops every book message and trade runs (no iterator objects). */
+  private readonly restingList: Resting[] = [];
   /** Recently finished orders, to tell "already filled or cancelled" from "does not exist"; bounded, so a long run's
    * memory stays flat. */
   private readonly done = new RecentKeys(4096);
@@ -81,6 +83,23 @@ export class SimExchange {
   /** Lots ahead of a resting order of ours at its price (the queue model's estimate); NaN when it is not resting. */
   queueAhead(clientOid: string): number {
     return this.resting.get(clientOid)?.front ?? NaN;
+  }
+
+  /** Rests an order (one already resting under that id keeps its place, as in the Map). */
+  private rest(clientOid: string, r: Resting): void {
+    const old = this.resting.get(clientOid);
+    this.resting.set(clientOid, r);
+    if (old === undefined) this.restingList.push(r);
+    else this.restingList[this.restingList.indexOf(old)] = r;
+  }
+
+  /** Takes an order off the book; false when it was not resting. */
+  private unrest(clientOid: string): boolean {
+    const r = this.resting.get(clientOid);
+    if (r === undefined) return false;
+    this.resting.delete(clientOid);
+    this.restingList.splice(this.restingList.indexOf(r), 1);
+    return true;
   }
 
   /** An action reaches the matching engine at exchange time `t`. */
@@ -177,7 +196,7 @@ export class SimExchange {
       return;
     }
     const levelQty = this.o.book.qtyAt(side, limit);
-    this.resting.set(a.clientOid, {
+    this.rest(a.clientOid, {
       clientOid: a.clientOid,
       side,
       priceTick: limit,
@@ -215,7 +234,7 @@ export class SimExchange {
     r.remaining = total - filled;
     this.o.deliver(t, { type: 'amendAck', clientOid: a.clientOid, priceTick: price, qtyLot: total });
     if (crosses) {
-      this.resting.delete(a.clientOid);
+      this.unrest(a.clientOid);
       const side: Side = r.side === 1 ? 'buy' : 'sell';
       const opp: 1 | 2 = r.side === 1 ? 2 : 1;
       let remaining = r.remaining;
@@ -232,7 +251,7 @@ export class SimExchange {
         this.done.add(r.clientOid);
         return;
       }
-      this.resting.set(r.clientOid, r);
+      this.rest(r.clientOid, r);
     }
     if (requeue) {
       r.levelQty = this.o.book.qtyAt(r.side, price);
@@ -253,7 +272,7 @@ export class SimExchange {
 
   private cancel(t: number, clientOid: string): void {
     this.stats.cancels++;
-    if (this.resting.delete(clientOid)) this.o.deliver(t, { type: 'cancelAck', clientOid });
+    if (this.unrest(clientOid)) this.o.deliver(t, { type: 'cancelAck', clientOid });
     else
       this.o.deliver(t, {
         type: 'cancelReject',
@@ -287,7 +306,7 @@ export class SimExchange {
   private fillResting(t: number, r: Resting, qty: number): void {
     r.remaining -= qty;
     if (r.remaining <= 0) {
-      this.resting.delete(r.clientOid);
+      this.unrest(r.clientOid);
       this.done.add(r.clientOid);
     }
     this.fill(t, r.clientOid, r.side === 1 ? 'buy' : 'sell', r.priceTick, qty, true, Math.max(0, r.remaining));
@@ -295,19 +314,22 @@ export class SimExchange {
 
   /** A public trade at exchange time `t`: `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
   trade(t: number, takerSide: number, price: number, qty: number): void {
-    // fills delete only the entry being visited, which a Map iteration allows (no copy per trade)
-    for (const r of this.resting.values()) {
-      if (r.side === takerSide) continue; // a taker buy trades against asks: only our sells stand in its way
-      const through = r.side === 1 ? price < r.priceTick : price > r.priceTick;
-      if (through) {
-        this.fillResting(t, r, r.remaining);
-        continue;
+    const list = this.restingList;
+    // an order that fills in full leaves the list where it stood: the next one is then at the same index
+    for (let i = 0; i < list.length;) {
+      const r = list[i];
+      if (r.side !== takerSide) {
+        // a taker buy trades against asks: only our sells stand in its way
+        const through = r.side === 1 ? price < r.priceTick : price > r.priceTick;
+        if (through) this.fillResting(t, r, r.remaining);
+        else if (price === r.priceTick) {
+          r.traded += qty;
+          const left = qty - r.front;
+          r.front = Math.max(0, r.front - qty);
+          if (left > 0) this.fillResting(t, r, this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left));
+        }
       }
-      if (price !== r.priceTick) continue;
-      r.traded += qty;
-      const left = qty - r.front;
-      r.front = Math.max(0, r.front - qty);
-      if (left > 0) this.fillResting(t, r, this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left));
+      if (list[i] === r) i++;
     }
   }
 
@@ -316,9 +338,13 @@ export class SimExchange {
     if (this.resting.size === 0) return;
     const bid = this.o.book.bestBid();
     const ask = this.o.book.bestAsk();
-    for (const r of this.resting.values()) {
+    const list = this.restingList;
+    // an order that fills leaves the list where it stood: the next one is then at the same index
+    for (let i = 0; i < list.length;) {
+      const r = list[i];
       if (r.side === 1 ? ask !== null && ask <= r.priceTick : bid !== null && bid >= r.priceTick) {
         this.fillResting(t, r, r.remaining);
+        if (list[i] === r) i++;
         continue;
       }
       const q = this.o.book.qtyAt(r.side, r.priceTick);
@@ -327,6 +353,7 @@ export class SimExchange {
         r.levelQty = q;
         r.traded = 0;
       }
+      i++;
     }
   }
 }

@@ -27,8 +27,8 @@ import type {
 import type { Action, Event, Side, TimeInForce } from './events';
 import { MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel } from './orders';
-import { applyFill, newPosition, type PositionState } from './position';
-import { DayBaseline, PlaceWindow, equityQuote, exposureRefusal, rateRefusal, round6, staleDataAt, type BreachKind } from './risk';
+import { applyFill, newPosition, unrealisedTickLot, type PositionState } from './position';
+import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, staleDataAt, type BreachKind } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
@@ -221,6 +221,8 @@ export class StrategyRuntime {
   private readonly random: () => number;
   /** A full risk check passed since the positions, fees or clock offset last changed (riskCheck's fast path). */
   private riskClean = false;
+  /** The feed latency breach() checks (NaN: none). */
+  private breachLat = NaN;
   /** quietUntil's answer for the current state (NaN: not known, call quietUntil): a loop reads it without a call. */
   quietNs = NaN;
   /** Something quietUntil depends on changed during the current event. */
@@ -382,7 +384,8 @@ export class StrategyRuntime {
     if (this.status === 'halted') return this.taken();
     this.dirty = false;
     if (this.riskCheck(inst, local - m.exchNs)) return this.taken();
-    if (this.runtimeTimers()) return this.taken();
+    // the runtime's own timers run only while orders are live or a reconcile is under way
+    if ((this.liveOrders !== 0 || this.status === 'reconciling') && this.runtimeTimers()) return this.taken();
     if (this.h.onBook) this.callBook(m);
     // A message that neither acted nor changed what quietUntil reads only moves deadlines later: keep the answer.
     if (this.out.length === 0 && !this.dirty) this.quietNs = quiet;
@@ -1146,11 +1149,16 @@ export class StrategyRuntime {
   }
 
   private equity(): number {
+    // equityQuote written out, with no `number | null` mark: a number that may be null is a heap number (checked on
+    // every book message while exposed)
     let eq = 0;
-    for (const I of this.insts) {
-      const lot = I.position.lot;
-      const mark = lot === 0 || I.lastValidNs !== I.lastValidNs ? null : lot > 0 ? I.lastValidBid : I.lastValidAsk;
-      eq += equityQuote(I.position, mark, I.tickLotQuote);
+    const insts = this.insts;
+    for (let i = 0; i < insts.length; i++) {
+      const I = insts[i];
+      const p = I.position;
+      const lot = p.lot;
+      const unreal = lot === 0 || I.lastValidNs !== I.lastValidNs ? 0 : unrealisedTickLot(p, lot > 0 ? I.lastValidBid : I.lastValidAsk);
+      eq += (p.realisedTickLot + unreal) * I.tickLotQuote - p.feesQuote;
     }
     return eq;
   }
@@ -1172,7 +1180,8 @@ export class StrategyRuntime {
     ) {
       if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) return false;
     }
-    const b = this.breach(inst, feedLatencyNs);
+    this.breachLat = feedLatencyNs;
+    const b = this.breach(inst);
     if (b === null) {
       this.riskClean = true;
       return false;
@@ -1182,7 +1191,9 @@ export class StrategyRuntime {
     return true;
   }
 
-  private breach(inst: number, feedLatencyNs: number): [BreachKind, string] | null {
+  /** The breach checks in full; the message's feed latency in breachLat (a field: a double argument is boxed). */
+  private breach(inst: number): [BreachKind, string] | null {
+    const feedLatencyNs = this.breachLat;
     const cfg = this.settings.risk;
     const dayBefore = this.day.day;
     const loss = this.day.loss(this.now, this.equity());
@@ -1197,8 +1208,8 @@ export class StrategyRuntime {
       const lot = I.position.lot;
       const pos = Math.abs(lot);
       if (pos > cfg.maxPositionLot) return ['position', `${sym}|position| ${pos} lots > max ${cfg.maxPositionLot}`];
-      const mark = lot === 0 || I.lastValidNs !== I.lastValidNs ? null : lot > 0 ? I.lastValidBid : I.lastValidAsk;
-      if (cfg.maxNotionalTickLot !== null && mark !== null && pos * mark > cfg.maxNotionalTickLot)
+      const mark = lot === 0 || I.lastValidNs !== I.lastValidNs ? NaN : lot > 0 ? I.lastValidBid : I.lastValidAsk;
+      if (cfg.maxNotionalTickLot !== null && mark === mark && pos * mark > cfg.maxNotionalTickLot)
         return ['notional', `${sym}notional ${pos * mark} ticks·lots > max ${cfg.maxNotionalTickLot}`];
       if (lot !== 0 || I.orders.length > 0) {
         if (I.lastValidNs !== I.lastValidNs) return ['staleData', `${sym}exposed with no valid market data`];
