@@ -27,8 +27,12 @@ export function constantLatency(entryNs: number, responseNs: number): LatencyMod
 export function feedLatency(a: number, b: number, c: number, d: number): LatencyModel {
   // The running state in a Float64Array, not in closure variables: a double stored into a closure is a new heap
   // number on every market message (millions of allocations a run).
-  const st = new Float64Array(4); // [bucket, sum, n, last]
+  // [bucket, sum, n, last, lo, hi]: lo–hi is the bucket's second less 10 µs at each end, where the division below
+  // cannot round to another second (a double near 1.8e18 ns is exact to 256 ns): a stamp inside it needs none
+  const st = new Float64Array(6);
   st[0] = -1;
+  st[4] = NaN;
+  st[5] = NaN;
   const input = new Float64Array(2); // [atNs, feedNs]
   const feed = () => (st[3] > 0 ? st[3] : st[2] > 0 ? st[1] / st[2] : 0);
   return {
@@ -38,12 +42,17 @@ export function feedLatency(a: number, b: number, c: number, d: number): Latency
     feed: input,
     observeFeed() {
       const feedNs = input[1];
-      const sec = Math.floor(input[0] / 1e9);
-      if (sec !== st[0]) {
-        if (st[2] > 0 && st[0] >= 0) st[3] = st[1] / st[2];
-        st[0] = sec;
-        st[1] = 0;
-        st[2] = 0;
+      const at = input[0];
+      if (!(at >= st[4] && at < st[5])) {
+        const sec = Math.floor(at / 1e9);
+        if (sec !== st[0]) {
+          if (st[2] > 0 && st[0] >= 0) st[3] = st[1] / st[2];
+          st[0] = sec;
+          st[1] = 0;
+          st[2] = 0;
+        }
+        st[4] = sec * 1e9 + 1e4;
+        st[5] = sec * 1e9 + 1e9 - 1e4;
       }
       if (feedNs > 0) {
         st[1] += feedNs;

@@ -401,16 +401,17 @@ export class Backtest {
           lat.feed[1] = tl - stamp(w, p + W_EXCH, hi0, lo0);
           lat.observeFeed!();
         }
+        const resting = this.sim.hasResting;
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
           const side = (head >> 8) & 0xff;
-          if (this.sim.hasResting || this.wantTrades) {
+          if (resting || this.wantTrades) {
             const price = w[p + W_PRICE + 1] * TWO32 + (w[p + W_PRICE] >>> 0);
             const qty = w[p + W_QTY + 1] * TWO32 + (w[p + W_QTY] >>> 0);
-            if (this.sim.hasResting) this.sim.trade(te, side, price, qty);
+            if (resting) this.sim.trade(te, side, price, qty);
             if (this.wantTrades && this.msgWanted) this.queueTrade(price, qty, side === 1, te);
           }
-        } else if (this.sim.hasResting) {
+        } else if (resting) {
           this.sim.afterBook(te);
         }
         if (this.ringUsed) {
