@@ -12,6 +12,7 @@ import {
   checkTcpFastOpen,
   checkTcpStack,
   checkCpuCount,
+  checkThreads,
   checkCpuGovernor,
   checkHypervisor,
   checkNodeVersion,
@@ -212,6 +213,24 @@ test('cpu-count: 3+ cores OK; fewer WARN with the consequence; a cgroup quota co
   assert.match(quota.advice!, /--cpus/);
   assert.is(checkCpuCount(fake({ cpus: { usable: 8, online: 8 }, files: { '/sys/fs/cgroup/cpu.max': 'max 100000\n' } })).status, 'OK');
   assert.is(checkCpuCount(fake({ cpus: { usable: 0, online: 0 } })).status, 'SKIP');
+});
+
+test('threads: the layout live and demo pick here, and why (a cgroup quota counts)', () => {
+  const two = checkThreads(fake({ cpus: { usable: 2, online: 2 } }));
+  assert.is(two.status, 'OK');
+  assert.match(
+    two.value,
+    /^single: 2 cores, fewer than the 3 threads the multi layout keeps busy: .*no hand-offs \(--threads to override\)$/,
+  );
+  const three = checkThreads(fake({ cpus: { usable: 3, online: 3 } }));
+  assert.match(
+    three.value,
+    /^multi \(3 cores: feed, engine and strategy each on a core of their own, consumers spinning\); single when recording \(3 cores, fewer than the 4 threads/,
+  );
+  assert.match(checkThreads(fake({ cpus: { usable: 8, online: 8 } })).value, /^multi: 8 cores: /);
+  const quota = checkThreads(fake({ cpus: { usable: 8, online: 8 }, files: { '/sys/fs/cgroup/cpu.max': '150000 100000\n' } }));
+  assert.match(quota.value, /^single: 1\.5 cores/);
+  assert.is(checkThreads(fake({ cpus: { usable: 0, online: 0 } })).status, 'SKIP');
 });
 
 test('cpu-governor: all performance OK, powersave WARN with cpupower, no cpufreq SKIP', () => {

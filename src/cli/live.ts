@@ -26,6 +26,7 @@ import { MONITOR_FLAGS, startMonitoring, type Monitoring } from './monitoring';
 import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
 import { statusEveryMs } from './record';
+import { THREADS_CHOICES, choosePlacement, usableCores, type ThreadsOption } from '../feed/placement';
 
 const SYMBOL = {
   type: 'string',
@@ -33,6 +34,15 @@ const SYMBOL = {
   aliases: ['symbols'],
   default: 'BTCUSDT',
   description: 'the traded symbol (USDT-FUTURES)',
+} as const;
+
+const THREADS = {
+  type: 'string',
+  arg: 'MODE',
+  choices: THREADS_CHOICES,
+  default: 'auto',
+  description:
+    'where feed, engine and strategy run: single (one thread, no hand-offs), multi (a thread each), auto (multi only with a core per busy thread; `doctor` says which)',
 } as const;
 
 export const LIVE = {
@@ -48,6 +58,7 @@ export const LIVE = {
     record: { type: 'string', arg: 'DIR', description: 'also record market data, own orders and fills to Parquet under DIR' },
     duration: { type: 'duration', arg: 'D', defaultText: 'until Ctrl-C', description: 'stop after D' },
     'no-flatten': { type: 'boolean', description: 'on exit cancel all but keep any position (default: flatten)' },
+    threads: THREADS,
     ...ENDPOINT_FLAGS,
     ...MONITOR_FLAGS,
   },
@@ -70,6 +81,7 @@ export const DEMO = {
     ...strategyFlags('demo, or none with --config'),
     seed: { type: 'int', arg: 'N', default: 1, min: 0, description: "the local exchange's seed" },
     ...MONITOR_FLAGS,
+    threads: THREADS,
   },
   examples: [
     ['demo', 'a minute of the demo preset, recorded to data/'],
@@ -150,6 +162,7 @@ async function runSession(o: {
   log: Logger;
   monitoring: Monitoring | null;
   staleAfterMs: number;
+  threads: ThreadsOption;
 }): Promise<number> {
   const log = o.log;
   const gatewayLog = log.child('gateway');
@@ -177,7 +190,10 @@ async function runSession(o: {
       parameters: Object.fromEntries(rows.map((r) => [r.path, r.value])),
     },
   );
+  const placement = choosePlacement(o.threads, usableCores().cores, !!o.recordDir);
+  log.info(`threads: ${placement.layout} (${placement.reason})`, { event: 'threads', layout: placement.layout, reason: placement.reason });
   const session = await TradingSession.start({
+    layout: placement.layout,
     wsUrl: o.wsUrl,
     restUrl: o.restUrl,
     instType: 'USDT-FUTURES' as InstType,
@@ -363,6 +379,7 @@ export async function runLive(argv: string[]): Promise<number> {
       log,
       monitoring,
       staleAfterMs: values['stale-after'],
+      threads: values.threads as ThreadsOption,
     });
   } finally {
     await close?.();
@@ -415,6 +432,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       durationMs: values.duration,
       flatten: true,
       source: 'simulator',
+      threads: values.threads as ThreadsOption,
       next: [
         `next: ${self} inspect ${values.out}`,
         `      ${self} backtest ${values.out} ${strategyArgs}`.trimEnd() + '    (the same strategy replayed)',

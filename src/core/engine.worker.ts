@@ -5,10 +5,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { instantiateCore } from './loader';
 import { Ring } from './ring';
 import { Engine, type InstrumentSpec, type SignalParams } from './engine-handle';
-import { R } from './record';
-import { MonotonicClock } from './clock';
-import { LatencySamples, elapsedNs } from './latency';
-import { TraceTable, TRACE_DONE, TRACE_PICKUP } from '../latency/trace';
+import { EngineStepper } from './engine-step';
+import { TraceTable } from '../latency/trace';
 
 export interface EngineWorkerData {
   module: WebAssembly.Module;
@@ -36,41 +34,12 @@ for (const { inst, spec } of d.instruments) {
 const market = new Ring(core, core.ringOffset('market'));
 const signal = new Ring(core, core.ringOffset('signal'));
 const stop = new Int32Array(d.control);
-const words = core.words;
-const clock = new MonotonicClock();
 const trace = d.trace ? TraceTable.attach(d.trace) : null;
 const spins = d.spins ?? 2000;
 parentPort!.postMessage({ type: 'ready', pointers, engine: engine.ptr });
 
-// Receive → signal published, per message. One message at a time (not one drain of everything ready), so each
-// signal leaves as soon as its own message is applied and carries its own stamps.
-const latency = new LatencySamples();
-const capacity = market.capacity;
+const stepper = new EngineStepper(core, engine, market, signal, trace);
 while (Atomics.load(stop, 0) === 0) {
-  let n = market.readable(4096);
-  if (n === 0) {
-    market.wait(spins, 20);
-    continue;
-  }
-  clock.read();
-  let startHi = clock.hi; // when the engine started on the message: the batch's pickup, then each previous one's end
-  let startLo = clock.lo;
-  while (n > 0) {
-    const tail = market.tail;
-    const run = Math.min(n, capacity - (tail & (capacity - 1))); // contiguous up to the ring's end
-    const at = market.slot(tail);
-    const k = engine.applyMessage(at, run, signal);
-    const last = market.slot(tail + k - 1);
-    const tsHi = words[(last + R.localTs + 4) >> 2];
-    const tsLo = words[(last + R.localTs) >> 2] >>> 0;
-    market.release(k);
-    n -= k;
-    clock.read();
-    const done = elapsedNs(clock.hi, clock.lo, tsHi, tsLo);
-    latency.add(done);
-    if (trace && trace.stamp(tsHi, tsLo, TRACE_PICKUP, elapsedNs(startHi, startLo, tsHi, tsLo))) trace.stamp(tsHi, tsLo, TRACE_DONE, done);
-    startHi = clock.hi;
-    startLo = clock.lo;
-  }
+  if (stepper.step() === 0) market.wait(spins, 20);
 }
-parentPort!.postMessage({ type: 'stopped', latency: latency.summary(), badRecords: engine.badRecords });
+parentPort!.postMessage({ type: 'stopped', latency: stepper.latency.summary(), badRecords: engine.badRecords });

@@ -3,6 +3,8 @@
 // every status path (OK / WARN / FAIL / SKIP) can be exercised on any machine. The reasoning behind each check is
 // in docs/tuning.md.
 
+import { cgroupQuota as quotaOf, choosePlacement } from '../feed/placement';
+
 export type Status = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
 
 /** One check's verdict. `advice` says what to do (and why); null when there is nothing to add. */
@@ -294,15 +296,18 @@ export const MIN_CORES = 3;
 
 /** The cgroup CPU quota in cores (v2 cpu.max, else v1 cfs_quota/period), or null when unlimited or unknown. */
 function cgroupQuota(p: HostProbe): number | null {
-  const v2 = p.readFile('/sys/fs/cgroup/cpu.max');
-  if (v2.ok) {
-    const [q, per] = v2.value.trim().split(/\s+/);
-    return q === 'max' || !Number(per) ? null : Number(q) / Number(per);
-  }
-  const q = p.readFile('/sys/fs/cgroup/cpu/cpu.cfs_quota_us');
-  const per = p.readFile('/sys/fs/cgroup/cpu/cpu.cfs_period_us');
-  if (q.ok && per.ok && Number(q.value) > 0 && Number(per.value) > 0) return Number(q.value) / Number(per.value);
-  return null;
+  return quotaOf((path) => {
+    const r = p.readFile(path);
+    return r.ok ? r.value : null;
+  });
+}
+
+/** The cores this process may use: affinity capped by the cgroup quota; null when the runtime reported none. */
+function effectiveCores(p: HostProbe): number | null {
+  const { usable } = p.cpuCount();
+  if (!(usable > 0)) return null;
+  const quota = cgroupQuota(p);
+  return quota === null ? usable : Math.min(usable, quota);
 }
 
 export function checkCpuCount(p: HostProbe): CheckResult {
@@ -320,9 +325,21 @@ export function checkCpuCount(p: HostProbe): CheckResult {
 \`record\`/\`demo\`), each wanting a core. With fewer than ${MIN_CORES} they share cores: a ring's consumer spins only
 briefly and then sleeps, so with the producer waiting for the same core the spin never succeeds, every hand-off pays
 a futex wake-up plus a scheduler time slice, and latency rises from microseconds to (sometimes) milliseconds.
-Give the process at least ${MIN_CORES} cores${quota !== null ? ' (raise the container CPU limit, e.g. `docker run --cpus 4`)' : ''}, or
+\`live\` and \`demo\` therefore run feed, engine and strategy on one thread here (see the \`threads\` check). For the
+multi-thread layout, give the process at least ${MIN_CORES} cores${quota !== null ? ' (raise the container CPU limit, e.g. `docker run --cpus 4`)' : ''}, or
 ${online > usable ? 'widen its CPU affinity (`taskset -cp 0-3 <pid>`), or ' : ''}use a larger instance.`,
   );
+}
+
+/** Which thread layout `live` and `demo` pick here (--threads auto), and why. */
+export function checkThreads(p: HostProbe): CheckResult {
+  const id = 'threads';
+  const cores = effectiveCores(p);
+  if (cores === null) return skip(id, 'the runtime reported no CPUs (live and demo fall back to the single-thread layout)');
+  const trading = choosePlacement('auto', cores, false);
+  const recording = choosePlacement('auto', cores, true);
+  if (trading.layout === recording.layout) return ok(id, `${trading.layout}: ${trading.reason} (--threads to override)`);
+  return ok(id, `${trading.layout} (${trading.reason}); ${recording.layout} when recording (${recording.reason}) (--threads to override)`);
 }
 
 export function checkCpuGovernor(p: HostProbe): CheckResult {
@@ -512,6 +529,7 @@ export const CHECKS: readonly { id: string; run: (p: HostProbe) => CheckResult }
   { id: 'tcp-fastopen', run: checkTcpFastOpen },
   { id: 'tcp-stack', run: checkTcpStack },
   { id: 'cpu-count', run: checkCpuCount },
+  { id: 'threads', run: checkThreads },
   { id: 'cpu-governor', run: checkCpuGovernor },
   { id: 'hypervisor', run: checkHypervisor },
   { id: 'node-version', run: checkNodeVersion },

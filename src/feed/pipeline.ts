@@ -1,6 +1,10 @@
-// The live market-data pipeline (docs/design.md §1): feed worker → market ring → engine worker → signal ring → this thread.
-// The main thread creates the shared memory, formats it, compiles the core once and hands module + memory to the
-// workers; it then reads signal, status and trade records from the signal ring.
+// The live market-data pipeline (docs/design.md §1): feed → market ring → engine → signal ring → strategy, in one of
+// two layouts (src/feed/placement.ts). `multi`: a feed worker and an engine worker, each parked on its ring between
+// messages, and this thread reading the signal ring. `single`: the socket, the decoder, the engine and the consumer
+// (the strategy) all on this thread: each frame is decoded, applied and handed to the consumer in one call, with no
+// thread hand-off; the rings stay the interface (market ring → engine, signal ring → consumer, capture ring → the
+// recorder, which keeps its own thread in both layouts). The main thread creates the shared memory, formats it and
+// compiles the core once.
 import { Worker, MessageChannel, type MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +19,10 @@ import type { RecorderWorkerData } from '../capture/recorder.worker';
 import type { RecorderCounters } from '../capture/recorder';
 import type { RecoveryResult } from '../capture/recover';
 import { TraceTable } from '../latency/trace';
+import { Engine } from '../core/engine-handle';
+import { EngineStepper } from '../core/engine-step';
+import { FeedHost } from './feed-host';
+import type { Layout } from './placement';
 
 export interface PipelineInstrument {
   instType: InstType;
@@ -39,6 +47,13 @@ export interface PipelineOptions {
   engineSpins?: number;
   /** Record everything the feed publishes to Parquet under `root` (docs/design.md §6). */
   record?: RecordOptions;
+  /** Where the feed and the engine run (default multi: a worker each). */
+  layout?: Layout;
+  /**
+   * Connect the feed only at startFeed(): a trading session starts its strategy first, so the first market message
+   * (and the recording's first record, where a replay starts its runtime) comes after the runtime has started.
+   */
+  deferFeed?: boolean;
 }
 
 export interface RecordOptions {
@@ -136,12 +151,30 @@ export class MarketPipeline {
     readonly instruments: Instrument[],
     /** Per-message stamps of the feed and engine threads (src/latency/trace.ts). */
     readonly trace: TraceTable,
-    private readonly feed: Worker,
-    private readonly engine: Worker,
-    private readonly engineStop: Int32Array,
+    private readonly threads: { feed: Worker; engine: Worker; engineStop: Int32Array } | null,
+    private readonly inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout } | null,
     private readonly recorder: Worker | null,
     private readonly recorderStop: Int32Array | null,
   ) {}
+
+  /** Where the feed and the engine run. */
+  get layout(): Layout {
+    return this.inline ? 'single' : 'multi';
+  }
+
+  /** single layout: called on this thread after each frame whose messages produced output on the signal ring. */
+  private consumer: (() => void) | null = null;
+
+  /**
+   * In the single-thread layout, `fn` reads the signal ring right after each frame has been applied (same call, no
+   * wake-up) and true is returned; in the multi-thread layout nothing is registered and false says the caller must
+   * wait on the signal ring itself.
+   */
+  consume(fn: () => void): boolean {
+    if (!this.inline) return false;
+    this.consumer = fn;
+    return true;
+  }
 
   recorderCounters: RecorderCounters | null = null;
   /** The recorder thread's own heap and external memory, as it last reported. */
@@ -168,19 +201,45 @@ export class MarketPipeline {
     const dir = o.workerDir ?? findWorkerDir();
     const control = new SharedArrayBuffer(64);
     const trace = TraceTable.create();
-    const engineData: EngineWorkerData = {
-      module,
-      memory,
-      slot: 2,
-      control,
-      trace: trace.buffer,
-      spins: o.engineSpins,
-      signals: o.signals ?? {},
-      instruments: feedInstruments.map((f) => ({ inst: f.inst, spec: { ...f.grid, levelsPerSide: 8192 } })),
-    };
-    const engine = track(new Worker(new URL('engine.mjs', dir), { workerData: engineData }));
-    const ready = await once(engine, 'ready');
-    const instruments = feedInstruments.map((f) => new Instrument(core, f.inst, ready.pointers[f.inst]));
+    const layout = o.layout ?? 'multi';
+    const engineInstruments = feedInstruments.map((f) => ({ inst: f.inst, spec: { ...f.grid, levelsPerSide: 8192 } }));
+    let engineWorker: Worker | null = null;
+    let inlineEngine: { engine: Engine; stepper: EngineStepper } | null = null;
+    let pointers: Record<number, number>;
+    if (layout === 'multi') {
+      const engineData: EngineWorkerData = {
+        module,
+        memory,
+        slot: 2,
+        control,
+        trace: trace.buffer,
+        spins: o.engineSpins,
+        signals: o.signals ?? {},
+        instruments: engineInstruments,
+      };
+      engineWorker = track(new Worker(new URL('engine.mjs', dir), { workerData: engineData }));
+      pointers = (await once(engineWorker, 'ready')).pointers;
+    } else {
+      // the same instances as the workers would have (slot 2: the engine, the one that allocates; slot 1: the feed's
+      // decoder), here on this thread
+      const engineCore = await instantiateCore(module, memory, { slot: 2 });
+      const engine = new Engine(engineCore, 64, { control: true });
+      pointers = {};
+      for (const { inst, spec } of engineInstruments) {
+        const i = engine.addInstrument(inst, spec);
+        i.configure(o.signals ?? {});
+        pointers[inst] = i.ptr;
+      }
+      const stepper = new EngineStepper(
+        engineCore,
+        engine,
+        new Ring(engineCore, engineCore.ringOffset('market')),
+        new Ring(engineCore, engineCore.ringOffset('signal')),
+        trace,
+      );
+      inlineEngine = { engine, stepper };
+    }
+    const instruments = feedInstruments.map((f) => new Instrument(core, f.inst, pointers[f.inst]));
     let recorder: Worker | null = null;
     let recorderStop: Int32Array | null = null;
     const rec = o.record;
@@ -240,46 +299,89 @@ export class MarketPipeline {
         if (!stopping.has(rw)) rec.onRecorderExit?.(`the recorder thread ${endedText(rw)}; nothing more is being written`);
       });
     }
-    const feedData: FeedWorkerData = {
-      module,
-      memory,
-      slot: 1,
-      wsUrl: o.wsUrl,
-      instruments: feedInstruments,
-      statsEveryMs: o.statsEveryMs ?? 250,
-      pingMs: o.pingMs,
-      pongTimeoutMs: o.pongTimeoutMs,
-      capture: !!rec,
-      trace: trace.buffer,
-      rawPort: feedRawPort,
-    };
-    const feed = track(new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] }));
-    const p = new MarketPipeline(
+    const statsEveryMs = o.statsEveryMs ?? 250;
+    let threads: { feed: Worker; engine: Worker; engineStop: Int32Array } | null = null;
+    let inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout } | null = null;
+    let p: MarketPipeline | null = null;
+    if (engineWorker) {
+      const feedData: FeedWorkerData = {
+        module,
+        memory,
+        slot: 1,
+        wsUrl: o.wsUrl,
+        instruments: feedInstruments,
+        statsEveryMs,
+        pingMs: o.pingMs,
+        pongTimeoutMs: o.pongTimeoutMs,
+        capture: !!rec,
+        trace: trace.buffer,
+        rawPort: feedRawPort,
+        deferred: o.deferFeed,
+      };
+      const feed = track(new Worker(new URL('feed.mjs', dir), { workerData: feedData, transferList: feedRawPort ? [feedRawPort] : [] }));
+      threads = { feed, engine: engineWorker, engineStop: new Int32Array(control) };
+      feed.on('message', (m: any) => {
+        if (m.type === 'stats') p!.feedStats = m;
+        else if (m.type === 'log') o.log?.(m.line);
+        else if (m.type === 'exchange-error') o.onExchangeError?.(m);
+        else if (m.type === 'open' || m.type === 'down') o.onConnection?.(m.type, m.reason);
+      });
+      feed.on('error', (err) => o.log?.(`feed worker failed: ${err.message}`));
+      engineWorker.on('error', (err) => o.log?.(`engine worker failed: ${err.message}`));
+    } else {
+      const { engine, stepper } = inlineEngine!;
+      const feedCore = await instantiateCore(module, memory, { slot: 1 });
+      const host = new FeedHost(feedCore, {
+        wsUrl: o.wsUrl,
+        instruments: feedInstruments,
+        capture: !!rec,
+        rawPort: feedRawPort,
+        trace,
+        pingMs: o.pingMs,
+        pongTimeoutMs: o.pongTimeoutMs,
+        log: (line) => o.log?.(line),
+        onExchangeError: (e) => o.onExchangeError?.(e),
+        onOpen: () => o.onConnection?.('open'),
+        onDown: (reason) => o.onConnection?.('down', reason),
+        // the frame's messages through the engine and on to the consumer, in this call
+        afterFrame: () => {
+          if (stepper.step() > 0) p?.consumer?.();
+        },
+      });
+      const timer = setInterval(() => {
+        host.poll();
+        p!.feedStats = host.stats();
+      }, statsEveryMs);
+      inline = { host, stepper, engine, timer };
+      if (!o.deferFeed) host.start();
+    }
+    p = new MarketPipeline(
       core,
       new Ring(core, core.ringOffset('signal')),
       ordered,
       instruments,
       trace,
-      feed,
-      engine,
-      new Int32Array(control),
+      threads,
+      inline,
       recorder,
       recorderStop,
     );
+    const pipeline = p;
     recorder?.on('message', (m: any) => {
-      if (m.type === 'stats' || m.type === 'stopped') p.recorderCounters = m.counters;
-      if (m.type === 'stats') p.recorderMemory = m.memory ?? null;
+      if (m.type === 'stats' || m.type === 'stopped') pipeline.recorderCounters = m.counters;
+      if (m.type === 'stats') pipeline.recorderMemory = m.memory ?? null;
     });
-    feed.on('message', (m: any) => {
-      if (m.type === 'stats') p.feedStats = m;
-      else if (m.type === 'log') o.log?.(m.line);
-      else if (m.type === 'exchange-error') o.onExchangeError?.(m);
-      else if (m.type === 'open' || m.type === 'down') o.onConnection?.(m.type, m.reason);
-    });
-    feed.on('error', (err) => o.log?.(`feed worker failed: ${err.message}`));
-    engine.on('error', (err) => o.log?.(`engine worker failed: ${err.message}`));
-    return p;
+    return pipeline;
   }
+
+  /** Connects the feed of a pipeline started with deferFeed (once). */
+  startFeed(): void {
+    if (this.feedStarted) return;
+    this.feedStarted = true;
+    if (this.threads) this.threads.feed.postMessage({ type: 'start' });
+    else this.inline!.host.start();
+  }
+  private feedStarted = false;
 
   /** Calls `fn` for each output record (signal, status, trade) ready now, then frees them; returns the count. */
   read(fn: (at: number, kind: number) => void, max = 4096): number {
@@ -302,26 +404,36 @@ export class MarketPipeline {
   }> {
     if (this.stopped) throw new Error('pipeline already stopped');
     this.stopped = true;
-    stopping.add(this.feed);
-    // the feed's last word is the stats marked final (a periodic one may still be on its way before it)
-    const finalFeed = new Promise<FeedStats | null>((resolve) => {
-      const onMsg = (m: any) => {
-        if (m?.type === 'stats' && m.final) done(m);
-      };
-      const done = (m: FeedStats | null) => {
-        this.feed.off('message', onMsg);
-        this.feed.off('exit', onExit);
-        resolve(m);
-      };
-      const onExit = () => done(null);
-      if (ended.has(this.feed)) return resolve(null);
-      this.feed.on('message', onMsg);
-      this.feed.on('exit', onExit);
-    });
-    this.feed.postMessage({ type: 'stop' });
-    const feed = (await finalFeed) ?? this.feedStats;
-    this.feedStats = feed;
-    await this.feed.terminate();
+    let feed: FeedStats | null;
+    if (this.threads) {
+      const w = this.threads.feed;
+      stopping.add(w);
+      // the feed's last word is the stats marked final (a periodic one may still be on its way before it)
+      const finalFeed = new Promise<FeedStats | null>((resolve) => {
+        const onMsg = (m: any) => {
+          if (m?.type === 'stats' && m.final) done(m);
+        };
+        const done = (m: FeedStats | null) => {
+          w.off('message', onMsg);
+          w.off('exit', onExit);
+          resolve(m);
+        };
+        const onExit = () => done(null);
+        if (ended.has(w)) return resolve(null);
+        w.on('message', onMsg);
+        w.on('exit', onExit);
+      });
+      w.postMessage({ type: 'stop' });
+      feed = (await finalFeed) ?? this.feedStats;
+      this.feedStats = feed;
+      await w.terminate();
+    } else {
+      const { host, timer } = this.inline!;
+      clearInterval(timer);
+      host.stop();
+      feed = host.stats();
+      this.feedStats = feed;
+    }
     let recorderFailed: string | null = null;
     if (this.recorder && this.recorderStop) {
       // the feed has stopped producing: the recorder drains what is left, finishes every file, then exits
@@ -339,12 +451,18 @@ export class MarketPipeline {
       }
       await this.recorder.terminate();
     }
-    stopping.add(this.engine);
-    const done = once(this.engine, 'stopped');
-    Atomics.store(this.engineStop, 0, 1);
-    Atomics.notify(this.engineStop, 0);
-    const engine = await done.catch(() => ({ latency: null, badRecords: 0 }));
-    await this.engine.terminate();
+    let engine: { latency: ReturnType<LatencySamples['summary']>; badRecords: number };
+    if (this.threads) {
+      const w = this.threads.engine;
+      stopping.add(w);
+      const done = once(w, 'stopped');
+      Atomics.store(this.threads.engineStop, 0, 1);
+      Atomics.notify(this.threads.engineStop, 0);
+      engine = await done.catch(() => ({ latency: null, badRecords: 0 }));
+      await w.terminate();
+    } else {
+      engine = { latency: this.inline!.stepper.latency.summary(), badRecords: this.inline!.engine.badRecords };
+    }
     return {
       feed,
       engine: { latency: engine.latency, badRecords: engine.badRecords },

@@ -1,4 +1,5 @@
-// The strategy on the main thread: book messages and status records from the pipeline's signal ring go to the strategy
+// The strategy on the main thread (in either thread layout, src/feed/placement.ts): book messages and status records
+// from the pipeline's signal ring go to the strategy
 // runtime (each message copied into the instrument's slot: the views read it until the next one), the runtime's
 // actions go to the order gateway, gateway events come back to the runtime, and the clock ticks the timers on the 50 ms
 // grid. Nothing here decides anything: the runtime and the strategy do, the same code the backtest runs.
@@ -153,7 +154,9 @@ export class Trader {
       },
       Number(TICK_NS / 1_000_000n),
     );
-    void this.loop();
+    // single-thread layout: the pipeline hands each frame's signals over in the call that read the frame; multi:
+    // this thread waits on the signal ring
+    if (!this.pipeline.consume(() => this.drain())) void this.loop();
   }
 
   /** Every grid tick at or before `t`, in order. */

@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { TICK_NS } from './market-events';
 import { HopBoard } from '../latency/hops';
 import { LatencyProbe } from '../latency/probe';
+import type { Layout } from '../feed/placement';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -66,6 +67,8 @@ export interface SessionOptions {
   channels?: Array<'books' | 'trade'>;
   /** Overrides of the pipeline (tests and benchmarks). */
   pipeline?: { engineSpins?: number };
+  /** Where the feed, the engine and the strategy run (src/feed/placement.ts; default multi). */
+  layout?: Layout;
   /** The REST client's per-endpoint budgets (default Bitget's; a benchmark against an unlimited local exchange lifts them). */
   restRateLimits?: RestClientOptions['rateLimits'];
 }
@@ -149,6 +152,8 @@ export class TradingSession {
       restUrl: o.restUrl,
       instruments: [{ instType: o.instType, symbol: o.symbol, channels: o.channels ?? ['books', 'trade'] }],
       engineSpins: o.pipeline?.engineSpins,
+      layout: o.layout,
+      deferFeed: true,
       log: o.log,
       onExchangeError: (e) => o.log(`exchange error ${e.code}: ${e.msg}`),
       record,
@@ -217,6 +222,8 @@ export class TradingSession {
     trader.setExecutor(gateway);
     await gateway.start();
     trader.start();
+    // market data from here on: the runtime sees every message after its start, as a replay of the recording does
+    pipeline.startFeed();
     session = new TradingSession(pipeline, runtime, gateway, trader, grid, hops, probe);
     return session;
   }

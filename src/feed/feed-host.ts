@@ -1,0 +1,123 @@
+// The feed's socket end on whichever thread hosts it: one WebSocket connection, frames decoded by the core straight
+// into the market ring (and mirrored to the capture ring when recording), the decode hop stamped in the latency trace.
+// The feed worker hosts one (src/feed/feed.worker.ts); the single-thread layout hosts one on the thread that also runs
+// the engine and the strategy, and steps them after each frame (`afterFrame`).
+import type { MessagePort } from 'node:worker_threads';
+import { Ring, R, type Core } from '../core/index';
+import { FrameDecoder } from './decoder';
+import { FeedSession, type ExchangeError, type FeedInstrument } from './feed-session';
+import { BitgetWsClient } from './client';
+import { MonotonicClock } from '../core/clock';
+import { LatencySamples, elapsedNs } from '../core/latency';
+import type { TraceTable } from '../latency/trace';
+import { RawBatch } from '../capture/raw';
+
+export interface FeedHostOptions {
+  wsUrl: string;
+  instruments: FeedInstrument[];
+  /** Mirror every published record into the capture ring (a recorder is running). */
+  capture: boolean;
+  /** Where raw frames go (the recorder), when recording with --raw. */
+  rawPort?: MessagePort;
+  trace: TraceTable | null;
+  pingMs?: number;
+  pongTimeoutMs?: number;
+  log(line: string): void;
+  onExchangeError(e: ExchangeError): void;
+  onOpen(): void;
+  onDown(reason: string): void;
+  /** After each frame (and each disconnect) has been published: the single-thread layout steps engine and strategy here. */
+  afterFrame?(): void;
+}
+
+export class FeedHost {
+  readonly session: FeedSession;
+  readonly client: BitgetWsClient;
+  /** Receive → about to publish, per message. */
+  readonly decodeLatency = new LatencySamples();
+  private readonly raw: RawBatch | null;
+  private readonly rawTimer: NodeJS.Timeout | null;
+
+  constructor(
+    core: Core,
+    private readonly o: FeedHostOptions,
+  ) {
+    const market = new Ring(core, core.ringOffset('market'));
+    const raw = (this.raw = o.rawPort ? new RawBatch() : null);
+    this.rawTimer = raw ? setInterval(() => this.shipRaw(), 100) : null;
+    const trace = o.trace;
+    const decodeLatency = this.decodeLatency;
+    const stampClock = new MonotonicClock(); // the session reads its own clock for the records it writes
+    const words = core.words;
+    /** Receive → about to publish, on the last record of the message: the decode hop, stamped before the records show. */
+    const beforePublish = (first: number, n: number) => {
+      const at = market.slot(first + n - 1);
+      const hi = words[(at + R.localTs + 4) >> 2];
+      const lo = words[(at + R.localTs) >> 2] >>> 0;
+      stampClock.read();
+      const ns = elapsedNs(stampClock.hi, stampClock.lo, hi, lo);
+      decodeLatency.add(ns);
+      trace?.open(hi, lo, ns);
+    };
+    let client: BitgetWsClient | null = null;
+    const session = (this.session = new FeedSession(core, market, new FrameDecoder(core), new MonotonicClock(), o.instruments, {
+      resubscribe: (arg) => client?.resubscribe(arg),
+      onExchangeError: (e) => o.onExchangeError(e),
+      log: (line) => o.log(line),
+      watchControl: true,
+      capture: o.capture ? new Ring(core, core.ringOffset('capture')) : undefined,
+      onRaw: raw ? (data, hi, lo) => raw.add(data, hi, lo) : undefined,
+      beforePublish,
+    }));
+    const after = o.afterFrame;
+    client = this.client = new BitgetWsClient({
+      url: o.wsUrl,
+      pingMs: o.pingMs,
+      pongTimeoutMs: o.pongTimeoutMs,
+      log: (line) => o.log(line),
+      onOpen: () => o.onOpen(),
+      onDown: (reason) => {
+        session.onDisconnect();
+        after?.();
+        o.onDown(reason);
+      },
+      onFrame: after
+        ? (data) => {
+            session.onFrame(data);
+            after();
+          }
+        : (data) => session.onFrame(data),
+    });
+    client.subscribe(session.args());
+  }
+
+  start(): void {
+    this.client.start();
+  }
+
+  /** Checks the engine's resync requests and overdue snapshots (on a timer). */
+  poll(): void {
+    this.session.poll();
+    this.o.afterFrame?.();
+  }
+
+  stats() {
+    return { counters: this.session.counters, client: this.client.stats, state: this.client.state, decode: this.decodeLatency.summary() };
+  }
+
+  private shipRaw(): void {
+    const raw = this.raw;
+    if (raw && raw.count) {
+      const bytes = raw.take();
+      this.o.rawPort!.postMessage(bytes, [bytes.buffer]);
+    }
+  }
+
+  /** Closes the connection and ships the last raw frames. */
+  stop(): void {
+    this.client.stop();
+    if (this.rawTimer) clearInterval(this.rawTimer);
+    this.shipRaw();
+    this.o.rawPort?.close();
+  }
+}
