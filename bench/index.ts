@@ -8,7 +8,8 @@ import { benchCapture } from './capture.bench';
 import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
-import { benchLatency, latencyRunTable } from './latency.bench';
+import { benchLatency, latencyRunTable, layoutComparison } from './latency.bench';
+import type { Layout } from '../src/feed/placement';
 import { fmt } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
 import { didYouMean } from '../src/format/suggest';
@@ -36,7 +37,7 @@ export const BENCHMARKS = [
   {
     name: 'latency',
     summary:
-      'tick-to-trade per hop on loopback: the local exchange (a child process) at 10–5,000 books updates/s, with and without the recorder, from its send to our order at its door',
+      'tick-to-trade per hop on loopback: the local exchange (a child process) at 10–5,000 books updates/s, with and without the recorder, in the single- and the multi-thread layout, from its send to our order at its door',
   },
 ] as const;
 
@@ -60,6 +61,13 @@ export const BENCH = {
       description: 'latency: books updates per second to run at',
     },
     duration: { type: 'duration', arg: 'D', defaultText: '10s (--quick 2s)', description: 'latency: how long each run measures' },
+    threads: {
+      type: 'list',
+      arg: 'LIST',
+      noun: 'layout',
+      defaultText: 'single,multi',
+      description: 'latency: the thread layouts to run (single, multi)',
+    },
   },
   examples: [
     ['bench', 'every benchmark, 5 rounds each (several minutes)'],
@@ -75,6 +83,10 @@ export async function runBench(args: string[]): Promise<number> {
     const n = Number(r);
     if (!(Number.isInteger(n) && n >= 1 && n <= 20_000)) throw new UsageError(`--rates needs whole numbers from 1 to 20000, got "${r}"`);
     return n;
+  });
+  const layouts = (parsed.values.threads ?? ['single', 'multi']).map((t) => {
+    if (t !== 'single' && t !== 'multi') throw new UsageError(`--threads takes single and/or multi, got "${t}"`);
+    return t as Layout;
   });
   const which: string[] = [];
   for (const a of parsed.positionals) {
@@ -155,10 +167,11 @@ export async function runBench(args: string[]): Promise<number> {
   }
   if (all || which.includes('latency')) {
     const seconds = parsed.values.duration !== undefined ? parsed.values.duration / 1000 : undefined;
-    log(`latency: each rate with and without the recorder …`);
-    const l = await benchLatency({ quick, rates, seconds, log });
+    log(`latency: each rate with and without the recorder, in ${layouts.join(' and ')} layout …`);
+    const l = await benchLatency({ quick, rates, seconds, layouts, log });
     out.latency = { runs: l.runs, units: { hops: 'ns' } };
     for (const r of l.runs) log(latencyRunTable(r));
+    for (const line of layoutComparison(l.runs)) log(line);
   }
   if (json) console.log(JSON.stringify(out, null, 2));
   return failed ? 1 : 0;

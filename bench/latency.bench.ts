@@ -3,7 +3,9 @@
 // each order reached it (`exchange --rate N --stamps`). A trading session (feed, engine, strategy, gateway; with or
 // without the recorder) trades it with a configuration that decides on every message and places an order whenever
 // its entry rules allow, so every message is a tick → decision sample and every order a tick → wire sample. After
-// each run the exchange's stamps are joined with ours by seq and clientOid for the hops outside our process.
+// each run the exchange's stamps are joined with ours by seq and clientOid for the hops outside our process. Each rate
+// and recorder setting runs in both thread layouts (src/feed/placement.ts), one after the other against the same
+// exchange, so the two are compared under the same load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import type { HistogramSummary } from '../src/latency/histogram';
 import type { StampLog } from '../src/exchange/stamps';
 import { wallMinusMonotonicNs } from '../src/core/clock';
 import { fmt } from './stats';
+import type { Layout } from '../src/feed/placement';
 
 /**
  * The strategy settings of the run: decide on every book message (top-of-book imbalance beyond ±0.05, one sample),
@@ -44,7 +47,7 @@ const UNLIMITED = { limit: 1_000_000, windowMs: 1000 };
 export interface LatencyRun {
   rate: number;
   recorder: boolean;
-  layout: string;
+  layout: Layout;
   seconds: number;
   messages: number;
   messagesPerSec: number;
@@ -63,6 +66,8 @@ export interface LatencyBenchOptions {
   rates?: number[];
   seconds?: number;
   recorder?: boolean[];
+  /** Thread layouts to run (default both). */
+  layouts?: Layout[];
   log(s: string): void;
 }
 
@@ -137,12 +142,19 @@ function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog):
   }
 }
 
-async function runOnce(ex: { rest: string; ws: string }, rate: number, recorder: boolean, seconds: number): Promise<LatencyRun> {
+async function runOnce(
+  ex: { rest: string; ws: string },
+  rate: number,
+  recorder: boolean,
+  layout: Layout,
+  seconds: number,
+): Promise<LatencyRun> {
   const root = recorder ? mkdtempSync(join(tmpdir(), 'ringbook-bench-latency-')) : '';
   // obi-ofi, as `demo` runs it, with the settings above
   const params = await loadParams({ strategy: 'obi-ofi', sets: LATENCY_CONFIG });
   try {
     const session = await TradingSession.start({
+      layout,
       wsUrl: ex.ws,
       restUrl: ex.rest,
       instType: 'USDT-FUTURES',
@@ -178,7 +190,7 @@ async function runOnce(ex: { rest: string; ws: string }, rate: number, recorder:
     return {
       rate,
       recorder,
-      layout: 'threads',
+      layout,
       seconds: elapsed,
       messages,
       messagesPerSec: messages / elapsed,
@@ -202,8 +214,10 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
     const ex = await startExchangeChild(rate);
     try {
       for (const recorder of opts.recorder ?? [false, true]) {
-        opts.log(`  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}: ${seconds} s …`);
-        runs.push(await runOnce(ex, rate, recorder, seconds));
+        for (const layout of opts.layouts ?? (['single', 'multi'] as Layout[])) {
+          opts.log(`  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}, ${layout} layout: ${seconds} s …`);
+          runs.push(await runOnce(ex, rate, recorder, layout, seconds));
+        }
       }
     } finally {
       ex.child.kill('SIGTERM');
@@ -233,4 +247,30 @@ export function latencyRunTable(r: LatencyRun): string {
     );
   if (r.unstamped) lines.push(`  (${r.unstamped} messages lost their feed/engine stamps to another message's trace row)`);
   return lines.join('\n');
+}
+
+const HEADLINE: HopName[] = ['tick→decision', 'tick→wire', 'gateway→wire'];
+
+/**
+ * Single against multi at each rate and recorder setting of the same run: each headline span's p50 and p99 in both,
+ * and multi's figure over single's (above 1: the single-thread layout is faster).
+ */
+export function layoutComparison(runs: LatencyRun[]): string[] {
+  const lines: string[] = [];
+  for (const s of runs.filter((r) => r.layout === 'single')) {
+    const m = runs.find((r) => r.layout === 'multi' && r.rate === s.rate && r.recorder === s.recorder);
+    if (!m) continue;
+    lines.push(
+      `single vs multi at ${s.rate} messages/s, recorder ${s.recorder ? 'on' : 'off'} (multi ÷ single, above 1: single is faster):`,
+    );
+    for (const h of HEADLINE) {
+      const a = s.hops[h];
+      const b = m.hops[h];
+      const ratio = (x: number | undefined, y: number | undefined) => (x && y ? `${fmt(y / x)}×` : 'n/a');
+      lines.push(
+        `  ${h.padEnd(14)} p50 ${us(a?.p50)} vs ${us(b?.p50)} (${ratio(a?.p50, b?.p50)})   p99 ${us(a?.p99)} vs ${us(b?.p99)} (${ratio(a?.p99, b?.p99)})`,
+      );
+    }
+  }
+  return lines;
 }

@@ -1,6 +1,7 @@
 // Known vectors pin src/gateway/signing.ts to Bitget's scheme (§4.1, §5.2) for REST (POST with body, GET with a
 // sorted query) and the WebSocket login.
 import { test } from 'uvu';
+import { createHmac } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { hmacBase64, queryString, restPrehash, signRest, signWsLogin } from '../../src/gateway/signing';
 
@@ -34,6 +35,14 @@ test('REST GET orders-pending vector, query sorted by key', () => {
 test('WebSocket login vector (timestamp in seconds)', () => {
   assert.is(hmacBase64(SECRET, '1538054050GET/user/verify'), 'ShxBx83wO1SSJdcdJJ/mmfQep9HfRrPKtV5w+xBel6c=');
   assert.is(signWsLogin(SECRET, '1538054050'), 'ShxBx83wO1SSJdcdJJ/mmfQep9HfRrPKtV5w+xBel6c=');
+});
+
+test('the precomputed-pad HMAC equals node:crypto HMAC for short, block-sized, long and non-ASCII keys, keys taken in turn', () => {
+  const keys = ['', 'k', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'é€𝄞'.repeat(30), SECRET];
+  const messages = ['', 'a', '1695806875837POST/api/v2/mix/order/place-order{"price":"0.1"}', 'ü'.repeat(500)];
+  for (let round = 0; round < 2; round++)
+    for (const k of keys)
+      for (const m of messages) assert.is(hmacBase64(k, m), createHmac('sha256', k).update(m).digest('base64'), `key length ${k.length}`);
 });
 
 test.run();
