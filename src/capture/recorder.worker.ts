@@ -124,14 +124,17 @@ const clockTimer = setInterval(measure, d.clockEveryMs);
 
 const stop = new Int32Array(d.control);
 const statsTimer = setInterval(() => post({ type: 'stats', counters: recorder.counters, memory: threadMemory() }), 250);
-// The loop yields to the event loop between passes (fetches, timers), and sleeps on the ring when idle.
+/** How often an idle recorder looks at its rings (ms). */
+const POLL_MS = 10;
+// The loop yields to the event loop between passes (fetches, timers), and polls the rings when idle.
 const loop = () => {
+  let n = 0;
   for (let pass = 0; pass < 64; pass++) {
     while (pendingClock.length) {
       const r = pendingClock.shift()!;
       recorder.addRecord(r);
     }
-    const n = recorder.drain() + orders.drain();
+    n = recorder.drain() + orders.drain();
     if (n === 0) break;
   }
   recorder.tick();
@@ -168,6 +171,10 @@ const loop = () => {
     });
     return;
   }
-  ring.waitAsync(50).then(loop);
+  // a poll, not a sleep on the ring: a recorder asleep on the ring has every publish of the feed wake it (a futex
+  // call in the feed's path per message, and on few cores the woken recorder takes the core the message is on);
+  // it only has to keep up (the capture ring holds seconds at the highest rates), so it looks every POLL_MS
+  if (n === 0) setTimeout(loop, POLL_MS);
+  else setImmediate(loop);
 };
 loop();

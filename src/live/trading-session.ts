@@ -119,6 +119,9 @@ export function instrumentSpec(g: InstrumentGrid): RuntimeInstrument {
   };
 }
 
+/** How long a session waits for the private stream before it trades anyway. */
+const PRIVATE_READY_MS = 10_000;
+
 export class TradingSession {
   files = 0;
   private constructor(
@@ -221,6 +224,12 @@ export class TradingSession {
     });
     trader.setExecutor(gateway);
     await gateway.start();
+    // An order sent before the private stream is subscribed has its fills go unseen, and the runtime then finds the
+    // venue's position ahead of its fills and halts: the strategy and its market data wait for the stream (bounded).
+    const readyBy = Date.now() + PRIVATE_READY_MS;
+    while (gateway.privateWs && gateway.privateWs.state !== 'ready' && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 5));
+    if (gateway.privateWs && gateway.privateWs.state !== 'ready')
+      o.log(`gateway warn: the private stream is not ready after ${PRIVATE_READY_MS / 1000} s; trading starts, fills follow once it is`);
     trader.start();
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();
