@@ -2,17 +2,9 @@
 // injector draw from. WHEN TO USE: everywhere the exchange needs chance; Math.random is never used, so one seed
 // reproduces a whole run.
 
-/** mulberry32: a 32-bit state PRNG, uniform in [0, 1). Small, fast, and good enough for simulation. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random/mulberry32';
+
+export { mulberry32 };
 
 /**
  * A 32-bit seed derived from a parent seed and labels (FNV-1a over the labels, then a murmur finaliser), so each

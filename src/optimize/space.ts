@@ -25,7 +25,7 @@ import { describe, type FieldSpec } from '../strategy/params';
 import { fieldsFor } from '../strategy/resolve';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
-import { mulberry32 } from '../exchange/rng';
+import { mulberry32 } from '../random/mulberry32';
 import { didYouMean } from '../format/suggest';
 
 export type ParamValue = number | string | boolean | null;

@@ -32,6 +32,7 @@ import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, staleDa
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
+import { mulberry32 } from '../random/mulberry32';
 
 /** One instrument of a run. */
 export interface RuntimeInstrument {
@@ -160,18 +161,6 @@ export class Series {
   }
 }
 
-/** Uniform [0, 1) generator (mulberry32): small, fast, the same sequence everywhere. */
-function mulberry(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const quoteOf = (symbol: string) => /(USDT|USDC|USD)$/.exec(symbol)?.[1] ?? 'quote';
 
 export class StrategyRuntime {
@@ -257,7 +246,7 @@ export class StrategyRuntime {
     this.idTag = o.idTag ?? 'bt';
     if (!/^[A-Za-z0-9_]{1,32}$/.test(this.idTag))
       throw new Error(`clientOid run tag must be 1–32 of [A-Za-z0-9_], got ${JSON.stringify(this.idTag)}`);
-    this.random = mulberry(o.seed ?? 1);
+    this.random = mulberry32(o.seed ?? 1);
     this.maxLog = o.maxLogLines ?? 1000;
     this.maxPoints = o.maxRecordPoints ?? 20_000;
     const def = o.definition;
