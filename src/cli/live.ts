@@ -12,7 +12,7 @@ import { startExchange } from '../exchange/index';
 import type { InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
-import { count, duration, moneyIn, quoteCurrency } from '../format/numbers';
+import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows } from '../format/params';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, UsageError, type CommandSpec } from './args';
@@ -291,7 +291,7 @@ async function runSession(o: {
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
-    `  trading       ${count(s.orders)} orders, ${count(s.cancels)} cancels, ${count(s.fills)} fills, ${count(s.rejects)} rejects, ${count(s.trades)} round trips; position ${s.positionLot} lots at the end`,
+    `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}; position ${plural(s.positionLot, 'lot')} at the end`,
     `  ended         ${ended}`,
     `  PnL           ${moneyIn(s.equityQuote, ccy)} net (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
     ...(why.length
@@ -301,7 +301,7 @@ async function runSession(o: {
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
       ? [
-          `  recording     ${count(s.filesWritten)} files, ${count(s.records)} records under ${o.recordDir}/${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
+          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'record')} under ${o.recordDir}/${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
         ]
       : []),
     `  strategy      ${params.name}${params.strategy.bundle ? `, bundle sha256 ${params.strategy.bundle.hash}` : ''}`,

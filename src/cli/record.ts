@@ -8,7 +8,7 @@ import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec } from './args';
 import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
-import { count, millis, duration as humanDuration } from '../format/numbers';
+import { millis, plural, duration as humanDuration } from '../format/numbers';
 import { Kind } from '../core/index';
 import { jsonLogs, logger } from '../log/logger';
 import { MONITOR_FLAGS, startMonitoring } from './monitoring';
@@ -147,7 +147,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
     const c = pipeline.recorderCounters;
     const f = pipeline.feedStats?.counters;
     log.info(
-      `  ${count(c?.records ?? 0)} records, ${watch.files} files, ${f?.resyncs ?? 0} resyncs, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
+      `  ${plural(c?.records ?? 0, 'record')}, ${plural(watch.files, 'file')}, ${plural(f?.resyncs ?? 0, 'resync')}, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
       {
         event: 'status',
         records: c?.records ?? 0,
@@ -180,7 +180,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   const r = result.recorder;
   const fc = result.feed?.counters;
   log.info(
-    `record: ${count(r?.records ?? 0)} records in ${r?.files ?? 0} files under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
+    `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
     {
       event: 'summary',
       records: r?.records ?? 0,
