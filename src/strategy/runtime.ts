@@ -33,6 +33,7 @@ import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
+import { Timers } from './timers';
 
 /** One instrument of a run. */
 export interface RuntimeInstrument {
@@ -218,11 +219,7 @@ export class StrategyRuntime {
   private dirty = false;
   /** The earliest order timeout (T_ack), NaN when it must be worked out again. */
   private ackDue = NaN;
-  private readonly timers = new Map<string, number>();
-  private timerSeq = new Map<string, number>();
-  private seq = 0;
-  private timerMin = Infinity;
-  private timerMinDirty = false;
+  private readonly timers = new Timers();
   private readonly update = new Update();
   private readonly maxLog: number;
   private readonly maxPoints: number;
@@ -533,7 +530,7 @@ export class StrategyRuntime {
       const ack = this.ackDueNs();
       if (ack < at) at = ack;
     }
-    const t = this.earliestTimer();
+    const t = this.timers.earliest();
     return t < at ? t : at;
   }
 
@@ -720,19 +717,13 @@ export class StrategyRuntime {
     if (typeof id !== 'string') throw new TypeError(`ctx.setTimer: id must be a string, got ${typeof id}`);
     if (typeof delayNs !== 'number' || delayNs !== delayNs)
       throw new TypeError(`ctx.setTimer: delayNs must be a number of ns, got ${String(delayNs)}`);
-    const due = this.now + (delayNs > 0 ? delayNs : 0);
-    this.timers.set(id, due);
-    this.timerSeq.set(id, this.seq++);
-    if (due < this.timerMin) this.timerMin = due;
-    else this.timerMinDirty = true;
+    this.timers.set(id, this.now + (delayNs > 0 ? delayNs : 0));
     this.dirty = true;
     this.quietNs = NaN;
   }
 
   clearTimer(id: string): void {
-    if (this.timers.delete(id)) {
-      this.timerSeq.delete(id);
-      this.timerMinDirty = true;
+    if (this.timers.clear(id)) {
       this.dirty = true;
       this.quietNs = NaN;
     }
@@ -1112,26 +1103,13 @@ export class StrategyRuntime {
     return at;
   }
 
-  private earliestTimer(): number {
-    if (this.timerMinDirty) {
-      let m = Infinity;
-      for (const due of this.timers.values()) if (due < m) m = due;
-      this.timerMin = m;
-      this.timerMinDirty = false;
-    }
-    return this.timers.size === 0 ? Infinity : this.timerMin;
-  }
-
   /** Fires the strategy timers due at the tick now (those set before it), earliest first, ties in the order set. */
   private fireTimers(): void {
-    if (this.timers.size === 0 || this.earliestTimer() > this.now) return;
-    const due: Array<[string, number, number]> = [];
-    for (const [id, at] of this.timers) if (at <= this.now) due.push([id, at, this.timerSeq.get(id)!]);
-    due.sort((a, b) => a[1] - b[1] || a[2] - b[2]);
-    for (const [id, at, s] of due) {
+    if (this.timers.earliest() > this.now) return;
+    for (const { id, due, seq } of this.timers.dueBy(this.now)) {
       if (this.status === 'halted') return;
       // set again (moved) by a handler that ran before it: not due any more
-      if (this.timers.get(id) !== at || this.timerSeq.get(id) !== s) continue;
+      if (!this.timers.still(id, due, seq)) continue;
       this.clearTimer(id);
       if (this.h.onTimer) this.call('onTimer', () => this.h.onTimer!(id));
     }

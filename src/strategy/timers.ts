@@ -1,0 +1,88 @@
+// A strategy's named timers (ctx.setTimer / ctx.clearTimer): when each is due on the strategy clock, and the order they
+// were set in (ties fire in that order). A strategy that keeps one wake-up timer moves it on most messages, so setting
+// and clearing reuse one entry per name: no map entry is added or removed and no number is boxed per call. Cleared
+// names are forgotten once there are many of them (a strategy naming timers per order would otherwise grow the table).
+
+interface Entry {
+  id: string;
+  /** Due time (ns since the runtime's origin); NaN while cleared. */
+  due: number;
+  /** Order of setting: ties fire in it. */
+  seq: number;
+}
+
+/** Cleared entries kept for reuse before they are dropped. */
+const KEEP_CLEARED = 64;
+
+export class Timers {
+  private readonly byId = new Map<string, Entry>();
+  private seq = 0;
+  private active = 0;
+  private cleared = 0;
+  private min = Infinity;
+  private minDirty = false;
+
+  /** Timers set and not yet fired or cleared. */
+  get size(): number {
+    return this.active;
+  }
+
+  /** Sets (or moves) timer `id` to `due`. */
+  set(id: string, due: number): void {
+    let e = this.byId.get(id);
+    if (e === undefined) {
+      e = { id, due, seq: this.seq++ };
+      this.byId.set(id, e);
+      this.active++;
+    } else {
+      if (e.due !== e.due) {
+        this.active++;
+        this.cleared--;
+      } else if (e.due === this.min) this.minDirty = true;
+      e.due = due;
+      e.seq = this.seq++;
+    }
+    if (due < this.min) this.min = due;
+  }
+
+  /** Clears timer `id`; false when it was not set. */
+  clear(id: string): boolean {
+    const e = this.byId.get(id);
+    if (e === undefined || e.due !== e.due) return false;
+    if (e.due === this.min) this.minDirty = true;
+    e.due = NaN;
+    this.active--;
+    if (++this.cleared > KEEP_CLEARED) this.dropCleared();
+    return true;
+  }
+
+  /** The earliest due time, Infinity when none is set. */
+  earliest(): number {
+    if (this.active === 0) return Infinity;
+    if (this.minDirty) {
+      let m = Infinity;
+      for (const e of this.byId.values()) if (e.due < m) m = e.due;
+      this.min = m;
+      this.minDirty = false;
+    }
+    return this.min;
+  }
+
+  /** The timers due at or before `now`, earliest first, ties in the order set (each with its due time and sequence). */
+  dueBy(now: number): Array<{ id: string; due: number; seq: number }> {
+    const out: Array<{ id: string; due: number; seq: number }> = [];
+    for (const e of this.byId.values()) if (e.due <= now) out.push({ id: e.id, due: e.due, seq: e.seq });
+    return out.sort((a, b) => a.due - b.due || a.seq - b.seq);
+  }
+
+  /** True while timer `id` is still set to `due` by the setting `seq` (not moved or cleared since). */
+  still(id: string, due: number, seq: number): boolean {
+    const e = this.byId.get(id);
+    return e !== undefined && e.due === due && e.seq === seq;
+  }
+
+  private dropCleared(): void {
+    for (const [id, e] of this.byId) if (e.due !== e.due) this.byId.delete(id);
+    this.cleared = 0;
+  }
+}
