@@ -369,7 +369,8 @@ export class StrategyRuntime {
     if (this.observer !== null) this.observer(m);
     if (this.status === 'halted') return this.taken();
     this.dirty = false;
-    if (this.riskCheck(inst, local - m.exchNs)) return this.taken();
+    this.breachLat = local - m.exchNs;
+    if (this.riskCheck(inst)) return this.taken();
     // the runtime's own timers run only while orders are live or a reconcile is under way
     if ((this.liveOrders !== 0 || this.status === 'reconciling') && this.runtimeTimers()) return this.taken();
     if (this.h.onBook) this.callBook(m);
@@ -394,7 +395,8 @@ export class StrategyRuntime {
     this.begin();
     if (t > this.now) this.cx.now = this.now = t;
     if (this.status === 'halted') return this.taken();
-    if (this.riskCheck(-1, NaN)) return this.taken();
+    this.breachLat = NaN;
+    if (this.riskCheck(-1)) return this.taken();
     if (this.runtimeTimers()) return this.taken();
     this.fireTimers();
     return this.taken();
@@ -817,7 +819,10 @@ export class StrategyRuntime {
       o.filledLot += ev.qtyLot;
     }
     this.roundTrip(I, inst, before, after, o.tag);
-    if (this.status !== 'halted') this.riskCheck(-1, NaN);
+    if (this.status !== 'halted') {
+      this.breachLat = NaN;
+      this.riskCheck(-1);
+    }
     this.deliver(o, done || o.state === 'filled' ? 'filled' : 'partiallyFilled', '', '', false, ev);
   }
 
@@ -1007,7 +1012,8 @@ export class StrategyRuntime {
     m.healthy = ev.ok;
     m.healthReason = ev.ok ? '' : ev.reason;
     if (ev.clockOffsetNs !== undefined) this.clockOffsetNs = ev.clockOffsetNs;
-    if (this.status === 'halted' || this.riskCheck(-1, NaN)) return;
+    this.breachLat = NaN;
+    if (this.status === 'halted' || this.riskCheck(-1)) return;
     if (this.h.onHealth) this.call('onHealth', () => this.h.onHealth!(m));
   }
 
@@ -1130,8 +1136,12 @@ export class StrategyRuntime {
     return eq;
   }
 
-  /** The breach checks; true when one halted. `inst`/`feedLatencyNs`: the book message being handled (−1/NaN: none). */
-  private riskCheck(inst: number, feedLatencyNs: number): boolean {
+  /**
+   * The breach checks; true when one halted. `inst` and breachLat: the book message being handled and its feed latency
+   * (−1 and NaN: none); the latency travels in a field because a double argument is a new heap number on every call.
+   */
+  private riskCheck(inst: number): boolean {
+    const feedLatencyNs = this.breachLat;
     const cfg = this.settings.risk;
     const day = this.day;
     // Flat with no orders, inside the day of the daily baseline, nothing changed since a full check passed: only the
@@ -1147,7 +1157,6 @@ export class StrategyRuntime {
     ) {
       if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) return false;
     }
-    this.breachLat = feedLatencyNs;
     const b = this.breach(inst);
     if (b === null) {
       this.riskClean = true;
@@ -1158,7 +1167,7 @@ export class StrategyRuntime {
     return true;
   }
 
-  /** The breach checks in full; the message's feed latency in breachLat (a field: a double argument is boxed). */
+  /** The breach checks in full (the message's feed latency in breachLat). */
   private breach(inst: number): [BreachKind, string] | null {
     const feedLatencyNs = this.breachLat;
     const cfg = this.settings.risk;
