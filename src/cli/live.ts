@@ -190,7 +190,7 @@ async function runSession(o: {
       parameters: Object.fromEntries(rows.map((r) => [r.path, r.value])),
     },
   );
-  const placement = choosePlacement(o.threads, usableCores().cores, !!o.recordDir);
+  const placement = choosePlacement(o.threads, usableCores().cores, !!o.recordDir, params.strategy.definition.depth ?? 0);
   log.info(`threads: ${placement.layout} (${placement.reason})`, { event: 'threads', layout: placement.layout, reason: placement.reason });
   const session = await TradingSession.start({
     layout: placement.layout,

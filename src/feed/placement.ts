@@ -62,11 +62,17 @@ const coresText = (n: number) => `${+n.toFixed(2)} ${n === 1 ? 'core' : 'cores'}
 
 /**
  * The rule: multi only when every hot thread gets a core of its own (3, or 4 when recording), single otherwise; an
- * explicit --threads wins.
+ * explicit --threads wins. A strategy that reads book levels beyond the best (`depth`, levels a side) runs single:
+ * its levels are read from the book as the message left it, which only holds while nothing else applies the next one.
  */
-export function choosePlacement(option: ThreadsOption, cores: number, recording: boolean): Placement {
+export function choosePlacement(option: ThreadsOption, cores: number, recording: boolean, depth = 0): Placement {
   const need = hotThreads(recording);
   if (option === 'single') return { layout: 'single', reason: '--threads single' };
+  if (depth > 0) {
+    const why = `the strategy reads ${depth} book ${depth === 1 ? 'level' : 'levels'} a side, which only the single-thread layout hands over exactly as each message left the book`;
+    if (option === 'multi') throw new Error(`--threads multi: ${why}; use --threads single or auto`);
+    return { layout: 'single', reason: why };
+  }
   if (option === 'multi')
     return {
       layout: 'multi',

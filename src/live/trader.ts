@@ -3,13 +3,13 @@
 // runtime (each message copied into the instrument's slot: the views read it until the next one), the runtime's
 // actions go to the order gateway, gateway events come back to the runtime, and the clock ticks the timers on the 50 ms
 // grid. Nothing here decides anything: the runtime and the strategy do, the same code the backtest runs.
-import { Kind, R, S, State, readI64, readI64Big } from '../core/index';
+import { I, Kind, R, S, State, readI64, readI64Big, type Instrument } from '../core/index';
 import { MonotonicClock } from '../core/clock';
 import { FeedHealth, TICK_NS } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
 import type { Action, Event } from '../strategy/events';
 import type { StrategyRuntime, RoundTrip } from '../strategy/runtime';
-import { Slots, copyRecord } from '../strategy/views';
+import { Slots, copyLevels, copyRecord } from '../strategy/views';
 import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
 import type { LatencyProbe } from '../latency/probe';
@@ -56,6 +56,10 @@ export class Trader {
   /** The instrument's latest book message (the runtime's views read it). */
   private readonly slots: Slots;
   private readonly wantTrades: boolean;
+  /** The instrument's book, for a strategy that reads levels beyond the best (null when it reads none). */
+  private readonly levelsOf: Instrument | null;
+  /** Book messages whose levels could not be read as the message left the book (another one applied since). */
+  levelsMissed = 0;
 
   constructor(
     readonly pipeline: MarketPipeline,
@@ -66,6 +70,7 @@ export class Trader {
   ) {
     this.slots = new Slots(1, runtime.definition.depth ?? 0);
     runtime.attach(0, this.slots, -1);
+    this.levelsOf = this.slots.depth > 0 ? (pipeline.instruments.find((i) => i.idx === inst) ?? null) : null;
     this.wantTrades = (runtime.definition.trades ?? 0) > 0;
   }
 
@@ -193,6 +198,7 @@ export class Trader {
         const recovered = this.health.book((core.bytes[at + S.state] & State.valid) !== 0);
         if (recovered) this.execute(this.runtime.handle(recovered, 0));
         copyRecord(core.words, at, this.slots, 0);
+        if (this.levelsOf !== null) this.levels(at);
         this.execute(this.runtime.book(0, 0), this.probe);
         if (this.onSignal) this.onSignal(Number(readI64Big(w, at + S.localTs) - readI64Big(w, at + S.exchTs)));
         if (this.onDecided) {
@@ -221,6 +227,19 @@ export class Trader {
         );
       }
     });
+  }
+
+  /**
+   * The book's best levels beside the message's record, when the book is still as that message left it (its message
+   * count unchanged: always so in the single-thread layout, the one a strategy reading levels runs in); otherwise
+   * none this message, counted.
+   */
+  private levels(at: number): void {
+    const inst = this.levelsOf!;
+    const w = this.pipeline.core.words;
+    if (readI64(w, inst.ptr + I.messages) === readI64(w, at + S.msgCount)) {
+      copyLevels(this.pipeline.core.x, inst.book.ptr, this.slots, 0);
+    } else this.levelsMissed++;
   }
 
   /** Kill switch: cancel everything (and flatten when asked); the caller then waits for the gateway to settle. */

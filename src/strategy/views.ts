@@ -55,6 +55,40 @@ export function copyRecord(words: Int32Array, src: number, slots: Slots, dst: nu
   slots.i32[(dst + LEVEL_COUNTS + 4) >> 2] = 0;
 }
 
+/** Reads a book's levels by rank (the core's bookPriceF64 / bookQtyF64). */
+export interface LevelSource {
+  bookDepth(book: number, side: number): number;
+  bookPriceF64(book: number, side: number, i: number): number;
+  bookQtyF64(book: number, side: number, i: number): number;
+}
+
+/**
+ * Writes the best `slots.depth` levels of each side of `book` beside the record in the slot at byte `base` (what the
+ * backtest's bookTop writes there), for live trading, where the record arrives on its own: read from the book as the
+ * message left it, so the caller must know no later message has been applied since.
+ */
+export function copyLevels(x: LevelSource, book: number, slots: Slots, base: number): void {
+  const depth = slots.depth;
+  const w = slots.i32;
+  for (let side = 1; side <= 2; side++) {
+    const n = Math.min(depth, x.bookDepth(book, side));
+    const prices = (base + RECORD_BYTES + (side === 1 ? 0 : 16 * depth)) >> 2;
+    const sizes = prices + 2 * depth;
+    for (let i = 0; i < n; i++) {
+      putNum64(w, prices + 2 * i, x.bookPriceF64(book, side, i));
+      putNum64(w, sizes + 2 * i, x.bookQtyF64(book, side, i));
+    }
+    w[(base + LEVEL_COUNTS + (side === 1 ? 0 : 4)) >> 2] = n;
+  }
+}
+
+/** An integer below 2^53 as the two words of an int64 at word `at`. */
+function putNum64(w: Int32Array, at: number, v: number): void {
+  const lo = v % TWO32;
+  w[at] = lo | 0;
+  w[at + 1] = Math.floor(v / TWO32) | 0;
+}
+
 /** An int64 in memory as a number (exact below 2^53; ints that fit 32 bits come out as small integers). */
 export function num64(w: Int32Array, byteOffset: number): number {
   const lo = w[byteOffset >> 2];

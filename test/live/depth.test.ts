@@ -1,0 +1,38 @@
+// A strategy that decides on the book beyond the best level (test/fixtures/strategies/depth-reader.ts) gets the same
+// levels live as in the backtest: its recorded demo session replays decision for decision, and the session says it
+// ran single-threaded and why.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(process.cwd(), 'build/ringbook.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'ringbook-depth-'));
+copyFileSync(join(process.cwd(), 'test/fixtures/strategies/depth-reader.ts'), join(dir, 'depth-reader.ts'));
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+
+test('live levels are the backtest levels: the session replays decision for decision', () => {
+  const demo = run('demo', '--strategy', 'depth-reader.ts', '--duration', '12s', '--out', 'data');
+  assert.is(demo.status, 0, demo.stderr);
+  assert.match(demo.stderr, /^threads: single \(the strategy reads 3 book levels a side/m);
+  const r = run('backtest', 'data', '--parity', '--json');
+  assert.is(r.status, 0, r.stderr);
+  const p = JSON.parse(r.stdout).parity;
+  assert.ok(p.live >= 2, `the session placed orders at the third bid level (${p.live})`);
+  assert.is(p.divergence, null, JSON.stringify(p.divergence));
+  assert.is(p.matched, p.live);
+  assert.is(p.backtest, p.live);
+});
+
+test('--threads multi is refused for it, naming why', () => {
+  const r = run('demo', '--strategy', 'depth-reader.ts', '--duration', '2s', '--threads', 'multi');
+  assert.ok(r.status !== 0);
+  assert.match(r.stderr, /--threads multi: the strategy reads 3 book levels a side, .*use --threads single or auto/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();
