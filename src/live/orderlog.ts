@@ -1,11 +1,15 @@
 // Own orders and fills as 64-byte records (kind 6) on the order ring, so a recording holds what the strategy asked
 // and what the venue answered next to the market data it saw (the recorder writes them under <root>/_orders/).
 // Fields: side 1 buy / 2 sell; flags = the event (OrderEvent); price ticks; qty lots (order size, or the fill's
-// size); seq = the clientOid's sequence number (our ids end in -<n>); aux = remaining lots after a fill, and on
-// a decision (place, cancel, cancel-all, flatten) the strategy clock's time of the decision (local_ts is the wall
-// clock when it left);
+// size); seq = the clientOid's sequence number (the runtime's ids rb-<run>-<n>: n; an id the gateway made, a
+// flatten's: −n); aux = remaining lots after a fill, and on a decision (place, cancel, amend, cancel-all, flatten) the
+// strategy clock's time of the decision (local_ts is the wall clock when it left);
 // aux2 = the venue's tradeId when it is a number; on a place, the order's terms: force (1 gtc, 2 ioc, 3 fok,
 // 4 post_only) | 256 if a market order | 512 if reduce-only (placeTerms).
+// Answers (ack, reject, fill, cancel/amend ack and reject) carry in exch_ts the strategy clock when they were handed to
+// the runtime (local_ts: the wall clock then), and each fill is followed by a fillFee record (aux = the fee's float64
+// bits, aux2 = 1 if maker): what a --parity replay needs to hand the runtime the very answers at the very point live
+// did (src/backtest/recorded-venue.ts). Logs written before these have 0 there.
 import { Kind, R, REC_SIZE, Side, type Ring } from '../core/index';
 import { writeI64, writeI64Big } from '../core/int64';
 import type { Action, Event } from '../strategy/events';
@@ -20,6 +24,13 @@ export const OrderEvent = {
   cancelReject: 7,
   cancelAll: 8,
   flatten: 9,
+  amend: 10,
+  amendAck: 11,
+  amendReject: 12,
+  /** Right after each fill: its fee (float64 bits in aux) and whether it was a maker fill (aux2 = 1). */
+  fillFee: 13,
+  /** The operator's stop (kill switch): what follows is the session's shutdown, not the strategy trading. */
+  stop: 14,
 } as const;
 
 const FORCES = ['gtc', 'ioc', 'fok', 'post_only'] as const;
@@ -34,10 +45,18 @@ export function readPlaceTerms(aux2: number): { force: string; orderType: 'limit
   return { force: FORCES[(aux2 & 0xff) - 1] ?? '?', orderType: aux2 & 256 ? 'market' : 'limit', reduceOnly: (aux2 & 512) !== 0 };
 }
 
+/** The runtime's ids (rb-<run>-<n>) by n; an id the gateway made (a flatten's, `<prefix>-…-<n>`) as −n; else 0. */
 export const seqOf = (clientOid: string) => {
   const m = /-(\d+)$/.exec(clientOid);
-  return m ? Number(m[1]) : 0;
+  if (!m) return 0;
+  return /^rb-[A-Za-z0-9_]+-\d+$/.test(clientOid) ? Number(m[1]) : -Number(m[1]);
 };
+
+const f64 = new Float64Array(1);
+const i64 = new BigInt64Array(f64.buffer);
+/** A fee as the bits of its float64 (exact: the replay hands the runtime the very number). */
+export const feeBits = (fee: number): bigint => ((f64[0] = fee), i64[0]);
+export const feeOfBits = (bits: bigint): number => ((i64[0] = bits), f64[0]);
 
 export class OrderLog {
   dropped = 0;
@@ -51,7 +70,18 @@ export class OrderLog {
     code: number,
     side: string | undefined,
     nowNs: bigint,
-    fields: { price?: number; qty?: number; seq?: number; aux?: number; aux2?: number; tradeId?: string; decided?: bigint },
+    fields: {
+      price?: number;
+      qty?: number;
+      seq?: number;
+      aux?: number;
+      auxBig?: bigint;
+      aux2?: number;
+      tradeId?: string;
+      decided?: bigint;
+      /** Answers: the strategy clock when handed to the runtime. */
+      clock?: bigint;
+    },
   ): void {
     if (this.ring.writable(1) < 1) {
       this.dropped++; // the recorder is behind: counted, the strategy never waits for the disk
@@ -65,10 +95,12 @@ export class OrderLog {
     w[(at + R.kind) >> 2] = Kind.order | ((side === 'buy' ? Side.bid : side === 'sell' ? Side.ask : Side.none) << 8) | (code << 16);
     w[(at + R.inst) >> 2] = this.inst;
     writeI64Big(w, at + R.localTs, nowNs);
+    if (fields.clock !== undefined) writeI64Big(w, at + R.exchTs, fields.clock);
     writeI64(w, at + R.price, fields.price ?? 0);
     writeI64(w, at + R.qty, fields.qty ?? 0);
     writeI64(w, at + R.seq, fields.seq ?? 0);
     if (fields.decided !== undefined) writeI64Big(w, at + R.aux, fields.decided);
+    else if (fields.auxBig !== undefined) writeI64Big(w, at + R.aux, fields.auxBig);
     else writeI64(w, at + R.aux, fields.aux ?? 0);
     if (fields.tradeId && /^\d{1,18}$/.test(fields.tradeId)) writeI64Big(w, at + R.aux2, BigInt(fields.tradeId));
     else if (fields.aux2) writeI64(w, at + R.aux2, fields.aux2);
@@ -86,22 +118,41 @@ export class OrderLog {
         ...decided,
       });
     else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid), ...decided });
+    else if (a.type === 'amend')
+      this.write(OrderEvent.amend, undefined, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot ?? 0, seq: seqOf(a.clientOid), ...decided });
     else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, decided);
     else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, decided);
   }
 
-  event(e: Event, nowNs: bigint): void {
-    if (e.type === 'ack') this.write(OrderEvent.ack, undefined, nowNs, { seq: seqOf(e.clientOid) });
-    else if (e.type === 'reject') this.write(OrderEvent.reject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0 });
-    else if (e.type === 'fill')
+  /** An answer handed to the runtime at wall clock `nowNs`, its clock then `clockNs` (runtime.nowNs()). */
+  event(e: Event, nowNs: bigint, clockNs: bigint): void {
+    const clock = clockNs;
+    if (e.type === 'ack') this.write(OrderEvent.ack, undefined, nowNs, { seq: seqOf(e.clientOid), clock });
+    else if (e.type === 'reject')
+      this.write(OrderEvent.reject, undefined, nowNs, {
+        seq: seqOf(e.clientOid),
+        aux: Number(e.code) || 0,
+        aux2: e.retryable ? 1 : 0,
+        clock,
+      });
+    else if (e.type === 'fill') {
+      const seq = seqOf(e.clientOid);
       this.write(OrderEvent.fill, e.side, nowNs, {
         price: e.priceTick,
         qty: e.qtyLot,
-        seq: seqOf(e.clientOid),
+        seq,
         aux: e.remainingLot,
         tradeId: e.tradeId,
+        clock,
       });
-    else if (e.type === 'cancelAck') this.write(OrderEvent.cancelAck, undefined, nowNs, { seq: seqOf(e.clientOid) });
-    else if (e.type === 'cancelReject') this.write(OrderEvent.cancelReject, undefined, nowNs, { seq: seqOf(e.clientOid) });
+      this.write(OrderEvent.fillFee, e.side, nowNs, { seq, auxBig: feeBits(e.feeQuote), aux2: e.maker ? 1 : 0, clock });
+    } else if (e.type === 'cancelAck') this.write(OrderEvent.cancelAck, undefined, nowNs, { seq: seqOf(e.clientOid), clock });
+    else if (e.type === 'cancelReject')
+      this.write(OrderEvent.cancelReject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0, clock });
+    else if (e.type === 'amendAck')
+      this.write(OrderEvent.amendAck, undefined, nowNs, { price: e.priceTick, qty: e.qtyLot, seq: seqOf(e.clientOid), clock });
+    else if (e.type === 'amendReject')
+      this.write(OrderEvent.amendReject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0, clock });
+    else if (e.type === 'killSwitch') this.write(OrderEvent.stop, undefined, nowNs, { aux: e.flatten ? 1 : 0, clock });
   }
 }

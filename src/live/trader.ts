@@ -94,7 +94,7 @@ export class Trader {
   handle(e: Event): void {
     if (this.orderLog) {
       this.clock.read();
-      this.orderLog.event(e, this.clock.ns);
+      this.orderLog.event(e, this.clock.ns, this.runtime.nowNs());
     }
     if (e.type === 'fill') {
       this.counters.fills++;
