@@ -30,6 +30,8 @@ export interface RunOptions {
   onAction?: BacktestOptions['onAction'];
   onEvent?: BacktestOptions['onEvent'];
   onRuntime?: BacktestOptions['onRuntime'];
+  /** A venue in place of the simulated one (--parity: the session's recorded answers). */
+  venue?: BacktestOptions['venue'];
   /** Added to every record's local stamp before the replay (`--feed-latency-shift`), ns. */
   feedShiftNs?: number;
   /** Damaged input files left out (--skip-damaged): named in the report's settings. */
@@ -58,6 +60,7 @@ export async function runFiles(
     onAction: o.onAction,
     onEvent: o.onEvent,
     onRuntime: o.onRuntime,
+    venue: o.venue,
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;

@@ -94,6 +94,21 @@ export interface BacktestOptions {
    * for tests that hold the two to each other.
    */
   everyTick?: boolean;
+  /**
+   * A venue in place of the simulated one, made at construction (--parity: the session's recorded answers,
+   * ./recorded-venue). `answerAt` schedules an answer for the strategy clock `clockNs` (ns since the epoch): after every
+   * market event and tick stamped at that time, and after the answers scheduled before it for the same time.
+   */
+  venue?(answerAt: (clockNs: bigint, e: Event) => void): Venue;
+}
+
+/** What the loop asks of a venue: the simulated one (./simexchange) or the recorded answers of a session. */
+export interface Venue {
+  readonly hasResting: boolean;
+  arrive(t: number, a: Action): void;
+  trade(t: number, takerSide: number, price: number, qty: number): void;
+  afterBook(t: number): void;
+  queueAhead(clientOid: string): number;
 }
 
 /** The core-side pieces a backtest runs on; reusable across runs (the optimizer runs many on one). */
@@ -200,7 +215,7 @@ export class Backtest {
   private readonly wantTrades: boolean;
   private readonly depth: number;
   private readonly health = new FeedHealth();
-  readonly sim: SimExchange;
+  readonly sim: Venue;
   private rt!: StrategyRuntime;
   private base = 0n;
   private baseAbs = 0;
@@ -269,13 +284,16 @@ export class Backtest {
     this.signalOut = (c.inst.ptr + I.signalOut) >> 2;
     this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
     this.rec = new Recorders(this.tickLotQuote, o);
-    this.sim = new SimExchange({
-      book: coreBook(c.inst),
-      instrument: o.instrument,
-      queue: o.queue,
-      partialFills: o.partialFills,
-      deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
-    });
+    // half a nanosecond after the clock's time on the loop's: after the signal or tick stamped then, before the next
+    this.sim = o.venue
+      ? o.venue((ns, e) => this.agenda.push({ t: Number(ns - this.base) + 0.5, kind: ANSWER, event: e }))
+      : new SimExchange({
+          book: coreBook(c.inst),
+          instrument: o.instrument,
+          queue: o.queue,
+          partialFills: o.partialFills,
+          deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
+        });
   }
 
   /** The runtime (made at the first record). */
