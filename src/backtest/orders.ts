@@ -8,13 +8,18 @@ import type { RoundTrip } from './latency';
 
 export interface OrderRecord {
   localTs: bigint;
+  /** Answers: the strategy clock when live handed them to the runtime (0 in logs written before it was recorded). */
+  clockTs: bigint;
   event: number;
   side: 'buy' | 'sell' | '';
   priceTick: number;
   qtyLot: number;
   /** The clientOid's sequence number. */
   seq: number;
-  /** Remaining lots (fills) or the strategy clock's decision time (place, cancel, cancel-all, flatten), raw. */
+  /**
+   * Remaining lots (fills), the strategy clock's decision time (place, cancel, amend, cancel-all, flatten), a fill's fee
+   * as float64 bits (fillFee), raw.
+   */
   aux: bigint;
   aux2: bigint;
 }
@@ -44,6 +49,7 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
         const side = (c.side as Int32Array)[i];
         out.push({
           localTs: (c.local_ts as BigInt64Array)[i],
+          clockTs: (c.exch_ts as BigInt64Array)[i],
           event: (c.flags as Int32Array)[i],
           side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
           priceTick: Number((c.price as BigInt64Array)[i]),
@@ -83,14 +89,14 @@ export interface Intent {
   localTs: bigint;
   /** The strategy clock's time of the decision (the signal or tick it answered); absent in older recordings. */
   decidedTs?: bigint;
-  type: 'place' | 'cancel' | 'cancelAll' | 'flatten';
+  type: 'place' | 'cancel' | 'amend' | 'cancelAll' | 'flatten';
   side?: string;
   priceTick?: number;
   qtyLot?: number;
   force?: string;
   orderType?: string;
   reduceOnly?: boolean;
-  /** Which of our orders (1 = the first placed) a cancel is for. */
+  /** Which of our orders (1 = the first placed) a cancel or an amend is for. */
   order?: number;
 }
 
@@ -105,6 +111,8 @@ export function liveIntents(orders: OrderRecord[]): Intent[] {
       const terms = readPlaceTerms(Number(o.aux2));
       out.push({ ...at, type: 'place', side: o.side, priceTick: o.priceTick || undefined, qtyLot: o.qtyLot, ...(terms ?? {}) });
     } else if (o.event === OrderEvent.cancel) out.push({ ...at, type: 'cancel', order: index.get(o.seq) });
+    else if (o.event === OrderEvent.amend)
+      out.push({ ...at, type: 'amend', order: index.get(o.seq), priceTick: o.priceTick || undefined, qtyLot: o.qtyLot || undefined });
     else if (o.event === OrderEvent.cancelAll) out.push({ ...at, type: 'cancelAll' });
     else if (o.event === OrderEvent.flatten) out.push({ ...at, type: 'flatten' });
   }

@@ -20,6 +20,13 @@ export interface ParityReport {
    * the machine, the backtest's the event time it was decided at (the decision times themselves must be equal). */
   timing: { maxNs: number; medianNs: number };
   divergence: null | { index: number; live: Intent | null; backtest: Intent | null; differs: string[]; cause: string };
+  /**
+   * What answered the replay's orders: the session's own answers (how many it recorded, were handed over, withheld
+   * from an order the session placed otherwise, never reached, and answered orders the log has no place of), or the
+   * simulated venue (an order log from before answers were recorded in full).
+   */
+  answers?:
+    { venue: 'simulated' } | { venue: 'recorded'; recorded: number; delivered: number; withheld: number; pending: number; orphans: number };
 }
 
 const TERMS = ['type', 'side', 'priceTick', 'qtyLot', 'force', 'orderType', 'reduceOnly', 'order'] as const;
@@ -108,6 +115,14 @@ export function formatParity(p: ParityReport): string {
     // the same decision times are a condition of a match; what differs is how long live took to send the action
     `  live sent each action a median ${millis(p.timing.medianNs)} (max ${millis(p.timing.maxNs)}) after the signal or tick it was decided on; the backtest sends at once`,
   ];
+  const a = p.answers;
+  if (a?.venue === 'recorded')
+    lines.push(
+      `  answers: the session's own, ${a.delivered} of ${a.recorded} handed to the replay where live had them` +
+        (a.withheld ? `, ${a.withheld} withheld (an order the session placed otherwise)` : '') +
+        (a.pending ? `, ${a.pending} not reached` : ''),
+    );
+  else if (a?.venue === 'simulated') lines.push('  answers: the simulated venue (the order log predates recorded answers)');
   if (p.divergence) {
     const d = p.divergence;
     lines.push(`first divergence at decision ${d.index}: live ${show(d.live)} | backtest ${show(d.backtest)}`);

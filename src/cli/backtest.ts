@@ -18,7 +18,8 @@ import { createBacktestCore, gridOf, runFiles, DEFAULT_FEES, type RunOptions } f
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { readOwnOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
-import { compareIntents, formatParity, liveFills, type FillSeen } from '../backtest/parity';
+import { compareIntents, formatParity, liveFills, type FillSeen, type ParityReport } from '../backtest/parity';
+import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
 import { computeMetrics } from '../backtest/metrics';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
@@ -285,6 +286,12 @@ export function checkParityBundle(session: SessionFile, name: string, bundle: { 
   );
 }
 
+/** What answered the --parity replay: the session's own answers (how many were handed over, withheld, left) or the simulation. */
+function answerStats(answers: ReturnType<typeof recordedAnswers>, venue: RecordedVenue | null): ParityReport['answers'] {
+  if (!answers || !venue) return { venue: 'simulated' };
+  return { venue: 'recorded', recorded: answers.answers.length, ...venue.stats, pending: venue.pending, orphans: answers.orphans };
+}
+
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const args = parseCommand(BACKTEST, argv);
   if (!args) return 0;
@@ -330,7 +337,22 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   });
   const orders = await readOwnOrders(root, symbol);
   const trips = roundTrips(orders);
-  const latency: LatencyModel = parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
+  // --parity hands the runtime the session's own answers where live handed them over; a log written before answers
+  // carried the strategy clock and fills their fee can only be answered by the simulated venue
+  const answers = session ? recordedAnswers(orders) : null;
+  if (session && !answers)
+    logger('backtest').warn(
+      `--parity: ${session.path} is from an order log written before answers carried the strategy clock and fills their fee: ` +
+        'the simulated venue answers this replay, so a fill can come out differently and parity diverge from there; record the session again for an exact replay',
+    );
+  if (answers && values.latency !== undefined)
+    logger('backtest').warn(
+      `--latency ${values.latency} has no effect with --parity: the session's own answers are replayed where live had them`,
+    );
+  let venue: RecordedVenue | null = null;
+  const latency: LatencyModel = answers
+    ? { name: 'recorded answers', entry: () => 0, response: () => 0 }
+    : parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
   const queue = parseQueue(values.queue);
   const fees = values.fees
     ? parseFees(values.fees)
@@ -382,11 +404,14 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
           reduceOnly: a.reduceOnly,
         });
       } else if (a.type === 'cancel') intents.push({ localTs: t, decidedTs, type: 'cancel', order: orderNo.get(a.clientOid) });
+      else if (a.type === 'amend')
+        intents.push({ localTs: t, decidedTs, type: 'amend', order: orderNo.get(a.clientOid), priceTick: a.priceTick, qtyLot: a.qtyLot });
       else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ localTs: t, decidedTs, type: a.type });
     };
     run.onEvent = (t: bigint, e: Event) => {
       if (e.type === 'fill') fillsSeen.push({ localTs: t, side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot });
     };
+    if (answers) run.venue = (answerAt) => (venue = new RecordedVenue(answers, answerAt));
   }
   const { core } = await loadCore();
   const bc = createBacktestCore(core, grid);
@@ -411,7 +436,10 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     // the live session's kill switch at the end is not a strategy decision the replay can take
     const live = liveIntents(orders).filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
     const bt = intents.filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
-    const p = compareIntents(live, bt, liveFills(orders), fillsSeen);
+    const p: ParityReport = {
+      ...compareIntents(live, bt, liveFills(orders), fillsSeen),
+      answers: answerStats(answers, venue),
+    };
     if (values.json) console.log(json({ metrics: report.json, parity: p }));
     else console.log(`${formatReport(metrics, report.ctx)}\n${formatParity(p)}`);
     return p.divergence !== null ? 3 : 0;
