@@ -32,6 +32,8 @@ export interface RunOptions {
   onRuntime?: BacktestOptions['onRuntime'];
   /** A venue in place of the simulated one (--parity: the session's recorded answers). */
   venue?: BacktestOptions['venue'];
+  /** Run the clock on to this local time when the data ends before it (--parity: the session's stop). */
+  endNs?: bigint;
   /** Added to every record's local stamp before the replay (`--feed-latency-shift`), ns. */
   feedShiftNs?: number;
   /** Damaged input files left out (--skip-damaged): named in the report's settings. */
@@ -61,6 +63,7 @@ export async function runFiles(
     onEvent: o.onEvent,
     onRuntime: o.onRuntime,
     venue: o.venue,
+    endNs: o.endNs,
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;

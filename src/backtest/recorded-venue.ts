@@ -32,6 +32,8 @@ export interface RecordedAnswers {
   places: PlaceTerms[];
   /** Answers for orders the session's log holds no place of (placed before it, or the record dropped): not replayable. */
   orphans: number;
+  /** The strategy clock at the session's stop (kill switch), null when the log has none (a crash, a dropped record). */
+  stopNs: bigint | null;
 }
 
 const ANSWERS: ReadonlySet<number> = new Set([
@@ -58,9 +60,13 @@ export function recordedAnswers(orders: readonly OrderRecord[]): RecordedAnswers
   const answers: Answer[] = [];
   let flattens = 0;
   let orphans = 0;
+  let stopNs: bigint | null = null;
   for (let i = 0; i < orders.length; i++) {
     const o = orders[i];
-    if (o.event === OrderEvent.stop) break;
+    if (o.event === OrderEvent.stop) {
+      stopNs = o.clockTs;
+      break;
+    }
     if (o.event === OrderEvent.place) {
       number.set(o.seq, number.size + 1);
       const terms = readPlaceTerms(Number(o.aux2));
@@ -125,7 +131,7 @@ export function recordedAnswers(orders: readonly OrderRecord[]): RecordedAnswers
         break;
     }
   }
-  return { answers, places, orphans };
+  return { answers, places, orphans, stopNs };
 }
 
 function sameTerms(want: PlaceTerms, a: Extract<Action, { type: 'place' }>): boolean {

@@ -100,6 +100,8 @@ export interface BacktestOptions {
    * market event and tick stamped at that time, and after the answers scheduled before it for the same time.
    */
   venue?(answerAt: (clockNs: bigint, e: Event) => void): Venue;
+  /** Run the clock on to this local time (ns since the epoch) when the data ends before it (--parity: the session's stop). */
+  endNs?: bigint;
 }
 
 /** What the loop asks of a venue: the simulated one (./simexchange) or the recorded answers of a session. */
@@ -791,10 +793,13 @@ export class Backtest {
     rec.advance(t, this.mid);
   }
 
-  /** Ends the run at the local time of the last replayed message: events due by then run, later ones are dropped. */
+  /**
+   * Ends the run at the local time of the last replayed message (or endNs, when later): events due by then run, later
+   * ones are dropped.
+   */
   finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
-    const end = Math.max(this.lastLocal, this.dataEnd);
     if (!this.started) throw new Error('no market data was replayed: the recording (or the --from/--to window) holds no records');
+    const end = Math.max(this.lastLocal, this.dataEnd, this.o.endNs === undefined ? -Infinity : Number(this.o.endNs - this.base));
     this.until = end + 1;
     this.drainUntil();
     if (this.pendingTick === this.pendingTick) this.flushTick(); // the runtime's clock as if every tick came

@@ -360,6 +360,10 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
       ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
       : DEFAULT_FEES;
   const sampleNs = values.sample * 1e6;
+  // the replay ends where the session stopped: the messages the live runtime was handed (up to its clock at the stop)
+  // and the ticks until then; what the recorder kept after it, live never traded on
+  const stopNs = answers?.stopNs ?? null;
+  const parityTo = stopNs !== null && (toNs === undefined || stopNs + 1n < toNs) ? stopNs + 1n : toNs;
 
   const intents: Intent[] = [];
   const fillsSeen: FillSeen[] = [];
@@ -384,7 +388,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     sampleNs,
     fundingRate: values.funding,
     fromNs,
-    toNs,
+    toNs: parityTo,
+    endNs: stopNs !== null && parityTo === stopNs + 1n ? stopNs : undefined,
     feedShiftNs,
     onRuntime: watch ? (rt) => (rt.observer = (m) => watch.observe(m)) : undefined,
   };

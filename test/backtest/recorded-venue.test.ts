@@ -117,6 +117,7 @@ test("answers after the session's stop are its shutdown, not replayed; a flatten
   ];
   const { v, got, rec: r } = venue(log);
   assert.is(r.answers.length, 2);
+  assert.is(r.stopNs, T + 30n, "the replay ends at the strategy clock of the session's stop");
   v.arrive(0, action('rb-x-1', 'buy', 100));
   assert.is(got.length, 1);
   v.arrive(0, { type: 'flatten' });
@@ -139,6 +140,7 @@ test('a log without the answers in full (written before they carried the clock, 
   const noFee = [place(1, 'buy', 100, T + 10n), fill(1, 'buy', 100, T + 20n, 0.5)[0]];
   assert.is(recordedAnswers(noFee), null);
   assert.ok(recordedAnswers([place(1, 'buy', 100, T + 10n)]), 'no answers at all: nothing missing');
+  assert.is(recordedAnswers([place(1, 'buy', 100, T + 10n)])!.stopNs, null, 'no stop logged (a killed session): to the data end');
 });
 
 test.run();
