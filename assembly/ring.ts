@@ -10,7 +10,9 @@
 //   +192 magic, capacity, mask, recShift (read-only after ringInit)
 //   +256 slots: capacity << recShift bytes
 // Each side caches the other's index and re-reads it only when its cached value says full/empty (rigtorp), and
-// the producer publishes a whole batch with one store. Wasm atomics are sequentially consistent: slots are
+// the producer publishes a whole batch with one store. The TypeScript handle keeps its own caches (src/core/ring.ts),
+// so a side's cache here may fall behind its own index when the handle moved it: a count beyond the capacity is
+// such a stale view, and is re-read like a full or empty one. Wasm atomics are sequentially consistent: slots are
 // written before the index store that publishes them, and read after the index load that reveals them.
 // A full ring never overwrites: the producer is told how much fits and the caller decides what to do.
 
@@ -72,7 +74,7 @@ export function ringWritable(ring: usize, want: u32): u32 {
   const head = load<u32>(ring + RH_HEAD);
   const cap = load<u32>(ring + RH_CAPACITY);
   let free = cap - (head - load<u32>(ring + RH_CACHED_TAIL));
-  if (free < want) {
+  if (free < want || free > cap) {
     const tail = atomic.load<u32>(ring + RH_TAIL);
     store<u32>(ring + RH_CACHED_TAIL, tail);
     free = cap - (head - tail);
@@ -120,7 +122,7 @@ export function ringPush(ring: usize, src: usize): bool {
 export function ringReadable(ring: usize, want: u32): u32 {
   const tail = load<u32>(ring + RH_TAIL);
   let avail = load<u32>(ring + RH_CACHED_HEAD) - tail;
-  if (avail < want) {
+  if (avail < want || avail > load<u32>(ring + RH_CAPACITY)) {
     const head = atomic.load<u32>(ring + RH_HEAD);
     store<u32>(ring + RH_CACHED_HEAD, head);
     avail = head - tail;

@@ -24,9 +24,14 @@ export class Ring {
   // Int32 indices of the header words
   private readonly iHead: number;
   private readonly iTail: number;
-  private readonly iCachedTail: number;
-  private readonly iCachedHead: number;
   private readonly iWaiting: number;
+  /**
+   * This side's last sight of the other side's index, kept here rather than in the ring's shared cache words: a write
+   * to shared memory on every refresh would pull the other side's cache line back and forth between cores. A stale
+   * sight only makes writable/readable low (indices only grow), so it is safe beside the core's own cache.
+   */
+  private seenTail: number;
+  private seenHead: number;
 
   constructor(
     readonly core: Core,
@@ -41,9 +46,9 @@ export class Ring {
     this.w = core.words;
     this.iHead = (base + RH.head) >> 2;
     this.iTail = (base + RH.tail) >> 2;
-    this.iCachedTail = (base + RH.cachedTail) >> 2;
-    this.iCachedHead = (base + RH.cachedHead) >> 2;
     this.iWaiting = (base + RH.waiting) >> 2;
+    this.seenTail = Atomics.load(this.w, this.iTail);
+    this.seenHead = Atomics.load(this.w, this.iHead);
   }
 
   /** Byte offset of the slot for free-running index `index`. */
@@ -60,10 +65,10 @@ export class Ring {
   writable(want: number): number {
     const w = this.w;
     const head = w[this.iHead];
-    let free = this.capacity - ((head - w[this.iCachedTail]) | 0);
-    if (free < want) {
+    let free = this.capacity - ((head - this.seenTail) | 0);
+    if (free < want || free > this.capacity) {
       const tail = Atomics.load(w, this.iTail);
-      w[this.iCachedTail] = tail;
+      this.seenTail = tail;
       free = this.capacity - ((head - tail) | 0);
     }
     return free < want ? free : want;
@@ -88,10 +93,10 @@ export class Ring {
   readable(want: number): number {
     const w = this.w;
     const tail = w[this.iTail];
-    let avail = (w[this.iCachedHead] - tail) | 0;
+    let avail = (this.seenHead - tail) | 0;
     if (avail < want) {
       const head = Atomics.load(w, this.iHead);
-      w[this.iCachedHead] = head;
+      this.seenHead = head;
       avail = (head - tail) | 0;
     }
     return avail < want ? avail : want;
