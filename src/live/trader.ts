@@ -13,6 +13,7 @@ import { Slots, copyLevels, copyRecord } from '../strategy/views';
 import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
 import type { LatencyProbe } from '../latency/probe';
+import { QueueTracker } from './queue-tracker';
 
 export interface TraderCounters {
   signals: number;
@@ -60,6 +61,8 @@ export class Trader {
   private readonly levelsOf: Instrument | null;
   /** Book messages whose levels could not be read as the message left the book (another one applied since). */
   levelsMissed = 0;
+  /** Queue estimates of our resting orders from the public book and trades (order.queueAheadLot). */
+  readonly queue: QueueTracker | null;
 
   constructor(
     readonly pipeline: MarketPipeline,
@@ -71,6 +74,12 @@ export class Trader {
     this.slots = new Slots(1, runtime.definition.depth ?? 0);
     runtime.attach(0, this.slots, -1);
     this.levelsOf = this.slots.depth > 0 ? (pipeline.instruments.find((i) => i.idx === inst) ?? null) : null;
+    const book = pipeline.instruments.find((i) => i.idx === inst)?.book;
+    if (book) {
+      const x = pipeline.core.x;
+      this.queue = new QueueTracker({ qtyAt: (side, priceTick) => x.bookLevelQtyF64(book.ptr, side, priceTick) });
+      runtime.queueAhead = (oid) => this.queue!.ahead(oid);
+    } else this.queue = null;
     this.wantTrades = (runtime.definition.trades ?? 0) > 0;
   }
 
@@ -102,7 +111,27 @@ export class Trader {
     } else if (e.type === 'reject') {
       this.counters.rejects++;
     }
+    if (this.queue !== null) this.track(e);
     this.execute(this.runtime.handle(e, 0));
+  }
+
+  /**
+   * The queue tracker follows our limit orders from the venue's answers: resting from the ack, re-queued by an
+   * amendment. Before the runtime hears of it, so the strategy's handler of the same answer reads the estimate.
+   */
+  private track(e: Event): void {
+    const q = this.queue!;
+    if (e.type === 'ack') {
+      const o = this.runtime.orderOf(e.clientOid);
+      if (o !== null && o.type === 'limit' && (o.state === 'pending' || o.state === 'working' || o.state === 'cancelling'))
+        q.joined(e.clientOid, o.side, o.priceTick);
+    } else if (e.type === 'amendAck') {
+      const o = this.runtime.orderOf(e.clientOid);
+      if (o !== null) q.joined(e.clientOid, o.side, e.priceTick);
+    } else if (e.type === 'fill') {
+      if (e.remainingLot <= 0) q.left(e.clientOid);
+    } else if (e.type === 'cancelAck' || e.type === 'reject') q.left(e.clientOid);
+    else if (e.type === 'resynced') q.keepOnly(new Set(e.openOrders.map((o) => o.clientOid)));
   }
 
   /** `probe`: the actions answer a book message, whose decision and orders the latency probe stamps. */
@@ -199,6 +228,7 @@ export class Trader {
         if (recovered) this.execute(this.runtime.handle(recovered, 0));
         copyRecord(core.words, at, this.slots, 0);
         if (this.levelsOf !== null) this.levels(at);
+        if (this.queue !== null && this.queue.size > 0) this.queue.afterBook();
         this.execute(this.runtime.book(0, 0), this.probe);
         if (this.onSignal) this.onSignal(Number(readI64Big(w, at + S.localTs) - readI64Big(w, at + S.exchTs)));
         if (this.onDecided) {
@@ -211,7 +241,10 @@ export class Trader {
           this.counters.statuses++;
           this.execute(this.runtime.handle(ev, 0));
         }
-      } else if (kind === Kind.trade && this.wantTrades) {
+      } else if (kind === Kind.trade) {
+        if (this.queue !== null && this.queue.size > 0)
+          this.queue.trade(core.bytes[at + R.side] === 1, readI64(core.words, at + R.price), readI64(core.words, at + R.qty));
+        if (!this.wantTrades) return;
         const local = readI64Big(core.words, at + R.localTs);
         this.ticksUntil(local);
         const origin = this.runtime.originNs;

@@ -174,8 +174,9 @@ export interface Order {
   /** The strategy's label ('' when none; an order the runtime did not place, e.g. its own flatten, has ''). */
   readonly tag: string;
   /**
-   * Size resting ahead of this order at its price, lots: the simulated venue's estimate in a backtest, the live
-   * tracker's estimate from the public book and trades live. NaN when unknown (not resting, or no estimate yet).
+   * Size resting ahead of this order at its price, lots, worked out when read: the simulated venue's estimate in a
+   * backtest, the live tracker's estimate from the public book and trades live (src/live/queue-tracker.ts). NaN when
+   * unknown (not resting, or no estimate yet).
    */
   readonly queueAheadLot: number;
 }

@@ -14,6 +14,14 @@ export const PLACE = 1;
 export const CANCEL = 2;
 export const AMEND = 3;
 
+/**
+ * Where an order's queue estimate comes from, shared by the run's orders: the backtest's simulated venue, or live
+ * trading's tracker of the public book and trades (src/live/queue-tracker.ts); null when there is none.
+ */
+export interface QueueSource {
+  ahead: ((clientOid: string) => number) | null;
+}
+
 export class OwnOrder implements Order {
   state: Order['state'] = 'pending';
   filledLot = 0;
@@ -30,8 +38,8 @@ export class OwnOrder implements Order {
   /** An amend waiting for its answer: the price and size it asked for. */
   amendPriceTick = NaN;
   amendLot = NaN;
-  /** Queue estimate from the executor (the backtest's venue); NaN when none. */
-  queueAheadLot = NaN;
+  /** Set by the runtime: the run's queue estimates. */
+  queue: QueueSource | null = null;
   /** Trade ids of the fills booked (a report seen twice is ignored): the first alone, a set from the second on. */
   private firstTrade: string | null = null;
   private trades: Set<string> | null = null;
@@ -50,6 +58,12 @@ export class OwnOrder implements Order {
     nowNs: number,
   ) {
     this.requestNs = nowNs;
+  }
+
+  /** Lots ahead of this order at its price, as estimated when read; NaN when it is not resting or nothing estimates it. */
+  get queueAheadLot(): number {
+    const f = this.queue?.ahead;
+    return f && this.state === 'working' ? f(this.clientOid) : NaN;
   }
 
   get live(): boolean {

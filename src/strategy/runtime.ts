@@ -26,7 +26,7 @@ import type {
 } from './api';
 import type { Action, Event, Side, TimeInForce } from './events';
 import { MAX_CLIENT_OID } from './ids';
-import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel } from './orders';
+import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel, type QueueSource } from './orders';
 import { applyFill, newPosition, unrealisedTickLot, type PositionState } from './position';
 import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, staleDataAt, type BreachKind } from './risk';
 import type { RuntimeSettings } from './settings';
@@ -231,8 +231,13 @@ export class StrategyRuntime {
   private readonly refusalLog = new Map<string, { t: number; held: number }>();
   /** Called for every book message, before the strategy (reports watch what the signal did). */
   observer: ((m: Market) => void) | null = null;
-  /** The venue's queue estimate for a resting order of ours (the backtest's simulated venue sets it). */
-  queueAhead: ((clientOid: string) => number) | null = null;
+  /** Queue estimates for our resting orders (order.queueAheadLot): the simulated venue's, or the live tracker's. */
+  private readonly queue: QueueSource = { ahead: null };
+
+  /** Lots ahead of a resting order of ours, by clientOid: the backtest's simulated venue or the live queue tracker. */
+  set queueAhead(f: ((clientOid: string) => number) | null) {
+    this.queue.ahead = f;
+  }
 
   constructor(private readonly o: RuntimeOptions) {
     this.definition = o.definition;
@@ -623,6 +628,7 @@ export class StrategyRuntime {
     if (clientOid.length > MAX_CLIENT_OID) throw new Error(`clientOid ${clientOid} is longer than ${MAX_CLIENT_OID} characters`);
     const I = this.insts[inst];
     const o = new OwnOrder(clientOid, inst, I.setup.symbol, side, type, price, size, force, reduceOnly, tag, this.now);
+    o.queue = this.queue;
     this.orders.set(clientOid, o);
     I.orders.push(o);
     this.liveOrders++;

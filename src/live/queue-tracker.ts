@@ -1,0 +1,87 @@
+// Live queue estimates for our resting orders (order.queueAheadLot), from what live trading sees: the gateway's
+// answers and the public book and trades. The model is the backtest's (src/backtest/queue.ts, risk-averse unless
+// told otherwise): an acknowledged limit order joins the back of its level, so the level's size then is the queue
+// ahead (the book as we have it may not show our order yet: the estimate errs long); trades at its price against its
+// side eat the queue from the front; a level shrinking beyond what traded there is cancels, ahead of us with the
+// model's probability. An amendment re-queues, as Bitget's modify-order does (docs/bitget.md §5.7).
+import { riskAverse, type QueueModel } from '../backtest/queue';
+import type { Side } from '../strategy/events';
+
+/** A level's size by side (1 bid, 2 ask) and price in ticks, in lots: the instrument's book. */
+export interface LevelBook {
+  qtyAt(side: 1 | 2, priceTick: number): number;
+}
+
+interface Tracked {
+  side: 1 | 2;
+  priceTick: number;
+  /** Lots ahead of us; the level's size when last looked at; lots traded at our price since then. */
+  front: number;
+  level: number;
+  traded: number;
+}
+
+export class QueueTracker {
+  private readonly orders = new Map<string, Tracked>();
+  /** The same entries as a list, for the loop every book message runs. */
+  private readonly list: Tracked[] = [];
+
+  constructor(
+    private readonly levels: LevelBook,
+    private readonly model: QueueModel = riskAverse,
+  ) {}
+
+  /** Orders being tracked. */
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Lots ahead of our order `clientOid`, NaN when it is not tracked (not resting, or not acknowledged yet). */
+  ahead(clientOid: string): number {
+    return this.orders.get(clientOid)?.front ?? NaN;
+  }
+
+  /** The venue took our limit order (or its amendment to `priceTick`): it stands at the back of its level. */
+  joined(clientOid: string, side: Side, priceTick: number): void {
+    this.left(clientOid);
+    const s = side === 'buy' ? 1 : 2;
+    const level = this.levels.qtyAt(s, priceTick);
+    const t: Tracked = { side: s, priceTick, front: level, level, traded: 0 };
+    this.orders.set(clientOid, t);
+    this.list.push(t);
+  }
+
+  /** Our order is no longer resting (filled, cancelled, rejected). */
+  left(clientOid: string): void {
+    const t = this.orders.get(clientOid);
+    if (t === undefined) return;
+    this.orders.delete(clientOid);
+    this.list.splice(this.list.indexOf(t), 1);
+  }
+
+  /** After a reconcile: only the orders the venue says are open are still resting (they keep their estimates). */
+  keepOnly(open: ReadonlySet<string>): void {
+    for (const oid of [...this.orders.keys()]) if (!open.has(oid)) this.left(oid);
+  }
+
+  /** A public trade; `takerBuy`: a buyer took asks (only our sells stand in its way). */
+  trade(takerBuy: boolean, priceTick: number, qtyLot: number): void {
+    const side = takerBuy ? 2 : 1;
+    for (const t of this.list) {
+      if (t.side !== side || t.priceTick !== priceTick) continue;
+      t.traded += qtyLot;
+      t.front = Math.max(0, t.front - qtyLot);
+    }
+  }
+
+  /** After a book message: each order's queue follows its level's size. */
+  afterBook(): void {
+    for (const t of this.list) {
+      const q = this.levels.qtyAt(t.side, t.priceTick);
+      if (q === t.level) continue;
+      t.front = this.model.depthChange(t.front, t.level, q, t.traded);
+      t.level = q;
+      t.traded = 0;
+    }
+  }
+}
