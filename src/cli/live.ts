@@ -291,7 +291,7 @@ async function runSession(o: {
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
-    `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}; position ${plural(s.positionLot, 'lot')} at the end`,
+    `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
     `  ended         ${ended}`,
     `  PnL           ${moneyIn(s.equityQuote, ccy)} net (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
     ...(why.length

@@ -110,7 +110,7 @@ export class BitgetGateway {
   readonly privateWs: BitgetPrivateWs | null;
   readonly tracker: OrderTracker;
   readonly clock: ServerClock;
-  readonly stats = { actions: 0, events: 0, reconciles: 0, flattens: 0 };
+  readonly stats = { actions: 0, events: 0, reconciles: 0, flattens: 0, batches: 0 };
   /** Signed position in lots from the latest `positions` push (information; `resynced` is the FSM's truth). */
   positionLot: number | null = null;
   private readonly cfg: OrderVenueConfig;
@@ -306,6 +306,7 @@ export class BitgetGateway {
 
   /** One batch-place-order for up to 50 admitted places; each order's row becomes its ack or reject. */
   private placeBatch(list: PlaceAction[]): void {
+    this.stats.batches++;
     const { grid, productType, marginMode, marginCoin } = this.cfg;
     this.enqueueBatch(
       list.map((a) => a.clientOid),
@@ -352,6 +353,7 @@ export class BitgetGateway {
 
   /** One batch-cancel-orders for up to 50 orders; each order's row becomes its cancelAck or cancelReject. */
   private cancelBatch(clientOids: string[]): void {
+    this.stats.batches++;
     this.enqueueBatch(clientOids, async () => {
       const { grid, productType, marginCoin } = this.cfg;
       const sent = clientOids

@@ -32,6 +32,8 @@ export interface TraderCounters {
 
 export interface Executor {
   handle(a: Action): void;
+  /** Several actions of one decision at once: places and cancels may go out as batch requests (the gateway's). */
+  handleAll?(actions: readonly Action[]): void;
 }
 
 export { TICK_NS };
@@ -149,8 +151,12 @@ export class Trader {
         probe?.order(a.clientOid);
       } else if (a.type === 'cancel') this.counters.cancels++;
       else if (a.type === 'cancelAll') this.counters.cancelAlls++;
-      this.executor?.handle(a);
     }
+    const x = this.executor;
+    if (x === null || actions.length === 0) return;
+    // one decision's places and cancels travel together: a quoter's ladder is one batch request, not one per order
+    if (actions.length > 1 && x.handleAll) x.handleAll(actions);
+    else for (let i = 0; i < actions.length; i++) x.handle(actions[i]);
   }
 
   /** A runtime log line as the session prints it: a stop not dressed as an error; null to drop it. */

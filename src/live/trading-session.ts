@@ -79,6 +79,8 @@ export interface SessionSummary {
   cancels: number;
   /** Cancel-alls (a halt, the stop at the end). */
   cancelAlls: number;
+  /** Batch requests the gateway sent (several places or cancels of one decision in one request). */
+  batchRequests: number;
   fills: number;
   rejects: number;
   /** Round trips closed. */
@@ -252,6 +254,7 @@ export class TradingSession {
       orders: c.orders,
       cancels: c.cancels,
       cancelAlls: c.cancelAlls,
+      batchRequests: this.gateway.stats.batches,
       fills: p.fills,
       rejects: c.rejects,
       trades: rt.roundTrips.length,
