@@ -3,16 +3,9 @@
 // recorded session still replays decision for decision.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { strategyDir } from '../helpers/strategy-dir';
 
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'ringbook-batch-'));
-copyFileSync(join(process.cwd(), 'test/fixtures/strategies/ladder.ts'), join(dir, 'ladder.ts'));
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+const { run, remove } = strategyDir('ladder.ts');
 
 test('three places of one decision: one batch request, three answers, the same decisions in the replay', () => {
   const demo = run('demo', '--strategy', 'ladder.ts', '--duration', '5s', '--out', 'data');
@@ -27,6 +20,6 @@ test('three places of one decision: one batch request, three answers, the same d
   assert.is(p.divergence, null);
 });
 
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after(remove);
 
 test.run();

@@ -3,16 +3,9 @@
 // ran single-threaded and why.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { strategyDir } from '../helpers/strategy-dir';
 
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'ringbook-depth-'));
-copyFileSync(join(process.cwd(), 'test/fixtures/strategies/depth-reader.ts'), join(dir, 'depth-reader.ts'));
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+const { run, remove } = strategyDir('depth-reader.ts');
 
 test('live levels are the backtest levels: the session replays decision for decision', () => {
   const demo = run('demo', '--strategy', 'depth-reader.ts', '--duration', '12s', '--out', 'data');
@@ -33,6 +26,6 @@ test('--threads multi is refused for it, naming why', () => {
   assert.match(r.stderr, /--threads multi: the strategy reads 3 book levels a side, .*use --threads single or auto/);
 });
 
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after(remove);
 
 test.run();

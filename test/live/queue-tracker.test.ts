@@ -5,10 +5,7 @@
 // demo session (the tracker's).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { strategyDir } from '../helpers/strategy-dir';
 import { QueueTracker } from '../../src/live/queue-tracker';
 import { powerProb } from '../../src/backtest/queue';
 
@@ -76,11 +73,7 @@ test('an amendment re-queues at the new level; filled, cancelled or gone at a re
   assert.is(q.ahead('a'), 4);
 });
 
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'ringbook-queue-'));
-copyFileSync(join(process.cwd(), 'test/fixtures/strategies/queue-reader.ts'), join(dir, 'queue-reader.ts'));
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
+const { run, remove } = strategyDir('queue-reader.ts');
 
 test('a strategy reads its queue: the tracker live, the simulated venue in the backtest of the same session', () => {
   const demo = run('demo', '--strategy', 'queue-reader.ts', '--duration', '8s', '--out', 'data');
@@ -96,6 +89,6 @@ test('a strategy reads its queue: the tracker live, the simulated venue in the b
   );
 });
 
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after(remove);
 
 test.run();
