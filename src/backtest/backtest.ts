@@ -23,6 +23,8 @@ export interface RunOptions {
   latency: LatencyModel;
   queue: QueueModel;
   partialFills?: boolean;
+  /** The venue keeps the queue place on an amendment down at the same price (`--amend-keeps-queue`); default Bitget's rule. */
+  amendKeepsQueue?: boolean;
   fromNs?: bigint;
   toNs?: bigint;
   fundingRate?: number;
@@ -51,7 +53,7 @@ export async function runFiles(
   bc.reset(signals);
   const bt = new Backtest(bc, {
     strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
-    instrument: instrumentOf(grid, o.symbol, o.fees ?? DEFAULT_FEES),
+    instrument: { ...instrumentOf(grid, o.symbol, o.fees ?? DEFAULT_FEES), ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}) },
     latency: o.latency,
     queue: o.queue,
     partialFills: o.partialFills,
@@ -77,6 +79,7 @@ export async function runFiles(
   const skipped = o.skippedFiles ?? [];
   return bt.finish({
     files: files.length,
+    ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
     ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}),
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
   });

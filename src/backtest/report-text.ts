@@ -350,6 +350,7 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   latency: { label: 'latency model' },
   queue: { label: 'queue model' },
   partialFills: { label: 'partial fills' },
+  amendKeepsQueue: { label: 'amend keeps queue', note: 'a size decrease at the same price keeps the place (--amend-keeps-queue)' },
   makerFeeRate: { label: 'maker fee rate', note: 'fraction of value; negative = rebate' },
   takerFeeRate: { label: 'taker fee rate', note: 'fraction of value' },
   fundingRate: { label: 'funding rate', note: 'per 8 h settlement' },

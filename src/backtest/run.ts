@@ -294,6 +294,7 @@ export class Backtest {
           instrument: o.instrument,
           queue: o.queue,
           partialFills: o.partialFills,
+          amendKeepsQueue: o.instrument.amendKeepsQueue,
           deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
         });
   }

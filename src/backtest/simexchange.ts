@@ -4,9 +4,17 @@
 // the tape trades through the queue ahead of them or the touch crosses their price. Market impact is not modelled:
 // our fills do not change the replayed book (keep sizes small next to the touch). Answers reach the strategy after
 // the response latency; `deliver` schedules them on the local timeline.
+//
+// The same contract as the gateway and the local exchange: a place the gateway would refuse (docs/bitget.md §5.5) is
+// rejected with the gateway's words, a clientOid already in use is rejected, and an amendment follows Bitget's
+// modify-order (docs/bitget.md §5.7): only an order with nothing filled, and any change of price or size is a cancel and
+// a new order at the back of the queue — unless `amendKeepsQueue` (the local exchange's --amend-keeps-queue), where a
+// size decrease at the same price keeps the place. Several actions at once (`arriveAll`, the gateway's handleAll:
+// Bitget's batch place and batch cancel) get one answer per order, a bad order's refusal beside the others' acks.
 import type { Action, Event, Side, TimeInForce } from '../strategy/events';
 import type { QueueModel } from './queue';
 import { RecentKeys } from '../strategy/recent';
+import { placeProblem } from '../gateway/wire';
 
 /** The instrument's grid and fee rates (quote per tick, base per lot, fractions of traded value). */
 export interface VenueInstrument {
@@ -37,6 +45,7 @@ export interface SimFill {
 interface Resting {
   clientOid: string;
   side: 1 | 2;
+  force: TimeInForce;
   priceTick: number;
   qtyLot: number;
   remaining: number;
@@ -57,6 +66,12 @@ export interface SimExchangeOptions {
   onFill?(f: SimFill): void;
   /** Fill only what the tape leaves after the queue ahead (partial fills), or the whole order at once. */
   partialFills?: boolean;
+  /**
+   * An amendment that keeps the price and does not raise the size keeps the order's queue place (the local exchange's
+   * --amend-keeps-queue, the rule of many venues). Default false: as Bitget documents modify-order, every change of
+   * price or size sends the order to the back of the queue.
+   */
+  amendKeepsQueue?: boolean;
 }
 
 const sideOf = (s: Side): 1 | 2 => (s === 'buy' ? 1 : 2);
@@ -72,7 +87,7 @@ export class SimExchange {
   private readonly done = new RecentKeys(4096);
   private tradeSeq = 0;
   private flattenSeq = 0;
-  readonly stats = { places: 0, cancels: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
+  readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
 
   constructor(private readonly o: SimExchangeOptions) {}
 
@@ -100,6 +115,23 @@ export class SimExchange {
     this.resting.delete(clientOid);
     this.restingList.splice(this.restingList.indexOf(r), 1);
     return true;
+  }
+
+  /**
+   * Several actions reaching the venue together at exchange time `t`, as the gateway's handleAll sends them (places as
+   * one batch-place-order, cancels as one batch-cancel-orders): each order gets the answer its own request would have
+   * got, in the order asked, so one bad order is refused and the others go through; a cancel repeated within one batch
+   * is answered once (the gateway sends it once).
+   */
+  arriveAll(t: number, actions: readonly Action[]): void {
+    let cancels: string[] = [];
+    for (const a of actions) {
+      if (a.type === 'cancel') {
+        if (cancels.includes(a.clientOid)) continue;
+        cancels.push(a.clientOid);
+      } else if (a.type !== 'place' || cancels.includes(a.clientOid)) cancels = []; // the gateway sends its batches first
+      this.arrive(t, a);
+    }
   }
 
   /** An action reaches the matching engine at exchange time `t`. */
@@ -153,6 +185,14 @@ export class SimExchange {
 
   private place(t: number, a: Place): void {
     this.stats.places++;
+    const problem = placeProblem(a);
+    if (problem !== null) return this.reject(t, a.clientOid, 'RB_ERR_GW_BAD_ORDER', problem);
+    if (this.resting.has(a.clientOid) || this.done.has(a.clientOid)) {
+      // the order already there is not touched (and its clientOid is not marked done by this refusal)
+      this.stats.rejects++;
+      this.o.deliver(t, { type: 'reject', clientOid: a.clientOid, code: '40786', message: 'Duplicate clientOid', retryable: false });
+      return;
+    }
     const side = sideOf(a.side);
     let qty = a.qtyLot;
     if (a.reduceOnly) {
@@ -199,6 +239,7 @@ export class SimExchange {
     this.rest(a.clientOid, {
       clientOid: a.clientOid,
       side,
+      force,
       priceTick: limit,
       qtyLot: qty,
       remaining,
@@ -209,35 +250,42 @@ export class SimExchange {
   }
 
   /**
-   * A new price and/or total size for a resting order: a price change re-queues it at the back of its new level (and
-   * fills at once what the new price crosses, like a place); a size decrease keeps its place; an increase re-queues.
+   * Bitget's modify-order (docs/bitget.md §5.7): a new price and/or total size for a resting order with nothing filled.
+   * Refused (the order left as it was, in its place): not resting, nothing to change, a partly filled order, a post-only
+   * order whose new price would take. Otherwise the order is cancelled and placed again at the back of its (new)
+   * level, taking what the new price crosses; with `amendKeepsQueue` a size decrease (or no change) at the same price
+   * keeps its place instead.
    */
   private amend(t: number, a: Extract<Action, { type: 'amend' }>): void {
+    this.stats.amends++;
+    const refuse = (code: string, message: string) => {
+      this.stats.rejects++;
+      this.o.deliver(t, { type: 'amendReject', clientOid: a.clientOid, code, message });
+    };
     const r = this.resting.get(a.clientOid);
-    if (!r) {
-      const why = this.done.has(a.clientOid) ? 'Order already filled or cancelled' : 'Order does not exist';
-      this.o.deliver(t, { type: 'amendReject', clientOid: a.clientOid, code: '40768', message: why });
-      return;
-    }
+    if (!r) return refuse('40768', this.done.has(a.clientOid) ? 'Order already filled or cancelled' : 'Order does not exist');
+    if (a.priceTick === undefined && a.qtyLot === undefined) return refuse('40019', 'an amendment needs a new price or size');
     const price = a.priceTick ?? r.priceTick;
     const total = a.qtyLot ?? r.qtyLot;
-    const filled = r.qtyLot - r.remaining;
-    if (total <= filled) {
-      this.o.deliver(t, { type: 'amendReject', clientOid: a.clientOid, code: '40020', message: 'new size is not above the filled size' });
-      return;
-    }
+    if (!(Number.isSafeInteger(price) && price > 0)) return refuse('40020', `priceTick ${price} is not a positive whole number`);
+    if (!(Number.isSafeInteger(total) && total > 0)) return refuse('40020', `qtyLot ${total} is not a positive whole number`);
+    if (r.remaining !== r.qtyLot) return refuse('40020', 'a partly filled order cannot be modified');
     const bestOpp = r.side === 1 ? this.o.book.bestAsk() : this.o.book.bestBid();
     const crosses = bestOpp !== null && (r.side === 1 ? price >= bestOpp : price <= bestOpp);
-    const requeue = price !== r.priceTick || total > r.qtyLot;
+    if (crosses && r.force === 'post_only')
+      return refuse('43013', 'The post_only order would be filled immediately as a taker, so it was rejected');
+    const keep = this.o.amendKeepsQueue === true && price === r.priceTick && total <= r.qtyLot;
     r.priceTick = price;
     r.qtyLot = total;
-    r.remaining = total - filled;
+    r.remaining = total;
     this.o.deliver(t, { type: 'amendAck', clientOid: a.clientOid, priceTick: price, qtyLot: total });
+    if (keep) return;
+    // a cancel and a new order: it leaves the book and joins again behind everything at its price
+    this.unrest(r.clientOid);
+    let remaining = total;
     if (crosses) {
-      this.unrest(a.clientOid);
       const side: Side = r.side === 1 ? 'buy' : 'sell';
       const opp: 1 | 2 = r.side === 1 ? 2 : 1;
-      let remaining = r.remaining;
       for (let i = 0; remaining > 0; i++) {
         const lv = this.o.book.level(opp, i);
         if (!lv || (r.side === 1 ? lv.price > price : lv.price < price)) break;
@@ -251,13 +299,11 @@ export class SimExchange {
         this.done.add(r.clientOid);
         return;
       }
-      this.rest(r.clientOid, r);
     }
-    if (requeue) {
-      r.levelQty = this.o.book.qtyAt(r.side, price);
-      r.front = r.levelQty;
-      r.traded = 0;
-    }
+    r.levelQty = this.o.book.qtyAt(r.side, price);
+    r.front = r.levelQty;
+    r.traded = 0;
+    this.rest(r.clientOid, r);
   }
 
   /** Lots on `side` at prices no worse than `limit` for the taker. */

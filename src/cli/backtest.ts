@@ -66,6 +66,12 @@ export const BACKTEST = {
       description: 'a resting order fills completely once reached (default: partial fills)',
       group: 'simulated venue',
     },
+    'amend-keeps-queue': {
+      type: 'boolean',
+      description:
+        "an amendment lowering an order's size at the same price keeps its queue place (default: as Bitget, every amendment re-queues)",
+      group: 'simulated venue',
+    },
     fees: {
       type: 'string',
       arg: 'M,T',
@@ -385,6 +391,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     latency,
     queue,
     partialFills: !values['no-partial'],
+    amendKeepsQueue: values['amend-keeps-queue'] === true,
     sampleNs,
     fundingRate: values.funding,
     fromNs,

@@ -206,6 +206,14 @@ export interface InstrumentInfo {
   readonly lotSize: number;
   readonly makerFeeRate: number;
   readonly takerFeeRate: number;
+  /**
+   * Whether the venue keeps an order's queue place when an amendment lowers its size at the same price. False on
+   * Bitget (every amendment of price or size is a cancel and a new order: docs/bitget.md §5.7) and by default on the
+   * local exchange and in a backtest; true with the local exchange's `--amend-keeps-queue` or the backtest's. A price
+   * change loses the place everywhere. A market maker amends a size down in place only where this is true, and
+   * otherwise leaves the order or cancels and replaces it as it sees fit.
+   */
+  readonly amendKeepsQueue: boolean;
 }
 
 /** One instrument as the strategy sees it. The same object for the whole run; its contents move with the events. */
@@ -258,14 +266,15 @@ export interface PlaceRequest {
 
 /**
  * On Bitget an amendment of price or size is a cancel and a new order at the back of the queue (docs/bitget.md §5.7),
- * so it saves a request, not the queue place; a partly filled order cannot be amended there. The local exchange does
- * the same by default (`--amend-keeps-queue` keeps the place on a size decrease, the rule of many other venues); the
- * backtest's simulated venue keeps the place on a size decrease at the same price.
+ * so it saves a request, not the queue place; a partly filled order cannot be amended there (the answer is
+ * `amendRejected`). The local exchange and the backtest's simulated venue do the same by default; with their
+ * `--amend-keeps-queue` a size decrease at the same price keeps the place (the rule of many other venues). Which rule
+ * the run's venue follows: `m.info.amendKeepsQueue`.
  */
 export interface AmendRequest {
   /** New price; a price change loses the queue place on every venue. */
   priceTick?: number;
-  /** New total size (a decrease keeps the queue place only where the venue says so: above). */
+  /** New total size (a decrease keeps the queue place only where `m.info.amendKeepsQueue`: above). */
   sizeLot?: number;
 }
 

@@ -44,6 +44,8 @@ export interface RuntimeInstrument {
   lotSize: number;
   makerFeeRate: number;
   takerFeeRate: number;
+  /** The venue keeps an order's queue place when an amendment only lowers its size (InstrumentInfo.amendKeepsQueue). */
+  amendKeepsQueue?: boolean;
 }
 
 /** A closed round trip (flat to flat), times in ns since the run's origin. */
@@ -273,6 +275,7 @@ export class StrategyRuntime {
           lotSize: setup.lotSize,
           makerFeeRate: setup.makerFeeRate,
           takerFeeRate: setup.takerFeeRate,
+          amendKeepsQueue: setup.amendKeepsQueue === true,
         },
         index,
         new Cursor(slots),

@@ -1,0 +1,163 @@
+// The simulated venue's amendments and batches, with known answers, on a hand-set book: Bitget's modify-order loses
+// the queue place on any change of price or size (docs/bitget.md §5.7); with amendKeepsQueue (the local exchange's
+// --amend-keeps-queue) a size decrease at the same price keeps it and a price change still loses it; a partly filled
+// order cannot be amended; several actions at once get one answer per order, a bad order refused beside the others.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { SimExchange, type VenueBook } from '../../src/backtest/simexchange';
+import { riskAverse } from '../../src/backtest/queue';
+import type { Action, Event } from '../../src/strategy/events';
+
+/** A book of levels per side, best first (bids descending, asks ascending), set by the test. */
+function fakeBook(bids: Array<[number, number]>, asks: Array<[number, number]>): VenueBook & { bids: typeof bids; asks: typeof asks } {
+  const b = {
+    bids,
+    asks,
+    bestBid: () => (b.bids.length ? b.bids[0][0] : null),
+    bestAsk: () => (b.asks.length ? b.asks[0][0] : null),
+    level(side: 1 | 2, i: number) {
+      const lv = (side === 1 ? b.bids : b.asks)[i];
+      return lv ? { price: lv[0], qty: lv[1] } : null;
+    },
+    qtyAt(side: 1 | 2, price: number) {
+      return (side === 1 ? b.bids : b.asks).find((l) => l[0] === price)?.[1] ?? 0;
+    },
+  };
+  return b;
+}
+
+function venue(amendKeepsQueue = false) {
+  const book = fakeBook(
+    [
+      [1000, 10],
+      [999, 20],
+    ],
+    [
+      [1001, 10],
+      [1002, 20],
+    ],
+  );
+  const events: Event[] = [];
+  const sim = new SimExchange({
+    book,
+    instrument: { tickSize: 0.1, lotSize: 0.001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 },
+    queue: riskAverse,
+    deliver: (_t, e) => events.push(e),
+    amendKeepsQueue,
+  });
+  const of = (oid: string) => events.filter((e) => 'clientOid' in e && e.clientOid === oid).map((e) => e.type);
+  return { book, events, sim, of };
+}
+
+const bid = (clientOid: string, priceTick: number, qtyLot: number, force: 'gtc' | 'post_only' = 'gtc'): Action => ({
+  type: 'place',
+  clientOid,
+  side: 'buy',
+  orderType: 'limit',
+  priceTick,
+  qtyLot,
+  force,
+  reduceOnly: false,
+});
+
+test('default (as Bitget): an amendment down at the same price loses the queue place', () => {
+  const v = venue();
+  v.sim.arrive(1, bid('a', 1000, 5));
+  assert.is(v.sim.queueAhead('a'), 10); // behind the 10 lots at the level
+  v.sim.trade(2, 2, 1000, 4); // a seller takes 4 lots ahead of us
+  assert.is(v.sim.queueAhead('a'), 6);
+  v.sim.arrive(3, { type: 'amend', clientOid: 'a', qtyLot: 3 });
+  assert.equal(v.of('a'), ['ack', 'amendAck']);
+  // re-queued behind the whole level as it stands now (10 lots in the replayed book)
+  assert.is(v.sim.queueAhead('a'), 10);
+  v.sim.trade(4, 2, 1000, 9);
+  assert.equal(v.of('a'), ['ack', 'amendAck'], 'the 9 lots traded went to the queue ahead');
+});
+
+test('amendKeepsQueue: an amendment down at the same price keeps the place, and fills when the queue ahead is gone', () => {
+  const v = venue(true);
+  v.sim.arrive(1, bid('a', 1000, 5));
+  v.sim.trade(2, 2, 1000, 4);
+  assert.is(v.sim.queueAhead('a'), 6);
+  v.sim.arrive(3, { type: 'amend', clientOid: 'a', qtyLot: 3 });
+  assert.is(v.sim.queueAhead('a'), 6, 'the place is kept');
+  v.sim.trade(4, 2, 1000, 9); // 6 ahead, then 3 to us: filled in full at the new size
+  assert.equal(v.of('a'), ['ack', 'amendAck', 'fill']);
+  const fill = v.events.find((e) => e.type === 'fill');
+  assert.equal(fill && fill.type === 'fill' && [fill.qtyLot, fill.remainingLot, fill.maker], [3, 0, true]);
+});
+
+test('amendKeepsQueue: a size increase and a price change both lose the place', () => {
+  const v = venue(true);
+  v.sim.arrive(1, bid('a', 1000, 5));
+  v.sim.trade(2, 2, 1000, 4);
+  v.sim.arrive(3, { type: 'amend', clientOid: 'a', qtyLot: 6 });
+  assert.is(v.sim.queueAhead('a'), 10, 'up: the back of the queue');
+  v.sim.trade(4, 2, 1000, 4);
+  assert.is(v.sim.queueAhead('a'), 6);
+  v.sim.arrive(5, { type: 'amend', clientOid: 'a', priceTick: 999 });
+  assert.is(v.sim.queueAhead('a'), 20, 'a new price: behind the 20 lots at 999');
+  v.sim.arrive(6, { type: 'amend', clientOid: 'a', priceTick: 1000, qtyLot: 2 });
+  assert.is(v.sim.queueAhead('a'), 10, 'price back and size down at once: still a new price, the back of the queue');
+  assert.equal(v.of('a'), ['ack', 'amendAck', 'amendAck', 'amendAck']);
+});
+
+test('default: an amendment of price loses the place; a new price that crosses takes at once', () => {
+  const v = venue();
+  v.sim.arrive(1, bid('a', 999, 5));
+  v.sim.arrive(2, { type: 'amend', clientOid: 'a', priceTick: 1001 });
+  assert.equal(v.of('a'), ['ack', 'amendAck', 'fill']);
+  const fill = v.events.find((e) => e.type === 'fill');
+  assert.equal(fill && fill.type === 'fill' && [fill.priceTick, fill.qtyLot, fill.maker], [1001, 5, false]);
+  assert.not.ok(v.sim.hasResting);
+  assert.is(v.sim.position, 5);
+});
+
+test('refused amendments leave the order as it was, in its place', () => {
+  const v = venue(true);
+  v.sim.arrive(1, bid('p', 1000, 5, 'post_only'));
+  v.sim.trade(2, 2, 1000, 4);
+  v.sim.arrive(3, { type: 'amend', clientOid: 'p', priceTick: 1001 }); // would take
+  v.sim.arrive(4, { type: 'amend', clientOid: 'p' }); // nothing to change
+  v.sim.arrive(5, { type: 'amend', clientOid: 'p', qtyLot: 0 });
+  v.sim.arrive(6, { type: 'amend', clientOid: 'nobody', qtyLot: 1 });
+  const codes = v.events.filter((e) => e.type === 'amendReject').map((e) => (e.type === 'amendReject' ? `${e.clientOid} ${e.code}` : ''));
+  assert.equal(codes, ['p 43013', 'p 40019', 'p 40020', 'nobody 40768']);
+  assert.is(v.sim.queueAhead('p'), 6);
+  // partly filled: 6 ahead, 8 traded → 2 of our 5 filled; an amendment is refused from then on
+  v.sim.trade(7, 2, 1000, 8);
+  v.sim.arrive(8, { type: 'amend', clientOid: 'p', qtyLot: 4 });
+  const last = v.events[v.events.length - 1];
+  assert.equal(last.type === 'amendReject' && [last.code, last.message], ['40020', 'a partly filled order cannot be modified']);
+});
+
+test('a batch with one bad order: the bad one is refused, the others are answered as alone', () => {
+  const v = venue();
+  v.sim.arriveAll(1, [
+    bid('b1', 998, 1),
+    bid('b2', 997, 0), // not a positive size
+    { ...bid('b3', 996, 1) },
+    bid('b1', 995, 1), // clientOid already in use
+    { type: 'place', clientOid: 'b4', side: 'sell', orderType: 'limit', priceTick: 1003, qtyLot: 2, force: 'post_only', reduceOnly: false },
+  ]);
+  assert.equal(v.of('b1'), ['ack', 'reject']);
+  assert.equal(v.of('b2'), ['reject']);
+  assert.equal(v.of('b3'), ['ack']);
+  assert.equal(v.of('b4'), ['ack']);
+  const rejects = v.events.filter((e) => e.type === 'reject').map((e) => (e.type === 'reject' ? e.code : ''));
+  assert.equal(rejects, ['RB_ERR_GW_BAD_ORDER', '40786']);
+  assert.is(v.sim.queueAhead('b1'), 0, 'the duplicate did not touch the first b1 (nothing at 998)');
+  // batch cancel: one unknown order, one repeated — each answered once
+  v.sim.arriveAll(2, [
+    { type: 'cancel', clientOid: 'b1' },
+    { type: 'cancel', clientOid: 'ghost' },
+    { type: 'cancel', clientOid: 'b3' },
+    { type: 'cancel', clientOid: 'b1' },
+  ]);
+  assert.equal(v.of('b1'), ['ack', 'reject', 'cancelAck']);
+  assert.equal(v.of('ghost'), ['cancelReject']);
+  assert.equal(v.of('b3'), ['ack', 'cancelAck']);
+  assert.equal(v.of('b4'), ['ack']);
+});
+
+test.run();
