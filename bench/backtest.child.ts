@@ -1,6 +1,7 @@
-// One measured backtest in a process of its own (so its peak RSS is its own): `node backtest.child.mjs <dir> <mode>`
-// prints {events, seconds, fills, maxRssMB}. Modes: strategy:<FILE|NAME> (Parquet → core → strategy runtime with that
-// strategy → simulated venue; obi-ofi and signal-taker with parameters that trade often on the generated stream),
+// One measured backtest in a process of its own (so its peak RSS is its own): `node backtest.child.mjs <dir> <mode>
+// [param=value …]` (parameters over the mode's own, for profiling) prints {events, seconds, fills, maxRssMB}. Modes: strategy:<FILE|NAME> (Parquet → core → strategy runtime with that
+// strategy → simulated venue; obi-ofi and signal-taker with parameters that trade often on the generated stream, mm-glft
+// quoting three levels a side all the time),
 // core (Parquet → core only), records (the core's Parquet decoder only), read (the typed-column reader only), generic
 // (obi-ofi, with hyparquet's general reader instead of ours).
 import { loadCore } from '../src/core/index';
@@ -31,9 +32,21 @@ export const BENCH_STRATEGY = [
 ];
 /** signal-taker on the same stream: its entries need a touch no wider than the stream's. */
 export const BENCH_SIGNAL_TAKER = ['maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9'];
+/**
+ * mm-glft on the same stream: three levels a side working all the time (six orders, re-priced as the touch moves),
+ * order-rate limits out of the way so the quotes follow the book, room for the inventory to swing.
+ */
+export const BENCH_MM_GLFT = [
+  'levels=3',
+  'maxPositionLot=20',
+  'risk.maxPositionLot=20',
+  'risk.maxOrdersPerSecond=1000',
+  'risk.maxOrdersPerMinute=60000',
+  'risk.maxDailyLossQuote=1e9',
+];
 
-const [dir, mode] = process.argv.slice(2);
-if (!dir) throw new Error('usage: backtest.child <dir> <mode>');
+const [dir, mode, ...extraSets] = process.argv.slice(2);
+if (!dir) throw new Error('usage: backtest.child <dir> <mode> [param=value …]');
 const { files } = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
 const { core } = await loadCore();
@@ -66,8 +79,15 @@ if (mode === 'read') {
   });
 } else if (strategy) {
   const def = strategy.definition;
-  const sets = def.name === 'obi-ofi' ? BENCH_STRATEGY : def.name === 'signal-taker' ? BENCH_SIGNAL_TAKER : [];
-  const run = resolveRun(def, [], sets);
+  const sets =
+    def.name === 'obi-ofi'
+      ? BENCH_STRATEGY
+      : def.name === 'signal-taker'
+        ? BENCH_SIGNAL_TAKER
+        : def.name === 'mm-glft'
+          ? BENCH_MM_GLFT
+          : [];
+  const run = resolveRun(def, [], [...sets, ...extraSets]);
   const trace = await runFiles(bc, files, grid, {
     strategy: { definition: def, params: run.params, settings: run.settings, describeError: strategy.describeError },
     symbol: files[0].meta.symbol ?? 'BTCUSDT',

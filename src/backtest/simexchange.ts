@@ -108,6 +108,15 @@ export class SimExchange {
     else this.restingList[this.restingList.indexOf(old)] = r;
   }
 
+  /** A resting order goes behind our other orders (a new order's place among them), staying on the book. */
+  private requeue(r: Resting): void {
+    const list = this.restingList;
+    const i = list.indexOf(r);
+    if (i === list.length - 1) return;
+    list.splice(i, 1);
+    list.push(r);
+  }
+
   /** Takes an order off the book; false when it was not resting. */
   private unrest(clientOid: string): boolean {
     const r = this.resting.get(clientOid);
@@ -144,7 +153,7 @@ export class SimExchange {
       case 'amend':
         return this.amend(t, a);
       case 'cancelAll':
-        for (const oid of [...this.resting.keys()]) this.cancel(t, oid);
+        for (const r of [...this.restingList]) this.cancel(t, r.clientOid);
         return;
       case 'flatten': {
         if (this.position === 0) return;
@@ -164,7 +173,7 @@ export class SimExchange {
         this.o.deliver(t, {
           type: 'resynced',
           positionLot: this.position,
-          openOrders: [...this.resting.values()].map((r) => ({
+          openOrders: this.restingList.map((r) => ({
             clientOid: r.clientOid,
             side: r.side === 1 ? 'buy' : 'sell',
             priceTick: r.priceTick,
@@ -280,10 +289,10 @@ export class SimExchange {
     r.remaining = total;
     this.o.deliver(t, { type: 'amendAck', clientOid: a.clientOid, priceTick: price, qtyLot: total });
     if (keep) return;
-    // a cancel and a new order: it leaves the book and joins again behind everything at its price
-    this.unrest(r.clientOid);
+    // a cancel and a new order: it joins again behind everything at its price (or takes what its price crosses)
     let remaining = total;
     if (crosses) {
+      this.unrest(r.clientOid);
       const side: Side = r.side === 1 ? 'buy' : 'sell';
       const opp: 1 | 2 = r.side === 1 ? 2 : 1;
       for (let i = 0; remaining > 0; i++) {
@@ -299,11 +308,11 @@ export class SimExchange {
         this.done.add(r.clientOid);
         return;
       }
-    }
+      this.rest(r.clientOid, r);
+    } else this.requeue(r);
     r.levelQty = this.o.book.qtyAt(r.side, price);
     r.front = r.levelQty;
     r.traded = 0;
-    this.rest(r.clientOid, r);
   }
 
   /** Lots on `side` at prices no worse than `limit` for the taker. */
@@ -370,7 +379,9 @@ export class SimExchange {
         if (through) this.fillResting(t, r, r.remaining);
         else if (price === r.priceTick) {
           r.traded += qty;
-          const left = qty - r.front;
+          // a probability queue model's estimate ahead is fractional; fills are whole lots (what is left of a lot is
+          // not filled: the conservative side)
+          const left = Math.floor(qty - r.front + 1e-9);
           r.front = Math.max(0, r.front - qty);
           if (left > 0) this.fillResting(t, r, this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left));
         }

@@ -5,6 +5,7 @@
 import type { StrategyDefinition } from '../api';
 import obiOfi from './obi-ofi/index';
 import signalTaker from './signal-taker';
+import mmGlft from './mm-glft';
 
 export interface Builtin {
   name: string;
@@ -16,6 +17,7 @@ export interface Builtin {
 export const BUILTINS: readonly Builtin[] = [
   { name: 'obi-ofi', source: 'src/strategy/builtins/obi-ofi/index.ts', definition: obiOfi as unknown as StrategyDefinition },
   { name: 'signal-taker', source: 'src/strategy/builtins/signal-taker.ts', definition: signalTaker as unknown as StrategyDefinition },
+  { name: 'mm-glft', source: 'src/strategy/builtins/mm-glft.ts', definition: mmGlft as unknown as StrategyDefinition },
 ];
 
 export const BUILTIN_NAMES = BUILTINS.map((b) => b.name);

@@ -1,0 +1,284 @@
+// mm-glft: a two-sided market maker on the public API, to copy. It rests `levels` post-only orders a side around a
+// fair price and leans them against its inventory with the Guéant–Lehalle–Fernandez-Tapia (GLFT) closed-form
+// approximation, as hftbacktest's GLFT tutorial does:
+//
+//   c1 = ln(1 + γ/κ) / γ                                   (the half-spread that pays for adverse fills)
+//   c2 = √( γ / (2·A·κ) · (1 + γ/κ)^(κ/γ + 1) )
+//   half-spread δ = c1 + σ·c2/2,  skew s = σ·c2   (ticks)
+//   bid = fair − (δ + s·q),  ask = fair + (δ − s·q),  q = position / sizeLot (inventory in quote units)
+//
+// with γ the risk aversion, κ how fast the fill intensity A·e^(−κ·depth) decays with depth (per tick), A the fill
+// intensity at the touch (per second) and σ the volatility of the mid in ticks per √second, estimated online (an
+// exponentially weighted mean of squared mid changes sampled every `vol.sampleNs`). γ, κ and A are parameters (the
+// tutorial fits κ and A from trades; here the optimizer searches them). The fair price is the microprice (the touch's
+// size-weighted mid), the weighted mid over obiLevels levels (mid + obiW·spread/2) or the plain mid, moved by an
+// optional OBI and OFI lean. Prices are whole ticks: bids round down, asks round up, and neither crosses the touch.
+//
+// Orders: a quote whose price is within `refreshTicks` of its target is left alone (it keeps its queue place). One
+// further away is amended to the new price (one request instead of a cancel and a place; a price change loses the
+// queue place on every venue). A quote too large for the inventory room is amended down: where the venue keeps the
+// place on a size decrease (`m.info.amendKeepsQueue`) that costs nothing; on Bitget it re-queues, the price of staying
+// inside the limit. A quote smaller than it could be is only grown with its next price change (an increase re-queues
+// everywhere). A partly filled order cannot be amended on Bitget: it is cancelled and quoted again. The strategy keeps
+// inside `maxPositionLot` (counting every working order, as the runtime's position check does) and paces its new
+// orders and price changes under the operator's order-rate limits, so the runtime's risk gate never has to refuse it.
+import { defineStrategy, type Market, type Order } from 'ringbook';
+
+const MAX_LEVELS = 10;
+/** Requests remembered for the pacing below: enough for every sane per-minute limit (a larger limit is paced at this). */
+const PACE_SLOTS = 4096;
+
+export default defineStrategy({
+  name: 'mm-glft',
+  description:
+    'Two-sided post-only quotes, several levels a side, around a fair price with a GLFT inventory skew; amends instead of cancel/replace.',
+  params: {
+    fair: {
+      type: 'choice',
+      default: 'microprice',
+      values: ['microprice', 'weightedMid', 'mid'],
+      description: 'the price quoted around: touch microprice, obiW-weighted mid, or mid',
+    },
+    'glft.gamma': { type: 'number', default: 0.1, greaterThan: 0, max: 100, unit: 'x', description: 'risk aversion γ' },
+    'glft.kappa': {
+      type: 'number',
+      default: 0.5,
+      greaterThan: 0,
+      max: 100,
+      unit: '/tick',
+      description: 'fill intensity decay κ per tick of depth',
+    },
+    'glft.arrival': { type: 'number', default: 1, greaterThan: 0, max: 1e6, unit: '/s', description: 'fill intensity A at the touch' },
+    'vol.sampleNs': { type: 'duration', default: 200e6, min: 1e6, max: 3600e9, description: 'mid sampled this often for σ' },
+    'vol.halfLifeNs': { type: 'duration', default: 30e9, min: 1e6, max: 86400e9, description: 'half-life of the σ estimate' },
+    'skew.obiTicks': { type: 'number', default: 0, min: -1000, max: 1000, unit: 'ticks', description: 'fair moves by this × obiW' },
+    'skew.ofiTicks': { type: 'number', default: 0, min: -1000, max: 1000, unit: 'ticks', description: 'fair moves by this × ofiNorm' },
+    levels: { type: 'integer', default: 3, min: 1, max: MAX_LEVELS, unit: 'levels', description: 'quotes per side' },
+    levelStepTicks: { type: 'integer', default: 1, min: 1, max: 1e6, unit: 'ticks', description: 'between one level and the next' },
+    sizeLot: { type: 'integer', default: 1, min: 1, max: 1e9, unit: 'lots', description: 'size of each quote' },
+    maxPositionLot: {
+      type: 'integer',
+      default: 5,
+      min: 1,
+      max: 1e12,
+      unit: 'lots',
+      description: 'inventory the quotes may reach, long or short',
+    },
+    refreshTicks: {
+      type: 'integer',
+      default: 1,
+      min: 0,
+      max: 1e6,
+      unit: 'ticks',
+      description: 'a quote this close to its target is left alone',
+    },
+  },
+  validate(p, limits) {
+    if (p.maxPositionLot > limits.maxPositionLot)
+      return { param: 'maxPositionLot', message: `must be at most the operator's risk.maxPositionLot (${limits.maxPositionLot})` };
+    return null;
+  },
+  signals: () => ({ obiLevels: 5 }),
+  create(ctx) {
+    // Parameters read once (a property read per message is cheap, but these are read many times a message).
+    const p = ctx.params;
+    const levels = p.levels;
+    const step = p.levelStepTicks;
+    const sizeLot = p.sizeLot;
+    const refresh = p.refreshTicks;
+    const fairOf = p.fair;
+    const obiTicks = p['skew.obiTicks'];
+    const ofiTicks = p['skew.ofiTicks'];
+    const sampleNs = p['vol.sampleNs'];
+    const halfLifeNs = p['vol.halfLifeNs'];
+    const gamma = p['glft.gamma'];
+    const kappa = p['glft.kappa'];
+    const c1 = Math.log1p(gamma / kappa) / gamma;
+    const c2 = Math.sqrt((gamma / (2 * p['glft.arrival'] * kappa)) * Math.pow(1 + gamma / kappa, kappa / gamma + 1));
+    const cap = Math.min(p.maxPositionLot, ctx.limits.maxPositionLot);
+
+    // Our quotes by side (0 bid, 1 ask) and level: the order object (one per order, updated in place by the runtime),
+    // and whether an amendment of it awaits its answer (the runtime takes one request per order at a time).
+    const quotes: Array<Array<Order | null>> = [new Array<Order | null>(levels).fill(null), new Array<Order | null>(levels).fill(null)];
+    const amending: boolean[][] = [new Array<boolean>(levels).fill(false), new Array<boolean>(levels).fill(false)];
+    // Targets (ticks, lots) of the last pass. They follow from the best bid and ask quoted and the position alone, so
+    // while those stay and no order of ours moved (`dirty`), there is nothing to do: most book messages end there.
+    const tPrice = [new Float64Array(levels), new Float64Array(levels)];
+    const tSize = [new Float64Array(levels), new Float64Array(levels)];
+    let lastBid = NaN;
+    let lastAsk = NaN;
+    let lastLot = NaN;
+    let dirty = true;
+
+    // σ: an EWMA of (Δmid)²/Δt (ticks²/s) over samples at least vol.sampleNs apart.
+    let lastMid = NaN;
+    let lastSampleNs = 0;
+    let variance = 0;
+    // the GLFT half-spread and skew per unit of inventory at that σ (ticks)
+    let half = c1;
+    let skew = 0;
+    let pulled = false;
+
+    // Pacing: times of the requests the runtime counts against its order-rate limits (new orders, price changes).
+    const perSecond = Math.min(ctx.limits.maxOrdersPerSecond, PACE_SLOTS);
+    const perMinute = Math.min(ctx.limits.maxOrdersPerMinute, PACE_SLOTS);
+    const sent = new Float64Array(PACE_SLOTS).fill(-Infinity);
+    let sentN = 0;
+    /** Whether one more counted request stays within both limits; when not, the pass is tried again next message. */
+    const mayCount = () => {
+      const ok =
+        ctx.now - sent[(sentN - perSecond + PACE_SLOTS) % PACE_SLOTS] >= 1e9 &&
+        ctx.now - sent[(sentN - perMinute + PACE_SLOTS) % PACE_SLOTS] >= 60e9;
+      if (!ok) dirty = true;
+      return ok;
+    };
+    const counted = () => {
+      sent[sentN] = ctx.now;
+      sentN = (sentN + 1) % PACE_SLOTS;
+    };
+
+    const sampleVolatility = (mid: number) => {
+      if (lastMid !== lastMid) {
+        lastMid = mid;
+        lastSampleNs = ctx.now;
+        return;
+      }
+      const dt = ctx.now - lastSampleNs;
+      if (dt < sampleNs) return;
+      const r = mid - lastMid;
+      const alpha = 1 - Math.pow(2, -dt / halfLifeNs);
+      variance += alpha * ((r * r) / (dt / 1e9) - variance);
+      lastMid = mid;
+      lastSampleNs = ctx.now;
+      const sigma = Math.sqrt(variance);
+      half = c1 + (sigma * c2) / 2;
+      skew = sigma * c2;
+      ctx.record('sigma (ticks/√s)', sigma);
+    };
+
+    /** Size resting on one side (every unfinished order of ours, as the runtime's position check counts them). */
+    const working = (m: Market, side: 'buy' | 'sell') => {
+      let lot = 0;
+      const os = m.orders;
+      for (let i = 0; i < os.length; i++) if (os[i].side === side && !os[i].reduceOnly) lot += os[i].sizeLot - os[i].filledLot;
+      return lot;
+    };
+
+    /** Where each level of each side should be now (tPrice, tSize; size 0: no quote there); false when unchanged. */
+    const targets = (m: Market): boolean => {
+      const b = m.book;
+      const s = m.signals;
+      let fair = fairOf === 'microprice' ? s.microprice : fairOf === 'weightedMid' ? b.midTick + (s.obiW * b.spreadTicks) / 2 : b.midTick;
+      if (obiTicks !== 0) fair += obiTicks * s.obiW;
+      if (ofiTicks !== 0 && s.ofiNorm === s.ofiNorm) fair += ofiTicks * s.ofiNorm;
+      const lot = m.position.lot;
+      const q = lot / sizeLot;
+      const bid = Math.min(Math.floor(fair - (half + skew * q)), b.bestBidTick);
+      const ask = Math.max(Math.ceil(fair + (half - skew * q)), b.bestAskTick);
+      if (!dirty && bid === lastBid && ask === lastAsk && lot === lastLot) return false;
+      lastBid = bid;
+      lastAsk = ask;
+      lastLot = lot;
+      dirty = false;
+      // inventory room: the innermost levels get it first
+      let roomBuy = cap - lot;
+      let roomSell = cap + lot;
+      for (let i = 0; i < levels; i++) {
+        tPrice[0][i] = bid - i * step;
+        tPrice[1][i] = ask + i * step;
+        const sb = Math.max(0, Math.min(sizeLot, roomBuy));
+        const ss = Math.max(0, Math.min(sizeLot, roomSell));
+        tSize[0][i] = tPrice[0][i] > 0 ? sb : 0;
+        tSize[1][i] = ss;
+        roomBuy -= sb;
+        roomSell -= ss;
+      }
+      return true;
+    };
+
+    /** Brings one side's quotes to their targets: shrink and cancel first (they free room), then move, then place. */
+    const quoteSide = (m: Market, k: 0 | 1) => {
+      const side = k === 0 ? 'buy' : 'sell';
+      const qs = quotes[k];
+      const am = amending[k];
+      const tp = tPrice[k];
+      const ts = tSize[k];
+      for (let i = 0; i < levels; i++) {
+        const o = qs[i];
+        // busy (sent, amending or cancelling): its answer comes through onOrder, which asks for another pass
+        if (o === null || o.state !== 'working' || am[i]) continue;
+        const left = o.sizeLot - o.filledLot;
+        if (ts[i] === 0) ctx.cancel(o.clientOid);
+        else if (o.filledLot > 0) {
+          // Bitget cannot amend a partly filled order: once it is off the target, cancel it and quote again
+          if (Math.abs(o.priceTick - tp[i]) > refresh || left > ts[i]) ctx.cancel(o.clientOid);
+        } else if (Math.abs(o.priceTick - tp[i]) <= refresh) {
+          // close enough: keep the queue place; only a size above the room has to come down
+          if (o.sizeLot > ts[i] && ctx.amend(o.clientOid, { sizeLot: ts[i] })) am[i] = true;
+        }
+      }
+      for (let i = 0; i < levels; i++) {
+        const o = qs[i];
+        if (o === null || o.state !== 'working' || am[i] || o.filledLot > 0 || ts[i] === 0) continue;
+        if (Math.abs(o.priceTick - tp[i]) <= refresh) continue;
+        // a new price re-queues anyway: take the target size with it, within the room the other quotes leave
+        const room = (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side) + o.sizeLot;
+        const size = Math.min(ts[i], room);
+        if (size <= 0) ctx.cancel(o.clientOid);
+        else if (mayCount() && ctx.amend(o.clientOid, { priceTick: tp[i], sizeLot: size })) {
+          counted();
+          am[i] = true;
+        }
+      }
+      for (let i = 0; i < levels; i++) {
+        if (qs[i] !== null || ts[i] === 0 || !mayCount()) continue;
+        const size = Math.min(ts[i], (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side));
+        if (size <= 0) break;
+        const id = ctx.place({ side, sizeLot: size, priceTick: tp[i], timeInForce: 'postOnly', tag: k === 0 ? 'bid' : 'ask' });
+        if (id === null) break;
+        counted();
+        qs[i] = ctx.order(id);
+      }
+    };
+
+    /** An update of one of our quotes: a finished one (filled, cancelled, rejected) frees its level for the next pass. */
+    const release = (o: Order, done: boolean) => {
+      dirty = true;
+      for (let k = 0; k < 2; k++)
+        for (let i = 0; i < levels; i++)
+          if (quotes[k][i] === o) {
+            amending[k][i] = false;
+            if (done) quotes[k][i] = null;
+          }
+    };
+
+    return {
+      onBook(m) {
+        const b = m.book;
+        if (ctx.status !== 'trading') return; // reconciling or halted: the runtime owns the orders now
+        if (!b.valid || !m.healthy) {
+          // no book to quote against: pull the quotes once, quote again when it is back
+          if (!pulled && m.orders.length > 0) ctx.cancelAll();
+          pulled = true;
+          dirty = true;
+          return;
+        }
+        pulled = false;
+        sampleVolatility(b.midTick);
+        if (!targets(m)) return;
+        quoteSide(m, 0);
+        quoteSide(m, 1);
+      },
+      onOrder(u) {
+        const k = u.kind;
+        if (k === 'filled' || k === 'cancelled' || k === 'rejected') release(u.order, true);
+        else if (k === 'amended' || k === 'amendRejected' || k === 'accepted') release(u.order, false);
+        else dirty = true;
+      },
+      onResume() {
+        dirty = true;
+      },
+      phase: () => (pulled ? 'PULLED' : 'QUOTING'),
+    };
+  },
+});
