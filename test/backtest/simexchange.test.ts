@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { SimExchange, type VenueBook } from '../../src/backtest/simexchange';
-import { riskAverse } from '../../src/backtest/queue';
+import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
 import type { Action, Event } from '../../src/strategy/events';
 
 /** A book of levels per side, best first (bids descending, asks ascending), set by the test. */
@@ -26,7 +26,7 @@ function fakeBook(bids: Array<[number, number]>, asks: Array<[number, number]>):
   return b;
 }
 
-function venue(amendKeepsQueue = false) {
+function venue(amendKeepsQueue = false, queue: QueueModel = riskAverse) {
   const book = fakeBook(
     [
       [1000, 10],
@@ -41,7 +41,7 @@ function venue(amendKeepsQueue = false) {
   const sim = new SimExchange({
     book,
     instrument: { tickSize: 0.1, lotSize: 0.001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 },
-    queue: riskAverse,
+    queue,
     deliver: (_t, e) => events.push(e),
     amendKeepsQueue,
   });
@@ -158,6 +158,20 @@ test('a batch with one bad order: the bad one is refused, the others are answere
   assert.equal(v.of('ghost'), ['cancelReject']);
   assert.equal(v.of('b3'), ['ack', 'cancelAck']);
   assert.equal(v.of('b4'), ['ack']);
+});
+
+test('a probability queue model leaves a fraction of a lot ahead: fills are whole lots', () => {
+  const v = venue(false, powerProb(2));
+  v.sim.arrive(1, bid('a', 1000, 5)); // behind 10 lots
+  v.book.bids[0] = [1000, 15]; // 5 lots join behind us
+  v.sim.afterBook(2);
+  v.book.bids[0] = [1000, 12]; // 3 lots cancelled: split ahead/behind by the model (p = 5² / (5² + 10²)): 7.6 ahead
+  v.sim.afterBook(3);
+  const ahead = v.sim.queueAhead('a');
+  assert.ok(Math.abs(ahead - 7.6) < 1e-9, `a fractional estimate (${ahead})`);
+  v.sim.trade(4, 2, 1000, 9); // 7.6 ahead, then 1.4 lots reach us: 1 lot filled
+  const fill = v.events.find((e) => e.type === 'fill');
+  assert.equal(fill && fill.type === 'fill' && [fill.qtyLot, fill.remainingLot], [1, 4]);
 });
 
 test.run();
