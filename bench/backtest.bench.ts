@@ -3,7 +3,7 @@
 // fifth of the data to show memory does not grow with length. Rows in the same run: the same data through the core
 // only (the reference), then through the runtime with a no-op user strategy (a file, loaded like any user's: no
 // handlers), one whose onBook is empty (the cost of handing a strategy every message), obi-ofi and signal-taker through
-// the public API; and the core's Parquet decoder only, the JS typed-column reader only, obi-ofi with hyparquet's
+// the public API, the market maker mm-glft (six orders working all the time, re-priced as the touch moves); and the core's Parquet decoder only, the JS typed-column reader only, obi-ofi with hyparquet's
 // general reader instead of ours, and the decoder and the obi-ofi backtest over the same recording written without
 // page checksums (what checking them costs).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,9 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
       const taker = child(bigDir, 'strategy:signal-taker');
       fills['signal-taker'] = taker.fills;
       results.add('signal_taker', '… signal-taker', 'M ev/s', rate(taker));
+      const mm = child(bigDir, 'strategy:mm-glft');
+      fills['mm-glft'] = mm.fills;
+      results.add('mm_glft', '… mm-glft, 3 quotes a side working all the time', 'M ev/s', rate(mm));
       results.add('records', "Parquet → records in core memory (the core's decoder only)", 'M ev/s', rate(child(bigDir, 'records')));
       results.add('read', 'Parquet → typed columns (the JS reader only)', 'M ev/s', rate(child(bigDir, 'read')));
       results.add(
@@ -86,6 +89,7 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
       'empty onBook vs core only': results.median('noop_onbook') / core,
       'obi-ofi vs core only (goal ≥ 0.6)': results.median('obi_ofi') / core,
       'signal-taker vs core only': results.median('signal_taker') / core,
+      'mm-glft vs core only (goal ≥ 0.5)': results.median('mm_glft') / core,
       'obi-ofi vs goal 5 M ev/s': results.median('obi_ofi') / 5,
       'obi-ofi vs hyparquet general reader': results.median('obi_ofi') / results.median('generic'),
       'core decoder vs JS typed-column reader': results.median('records') / results.median('read'),
