@@ -267,22 +267,22 @@ export class SimExchange {
    */
   private amend(t: number, a: Extract<Action, { type: 'amend' }>): void {
     this.stats.amends++;
-    const refuse = (code: string, message: string) => {
-      this.stats.rejects++;
-      this.o.deliver(t, { type: 'amendReject', clientOid: a.clientOid, code, message });
-    };
-    const r = this.resting.get(a.clientOid);
-    if (!r) return refuse('40768', this.done.has(a.clientOid) ? 'Order already filled or cancelled' : 'Order does not exist');
-    if (a.priceTick === undefined && a.qtyLot === undefined) return refuse('40019', 'an amendment needs a new price or size');
+    const oid = a.clientOid;
+    const r = this.resting.get(oid);
+    if (!r) return this.refuseAmend(t, oid, '40768', this.done.has(oid) ? 'Order already filled or cancelled' : 'Order does not exist');
+    if (a.priceTick === undefined && a.qtyLot === undefined)
+      return this.refuseAmend(t, oid, '40019', 'an amendment needs a new price or size');
     const price = a.priceTick ?? r.priceTick;
     const total = a.qtyLot ?? r.qtyLot;
-    if (!(Number.isSafeInteger(price) && price > 0)) return refuse('40020', `priceTick ${price} is not a positive whole number`);
-    if (!(Number.isSafeInteger(total) && total > 0)) return refuse('40020', `qtyLot ${total} is not a positive whole number`);
-    if (r.remaining !== r.qtyLot) return refuse('40020', 'a partly filled order cannot be modified');
+    if (!(Number.isSafeInteger(price) && price > 0))
+      return this.refuseAmend(t, oid, '40020', `priceTick ${price} is not a positive whole number`);
+    if (!(Number.isSafeInteger(total) && total > 0))
+      return this.refuseAmend(t, oid, '40020', `qtyLot ${total} is not a positive whole number`);
+    if (r.remaining !== r.qtyLot) return this.refuseAmend(t, oid, '40020', 'a partly filled order cannot be modified');
     const bestOpp = r.side === 1 ? this.o.book.bestAsk() : this.o.book.bestBid();
     const crosses = bestOpp !== null && (r.side === 1 ? price >= bestOpp : price <= bestOpp);
     if (crosses && r.force === 'post_only')
-      return refuse('43013', 'The post_only order would be filled immediately as a taker, so it was rejected');
+      return this.refuseAmend(t, oid, '43013', 'The post_only order would be filled immediately as a taker, so it was rejected');
     const keep = this.o.amendKeepsQueue === true && price === r.priceTick && total <= r.qtyLot;
     r.priceTick = price;
     r.qtyLot = total;
@@ -313,6 +313,11 @@ export class SimExchange {
     r.levelQty = this.o.book.qtyAt(r.side, price);
     r.front = r.levelQty;
     r.traded = 0;
+  }
+
+  private refuseAmend(t: number, clientOid: string, code: string, message: string): void {
+    this.stats.rejects++;
+    this.o.deliver(t, { type: 'amendReject', clientOid, code, message });
   }
 
   /** Lots on `side` at prices no worse than `limit` for the taker. */

@@ -22,7 +22,7 @@
 // everywhere). A partly filled order cannot be amended on Bitget: it is cancelled and quoted again. The strategy keeps
 // inside `maxPositionLot` (counting every working order, as the runtime's position check does) and paces its new
 // orders and price changes under the operator's order-rate limits, so the runtime's risk gate never has to refuse it.
-import { defineStrategy, type Market, type Order } from 'ringbook';
+import { defineStrategy, type Market, type Order, type PlaceRequest } from 'ringbook';
 
 const MAX_LEVELS = 10;
 /** Requests remembered for the pacing below: enough for every sane per-minute limit (a larger limit is paced at this). */
@@ -137,23 +137,32 @@ export default defineStrategy({
       sentN = (sentN + 1) % PACE_SLOTS;
     };
 
-    const sampleVolatility = (mid: number) => {
+    const sampleVolatility = (mid: number, now: number) => {
       if (lastMid !== lastMid) {
         lastMid = mid;
-        lastSampleNs = ctx.now;
+        lastSampleNs = now;
         return;
       }
-      const dt = ctx.now - lastSampleNs;
+      const dt = now - lastSampleNs;
       if (dt < sampleNs) return;
       const r = mid - lastMid;
       const alpha = 1 - Math.pow(2, -dt / halfLifeNs);
       variance += alpha * ((r * r) / (dt / 1e9) - variance);
       lastMid = mid;
-      lastSampleNs = ctx.now;
+      lastSampleNs = now;
       const sigma = Math.sqrt(variance);
       half = c1 + (sigma * c2) / 2;
       skew = sigma * c2;
       ctx.record('sigma (ticks/√s)', sigma);
+    };
+
+    // One request object each for amend and place, filled in per call: the runtime reads them at once and keeps nothing.
+    const amendReq = { priceTick: 0, sizeLot: 0 };
+    const placeReq: PlaceRequest = { side: 'buy', sizeLot: 0, priceTick: 0, timeInForce: 'postOnly', tag: '' };
+    const amend = (o: Order, priceTick: number, sizeLot: number) => {
+      amendReq.priceTick = priceTick;
+      amendReq.sizeLot = sizeLot;
+      return ctx.amend(o.clientOid, amendReq);
     };
 
     /** Size resting on one side (every unfinished order of ours, as the runtime's position check counts them). */
@@ -214,7 +223,7 @@ export default defineStrategy({
           if (Math.abs(o.priceTick - tp[i]) > refresh || left > ts[i]) ctx.cancel(o.clientOid);
         } else if (Math.abs(o.priceTick - tp[i]) <= refresh) {
           // close enough: keep the queue place; only a size above the room has to come down
-          if (o.sizeLot > ts[i] && ctx.amend(o.clientOid, { sizeLot: ts[i] })) am[i] = true;
+          if (o.sizeLot > ts[i] && amend(o, o.priceTick, ts[i])) am[i] = true;
         }
       }
       for (let i = 0; i < levels; i++) {
@@ -225,7 +234,7 @@ export default defineStrategy({
         const room = (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side) + o.sizeLot;
         const size = Math.min(ts[i], room);
         if (size <= 0) ctx.cancel(o.clientOid);
-        else if (mayCount() && ctx.amend(o.clientOid, { priceTick: tp[i], sizeLot: size })) {
+        else if (mayCount() && amend(o, tp[i], size)) {
           counted();
           am[i] = true;
         }
@@ -234,7 +243,11 @@ export default defineStrategy({
         if (qs[i] !== null || ts[i] === 0 || !mayCount()) continue;
         const size = Math.min(ts[i], (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side));
         if (size <= 0) break;
-        const id = ctx.place({ side, sizeLot: size, priceTick: tp[i], timeInForce: 'postOnly', tag: k === 0 ? 'bid' : 'ask' });
+        placeReq.side = side;
+        placeReq.sizeLot = size;
+        placeReq.priceTick = tp[i];
+        placeReq.tag = k === 0 ? 'bid' : 'ask';
+        const id = ctx.place(placeReq);
         if (id === null) break;
         counted();
         qs[i] = ctx.order(id);
@@ -264,7 +277,7 @@ export default defineStrategy({
           return;
         }
         pulled = false;
-        sampleVolatility(b.midTick);
+        sampleVolatility(b.midTick, m.localNs);
         if (!targets(m)) return;
         quoteSide(m, 0);
         quoteSide(m, 1);
