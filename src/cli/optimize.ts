@@ -79,6 +79,7 @@ export const OPTIMIZE = {
       group: 'simulated venue',
     },
     'no-partial': { type: 'boolean', description: 'a resting order fills completely once reached', group: 'simulated venue' },
+    'amend-keeps-queue': { type: 'boolean', description: 'as in ringbook backtest', group: 'simulated venue' },
     sample: { type: 'duration', arg: 'D', defaultText: 'span/2000, at least 1s', description: 'equity grid for window scores' },
     heatmap: {
       type: 'string',
@@ -469,6 +470,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     latency,
     queue: values.queue,
     partialFills: !values['no-partial'],
+    ...(values['amend-keeps-queue'] ? { amendKeepsQueue: true } : {}),
     signals: {},
     roundTrips: trips,
     sampleNs,

@@ -40,6 +40,8 @@ export interface TrialSettings {
   latency: string;
   queue: string;
   partialFills: boolean;
+  /** The venue keeps the queue place on an amendment down at the same price (--amend-keeps-queue). */
+  amendKeepsQueue?: boolean;
   signals: Partial<SignalParams>;
   roundTrips: RoundTrip[];
   /** Equity sampling grid for window scores, ns. */
@@ -105,7 +107,7 @@ export function runTrial(
       describeError: strategy.describeError,
       ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels,
     },
-    instrument: instrumentOf(s.grid, s.symbol ?? 'BTCUSDT', s.fees),
+    instrument: { ...instrumentOf(s.grid, s.symbol ?? 'BTCUSDT', s.fees), ...(s.amendKeepsQueue ? { amendKeepsQueue: true } : {}) },
     latency: parseLatency(s.latency, () => s.roundTrips),
     queue: parseQueue(s.queue),
     partialFills: s.partialFills,
