@@ -289,6 +289,13 @@ export default defineStrategy({
         else dirty = true;
       },
       onResume() {
+        // after a reconcile the orders are the venue's: forget what finished meanwhile and any amendment in flight
+        for (let k = 0; k < 2; k++)
+          for (let i = 0; i < levels; i++) {
+            const o = quotes[k][i];
+            amending[k][i] = false;
+            if (o !== null && (o.state === 'filled' || o.state === 'cancelled' || o.state === 'rejected')) quotes[k][i] = null;
+          }
         dirty = true;
       },
       phase: () => (pulled ? 'PULLED' : 'QUOTING'),
