@@ -1,7 +1,8 @@
 // The built-in mm-glft on a generated recording (bench/recording.ts) and against the local exchange: it quotes both
 // sides with several orders working at once, fills on both sides, amends rather than cancels and re-places, stays
 // inside its inventory limit and paces itself under the operator's order-rate limits (the risk gate never has to say
-// no); two backtests give byte-identical --json; a demo session quotes; a limit above the operator's is refused.
+// no); two backtests give byte-identical --json; a demo session quotes and its --parity replay matches decision for
+// decision; a limit above the operator's is refused.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,6 +110,15 @@ test('a demo session against the local exchange quotes both sides', () => {
   const orders = Number(/\n {2}trading {7}(\d+) orders?,/.exec(r.stderr)?.[1]);
   assert.ok(orders >= 2, `orders placed (${orders})`);
   assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/);
+  // replayed against its own recorded answers, the session's decisions come out the same, amendments included
+  const p = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'demo'), '--parity', '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  const out = JSON.parse(p.stdout);
+  assert.is(out.parity.divergence, null, JSON.stringify(out.parity.divergence));
+  assert.ok(out.parity.live >= 2);
+  assert.is(out.parity.matched, out.parity.live);
 });
 
 test.run();
