@@ -166,6 +166,11 @@ export class Series {
 
 const quoteOf = (symbol: string) => /(USDT|USDC|USD)$/.exec(symbol)?.[1] ?? 'quote';
 
+/** An amendment as a refusal names it (made only when one is refused: a market maker amends on most messages). */
+function amendText(clientOid: string, size: number, price: number): string {
+  return `amend of ${clientOid} to ${size} at ${price}`;
+}
+
 export class StrategyRuntime {
   readonly definition: StrategyDefinition;
   readonly settings: RuntimeSettings;
@@ -664,9 +669,11 @@ export class StrategyRuntime {
       throw new TypeError(`ctx.amend: priceTick must be a positive integer of ticks, got ${String(price)}`);
     if (!(Number.isSafeInteger(size) && size > o.filledLot))
       throw new TypeError(`ctx.amend: sizeLot must be an integer above the ${o.filledLot} lots already filled, got ${String(size)}`);
-    const what = `amend of ${clientOid} to ${size} at ${price}`;
     if (o.inFlight !== NONE || o.state !== 'working') {
-      this.refuse(what, `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`);
+      this.refuse(
+        amendText(clientOid, size, price),
+        `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`,
+      );
       return false;
     }
     const adds = size > o.sizeLot || (price !== o.priceTick && !o.reduceOnly);
@@ -676,7 +683,7 @@ export class StrategyRuntime {
         ? null
         : `${this.status}`;
     if (refusal !== null) {
-      this.refuse(what, refusal);
+      this.refuse(amendText(clientOid, size, price), refusal);
       return false;
     }
     if (adds) this.window.note(this.now);
