@@ -14,6 +14,7 @@ const KIND_NAMES: Record<number, string> = {
   4: 'msg_end',
   5: 'status',
   6: 'order',
+  7: 'ticker',
   16: 'signal',
 };
 const STATUS_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Status).map(([k, v]) => [v, k]));

@@ -1,7 +1,7 @@
 // The recorder: drains the capture ring into one StreamWriter per instrument, flushes journals every flush
 // interval, rolls files by time and rows, and turns disk trouble into alarms instead of crashes — the live pipeline
 // must keep running when the disk is full (the capture ring keeps draining; what cannot be written is counted).
-import type { Core, Ring } from '../core/index';
+import { Kind, type Core, type Ring } from '../core/index';
 import type { LocalClock } from '../core/clock';
 import { StreamWriter, type StreamInfo, type ClockEstimate, type FinishedFile } from './writer';
 import { WriteGate } from './write-gate';
@@ -14,6 +14,11 @@ export interface RecorderOptions {
   io?: import('./journal').JournalIo;
   /** Added to each stream's name in alarms, e.g. "own orders". */
   label?: string;
+  /**
+   * Where ticker records (kind 7: funding rate, mark and index prices) go, one stream per instrument beside the
+   * market data's (<root>/_ticker). Without it they are written with the market records.
+   */
+  tickerRoot?: string;
   onAlarm?(message: string): void;
   onFile?(f: FinishedFile): void;
 }
@@ -69,6 +74,9 @@ export function lossSummary(c: RecorderCounters): string {
   return parts.join(', ');
 }
 
+/** Ticker streams' keys among the writers: above every instrument index. */
+const TICKER_KEY = 1 << 16;
+
 export class Recorder {
   readonly counters: RecorderCounters = {
     records: 0,
@@ -81,7 +89,9 @@ export class Recorder {
     unknownInstrument: 0,
   };
   readonly perInstrument = new Map<number, { records: number; byKind: Record<number, number> }>();
+  /** By instrument; ticker streams under instrument + TICKER_KEY. */
   private readonly writers = new Map<number, { w: StreamWriter; gate: WriteGate }>();
+  private readonly tickers: boolean;
   private lastFlush = 0n;
 
   constructor(
@@ -93,12 +103,20 @@ export class Recorder {
     readonly o: RecorderOptions,
   ) {
     const alarm = (m: string) => o.onAlarm?.(m);
-    for (const s of streams) {
-      const name = `recorder (${s.info.symbol}${o.label ? ` ${o.label}` : ''})`;
-      this.writers.set(s.inst, {
-        w: new StreamWriter(root, s.info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }),
-        gate: new WriteGate(name, 'Records stay in memory up to twice the roll size, then are dropped and counted.', alarm, o.flushNs),
+    this.tickers = o.tickerRoot !== undefined;
+    const add = (key: number, dir: string, info: StreamInfo, label: string | undefined) =>
+      this.writers.set(key, {
+        w: new StreamWriter(dir, info, { rollNs: o.rollNs, maxRows: o.maxRows, rowGroupSize: o.rowGroupSize, io: o.io }),
+        gate: new WriteGate(
+          `recorder (${info.symbol}${label ? ` ${label}` : ''})`,
+          'Records stay in memory up to twice the roll size, then are dropped and counted.',
+          alarm,
+          o.flushNs,
+        ),
       });
+    for (const s of streams) {
+      add(s.inst, root, s.info, o.label);
+      if (o.tickerRoot !== undefined) add(s.inst + TICKER_KEY, o.tickerRoot, s.info, 'ticker');
       this.perInstrument.set(s.inst, { records: 0, byKind: {} });
     }
   }
@@ -129,7 +147,7 @@ export class Recorder {
     for (let i = 0; i < n; i++) {
       const at = this.ring.slot(this.ring.tail + i) >> 2;
       const inst = w[at + 1];
-      const writer = this.writers.get(inst)?.w;
+      const writer = this.writers.get(this.tickers && (w[at] & 0xff) === Kind.ticker ? inst + TICKER_KEY : inst)?.w;
       if (!writer) {
         this.counters.unknownInstrument++;
         continue;

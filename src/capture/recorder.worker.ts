@@ -57,6 +57,7 @@ const orders = new Recorder(core, new Ring(core, core.ringOffset('order')), `${d
   onFile: (f) => post({ type: 'file', ...f }),
 });
 const recorder = new Recorder(core, ring, d.root, d.streams, clock, {
+  tickerRoot: `${d.root}/_ticker`,
   flushNs: BigInt(d.flushMs) * 1_000_000n,
   rollNs: BigInt(d.rollMs) * 1_000_000n,
   maxRows: d.maxRows,

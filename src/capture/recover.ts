@@ -292,6 +292,9 @@ export function listParquet(root: string): string[] {
   if (!st.isDirectory()) throw new NotRegularFile(root, st);
   const files: string[] = [];
   walk(root, files);
-  // market data only: raw frames (_raw/) have another schema, own orders (_orders/) are another stream
-  return files.filter((f) => f.endsWith('.parquet') && !f.includes('/_raw/') && !f.includes('/_orders/')).sort();
+  // market data only: raw frames (_raw/) have another schema, own orders (_orders/) and tickers (_ticker/) are
+  // other streams
+  return files
+    .filter((f) => f.endsWith('.parquet') && !f.includes('/_raw/') && !f.includes('/_orders/') && !f.includes('/_ticker/'))
+    .sort();
 }

@@ -24,6 +24,8 @@ export const Kind = {
   msgEnd: 4,
   status: 5,
   order: 6,
+  /** Funding and mark/index prices from the `ticker` channel: capture ring → recorder only, never the core (docs/design.md §4.2). */
+  ticker: 7,
   signal: 16,
 } as const;
 

@@ -10,9 +10,12 @@ import { formatPrice, formatSize, type WireLevel } from './format';
 import { bookChecksum } from './checksum';
 import { Rng } from './rng';
 import { argJson, fixedBooksData, futuresBooksData, levelsJson, pushFrame, spotBooksData, tradeJson, type WsArg } from './frames';
+import { FundingModel, midText, nextFundingMs, rateText } from './funding';
 
-export type Channel = 'books' | 'books1' | 'books5' | 'books15' | 'trade';
-export const CHANNELS: readonly Channel[] = ['books', 'books1', 'books5', 'books15', 'trade'];
+export type Channel = 'books' | 'books1' | 'books5' | 'books15' | 'trade' | 'ticker';
+export const CHANNELS: readonly Channel[] = ['books', 'books1', 'books5', 'books15', 'trade', 'ticker'];
+/** A `ticker` push at most this often (ms of exchange time): Bitget's is a few a second at most (docs/bitget.md §1.9). */
+export const TICKER_EVERY_MS = 1000;
 const FIXED_DEPTH: Readonly<Record<string, number>> = { books1: 1, books5: 5, books15: 15 };
 
 /** Levels per side in a `books` snapshot: futures v2 sends 500 (NEMA-WS); spot 200 (GCT capture, a guess). */
@@ -40,6 +43,7 @@ export interface PublisherCounters {
   bookPushes: number;
   tradePushes: number;
   fixedPushes: number;
+  tickerPushes: number;
 }
 
 /** What GET /debug/book returns: the true book at the last push, as wire strings. */
@@ -63,7 +67,9 @@ export interface PublisherOptions {
 }
 
 export class Publisher {
-  readonly counters: PublisherCounters = { bookPushes: 0, tradePushes: 0, fixedPushes: 0 };
+  readonly counters: PublisherCounters = { bookPushes: 0, tradePushes: 0, fixedPushes: 0, tickerPushes: 0 };
+  private readonly funding: FundingModel;
+  private lastTickerMs = -Infinity;
   private readonly subs = new Map<Channel, Set<Subscriber>>();
   private readonly args = new Map<Channel, { arg: WsArg; text: string }>();
   private readonly rng: Rng;
@@ -81,6 +87,7 @@ export class Publisher {
     this.rng = new Rng(opts.seed);
     this.futures = inst.instType !== 'SPOT';
     this.seqValue = inst.startSeq;
+    this.funding = new FundingModel(inst.startPriceTick);
     for (const channel of CHANNELS) {
       const arg = { instType: inst.instType, channel, instId: inst.symbol };
       this.args.set(channel, { arg, text: argJson(arg) });
@@ -105,7 +112,8 @@ export class Publisher {
 
   unsubscribe(channel: Channel, sub: Subscriber): void {
     this.subs.get(channel)!.delete(sub);
-    if (channel !== 'books' && channel !== 'trade' && this.subs.get(channel)!.size === 0) this.lastFixed.delete(channel);
+    if (channel !== 'books' && channel !== 'trade' && channel !== 'ticker' && this.subs.get(channel)!.size === 0)
+      this.lastFixed.delete(channel);
   }
 
   /** Takes the model's changes and trades since the last call and pushes them. Call right after stepping the model. */
@@ -117,6 +125,50 @@ export class Publisher {
     for (const channel of ['books1', 'books5', 'books15'] as const) {
       if (this.subs.get(channel)!.size > 0) this.publishFixed(channel);
     }
+    if (this.subs.get('ticker')!.size > 0 && this.dataTs() - this.lastTickerMs >= TICKER_EVERY_MS) {
+      const { arg, text: argText } = this.args.get('ticker')!;
+      this.counters.tickerPushes++;
+      this.deliver('ticker', {
+        arg,
+        channel: 'ticker',
+        action: 'snapshot',
+        text: pushFrame('snapshot', argText, this.tickerData(), this.opts.exchNow()),
+      });
+    }
+  }
+
+  /**
+   * data[0] of a `ticker` push: last price, best bid and ask with sizes, and on futures the mark and index (the mid),
+   * the funding rate for the next settlement and its time (ms, a string), as Bitget names them.
+   */
+  private tickerData(): string {
+    const ts = this.dataTs();
+    this.lastTickerMs = ts;
+    const bid = this.model.bids(1)[0];
+    const ask = this.model.asks(1)[0];
+    const last = this.recent.length ? this.recent[this.recent.length - 1].priceTick : null;
+    const px = (t: number | undefined) => (t === undefined ? '' : formatPrice(this.inst, t));
+    const sz = (q: number | undefined) => (q === undefined ? '' : formatSize(this.inst, q));
+    const mid = bid && ask ? midText(this.inst, bid.priceTick, ask.priceTick) : '';
+    const fields = [
+      `"instId":"${this.inst.symbol}"`,
+      `"lastPr":"${last !== null ? px(last) : mid}"`,
+      `"bidPr":"${px(bid?.priceTick)}"`,
+      `"askPr":"${px(ask?.priceTick)}"`,
+      `"bidSz":"${sz(bid?.qtyLot)}"`,
+      `"askSz":"${sz(ask?.qtyLot)}"`,
+    ];
+    if (this.futures) {
+      const midTick = bid && ask ? (bid.priceTick + ask.priceTick) / 2 : null;
+      fields.push(
+        `"fundingRate":"${rateText(this.funding.rateAt(ts, midTick))}"`,
+        `"nextFundingTime":"${nextFundingMs(ts)}"`,
+        `"markPrice":"${mid}"`,
+        `"indexPrice":"${mid}"`,
+      );
+    }
+    fields.push(`"ts":"${Math.floor(ts)}"`);
+    return `{${fields.join(',')}}`;
   }
 
   /** The true book now (the last push plus own orders placed or taken since), top `depth` levels, with the top-25 checksum. */
@@ -167,6 +219,7 @@ export class Publisher {
         .join(',');
       return { arg, channel, action: 'snapshot', text: pushFrame('snapshot', argText, data, now) };
     }
+    if (channel === 'ticker') return { arg, channel, action: 'snapshot', text: pushFrame('snapshot', argText, this.tickerData(), now) };
     const { levels, data } = this.fixedData(channel);
     this.lastFixed.set(channel, levels);
     return { arg, channel, action: 'snapshot', text: pushFrame('snapshot', argText, data, now) };

@@ -12,15 +12,17 @@ import { BookSequence } from './continuity';
 import type { LocalClock } from '../core/clock';
 import type { ChannelArg } from './client';
 import type { InstrumentGrid } from './instruments';
+import { parseTicker, writeTickerRecord } from './ticker';
 
 export type BookChannel = 'books' | 'books1' | 'books5' | 'books15';
-export type Channel = BookChannel | 'trade';
+/** `ticker` (futures: funding rate, next settlement, mark and index) is recorded, never applied to a book. */
+export type Channel = BookChannel | 'trade' | 'ticker';
 
 export interface FeedInstrument {
   /** Index of the instrument in the engine (0..63). */
   inst: number;
   grid: InstrumentGrid;
-  /** At most one book channel, plus optionally 'trade'. */
+  /** At most one book channel, plus optionally 'trade' and 'ticker'. */
   channels: Channel[];
 }
 
@@ -47,6 +49,9 @@ export interface FeedCounters {
   records: number;
   /** Records the capture ring had no room for: each is missing from the recording (an alarm). */
   captureDrops: number;
+  /** Ticker pushes recorded, and those that could not be read (skipped, logged). */
+  tickers: number;
+  badTickers: number;
 }
 
 export interface ExchangeError {
@@ -86,6 +91,7 @@ export interface FeedSessionOptions {
 interface Route {
   fi: FeedInstrument;
   book: BookChannel | null;
+  ticker: boolean;
   seq: BookSequence;
   awaitingSince: number;
   pendingStatus: number;
@@ -115,6 +121,8 @@ export function newCounters(): FeedCounters {
     snapshots: 0,
     records: 0,
     captureDrops: 0,
+    tickers: 0,
+    badTickers: 0,
   };
 }
 
@@ -131,6 +139,9 @@ export class FeedSession {
   private lastLogMs = -Infinity;
   private suppressed = 0;
   private readonly nowMs: () => number;
+  /** The frame being handled (a ticker push is read from its text, off the core's decoder). */
+  private frame: Uint8Array | null = null;
+  private readonly utf8 = new TextDecoder();
 
   constructor(
     readonly core: Core,
@@ -142,13 +153,14 @@ export class FeedSession {
   ) {
     this.nowMs = o.nowMs ?? (() => Date.now());
     for (const fi of instruments) {
-      const books = fi.channels.filter((c) => c !== 'trade') as BookChannel[];
+      const books = fi.channels.filter((c) => c !== 'trade' && c !== 'ticker') as BookChannel[];
       if (books.length > 1) throw new Error(`${fi.grid.symbol}: subscribe to one book channel, not ${books.join(' and ')}`);
       decoder.configure({ inst: fi.inst, ...fi.grid });
       const control = o.watchControl ? Atomics.load(core.words, controlOffset(fi.inst) >> 2) : 0;
       const route: Route = {
         fi,
         book: books[0] ?? null,
+        ticker: fi.channels.includes('ticker'),
         seq: new BookSequence(),
         awaitingSince: -1,
         pendingStatus: 0,
@@ -177,6 +189,7 @@ export class FeedSession {
     this.clock.read();
     this.o.onRaw?.(data, this.clock.hi, this.clock.lo);
     const d = this.decoder;
+    this.frame = data;
     const kind = d.scan(data, this.clock.hi, this.clock.lo);
     if (kind === FrameKind.push) this.onPush();
     else if (kind === FrameKind.pong) c.pongs++;
@@ -251,7 +264,8 @@ export class FeedSession {
       return;
     }
     if (channel !== r.book) {
-      this.counters.unknown++;
+      if (channel === 'ticker' && r.ticker) this.onTicker(r);
+      else this.counters.unknown++;
       return;
     }
     this.counters.bookMessages++;
@@ -288,6 +302,29 @@ export class FeedSession {
     if (verdict === 'gap') this.counters.gaps++;
     else this.counters.stale++;
     this.resync(r, verdict === 'gap' ? Status.gap : Status.stale);
+  }
+
+  /**
+   * A ticker push goes straight to the capture ring as one record (kind 7): only the recorder wants it, and at a few
+   * pushes a second per symbol it is read as JSON here rather than by the core's decoder.
+   */
+  private onTicker(r: Route): void {
+    const cap = this.o.capture;
+    if (!cap || !this.frame) return;
+    const f = parseTicker(this.utf8.decode(this.frame));
+    if (typeof f === 'string') {
+      this.counters.badTickers++;
+      this.logLimited(() => `${r.fi.grid.symbol}: cannot read ticker push: ${f}`);
+      return;
+    }
+    if (cap.writable(1) < 1) {
+      this.counters.captureDrops++;
+      this.captureLoss.set(r.fi.inst, (this.captureLoss.get(r.fi.inst) ?? 0) + 1);
+      return;
+    }
+    writeTickerRecord(this.core.words, cap.slot(cap.head), r.fi.inst, this.clock.ns, f);
+    cap.publish(1);
+    this.counters.tickers++;
   }
 
   private decodeFailed(r: Route, code: number): void {

@@ -188,10 +188,13 @@ export class MarketPipeline {
     for (const i of o.instruments) byType.set(i.instType, [...(byType.get(i.instType) ?? []), i.symbol]);
     for (const [type, symbols] of byType) grids.push(...(await fetchGrids(o.restUrl, type, symbols)));
     const ordered = o.instruments.map((i) => grids.find((g) => g.instType === i.instType && g.symbol === i.symbol)!);
+    // a recording of futures also keeps the `ticker` channel's funding rate and mark price (src/feed/ticker.ts)
+    const withTicker = (i: PipelineInstrument, channels: Channel[]): Channel[] =>
+      o.record && i.instType !== 'SPOT' && !channels.includes('ticker') ? [...channels, 'ticker'] : channels;
     const feedInstruments: FeedInstrument[] = o.instruments.map((i, inst) => ({
       inst,
       grid: ordered[inst],
-      channels: i.channels ?? ['books', 'trade'],
+      channels: withTicker(i, i.channels ?? ['books', 'trade']),
     }));
 
     const module = await compileCore();
