@@ -10,6 +10,7 @@ import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
 import { shiftLocalTs } from './feed-shift';
+import { describeFunding, type FundingSource } from './funding';
 
 export { createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 
@@ -18,6 +19,8 @@ export interface RunOptions {
   /** The recording's symbol (the strategy's instrument). */
   symbol: string;
   fees?: { maker: number; taker: number };
+  /** The named tier the fees are (--fee-tier), for the report's settings. */
+  feeTier?: string;
   /** Signal settings over the strategy's own choice (a recorded session's, for --parity). */
   signals?: Partial<SignalParams>;
   latency: LatencyModel;
@@ -27,7 +30,8 @@ export interface RunOptions {
   amendKeepsQueue?: boolean;
   fromNs?: bigint;
   toNs?: bigint;
-  fundingRate?: number;
+  /** Where funding comes from: the recorded ticker's settlements, a flat rate (--funding), or none (default). */
+  funding?: FundingSource;
   sampleNs?: number;
   onAction?: BacktestOptions['onAction'];
   onEvent?: BacktestOptions['onEvent'];
@@ -59,7 +63,11 @@ export async function runFiles(
     partialFills: o.partialFills,
     fromNs: o.fromNs,
     toNs: o.toNs,
-    fundingRate: o.fundingRate,
+    fundingRate: o.funding?.kind === 'flat' ? o.funding.rate : undefined,
+    fundingSettlements:
+      o.funding?.kind === 'recorded'
+        ? { settlements: o.funding.settlements, lot: { step: grid.sizeStep, scale: grid.sizeScale } }
+        : undefined,
     sampleNs: o.sampleNs,
     onAction: o.onAction,
     onEvent: o.onEvent,
@@ -77,10 +85,17 @@ export async function runFiles(
     if (bt.done) break;
   }
   const skipped = o.skippedFiles ?? [];
-  return bt.finish({
+  const trace = bt.finish({
     files: files.length,
     ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
+    ...(o.feeTier ? { feeTier: o.feeTier } : {}),
     ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}),
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
   });
+  // recorded funding replaces the flat rate in the settings, in words (a flat rate, or none, keeps fundingRate)
+  if (o.funding?.kind === 'recorded') {
+    delete trace.settings.fundingRate;
+    trace.settings.funding = describeFunding(o.funding, trace.fundingSettlements?.length ?? 0);
+  }
+  return trace;
 }

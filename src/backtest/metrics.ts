@@ -13,6 +13,7 @@
 // net = gross − fees + funding. Gross is taken from the final equity sample, so it includes the mark-to-mid of a
 // position still open at the end; `closedGrossQuote` is the part realised by closed round trips.
 import type { BacktestTrace, RecordedSeries } from './trace';
+import { costsOf, type CostMetrics } from './costs';
 
 export interface RunInfo {
   fromNs: string;
@@ -170,6 +171,8 @@ export interface StrategyMetrics {
 export interface Metrics {
   run: RunInfo;
   pnl: PnlMetrics;
+  /** Fees paid, rebates received, funding and its settlements (./costs). */
+  costs: CostMetrics;
   returns: ReturnMetrics;
   drawdown: DrawdownMetrics;
   activity: ActivityMetrics;
@@ -518,6 +521,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       closedGrossQuote: closed,
       feeShare: div(fees, Math.abs(gross)),
     },
+    costs: costsOf(trace),
     returns: returns(trace, eq, opts.sharpeIntervalNs ?? 60e9),
     drawdown: {
       maxQuote: s.length > 0 ? dd.maxQuote : null,

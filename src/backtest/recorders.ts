@@ -1,11 +1,14 @@
 // What the backtest loop (run.ts) records besides fills and trades, on the loop's clock: the markout of each fill
 // at each horizon, the equity / position / mid series sampled every `sampleNs` of local time (halving its resolution
-// past `maxSamples`, so memory stays bounded whatever the data's length), and funding paid at each 8 h settlement.
+// past `maxSamples`, so memory stays bounded whatever the data's length), and funding: at each recorded settlement
+// with its recorded rate and mark (./funding), or else a flat rate at each 8 h settlement.
 // The loop calls `advance` only when `t` has reached nextSample, nextFunding or nextMark (three comparisons it makes
 // itself, inline), so most events cost nothing here.
 import { equityQuote } from '../strategy/risk';
 import { newPosition, type PositionState } from '../strategy/position';
 import type { Markouts, Series } from './trace';
+import { fundingReceived, fundingReceivedAtMid, type Settlement, type SettlementRow } from './funding';
+import { decimalText } from '../feed/ticker';
 
 const FUNDING_NS = 8 * 3600e9;
 
@@ -16,6 +19,11 @@ export interface RecorderOptions {
   markoutNs?: readonly number[];
   /** Funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC), paid by longs when positive. */
   fundingRate?: number;
+  /**
+   * Recorded settlements (exchange time, rate, mark), charged instead of `fundingRate` when given; `lot` is the
+   * recording's lot (size_step units of 10^−size_scale) for the exact charge.
+   */
+  fundingSettlements?: { settlements: readonly Settlement[]; lot: { step: bigint; scale: number } };
 }
 
 export class Recorders {
@@ -37,6 +45,9 @@ export class Recorders {
   private sPos: number[] = [];
   private sMid: number[] = [];
   private funding = 0;
+  /** The next recorded settlement to charge (an index into fundingSettlements), and what each charge was. */
+  private settleAt = 0;
+  private readonly charged: SettlementRow[] = [];
 
   /** The position sampled (the runtime's, once the run starts). */
   private position: PositionState = newPosition();
@@ -60,7 +71,13 @@ export class Recorders {
     this.base = base;
     this.position = position;
     this.nextSample = 0;
-    if (this.o.fundingRate) this.nextFunding = FUNDING_NS - Number(((base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+    const rec = this.o.fundingSettlements;
+    if (rec) {
+      // settlements before the first record find no position to charge
+      while (this.settleAt < rec.settlements.length && rec.settlements[this.settleAt].atNs < base) this.settleAt++;
+      this.nextFunding = this.settleAt < rec.settlements.length ? Number(rec.settlements[this.settleAt].atNs - base) : Infinity;
+    } else if (this.o.fundingRate)
+      this.nextFunding = FUNDING_NS - Number(((base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
   }
 
   /** Fill number `fill` at local time `t`, at `priceTick`, a buy (dir 1) or a sell (-1): its markouts fall due later. */
@@ -80,8 +97,20 @@ export class Recorders {
       this.nextSample = (Math.floor(at / this.sampleNs) + 1) * this.sampleNs;
     }
     while (this.nextFunding <= t) {
+      if (this.o.fundingSettlements) {
+        this.settle(mid);
+        continue;
+      }
       const pos = this.position.lot;
       if (pos !== 0 && mid === mid) this.funding -= pos * mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
+      this.charged.push({
+        atNs: this.absNs(this.nextFunding),
+        rate: String(this.o.fundingRate ?? 0),
+        mark: '',
+        positionLot: pos,
+        quoteText: '',
+        quote: pos !== 0 && mid === mid ? -pos * mid * this.tickLotQuote * (this.o.fundingRate ?? 0) : 0,
+      });
       this.nextFunding += FUNDING_NS;
     }
     for (let h = 0; h < this.pendingMarks.length; h++) {
@@ -100,8 +129,26 @@ export class Recorders {
     this.nextMark = this.earliestMark();
   }
 
+  /** The recorded settlement due now: charged on the position held, at the recorded mark (the mid when none was). */
+  private settle(mid: number): void {
+    const rec = this.o.fundingSettlements!;
+    const s = rec.settlements[this.settleAt++];
+    const pos = this.position.lot;
+    let row: SettlementRow;
+    if (s.mark) {
+      const r = pos !== 0 ? fundingReceived(pos, rec.lot, s.mark, s.rate) : { text: '0', quote: 0 };
+      row = { atNs: s.atNs, rate: decimalText(s.rate), mark: decimalText(s.mark), positionLot: pos, quoteText: r.text, quote: r.quote };
+    } else {
+      const q = pos !== 0 && mid === mid ? fundingReceivedAtMid(pos, this.tickLotQuote, mid, s.rate) : 0;
+      row = { atNs: s.atNs, rate: decimalText(s.rate), mark: '', positionLot: pos, quoteText: '', quote: q };
+    }
+    this.funding += row.quote;
+    this.charged.push(row);
+    this.nextFunding = this.settleAt < rec.settlements.length ? Number(rec.settlements[this.settleAt].atNs - this.base) : Infinity;
+  }
+
   /** The final sample (the state at `end`, the end of the data) and everything recorded, for the trace. */
-  finish(end: number, mid: number): { markouts: Markouts; series: Series; fundingQuote: number } {
+  finish(end: number, mid: number): { markouts: Markouts; series: Series; fundingQuote: number; fundingSettlements: SettlementRow[] } {
     this.sTs.push(this.absNs(end));
     this.sEq.push(this.equity(mid));
     this.sPos.push(this.position.lot);
@@ -118,6 +165,7 @@ export class Recorders {
         length: len,
       },
       fundingQuote: this.funding,
+      fundingSettlements: this.charged,
     };
   }
 

@@ -93,6 +93,43 @@ function parametersRow(ctx: ReportContext): Row {
   return row('parameters', '', '', `${from}${changed ? `, ${changed} not at their default (marked under Parameters)` : ''}`);
 }
 
+/** Settlements listed in the terminal report; --json has them all. */
+const SETTLEMENTS_SHOWN = 12;
+
+/** Fees paid and rebates received, and funding: where its rates came from and each settlement charged. */
+function costsSection(m: Metrics, q: string): Section {
+  const c = m.costs;
+  const f = c.funding;
+  const from =
+    f.source === 'recorded'
+      ? `recorded ticker: ${plural(f.settlements.length, 'settlement')} at the recorded rate and mark`
+      : f.source === 'flat'
+        ? `flat --funding ${m.settings.fundingRate} per 8 h: ${plural(f.settlements.length, 'settlement')}`
+        : 'none: no ticker recorded (--funding R charges a flat rate)';
+  const shown = f.settlements.slice(-SETTLEMENTS_SHOWN);
+  return {
+    title: 'Costs',
+    rows: [
+      row('fees paid', quote(c.feesPaidQuote), q, `${plural(c.takerFills, 'taker fill')}, ${plural(c.makerFills, 'maker fill')}`),
+      row('rebates received', quote(c.rebatesQuote), q, c.rebatesQuote > 0 ? 'negative maker fee rate' : undefined),
+      row('funding received', quote(f.receivedQuote), q, from),
+      ...(f.settlements.length > shown.length
+        ? [line(`(the last ${shown.length} of ${f.settlements.length} settlements; --json has all)`)]
+        : []),
+      ...shown.map((x) =>
+        row(
+          `  settled ${x.utc}`,
+          quote(x.receivedQuote),
+          q,
+          `${x.positionLot === 0 ? 'flat' : `${x.positionLot > 0 ? 'long' : 'short'} ${plural(Math.abs(x.positionLot), 'lot')}`}, rate ${x.rate}${
+            x.mark ? `, mark ${x.mark}` : f.source === 'recorded' ? ', no mark recorded before it: the mid' : ', at the mid'
+          }${x.receivedExact && x.positionLot !== 0 ? ` (exactly ${x.receivedExact})` : ''}`,
+        ),
+      ),
+    ],
+  };
+}
+
 /** The strategy's own counters (ctx.count and the runtime's) and its ctx.record series in brief. */
 function strategySection(m: Metrics): Row[] {
   const st = m.strategy;
@@ -191,6 +228,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         ),
       ],
     },
+    costsSection(m, q),
     {
       title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${r.intervalSource === 'requested' ? 'as requested' : `series interval; ${duration(r.requestedIntervalNs)} requested`})`,
       rows: [
@@ -354,6 +392,8 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   makerFeeRate: { label: 'maker fee rate', note: 'fraction of value; negative = rebate' },
   takerFeeRate: { label: 'taker fee rate', note: 'fraction of value' },
   fundingRate: { label: 'funding rate', note: 'per 8 h settlement' },
+  funding: { label: 'funding' },
+  feeTier: { label: 'fee tier', note: 'Bitget USDT-M futures (docs/bitget.md §8)' },
   tickNs: { label: 'strategy timer tick' },
   clampedLocal: { label: 'local stamps clamped', note: 'records stamped before their exchange time, delivered at it' },
   files: { label: 'files replayed' },

@@ -47,7 +47,7 @@ import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace, FillRow, StrategyTrace, TradeRow } from './trace';
 import { ANSWER, ARRIVE, Agenda } from './agenda';
-import { Recorders } from './recorders';
+import { Recorders, type RecorderOptions } from './recorders';
 
 /** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
 export interface StrategyRun {
@@ -82,6 +82,8 @@ export interface BacktestOptions {
   markoutNs?: readonly number[];
   /** Funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC), paid by longs when positive. */
   fundingRate?: number;
+  /** Recorded settlements with their rates and marks (./funding): charged instead of fundingRate. */
+  fundingSettlements?: RecorderOptions['fundingSettlements'];
   /** Every action the runtime takes, with the local time it was taken and the runtime's own clock then. */
   onAction?(localNs: bigint, a: Action, decidedNs: bigint): void;
   /** Every event the runtime is given except book messages, trades and ticks, with its local time. */
@@ -809,7 +811,7 @@ export class Backtest {
     this.rt.stop(); // its actions have no market left to reach
     this.c.core.words[this.signalOut] = 0; // the instrument's signal record is its own again
     // the final sample: the state at the end of the data
-    const { markouts, series, fundingQuote } = this.rec.finish(end, this.mid);
+    const { markouts, series, fundingQuote, fundingSettlements } = this.rec.finish(end, this.mid);
     return {
       tickSize: this.o.instrument.tickSize,
       lotSize: this.o.instrument.lotSize,
@@ -822,6 +824,7 @@ export class Backtest {
       markouts,
       series,
       fundingQuote,
+      fundingSettlements,
       strategy: this.strategyTrace(),
       settings: {
         latency: this.o.latency.name,

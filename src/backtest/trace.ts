@@ -1,6 +1,7 @@
 // What a backtest run leaves behind for the report: fills, closed round trips, order counts, markouts and an
 // equity/position series sampled on the local clock. Plain data, so the metrics are a pure function of it and the
 // same trace gives the same report byte for byte (CLI, optimizer and browser alike).
+import type { SettlementRow } from './funding';
 
 export interface FillRow {
   /** When the strategy learnt of the fill (local clock) and when it happened at the venue (exchange clock), ns. */
@@ -93,6 +94,8 @@ export interface BacktestTrace {
   markouts: Markouts;
   series: Series;
   fundingQuote: number;
+  /** Each settlement charged (recorded or flat), in time order; absent in traces built by hand (tests). */
+  fundingSettlements?: SettlementRow[];
   /** The models and settings the run used, printed with the report (realism inputs). */
   settings: Record<string, string | number | boolean>;
   /** Absent in traces built by hand (tests). */

@@ -26,6 +26,9 @@ import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
 import { readSessionBundle, type SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
+import { readTicker } from '../backtest/ticker-files';
+import { settlementsOf, type FundingSource } from '../backtest/funding';
+import { feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags } from './params';
@@ -79,6 +82,12 @@ export const BACKTEST = {
       description: 'maker,taker fee rates as fractions; a negative maker is a rebate',
       group: 'simulated venue',
     },
+    'fee-tier': {
+      type: 'string',
+      arg: 'T',
+      description: `Bitget's published maker,taker rates of a VIP tier instead of --fees: ${tierList('USDT-FUTURES')}`,
+      group: 'simulated venue',
+    },
     'feed-latency-shift': {
       type: 'string',
       arg: 'D',
@@ -91,7 +100,8 @@ export const BACKTEST = {
       arg: 'R',
       min: -0.1,
       max: 0.1,
-      description: 'funding rate per 8 h settlement, e.g. 0.0001',
+      defaultText: "the recorded ticker's settlements, rates and marks when the recording has them, else none",
+      description: 'a flat funding rate per 8 h settlement (00:00, 08:00, 16:00 UTC) instead, e.g. 0.0001; longs pay when positive',
       group: 'simulated venue',
     },
     sample: { type: 'duration', arg: 'D', default: '1s', description: 'equity sampling interval of the report', group: 'report' },
@@ -211,6 +221,25 @@ export function parseTime(flag: string, text: string): bigint {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new UsageError(`${flag} "${text}" is not a time: use ISO 8601 (2026-11-28T10:00:00Z) or ns since the epoch`);
   return BigInt(ms) * 1_000_000n;
+}
+
+/**
+ * Funding for the run: a flat --funding rate overrides; else the settlements of the recorded ticker stream
+ * (<root>/_ticker/), when there is one; else none.
+ */
+export async function fundingSource(flat: number | undefined, root: string, symbol: string, instType?: string): Promise<FundingSource> {
+  if (flat !== undefined) return { kind: 'flat', rate: flat };
+  const rows = await readTicker(root, symbol, instType);
+  return rows.length ? { kind: 'recorded', settlements: settlementsOf(rows), tickerRows: rows.length } : { kind: 'none' };
+}
+
+/** --fee-tier: the tier's rates, or a usage error listing the tiers known for the recording's product type. */
+export function tierRates(name: string, instType: string): FeeRates {
+  try {
+    return feeTier(name, instType);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 export function parseFees(text: string): { maker: number; taker: number } {
@@ -360,11 +389,15 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }
     : parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
   const queue = parseQueue(values.queue);
+  if (values.fees !== undefined && values['fee-tier'] !== undefined)
+    throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
   const fees = values.fees
     ? parseFees(values.fees)
-    : session
-      ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
-      : DEFAULT_FEES;
+    : values['fee-tier'] !== undefined
+      ? tierRates(values['fee-tier'], files[0].meta.inst_type ?? 'USDT-FUTURES')
+      : session
+        ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
+        : DEFAULT_FEES;
   const sampleNs = values.sample * 1e6;
   // the replay ends where the session stopped: the messages the live runtime was handed (up to its clock at the stop)
   // and the ticks until then; what the recorder kept after it, live never traded on
@@ -387,13 +420,14 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     },
     symbol,
     fees,
+    feeTier: values['fee-tier']?.toLowerCase(),
     signals: session?.signals ?? {},
     latency,
     queue,
     partialFills: !values['no-partial'],
     amendKeepsQueue: values['amend-keeps-queue'] === true,
     sampleNs,
-    fundingRate: values.funding,
+    funding: await fundingSource(values.funding, root, symbol, files[0].meta.inst_type),
     fromNs,
     toNs: parityTo,
     endNs: stopNs !== null && parityTo === stopNs + 1n ? stopNs : undefined,

@@ -1,0 +1,89 @@
+// Funding as the venue charged it: the recorded `ticker` stream (<root>/_ticker/, src/feed/ticker.ts) gives each
+// settlement's time (nextFundingTime), the rate in force for it (the last rate published for that settlement) and the
+// mark price then (the last mark published at or before it). The backtest's recorders (./recorders) charge each one on
+// the position held when the replay's clock reaches it: received = −position × lot × mark × rate (longs pay when the
+// rate is positive), computed exactly on the decimals and rounded to a double once, at the end.
+// Pure (the browser's replay bundles it too); reading the files is ./ticker-files.
+import { decimalText, type Decimal, type TickerRow } from '../feed/ticker';
+
+/** One settlement to charge: when (exchange clock, ns), the rate in force and the mark price then. */
+export interface Settlement {
+  atNs: bigint;
+  rate: Decimal;
+  /** null when no mark was recorded at or before the settlement: the replay's mid stands in (and says so). */
+  mark: Decimal | null;
+}
+
+/** What the run charges funding from. */
+export type FundingSource =
+  { kind: 'recorded'; settlements: Settlement[]; tickerRows: number } | { kind: 'flat'; rate: number } | { kind: 'none' };
+
+/** A charged settlement, for the trace and the report. */
+export interface SettlementRow {
+  atNs: bigint;
+  rate: string;
+  /** The mark price used ("" when the mid stood in for a missing mark). */
+  mark: string;
+  positionLot: number;
+  /** Received, quote currency (negative = paid), exact as text and as the nearest double. */
+  quoteText: string;
+  quote: number;
+}
+
+/**
+ * The settlements a recording shows, in time order: every nextFundingTime some row published a rate for, with the
+ * last rate published for it (Bitget re-quotes the coming settlement's rate until it happens) and the last mark at or
+ * before it on the exchange clock. Rows must be in exchange-time order (readTicker's).
+ */
+export function settlementsOf(rows: readonly TickerRow[]): Settlement[] {
+  const rates = new Map<bigint, Decimal>();
+  for (const r of rows) if (r.nextFundingNs !== null && r.rate) rates.set(r.nextFundingNs, r.rate);
+  const times = [...rates.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const out: Settlement[] = [];
+  let i = 0;
+  let mark: Decimal | null = null;
+  for (const at of times) {
+    for (; i < rows.length && rows[i].exchNs <= at; i++) if (rows[i].mark) mark = rows[i].mark;
+    out.push({ atNs: at, rate: rates.get(at)!, mark });
+  }
+  return out;
+}
+
+const pow10 = (n: number) => 10n ** BigInt(n);
+
+/**
+ * Funding received at one settlement: −position × lot × mark × rate, exact (a decimal string) and as the nearest
+ * double. `lot` is the recording's lot: `step` units of 10^−`scale` base (size_step, size_scale).
+ */
+export function fundingReceived(
+  positionLot: number,
+  lot: { step: bigint; scale: number },
+  mark: Decimal,
+  rate: Decimal,
+): { text: string; quote: number } {
+  const mantissa = -BigInt(positionLot) * lot.step * mark.mantissa * rate.mantissa;
+  const decimals = lot.scale + mark.decimals + rate.decimals;
+  // trailing zeros say nothing here: strip them (keeping at least one integer digit)
+  let m = mantissa;
+  let d = decimals;
+  while (d > 0 && m % 10n === 0n) {
+    m /= 10n;
+    d--;
+  }
+  const text = decimalText({ mantissa: m, decimals: d });
+  return { text, quote: Number(text) };
+}
+
+/** The same with the replay's mid (ticks, a double) standing in for a missing mark price. */
+export function fundingReceivedAtMid(positionLot: number, tickLotQuote: number, midTick: number, rate: Decimal): number {
+  return -positionLot * midTick * tickLotQuote * (Number(rate.mantissa) / Number(pow10(rate.decimals)));
+}
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** The run's funding in words, for the report's settings: where the rates came from and how many settlements were charged. */
+export function describeFunding(src: FundingSource, charged: number): string {
+  if (src.kind === 'flat') return `flat ${src.rate} per 8 h settlement (--funding): ${plural(charged, 'settlement')} in the replay`;
+  if (src.kind === 'none') return 'none: no ticker recorded (--funding R charges a flat rate)';
+  return `recorded (ticker, ${plural(src.tickerRows, 'row')}): ${plural(charged, 'settlement')} in the replay, at the recorded rate and mark`;
+}
