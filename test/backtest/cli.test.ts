@@ -50,6 +50,14 @@ test('errors say what to fix', () => {
   assert.match(q.stderr, /not a queue model: use risk-averse/);
   const l = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--latency', 'recorded'], { encoding: 'utf8' });
   assert.match(l.stderr, /no recorded round trips/);
+  const t = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--fee-tier', 'vip9'], { encoding: 'utf8' });
+  assert.is(t.status, 2);
+  assert.match(t.stderr, /--fee-tier vip9: not a known tier for Bitget USDT-FUTURES; known: vip0 \(maker 0\.02 %, taker 0\.06 %\), vip1 /);
+  const both = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--fees', '0,0', '--fee-tier', 'vip0'], {
+    encoding: 'utf8',
+  });
+  assert.is(both.status, 2);
+  assert.match(both.stderr, /both set the fee rates: give one of them/);
 });
 
 test("parity: a recorded demo session replays decision for decision with the session's own answers", () => {
@@ -90,6 +98,25 @@ test("parity: a recorded demo session replays decision for decision with the ses
     text,
     /\nparity: \d+ of \d+ live decisions matched \(the backtest took \d+\)\n {2}live sent each action a median [\d.]+ ms \(max [\d.,]+ ms\) after the signal or tick it was decided on; the backtest sends at once\n/,
   );
+});
+
+test('a demo recording holds the ticker stream: the backtest takes its funding from it, --funding overrides', () => {
+  const data = join(dir, 'demo');
+  const json = (...extra: string[]) =>
+    JSON.parse(spawnSync(process.execPath, [CLI, 'backtest', data, '--json', ...extra], { encoding: 'utf8', maxBuffer: 64 << 20 }).stdout);
+  const rec = json('--fee-tier', 'vip2');
+  assert.match(
+    String(rec.settings.funding),
+    /^recorded \(ticker, \d+ rows\): 0 settlements in the replay/,
+    'a 20 s demo crosses no settlement',
+  );
+  assert.is(rec.costs.funding.source, 'recorded');
+  assert.is(rec.settings.feeTier, 'vip2');
+  assert.is(rec.settings.makerFeeRate, 0.00016);
+  const flat = json('--funding', '0.0001');
+  assert.is(flat.costs.funding.source, 'flat');
+  assert.is(flat.settings.fundingRate, 0.0001);
+  assert.is(flat.settings.funding, undefined);
 });
 
 test.run();
