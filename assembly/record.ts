@@ -22,6 +22,7 @@ export const KIND_TRADE: u8 = 3;
 export const KIND_MSG_END: u8 = 4;    // closes a message that carried no level (it may still carry a checksum)
 export const KIND_STATUS: u8 = 5;
 export const KIND_ORDER: u8 = 6;
+export const KIND_TICKER: u8 = 7;    // a futures ticker push: feed → capture ring → recorder only; the core never applies one
 export const KIND_SIGNAL: u8 = 16;
 
 export const SIDE_NONE: i32 = 0;

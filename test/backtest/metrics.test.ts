@@ -296,7 +296,19 @@ test('the same trace gives byte-identical JSON; settings order does not matter; 
   const b = JSON.stringify(mk({ seed: 7, queue: 'prob2', latency: 'constant' }));
   assert.is(a, b);
   const m = JSON.parse(a) as Metrics;
-  assert.equal(Object.keys(m), ['run', 'pnl', 'returns', 'drawdown', 'activity', 'trades', 'markouts', 'exposure', 'strategy', 'settings']);
+  assert.equal(Object.keys(m), [
+    'run',
+    'pnl',
+    'costs',
+    'returns',
+    'drawdown',
+    'activity',
+    'trades',
+    'markouts',
+    'exposure',
+    'strategy',
+    'settings',
+  ]);
   assert.equal(Object.keys(m.pnl), ['grossQuote', 'feesQuote', 'fundingQuote', 'netQuote', 'closedGrossQuote', 'feeShare']);
   assert.equal(Object.keys(m.settings), ['latency', 'queue', 'seed']);
   assert.is(m.run.fromNs, T0.toString());

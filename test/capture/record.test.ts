@@ -66,11 +66,16 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
 
   const db = await (await DuckDBInstance.create(':memory:')).connect();
   const glob = `${root}/venue=*/**/*.parquet`;
+  // the market tree and, beside it, the futures ticker stream (kind 7, docs/capture.md)
   const rows = (
     await db.runAndReadAll(
-      `SELECT symbol, kind, count(*)::VARCHAR AS n FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
+      `SELECT symbol, kind, count(*)::VARCHAR AS n FROM read_parquet(['${glob}', '${root}/_ticker/venue=*/**/*.parquet'], hive_partitioning = true) GROUP BY ALL ORDER BY ALL`,
     )
   ).getRowObjectsJson() as any[];
+  const market = (
+    await db.runAndReadAll(`SELECT count(*)::VARCHAR AS n FROM read_parquet('${glob}') WHERE kind = 7`)
+  ).getRowObjectsJson() as any[];
+  assert.is(market[0].n, '0', 'no ticker row in the market tree');
   for (const [inst, symbol] of [
     [0, 'BTCUSDT'],
     [1, 'ETHUSDT'],

@@ -90,6 +90,7 @@ test('the full metrics: the report sections with human labels, numbers as people
     'Run',
     'Outcome',
     'PnL',
+    'Costs',
     'Returns',
     'Drawdown',
     'Activity',
