@@ -32,12 +32,20 @@ export interface SettlementRow {
 
 /**
  * The settlements a recording shows, in time order: every nextFundingTime some row published a rate for, with the
- * last rate published for it (Bitget re-quotes the coming settlement's rate until it happens) and the last mark at or
- * before it on the exchange clock. Rows must be in exchange-time order (readTicker's).
+ * last rate published for it at or before it (Bitget re-quotes the coming settlement's rate until it happens) and the
+ * last mark at or before it on the exchange clock. Rows must be in exchange-time order (readTicker's).
  */
 export function settlementsOf(rows: readonly TickerRow[]): Settlement[] {
+  // the last rate published for each settlement by then; one published only afterwards (a late push still naming it)
+  // counts when nothing came before
   const rates = new Map<bigint, Decimal>();
-  for (const r of rows) if (r.nextFundingNs !== null && r.rate) rates.set(r.nextFundingNs, r.rate);
+  const late = new Map<bigint, Decimal>();
+  for (const r of rows) {
+    if (r.nextFundingNs === null || !r.rate) continue;
+    if (r.exchNs <= r.nextFundingNs) rates.set(r.nextFundingNs, r.rate);
+    else if (!late.has(r.nextFundingNs)) late.set(r.nextFundingNs, r.rate);
+  }
+  for (const [at, rate] of late) if (!rates.has(at)) rates.set(at, rate);
   const times = [...rates.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const out: Settlement[] = [];
   let i = 0;

@@ -145,6 +145,7 @@ test('settlements: the last rate published for each settlement time, the last ma
     row(9_000, 10_000, '0.00012', '100.5'), // re-quoted: this is the rate in force at 10 s
     row(10_000, 20_000, '0.00005', null), // just after: the next settlement's rate; no mark in this push
     row(10_001, null, null, '99.9'), // after the settlement: not its mark
+    row(10_002, 10_000, '0.9', '99.9'), // a late push still naming the past settlement: not its rate
     row(19_000, 20_000, '-0.00002', '101.25'),
   ]);
   assert.equal(
@@ -155,6 +156,11 @@ test('settlements: the last rate published for each settlement time, the last ma
     ],
   );
   assert.equal(settlementsOf([row(1_000, 10_000, null, '1')]), [], 'no rate published: nothing to charge');
+  assert.equal(
+    settlementsOf([row(10_005, 10_000, '0.0002', '1'), row(10_006, 10_000, '0.0003', '1')]).map((x) => x.rate),
+    [d('0.0002')],
+    'only published after it (a recording that starts late): the first such rate',
+  );
 });
 
 test('the charge is exact: −position × lot × mark × rate; longs pay a positive rate, shorts receive it', () => {
