@@ -10,6 +10,7 @@ import { MarketPipeline } from '../../src/feed/pipeline';
 import { Engine, Ring, SIG_SIZE, Kind, type Core } from '../../src/core/index';
 import { RecordArea } from '../../src/capture/parquet/record-groups';
 import { replayFiles, replay } from '../../src/backtest/feeder';
+import { listParquet } from '../../src/capture/recover';
 import { testCore } from '../helpers/core';
 
 async function until(what: string, cond: () => boolean, ms: number): Promise<void> {
@@ -30,7 +31,8 @@ test('a recording replays through the core deterministically and rebuilds the bo
     record: { root, flushMs: 200, rollMs: 700, source: 'simulator' },
   });
   const drain = setInterval(() => p.read(() => {}), 10);
-  await until('a few rolled files', () => (p.recorderCounters?.files ?? 0) >= 3, 20_000);
+  // market files: the recorder's file count also holds the ticker stream's (<root>/_ticker/)
+  await until('a few rolled market files', () => listParquet(root).length >= 3, 20_000);
   clearInterval(drain);
   const live = p.instruments[0];
   await p.stop();
