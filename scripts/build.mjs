@@ -2,7 +2,7 @@
 // and the test and benchmark bundles. `node scripts/build.mjs [--no-tests]`.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, mkdirSync, copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -24,6 +24,26 @@ execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.
   cwd: root,
   stdio: 'inherit',
 });
+
+// build/ringbook.d.ts: the types of `import … from 'ringbook'` (the strategy API, src/strategy/api.ts, which imports
+// nothing) for a user's editor and tsc: package.json's "types" and the tsconfig.json `ringbook new strategy` writes
+// point at it. The bundles below resolve 'ringbook' to the same module, so the types and what runs cannot differ.
+execFileSync(
+  process.execPath,
+  [
+    join(root, 'node_modules/typescript/bin/tsc'),
+    ...['--ignoreConfig', '--declaration', '--emitDeclarationOnly', '--strict', '--skipLibCheck', '--types', ''],
+    ...['--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--outDir', 'build/types'],
+    'src/strategy/api.ts',
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+writeFileSync(
+  join(root, 'build/ringbook.d.ts'),
+  "// The strategy API: the types of import … from 'ringbook' (generated from src/strategy/api.ts; docs/strategies.md).\n" +
+    readFileSync(join(root, 'build/types/api.d.ts'), 'utf8'),
+);
+rmSync(join(root, 'build/types'), { recursive: true });
 
 const node = {
   bundle: true,

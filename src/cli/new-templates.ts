@@ -126,3 +126,26 @@ export const STARTER_SPACE = `{
   "holdNs": ["1s", "2s", "5s"]
 }
 `;
+
+/** tsconfig.json for the user's directory: the editor and `npx tsc --noEmit` check the strategy against the installed
+ * ringbook's API types (TYPES, an absolute path to its ringbook.d.ts), strict, with no DOM or Node globals (a strategy
+ * may not use them). */
+export function starterTsconfig(types: string): string {
+  return `{
+  // Written by ringbook new strategy: your editor and \`npx tsc --noEmit\` check the strategies in this directory
+  // against the strategy API of the ringbook that wrote it. If ringbook moves, point "ringbook" at its build/ringbook.d.ts.
+  "compilerOptions": {
+    "target": "es2022",
+    "module": "esnext",
+    "moduleResolution": "bundler",
+    "lib": ["es2022"],
+    "types": [],
+    "strict": true,
+    "noEmit": true,
+    "isolatedModules": true,
+    "paths": { "ringbook": [${JSON.stringify(types)}] }
+  },
+  "include": ["**/*.ts"]
+}
+`;
+}

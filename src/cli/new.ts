@@ -1,17 +1,20 @@
 // `ringbook new strategy NAME`: writes a commented starter strategy (NAME.ts), a test of it the user runs from their
 // own directory (NAME.test.mjs, Node's built-in test runner driving the installed ringbook) and a search space over
-// its parameters (NAME.space.json). Never overwrites: an existing file stops it before anything is written.
+// its parameters (NAME.space.json), and a tsconfig.json that gives the user's editor and tsc the API's types for
+// `import … from 'ringbook'` (only where none exists: the user's own is left alone, and the output says how to add
+// the mapping). Never overwrites: an existing strategy file stops it before anything is written.
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkWritableDir } from '../capture/files';
 import { parseCommand, UsageError, type CommandSpec } from './args';
-import { STARTER_SPACE, STARTER_STRATEGY, STARTER_TEST } from './new-templates';
+import { STARTER_SPACE, STARTER_STRATEGY, STARTER_TEST, starterTsconfig } from './new-templates';
 
 export const NEW = {
   name: 'new',
   usage: 'strategy NAME [--out DIR]',
   summary:
-    'Writes a starter strategy you edit: NAME.ts (commented, on the strategy API), NAME.test.mjs (a determinism test, node --test) and NAME.space.json (for ringbook optimize).',
+    "Writes a starter strategy you edit: NAME.ts (commented, on the strategy API), NAME.test.mjs (a determinism test, node --test), NAME.space.json (for ringbook optimize) and, where none exists, tsconfig.json (your editor's types for import … from 'ringbook').",
   positionals: { name: 'what to make (strategy) and its name: lower-case words and dashes', min: 2, max: 2 },
   flags: {
     out: { type: 'string', arg: 'DIR', default: '.', description: 'the directory the files go to (made if missing)' },
@@ -27,7 +30,12 @@ export const NEW = {
 /** The names the strategy loader accepts (src/strategy/sandbox.ts): a file name and a strategy name at once. */
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-export async function runNew(argv: string[]): Promise<number> {
+/** The strategy API's declarations: build/ringbook.d.ts beside the running CLI bundle (scripts/build.mjs writes it). */
+export function defaultApiTypes(from: string | URL = import.meta.url): string {
+  return fileURLToPath(new URL('./ringbook.d.ts', from));
+}
+
+export async function runNew(argv: string[], apiTypes = defaultApiTypes()): Promise<number> {
   const args = parseCommand(NEW, argv);
   if (!args) return 0;
   const [what, name] = args.positionals;
@@ -52,9 +60,22 @@ export async function runNew(argv: string[]): Promise<number> {
   for (const [f, text] of files) writeFileSync(join(dir, f), text.replaceAll('__NAME__', name), { flag: 'wx' });
   const at = (f: string) => relative(process.cwd(), join(dir, f)) || f;
   const ts = at(`${name}.ts`);
+  const wrote = [ts, at(`${name}.test.mjs`), at(`${name}.space.json`)];
+  const notes: string[] = [];
+  const tsconfig = join(dir, 'tsconfig.json');
+  if (!existsSync(apiTypes)) notes.push(`no tsconfig.json written: the API's types are missing at ${apiTypes} (npm run build writes them)`);
+  else if (existsSync(tsconfig))
+    notes.push(
+      `left the existing ${at('tsconfig.json')} alone: for types, add to its compilerOptions "paths": { "ringbook": [${JSON.stringify(apiTypes)}] }`,
+    );
+  else {
+    writeFileSync(tsconfig, starterTsconfig(apiTypes), { flag: 'wx' });
+    wrote.push(at('tsconfig.json'));
+  }
   console.log(
     [
-      `wrote ${ts}, ${at(`${name}.test.mjs`)} and ${at(`${name}.space.json`)}`,
+      `wrote ${wrote.slice(0, -1).join(', ')} and ${wrote[wrote.length - 1]}`,
+      ...notes,
       'next:',
       `  ringbook backtest data/ --strategy ${ts}`,
       `  RINGBOOK_DATA=data/ node --test ${at(`${name}.test.mjs`)}`,

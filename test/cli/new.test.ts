@@ -1,11 +1,12 @@
 // `ringbook new strategy NAME` through the built CLI: the starter it writes into an empty directory loads, backtests
 // byte-identically twice and trades on a small recording, optimizes over its space file, and its own test file passes
 // under `node --test` from that directory with nothing but the ringbook command; it refuses to overwrite, a bad name
-// or kind gets a usage error.
+// or kind gets a usage error. The tsconfig.json it writes lets TypeScript (this repository's tsc, run on the user's
+// directory) check the starter with the API's full types: a wrong value is reported at its line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
@@ -24,8 +25,11 @@ function cli(cwd: string, ...args: string[]) {
 test('writes the starter, its test and a space file, and says what to run next', () => {
   const r = cli(dir, 'new', 'strategy', 'my-first', '--out', home);
   assert.is(r.code, 0, r.err);
-  assert.equal(readdirSync(home).sort(), ['my-first.space.json', 'my-first.test.mjs', 'my-first.ts']);
-  assert.match(r.out, /^wrote user\/my-first\.ts, user\/my-first\.test\.mjs and user\/my-first\.space\.json\nnext:\n/);
+  assert.equal(readdirSync(home).sort(), ['my-first.space.json', 'my-first.test.mjs', 'my-first.ts', 'tsconfig.json']);
+  assert.match(
+    r.out,
+    /^wrote user\/my-first\.ts, user\/my-first\.test\.mjs, user\/my-first\.space\.json and user\/tsconfig\.json\nnext:\n/,
+  );
   const src = readFileSync(join(home, 'my-first.ts'), 'utf8');
   assert.match(src, /import \{ defineStrategy, type Market \} from 'ringbook';/);
   assert.match(src, /name: 'my-first'/);
@@ -90,6 +94,50 @@ test("its test file passes under node --test from the user's directory, with onl
   assert.is(s.status, 0, s.stdout);
   assert.match(s.stdout, /# skipped 2\n/);
   assert.match(s.stdout, /ringbook demo --duration 2m --out/);
+});
+
+const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
+function tsc(project: string) {
+  const r = spawnSync(TSC, ['-p', project, '--pretty', 'false'], { cwd: project, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout + r.stderr };
+}
+
+test("tsc type-checks the starter in the user's directory with the API's types, and reports a type error at its line", () => {
+  const d = join(dir, 'typed');
+  assert.is(cli(dir, 'new', 'strategy', 'typed', '--out', d).code, 0);
+  const config = readFileSync(join(d, 'tsconfig.json'), 'utf8');
+  assert.match(config, /"strict": true/);
+  assert.ok(config.includes(JSON.stringify(join(process.cwd(), 'build/ringbook.d.ts'))), config);
+  const clean = tsc(d);
+  assert.is(clean.code, 0, clean.out);
+  const file = join(d, 'typed.ts');
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const at = lines.findIndex((l) => l.includes('onBook(m) {')) + 1;
+  lines.splice(at, 0, "        ctx.place({ side: 'up', sizeLot: 1 });", '        const t: string = p.threshold;');
+  writeFileSync(file, lines.join('\n'));
+  const bad = tsc(d);
+  assert.is(bad.code, 1, bad.out);
+  assert.match(bad.out, new RegExp(`typed\\.ts\\(${at + 1},\\d+\\): error TS2322: Type '"up"' is not assignable to type 'Side'`));
+  assert.match(bad.out, new RegExp(`typed\\.ts\\(${at + 2},\\d+\\): error TS2322: Type 'number' is not assignable to type 'string'`));
+});
+
+test("an existing tsconfig.json is left alone, and the output says what to add; the package's types serve an installed ringbook", () => {
+  const d = join(dir, 'own');
+  mkdirSync(d);
+  const own = '{ "compilerOptions": { "strict": true, "module": "esnext", "moduleResolution": "bundler", "noEmit": true, "types": [] } }\n';
+  writeFileSync(join(d, 'tsconfig.json'), own);
+  const r = cli(d, 'new', 'strategy', 'own');
+  assert.is(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    /^wrote own\.ts, own\.test\.mjs and own\.space\.json\nleft the existing tsconfig\.json alone: for types, add to its compilerOptions "paths": \{ "ringbook": \[".*build\/ringbook\.d\.ts"\] \}\n/,
+  );
+  assert.is(readFileSync(join(d, 'tsconfig.json'), 'utf8'), own);
+  // ringbook installed as a package (here: linked, as npm link or a local install does): its package.json "types"
+  mkdirSync(join(d, 'node_modules'));
+  symlinkSync(process.cwd(), join(d, 'node_modules/ringbook'), 'dir');
+  const checked = tsc(d);
+  assert.is(checked.code, 0, checked.out);
 });
 
 test('never overwrites: one existing file stops it before anything is written', () => {
