@@ -42,6 +42,17 @@ export const NOT_ISOLATED_BANNER =
 
 const SEEK_STEPS = 100_000;
 
+/**
+ * How long the replay worker may stay silent while it should be working (playing, seeking, stepping, starting a run)
+ * before the page takes it for hung. Strategy code runs synchronously in the worker, so a handler that never returns
+ * (an endless loop) blocks its thread for good, and only terminating the worker gets the page back. A healthy worker
+ * posts a frame at least every 80 ms while it plays (it works in bursts of ~30 ms) and answers every command at once,
+ * so 10 s is far beyond any honest pause (a slow strategy, a long run's final metrics, a loaded 2-core machine), yet
+ * short enough that nobody is left waiting for a replay that will never move. Scripts and tests may set another
+ * (window.__ringbook.watchdogMs, or ?watchdog-ms=N in the address).
+ */
+const WATCHDOG_MS = 10_000;
+
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {
   summary: $('summary'),
@@ -109,6 +120,10 @@ export interface PageState {
   records: string[];
   /** The run kept for comparison (its equity dashed, its fills hollow) since the last parameter change: points kept. */
   previous: { equityPoints: number; fills: number } | null;
+  /** Silence (ms) after which a working replay worker is taken for hung, terminated and replaced on the next run. */
+  watchdogMs: number;
+  /** Replay workers stopped by the watchdog so far. */
+  stalls: number;
   controls: Controls;
 }
 
@@ -184,12 +199,124 @@ interface RunResult {
   records: RecordedCopy[];
 }
 let previousRun: RunResult | null = null;
+/** The figures the strip and the metrics table showed at the end of the last finished run (and what they compared it to). */
+let shownFigures: [Metrics, RunReport, Metrics | null, RunReport | null] | null = null;
 /** The last run with the current parameters that reached the end (a seek back does not lose it). */
 let finishedRun: RunResult | null = null;
 let seekDragging = false;
 
-const worker = new Worker(new URL('./replay.worker.js', import.meta.url), { type: 'module' });
-const send = (m: ToWorker) => worker.postMessage(m);
+/** The replay worker; null after the watchdog stopped a hung one (the next command starts a fresh one). */
+let worker: Worker | null = null;
+/** The recording last opened: a fresh worker opens it again. */
+let lastSource: RecordingSource | null = null;
+/** A fresh worker is re-opening the recording after a hung one: whether to play once it has, and the commands given meanwhile. */
+let reviving: { play: boolean; queue: ToWorker[] } | null = null;
+/** Runs numbered by workers before the current one: the page's run number keeps growing across workers. */
+let runOffset = 0;
+/** Commands (other than open) sent to the worker that it has not answered yet: it answers each with 'handled'. */
+let unanswered = 0;
+/** The worker opened a recording and is starting its first run: answered with a reset (or an error). */
+let starting = false;
+let lastHeard = 0;
+let watchTimer: ReturnType<typeof setTimeout> | null = null;
+/** The strategy of the run the worker is on (`name (origin)`), for the watchdog's message. */
+let runningStrategy = '';
+
+function startWorker(): Worker {
+  const w = new Worker(new URL('./replay.worker.js', import.meta.url), { type: 'module' });
+  lastHeard = performance.now();
+  // a terminated worker's queued messages are not the page's business any more
+  w.onmessage = (ev: MessageEvent<FromWorker>) => {
+    if (w === worker) onWorkerMessage(ev.data);
+  };
+  w.onerror = (ev) => {
+    if (w !== worker) return;
+    showError(`the replay worker failed: ${ev.message || 'it could not be loaded'}`);
+    setStatus('error');
+  };
+  return w;
+}
+
+function send(m: ToWorker): void {
+  if (reviving && m.type !== 'open') {
+    reviving.queue.push(m); // the fresh worker has no run to apply it to yet
+    return;
+  }
+  if (!worker) {
+    if (m.type !== 'open') {
+      // the last worker hung in strategy code: a fresh one opens the recording again (with the parameters of the run
+      // asked for), then does what was asked
+      if (!lastSource) return;
+      const run = m.type === 'run' ? m : null;
+      reviving = { play: run?.play ?? false, queue: run ? [] : [m] };
+      setStatus('loading');
+      m = { type: 'open', source: lastSource, params: run?.params ?? strategy.read(), speed: speed() };
+    }
+    worker = startWorker();
+  }
+  if (m.type === 'open' || m.type === 'run') runningStrategy = strategyLabel();
+  // silence counts from the first thing the worker owes the page, not from its last word while it had nothing to do
+  if (!working()) lastHeard = performance.now();
+  // an open decodes for as long as the recording takes, reporting progress; any other command is answered at once
+  if (m.type !== 'open') unanswered++;
+  worker.postMessage(m);
+  watch();
+}
+
+function strategyLabel(): string {
+  const o = strategy.selected();
+  return `${o.definition.name} (${o.origin})`;
+}
+
+/** Whether the worker should be heard from: a command is unanswered, or it is playing or seeking. */
+function working(): boolean {
+  return worker !== null && (unanswered > 0 || starting || state.status === 'running');
+}
+
+function watch(): void {
+  if (watchTimer !== null || !working()) return;
+  watchTimer = setTimeout(checkWorker, Math.max(0, state.watchdogMs - (performance.now() - lastHeard)));
+}
+
+function checkWorker(): void {
+  watchTimer = null;
+  if (!working()) return;
+  if (performance.now() - lastHeard >= state.watchdogMs) stalled();
+  else watch();
+}
+
+/** The worker went silent mid-run: stop it, say which strategy did it, keep what the page shows of the last run. */
+function stalled(): void {
+  worker!.terminate();
+  worker = null;
+  unanswered = 0;
+  starting = false;
+  reviving = null;
+  runOffset = state.run;
+  reader = null;
+  const quiet = state.watchdogMs >= 1000 ? `${Math.round(state.watchdogMs / 100) / 10} s` : `${state.watchdogMs} ms`;
+  const at = state.localTs
+    ? `; last heard of at ${formatNs(state.localTs)} (replay time), ${plural(state.messages, 'market message')} in`
+    : '';
+  state.stalls++;
+  showError(
+    `${runningStrategy}: a handler did not return: the replay made no progress for ${quiet} and was stopped${at} (an endless loop in onBook, onTrade, onOrder or onTimer?)`,
+    'strategy',
+    true,
+    {
+      title: 'Strategy did not return: ',
+      note: 'The charts and figures of the last finished run stay. Save a fix, pick a strategy or press Run: the page starts a fresh replay worker, opens the recording again and runs.',
+    },
+  );
+  // the figures of the last run that reached the end, as they were before this run started
+  if (finishedRun) previousRun = finishedRun;
+  finishedRun = null;
+  if (shownFigures) {
+    strip.show(...shownFigures);
+    metricsPanel.show(...shownFigures);
+  }
+  setStatus('error');
+}
 
 const state: PageState = {
   isolated: self.crossOriginIsolated === true,
@@ -209,6 +336,8 @@ const state: PageState = {
   served: null,
   records: [],
   previous: null,
+  watchdogMs: Number(new URLSearchParams(location.search).get('watchdog-ms')) || WATCHDOG_MS,
+  stalls: 0,
   controls: {
     open: (value) => list.open(value),
     run: () => rerun(),
@@ -249,9 +378,12 @@ function syncStrategy(): void {
 function onPicked(_o: StrategyOption): void {
   errors.clear();
   syncStrategy();
+  // after a hung worker: a choice starts the fresh one (the recording opened again, paused)
+  if (!worker && state.recording) send({ type: 'run', params: strategy.read(), play: false });
 }
 strategy.onPick = onPicked;
 (window as unknown as { __ringbook: PageState }).__ringbook = state;
+worker = startWorker();
 
 function speed(): Speed {
   return el.speed.value === 'max' ? 'max' : Number(el.speed.value);
@@ -290,6 +422,8 @@ function recordingTitle(info: RecordingInfo): string {
 }
 
 function open(source: RecordingSource): void {
+  lastSource = source;
+  reviving = null;
   errors.clear();
   state.recording = null;
   reader = null;
@@ -304,7 +438,8 @@ function onReset(run: number, reason: 'params' | 'restart' | 'open'): void {
   if (reason === 'params') {
     previousRun = finishedRun ?? previousRun;
     finishedRun = null;
-    charts.keepAsPrevious();
+    // a run that never drew a point (Run pressed twice at once, a fresh worker's first run) does not replace the kept one
+    if (tables.signals.length > 0) charts.keepAsPrevious();
     state.previous = charts.previous ? { equityPoints: charts.previous.signals.length, fills: charts.previous.fills.length } : null;
   }
   errors.clear();
@@ -325,22 +460,8 @@ function onReset(run: number, reason: 'params' | 'restart' | 'open'): void {
   }
 }
 
-function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }>): void {
-  state.recording = info;
-  document.body.classList.add('has-recording');
-  const currency = quoteCurrency(info.symbol);
-  charts.setRecording(info, currency);
-  heatmap.setRecording(info);
-  recordsView.setRecording(info);
-  state.records = [];
-  ladder.setGrid(info.tickSize, info.lotSize);
-  setText(el.equityTitle, `Equity in ${currency}, net of fees (dashed: previous run)`);
-  previousRun = null;
-  finishedRun = null;
-  state.previous = null;
-  el.summary.textContent = recordingTitle(info);
-  strip.pending('Press Play (or Run): the figures of the run appear here when it reaches the end.');
-  metricsPanel.clear();
+/** The book of the worker's shared memory, read by the page each frame; or the ladder copied into frames. */
+function attachLadder(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }>): void {
   if (m.shared) {
     const shared = m.shared;
     SharedBookReader.attach(shared).then(
@@ -359,10 +480,46 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
   }
 }
 
-worker.onmessage = (ev: MessageEvent<FromWorker>) => {
-  const m = ev.data;
+function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }>): void {
+  if (reviving) {
+    // the same recording in a fresh worker: the charts, the last run's figures and the run kept for comparison stay
+    state.recording = info;
+    el.summary.textContent = recordingTitle(info);
+    attachLadder(info, m);
+    return;
+  }
+  state.recording = info;
+  document.body.classList.add('has-recording');
+  const currency = quoteCurrency(info.symbol);
+  charts.setRecording(info, currency);
+  heatmap.setRecording(info);
+  recordsView.setRecording(info);
+  state.records = [];
+  ladder.setGrid(info.tickSize, info.lotSize);
+  setText(el.equityTitle, `Equity in ${currency}, net of fees (dashed: previous run)`);
+  previousRun = null;
+  finishedRun = null;
+  shownFigures = null;
+  state.previous = null;
+  el.summary.textContent = recordingTitle(info);
+  strip.pending('Press Play (or Run): the figures of the run appear here when it reaches the end.');
+  metricsPanel.clear();
+  attachLadder(info, m);
+}
+
+function onWorkerMessage(m: FromWorker): void {
+  lastHeard = performance.now();
+  if (m.type === 'handled') unanswered = Math.max(0, unanswered - 1);
+  else if (m.type === 'opened') starting = true;
+  else if (m.type === 'reset' || m.type === 'error') starting = false;
+  onMessage(m);
+  watch();
+}
+
+function onMessage(m: FromWorker): void {
   switch (m.type) {
     case 'hello':
+    case 'handled':
       break;
     case 'loading':
       setStatus('loading');
@@ -376,10 +533,17 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       onOpened(m.info, m);
       break;
     case 'reset':
-      onReset(m.run, m.reason);
+      if (reviving) {
+        // the fresh worker's first run: the run the page asked for; the run kept for comparison stays
+        const { play, queue } = reviving;
+        reviving = null;
+        onReset(runOffset + m.run, 'restart');
+        if (play) send({ type: 'play' });
+        for (const c of queue) send(c);
+      } else onReset(runOffset + m.run, m.reason);
       break;
     case 'frame':
-      if (m.run !== state.run) return;
+      if (runOffset + m.run !== state.run) return;
       tables.signals.apply(m.signals);
       tables.trades.apply(m.trades);
       tables.fills.apply(m.ownFills);
@@ -397,25 +561,23 @@ worker.onmessage = (ev: MessageEvent<FromWorker>) => {
       );
       break;
     case 'done':
-      if (m.run !== state.run) return;
+      if (runOffset + m.run !== state.run) return;
       state.metrics = m.metrics;
       state.report = m.report;
       finishedRun = { metrics: m.metrics, report: m.report, records: m.records };
       recordsView.show(m.records, previousRun?.records ?? null);
       state.records = recordsView.names;
-      strip.show(m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
-      metricsPanel.show(m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null);
+      shownFigures = [m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null];
+      strip.show(...shownFigures);
+      metricsPanel.show(...shownFigures);
       break;
     case 'error':
+      if (m.fatal) reviving = null; // the recording did not open again: nothing to do once it has
       showError(m.message, m.field, m.kept);
       if (!m.kept) setStatus('error');
       break;
   }
-};
-worker.onerror = (ev) => {
-  showError(`the replay worker failed: ${ev.message || 'it could not be loaded'}`);
-  setStatus('error');
-};
+}
 
 function relNow(): number {
   const info = state.recording;

@@ -132,6 +132,8 @@ export interface Frame {
 
 export type FromWorker =
   | { type: 'hello'; isolated: boolean }
+  /** A command (other than open) was handled: the worker is alive even when the command changed nothing. */
+  | { type: 'handled' }
   | { type: 'loading'; name: string; rowsDone: number; rows: number }
   | { type: 'opened'; info: RecordingInfo; shared?: SharedBook }
   /**

@@ -118,7 +118,13 @@ scope.onmessage = (ev) => {
     void open(msg);
     return;
   }
-  if (!player) return;
+  // the page's watchdog hears from the worker after every command, even one that changed nothing (play after an
+  // error): silence after a command means its thread is stuck in strategy code
+  if (player) handle(player, msg);
+  post({ type: 'handled' });
+};
+
+function handle(player: Player, msg: Exclude<ToWorker, { type: 'open' }>): void {
   switch (msg.type) {
     case 'run':
       player.rerun(msg.params, msg.play);
@@ -139,6 +145,6 @@ scope.onmessage = (ev) => {
       player.step();
       break;
   }
-};
+}
 
 post({ type: 'hello', isolated });

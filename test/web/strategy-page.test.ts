@@ -3,7 +3,8 @@
 // on the page reports exactly the metrics and the bundle hash of `ringbook backtest --strategy signal-taker --json`;
 // the parameter form is the strategy's declared parameters; a user's file is served, and each save re-runs the
 // replay (the previous run kept dashed), a save that does not build shows file:line in the banner while the last good
-// bundle and its run stay and the server carries on; the served bundle dropped on a page runs the same. Build output
+// bundle and its run stay and the server carries on; a handler that never returns is stopped by the page's watchdog,
+// named, and the next save runs in a fresh worker; the served bundle dropped on a page runs the same. Build output
 // comes from $RINGBOOK_BUILD (default build/).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -246,6 +247,61 @@ if (!existsSync(CHROMIUM)) {
     s = await state();
     assert.is(s.error, undefined);
     assert.is(await page.isVisible('#error'), false);
+  });
+
+  test('a handler that never returns: the watchdog stops the worker, names the strategy, keeps the last run; a fixed save runs afresh', async () => {
+    const page = ctx.page;
+    const good = await state();
+    assert.is(good.status, 'done');
+    assert.ok(good.previous, 'a run is kept for comparison');
+    const stripBefore = await page.textContent('#outcome');
+    // a short watchdog for the test (10 s by default)
+    await page.evaluate(() => (window.__ringbook.watchdogMs = 300));
+    const lines = ctx.source.split('\n');
+    const at = lines.findIndex((l) => l.includes('onBook(m) {'));
+    const hung = [...lines];
+    hung.splice(at + 1, 0, '        if (++seen > 200) for (;;) {}');
+    hung.push('let seen = 0;');
+    writeFileSync(ctx.file, hung.join('\n'));
+    let fixed = false;
+    try {
+      // the save re-runs the replay; the run hangs in onBook and the watchdog stops it
+      await waitFor(page, `window.__ringbook.stalls === ${good.stalls + 1}`, 60_000);
+      let s = await state();
+      assert.is(s.status, 'error');
+      assert.is(s.errorField, 'strategy');
+      assert.match(
+        s.error!,
+        /^imbalance-taker \(.*my-taker\.ts, served and rebuilt on save\): a handler did not return: the replay made no progress for 300 ms and was stopped; last heard of at \d{4}-\d\d-\d\d [\d:.]+ UTC \(replay time\), [\d,]+ market messages? in \(an endless loop in onBook, onTrade, onOrder or onTimer\?\)$/,
+      );
+      assert.is(await page.textContent('#error strong'), 'Strategy did not return: ');
+      assert.ok(s.run > good.run, 'the hung run had started');
+      assert.is(s.metrics, undefined, 'the hung run has no figures');
+      // what the page showed of the last finished run stays: its figures in the strip and the table, the kept run dashed
+      assert.is(await page.textContent('#outcome'), stripBefore);
+      assert.ok((await page.$$('#metrics tr')).length > 0, 'the metrics table still shows the last finished run');
+      assert.ok(s.previous && s.previous.equityPoints > 0);
+      assert.is(await page.isDisabled('#run'), false, 'Run starts a fresh worker');
+      // the fix: the save starts a fresh worker that opens the recording again and runs to the end, as before the hang
+      writeFileSync(ctx.file, ctx.source);
+      fixed = true;
+      await waitFor(page, `window.__ringbook.run > ${s.run} && window.__ringbook.status === 'done'`, 60_000);
+      s = await state();
+      assert.is(s.error, undefined);
+      assert.is(s.stalls, good.stalls + 1);
+      assert.is(s.metrics!.strategy!.bundleSha256, good.metrics!.strategy!.bundleSha256);
+      assert.equal(
+        metricsOfCli(s.metrics as unknown as Record<string, unknown>),
+        metricsOfCli(good.metrics as unknown as Record<string, unknown>),
+      );
+      assert.ok(s.previous && s.previous.equityPoints > 0, 'the run kept for comparison survived the hung one');
+      // and the new worker is watched as the old one was: Run, Play and Step answer
+      await page.evaluate(() => (window.__ringbook.watchdogMs = 10_000));
+      await runToEnd(page);
+    } finally {
+      // the tests after this one serve the file as it was
+      if (!fixed) writeFileSync(ctx.file, ctx.source);
+    }
   });
 
   test('a page served without the strategy endpoints: the built-ins compiled in, a dropped bundle runs', async () => {
