@@ -153,8 +153,13 @@ export async function runBench(args: string[]): Promise<number> {
       trials: o.trials,
       data_mb: o.dataMB,
       added_rss_per_worker_mb: o.perWorkerMB,
+      strategy: o.strategy,
     };
     log(o.results.table(`optimize (${o.trials} trials over ${o.events} events; shared data ${o.dataMB.toFixed(0)} MB)`));
+    const st = o.strategy;
+    log(
+      `  every trial ran ${st.name} as ringbook optimize does: bundle sha256 ${st.bundleSha256.slice(0, 12)}…, core ${st.coreSha256.slice(0, 12)}…`,
+    );
     log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
     for (const [k, v] of Object.entries(o.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
   }

@@ -18,6 +18,8 @@ interface ChildResult {
   steadyPerS: number;
   maxRssMB: number;
   dataMB: number;
+  /** What every trial ran, as `ringbook optimize` names it. */
+  strategy: { name: string; bundleSha256: string; coreSha256: string };
 }
 
 const child = (dir: string, workers: number) => runChild<ChildResult>('optimize.child', [dir, String(workers)]);
@@ -31,12 +33,14 @@ export async function benchOptimize(opts: { rounds: number; quick: boolean; log(
     writeRecording(root, events, 5);
     let dataMB = 0;
     let trials = 0;
+    let strategy: ChildResult['strategy'] | null = null;
     for (let r = 0; r < opts.rounds; r++) {
       const base = child(root, 0);
       const one = child(root, 1);
       const two = child(root, 2);
       dataMB = base.dataMB;
       trials = one.trials;
+      strategy = one.strategy;
       results.add('w1', '1 worker, all trials', 'trials/s', one.trials / one.seconds);
       results.add('w2', '2 workers, all trials', 'trials/s', two.trials / two.seconds);
       results.add('s1', '1 worker, after its first trial (warm)', 'trials/s', one.steadyPerS);
@@ -52,7 +56,7 @@ export async function benchOptimize(opts: { rounds: number; quick: boolean; log(
       'scaling, warm (JIT warm-up left out)': results.median('s2') / results.median('s1'),
       'added RSS per worker (2 workers vs 1), ×': perWorker2 / perWorker1,
     };
-    return { results, ratios, events, trials, dataMB, perWorkerMB: { one: perWorker1, two: perWorker2 } };
+    return { results, ratios, events, trials, dataMB, strategy: strategy!, perWorkerMB: { one: perWorker1, two: perWorker2 } };
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,6 +1,10 @@
-// One measured optimizer run in a process of its own: `node optimize.child.mjs <dir> <workers>` loads the
-// recording into shared memory, runs a fixed grid of trials on <workers> threads (0 = load only) and prints
-// {trials, seconds, steadyPerS, maxRssMB, dataMB}; steadyPerS leaves out each worker's first trial (its JIT warm-up).
+// One measured optimizer run in a process of its own: `node optimize.child.mjs <dir> <workers> [maxTrials]` loads the
+// recording into shared memory, runs a fixed grid of trials (the first maxTrials of it, for tests) on <workers>
+// threads (0 = load only) and prints {trials, seconds, steadyPerS, maxRssMB, dataMB, strategy}; steadyPerS leaves out
+// each worker's first trial (its JIT warm-up). The strategy runs as `ringbook optimize` runs it: obi-ofi bundled from
+// its source and checked by the loader, its parameters resolved by the CLI's code, each worker evaluating the bundle
+// text, and every trial carrying the bundle's and core.wasm's sha256 (the child fails if one does not): the bench
+// measures what users run, sandbox and provenance included.
 import { compileCore, createMemory, instantiateCore } from '../src/core/index';
 import { RecordArea } from '../src/capture/parquet/record-groups';
 import { listParquet } from '../src/capture/recover';
@@ -11,6 +15,9 @@ import { loadShared } from '../src/optimize/data';
 import { gridTrials, parseSpace } from '../src/optimize/space';
 import { TrialPool } from '../src/optimize/pool';
 import type { TrialSettings } from '../src/optimize/trial';
+import { coreHash, loadStrategy } from '../src/strategy/loader';
+import { DEFAULT_STRATEGY } from '../src/strategy/builtins/index';
+import { loadParams } from '../src/cli/params';
 
 export const BENCH_SPACE = {
   'entry.threshold': [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
@@ -26,16 +33,25 @@ const BASE = {
   risk: { maxDailyLossQuote: 1e9 },
 };
 
-const [dir, workersText] = process.argv.slice(2);
+const [dir, workersText, maxTrialsText] = process.argv.slice(2);
 const workers = Number(workersText);
+// as src/cli/optimize.ts: the strategy bundled and checked once, its base parameters resolved once
+const loaded = await loadStrategy(DEFAULT_STRATEGY);
+const bundle = loaded.bundle;
+if (!bundle) throw new Error(`optimize bench: the source of ${DEFAULT_STRATEGY} is not found: run it from a build of the repository`);
+const params = await loadParams({ command: 'bench', strategy: loaded, base: { config: BASE, source: 'the bench' } });
+const core = coreHash();
+if (!core) throw new Error('optimize bench: core.wasm not found beside the bench');
 const { files } = await replayFilesOf(listParquet(dir));
 const grid = gridOf(files[0].meta, files[0].path);
 const module = await compileCore();
 const shared = await loadShared(files, new RecordArea(await instantiateCore(module, createMemory())));
 const dataMB = shared.records.byteLength / 2 ** 20;
 const settings: TrialSettings = {
-  base: BASE,
+  strategy: { name: params.name, bundle, coreHash: core },
+  base: params.config,
   grid,
+  symbol: files[0].meta.symbol,
   fees: { maker: 0.0002, taker: 0.0006 },
   latency: 'feed',
   queue: 'power:2',
@@ -46,7 +62,7 @@ const settings: TrialSettings = {
   fromNs: shared.fromNs,
   toNs: shared.toNs,
 };
-const trials = gridTrials(parseSpace(BENCH_SPACE));
+const trials = gridTrials(parseSpace(BENCH_SPACE, params.fields, params.name)).slice(0, maxTrialsText ? Number(maxTrialsText) : undefined);
 const t0 = performance.now();
 let done = 0;
 const finished: number[] = [];
@@ -60,8 +76,11 @@ if (workers > 0) {
     onResult: () => finished.push(performance.now()),
   });
   done = results.length;
+  const bad = results.find((r) => r.error || r.bundleSha256 !== bundle.hash || r.coreSha256 !== core);
+  if (bad) throw new Error(`optimize bench: trial ${bad.id} ${bad.error ?? `ran bundle ${bad.bundleSha256} on core ${bad.coreSha256}`}`);
 }
 const seconds = (performance.now() - t0) / 1000;
 const from = finished[workers - 1];
 const steadyPerS = done > workers ? (done - workers) / ((finished[done - 1] - from) / 1000) : 0;
-console.log(JSON.stringify({ trials: done, seconds, steadyPerS, maxRssMB: process.resourceUsage().maxRSS / 1024, dataMB }));
+const strategy = { name: params.name, bundleSha256: bundle.hash, coreSha256: core };
+console.log(JSON.stringify({ trials: done, seconds, steadyPerS, maxRssMB: process.resourceUsage().maxRSS / 1024, dataMB, strategy }));
