@@ -69,7 +69,12 @@ if (!existsSync(CHROMIUM)) {
   async function runToEnd(page: Page): Promise<PageState> {
     const run = (await state(page)).run;
     await page.click('#run');
-    await waitFor(page, `window.__ringbook.run > ${run} && ['done', 'error'].includes(window.__ringbook.status)`, 60_000);
+    // the new run's metrics, not the last run's status: a reset arrives a moment before the new run's first frame
+    await waitFor(
+      page,
+      `window.__ringbook.run > ${run} && (window.__ringbook.status === 'error' || (window.__ringbook.status === 'done' && window.__ringbook.metrics !== undefined))`,
+      60_000,
+    );
     const s = await state(page);
     assert.is(s.status, 'done', s.error);
     return s;
@@ -287,7 +292,11 @@ if (!existsSync(CHROMIUM)) {
       // the fix: the save starts a fresh worker that opens the recording again and runs to the end, as before the hang
       writeFileSync(ctx.file, ctx.source);
       fixed = true;
-      await waitFor(page, `window.__ringbook.run > ${s.run} && window.__ringbook.status === 'done'`, 60_000);
+      await waitFor(
+        page,
+        `window.__ringbook.run > ${s.run} && window.__ringbook.status === 'done' && window.__ringbook.metrics !== undefined`,
+        60_000,
+      );
       s = await state();
       assert.is(s.error, undefined);
       assert.is(s.stalls, good.stalls + 1);
