@@ -29,11 +29,12 @@ import { statusEveryMs } from './record';
 import { THREADS_CHOICES, choosePlacement, usableCores, type ThreadsOption } from '../feed/placement';
 
 const SYMBOL = {
-  type: 'string',
-  arg: 'S',
+  type: 'list',
+  arg: 'S[,S]',
   aliases: ['symbols'],
-  default: 'BTCUSDT',
-  description: 'the traded symbol (USDT-FUTURES)',
+  noun: 'symbol',
+  defaultText: "the strategy's declared instruments, else BTCUSDT",
+  description: 'the symbols of the session (USDT-FUTURES): one pipeline with all of them, a gateway each',
 } as const;
 
 const THREADS = {
@@ -47,7 +48,7 @@ const THREADS = {
 
 export const LIVE = {
   name: 'live',
-  usage: '[--symbol BTCUSDT] [options]',
+  usage: '[--symbols BTCUSDT[,ETHUSDT]] [options]',
   summary:
     "The strategy trading the local exchange (demo credentials built in) or, with --demo and BITGET_API_KEY/SECRET/PASSPHRASE, Bitget's demo environment. Ctrl-C cancels all and flattens, then prints a summary.",
   flags: {
@@ -65,13 +66,14 @@ export const LIVE = {
   examples: [
     ['live --preset demo --duration 5m', 'the demo preset against the local exchange for five minutes'],
     ['live --demo --config strategy.json --record data/', "your parameters on Bitget's demo environment, recorded for backtest --parity"],
+    ['live --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'ETHUSDT traded on the order flow of BTCUSDT, against the local exchange'],
   ],
   notes: presetHelp(),
 } as const satisfies CommandSpec;
 
 export const DEMO = {
   name: 'demo',
-  usage: '[--duration 60s] [--out data/] [options]',
+  usage: '[--duration 60s] [--out data/] [--symbols BTCUSDT[,ETHUSDT]] [options]',
   summary:
     'The main job: starts the local exchange, the live pipeline, the recorder and the strategy; shows a status line; ends with a summary (messages, orders, fills, PnL, what stopped entries, files).',
   flags: {
@@ -86,6 +88,7 @@ export const DEMO = {
   examples: [
     ['demo', 'a minute of the demo preset, recorded to data/'],
     ['demo --duration 5m --set entry.threshold=0.6', 'five minutes with a stricter entry threshold'],
+    ['demo --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'two symbols: ETHUSDT traded on the order flow of BTCUSDT'],
   ],
   notes: presetHelp(),
 } as const satisfies CommandSpec;
@@ -129,12 +132,57 @@ function tradingSnapshot(s: SessionSummary): TradingSnapshot {
   };
 }
 
-function statusLine(s: SessionSummary, lot: string, ccy: string): string {
+function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string {
+  if (s.symbols.length > 1) {
+    // several symbols: each one's position, orders, fills and PnL, then the totals
+    const each = s.symbols.map(
+      (y, i) => `${y.symbol} pos ${y.positionLot} (${lotText(i)}) orders ${y.orders} fills ${y.fills} PnL ${moneyIn(y.equityQuote, ccy)}`,
+    );
+    return (
+      `${s.phase.padEnd(13)} ${each.join(' | ')} | total orders ${s.orders} fills ${s.fills} rejects ${s.rejects} ` +
+      `PnL ${moneyIn(s.equityQuote, ccy)} (fees ${moneyIn(s.feesQuote, ccy)}) | signals ${count(s.signals)} resyncs ${s.resyncs} | ` +
+      latencyStatus(s.latency)
+    );
+  }
   return (
-    `${s.phase.padEnd(13)} pos ${String(s.positionLot).padStart(5)} lots (${lot}) | orders ${s.orders} fills ${s.fills} rejects ${s.rejects} | ` +
+    `${s.phase.padEnd(13)} pos ${String(s.positionLot).padStart(5)} lots (${lotText(0)}) | orders ${s.orders} fills ${s.fills} rejects ${s.rejects} | ` +
     `PnL ${moneyIn(s.equityQuote, ccy)} (fees ${moneyIn(s.feesQuote, ccy)}) | signals ${count(s.signals)} resyncs ${s.resyncs} | ` +
     latencyStatus(s.latency)
   );
+}
+
+/** The summary's lines for each symbol of a session of several (none for one symbol: the totals are its figures). */
+function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string[] {
+  if (s.symbols.length < 2) return [];
+  const width = Math.max(12, ...s.symbols.map((y) => y.symbol.length + 1));
+  return s.symbols.map(
+    (y, i) =>
+      `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}, ${plural(y.cancels, 'cancel')}, ${plural(y.fills, 'fill')}, ${plural(y.rejects, 'reject')}; ` +
+      `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${moneyIn(y.equityQuote, ccy)} net (realised ${moneyIn(y.realisedQuote, ccy)}, fees ${moneyIn(y.feesQuote, ccy)})`,
+  );
+}
+
+/**
+ * The session's symbols: --symbols as given, else the strategy's declared instruments (traded, then watched), else
+ * BTCUSDT. A symbol twice is a command-line error.
+ */
+export function sessionSymbols(
+  given: readonly string[] | undefined,
+  declared: { trade?: readonly string[]; watch?: readonly string[] } | undefined,
+): string[] {
+  const fromStrategy = [...(declared?.trade ?? []), ...(declared?.watch ?? [])];
+  const list = (given?.length ? given : fromStrategy.length ? fromStrategy : ['BTCUSDT']).map((x) => x.toUpperCase());
+  const twice = list.find((x, i) => list.indexOf(x) !== i);
+  if (twice && given?.length) throw new UsageError(`--symbols ${given.join(',')}: ${twice} is named twice`);
+  return [...new Set(list)];
+}
+
+/** "ETHUSDT" or "ETHUSDT, watching BTCUSDT": what the session trades, as the strategy declared it. */
+function tradingText(symbols: readonly string[], declared: { trade?: readonly string[]; watch?: readonly string[] } | undefined): string {
+  if (symbols.length < 2) return symbols.join(', ');
+  const watched = symbols.filter((x) => (declared?.trade ? !declared.trade.includes(x) : (declared?.watch ?? []).includes(x)));
+  const traded = symbols.filter((x) => !watched.includes(x));
+  return `${traded.join(', ')}${watched.length ? `, watching ${watched.join(', ')}` : ''}`;
 }
 
 /** Counters gained since `before`. */
@@ -150,7 +198,7 @@ const WHY_EVERY_MS = 15_000;
 async function runSession(o: {
   wsUrl: string;
   restUrl: string;
-  symbol: string;
+  symbols: string[];
   params: ResolvedParams;
   credentials: Credentials;
   mode: 'local' | 'demo';
@@ -175,7 +223,7 @@ async function runSession(o: {
   const params = o.params;
   const obiOfi = params.name === 'obi-ofi';
   const config = params.config as unknown as StrategyConfig;
-  const ccy = quoteCurrency(o.symbol);
+  const ccy = quoteCurrency(o.symbols[0]);
   const watch = o.recordDir && o.monitoring ? new RecordingWatch(resolve(o.recordDir)) : null;
   let haltedAt: Date | null = null;
   const rows = paramRows(params.fields, params.config, params.sources, ccy);
@@ -197,7 +245,8 @@ async function runSession(o: {
     wsUrl: o.wsUrl,
     restUrl: o.restUrl,
     instType: 'USDT-FUTURES' as InstType,
-    symbol: o.symbol,
+    symbol: o.symbols[0],
+    symbols: o.symbols,
     strategy: { strategy: params.strategy, params: params.params, settings: params.settings, config: params.config, coreHash: coreHash() },
     credentials: o.credentials,
     mode: o.mode,
@@ -238,15 +287,17 @@ async function runSession(o: {
       total.observe(m);
       window?.observe(m);
     };
-  const lotText = (n: number) => `${formatPlain(n, session.grid.sizeStep, session.grid.sizeScale)} ${o.symbol.replace(/USDT$/, '')}`;
+  const lotOf = (n: number, inst: number) =>
+    `${formatPlain(n, session.grids[inst].sizeStep, session.grids[inst].sizeScale)} ${o.symbols[inst].replace(/USDT$/, '')}`;
+  const lotsNow = (s: SessionSummary) => (inst: number) => lotOf(s.symbols[inst].positionLot, inst);
   let mark = { at: Date.now(), counters: {} as Record<string, number>, orders: 0, said: '' };
   let lastStatus = 0;
   const status = setInterval(() => {
     const s = session.summary();
-    if (tty) log.human(`\r\x1b[K${statusLine(s, lotText(s.positionLot), ccy)}`);
+    if (tty) log.human(`\r\x1b[K${statusLine(s, lotsNow(s), ccy)}`);
     else if (Date.now() - lastStatus >= statusEveryMs() - 50) {
       lastStatus = Date.now();
-      log.info(statusLine(s, lotText(s.positionLot), ccy), {
+      log.info(statusLine(s, lotsNow(s), ccy), {
         event: 'status',
         ...tradingSnapshot(s),
         resyncs: s.resyncs,
@@ -291,9 +342,12 @@ async function runSession(o: {
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
-    `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
+    s.symbols.length > 1
+      ? `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
+      : `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
+    ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
-    `  PnL           ${moneyIn(s.equityQuote, ccy)} net (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
+    `  PnL           ${moneyIn(s.equityQuote, ccy)} net${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
       : [`  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`]),
@@ -325,7 +379,6 @@ export async function runLive(argv: string[]): Promise<number> {
   const args = parseCommand(LIVE, argv);
   if (!args) return 0;
   const values = args.values;
-  if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: live trades one symbol (run one session per symbol)`);
   const params = await loadParams({
     command: 'live',
     strategy: values.strategy,
@@ -333,7 +386,8 @@ export async function runLive(argv: string[]): Promise<number> {
     configFile: values.config,
     sets: values.set,
   });
-  const symbol = values.symbol.toUpperCase();
+  const declared = params.strategy.definition.instruments;
+  const symbols = sessionSymbols(values.symbol, declared);
   if (values.record) checkWritableDir('--record', values.record);
   const keys = values.keys ? readKeys(values.keys) : undefined;
   const log = logger('live');
@@ -357,17 +411,21 @@ export async function runLive(argv: string[]): Promise<number> {
     close = ep.close;
     credentials = guarded(keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS);
   }
-  log.info(`trading ${symbol} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`, {
-    symbol,
-    venue: values.demo ? 'bitget-demo' : restUrl,
-  });
+  log.info(
+    `trading ${tradingText(symbols, declared)} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`,
+    {
+      symbol: symbols[0],
+      ...(symbols.length > 1 ? { symbols } : {}),
+      venue: values.demo ? 'bitget-demo' : restUrl,
+    },
+  );
   let monitoring: Monitoring | null = null;
   try {
     monitoring = await startMonitoring('live', values, log);
     return await runSession({
       wsUrl,
       restUrl,
-      symbol,
+      symbols,
       params,
       credentials,
       mode: values.demo ? 'demo' : 'local',
@@ -391,7 +449,6 @@ export async function runDemo(argv: string[]): Promise<number> {
   const args = parseCommand(DEMO, argv);
   if (!args) return 0;
   const values = args.values;
-  if (values.symbol.includes(',')) throw new UsageError(`--symbol ${values.symbol}: the demo trades one symbol`);
   // The defaults are built for real fees and rarely trade a minute of simulated market; the demo preset shows the
   // machinery. A config file means the same here as everywhere else: it starts from the defaults unless --preset.
   const params = await loadParams({
@@ -402,17 +459,22 @@ export async function runDemo(argv: string[]): Promise<number> {
     configFile: values.config,
     sets: values.set,
   });
+  const declared = params.strategy.definition.instruments;
+  const symbols = sessionSymbols(values.symbol, declared);
   checkWritableDir('--out', values.out);
   const log = logger('demo');
   const monitoring = await startMonitoring('demo', values, log);
   const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
-  const symbol = values.symbol.toUpperCase();
-  log.info(`local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${symbol} for ${duration(values.duration * 1e6)}`, {
-    exchange: ex.url.rest,
-    out: values.out,
-    symbol,
-    durationMs: values.duration,
-  });
+  log.info(
+    `local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
+    {
+      exchange: ex.url.rest,
+      out: values.out,
+      symbol: symbols[0],
+      ...(symbols.length > 1 ? { symbols } : {}),
+      durationMs: values.duration,
+    },
+  );
   const self = selfCommand();
   const strategyArgs = [
     ...(values.strategy && values.strategy !== 'obi-ofi' ? [`--strategy ${values.strategy}`] : []),
@@ -424,7 +486,7 @@ export async function runDemo(argv: string[]): Promise<number> {
     return await runSession({
       wsUrl: ex.url.ws,
       restUrl: ex.url.rest,
-      symbol,
+      symbols,
       params,
       credentials: LOCAL_DEMO_CREDENTIALS,
       mode: 'local',

@@ -1,6 +1,9 @@
 // The live order gateway: Actions in, Events out (src/strategy/events.ts), over Bitget's signed REST and the
 // private WebSocket. WHEN TO USE: one instance per traded USDT-M futures symbol (Actions carry no symbol); give it
-// the instrument grid, the keys (from the CLI: env or file) and an `onEvent` callback; call `handle(action)`.
+// the instrument grid, the keys (from the CLI: env or file) and an `onEvent` callback; call `handle(action)`. Several
+// symbols of one account: one instance each, with cancelAllScope 'symbol' (so a cancel-all stays in its symbol) and
+// rest.limitersOf the first one's client (the order endpoints' budgets are the account's); the private streams'
+// pushes are filtered by symbol, so each instance hears only its own orders.
 //
 //   place     → POST place-order → ack | reject (| disconnect when the outcome is unknown)
 //   cancel    → POST cancel-order → cancelAck | cancelReject (| disconnect)
@@ -94,7 +97,10 @@ export interface BitgetGatewayOptions {
   /** Reconcile when the private stream is (re)ready, and after a REST outcome is unknown (default true). */
   autoReconcile?: boolean;
   /** REST client tuning (timeouts, budgets, 429 retries). */
-  rest?: Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'rateLimits' | 'limiterNow' | 'autoClockSync' | 'locale'>;
+  rest?: Pick<
+    RestClientOptions,
+    'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'rateLimits' | 'limiterNow' | 'autoClockSync' | 'locale' | 'limitersOf'
+  >;
   /** Private WebSocket tuning (ping, backoff, jitter source). */
   ws?: Pick<
     PrivateWsOptions,

@@ -50,6 +50,11 @@ export interface RestClientOptions {
   rateLimits?: Partial<Record<EndpointName, RateLimit>>;
   /** Monotonic ms clock for the limiters (default performance.now). */
   limiterNow?: () => number;
+  /**
+   * Use that client's per-endpoint budgets instead of budgets of one's own: Bitget counts the order endpoints per
+   * account (UID), so the clients of one account (a gateway per symbol) must draw on one budget. It closes them.
+   */
+  limitersOf?: BitgetRestClient;
   /** Re-measure the clock offset after a timestamp error (40004/40005/40008). Default true. */
   autoClockSync?: boolean;
   locale?: string;
@@ -73,6 +78,7 @@ export class BitgetRestClient {
   private readonly o: Required<Pick<RestClientOptions, 'timeoutMs' | 'retries429' | 'retry429DelayMs' | 'autoClockSync' | 'locale'>> &
     RestClientOptions;
   private syncing: Promise<unknown> | null = null;
+  private readonly ownsLimiters: boolean;
 
   constructor(opts: RestClientOptions) {
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as RestClientOptions;
@@ -88,9 +94,13 @@ export class BitgetRestClient {
     if (this.o.mode !== 'live') signed.push('paptrading', '1');
     signed.push('ACCESS-TIMESTAMP', '', 'ACCESS-SIGN', '');
     this.templates = [plain, [...plain, 'Content-Length', ''], signed, [...signed, 'Content-Length', '']];
+    this.ownsLimiters = !opts.limitersOf;
     for (const [name, spec] of Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>) {
       const b = opts.rateLimits?.[name] ?? spec.budget;
-      this.limiters.set(name, new SlidingWindowLimiter(b.limit, b.windowMs, opts.limiterNow));
+      this.limiters.set(
+        name,
+        opts.limitersOf ? opts.limitersOf.limiter(name) : new SlidingWindowLimiter(b.limit, b.windowMs, opts.limiterNow),
+      );
     }
   }
 
@@ -100,7 +110,7 @@ export class BitgetRestClient {
   }
 
   close(): void {
-    for (const l of this.limiters.values()) l.dispose();
+    if (this.ownsLimiters) for (const l of this.limiters.values()) l.dispose();
     this.agent.destroy();
   }
 

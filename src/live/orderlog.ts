@@ -61,12 +61,14 @@ export const feeOfBits = (bits: bigint): number => ((i64[0] = bits), f64[0]);
 export class OrderLog {
   dropped = 0;
 
+  /** `inst`: the instrument of a record written without one (a one-instrument session's). */
   constructor(
     readonly ring: Ring,
     readonly inst: number,
   ) {}
 
   private write(
+    inst: number,
     code: number,
     side: string | undefined,
     nowNs: bigint,
@@ -93,7 +95,7 @@ export class OrderLog {
     const w = core.words;
     // kind, side and flags (the event code) share the record's first word: bytes 0, 1 and 2–3
     w[(at + R.kind) >> 2] = Kind.order | ((side === 'buy' ? Side.bid : side === 'sell' ? Side.ask : Side.none) << 8) | (code << 16);
-    w[(at + R.inst) >> 2] = this.inst;
+    w[(at + R.inst) >> 2] = inst;
     writeI64Big(w, at + R.localTs, nowNs);
     if (fields.clock !== undefined) writeI64Big(w, at + R.exchTs, fields.clock);
     writeI64(w, at + R.price, fields.price ?? 0);
@@ -107,29 +109,38 @@ export class OrderLog {
     this.ring.publish(1);
   }
 
-  action(a: Action, nowNs: bigint, decidedNs: bigint): void {
+  /** A decision for instrument `inst` (runtime.actionInst): the record goes to that symbol's order files. */
+  action(a: Action, nowNs: bigint, decidedNs: bigint, inst = this.inst): void {
     const decided = { decided: decidedNs };
     if (a.type === 'place')
-      this.write(OrderEvent.place, a.side, nowNs, {
+      this.write(inst, OrderEvent.place, a.side, nowNs, {
         price: a.priceTick ?? 0,
         qty: a.qtyLot,
         seq: seqOf(a.clientOid),
         aux2: placeTerms(a),
         ...decided,
       });
-    else if (a.type === 'cancel') this.write(OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid), ...decided });
+    else if (a.type === 'cancel') this.write(inst, OrderEvent.cancel, undefined, nowNs, { seq: seqOf(a.clientOid), ...decided });
     else if (a.type === 'amend')
-      this.write(OrderEvent.amend, undefined, nowNs, { price: a.priceTick ?? 0, qty: a.qtyLot ?? 0, seq: seqOf(a.clientOid), ...decided });
-    else if (a.type === 'cancelAll') this.write(OrderEvent.cancelAll, undefined, nowNs, decided);
-    else if (a.type === 'flatten') this.write(OrderEvent.flatten, undefined, nowNs, decided);
+      this.write(inst, OrderEvent.amend, undefined, nowNs, {
+        price: a.priceTick ?? 0,
+        qty: a.qtyLot ?? 0,
+        seq: seqOf(a.clientOid),
+        ...decided,
+      });
+    else if (a.type === 'cancelAll') this.write(inst, OrderEvent.cancelAll, undefined, nowNs, decided);
+    else if (a.type === 'flatten') this.write(inst, OrderEvent.flatten, undefined, nowNs, decided);
   }
 
-  /** An answer handed to the runtime at wall clock `nowNs`, its clock then `clockNs` (runtime.nowNs()). */
-  event(e: Event, nowNs: bigint, clockNs: bigint): void {
+  /**
+   * An answer handed to the runtime at wall clock `nowNs`, its clock then `clockNs` (runtime.nowNs()), from instrument
+   * `inst`'s gateway (a stop is written once per instrument by the caller).
+   */
+  event(e: Event, nowNs: bigint, clockNs: bigint, inst = this.inst): void {
     const clock = clockNs;
-    if (e.type === 'ack') this.write(OrderEvent.ack, undefined, nowNs, { seq: seqOf(e.clientOid), clock });
+    if (e.type === 'ack') this.write(inst, OrderEvent.ack, undefined, nowNs, { seq: seqOf(e.clientOid), clock });
     else if (e.type === 'reject')
-      this.write(OrderEvent.reject, undefined, nowNs, {
+      this.write(inst, OrderEvent.reject, undefined, nowNs, {
         seq: seqOf(e.clientOid),
         aux: Number(e.code) || 0,
         aux2: e.retryable ? 1 : 0,
@@ -137,7 +148,7 @@ export class OrderLog {
       });
     else if (e.type === 'fill') {
       const seq = seqOf(e.clientOid);
-      this.write(OrderEvent.fill, e.side, nowNs, {
+      this.write(inst, OrderEvent.fill, e.side, nowNs, {
         price: e.priceTick,
         qty: e.qtyLot,
         seq,
@@ -145,14 +156,14 @@ export class OrderLog {
         tradeId: e.tradeId,
         clock,
       });
-      this.write(OrderEvent.fillFee, e.side, nowNs, { seq, auxBig: feeBits(e.feeQuote), aux2: e.maker ? 1 : 0, clock });
-    } else if (e.type === 'cancelAck') this.write(OrderEvent.cancelAck, undefined, nowNs, { seq: seqOf(e.clientOid), clock });
+      this.write(inst, OrderEvent.fillFee, e.side, nowNs, { seq, auxBig: feeBits(e.feeQuote), aux2: e.maker ? 1 : 0, clock });
+    } else if (e.type === 'cancelAck') this.write(inst, OrderEvent.cancelAck, undefined, nowNs, { seq: seqOf(e.clientOid), clock });
     else if (e.type === 'cancelReject')
-      this.write(OrderEvent.cancelReject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0, clock });
+      this.write(inst, OrderEvent.cancelReject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0, clock });
     else if (e.type === 'amendAck')
-      this.write(OrderEvent.amendAck, undefined, nowNs, { price: e.priceTick, qty: e.qtyLot, seq: seqOf(e.clientOid), clock });
+      this.write(inst, OrderEvent.amendAck, undefined, nowNs, { price: e.priceTick, qty: e.qtyLot, seq: seqOf(e.clientOid), clock });
     else if (e.type === 'amendReject')
-      this.write(OrderEvent.amendReject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0, clock });
-    else if (e.type === 'killSwitch') this.write(OrderEvent.stop, undefined, nowNs, { aux: e.flatten ? 1 : 0, clock });
+      this.write(inst, OrderEvent.amendReject, undefined, nowNs, { seq: seqOf(e.clientOid), aux: Number(e.code) || 0, clock });
+    else if (e.type === 'killSwitch') this.write(inst, OrderEvent.stop, undefined, nowNs, { aux: e.flatten ? 1 : 0, clock });
   }
 }

@@ -1,8 +1,9 @@
-// The strategy on the main thread (in either thread layout, src/feed/placement.ts): book messages and status records
-// from the pipeline's signal ring go to the strategy
-// runtime (each message copied into the instrument's slot: the views read it until the next one), the runtime's
-// actions go to the order gateway, gateway events come back to the runtime, and the clock ticks the timers on the 50 ms
-// grid. Nothing here decides anything: the runtime and the strategy do, the same code the backtest runs.
+// The strategy on the main thread (in either thread layout, src/feed/placement.ts): book messages, trades and status
+// records from the pipeline's signal ring go to the strategy runtime under their instrument's index (each message
+// copied into that instrument's slot: the views read it until the next one), the runtime's actions go to the order
+// gateway of the action's instrument (runtime.actionInst), each gateway's events come back to the runtime with its
+// instrument, and the clock ticks the timers on the 50 ms grid. The pipeline's instrument i is the runtime's
+// instrument i. Nothing here decides anything: the runtime and the strategy do, the same code the backtest runs.
 import { I, Kind, R, S, State, readI64, readI64Big, type Instrument } from '../core/index';
 import { MonotonicClock } from '../core/clock';
 import { FeedHealth, TICK_NS } from './market-events';
@@ -38,6 +39,31 @@ export interface Executor {
 
 export { TICK_NS };
 
+/** What the trader counts per instrument (the runtime's positions hold the fills, fees and PnL). */
+export interface InstrumentCounters {
+  signals: number;
+  orders: number;
+  cancels: number;
+  cancelAlls: number;
+  rejects: number;
+}
+
+/** One instrument's side of the trader: its slot, its book levels, its queue estimates, its health, its gateway. */
+class Lane {
+  readonly counters: InstrumentCounters = { signals: 0, orders: 0, cancels: 0, cancelAlls: 0, rejects: 0 };
+  readonly health = new FeedHealth();
+  executor: Executor | null = null;
+  constructor(
+    readonly inst: number,
+    /** The instrument's latest book message (the runtime's views read it). */
+    readonly slots: Slots,
+    /** The instrument's book, for a strategy that reads levels beyond the best (null when it reads none). */
+    readonly levelsOf: Instrument | null,
+    /** Queue estimates of our resting orders from the public book and trades (order.queueAheadLot). */
+    readonly queue: QueueTracker | null,
+  ) {}
+}
+
 export class Trader {
   readonly counters: TraderCounters = {
     signals: 0,
@@ -53,36 +79,56 @@ export class Trader {
   };
   private readonly clock = new MonotonicClock();
   private running = false;
-  private readonly health = new FeedHealth();
   private nextTickNs = 0n;
   private tickTimer: NodeJS.Timeout | null = null;
-  /** The instrument's latest book message (the runtime's views read it). */
-  private readonly slots: Slots;
   private readonly wantTrades: boolean;
-  /** The instrument's book, for a strategy that reads levels beyond the best (null when it reads none). */
-  private readonly levelsOf: Instrument | null;
+  /** By instrument index (the pipeline's and the runtime's). */
+  private readonly lanes: Lane[];
   /** Book messages whose levels could not be read as the message left the book (another one applied since). */
   levelsMissed = 0;
-  /** Queue estimates of our resting orders from the public book and trades (order.queueAheadLot). */
-  readonly queue: QueueTracker | null;
 
+  /** `executors`: each instrument's gateway by index (or one for all), or null to set them later (setExecutor). */
   constructor(
     readonly pipeline: MarketPipeline,
-    readonly inst: number,
     readonly runtime: StrategyRuntime,
-    private executor: Executor | null,
+    executors: Executor | readonly Executor[] | null,
     private readonly log: (line: string) => void = () => {},
   ) {
-    this.slots = new Slots(1, runtime.definition.depth ?? 0);
-    runtime.attach(0, this.slots, -1);
-    this.levelsOf = this.slots.depth > 0 ? (pipeline.instruments.find((i) => i.idx === inst) ?? null) : null;
-    const book = pipeline.instruments.find((i) => i.idx === inst)?.book;
-    if (book) {
-      const x = pipeline.core.x;
-      this.queue = new QueueTracker({ qtyAt: (side, priceTick) => x.bookLevelQtyF64(book.ptr, side, priceTick) });
-      runtime.queueAhead = (oid) => this.queue!.ahead(oid);
-    } else this.queue = null;
+    const depth = runtime.definition.depth ?? 0;
+    const x = pipeline.core.x;
+    this.lanes = runtime.markets.map((_, inst) => {
+      const slots = new Slots(1, depth);
+      runtime.attach(inst, slots, -1);
+      const instrument = pipeline.instruments.find((i) => i.idx === inst) ?? null;
+      const book = instrument?.book;
+      const queue = book ? new QueueTracker({ qtyAt: (side, priceTick) => x.bookLevelQtyF64(book.ptr, side, priceTick) }) : null;
+      return new Lane(inst, slots, slots.depth > 0 ? instrument : null, queue);
+    });
+    // an order is tracked by its own instrument's tracker; the others say NaN
+    runtime.queueAhead = (oid) => {
+      for (const l of this.lanes) {
+        const n = l.queue === null ? NaN : l.queue.ahead(oid);
+        if (n === n) return n;
+      }
+      return NaN;
+    };
     this.wantTrades = (runtime.definition.trades ?? 0) > 0;
+    if (executors !== null) this.setExecutor(executors);
+  }
+
+  /** Per instrument, by index: what the trader counted. */
+  countersOf(inst: number): InstrumentCounters {
+    return this.lanes[inst].counters;
+  }
+
+  /** The queue estimates of instrument `inst` (null when its book is not the pipeline's). */
+  queueOf(inst = 0): QueueTracker | null {
+    return this.lanes[inst]?.queue ?? null;
+  }
+
+  /** The queue estimates of the first instrument (a one-symbol session's). */
+  get queue(): QueueTracker | null {
+    return this.queueOf(0);
   }
 
   /** Own orders and fills to the recording (when recording). */
@@ -96,33 +142,44 @@ export class Trader {
   /** Set by stop(): the kill switch that follows is an ordinary stop, not an error. */
   private stopping = false;
 
-  /** Late binding: the gateway needs the trader's event callback before the trader can hold it. */
-  setExecutor(e: Executor): void {
-    this.executor = e;
+  /**
+   * Late binding: the gateways need the trader's event callback before the trader can hold them. One executor serves
+   * every instrument; a list gives instrument i's actions to executors[i].
+   */
+  setExecutor(e: Executor | readonly Executor[]): void {
+    const list = Array.isArray(e) ? (e as readonly Executor[]) : null;
+    if (list !== null && list.length !== this.lanes.length)
+      throw new Error(`the trader has ${this.lanes.length} instruments and was given ${list.length} executors`);
+    for (let i = 0; i < this.lanes.length; i++) this.lanes[i].executor = list !== null ? list[i] : (e as Executor);
   }
 
-  /** Feeds one executor (or operator) event to the runtime and carries out what it asks. */
-  handle(e: Event): void {
+  /**
+   * Feeds one executor (or operator) event to the runtime and carries out what it asks. `inst`: the instrument whose
+   * gateway answered (its reconcile's truth is that instrument's); an operator's event is every instrument's.
+   */
+  handle(e: Event, inst = 0): void {
     if (this.orderLog) {
       this.clock.read();
-      this.orderLog.event(e, this.clock.ns, this.runtime.nowNs());
+      if (e.type === 'killSwitch') for (const l of this.lanes) this.orderLog.event(e, this.clock.ns, this.runtime.nowNs(), l.inst);
+      else this.orderLog.event(e, this.clock.ns, this.runtime.nowNs(), inst);
     }
+    const lane = this.lanes[inst];
     if (e.type === 'fill') {
       this.counters.fills++;
       this.counters.feeQuote += e.feeQuote;
     } else if (e.type === 'reject') {
       this.counters.rejects++;
+      lane.counters.rejects++;
     }
-    if (this.queue !== null) this.track(e);
-    this.execute(this.runtime.handle(e, 0));
+    if (lane.queue !== null) this.track(lane.queue, e);
+    this.execute(this.runtime.handle(e, inst));
   }
 
   /**
    * The queue tracker follows our limit orders from the venue's answers: resting from the ack, re-queued by an
    * amendment. Before the runtime hears of it, so the strategy's handler of the same answer reads the estimate.
    */
-  private track(e: Event): void {
-    const q = this.queue!;
+  private track(q: QueueTracker, e: Event): void {
     if (e.type === 'ack') {
       const o = this.runtime.orderOf(e.clientOid);
       if (o !== null && o.type === 'limit' && (o.state === 'pending' || o.state === 'working' || o.state === 'cancelling'))
@@ -139,21 +196,47 @@ export class Trader {
   /** `probe`: the actions answer a book message, whose decision and orders the latency probe stamps. */
   private execute(actions: Action[], probe: LatencyProbe | null = null): void {
     probe?.decided();
-    for (let i = 0; i < actions.length; i++) {
+    const n = actions.length;
+    if (n === 0) return;
+    // the instruments are read now: the runtime's next answer replaces them
+    const inst0 = this.runtime.actionInst(0);
+    let mixed = false;
+    for (let i = 0; i < n; i++) {
       const a = actions[i];
+      const inst = this.runtime.actionInst(i);
+      if (inst !== inst0) mixed = true;
+      const lane = this.lanes[inst];
       this.counters.actions++;
       if (this.orderLog) {
         this.clock.read();
-        this.orderLog.action(a, this.clock.ns, this.runtime.nowNs());
+        this.orderLog.action(a, this.clock.ns, this.runtime.nowNs(), inst);
       }
       if (a.type === 'place') {
         this.counters.orders++;
+        lane.counters.orders++;
         probe?.order(a.clientOid);
-      } else if (a.type === 'cancel') this.counters.cancels++;
-      else if (a.type === 'cancelAll') this.counters.cancelAlls++;
+      } else if (a.type === 'cancel') {
+        this.counters.cancels++;
+        lane.counters.cancels++;
+      } else if (a.type === 'cancelAll') {
+        this.counters.cancelAlls++;
+        lane.counters.cancelAlls++;
+      }
     }
-    const x = this.executor;
-    if (x === null || actions.length === 0) return;
+    if (!mixed) return this.send(this.lanes[inst0].executor, actions);
+    // several instruments in one answer: each instrument's actions, in their order, to its own gateway
+    const per = new Map<number, Action[]>();
+    for (let i = 0; i < n; i++) {
+      const inst = this.runtime.actionInst(i);
+      const list = per.get(inst);
+      if (list) list.push(actions[i]);
+      else per.set(inst, [actions[i]]);
+    }
+    for (const [inst, list] of per) this.send(this.lanes[inst].executor, list);
+  }
+
+  private send(x: Executor | null, actions: Action[]): void {
+    if (x === null) return;
     // one decision's places and cancels travel together: a quoter's ladder is one batch request, not one per order
     if (actions.length > 1 && x.handleAll) x.handleAll(actions);
     else for (let i = 0; i < actions.length; i++) x.handle(actions[i]);
@@ -178,7 +261,7 @@ export class Trader {
   }
 
   setClockOffset(ns: number): void {
-    this.health.clockOffsetNs = ns;
+    for (const l of this.lanes) l.health.clockOffsetNs = ns;
   }
 
   start(): void {
@@ -216,11 +299,14 @@ export class Trader {
     }
   }
 
-  /** Hands every record ready on the signal ring to the runtime (book messages, trades and statuses of our instrument). */
+  /** Hands every record ready on the signal ring to the runtime (book messages, trades and statuses, by instrument). */
   drain(): void {
     const core = this.pipeline.core;
+    const lanes = this.lanes;
     this.pipeline.read((at, kind) => {
-      if (core.words[(at + R.inst) >> 2] !== this.inst) return;
+      const inst = core.words[(at + R.inst) >> 2];
+      const lane = inst < lanes.length ? lanes[inst] : undefined;
+      if (lane === undefined) return;
       if (kind === Kind.signal) {
         const w = core.words;
         this.probe?.signal(
@@ -230,33 +316,34 @@ export class Trader {
         );
         this.ticksUntil(readI64Big(w, at + S.localTs));
         this.counters.signals++;
-        const recovered = this.health.book((core.bytes[at + S.state] & State.valid) !== 0);
-        if (recovered) this.execute(this.runtime.handle(recovered, 0));
-        copyRecord(core.words, at, this.slots, 0);
-        if (this.levelsOf !== null) this.levels(at);
-        if (this.queue !== null && this.queue.size > 0) this.queue.afterBook();
-        this.execute(this.runtime.book(0, 0), this.probe);
+        lane.counters.signals++;
+        const recovered = lane.health.book((core.bytes[at + S.state] & State.valid) !== 0);
+        if (recovered) this.execute(this.runtime.handle(recovered, inst));
+        copyRecord(core.words, at, lane.slots, 0);
+        if (lane.levelsOf !== null) this.levels(lane, at);
+        if (lane.queue !== null && lane.queue.size > 0) lane.queue.afterBook();
+        this.execute(this.runtime.book(inst, 0), this.probe);
         if (this.onSignal) this.onSignal(Number(readI64Big(w, at + S.localTs) - readI64Big(w, at + S.exchTs)));
         if (this.onDecided) {
           this.clock.read();
           this.onDecided(Number(this.clock.ns - readI64Big(w, at + S.localTs)));
         }
       } else if (kind === Kind.status) {
-        const ev = this.health.status(readI64(core.words, at + R.seq));
+        const ev = lane.health.status(readI64(core.words, at + R.seq));
         if (ev) {
           this.counters.statuses++;
-          this.execute(this.runtime.handle(ev, 0));
+          this.execute(this.runtime.handle(ev, inst));
         }
       } else if (kind === Kind.trade) {
-        if (this.queue !== null && this.queue.size > 0)
-          this.queue.trade(core.bytes[at + R.side] === 1, readI64(core.words, at + R.price), readI64(core.words, at + R.qty));
+        if (lane.queue !== null && lane.queue.size > 0)
+          lane.queue.trade(core.bytes[at + R.side] === 1, readI64(core.words, at + R.price), readI64(core.words, at + R.qty));
         if (!this.wantTrades) return;
         const local = readI64Big(core.words, at + R.localTs);
         this.ticksUntil(local);
         const origin = this.runtime.originNs;
         this.execute(
           this.runtime.trade(
-            0,
+            inst,
             readI64(core.words, at + R.price),
             readI64(core.words, at + R.qty),
             core.bytes[at + R.side] === 1,
@@ -273,11 +360,11 @@ export class Trader {
    * count unchanged: always so in the single-thread layout, the one a strategy reading levels runs in); otherwise
    * none this message, counted.
    */
-  private levels(at: number): void {
-    const inst = this.levelsOf!;
+  private levels(lane: Lane, at: number): void {
+    const inst = lane.levelsOf!;
     const w = this.pipeline.core.words;
     if (readI64(w, inst.ptr + I.messages) === readI64(w, at + S.msgCount)) {
-      copyLevels(this.pipeline.core.x, inst.book.ptr, this.slots, 0);
+      copyLevels(this.pipeline.core.x, inst.book.ptr, lane.slots, 0);
     } else this.levelsMissed++;
   }
 

@@ -26,7 +26,13 @@ import type { Layout } from '../feed/placement';
  * `ringbook backtest --parity` can replay it with the same strategy, parameters, instrument and signal settings.
  */
 export interface SessionFile {
+  /** The first instrument's symbol (the only one of a one-symbol session). */
   symbol: string;
+  /**
+   * Every symbol of the session by instrument index (absent in older files: just `symbol`): an order record's
+   * instrument field is an index into this list, and its files are under that symbol's partition of _orders/.
+   */
+  symbols?: string[];
   instType: string;
   startedNs: string;
   /** Every parameter (strategy and runtime) in sections, as a --config file holds them. */
@@ -36,9 +42,19 @@ export interface SessionFile {
    * file beside this one that holds the exact bundle text it ran (absent when the bundle is unknown, and in older files).
    */
   strategy?: { name: string; bundleHash: string | null; coreHash: string | null; source: string; bundleFile?: string };
-  instrument: { tickSize: number; lotSize: number; makerFeeRate: number; takerFeeRate: number };
+  /** The first instrument's grid and fees. */
+  instrument: SessionInstrument;
+  /** Each symbol's, by instrument index (absent in older files). */
+  instruments?: Array<SessionInstrument & { symbol: string }>;
   signals: typeof defaultSignalParams;
   tickNs: string;
+}
+
+export interface SessionInstrument {
+  tickSize: number;
+  lotSize: number;
+  makerFeeRate: number;
+  takerFeeRate: number;
 }
 
 /** The strategy of a session and its resolved parameters. */
@@ -55,7 +71,10 @@ export interface SessionOptions {
   wsUrl: string;
   restUrl: string;
   instType: InstType;
+  /** The traded symbol of a one-symbol session (ignored when `symbols` is given). */
   symbol: string;
+  /** Several symbols: one pipeline with all of them, the runtime's instrument i = symbols[i], a gateway each. */
+  symbols?: string[];
   strategy: SessionStrategy;
   credentials: Credentials;
   mode: VenueMode;
@@ -73,7 +92,26 @@ export interface SessionOptions {
   restRateLimits?: RestClientOptions['rateLimits'];
 }
 
+/** One symbol's figures in a session of several. */
+export interface SymbolSummary {
+  symbol: string;
+  signals: number;
+  orders: number;
+  cancels: number;
+  fills: number;
+  rejects: number;
+  feesQuote: number;
+  realisedQuote: number;
+  equityQuote: number;
+  positionLot: number;
+  openOrders: number;
+  /** Whether the strategy may trade it (declared in instruments.trade), or only watches it. */
+  traded: boolean;
+}
+
 export interface SessionSummary {
+  /** Per symbol, by instrument index (one entry for a one-symbol session); the figures below are their totals. */
+  symbols: SymbolSummary[];
   signals: number;
   orders: number;
   cancels: number;
@@ -88,6 +126,7 @@ export interface SessionSummary {
   feesQuote: number;
   realisedQuote: number;
   equityQuote: number;
+  /** The position of the one symbol; with several, their lots summed (each symbol's is in `symbols`). */
   positionLot: number;
   phase: string;
   /** Live orders of ours. */
@@ -129,13 +168,25 @@ export class TradingSession {
   private constructor(
     readonly pipeline: MarketPipeline,
     readonly runtime: StrategyRuntime,
-    readonly gateway: BitgetGateway,
+    /** One gateway per symbol, by instrument index. */
+    readonly gateways: BitgetGateway[],
     readonly trader: Trader,
-    readonly grid: InstrumentGrid,
+    /** The symbols' grids, by instrument index. */
+    readonly grids: InstrumentGrid[],
     /** Tick-to-trade per hop (src/latency/hops.ts). */
     readonly hops: HopBoard,
     readonly probe: LatencyProbe,
   ) {}
+
+  /** The first (in a one-symbol session, the only) symbol's gateway. */
+  get gateway(): BitgetGateway {
+    return this.gateways[0];
+  }
+
+  /** The first (in a one-symbol session, the only) symbol's grid. */
+  get grid(): InstrumentGrid {
+    return this.grids[0];
+  }
 
   static async start(o: SessionOptions): Promise<TradingSession> {
     let session: TradingSession | null = null;
@@ -152,10 +203,11 @@ export class TradingSession {
           },
         }
       : undefined;
+    const symbols = o.symbols?.length ? o.symbols : [o.symbol];
     const pipeline = await MarketPipeline.start({
       wsUrl: o.wsUrl,
       restUrl: o.restUrl,
-      instruments: [{ instType: o.instType, symbol: o.symbol, channels: o.channels ?? ['books', 'trade'] }],
+      instruments: symbols.map((symbol) => ({ instType: o.instType, symbol, channels: o.channels ?? ['books', 'trade'] })),
       engineSpins: o.pipeline?.engineSpins,
       layout: o.layout,
       deferFeed: true,
@@ -163,14 +215,15 @@ export class TradingSession {
       onExchangeError: (e) => o.log(`exchange error ${e.code}: ${e.msg}`),
       record,
     });
-    const grid = pipeline.grids[0];
+    const grids = pipeline.grids;
+    const specs = grids.map(instrumentSpec);
     const st = o.strategy;
     let trader: Trader | null = null;
     const runtime = new StrategyRuntime({
       definition: st.strategy.definition,
       params: st.params,
       settings: st.settings,
-      instruments: [instrumentSpec(grid)],
+      instruments: specs,
       originNs: originOf(BigInt(Date.now()) * 1_000_000n),
       idTag: `rb${Date.now().toString(36)}`,
       ofiLevels: signalsOf(st.strategy.definition, st.params).ofiLevels ?? defaultSignalParams.ofiLevels,
@@ -181,11 +234,16 @@ export class TradingSession {
       },
       onRoundTrip: (t) => trader?.roundTrip(t),
     });
-    trader = new Trader(pipeline, 0, runtime, null, o.log);
+    trader = new Trader(pipeline, runtime, null, o.log);
     const hops = HopBoard.create();
     const probe = new LatencyProbe(hops, pipeline.trace, { keepLog: o.latencyLog });
     trader.probe = probe;
-    const spec = instrumentSpec(grid);
+    const sessionInstrument = (spec: RuntimeInstrument): SessionInstrument => ({
+      tickSize: spec.tickSize,
+      lotSize: spec.lotSize,
+      makerFeeRate: spec.makerFeeRate,
+      takerFeeRate: spec.takerFeeRate,
+    });
     if (o.record) {
       trader.orderLog = new OrderLog(new Ring(pipeline.core, pipeline.core.ringOffset('order')), 0);
       const started = BigInt(Date.now()) * 1_000_000n;
@@ -194,7 +252,8 @@ export class TradingSession {
       // the exact text that trades, beside the session: --parity replays it even after the user's file has changed
       const bundleFile = st.strategy.bundle ? writeSessionBundle(dir, `session-${started}`, st.strategy.bundle) : undefined;
       const file: SessionFile = {
-        symbol: o.symbol,
+        symbol: symbols[0],
+        symbols,
         instType: o.instType,
         startedNs: String(started),
         config: st.config,
@@ -205,63 +264,96 @@ export class TradingSession {
           source: st.strategy.bundle?.source ?? st.strategy.definition.name,
           ...(bundleFile ? { bundleFile } : {}),
         },
-        instrument: { tickSize: spec.tickSize, lotSize: spec.lotSize, makerFeeRate: spec.makerFeeRate, takerFeeRate: spec.takerFeeRate },
+        instrument: sessionInstrument(specs[0]),
+        instruments: specs.map((spec) => ({ symbol: spec.symbol, ...sessionInstrument(spec) })),
         signals: { ...defaultSignalParams, ...signalsOf(st.strategy.definition, st.params) } as typeof defaultSignalParams,
         tickNs: String(TICK_NS),
       };
       writeFileSync(join(dir, `session-${started}.json`), `${JSON.stringify(file, null, 2)}\n`);
     }
     const endpoints = o.mode === 'local' ? gatewayEndpoints('local', o.restUrl) : gatewayEndpoints(o.mode);
-    const gateway = new BitgetGateway({
-      credentials: o.credentials,
-      mode: o.mode,
-      grid,
-      restUrl: endpoints.restUrl,
-      wsUrl: endpoints.wsUrl,
-      onEvent: (e) => trader.handle(e),
-      onWire: (clientOid) => probe.wire(clientOid),
-      log: (level, line) => o.log(`gateway ${level}: ${line}`),
-      cancelAllScope: 'productType',
-      rest: o.restRateLimits ? { rateLimits: o.restRateLimits } : undefined,
-    });
-    trader.setExecutor(gateway);
-    await gateway.start();
+    // one gateway per symbol (Bitget's order requests name one symbol; the private streams' pushes are filtered by
+    // it): with several, each cancel-all stays in its symbol and every client draws on the first one's rate budgets
+    const many = grids.length > 1;
+    const gateways: BitgetGateway[] = [];
+    for (let inst = 0; inst < grids.length; inst++) {
+      const grid = grids[inst];
+      gateways.push(
+        new BitgetGateway({
+          credentials: o.credentials,
+          mode: o.mode,
+          grid,
+          restUrl: endpoints.restUrl,
+          wsUrl: endpoints.wsUrl,
+          onEvent: (e) => trader.handle(e, inst),
+          onWire: (clientOid) => probe.wire(clientOid),
+          log: (level, line) => o.log(`gateway ${level}: ${line}`),
+          cancelAllScope: many ? 'symbol' : 'productType',
+          rest:
+            o.restRateLimits || inst > 0
+              ? { ...(o.restRateLimits ? { rateLimits: o.restRateLimits } : {}), ...(inst > 0 ? { limitersOf: gateways[0].rest } : {}) }
+              : undefined,
+        }),
+      );
+    }
+    trader.setExecutor(gateways);
+    await Promise.all(gateways.map((g) => g.start()));
     // An order sent before the private stream is subscribed has its fills go unseen, and the runtime then finds the
-    // venue's position ahead of its fills and halts: the strategy and its market data wait for the stream (bounded).
+    // venue's position ahead of its fills and halts: the strategy and its market data wait for the streams (bounded).
     const readyBy = Date.now() + PRIVATE_READY_MS;
-    while (gateway.privateWs && gateway.privateWs.state !== 'ready' && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 5));
-    if (gateway.privateWs && gateway.privateWs.state !== 'ready')
+    const notReady = () => gateways.some((g) => g.privateWs && g.privateWs.state !== 'ready');
+    while (notReady() && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 5));
+    if (notReady())
       o.log(`gateway warn: the private stream is not ready after ${PRIVATE_READY_MS / 1000} s; trading starts, fills follow once it is`);
     trader.start();
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();
-    session = new TradingSession(pipeline, runtime, gateway, trader, grid, hops, probe);
+    session = new TradingSession(pipeline, runtime, gateways, trader, grids, hops, probe);
     return session;
   }
 
   /** A snapshot for the status line and the summary. */
   summary(): SessionSummary {
     const rt = this.runtime;
-    const p = rt.position(0);
-    const pv = rt.markets[0].position as unknown as { bidTick: number; askTick: number };
-    const spec = instrumentSpec(this.grid);
-    const tickLotQuote = spec.tickSize * spec.lotSize;
-    const mark = pv.bidTick === pv.bidTick ? Math.round((pv.bidTick + pv.askTick) / 2) : null;
+    const symbols = this.grids.map((grid, inst): SymbolSummary => {
+      const p = rt.position(inst);
+      const pv = rt.markets[inst].position as unknown as { bidTick: number; askTick: number };
+      const spec = instrumentSpec(grid);
+      const tickLotQuote = spec.tickSize * spec.lotSize;
+      const mark = pv.bidTick === pv.bidTick ? Math.round((pv.bidTick + pv.askTick) / 2) : null;
+      const c = this.trader.countersOf(inst);
+      return {
+        symbol: grid.symbol,
+        signals: c.signals,
+        orders: c.orders,
+        cancels: c.cancels,
+        fills: p.fills,
+        rejects: c.rejects,
+        feesQuote: p.feesQuote,
+        realisedQuote: p.realisedTickLot * tickLotQuote,
+        equityQuote: equityQuote(p, mark, tickLotQuote),
+        positionLot: p.lot,
+        openOrders: rt.markets[inst].orders.length,
+        traded: rt.markets[inst].tradable,
+      };
+    });
+    const sum = (f: (s: SymbolSummary) => number) => symbols.reduce((a, s) => a + f(s), 0);
     const c = this.trader.counters;
     const f = this.pipeline.feedStats?.counters;
     return {
+      symbols,
       signals: c.signals,
       orders: c.orders,
       cancels: c.cancels,
       cancelAlls: c.cancelAlls,
-      batchRequests: this.gateway.stats.batches,
-      fills: p.fills,
+      batchRequests: this.gateways.reduce((a, g) => a + g.stats.batches, 0),
+      fills: sum((s) => s.fills),
       rejects: c.rejects,
       trades: rt.roundTrips.length,
-      feesQuote: p.feesQuote,
-      realisedQuote: p.realisedTickLot * tickLotQuote,
-      equityQuote: equityQuote(p, mark, tickLotQuote),
-      positionLot: p.lot,
+      feesQuote: sum((s) => s.feesQuote),
+      realisedQuote: sum((s) => s.realisedQuote),
+      equityQuote: sum((s) => s.equityQuote),
+      positionLot: sum((s) => s.positionLot),
       phase: rt.phase,
       openOrders: rt.liveOrderCount,
       resyncs: f?.resyncs ?? 0,
@@ -278,13 +370,15 @@ export class TradingSession {
   /** Kill switch, then an orderly shutdown: cancel all (flatten if asked), let the gateway settle, stop the threads. */
   async stop(flatten: boolean): Promise<SessionSummary> {
     this.trader.stop(flatten);
-    await Promise.race([this.gateway.idle(), new Promise((r) => setTimeout(r, 10_000))]);
+    await Promise.race([Promise.all(this.gateways.map((g) => g.idle())), new Promise((r) => setTimeout(r, 10_000))]);
     // A flatten is acknowledged over REST before its fill arrives on the private stream: give the fill its moment
     // (bounded), so the summary reports the position the exchange has.
     const deadline = Date.now() + 5000;
-    while (flatten && this.runtime.position(0).lot !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot !== 0);
+    while (flatten && open() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
-    await this.gateway.stop();
+    // the first gateway's client owns the rate budgets the others draw on: it closes last
+    for (const g of [...this.gateways].reverse()) await g.stop();
     this.probe.flush();
     const summary = this.summary();
     const stopped = await this.pipeline.stop();

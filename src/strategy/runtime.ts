@@ -207,10 +207,13 @@ export class StrategyRuntime {
   private openPositions = 0;
   private out: Action[] = [];
   private outInst: number[] = [];
+  /** The instruments of the last answer (taken() hands out `out` and swaps these, so actionInst reads them after). */
+  private takenInst: number[] = [];
   private readonly window = new PlaceWindow();
   private readonly day = new DayBaseline();
   private clockOffsetNs: number | null = null;
-  private reconcile = { attempts: 0, sentNs: 0, reason: '' };
+  /** The reconcile under way; `awaiting[i]`: instrument i's venue truth (its executor's resynced) is still to come. */
+  private reconcile = { attempts: 0, sentNs: 0, reason: '', awaiting: [] as boolean[] };
   venueMismatch = false;
   /** clientOids are numbered here, never reused: rb-<tag>-<n>. */
   private nextOid = 1;
@@ -426,7 +429,7 @@ export class StrategyRuntime {
         this.onReject(ev);
         break;
       case 'fill':
-        this.onFill(ev);
+        this.onFill(ev, inst);
         break;
       case 'cancelAck':
         this.onCancelAck(ev.clientOid);
@@ -475,7 +478,7 @@ export class StrategyRuntime {
 
   /** The instrument each action of the last answer is for (parallel to it). */
   actionInst(i: number): number {
-    return this.outInst[i] ?? 0;
+    return this.takenInst[i] ?? 0;
   }
 
   position(inst = 0): PositionState {
@@ -796,7 +799,8 @@ export class StrategyRuntime {
     this.deliver(o, 'rejected', ev.code, ev.message, ev.retryable);
   }
 
-  private onFill(ev: Extract<Event, { type: 'fill' }>): void {
+  /** `from`: the instrument whose executor reported it, for a fill of an order the runtime did not place (a flatten's). */
+  private onFill(ev: Extract<Event, { type: 'fill' }>, from = 0): void {
     let o = this.orders.get(ev.clientOid);
     const known = o ?? this.finishedOrder(ev.clientOid);
     // duplicates are checked per order (a fill of an order we no longer remember is booked as it comes)
@@ -804,7 +808,7 @@ export class StrategyRuntime {
       this.count('fill.duplicate');
       return this.log('warn', `duplicate fill ${ev.clientOid}/${ev.tradeId} ignored`);
     }
-    const inst = known !== undefined ? known.inst : 0;
+    const inst = known !== undefined ? known.inst : from < this.insts.length ? from : 0;
     const I = this.insts[inst];
     this.riskClean = false;
     this.dirty = true;
@@ -996,6 +1000,9 @@ export class StrategyRuntime {
           for (const o of I.orders) markCancelled(o);
           return;
         }
+        // with several instruments each one's executor answers for it: trade again once every one has
+        this.reconcile.awaiting[inst] = false;
+        if (this.reconcile.awaiting.includes(true)) return;
         this.status = 'trading';
         this.log('info', 'reconciled: trading again');
         for (const J of this.insts) if (J.position.lot !== 0 && !J.trip.open) this.openTrip(J);
@@ -1228,7 +1235,7 @@ export class StrategyRuntime {
       }
       this.push(i, { type: 'reconcile' });
     }
-    this.reconcile = { attempts: 1, sentNs: this.now, reason };
+    this.reconcile = { attempts: 1, sentNs: this.now, reason, awaiting: this.insts.map(() => true) };
     this.status = 'reconciling';
     this.dirty = true;
     this.quietNs = NaN;
@@ -1347,7 +1354,10 @@ export class StrategyRuntime {
     const out = this.out;
     if (out.length === 0) return NO_ACTIONS;
     this.out = [];
-    this.outInst.length = 0;
+    const inst = this.takenInst;
+    this.takenInst = this.outInst;
+    this.outInst = inst;
+    inst.length = 0;
     return out;
   }
 

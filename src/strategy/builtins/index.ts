@@ -6,6 +6,7 @@ import type { StrategyDefinition } from '../api';
 import obiOfi from './obi-ofi/index';
 import signalTaker from './signal-taker';
 import mmGlft from './mm-glft';
+import leadLag from './lead-lag';
 
 export interface Builtin {
   name: string;
@@ -18,6 +19,7 @@ export const BUILTINS: readonly Builtin[] = [
   { name: 'obi-ofi', source: 'src/strategy/builtins/obi-ofi/index.ts', definition: obiOfi as unknown as StrategyDefinition },
   { name: 'signal-taker', source: 'src/strategy/builtins/signal-taker.ts', definition: signalTaker as unknown as StrategyDefinition },
   { name: 'mm-glft', source: 'src/strategy/builtins/mm-glft.ts', definition: mmGlft as unknown as StrategyDefinition },
+  { name: 'lead-lag', source: 'src/strategy/builtins/lead-lag.ts', definition: leadLag as unknown as StrategyDefinition },
 ];
 
 export const BUILTIN_NAMES = BUILTINS.map((b) => b.name);
