@@ -111,7 +111,7 @@ test('the endpoints: the built-ins and the served file, its bundle and its event
   };
   assert.equal(
     list.builtins.map((b) => b.name),
-    ['obi-ofi', 'signal-taker', 'mm-glft'],
+    ['obi-ofi', 'signal-taker', 'mm-glft', 'lead-lag'],
   );
   assert.is(list.builtins[1].bundle.hash, (await loadStrategy('signal-taker')).bundle!.hash);
   assert.is(list.served.name, 'imbalance-taker');
@@ -142,7 +142,7 @@ test('without --strategy: /api/strategy is a 404 that says how, /api/strategies 
   assert.match(r.body, /start ringbook serve --strategy FILE/);
   const list = JSON.parse((await get(ctx.bare.port, '/api/strategies')).body) as { served: null; builtins: unknown[] };
   assert.is(list.served, null);
-  assert.is(list.builtins.length, 3);
+  assert.is(list.builtins.length, 4);
   assert.is((await get(ctx.bare.port, '/api/nothing')).status, 404);
 });
 

@@ -321,7 +321,7 @@ if (!existsSync(CHROMIUM)) {
       await page.goto(bare.url);
       await waitFor(page, `window.__ringbook.recordings.length > 0`);
       let s = await state(page);
-      assert.equal(s.strategies, ['builtin:obi-ofi', 'builtin:signal-taker', 'builtin:mm-glft']);
+      assert.equal(s.strategies, ['builtin:obi-ofi', 'builtin:signal-taker', 'builtin:mm-glft', 'builtin:lead-lag']);
       assert.is(s.strategy.hash, null, 'compiled into the page');
       assert.is(s.served, null);
       const bundle = join(ctx.dir, 'bare.bundle.js');
