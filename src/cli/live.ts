@@ -164,7 +164,7 @@ function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: 
 
 /**
  * The session's symbols: --symbols as given, else the strategy's declared instruments (traded, then watched), else
- * BTCUSDT. A symbol twice is a command-line error.
+ * BTCUSDT. A symbol twice, or a declared one left out, is a command-line error.
  */
 export function sessionSymbols(
   given: readonly string[] | undefined,
@@ -174,6 +174,11 @@ export function sessionSymbols(
   const list = (given?.length ? given : fromStrategy.length ? fromStrategy : ['BTCUSDT']).map((x) => x.toUpperCase());
   const twice = list.find((x, i) => list.indexOf(x) !== i);
   if (twice && given?.length) throw new UsageError(`--symbols ${given.join(',')}: ${twice} is named twice`);
+  const missing = fromStrategy.filter((x) => !list.includes(x));
+  if (missing.length && given?.length)
+    throw new UsageError(
+      `--symbols ${given.join(',')}: the strategy declares ${missing.join(', ')} too (${(declared?.trade ?? []).join(', ') || 'none'} traded, ${(declared?.watch ?? []).join(', ') || 'none'} watched): try --symbols ${[...new Set([...list, ...missing])].join(',')}`,
+    );
   return [...new Set(list)];
 }
 

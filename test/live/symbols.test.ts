@@ -169,6 +169,15 @@ test('--symbols with a symbol twice is a command-line error', () => {
   assert.match(r.stderr, /--symbols BTCUSDT,btcusdt: BTCUSDT is named twice/);
 });
 
+test('--symbols without a symbol the strategy declares is a command-line error naming it', () => {
+  const r = spawnSync(process.execPath, [CLI, 'demo', '--strategy', 'lead-lag', '--symbols', 'BTCUSDT'], { encoding: 'utf8' });
+  assert.is(r.status, 2);
+  assert.match(
+    r.stderr,
+    /--symbols BTCUSDT: the strategy declares ETHUSDT too \(ETHUSDT traded, BTCUSDT watched\): try --symbols BTCUSDT,ETHUSDT/,
+  );
+});
+
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
 test.run();
