@@ -18,6 +18,8 @@ export interface Item {
   event?: Event;
   /** Exchange time of an answer (fills keep it in the trace). */
   exchT?: number;
+  /** The instrument: whose venue an action reaches, or whose venue answers. */
+  inst: number;
 }
 
 /** A binary min-heap on (t, kind, seq): deterministic order for equal times. */

@@ -6,6 +6,8 @@ import { fileRecordGroups } from '../capture/read-file';
 import { Backtest, type BacktestOptions, type StrategyRun } from './run';
 import { createBacktestCore, instrumentOf, signalsOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 import type { ReplayFile } from './feeder';
+import { mergeStreams, symbolStream } from './merge';
+import type { ResettableBacktestCore } from './setup';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
@@ -46,6 +48,13 @@ export interface RunOptions {
   skippedFiles?: readonly string[];
 }
 
+/** One instrument of a merged run: its symbol, its market files in replay order, and its grid. */
+export interface SymbolFiles {
+  symbol: string;
+  files: ReplayFile[];
+  grid: RecordingGrid;
+}
+
 /** Runs one backtest over `files` (market data of one symbol, in order) on `bc`. */
 export async function runFiles(
   bc: ReturnType<typeof createBacktestCore>,
@@ -84,9 +93,52 @@ export async function runFiles(
     }
     if (bt.done) break;
   }
+  return finishRun(bt, files.length, o);
+}
+
+/**
+ * Runs one backtest of several instruments on `bc` (made with their grids, in the same order): their files streamed row
+ * group by row group, one decode area each, and merged message by message in local-time order (./merge). Instrument i
+ * is `symbols[i]`; at equal local stamps the earlier instrument goes first.
+ */
+export async function runSymbols(bc: ResettableBacktestCore, symbols: readonly SymbolFiles[], o: RunOptions): Promise<BacktestTrace> {
+  if (symbols.length === 1) return runFiles(bc, symbols[0].files, symbols[0].grid, { ...o, symbol: symbols[0].symbol });
+  const signals = signalsOf(o.strategy.definition, o.strategy.params, o.signals);
+  bc.reset(signals);
+  const instruments = symbols.map((s) => ({
+    ...instrumentOf(s.grid, s.symbol, o.fees ?? DEFAULT_FEES),
+    ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
+  }));
+  const bt = new Backtest(bc, {
+    strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
+    instrument: instruments[0],
+    instruments,
+    latency: o.latency,
+    queue: o.queue,
+    partialFills: o.partialFills,
+    fromNs: o.fromNs,
+    toNs: o.toNs,
+    // a flat rate applies to each instrument; recorded settlements are one symbol's (several: not charged, the CLI says so)
+    fundingRate: o.funding?.kind === 'flat' ? o.funding.rate : undefined,
+    sampleNs: o.sampleNs,
+    onAction: o.onAction,
+    onEvent: o.onEvent,
+    onRuntime: o.onRuntime,
+    endNs: o.endNs,
+  });
+  const streams = symbols.map((s, i) => symbolStream(s.files, bc.area(i), i, o.toNs, o.feedShiftNs, bc.core.words));
+  await mergeStreams(bt, streams, bc.core.words);
+  return finishRun(
+    bt,
+    symbols.reduce((n, s) => n + s.files.length, 0),
+    o,
+  );
+}
+
+function finishRun(bt: Backtest, files: number, o: RunOptions): BacktestTrace {
   const skipped = o.skippedFiles ?? [];
   const trace = bt.finish({
-    files: files.length,
+    files,
     ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
     ...(o.feeTier ? { feeTier: o.feeTier } : {}),
     ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}),

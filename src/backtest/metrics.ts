@@ -181,6 +181,24 @@ export interface Metrics {
   exposure: ExposureMetrics;
   strategy: StrategyMetrics | null;
   settings: Record<string, string | number | boolean | null>;
+  /**
+   * A run of several instruments: each one's figures on its own grid. The fields above are then the portfolio's
+   * (./portfolio): money summed, exposure as the gross position value, volume and positions in lots null (lots of
+   * different instruments do not add), markouts in each fill's own ticks.
+   */
+  instruments?: InstrumentMetrics[];
+}
+
+/** One instrument of a several-instrument run. */
+export interface InstrumentMetrics {
+  symbol: string;
+  tickSize: number;
+  lotSize: number;
+  pnl: PnlMetrics;
+  activity: ActivityMetrics;
+  trades: TradeMetrics;
+  markouts: MarkoutMetrics[];
+  exposure: ExposureMetrics;
 }
 
 export interface MetricsOptions {
@@ -491,7 +509,8 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
   const perDay = (x: number): number | null => (days > 0 ? x / days : null);
 
   const dd = drawdown(s.ts, eq.subarray(0, s.length));
-  const exp = exposure(trace);
+  const several = trace.instruments !== undefined && trace.instruments.length > 1;
+  const exp = several ? portfolioExposure(trace) : exposure(trace);
   const base = exp.maxNotionalQuote ?? 0;
   const c = trace.counts;
 
@@ -540,7 +559,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       rejects: c.rejects,
       tradesPerDay: perDay(trace.trades.length),
       fillsPerDay: perDay(trace.fills.length),
-      volumeLot: volume,
+      volumeLot: several ? null : volume,
       turnoverQuote: turnover,
       turnoverPerDayQuote: perDay(turnover),
       returnPerValueBps: turnover > 0 ? (net / turnover) * 1e4 : null,
@@ -555,5 +574,40 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     strategy: strategyOf(trace),
   };
   // Settings are copied as given, not rounded: they are inputs, printed so a run can be repeated.
-  return { ...fixAll(m), settings };
+  if (!several) return { ...fixAll(m), settings };
+  const instruments = trace.instruments!.map((it): InstrumentMetrics => {
+    const one = computeMetrics({ ...trace, ...it, instruments: undefined, strategy: undefined, settings: {} }, opts);
+    return {
+      symbol: it.symbol,
+      tickSize: it.tickSize,
+      lotSize: it.lotSize,
+      pnl: one.pnl,
+      activity: one.activity,
+      trades: one.trades,
+      markouts: one.markouts,
+      exposure: one.exposure,
+    };
+  });
+  return { ...fixAll(m), settings, instruments };
+}
+
+/** A portfolio's exposure: the gross position value sampled (the series' positionLot holds it, ./portfolio). */
+function portfolioExposure(trace: BacktestTrace): ExposureMetrics {
+  const s = trace.series;
+  const v = s.positionLot.subarray(0, s.length);
+  let max = 0;
+  let inMarket = 0;
+  for (const x of v) {
+    if (x > max) max = x;
+    if (x !== 0) inMarket++;
+  }
+  return {
+    maxPositionLot: null,
+    meanAbsPositionLot: null,
+    medianAbsPositionLot: null,
+    maxNotionalQuote: s.length > 0 ? max : null,
+    meanNotionalQuote: mean(v),
+    medianNotionalQuote: median(v),
+    timeInMarket: div(inMarket, s.length),
+  };
 }

@@ -26,6 +26,8 @@ export interface Section {
 
 /** What the report knows beyond the metrics: the instrument's currencies, the parameters, why it traded as it did. */
 export interface ReportContext {
+  /** Several instruments: every symbol of the run, in its order. */
+  symbols?: readonly string[];
   /** Quote currency (USDT); default "quote". */
   currency?: string;
   /** Base currency (BTC); default "base". */
@@ -173,6 +175,35 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   return { title: 'Outcome', rows };
 }
 
+/** Several instruments: each one's PnL, fees and exposure, and the total (the portfolio's). */
+function instrumentsSection(m: Metrics, q: string): Section {
+  const rows: Row[] = [];
+  for (const it of m.instruments ?? []) {
+    const e = it.exposure;
+    rows.push(
+      row(
+        it.symbol,
+        quote(it.pnl.netQuote),
+        q,
+        `net; gross ${quote(it.pnl.grossQuote)}, fees ${quote(it.pnl.feesQuote)}, funding ${quote(it.pnl.fundingQuote)}; ` +
+          `${plural(it.activity.fills, 'fill')}, ${plural(it.trades.count, 'round trip')}; max |position| ${num(e.maxPositionLot, 0)} lot, ` +
+          `max value ${quote(e.maxNotionalQuote)} ${q}, in market ${pct(e.timeInMarket)} %`,
+      ),
+    );
+  }
+  const e = m.exposure;
+  rows.push(
+    row(
+      'total',
+      quote(m.pnl.netQuote),
+      q,
+      `net; gross ${quote(m.pnl.grossQuote)}, fees ${quote(m.pnl.feesQuote)}, funding ${quote(m.pnl.fundingQuote)}; ` +
+        `${plural(m.activity.fills, 'fill')}, ${plural(m.trades.count, 'round trip')}; max value held ${quote(e.maxNotionalQuote)} ${q} (all instruments)`,
+    ),
+  );
+  return { title: 'Instruments (PnL, fees and exposure of each)', rows };
+}
+
 export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
   const { run, pnl, returns: r, drawdown: d, activity: a, trades: t, exposure: e } = m;
   const q = ctx.currency ?? 'quote';
@@ -193,8 +224,16 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('to', run.toUtc || run.toNs, 'UTC'),
         row('duration', a.days === null ? NONE : have),
         row('market events', int(run.events)),
-        row('tick size', String(run.tickSize), q),
-        row('lot size', String(run.lotSize), ctx.base ?? 'base'),
+        ...(m.instruments
+          ? m.instruments.map((it, i) =>
+              row(
+                i === 0 ? 'instruments' : '',
+                it.symbol,
+                '',
+                `tick ${it.tickSize} ${q}, lot ${it.lotSize}${i === 0 ? '; merged in local-time order' : ''}`,
+              ),
+            )
+          : [row('tick size', String(run.tickSize), q), row('lot size', String(run.lotSize), ctx.base ?? 'base')]),
         row('equity sampled every', duration(run.seriesIntervalNs), '', `${int(run.seriesSamples)} samples`),
         ...(ctx.strategy
           ? [
@@ -229,6 +268,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       ],
     },
     costsSection(m, q),
+    ...(m.instruments ? [instrumentsSection(m, q)] : []),
     {
       title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${r.intervalSource === 'requested' ? 'as requested' : `series interval; ${duration(r.requestedIntervalNs)} requested`})`,
       rows: [
@@ -294,8 +334,15 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     },
     {
       title: 'Markouts (mid move after each fill, in its favour)',
-      rows: m.markouts.map((k) =>
-        row(`after ${duration(k.horizonNs)}`, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`),
+      rows: (m.instruments ?? [{ symbol: '', markouts: m.markouts }]).flatMap((it) =>
+        it.markouts.map((k) =>
+          row(
+            `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`,
+            num(k.meanTicks, 3),
+            'ticks',
+            `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`,
+          ),
+        ),
       ),
     },
     {

@@ -45,9 +45,10 @@ import { FeedHealth, TICK_NS } from '../live/market-events';
 import { SimExchange, type VenueBook } from './simexchange';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
-import type { BacktestTrace, FillRow, StrategyTrace, TradeRow } from './trace';
+import type { BacktestTrace, FillRow, InstrumentTrace, OrderCounts, StrategyTrace, TradeRow } from './trace';
 import { ANSWER, ARRIVE, Agenda } from './agenda';
 import { Recorders, type RecorderOptions } from './recorders';
+import { portfolioTrace } from './portfolio';
 
 /** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
 export interface StrategyRun {
@@ -70,6 +71,11 @@ export interface StrategyRun {
 export interface BacktestOptions {
   strategy: StrategyRun;
   instrument: RuntimeInstrument;
+  /**
+   * Several instruments (instrument i is the core's instrument i, BacktestCore.insts[i]); `instrument` is then the
+   * first. Each gets its own record ring, simulated venue and recorders; the runtime, the agenda and the ticks are shared.
+   */
+  instruments?: readonly RuntimeInstrument[];
   latency: LatencyModel;
   queue: QueueModel;
   partialFills?: boolean;
@@ -120,6 +126,8 @@ export interface BacktestCore {
   core: Core;
   engine: Engine;
   inst: Instrument;
+  /** Every instrument of the core (several: a merged replay); absent: `inst` only. */
+  insts?: readonly Instrument[];
   /** Staging area in core memory for `stagingRecords` 64-byte records, and the output ring. */
   staging: number;
   stagingRecords: number;
@@ -130,11 +138,15 @@ export interface BacktestCore {
    * read at the message's local time.
    */
   records: number;
+  /** Each instrument's record ring (`records` is the first); absent: `records` only. */
+  recordsOf?: readonly number[];
   recordSlots: number;
 }
 
 /** The most book levels a side a strategy may declare (`depth`). */
 export const MAX_DEPTH = 32;
+/** The most instruments one backtest replays (the core's engine has room for 64). */
+export const MAX_INSTRUMENTS = 64;
 /** Bytes of the record ring a run cycles through (about): small enough to stay in the caches beside the core's book. */
 const RING_BYTES = 128 * 1024;
 
@@ -192,41 +204,57 @@ export class Backtest {
   private qT = new Float64Array(256);
   private qL = new Float64Array(256);
   private qK = new Uint8Array(256);
-  /** Book messages: the record (an index into the core's record ring), or -1 when it had to be copied to `spill`. */
+  /** The instrument of each event. */
+  private qI = new Uint8Array(256);
+  /** Book messages: the record (an index into its instrument's record ring), or -1 when it had to be copied to `spill`. */
   private qR = new Int32Array(256);
   /** Trades: price, size, taker side (1 buy), exchange time. */
   private qX = new Float64Array(256 * 4);
   private qE: Array<Event | undefined> = new Array<Event | undefined>(256).fill(undefined);
   private head = 0;
   private tail = 0;
-  /** Queue index of the last book message delivered; -1 before the first. */
-  private lastBook = -1;
+  /** Per instrument: queue index of the last book message delivered; -1 before the first. */
+  private readonly lastBook: number[];
   /**
-   * The record ring in core memory (BacktestCore.records): the core writes each book message's signal record (and the
-   * loop its best levels) into the next slot, where it stays until the strategy has read it — nothing is copied.
-   * Records from `recLow` (the one the views read) to `recTail` (the next to write) are in use.
+   * The record rings in core memory (BacktestCore.recordsOf), one per instrument: the core writes each book message's
+   * signal record (and the loop its best levels) into its instrument's next slot, where it stays until the strategy
+   * has read it — nothing is copied. Per instrument, records from `recLow` (the one the views read) to `recTail` (the
+   * next to write) are in use. `ring` is the view of core memory every ring is read through.
    */
   private readonly ring: Slots;
   private readonly ringMask: number;
-  private recTail = 0;
-  private recLow = 0;
-  /** Word index of the instrument's signal-out pointer (where the core writes the next record). */
-  private readonly signalOut: number;
-  /** Records that no longer fitted the ring (a feed far behind): copied here, by queue slot. Rarely used. */
+  private readonly ringAt: number[];
+  private readonly recTail: number[];
+  private readonly recLow: number[];
+  /** Word index of each instrument's signal-out pointer (where the core writes its next record). */
+  private readonly signalOut: number[];
+  /** Records that no longer fitted a ring (a feed far behind): copied here, by queue slot. Rarely used. */
   private spill: Slots;
-  /** The views read a spilled record: its queue index, protected from reuse until the next delivery (-1: none). */
-  private lastSpill = -1;
+  /** Per instrument, the views read a spilled record: its queue index, protected from reuse until its next delivery (-1: none). */
+  private readonly lastSpill: number[];
+  /** The lowest of lastSpill's (-1: none): the queue keeps slots from there. */
+  private spillFloor = -1;
   private readonly wantTrades: boolean;
   private readonly depth: number;
-  private readonly health = new FeedHealth();
+  private readonly health: FeedHealth[];
+  /** The venue of each instrument (the simulated one, or the recorded answers of a session). */
+  readonly venues: Venue[];
+  /** The first instrument's venue. */
   readonly sim: Venue;
   private rt!: StrategyRuntime;
   private base = 0n;
   private baseAbs = 0;
+  /** The first record's local stamp as halves, and the window's ends, on the loop's clock (set at the first record). */
+  private hi0 = 0;
+  private lo0 = 0;
+  private toRel = Infinity;
+  private fromRel = -Infinity;
   /** The runtime's clock minus the loop's (the runtime counts from the UTC midnight before the first record). */
   private rtOff = 0;
   private started = false;
   private inMessage = false;
+  /** The instrument of the message being replayed. */
+  private cur = 0;
   /** The core put records in the output ring since the last message end. */
   private ringUsed = false;
   private lastExch = -Infinity;
@@ -235,6 +263,8 @@ export class Backtest {
   /** The local time of the event being handed to the runtime (for the same reason a field), and an answer's venue time. */
   private evT = 0;
   private evExch = 0;
+  /** The instrument of the event being handed to the runtime. */
+  private evI = 0;
   private lastLocal = 0;
   /** Local stamp of the last replayed message (unclamped), on the loop's clock. */
   private lastLocalRel = 0;
@@ -246,7 +276,8 @@ export class Backtest {
   ticksSkipped = 0;
   private tickOffset = 0;
   private trades = 0;
-  private mid = NaN;
+  /** Each instrument's mid (ticks) as of the last book message delivered. */
+  private readonly mid: Float64Array;
   private msgLocal = 0;
   /** Local time of the last replayed message: the run ends there. */
   private dataEnd = 0;
@@ -260,9 +291,13 @@ export class Backtest {
   private readonly fills: FillRow[] = [];
   private readonly tradeRows: TradeRow[] = [];
   private readonly counts = { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 };
-  /** Markouts, the equity/position/mid series and funding. */
-  private readonly rec: Recorders;
-  private readonly tickLotQuote: number;
+  /** Several instruments: each one's fills, round trips and counts (the totals are above). */
+  private readonly per: Array<{ fills: FillRow[]; trades: TradeRow[]; counts: OrderCounts }>;
+  /** Per instrument: markouts, the equity/position/mid series and funding. */
+  private readonly rec: Recorders[];
+  private readonly instruments: readonly RuntimeInstrument[];
+  private readonly n: number;
+  private readonly tickLotQuote: number[];
   private readonly tickNs = Number(TICK_NS);
 
   constructor(
@@ -278,6 +313,14 @@ export class Backtest {
       throw new Error(`strategy ${def.name}: trades must be an integer in [0, 100000], got ${String(trades)}`);
     this.depth = depth;
     this.wantTrades = trades > 0;
+    const insts = o.instruments ?? [o.instrument];
+    const cores = c.insts ?? [c.inst];
+    const rings = c.recordsOf ?? [c.records];
+    if (insts.length > cores.length || insts.length > rings.length || insts.length > MAX_INSTRUMENTS)
+      throw new Error(`the backtest core has ${cores.length} instrument(s), the run asks for ${insts.length}`);
+    if (insts.length > 1 && o.venue) throw new Error('a venue given in place of the simulated one serves one instrument only');
+    this.instruments = insts;
+    const n = (this.n = insts.length);
     const core = c.core;
     // Slots as wide as the strategy's depth, and no more of them than stay in cache: each message's record is written
     // to the next slot, and a ring larger than the caches evicts the core's book on every message. Messages pending
@@ -285,20 +328,33 @@ export class Backtest {
     this.ring = new Slots(0, depth, { i32: core.words, f64: core.f64, u8: core.bytes });
     this.ringMask = ringSlots(c.recordSlots, this.ring.stride) - 1;
     this.spill = new Slots(this.cap, depth);
-    this.signalOut = (c.inst.ptr + I.signalOut) >> 2;
-    this.tickLotQuote = o.instrument.tickSize * o.instrument.lotSize;
-    this.rec = new Recorders(this.tickLotQuote, o);
+    this.ringAt = rings.slice(0, n);
+    this.recTail = new Array<number>(n).fill(0);
+    this.recLow = new Array<number>(n).fill(0);
+    this.lastBook = new Array<number>(n).fill(-1);
+    this.lastSpill = new Array<number>(n).fill(-1);
+    this.signalOut = cores.slice(0, n).map((i) => (i.ptr + I.signalOut) >> 2);
+    this.health = insts.map(() => new FeedHealth());
+    this.mid = new Float64Array(n).fill(NaN);
+    this.tickLotQuote = insts.map((i) => i.tickSize * i.lotSize);
+    this.rec = this.tickLotQuote.map((q) => new Recorders(q, o));
+    this.per = insts.map(() => ({ fills: [], trades: [], counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 } }));
     // half a nanosecond after the clock's time on the loop's: after the signal or tick stamped then, before the next
-    this.sim = o.venue
-      ? o.venue((ns, e) => this.agenda.push({ t: Number(ns - this.base) + 0.5, kind: ANSWER, event: e }))
-      : new SimExchange({
-          book: coreBook(c.inst),
-          instrument: o.instrument,
-          queue: o.queue,
-          partialFills: o.partialFills,
-          amendKeepsQueue: o.instrument.amendKeepsQueue,
-          deliver: (t, e) => this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t }),
-        });
+    this.venues = o.venue
+      ? [o.venue((ns, e) => this.agenda.push({ t: Number(ns - this.base) + 0.5, kind: ANSWER, event: e, inst: 0 }))]
+      : insts.map(
+          (instrument, i) =>
+            new SimExchange({
+              book: coreBook(cores[i]),
+              instrument,
+              queue: o.queue,
+              partialFills: o.partialFills,
+              amendKeepsQueue: instrument.amendKeepsQueue,
+              deliver: (t, e) =>
+                this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t, inst: i }),
+            }),
+        );
+    this.sim = this.venues[0];
   }
 
   /** The runtime (made at the first record). */
@@ -319,7 +375,7 @@ export class Backtest {
       const part: Columns = {};
       for (const k in cols) part[k] = cols[k].subarray(start, start + n) as Int32Array | BigInt64Array;
       columnsToRecords(part, n, core.words, staging >> 2, this.c.inst.idx);
-      this.staged(staging, n);
+      this.staged(staging, n, 0, Infinity);
     }
   }
 
@@ -332,13 +388,33 @@ export class Backtest {
     for (let start = 0; start < rows && !this.ended; start += stagingRecords) {
       const n = Math.min(stagingRecords, rows - start);
       core.words.set(words.subarray((from + start) * 16, (from + start + n) * 16), staging >> 2);
-      this.staged(staging, n);
+      this.staged(staging, n, 0, Infinity);
     }
   }
 
   /** Replays `rows` records already in core memory from byte address `ptr` (see capture/parquet/record-groups), in place. */
   feedCore(ptr: number, rows: number): void {
-    if (!this.ended) this.staged(ptr, rows);
+    if (!this.ended) this.staged(ptr, rows, 0, Infinity);
+  }
+
+  /**
+   * Several instruments merged in local-time order (./merge): replays instrument `inst`'s records in core memory from
+   * byte address `ptr` (at most `rows`, in place) while the message that starts next is stamped (local_ts of its first
+   * record) before the limit — the next message of another instrument, ns since the epoch as its halves `limitHi` and
+   * `limitLo` — or at the limit when `inclusive` (the other instrument comes later in the run's order). Returns the
+   * records replayed; a message that goes on past `rows` is finished first by the next call for the same instrument
+   * (`inMessage`).
+   */
+  feedMerged(inst: number, ptr: number, rows: number, limitHi: number, limitLo: number, inclusive: boolean): number {
+    if (this.ended || rows <= 0) return 0;
+    if (!this.started) this.begin(this.c.core.words, ptr >> 2);
+    const lim = limitHi === Infinity ? Infinity : (limitHi - this.hi0) * TWO32 + ((limitLo >>> 0) - this.lo0) - (inclusive ? 0 : 0.5);
+    return this.staged(ptr, rows, inst, lim);
+  }
+
+  /** A message was cut at the end of the records given: the next call must carry on with the same instrument. */
+  get inMessageNow(): boolean {
+    return this.inMessage;
   }
 
   /** The first record: the run's clock, the runtime (its origin is the UTC midnight before it), onStart. */
@@ -346,6 +422,11 @@ export class Backtest {
     this.started = true;
     this.base = (BigInt(w[at + W_LOCAL + 1]) << 32n) | BigInt(w[at + W_LOCAL] >>> 0);
     this.baseAbs = Number(this.base);
+    this.hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
+    this.lo0 = Number(BigInt.asUintN(32, this.base));
+    // the window's ends on the loop's clock
+    this.toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
+    this.fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
     this.tickOffset = Number(((this.base % TICK_NS) + TICK_NS) % TICK_NS);
     const origin = originOf(this.base);
     this.rtOff = Number(this.base - origin);
@@ -354,7 +435,7 @@ export class Backtest {
       definition: s.definition,
       params: s.params,
       settings: s.settings,
-      instruments: [this.o.instrument],
+      instruments: this.instruments,
       originNs: origin,
       idTag: s.idTag,
       seed: s.seed,
@@ -363,32 +444,51 @@ export class Backtest {
       describeError: s.describeError,
       onLog: s.onLog,
     });
-    this.rt.queueAhead = (oid) => this.sim.queueAhead(oid);
-    this.rec.start(this.base, this.rt.position(0));
+    const venues = this.venues;
+    if (this.n === 1) this.rt.queueAhead = (oid) => venues[0].queueAhead(oid);
+    else
+      this.rt.queueAhead = (oid) => {
+        // an order is known to one venue only; NaN from the others
+        for (let i = 0; i < venues.length; i++) {
+          const q = venues[i].queueAhead(oid);
+          if (q === q) return q;
+        }
+        return NaN;
+      };
+    for (let i = 0; i < this.n; i++) this.rec[i].start(this.base, this.rt.position(i));
     this.o.onRuntime?.(this.rt);
-    this.rt.attach(0, this.ring, -1);
+    for (let i = 0; i < this.n; i++) this.rt.attach(i, this.ring, -1);
     this.evT = 0;
     this.settle(this.rt.start(this.rtOff));
   }
 
-  /** Runs `n` records from byte address `ptr`, message by message (a message may continue in the next chunk). */
-  private staged(ptr: number, n: number): void {
+  /**
+   * Runs `n` records of instrument `inst` from byte address `ptr`, message by message (a message may continue in the
+   * next chunk), until a message would start after `lim` (the loop's clock); returns the records run.
+   */
+  private staged(ptr: number, n: number, inst: number, lim: number): number {
     const { core, engine, out } = this.c;
     const w = core.words;
     const at = ptr >> 2;
     if (!this.started) this.begin(w, at);
-    const hi0 = Number(BigInt.asIntN(64, this.base) >> 32n);
-    const lo0 = Number(BigInt.asUintN(32, this.base));
-    // the window's ends on the loop's clock
-    const toRel = this.o.toNs === undefined ? Infinity : Number(this.o.toNs - this.base);
-    const fromRel = this.o.fromNs === undefined ? -Infinity : Number(this.o.fromNs - this.base);
+    this.cur = inst;
+    const hi0 = this.hi0;
+    const lo0 = this.lo0;
+    const toRel = this.toRel;
+    const fromRel = this.fromRel;
+    const check = toRel !== Infinity || lim !== Infinity;
+    const venue = this.venues[inst];
     let i = 0;
     while (i < n) {
       if (!this.inMessage) {
         const p = at + i * 16;
-        if (toRel !== Infinity && stamp(w, p + W_LOCAL, hi0, lo0) >= toRel) {
-          this.ended = true;
-          return;
+        if (check) {
+          const tl0 = stamp(w, p + W_LOCAL, hi0, lo0);
+          if (tl0 >= toRel) {
+            this.ended = true;
+            return i;
+          }
+          if (tl0 > lim) return i;
         }
         let te = stamp(w, p + W_EXCH, hi0, lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
@@ -424,18 +524,18 @@ export class Backtest {
           lat.feed[1] = tl - stamp(w, p + W_EXCH, hi0, lo0);
           lat.observeFeed!();
         }
-        const resting = this.sim.hasResting;
+        const resting = venue.hasResting;
         if (k === Kind.trade) {
           // prices and sizes in ticks and lots are far below 2^53
           const side = (head >> 8) & 0xff;
           if (resting || this.wantTrades) {
             const price = w[p + W_PRICE + 1] * TWO32 + (w[p + W_PRICE] >>> 0);
             const qty = w[p + W_QTY + 1] * TWO32 + (w[p + W_QTY] >>> 0);
-            if (resting) this.sim.trade(te, side, price, qty);
+            if (resting) venue.trade(te, side, price, qty);
             if (this.wantTrades && this.msgWanted) this.queueTrade(price, qty, side === 1, te);
           }
         } else if (resting) {
-          this.sim.afterBook(te);
+          venue.afterBook(te);
         }
         if (this.ringUsed) {
           this.ringUsed = false;
@@ -445,52 +545,67 @@ export class Backtest {
       }
       i = j + 1;
     }
+    return n;
   }
 
-  /** A queue entry at the message's local time; returns its index masked (its slot). */
+  /** A queue entry of the current instrument at the message's local time; returns its index masked (its slot). */
   private enqueue(kind: number): number {
     // a spilled record the views read keeps its queue slot until the next delivery
-    const floor = this.lastSpill >= 0 && this.lastSpill < this.head ? this.lastSpill : this.head;
+    const f = this.spillFloor;
+    const floor = f >= 0 && f < this.head ? f : this.head;
     if (this.tail - floor >= this.cap) this.grow(floor);
     const s = this.tail++ & this.mask;
     this.qT[s] = this.msgLocal;
     this.qL[s] = this.lastLocalRel;
     this.qK[s] = kind;
+    this.qI[s] = this.cur;
     return s;
   }
 
-  /** Points the core at the next free slot of the record ring for the book message about to be applied. */
+  /** Points the core at the next free slot of the current instrument's record ring for the book message about to be applied. */
   private nextRecord(w: Int32Array): void {
-    if (this.recTail - this.recLow >= this.ringMask) this.spillRecords();
-    w[this.signalOut] = this.c.records + (this.recTail & this.ringMask) * this.ring.stride;
+    const k = this.cur;
+    if (this.recTail[k] - this.recLow[k] >= this.ringMask) this.spillRecords(k);
+    w[this.signalOut[k]] = this.ringAt[k] + (this.recTail[k] & this.ringMask) * this.ring.stride;
+  }
+
+  /** The lowest queue index a spilled record the views read holds (-1: none). */
+  private floorSpill(): void {
+    let f = -1;
+    for (let i = 0; i < this.n; i++) {
+      const v = this.lastSpill[i];
+      if (v >= 0 && (f < 0 || v < f)) f = v;
+    }
+    this.spillFloor = f;
   }
 
   /**
-   * The ring is full (the feed runs a ring's worth of messages behind): the views' record and every queued one move to
-   * the spill slots, freeing the ring. Never in ordinary data; correct if it happens.
+   * Instrument `k`'s ring is full (the feed runs a ring's worth of messages behind): the views' record and every queued
+   * one of it move to the spill slots, freeing the ring. Never in ordinary data; correct if it happens.
    */
-  private spillRecords(): void {
+  private spillRecords(k: number): void {
     const st = this.ring.stride;
     const copy = (r: number, toSlot: number) => {
-      const from = this.c.records + (r & this.ringMask) * st;
+      const from = this.ringAt[k] + (r & this.ringMask) * st;
       this.spill.u8.set(this.ring.u8.subarray(from, from + st), toSlot * st);
     };
-    const v = this.lastBook;
+    const v = this.lastBook[k];
     if (v >= 0 && v < this.head && this.qR[v & this.mask] >= 0) {
       // the views' record: keep it in its (delivered) queue slot, protected until the next delivery
       copy(this.qR[v & this.mask], v & this.mask);
       this.qR[v & this.mask] = -1;
-      this.lastSpill = v;
-      this.rt.attach(0, this.spill, (v & this.mask) * st);
+      this.lastSpill[k] = v;
+      this.floorSpill();
+      this.rt.attach(k, this.spill, (v & this.mask) * st);
     }
     for (let i = this.head; i < this.tail; i++) {
       const q = i & this.mask;
-      if (this.qK[q] === BOOK && this.qR[q] >= 0) {
+      if (this.qK[q] === BOOK && this.qI[q] === k && this.qR[q] >= 0) {
         copy(this.qR[q], q);
         this.qR[q] = -1;
       }
     }
-    this.recLow = this.recTail;
+    this.recLow[k] = this.recTail[k];
   }
 
   /**
@@ -498,17 +613,19 @@ export class Backtest {
    * ring where the core wrote it; a strategy that reads depth gets the book's best levels written beside it.
    */
   private queueBook(): void {
+    const k = this.cur;
     const sl = this.ring;
-    const base = this.c.records + (this.recTail & this.ringMask) * sl.stride;
-    if (!this.health.healthy) {
-      const recovered = this.health.book((sl.u8[base + S.state] & State.valid) !== 0);
+    const base = this.ringAt[k] + (this.recTail[k] & this.ringMask) * sl.stride;
+    const health = this.health[k];
+    if (!health.healthy) {
+      const recovered = health.book((sl.u8[base + S.state] & State.valid) !== 0);
       if (recovered !== null) this.qE[this.enqueue(OTHER)] = recovered;
     }
     const s = this.enqueue(BOOK);
-    this.qR[s] = this.recTail++;
+    this.qR[s] = this.recTail[k]++;
     if (this.depth > 0) {
       const x = this.c.core.x;
-      const book = this.c.inst.book.ptr;
+      const book = (this.c.insts ?? [this.c.inst])[k].book.ptr;
       const lv = base + RECORD_BYTES;
       const d = this.depth * 8;
       sl.i32[(base + LEVEL_COUNTS) >> 2] = x.bookTop(book, 1, this.depth, lv, lv + d);
@@ -525,13 +642,14 @@ export class Backtest {
     x[s * 4 + 3] = exchT;
   }
 
-  /** Doubles the queue, keeping the pending entries (and a spilled record the views read) in place by index. */
+  /** Doubles the queue, keeping the pending entries (and spilled records the views read) in place by index. */
   private grow(floor: number): void {
     const cap = this.cap * 2;
     const mask = cap - 1;
     const t = new Float64Array(cap);
     const l = new Float64Array(cap);
     const k = new Uint8Array(cap);
+    const ins = new Uint8Array(cap);
     const r = new Int32Array(cap);
     const x = new Float64Array(cap * 4);
     const e = new Array<Event | undefined>(cap).fill(undefined);
@@ -543,6 +661,7 @@ export class Backtest {
       t[b] = this.qT[a];
       l[b] = this.qL[a];
       k[b] = this.qK[a];
+      ins[b] = this.qI[a];
       r[b] = this.qR[a];
       e[b] = this.qE[a];
       for (let q = 0; q < 4; q++) x[b * 4 + q] = this.qX[a * 4 + q];
@@ -551,23 +670,25 @@ export class Backtest {
     this.qT = t;
     this.qL = l;
     this.qK = k;
+    this.qI = ins;
     this.qR = r;
     this.qX = x;
     this.qE = e;
     this.spill = spill;
     this.cap = cap;
     this.mask = mask;
-    if (this.lastSpill >= 0) this.rt.attach(0, spill, (this.lastSpill & mask) * stride);
+    for (let i = 0; i < this.n; i++) if (this.lastSpill[i] >= 0) this.rt.attach(i, spill, (this.lastSpill[i] & mask) * stride);
   }
 
   /** Status records of the message just applied (all replayMessage puts in the ring) → health events at its local time. */
   private collect(core: Core, out: Ring): void {
     const n = out.readable(1 << 20);
     if (this.msgWanted) {
+      const health = this.health[this.cur];
       for (let q = 0; q < n; q++) {
         const at = out.slot(out.tail + q);
         if (core.bytes[at] !== Kind.status) continue;
-        const ev = this.health.status(readI64(core.words, at + R.seq));
+        const ev = health.status(readI64(core.words, at + R.seq));
         if (ev !== null) this.qE[this.enqueue(OTHER)] = ev;
       }
     }
@@ -622,11 +743,12 @@ export class Backtest {
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
       ag.pop();
-      if (top.kind === ARRIVE) this.sim.arrive(top.t, top.action!);
+      if (top.kind === ARRIVE) this.venues[top.inst].arrive(top.t, top.action!);
       else {
         if (this.pendingTick === this.pendingTick) this.flushTick();
         this.evT = top.t;
         this.evExch = top.exchT ?? top.t;
+        this.evI = top.inst;
         this.answerEvent(top.event!);
       }
     }
@@ -650,6 +772,7 @@ export class Backtest {
       const e = this.qE[s]!;
       this.qE[s] = undefined;
       this.evExch = this.evT;
+      this.evI = this.qI[s];
       this.answerEvent(e);
     }
   }
@@ -667,40 +790,46 @@ export class Backtest {
     this.tickEvent();
   }
 
-  /** A queued book message at local time evT, queue entry `i`: read in the ring where the core wrote it. */
+  /** A queued book message at local time evT, queue entry `i`: read in its instrument's ring where the core wrote it. */
   private bookEvent(i: number): void {
-    this.lastBook = i;
     const q = i & this.mask;
+    const k = this.qI[q];
+    this.lastBook[k] = i;
+    this.evI = k;
     const r = this.qR[q];
     if (r >= 0) {
-      this.recLow = r;
-      if (this.lastSpill >= 0) {
-        this.lastSpill = -1;
-        this.rt.attach(0, this.ring, -1);
+      this.recLow[k] = r;
+      if (this.lastSpill[k] >= 0) {
+        this.lastSpill[k] = -1;
+        this.floorSpill();
+        this.rt.attach(k, this.ring, -1);
       }
-      this.bookDelivery(this.ring, this.c.records + (r & this.ringMask) * this.ring.stride);
+      this.bookDelivery(this.ring, this.ringAt[k] + (r & this.ringMask) * this.ring.stride);
       return;
     }
-    this.lastSpill = i;
-    this.rt.attach(0, this.spill, -1);
+    this.lastSpill[k] = i;
+    this.floorSpill();
+    this.rt.attach(k, this.spill, -1);
     this.bookDelivery(this.spill, q * this.spill.stride);
   }
 
   /**
-   * A book message reaches the runtime at local time evT (the hot path), read from `sl` at byte `base`. Times travel in
-   * fields here, not arguments: a double passed to a call V8 does not inline is a new heap number every time.
+   * A book message of instrument evI reaches the runtime at local time evT (the hot path), read from `sl` at byte
+   * `base`. Times travel in fields here, not arguments: a double passed to a call V8 does not inline is a new heap
+   * number every time.
    */
   private bookDelivery(sl: Slots, base: number): void {
     this.advanceTo();
-    if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
-    this.settle(this.rt.book(0, base));
+    const k = this.evI;
+    if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid[k] = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
+    this.settle(this.rt.book(k, base));
   }
 
   /** A queued public trade (queue slot `s`) at local time evT. */
   private tradeEvent(s: number): void {
     this.advanceTo();
     const x = this.qX;
-    this.settle(this.rt.trade(0, x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, this.qL[s] + this.rtOff));
+    this.settle(this.rt.trade(this.qI[s], x[s * 4], x[s * 4 + 1], x[s * 4 + 2] === 1, x[s * 4 + 3] + this.rtOff, this.qL[s] + this.rtOff));
   }
 
   /** A timer tick at local time evT. */
@@ -711,13 +840,14 @@ export class Backtest {
     this.settle(this.rt.tick(this.evT + this.rtOff));
   }
 
-  /** A venue answer or a health report at local time evT (an answer left the venue at evExch). */
+  /** A venue answer or a health report of instrument evI at local time evT (an answer left the venue at evExch). */
   private answerEvent(e: Event): void {
     const t = this.evT;
+    const k = this.evI;
     this.advanceTo();
     this.o.onEvent?.(this.absNs(t), e);
     if (e.type === 'fill') {
-      this.fills.push({
+      const row: FillRow = {
         localTs: this.absNs(t),
         exchTs: this.absNs(this.evExch),
         side: e.side,
@@ -725,13 +855,22 @@ export class Backtest {
         qtyLot: e.qtyLot,
         feeQuote: e.feeQuote,
         maker: e.maker,
-      });
+        symbol: this.instruments[k].symbol,
+      };
+      this.fills.push(row);
       this.counts.filledLot += e.qtyLot;
-      this.rec.fill(t, this.fills.length - 1, e.side === 'buy' ? 1 : -1, e.priceTick);
+      let no = this.fills.length - 1;
+      if (this.n > 1) {
+        const p = this.per[k];
+        no = p.fills.push(row) - 1;
+        p.counts.filledLot += e.qtyLot;
+      }
+      this.rec[k].fill(t, no, e.side === 'buy' ? 1 : -1, e.priceTick);
     } else if (e.type === 'reject') {
       this.counts.rejects++;
+      if (this.n > 1) this.per[k].counts.rejects++;
     }
-    this.settle(this.rt.handle(e, 0));
+    this.settle(this.rt.handle(e, k));
   }
 
   private absNs(t: number): bigint {
@@ -750,27 +889,37 @@ export class Backtest {
     const trips = rt.roundTrips;
     while (this.trades < trips.length) {
       const tr = trips[this.trades++];
-      this.tradeRows.push({
+      const row: TradeRow = {
         dir: tr.dir,
         entryNs: rt.originNs + BigInt(tr.entryNs),
         exitNs: rt.originNs + BigInt(tr.exitNs),
-        grossQuote: tr.realisedTickLot * this.tickLotQuote,
+        grossQuote: tr.realisedTickLot * this.tickLotQuote[tr.inst],
         feesQuote: tr.feesQuote,
         reason: tr.reason,
-      });
+      };
+      this.tradeRows.push(row);
+      if (this.n > 1) this.per[tr.inst].trades.push(row);
     }
     // an index loop: most events return the runtime's shared empty array, and for-of over two kinds of array
     // (frozen and not) is a polymorphic iteration on every event
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i];
+      const k = rt.actionInst(i);
       if (this.o.onAction) this.o.onAction(this.absNs(t), a, rt.nowNs());
+      const c = this.counts;
+      const pc = this.n > 1 ? this.per[k].counts : null;
       if (a.type === 'place') {
-        this.counts.orders++;
-        this.counts.postedLot += a.qtyLot;
+        c.orders++;
+        c.postedLot += a.qtyLot;
+        if (pc) {
+          pc.orders++;
+          pc.postedLot += a.qtyLot;
+        }
       } else if (a.type === 'cancel' || a.type === 'cancelAll') {
-        this.counts.cancels++;
+        c.cancels++;
+        if (pc) pc.cancels++;
       }
-      this.agenda.push({ t: t + this.o.latency.entry(this.baseAbs + t), kind: ARRIVE, action: a });
+      this.agenda.push({ t: t + this.o.latency.entry(this.baseAbs + t), kind: ARRIVE, action: a, inst: k });
     }
     if (this.tickAt === Infinity && rt.needsTicks) this.scheduleTick();
   }
@@ -791,9 +940,16 @@ export class Backtest {
     const t = this.evT;
     if (t > this.lastLocal) this.lastLocal = t;
     // most events fall between two samples with no markout due: one comparison
-    const rec = this.rec;
-    if (t < rec.nextSample && t < rec.nextFunding && t < rec.nextMark) return;
-    rec.advance(t, this.mid);
+    const rec = this.rec[0];
+    if (this.n === 1) {
+      if (t < rec.nextSample && t < rec.nextFunding && t < rec.nextMark) return;
+      rec.advance(t, this.mid[0]);
+      return;
+    }
+    for (let i = 0; i < this.n; i++) {
+      const r = this.rec[i];
+      if (t >= r.nextSample || t >= r.nextFunding || t >= r.nextMark) r.advance(t, this.mid[i]);
+    }
   }
 
   /**
@@ -809,35 +965,51 @@ export class Backtest {
     this.evT = end;
     this.advanceTo();
     this.rt.stop(); // its actions have no market left to reach
-    this.c.core.words[this.signalOut] = 0; // the instrument's signal record is its own again
+    for (const w of this.signalOut) this.c.core.words[w] = 0; // each instrument's signal record is its own again
     // the final sample: the state at the end of the data
-    const { markouts, series, fundingQuote, fundingSettlements } = this.rec.finish(end, this.mid);
-    return {
-      tickSize: this.o.instrument.tickSize,
-      lotSize: this.o.instrument.lotSize,
+    const done = this.rec.map((r, i) => r.finish(end, this.mid[i]));
+    const inst0 = this.o.instrument;
+    const trace: BacktestTrace = {
+      tickSize: inst0.tickSize,
+      lotSize: inst0.lotSize,
       fromNs: this.base,
       toNs: this.base + BigInt(this.lastLocalRel),
       events: this.events,
       fills: this.fills,
       trades: this.tradeRows,
       counts: { ...this.counts },
-      markouts,
-      series,
-      fundingQuote,
-      fundingSettlements,
+      markouts: done[0].markouts,
+      series: done[0].series,
+      fundingQuote: done[0].fundingQuote,
+      fundingSettlements: done[0].fundingSettlements,
       strategy: this.strategyTrace(),
       settings: {
         latency: this.o.latency.name,
         queue: this.o.queue.name,
         partialFills: this.o.partialFills !== false,
-        makerFeeRate: this.o.instrument.makerFeeRate,
-        takerFeeRate: this.o.instrument.takerFeeRate,
+        makerFeeRate: inst0.makerFeeRate,
+        takerFeeRate: inst0.takerFeeRate,
         fundingRate: this.o.fundingRate ?? 0,
         tickNs: this.tickNs,
         clampedLocal: this.clampedLocal,
         ...settings,
       },
     };
+    if (this.n === 1) return trace;
+    const instruments: InstrumentTrace[] = this.instruments.map((ins, i) => ({
+      symbol: ins.symbol,
+      tickSize: ins.tickSize,
+      lotSize: ins.lotSize,
+      makerFeeRate: ins.makerFeeRate,
+      takerFeeRate: ins.takerFeeRate,
+      fills: this.per[i].fills,
+      trades: this.per[i].trades,
+      counts: { ...this.per[i].counts },
+      markouts: done[i].markouts,
+      series: done[i].series,
+      fundingQuote: done[i].fundingQuote,
+    }));
+    return portfolioTrace(trace, instruments);
   }
 
   /** How the strategy ended the run, what it recorded and logged (times as ns since the first record). */

@@ -7,7 +7,7 @@ import type { FileMeta } from '../capture/schema';
 import { RecordArea } from '../capture/parquet/record-groups';
 import type { StrategyDefinition, SignalSettings } from '../strategy/api';
 import type { RuntimeInstrument } from '../strategy/runtime';
-import { MAX_DEPTH, type BacktestCore } from './run';
+import { MAX_DEPTH, MAX_INSTRUMENTS, type BacktestCore } from './run';
 
 export const DEFAULT_FEES = { maker: 0.0002, taker: 0.0006 } as const;
 const OUT_CAP_LOG2 = 10;
@@ -38,45 +38,64 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
   };
 }
 
-/** Engine, instrument, staging and output ring for backtests on one core; `reset` before each run. */
+/** The core pieces of a backtest, with what a run resets, and where each instrument's row groups are decoded. */
+export type ResettableBacktestCore = BacktestCore & {
+  reset(signals: Partial<SignalParams>): void;
+  /** Instrument `i`'s decode area (default 0): allocated on first use (runs over shared records never need one). */
+  area(i?: number): RecordArea;
+};
+
+/**
+ * Engine, instruments, staging and output ring for backtests on one core; `reset` before each run. One instrument per
+ * grid (its own book, on its own tick and lot), each with a record ring of its own and, on first use, a decode area of
+ * its own (~12 MB: a merged replay holds one decoded row group per instrument).
+ */
 export function createBacktestCore(
   core: Core,
-  grid: RecordingGrid,
+  grids: RecordingGrid | readonly RecordingGrid[],
   stagingRecords = 4096,
-): BacktestCore & { reset(signals: Partial<SignalParams>): void; area(): RecordArea } {
-  const engine = new Engine(core, 1);
-  const inst = engine.addInstrument(0, {
-    priceScale: grid.priceScale,
-    priceStep: grid.priceStep,
-    sizeScale: grid.sizeScale,
-    sizeStep: grid.sizeStep,
-    levelsPerSide: 8192,
-    zCapacity: 4096,
-  });
+): ResettableBacktestCore {
+  const list = Array.isArray(grids) ? (grids as readonly RecordingGrid[]) : [grids as RecordingGrid];
+  if (list.length < 1 || list.length > MAX_INSTRUMENTS)
+    throw new Error(`a backtest runs 1 to ${MAX_INSTRUMENTS} instruments, got ${list.length}`);
+  const engine = new Engine(core, list.length);
+  const insts = list.map((grid, idx) =>
+    engine.addInstrument(idx, {
+      priceScale: grid.priceScale,
+      priceStep: grid.priceStep,
+      sizeScale: grid.sizeScale,
+      sizeStep: grid.sizeStep,
+      levelsPerSide: 8192,
+      zCapacity: 4096,
+    }),
+  );
   const staging = core.x.coreAlloc(stagingRecords * REC_SIZE);
   // A ring of its own, small enough to stay in cache (the live signal ring is 4 MiB: every record written to it
   // missed the caches). A replay drains it after every message; 1024 slots also hold a 4096-record batch's output.
   const ring = core.x.coreAlloc(core.x.ringBytes(OUT_CAP_LOG2, 8));
   core.x.ringInit(ring, OUT_CAP_LOG2, 8);
   const out = new Ring(core, ring);
-  // the record ring the core writes each book message's signal record into (and the loop its best levels)
-  const records = core.x.coreAlloc(RECORD_SLOTS * slotBytes(MAX_DEPTH));
-  let area: RecordArea | undefined;
+  // the record rings the core writes each book message's signal record into (and the loop its best levels)
+  const records = insts.map(() => core.x.coreAlloc(RECORD_SLOTS * slotBytes(MAX_DEPTH)));
+  const areas: (RecordArea | undefined)[] = [];
   return {
     core,
     engine,
-    inst,
+    inst: insts[0],
+    insts,
     staging,
     stagingRecords,
     out,
-    records,
+    records: records[0],
+    recordsOf: records,
     recordSlots: RECORD_SLOTS,
-    /** Where row groups are decoded for replay: allocated on first use (runs over shared records never need it). */
-    area: () => (area ??= new RecordArea(core)),
+    area: (i = 0) => (areas[i] ??= new RecordArea(core)),
     reset(signals) {
-      core.words[(inst.ptr + I.signalOut) >> 2] = 0;
-      inst.configure(signals);
-      inst.book.clear();
+      for (const inst of insts) {
+        core.words[(inst.ptr + I.signalOut) >> 2] = 0;
+        inst.configure(signals);
+        inst.book.clear();
+      }
       out.release(out.readable(1 << 30));
     },
   };

@@ -13,6 +13,8 @@ export interface FillRow {
   /** Fee paid in quote currency (negative = rebate). */
   feeQuote: number;
   maker: boolean;
+  /** The instrument filled (absent in traces built by hand). */
+  symbol?: string;
 }
 
 export interface TradeRow {
@@ -100,4 +102,25 @@ export interface BacktestTrace {
   settings: Record<string, string | number | boolean>;
   /** Absent in traces built by hand (tests). */
   strategy?: StrategyTrace;
+  /**
+   * A run of several instruments: each one's own trace (its grid, fills, round trips, counts, markouts, series and
+   * funding). The fields above are then the portfolio's, in quote units (./portfolio): tickSize and lotSize 1, fill
+   * prices in quote and sizes in base, the equity summed, positionLot the gross position value, no mid.
+   */
+  instruments?: InstrumentTrace[];
+}
+
+/** One instrument of a several-instrument run. */
+export interface InstrumentTrace {
+  symbol: string;
+  tickSize: number;
+  lotSize: number;
+  makerFeeRate: number;
+  takerFeeRate: number;
+  fills: FillRow[];
+  trades: TradeRow[];
+  counts: OrderCounts;
+  markouts: Markouts;
+  series: Series;
+  fundingQuote: number;
 }

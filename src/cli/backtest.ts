@@ -14,7 +14,7 @@ import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
 import { listParquet } from '../capture/recover';
-import { createBacktestCore, gridOf, runFiles, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
+import { createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { readOwnOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
@@ -47,7 +47,13 @@ export const BACKTEST = {
     ...strategyFlags(),
     // no fixed default: with --parity the strategy is the session's
     strategy: { ...STRATEGY_FLAG_FREE, defaultText: `${DEFAULT_STRATEGY}, or with --parity the one the session traded` },
-    symbol: { type: 'string', arg: 'S', aliases: ['symbols'], description: 'the symbol to replay when the input holds several' },
+    symbol: {
+      type: 'string',
+      arg: 'S[,S…]',
+      aliases: ['symbols'],
+      defaultText: "every symbol the strategy's instruments declaration names, else the recording's only one",
+      description: 'the symbols to replay, merged in local-time order (one instrument each; --parity: one)',
+    },
     from: { type: 'string', arg: 'T', description: 'replay from this local time: ISO (2026-11-28T10:00:00Z) or ns since the epoch' },
     to: { type: 'string', arg: 'T', description: 'replay up to this local time' },
     latency: {
@@ -121,6 +127,7 @@ export const BACKTEST = {
   examples: [
     ['backtest data/ --preset demo', 'replay a recording with the demo preset and print the report'],
     ['backtest data/ --strategy my-strategy.ts --set threshold=0.4', 'your own strategy file, one parameter changed'],
+    ['backtest data/ --strategy lead-lag.ts --symbols BTCUSDT,ETHUSDT', 'two instruments of one recording, merged in local-time order'],
     [
       'backtest data/ --config strategy.json --set gates.maxSpreadTicks=10 --report r.html',
       'your parameters, one changed, and an HTML report',
@@ -174,6 +181,18 @@ export async function replayFilesOf(
   symbol?: string,
   o: { skipDamaged?: boolean } = {},
 ): Promise<{ files: ReplayFile[]; damaged: DamagedFile[] }> {
+  const { files, damaged } = await readReplayFiles(paths, o);
+  const chosen = symbol ? filesOfSymbol(files, symbol) : files;
+  if (!symbol && recordedSymbols(files).length > 1)
+    throw new Error(`the input holds several symbols (${recordedSymbols(files).join(', ')}): pick one with --symbol`);
+  return { files: sortReplay(chosen), damaged };
+}
+
+/** Every market file among `paths`, its footer read (a damaged one stops everything, or with `skipDamaged` is set aside). */
+export async function readReplayFiles(
+  paths: string[],
+  o: { skipDamaged?: boolean } = {},
+): Promise<{ files: ReplayFile[]; damaged: DamagedFile[] }> {
   const read = await sortOutDamaged(paths, readFileMeta, o.skipDamaged ?? false);
   if (!read.ok.length) throw new Error(`every input file is damaged: ${read.damaged.map((d) => d.message).join('; ')}`);
   const files: ReplayFile[] = read.ok.map(({ path, value: { meta, rows } }) => ({
@@ -182,16 +201,50 @@ export async function replayFilesOf(
     rows,
     firstLocalTs: BigInt(meta.first_local_ts || '0'),
   }));
-  const symbols = [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];
-  let chosen = files;
-  if (symbol) {
-    chosen = files.filter((f) => f.meta.symbol === symbol);
-    if (!chosen.length) throw new Error(`no recording of ${symbol} (found ${symbols.join(', ')})`);
-  } else if (symbols.length > 1) {
-    throw new Error(`the input holds several symbols (${symbols.join(', ')}): pick one with --symbol`);
+  return { files, damaged: read.damaged };
+}
+
+/** The symbols the files hold, as inst_type:symbol, in the order first seen. */
+function recordedSymbols(files: readonly ReplayFile[]): string[] {
+  return [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];
+}
+
+/** The files of `symbol`, or an error naming it and the symbols the input holds. */
+function filesOfSymbol(files: readonly ReplayFile[], symbol: string): ReplayFile[] {
+  const chosen = files.filter((f) => f.meta.symbol === symbol);
+  if (!chosen.length) throw new Error(`no recording of ${symbol} (found ${recordedSymbols(files).join(', ')})`);
+  return chosen;
+}
+
+function sortReplay(files: ReplayFile[]): ReplayFile[] {
+  return files.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
+}
+
+/**
+ * The instruments of a run, in the run's order: those `requested` (--symbols, in the order given); else the symbols
+ * the strategy's `instruments` declaration names (trade, then watch); else the recording's only symbol. Each with its
+ * files in replay order. A symbol the input does not hold is named with the ones it does.
+ */
+export function chooseSymbols(
+  files: readonly ReplayFile[],
+  requested: readonly string[] | undefined,
+  declared: { trade?: readonly string[]; watch?: readonly string[] } | undefined,
+): Array<{ symbol: string; files: ReplayFile[] }> {
+  const named = requested?.length ? requested : [...new Set([...(declared?.trade ?? []), ...(declared?.watch ?? [])])];
+  if (!named.length) {
+    if (recordedSymbols(files).length > 1)
+      throw new Error(
+        `the input holds several symbols (${recordedSymbols(files).join(', ')}): pick them with --symbols A,B (or one with --symbol)`,
+      );
+    return [{ symbol: files[0].meta.symbol!, files: sortReplay([...files]) }];
   }
-  chosen.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
-  return { files: chosen, damaged: read.damaged };
+  if (new Set(named).size !== named.length) throw new UsageError(`--symbols ${named.join(',')}: a symbol is named twice`);
+  const missing = named.filter((s) => !files.some((f) => f.meta.symbol === s));
+  if (missing.length)
+    throw new Error(
+      `no recording of ${missing.join(', ')}${requested?.length ? '' : ' (the strategy declares it in instruments)'} (found ${recordedSymbols(files).join(', ')})`,
+    );
+  return named.map((symbol) => ({ symbol, files: sortReplay(filesOfSymbol(files, symbol)) }));
 }
 
 /**
@@ -332,22 +385,30 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   if (!args) return 0;
   const { values } = args;
   const input = args.positionals[0];
-  if (values.symbol?.includes(','))
-    throw new UsageError(`--symbol ${values.symbol}: a backtest replays one symbol (run one backtest per symbol)`);
+  const requested = values.symbol
+    ?.toUpperCase()
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  if (values.parity && requested && requested.length > 1)
+    throw new UsageError(
+      `--symbols ${values.symbol} with --parity: a recorded session is replayed for one symbol (give one with --symbol)`,
+    );
   const skipDamaged = values['skip-damaged'] === true;
   if (values.report) checkWritableFile('--report', values.report);
   const fromNs = values.from ? parseTime('--from', values.from) : undefined;
   const toNs = values.to ? parseTime('--to', values.to) : undefined;
   const feedShiftNs = values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined;
-  let { files, damaged } = await replayFilesOf(expandInput(input), values.symbol?.toUpperCase(), { skipDamaged });
-  checkWindow(fromNs, toNs, files, feedShiftNs);
-  const symbol = files[0].meta.symbol!;
-  const grid = gridOf(files[0].meta, files[0].path);
-  const root = recordingRoot(resolve(files[0].path));
-  const session = values.parity ? latestSession(root, symbol) : null;
+  const input0 = await readReplayFiles(expandInput(input), { skipDamaged });
+  const damaged = input0.damaged;
+  // --parity replays one symbol's session, found before its strategy; otherwise the strategy's declaration may pick them
+  let chosen = values.parity ? chooseSymbols(input0.files, requested?.slice(0, 1), undefined) : null;
+  const root = recordingRoot(resolve(input0.files[0].path));
+  const session = chosen ? latestSession(root, chosen[0].symbol) : null;
+  const symbol0 = chosen?.[0].symbol ?? '';
   if (values.parity && !session)
     throw new Error(
-      `--parity: no recorded session of ${symbol} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
+      `--parity: no recorded session of ${symbol0} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
   // --parity: the exact bundle the session stored beside it, else the session's strategy if its bundle is the same, or
   // a refusal, before its parameters are read as another strategy's
@@ -370,7 +431,17 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     base: session ? { config: session.config, source: 'recorded session' } : undefined,
     sets: values.set,
   });
-  const orders = await readOwnOrders(root, symbol);
+  chosen ??= chooseSymbols(input0.files, requested, params.strategy.definition.instruments);
+  const symbols = chosen.map((c) => c.symbol);
+  const symbol = symbols[0];
+  checkWindow(
+    fromNs,
+    toNs,
+    chosen.flatMap((c) => c.files),
+    feedShiftNs,
+  );
+  const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
+  const orders = (await Promise.all(symbols.map((s) => readOwnOrders(root, s)))).flat();
   const trips = roundTrips(orders);
   // --parity hands the runtime the session's own answers where live handed them over; a log written before answers
   // carried the strategy clock and fills their fee can only be answered by the simulated venue
@@ -394,7 +465,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const fees = values.fees
     ? parseFees(values.fees)
     : values['fee-tier'] !== undefined
-      ? tierRates(values['fee-tier'], files[0].meta.inst_type ?? 'USDT-FUTURES')
+      ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
       : session
         ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
         : DEFAULT_FEES;
@@ -427,13 +498,19 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     partialFills: !values['no-partial'],
     amendKeepsQueue: values['amend-keeps-queue'] === true,
     sampleNs,
-    funding: await fundingSource(values.funding, root, symbol, files[0].meta.inst_type),
+    funding: await fundingSource(values.funding, root, symbol, chosen[0].files[0].meta.inst_type),
     fromNs,
     toNs: parityTo,
     endNs: stopNs !== null && parityTo === stopNs + 1n ? stopNs : undefined,
     feedShiftNs,
     onRuntime: watch ? (rt) => (rt.observer = (m) => watch.observe(m)) : undefined,
   };
+  if (symbols.length > 1 && run.funding?.kind === 'recorded') {
+    logger('backtest').warn(
+      `recorded funding is charged in backtests of one symbol only for now: these ${symbols.length} instruments pay none (give a flat rate with --funding R)`,
+    );
+    run.funding = { kind: 'none' };
+  }
   if (values.parity) {
     run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
       if (a.type === 'place') {
@@ -460,19 +537,23 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     if (answers) run.venue = (answerAt) => (venue = new RecordedVenue(answers, answerAt));
   }
   const { core } = await loadCore();
-  const bc = createBacktestCore(core, grid);
-  if (skipDamaged) files = await dropDamaged(files, bc.area(), damaged);
+  const bc = createBacktestCore(core, grids);
+  if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, bc.area(), damaged);
   for (const line of skippedLines(damaged)) logger('backtest').warn(line);
   run.skippedFiles = damaged.map((d) => d.path);
   let trace;
   try {
-    trace = await runFiles(bc, files, grid, run);
+    trace = await runSymbols(
+      bc,
+      chosen.map((c, i) => ({ symbol: c.symbol, files: c.files, grid: grids[i] })),
+      run,
+    );
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   }
   const metrics = computeMetrics(trace);
-  const report = runReport({ symbol, metrics, params, signals: watch?.stats ?? null, strategy: trace.strategy });
-  const title = `${symbol} ${basename(input)}`;
+  const report = runReport({ symbol, symbols, metrics, params, signals: watch?.stats ?? null, strategy: trace.strategy });
+  const title = `${symbols.join(', ')} ${basename(input)}`;
   if (values.report) {
     writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));
     logger('backtest').info(`report written to ${values.report}`, { report: values.report });

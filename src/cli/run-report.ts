@@ -34,12 +34,15 @@ export function findingsOf(
 
 export function runReport(o: {
   symbol: string;
+  /** Several instruments: every symbol of the run, in its order (`symbol` is the first). */
+  symbols?: readonly string[];
   metrics: Metrics;
   params: ResolvedParams;
   signals?: SignalStats | null;
   strategy?: StrategyTrace;
 }): RunReport {
   const { metrics: m, params } = o;
+  const several = o.symbols !== undefined && o.symbols.length > 1;
   const currency = quoteCurrency(o.symbol);
   const base = currency === 'quote' ? 'base' : o.symbol.slice(0, -currency.length);
   const findings = findingsOf(params, m.strategy?.counters ?? {}, m.trades.count, m.activity.fills, o.signals);
@@ -47,6 +50,7 @@ export function runReport(o: {
   const ctx: ReportContext = {
     currency,
     base,
+    ...(several ? { symbols: o.symbols } : {}),
     parameters: paramRows(params.fields, params.config, params.sources, currency),
     findings,
     halt,
@@ -62,12 +66,12 @@ export function runReport(o: {
   };
   const json = {
     ...m,
-    symbol: o.symbol,
+    symbol: several ? o.symbols!.join(',') : o.symbol,
     // field-name suffix → unit, so a reader of this JSON knows what "Quote" and "Lot" are for this instrument
     units: {
       Quote: currency,
-      Lot: `${m.run.lotSize} ${base}`,
-      Ticks: `${m.run.tickSize} ${currency}`,
+      Lot: several ? 'each instrument its own: instruments[].lotSize' : `${m.run.lotSize} ${base}`,
+      Ticks: several ? 'each instrument its own: instruments[].tickSize' : `${m.run.tickSize} ${currency}`,
       Ns: 'nanoseconds (times: since the Unix epoch)',
       Bps: 'basis points',
     },

@@ -1,0 +1,269 @@
+// A backtest of several instruments: two recordings (BTCUSDT and ETHUSDT, on different grids) written as Parquet files
+// with row groups of a few rows, so messages are cut across pieces, and merged as they stream. The strategy sees every
+// message in exact local-time order (equal stamps: the run's first instrument first), each instrument's orders fill on
+// its own book, per-instrument PnL adds up to the total, a watched instrument is refused for orders, and --symbols
+// naming a symbol the recording does not hold is refused, naming it and the ones there.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Kind, Flag, REC_SIZE } from '../../src/core/index';
+import { columnsToRecords } from '../../src/capture/parquet/reader';
+import { encodeParquet } from '../../src/capture/parquet/encode';
+import { marketPath, type FileMeta } from '../../src/capture/schema';
+import { createBacktestCore, gridOf, runSymbols } from '../../src/backtest/backtest';
+import { replayFiles } from '../../src/backtest/feeder';
+import { computeMetrics } from '../../src/backtest/metrics';
+import { constantLatency } from '../../src/backtest/latency';
+import { riskAverse } from '../../src/backtest/queue';
+import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { resolveRun } from '../../src/strategy/resolve';
+import { runBacktestCli } from '../../src/cli/backtest';
+import { testCore } from '../helpers/core';
+
+const T0 = 1_800_000_000_000_000_000n;
+const FEED_MS = 30;
+
+interface Rec {
+  kind: number;
+  side?: number;
+  flags?: number;
+  atMs: number;
+  price?: number;
+  qty?: number;
+}
+
+/** A book message at exchange time `atMs`: a snapshot (clear + two levels a side) or two levels a side replacing the last. */
+function book(atMs: number, mid: number, prev: number | null): Rec[] {
+  const out: Rec[] = [];
+  if (prev === null) out.push({ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs });
+  const lv: Array<[number, number, number]> = [];
+  if (prev !== null) for (let r = 0; r < 2; r++) lv.push([1, prev - 1 - r, 0], [2, prev + 1 + r, 0]);
+  for (let r = 0; r < 2; r++) lv.push([1, mid - 1 - r, 5], [2, mid + 1 + r, 5]);
+  lv.forEach(([side, price, qty], i) =>
+    out.push({
+      kind: Kind.bookLevel,
+      side,
+      price,
+      qty,
+      atMs,
+      flags: (prev === null ? Flag.snapshot : 0) | (i === lv.length - 1 ? Flag.last : 0),
+    }),
+  );
+  return out;
+}
+
+/** Writes `recs` as a recording of `symbol` under `root`, in row groups of 5 rows. */
+function writeSymbol(
+  root: string,
+  symbol: string,
+  grid: { tick: string; lot: string; priceScale: string; sizeScale: string },
+  recs: Rec[],
+) {
+  const n = recs.length;
+  const cols = {
+    kind: new Int32Array(n),
+    side: new Int32Array(n),
+    flags: new Int32Array(n),
+    exch_ts: new BigInt64Array(n),
+    local_ts: new BigInt64Array(n),
+    price: new BigInt64Array(n),
+    qty: new BigInt64Array(n),
+    seq: new BigInt64Array(n),
+    aux: new BigInt64Array(n),
+    aux2: new BigInt64Array(n),
+  };
+  recs.forEach((r, i) => {
+    cols.kind[i] = r.kind;
+    cols.side[i] = r.side ?? 0;
+    cols.flags[i] = r.flags ?? 0;
+    const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
+    cols.exch_ts[i] = exch;
+    cols.local_ts[i] = exch + BigInt(FEED_MS) * 1_000_000n;
+    cols.price[i] = BigInt(r.price ?? 0);
+    cols.qty[i] = BigInt(r.qty ?? 0);
+    cols.seq[i] = BigInt(i + 1);
+    cols.aux2[i] = 0x0301n;
+  });
+  const words = new Int32Array((n * REC_SIZE) / 4);
+  columnsToRecords(cols, n, words, 0, 0);
+  const first = cols.local_ts[0];
+  const meta: FileMeta = {
+    schema_version: '1',
+    venue: 'bitget',
+    inst_type: 'USDT-FUTURES',
+    symbol,
+    tick_size: grid.tick,
+    lot_size: grid.lot,
+    price_scale: grid.priceScale,
+    price_step: '1',
+    size_scale: grid.sizeScale,
+    size_step: '1',
+    clock_offset_ns: '',
+    clock_offset_bound_ns: '',
+    clock_offset_method: '',
+    clock_offset_rtt_ns: '',
+    feed_latency_p1_ns: String(FEED_MS * 1e6),
+    recorder_version: 'test',
+    source: 'replay',
+    dropped_records: '0',
+    first_local_ts: String(first),
+    last_local_ts: String(cols.local_ts[n - 1]),
+    rows: String(n),
+  };
+  const path = marketPath(root, 'bitget', 'USDT-FUTURES', symbol, first, 0);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, encodeParquet(words, 0, n, meta, { rowGroupSize: 5 }));
+}
+
+/** BTCUSDT books at exchange 0, 10, 20, 30 ms; ETHUSDT at 5, 12, 20, 33 ms (a trade at 12): 30 ms later locally. */
+function recording(): string {
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-symbols-'));
+  const btc: Rec[] = [];
+  [0, 10, 20, 30].forEach((at, i) => btc.push(...book(at, 1000 + 10 * i, i === 0 ? null : 1000 + 10 * (i - 1))));
+  const eth: Rec[] = [];
+  [5, 12, 20, 33].forEach((at, i) => {
+    eth.push(...book(at, 500 + 4 * i, i === 0 ? null : 500 + 4 * (i - 1)));
+    if (at === 12) eth.push({ kind: Kind.trade, side: 2, atMs: at, price: 503, qty: 2 });
+  });
+  writeSymbol(root, 'BTCUSDT', { tick: '0.1', lot: '0.001', priceScale: '1', sizeScale: '3' }, btc);
+  writeSymbol(root, 'ETHUSDT', { tick: '0.01', lot: '0.01', priceScale: '2', sizeScale: '2' }, eth);
+  return root;
+}
+
+async function run(root: string, def: StrategyDefinition, symbols = ['BTCUSDT', 'ETHUSDT']) {
+  const sets = await Promise.all(
+    symbols.map(async (symbol) => {
+      const files = await replayFiles(root, symbol);
+      return { symbol, files, grid: gridOf(files[0].meta, files[0].path) };
+    }),
+  );
+  const bc = createBacktestCore(
+    await testCore(),
+    sets.map((s) => s.grid),
+  );
+  const r = resolveRun(def);
+  return runSymbols(bc, sets, {
+    strategy: { definition: def, params: r.params, settings: r.settings },
+    symbol: symbols[0],
+    latency: constantLatency(1e6, 1e6),
+    queue: riskAverse,
+  });
+}
+
+test('two instruments interleave by local time exactly; each one fills on its own book; per-instrument PnL adds up', async () => {
+  const root = recording();
+  try {
+    const seen: string[] = [];
+    let placed = false;
+    const def = defineStrategy({
+      name: 'two-books',
+      params: {},
+      trades: 1,
+      create: (ctx) => ({
+        onBook(m) {
+          seen.push(`${m.info.symbol} ${(m.localNs % 1e9) / 1e6}ms ${m.book.bestBidTick}/${m.book.bestAskTick}`);
+          if (!placed && m.info.symbol === 'ETHUSDT') {
+            placed = true;
+            ctx.place({
+              symbol: 'BTCUSDT',
+              side: 'buy',
+              sizeLot: 1,
+              priceTick: ctx.market('BTCUSDT').book.bestAskTick + 100,
+              timeInForce: 'ioc',
+            });
+            ctx.place({ symbol: 'ETHUSDT', side: 'sell', sizeLot: 3, priceTick: m.book.bestBidTick - 50, timeInForce: 'ioc' });
+          }
+        },
+        onTrade: (m, t) => void seen.push(`${m.info.symbol} trade ${t.priceTick}x${t.sizeLot}`),
+      }),
+    }) as unknown as StrategyDefinition;
+    const trace = await run(root, def);
+    assert.equal(seen, [
+      'BTCUSDT 30ms 999/1001',
+      'ETHUSDT 35ms 499/501',
+      'BTCUSDT 40ms 1009/1011',
+      'ETHUSDT 42ms 503/505',
+      'ETHUSDT trade 503x2',
+      'BTCUSDT 50ms 1019/1021',
+      'ETHUSDT 50ms 507/509',
+      'BTCUSDT 60ms 1029/1031',
+      'ETHUSDT 63ms 511/513',
+    ]);
+    // the orders reach the venues 1 ms after ETH's first message (exchange time 36 ms): each fills on its own book as
+    // it is then (BTC's last message, exchange 30 ms; ETH's third, exchange 20 ms)
+    assert.equal(
+      trace.instruments!.map((it) => it.fills.map((f) => `${f.symbol} ${f.side} ${f.qtyLot}@${f.priceTick}`)),
+      [['BTCUSDT buy 1@1031'], ['ETHUSDT sell 3@511']],
+    );
+    const m = computeMetrics(trace);
+    const per = m.instruments!;
+    assert.equal(
+      per.map((p) => p.symbol),
+      ['BTCUSDT', 'ETHUSDT'],
+    );
+    // BTC: bought at 1031 ticks of 0.1 × 0.001, marked at the end to 1030; ETH: sold 3 at 511 × 0.01 × 0.01, marked 512
+    assert.ok(Math.abs(per[0].pnl.grossQuote! - -0.0001) < 1e-12, String(per[0].pnl.grossQuote));
+    assert.ok(Math.abs(per[1].pnl.grossQuote! - -0.0003) < 1e-12, String(per[1].pnl.grossQuote));
+    for (const k of ['grossQuote', 'feesQuote', 'netQuote'] as const)
+      assert.ok(Math.abs(per[0].pnl[k]! + per[1].pnl[k]! - m.pnl[k]!) < 1e-9, `${k}: ${per[0].pnl[k]} + ${per[1].pnl[k]} vs ${m.pnl[k]}`);
+    assert.equal(m.activity.fills, 2);
+    assert.is(m.activity.volumeLot, null);
+    assert.is(per[1].exposure.maxPositionLot, 3);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a watched instrument is refused for orders', async () => {
+  const root = recording();
+  try {
+    const def = defineStrategy({
+      name: 'watcher',
+      params: {},
+      instruments: { trade: ['BTCUSDT'], watch: ['ETHUSDT'] },
+      create: (ctx) => ({
+        onBook(m) {
+          if (m.info.symbol === 'ETHUSDT') ctx.place({ symbol: 'ETHUSDT', side: 'buy', sizeLot: 1, priceTick: m.book.bestAskTick });
+        },
+      }),
+    }) as unknown as StrategyDefinition;
+    const trace = await run(root, def);
+    assert.match(trace.strategy!.haltReason ?? '', /ETHUSDT is watched, not traded/);
+    assert.equal(trace.fills.length, 0);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('--symbols: a symbol the recording does not hold is named with the ones there; --json has each instrument', async () => {
+  const root = recording();
+  const log = console.log;
+  try {
+    let err: unknown = null;
+    try {
+      await runBacktestCli([root, '--symbols', 'BTCUSDT,XRPUSDT', '--strategy', 'signal-taker']);
+    } catch (e) {
+      err = e;
+    }
+    assert.match(String(err), /no recording of XRPUSDT \(found USDT-FUTURES:BTCUSDT, USDT-FUTURES:ETHUSDT\)/);
+    const out: string[] = [];
+    console.log = (s: string) => void out.push(s);
+    assert.is(await runBacktestCli([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'signal-taker', '--json']), 0);
+    const j = JSON.parse(out.join('\n'));
+    assert.is(j.symbol, 'BTCUSDT,ETHUSDT');
+    assert.equal(
+      j.instruments.map((i: { symbol: string; tickSize: number }) => `${i.symbol} ${i.tickSize}`),
+      ['BTCUSDT 0.1', 'ETHUSDT 0.01'],
+    );
+    out.length = 0;
+    assert.is(await runBacktestCli([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'signal-taker']), 0);
+    assert.match(out.join('\n'), /Instruments \(PnL, fees and exposure of each\)/);
+  } finally {
+    console.log = log;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test.run();
