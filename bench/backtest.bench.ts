@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeRecording } from './recording';
+import { writeRecording, writeSymbols } from './recording';
 import { Results, runChild } from './stats';
 
 interface ChildResult {
@@ -43,6 +43,9 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
     const smallDir = join(root, 'small');
     const g = writeRecording(bigDir, big);
     writeRecording(smallDir, big / 5);
+    // the same number of events as two instruments of half as many each, on the same clock
+    const twoDir = join(root, 'two');
+    writeSymbols(twoDir, big, ['BTCUSDT', 'ETHUSDT']);
     const uncheckedDir = join(root, 'unchecked');
     writeRecording(uncheckedDir, big, 7, 1_000_000, { pageChecksums: false });
     const noop = join(root, 'noop.ts');
@@ -54,6 +57,12 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
     for (let r = 0; r < opts.rounds; r++) {
       results.add('core', 'Parquet → core (no strategy, no venue)', 'M ev/s', rate(child(bigDir, 'core')));
       results.add('noop', 'Parquet → core → runtime, no-op user strategy → venue', 'M ev/s', rate(child(bigDir, `strategy:${noop}`)));
+      results.add(
+        'noop_two',
+        '… the no-op strategy, 2 instruments of half as many events each, merged in local-time order',
+        'M ev/s',
+        rate(child(twoDir, `symbols:${noop}`)),
+      );
       results.add('noop_onbook', '… a user strategy with an empty onBook', 'M ev/s', rate(child(bigDir, `strategy:${noopOnBook}`)));
       const full = child(bigDir, 'strategy:obi-ofi');
       fills['obi-ofi'] = full.fills;
@@ -87,6 +96,7 @@ export async function benchBacktest(opts: { rounds: number; quick: boolean; log(
     const ratios = {
       'no-op strategy vs core only (goal ≥ 0.85)': results.median('noop') / core,
       'empty onBook vs core only': results.median('noop_onbook') / core,
+      'no-op, 2 instruments merged vs 1 instrument (goal ≥ 0.9)': results.median('noop_two') / results.median('noop'),
       'obi-ofi vs core only (goal ≥ 0.6)': results.median('obi_ofi') / core,
       'signal-taker vs core only': results.median('signal_taker') / core,
       'mm-glft vs core only (goal ≥ 0.5)': results.median('mm_glft') / core,

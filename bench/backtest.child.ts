@@ -3,15 +3,16 @@
 // strategy → simulated venue; obi-ofi and signal-taker with parameters that trade often on the generated stream, mm-glft
 // quoting three levels a side all the time),
 // core (Parquet → core only), records (the core's Parquet decoder only), read (the typed-column reader only), generic
-// (obi-ofi, with hyparquet's general reader instead of ours).
+// (obi-ofi, with hyparquet's general reader instead of ours), symbols:<FILE|NAME> (every symbol of the recording, merged
+// in local-time order, through the runtime with that strategy).
 import { loadCore } from '../src/core/index';
 import { rowGroups, setFastRead } from '../src/capture/parquet/reader';
 import { recordGroups } from '../src/capture/parquet/record-groups';
 import { replay } from '../src/backtest/feeder';
-import { createBacktestCore, gridOf, runFiles } from '../src/backtest/backtest';
+import { createBacktestCore, gridOf, runFiles, runSymbols } from '../src/backtest/backtest';
 import { feedLatency } from '../src/backtest/latency';
 import { powerProb } from '../src/backtest/queue';
-import { replayFilesOf } from '../src/cli/backtest';
+import { chooseSymbols, readReplayFiles } from '../src/cli/backtest';
 import { listParquet } from '../src/capture/recover';
 import { withFileSource } from '../src/capture/file-source';
 import { loadStrategy } from '../src/strategy/loader';
@@ -47,13 +48,21 @@ export const BENCH_MM_GLFT = [
 
 const [dir, mode, ...extraSets] = process.argv.slice(2);
 if (!dir) throw new Error('usage: backtest.child <dir> <mode> [param=value …]');
-const { files } = await replayFilesOf(listParquet(dir));
-const grid = gridOf(files[0].meta, files[0].path);
+const merged = mode.startsWith('symbols:');
+const all = (await readReplayFiles(listParquet(dir))).files;
+const symbolSets = chooseSymbols(all, merged ? [...new Set(all.map((f) => f.meta.symbol!))].sort() : undefined, undefined).map((c) => ({
+  ...c,
+  grid: gridOf(c.files[0].meta, c.files[0].path),
+}));
+const { files, grid } = symbolSets[0];
 const { core } = await loadCore();
-const bc = createBacktestCore(core, grid);
+const bc = createBacktestCore(
+  core,
+  symbolSets.map((c) => c.grid),
+);
 if (mode === 'generic') setFastRead(false);
 // the strategy is loaded (bundled, checked, evaluated) before the clock starts: a backtest's cost is the replay
-const spec = mode === 'generic' ? 'obi-ofi' : mode.startsWith('strategy:') ? mode.slice('strategy:'.length) : null;
+const spec = mode === 'generic' ? 'obi-ofi' : /^(strategy|symbols):/.test(mode) ? mode.slice(mode.indexOf(':') + 1) : null;
 const strategy = spec ? await loadStrategy(spec) : null;
 const t0 = performance.now();
 let events = 0;
@@ -88,12 +97,13 @@ if (mode === 'read') {
           ? BENCH_MM_GLFT
           : [];
   const run = resolveRun(def, [], [...sets, ...extraSets]);
-  const trace = await runFiles(bc, files, grid, {
+  const o = {
     strategy: { definition: def, params: run.params, settings: run.settings, describeError: strategy.describeError },
     symbol: files[0].meta.symbol ?? 'BTCUSDT',
     latency: feedLatency(4, 0, 3, 0),
     queue: powerProb(2),
-  });
+  };
+  const trace = merged ? await runSymbols(bc, symbolSets, o) : await runFiles(bc, files, grid, o);
   events = trace.events;
   fills = trace.fills.length;
 } else throw new Error(`unknown mode ${mode}`);

@@ -32,6 +32,7 @@ export function writeRecording(
   seed = 7,
   rowsPerFile = 1_000_000,
   o: EncodeOptions = {},
+  symbol = 'BTCUSDT',
 ): { files: number; rows: number } {
   const stream = new BookStream(seed);
   const rand = rng(seed + 1);
@@ -78,7 +79,7 @@ export function writeRecording(
       schema_version: '1',
       venue: 'bitget',
       inst_type: 'USDT-FUTURES',
-      symbol: 'BTCUSDT',
+      symbol,
       tick_size: '0.1',
       lot_size: '0.001',
       price_scale: '1',
@@ -97,11 +98,26 @@ export function writeRecording(
       last_local_ts: String(lastTs),
       rows: String(n),
     };
-    const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', firstTs, files);
+    const path = marketPath(root, 'bitget', 'USDT-FUTURES', symbol, firstTs, files);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, encodeParquet(words, 0, n, meta, o));
     rows += n;
     files++;
   }
+  return { files, rows };
+}
+
+/**
+ * A recording of several symbols with `events` in all: each symbol an equal share, a stream of its own (seeds
+ * `seed`, `seed` + 1, …) on the same clock, so their messages interleave in local time over the same span.
+ */
+export function writeSymbols(root: string, events: number, symbols: readonly string[], seed = 7): { files: number; rows: number } {
+  let files = 0;
+  let rows = 0;
+  symbols.forEach((symbol, i) => {
+    const g = writeRecording(root, Math.round(events / symbols.length), seed + 2 * i, 1_000_000, {}, symbol);
+    files += g.files;
+    rows += g.rows;
+  });
   return { files, rows };
 }

@@ -7,7 +7,7 @@
 import { R, REC_SIZE } from '../core/index';
 import { fileRecordGroups } from '../capture/read-file';
 import type { RecordArea, RecordGroup } from '../capture/parquet/record-groups';
-import type { Backtest } from './run';
+import { BEFORE, INCLUSIVE, NO_LIMIT, type Backtest } from './run';
 import type { ReplayFile } from './feeder';
 import { shiftLocalTs } from './feed-shift';
 
@@ -61,37 +61,45 @@ async function advance(s: Stream): Promise<void> {
 /** Replays `streams` through `bt` merged in local-time order (ties: lower instrument index first). */
 export async function mergeStreams(bt: Backtest, streams: Stream[], words: Int32Array): Promise<void> {
   const W_LOCAL = R.localTs >> 2;
-  // the local stamp of a stream's next record, as its halves (exact: no float of 64-bit ns)
-  const hi = (s: Stream) => words[((s.ptr + s.pos * REC_SIZE) >> 2) + W_LOCAL + 1];
-  const lo = (s: Stream) => words[((s.ptr + s.pos * REC_SIZE) >> 2) + W_LOCAL] >>> 0;
-  /** a before b: earlier stamp, or the same stamp and a lower instrument index */
-  const before = (a: Stream, b: Stream) => {
-    const ha = hi(a);
-    const hb = hi(b);
-    if (ha !== hb) return ha < hb;
-    const la = lo(a);
-    const lb = lo(b);
-    return la !== lb ? la < lb : a.inst < b.inst;
+  const n = streams.length;
+  // each stream's next local stamp as its halves (exact: no float of 64-bit ns), read once per move; lo as stored
+  // (signed), compared unsigned. Small integers only cross calls: a double argument is a heap number per call.
+  const hi = new Int32Array(n);
+  const lo = new Int32Array(n);
+  const head = (s: Stream) => {
+    const at = ((s.ptr + s.pos * REC_SIZE) >> 2) + W_LOCAL;
+    hi[s.inst] = words[at + 1];
+    lo[s.inst] = words[at];
+  };
+  /** stream a's next message before stream b's: an earlier stamp, or the same stamp and a lower instrument index */
+  const before = (a: number, b: number) =>
+    hi[a] !== hi[b] ? hi[a] < hi[b] : lo[a] !== lo[b] ? lo[a] >>> 0 < lo[b] >>> 0 : streams[a].inst < streams[b].inst;
+  const advanceAt = async (s: Stream) => {
+    await advance(s);
+    if (!s.done) head(s);
   };
   try {
-    await Promise.all(streams.map(advance));
-    let cur: Stream | null = null;
+    await Promise.all(streams.map(advanceAt));
+    let cur = -1;
     for (;;) {
       // a message cut at the end of a piece goes on in the same instrument's next piece
-      let s: Stream | null = cur !== null && !cur.done && bt.inMessageNow ? cur : null;
-      if (s === null) for (const x of streams) if (!x.done && (s === null || before(x, s))) s = x;
-      if (s === null) break;
-      let next: Stream | null = null;
-      for (const x of streams) if (x !== s && !x.done && (next === null || before(x, next))) next = x;
-      const n =
-        next === null
-          ? bt.feedMerged(s.inst, s.ptr + s.pos * REC_SIZE, s.rows - s.pos, Infinity, 0, true)
-          : bt.feedMerged(s.inst, s.ptr + s.pos * REC_SIZE, s.rows - s.pos, hi(next), lo(next), s.inst < next.inst);
-      s.pos += n;
-      cur = s;
+      let k = cur >= 0 && !streams[cur].done && bt.inMessageNow ? cur : -1;
+      if (k < 0) for (let i = 0; i < n; i++) if (!streams[i].done && (k < 0 || before(i, k))) k = i;
+      if (k < 0) break;
+      let next = -1;
+      for (let i = 0; i < n; i++) if (i !== k && !streams[i].done && (next < 0 || before(i, next))) next = i;
+      const s = streams[k];
+      const at = s.ptr + s.pos * REC_SIZE;
+      const got =
+        next < 0
+          ? bt.feedMerged(s.inst, at, s.rows - s.pos, 0, 0, NO_LIMIT)
+          : bt.feedMerged(s.inst, at, s.rows - s.pos, hi[next], lo[next], s.inst < streams[next].inst ? INCLUSIVE : BEFORE);
+      s.pos += got;
+      cur = k;
       if (bt.done) break;
-      if (s.pos >= s.rows) await advance(s);
-      else if (n === 0) throw new Error(`merge made no progress on instrument ${s.inst}`);
+      if (s.pos >= s.rows) await advanceAt(s);
+      else if (got === 0) throw new Error(`merge made no progress on instrument ${s.inst}`);
+      else head(s);
     }
   } finally {
     // close the files of streams left before their end (--to, or an error)

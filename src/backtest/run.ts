@@ -147,6 +147,10 @@ export interface BacktestCore {
 export const MAX_DEPTH = 32;
 /** The most instruments one backtest replays (the core's engine has room for 64). */
 export const MAX_INSTRUMENTS = 64;
+/** feedMerged's limit: a message stamped before it, at or before it, or no limit. */
+export const BEFORE = 0;
+export const INCLUSIVE = 1;
+export const NO_LIMIT = 2;
 /** Bytes of the record ring a run cycles through (about): small enough to stay in the caches beside the core's book. */
 const RING_BYTES = 128 * 1024;
 
@@ -248,6 +252,8 @@ export class Backtest {
   private hi0 = 0;
   private lo0 = 0;
   private toRel = Infinity;
+  /** Where a merged replay of one instrument stops (feedMerged), on the loop's clock; Infinity otherwise. */
+  private limit = Infinity;
   private fromRel = -Infinity;
   /** The runtime's clock minus the loop's (the runtime counts from the UTC midnight before the first record). */
   private rtOff = 0;
@@ -375,7 +381,7 @@ export class Backtest {
       const part: Columns = {};
       for (const k in cols) part[k] = cols[k].subarray(start, start + n) as Int32Array | BigInt64Array;
       columnsToRecords(part, n, core.words, staging >> 2, this.c.inst.idx);
-      this.staged(staging, n, 0, Infinity);
+      this.staged(staging, n, 0);
     }
   }
 
@@ -388,28 +394,32 @@ export class Backtest {
     for (let start = 0; start < rows && !this.ended; start += stagingRecords) {
       const n = Math.min(stagingRecords, rows - start);
       core.words.set(words.subarray((from + start) * 16, (from + start + n) * 16), staging >> 2);
-      this.staged(staging, n, 0, Infinity);
+      this.staged(staging, n, 0);
     }
   }
 
   /** Replays `rows` records already in core memory from byte address `ptr` (see capture/parquet/record-groups), in place. */
   feedCore(ptr: number, rows: number): void {
-    if (!this.ended) this.staged(ptr, rows, 0, Infinity);
+    if (!this.ended) this.staged(ptr, rows, 0);
   }
 
   /**
    * Several instruments merged in local-time order (./merge): replays instrument `inst`'s records in core memory from
    * byte address `ptr` (at most `rows`, in place) while the message that starts next is stamped (local_ts of its first
    * record) before the limit — the next message of another instrument, ns since the epoch as its halves `limitHi` and
-   * `limitLo` — or at the limit when `inclusive` (the other instrument comes later in the run's order). Returns the
-   * records replayed; a message that goes on past `rows` is finished first by the next call for the same instrument
-   * (`inMessage`).
+   * `limitLo` (signed words) — or at it with INCLUSIVE (the other instrument comes later in the run's order); with
+   * NO_LIMIT, to the end. Returns the records replayed; a message that goes on past `rows` is finished first by the
+   * next call for the same instrument (`inMessageNow`).
    */
-  feedMerged(inst: number, ptr: number, rows: number, limitHi: number, limitLo: number, inclusive: boolean): number {
+  feedMerged(inst: number, ptr: number, rows: number, limitHi: number, limitLo: number, mode: number): number {
     if (this.ended || rows <= 0) return 0;
     if (!this.started) this.begin(this.c.core.words, ptr >> 2);
-    const lim = limitHi === Infinity ? Infinity : (limitHi - this.hi0) * TWO32 + ((limitLo >>> 0) - this.lo0) - (inclusive ? 0 : 0.5);
-    return this.staged(ptr, rows, inst, lim);
+    // stamps are whole ns on the loop's clock: half a ns below the limit stops at it
+    this.limit =
+      mode === NO_LIMIT ? Infinity : (limitHi - this.hi0) * TWO32 + ((limitLo >>> 0) - this.lo0) - (mode === INCLUSIVE ? 0 : 0.5);
+    const n = this.staged(ptr, rows, inst);
+    this.limit = Infinity;
+    return n;
   }
 
   /** A message was cut at the end of the records given: the next call must carry on with the same instrument. */
@@ -464,9 +474,9 @@ export class Backtest {
 
   /**
    * Runs `n` records of instrument `inst` from byte address `ptr`, message by message (a message may continue in the
-   * next chunk), until a message would start after `lim` (the loop's clock); returns the records run.
+   * next chunk), until a message would start after `limit` (the loop's clock; feedMerged); returns the records run.
    */
-  private staged(ptr: number, n: number, inst: number, lim: number): number {
+  private staged(ptr: number, n: number, inst: number): number {
     const { core, engine, out } = this.c;
     const w = core.words;
     const at = ptr >> 2;
@@ -476,6 +486,7 @@ export class Backtest {
     const lo0 = this.lo0;
     const toRel = this.toRel;
     const fromRel = this.fromRel;
+    const lim = this.limit;
     const check = toRel !== Infinity || lim !== Infinity;
     const venue = this.venues[inst];
     let i = 0;
