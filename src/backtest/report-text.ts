@@ -348,7 +348,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: 'Exposure',
       rows: [
-        row('max |position|', num(e.maxPositionLot, 0), 'lot'),
+        row('max |position|', num(e.maxPositionLot, 0), 'lot', m.instruments ? 'each instrument its own: see Instruments' : undefined),
         row('mean |position|', num(e.meanAbsPositionLot, 2), 'lot'),
         row('median |position|', num(e.medianAbsPositionLot, 2), 'lot'),
         row('max position value', quote(e.maxNotionalQuote), q),
