@@ -216,6 +216,31 @@ test('two instruments interleave by local time exactly; each one fills on its ow
   }
 });
 
+test('at equal local stamps the instrument earlier in the run goes first: the order of --symbols decides', async () => {
+  const root = recording();
+  try {
+    const seen: string[] = [];
+    const def = defineStrategy({
+      name: 'order',
+      params: {},
+      create: () => ({ onBook: (m) => void seen.push(`${m.index}:${m.info.symbol} ${(m.localNs % 1e9) / 1e6}`) }),
+    }) as unknown as StrategyDefinition;
+    await run(root, def, ['ETHUSDT', 'BTCUSDT']);
+    assert.equal(seen, [
+      '1:BTCUSDT 30',
+      '0:ETHUSDT 35',
+      '1:BTCUSDT 40',
+      '0:ETHUSDT 42',
+      '0:ETHUSDT 50',
+      '1:BTCUSDT 50',
+      '1:BTCUSDT 60',
+      '0:ETHUSDT 63',
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('a watched instrument is refused for orders', async () => {
   const root = recording();
   try {
