@@ -495,11 +495,12 @@ export class Backtest {
         const p = at + i * 16;
         if (check) {
           const tl0 = stamp(w, p + W_LOCAL, hi0, lo0);
+          // another instrument's turn first: the window ends only when the merged order reaches it
+          if (tl0 > lim) return i;
           if (tl0 >= toRel) {
             this.ended = true;
             return i;
           }
-          if (tl0 > lim) return i;
         }
         let te = stamp(w, p + W_EXCH, hi0, lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock

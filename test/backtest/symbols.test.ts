@@ -132,7 +132,12 @@ function recording(): string {
   return root;
 }
 
-async function run(root: string, def: StrategyDefinition, symbols = ['BTCUSDT', 'ETHUSDT']) {
+async function run(
+  root: string,
+  def: StrategyDefinition,
+  symbols = ['BTCUSDT', 'ETHUSDT'],
+  window: { fromNs?: bigint; toNs?: bigint } = {},
+) {
   const sets = await Promise.all(
     symbols.map(async (symbol) => {
       const files = await replayFiles(root, symbol);
@@ -149,6 +154,7 @@ async function run(root: string, def: StrategyDefinition, symbols = ['BTCUSDT', 
     symbol: symbols[0],
     latency: constantLatency(1e6, 1e6),
     queue: riskAverse,
+    ...window,
   });
 }
 
@@ -236,6 +242,24 @@ test('at equal local stamps the instrument earlier in the run goes first: the or
       '1:BTCUSDT 60',
       '0:ETHUSDT 63',
     ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('--from and --to cut the merged replay on the local clock, whichever instrument reaches them', async () => {
+  const root = recording();
+  try {
+    const seen: string[] = [];
+    const def = defineStrategy({
+      name: 'window',
+      params: {},
+      create: () => ({ onBook: (m) => void seen.push(`${m.info.symbol} ${(m.localNs % 1e9) / 1e6}`) }),
+    }) as unknown as StrategyDefinition;
+    const ms = (x: number) => T0 + BigInt(x * 1e6);
+    const trace = await run(root, def, undefined, { fromNs: ms(40), toNs: ms(60) });
+    assert.equal(seen, ['BTCUSDT 40', 'ETHUSDT 42', 'BTCUSDT 50', 'ETHUSDT 50']);
+    assert.is(trace.toNs, ms(50));
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
