@@ -9,7 +9,7 @@ import { loadCore } from '../src/core/index';
 import { rowGroups, setFastRead } from '../src/capture/parquet/reader';
 import { recordGroups } from '../src/capture/parquet/record-groups';
 import { replay } from '../src/backtest/feeder';
-import { createBacktestCore, gridOf, runFiles, runSymbols } from '../src/backtest/backtest';
+import { backtestPages, createBacktestCore, gridOf, runFiles, runSymbols } from '../src/backtest/backtest';
 import { feedLatency } from '../src/backtest/latency';
 import { powerProb } from '../src/backtest/queue';
 import { chooseSymbols, readReplayFiles } from '../src/cli/backtest';
@@ -55,7 +55,7 @@ const symbolSets = chooseSymbols(all, merged ? [...new Set(all.map((f) => f.meta
   grid: gridOf(c.files[0].meta, c.files[0].path),
 }));
 const { files, grid } = symbolSets[0];
-const { core } = await loadCore();
+const { core } = await loadCore({ pages: backtestPages(symbolSets.length) });
 const bc = createBacktestCore(
   core,
   symbolSets.map((c) => c.grid),

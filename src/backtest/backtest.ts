@@ -14,7 +14,7 @@ import type { BacktestTrace } from './trace';
 import { shiftLocalTs } from './feed-shift';
 import { describeFunding, type FundingSource } from './funding';
 
-export { createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
+export { backtestPages, createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 
 export interface RunOptions {
   strategy: StrategyRun;

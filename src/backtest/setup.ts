@@ -1,7 +1,7 @@
 // The pieces every backtest runs on, in Node and in the browser alike: the recording's grid, the core set up for
 // it (engine, instrument, staging, output ring, the book-levels buffer; reusable across runs) and a strategy run
 // resolved for it.
-import { Engine, Ring, REC_SIZE, I, type Core, type SignalParams } from '../core/index';
+import { Engine, Ring, REC_SIZE, I, DEFAULT_PAGES, type Core, type SignalParams } from '../core/index';
 import { slotBytes } from '../strategy/views';
 import type { FileMeta } from '../capture/schema';
 import { RecordArea } from '../capture/parquet/record-groups';
@@ -36,6 +36,11 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
     tickSize: Number(meta.tick_size),
     lotSize: Number(meta.lot_size),
   };
+}
+
+/** Core memory pages for a backtest of `instruments` instruments: the default, and ~14 MiB more for each further one (its decode area and book). */
+export function backtestPages(instruments: number): number {
+  return DEFAULT_PAGES + Math.max(0, instruments - 1) * 224;
 }
 
 /** The core pieces of a backtest, with what a run resets, and where each instrument's row groups are decoded. */

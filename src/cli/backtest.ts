@@ -14,7 +14,7 @@ import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
 import { listParquet } from '../capture/recover';
-import { createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
+import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { readOwnOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
@@ -536,7 +536,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     };
     if (answers) run.venue = (answerAt) => (venue = new RecordedVenue(answers, answerAt));
   }
-  const { core } = await loadCore();
+  const { core } = await loadCore({ pages: backtestPages(symbols.length) });
   const bc = createBacktestCore(core, grids);
   if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, bc.area(), damaged);
   for (const line of skippedLines(damaged)) logger('backtest').warn(line);

@@ -67,6 +67,7 @@ export function runReport(o: {
   const json = {
     ...m,
     symbol: several ? o.symbols!.join(',') : o.symbol,
+    ...(several ? { symbols: o.symbols } : {}),
     // field-name suffix → unit, so a reader of this JSON knows what "Quote" and "Lot" are for this instrument
     units: {
       Quote: currency,

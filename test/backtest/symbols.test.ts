@@ -315,4 +315,23 @@ test('--symbols: a symbol the recording does not hold is named with the ones the
   }
 });
 
+test('three instruments: the core has the memory for the decode area and book of each', async () => {
+  const root = recording();
+  const sol: Rec[] = [];
+  [1, 11, 21].forEach((at, i) => sol.push(...book(at, 200 + i, i === 0 ? null : 200 + i - 1)));
+  writeSymbol(root, 'SOLUSDT', { tick: '0.01', lot: '0.1', priceScale: '2', sizeScale: '1' }, sol);
+  const log = console.log;
+  try {
+    const out: string[] = [];
+    console.log = (s: string) => void out.push(s);
+    assert.is(await runBacktestCli([root, '--symbols', 'SOLUSDT,BTCUSDT,ETHUSDT', '--strategy', 'signal-taker', '--json']), 0);
+    const j = JSON.parse(out.join('\n'));
+    assert.equal(j.symbols, ['SOLUSDT', 'BTCUSDT', 'ETHUSDT']);
+    assert.is(j.run.events, 29 + 30 + 21);
+  } finally {
+    console.log = log;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test.run();
