@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kind, Flag, Ring, formatMemory, ringOffsets, writeLevel } from '../../src/core/index';
 import { ManualClock } from '../../src/core/clock';
-import type { Columns } from '../../src/capture/schema';
 import { Recorder } from '../../src/capture/recorder';
 import { listParquet } from '../../src/capture/recover';
 import type { StreamInfo } from '../../src/capture/writer';
@@ -27,52 +26,14 @@ import { UsageError } from '../../src/cli/args';
 import { parseDecimal, writeTickerRecord, type Decimal, type TickerRow } from '../../src/feed/ticker';
 import { obiOfiRun } from '../helpers/obi-ofi';
 import { testCore } from '../helpers/core';
+import { T0, recordColumns, type Rec } from '../helpers/record-columns';
 
-const T0 = 1_800_000_000_000_000_000n;
 const MS = 1_000_000n;
 const FEED = 30n * MS;
 const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
 const d = (s: string): Decimal => parseDecimal(s)!;
 
 // ---- a tape: a heavy bid makes obi-ofi buy 1 lot at once (taker), then hold ------------------------------------
-
-interface Rec {
-  kind: number;
-  side?: number;
-  flags?: number;
-  atMs: number;
-  price?: number;
-  qty?: number;
-}
-
-function columns(recs: Rec[]): { cols: Columns; rows: number } {
-  const n = recs.length;
-  const cols = {
-    kind: new Int32Array(n),
-    side: new Int32Array(n),
-    flags: new Int32Array(n),
-    exch_ts: new BigInt64Array(n),
-    local_ts: new BigInt64Array(n),
-    price: new BigInt64Array(n),
-    qty: new BigInt64Array(n),
-    seq: new BigInt64Array(n),
-    aux: new BigInt64Array(n),
-    aux2: new BigInt64Array(n),
-  };
-  recs.forEach((r, i) => {
-    cols.kind[i] = r.kind;
-    cols.side[i] = r.side ?? 0;
-    cols.flags[i] = r.flags ?? 0;
-    const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
-    cols.exch_ts[i] = exch;
-    cols.local_ts[i] = exch + FEED;
-    cols.price[i] = BigInt(r.price ?? 0);
-    cols.qty[i] = BigInt(r.qty ?? 0);
-    cols.seq[i] = BigInt(i + 1);
-    cols.aux2[i] = 0x0301n;
-  });
-  return { cols, rows: n };
-}
 
 function book(atMs: number, levels: Array<[1 | 2, number, number]>, snapshot = false): Rec[] {
   const out: Rec[] = snapshot ? [{ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs }] : [];
@@ -123,7 +84,7 @@ async function run(recs: Rec[], o: { settlements?: Settlement[]; fundingRate?: n
     fundingRate: o.fundingRate,
     fundingSettlements: o.settlements ? { settlements: o.settlements, lot: { step: GRID.sizeStep, scale: GRID.sizeScale } } : undefined,
   });
-  const { cols, rows } = columns(recs);
+  const { cols, rows } = recordColumns(recs, Number(FEED / MS));
   bt.feed(cols, rows);
   return bt.finish();
 }

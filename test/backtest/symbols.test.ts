@@ -21,18 +21,9 @@ import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api'
 import { resolveRun } from '../../src/strategy/resolve';
 import { runBacktestCli } from '../../src/cli/backtest';
 import { testCore } from '../helpers/core';
+import { T0, recordColumns, type Rec } from '../helpers/record-columns';
 
-const T0 = 1_800_000_000_000_000_000n;
 const FEED_MS = 30;
-
-interface Rec {
-  kind: number;
-  side?: number;
-  flags?: number;
-  atMs: number;
-  price?: number;
-  qty?: number;
-}
 
 /** A book message at exchange time `atMs`: a snapshot (clear + two levels a side) or two levels a side replacing the last. */
 function book(atMs: number, mid: number, prev: number | null): Rec[] {
@@ -62,30 +53,7 @@ function writeSymbol(
   recs: Rec[],
 ) {
   const n = recs.length;
-  const cols = {
-    kind: new Int32Array(n),
-    side: new Int32Array(n),
-    flags: new Int32Array(n),
-    exch_ts: new BigInt64Array(n),
-    local_ts: new BigInt64Array(n),
-    price: new BigInt64Array(n),
-    qty: new BigInt64Array(n),
-    seq: new BigInt64Array(n),
-    aux: new BigInt64Array(n),
-    aux2: new BigInt64Array(n),
-  };
-  recs.forEach((r, i) => {
-    cols.kind[i] = r.kind;
-    cols.side[i] = r.side ?? 0;
-    cols.flags[i] = r.flags ?? 0;
-    const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
-    cols.exch_ts[i] = exch;
-    cols.local_ts[i] = exch + BigInt(FEED_MS) * 1_000_000n;
-    cols.price[i] = BigInt(r.price ?? 0);
-    cols.qty[i] = BigInt(r.qty ?? 0);
-    cols.seq[i] = BigInt(i + 1);
-    cols.aux2[i] = 0x0301n;
-  });
+  const { cols } = recordColumns(recs, FEED_MS);
   const words = new Int32Array((n * REC_SIZE) / 4);
   columnsToRecords(cols, n, words, 0, 0);
   const first = cols.local_ts[0];

@@ -5,7 +5,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Kind, Flag } from '../../src/core/index';
-import type { Columns } from '../../src/capture/schema';
 import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency } from '../../src/backtest/latency';
@@ -13,47 +12,9 @@ import { riskAverse } from '../../src/backtest/queue';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
 import { resolveRun } from '../../src/strategy/resolve';
 import { testCore } from '../helpers/core';
+import { recordColumns as columns, type Rec } from '../helpers/record-columns';
 
-const T0 = 1_800_000_000_000_000_000n;
 const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
-
-interface Rec {
-  kind: number;
-  side?: number;
-  flags?: number;
-  atMs: number;
-  price?: number;
-  qty?: number;
-}
-
-function columns(recs: Rec[], feedMs = 30): { cols: Columns; rows: number } {
-  const n = recs.length;
-  const cols = {
-    kind: new Int32Array(n),
-    side: new Int32Array(n),
-    flags: new Int32Array(n),
-    exch_ts: new BigInt64Array(n),
-    local_ts: new BigInt64Array(n),
-    price: new BigInt64Array(n),
-    qty: new BigInt64Array(n),
-    seq: new BigInt64Array(n),
-    aux: new BigInt64Array(n),
-    aux2: new BigInt64Array(n),
-  };
-  recs.forEach((r, i) => {
-    cols.kind[i] = r.kind;
-    cols.side[i] = r.side ?? 0;
-    cols.flags[i] = r.flags ?? 0;
-    const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
-    cols.exch_ts[i] = exch;
-    cols.local_ts[i] = exch + BigInt(feedMs) * 1_000_000n;
-    cols.price[i] = BigInt(r.price ?? 0);
-    cols.qty[i] = BigInt(r.qty ?? 0);
-    cols.seq[i] = BigInt(i + 1);
-    cols.aux2[i] = 0x0301n;
-  });
-  return { cols, rows: n };
-}
 
 /**
  * A book message: four levels a side around `mid` (sizes rank + 1 on bids, 10 × (rank + 1) on asks); an update also
