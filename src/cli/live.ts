@@ -503,7 +503,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       next: [
         `next: ${self} inspect ${values.out}`,
         `      ${self} backtest ${values.out} ${strategyArgs}`.trimEnd() + '    (the same strategy replayed)',
-        `      ${self} backtest ${values.out} --parity    (decision for decision against this session)`,
+        // --parity replays one symbol's session
+        ...(symbols.length === 1 ? [`      ${self} backtest ${values.out} --parity    (decision for decision against this session)`] : []),
       ],
       log,
       monitoring,
