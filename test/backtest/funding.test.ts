@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kind, Flag, Ring, formatMemory, ringOffsets, writeLevel } from '../../src/core/index';
+import { Ring, formatMemory, ringOffsets, writeLevel } from '../../src/core/index';
 import { ManualClock } from '../../src/core/clock';
 import { Recorder } from '../../src/capture/recorder';
 import { listParquet } from '../../src/capture/recover';
@@ -26,7 +26,7 @@ import { UsageError } from '../../src/cli/args';
 import { parseDecimal, writeTickerRecord, type Decimal, type TickerRow } from '../../src/feed/ticker';
 import { obiOfiRun } from '../helpers/obi-ofi';
 import { testCore } from '../helpers/core';
-import { T0, recordColumns, type Rec } from '../helpers/record-columns';
+import { T0, bookMessage as book, recordColumns, tradeRecord as trade, type Rec } from '../helpers/record-columns';
 
 const MS = 1_000_000n;
 const FEED = 30n * MS;
@@ -34,22 +34,6 @@ const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeSt
 const d = (s: string): Decimal => parseDecimal(s)!;
 
 // ---- a tape: a heavy bid makes obi-ofi buy 1 lot at once (taker), then hold ------------------------------------
-
-function book(atMs: number, levels: Array<[1 | 2, number, number]>, snapshot = false): Rec[] {
-  const out: Rec[] = snapshot ? [{ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs }] : [];
-  levels.forEach(([side, price, qty], i) =>
-    out.push({
-      kind: Kind.bookLevel,
-      side,
-      price,
-      qty,
-      atMs,
-      flags: (snapshot ? Flag.snapshot : 0) | (i === levels.length - 1 ? Flag.last : 0),
-    }),
-  );
-  return out;
-}
-const trade = (atMs: number, taker: 1 | 2, price: number, qty: number): Rec => ({ kind: Kind.trade, side: taker, atMs, price, qty });
 
 const BASE = [
   'signal.source=obiN',

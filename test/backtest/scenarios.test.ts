@@ -3,8 +3,6 @@
 // ahead of it has traded through, and the probability queue model moves up on cancels the risk-averse one ignores.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Kind, Flag } from '../../src/core/index';
-import type { Columns } from '../../src/capture/schema';
 import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
 import { obiOfiRun } from '../helpers/obi-ofi';
 import { Backtest } from '../../src/backtest/run';
@@ -12,71 +10,11 @@ import { constantLatency, feedLatency, interpolatedLatency } from '../../src/bac
 import { riskAverse, powerProb, parseQueue, type QueueModel } from '../../src/backtest/queue';
 import type { BacktestTrace } from '../../src/backtest/trace';
 import { testCore } from '../helpers/core';
+import { T0, bookMessage as book, recordColumns, tradeRecord as trade, type Rec } from '../helpers/record-columns';
 
-const T0 = 1_800_000_000_000_000_000n;
 const MS = 1_000_000n;
 const FEED = 30n * MS; // every record reaches us 30 ms after its exchange stamp
 const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
-
-interface Rec {
-  kind: number;
-  side?: number;
-  flags?: number;
-  atMs: number;
-  price?: number;
-  qty?: number;
-}
-
-function columns(recs: Rec[]): { cols: Columns; rows: number } {
-  const n = recs.length;
-  const i32 = () => new Int32Array(n);
-  const i64 = () => new BigInt64Array(n);
-  const cols = {
-    kind: i32(),
-    side: i32(),
-    flags: i32(),
-    exch_ts: i64(),
-    local_ts: i64(),
-    price: i64(),
-    qty: i64(),
-    seq: i64(),
-    aux: i64(),
-    aux2: i64(),
-  };
-  recs.forEach((r, i) => {
-    cols.kind[i] = r.kind;
-    cols.side[i] = r.side ?? 0;
-    cols.flags[i] = r.flags ?? 0;
-    const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
-    cols.exch_ts[i] = exch;
-    cols.local_ts[i] = exch + FEED;
-    cols.price[i] = BigInt(r.price ?? 0);
-    cols.qty[i] = BigInt(r.qty ?? 0);
-    cols.seq[i] = BigInt(i + 1);
-    cols.aux2[i] = 0x0301n;
-  });
-  return { cols, rows: n };
-}
-
-/** A book message: levels [side, price, qty]; `snapshot` clears the book first. */
-function book(atMs: number, levels: Array<[1 | 2, number, number]>, snapshot = false): Rec[] {
-  const out: Rec[] = [];
-  if (snapshot) out.push({ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs });
-  levels.forEach(([side, price, qty], i) => {
-    out.push({
-      kind: Kind.bookLevel,
-      side,
-      price,
-      qty,
-      atMs,
-      flags: (snapshot ? Flag.snapshot : 0) | (i === levels.length - 1 ? Flag.last : 0),
-    });
-  });
-  return out;
-}
-
-/** A public trade: `taker` 1 = a buyer lifted the ask, 2 = a seller hit the bid. */
-const trade = (atMs: number, taker: 1 | 2, price: number, qty: number): Rec => ({ kind: Kind.trade, side: taker, atMs, price, qty });
 
 // Enter long on book imbalance at once, never exit by itself: each scenario looks at one entry.
 const BASE = [
@@ -107,7 +45,7 @@ async function run(
     partialFills: o.partial,
     fundingRate: o.fundingRate,
   });
-  const { cols, rows } = columns(recs);
+  const { cols, rows } = recordColumns(recs, Number(FEED / MS));
   bt.feed(cols, rows);
   return bt.finish();
 }

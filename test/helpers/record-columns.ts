@@ -1,3 +1,4 @@
+import { Kind, Flag } from '../../src/core/index';
 // Market records written by hand for backtest tests: each at an exchange time in ms from a fixed origin, reaching us
 // a fixed feed latency later, with prices and sizes in ticks and lots (one price decimal, three size decimals).
 export const T0 = 1_800_000_000_000_000_000n;
@@ -54,3 +55,28 @@ export function recordColumns(recs: Rec[], feedMs = 30): { cols: RecordCols; row
   });
   return { cols, rows: n };
 }
+
+/** A book message: levels [side, price, qty], the last one flagged; `snapshot` clears the book first. */
+export function bookMessage(atMs: number, levels: Array<[1 | 2, number, number]>, snapshot = false): Rec[] {
+  const out: Rec[] = snapshot ? [{ kind: Kind.bookClear, flags: Flag.snapshot | Flag.reset, atMs }] : [];
+  levels.forEach(([side, price, qty], i) =>
+    out.push({
+      kind: Kind.bookLevel,
+      side,
+      price,
+      qty,
+      atMs,
+      flags: (snapshot ? Flag.snapshot : 0) | (i === levels.length - 1 ? Flag.last : 0),
+    }),
+  );
+  return out;
+}
+
+/** A public trade: `taker` 1 = a buyer lifted the ask, 2 = a seller hit the bid. */
+export const tradeRecord = (atMs: number, taker: 1 | 2, price: number, qty: number): Rec => ({
+  kind: Kind.trade,
+  side: taker,
+  atMs,
+  price,
+  qty,
+});
