@@ -121,16 +121,6 @@ export class Trader {
     return this.lanes[inst].counters;
   }
 
-  /** The queue estimates of instrument `inst` (null when its book is not the pipeline's). */
-  queueOf(inst = 0): QueueTracker | null {
-    return this.lanes[inst]?.queue ?? null;
-  }
-
-  /** The queue estimates of the first instrument (a one-symbol session's). */
-  get queue(): QueueTracker | null {
-    return this.queueOf(0);
-  }
-
   /** Own orders and fills to the recording (when recording). */
   orderLog: OrderLog | null = null;
   /** Tick-to-trade stamps of every book message and the orders it led to (src/latency). */
