@@ -231,7 +231,9 @@ export function printSummary(
     lines.push(
       `the strategy threw in ${count(o.threw.count)} of ${count(s.trials)} trials, which stopped trading there (first: ${o.threw.first})`,
     );
-  if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
+  if (s.scored > 0 && s.traded === 0)
+    lines.push(`no trial traded: none of the ${count(s.scored)} configurations got a fill on this data, so the ranking says nothing`);
+  else if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
     lines.push(
       `no configuration makes money: the best of ${count(s.scored)} trials nets ${moneyIn(o.bestNetQuote, ccy)} after fees; the ranking only says which loses least`,
     );
@@ -259,7 +261,7 @@ export function printSummary(
       `  PSR ${probability(f.psr)} (that the chosen Sharpe is above 0), DSR ${probability(f.dsr)} (the same, deflated for ${count(f.trials)} trials)`,
     );
     lines.push(
-      `  PBO ${f.pbo === null ? needsMore('2 scored trials and 8 equity steps') : `${probability(f.pbo)} (that the in-sample best is below the median out of sample)`}`,
+      `  PBO ${f.pbo === null ? needsMore('2 scored trials with different results and 8 equity steps') : `${probability(f.pbo)} (that the in-sample best is below the median out of sample)`}`,
     );
     lines.push(
       `  minimum backtest length ${f.minBacktestYears === null ? 'n/a (no trial has a positive Sharpe)' : years(f.minBacktestYears)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`,

@@ -117,7 +117,7 @@ export function optimizeReport(
   const params = (p: Record<string, unknown>) => keys.map((k) => `${k} ${paramText(k, p[k], q, units)}`).join(', ');
 
   // trials ranked on the whole data, as the summary ranks them
-  const score = (r: TrialResult) => objectiveValue(scoreWindow(r, summary.sampleNs, 0, spanNs + 1), objective);
+  const score = (r: TrialResult) => objectiveValue(scoreWindow(r, summary.sampleNs, 0, spanNs + 1, spanNs), objective);
   const ranked = results
     .filter((r) => !r.error)
     .map((r) => ({ r, v: score(r) }))
@@ -138,7 +138,11 @@ export function optimizeReport(
     verdicts.push(
       `<p class="why">${esc(`The strategy threw in ${count(threw.length)} of ${plural(summary.trials, 'trial')}, which stopped trading there (first: trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}).`)}</p>`,
     );
-  if (bestNet !== null && bestNet <= 0)
+  if (summary.scored > 0 && summary.traded === 0)
+    verdicts.push(
+      `<p class="why">${esc(`No trial traded: none of the ${plural(summary.scored, 'configuration')} got a fill on this data, so the ranking says nothing.`)}</p>`,
+    );
+  else if (bestNet !== null && bestNet <= 0)
     verdicts.push(
       `<p class="why">${esc(`No configuration makes money: the best of ${plural(summary.scored, 'trial')} nets ${moneyIn(bestNet, q)} after fees; the ranking only says which loses least.`)}</p>`,
     );
@@ -328,7 +332,7 @@ export function optimizeReport(
             c(f.pbo === null ? NA : probability(f.pbo), true),
             c(
               f.pbo === null
-                ? 'needs 2 scored trials and 8 equity steps'
+                ? 'needs 2 scored trials with different results and 8 equity steps'
                 : `probability that the in-sample best ranks below the median out of sample (CSCV, ${plural(f.pboBlocks ?? 0, 'block')})`,
             ),
           ],

@@ -30,8 +30,14 @@ export function windowReturns(r: TrialResult, sampleNs: number, fromNs: number, 
   return out;
 }
 
-export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, toNs: number): WindowScore {
+/**
+ * `endNs` is the data's end (ns after its start): a window that reaches past it also counts the last, partial step, so
+ * the whole data's net is the trial's net. The ratios use whole grid steps only.
+ */
+export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, toNs: number, endNs = Infinity): WindowScore {
   const d = windowReturns(r, sampleNs, fromNs, toNs);
+  const eqs = r.equity ?? [];
+  const tail = toNs > endNs && eqs.length > 1 ? eqs[eqs.length - 1] - eqs[eqs.length - 2] : 0;
   const perYear = Math.sqrt((365 * 86_400e9) / sampleNs);
   let sum = 0;
   for (const x of d) sum += x;
@@ -47,7 +53,7 @@ export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, to
   let peak = 0;
   let eq = 0;
   let mdd = 0;
-  for (const x of d) {
+  for (const x of tail === 0 ? d : [...d, tail]) {
     eq += x;
     if (eq > peak) peak = eq;
     if (peak - eq > mdd) mdd = peak - eq;
@@ -56,7 +62,7 @@ export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, to
   // a deviation that is only rounding noise is no risk estimate
   const tiny = 1e-12 * Math.max(1, Math.abs(mean));
   return {
-    netQuote: sum,
+    netQuote: sum + tail,
     sharpe: sd > tiny ? (mean / sd) * perYear : null,
     sortino: dd > tiny ? (mean / dd) * perYear : null,
     maxDrawdownQuote: mdd,

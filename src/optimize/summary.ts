@@ -37,11 +37,11 @@ function ranked(results: TrialResult[], value: (r: TrialResult) => number): Tria
 export function summarise(s: SummaryInput) {
   const from = BigInt(s.fromNs);
   const span = rel(BigInt(s.toNs), from);
-  const all = (r: TrialResult) => objectiveValue(scoreWindow(r, s.sampleNs, 0, span + 1), s.objective);
+  const all = (r: TrialResult) => objectiveValue(scoreWindow(r, s.sampleNs, 0, span + 1, span), s.objective);
   const order = ranked(s.results, all);
   const errors = s.results.filter((r) => r.error);
   const row = (r: TrialResult, rank: number) => {
-    const w = scoreWindow(r, s.sampleNs, 0, span + 1);
+    const w = scoreWindow(r, s.sampleNs, 0, span + 1, span);
     return {
       rank,
       id: r.id,
@@ -121,7 +121,9 @@ export function summarise(s: SummaryInput) {
     const periods = matrix.length ? matrix[0].length : 0;
     const blocks = Math.min(16, Math.floor(periods / 2)) & ~1; // even, and at least 2 periods a block
     let pboValue: number | null = null;
-    if (matrix.length >= 2 && blocks >= 4) pboValue = num(pbo(matrix, blocks));
+    // trials with the same result everywhere (nothing traded, or a parameter nothing reads) leave nothing to select
+    const distinct = new Set(matrix.map((row) => row.join(','))).size;
+    if (distinct >= 2 && blocks >= 4) pboValue = num(pbo(matrix, blocks));
     const annualMax = sr0 * perYear;
     overfitting = {
       trials: s.results.length,
@@ -145,6 +147,8 @@ export function summarise(s: SummaryInput) {
     objective: s.objective,
     trials: s.results.length,
     scored: order.length,
+    /** Scored trials with at least one fill: with none, the ranking is of configurations that did nothing. */
+    traded: order.filter((r) => (r.metrics?.activity.fills ?? 0) > 0).length,
     invalid: errors.length,
     invalidExamples: errors.slice(0, 3).map((r) => ({ id: r.id, error: r.error })),
     sampleNs: s.sampleNs,
