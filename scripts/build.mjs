@@ -70,6 +70,7 @@ await build({
     'workers/recorder': 'src/capture/recorder.worker.ts',
     'workers/optimize': 'src/optimize/optimize.worker.ts',
     'workers/import-encode': 'src/import/encode.worker.ts',
+    'workers/hang-watchdog': 'src/live/hang-watchdog.worker.ts',
   },
   outdir: 'build',
   outExtension: { '.js': '.mjs' },

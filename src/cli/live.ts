@@ -46,6 +46,14 @@ const THREADS = {
     'where feed, engine and strategy run: single (one thread, no hand-offs), multi (a thread each), auto (multi only with a core per busy thread; `doctor` says which)',
 } as const;
 
+const HUNG_AFTER = {
+  type: 'duration',
+  arg: 'D',
+  default: '10s',
+  description:
+    'a strategy handler that has not returned after D is hung: a watchdog thread cancels all (and flattens, as on exit) and ends the process (exit 137)',
+} as const;
+
 export const LIVE = {
   name: 'live',
   usage: '[--symbols BTCUSDT[,ETHUSDT]] [options]',
@@ -59,6 +67,7 @@ export const LIVE = {
     record: { type: 'string', arg: 'DIR', description: 'also record market data, own orders and fills to Parquet under DIR' },
     duration: { type: 'duration', arg: 'D', defaultText: 'until Ctrl-C', description: 'stop after D' },
     'no-flatten': { type: 'boolean', description: 'on exit cancel all but keep any position (default: flatten)' },
+    'hung-after': HUNG_AFTER,
     threads: THREADS,
     ...ENDPOINT_FLAGS,
     ...MONITOR_FLAGS,
@@ -83,6 +92,7 @@ export const DEMO = {
     ...strategyFlags('demo, or none with --config'),
     seed: { type: 'int', arg: 'N', default: 1, min: 0, description: "the local exchange's seed" },
     ...MONITOR_FLAGS,
+    'hung-after': HUNG_AFTER,
     threads: THREADS,
   },
   examples: [
@@ -216,6 +226,9 @@ async function runSession(o: {
   monitoring: Monitoring | null;
   staleAfterMs: number;
   threads: ThreadsOption;
+  /** The hang watchdog's limit, ms, and whether the venue runs in this process (see src/live/hang-watchdog.ts). */
+  hungAfterMs: number;
+  venueInProcess: boolean;
 }): Promise<number> {
   const log = o.log;
   const gatewayLog = log.child('gateway');
@@ -255,6 +268,7 @@ async function runSession(o: {
     strategy: { strategy: params.strategy, params: params.params, settings: params.settings, config: params.config, coreHash: coreHash() },
     credentials: o.credentials,
     mode: o.mode,
+    hang: { limitMs: o.hungAfterMs, flatten: o.flatten, venueInProcess: o.venueInProcess },
     log: (l) => {
       if (haltedAt === null && l.startsWith('[error] HALTED:')) haltedAt = new Date();
       const gw = /^gateway (info|warn|error): /.exec(l);
@@ -443,6 +457,8 @@ export async function runLive(argv: string[]): Promise<number> {
       monitoring,
       staleAfterMs: values['stale-after'],
       threads: values.threads as ThreadsOption,
+      hungAfterMs: values['hung-after'],
+      venueInProcess: close !== undefined,
     });
   } finally {
     await close?.();
@@ -509,6 +525,8 @@ export async function runDemo(argv: string[]): Promise<number> {
       log,
       monitoring,
       staleAfterMs: values['stale-after'],
+      hungAfterMs: values['hung-after'],
+      venueInProcess: true,
     });
   } finally {
     await ex.close();

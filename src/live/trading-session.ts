@@ -20,6 +20,7 @@ import { TICK_NS } from './market-events';
 import { HopBoard } from '../latency/hops';
 import { LatencyProbe } from '../latency/probe';
 import type { Layout } from '../feed/placement';
+import { HangWatchdog } from './hang-watchdog';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -90,6 +91,11 @@ export interface SessionOptions {
   layout?: Layout;
   /** The REST client's per-endpoint budgets (default Bitget's; a benchmark against an unlimited local exchange lifts them). */
   restRateLimits?: RestClientOptions['rateLimits'];
+  /**
+   * Guard against a handler that never returns (./hang-watchdog.ts): after `limitMs` of a stuck session thread, cancel
+   * (and flatten) at the venue from a worker and end the process. Absent: no guard.
+   */
+  hang?: { limitMs: number; flatten: boolean; venueInProcess: boolean };
 }
 
 /** One symbol's figures in a session of several. */
@@ -165,6 +171,7 @@ const PRIVATE_READY_MS = 10_000;
 
 export class TradingSession {
   files = 0;
+  private watchdog: HangWatchdog | null = null;
   private constructor(
     readonly pipeline: MarketPipeline,
     readonly runtime: StrategyRuntime,
@@ -305,10 +312,23 @@ export class TradingSession {
     while (notReady() && Date.now() < readyBy) await new Promise((r) => setTimeout(r, 5));
     if (notReady())
       o.log(`gateway warn: the private stream is not ready after ${PRIVATE_READY_MS / 1000} s; trading starts, fills follow once it is`);
+    // from the strategy's first handler (onStart) on
+    const watchdog = o.hang
+      ? HangWatchdog.start({
+          ...o.hang,
+          strategy: st.strategy.definition.name,
+          credentials: o.credentials,
+          mode: o.mode,
+          restUrl: endpoints.restUrl,
+          grids,
+          recording: !!o.record,
+        })
+      : null;
     trader.start();
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();
     session = new TradingSession(pipeline, runtime, gateways, trader, grids, hops, probe);
+    session.watchdog = watchdog;
     return session;
   }
 
@@ -377,6 +397,8 @@ export class TradingSession {
     const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot !== 0);
     while (flatten && open() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
+    // the strategy's last handler (onStop) has run
+    await this.watchdog?.stop();
     // the first gateway's client owns the rate budgets the others draw on: it closes last
     for (const g of [...this.gateways].reverse()) await g.stop();
     this.probe.flush();
