@@ -53,6 +53,41 @@ export interface SymbolFiles {
   symbol: string;
   files: ReplayFile[];
   grid: RecordingGrid;
+  /** Its own fee rates over the run's (--parity: the session's for each instrument). */
+  fees?: { maker: number; taker: number };
+  /** Its own funding (the ticker recorded for it); the run's `funding` when absent. */
+  funding?: FundingSource;
+}
+
+/** The options of one run that do not depend on how many instruments it replays (runFiles and runSymbols alike). */
+function runOptions(o: RunOptions, signals: Partial<SignalParams>) {
+  return {
+    strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
+    latency: o.latency,
+    queue: o.queue,
+    partialFills: o.partialFills,
+    fromNs: o.fromNs,
+    toNs: o.toNs,
+    fundingRate: o.funding?.kind === 'flat' ? o.funding.rate : undefined,
+    sampleNs: o.sampleNs,
+    onAction: o.onAction,
+    onEvent: o.onEvent,
+    onRuntime: o.onRuntime,
+    venue: o.venue,
+    endNs: o.endNs,
+  };
+}
+
+/** Recorded settlements as the recorders charge them, on the recording's lot; undefined for a flat rate or none. */
+function settlementsFor(funding: FundingSource | undefined, grid: RecordingGrid): BacktestOptions['fundingSettlements'] {
+  return funding?.kind === 'recorded'
+    ? { settlements: funding.settlements, lot: { step: grid.sizeStep, scale: grid.sizeScale } }
+    : undefined;
+}
+
+/** The runtime's view of one instrument of the run. */
+function instrumentFor(grid: RecordingGrid, symbol: string, fees: RunOptions['fees'], o: RunOptions) {
+  return { ...instrumentOf(grid, symbol, fees ?? o.fees ?? DEFAULT_FEES), ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}) };
 }
 
 /** Runs one backtest over `files` (market data of one symbol, in order) on `bc`. */
@@ -65,24 +100,9 @@ export async function runFiles(
   const signals = signalsOf(o.strategy.definition, o.strategy.params, o.signals);
   bc.reset(signals);
   const bt = new Backtest(bc, {
-    strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
-    instrument: { ...instrumentOf(grid, o.symbol, o.fees ?? DEFAULT_FEES), ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}) },
-    latency: o.latency,
-    queue: o.queue,
-    partialFills: o.partialFills,
-    fromNs: o.fromNs,
-    toNs: o.toNs,
-    fundingRate: o.funding?.kind === 'flat' ? o.funding.rate : undefined,
-    fundingSettlements:
-      o.funding?.kind === 'recorded'
-        ? { settlements: o.funding.settlements, lot: { step: grid.sizeStep, scale: grid.sizeScale } }
-        : undefined,
-    sampleNs: o.sampleNs,
-    onAction: o.onAction,
-    onEvent: o.onEvent,
-    onRuntime: o.onRuntime,
-    venue: o.venue,
-    endNs: o.endNs,
+    ...runOptions(o, signals),
+    instrument: instrumentFor(grid, o.symbol, o.fees, o),
+    fundingSettlements: settlementsFor(o.funding, grid),
   });
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
@@ -93,38 +113,31 @@ export async function runFiles(
     }
     if (bt.done) break;
   }
-  return finishRun(bt, files.length, o);
+  return finishRun(bt, files.length, o, o.funding);
 }
 
 /**
  * Runs one backtest of several instruments on `bc` (made with their grids, in the same order): their files streamed row
  * group by row group, one decode area each, and merged message by message in local-time order (./merge). Instrument i
- * is `symbols[i]`; at equal local stamps the earlier instrument goes first.
+ * is `symbols[i]`; at equal local stamps the earlier instrument goes first. Recorded funding is charged to each
+ * instrument from its own ticker (a symbol's `funding`, else the run's).
  */
 export async function runSymbols(bc: ResettableBacktestCore, symbols: readonly SymbolFiles[], o: RunOptions): Promise<BacktestTrace> {
-  if (symbols.length === 1) return runFiles(bc, symbols[0].files, symbols[0].grid, { ...o, symbol: symbols[0].symbol });
+  if (symbols.length === 1) {
+    const s = symbols[0];
+    return runFiles(bc, s.files, s.grid, { ...o, symbol: s.symbol, fees: s.fees ?? o.fees, funding: s.funding ?? o.funding });
+  }
   const signals = signalsOf(o.strategy.definition, o.strategy.params, o.signals);
   bc.reset(signals);
-  const instruments = symbols.map((s) => ({
-    ...instrumentOf(s.grid, s.symbol, o.fees ?? DEFAULT_FEES),
-    ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
-  }));
+  const instruments = symbols.map((s) => instrumentFor(s.grid, s.symbol, s.fees, o));
+  const fundings = symbols.map((s) => s.funding ?? o.funding);
+  const recorded = fundings.some((f) => f?.kind === 'recorded');
   const bt = new Backtest(bc, {
-    strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
+    ...runOptions(o, signals),
     instrument: instruments[0],
     instruments,
-    latency: o.latency,
-    queue: o.queue,
-    partialFills: o.partialFills,
-    fromNs: o.fromNs,
-    toNs: o.toNs,
-    // a flat rate applies to each instrument; recorded settlements are one symbol's (several: not charged, the CLI says so)
-    fundingRate: o.funding?.kind === 'flat' ? o.funding.rate : undefined,
-    sampleNs: o.sampleNs,
-    onAction: o.onAction,
-    onEvent: o.onEvent,
-    onRuntime: o.onRuntime,
-    endNs: o.endNs,
+    // a flat rate applies to each instrument; recorded settlements are each instrument's own
+    ...(recorded ? { fundingSettlementsOf: symbols.map((s, i) => settlementsFor(fundings[i], s.grid)) } : {}),
   });
   const streams = symbols.map((s, i) => symbolStream(s.files, bc.area(i), i, o.toNs, o.feedShiftNs, bc.core.words));
   await mergeStreams(bt, streams, bc.core.words);
@@ -132,10 +145,22 @@ export async function runSymbols(bc: ResettableBacktestCore, symbols: readonly S
     bt,
     symbols.reduce((n, s) => n + s.files.length, 0),
     o,
+    recorded ? recordedOfSeveral(symbols, fundings) : o.funding,
   );
 }
 
-function finishRun(bt: Backtest, files: number, o: RunOptions): BacktestTrace {
+/** The funding of several instruments, for the settings: the recorded tickers' rows and settlements taken together. */
+function recordedOfSeveral(symbols: readonly SymbolFiles[], fundings: ReadonlyArray<FundingSource | undefined>): FundingSource {
+  const rec = fundings.map((f) => (f?.kind === 'recorded' ? f : null));
+  return {
+    kind: 'recorded',
+    settlements: rec.flatMap((f) => f?.settlements ?? []),
+    tickerRows: rec.reduce((n, f) => n + (f?.tickerRows ?? 0), 0),
+    symbols: symbols.filter((_, i) => rec[i] !== null).map((s) => s.symbol),
+  };
+}
+
+function finishRun(bt: Backtest, files: number, o: RunOptions, funding: FundingSource | undefined): BacktestTrace {
   const skipped = o.skippedFiles ?? [];
   const trace = bt.finish({
     files,
@@ -145,9 +170,9 @@ function finishRun(bt: Backtest, files: number, o: RunOptions): BacktestTrace {
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
   });
   // recorded funding replaces the flat rate in the settings, in words (a flat rate, or none, keeps fundingRate)
-  if (o.funding?.kind === 'recorded') {
+  if (funding?.kind === 'recorded') {
     delete trace.settings.fundingRate;
-    trace.settings.funding = describeFunding(o.funding, trace.fundingSettlements?.length ?? 0);
+    trace.settings.funding = describeFunding(funding, trace.fundingSettlements?.length ?? 0);
   }
   return trace;
 }

@@ -4,6 +4,8 @@
 import type { BacktestTrace } from './trace';
 
 export interface SettlementMetrics {
+  /** The instrument charged, in a run of several. */
+  symbol?: string;
   /** Settlement time (exchange clock), ns since the epoch and UTC. */
   ts: string;
   utc: string;
@@ -28,6 +30,18 @@ export interface CostMetrics {
     receivedQuote: number;
     settlements: SettlementMetrics[];
   };
+  /** A run of several instruments: each one's share of the figures above (which are their totals). */
+  instruments?: InstrumentCosts[];
+}
+
+export interface InstrumentCosts {
+  symbol: string;
+  feesPaidQuote: number;
+  rebatesQuote: number;
+  makerFills: number;
+  takerFills: number;
+  fundingReceivedQuote: number;
+  settlements: number;
 }
 
 const utc = (ns: bigint): string => {
@@ -35,26 +49,35 @@ const utc = (ns: bigint): string => {
   return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : '';
 };
 
-export function costsOf(trace: BacktestTrace): CostMetrics {
+/** Fees paid, rebates received (as a positive amount) and maker fills of `fills`. */
+function feesOf(fills: BacktestTrace['fills']): { paid: number; rebates: number; maker: number } {
   let paid = 0;
   let rebates = 0;
   let maker = 0;
-  for (const f of trace.fills) {
+  for (const f of fills) {
     if (f.feeQuote > 0) paid += f.feeQuote;
     else rebates -= f.feeQuote;
     if (f.maker) maker++;
   }
+  return { paid, rebates: rebates === 0 ? 0 : rebates, maker };
+}
+
+const finite = (x: number) => (Number.isFinite(x) ? x : 0);
+
+export function costsOf(trace: BacktestTrace): CostMetrics {
+  const { paid, rebates, maker } = feesOf(trace.fills);
   const s = trace.settings;
   const source = typeof s.funding === 'string' && s.funding.startsWith('recorded') ? 'recorded' : s.fundingRate ? 'flat' : 'none';
   return {
     feesPaidQuote: paid,
-    rebatesQuote: rebates === 0 ? 0 : rebates,
+    rebatesQuote: rebates,
     makerFills: maker,
     takerFills: trace.fills.length - maker,
     funding: {
       source,
-      receivedQuote: Number.isFinite(trace.fundingQuote) ? trace.fundingQuote : 0,
+      receivedQuote: finite(trace.fundingQuote),
       settlements: (trace.fundingSettlements ?? []).map((r) => ({
+        ...(r.symbol !== undefined ? { symbol: r.symbol } : {}),
         ts: r.atNs.toString(),
         utc: utc(r.atNs),
         rate: r.rate,
@@ -64,5 +87,21 @@ export function costsOf(trace: BacktestTrace): CostMetrics {
         receivedExact: r.quoteText || null,
       })),
     },
+    ...(trace.instruments && trace.instruments.length > 1
+      ? {
+          instruments: trace.instruments.map((it): InstrumentCosts => {
+            const f = feesOf(it.fills);
+            return {
+              symbol: it.symbol,
+              feesPaidQuote: f.paid,
+              rebatesQuote: f.rebates,
+              makerFills: f.maker,
+              takerFills: it.fills.length - f.maker,
+              fundingReceivedQuote: finite(it.fundingQuote),
+              settlements: it.fundingSettlements?.length ?? 0,
+            };
+          }),
+        }
+      : {}),
   };
 }

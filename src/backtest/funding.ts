@@ -16,10 +16,20 @@ export interface Settlement {
 
 /** What the run charges funding from. */
 export type FundingSource =
-  { kind: 'recorded'; settlements: Settlement[]; tickerRows: number } | { kind: 'flat'; rate: number } | { kind: 'none' };
+  | {
+      kind: 'recorded';
+      settlements: Settlement[];
+      tickerRows: number;
+      /** Several instruments: the symbols whose ticker was recorded (each is charged its own settlements). */
+      symbols?: string[];
+    }
+  | { kind: 'flat'; rate: number }
+  | { kind: 'none' };
 
 /** A charged settlement, for the trace and the report. */
 export interface SettlementRow {
+  /** The instrument charged, in a run of several. */
+  symbol?: string;
   atNs: bigint;
   rate: string;
   /** The mark price used ("" when the mid stood in for a missing mark). */
@@ -93,5 +103,6 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 export function describeFunding(src: FundingSource, charged: number): string {
   if (src.kind === 'flat') return `flat ${src.rate} per 8 h settlement (--funding): ${plural(charged, 'settlement')} in the replay`;
   if (src.kind === 'none') return 'none: no ticker recorded (--funding R charges a flat rate)';
-  return `recorded (ticker, ${plural(src.tickerRows, 'row')}): ${plural(charged, 'settlement')} in the replay, at the recorded rate and mark`;
+  const of = src.symbols ? ` of ${src.symbols.join(', ')}` : '';
+  return `recorded (ticker${of}, ${plural(src.tickerRows, 'row')}): ${plural(charged, 'settlement')} in the replay, at the recorded rate and mark`;
 }

@@ -22,6 +22,8 @@ export interface OrderRecord {
    */
   aux: bigint;
   aux2: bigint;
+  /** The instrument of a session of several symbols (its index in the session's list, readSessionOrders); absent: 0. */
+  inst?: number;
 }
 
 function walk(dir: string, out: string[]): void {
@@ -65,6 +67,18 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
 }
 
 /**
+ * The order log of a session of `symbols` (instrument i = symbols[i]): each symbol's records tagged with its index and
+ * merged in local-time order. The log was one stream, written in order on one thread, so its wall-clock stamps order it
+ * across symbols; a symbol's own records keep their order on equal stamps (the sort is stable).
+ */
+export async function readSessionOrders(root: string, symbols: readonly string[]): Promise<OrderRecord[]> {
+  const per = await Promise.all(symbols.map((s) => readOwnOrders(root, s)));
+  if (per.length === 1) return per[0];
+  const all = per.flatMap((list, inst) => list.map((o) => ({ ...o, inst })));
+  return all.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));
+}
+
+/**
  * Decision → first answer (ack, reject or fill) of the same order: the recorded round trips. They start at the
  * strategy clock's decision time when the log has it (what the replay schedules from), so the time the live session
  * spent between deciding and sending is part of the latency, and answers land where they landed live.
@@ -98,14 +112,21 @@ export interface Intent {
   reduceOnly?: boolean;
   /** Which of our orders (1 = the first placed) a cancel or an amend is for. */
   order?: number;
+  /** The instrument's symbol, in a session of several (compared like the other terms). */
+  symbol?: string;
 }
 
-/** The live session's decisions from its order log. */
-export function liveIntents(orders: OrderRecord[]): Intent[] {
+/** The live session's decisions from its order log; `symbols` (a session of several): each names its instrument. */
+export function liveIntents(orders: OrderRecord[], symbols?: readonly string[]): Intent[] {
   const index = new Map<number, number>();
   const out: Intent[] = [];
+  const several = symbols !== undefined && symbols.length > 1;
   for (const o of orders) {
-    const at = { localTs: o.localTs, ...(o.aux > 0n ? { decidedTs: o.aux } : {}) };
+    const at = {
+      localTs: o.localTs,
+      ...(o.aux > 0n ? { decidedTs: o.aux } : {}),
+      ...(several ? { symbol: symbols[o.inst ?? 0] } : {}),
+    };
     if (o.event === OrderEvent.place) {
       index.set(o.seq, index.size + 1);
       const terms = readPlaceTerms(Number(o.aux2));

@@ -10,6 +10,8 @@ export interface FillSeen {
   side: string;
   priceTick: number;
   qtyLot: number;
+  /** The instrument's symbol, in a session of several. */
+  symbol?: string;
 }
 
 export interface ParityReport {
@@ -29,7 +31,7 @@ export interface ParityReport {
     { venue: 'simulated' } | { venue: 'recorded'; recorded: number; delivered: number; withheld: number; pending: number; orphans: number };
 }
 
-const TERMS = ['type', 'side', 'priceTick', 'qtyLot', 'force', 'orderType', 'reduceOnly', 'order'] as const;
+const TERMS = ['symbol', 'type', 'side', 'priceTick', 'qtyLot', 'force', 'orderType', 'reduceOnly', 'order'] as const;
 
 function differs(a: Intent, b: Intent, toleranceNs: bigint): string[] {
   const out: string[] = [];
@@ -53,15 +55,23 @@ function differs(a: Intent, b: Intent, toleranceNs: bigint): string[] {
   return out;
 }
 
-export function liveFills(orders: OrderRecord[]): FillSeen[] {
+/** The live session's fills; `symbols` (a session of several): each names its instrument. */
+export function liveFills(orders: OrderRecord[], symbols?: readonly string[]): FillSeen[] {
+  const several = symbols !== undefined && symbols.length > 1;
   return orders
     .filter((o) => o.event === OrderEvent.fill)
-    .map((o) => ({ localTs: o.localTs, side: o.side, priceTick: o.priceTick, qtyLot: o.qtyLot }));
+    .map((o) => ({
+      localTs: o.localTs,
+      side: o.side,
+      priceTick: o.priceTick,
+      qtyLot: o.qtyLot,
+      ...(several ? { symbol: symbols[o.inst ?? 0] } : {}),
+    }));
 }
 
 const show = (i: Intent | null) =>
   i
-    ? `${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} lots` : ''}${i.priceTick ? ` @ ${i.priceTick}` : ''}${i.force ? ` ${i.force}` : ''} at ${i.localTs}`
+    ? `${i.symbol ? `${i.symbol} ` : ''}${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} lots` : ''}${i.priceTick ? ` @ ${i.priceTick}` : ''}${i.force ? ` ${i.force}` : ''} at ${i.localTs}`
     : 'nothing';
 
 function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[]): string {
@@ -70,8 +80,9 @@ function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: 
   const a = before(lf);
   const b = before(bf);
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i].priceTick !== b[i].priceTick || a[i].qtyLot !== b[i].qtyLot || a[i].side !== b[i].side) {
-      return `fill ${i + 1} came out differently: live ${a[i].side} ${a[i].qtyLot} @ ${a[i].priceTick}, simulated ${b[i].side} ${b[i].qtyLot} @ ${b[i].priceTick} (the venue's book moved within the latency, or the queue/fill model differs from the venue)`;
+    if (a[i].priceTick !== b[i].priceTick || a[i].qtyLot !== b[i].qtyLot || a[i].side !== b[i].side || a[i].symbol !== b[i].symbol) {
+      const fill = (f: FillSeen) => `${f.symbol ? `${f.symbol} ` : ''}${f.side} ${f.qtyLot} @ ${f.priceTick}`;
+      return `fill ${i + 1} came out differently: live ${fill(a[i])}, simulated ${fill(b[i])} (the venue's book moved within the latency, or the queue/fill model differs from the venue)`;
     }
   }
   if (a.length !== b.length)

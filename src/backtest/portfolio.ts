@@ -2,6 +2,7 @@
 // in quote units, so the metrics of one instrument (./metrics) read the whole run unchanged — money adds across
 // instruments, ticks and lots do not. Each instrument keeps its own trace under `instruments`.
 import type { BacktestTrace, FillRow, InstrumentTrace, Markouts, Series } from './trace';
+import type { SettlementRow } from './funding';
 
 /** The portfolio trace of `instruments` (each sampled on the same grid of the same run), over `run`'s run-wide fields. */
 export function portfolioTrace(run: BacktestTrace, instruments: InstrumentTrace[]): BacktestTrace {
@@ -28,8 +29,15 @@ export function portfolioTrace(run: BacktestTrace, instruments: InstrumentTrace[
     markouts,
     series: sumSeries(instruments),
     fundingQuote: instruments.reduce((s, it) => s + it.fundingQuote, 0),
+    fundingSettlements: settlementsOf(instruments),
     instruments,
   };
+}
+
+/** Every instrument's settlements charged, named by symbol, in time order (ties: instrument order). */
+function settlementsOf(instruments: InstrumentTrace[]): SettlementRow[] {
+  const all = instruments.flatMap((it) => (it.fundingSettlements ?? []).map((r) => ({ ...r, symbol: it.symbol })));
+  return all.sort((a, b) => (a.atNs < b.atNs ? -1 : a.atNs > b.atNs ? 1 : 0));
 }
 
 /** Equity summed, and the gross position value (Σ |position| × mid × tick × lot) in place of a position; no mid. */

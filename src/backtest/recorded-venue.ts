@@ -3,7 +3,8 @@
 // runtime at the same point of its clock, instead of fills simulated from the replayed book. An answer goes to the
 // replay's order of the same number (the n-th place of the replay ↔ the n-th place of the session, as ./parity numbers
 // them) and only when that order was placed with the session's terms: an order the session never placed gets no
-// answer, and the divergence shows in the decisions. Answers keep the session's order, also across orders.
+// answer, and the divergence shows in the decisions. Answers keep the session's order, also across orders and, in a
+// session of several symbols, across instruments: one venue serves them all, and an order's terms include its instrument.
 import type { Action, Event } from '../strategy/events';
 import { OrderEvent, feeOfBits, readPlaceTerms } from '../live/orderlog';
 import type { OrderRecord } from './orders';
@@ -11,6 +12,8 @@ import type { Venue } from './run';
 
 /** The session's terms of one of its places (terms left out by older logs are not compared). */
 interface PlaceTerms {
+  /** The instrument (index in the session's symbols; 0 in a one-symbol session). */
+  inst: number;
   side: string;
   priceTick: number;
   qtyLot: number;
@@ -24,6 +27,8 @@ interface Answer {
   clockTs: bigint;
   /** The session's order number (1 = its first place); −k: an order of its k-th flatten (the gateway's). */
   order: number;
+  /** The instrument whose gateway answered. */
+  inst: number;
   make(clientOid: string): Event;
 }
 
@@ -70,7 +75,7 @@ export function recordedAnswers(orders: readonly OrderRecord[]): RecordedAnswers
     if (o.event === OrderEvent.place) {
       number.set(o.seq, number.size + 1);
       const terms = readPlaceTerms(Number(o.aux2));
-      places.push({ side: o.side, priceTick: o.priceTick, qtyLot: o.qtyLot, ...(terms ?? {}) });
+      places.push({ inst: o.inst ?? 0, side: o.side, priceTick: o.priceTick, qtyLot: o.qtyLot, ...(terms ?? {}) });
       continue;
     }
     if (o.event === OrderEvent.flatten) flattens++;
@@ -81,7 +86,7 @@ export function recordedAnswers(orders: readonly OrderRecord[]): RecordedAnswers
       orphans++;
       continue;
     }
-    const at = { clockTs: o.clockTs, order };
+    const at = { clockTs: o.clockTs, order, inst: o.inst ?? 0 };
     switch (o.event) {
       case OrderEvent.ack:
         answers.push({ ...at, make: (clientOid) => ({ type: 'ack', clientOid, orderId: clientOid }) });
@@ -134,8 +139,9 @@ export function recordedAnswers(orders: readonly OrderRecord[]): RecordedAnswers
   return { answers, places, orphans, stopNs };
 }
 
-function sameTerms(want: PlaceTerms, a: Extract<Action, { type: 'place' }>): boolean {
+function sameTerms(want: PlaceTerms, a: Extract<Action, { type: 'place' }>, inst: number): boolean {
   return (
+    want.inst === inst &&
     want.side === a.side &&
     want.priceTick === (a.priceTick ?? 0) &&
     want.qtyLot === a.qtyLot &&
@@ -157,14 +163,14 @@ export class RecordedVenue implements Venue {
 
   constructor(
     private readonly rec: RecordedAnswers,
-    private readonly answerAt: (clockNs: bigint, e: Event) => void,
+    private readonly answerAt: (clockNs: bigint, e: Event, inst: number) => void,
   ) {}
 
-  arrive(_t: number, a: Action): void {
+  arrive(_t: number, a: Action, inst = 0): void {
     if (a.type === 'place') {
       const n = ++this.placed;
       const want = this.rec.places[n - 1];
-      if (want !== undefined && sameTerms(want, a)) this.oid[n] = a.clientOid;
+      if (want !== undefined && sameTerms(want, a, inst)) this.oid[n] = a.clientOid;
     } else if (a.type === 'flatten') this.flattens++;
     this.schedule();
   }
@@ -188,7 +194,7 @@ export class RecordedVenue implements Venue {
         continue;
       }
       this.stats.delivered++;
-      this.answerAt(x.clockTs, x.make(clientOid));
+      this.answerAt(x.clockTs, x.make(clientOid), x.inst);
     }
   }
 

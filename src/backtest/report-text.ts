@@ -115,12 +115,22 @@ function costsSection(m: Metrics, q: string): Section {
       row('fees paid', quote(c.feesPaidQuote), q, `${plural(c.takerFills, 'taker fill')}, ${plural(c.makerFills, 'maker fill')}`),
       row('rebates received', quote(c.rebatesQuote), q, c.rebatesQuote > 0 ? 'negative maker fee rate' : undefined),
       row('funding received', quote(f.receivedQuote), q, from),
+      // several instruments: each one's share (the rows above are their totals)
+      ...(c.instruments ?? []).map((it) =>
+        row(
+          `  ${it.symbol}`,
+          quote(it.fundingReceivedQuote),
+          q,
+          `funding from ${plural(it.settlements, 'settlement')}; fees paid ${quote(it.feesPaidQuote)}, rebates ${quote(it.rebatesQuote)} ` +
+            `(${plural(it.takerFills, 'taker fill')}, ${plural(it.makerFills, 'maker fill')})`,
+        ),
+      ),
       ...(f.settlements.length > shown.length
         ? [line(`(the last ${shown.length} of ${f.settlements.length} settlements; --json has all)`)]
         : []),
       ...shown.map((x) =>
         row(
-          `  settled ${x.utc}`,
+          `  settled ${x.utc}${x.symbol ? ` ${x.symbol}` : ''}`,
           quote(x.receivedQuote),
           q,
           `${x.positionLot === 0 ? 'flat' : `${x.positionLot > 0 ? 'long' : 'short'} ${plural(Math.abs(x.positionLot), 'lot')}`}, rate ${x.rate}${

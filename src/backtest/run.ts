@@ -90,10 +90,12 @@ export interface BacktestOptions {
   fundingRate?: number;
   /** Recorded settlements with their rates and marks (./funding): charged instead of fundingRate. */
   fundingSettlements?: RecorderOptions['fundingSettlements'];
-  /** Every action the runtime takes, with the local time it was taken and the runtime's own clock then. */
-  onAction?(localNs: bigint, a: Action, decidedNs: bigint): void;
-  /** Every event the runtime is given except book messages, trades and ticks, with its local time. */
-  onEvent?(localNs: bigint, e: Event): void;
+  /** Several instruments: each one's recorded settlements, by instrument index (in place of `fundingSettlements`). */
+  fundingSettlementsOf?: ReadonlyArray<RecorderOptions['fundingSettlements']>;
+  /** Every action the runtime takes, with the local time it was taken, the runtime's own clock then and its instrument. */
+  onAction?(localNs: bigint, a: Action, decidedNs: bigint, inst: number): void;
+  /** Every event the runtime is given except book messages, trades and ticks, with its local time and instrument. */
+  onEvent?(localNs: bigint, e: Event, inst: number): void;
   /** The runtime, once the first record made it (set its observer to watch every book message). */
   onRuntime?(rt: StrategyRuntime): void;
   /**
@@ -104,10 +106,11 @@ export interface BacktestOptions {
   everyTick?: boolean;
   /**
    * A venue in place of the simulated one, made at construction (--parity: the session's recorded answers,
-   * ./recorded-venue). `answerAt` schedules an answer for the strategy clock `clockNs` (ns since the epoch): after every
-   * market event and tick stamped at that time, and after the answers scheduled before it for the same time.
+   * ./recorded-venue). `answerAt` schedules an answer of instrument `inst` (default 0) for the strategy clock `clockNs`
+   * (ns since the epoch): after every market event and tick stamped at that time, and after the answers scheduled
+   * before it for the same time. One venue serves every instrument (its arrivals say whose).
    */
-  venue?(answerAt: (clockNs: bigint, e: Event) => void): Venue;
+  venue?(answerAt: (clockNs: bigint, e: Event, inst?: number) => void): Venue;
   /** Run the clock on to this local time (ns since the epoch) when the data ends before it (--parity: the session's stop). */
   endNs?: bigint;
 }
@@ -115,7 +118,8 @@ export interface BacktestOptions {
 /** What the loop asks of a venue: the simulated one (./simexchange) or the recorded answers of a session. */
 export interface Venue {
   readonly hasResting: boolean;
-  arrive(t: number, a: Action): void;
+  /** `inst`: the instrument the action is for (the simulated venue is one instrument's and ignores it). */
+  arrive(t: number, a: Action, inst?: number): void;
   trade(t: number, takerSide: number, price: number, qty: number): void;
   afterBook(t: number): void;
   queueAhead(clientOid: string): number;
@@ -324,7 +328,6 @@ export class Backtest {
     const rings = c.recordsOf ?? [c.records];
     if (insts.length > cores.length || insts.length > rings.length || insts.length > MAX_INSTRUMENTS)
       throw new Error(`the backtest core has ${cores.length} instrument(s), the run asks for ${insts.length}`);
-    if (insts.length > 1 && o.venue) throw new Error('a venue given in place of the simulated one serves one instrument only');
     this.instruments = insts;
     const n = (this.n = insts.length);
     const core = c.core;
@@ -343,11 +346,14 @@ export class Backtest {
     this.health = insts.map(() => new FeedHealth());
     this.mid = new Float64Array(n).fill(NaN);
     this.tickLotQuote = insts.map((i) => i.tickSize * i.lotSize);
-    this.rec = this.tickLotQuote.map((q) => new Recorders(q, o));
+    this.rec = this.tickLotQuote.map(
+      (q, i) => new Recorders(q, o.fundingSettlementsOf ? { ...o, fundingSettlements: o.fundingSettlementsOf[i] } : o),
+    );
     this.per = insts.map(() => ({ fills: [], trades: [], counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 } }));
     // half a nanosecond after the clock's time on the loop's: after the signal or tick stamped then, before the next
-    this.venues = o.venue
-      ? [o.venue((ns, e) => this.agenda.push({ t: Number(ns - this.base) + 0.5, kind: ANSWER, event: e, inst: 0 }))]
+    const given = o.venue?.((ns, e, inst = 0) => this.agenda.push({ t: Number(ns - this.base) + 0.5, kind: ANSWER, event: e, inst }));
+    this.venues = given
+      ? insts.map(() => given)
       : insts.map(
           (instrument, i) =>
             new SimExchange({
@@ -755,7 +761,7 @@ export class Backtest {
       }
       if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
       ag.pop();
-      if (top.kind === ARRIVE) this.venues[top.inst].arrive(top.t, top.action!);
+      if (top.kind === ARRIVE) this.venues[top.inst].arrive(top.t, top.action!, top.inst);
       else {
         if (this.pendingTick === this.pendingTick) this.flushTick();
         this.evT = top.t;
@@ -857,7 +863,7 @@ export class Backtest {
     const t = this.evT;
     const k = this.evI;
     this.advanceTo();
-    this.o.onEvent?.(this.absNs(t), e);
+    this.o.onEvent?.(this.absNs(t), e, k);
     if (e.type === 'fill') {
       const row: FillRow = {
         localTs: this.absNs(t),
@@ -917,7 +923,7 @@ export class Backtest {
     for (let i = 0; i < actions.length; i++) {
       const a = actions[i];
       const k = rt.actionInst(i);
-      if (this.o.onAction) this.o.onAction(this.absNs(t), a, rt.nowNs());
+      if (this.o.onAction) this.o.onAction(this.absNs(t), a, rt.nowNs(), k);
       const c = this.counts;
       const pc = this.n > 1 ? this.per[k].counts : null;
       if (a.type === 'place') {
@@ -1020,6 +1026,7 @@ export class Backtest {
       markouts: done[i].markouts,
       series: done[i].series,
       fundingQuote: done[i].fundingQuote,
+      fundingSettlements: done[i].fundingSettlements,
     }));
     return portfolioTrace(trace, instruments);
   }

@@ -123,4 +123,6 @@ export interface InstrumentTrace {
   markouts: Markouts;
   series: Series;
   fundingQuote: number;
+  /** Each settlement charged to it, in time order. */
+  fundingSettlements?: SettlementRow[];
 }

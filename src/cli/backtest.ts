@@ -17,7 +17,7 @@ import { listParquet } from '../capture/recover';
 import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
-import { readOwnOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
+import { readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
 import { compareIntents, formatParity, liveFills, type FillSeen, type ParityReport } from '../backtest/parity';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
 import { computeMetrics } from '../backtest/metrics';
@@ -52,7 +52,8 @@ export const BACKTEST = {
       arg: 'S[,S…]',
       aliases: ['symbols'],
       defaultText: "every symbol the strategy's instruments declaration names, else the recording's only one",
-      description: 'the symbols to replay, merged in local-time order (one instrument each; --parity: one)',
+      description:
+        "the symbols to replay, merged in local-time order (one instrument each; --parity: every symbol of the newest session that traded them, in the session's order)",
     },
     from: { type: 'string', arg: 'T', description: 'replay from this local time: ISO (2026-11-28T10:00:00Z) or ns since the epoch' },
     to: { type: 'string', arg: 'T', description: 'replay up to this local time' },
@@ -312,7 +313,15 @@ export function recordingRoot(path: string): string {
 /** A recorded session and the path of its file. */
 export type RecordedSession = SessionFile & { path: string };
 
-export function latestSession(root: string, symbol: string): RecordedSession | null {
+/** Every symbol a session traded or watched, by instrument index (an older file: its one symbol). */
+export const sessionSymbols = (s: SessionFile): string[] => (s.symbols?.length ? s.symbols : [s.symbol]);
+
+/**
+ * The newest session under <root>/_orders: one of `symbol` (one it traded among others, too), or the first whose
+ * symbols `fits` accepts.
+ */
+export function latestSession(root: string, symbol: string | ((symbols: string[]) => boolean)): RecordedSession | null {
+  const fits = typeof symbol === 'string' ? (list: string[]) => list.includes(symbol) : symbol;
   const dir = join(root, '_orders');
   if (!existsSync(dir)) return null;
   const names = readdirSync(dir)
@@ -321,7 +330,7 @@ export function latestSession(root: string, symbol: string): RecordedSession | n
     .sort();
   for (const n of names.reverse()) {
     const s = readJsonFile(join(dir, n), 'recorded session').value as SessionFile;
-    if (s.symbol === symbol) return { ...s, path: join(dir, n) };
+    if (fits(sessionSymbols(s))) return { ...s, path: join(dir, n) };
   }
   return null;
 }
@@ -374,6 +383,33 @@ export function checkParityBundle(session: SessionFile, name: string, bundle: { 
   );
 }
 
+/**
+ * --parity: the session to replay and its symbols with their files, in the session's order (its instrument indices).
+ * With --symbols, the newest session that traded every one of them; without, the newest whose symbols the recording
+ * holds. A symbol of the session the recording lacks is named.
+ */
+export function paritySession(
+  files: readonly ReplayFile[],
+  requested: readonly string[] | undefined,
+  root: string,
+): { chosen: Array<{ symbol: string; files: ReplayFile[] }>; session: RecordedSession } {
+  const held = new Set(files.map((f) => f.meta.symbol));
+  if (requested?.length) chooseSymbols(files, requested, undefined); // the input must hold what was asked for
+  const session = requested?.length
+    ? latestSession(root, (list) => requested.every((s) => list.includes(s)))
+    : latestSession(root, (list) => list.every((s) => held.has(s)));
+  if (!session) {
+    const named = requested?.length ? requested : [...held];
+    throw new Error(
+      `--parity: no recorded session of ${named.join(', ')} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
+    );
+  }
+  const list = sessionSymbols(session);
+  if (requested?.length && list.length > requested.length)
+    process.stderr.write(`--parity: the session traded ${list.join(', ')}: replaying every symbol of it\n`);
+  return { chosen: chooseSymbols(files, list, undefined), session };
+}
+
 /** What answered the --parity replay: the session's own answers (how many were handed over, withheld, left) or the simulation. */
 function answerStats(answers: ReturnType<typeof recordedAnswers>, venue: RecordedVenue | null): ParityReport['answers'] {
   if (!answers || !venue) return { venue: 'simulated' };
@@ -390,10 +426,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     .split(',')
     .map((x) => x.trim())
     .filter((x) => x !== '');
-  if (values.parity && requested && requested.length > 1)
-    throw new UsageError(
-      `--symbols ${values.symbol} with --parity: a recorded session is replayed for one symbol (give one with --symbol)`,
-    );
   const skipDamaged = values['skip-damaged'] === true;
   if (values.report) checkWritableFile('--report', values.report);
   const fromNs = values.from ? parseTime('--from', values.from) : undefined;
@@ -401,15 +433,11 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const feedShiftNs = values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined;
   const input0 = await readReplayFiles(expandInput(input), { skipDamaged });
   const damaged = input0.damaged;
-  // --parity replays one symbol's session, found before its strategy; otherwise the strategy's declaration may pick them
-  let chosen = values.parity ? chooseSymbols(input0.files, requested?.slice(0, 1), undefined) : null;
+  // --parity replays a session, every symbol of it in its order, found before its strategy; otherwise the strategy's
+  // declaration may pick the symbols
   const root = recordingRoot(resolve(input0.files[0].path));
-  const session = chosen ? latestSession(root, chosen[0].symbol) : null;
-  const symbol0 = chosen?.[0].symbol ?? '';
-  if (values.parity && !session)
-    throw new Error(
-      `--parity: no recorded session of ${symbol0} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
-    );
+  const { chosen: parityChosen, session } = values.parity ? paritySession(input0.files, requested, root) : { chosen: null, session: null };
+  let chosen = parityChosen;
   // --parity: the exact bundle the session stored beside it, else the session's strategy if its bundle is the same, or
   // a refusal, before its parameters are read as another strategy's
   let strategy: LoadedStrategy | string | undefined = values.strategy;
@@ -441,7 +469,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     feedShiftNs,
   );
   const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
-  const orders = (await Promise.all(symbols.map((s) => readOwnOrders(root, s)))).flat();
+  const orders = await readSessionOrders(root, symbols);
   const trips = roundTrips(orders);
   // --parity hands the runtime the session's own answers where live handed them over; a log written before answers
   // carried the strategy clock and fills their fee can only be answered by the simulated venue
@@ -462,6 +490,14 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const queue = parseQueue(values.queue);
   if (values.fees !== undefined && values['fee-tier'] !== undefined)
     throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
+  // --parity: each instrument at the session's own rates (unless --fees or --fee-tier say otherwise)
+  const sessionFees = (s: string) => {
+    const i =
+      session && values.fees === undefined && values['fee-tier'] === undefined
+        ? session.instruments?.find((x) => x.symbol === s)
+        : undefined;
+    return i ? { maker: i.makerFeeRate, taker: i.takerFeeRate } : undefined;
+  };
   const fees = values.fees
     ? parseFees(values.fees)
     : values['fee-tier'] !== undefined
@@ -505,19 +541,21 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     feedShiftNs,
     onRuntime: watch ? (rt) => (rt.observer = (m) => watch.observe(m)) : undefined,
   };
-  if (symbols.length > 1 && run.funding?.kind === 'recorded') {
-    logger('backtest').warn(
-      `recorded funding is charged in backtests of one symbol only for now: these ${symbols.length} instruments pay none (give a flat rate with --funding R)`,
-    );
-    run.funding = { kind: 'none' };
-  }
+  // several instruments: each charged the funding recorded for it (a flat --funding applies to each)
+  const fundings =
+    symbols.length > 1 && values.funding === undefined
+      ? await Promise.all(chosen.map((c) => fundingSource(undefined, root, c.symbol, c.files[0].meta.inst_type)))
+      : null;
   if (values.parity) {
-    run.onAction = (t: bigint, a: Action, decidedTs: bigint) => {
+    // a session of several symbols: each decision and fill names its instrument
+    const several = symbols.length > 1;
+    const named = (inst: number) => (several ? { symbol: symbols[inst] } : {});
+    run.onAction = (t: bigint, a: Action, decidedTs: bigint, inst: number) => {
+      const at = { localTs: t, decidedTs, ...named(inst) };
       if (a.type === 'place') {
         orderNo.set(a.clientOid, orderNo.size + 1);
         intents.push({
-          localTs: t,
-          decidedTs,
+          ...at,
           type: 'place',
           side: a.side,
           priceTick: a.priceTick,
@@ -526,13 +564,13 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
           orderType: a.orderType,
           reduceOnly: a.reduceOnly,
         });
-      } else if (a.type === 'cancel') intents.push({ localTs: t, decidedTs, type: 'cancel', order: orderNo.get(a.clientOid) });
+      } else if (a.type === 'cancel') intents.push({ ...at, type: 'cancel', order: orderNo.get(a.clientOid) });
       else if (a.type === 'amend')
-        intents.push({ localTs: t, decidedTs, type: 'amend', order: orderNo.get(a.clientOid), priceTick: a.priceTick, qtyLot: a.qtyLot });
-      else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ localTs: t, decidedTs, type: a.type });
+        intents.push({ ...at, type: 'amend', order: orderNo.get(a.clientOid), priceTick: a.priceTick, qtyLot: a.qtyLot });
+      else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ ...at, type: a.type });
     };
-    run.onEvent = (t: bigint, e: Event) => {
-      if (e.type === 'fill') fillsSeen.push({ localTs: t, side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot });
+    run.onEvent = (t: bigint, e: Event, inst: number) => {
+      if (e.type === 'fill') fillsSeen.push({ localTs: t, side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot, ...named(inst) });
     };
     if (answers) run.venue = (answerAt) => (venue = new RecordedVenue(answers, answerAt));
   }
@@ -545,7 +583,13 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   try {
     trace = await runSymbols(
       bc,
-      chosen.map((c, i) => ({ symbol: c.symbol, files: c.files, grid: grids[i] })),
+      chosen.map((c, i) => ({
+        symbol: c.symbol,
+        files: c.files,
+        grid: grids[i],
+        ...(sessionFees(c.symbol) ? { fees: sessionFees(c.symbol) } : {}),
+        ...(fundings ? { funding: fundings[i] } : {}),
+      })),
       run,
     );
   } catch (err) {
@@ -561,10 +605,10 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x), 2);
   if (values.parity) {
     // the live session's kill switch at the end is not a strategy decision the replay can take
-    const live = liveIntents(orders).filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
+    const live = liveIntents(orders, symbols).filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
     const bt = intents.filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
     const p: ParityReport = {
-      ...compareIntents(live, bt, liveFills(orders), fillsSeen),
+      ...compareIntents(live, bt, liveFills(orders, symbols), fillsSeen),
       answers: answerStats(answers, venue),
     };
     if (values.json) console.log(json({ metrics: report.json, parity: p }));

@@ -519,8 +519,7 @@ export async function runDemo(argv: string[]): Promise<number> {
       next: [
         `next: ${self} inspect ${values.out}`,
         `      ${self} backtest ${values.out} ${strategyArgs}`.trimEnd() + '    (the same strategy replayed)',
-        // --parity replays one symbol's session
-        ...(symbols.length === 1 ? [`      ${self} backtest ${values.out} --parity    (decision for decision against this session)`] : []),
+        `      ${self} backtest ${values.out} --parity    (decision for decision against this session${symbols.length > 1 ? ', every symbol' : ''})`,
       ],
       log,
       monitoring,
