@@ -22,7 +22,7 @@
 // everywhere). A partly filled order cannot be amended on Bitget: it is cancelled and quoted again. The strategy keeps
 // inside `maxPositionLot` (counting every working order, as the runtime's position check does) and paces its new
 // orders and price changes under the operator's order-rate limits, so the runtime's risk gate never has to refuse it.
-import { defineStrategy, type Market, type Order, type PlaceRequest } from 'ringbook';
+import { defineStrategy, type Market, type Order, type OrderUpdate, type PlaceRequest } from 'ringbook';
 
 const MAX_LEVELS = 10;
 /** Requests remembered for the pacing below: enough for every sane per-minute limit (a larger limit is paced at this). */
@@ -97,63 +97,19 @@ export default defineStrategy({
     const c2 = Math.sqrt((gamma / (2 * p['glft.arrival'] * kappa)) * Math.pow(1 + gamma / kappa, kappa / gamma + 1));
     const cap = Math.min(p.maxPositionLot, ctx.limits.maxPositionLot);
 
-    // Our quotes by side (0 bid, 1 ask) and level: the order object (one per order, updated in place by the runtime),
-    // and whether an amendment of it awaits its answer (the runtime takes one request per order at a time).
-    const quotes: Array<Array<Order | null>> = [new Array<Order | null>(levels).fill(null), new Array<Order | null>(levels).fill(null)];
-    const amending: boolean[][] = [new Array<boolean>(levels).fill(false), new Array<boolean>(levels).fill(false)];
-    // Targets (ticks, lots) of the last pass. They follow from the best bid and ask quoted and the position alone, so
-    // while those stay and no order of ours moved (`dirty`), there is nothing to do: most book messages end there.
-    const tPrice = [new Float64Array(levels), new Float64Array(levels)];
-    const tSize = [new Float64Array(levels), new Float64Array(levels)];
-    let lastBid = NaN;
-    let lastAsk = NaN;
-    let lastLot = NaN;
-    let dirty = true;
-
-    // σ: an EWMA of (Δmid)²/Δt (ticks²/s) over samples at least vol.sampleNs apart.
-    let lastMid = NaN;
-    let lastSampleNs = 0;
-    let variance = 0;
-    // the GLFT half-spread and skew per unit of inventory at that σ (ticks)
-    let half = c1;
-    let skew = 0;
-    let pulled = false;
-
     // Pacing: times of the requests the runtime counts against its order-rate limits (new orders, price changes).
     const perSecond = Math.min(ctx.limits.maxOrdersPerSecond, PACE_SLOTS);
     const perMinute = Math.min(ctx.limits.maxOrdersPerMinute, PACE_SLOTS);
     const sent = new Float64Array(PACE_SLOTS).fill(-Infinity);
     let sentN = 0;
-    /** Whether one more counted request stays within both limits; when not, the pass is tried again next message. */
-    const mayCount = () => {
-      const ok =
-        ctx.now - sent[(sentN - perSecond + PACE_SLOTS) % PACE_SLOTS] >= 1e9 &&
-        ctx.now - sent[(sentN - perMinute + PACE_SLOTS) % PACE_SLOTS] >= 60e9;
-      if (!ok) dirty = true;
-      return ok;
-    };
+    // Shared by every instrument's quotes: the limits count the run's requests, whatever the instrument.
+    /** Whether one more counted request stays within both limits. */
+    const withinLimits = () =>
+      ctx.now - sent[(sentN - perSecond + PACE_SLOTS) % PACE_SLOTS] >= 1e9 &&
+      ctx.now - sent[(sentN - perMinute + PACE_SLOTS) % PACE_SLOTS] >= 60e9;
     const counted = () => {
       sent[sentN] = ctx.now;
       sentN = (sentN + 1) % PACE_SLOTS;
-    };
-
-    const sampleVolatility = (mid: number, now: number) => {
-      if (lastMid !== lastMid) {
-        lastMid = mid;
-        lastSampleNs = now;
-        return;
-      }
-      const dt = now - lastSampleNs;
-      if (dt < sampleNs) return;
-      const r = mid - lastMid;
-      const alpha = 1 - Math.pow(2, -dt / halfLifeNs);
-      variance += alpha * ((r * r) / (dt / 1e9) - variance);
-      lastMid = mid;
-      lastSampleNs = now;
-      const sigma = Math.sqrt(variance);
-      half = c1 + (sigma * c2) / 2;
-      skew = sigma * c2;
-      ctx.record('sigma (ticks/√s)', sigma);
     };
 
     // One request object each for amend and place, filled in per call: the runtime reads them at once and keeps nothing.
@@ -173,132 +129,205 @@ export default defineStrategy({
       return lot;
     };
 
-    /** Where each level of each side should be now (tPrice, tSize; size 0: no quote there); false when unchanged. */
-    const targets = (m: Market): boolean => {
-      const b = m.book;
-      const s = m.signals;
-      let fair = fairOf === 'microprice' ? s.microprice : fairOf === 'weightedMid' ? b.midTick + (s.obiW * b.spreadTicks) / 2 : b.midTick;
-      if (obiTicks !== 0) fair += obiTicks * s.obiW;
-      if (ofiTicks !== 0 && s.ofiNorm === s.ofiNorm) fair += ofiTicks * s.ofiNorm;
-      const lot = m.position.lot;
-      const q = lot / sizeLot;
-      const bid = Math.min(Math.floor(fair - (half + skew * q)), b.bestBidTick);
-      const ask = Math.max(Math.ceil(fair + (half - skew * q)), b.bestAskTick);
-      if (!dirty && bid === lastBid && ask === lastAsk && lot === lastLot) return false;
-      lastBid = bid;
-      lastAsk = ask;
-      lastLot = lot;
-      dirty = false;
-      // inventory room: the innermost levels get it first
-      let roomBuy = cap - lot;
-      let roomSell = cap + lot;
-      for (let i = 0; i < levels; i++) {
-        tPrice[0][i] = bid - i * step;
-        tPrice[1][i] = ask + i * step;
-        const sb = Math.max(0, Math.min(sizeLot, roomBuy));
-        const ss = Math.max(0, Math.min(sizeLot, roomSell));
-        tSize[0][i] = tPrice[0][i] > 0 ? sb : 0;
-        tSize[1][i] = ss;
-        roomBuy -= sb;
-        roomSell -= ss;
-      }
-      return true;
-    };
+    // Several instruments: each is quoted on its own (its quotes, σ and targets), within the shared order-rate limits.
+    const several = ctx.markets.length > 1;
+    /** One instrument's quoter. */
+    const quoter = (symbol: string) => {
+      const sigmaName = several ? `sigma ${symbol} (ticks/√s)` : 'sigma (ticks/√s)';
+      // Our quotes by side (0 bid, 1 ask) and level: the order object (one per order, updated in place by the runtime),
+      // and whether an amendment of it awaits its answer (the runtime takes one request per order at a time).
+      const quotes: Array<Array<Order | null>> = [new Array<Order | null>(levels).fill(null), new Array<Order | null>(levels).fill(null)];
+      const amending: boolean[][] = [new Array<boolean>(levels).fill(false), new Array<boolean>(levels).fill(false)];
+      // Targets (ticks, lots) of the last pass. They follow from the best bid and ask quoted and the position alone, so
+      // while those stay and no order of ours moved (`dirty`), there is nothing to do: most book messages end there.
+      const tPrice = [new Float64Array(levels), new Float64Array(levels)];
+      const tSize = [new Float64Array(levels), new Float64Array(levels)];
+      let lastBid = NaN;
+      let lastAsk = NaN;
+      let lastLot = NaN;
+      let dirty = true;
 
-    /** Brings one side's quotes to their targets: shrink and cancel first (they free room), then move, then place. */
-    const quoteSide = (m: Market, k: 0 | 1) => {
-      const side = k === 0 ? 'buy' : 'sell';
-      const qs = quotes[k];
-      const am = amending[k];
-      const tp = tPrice[k];
-      const ts = tSize[k];
-      for (let i = 0; i < levels; i++) {
-        const o = qs[i];
-        // busy (sent, amending or cancelling): its answer comes through onOrder, which asks for another pass
-        if (o === null || o.state !== 'working' || am[i]) continue;
-        const left = o.sizeLot - o.filledLot;
-        if (ts[i] === 0) ctx.cancel(o.clientOid);
-        else if (o.filledLot > 0) {
-          // Bitget cannot amend a partly filled order: once it is off the target, cancel it and quote again
-          if (Math.abs(o.priceTick - tp[i]) > refresh || left > ts[i]) ctx.cancel(o.clientOid);
-        } else if (Math.abs(o.priceTick - tp[i]) <= refresh) {
-          // close enough: keep the queue place; only a size above the room has to come down
-          if (o.sizeLot > ts[i] && amend(o, o.priceTick, ts[i])) am[i] = true;
-        }
-      }
-      for (let i = 0; i < levels; i++) {
-        const o = qs[i];
-        if (o === null || o.state !== 'working' || am[i] || o.filledLot > 0 || ts[i] === 0) continue;
-        if (Math.abs(o.priceTick - tp[i]) <= refresh) continue;
-        // a new price re-queues anyway: take the target size with it, within the room the other quotes leave
-        const room = (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side) + o.sizeLot;
-        const size = Math.min(ts[i], room);
-        if (size <= 0) ctx.cancel(o.clientOid);
-        else if (mayCount() && amend(o, tp[i], size)) {
-          counted();
-          am[i] = true;
-        }
-      }
-      for (let i = 0; i < levels; i++) {
-        if (qs[i] !== null || ts[i] === 0 || !mayCount()) continue;
-        const size = Math.min(ts[i], (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side));
-        if (size <= 0) break;
-        placeReq.side = side;
-        placeReq.sizeLot = size;
-        placeReq.priceTick = tp[i];
-        placeReq.tag = k === 0 ? 'bid' : 'ask';
-        const id = ctx.place(placeReq);
-        if (id === null) break;
-        counted();
-        qs[i] = ctx.order(id);
-      }
-    };
+      // σ: an EWMA of (Δmid)²/Δt (ticks²/s) over samples at least vol.sampleNs apart.
+      let lastMid = NaN;
+      let lastSampleNs = 0;
+      let variance = 0;
+      // the GLFT half-spread and skew per unit of inventory at that σ (ticks)
+      let half = c1;
+      let skew = 0;
+      let pulled = false;
 
-    /** An update of one of our quotes: a finished one (filled, cancelled, rejected) frees its level for the next pass. */
-    const release = (o: Order, done: boolean) => {
-      dirty = true;
-      for (let k = 0; k < 2; k++)
-        for (let i = 0; i < levels; i++)
-          if (quotes[k][i] === o) {
-            amending[k][i] = false;
-            if (done) quotes[k][i] = null;
+      /** Whether one more counted request stays within the limits; when not, the pass is tried again next message. */
+      const mayCount = () => {
+        const ok = withinLimits();
+        if (!ok) dirty = true;
+        return ok;
+      };
+
+      const sampleVolatility = (mid: number, now: number) => {
+        if (lastMid !== lastMid) {
+          lastMid = mid;
+          lastSampleNs = now;
+          return;
+        }
+        const dt = now - lastSampleNs;
+        if (dt < sampleNs) return;
+        const r = mid - lastMid;
+        const alpha = 1 - Math.pow(2, -dt / halfLifeNs);
+        variance += alpha * ((r * r) / (dt / 1e9) - variance);
+        lastMid = mid;
+        lastSampleNs = now;
+        const sigma = Math.sqrt(variance);
+        half = c1 + (sigma * c2) / 2;
+        skew = sigma * c2;
+        ctx.record(sigmaName, sigma);
+      };
+
+      /** Where each level of each side should be now (tPrice, tSize; size 0: no quote there); false when unchanged. */
+      const targets = (m: Market): boolean => {
+        const b = m.book;
+        const s = m.signals;
+        let fair = fairOf === 'microprice' ? s.microprice : fairOf === 'weightedMid' ? b.midTick + (s.obiW * b.spreadTicks) / 2 : b.midTick;
+        if (obiTicks !== 0) fair += obiTicks * s.obiW;
+        if (ofiTicks !== 0 && s.ofiNorm === s.ofiNorm) fair += ofiTicks * s.ofiNorm;
+        const lot = m.position.lot;
+        const q = lot / sizeLot;
+        const bid = Math.min(Math.floor(fair - (half + skew * q)), b.bestBidTick);
+        const ask = Math.max(Math.ceil(fair + (half - skew * q)), b.bestAskTick);
+        if (!dirty && bid === lastBid && ask === lastAsk && lot === lastLot) return false;
+        lastBid = bid;
+        lastAsk = ask;
+        lastLot = lot;
+        dirty = false;
+        // inventory room: the innermost levels get it first
+        let roomBuy = cap - lot;
+        let roomSell = cap + lot;
+        for (let i = 0; i < levels; i++) {
+          tPrice[0][i] = bid - i * step;
+          tPrice[1][i] = ask + i * step;
+          const sb = Math.max(0, Math.min(sizeLot, roomBuy));
+          const ss = Math.max(0, Math.min(sizeLot, roomSell));
+          tSize[0][i] = tPrice[0][i] > 0 ? sb : 0;
+          tSize[1][i] = ss;
+          roomBuy -= sb;
+          roomSell -= ss;
+        }
+        return true;
+      };
+
+      /** Brings one side's quotes to their targets: shrink and cancel first (they free room), then move, then place. */
+      const quoteSide = (m: Market, k: 0 | 1) => {
+        const side = k === 0 ? 'buy' : 'sell';
+        const qs = quotes[k];
+        const am = amending[k];
+        const tp = tPrice[k];
+        const ts = tSize[k];
+        for (let i = 0; i < levels; i++) {
+          const o = qs[i];
+          // busy (sent, amending or cancelling): its answer comes through onOrder, which asks for another pass
+          if (o === null || o.state !== 'working' || am[i]) continue;
+          const left = o.sizeLot - o.filledLot;
+          if (ts[i] === 0) ctx.cancel(o.clientOid);
+          else if (o.filledLot > 0) {
+            // Bitget cannot amend a partly filled order: once it is off the target, cancel it and quote again
+            if (Math.abs(o.priceTick - tp[i]) > refresh || left > ts[i]) ctx.cancel(o.clientOid);
+          } else if (Math.abs(o.priceTick - tp[i]) <= refresh) {
+            // close enough: keep the queue place; only a size above the room has to come down
+            if (o.sizeLot > ts[i] && amend(o, o.priceTick, ts[i])) am[i] = true;
           }
+        }
+        for (let i = 0; i < levels; i++) {
+          const o = qs[i];
+          if (o === null || o.state !== 'working' || am[i] || o.filledLot > 0 || ts[i] === 0) continue;
+          if (Math.abs(o.priceTick - tp[i]) <= refresh) continue;
+          // a new price re-queues anyway: take the target size with it, within the room the other quotes leave
+          const room = (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side) + o.sizeLot;
+          const size = Math.min(ts[i], room);
+          if (size <= 0) ctx.cancel(o.clientOid);
+          else if (mayCount() && amend(o, tp[i], size)) {
+            counted();
+            am[i] = true;
+          }
+        }
+        for (let i = 0; i < levels; i++) {
+          if (qs[i] !== null || ts[i] === 0 || !mayCount()) continue;
+          const size = Math.min(ts[i], (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side));
+          if (size <= 0) break;
+          placeReq.side = side;
+          placeReq.sizeLot = size;
+          placeReq.priceTick = tp[i];
+          placeReq.tag = k === 0 ? 'bid' : 'ask';
+          if (several) placeReq.symbol = symbol;
+          const id = ctx.place(placeReq);
+          if (id === null) break;
+          counted();
+          qs[i] = ctx.order(id);
+        }
+      };
+
+      /** An update of one of our quotes: a finished one (filled, cancelled, rejected) frees its level for the next pass. */
+      const release = (o: Order, done: boolean) => {
+        dirty = true;
+        for (let k = 0; k < 2; k++)
+          for (let i = 0; i < levels; i++)
+            if (quotes[k][i] === o) {
+              amending[k][i] = false;
+              if (done) quotes[k][i] = null;
+            }
+      };
+
+      return {
+        onBook(m: Market) {
+          const b = m.book;
+          if (ctx.status !== 'trading') return; // reconciling or halted: the runtime owns the orders now
+          if (!b.valid || !m.healthy) {
+            // no book to quote against: pull the quotes once, quote again when it is back
+            if (!pulled && m.orders.length > 0) ctx.cancelAll(several ? symbol : undefined);
+            pulled = true;
+            dirty = true;
+            return;
+          }
+          pulled = false;
+          sampleVolatility(b.midTick, m.localNs);
+          if (!targets(m)) return;
+          quoteSide(m, 0);
+          quoteSide(m, 1);
+        },
+        onOrder(u: OrderUpdate) {
+          const k = u.kind;
+          if (k === 'filled' || k === 'cancelled' || k === 'rejected') release(u.order, true);
+          else if (k === 'amended' || k === 'amendRejected' || k === 'accepted') release(u.order, false);
+          else dirty = true;
+        },
+        onResume() {
+          // after a reconcile the orders are the venue's: forget what finished meanwhile and any amendment in flight
+          for (let k = 0; k < 2; k++)
+            for (let i = 0; i < levels; i++) {
+              const o = quotes[k][i];
+              amending[k][i] = false;
+              if (o !== null && (o.state === 'filled' || o.state === 'cancelled' || o.state === 'rejected')) quotes[k][i] = null;
+            }
+          dirty = true;
+        },
+        get pulled() {
+          return pulled;
+        },
+      };
     };
+    const quoters = ctx.markets.map((m) => quoter(m.info.symbol));
+    const one = quoters.length === 1 ? quoters[0] : null;
+    const bySymbol = new Map(ctx.markets.map((m, i) => [m.info.symbol, quoters[i]]));
 
     return {
       onBook(m) {
-        const b = m.book;
-        if (ctx.status !== 'trading') return; // reconciling or halted: the runtime owns the orders now
-        if (!b.valid || !m.healthy) {
-          // no book to quote against: pull the quotes once, quote again when it is back
-          if (!pulled && m.orders.length > 0) ctx.cancelAll();
-          pulled = true;
-          dirty = true;
-          return;
-        }
-        pulled = false;
-        sampleVolatility(b.midTick, m.localNs);
-        if (!targets(m)) return;
-        quoteSide(m, 0);
-        quoteSide(m, 1);
+        (one ?? bySymbol.get(m.info.symbol)!).onBook(m);
       },
       onOrder(u) {
-        const k = u.kind;
-        if (k === 'filled' || k === 'cancelled' || k === 'rejected') release(u.order, true);
-        else if (k === 'amended' || k === 'amendRejected' || k === 'accepted') release(u.order, false);
-        else dirty = true;
+        (one ?? bySymbol.get(u.order.symbol))?.onOrder(u);
       },
       onResume() {
-        // after a reconcile the orders are the venue's: forget what finished meanwhile and any amendment in flight
-        for (let k = 0; k < 2; k++)
-          for (let i = 0; i < levels; i++) {
-            const o = quotes[k][i];
-            amending[k][i] = false;
-            if (o !== null && (o.state === 'filled' || o.state === 'cancelled' || o.state === 'rejected')) quotes[k][i] = null;
-          }
-        dirty = true;
+        for (const q of quoters) q.onResume();
       },
-      phase: () => (pulled ? 'PULLED' : 'QUOTING'),
+      phase: () => (quoters.some((q) => q.pulled) ? 'PULLED' : 'QUOTING'),
     };
   },
 });
