@@ -2,7 +2,8 @@
 // with row groups of a few rows, so messages are cut across pieces, and merged as they stream. The strategy sees every
 // message in exact local-time order (equal stamps: the run's first instrument first), each instrument's orders fill on
 // its own book, per-instrument PnL adds up to the total, a watched instrument is refused for orders, and --symbols
-// naming a symbol the recording does not hold is refused, naming it and the ones there.
+// naming a symbol the recording does not hold is refused, naming it and the ones there. Each instrument is charged
+// the funding recorded for it, at its settlements, on its own position.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,9 @@ import { marketPath, type FileMeta } from '../../src/capture/schema';
 import { createBacktestCore, gridOf, runSymbols } from '../../src/backtest/backtest';
 import { replayFiles } from '../../src/backtest/feeder';
 import { computeMetrics } from '../../src/backtest/metrics';
+import { formatReport } from '../../src/backtest/report-text';
+import type { FundingSource } from '../../src/backtest/funding';
+import { parseDecimal } from '../../src/feed/ticker';
 import { constantLatency } from '../../src/backtest/latency';
 import { riskAverse } from '../../src/backtest/queue';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
@@ -105,11 +109,12 @@ async function run(
   def: StrategyDefinition,
   symbols = ['BTCUSDT', 'ETHUSDT'],
   window: { fromNs?: bigint; toNs?: bigint } = {},
+  funding: Record<string, FundingSource> = {},
 ) {
   const sets = await Promise.all(
     symbols.map(async (symbol) => {
       const files = await replayFiles(root, symbol);
-      return { symbol, files, grid: gridOf(files[0].meta, files[0].path) };
+      return { symbol, files, grid: gridOf(files[0].meta, files[0].path), ...(funding[symbol] ? { funding: funding[symbol] } : {}) };
     }),
   );
   const bc = createBacktestCore(
@@ -210,6 +215,95 @@ test('at equal local stamps the instrument earlier in the run goes first: the or
       '1:BTCUSDT 60',
       '0:ETHUSDT 63',
     ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+/** Buys 1 BTCUSDT lot and sells 3 ETHUSDT lots at once on ETHUSDT's first message (they fill at 1031 and 511). */
+const buyBtcSellEth = () => {
+  let placed = false;
+  return defineStrategy({
+    name: 'two-legs',
+    params: {},
+    create: (ctx) => ({
+      onBook(m) {
+        if (placed || m.info.symbol !== 'ETHUSDT') return;
+        placed = true;
+        ctx.place({
+          symbol: 'BTCUSDT',
+          side: 'buy',
+          sizeLot: 1,
+          priceTick: ctx.market('BTCUSDT').book.bestAskTick + 100,
+          timeInForce: 'ioc',
+        });
+        ctx.place({ symbol: 'ETHUSDT', side: 'sell', sizeLot: 3, priceTick: m.book.bestBidTick - 50, timeInForce: 'ioc' });
+      },
+    }),
+  }) as unknown as StrategyDefinition;
+};
+
+test('each instrument pays the funding recorded for it: its settlements, rates and marks, on its own position', async () => {
+  const root = recording();
+  try {
+    const ms = (x: number) => T0 + BigInt(x * 1e6);
+    const d = (x: string) => parseDecimal(x)!;
+    const recorded = (settlements: Array<[number, string, string]>): FundingSource => ({
+      kind: 'recorded',
+      settlements: settlements.map(([at, rate, mark]) => ({ atNs: ms(at), rate: d(rate), mark: d(mark) })),
+      tickerRows: settlements.length,
+    });
+    const trace = await run(root, buyBtcSellEth(), undefined, undefined, {
+      // BTCUSDT: one settlement while long 1 lot (0.001 BTC), one after the data's end (never reached)
+      BTCUSDT: recorded([
+        [55, '0.0001', '103.0'],
+        [500, '0.5', '1'],
+      ]),
+      // ETHUSDT: one before the fill (nothing held), one while short 3 lots (0.03 ETH) at a negative rate
+      ETHUSDT: recorded([
+        [33, '0.01', '5.00'],
+        [58, '-0.0002', '5.12'],
+      ]),
+    });
+    const [btc, eth] = trace.instruments!;
+    assert.equal(
+      btc.fundingSettlements!.map((r) => [r.atNs - T0, r.positionLot, r.quoteText]),
+      [[55_000_000n, 1, '-0.0000103']],
+      'long 1 lot × 0.001 × mark 103.0 × rate 0.0001, paid',
+    );
+    assert.equal(
+      eth.fundingSettlements!.map((r) => [r.atNs - T0, r.positionLot, r.quoteText]),
+      [
+        [33_000_000n, 0, '0'],
+        [58_000_000n, -3, '-0.00003072'],
+      ],
+      'short 3 lots × 0.01 × mark 5.12 × rate −0.0002: shorts pay a negative rate',
+    );
+    assert.is(btc.fundingQuote, -0.0000103);
+    assert.is(eth.fundingQuote, -0.00003072);
+    assert.ok(Math.abs(trace.fundingQuote - -0.00004102) < 1e-18, String(trace.fundingQuote));
+    // the run's settlements: every instrument's, named and in time order
+    assert.equal(
+      trace.fundingSettlements!.map((r) => `${r.symbol} ${(r.atNs - T0) / 1_000_000n}`),
+      ['ETHUSDT 33', 'BTCUSDT 55', 'ETHUSDT 58'],
+    );
+    const m = computeMetrics(trace);
+    assert.equal(
+      m.instruments!.map((it) => it.pnl.fundingQuote),
+      [-0.0000103, -0.00003072],
+    );
+    assert.equal(
+      m.costs.instruments!.map((c) => [c.symbol, c.fundingReceivedQuote, c.settlements, c.takerFills]),
+      [
+        ['BTCUSDT', -0.0000103, 1, 1],
+        ['ETHUSDT', -0.00003072, 2, 1],
+      ],
+    );
+    const text = formatReport(m);
+    assert.match(text, /funding received\s+-0\.000041\s+quote/);
+    assert.match(text, /\n\s+BTCUSDT\s+-0\.000010\s+quote\s+funding from 1 settlement;/);
+    assert.match(text, /\n\s+ETHUSDT\s+-0\.000031\s+quote\s+funding from 2 settlements;/);
+    assert.match(text, /settled \S+ ETHUSDT\s+-0\.000031\s+quote\s+short 3 lots, rate -0\.0002, mark 5\.12 \(exactly -0\.00003072\)/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

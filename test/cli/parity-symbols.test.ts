@@ -1,0 +1,132 @@
+// Live ≡ backtest, decision for decision, on sessions of several symbols: short `demo --symbols BTCUSDT,ETHUSDT`
+// sessions against the embedded local exchange (mm-glft making markets in both; lead-lag trading ETHUSDT on BTCUSDT's
+// order flow), then `backtest --parity --json` with no --symbols: the replay takes every symbol of the session, hands
+// each instrument's orders the session's own answers, and must match every live decision with its symbol. The two
+// sessions record at once (each is mostly waiting on its exchange) and each is replayed once for all its asserts.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSessionOrders } from '../../src/backtest/orders';
+import { OrderEvent, feeOfBits } from '../../src/live/orderlog';
+
+const CLI = join(process.cwd(), 'build/ringbook.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'ringbook-parity-symbols-'));
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
+
+/** Parameters that make each trade several times in a few seconds of the local exchange's market. */
+const SESSIONS: Record<string, string[]> = {
+  'mm-glft': [],
+  'lead-lag': ['--set', 'threshold=0.3', '--set', 'confirm=2', '--set', 'holdNs=500ms'],
+};
+
+function record(name: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    [CLI, 'demo', '--symbols', SYMBOLS.join(','), '--strategy', name, ...args, '--duration', '6s', '--out', name],
+    { cwd: dir },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((done) => child.on('close', (status) => done({ status, stdout, stderr })));
+}
+
+const recorded = Promise.all(Object.entries(SESSIONS).map(([name, args]) => record(name, args)));
+
+interface Replay {
+  status: number | null;
+  stderr: string;
+  parity: {
+    live: number;
+    backtest: number;
+    matched: number;
+    divergence: unknown;
+    answers: { venue: string; recorded: number; delivered: number; withheld: number; pending: number };
+  };
+  symbols: string[];
+  fills: number[];
+  feesQuote: number;
+}
+
+const replays = new Map<string, Replay>();
+async function replay(name: string): Promise<Replay> {
+  const sessions = await recorded;
+  const i = Object.keys(SESSIONS).indexOf(name);
+  assert.is(sessions[i].status, 0, sessions[i].stderr);
+  if (!replays.has(name)) {
+    const r = spawnSync(process.execPath, [CLI, 'backtest', name, '--parity', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    const out = r.stdout ? JSON.parse(r.stdout) : { parity: null, metrics: { pnl: {}, instruments: [] } };
+    const m = out.metrics;
+    replays.set(name, {
+      status: r.status,
+      stderr: r.stderr,
+      parity: out.parity,
+      symbols: m.symbols ?? [],
+      fills: (m.instruments ?? []).map((x: { activity: { fills: number } }) => x.activity.fills),
+      feesQuote: m.pnl.feesQuote,
+    });
+  }
+  return replays.get(name)!;
+}
+
+/** The session's order log up to its stop, each record with its instrument. */
+async function traded(name: string) {
+  const log = await readSessionOrders(join(dir, name), SYMBOLS);
+  const stop = log.findIndex((o) => o.event === OrderEvent.stop);
+  return log.slice(0, stop < 0 ? log.length : stop);
+}
+
+for (const name of Object.keys(SESSIONS)) {
+  test(`${name} on ${SYMBOLS.join(' and ')}: backtest --parity replays both and matches every live decision`, async () => {
+    const r = await replay(name);
+    assert.is(r.status, 0, `${r.stderr}\n${JSON.stringify(r.parity?.divergence)}`);
+    assert.equal(r.symbols, SYMBOLS, "every symbol of the session, in the session's order");
+    const p = r.parity;
+    assert.ok(p.live >= 4, `the session traded several times (${p.live} decisions)`);
+    assert.is(p.divergence, null);
+    assert.is(p.matched, p.live);
+    assert.is(p.backtest, p.live);
+  });
+
+  test(`${name}: each instrument's orders were answered by the session's own answers, every one`, async () => {
+    const r = await replay(name);
+    const a = r.parity.answers;
+    assert.is(a.venue, 'recorded');
+    assert.ok(a.recorded > 0);
+    assert.is(a.delivered, a.recorded, 'every recorded answer reached the replay');
+    assert.is(a.withheld, 0);
+    // the fills the replay booked are the session's, instrument by instrument, with the same fees
+    const log = await traded(name);
+    const fills = SYMBOLS.map((_, i) => log.filter((o) => o.event === OrderEvent.fill && (o.inst ?? 0) === i).length);
+    assert.equal(r.fills, fills);
+    const fees = log.filter((o) => o.event === OrderEvent.fillFee).map((o) => feeOfBits(o.aux));
+    assert.ok(Math.abs(r.feesQuote - fees.reduce((x, y) => x + y, 0)) < 1e-9, `fees ${r.feesQuote} ≠ ${fees.join('+')}`);
+  });
+}
+
+test('mm-glft quoted both symbols; lead-lag ordered the follower only', async () => {
+  const placed = async (name: string) => [
+    ...new Set((await traded(name)).filter((o) => o.event === OrderEvent.place).map((o) => SYMBOLS[o.inst ?? 0])),
+  ];
+  await recorded;
+  assert.equal((await placed('mm-glft')).sort(), SYMBOLS);
+  assert.equal(await placed('lead-lag'), ['ETHUSDT']);
+});
+
+test("the demo's next lines suggest --parity for the session of several symbols", async () => {
+  const sessions = await recorded;
+  assert.match(
+    sessions[0].stderr + sessions[0].stdout,
+    /backtest mm-glft --parity\s+\(decision for decision against this session, every symbol\)/,
+  );
+});
+
+test.run();
