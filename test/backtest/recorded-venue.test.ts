@@ -6,6 +6,8 @@ import * as assert from 'uvu/assert';
 import { OrderEvent, feeBits, feeOfBits, placeTerms, seqOf } from '../../src/live/orderlog';
 import type { OrderRecord } from '../../src/backtest/orders';
 import { RecordedVenue, recordedAnswers } from '../../src/backtest/recorded-venue';
+import { liveIntents, type Intent } from '../../src/backtest/orders';
+import { compareIntents, formatParity, liveFills } from '../../src/backtest/parity';
 import type { Action, Event } from '../../src/strategy/events';
 
 const T = 1_800_000_000_000_000_000n;
@@ -132,6 +134,56 @@ test("answers after the session's stop are its shutdown, not replayed; a flatten
     maker: false,
     remainingLot: 0,
   });
+});
+
+test('a session of several symbols: answers go to their instrument; an order placed on another instrument gets none', () => {
+  // one runtime numbers the orders of every instrument: order 1 on ETHUSDT (1), order 2 on BTCUSDT (0), same terms
+  const log = [
+    { ...place(1, 'buy', 100, T + 10n), inst: 1 },
+    { ...place(2, 'buy', 100, T + 10n), inst: 0 },
+    { ...rec(OrderEvent.ack, { seq: 2, clockTs: T + 11n }), inst: 0 },
+    { ...rec(OrderEvent.ack, { seq: 1, clockTs: T + 11n }), inst: 1 },
+    ...fill(1, 'buy', 100, T + 20n, 0.5).map((r) => ({ ...r, inst: 1 })),
+  ];
+  const got: Array<[bigint, string, number]> = [];
+  const rec1 = recordedAnswers(log)!;
+  const v = new RecordedVenue(rec1, (t, e, inst) => got.push([t - T, e.type, inst]));
+  v.arrive(0, action('rb-x-1', 'buy', 100), 1);
+  v.arrive(0, action('rb-x-2', 'buy', 100), 0);
+  assert.equal(got, [
+    [11n, 'ack', 0],
+    [11n, 'ack', 1],
+    [20n, 'fill', 1],
+  ]);
+
+  // the replay sends order 1 to BTCUSDT instead: same side, price and size, another instrument: withheld
+  const other = new RecordedVenue(recordedAnswers(log)!, () => {});
+  other.arrive(0, action('rb-x-1', 'buy', 100), 0);
+  other.arrive(0, action('rb-x-2', 'buy', 100), 0);
+  assert.equal(other.stats, { delivered: 1, withheld: 2 });
+
+  // decisions name their symbol and are compared with it
+  const symbols = ['BTCUSDT', 'ETHUSDT'];
+  const live = liveIntents(log, symbols);
+  assert.equal(
+    live.map((i) => `${i.symbol} ${i.type} ${i.side}`),
+    ['ETHUSDT place buy', 'BTCUSDT place buy'],
+  );
+  assert.equal(
+    liveFills(log, symbols).map((f) => f.symbol),
+    ['ETHUSDT'],
+  );
+  const bt: Intent[] = live.map((i) => ({ ...i, symbol: 'BTCUSDT' }));
+  const p = compareIntents(live, bt, [], []);
+  assert.is(p.matched, 0);
+  assert.equal(p.divergence!.differs, ['symbol ETHUSDT ≠ BTCUSDT']);
+  assert.match(
+    formatParity(p),
+    /first divergence at decision 1: live ETHUSDT place buy 1 lots @ 100 ioc at \d+ \| backtest BTCUSDT place buy/,
+  );
+  assert.is(compareIntents(live, live, [], []).matched, 2);
+  // a session of one symbol names none (its reports are as before)
+  assert.is(liveIntents(log, ['BTCUSDT'])[0].symbol, undefined);
 });
 
 test('a log without the answers in full (written before they carried the clock, or a fill without its fee) is refused', () => {
