@@ -518,7 +518,9 @@ export async function runDemo(argv: string[]): Promise<number> {
       threads: values.threads as ThreadsOption,
       next: [
         `next: ${self} inspect ${values.out}`,
-        `      ${self} backtest ${values.out} ${strategyArgs}`.trimEnd() + '    (the same strategy replayed)',
+        // several symbols: every one of them (a strategy without an instruments declaration is asked which)
+        `      ${self} backtest ${values.out} ${symbols.length > 1 ? `--symbols ${symbols.join(',')} ` : ''}${strategyArgs}`.trimEnd() +
+          '    (the same strategy replayed)',
         `      ${self} backtest ${values.out} --parity    (decision for decision against this session${symbols.length > 1 ? ', every symbol' : ''})`,
       ],
       log,

@@ -121,12 +121,19 @@ test('mm-glft quoted both symbols; lead-lag ordered the follower only', async ()
   assert.equal(await placed('lead-lag'), ['ETHUSDT']);
 });
 
-test("the demo's next lines suggest --parity for the session of several symbols", async () => {
+test("the demo's next lines suggest --parity for the session of several symbols, and a backtest of every symbol", async () => {
   const sessions = await recorded;
-  assert.match(
-    sessions[0].stderr + sessions[0].stdout,
-    /backtest mm-glft --parity\s+\(decision for decision against this session, every symbol\)/,
-  );
+  const out = sessions[0].stderr + sessions[0].stdout;
+  assert.match(out, /backtest mm-glft --parity\s+\(decision for decision against this session, every symbol\)/);
+  assert.match(out, /backtest mm-glft --symbols BTCUSDT,ETHUSDT --strategy mm-glft\s+\(the same strategy replayed\)/);
+  // the suggested backtest runs as given
+  const r = spawnSync(process.execPath, [CLI, 'backtest', 'mm-glft', '--symbols', SYMBOLS.join(','), '--strategy', 'mm-glft', '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  assert.is(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).symbols, SYMBOLS);
 });
 
 test.run();
