@@ -2,6 +2,10 @@
 // (ANSWER), a min-heap on the loop's clock popped in (time, kind, insertion) order, so equal times always resolve the
 // same way. TICK and SIGNAL complete the tie order: the loop (run.ts) keeps its one pending timer tick and the market
 // events (a FIFO in local-time order) beside the heap.
+//
+// A market maker sends an action and gets an answer for most book messages it re-prices on, so the heap holds no
+// objects of its own: entries are columns (time, kind and insertion as one key, a payload slot), the payload slots are
+// reused, and the entry popped last is read from the agenda's fields (no item object per action or answer).
 import type { Action, Event } from '../strategy/events';
 
 // Heap entry kinds, in tie order.
@@ -10,62 +14,138 @@ export const TICK = 1;
 export const ANSWER = 2;
 export const SIGNAL = 3;
 
-export interface Item {
-  t: number;
-  kind: number;
-  seq: number;
-  action?: Action;
-  event?: Event;
-  /** Exchange time of an answer (fills keep it in the trace). */
-  exchT?: number;
-  /** The instrument: whose venue an action reaches, or whose venue answers. */
-  inst: number;
-}
+/** kind·2^44 + insertion number: one double orders equal times by kind, then insertion (exact below 2^53). */
+const KIND = 2 ** 44;
 
 /** A binary min-heap on (t, kind, seq): deterministic order for equal times. */
 export class Agenda {
-  private a: Item[] = [];
+  private cap = 64;
+  /** The heap: each entry's time, its (kind, seq) key and its payload slot. */
+  private hT = new Float64Array(64);
+  private hK = new Float64Array(64);
+  private hS = new Int32Array(64);
+  private n = 0;
   private seq = 0;
+  /** Payloads by slot (a free list of slots no entry uses). */
+  private pAction: Array<Action | undefined> = new Array<Action | undefined>(64).fill(undefined);
+  private pEvent: Array<Event | undefined> = new Array<Event | undefined>(64).fill(undefined);
+  private pExch = new Float64Array(64);
+  private pInst = new Int32Array(64);
+  private free = Int32Array.from({ length: 64 }, (_, i) => 63 - i);
+  private nFree = 64;
+
+  /** The entry popped last: its time, kind, instrument, action (ARRIVE) or event (ANSWER), and an answer's exchange time (NaN: not given). */
+  t = 0;
+  kind = 0;
+  inst = 0;
+  action: Action | undefined = undefined;
+  event: Event | undefined = undefined;
+  exchT = NaN;
+
   get size(): number {
-    return this.a.length;
+    return this.n;
   }
-  peek(): Item | undefined {
-    return this.a[0];
+  /** Time of the next entry (Infinity when empty). */
+  get topT(): number {
+    return this.n > 0 ? this.hT[0] : Infinity;
   }
-  private less(x: Item, y: Item): boolean {
-    return x.t < y.t || (x.t === y.t && (x.kind < y.kind || (x.kind === y.kind && x.seq < y.seq)));
+  /** Kind of the next entry (-1 when empty). */
+  get topKind(): number {
+    return this.n > 0 ? Math.floor(this.hK[0] / KIND) : -1;
   }
-  push(it: Omit<Item, 'seq'>): void {
-    const item = it as Item;
-    item.seq = this.seq++;
-    const a = this.a;
-    let i = a.length;
-    a.push(item);
+
+  /** An action (ARRIVE) or an answer (ANSWER: `event`, left the venue at `exchT`, NaN when not known) for instrument `inst` at `t`. */
+  push(t: number, kind: number, inst: number, action: Action | undefined, event: Event | undefined, exchT: number): void {
+    if (this.nFree === 0) this.grow();
+    const s = this.free[--this.nFree];
+    this.pAction[s] = action;
+    this.pEvent[s] = event;
+    this.pExch[s] = exchT;
+    this.pInst[s] = inst;
+    const k = kind * KIND + this.seq++;
+    const hT = this.hT;
+    const hK = this.hK;
+    const hS = this.hS;
+    let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!this.less(item, a[p])) break;
-      a[i] = a[p];
+      const pt = hT[p];
+      if (!(t < pt || (t === pt && k < hK[p]))) break;
+      hT[i] = pt;
+      hK[i] = hK[p];
+      hS[i] = hS[p];
       i = p;
     }
-    a[i] = item;
+    hT[i] = t;
+    hK[i] = k;
+    hS[i] = s;
   }
-  pop(): Item {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop()!;
-    if (a.length > 0) {
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= a.length) break;
-        const r = l + 1;
-        const c = r < a.length && this.less(a[r], a[l]) ? r : l;
-        if (!this.less(a[c], last)) break;
-        a[i] = a[c];
-        i = c;
-      }
-      a[i] = last;
+
+  /** Takes the next entry off the heap into t, kind, inst, action, event and exchT (callers check size first). */
+  pop(): void {
+    const hT = this.hT;
+    const hK = this.hK;
+    const hS = this.hS;
+    const s = hS[0];
+    this.t = hT[0];
+    this.kind = Math.floor(hK[0] / KIND);
+    this.inst = this.pInst[s];
+    this.exchT = this.pExch[s];
+    this.action = this.pAction[s];
+    this.event = this.pEvent[s];
+    this.pAction[s] = undefined;
+    this.pEvent[s] = undefined;
+    this.free[this.nFree++] = s;
+    const n = --this.n;
+    if (n === 0) return;
+    const lt = hT[n];
+    const lk = hK[n];
+    const ls = hS[n];
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      if (r < n && (hT[r] < hT[l] || (hT[r] === hT[l] && hK[r] < hK[l]))) c = r;
+      const ct = hT[c];
+      if (!(ct < lt || (ct === lt && hK[c] < lk))) break;
+      hT[i] = ct;
+      hK[i] = hK[c];
+      hS[i] = hS[c];
+      i = c;
     }
-    return top;
+    hT[i] = lt;
+    hK[i] = lk;
+    hS[i] = ls;
+  }
+
+  /** Doubles the room: heap columns and payload slots (the new slots go on the free list). */
+  private grow(): void {
+    const old = this.cap;
+    const cap = old * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.hT = f64(this.hT);
+    this.hK = f64(this.hK);
+    this.hS = i32(this.hS);
+    this.pExch = f64(this.pExch);
+    this.pInst = i32(this.pInst);
+    for (let i = old; i < cap; i++) {
+      this.pAction.push(undefined);
+      this.pEvent.push(undefined);
+    }
+    this.free = new Int32Array(cap);
+    for (let i = 0; i < old; i++) this.free[i] = cap - 1 - i;
+    this.nFree = old;
+    this.cap = cap;
   }
 }

@@ -351,7 +351,7 @@ export class Backtest {
     );
     this.per = insts.map(() => ({ fills: [], trades: [], counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 } }));
     // half a nanosecond after the clock's time on the loop's: after the signal or tick stamped then, before the next
-    const given = o.venue?.((ns, e, inst = 0) => this.agenda.push({ t: Number(ns - this.base) + 0.5, kind: ANSWER, event: e, inst }));
+    const given = o.venue?.((ns, e, inst = 0) => this.agenda.push(Number(ns - this.base) + 0.5, ANSWER, inst, undefined, e, NaN));
     this.venues = given
       ? insts.map(() => given)
       : insts.map(
@@ -362,8 +362,7 @@ export class Backtest {
               queue: o.queue,
               partialFills: o.partialFills,
               amendKeepsQueue: instrument.amendKeepsQueue,
-              deliver: (t, e) =>
-                this.agenda.push({ t: t + this.o.latency.response(this.baseAbs + t), kind: ANSWER, event: e, exchT: t, inst: i }),
+              deliver: (t, e) => this.agenda.push(t + this.o.latency.response(this.baseAbs + t), ANSWER, i, undefined, e, t),
             }),
         );
     this.sim = this.venues[0];
@@ -733,12 +732,12 @@ export class Backtest {
         this.market(h);
         continue;
       }
-      const top = ag.peek();
-      const topT = top === undefined ? Infinity : top.t;
+      const topT = ag.topT;
+      const topKind = ag.topKind;
       const h = this.head;
       const st = h < this.tail ? this.qT[h & this.mask] : Infinity;
       const tt = this.tickAt;
-      if (tt < topT || (tt === topT && top !== undefined && top.kind !== ARRIVE)) {
+      if (tt < topT || (tt === topT && topKind > ARRIVE)) {
         if (tt < t && tt <= st) {
           this.tickAt = Infinity;
           if (!this.o.everyTick && tt < this.quietUntil()) {
@@ -759,15 +758,16 @@ export class Backtest {
         this.market(h);
         continue;
       }
-      if (!top || !(top.t < t) || tt < topT || (tt === topT && top.kind !== ARRIVE)) return;
+      if (!(topT < t) || tt < topT || (tt === topT && topKind !== ARRIVE)) return;
       ag.pop();
-      if (top.kind === ARRIVE) this.venues[top.inst].arrive(top.t, top.action!, top.inst);
+      if (ag.kind === ARRIVE) this.venues[ag.inst].arrive(ag.t, ag.action!, ag.inst);
       else {
         if (this.pendingTick === this.pendingTick) this.flushTick();
-        this.evT = top.t;
-        this.evExch = top.exchT ?? top.t;
-        this.evI = top.inst;
-        this.answerEvent(top.event!);
+        const x = ag.exchT;
+        this.evT = ag.t;
+        this.evExch = x === x ? x : ag.t;
+        this.evI = ag.inst;
+        this.answerEvent(ag.event!);
       }
     }
   }
@@ -937,7 +937,7 @@ export class Backtest {
         c.cancels++;
         if (pc) pc.cancels++;
       }
-      this.agenda.push({ t: t + this.o.latency.entry(this.baseAbs + t), kind: ARRIVE, action: a, inst: k });
+      this.agenda.push(t + this.o.latency.entry(this.baseAbs + t), ARRIVE, k, a, undefined, NaN);
     }
     if (this.tickAt === Infinity && rt.needsTicks) this.scheduleTick();
   }

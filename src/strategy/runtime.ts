@@ -695,9 +695,15 @@ export class StrategyRuntime {
     o.amendPriceTick = price;
     o.amendLot = size;
     this.ackDue = NaN;
-    const a: Action = { type: 'amend', clientOid };
-    if (price !== o.priceTick) a.priceTick = price;
-    if (size !== o.sizeLot) a.qtyLot = size;
+    // each shape made whole (no property added after): the action's readers stay monomorphic per shape
+    const a: Action =
+      price === o.priceTick
+        ? size === o.sizeLot
+          ? { type: 'amend', clientOid }
+          : { type: 'amend', clientOid, qtyLot: size }
+        : size === o.sizeLot
+          ? { type: 'amend', clientOid, priceTick: price }
+          : { type: 'amend', clientOid, priceTick: price, qtyLot: size };
     this.push(o.inst, a);
     return true;
   }
@@ -1318,7 +1324,12 @@ export class StrategyRuntime {
     u.fillLot = fill ? fill.qtyLot : 0;
     u.feeQuote = fill ? fill.feeQuote : 0;
     u.maker = fill ? fill.maker : false;
-    this.call('onOrder', () => this.h.onOrder!(u));
+    // call() written out: a market maker gets an update for most actions, and a closure each is garbage
+    try {
+      this.h.onOrder(u);
+    } catch (err) {
+      this.strategyFailed('onOrder', err);
+    }
   }
 
   private instOf(symbol: string | undefined, who: string): number {
