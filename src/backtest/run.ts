@@ -733,11 +733,10 @@ export class Backtest {
         continue;
       }
       const topT = ag.topT;
-      const topKind = ag.topKind;
       const h = this.head;
       const st = h < this.tail ? this.qT[h & this.mask] : Infinity;
       const tt = this.tickAt;
-      if (tt < topT || (tt === topT && topKind > ARRIVE)) {
+      if (tt < topT || (tt === topT && ag.topKind > ARRIVE)) {
         if (tt < t && tt <= st) {
           this.tickAt = Infinity;
           if (!this.o.everyTick && tt < this.quietUntil()) {
@@ -758,7 +757,7 @@ export class Backtest {
         this.market(h);
         continue;
       }
-      if (!(topT < t) || tt < topT || (tt === topT && topKind !== ARRIVE)) return;
+      if (!(topT < t) || tt < topT || (tt === topT && ag.topKind !== ARRIVE)) return;
       ag.pop();
       if (ag.kind === ARRIVE) this.venues[ag.inst].arrive(ag.t, ag.action!, ag.inst);
       else {

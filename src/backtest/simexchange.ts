@@ -13,7 +13,6 @@
 // Bitget's batch place and batch cancel) get one answer per order, a bad order's refusal beside the others' acks.
 import type { Action, Event, Side, TimeInForce } from '../strategy/events';
 import type { QueueModel } from './queue';
-import { RecentKeys } from '../strategy/recent';
 import { placeProblem } from '../gateway/wire';
 
 /** The instrument's grid and fee rates (quote per tick, base per lot, fractions of traded value). */
@@ -53,7 +52,15 @@ interface Resting {
   front: number;
   levelQty: number;
   traded: number;
+  /** On the book (in restingList). */
+  live: boolean;
+  /** Among the recently finished orders (doneRing). */
+  done: boolean;
 }
+
+/** Finished orders remembered, to tell "already filled or cancelled" from "does not exist": bounded, so a long run's
+ * memory stays flat. */
+const DONE_KEPT = 4096;
 
 type Place = Extract<Action, { type: 'place' }>;
 
@@ -79,12 +86,16 @@ const sideOf = (s: Side): 1 | 2 => (s === 'buy' ? 1 : 2);
 export class SimExchange {
   /** Signed position in lots, as the venue sees it. */
   position = 0;
-  private readonly resting = new Map<string, Resting>();
-  /** The resting orders in the Map's order, for the loops every book message and trade runs (no iterator objects). */
+  /**
+   * Every order the venue knows by clientOid: resting (`live`) or among the last DONE_KEPT finished (`done`), one entry
+   * for both (a market maker places and finishes an order every few messages: one lookup each, not one per set).
+   */
+  private readonly known = new Map<string, Resting>();
+  /** The resting orders in the order they rested, for the loops every book message and trade runs (no iterator objects). */
   private readonly restingList: Resting[] = [];
-  /** Recently finished orders, to tell "already filled or cancelled" from "does not exist"; bounded, so a long run's
-   * memory stays flat. */
-  private readonly done = new RecentKeys(4096);
+  /** The finished orders remembered, oldest at doneNext once full. */
+  private readonly doneRing: Resting[] = [];
+  private doneNext = 0;
   private tradeSeq = 0;
   private flattenSeq = 0;
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
@@ -92,38 +103,74 @@ export class SimExchange {
   constructor(private readonly o: SimExchangeOptions) {}
 
   get hasResting(): boolean {
-    return this.resting.size > 0;
+    return this.restingList.length > 0;
+  }
+
+  /** Orders the venue remembers (resting, or among the last finished): bounded however long the run. */
+  get remembered(): number {
+    return this.known.size;
   }
 
   /** Lots ahead of a resting order of ours at its price (the queue model's estimate); NaN when it is not resting. */
   queueAhead(clientOid: string): number {
-    return this.resting.get(clientOid)?.front ?? NaN;
-  }
-
-  /** Rests an order (one already resting under that id keeps its place, as in the Map). */
-  private rest(clientOid: string, r: Resting): void {
-    const old = this.resting.get(clientOid);
-    this.resting.set(clientOid, r);
-    if (old === undefined) this.restingList.push(r);
-    else this.restingList[this.restingList.indexOf(old)] = r;
+    const r = this.known.get(clientOid);
+    return r !== undefined && r.live ? r.front : NaN;
   }
 
   /** A resting order goes behind our other orders (a new order's place among them), staying on the book. */
   private requeue(r: Resting): void {
     const list = this.restingList;
-    const i = list.indexOf(r);
-    if (i === list.length - 1) return;
-    list.splice(i, 1);
-    list.push(r);
+    const last = list.length - 1;
+    for (let i = list.indexOf(r); i < last; i++) list[i] = list[i + 1];
+    list[last] = r;
   }
 
-  /** Takes an order off the book; false when it was not resting. */
-  private unrest(clientOid: string): boolean {
-    const r = this.resting.get(clientOid);
-    if (r === undefined) return false;
-    this.resting.delete(clientOid);
-    this.restingList.splice(this.restingList.indexOf(r), 1);
-    return true;
+  /** Takes a resting order off the list (its entry stays: the caller forgets it or remembers it as done). */
+  private offList(r: Resting): void {
+    const list = this.restingList;
+    const last = list.length - 1;
+    for (let i = list.indexOf(r); i < last; i++) list[i] = list[i + 1];
+    list.pop();
+    r.live = false;
+  }
+
+  /** Remembers a finished order (one remembered already keeps its place), forgetting the oldest past DONE_KEPT. */
+  private markDone(r: Resting): void {
+    if (r.done) return;
+    const ring = this.doneRing;
+    if (ring.length < DONE_KEPT) ring.push(r);
+    else {
+      const old = ring[this.doneNext];
+      old.done = false;
+      if (!old.live) this.known.delete(old.clientOid);
+      ring[this.doneNext] = r;
+      this.doneNext = (this.doneNext + 1) % DONE_KEPT;
+    }
+    r.done = true;
+  }
+
+  /** Remembers `clientOid` as finished, whether or not the venue knew it. */
+  private doneKey(clientOid: string): void {
+    this.markDone(this.known.get(clientOid) ?? this.entry(clientOid));
+  }
+
+  /** A new entry for an order that never rested (refused, or filled or cancelled at once), known from now on. */
+  private entry(clientOid: string): Resting {
+    const r: Resting = {
+      clientOid,
+      side: 1,
+      force: 'gtc',
+      priceTick: 0,
+      qtyLot: 0,
+      remaining: 0,
+      front: 0,
+      levelQty: 0,
+      traded: 0,
+      live: false,
+      done: false,
+    };
+    this.known.set(clientOid, r);
+    return r;
   }
 
   /**
@@ -188,7 +235,7 @@ export class SimExchange {
 
   private reject(t: number, clientOid: string, code: string, message: string): void {
     this.stats.rejects++;
-    this.done.add(clientOid);
+    this.doneKey(clientOid);
     this.o.deliver(t, { type: 'reject', clientOid, code, message, retryable: false });
   }
 
@@ -196,7 +243,8 @@ export class SimExchange {
     this.stats.places++;
     const problem = placeProblem(a);
     if (problem !== null) return this.reject(t, a.clientOid, 'RB_ERR_GW_BAD_ORDER', problem);
-    if (this.resting.has(a.clientOid) || this.done.has(a.clientOid)) {
+    // an entry is resting or finished: either way its clientOid is in use
+    if (this.known.has(a.clientOid)) {
       // the order already there is not touched (and its clientOid is not marked done by this refusal)
       this.stats.rejects++;
       this.o.deliver(t, { type: 'reject', clientOid: a.clientOid, code: '40786', message: 'Duplicate clientOid', retryable: false });
@@ -219,7 +267,7 @@ export class SimExchange {
     if (force === 'fok' && this.available(oppSide, limit) < qty) {
       this.o.deliver(t, { type: 'ack', clientOid: a.clientOid, orderId: a.clientOid });
       this.o.deliver(t, { type: 'cancelAck', clientOid: a.clientOid });
-      this.done.add(a.clientOid);
+      this.markDone(this.entry(a.clientOid));
       return;
     }
     this.o.deliver(t, { type: 'ack', clientOid: a.clientOid, orderId: a.clientOid });
@@ -236,16 +284,16 @@ export class SimExchange {
       }
     }
     if (remaining === 0) {
-      this.done.add(a.clientOid);
+      this.markDone(this.entry(a.clientOid));
       return;
     }
     if (force === 'ioc' || force === 'fok') {
-      this.done.add(a.clientOid);
+      this.markDone(this.entry(a.clientOid));
       this.o.deliver(t, { type: 'cancelAck', clientOid: a.clientOid });
       return;
     }
     const levelQty = this.o.book.qtyAt(side, limit);
-    this.rest(a.clientOid, {
+    const r: Resting = {
       clientOid: a.clientOid,
       side,
       force,
@@ -255,7 +303,11 @@ export class SimExchange {
       front: levelQty,
       levelQty,
       traded: 0,
-    });
+      live: true,
+      done: false,
+    };
+    this.known.set(a.clientOid, r);
+    this.restingList.push(r);
   }
 
   /**
@@ -268,8 +320,9 @@ export class SimExchange {
   private amend(t: number, a: Extract<Action, { type: 'amend' }>): void {
     this.stats.amends++;
     const oid = a.clientOid;
-    const r = this.resting.get(oid);
-    if (!r) return this.refuseAmend(t, oid, '40768', this.done.has(oid) ? 'Order already filled or cancelled' : 'Order does not exist');
+    const r = this.known.get(oid);
+    if (r === undefined || !r.live)
+      return this.refuseAmend(t, oid, '40768', r !== undefined && r.done ? 'Order already filled or cancelled' : 'Order does not exist');
     if (a.priceTick === undefined && a.qtyLot === undefined)
       return this.refuseAmend(t, oid, '40019', 'an amendment needs a new price or size');
     const price = a.priceTick ?? r.priceTick;
@@ -292,7 +345,8 @@ export class SimExchange {
     // a cancel and a new order: it joins again behind everything at its price (or takes what its price crosses)
     let remaining = total;
     if (crosses) {
-      this.unrest(r.clientOid);
+      // off the book while it takes (its entry stays: the same order)
+      this.offList(r);
       const side: Side = r.side === 1 ? 'buy' : 'sell';
       const opp: 1 | 2 = r.side === 1 ? 2 : 1;
       for (let i = 0; remaining > 0; i++) {
@@ -305,10 +359,11 @@ export class SimExchange {
       }
       r.remaining = remaining;
       if (remaining === 0) {
-        this.done.add(r.clientOid);
+        this.markDone(r);
         return;
       }
-      this.rest(r.clientOid, r);
+      r.live = true;
+      this.restingList.push(r);
     } else this.requeue(r);
     r.levelQty = this.o.book.qtyAt(r.side, price);
     r.front = r.levelQty;
@@ -332,13 +387,18 @@ export class SimExchange {
 
   private cancel(t: number, clientOid: string): void {
     this.stats.cancels++;
-    if (this.unrest(clientOid)) this.o.deliver(t, { type: 'cancelAck', clientOid });
-    else
+    const r = this.known.get(clientOid);
+    if (r !== undefined && r.live) {
+      // a cancelled order is not remembered as finished (as the venue answers: it does not exist)
+      this.offList(r);
+      if (!r.done) this.known.delete(clientOid);
+      this.o.deliver(t, { type: 'cancelAck', clientOid });
+    } else
       this.o.deliver(t, {
         type: 'cancelReject',
         clientOid,
         code: '40768',
-        message: this.done.has(clientOid) ? 'Order already filled or cancelled' : 'Order does not exist',
+        message: r !== undefined && r.done ? 'Order already filled or cancelled' : 'Order does not exist',
       });
   }
 
@@ -366,8 +426,8 @@ export class SimExchange {
   private fillResting(t: number, r: Resting, qty: number): void {
     r.remaining -= qty;
     if (r.remaining <= 0) {
-      this.unrest(r.clientOid);
-      this.done.add(r.clientOid);
+      this.offList(r);
+      this.markDone(r);
     }
     this.fill(t, r.clientOid, r.side === 1 ? 'buy' : 'sell', r.priceTick, qty, true, Math.max(0, r.remaining));
   }
@@ -397,7 +457,7 @@ export class SimExchange {
 
   /** After a book message at exchange time `t`: queue positions follow the level sizes; a crossed touch fills. */
   afterBook(t: number): void {
-    if (this.resting.size === 0) return;
+    if (this.restingList.length === 0) return;
     const bid = this.o.book.bestBid();
     const ask = this.o.book.bestAsk();
     const list = this.restingList;

@@ -174,4 +174,43 @@ test('a probability queue model leaves a fraction of a lot ahead: fills are whol
   assert.equal(fill && fill.type === 'fill' && [fill.qtyLot, fill.remainingLot], [1, 4]);
 });
 
+test('finished orders: a filled one is "already filled or cancelled" and its clientOid stays taken; a cancelled one does not exist', () => {
+  const v = venue();
+  v.sim.arrive(1, bid('f', 1001, 3)); // crosses: fills at once against the 10 lots at 1001
+  v.sim.arrive(1, bid('c', 990, 1));
+  v.sim.arrive(2, { type: 'cancel', clientOid: 'c' });
+  v.sim.arrive(3, { type: 'cancel', clientOid: 'f' });
+  v.sim.arrive(3, { type: 'cancel', clientOid: 'c' });
+  v.sim.arrive(3, { type: 'amend', clientOid: 'f', priceTick: 995 });
+  v.sim.arrive(4, bid('f', 990, 1));
+  v.sim.arrive(4, bid('c', 990, 1)); // a cancelled order's clientOid may be used again
+  const msg = (e: Event) => ('message' in e ? e.message : e.type);
+  assert.equal(v.events.filter((e) => 'clientOid' in e && e.clientOid === 'f').map(msg), [
+    'ack',
+    'fill',
+    'Order already filled or cancelled',
+    'Order already filled or cancelled',
+    'Duplicate clientOid',
+  ]);
+  assert.equal(v.events.filter((e) => 'clientOid' in e && e.clientOid === 'c').map(msg), [
+    'ack',
+    'cancelAck',
+    'Order does not exist',
+    'ack',
+  ]);
+});
+
+test('the venue remembers the last 4096 finished orders: memory stays flat, the oldest are then unknown', () => {
+  const v = venue();
+  for (let i = 0; i < 10_000; i++) v.sim.arrive(i, bid(`o${i}`, 1001, 1)); // each fills at once
+  assert.is(v.sim.remembered, 4096);
+  v.sim.arrive(10_000, { type: 'cancel', clientOid: 'o5903' });
+  v.sim.arrive(10_000, { type: 'cancel', clientOid: 'o5904' });
+  const answers = v.events.slice(-2).map((e) => ('message' in e ? e.message : e.type));
+  assert.equal(answers, ['Order does not exist', 'Order already filled or cancelled']);
+  v.sim.arrive(10_001, bid('o0', 990, 1)); // forgotten: placed again
+  assert.is(v.events[v.events.length - 1].type, 'ack');
+  assert.is(v.sim.queueAhead('o0'), 0);
+});
+
 test.run();
