@@ -26,6 +26,57 @@ export interface RecorderOptions {
   fundingSettlements?: { settlements: readonly Settlement[]; lot: { step: bigint; scale: number } };
 }
 
+/**
+ * One horizon's markouts waiting for their time, in due order, as columns: a fill's markouts wait up to the longest
+ * horizon (a minute), long enough to outlive many young-generation collections, so they are numbers in typed arrays,
+ * not an object each.
+ */
+class MarkQueue {
+  due = new Float64Array(256);
+  /** The fill's number (its index in the markouts). */
+  fill = new Int32Array(256);
+  dir = new Float64Array(256);
+  price = new Float64Array(256);
+  head = 0;
+  tail = 0;
+
+  push(due: number, fill: number, dir: number, price: number): void {
+    if (this.tail === this.due.length) this.room();
+    const i = this.tail++;
+    this.due[i] = due;
+    this.fill[i] = fill;
+    this.dir[i] = dir;
+    this.price[i] = price;
+  }
+
+  /** Moves the waiting entries to the front, or doubles the columns when most of them are waiting. */
+  private room(): void {
+    const { head, tail } = this;
+    const n = tail - head;
+    if (n * 2 > this.due.length) {
+      const cap = this.due.length * 2;
+      const f64 = (a: Float64Array) => {
+        const b = new Float64Array(cap);
+        b.set(a.subarray(head, tail));
+        return b;
+      };
+      const fill = new Int32Array(cap);
+      fill.set(this.fill.subarray(head, tail));
+      this.fill = fill;
+      this.due = f64(this.due);
+      this.dir = f64(this.dir);
+      this.price = f64(this.price);
+    } else {
+      this.due.copyWithin(0, head, tail);
+      this.fill.copyWithin(0, head, tail);
+      this.dir.copyWithin(0, head, tail);
+      this.price.copyWithin(0, head, tail);
+    }
+    this.head = 0;
+    this.tail = n;
+  }
+}
+
 export class Recorders {
   /** The next sample, funding settlement and markout due on the loop's clock (Infinity: none). */
   nextSample = 0;
@@ -36,8 +87,7 @@ export class Recorders {
   private readonly markoutNs: readonly number[];
   private readonly markouts: number[][];
   // One queue per horizon: fills arrive in time order, so each queue is due-ordered and only its head is checked.
-  private readonly pendingMarks: Array<Array<{ due: number; fill: number; dir: number; price: number }>> = [];
-  private readonly markHead: number[] = [];
+  private readonly pendingMarks: MarkQueue[] = [];
   private sampleNs: number;
   private readonly maxSamples: number;
   private sTs: bigint[] = [];
@@ -58,10 +108,7 @@ export class Recorders {
   ) {
     this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
     this.markouts = this.markoutNs.map(() => []);
-    for (let h = 0; h < this.markoutNs.length; h++) {
-      this.pendingMarks.push([]);
-      this.markHead.push(0);
-    }
+    for (let h = 0; h < this.markoutNs.length; h++) this.pendingMarks.push(new MarkQueue());
     this.sampleNs = o.sampleNs ?? 1e9;
     this.maxSamples = o.maxSamples ?? 65536;
   }
@@ -84,7 +131,7 @@ export class Recorders {
   fill(t: number, fill: number, dir: number, priceTick: number): void {
     for (let h = 0; h < this.markoutNs.length; h++) {
       this.markouts[h].push(NaN);
-      this.pendingMarks[h].push({ due: t + this.markoutNs[h], fill, dir, price: priceTick });
+      this.pendingMarks[h].push(t + this.markoutNs[h], fill, dir, priceTick);
       if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
     }
   }
@@ -115,16 +162,13 @@ export class Recorders {
     }
     for (let h = 0; h < this.pendingMarks.length; h++) {
       const q = this.pendingMarks[h];
-      let i = this.markHead[h];
-      while (i < q.length && q[i].due <= t) {
-        const p = q[i++];
-        this.markouts[h][p.fill] = p.dir * (mid - p.price);
+      const m = this.markouts[h];
+      let i = q.head;
+      while (i < q.tail && q.due[i] <= t) {
+        m[q.fill[i]] = q.dir[i] * (mid - q.price[i]);
+        i++;
       }
-      if (i > 1024 && i * 2 > q.length) {
-        q.splice(0, i);
-        i = 0;
-      }
-      this.markHead[h] = i;
+      q.head = i;
     }
     this.nextMark = this.earliestMark();
   }
@@ -173,8 +217,7 @@ export class Recorders {
     let due = Infinity;
     for (let h = 0; h < this.pendingMarks.length; h++) {
       const q = this.pendingMarks[h];
-      const i = this.markHead[h];
-      if (i < q.length && q[i].due < due) due = q[i].due;
+      if (q.head < q.tail && q.due[q.head] < due) due = q.due[q.head];
     }
     return due;
   }

@@ -49,6 +49,7 @@ import type { BacktestTrace, FillRow, InstrumentTrace, OrderCounts, StrategyTrac
 import { ANSWER, ARRIVE, Agenda } from './agenda';
 import { Recorders, type RecorderOptions } from './recorders';
 import { portfolioTrace } from './portfolio';
+import { FillLog } from './fill-log';
 
 /** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
 export interface StrategyRun {
@@ -298,7 +299,7 @@ export class Backtest {
   events = 0;
   /** Book messages delivered at the exchange time because their local stamp was earlier (local clock behind). */
   clampedLocal = 0;
-  private readonly fills: FillRow[] = [];
+  private readonly fillLog: FillLog;
   private readonly tradeRows: TradeRow[] = [];
   private readonly counts = { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 };
   /** Several instruments: each one's fills, round trips and counts (the totals are above). */
@@ -349,6 +350,7 @@ export class Backtest {
     this.rec = this.tickLotQuote.map(
       (q, i) => new Recorders(q, o.fundingSettlementsOf ? { ...o, fundingSettlements: o.fundingSettlementsOf[i] } : o),
     );
+    this.fillLog = new FillLog(n);
     this.per = insts.map(() => ({ fills: [], trades: [], counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 } }));
     // half a nanosecond after the clock's time on the loop's: after the signal or tick stamped then, before the next
     const given = o.venue?.((ns, e, inst = 0) => this.agenda.push(Number(ns - this.base) + 0.5, ANSWER, inst, undefined, e, NaN));
@@ -864,24 +866,10 @@ export class Backtest {
     this.advanceTo();
     this.o.onEvent?.(this.absNs(t), e, k);
     if (e.type === 'fill') {
-      const row: FillRow = {
-        localTs: this.absNs(t),
-        exchTs: this.absNs(this.evExch),
-        side: e.side,
-        priceTick: e.priceTick,
-        qtyLot: e.qtyLot,
-        feeQuote: e.feeQuote,
-        maker: e.maker,
-        symbol: this.instruments[k].symbol,
-      };
-      this.fills.push(row);
+      // the fill's number among its instrument's (the report's rows are made at the end: ./fill-log)
+      const no = this.fillLog.add(t, this.evExch, e.side === 'buy', e.priceTick, e.qtyLot, e.feeQuote, e.maker, k);
       this.counts.filledLot += e.qtyLot;
-      let no = this.fills.length - 1;
-      if (this.n > 1) {
-        const p = this.per[k];
-        no = p.fills.push(row) - 1;
-        p.counts.filledLot += e.qtyLot;
-      }
+      if (this.n > 1) this.per[k].counts.filledLot += e.qtyLot;
       this.rec[k].fill(t, no, e.side === 'buy' ? 1 : -1, e.priceTick);
     } else if (e.type === 'reject') {
       this.counts.rejects++;
@@ -986,13 +974,18 @@ export class Backtest {
     // the final sample: the state at the end of the data
     const done = this.rec.map((r, i) => r.finish(end, this.mid[i]));
     const inst0 = this.o.instrument;
+    const fills = this.fillLog.rows(
+      this.base,
+      this.instruments.map((i) => i.symbol),
+    );
+    for (let i = 0; i < this.n; i++) this.per[i].fills = fills.per[i];
     const trace: BacktestTrace = {
       tickSize: inst0.tickSize,
       lotSize: inst0.lotSize,
       fromNs: this.base,
       toNs: this.base + BigInt(this.lastLocalRel),
       events: this.events,
-      fills: this.fills,
+      fills: fills.all,
       trades: this.tradeRows,
       counts: { ...this.counts },
       markouts: done[0].markouts,
