@@ -106,6 +106,12 @@ export interface BacktestOptions {
    */
   everyTick?: boolean;
   /**
+   * Hand the runtime every book message at once, even those it says would change nothing but its views and clock (by
+   * default a run of these is held back and only its last handed over, before anything else happens). Same results;
+   * for tests that hold the two to each other.
+   */
+  everyBook?: boolean;
+  /**
    * A venue in place of the simulated one, made at construction (--parity: the session's recorded answers,
    * ./recorded-venue). `answerAt` schedules an answer of instrument `inst` (default 0) for the strategy clock `clockNs`
    * (ns since the epoch): after every market event and tick stamped at that time, and after the answers scheduled
@@ -285,6 +291,8 @@ export class Backtest {
   private pendingTick = NaN;
   ticks = 0;
   ticksSkipped = 0;
+  /** Book messages held back (the runtime got only the last of each run of them). */
+  booksHeld = 0;
   private tickOffset = 0;
   private trades = 0;
   /** Each instrument's mid (ticks) as of the last book message delivered. */
@@ -294,6 +302,20 @@ export class Backtest {
   private dataEnd = 0;
   private msgWanted = true;
   private ended = false;
+  /**
+   * Book messages held back (./runtime inertBookUntil): while nothing is pending anywhere and the runtime says book
+   * messages stamped before `inertTo` (its clock) change nothing but its views and clock, a valid message with its feed
+   * latency inside [minLat, maxLat] is not queued: its samples are taken and its mid noted, and only the last of a
+   * run is handed over (flushBooks), before anything else is queued or the run ends. Per instrument: its record (-1:
+   * none held), delivery time and local stamp; `held` counts the instruments holding one.
+   */
+  private inertTo = -Infinity;
+  private minLat = 0;
+  private maxLat = 0;
+  private readonly heldR: number[];
+  private readonly heldT: Float64Array;
+  private readonly heldL: Float64Array;
+  private held = 0;
 
   // trace
   events = 0;
@@ -343,6 +365,9 @@ export class Backtest {
     this.recLow = new Array<number>(n).fill(0);
     this.lastBook = new Array<number>(n).fill(-1);
     this.lastSpill = new Array<number>(n).fill(-1);
+    this.heldR = new Array<number>(n).fill(-1);
+    this.heldT = new Float64Array(n);
+    this.heldL = new Float64Array(n);
     this.signalOut = cores.slice(0, n).map((i) => (i.ptr + I.signalOut) >> 2);
     this.health = insts.map(() => new FeedHealth());
     this.mid = new Float64Array(n).fill(NaN);
@@ -370,8 +395,9 @@ export class Backtest {
     this.sim = this.venues[0];
   }
 
-  /** The runtime (made at the first record). */
+  /** The runtime (made at the first record), with every book message replayed so far handed over. */
   get runtime(): StrategyRuntime {
+    if (this.held !== 0) this.flushBooks();
     return this.rt;
   }
 
@@ -448,6 +474,8 @@ export class Backtest {
     const origin = originOf(this.base);
     this.rtOff = Number(this.base - origin);
     const s = this.o.strategy;
+    this.minLat = s.settings.risk.minFeedLatencyNs;
+    this.maxLat = s.settings.risk.maxFeedLatencyNs;
     this.rt = new StrategyRuntime({
       definition: s.definition,
       params: s.params,
@@ -537,10 +565,11 @@ export class Backtest {
         if (tl < te) this.clampedLocal++;
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
+        const feedNs = tl - stamp(w, p + W_EXCH, hi0, lo0);
         const lat = this.o.latency;
         if (lat.feed !== undefined) {
           lat.feed[0] = this.baseAbs + te;
-          lat.feed[1] = tl - stamp(w, p + W_EXCH, hi0, lo0);
+          lat.feed[1] = feedNs;
           lat.observeFeed!();
         }
         const resting = venue.hasResting;
@@ -560,7 +589,7 @@ export class Backtest {
           this.ringUsed = false;
           this.collect(core, out);
         }
-        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted) this.queueBook();
+        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted && !(tl < this.inertTo && this.holdBook(tl, feedNs))) this.queueBook();
       }
       i = j + 1;
     }
@@ -569,6 +598,7 @@ export class Backtest {
 
   /** A queue entry of the current instrument at the message's local time; returns its index masked (its slot). */
   private enqueue(kind: number): number {
+    if (this.held !== 0) this.flushBooks(); // held book messages come first
     // a spilled record the views read keeps its queue slot until the next delivery
     const f = this.spillFloor;
     const floor = f >= 0 && f < this.head ? f : this.head;
@@ -642,13 +672,67 @@ export class Backtest {
     }
     const s = this.enqueue(BOOK);
     this.qR[s] = this.recTail[k]++;
-    if (this.depth > 0) {
-      const x = this.c.core.x;
-      const book = (this.c.insts ?? [this.c.inst])[k].book.ptr;
-      const lv = base + RECORD_BYTES;
-      const d = this.depth * 8;
-      sl.i32[(base + LEVEL_COUNTS) >> 2] = x.bookTop(book, 1, this.depth, lv, lv + d);
-      sl.i32[(base + LEVEL_COUNTS + 4) >> 2] = x.bookTop(book, 2, this.depth, lv + 2 * d, lv + 3 * d);
+    if (this.depth > 0) this.writeLevels(k, base);
+  }
+
+  /** The best levels of instrument k's book beside its record at byte `base` of the ring, for a strategy that reads depth. */
+  private writeLevels(k: number, base: number): void {
+    const sl = this.ring;
+    const x = this.c.core.x;
+    const book = (this.c.insts ?? [this.c.inst])[k].book.ptr;
+    const lv = base + RECORD_BYTES;
+    const d = this.depth * 8;
+    sl.i32[(base + LEVEL_COUNTS) >> 2] = x.bookTop(book, 1, this.depth, lv, lv + d);
+    sl.i32[(base + LEVEL_COUNTS + 4) >> 2] = x.bookTop(book, 2, this.depth, lv + 2 * d, lv + 3 * d);
+  }
+
+  /**
+   * The message just completed, stamped `tl` (the loop's clock) before inertTo, with feed latency `feedNs`: held back
+   * instead of queued when nothing is pending (no market event, agenda entry or tick), its feed is healthy, its book
+   * valid, its latency inside the risk limits and its stamp no earlier than the message held before it. It is then
+   * delivered as far as the loop is concerned (samples due by its delivery time, its mid); the runtime gets it when
+   * the next message does not qualify, something is queued, or the run ends (flushBooks). False: queue it.
+   */
+  private holdBook(tl: number, feedNs: number): boolean {
+    const k = this.cur;
+    if (this.head !== this.tail || this.agenda.size !== 0 || this.tickAt !== Infinity || this.pendingTick === this.pendingTick)
+      return false;
+    if (!(feedNs >= this.minLat && feedNs <= this.maxLat) || !this.health[k].healthy) return false;
+    const before = this.heldR[k] >= 0;
+    if (before && tl < this.heldL[k]) return false;
+    const sl = this.ring;
+    const base = this.ringAt[k] + (this.recTail[k] & this.ringMask) * sl.stride;
+    if ((sl.u8[base + S.state] & State.valid) === 0) return false;
+    const r = this.recTail[k]++;
+    if (this.depth > 0) this.writeLevels(k, base);
+    if (before) this.booksHeld++;
+    else this.held++;
+    this.heldR[k] = r;
+    this.heldT[k] = this.msgLocal;
+    this.heldL[k] = tl;
+    // nothing reads the record the views point at until the runtime gets this one: its slot may be reused
+    this.recLow[k] = r;
+    this.evT = this.msgLocal;
+    this.advanceTo();
+    this.mid[k] = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
+    return true;
+  }
+
+  /** Hands the runtime each instrument's held book message (the queue is empty: each is queued and taken at once). */
+  private flushBooks(): void {
+    this.held = 0;
+    for (let k = 0; k < this.n; k++) {
+      const r = this.heldR[k];
+      if (r < 0) continue;
+      this.heldR[k] = -1;
+      const s = this.enqueue(BOOK);
+      this.qT[s] = this.heldT[k];
+      this.qL[s] = this.heldL[k];
+      this.qI[s] = k;
+      this.qR[s] = r;
+      const h = this.head++;
+      this.evT = this.heldT[k];
+      this.bookEvent(h);
     }
   }
 
@@ -888,8 +972,10 @@ export class Backtest {
     // most events close no round trip and act on nothing
     if (actions.length === 0 && this.trades === rt.roundTrips.length) {
       if (this.tickAt === Infinity && rt.needsTicks) this.scheduleTick();
+      if (!this.o.everyBook) this.inertTo = rt.inertBookUntil() - this.rtOff; // on the loop's clock
       return;
     }
+    this.inertTo = -Infinity;
     const t = this.evT;
     const trips = rt.roundTrips;
     while (this.trades < trips.length) {
@@ -963,6 +1049,7 @@ export class Backtest {
    */
   finish(settings: Record<string, string | number | boolean> = {}): BacktestTrace {
     if (!this.started) throw new Error('no market data was replayed: the recording (or the --from/--to window) holds no records');
+    if (this.held !== 0) this.flushBooks();
     const end = Math.max(this.lastLocal, this.dataEnd, this.o.endNs === undefined ? -Infinity : Number(this.o.endNs - this.base));
     this.until = end + 1;
     this.drainUntil();

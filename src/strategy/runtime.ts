@@ -507,6 +507,32 @@ export class StrategyRuntime {
     return this.status === 'reconciling' || this.liveOrders > 0 || this.openPositions > 0 || this.timers.size > 0;
   }
 
+  /**
+   * For a replay loop that may hold book messages back: a time (ns since the origin) before which a book message of
+   * any instrument — valid, with a feed latency inside the risk limits, stamped no earlier than the one before it —
+   * would change nothing but the views, the last valid touch and the clock (-Infinity: not so). Then handing the
+   * runtime only the last of a run of such messages leaves it as handing it every one: nothing reads the views (no
+   * onBook, no observer), no order or position can time out or be marked, no timer is set, and the risk check's
+   * flat-and-clean path passes them all (the daily-loss day ends at the time returned).
+   */
+  inertBookUntil(): number {
+    const day = this.day;
+    if (
+      this.h.onBook ||
+      this.observer !== null ||
+      this.status !== 'trading' ||
+      !this.riskClean ||
+      this.openPositions !== 0 ||
+      this.liveOrders !== 0 ||
+      this.timers.size !== 0 ||
+      day.day < 0 ||
+      this.now < day.fromNs ||
+      this.now >= day.toNs
+    )
+      return -Infinity;
+    return day.toNs;
+  }
+
   /** The runtime's clock as ns since the epoch. */
   nowNs(): bigint {
     return this.originNs + BigInt(this.now === -Infinity ? 0 : this.now);

@@ -1,0 +1,189 @@
+// Held-back book messages change nothing: while a strategy has no onBook (and nothing is pending, no order is live, no
+// position open, no timer set), the loop hands the runtime only the last of a run of book messages. A backtest doing
+// so (the default) must take the same decisions, at the same runtime times, and end in the same state with the same
+// trace as one that hands over every message — for strategies that trade on public trades, read the views at the end,
+// set timers, and halt on a feed-latency breach.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { R, REC_SIZE, Kind } from '../../src/core/index';
+import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
+import type { StrategyRuntime } from '../../src/strategy/runtime';
+import { Backtest, type StrategyRun } from '../../src/backtest/run';
+import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
+import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
+import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { resolveRun } from '../../src/strategy/resolve';
+import { bookRecords } from '../../bench/bookstream';
+import { testCore } from '../helpers/core';
+
+const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
+const WORDS = REC_SIZE / 4;
+
+/**
+ * The bench's book stream, messages ~36 ms apart with 30 ms of feed latency, a public trade after every fifth message,
+ * every seventh message stamped 5 ms before its exchange time and every 2000th with 3 s of feed latency (a breach for
+ * a strategy whose limit is lower).
+ */
+function tape(n: number): { words: Int32Array; rows: number } {
+  const src = bookRecords(n, 5);
+  const out = new Int32Array((src.n + src.n / 4) * WORDS);
+  const big = new BigInt64Array(out.buffer);
+  const at = (i: number, field: number) => (i * REC_SIZE + field) / 8;
+  const srcBig = new BigInt64Array(src.words.buffer);
+  const t0 = srcBig[R.localTs / 8];
+  let rows = 0;
+  let msg = 0;
+  for (let i = 0; i < src.n; i++) {
+    out.set(src.words.subarray(i * WORDS, (i + 1) * WORDS), rows * WORDS);
+    const local = t0 + (srcBig[at(i, R.localTs)] - t0) * 300n;
+    big[at(rows, R.exchTs)] = local - (msg % 2000 === 1999 ? 3_000_000_000n : 30_000_000n);
+    big[at(rows, R.localTs)] = msg % 7 === 3 ? local - 35_000_000n : local;
+    rows++;
+    const last = ((src.words[i * WORDS] >> 16) & 2) !== 0 && (src.words[i * WORDS] & 0xff) === Kind.bookLevel;
+    if (last) {
+      if (msg % 5 === 1) {
+        out.set(out.subarray((rows - 1) * WORDS, rows * WORDS), rows * WORDS);
+        out[rows * WORDS] = Kind.trade | ((msg % 2 ? 1 : 2) << 8);
+        big[at(rows, R.qty)] = 40n;
+        rows++;
+      }
+      msg++;
+    }
+  }
+  return { words: out, rows };
+}
+
+/** Trades on public trades only: every 40th a market order the way the latest book leans, flat again 25 trades on. */
+const tradeTaker = defineStrategy({
+  name: 'trade-taker',
+  params: {},
+  trades: 4,
+  create: (ctx) => {
+    let n = 0;
+    return {
+      onTrade(m) {
+        n++;
+        if (n % 40 === 0 && m.position.lot === 0 && m.orders.length === 0) {
+          ctx.record('obiN', m.signals.obiN);
+          ctx.record('bid', m.book.bestBidTick);
+          ctx.place({ side: m.signals.l1 > 0 ? 'buy' : 'sell', type: 'market', sizeLot: 1, tag: 'in' });
+        } else if (n % 40 === 25 && m.position.lot !== 0) ctx.flatten();
+      },
+      onOrder(u) {
+        if (u.kind === 'filled') ctx.record('filled at', ctx.market().localNs);
+      },
+    };
+  },
+});
+
+/** No onBook: reads the views on a few timers early in the run, and at the end. */
+const watcher = defineStrategy({
+  name: 'watcher',
+  params: {},
+  create: (ctx) => {
+    let looks = 0;
+    return {
+      onStart() {
+        ctx.setTimer('look', 7e9);
+      },
+      onTimer() {
+        const m = ctx.market();
+        ctx.record('look', m.book.bestAskTick + m.signals.ofiNorm + m.localNs * 1e-9 + m.exchNs * 1e-9);
+        if (++looks < 5) ctx.setTimer('look', 11e9);
+      },
+      onStop() {
+        const m = ctx.market();
+        ctx.log(`end ${m.localNs} ${m.exchNs} ${m.book.bestBidTick} ${m.signals.obiN} ${ctx.now}`);
+      },
+    };
+  },
+});
+
+const CASES: Array<{ name: string; def: StrategyDefinition; sets: string[]; latency: LatencyModel; queue: QueueModel }> = [
+  {
+    name: 'trades on public trades',
+    def: tradeTaker as StrategyDefinition,
+    sets: ['risk.maxFeedLatencyNs=5s'],
+    latency: feedLatency(4, 0, 3, 0),
+    queue: powerProb(2),
+  },
+  {
+    name: 'reads the views on timers and at the end',
+    def: watcher as StrategyDefinition,
+    sets: ['risk.maxFeedLatencyNs=5s'],
+    latency: constantLatency(5e6, 5e6),
+    queue: riskAverse,
+  },
+  {
+    name: 'halts on a feed-latency breach',
+    def: tradeTaker as StrategyDefinition,
+    sets: ['risk.maxFeedLatencyNs=2s'],
+    latency: constantLatency(5e6, 5e6),
+    queue: riskAverse,
+  },
+];
+
+const json = (x: unknown) =>
+  JSON.stringify(x, (k, v) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v,
+  );
+
+async function run(everyBook: boolean, c: (typeof CASES)[number], words: Int32Array, rows: number) {
+  const core = await testCore();
+  const bc = createBacktestCore(core, GRID, 512);
+  bc.reset({});
+  const values = resolveRun(c.def, [], c.sets);
+  const strategy: StrategyRun = { definition: c.def, params: values.params, settings: values.settings };
+  const actions: string[] = [];
+  let rt: StrategyRuntime | null = null;
+  const bt = new Backtest(bc, {
+    strategy,
+    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
+    onRuntime: (r) => (rt = r),
+    latency: c.latency,
+    queue: c.queue,
+    everyBook,
+    onAction: (local, a, decided) => actions.push(`${local} ${decided} ${json(a)}`),
+  });
+  bt.feedRecords(words, 0, rows);
+  const trace = bt.finish();
+  const r = rt as unknown as StrategyRuntime;
+  const m = r.markets[0];
+  const state = {
+    phase: r.phase,
+    now: r.now,
+    haltReason: r.haltReason,
+    counters: r.counters,
+    position: r.position(0),
+    roundTrips: r.roundTrips,
+    views: [m.localNs, m.exchNs, m.book.bestBidTick, m.book.bestAskTick, m.signals.obiN, m.signals.ofiNorm],
+  };
+  return { trace: json(trace), actions, state: json(state), held: bt.booksHeld };
+}
+
+const { words, rows } = tape(300_000);
+
+for (const c of CASES) {
+  test(`holding book messages back changes nothing: ${c.name}`, async () => {
+    const all = await run(true, c, words, rows);
+    const some = await run(false, c, words, rows);
+    assert.is(all.held, 0);
+    assert.ok(some.held > 500, `book messages were held back (${some.held})`);
+    assert.is(some.actions.length, all.actions.length);
+    for (let i = 0; i < all.actions.length; i++) assert.is(some.actions[i], all.actions[i], `action ${i}`);
+    assert.is(some.state, all.state, 'the runtime ends in the same state, clock and views included');
+    assert.is(some.trace, all.trace);
+  });
+}
+
+test('the cases reach what they are meant to test', async () => {
+  const taker = await run(false, CASES[0], words, rows);
+  assert.ok(taker.actions.length > 20, `the trade taker acts (${taker.actions.length} actions)`);
+  const watch = await run(false, CASES[1], words, rows);
+  assert.match(watch.trace, /"look"/);
+  const breach = await run(false, CASES[2], words, rows);
+  assert.match(breach.state, /"phase":"HALTED"/);
+  assert.match(breach.state, /breach\.feedLatency/);
+});
+
+test.run();
