@@ -516,6 +516,11 @@ export class Backtest {
     const w = core.words;
     const at = ptr >> 2;
     if (!this.started) this.begin(w, at);
+    // the core's replayMessage called directly (no wrapper per message)
+    const x = core.x;
+    const ep = engine.ptr;
+    const ob = out.base;
+    const ag = this.agenda;
     this.cur = inst;
     const hi0 = this.hi0;
     const lo0 = this.lo0;
@@ -540,15 +545,18 @@ export class Backtest {
         let te = stamp(w, p + W_EXCH, hi0, lo0);
         if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
         this.lastExch = te;
-        this.until = te;
-        this.drainUntil();
+        // nothing queued, on the agenda or ticking (most messages while book messages are held back): nothing to run
+        if (this.head !== this.tail || ag.size !== 0 || this.tickAt !== Infinity || this.pendingTick === this.pendingTick) {
+          this.until = te;
+          this.drainUntil();
+        }
         // a book message's signal record goes to the next slot of the record ring (trades and statuses make none)
         const kind = w[at + i * 16] & 0xff;
         if (kind !== Kind.trade && kind !== Kind.status) this.nextRecord(w);
       }
       // the signal stays in the instrument's last-signal record and trades are not copied out: only statuses
       // (rare) come through the output ring
-      const r = engine.replayMessage(ptr + i * REC_SIZE, n - i, out);
+      const r = x.engineReplayMessage(ep, ptr + i * REC_SIZE, n - i, ob);
       if ((r & REPLAY_RING) !== 0) this.ringUsed = true; // maybe by the part of a message in the previous piece
       const j = i + (r & 0xffff) - 1;
       const head = w[at + j * 16];
