@@ -10,6 +10,7 @@ import type { RecordArea, RecordGroup } from '../capture/parquet/record-groups';
 import { BEFORE, INCLUSIVE, NO_LIMIT, type Backtest } from './run';
 import type { ReplayFile } from './feeder';
 import { shiftLocalTs } from './feed-shift';
+import { mergedBefore } from './merge-order';
 
 /** One instrument's records as they stream: the piece decoded now and where the replay is in it. */
 export interface Stream {
@@ -72,8 +73,7 @@ export async function mergeStreams(bt: Backtest, streams: Stream[], words: Int32
     lo[s.inst] = words[at];
   };
   /** stream a's next message before stream b's: an earlier stamp, or the same stamp and a lower instrument index */
-  const before = (a: number, b: number) =>
-    hi[a] !== hi[b] ? hi[a] < hi[b] : lo[a] !== lo[b] ? lo[a] >>> 0 < lo[b] >>> 0 : streams[a].inst < streams[b].inst;
+  const before = (a: number, b: number) => mergedBefore(hi[a], lo[a], hi[b], lo[b], streams[a].inst < streams[b].inst);
   const advanceAt = async (s: Stream) => {
     await advance(s);
     if (!s.done) head(s);
