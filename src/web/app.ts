@@ -7,6 +7,7 @@ import type { RecordingEntry } from '../serve/listing';
 import { count, plural, quoteCurrency } from '../format/numbers';
 import { ReplayCharts } from './charts';
 import { DepthHeatmap } from './depth';
+import { handlerIn } from './handler-cell';
 import { ErrorBanner } from './error-banner';
 import { LadderView, SharedBookReader } from './ladder';
 import { MetricsPanel } from './metrics-view';
@@ -67,6 +68,9 @@ const el = {
   counts: $('counts'),
   run: $<HTMLButtonElement>('run'),
   ladderSource: $('ladder-source'),
+  symbols: $<HTMLInputElement>('symbols'),
+  chartSymbol: $<HTMLSelectElement>('chart-symbol'),
+  chartSymbolLabel: $('chart-symbol-label'),
   equityTitle: $('equity-title'),
 };
 
@@ -84,6 +88,8 @@ interface Controls {
   chooseStrategy(key: string): void;
   /** Fills in a declared parameter of the chosen strategy ('' for its default). */
   setParam(path: string, value: string): void;
+  /** Several symbols: charts that symbol of the run. */
+  chartSymbol(symbol: string): void;
 }
 
 /** What the page mirrors on window.__ringbook (scripts and tests read it). */
@@ -101,6 +107,10 @@ export interface PageState {
   localTs: string;
   messages: number;
   fills: number;
+  /** Several symbols: own fills per symbol of the run, in its order; null for one symbol. */
+  fillsBySymbol: Record<string, number> | null;
+  /** Several symbols: the symbol the charts, the heat map and the ladder show. */
+  charted: string | null;
   rows: number;
   /** Bumped by every restart (Run, a seek backwards, a new recording). */
   run: number;
@@ -184,6 +194,11 @@ const list = new RecordingList(
   $<HTMLInputElement>('file'),
   (s) => open(s),
   dropStrategy,
+  () =>
+    el.symbols.value
+      .split(',')
+      .map((x) => x.trim().toUpperCase())
+      .filter((x) => x),
 );
 const strategyFile = $<HTMLInputElement>('strategy-file');
 strategyFile.onchange = () => {
@@ -221,6 +236,8 @@ let lastHeard = 0;
 let watchTimer: ReturnType<typeof setTimeout> | null = null;
 /** The strategy of the run the worker is on (`name (origin)`), for the watchdog's message. */
 let runningStrategy = '';
+/** Where the worker marks the strategy handler it is in (./handler-cell); null where memory cannot be shared. */
+let handlerCell: Int32Array | null = null;
 
 function startWorker(): Worker {
   const w = new Worker(new URL('./replay.worker.js', import.meta.url), { type: 'module' });
@@ -287,6 +304,9 @@ function checkWorker(): void {
 
 /** The worker went silent mid-run: stop it, say which strategy did it, keep what the page shows of the last run. */
 function stalled(): void {
+  // read before anything else: the worker is stopped mid-handler and the cell says which
+  const handler = handlerIn(handlerCell);
+  handlerCell = null;
   worker!.terminate();
   worker = null;
   unanswered = 0;
@@ -300,7 +320,9 @@ function stalled(): void {
     : '';
   state.stalls++;
   showError(
-    `${runningStrategy}: a handler did not return: the replay made no progress for ${quiet} and was stopped${at} (an endless loop in onBook, onTrade, onOrder or onTimer?)`,
+    handler
+      ? `${runningStrategy}: ${handler} did not return: the replay made no progress for ${quiet} and was stopped${at} (an endless loop in ${handler}?)`
+      : `${runningStrategy}: a handler did not return: the replay made no progress for ${quiet} and was stopped${at} (an endless loop in onBook, onTrade, onOrder or onTimer?)`,
     'strategy',
     true,
     {
@@ -324,6 +346,8 @@ const state: PageState = {
   localTs: '',
   messages: 0,
   fills: 0,
+  fillsBySymbol: null,
+  charted: null,
   rows: 0,
   run: 0,
   seeking: false,
@@ -356,8 +380,44 @@ const state: PageState = {
       sel.dispatchEvent(new Event('change'));
     },
     setParam: (path, value) => strategy.setParam(path, value),
+    chartSymbol: (symbol) => {
+      const i = state.recording?.instruments?.findIndex((x) => x.symbol === symbol) ?? -1;
+      if (i < 0)
+        throw new Error(
+          `no symbol ${symbol} in the run (${state.recording?.instruments?.map((x) => x.symbol).join(', ') ?? 'one symbol'})`,
+        );
+      el.chartSymbol.value = String(i);
+      showInstrument(i);
+    },
   },
 };
+
+/** The instrument the charts show (several symbols), as the charts take a recording: its symbol and grid. */
+let view = 0;
+function viewInfo(info: RecordingInfo): RecordingInfo {
+  const it = info.instruments?.[view];
+  return it ? { ...info, symbol: it.symbol, tickSize: it.tickSize, lotSize: it.lotSize } : info;
+}
+
+/** Charts instrument `i` of the run: the tables start again from the worker's copy of that instrument's. */
+function showInstrument(i: number): void {
+  const info = state.recording;
+  if (!info?.instruments || i === view) return;
+  view = i;
+  state.charted = info.instruments[i].symbol;
+  for (const t of Object.values(tables)) t.clear();
+  charts.previous = null; // the run kept for comparison was drawn for another instrument
+  state.previous = null;
+  const shown = viewInfo(info);
+  const currency = quoteCurrency(shown.symbol);
+  charts.setRecording(shown, currency);
+  heatmap.setRecording(shown);
+  ladder.setGrid(shown.tickSize, shown.lotSize);
+  reader?.show(i);
+  setText(el.equityTitle, `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`);
+  send({ type: 'chart', inst: i });
+}
+el.chartSymbol.onchange = () => showInstrument(Number(el.chartSymbol.value));
 
 function rerun(): void {
   send({ type: 'run', params: strategy.read(), play: true });
@@ -415,10 +475,11 @@ function setStatus(s: Status): void {
   setDisabled(el.seek, !loaded || s === 'error');
 }
 
-/** "BTCUSDT · 3 files · 54,673 rows · 2025-11-24 16:00:00 → 16:02:58 UTC (2 min 59 s)". */
+/** "BTCUSDT · 3 files · 54,673 rows · 2025-11-24 16:00:00 → 16:02:58 UTC (2 min 59 s)"; several symbols "BTCUSDT + ETHUSDT · …". */
 function recordingTitle(info: RecordingInfo): string {
   const what = info.files > 1 ? plural(info.files, 'file') : info.name.slice(info.name.lastIndexOf('/') + 1);
-  return `${info.symbol || '?'} · ${what} · ${count(info.rows)} rows · ${formatSpan(info.firstNs, info.lastNs)}${info.note ? ` · ${info.note}` : ''}`;
+  const symbols = info.instruments ? info.instruments.map((x) => x.symbol).join(' + ') : info.symbol || '?';
+  return `${symbols} · ${what} · ${count(info.rows)} rows · ${formatSpan(info.firstNs, info.lastNs)}${info.note ? ` · ${info.note}` : ''}`;
 }
 
 function open(source: RecordingSource): void {
@@ -468,6 +529,7 @@ function attachLadder(info: RecordingInfo, m: Extract<FromWorker, { type: 'opene
       (r) => {
         if (state.recording === info) {
           reader = r;
+          r.show(view);
           state.ladderSource = 'shared-memory';
           el.ladderSource.textContent = "read each frame from the worker's shared memory";
         }
@@ -486,17 +548,29 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
     state.recording = info;
     el.summary.textContent = recordingTitle(info);
     attachLadder(info, m);
+    if (view) send({ type: 'chart', inst: view }); // queued until the fresh worker's run starts
     return;
   }
   state.recording = info;
   document.body.classList.add('has-recording');
-  const currency = quoteCurrency(info.symbol);
-  charts.setRecording(info, currency);
-  heatmap.setRecording(info);
+  view = 0;
+  state.charted = info.instruments?.[0].symbol ?? null;
+  state.fillsBySymbol = null;
+  el.chartSymbol.replaceChildren(...(info.instruments ?? []).map((x, i) => new Option(x.symbol, String(i))));
+  el.chartSymbolLabel.hidden = !info.instruments;
+  const shown = viewInfo(info);
+  const currency = quoteCurrency(shown.symbol);
+  charts.setRecording(shown, currency);
+  heatmap.setRecording(shown);
   recordsView.setRecording(info);
   state.records = [];
-  ladder.setGrid(info.tickSize, info.lotSize);
-  setText(el.equityTitle, `Equity in ${currency}, net of fees (dashed: previous run)`);
+  ladder.setGrid(shown.tickSize, shown.lotSize);
+  setText(
+    el.equityTitle,
+    info.instruments
+      ? `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`
+      : `Equity in ${currency}, net of fees (dashed: previous run)`,
+  );
   previousRun = null;
   finishedRun = null;
   shownFigures = null;
@@ -519,6 +593,8 @@ function onWorkerMessage(m: FromWorker): void {
 function onMessage(m: FromWorker): void {
   switch (m.type) {
     case 'hello':
+      handlerCell = m.handler ?? null;
+      break;
     case 'handled':
       break;
     case 'loading':
@@ -544,20 +620,33 @@ function onMessage(m: FromWorker): void {
       break;
     case 'frame':
       if (runOffset + m.run !== state.run) return;
-      tables.signals.apply(m.signals);
-      tables.trades.apply(m.trades);
-      tables.fills.apply(m.ownFills);
-      tables.depth.apply(m.depth);
-      if (m.ladder) copiedLadder = m.ladder;
+      // a frame of another instrument than the one charted (sent before the switch reached the worker) is left out
+      if ((m.view ?? 0) === view) {
+        tables.signals.apply(m.signals);
+        tables.trades.apply(m.trades);
+        tables.fills.apply(m.ownFills);
+        tables.depth.apply(m.depth);
+        if (m.ladder) copiedLadder = m.ladder;
+      }
       state.localTs = m.localTs;
       state.messages = m.messages;
       state.fills = m.fills;
+      state.fillsBySymbol =
+        m.fillsOf && state.recording?.instruments
+          ? Object.fromEntries(state.recording.instruments.map((x, i) => [x.symbol, m.fillsOf![i] ?? 0]))
+          : null;
       state.rows = m.rows;
       state.seeking = m.seeking;
       setStatus(m.status);
       setText(
         el.counts,
-        `${count(m.messages)} messages · ${count(m.rows)} records · ${plural(m.fills, 'own fill')}${m.seeking ? ' · seeking…' : ''}`,
+        `${count(m.messages)} messages · ${count(m.rows)} records · ${plural(m.fills, 'own fill')}${
+          state.fillsBySymbol
+            ? ` (${Object.entries(state.fillsBySymbol)
+                .map(([k, v]) => `${k} ${count(v)}`)
+                .join(', ')})`
+            : ''
+        }${m.seeking ? ' · seeking…' : ''}`,
       );
       break;
     case 'done':

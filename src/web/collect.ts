@@ -37,8 +37,11 @@ export class RunCharts {
     private readonly book: BookView,
     readonly depthEveryNs: number,
     readonly levels = DEPTH_LEVELS,
+    /** The instrument charted (several symbols: one RunCharts each, ./player). */
+    readonly inst = 0,
   ) {
-    this.tickLotQuote = rec.grid.tickSize * rec.grid.lotSize;
+    const grid = rec.instruments?.[inst].grid ?? rec.grid;
+    this.tickLotQuote = grid.tickSize * grid.lotSize;
     this.depth = new DecimatedTable(depthWidth(levels), 2048);
     this.row = new Array(depthWidth(levels)).fill(NaN);
   }
@@ -46,7 +49,7 @@ export class RunCharts {
   readonly hooks: SessionHooks = {
     onBook: (m: Market, rt: StrategyRuntime) => {
       const b = m.book;
-      if (!b.valid) return;
+      if (!b.valid || m.index !== this.inst) return;
       const bb = b.bestBidTick;
       const ba = b.bestAskTick;
       const mid = (bb + ba) / 2;
@@ -54,7 +57,7 @@ export class RunCharts {
       // the core's wmid (docs/signals.md), from the message's own touch (the core's latest record may already describe
       // a later message)
       const wmid = touch > 0 ? (bb * b.bestAskLot + ba * b.bestBidLot) / touch : mid;
-      const p = rt.position(0);
+      const p = rt.position(this.inst);
       const localNs = rt.originNs + BigInt(m.localNs);
       this.signals.push(
         Number(localNs - this.rec.firstNs),
@@ -68,13 +71,15 @@ export class RunCharts {
         equityQuote(p, mid, this.tickLotQuote),
       );
     },
-    onEvent: (localNs: bigint, e: Event) => {
-      if (e.type === 'fill') this.fills.push(Number(localNs - this.rec.firstNs), e.priceTick, e.side === 'buy' ? 1 : -1, e.qtyLot);
+    onEvent: (localNs: bigint, e: Event, inst: number) => {
+      if (e.type === 'fill' && inst === this.inst)
+        this.fills.push(Number(localNs - this.rec.firstNs), e.priceTick, e.side === 'buy' ? 1 : -1, e.qtyLot);
     },
     onRows: (from: number, to: number) => {
       const kind = this.rec.cols.kind as Int32Array;
+      const of = this.rec.inst;
       for (let i = from; i < to; i++) {
-        if (kind[i] !== KIND_TRADE) continue;
+        if (kind[i] !== KIND_TRADE || (of && of[i] !== this.inst)) continue;
         const c = this.rec.cols;
         this.trades.push(
           this.rec.rel[i],
@@ -118,5 +123,57 @@ export class RunCharts {
 
   resendAll(): void {
     for (const t of [this.signals, this.trades, this.fills, this.depth]) t.resend();
+  }
+}
+
+/**
+ * The charts of a run of one or several symbols: a RunCharts per instrument, all fed as the replay goes (each takes
+ * its own instrument's book messages, trades, fills and depth), and the one on view sent to the page. Switching the
+ * view sends that instrument's tables whole; nothing is re-run.
+ */
+export class SymbolCharts {
+  readonly each: RunCharts[];
+  readonly hooks: SessionHooks;
+
+  constructor(
+    rec: Recording,
+    books: readonly BookView[],
+    depthEveryNs: number,
+    /** The instrument on view. */
+    public view = 0,
+  ) {
+    const n = rec.instruments?.length ?? 1;
+    this.each = Array.from({ length: n }, (_, i) => new RunCharts(rec, books[i], depthEveryNs, DEPTH_LEVELS, i));
+    if (n === 1) this.hooks = this.each[0].hooks;
+    else {
+      const each = this.each;
+      this.hooks = {
+        onBook: (m, rt) => each[m.index].hooks.onBook!(m, rt),
+        onEvent: (t, e, inst) => each[inst].hooks.onEvent!(t, e, inst),
+        onRows: (from, to) => {
+          for (const c of each) c.hooks.onRows!(from, to);
+        },
+      };
+    }
+    if (this.view >= n) this.view = 0;
+  }
+
+  get shown(): RunCharts {
+    return this.each[this.view];
+  }
+
+  /** Charts instrument `i` from now on: its tables go to the page whole with the next frame. */
+  show(i: number): void {
+    if (i < 0 || i >= this.each.length || i === this.view) return;
+    this.view = i;
+    this.shown.resendAll();
+  }
+
+  bound(targetRel: number): number {
+    return this.each[0].bound(targetRel); // every instrument's snapshots are due at the same times
+  }
+
+  afterFeed(relNs: number): void {
+    for (const c of this.each) c.afterFeed(relNs);
   }
 }

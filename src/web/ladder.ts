@@ -4,18 +4,30 @@
 // the worker: a frame may catch the book in the middle of a message (a level just removed, the touch briefly
 // crossed), which is harmless for a display and corrected on the next frame. Without isolation the ladder comes
 // copied inside the worker's frames, up to ~80 ms old.
-import { instantiateCore, BookView } from '../core/index';
+import { instantiateCore, BookView, type Core } from '../core/index';
 import { LADDER_LEVELS, type LadderSnapshot, type SharedBook } from './protocol';
 import { decimals } from './depth';
 
 /** The page's own view of the worker's book. */
 export class SharedBookReader {
-  private constructor(private readonly book: BookView) {}
+  private book: BookView;
+
+  private constructor(
+    private readonly core: Core,
+    private readonly ptrs: readonly number[],
+  ) {
+    this.book = new BookView(core, ptrs[0]);
+  }
 
   static async attach(shared: SharedBook): Promise<SharedBookReader> {
     // slot 1: the worker's instance uses slot 0's scratch; this one only reads the book and never allocates
     const core = await instantiateCore(shared.module, shared.memory, { slot: 1 });
-    return new SharedBookReader(new BookView(core, shared.bookPtr));
+    return new SharedBookReader(core, shared.bookPtrs ?? [shared.bookPtr]);
+  }
+
+  /** Reads instrument `i`'s book from now on (several symbols). */
+  show(i: number): void {
+    if (this.ptrs[i] !== undefined) this.book = new BookView(this.core, this.ptrs[i]);
   }
 
   read(n = LADDER_LEVELS): LadderSnapshot {

@@ -5,7 +5,8 @@
 // A run ends with its metrics and what the reports say about them (why no trades, the halt, the parameters), built
 // as `ringbook backtest` builds them; a Run with bad parameters is refused and the last run stays as it was.
 import { ReplaySession, type ResettableCore, type SessionHooks } from './replay-session';
-import { RunCharts, depthInterval } from './collect';
+import { SymbolCharts, depthInterval } from './collect';
+import { trackHandlers } from './handler-cell';
 import { ParamError, runSettings, type RunSettings } from './params';
 import type { Recording } from './recording';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
@@ -62,13 +63,17 @@ export interface PlayerIo {
   copyLadder: boolean;
   /** sha256 of the core.wasm running, for the run's provenance (null: not known). */
   coreHash?: string | null;
+  /** Where to mark the strategy handler running (./handler-cell), for the page's watchdog. */
+  handlerCell?: Int32Array | null;
 }
 
 type Mode = 'paused' | 'playing' | 'done' | 'error' | 'stopped';
 
 export class Player {
   private session: ReplaySession | null = null;
-  private charts: RunCharts | null = null;
+  private charts: SymbolCharts | null = null;
+  /** The instrument the charts show (several symbols). */
+  private view = 0;
   private settings: RunSettings | null = null;
   private watch: SignalWatch | null = null;
   private run = 0;
@@ -101,6 +106,14 @@ export class Player {
   /** A new run from the first record with `params`; bad ones are refused and the current run carries on. */
   rerun(params: RunParams, play: boolean): void {
     this.restart('params', play, params);
+  }
+
+  /** Charts instrument `i` (several symbols): its tables go to the page whole with the next frame. */
+  chart(i: number): void {
+    this.view = i;
+    if (!this.charts) return;
+    this.charts.show(i);
+    this.frame(true);
   }
 
   /** For good (another recording is being opened): pending bursts do nothing and nothing more is posted. */
@@ -190,11 +203,17 @@ export class Player {
       return;
     }
     settings.strategy.coreHash = this.io.coreHash ?? null;
+    if (this.io.handlerCell) settings.strategy.definition = trackHandlers(settings.strategy.definition, this.io.handlerCell);
     this.params = params;
     this.settings = settings;
     this.seek = null;
     this.run++;
-    const charts = new RunCharts(this.rec, this.bc.inst.book, this.depthEveryNs);
+    const charts = new SymbolCharts(
+      this.rec,
+      (this.bc.insts ?? [this.bc.inst]).map((x) => x.book),
+      this.depthEveryNs,
+      this.view,
+    );
     // what obi-ofi's signal did, for the summary strip's "what stopped entries" (as the CLI: another strategy's
     // counters speak for themselves)
     const watch = settings.resolved.name === 'obi-ofi' ? new SignalWatch(settings.resolved.config as unknown as StrategyConfig) : null;
@@ -308,7 +327,8 @@ export class Player {
   private report(metrics: Metrics): RunReport {
     const symbol = this.rec.meta.symbol ?? '';
     const st = this.settings!;
-    const r = runReport({ symbol, metrics, params: st.resolved, signals: this.watch?.stats });
+    const symbols = this.rec.instruments?.map((it) => it.symbol);
+    const r = runReport({ symbol, symbols, metrics, params: st.resolved, signals: this.watch?.stats });
     const json = r.json as unknown as Pick<RunReport, 'entriesBlocked' | 'halt'>;
     return { symbol, ctx: r.ctx, entriesBlocked: json.entriesBlocked, halt: json.halt };
   }
@@ -342,13 +362,16 @@ export class Player {
       seeking: this.seek !== null,
     };
     const transfer: Transferable[] = [];
+    if (s && s.fillsOf.length > 1) f.fillsOf = [...s.fillsOf];
     if (c) {
-      f.signals = c.signals.update();
-      f.trades = c.trades.update();
-      f.ownFills = c.fills.update();
-      f.depth = c.depth.update();
+      const v = c.shown;
+      f.view = c.view;
+      f.signals = v.signals.update();
+      f.trades = v.trades.update();
+      f.ownFills = v.fills.update();
+      f.depth = v.depth.update();
       for (const u of [f.signals, f.trades, f.ownFills, f.depth]) if (u) for (const col of u.cols) transfer.push(col.buffer);
-      if (this.io.copyLadder) f.ladder = c.ladder(LADDER_LEVELS);
+      if (this.io.copyLadder) f.ladder = v.ladder(LADDER_LEVELS);
     }
     this.io.post(f, transfer);
   }

@@ -20,7 +20,9 @@ export type ParquetPart = { url: string; name: string; byteLength?: number } | {
  * one run in the order `ringbook backtest` takes them), or dropped Tardis.dev files (tardis-machine NDJSON, or a CSV
  * pair) that the worker converts (src/import/page.ts).
  */
-export type RecordingSource = { kind: 'parquet'; parts: ParquetPart[]; name: string } | { kind: 'tardis'; files: File[]; name: string };
+export type RecordingSource =
+  /** `symbols`: the symbols to replay, in the run's order (as --symbols); none: every symbol the files hold, by name. */
+  { kind: 'parquet'; parts: ParquetPart[]; name: string; symbols?: string[] } | { kind: 'tardis'; files: File[]; name: string };
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {
@@ -51,7 +53,9 @@ export type ToWorker =
   /** Move the replay to local time `ns` (earlier: restart and fast-forward). Ends paused unless it was playing. */
   | { type: 'seek'; ns: string }
   /** Feed up to the end of the next market message, then pause. */
-  | { type: 'step' };
+  | { type: 'step' }
+  /** Chart instrument `inst` of a run of several symbols (nothing is re-run). */
+  | { type: 'chart'; inst: number };
 
 export type Status = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
 
@@ -71,6 +75,8 @@ export interface RecordingInfo {
   depthLevels: number;
   /** Dropped Tardis files: what the conversion inferred and skipped. */
   note?: string;
+  /** Several symbols: each instrument in the run's order (instrument i is the core's i), with its grid. */
+  instruments?: Array<{ symbol: string; tickSize: number; lotSize: number; rows: number }>;
 }
 
 /**
@@ -81,6 +87,8 @@ export interface SharedBook {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   bookPtr: number;
+  /** Several symbols: each instrument's book (bookPtr is the first's). */
+  bookPtrs?: number[];
 }
 
 /**
@@ -123,6 +131,10 @@ export interface Frame {
   fills: number;
   /** A seek is being fast-forwarded. */
   seeking: boolean;
+  /** The instrument the tables below are of (several symbols; the page drops those of another than it shows). */
+  view?: number;
+  /** Several symbols: own fills so far per instrument, in the run's order. */
+  fillsOf?: number[];
   signals?: TableUpdate;
   trades?: TableUpdate;
   ownFills?: TableUpdate;
@@ -131,7 +143,8 @@ export interface Frame {
 }
 
 export type FromWorker =
-  | { type: 'hello'; isolated: boolean }
+  /** `handler`: where the worker marks the strategy handler it is in (./handler-cell), when memory can be shared. */
+  | { type: 'hello'; isolated: boolean; handler?: Int32Array }
   /** A command (other than open) was handled: the worker is alive even when the command changed nothing. */
   | { type: 'handled' }
   | { type: 'loading'; name: string; rowsDone: number; rows: number }

@@ -23,6 +23,35 @@ export interface RecordingGroup {
 
 /** The select's value for a whole recording (a file's value is its path, which never starts like this). */
 export const GROUP_PREFIX = 'recording:';
+/** The select's value for every symbol of one venue and instrument type, replayed as one run (symbols:<venue>/<inst_type>). */
+export const SYMBOLS_PREFIX = 'symbols:';
+
+/** The recordings of one venue and instrument type that hold several symbols: what `backtest DIR --symbols` replays. */
+export interface SymbolSet {
+  /** venue/inst_type. */
+  key: string;
+  groups: RecordingGroup[];
+}
+
+/** The venues and instrument types whose readable files hold two symbols or more. */
+export function symbolSets(groups: readonly RecordingGroup[]): SymbolSet[] {
+  const by = new Map<string, RecordingGroup[]>();
+  for (const g of groups) {
+    if (!g.files.length) continue;
+    const key = g.key.slice(0, g.key.lastIndexOf('/'));
+    by.set(key, [...(by.get(key) ?? []), g]);
+  }
+  return [...by.entries()].filter(([, gs]) => gs.length > 1).map(([key, gs]) => ({ key, groups: gs }));
+}
+
+/** "BTCUSDT + ETHUSDT · 2 symbols · 4 files · 120,000 rows · 2025-11-24 16:00:00 → 16:02:58 UTC (2 min 59 s)". */
+export function symbolSetLabel(s: SymbolSet): string {
+  const first = s.groups.map((g) => g.firstNs).reduce((a, b) => (a === null || (b !== null && BigInt(b) < BigInt(a)) ? b : a), null);
+  const last = s.groups.map((g) => g.lastNs).reduce((a, b) => (a === null || (b !== null && BigInt(b) > BigInt(a)) ? b : a), null);
+  const files = s.groups.reduce((n, g) => n + g.files.length, 0);
+  const rows = s.groups.reduce((n, g) => n + g.rows, 0);
+  return `${s.groups.map((g) => g.symbol).join(' + ')} · ${s.groups.length} symbols · ${plural(files, 'file')} · ${count(rows)} rows · ${formatSpan(first, last)}`;
+}
 
 const keyOf = (e: RecordingEntry) => `${e.venue ?? '?'}/${e.inst_type ?? '?'}/${e.symbol ?? '?'}`;
 const byTime = (a: RecordingEntry, b: RecordingEntry) => {
@@ -77,6 +106,7 @@ const partOf = (e: RecordingEntry): ParquetPart => ({
 export class RecordingList {
   entries: RecordingEntry[] = [];
   groups: RecordingGroup[] = [];
+  sets: SymbolSet[] = [];
 
   constructor(
     private readonly select: HTMLSelectElement,
@@ -85,6 +115,8 @@ export class RecordingList {
     private readonly onOpen: (source: RecordingSource) => void,
     /** A strategy file dropped or chosen with the recordings (.js bundle, or .ts to be told how). */
     private readonly onStrategyFile: (file: File) => void = () => {},
+    /** The symbols asked for a recording of several (empty: every symbol in it). */
+    private readonly symbols: () => string[] = () => [],
   ) {
     openButton.onclick = () => {
       if (select.value) this.open(select.value);
@@ -109,6 +141,17 @@ export class RecordingList {
 
   /** The source for a select value: a whole recording (GROUP_PREFIX + key) or one file (its path); null if unknown. */
   sourceFor(value: string): RecordingSource | null {
+    if (value.startsWith(SYMBOLS_PREFIX)) {
+      const set = this.sets.find((x) => x.key === value.slice(SYMBOLS_PREFIX.length));
+      if (!set) return null;
+      const asked = this.symbols();
+      const held = asked.every((a) => set.groups.some((g) => g.symbol === a));
+      // a symbol not in the set: every file goes, so that the worker names it with all the symbols there
+      const groups = asked.length && held ? set.groups.filter((g) => asked.includes(g.symbol)) : set.groups;
+      const files = groups.flatMap((g) => g.files);
+      const symbols = asked.length ? asked : set.groups.map((g) => g.symbol);
+      return { kind: 'parquet', parts: files.map(partOf), name: `${symbols.join(' + ')} (${plural(files.length, 'file')})`, symbols };
+    }
     if (value.startsWith(GROUP_PREFIX)) {
       const g = this.groups.find((x) => x.key === value.slice(GROUP_PREFIX.length));
       if (!g || g.files.length === 0) return null;
@@ -137,7 +180,13 @@ export class RecordingList {
     if (!files.length) return;
     if (files.every((f) => /\.parquet$/i.test(f.name))) {
       const name = files.length === 1 ? files[0].name : `${files.length} files`;
-      this.onOpen({ kind: 'parquet', parts: files.map((file) => ({ file, name: file.name })), name });
+      const symbols = this.symbols();
+      this.onOpen({
+        kind: 'parquet',
+        parts: files.map((file) => ({ file, name: file.name })),
+        name,
+        ...(symbols.length ? { symbols } : {}),
+      });
     } else this.onOpen({ kind: 'tardis', files, name: files.map((f) => f.name).join(' + ') });
   }
 
@@ -151,6 +200,7 @@ export class RecordingList {
       return;
     }
     this.groups = groupRecordings(this.entries);
+    this.sets = symbolSets(this.groups);
     this.select.replaceChildren();
     if (this.entries.length === 0) this.select.appendChild(new Option('no recordings under --data', ''));
     const whole = document.createElement('optgroup');
@@ -168,6 +218,12 @@ export class RecordingList {
         }
     }
     if (whole.children.length) this.select.appendChild(whole);
+    if (this.sets.length) {
+      const several = document.createElement('optgroup');
+      several.label = 'Several symbols, one strategy over all (as ringbook backtest DIR --symbols)';
+      for (const s of this.sets) several.appendChild(new Option(symbolSetLabel(s), SYMBOLS_PREFIX + s.key));
+      this.select.appendChild(several);
+    }
     if (single.children.length) this.select.appendChild(single);
     this.openButton.disabled = this.groups.every((g) => g.files.length === 0);
   }

@@ -25,6 +25,19 @@ export interface Recording {
   msgEnd: Uint8Array;
   firstNs: bigint;
   lastNs: bigint;
+  /**
+   * A recording of several symbols (./merged-recording): each instrument's symbol, metadata and grid, in the run's
+   * order (instrument i is the core's instrument i), and each row's instrument. Absent for one symbol.
+   */
+  instruments?: RecordingInstrument[];
+  inst?: Uint8Array;
+}
+
+export interface RecordingInstrument {
+  symbol: string;
+  meta: Partial<FileMeta>;
+  grid: RecordingGrid;
+  rows: number;
 }
 
 const TWO32 = 4294967296;

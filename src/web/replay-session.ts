@@ -3,7 +3,8 @@
 // message) and carry on later with the same result as an uninterrupted run: Backtest.feed accepts any split of the
 // rows in recording order, and the metrics at the end are those `ringbook backtest` prints for the same settings.
 // No DOM and no timers: the worker decides when to feed, and Node tests can drive it directly.
-import { Backtest, type BacktestCore } from '../backtest/run';
+import { Backtest, NO_LIMIT, type BacktestCore } from '../backtest/run';
+import { columnsToRecords } from '../capture/parquet/reader';
 import { instrumentOf, signalsOf } from '../backtest/setup';
 import { computeMetrics, type Metrics } from '../backtest/metrics';
 import type { Columns } from '../capture/schema';
@@ -18,7 +19,8 @@ import type { RunSettings } from './params';
 export interface SessionHooks {
   /** Every book message as the strategy gets it (before it handles it), with the runtime. */
   onBook?(m: Market, rt: StrategyRuntime): void;
-  onEvent?(localNs: bigint, e: Event): void;
+  /** Every venue event with its instrument (0 for one symbol). */
+  onEvent?(localNs: bigint, e: Event, inst: number): void;
   /** Rows [from, to) were just fed. */
   onRows?(from: number, to: number): void;
 }
@@ -32,9 +34,12 @@ export class ReplaySession {
   /** Complete market messages fed, and own fills seen by the strategy. */
   messages = 0;
   fills = 0;
+  /** Own fills per instrument (one entry for one symbol). */
+  readonly fillsOf: number[];
   metrics: Metrics | null = null;
   /** What the strategy recorded with ctx.record (once finish() ran). */
   records: RecordedSeries[] = [];
+  private readonly core: ResettableCore;
 
   constructor(
     readonly rec: Recording,
@@ -42,20 +47,28 @@ export class ReplaySession {
     s: RunSettings,
     private readonly hooks: SessionHooks = {},
   ) {
+    this.core = bc;
+    this.fillsOf = new Array<number>(rec.instruments?.length ?? 1).fill(0);
     // the CLI passes no signal parameters without --parity: the strategy's choice over the core's defaults
     const signals = signalsOf(s.strategy.definition, s.strategy.params);
     bc.reset(signals);
+    // several symbols: one core instrument each, set up as `backtest --symbols` sets them up (src/backtest/backtest.ts)
+    const instruments = rec.instruments?.map((it) => instrumentOf(it.grid, it.symbol, s.fees));
     this.bt = new Backtest(bc, {
       strategy: { ...s.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
-      instrument: instrumentOf(rec.grid, rec.meta.symbol ?? 'BTCUSDT', s.fees),
+      instrument: instruments?.[0] ?? instrumentOf(rec.grid, rec.meta.symbol ?? 'BTCUSDT', s.fees),
+      instruments,
       latency: s.latency,
       queue: s.queue,
       partialFills: s.partialFills,
       sampleNs: s.sampleNs,
       onRuntime: hooks.onBook ? (rt) => (rt.observer = (m) => hooks.onBook!(m, rt)) : undefined,
-      onEvent: (t, e) => {
-        if (e.type === 'fill') this.fills++;
-        hooks.onEvent?.(t, e);
+      onEvent: (t, e, inst) => {
+        if (e.type === 'fill') {
+          this.fills++;
+          this.fillsOf[inst]++;
+        }
+        hooks.onEvent?.(t, e, inst);
       },
     });
   }
@@ -102,15 +115,38 @@ export class ReplaySession {
   feedTo(end: number): void {
     const from = this.cursor;
     if (end <= from) return;
-    const part: Columns = {};
-    for (const k in this.rec.cols) part[k] = this.rec.cols[k].subarray(from, end) as Int32Array | BigInt64Array;
-    this.bt.feed(part, end - from);
+    if (this.rec.inst) this.feedMerged(from, end);
+    else {
+      const part: Columns = {};
+      for (const k in this.rec.cols) part[k] = this.rec.cols[k].subarray(from, end) as Int32Array | BigInt64Array;
+      this.bt.feed(part, end - from);
+    }
     const { msgEnd } = this.rec;
     let m = 0;
     for (let i = from; i < end; i++) m += msgEnd[i];
     this.messages += m;
     this.cursor = end;
     this.hooks.onRows?.(from, end);
+  }
+
+  /**
+   * Several symbols: the rows are already in merged order (./merged-recording), so each run of one instrument's rows
+   * goes to the backtest as that instrument's, whole (feedMerged without a limit), through the staging area.
+   */
+  private feedMerged(from: number, end: number): void {
+    const inst = this.rec.inst!;
+    const { core, staging, stagingRecords } = this.core;
+    const cols = this.rec.cols;
+    for (let a = from; a < end && !this.bt.done;) {
+      const k = inst[a];
+      let b = a + 1;
+      while (b < end && b - a < stagingRecords && inst[b] === k) b++;
+      const part: Columns = {};
+      for (const c in cols) part[c] = cols[c].subarray(a, b) as Int32Array | BigInt64Array;
+      columnsToRecords(part, b - a, core.words, staging >> 2, this.core.insts?.[k].idx ?? k);
+      this.bt.feedMerged(k, staging, b - a, 0, 0, NO_LIMIT);
+      a = b;
+    }
   }
 
   /** Feeds the next whole message; false at the end of the data. */

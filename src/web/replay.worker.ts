@@ -4,8 +4,9 @@
 // compiled module go to the page, which reads the book straight from it; otherwise frames carry a copied ladder.
 import { compileCore, createMemory, instantiateCore, formatMemory } from '../core/index';
 import { createBacktestCore } from '../backtest/setup';
-import { loadRecording, openPart, recordingOf } from './recording';
-import { gridOf } from '../backtest/setup';
+import { openPart, recordingOf } from './recording';
+import { loadSymbols } from './merged-recording';
+import { gridOf, backtestPages } from '../backtest/setup';
 import { convertDropped } from '../import/page';
 import { Player } from './player';
 import { depthInterval } from './collect';
@@ -19,6 +20,8 @@ const scope = self as unknown as {
 // posting a shared memory throws unless isolated (and the page would have no SharedArrayBuffer to read it with)
 const isolated = scope.crossOriginIsolated === true;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
+/** The strategy handler running now, for the page's watchdog (./handler-cell); shared only when isolated. */
+const handlerCell = isolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
 
 let modulePromise: Promise<WebAssembly.Module> | null = null;
 /** sha256 of the core.wasm this page runs, as the reports name the core (null where digests are not available). */
@@ -79,14 +82,15 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
       rec = recordingOf(name, t.meta, gridOf(t.meta, name), t.cols, t.rows);
     } else {
       const parts = await Promise.all(msg.source.parts.map(async (p) => ({ name: p.name, buffer: await openPart(p) })));
-      rec = await loadRecording(parts, name, progress);
+      rec = await loadSymbols(parts, name, msg.source.symbols ?? [], progress);
     }
     const module = await modulePromise;
     if (mine !== opening) return;
-    const memory = createMemory();
+    const several = rec.instruments && rec.instruments.length > 1 ? rec.instruments : undefined;
+    const memory = several ? createMemory(backtestPages(several.length)) : createMemory();
     const core = await instantiateCore(module, memory, { slot: 0 });
     formatMemory(core);
-    const bc = createBacktestCore(core, rec.grid);
+    const bc = createBacktestCore(core, several ? several.map((it) => it.grid) : rec.grid);
     post({
       type: 'opened',
       info: {
@@ -101,10 +105,18 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
         depthEveryNs: depthInterval(rec),
         depthLevels: DEPTH_LEVELS,
         note,
+        instruments: several?.map((it) => ({ symbol: it.symbol, tickSize: it.grid.tickSize, lotSize: it.grid.lotSize, rows: it.rows })),
       },
-      shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr } : undefined,
+      shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr, bookPtrs: bc.insts?.map((x) => x.book.ptr) } : undefined,
     });
-    player = new Player(rec, bc, msg.params, msg.speed, { post, now: () => performance.now(), later, copyLadder: !isolated, coreHash });
+    player = new Player(rec, bc, msg.params, msg.speed, {
+      post,
+      now: () => performance.now(),
+      later,
+      copyLadder: !isolated,
+      coreHash,
+      handlerCell,
+    });
     player.open();
   } catch (err) {
     if (mine === opening)
@@ -144,7 +156,10 @@ function handle(player: Player, msg: Exclude<ToWorker, { type: 'open' }>): void 
     case 'step':
       player.step();
       break;
+    case 'chart':
+      player.chart(msg.inst);
+      break;
   }
 }
 
-post({ type: 'hello', isolated });
+post({ type: 'hello', isolated, ...(handlerCell ? { handler: handlerCell } : {}) });

@@ -254,7 +254,7 @@ if (!existsSync(CHROMIUM)) {
     assert.is(await page.isVisible('#error'), false);
   });
 
-  test('a handler that never returns: the watchdog stops the worker, names the strategy, keeps the last run; a fixed save runs afresh', async () => {
+  test('a handler that never returns: the watchdog stops the worker, names the strategy and the handler, keeps the last run; a fixed save runs afresh', async () => {
     const page = ctx.page;
     const good = await state();
     assert.is(good.status, 'done');
@@ -277,7 +277,7 @@ if (!existsSync(CHROMIUM)) {
       assert.is(s.errorField, 'strategy');
       assert.match(
         s.error!,
-        /^imbalance-taker \(.*my-taker\.ts, served and rebuilt on save\): a handler did not return: the replay made no progress for 300 ms and was stopped; last heard of at \d{4}-\d\d-\d\d [\d:.]+ UTC \(replay time\), [\d,]+ market messages? in \(an endless loop in onBook, onTrade, onOrder or onTimer\?\)$/,
+        /^imbalance-taker \(.*my-taker\.ts, served and rebuilt on save\): onBook did not return: the replay made no progress for 300 ms and was stopped; last heard of at \d{4}-\d\d-\d\d [\d:.]+ UTC \(replay time\), [\d,]+ market messages? in \(an endless loop in onBook\?\)$/,
       );
       assert.is(await page.textContent('#error strong'), 'Strategy did not return: ');
       assert.ok(s.run > good.run, 'the hung run had started');

@@ -1,0 +1,55 @@
+// Which strategy handler the replay worker is in, for the page's watchdog: a worker stuck in strategy code cannot
+// say anything, so it writes the handler's number into one shared int32 before calling it (and puts back the one it
+// interrupted after), and the page reads it when it gives up on the worker. Only where memory can be shared (a
+// cross-origin isolated page); elsewhere the banner cannot name the handler.
+import type { StrategyDefinition, StrategyHandlers } from '../strategy/api';
+
+/** Index 0: no strategy code running. */
+export const HANDLER_NAMES = [
+  '',
+  'create',
+  'onStart',
+  'onBook',
+  'onTrade',
+  'onOrder',
+  'onTimer',
+  'onHealth',
+  'onReconcile',
+  'onResume',
+  'onHalt',
+  'onStop',
+] as const;
+
+/** The handler named in `cell` (null when none is running or it is not known). */
+export function handlerIn(cell: Int32Array | null): string | null {
+  if (!cell) return null;
+  return HANDLER_NAMES[Atomics.load(cell, 0)] || null;
+}
+
+/** `def` with its create() and every handler it returns marking `cell` while they run. */
+export function trackHandlers(def: StrategyDefinition, cell: Int32Array): StrategyDefinition {
+  const within = <A extends unknown[], R>(code: number, fn: (...a: A) => R, self: unknown) =>
+    function (...a: A): R {
+      const was = cell[0];
+      cell[0] = code;
+      try {
+        return fn.apply(self, a);
+      } finally {
+        cell[0] = was;
+      }
+    };
+  return {
+    ...def,
+    create(ctx) {
+      const h = within(1, def.create, def)(ctx) as StrategyHandlers;
+      if (h === null || typeof h !== 'object') return h; // the runtime says what is wrong with it
+      const out: Record<string, unknown> = { ...h };
+      for (let code = 2; code < HANDLER_NAMES.length; code++) {
+        const name = HANDLER_NAMES[code];
+        const fn = (h as Record<string, unknown>)[name];
+        if (typeof fn === 'function') out[name] = within(code, fn as (...a: unknown[]) => unknown, h);
+      }
+      return out as StrategyHandlers;
+    },
+  };
+}
