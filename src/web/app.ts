@@ -72,6 +72,7 @@ const el = {
   chartSymbol: $<HTMLSelectElement>('chart-symbol'),
   chartSymbolLabel: $('chart-symbol-label'),
   equityTitle: $('equity-title'),
+  priceTitle: $('price-title'),
 };
 
 interface Controls {
@@ -392,6 +393,12 @@ const state: PageState = {
   },
 };
 
+/** The price chart's title; with several symbols it names the one charted, whose fills it marks. */
+function priceTitle(symbol: string | null): string {
+  const what = 'bid, ask, mid, weighted mid · public trades (dots) · own fills (▲ buy ▼ sell; hollow: previous run)';
+  return symbol ? `Price of ${symbol}: ${what}` : `Price: ${what}`;
+}
+
 /** The instrument the charts show (several symbols), as the charts take a recording: its symbol and grid. */
 let view = 0;
 function viewInfo(info: RecordingInfo): RecordingInfo {
@@ -415,6 +422,7 @@ function showInstrument(i: number): void {
   ladder.setGrid(shown.tickSize, shown.lotSize);
   reader?.show(i);
   setText(el.equityTitle, `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`);
+  setText(el.priceTitle, priceTitle(shown.symbol));
   send({ type: 'chart', inst: i });
 }
 el.chartSymbol.onchange = () => showInstrument(Number(el.chartSymbol.value));
@@ -558,6 +566,7 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
   state.fillsBySymbol = null;
   el.chartSymbol.replaceChildren(...(info.instruments ?? []).map((x, i) => new Option(x.symbol, String(i))));
   el.chartSymbolLabel.hidden = !info.instruments;
+  setText(el.priceTitle, priceTitle(info.instruments ? info.instruments[0].symbol : null));
   const shown = viewInfo(info);
   const currency = quoteCurrency(shown.symbol);
   charts.setRecording(shown, currency);

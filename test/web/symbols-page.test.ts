@@ -168,6 +168,8 @@ if (!existsSync(CHROMIUM)) {
     await waitFor(page, `window.__ringbook.charted === 'ETHUSDT'`);
     const t = await state();
     assert.is(t.run, run, 'switching the charts re-runs nothing');
+    assert.match((await page.textContent('#price-title'))!, /^Price of ETHUSDT: /);
+    assert.match((await page.textContent('#equity-title'))!, /^Equity of ETHUSDT in USDT/);
     assert.equal(t.metrics, s.metrics);
   });
 
