@@ -2,7 +2,7 @@
 // `ringbook serve` run in this process, over a generated recording of BTCUSDT and ETHUSDT: the page lists the
 // recording of both, replays them merged in local-time order with one strategy over both, and reports exactly the
 // metrics — per instrument and in total — of `ringbook backtest --symbols … --json`: lead-lag (BTCUSDT leads ETHUSDT)
-// over both, mm-glft over one symbol chosen from the two. The charts switch between the symbols without a re-run, and
+// over both, mm-glft over both and over one symbol chosen from the two. The charts switch between the symbols without a re-run, and
 // the fills are counted per symbol. Build output comes from $RINGBOOK_BUILD (default build/).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -171,6 +171,18 @@ if (!existsSync(CHROMIUM)) {
     assert.match((await page.textContent('#price-title'))!, /^Price of ETHUSDT: /);
     assert.match((await page.textContent('#equity-title'))!, /^Equity of ETHUSDT in USDT/);
     assert.equal(t.metrics, s.metrics);
+  });
+
+  test('mm-glft over both symbols: the page reports backtest --symbols BTCUSDT,ETHUSDT --json, and it quotes both', async () => {
+    const page = ctx.page;
+    await open(page, '');
+    await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:mm-glft'));
+    const s = await runToEnd(page);
+    const json = cli('--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft');
+    assert.equal(figures(s.metrics), figures(json));
+    const inst = s.metrics!.instruments!;
+    assert.ok(inst[0].activity.fills > 0 && inst[1].activity.fills > 0, `fills ${inst.map((x) => x.activity.fills).join(', ')}`);
+    assert.equal(s.fillsBySymbol, { BTCUSDT: inst[0].activity.fills, ETHUSDT: inst[1].activity.fills });
   });
 
   test('mm-glft over one symbol chosen from the two: the page reports backtest --symbols ETHUSDT --json', async () => {
