@@ -38,6 +38,8 @@ export interface HangWatchdogOptions {
 export interface HangWatchdogData extends Omit<HangWatchdogOptions, 'strategy'> {
   strategy: string;
   beat: SharedArrayBuffer;
+  /** The handler running now (src/strategy/handler-cell.ts). */
+  handler: SharedArrayBuffer;
   beatMs: number;
   logFormat: LogFormat;
 }
@@ -48,10 +50,11 @@ export class HangWatchdog {
     private readonly timer: NodeJS.Timeout,
   ) {}
 
-  static start(o: HangWatchdogOptions, workerDir: URL = findWorkerDir()): HangWatchdog {
+  /** `handler`: the cell the strategy's handlers mark (trackHandlers), so the message can name the one that hangs. */
+  static start(o: HangWatchdogOptions, handler: Int32Array, workerDir: URL = findWorkerDir()): HangWatchdog {
     const beat = new SharedArrayBuffer(4);
     const count = new Int32Array(beat);
-    const data: HangWatchdogData = { ...o, beat, beatMs: BEAT_MS, logFormat: logFormat() };
+    const data: HangWatchdogData = { ...o, beat, handler: handler.buffer as SharedArrayBuffer, beatMs: BEAT_MS, logFormat: logFormat() };
     const worker = new Worker(new URL('hang-watchdog.mjs', workerDir), { workerData: data });
     // neither keeps the process alive: the session decides when it ends
     worker.unref();

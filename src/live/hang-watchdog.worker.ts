@@ -8,6 +8,7 @@ import type { InstrumentGrid } from '../feed/instruments';
 import type { ProductType } from '../gateway/wire';
 import { logger, registerSecret, setLogFormat } from '../log/logger';
 import { duration } from '../format/numbers';
+import { handlerIn } from '../strategy/handler-cell';
 import type { HangWatchdogData } from './hang-watchdog';
 
 const d = workerData as HangWatchdogData;
@@ -32,12 +33,13 @@ const poll = setInterval(() => {
 }, d.beatMs);
 
 async function act(stillMs: number): Promise<void> {
+  const handler = handlerIn(new Int32Array(d.handler));
   log.error(
-    `HUNG: the session's thread has not come back for ${duration(stillMs * 1e6)}: a handler of strategy ${d.strategy} does not return (an endless loop?). ` +
+    `HUNG: the session's thread has not come back for ${duration(stillMs * 1e6)}: ${handler ? `${handler} of strategy ${d.strategy}` : `a handler of strategy ${d.strategy}`} does not return (an endless loop${handler ? ` in ${handler}` : ''}?). ` +
       (d.venueInProcess
         ? 'The embedded exchange is on that thread too and ends with this process; ending it.'
         : `Cancelling every order of the session${d.flatten ? ' and closing the position' : ''} from the watchdog, then ending the process.`),
-    { event: 'hung', strategy: d.strategy, stillMs },
+    { event: 'hung', strategy: d.strategy, handler, stillMs },
   );
   if (!d.venueInProcess) {
     for (const grid of d.grids) {

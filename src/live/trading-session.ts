@@ -21,6 +21,7 @@ import { HopBoard } from '../latency/hops';
 import { LatencyProbe } from '../latency/probe';
 import type { Layout } from '../feed/placement';
 import { HangWatchdog } from './hang-watchdog';
+import { trackHandlers } from '../strategy/handler-cell';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -226,8 +227,10 @@ export class TradingSession {
     const specs = grids.map(instrumentSpec);
     const st = o.strategy;
     let trader: Trader | null = null;
+    // the hang watchdog names the handler that does not return from the cell its handlers mark
+    const handlerCell = o.hang ? new Int32Array(new SharedArrayBuffer(4)) : null;
     const runtime = new StrategyRuntime({
-      definition: st.strategy.definition,
+      definition: handlerCell ? trackHandlers(st.strategy.definition, handlerCell) : st.strategy.definition,
       params: st.params,
       settings: st.settings,
       instruments: specs,
@@ -313,17 +316,21 @@ export class TradingSession {
     if (notReady())
       o.log(`gateway warn: the private stream is not ready after ${PRIVATE_READY_MS / 1000} s; trading starts, fills follow once it is`);
     // from the strategy's first handler (onStart) on
-    const watchdog = o.hang
-      ? HangWatchdog.start({
-          ...o.hang,
-          strategy: st.strategy.definition.name,
-          credentials: o.credentials,
-          mode: o.mode,
-          restUrl: endpoints.restUrl,
-          grids,
-          recording: !!o.record,
-        })
-      : null;
+    const watchdog =
+      o.hang && handlerCell
+        ? HangWatchdog.start(
+            {
+              ...o.hang,
+              strategy: st.strategy.definition.name,
+              credentials: o.credentials,
+              mode: o.mode,
+              restUrl: endpoints.restUrl,
+              grids,
+              recording: !!o.record,
+            },
+            handlerCell,
+          )
+        : null;
     trader.start();
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();

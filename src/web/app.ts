@@ -7,7 +7,7 @@ import type { RecordingEntry } from '../serve/listing';
 import { count, plural, quoteCurrency } from '../format/numbers';
 import { ReplayCharts } from './charts';
 import { DepthHeatmap } from './depth';
-import { handlerIn } from './handler-cell';
+import { handlerIn } from '../strategy/handler-cell';
 import { ErrorBanner } from './error-banner';
 import { LadderView, SharedBookReader } from './ladder';
 import { MetricsPanel } from './metrics-view';
@@ -237,7 +237,7 @@ let lastHeard = 0;
 let watchTimer: ReturnType<typeof setTimeout> | null = null;
 /** The strategy of the run the worker is on (`name (origin)`), for the watchdog's message. */
 let runningStrategy = '';
-/** Where the worker marks the strategy handler it is in (./handler-cell); null where memory cannot be shared. */
+/** Where the worker marks the strategy handler it is in (src/strategy/handler-cell.ts); null where memory cannot be shared. */
 let handlerCell: Int32Array | null = null;
 
 function startWorker(): Worker {

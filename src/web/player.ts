@@ -6,7 +6,7 @@
 // as `ringbook backtest` builds them; a Run with bad parameters is refused and the last run stays as it was.
 import { ReplaySession, type ResettableCore, type SessionHooks } from './replay-session';
 import { SymbolCharts, depthInterval } from './collect';
-import { trackHandlers } from './handler-cell';
+import { trackHandlers } from '../strategy/handler-cell';
 import { ParamError, runSettings, type RunSettings } from './params';
 import type { Recording } from './recording';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
@@ -63,7 +63,7 @@ export interface PlayerIo {
   copyLadder: boolean;
   /** sha256 of the core.wasm running, for the run's provenance (null: not known). */
   coreHash?: string | null;
-  /** Where to mark the strategy handler running (./handler-cell), for the page's watchdog. */
+  /** Where to mark the strategy handler running (src/strategy/handler-cell.ts), for the page's watchdog. */
   handlerCell?: Int32Array | null;
 }
 

@@ -143,7 +143,7 @@ export interface Frame {
 }
 
 export type FromWorker =
-  /** `handler`: where the worker marks the strategy handler it is in (./handler-cell), when memory can be shared. */
+  /** `handler`: where the worker marks the strategy handler it is in (src/strategy/handler-cell.ts), when memory can be shared. */
   | { type: 'hello'; isolated: boolean; handler?: Int32Array }
   /** A command (other than open) was handled: the worker is alive even when the command changed nothing. */
   | { type: 'handled' }

@@ -20,7 +20,7 @@ const scope = self as unknown as {
 // posting a shared memory throws unless isolated (and the page would have no SharedArrayBuffer to read it with)
 const isolated = scope.crossOriginIsolated === true;
 const post = (m: FromWorker, transfer: Transferable[] = []) => scope.postMessage(m, transfer);
-/** The strategy handler running now, for the page's watchdog (./handler-cell); shared only when isolated. */
+/** The strategy handler running now, for the page's watchdog (src/strategy/handler-cell.ts); shared only when isolated. */
 const handlerCell = isolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
 
 let modulePromise: Promise<WebAssembly.Module> | null = null;

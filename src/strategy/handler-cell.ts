@@ -1,8 +1,8 @@
-// Which strategy handler the replay worker is in, for the page's watchdog: a worker stuck in strategy code cannot
-// say anything, so it writes the handler's number into one shared int32 before calling it (and puts back the one it
-// interrupted after), and the page reads it when it gives up on the worker. Only where memory can be shared (a
-// cross-origin isolated page); elsewhere the banner cannot name the handler.
-import type { StrategyDefinition, StrategyHandlers } from '../strategy/api';
+// Which strategy handler a thread is in, for a watchdog on another thread: a thread stuck in strategy code cannot say
+// anything, so it writes the handler's number into one shared int32 before calling it (and puts back the one it
+// interrupted after), and the watchdog reads it when it gives up on the thread: the replay page's (only where memory
+// can be shared, a cross-origin isolated page) and a live session's (src/live/hang-watchdog.ts).
+import type { StrategyDefinition, StrategyHandlers } from './api';
 
 /** Index 0: no strategy code running. */
 export const HANDLER_NAMES = [
