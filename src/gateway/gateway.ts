@@ -198,6 +198,10 @@ export class BitgetGateway {
         this.log('warn', `clock offset not measured (${errText(err)}); using the local clock`);
       }
     }
+    // the order requests' own connection, made now so the first order need not wait for it (node:http carries them
+    // until it is up)
+    if (!(await this.rest.openOrderSocket()) && this.rest.orderSocket)
+      this.log('warn', 'the order connection could not be made; orders go through node:http until it is');
     if (this.privateWs) this.privateWs.start();
     else if (this.o.autoReconcile !== false) this.requestReconcile();
   }

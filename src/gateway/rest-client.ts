@@ -10,6 +10,7 @@ import { queryString, signRest, type Credentials } from './signing';
 import { ServerClock, offsetFromSamples, type TimeSample } from './clock';
 import { SlidingWindowLimiter, type RateLimit } from './rate-limit';
 import { BitgetApiError, GatewayTransportError, classifyBitgetCode } from './errors';
+import { OrderSocket } from './order-socket';
 import {
   ENDPOINTS,
   type EndpointName,
@@ -58,6 +59,12 @@ export interface RestClientOptions {
   /** Re-measure the clock offset after a timestamp error (40004/40005/40008). Default true. */
   autoClockSync?: boolean;
   locale?: string;
+  /**
+   * Send the order requests (place, cancel, modify, their batches, cancel-all) as prepared bytes on a connection of
+   * their own (src/gateway/order-socket.ts), written in the caller's turn; node:http carries them while that
+   * connection is down, and every other request always. Default true.
+   */
+  orderSocket?: boolean;
   log?: (level: 'info' | 'warn' | 'error', line: string) => void;
 }
 
@@ -65,7 +72,11 @@ type Params = Record<string, string | number | undefined>;
 
 export class BitgetRestClient {
   readonly clock: ServerClock;
-  readonly stats = { requests: 0, errors: 0, retries429: 0, transportErrors: 0 };
+  readonly stats = { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0 };
+  /** The order requests' own connection (null when turned off). */
+  readonly orderSocket: OrderSocket | null;
+  /** Per order endpoint: its request's bytes up to the timestamp's value (request line, Host, the fixed headers). */
+  private readonly prepared = new Map<EndpointName, string>();
   private readonly base: URL;
   private readonly limiters = new Map<EndpointName, SlidingWindowLimiter>();
   private readonly agent: HttpAgent;
@@ -94,6 +105,21 @@ export class BitgetRestClient {
     if (this.o.mode !== 'live') signed.push('paptrading', '1');
     signed.push('ACCESS-TIMESTAMP', '', 'ACCESS-SIGN', '');
     this.templates = [plain, [...plain, 'Content-Length', ''], signed, [...signed, 'Content-Length', '']];
+    this.orderSocket =
+      this.o.orderSocket === false
+        ? null
+        : new OrderSocket({ url: this.base, timeoutMs: this.o.timeoutMs, log: (level, line) => this.o.log?.(level, line) });
+    if (this.orderSocket) {
+      // the same bytes node:http makes from the signed header list (request line, "Name: value" lines in the list's
+      // order, then Connection: keep-alive), so a request reads the same on either path
+      const fixed = signed.slice(0, -4);
+      let lines = '';
+      for (let i = 0; i < fixed.length; i += 2) lines += `${fixed[i]}: ${fixed[i + 1]}\r\n`;
+      for (const name of ORDER_ENDPOINTS) {
+        const spec = ENDPOINTS[name];
+        this.prepared.set(name, `${spec.method} ${spec.path} HTTP/1.1\r\n${lines}ACCESS-TIMESTAMP: `);
+      }
+    }
     this.ownsLimiters = !opts.limitersOf;
     for (const [name, spec] of Object.entries(ENDPOINTS) as Array<[EndpointName, (typeof ENDPOINTS)[EndpointName]]>) {
       const b = opts.rateLimits?.[name] ?? spec.budget;
@@ -112,6 +138,12 @@ export class BitgetRestClient {
   close(): void {
     if (this.ownsLimiters) for (const l of this.limiters.values()) l.dispose();
     this.agent.destroy();
+    this.orderSocket?.close();
+  }
+
+  /** Connects the order requests' own connection (the gateway's start); resolves false when it could not. */
+  openOrderSocket(): Promise<boolean> {
+    return this.orderSocket ? this.orderSocket.open() : Promise.resolve(false);
   }
 
   // ---- futures trading ----
@@ -275,7 +307,8 @@ export class BitgetRestClient {
       const release = limiter.tryAcquire() ?? (await limiter.acquire());
       let res: { status: number; text: string; retryAfterMs?: number };
       try {
-        res = await this.send(spec.method, spec.path, q, bodyText, spec.signed, onWritten);
+        const fast = this.prepared.size && !q ? this.sendPrepared(name, bodyText, onWritten) : null;
+        res = await (fast ?? this.send(spec.method, spec.path, q, bodyText, spec.signed, onWritten));
       } catch (err) {
         this.stats.transportErrors++;
         throw err;
@@ -360,6 +393,27 @@ export class BitgetRestClient {
     return t;
   }
 
+  /**
+   * An order request on the order connection: the prepared bytes, this request's timestamp, signature, length and
+   * body, written now. Null (nothing sent) when the endpoint has no prepared bytes or the connection is not ready.
+   */
+  private sendPrepared(
+    name: EndpointName,
+    body: string,
+    onWritten?: () => void,
+  ): Promise<{ status: number; text: string; retryAfterMs?: number }> | null {
+    const pre = this.prepared.get(name);
+    const sock = this.orderSocket!;
+    if (pre === undefined || !sock.ready) return null;
+    const path = ENDPOINTS[name].path;
+    const ts = this.clock.restTimestamp();
+    const sign = signRest(this.o.credentials.secret, ts, 'POST', path, '', body);
+    const bytes = `${pre}${ts}\r\nACCESS-SIGN: ${sign}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body}`;
+    this.stats.requests++;
+    this.stats.prepared++;
+    return sock.request(bytes, path, onWritten);
+  }
+
   private send(
     method: string,
     path: string,
@@ -420,6 +474,16 @@ export class BitgetRestClient {
     });
   }
 }
+
+/** The requests that go out on the order connection (all POST, signed, no query). */
+const ORDER_ENDPOINTS: readonly EndpointName[] = [
+  'placeOrder',
+  'cancelOrder',
+  'modifyOrder',
+  'batchPlaceOrder',
+  'batchCancelOrders',
+  'cancelAllOrders',
+];
 
 function assertDecimal(v: unknown, what: string): void {
   if (typeof v !== 'string' || !/^\d+(\.\d+)?$/.test(v)) {
