@@ -131,6 +131,10 @@ export class Trader {
   onDecided: ((ns: number) => void) | null = null;
   /** Set by stop(): the kill switch that follows is an ordinary stop, not an error. */
   private stopping = false;
+  /** The decision being sent, whose order log records are written after it (logDecision). */
+  private unlogged: Action[] | null = null;
+  private unloggedDecidedNs = 0n;
+  private unloggedInsts = new Int32Array(16);
 
   /**
    * Late binding: the gateways need the trader's event callback before the trader can hold them. One executor serves
@@ -149,6 +153,7 @@ export class Trader {
    */
   handle(e: Event, inst = 0): void {
     if (this.orderLog) {
+      this.logDecision(); // an answer given while its decision was being sent (a local refusal) follows it in the log
       this.clock.read();
       if (e.type === 'killSwitch') for (const l of this.lanes) this.orderLog.event(e, this.clock.ns, this.runtime.nowNs(), l.inst);
       else this.orderLog.event(e, this.clock.ns, this.runtime.nowNs(), inst);
@@ -191,16 +196,20 @@ export class Trader {
     // the instruments are read now: the runtime's next answer replaces them
     const inst0 = this.runtime.actionInst(0);
     let mixed = false;
+    const log = this.orderLog;
+    if (log) {
+      this.logDecision(); // an earlier decision still unlogged (one sent from inside this one's answer)
+      this.unlogged = actions;
+      this.unloggedDecidedNs = this.runtime.nowNs();
+      if (this.unloggedInsts.length < n) this.unloggedInsts = new Int32Array(n * 2);
+    }
     for (let i = 0; i < n; i++) {
       const a = actions[i];
       const inst = this.runtime.actionInst(i);
       if (inst !== inst0) mixed = true;
+      if (log) this.unloggedInsts[i] = inst;
       const lane = this.lanes[inst];
       this.counters.actions++;
-      if (this.orderLog) {
-        this.clock.read();
-        this.orderLog.action(a, this.clock.ns, this.runtime.nowNs(), inst);
-      }
       if (a.type === 'place') {
         this.counters.orders++;
         lane.counters.orders++;
@@ -213,16 +222,33 @@ export class Trader {
         lane.counters.cancelAlls++;
       }
     }
-    if (!mixed) return this.send(this.lanes[inst0].executor, actions);
-    // several instruments in one answer: each instrument's actions, in their order, to its own gateway
-    const per = new Map<number, Action[]>();
-    for (let i = 0; i < n; i++) {
-      const inst = this.runtime.actionInst(i);
-      const list = per.get(inst);
-      if (list) list.push(actions[i]);
-      else per.set(inst, [actions[i]]);
+    if (!mixed) this.send(this.lanes[inst0].executor, actions);
+    else {
+      // several instruments in one answer: each instrument's actions, in their order, to its own gateway
+      const per = new Map<number, Action[]>();
+      for (let i = 0; i < n; i++) {
+        const inst = this.runtime.actionInst(i);
+        const list = per.get(inst);
+        if (list) list.push(actions[i]);
+        else per.set(inst, [actions[i]]);
+      }
+      for (const [inst, list] of per) this.send(this.lanes[inst].executor, list);
     }
-    for (const [inst, list] of per) this.send(this.lanes[inst].executor, list);
+    this.logDecision();
+  }
+
+  /**
+   * The order log's records of the decision just sent: written once its requests are on the wire, so the log costs
+   * the order nothing (docs/tuning.md, gateway→wire). The log keeps its order: any answer logged during the send
+   * (handle) writes these first. local_ts is the wall clock after the send; aux, the strategy clock at the decision.
+   */
+  private logDecision(): void {
+    const actions = this.unlogged;
+    if (actions === null) return;
+    this.unlogged = null;
+    this.clock.read();
+    for (let i = 0; i < actions.length; i++)
+      this.orderLog!.action(actions[i], this.clock.ns, this.unloggedDecidedNs, this.unloggedInsts[i]);
   }
 
   private send(x: Executor | null, actions: Action[]): void {
