@@ -250,7 +250,8 @@ export class Publisher {
   }
 
   private publishTrades(trades: Trade[]): void {
-    this.recent.push(...trades);
+    // one at a time: a tick that fell far behind (a busy host) brings more trades than a spread's arguments may hold
+    for (let i = Math.max(0, trades.length - TRADE_SNAPSHOT_SIZE); i < trades.length; i++) this.recent.push(trades[i]);
     if (this.recent.length > TRADE_SNAPSHOT_SIZE) this.recent = this.recent.slice(-TRADE_SNAPSHOT_SIZE);
     this.counters.tradePushes++;
     if (this.subs.get('trade')!.size === 0) return;
