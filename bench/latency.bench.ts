@@ -55,6 +55,8 @@ export interface LatencyRun {
   messages: number;
   messagesPerSec: number;
   orders: number;
+  /** The run's REST requests: as prepared bytes on the gateway's order connection, and through node:http (every other request, and orders while that connection was down). */
+  requests: { prepared: number; http: number };
   /** Signals whose feed/engine stamps another message overwrote (not counted in those hops). */
   unstamped: number;
   hops: Partial<Record<HopName, HistogramSummary>>;
@@ -186,12 +188,16 @@ async function runOnce(
     session.probe.unstamped = 0;
     await takeStamps(ex.rest);
     const orders0 = session.trader.counters.orders;
+    const rest0 = { ...session.gateway.rest.stats };
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const elapsed = (performance.now() - t0) / 1000;
     const messages = session.probe.messages.length;
     const orders = session.trader.counters.orders - orders0;
     const end = session.summary();
+    const rs = session.gateway.rest.stats;
+    const prepared = rs.prepared - rest0.prepared;
+    const requests = { prepared, http: rs.requests - rest0.requests - prepared };
     await session.stop(true); // flat, so the next run starts from no position
     session.probe.flush();
     joinStamps(session.hops, session, await takeStamps(ex.rest));
@@ -203,6 +209,7 @@ async function runOnce(
       messages,
       messagesPerSec: messages / elapsed,
       orders,
+      requests,
       unstamped: session.probe.unstamped,
       hops: session.hops.summaries(),
       phase: end.phase,
@@ -239,7 +246,7 @@ const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns)
 /** One table per run: each hop's p50 / p99 / p99.9 / max and its sample count. */
 export function latencyRunTable(r: LatencyRun): string {
   const lines = [
-    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout: ${r.messages} messages, ${r.orders} orders`,
+    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout: ${r.messages} messages, ${r.orders} orders (REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
     `  ${'hop'.padEnd(20)} ${'p50'.padStart(11)} ${'p99'.padStart(11)} ${'p99.9'.padStart(11)} ${'max'.padStart(11)} ${'n'.padStart(8)}`,
   ];
   for (const h of HOPS) {
