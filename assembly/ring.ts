@@ -178,6 +178,18 @@ export function ringWait(ring: usize, spins: i32, timeoutNs: i64): u32 {
   return now - tail;
 }
 
+/**
+ * The other side's index, loaded atomically (sequentially consistent, as every index load here): the TypeScript
+ * handle refreshes its private sight of it through these, because a call into the core costs a JavaScript thread
+ * less than Atomics.load does (src/core/ring.ts says what was measured).
+ */
+export function ringLoadHead(ring: usize): u32 {
+  return atomic.load<u32>(ring + RH_HEAD);
+}
+export function ringLoadTail(ring: usize): u32 {
+  return atomic.load<u32>(ring + RH_TAIL);
+}
+
 /** Either side: records published and not yet released. A snapshot: both indices may move right after. */
 export function ringSize(ring: usize): u32 {
   return atomic.load<u32>(ring + RH_HEAD) - atomic.load<u32>(ring + RH_TAIL);

@@ -34,14 +34,14 @@ async function setup(): Promise<() => Promise<number> | number> {
       return role === 'producer' ? () => (core.x.benchProduce(base, n, batch), 0) : () => core.x.benchConsume(base, n, batch);
     }
     const ring = new Ring(core, base);
-    const f = core.f64;
+    const f = ring.f64;
     if (role === 'producer') {
       return () => {
         for (let seq = 0; seq < n;) {
           const k = ring.writable(Math.min(batch, n - seq));
           const head = ring.head;
           for (let j = 0; j < k; j++) {
-            const at = ring.slot(head + j) >> 3;
+            const at = ring.f64At(head + j);
             const s = seq + j;
             f[at] = s;
             f[at + 1] = s + 1;
@@ -64,7 +64,7 @@ async function setup(): Promise<() => Promise<number> | number> {
         const k = ring.readable(Math.min(batch, n - seq));
         const tail = ring.tail;
         for (let j = 0; j < k; j++) {
-          const at = ring.slot(tail + j) >> 3;
+          const at = ring.f64At(tail + j);
           const s = seq + j;
           if (
             f[at] !== s ||

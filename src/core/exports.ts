@@ -29,6 +29,8 @@ export interface CoreExports {
   ringPop(ring: Ptr, dst: Ptr): number;
   ringWait(ring: Ptr, spins: number, timeoutNs: bigint): number;
   ringSize(ring: Ptr): number;
+  ringLoadHead(ring: Ptr): number;
+  ringLoadTail(ring: Ptr): number;
   // decimal
   parseDecimal(ptr: Ptr, len: number, scale: number, allowSign: number): number;
   decimalToSteps(ptr: Ptr, len: number, scale: number, step: bigint, allowSign: number): number;
@@ -133,6 +135,8 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'ringPop',
   'ringWait',
   'ringSize',
+  'ringLoadHead',
+  'ringLoadTail',
   'parseDecimal',
   'decimalToSteps',
   'decimalValue',

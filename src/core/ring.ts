@@ -1,26 +1,53 @@
 // A typed handle on one SPSC ring in the shared memory (the protocol is assembly/ring.ts's). Each thread makes its
 // own handle over the same offset; a handle is either the producer's or the consumer's, never both.
 //
-// Zero-copy use: the producer asks `writable(n)`, fills slots at `slot(head + i)` through the Core's typed views,
-// then `publish(k)`; the consumer asks `readable(n)`, reads `slot(tail + i)`, then `release(k)`.
+// Zero-copy use: the producer asks `writable(n)`, fills the records at `head + i` (through `f64`/`i32` and
+// `f64At`/`i32At`, or at the byte offset `slot(head + i)` through the Core's views), then `publish(k)`; the consumer
+// asks `readable(n)`, reads the records at `tail + i`, then `release(k)`.
 //
-// The per-record calls (head, tail, slot, writable, readable, publish, release) run here in JavaScript on the
-// memory's Int32 view, with the ring's constants cached in the handle: a call into wasm costs more than the few
-// loads and stores it would do. They keep to the core's protocol exactly (the same header words, the same cached
-// opposite index, the same announce-then-check wake-up), so a handle can be mixed with the core's own ring calls
-// (pushFrom, popTo, wait, engine.drain) on the same side. Indices are free-running u32; differences are taken
-// `| 0`, exact while fewer than 2^31 records are in flight (capacities are far below).
+// Where each step runs, from what was measured on Node 20 (bench ring, and per-call timings): the index arithmetic
+// and the plain loads of a side's own index run here in JavaScript, with the ring's constants cached in the handle.
+// Every atomic step (publish, release, the refresh of the other side's index) is one call into the core: V8 does not
+// inline Atomics.load/store (each is a builtin call, ~8 ns), while a call into wasm from an optimised call site that
+// has seen one target costs ~4 ns with its atomic operations inside. Those steps are the core's own functions, so the
+// handle keeps to its protocol exactly (the same header words, the same announce-then-check wake-up) and can be
+// mixed with the core's own ring calls (pushFrom, popTo, wait, engine.drain) on the same side. Indices are
+// free-running u32; differences are taken `| 0`, exact while fewer than 2^31 records are in flight.
 
 import type { Core } from './loader';
+import type { CoreExports } from './exports';
 import { RH, RING_HEADER } from './layout';
+
+type IndexCalls = Pick<CoreExports, 'ringPublish' | 'ringRelease' | 'ringLoadHead' | 'ringLoadTail'>;
+
+/**
+ * One set of the core's index functions per memory in this thread. Each instance of the core exports functions of its
+ * own, and a call site that has seen several targets is no longer inlined (measured: 14 ns a release through a call
+ * site that had seen three instances, 5 ns through one). Every instance over one memory does the same to the same
+ * bytes, so the first instance's functions serve every handle over that memory.
+ */
+const callsByMemory = new WeakMap<WebAssembly.Memory, IndexCalls>();
+function indexCalls(core: Core): IndexCalls {
+  let calls = callsByMemory.get(core.memory);
+  if (!calls) callsByMemory.set(core.memory, (calls = core.x));
+  return calls;
+}
 
 export class Ring {
   readonly capacity: number;
   readonly recordSize: number;
-  private readonly mask: number;
+  /** Index → slot number: `index & mask`. */
+  readonly mask: number;
+  /** The slots as float64s (records of 8 bytes or more): a record's first element is at `f64At(index)`. */
+  readonly f64: Float64Array;
+  /** The slots as int32s: a record's first element is at `i32At(index)`. */
+  readonly i32: Int32Array;
   private readonly shift: number;
+  private readonly shift64: number;
+  private readonly shift32: number;
   private readonly slots: number;
   private readonly w: Int32Array;
+  private readonly calls: IndexCalls;
   // Int32 indices of the header words
   private readonly iHead: number;
   private readonly iTail: number;
@@ -42,18 +69,32 @@ export class Ring {
     if (this.capacity === 0) throw new Error(`no ring at offset ${base}: the memory is not formatted`);
     this.mask = this.capacity - 1;
     this.shift = Math.log2(this.recordSize);
+    this.shift64 = Math.max(0, this.shift - 3);
+    this.shift32 = Math.max(0, this.shift - 2);
     this.slots = base + RING_HEADER;
+    const buffer = core.memory.buffer as unknown as ArrayBuffer;
+    this.f64 = new Float64Array(buffer, this.slots, (this.capacity * this.recordSize) >> 3);
+    this.i32 = new Int32Array(buffer, this.slots, (this.capacity * this.recordSize) >> 2);
     this.w = core.words;
+    this.calls = indexCalls(core);
     this.iHead = (base + RH.head) >> 2;
     this.iTail = (base + RH.tail) >> 2;
     this.iWaiting = (base + RH.waiting) >> 2;
-    this.seenTail = Atomics.load(this.w, this.iTail);
-    this.seenHead = Atomics.load(this.w, this.iHead);
+    this.seenTail = this.calls.ringLoadTail(base);
+    this.seenHead = this.calls.ringLoadHead(base);
   }
 
   /** Byte offset of the slot for free-running index `index`. */
   slot(index: number): number {
     return this.slots + ((index & this.mask) << this.shift);
+  }
+  /** Element of `f64` where the record at free-running index `index` starts. */
+  f64At(index: number): number {
+    return (index & this.mask) << this.shift64;
+  }
+  /** Element of `i32` where the record at free-running index `index` starts. */
+  i32At(index: number): number {
+    return (index & this.mask) << this.shift32;
   }
 
   // producer
@@ -63,11 +104,10 @@ export class Ring {
   }
   /** Producer: slots free now, at most `want`; may be low (the consumer can free more at any moment), never high. */
   writable(want: number): number {
-    const w = this.w;
-    const head = w[this.iHead];
+    const head = this.w[this.iHead];
     let free = this.capacity - ((head - this.seenTail) | 0);
     if (free < want || free > this.capacity) {
-      const tail = Atomics.load(w, this.iTail);
+      const tail = this.calls.ringLoadTail(this.base);
       this.seenTail = tail;
       free = this.capacity - ((head - tail) | 0);
     }
@@ -75,9 +115,7 @@ export class Ring {
   }
   /** Producer: makes the next `n` filled slots visible, with one index store; wakes a consumer asleep in wait(). */
   publish(n: number): void {
-    const w = this.w;
-    Atomics.store(w, this.iHead, (w[this.iHead] + n) | 0);
-    if (Atomics.load(w, this.iWaiting) !== 0) Atomics.notify(w, this.iHead, 1);
+    this.calls.ringPublish(this.base, n);
   }
   /** Producer: copies `n` records from byte offset `src`; returns how many fitted (a full ring never overwrites). */
   pushFrom(src: number, n: number): number {
@@ -91,11 +129,10 @@ export class Ring {
   }
   /** Consumer: records ready now, at most `want`; may be low (the producer can publish more), never high. */
   readable(want: number): number {
-    const w = this.w;
-    const tail = w[this.iTail];
+    const tail = this.w[this.iTail];
     let avail = (this.seenHead - tail) | 0;
     if (avail < want) {
-      const head = Atomics.load(w, this.iHead);
+      const head = this.calls.ringLoadHead(this.base);
       this.seenHead = head;
       avail = (head - tail) | 0;
     }
@@ -103,8 +140,7 @@ export class Ring {
   }
   /** Consumer: frees the `n` oldest records. */
   release(n: number): void {
-    const w = this.w;
-    Atomics.store(w, this.iTail, (w[this.iTail] + n) | 0);
+    this.calls.ringRelease(this.base, n);
   }
   /** Consumer: copies up to `n` records to byte offset `dst` and frees them; returns how many. */
   popTo(dst: number, n: number): number {
