@@ -1,7 +1,7 @@
 // `ringbook bench [names…] [--json] [--quick] [--rounds N]`: runs the benchmarks, prints medians of interleaved
 // rounds and the ratios against peers measured in the same run. Benchmarks are not tests: they assert nothing
 // about speed, only that the data moved intact.
-import { benchRing } from './ring.bench';
+import { benchRing, ringReport } from './ring.bench';
 import { benchBook } from './book.bench';
 import { benchFeed, latencyTable } from './feed.bench';
 import { benchCapture } from './capture.bench';
@@ -101,11 +101,11 @@ export async function runBench(args: string[]): Promise<number> {
   let failed = false;
 
   if (all || which.includes('ring')) {
-    log(`ring: median of ${rounds} interleaved rounds …`);
+    log(`ring: ${rounds} interleaved rounds, the JS-driven and the plain JS ring in side-by-side pairs …`);
     const r = await benchRing({ rounds, quick });
-    out.ring = { rows: r.results.json(), ratios: r.ratios, record_errors: r.errors };
+    out.ring = { rows: r.results.json(), ratios: r.ratios, pair_ratios: r.pairs, load_average: r.load, record_errors: r.errors };
     log(r.results.table('ring (million 64-byte records per second)'));
-    for (const [k, v] of Object.entries(r.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+    log(ringReport(r));
     log(`  record errors: ${r.errors}`);
     if (r.errors) failed = true;
   }
