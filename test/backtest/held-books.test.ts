@@ -5,53 +5,15 @@
 // set timers, and halt on a feed-latency breach.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { R, REC_SIZE, Kind } from '../../src/core/index';
-import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
+import { createBacktestCore, instrumentOf } from '../../src/backtest/backtest';
 import type { StrategyRuntime } from '../../src/strategy/runtime';
 import { Backtest, type StrategyRun } from '../../src/backtest/run';
 import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
 import { resolveRun } from '../../src/strategy/resolve';
-import { bookRecords } from '../../bench/bookstream';
+import { GRID, pacedTape } from '../helpers/paced-tape';
 import { testCore } from '../helpers/core';
-
-const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
-const WORDS = REC_SIZE / 4;
-
-/**
- * The bench's book stream, messages ~36 ms apart with 30 ms of feed latency, a public trade after every fifth message,
- * every seventh message stamped 5 ms before its exchange time and every 2000th with 3 s of feed latency (a breach for
- * a strategy whose limit is lower).
- */
-function tape(n: number): { words: Int32Array; rows: number } {
-  const src = bookRecords(n, 5);
-  const out = new Int32Array((src.n + src.n / 4) * WORDS);
-  const big = new BigInt64Array(out.buffer);
-  const at = (i: number, field: number) => (i * REC_SIZE + field) / 8;
-  const srcBig = new BigInt64Array(src.words.buffer);
-  const t0 = srcBig[R.localTs / 8];
-  let rows = 0;
-  let msg = 0;
-  for (let i = 0; i < src.n; i++) {
-    out.set(src.words.subarray(i * WORDS, (i + 1) * WORDS), rows * WORDS);
-    const local = t0 + (srcBig[at(i, R.localTs)] - t0) * 300n;
-    big[at(rows, R.exchTs)] = local - (msg % 2000 === 1999 ? 3_000_000_000n : 30_000_000n);
-    big[at(rows, R.localTs)] = msg % 7 === 3 ? local - 35_000_000n : local;
-    rows++;
-    const last = ((src.words[i * WORDS] >> 16) & 2) !== 0 && (src.words[i * WORDS] & 0xff) === Kind.bookLevel;
-    if (last) {
-      if (msg % 5 === 1) {
-        out.set(out.subarray((rows - 1) * WORDS, rows * WORDS), rows * WORDS);
-        out[rows * WORDS] = Kind.trade | ((msg % 2 ? 1 : 2) << 8);
-        big[at(rows, R.qty)] = 40n;
-        rows++;
-      }
-      msg++;
-    }
-  }
-  return { words: out, rows };
-}
 
 /** Trades on public trades only: every 40th a market order the way the latest book leans, flat again 25 trades on. */
 const tradeTaker = defineStrategy({
@@ -161,7 +123,7 @@ async function run(everyBook: boolean, c: (typeof CASES)[number], words: Int32Ar
   return { trace: json(trace), actions, state: json(state), held: bt.booksHeld };
 }
 
-const { words, rows } = tape(300_000);
+const { words, rows } = pacedTape(300_000, 2000);
 
 for (const c of CASES) {
   test(`holding book messages back changes nothing: ${c.name}`, async () => {

@@ -3,52 +3,14 @@
 // hands over every tick — for strategies whose timers, risk limits and cooldowns all fire on ticks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { R, REC_SIZE, Kind } from '../../src/core/index';
-import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
+import { createBacktestCore, instrumentOf } from '../../src/backtest/backtest';
 import type { StrategyRuntime } from '../../src/strategy/runtime';
 import { obiOfiRun } from '../helpers/obi-ofi';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
-import { bookRecords } from '../../bench/bookstream';
+import { GRID, pacedTape } from '../helpers/paced-tape';
 import { testCore } from '../helpers/core';
-
-const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
-const WORDS = REC_SIZE / 4;
-
-/**
- * The bench's book stream with Bitget-like pacing (messages ~36 ms apart), 30 ms of feed latency, a public trade
- * after every fifth message, and every seventh message stamped 5 ms *before* its exchange time (a local clock
- * behind: its signal is delivered at the exchange time, stamped earlier than a tick it follows).
- */
-function tape(n: number): { words: Int32Array; rows: number } {
-  const src = bookRecords(n, 5);
-  const out = new Int32Array((src.n + src.n / 4) * WORDS);
-  const big = new BigInt64Array(out.buffer);
-  const at = (i: number, field: number) => (i * REC_SIZE + field) / 8;
-  const srcBig = new BigInt64Array(src.words.buffer);
-  const t0 = srcBig[R.localTs / 8];
-  let rows = 0;
-  let msg = 0;
-  for (let i = 0; i < src.n; i++) {
-    out.set(src.words.subarray(i * WORDS, (i + 1) * WORDS), rows * WORDS);
-    const local = t0 + (srcBig[at(i, R.localTs)] - t0) * 300n;
-    big[at(rows, R.exchTs)] = local - 30_000_000n;
-    big[at(rows, R.localTs)] = msg % 7 === 3 ? local - 35_000_000n : local;
-    rows++;
-    const last = ((src.words[i * WORDS] >> 16) & 2) !== 0 && (src.words[i * WORDS] & 0xff) === Kind.bookLevel;
-    if (last) {
-      if (msg % 5 === 1) {
-        out.set(out.subarray((rows - 1) * WORDS, rows * WORDS), rows * WORDS);
-        out[rows * WORDS] = Kind.trade | ((msg % 2 ? 1 : 2) << 8);
-        big[at(rows, R.qty)] = 40n;
-        rows++;
-      }
-      msg++;
-    }
-  }
-  return { words: out, rows };
-}
 
 const CASES: Array<{ name: string; sets: string[]; latency: LatencyModel; queue: QueueModel }> = [
   {
@@ -156,7 +118,7 @@ async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Ar
   return { trace: json(trace), actions, state: json(state), ticks: bt.ticks, skipped: bt.ticksSkipped };
 }
 
-const { words, rows } = tape(400_000);
+const { words, rows } = pacedTape(400_000);
 
 for (const c of CASES) {
   test(`skipping quiet ticks changes nothing: ${c.name}`, async () => {
