@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeRecording } from '../../bench/recording';
 import type { PageState } from '../../src/web/app';
+import { pageState, runToEnd, waitFor } from './page-driver';
 import { runServe } from '../../src/cli/serve';
 import { startServer } from '../../src/serve/server';
 import { metricsOfCli } from '../helpers/metrics-json';
@@ -49,8 +50,7 @@ if (!existsSync(CHROMIUM)) {
     page: Page;
   };
 
-  const state = (page = ctx.page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__ringbook)) as PageState);
-  const waitFor = (page: Page, fn: string, timeout = 30_000) => page.waitForFunction(fn, null, { timeout, polling: 20 });
+  const state = (page = ctx.page) => pageState(page);
 
   function cli(...args: string[]): Record<string, unknown> {
     const r = spawnSync(process.execPath, [join(BUILD, 'ringbook.mjs'), 'backtest', ctx.data, ...args, '--json'], { encoding: 'utf8' });
@@ -64,20 +64,6 @@ if (!existsSync(CHROMIUM)) {
     await page.click('#open');
     await waitFor(page, `['paused','done','error'].includes(window.__ringbook.status) && window.__ringbook.recording !== null`);
     await page.selectOption('#speed', 'max');
-  }
-
-  async function runToEnd(page: Page): Promise<PageState> {
-    const run = (await state(page)).run;
-    await page.click('#run');
-    // the new run's metrics, not the last run's status: a reset arrives a moment before the new run's first frame
-    await waitFor(
-      page,
-      `window.__ringbook.run > ${run} && (window.__ringbook.status === 'error' || (window.__ringbook.status === 'done' && window.__ringbook.metrics !== undefined))`,
-      60_000,
-    );
-    const s = await state(page);
-    assert.is(s.status, 'done', s.error);
-    return s;
   }
 
   test.before(async () => {

@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { writeRecording } from '../../bench/recording';
 import type { PageState } from '../../src/web/app';
+import { pageState, runToEnd, waitFor } from './page-driver';
 import { runServe } from '../../src/cli/serve';
 import { metricsOfCli } from '../helpers/metrics-json';
 
@@ -44,8 +45,7 @@ if (!existsSync(CHROMIUM)) {
     page: Page;
   };
 
-  const state = (page = ctx.page) => page.evaluate(() => JSON.parse(JSON.stringify(window.__ringbook)) as PageState);
-  const waitFor = (page: Page, fn: string, timeout = 30_000) => page.waitForFunction(fn, null, { timeout, polling: 20 });
+  const state = (page = ctx.page) => pageState(page);
 
   function cli(...args: string[]): Record<string, unknown> {
     const r = spawnSync(
@@ -75,19 +75,6 @@ if (!existsSync(CHROMIUM)) {
     const s = await state(page);
     assert.is(s.status, 'paused', s.error);
     await page.selectOption('#speed', 'max');
-  }
-
-  async function runToEnd(page: Page): Promise<PageState> {
-    const run = (await state(page)).run;
-    await page.click('#run');
-    await waitFor(
-      page,
-      `window.__ringbook.run > ${run} && (window.__ringbook.status === 'error' || (window.__ringbook.status === 'done' && window.__ringbook.metrics !== undefined))`,
-      60_000,
-    );
-    const s = await state(page);
-    assert.is(s.status, 'done', s.error);
-    return s;
   }
 
   test.before(async () => {
