@@ -6,6 +6,7 @@
 // once for all its asserts.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { assertFullMatch, assertRecordedAnswers } from '../helpers/parity-checks';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,21 +73,12 @@ for (const name of Object.keys(SESSIONS)) {
   test(`${name}: backtest --parity matches every live decision of a demo session`, async () => {
     if (name === 'starter') assert.is(made.status, 0, made.stderr);
     const r = await replay(name);
-    assert.is(r.status, 0, `${r.stderr}\n${JSON.stringify(r.parity?.divergence)}`);
-    const p = r.parity;
-    assert.ok(p.live >= 4, `the session traded several times (${p.live} decisions)`);
-    assert.is(p.divergence, null);
-    assert.is(p.matched, p.live);
-    assert.is(p.backtest, p.live);
+    assertFullMatch(r);
   });
 
   test(`${name}: the replay's orders were answered by the session's own answers, every one`, async () => {
     const r = await replay(name);
-    const a = r.parity.answers;
-    assert.is(a.venue, 'recorded');
-    assert.ok(a.recorded > 0);
-    assert.is(a.delivered, a.recorded, 'every recorded answer reached the replay');
-    assert.is(a.withheld, 0);
+    assertRecordedAnswers(r);
     // the fills the replay booked are the session's: as many, with the same fees, as its order log holds before the stop
     const log = await readOwnOrders(join(dir, name), 'BTCUSDT');
     const stop = log.findIndex((o) => o.event === OrderEvent.stop);
