@@ -5,15 +5,12 @@
 // set timers, and halt on a feed-latency breach.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBacktestCore, instrumentOf } from '../../src/backtest/backtest';
-import type { StrategyRuntime } from '../../src/strategy/runtime';
-import { Backtest, type StrategyRun } from '../../src/backtest/run';
+import type { StrategyRun } from '../../src/backtest/run';
 import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
 import { resolveRun } from '../../src/strategy/resolve';
-import { GRID, pacedTape } from '../helpers/paced-tape';
-import { testCore } from '../helpers/core';
+import { pacedTape, runOnTape, stateJson } from '../helpers/paced-tape';
 
 /** Trades on public trades only: every 40th a market order the way the latest book leans, flat again 25 trades on. */
 const tradeTaker = defineStrategy({
@@ -85,31 +82,10 @@ const CASES: Array<{ name: string; def: StrategyDefinition; sets: string[]; late
   },
 ];
 
-const json = (x: unknown) =>
-  JSON.stringify(x, (k, v) =>
-    typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v,
-  );
-
 async function run(everyBook: boolean, c: (typeof CASES)[number], words: Int32Array, rows: number) {
-  const core = await testCore();
-  const bc = createBacktestCore(core, GRID, 512);
-  bc.reset({});
   const values = resolveRun(c.def, [], c.sets);
   const strategy: StrategyRun = { definition: c.def, params: values.params, settings: values.settings };
-  const actions: string[] = [];
-  let rt: StrategyRuntime | null = null;
-  const bt = new Backtest(bc, {
-    strategy,
-    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-    onRuntime: (r) => (rt = r),
-    latency: c.latency,
-    queue: c.queue,
-    everyBook,
-    onAction: (local, a, decided) => actions.push(`${local} ${decided} ${json(a)}`),
-  });
-  bt.feedRecords(words, 0, rows);
-  const trace = bt.finish();
-  const r = rt as unknown as StrategyRuntime;
+  const { bt, rt: r, trace, actions } = await runOnTape({ strategy, latency: c.latency, queue: c.queue, everyBook }, words, rows);
   const m = r.markets[0];
   const state = {
     phase: r.phase,
@@ -120,7 +96,7 @@ async function run(everyBook: boolean, c: (typeof CASES)[number], words: Int32Ar
     roundTrips: r.roundTrips,
     views: [m.localNs, m.exchNs, m.book.bestBidTick, m.book.bestAskTick, m.signals.obiN, m.signals.ofiNorm],
   };
-  return { trace: json(trace), actions, state: json(state), held: bt.booksHeld };
+  return { trace, actions, state: stateJson(state), held: bt.booksHeld };
 }
 
 const { words, rows } = pacedTape(300_000, 2000);

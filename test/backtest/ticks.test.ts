@@ -3,14 +3,10 @@
 // hands over every tick — for strategies whose timers, risk limits and cooldowns all fire on ticks.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createBacktestCore, instrumentOf } from '../../src/backtest/backtest';
-import type { StrategyRuntime } from '../../src/strategy/runtime';
 import { obiOfiRun } from '../helpers/obi-ofi';
-import { Backtest } from '../../src/backtest/run';
 import { constantLatency, feedLatency, type LatencyModel } from '../../src/backtest/latency';
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
-import { GRID, pacedTape } from '../helpers/paced-tape';
-import { testCore } from '../helpers/core';
+import { pacedTape, runOnTape, stateJson } from '../helpers/paced-tape';
 
 const CASES: Array<{ name: string; sets: string[]; latency: LatencyModel; queue: QueueModel }> = [
   {
@@ -82,30 +78,10 @@ const CASES: Array<{ name: string; sets: string[]; latency: LatencyModel; queue:
   },
 ];
 
-const json = (x: unknown) =>
-  JSON.stringify(x, (k, v) =>
-    typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v,
-  );
-
 async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Array, rows: number) {
-  const core = await testCore();
-  const bc = createBacktestCore(core, GRID, 512);
-  bc.reset({});
   const base = ['hurdle.enabled=false', 'gates.maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9'];
-  const actions: string[] = [];
-  let rt: StrategyRuntime | null = null;
-  const bt = new Backtest(bc, {
-    strategy: obiOfiRun([...base, ...c.sets]),
-    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-    onRuntime: (r) => (rt = r),
-    latency: c.latency,
-    queue: c.queue,
-    everyTick,
-    onAction: (local, a, decided) => actions.push(`${local} ${decided} ${json(a)}`),
-  });
-  bt.feedRecords(words, 0, rows);
-  const trace = bt.finish();
-  const r = rt as unknown as StrategyRuntime;
+  const strategy = obiOfiRun([...base, ...c.sets]);
+  const { bt, rt: r, trace, actions } = await runOnTape({ strategy, latency: c.latency, queue: c.queue, everyTick }, words, rows);
   const state = {
     phase: r.phase,
     now: r.now,
@@ -115,7 +91,7 @@ async function run(everyTick: boolean, c: (typeof CASES)[number], words: Int32Ar
     liveOrders: r.liveOrderCount,
     roundTrips: r.roundTrips,
   };
-  return { trace: json(trace), actions, state: json(state), ticks: bt.ticks, skipped: bt.ticksSkipped };
+  return { trace, actions, state: stateJson(state), ticks: bt.ticks, skipped: bt.ticksSkipped };
 }
 
 const { words, rows } = pacedTape(400_000);

@@ -3,8 +3,11 @@
 // signal is delivered at the exchange time, stamped earlier than a tick it follows). `breachEvery` N: every Nth
 // message arrives with 3 s of feed latency instead (a breach for a strategy whose limit is lower).
 import { R, REC_SIZE, Kind } from '../../src/core/index';
-import type { RecordingGrid } from '../../src/backtest/backtest';
+import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
+import { Backtest, type BacktestOptions } from '../../src/backtest/run';
+import type { StrategyRuntime } from '../../src/strategy/runtime';
 import { bookRecords } from '../../bench/bookstream';
+import { testCore } from './core';
 
 export const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
 const WORDS = REC_SIZE / 4;
@@ -36,4 +39,31 @@ export function pacedTape(n: number, breachEvery = 0): { words: Int32Array; rows
     }
   }
   return { words: out, rows };
+}
+
+/** JSON of runtime state and traces for byte-for-byte comparison (bigints marked, maps as entries, id memories out). */
+export const stateJson = (x: unknown) =>
+  JSON.stringify(x, (k, v) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Map ? [...v] : k === 'usedOids' || k === 'seenFills' ? undefined : v,
+  );
+
+/** One backtest over a tape: its runtime, its trace as JSON and every action with its local and decision times. */
+export async function runOnTape(
+  o: Pick<BacktestOptions, 'strategy' | 'latency' | 'queue' | 'everyTick' | 'everyBook'>,
+  words: Int32Array,
+  rows: number,
+): Promise<{ bt: Backtest; rt: StrategyRuntime; trace: string; actions: string[] }> {
+  const bc = createBacktestCore(await testCore(), GRID, 512);
+  bc.reset({});
+  const actions: string[] = [];
+  let rt: StrategyRuntime | null = null;
+  const bt = new Backtest(bc, {
+    ...o,
+    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
+    onRuntime: (r) => (rt = r),
+    onAction: (local, a, decided) => actions.push(`${local} ${decided} ${stateJson(a)}`),
+  });
+  bt.feedRecords(words, 0, rows);
+  const trace = stateJson(bt.finish());
+  return { bt, rt: rt as unknown as StrategyRuntime, trace, actions };
 }
