@@ -1,7 +1,6 @@
 // Own orders and fills of a recorded trading session (<root>/_orders/…, kind 6 records, src/live/orderlog.ts):
 // read back for the recorded-latency model (round trips of our orders) and the live-parity check.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { listStreamParquet } from '../capture/recover';
 import { fileRowGroups } from '../capture/read-file';
 import { OrderEvent, readPlaceTerms } from '../live/orderlog';
 import type { RoundTrip } from './latency';
@@ -26,23 +25,10 @@ export interface OrderRecord {
   inst?: number;
 }
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) walk(p, out);
-    else if (st.isFile() && name.endsWith('.parquet')) out.push(p);
-  }
-}
-
 /** Every own-order record of `symbol` under `<root>/_orders/`, in local-time order (empty when none were recorded). */
 export async function readOwnOrders(root: string, symbol: string): Promise<OrderRecord[]> {
-  const dir = join(root, '_orders');
-  if (!existsSync(dir)) return [];
-  const files: string[] = [];
-  walk(dir, files);
   const out: OrderRecord[] = [];
-  for (const f of files.filter((p) => p.includes(`/symbol=${symbol}/`)).sort()) {
+  for (const f of listStreamParquet(root, '_orders').filter((p) => p.includes(`/symbol=${symbol}/`))) {
     for await (const g of fileRowGroups(f)) {
       const c = g.columns;
       const kind = c.kind as Int32Array;

@@ -1,29 +1,15 @@
 // The recorded ticker stream of a symbol (<root>/_ticker/…, kind 7 records, src/feed/ticker.ts), read back for the
 // backtest's funding (./funding). Node only: the browser's replay has no files.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { listStreamParquet } from '../capture/recover';
 import { fileRowGroups } from '../capture/read-file';
 import { Kind } from '../core/record';
 import { tickerRow, type TickerRow } from '../feed/ticker';
 
-function walk(dir: string, out: string[]): void {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) walk(p, out);
-    else if (st.isFile() && name.endsWith('.parquet')) out.push(p);
-  }
-}
-
 /** Every recorded ticker row of `symbol` under `<root>/_ticker/`, in exchange-time order (empty when none). */
 export async function readTicker(root: string, symbol: string, instType?: string): Promise<TickerRow[]> {
-  const dir = join(root, '_ticker');
-  if (!existsSync(dir)) return [];
-  const files: string[] = [];
-  walk(dir, files);
   const out: TickerRow[] = [];
   const mine = (p: string) => p.includes(`/symbol=${symbol}/`) && (!instType || p.includes(`/inst_type=${instType}/`));
-  for (const f of files.filter(mine).sort()) {
+  for (const f of listStreamParquet(root, '_ticker').filter(mine)) {
     for await (const g of fileRowGroups(f)) {
       const c = g.columns;
       const kind = c.kind as Int32Array;

@@ -284,6 +284,15 @@ export function recoverTree(root: string, o: RecoveryOptions = {}): RecoveryResu
   return out;
 }
 
+/** Every finished Parquet file of one of a recording's own streams (own orders, tickers), sorted by path; none: empty. */
+export function listStreamParquet(root: string, stream: '_orders' | '_ticker'): string[] {
+  const dir = join(root, stream);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const files: string[] = [];
+  walk(dir, files);
+  return files.filter((f) => f.endsWith('.parquet')).sort();
+}
+
 /** Every finished Parquet file under `root` (a file or a directory), sorted by path. */
 export function listParquet(root: string): string[] {
   if (!existsSync(root)) throw new Error(`no such file or directory: ${root}`);
