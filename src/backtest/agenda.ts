@@ -6,6 +6,7 @@
 // A market maker sends an action and gets an answer for most book messages it re-prices on, so the heap holds no
 // objects of its own: entries are columns (time, kind and insertion as one key, a payload slot), the payload slots are
 // reused, and the entry popped last is read from the agenda's fields (no item object per action or answer).
+import { grown } from './columns';
 import type { Action, Event } from '../strategy/events';
 
 // Heap entry kinds, in tie order.
@@ -124,21 +125,11 @@ export class Agenda {
   private grow(): void {
     const old = this.cap;
     const cap = old * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.hT = f64(this.hT);
-    this.hK = f64(this.hK);
-    this.hS = i32(this.hS);
-    this.pExch = f64(this.pExch);
-    this.pInst = i32(this.pInst);
+    this.hT = grown(this.hT, cap);
+    this.hK = grown(this.hK, cap);
+    this.hS = grown(this.hS, cap);
+    this.pExch = grown(this.pExch, cap);
+    this.pInst = grown(this.pInst, cap);
     for (let i = old; i < cap; i++) {
       this.pAction.push(undefined);
       this.pEvent.push(undefined);

@@ -1,6 +1,7 @@
 // The fills of a backtest as they happen, in typed columns: a market maker fills every few hundred events, and a row
 // object with two bigint stamps each would live through the whole run on the collected heap. The report's rows
 // (FillRow, exact ns stamps) are made once, when the run ends.
+import { grown } from './columns';
 import type { FillRow } from './trace';
 
 export class FillLog {
@@ -63,22 +64,12 @@ export class FillLog {
 
   private grow(): void {
     const cap = this.t.length * 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const u8 = (a: Uint8Array) => {
-      const b = new Uint8Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.t = f64(this.t);
-    this.x = f64(this.x);
-    this.price = f64(this.price);
-    this.qty = f64(this.qty);
-    this.fee = f64(this.fee);
-    this.flags = u8(this.flags);
-    this.inst = u8(this.inst);
+    this.t = grown(this.t, cap);
+    this.x = grown(this.x, cap);
+    this.price = grown(this.price, cap);
+    this.qty = grown(this.qty, cap);
+    this.fee = grown(this.fee, cap);
+    this.flags = grown(this.flags, cap);
+    this.inst = grown(this.inst, cap);
   }
 }

@@ -4,6 +4,7 @@
 // with its recorded rate and mark (./funding), or else a flat rate at each 8 h settlement.
 // The loop calls `advance` only when `t` has reached nextSample, nextFunding or nextMark (three comparisons it makes
 // itself, inline), so most events cost nothing here.
+import { grown } from './columns';
 import { equityQuote } from '../strategy/risk';
 import { newPosition, type PositionState } from '../strategy/position';
 import type { Markouts, Series } from './trace';
@@ -55,17 +56,10 @@ class MarkQueue {
     const n = tail - head;
     if (n * 2 > this.due.length) {
       const cap = this.due.length * 2;
-      const f64 = (a: Float64Array) => {
-        const b = new Float64Array(cap);
-        b.set(a.subarray(head, tail));
-        return b;
-      };
-      const fill = new Int32Array(cap);
-      fill.set(this.fill.subarray(head, tail));
-      this.fill = fill;
-      this.due = f64(this.due);
-      this.dir = f64(this.dir);
-      this.price = f64(this.price);
+      this.fill = grown(this.fill, cap, head, tail);
+      this.due = grown(this.due, cap, head, tail);
+      this.dir = grown(this.dir, cap, head, tail);
+      this.price = grown(this.price, cap, head, tail);
     } else {
       this.due.copyWithin(0, head, tail);
       this.fill.copyWithin(0, head, tail);
