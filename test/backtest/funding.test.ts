@@ -24,7 +24,7 @@ import { feeTier } from '../../src/backtest/fee-tiers';
 import { fundingSource, tierRates } from '../../src/cli/backtest';
 import { UsageError } from '../../src/cli/args';
 import { parseDecimal, writeTickerRecord, type Decimal, type TickerRow } from '../../src/feed/ticker';
-import { obiOfiRun } from '../helpers/obi-ofi';
+import { ENTER_AND_HOLD, obiOfiRun } from '../helpers/obi-ofi';
 import { testCore } from '../helpers/core';
 import { T0, bookMessage as book, recordColumns, tradeRecord as trade, type Rec } from '../helpers/record-columns';
 
@@ -35,18 +35,6 @@ const d = (s: string): Decimal => parseDecimal(s)!;
 
 // ---- a tape: a heavy bid makes obi-ofi buy 1 lot at once (taker), then hold ------------------------------------
 
-const BASE = [
-  'signal.source=obiN',
-  'entry.threshold=0.4',
-  'entry.confirmCount=1',
-  'hurdle.enabled=false',
-  'exit.threshold=-0.39',
-  'exit.takeProfitTicks=null',
-  'exit.stopLossTicks=null',
-  'exit.timeStopNs=null',
-  'entry.workTimeoutNs=60s',
-  'orders.ackTimeoutNs=60s',
-];
 const OPEN = book(
   0,
   [
@@ -61,7 +49,7 @@ async function run(recs: Rec[], o: { settlements?: Settlement[]; fundingRate?: n
   const bc = createBacktestCore(await testCore(), GRID, 64);
   bc.reset({});
   const bt = new Backtest(bc, {
-    strategy: obiOfiRun([...BASE, ...(o.sets ?? [])]),
+    strategy: obiOfiRun([...ENTER_AND_HOLD, ...(o.sets ?? [])]),
     instrument: instrumentOf(GRID, 'BTCUSDT', { maker: o.maker ?? 0.0002, taker: 0.0006 }),
     latency: constantLatency(1e6, 1e6),
     queue: riskAverse,

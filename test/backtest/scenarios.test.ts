@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
-import { obiOfiRun } from '../helpers/obi-ofi';
+import { ENTER_AND_HOLD, obiOfiRun } from '../helpers/obi-ofi';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency, feedLatency, interpolatedLatency } from '../../src/backtest/latency';
 import { riskAverse, powerProb, parseQueue, type QueueModel } from '../../src/backtest/queue';
@@ -16,20 +16,6 @@ const MS = 1_000_000n;
 const FEED = 30n * MS; // every record reaches us 30 ms after its exchange stamp
 const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeStep: 1n, tickSize: 0.1, lotSize: 0.001 };
 
-// Enter long on book imbalance at once, never exit by itself: each scenario looks at one entry.
-const BASE = [
-  'signal.source=obiN',
-  'entry.threshold=0.4',
-  'entry.confirmCount=1',
-  'hurdle.enabled=false',
-  'exit.threshold=-0.39',
-  'exit.takeProfitTicks=null',
-  'exit.stopLossTicks=null',
-  'exit.timeStopNs=null',
-  'entry.workTimeoutNs=60s',
-  'orders.ackTimeoutNs=60s',
-];
-
 async function run(
   recs: Rec[],
   o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean; fundingRate?: number },
@@ -38,7 +24,7 @@ async function run(
   const bc = createBacktestCore(core, GRID, 64);
   bc.reset({});
   const bt = new Backtest(bc, {
-    strategy: obiOfiRun([...BASE, ...(o.sets ?? [])]),
+    strategy: obiOfiRun([...ENTER_AND_HOLD, ...(o.sets ?? [])]),
     instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
     latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6),
     queue: o.queue ?? riskAverse,

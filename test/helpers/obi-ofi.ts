@@ -17,6 +17,20 @@ export const INST: RuntimeInstrument = { symbol: 'BTCUSDT', tickSize: 0.1, lotSi
 export const T0 = 1_700_000_000n * 1_000_000_000n;
 export const MS = 1_000_000n;
 
+/** obi-ofi entering long on book imbalance at once and never exiting by itself: a test looks at one entry. */
+export const ENTER_AND_HOLD = [
+  'signal.source=obiN',
+  'entry.threshold=0.4',
+  'entry.confirmCount=1',
+  'hurdle.enabled=false',
+  'exit.threshold=-0.39',
+  'exit.takeProfitTicks=null',
+  'exit.stopLossTicks=null',
+  'exit.timeStopNs=null',
+  'entry.workTimeoutNs=60s',
+  'orders.ackTimeoutNs=60s',
+];
+
 /** A book message as the old machine's signal event described it. */
 export interface Signal {
   type: 'signal';
