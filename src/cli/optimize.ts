@@ -10,11 +10,12 @@ import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
 import { gridOf, DEFAULT_FEES } from '../backtest/backtest';
-import { readOwnOrders, roundTrips } from '../backtest/orders';
+import { readSessionOrders, roundTrips } from '../backtest/orders';
 import { parseLatency } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { findWorkerDir } from '../feed/pipeline';
-import { loadShared } from '../optimize/data';
+import { loadShared, spanOf } from '../optimize/data';
+import { fundingPlain, gridPlain, type GridPlain, type TrialInstrument } from '../optimize/instruments';
 import { parseSpace, gridTrials, randomTrials, SpaceError, type Trial } from '../optimize/space';
 import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
@@ -24,7 +25,18 @@ import { summarise, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
-import { dropDamaged, expandInput, parseFees, replayFilesOf, recordingRoot, skippedLines } from './backtest';
+import {
+  BACKTEST,
+  chooseSymbols,
+  dropDamaged,
+  expandInput,
+  fundingSource,
+  parseFees,
+  readReplayFiles,
+  recordingRoot,
+  skippedLines,
+  tierRates,
+} from './backtest';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
@@ -78,6 +90,8 @@ export const OPTIMIZE = {
       description: 'maker,taker fee rates',
       group: 'simulated venue',
     },
+    'fee-tier': BACKTEST.flags['fee-tier'],
+    funding: BACKTEST.flags.funding,
     'no-partial': { type: 'boolean', description: 'a resting order fills completely once reached', group: 'simulated venue' },
     'amend-keeps-queue': { type: 'boolean', description: 'as in ringbook backtest', group: 'simulated venue' },
     sample: { type: 'duration', arg: 'D', defaultText: 'span/2000, at least 1s', description: 'equity grid for window scores' },
@@ -89,7 +103,11 @@ export const OPTIMIZE = {
     },
     out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory' },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
-    symbol: { type: 'string', arg: 'S', aliases: ['symbols'], description: 'the symbol when the data holds several' },
+    symbol: {
+      ...BACKTEST.flags.symbol,
+      description:
+        'the symbols every trial replays, merged in local-time order as ringbook backtest merges them (one instrument each; per-instrument and total net)',
+    },
     'skip-damaged': {
       type: 'boolean',
       description:
@@ -130,7 +148,10 @@ const NICE = [1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400].map((s) => s * 
 interface Manifest {
   version: 1;
   data: Array<{ path: string; rows: number }>;
+  /** The symbol, or the symbols of a run of several joined with commas (BTCUSDT,ETHUSDT). */
   symbol: string;
+  /** A run of several symbols: them, in the run's order. */
+  symbols?: string[];
   /** The strategy every trial ran: its name, where it came from, its bundle's and core.wasm's sha256 (null: unknown). */
   strategy: StrategyIdentity & { source: string };
   space: unknown;
@@ -141,7 +162,7 @@ interface Manifest {
   complete: boolean;
   objective: Objective;
   walkForward: string | null;
-  settings: Omit<TrialSettings, 'roundTrips' | 'strategy'> & { roundTrips: number };
+  settings: Omit<TrialSettings, 'roundTrips' | 'strategy' | 'grid'> & { roundTrips: number; grid: GridPlain };
   heatmap: [string, string] | null;
   keys: string[];
   /** Searched parameter → its unit (from the strategy's declaration), for values as people read them. */
@@ -155,7 +176,21 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(out, 'trials.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
   const keys = manifest.keys;
-  const csv = [['id', ...keys, 'error', 'net_quote', 'fees_quote', 'sharpe', 'max_drawdown_quote', 'trades', 'fills'].join(',')];
+  const symbols = manifest.symbols ?? [];
+  const csv = [
+    [
+      'id',
+      ...keys,
+      'error',
+      'net_quote',
+      ...symbols.map((s) => `net_quote_${s}`),
+      'fees_quote',
+      'sharpe',
+      'max_drawdown_quote',
+      'trades',
+      'fills',
+    ].join(','),
+  ];
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -168,6 +203,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
         ...keys.map((k) => r.params[k]),
         r.error ?? '',
         m?.pnl.netQuote,
+        ...symbols.map((s) => m?.instruments?.find((i) => i.symbol === s)?.pnl.netQuote),
         m?.pnl.feesQuote,
         m?.returns.sharpe,
         m?.drawdown.maxQuote,
@@ -204,27 +240,33 @@ export function printSummary(
   out: string,
   o: {
     symbol: string;
+    /** A run of several symbols: them, in the run's order (their nets are printed beside the total). */
+    symbols?: readonly string[];
     bestNetQuote: number | null;
     strategy?: StrategyIdentity;
     units?: Record<string, string>;
     threw?: { count: number; first: string } | null;
   },
 ): void {
-  const ccy = quoteCurrency(o.symbol);
+  const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
   const paramText = (k: string, v: unknown, q: string) => paramTextOf(k, v, q, o.units);
   const spanNs = Number(BigInt(s.toNs) - BigInt(s.fromNs));
   const days = spanNs / 86_400e9;
   const lines = [
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
-    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs) over ${duration(spanNs)} of ${o.symbol}, ranked by ${s.objective}:`,
+    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
   ];
   const widths = keys.map((k) => Math.max(10, k.length));
+  // a run of several symbols: each instrument's net beside the total
+  const per = o.symbols && o.symbols.length > 1 ? o.symbols : [];
+  const perWidths = per.map((sym) => Math.max(12, sym.length));
   lines.push(
-    `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)} ${'trades'.padStart(7)}`,
+    `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
   );
   for (const r of s.ranked.slice(0, 10)) {
+    const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
     );
   }
   if (o.threw)
@@ -371,6 +413,7 @@ async function runMerge(argv: string[]): Promise<number> {
   writeResults(resolve(values.out), manifest, results, summary);
   printSummary(summary, first.keys, values.out, {
     symbol: first.symbol,
+    symbols: first.symbols,
     bestNetQuote: bestNet(results),
     strategy: manifest.strategy,
     units: manifest.units,
@@ -438,36 +481,65 @@ export async function runOptimize(argv: string[]): Promise<number> {
   // before any work: an unwritable --out used to fail only after every trial had run (or spin, under /proc)
   checkWritableDir('--out', values.out);
   const skipDamaged = values['skip-damaged'] === true;
-  let { files, damaged } = await replayFilesOf(expandInput(args.positionals[0]), values.symbol?.toUpperCase(), { skipDamaged });
-  const grid = gridOf(files[0].meta, files[0].path);
-  const symbol = files[0].meta.symbol!;
-  const trips = roundTrips(await readOwnOrders(recordingRoot(resolve(files[0].path)), symbol));
+  const requested = values.symbol
+    ?.toUpperCase()
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+  const input = await readReplayFiles(expandInput(args.positionals[0]), { skipDamaged });
+  const damaged = input.damaged;
+  // the symbols as `ringbook backtest` takes them: --symbols in their order, else the strategy's declaration, else the only one
+  const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
+  const symbols = chosen.map((c) => c.symbol);
+  const symbol = symbols.join(',');
+  const several = symbols.length > 1;
+  const root = recordingRoot(resolve(chosen[0].files[0].path));
+  const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
+  const trips = roundTrips(await readSessionOrders(root, symbols));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   parseLatency(latency, () => trips);
   parseQueue(values.queue);
-  const fees = values.fees ? parseFees(values.fees) : { ...DEFAULT_FEES };
-  log.info(`loading ${files.length} file(s) into shared memory …`, { files: files.length });
+  if (values.fees !== undefined && values['fee-tier'] !== undefined)
+    throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
+  const fees = values.fees
+    ? parseFees(values.fees)
+    : values['fee-tier'] !== undefined
+      ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
+      : { ...DEFAULT_FEES };
+  // funding as the backtest charges it: a flat --funding on each, else each symbol's recorded ticker, else none
+  const fundings = await Promise.all(chosen.map((c) => fundingSource(values.funding, root, c.symbol, c.files[0].meta.inst_type)));
+  log.info(`loading ${chosen.reduce((n, c) => n + c.files.length, 0)} file(s) into shared memory …`, {
+    files: chosen.reduce((n, c) => n + c.files.length, 0),
+  });
   const module = await compileCore();
   // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
   const area = new RecordArea(await instantiateCore(module, createMemory()));
-  if (skipDamaged) files = await dropDamaged(files, area, damaged);
+  if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, area, damaged);
   for (const line of skippedLines(damaged)) log.warn(line);
-  let shared;
+  const parts = [];
   try {
-    shared = await loadShared(files, area);
+    for (const [i, c] of chosen.entries()) parts.push(await loadShared(c.files, area, i));
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   }
-  const span = Number(BigInt(shared.toNs) - BigInt(shared.fromNs));
+  const { fromNs, toNs } = spanOf(parts);
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const span = Number(BigInt(toNs) - BigInt(fromNs));
   const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
-  const folds = values['walk-forward']
-    ? buildFolds(parseFolds(values['walk-forward']), BigInt(shared.fromNs), BigInt(shared.toNs) + 1n)
-    : null;
+  const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(fromNs), BigInt(toNs) + 1n) : null;
+  const instruments: TrialInstrument[] = chosen.map((c, i) => ({
+    symbol: c.symbol,
+    grid: gridPlain(grids[i]),
+    funding: fundingPlain(fundings[i]),
+  }));
   const settings: TrialSettings = {
     strategy: { name: params.name, bundle: loaded.bundle, coreHash: core },
     base,
-    grid,
-    symbol,
+    grid: grids[0],
+    symbol: symbols[0],
+    funding: fundingPlain(fundings[0]),
+    ...(several ? { instruments } : {}),
+    ...(values['fee-tier'] !== undefined ? { feeTier: values['fee-tier'].toLowerCase() } : {}),
     fees,
     latency,
     queue: values.queue,
@@ -476,13 +548,14 @@ export async function runOptimize(argv: string[]): Promise<number> {
     signals: {},
     roundTrips: trips,
     sampleNs,
-    fromNs: shared.fromNs,
-    toNs: shared.toNs,
+    fromNs,
+    toNs,
   };
   const manifest: Manifest = {
     version: 1,
-    data: files.map((f) => ({ path: f.path, rows: f.rows })),
+    data: chosen.flatMap((c) => c.files.map((f) => ({ path: f.path, rows: f.rows }))),
     symbol,
+    ...(several ? { symbols } : {}),
     strategy,
     space: spaceJson,
     method: values.method,
@@ -494,7 +567,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     walkForward: values['walk-forward'] ?? null,
     settings: {
       ...withoutStrategy(settings),
-      grid: { ...grid, priceStep: String(grid.priceStep), sizeStep: String(grid.sizeStep) } as any,
+      grid: gridPlain(grids[0]),
       roundTrips: trips.length,
     },
     heatmap,
@@ -503,7 +576,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
   };
   log.info(
-    `${strategyText(strategy)}: ${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${shared.rows} records${folds ? `, ${folds.length} walk-forward folds` : ''}`,
+    `${strategyText(strategy)}: ${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${rows} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
   );
   const pool = new TrialPool();
   const onSig = () => {
@@ -519,7 +592,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     workers,
     workerUrl: new URL('optimize.mjs', findWorkerDir()),
     module,
-    shared,
+    shared: parts,
     settings,
     onResult: (_r, done, n) => progress(done, n, started),
   });
@@ -527,13 +600,17 @@ export async function runOptimize(argv: string[]): Promise<number> {
   if (process.stderr.isTTY) log.human('\n');
   manifest.complete = results.length === trials.length;
   const out = resolve(values.out);
-  const summary =
-    !shard && results.length
-      ? summarise({ results, objective, sampleNs, fromNs: shared.fromNs, toNs: shared.toNs, folds, base, keys })
-      : null;
+  const summary = !shard && results.length ? summarise({ results, objective, sampleNs, fromNs, toNs, folds, base, keys }) : null;
   writeResults(out, manifest, results, summary);
   if (summary)
-    printSummary(summary, keys, values.out, { symbol, bestNetQuote: bestNet(results), strategy, units, threw: strategyErrors(results) });
+    printSummary(summary, keys, values.out, {
+      symbol,
+      symbols,
+      bestNetQuote: bestNet(results),
+      strategy,
+      units,
+      threw: strategyErrors(results),
+    });
   for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)
     log.info(`${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results`);

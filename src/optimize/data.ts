@@ -15,15 +15,15 @@ export interface SharedRecording {
   toNs: string;
 }
 
-/** Decodes `files` (one symbol, in order) through `area`'s core into shared records (instrument 0). */
-export async function loadShared(files: ReplayFile[], area: RecordArea): Promise<SharedRecording> {
+/** Decodes `files` (one symbol, in order) through `area`'s core into shared records of instrument `inst` (default 0). */
+export async function loadShared(files: ReplayFile[], area: RecordArea, inst = 0): Promise<SharedRecording> {
   const rows = files.reduce((s, f) => s + f.rows, 0);
   const records = new SharedArrayBuffer(rows * REC_SIZE);
   const words = new Int32Array(records);
   const mem = area.core.words;
   let at = 0;
   for (const f of files) {
-    for await (const g of fileRecordGroups(f.path, area, 0)) {
+    for await (const g of fileRecordGroups(f.path, area, inst)) {
       if (at + g.rows > rows)
         throw new Error(`${f.path} holds more rows than its metadata says (${f.rows}): re-run \`ringbook record\` recovery or inspect it`);
       words.set(mem.subarray(g.ptr >> 2, (g.ptr >> 2) + g.rows * 16), at * 16);
@@ -38,4 +38,13 @@ export async function loadShared(files: ReplayFile[], area: RecordArea): Promise
 /** The shared records as words (no copy). */
 export function sharedRecords(s: SharedRecording): Int32Array {
   return new Int32Array(s.records);
+}
+
+/** The span of several instruments' shared records: the earliest first and the latest last local_ts. */
+export function spanOf(parts: readonly SharedRecording[]): { fromNs: string; toNs: string } {
+  const held = parts.filter((p) => p.rows > 0);
+  if (!held.length) return { fromNs: '0', toNs: '0' };
+  const from = held.map((p) => BigInt(p.fromNs)).reduce((a, b) => (b < a ? b : a));
+  const to = held.map((p) => BigInt(p.toNs)).reduce((a, b) => (b > a ? b : a));
+  return { fromNs: String(from), toNs: String(to) };
 }

@@ -2,24 +2,33 @@
 // recording, and its own evaluation of the strategy's bundle text, running the trials it is handed one at a time and
 // posting each result back.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createMemory, formatMemory, instantiateCore } from '../core/index';
-import { createBacktestCore } from '../backtest/setup';
+import { REC_SIZE, createMemory, formatMemory, instantiateCore } from '../core/index';
+import { backtestPages, createBacktestCore } from '../backtest/setup';
 import { sharedRecords, type SharedRecording } from './data';
-import { runTrial, trialStrategy, type TrialSettings } from './trial';
+import { TRIAL_PIECE, runTrial, trialStrategy, type TrialData, type TrialSettings } from './trial';
+import { gridOfPlain } from './instruments';
 import type { Trial } from './space';
 import type { LoadedStrategy } from '../strategy/sandbox';
 
 export interface OptimizeWorkerData {
   module: WebAssembly.Module;
-  shared: SharedRecording;
+  /** Each instrument's shared records, in the run's order. */
+  shared: SharedRecording[];
   settings: TrialSettings;
 }
 
 const d = workerData as OptimizeWorkerData;
-const core = await instantiateCore(d.module, createMemory(), { slot: 0 });
+const several = d.shared.length > 1;
+const core = await instantiateCore(d.module, createMemory(backtestPages(d.shared.length)), { slot: 0 });
 formatMemory(core);
-const bc = createBacktestCore(core, d.settings.grid);
-const records = sharedRecords(d.shared);
+const bc = createBacktestCore(core, several ? d.settings.instruments!.map((i) => gridOfPlain(i.grid)) : d.settings.grid);
+// several instruments are merged piece by piece, each staged in an area of its own (a message cut at a piece's end
+// is finished from the same instrument's next piece while the others' pieces stay where they are)
+const data: TrialData[] = d.shared.map((s) => ({
+  records: sharedRecords(s),
+  rows: s.rows,
+  ...(several ? { staging: core.x.coreAlloc(TRIAL_PIECE * REC_SIZE) } : {}),
+}));
 let strategy: LoadedStrategy | null = null;
 try {
   strategy = trialStrategy(d.settings);
@@ -30,13 +39,13 @@ try {
 }
 if (strategy) {
   const s = strategy;
-  parentPort!.on('message', (m: { type: 'trial'; trial: Trial } | { type: 'stop' }) => {
+  parentPort!.on('message', async (m: { type: 'trial'; trial: Trial } | { type: 'stop' }) => {
     if (m.type === 'stop') {
       parentPort!.close();
       return;
     }
     try {
-      parentPort!.postMessage({ type: 'result', result: runTrial(bc, records, d.shared.rows, d.settings, m.trial, s) });
+      parentPort!.postMessage({ type: 'result', result: await runTrial(bc, data, d.settings, m.trial, s) });
     } catch (err) {
       parentPort!.postMessage({ type: 'failed', id: m.trial.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }

@@ -12,7 +12,8 @@ export interface PoolOptions {
   workers: number;
   workerUrl: URL;
   module: WebAssembly.Module;
-  shared: SharedRecording;
+  /** The shared records: one instrument's, or each instrument's in the run's order. */
+  shared: SharedRecording | SharedRecording[];
   settings: TrialSettings;
   onResult?(r: TrialResult, done: number, total: number): void;
 }
@@ -32,7 +33,8 @@ export class TrialPool {
     const results: TrialResult[] = [];
     let next = 0;
     const k = Math.max(1, Math.min(o.workers, trials.length || 1));
-    const data: OptimizeWorkerData = { module: o.module, shared: o.shared, settings: o.settings };
+    const shared = Array.isArray(o.shared) ? o.shared : [o.shared];
+    const data: OptimizeWorkerData = { module: o.module, shared, settings: o.settings };
     const one = (): Promise<void> =>
       new Promise((resolve, reject) => {
         const w = new Worker(o.workerUrl, { workerData: data });

@@ -53,6 +53,10 @@ export function summarise(s: SummaryInput) {
       trades: w.trades,
       feesQuote: r.metrics?.pnl.feesQuote ?? null,
       fills: r.metrics?.activity.fills ?? 0,
+      // a run of several symbols: each instrument's net over the whole data (the net above is their total)
+      ...(r.metrics?.instruments
+        ? { instruments: r.metrics.instruments.map((i) => ({ symbol: i.symbol, netQuote: i.pnl.netQuote })) }
+        : {}),
     };
   };
 

@@ -8,14 +8,18 @@ import { resolveRun } from '../strategy/resolve';
 import { DEFAULT_STRATEGY, builtinNamed } from '../strategy/builtins/index';
 import { loadBundle, type LoadedStrategy, type StrategyBundle } from '../strategy/sandbox';
 import { defaultSignalParams } from '../core/index';
-import { Backtest } from '../backtest/run';
+import { Backtest, type BacktestOptions } from '../backtest/run';
 import { instrumentOf, signalsOf, type RecordingGrid } from '../backtest/setup';
+import { describeFunding, type FundingSource } from '../backtest/funding';
+import { mergeStreams, type Stream } from '../backtest/merge';
+import type { RecordGroup } from '../capture/parquet/record-groups';
 import { parseLatency, type RoundTrip } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { computeMetrics } from '../backtest/metrics';
 import type { BacktestCore } from '../backtest/run';
 import type { SignalParams } from '../core/index';
 import { trialOverrides, type Trial } from './space';
+import { fundingOfPlain, gridOfPlain, type FundingPlain, type TrialInstrument } from './instruments';
 
 /**
  * The strategy every trial runs: its bundle's text (a user's file, or a built-in bundled from its source), which each
@@ -33,9 +37,16 @@ export interface TrialSettings {
   /** Absent: the built-in obi-ofi (what the optimizer ran before it took --strategy). */
   strategy?: TrialStrategy;
   base: unknown;
+  /** Instrument 0's grid (the only one's, in a run of one symbol). */
   grid: RecordingGrid;
-  /** The recording's symbol. */
+  /** Instrument 0's symbol. */
   symbol?: string;
+  /** Instrument 0's funding, as `ringbook backtest` charges it (absent: none, as before funding was charged here). */
+  funding?: FundingPlain;
+  /** A run of several symbols: every instrument in the run's order (the first is `grid`, `symbol`, `funding`). */
+  instruments?: TrialInstrument[];
+  /** The named fee tier the fees are (--fee-tier), for the trial's settings. */
+  feeTier?: string;
   fees: { maker: number; taker: number };
   latency: string;
   queue: string;
@@ -75,15 +86,69 @@ export function trialStrategy(s: TrialSettings): LoadedStrategy {
   return { definition: builtin.definition, bundle: null, describeError: (e) => (e instanceof Error ? e.message : String(e)) };
 }
 
-/** One trial over `rows` shared 64-byte records (src/optimize/data.ts). */
-export function runTrial(
+/** The shared records of one instrument: 64-byte records (instrument `inst`), `rows` of them (src/optimize/data.ts). */
+export interface TrialData {
+  records: Int32Array;
+  rows: number;
+  /** Where this instrument's records are staged in the worker's core memory (a run of several; one uses the core's staging). */
+  staging?: number;
+}
+
+/** Records handed to the merge per piece: a staging area's worth. */
+export const TRIAL_PIECE = 4096;
+
+/** The instruments of a trial in the run's order: its symbol, grid and funding. */
+function instrumentsOf(s: TrialSettings): Array<{ symbol: string; grid: RecordingGrid; funding: FundingSource }> {
+  if (s.instruments && s.instruments.length > 1)
+    return s.instruments.map((i) => ({ symbol: i.symbol, grid: gridOfPlain(i.grid), funding: fundingOfPlain(i.funding) }));
+  return [{ symbol: s.symbol ?? 'BTCUSDT', grid: s.grid, funding: s.funding ? fundingOfPlain(s.funding) : { kind: 'none' } }];
+}
+
+/** Recorded settlements as the backtest's recorders charge them, on the instrument's lot (as src/backtest/backtest.ts). */
+function settlementsFor(f: FundingSource, grid: RecordingGrid): BacktestOptions['fundingSettlements'] {
+  return f.kind === 'recorded' ? { settlements: f.settlements, lot: { step: grid.sizeStep, scale: grid.sizeScale } } : undefined;
+}
+
+/** The run's funding in the trace's settings, in the words `ringbook backtest` uses. */
+function fundingSetting(list: ReturnType<typeof instrumentsOf>, charged: number): string | null {
+  const rec = list.filter((i) => i.funding.kind === 'recorded');
+  if (!rec.length) return null;
+  const rows = rec.reduce((n, i) => n + (i.funding.kind === 'recorded' ? i.funding.tickerRows : 0), 0);
+  return describeFunding(
+    {
+      kind: 'recorded',
+      settlements: [],
+      tickerRows: rows,
+      ...(list.length > 1 ? { symbols: rec.map((i) => i.symbol) } : {}),
+    },
+    charged,
+  );
+}
+
+/** Instrument `inst`'s shared records as the merge's stream: each piece one block copy into its staging area. */
+function sharedStream(words: Int32Array, d: TrialData, inst: number): Stream {
+  async function* groups(): AsyncGenerator<RecordGroup> {
+    let group = 0;
+    for (let at = 0; at < d.rows; at += TRIAL_PIECE) {
+      const n = Math.min(TRIAL_PIECE, d.rows - at);
+      words.set(d.records.subarray(at * 16, (at + n) * 16), d.staging! >> 2);
+      yield { group: group++, rowStart: at, rows: n, ptr: d.staging! };
+    }
+  }
+  return { inst, groups: groups(), ptr: 0, rows: 0, pos: 0, done: false };
+}
+
+/**
+ * One trial over the shared recording: one instrument's records replayed in order, or several instruments' merged in
+ * local-time order by the backtest's own merge (src/backtest/merge.ts), each charged its own funding.
+ */
+export async function runTrial(
   bc: BacktestCore & { reset(s: Partial<SignalParams>): void },
-  records: Int32Array,
-  rows: number,
+  data: readonly TrialData[],
   s: TrialSettings,
   trial: Trial,
   strategy: LoadedStrategy = trialStrategy(s),
-): TrialResult {
+): Promise<TrialResult> {
   const def = strategy.definition;
   const hashes = { bundleSha256: strategy.bundle?.hash ?? null, coreSha256: s.strategy?.coreHash ?? null };
   let run;
@@ -96,6 +161,13 @@ export function runTrial(
   const signals = signalsOf(def, run.params, s.signals);
   bc.reset(signals);
   const span = Number(BigInt(s.toNs) - BigInt(s.fromNs));
+  const list = instrumentsOf(s);
+  const instruments = list.map((i) => ({
+    ...instrumentOf(i.grid, i.symbol, s.fees),
+    ...(s.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
+  }));
+  const flat = list[0].funding.kind === 'flat' ? list[0].funding.rate : undefined;
+  const several = list.length > 1;
   const bt = new Backtest(bc, {
     strategy: {
       definition: def,
@@ -107,15 +179,33 @@ export function runTrial(
       describeError: strategy.describeError,
       ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels,
     },
-    instrument: { ...instrumentOf(s.grid, s.symbol ?? 'BTCUSDT', s.fees), ...(s.amendKeepsQueue ? { amendKeepsQueue: true } : {}) },
+    instrument: instruments[0],
+    ...(several ? { instruments } : {}),
     latency: parseLatency(s.latency, () => s.roundTrips),
     queue: parseQueue(s.queue),
     partialFills: s.partialFills,
+    fundingRate: flat,
+    ...(several
+      ? list.some((i) => i.funding.kind === 'recorded')
+        ? { fundingSettlementsOf: list.map((i) => settlementsFor(i.funding, i.grid)) }
+        : {}
+      : { fundingSettlements: settlementsFor(list[0].funding, list[0].grid) }),
     sampleNs: s.sampleNs,
     maxSamples: Math.ceil(span / s.sampleNs) + 16,
   });
-  bt.feedRecords(records, 0, rows);
-  const trace = bt.finish();
+  if (several)
+    await mergeStreams(
+      bt,
+      data.map((d, i) => sharedStream(bc.core.words, d, i)),
+      bc.core.words,
+    );
+  else bt.feedRecords(data[0].records, 0, data[0].rows);
+  const trace = bt.finish(s.feeTier ? { feeTier: s.feeTier } : {});
+  const described = fundingSetting(list, trace.fundingSettlements?.length ?? 0);
+  if (described) {
+    delete trace.settings.fundingRate;
+    trace.settings.funding = described;
+  }
   const from = BigInt(s.fromNs);
   return {
     id: trial.id,
