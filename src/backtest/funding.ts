@@ -4,7 +4,8 @@
 // the position held when the replay's clock reaches it: received = −position × lot × mark × rate (longs pay when the
 // rate is positive), computed exactly on the decimals and rounded to a double once, at the end.
 // Pure (the browser's replay bundles it too); reading the files is ./ticker-files.
-import { decimalText, type Decimal, type TickerRow } from '../feed/ticker';
+import { decimalText, tickerRow, type Decimal, type TickerRow } from '../feed/ticker';
+import { Kind } from '../core/record';
 
 /** One settlement to charge: when (exchange clock, ns), the rate in force and the mark price then. */
 export interface Settlement {
@@ -67,6 +68,26 @@ export function settlementsOf(rows: readonly TickerRow[]): Settlement[] {
   return out;
 }
 
+/** The ticker rows (kind 7) of one row group's columns, appended to `out` (the other kinds are skipped). */
+export function tickerRowsOf(c: Record<string, ArrayLike<number | bigint>>, rows: number, out: TickerRow[]): void {
+  const kind = c.kind as Int32Array;
+  const flags = c.flags as Int32Array;
+  const [exch, local, price, qty, seq, aux, aux2] = ['exch_ts', 'local_ts', 'price', 'qty', 'seq', 'aux', 'aux2'].map(
+    (k) => c[k] as BigInt64Array,
+  );
+  for (let i = 0; i < rows; i++) {
+    if (kind[i] !== Kind.ticker) continue;
+    out.push(tickerRow(flags[i], exch[i], local[i], price[i], qty[i], seq[i], aux[i], aux2[i]));
+  }
+}
+
+/** Ticker rows in exchange-time order, then local (what settlementsOf takes), in place. */
+export function sortTickerRows(rows: TickerRow[]): TickerRow[] {
+  return rows.sort((a, b) =>
+    a.exchNs < b.exchNs ? -1 : a.exchNs > b.exchNs ? 1 : a.localNs < b.localNs ? -1 : a.localNs > b.localNs ? 1 : 0,
+  );
+}
+
 const pow10 = (n: number) => 10n ** BigInt(n);
 
 /**
@@ -105,4 +126,28 @@ export function describeFunding(src: FundingSource, charged: number): string {
   if (src.kind === 'none') return 'none: no ticker recorded (--funding R charges a flat rate)';
   const of = src.symbols ? ` of ${src.symbols.join(', ')}` : '';
   return `recorded (ticker${of}, ${plural(src.tickerRows, 'row')}): ${plural(charged, 'settlement')} in the replay, at the recorded rate and mark`;
+}
+
+/** Recorded settlements as the loop's recorders charge them, on the instrument's lot; undefined for a flat rate or none. */
+export function settlementsOn(
+  f: FundingSource | undefined,
+  grid: { sizeStep: bigint; sizeScale: number },
+): { settlements: Settlement[]; lot: { step: bigint; scale: number } } | undefined {
+  return f?.kind === 'recorded' ? { settlements: f.settlements, lot: { step: grid.sizeStep, scale: grid.sizeScale } } : undefined;
+}
+
+/**
+ * The run's recorded funding in the report's settings (`funding`), as `ringbook backtest` words it: the ticker rows of
+ * every instrument charged from a recorded ticker (named in a run of several) and the settlements charged; null when
+ * no instrument has one (the settings then keep the flat `fundingRate`).
+ */
+export function recordedFundingSetting(
+  list: ReadonlyArray<{ symbol: string; funding: FundingSource | undefined }>,
+  charged: number,
+): string | null {
+  const rec = list.filter((i) => i.funding?.kind === 'recorded');
+  if (!rec.length) return null;
+  const rows = rec.reduce((n, i) => n + (i.funding?.kind === 'recorded' ? i.funding.tickerRows : 0), 0);
+  const symbols = list.length > 1 ? { symbols: rec.map((i) => i.symbol) } : {};
+  return describeFunding({ kind: 'recorded', settlements: [], tickerRows: rows, ...symbols }, charged);
 }

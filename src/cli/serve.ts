@@ -153,7 +153,9 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
     await server.close();
     throw err;
   }
-  const count = checked.ok.length;
+  // market data files (the ticker stream's, listed for the replay's funding, are not recordings of their own)
+  const market = new Set(found.filter((f) => !f.stream).map((f) => join(o.dataRoot, f.path)));
+  const count = checked.ok.filter((c) => market.has(c.path)).length;
   log(`ringbook serve: ${server.url}`);
   log(`  data ${o.dataRoot} (${count} recording file${count === 1 ? '' : 's'})`);
   if (served) {

@@ -8,9 +8,9 @@ import { resolveRun } from '../strategy/resolve';
 import { DEFAULT_STRATEGY, builtinNamed } from '../strategy/builtins/index';
 import { loadBundle, type LoadedStrategy, type StrategyBundle } from '../strategy/sandbox';
 import { defaultSignalParams } from '../core/index';
-import { Backtest, type BacktestOptions } from '../backtest/run';
+import { Backtest } from '../backtest/run';
 import { instrumentOf, signalsOf, type RecordingGrid } from '../backtest/setup';
-import { describeFunding, type FundingSource } from '../backtest/funding';
+import { recordedFundingSetting, settlementsOn, type FundingSource } from '../backtest/funding';
 import { mergeStreams, type Stream } from '../backtest/merge';
 import type { RecordGroup } from '../capture/parquet/record-groups';
 import { parseLatency, type RoundTrip } from '../backtest/latency';
@@ -104,27 +104,6 @@ function instrumentsOf(s: TrialSettings): Array<{ symbol: string; grid: Recordin
   return [{ symbol: s.symbol ?? 'BTCUSDT', grid: s.grid, funding: s.funding ? fundingOfPlain(s.funding) : { kind: 'none' } }];
 }
 
-/** Recorded settlements as the backtest's recorders charge them, on the instrument's lot (as src/backtest/backtest.ts). */
-function settlementsFor(f: FundingSource, grid: RecordingGrid): BacktestOptions['fundingSettlements'] {
-  return f.kind === 'recorded' ? { settlements: f.settlements, lot: { step: grid.sizeStep, scale: grid.sizeScale } } : undefined;
-}
-
-/** The run's funding in the trace's settings, in the words `ringbook backtest` uses. */
-function fundingSetting(list: ReturnType<typeof instrumentsOf>, charged: number): string | null {
-  const rec = list.filter((i) => i.funding.kind === 'recorded');
-  if (!rec.length) return null;
-  const rows = rec.reduce((n, i) => n + (i.funding.kind === 'recorded' ? i.funding.tickerRows : 0), 0);
-  return describeFunding(
-    {
-      kind: 'recorded',
-      settlements: [],
-      tickerRows: rows,
-      ...(list.length > 1 ? { symbols: rec.map((i) => i.symbol) } : {}),
-    },
-    charged,
-  );
-}
-
 /** Instrument `inst`'s shared records as the merge's stream: each piece one block copy into its staging area. */
 function sharedStream(words: Int32Array, d: TrialData, inst: number): Stream {
   async function* groups(): AsyncGenerator<RecordGroup> {
@@ -187,9 +166,9 @@ export async function runTrial(
     fundingRate: flat,
     ...(several
       ? list.some((i) => i.funding.kind === 'recorded')
-        ? { fundingSettlementsOf: list.map((i) => settlementsFor(i.funding, i.grid)) }
+        ? { fundingSettlementsOf: list.map((i) => settlementsOn(i.funding, i.grid)) }
         : {}
-      : { fundingSettlements: settlementsFor(list[0].funding, list[0].grid) }),
+      : { fundingSettlements: settlementsOn(list[0].funding, list[0].grid) }),
     sampleNs: s.sampleNs,
     maxSamples: Math.ceil(span / s.sampleNs) + 16,
   });
@@ -201,7 +180,7 @@ export async function runTrial(
     );
   else bt.feedRecords(data[0].records, 0, data[0].rows);
   const trace = bt.finish(s.feeTier ? { feeTier: s.feeTier } : {});
-  const described = fundingSetting(list, trace.fundingSettlements?.length ?? 0);
+  const described = recordedFundingSetting(list, trace.fundingSettlements?.length ?? 0);
   if (described) {
     delete trace.settings.fundingRate;
     trace.settings.funding = described;

@@ -24,6 +24,11 @@ export interface RecordingEntry {
   orders: string | null;
   /** Why the footer could not be read (a torn or foreign file); the entry is listed so the page can say so. */
   error?: string;
+  /**
+   * 'ticker': a file of the symbol's ticker stream (<root>/_ticker/…: funding rates, settlements, mark prices), not
+   * market data; the page charges the recording's funding from it, as `ringbook backtest` does.
+   */
+  stream?: 'ticker';
 }
 
 export type ListingCache = Map<string, { size: number; mtimeMs: number; entry: RecordingEntry }>;
@@ -53,15 +58,16 @@ async function ordersDir(realRoot: string, rel: string): Promise<string | null> 
 
 /**
  * The market-data Parquet files under `realRoot`, by the rule of listParquet (src/capture/recover.ts): `*.parquet`
- * outside `_raw/` (another schema) and `_orders/` (another stream). Walked here rather than with listParquet
+ * outside `_raw/` (another schema) and `_orders/` (another stream); and those under `_ticker/`, marked as the ticker
+ * stream (funding for the replay). Walked here rather than with listParquet
  * because that walk follows every symlink: a link loop makes it throw ELOOP and a link to / walks the whole disk,
  * and one unreadable directory fails it. Here links are followed only while they stay inside the root, each real
  * directory is visited once, unreadable directories are skipped, and hidden names (never served) are not listed.
  */
-export async function findRecordings(realRoot: string): Promise<Array<{ path: string; real: string }>> {
-  const out: Array<{ path: string; real: string }> = [];
+export async function findRecordings(realRoot: string): Promise<Array<{ path: string; real: string; stream?: 'ticker' }>> {
+  const out: Array<{ path: string; real: string; stream?: 'ticker' }> = [];
   const seen = new Set<string>();
-  const visit = async (dir: string, realDir: string): Promise<void> => {
+  const visit = async (dir: string, realDir: string, stream?: 'ticker'): Promise<void> => {
     if (seen.has(realDir)) return;
     seen.add(realDir);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -69,6 +75,8 @@ export async function findRecordings(realRoot: string): Promise<Array<{ path: st
     entries.sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()));
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === '_raw' || e.name === '_orders') continue;
+      // the ticker stream is listed as such, never as market data (listParquet leaves it out of a backtest's input)
+      const inTicker = stream ?? (e.name === '_ticker' ? 'ticker' : undefined);
       const p = join(dir, e.name);
       let real = join(realDir, e.name);
       let isDir = e.isDirectory();
@@ -83,20 +91,26 @@ export async function findRecordings(realRoot: string): Promise<Array<{ path: st
         }
         if (!isInside(realRoot, real)) continue;
       }
-      if (isDir) await visit(p, real);
-      else if (isFile && e.name.endsWith('.parquet')) out.push({ path: toUrlPath(relative(realRoot, p)), real });
+      if (isDir) await visit(p, real, inTicker);
+      else if (isFile && e.name.endsWith('.parquet'))
+        out.push({ path: toUrlPath(relative(realRoot, p)), real, ...(inTicker ? { stream: inTicker } : {}) });
     }
   };
   await visit(realRoot, realRoot);
   return out;
 }
 
-async function entryFor(realRoot: string, file: { path: string; real: string }, cache?: ListingCache): Promise<RecordingEntry | null> {
+async function entryFor(
+  realRoot: string,
+  file: { path: string; real: string; stream?: 'ticker' },
+  cache?: ListingCache,
+): Promise<RecordingEntry | null> {
   const { path, real } = file;
   const st = await stat(real).catch(() => null);
   if (!st?.isFile()) return null; // removed since the walk
   const hit = cache?.get(path);
-  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs) return { ...hit.entry, orders: await ordersDir(realRoot, path) };
+  if (hit && hit.size === st.size && hit.mtimeMs === st.mtimeMs)
+    return { ...hit.entry, orders: file.stream ? null : await ordersDir(realRoot, path) };
   const entry: RecordingEntry = {
     path,
     size: st.size,
@@ -106,7 +120,8 @@ async function entryFor(realRoot: string, file: { path: string; real: string }, 
     symbol: null,
     first_local_ts: null,
     last_local_ts: null,
-    orders: await ordersDir(realRoot, path),
+    orders: file.stream ? null : await ordersDir(realRoot, path),
+    ...(file.stream ? { stream: file.stream } : {}),
   };
   try {
     const { meta, rows } = await withFileSource(real, fileMeta);

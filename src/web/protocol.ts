@@ -21,8 +21,12 @@ export type ParquetPart = { url: string; name: string; byteLength?: number } | {
  * pair) that the worker converts (src/import/page.ts).
  */
 export type RecordingSource =
-  /** `symbols`: the symbols to replay, in the run's order (as --symbols); none: every symbol the files hold, by name. */
-  { kind: 'parquet'; parts: ParquetPart[]; name: string; symbols?: string[] } | { kind: 'tardis'; files: File[]; name: string };
+  /**
+   * `symbols`: the symbols to replay, in the run's order (as --symbols); none: every symbol the files hold, by name.
+   * `ticker`: the recording's ticker files (<root>/_ticker/) of those symbols, whose funding the run is charged.
+   */
+  | { kind: 'parquet'; parts: ParquetPart[]; name: string; symbols?: string[]; ticker?: ParquetPart[] }
+  | { kind: 'tardis'; files: File[]; name: string };
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {

@@ -19,6 +19,8 @@ export interface RecordingGroup {
   lastNs: string | null;
   /** Files of this symbol whose footer could not be read (left out, and said so). */
   unreadable: number;
+  /** The symbol's ticker stream files (funding, charged as `ringbook backtest` charges it); not market data. */
+  ticker: RecordingEntry[];
 }
 
 /** The select's value for a whole recording (a file's value is its path, which never starts like this). */
@@ -67,8 +69,12 @@ export function groupRecordings(entries: readonly RecordingEntry[]): RecordingGr
     const key = keyOf(e);
     let g = groups.get(key);
     if (!g) {
-      g = { key, symbol: e.symbol ?? '?', files: [], rows: 0, size: 0, firstNs: null, lastNs: null, unreadable: 0 };
+      g = { key, symbol: e.symbol ?? '?', files: [], rows: 0, size: 0, firstNs: null, lastNs: null, unreadable: 0, ticker: [] };
       groups.set(key, g);
+    }
+    if (e.stream === 'ticker') {
+      if (!e.error) g.ticker.push(e);
+      continue;
     }
     if (e.error) {
       g.unreadable++;
@@ -102,6 +108,12 @@ const partOf = (e: RecordingEntry): ParquetPart => ({
   name: e.path,
   byteLength: e.size,
 });
+
+/** The ticker files of `groups` for a source (nothing when there are none). */
+const tickerOf = (groups: readonly RecordingGroup[]): { ticker?: ParquetPart[] } => {
+  const files = groups.flatMap((g) => g.ticker);
+  return files.length ? { ticker: files.map(partOf) } : {};
+};
 
 export class RecordingList {
   entries: RecordingEntry[] = [];
@@ -150,19 +162,28 @@ export class RecordingList {
       const groups = asked.length && held ? set.groups.filter((g) => asked.includes(g.symbol)) : set.groups;
       const files = groups.flatMap((g) => g.files);
       const symbols = asked.length ? asked : set.groups.map((g) => g.symbol);
-      return { kind: 'parquet', parts: files.map(partOf), name: `${symbols.join(' + ')} (${plural(files.length, 'file')})`, symbols };
+      return {
+        kind: 'parquet',
+        parts: files.map(partOf),
+        name: `${symbols.join(' + ')} (${plural(files.length, 'file')})`,
+        symbols,
+        ...tickerOf(groups),
+      };
     }
     if (value.startsWith(GROUP_PREFIX)) {
       const g = this.groups.find((x) => x.key === value.slice(GROUP_PREFIX.length));
       if (!g || g.files.length === 0) return null;
       const name = g.files.length === 1 ? g.files[0].path : `${g.symbol} (${plural(g.files.length, 'file')})`;
-      return { kind: 'parquet', parts: g.files.map(partOf), name };
+      return { kind: 'parquet', parts: g.files.map(partOf), name, ...tickerOf([g]) };
     }
     const e = this.entries.find((r) => r.path === value);
+    // one file replays with its symbol's funding, as `ringbook backtest FILE` charges it
+    const g = e ? this.groups.find((x) => x.key === keyOf(e)) : undefined;
     return {
       kind: 'parquet',
       parts: [e ? partOf(e) : { url: `/data/${value.split('/').map(encodeURIComponent).join('/')}`, name: value }],
       name: value,
+      ...tickerOf(g ? [g] : []),
     };
   }
 
@@ -210,7 +231,7 @@ export class RecordingList {
     for (const g of this.groups) {
       if (g.files.length) whole.appendChild(new Option(groupLabel(g), GROUP_PREFIX + g.key));
       // a one-file recording is listed once; an unreadable file is listed to say why it is left out
-      for (const e of this.entries.filter((x) => keyOf(x) === g.key).sort(byTime))
+      for (const e of this.entries.filter((x) => keyOf(x) === g.key && x.stream !== 'ticker').sort(byTime))
         if (g.files.length > 1 || e.error) {
           const f = new Option(fileLabel(e), e.path);
           f.disabled = !!e.error;

@@ -9,6 +9,7 @@ import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { COLUMNS, type Columns, type FileMeta } from '../capture/schema';
 import { gridOf, type RecordingGrid } from '../backtest/setup';
 import type { ParquetPart } from './protocol';
+import type { FundingSource } from '../backtest/funding';
 import { endsMessage } from '../core/record';
 
 export interface Recording {
@@ -31,6 +32,11 @@ export interface Recording {
    */
   instruments?: RecordingInstrument[];
   inst?: Uint8Array;
+  /**
+   * The funding each instrument is charged (in the run's order; one entry for one symbol): its recorded ticker's
+   * settlements, as `ringbook backtest` charges them (./ticker). Absent: none.
+   */
+  funding?: FundingSource[];
 }
 
 export interface RecordingInstrument {

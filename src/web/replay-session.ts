@@ -7,6 +7,7 @@ import { Backtest, NO_LIMIT, type BacktestCore } from '../backtest/run';
 import { columnsToRecords } from '../capture/parquet/reader';
 import { instrumentOf, signalsOf } from '../backtest/setup';
 import { computeMetrics, type Metrics } from '../backtest/metrics';
+import { recordedFundingSetting, settlementsOn } from '../backtest/funding';
 import type { Columns } from '../capture/schema';
 import type { RecordedSeries } from '../backtest/trace';
 import type { Event } from '../strategy/events';
@@ -54,6 +55,14 @@ export class ReplaySession {
     bc.reset(signals);
     // several symbols: one core instrument each, set up as `backtest --symbols` sets them up (src/backtest/backtest.ts)
     const instruments = rec.instruments?.map((it) => instrumentOf(it.grid, it.symbol, s.fees));
+    // recorded funding, each instrument its own ticker's, as `backtest` charges it (src/backtest/backtest.ts)
+    const grids = rec.instruments?.map((it) => it.grid) ?? [rec.grid];
+    const recorded = rec.funding?.some((f) => f.kind === 'recorded') ?? false;
+    const funding = !recorded
+      ? {}
+      : instruments
+        ? { fundingSettlementsOf: grids.map((g, i) => settlementsOn(rec.funding![i], g)) }
+        : { fundingSettlements: settlementsOn(rec.funding![0], rec.grid) };
     this.bt = new Backtest(bc, {
       strategy: { ...s.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
       instrument: instruments?.[0] ?? instrumentOf(rec.grid, rec.meta.symbol ?? 'BTCUSDT', s.fees),
@@ -62,6 +71,7 @@ export class ReplaySession {
       queue: s.queue,
       partialFills: s.partialFills,
       sampleNs: s.sampleNs,
+      ...funding,
       onRuntime: hooks.onBook ? (rt) => (rt.observer = (m) => hooks.onBook!(m, rt)) : undefined,
       onEvent: (t, e, inst) => {
         if (e.type === 'fill') {
@@ -160,6 +170,16 @@ export class ReplaySession {
   finish(): Metrics {
     if (!this.metrics) {
       const trace = this.bt.finish({ files: this.rec.files });
+      const symbols = this.rec.instruments?.map((it) => it.symbol) ?? [this.rec.meta.symbol ?? ''];
+      const described = recordedFundingSetting(
+        symbols.map((symbol, i) => ({ symbol, funding: this.rec.funding?.[i] })),
+        trace.fundingSettlements?.length ?? 0,
+      );
+      // recorded funding replaces the flat rate in the settings, in words, as in `ringbook backtest`
+      if (described) {
+        delete trace.settings.fundingRate;
+        trace.settings.funding = described;
+      }
       this.records = trace.strategy?.records ?? [];
       this.metrics = computeMetrics(trace);
     }

@@ -6,6 +6,7 @@ import { compileCore, createMemory, instantiateCore, formatMemory } from '../cor
 import { createBacktestCore } from '../backtest/setup';
 import { openPart, recordingOf } from './recording';
 import { loadSymbols } from './merged-recording';
+import { fundingOfRecording } from './ticker';
 import { gridOf, backtestPages } from '../backtest/setup';
 import { convertDropped } from '../import/page';
 import { Player } from './player';
@@ -83,6 +84,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
     } else {
       const parts = await Promise.all(msg.source.parts.map(async (p) => ({ name: p.name, buffer: await openPart(p) })));
       rec = await loadSymbols(parts, name, msg.source.symbols ?? [], progress);
+      rec.funding = await fundingOfRecording(rec, msg.source.ticker);
     }
     const module = await modulePromise;
     if (mine !== opening) return;

@@ -8,7 +8,9 @@ import { dirname, join } from 'node:path';
 import { REC_SIZE } from '../../src/core/index';
 import { columnsToRecords } from '../../src/capture/parquet/reader';
 import { encodeParquet } from '../../src/capture/parquet/encode';
-import { marketPath } from '../../src/capture/schema';
+import { marketPath, type FileMeta } from '../../src/capture/schema';
+import { listParquet } from '../../src/capture/recover';
+import { readFileMeta } from '../../src/capture/read-file';
 import { parseDecimal, writeTickerRecord } from '../../src/feed/ticker';
 import { recordingMeta } from './recording-files';
 import { T0, bookMessage, recordColumns, type Rec } from './record-columns';
@@ -36,25 +38,70 @@ function writeMarket(root: string, symbol: keyof typeof GRIDS, recs: Rec[]): voi
   writeFileSync(path, encodeParquet(words, 0, rows, meta, { rowGroupSize: 7 }));
 }
 
-/** Ticker pushes [exchange ms, next settlement ms, rate, mark] of `symbol` as its `_ticker` stream file. */
-function writeTicker(root: string, symbol: keyof typeof GRIDS, pushes: Array<[number, number, string, string]>): void {
+/** One ticker push: when (exchange clock), the settlement it names, its rate and mark (decimal text as Bitget sends them). */
+export interface TickerPush {
+  exchNs: bigint;
+  nextNs: bigint;
+  rate: string;
+  mark: string;
+}
+
+/** `pushes` (in time order) as `symbol`'s `_ticker` stream file under `root`, received FEED_MS later; `meta` its grid. */
+export function writeTickerStream(root: string, symbol: string, pushes: readonly TickerPush[], meta: Partial<FileMeta>): void {
   const words = new Int32Array((pushes.length * REC_SIZE) / 4);
-  pushes.forEach(([atMs, nextMs, rate, mark], i) => {
-    const exchNs = T0 + BigInt(atMs) * MS;
-    writeTickerRecord(words, i * REC_SIZE, 0, exchNs + BigInt(FEED_MS) * MS, {
-      exchNs,
-      mark: parseDecimal(mark),
-      index: parseDecimal(mark),
-      rate: parseDecimal(rate),
-      nextFundingNs: T0 + BigInt(nextMs) * MS,
-    });
-  });
-  const first = T0 + BigInt(pushes[0][0] + FEED_MS) * MS;
-  const last = T0 + BigInt(pushes[pushes.length - 1][0] + FEED_MS) * MS;
-  const meta = recordingMeta(first, last, pushes.length, { symbol, ...GRIDS[symbol] });
+  const local = (p: TickerPush) => p.exchNs + BigInt(FEED_MS) * MS;
+  pushes.forEach((p, i) =>
+    writeTickerRecord(words, i * REC_SIZE, 0, local(p), {
+      exchNs: p.exchNs,
+      mark: parseDecimal(p.mark),
+      index: parseDecimal(p.mark),
+      rate: parseDecimal(p.rate),
+      nextFundingNs: p.nextNs,
+    }),
+  );
+  const first = local(pushes[0]);
+  const m = recordingMeta(first, local(pushes[pushes.length - 1]), pushes.length, { ...meta, symbol });
   const path = marketPath(join(root, '_ticker'), 'bitget', 'USDT-FUTURES', symbol, first, 0);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodeParquet(words, 0, pushes.length, meta));
+  writeFileSync(path, encodeParquet(words, 0, pushes.length, m));
+}
+
+/** Ticker pushes [exchange ms, next settlement ms, rate, mark] of `symbol` as its `_ticker` stream file. */
+function writeTicker(root: string, symbol: keyof typeof GRIDS, pushes: Array<[number, number, string, string]>): void {
+  const at = (ms: number) => T0 + BigInt(ms) * MS;
+  writeTickerStream(
+    root,
+    symbol,
+    pushes.map(([atMs, nextMs, rate, mark]) => ({ exchNs: at(atMs), nextNs: at(nextMs), rate, mark })),
+    GRIDS[symbol],
+  );
+}
+
+/**
+ * Adds a ticker stream to each symbol of the recording under `root`: `count` settlements spread evenly over its
+ * market data's span (local clock), each quoted once a millisecond before it, the rate alternating in sign.
+ */
+export async function addFundingEvenly(root: string, count: number, mark: string): Promise<void> {
+  const by = new Map<string, { first: bigint; last: bigint; meta: Partial<FileMeta> }>();
+  for (const f of listParquet(root)) {
+    const { meta } = await readFileMeta(f);
+    const s = by.get(meta.symbol!);
+    const first = BigInt(meta.first_local_ts!);
+    const last = BigInt(meta.last_local_ts!);
+    by.set(meta.symbol!, {
+      first: s && s.first < first ? s.first : first,
+      last: s && s.last > last ? s.last : last,
+      meta,
+    });
+  }
+  for (const [symbol, { first, last, meta }] of by) {
+    const step = (last - first) / BigInt(count + 1);
+    const pushes = Array.from({ length: count }, (_, k) => {
+      const at = first + step * BigInt(k + 1);
+      return { exchNs: at - MS, nextNs: at, rate: k % 2 ? '-0.00037' : '0.00051', mark };
+    });
+    writeTickerStream(root, symbol, pushes, meta);
+  }
 }
 
 /** Book messages every 10 ms from `startMs` to 100 ms, the mid one tick higher each time (two levels a side of 50 lots). */

@@ -17,6 +17,7 @@ import { DEFAULT_PARAMS, runSettings } from '../../src/web/params';
 import { groupRecordings, groupLabel, GROUP_PREFIX } from '../../src/web/recording-list';
 import { listRecordings } from '../../src/serve/listing';
 import { testCore } from '../helpers/core';
+import { writeTickerStream } from '../helpers/funding-recording';
 
 const ctx = {} as { dir: string; paths: string[]; rec: Recording };
 
@@ -79,6 +80,25 @@ test('the listing groups the files of a symbol into one recording, in time order
   assert.is(broken[0].files.length, 3);
   assert.is(broken[0].unreadable, 1);
   assert.match(groupLabel(broken[0]), /3 files \(1 unreadable file left out\)/);
+});
+
+test('the ticker stream is listed as such, never as market data; the group carries it for its funding', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringbook-rolled-ticker-'));
+  await writeRolledRecording(dir, 3_000);
+  const at = ctx.rec.firstNs + 1_000_000_000n;
+  writeTickerStream(dir, 'BTCUSDT', [{ exchNs: at - 5_000_000n, nextNs: at, rate: '0.0001', mark: '27000.5' }], ctx.rec.meta);
+  const entries = await listRecordings(dir);
+  const ticker = entries.filter((e) => e.stream === 'ticker');
+  assert.is(ticker.length, 1);
+  assert.match(ticker[0].path, /^_ticker\/venue=bitget\/inst_type=USDT-FUTURES\/symbol=BTCUSDT\//);
+  assert.is(ticker[0].orders, null);
+  const [g] = groupRecordings(entries);
+  assert.is(g.files.length, entries.length - 1, 'market files only');
+  assert.ok(g.files.every((f) => !f.path.startsWith('_ticker/')));
+  assert.equal(
+    g.ticker.map((f) => f.path),
+    [ticker[0].path],
+  );
 });
 
 test.run();

@@ -3,7 +3,9 @@
 // recording of both, replays them merged in local-time order with one strategy over both, and reports exactly the
 // metrics — per instrument and in total — of `ringbook backtest --symbols … --json`: lead-lag (BTCUSDT leads ETHUSDT)
 // over both, mm-glft over both and over one symbol chosen from the two. The charts switch between the symbols without a re-run, and
-// the fills are counted per symbol. Build output comes from $RINGBOOK_BUILD (default build/).
+// the fills are counted per symbol. Each symbol has a recorded ticker stream with settlements across the data, so every
+// comparison includes funding, charged per instrument as the backtest charges it. Build output comes from
+// $RINGBOOK_BUILD (default build/).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -16,6 +18,7 @@ import type { PageState } from '../../src/web/app';
 import { pageState, runToEnd, waitFor } from './page-driver';
 import { runServe } from '../../src/cli/serve';
 import { metricsOfCli } from '../helpers/metrics-json';
+import { addFundingEvenly } from '../helpers/funding-recording';
 
 const BUILD = process.env.RINGBOOK_BUILD ?? join(process.cwd(), 'build');
 const CHROMIUM = '/usr/bin/chromium';
@@ -82,6 +85,8 @@ if (!existsSync(CHROMIUM)) {
     // two books from the same start: many messages share a local stamp, so the tie rule is exercised too
     writeRecording(ctx.data, 20_000, 7, 1_000_000, {}, 'BTCUSDT');
     writeRecording(ctx.data, 20_000, 11, 1_000_000, {}, 'ETHUSDT');
+    // each symbol's funding: 8 settlements over the data, charged on whatever each instrument holds then
+    await addFundingEvenly(ctx.data, 8, '27000.5');
     ctx.log = [];
     ctx.stop = new AbortController();
     const listening = new Promise<string>((resolve) => {
@@ -167,6 +172,13 @@ if (!existsSync(CHROMIUM)) {
     const s = await runToEnd(page);
     const json = cli('--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft');
     assert.equal(figures(s.metrics), figures(json));
+    // the recorded funding is in it: each instrument charged at its own settlements, in the settings' words
+    assert.match(String(s.metrics!.settings.funding), /^recorded \(ticker of BTCUSDT, ETHUSDT, 16 rows\): 16 settlements in the replay/);
+    assert.ok(s.metrics!.pnl.fundingQuote !== 0, 'mm-glft holds positions through settlements');
+    assert.equal(
+      s.metrics!.instruments!.map((x) => x.pnl.fundingQuote),
+      (json.instruments as Array<{ pnl: { fundingQuote: number } }>).map((x) => x.pnl.fundingQuote),
+    );
     const inst = s.metrics!.instruments!;
     assert.ok(inst[0].activity.fills > 0 && inst[1].activity.fills > 0, `fills ${inst.map((x) => x.activity.fills).join(', ')}`);
     assert.equal(s.fillsBySymbol, { BTCUSDT: inst[0].activity.fills, ETHUSDT: inst[1].activity.fills });
@@ -182,6 +194,7 @@ if (!existsSync(CHROMIUM)) {
     const s = await runToEnd(page);
     const json = cli('--symbols', 'ETHUSDT', '--strategy', 'mm-glft');
     assert.equal(figures(s.metrics), figures(json));
+    assert.match(String(s.metrics!.settings.funding), /^recorded \(ticker, 8 rows\): 8 settlements in the replay/);
     assert.ok(s.metrics!.activity.fills > 0, 'mm-glft trades on this recording');
     assert.ok(s.metrics!.activity.fills > 0 && s.fillsBySymbol === null);
   });
