@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { checkWritableDir } from '../capture/files';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
+import { nextFundingMs } from '../exchange/funding';
 import type { InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
@@ -161,6 +162,21 @@ function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: s
   );
 }
 
+/** Funding the local exchange charged the session's account: the total received, at how many settlements, and the next one. */
+export interface SessionFunding {
+  receivedQuote: number;
+  settlements: number;
+  nextMs: number;
+}
+
+/** The summary's funding line: what the settlements during the session charged, or when the next one is. */
+export function fundingLine(f: SessionFunding, ccy: string): string {
+  const next = new Date(f.nextMs).toISOString().replace('.000Z', 'Z');
+  return f.settlements
+    ? `  funding       ${moneyIn(f.receivedQuote, ccy)} received at ${plural(f.settlements, 'settlement')} (the local exchange's account; next ${next})`
+    : `  funding       none: no settlement while a position was held (the next is ${next})`;
+}
+
 /** The summary's lines for each symbol of a session of several (none for one symbol: the totals are its figures). */
 function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string[] {
   if (s.symbols.length < 2) return [];
@@ -229,6 +245,8 @@ async function runSession(o: {
   /** The hang watchdog's limit, ms, and whether the venue runs in this process (see src/live/hang-watchdog.ts). */
   hungAfterMs: number;
   venueInProcess: boolean;
+  /** The local exchange's funding of the session's account (demo): in the summary's PnL, with its settlements. */
+  funding?: () => SessionFunding;
 }): Promise<number> {
   const log = o.log;
   const gatewayLog = log.child('gateway');
@@ -353,6 +371,7 @@ async function runSession(o: {
   const s = await session.stop(o.flatten);
   final = s;
   const why = findingsOf(params, s.counters, s.trades, s.fills, total?.stats ?? null);
+  const funded = o.funding?.() ?? null;
   const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy);
   const ended =
     haltedBefore === null
@@ -366,7 +385,8 @@ async function runSession(o: {
       : `  trading       ${plural(s.orders, 'order')}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
     ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
-    `  PnL           ${moneyIn(s.equityQuote, ccy)} net${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)})`,
+    ...(funded ? [fundingLine(funded, ccy)] : []),
+    `  PnL           ${moneyIn(s.equityQuote + (funded?.receivedQuote ?? 0), ccy)} net${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)}${funded ? `, funding ${moneyIn(funded.receivedQuote, ccy)}` : ''})`,
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
       : [`  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`]),
@@ -388,6 +408,7 @@ async function runSession(o: {
     ended: haltedBefore === null ? 'stopped' : 'halted',
     haltedAt: haltedAt ? (haltedAt as Date).toISOString() : null,
     whyNoTrades: why.map((f) => findingLine(f)),
+    ...(funded ? { fundingQuote: funded.receivedQuote, fundingSettlements: funded.settlements } : {}),
     recording: o.recordDir ?? null,
     currency: ccy,
   });
@@ -528,6 +549,10 @@ export async function runDemo(argv: string[]): Promise<number> {
       staleAfterMs: values['stale-after'],
       hungAfterMs: values['hung-after'],
       venueInProcess: true,
+      funding: () => {
+        const a = ex.trading!.account();
+        return { receivedQuote: Number(a.futures.funding), settlements: a.fundingCharges.length, nextMs: nextFundingMs(ex.now()) };
+      },
     });
   } finally {
     await ex.close();

@@ -18,6 +18,13 @@ const REQUOTE_MS = 60_000;
 /** The settlement after `nowMs` on the 8-hourly grid. */
 export const nextFundingMs = (nowMs: number): number => (Math.floor(nowMs / FUNDING_INTERVAL_MS) + 1) * FUNDING_INTERVAL_MS;
 
+/** The settlements on the 8-hourly grid in (fromMs, toMs], in time order (a step of the clock may cross several). */
+export function settlementsBetween(fromMs: number, toMs: number): number[] {
+  const out: number[] = [];
+  for (let t = nextFundingMs(fromMs); t <= toMs; t += FUNDING_INTERVAL_MS) out.push(t);
+  return out;
+}
+
 export class FundingModel {
   private rateMicro = BASE_RATE_MICRO;
   private quotedMinute = -1;
@@ -33,6 +40,14 @@ export class FundingModel {
       this.rateMicro = Math.max(-MAX_RATE_MICRO, Math.min(MAX_RATE_MICRO, BASE_RATE_MICRO + premium));
     }
     return this.rateMicro;
+  }
+
+  /**
+   * The rate charged at the settlement at `atMs`: the one quoted for it in the minute before (settlements fall on
+   * whole minutes, where the next settlement's quoting begins), as the last rate the ticker published for it.
+   */
+  settlementRate(atMs: number, midTick: number | null): number {
+    return this.rateAt(atMs - 1, midTick);
   }
 }
 

@@ -68,7 +68,8 @@ export interface PublisherOptions {
 
 export class Publisher {
   readonly counters: PublisherCounters = { bookPushes: 0, tradePushes: 0, fixedPushes: 0, tickerPushes: 0 };
-  private readonly funding: FundingModel;
+  /** The funding rate model: the ticker quotes it, the trading plugin charges positions at its settlements. */
+  readonly funding: FundingModel;
   private lastTickerMs = -Infinity;
   private readonly subs = new Map<Channel, Set<Subscriber>>();
   private readonly args = new Map<Channel, { arg: WsArg; text: string }>();
@@ -192,7 +193,8 @@ export class Publisher {
     return levels.map((l) => [formatPrice(this.inst, l.priceTick), formatSize(this.inst, l.qtyLot)]);
   }
 
-  private dataTs(): number {
+  /** The exchange clock of the data (simulated time plus the skew), ms: what `ts` and funding times are on. */
+  dataTs(): number {
     return this.model.nowMs + this.opts.skewMs;
   }
 

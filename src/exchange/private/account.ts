@@ -9,6 +9,9 @@ import type { Venue } from '../venue';
 import { Err } from './errors';
 import { InstMath, ceilDiv } from './money';
 
+/** a / b rounded toward −∞, for b > 0. */
+const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+
 export type Side = 'buy' | 'sell';
 
 /** What the account needs to know of an order to price its margin and book its fills (an OwnOrder is one). */
@@ -35,6 +38,9 @@ export interface Position {
   /** Realised PnL since the position opened (money). */
   realized: bigint;
   fees: bigint;
+  /** Funding received at the settlements it was held through (money; negative = paid), and how many there were. */
+  funding: bigint;
+  settlements: number;
   marginMode: string;
   readonly cTime: number;
   uTime: number;
@@ -62,6 +68,19 @@ export interface FillMoney {
   readonly profit: bigint;
 }
 
+/** One settlement charged to a position: when, at what rate and mark, on how much, and the money received. */
+export interface FundingCharge {
+  readonly symbol: string;
+  readonly atMs: number;
+  /** The rate in millionths ("0.000100" = 100). */
+  readonly rateMicro: number;
+  /** The mark price as ticks × 2 (the mid of the book). */
+  readonly mark2: number;
+  readonly lots: number;
+  /** Received (money; negative = paid). */
+  readonly received: bigint;
+}
+
 /** Ids of Bitget's size: orders count up from ORDER_ID_BASE (matching.ts), positions from half of it. */
 export const ORDER_ID_BASE = 1_390_000_000_000_000_000n;
 const POSITION_ID_BASE = ORDER_ID_BASE / 2n;
@@ -69,12 +88,14 @@ const POSITION_ID_BASE = ORDER_ID_BASE / 2n;
 export class Account {
   readonly positions = new Map<string, Position>();
   readonly spot = new Map<string, CoinBalance>();
-  /** Futures wallet balance (money) = initial − fees + realised PnL. */
+  /** Futures wallet balance (money) = initial − fees + realised PnL + funding received. */
   balance: bigint;
   readonly initialBalance: bigint;
   /** Σ futures fees and realised PnL since start (money). */
   feesPaid = 0n;
   realizedPnl = 0n;
+  /** Σ funding received at settlements since start (money; negative = paid). */
+  fundingReceived = 0n;
   private readonly leverageBySymbol = new Map<string, number>();
   private readonly math = new Map<Publisher, InstMath>();
   private posSeq = 0;
@@ -203,6 +224,29 @@ export class Account {
     return Math.min(n, Math.abs(p.lots));
   }
 
+  // ---- funding -----------------------------------------------------------------------------------------------------
+
+  /**
+   * Charges the futures position of `pub`'s symbol at a settlement, as Bitget does: position value at the mark ×
+   * the rate, paid by longs and received by shorts when the rate is positive (docs/bitget.md §1.9). Exact money when
+   * the product fits the money scale; otherwise rounded down, so a payer pays the last unit and a receiver gets one
+   * less. Nothing when no position is held or no mark exists.
+   */
+  chargeFunding(pub: Publisher, atMs: number, rateMicro: number, now: number): FundingCharge | null {
+    const p = this.positions.get(pub.inst.symbol);
+    const mark2 = this.markTicks2(pub);
+    if (!p || p.lots === 0 || mark2 === undefined || pub.inst.instType === 'SPOT') return null;
+    const value = this.mathOf(pub).notional(mark2, Math.abs(p.lots)) / 2n;
+    const signed = p.lots > 0 ? -value * BigInt(rateMicro) : value * BigInt(rateMicro);
+    const received = floorDiv(signed, 1_000_000n);
+    p.funding += received;
+    p.settlements++;
+    p.uTime = now;
+    this.balance += received;
+    this.fundingReceived += received;
+    return { symbol: pub.inst.symbol, atMs, rateMicro, mark2, lots: p.lots, received };
+  }
+
   // ---- booking fills -----------------------------------------------------------------------------------------------
 
   /**
@@ -256,6 +300,8 @@ export class Account {
         cost: 0n,
         realized: 0n,
         fees: 0n,
+        funding: 0n,
+        settlements: 0,
         marginMode: o.marginMode,
         cTime: now,
         uTime: now,
@@ -289,6 +335,8 @@ export class Account {
           cost: m.notional(tick, rest),
           realized: 0n,
           fees: 0n,
+          funding: 0n,
+          settlements: 0,
           marginMode: o.marginMode,
           cTime: now,
           uTime: now,

@@ -17,7 +17,8 @@ import type { Instrument, InstType } from '../instruments';
 import type { OwnOrderHandle, Trade } from '../sim-book';
 import type { Publisher } from '../publisher';
 import type { Venue } from '../venue';
-import { Account, ORDER_ID_BASE, type AccountOptions, type Side } from './account';
+import { Account, ORDER_ID_BASE, type AccountOptions, type FundingCharge, type Side } from './account';
+import { settlementsBetween } from '../funding';
 import { Err } from './errors';
 import { ceilDiv } from './money';
 
@@ -144,6 +145,10 @@ export class TradingEngine {
   readonly fills: FillRecord[] = [];
   /** Balances, positions, leverage, margin and PnL: what orders are checked against and fills booked into. */
   readonly account: Account;
+  /** The last KEEP_FILLS funding charges (account.fundingReceived keeps the total of all). */
+  readonly fundingCharges: FundingCharge[] = [];
+  /** Each futures symbol's data clock at the last step (ms): settlements after it and up to now are due. */
+  private readonly fundingClock = new Map<Publisher, number>();
   private readonly byClientOid = new Map<string, OwnOrder>();
   private readonly finished: OwnOrder[] = [];
   private readonly listeners = new Set<(ev: PrivateEvent) => void>();
@@ -442,7 +447,34 @@ export class TradingEngine {
   settleMarket(): void {
     for (const pub of this.opts.venue.publishers()) this.settleOwnFills(pub);
     this.settleReduceOnly();
+    this.settleFunding();
     this.flush();
+  }
+
+  /**
+   * Funding at every settlement the data clock passed since the last step (the 8-hourly grid the ticker publishes as
+   * nextFundingTime): each futures position is charged at the rate quoted for it and the mark then; the positions and
+   * account pushes that follow show it.
+   */
+  private settleFunding(): void {
+    for (const pub of this.opts.venue.publishers()) {
+      if (pub.inst.instType === 'SPOT') continue;
+      const now = pub.dataTs();
+      const last = this.fundingClock.get(pub);
+      this.fundingClock.set(pub, now);
+      if (last === undefined) continue;
+      for (const at of settlementsBetween(last, now)) {
+        if (!this.account.positions.get(pub.inst.symbol)?.lots) continue; // nothing held: nothing to charge
+        const mark2 = this.account.markTicks2(pub);
+        const rate = pub.funding.settlementRate(at, mark2 === undefined ? null : mark2 / 2);
+        const charge = this.account.chargeFunding(pub, at, rate, this.now());
+        if (!charge) continue;
+        this.fundingCharges.push(charge);
+        if (this.fundingCharges.length > 2 * KEEP_FILLS) this.fundingCharges.splice(0, this.fundingCharges.length - KEEP_FILLS);
+        this.dirty.futures = true;
+        this.dirty.positions = true;
+      }
+    }
   }
 
   /** Test hook: a simulated market order now (see SimBook.injectMarketOrder), with own fills booked at once. */

@@ -7,6 +7,7 @@ import type { InstType } from '../instruments';
 import type { Position } from './account';
 import type { EngineRender, FillRecord, OwnOrder, TradingEngine } from './matching';
 import { money, moneyToNumber } from './money';
+import { rateText } from '../funding';
 
 const J = JSON.stringify;
 const ms = (t: number) => String(Math.floor(t));
@@ -168,7 +169,10 @@ export function positionView(e: TradingEngine, p: Position) {
     unrealizedPL: money(upnl),
     unrealizedPLR: margin > 0n ? (moneyToNumber(upnl) / moneyToNumber(margin)).toFixed(4) : '0',
     achievedProfits: money(p.realized),
-    totalFee: money(-p.fees),
+    // Bitget: totalFee is the funding received over the position's life (empty until a settlement charged it),
+    // deductedFee the trading fees it paid (docs/bitget.md §4.3)
+    totalFee: p.settlements ? money(p.funding) : '',
+    deductedFee: money(p.fees),
     breakEvenPrice: breakEven,
     leverage: e.account.leverage(p.inst.symbol),
     markPrice: mark2 === undefined ? '0' : formatScaled(BigInt(mark2) * p.inst.priceStep * 5n, p.inst.priceScale + 1),
@@ -200,7 +204,7 @@ function positionsPush(e: TradingEngine): string {
         marginRate: '0',
         breakEvenPrice: v.breakEvenPrice,
         totalFee: v.totalFee,
-        deductedFee: '0',
+        deductedFee: v.deductedFee,
         cTime: ms(p.cTime),
         uTime: ms(p.uTime),
         autoMargin: 'off',
@@ -319,7 +323,7 @@ export function positionRow(e: TradingEngine, p: Position): Record<string, unkno
     markPrice: v.markPrice,
     breakEvenPrice: v.breakEvenPrice,
     totalFee: v.totalFee,
-    deductedFee: '0',
+    deductedFee: v.deductedFee,
     marginRatio: '0',
     cTime: ms(p.cTime),
     uTime: ms(p.uTime),
@@ -384,6 +388,7 @@ export function debugAccount(e: TradingEngine) {
       balance: money(s.balance),
       fees: money(e.account.feesPaid),
       realizedPnl: money(e.account.realizedPnl),
+      funding: money(e.account.fundingReceived),
       unrealizedPnl: money(s.unrealized),
       equity: money(s.equity),
       positionMargin: money(s.positionMargin),
@@ -399,6 +404,7 @@ export function debugAccount(e: TradingEngine) {
           openPriceAvg: v.openPriceAvg,
           realizedPnl: money(p.realized),
           fees: money(p.fees),
+          funding: money(p.funding),
           unrealizedPnl: v.unrealizedPL,
           leverage: v.leverage,
         };
@@ -426,6 +432,17 @@ export function debugAccount(e: TradingEngine) {
         reduceOnly: o.reduceOnly,
         queueAheadLots: ahead,
         queueAhead: ahead < 0 ? null : formatSize(o.inst, ahead),
+      };
+    }),
+    fundingCharges: e.fundingCharges.map((c) => {
+      const inst = e.publisher('USDT-FUTURES', c.symbol).inst;
+      return {
+        symbol: c.symbol,
+        atMs: c.atMs,
+        rate: rateText(c.rateMicro),
+        markPrice: formatScaled(BigInt(c.mark2) * inst.priceStep * 5n, inst.priceScale + 1),
+        size: (c.lots < 0 ? '-' : '') + formatSize(inst, Math.abs(c.lots)),
+        received: money(c.received),
       };
     }),
     fills: e.fills.map((f) => ({

@@ -1,0 +1,160 @@
+// Funding on the local exchange, with a known answer: a long position held through the 08:00 UTC settlement pays the
+// rate the ticker published for that settlement × the position's value at the mark then (Bitget: funding fee =
+// position value × rate, longs pay a positive rate; docs/bitget.md §1.9). The charge moves the balance (equity and
+// available on REST and on the private `account` push), shows as the position's `totalFee` (empty before it) beside its
+// trading fees in `deductedFee`, and the debug account lists it; a flat account is charged nothing.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startExchange, type Exchange } from '../../src/exchange/index';
+import { WsProbe, scaled } from './helpers';
+import { FUT, M, client, loginProbe, pushData, type Reply } from './private-helpers';
+import { fundingLine } from '../../src/cli/live';
+
+const SETTLEMENT = Date.UTC(2027, 0, 15, 8);
+const TICKER = { instType: 'USDT-FUTURES', channel: 'ticker', instId: 'BTCUSDT' };
+const ok = (r: Reply, what: string) => {
+  assert.is(r.json.code, '00000', `${what}: ${r.text}`);
+  return r.json.data;
+};
+/** An exact decimal string as money (18 decimals), signed. */
+const money = (s: string) => M(s);
+/** A decimal string as [integer, decimals]. */
+const dec = (s: string): [bigint, number] => {
+  const neg = s.startsWith('-');
+  const [i, f = ''] = (neg ? s.slice(1) : s).split('.');
+  return [(neg ? -1n : 1n) * BigInt(i + f), f.length];
+};
+/** −size × mark × rate as money, exact (the test's own arithmetic on the wire strings). */
+function expectedFunding(size: string, mark: string, rate: string): bigint {
+  const [s, sd] = dec(size);
+  const [m, md] = dec(mark);
+  const [r, rd] = dec(rate);
+  const shift = 18 - sd - md - rd;
+  assert.ok(shift >= 0, 'exact at 18 decimals');
+  return -s * m * r * 10n ** BigInt(shift);
+}
+
+async function withExchange(fn: (ex: Exchange) => Promise<void>): Promise<void> {
+  // three seconds before the settlement; the market moves only on tick() (100 ms a step)
+  const ex = await startExchange({
+    seed: 3,
+    manual: true,
+    startMs: SETTLEMENT - 3000,
+    symbols: ['USDT-FUTURES:BTCUSDT'],
+    maxMessagesPerSec: 100_000,
+    trading: { rateLimits: false },
+  });
+  try {
+    await fn(ex);
+  } finally {
+    await ex.close();
+  }
+}
+
+test('a long held through a settlement pays the published rate × its value at the mark: balance, positions, account, pushes', async () => {
+  await withExchange(async (ex) => {
+    const c = client(ex.url.rest);
+    const pub = await WsProbe.open(ex.url.ws);
+    const priv = await loginProbe(ex.url.privateWs);
+    try {
+      pub.subscribe(TICKER);
+      priv.send({
+        op: 'subscribe',
+        args: [
+          { instType: 'USDT-FUTURES', channel: 'positions', instId: 'default' },
+          { instType: 'USDT-FUTURES', channel: 'account', coin: 'default' },
+        ],
+      });
+      ok(await c.post('/api/v2/mix/order/place-order', { ...FUT, side: 'buy', orderType: 'market', size: '0.05', clientOid: 'f1' }), 'buy');
+      const before = ok(await c.get('/api/v2/mix/position/single-position', FUT), 'position')[0];
+      assert.is(before.total, '0.05');
+      assert.is(before.totalFee, '', 'no funding charged yet: empty, as Bitget');
+      const fee = money(before.deductedFee);
+      assert.ok(fee > 0n, 'the taker fee is the deducted fee');
+      const acct0 = ok(await c.get('/api/v2/mix/account/account', { ...FUT }), 'account');
+
+      // to just before the settlement: the ticker names it and quotes its rate
+      ex.tick(25);
+      let quoted = '';
+      for (const f of pub.frames) {
+        const d = pushData(f, 'ticker') as Array<{ nextFundingTime: string; fundingRate: string }> | undefined;
+        if (d && d[0].nextFundingTime === String(SETTLEMENT)) quoted = d[0].fundingRate;
+      }
+      assert.ok(quoted !== '', 'the ticker published a rate for the settlement');
+      assert.is(ex.trading!.account().futures.funding, '0');
+
+      // to it (five 100 ms steps): charged once, at the rate published for it and the mark (the mid) then
+      ex.tick(5);
+      const top = ex.market('USDT-FUTURES', 'BTCUSDT')!.book(1).levels;
+      const mid2 = scaled(top.bids[0][0], 1) + scaled(top.asks[0][0], 1);
+      const debug = ex.trading!.account().futures;
+      const charges = ex.trading!.account().fundingCharges;
+      assert.is(charges.length, 1);
+      const ch = charges[0];
+      assert.equal([ch.symbol, ch.atMs, ch.rate, ch.size], ['BTCUSDT', SETTLEMENT, quoted, '0.05']);
+      assert.is(scaled(ch.markPrice, 2), mid2 * 5n, `mark ${ch.markPrice} is the mid of ${top.bids[0][0]} and ${top.asks[0][0]}`);
+      const expected = expectedFunding('0.05', ch.markPrice, quoted);
+      assert.is(money(ch.received), expected, `−0.05 × ${ch.markPrice} × ${quoted}`);
+      assert.is(money(debug.funding), expected);
+      assert.is(
+        money(debug.balance),
+        money(debug.initialBalance) - money(debug.fees) + money(debug.realizedPnl) + expected,
+        'balance identity',
+      );
+
+      const after = ok(await c.get('/api/v2/mix/position/single-position', FUT), 'position')[0];
+      assert.is(money(after.totalFee), expected, 'totalFee: the funding of the position');
+      assert.is(money(after.deductedFee), fee, 'the trading fees stay apart');
+      assert.is(after.achievedProfits, '0', 'realised PnL excludes funding');
+      const acct1 = ok(await c.get('/api/v2/mix/account/account', { ...FUT }), 'account');
+      const upnl = (a: { unrealizedPL: string }) => money(a.unrealizedPL);
+      assert.is(
+        money(acct1.accountEquity) - upnl(acct1),
+        money(acct0.accountEquity) - upnl(acct0) + expected,
+        'equity less uPnL moved by it',
+      );
+
+      // the private pushes after the settlement show it
+      const pos = await priv.next(
+        (f) =>
+          (pushData(f, 'positions') as Array<{ totalFee: string }> | undefined)?.[0]?.totalFee !== undefined &&
+          (pushData(f, 'positions') as Array<{ totalFee: string }>)[0].totalFee !== '',
+        'positions push with totalFee',
+      );
+      assert.is(money((pushData(pos, 'positions') as Array<{ totalFee: string }>)[0].totalFee), expected);
+      const acct = await priv.next((f) => pushData(f, 'account') !== undefined, 'account push after the settlement');
+      const a = (pushData(acct, 'account') as Array<{ equity: string; unrealizedPL: string }>)[0];
+      assert.is(money(a.equity) - money(a.unrealizedPL), money(debug.balance), 'the account push carries the new balance');
+
+      // the next settlement is 8 h away: nothing more is charged
+      ex.tick(50);
+      assert.is(ex.trading!.account().fundingCharges.length, 1);
+    } finally {
+      pub.close();
+      priv.close();
+    }
+  });
+});
+
+test('a flat account is charged nothing at a settlement', async () => {
+  await withExchange(async (ex) => {
+    ex.tick(40);
+    const a = ex.trading!.account();
+    assert.is(a.futures.funding, '0');
+    assert.equal(a.fundingCharges, []);
+    assert.is(a.futures.balance, a.futures.initialBalance);
+  });
+});
+
+test("demo's summary line: the funding received and the next settlement, or that none passed", () => {
+  assert.is(
+    fundingLine({ receivedQuote: -0.2256, settlements: 1, nextMs: Date.UTC(2027, 0, 15, 16) }, 'USDT'),
+    "  funding       -0.2256 USDT received at 1 settlement (the local exchange's account; next 2027-01-15T16:00:00Z)",
+  );
+  assert.is(
+    fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16) }, 'USDT'),
+    '  funding       none: no settlement while a position was held (the next is 2027-01-15T16:00:00Z)',
+  );
+});
+
+test.run();
