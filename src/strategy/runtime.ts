@@ -219,8 +219,17 @@ export class StrategyRuntime {
   private nextOid = 1;
   private readonly idTag: string;
   private readonly random: () => number;
-  /** A full risk check passed since the positions, fees or clock offset last changed (riskCheck's fast path). */
+  /**
+   * A full risk check passed, and nothing it reads has changed since but the clock, the feed latency of later messages,
+   * the touch of flat instruments, and exposure going down (riskCheck's fast path; see there).
+   */
   private riskClean = false;
+  /** Since that check: the first time an instrument exposed then can go stale (Infinity: none was exposed). */
+  private riskSafeUntil = Infinity;
+  /** Tests: every check the fast path passes is made in full too, and must pass; how many were, and how many not. */
+  auditRisk = false;
+  riskFastPasses = 0;
+  riskFullChecks = 0;
   /** The feed latency breach() checks (NaN: none). */
   private breachLat = NaN;
   /** quietUntil's answer for the current state (NaN: not known, call quietUntil): a loop reads it without a call. */
@@ -377,10 +386,15 @@ export class StrategyRuntime {
     if (local > this.now) this.cx.now = this.now = local;
     if ((c.slots.u8[base + S.state] & State.valid) !== 0 && !(local < I.lastValidNs)) {
       I.lastValidNs = local;
-      I.lastValidBid = num64(w, base + S.bestBid);
-      I.lastValidAsk = num64(w, base + S.bestAsk);
-      I.posView.bidTick = I.lastValidBid;
-      I.posView.askTick = I.lastValidAsk;
+      const bid = num64(w, base + S.bestBid);
+      const ask = num64(w, base + S.bestAsk);
+      // the exit-side touch marks a position (equity, notional): a new one needs a full risk check
+      const lot = I.position.lot;
+      if (lot > 0 ? bid !== I.lastValidBid : lot < 0 && ask !== I.lastValidAsk) this.riskClean = false;
+      I.lastValidBid = bid;
+      I.lastValidAsk = ask;
+      I.posView.bidTick = bid;
+      I.posView.askTick = ask;
     }
     if (this.observer !== null) this.observer(m);
     if (this.status === 'halted') return this.taken();
@@ -664,6 +678,8 @@ export class StrategyRuntime {
     const clientOid = `rb-${this.idTag}-${this.nextOid++}`;
     if (clientOid.length > MAX_CLIENT_OID) throw new Error(`clientOid ${clientOid} is longer than ${MAX_CLIENT_OID} characters`);
     const I = this.insts[inst];
+    // an instrument exposed for the first time since the last full risk check is checked for stale data from now on
+    if (I.orders.length === 0 && I.position.lot === 0) this.riskClean = false;
     const o = new OwnOrder(clientOid, inst, I.setup.symbol, side, type, price, size, force, reduceOnly, tag, this.now);
     o.queue = this.queue;
     this.orders.set(clientOid, o);
@@ -1200,32 +1216,53 @@ export class StrategyRuntime {
   /**
    * The breach checks; true when one halted. `inst` and breachLat: the book message being handled and its feed latency
    * (−1 and NaN: none); the latency travels in a field because a double argument is a new heap number on every call.
+   *
+   * The fast path gives the full check's answer without making it. Since a full check passed (riskClean), positions,
+   * fees and the clock offset have not moved (a fill or a health report clears riskClean), nor the exit-side touch of
+   * an instrument holding a position (book() clears it), nor has an instrument become exposed (send() clears it): so
+   * equity, the daily loss inside the same UTC day, |position| and notional are what passed. Stale data is passed only
+   * at riskSafeUntil (last valid times only grow), so before it only the new message's feed latency can breach.
    */
   private riskCheck(inst: number): boolean {
     const feedLatencyNs = this.breachLat;
     const cfg = this.settings.risk;
     const day = this.day;
-    // Flat with no orders, inside the day of the daily baseline, nothing changed since a full check passed: only the
-    // feed latency can breach (the mark does not count while flat, stale data only while exposed, and the rest moves
-    // only with fills and health reports). Most book messages of a strategy waiting for an entry are checked so.
-    if (
-      this.riskClean &&
-      this.openPositions === 0 &&
-      this.liveOrders === 0 &&
-      day.day >= 0 &&
-      this.now >= day.fromNs &&
-      this.now < day.toNs
-    ) {
-      if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) return false;
+    if (this.riskClean && this.now < this.riskSafeUntil && this.now >= day.fromNs && this.now < day.toNs && day.day >= 0) {
+      if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) {
+        if (this.auditRisk) this.auditFastPass(inst);
+        return false;
+      }
     }
+    if (this.auditRisk) this.riskFullChecks++;
     const b = this.breach(inst);
     if (b === null) {
       this.riskClean = true;
+      this.riskSafeUntil = this.staleSafeUntil();
       return false;
     }
     this.count(`breach.${b[0]}`);
     this.halt(`risk breach (${b[0]}): ${b[1]}`, cfg.flattenOnBreach);
     return true;
+  }
+
+  /** The first time an instrument exposed now can pass the stale-data limit (Infinity: none is exposed). */
+  private staleSafeUntil(): number {
+    let at = Infinity;
+    const insts = this.insts;
+    for (let i = 0; i < insts.length; i++) {
+      const I = insts[i];
+      if (I.position.lot === 0 && I.orders.length === 0) continue;
+      const t = staleDataAt(this.settings.risk, I.lastValidNs);
+      if (!(t >= at)) at = t; // NaN (no valid data yet) too: the full check then runs every time
+    }
+    return at;
+  }
+
+  /** auditRisk: the full check must agree with a pass of the fast path (it changes nothing inside the day checked). */
+  private auditFastPass(inst: number): void {
+    this.riskFastPasses++;
+    const b = this.breach(inst);
+    if (b !== null) throw new Error(`risk fast path passed what the full check breaches (${b[0]}): ${b[1]} at ${this.now}`);
   }
 
   /** The breach checks in full (the message's feed latency in breachLat). */

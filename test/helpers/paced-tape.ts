@@ -49,7 +49,7 @@ export const stateJson = (x: unknown) =>
 
 /** One backtest over a tape: its runtime, its trace as JSON and every action with its local and decision times. */
 export async function runOnTape(
-  o: Pick<BacktestOptions, 'strategy' | 'latency' | 'queue' | 'everyTick' | 'everyBook'>,
+  o: Pick<BacktestOptions, 'strategy' | 'latency' | 'queue' | 'everyTick' | 'everyBook' | 'onRuntime'>,
   words: Int32Array,
   rows: number,
 ): Promise<{ bt: Backtest; rt: StrategyRuntime; trace: string; actions: string[] }> {
@@ -60,7 +60,10 @@ export async function runOnTape(
   const bt = new Backtest(bc, {
     ...o,
     instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-    onRuntime: (r) => (rt = r),
+    onRuntime: (r) => {
+      rt = r;
+      o.onRuntime?.(r);
+    },
     onAction: (local, a, decided) => actions.push(`${local} ${decided} ${stateJson(a)}`),
   });
   bt.feedRecords(words, 0, rows);
