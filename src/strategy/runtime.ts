@@ -577,7 +577,7 @@ export class StrategyRuntime {
     for (const I of this.insts) {
       if (I.position.lot !== 0 || I.orders.length > 0) {
         if (I.lastValidNs !== I.lastValidNs) return this.now;
-        const stale = staleDataAt(this.settings.risk, I.lastValidNs);
+        const stale = I.lastValidNs + this.settings.risk.maxDataAgeNs + 1; // staleDataAt, written out: no boxed number
         if (stale < at) at = stale;
       }
     }
@@ -585,8 +585,8 @@ export class StrategyRuntime {
       const due = this.reconcile.sentNs + this.settings.orders.reconcileTimeoutNs;
       if (due < at) at = due;
     } else {
-      const ack = this.ackDueNs();
-      if (ack < at) at = ack;
+      if (this.ackDue !== this.ackDue) this.computeAckDue();
+      if (this.ackDue < at) at = this.ackDue;
     }
     const t = this.timers.earliest();
     return t < at ? t : at;
@@ -1149,7 +1149,10 @@ export class StrategyRuntime {
       for (let i = 0; i < this.insts.length; i++) this.push(i, { type: 'reconcile' });
       return false;
     }
-    if (this.liveOrders === 0 || this.now < this.ackDueNs()) return false;
+    if (this.liveOrders === 0) return false;
+    // the cached due time read as a field: a method returning it would box a new number on every book message
+    if (this.ackDue !== this.ackDue) this.computeAckDue();
+    if (this.now < this.ackDue) return false;
     const ack = this.settings.orders.ackTimeoutNs;
     for (const o of this.orders.values()) {
       const place = o.inFlight !== NONE && this.now - o.requestNs >= ack;
@@ -1168,8 +1171,8 @@ export class StrategyRuntime {
     return false;
   }
 
-  private ackDueNs(): number {
-    if (this.ackDue === this.ackDue) return this.ackDue;
+  /** Works out ackDue, the earliest order timeout (T_ack) of the live orders (Infinity: none). */
+  private computeAckDue(): void {
     const ack = this.settings.orders.ackTimeoutNs;
     let at = Infinity;
     // the live orders by instrument (the same as this.orders): index loops, no Map iterator each time an order moves
@@ -1183,18 +1186,25 @@ export class StrategyRuntime {
       }
     }
     this.ackDue = at;
-    return at;
   }
 
   /** Fires the strategy timers due at the tick now (those set before it), earliest first, ties in the order set. */
   private fireTimers(): void {
     if (this.timers.earliest() > this.now) return;
-    for (const { id, due, seq } of this.timers.dueBy(this.now)) {
+    const due = this.timers.dueBy(this.now);
+    for (let i = 0; i < due.length; i++) {
+      const { id, due: at, seq } = due[i];
       if (this.status === 'halted') return;
       // set again (moved) by a handler that ran before it: not due any more
-      if (!this.timers.still(id, due, seq)) continue;
+      if (!this.timers.still(id, at, seq)) continue;
       this.clearTimer(id);
-      if (this.h.onTimer) this.call('onTimer', () => this.h.onTimer!(id));
+      // call() written out: no closure per timer
+      if (this.h.onTimer)
+        try {
+          this.h.onTimer(id);
+        } catch (err) {
+          this.strategyFailed('onTimer', err);
+        }
     }
   }
 

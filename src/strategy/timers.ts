@@ -11,6 +11,8 @@ interface Entry {
   seq: number;
 }
 
+const byDueThenSeq = (a: Entry, b: Entry) => a.due - b.due || a.seq - b.seq;
+
 /** Cleared entries kept for reuse before they are dropped. */
 const KEEP_CLEARED = 64;
 
@@ -21,6 +23,9 @@ export class Timers {
   private cleared = 0;
   private min = Infinity;
   private minDirty = false;
+  /** dueBy's answer and the entries it is made of, reused (a strategy's wake-up timer fires on most ticks it is set for). */
+  private readonly due: Entry[] = [];
+  private readonly spare: Entry[] = [];
 
   /** Timers set and not yet fired or cleared. */
   get size(): number {
@@ -68,11 +73,24 @@ export class Timers {
     return this.min;
   }
 
-  /** The timers due at or before `now`, earliest first, ties in the order set (each with its due time and sequence). */
-  dueBy(now: number): Array<{ id: string; due: number; seq: number }> {
-    const out: Array<{ id: string; due: number; seq: number }> = [];
-    for (const e of this.byId.values()) if (e.due <= now) out.push({ id: e.id, due: e.due, seq: e.seq });
-    return out.sort((a, b) => a.due - b.due || a.seq - b.seq);
+  /**
+   * The timers due at or before `now`, earliest first, ties in the order set (each with its due time and sequence).
+   * The list and its entries are this object's, reused by the next call: read them before calling again.
+   */
+  dueBy(now: number): readonly Readonly<Entry>[] {
+    const out = this.due;
+    out.length = 0;
+    for (const e of this.byId.values()) {
+      if (!(e.due <= now)) continue;
+      let d = this.spare[out.length];
+      if (d === undefined) this.spare.push((d = { id: '', due: 0, seq: 0 }));
+      d.id = e.id;
+      d.due = e.due;
+      d.seq = e.seq;
+      out.push(d);
+    }
+    if (out.length > 1) out.sort(byDueThenSeq);
+    return out;
   }
 
   /** True while timer `id` is still set to `due` by the setting `seq` (not moved or cleared since). */

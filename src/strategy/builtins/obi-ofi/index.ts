@@ -18,7 +18,6 @@ import {
   resetDebounce,
   signalDecayed,
   signalExit,
-  signalValue,
   timeStopAt,
   updateBest,
   updateDebounce,
@@ -57,6 +56,11 @@ const PHASE_DEADLINES: Readonly<Record<Phase, readonly Deadline[]>> = {
   HALTED: [],
 };
 const WAKE = 'wake';
+const Z = 0;
+const L1 = 1;
+const OBI_N = 2;
+const OFI_NORM = 3;
+const SOURCE_CODE: Readonly<Record<string, number>> = { z: Z, l1: L1, obiN: OBI_N, ofiNorm: OFI_NORM };
 
 export default defineStrategy({
   name: 'obi-ofi',
@@ -73,6 +77,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   const m = ctx.market();
   const fees = m.info;
   const pos = m.position;
+  /** cfg.signal.source as a number: onBook reads the signal without comparing its name (signalValue, written out). */
+  const source = Object.hasOwn(SOURCE_CODE, cfg.signal.source) ? SOURCE_CODE[cfg.signal.source] : OFI_NORM;
   let phase: Phase = 'IDLE';
   const debounce = newDebounce();
   const marks: TradeMarks = { entryNs: null, bestTick: null };
@@ -187,7 +193,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   // ---- transitions ---------------------------------------------------------------------------------------------------
 
   /** IDLE + SIGNAL_ENTER: debounce confirmed, gates ok, edge > cost, the risk gate ok → entry. */
-  function tryEnter(x: number): void {
+  function tryEnter(): void {
+    const x = s.lastX;
     const dir = confirmedSide(debounce, cfg.entry, ctx.now);
     if (dir === null || x !== x) return;
     const gate = checkGates(cfg.gates, m, m.healthy, ctx.now);
@@ -212,7 +219,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   }
 
   /** ENTRY_PENDING + message: abandon the entry when the signal decays to θ_out; arm exits on a partial fill. */
-  function entrySignal(x: number): void {
+  function entrySignal(): void {
+    const x = s.lastX;
     // the pure test first: most messages do not decay the entry, and the order lookup hashes its clientOid
     if (entryDir && signalDecayed(entryDir, x, cfg.exit.threshold)) {
       if (live(entry) && entry!.state !== 'cancelling') {
@@ -228,7 +236,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
   }
 
   /** IN_POSITION + message: stop-loss, take-profit, trailing, then reversal or hysteresis exit. */
-  function positionSignal(x: number): void {
+  function positionSignal(): void {
+    const x = s.lastX;
     const reason = priceExit(cfg.exit, pos, marks, m) ?? signalExit(cfg, pos.lot > 0, x, confirmedSide(debounce, cfg.entry, ctx.now));
     if (reason) sendExit(reason);
   }
@@ -335,13 +344,20 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
 
   return {
     onBook(mk: Market): void {
-      const valid = mk.book.valid;
-      if (valid && !(mk.localNs < s.touchNs)) {
-        s.touchNs = mk.localNs;
-        s.touchBid = mk.book.bestBidTick;
-        s.touchAsk = mk.book.bestAskTick;
+      const book = mk.book;
+      const valid = book.valid;
+      let x = NaN;
+      if (valid) {
+        if (!(mk.localNs < s.touchNs)) {
+          s.touchNs = mk.localNs;
+          s.touchBid = book.bestBidTick;
+          s.touchAsk = book.bestAskTick;
+        }
+        // signalValue written out: a call that is not inlined returns x as a new heap number on every message
+        const sg = mk.signals;
+        const v = source === L1 ? sg.l1 : source === OBI_N ? sg.obiN : source === OFI_NORM ? sg.ofiNorm : sg.zReady ? sg.z : NaN;
+        x = v - v === 0 ? v : NaN; // finite
       }
-      const x = valid ? signalValue(mk, cfg.signal.source) : NaN;
       s.lastX = x;
       // Signals are frozen while reconciling: a debounce run never spans a disconnect.
       if (phase !== 'RECONCILE') updateDebounce(debounce, x, cfg.entry.threshold, ctx.now);
@@ -350,9 +366,10 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
       deadlines();
       // At most one transition per event: a deadline that moved the phase (cooldown over) wins this message.
       if (phase === before) {
-        if (phase === 'IDLE') tryEnter(x);
-        else if (phase === 'ENTRY_PENDING') entrySignal(x);
-        else if (phase === 'IN_POSITION') positionSignal(x);
+        // x travels in s.lastX: a double argument to a call that is not inlined is a new heap number each message
+        if (phase === 'IDLE') tryEnter();
+        else if (phase === 'ENTRY_PENDING') entrySignal();
+        else if (phase === 'IN_POSITION') positionSignal();
       }
       syncWake();
     },
