@@ -28,7 +28,7 @@ import type { Action, Event, Side, TimeInForce } from './events';
 import { MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel, type QueueSource } from './orders';
 import { applyFill, newPosition, unrealisedTickLot, type PositionState } from './position';
-import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, staleDataAt, type BreachKind } from './risk';
+import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, type BreachKind } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
@@ -226,6 +226,8 @@ export class StrategyRuntime {
   private riskClean = false;
   /** Since that check: the first time an instrument exposed then can go stale (Infinity: none was exposed). */
   private riskSafeUntil = Infinity;
+  /** computeEquity's answer. */
+  private equityNow = 0;
   /** Tests: every check the fast path passes is made in full too, and must pass; how many were, and how many not. */
   auditRisk = false;
   riskFastPasses = 0;
@@ -1209,8 +1211,13 @@ export class StrategyRuntime {
   }
 
   private equity(): number {
-    // equityQuote written out, with no `number | null` mark: a number that may be null is a heap number (checked on
-    // every book message while exposed)
+    this.computeEquity();
+    return this.equityNow;
+  }
+
+  /** equityNow: equity in quote now (a field, not a return value: a double returned by a call is a heap number). */
+  private computeEquity(): void {
+    // equityQuote written out, with no `number | null` mark: a number that may be null is a heap number
     let eq = 0;
     const insts = this.insts;
     for (let i = 0; i < insts.length; i++) {
@@ -1220,7 +1227,7 @@ export class StrategyRuntime {
       const unreal = lot === 0 || I.lastValidNs !== I.lastValidNs ? 0 : unrealisedTickLot(p, lot > 0 ? I.lastValidBid : I.lastValidAsk);
       eq += (p.realisedTickLot + unreal) * I.tickLotQuote - p.feesQuote;
     }
-    return eq;
+    this.equityNow = eq;
   }
 
   /**
@@ -1247,7 +1254,7 @@ export class StrategyRuntime {
     const b = this.breach(inst);
     if (b === null) {
       this.riskClean = true;
-      this.riskSafeUntil = this.staleSafeUntil();
+      this.setRiskSafeUntil();
       return false;
     }
     this.count(`breach.${b[0]}`);
@@ -1255,17 +1262,18 @@ export class StrategyRuntime {
     return true;
   }
 
-  /** The first time an instrument exposed now can pass the stale-data limit (Infinity: none is exposed). */
-  private staleSafeUntil(): number {
+  /** riskSafeUntil: the first time an instrument exposed now can pass the stale-data limit (Infinity: none is exposed). */
+  private setRiskSafeUntil(): void {
     let at = Infinity;
     const insts = this.insts;
+    const age = this.settings.risk.maxDataAgeNs;
     for (let i = 0; i < insts.length; i++) {
       const I = insts[i];
       if (I.position.lot === 0 && I.orders.length === 0) continue;
-      const t = staleDataAt(this.settings.risk, I.lastValidNs);
+      const t = I.lastValidNs + age + 1; // staleDataAt, written out (no boxed number)
       if (!(t >= at)) at = t; // NaN (no valid data yet) too: the full check then runs every time
     }
-    return at;
+    this.riskSafeUntil = at;
   }
 
   /** auditRisk: the full check must agree with a pass of the fast path (it changes nothing inside the day checked). */
@@ -1279,15 +1287,23 @@ export class StrategyRuntime {
   private breach(inst: number): [BreachKind, string] | null {
     const feedLatencyNs = this.breachLat;
     const cfg = this.settings.risk;
-    const dayBefore = this.day.day;
-    const loss = this.day.loss(this.now, this.equity());
-    if (this.day.day !== dayBefore) {
-      this.dirty = true;
-      this.quietNs = NaN;
+    const day = this.day;
+    this.computeEquity();
+    // DayBaseline.loss, with its rare roll to a new day apart: no number passed or returned boxed on every check
+    if (day.day < 0 || this.now < day.fromNs || this.now >= day.toNs) {
+      const dayBefore = day.day;
+      day.loss(this.now, this.equityNow);
+      if (day.day !== dayBefore) {
+        this.dirty = true;
+        this.quietNs = NaN;
+      }
     }
+    const loss = day.startEquityQuote - this.equityNow;
     if (loss > cfg.maxDailyLossQuote) return ['dailyLoss', `daily loss ${round6(loss)} quote > max ${cfg.maxDailyLossQuote}`];
-    const many = this.insts.length > 1;
-    for (const I of this.insts) {
+    const insts = this.insts;
+    const many = insts.length > 1;
+    for (let i = 0; i < insts.length; i++) {
+      const I = insts[i];
       const sym = many ? `${I.setup.symbol}: ` : '';
       const lot = I.position.lot;
       const pos = Math.abs(lot);
@@ -1297,7 +1313,7 @@ export class StrategyRuntime {
         return ['notional', `${sym}notional ${pos * mark} ticks·lots > max ${cfg.maxNotionalTickLot}`];
       if (lot !== 0 || I.orders.length > 0) {
         if (I.lastValidNs !== I.lastValidNs) return ['staleData', `${sym}exposed with no valid market data`];
-        if (this.now >= staleDataAt(cfg, I.lastValidNs))
+        if (this.now >= I.lastValidNs + cfg.maxDataAgeNs + 1) // staleDataAt
           return ['staleData', `${sym}last valid signal ${this.now - I.lastValidNs} ns old > max ${cfg.maxDataAgeNs} ns while exposed`];
       }
     }

@@ -142,18 +142,21 @@ export default defineStrategy({
       // while those stay and no order of ours moved (`dirty`), there is nothing to do: most book messages end there.
       const tPrice = [new Float64Array(levels), new Float64Array(levels)];
       const tSize = [new Float64Array(levels), new Float64Array(levels)];
-      let lastBid = NaN;
-      let lastAsk = NaN;
-      let lastLot = NaN;
+      // Numbers that change with the market live in one object's fields, not in closure variables (V8 boxes a double
+      // stored into a closure: a new heap number each time).
+      const st = {
+        lastBid: NaN,
+        lastAsk: NaN,
+        lastLot: NaN,
+        // σ: an EWMA of (Δmid)²/Δt (ticks²/s) over samples at least vol.sampleNs apart.
+        lastMid: NaN,
+        lastSampleNs: 0,
+        variance: 0,
+        // the GLFT half-spread and skew per unit of inventory at that σ (ticks)
+        half: c1,
+        skew: 0,
+      };
       let dirty = true;
-
-      // σ: an EWMA of (Δmid)²/Δt (ticks²/s) over samples at least vol.sampleNs apart.
-      let lastMid = NaN;
-      let lastSampleNs = 0;
-      let variance = 0;
-      // the GLFT half-spread and skew per unit of inventory at that σ (ticks)
-      let half = c1;
-      let skew = 0;
       let pulled = false;
 
       /** Whether one more counted request stays within the limits; when not, the pass is tried again next message. */
@@ -163,22 +166,25 @@ export default defineStrategy({
         return ok;
       };
 
-      const sampleVolatility = (mid: number, now: number) => {
-        if (lastMid !== lastMid) {
-          lastMid = mid;
-          lastSampleNs = now;
+      /** The mid of the message at its local time (read here: doubles passed to a call are heap numbers). */
+      const sampleVolatility = (m: Market) => {
+        const mid = m.book.midTick;
+        const now = m.localNs;
+        if (st.lastMid !== st.lastMid) {
+          st.lastMid = mid;
+          st.lastSampleNs = now;
           return;
         }
-        const dt = now - lastSampleNs;
+        const dt = now - st.lastSampleNs;
         if (dt < sampleNs) return;
-        const r = mid - lastMid;
+        const r = mid - st.lastMid;
         const alpha = 1 - Math.pow(2, -dt / halfLifeNs);
-        variance += alpha * ((r * r) / (dt / 1e9) - variance);
-        lastMid = mid;
-        lastSampleNs = now;
-        const sigma = Math.sqrt(variance);
-        half = c1 + (sigma * c2) / 2;
-        skew = sigma * c2;
+        st.variance += alpha * ((r * r) / (dt / 1e9) - st.variance);
+        st.lastMid = mid;
+        st.lastSampleNs = now;
+        const sigma = Math.sqrt(st.variance);
+        st.half = c1 + (sigma * c2) / 2;
+        st.skew = sigma * c2;
         ctx.record(sigmaName, sigma);
       };
 
@@ -191,12 +197,12 @@ export default defineStrategy({
         if (ofiTicks !== 0 && s.ofiNorm === s.ofiNorm) fair += ofiTicks * s.ofiNorm;
         const lot = m.position.lot;
         const q = lot / sizeLot;
-        const bid = Math.min(Math.floor(fair - (half + skew * q)), b.bestBidTick);
-        const ask = Math.max(Math.ceil(fair + (half - skew * q)), b.bestAskTick);
-        if (!dirty && bid === lastBid && ask === lastAsk && lot === lastLot) return false;
-        lastBid = bid;
-        lastAsk = ask;
-        lastLot = lot;
+        const bid = Math.min(Math.floor(fair - (st.half + st.skew * q)), b.bestBidTick);
+        const ask = Math.max(Math.ceil(fair + (st.half - st.skew * q)), b.bestAskTick);
+        if (!dirty && bid === st.lastBid && ask === st.lastAsk && lot === st.lastLot) return false;
+        st.lastBid = bid;
+        st.lastAsk = ask;
+        st.lastLot = lot;
         dirty = false;
         // inventory room: the innermost levels get it first
         let roomBuy = cap - lot;
@@ -287,7 +293,7 @@ export default defineStrategy({
             return;
           }
           pulled = false;
-          sampleVolatility(b.midTick, m.localNs);
+          sampleVolatility(m);
           if (!targets(m)) return;
           quoteSide(m, 0);
           quoteSide(m, 1);
