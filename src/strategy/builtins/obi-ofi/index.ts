@@ -18,7 +18,7 @@ import {
   resetDebounce,
   signalDecayed,
   signalExit,
-  timeStopAt,
+  timeStopNs,
   updateBest,
   updateDebounce,
   type Dir,
@@ -98,6 +98,8 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     cooldownUntil: 0,
     /** The wake-up timer's deadline (NaN: not set). */
     wakeAt: NaN,
+    /** due()'s answer. */
+    dueAt: NaN,
     /** The position as last seen (a fill opens, flips or closes it). */
     lastLot: 0,
     exitRetries: 0,
@@ -125,19 +127,30 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
 
   // ---- deadlines -----------------------------------------------------------------------------------------------------
 
-  function due(d: Deadline): number | null {
+  /**
+   * When deadline `d` falls due, into s.dueAt (NaN: it does not apply now). A field, not a return value: a double
+   * returned by a call that is not inlined is a new heap number, and a cooldown waiting for θ_reset asks on every message.
+   */
+  function due(d: Deadline): void {
+    let at = NaN;
     switch (d) {
       case 'entryWork':
-        return live(entry) && s.entryWorkUntil === s.entryWorkUntil && entry!.state !== 'cancelling' ? s.entryWorkUntil : null;
+        if (live(entry) && s.entryWorkUntil === s.entryWorkUntil && entry!.state !== 'cancelling') at = s.entryWorkUntil;
+        break;
       case 'entryTimeStop':
-        return pos.lot !== 0 && pendingExit === null ? timeStopAt(cfg.exit, marks) : null;
+        if (pos.lot !== 0 && pendingExit === null) at = timeStopNs(cfg.exit, marks);
+        break;
       case 'timeStop':
-        return timeStopAt(cfg.exit, marks);
+        at = timeStopNs(cfg.exit, marks);
+        break;
       case 'exitDeadline':
-        return !exitTimedOut && s.exitDeadline === s.exitDeadline && live(exit) ? s.exitDeadline : null;
+        if (!exitTimedOut && s.exitDeadline === s.exitDeadline && live(exit)) at = s.exitDeadline;
+        break;
       case 'cooldownEnd':
-        return m.orders.length === 0 && pos.lot === 0 ? s.cooldownUntil : null;
+        if (m.orders.length === 0 && pos.lot === 0) at = s.cooldownUntil;
+        break;
     }
+    s.dueAt = at;
   }
 
   function fire(d: Deadline): void {
@@ -166,8 +179,9 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     const before = phase;
     const list = PHASE_DEADLINES[before];
     for (let i = 0; i < list.length; i++) {
-      const at = due(list[i]);
-      if (at === null || ctx.now < at) continue;
+      due(list[i]);
+      const at = s.dueAt;
+      if (at !== at || ctx.now < at) continue;
       fire(list[i]);
       if (phase !== before) return;
     }
@@ -178,16 +192,16 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     if (version === synced) return;
     synced = version;
     const list = PHASE_DEADLINES[phase];
-    let at: number | null = null;
+    let next = NaN;
     for (let i = 0; i < list.length; i++) {
-      const d = due(list[i]);
-      if (d !== null && (at === null || d < at)) at = d;
+      due(list[i]);
+      const d = s.dueAt;
+      if (d === d && (next !== next || d < next)) next = d;
     }
-    const next = at === null ? NaN : at;
     if (next === s.wakeAt || (next !== next && s.wakeAt !== s.wakeAt)) return;
     s.wakeAt = next;
-    if (at === null) ctx.clearTimer(WAKE);
-    else ctx.setTimer(WAKE, at - ctx.now);
+    if (next !== next) ctx.clearTimer(WAKE);
+    else ctx.setTimer(WAKE, next - ctx.now);
   }
 
   // ---- transitions ---------------------------------------------------------------------------------------------------

@@ -200,9 +200,12 @@ export function timeStopHit(exit: ObiOfiConfig['exit'], t: TradeMarks, nowNs: nu
   return exit.timeStopNs !== null && t.entryNs !== null && nowNs - t.entryNs >= exit.timeStopNs;
 }
 
-/** The first time timeStopHit is true, or null when it never will be (no time stop, no position). */
-export function timeStopAt(exit: ObiOfiConfig['exit'], t: TradeMarks): number | null {
-  return exit.timeStopNs !== null && t.entryNs !== null ? t.entryNs + exit.timeStopNs : null;
+/**
+ * The first time timeStopHit is true, NaN when it never will be (no time stop, no position): NaN, not null, so the
+ * strategy's deadline checks keep it unboxed.
+ */
+export function timeStopNs(exit: ObiOfiConfig['exit'], t: TradeMarks): number {
+  return exit.timeStopNs !== null && t.entryNs !== null ? t.entryNs + exit.timeStopNs : NaN;
 }
 
 /** Signal-driven exit of an open position: reversal (opposite entry confirmed, if allowed) or hysteresis. */
