@@ -1313,8 +1313,8 @@ export class StrategyRuntime {
         return ['notional', `${sym}notional ${pos * mark} ticks·lots > max ${cfg.maxNotionalTickLot}`];
       if (lot !== 0 || I.orders.length > 0) {
         if (I.lastValidNs !== I.lastValidNs) return ['staleData', `${sym}exposed with no valid market data`];
+        // staleDataAt, written out
         if (this.now >= I.lastValidNs + cfg.maxDataAgeNs + 1)
-          // staleDataAt
           return ['staleData', `${sym}last valid signal ${this.now - I.lastValidNs} ns old > max ${cfg.maxDataAgeNs} ns while exposed`];
       }
     }
