@@ -226,6 +226,8 @@ export class StrategyRuntime {
   private riskClean = false;
   /** Since that check: the first time an instrument exposed then can go stale (Infinity: none was exposed). */
   private riskSafeUntil = Infinity;
+  /** Since that check the exit-side touch of a position moved: equity and notional must be checked again. */
+  private riskMarked = false;
   /** computeEquity's answer. */
   private equityNow = 0;
   /** Tests: every check the fast path passes is made in full too, and must pass; how many were, and how many not. */
@@ -392,7 +394,7 @@ export class StrategyRuntime {
       const ask = num64(w, base + S.bestAsk);
       // the exit-side touch marks a position (equity, notional): a new one needs a full risk check
       const lot = I.position.lot;
-      if (lot > 0 ? bid !== I.lastValidBid : lot < 0 && ask !== I.lastValidAsk) this.riskClean = false;
+      if (lot > 0 ? bid !== I.lastValidBid : lot < 0 && ask !== I.lastValidAsk) this.riskMarked = true;
       I.lastValidBid = bid;
       I.lastValidAsk = ask;
       I.posView.bidTick = bid;
@@ -1235,25 +1237,34 @@ export class StrategyRuntime {
    * (−1 and NaN: none); the latency travels in a field because a double argument is a new heap number on every call.
    *
    * The fast path gives the full check's answer without making it. Since a full check passed (riskClean), positions,
-   * fees and the clock offset have not moved (a fill or a health report clears riskClean), nor the exit-side touch of
-   * an instrument holding a position (book() clears it), nor has an instrument become exposed (send() clears it): so
-   * equity, the daily loss inside the same UTC day, |position| and notional are what passed. Stale data is passed only
-   * at riskSafeUntil (last valid times only grow), so before it only the new message's feed latency can breach.
+   * fees and the clock offset have not moved (a fill or a health report clears riskClean), nor has an instrument become
+   * exposed (send() clears it): so |position| is what passed, and so are equity, the daily loss inside the same UTC day
+   * and notional unless the exit-side touch of a position moved (riskMarked: those are checked again, as the full check
+   * does). Stale data is passed only at riskSafeUntil (last valid times only grow), so before it only the new message's
+   * feed latency can breach. Whatever the fast path cannot pass goes to the full check, for its answer and message.
    */
   private riskCheck(inst: number): boolean {
     const feedLatencyNs = this.breachLat;
     const cfg = this.settings.risk;
     const day = this.day;
-    if (this.riskClean && this.now < this.riskSafeUntil && this.now >= day.fromNs && this.now < day.toNs && day.day >= 0) {
-      if (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) {
-        if (this.auditRisk) this.auditFastPass(inst);
-        return false;
-      }
+    if (
+      this.riskClean &&
+      this.now < this.riskSafeUntil &&
+      this.now >= day.fromNs &&
+      this.now < day.toNs &&
+      day.day >= 0 &&
+      (feedLatencyNs !== feedLatencyNs || (feedLatencyNs >= cfg.minFeedLatencyNs && feedLatencyNs <= cfg.maxFeedLatencyNs)) &&
+      (!this.riskMarked || this.marksPass())
+    ) {
+      this.riskMarked = false;
+      if (this.auditRisk) this.auditFastPass(inst);
+      return false;
     }
     if (this.auditRisk) this.riskFullChecks++;
     const b = this.breach(inst);
     if (b === null) {
       this.riskClean = true;
+      this.riskMarked = false;
       this.setRiskSafeUntil();
       return false;
     }
@@ -1274,6 +1285,26 @@ export class StrategyRuntime {
       if (!(t >= at)) at = t; // NaN (no valid data yet) too: the full check then runs every time
     }
     this.riskSafeUntil = at;
+  }
+
+  /**
+   * The full check's daily-loss and notional checks at the touches now (the day of its baseline is the current one:
+   * riskCheck's fast path made sure), the same arithmetic; true when both pass.
+   */
+  private marksPass(): boolean {
+    const cfg = this.settings.risk;
+    this.computeEquity();
+    if (this.day.startEquityQuote - this.equityNow > cfg.maxDailyLossQuote) return false;
+    if (cfg.maxNotionalTickLot === null) return true;
+    const insts = this.insts;
+    for (let i = 0; i < insts.length; i++) {
+      const I = insts[i];
+      const lot = I.position.lot;
+      const mark = lot === 0 || I.lastValidNs !== I.lastValidNs ? NaN : lot > 0 ? I.lastValidBid : I.lastValidAsk;
+      const pos = Math.abs(lot);
+      if (mark === mark && pos * mark > cfg.maxNotionalTickLot) return false;
+    }
+    return true;
   }
 
   /** auditRisk: the full check must agree with a pass of the fast path (it changes nothing inside the day checked). */
