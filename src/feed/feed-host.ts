@@ -11,6 +11,7 @@ import { MonotonicClock } from '../core/clock';
 import { LatencySamples, elapsedNs } from '../core/latency';
 import type { TraceTable } from '../latency/trace';
 import { RawBatch } from '../capture/raw';
+import { FeedWarmer, WARM_INST } from './warm-frames';
 
 export interface FeedHostOptions {
   wsUrl: string;
@@ -37,6 +38,11 @@ export class FeedHost {
   readonly decodeLatency = new LatencySamples();
   private readonly raw: RawBatch | null;
   private readonly rawTimer: NodeJS.Timeout | null;
+  /**
+   * Decodes frames of its own into a scratch ring to keep the decoder warm (./warm-frames.ts); null when a live
+   * instrument has the warm frames' index (64 instruments).
+   */
+  readonly warmer: FeedWarmer | null;
 
   constructor(
     core: Core,
@@ -89,6 +95,16 @@ export class FeedHost {
         : (data) => session.onFrame(data),
     });
     client.subscribe(session.args());
+    const first = o.instruments[0];
+    this.warmer = first && !o.instruments.some((i) => i.inst === WARM_INST) ? new FeedWarmer(core, session.decoder, first.grid) : null;
+  }
+
+  /** One warm step for a feed whose records nobody else applies (the feed worker): decode a warm frame, free it. */
+  warmStep(): void {
+    const w = this.warmer;
+    if (w === null) return;
+    w.decode();
+    w.release();
   }
 
   start(): void {

@@ -7,6 +7,7 @@ import type { FeedInstrument } from './feed-session';
 import { threadMemory } from '../monitor/thread-memory';
 import { TraceTable } from '../latency/trace';
 import type { MessagePort } from 'node:worker_threads';
+import { KeepWarm, WARM_PRIME_STEPS } from './keep-warm';
 
 export interface FeedWorkerData {
   module: WebAssembly.Module;
@@ -43,6 +44,10 @@ const host = new FeedHost(core, {
   onOpen: () => post({ type: 'open' }),
   onDown: (reason) => post({ type: 'down', reason }),
 });
+// the decoder optimised before the first frame, and kept warm between frames (./keep-warm.ts)
+const warm = new KeepWarm({ step: () => host.warmStep(), activity: () => host.session.counters.frames });
+warm.prime(WARM_PRIME_STEPS);
+warm.start();
 if (!d.deferred) host.start();
 
 const stats = () => ({ type: 'stats', ...host.stats(), memory: threadMemory() });
@@ -55,6 +60,7 @@ parentPort!.on('message', (m: { type: string }) => {
   if (m.type === 'start') host.start();
   else if (m.type === 'stop') {
     clearInterval(timer);
+    warm.stop();
     host.stop();
     post({ ...stats(), final: true });
     parentPort!.close();

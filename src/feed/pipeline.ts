@@ -21,6 +21,8 @@ import type { RecoveryResult } from '../capture/recover';
 import { TraceTable } from '../latency/trace';
 import { Engine } from '../core/engine-handle';
 import { EngineStepper } from '../core/engine-step';
+import { EngineWarmer } from '../core/engine-warm';
+import { WARM_INST, WARM_SIGNAL_LOG2, warmRingOffsets } from './warm-frames';
 import { FeedHost } from './feed-host';
 import type { Layout } from './placement';
 
@@ -152,7 +154,13 @@ export class MarketPipeline {
     /** Per-message stamps of the feed and engine threads (src/latency/trace.ts). */
     readonly trace: TraceTable,
     private readonly threads: { feed: Worker; engine: Worker; engineStop: Int32Array } | null,
-    private readonly inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout } | null,
+    private readonly inline: {
+      host: FeedHost;
+      stepper: EngineStepper;
+      engine: Engine;
+      timer: NodeJS.Timeout;
+      warm: EngineWarmer | null;
+    } | null,
     private readonly recorder: Worker | null,
     private readonly recorderStop: Int32Array | null,
   ) {}
@@ -207,7 +215,7 @@ export class MarketPipeline {
     const layout = o.layout ?? 'multi';
     const engineInstruments = feedInstruments.map((f) => ({ inst: f.inst, spec: { ...f.grid, levelsPerSide: 8192 } }));
     let engineWorker: Worker | null = null;
-    let inlineEngine: { engine: Engine; stepper: EngineStepper } | null = null;
+    let inlineEngine: { engine: Engine; stepper: EngineStepper; engineCore: Core } | null = null;
     let pointers: Record<number, number>;
     if (layout === 'multi') {
       const engineData: EngineWorkerData = {
@@ -240,7 +248,7 @@ export class MarketPipeline {
         new Ring(engineCore, engineCore.ringOffset('signal')),
         trace,
       );
-      inlineEngine = { engine, stepper };
+      inlineEngine = { engine, stepper, engineCore };
     }
     const instruments = feedInstruments.map((f) => new Instrument(core, f.inst, pointers[f.inst]));
     let recorder: Worker | null = null;
@@ -304,7 +312,7 @@ export class MarketPipeline {
     }
     const statsEveryMs = o.statsEveryMs ?? 250;
     let threads: { feed: Worker; engine: Worker; engineStop: Int32Array } | null = null;
-    let inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout } | null = null;
+    let inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout; warm: EngineWarmer | null } | null = null;
     let p: MarketPipeline | null = null;
     if (engineWorker) {
       const feedData: FeedWorkerData = {
@@ -332,7 +340,7 @@ export class MarketPipeline {
       feed.on('error', (err) => o.log?.(`feed worker failed: ${err.message}`));
       engineWorker.on('error', (err) => o.log?.(`engine worker failed: ${err.message}`));
     } else {
-      const { engine, stepper } = inlineEngine!;
+      const { engine, stepper, engineCore } = inlineEngine!;
       const feedCore = await instantiateCore(module, memory, { slot: 1 });
       const host = new FeedHost(feedCore, {
         wsUrl: o.wsUrl,
@@ -355,7 +363,11 @@ export class MarketPipeline {
         host.poll();
         p!.feedStats = host.stats();
       }, statsEveryMs);
-      inline = { host, stepper, engine, timer };
+      // a scratch engine on this thread's engine instance for the warm frames (src/core/engine-warm.ts)
+      const warm = host.warmer
+        ? new EngineWarmer(engineCore, WARM_INST, feedInstruments[0].grid, warmRingOffsets(feedCore).signal, WARM_SIGNAL_LOG2)
+        : null;
+      inline = { host, stepper, engine, timer, warm };
       if (!o.deferFeed) host.start();
     }
     p = new MarketPipeline(
@@ -375,6 +387,44 @@ export class MarketPipeline {
       if (m.type === 'stats') pipeline.recorderMemory = m.memory ?? null;
     });
     return pipeline;
+  }
+
+  /**
+   * Single-thread layout: one warm step of this thread's feed and engine code on scratch data (a warm frame decoded
+   * into a scratch ring and applied to a scratch engine: src/feed/warm-frames.ts, src/core/engine-warm.ts). Multi:
+   * nothing here (the feed worker keeps its decoder warm itself). Returns the records applied.
+   */
+  warmStep(): number {
+    const w = this.inline?.host.warmer;
+    const e = this.inline?.warm;
+    if (!w || !e) return 0;
+    if (!e.synced) {
+      w.decode(true);
+      e.apply(w.ring);
+    }
+    w.decode();
+    return e.apply(w.ring);
+  }
+
+  /** Start-up: the scratch book's checksums into the warm frames (so the checksum check runs warm too), then `n` steps. */
+  primeWarm(n: number): void {
+    const w = this.inline?.host.warmer;
+    const e = this.inline?.warm;
+    if (!w || !e) return;
+    w.decode(true);
+    e.apply(w.ring);
+    w.decode(false, false);
+    e.apply(w.ring);
+    const a = e.checksum();
+    w.decode(false, false);
+    e.apply(w.ring);
+    w.setChecksums(a, e.checksum());
+    for (let i = 0; i < n; i++) this.warmStep();
+  }
+
+  /** A count that moves whenever this thread has read market data (single: frames; multi: 0, see the trader's). */
+  get activity(): number {
+    return this.inline ? this.inline.host.session.counters.frames : 0;
   }
 
   /** Connects the feed of a pipeline started with deferFeed (once). */

@@ -45,6 +45,21 @@ import {
 } from './wire';
 
 type PlaceAction = Extract<Action, { type: 'place' }>;
+
+/**
+ * The order warmOrderPath builds and never sends: a post-only entry, its keys in the order the runtime's place actions
+ * have them (src/strategy/orders.ts placeAction), so the code it warms sees the live objects' shape.
+ */
+const WARM_PLACE: PlaceAction = {
+  type: 'place',
+  clientOid: 'warm0',
+  side: 'buy',
+  orderType: 'limit',
+  qtyLot: 1,
+  force: 'post_only',
+  reduceOnly: false,
+  priceTick: 1_000_000,
+};
 type AmendAction = Extract<Action, { type: 'amend' }>;
 const BATCH_MAX = 50;
 const BATCH_PATH = ENDPOINTS.batchPlaceOrder.path;
@@ -277,6 +292,17 @@ export class BitgetGateway {
   }
 
   // ---- place / cancel ----
+
+  /**
+   * A place order's own work without the order: the checks, the request body and the signed bytes, for a limit order
+   * of one lot that is never sent (no tracker entry, no event, no budget, no socket; see warmPlaceOrder). Keeps that
+   * code compiled and in the caches while no order is being sent (docs/tuning.md, keeping the hot path warm).
+   */
+  warmOrderPath(): number {
+    const a = WARM_PLACE;
+    if (placeProblem(a) !== null) return 0;
+    return this.rest.warmPlaceOrder(placeOrderRequest(a, this.cfg));
+  }
 
   private place(a: PlaceAction): void {
     if (this.admitPlace(a, false)) this.enqueue(a.clientOid, () => this.placeOp(a));

@@ -22,6 +22,7 @@ import { LatencyProbe } from '../latency/probe';
 import type { Layout } from '../feed/placement';
 import { HangWatchdog } from './hang-watchdog';
 import { trackHandlers } from '../strategy/handler-cell';
+import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -92,6 +93,12 @@ export interface SessionOptions {
   layout?: Layout;
   /** The REST client's per-endpoint budgets (default Bitget's; a benchmark against an unlimited local exchange lifts them). */
   restRateLimits?: RestClientOptions['rateLimits'];
+  /**
+   * Keep our own hot path warm (default true): at start-up and whenever the session thread is idle, run the feed's
+   * decoder, the engine (single-thread layout) and the gateway's order building and signing on scratch data, never on
+   * anything live (src/feed/keep-warm.ts, docs/tuning.md). The strategy is never run on anything but the market.
+   */
+  keepWarm?: boolean;
   /**
    * Guard against a handler that never returns (./hang-watchdog.ts): after `limitMs` of a stuck session thread, cancel
    * (and flatten) at the venue from a worker and end the process. Absent: no guard.
@@ -173,6 +180,8 @@ const PRIVATE_READY_MS = 10_000;
 export class TradingSession {
   files = 0;
   private watchdog: HangWatchdog | null = null;
+  /** Keeps the feed, engine and order code warm while idle (null with keepWarm false). */
+  warm: KeepWarm | null = null;
   private constructor(
     readonly pipeline: MarketPipeline,
     readonly runtime: StrategyRuntime,
@@ -331,11 +340,28 @@ export class TradingSession {
             handlerCell,
           )
         : null;
+    // our code (never the strategy's) compiled and in the caches before the first market message, and kept so
+    const warm =
+      o.keepWarm === false
+        ? null
+        : new KeepWarm({
+            step: () => {
+              pipeline.warmStep();
+              for (const g of gateways) g.warmOrderPath();
+            },
+            activity: () => pipeline.activity + trader.counters.signals + trader.counters.statuses,
+          });
+    if (warm) {
+      pipeline.primeWarm(0);
+      warm.prime(WARM_PRIME_STEPS);
+      warm.start();
+    }
     trader.start();
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();
     session = new TradingSession(pipeline, runtime, gateways, trader, grids, hops, probe);
     session.watchdog = watchdog;
+    session.warm = warm;
     return session;
   }
 
@@ -396,6 +422,7 @@ export class TradingSession {
 
   /** Kill switch, then an orderly shutdown: cancel all (flatten if asked), let the gateway settle, stop the threads. */
   async stop(flatten: boolean): Promise<SessionSummary> {
+    this.warm?.stop();
     this.trader.stop(flatten);
     await Promise.race([Promise.all(this.gateways.map((g) => g.idle())), new Promise((r) => setTimeout(r, 10_000))]);
     // A flatten is acknowledged over REST before its fill arrives on the private stream: give the fill its moment

@@ -104,6 +104,22 @@ test('a place request: the same bytes as node:http sends, the same signature for
   await s.close();
 });
 
+test('warmPlaceOrder builds and signs the request a place would send, and sends nothing, counts nothing', async () => {
+  const s = await rawServer((r) => void r.sock.write(withLength(envelope({ clientOid: oidOf(r.raw), orderId: '1' }))));
+  const rest = client(s.url);
+  assert.ok(await rest.openOrderSocket());
+  let bytes = 0;
+  for (let i = 0; i < 1000; i++) bytes = rest.warmPlaceOrder(order('c1'));
+  assert.equal(rest.stats, { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0 });
+  assert.is(rest.orderSocket!.stats.requests, 0);
+  await rest.placeOrder(order('c1'));
+  assert.is(s.requests.length, 1, 'only the real order reached the venue');
+  assert.is(Buffer.byteLength(s.requests[0].raw), bytes, 'the same request, byte for byte in length');
+  assert.is(rest.stats.prepared, 1);
+  rest.close();
+  await s.close();
+});
+
 test('cancel, modify and cancel-all go on the order connection too; other requests through node:http', async () => {
   const s = await rawServer((r) => void r.sock.write(withLength(envelope(r.raw.startsWith('GET') ? [] : { orderId: '1' }))));
   const rest = client(s.url);
