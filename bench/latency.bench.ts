@@ -73,6 +73,8 @@ export interface LatencyBenchOptions {
   recorder?: boolean[];
   /** Thread layouts to run (default both). */
   layouts?: Layout[];
+  /** Keep the session's own hot path warm (TradingSession's keepWarm; default true): false measures it cold. */
+  keepWarm?: boolean;
   log(s: string): void;
 }
 
@@ -158,6 +160,7 @@ async function runOnce(
   recorder: boolean,
   layout: Layout,
   seconds: number,
+  keepWarm = true,
 ): Promise<LatencyRun> {
   const root = recorder ? mkdtempSync(join(tmpdir(), 'ringbook-bench-latency-')) : '';
   // obi-ofi, as `demo` runs it, with the settings above
@@ -178,6 +181,7 @@ async function runOnce(
       // (against Bitget, its budget of 10 place-orders/s would queue the rest in the client's limiter)
       restRateLimits: { placeOrder: UNLIMITED, cancelOrder: UNLIMITED, cancelAllOrders: UNLIMITED },
       record: recorder ? { root, source: 'simulator' } : undefined,
+      keepWarm,
       log: () => {},
     });
     // warm-up: the snapshot, the JIT, the first orders; then measure from a clean board
@@ -231,7 +235,7 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
       for (const recorder of opts.recorder ?? [false, true]) {
         for (const layout of opts.layouts ?? (['single', 'multi'] as Layout[])) {
           opts.log(`  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}, ${layout} layout: ${seconds} s …`);
-          runs.push(await runOnce(ex, rate, recorder, layout, seconds));
+          runs.push(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm));
         }
       }
     } finally {
