@@ -51,20 +51,21 @@ export class FeedHost {
     const market = new Ring(core, core.ringOffset('market'));
     const raw = (this.raw = o.rawPort ? new RawBatch() : null);
     this.rawTimer = raw ? setInterval(() => this.shipRaw(), 100) : null;
-    const trace = o.trace;
-    const decodeLatency = this.decodeLatency;
-    const stampClock = new MonotonicClock(); // the session reads its own clock for the records it writes
     const words = core.words;
     /** Receive → about to publish, on the last record of the message: the decode hop, stamped before the records show. */
-    const beforePublish = (first: number, n: number) => {
-      const at = market.slot(first + n - 1);
-      const hi = words[(at + R.localTs + 4) >> 2];
-      const lo = words[(at + R.localTs) >> 2] >>> 0;
-      stampClock.read();
-      const ns = elapsedNs(stampClock.hi, stampClock.lo, hi, lo);
-      decodeLatency.add(ns);
-      trace?.open(hi, lo, ns);
+    const stamper = (ring: Ring, samples: LatencySamples, trace: TraceTable | null) => {
+      const stampClock = new MonotonicClock(); // the session reads its own clock for the records it writes
+      return (first: number, n: number) => {
+        const at = ring.slot(first + n - 1);
+        const hi = words[(at + R.localTs + 4) >> 2];
+        const lo = words[(at + R.localTs) >> 2] >>> 0;
+        stampClock.read();
+        const ns = elapsedNs(stampClock.hi, stampClock.lo, hi, lo);
+        samples.add(ns);
+        trace?.open(hi, lo, ns);
+      };
     };
+    const beforePublish = stamper(market, this.decodeLatency, o.trace);
     let client: BitgetWsClient | null = null;
     const session = (this.session = new FeedSession(core, market, new FrameDecoder(core), new MonotonicClock(), o.instruments, {
       resubscribe: (arg) => client?.resubscribe(arg),
@@ -96,15 +97,22 @@ export class FeedHost {
     });
     client.subscribe(session.args());
     const first = o.instruments[0];
-    this.warmer = first && !o.instruments.some((i) => i.inst === WARM_INST) ? new FeedWarmer(core, session.decoder, first.grid) : null;
+    // the warm session stamps its own samples (a small buffer nobody reads) and no trace row
+    this.warmer =
+      first && !o.instruments.some((i) => i.inst === WARM_INST)
+        ? new FeedWarmer(core, session.decoder, first.grid, {
+            capture: o.capture,
+            beforePublish: (ring) => stamper(ring, new LatencySamples(64), null),
+          })
+        : null;
   }
 
-  /** One warm step for a feed whose records nobody else applies (the feed worker): decode a warm frame, free it. */
+  /** One warm step for a feed whose records nobody else applies (the feed worker): a warm frame through, freed. */
   warmStep(): void {
     const w = this.warmer;
     if (w === null) return;
-    w.decode();
-    w.release();
+    w.step();
+    w.release(true);
   }
 
   start(): void {

@@ -22,7 +22,7 @@ import { TraceTable } from '../latency/trace';
 import { Engine } from '../core/engine-handle';
 import { EngineStepper } from '../core/engine-step';
 import { EngineWarmer } from '../core/engine-warm';
-import { WARM_INST, WARM_SIGNAL_LOG2, warmRingOffsets } from './warm-frames';
+import { InlineWarm, WARM_INST, WARM_SIGNAL_LOG2, warmRingOffsets } from './warm-frames';
 import { FeedHost } from './feed-host';
 import type { Layout } from './placement';
 
@@ -159,7 +159,7 @@ export class MarketPipeline {
       stepper: EngineStepper;
       engine: Engine;
       timer: NodeJS.Timeout;
-      warm: EngineWarmer | null;
+      warm: InlineWarm | null;
     } | null,
     private readonly recorder: Worker | null,
     private readonly recorderStop: Int32Array | null,
@@ -312,7 +312,7 @@ export class MarketPipeline {
     }
     const statsEveryMs = o.statsEveryMs ?? 250;
     let threads: { feed: Worker; engine: Worker; engineStop: Int32Array } | null = null;
-    let inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout; warm: EngineWarmer | null } | null = null;
+    let inline: { host: FeedHost; stepper: EngineStepper; engine: Engine; timer: NodeJS.Timeout; warm: InlineWarm | null } | null = null;
     let p: MarketPipeline | null = null;
     if (engineWorker) {
       const feedData: FeedWorkerData = {
@@ -365,7 +365,10 @@ export class MarketPipeline {
       }, statsEveryMs);
       // a scratch engine on this thread's engine instance for the warm frames (src/core/engine-warm.ts)
       const warm = host.warmer
-        ? new EngineWarmer(engineCore, WARM_INST, feedInstruments[0].grid, warmRingOffsets(feedCore).signal, WARM_SIGNAL_LOG2)
+        ? new InlineWarm(
+            host.warmer,
+            new EngineWarmer(engineCore, WARM_INST, feedInstruments[0].grid, warmRingOffsets(feedCore).signal, WARM_SIGNAL_LOG2),
+          )
         : null;
       inline = { host, stepper, engine, timer, warm };
       if (!o.deferFeed) host.start();
@@ -390,36 +393,17 @@ export class MarketPipeline {
   }
 
   /**
-   * Single-thread layout: one warm step of this thread's feed and engine code on scratch data (a warm frame decoded
-   * into a scratch ring and applied to a scratch engine: src/feed/warm-frames.ts, src/core/engine-warm.ts). Multi:
+   * Single-thread layout: one warm step of this thread's feed and engine code on scratch data (a warm frame through a
+   * scratch feed session and a scratch engine: src/feed/warm-frames.ts, src/core/engine-warm.ts). Multi:
    * nothing here (the feed worker keeps its decoder warm itself). Returns the records applied.
    */
   warmStep(): number {
-    const w = this.inline?.host.warmer;
-    const e = this.inline?.warm;
-    if (!w || !e) return 0;
-    if (!e.synced) {
-      w.decode(true);
-      e.apply(w.ring);
-    }
-    w.decode();
-    return e.apply(w.ring);
+    return this.inline?.warm?.step() ?? 0;
   }
 
-  /** Start-up: the scratch book's checksums into the warm frames (so the checksum check runs warm too), then `n` steps. */
+  /** Start-up: prepares the warm frames' checksums, then `n` warm steps (single-thread layout; multi: nothing). */
   primeWarm(n: number): void {
-    const w = this.inline?.host.warmer;
-    const e = this.inline?.warm;
-    if (!w || !e) return;
-    w.decode(true);
-    e.apply(w.ring);
-    w.decode(false, false);
-    e.apply(w.ring);
-    const a = e.checksum();
-    w.decode(false, false);
-    e.apply(w.ring);
-    w.setChecksums(a, e.checksum());
-    for (let i = 0; i < n; i++) this.warmStep();
+    this.inline?.warm?.prime(n);
   }
 
   /** A count that moves whenever this thread has read market data (single: frames; multi: 0, see the trader's). */
