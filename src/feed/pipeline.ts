@@ -19,6 +19,7 @@ import type { RecorderWorkerData } from '../capture/recorder.worker';
 import type { RecorderCounters } from '../capture/recorder';
 import type { RecoveryResult } from '../capture/recover';
 import { TraceTable } from '../latency/trace';
+import { threadClockAnchorNs } from '../core/clock';
 import { Engine } from '../core/engine-handle';
 import { EngineStepper } from '../core/engine-step';
 import { EngineWarmer } from '../core/engine-warm';
@@ -191,6 +192,10 @@ export class MarketPipeline {
   recorderPerInstrument: Record<number, { records: number; byKind: Record<number, number> }> | null = null;
 
   static async start(o: PipelineOptions): Promise<MarketPipeline> {
+    // The process family's clock anchor, measured here before any worker starts: a worker copies the environment the
+    // anchor travels in when it is created, and one created before it was set measured an anchor of its own, a few
+    // µs to, on a busy host, hundreds of µs off this thread's (every hop across threads then read that much off).
+    threadClockAnchorNs();
     const grids: InstrumentGrid[] = [];
     const byType = new Map<InstType, string[]>();
     for (const i of o.instruments) byType.set(i.instType, [...(byType.get(i.instType) ?? []), i.symbol]);
