@@ -114,6 +114,16 @@ async function startExchangeChild(rate: number): Promise<{ child: ChildProcess; 
   return { child, rest, ws: rest.replace('http://', 'ws://') + '/v2/ws/public' };
 }
 
+/**
+ * hrtime − performance.now() of the exchange child, ns: the median over `pairs` of its clock pairs. One pair can be
+ * off by as long as the child (at niceness 10, on a busy host) was descheduled between its two readings: one run
+ * here read every exchange-side hop 7 ms off.
+ */
+function clockShiftNs(pairs: Array<StampLog['clock']>): number {
+  const shifts = pairs.map((c) => Number(BigInt(c.hrtimeNs) - BigInt(Math.round(c.nowMs * 1e6)))).sort((a, b) => a - b);
+  return shifts[shifts.length >> 1];
+}
+
 async function takeStamps(rest: string): Promise<StampLog> {
   const r = await fetch(`${rest}/debug/stamps`);
   if (!r.ok) throw new Error(`GET /debug/stamps: HTTP ${r.status}`);
@@ -124,10 +134,9 @@ async function takeStamps(rest: string): Promise<StampLog> {
  * Joins the exchange's stamps with the session's: exchange → socket per message (by seq), our write → the exchange's
  * read per order (by clientOid), and the cumulative spans from the exchange's send.
  */
-function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog): void {
-  // Both sides on the system-wide monotonic clock (hrtime, ns): the child's performance.now() through the pair it
-  // read together, our local_ts through the process family's anchor (src/core/clock.ts).
-  const shiftNs = Number(BigInt(stamps.clock.hrtimeNs) - BigInt(Math.round(stamps.clock.nowMs * 1e6)));
+function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, shiftNs: number): void {
+  // Both sides on the system-wide monotonic clock (hrtime, ns): the child's performance.now() through `shiftNs`
+  // (clockShiftNs), our local_ts through the process family's anchor (src/core/clock.ts).
   const anchor = wallMinusMonotonicNs();
   const rel = (recvNs: bigint) => Number(recvNs - anchor); // hrtime ns of a local stamp
   const sent = new Map<string, number>();
@@ -204,7 +213,10 @@ async function runOnce(
     const requests = { prepared, http: rs.requests - rest0.requests - prepared };
     await session.stop(true); // flat, so the next run starts from no position
     session.probe.flush();
-    joinStamps(session.hops, session, await takeStamps(ex.rest));
+    const stamps = await takeStamps(ex.rest);
+    const pairs = [stamps.clock];
+    for (let i = 0; i < 4; i++) pairs.push((await takeStamps(ex.rest)).clock);
+    joinStamps(session.hops, session, stamps, clockShiftNs(pairs));
     return {
       rate,
       recorder,
