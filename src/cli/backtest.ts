@@ -34,6 +34,7 @@ import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags } from './params';
 import { runReport } from './run-report';
 import { logger } from '../log/logger';
+import { noRecordingOf, symbolList } from '../format/symbols';
 
 const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
 
@@ -185,7 +186,7 @@ export async function replayFilesOf(
   const { files, damaged } = await readReplayFiles(paths, o);
   const chosen = symbol ? filesOfSymbol(files, symbol) : files;
   if (!symbol && recordedSymbols(files).length > 1)
-    throw new Error(`the input holds several symbols (${recordedSymbols(files).join(', ')}): pick one with --symbol`);
+    throw new Error(`the input holds several symbols (${heldSymbols(files)}): pick one with --symbol`);
   return { files: sortReplay(chosen), damaged };
 }
 
@@ -205,15 +206,25 @@ export async function readReplayFiles(
   return { files, damaged: read.damaged };
 }
 
-/** The symbols the files hold, as inst_type:symbol, in the order first seen. */
+/** The streams the files hold, as inst_type:symbol, in the order first seen. */
 function recordedSymbols(files: readonly ReplayFile[]): string[] {
   return [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];
+}
+
+/**
+ * The symbols the files hold as --symbols takes them (the page says the same, src/format/symbols.ts); qualified with
+ * their instrument type only where one symbol is recorded under several.
+ */
+function heldSymbols(files: readonly ReplayFile[]): string {
+  const streams = recordedSymbols(files);
+  const plain = new Set(files.map((f) => f.meta.symbol ?? '?'));
+  return symbolList(plain.size === streams.length ? plain : streams);
 }
 
 /** The files of `symbol`, or an error naming it and the symbols the input holds. */
 function filesOfSymbol(files: readonly ReplayFile[], symbol: string): ReplayFile[] {
   const chosen = files.filter((f) => f.meta.symbol === symbol);
-  if (!chosen.length) throw new Error(`no recording of ${symbol} (found ${recordedSymbols(files).join(', ')})`);
+  if (!chosen.length) throw new Error(noRecordingOf([symbol], heldSymbols(files)));
   return chosen;
 }
 
@@ -234,17 +245,13 @@ export function chooseSymbols(
   const named = requested?.length ? requested : [...new Set([...(declared?.trade ?? []), ...(declared?.watch ?? [])])];
   if (!named.length) {
     if (recordedSymbols(files).length > 1)
-      throw new Error(
-        `the input holds several symbols (${recordedSymbols(files).join(', ')}): pick them with --symbols A,B (or one with --symbol)`,
-      );
+      throw new Error(`the input holds several symbols (${heldSymbols(files)}): pick them with --symbols A,B (or one with --symbol)`);
     return [{ symbol: files[0].meta.symbol!, files: sortReplay([...files]) }];
   }
   if (new Set(named).size !== named.length) throw new UsageError(`--symbols ${named.join(',')}: a symbol is named twice`);
   const missing = named.filter((s) => !files.some((f) => f.meta.symbol === s));
   if (missing.length)
-    throw new Error(
-      `no recording of ${missing.join(', ')}${requested?.length ? '' : ' (the strategy declares it in instruments)'} (found ${recordedSymbols(files).join(', ')})`,
-    );
+    throw new Error(noRecordingOf(missing, heldSymbols(files), requested?.length ? '' : ' (the strategy declares it in instruments)'));
   return named.map((symbol) => ({ symbol, files: sortReplay(filesOfSymbol(files, symbol)) }));
 }
 

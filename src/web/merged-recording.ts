@@ -8,6 +8,7 @@ import { fileMeta } from '../capture/parquet/reader';
 import { COLUMNS, type Columns } from '../capture/schema';
 import { mergedBefore } from '../backtest/merge-order';
 import { MAX_INSTRUMENTS } from '../backtest/run';
+import { noRecordingOf, symbolList } from '../format/symbols';
 import { loadRecording, recordingOf, MAX_ROWS, type NamedBuffer, type Recording } from './recording';
 
 /** The symbols among `parts` in the order a run takes them by default: by name. */
@@ -37,7 +38,7 @@ export async function loadSymbols(
   const held = [...by.keys()];
   if (new Set(chosen).size !== chosen.length) throw new Error(`symbols ${chosen.join(',')}: a symbol is named twice`);
   const missing = chosen.filter((s) => !by.has(s));
-  if (missing.length) throw new Error(`${name}: no recording of ${missing.join(', ')} (found ${held.join(', ')})`);
+  if (missing.length) throw new Error(`${name}: ${noRecordingOf(missing, symbolList(held))}`);
   const symbols = chosen.length ? [...chosen] : held;
   if (symbols.length > MAX_INSTRUMENTS) throw new Error(`${name}: ${symbols.length} symbols, a run takes at most ${MAX_INSTRUMENTS}`);
   if (symbols.length === 1) return loadRecording(by.get(symbols[0])!, name, progress);
