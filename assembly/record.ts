@@ -47,6 +47,7 @@ export const STATUS_STALE: i64 = 14;            // without pseq: an update whose
 export const STATUS_RESUBSCRIBE: i64 = 15;
 export const STATUS_CAPTURE_LOSS: i64 = 16;     // the recorder lost records (a full capture ring)
 export const STATUS_CLOCK_OFFSET: i64 = 20;     // recorder only: price = offset ns, qty = bound ns, aux = round trip ns
+export const STATUS_CLOCK_MARK: i64 = 21;       // feed → strategy only, never recorded: nothing stamped before local_ts is still on its way
 
 // Signal record: 256 bytes, written once per valid or invalid book message.
 export const SIG_SIZE: i32 = 256;

@@ -5,7 +5,7 @@
 import type { Core } from './loader';
 import type { Ring } from './ring';
 import type { Engine } from './engine-handle';
-import { R } from './record';
+import { Kind, R, Status } from './record';
 import { MonotonicClock } from './clock';
 import { LatencySamples, elapsedNs } from './latency';
 import { TRACE_DONE, TRACE_PICKUP, type TraceTable } from '../latency/trace';
@@ -48,10 +48,13 @@ export class EngineStepper {
       market.release(k);
       n -= k;
       clock.read();
-      const done = elapsedNs(clock.hi, clock.lo, tsHi, tsLo);
-      this.latency.add(done);
-      const t = this.trace;
-      if (t && t.stamp(tsHi, tsLo, TRACE_PICKUP, elapsedNs(startHi, startLo, tsHi, tsLo))) t.stamp(tsHi, tsLo, TRACE_DONE, done);
+      // a clock mark (src/feed/feed-session.ts) is no market message: its stamp is no receive time to measure from
+      if ((words[last >> 2] & 0xff) !== Kind.status || words[(last + R.seq) >> 2] !== Status.clockMark) {
+        const done = elapsedNs(clock.hi, clock.lo, tsHi, tsLo);
+        this.latency.add(done);
+        const t = this.trace;
+        if (t && t.stamp(tsHi, tsLo, TRACE_PICKUP, elapsedNs(startHi, startLo, tsHi, tsLo))) t.stamp(tsHi, tsLo, TRACE_DONE, done);
+      }
       startHi = clock.hi;
       startLo = clock.lo;
     }

@@ -57,6 +57,11 @@ export const Status = {
   captureLoss: 16,
   /** Recorder only: a clock-offset estimate (price = offset ns, qty = bound ns, aux = round trip ns). */
   clockOffset: 20,
+  /**
+   * Multi-thread layout, feed → strategy only (never recorded): the feed has published everything it stamped before
+   * this record's local_ts, so the strategy's timer may tick up to it (src/live/trader.ts).
+   */
+  clockMark: 21,
 } as const;
 
 export const SIG_SIZE = 256;

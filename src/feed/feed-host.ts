@@ -125,6 +125,11 @@ export class FeedHost {
     this.o.afterFrame?.();
   }
 
+  /** Puts a clock mark on the market ring (FeedSession.mark). */
+  mark(): boolean {
+    return this.session.mark();
+  }
+
   stats() {
     return { counters: this.session.counters, client: this.client.stats, state: this.client.state, decode: this.decodeLatency.summary() };
   }

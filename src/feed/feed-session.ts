@@ -375,6 +375,29 @@ export class FeedSession {
     return true;
   }
 
+  /**
+   * A clock mark (Status.clockMark, docs/design.md §9.1), asked for by the strategy's thread in the multi-thread
+   * layout: a status record stamped now, on the market ring only (never recorded). This thread stamps and publishes
+   * each frame in one call, so everything stamped before the mark is on the ring before it, and the strategy, reading
+   * the mark in ring order, may tick its timers up to the mark's stamp (src/live/trader.ts). False when the ring has
+   * no room (the next request tries again).
+   */
+  mark(): boolean {
+    const r = this.routeSet[0];
+    if (r === undefined || this.ring.writable(1) < 1) return false;
+    const at = this.ring.slot(this.ring.head);
+    const w = this.core.words;
+    this.core.bytes.fill(0, at, at + REC_SIZE);
+    this.core.bytes[at + R.kind] = Kind.status;
+    w[(at + R.inst) >> 2] = r.fi.inst;
+    this.clock.read();
+    w[(at + R.localTs) >> 2] = this.clock.lo;
+    w[(at + R.localTs + 4) >> 2] = this.clock.hi;
+    w[(at + R.seq) >> 2] = Status.clockMark;
+    this.ring.publish(1);
+    return true;
+  }
+
   private publish(n: number, inst: number): void {
     if (this.o.capture) this.mirror(n, inst);
     this.o.beforePublish?.(this.ring.head, n);

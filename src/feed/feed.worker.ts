@@ -58,6 +58,7 @@ const timer = setInterval(() => {
 
 parentPort!.on('message', (m: { type: string }) => {
   if (m.type === 'start') host.start();
+  else if (m.type === 'mark') host.mark();
   else if (m.type === 'stop') {
     clearInterval(timer);
     warm.stop();

@@ -425,6 +425,17 @@ export class MarketPipeline {
   }
   private feedStarted = false;
 
+  /**
+   * Multi-thread layout: asks the feed thread for a clock mark (a Status.clockMark record after everything it has
+   * stamped so far, src/feed/feed-session.ts) and returns true; the mark comes through the engine onto the signal
+   * ring in order. Single-thread layout (or stopped): false, nothing is on its way that this thread has not seen.
+   */
+  requestClockMark(): boolean {
+    if (!this.threads || this.stopped) return false;
+    this.threads.feed.postMessage({ type: 'mark' });
+    return true;
+  }
+
   /** Calls `fn` for each output record (signal, status, trade) ready now, then frees them; returns the count. */
   read(fn: (at: number, kind: number) => void, max = 4096): number {
     const n = this.signal.readable(max);

@@ -4,7 +4,7 @@
 // gateway of the action's instrument (runtime.actionInst), each gateway's events come back to the runtime with its
 // instrument, and the clock ticks the timers on the 50 ms grid. The pipeline's instrument i is the runtime's
 // instrument i. Nothing here decides anything: the runtime and the strategy do, the same code the backtest runs.
-import { I, Kind, R, S, State, readI64, readI64Big, type Instrument } from '../core/index';
+import { I, Kind, R, S, State, Status, readI64, readI64Big, type Instrument } from '../core/index';
 import { MonotonicClock } from '../core/clock';
 import { FeedHealth, TICK_NS } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
@@ -284,19 +284,51 @@ export class Trader {
     this.running = true;
     this.clock.read();
     this.nextTickNs = (this.clock.ns / TICK_NS + 1n) * TICK_NS;
+    this.markedNs = this.clock.ns;
     this.execute(this.runtime.start(Number(this.clock.ns - this.runtime.originNs)));
-    this.tickTimer = setInterval(
-      () => {
-        this.drain();
-        this.clock.read();
-        this.ticksUntil(this.clock.ns);
-      },
-      Number(TICK_NS / 1_000_000n),
-    );
+    this.tickTimer = setInterval(() => this.onTimer(), Number(TICK_NS / 1_000_000n));
     // single-thread layout: the pipeline hands each frame's signals over in the call that read the frame; multi:
     // this thread waits on the signal ring
     if (!this.pipeline.consume(() => this.drain())) void this.loop();
   }
+
+  /**
+   * The tick timer. A tick must reach the runtime after every message stamped before it and before every message
+   * stamped at or after it, as a replay orders them (src/backtest/run.ts). Single-thread layout: a frame is stamped
+   * and handed over in one call on this thread, so every message stamped before now has been seen: tick up to now.
+   * Multi-thread layout: a message the feed stamped a moment ago may still be on its way through the engine (more so
+   * on a loaded machine), and a tick up to now would overtake it. Ticks there go only as far as the feed's clock
+   * marks (pipeline.requestClockMark), which reach this thread in ring order behind everything stamped before them
+   * (drain). Should no mark come back for `markLagNs` (a stalled feed thread), ticks follow the wall clock that far
+   * behind, so timers and risk checks are late, never lost; said once per spell.
+   */
+  private onTimer(): void {
+    this.drain();
+    this.clock.read();
+    const now = this.clock.ns;
+    if (this.nextTickNs > now) return;
+    if (!this.pipeline.requestClockMark()) {
+      this.ticksUntil(now);
+      return;
+    }
+    if (now - this.markedNs <= this.markLagNs) return;
+    if (!this.marksLate) {
+      this.marksLate = true;
+      this.log(
+        `no clock mark from the feed thread for ${duration(Number(now - this.markedNs))}: timers tick ${duration(Number(this.markLagNs))} behind the wall clock until one comes (a replay may order a tick and a message differently meanwhile)`,
+      );
+    }
+    this.unmarkedTicks++;
+    this.ticksUntil(now - this.markLagNs);
+  }
+
+  /** Multi-thread layout: the stamp of the latest clock mark (ns); ticks go up to it (onTimer). */
+  private markedNs = 0n;
+  /** How far ticks may fall behind the wall clock while no clock mark comes back (onTimer). */
+  markLagNs = 1_000_000_000n;
+  private marksLate = false;
+  /** Timer rounds that ticked by the wall clock because no clock mark came back in time. */
+  unmarkedTicks = 0;
 
   /** Every grid tick at or before `t`, in order. */
   private ticksUntil(t: bigint): void {
@@ -345,7 +377,15 @@ export class Trader {
           this.onDecided(Number(this.clock.ns - readI64Big(w, at + S.localTs)));
         }
       } else if (kind === Kind.status) {
-        const ev = lane.health.status(readI64(core.words, at + R.seq));
+        const code = readI64(core.words, at + R.seq);
+        // every tick due before the status first, as a replay hands them over (a clock mark is nothing else)
+        const local = readI64Big(core.words, at + R.localTs);
+        if (code === Status.clockMark) {
+          if (local > this.markedNs) this.markedNs = local;
+          this.marksLate = false;
+        }
+        this.ticksUntil(local);
+        const ev = code === Status.clockMark ? null : lane.health.status(code);
         if (ev) {
           this.counters.statuses++;
           this.execute(this.runtime.handle(ev, inst));
