@@ -1069,8 +1069,17 @@ export class StrategyRuntime {
         }
         return;
       default:
-        // Unsolicited (the gateway's periodic REST check): comparable only when nothing of ours is working.
+        // Unsolicited (a reconcile the executor ran of its own accord: at start, after an answer it could not read, a
+        // second look it owed): comparable only when nothing of ours is working.
         if (this.liveOrders === 0) {
+          if (ev.positionLot !== I.position.lot && ev.openOrders.length === 0) {
+            // The venue's position is read apart from its fill reports: an order cancelled (or flattened) just as it
+            // traded shows in the position before its fill report arrives, and nothing of ours is live to say so.
+            // Look again before trusting it: RECONCILE holds the strategy and asks again, and a position that still
+            // differs then halts (reconcile mismatch).
+            this.count('resync.recheck');
+            return this.enterReconcile(`resync: ${mismatch}; asking the venue again`, false);
+          }
           if (mismatch || ev.openOrders.length > 0) {
             this.venueMismatch = true;
             return this.halt(`resync mismatch: ${mismatch ?? `venue has ${ev.openOrders.length} open orders`}`, false);

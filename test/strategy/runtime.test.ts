@@ -311,6 +311,38 @@ test('an unanswered place sends the runtime to reconcile (orders refused meanwhi
   assert.match(r.rt.haltReason!, /^reconcile mismatch: venue position 3 lots ≠ 0 from fills$/);
 });
 
+test('an unsolicited resync whose position differs while nothing of ours is live asks again (a fill report on its way) instead of halting; a difference that stays halts', () => {
+  let id: string | null = null;
+  let cancel = false;
+  const def = scripted((ctx, m) => {
+    id ??= ctx.place({ side: 'buy', sizeLot: 2, priceTick: m.book.bestBidTick });
+    if (cancel) {
+      cancel = false;
+      ctx.cancel(id!);
+    }
+  });
+  const r = new Run(def);
+  r.book();
+  r.send({ type: 'ack', clientOid: id!, orderId: id! });
+  cancel = true;
+  assert.equal(r.book(), [`cancel ${id}`]);
+  // the venue traded 1 lot, then cancelled the rest: its cancel answer came first, the fill report is still on its way
+  r.send({ type: 'cancelAck', clientOid: id! });
+  assert.is(r.rt.liveOrderCount, 0);
+  assert.equal(r.send({ type: 'resynced', positionLot: 1, openOrders: [] }), ['reconcile']);
+  assert.is(r.rt.status, 'reconciling');
+  assert.ok(r.logs().includes('warn RECONCILE: resync: venue position 1 lots ≠ 0 from fills; asking the venue again'), r.logs().join('\n'));
+  r.send(fillEvent(id!, 'buy', 1000, 1, 1));
+  assert.equal(r.send({ type: 'resynced', positionLot: 1, openOrders: [] }), []);
+  assert.is(r.rt.status, 'trading', r.rt.haltReason ?? '');
+  assert.is(r.rt.counters['resync.recheck'], 1);
+  // a position no fill will explain: asked again, and halted when the venue says it again
+  assert.equal(r.send({ type: 'resynced', positionLot: 3, openOrders: [] }), ['reconcile']);
+  assert.equal(r.send({ type: 'resynced', positionLot: 3, openOrders: [] }), ['cancelAll']);
+  assert.is(r.rt.status, 'halted');
+  assert.match(r.rt.haltReason!, /^reconcile mismatch: venue position 3 lots ≠ 1 from fills$/);
+});
+
 test('round trips run flat to flat and are named after the closing order’s tag; a fill the runtime did not place is external', () => {
   const ids: string[] = [];
   const r = new Run(

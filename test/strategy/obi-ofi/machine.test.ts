@@ -1145,7 +1145,7 @@ const rows: Row[] = [
     expect: ['cancelAll', 'flatten'],
     to: 'HALTED',
   },
-  // ---- unsolicited resync (the gateway's periodic REST check) ----------------------------------------------------
+  // ---- unsolicited resync (a reconcile the gateway ran of its own accord) ----------------------------------------------------
   {
     from: 'IDLE',
     event: 'RESYNCED (unsolicited)',
@@ -1156,13 +1156,24 @@ const rows: Row[] = [
     to: 'IDLE',
   },
   {
+    // a fill report may still be on its way (an order cancelled as it traded): asked again before trusting it
     from: 'IN_POSITION',
     event: 'RESYNCED (unsolicited)',
     guard: 'venue 2 lots ≠ fills 1',
     setup: () => inPosition(),
     act: (d) => d.resynced(2),
-    expect: ['cancelAll'],
+    expect: ['reconcile'],
+    to: 'RECONCILE',
+  },
+  {
+    from: 'IN_POSITION',
+    event: 'RESYNCED (unsolicited), then RESYNCED',
+    guard: 'venue 2 lots ≠ fills 1, twice',
+    setup: () => inPosition(),
+    act: (d) => [...d.resynced(2), ...d.resynced(2)],
+    expect: ['reconcile', 'cancelAll'],
     to: 'HALTED',
+    check: (d) => assert.is(d.state.venueMismatch, true),
   },
   {
     from: 'ENTRY_PENDING',
