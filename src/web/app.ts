@@ -240,19 +240,64 @@ let runningStrategy = '';
 /** Where the worker marks the strategy handler it is in (src/strategy/handler-cell.ts); null where memory cannot be shared. */
 let handlerCell: Int32Array | null = null;
 
+/** Whether the current worker has said hello: its script loaded and runs. */
+let workerStarted = false;
+
 function startWorker(): Worker {
-  const w = new Worker(new URL('./replay.worker.js', import.meta.url), { type: 'module' });
+  const url = new URL('./replay.worker.js', import.meta.url);
+  const w = new Worker(url, { type: 'module' });
+  workerStarted = false;
   lastHeard = performance.now();
   // a terminated worker's queued messages are not the page's business any more
   w.onmessage = (ev: MessageEvent<FromWorker>) => {
-    if (w === worker) onWorkerMessage(ev.data);
+    if (w !== worker) return;
+    if (ev.data.type === 'hello') workerStarted = true;
+    onWorkerMessage(ev.data);
   };
   w.onerror = (ev) => {
     if (w !== worker) return;
-    showError(`the replay worker failed: ${ev.message || 'it could not be loaded'}`);
-    setStatus('error');
+    if (workerStarted) {
+      showError(`the replay worker failed: ${ev.message || 'an error it did not report'}`);
+      setStatus('error');
+      return;
+    }
+    // It never started: every command posted to it would wait for ever ("opening…" and nothing else). Drop it, so
+    // the next command starts a fresh one, and say what did not load and what to do.
+    ev.preventDefault();
+    w.terminate();
+    worker = null;
+    unanswered = 0;
+    starting = false;
+    reviving = null;
+    void workerLoadFailure(url, ev.message ?? '').then(({ what, fix }) => {
+      if (worker !== null && worker !== w) return; // a fresh worker is on its way: it reports for itself
+      showError(`the replay worker did not load: ${what}`, undefined, false, { title: 'Page error: ', note: fix });
+      if (state.status === 'loading' && lastSource)
+        el.summary.textContent = `${lastSource.name} was not opened: the replay worker did not load`;
+      setStatus('error');
+    });
   };
   return w;
+}
+
+/** Why the replay worker's script did not start, in words (the HTTP answer for it, or what it threw), and the fix. */
+async function workerLoadFailure(url: URL, thrown: string): Promise<{ what: string; fix: string }> {
+  const rebuild =
+    "The page's files are missing or out of date: build them again (npm run build writes build/web/), restart ringbook serve and reload this page.";
+  if (thrown) return { what: `${url.pathname} failed to start: ${thrown}`, fix: rebuild };
+  try {
+    const r = await fetch(url, { cache: 'no-store' });
+    if (!r.ok) return { what: `GET ${url.pathname} answered HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}`, fix: rebuild };
+    return {
+      what: `${url.pathname} (HTTP ${r.status}) did not start: a file it imports did not load (the browser console names it)`,
+      fix: rebuild,
+    };
+  } catch (err) {
+    return {
+      what: `GET ${url.pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+      fix: 'The page could not reach ringbook serve: start it again (ringbook serve --data DIR) and reload this page.',
+    };
+  }
 }
 
 function send(m: ToWorker): void {

@@ -37,7 +37,10 @@ async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
 async function loadCoreModule(): Promise<WebAssembly.Module> {
   const url = new URL('./core.wasm', import.meta.url);
   const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url.pathname}: ${r.status} ${r.statusText}`);
+  if (!r.ok)
+    throw new Error(
+      `the core did not load: GET ${url.pathname} answered HTTP ${r.status}${r.statusText ? ` ${r.statusText}` : ''}; the page's files are missing or out of date: build them again (npm run build writes build/web/), restart ringbook serve and reload this page`,
+    );
   const bytes = await r.arrayBuffer();
   coreHash = await sha256Hex(bytes).catch(() => null);
   return compileCore(bytes);
@@ -66,7 +69,15 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
   const name = msg.source.name;
   post({ type: 'loading', name, rowsDone: 0, rows: 0 });
   try {
-    modulePromise ??= loadCoreModule();
+    if (modulePromise === null) {
+      const loading = loadCoreModule();
+      modulePromise = loading;
+      // awaited below, after the recording's files: no unhandled rejection meanwhile, and a later open tries again
+      loading.catch(() => {
+        if (modulePromise === loading) modulePromise = null;
+      });
+    }
+    const coreModule = modulePromise;
     let lastPost = 0;
     const progress = (done: number, rows: number) => {
       const now = performance.now();
@@ -78,7 +89,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
     let rec;
     if (msg.source.kind === 'tardis') {
       // Tardis.dev files: converted here by the same converters as `ringbook import`
-      const t = await convertDropped(await modulePromise, msg.source.files, (n) => progress(n, 0));
+      const t = await convertDropped(await coreModule, msg.source.files, (n) => progress(n, 0));
       note = t.note;
       rec = recordingOf(name, t.meta, gridOf(t.meta, name), t.cols, t.rows);
     } else {
@@ -86,7 +97,7 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
       rec = await loadSymbols(parts, name, msg.source.symbols ?? [], progress);
       rec.funding = await fundingOfRecording(rec, msg.source.ticker);
     }
-    const module = await modulePromise;
+    const module = await coreModule;
     if (mine !== opening) return;
     const several = rec.instruments && rec.instruments.length > 1 ? rec.instruments : undefined;
     const memory = several ? createMemory(backtestPages(several.length)) : createMemory();
