@@ -9,6 +9,7 @@ import { resolveRun } from '../../src/strategy/resolve';
 import { nest } from '../../src/strategy/params';
 import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/index';
 import { TradingSession, instrumentSpec } from '../../src/live/trading-session';
+import type { Trader } from '../../src/live/trader';
 import { OrderEvent } from '../../src/live/orderlog';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,17 +17,58 @@ import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { rowGroups } from '../../src/capture/parquet/reader';
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) assert.unreachable(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+/**
+ * Waits on the session's own events, not a timer: every condition is checked again after each thing that can change
+ * it, the trader's two ways in (an executor event, a drain of the signal ring) and each log line. `ms` only bounds a
+ * wait that would otherwise never end.
+ */
+class Watch {
+  private readonly waiting = new Set<{ cond: () => boolean; done: () => void }>();
+
+  /** Re-checks every waiting condition (from the hooks). */
+  check(): void {
+    for (const w of [...this.waiting]) if (w.cond()) w.done();
+  }
+
+  /** The trader's event handler and signal-ring drain, each followed by a check. */
+  hook(trader: Trader): void {
+    const handle = trader.handle.bind(trader);
+    const drain = trader.drain.bind(trader);
+    trader.handle = (e, inst) => {
+      handle(e, inst);
+      this.check();
+    };
+    trader.drain = () => {
+      drain();
+      this.check();
+    };
+  }
+
+  until(what: string, cond: () => boolean, ms: number): Promise<void> {
+    if (cond()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const w = {
+        cond,
+        done: () => {
+          this.waiting.delete(w);
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiting.delete(w);
+        reject(new Error(`timed out after ${ms / 1000} s waiting for ${what}`));
+      }, ms);
+      this.waiting.add(w);
+    });
   }
 }
 
 test('the strategy trades the local exchange and agrees with its account, through a private-stream drop and the kill switch', async () => {
   const ex = await startExchange({ seed: 3 });
   const logs: string[] = [];
+  const watch = new Watch();
+  const until = (what: string, cond: () => boolean, ms: number) => watch.until(what, cond, ms);
   const obiOfi = builtinNamed('obi-ofi')!.definition;
   const run = resolveRun(
     obiOfi,
@@ -57,9 +99,13 @@ test('the strategy trades the local exchange and agrees with its account, throug
     },
     credentials: LOCAL_DEMO_CREDENTIALS,
     mode: 'local',
-    log: (l) => logs.push(l),
+    log: (l) => {
+      logs.push(l);
+      watch.check();
+    },
     record: { root, source: 'simulator', flushMs: 200 },
   });
+  watch.hook(session.trader);
   const account = async () => (await (await fetch(new URL('/debug/account', ex.url.rest))).json()) as any;
   const spec = instrumentSpec(session.grid);
   const tickLotQuote = spec.tickSize * spec.lotSize;
@@ -90,11 +136,13 @@ test('the strategy trades the local exchange and agrees with its account, throug
       () => session.runtime.phase === 'ENTRY_PENDING' || session.runtime.phase === 'IN_POSITION',
       30_000,
     );
-    // the runtime says when it enters RECONCILE in its log; a phase sampled on a timer can miss a short reconcile
+    // the runtime says when it enters RECONCILE in its log, the line checked as it is written: a short reconcile is
+    // not missed; its end is the executor's `resynced`, checked as it is handled
     const logsBefore = logs.length;
     const reconciled = () => logs.slice(logsBefore).some((l) => l.includes('RECONCILE: disconnect'));
+    const entered = until('RECONCILE', reconciled, 20_000);
     session.gateway.privateWs!.dropConnection('test: private stream dropped');
-    await until('RECONCILE', reconciled, 20_000);
+    await entered;
     await until('out of RECONCILE', () => session.runtime.phase !== 'RECONCILE', 20_000);
     assert.is.not(session.runtime.phase, 'HALTED', `reconcile ended consistent (logs: ${logs.slice(-5).join(' | ')})`);
     await agrees('after the reconcile');
