@@ -10,7 +10,8 @@
 //   cancelAll → POST cancel-all-orders (or, scope 'symbol': orders-pending + batch-cancel-orders) → cancelAck /
 //               cancelReject per tracked order
 //   reconcile → GET single-position, then orders-pending → resynced
-//   flatten   → GET single-position → reduce-only market order(s) closing it, under a gateway-made clientOid
+//   flatten   → (once the requests already in flight are answered) GET single-position → reduce-only market
+//               order(s) closing it, under a gateway-made clientOid
 //   log       → the log callback
 //   amend     → POST modify-order (newSize and newPrice, under a gateway-made newClientOid) → amendAck | amendReject
 //               (the strategy keeps its clientOid; the venue knows the order by the new one)
@@ -781,6 +782,13 @@ export class BitgetGateway {
   private async flattenOnce(): Promise<void> {
     this.stats.flattens++;
     const { grid, productType, marginCoin } = this.cfg;
+    // The requests sent before it are answered first (an entry's place, the kill switch's cancel-all): a place the
+    // venue takes after the position is read trades after it, and would leave a position this flatten never saw.
+    const before = [...this.inFlight];
+    if (before.length) {
+      this.log('info', `flatten ${grid.symbol}: waiting for ${before.length} request(s) in flight before reading the position`);
+      await Promise.allSettled(before);
+    }
     let positions: PositionUpdate[];
     try {
       const rows = await this.rest.singlePosition({ symbol: grid.symbol, productType, marginCoin });

@@ -399,6 +399,50 @@ test('flatten → reduce-only market order for the whole position (one-way and h
   await v.close();
 });
 
+test('flatten waits for an entry still in flight: the position it reads includes that entry’s fill', async () => {
+  const v = await venue();
+  // the entry's place is held at the venue until released; answered, it has traded 0.03 long
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let readWhileInFlight = false;
+  let placeAnswered = false;
+  v.rest.on('POST /api/v2/mix/order/place-order', async (r) => {
+    const b = JSON.parse(r.body);
+    if (b.clientOid !== 'entry') return ok({ clientOid: b.clientOid, orderId: '9002' });
+    await released;
+    v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'long', total: '0.03', posMode: 'one_way_mode' }];
+    placeAnswered = true;
+    return ok({ clientOid: 'entry', orderId: '9001' });
+  });
+  v.rest.on('GET /api/v2/mix/position/single-position', () => {
+    if (!placeAnswered) {
+      readWhileInFlight = true;
+      release(); // the position was read first: the entry trades after it
+    }
+    return ok(v.positions);
+  });
+  const { gw, logs } = gateway(v, {
+    clock: new ServerClock(() => 1700000000000),
+    flattenPrefix: 'kill',
+    log: (level, line) => {
+      logs.push(`${level} ${line}`);
+      if (line.includes('waiting for 1 request(s) in flight')) release();
+    },
+  });
+  gw.handle(place('entry', { orderType: 'market', force: 'ioc', priceTick: undefined }));
+  gw.handle({ type: 'flatten' });
+  await gw.idle();
+  assert.not.ok(readWhileInFlight, 'the position was read while the entry was in flight');
+  const close = v.rest
+    .of('/api/v2/mix/order/place-order')
+    .map((q) => JSON.parse(q.body))
+    .find((b) => b.clientOid !== 'entry');
+  assert.ok(close, `a closing order (logs: ${logs.join(' | ')})`);
+  assert.equal([close.side, close.size, close.orderType, close.reduceOnly], ['sell', '0.03', 'market', 'YES']);
+  await gw.stop();
+  await v.close();
+});
+
 test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile → resynced', async () => {
   const v = await venue();
   v.rest.on('POST /api/v2/mix/order/place-order', () => ({ hang: true }));
