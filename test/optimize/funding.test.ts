@@ -88,13 +88,13 @@ test('the symbols as backtest takes them: one named twice, one not recorded, sev
     });
   const missing = run('--symbols', 'BTCUSDT,XRPUSDT');
   assert.is(missing.status, 1);
-  assert.match(missing.stderr, /no recording of XRPUSDT \(found USDT-FUTURES:BTCUSDT, USDT-FUTURES:ETHUSDT\)/);
+  assert.match(missing.stderr, /no recording of XRPUSDT \(found BTCUSDT, ETHUSDT\)/);
   const twice = run('--symbols', 'BTCUSDT,BTCUSDT');
   assert.is(twice.status, 2);
   assert.match(twice.stderr, /--symbols BTCUSDT,BTCUSDT: a symbol is named twice/);
   const none = run();
   assert.is(none.status, 1);
-  assert.match(none.stderr, /the input holds several symbols \(USDT-FUTURES:BTCUSDT, USDT-FUTURES:ETHUSDT\): pick them with --symbols A,B/);
+  assert.match(none.stderr, /the input holds several symbols \(BTCUSDT, ETHUSDT\): pick them with --symbols A,B/);
 });
 
 test.after(() => {
