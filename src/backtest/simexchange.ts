@@ -96,6 +96,12 @@ export class SimExchange {
   /** The finished orders remembered, oldest at doneNext once full. */
   private readonly doneRing: Resting[] = [];
   private doneNext = 0;
+  /**
+   * Entries the venue forgot (cancelled, or pushed out of doneRing), reused for the next orders: a market maker
+   * places an order every few messages, and each entry would otherwise live through several young-generation
+   * collections (it stays remembered for DONE_KEPT more orders) before dying in the old one.
+   */
+  private readonly spare: Resting[] = [];
   private tradeSeq = 0;
   private flattenSeq = 0;
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
@@ -142,7 +148,7 @@ export class SimExchange {
     else {
       const old = ring[this.doneNext];
       old.done = false;
-      if (!old.live) this.known.delete(old.clientOid);
+      if (!old.live) this.forget(old);
       ring[this.doneNext] = r;
       this.doneNext = (this.doneNext + 1) % DONE_KEPT;
     }
@@ -156,21 +162,43 @@ export class SimExchange {
 
   /** A new entry for an order that never rested (refused, or filled or cancelled at once), known from now on. */
   private entry(clientOid: string): Resting {
-    const r: Resting = {
-      clientOid,
-      side: 1,
-      force: 'gtc',
-      priceTick: 0,
-      qtyLot: 0,
-      remaining: 0,
-      front: 0,
-      levelQty: 0,
-      traded: 0,
-      live: false,
-      done: false,
-    };
+    const r = this.fresh(clientOid, 1, 'gtc', 0, 0, 0, 0, false);
     this.known.set(clientOid, r);
     return r;
+  }
+
+  /** An entry with these terms (nothing traded at its level yet, not remembered as done): a spare one when there is one. */
+  private fresh(
+    clientOid: string,
+    side: 1 | 2,
+    force: TimeInForce,
+    priceTick: number,
+    qtyLot: number,
+    remaining: number,
+    levelQty: number,
+    live: boolean,
+  ): Resting {
+    const r = this.spare.pop();
+    if (r === undefined)
+      return { clientOid, side, force, priceTick, qtyLot, remaining, front: levelQty, levelQty, traded: 0, live, done: false };
+    r.clientOid = clientOid;
+    r.side = side;
+    r.force = force;
+    r.priceTick = priceTick;
+    r.qtyLot = qtyLot;
+    r.remaining = remaining;
+    r.front = levelQty;
+    r.levelQty = levelQty;
+    r.traded = 0;
+    r.live = live;
+    r.done = false;
+    return r;
+  }
+
+  /** The venue no longer knows an entry (off the book, not remembered as done): its object is reused. */
+  private forget(r: Resting): void {
+    this.known.delete(r.clientOid);
+    this.spare.push(r);
   }
 
   /**
@@ -292,20 +320,7 @@ export class SimExchange {
       this.o.deliver(t, { type: 'cancelAck', clientOid: a.clientOid });
       return;
     }
-    const levelQty = this.o.book.qtyAt(side, limit);
-    const r: Resting = {
-      clientOid: a.clientOid,
-      side,
-      force,
-      priceTick: limit,
-      qtyLot: qty,
-      remaining,
-      front: levelQty,
-      levelQty,
-      traded: 0,
-      live: true,
-      done: false,
-    };
+    const r = this.fresh(a.clientOid, side, force, limit, qty, remaining, this.o.book.qtyAt(side, limit), true);
     this.known.set(a.clientOid, r);
     this.restingList.push(r);
   }
@@ -391,7 +406,7 @@ export class SimExchange {
     if (r !== undefined && r.live) {
       // a cancelled order is not remembered as finished (as the venue answers: it does not exist)
       this.offList(r);
-      if (!r.done) this.known.delete(clientOid);
+      if (!r.done) this.forget(r);
       this.o.deliver(t, { type: 'cancelAck', clientOid });
     } else
       this.o.deliver(t, {

@@ -213,4 +213,28 @@ test('the venue remembers the last 4096 finished orders: memory stays flat, the 
   assert.is(v.sim.queueAhead('o0'), 0);
 });
 
+test('an entry the venue forgot is reused for a later order with nothing of the old one carried over', () => {
+  const v = venue();
+  v.sim.arrive(1, bid('r0', 1000, 5));
+  v.sim.trade(2, 2, 1000, 4); // 6 lots left ahead of r0
+  v.sim.arrive(3, { type: 'cancel', clientOid: 'r0' }); // forgotten: its entry is free
+  v.sim.arrive(4, bid('r1', 999, 2));
+  assert.is(v.sim.queueAhead('r1'), 20, 'behind the whole level it joined');
+  assert.ok(Number.isNaN(v.sim.queueAhead('r0')), 'r0 is not resting');
+  // orders that fill at once push older finished ones out of memory: their entries are reused in turn
+  for (let i = 0; i < 5000; i++) v.sim.arrive(5 + i, bid(`f${i}`, 1001, 1));
+  v.sim.arrive(6000, bid('r2', 1000, 3));
+  assert.is(v.sim.queueAhead('r2'), 10);
+  v.sim.trade(6001, 2, 1000, 12); // 10 lots ahead, then 2 of r2's 3
+  v.sim.arrive(6002, { type: 'cancel', clientOid: 'f0' });
+  v.sim.arrive(6002, { type: 'cancel', clientOid: 'f4999' });
+  v.sim.arrive(6002, { type: 'cancel', clientOid: 'r1' });
+  const last = v.events
+    .slice(-5)
+    .map((e) => (e.type === 'fill' ? `fill ${e.qtyLot} left ${e.remainingLot}` : 'message' in e ? e.message : e.type));
+  assert.equal(last, ['ack', 'fill 2 left 1', 'Order does not exist', 'Order already filled or cancelled', 'cancelAck']);
+  assert.is(v.sim.queueAhead('r2'), 0);
+  assert.is(v.sim.remembered, 4096 + 1, 'the finished orders it remembers, and r2 resting');
+});
+
 test.run();
