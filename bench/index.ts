@@ -10,7 +10,7 @@ import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
 import { benchLatency, latencyRunTable, layoutComparison } from './latency.bench';
 import type { Layout } from '../src/feed/placement';
-import { fmt } from './stats';
+import { fmt, spreadText } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
 import { didYouMean } from '../src/format/suggest';
 
@@ -133,7 +133,7 @@ export async function runBench(args: string[]): Promise<number> {
   if (all || which.includes('backtest')) {
     log(`backtest: median of ${rounds} rounds, each run in a process of its own …`);
     const b = await benchBacktest({ rounds, quick, log });
-    out.backtest = { rows: b.results.json(), ratios: b.ratios, events: b.events, files: b.files, fills: b.fills };
+    out.backtest = { rows: b.results.json(), ratios: b.ratios, pair_ratios: b.pairs, events: b.events, files: b.files, fills: b.fills };
     log(
       b.results.table(
         `backtest (${b.events} events in ${b.files} files; fills: ${Object.entries(b.fills)
@@ -141,7 +141,10 @@ export async function runBench(args: string[]): Promise<number> {
           .join(', ')})`,
       ),
     );
-    for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+    for (const [k, v] of Object.entries(b.ratios)) {
+      const p = b.pairs[k];
+      log(`  ratio ${k.padEnd(40)} ${fmt(v)}×${p ? `   ${spreadText(p)}` : ''}`);
+    }
   }
   if (all || which.includes('optimize')) {
     log(`optimize: median of ${rounds} rounds, each run in a process of its own …`);

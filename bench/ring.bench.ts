@@ -6,7 +6,7 @@ import { Worker, MessageChannel } from 'node:worker_threads';
 import { compileCore, createMemory, instantiateCore, formatMemory, ringOffsets } from '../src/core/index';
 import { jsRingStorage } from './peers/jsring';
 import { loadavg, cpus } from 'node:os';
-import { Results, median, fmt } from './stats';
+import { Results, median, fmt, spread, spreadText, type Spread } from './stats';
 import type { Contender, RingJob } from './ring.worker';
 
 const CAPACITY = 8192; // records, every ring alike (512 KiB of 64-byte records)
@@ -105,25 +105,6 @@ export const RING_METHOD = [
   "turn in one worker, timed on that thread's CPU clock: the code's own cost per record, in pairs likewise.",
 ];
 
-export interface Spread {
-  median: number;
-  q1: number;
-  q3: number;
-  min: number;
-  max: number;
-  n: number;
-}
-
-function spread(xs: number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p: number) => {
-    const at = (s.length - 1) * p;
-    const lo = Math.floor(at);
-    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
-  };
-  return { median: median(s), q1: q(0.25), q3: q(0.75), min: s[0], max: s[s.length - 1], n: s.length };
-}
-
 export interface RingBench {
   results: Results;
   errors: number;
@@ -217,7 +198,7 @@ export function ringReport(r: RingBench): string {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(r.ratios)) {
     const p = r.pairs[k];
-    const side = p ? `   pairs: quartiles ${fmt(p.q1)}–${fmt(p.q3)}, all ${fmt(p.min)}–${fmt(p.max)}, n=${p.n}` : '';
+    const side = p ? `   ${spreadText(p)}` : '';
     lines.push(`  ratio ${k.padEnd(40)} ${fmt(v)}×${side}`);
   }
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');

@@ -7,6 +7,31 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/** A sample's median with its quartiles and extremes (ratios of side-by-side pairs: bench ring, bench backtest). */
+export interface Spread {
+  median: number;
+  q1: number;
+  q3: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export function spread(xs: number[]): Spread {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => {
+    const at = (s.length - 1) * p;
+    const lo = Math.floor(at);
+    return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
+  };
+  return { median: median(s), q1: q(0.25), q3: q(0.75), min: s[0], max: s[s.length - 1], n: s.length };
+}
+
+/** A pair ratio's spread as printed beside it. */
+export function spreadText(p: Spread): string {
+  return `pairs: quartiles ${fmt(p.q1)}–${fmt(p.q3)}, all ${fmt(p.min)}–${fmt(p.max)}, n=${p.n}`;
+}
+
 export interface Row {
   key: string;
   label: string;
