@@ -143,6 +143,15 @@ function tradingSnapshot(s: SessionSummary): TradingSnapshot {
   };
 }
 
+/** Once halted, nothing changes but the clock: a line logged each status interval is noise; say it once, then each minute. */
+export const HALTED_STATUS_EVERY_MS = 60_000;
+
+/** Whether a logged (not redrawn) status line is due: at the status interval, at once on a new phase, each minute while halted. */
+export function statusDue(nowMs: number, last: { at: number; phase: string }, phase: string, everyMs: number): boolean {
+  if (phase !== last.phase) return true;
+  return nowMs - last.at >= (phase === 'HALTED' ? Math.max(everyMs, HALTED_STATUS_EVERY_MS) : everyMs) - 50;
+}
+
 function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string {
   if (s.symbols.length > 1) {
     // several symbols: each one's position, orders, fills and PnL, then the totals
@@ -328,12 +337,12 @@ async function runSession(o: {
     `${formatPlain(n, session.grids[inst].sizeStep, session.grids[inst].sizeScale)} ${o.symbols[inst].replace(/USDT$/, '')}`;
   const lotsNow = (s: SessionSummary) => (inst: number) => lotOf(s.symbols[inst].positionLot, inst);
   let mark = { at: Date.now(), counters: {} as Record<string, number>, orders: 0, said: '' };
-  let lastStatus = 0;
+  let lastStatus = { at: 0, phase: '' };
   const status = setInterval(() => {
     const s = session.summary();
     if (tty) log.human(`\r\x1b[K${statusLine(s, lotsNow(s), ccy)}`);
-    else if (Date.now() - lastStatus >= statusEveryMs() - 50) {
-      lastStatus = Date.now();
+    else if (statusDue(Date.now(), lastStatus, s.phase, statusEveryMs())) {
+      lastStatus = { at: Date.now(), phase: s.phase };
       log.info(statusLine(s, lotsNow(s), ccy), {
         event: 'status',
         ...tradingSnapshot(s),

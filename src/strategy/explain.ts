@@ -283,15 +283,19 @@ export function explainHalt(reason: string | null, c: HaltContext, currency = 'q
   if (breach) {
     const kind = breach[1];
     const r = c.risk;
+    // The runtime says which bound a feed latency crossed and the value it saw: "feed latency -6 h 43 min below …".
+    const low = kind === 'feedLatency' && / below risk\.minFeedLatencyNs/.test(reason);
+    const seen = kind === 'feedLatency' ? (/feed latency (.+?) (?:below|above) risk\./.exec(reason)?.[1] ?? null) : null;
+    const parameter = kind === 'feedLatency' && low ? 'risk.minFeedLatencyNs' : BREACH_PARAMETER[kind];
     const text: Record<string, string> = {
       dailyLoss: `the loss since the UTC day began passed ${moneyIn(r.maxDailyLossQuote, currency)}`,
       position: `the position passed ${plural(r.maxPositionLot, 'lot')}`,
       notional: `the position's value passed ${r.maxNotionalTickLot} ticks·lots`,
       staleData: `no valid market data for ${duration(r.maxDataAgeNs)} while exposed`,
-      feedLatency: `a signal's feed latency was outside ${duration(r.minFeedLatencyNs)} … ${duration(r.maxFeedLatencyNs)}`,
+      feedLatency: `a signal's feed latency${seen ? ` (${seen})` : ''} was ${low ? `below ${duration(r.minFeedLatencyNs)}` : `above ${duration(r.maxFeedLatencyNs)}`}`,
       clockOffset: `the clock offset to the exchange passed ±${duration(r.maxClockOffsetNs)}`,
     };
-    return { parameter: BREACH_PARAMETER[kind], text: `risk limit: ${text[kind] ?? reason}` };
+    return { parameter, text: `risk limit: ${text[kind] ?? reason}` };
   }
   if (reason.startsWith('exit failed'))
     return c.exit ? { parameter: 'exit.maxRetries', text: `an exit did not fill after ${c.exit.maxRetries} retries` } : { text: reason };

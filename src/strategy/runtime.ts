@@ -33,6 +33,7 @@ import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
+import { duration } from '../format/numbers';
 import { Timers } from './timers';
 
 /** One instrument of a run. */
@@ -1132,7 +1133,7 @@ export class StrategyRuntime {
       if (!I.market.healthy) out.push(`${sym}market data unhealthy (${I.market.healthReason})`);
       if (I.lastValidNs !== I.lastValidNs) out.push(`${sym}no valid market data yet`);
       else {
-        if (this.now - I.lastValidNs > cfg.maxDataAgeNs) out.push(`${sym}market data stale (${this.now - I.lastValidNs} ns old)`);
+        if (this.now - I.lastValidNs > cfg.maxDataAgeNs) out.push(`${sym}market data stale (${duration(this.now - I.lastValidNs)} old)`);
         const lat = I.market.feedLatencyNs;
         if (lat < cfg.minFeedLatencyNs || lat > cfg.maxFeedLatencyNs) out.push(`${sym}feed latency ${lat} ns out of band`);
       }
@@ -1355,15 +1356,25 @@ export class StrategyRuntime {
         if (I.lastValidNs !== I.lastValidNs) return ['staleData', `${sym}exposed with no valid market data`];
         // staleDataAt, written out
         if (this.now >= I.lastValidNs + cfg.maxDataAgeNs + 1)
-          return ['staleData', `${sym}last valid signal ${this.now - I.lastValidNs} ns old > max ${cfg.maxDataAgeNs} ns while exposed`];
+          return [
+            'staleData',
+            `${sym}last valid signal ${duration(this.now - I.lastValidNs)} old > risk.maxDataAgeNs ${duration(cfg.maxDataAgeNs)} while exposed`,
+          ];
       }
     }
     if (feedLatencyNs === feedLatencyNs && (feedLatencyNs < cfg.minFeedLatencyNs || feedLatencyNs > cfg.maxFeedLatencyNs)) {
       const sym = many ? `${this.insts[inst].setup.symbol}: ` : '';
-      return ['feedLatency', `${sym}feed latency ${feedLatencyNs} ns outside [${cfg.minFeedLatencyNs}, ${cfg.maxFeedLatencyNs}]`];
+      const low = feedLatencyNs < cfg.minFeedLatencyNs;
+      const bound = low
+        ? `below risk.minFeedLatencyNs ${duration(cfg.minFeedLatencyNs)}`
+        : `above risk.maxFeedLatencyNs ${duration(cfg.maxFeedLatencyNs)}`;
+      return ['feedLatency', `${sym}feed latency ${duration(feedLatencyNs)} ${bound}`];
     }
     if (this.clockOffsetNs !== null && Math.abs(this.clockOffsetNs) > cfg.maxClockOffsetNs)
-      return ['clockOffset', `clock offset ${this.clockOffsetNs} ns beyond ±${cfg.maxClockOffsetNs}`];
+      return [
+        'clockOffset',
+        `clock offset ${duration(this.clockOffsetNs)} beyond risk.maxClockOffsetNs ±${duration(cfg.maxClockOffsetNs)}`,
+      ];
     return null;
   }
 

@@ -62,6 +62,14 @@ test('halts: the risk limit in words and the parameter behind it; a kill switch 
     'risk.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 100.00 USDT',
   );
   assert.is(
+    findingLine(explainHalt('risk breach (feedLatency): feed latency -6 h 43 min below risk.minFeedLatencyNs −1 s', config)!),
+    "risk.minFeedLatencyNs: risk limit: a signal's feed latency (-6 h 43 min) was below -1 s",
+  );
+  assert.is(
+    findingLine(explainHalt('risk breach (feedLatency): BTCUSDT: feed latency 2.5 s above risk.maxFeedLatencyNs 2 s', config)!),
+    "risk.maxFeedLatencyNs: risk limit: a signal's feed latency (2.5 s) was above 2 s",
+  );
+  assert.is(
     findingLine(explainHalt('exit failed: rb-1 not done after 3 retries, position 2', config)!),
     'exit.maxRetries: an exit did not fill after 3 retries',
   );
