@@ -5,7 +5,7 @@
 import type { Metrics } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
-import type { ParamRow } from '../format/params';
+import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
 import { NA, NONE, count, duration as humanDuration, fixed, money, percent, plural, shareOf } from '../format/numbers';
 
 export interface Row {
@@ -90,9 +90,8 @@ const row = (label: string, value: string, unit = '', note?: string): Row =>
 const line = (text: string): Row => ({ label: text, value: '', unit: '', wide: true });
 
 function parametersRow(ctx: ReportContext): Row {
-  const changed = (ctx.parameters ?? []).filter((p) => p.source !== 'default').length;
-  const from = ctx.preset && ctx.preset !== 'default' ? `preset ${ctx.preset}` : 'the defaults';
-  return row('parameters', '', '', `${from}${changed ? `, ${changed} not at their default (marked under Parameters)` : ''}`);
+  const changed = (ctx.parameters ?? []).filter(isChanged).length;
+  return row('parameters', '', '', `${paramsOrigin(ctx.parameters ?? [])}${changed ? ' under Parameters' : ''}`);
 }
 
 /** Settlements listed in the terminal report; --json has them all. */
@@ -378,7 +377,8 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         label: p.path,
         value: p.value,
         unit: p.unit,
-        ...(p.source !== 'default' ? { note: p.source } : {}),
+        // the ones not at their default, starred with where they came from; the header says where the rest did
+        ...(isChanged(p) ? { note: `* ${p.source}` } : {}),
         detail: p.doc,
       })),
     });

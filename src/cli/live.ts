@@ -14,7 +14,7 @@ import type { InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
-import { compactParams, paramRows } from '../format/params';
+import { compactParams, paramRows, paramsOrigin } from '../format/params';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, UsageError, type CommandSpec } from './args';
 import { loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
@@ -272,10 +272,9 @@ async function runSession(o: {
   const watch = o.recordDir && o.monitoring ? new RecordingWatch(resolve(o.recordDir)) : null;
   let haltedAt: Date | null = null;
   const rows = paramRows(params.fields, params.config, params.sources, ccy);
-  const changed = rows.some((r) => r.source !== 'default');
   log.info(
     `strategy ${params.name}${params.strategy.bundle ? ` (${params.strategy.bundle.source.startsWith('builtin:') ? 'built-in' : params.strategy.bundle.source}, sha256 ${params.strategy.bundle.hash.slice(0, 12)}…)` : ''}\n` +
-      `parameters (${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}):\n${compactParams(rows).join('\n')}`,
+      `parameters (${paramsOrigin(rows)}):\n${compactParams(rows).join('\n')}`,
     {
       event: 'parameters',
       strategy: params.name,
@@ -407,7 +406,7 @@ async function runSession(o: {
         ]
       : []),
     `  strategy      ${params.name}${params.strategy.bundle ? `, bundle sha256 ${params.strategy.bundle.hash}` : ''}`,
-    `  parameters    ${params.preset ? `preset ${params.preset}` : 'the defaults'}${changed ? '; * = not the default' : ''}`,
+    `  parameters    ${paramsOrigin(rows)}`,
     ...compactParams(rows).map((l) => `  ${l}`),
     ...o.next,
   ];

@@ -9,6 +9,8 @@ export interface ParamSpec {
   /** ns, ticks, lots, quote, x, – … */
   unit: string;
   doc: string;
+  /** The default value, when known: a value equal to it is not marked, whatever set it. */
+  def?: unknown;
 }
 
 export interface ParamRow {
@@ -18,6 +20,24 @@ export interface ParamRow {
   /** default, preset demo, config strategy.json, --set. */
   source: string;
   doc: string;
+  /** The value differs from the default (without a known default: it came from somewhere other than the default). */
+  changed?: boolean;
+}
+
+/** Whether a row is not at its default. */
+export const isChanged = (r: ParamRow): boolean => r.changed ?? r.source !== 'default';
+
+/**
+ * Where a run's values came from and how many differ from the default, for a report's header line:
+ * "from the defaults, preset demo, --set; 3 not the default (marked *)".
+ */
+export function paramsOrigin(rows: readonly ParamRow[]): string {
+  // in the order they apply: the defaults, then a preset, a file or session, --set
+  const order = (x: string) => (x === 'default' ? 0 : x.startsWith('preset ') ? 1 : x === '--set' ? 3 : 2);
+  const named = [...new Set(rows.map((r) => r.source))].sort((a, b) => order(a) - order(b));
+  const sources = named.map((x) => (x === 'default' ? 'the defaults' : x));
+  const changed = rows.filter(isChanged).length;
+  return `from ${sources.join(', ') || 'the defaults'}; ${changed ? `${changed} not the default (marked *)` : 'all at the default'}`;
 }
 
 /** The value at a dotted path of a nested object (undefined when absent). */
@@ -53,7 +73,10 @@ export function paramRows(
 ): ParamRow[] {
   return specs.map((s) => {
     const { value, unit } = paramValue(valueAt(config, s.path), s.unit, currency);
-    return { path: s.path, value, unit, source: sources[s.path] ?? 'default', doc: s.doc };
+    const v = valueAt(config, s.path) ?? null;
+    const source = sources[s.path] ?? 'default';
+    const changed = s.def !== undefined ? v !== s.def : source !== 'default';
+    return { path: s.path, value, unit, source, doc: s.doc, changed };
   });
 }
 
@@ -70,7 +93,7 @@ export function compactParams(rows: readonly ParamRow[], width = 116): string[] 
     const dot = r.path.indexOf('.');
     const g = dot < 0 ? '' : r.path.slice(0, dot);
     const unit = r.unit && !QUIET_UNITS.has(r.unit) ? ` ${r.unit}` : '';
-    const item = `${r.path.slice(dot + 1)} ${r.value}${unit}${r.source !== 'default' ? '*' : ''}`;
+    const item = `${r.path.slice(dot + 1)} ${r.value}${unit}${isChanged(r) ? '*' : ''}`;
     (groups.get(g) ?? groups.set(g, []).get(g)!).push(item);
   }
   const gw = Math.max(...[...groups.keys()].map((g) => g.length));

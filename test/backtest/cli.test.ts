@@ -66,7 +66,7 @@ test("parity: a recorded demo session replays decision for decision with the ses
   assert.is(demo.status, 0, demo.stderr);
   // what the demo tells a trader: its parameters, the venue by name, trades in money, an ordinary stop, a next step
   const said = demo.stderr;
-  assert.match(said, /^parameters \(preset demo; \* = not the default\):\n {2}signal {4}source obiN\*\n/m);
+  assert.match(said, /^parameters \(from the defaults, preset demo; \d+ not the default \(marked \*\)\):\n {2}signal {4}source obiN\*\n/m);
   assert.match(said, /clock offset to the local exchange /);
   assert.match(
     said,

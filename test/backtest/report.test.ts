@@ -161,17 +161,17 @@ test('text: with the run context, money in the quote currency, the outcome, the 
   const out = formatReport(computeMetrics(t), ctx);
   assert.match(out, /\n {2}net +-?[\d,]+\.\d{2,4} {2}USDT /);
   assert.match(out, /\n {2}lot size +0\.001 {2}BTC/);
-  assert.match(out, /\n {2}parameters +preset demo, 1 not at their default \(marked under Parameters\)\n/);
+  assert.match(out, /\n {2}parameters +from the defaults, preset demo; 1 not the default \(marked \*\) under Parameters\n/);
   assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at 2024-01-01T00:01:00\.000Z UTC\n/);
   assert.match(out, /\n {2}halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.50 USDT\n/);
   assert.match(
     out,
     /\n {2}what stopped entries:\n {4}gates\.maxSpreadTicks blocked 12,345 entries: the spread was wider than 2 ticks; try --set gates\.maxSpreadTicks=5\n/,
   );
-  assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}entry\.threshold +0\.4 {2}x +preset demo\n {2}exit\.timeStopNs +5 s\n/);
+  assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}entry\.threshold +0\.4 {2}x +\* preset demo\n {2}exit\.timeStopNs +5 s\n/);
   assert.not.match(out, /\bquote\b/);
   const html = htmlReport(computeMetrics(t), t, 'x', ctx);
-  assert.ok(html.includes('<td>entry.threshold</td><td class="v">0.4</td><td class="u">x</td><td class="n">preset demo · θ_in</td>'));
+  assert.ok(html.includes('<td>entry.threshold</td><td class="v">0.4</td><td class="u">x</td><td class="n">* preset demo · θ_in</td>'));
   assert.ok(html.includes('net '), 'summary line');
   assert.ok(html.includes('USDT'));
 });

@@ -2,7 +2,7 @@
 // the source of each, and the short per-section form of live summaries.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compactParams, flatParams, paramRows, paramValue } from '../../src/format/params';
+import { compactParams, flatParams, paramRows, paramValue, paramsOrigin } from '../../src/format/params';
 
 const SPECS = [
   { path: 'entry.threshold', unit: 'x', doc: 'θ_in' },
@@ -33,11 +33,30 @@ test('values in their units, with where they came from', () => {
     'exit.trailingTicks': null,
     'risk.maxDailyLossQuote': 100,
   });
+  assert.is(paramsOrigin(rows), 'from the defaults, preset demo; 1 not the default (marked *)');
   assert.equal(compactParams(rows), [
     '  entry  threshold 0.4*',
     '  exit   timeStopNs 5 s, trailingTicks off',
     '  risk   maxDailyLossQuote 100 USDT',
   ]);
 });
+
+test('a value is marked when it differs from the default, not when something merely set it', () => {
+  // a recorded session sets every value: only the ones off their default are starred, and the header counts those
+  const specs = SPECS.map((s) => ({ ...s, def: s.path === 'entry.threshold' ? 0.8 : valueDefault(s.path) }));
+  const all = Object.fromEntries(SPECS.map((s) => [s.path, 'the recorded session']));
+  const rows = paramRows(specs, CONFIG, all, 'USDT');
+  assert.equal(
+    rows.map((r) => r.changed),
+    [true, false, false, false],
+  );
+  assert.is(paramsOrigin(rows), 'from the recorded session; 1 not the default (marked *)');
+  const sets = paramRows(specs, { ...CONFIG, entry: { threshold: 0.8 } }, { 'entry.threshold': '--set' }, 'USDT');
+  assert.is(paramsOrigin(sets), 'from the defaults, --set; all at the default');
+});
+
+function valueDefault(path: string): unknown {
+  return ({ 'exit.timeStopNs': 5e9, 'exit.trailingTicks': null, 'risk.maxDailyLossQuote': 100 } as Record<string, unknown>)[path];
+}
 
 test.run();
