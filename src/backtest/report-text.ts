@@ -85,8 +85,11 @@ export function utcOf(ns: string | null): string {
   return Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : ns;
 }
 
-const row = (label: string, value: string, unit = '', note?: string): Row =>
-  note === undefined ? { label, value, unit } : { label, value, unit, note };
+// A figure with no value carries no unit ("n/a /day" reads as a value): its note says what it needs.
+const row = (label: string, value: string, unit = '', note?: string): Row => {
+  const u = value === NA || value === NONE ? '' : unit;
+  return note === undefined ? { label, value, unit: u } : { label, value, unit: u, note };
+};
 const line = (text: string): Row => ({ label: text, value: '', unit: '', wide: true });
 
 function parametersRow(ctx: ReportContext): Row {
@@ -219,11 +222,16 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
   const spanNs = a.days === null ? 0 : a.days * 86_400e9;
   const have = humanDuration(spanNs);
   const enough = (need: number) => a.days !== null && a.days >= need;
-  const annual = (x: number | null, label: string, note: string): Row =>
-    x === null || enough(MIN_DAYS_ANNUALISED)
-      ? row(label, num(x, 3), '', note)
-      : row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`);
-  const perDay = (x: number | null, f: (v: number | null) => string) => (x === null || enough(MIN_DAYS_PER_DAY) ? f(x) : NA);
+  const annual = (x: number | null, label: string, note: string, flat: string): Row =>
+    x === null
+      ? row(label, NA, '', r.samples < 2 ? `needs ≥ 2 return intervals, have ${r.samples}` : flat)
+      : enough(MIN_DAYS_ANNUALISED)
+        ? row(label, num(x, 3), '', note)
+        : row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`);
+  const perDay = (label: string, x: number | null, f: (v: number | null) => string, unit: string): Row =>
+    x !== null && enough(MIN_DAYS_PER_DAY)
+      ? row(label, f(x), unit)
+      : row(label, NA, '', `needs ≥ ${humanDuration(MIN_DAYS_PER_DAY * 86_400e9)} of data, have ${have}`);
   const feeShare = shareOf(pnl.feesQuote, pnl.grossQuote);
   const sections: Section[] = [
     {
@@ -281,8 +289,8 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${r.intervalSource === 'requested' ? 'as requested' : `series interval; ${duration(r.requestedIntervalNs)} requested`})`,
       rows: [
-        annual(r.sharpe, 'Sharpe, annualised', 'mean / std (n − 1)'),
-        annual(r.sortino, 'Sortino, annualised', 'mean / √mean(min(0, ΔPnL)²)'),
+        annual(r.sharpe, 'Sharpe, annualised', 'mean / std (n − 1)', 'needs ΔPnL that varies (it did not move)'),
+        annual(r.sortino, 'Sortino, annualised', 'mean / √mean(min(0, ΔPnL)²)', 'needs an interval that lost'),
         row('annualisation factor', num(r.annualisation, 1), '×', '√(intervals per day × 365)'),
         row('mean ΔPnL', quote(r.meanQuote), q),
         row('std ΔPnL', quote(r.stdQuote), q),
@@ -293,7 +301,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       title: 'Drawdown',
       rows: [
         row('max drawdown', quote(d.maxQuote), q),
-        row('max drawdown', pct(d.maxPct === null ? null : d.maxPct / 100), '%', `of max position value ${quote(d.pctBaseQuote)} ${q}`),
+        d.maxPct === null
+          ? row('max drawdown', NA, '', 'as % of the max position value: needs a position held')
+          : row('max drawdown', pct(d.maxPct / 100), '%', `of max position value ${quote(d.pctBaseQuote)} ${q}`),
         row('peak', utcOf(d.peakNs), 'UTC'),
         row('trough', utcOf(d.troughNs), 'UTC'),
         row('longest under water', duration(d.maxDurationNs)),
@@ -307,19 +317,11 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('orders', int(a.orders)),
         row('cancels', int(a.cancels)),
         row('rejects', int(a.rejects)),
-        row(
-          'round trips per day',
-          perDay(a.tradesPerDay, (x) => num(x, 2)),
-          '/day',
-        ),
-        row(
-          'fills per day',
-          perDay(a.fillsPerDay, (x) => num(x, 2)),
-          '/day',
-        ),
+        perDay('round trips per day', a.tradesPerDay, (x) => num(x, 2), '/day'),
+        perDay('fills per day', a.fillsPerDay, (x) => num(x, 2), '/day'),
         row('volume', num(a.volumeLot, 0), 'lot'),
         row('turnover', quote(a.turnoverQuote), q),
-        row('turnover per day', perDay(a.turnoverPerDayQuote, quote), `${q}/day`),
+        perDay('turnover per day', a.turnoverPerDayQuote, quote, `${q}/day`),
         row('return per value traded', num(a.returnPerValueBps, 3), 'bps'),
         row('fill ratio', pct(a.fillRatio), '%', 'filled / posted lots'),
         row('maker share', pct(a.makerShare), '%', 'of filled lots'),

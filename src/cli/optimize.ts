@@ -21,7 +21,7 @@ import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
-import { summarise, type Summary } from '../optimize/summary';
+import { PSR_NEEDS, summarise, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
@@ -300,17 +300,26 @@ export function printSummary(
   if (f) {
     lines.push(`overfitting: ${skillVerdict(f.dsr, f.trials)}`);
     lines.push(
-      `  PSR ${probability(f.psr)} (that the chosen Sharpe is above 0), DSR ${probability(f.dsr)} (the same, deflated for ${count(f.trials)} trials)`,
+      f.psr === null
+        ? `  PSR, DSR n/a (${PSR_NEEDS})`
+        : `  PSR ${probability(f.psr)} (that the chosen Sharpe is above 0), DSR ${f.dsr === null ? `n/a (${PSR_NEEDS})` : probability(f.dsr)} (the same, deflated for ${count(f.trials)} trials)`,
     );
     lines.push(
-      `  PBO ${f.pbo === null ? needsMore('2 scored trials with different results and 8 equity steps') : `${probability(f.pbo)} (that the in-sample best is below the median out of sample)`}`,
+      `  PBO ${f.pbo === null ? `n/a (${f.pboNeeds ?? 'needs ≥ 2 scored trials whose equity steps differ, and ≥ 8 steps'})` : `${probability(f.pbo)} (that the in-sample best is below the median out of sample)`}`,
     );
-    lines.push(
-      `  minimum backtest length ${f.minBacktestYears === null ? 'n/a (no trial has a positive Sharpe)' : years(f.minBacktestYears)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`,
-    );
+    lines.push(`  minimum backtest length ${minBtlText(f)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`);
   }
   lines.push(`results: ${out}/ (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
   console.log(lines.join('\n'));
+}
+
+/**
+ * The minimum backtest length, or n/a with why: it asks how long a backtest must be for luck over N trials not to
+ * reach the chosen Sharpe, which means nothing when the chosen Sharpe is not positive.
+ */
+export function minBtlText(f: { minBacktestYears: number | null; sharpePerPeriod: number | null }): string {
+  if (f.sharpePerPeriod === null || f.sharpePerPeriod <= 0) return 'n/a (no positive Sharpe: the chosen trial did not make money per step)';
+  return f.minBacktestYears === null ? 'n/a (no trial has a positive Sharpe)' : years(f.minBacktestYears);
 }
 
 /**

@@ -10,7 +10,7 @@ import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
 import { paramValue } from '../format/params';
 import { NA, count, duration, fixed, moneyIn, needsMore, plural, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
-import type { Summary } from './summary';
+import { PSR_NEEDS, type Summary } from './summary';
 import type { TrialResult } from './trial';
 import { objectiveValue, scoreWindow, type Objective } from './score';
 import { curvesChart, foldsChart, heatChart, type Curve } from './report-charts';
@@ -298,6 +298,7 @@ export function optimizeReport(
 
   // ---- overfitting controls ------------------------------------------------------------------------------------
   const f = summary.overfitting;
+  const noPositive = !!f && (f.sharpePerPeriod === null || f.sharpePerPeriod <= 0);
   const overHtml = f
     ? table(
         ['', 'value', ''],
@@ -310,8 +311,16 @@ export function optimizeReport(
             c(annualised(f.sharpeAnnual), true),
             c(days >= 1 ? '' : `needs ≥ 1 day of data, have ${duration(spanNs)}`),
           ],
-          [c('PSR'), c(probability(f.psr), true), c('probability that the true Sharpe is above 0')],
-          [c('DSR'), c(probability(f.dsr), true), c(`the same, deflated for ${plural(f.trials, 'trial')}; deploy only above 95 %`)],
+          [
+            c('PSR'),
+            c(f.psr === null ? NA : probability(f.psr), true),
+            c(f.psr === null ? PSR_NEEDS : 'probability that the true Sharpe is above 0'),
+          ],
+          [
+            c('DSR'),
+            c(f.dsr === null ? NA : probability(f.dsr), true),
+            c(f.dsr === null ? PSR_NEEDS : `the same, deflated for ${plural(f.trials, 'trial')}; deploy only above 95 %`),
+          ],
           [
             c('expected best Sharpe of N skill-less trials, per step'),
             c(fixed(f.expectedMaxSharpePerPeriod, 4), true),
@@ -320,11 +329,13 @@ export function optimizeReport(
           [c('variance of the trials’ Sharpe ratios'), c(fixed(f.trialSharpeVariance, 6), true), c('per step')],
           [
             c('minimum backtest length'),
-            c(f.minBacktestYears === null ? NA : years(f.minBacktestYears), true),
+            c(noPositive || f.minBacktestYears === null ? NA : years(f.minBacktestYears), true),
             c(
-              f.minBacktestYears === null
-                ? 'no trial has a positive Sharpe'
-                : `for N trials not to reach this Sharpe by luck; this data spans ${years(f.dataYears)}`,
+              noPositive
+                ? 'no positive Sharpe: the chosen trial did not make money per step'
+                : f.minBacktestYears === null
+                  ? 'no trial has a positive Sharpe'
+                  : `for N trials not to reach this Sharpe by luck; this data spans ${years(f.dataYears)}`,
             ),
           ],
           [
@@ -332,7 +343,7 @@ export function optimizeReport(
             c(f.pbo === null ? NA : probability(f.pbo), true),
             c(
               f.pbo === null
-                ? 'needs 2 scored trials with different results and 8 equity steps'
+                ? (f.pboNeeds ?? 'needs ≥ 2 scored trials whose equity steps differ, and ≥ 8 steps')
                 : `probability that the in-sample best ranks below the median out of sample (CSCV, ${plural(f.pboBlocks ?? 0, 'block')})`,
             ),
           ],

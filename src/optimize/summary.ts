@@ -7,6 +7,9 @@ import { objectiveValue, scoreWindow, windowReturns, type Objective } from './sc
 import type { Fold } from './folds';
 import type { TrialResult } from './trial';
 
+/** Why PSR and DSR have no value: they need the chosen trial's equity to have moved over ≥ 2 steps. */
+export const PSR_NEEDS = "needs the chosen trial's equity to move over ≥ 2 steps";
+
 export interface SummaryInput {
   results: TrialResult[];
   objective: Objective;
@@ -128,6 +131,15 @@ export function summarise(s: SummaryInput) {
     // trials with the same result everywhere (nothing traded, or a parameter nothing reads) leave nothing to select
     const distinct = new Set(matrix.map((row) => row.join(','))).size;
     if (distinct >= 2 && blocks >= 4) pboValue = num(pbo(matrix, blocks));
+    // the condition that was not met, in the words the reports print after "n/a"
+    const pboNeeds =
+      pboValue !== null
+        ? null
+        : scored.length < 2
+          ? `needs ≥ 2 scored trials, have ${scored.length}`
+          : blocks < 4
+            ? `needs ≥ 8 equity steps, have ${periods}`
+            : `needs ≥ 2 trials whose equity steps differ: all ${scored.length} scored trials moved alike, step for step`;
     const annualMax = sr0 * perYear;
     overfitting = {
       trials: s.results.length,
@@ -143,6 +155,7 @@ export function summarise(s: SummaryInput) {
       dataYears: num(span / (365 * 86_400e9)),
       pbo: pboValue,
       pboBlocks: pboValue === null ? null : blocks,
+      pboNeeds,
     };
   }
 

@@ -127,7 +127,11 @@ test('text: an empty run prints dashes, and control characters in settings are s
   const t = empty();
   t.settings = { note: 'a\u001b[31mred' };
   const out = formatReport(computeMetrics(t));
-  assert.match(out, /Sharpe, annualised\s+–/);
+  assert.match(out, /\n {2}Sharpe, annualised +n\/a +needs ≥ 2 return intervals, have 0\n/);
+  assert.match(out, /\n {2}max drawdown +n\/a +as % of the max position value: needs a position held\n/);
+  assert.match(out, /\n {2}round trips per day +n\/a +needs ≥ 1 h of data, have 0 s\n/);
+  assert.match(out, /\n {2}turnover per day +n\/a +needs ≥ 1 h of data, have 0 s\n/);
+  assert.not.match(out, /(n\/a|–) +(\/day|%|quote|lot|ticks|bps|×)/, 'no unit after a figure with no value');
   assert.ok(!out.includes('\u001b'));
   assert.ok(out.includes('a\\u001b[31mred'));
 });

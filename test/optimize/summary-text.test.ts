@@ -1,0 +1,73 @@
+// The optimizer's closing summary in words: a figure with no value says n/a and what it needs, and a minimum backtest
+// length is never set beside a Sharpe that is not positive.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { minBtlText, printSummary } from '../../src/cli/optimize';
+import type { Summary } from '../../src/optimize/summary';
+
+function printed(overfitting: Record<string, unknown>): string {
+  const s = {
+    objective: 'net',
+    trials: 2,
+    scored: 2,
+    traded: 2,
+    invalid: 0,
+    invalidExamples: [],
+    sampleNs: 1e9,
+    fromNs: '0',
+    toNs: String(40e9),
+    ranked: [],
+    walkForward: null,
+    chosen: null,
+    overfitting: {
+      trials: 2,
+      periods: 39,
+      periodNs: 1e9,
+      sharpePerPeriod: -0.9445,
+      sharpeAnnual: -5,
+      psr: null,
+      dsr: null,
+      expectedMaxSharpePerPeriod: 0.1,
+      trialSharpeVariance: 0.01,
+      minBacktestYears: 6.5e-7,
+      dataYears: 1.3e-6,
+      pbo: null,
+      pboBlocks: null,
+      pboNeeds: 'needs ≥ 2 trials whose equity steps differ: all 2 scored trials moved alike, step for step',
+      ...overfitting,
+    },
+  } as unknown as Summary;
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (x: string) => lines.push(x);
+  try {
+    printSummary(s, [], 'out', { symbol: 'BTCUSDT', bestNetQuote: 1 });
+  } finally {
+    console.log = log;
+  }
+  return lines.join('\n');
+}
+
+test('a negative chosen Sharpe: no minimum backtest length; PSR and DSR n/a with what they need', () => {
+  const text = printed({});
+  assert.match(
+    text,
+    /\n {2}minimum backtest length n\/a \(no positive Sharpe: the chosen trial did not make money per step\) for 2 trials/,
+  );
+  assert.match(text, /\n {2}PSR, DSR n\/a \(needs the chosen trial's equity to move over ≥ 2 steps\)\n/);
+  assert.match(text, /\n {2}PBO n\/a \(needs ≥ 2 trials whose equity steps differ: all 2 scored trials moved alike, step for step\)\n/);
+  assert.not.match(text, / – /);
+});
+
+test('a positive chosen Sharpe keeps its minimum backtest length', () => {
+  assert.is(minBtlText({ sharpePerPeriod: 0.2, minBacktestYears: 1 }), '1 years');
+  assert.is(
+    minBtlText({ sharpePerPeriod: -0.2, minBacktestYears: 1 }),
+    'n/a (no positive Sharpe: the chosen trial did not make money per step)',
+  );
+  const text = printed({ sharpePerPeriod: 0.3, psr: 0.9, dsr: 0.5, pbo: 0.25, pboBlocks: 16, pboNeeds: null });
+  assert.match(text, /\n {2}PSR 90\.0 % \(that the chosen Sharpe is above 0\), DSR 50\.0 % \(the same, deflated for 2 trials\)\n/);
+  assert.match(text, /\n {2}PBO 25\.0 % /);
+});
+
+test.run();
