@@ -209,6 +209,8 @@ export interface MetricsOptions {
 const DAY_NS = 86_400e9;
 /** Fewer equal intervals than this at the requested interval and the series' own interval is used instead. */
 const MIN_INTERVALS = 30;
+/** The returns interval when none is asked for. */
+export const DEFAULT_RETURNS_INTERVAL_NS = 60e9;
 
 /** The number as printed: finite or null, safe integers exact, other floats to 10 significant digits. */
 export function fix(x: number | null): number | null {
@@ -266,7 +268,7 @@ function returns(trace: BacktestTrace, eq: Float64Array, requested: number): Ret
   const span = s.length > 0 ? s.ts[s.length - 1] - s.ts[0] : 0n;
   // A series without a usable interval gets its mean spacing, which also bounds the resampled length by its own.
   const own = s.intervalNs >= 1 ? Math.round(s.intervalNs) : span > 0n ? Math.max(1, Math.round(Number(span) / (s.length - 1))) : 0;
-  const req = requested >= 1 ? Math.round(requested) : 60e9;
+  const req = requested >= 1 ? Math.round(requested) : DEFAULT_RETURNS_INTERVAL_NS;
   // Resampling finer than the series only adds zero steps, which would inflate both ratios.
   let interval = Math.max(req, own);
   let source: ReturnMetrics['intervalSource'] = interval === req ? 'requested' : 'series';
@@ -541,7 +543,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       feeShare: div(fees, Math.abs(gross)),
     },
     costs: costsOf(trace),
-    returns: returns(trace, eq, opts.sharpeIntervalNs ?? 60e9),
+    returns: returns(trace, eq, opts.sharpeIntervalNs ?? DEFAULT_RETURNS_INTERVAL_NS),
     drawdown: {
       maxQuote: s.length > 0 ? dd.maxQuote : null,
       maxPct: s.length > 0 && base > 0 ? (dd.maxQuote / base) * 100 : null,

@@ -2,7 +2,7 @@
 // The HTML report renders the same sections, so the two never disagree on wording, units or rounding. Numbers go
 // through src/format (money in the quote currency, human durations, n/a where the run is too short), so the text
 // is the same on every machine.
-import type { Metrics } from './metrics';
+import { DEFAULT_RETURNS_INTERVAL_NS, type Metrics } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
@@ -95,6 +95,35 @@ const line = (text: string): Row => ({ label: text, value: '', unit: '', wide: t
 function parametersRow(ctx: ReportContext): Row {
   const changed = (ctx.parameters ?? []).filter(isChanged).length;
   return row('parameters', '', '', `${paramsOrigin(ctx.parameters ?? [])}${changed ? ' under Parameters' : ''}`);
+}
+
+/** Why the returns use the interval they do. */
+function intervalWhy(r: Metrics['returns']): string {
+  if (r.intervalSource === 'requested') return r.requestedIntervalNs === DEFAULT_RETURNS_INTERVAL_NS ? 'the default' : 'as requested';
+  const asked = `${duration(r.requestedIntervalNs)} ${r.requestedIntervalNs === DEFAULT_RETURNS_INTERVAL_NS ? 'default' : 'requested'}`;
+  return r.requestedIntervalNs < r.intervalNs
+    ? `the equity sampling; the ${asked} is finer`
+    : `the equity sampling: the run is too short for the ${asked}, which needs ≥ ${humanDuration(30 * r.requestedIntervalNs)}`;
+}
+
+/**
+ * What the return intervals cover: whole intervals from the first equity sample, so the ΔPnL in them need not add up
+ * to the net (the partial step after the last one is outside them). Said when it shows: mean × intervals ≠ net.
+ */
+function coverage(m: Metrics, q: string): Row[] {
+  const r = m.returns;
+  if (r.meanQuote === null || m.pnl.netQuote === null) return [];
+  const inside = r.meanQuote * r.samples;
+  const outside = m.pnl.netQuote - inside;
+  if (Math.abs(outside) < 5e-5) return [];
+  const spanNs = Number(BigInt(m.run.toNs) - BigInt(m.run.fromNs));
+  const covered = r.samples * r.intervalNs;
+  return [
+    line(
+      `${int(r.samples)} whole intervals cover ${duration(covered)} of the ${duration(spanNs)} run: their ΔPnL sums to ${quote(inside)} ${q}; ` +
+        `the net's other ${quote(outside)} ${q} falls outside them (the partial step after the last one${spanNs > covered ? `, ${duration(spanNs - covered)}` : ''})`,
+    ),
+  ];
 }
 
 /** Settlements listed in the terminal report; --json has them all. */
@@ -287,8 +316,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     costsSection(m, q),
     ...(m.instruments ? [instrumentsSection(m, q)] : []),
     {
-      title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${r.intervalSource === 'requested' ? 'as requested' : `series interval; ${duration(r.requestedIntervalNs)} requested`})`,
+      title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${intervalWhy(r)})`,
       rows: [
+        ...coverage(m, q),
         annual(r.sharpe, 'Sharpe, annualised', 'mean / std (n − 1)', 'needs ΔPnL that varies (it did not move)'),
         annual(r.sortino, 'Sortino, annualised', 'mean / √mean(min(0, ΔPnL)²)', 'needs an interval that lost'),
         row('annualisation factor', num(r.annualisation, 1), '×', '√(intervals per day × 365)'),

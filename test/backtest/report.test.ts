@@ -92,7 +92,7 @@ test('text: every section, the sampling interval and the units are printed', () 
     'Run',
     'Outcome',
     'PnL',
-    'Returns (ΔPnL every 1 min, 119 intervals, as requested)',
+    'Returns (ΔPnL every 1 min, 119 intervals, the default)',
     'Drawdown',
     'Activity',
     'Trades (round trips)',
@@ -109,6 +109,24 @@ test('text: every section, the sampling interval and the units are printed', () 
   assert.match(out, /Sharpe, annualised\s+n\/a\s+needs ≥ 1 day of data, have 2 h/, 'two hours are too short to annualise');
   assert.match(out, /queue model\s+prob2/);
   assert.ok(out.endsWith('\n'));
+});
+
+test('text: a short run says why its returns use the sampling interval, and what the intervals leave out of the net', () => {
+  const t = run(25);
+  // the session stopped half a second after the last whole step, 0.5 quote up in that half second
+  t.series.ts[24] = t.series.ts[23] + BigInt(S / 2);
+  t.series.equityQuote[24] = t.series.equityQuote[23] + 0.5;
+  t.toNs = t.series.ts[24];
+  const m = computeMetrics(t);
+  const out = formatReport(m);
+  assert.match(
+    out,
+    /\nReturns \(ΔPnL every 1 s, 23 intervals, the equity sampling: the run is too short for the 1 min default, which needs ≥ 30 min\)\n/,
+  );
+  assert.match(
+    out,
+    /\n {2}23 whole intervals cover 23 s of the 23\.5 s run: their ΔPnL sums to -?[\d.]+ quote; the net's other 0\.5000 quote falls outside them \(the partial step after the last one, 500 ms\)\n/,
+  );
 });
 
 test('text: values right-aligned in one column, units in the next', () => {
