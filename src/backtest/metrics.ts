@@ -241,6 +241,18 @@ function mean(v: ArrayLike<number>): number | null {
   return s / v.length;
 }
 
+/**
+ * Where a run ended: its last market message (toNs), or later when the session's clock ran on past it (a parity
+ * run's timers tick to the session's stop) and the equity was sampled or a fill landed there.
+ */
+export function traceEndNs(trace: BacktestTrace): bigint {
+  let end = trace.toNs;
+  const s = trace.series;
+  if (s.length > 0 && s.ts[s.length - 1] > end) end = s.ts[s.length - 1];
+  for (const f of trace.fills) if (f.localTs > end) end = f.localTs;
+  return end;
+}
+
 /** Equity with any non-finite sample (no mark yet) carried from the previous one, starting from 0. */
 export function cleanEquity(trace: BacktestTrace): Float64Array {
   const s = trace.series;

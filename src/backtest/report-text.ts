@@ -45,6 +45,8 @@ export interface ReportContext {
   /** What the strategy and the runtime logged (the newest lines; t: ns since the first record), and how many in all. */
   logs?: ReadonlyArray<{ t: number; level: string; message: string }>;
   logCount?: number;
+  /** Where the run ended when later than its last market message (traceEndNs), ns since the epoch. */
+  endNs?: string;
 }
 
 /** Log lines the terminal report shows (the HTML report shows every kept line). */
@@ -267,8 +269,12 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       title: 'Run',
       rows: [
         row('from', run.fromUtc || run.fromNs, 'UTC'),
-        row('to', run.toUtc || run.toNs, 'UTC'),
-        row('duration', a.days === null ? NONE : have),
+        ...(ctx.endNs && BigInt(ctx.endNs) > BigInt(run.toNs)
+          ? [
+              row('to', utcOf(ctx.endNs), 'UTC', `the session's end; the last market message ${run.toUtc || run.toNs}`),
+              row('duration', humanDuration(Number(BigInt(ctx.endNs) - BigInt(run.fromNs))), '', `of them market data ${have}`),
+            ]
+          : [row('to', run.toUtc || run.toNs, 'UTC'), row('duration', a.days === null ? NONE : have)]),
         row('market events', int(run.events)),
         ...(m.instruments
           ? m.instruments.map((it, i) =>

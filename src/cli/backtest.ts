@@ -20,7 +20,7 @@ import { parseQueue } from '../backtest/queue';
 import { readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
 import { compareIntents, formatParity, liveFills, type FillSeen, type ParityReport } from '../backtest/parity';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
-import { computeMetrics } from '../backtest/metrics';
+import { computeMetrics, traceEndNs } from '../backtest/metrics';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
@@ -603,7 +603,15 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   }
   const metrics = computeMetrics(trace);
-  const report = runReport({ symbol, symbols, metrics, params, signals: watch?.stats ?? null, strategy: trace.strategy });
+  const report = runReport({
+    symbol,
+    symbols,
+    metrics,
+    params,
+    signals: watch?.stats ?? null,
+    strategy: trace.strategy,
+    endNs: traceEndNs(trace),
+  });
   const title = `${symbols.join(', ')} ${basename(input)}`;
   if (values.report) {
     writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));

@@ -40,6 +40,8 @@ export function runReport(o: {
   params: ResolvedParams;
   signals?: SignalStats | null;
   strategy?: StrategyTrace;
+  /** Where the run ended, when its clock ran on past the last market message (traceEndNs). */
+  endNs?: bigint;
 }): RunReport {
   const { metrics: m, params } = o;
   const several = o.symbols !== undefined && o.symbols.length > 1;
@@ -63,6 +65,7 @@ export function runReport(o: {
     },
     logs: o.strategy?.logs ?? [],
     logCount: o.strategy?.logCount ?? 0,
+    ...(o.endNs !== undefined ? { endNs: String(o.endNs) } : {}),
   };
   const json = {
     ...m,

@@ -2,7 +2,7 @@
 // bounded in size however long the run.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { computeMetrics } from '../../src/backtest/metrics';
+import { computeMetrics, traceEndNs } from '../../src/backtest/metrics';
 import { formatReport } from '../../src/backtest/report-text';
 import { downsample, esc, htmlReport, MAX_POINTS } from '../../src/backtest/report-html';
 import type { BacktestTrace, FillRow } from '../../src/backtest/trace';
@@ -127,6 +127,18 @@ test('text: a short run says why its returns use the sampling interval, and what
     out,
     /\n {2}23 whole intervals cover 23 s of the 23\.5 s run: their ΔPnL sums to -?[\d.]+ quote; the net's other 0\.5000 quote falls outside them \(the partial step after the last one, 500 ms\)\n/,
   );
+});
+
+test("text: a run whose clock ran on past its last market message ends at the session's end", () => {
+  const t = run(30);
+  const m = computeMetrics(t);
+  // a parity run: timers tick 2 s past the last market message, and the equity is sampled there
+  const endNs = t.toNs + 2n * BigInt(S);
+  assert.is(traceEndNs({ ...t, series: { ...t.series, ts: BigInt64Array.of(...t.series.ts, endNs), length: t.series.length + 1 } }), endNs);
+  const out = formatReport(m, { endNs: String(endNs) });
+  assert.match(out, /\n {2}to +2024-01-01T00:00:31\.000Z {2}UTC +the session's end; the last market message 2024-01-01T00:00:29\.000Z\n/);
+  assert.match(out, /\n {2}duration +31 s +of them market data 29 s\n/);
+  assert.match(formatReport(m), /\n {2}to +2024-01-01T00:00:29\.000Z {2}UTC\n/, 'no later end: the last market message');
 });
 
 test('text: values right-aligned in one column, units in the next', () => {
