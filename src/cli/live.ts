@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { checkWritableDir } from '../capture/files';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
-import { nextFundingMs } from '../exchange/funding';
+import { nextFundingMs, settlementsBetween } from '../exchange/funding';
 import type { InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
@@ -174,8 +174,11 @@ function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: s
 /** Funding the local exchange charged the session's account: the total received, at how many settlements, and the next one. */
 export interface SessionFunding {
   receivedQuote: number;
+  /** Settlements that charged the account (a position was held at them). */
   settlements: number;
   nextMs: number;
+  /** Settlement times the session's clock passed, a position held or not (absent: not known). */
+  passed?: number;
 }
 
 /** The summary's funding line: what the settlements during the session charged, or when the next one is. */
@@ -183,7 +186,9 @@ export function fundingLine(f: SessionFunding, ccy: string): string {
   const next = new Date(f.nextMs).toISOString().replace('.000Z', 'Z');
   return f.settlements
     ? `  funding       ${moneyIn(f.receivedQuote, ccy)} received at ${plural(f.settlements, 'settlement')} (the local exchange's account; next ${next})`
-    : `  funding       none: no settlement while a position was held (the next is ${next})`;
+    : f.passed === 0
+      ? `  funding       none: no funding settlement during the session; the next is ${next}`
+      : `  funding       none: no position was held at ${f.passed === undefined ? 'a' : plural(f.passed, 'settlement')} during the session (the next is ${next})`;
 }
 
 /** The summary's lines for each symbol of a session of several (none for one symbol: the totals are its figures). */
@@ -515,6 +520,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const log = logger('demo');
   const monitoring = await startMonitoring('demo', values, log);
   const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
+  const startedMs = ex.now();
   log.info(
     `local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
     {
@@ -559,7 +565,12 @@ export async function runDemo(argv: string[]): Promise<number> {
       venueInProcess: true,
       funding: () => {
         const a = ex.trading!.account();
-        return { receivedQuote: Number(a.futures.funding), settlements: a.fundingCharges.length, nextMs: nextFundingMs(ex.now()) };
+        return {
+          receivedQuote: Number(a.futures.funding),
+          settlements: a.fundingCharges.length,
+          nextMs: nextFundingMs(ex.now()),
+          passed: settlementsBetween(startedMs, ex.now()).length,
+        };
       },
     });
   } finally {

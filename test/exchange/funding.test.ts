@@ -152,8 +152,12 @@ test("demo's summary line: the funding received and the next settlement, or that
     "  funding       -0.2256 USDT received at 1 settlement (the local exchange's account; next 2027-01-15T16:00:00Z)",
   );
   assert.is(
-    fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16) }, 'USDT'),
-    '  funding       none: no settlement while a position was held (the next is 2027-01-15T16:00:00Z)',
+    fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16), passed: 0 }, 'USDT'),
+    '  funding       none: no funding settlement during the session; the next is 2027-01-15T16:00:00Z',
+  );
+  assert.is(
+    fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16), passed: 1 }, 'USDT'),
+    '  funding       none: no position was held at 1 settlement during the session (the next is 2027-01-15T16:00:00Z)',
   );
 });
 
