@@ -303,3 +303,9 @@ export function renderHelp(spec: CommandSpec): string {
   if (spec.notes) out.push('', wrap(spec.notes));
   return out.join('\n');
 }
+
+/** A directory as messages print it: with one trailing slash however it was typed (data2// → data2/). */
+export function dirText(path: string): string {
+  const bare = path.replace(/\/+$/, '');
+  return `${bare || '/'}${bare ? '/' : ''}`;
+}

@@ -29,7 +29,7 @@ import { parseShift } from '../backtest/feed-shift';
 import { readTicker } from '../backtest/ticker-files';
 import { settlementsOf, type FundingSource } from '../backtest/funding';
 import { feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
-import { parseCommand, UsageError, type CommandSpec } from './args';
+import { dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags } from './params';
 import { runReport } from './run-report';
@@ -408,7 +408,7 @@ export function paritySession(
   if (!session) {
     const named = requested?.length ? requested : [...held];
     throw new Error(
-      `--parity: no recorded session of ${named.join(', ')} under ${root}/_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
+      `--parity: no recorded session of ${named.join(', ')} under ${dirText(root)}_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
   }
   const list = sessionSymbols(session);

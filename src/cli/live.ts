@@ -16,7 +16,7 @@ import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows, paramsOrigin } from '../format/params';
 import { resolveEndpoints } from './endpoints';
-import { parseCommand, UsageError, type CommandSpec } from './args';
+import { dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
 import { findingsOf } from './run-report';
 import { ENDPOINT_FLAGS } from './watch';
@@ -407,7 +407,7 @@ async function runSession(o: {
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
       ? [
-          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'record')} under ${o.recordDir}/${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
+          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'record')} under ${dirText(o.recordDir)}${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
         ]
       : []),
     `  strategy      ${params.name}${params.strategy.bundle ? `, bundle sha256 ${params.strategy.bundle.hash}` : ''}`,
@@ -522,7 +522,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
   const startedMs = ex.now();
   log.info(
-    `local exchange at ${ex.url.rest}; recording to ${values.out}/; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
+    `local exchange at ${ex.url.rest}; recording to ${dirText(values.out)}; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
     {
       exchange: ex.url.rest,
       out: values.out,

@@ -37,7 +37,7 @@ import {
   skippedLines,
   tierRates,
 } from './backtest';
-import { parseCommand, UsageError, type CommandSpec } from './args';
+import { dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
@@ -309,7 +309,7 @@ export function printSummary(
     );
     lines.push(`  minimum backtest length ${minBtlText(f)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`);
   }
-  lines.push(`results: ${out}/ (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
+  lines.push(`results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
   console.log(lines.join('\n'));
 }
 
@@ -622,7 +622,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
     });
   for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)
-    log.info(`${results.length} trials written to ${values.out}/; combine the shards with: ringbook optimize merge <dirs…> --out results`);
+    log.info(
+      `${results.length} trials written to ${dirText(values.out)}; combine the shards with: ringbook optimize merge <dirs…> --out results`,
+    );
   if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
   return manifest.complete ? 0 : 130;
 }

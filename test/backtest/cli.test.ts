@@ -62,8 +62,12 @@ test('errors say what to fix', () => {
 
 test("parity: a recorded demo session replays decision for decision with the session's own answers", () => {
   const data = join(dir, 'demo');
-  const demo = spawnSync(process.execPath, [CLI, 'demo', '--duration', '20s', '--out', data], { encoding: 'utf8', timeout: 90_000 });
+  // --out typed with a trailing slash: the messages print the directory with one
+  const demo = spawnSync(process.execPath, [CLI, 'demo', '--duration', '20s', '--out', `${data}/`], { encoding: 'utf8', timeout: 90_000 });
   assert.is(demo.status, 0, demo.stderr);
+  assert.ok(demo.stderr.includes(`recording to ${data}/;`), demo.stderr);
+  assert.ok(demo.stderr.includes(` records under ${data}/`), demo.stderr);
+  assert.not.ok(demo.stderr.includes(`${data}//`), demo.stderr);
   // what the demo tells a trader: its parameters, the venue by name, trades in money, an ordinary stop, a next step
   const said = demo.stderr;
   assert.match(said, /^parameters \(from the defaults, preset demo; \d+ not the default \(marked \*\)\):\n {2}signal {4}source obiN\*\n/m);

@@ -2,7 +2,7 @@
 // unknown flag with the command's help hint, negative values taken as values, help with defaults and examples.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseCommand, parseDuration, renderHelp, UsageError, type CommandSpec } from '../../src/cli/args';
+import { dirText, parseCommand, parseDuration, renderHelp, UsageError, type CommandSpec } from '../../src/cli/args';
 import { fails } from '../helpers/fails';
 
 const SPEC = {
@@ -120,6 +120,13 @@ test('--help and -h print flags with defaults, and two examples', () => {
     printed,
     /examples:\n {2}ringbook try data\/\n {6}the defaults\n {2}ringbook try data\/ --symbols BTCUSDT,ETHUSDT --duration 3s\n/,
   );
+});
+
+test('a directory in a message has one trailing slash however it was typed', () => {
+  assert.is(dirText('data2/'), 'data2/');
+  assert.is(dirText('data2//'), 'data2/');
+  assert.is(dirText('data2'), 'data2/');
+  assert.is(dirText('/'), '/');
 });
 
 test.run();
