@@ -463,7 +463,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     strategy,
     preset: values.preset,
     configFile: values.config,
-    base: session ? { config: session.config, source: 'the recorded session' } : undefined,
+    base: session ? { config: session.config, source: 'recorded session' } : undefined,
     sets: values.set,
   });
   chosen ??= chooseSymbols(input0.files, requested, params.strategy.definition.instruments);

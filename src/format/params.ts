@@ -35,7 +35,7 @@ export function paramsOrigin(rows: readonly ParamRow[]): string {
   // in the order they apply: the defaults, then a preset, a file or session, --set
   const order = (x: string) => (x === 'default' ? 0 : x.startsWith('preset ') ? 1 : x === '--set' ? 3 : 2);
   const named = [...new Set(rows.map((r) => r.source))].sort((a, b) => order(a) - order(b));
-  const sources = named.map((x) => (x === 'default' ? 'the defaults' : x));
+  const sources = named.map((x) => (x === 'default' ? 'the defaults' : x === 'recorded session' ? 'the recorded session' : x));
   const changed = rows.filter(isChanged).length;
   return `from ${sources.join(', ') || 'the defaults'}; ${changed ? `${changed} not the default (marked *)` : 'all at the default'}`;
 }

@@ -44,7 +44,7 @@ test('values in their units, with where they came from', () => {
 test('a value is marked when it differs from the default, not when something merely set it', () => {
   // a recorded session sets every value: only the ones off their default are starred, and the header counts those
   const specs = SPECS.map((s) => ({ ...s, def: s.path === 'entry.threshold' ? 0.8 : valueDefault(s.path) }));
-  const all = Object.fromEntries(SPECS.map((s) => [s.path, 'the recorded session']));
+  const all = Object.fromEntries(SPECS.map((s) => [s.path, 'recorded session']));
   const rows = paramRows(specs, CONFIG, all, 'USDT');
   assert.equal(
     rows.map((r) => r.changed),
