@@ -348,7 +348,7 @@ function progress(done: number, total: number, started: number): void {
   const eta = rate > 0 ? (total - done) / rate : 0;
   const width = 30;
   const fill = Math.round((done / Math.max(total, 1)) * width);
-  const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${total} trials, ${rate.toFixed(2)}/s, ETA ${duration(eta * 1e9)}`;
+  const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${count(done)}/${count(total)} trials, ${rate.toFixed(2)}/s, ETA ${duration(eta * 1e9)}`;
   if (process.stderr.isTTY && !jsonLogs()) log.human(`\r\x1b[K${line}`);
   else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0)
     log.info(line, { event: 'progress', done, total, perSecond: rate });
@@ -585,7 +585,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
   };
   log.info(
-    `${strategyText(strategy)}: ${trials.length} of ${total} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${rows} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
+    `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
   );
   const pool = new TrialPool();
   const onSig = () => {
@@ -623,7 +623,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)
     log.info(
-      `${results.length} trials written to ${dirText(values.out)}; combine the shards with: ringbook optimize merge <dirs…> --out results`,
+      `${count(results.length)} trials written to ${dirText(values.out)}; combine the shards with: ringbook optimize merge <dirs…> --out results`,
     );
   if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
   return manifest.complete ? 0 : 130;

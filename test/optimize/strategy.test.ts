@@ -41,6 +41,11 @@ test('signal-taker: a search over its declared parameters, hashes in the manifes
   const out = join(dir, 'taker');
   const r = taker(out, '--workers', '2');
   assert.is(r.code, 0, r.err);
+  assert.match(
+    r.err,
+    /: 4 of 4 trials on 2 worker\(s\), \d{1,3}(,\d{3})+ records/,
+    'counts with thousands separators, as the report has them',
+  );
   const m = JSON.parse(read(out, 'manifest.json'));
   assert.is(m.strategy.name, 'signal-taker');
   assert.is(m.strategy.source, 'builtin:signal-taker');
