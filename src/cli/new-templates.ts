@@ -84,7 +84,7 @@ export const STARTER_TEST = `// Tests of __NAME__.ts, run from this directory wi
 //   RINGBOOK_DATA=data/ node --test __NAME__.test.mjs
 //
 // RINGBOOK_DATA is a recording to backtest on (default data/; make one with: ringbook demo --duration 2m --out data).
-// RINGBOOK is the ringbook command (default: ringbook on your PATH; e.g. RINGBOOK='npx ringbook').
+// RINGBOOK is the ringbook command (default: the one that wrote this file, __COMMAND_TEXT__; e.g. RINGBOOK='npx ringbook').
 // Each test runs the real command, so the strategy is bundled, checked and run exactly as ringbook runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,7 +94,7 @@ import { fileURLToPath } from 'node:url';
 
 const STRATEGY = fileURLToPath(new URL('./__NAME__.ts', import.meta.url));
 const DATA = process.env.RINGBOOK_DATA || 'data';
-const [COMMAND, ...PREFIX] = (process.env.RINGBOOK || 'ringbook').split(/\\s+/);
+const [COMMAND, ...PREFIX] = process.env.RINGBOOK ? process.env.RINGBOOK.split(/\\s+/) : __COMMAND__;
 const skip = existsSync(DATA) ? false : 'no recording at ' + DATA + ': make one with ringbook demo --duration 2m --out ' + DATA;
 
 function ringbook(...args) {

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkWritableDir } from '../capture/files';
 import { parseCommand, UsageError, type CommandSpec } from './args';
+import { selfArgv, selfCommand } from './self';
 import { STARTER_SPACE, STARTER_STRATEGY, STARTER_TEST, starterTsconfig } from './new-templates';
 
 export const NEW = {
@@ -57,7 +58,18 @@ export async function runNew(argv: string[], apiTypes = defaultApiTypes()): Prom
       `${exists.join(', ')} already exist${exists.length === 1 ? 's' : ''}: ringbook new does not overwrite; choose another NAME or --out DIR`,
     );
   checkWritableDir('--out', dir);
-  for (const [f, text] of files) writeFileSync(join(dir, f), text.replaceAll('__NAME__', name), { flag: 'wx' });
+  // the generated test runs the command that generated it, from any directory (RINGBOOK overrides it)
+  const command = selfArgv();
+  const self = selfCommand();
+  for (const [f, text] of files)
+    writeFileSync(
+      join(dir, f),
+      text
+        .replaceAll('__NAME__', name)
+        .replaceAll('__COMMAND_TEXT__', command.join(' '))
+        .replaceAll('__COMMAND__', JSON.stringify(command)),
+      { flag: 'wx' },
+    );
   const at = (f: string) => relative(process.cwd(), join(dir, f)) || f;
   const ts = at(`${name}.ts`);
   const wrote = [ts, at(`${name}.test.mjs`), at(`${name}.space.json`)];
@@ -77,10 +89,10 @@ export async function runNew(argv: string[], apiTypes = defaultApiTypes()): Prom
       `wrote ${wrote.slice(0, -1).join(', ')} and ${wrote[wrote.length - 1]}`,
       ...notes,
       'next:',
-      `  ringbook backtest data/ --strategy ${ts}`,
-      `  RINGBOOK_DATA=data/ node --test ${at(`${name}.test.mjs`)}`,
-      `  ringbook optimize data/ --strategy ${ts} --space ${at(`${name}.space.json`)}`,
-      '(no recording yet? ringbook demo --duration 2m --out data records one from the local exchange)',
+      `  ${self} backtest data/ --strategy ${ts}`,
+      `  RINGBOOK_DATA=data/ node --test ${at(`${name}.test.mjs`)}    (it runs ${command.join(' ')}; RINGBOOK='…' for another)`,
+      `  ${self} optimize data/ --strategy ${ts} --space ${at(`${name}.space.json`)}`,
+      `(no recording yet? ${self} demo --duration 2m --out data records one from the local exchange)`,
     ].join('\n'),
   );
   return 0;

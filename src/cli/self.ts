@@ -1,6 +1,6 @@
 // How the user ran ringbook, so a printed "next:" command works when pasted: `npx ringbook` through npx, `ringbook`
 // after npm link, else `node <path to ringbook.mjs>` as they typed it (a clone has no `ringbook` on its PATH).
-import { basename, isAbsolute, relative } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 
 export function selfCommand(script: string | undefined = process.argv[1], cwd = process.cwd(), env = process.env): string {
   if (!script) return 'ringbook';
@@ -8,4 +8,14 @@ export function selfCommand(script: string | undefined = process.argv[1], cwd = 
   const rel = relative(cwd, script);
   const path = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : script;
   return `node ${/[\s'"$]/.test(path) ? `'${path.replace(/'/g, `'\\''`)}'` : path}`;
+}
+
+/**
+ * The same command as an argv to spawn from any directory (a file that runs ringbook later, elsewhere): ['npx',
+ * 'ringbook'], ['ringbook'], or ['node', absolute path of the script].
+ */
+export function selfArgv(script: string | undefined = process.argv[1], cwd = process.cwd(), env = process.env): string[] {
+  if (!script) return ['ringbook'];
+  if (basename(script) === 'ringbook') return env.npm_command === 'exec' ? ['npx', 'ringbook'] : ['ringbook'];
+  return ['node', resolve(cwd, script)];
 }

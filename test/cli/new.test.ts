@@ -30,6 +30,15 @@ test('writes the starter, its test and a space file, and says what to run next',
     r.out,
     /^wrote user\/my-first\.ts, user\/my-first\.test\.mjs, user\/my-first\.space\.json and user\/tsconfig\.json\nnext:\n/,
   );
+  // next: in the form it was run (node <path>: no ringbook on the PATH), and the test file runs that same command
+  assert.ok(r.out.includes(`\n  node ${CLI} backtest data/ --strategy user/my-first.ts\n`), r.out);
+  assert.ok(
+    r.out.includes(`\n  RINGBOOK_DATA=data/ node --test user/my-first.test.mjs    (it runs node ${CLI}; RINGBOOK='…' for another)\n`),
+    r.out,
+  );
+  assert.ok(r.out.includes(`\n  node ${CLI} optimize data/ --strategy user/my-first.ts --space user/my-first.space.json\n`), r.out);
+  assert.not.match(r.out, /^ {2}ringbook /m);
+  assert.ok(readFileSync(join(home, 'my-first.test.mjs'), 'utf8').includes(`: ${JSON.stringify(['node', CLI])};`));
   const src = readFileSync(join(home, 'my-first.ts'), 'utf8');
   assert.match(src, /import \{ defineStrategy, type Market \} from 'ringbook';/);
   assert.match(src, /name: 'my-first'/);
@@ -74,6 +83,16 @@ test('the starter optimizes over its space file', () => {
   assert.match(r.out, /^strategy my-first \(bundle sha256 [0-9a-f]{12}…, core [0-9a-f]{12}…\)\n4 trials \(4 scored, 0 invalid configs\)/);
   const m = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
   assert.equal(m.keys, ['threshold', 'confirm', 'holdNs']);
+});
+
+test("its test file passes under node --test from the user's directory, running the command that wrote it", () => {
+  const own = spawnSync(process.execPath, ['--test', 'my-first.test.mjs'], {
+    cwd: home,
+    encoding: 'utf8',
+    env: { ...process.env, RINGBOOK_DATA: data, RINGBOOK: '' },
+  });
+  assert.is(own.status, 0, own.stdout + own.stderr);
+  assert.match(own.stdout, /# pass 2\n/);
 });
 
 test("its test file passes under node --test from the user's directory, with only the ringbook command", () => {
