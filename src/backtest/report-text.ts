@@ -229,7 +229,7 @@ function instrumentsSection(m: Metrics, q: string): Section {
         quote(it.pnl.netQuote),
         q,
         `net; gross ${quote(it.pnl.grossQuote)}, fees ${quote(it.pnl.feesQuote)}, funding ${quote(it.pnl.fundingQuote)}; ` +
-          `${plural(it.activity.fills, 'fill')}, ${plural(it.trades.count, 'round trip')}; max |position| ${num(e.maxPositionLot, 0)} lot, ` +
+          `${plural(it.activity.fills, 'fill')}, ${plural(it.trades.count, 'round trip')}; max |position| ${num(e.maxPositionLot, 0)} ${e.maxPositionLot === 1 ? 'lot' : 'lots'}, ` +
           `max value ${quote(e.maxNotionalQuote)} ${q}, in market ${pct(e.timeInMarket)} %`,
       ),
     );

@@ -60,7 +60,12 @@ export function paramValue(v: unknown, unit: string, currency = 'quote'): { valu
   if (v === null || v === undefined) return { value: 'off', unit: '' };
   if (unit === 'ns' && typeof v === 'number') return { value: duration(v), unit: '' };
   const u = unit === '–' ? '' : unit === 'quote' ? currency : unit;
-  if (typeof v === 'number') return { value: Number.isInteger(v) ? groupThousands(String(v)) : String(v), unit: u };
+  // one lot, one level, one tick: a plain plural unit loses its s at ±1
+  if (typeof v === 'number')
+    return {
+      value: Number.isInteger(v) ? groupThousands(String(v)) : String(v),
+      unit: Math.abs(v) === 1 && /^[a-z]+s$/.test(u) ? u.slice(0, -1) : u,
+    };
   return { value: String(v), unit: u };
 }
 
@@ -91,7 +96,8 @@ export function compactParams(rows: readonly ParamRow[], width = 116): string[] 
   const groups = new Map<string, string[]>();
   for (const r of rows) {
     const dot = r.path.indexOf('.');
-    const g = dot < 0 ? '' : r.path.slice(0, dot);
+    // a strategy's top-level parameters (no section) get a label of their own, not a blank one
+    const g = dot < 0 ? 'params' : r.path.slice(0, dot);
     const unit = r.unit && !QUIET_UNITS.has(r.unit) ? ` ${r.unit}` : '';
     const item = `${r.path.slice(dot + 1)} ${r.value}${unit}${isChanged(r) ? '*' : ''}`;
     (groups.get(g) ?? groups.set(g, []).get(g)!).push(item);

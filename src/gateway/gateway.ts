@@ -171,7 +171,8 @@ export class BitgetGateway {
       mode: opts.mode,
       credentials: opts.credentials,
       clock: this.clock,
-      log,
+      // a gateway per symbol measures its own offset: say whose it is
+      log: (level, line) => log(level, line.startsWith('clock offset') ? `${this.cfg.grid.symbol}: ${line}` : line),
       ...opts.rest,
     });
     this.tracker = new OrderTracker({ emit: (e) => this.emit(e), log });

@@ -883,7 +883,8 @@ export class StrategyRuntime {
       }
     } else {
       this.count('fill.unknownOrder');
-      this.log('info', `fill for ${ev.clientOid} (not a live order of ours: late fill or flatten) moves the position to ${after}`);
+      const whose = ev.clientOid.startsWith('rbflat-') ? "the stop's flatten" : 'not a live order of ours: a late fill';
+      this.log('info', `fill for ${ev.clientOid} (${whose}) moves the position to ${after}`);
       if (known !== undefined) o = known;
       else {
         o = this.external(ev, inst);

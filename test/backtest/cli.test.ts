@@ -71,7 +71,7 @@ test("parity: a recorded demo session replays decision for decision with the ses
   // what the demo tells a trader: its parameters, the venue by name, trades in money, an ordinary stop, a next step
   const said = demo.stderr;
   assert.match(said, /^parameters \(from the defaults, preset demo; \d+ not the default \(marked \*\)\):\n {2}signal {4}source obiN\*\n/m);
-  assert.match(said, /clock offset to the local exchange /);
+  assert.match(said, /gateway info: BTCUSDT: clock offset to the local exchange /, 'each gateway names its symbol');
   assert.match(
     said,
     /\ntrade closed \(\w+\): (long|short), held [\d.]+ (ms|s), net [-+]?\d+\.\d+ USDT \(gross -?\d+\.\d+ USDT, fees \d+\.\d+ USDT\)\n/,

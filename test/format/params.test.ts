@@ -17,6 +17,13 @@ test('values in their units, with where they came from', () => {
   assert.equal(paramValue(null, 'ticks'), { value: 'off', unit: '' });
   assert.equal(paramValue(100, 'quote', 'USDT'), { value: '100', unit: 'USDT' });
   assert.equal(paramValue(12345, 'lots'), { value: '12,345', unit: 'lots' });
+  assert.equal(paramValue(1, 'levels'), { value: '1', unit: 'level' }, 'one level, not 1 levels');
+  assert.equal(paramValue(1, 'orders/s'), { value: '1', unit: 'orders/s' });
+  assert.equal(
+    compactParams([{ path: 'fair', value: 'microprice', unit: '', source: 'default', doc: '' }]),
+    ['  params  fair microprice'],
+    'top-level parameters are labelled',
+  );
   const rows = paramRows(SPECS, CONFIG, { 'entry.threshold': 'preset demo' }, 'USDT');
   assert.equal(
     rows.map((r) => [r.path, r.value, r.unit, r.source]),

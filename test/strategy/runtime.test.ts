@@ -359,14 +359,20 @@ test('round trips run flat to flat and are named after the closing order’s tag
   r.send(fillEvent(exit, 'sell', 1011, 2, 0, 0.2, 'b'));
   r.send(fillEvent('venue-flatten-1', 'sell', 1000, 1, 0, 0, 'c'));
   r.send(fillEvent('venue-flatten-2', 'buy', 1002, 1, 0, 0, 'd'));
+  r.send(fillEvent('rbflat-1', 'sell', 1000, 1, 0, 0, 'e'));
+  r.send(fillEvent('rbflat-2', 'buy', 1002, 1, 0, 0, 'f'));
+  const said = r.logs().join('\n');
+  assert.match(said, /info fill for venue-flatten-1 \(not a live order of ours: a late fill\) moves the position to/);
+  assert.match(said, /info fill for rbflat-1 \(the stop's flatten\) moves the position to/, 'our own stop flatten is called that');
   assert.equal(
     r.rt.roundTrips.map((t) => [t.dir, t.realisedTickLot, Math.round(t.feesQuote * 1e9) / 1e9, t.reason]),
     [
       [1, 20, 0.2, 'takeProfit'],
       [-1, -2, 0, 'external'],
+      [-1, -2, 0, 'external'],
     ],
   );
-  assert.is(r.rt.counters['fill.unknownOrder'], 2);
+  assert.is(r.rt.counters['fill.unknownOrder'], 4);
 });
 
 test('ctx.random: the same seed, the same sequence', () => {
