@@ -403,7 +403,7 @@ async function runSession(o: {
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
       : [`  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`]),
-    `  latency       tick-to-trade per hop from the socket read (ringbook bench latency adds the exchange's side):`,
+    `  latency       tick-to-trade per hop from the socket read, every sample of the session (the count in brackets; a status line had those up to its time); ringbook bench latency adds the exchange's side:`,
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
       ? [

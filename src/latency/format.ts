@@ -13,12 +13,16 @@ export function latencyText(ns: number | undefined): string {
 
 type Summaries = Partial<Record<HopName, HistogramSummary>>;
 
-/** "tick→decision p50 84 µs p99 1.20 ms, →wire p99 2.31 ms" (what a status line has room for). */
+/**
+ * "tick→decision p50 84 µs p99 1.20 ms of 48 so far, →wire p99 2.31 ms" (what a status line has room for). The figures
+ * are of every sample since the start, as the summary's are at the end: early on a few slow warm-up samples make the
+ * p99, so the count says how many it rests on.
+ */
 export function latencyStatus(s: Summaries): string {
   const d = s['tick→decision'];
-  if (!d) return 'tick→decision n/a';
+  if (!d) return 'tick→decision n/a (no decision yet)';
   const w = s['tick→wire'];
-  return `tick→decision p50 ${latencyText(d.p50)} p99 ${latencyText(d.p99)}${w ? `, →wire p99 ${latencyText(w.p99)}` : ''}`;
+  return `tick→decision p50 ${latencyText(d.p50)} p99 ${latencyText(d.p99)} of ${d.count} so far${w ? `, →wire p99 ${latencyText(w.p99)}` : ''}`;
 }
 
 /** One line per hop with samples: p50, p99, p99.9, max and the count, hops first, then the cumulative spans. */
