@@ -158,6 +158,8 @@ export interface SessionSummary {
   recordingLoss: string;
   /** Tick-to-trade percentiles per hop so far, ns (src/latency/hops.ts). */
   latency: ReturnType<HopBoard['summaries']>;
+  /** How the orders ended (the runtime's count): every order is one of these or still open. */
+  ended?: { filled: number; cancelled: number; expired: number; rejected: number };
 }
 
 function feeRate(text: string | undefined, fallback: number): number {
@@ -428,6 +430,7 @@ export class TradingSession {
       haltReason: rt.haltReason,
       recordingLoss: '',
       latency: this.hops.summaries(),
+      ended: { ...rt.ended },
     };
   }
 

@@ -183,6 +183,8 @@ export class StrategyRuntime {
   readonly counters: Record<string, number> = {};
   /** Closed round trips (bounded by the run; the backtest reads them as they close). */
   readonly roundTrips: RoundTrip[] = [];
+  /** How the run's orders ended: filled, cancelled (by us or a cancel-all), expired (ended by the venue unasked: an IOC or FOK with nothing to take), rejected. */
+  readonly ended = { filled: 0, cancelled: 0, expired: 0, rejected: 0 };
   readonly series = new Map<string, Series>();
   /** The newest log lines (at most maxLogLines) and how many were written in all. */
   readonly logs: LogLine[] = [];
@@ -1420,6 +1422,9 @@ export class StrategyRuntime {
 
   /** Ends a live order (it leaves the live set; kept a while for ctx.order and late reports). */
   private end(o: OwnOrder, state: 'filled' | 'cancelled' | 'rejected'): void {
+    if (state !== 'cancelled') this.ended[state]++;
+    else if (o.cancelSent || o.cancelWanted) this.ended.cancelled++;
+    else this.ended.expired++;
     o.state = state;
     o.inFlight = NONE;
     o.awaitFillSinceNs = NaN;

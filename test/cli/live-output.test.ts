@@ -1,7 +1,7 @@
 // What `live` and `demo` print in words: the status cadence, the funding line, the order accounting.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { statusDue } from '../../src/cli/live';
+import { orderEnds, statusDue } from '../../src/cli/live';
 
 test('a halted session logs its status once, then each minute, not every second', () => {
   const running = { at: 0, phase: 'TRADING' };
@@ -10,6 +10,18 @@ test('a halted session logs its status once, then each minute, not every second'
   const halted = { at: 500, phase: 'HALTED' };
   for (let t = 1500; t < 60_000; t += 1000) assert.not.ok(statusDue(t, halted, 'HALTED', 1000), `not again at ${t} ms`);
   assert.ok(statusDue(60_500, halted, 'HALTED', 1000), 'a minute on');
+});
+
+test('the trading line accounts for every order: filled, cancelled, expired unfilled, rejected, open, and cancel-alls', () => {
+  assert.is(
+    orderEnds({ ended: { filled: 2, cancelled: 0, expired: 1, rejected: 0 }, openOrders: 0, cancelAlls: 1 }),
+    ' (2 filled, 1 expired unfilled at the venue (IOC/FOK), 1 cancel-all)',
+  );
+  assert.is(
+    orderEnds({ ended: { filled: 0, cancelled: 1, expired: 0, rejected: 1 }, openOrders: 2, cancelAlls: 0 }),
+    ' (1 cancelled, 1 rejected, 2 open at the end)',
+  );
+  assert.is(orderEnds({ openOrders: 0, cancelAlls: 0 }), '', 'not known: nothing claimed');
 });
 
 test.run();

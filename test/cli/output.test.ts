@@ -142,7 +142,7 @@ test('backtest report: money in USDT, human durations, n/a where the run is too 
   assert.match(out, /\n {2}duration +\d+ min( \d+ s)?\n/);
   assert.match(out, /\n {2}Sharpe, annualised +n\/a +needs ≥ 1 day of data, have \d+ min/);
   assert.match(out, /\n {2}equity sampled every +1 s /);
-  assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}signal\.source +obiN +preset demo\n/);
+  assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}signal\.source +obiN +\* preset demo\n/);
   assert.match(out, /\n {2}gates\.maxSpreadTicks +\d+ {2}ticks +--set\n/);
   assert.match(out, /\n {2}exit\.timeStopNs +5 s +preset demo\n/);
   assert.match(out, /\n {2}strategy timer tick +50 ms\n/);
@@ -212,7 +212,7 @@ test('optimize: the verdict in words, probabilities as percentages, and whether 
 test('live with the defaults does not sit silently in IDLE: its summary says why it did not trade', () => {
   const r = cli('live', '--duration', '4s');
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stderr, /^parameters \(the defaults\):\n/m);
+  assert.match(r.stderr, /^parameters \(from the defaults; all at the default\):\n/m);
   assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/);
   assert.match(r.stderr, /\n {2}trading {7}0 orders, 0 cancels, 0 fills, 0 rejects, 0 round trips; position 0 lots at the end\n/);
   assert.match(r.stderr, /\n {2}why no trades\n {4}\S.*\n/);

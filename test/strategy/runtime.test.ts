@@ -373,6 +373,14 @@ test('round trips run flat to flat and are named after the closing order’s tag
     ],
   );
   assert.is(r.rt.counters['fill.unknownOrder'], 4);
+  // every order of ours ended one way: two filled; an IOC the venue ended unasked expired; one we cancelled
+  const ioc = r.rt.ctx.place({ side: 'buy', sizeLot: 1, priceTick: 990, timeInForce: 'ioc' })!;
+  r.send({ type: 'cancelAck', clientOid: ioc });
+  const rest = r.rt.ctx.place({ side: 'buy', sizeLot: 1, priceTick: 980 })!;
+  r.send({ type: 'ack', clientOid: rest, orderId: 'r' });
+  r.rt.ctx.cancel(rest);
+  r.send({ type: 'cancelAck', clientOid: rest });
+  assert.equal(r.rt.ended, { filled: 2, cancelled: 1, expired: 1, rejected: 0 });
 });
 
 test('ctx.random: the same seed, the same sequence', () => {
