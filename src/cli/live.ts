@@ -172,10 +172,10 @@ function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: s
 }
 
 /**
- * How every order ended, so the count adds up: " (1 filled, 1 expired unfilled (IOC/FOK), 1 open at the end)"; a
- * cancel-all is said too. Empty when the summary does not know.
+ * How every order ended, so the count adds up: " (1 filled, 1 expired unfilled (IOC/FOK), 1 open at the end)".
+ * Empty when the summary does not know.
  */
-export function orderEnds(s: Pick<SessionSummary, 'ended' | 'openOrders' | 'cancelAlls'>): string {
+export function orderEnds(s: Pick<SessionSummary, 'ended' | 'openOrders'>): string {
   const e = s.ended;
   if (!e) return '';
   const parts = [
@@ -184,7 +184,6 @@ export function orderEnds(s: Pick<SessionSummary, 'ended' | 'openOrders' | 'canc
     e.expired ? `${e.expired} expired unfilled at the venue (IOC/FOK)` : '',
     e.rejected ? `${e.rejected} rejected` : '',
     s.openOrders ? `${s.openOrders} open at the end` : '',
-    s.cancelAlls ? plural(s.cancelAlls, 'cancel-all') : '',
   ].filter(Boolean);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
@@ -412,8 +411,8 @@ async function runSession(o: {
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
     s.symbols.length > 1
-      ? `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
-      : `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
+      ? `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
+      : `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
     ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
     ...(funded ? [fundingLine(funded, ccy)] : []),

@@ -12,16 +12,16 @@ test('a halted session logs its status once, then each minute, not every second'
   assert.ok(statusDue(60_500, halted, 'HALTED', 1000), 'a minute on');
 });
 
-test('the trading line accounts for every order: filled, cancelled, expired unfilled, rejected, open, and cancel-alls', () => {
+test('the trading line accounts for every order: filled, cancelled, expired unfilled, rejected, open at the end', () => {
   assert.is(
-    orderEnds({ ended: { filled: 2, cancelled: 0, expired: 1, rejected: 0 }, openOrders: 0, cancelAlls: 1 }),
-    ' (2 filled, 1 expired unfilled at the venue (IOC/FOK), 1 cancel-all)',
+    orderEnds({ ended: { filled: 2, cancelled: 0, expired: 1, rejected: 0 }, openOrders: 0 }),
+    ' (2 filled, 1 expired unfilled at the venue (IOC/FOK))',
   );
   assert.is(
-    orderEnds({ ended: { filled: 0, cancelled: 1, expired: 0, rejected: 1 }, openOrders: 2, cancelAlls: 0 }),
+    orderEnds({ ended: { filled: 0, cancelled: 1, expired: 0, rejected: 1 }, openOrders: 2 }),
     ' (1 cancelled, 1 rejected, 2 open at the end)',
   );
-  assert.is(orderEnds({ openOrders: 0, cancelAlls: 0 }), '', 'not known: nothing claimed');
+  assert.is(orderEnds({ openOrders: 0 }), '', 'not known: nothing claimed');
 });
 
 test.run();

@@ -143,8 +143,8 @@ test('backtest report: money in USDT, human durations, n/a where the run is too 
   assert.match(out, /\n {2}Sharpe, annualised +n\/a +needs ≥ 1 day of data, have \d+ min/);
   assert.match(out, /\n {2}equity sampled every +1 s /);
   assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}signal\.source +obiN +\* preset demo\n/);
-  assert.match(out, /\n {2}gates\.maxSpreadTicks +\d+ {2}ticks +--set\n/);
-  assert.match(out, /\n {2}exit\.timeStopNs +5 s +preset demo\n/);
+  assert.match(out, /\n {2}gates\.maxSpreadTicks +\d+ {2}ticks +\* --set\n/);
+  assert.match(out, /\n {2}exit\.timeStopNs +5 s +\* preset demo\n/);
   assert.match(out, /\n {2}strategy timer tick +50 ms\n/);
   assert.not.match(out, /\bquote\b|ticks·lots|\d\.\d{9,}|e-\d|\d{7,} ?ns/);
   const json = JSON.parse(cli('backtest', ...args, '--json').stdout);
@@ -214,7 +214,10 @@ test('live with the defaults does not sit silently in IDLE: its summary says why
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /^parameters \(from the defaults; all at the default\):\n/m);
   assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/);
-  assert.match(r.stderr, /\n {2}trading {7}0 orders, 0 cancels, 0 fills, 0 rejects, 0 round trips; position 0 lots at the end\n/);
+  assert.match(
+    r.stderr,
+    /\n {2}trading {7}0 orders, 0 cancels( and 1 cancel-all)?, 0 fills, 0 rejects, 0 round trips; position 0 lots at the end\n/,
+  );
   assert.match(r.stderr, /\n {2}why no trades\n {4}\S.*\n/);
   assert.not.match(r.stderr, /HALTED|1 cancels/);
 });
