@@ -11,7 +11,10 @@ test('three places of one decision: one batch request, three answers, the same d
   const demo = run('demo', '--strategy', 'ladder.ts', '--duration', '5s', '--out', 'data');
   assert.is(demo.status, 0, demo.stderr);
   // the stop's cancel-all answers the three with one request of its own, not a batch
-  assert.match(demo.stderr, /^ {2}trading {7}3 orders, 0 cancels, \d+ fills?, 0 rejects, 0 round trips \(1 batch request\);/m);
+  assert.match(
+    demo.stderr,
+    /^ {2}trading {7}3 orders \(.*?\), 0 cancels and 1 cancel-all, \d+ fills?, 0 rejects, 0 round trips \(1 batch request\);/m,
+  );
   const r = run('backtest', 'data', '--parity', '--json');
   assert.is(r.status, 0, r.stderr);
   const p = JSON.parse(r.stdout).parity;

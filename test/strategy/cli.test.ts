@@ -65,7 +65,7 @@ test('a user strategy through backtest --strategy: its name, hashes, parameters,
   assert.match(text, /\n {2}strategy +imbalance-taker +.*imbalance-taker\.ts\n/);
   assert.match(text, /\n {2}strategy bundle sha256 +[0-9a-f]{64}\n/);
   assert.match(text, /\n {2}core\.wasm sha256 +[0-9a-f]{64}\n/);
-  assert.match(text, /\n {2}threshold +0\.2 +x +--set/);
+  assert.match(text, /\n {2}threshold +0\.2 +x +\* --set/);
   assert.match(text, /\nLog \(\d+ lines/);
   const recorded = j.strategy.recorded.find((r: { name: string }) => r.name === 'obiW at entry');
   assert.ok(recorded.points > 0 && recorded.min <= recorded.mean && recorded.mean <= recorded.max, 'ctx.record in brief in --json');
