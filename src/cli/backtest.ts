@@ -1,6 +1,8 @@
 // `ringbook backtest <file|dir|glob>`: a recording through the core, the strategy runtime with the chosen strategy
 // (--strategy, default obi-ofi) and the simulated venue; prints the report (table, --json) and writes the HTML report;
 // --parity checks a recorded trading session.
+import type { StrategyDefinition } from '../strategy/api';
+import { instrumentCountProblem } from '../strategy/instrument-count';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadCore } from '../core/index';
@@ -230,6 +232,12 @@ function filesOfSymbol(files: readonly ReplayFile[], symbol: string): ReplayFile
 
 function sortReplay(files: ReplayFile[]): ReplayFile[] {
   return files.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
+}
+
+/** A one-instrument strategy over several symbols: a command-line error, before anything starts. */
+export function checkInstrumentCount(def: Pick<StrategyDefinition, 'name' | 'instruments'>, symbols: readonly string[]): void {
+  const problem = instrumentCountProblem(def, symbols);
+  if (problem) throw new UsageError(problem);
 }
 
 /**
@@ -468,6 +476,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   });
   chosen ??= chooseSymbols(input0.files, requested, params.strategy.definition.instruments);
   const symbols = chosen.map((c) => c.symbol);
+  checkInstrumentCount(params.strategy.definition, symbols);
   const symbol = symbols[0];
   checkWindow(
     fromNs,

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { SignalWatch, explainHalt, type HaltContext, type StrategyConfig } from '../strategy/explain';
 import { coreHash } from '../strategy/loader';
+import { checkInstrumentCount } from './backtest';
 import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, describeCredentials, type Credentials } from '../gateway/index';
 import { readFileSync } from 'node:fs';
 import { checkWritableDir } from '../capture/files';
@@ -458,6 +459,7 @@ export async function runLive(argv: string[]): Promise<number> {
   });
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
+  checkInstrumentCount(params.strategy.definition, symbols);
   if (values.record) checkWritableDir('--record', values.record);
   const keys = values.keys ? readKeys(values.keys) : undefined;
   const log = logger('live');
@@ -533,6 +535,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   });
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
+  checkInstrumentCount(params.strategy.definition, symbols);
   checkWritableDir('--out', values.out);
   const log = logger('demo');
   const monitoring = await startMonitoring('demo', values, log);

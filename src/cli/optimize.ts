@@ -27,6 +27,7 @@ import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
 import {
   BACKTEST,
+  checkInstrumentCount,
   chooseSymbols,
   dropDamaged,
   expandInput,
@@ -500,6 +501,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   // the symbols as `ringbook backtest` takes them: --symbols in their order, else the strategy's declaration, else the only one
   const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
   const symbols = chosen.map((c) => c.symbol);
+  checkInstrumentCount(params.strategy.definition, symbols);
   const symbol = symbols.join(',');
   const several = symbols.length > 1;
   const root = recordingRoot(resolve(chosen[0].files[0].path));

@@ -417,9 +417,11 @@ export interface StrategyDefinition<P extends ParamSpecs = ParamSpecs> {
   validate?(p: Params<P>, limits: RiskLimits): ParamProblem | null | undefined;
   /**
    * Symbols the strategy trades and watches. Omitted: it trades every instrument of the run. A run whose instruments
-   * do not include a declared symbol is refused at start with the missing symbol named.
+   * do not include a declared symbol is refused at start with the missing symbol named. `single: true`: the strategy
+   * trades one instrument, the run's only one (it calls ctx.market() without a symbol, or keeps one state for all);
+   * every command refuses to start it over several symbols, before anything runs.
    */
-  instruments?: { trade?: readonly string[]; watch?: readonly string[] };
+  instruments?: { trade?: readonly string[]; watch?: readonly string[]; single?: boolean };
   /** Book levels per side the strategy reads through Market.book beyond the touch (0: top of book only). Default 0. */
   depth?: number;
   /** Public trades kept per instrument in Market.trades. Default 0. */

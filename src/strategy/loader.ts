@@ -63,7 +63,7 @@ function formatMessages(ms: readonly Message[], dir: string): string {
 }
 
 /** Bundles a strategy file; refuses modules and globals a strategy may not use, naming file:line. */
-export async function bundleStrategy(file: string, source = file): Promise<StrategyBundle> {
+export async function bundleStrategy(file: string, source = file, shownDir?: string): Promise<StrategyBundle> {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new StrategyLoadError(`${file}: no such file`);
   if (statSync(abs).isDirectory()) throw new StrategyLoadError(`${file} is a directory: give the strategy's .ts or .js file`);
@@ -98,19 +98,29 @@ export async function bundleStrategy(file: string, source = file): Promise<Strat
   const mapFile = result.outputFiles.find((f) => f.path.endsWith('.map'));
   // the hash covers the code only (the map comment names the output file, not the strategy)
   const text = js.text.replace(/\n\/\/# sourceMappingURL=.*\n?$/, '\n');
-  const map = mapFile?.text;
-  checkBundle(text, map, dir);
+  const map = mapFile && shownPaths(mapFile.text, shownDir ?? (relative(process.cwd(), dir) || '.'));
+  checkBundle(text, map);
   return { text, map, hash: sha256(text), source };
 }
 
+/**
+ * The map's sources as a reader finds them (an error's "file:line" names the file, not just its base name): relative
+ * to the working directory, or for a built-in to the repository root (`shownDir`). The map is not hashed.
+ */
+function shownPaths(mapText: string, shownDir: string): string {
+  const m = JSON.parse(mapText) as { sources?: string[] };
+  m.sources = m.sources?.map((src) => join(shownDir, src).replace(/\\/g, '/'));
+  return JSON.stringify(m);
+}
+
 /** The static check: a refused global's marker in the bundle, mapped to the user's file and line. */
-function checkBundle(text: string, map: string | undefined, dir: string): void {
+function checkBundle(text: string, map: string | undefined): void {
   const problems: string[] = [];
   const sm = map ? new SourceMap(map) : null;
   const where = (offset: number) => {
     const p = positionOf(text, offset);
     const o = sm?.lookup(p.line, p.column);
-    return o ? `${relative(process.cwd(), resolve(dir, o.source)) || o.source}:${o.line}:${o.column}` : `bundle line ${p.line}`;
+    return o ? `${o.source}:${o.line}:${o.column}` : `bundle line ${p.line}`;
   };
   const re = new RegExp(`${SENTINEL}(\\w+)`, 'g');
   for (let m = re.exec(text); m !== null && problems.length < 10; m = re.exec(text)) {
@@ -149,7 +159,7 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   if (builtin) {
     const file = repoFile(builtin.source);
     if (!file) return { definition: builtin.definition, bundle: null, describeError: (e) => (e instanceof Error ? e.message : String(e)) };
-    return loadBundle(await bundleStrategy(file, `builtin:${builtin.name}`));
+    return loadBundle(await bundleStrategy(file, `builtin:${builtin.name}`, dirname(builtin.source)));
   }
   const looksLikeFile = /[/\\]|\.(m?[jt]s|cjs)$/.test(spec) || existsSync(spec);
   if (!looksLikeFile)

@@ -1494,7 +1494,9 @@ export class StrategyRuntime {
       if (this.insts.length === 1) return 0;
       const traded = this.insts.filter((i) => i.market.tradable);
       if (traded.length === 1) return traded[0].market.index;
-      throw new Error(`${who}: this run has several instruments (${this.insts.map((i) => i.setup.symbol).join(', ')}): name the symbol`);
+      throw new Error(
+        `${who}: this run has several instruments (${this.insts.map((i) => i.setup.symbol).join(', ')}): name the symbol (a strategy for one instrument declares instruments: { single: true }, and is refused over several before it starts)`,
+      );
     }
     for (let i = 0; i < this.insts.length; i++) if (this.insts[i].setup.symbol === symbol) return i;
     throw new Error(`${who}: no instrument ${JSON.stringify(symbol)} in this run (${this.insts.map((i) => i.setup.symbol).join(', ')})`);

@@ -24,6 +24,7 @@ import { riskAverse } from '../../src/backtest/queue';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
 import { resolveRun } from '../../src/strategy/resolve';
 import { runBacktestCli } from '../../src/cli/backtest';
+import { runOptimize } from '../../src/cli/optimize';
 import { testCore } from '../helpers/core';
 import { T0, recordColumns, type Rec } from '../helpers/record-columns';
 
@@ -354,7 +355,7 @@ test('--symbols: a symbol the recording does not hold is named with the ones the
   try {
     let err: unknown = null;
     try {
-      await runBacktestCli([root, '--symbols', 'BTCUSDT,XRPUSDT', '--strategy', 'signal-taker']);
+      await runBacktestCli([root, '--symbols', 'BTCUSDT,XRPUSDT', '--strategy', 'mm-glft']);
     } catch (e) {
       err = e;
     }
@@ -369,7 +370,7 @@ test('--symbols: a symbol the recording does not hold is named with the ones the
     assert.match(String(err), /the input holds several symbols \(BTCUSDT, ETHUSDT\): pick them with --symbols A,B/);
     const out: string[] = [];
     console.log = (s: string) => void out.push(s);
-    assert.is(await runBacktestCli([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'signal-taker', '--json']), 0);
+    assert.is(await runBacktestCli([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft', '--json']), 0);
     const j = JSON.parse(out.join('\n'));
     assert.is(j.symbol, 'BTCUSDT,ETHUSDT');
     assert.equal(
@@ -377,7 +378,7 @@ test('--symbols: a symbol the recording does not hold is named with the ones the
       ['BTCUSDT 0.1', 'ETHUSDT 0.01'],
     );
     out.length = 0;
-    assert.is(await runBacktestCli([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'signal-taker']), 0);
+    assert.is(await runBacktestCli([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft']), 0);
     assert.match(out.join('\n'), /Instruments \(PnL, fees and exposure of each\)/);
   } finally {
     console.log = log;
@@ -394,12 +395,36 @@ test('three instruments: the core has the memory for the decode area and book of
   try {
     const out: string[] = [];
     console.log = (s: string) => void out.push(s);
-    assert.is(await runBacktestCli([root, '--symbols', 'SOLUSDT,BTCUSDT,ETHUSDT', '--strategy', 'signal-taker', '--json']), 0);
+    assert.is(await runBacktestCli([root, '--symbols', 'SOLUSDT,BTCUSDT,ETHUSDT', '--strategy', 'mm-glft', '--json']), 0);
     const j = JSON.parse(out.join('\n'));
     assert.equal(j.symbols, ['SOLUSDT', 'BTCUSDT', 'ETHUSDT']);
     assert.is(j.run.events, 29 + 30 + 21);
   } finally {
     console.log = log;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a one-instrument strategy over several symbols is refused before the run, by backtest and optimize alike', async () => {
+  const root = recording();
+  const space = join(root, 'space.json');
+  writeFileSync(space, JSON.stringify({ 'risk.maxPositionLot': [1, 2] }));
+  try {
+    for (const run of [runBacktestCli, runOptimize])
+      for (const name of ['obi-ofi', 'signal-taker']) {
+        let err: unknown = null;
+        try {
+          await run([root, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', name, ...(run === runOptimize ? ['--space', space] : [])]);
+        } catch (e) {
+          err = e;
+        }
+        assert.instance(err, Error, `${name}`);
+        assert.is(
+          (err as Error).message,
+          `--strategy ${name} trades one instrument; run it with one --symbol (not BTCUSDT,ETHUSDT), or use a strategy made for several (mm-glft, lead-lag)`,
+        );
+      }
+  } finally {
     rmSync(root, { recursive: true, force: true });
   }
 });

@@ -99,10 +99,10 @@ test('a strategy that reads the wall clock is refused before anything runs, with
 test('a strategy that throws: the backtest reports the halt, naming the handler and the line', () => {
   const j = JSON.parse(run('--strategy', join(FIX, 'throws.ts'), '--json'));
   assert.is(j.strategy.finalPhase, 'HALTED');
-  assert.match(j.strategy.halted.reason, /^strategy error in onBook: no signal at \d+ \(throws\.ts:13:28\)$/);
+  assert.match(j.strategy.halted.reason, /^strategy error in onBook: no signal at \d+ \(test\/fixtures\/strategies\/throws\.ts:13:28\)$/);
   assert.match(
     j.halt.line,
-    /^the strategy threw: onBook: no signal at \d+ \(throws\.ts:13:28\) \(the session cancelled all and flattened\)$/,
+    /^the strategy threw: onBook: no signal at \d+ \(test\/fixtures\/strategies\/throws\.ts:13:28\) \(the session cancelled all and flattened\)$/,
   );
 });
 

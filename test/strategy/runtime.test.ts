@@ -139,7 +139,7 @@ test('a strategy file that throws halts the session safely; the reason names the
   assert.equal(r.book(), ['cancelAll', 'flatten']);
   assert.is(r.rt.status, 'halted');
   assert.is(r.rt.phase, 'HALTED');
-  assert.is(r.rt.haltReason, 'strategy error in onBook: no signal at 1000 (throws.ts:13:28)');
+  assert.is(r.rt.haltReason, 'strategy error in onBook: no signal at 1000 (test/fixtures/strategies/throws.ts:13:28)');
   assert.is(r.rt.counters['strategy.error'], 1);
   const noFlatten = new Run(s.definition, ['risk.flattenOnBreach=false'], s.describeError);
   noFlatten.book();

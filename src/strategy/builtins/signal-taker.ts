@@ -6,6 +6,8 @@ import { defineStrategy, type Market } from 'ringbook';
 export default defineStrategy({
   name: 'signal-taker',
   description: 'Takes the touch (IOC) when a book imbalance stays beyond ±threshold; exits at market after a hold time or when it turns.',
+  // one position and one state for the run's only instrument (ctx.market() without a symbol)
+  instruments: { single: true },
   params: {
     signal: { type: 'choice', default: 'obiW', values: ['obiW', 'obiN', 'l1', 'ofiNorm'], description: 'the imbalance traded' },
     threshold: { type: 'number', default: 0.5, greaterThan: 0, unit: 'x', description: 'enter beyond ±threshold' },

@@ -66,6 +66,8 @@ export default defineStrategy({
   name: 'obi-ofi',
   description:
     'Takes (or, passive, makes) one position at a time when book imbalance / order flow x stays beyond ±θ_in, with gates, a cost hurdle, price and time exits and a cooldown.',
+  // one position and one state for the run's only instrument (ctx.market() without a symbol)
+  instruments: { single: true },
   params: PARAMS,
   presets: PRESETS,
   validate,

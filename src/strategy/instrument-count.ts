@@ -1,0 +1,16 @@
+// Whether a strategy can run over the run's instruments: one declared `instruments.single` trades the run's only
+// instrument (it calls ctx.market() without a symbol), so a run of several is refused before anything starts, in every
+// command alike, naming the strategies made for several.
+import type { StrategyDefinition } from './api';
+import { BUILTINS } from './builtins/index';
+
+/** The built-ins that trade or watch several instruments. */
+export function multiInstrumentBuiltins(): string[] {
+  return BUILTINS.filter((b) => !b.definition.instruments?.single).map((b) => b.name);
+}
+
+/** null when `def` can run over `symbols`; else what to do instead (for the command line and the page alike). */
+export function instrumentCountProblem(def: Pick<StrategyDefinition, 'name' | 'instruments'>, symbols: readonly string[]): string | null {
+  if (!def.instruments?.single || symbols.length < 2) return null;
+  return `--strategy ${def.name} trades one instrument; run it with one --symbol (not ${symbols.join(',')}), or use a strategy made for several (${multiInstrumentBuiltins().join(', ')})`;
+}
