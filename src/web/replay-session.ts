@@ -3,7 +3,6 @@
 // message) and carry on later with the same result as an uninterrupted run: Backtest.feed accepts any split of the
 // rows in recording order, and the metrics at the end are those `ringbook backtest` prints for the same settings.
 // No DOM and no timers: the worker decides when to feed, and Node tests can drive it directly.
-import { instrumentCountProblem } from '../strategy/instrument-count';
 import { Backtest, NO_LIMIT, type BacktestCore } from '../backtest/run';
 import { columnsToRecords } from '../capture/parquet/reader';
 import { instrumentOf, signalsOf } from '../backtest/setup';
@@ -49,14 +48,6 @@ export class ReplaySession {
     s: RunSettings,
     private readonly hooks: SessionHooks = {},
   ) {
-    // a one-instrument strategy over several symbols is refused before anything runs, as every command refuses it
-    const problem = rec.instruments
-      ? instrumentCountProblem(
-          s.strategy.definition,
-          rec.instruments.map((it) => it.symbol),
-        )
-      : null;
-    if (problem) throw new Error(problem);
     this.core = bc;
     this.fillsOf = new Array<number>(rec.instruments?.length ?? 1).fill(0);
     // the CLI passes no signal parameters without --parity: the strategy's choice over the core's defaults
