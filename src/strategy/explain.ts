@@ -265,8 +265,21 @@ export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Re
   const own = Object.entries(o.counters)
     .filter(([k, v]) => v > 0 && !RUNTIME_COUNTERS.test(k))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  for (const [k, v] of own)
-    out.push({ count: v, noun: 'times', verb: 'counted', parameter: k, text: 'the strategy counted it (ctx.count)' });
+  for (const [k, v] of own) {
+    const pace = /^pace\.held (\S+)$/.exec(k);
+    out.push(
+      pace
+        ? {
+            count: v,
+            noun: 'book messages',
+            verb: 'held back on',
+            parameter: `${pace[1]} quotes`,
+            text: `the strategy's pacing keeps its new quotes and price changes within ${o.risk.maxOrdersPerSecond} a second (risk.maxOrdersPerSecond) and ${o.risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), a fair share each instrument`,
+            suggest: { parameter: 'risk.maxOrdersPerSecond', value: String(o.risk.maxOrdersPerSecond * 2) },
+          }
+        : { count: v, noun: 'times', verb: 'counted', parameter: k, text: 'the strategy counted it (ctx.count)' },
+    );
+  }
   return out;
 }
 

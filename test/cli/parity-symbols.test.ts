@@ -125,7 +125,14 @@ test("the demo's next lines suggest --parity for the session of several symbols,
     maxBuffer: 64 << 20,
   });
   assert.is(r.status, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).symbols, SYMBOLS);
+  const j = JSON.parse(r.stdout) as {
+    symbols: string[];
+    instruments: Array<{ activity: { fills: number } }>;
+    strategy: { counters: object };
+  };
+  assert.equal(j.symbols, SYMBOLS);
+  // the pacing is shared fairly: the first instrument to quote does not use up the order-rate budget of the other
+  for (const [i, it] of j.instruments.entries()) assert.ok(it.activity.fills > 0, `${SYMBOLS[i]} filled`);
 });
 
 test.run();

@@ -87,6 +87,13 @@ test("another strategy: the runtime's refusals in words, then its own counters a
   ]);
 });
 
+test("mm-glft's pacing over several instruments: how often it held each one's quotes back, and the limit to raise", () => {
+  const f = explainCounters({ risk: config.risk, counters: { 'pace.held ETHUSDT': 1 } });
+  assert.equal(f.map(findingLine), [
+    "ETHUSDT quotes held back on 1 book message: the strategy's pacing keeps its new quotes and price changes within 5 a second (risk.maxOrdersPerSecond) and 60 a minute (risk.maxOrdersPerMinute), a fair share each instrument; try --set risk.maxOrdersPerSecond=10",
+  ]);
+});
+
 test('a strategy that threw: the halt says where', () => {
   const h = explainHalt('strategy error in onBook: boom (my.ts:12:7)', config);
   assert.is(h && findingLine(h), 'the strategy threw: onBook: boom (my.ts:12:7) (the session cancelled all and flattened)');

@@ -102,7 +102,8 @@ export default defineStrategy({
     const perMinute = Math.min(ctx.limits.maxOrdersPerMinute, PACE_SLOTS);
     const sent = new Float64Array(PACE_SLOTS).fill(-Infinity);
     let sentN = 0;
-    // Shared by every instrument's quotes: the limits count the run's requests, whatever the instrument.
+    // The limits count the run's requests, whatever the instrument; with several instruments each also keeps to its fair
+    // share (the limit over the instruments, rounded up) so that the first to quote cannot use up the whole budget.
     /** Whether one more counted request stays within both limits. */
     const withinLimits = () =>
       ctx.now - sent[(sentN - perSecond + PACE_SLOTS) % PACE_SLOTS] >= 1e9 &&
@@ -131,6 +132,8 @@ export default defineStrategy({
 
     // Several instruments: each is quoted on its own (its quotes, σ and targets), within the shared order-rate limits.
     const several = ctx.markets.length > 1;
+    const sharePerSecond = Math.ceil(perSecond / ctx.markets.length);
+    const sharePerMinute = Math.ceil(perMinute / ctx.markets.length);
     /** One instrument's quoter. */
     const quoter = (symbol: string) => {
       const sigmaName = several ? `sigma ${symbol} (ticks/√s)` : 'sigma (ticks/√s)';
@@ -159,11 +162,29 @@ export default defineStrategy({
       let dirty = true;
       let pulled = false;
 
+      // this instrument's share of the pacing (several instruments only; one keeps to the limits alone, as before)
+      const own = several ? new Float64Array(PACE_SLOTS).fill(-Infinity) : null;
+      let ownN = 0;
+      let held = false;
+      const heldName = `pace.held ${symbol}`;
+      const withinShare = () =>
+        own === null ||
+        (ctx.now - own[(ownN - sharePerSecond + PACE_SLOTS) % PACE_SLOTS] >= 1e9 &&
+          ctx.now - own[(ownN - sharePerMinute + PACE_SLOTS) % PACE_SLOTS] >= 60e9);
       /** Whether one more counted request stays within the limits; when not, the pass is tried again next message. */
       const mayCount = () => {
-        const ok = withinLimits();
-        if (!ok) dirty = true;
+        const ok = withinLimits() && withinShare();
+        if (!ok) {
+          dirty = true;
+          held = true;
+        }
         return ok;
+      };
+      const countedHere = () => {
+        counted();
+        if (own === null) return;
+        own[ownN] = ctx.now;
+        ownN = (ownN + 1) % PACE_SLOTS;
       };
 
       /** The mid of the message at its local time (read here: doubles passed to a call are heap numbers). */
@@ -250,7 +271,7 @@ export default defineStrategy({
           const size = Math.min(ts[i], room);
           if (size <= 0) ctx.cancel(o.clientOid);
           else if (mayCount() && amend(o, tp[i], size)) {
-            counted();
+            countedHere();
             am[i] = true;
           }
         }
@@ -265,7 +286,7 @@ export default defineStrategy({
           if (several) placeReq.symbol = symbol;
           const id = ctx.place(placeReq);
           if (id === null) break;
-          counted();
+          countedHere();
           qs[i] = ctx.order(id);
         }
       };
@@ -297,6 +318,11 @@ export default defineStrategy({
           if (!targets(m)) return;
           quoteSide(m, 0);
           quoteSide(m, 1);
+          if (held) {
+            // several instruments: say in the report how often the pacing held this one's quotes back
+            held = false;
+            if (several) ctx.count(heldName);
+          }
         },
         onOrder(u: OrderUpdate) {
           const k = u.kind;
