@@ -5,7 +5,7 @@
 import { DEFAULT_FLOW, startExchange, type FaultOptions, type FlowParams, type TradingOptions } from '../exchange/index';
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
-import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
+import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
@@ -15,6 +15,35 @@ const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', 
 const TRADING = 'trading (private API)';
 const MS = 'a whole number of milliseconds';
 const FLOW = 'order flow (every symbol)';
+
+/** `--informed-share`: the local exchange's and `demo`'s. */
+export const INFORMED_SHARE = {
+  type: 'number',
+  arg: 'P',
+  min: 0,
+  max: 1,
+  noun: 'a share',
+  defaultText: '0',
+  description:
+    'share of the simulated market orders that are informed: they trade toward a latent value that jumps on news, so a passive maker is sometimes filled just before the price runs through it (adverse selection); the rest are noise',
+  group: FLOW,
+} as const satisfies Flag;
+
+/** `--funding-every`: settle funding this often instead of 8-hourly (the local exchange's and `demo`'s). */
+export const FUNDING_EVERY = {
+  type: 'duration',
+  arg: 'D',
+  defaultText: '8h (00:00, 08:00, 16:00 UTC)',
+  description:
+    'settle funding this often (whole seconds; on multiples of it since the epoch: 1m settles at every whole minute), so a short session records settlements; the ticker publishes it as nextFundingTime',
+  group: FLOW,
+} as const satisfies Flag;
+
+/** --funding-every in ms, checked: whole seconds. */
+export function fundingEveryMs(ms: number | undefined): number | undefined {
+  if (ms !== undefined && ms % 1000 !== 0) throw new UsageError(`--funding-every: give whole seconds (e.g. 1m, 30s), got ${ms} ms`);
+  return ms;
+}
 
 export const EXCHANGE = {
   name: 'exchange',
@@ -33,17 +62,8 @@ export const EXCHANGE = {
       defaultText: 'USDT-FUTURES BTCUSDT ETHUSDT SOLUSDT, SPOT BTCUSDT A2ZUSDT',
       description: 'BTCUSDT (every type listing it) or SPOT:BTCUSDT, USDT-FUTURES:ETHUSDT',
     },
-    'informed-share': {
-      type: 'number',
-      arg: 'P',
-      min: 0,
-      max: 1,
-      noun: 'a share',
-      defaultText: '0',
-      description:
-        'share of the simulated market orders that are informed: they trade toward a latent value that jumps on news, so a passive maker is sometimes filled just before the price runs through it (adverse selection); the rest are noise',
-      group: FLOW,
-    },
+    'informed-share': INFORMED_SHARE,
+    'funding-every': FUNDING_EVERY,
     'news-per-sec': {
       type: 'number',
       arg: 'N',
@@ -174,6 +194,8 @@ export interface ExchangeCliOptions {
   pingTimeoutMs: number;
   /** Order-flow overrides (the informed/uninformed mix). */
   flow: Partial<FlowParams>;
+  /** Between funding settlements, ms (absent: 8-hourly). */
+  fundingIntervalMs?: number;
   /** books updates per second per symbol (absent: the default push interval). */
   rate?: number;
   /** Keep send and arrival stamps (absent: off). */
@@ -212,6 +234,7 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     metricsHost: v['metrics-host'],
   };
   if (v['informed-share'] !== undefined) o.flow.informedShare = v['informed-share'];
+  if (v['funding-every'] !== undefined) o.fundingIntervalMs = fundingEveryMs(v['funding-every']);
   if (v['news-per-sec'] !== undefined) o.flow.newsPerSec = v['news-per-sec'];
   if (v['news-ticks'] !== undefined) o.flow.newsTicks = v['news-ticks'];
   if (v.rate !== undefined) o.rate = v.rate;
@@ -302,6 +325,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       symbols: o.symbols,
       pingTimeoutMs: o.pingTimeoutMs,
       flow: o.flow,
+      fundingIntervalMs: o.fundingIntervalMs,
       messagesPerSec: o.rate,
       stamps: o.stamps,
       faults: o.faults,

@@ -11,6 +11,7 @@ import { checkWritableDir } from '../capture/files';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
+import { FUNDING_EVERY, INFORMED_SHARE, fundingEveryMs } from './exchange';
 import type { InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
@@ -93,6 +94,8 @@ export const DEMO = {
     out: { type: 'string', arg: 'DIR', default: 'data', description: 'where the recording goes' },
     ...strategyFlags('demo, or none with --config'),
     seed: { type: 'int', arg: 'N', default: 1, min: 0, description: "the local exchange's seed" },
+    'informed-share': INFORMED_SHARE,
+    'funding-every': FUNDING_EVERY,
     ...MONITOR_FLAGS,
     'hung-after': HUNG_AFTER,
     threads: THREADS,
@@ -539,7 +542,14 @@ export async function runDemo(argv: string[]): Promise<number> {
   checkWritableDir('--out', values.out);
   const log = logger('demo');
   const monitoring = await startMonitoring('demo', values, log);
-  const ex = await startExchange({ host: '127.0.0.1', port: 0, seed: values.seed });
+  const fundingIntervalMs = fundingEveryMs(values['funding-every']);
+  const ex = await startExchange({
+    host: '127.0.0.1',
+    port: 0,
+    seed: values.seed,
+    fundingIntervalMs,
+    flow: values['informed-share'] !== undefined ? { informedShare: values['informed-share'] } : undefined,
+  });
   const startedMs = ex.now();
   log.info(
     `local exchange at ${ex.url.rest}; recording to ${dirText(values.out)}; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
@@ -588,8 +598,8 @@ export async function runDemo(argv: string[]): Promise<number> {
         return {
           receivedQuote: Number(a.futures.funding),
           settlements: a.fundingCharges.length,
-          nextMs: nextFundingMs(ex.now()),
-          passed: settlementsBetween(startedMs, ex.now()).length,
+          nextMs: nextFundingMs(ex.now(), fundingIntervalMs),
+          passed: settlementsBetween(startedMs, ex.now(), fundingIntervalMs).length,
         };
       },
     });

@@ -1,5 +1,6 @@
 // The local exchange's funding and mark price for the `ticker` channel (docs/bitget.md §1.9, docs/exchange.md):
-// settlements at the real 8-hourly times (00:00, 08:00, 16:00 UTC of the exchange clock), a funding rate that moves
+// settlements at the real 8-hourly times (00:00, 08:00, 16:00 UTC of the exchange clock; `--funding-every` sets a
+// shorter interval, on the same grid from the epoch, so a short session sees settlements), a funding rate that moves
 // with the market (re-quoted once a simulated minute from how far the mid is from the start price, as Bitget's
 // predicted rate follows the premium), and the mark and index at the book's mid. Integers and strings only: the rate
 // is kept in millionths, as Bitget prints it ("0.000068").
@@ -15,13 +16,13 @@ const MAX_RATE_MICRO = 3000;
 const PREMIUM_GAIN = 0.05 * 1e6;
 const REQUOTE_MS = 60_000;
 
-/** The settlement after `nowMs` on the 8-hourly grid. */
-export const nextFundingMs = (nowMs: number): number => (Math.floor(nowMs / FUNDING_INTERVAL_MS) + 1) * FUNDING_INTERVAL_MS;
+/** The settlement after `nowMs` on the grid of `intervalMs` from the epoch (default 8-hourly). */
+export const nextFundingMs = (nowMs: number, intervalMs = FUNDING_INTERVAL_MS): number => (Math.floor(nowMs / intervalMs) + 1) * intervalMs;
 
-/** The settlements on the 8-hourly grid in (fromMs, toMs], in time order (a step of the clock may cross several). */
-export function settlementsBetween(fromMs: number, toMs: number): number[] {
+/** The settlements on the grid in (fromMs, toMs], in time order (a step of the clock may cross several). */
+export function settlementsBetween(fromMs: number, toMs: number, intervalMs = FUNDING_INTERVAL_MS): number[] {
   const out: number[] = [];
-  for (let t = nextFundingMs(fromMs); t <= toMs; t += FUNDING_INTERVAL_MS) out.push(t);
+  for (let t = nextFundingMs(fromMs, intervalMs); t <= toMs; t += intervalMs) out.push(t);
   return out;
 }
 
@@ -29,7 +30,21 @@ export class FundingModel {
   private rateMicro = BASE_RATE_MICRO;
   private quotedMinute = -1;
 
-  constructor(private readonly startPriceTick: number) {}
+  constructor(
+    private readonly startPriceTick: number,
+    /** Between settlements, ms (a whole number of ms ≥ 1 s; default 8 h). */
+    readonly intervalMs = FUNDING_INTERVAL_MS,
+  ) {}
+
+  /** The next settlement after `nowMs`. */
+  nextMs(nowMs: number): number {
+    return nextFundingMs(nowMs, this.intervalMs);
+  }
+
+  /** The settlements in (fromMs, toMs]. */
+  settlementsBetween(fromMs: number, toMs: number): number[] {
+    return settlementsBetween(fromMs, toMs, this.intervalMs);
+  }
 
   /** The rate in force for the next settlement, in millionths, re-quoted at each new simulated minute. */
   rateAt(nowMs: number, midTick: number | null): number {

@@ -10,7 +10,7 @@ import { formatPrice, formatSize, type WireLevel } from './format';
 import { bookChecksum } from './checksum';
 import { Rng } from './rng';
 import { argJson, fixedBooksData, futuresBooksData, levelsJson, pushFrame, spotBooksData, tradeJson, type WsArg } from './frames';
-import { FundingModel, midText, nextFundingMs, rateText } from './funding';
+import { FundingModel, midText, rateText } from './funding';
 
 export type Channel = 'books' | 'books1' | 'books5' | 'books15' | 'trade' | 'ticker';
 export const CHANNELS: readonly Channel[] = ['books', 'books1', 'books5', 'books15', 'trade', 'ticker'];
@@ -64,6 +64,8 @@ export interface PublisherOptions {
   exchNow: () => number;
   /** Added to model times for data `ts`. */
   skewMs: number;
+  /** Between funding settlements, ms; default 8 h (Bitget's). */
+  fundingIntervalMs?: number;
 }
 
 export class Publisher {
@@ -88,7 +90,7 @@ export class Publisher {
     this.rng = new Rng(opts.seed);
     this.futures = inst.instType !== 'SPOT';
     this.seqValue = inst.startSeq;
-    this.funding = new FundingModel(inst.startPriceTick);
+    this.funding = new FundingModel(inst.startPriceTick, opts.fundingIntervalMs);
     for (const channel of CHANNELS) {
       const arg = { instType: inst.instType, channel, instId: inst.symbol };
       this.args.set(channel, { arg, text: argJson(arg) });
@@ -163,7 +165,7 @@ export class Publisher {
       const midTick = bid && ask ? (bid.priceTick + ask.priceTick) / 2 : null;
       fields.push(
         `"fundingRate":"${rateText(this.funding.rateAt(ts, midTick))}"`,
-        `"nextFundingTime":"${nextFundingMs(ts)}"`,
+        `"nextFundingTime":"${this.funding.nextMs(ts)}"`,
         `"markPrice":"${mid}"`,
         `"indexPrice":"${mid}"`,
       );

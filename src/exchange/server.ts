@@ -58,6 +58,11 @@ export interface ExchangeOptions {
   faults?: Partial<FaultOptions>;
   /** Order-flow overrides applied to every symbol. */
   flow?: Partial<FlowParams>;
+  /**
+   * Between funding settlements, ms (≥ 1000, whole seconds); default 8 h, Bitget's 00:00/08:00/16:00 UTC. Settlements
+   * fall on multiples of it since the epoch of the exchange clock: 60000 settles at every whole minute.
+   */
+  fundingIntervalMs?: number;
   /** Extensions; each may return a closer. They run after the built-in trading plugin. */
   plugins?: readonly ExchangePlugin[];
   /** The private API (signed REST, /v2/ws/private, matching; src/exchange/private): options, or false for none. Default on. */
@@ -138,6 +143,9 @@ function checkWhole(name: string, v: number, min: number): void {
 export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchange> {
   const host = opts.host ?? '127.0.0.1';
   const seed = opts.seed ?? 1;
+  const fi = opts.fundingIntervalMs;
+  if (fi !== undefined && !(Number.isInteger(fi) && fi >= 1000 && fi % 1000 === 0))
+    throw new RangeError(`fundingIntervalMs must be a whole number of seconds (≥ 1000 ms), got ${fi}`);
   const clock = opts.clock ?? SYSTEM_CLOCK;
   checkWhole('port', opts.port ?? 0, 0);
   checkWhole('seed', seed, 0);
@@ -163,6 +171,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     skewMs: faults.clockSkewMs,
     wallNow: () => clock.now(),
     flow,
+    fundingIntervalMs: opts.fundingIntervalMs,
   });
   const traffic: TrafficCounters = {
     connections: 0,

@@ -16,6 +16,8 @@ export interface VenueOptions {
   wallNow: () => number;
   /** Flow overrides applied to every symbol. */
   flow?: Partial<FlowParams>;
+  /** Between funding settlements, ms; default 8 h. */
+  fundingIntervalMs?: number;
 }
 
 export class Venue {
@@ -35,6 +37,7 @@ export class Venue {
           seed: deriveSeed(opts.seed, 'seq', inst.instType, inst.symbol),
           exchNow: () => this.exchNow(),
           skewMs: opts.skewMs,
+          fundingIntervalMs: opts.fundingIntervalMs,
         }),
       );
     }

@@ -18,7 +18,6 @@ import type { OwnOrderHandle, Trade } from '../sim-book';
 import type { Publisher } from '../publisher';
 import type { Venue } from '../venue';
 import { Account, ORDER_ID_BASE, type AccountOptions, type FundingCharge, type Side } from './account';
-import { settlementsBetween } from '../funding';
 import { Err } from './errors';
 import { ceilDiv } from './money';
 
@@ -452,7 +451,7 @@ export class TradingEngine {
   }
 
   /**
-   * Funding at every settlement the data clock passed since the last step (the 8-hourly grid the ticker publishes as
+   * Funding at every settlement the data clock passed since the last step (the grid the ticker publishes as
    * nextFundingTime): each futures position is charged at the rate quoted for it and the mark then; the positions and
    * account pushes that follow show it.
    */
@@ -463,7 +462,7 @@ export class TradingEngine {
       const last = this.fundingClock.get(pub);
       this.fundingClock.set(pub, now);
       if (last === undefined) continue;
-      for (const at of settlementsBetween(last, now)) {
+      for (const at of pub.funding.settlementsBetween(last, now)) {
         if (!this.account.positions.get(pub.inst.symbol)?.lots) continue; // nothing held: nothing to charge
         const mark2 = this.account.markTicks2(pub);
         const rate = pub.funding.settlementRate(at, mark2 === undefined ? null : mark2 / 2);
