@@ -20,6 +20,15 @@ test('the settlement grid: 8-hourly by default, every interval from the epoch wh
   assert.is(new FundingModel(100, 1000).nextMs(1500), 2000);
 });
 
+test('demo takes --informed-share for its exchange, a share in [0, 1]', () => {
+  const r = spawnSync(process.execPath, [CLI, 'demo', '--informed-share', '1.5'], { encoding: 'utf8' });
+  assert.is(r.status, 2);
+  assert.match(r.stderr, /--informed-share/);
+  const help = spawnSync(process.execPath, [CLI, 'demo', '--help'], { encoding: 'utf8' });
+  assert.match(help.stdout, /--informed-share P/);
+  assert.match(help.stdout, /--funding-every D/);
+});
+
 test('--funding-every takes whole seconds', () => {
   const r = spawnSync(process.execPath, [CLI, 'demo', '--funding-every', '1500ms'], { encoding: 'utf8' });
   assert.is(r.status, 2);
@@ -31,7 +40,7 @@ test('demo --funding-every 2s: the recording has the settlements and backtest ch
   try {
     const demo = spawnSync(
       process.execPath,
-      [CLI, 'demo', '--strategy', HOLD, '--funding-every', '2s', '--duration', '6s', '--out', 'data'],
+      [CLI, 'demo', '--strategy', HOLD, '--funding-every', '2s', '--informed-share', '0.3', '--duration', '6s', '--out', 'data'],
       { cwd, encoding: 'utf8' },
     );
     assert.is(demo.status, 0, demo.stderr);
