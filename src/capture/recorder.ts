@@ -194,7 +194,7 @@ export class Recorder {
       gate.run(now, () => {
         // a writer holding records of a new UTC day finishes two files: the old day's, then the new one's
         let wrote = false;
-        for (let f = w.finish(); f; f = w.finish()) wrote = this.finished(f) || wrote;
+        for (let f = w.finish(true); f; f = w.finish(true)) wrote = this.finished(f) || wrote;
         done = true;
         return wrote;
       });

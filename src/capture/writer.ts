@@ -1,6 +1,6 @@
 // One market-data stream (one symbol) on disk: records go to a journal as they come and to memory; at each roll
 // (time or rows) the file is encoded as Parquet, written durably under its final name, and the journal removed.
-import { unlink } from 'node:fs';
+import { rmSync, unlink } from 'node:fs';
 import { dirname } from 'node:path';
 import { Journal, RECORD_BYTES, fsJournalIo, type JournalIo } from './journal';
 import { encodeParquet } from './parquet/encode';
@@ -133,8 +133,10 @@ export class StreamWriter {
   /**
    * Encodes the buffered rows as the finished Parquet file; returns it, or null when empty. Once a new UTC day began,
    * only the old day's rows: the rest stay buffered as the next file's first rows (call again to finish that too).
+   * `closing`: the process is about to end, so the journal goes now (an unlink left to the OS would not run, and a
+   * clean stop would leave what looks like a crashed recording beside the finished file).
    */
-  finish(): FinishedFile | null {
+  finish(closing = false): FinishedFile | null {
     if (this.rows === 0) return null;
     this.flush(true);
     const path = this.path;
@@ -145,8 +147,13 @@ export class StreamWriter {
     this.journal = null;
     // The finished file is durable: the journal is garbage. Deleting a large file can take a while; let the OS do it
     // off this thread (a leftover journal next to its finished file is cleaned up at the next start anyway).
-    unlink(`${path}.partial`, () => {});
-    unlink(`${path}.meta.json`, () => {});
+    if (closing) {
+      rmSync(`${path}.partial`, { force: true });
+      rmSync(`${path}.meta.json`, { force: true });
+    } else {
+      unlink(`${path}.partial`, () => {});
+      unlink(`${path}.meta.json`, () => {});
+    }
     const rest = this.rows - rows;
     this.rows = rest;
     this.flushed = 0;

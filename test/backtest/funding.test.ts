@@ -4,7 +4,7 @@
 // and the backtest reading them back; and maker rebates credited, fee tiers by name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ring, formatMemory, ringOffsets, writeLevel } from '../../src/core/index';
@@ -237,6 +237,9 @@ test('the recorder writes ticker records to <root>/_ticker/ and the backtest rea
     push(900, next, '0.000125', '100.10');
     rec.drain();
     rec.close();
+    // a clean stop finishes every stream's file, the ticker's too: no journal or its sidecar is left (docs/capture.md)
+    const left = (readdirSync(root, { recursive: true }) as string[]).filter((f) => /\.(partial|meta\.json)$/.test(f));
+    assert.equal(left, [], 'no journal left at once after close');
     assert.is(listParquet(root).length, 1, 'the market stream has its file; ticker files are not market data');
     assert.ok(existsSync(join(root, '_ticker/venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT')));
     const rows = await readTicker(root, 'BTCUSDT', 'USDT-FUTURES');
