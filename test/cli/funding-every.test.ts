@@ -27,6 +27,7 @@ test('demo takes --informed-share for its exchange, a share in [0, 1]', () => {
   const help = spawnSync(process.execPath, [CLI, 'demo', '--help'], { encoding: 'utf8' });
   assert.match(help.stdout, /--informed-share P/);
   assert.match(help.stdout, /--funding-every D/);
+  assert.match(help.stdout, /--no-keep-warm/);
 });
 
 test('--funding-every takes whole seconds', () => {
