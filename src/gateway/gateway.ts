@@ -108,6 +108,12 @@ export interface BitgetGatewayOptions {
   cancelAllScope?: 'productType' | 'symbol';
   /** Prefix of the clientOids of flatten orders (default "rbflat"). */
   flattenPrefix?: string;
+  /**
+   * How long a flatten waits for the requests already in flight before it reads the position anyway, ms (default
+   * 2,000): a stop gives the gateways ~10 s in all, and a request stuck until its own timeout must not keep the close
+   * from being sent.
+   */
+  flattenWaitMs?: number;
   /** Prefix of the newClientOids of amendments (default "rbam"). */
   amendPrefix?: string;
   /** Reconcile when the private stream is (re)ready, and after a REST outcome is unknown (default true). */
@@ -788,7 +794,15 @@ export class BitgetGateway {
     const before = [...this.inFlight];
     if (before.length) {
       this.log('info', `flatten ${grid.symbol}: waiting for ${before.length} request(s) in flight before reading the position`);
-      await Promise.allSettled(before);
+      const waitMs = this.o.flattenWaitMs ?? 2_000;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const answered = await Promise.race([
+        Promise.allSettled(before).then(() => true),
+        new Promise<false>((r) => (timer = setTimeout(() => r(false), waitMs))),
+      ]);
+      clearTimeout(timer);
+      if (!answered)
+        this.log('warn', `flatten ${grid.symbol}: request(s) still unanswered after ${waitMs} ms; reading the position anyway`);
     }
     let positions: PositionUpdate[];
     try {

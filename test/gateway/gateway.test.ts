@@ -443,6 +443,26 @@ test('flatten waits for an entry still in flight: the position it reads includes
   await v.close();
 });
 
+test('flatten waits for requests in flight only so long: a place stuck until its timeout does not hold the close back', async () => {
+  const v = await venue();
+  v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'short', total: '0.02', posMode: 'one_way_mode' }];
+  v.rest.on('POST /api/v2/mix/order/place-order', (r) => {
+    const b = JSON.parse(r.body);
+    return b.clientOid === 'stuck' ? { hang: true } : ok({ clientOid: b.clientOid, orderId: '9003' });
+  });
+  const { gw, logs } = gateway(v, { flattenPrefix: 'kill', flattenWaitMs: 10, autoReconcile: false, rest: { timeoutMs: 1_000 } });
+  gw.handle(place('stuck'));
+  gw.handle({ type: 'flatten' });
+  await gw.idle();
+  const sent = v.rest.of('/api/v2/mix/order/place-order').map((q) => JSON.parse(q.body));
+  const close = sent.find((b) => b.clientOid.startsWith('kill-'));
+  assert.ok(close, `a closing order (logs: ${logs.join(' | ')})`);
+  assert.equal([close.side, close.size, close.reduceOnly], ['buy', '0.02', 'YES']);
+  assert.ok(logs.some((l) => l.includes('still unanswered after 10 ms; reading the position anyway')));
+  await gw.stop();
+  await v.close();
+});
+
 test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile → resynced', async () => {
   const v = await venue();
   v.rest.on('POST /api/v2/mix/order/place-order', () => ({ hang: true }));
