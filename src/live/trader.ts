@@ -10,6 +10,7 @@ import { FeedHealth, TICK_NS } from './market-events';
 import type { MarketPipeline } from '../feed/pipeline';
 import type { Action, Event } from '../strategy/events';
 import type { StrategyRuntime, RoundTrip } from '../strategy/runtime';
+import type { RuntimeSettings } from '../strategy/settings';
 import { Slots, copyLevels, copyRecord } from '../strategy/views';
 import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
@@ -94,6 +95,7 @@ export class Trader {
     executors: Executor | readonly Executor[] | null,
     private readonly log: (line: string) => void = () => {},
   ) {
+    this.markLagNs = markLag(runtime.settings);
     const depth = runtime.definition.depth ?? 0;
     const x = pipeline.core.x;
     this.lanes = runtime.markets.map((_, inst) => {
@@ -324,8 +326,11 @@ export class Trader {
 
   /** Multi-thread layout: the stamp of the latest clock mark (ns); ticks go up to it (onTimer). */
   private markedNs = 0n;
-  /** How far ticks may fall behind the wall clock while no clock mark comes back (onTimer). */
-  markLagNs = 1_000_000_000n;
+  /**
+   * How far ticks may fall behind the wall clock while no clock mark comes back (onTimer): 1 s, or less under tight
+   * limits, so a stalled data path still meets the stale-data and ack checks within a quarter of their limit.
+   */
+  markLagNs: bigint;
   private marksLate = false;
   /** Timer rounds that ticked by the wall clock because no clock mark came back in time. */
   unmarkedTicks = 0;
@@ -432,4 +437,10 @@ export class Trader {
     this.handle({ type: 'killSwitch', flatten });
     this.execute(this.runtime.stop());
   }
+}
+
+/** Trader.markLagNs: 1 s, capped at a quarter of risk.maxDataAgeNs and of orders.ackTimeoutNs (at least 1 ms). */
+export function markLag(settings: RuntimeSettings): bigint {
+  const ns = Math.min(1e9, settings.risk.maxDataAgeNs / 4, settings.orders.ackTimeoutNs / 4);
+  return BigInt(Math.max(1e6, Math.floor(ns)));
 }

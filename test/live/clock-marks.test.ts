@@ -9,7 +9,8 @@ import * as assert from 'uvu/assert';
 import { testCore } from '../helpers/core';
 import { Kind, R, Ring, S, State, Status, type Core } from '../../src/core/index';
 import { writeI64Big } from '../../src/core/int64';
-import { Trader, TICK_NS } from '../../src/live/trader';
+import { Trader, TICK_NS, markLag } from '../../src/live/trader';
+import { defaultSettings } from '../../src/strategy/settings';
 import type { MarketPipeline } from '../../src/feed/pipeline';
 import type { StrategyRuntime } from '../../src/strategy/runtime';
 import type { Event } from '../../src/strategy/events';
@@ -22,6 +23,7 @@ const ORIGIN = ((BigInt(Date.now()) * 1_000_000n) / DAY_NS) * DAY_NS;
 function fakeRuntime(calls: string[], onTick: () => void) {
   const rt = {
     definition: { name: 'fake' },
+    settings: defaultSettings(),
     markets: [{}],
     originNs: ORIGIN,
     queueAhead: null as unknown,
@@ -136,6 +138,19 @@ test('multi-thread layout: ticks wait for the clock mark behind a late message, 
   } finally {
     trader.stop(false);
   }
+});
+
+test('without marks, ticks fall behind by 1 s at most, and by no more than a quarter of the stale-data or ack limit', () => {
+  const s = defaultSettings();
+  s.risk.maxDataAgeNs = 60e9;
+  s.orders.ackTimeoutNs = 60e9;
+  assert.is(markLag(s), 1_000_000_000n);
+  s.risk.maxDataAgeNs = 500e6;
+  assert.is(markLag(s), 125_000_000n);
+  s.orders.ackTimeoutNs = 200e6;
+  assert.is(markLag(s), 50_000_000n);
+  s.risk.maxDataAgeNs = 1;
+  assert.is(markLag(s), 1_000_000n);
 });
 
 test.run();
