@@ -43,7 +43,7 @@ const SYMBOL = {
 const NO_KEEP_WARM = {
   type: 'boolean',
   description:
-    'do not keep our feed, book and order code warm while idle (saves ~3 % of a core between messages; tick→decision after a pause then takes ~1.7× as long: docs/tuning.md)',
+    'do not keep our feed and order code (and, in the single-thread layout, the book) warm while idle (saves ~3 % of a core between messages; tick→decision after a pause then takes ~1.7× as long: docs/tuning.md)',
 } as const;
 
 const THREADS = {
