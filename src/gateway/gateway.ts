@@ -150,6 +150,13 @@ export class BitgetGateway {
   private flattening: Promise<void> | null = null;
   private flattenSeq = 0;
   private amendSeq = 0;
+  /**
+   * In the ids this gateway makes (flattens, amendments): clientOids are unique per account, and the gateways of a
+   * session of several symbols flatten in the same millisecond with the same sequence number.
+   */
+  private get oidTag(): string {
+    return `${this.cfg.grid.symbol.toLowerCase()}-`;
+  }
   private stopped = false;
 
   constructor(opts: BitgetGatewayOptions) {
@@ -504,7 +511,7 @@ export class BitgetGateway {
     const { grid, productType, marginCoin } = this.cfg;
     const priceTick = a.priceTick ?? t.priceTick;
     const sizeLot = a.qtyLot ?? t.sizeLot;
-    const newClientOid = `${this.o.amendPrefix ?? 'rbam'}-${this.clock.now().toString(36)}-${++this.amendSeq}`;
+    const newClientOid = `${this.o.amendPrefix ?? 'rbam'}-${this.oidTag}${this.clock.now().toString(36)}-${++this.amendSeq}`;
     let newSize: string;
     let newPrice: string;
     try {
@@ -819,7 +826,7 @@ export class BitgetGateway {
     }
     const placed: Array<Promise<void>> = [];
     for (const p of open) {
-      const clientOid = `${this.o.flattenPrefix ?? 'rbflat'}-${this.clock.now().toString(36)}-${++this.flattenSeq}`;
+      const clientOid = `${this.o.flattenPrefix ?? 'rbflat'}-${this.oidTag}${this.clock.now().toString(36)}-${++this.flattenSeq}`;
       const a: PlaceAction = {
         type: 'place',
         clientOid,

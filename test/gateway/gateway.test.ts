@@ -373,7 +373,7 @@ test('flatten → reduce-only market order for the whole position (one-way and h
   await gw.idle();
   assert.is(v.rest.of('/api/v2/mix/position/single-position').length, 1);
   const [req] = v.rest.of('/api/v2/mix/order/place-order');
-  const oid = `kill-${(1700000000000).toString(36)}-1`;
+  const oid = `kill-btcusdt-${(1700000000000).toString(36)}-1`;
   assert.is(
     req.body,
     `{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginMode":"crossed","marginCoin":"USDT","size":"0.05","side":"sell","orderType":"market","clientOid":"${oid}","reduceOnly":"YES"}`,
