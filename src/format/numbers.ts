@@ -98,7 +98,8 @@ export function duration(ns: number | bigint | null): string {
   if (m < 24 * 60) return two(Math.floor(m / 60), 'h', m % 60, 'min');
   const h = Math.round(m / 60);
   if (h < 365 * 24) return two(Math.floor(h / 24), 'd', h % 24, 'h');
-  return `${sign}${short(h / 24 / 365)} years`;
+  const y = short(h / 24 / 365);
+  return `${sign}${y} ${y === '1' ? 'year' : 'years'}`;
 }
 
 /** Milliseconds, for latencies and clock offsets: "0.74 ms", "12.3 ms", "1,250 ms". */

@@ -60,6 +60,7 @@ test('durations: the unit that keeps them short, never raw ns above a microsecon
   assert.is(duration(-100e6), '-100 ms');
   assert.is(duration(59.99e9), '1 min');
   assert.is(duration(800 * 86_400e9), '2.19 years');
+  assert.is(duration(365 * 86_400e9), '1 year');
   assert.is(duration(1_000_000_000n), '1 s');
   assert.is(duration(null), '–');
   assert.is(years(0.000006275471026), '3 min 18 s');

@@ -60,7 +60,7 @@ test('a negative chosen Sharpe: no minimum backtest length; PSR and DSR n/a with
 });
 
 test('a positive chosen Sharpe keeps its minimum backtest length', () => {
-  assert.is(minBtlText({ sharpePerPeriod: 0.2, minBacktestYears: 1 }), '1 years');
+  assert.is(minBtlText({ sharpePerPeriod: 0.2, minBacktestYears: 1 }), '1 year');
   assert.is(
     minBtlText({ sharpePerPeriod: -0.2, minBacktestYears: 1 }),
     'n/a (no positive Sharpe: the chosen trial did not make money per step)',
