@@ -2,7 +2,8 @@
 // REST prehash = timestamp(ms) + METHOD + requestPath + ("?" + query, sorted keys, when non-empty) + body;
 // WebSocket login prehash = timestamp(s) + "GET" + "/user/verify". Used by the gateway to sign and by the local
 // exchange to verify, so both sides agree by construction and a known vector pins them to Bitget's.
-import { createHash, timingSafeEqual, type Hash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { HmacSha256 } from './hmac-sha256';
 
 export interface Credentials {
   apiKey: string;
@@ -16,35 +17,6 @@ export const LOCAL_DEMO_CREDENTIALS: Credentials = {
   secret: 'ringbook-demo-secret',
   passphrase: 'ringbook-demo-pass',
 };
-
-/**
- * HMAC-SHA256 (RFC 2104) under one key with the key's two padded blocks hashed once: a signature copies the inner and
- * outer SHA-256 states instead of setting an HMAC up from the secret each time. On the order path that is a third of a
- * cold signature's cost (docs/tuning.md, gateway→wire).
- */
-class HmacSha256 {
-  private readonly inner: Hash;
-  private readonly outer: Hash;
-
-  constructor(readonly secret: string) {
-    let key = Buffer.from(secret, 'utf8');
-    if (key.length > 64) key = createHash('sha256').update(key).digest();
-    const ipad = Buffer.alloc(64, 0x36);
-    const opad = Buffer.alloc(64, 0x5c);
-    for (let i = 0; i < key.length; i++) {
-      ipad[i] ^= key[i];
-      opad[i] ^= key[i];
-    }
-    this.inner = createHash('sha256').update(ipad);
-    this.outer = createHash('sha256').update(opad);
-    ipad.fill(0);
-    opad.fill(0);
-  }
-
-  base64(message: string): string {
-    return this.outer.copy().update(this.inner.copy().update(message).digest()).digest('base64');
-  }
-}
 
 /** The keys in use (a client's, and the local exchange's for each account it verifies): a few at most. */
 const keyed = new Map<string, HmacSha256>();
