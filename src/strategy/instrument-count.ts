@@ -9,8 +9,18 @@ export function multiInstrumentBuiltins(): string[] {
   return BUILTINS.filter((b) => !b.definition.instruments?.single).map((b) => b.name);
 }
 
-/** null when `def` can run over `symbols`; else what to do instead (for the command line and the page alike). */
-export function instrumentCountProblem(def: Pick<StrategyDefinition, 'name' | 'instruments'>, symbols: readonly string[]): string | null {
+/**
+ * null when `def` can run over `symbols`; else what to do instead, in the command line's words or the replay page's
+ * (it has no flags: one symbol is chosen in its recording list).
+ */
+export function instrumentCountProblem(
+  def: Pick<StrategyDefinition, 'name' | 'instruments'>,
+  symbols: readonly string[],
+  where: 'cli' | 'page' = 'cli',
+): string | null {
   if (!def.instruments?.single || symbols.length < 2) return null;
-  return `--strategy ${def.name} trades one instrument; run it with one --symbol (not ${symbols.join(',')}), or use a strategy made for several (${multiInstrumentBuiltins().join(', ')})`;
+  const several = multiInstrumentBuiltins().join(', ');
+  return where === 'cli'
+    ? `--strategy ${def.name} trades one instrument; run it with one --symbol (not ${symbols.join(',')}), or use a strategy made for several (${several})`
+    : `${def.name} trades one instrument: choose one symbol of this recording (not ${symbols.join(' + ')}), or a strategy made for several (${several})`;
 }

@@ -8,6 +8,7 @@ import { ReplaySession, type ResettableCore, type SessionHooks } from './replay-
 import { SymbolCharts, depthInterval } from './collect';
 import { trackHandlers } from '../strategy/handler-cell';
 import { ParamError, runSettings, type RunSettings } from './params';
+import { instrumentCountProblem } from '../strategy/instrument-count';
 import type { Recording } from './recording';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
 import { runReport } from '../cli/run-report';
@@ -184,6 +185,9 @@ export class Player {
     let settings;
     try {
       settings = runSettings(params);
+      // a one-instrument strategy over several symbols fails on its first message: say so before the run
+      const problem = instrumentCountProblem(settings.strategy.definition, this.rec.instruments?.map((it) => it.symbol) ?? [], 'page');
+      if (problem) throw new ParamError('strategy', problem);
     } catch (err) {
       const field = err instanceof ParamError ? err.field : undefined;
       const message = err instanceof Error ? err.message : String(err);

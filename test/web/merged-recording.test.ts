@@ -17,7 +17,8 @@ import { loadSymbols } from '../../src/web/merged-recording';
 import { loadRecording, type Recording } from '../../src/web/recording';
 import { ReplaySession } from '../../src/web/replay-session';
 import { runSettings, DEFAULT_PARAMS } from '../../src/web/params';
-import type { RunParams } from '../../src/web/protocol';
+import type { FromWorker, RunParams } from '../../src/web/protocol';
+import { Player } from '../../src/web/player';
 import type { NamedBuffer } from '../../src/web/recording';
 import { testCore } from '../helpers/core';
 
@@ -112,6 +113,33 @@ test('a symbol the files do not hold is named with the ones they do', async () =
   assert.equal(
     all.instruments!.map((x) => x.symbol),
     SYMBOLS,
+  );
+});
+
+test("a one-instrument strategy over several symbols is refused before the run, in the page's words; another runs", () => {
+  const posted: FromWorker[] = [];
+  const tasks: Array<() => void> = [];
+  let clock = 0;
+  const player = new Player(rec, bc, { ...DEFAULT_PARAMS }, 'max', {
+    post: (m) => posted.push(m),
+    now: () => clock++,
+    later: (fn) => tasks.push(fn),
+    copyLadder: true,
+  });
+  player.open();
+  const err = posted.find((m) => m.type === 'error') as Extract<FromWorker, { type: 'error' }>;
+  assert.ok(err, 'an error');
+  assert.is(err.field, 'strategy');
+  assert.match(
+    err.message,
+    /^obi-ofi trades one instrument: choose one symbol of this recording \(not BTCUSDT \+ ETHUSDT\), or a strategy made for several \(.*lead-lag.*\)$/,
+  );
+  assert.not.ok(posted.some((m) => m.type === 'done'));
+  player.rerun(PARAMS, true);
+  for (let i = 0; i < 1e6 && tasks.length; i++) tasks.shift()!();
+  assert.ok(
+    posted.some((m) => m.type === 'done'),
+    'lead-lag ran to the end',
   );
 });
 
