@@ -15,6 +15,14 @@ export const BTC: InstrumentGrid = gridFromContract(
   { symbol: 'BTCUSDT', pricePlace: '1', priceEndStep: '1', volumePlace: '2', sizeMultiplier: '0.01' },
   'USDT-FUTURES',
 );
+/** BTC's order configuration as the gateway keeps it (USDT-M, crossed, one-way). */
+export const BTC_ORDER_CFG = {
+  grid: BTC,
+  productType: 'USDT-FUTURES' as const,
+  marginCoin: 'USDT',
+  marginMode: 'crossed' as const,
+  posMode: 'one_way_mode' as const,
+};
 /** A 0.5 tick (priceEndStep 5 at pricePlace 1, like demo SBTCSUSDT) and a 0.001 lot. */
 export const BTC_HALF: InstrumentGrid = gridFromContract(
   { symbol: 'BTCUSDT', pricePlace: '1', priceEndStep: '5', volumePlace: '3', sizeMultiplier: '0.001' },

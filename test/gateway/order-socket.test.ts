@@ -9,16 +9,10 @@ import { BitgetRestClient } from '../../src/gateway/rest-client';
 import { ServerClock } from '../../src/gateway/clock';
 import { GatewayTransportError } from '../../src/gateway/errors';
 import { placeOrderRequest } from '../../src/gateway/wire';
-import { BTC, CREDS } from './helpers';
+import { BTC_ORDER_CFG, CREDS } from './helpers';
 
 const NOW = 1695806875837;
-const cfg = {
-  grid: BTC,
-  productType: 'USDT-FUTURES' as const,
-  marginCoin: 'USDT',
-  marginMode: 'crossed' as const,
-  posMode: 'one_way_mode' as const,
-};
+const cfg = BTC_ORDER_CFG;
 const order = (clientOid: string) =>
   placeOrderRequest(
     { type: 'place', clientOid, side: 'buy', orderType: 'limit', priceTick: 270005, qtyLot: 3, force: 'post_only', reduceOnly: false },

@@ -8,18 +8,12 @@ import { ServerClock } from '../../src/gateway/clock';
 import { BitgetApiError, GatewayTransportError } from '../../src/gateway/errors';
 import { placeOrderRequest } from '../../src/gateway/wire';
 import { signRest } from '../../src/gateway/signing';
-import { BTC, BTC_HALF, CREDS, fail, ok, restServer } from './helpers';
+import { BTC_HALF, BTC_ORDER_CFG, CREDS, fail, ok, restServer } from './helpers';
 
 const NOW = 1695806875837;
 const fixedClock = () => new ServerClock(() => NOW);
 
-const cfg = {
-  grid: BTC,
-  productType: 'USDT-FUTURES' as const,
-  marginCoin: 'USDT',
-  marginMode: 'crossed' as const,
-  posMode: 'one_way_mode' as const,
-};
+const cfg = BTC_ORDER_CFG;
 
 test('place-order: exact body bytes, signed headers, paptrading in demo mode', async () => {
   const s = await restServer();
