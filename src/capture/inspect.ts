@@ -6,6 +6,7 @@ import { Kind, Status, Flag } from '../core/record';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
 import type { FileMeta } from './schema';
 import { listParquet } from './recover';
+import { inspectOrders, inspectTicker, type OrdersReport, type TickerReport } from './inspect-streams';
 
 const KIND_NAMES: Record<number, string> = {
   1: 'book_level',
@@ -92,6 +93,9 @@ export interface DamagedEntry {
 
 export interface InspectResult {
   streams: StreamReport[];
+  /** The ticker streams (funding rates, settlements, marks) and the own-order logs beside the market data. */
+  ticker: TickerReport[];
+  orders: OrdersReport[];
   /** Files left out of the figures because they could not be read (torn, foreign, failing a checksum). */
   damaged: DamagedEntry[];
 }
@@ -238,7 +242,10 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     r.explanation = explain(r);
     out.push(r);
   }
-  return { streams: out, damaged: bad };
+  const spans = new Map(out.map((r) => [r.stream, { first: BigInt(r.firstLocalTs), last: BigInt(r.lastLocalTs) }]));
+  const ticker = await inspectTicker(path, bad, (stream) => spans.get(stream));
+  const orders = await inspectOrders(path, bad);
+  return { streams: out, ticker, orders, damaged: bad };
 }
 
 function explain(r: StreamReport): string {

@@ -1,5 +1,6 @@
 // `ringbook inspect <file|dir> [--json]`: what a recording holds and what its timestamps say.
 import { inspectRecording, type DamagedEntry, type StreamReport, type LatencyStats } from '../capture/inspect';
+import type { OrdersReport, TickerReport } from '../capture/inspect-streams';
 import { parseCommand, type CommandSpec } from './args';
 import { count, duration, plural } from '../format/numbers';
 
@@ -7,10 +8,13 @@ export const INSPECT = {
   name: 'inspect',
   usage: '<file|dir> [--json]',
   summary:
-    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained. A file that cannot be read (torn, foreign, failing a page checksum) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
+    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices) and the own-order log of trading sessions (records by event). A file that cannot be read (torn, foreign, failing a page checksum) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
   positionals: { name: 'one path: a .parquet file or a recording directory', min: 1, max: 1 },
   flags: {
-    json: { type: 'boolean', description: 'the same as JSON: {"streams": [...], "damaged": [{"path", "reason"}]}' },
+    json: {
+      type: 'boolean',
+      description: 'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "damaged": [{"path", "reason"}]}',
+    },
   },
   examples: [
     ['inspect data/', 'every stream recorded under data/'],
@@ -23,7 +27,61 @@ const lat = (l: LatencyStats | null) =>
     ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${l.count})`
     : '–';
 
-export function renderReport(rs: StreamReport[], damaged: DamagedEntry[] = []): string {
+/** "2026-12-06 08:00:00 UTC" for ns since the epoch (a string of digits). */
+function utcText(ns: string): string {
+  const ms = Number(BigInt(ns) / 1_000_000n);
+  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+const span = (first: string, last: string) => duration(Number(BigInt(last) - BigInt(first)));
+
+function renderTicker(t: TickerReport): string[] {
+  const shown = t.settlements.slice(0, 3).map((x) => `${utcText(x.atNs)} at ${x.rate}`);
+  if (t.settlements.length > 3) shown.push(`… ${t.settlements.length - 3} more`);
+  const funding = t.settlements.length
+    ? `${plural(t.settlements.length, 'settlement')} in the market data's span (${shown.join(', ')})`
+    : "no settlement in the market data's span";
+  return [
+    `ticker ${t.stream}: ${plural(t.files, 'file')}, ${count(t.rows)} rows over ${span(t.firstExchTs, t.lastExchTs)}`,
+    `  funding        ${funding}${t.next ? `; next ${utcText(t.next.atNs)} at ${t.next.rate}` : ''}`,
+    `  mark price     ${t.mark ? `${t.mark.low} – ${t.mark.high}` : 'none published'}`,
+  ];
+}
+
+/** The order log's events in words. */
+const EVENT_WORDS: Record<string, string> = {
+  place: 'places',
+  ack: 'acks',
+  reject: 'rejects',
+  fill: 'fills',
+  fillFee: 'fill fees',
+  cancel: 'cancels',
+  cancelAck: 'cancel acks',
+  cancelReject: 'cancel rejects',
+  cancelAll: 'cancel-alls',
+  flatten: 'flattens',
+  amend: 'amends',
+  amendAck: 'amend acks',
+  amendReject: 'amend rejects',
+  stop: 'stops',
+};
+
+function renderOrders(o: OrdersReport): string[] {
+  const events = Object.entries(o.byEvent)
+    .map(([k, v]) => `${EVENT_WORDS[k] ?? k} ${count(v)}`)
+    .join(', ');
+  return [
+    `own orders ${o.stream}: ${plural(o.files, 'file')}, ${count(o.records)} records over ${span(o.firstLocalTs, o.lastLocalTs)}`,
+    `  by event       ${events || 'none'}`,
+  ];
+}
+
+export function renderReport(
+  rs: StreamReport[],
+  damaged: DamagedEntry[] = [],
+  ticker: TickerReport[] = [],
+  orders: OrdersReport[] = [],
+): string {
   const out: string[] = [];
   for (const r of rs) {
     out.push(`${r.stream}: ${plural(r.files, 'file')}, ${count(r.rows)} rows over ${duration(r.spanSeconds * 1e9)}`);
@@ -46,6 +104,8 @@ export function renderReport(rs: StreamReport[], damaged: DamagedEntry[] = []): 
     );
     out.push(`  why            ${r.explanation}`);
   }
+  for (const t of ticker) out.push(...renderTicker(t));
+  for (const o of orders) out.push(...renderOrders(o));
   if (damaged.length) {
     out.push(
       `DAMAGED: ${plural(damaged.length, 'file')} could not be read and ${damaged.length === 1 ? 'is' : 'are'} left out of the figures above:`,
@@ -58,7 +118,9 @@ export function renderReport(rs: StreamReport[], damaged: DamagedEntry[] = []): 
 export async function runInspect(argv: string[]): Promise<number> {
   const args = parseCommand(INSPECT, argv);
   if (!args) return 0;
-  const { streams, damaged } = await inspectRecording(args.positionals[0]);
-  console.log(args.values.json ? JSON.stringify({ streams, damaged }, null, 2) : renderReport(streams, damaged));
+  const { streams, ticker, orders, damaged } = await inspectRecording(args.positionals[0]);
+  console.log(
+    args.values.json ? JSON.stringify({ streams, ticker, orders, damaged }, null, 2) : renderReport(streams, damaged, ticker, orders),
+  );
   return damaged.length ? 1 : 0;
 }
