@@ -184,6 +184,16 @@ function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: s
 }
 
 /**
+ * Fills and round trips, so they add up: a position the flatten at the stop (or at a halt) closed took a fill of its
+ * own and closed no round trip of the strategy's: "2 fills (1 by the flatten), 1 reject, 0 round trips closed by the
+ * strategy".
+ */
+function fillsAndTrips(s: SessionSummary): string {
+  const flat = s.flattenFills ? ` (${s.flattenFills} by the flatten)` : '';
+  return `${plural(s.fills, 'fill')}${flat}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.flattenFills ? ' closed by the strategy' : ''}`;
+}
+
+/**
  * How every order ended, so the count adds up: " (1 filled, 1 expired unfilled (IOC/FOK), 1 open at the end)".
  * Empty when the summary does not know.
  */
@@ -432,8 +442,8 @@ async function runSession(o: {
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
     s.symbols.length > 1
-      ? `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
-      : `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${plural(s.fills, 'fill')}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
+      ? `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
+      : `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
     ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
     ...(funded ? [fundingLine(funded, ccy)] : []),

@@ -26,6 +26,8 @@ export interface TraderCounters {
   cancels: number;
   cancelAlls: number;
   fills: number;
+  /** Fills of the gateway's own flatten orders (a halt's or the stop's): the runtime's clean-up, not the strategy's trades. */
+  flattenFills: number;
   rejects: number;
   feeQuote: number;
   /** Realised PnL in quote currency, from closed round trips. */
@@ -74,6 +76,7 @@ export class Trader {
     cancels: 0,
     cancelAlls: 0,
     fills: 0,
+    flattenFills: 0,
     rejects: 0,
     feeQuote: 0,
     realisedQuote: 0,
@@ -163,6 +166,7 @@ export class Trader {
     const lane = this.lanes[inst];
     if (e.type === 'fill') {
       this.counters.fills++;
+      if (e.clientOid.startsWith('rbflat-')) this.counters.flattenFills++;
       this.counters.feeQuote += e.feeQuote;
     } else if (e.type === 'reject') {
       this.counters.rejects++;

@@ -136,8 +136,10 @@ export interface SessionSummary {
   /** Batch requests the gateway sent (several places or cancels of one decision in one request). */
   batchRequests: number;
   fills: number;
+  /** Of those, fills of the flatten at a halt or the stop (they close a position, but no round trip of the strategy's). */
+  flattenFills: number;
   rejects: number;
-  /** Round trips closed. */
+  /** Round trips the strategy closed (a position closed by a halt's or the stop's flatten is not one). */
   trades: number;
   feesQuote: number;
   realisedQuote: number;
@@ -414,6 +416,7 @@ export class TradingSession {
       cancelAlls: c.cancelAlls,
       batchRequests: this.gateways.reduce((a, g) => a + g.stats.batches, 0),
       fills: sum((s) => s.fills),
+      flattenFills: c.flattenFills,
       rejects: c.rejects,
       trades: rt.roundTrips.length,
       feesQuote: sum((s) => s.feesQuote),

@@ -13,7 +13,7 @@ test('three places of one decision: one batch request, three answers, the same d
   // the stop's cancel-all answers the three with one request of its own, not a batch
   assert.match(
     demo.stderr,
-    /^ {2}trading {7}3 orders \(.*?\), 0 cancels and 1 cancel-all, \d+ fills?, 0 rejects, 0 round trips \(1 batch request\);/m,
+    /^ {2}trading {7}3 orders \(.*?\), 0 cancels and 1 cancel-all, \d+ fills?(?: \(\d+ by the flatten\))?, 0 rejects, 0 round trips(?: closed by the strategy)? \(1 batch request\);/m,
   );
   const r = run('backtest', 'data', '--parity', '--json');
   assert.is(r.status, 0, r.stderr);
