@@ -894,7 +894,7 @@ export class StrategyRuntime {
       }
       o.filledLot += ev.qtyLot;
     }
-    this.roundTrip(I, inst, before, after, o.tag);
+    this.roundTrip(I, inst, before, after, o.tag, ev.feeQuote, ev.qtyLot);
     if (this.status !== 'halted') {
       this.breachLat = NaN;
       this.riskCheck(-1);
@@ -927,11 +927,15 @@ export class StrategyRuntime {
   /**
    * Round trips, flat to flat: opened by the fill that leaves flat (or flips), closed by the one that returns to flat
    * (or flips). A round trip closed while halted or reconciling is the runtime's clean-up, not one of the strategy's.
+   * Its fees are those of every fill in it, the opening one included; a fill that flips the position pays into both
+   * trips in proportion to the lots that close the one and open the other (`fee` and `qty`: the fill's).
    */
-  private roundTrip(I: Inst, inst: number, before: number, after: number, tag: string): void {
+  private roundTrip(I: Inst, inst: number, before: number, after: number, tag: string, fee: number, qty: number): void {
     const t = I.trip;
     const p = I.position;
     const flip = before !== 0 && after !== 0 && Math.sign(before) !== Math.sign(after);
+    // the part of this fill's fee that opens a trip: all of it from flat, the lots beyond the old position on a flip
+    const opening = after === 0 ? 0 : before === 0 ? fee : flip ? (fee * Math.abs(after)) / qty : 0;
     if (t.open && before !== 0 && (after === 0 || flip)) {
       t.open = false;
       if (this.status === 'trading') {
@@ -941,23 +945,24 @@ export class StrategyRuntime {
           entryNs: t.entryNs,
           exitNs: this.now,
           realisedTickLot: p.realisedTickLot - t.startRealised,
-          feesQuote: p.feesQuote - t.startFees,
+          feesQuote: p.feesQuote - opening - t.startFees,
           reason: tag !== '' ? tag : 'external',
         };
         this.roundTrips.push(trip);
         this.o.onRoundTrip?.(trip);
       }
     }
-    if (after !== 0 && (before === 0 || flip)) this.openTrip(I);
+    if (after !== 0 && (before === 0 || flip)) this.openTrip(I, opening);
   }
 
-  private openTrip(I: Inst): void {
+  /** A trip opens on the position as it is now, whose fees include `openingFee` of the trip's own first fill. */
+  private openTrip(I: Inst, openingFee = 0): void {
     const t = I.trip;
     t.open = true;
     t.dir = I.position.lot > 0 ? 1 : -1;
     t.entryNs = this.now;
     t.startRealised = I.position.realisedTickLot;
-    t.startFees = I.position.feesQuote;
+    t.startFees = I.position.feesQuote - openingFee;
   }
 
   private onCancelAck(clientOid: string): void {

@@ -346,7 +346,7 @@ test('an unsolicited resync whose position differs while nothing of ours is live
   assert.match(r.rt.haltReason!, /^reconcile mismatch: venue position 3 lots ≠ 1 from fills$/);
 });
 
-test('round trips run flat to flat and are named after the closing order’s tag; a fill the runtime did not place is external', () => {
+test('round trips run flat to flat, pay the fees of every fill in them and are named after the closing order’s tag; a fill the runtime did not place is external', () => {
   const ids: string[] = [];
   const r = new Run(
     scripted(
@@ -367,7 +367,7 @@ test('round trips run flat to flat and are named after the closing order’s tag
   assert.equal(
     r.rt.roundTrips.map((t) => [t.dir, t.realisedTickLot, Math.round(t.feesQuote * 1e9) / 1e9, t.reason]),
     [
-      [1, 20, 0.2, 'takeProfit'],
+      [1, 20, 0.3, 'takeProfit'],
       [-1, -2, 0, 'external'],
       [-1, -2, 0, 'external'],
     ],
@@ -381,6 +381,32 @@ test('round trips run flat to flat and are named after the closing order’s tag
   r.rt.ctx.cancel(rest);
   r.send({ type: 'cancelAck', clientOid: rest });
   assert.equal(r.rt.ended, { filled: 2, cancelled: 1, expired: 1, rejected: 0 });
+});
+
+test('a fill that flips the position pays into both round trips in proportion to the lots it closes and opens', () => {
+  const ids: string[] = [];
+  const r = new Run(
+    scripted(
+      (ctx, m) => ids.length < 1 && void ids.push(ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestAskTick, tag: 'entry' })!),
+    ),
+  );
+  r.book();
+  r.send(fillEvent(ids[0], 'buy', 1000, 1, 0, 0.1, 'a'));
+  // sells 3 at once: 1 lot closes the long, 2 open a short; the fill's 0.3 fee splits 0.1 / 0.2
+  const flip = r.rt.ctx.place({ side: 'sell', sizeLot: 3, type: 'market', tag: 'reverse' })!;
+  r.send(fillEvent(flip, 'sell', 1010, 3, 0, 0.3, 'b'));
+  const out = r.rt.ctx.place({ side: 'buy', sizeLot: 2, type: 'market', reduceOnly: true, tag: 'cover' })!;
+  r.send(fillEvent(out, 'buy', 1005, 2, 0, 0.05, 'c'));
+  assert.equal(
+    r.rt.roundTrips.map((t) => [t.dir, t.realisedTickLot, Math.round(t.feesQuote * 1e9) / 1e9, t.reason]),
+    [
+      [1, 10, 0.2, 'reverse'],
+      [-1, 10, 0.25, 'cover'],
+    ],
+  );
+  // every fee paid is in exactly one trip
+  const fees = r.rt.roundTrips.reduce((a, t) => a + t.feesQuote, 0);
+  assert.ok(Math.abs(fees - 0.45) < 1e-12, String(fees));
 });
 
 test('ctx.random: the same seed, the same sequence', () => {
