@@ -8,7 +8,6 @@ import { listStreamParquet } from './recover';
 import { tickerRowsOf, settlementsOf, sortTickerRows } from '../backtest/funding';
 import { decimalText, type Decimal, type TickerRow } from '../feed/ticker';
 import { OrderEvent } from '../live/orderlog';
-import type { DamagedEntry } from './inspect';
 
 export interface TickerReport {
   stream: string;
@@ -35,6 +34,12 @@ export interface OrdersReport {
   byEvent: Record<string, number>;
   firstLocalTs: string;
   lastLocalTs: string;
+}
+
+/** A file that could not be read, and why (inspect's DamagedEntry; declared here, as inspect imports this module). */
+interface DamagedEntry {
+  path: string;
+  reason: string;
 }
 
 const EVENT_NAMES: Record<number, string> = Object.fromEntries(Object.entries(OrderEvent).map(([k, v]) => [v, k]));
