@@ -141,8 +141,8 @@ export default defineStrategy({
       // and whether an amendment of it awaits its answer (the runtime takes one request per order at a time).
       const quotes: Array<Array<Order | null>> = [new Array<Order | null>(levels).fill(null), new Array<Order | null>(levels).fill(null)];
       const amending: boolean[][] = [new Array<boolean>(levels).fill(false), new Array<boolean>(levels).fill(false)];
-      // Targets (ticks, lots) of the last pass. They follow from the best bid and ask quoted and the position alone, so
-      // while those stay and no order of ours moved (`dirty`), there is nothing to do: most book messages end there.
+      // Targets (ticks, lots). A side's follow from its best price quoted and the position alone, so while those stay
+      // and no order of that side moved (`due`), the side has nothing to do: most book messages end there.
       const tPrice = [new Float64Array(levels), new Float64Array(levels)];
       const tSize = [new Float64Array(levels), new Float64Array(levels)];
       // Numbers that change with the market live in one object's fields, not in closure variables (V8 boxes a double
@@ -159,7 +159,14 @@ export default defineStrategy({
         half: c1,
         skew: 0,
       };
-      let dirty = true;
+      // Which sides (0 bid, 1 ask) want a pass: an update of one of its orders, a new target, a request the pacing held
+      // back. A pass leaves every quote of its side on target or busy (a request in flight, whose answer comes back as
+      // an update), so a side nothing happened to since has nothing to do. `retry`: a request the runtime refused; the
+      // side goes again with the next pass of either side, as it did when every pass took both.
+      const due = new Uint8Array([1, 1]);
+      const retry = new Uint8Array(2);
+      /** The side being passed. */
+      let cur = 0;
       let pulled = false;
 
       // this instrument's share of the pacing (several instruments only; one keeps to the limits alone, as before)
@@ -175,7 +182,7 @@ export default defineStrategy({
       const mayCount = () => {
         const ok = withinLimits() && withinShare();
         if (!ok) {
-          dirty = true;
+          due[cur] = 1;
           held = true;
         }
         return ok;
@@ -209,8 +216,22 @@ export default defineStrategy({
         ctx.record(sigmaName, sigma);
       };
 
-      /** Where each level of each side should be now (tPrice, tSize; size 0: no quote there); false when unchanged. */
-      const targets = (m: Market): boolean => {
+      /** Side k's targets from its best price and the position: inventory room goes to the innermost levels first. */
+      const fillTargets = (k: 0 | 1, best: number, lot: number) => {
+        const tp = tPrice[k];
+        const ts = tSize[k];
+        let room = k === 0 ? cap - lot : cap + lot;
+        for (let i = 0; i < levels; i++) {
+          const price = k === 0 ? best - i * step : best + i * step;
+          const size = Math.max(0, Math.min(sizeLot, room));
+          tp[i] = price;
+          ts[i] = k === 1 || price > 0 ? size : 0;
+          room -= size;
+        }
+      };
+
+      /** Where each level of each side should be now (tPrice, tSize; size 0: no quote there); a side whose targets moved is due. */
+      const targets = (m: Market): void => {
         const b = m.book;
         const s = m.signals;
         let fair = fairOf === 'microprice' ? s.microprice : fairOf === 'weightedMid' ? b.midTick + (s.obiW * b.spreadTicks) / 2 : b.midTick;
@@ -220,25 +241,18 @@ export default defineStrategy({
         const q = lot / sizeLot;
         const bid = Math.min(Math.floor(fair - (st.half + st.skew * q)), b.bestBidTick);
         const ask = Math.max(Math.ceil(fair + (st.half - st.skew * q)), b.bestAskTick);
-        if (!dirty && bid === st.lastBid && ask === st.lastAsk && lot === st.lastLot) return false;
-        st.lastBid = bid;
-        st.lastAsk = ask;
-        st.lastLot = lot;
-        dirty = false;
-        // inventory room: the innermost levels get it first
-        let roomBuy = cap - lot;
-        let roomSell = cap + lot;
-        for (let i = 0; i < levels; i++) {
-          tPrice[0][i] = bid - i * step;
-          tPrice[1][i] = ask + i * step;
-          const sb = Math.max(0, Math.min(sizeLot, roomBuy));
-          const ss = Math.max(0, Math.min(sizeLot, roomSell));
-          tSize[0][i] = tPrice[0][i] > 0 ? sb : 0;
-          tSize[1][i] = ss;
-          roomBuy -= sb;
-          roomSell -= ss;
+        const newLot = lot !== st.lastLot;
+        if (newLot || bid !== st.lastBid) {
+          st.lastBid = bid;
+          fillTargets(0, bid, lot);
+          due[0] = 1;
         }
-        return true;
+        if (newLot || ask !== st.lastAsk) {
+          st.lastAsk = ask;
+          fillTargets(1, ask, lot);
+          due[1] = 1;
+        }
+        st.lastLot = lot;
       };
 
       /** Brings one side's quotes to their targets: shrink and cancel first (they free room), then move, then place. */
@@ -259,7 +273,10 @@ export default defineStrategy({
             if (Math.abs(o.priceTick - tp[i]) > refresh || left > ts[i]) ctx.cancel(o.clientOid);
           } else if (Math.abs(o.priceTick - tp[i]) <= refresh) {
             // close enough: keep the queue place; only a size above the room has to come down
-            if (o.sizeLot > ts[i] && amend(o, o.priceTick, ts[i])) am[i] = true;
+            if (o.sizeLot > ts[i]) {
+              if (amend(o, o.priceTick, ts[i])) am[i] = true;
+              else retry[k] = 1;
+            }
           }
         }
         for (let i = 0; i < levels; i++) {
@@ -270,22 +287,29 @@ export default defineStrategy({
           const room = (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side) + o.sizeLot;
           const size = Math.min(ts[i], room);
           if (size <= 0) ctx.cancel(o.clientOid);
-          else if (mayCount() && amend(o, tp[i], size)) {
-            countedHere();
-            am[i] = true;
+          else if (mayCount()) {
+            if (amend(o, tp[i], size)) {
+              countedHere();
+              am[i] = true;
+            } else retry[k] = 1;
           }
         }
         for (let i = 0; i < levels; i++) {
-          if (qs[i] !== null || ts[i] === 0 || !mayCount()) continue;
+          if (qs[i] !== null || ts[i] === 0) continue;
           const size = Math.min(ts[i], (k === 0 ? cap - m.position.lot : cap + m.position.lot) - working(m, side));
           if (size <= 0) break;
+          // no room is not a held request: asked first, the pacing would count (and retry) a side with nothing to send
+          if (!mayCount()) continue;
           placeReq.side = side;
           placeReq.sizeLot = size;
           placeReq.priceTick = tp[i];
           placeReq.tag = k === 0 ? 'bid' : 'ask';
           if (several) placeReq.symbol = symbol;
           const id = ctx.place(placeReq);
-          if (id === null) break;
+          if (id === null) {
+            retry[k] = 1;
+            break;
+          }
           countedHere();
           qs[i] = ctx.order(id);
         }
@@ -293,7 +317,6 @@ export default defineStrategy({
 
       /** An update of one of our quotes: a finished one (filled, cancelled, rejected) frees its level for the next pass. */
       const release = (o: Order, done: boolean) => {
-        dirty = true;
         for (let k = 0; k < 2; k++)
           for (let i = 0; i < levels; i++)
             if (quotes[k][i] === o) {
@@ -310,14 +333,24 @@ export default defineStrategy({
             // no book to quote against: pull the quotes once, quote again when it is back
             if (!pulled && m.orders.length > 0) ctx.cancelAll(several ? symbol : undefined);
             pulled = true;
-            dirty = true;
+            due[0] = due[1] = 1;
             return;
           }
           pulled = false;
           sampleVolatility(m);
-          if (!targets(m)) return;
-          quoteSide(m, 0);
-          quoteSide(m, 1);
+          targets(m);
+          if (due[0] === 0 && due[1] === 0) return;
+          const bids = due[0] | retry[0];
+          const asks = due[1] | retry[1];
+          due[0] = due[1] = retry[0] = retry[1] = 0;
+          if (bids !== 0) {
+            cur = 0;
+            quoteSide(m, 0);
+          }
+          if (asks !== 0) {
+            cur = 1;
+            quoteSide(m, 1);
+          }
           if (held) {
             // several instruments: say in the report how often the pacing held this one's quotes back
             held = false;
@@ -326,9 +359,9 @@ export default defineStrategy({
         },
         onOrder(u: OrderUpdate) {
           const k = u.kind;
+          due[u.order.side === 'buy' ? 0 : 1] = 1;
           if (k === 'filled' || k === 'cancelled' || k === 'rejected') release(u.order, true);
           else if (k === 'amended' || k === 'amendRejected' || k === 'accepted') release(u.order, false);
-          else dirty = true;
         },
         onResume() {
           // after a reconcile the orders are the venue's: forget what finished meanwhile and any amendment in flight
@@ -338,7 +371,7 @@ export default defineStrategy({
               amending[k][i] = false;
               if (o !== null && (o.state === 'filled' || o.state === 'cancelled' || o.state === 'rejected')) quotes[k][i] = null;
             }
-          dirty = true;
+          due[0] = due[1] = 1;
         },
         get pulled() {
           return pulled;
