@@ -56,7 +56,12 @@ interface Resting {
   live: boolean;
   /** Among the recently finished orders (doneRing). */
   done: boolean;
+  /** Where the venue finds it by clientOid: its slot in bySerial, or -1 in the map `known`. */
+  slot: number;
 }
+
+/** Slots of the table of orders by serial clientOid: a power of two well above the orders remembered at once. */
+const SERIAL_SLOTS = 16384;
 
 /** Finished orders remembered, to tell "already filled or cancelled" from "does not exist": bounded, so a long run's
  * memory stays flat. */
@@ -89,8 +94,14 @@ export class SimExchange {
   /**
    * Every order the venue knows by clientOid: resting (`live`) or among the last DONE_KEPT finished (`done`), one entry
    * for both (a market maker places and finishes an order every few messages: one lookup each, not one per set).
+   * clientOids of the runtime's form, a prefix and a serial number (rb-TAG-N), are kept in a table indexed by the
+   * serial (slot = serial mod SERIAL_SLOTS); the map holds the others, and the rare one whose slot is taken. The map
+   * held thousands of orders, out of cache a book message or two later: its lookup, insert and delete cost more than
+   * the rest of a market maker's place.
    */
   private readonly known = new Map<string, Resting>();
+  private readonly bySerial = new Array<Resting | null>(SERIAL_SLOTS).fill(null);
+  private inTable = 0;
   /** The resting orders in the order they rested, for the loops every book message and trade runs (no iterator objects). */
   private readonly restingList: Resting[] = [];
   /** The finished orders remembered, oldest at doneNext once full. */
@@ -102,6 +113,12 @@ export class SimExchange {
    * collections (it stays remembered for DONE_KEPT more orders) before dying in the old one.
    */
   private readonly spare: Resting[] = [];
+  /**
+   * The prefix of serial clientOids (that of the first clientOid seen) and the highest serial the venue ever knew: a
+   * place with a higher one cannot repeat a clientOid in use, and needs no lookup.
+   */
+  private oidPrefix: string | null = null;
+  private oidTop = -1;
   private tradeSeq = 0;
   private flattenSeq = 0;
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
@@ -114,12 +131,12 @@ export class SimExchange {
 
   /** Orders the venue remembers (resting, or among the last finished): bounded however long the run. */
   get remembered(): number {
-    return this.known.size;
+    return this.inTable + this.known.size;
   }
 
   /** Lots ahead of a resting order of ours at its price (the queue model's estimate); NaN when it is not resting. */
   queueAhead(clientOid: string): number {
-    const r = this.known.get(clientOid);
+    const r = this.find(clientOid);
     return r !== undefined && r.live ? r.front : NaN;
   }
 
@@ -157,14 +174,54 @@ export class SimExchange {
 
   /** Remembers `clientOid` as finished, whether or not the venue knew it. */
   private doneKey(clientOid: string): void {
-    this.markDone(this.known.get(clientOid) ?? this.entry(clientOid));
+    this.markDone(this.find(clientOid) ?? this.entry(clientOid));
   }
 
   /** A new entry for an order that never rested (refused, or filled or cancelled at once), known from now on. */
   private entry(clientOid: string): Resting {
     const r = this.fresh(clientOid, 1, 'gtc', 0, 0, 0, 0, false);
-    this.known.set(clientOid, r);
+    this.remember(r, this.serial(clientOid));
     return r;
+  }
+
+  /** The entry of a clientOid the venue knows (resting or remembered as finished). */
+  private find(clientOid: string): Resting | undefined {
+    const n = this.serial(clientOid);
+    if (n >= 0) {
+      const r = this.bySerial[n % SERIAL_SLOTS];
+      if (r !== null && r.clientOid === clientOid) return r;
+    }
+    return this.known.size === 0 ? undefined : this.known.get(clientOid);
+  }
+
+  /** Known from now on, by its clientOid (whose serial is `n`, -1: none). */
+  private remember(r: Resting, n: number): void {
+    if (n > this.oidTop) this.oidTop = n;
+    if (n >= 0 && this.bySerial[n % SERIAL_SLOTS] === null) {
+      r.slot = n % SERIAL_SLOTS;
+      this.bySerial[r.slot] = r;
+      this.inTable++;
+    } else {
+      r.slot = -1;
+      this.known.set(r.clientOid, r);
+    }
+  }
+
+  /** The serial number of a clientOid with the prefix (the first clientOid seen sets it); -1 for any other form. */
+  private serial(clientOid: string): number {
+    const prefix = (this.oidPrefix ??= clientOid.slice(0, clientOid.lastIndexOf('-') + 1));
+    const start = prefix.length;
+    const end = clientOid.length;
+    // canonical decimals only (no sign, no leading zero), short enough to be exact: one string, one number
+    if (end <= start || end - start > 15 || !clientOid.startsWith(prefix)) return -1;
+    if (clientOid.charCodeAt(start) === 48 && end > start + 1) return -1;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const d = clientOid.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      n = n * 10 + d;
+    }
+    return n;
   }
 
   /** An entry with these terms (nothing traded at its level yet, not remembered as done): a spare one when there is one. */
@@ -180,7 +237,7 @@ export class SimExchange {
   ): Resting {
     const r = this.spare.pop();
     if (r === undefined)
-      return { clientOid, side, force, priceTick, qtyLot, remaining, front: levelQty, levelQty, traded: 0, live, done: false };
+      return { clientOid, side, force, priceTick, qtyLot, remaining, front: levelQty, levelQty, traded: 0, live, done: false, slot: -1 };
     r.clientOid = clientOid;
     r.side = side;
     r.force = force;
@@ -197,7 +254,10 @@ export class SimExchange {
 
   /** The venue no longer knows an entry (off the book, not remembered as done): its object is reused. */
   private forget(r: Resting): void {
-    this.known.delete(r.clientOid);
+    if (r.slot >= 0) {
+      this.bySerial[r.slot] = null;
+      this.inTable--;
+    } else this.known.delete(r.clientOid);
     this.spare.push(r);
   }
 
@@ -272,7 +332,8 @@ export class SimExchange {
     const problem = placeProblem(a);
     if (problem !== null) return this.reject(t, a.clientOid, 'RB_ERR_GW_BAD_ORDER', problem);
     // an entry is resting or finished: either way its clientOid is in use
-    if (this.known.has(a.clientOid)) {
+    const serial = this.serial(a.clientOid);
+    if ((serial < 0 || serial <= this.oidTop) && this.find(a.clientOid) !== undefined) {
       // the order already there is not touched (and its clientOid is not marked done by this refusal)
       this.stats.rejects++;
       this.o.deliver(t, { type: 'reject', clientOid: a.clientOid, code: '40786', message: 'Duplicate clientOid', retryable: false });
@@ -321,7 +382,7 @@ export class SimExchange {
       return;
     }
     const r = this.fresh(a.clientOid, side, force, limit, qty, remaining, this.o.book.qtyAt(side, limit), true);
-    this.known.set(a.clientOid, r);
+    this.remember(r, serial);
     this.restingList.push(r);
   }
 
@@ -335,7 +396,7 @@ export class SimExchange {
   private amend(t: number, a: Extract<Action, { type: 'amend' }>): void {
     this.stats.amends++;
     const oid = a.clientOid;
-    const r = this.known.get(oid);
+    const r = this.find(oid);
     if (r === undefined || !r.live)
       return this.refuseAmend(t, oid, '40768', r !== undefined && r.done ? 'Order already filled or cancelled' : 'Order does not exist');
     if (a.priceTick === undefined && a.qtyLot === undefined)
@@ -402,7 +463,7 @@ export class SimExchange {
 
   private cancel(t: number, clientOid: string): void {
     this.stats.cancels++;
-    const r = this.known.get(clientOid);
+    const r = this.find(clientOid);
     if (r !== undefined && r.live) {
       // a cancelled order is not remembered as finished (as the venue answers: it does not exist)
       this.offList(r);
@@ -472,19 +533,22 @@ export class SimExchange {
 
   /** After a book message at exchange time `t`: queue positions follow the level sizes; a crossed touch fills. */
   afterBook(t: number): void {
-    if (this.restingList.length === 0) return;
-    const bid = this.o.book.bestBid();
-    const ask = this.o.book.bestAsk();
     const list = this.restingList;
+    if (list.length === 0) return;
+    const book = this.o.book;
+    // an empty side crosses nothing
+    const bid = book.bestBid() ?? -Infinity;
+    const ask = book.bestAsk() ?? Infinity;
     // an order that fills leaves the list where it stood: the next one is then at the same index
     for (let i = 0; i < list.length;) {
       const r = list[i];
-      if (r.side === 1 ? ask !== null && ask <= r.priceTick : bid !== null && bid >= r.priceTick) {
+      const price = r.priceTick;
+      if (r.side === 1 ? ask <= price : bid >= price) {
         this.fillResting(t, r, r.remaining);
         if (list[i] === r) i++;
         continue;
       }
-      const q = this.o.book.qtyAt(r.side, r.priceTick);
+      const q = book.qtyAt(r.side, price);
       if (q !== r.levelQty) {
         r.front = this.o.queue.depthChange(r.front, r.levelQty, q, r.traded);
         r.levelQty = q;

@@ -200,41 +200,100 @@ test('finished orders: a filled one is "already filled or cancelled" and its cli
   ]);
 });
 
-test('the venue remembers the last 4096 finished orders: memory stays flat, the oldest are then unknown', () => {
+// Two forms of clientOid: the runtime's (a prefix and a serial, kept in a table by serial) and any other (a map).
+const forms: Array<[string, (name: string) => string]> = [
+  ['any clientOid', (name) => name],
+  ['serial clientOids', (name) => `rb-t-${name[0] === 'r' ? 90_000 + Number(name.slice(1)) : Number(name.slice(1))}`],
+];
+
+for (const [form, id] of forms) {
+  test(`${form}: the venue remembers the last 4096 finished orders: memory stays flat, the oldest are then unknown`, () => {
+    const v = venue();
+    for (let i = 0; i < 10_000; i++) v.sim.arrive(i, bid(id(`o${i}`), 1001, 1)); // each fills at once
+    assert.is(v.sim.remembered, 4096);
+    v.sim.arrive(10_000, { type: 'cancel', clientOid: id('o5903') });
+    v.sim.arrive(10_000, { type: 'cancel', clientOid: id('o5904') });
+    const answers = v.events.slice(-2).map((e) => ('message' in e ? e.message : e.type));
+    assert.equal(answers, ['Order does not exist', 'Order already filled or cancelled']);
+    v.sim.arrive(10_001, bid(id('o0'), 990, 1)); // forgotten: placed again
+    assert.is(v.events[v.events.length - 1].type, 'ack');
+    assert.is(v.sim.queueAhead(id('o0')), 0);
+  });
+
+  test(`${form}: an entry the venue forgot is reused for a later order with nothing of the old one carried over`, () => {
+    const v = venue();
+    v.sim.arrive(1, bid(id('r0'), 1000, 5));
+    v.sim.trade(2, 2, 1000, 4); // 6 lots left ahead of r0
+    v.sim.arrive(3, { type: 'cancel', clientOid: id('r0') }); // forgotten: its entry is free
+    v.sim.arrive(4, bid(id('r1'), 999, 2));
+    assert.is(v.sim.queueAhead(id('r1')), 20, 'behind the whole level it joined');
+    assert.ok(Number.isNaN(v.sim.queueAhead(id('r0'))), 'r0 is not resting');
+    // orders that fill at once push older finished ones out of memory: their entries are reused in turn
+    for (let i = 0; i < 5000; i++) v.sim.arrive(5 + i, bid(id(`f${i}`), 1001, 1));
+    v.sim.arrive(6000, bid(id('r2'), 1000, 3));
+    assert.is(v.sim.queueAhead(id('r2')), 10);
+    v.sim.trade(6001, 2, 1000, 12); // 10 lots ahead, then 2 of r2's 3
+    v.sim.arrive(6002, { type: 'cancel', clientOid: id('f0') });
+    v.sim.arrive(6002, { type: 'cancel', clientOid: id('f4999') });
+    v.sim.arrive(6002, { type: 'cancel', clientOid: id('r1') });
+    const last = v.events
+      .slice(-5)
+      .map((e) => (e.type === 'fill' ? `fill ${e.qtyLot} left ${e.remainingLot}` : 'message' in e ? e.message : e.type));
+    assert.equal(last, ['ack', 'fill 2 left 1', 'Order does not exist', 'Order already filled or cancelled', 'cancelAck']);
+    assert.is(v.sim.queueAhead(id('r2')), 0);
+    assert.is(v.sim.remembered, 4096 + 1, 'the finished orders it remembers, and r2 resting');
+  });
+}
+
+test('clientOids of the runtime form (prefix, serial): a repeat is refused below or at the highest serial, other forms too', () => {
   const v = venue();
-  for (let i = 0; i < 10_000; i++) v.sim.arrive(i, bid(`o${i}`, 1001, 1)); // each fills at once
-  assert.is(v.sim.remembered, 4096);
-  v.sim.arrive(10_000, { type: 'cancel', clientOid: 'o5903' });
-  v.sim.arrive(10_000, { type: 'cancel', clientOid: 'o5904' });
-  const answers = v.events.slice(-2).map((e) => ('message' in e ? e.message : e.type));
-  assert.equal(answers, ['Order does not exist', 'Order already filled or cancelled']);
-  v.sim.arrive(10_001, bid('o0', 990, 1)); // forgotten: placed again
-  assert.is(v.events[v.events.length - 1].type, 'ack');
-  assert.is(v.sim.queueAhead('o0'), 0);
+  const places = ['rb-t-7', 'rb-t-3', 'rb-t-7', 'rb-t-3', 'rb-t-07', 'rb-t-07', 'x-9', 'x-9', 'rb-t-'];
+  for (const oid of places) v.sim.arrive(1, bid(oid, 990, 1));
+  // a refused place takes its clientOid too (Bitget: done), the serial above every one placed so far
+  v.sim.arrive(2, bid('rb-t-12', 990, 0));
+  v.sim.arrive(2, bid('rb-t-12', 990, 1));
+  const answers = v.events.map((e) => `${'clientOid' in e ? e.clientOid : ''} ${'message' in e ? e.message : e.type}`);
+  assert.equal(answers.slice(0, places.length), [
+    'rb-t-7 ack',
+    'rb-t-3 ack',
+    'rb-t-7 Duplicate clientOid',
+    'rb-t-3 Duplicate clientOid',
+    'rb-t-07 ack',
+    'rb-t-07 Duplicate clientOid',
+    'x-9 ack',
+    'x-9 Duplicate clientOid',
+    'rb-t- ack',
+  ]);
+  assert.equal(
+    answers.slice(places.length).map((a) => a.split(' ')[0]),
+    ['rb-t-12', 'rb-t-12'],
+  );
+  assert.is(answers[answers.length - 1], 'rb-t-12 Duplicate clientOid');
 });
 
-test('an entry the venue forgot is reused for a later order with nothing of the old one carried over', () => {
+test('serial clientOids whose table slot is taken are known all the same', () => {
   const v = venue();
-  v.sim.arrive(1, bid('r0', 1000, 5));
-  v.sim.trade(2, 2, 1000, 4); // 6 lots left ahead of r0
-  v.sim.arrive(3, { type: 'cancel', clientOid: 'r0' }); // forgotten: its entry is free
-  v.sim.arrive(4, bid('r1', 999, 2));
-  assert.is(v.sim.queueAhead('r1'), 20, 'behind the whole level it joined');
-  assert.ok(Number.isNaN(v.sim.queueAhead('r0')), 'r0 is not resting');
-  // orders that fill at once push older finished ones out of memory: their entries are reused in turn
-  for (let i = 0; i < 5000; i++) v.sim.arrive(5 + i, bid(`f${i}`, 1001, 1));
-  v.sim.arrive(6000, bid('r2', 1000, 3));
-  assert.is(v.sim.queueAhead('r2'), 10);
-  v.sim.trade(6001, 2, 1000, 12); // 10 lots ahead, then 2 of r2's 3
-  v.sim.arrive(6002, { type: 'cancel', clientOid: 'f0' });
-  v.sim.arrive(6002, { type: 'cancel', clientOid: 'f4999' });
-  v.sim.arrive(6002, { type: 'cancel', clientOid: 'r1' });
-  const last = v.events
-    .slice(-5)
-    .map((e) => (e.type === 'fill' ? `fill ${e.qtyLot} left ${e.remainingLot}` : 'message' in e ? e.message : e.type));
-  assert.equal(last, ['ack', 'fill 2 left 1', 'Order does not exist', 'Order already filled or cancelled', 'cancelAck']);
-  assert.is(v.sim.queueAhead('r2'), 0);
-  assert.is(v.sim.remembered, 4096 + 1, 'the finished orders it remembers, and r2 resting');
+  const a = 'rb-t-5';
+  const b = `rb-t-${5 + 16384}`; // the same slot, while the first still rests
+  v.sim.arrive(1, bid(a, 990, 1));
+  v.sim.arrive(1, bid(b, 999, 1));
+  v.sim.arrive(2, bid(b, 990, 1));
+  assert.is(v.sim.queueAhead(a), 0);
+  assert.is(v.sim.queueAhead(b), 20);
+  assert.is(v.sim.remembered, 2);
+  v.sim.arrive(3, { type: 'cancel', clientOid: a });
+  v.sim.arrive(3, bid(`rb-t-${5 + 2 * 16384}`, 990, 1)); // takes the slot a left
+  v.sim.arrive(4, { type: 'cancel', clientOid: b });
+  v.sim.arrive(4, { type: 'cancel', clientOid: a });
+  const answers = v.events.map((e) => `${'clientOid' in e ? e.clientOid : ''} ${'message' in e ? e.message : e.type}`);
+  assert.equal(answers.slice(2), [
+    `${b} Duplicate clientOid`,
+    `${a} cancelAck`,
+    `rb-t-${5 + 2 * 16384} ack`,
+    `${b} cancelAck`,
+    `${a} Order does not exist`,
+  ]);
+  assert.is(v.sim.remembered, 1);
 });
 
 test.run();
