@@ -79,7 +79,12 @@ export class Recorders {
   nextMark = Infinity;
   private base = 0n;
   private readonly markoutNs: readonly number[];
-  private readonly markouts: number[][];
+  /**
+   * Each horizon's markout per fill (NaN until due), the first `fills` values of each column: typed columns, so a market
+   * maker's hundred thousand fills are not copied by the collector each time the arrays grow or it runs.
+   */
+  private markouts: Float64Array[];
+  private fills = 0;
   // One queue per horizon: fills arrive in time order, so each queue is due-ordered and only its head is checked.
   private readonly pendingMarks: MarkQueue[] = [];
   private sampleNs: number;
@@ -101,7 +106,7 @@ export class Recorders {
     private readonly o: RecorderOptions,
   ) {
     this.markoutNs = o.markoutNs ?? [1e9, 10e9, 60e9];
-    this.markouts = this.markoutNs.map(() => []);
+    this.markouts = this.markoutNs.map(() => new Float64Array(1024));
     for (let h = 0; h < this.markoutNs.length; h++) this.pendingMarks.push(new MarkQueue());
     this.sampleNs = o.sampleNs ?? 1e9;
     this.maxSamples = o.maxSamples ?? 65536;
@@ -123,8 +128,10 @@ export class Recorders {
 
   /** Fill number `fill` at local time `t`, at `priceTick`, a buy (dir 1) or a sell (-1): its markouts fall due later. */
   fill(t: number, fill: number, dir: number, priceTick: number): void {
+    const n = this.fills++;
+    if (n === this.markouts[0]?.length) this.markouts = this.markouts.map((m) => grown(m, 2 * n));
     for (let h = 0; h < this.markoutNs.length; h++) {
-      this.markouts[h].push(NaN);
+      this.markouts[h][n] = NaN;
       this.pendingMarks[h].push(t + this.markoutNs[h], fill, dir, priceTick);
       if (t + this.markoutNs[h] < this.nextMark) this.nextMark = t + this.markoutNs[h];
     }
@@ -193,7 +200,7 @@ export class Recorders {
     this.sMid.push(mid);
     const len = this.sTs.length;
     return {
-      markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => Float64Array.from(a)) },
+      markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => a.slice(0, this.fills)) },
       series: {
         intervalNs: this.sampleNs,
         ts: BigInt64Array.from(this.sTs),
