@@ -298,6 +298,10 @@ export class Backtest {
   /** Each instrument's mid (ticks) as of the last book message delivered. */
   private readonly mid: Float64Array;
   private msgLocal = 0;
+  /** heldRun's answer: the core's result for the message it applied and left to staged (0: none). */
+  private runR = 0;
+  /** Feed latency (local − exchange stamp) of the last replayed message: holdBook's argument, a field for the same reason. */
+  private msgFeed = 0;
   /** Local time of the last replayed message: the run ends there. */
   private dataEnd = 0;
   private msgWanted = true;
@@ -531,6 +535,8 @@ export class Backtest {
     const venue = this.venues[inst];
     let i = 0;
     while (i < n) {
+      // the message at i when heldRun applied it but left the rest to this loop (0: not applied)
+      let r = 0;
       if (!this.inMessage) {
         const p = at + i * 16;
         if (check) {
@@ -542,21 +548,41 @@ export class Backtest {
             return i;
           }
         }
-        let te = stamp(w, p + W_EXCH, hi0, lo0);
-        if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
-        this.lastExch = te;
-        // nothing queued, on the agenda or ticking (most messages while book messages are held back): nothing to run
-        if (this.head !== this.tail || ag.size !== 0 || this.tickAt !== Infinity || this.pendingTick === this.pendingTick) {
-          this.until = te;
-          this.drainUntil();
+        if (
+          this.inertTo !== -Infinity &&
+          this.head === this.tail &&
+          ag.size === 0 &&
+          this.tickAt === Infinity &&
+          this.pendingTick !== this.pendingTick &&
+          !this.wantTrades &&
+          !venue.hasResting &&
+          this.health[inst].healthy
+        ) {
+          const from = i;
+          i = this.heldRun(ptr, i, n);
+          if (i >= n) return n;
+          r = this.runR;
+          // stopped before message i: its window checks above first
+          if (r === 0 && i !== from) continue;
         }
-        // a book message's signal record goes to the next slot of the record ring (trades and statuses make none)
-        const kind = w[at + i * 16] & 0xff;
-        if (kind !== Kind.trade && kind !== Kind.status) this.nextRecord(w);
+        if (r === 0) {
+          const q = at + i * 16;
+          let te = stamp(w, q + W_EXCH, hi0, lo0);
+          if (te < this.lastExch) te = this.lastExch; // exchange stamps running backwards: hold the venue clock
+          this.lastExch = te;
+          // nothing queued, on the agenda or ticking (most messages while book messages are held back): nothing to run
+          if (this.head !== this.tail || ag.size !== 0 || this.tickAt !== Infinity || this.pendingTick === this.pendingTick) {
+            this.until = te;
+            this.drainUntil();
+          }
+          // a book message's signal record goes to the next slot of the record ring (trades and statuses make none)
+          const kind = w[q] & 0xff;
+          if (kind !== Kind.trade && kind !== Kind.status) this.nextRecord(w);
+        }
       }
       // the signal stays in the instrument's last-signal record and trades are not copied out: only statuses
       // (rare) come through the output ring
-      const r = x.engineReplayMessage(ep, ptr + i * REC_SIZE, n - i, ob);
+      if (r === 0) r = x.engineReplayMessage(ep, ptr + i * REC_SIZE, n - i, ob);
       if ((r & REPLAY_RING) !== 0) this.ringUsed = true; // maybe by the part of a message in the previous piece
       const j = i + (r & 0xffff) - 1;
       const head = w[at + j * 16];
@@ -574,6 +600,7 @@ export class Backtest {
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
         const feedNs = tl - stamp(w, p + W_EXCH, hi0, lo0);
+        this.msgFeed = feedNs;
         const lat = this.o.latency;
         if (lat.feed !== undefined) {
           lat.feed[0] = this.baseAbs + te;
@@ -597,11 +624,139 @@ export class Backtest {
           this.ringUsed = false;
           this.collect(core, out);
         }
-        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted && !(tl < this.inertTo && this.holdBook(tl, feedNs))) this.queueBook();
+        if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted && !(tl < this.inertTo && this.holdBook())) this.queueBook();
       }
       i = j + 1;
     }
     return n;
+  }
+
+  /**
+   * staged's loop for a run of messages that change nothing but what holdBook notes (nothing pending, no venue orders
+   * resting, no public trades wanted, a healthy feed, runtime.inertBookUntil ahead): the same work per message with
+   * everything it reads and writes in locals, so a no-op strategy costs little more than the core. From record `i` of
+   * `n` at byte `ptr` (a message starts there), it replays and finishes each message while staged would only hold it
+   * back (a book message) or note it (a public trade), and returns the index of the first message it did not finish.
+   * That message, when heldRun already applied it (something about it needs staged: a status, a sample due, a
+   * latency or stamp holdBook refuses, its end past `n`…), has the core's answer in runR (0: not applied).
+   */
+  private heldRun(ptr: number, i: number, n: number): number {
+    const w = this.c.core.words;
+    const x = this.c.core.x;
+    const ep = this.c.engine.ptr;
+    const ob = this.c.out.base;
+    const at = ptr >> 2;
+    const k = this.cur;
+    const hi0 = this.hi0;
+    const lo0 = this.lo0;
+    const fromRel = this.fromRel;
+    const inertTo = this.inertTo;
+    const minLat = this.minLat;
+    const maxLat = this.maxLat;
+    const u8 = this.ring.u8;
+    const stride = this.ring.stride;
+    const rmask = this.ringMask;
+    const ringAt = this.ringAt[k];
+    const sigOut = this.signalOut[k];
+    const lat = this.o.latency;
+    const feedIn = lat.feed;
+    // the first sample, markout or funding due (advanceTo): a message reaching it is left to staged
+    let due = Infinity;
+    for (let q = 0; q < this.n; q++) {
+      const rc = this.rec[q];
+      due = Math.min(due, rc.nextSample, rc.nextFunding, rc.nextMark);
+    }
+    let lastExch = this.lastExch;
+    let recTail = this.recTail[k];
+    const recLow = this.recLow[k];
+    let heldR = this.heldR[k];
+    let heldL = this.heldL[k];
+    let heldT = this.heldT[k];
+    let heldAt = -1; // byte address of the last record held here (-1: none)
+    let events = 0;
+    let clamped = 0;
+    let dataEnd = this.dataEnd;
+    let lastLocalRel = this.lastLocalRel;
+    let lastLocal = NaN; // msgLocal of the last message finished here
+    let r = 0;
+    const lim = this.limit;
+    const toRel = this.toRel;
+    while (i < n) {
+      const p = at + i * 16;
+      if (lim !== Infinity || toRel !== Infinity) {
+        const tl0 = stamp(w, p + W_LOCAL, hi0, lo0);
+        if (tl0 > lim || tl0 >= toRel) break;
+      }
+      let te = stamp(w, p + W_EXCH, hi0, lo0);
+      if (te < lastExch) te = lastExch;
+      lastExch = te;
+      const kind = w[p] & 0xff;
+      if (kind === Kind.status) break;
+      const book = kind !== Kind.trade;
+      const slot = ringAt + (recTail & rmask) * stride;
+      if (book) {
+        if (recTail - (heldAt >= 0 ? heldR : recLow) >= rmask) break; // the ring is full: staged spills
+        w[sigOut] = slot;
+      }
+      r = x.engineReplayMessage(ep, ptr + i * REC_SIZE, n - i, ob);
+      const j = i + (r & 0xffff) - 1;
+      const head = w[at + j * 16];
+      if ((r & REPLAY_RING) !== 0 || !endsMessage(head & 0xff, head >>> 16)) break;
+      const e = at + j * 16;
+      const tl = stamp(w, e + W_LOCAL, hi0, lo0);
+      const msgLocal = tl > te ? tl : te;
+      if (!(msgLocal < due) || tl < fromRel || !(tl < inertTo)) break;
+      const feedNs = tl - stamp(w, e + W_EXCH, hi0, lo0);
+      let hold = false;
+      if (book && (r & REPLAY_SIGNAL) !== 0) {
+        if (!(feedNs >= minLat && feedNs <= maxLat) || (heldR >= 0 && tl < heldL) || (u8[slot + S.state] & State.valid) === 0) break;
+        hold = true;
+      }
+      // nothing below can refuse the message: it is finished here, as staged and holdBook would
+      r = 0;
+      events += j - i + 1;
+      if (msgLocal > dataEnd) dataEnd = msgLocal;
+      if (tl < te) clamped++;
+      lastLocalRel = tl;
+      if (feedIn !== undefined) {
+        feedIn[0] = this.baseAbs + te;
+        feedIn[1] = feedNs;
+        lat.observeFeed!();
+      }
+      if (hold) {
+        if (heldR >= 0) this.booksHeld++;
+        else this.held++;
+        heldR = recTail++;
+        heldL = tl;
+        heldT = msgLocal;
+        heldAt = slot;
+        if (this.depth > 0) this.writeLevels(k, slot);
+      }
+      lastLocal = msgLocal;
+      i = j + 1;
+    }
+    this.lastExch = lastExch;
+    this.events += events;
+    this.clampedLocal += clamped;
+    this.dataEnd = dataEnd;
+    this.lastLocalRel = lastLocalRel;
+    this.runR = r;
+    if (lastLocal === lastLocal) {
+      this.msgLocal = lastLocal;
+      this.msgWanted = true;
+    }
+    if (heldAt >= 0) {
+      this.recTail[k] = recTail;
+      this.heldR[k] = heldR;
+      this.heldL[k] = heldL;
+      this.heldT[k] = heldT;
+      // nothing reads the record the views point at until the runtime gets the held one: its slot may be reused
+      this.recLow[k] = heldR;
+      this.evT = heldT;
+      if (heldT > this.lastLocal) this.lastLocal = heldT;
+      this.mid[k] = (num64(this.ring.i32, heldAt + S.bestBid) + num64(this.ring.i32, heldAt + S.bestAsk)) / 2;
+    }
+    return i;
   }
 
   /** A queue entry of the current instrument at the message's local time; returns its index masked (its slot). */
@@ -695,14 +850,16 @@ export class Backtest {
   }
 
   /**
-   * The message just completed, stamped `tl` (the loop's clock) before inertTo, with feed latency `feedNs`: held back
+   * The message just completed, stamped lastLocalRel (the loop's clock) before inertTo, with feed latency msgFeed: held back
    * instead of queued when nothing is pending (no market event, agenda entry or tick), its feed is healthy, its book
    * valid, its latency inside the risk limits and its stamp no earlier than the message held before it. It is then
    * delivered as far as the loop is concerned (samples due by its delivery time, its mid); the runtime gets it when
    * the next message does not qualify, something is queued, or the run ends (flushBooks). False: queue it.
    */
-  private holdBook(tl: number, feedNs: number): boolean {
+  private holdBook(): boolean {
     const k = this.cur;
+    const tl = this.lastLocalRel;
+    const feedNs = this.msgFeed;
     if (this.head !== this.tail || this.agenda.size !== 0 || this.tickAt !== Infinity || this.pendingTick === this.pendingTick)
       return false;
     if (!(feedNs >= this.minLat && feedNs <= this.maxLat) || !this.health[k].healthy) return false;
