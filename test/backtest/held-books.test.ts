@@ -10,6 +10,7 @@ import { constantLatency, feedLatency, type LatencyModel } from '../../src/backt
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
 import { resolveRun } from '../../src/strategy/resolve';
+import { R } from '../../src/core/index';
 import { pacedTape, runOnTape, stateJson } from '../helpers/paced-tape';
 
 /** Trades on public trades only: every 40th a market order the way the latest book leans, flat again 25 trades on. */
@@ -58,7 +59,17 @@ const watcher = defineStrategy({
   },
 });
 
-const CASES: Array<{ name: string; def: StrategyDefinition; sets: string[]; latency: LatencyModel; queue: QueueModel }> = [
+const { words, rows } = pacedTape(300_000, 2000);
+const t0 = new BigInt64Array(words.buffer)[R.localTs / 8];
+
+const CASES: Array<{
+  name: string;
+  def: StrategyDefinition;
+  sets: string[];
+  latency: LatencyModel;
+  queue: QueueModel;
+  window?: { fromNs: bigint; toNs: bigint };
+}> = [
   {
     name: 'trades on public trades',
     def: tradeTaker as StrategyDefinition,
@@ -80,12 +91,33 @@ const CASES: Array<{ name: string; def: StrategyDefinition; sets: string[]; late
     latency: constantLatency(5e6, 5e6),
     queue: riskAverse,
   },
+  // no public trades read: the loop finishes runs of held messages on its own (heldRun), and must stop at the breach
+  {
+    name: 'halts on a feed-latency breach, reading no public trades',
+    def: watcher as StrategyDefinition,
+    sets: ['risk.maxFeedLatencyNs=2s'],
+    latency: feedLatency(4, 0, 3, 0),
+    queue: riskAverse,
+  },
+  {
+    name: 'replays a window of the tape',
+    def: watcher as StrategyDefinition,
+    sets: ['risk.maxFeedLatencyNs=5s'],
+    latency: feedLatency(4, 0, 3, 0),
+    queue: riskAverse,
+    window: { fromNs: t0 + 20_000_000_000n, toNs: t0 + 400_000_000_000n },
+  },
 ];
 
 async function run(everyBook: boolean, c: (typeof CASES)[number], words: Int32Array, rows: number) {
   const values = resolveRun(c.def, [], c.sets);
   const strategy: StrategyRun = { definition: c.def, params: values.params, settings: values.settings };
-  const { bt, rt: r, trace, actions } = await runOnTape({ strategy, latency: c.latency, queue: c.queue, everyBook }, words, rows);
+  const {
+    bt,
+    rt: r,
+    trace,
+    actions,
+  } = await runOnTape({ strategy, latency: c.latency, queue: c.queue, everyBook, ...c.window }, words, rows);
   const m = r.markets[0];
   const state = {
     phase: r.phase,
@@ -98,8 +130,6 @@ async function run(everyBook: boolean, c: (typeof CASES)[number], words: Int32Ar
   };
   return { trace, actions, state: stateJson(state), held: bt.booksHeld };
 }
-
-const { words, rows } = pacedTape(300_000, 2000);
 
 for (const c of CASES) {
   test(`holding book messages back changes nothing: ${c.name}`, async () => {
@@ -122,6 +152,9 @@ test('the cases reach what they are meant to test', async () => {
   const breach = await run(false, CASES[2], words, rows);
   assert.match(breach.state, /"phase":"HALTED"/);
   assert.match(breach.state, /breach\.feedLatency/);
+  const quiet = await run(false, CASES[3], words, rows);
+  assert.match(quiet.state, /"phase":"HALTED"/);
+  assert.match(quiet.state, /breach\.feedLatency/);
 });
 
 test.run();

@@ -49,7 +49,7 @@ export const stateJson = (x: unknown) =>
 
 /** One backtest over a tape: its runtime, its trace as JSON and every action with its local and decision times. */
 export async function runOnTape(
-  o: Pick<BacktestOptions, 'strategy' | 'latency' | 'queue' | 'everyTick' | 'everyBook' | 'onRuntime'>,
+  o: Pick<BacktestOptions, 'strategy' | 'latency' | 'queue' | 'everyTick' | 'everyBook' | 'onRuntime' | 'fromNs' | 'toNs'>,
   words: Int32Array,
   rows: number,
 ): Promise<{ bt: Backtest; rt: StrategyRuntime; trace: string; actions: string[] }> {
