@@ -340,9 +340,7 @@ export class StrategyRuntime {
 
   /** Points instrument `inst`'s views at another slot buffer (after it grew), its latest message at byte `base`. */
   attach(inst: number, slots: Slots, base: number): void {
-    const c = this.insts[inst].market.cursor;
-    c.slots = slots;
-    c.base = base;
+    this.insts[inst].market.cursor.point(slots, base);
   }
 
   /** Whether anything may read the Market views (signals, book): a handler that gets the market, or an observer. */
@@ -383,6 +381,8 @@ export class StrategyRuntime {
     const m = I.market;
     const c = m.cursor;
     c.base = base;
+    c.fields = c.slots.f64;
+    c.fieldAt = (base + S.fields) / 8;
     const w = c.slots.i32;
     // the stamps from their halves relative to the origin's: no bigint (rel(), written out: this is the hot path)
     const lw = (base + S.localTs) >> 2;

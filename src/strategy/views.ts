@@ -5,7 +5,7 @@
 // side after the other, `depth` of each) with the level counts of the two sides at LEVEL_COUNTS. The backtest keeps a
 // ring of such slots in the core's memory (the core writes each message's record straight into one: no copy);
 // live trading keeps one per instrument. Nothing here allocates per message.
-import { S, State, Field } from '../core/record';
+import { S, State, Field, SIG_FIELD_COUNT } from '../core/record';
 import type { Book, BookSide, InstrumentInfo, Market, Order, Position, RecentTrades, Signals, Trade } from './api';
 import { unrealisedTickLot, type PositionState } from './position';
 
@@ -96,11 +96,29 @@ export function num64(w: Int32Array, byteOffset: number): number {
   return (hi === 0 && lo >= 0) || (hi === -1 && lo < 0) ? lo : hi * TWO32 + (lo >>> 0);
 }
 
+/** What SignalsView reads before the first message: NaN for every signal field. */
+const NO_FIELDS = new Float64Array(SIG_FIELD_COUNT).fill(NaN);
+
 /** Where an instrument's latest message is: a slot of a Slots buffer. */
 export class Cursor {
   /** Byte offset of the slot; -1 before the first message. */
   base = -1;
+  /**
+   * The slot's signal fields: `fields[fieldAt + id]` (NO_FIELDS before the first message). SignalsView's getters are
+   * then one load, small enough that V8 always inlines them into the strategy's handler: a double returned by a call
+   * it does not inline is a new heap number, one per message for a strategy reading a signal.
+   */
+  fields: Float64Array = NO_FIELDS;
+  fieldAt = 0;
   constructor(public slots: Slots) {}
+
+  /** Points at byte `base` of `slots` (-1: no message yet). */
+  point(slots: Slots, base: number): void {
+    this.slots = slots;
+    this.base = base;
+    this.fields = base < 0 ? NO_FIELDS : slots.f64;
+    this.fieldAt = base < 0 ? 0 : (base + S.fields) / 8;
+  }
 }
 
 export class BookView implements Book {
@@ -173,7 +191,7 @@ export class SignalsView implements Signals {
 
   private field(id: number): number {
     const c = this.c;
-    return c.base < 0 ? NaN : c.slots.f64[(c.base + S.fields) / 8 + id];
+    return c.fields[c.fieldAt + id];
   }
   get l1(): number {
     return this.field(Field.l1);
