@@ -548,7 +548,10 @@ export class Backtest {
             return i;
           }
         }
+        // not in a merged replay (feedMerged's limit): it hands staged about a message a call, and heldRun's set-up
+        // then costs what it saves
         if (
+          lim === Infinity &&
           this.inertTo !== -Infinity &&
           this.head === this.tail &&
           ag.size === 0 &&
@@ -632,8 +635,8 @@ export class Backtest {
   }
 
   /**
-   * staged's loop for a run of messages that change nothing but what holdBook notes (nothing pending, no venue orders
-   * resting, no public trades wanted, a healthy feed, runtime.inertBookUntil ahead): the same work per message with
+   * staged's loop for a run of messages that change nothing but what holdBook notes (not a merged replay, nothing
+   * pending, no venue orders resting, no public trades wanted, a healthy feed, runtime.inertBookUntil ahead): the same work per message with
    * everything it reads and writes in locals, so a no-op strategy costs little more than the core. From record `i` of
    * `n` at byte `ptr` (a message starts there), it replays and finishes each message while staged would only hold it
    * back (a book message) or note it (a public trade), and returns the index of the first message it did not finish.
@@ -679,14 +682,10 @@ export class Backtest {
     let lastLocalRel = this.lastLocalRel;
     let lastLocal = NaN; // msgLocal of the last message finished here
     let r = 0;
-    const lim = this.limit;
     const toRel = this.toRel;
     while (i < n) {
       const p = at + i * 16;
-      if (lim !== Infinity || toRel !== Infinity) {
-        const tl0 = stamp(w, p + W_LOCAL, hi0, lo0);
-        if (tl0 > lim || tl0 >= toRel) break;
-      }
+      if (toRel !== Infinity && !(stamp(w, p + W_LOCAL, hi0, lo0) < toRel)) break;
       let te = stamp(w, p + W_EXCH, hi0, lo0);
       if (te < lastExch) te = lastExch;
       lastExch = te;
