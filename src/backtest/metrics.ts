@@ -132,7 +132,7 @@ export interface MarkoutMetrics {
 export interface ExposureMetrics {
   /** Largest |position|, over the samples and right after every fill (a run starts flat). */
   maxPositionLot: number | null;
-  /** Over the regular samples, so these are time averages. */
+  /** Over the regular samples, so these are time averages; the value figures below are over the same samples. */
   meanAbsPositionLot: number | null;
   medianAbsPositionLot: number | null;
   /** Largest |position|·price·tickSize·lotSize: at the mid for samples, at the fill price after fills. */
@@ -411,26 +411,36 @@ function markouts(trace: BacktestTrace): MarkoutMetrics[] {
 function exposure(trace: BacktestTrace): ExposureMetrics {
   const s = trace.series;
   const unit = trace.tickSize * trace.lotSize;
+  const fills = trace.fills;
+  // The lot and the value figures are over the same samples, every one of them, so mean value ≈ mean |position| ×
+  // price: a flat sample is worth 0 with or without a mid, and a held one without a mid (a gap in the book) is valued
+  // at the last mid seen, else at the last fill's price before it.
   const abs = new Float64Array(s.length);
-  const notional: number[] = [];
+  const notional = new Float64Array(s.length);
   let maxPos = 0,
     maxNotional = 0,
-    inMarket = 0;
+    inMarket = 0,
+    lastMid = NaN,
+    f = 0,
+    lastFillPrice = NaN;
   for (let i = 0; i < s.length; i++) {
     abs[i] = Math.abs(s.positionLot[i]) || 0;
     maxPos = Math.max(maxPos, abs[i]);
     if (abs[i] !== 0) inMarket++;
-    if (Number.isFinite(s.midTick[i])) notional.push(abs[i] * s.midTick[i] * unit);
+    if (Number.isFinite(s.midTick[i])) lastMid = s.midTick[i];
+    while (f < fills.length && fills[f].localTs <= s.ts[i]) lastFillPrice = fills[f++].priceTick;
+    const price = Number.isFinite(lastMid) ? lastMid : lastFillPrice;
+    notional[i] = abs[i] === 0 || !Number.isFinite(price) ? 0 : abs[i] * price * unit;
+    maxNotional = Math.max(maxNotional, notional[i]);
   }
   // Positions between samples: the running sum of fills, valued at the fill price.
   let pos = 0;
-  for (const f of trace.fills) {
-    pos += f.side === 'buy' ? f.qtyLot : -f.qtyLot;
+  for (const x of fills) {
+    pos += x.side === 'buy' ? x.qtyLot : -x.qtyLot;
     maxPos = Math.max(maxPos, Math.abs(pos));
-    maxNotional = Math.max(maxNotional, Math.abs(pos) * f.priceTick * unit);
+    maxNotional = Math.max(maxNotional, Math.abs(pos) * x.priceTick * unit);
   }
-  for (const x of notional) maxNotional = Math.max(maxNotional, x);
-  const any = s.length > 0 || trace.fills.length > 0;
+  const any = s.length > 0 || fills.length > 0;
   return {
     maxPositionLot: any ? maxPos : null,
     meanAbsPositionLot: mean(abs),

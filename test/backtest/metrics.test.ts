@@ -204,6 +204,39 @@ test('fills: turnover, volume, maker share, fill ratio, order ratios, fees and t
   close(m.exposure.timeInMarket, 1 / 3, 'time in market');
 });
 
+test('exposure: the lot and the value figures are over the same samples, a first sample without a mid included', () => {
+  // Nine samples; the first before any book (no mid, flat); 1 lot held in four of them at mid 300 ticks.
+  // tick 0.01 × lot 10 → 1 lot at 300 ticks = 30 quote. Mean |position| 4/9 lot, so the mean value is 4/9 × 30.
+  const m = computeMetrics(
+    trace({
+      tickSize: 0.01,
+      lotSize: 10,
+      series: {
+        intervalNs: S,
+        equity: [0, 0, 0, 0, 0, 0, 0, 0, 0],
+        position: [0, 0, 1, 1, 0, -1, -1, 0, 0],
+        mid: [NaN, 300, 300, 300, 300, 300, 300, 300, 300],
+      },
+    }),
+  ).exposure;
+  close(m.meanAbsPositionLot, 4 / 9, 'mean |position|');
+  close(m.meanNotionalQuote, (4 / 9) * 30, 'mean value = mean |position| × 30');
+  assert.is(m.medianAbsPositionLot, 0);
+  assert.is(m.medianNotionalQuote, 0, 'median value of the same samples: flat');
+  close(m.timeInMarket, 4 / 9, 'time in market');
+  assert.is(m.maxNotionalQuote, 30);
+});
+
+test('exposure: a position held through a gap in the book is valued at the last mid seen', () => {
+  // 2 lots throughout; the mid is 100 then missing then 110 → values 2, 2 (carried), 2.2 quote (tick 0.1, lot 0.1).
+  const e = computeMetrics(
+    trace({ tickSize: 0.1, lotSize: 0.1, series: { intervalNs: S, equity: [0, 0, 0], position: [2, 2, 2], mid: [100, NaN, 110] } }),
+  ).exposure;
+  close(e.meanNotionalQuote, (2 + 2 + 2.2) / 3, 'mean value');
+  close(e.medianNotionalQuote, 2, 'median value');
+  close(e.meanAbsPositionLot, 2, 'mean |position|');
+});
+
 test('trades: win rate, profit factor, holding times and exit reasons', () => {
   const t = computeMetrics(
     trace({
