@@ -77,11 +77,22 @@ export interface DrawdownMetrics {
   returnOverMdd: number | null;
 }
 
+/**
+ * Orders, cancels and the ratios are the strategy's own (its orders and their fills); the runtime's clean-up (its
+ * flatten at a halt or the stop, its cancel-all at a halt) is counted apart. `fills`, volume and turnover are every fill.
+ */
 export interface ActivityMetrics {
   days: number | null;
+  /** Every fill, the flatten's included. */
   fills: number;
+  /** Of them, fills of the runtime's flatten. */
+  flattenFills: number;
+  /** The strategy's places. */
   orders: number;
+  /** The strategy's cancels (each cancel-all one). */
   cancels: number;
+  /** Cancel-alls the runtime sent when it halted. */
+  haltCancels: number;
   rejects: number;
   /** Round trips per day. */
   tradesPerDay: number | null;
@@ -92,11 +103,11 @@ export interface ActivityMetrics {
   turnoverPerDayQuote: number | null;
   /** net / turnover × 1e4. */
   returnPerValueBps: number | null;
-  /** filledLot / postedLot. */
+  /** The strategy's filled lots / its posted lots. */
   fillRatio: number | null;
   /** Maker lots / filled lots. */
   makerShare: number | null;
-  /** orders / fills. */
+  /** orders / the strategy's fills. */
   orderToTrade: number | null;
   /** cancels / orders. */
   cancelRatio: number | null;
@@ -537,6 +548,10 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
   const exp = several ? portfolioExposure(trace) : exposure(trace);
   const base = exp.maxNotionalQuote ?? 0;
   const c = trace.counts;
+  const flattenFills = c.flattenFills ?? 0;
+  const ownFills = trace.fills.length - flattenFills;
+  const haltCancels = c.haltCancels ?? 0;
+  const ownCancels = c.cancels - haltCancels;
 
   const settings: Metrics['settings'] = {};
   for (const k of Object.keys(trace.settings).sort()) {
@@ -578,8 +593,10 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     activity: {
       days: days > 0 ? days : null,
       fills: trace.fills.length,
+      flattenFills,
       orders: c.orders,
-      cancels: c.cancels,
+      cancels: ownCancels,
+      haltCancels,
       rejects: c.rejects,
       tradesPerDay: perDay(trace.trades.length),
       fillsPerDay: perDay(trace.fills.length),
@@ -587,10 +604,10 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       turnoverQuote: turnover,
       turnoverPerDayQuote: perDay(turnover),
       returnPerValueBps: turnover > 0 ? (net / turnover) * 1e4 : null,
-      fillRatio: div(c.filledLot, c.postedLot),
+      fillRatio: div(c.filledLot - (c.flattenLot ?? 0), c.postedLot),
       makerShare: div(makerLot, volume),
-      orderToTrade: div(c.orders, trace.fills.length),
-      cancelRatio: div(c.cancels, c.orders),
+      orderToTrade: div(c.orders, ownFills),
+      cancelRatio: div(ownCancels, c.orders),
     },
     trades: trades(trace),
     markouts: markouts(trace),

@@ -199,11 +199,14 @@ function sig(x: number): string {
   return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9 ? String(Number(x.toPrecision(4))) : x.toPrecision(4);
 }
 
+/** "2 fills (1 by the flatten)", as the live summary says it. */
+export function fillsText(a: Pick<Metrics['activity'], 'fills' | 'flattenFills'>): string {
+  return `${plural(a.fills, 'fill')}${a.flattenFills ? ` (${a.flattenFills} by the flatten)` : ''}`;
+}
+
 function outcome(m: Metrics, ctx: ReportContext): Section {
   const st = m.strategy;
-  const rows: Row[] = [
-    row('round trips', int(m.trades.count), '', `${plural(m.activity.fills, 'fill')}, ${plural(m.activity.orders, 'order')}`),
-  ];
+  const rows: Row[] = [row('round trips', int(m.trades.count), '', `${fillsText(m.activity)}, ${plural(m.activity.orders, 'order')}`)];
   if (st) {
     rows.push(row('final phase', st.finalPhase));
     rows.push(st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc || '?'} UTC`) : row('halted', 'no'));
@@ -241,7 +244,7 @@ function instrumentsSection(m: Metrics, q: string): Section {
       quote(m.pnl.netQuote),
       q,
       `net; gross ${quote(m.pnl.grossQuote)}, fees ${quote(m.pnl.feesQuote)}, funding ${quote(m.pnl.fundingQuote)}; ` +
-        `${plural(m.activity.fills, 'fill')}, ${plural(m.trades.count, 'round trip')}; max value held ${quote(e.maxNotionalQuote)} ${q} (all instruments)`,
+        `${fillsText(m.activity)}, ${plural(m.trades.count, 'round trip')}; max value held ${quote(e.maxNotionalQuote)} ${q} (all instruments)`,
     ),
   );
   return { title: 'Instruments (PnL, fees and exposure of each)', rows };
@@ -349,9 +352,19 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: 'Activity',
       rows: [
-        row('fills', int(a.fills)),
-        row('orders', int(a.orders)),
-        row('cancels', int(a.cancels)),
+        row(
+          'fills',
+          int(a.fills),
+          '',
+          a.flattenFills ? `${int(a.flattenFills)} by the flatten; the ratios below count the strategy's own` : undefined,
+        ),
+        row('orders', int(a.orders), '', a.flattenFills ? "the strategy's (the flatten is the runtime's)" : undefined),
+        row(
+          'cancels',
+          int(a.cancels),
+          '',
+          a.haltCancels ? `the strategy's; and ${plural(a.haltCancels, 'cancel-all')} at the halt` : undefined,
+        ),
         row('rejects', int(a.rejects)),
         perDay('round trips per day', a.tradesPerDay, (x) => num(x, 2), '/day'),
         perDay('fills per day', a.fillsPerDay, (x) => num(x, 2), '/day'),
@@ -359,9 +372,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('turnover', quote(a.turnoverQuote), q),
         perDay('turnover per day', a.turnoverPerDayQuote, quote, `${q}/day`),
         row('return per value traded', num(a.returnPerValueBps, 3), 'bps'),
-        row('fill ratio', pct(a.fillRatio), '%', 'filled / posted lots'),
+        row('fill ratio', pct(a.fillRatio), '%', a.flattenFills ? "filled / posted lots, the strategy's orders" : 'filled / posted lots'),
         row('maker share', pct(a.makerShare), '%', 'of filled lots'),
-        row('order-to-trade', num(a.orderToTrade, 2), '×', 'orders / fills'),
+        row('order-to-trade', num(a.orderToTrade, 2), '×', a.flattenFills ? "orders / the strategy's fills" : 'orders / fills'),
         row('cancel ratio', pct(a.cancelRatio), '%', 'cancels / orders'),
       ],
     },

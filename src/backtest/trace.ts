@@ -50,9 +50,16 @@ export interface OrderCounts {
   orders: number;
   cancels: number;
   rejects: number;
-  /** Lots asked for by every place, and lots filled. */
+  /** Lots asked for by every place, and lots filled (the flatten's too). */
   postedLot: number;
   filledLot: number;
+  /**
+   * The runtime's own clean-up, counted in the figures above but not the strategy's doing (./runtime-cleanup):
+   * fills of its flatten and their lots, and cancel-alls it sent at a halt. Absent: not counted (taken as 0).
+   */
+  flattenFills?: number;
+  flattenLot?: number;
+  haltCancels?: number;
 }
 
 /** A series the strategy recorded with ctx.record: points at ns since the trace's first record. */

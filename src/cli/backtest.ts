@@ -23,6 +23,7 @@ import { readSessionOrders, roundTrips, liveIntents, type Intent } from '../back
 import { compareIntents, formatParity, liveFills, type FillSeen, type ParityReport } from '../backtest/parity';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
 import { computeMetrics, traceEndNs } from '../backtest/metrics';
+import { RuntimeCleanup } from '../backtest/runtime-cleanup';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
@@ -532,6 +533,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const orderNo = new Map<string, number>();
   // what obi-ofi's signal did, for "why no trades" (another strategy's counters speak for themselves)
   const watch = params.name === 'obi-ofi' ? new SignalWatch(params.config as unknown as StrategyConfig) : null;
+  // the runtime's flatten and halt cancel-all, counted apart from the strategy's orders
+  const cleanup = new RuntimeCleanup();
   const run: RunOptions = {
     strategy: {
       definition: params.strategy.definition,
@@ -555,7 +558,12 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     toNs: parityTo,
     endNs: stopNs !== null && parityTo === stopNs + 1n ? stopNs : undefined,
     feedShiftNs,
-    onRuntime: watch ? (rt) => (rt.observer = (m) => watch.observe(m)) : undefined,
+    onRuntime: (rt) => {
+      cleanup.runtime(rt);
+      if (watch) rt.observer = (m) => watch.observe(m);
+    },
+    onAction: (_t, a) => cleanup.action(a),
+    onEvent: (_t, e) => cleanup.event(e),
   };
   // several instruments: each charged the funding recorded for it (a flat --funding applies to each)
   const fundings =
@@ -567,6 +575,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     const several = symbols.length > 1;
     const named = (inst: number) => (several ? { symbol: symbols[inst] } : {});
     run.onAction = (t: bigint, a: Action, decidedTs: bigint, inst: number) => {
+      cleanup.action(a);
       const at = { localTs: t, decidedTs, ...named(inst) };
       if (a.type === 'place') {
         orderNo.set(a.clientOid, orderNo.size + 1);
@@ -586,6 +595,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
       else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ ...at, type: a.type });
     };
     run.onEvent = (t: bigint, e: Event, inst: number) => {
+      cleanup.event(e);
       if (e.type === 'fill') fillsSeen.push({ localTs: t, side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot, ...named(inst) });
     };
     if (answers) run.venue = (answerAt) => (venue = new RecordedVenue(answers, answerAt));
@@ -611,6 +621,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   }
+  cleanup.apply(trace.counts);
   const metrics = computeMetrics(trace);
   const report = runReport({
     symbol,

@@ -69,7 +69,7 @@ export function summarise(m: Metrics, report: RunReport | null): Summary {
       key: 'fills',
       label: 'Fills',
       value: count(a.fills),
-      note: `${plural(a.orders, 'order')}, ${plural(t.count, 'round trip')}`,
+      note: `${a.flattenFills ? `${a.flattenFills} by the flatten, ` : ''}${plural(a.orders, 'order')}, ${plural(t.count, 'round trip')}`,
     },
     {
       key: 'maker',
