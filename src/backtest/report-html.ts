@@ -356,7 +356,9 @@ function outcomeLines(m: Metrics, ctx: ReportContext): string[] {
   const out: string[] = [];
   const halted = m.strategy?.halted;
   if (halted) out.push(`Halted at ${halted.atUtc || '?'} UTC: ${ctx.halt ? findingLine(ctx.halt) : halted.reason}`);
-  if (m.trades.count === 0 && ctx.findings?.length) out.push(`Why no trades: ${ctx.findings.map(findingLine).join(' · ')}`);
+  // the halt is the reason when it came first; what the counters saw happened before it
+  if (m.trades.count === 0 && ctx.findings?.length)
+    out.push(`Why no trades${halted ? ' before the halt' : ''}: ${ctx.findings.map(findingLine).join(' · ')}`);
   return out;
 }
 

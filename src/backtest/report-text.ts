@@ -214,10 +214,22 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   if (ctx.halt) rows.push(line(`halted: ${findingLine(ctx.halt)}`));
   else if (st?.halted) rows.push(line(`halted: ${st.halted.reason}`));
   const f = ctx.findings ?? [];
-  if (f.length) {
-    rows.push(line(m.trades.count === 0 ? 'why no trades:' : 'what stopped entries:'));
-    for (const x of f) rows.push(line(`  ${findingLine(x)}`));
-  } else if (st && m.trades.count > 0) rows.push(line('no entry was blocked by a gate, the cost hurdle or a risk limit'));
+  const a = m.activity;
+  // a halt that stopped trading is the reason, said first; what the counters saw is what happened before it
+  const halted = st?.halted != null;
+  const blockers = ctx.strategy && ctx.strategy.name !== 'obi-ofi' ? 'a risk limit' : 'a gate, the cost hurdle or a risk limit';
+  if (halted && m.trades.count === 0 && a.fills > a.flattenFills)
+    rows.push(
+      line(
+        `no round trip closed by the strategy: the halt stopped trading ${a.flattenFills ? 'and its flatten closed the position' : 'with the position open'}${f.length ? '; what stopped entries before it:' : ''}`,
+      ),
+    );
+  else if (halted && m.trades.count === 0) rows.push(line(`why no trades: the halt stopped trading${f.length ? '; before it:' : ''}`));
+  else if (halted && f.length) rows.push(line('what stopped entries: the halt; before it:'));
+  else if (halted && st && m.trades.count > 0) rows.push(line(`entries stopped at the halt; before it none was blocked by ${blockers}`));
+  else if (f.length) rows.push(line(m.trades.count === 0 ? 'why no trades:' : 'what stopped entries:'));
+  else if (st && m.trades.count > 0) rows.push(line(`no entry was blocked by ${blockers}`));
+  for (const x of f) rows.push(line(`  ${findingLine(x)}`));
   return { title: 'Outcome', rows };
 }
 

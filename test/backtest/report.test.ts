@@ -6,6 +6,7 @@ import { computeMetrics, traceEndNs } from '../../src/backtest/metrics';
 import { formatReport } from '../../src/backtest/report-text';
 import { downsample, esc, htmlReport, MAX_POINTS } from '../../src/backtest/report-html';
 import type { BacktestTrace, FillRow } from '../../src/backtest/trace';
+import type { Finding } from '../../src/format/findings';
 
 const S = 1_000_000_000;
 const T0 = 1_704_067_200_000_000_000n; // 2024-01-01T00:00:00Z
@@ -200,7 +201,7 @@ test('text: with the run context, money in the quote currency, the outcome, the 
   assert.match(out, /\n {2}halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.50 USDT\n/);
   assert.match(
     out,
-    /\n {2}what stopped entries:\n {4}gates\.maxSpreadTicks blocked 12,345 entries: the spread was wider than 2 ticks; try --set gates\.maxSpreadTicks=5\n/,
+    /\n {2}what stopped entries: the halt; before it:\n {4}gates\.maxSpreadTicks blocked 12,345 entries: the spread was wider than 2 ticks; try --set gates\.maxSpreadTicks=5\n/,
   );
   assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}entry\.threshold +0\.4 {2}x +\* preset demo\n {2}exit\.timeStopNs +5 s\n/);
   assert.not.match(out, /\bquote\b/);
@@ -208,6 +209,34 @@ test('text: with the run context, money in the quote currency, the outcome, the 
   assert.ok(html.includes('<td>entry.threshold</td><td class="v">0.4</td><td class="u">x</td><td class="n">* preset demo · θ_in</td>'));
   assert.ok(html.includes('net '), 'summary line');
   assert.ok(html.includes('USDT'));
+});
+
+/** The Outcome section of a halted run of `trades` round trips and `fills` fills, `flattenFills` of them the flatten's. */
+function haltedOutcome(trades: number, fills: number, flattenFills: number, findings: Finding[] = []): string {
+  const t = run(600);
+  t.trades = t.trades.slice(0, trades);
+  t.fills = t.fills.slice(0, fills);
+  t.counts = { ...t.counts, flattenFills };
+  t.strategy = { phase: 'HALTED', haltReason: 'risk breach (dailyLoss): x', haltedNs: T0 + 60n * BigInt(S), counters: {} };
+  const halt = { parameter: 'risk.maxDailyLossQuote', text: 'risk limit: the loss since the UTC day began passed 0.0100 USDT' };
+  const out = formatReport(computeMetrics(t), { currency: 'USDT', halt, findings });
+  return out.slice(out.indexOf('Outcome'), out.indexOf('\nPnL'));
+}
+
+test('text: a halt is the reason trading stopped, never contradicted by the lines after it', () => {
+  // a round trip closed, then the daily loss limit halted the session
+  const after = haltedOutcome(1, 3, 1);
+  assert.match(after, /halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.0100 USDT\n/);
+  assert.match(after, /\n {2}entries stopped at the halt; before it none was blocked by a gate, the cost hurdle or a risk limit\n/);
+  assert.not.match(after, /\n {2}no entry was blocked/);
+  // entered once, halted, the flatten closed the position: no round trip of the strategy's, and no "no entry signal"
+  const entered = haltedOutcome(0, 2, 1);
+  assert.match(entered, /round trips +0 +2 fills \(1 by the flatten\), \d+ orders?\n/);
+  assert.match(entered, /\n {2}no round trip closed by the strategy: the halt stopped trading and its flatten closed the position\n/);
+  assert.not.match(entered, /why no trades|no entry/);
+  // never entered: the halt is the reason, what the counters saw came before it
+  const never = haltedOutcome(0, 0, 0, [{ count: 3, parameter: 'gates.maxSpreadTicks', text: 'the spread was wider than 2 ticks' }]);
+  assert.match(never, /\n {2}why no trades: the halt stopped trading; before it:\n {4}gates\.maxSpreadTicks blocked 3 entries/);
 });
 
 test('text: fee share is n/a when the gross P&L is about zero', () => {
