@@ -16,7 +16,7 @@ export interface Finding {
   /** Why, in words: "the spread was wider than 2 ticks". */
   text: string;
   /** A value that would let more through: rendered as "try --set parameter=value". */
-  suggest?: { parameter: string; value: string };
+  suggest?: { parameter: string; value: string; also?: ReadonlyArray<{ parameter: string; value: string }> };
 }
 
 /** "gates.maxSpreadTicks blocked 12,345 entries: the spread was wider than 2 ticks; try --set gates.maxSpreadTicks=5". */
@@ -26,6 +26,7 @@ export function findingLine(f: Finding): string {
   const one = noun === 'entries' ? 'entry' : noun.replace(/s$/, '');
   const n = f.count !== undefined ? `${f.verb ?? 'blocked'} ${count(f.count)} ${f.count === 1 ? one : noun}` : '';
   const head = [who, n].filter(Boolean).join(' ');
-  const tryIt = f.suggest ? `; try --set ${f.suggest.parameter}=${f.suggest.value}` : '';
+  // `also`: the other parameters the value needs changed with it (a rule between them), each its own --set
+  const tryIt = f.suggest ? `; try ${[f.suggest, ...(f.suggest.also ?? [])].map((x) => `--set ${x.parameter}=${x.value}`).join(' ')}` : '';
   return `${head ? `${head}: ` : ''}${f.text}${tryIt}`;
 }

@@ -94,6 +94,28 @@ function nice(x: number): string {
   return String(Number((Math.round(x / 10 ** p) * 10 ** p).toPrecision(2)));
 }
 
+/**
+ * An entry.threshold the signal did reach (about 80 % of the largest |x| seen, so below it), with what obi-ofi's rules
+ * then ask of the others: exit.threshold inside ±entry.threshold (lowered in the same proportion as the entry's when
+ * it is not), cooldown.resetThreshold ≤ entry.threshold. Null when no such value is below the threshold set now.
+ */
+export function thresholdBelow(c: StrategyConfig, maxAbs: number): (Finding['suggest'] & object) | null {
+  const entry = Number(nice(maxAbs * 0.8));
+  if (!(entry > 0 && entry < maxAbs && entry < c.entry.threshold)) return null;
+  const also: Array<{ parameter: string; value: string }> = [];
+  const exit = c.exit.threshold;
+  if (!(exit < entry && exit > -entry)) {
+    // keep θ_out where it sat between −θ_in and θ_in, else halfway to 0
+    const share = c.entry.threshold > 0 && Math.abs(exit) < c.entry.threshold ? exit / c.entry.threshold : exit >= 0 ? 0.5 : -0.5;
+    let v = Number(nice(Math.abs(entry * share)));
+    if (!(v < entry)) v = Number(nice(entry * 0.5)); // rounding to two digits met the entry
+    also.push({ parameter: 'exit.threshold', value: String(share < 0 ? -v : v) });
+  }
+  const reset = c.cooldown?.resetThreshold ?? null;
+  if (reset !== null && !(reset <= entry)) also.push({ parameter: 'cooldown.resetThreshold', value: String(entry) });
+  return { parameter: 'entry.threshold', value: String(entry), ...(also.length ? { also } : {}) };
+}
+
 interface Blocker {
   counter: string;
   parameter?: string;
@@ -214,12 +236,12 @@ export function explainEntries(o: EntryInput): Finding[] {
       },
     ];
   if (s.beyond === 0) {
-    const lower = s.maxAbs !== null && s.maxAbs > 0 ? Math.max(s.maxAbs * 0.8, Math.abs(c.exit.threshold) * 1.01) : null;
+    const suggest = s.maxAbs !== null && s.maxAbs > 0 ? thresholdBelow(c, s.maxAbs) : null;
     return [
       {
         parameter: 'entry.threshold',
         text: `${x} never reached ±${theta}: the largest |x| was ${fixed(s.maxAbs, 3)}`,
-        ...(lower !== null && lower < theta ? { suggest: { parameter: 'entry.threshold', value: nice(lower) } } : {}),
+        ...(suggest ? { suggest } : {}),
       },
     ];
   }

@@ -91,7 +91,7 @@ test('config errors name the file, the line and column, or the nearest parameter
   assert.is(resolveParams({ preset: 'demo', configFile: low }).config.entry.threshold, 0.3);
   fails(
     () => resolveParams({ configFile: low }),
-    `--config ${low}, line 1: strategy config: entry.threshold must be a number > exit.threshold, got 0.3`,
+    `--config ${low}, line 1: strategy config: entry.threshold must be a number > exit.threshold (0.5), got 0.3`,
   );
 });
 

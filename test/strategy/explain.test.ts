@@ -54,6 +54,34 @@ test('nothing blocked, nothing traded: what the signal did', () => {
   assert.equal(explainEntries({ config, counters: {}, trades: 3, fills: 6, signals: run.stats }), [], 'traded, nothing blocked');
 });
 
+test('a threshold the signal never reached: the suggestion is below the largest |x| and passes the rules between parameters', () => {
+  const defaults = nest(resolveRun(builtinNamed('obi-ofi')!.definition, [], []).values) as unknown as StrategyConfig;
+  const w = new SignalWatch(defaults);
+  for (const x of [0.1, -0.202, 0.05]) w.observe(sig(x));
+  const [f] = explainEntries({ config: defaults, counters: {}, trades: 0, fills: 0, signals: w.stats });
+  // 80 % of 0.202 is 0.1616 → 0.16; exit.threshold 0.5 must go below it, in proportion (0.5 of 2 → 0.04 of 0.16)
+  assert.is(
+    findingLine(f),
+    'entry.threshold: x (signal.source z) never reached ±2: the largest |x| was 0.202; try --set entry.threshold=0.16 --set exit.threshold=0.04',
+  );
+  const sets = [f.suggest!, ...(f.suggest!.also ?? [])].map((x) => `${x.parameter}=${x.value}`);
+  const applied = nest(resolveRun(builtinNamed('obi-ofi')!.definition, [], sets).values) as unknown as StrategyConfig;
+  assert.is(applied.entry.threshold, 0.16);
+  assert.ok(applied.entry.threshold < 0.202, 'the signal reaches it');
+  // the suggestion applied and the same signal: no suggestion of the same value again
+  const again = new SignalWatch(applied);
+  for (const x of [0.1, -0.202, 0.05]) again.observe(sig(x));
+  assert.is(
+    explainEntries({ config: applied, counters: {}, trades: 0, fills: 0, signals: again.stats })[0].parameter,
+    'entry.confirmCount',
+  );
+  // the rule's message names the other parameter's value
+  assert.throws(
+    () => resolveRun(builtinNamed('obi-ofi')!.definition, [], ['entry.threshold=0.15']),
+    /entry\.threshold must be a number > exit\.threshold \(0\.5\), got 0\.15/,
+  );
+});
+
 test('halts: the risk limit in words and the parameter behind it; a kill switch is an ordinary stop', () => {
   assert.is(explainHalt('kill switch', config), null);
   assert.is(explainHalt(null, config), null);

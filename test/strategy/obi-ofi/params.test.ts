@@ -62,7 +62,7 @@ test('JSON base then key=value overrides, in order; durations take ns or a unit;
 test('cross-field rule: entry.threshold must be > exit.threshold', () => {
   const e = fails(
     () => resolveConfig({}, ['entry.threshold=0.2']),
-    'strategy config: entry.threshold must be a number > exit.threshold, got 0.2',
+    'strategy config: entry.threshold must be a number > exit.threshold (0.5), got 0.2',
   );
   assert.instance(e, ConfigError);
   assert.is((e as ConfigError).field, 'entry.threshold');

@@ -275,7 +275,8 @@ export function configOf(p: Readonly<Record<string, unknown>>): ObiOfiConfig {
 /** The rules between parameters (θ_out inside ±θ_in, …) and against the operator's position limit. */
 export function validate(p: ObiOfiParams, limits: RiskLimits): ParamProblem | null {
   const c = configOf(p);
-  if (!(c.entry.threshold > c.exit.threshold)) return { param: 'entry.threshold', message: 'must be a number > exit.threshold' };
+  if (!(c.entry.threshold > c.exit.threshold))
+    return { param: 'entry.threshold', message: `must be a number > exit.threshold (${c.exit.threshold})` };
   // θ_out > −θ_in keeps the flat zone of a long and the entry zone of a short apart (a short signal always exits a long).
   if (!(c.exit.threshold > -c.entry.threshold)) return { param: 'exit.threshold', message: 'must be a number > -entry.threshold' };
   if (c.cooldown.resetThreshold !== null && !(c.cooldown.resetThreshold <= c.entry.threshold))
