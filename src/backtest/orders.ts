@@ -125,3 +125,12 @@ export function liveIntents(orders: OrderRecord[], symbols?: readonly string[]):
   }
   return out;
 }
+
+/**
+ * One session's own records: those stamped from its start up to the next session's start in the same directory (a
+ * directory `demo --out` or `live --record` wrote into more than once holds every session's order log, interleaved by
+ * time only). `toNs` null: the newest session, to the end of the log.
+ */
+export function ordersBetween(orders: readonly OrderRecord[], fromNs: bigint, toNs: bigint | null): OrderRecord[] {
+  return orders.filter((o) => o.localTs >= fromNs && (toNs === null || o.localTs < toNs));
+}

@@ -27,6 +27,8 @@ export interface ParityReport {
    * from an order the session placed otherwise, never reached, and answered orders the log has no place of), or the
    * simulated venue (an order log from before answers were recorded in full).
    */
+  /** The session checked (its file and start), and how many other sessions its directory holds (--session picks one). */
+  session?: { file: string; startedNs: string; startedUtc: string; others: number };
   answers?:
     { venue: 'simulated' } | { venue: 'recorded'; recorded: number; delivered: number; withheld: number; pending: number; orphans: number };
 }
@@ -126,6 +128,10 @@ export function formatParity(p: ParityReport): string {
     // the same decision times are a condition of a match; what differs is how long live took to send the action
     `  live sent each action a median ${millis(p.timing.medianNs)} (max ${millis(p.timing.maxNs)}) after the signal or tick it was decided on; the backtest sends at once`,
   ];
+  if (p.session)
+    lines.push(
+      `  session: started ${p.session.startedUtc} (${p.session.file})${p.session.others ? `, its own orders only; the directory holds ${p.session.others === 1 ? '1 other session' : `${p.session.others} other sessions`} (--session NS picks one)` : ''}`,
+    );
   const a = p.answers;
   if (a?.venue === 'recorded')
     lines.push(

@@ -19,10 +19,10 @@ import { listParquet } from '../capture/recover';
 import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
-import { readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
+import { ordersBetween, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
 import { compareIntents, formatParity, liveFills, type FillSeen, type ParityReport } from '../backtest/parity';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
-import { computeMetrics, traceEndNs } from '../backtest/metrics';
+import { computeMetrics, traceEndNs, utc } from '../backtest/metrics';
 import { RuntimeCleanup } from '../backtest/runtime-cleanup';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
@@ -121,6 +121,13 @@ export const BACKTEST = {
     parity: {
       type: 'boolean',
       description: 'compare with the recorded live session under <dir>/_orders (its parameters, fees and recorded latency)',
+      group: 'report',
+    },
+    session: {
+      type: 'string',
+      arg: 'NS',
+      defaultText: 'the newest',
+      description: 'with --parity: the session to check, by its start as its file under <dir>/_orders names it (session-NS.json)',
       group: 'report',
     },
     'skip-damaged': {
@@ -351,6 +358,27 @@ export function latestSession(root: string, symbol: string | ((symbols: string[]
   return null;
 }
 
+/** Every session under <root>/_orders, oldest first: its file and start (ns since the epoch). */
+export function sessionsUnder(root: string): Array<{ path: string; startedNs: bigint }> {
+  const dir = join(root, '_orders');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => /^session-\d+\.json$/.test(n) && statSync(join(dir, n)).isFile())
+    .map((n) => ({ path: join(dir, n), startedNs: BigInt(/^session-(\d+)\.json$/.exec(n)![1]) }))
+    .sort((a, b) => (a.startedNs < b.startedNs ? -1 : a.startedNs > b.startedNs ? 1 : 0));
+}
+
+/**
+ * The span of `session` among the sessions of its directory: from its start to the next one's (null: the newest), and
+ * how many others the directory holds.
+ */
+export function sessionSpan(root: string, session: RecordedSession): { fromNs: bigint; toNs: bigint | null; others: number } {
+  const all = sessionsUnder(root);
+  const fromNs = BigInt(session.startedNs);
+  const next = all.find((s) => s.startedNs > fromNs);
+  return { fromNs, toNs: next?.startedNs ?? null, others: all.length - 1 };
+}
+
 /** --parity: the strategy the session traded (its built-in, or its file as the session named it), unless --strategy says. */
 export function parityStrategySpec(session: SessionFile, flag: string | undefined): string | undefined {
   if (flag !== undefined || !session.strategy) return flag;
@@ -408,12 +436,16 @@ export function paritySession(
   files: readonly ReplayFile[],
   requested: readonly string[] | undefined,
   root: string,
+  startedNs?: string,
 ): { chosen: Array<{ symbol: string; files: ReplayFile[] }>; session: RecordedSession } {
   const held = new Set(files.map((f) => f.meta.symbol));
   if (requested?.length) chooseSymbols(files, requested, undefined); // the input must hold what was asked for
-  const session = requested?.length
-    ? latestSession(root, (list) => requested.every((s) => list.includes(s)))
-    : latestSession(root, (list) => list.every((s) => held.has(s)));
+  const session =
+    startedNs !== undefined
+      ? namedSession(root, startedNs)
+      : requested?.length
+        ? latestSession(root, (list) => requested.every((s) => list.includes(s)))
+        : latestSession(root, (list) => list.every((s) => held.has(s)));
   if (!session) {
     const named = requested?.length ? requested : [...held];
     throw new Error(
@@ -424,6 +456,28 @@ export function paritySession(
   if (requested?.length && list.length > requested.length)
     process.stderr.write(`--parity: the session traded ${list.join(', ')}: replaying every symbol of it\n`);
   return { chosen: chooseSymbols(files, list, undefined), session };
+}
+
+/** --session NS: that session's file, or a usage error listing the sessions there are. */
+function namedSession(root: string, startedNs: string): RecordedSession {
+  const ns = startedNs.replace(/^session-/, '').replace(/\.json$/, '');
+  const all = sessionsUnder(root);
+  const hit = all.find((s) => String(s.startedNs) === ns);
+  if (!hit)
+    throw new UsageError(
+      `--session ${startedNs}: no such session under ${dirText(root)}_orders; there: ${all.length ? all.map((s) => `${s.startedNs} (${utc(s.startedNs)})`).join(', ') : 'none'}`,
+    );
+  return { ...(readJsonFile(hit.path, 'recorded session').value as SessionFile), path: hit.path };
+}
+
+/** "checking the session started …; the directory holds 1 other session (…): --session NS picks one". */
+export function sessionNote(session: RecordedSession, span: { fromNs: bigint; others: number }, root: string): string {
+  const others = sessionsUnder(root).filter((s) => s.startedNs !== span.fromNs);
+  return (
+    `--parity: checking the session started ${utc(span.fromNs)} (${basename(session.path)}), its own orders only; ` +
+    `${dirText(root)} holds ${others.length === 1 ? '1 other session' : `${others.length} other sessions`} ` +
+    `(started ${others.map((s) => `${utc(s.startedNs)}: --session ${s.startedNs}`).join(', ')})`
+  );
 }
 
 /** What answered the --parity replay: the session's own answers (how many were handed over, withheld, left) or the simulation. */
@@ -443,6 +497,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     .map((x) => x.trim())
     .filter((x) => x !== '');
   const skipDamaged = values['skip-damaged'] === true;
+  if (values.session !== undefined && !values.parity)
+    throw new UsageError(`--session ${values.session} picks the session --parity checks: add --parity`);
   if (values.report) checkWritableFile('--report', values.report);
   const fromNs = values.from ? parseTime('--from', values.from) : undefined;
   const toNs = values.to ? parseTime('--to', values.to) : undefined;
@@ -452,7 +508,9 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   // --parity replays a session, every symbol of it in its order, found before its strategy; otherwise the strategy's
   // declaration may pick the symbols
   const root = recordingRoot(resolve(input0.files[0].path));
-  const { chosen: parityChosen, session } = values.parity ? paritySession(input0.files, requested, root) : { chosen: null, session: null };
+  const { chosen: parityChosen, session } = values.parity
+    ? paritySession(input0.files, requested, root, values.session)
+    : { chosen: null, session: null };
   let chosen = parityChosen;
   // --parity: the exact bundle the session stored beside it, else the session's strategy if its bundle is the same, or
   // a refusal, before its parameters are read as another strategy's
@@ -486,7 +544,11 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     feedShiftNs,
   );
   const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
-  const orders = await readSessionOrders(root, symbols);
+  // --parity compares the chosen session's own records: a directory written into more than once holds other sessions'
+  const span = session ? sessionSpan(root, session) : null;
+  const allOrders = await readSessionOrders(root, symbols);
+  const orders = span && span.others > 0 ? ordersBetween(allOrders, span.fromNs, span.toNs) : allOrders;
+  if (span && span.others > 0) process.stderr.write(`${sessionNote(session!, span, root)}\n`);
   const trips = roundTrips(orders);
   // --parity hands the runtime the session's own answers where live handed them over; a log written before answers
   // carried the strategy clock and fills their fee can only be answered by the simulated venue
@@ -554,7 +616,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     amendKeepsQueue: values['amend-keeps-queue'] === true,
     sampleNs,
     funding: await fundingSource(values.funding, root, symbol, chosen[0].files[0].meta.inst_type),
-    fromNs,
+    // several sessions in the directory: the replay starts where the chosen one did (the market data before it is another's)
+    fromNs: fromNs ?? (span && span.others > 0 ? span.fromNs : undefined),
     toNs: parityTo,
     endNs: stopNs !== null && parityTo === stopNs + 1n ? stopNs : undefined,
     feedShiftNs,
@@ -645,6 +708,9 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     const p: ParityReport = {
       ...compareIntents(live, bt, liveFills(orders, symbols), fillsSeen),
       answers: answerStats(answers, venue),
+      ...(session && span
+        ? { session: { file: basename(session.path), startedNs: session.startedNs, startedUtc: utc(span.fromNs), others: span.others } }
+        : {}),
     };
     if (values.json) console.log(json({ metrics: report.json, parity: p }));
     else console.log(`${formatReport(metrics, report.ctx)}\n${formatParity(p)}`);
