@@ -3,7 +3,49 @@
 // (a fill that came out differently, a timer, a decision only one side took).
 import type { Intent, OrderRecord } from './orders';
 import { OrderEvent } from '../live/orderlog';
-import { millis } from '../format/numbers';
+import { NA, duration, groupThousands, millis } from '../format/numbers';
+import { utc } from './metrics';
+import { paramValue } from '../format/params';
+
+/**
+ * How the report writes prices: the instrument's tick (each symbol's, in a session of several) and quote currency.
+ * Without it prices stay in ticks.
+ */
+export interface ParityUnits {
+  tickSize: number | ((symbol: string | undefined) => number);
+  currency: string;
+}
+
+/** A parameter whose value in the replay is not the session's (a --set, --config or --preset over it). */
+export interface ParamChange {
+  parameter: string;
+  session: unknown;
+  replay: unknown;
+  source: string;
+  /** The parameter's unit (ns: shown as a duration). */
+  unit?: string;
+}
+
+/** Decimals a tick size needs: 0.1 → 1, 0.01 → 2, 5 → 0, 1e-7 → 7. */
+export function tickDecimals(tick: number): number {
+  for (let dp = 0; dp <= 12; dp++) if (Math.abs(Math.round(tick * 10 ** dp) - tick * 10 ** dp) < 1e-9 * 10 ** dp) return dp;
+  return 12;
+}
+
+/** A price of `ticks` as the venue shows it ("89,999.9 USDT"), or "N ticks" without units. */
+export function priceText(ticks: number, units: ParityUnits | undefined, symbol?: string): string {
+  if (!units) return `${ticks} ticks`;
+  const tick = typeof units.tickSize === 'number' ? units.tickSize : units.tickSize(symbol);
+  return `${groupThousands((ticks * tick).toFixed(tickDecimals(tick)))} ${units.currency}`;
+}
+
+/** ns since the epoch as UTC to the microsecond: "2026-12-06T20:24:25.875615Z". */
+export function utcMicros(ns: bigint): string {
+  const iso = utc(ns);
+  if (!iso) return String(ns);
+  const us = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n) / 1000n;
+  return `${iso.slice(0, 19)}.${String(us).padStart(6, '0')}Z`;
+}
 
 export interface FillSeen {
   localTs: bigint;
@@ -20,7 +62,9 @@ export interface ParityReport {
   matched: number;
   /** |backtest − live| time over the matched decisions, ns: the live stamp is the wall clock when the action left
    * the machine, the backtest's the event time it was decided at (the decision times themselves must be equal). */
-  timing: { maxNs: number; medianNs: number };
+  timing: { maxNs: number | null; medianNs: number | null };
+  /** The replay's parameters that are not the session's: the likeliest cause of any divergence (absent: none). */
+  changed?: ParamChange[];
   divergence: null | { index: number; live: Intent | null; backtest: Intent | null; differs: string[]; cause: string };
   /**
    * What answered the replay's orders: the session's own answers (how many it recorded, were handed over, withheld
@@ -35,26 +79,33 @@ export interface ParityReport {
 
 const TERMS = ['symbol', 'type', 'side', 'priceTick', 'qtyLot', 'force', 'orderType', 'reduceOnly', 'order'] as const;
 
-function differs(a: Intent, b: Intent, toleranceNs: bigint): string[] {
+function differs(a: Intent, b: Intent, toleranceNs: bigint, units?: ParityUnits): string[] {
   const out: string[] = [];
   for (const k of TERMS) {
     const x = a[k];
     const y = b[k];
     // terms a recording did not keep (older order logs) are not compared
     if (x === undefined || y === undefined) continue;
-    if (x !== y) out.push(`${k} ${String(x)} ≠ ${String(y)}`);
+    if (x === y) continue;
+    if (k === 'priceTick') out.push(`price ${priceText(x as number, units, a.symbol)} ≠ ${priceText(y as number, units, b.symbol)}`);
+    else out.push(`${k} ${String(x)} ≠ ${String(y)}`);
   }
   if (a.decidedTs !== undefined && b.decidedTs !== undefined) {
     // both know the strategy clock's time of the decision: it must be the very same signal or tick
     if (a.decidedTs !== b.decidedTs)
       out.push(
-        `decided at ${a.decidedTs} ≠ ${b.decidedTs} on the strategy clock (${(Number(a.decidedTs - b.decidedTs) / 1e6).toFixed(3)} ms)`,
+        `decided at ${utcMicros(a.decidedTs)} ≠ ${utcMicros(b.decidedTs)} on the strategy clock (${apart(a.decidedTs, b.decidedTs)})`,
       );
     return out;
   }
   const dt = a.localTs > b.localTs ? a.localTs - b.localTs : b.localTs - a.localTs;
-  if (dt > toleranceNs) out.push(`time differs by ${(Number(dt) / 1e6).toFixed(3)} ms`);
+  if (dt > toleranceNs) out.push(`time differs by ${duration(Number(dt))} (${apart(a.localTs, b.localTs)})`);
   return out;
+}
+
+/** "live 5.7 s earlier" / "live 12 µs later". */
+function apart(live: bigint, bt: bigint): string {
+  return `live ${duration(Number(live > bt ? live - bt : bt - live))} ${live < bt ? 'earlier' : 'later'}`;
 }
 
 /** The live session's fills; `symbols` (a session of several): each names its instrument. */
@@ -71,24 +122,50 @@ export function liveFills(orders: OrderRecord[], symbols?: readonly string[]): F
     }));
 }
 
-const show = (i: Intent | null) =>
+const show = (i: Intent | null, units?: ParityUnits) =>
   i
-    ? `${i.symbol ? `${i.symbol} ` : ''}${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} lots` : ''}${i.priceTick ? ` @ ${i.priceTick}` : ''}${i.force ? ` ${i.force}` : ''} at ${i.localTs}`
+    ? `${i.symbol ? `${i.symbol} ` : ''}${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} ${i.qtyLot === 1 ? 'lot' : 'lots'}` : ''}${i.priceTick ? ` @ ${priceText(i.priceTick, units, i.symbol)}` : ''}${i.force ? ` ${i.force}` : ''} at ${utcMicros(i.localTs)}`
     : 'nothing';
 
-function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[]): string {
+/** "leanTicks 1 → 2 (--set)". */
+export function changeText(c: ParamChange): string {
+  const v = (x: unknown) => {
+    if (typeof x !== 'number' && typeof x !== 'boolean' && typeof x !== 'string' && x !== null && x !== undefined) return JSON.stringify(x);
+    const t = paramValue(x, c.unit ?? '');
+    return t.unit ? `${t.value} ${t.unit}` : t.value;
+  };
+  return `${c.parameter} ${v(c.session)} → ${v(c.replay)} (${c.source})`;
+}
+
+function cause(
+  index: number,
+  live: Intent[],
+  bt: Intent[],
+  lf: FillSeen[],
+  bf: FillSeen[],
+  units?: ParityUnits,
+  changed?: ParamChange[],
+): string {
+  const why = fillCause(index, live, bt, lf, bf, units);
+  // a parameter the replay changed decides differently by design: it comes first; what followed from it after
+  if (changed?.length)
+    return `the replay's parameters are not the session's: ${changed.map(changeText).join(', ')}; the strategy decides differently with them (then: ${why})`;
+  return why;
+}
+
+function fillCause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[], units?: ParityUnits): string {
   const at = (live[index] ?? bt[index])?.localTs ?? 0n;
   const before = (f: FillSeen[]) => f.filter((x) => x.localTs <= at + 1_000_000_000n);
   const a = before(lf);
   const b = before(bf);
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     if (a[i].priceTick !== b[i].priceTick || a[i].qtyLot !== b[i].qtyLot || a[i].side !== b[i].side || a[i].symbol !== b[i].symbol) {
-      const fill = (f: FillSeen) => `${f.symbol ? `${f.symbol} ` : ''}${f.side} ${f.qtyLot} @ ${f.priceTick}`;
+      const fill = (f: FillSeen) => `${f.symbol ? `${f.symbol} ` : ''}${f.side} ${f.qtyLot} @ ${priceText(f.priceTick, units, f.symbol)}`;
       return `fill ${i + 1} came out differently: live ${fill(a[i])}, simulated ${fill(b[i])} (the venue's book moved within the latency, or the queue/fill model differs from the venue)`;
     }
   }
   if (a.length !== b.length)
-    return `live had ${a.length} fills by then, the simulation ${b.length}: the position differed, so the strategy was in another phase`;
+    return `live had ${a.length === 1 ? '1 fill' : `${a.length} fills`} by then, the replay ${b.length}: the position differed, so the strategy was in another phase`;
   if (!live[index])
     return 'the backtest took a decision live did not: the live session ended (kill switch) or its clock/timer fired differently';
   if (!bt[index])
@@ -96,7 +173,14 @@ function cause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], bf: 
   return 'same fills so far: the decision inputs differed (a timer tick or an answer ordered differently around a signal, or different settings)';
 }
 
-export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf: FillSeen[], toleranceNs = 250_000_000n): ParityReport {
+export function compareIntents(
+  live: Intent[],
+  bt: Intent[],
+  lf: FillSeen[],
+  bf: FillSeen[],
+  o: { toleranceNs?: bigint; units?: ParityUnits; changed?: ParamChange[] } = {},
+): ParityReport {
+  const toleranceNs = o.toleranceNs ?? 250_000_000n;
   const n = Math.max(live.length, bt.length);
   const deltas: number[] = [];
   let matched = 0;
@@ -104,9 +188,9 @@ export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf:
   for (let i = 0; i < n; i++) {
     const a = live[i] ?? null;
     const b = bt[i] ?? null;
-    const d = a && b ? differs(a, b, toleranceNs) : ['missing'];
+    const d = a && b ? differs(a, b, toleranceNs, o.units) : ['missing'];
     if (d.length) {
-      divergence = { index: i + 1, live: a, backtest: b, differs: d, cause: cause(i, live, bt, lf, bf) };
+      divergence = { index: i + 1, live: a, backtest: b, differs: d, cause: cause(i, live, bt, lf, bf, o.units, o.changed) };
       break;
     }
     matched++;
@@ -117,17 +201,23 @@ export function compareIntents(live: Intent[], bt: Intent[], lf: FillSeen[], bf:
     live: live.length,
     backtest: bt.length,
     matched,
-    timing: { maxNs: deltas.length ? deltas[deltas.length - 1] : 0, medianNs: deltas.length ? deltas[deltas.length >> 1] : 0 },
+    // no decision matched: no figure (null, n/a), not a zero
+    timing: { maxNs: deltas.length ? deltas[deltas.length - 1] : null, medianNs: deltas.length ? deltas[deltas.length >> 1] : null },
     divergence,
+    ...(o.changed?.length ? { changed: o.changed } : {}),
   };
 }
 
-export function formatParity(p: ParityReport): string {
+export function formatParity(p: ParityReport, units?: ParityUnits): string {
   const lines = [
     `parity: ${p.matched} of ${p.live} live decisions matched (the backtest took ${p.backtest})`,
     // the same decision times are a condition of a match; what differs is how long live took to send the action
-    `  live sent each action a median ${millis(p.timing.medianNs)} (max ${millis(p.timing.maxNs)}) after the signal or tick it was decided on; the backtest sends at once`,
+    p.timing.medianNs === null || p.timing.maxNs === null
+      ? `  live's time from a decision to sending it: ${NA}, needs a matched decision`
+      : `  live sent each action a median ${millis(p.timing.medianNs)} (max ${millis(p.timing.maxNs)}) after the signal or tick it was decided on; the backtest sends at once`,
   ];
+  // a changed parameter is the likeliest cause of any divergence: said before anything else is read into it
+  if (p.changed?.length) lines.splice(1, 0, `  the replay's parameters are not the session's: ${p.changed.map(changeText).join(', ')}`);
   if (p.session)
     lines.push(
       `  session: started ${p.session.startedUtc} (${p.session.file})${p.session.others ? `, its own orders only; the directory holds ${p.session.others === 1 ? '1 other session' : `${p.session.others} other sessions`} (--session NS picks one)` : ''}`,
@@ -142,7 +232,7 @@ export function formatParity(p: ParityReport): string {
   else if (a?.venue === 'simulated') lines.push('  answers: the simulated venue (the order log predates recorded answers)');
   if (p.divergence) {
     const d = p.divergence;
-    lines.push(`first divergence at decision ${d.index}: live ${show(d.live)} | backtest ${show(d.backtest)}`);
+    lines.push(`first divergence at decision ${d.index}: live ${show(d.live, units)} | backtest ${show(d.backtest, units)}`);
     lines.push(`  differs: ${d.differs.join('; ')}`);
     lines.push(`  cause:   ${d.cause}`);
   } else {

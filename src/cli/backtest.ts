@@ -20,7 +20,17 @@ import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, ty
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { ordersBetween, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
-import { compareIntents, formatParity, liveFills, type FillSeen, type ParityReport } from '../backtest/parity';
+import {
+  compareIntents,
+  formatParity,
+  liveFills,
+  type FillSeen,
+  type ParamChange,
+  type ParityReport,
+  type ParityUnits,
+} from '../backtest/parity';
+import { flatParams } from '../format/params';
+import { quoteCurrency } from '../format/numbers';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
 import { computeMetrics, traceEndNs, utc } from '../backtest/metrics';
 import { RuntimeCleanup } from '../backtest/runtime-cleanup';
@@ -34,7 +44,7 @@ import { settlementsOf, type FundingSource } from '../backtest/funding';
 import { feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
 import { dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
-import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags } from './params';
+import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
 import { runReport } from './run-report';
 import { logger } from '../log/logger';
 import { noRecordingOf, symbolList } from '../format/symbols';
@@ -480,6 +490,18 @@ export function sessionNote(session: RecordedSession, span: { fromNs: bigint; ot
   );
 }
 
+/** --parity: the parameters the replay runs with that are not the session's (a --set, --config or --preset over it). */
+export function paramChanges(params: ResolvedParams, session: SessionFile): ParamChange[] {
+  const now = flatParams(params.fields, params.config);
+  const then = flatParams(params.fields, session.config);
+  return Object.keys(now)
+    .filter((k) => JSON.stringify(now[k]) !== JSON.stringify(then[k]))
+    .map((k) => {
+      const unit = params.fields.find((f) => f.path === k)?.unit;
+      return { parameter: k, session: then[k], replay: now[k], source: params.sources[k] ?? 'default', ...(unit ? { unit } : {}) };
+    });
+}
+
 /** What answered the --parity replay: the session's own answers (how many were handed over, withheld, left) or the simulation. */
 function answerStats(answers: ReturnType<typeof recordedAnswers>, venue: RecordedVenue | null): ParityReport['answers'] {
   if (!answers || !venue) return { venue: 'simulated' };
@@ -705,15 +727,21 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     // the live session's kill switch at the end is not a strategy decision the replay can take
     const live = liveIntents(orders, symbols).filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
     const bt = intents.filter((i) => i.type !== 'cancelAll' && i.type !== 'flatten');
+    const units: ParityUnits = {
+      tickSize: metrics.instruments
+        ? (s) => metrics.instruments!.find((it) => it.symbol === s)?.tickSize ?? metrics.run.tickSize
+        : metrics.run.tickSize,
+      currency: quoteCurrency(symbol),
+    };
     const p: ParityReport = {
-      ...compareIntents(live, bt, liveFills(orders, symbols), fillsSeen),
+      ...compareIntents(live, bt, liveFills(orders, symbols), fillsSeen, { units, changed: session ? paramChanges(params, session) : [] }),
       answers: answerStats(answers, venue),
       ...(session && span
         ? { session: { file: basename(session.path), startedNs: session.startedNs, startedUtc: utc(span.fromNs), others: span.others } }
         : {}),
     };
     if (values.json) console.log(json({ metrics: report.json, parity: p }));
-    else console.log(`${formatReport(metrics, report.ctx)}\n${formatParity(p)}`);
+    else console.log(`${formatReport(metrics, report.ctx)}\n${formatParity(p, units)}`);
     return p.divergence !== null ? 3 : 0;
   }
   console.log(values.json ? json(report.json) : formatReport(metrics, report.ctx));
