@@ -14,6 +14,7 @@
 // position still open at the end; `closedGrossQuote` is the part realised by closed round trips.
 import type { BacktestTrace, RecordedSeries } from './trace';
 import { costsOf, type CostMetrics } from './costs';
+import { duration } from '../format/numbers';
 
 export interface RunInfo {
   fromNs: string;
@@ -191,6 +192,11 @@ export interface Metrics {
   markouts: MarkoutMetrics[];
   exposure: ExposureMetrics;
   strategy: StrategyMetrics | null;
+  /**
+   * The figures the run is too short (or the P&L too small) for, by path ("returns.sharpe"), with what they need: they
+   * are null above, as every report prints them n/a ("needs ≥ 1 day of data, have 9.91 s"). Sorted by path.
+   */
+  na: Record<string, string>;
   settings: Record<string, string | number | boolean | null>;
   /**
    * A run of several instruments: each one's figures on its own grid. The fields above are then the portfolio's
@@ -218,6 +224,12 @@ export interface MetricsOptions {
 }
 
 const DAY_NS = 86_400e9;
+/** Annualised ratios from less than this much data are noise, not a Sharpe. */
+export const MIN_DAYS_ANNUALISED = 1;
+/** Per-day rates from less than this much data are not shown. */
+export const MIN_DAYS_PER_DAY = 1 / 24;
+/** A fee share beyond this many times the gross: the gross is about zero and the share means nothing (format shareOf). */
+const FEE_SHARE_LIMIT = 10;
 /** Fewer equal intervals than this at the requested interval and the series' own interval is used instead. */
 const MIN_INTERVALS = 30;
 /** The returns interval when none is asked for. */
@@ -541,7 +553,6 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
 
   const spanNs = trace.toNs - trace.fromNs;
   const days = spanNs > 0n ? Number(spanNs) / DAY_NS : 0;
-  const perDay = (x: number): number | null => (days > 0 ? x / days : null);
 
   const dd = drawdown(s.ts, eq.subarray(0, s.length));
   const several = trace.instruments !== undefined && trace.instruments.length > 1;
@@ -558,6 +569,31 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     const v = trace.settings[k];
     settings[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
   }
+
+  // what every report prints n/a is null here too, with the reason (a trial's CSV and JSON read these figures)
+  const have = duration(days * DAY_NS);
+  const na: Record<string, string> = {};
+  const r = returns(trace, eq, opts.sharpeIntervalNs ?? DEFAULT_RETURNS_INTERVAL_NS);
+  if (days < MIN_DAYS_ANNUALISED) {
+    const need = `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`;
+    if (r.sharpe !== null) na['returns.sharpe'] = need;
+    if (r.sortino !== null) na['returns.sortino'] = need;
+    r.sharpe = r.sortino = null;
+  }
+  const perDayNeed = `needs ≥ ${duration(MIN_DAYS_PER_DAY * DAY_NS)} of data, have ${have}`;
+  const rate = (path: string, x: number): number | null => {
+    if (days >= MIN_DAYS_PER_DAY) return x / days;
+    na[path] = perDayNeed;
+    return null;
+  };
+  let feeShare = div(fees, Math.abs(gross));
+  if (feeShare !== null && Math.abs(feeShare) > FEE_SHARE_LIMIT) {
+    na['pnl.feeShare'] = `gross P&L is about 0 (fees ${fix(fees)} against a gross of ${fix(gross)})`;
+    feeShare = null;
+  }
+  const tradesPerDay = rate('activity.tradesPerDay', trace.trades.length);
+  const fillsPerDay = rate('activity.fillsPerDay', trace.fills.length);
+  const turnoverPerDay = rate('activity.turnoverPerDayQuote', turnover);
 
   const m: Omit<Metrics, 'settings'> = {
     run: {
@@ -577,10 +613,10 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       fundingQuote: funding,
       netQuote: net,
       closedGrossQuote: closed,
-      feeShare: div(fees, Math.abs(gross)),
+      feeShare,
     },
     costs: costsOf(trace),
-    returns: returns(trace, eq, opts.sharpeIntervalNs ?? DEFAULT_RETURNS_INTERVAL_NS),
+    returns: r,
     drawdown: {
       maxQuote: s.length > 0 ? dd.maxQuote : null,
       maxPct: s.length > 0 && base > 0 ? (dd.maxQuote / base) * 100 : null,
@@ -598,11 +634,11 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       cancels: ownCancels,
       haltCancels,
       rejects: c.rejects,
-      tradesPerDay: perDay(trace.trades.length),
-      fillsPerDay: perDay(trace.fills.length),
+      tradesPerDay,
+      fillsPerDay,
       volumeLot: several ? null : volume,
       turnoverQuote: turnover,
-      turnoverPerDayQuote: perDay(turnover),
+      turnoverPerDayQuote: turnoverPerDay,
       returnPerValueBps: turnover > 0 ? (net / turnover) * 1e4 : null,
       fillRatio: div(c.filledLot - (c.flattenLot ?? 0), c.postedLot),
       makerShare: div(makerLot, volume),
@@ -613,6 +649,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     markouts: markouts(trace),
     exposure: exp,
     strategy: strategyOf(trace),
+    na: Object.fromEntries(Object.entries(na).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
   // Settings are copied as given, not rounded: they are inputs, printed so a run can be repeated.
   if (!several) return { ...fixAll(m), settings };

@@ -2,7 +2,7 @@
 // The HTML report renders the same sections, so the two never disagree on wording, units or rounding. Numbers go
 // through src/format (money in the quote currency, human durations, n/a where the run is too short), so the text
 // is the same on every machine.
-import { DEFAULT_RETURNS_INTERVAL_NS, type Metrics } from './metrics';
+import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, type Metrics } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
@@ -52,10 +52,7 @@ export interface ReportContext {
 /** Log lines the terminal report shows (the HTML report shows every kept line). */
 const TERMINAL_LOG_LINES = 10;
 
-/** Annualised ratios from less than this much data are noise, not a Sharpe. */
-export const MIN_DAYS_ANNUALISED = 1;
-/** Per-day rates from less than this much data are not shown. */
-export const MIN_DAYS_PER_DAY = 1 / 24;
+export { MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY };
 
 /** Fixed decimals; null prints as a dash. */
 export function num(x: number | null, dp: number): string {
@@ -269,11 +266,13 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
   const have = humanDuration(spanNs);
   const enough = (need: number) => a.days !== null && a.days >= need;
   const annual = (x: number | null, label: string, note: string, flat: string): Row =>
-    x === null
-      ? row(label, NA, '', r.samples < 2 ? `needs ≥ 2 return intervals, have ${r.samples}` : flat)
-      : enough(MIN_DAYS_ANNUALISED)
-        ? row(label, num(x, 3), '', note)
-        : row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`);
+    x === null && r.samples < 2
+      ? row(label, NA, '', `needs ≥ 2 return intervals, have ${r.samples}`)
+      : !enough(MIN_DAYS_ANNUALISED)
+        ? row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`)
+        : x === null
+          ? row(label, NA, '', flat)
+          : row(label, num(x, 3), '', note);
   const perDay = (label: string, x: number | null, f: (v: number | null) => string, unit: string): Row =>
     x !== null && enough(MIN_DAYS_PER_DAY)
       ? row(label, f(x), unit)

@@ -340,12 +340,50 @@ test('the same trace gives byte-identical JSON; settings order does not matter; 
     'markouts',
     'exposure',
     'strategy',
+    'na',
     'settings',
   ]);
   assert.equal(Object.keys(m.pnl), ['grossQuote', 'feesQuote', 'fundingQuote', 'netQuote', 'closedGrossQuote', 'feeShare']);
   assert.equal(Object.keys(m.settings), ['latency', 'queue', 'seed']);
   assert.is(m.run.fromNs, T0.toString());
   assert.is(m.run.fromUtc, '2024-01-01T00:00:00.000Z');
+});
+
+test('what the reports print n/a is null, with the reason: Sharpe under a day, per-day rates under an hour, a fee share of ~0 gross', () => {
+  // 10 s of data, equity alternating: a Sharpe could be computed, but not annualised from 10 s
+  const equity = Array.from({ length: 11 }, (_, i) => (i % 2 ? 0.001 : 0) - i * 0.0001);
+  const m = computeMetrics(
+    trace({
+      days: 10 / 86_400,
+      series: { intervalNs: S, equity },
+      fills: [fill('buy', 1000, 1, 0.01, false), fill('sell', 1000, 1, 0.01, false, 5)],
+      trades: [tradeRow(1, 0, 0.02, 5)],
+    }),
+  );
+  assert.is(m.returns.sharpe, null);
+  assert.is(m.returns.sortino, null);
+  assert.is(m.activity.tradesPerDay, null);
+  assert.is(m.activity.fillsPerDay, null);
+  assert.is(m.activity.turnoverPerDayQuote, null);
+  // fees 0.02 against a gross of −0.001 + 0.02 ≈ 0.019: a share of ~1.05, shown
+  assert.ok(m.pnl.feeShare !== null);
+  assert.equal(m.na, {
+    'activity.fillsPerDay': 'needs ≥ 1 h of data, have 10 s',
+    'activity.tradesPerDay': 'needs ≥ 1 h of data, have 10 s',
+    'activity.turnoverPerDayQuote': 'needs ≥ 1 h of data, have 10 s',
+    'returns.sharpe': 'needs ≥ 1 day of data, have 10 s',
+    'returns.sortino': 'needs ≥ 1 day of data, have 10 s',
+  });
+  // gross about zero: fees 0.02, net −0.02 + 0.0001 → gross 0.0001: the share (200×) is null, and said why
+  const flat = computeMetrics(trace({ series: { intervalNs: 60 * S, equity: [0, -0.0199] }, fills: [fill('buy', 1000, 1, 0.02, false)] }));
+  assert.is(flat.pnl.feeShare, null);
+  assert.match(flat.na['pnl.feeShare'], /^gross P&L is about 0 \(fees 0\.02 against a gross of 0\.0001\)$/);
+  // a day of data: the figures are there and nothing is listed
+  const day = computeMetrics(
+    trace({ days: 1, series: { intervalNs: 60 * S, equity: Array.from({ length: 1441 }, (_, i) => (i % 2) - i * 0.01) } }),
+  );
+  assert.ok(day.returns.sharpe !== null);
+  assert.equal(day.na, {});
 });
 
 test('rounding: 10 significant digits for floats, safe integers exact, −0 as 0, non-finite as null', () => {
