@@ -1,6 +1,7 @@
 // obi-ofi on the runtime equals the machine it replaced: the five golden backtests of test/fixtures/golden (the old
 // StrategyMachine's outputs on the bench recording) give the same action stream — count and sha256 over every action
-// with its local and decision times — and the same metrics, apart from parts added since (the metrics' costs and strategy).
+// with its local and decision times — and the same metrics, apart from parts added since (the metrics' costs, strategy
+// and na).
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,8 +59,8 @@ for (const [name, g] of Object.entries(golden).filter(([k]) => k !== 'events') a
     for (const [k, v] of Object.entries(g.metrics)) assert.equal(m[k], v, `metrics.${k}`);
     assert.equal(
       Object.keys(m).filter((k) => !(k in g.metrics)),
-      ['costs', 'strategy'],
-      'only the costs and strategy parts were added',
+      ['costs', 'strategy', 'na'],
+      'only the costs, strategy and na parts were added',
     );
   });
 }
