@@ -65,10 +65,15 @@ export const OPTIMIZE = {
       arg: 'M',
       default: 'grid',
       choices: ['grid', 'random'],
-      description: 'grid, or seeded random search (--trials N)',
+      description: 'grid: every point of the space; or random: --trials N draws, seeded',
     },
-    trials: { type: 'int', arg: 'N', min: 1, description: 'random search: how many trials' },
-    seed: { type: 'int', arg: 'S', default: 1, description: 'random search: the seed' },
+    trials: {
+      type: 'int',
+      arg: 'N',
+      min: 1,
+      description: 'with --method random only: how many trials (the grid always runs every point; with it, --trials is refused)',
+    },
+    seed: { type: 'int', arg: 'S', default: 1, description: 'with --method random only: the seed' },
     workers: { type: 'int', arg: 'K', min: 1, max: 256, defaultText: 'the CPU count', description: 'worker threads' },
     'walk-forward': {
       type: 'string',
@@ -471,8 +476,14 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));
   const seed = values.seed;
   let trials: Trial[];
-  if (values.method === 'grid') trials = gridTrials(space);
-  else {
+  if (values.method === 'grid') {
+    trials = gridTrials(space);
+    // the grid's size comes from the space, so a --trials N there would be silently ignored: refuse it instead
+    if (values.trials !== undefined)
+      throw new UsageError(
+        `--trials ${values.trials} applies to --method random only; the grid (--method grid, the default) runs every point of the space: ${count(trials.length)} trial${trials.length === 1 ? '' : 's'} here. Drop --trials, or add --method random to draw ${values.trials}`,
+      );
+  } else {
     if (values.trials === undefined) throw new UsageError('--method random needs --trials N (a whole number ≥ 1)');
     trials = randomTrials(space, values.trials, seed);
   }
