@@ -48,7 +48,7 @@ const COMMANDS: Record<string, Command> = {
 
 export const EXIT_CODES = `exit codes:
   0    done
-  1    failed: bad input (file, config, data), a failed check, an error while running
+  1    failed: bad input (file, config, data), a failed check, an error while running, an optimize that chose nothing
   2    bad command line: unknown command or option, a missing or malformed value
   3    backtest --parity found a divergence
   130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials)`;

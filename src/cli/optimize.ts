@@ -3,7 +3,7 @@
 // every trial logged with the bundle's and the core's sha256; walk-forward and overfitting controls; shards and their
 // merge (which refuses shards of different bundles).
 import { availableParallelism } from 'node:os';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { checkWritableDir, ensureDir } from '../capture/files';
 import { DamagedFile, stopOn } from '../capture/read-file';
 import { join, resolve } from 'node:path';
@@ -21,7 +21,7 @@ import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
-import { PSR_NEEDS, summarise, type Summary } from '../optimize/summary';
+import { PSR_NEEDS, strategyThrew, summarise, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
@@ -224,6 +224,8 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   if (summary) {
     writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (summary.chosen) writeFileSync(join(out, 'best.json'), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
+    // nothing chosen: a best.json of an earlier run in the same directory must not pass for this run's answer
+    else rmSync(join(out, 'best.json'), { force: true });
     writeFileSync(
       join(out, 'report.html'),
       optimizeReport(summary, results, keys, manifest.heatmap, {
@@ -258,27 +260,32 @@ export function printSummary(
   const paramText = (k: string, v: unknown, q: string) => paramTextOf(k, v, q, o.units);
   const spanNs = Number(BigInt(s.toNs) - BigInt(s.fromNs));
   const days = spanNs / 86_400e9;
+  // a strategy that threw comes first: every figure below is read knowing those trials are left out of them
+  const threw = o.threw
+    ? [
+        `the strategy threw in ${count(o.threw.count)} of ${count(s.trials)} trials, which stopped trading there (first: ${o.threw.first})${s.scored > 0 ? '; those trials are left out of the ranking and cannot be chosen' : ''}`,
+      ]
+    : [];
+  const crashed = s.threw;
   const lines = [
+    ...threw,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
-    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
+    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs${crashed ? `, ${count(crashed)} where the strategy threw` : ''}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
   ];
   const widths = keys.map((k) => Math.max(10, k.length));
   // a run of several symbols: each instrument's net beside the total
   const per = o.symbols && o.symbols.length > 1 ? o.symbols : [];
   const perWidths = per.map((sym) => Math.max(12, sym.length));
-  lines.push(
-    `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
-  );
+  if (s.ranked.length)
+    lines.push(
+      `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
+    );
   for (const r of s.ranked.slice(0, 10)) {
     const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
       `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
     );
   }
-  if (o.threw)
-    lines.push(
-      `the strategy threw in ${count(o.threw.count)} of ${count(s.trials)} trials, which stopped trading there (first: ${o.threw.first})`,
-    );
   if (s.scored > 0 && s.traded === 0)
     lines.push(`no trial traded: none of the ${count(s.scored)} configurations got a fill on this data, so the ranking says nothing`);
   else if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
@@ -315,7 +322,13 @@ export function printSummary(
     );
     lines.push(`  minimum backtest length ${minBtlText(f)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`);
   }
-  lines.push(`results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, best.json, report.html)`);
+  if (!s.chosen)
+    lines.push(
+      s.scored === 0 && crashed === s.trials
+        ? `nothing chosen: the strategy threw in every trial, so no configuration was tried to the end; fix the strategy and run again (no best.json written)`
+        : `nothing chosen: no trial could be scored (${count(s.invalid)} invalid configs${crashed ? `, ${count(crashed)} where the strategy threw` : ''}); no best.json written`,
+    );
+  lines.push(`results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html)`);
   console.log(lines.join('\n'));
 }
 
@@ -333,15 +346,16 @@ export function minBtlText(f: { minBacktestYears: number | null; sharpePerPeriod
  * one's message, which names the handler, file and line. A search over a strategy that throws ranks nothing real.
  */
 export function strategyErrors(results: TrialResult[]): { count: number; first: string } | null {
-  const threw = results.filter((r) => r.metrics?.strategy?.halted?.reason.startsWith('strategy error'));
+  const threw = results.filter(strategyThrew);
   if (!threw.length) return null;
   return { count: threw.length, first: `trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}` };
 }
 
-/** The best whole-run net of all scored trials (null when none scored). */
+/** The best whole-run net of all scored trials (null when none scored); a trial whose strategy threw is not scored. */
 function bestNet(results: TrialResult[]): number | null {
   let best: number | null = null;
   for (const r of results) {
+    if (r.error || strategyThrew(r)) continue;
     const n = r.metrics?.pnl.netQuote;
     if (typeof n === 'number' && (best === null || n > best)) best = n;
   }
@@ -434,7 +448,7 @@ async function runMerge(argv: string[]): Promise<number> {
     units: manifest.units,
     threw: strategyErrors(results),
   });
-  return 0;
+  return summary.chosen ? 0 : 1;
 }
 
 export async function runOptimize(argv: string[]): Promise<number> {
@@ -639,7 +653,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
       `${count(results.length)} trials written to ${dirText(values.out)}; combine the shards with: ringbook optimize merge <dirs…> --out results`,
     );
   if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
-  return manifest.complete ? 0 : 130;
+  if (!manifest.complete) return 130;
+  // a search that chose nothing (every trial threw or broke a rule) did not do its job: exit 1, as a failed run
+  return summary && !summary.chosen ? 1 : 0;
 }
 
 /** The settings as the manifest keeps them: the bundle's text stays out (its hash is in manifest.strategy). */

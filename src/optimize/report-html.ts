@@ -10,7 +10,7 @@ import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
 import { paramValue } from '../format/params';
 import { NA, count, duration, fixed, moneyIn, needsMore, plural, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
-import { PSR_NEEDS, type Summary } from './summary';
+import { PSR_NEEDS, strategyThrew, type Summary } from './summary';
 import type { TrialResult } from './trial';
 import { objectiveValue, scoreWindow, type Objective } from './score';
 import { curvesChart, foldsChart, heatChart, type Curve } from './report-charts';
@@ -132,11 +132,11 @@ export function optimizeReport(
     `${o.strategy ? `strategy ${strategyText(o.strategy)} · ` : ''}${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
   )}</p>`;
   const verdicts: string[] = [];
-  // a strategy that threw halted its trials there: nothing ranked below is what the strategy would have done
-  const threw = results.filter((r) => r.metrics?.strategy?.halted?.reason.startsWith('strategy error'));
+  // a strategy that threw halted its trials there: they are left out of the ranking, and nothing is chosen from them
+  const threw = results.filter(strategyThrew);
   if (threw.length)
     verdicts.push(
-      `<p class="why">${esc(`The strategy threw in ${count(threw.length)} of ${plural(summary.trials, 'trial')}, which stopped trading there (first: trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}).`)}</p>`,
+      `<p class="why">${esc(`The strategy threw in ${count(threw.length)} of ${plural(summary.trials, 'trial')}, which stopped trading there (first: trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}). ${summary.chosen ? 'Those trials are left out of the ranking and cannot be chosen.' : 'Nothing is chosen: fix the strategy and run again.'}`)}</p>`,
     );
   if (summary.scored > 0 && summary.traded === 0)
     verdicts.push(

@@ -28,10 +28,18 @@ function rel(ns: bigint, from: bigint): number {
   return Number(ns - from);
 }
 
-/** Rank order: objective descending, trial id ascending on ties (deterministic). */
+/**
+ * A trial whose strategy threw: its run halted where it threw, so its figures are of a crashed strategy, not of its
+ * parameters. It counts in N (with Sharpe 0, as an invalid one) but is never ranked, picked or chosen.
+ */
+export function strategyThrew(r: TrialResult): boolean {
+  return r.metrics?.strategy?.halted?.reason.startsWith('strategy error') ?? false;
+}
+
+/** Rank order: objective descending, trial id ascending on ties (deterministic); invalid and crashed trials left out. */
 function ranked(results: TrialResult[], value: (r: TrialResult) => number): TrialResult[] {
   return results
-    .filter((r) => !r.error)
+    .filter((r) => !r.error && !strategyThrew(r))
     .map((r) => ({ r, v: value(r) }))
     .sort((a, b) => b.v - a.v || a.r.id - b.r.id)
     .map((x) => x.r);
@@ -116,14 +124,14 @@ export function summarise(s: SummaryInput) {
   // Overfitting controls on the whole data's per-step P&L: every trial counts in N, failed ones with Sharpe 0.
   const returnsOf = (r: TrialResult) => windowReturns(r, s.sampleNs, 0, span + 1);
   const finite = (x: number) => (Number.isFinite(x) ? x : 0);
-  const trialSharpes = s.results.map((r) => (r.error ? 0 : finite(sharpeOf(returnsOf(r)))));
+  const trialSharpes = s.results.map((r) => (r.error || strategyThrew(r) ? 0 : finite(sharpeOf(returnsOf(r)))));
   let overfitting = null;
   if (chosen) {
     const ret = returnsOf(chosen);
     const v = trialSharpes.length > 1 ? variance(trialSharpes) : 0;
     const sr0 = expectedMaxSharpe(v, trialSharpes.length);
     const perYear = Math.sqrt((365 * 86_400e9) / s.sampleNs);
-    const scored = s.results.filter((r) => !r.error);
+    const scored = s.results.filter((r) => !r.error && !strategyThrew(r));
     const matrix = scored.map(returnsOf);
     const periods = matrix.length ? matrix[0].length : 0;
     const blocks = Math.min(16, Math.floor(periods / 2)) & ~1; // even, and at least 2 periods a block
@@ -167,6 +175,8 @@ export function summarise(s: SummaryInput) {
     /** Scored trials with at least one fill: with none, the ranking is of configurations that did nothing. */
     traded: order.filter((r) => (r.metrics?.activity.fills ?? 0) > 0).length,
     invalid: errors.length,
+    /** Trials whose strategy threw (halted there): counted in N, never ranked or chosen. */
+    threw: s.results.filter(strategyThrew).length,
     invalidExamples: errors.slice(0, 3).map((r) => ({ id: r.id, error: r.error })),
     sampleNs: s.sampleNs,
     fromNs: s.fromNs,

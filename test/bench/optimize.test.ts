@@ -25,7 +25,7 @@ test('the bench child runs obi-ofi with the bundle and core hashes ringbook opti
   assert.match(r.strategy.coreSha256, /^[0-9a-f]{64}$/);
 
   const space = join(dir, 'space.json');
-  writeFileSync(space, JSON.stringify({ 'entry.threshold': [0.5] }));
+  writeFileSync(space, JSON.stringify({ 'entry.threshold': [2.5] }));
   const out = join(dir, 'opt');
   const cli = spawnSync(
     process.execPath,

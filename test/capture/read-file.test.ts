@@ -93,7 +93,7 @@ test('backtest --skip-damaged: the rest is replayed and the report names what wa
 
 test('optimize: stops before any trial, or --skip-damaged lists the files in the manifest', () => {
   const space = join(root, 'space.json');
-  writeFileSync(space, JSON.stringify({ 'entry.threshold': [0.4] }));
+  writeFileSync(space, JSON.stringify({ 'entry.threshold': [2.5] }));
   const out = join(root, 'results');
   const stop = cli('optimize', join(root, 'venue=bitget'), '--space', space, '--workers', '1', '--out', out);
   assert.is(stop.status, 1);

@@ -1,14 +1,16 @@
 // `ringbook optimize` through the built CLI, where the command line meets the search: --trials belongs to random
-// search only (the grid refuses it, naming its size).
+// search only (the grid refuses it, naming its size), and trials whose strategy threw are never ranked or chosen;
+// when every trial threw, nothing is chosen, no best.json is written and the exit code is 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
+const FIXTURES = join(process.cwd(), 'test/fixtures/strategies');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-optimize-cli-'));
 const data = join(dir, 'rec');
 writeRecording(data, 30_000, 5);
@@ -32,6 +34,44 @@ test('--trials with the grid is refused with exit 2, naming both flags and the g
   assert.match(r.err, /--method grid, the default\) runs every point of the space: 6 trials here/);
   assert.not.ok(existsSync(join(out, 'manifest.json')), 'nothing ran');
   assert.match(cli('optimize', '--help').out, /--trials N\s+with --method random only/);
+});
+
+test('trials whose strategy threw are left out of the ranking and never chosen', () => {
+  const sp = space('limit', { limit: [2, 1, 3] });
+  const out = join(dir, 'some-threw');
+  const r = cli('optimize', data, '--strategy', join(FIXTURES, 'throws-above.ts'), '--space', sp, '--workers', '1', '--out', out);
+  assert.is(r.code, 0, r.err);
+  const lines = r.out.split('\n');
+  assert.match(
+    lines[0],
+    /^the strategy threw in 2 of 3 trials, which stopped trading there \(first: trial 0: strategy error in onBook: limit 2/,
+  );
+  assert.match(lines[0], /those trials are left out of the ranking and cannot be chosen/);
+  assert.match(r.out, /3 trials \(1 scored, 0 invalid configs, 2 where the strategy threw\)/);
+  assert.match(r.out, /\nchosen: trial 1 \(best objective on the whole data\): limit=1\n/);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  assert.equal(
+    summary.ranked.map((x: { id: number }) => x.id),
+    [1],
+  );
+  assert.is(summary.threw, 2);
+  assert.is(JSON.parse(readFileSync(join(out, 'best.json'), 'utf8')).limit, 1);
+});
+
+test('every trial threw: nothing chosen, no best.json (an earlier one is removed), exit 1', () => {
+  const sp = space('all-threw', { limit: [2, 3] });
+  const out = join(dir, 'all-threw');
+  const ok = cli('optimize', data, '--strategy', join(FIXTURES, 'throws-above.ts'), '--space', space('ok', { limit: [1] }), '--out', out);
+  assert.is(ok.code, 0, ok.err);
+  assert.ok(existsSync(join(out, 'best.json')));
+  const r = cli('optimize', data, '--strategy', join(FIXTURES, 'throws-above.ts'), '--space', sp, '--workers', '1', '--out', out);
+  assert.is(r.code, 1, r.err);
+  assert.match(r.out.split('\n')[0], /^the strategy threw in 2 of 2 trials/);
+  assert.not.match(r.out, /\nchosen:/);
+  assert.match(r.out, /nothing chosen: the strategy threw in every trial, so no configuration was tried to the end/);
+  assert.match(r.out, /results: .*\(trials\.csv, trials\.jsonl, summary\.json, report\.html\)/);
+  assert.not.ok(existsSync(join(out, 'best.json')), 'no best.json ready for --config');
+  assert.is(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).chosen, null);
 });
 
 test.run();

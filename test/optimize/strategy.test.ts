@@ -192,10 +192,10 @@ test('a strategy that throws: every trial halts safely, and the summary says so 
     '--out',
     out,
   );
-  assert.is(r.code, 0, r.err);
+  assert.is(r.code, 1, 'every trial threw: nothing chosen, a failed run');
   assert.match(
     r.out,
-    /\nthe strategy threw in 2 of 2 trials, which stopped trading there \(first: trial 0: strategy error in onBook: no signal at \d+ \(.*throws\.ts:13:\d+\)\)\n/,
+    /^the strategy threw in 2 of 2 trials, which stopped trading there \(first: trial 0: strategy error in onBook: no signal at \d+ \(.*throws\.ts:13:\d+\)\)\n/,
   );
   for (const t of lines(out)) assert.match(t.metrics.strategy.halted.reason, /^strategy error in onBook/);
   assert.match(
