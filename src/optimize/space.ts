@@ -21,7 +21,7 @@
 //
 // Trial ids are positions: in grid order for gridTrials, in draw order for randomTrials. Shards (shard.ts) and
 // result merging key on them, so both orders are fixed by the space file alone.
-import { describe, type FieldSpec } from '../strategy/params';
+import { describe, mustBe, type FieldSpec } from '../strategy/params';
 import { fieldsFor } from '../strategy/resolve';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
@@ -188,17 +188,17 @@ function rangeNumber(key: string, spec: FieldSpec, name: 'min' | 'max', raw: unk
   let v = raw;
   if (spec.kind === 'ns' && typeof raw === 'string') v = parseNs(raw.trim());
   if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new SpaceError(key, `range "${name}" must be ${describe(nonNull(spec))}, got ${show(raw)}`);
+    throw new SpaceError(key, `range "${name}" must be ${mustBe(nonNull(spec))}, got ${show(raw)}`);
   if (spec.kind !== 'number' && !Number.isInteger(v))
-    throw new SpaceError(key, `range "${name}" must be ${describe(nonNull(spec))}, got ${show(raw)}`);
+    throw new SpaceError(key, `range "${name}" must be ${mustBe(nonNull(spec))}, got ${show(raw)}`);
   if (!inBounds(spec, v))
-    throw new SpaceError(key, `range "${name}" ${show(raw)} is out of bounds: the field must be ${describe(nonNull(spec))}`);
+    throw new SpaceError(key, `range "${name}" ${show(raw)} is out of bounds: the field must be ${mustBe(nonNull(spec))}`);
   return v;
 }
 
 /** One list item → its canonical value (ns strings become integer ns), or SpaceError naming the field's rule. */
 function checkValue(spec: FieldSpec, raw: unknown): ParamValue {
-  const bad = () => new SpaceError(spec.path, `value ${show(raw)} is not allowed: must be ${describe(spec)}`);
+  const bad = () => new SpaceError(spec.path, `value ${show(raw)} is not allowed: must be ${mustBe(spec)}`);
   if (raw === null || raw === 'off') {
     if (spec.nullable) return null;
     throw bad();

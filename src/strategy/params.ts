@@ -6,6 +6,7 @@
 // Values are kept flat (`entry.threshold` → 2); a config file may nest dotted names in sections
 // ({"entry": {"threshold": 2}}) or spell them out ({"entry.threshold": 2}); `nest` turns flat values back into sections.
 import { didYouMean } from '../format/suggest';
+import { duration } from '../format/numbers';
 import type { ParamSpec, ParamSpecs, ParamValue, StrategyDefinition } from './api';
 
 export type FieldKind = 'number' | 'int' | 'ns' | 'bool' | 'enum';
@@ -207,6 +208,9 @@ export function resolveValues(fields: readonly FieldSpec[], layers: readonly unk
   return values;
 }
 
+/** How a duration parameter is written, for errors: units, or a plain integer of nanoseconds. */
+export const NS_SYNTAX = 'e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns';
+
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9 };
 
 /** "250ms", "2s", "-100ms", "1500000" (plain = ns) → ns; NaN when the text is not a duration. */
@@ -221,7 +225,7 @@ export function fromJson(spec: FieldSpec, v: unknown): unknown {
   if (spec.nullable && v === 'off') return null;
   if (spec.kind === 'ns' && typeof v === 'string') {
     const ns = parseNs(v.trim());
-    if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${describe(spec)}, got ${show(v)}`);
+    if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(v)}`);
     return ns;
   }
   return v;
@@ -233,17 +237,17 @@ export function fromText(spec: FieldSpec, text: string): unknown {
   switch (spec.kind) {
     case 'bool':
       if (text === 'true' || text === 'false') return text === 'true';
-      throw new ConfigError(spec.path, `must be ${describe(spec)}, got ${show(text)}`);
+      throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
     case 'enum':
       return text;
     case 'ns': {
       const ns = parseNs(text);
-      if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${describe(spec)}, got ${show(text)}`);
+      if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
       return ns;
     }
     default: {
       const n = text === '' ? NaN : Number(text);
-      if (Number.isNaN(n)) throw new ConfigError(spec.path, `must be ${describe(spec)}, got ${show(text)}`);
+      if (Number.isNaN(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
       return n;
     }
   }
@@ -252,7 +256,7 @@ export function fromText(spec: FieldSpec, text: string): unknown {
 /** Throws ConfigError unless `v` is a value `spec` accepts. */
 export function checkField(spec: FieldSpec, v: unknown): void {
   if (v === null && spec.nullable) return;
-  const fail = () => new ConfigError(spec.path, `must be ${describe(spec)}, got ${show(v)}`);
+  const fail = () => new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(v)}`);
   switch (spec.kind) {
     case 'bool':
       if (typeof v !== 'boolean') throw fail();
@@ -276,15 +280,23 @@ export function describe(spec: FieldSpec): string {
   if (spec.kind === 'bool') s = 'true or false';
   else if (spec.kind === 'enum') s = `one of ${spec.values!.join(', ')}`;
   else {
-    const noun = spec.kind === 'number' ? 'a number' : spec.kind === 'ns' ? 'an integer of ns (or 250ms, 2s, …)' : 'an integer';
+    const ns = spec.kind === 'ns';
+    const noun = spec.kind === 'number' ? 'a number' : ns ? 'a duration' : 'an integer';
     // Bounds of 1e9 and beyond are sanity limits, not advice: they are left out of the message.
     const lo = spec.min ?? -Infinity;
     const hi = spec.max ?? Infinity;
+    // a duration's bounds as people read them (50 ms, not 50000000)
+    const b = (x: number) => (ns ? duration(x) : String(x));
     if (lo <= -1e9 && hi >= 1e9) s = noun;
-    else if (spec.gt) s = hi >= 1e9 ? `${noun} > ${lo}` : `${noun} in (${lo}, ${hi}]`;
-    else s = hi >= 1e9 ? `${noun} ≥ ${lo}` : `${noun} in [${lo}, ${hi}]`;
+    else if (spec.gt) s = hi >= 1e9 ? `${noun} > ${b(lo)}` : `${noun} in (${b(lo)}, ${b(hi)}]`;
+    else s = hi >= 1e9 ? `${noun} ≥ ${b(lo)}` : `${noun} in [${b(lo)}, ${b(hi)}]`;
   }
   return spec.nullable ? `null (off) or ${s}` : s;
+}
+
+/** What an error says a field must be: describe(), and for a duration how to write one. */
+export function mustBe(spec: FieldSpec): string {
+  return spec.kind === 'ns' ? `${describe(spec)} (${NS_SYNTAX})` : describe(spec);
 }
 
 export function show(v: unknown): string {

@@ -269,7 +269,10 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.threshold': [null] }, 'entry.threshold value null is not allowed: must be a number > 0'],
     [{ 'entry.mode': ['taker', 'maker'] }, 'entry.mode value "maker" is not allowed: must be one of taker, passive'],
     [{ 'entry.allowReversal': ['true'] }, 'entry.allowReversal value "true" is not allowed: must be true or false'],
-    [{ 'cooldown.ns': ['2x'] }, 'cooldown.ns value "2x" is not allowed: must be an integer of ns (or 250ms, 2s, …) ≥ 0'],
+    [
+      { 'cooldown.ns': ['2x'] },
+      'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns)',
+    ],
     [{ 'exit.maxRetries': [101] }, 'exit.maxRetries value 101 is not allowed: must be an integer in [0, 100]'],
     [{ 'entry.threshold': [] }, 'entry.threshold has an empty list: give at least one value'],
     [{ 'entry.threshold': [1, 2, 1] }, 'entry.threshold lists the same value twice (item 1: 1, item 3: 1): list each value once'],
@@ -317,7 +320,7 @@ test('parse errors name the key and say what to fix', () => {
     ],
     [
       { 'exit.timeStopNs': { min: null, max: '1s' } },
-      'exit.timeStopNs range "min" must be an integer of ns (or 250ms, 2s, …) ≥ 1, got null',
+      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns), got null',
     ],
     [{ 'entry.mode': { min: 1, max: 2 } }, 'entry.mode is one of taker, passive: give a list (e.g. ["taker","passive"]), not a range'],
     [{ 'entry.allowReversal': { min: 0, max: 1 } }, 'entry.allowReversal is true or false: give a list (e.g. [true, false]), not a range'],

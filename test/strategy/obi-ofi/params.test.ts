@@ -99,7 +99,7 @@ test('range and type errors name the field and what it accepts', () => {
   );
   fails(
     () => resolveConfig({}, ['cooldown.ns=2 s']),
-    'strategy config: cooldown.ns must be an integer of ns (or 250ms, 2s, …) ≥ 0, got "2 s"',
+    'strategy config: cooldown.ns must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns), got "2 s"',
   );
   fails(() => resolveConfig({}, ['entry.mode=null']), 'strategy config: entry.mode must be one of taker, passive, got "null"');
   fails(() => resolveConfig({ exit: { maxRetries: '3' } }), 'strategy config: exit.maxRetries must be an integer in [0, 100], got "3"');
