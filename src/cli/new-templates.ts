@@ -115,7 +115,7 @@ test('deterministic: two backtests print byte-identical --json', { skip }, () =>
 
 test('its parameters are checked: threshold must be > 0', { skip }, () => {
   const r = ringbook('backtest', DATA, '--strategy', STRATEGY, '--set', 'threshold=0');
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 2, 'a bad --set is a usage error');
   assert.match(r.stderr, /threshold must be/);
 });
 `;

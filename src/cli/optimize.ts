@@ -533,8 +533,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
   const trips = roundTrips(await readSessionOrders(root, symbols));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
-  parseLatency(latency, () => trips);
-  parseQueue(values.queue);
+  // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest
+  asUsage(() => parseLatency(latency, () => trips), latency !== 'recorded');
+  asUsage(() => parseQueue(values.queue), true);
   if (values.fees !== undefined && values['fee-tier'] !== undefined)
     throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
   const fees = values.fees
@@ -656,6 +657,16 @@ export async function runOptimize(argv: string[]): Promise<number> {
   if (!manifest.complete) return 130;
   // a search that chose nothing (every trial threw or broke a rule) did not do its job: exit 1, as a failed run
   return summary && !summary.chosen ? 1 : 0;
+}
+
+/** Runs `check`; when `malformed` (the flag's text, not the data, is at fault), its error becomes a UsageError. */
+function asUsage(check: () => unknown, malformed: boolean): void {
+  try {
+    check();
+  } catch (err) {
+    if (malformed && err instanceof Error && !(err instanceof UsageError)) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The settings as the manifest keeps them: the bundle's text stays out (its hash is in manifest.strategy). */

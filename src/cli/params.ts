@@ -141,7 +141,8 @@ export function resolveParams(o: ParamsInput & { strategy: LoadedStrategy }): Re
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const set = [...sets].reverse().find((x) => x.slice(0, x.indexOf('=')).trim() === err.field || x === err.field);
-    if (set) throw new Error(`--set ${set}: ${err.message}`);
+    // a value typed on the command line (malformed, out of bounds, an undeclared parameter) is a usage error: exit 2
+    if (set) throw new UsageError(`--set ${set}: ${err.message}`);
     const fromFile = file && [...pathsOf(file.value), ...Object.keys(file.value as object)].includes(err.field);
     if (file && (fromFile || !preset)) {
       const line = file.text ? lineOfKey(file.text, err.field.split('.').pop()!) : null;

@@ -74,4 +74,27 @@ test('every trial threw: nothing chosen, no best.json (an earlier one is removed
   assert.is(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).chosen, null);
 });
 
+test('malformed values are usage errors (exit 2) through the CLI, with their messages', () => {
+  const sp = space('one', { threshold: [0.2] });
+  const run = (...extra: string[]) =>
+    cli('optimize', data, '--strategy', 'signal-taker', '--space', sp, '--out', join(dir, 'bad'), ...extra);
+  let r = run('--latency', 'foo');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /--latency "foo" is not a latency model/);
+  r = run('--queue', 'powr:2');
+  assert.is(r.code, 2, r.err);
+  r = run('--set', 'threshold=abc');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /--set threshold=abc: strategy config: threshold must be a number/);
+  r = run('--set', 'thresold=1');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /did you mean threshold\?/);
+  r = cli('backtest', data, '--strategy', join(FIXTURES, 'imbalance-taker.ts'), '--set', 'holdNs=10x');
+  assert.is(r.code, 2, r.err);
+  assert.match(
+    r.err,
+    /--set holdNs=10x: strategy config: holdNs must be a duration ≥ 50 ms \(e\.g\. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns\), got "10x"/,
+  );
+});
+
 test.run();

@@ -13,6 +13,7 @@ import { resolveRun } from '../../src/strategy/resolve';
 import { nest } from '../../src/strategy/params';
 import type { LoadedStrategy } from '../../src/strategy/loader';
 import { fails } from '../helpers/fails';
+import { UsageError } from '../../src/cli/args';
 
 const OBI_OFI: LoadedStrategy = { definition: builtinNamed('obi-ofi')!.definition, bundle: null, describeError: String };
 const PRESETS = Object.entries(OBI_OFI.definition.presets!).map(([name, p]) => ({
@@ -93,6 +94,36 @@ test('config errors name the file, the line and column, or the nearest parameter
     () => resolveParams({ configFile: low }),
     `--config ${low}, line 1: strategy config: entry.threshold must be a number > exit.threshold (0.5), got 0.3`,
   );
+});
+
+test('a bad --set is a mistake on the command line (UsageError, exit 2): malformed, out of bounds or undeclared', () => {
+  fails(
+    () => resolveParams({ sets: ['entry.threshold=abc'] }),
+    '--set entry.threshold=abc: strategy config: entry.threshold must be a number > 0, got "abc"',
+    UsageError,
+  );
+  fails(
+    () => resolveParams({ sets: ['foo=1'] }),
+    "--set foo=1: strategy config: foo is not a known field (the strategy's parameters and the risk.*, orders.* settings; e.g. signal.source)",
+    UsageError,
+  );
+  fails(
+    () => resolveParams({ sets: ['entry.confirmCount=0.5'] }),
+    '--set entry.confirmCount=0.5: strategy config: entry.confirmCount must be an integer in [1, 1000000], got 0.5',
+    UsageError,
+  );
+  fails(
+    () => resolveParams({ sets: ['threshold'] }),
+    '--set threshold: strategy config: threshold override must look like key=value (e.g. entry.threshold=1.5)',
+    UsageError,
+  );
+  // a bad value in a file stays a bad input file (exit 1)
+  const f = file('abc.json', '{"entry": {"threshold": "abc"}}');
+  const e = fails(
+    () => resolveParams({ configFile: f }),
+    `--config ${f}, line 1: strategy config: entry.threshold must be a number > 0, got "abc"`,
+  );
+  assert.not.instance(e, UsageError);
 });
 
 test('JSON errors: line and column from the parser position', () => {

@@ -85,7 +85,7 @@ test('a preset of a user strategy, and a mistyped parameter with the nearest nam
   assert.is(j.parameters.preset, 'patient');
   assert.is(j.parameters.values.holdNs, 5_000_000_000);
   const r = spawnSync(process.execPath, [CLI, 'backtest', data, '--strategy', USER, '--set', 'thresold=0.2'], { encoding: 'utf8' });
-  assert.is(r.status, 1);
+  assert.is(r.status, 2, 'a bad --set is a usage error');
   assert.match(r.stderr, /--set thresold=0\.2: strategy config: thresold is not a known field \(did you mean threshold\?\)/);
 });
 

@@ -96,7 +96,7 @@ test('a maxPositionLot above the operator limit is refused, naming both', () => 
   const r = spawnSync(process.execPath, [CLI, 'backtest', data, '--strategy', 'mm-glft', '--set', 'maxPositionLot=50'], {
     encoding: 'utf8',
   });
-  assert.is(r.status, 1, r.stderr);
+  assert.is(r.status, 2, r.stderr); // a bad --set is a usage error
   assert.match(r.stderr, /maxPositionLot.*risk\.maxPositionLot \(10\)/);
 });
 

@@ -218,7 +218,7 @@ if (!existsSync(CHROMIUM)) {
   test("a bad parameter: a banner names it with the CLI's 'did you mean', and the last run and its charts stay", async () => {
     const before = await state();
     const typo = cli('backtest', ctx.data, '--preset', 'demo-passive', '--set', 'entry.thresold=0.4');
-    assert.is(typo.status, 1);
+    assert.is(typo.status, 2, 'a bad --set is a usage error');
     const hint = /\(did you mean [^)]*\)/.exec(typo.stderr)?.[0];
     assert.ok(hint, typo.stderr);
     const config = JSON.stringify({ signal: { source: 'obiN' }, entry: { thresold: 0.4 } }, null, 2);
