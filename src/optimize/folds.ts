@@ -11,6 +11,7 @@
 // train data never follows test data here, which is the only case an embargo protects.
 //
 // All windows are half-open [from, to) in int64 ns on the local clock, like every timestamp in ringbook.
+import { duration as humanDuration } from '../format/numbers';
 
 export interface WalkForwardSpec {
   trainNs: bigint;
@@ -103,16 +104,19 @@ export function buildFolds(spec: WalkForwardSpec, fromNs: bigint, toNs: bigint):
   const need = spec.trainNs + spec.purgeNs + spec.testNs;
   const have = toNs - fromNs;
   if (need > have) {
+    // as people read durations (9.91 s, 4 d 10 min); exact when rounding would make the two look alike
+    let [h, n] = [humanDuration(have), humanDuration(need)];
+    if (h === n) [h, n] = [formatDuration(have), formatDuration(need)];
     throw new Error(
-      `walk-forward: the data covers ${formatDuration(have)} but one fold needs ${formatDuration(need)} ` +
-        `(train ${formatDuration(spec.trainNs)} + purge ${formatDuration(spec.purgeNs)} + test ${formatDuration(spec.testNs)}): ` +
+      `walk-forward: the data covers ${h} but one fold needs ${n} ` +
+        `(train ${humanDuration(spec.trainNs)} + purge ${humanDuration(spec.purgeNs)} + test ${humanDuration(spec.testNs)}): ` +
         'use more data or shorter windows',
     );
   }
   const count = (have - need) / spec.stepNs + 1n;
   if (count > BigInt(MAX_FOLDS)) {
     throw new Error(
-      `walk-forward: ${count} folds (step ${formatDuration(spec.stepNs)} over ${formatDuration(have)}) is more than ${MAX_FOLDS}: use a longer step`,
+      `walk-forward: ${count} folds (step ${humanDuration(spec.stepNs)} over ${humanDuration(have)}) is more than ${MAX_FOLDS}: use a longer step`,
     );
   }
   const folds: Fold[] = [];

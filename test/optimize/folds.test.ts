@@ -96,16 +96,21 @@ test('one fold exactly fits; one ns less does not, and the error gives both leng
   assert.is(buildFolds(spec, T0, T0 + 4n * D + 10n * M).length, 1);
   fails(
     () => buildFolds(spec, T0, T0 + 4n * D + 10n * M - 1n),
-    'walk-forward: the data covers 4d 9m 59.999999999s but one fold needs 4d 10m (train 3d + purge 10m + test 1d): use more data or shorter windows',
+    // rounded, both would read 4 d: exact then
+    'walk-forward: the data covers 4d 9m 59.999999999s but one fold needs 4d 10m (train 3 d + purge 10 min + test 1 d): use more data or shorter windows',
   );
   fails(
     () => buildFolds(spec, T0, T0 + 2n * D + 5n * H),
-    'walk-forward: the data covers 2d 5h but one fold needs 4d 10m (train 3d + purge 10m + test 1d): use more data or shorter windows',
+    'walk-forward: the data covers 2 d 5 h but one fold needs 4 d (train 3 d + purge 10 min + test 1 d): use more data or shorter windows',
+  );
+  fails(
+    () => buildFolds(spec, T0, T0 + 9_910_679_682n),
+    'walk-forward: the data covers 9.91 s but one fold needs 4 d (train 3 d + purge 10 min + test 1 d): use more data or shorter windows',
   );
   fails(() => buildFolds(spec, T0, T0), `walk-forward: the data range is empty (from ${T0} to ${T0} ns)`);
   fails(
     () => buildFolds(parseFolds('train=1s,test=1s,purge=0s'), T0, T0 + 30n * D),
-    'walk-forward: 2591999 folds (step 1s over 30d) is more than 10000: use a longer step',
+    'walk-forward: 2591999 folds (step 1 s over 30 d) is more than 10000: use a longer step',
   );
 });
 
