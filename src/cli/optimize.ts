@@ -502,7 +502,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
     trials = randomTrials(space, values.trials, seed);
   }
   const total = trials.length;
-  const shard = values.shard ? parseShard(values.shard) : null;
+  const shard = values.shard ? usage(() => parseShard(values.shard!)) : null;
+  // the spec is checked here, before any data is read; whether its folds fit the data is checked once it is loaded
+  if (values['walk-forward']) usage(() => parseFolds(values['walk-forward']!));
   if (shard) trials = shardTrials(trials, shard.index, shard.count);
   const workers = values.workers ?? availableParallelism();
   let heatmap: [string, string] | null = keys.length >= 2 ? [keys[0], keys[1]] : null;
@@ -534,8 +536,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const trips = roundTrips(await readSessionOrders(root, symbols));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest
-  asUsage(() => parseLatency(latency, () => trips), latency !== 'recorded');
-  asUsage(() => parseQueue(values.queue), true);
+  if (latency === 'recorded') parseLatency(latency, () => trips);
+  else usage(() => parseLatency(latency, () => trips));
+  usage(() => parseQueue(values.queue));
   if (values.fees !== undefined && values['fee-tier'] !== undefined)
     throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
   const fees = values.fees
@@ -659,12 +662,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
   return summary && !summary.chosen ? 1 : 0;
 }
 
-/** Runs `check`; when `malformed` (the flag's text, not the data, is at fault), its error becomes a UsageError. */
-function asUsage(check: () => unknown, malformed: boolean): void {
+/** Parses a flag's text with `parse`: what it refuses is a mistake on the command line (exit 2), its message kept. */
+function usage<T>(parse: () => T): T {
   try {
-    check();
+    return parse();
   } catch (err) {
-    if (malformed && err instanceof Error && !(err instanceof UsageError)) throw new UsageError(err.message);
+    if (err instanceof Error && !(err instanceof UsageError)) throw new UsageError(err.message);
     throw err;
   }
 }

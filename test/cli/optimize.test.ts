@@ -83,6 +83,16 @@ test('malformed values are usage errors (exit 2) through the CLI, with their mes
   assert.match(r.err, /--latency "foo" is not a latency model/);
   r = run('--queue', 'powr:2');
   assert.is(r.code, 2, r.err);
+  r = run('--shard', '2of4');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /--shard "2of4" is not i\/n/);
+  r = run('--walk-forward', 'train=3d,test=1d');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /walk-forward "train=3d,test=1d": needs purge=<duration>/);
+  // a well-formed spec that the data is too short for is about the data (exit 1), in human durations
+  r = run('--walk-forward', 'train=3d,test=1d,purge=10m');
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /walk-forward: the data covers [\d.]+ (s|min)\b.* but one fold needs 4 d \(train 3 d \+ purge 10 min \+ test 1 d\)/);
   r = run('--set', 'threshold=abc');
   assert.is(r.code, 2, r.err);
   assert.match(r.err, /--set threshold=abc: strategy config: threshold must be a number/);
