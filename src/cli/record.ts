@@ -102,7 +102,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       raw: values.raw,
       onFile: (f) => {
         watch.file(f);
-        log.info(`wrote ${f.path} (${f.rows} rows)`, { event: 'file', path: f.path, rows: f.rows });
+        log.info(wroteText(f.path, f.rows), { event: 'file', path: f.path, rows: f.rows });
       },
       onAlarm: (m) => {
         alarms.push(m);
@@ -207,4 +207,9 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   // records that never reached a file are a failed recording, whatever else worked
   const lost = r ? lostAll(r) : 0;
   return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;
+}
+
+/** A finished file as the log says it: "wrote data/…/x.parquet (3,130 rows)", "(1 row)". */
+export function wroteText(path: string, rows: number): string {
+  return `wrote ${path} (${plural(rows, 'row')})`;
 }
