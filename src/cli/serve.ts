@@ -9,7 +9,7 @@ import { startServer } from '../serve/server';
 import { StrategyWatcher, strategyApi } from '../serve/strategy';
 import { findRecordings } from '../serve/listing';
 import { readFileMeta, sortOutDamaged } from '../capture/read-file';
-import { parseCommand, renderHelp, type CommandSpec } from './args';
+import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
 
 export const SERVE = {
   name: 'serve',
@@ -58,8 +58,8 @@ export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
   const parsed = parseCommand(SERVE, args, () => {});
   if (!parsed) return undefined;
   const { values } = parsed;
-  if (!values.host) throw new Error('--host needs an address, e.g. 127.0.0.1');
-  if (!values.data) throw new Error('--data needs a directory, e.g. --data data/');
+  if (!values.host) throw new UsageError('--host needs an address, e.g. 127.0.0.1');
+  if (!values.data) throw new UsageError('--data needs a directory, e.g. --data data/');
   if (values.strategy !== undefined) {
     const f = values.strategy;
     if (!existsSync(f))

@@ -16,6 +16,7 @@ import { startServer, COMMON_HEADERS, type RunningServer } from '../../src/serve
 import { pathSegments } from '../../src/serve/paths';
 import { parseRange } from '../../src/serve/range';
 import { runServe } from '../../src/cli/serve';
+import { UsageError } from '../../src/cli/args';
 
 const SECRET = 'OUTSIDE-THE-ROOTS-7f3a9c';
 const T0 = 1_795_000_000_000_000_000n;
@@ -422,6 +423,18 @@ test('ringbook serve: checks its flags and says what to fix', async () => {
   };
   await fails(['--data', fx.data, '--port', '70000'], /--port needs a port number from 0 to 65535/);
   await fails(['--data', fx.data, '--port', 'x'], /--port needs a port number/);
+  // an empty --host or --data is a missing value: a usage error (exit 2), as every malformed flag
+  for (const args of [
+    ['--data', fx.data, '--host', ''],
+    ['--data', ''],
+  ]) {
+    try {
+      await runServe(args, { webRoot: fx.web, log: () => {} });
+      assert.unreachable(`${args.join(' ')} was accepted`);
+    } catch (err) {
+      assert.instance(err, UsageError, (err as Error).message);
+    }
+  }
   await fails(['--data', join(fx.tmp, 'absent')], /no recording directory at .*absent: record one/);
   await fails(['--data', join(fx.data, 'blob.bin')], /is a file/);
   await fails(['--data', fx.data, '--frobnicate'], /see ringbook serve --help/);
