@@ -5,8 +5,9 @@
 import { Kind, Status, Flag } from '../core/record';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
 import type { FileMeta } from './schema';
-import { listParquet } from './recover';
-import { inspectOrders, inspectTicker, type OrdersReport, type TickerReport } from './inspect-streams';
+import { listParquet, unfinishedJournals } from './recover';
+import { inspectOrders, inspectTicker, streamWithin, type OrdersReport, type TickerReport } from './inspect-streams';
+import { existsSync } from 'node:fs';
 
 const KIND_NAMES: Record<number, string> = {
   1: 'book_level',
@@ -166,8 +167,20 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
  * file is reported and left out, the others are still inspected.
  */
 export async function inspectRecording(path: string): Promise<InspectResult> {
+  // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
+  const within = streamWithin(path);
+  if (within) {
+    if (!existsSync(path)) throw new Error(`no such file or directory: ${path}`);
+    const bad: DamagedEntry[] = [];
+    const ticker = within === '_ticker' ? await inspectTicker(path, bad) : [];
+    const orders = within === '_orders' ? await inspectOrders(path, bad) : [];
+    if (!ticker.length && !orders.length && !bad.length) {
+      // only unfinished journals there: say so, and how to recover them
+      throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
+    }
+    return { streams: [], ticker, orders, damaged: bad };
+  }
   const files = listParquet(path);
-  if (!files.length) throw new Error(`no .parquet files under ${path}`);
   const streams = new Map<string, { r: StreamReport; raw: Growable; first: bigint; last: bigint }>();
   const bad: DamagedEntry[] = [];
   for (const f of files) {
@@ -245,6 +258,8 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   const spans = new Map(out.map((r) => [r.stream, { first: BigInt(r.firstLocalTs), last: BigInt(r.lastLocalTs) }]));
   const ticker = await inspectTicker(path, bad, (stream) => spans.get(stream));
   const orders = await inspectOrders(path, bad);
+  if (!files.length && !ticker.length && !orders.length && !bad.length)
+    throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
   return { streams: out, ticker, orders, damaged: bad };
 }
 

@@ -24,6 +24,7 @@ import { removeIfExists } from './files';
 import { readRegularFileSync } from './regular-file';
 import { SCHEMA_VERSION, type FileMeta } from './schema';
 import { NotRegularFile } from './regular-file';
+import { selfCommand } from '../cli/self';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -293,7 +294,54 @@ export function listStreamParquet(root: string, stream: '_orders' | '_ticker'): 
   return files.filter((f) => f.endsWith('.parquet')).sort();
 }
 
-/** Every finished Parquet file under `root` (a file or a directory), sorted by path. */
+/**
+ * A directory with no finished Parquet file but journals (`.parquet.partial`) of a recorder stopped before it
+ * finished them (killed, or the machine went down): the data is there, a start of `record` on it recovers it.
+ */
+export class UnfinishedJournals extends Error {
+  constructor(
+    readonly dir: string,
+    readonly journals: number,
+  ) {
+    super(
+      `${dirText(dir)} holds no finished .parquet files, only ${journals === 1 ? '1 unfinished journal' : `${journals} unfinished journals`} (.parquet.partial): a recording still running (its files are finished at each roll), or one stopped before it finished them; for the latter, ${selfCommand()} record --out ${dirText(recordingRootOf(dir))} --duration 1s recovers them into Parquet files as it starts (docs/capture.md, Crash safety), then inspect or backtest them`,
+    );
+    this.name = 'UnfinishedJournals';
+  }
+}
+
+/**
+ * When `root` (a directory) holds no finished Parquet file but journals, the error that says so and how to recover
+ * them; null otherwise. Not part of listParquet: a recording in progress has only journals until its first roll, and
+ * code that waits for files lists them meanwhile.
+ */
+export function unfinishedJournals(root: string): UnfinishedJournals | null {
+  if (!existsSync(root) || !statSync(root).isDirectory()) return null;
+  const files: string[] = [];
+  walk(root, files);
+  if (files.some((f) => f.endsWith('.parquet'))) return null;
+  const journals = files.filter((f) => f.endsWith('.parquet.partial') && !f.includes('/_raw/')).length;
+  return journals ? new UnfinishedJournals(root, journals) : null;
+}
+
+/** The recording root (what record --out took) of a directory inside it: data/_ticker/venue=… → data. */
+function recordingRootOf(dir: string): string {
+  const parts = dir.replace(/\/+$/, '').split('/');
+  const at = parts.findIndex((p) => p === '_ticker' || p === '_orders' || p === '_raw' || p.startsWith('venue='));
+  return at < 0 ? dir : parts.slice(0, at).join('/') || '.';
+}
+
+/** A directory as messages print it, with one trailing slash. */
+function dirText(path: string): string {
+  const bare = path.replace(/\/+$/, '');
+  return bare ? `${bare}/` : '/';
+}
+
+/**
+ * Every finished market-data Parquet file under `root` (a file or a directory), sorted by path. The other streams
+ * (_raw/, _orders/, _ticker/) are left out below `root`; a root inside one of them is for inspect's stream readers
+ * (inspect-streams.ts), not for this list.
+ */
 export function listParquet(root: string): string[] {
   if (!existsSync(root)) throw new Error(`no such file or directory: ${root}`);
   const st = statSync(root);
@@ -303,7 +351,8 @@ export function listParquet(root: string): string[] {
   walk(root, files);
   // market data only: raw frames (_raw/) have another schema, own orders (_orders/) and tickers (_ticker/) are
   // other streams
-  return files
+  const market = files
     .filter((f) => f.endsWith('.parquet') && !f.includes('/_raw/') && !f.includes('/_orders/') && !f.includes('/_ticker/'))
     .sort();
+  return market;
 }

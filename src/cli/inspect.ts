@@ -108,7 +108,9 @@ export function renderReport(
   for (const o of orders) out.push(...renderOrders(o));
   if (damaged.length) {
     out.push(
-      `DAMAGED: ${plural(damaged.length, 'file')} could not be read and ${damaged.length === 1 ? 'is' : 'are'} left out of the figures above:`,
+      out.length
+        ? `DAMAGED: ${plural(damaged.length, 'file')} could not be read and ${damaged.length === 1 ? 'is' : 'are'} left out of the figures above:`
+        : `DAMAGED: ${plural(damaged.length, 'file')} could not be read, and no other file holds data to report:`,
     );
     for (const d of damaged) out.push(`  ${d.path}: ${d.reason}`);
   }

@@ -3,7 +3,9 @@
 // announced, the marks' range, and the order log's records by event; a damaged order file is listed, the rest counted.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { listParquet, unfinishedJournals, UnfinishedJournals } from '../../src/capture/recover';
 import { dirname, join } from 'node:path';
 import { REC_SIZE } from '../../src/core/index';
 import { Kind, R } from '../../src/core/record';
@@ -88,6 +90,76 @@ test('a damaged order file is listed with its reason; the ticker and market stre
   assert.is(r.ticker.length, 2);
   assert.is(r.damaged.length, 1);
   assert.is(r.damaged[0].path, path);
+});
+
+test('pointed inside _ticker or _orders (a directory or one file), inspect reports that stream', async () => {
+  const root = fundingRecording();
+  const orders = writeOrders(root, [
+    [40, OrderEvent.place],
+    [41, OrderEvent.ack],
+  ]);
+  const t = await inspectRecording(join(root, '_ticker'));
+  assert.is(t.streams.length, 0, 'no market data read from a ticker directory');
+  assert.equal(
+    t.ticker.map((x) => x.stream),
+    ['bitget/USDT-FUTURES/BTCUSDT', 'bitget/USDT-FUTURES/ETHUSDT'],
+  );
+  assert.is(t.orders.length, 0);
+  assert.is(t.damaged.length, 0);
+  assert.match(renderReport(t.streams, t.damaged, t.ticker, t.orders), /^ticker bitget\/USDT-FUTURES\/BTCUSDT: 1 file, 2 rows/m);
+  for (const p of [join(root, '_orders'), orders]) {
+    const o = await inspectRecording(p);
+    assert.is(o.streams.length + o.ticker.length, 0, p);
+    assert.is(o.orders.length, 1, p);
+    assert.is(o.orders[0].records, 2, p);
+  }
+});
+
+test('only a damaged file: the report does not speak of figures above', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringbook-inspect-dmg-'));
+  const path = marketPath(dir, 'bitget', 'USDT-FUTURES', 'BTCUSDT', T0, 0);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, 'torn');
+  const r = await inspectRecording(dir);
+  assert.is(r.damaged.length, 1);
+  const text = renderReport(r.streams, r.damaged, r.ticker, r.orders);
+  assert.ok(text.startsWith('DAMAGED: 1 file could not be read, and no other file holds data to report:'), text);
+  assert.not.match(text, /above/);
+});
+
+test('a directory of unfinished journals only: says so, and how to recover them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringbook-inspect-journals-'));
+  const path = marketPath(dir, 'bitget', 'USDT-FUTURES', 'BTCUSDT', T0, 0);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.partial`, new Uint8Array(REC_SIZE * 2));
+  writeFileSync(`${path.slice(0, -'.parquet'.length)}-1.parquet.partial`, new Uint8Array(REC_SIZE));
+  try {
+    await inspectRecording(`${dir}/`);
+    assert.unreachable('inspected a directory of journals');
+  } catch (err) {
+    assert.instance(err, UnfinishedJournals);
+    assert.match(
+      (err as Error).message,
+      new RegExp(
+        `^${dir}/ holds no finished \\.parquet files, only 2 unfinished journals \\(\\.parquet\\.partial\\): a recording still running .*, or one stopped before it finished them; for the latter, .* record --out ${dir}/ --duration 1s recovers them`,
+      ),
+    );
+  }
+  // listing the market files stays quiet (a recording in progress has only journals until its first roll)
+  assert.equal(listParquet(dir), []);
+  assert.is(unfinishedJournals(dir)?.journals, 2);
+  // the same inside a side stream
+  const ticker = join(dir, '_ticker', 'venue=bitget');
+  mkdirSync(ticker, { recursive: true });
+  writeFileSync(join(ticker, 'x.parquet.partial'), new Uint8Array(REC_SIZE));
+  try {
+    await inspectRecording(join(dir, '_ticker'));
+    assert.unreachable('inspected a ticker directory of journals');
+  } catch (err) {
+    assert.instance(err, UnfinishedJournals);
+    assert.is((err as UnfinishedJournals).journals, 1);
+    assert.match((err as Error).message, new RegExp(`record --out ${dir}/ --duration 1s`), 'the recording root, not _ticker');
+  }
 });
 
 test.run();
