@@ -22,6 +22,8 @@ import {
   type SearchSpace,
 } from '../../src/optimize/space';
 import { fails } from '../helpers/fails';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const failsSpace = (fn: () => unknown, message: string) => fails(fn, message, SpaceError);
 const points = (json: unknown) => {
@@ -358,6 +360,20 @@ test('every parameter of obi-ofi and the runtime can be searched with a list of 
     const d = parseSpace({ [f.path]: [f.def] }).dims[0];
     assert.equal(d.kind === 'points' && d.values, [f.def], f.path);
   }
+});
+
+test("README's space.json, where its first session uses it, is a valid space for obi-ofi: a grid of 4", () => {
+  const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+  const at = readme.indexOf('`space.json` (write it yourself)');
+  assert.ok(at > 0 && at < readme.indexOf('## ', readme.indexOf('## A first session') + 3), 'right under the first session');
+  const block = /```json\n([\s\S]*?)```/.exec(readme.slice(at));
+  assert.ok(block, 'a json block');
+  const space = parseSpace(JSON.parse(block![1]));
+  assert.is(gridSize(space), 4);
+  assert.equal(
+    space.dims.map((d) => d.key),
+    ['entry.threshold', 'exit.threshold'],
+  );
 });
 
 test.run();
