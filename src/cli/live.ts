@@ -87,7 +87,7 @@ export const LIVE = {
     ['live --demo --config strategy.json --record data/', "your parameters on Bitget's demo environment, recorded for backtest --parity"],
     ['live --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'ETHUSDT traded on the order flow of BTCUSDT, against the local exchange'],
   ],
-  notes: presetHelp(),
+  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM when there is none; 130 (143 for SIGTERM) stopped before its --duration ran out; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 export const DEMO = {
@@ -113,7 +113,7 @@ export const DEMO = {
     ['demo --duration 5m --set entry.threshold=0.6', 'five minutes with a stricter entry threshold'],
     ['demo --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'two symbols: ETHUSDT traded on the order flow of BTCUSDT'],
   ],
-  notes: presetHelp(),
+  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 130 stopped by Ctrl-C before (143 for SIGTERM), after cancelling, flattening and the summary; 1 failed; 2 bad command line.`,
 } as const satisfies CommandSpec;
 
 /** Not through readJsonFile: V8's parse errors quote the text around the mistake, which here is the secret. */
@@ -413,18 +413,25 @@ async function runSession(o: {
     mark = { at: Date.now(), counters: s.counters, orders: s.orders, said: mark.said };
     window = obiOfi ? new SignalWatch(config) : null;
   }, 1000);
-  await new Promise<void>((done) => {
+  const startedAt = Date.now();
+  // what ended the session: its --duration, or a signal (Ctrl-C, SIGTERM) from whoever runs it
+  const endedBy = await new Promise<'duration' | 'SIGINT' | 'SIGTERM'>((done) => {
     let finished = false;
-    const finish = () => {
+    const finish = (by: 'duration' | 'SIGINT' | 'SIGTERM') => () => {
       if (!finished) {
         finished = true;
-        done();
+        done(by);
       }
     };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    if (o.durationMs) setTimeout(finish, o.durationMs);
+    process.once('SIGINT', finish('SIGINT'));
+    process.once('SIGTERM', finish('SIGTERM'));
+    if (o.durationMs) setTimeout(finish('duration'), o.durationMs);
   });
+  // A session given a --duration (demo always is) and stopped by a signal before it ran out did not do what was asked:
+  // it says so and exits 130 (Ctrl-C) or 143 (SIGTERM), as every command stopped before its work was done. Without
+  // a --duration the session runs until stopped, so a signal is its normal end.
+  const interrupted = endedBy !== 'duration' && o.durationMs !== undefined;
+  const ranMs = Date.now() - startedAt;
   clearInterval(status);
   const haltedBefore = session.runtime.haltReason;
   o.monitoring?.setPhase('stopping');
@@ -436,7 +443,9 @@ async function runSession(o: {
   const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy);
   const ended =
     haltedBefore === null
-      ? 'stopped as asked'
+      ? interrupted
+        ? `interrupted by ${endedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration (exit ${endedBy === 'SIGINT' ? 130 : 143})`
+        : 'stopped as asked'
       : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}`;
   const lines = [
     'summary:',
@@ -466,14 +475,14 @@ async function runSession(o: {
   log.info(lines.join('\n'), {
     event: 'summary',
     ...s,
-    ended: haltedBefore === null ? 'stopped' : 'halted',
+    ended: haltedBefore === null ? (interrupted ? 'interrupted' : 'stopped') : 'halted',
     haltedAt: haltedAt ? (haltedAt as Date).toISOString() : null,
     whyNoTrades: why.map((f) => findingLine(f)),
     ...(funded ? { fundingQuote: funded.receivedQuote, fundingSettlements: funded.settlements } : {}),
     recording: o.recordDir ?? null,
     currency: ccy,
   });
-  return 0;
+  return interrupted ? (endedBy === 'SIGINT' ? 130 : 143) : 0;
 }
 
 export async function runLive(argv: string[]): Promise<number> {
@@ -534,7 +543,12 @@ export async function runLive(argv: string[]): Promise<number> {
       recordDir: values.record,
       durationMs: values.duration,
       flatten: !values['no-flatten'],
-      next: values.record ? [`next: ${selfCommand()} inspect ${values.record}    ${selfCommand()} backtest ${values.record} --parity`] : [],
+      next: values.record
+        ? [
+            `next: ${selfCommand()} inspect ${values.record}`,
+            `      ${selfCommand()} backtest ${values.record} --parity    (decision for decision against this session)`,
+          ]
+        : [],
       source: values.demo ? 'demo' : 'simulator',
       log,
       monitoring,

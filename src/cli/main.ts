@@ -51,7 +51,8 @@ export const EXIT_CODES = `exit codes:
   1    failed: bad input (file, config, data), a failed check, an error while running, an optimize that chose nothing
   2    bad command line: unknown command or option, a missing or malformed value
   3    backtest --parity found a divergence
-  130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials)`;
+  130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials; demo, and live with a
+       --duration, interrupted before it ran out; 143 for SIGTERM there)`;
 
 const USAGE = `ringbook <command> [options]
 

@@ -1,0 +1,50 @@
+// `demo` and `live` through the built CLI, on the local exchange: a session with a --duration stopped by Ctrl-C before
+// it ran out is an interrupted one (exit 130, said in its summary), and the next: commands print one a line.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(process.cwd(), 'build/ringbook.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'ringbook-live-cli-'));
+
+/** Runs the CLI, sends SIGINT once stderr shows `ready`, and resolves with its exit code and stderr. */
+function interrupted(args: string[], ready: RegExp): Promise<{ code: number | null; err: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    let sent = false;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      err += chunk;
+      if (!sent && ready.test(err)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    child.on('close', (code) => done({ code, err }));
+  });
+}
+
+test('demo stopped by Ctrl-C before its --duration: exit 130, and the summary says it was interrupted', async () => {
+  // Ctrl-C once the first status line shows the session trading
+  const r = await interrupted(['demo', '--duration', '5m', '--out', join(dir, 'demo')], /^[A-Z_]+ +pos +-?\d+ lots/m);
+  assert.is(r.code, 130, r.err);
+  assert.match(r.err, /\n {2}ended {9}interrupted by Ctrl-C after [\d.]+ (ms|s) of its 5 min --duration \(exit 130\)\n/);
+  assert.not.match(r.err, /stopped as asked/);
+});
+
+test("live's next: commands print one a line, as demo's", () => {
+  const rec = join(dir, 'live');
+  const r = spawnSync(process.execPath, [CLI, 'live', '--duration', '2s', '--record', rec], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/, 'a session that ran its --duration is a normal end');
+  const next = r.stderr.split('\n').filter((l) => /^next: |^ {6}\S/.test(l));
+  assert.is(next.length, 2, r.stderr);
+  assert.match(next[0], new RegExp(`^next: .* inspect ${rec}$`));
+  assert.match(next[1], new RegExp(`^ {6}.* backtest ${rec} --parity {4}\\(decision for decision against this session\\)$`));
+});
+
+test.run();
