@@ -25,6 +25,7 @@ import { readRegularFileSync } from './regular-file';
 import { SCHEMA_VERSION, type FileMeta } from './schema';
 import { NotRegularFile } from './regular-file';
 import { selfCommand } from '../cli/self';
+import { count, plural } from '../format/numbers';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -253,7 +254,7 @@ function recoverRaw(partial: string, o: RecoveryOptions): RecoveryResult | null 
 /** One line for the operator about what recovery did with a journal. */
 export function describeRecovery(r: RecoveryResult): string {
   if (r.kind === 'recovered')
-    return `recovered ${r.path} (${r.rows} rows${r.tornBytes ? `, cut a torn ${r.tornBytes}-byte tail` : ''}) left by a killed run${r.note ? `; ${r.note}` : ''}`;
+    return `recovered ${r.path} (${plural(r.rows, 'row')}${r.tornBytes ? `, cut a torn ${count(r.tornBytes)}-byte tail` : ''}) left by a killed run${r.note ? `; ${r.note}` : ''}`;
   if (r.kind === 'set-aside')
     return `ALARM recorder: set aside the journal ${r.journal} left by a killed run as ${r.keptAs}: ${r.reason}. Its records are intact (whole 64-byte records, docs/capture.md); recording goes on`;
   return `ALARM recorder: could not recover the journal ${r.journal} now (${r.reason}); it stays and is tried again at the next start; recording goes on`;
