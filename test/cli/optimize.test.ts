@@ -3,27 +3,19 @@
 // when every trial threw, nothing is chosen, no best.json is written and the exit code is 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
+import { runCli, writeJson } from '../helpers/cli-run';
 
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const FIXTURES = join(process.cwd(), 'test/fixtures/strategies');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-optimize-cli-'));
 const data = join(dir, 'rec');
 writeRecording(data, 30_000, 5);
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function space(name: string, value: unknown): string {
-  const p = join(dir, `${name}.json`);
-  writeFileSync(p, JSON.stringify(value));
-  return p;
-}
+const cli = runCli;
+const space = (name: string, value: unknown) => writeJson(dir, name, value);
 
 test('--trials with the grid is refused with exit 2, naming both flags and the grid size', () => {
   const sp = space('grid', { threshold: [0.2, 0.3, 0.4], confirm: [1, 2] });

@@ -4,28 +4,20 @@
 // parameter gets the nearest declared name; shards of one strategy merge, shards of another bundle are refused by name.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
+import { runCli, writeJson } from '../helpers/cli-run';
 
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const USER = join(process.cwd(), 'test/fixtures/strategies/imbalance-taker.ts');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-optimize-strategy-'));
 const data = join(dir, 'rec');
 writeRecording(data, 60_000, 5);
 const HEX = /^[0-9a-f]{64}$/;
 
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function space(name: string, value: unknown): string {
-  const p = join(dir, `${name}.json`);
-  writeFileSync(p, JSON.stringify(value));
-  return p;
-}
+const cli = runCli;
+const space = (name: string, value: unknown) => writeJson(dir, name, value);
 const read = (d: string, f: string) => readFileSync(join(d, f), 'utf8');
 const lines = (d: string) =>
   read(d, 'trials.jsonl')
