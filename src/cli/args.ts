@@ -62,6 +62,16 @@ export class UsageError extends Error {
   }
 }
 
+/** `parse()`'s answer; an error it throws about a flag's value becomes a usage error (exit 2). */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof UsageError)) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 type FlagValue<F extends Flag> = F extends { multiple: true }
   ? string[]
   : F extends { type: 'boolean' }

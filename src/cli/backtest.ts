@@ -42,7 +42,7 @@ import { parseShift } from '../backtest/feed-shift';
 import { readTicker } from '../backtest/ticker-files';
 import { settlementsOf, type FundingSource } from '../backtest/funding';
 import { feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
-import { dirText, parseCommand, UsageError, type CommandSpec } from './args';
+import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
 import { runReport } from './run-report';
@@ -587,8 +587,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   let venue: RecordedVenue | null = null;
   const latency: LatencyModel = answers
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }
-    : parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips);
-  const queue = parseQueue(values.queue);
+    : asUsage(() => parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips));
+  const queue = asUsage(() => parseQueue(values.queue));
   if (values.fees !== undefined && values['fee-tier'] !== undefined)
     throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
   // --parity: each instrument at the session's own rates (unless --fees or --fee-tier say otherwise)

@@ -38,7 +38,7 @@ import {
   skippedLines,
   tierRates,
 } from './backtest';
-import { dirText, parseCommand, UsageError, type CommandSpec } from './args';
+import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
@@ -502,9 +502,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
     trials = randomTrials(space, values.trials, seed);
   }
   const total = trials.length;
-  const shard = values.shard ? usage(() => parseShard(values.shard!)) : null;
+  const shard = values.shard ? asUsage(() => parseShard(values.shard!)) : null;
   // the spec is checked here, before any data is read; whether its folds fit the data is checked once it is loaded
-  if (values['walk-forward']) usage(() => parseFolds(values['walk-forward']!));
+  if (values['walk-forward']) asUsage(() => parseFolds(values['walk-forward']!));
   if (shard) trials = shardTrials(trials, shard.index, shard.count);
   const workers = values.workers ?? availableParallelism();
   let heatmap: [string, string] | null = keys.length >= 2 ? [keys[0], keys[1]] : null;
@@ -537,8 +537,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest
   if (latency === 'recorded') parseLatency(latency, () => trips);
-  else usage(() => parseLatency(latency, () => trips));
-  usage(() => parseQueue(values.queue));
+  else asUsage(() => parseLatency(latency, () => trips));
+  asUsage(() => parseQueue(values.queue));
   if (values.fees !== undefined && values['fee-tier'] !== undefined)
     throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
   const fees = values.fees
@@ -663,14 +663,6 @@ export async function runOptimize(argv: string[]): Promise<number> {
 }
 
 /** Parses a flag's text with `parse`: what it refuses is a mistake on the command line (exit 2), its message kept. */
-function usage<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (err) {
-    if (err instanceof Error && !(err instanceof UsageError)) throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 /** The settings as the manifest keeps them: the bundle's text stays out (its hash is in manifest.strategy). */
 function withoutStrategy(s: TrialSettings): Omit<TrialSettings, 'strategy'> {

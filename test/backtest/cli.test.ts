@@ -48,8 +48,11 @@ test('errors say what to fix', () => {
   assert.match(r.stderr, /does not exist: give a recording directory/);
   const q = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--queue', 'fifo'], { encoding: 'utf8' });
   assert.match(q.stderr, /not a queue model: use risk-averse/);
+  assert.is(q.status, 2, 'a malformed value is a usage error');
   const l = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--latency', 'recorded'], { encoding: 'utf8' });
   assert.match(l.stderr, /no recorded round trips/);
+  const foo = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--latency', 'foo'], { encoding: 'utf8' });
+  assert.is(foo.status, 2, foo.stderr);
   const t = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--fee-tier', 'vip9'], { encoding: 'utf8' });
   assert.is(t.status, 2);
   assert.match(t.stderr, /--fee-tier vip9: not a known tier for Bitget USDT-FUTURES; known: vip0 \(maker 0\.02 %, taker 0\.06 %\), vip1 /);
