@@ -9,6 +9,7 @@ import type { Action, Event } from '../strategy/events';
 import { OrderEvent, feeOfBits, readPlaceTerms } from '../live/orderlog';
 import type { OrderRecord } from './orders';
 import type { Venue } from './run';
+import { FLATTEN_OID_PREFIX } from '../strategy/ids';
 
 /** The session's terms of one of its places (terms left out by older logs are not compared). */
 interface PlaceTerms {
@@ -186,7 +187,7 @@ export class RecordedVenue implements Venue {
         clientOid = this.oid[x.order];
       } else {
         if (-x.order > this.flattens) return;
-        clientOid = `rbflat-${-x.order}`;
+        clientOid = `${FLATTEN_OID_PREFIX}${-x.order}`;
       }
       this.next++;
       if (clientOid === undefined) {

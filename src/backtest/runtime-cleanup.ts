@@ -4,9 +4,7 @@
 // onAction and onEvent to it, then `apply` it to the trace's counts before computeMetrics.
 import type { Action, Event } from '../strategy/events';
 import type { OrderCounts } from './trace';
-
-/** The runtime's flatten orders: the simulated venue's and the live gateway's clientOid prefix. */
-export const FLATTEN_OID_PREFIX = 'rbflat-';
+import { isFlattenOid } from '../strategy/ids';
 
 export class RuntimeCleanup {
   flattenFills = 0;
@@ -24,7 +22,7 @@ export class RuntimeCleanup {
   }
 
   event(e: Event): void {
-    if (e.type === 'fill' && e.clientOid.startsWith(FLATTEN_OID_PREFIX)) {
+    if (e.type === 'fill' && isFlattenOid(e.clientOid)) {
       this.flattenFills++;
       this.flattenLot += e.qtyLot;
     }

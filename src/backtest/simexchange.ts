@@ -14,6 +14,7 @@
 import type { Action, Event, Side, TimeInForce } from '../strategy/events';
 import type { QueueModel } from './queue';
 import { placeProblem } from '../gateway/wire';
+import { FLATTEN_OID_PREFIX } from '../strategy/ids';
 
 /** The instrument's grid and fee rates (quote per tick, base per lot, fractions of traded value). */
 export interface VenueInstrument {
@@ -292,7 +293,7 @@ export class SimExchange {
         return;
       case 'flatten': {
         if (this.position === 0) return;
-        const oid = `rbflat-${++this.flattenSeq}`;
+        const oid = `${FLATTEN_OID_PREFIX}${++this.flattenSeq}`;
         this.place(t, {
           type: 'place',
           clientOid: oid,

@@ -15,6 +15,7 @@ import { Slots, copyLevels, copyRecord } from '../strategy/views';
 import { duration, moneyIn, quoteCurrency, signedMoneyIn } from '../format/numbers';
 import type { OrderLog } from './orderlog';
 import type { LatencyProbe } from '../latency/probe';
+import { isFlattenOid } from '../strategy/ids';
 import { QueueTracker } from './queue-tracker';
 
 export interface TraderCounters {
@@ -166,7 +167,7 @@ export class Trader {
     const lane = this.lanes[inst];
     if (e.type === 'fill') {
       this.counters.fills++;
-      if (e.clientOid.startsWith('rbflat-')) this.counters.flattenFills++;
+      if (isFlattenOid(e.clientOid)) this.counters.flattenFills++;
       this.counters.feeQuote += e.feeQuote;
     } else if (e.type === 'reject') {
       this.counters.rejects++;

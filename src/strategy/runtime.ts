@@ -25,7 +25,7 @@ import type {
   StrategyHandlers,
 } from './api';
 import type { Action, Event, Side, TimeInForce } from './events';
-import { MAX_CLIENT_OID } from './ids';
+import { isFlattenOid, MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel, type QueueSource } from './orders';
 import { applyFill, newPosition, unrealisedTickLot, type PositionState } from './position';
 import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, type BreachKind } from './risk';
@@ -885,7 +885,7 @@ export class StrategyRuntime {
       }
     } else {
       this.count('fill.unknownOrder');
-      const whose = ev.clientOid.startsWith('rbflat-') ? "the stop's flatten" : 'not a live order of ours: a late fill';
+      const whose = isFlattenOid(ev.clientOid) ? "the stop's flatten" : 'not a live order of ours: a late fill';
       this.log('info', `fill for ${ev.clientOid} (${whose}) moves the position to ${after}`);
       if (known !== undefined) o = known;
       else {
