@@ -8,7 +8,7 @@ import { benchCapture } from './capture.bench';
 import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
-import { benchLatency, latencyRunTable, layoutComparison } from './latency.bench';
+import { benchLatency, latencyRunTable, layoutComparison, type VenuePolicy } from './latency.bench';
 import type { Layout } from '../src/feed/placement';
 import { fmt, spreadText } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
@@ -68,6 +68,13 @@ export const BENCH = {
       defaultText: 'single,multi',
       description: 'latency: the thread layouts to run (single, multi)',
     },
+    'venue-policy': {
+      type: 'list',
+      arg: 'LIST',
+      noun: 'policy',
+      defaultText: 'batch (normal where chrt is missing)',
+      description: "latency: the local exchange's scheduling policies to run under (batch, normal)",
+    },
   },
   examples: [
     ['bench', 'every benchmark, 5 rounds each (several minutes)'],
@@ -87,6 +94,10 @@ export async function runBench(args: string[]): Promise<number> {
   const layouts = (parsed.values.threads ?? ['single', 'multi']).map((t) => {
     if (t !== 'single' && t !== 'multi') throw new UsageError(`--threads takes single and/or multi, got "${t}"`);
     return t as Layout;
+  });
+  const policies = parsed.values['venue-policy']?.map((t) => {
+    if (t !== 'batch' && t !== 'normal') throw new UsageError(`--venue-policy takes batch and/or normal, got "${t}"`);
+    return t as VenuePolicy;
   });
   const which: string[] = [];
   for (const a of parsed.positionals) {
@@ -176,7 +187,7 @@ export async function runBench(args: string[]): Promise<number> {
   if (all || which.includes('latency')) {
     const seconds = parsed.values.duration !== undefined ? parsed.values.duration / 1000 : undefined;
     log(`latency: each rate with and without the recorder, in ${layouts.join(' and ')} layout …`);
-    const l = await benchLatency({ quick, rates, seconds, layouts, log });
+    const l = await benchLatency({ quick, rates, seconds, layouts, policies, log });
     out.latency = { runs: l.runs, units: { hops: 'ns' } };
     for (const r of l.runs) log(latencyRunTable(r));
     for (const line of layoutComparison(l.runs)) log(line);

@@ -6,7 +6,7 @@
 // each run the exchange's stamps are joined with ours by seq and clientOid for the hops outside our process. Each rate
 // and recorder setting runs in both thread layouts (src/feed/placement.ts), one after the other against the same
 // exchange, so the two are compared under the same load.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,8 @@ export const EXCHANGE_NICE = 10;
 
 export interface LatencyRun {
   rate: number;
+  /** The local exchange's scheduling policy (VenuePolicy). */
+  venuePolicy: VenuePolicy;
   recorder: boolean;
   layout: Layout;
   seconds: number;
@@ -73,15 +75,38 @@ export interface LatencyBenchOptions {
   recorder?: boolean[];
   /** Thread layouts to run (default both). */
   layouts?: Layout[];
+  /** The exchange's scheduling policies to run under (default batch where chrt works, else normal). */
+  policies?: VenuePolicy[];
   /** Keep the session's own hot path warm (TradingSession's keepWarm; default true): false measures it cold. */
   keepWarm?: boolean;
   log(s: string): void;
 }
 
-async function startExchangeChild(rate: number): Promise<{ child: ChildProcess; rest: string; ws: string }> {
+/** The local exchange's scheduling policy: SCHED_BATCH (through util-linux's chrt) or the default one. */
+export type VenuePolicy = 'batch' | 'normal';
+
+/** Whether `chrt --batch` works here (util-linux installed, the policy allowed). */
+export function batchPolicyAvailable(): boolean {
+  return spawnSync('chrt', ['--batch', '0', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * How the exchange child is started. Under `batch` it runs through `chrt --batch 0`: a SCHED_BATCH task never
+ * preempts another on waking (the kernel leaves that to the scheduler tick), yet keeps its full share of the CPU, so
+ * the wake-up our order's write gives the venue no longer runs the venue inside that write; SCHED_IDLE did the same
+ * but starved the venue at 5,000 messages/s (docs/tuning.md).
+ */
+function exchangeLauncher(policy: VenuePolicy): { command: string; prefix: string[] } {
+  if (policy === 'batch') return { command: 'chrt', prefix: ['--batch', '0', process.execPath] };
+  return { command: process.execPath, prefix: [] };
+}
+
+async function startExchangeChild(rate: number, policy: VenuePolicy): Promise<{ child: ChildProcess; rest: string; ws: string }> {
+  const launch = exchangeLauncher(policy);
   const child = spawn(
-    process.execPath,
+    launch.command,
     [
+      ...launch.prefix,
       new URL('./ringbook.mjs', import.meta.url).pathname,
       'exchange',
       '--port',
@@ -100,7 +125,7 @@ async function startExchangeChild(rate: number): Promise<{ child: ChildProcess; 
   // The venue yields to the session: a real exchange runs on machines of its own, but this one shares our cores, and
   // at equal priority the wake-up our order's write gives it preempts the session inside that write (gateway→wire
   // then held the exchange's whole handling of the order, wire→exchange read 0). Raising a child's niceness needs no
-  // privilege.
+  // privilege; so does SCHED_BATCH (exchangeLauncher).
   setPriority(child.pid!, EXCHANGE_NICE);
   const rest = await new Promise<string>((resolve, reject) => {
     let buf = '';
@@ -170,7 +195,7 @@ async function runOnce(
   layout: Layout,
   seconds: number,
   keepWarm = true,
-): Promise<LatencyRun> {
+): Promise<Omit<LatencyRun, 'venuePolicy'>> {
   const root = recorder ? mkdtempSync(join(tmpdir(), 'ringbook-bench-latency-')) : '';
   // obi-ofi, as `demo` runs it, with the settings above
   const params = await loadParams({ strategy: 'obi-ofi', sets: LATENCY_CONFIG });
@@ -241,17 +266,24 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
   const rates = opts.rates ?? [10, 100, 1000, 5000];
   const seconds = opts.seconds ?? (opts.quick ? 2 : 10);
   const runs: LatencyRun[] = [];
+  const batch = batchPolicyAvailable();
+  const policies = opts.policies ?? [batch ? 'batch' : 'normal'];
+  if (policies.includes('batch') && !batch) throw new Error("the exchange's batch policy needs util-linux's chrt, which did not run here");
   for (const rate of rates) {
-    const ex = await startExchangeChild(rate);
-    try {
-      for (const recorder of opts.recorder ?? [false, true]) {
-        for (const layout of opts.layouts ?? (['single', 'multi'] as Layout[])) {
-          opts.log(`  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}, ${layout} layout: ${seconds} s …`);
-          runs.push(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm));
+    for (const venuePolicy of policies) {
+      const ex = await startExchangeChild(rate, venuePolicy);
+      try {
+        for (const recorder of opts.recorder ?? [false, true]) {
+          for (const layout of opts.layouts ?? (['single', 'multi'] as Layout[])) {
+            opts.log(
+              `  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}, ${layout} layout, exchange ${venuePolicy}: ${seconds} s …`,
+            );
+            runs.push({ ...(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm)), venuePolicy });
+          }
         }
+      } finally {
+        ex.child.kill('SIGTERM');
       }
-    } finally {
-      ex.child.kill('SIGTERM');
     }
   }
   return { runs };
@@ -262,7 +294,7 @@ const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns)
 /** One table per run: each hop's p50 / p99 / p99.9 / max and its sample count. */
 export function latencyRunTable(r: LatencyRun): string {
   const lines = [
-    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout: ${r.messages} messages, ${r.orders} orders (REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
+    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout, exchange ${r.venuePolicy}: ${r.messages} messages, ${r.orders} orders (REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
     `  ${'hop'.padEnd(20)} ${'p50'.padStart(11)} ${'p99'.padStart(11)} ${'p99.9'.padStart(11)} ${'max'.padStart(11)} ${'n'.padStart(8)}`,
   ];
   for (const h of HOPS) {
@@ -289,10 +321,10 @@ const HEADLINE: HopName[] = ['tick→decision', 'tick→wire', 'gateway→wire']
 export function layoutComparison(runs: LatencyRun[]): string[] {
   const lines: string[] = [];
   for (const s of runs.filter((r) => r.layout === 'single')) {
-    const m = runs.find((r) => r.layout === 'multi' && r.rate === s.rate && r.recorder === s.recorder);
+    const m = runs.find((r) => r.layout === 'multi' && r.rate === s.rate && r.recorder === s.recorder && r.venuePolicy === s.venuePolicy);
     if (!m) continue;
     lines.push(
-      `single vs multi at ${s.rate} messages/s, recorder ${s.recorder ? 'on' : 'off'} (multi ÷ single, above 1: single is faster):`,
+      `single vs multi at ${s.rate} messages/s, recorder ${s.recorder ? 'on' : 'off'}, exchange ${s.venuePolicy} (multi ÷ single, above 1: single is faster):`,
     );
     for (const h of HEADLINE) {
       const a = s.hops[h];
