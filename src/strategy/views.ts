@@ -50,10 +50,15 @@ export class Slots {
 
 /** Copies the signal record at byte `src` of `words` into the slot at byte `dst` (live trading: one per message). */
 export function copyRecord(words: Int32Array, src: number, slots: Slots, dst: number): void {
-  slots.i32.set(words.subarray(src >> 2, (src + RECORD_BYTES) >> 2), dst >> 2);
-  slots.i32[(dst + LEVEL_COUNTS) >> 2] = 0;
-  slots.i32[(dst + LEVEL_COUNTS + 4) >> 2] = 0;
+  // word by word: `set(words.subarray(…))` made a typed array per message
+  const to = slots.i32;
+  const s = src >> 2;
+  const d = dst >> 2;
+  for (let i = 0; i < RECORD_WORDS; i++) to[d + i] = words[s + i];
+  to[(dst + LEVEL_COUNTS) >> 2] = 0;
+  to[(dst + LEVEL_COUNTS + 4) >> 2] = 0;
 }
+const RECORD_WORDS = RECORD_BYTES >> 2;
 
 /** Reads a book's levels by rank (the core's bookPriceF64 / bookQtyF64). */
 export interface LevelSource {
