@@ -42,6 +42,8 @@ export interface Executor {
 }
 
 export { TICK_NS };
+/** Steps a scratch runtime of warmStep takes before a fresh one replaces it. */
+const WARM_RUNTIME_STEPS = 2000;
 
 /** What the trader counts per instrument (the runtime's positions hold the fills, fees and PnL). */
 export interface InstrumentCounters {
@@ -432,6 +434,50 @@ export class Trader {
     if (readI64(w, inst.ptr + I.messages) === readI64(w, at + S.msgCount)) {
       copyLevels(this.pipeline.core.x, inst.book.ptr, lane.slots, 0);
     } else this.levelsMissed++;
+  }
+
+  /** The scratch runtime of warmStep, its slots (one per instrument) and the steps it has taken. */
+  private warmRt: { runtime: StrategyRuntime; slots: Slots[]; steps: number } | null = null;
+  /** Makes warmStep's scratch runtime: the live one's strategy and settings (null: the strategy's path is not warmed). */
+  makeWarmRuntime: (() => StrategyRuntime) | null = null;
+
+  /**
+   * One warm step of the strategy's path while the market is quiet: each instrument's latest book message handed
+   * again to a scratch runtime of the same strategy (its own `create(ctx)`, state, orders and clock), whose actions go
+   * nowhere, so the next real message finds the runtime's and the strategy's code and branches in the caches (at 100
+   * messages/s they had gone cold: the strategy's step took ~15 µs there against ~1 µs at 5,000/s). The scratch
+   * runtime is made anew every 2,000 steps: its orders are never answered. Should it fail, warming stops and says so;
+   * the live runtime is never touched.
+   */
+  warmStep(): void {
+    if (this.makeWarmRuntime === null || this.stopping) return;
+    try {
+      let w = this.warmRt;
+      if (w === null || w.steps >= WARM_RUNTIME_STEPS) {
+        const runtime = this.makeWarmRuntime();
+        const depth = runtime.definition.depth ?? 0;
+        const slots = this.lanes.map((_, inst) => {
+          const s = new Slots(1, depth);
+          runtime.attach(inst, s, -1);
+          return s;
+        });
+        runtime.start(0);
+        w = this.warmRt = { runtime, slots, steps: 0 };
+      }
+      w.steps++;
+      for (let i = 0; i < this.lanes.length; i++) {
+        const lane = this.lanes[i];
+        if (lane.counters.signals === 0) continue;
+        w.slots[i].i32.set(lane.slots.i32);
+        w.runtime.book(i, 0);
+      }
+    } catch (err) {
+      this.makeWarmRuntime = null;
+      this.warmRt = null;
+      this.log(
+        `keeping the strategy's path warm stopped: ${(err as Error).message} (trading goes on, the first message after a quiet spell may be slower)`,
+      );
+    }
   }
 
   /** Kill switch: cancel everything (and flatten when asked); the caller then waits for the gateway to settle. */

@@ -3,7 +3,7 @@
 import { MarketPipeline, type RecordOptions } from '../feed/pipeline';
 import { lossSummary, lostAll } from '../capture/recorder';
 import type { InstType, InstrumentGrid } from '../feed/instruments';
-import { StrategyRuntime, originOf, type RuntimeInstrument } from '../strategy/runtime';
+import { StrategyRuntime, originOf, type RuntimeInstrument, type RuntimeOptions } from '../strategy/runtime';
 import { sha256, type LoadedStrategy, type StrategyBundle } from '../strategy/loader';
 import type { RuntimeSettings } from '../strategy/settings';
 import type { Values } from '../strategy/params';
@@ -253,7 +253,7 @@ export class TradingSession {
     let trader: Trader | null = null;
     // the hang watchdog names the handler that does not return from the cell its handlers mark
     const handlerCell = o.hang ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    const runtime = new StrategyRuntime({
+    const runtimeOptions: RuntimeOptions = {
       definition: handlerCell ? trackHandlers(st.strategy.definition, handlerCell) : st.strategy.definition,
       params: st.params,
       settings: st.settings,
@@ -267,8 +267,20 @@ export class TradingSession {
         if (line) o.log(line);
       },
       onRoundTrip: (t) => trader?.roundTrip(t),
-    });
+    };
+    const runtime = new StrategyRuntime(runtimeOptions);
     trader = new Trader(pipeline, runtime, null, o.log);
+    // the strategy's path warm while quiet: a scratch copy of the runtime, heard by no one (Trader.warmStep)
+    if (o.keepWarm !== false)
+      trader.makeWarmRuntime = () =>
+        new StrategyRuntime({
+          ...runtimeOptions,
+          idTag: 'warm',
+          onLog: () => {},
+          onRoundTrip: () => {},
+          maxLogLines: 10,
+          maxRecordPoints: 10,
+        });
     const hops = HopBoard.create();
     const probe = new LatencyProbe(hops, pipeline.trace, { keepLog: o.latencyLog });
     trader.probe = probe;
@@ -355,7 +367,8 @@ export class TradingSession {
             handlerCell,
           )
         : null;
-    // our code (never the strategy's) compiled and in the caches before the first market message, and kept so
+    // our code compiled and in the caches before the first market message, and kept so; the strategy's path too, on a
+    // scratch copy, once market data has come
     const warm =
       o.keepWarm === false
         ? null
@@ -363,6 +376,7 @@ export class TradingSession {
             step: () => {
               pipeline.warmStep();
               for (const g of gateways) g.warmOrderPath();
+              trader.warmStep();
             },
             activity: () => pipeline.activity + trader.counters.signals + trader.counters.statuses,
           });
