@@ -87,7 +87,7 @@ export const LIVE = {
     ['live --demo --config strategy.json --record data/', "your parameters on Bitget's demo environment, recorded for backtest --parity"],
     ['live --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'ETHUSDT traded on the order flow of BTCUSDT, against the local exchange'],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM when there is none; 130 (143 for SIGTERM) stopped before its --duration ran out; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM when there is none; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 (143 for SIGTERM) stopped before its --duration ran out; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 export const DEMO = {
@@ -113,7 +113,7 @@ export const DEMO = {
     ['demo --duration 5m --set entry.threshold=0.6', 'five minutes with a stricter entry threshold'],
     ['demo --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'two symbols: ETHUSDT traded on the order flow of BTCUSDT'],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 130 stopped by Ctrl-C before (143 for SIGTERM), after cancelling, flattening and the summary; 1 failed; 2 bad command line.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 stopped by Ctrl-C before (143 for SIGTERM), after cancelling, flattening and the summary; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 /** Not through readJsonFile: V8's parse errors quote the text around the mistake, which here is the secret. */
@@ -154,6 +154,13 @@ function tradingSnapshot(s: SessionSummary): TradingSnapshot {
     trades: s.trades,
   };
 }
+
+/**
+ * The exit code of a session that ended HALTED (a risk limit, the strategy threw, a failed exit or reconcile): it ran,
+ * but trading stopped on its own before the end, which a script running it must not read as success (0), an error
+ * (1), a bad command line (2) or an interruption (130/143).
+ */
+export const EXIT_HALTED = 3;
 
 /** Once halted, nothing changes but the clock: a line logged each status interval is noise; say it once, then each minute. */
 export const HALTED_STATUS_EVERY_MS = 60_000;
@@ -446,7 +453,13 @@ async function runSession(o: {
       ? interrupted
         ? `interrupted by ${endedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration (exit ${endedBy === 'SIGINT' ? 130 : 143})`
         : 'stopped as asked'
-      : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}`;
+      : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}${
+          interrupted
+            ? `; then ${endedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`
+            : ''
+        }; exit ${EXIT_HALTED}`;
+  // a halt is what a script must see first: trading stopped on its own, whatever ended the process after it
+  const exitCode = haltedBefore !== null ? EXIT_HALTED : interrupted ? (endedBy === 'SIGINT' ? 130 : 143) : 0;
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
@@ -477,12 +490,13 @@ async function runSession(o: {
     ...s,
     ended: haltedBefore === null ? (interrupted ? 'interrupted' : 'stopped') : 'halted',
     haltedAt: haltedAt ? (haltedAt as Date).toISOString() : null,
+    exitCode,
     whyNoTrades: why.map((f) => findingLine(f)),
     ...(funded ? { fundingQuote: funded.receivedQuote, fundingSettlements: funded.settlements } : {}),
     recording: o.recordDir ?? null,
     currency: ccy,
   });
-  return interrupted ? (endedBy === 'SIGINT' ? 130 : 143) : 0;
+  return exitCode;
 }
 
 export async function runLive(argv: string[]): Promise<number> {

@@ -1,11 +1,13 @@
 // `demo` and `live` through the built CLI, on the local exchange: a session with a --duration stopped by Ctrl-C before
-// it ran out is an interrupted one (exit 130, said in its summary), and the next: commands print one a line.
+// it ran out is an interrupted one (exit 130, said in its summary), one that halted exits 3 and says so, and the
+// next: commands print one a line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strategyDir } from '../helpers/strategy-dir';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-live-cli-'));
@@ -34,6 +36,21 @@ test('demo stopped by Ctrl-C before its --duration: exit 130, and the summary sa
   assert.is(r.code, 130, r.err);
   assert.match(r.err, /\n {2}ended {9}interrupted by Ctrl-C after [\d.]+ (ms|s) of its 5 min --duration \(exit 130\)\n/);
   assert.not.match(r.err, /stopped as asked/);
+});
+
+test('demo whose strategy threw: the session ended HALTED, exit 3, and the summary says why and with which code', () => {
+  const d = strategyDir('throws.ts');
+  try {
+    const r = d.run('demo', '--duration', '3s', '--strategy', 'throws.ts', '--out', join(d.dir, 'data'));
+    assert.is(r.status, 3, r.stderr);
+    assert.match(
+      r.stderr,
+      /\n {2}ended {9}HALTED at \S+Z: the strategy threw: onBook: no signal at \d+ \(.*throws\.ts:13:\d+\).*; exit 3\n/,
+    );
+    assert.not.match(r.stderr, /stopped as asked/);
+  } finally {
+    d.remove();
+  }
 });
 
 test("live's next: commands print one a line, as demo's", () => {
