@@ -286,6 +286,14 @@ export function recoverTree(root: string, o: RecoveryOptions = {}): RecoveryResu
   return out;
 }
 
+/** Journals (`.parquet.partial`, market data and its own streams; raw frames left out) under `root`, sorted by path. */
+export function journalsUnder(root: string): string[] {
+  if (!existsSync(root) || !statSync(root).isDirectory()) return [];
+  const files: string[] = [];
+  walk(root, files);
+  return files.filter((f) => f.endsWith('.parquet.partial') && !f.includes('/_raw/')).sort();
+}
+
 /** Every finished Parquet file of one of a recording's own streams (own orders, tickers), sorted by path; none: empty. */
 export function listStreamParquet(root: string, stream: '_orders' | '_ticker'): string[] {
   const dir = join(root, stream);

@@ -8,6 +8,7 @@ import { checkInstrumentCount } from './backtest';
 import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, describeCredentials, type Credentials } from '../gateway/index';
 import { readFileSync } from 'node:fs';
 import { checkWritableDir } from '../capture/files';
+import { warnExisting } from './existing-recording';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
@@ -513,9 +514,10 @@ export async function runLive(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
-  if (values.record) checkWritableDir('--record', values.record);
+  const recordRoot = values.record ? checkWritableDir('--record', values.record) : null;
   const keys = values.keys ? readKeys(values.keys) : undefined;
   const log = logger('live');
+  if (recordRoot) warnExisting(log, values.record!, recordRoot, { session: true, flag: '--record' });
   let credentials: Credentials;
   let wsUrl: string;
   let restUrl: string;
@@ -595,8 +597,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
-  checkWritableDir('--out', values.out);
+  const outRoot = checkWritableDir('--out', values.out);
   const log = logger('demo');
+  warnExisting(log, values.out, outRoot, { session: true, flag: '--out' });
   const monitoring = await startMonitoring('demo', values, log);
   const fundingIntervalMs = fundingEveryMs(values['funding-every']);
   const ex = await startExchange({

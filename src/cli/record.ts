@@ -1,5 +1,6 @@
 // `ringbook record`: the live pipeline with the recorder on — Parquet per docs/design.md §6 under --out.
 import { checkWritableDir } from '../capture/files';
+import { warnExisting } from './existing-recording';
 import { describeRecovery } from '../capture/recover';
 import { lossSummary, lostAll } from '../capture/recorder';
 import { MarketPipeline } from '../feed/pipeline';
@@ -76,6 +77,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   const maxRows = values['max-rows'];
   const root = checkWritableDir('--out', values.out);
   const log = logger('record');
+  warnExisting(log, values.out, root, { session: false, flag: '--out' });
   const err = (l: string) => log.info(l);
   const feedLog = log.child('feed');
   const monitoring = await startMonitoring('record', values, log);

@@ -198,6 +198,12 @@ test('SIGKILL mid-run, restart: everything up to the last flush interval is in t
   await ex.close();
   assert.is(code, 0, log2);
   assert.match(log2, /recovered .*\.parquet \(\d+ rows/);
+  // said before it starts: the directory is not empty, and the restart adds to it
+  assert.match(
+    log2,
+    /already holds a recording: .*unfinished journals? of a recorder that was killed .*adds its files beside them and overwrites nothing/,
+  );
+  assert.not.match(log, /already holds a recording/, 'the first run started on an empty directory');
 
   const counts = new Map<bigint, number>();
   for (const f of listParquet(root)) {

@@ -31,6 +31,13 @@ test('two sessions in one directory: --parity checks the chosen one against its 
   for (let i = 0; i < 2; i++) {
     const d = run('demo', '--duration', '3s', '--out', 'data');
     assert.is(d.status, 0, d.stderr);
+    // the second is told, before it starts, that it goes beside the first
+    if (i === 0) assert.not.match(d.stderr, /already holds/);
+    else
+      assert.match(
+        d.stderr.split('\n')[0],
+        /^data\/ already holds a recording: [1-9]\d* market-data files? of BTCUSDT \(.*\); 1 trading session \(the newest session-\d+\.json under _orders\/\)\. This session adds its files beside them and overwrites nothing/,
+      );
   }
   const started = readdirSync(join(dir, 'data', '_orders'))
     .map((n) => /^session-(\d+)\.json$/.exec(n)?.[1])
