@@ -166,13 +166,62 @@ const BLOCKERS: readonly Blocker[] = [
       `the expected move (hurdle.coef ${c.hurdle.coef} × ${c.hurdle.source}) did not beat the round-trip cost (fees in and out, ${c.hurdle.spreadMultiple}× the spread, slippage and buffer)`,
     suggest: () => ({ parameter: 'hurdle.enabled', value: 'false' }),
   },
-  {
-    counter: 'risk.denied',
-    parameter: 'risk.*',
-    text: (c) =>
-      `a pre-trade limit said no: at most ${c.risk.maxOrdersPerSecond} orders a second (risk.maxOrdersPerSecond), ${c.risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), ${plural(c.risk.maxPositionLot, 'lot')} of position (risk.maxPositionLot)`,
-  },
 ];
+
+/** What each `risk.denied.<which>` counter (src/strategy/risk.ts, refusalCounter) means, with its parameter. */
+const REFUSALS: Record<string, { parameter?: string; noun?: string; text: (r: RuntimeSettings['risk']) => string }> = {
+  maxOrdersPerSecond: {
+    parameter: 'risk.maxOrdersPerSecond',
+    text: (r) => `${r.maxOrdersPerSecond} orders were already placed in the last second`,
+  },
+  maxOrdersPerMinute: {
+    parameter: 'risk.maxOrdersPerMinute',
+    text: (r) => `${r.maxOrdersPerMinute} orders were already placed in the last minute`,
+  },
+  maxPositionLot: {
+    parameter: 'risk.maxPositionLot',
+    text: (r) => `the position would have passed ${plural(r.maxPositionLot, 'lot')} (every live order on its side filled)`,
+  },
+  maxNotionalTickLot: {
+    parameter: 'risk.maxNotionalTickLot',
+    text: (r) => `the position's value would have passed ${r.maxNotionalTickLot} ticks·lots (every live order on its side filled)`,
+  },
+  halted: { text: () => 'the session was halted' },
+  reconciling: { text: () => 'the runtime was reconciling its orders with the venue' },
+  orderBusy: { noun: 'amends', text: () => 'the order had a request in flight, or was no longer working' },
+  other: { text: () => 'the runtime said no (the log says why)' },
+};
+
+/**
+ * The runtime's refusals, one finding per limit (or state) that said no and how often, most first. Counters from
+ * before the split (only `risk.denied`) get the one line that lists the limits.
+ */
+export function riskRefusals(risk: RuntimeSettings['risk'], counters: Readonly<Record<string, number>>): Finding[] {
+  const out: Finding[] = [];
+  let split = 0;
+  for (const [k, v] of Object.entries(counters)) {
+    if (!(v > 0) || !k.startsWith('risk.denied.')) continue;
+    const r = REFUSALS[k.slice('risk.denied.'.length)] ?? REFUSALS.other;
+    split += v;
+    out.push({
+      count: v,
+      noun: r.noun ?? 'orders',
+      verb: 'refused',
+      ...(r.parameter ? { parameter: r.parameter } : {}),
+      text: r.text(risk),
+    });
+  }
+  const denied = counters['risk.denied'] ?? 0;
+  if (split === 0 && denied > 0)
+    out.push({
+      count: denied,
+      noun: 'orders',
+      verb: 'refused',
+      parameter: 'risk.*',
+      text: `a pre-trade limit said no: at most ${risk.maxOrdersPerSecond} orders a second (risk.maxOrdersPerSecond), ${risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), ${plural(risk.maxPositionLot, 'lot')} of position (risk.maxPositionLot); the log says which`,
+    });
+  return out.sort((a, b) => b.count! - a.count! || ((a.parameter ?? '') < (b.parameter ?? '') ? -1 : 1));
+}
 
 const ABANDONED: readonly Blocker[] = [
   {
@@ -218,7 +267,7 @@ export function explainEntries(o: EntryInput): Finding[] {
         ...(b.suggest ? { suggest: b.suggest(c, o.signals ?? null) } : {}),
       }))
       .sort((a, b) => b.count - a.count);
-  out.push(...blocked(BLOCKERS));
+  out.push(...[...blocked(BLOCKERS), ...riskRefusals(c.risk, o.counters)].sort((a, b) => b.count! - a.count!));
   if (o.fills === 0) out.push(...blocked(ABANDONED, 'entry orders', 'cancelled'));
   if (out.length || o.trades > 0 || o.fills > 0) return out;
   const s = o.signals;
@@ -265,7 +314,7 @@ const BREACH_PARAMETER: Record<string, string> = {
 
 // Counters the runtime keeps for itself (bookkeeping, not reasons an entry did not happen).
 const RUNTIME_COUNTERS =
-  /^(breach\.|fill\.|ack\.|reject\.|cancelAck\.|cancelReject\.|amendAck\.|amendReject\.|resync\.|strategy\.error$|risk\.denied$)/;
+  /^(breach\.|fill\.|ack\.|reject\.|cancelAck\.|cancelReject\.|amendAck\.|amendReject\.|resync\.|strategy\.error$|risk\.denied($|\.))/;
 
 /**
  * Why a strategy other than obi-ofi did what it did: the runtime's refusals in words, then every counter the strategy
@@ -273,17 +322,7 @@ const RUNTIME_COUNTERS =
  */
 export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Readonly<Record<string, number>> }): Finding[] {
   const out: Finding[] = [];
-  const denied = o.counters['risk.denied'] ?? 0;
-  if (denied > 0) {
-    const r = o.risk;
-    out.push({
-      count: denied,
-      noun: 'orders',
-      verb: 'refused',
-      parameter: 'risk.*',
-      text: `a pre-trade limit said no: at most ${r.maxOrdersPerSecond} orders a second (risk.maxOrdersPerSecond), ${r.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), ${plural(r.maxPositionLot, 'lot')} of position (risk.maxPositionLot); the log says which`,
-    });
-  }
+  out.push(...riskRefusals(o.risk, o.counters));
   const own = Object.entries(o.counters)
     .filter(([k, v]) => v > 0 && !RUNTIME_COUNTERS.test(k))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));

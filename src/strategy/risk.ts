@@ -71,6 +71,31 @@ export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number): s
 }
 
 /**
+ * The counter a refusal is kept under beside the total `risk.denied`: `risk.denied.<limit>` for the risk.* setting
+ * that said no (maxOrdersPerSecond, maxOrdersPerMinute, maxPositionLot, maxNotionalTickLot), else the runtime's
+ * state (halted, reconciling) or an amend of an order already busy (orderBusy). Read off the reason's words, which
+ * rateRefusal, exposureRefusal and the runtime write; constant strings, so a refusal allocates no name.
+ */
+export function refusalCounter(reason: string): string {
+  if (reason.startsWith('order rate: ')) return reason.includes('last second') ? DENIED_PER_SECOND : DENIED_PER_MINUTE;
+  if (reason.startsWith('position: ')) return DENIED_POSITION;
+  if (reason.startsWith('notional: ')) return DENIED_NOTIONAL;
+  if (reason.startsWith('halted')) return DENIED_HALTED;
+  if (reason.startsWith('reconciling')) return DENIED_RECONCILING;
+  if (reason.startsWith('order busy')) return DENIED_BUSY;
+  return DENIED_OTHER;
+}
+
+const DENIED_PER_SECOND = 'risk.denied.maxOrdersPerSecond';
+const DENIED_PER_MINUTE = 'risk.denied.maxOrdersPerMinute';
+const DENIED_POSITION = 'risk.denied.maxPositionLot';
+const DENIED_NOTIONAL = 'risk.denied.maxNotionalTickLot';
+const DENIED_HALTED = 'risk.denied.halted';
+const DENIED_RECONCILING = 'risk.denied.reconciling';
+const DENIED_BUSY = 'risk.denied.orderBusy';
+const DENIED_OTHER = 'risk.denied.other';
+
+/**
  * Why an order that can only add to |position| may not go out: `worstLot` is the signed position it would leave if it
  * and every live order on its side filled; `priceTick` the price the notional is checked at.
  */

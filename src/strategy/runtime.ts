@@ -28,7 +28,7 @@ import type { Action, Event, Side, TimeInForce } from './events';
 import { isFlattenOid, MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel, type QueueSource } from './orders';
 import { applyFill, newPosition, unrealisedTickLot, type PositionState } from './position';
-import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, round6, type BreachKind } from './risk';
+import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, refusalCounter, round6, type BreachKind } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
@@ -661,6 +661,7 @@ export class StrategyRuntime {
 
   private refuse(what: string, reason: string): void {
     this.count('risk.denied');
+    this.count(refusalCounter(reason)); // which limit (or state) said no: the reports name it
     const kind = reason.slice(0, reason.indexOf(':') > 0 ? reason.indexOf(':') : reason.length);
     const r = this.refusalLog.get(kind);
     if (r && this.now - r.t < 1e9) {

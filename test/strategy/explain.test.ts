@@ -103,6 +103,34 @@ test('halts: the risk limit in words and the parameter behind it; a kill switch 
   );
 });
 
+test("the runtime's refusals: one line per limit that said no, with how often, most first; none for a limit that never did", () => {
+  const counters = {
+    'risk.denied': 9,
+    'risk.denied.maxPositionLot': 6,
+    'risk.denied.maxOrdersPerSecond': 2,
+    'risk.denied.halted': 1,
+    wide: 4,
+  };
+  assert.equal(explainCounters({ risk: config.risk, counters }).map(findingLine), [
+    'risk.maxPositionLot refused 6 orders: the position would have passed 10 lots (every live order on its side filled)',
+    'risk.maxOrdersPerSecond refused 2 orders: 5 orders were already placed in the last second',
+    'refused 1 order: the session was halted',
+    'wide counted 4 times: the strategy counted it (ctx.count)',
+  ]);
+  // obi-ofi's report: the same lines among its gates, by count
+  const f = explainEntries({ config, counters: { ...counters, 'gate.spread': 3 }, trades: 0, fills: 0 }).map(findingLine);
+  assert.equal(f.slice(0, 2), [
+    'risk.maxPositionLot refused 6 orders: the position would have passed 10 lots (every live order on its side filled)',
+    f[1],
+  ]);
+  assert.match(f[1], /^gates\.maxSpreadTicks blocked 3 entries/);
+  assert.ok(f.includes('risk.maxOrdersPerSecond refused 2 orders: 5 orders were already placed in the last second'));
+  assert.not.ok(
+    f.some((l) => l.includes('maxOrdersPerMinute')),
+    'a limit that refused nothing is not named',
+  );
+});
+
 test("another strategy: the runtime's refusals in words, then its own counters as they are, most first", () => {
   const f = explainCounters({
     risk: config.risk,

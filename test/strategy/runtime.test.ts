@@ -81,6 +81,7 @@ test('an order that could pass the position limit is refused, logged with its re
   assert.equal(r.book(), [], 'nothing reaches the venue');
   assert.equal(ids, [null]);
   assert.is(r.rt.counters['risk.denied'], 1);
+  assert.is(r.rt.counters['risk.denied.maxPositionLot'], 1, 'kept under the limit that said no');
   assert.ok(r.logs().includes('warn refused buy 11 BTCUSDT at 1001: position: 11 lots would pass max 10'), r.logs().join('\n'));
   // working orders count toward the worst case: 6 resting + 5 more would be 11
   const r2 = new Run(
@@ -107,6 +108,8 @@ test('order rate: the sixth order within a second is refused (and its log says s
   assert.is(r.book().length, 2, 'the sixth is refused');
   assert.is(r.book().length, 0);
   assert.is(r.rt.counters['risk.denied'], 4);
+  assert.is(r.rt.counters['risk.denied.maxOrdersPerSecond'], 4, 'every one by the per-second limit');
+  assert.is(r.rt.counters['risk.denied.maxPositionLot'], undefined, 'no other limit said no');
   assert.equal(r.logs().filter((l) => l.includes('order rate')).length, 1, 'refusals of one kind are logged once a second');
   assert.is(r.book({}, 1000).length, 3, 'a second later the window has room again');
 });
