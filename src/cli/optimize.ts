@@ -272,6 +272,8 @@ export function printSummary(
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
     `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs${crashed ? `, ${count(crashed)} where the strategy threw` : ''}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
   ];
+  // a ratio annualised from less than a day: said before the table that ranks by it (summary.json keeps it as note)
+  if ('note' in s && s.note && (s.objective === 'sharpe' || s.objective === 'sortino')) lines.push(`note: ${s.note}`);
   const widths = keys.map((k) => Math.max(10, k.length));
   // a run of several symbols: each instrument's net beside the total
   const per = o.symbols && o.symbols.length > 1 ? o.symbols : [];

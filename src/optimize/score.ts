@@ -1,6 +1,7 @@
 // Scores of a trial on a time window, from its equity curve on the fixed sampling grid: the objective the optimizer
 // ranks by, for the whole data, a walk-forward train window or a test window. Per-period Sharpe/Sortino are of the
 // equity changes per grid step, annualised with √(steps per year) (365-day crypto year), as in the backtest report.
+import { duration } from '../format/numbers';
 import type { TrialResult } from './trial';
 
 export const OBJECTIVES = ['net_pnl', 'sharpe', 'sortino', 'return_over_mdd', 'net_per_trade'] as const;
@@ -84,4 +85,22 @@ export function objectiveValue(s: WindowScore, o: Objective): number {
     case 'net_per_trade':
       return s.trades > 0 ? s.netQuote / s.trades : -Infinity;
   }
+}
+
+const DAY_NS = 86_400e9;
+
+/**
+ * The caveat a ranking needs when its data spans less than a day: a Sharpe (or Sortino) annualised from minutes is
+ * what `backtest` prints as n/a; here it still orders the trials against each other (the same scale for all), but it
+ * is no ratio to compare with anything else. Null from a day of data on.
+ */
+export function annualisedNote(objective: Objective, spanNs: number): string | null {
+  if (spanNs >= DAY_NS) return null;
+  const span = duration(spanNs);
+  if (objective === 'sharpe' || objective === 'sortino')
+    return (
+      `ranked by ${objective === 'sharpe' ? 'Sharpe' : 'Sortino'} annualised from only ${span} of data: backtest prints it as n/a under a day; ` +
+      `here it only orders these trials against each other and is no ratio to compare with anything else (give a day or more of data, or --objective net_pnl)`
+    );
+  return `the ranked trials' sharpe is annualised from only ${span} of data: n/a as a ratio (backtest prints it as n/a under a day); it orders them, nothing more`;
 }

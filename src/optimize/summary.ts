@@ -3,7 +3,7 @@
 // A pure function of the trial results, so a merged set of shards summarises exactly like an unsharded run.
 import { fix } from '../backtest/metrics';
 import { psr, dsr, expectedMaxSharpe, mean, minBTL, pbo, sharpe as sharpeOf, variance } from './stats';
-import { objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
+import { annualisedNote, objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
 import type { Fold } from './folds';
 import type { TrialResult } from './trial';
 
@@ -168,8 +168,11 @@ export function summarise(s: SummaryInput) {
   }
 
   const top = order.slice(0, 20).map((r, i) => row(r, i + 1));
+  const note = annualisedNote(s.objective, span);
   return {
     objective: s.objective,
+    /** What the figures cannot mean on this data (a Sharpe annualised from less than a day); absent when nothing. */
+    ...(note ? { note } : {}),
     trials: s.results.length,
     scored: order.length,
     /** Scored trials with at least one fill: with none, the ranking is of configurations that did nothing. */

@@ -50,6 +50,30 @@ test('trials whose strategy threw are left out of the ranking and never chosen',
   assert.is(JSON.parse(readFileSync(join(out, 'best.json'), 'utf8')).limit, 1);
 });
 
+test('--objective sharpe on less than a day of data: a note before the ranking and in summary.json; none for net_pnl', () => {
+  const sp = space('sharpe', { threshold: [0.2, 0.4] });
+  const out = join(dir, 'sharpe');
+  const r = cli('optimize', data, '--strategy', 'signal-taker', '--space', sp, '--objective', 'sharpe', '--workers', '1', '--out', out);
+  assert.is(r.code, 0, r.err);
+  const note =
+    /\nnote: ranked by Sharpe annualised from only (.+?) of data: backtest prints it as n\/a under a day; .*--objective net_pnl\)\n {2}rank /.exec(
+      r.out,
+    );
+  assert.ok(note, r.out);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  assert.match(
+    summary.note,
+    new RegExp(`^ranked by Sharpe annualised from only ${note![1]} of data: backtest prints it as n/a under a day`),
+  );
+  const net = cli('optimize', data, '--strategy', 'signal-taker', '--space', sp, '--workers', '1', '--out', join(dir, 'net'));
+  assert.is(net.code, 0, net.err);
+  assert.not.match(net.out, /\nnote: /, 'net_pnl ranks by money: nothing to caveat in the terminal');
+  assert.match(
+    JSON.parse(readFileSync(join(dir, 'net', 'summary.json'), 'utf8')).note,
+    /sharpe is annualised from only .* n\/a as a ratio/,
+  );
+});
+
 test('every trial threw: nothing chosen, no best.json (an earlier one is removed), exit 1', () => {
   const sp = space('all-threw', { limit: [2, 3] });
   const out = join(dir, 'all-threw');

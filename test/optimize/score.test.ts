@@ -2,7 +2,7 @@
 // ranking's net is the trial's net), while the per-step ratios use whole steps only.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { scoreWindow, windowReturns } from '../../src/optimize/score';
+import { annualisedNote, scoreWindow, windowReturns } from '../../src/optimize/score';
 import { summarise } from '../../src/optimize/summary';
 import type { TrialResult } from '../../src/optimize/trial';
 
@@ -61,6 +61,17 @@ test('trials that never traded: the summary counts none traded, and PBO has noth
   assert.is(s.traded, 0);
   assert.is(s.scored, 3);
   assert.is(s.overfitting?.pbo, null);
+});
+
+test('a ratio annualised from less than a day gets a note; from a day on, none', () => {
+  assert.match(
+    annualisedNote('sharpe', 5 * 60e9)!,
+    /^ranked by Sharpe annualised from only 5 min of data: backtest prints it as n\/a under a day/,
+  );
+  assert.match(annualisedNote('sortino', 3_600e9 - 1)!, /^ranked by Sortino annualised from only 1 h of data/);
+  assert.match(annualisedNote('net_pnl', 60e9)!, /sharpe is annualised from only 1 min of data: n\/a as a ratio/);
+  assert.is(annualisedNote('sharpe', 86_400e9), null);
+  assert.is(annualisedNote('net_pnl', 2 * 86_400e9), null);
 });
 
 test.run();
