@@ -14,7 +14,7 @@ import {
   renameSync,
   statSync,
 } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { parquetMetadata } from 'hyparquet';
 import { streamMeta, type StreamInfo } from './writer';
 import { encodeRaw, rawMeta, unpack } from './raw';
@@ -311,9 +311,11 @@ export class UnfinishedJournals extends Error {
   constructor(
     readonly dir: string,
     readonly journals: number,
+    /** What was looked for: market data only (a replay's input), or any stream's files. */
+    what = '',
   ) {
     super(
-      `${dirText(dir)} holds no finished .parquet files, only ${journals === 1 ? '1 unfinished journal' : `${journals} unfinished journals`} (.parquet.partial): a recording still running (its files are finished at each roll), or one stopped before it finished them; for the latter, ${selfCommand()} record --out ${dirText(recordingRootOf(dir))} --duration 1s recovers them into Parquet files as it starts (docs/capture.md, Crash safety), then inspect or backtest them`,
+      `${dirText(dir)} holds no finished ${what}.parquet files, only ${journals === 1 ? '1 unfinished journal' : `${journals} unfinished journals`} (.parquet.partial): a recording still running (its files are finished at each roll), or one stopped before it finished them; for the latter, ${selfCommand()} record --out ${dirText(recordingRootOf(dir))} --duration 1s recovers them into Parquet files as it starts (docs/capture.md, Crash safety), then inspect or backtest them`,
     );
     this.name = 'UnfinishedJournals';
   }
@@ -324,13 +326,16 @@ export class UnfinishedJournals extends Error {
  * them; null otherwise. Not part of listParquet: a recording in progress has only journals until its first roll, and
  * code that waits for files lists them meanwhile.
  */
-export function unfinishedJournals(root: string): UnfinishedJournals | null {
+export function unfinishedJournals(root: string, o: { marketOnly?: boolean } = {}): UnfinishedJournals | null {
   if (!existsSync(root) || !statSync(root).isDirectory()) return null;
-  const files: string[] = [];
-  walk(root, files);
+  const all: string[] = [];
+  walk(root, all);
+  // marketOnly (a replay's input): finished files of the side streams (_orders/, _ticker/) do not make up for market
+  // data that is only in journals
+  const files = o.marketOnly ? all.filter((f) => !/^_(raw|orders|ticker)\//.test(relative(root, f))) : all;
   if (files.some((f) => f.endsWith('.parquet'))) return null;
   const journals = files.filter((f) => f.endsWith('.parquet.partial') && !f.includes('/_raw/')).length;
-  return journals ? new UnfinishedJournals(root, journals) : null;
+  return journals ? new UnfinishedJournals(root, journals, o.marketOnly ? 'market-data ' : '') : null;
 }
 
 /** The recording root (what record --out took) of a directory inside it: data/_ticker/venue=… → data. */

@@ -15,7 +15,7 @@ import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile } from '.
 import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
-import { listParquet } from '../capture/recover';
+import { listParquet, unfinishedJournals } from '../capture/recover';
 import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
@@ -187,8 +187,12 @@ export function expandInput(input: string): string[] {
   if (!existsSync(input)) throw new Error(`${input} does not exist: give a recording directory, a .parquet file or a glob`);
   if (statSync(input).isDirectory()) {
     const out = listParquet(input);
+    // a recorder killed before its first roll left only journals: say how to turn them into files, as inspect does
     if (!out.length)
-      throw new Error(`${input} holds no market-data Parquet files (expected <dir>/venue=…/inst_type=…/symbol=…/date=…/*.parquet)`);
+      throw (
+        unfinishedJournals(input, { marketOnly: true }) ??
+        new Error(`${input} holds no market-data Parquet files (expected <dir>/venue=…/inst_type=…/symbol=…/date=…/*.parquet)`)
+      );
     return out;
   }
   return [input];

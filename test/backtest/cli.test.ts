@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
@@ -61,6 +61,23 @@ test('errors say what to fix', () => {
   });
   assert.is(both.status, 2);
   assert.match(both.stderr, /both set the fee rates: give one of them/);
+});
+
+test('a directory of unfinished journals only (a recorder killed before its first roll): the recovery hint, not a bare "no files"', () => {
+  const rec = join(dir, 'killed');
+  const day = join(rec, 'venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT/date=2026-12-06');
+  mkdirSync(day, { recursive: true });
+  writeFileSync(join(day, '1796596403000000000-0.parquet.partial'), new Uint8Array(64 * 3));
+  // a finished file of a side stream does not make up for market data that is only in journals
+  const ticker = join(rec, '_ticker/venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT/date=2026-12-06');
+  mkdirSync(ticker, { recursive: true });
+  writeFileSync(join(ticker, '1796596403000000000-0.parquet'), '');
+  const r = spawnSync(process.execPath, [CLI, 'backtest', rec], { encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /holds no finished market-data \.parquet files, only 1 unfinished journal \(\.parquet\.partial\): .*record --out \S*killed\/ --duration 1s recovers them into Parquet files as it starts/,
+  );
 });
 
 test("parity: a recorded demo session replays decision for decision with the session's own answers", () => {
