@@ -5,6 +5,7 @@
 //
 // Money: equity in ticks·lots is exact (position.ts); it becomes quote currency only here, times tickSize·lotSize,
 // where fees (already quote) are subtracted. Daily loss is measured from the equity at the first check of the UTC day.
+import { duration } from '../format/numbers';
 import type { RiskSettings } from './settings';
 import { unrealisedTickLot, type PositionState } from './position';
 
@@ -143,4 +144,36 @@ export function staleDataAt(cfg: RiskSettings, lastValidLocalNs: number): number
 
 export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
+}
+
+/** Fixed decimals without the zeros that say nothing ("5.000" → "5", "5.0010" → "5.001"); '-' kept as duration() writes it. */
+function bare(x: number, dp: number): string {
+  const t = x.toFixed(dp);
+  return t.includes('.') ? t.replace(/\.?0+$/, '') : t;
+}
+
+/**
+ * A value and the limit it passed, as a halt or refusal message compares them ("5.001 s old > 5 s"): each as
+ * duration() writes it, unless its three significant figures make two different values read the same ("5 s > 5 s"),
+ * then both in one unit with the first number of decimals that tells them apart (at worst, integer ns).
+ */
+export function durationsApart(valueNs: number, limitNs: number): [string, string] {
+  const x = duration(valueNs);
+  const y = duration(limitNs);
+  if (x !== y || valueNs === limitNs) return [x, y];
+  const m = Math.max(Math.abs(valueNs), Math.abs(limitNs));
+  const [unit, name] = m >= 1e9 ? [1e9, 's'] : m >= 1e6 ? [1e6, 'ms'] : m >= 1e3 ? [1e3, 'µs'] : [1, 'ns'];
+  for (let dp = 0; dp <= 9; dp++)
+    if ((valueNs / unit).toFixed(dp) !== (limitNs / unit).toFixed(dp))
+      return [`${bare(valueNs / unit, dp)} ${name}`, `${bare(limitNs / unit, dp)} ${name}`];
+  return [`${valueNs} ns`, `${limitNs} ns`];
+}
+
+/** The same for amounts (quote currency): six decimals at most, as before, unless those read the same. */
+export function amountsApart(value: number, limit: number): [string, string] {
+  const x = String(round6(value));
+  const y = String(limit);
+  if (x !== y || value === limit) return [x, y];
+  for (let dp = 7; dp <= 15; dp++) if (value.toFixed(dp) !== limit.toFixed(dp)) return [bare(value, dp), bare(limit, dp)];
+  return [String(value), String(limit)];
 }

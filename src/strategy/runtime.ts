@@ -28,7 +28,16 @@ import type { Action, Event, Side, TimeInForce } from './events';
 import { isFlattenOid, MAX_CLIENT_OID } from './ids';
 import { AMEND, CANCEL, NONE, OwnOrder, PLACE, markCancelled, placeAnswered, requestCancel, type QueueSource } from './orders';
 import { applyFill, newPosition, unrealisedTickLot, type PositionState } from './position';
-import { DayBaseline, PlaceWindow, exposureRefusal, rateRefusal, refusalCounter, round6, type BreachKind } from './risk';
+import {
+  DayBaseline,
+  PlaceWindow,
+  amountsApart,
+  durationsApart,
+  exposureRefusal,
+  rateRefusal,
+  refusalCounter,
+  type BreachKind,
+} from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
@@ -1349,7 +1358,10 @@ export class StrategyRuntime {
       }
     }
     const loss = day.startEquityQuote - this.equityNow;
-    if (loss > cfg.maxDailyLossQuote) return ['dailyLoss', `daily loss ${round6(loss)} quote > max ${cfg.maxDailyLossQuote}`];
+    if (loss > cfg.maxDailyLossQuote) {
+      const [l, max] = amountsApart(loss, cfg.maxDailyLossQuote); // never "100 > max 100"
+      return ['dailyLoss', `daily loss ${l} quote > max ${max}`];
+    }
     const insts = this.insts;
     const many = insts.length > 1;
     for (let i = 0; i < insts.length; i++) {
@@ -1364,26 +1376,23 @@ export class StrategyRuntime {
       if (lot !== 0 || I.orders.length > 0) {
         if (I.lastValidNs !== I.lastValidNs) return ['staleData', `${sym}exposed with no valid market data`];
         // staleDataAt, written out
-        if (this.now >= I.lastValidNs + cfg.maxDataAgeNs + 1)
-          return [
-            'staleData',
-            `${sym}last valid signal ${duration(this.now - I.lastValidNs)} old > risk.maxDataAgeNs ${duration(cfg.maxDataAgeNs)} while exposed`,
-          ];
+        if (this.now >= I.lastValidNs + cfg.maxDataAgeNs + 1) {
+          const [age, max] = durationsApart(this.now - I.lastValidNs, cfg.maxDataAgeNs); // never "5 s old > 5 s"
+          return ['staleData', `${sym}last valid signal ${age} old > risk.maxDataAgeNs ${max} while exposed`];
+        }
       }
     }
     if (feedLatencyNs === feedLatencyNs && (feedLatencyNs < cfg.minFeedLatencyNs || feedLatencyNs > cfg.maxFeedLatencyNs)) {
       const sym = many ? `${this.insts[inst].setup.symbol}: ` : '';
       const low = feedLatencyNs < cfg.minFeedLatencyNs;
-      const bound = low
-        ? `below risk.minFeedLatencyNs ${duration(cfg.minFeedLatencyNs)}`
-        : `above risk.maxFeedLatencyNs ${duration(cfg.maxFeedLatencyNs)}`;
-      return ['feedLatency', `${sym}feed latency ${duration(feedLatencyNs)} ${bound}`];
+      const [seen, limit] = durationsApart(feedLatencyNs, low ? cfg.minFeedLatencyNs : cfg.maxFeedLatencyNs);
+      const bound = low ? `below risk.minFeedLatencyNs ${limit}` : `above risk.maxFeedLatencyNs ${limit}`;
+      return ['feedLatency', `${sym}feed latency ${seen} ${bound}`];
     }
-    if (this.clockOffsetNs !== null && Math.abs(this.clockOffsetNs) > cfg.maxClockOffsetNs)
-      return [
-        'clockOffset',
-        `clock offset ${duration(this.clockOffsetNs)} beyond risk.maxClockOffsetNs ±${duration(cfg.maxClockOffsetNs)}`,
-      ];
+    if (this.clockOffsetNs !== null && Math.abs(this.clockOffsetNs) > cfg.maxClockOffsetNs) {
+      const [off, max] = durationsApart(Math.abs(this.clockOffsetNs), cfg.maxClockOffsetNs);
+      return ['clockOffset', `clock offset ${this.clockOffsetNs < 0 ? '-' : ''}${off} beyond risk.maxClockOffsetNs ±${max}`];
+    }
     return null;
   }
 

@@ -3,7 +3,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyFill, avgEntryTick, newPosition, unrealisedTickLot } from '../../src/strategy/position';
-import { DayBaseline, PlaceWindow, equityQuote, exposureRefusal, rateRefusal, staleDataAt } from '../../src/strategy/risk';
+import {
+  DayBaseline,
+  PlaceWindow,
+  amountsApart,
+  durationsApart,
+  equityQuote,
+  exposureRefusal,
+  rateRefusal,
+  refusalCounter,
+  staleDataAt,
+} from '../../src/strategy/risk';
 import { defaultSettings } from '../../src/strategy/settings';
 
 const risk = defaultSettings().risk;
@@ -96,6 +106,30 @@ test('position and notional: an order whose worst case would pass the limit is r
 
 test('stale data: the limit passes 1 ns after maxDataAgeNs', () => {
   assert.is(staleDataAt(risk, 1000), 1000 + 5 * S + 1);
+});
+
+test('a value and the limit it passed never read as equal in a message; three figures where they already differ', () => {
+  assert.equal(durationsApart(5.001 * S, 5 * S), ['5.001 s', '5 s']);
+  assert.equal(durationsApart(5 * S + 1, 5 * S), ['5.000000001 s', '5 s'], 'one ns over');
+  assert.equal(durationsApart(2.5 * S, 2 * S), ['2.5 s', '2 s'], 'already apart: as duration() writes them');
+  assert.equal(durationsApart(250.4e6, 250e6), ['250.4 ms', '250 ms']);
+  assert.equal(durationsApart(60.4 * S, 60 * S), ['60.4 s', '60 s'], 'both "1 min" otherwise');
+  assert.equal(durationsApart(-1.0004 * S, -1 * S), ['-1.0004 s', '-1 s']);
+  assert.equal(durationsApart(5 * S, 5 * S), ['5 s', '5 s'], 'equal values may read equal');
+  assert.equal(amountsApart(100.0000001, 100), ['100.0000001', '100']);
+  assert.equal(amountsApart(0.011, 0.01), ['0.011', '0.01']);
+  assert.equal(amountsApart(123.4567891, 100), ['123.456789', '100']);
+});
+
+test('each refusal is counted under the limit (or the state) that said no', () => {
+  assert.is(refusalCounter('order rate: 5 placed in the last second (max 5)'), 'risk.denied.maxOrdersPerSecond');
+  assert.is(refusalCounter('order rate: 60 placed in the last minute (max 60)'), 'risk.denied.maxOrdersPerMinute');
+  assert.is(refusalCounter(exposureRefusal(risk, 11, 1000)!), 'risk.denied.maxPositionLot');
+  assert.is(refusalCounter(exposureRefusal({ ...risk, maxNotionalTickLot: 10 }, 1, 1000)!), 'risk.denied.maxNotionalTickLot');
+  assert.is(refusalCounter('halted (kill switch)'), 'risk.denied.halted');
+  assert.is(refusalCounter('reconciling with the venue (gap)'), 'risk.denied.reconciling');
+  assert.is(refusalCounter('order busy: a request is in flight'), 'risk.denied.orderBusy');
+  assert.is(refusalCounter('something new'), 'risk.denied.other');
 });
 
 test.run();

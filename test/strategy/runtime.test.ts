@@ -187,7 +187,8 @@ test('a feed latency outside the band breaches even while flat; stale data only 
   s.send({ type: 'ack', clientOid: id!, orderId: 'x' });
   assert.equal(s.tick(4000), []);
   assert.equal(s.tick(1001), ['cancelAll', 'flatten'], 'a resting order and no valid message for 5 s');
-  assert.match(s.rt.haltReason!, /staleData/);
+  // 5.001 s against 5 s: three significant figures would print "5 s old > 5 s"
+  assert.is(s.rt.haltReason, 'risk breach (staleData): last valid signal 5.001 s old > risk.maxDataAgeNs 5 s while exposed');
 });
 
 test('timers fire on the tick grid, once, at the first tick at or after their delay; moved by setting again; cleared', () => {
