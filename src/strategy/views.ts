@@ -8,6 +8,7 @@
 import { S, State, Field, SIG_FIELD_COUNT } from '../core/record';
 import type { Book, BookSide, InstrumentInfo, Market, Order, Position, RecentTrades, Signals, Trade } from './api';
 import { unrealisedTickLot, type PositionState } from './position';
+import { strictReads } from './strict-reads';
 
 /** Bytes of the signal record a slot starts with. */
 export const RECORD_BYTES = 256;
@@ -233,6 +234,22 @@ export class SignalsView implements Signals {
     return c.base >= 0 && (c.slots.u8[c.base + S.state] & State.zReady) !== 0;
   }
 }
+
+// a misspelt signal (m.signals.ofiNorn) throws, naming the nearest one, instead of reading undefined (strict-reads.ts)
+const SIGNAL_NAMES: Record<keyof Signals, true> = {
+  l1: true,
+  obiN: true,
+  obiW: true,
+  obiBand: true,
+  ofi: true,
+  ofiDecay: true,
+  ofiNorm: true,
+  mlofi: true,
+  microprice: true,
+  z: true,
+  zReady: true,
+};
+strictReads(SignalsView, 'm.signals', Object.keys(SIGNAL_NAMES));
 
 /** A position's figures for the strategy, over the runtime's exact state and the instrument's last valid touch. */
 export class PositionView implements Position {

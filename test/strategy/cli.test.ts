@@ -106,4 +106,13 @@ test('a strategy that throws: the backtest reports the halt, naming the handler 
   );
 });
 
+test('a misspelt signal (m.signals.ofiNorn) stops the run at its first read, naming the field and the right one', () => {
+  const j = JSON.parse(run('--strategy', join(FIX, 'misspelt-signal.js'), '--json'));
+  assert.is(j.strategy.finalPhase, 'HALTED');
+  assert.match(
+    j.strategy.halted.reason,
+    /^strategy error in onBook: m\.signals\.ofiNorn is not defined: did you mean m\.signals\.ofiNorm\? \(m\.signals has l1, obiN, .*zReady\) \(test\/fixtures\/strategies\/misspelt-signal\.js:11:\d+\)$/,
+  );
+});
+
 test.run();

@@ -134,6 +134,25 @@ test('a malformed request is a bug, not a refusal: the handler throws and the se
   assert.equal(r.book(), [], 'halted: no more handlers, no more orders');
 });
 
+test('signals read by their names work; a misspelt one throws naming the nearest; generic probes (JSON, await, String) do not', async () => {
+  const seen: number[] = [];
+  const r = new Run(
+    scripted((_ctx, m) => {
+      seen.push(m.signals.obiN, m.signals.mlofi(0));
+      assert.is(typeof JSON.stringify(m.signals), 'string');
+      assert.is(String(m.signals), '[object Object]');
+      assert.not.ok('ofiNorn' in m.signals);
+      void (m.signals as unknown as Record<string, number>).ofiNorn;
+    }),
+  );
+  assert.equal(r.book(), ['cancelAll', 'flatten']);
+  assert.is(seen.length, 2);
+  assert.match(r.rt.haltReason!, /^strategy error in onBook: m\.signals\.ofiNorn is not defined: did you mean m\.signals\.ofiNorm\?/);
+  const views = new Run(scripted(() => {}));
+  views.book();
+  assert.is(await Promise.resolve(views.rt.markets[0].signals), views.rt.markets[0].signals, 'a view is no thenable');
+});
+
 test('a strategy file that throws halts the session safely; the reason names the handler and the file and line', async () => {
   const s = await loadStrategy(join(process.cwd(), 'test/fixtures/strategies/throws.ts'));
   const r = new Run(s.definition, [], s.describeError);
