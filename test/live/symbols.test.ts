@@ -154,7 +154,7 @@ test('an order on a watched symbol halts the session with the reason named', () 
     [CLI, 'demo', '--strategy', 'orders-watched.ts', '--symbols', 'BTCUSDT,ETHUSDT', '--duration', '4s', '--out', 'data'],
     { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 90_000 },
   );
-  assert.is(r.status, 0, r.stderr);
+  assert.is(r.status, 3, `a session that ended halted exits 3\n${r.stderr}`);
   assert.match(r.stderr, /trading ETHUSDT, watching BTCUSDT for 4 s/);
   assert.match(
     r.stderr,
