@@ -53,6 +53,13 @@ test('demo whose strategy threw: the session ended HALTED, exit 3, and the summa
   }
 });
 
+test('live without --duration that halted, then Ctrl-C: still exit 3, the halt first in its summary', async () => {
+  const r = await interrupted(['live', '--strategy', join(process.cwd(), 'test/fixtures/strategies/throws.ts')], /\[error\] HALTED: /);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.err, /\n {2}ended {9}HALTED at \S+Z: the strategy threw: onBook: no signal at \d+ .*; exit 3\n/);
+  assert.not.match(r.err, /stopped as asked/);
+});
+
 test("live's next: commands print one a line, as demo's", () => {
   const rec = join(dir, 'live');
   const r = spawnSync(process.execPath, [CLI, 'live', '--duration', '2s', '--record', rec], { encoding: 'utf8' });
