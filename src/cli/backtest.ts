@@ -575,6 +575,13 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const allOrders = await readSessionOrders(root, symbols);
   const orders = span && span.others > 0 ? ordersBetween(allOrders, span.fromNs, span.toNs) : allOrders;
   if (span && span.others > 0) process.stderr.write(`${sessionNote(session!, span, root)}\n`);
+  // without --parity a directory written into by several sessions replays them as one recording: said, not silent
+  const sessions = session || !statSync(input).isDirectory() ? [] : sessionsUnder(root);
+  if (sessions.length > 1)
+    logger('backtest').warn(
+      `${dirText(root)} holds ${sessions.length} trading sessions (demo/live): their market data is replayed here as one recording, the time between them included; --from/--to replay one of them, --parity --session NS checks one`,
+      { event: 'sessions', sessions: sessions.map((x) => String(x.startedNs)) },
+    );
   const trips = roundTrips(orders);
   // --parity hands the runtime the session's own answers where live handed them over; a log written before answers
   // carried the strategy clock and fills their fee can only be answered by the simulated venue

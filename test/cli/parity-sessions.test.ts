@@ -44,6 +44,11 @@ test('two sessions in one directory: --parity checks the chosen one against its 
     .filter((x): x is string => x !== undefined)
     .sort();
   assert.is(started.length, 2);
+  // a plain backtest of the directory replays both: said on stderr, --json untouched
+  const both = run('backtest', 'data', '--json');
+  assert.is(both.status, 0, both.stderr);
+  assert.match(both.stderr, /data\/ holds 2 trading sessions \(demo\/live\): their market data is replayed here as one recording/);
+  assert.ok(JSON.parse(both.stdout));
   const newest = run('backtest', 'data', '--parity', '--json');
   assert.is(newest.status, 0, newest.stderr);
   const p = JSON.parse(newest.stdout).parity;
