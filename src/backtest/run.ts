@@ -50,6 +50,7 @@ import { ANSWER, ARRIVE, Agenda } from './agenda';
 import { Recorders, type RecorderOptions } from './recorders';
 import { portfolioTrace } from './portfolio';
 import { FillLog } from './fill-log';
+import type { MergeCursor } from './merge-cursor';
 
 /** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
 export interface StrategyRun {
@@ -293,6 +294,8 @@ export class Backtest {
   ticksSkipped = 0;
   /** Book messages held back (the runtime got only the last of each run of them). */
   booksHeld = 0;
+  /** Times heldRun went on from one instrument's messages to another's without leaving its loop (a merged replay). */
+  heldTurns = 0;
   private tickOffset = 0;
   private trades = 0;
   /** Each instrument's mid (ticks) as of the last book message delivered. */
@@ -300,6 +303,8 @@ export class Backtest {
   private msgLocal = 0;
   /** heldRun's answer: the core's result for the message it applied and left to staged (0: none). */
   private runR = 0;
+  /** Such a message of feedStreams' heldRun, for staged to finish first (0: none). */
+  private pendingR = 0;
   /** Feed latency (local − exchange stamp) of the last replayed message: holdBook's argument, a field for the same reason. */
   private msgFeed = 0;
   /** Local time of the last replayed message: the run ends there. */
@@ -459,6 +464,72 @@ export class Backtest {
     return n;
   }
 
+  /**
+   * Several instruments merged in local-time order as the merge (./merge) decodes them: replays the streams' pieces in
+   * `c` in place, always the message with the earliest local stamp (its first record's; equal stamps: the lower
+   * instrument first), a message cut at the end of a piece going on in the same stream's next piece first. Returns
+   * the stream whose piece is used up (the merge decodes its next one), or -1 once every stream ended or the window
+   * did. While messages would only be held back, heldRun takes them from stream to stream in one loop; otherwise
+   * staged runs one stream's messages up to the next of another's.
+   */
+  feedStreams(c: MergeCursor): number {
+    for (;;) {
+      if (this.ended) return -1;
+      let s = c.cur;
+      // a message heldRun applied, or one cut at its piece's end, goes on in its own stream
+      if (this.pendingR === 0 && !(this.inMessage && s >= 0 && c.live[s] === 1)) s = c.first(-1);
+      if (s < 0) return -1;
+      const k = c.inst[s];
+      const pos = c.pos[s];
+      if (!this.started) this.begin(this.c.core.words, (c.ptr[s] >> 2) + pos * 16);
+      c.cur = s;
+      this.cur = k;
+      this.limitOf(c, s);
+      if (this.pendingR === 0 && !this.inMessage && this.holdable(k)) {
+        const events = this.events;
+        this.heldRun(c.ptr[s], pos, c.rows[s], c);
+        this.limit = Infinity;
+        // the streams' next stamps, as heldRun left them
+        for (let q = 0; q < c.n; q++) if (c.live[q] === 1 && c.pos[q] < c.rows[q]) c.head(q);
+        const t = c.cur;
+        if (c.pos[t] >= c.rows[t]) return t;
+        this.pendingR = this.runR;
+        // stopped at a message that needs staged (applied when pendingR is set): again from the merge's choice
+        if (this.pendingR !== 0 || this.events !== events) continue;
+      }
+      const got = this.staged(c.ptr[s] + pos * REC_SIZE, c.rows[s] - pos, k);
+      this.limit = Infinity;
+      c.pos[s] = pos + got;
+      if (pos + got >= c.rows[s]) return this.ended ? -1 : s;
+      if (got === 0 && !this.ended) throw new Error(`merge made no progress on instrument ${k}`);
+      c.head(s);
+    }
+  }
+
+  /** Stream s of `c` goes on while its messages start before the next of another stream's (`limit`, the loop's clock). */
+  private limitOf(c: MergeCursor, s: number): void {
+    const t = c.first(s);
+    // stamps are whole ns on the loop's clock: half a ns below the limit stops at it (feedMerged's BEFORE)
+    this.limit = t < 0 ? Infinity : (c.hi[t] - this.hi0) * TWO32 + ((c.lo[t] >>> 0) - this.lo0) - (c.inst[s] < c.inst[t] ? 0 : 0.5);
+  }
+
+  /**
+   * Nothing pending (market events, agenda, ticks), the runtime letting book messages by, no public trades wanted, and
+   * instrument k's venue idle and feed healthy: heldRun may take its messages.
+   */
+  private holdable(k: number): boolean {
+    return (
+      this.inertTo !== -Infinity &&
+      this.head === this.tail &&
+      this.agenda.size === 0 &&
+      this.tickAt === Infinity &&
+      this.pendingTick !== this.pendingTick &&
+      !this.wantTrades &&
+      !this.venues[k].hasResting &&
+      this.health[k].healthy
+    );
+  }
+
   /** A message was cut at the end of the records given: the next call must carry on with the same instrument. */
   get inMessageNow(): boolean {
     return this.inMessage;
@@ -534,10 +605,12 @@ export class Backtest {
     const check = toRel !== Infinity || lim !== Infinity;
     const venue = this.venues[inst];
     let i = 0;
+    // the message at i when heldRun applied it but left the rest to this loop (0: not applied); the first may come
+    // from feedStreams' heldRun
+    let r = this.pendingR;
+    this.pendingR = 0;
     while (i < n) {
-      // the message at i when heldRun applied it but left the rest to this loop (0: not applied)
-      let r = 0;
-      if (!this.inMessage) {
+      if (r === 0 && !this.inMessage) {
         const p = at + i * 16;
         if (check) {
           const tl0 = stamp(w, p + W_LOCAL, hi0, lo0);
@@ -548,10 +621,7 @@ export class Backtest {
             return i;
           }
         }
-        // not in a merged replay (feedMerged's limit): it hands staged about a message a call, and heldRun's set-up
-        // then costs what it saves
         if (
-          lim === Infinity &&
           this.inertTo !== -Infinity &&
           this.head === this.tail &&
           ag.size === 0 &&
@@ -562,7 +632,7 @@ export class Backtest {
           this.health[inst].healthy
         ) {
           const from = i;
-          i = this.heldRun(ptr, i, n);
+          i = this.heldRun(ptr, i, n, null);
           if (i >= n) return n;
           r = this.runR;
           // stopped before message i: its window checks above first
@@ -630,26 +700,30 @@ export class Backtest {
         if ((r & REPLAY_SIGNAL) !== 0 && this.msgWanted && !(tl < this.inertTo && this.holdBook())) this.queueBook();
       }
       i = j + 1;
+      r = 0;
     }
     return n;
   }
 
   /**
-   * staged's loop for a run of messages that change nothing but what holdBook notes (not a merged replay, nothing
-   * pending, no venue orders resting, no public trades wanted, a healthy feed, runtime.inertBookUntil ahead): the same work per message with
+   * staged's loop for a run of messages that change nothing but what holdBook notes (nothing pending, no venue orders
+   * resting, no public trades wanted, a healthy feed, runtime.inertBookUntil ahead): the same work per message with
    * everything it reads and writes in locals, so a no-op strategy costs little more than the core. From record `i` of
-   * `n` at byte `ptr` (a message starts there), it replays and finishes each message while staged would only hold it
-   * back (a book message) or note it (a public trade), and returns the index of the first message it did not finish.
-   * That message, when heldRun already applied it (something about it needs staged: a status, a sample due, a
-   * latency or stamp holdBook refuses, its end past `n`…), has the core's answer in runR (0: not applied).
+   * `n` at byte `ptr` (a message starts there) of instrument `cur`, it replays and finishes each message while staged
+   * would only hold it back (a book message) or note it (a public trade), and returns the index of the first message it
+   * did not finish. That message, when heldRun already applied it (something about it needs staged: a status, a sample
+   * due, a latency or stamp holdBook refuses, its end past `n`…), has the core's answer in runR (0: not applied).
+   *
+   * It stops at `limit` (a merged replay: another instrument's next message goes first) — or, given the merge's cursor
+   * `c` (feedStreams), goes on with that instrument's messages in the same loop, from stream to stream in the merge's
+   * order, while each instrument's venue is idle and its feed healthy; the stream it stopped in is then `c.cur`, at
+   * `c.pos` (the index returned). One loop for the merge: it takes the instruments' messages about one at a time.
    */
-  private heldRun(ptr: number, i: number, n: number): number {
+  private heldRun(ptr: number, i: number, n: number, c: MergeCursor | null): number {
     const w = this.c.core.words;
     const x = this.c.core.x;
     const ep = this.c.engine.ptr;
     const ob = this.c.out.base;
-    const at = ptr >> 2;
-    const k = this.cur;
     const hi0 = this.hi0;
     const lo0 = this.lo0;
     const fromRel = this.fromRel;
@@ -659,8 +733,6 @@ export class Backtest {
     const u8 = this.ring.u8;
     const stride = this.ring.stride;
     const rmask = this.ringMask;
-    const ringAt = this.ringAt[k];
-    const sigOut = this.signalOut[k];
     const lat = this.o.latency;
     const feedIn = lat.feed;
     // the first sample, markout or funding due (advanceTo): a message reaching it is left to staged
@@ -670,12 +742,6 @@ export class Backtest {
       due = Math.min(due, rc.nextSample, rc.nextFunding, rc.nextMark);
     }
     let lastExch = this.lastExch;
-    let recTail = this.recTail[k];
-    const recLow = this.recLow[k];
-    let heldR = this.heldR[k];
-    let heldL = this.heldL[k];
-    let heldT = this.heldT[k];
-    let heldAt = -1; // byte address of the last record held here (-1: none)
     let events = 0;
     let clamped = 0;
     let dataEnd = this.dataEnd;
@@ -683,56 +749,112 @@ export class Backtest {
     let lastLocal = NaN; // msgLocal of the last message finished here
     let r = 0;
     const toRel = this.toRel;
-    while (i < n) {
-      const p = at + i * 16;
-      if (toRel !== Infinity && !(stamp(w, p + W_LOCAL, hi0, lo0) < toRel)) break;
-      let te = stamp(w, p + W_EXCH, hi0, lo0);
-      if (te < lastExch) te = lastExch;
-      lastExch = te;
-      const kind = w[p] & 0xff;
-      if (kind === Kind.status) break;
-      const book = kind !== Kind.trade;
-      const slot = ringAt + (recTail & rmask) * stride;
-      if (book) {
-        if (recTail - (heldAt >= 0 ? heldR : recLow) >= rmask) break; // the ring is full: staged spills
-        w[sigOut] = slot;
+    let lim = this.limit;
+    let k = this.cur;
+    let s = c === null ? -1 : c.cur;
+    for (;;) {
+      // instrument k's ring and what it holds back
+      const at = ptr >> 2;
+      const ringAt = this.ringAt[k];
+      const sigOut = this.signalOut[k];
+      let recTail = this.recTail[k];
+      const recLow = this.recLow[k];
+      let heldR = this.heldR[k];
+      let heldL = this.heldL[k];
+      let heldT = this.heldT[k];
+      let heldAt = -1; // byte address of the last record held here (-1: none)
+      const check = toRel !== Infinity || lim !== Infinity;
+      let turn = NaN; // the local stamp of the message at i when another instrument's goes first
+      while (i < n) {
+        const p = at + i * 16;
+        if (check) {
+          const tl0 = stamp(w, p + W_LOCAL, hi0, lo0);
+          if (tl0 > lim) {
+            turn = tl0;
+            break;
+          }
+          if (!(tl0 < toRel)) break;
+        }
+        let te = stamp(w, p + W_EXCH, hi0, lo0);
+        if (te < lastExch) te = lastExch;
+        lastExch = te;
+        const kind = w[p] & 0xff;
+        if (kind === Kind.status) break;
+        const book = kind !== Kind.trade;
+        const slot = ringAt + (recTail & rmask) * stride;
+        if (book) {
+          if (recTail - (heldAt >= 0 ? heldR : recLow) >= rmask) break; // the ring is full: staged spills
+          w[sigOut] = slot;
+        }
+        r = x.engineReplayMessage(ep, ptr + i * REC_SIZE, n - i, ob);
+        const j = i + (r & 0xffff) - 1;
+        const head = w[at + j * 16];
+        if ((r & REPLAY_RING) !== 0 || !endsMessage(head & 0xff, head >>> 16)) break;
+        const e = at + j * 16;
+        const tl = stamp(w, e + W_LOCAL, hi0, lo0);
+        const msgLocal = tl > te ? tl : te;
+        if (!(msgLocal < due) || tl < fromRel || !(tl < inertTo)) break;
+        const feedNs = tl - stamp(w, e + W_EXCH, hi0, lo0);
+        let hold = false;
+        if (book && (r & REPLAY_SIGNAL) !== 0) {
+          if (!(feedNs >= minLat && feedNs <= maxLat) || (heldR >= 0 && tl < heldL) || (u8[slot + S.state] & State.valid) === 0) break;
+          hold = true;
+        }
+        // nothing below can refuse the message: it is finished here, as staged and holdBook would
+        r = 0;
+        events += j - i + 1;
+        if (msgLocal > dataEnd) dataEnd = msgLocal;
+        if (tl < te) clamped++;
+        lastLocalRel = tl;
+        if (feedIn !== undefined) {
+          feedIn[0] = this.baseAbs + te;
+          feedIn[1] = feedNs;
+          lat.observeFeed!();
+        }
+        if (hold) {
+          if (heldR >= 0) this.booksHeld++;
+          else this.held++;
+          heldR = recTail++;
+          heldL = tl;
+          heldT = msgLocal;
+          heldAt = slot;
+          if (this.depth > 0) this.writeLevels(k, slot);
+        }
+        lastLocal = msgLocal;
+        i = j + 1;
       }
-      r = x.engineReplayMessage(ep, ptr + i * REC_SIZE, n - i, ob);
-      const j = i + (r & 0xffff) - 1;
-      const head = w[at + j * 16];
-      if ((r & REPLAY_RING) !== 0 || !endsMessage(head & 0xff, head >>> 16)) break;
-      const e = at + j * 16;
-      const tl = stamp(w, e + W_LOCAL, hi0, lo0);
-      const msgLocal = tl > te ? tl : te;
-      if (!(msgLocal < due) || tl < fromRel || !(tl < inertTo)) break;
-      const feedNs = tl - stamp(w, e + W_EXCH, hi0, lo0);
-      let hold = false;
-      if (book && (r & REPLAY_SIGNAL) !== 0) {
-        if (!(feedNs >= minLat && feedNs <= maxLat) || (heldR >= 0 && tl < heldL) || (u8[slot + S.state] & State.valid) === 0) break;
-        hold = true;
+      if (heldAt >= 0) {
+        this.recTail[k] = recTail;
+        this.heldR[k] = heldR;
+        this.heldL[k] = heldL;
+        this.heldT[k] = heldT;
+        // nothing reads the record the views point at until the runtime gets the held one: its slot may be reused
+        this.recLow[k] = heldR;
+        this.evT = heldT;
+        if (heldT > this.lastLocal) this.lastLocal = heldT;
+        this.mid[k] = (num64(this.ring.i32, heldAt + S.bestBid) + num64(this.ring.i32, heldAt + S.bestAsk)) / 2;
       }
-      // nothing below can refuse the message: it is finished here, as staged and holdBook would
-      r = 0;
-      events += j - i + 1;
-      if (msgLocal > dataEnd) dataEnd = msgLocal;
-      if (tl < te) clamped++;
-      lastLocalRel = tl;
-      if (feedIn !== undefined) {
-        feedIn[0] = this.baseAbs + te;
-        feedIn[1] = feedNs;
-        lat.observeFeed!();
+      if (turn !== turn || c === null) break;
+      // the merge's next message is another stream's: on there, when its instrument's messages would be held too
+      c.pos[s] = i;
+      if (c.n === 2) {
+        // the other stream's message was the limit, and this one's is the other's (at equal stamps the lower
+        // instrument first); the streams' stamps are read again when the loop ends
+        const t = 1 - s;
+        lim = turn - (c.inst[t] < c.inst[s] ? 0 : 0.5);
+        s = t;
+      } else {
+        c.head(s);
+        s = c.first(-1);
+        this.limitOf(c, s);
+        lim = this.limit;
       }
-      if (hold) {
-        if (heldR >= 0) this.booksHeld++;
-        else this.held++;
-        heldR = recTail++;
-        heldL = tl;
-        heldT = msgLocal;
-        heldAt = slot;
-        if (this.depth > 0) this.writeLevels(k, slot);
-      }
-      lastLocal = msgLocal;
-      i = j + 1;
+      k = c.inst[s];
+      i = c.pos[s];
+      if (this.venues[k].hasResting || !this.health[k].healthy) break;
+      this.heldTurns++;
+      ptr = c.ptr[s];
+      n = c.rows[s];
     }
     this.lastExch = lastExch;
     this.events += events;
@@ -744,16 +866,9 @@ export class Backtest {
       this.msgLocal = lastLocal;
       this.msgWanted = true;
     }
-    if (heldAt >= 0) {
-      this.recTail[k] = recTail;
-      this.heldR[k] = heldR;
-      this.heldL[k] = heldL;
-      this.heldT[k] = heldT;
-      // nothing reads the record the views point at until the runtime gets the held one: its slot may be reused
-      this.recLow[k] = heldR;
-      this.evT = heldT;
-      if (heldT > this.lastLocal) this.lastLocal = heldT;
-      this.mid[k] = (num64(this.ring.i32, heldAt + S.bestBid) + num64(this.ring.i32, heldAt + S.bestAsk)) / 2;
+    if (c !== null) {
+      c.cur = s;
+      c.pos[s] = i;
     }
     return i;
   }
