@@ -51,6 +51,7 @@ import { Recorders, type RecorderOptions } from './recorders';
 import { portfolioTrace } from './portfolio';
 import { FillLog } from './fill-log';
 import type { MergeCursor } from './merge-cursor';
+import { isFlattenOid } from '../strategy/ids';
 
 /** The strategy of a run and how to start it: the runtime is made when the first record gives the run its origin. */
 export interface StrategyRun {
@@ -153,6 +154,11 @@ export interface BacktestCore {
   /** Each instrument's record ring (`records` is the first); absent: `records` only. */
   recordsOf?: readonly number[];
   recordSlots: number;
+}
+
+/** A run's order counts before anything happened. */
+function newCounts(): Required<OrderCounts> {
+  return { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0, flattenFills: 0, flattenLot: 0, haltCancels: 0 };
 }
 
 /** The most book levels a side a strategy may declare (`depth`). */
@@ -332,9 +338,13 @@ export class Backtest {
   clampedLocal = 0;
   private readonly fillLog: FillLog;
   private readonly tradeRows: TradeRow[] = [];
-  private readonly counts = { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 };
+  /**
+   * Orders, cancels, rejects and lots; among them the runtime's own clean-up (not the strategy's doing, shown apart):
+   * its flatten's fills (clientOid rbflat-…) and their lots, and the cancel-alls it sent while halted.
+   */
+  private readonly counts = newCounts();
   /** Several instruments: each one's fills, round trips and counts (the totals are above). */
-  private readonly per: Array<{ fills: FillRow[]; trades: TradeRow[]; counts: OrderCounts }>;
+  private readonly per: Array<{ fills: FillRow[]; trades: TradeRow[]; counts: Required<OrderCounts> }>;
   /** Per instrument: markouts, the equity/position/mid series and funding. */
   private readonly rec: Recorders[];
   private readonly instruments: readonly RuntimeInstrument[];
@@ -385,7 +395,7 @@ export class Backtest {
       (q, i) => new Recorders(q, o.fundingSettlementsOf ? { ...o, fundingSettlements: o.fundingSettlementsOf[i] } : o),
     );
     this.fillLog = new FillLog(n);
-    this.per = insts.map(() => ({ fills: [], trades: [], counts: { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0 } }));
+    this.per = insts.map(() => ({ fills: [], trades: [], counts: newCounts() }));
     // half a nanosecond after the clock's time on the loop's: after the signal or tick stamped then, before the next
     const given = o.venue?.((ns, e, inst = 0) => this.agenda.push(Number(ns - this.base) + 0.5, ANSWER, inst, undefined, e, NaN));
     this.venues = given
@@ -1233,6 +1243,14 @@ export class Backtest {
       const no = this.fillLog.add(t, this.evExch, e.side === 'buy', e.priceTick, e.qtyLot, e.feeQuote, e.maker, k);
       this.counts.filledLot += e.qtyLot;
       if (this.n > 1) this.per[k].counts.filledLot += e.qtyLot;
+      if (isFlattenOid(e.clientOid)) {
+        this.counts.flattenFills++;
+        this.counts.flattenLot += e.qtyLot;
+        if (this.n > 1) {
+          this.per[k].counts.flattenFills++;
+          this.per[k].counts.flattenLot += e.qtyLot;
+        }
+      }
       this.rec[k].fill(t, no, e.side === 'buy' ? 1 : -1, e.priceTick);
     } else if (e.type === 'reject') {
       this.counts.rejects++;
@@ -1288,6 +1306,11 @@ export class Backtest {
       } else if (a.type === 'cancel' || a.type === 'cancelAll') {
         c.cancels++;
         if (pc) pc.cancels++;
+        // a cancel-all sent while halted is the halt's (a halted strategy sends nothing)
+        if (a.type === 'cancelAll' && rt.status === 'halted') {
+          c.haltCancels++;
+          if (pc) pc.haltCancels++;
+        }
       }
       this.agenda.push(t + this.o.latency.entry(this.baseAbs + t), ARRIVE, k, a, undefined, NaN);
     }

@@ -54,8 +54,9 @@ export interface OrderCounts {
   postedLot: number;
   filledLot: number;
   /**
-   * The runtime's own clean-up, counted in the figures above but not the strategy's doing (./runtime-cleanup):
-   * fills of its flatten and their lots, and cancel-alls it sent at a halt. Absent: not counted (taken as 0).
+   * The runtime's own clean-up, counted in the figures above but not the strategy's doing (the loop, ./run, counts
+   * them): fills of its flatten (clientOid rbflat-…) and their lots, and cancel-alls it sent while halted. Absent in
+   * traces built by hand (taken as 0).
    */
   flattenFills?: number;
   flattenLot?: number;

@@ -33,7 +33,6 @@ import { flatParams } from '../format/params';
 import { quoteCurrency } from '../format/numbers';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
 import { computeMetrics, traceEndNs, utc } from '../backtest/metrics';
-import { RuntimeCleanup } from '../backtest/runtime-cleanup';
 import { formatReport } from '../backtest/report-text';
 import { htmlReport } from '../backtest/report-html';
 import type { ReplayFile } from '../backtest/feeder';
@@ -628,8 +627,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const orderNo = new Map<string, number>();
   // what obi-ofi's signal did, for "why no trades" (another strategy's counters speak for themselves)
   const watch = params.name === 'obi-ofi' ? new SignalWatch(params.config as unknown as StrategyConfig) : null;
-  // the runtime's flatten and halt cancel-all, counted apart from the strategy's orders
-  const cleanup = new RuntimeCleanup();
   const run: RunOptions = {
     strategy: {
       definition: params.strategy.definition,
@@ -655,11 +652,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     endNs: stopNs !== null && parityTo === stopNs + 1n ? stopNs : undefined,
     feedShiftNs,
     onRuntime: (rt) => {
-      cleanup.runtime(rt);
       if (watch) rt.observer = (m) => watch.observe(m);
     },
-    onAction: (_t, a) => cleanup.action(a),
-    onEvent: (_t, e) => cleanup.event(e),
   };
   // several instruments: each charged the funding recorded for it (a flat --funding applies to each)
   const fundings =
@@ -671,7 +665,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     const several = symbols.length > 1;
     const named = (inst: number) => (several ? { symbol: symbols[inst] } : {});
     run.onAction = (t: bigint, a: Action, decidedTs: bigint, inst: number) => {
-      cleanup.action(a);
       const at = { localTs: t, decidedTs, ...named(inst) };
       if (a.type === 'place') {
         orderNo.set(a.clientOid, orderNo.size + 1);
@@ -691,7 +684,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
       else if (a.type === 'cancelAll' || a.type === 'flatten') intents.push({ ...at, type: a.type });
     };
     run.onEvent = (t: bigint, e: Event, inst: number) => {
-      cleanup.event(e);
       if (e.type === 'fill') fillsSeen.push({ localTs: t, side: e.side, priceTick: e.priceTick, qtyLot: e.qtyLot, ...named(inst) });
     };
     if (answers) run.venue = (answerAt) => (venue = new RecordedVenue(answers, answerAt));
@@ -717,7 +709,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   }
-  cleanup.apply(trace.counts);
   const metrics = computeMetrics(trace);
   const report = runReport({
     symbol,

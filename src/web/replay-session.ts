@@ -7,7 +7,6 @@ import { Backtest, NO_LIMIT, type BacktestCore } from '../backtest/run';
 import { columnsToRecords } from '../capture/parquet/reader';
 import { instrumentOf, signalsOf } from '../backtest/setup';
 import { computeMetrics, type Metrics } from '../backtest/metrics';
-import { RuntimeCleanup } from '../backtest/runtime-cleanup';
 import { recordedFundingSetting, settlementsOn } from '../backtest/funding';
 import type { Columns } from '../capture/schema';
 import type { RecordedSeries } from '../backtest/trace';
@@ -43,7 +42,6 @@ export class ReplaySession {
   records: RecordedSeries[] = [];
   private readonly core: ResettableCore;
   /** The runtime's flatten and halt cancel-all, apart from the strategy's orders (the metrics' ratios). */
-  private readonly cleanup = new RuntimeCleanup();
 
   constructor(
     readonly rec: Recording,
@@ -76,12 +74,9 @@ export class ReplaySession {
       sampleNs: s.sampleNs,
       ...funding,
       onRuntime: (rt) => {
-        this.cleanup.runtime(rt);
         if (hooks.onBook) rt.observer = (m) => hooks.onBook!(m, rt);
       },
-      onAction: (_t, a) => this.cleanup.action(a),
       onEvent: (t, e, inst) => {
-        this.cleanup.event(e);
         if (e.type === 'fill') {
           this.fills++;
           this.fillsOf[inst]++;
@@ -189,7 +184,6 @@ export class ReplaySession {
         trace.settings.funding = described;
       }
       this.records = trace.strategy?.records ?? [];
-      this.cleanup.apply(trace.counts);
       this.metrics = computeMetrics(trace);
     }
     return this.metrics;

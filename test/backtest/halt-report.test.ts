@@ -1,5 +1,6 @@
 // A run that halts, through the built CLI: the halt's flatten is counted apart from the strategy's own orders (so the
-// activity ratios add up), and the Outcome section does not contradict the halt.
+// activity ratios add up), and the Outcome section does not contradict the halt. The loop counts it in the trace
+// itself, so a run with no hooks (an optimizer trial's) has it too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
@@ -7,6 +8,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
+import { createBacktestCore, gridOf, runFiles } from '../../src/backtest/backtest';
+import { replayFiles } from '../../src/backtest/feeder';
+import { constantLatency } from '../../src/backtest/latency';
+import { riskAverse } from '../../src/backtest/queue';
+import { loadStrategy } from '../../src/strategy/loader';
+import { resolveRun } from '../../src/strategy/resolve';
+import { testCore } from '../helpers/core';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-halt-report-'));
@@ -31,6 +39,22 @@ test("the halt's flatten: 2 fills (1 by the flatten), 1 order, the ratios over t
   assert.match(text, /round trips\s+0\s+2 fills \(1 by the flatten\), 1 order/);
   assert.match(text, /fill ratio\s+100\s+%/);
   assert.match(text, /order-to-trade\s+1\.00\s+×/);
+});
+
+test("the trace counts the halt's flatten and cancel-all itself: a run with no hooks has them", async () => {
+  const files = await replayFiles(data, 'BTCUSDT');
+  const grid = gridOf(files[0].meta, files[0].path);
+  const strategy = await loadStrategy(THROWS);
+  const r = resolveRun(strategy.definition);
+  const trace = await runFiles(createBacktestCore(await testCore(), grid), files, grid, {
+    strategy: { definition: strategy.definition, params: r.params, settings: r.settings, describeError: strategy.describeError },
+    symbol: 'BTCUSDT',
+    latency: constantLatency(5e6, 5e6),
+    queue: riskAverse,
+  });
+  const c = trace.counts;
+  assert.equal([trace.fills.length, c.flattenFills, c.orders, c.cancels, c.haltCancels], [2, 1, 1, 1, 1]);
+  assert.is(c.flattenLot, trace.fills[1].qtyLot, "the flatten's lots");
 });
 
 test.run();
