@@ -31,6 +31,13 @@ export interface VenueBook {
   /** i-th best level of a side (0 = best); null past the last. */
   level(side: 1 | 2, i: number): { price: number; qty: number } | null;
   qtyAt(side: 1 | 2, price: number): number;
+  /**
+   * The prices whose level size may have changed since the last call, into `into`: bid low, bid high, ask low, ask
+   * high (low > high: none on that side). Absent: every level may have changed. The venue asks once per book message
+   * and re-reads only the resting orders' levels inside the ranges (a message changes a few levels; most queue
+   * positions stand still).
+   */
+  takeChanged?(into: Float64Array): void;
 }
 
 export interface SimFill {
@@ -105,6 +112,14 @@ export class SimExchange {
   private inTable = 0;
   /** The resting orders in the order they rested, for the loops every book message and trade runs (no iterator objects). */
   private readonly restingList: Resting[] = [];
+  /**
+   * Side, price and level size last read of restingList[i], side by side: the loops every book message and trade runs
+   * read these (a cache line or two) and touch an order's entry only when it fills or its level changed. The entries
+   * themselves were out of cache a message later (the core's book and decoding run in between): a miss per order.
+   */
+  private rSide = new Uint8Array(16);
+  private rPrice = new Float64Array(16);
+  private rLevel = new Float64Array(16);
   /** The finished orders remembered, oldest at doneNext once full. */
   private readonly doneRing: Resting[] = [];
   private doneNext = 0;
@@ -122,6 +137,8 @@ export class SimExchange {
   private oidTop = -1;
   private tradeSeq = 0;
   private flattenSeq = 0;
+  /** afterBook's changed-price ranges (VenueBook.takeChanged). */
+  private readonly changed = new Float64Array([-Infinity, Infinity, -Infinity, Infinity]);
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
 
   constructor(private readonly o: SimExchangeOptions) {}
@@ -145,17 +162,46 @@ export class SimExchange {
   private requeue(r: Resting): void {
     const list = this.restingList;
     const last = list.length - 1;
-    for (let i = list.indexOf(r); i < last; i++) list[i] = list[i + 1];
+    const from = list.indexOf(r);
+    for (let i = from; i < last; i++) list[i] = list[i + 1];
     list[last] = r;
+    this.mirror(from);
   }
 
   /** Takes a resting order off the list (its entry stays: the caller forgets it or remembers it as done). */
   private offList(r: Resting): void {
     const list = this.restingList;
     const last = list.length - 1;
-    for (let i = list.indexOf(r); i < last; i++) list[i] = list[i + 1];
+    const from = list.indexOf(r);
+    for (let i = from; i < last; i++) list[i] = list[i + 1];
     list.pop();
     r.live = false;
+    this.mirror(from);
+  }
+
+  /** Puts an order on the book, behind our others. */
+  private onList(r: Resting): void {
+    this.restingList.push(r);
+    this.mirror(this.restingList.length - 1);
+  }
+
+  /** rSide, rPrice and rLevel from restingList[from] on (after the list or an order's price or level size changed). */
+  private mirror(from: number): void {
+    const list = this.restingList;
+    const n = list.length;
+    if (n > this.rSide.length) {
+      const cap = Math.max(n, this.rSide.length * 2);
+      this.rSide = new Uint8Array(cap);
+      this.rPrice = new Float64Array(cap);
+      this.rLevel = new Float64Array(cap);
+      from = 0;
+    }
+    for (let i = from; i < n; i++) {
+      const r = list[i];
+      this.rSide[i] = r.side;
+      this.rPrice[i] = r.priceTick;
+      this.rLevel[i] = r.levelQty;
+    }
   }
 
   /** Remembers a finished order (one remembered already keeps its place), forgetting the oldest past DONE_KEPT. */
@@ -384,7 +430,7 @@ export class SimExchange {
     }
     const r = this.fresh(a.clientOid, side, force, limit, qty, remaining, this.o.book.qtyAt(side, limit), true);
     this.remember(r, serial);
-    this.restingList.push(r);
+    this.onList(r);
   }
 
   /**
@@ -445,6 +491,7 @@ export class SimExchange {
     r.levelQty = this.o.book.qtyAt(r.side, price);
     r.front = r.levelQty;
     r.traded = 0;
+    this.mirror(this.restingList.length - 1); // last on the list either way
   }
 
   private refuseAmend(t: number, clientOid: string, code: string, message: string): void {
@@ -514,12 +561,18 @@ export class SimExchange {
     const list = this.restingList;
     // an order that fills in full leaves the list where it stood: the next one is then at the same index
     for (let i = 0; i < list.length;) {
+      const side = this.rSide[i];
+      if (side === takerSide) {
+        i++;
+        continue;
+      }
+      // a taker buy trades against asks: only our sells stand in its way
+      const at = this.rPrice[i];
+      const through = side === 1 ? price < at : price > at;
       const r = list[i];
-      if (r.side !== takerSide) {
-        // a taker buy trades against asks: only our sells stand in its way
-        const through = r.side === 1 ? price < r.priceTick : price > r.priceTick;
+      if (through || price === at) {
         if (through) this.fillResting(t, r, r.remaining);
-        else if (price === r.priceTick) {
+        else {
           r.traded += qty;
           // a probability queue model's estimate ahead is fractional; fills are whole lots (what is left of a lot is
           // not filled: the conservative side)
@@ -537,22 +590,37 @@ export class SimExchange {
     const list = this.restingList;
     if (list.length === 0) return;
     const book = this.o.book;
+    // levels set since the last message read here (or earlier, while nothing rested: a wider range only costs reads)
+    const ch = this.changed;
+    book.takeChanged?.(ch);
     // an empty side crosses nothing
     const bid = book.bestBid() ?? -Infinity;
     const ask = book.bestAsk() ?? Infinity;
+    const rSide = this.rSide;
+    const rPrice = this.rPrice;
+    const rLevel = this.rLevel;
     // an order that fills leaves the list where it stood: the next one is then at the same index
     for (let i = 0; i < list.length;) {
-      const r = list[i];
-      const price = r.priceTick;
-      if (r.side === 1 ? ask <= price : bid >= price) {
+      const side = rSide[i];
+      const price = rPrice[i];
+      if (side === 1 ? ask <= price : bid >= price) {
+        const r = list[i];
         this.fillResting(t, r, r.remaining);
         if (list[i] === r) i++;
         continue;
       }
-      const q = book.qtyAt(r.side, price);
-      if (q !== r.levelQty) {
+      // a level nothing set since its size was last read has that size still
+      const c = side === 1 ? 0 : 2;
+      if (price < ch[c] || price > ch[c + 1]) {
+        i++;
+        continue;
+      }
+      const q = book.qtyAt(side as 1 | 2, price);
+      if (q !== rLevel[i]) {
+        const r = list[i];
         r.front = this.o.queue.depthChange(r.front, r.levelQty, q, r.traded);
         r.levelQty = q;
+        rLevel[i] = q;
         r.traded = 0;
       }
       i++;

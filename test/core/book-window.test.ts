@@ -1,9 +1,9 @@
 // The book's two parts — the direct-mapped window that follows the touch and the sorted array below it — against
 // the reference book, on books with small windows (64 and 128 keys), so that touches jumping by thousands of ticks
 // keep raising and lowering the window and many levels live in the array. After every change: depth, best prices,
-// crossed-ness; often: every level by rank (price, size, wire decimals), bookTop, band depths, level sizes, band
-// sums (the cached bound moving both ways), the checksum and its check string; and a refused insert exactly when the
-// side is at capacity.
+// crossed-ness and the changed-price range; often: every level by rank (price, size, wire decimals), bookTop, band
+// depths, level sizes (every level's and absent ones'), band sums (the cached bound moving both ways), the checksum and
+// its check string; and a refused insert exactly when the side is at capacity.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BookView, type Core } from '../../src/core/index';
@@ -26,6 +26,22 @@ function newBook(core: Core, capacity: number, window: number): BookView {
   return new BookView(core, ptr);
 }
 
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+/** The book's changed-price range: [bid low, bid high, ask low, ask high]. */
+function changed(core: Core, book: BookView): bigint[] {
+  const at = core.x.bookChanged(book.ptr) >> 3;
+  return [0, 1, 2, 3].map((k) => core.i64[at + k]);
+}
+
+/** Empties the changed-price range, as its reader does. */
+function emptyChanged(core: Core, book: BookView): void {
+  const at = core.x.bookChanged(book.ptr) >> 3;
+  core.i64[at] = core.i64[at + 2] = I64_MAX;
+  core.i64[at + 1] = core.i64[at + 3] = I64_MIN;
+}
+
 function compareAll(core: Core, book: BookView, ref: RefBook, where: string): void {
   for (const side of [1, 2] as const) {
     assert.is(book.depth(side), ref.depth(side), `${where}: depth ${side}`);
@@ -36,6 +52,15 @@ function compareAll(core: Core, book: BookView, ref: RefBook, where: string): vo
       assert.equal(book.wireDecimals(side, i), { priceDec: l.priceDec, sizeDec: l.sizeDec }, `${where}: side ${side} level ${i} decimals`);
     }
     assert.is(book.price(side, ref.depth(side)), undefined);
+    // one level's size (bookLevelQtyF64: a window slot, or a search of the array below it), and absent levels' 0
+    for (let i = 0; i < ref.depth(side); i++) {
+      const l = ref.level(side, i)!;
+      assert.is(core.x.bookLevelQtyF64(book.ptr, side, l.price), l.qty, `${where}: side ${side} size at ${l.price}`);
+      for (const d of [-1, 1]) {
+        const p = l.price + d;
+        if (p > 0) assert.is(core.x.bookLevelQtyF64(book.ptr, side, p), ref.bandDepth(side, p, p), `${where}: side ${side} size at ${p}`);
+      }
+    }
     const best = ref.level(side, 0);
     assert.is(core.x.bookBestDecimals(book.ptr, side), best ? best.priceDec | (best.sizeDec << 8) : 0, `${where}: best decimals`);
     // bookTop into scratch memory
@@ -67,13 +92,27 @@ for (const [seed, window, capacity] of [
     let centre = 1_000_000;
     let refused = 0;
     let bands = 0;
+    // the changed-price range expected: the prices set since it was last emptied (a clear makes it whole)
+    const WHOLE = [I64_MIN, I64_MAX, I64_MIN, I64_MAX];
+    let want = [...WHOLE];
+    const widen = (side: Side, price: number) => {
+      const k = (side - 1) * 2;
+      if (BigInt(price) < want[k]) want[k] = BigInt(price);
+      if (BigInt(price) > want[k + 1]) want[k + 1] = BigInt(price);
+    };
     const bandEdge: [number, number] = [0, 0];
     const bandOn: [boolean, boolean] = [false, false];
     for (let step = 0; step < 12_000; step++) {
       const r = rand();
+      if (step % 50 === 0) {
+        assert.equal(changed(core, book), want, `step ${step}: changed prices`);
+        emptyChanged(core, book);
+        want = [I64_MAX, I64_MIN, I64_MAX, I64_MIN];
+      }
       if (r < 0.002) {
         book.clear();
         ref.clear();
+        want = [...WHOLE];
         bandOn[0] = bandOn[1] = false;
         // a cleared book forgets its band bound: the next bookBandSum sums from scratch
         continue;
@@ -99,12 +138,15 @@ for (const [seed, window, capacity] of [
       const sd = decimals(qty, rand());
       const exists = ref.bandDepth(side, price, price) > 0;
       const ok = book.set(side, price, qty, pd, sd);
+      widen(side, price);
+      assert.equal(changed(core, book), want, `step ${step}: changed prices`);
       if (!ok) {
         refused++;
         assert.ok(!exists && qty > 0 && ref.depth(side) >= capacity, 'refused only an insert into a full side');
         assert.ok(book.full, 'marked full');
         book.clear();
         ref.clear();
+        want = [...WHOLE];
         bandOn[0] = bandOn[1] = false;
         continue;
       }
