@@ -35,9 +35,6 @@ export class OwnOrder implements Order {
   cancelSent = false;
   /** Our cancel was rejected (already filled?): waiting for the fill report since then (NaN: not waiting). */
   awaitFillSinceNs = NaN;
-  /** An amend waiting for its answer: the price and size it asked for. */
-  amendPriceTick = NaN;
-  amendLot = NaN;
   /** Set by the runtime: the run's queue estimates. */
   queue: QueueSource | null = null;
   /** Trade ids of the fills booked (a report seen twice is ignored): the first alone, a set from the second on. */

@@ -217,9 +217,15 @@ export class StrategyRuntime {
   private finishedNext = 0;
   private liveOrders = 0;
   private openPositions = 0;
-  private out: Action[] = [];
+  /**
+   * The actions of the event being handled (the first outN) and their instruments: arrays kept for the run, never
+   * shortened (a new array, or one cut to length 0, takes room for 16 at its first push: ~150 bytes each, and an event
+   * that acts — a market maker's every few messages — made two). taken() hands out a copy of exactly the actions.
+   */
+  private readonly out: Action[] = [];
+  private outN = 0;
   private outInst: number[] = [];
-  /** The instruments of the last answer (taken() hands out `out` and swaps these, so actionInst reads them after). */
+  /** The instruments of the last answer (taken() hands out a copy of `out` and swaps these, so actionInst reads them after). */
   private takenInst: number[] = [];
   private readonly window = new PlaceWindow();
   private readonly day = new DayBaseline();
@@ -421,7 +427,7 @@ export class StrategyRuntime {
     if ((this.liveOrders !== 0 || this.status === 'reconciling') && this.runtimeTimers()) return this.taken();
     if (this.h.onBook) this.callBook(m);
     // A message that neither acted nor changed what quietUntil reads only moves deadlines later: keep the answer.
-    if (this.out.length === 0 && !this.dirty) this.quietNs = quiet;
+    if (this.outN === 0 && !this.dirty) this.quietNs = quiet;
     return this.taken();
   }
 
@@ -751,8 +757,6 @@ export class StrategyRuntime {
     if (adds) this.window.note(this.now);
     o.inFlight = AMEND;
     o.requestNs = this.now;
-    o.amendPriceTick = price;
-    o.amendLot = size;
     this.ackDue = NaN;
     // each shape made whole (no property added after): the action's readers stay monomorphic per shape
     const a: Action =
@@ -1522,8 +1526,9 @@ export class StrategyRuntime {
   }
 
   private push(inst: number, a: Action): void {
-    this.out.push(a);
-    this.outInst.push(inst);
+    const n = this.outN++;
+    this.out[n] = a;
+    this.outInst[n] = inst;
   }
 
   /**
@@ -1536,14 +1541,15 @@ export class StrategyRuntime {
 
   /** The actions of the event just handled (most have none: a shared empty array). */
   private taken(): Action[] {
+    const n = this.outN;
+    if (n === 0) return NO_ACTIONS;
+    this.outN = 0;
     const out = this.out;
-    if (out.length === 0) return NO_ACTIONS;
-    this.out = [];
+    const taken = n === 1 ? [out[0]] : out.slice(0, n);
     const inst = this.takenInst;
     this.takenInst = this.outInst;
     this.outInst = inst;
-    inst.length = 0;
-    return out;
+    return taken;
   }
 
   /** Runs strategy code; a throw halts the session with the handler's name and the strategy's file and line. */
