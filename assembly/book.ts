@@ -563,6 +563,13 @@ export function bookPriceF64(book: usize, side: i32, i: i32): f64 {
   return seek(book, side, i) ? <f64>(side == SIDE_BID ? lvKey : -lvKey) : NaN;
 }
 
+/** The best price of a side as f64 (bookPriceF64 of rank 0 without the walk); NaN when the side is empty. */
+export function bookBestF64(book: usize, side: i32): f64 {
+  if (bookDepth(book, side) == 0) return NaN;
+  const key = load<i64>(sideBlock(book, side) + S_BEST);
+  return <f64>(side == SIDE_BID ? key : -key);
+}
+
 /** bookQty as f64. */
 export function bookQtyF64(book: usize, side: i32, i: i32): f64 {
   return seek(book, side, i) ? <f64>lvQty : 0;

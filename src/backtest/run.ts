@@ -207,9 +207,13 @@ function coreBook(inst: Instrument): VenueBook {
     const p = x.bookPriceF64(ptr, side, i);
     return p === p ? p : null;
   };
+  const best = (side: 1 | 2): number | null => {
+    const p = x.bookBestF64(ptr, side);
+    return p === p ? p : null;
+  };
   return {
-    bestBid: () => price(1, 0),
-    bestAsk: () => price(2, 0),
+    bestBid: () => best(1),
+    bestAsk: () => best(2),
     level: (side, i) => {
       const p = price(side, i);
       return p === null ? null : { price: p, qty: x.bookQtyF64(ptr, side, i) };

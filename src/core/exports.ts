@@ -56,6 +56,8 @@ export interface CoreExports {
   bookBandDepth(book: Ptr, side: number, low: bigint, high: bigint): bigint;
   bookPriceF64(book: Ptr, side: number, i: number): number;
   bookQtyF64(book: Ptr, side: number, i: number): number;
+  /** The best price of a side (bookPriceF64 of rank 0, without the walk); NaN when the side is empty. */
+  bookBestF64(book: Ptr, side: number): number;
   bookLevelQtyF64(book: Ptr, side: number, price: number): number;
   /**
    * Address of the book's changed-price range: bid low, bid high, ask low, ask high (i64 prices), widened by every
@@ -164,6 +166,7 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'bookBandDepth',
   'bookPriceF64',
   'bookQtyF64',
+  'bookBestF64',
   'bookLevelQtyF64',
   'bookChanged',
   'bookBandSum',

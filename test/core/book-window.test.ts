@@ -52,6 +52,7 @@ function compareAll(core: Core, book: BookView, ref: RefBook, where: string): vo
       assert.equal(book.wireDecimals(side, i), { priceDec: l.priceDec, sizeDec: l.sizeDec }, `${where}: side ${side} level ${i} decimals`);
     }
     assert.is(book.price(side, ref.depth(side)), undefined);
+    assert.ok(Object.is(core.x.bookBestF64(book.ptr, side), ref.level(side, 0)?.price ?? NaN), `${where}: best price ${side}`);
     // one level's size (bookLevelQtyF64: a window slot, or a search of the array below it), and absent levels' 0
     for (let i = 0; i < ref.depth(side); i++) {
       const l = ref.level(side, i)!;
@@ -154,6 +155,7 @@ for (const [seed, window, capacity] of [
       assert.is(book.depth(side), ref.depth(side), `step ${step}: depth`);
       assert.is(book.bestBid, ref.bestBid(), `step ${step}: best bid`);
       assert.is(book.bestAsk, ref.bestAsk(), `step ${step}: best ask`);
+      assert.ok(Object.is(core.x.bookBestF64(book.ptr, side), ref.level(side, 0)?.price ?? NaN), `step ${step}: best price`);
       assert.is(book.crossed, ref.isCrossed(), `step ${step}: crossed`);
       if (step % 97 === 0) compareAll(core, book, ref, `step ${step}`);
       if (step % 13 === 0) {
