@@ -15,9 +15,6 @@
 //   +32 priceStep i64 +40 sizeStep i64 +48 priceScale i32 +52 sizeScale i32
 //   +56 band bound (bid key, ask key) i64 ×2 +72 band sum (bid, ask) i64 ×2 +88 change counter i32
 //   +96 bid side, +160 ask side (below) +224 scratch (33 bytes, for number formatting)
-//   +264 changed prices: per side (bid, then ask) the lowest and highest price set since the reader last emptied it
-//   (i64 ×2 each; low > high: none). A replay reads it after each message to re-read only the levels that may have
-//   changed (the simulated venue's queue positions), and empties it itself (bookChanged).
 // Side: +0 levels in the array i32 +4 levels in the window i32 +8 top key i64 +16 best key i64 (both valid while the
 //   side has levels) +24 array ptr +32 window sizes ptr (i64[W]) +40 window decimals ptr (u32[W]) +48 bitmap ptr.
 // The band sums make band OBI O(levels crossing the band edge) per message instead of O(levels in the band):
@@ -50,7 +47,6 @@ const B_BAND_SUM: usize = 72;   // + 8·(side-1)
 const B_CHANGES: usize = 88;
 const B_SIDES: usize = 96;      // + 64·(side-1)
 const B_SCRATCH: usize = 224;
-const B_CHANGED: usize = 264;   // + 16·(side-1): low, high
 const B_HEADER: usize = 320;
 const S_ARR_N: usize = 0;
 const S_WIN_N: usize = 4;
@@ -105,20 +101,6 @@ export function bookClear(book: usize): void {
   store<i64>(book + B_BAND_BOUND + 8, i64.MAX_VALUE);
   store<i64>(book + B_BAND_SUM, 0);
   store<i64>(book + B_BAND_SUM + 8, 0);
-  // every level may have changed
-  for (let o: usize = 0; o < 32; o += 16) {
-    store<i64>(book + B_CHANGED + o, i64.MIN_VALUE);
-    store<i64>(book + B_CHANGED + o, i64.MAX_VALUE, 8);
-  }
-}
-
-/**
- * Address of the book's changed-price range (B_CHANGED): bid low, bid high, ask low, ask high (i64 prices). Each
- * bookSet widens its side's range to its price and bookClear makes both whole; the reader empties a range (low =
- * i64.MAX, high = i64.MIN) once it has read it, so it then holds every price set since.
- */
-export function bookChanged(book: usize): usize {
-  return book + B_CHANGED;
 }
 
 // @ts-ignore: decorator
@@ -173,9 +155,6 @@ function windowBelow(book: usize, sb: usize, from: i64, low: i64): i64 {
   const w = <i64>load<i32>(book + B_WIN);
   const levels = load<i32>(sb + S_ARR_N) + load<i32>(sb + S_WIN_N);
   store<i32>(book + B_CHANGES, load<i32>(book + B_CHANGES) + 1);
-  const changed = book + B_CHANGED + (<usize>(side - 1) << 4);
-  if (price < load<i64>(changed)) store<i64>(changed, price);
-  if (price > load<i64>(changed, 8)) store<i64>(changed, price, 8);
   if (levels == 0) {
     if (qty == 0) return true;
     store<i64>(sb + S_TOP, key + (w >> 2)); // room above for the touch to improve without a raise

@@ -201,8 +201,6 @@ function stamp(w: Int32Array, p: number, hi0: number, lo0: number): number {
 function coreBook(inst: Instrument): VenueBook {
   const x = inst.core.x;
   const ptr = inst.book.ptr;
-  const w = inst.core.words;
-  const changed = x.bookChanged(ptr) >> 2;
   const price = (side: 1 | 2, i: number): number | null => {
     const p = x.bookPriceF64(ptr, side, i);
     return p === p ? p : null;
@@ -219,18 +217,6 @@ function coreBook(inst: Instrument): VenueBook {
       return p === null ? null : { price: p, qty: x.bookQtyF64(ptr, side, i) };
     },
     qtyAt: (side, p) => x.bookLevelQtyF64(ptr, side, p),
-    takeChanged: (into) => {
-      // i64 prices as their halves (the empty range's sentinels come out as ±9.2e18: still outside every price)
-      for (let k = 0; k < 4; k++) {
-        const a = changed + k * 2;
-        into[k] = w[a + 1] * TWO32 + (w[a] >>> 0);
-      }
-      // emptied: low = i64 max, high = i64 min
-      w[changed] = w[changed + 4] = -1;
-      w[changed + 1] = w[changed + 5] = 0x7fffffff;
-      w[changed + 2] = w[changed + 6] = 0;
-      w[changed + 3] = w[changed + 7] = -0x80000000;
-    },
   };
 }
 

@@ -31,13 +31,6 @@ export interface VenueBook {
   /** i-th best level of a side (0 = best); null past the last. */
   level(side: 1 | 2, i: number): { price: number; qty: number } | null;
   qtyAt(side: 1 | 2, price: number): number;
-  /**
-   * The prices whose level size may have changed since the last call, into `into`: bid low, bid high, ask low, ask
-   * high (low > high: none on that side). Absent: every level may have changed. The venue asks once per book message
-   * and re-reads only the resting orders' levels inside the ranges (a message changes a few levels; most queue
-   * positions stand still).
-   */
-  takeChanged?(into: Float64Array): void;
 }
 
 export interface SimFill {
@@ -137,8 +130,6 @@ export class SimExchange {
   private oidTop = -1;
   private tradeSeq = 0;
   private flattenSeq = 0;
-  /** afterBook's changed-price ranges (VenueBook.takeChanged). */
-  private readonly changed = new Float64Array([-Infinity, Infinity, -Infinity, Infinity]);
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
 
   constructor(private readonly o: SimExchangeOptions) {}
@@ -590,9 +581,6 @@ export class SimExchange {
     const list = this.restingList;
     if (list.length === 0) return;
     const book = this.o.book;
-    // levels set since the last message read here (or earlier, while nothing rested: a wider range only costs reads)
-    const ch = this.changed;
-    book.takeChanged?.(ch);
     // an empty side crosses nothing
     const bid = book.bestBid() ?? -Infinity;
     const ask = book.bestAsk() ?? Infinity;
@@ -607,12 +595,6 @@ export class SimExchange {
         const r = list[i];
         this.fillResting(t, r, r.remaining);
         if (list[i] === r) i++;
-        continue;
-      }
-      // a level nothing set since its size was last read has that size still
-      const c = side === 1 ? 0 : 2;
-      if (price < ch[c] || price > ch[c + 1]) {
-        i++;
         continue;
       }
       const q = book.qtyAt(side as 1 | 2, price);

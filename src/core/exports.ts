@@ -59,11 +59,6 @@ export interface CoreExports {
   /** The best price of a side (bookPriceF64 of rank 0, without the walk); NaN when the side is empty. */
   bookBestF64(book: Ptr, side: number): number;
   bookLevelQtyF64(book: Ptr, side: number, price: number): number;
-  /**
-   * Address of the book's changed-price range: bid low, bid high, ask low, ask high (i64 prices), widened by every
-   * level set, made whole by a clear; its reader empties it (low = i64 max, high = i64 min) after reading.
-   */
-  bookChanged(book: Ptr): Ptr;
   bookBandSum(book: Ptr, side: number, edge: bigint): bigint;
   /** The best `n` levels of a side, prices and sizes as i64 at `prices` / `qtys`; returns how many there were. */
   bookTop(book: Ptr, side: number, n: number, prices: Ptr, qtys: Ptr): number;
@@ -168,7 +163,6 @@ export const CORE_FUNCTIONS: readonly (keyof CoreExports)[] = [
   'bookQtyF64',
   'bookBestF64',
   'bookLevelQtyF64',
-  'bookChanged',
   'bookBandSum',
   'bookTop',
   'bookBestDecimals',

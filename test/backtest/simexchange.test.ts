@@ -7,7 +7,6 @@ import * as assert from 'uvu/assert';
 import { SimExchange, type VenueBook } from '../../src/backtest/simexchange';
 import { powerProb, riskAverse, type QueueModel } from '../../src/backtest/queue';
 import type { Action, Event } from '../../src/strategy/events';
-import { mulberry32 } from '../../src/exchange/rng';
 
 /** A book of levels per side, best first (bids descending, asks ascending), set by the test. */
 function fakeBook(bids: Array<[number, number]>, asks: Array<[number, number]>): VenueBook & { bids: typeof bids; asks: typeof asks } {
@@ -296,121 +295,5 @@ test('serial clientOids whose table slot is taken are known all the same', () =>
   ]);
   assert.is(v.sim.remembered, 1);
 });
-
-/** A book whose levels the test sets one at a time, telling the venue which prices it set (VenueBook.takeChanged). */
-function trackedBook() {
-  const sides = [new Map<number, number>(), new Map<number, number>()];
-  const changed = [Infinity, -Infinity, Infinity, -Infinity];
-  const sorted = (side: 1 | 2) => [...sides[side - 1]].sort((a, b) => (side === 1 ? b[0] - a[0] : a[0] - b[0]));
-  const book: VenueBook = {
-    bestBid: () => sorted(1)[0]?.[0] ?? null,
-    bestAsk: () => sorted(2)[0]?.[0] ?? null,
-    level: (side, i) => {
-      const lv = sorted(side)[i];
-      return lv ? { price: lv[0], qty: lv[1] } : null;
-    },
-    qtyAt: (side, price) => sides[side - 1].get(price) ?? 0,
-    takeChanged(into) {
-      for (let k = 0; k < 4; k++) into[k] = changed[k];
-      changed[0] = changed[2] = Infinity;
-      changed[1] = changed[3] = -Infinity;
-    },
-  };
-  const set = (side: 1 | 2, price: number, qty: number) => {
-    if (qty === 0) sides[side - 1].delete(price);
-    else sides[side - 1].set(price, qty);
-    const k = (side - 1) * 2;
-    changed[k] = Math.min(changed[k], price);
-    changed[k + 1] = Math.max(changed[k + 1], price);
-  };
-  return { book, set };
-}
-
-for (const [seed, queue] of [
-  [1, riskAverse],
-  [2, powerProb(2)],
-  [3, powerProb(3)],
-] as const)
-  test(`a venue told which prices changed answers as one that re-reads every level (seed ${seed}, ${queue.name})`, () => {
-    const { book, set } = trackedBook();
-    const { takeChanged: _, ...plain } = book;
-    const rand = mulberry32(seed);
-    const ri = (n: number) => Math.floor(rand() * n);
-    const make = (b: VenueBook) => {
-      const events: string[] = [];
-      const reads = { n: 0 };
-      const sim = new SimExchange({
-        book: {
-          ...b,
-          qtyAt: (side, price) => {
-            reads.n++;
-            return b.qtyAt(side, price);
-          },
-        },
-        instrument: { tickSize: 0.1, lotSize: 0.001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 },
-        queue,
-        deliver: (t, e) => events.push(`${t} ${JSON.stringify(e)}`),
-      });
-      return { sim, events, reads };
-    };
-    const told = make(book);
-    const reads = make(plain);
-    let mid = 1000;
-    for (let i = 1; i <= 40; i++) {
-      set(1, mid - i, 1 + ri(50));
-      set(2, mid + i, 1 + ri(50));
-    }
-    let oid = 0;
-    for (let t = 1; t < 20_000; t++) {
-      const r = rand();
-      const both = (f: (sim: SimExchange) => void) => {
-        f(told.sim);
-        f(reads.sim);
-      };
-      if (r < 0.5) {
-        // a book message: a few levels near the touch (sometimes through it), sometimes a deep one
-        if (rand() < 0.2) mid += ri(3) - 1;
-        for (let n = 1 + ri(4); n > 0; n--) {
-          const side = rand() < 0.5 ? 1 : 2;
-          const off = rand() < 0.1 ? 30 + ri(200) : ri(8) - 1;
-          const price = side === 1 ? mid - off : mid + off;
-          const crossing = side === 1 ? price >= (book.bestAsk() ?? Infinity) : price <= (book.bestBid() ?? -Infinity);
-          set(side, price, crossing || rand() < 0.25 ? 0 : 1 + ri(60));
-        }
-        both((sim) => sim.afterBook(t));
-      } else if (r < 0.7) {
-        const side = rand() < 0.5 ? 2 : 1;
-        const price = side === 1 ? (book.bestAsk() ?? mid) : (book.bestBid() ?? mid);
-        const qty = 1 + ri(40);
-        const at = price + (rand() < 0.1 ? (side === 1 ? 1 : -1) : 0);
-        both((sim) => sim.trade(t, side, at, qty));
-      } else if (r < 0.85) {
-        const a: Action = {
-          type: 'place',
-          clientOid: `rb-t-${++oid}`,
-          side: rand() < 0.5 ? 'buy' : 'sell',
-          orderType: 'limit',
-          priceTick: mid + ri(9) - 4,
-          qtyLot: 1 + ri(5),
-          force: rand() < 0.7 ? 'post_only' : 'gtc',
-          reduceOnly: false,
-        };
-        both((sim) => sim.arrive(t, a));
-      } else if (oid > 0) {
-        const clientOid = `rb-t-${oid - ri(Math.min(oid, 8))}`;
-        const a: Action =
-          rand() < 0.3 ? { type: 'cancel', clientOid } : { type: 'amend', clientOid, priceTick: mid + ri(9) - 4, qtyLot: 1 + ri(5) };
-        both((sim) => sim.arrive(t, a));
-      }
-      if (t % 100 === 0)
-        for (let k = Math.max(1, oid - 8); k <= oid; k++) {
-          const q = told.sim.queueAhead(`rb-t-${k}`);
-          assert.ok(Object.is(q, reads.sim.queueAhead(`rb-t-${k}`)), `t ${t}: queue ahead of rb-t-${k}`);
-        }
-    }
-    assert.equal(told.events, reads.events);
-    assert.ok(told.events.filter((e) => e.includes('"maker":true')).length > 30, 'resting orders filled');
-    assert.ok(told.reads.n < reads.reads.n * 0.8, `levels read: ${told.reads.n} against ${reads.reads.n}`);
-  });
 
 test.run();
