@@ -23,7 +23,8 @@ import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api'
 import { resolveRun } from '../../src/strategy/resolve';
 import type { StrategyRuntime } from '../../src/strategy/runtime';
 import { encodeParquet } from '../../src/capture/parquet/encode';
-import { marketPath, type FileMeta } from '../../src/capture/schema';
+import { marketPath } from '../../src/capture/schema';
+import { recordingMeta } from '../helpers/recording-files';
 import { testCore } from '../helpers/core';
 import { pacedTape, stateJson } from '../helpers/paced-tape';
 
@@ -79,29 +80,9 @@ function writeTape(root: string, symbol: string, tape: { words: Int32Array; rows
     big[(i * REC_SIZE + R.localTs) / 8] += shiftNs;
   }
   const first = big[R.localTs / 8];
-  const meta: FileMeta = {
-    schema_version: '1',
-    venue: 'bitget',
-    inst_type: 'USDT-FUTURES',
-    symbol,
-    tick_size: '0.1',
-    lot_size: '0.001',
-    price_scale: '1',
-    price_step: '1',
-    size_scale: '3',
-    size_step: '1',
-    clock_offset_ns: '',
-    clock_offset_bound_ns: '',
-    clock_offset_method: '',
-    clock_offset_rtt_ns: '',
-    feed_latency_p1_ns: '30000000',
-    recorder_version: 'test',
-    source: 'replay',
-    dropped_records: '0',
-    first_local_ts: String(first),
-    last_local_ts: String(big[((n - 1) * REC_SIZE + R.localTs) / 8]),
-    rows: String(n),
-  };
+  const last = big[((n - 1) * REC_SIZE + R.localTs) / 8];
+  const meta = recordingMeta(first, last, n, { symbol, feed_latency_p1_ns: '30000000' });
+
   const path = marketPath(root, 'bitget', 'USDT-FUTURES', symbol, first, 0);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, encodeParquet(words, 0, n, meta, { rowGroupSize: group }));

@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testCore } from '../helpers/core';
+import { signalRingReader } from '../helpers/signal-ring';
 import { Kind, R, Ring, S, State, Status, type Core } from '../../src/core/index';
 import { writeI64Big } from '../../src/core/int64';
 import { Trader, TICK_NS, markLag } from '../../src/live/trader';
@@ -58,25 +59,15 @@ function fakeRuntime(calls: string[], onTick: () => void) {
 
 /** The multi-thread pipeline as the trader sees it: the core's signal ring, and clock marks asked for (not sent). */
 function fakePipeline(core: Core, onMark: () => void) {
-  const signal = new Ring(core, core.ringOffset('signal'));
   return {
     core,
-    signal,
     instruments: [],
     consume: () => false,
     requestClockMark: () => {
       onMark();
       return true;
     },
-    read(fn: (at: number, kind: number) => void): number {
-      const n = signal.readable(4096);
-      for (let i = 0; i < n; i++) {
-        const at = signal.slot(signal.tail + i);
-        fn(at, core.bytes[at]);
-      }
-      if (n) signal.release(n);
-      return n;
-    },
+    ...signalRingReader(core),
   };
 }
 

@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { testCore } from '../helpers/core';
+import { signalRingReader } from '../helpers/signal-ring';
 import { Kind, R, Ring, S, State, Field, type Core } from '../../src/core/index';
 import { writeI64Big } from '../../src/core/int64';
 import { Trader } from '../../src/live/trader';
@@ -40,23 +41,7 @@ function counter(made: { creates: number; books: number }): StrategyDefinition {
 }
 
 function fakePipeline(core: Core) {
-  const signal = new Ring(core, core.ringOffset('signal'));
-  return {
-    core,
-    signal,
-    instruments: [],
-    consume: () => true,
-    requestClockMark: () => false,
-    read(fn: (at: number, kind: number) => void): number {
-      const n = signal.readable(4096);
-      for (let i = 0; i < n; i++) {
-        const at = signal.slot(signal.tail + i);
-        fn(at, core.bytes[at]);
-      }
-      if (n) signal.release(n);
-      return n;
-    },
-  };
+  return { core, instruments: [], consume: () => true, requestClockMark: () => false, ...signalRingReader(core) };
 }
 
 /** A valid book message at 150·i ms after T0, its touch moving with i. */
