@@ -44,7 +44,7 @@ const SYMBOL = {
 const NO_KEEP_WARM = {
   type: 'boolean',
   description:
-    'do not keep our feed and order code (and, in the single-thread layout, the book) warm while idle (saves ~3 % of a core between messages; tick→decision after a pause then takes ~1.7× as long: docs/tuning.md)',
+    'do not keep our feed and order code (and, in the single-thread layout, the book), nor the strategy on a scratch copy, warm while idle (saves ~3 % of a core between messages; tick→decision after a pause then takes ~1.7× as long: docs/tuning.md)',
 } as const;
 
 const THREADS = {
@@ -337,7 +337,9 @@ async function runSession(o: {
     },
   );
   const placement = choosePlacement(o.threads, usableCores().cores, !!o.recordDir, params.strategy.definition.depth ?? 0);
-  const warmText = o.keepWarm ? '; our own code kept warm while idle (--no-keep-warm not to)' : '; not kept warm (--no-keep-warm)';
+  const warmText = o.keepWarm
+    ? '; our own code kept warm while idle, the strategy on a scratch copy (--no-keep-warm not to)'
+    : '; not kept warm (--no-keep-warm)';
   log.info(`threads: ${placement.layout} (${placement.reason})${warmText}`, {
     event: 'threads',
     layout: placement.layout,
