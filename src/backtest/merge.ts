@@ -11,13 +11,12 @@ import type { ReplayFile } from './feeder';
 import { shiftLocalTs } from './feed-shift';
 import { MergeCursor } from './merge-cursor';
 
-/** One instrument's records as they stream: the piece decoded now and where the replay is in it. */
+/** One instrument's records as they stream: the piece decoded now (where the replay is in it: MergeCursor.pos). */
 export interface Stream {
   inst: number;
   groups: AsyncGenerator<RecordGroup>;
   ptr: number;
   rows: number;
-  pos: number;
   done: boolean;
 }
 
@@ -39,7 +38,7 @@ export function symbolStream(
       }
     }
   }
-  return { inst, groups: groups(), ptr: 0, rows: 0, pos: 0, done: false };
+  return { inst, groups: groups(), ptr: 0, rows: 0, done: false };
 }
 
 async function advance(s: Stream): Promise<void> {
@@ -52,7 +51,6 @@ async function advance(s: Stream): Promise<void> {
     if (r.value.rows > 0) {
       s.ptr = r.value.ptr;
       s.rows = r.value.rows;
-      s.pos = 0;
       return;
     }
   }

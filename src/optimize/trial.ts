@@ -114,7 +114,7 @@ function sharedStream(words: Int32Array, d: TrialData, inst: number): Stream {
       yield { group: group++, rowStart: at, rows: n, ptr: d.staging! };
     }
   }
-  return { inst, groups: groups(), ptr: 0, rows: 0, pos: 0, done: false };
+  return { inst, groups: groups(), ptr: 0, rows: 0, done: false };
 }
 
 /**
