@@ -635,16 +635,7 @@ export class Backtest {
             return i;
           }
         }
-        if (
-          this.inertTo !== -Infinity &&
-          this.head === this.tail &&
-          ag.size === 0 &&
-          this.tickAt === Infinity &&
-          this.pendingTick !== this.pendingTick &&
-          !this.wantTrades &&
-          !venue.hasResting &&
-          this.health[inst].healthy
-        ) {
+        if (this.holdable(inst)) {
           const from = i;
           i = this.heldRun(ptr, i, n, null);
           if (i >= n) return n;
