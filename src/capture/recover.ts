@@ -26,6 +26,7 @@ import { SCHEMA_VERSION, type FileMeta } from './schema';
 import { NotRegularFile } from './regular-file';
 import { selfCommand } from '../cli/self';
 import { count, plural } from '../format/numbers';
+import { dirText } from '../format/paths';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -291,8 +292,11 @@ export function journalsUnder(root: string): string[] {
   if (!existsSync(root) || !statSync(root).isDirectory()) return [];
   const files: string[] = [];
   walk(root, files);
-  return files.filter((f) => f.endsWith('.parquet.partial') && !f.includes('/_raw/')).sort();
+  return files.filter(isJournal).sort();
 }
+
+/** A recorder's journal of market data or of its own streams (raw frames' journals are another kind). */
+const isJournal = (f: string) => f.endsWith('.parquet.partial') && !f.includes('/_raw/');
 
 /** Every finished Parquet file of one of a recording's own streams (own orders, tickers), sorted by path; none: empty. */
 export function listStreamParquet(root: string, stream: '_orders' | '_ticker'): string[] {
@@ -334,7 +338,7 @@ export function unfinishedJournals(root: string, o: { marketOnly?: boolean } = {
   // data that is only in journals
   const files = o.marketOnly ? all.filter((f) => !/^_(raw|orders|ticker)\//.test(relative(root, f))) : all;
   if (files.some((f) => f.endsWith('.parquet'))) return null;
-  const journals = files.filter((f) => f.endsWith('.parquet.partial') && !f.includes('/_raw/')).length;
+  const journals = files.filter(isJournal).length;
   return journals ? new UnfinishedJournals(root, journals, o.marketOnly ? 'market-data ' : '') : null;
 }
 
@@ -343,12 +347,6 @@ function recordingRootOf(dir: string): string {
   const parts = dir.replace(/\/+$/, '').split('/');
   const at = parts.findIndex((p) => p === '_ticker' || p === '_orders' || p === '_raw' || p.startsWith('venue='));
   return at < 0 ? dir : parts.slice(0, at).join('/') || '.';
-}
-
-/** A directory as messages print it, with one trailing slash. */
-function dirText(path: string): string {
-  const bare = path.replace(/\/+$/, '');
-  return bare ? `${bare}/` : '/';
 }
 
 /**
@@ -365,8 +363,7 @@ export function listParquet(root: string): string[] {
   walk(root, files);
   // market data only: raw frames (_raw/) have another schema, own orders (_orders/) and tickers (_ticker/) are
   // other streams
-  const market = files
+  return files
     .filter((f) => f.endsWith('.parquet') && !f.includes('/_raw/') && !f.includes('/_orders/') && !f.includes('/_ticker/'))
     .sort();
-  return market;
 }

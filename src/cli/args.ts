@@ -314,8 +314,4 @@ export function renderHelp(spec: CommandSpec): string {
   return out.join('\n');
 }
 
-/** A directory as messages print it: with one trailing slash however it was typed (data2// → data2/). */
-export function dirText(path: string): string {
-  const bare = path.replace(/\/+$/, '');
-  return `${bare || '/'}${bare ? '/' : ''}`;
-}
+export { dirText } from '../format/paths';
