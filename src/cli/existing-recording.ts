@@ -2,12 +2,12 @@
 // go beside the old ones (every file name is unique: its first record's time and a counter), nothing is overwritten,
 // but `backtest DIR` then replays both as one recording. A trader must know that before the session starts, not
 // find it in a report later: this is the line that says so.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { journalsUnder, listParquet } from '../capture/recover';
 import { count, plural } from '../format/numbers';
 import type { Logger } from '../log/logger';
 import { dirText } from './args';
+import { sessionsUnder } from './backtest';
 
 export interface ExistingRecording {
   /** Finished market-data files, and the symbols they are of (from their symbol= directories). */
@@ -39,14 +39,7 @@ export function existingRecording(root: string): ExistingRecording | null {
     if (firstNs === null || ns < firstNs) firstNs = ns;
     if (lastNs === null || ns > lastNs) lastNs = ns;
   }
-  const orders = join(root, '_orders');
-  const sessions =
-    existsSync(orders) && statSync(orders).isDirectory()
-      ? readdirSync(orders)
-          .map((n) => /^session-(\d+)\.json$/.exec(n)?.[1])
-          .filter((x): x is string => x !== undefined)
-          .map(BigInt)
-      : [];
+  const sessions = sessionsUnder(root); // oldest first
   const journals = journalsUnder(root).length;
   if (market.length === 0 && sessions.length === 0 && journals === 0) return null;
   return {
@@ -55,7 +48,7 @@ export function existingRecording(root: string): ExistingRecording | null {
     firstNs,
     lastNs,
     sessions: sessions.length,
-    lastSessionNs: sessions.length ? sessions.reduce((a, b) => (b > a ? b : a)) : null,
+    lastSessionNs: sessions.length ? sessions[sessions.length - 1].startedNs : null,
     journals,
   };
 }
