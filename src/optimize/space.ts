@@ -335,11 +335,6 @@ function draw(d: Dimension, u: number): ParamValue {
   return Math.min(max, Math.max(min, x));
 }
 
-/** The trial as `key=value` overrides for resolveRun(def, [base], overrides): ns as integer ns, null as `null`. */
-export function trialOverrides(trial: Trial): string[] {
-  return Object.entries(trial.params).map(([k, v]) => `${k}=${v === null ? 'null' : String(v)}`);
-}
-
 /** " (did you mean a, b?)" from the field paths closest to a mistyped key, or a pointer to the full list. */
 function suggest(key: string, paths: readonly string[], strategy?: string): string {
   const own = paths.filter((p) => !/^(risk|orders)\./.test(p));

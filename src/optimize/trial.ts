@@ -18,7 +18,7 @@ import { parseQueue } from '../backtest/queue';
 import { computeMetrics } from '../backtest/metrics';
 import type { BacktestCore } from '../backtest/run';
 import type { SignalParams } from '../core/index';
-import { trialOverrides, type Trial } from './space';
+import type { Trial } from './space';
 import { fundingOfPlain, gridOfPlain, type FundingPlain, type TrialInstrument } from './instruments';
 
 /**
@@ -132,7 +132,8 @@ export async function runTrial(
   const hashes = { bundleSha256: strategy.bundle?.hash ?? null, coreSha256: s.strategy?.coreHash ?? null };
   let run;
   try {
-    run = resolveRun(def, [s.base], trialOverrides(trial));
+    // the trial's values as a layer of dotted keys over the base: numbers as they are (ns for durations), no text
+    run = resolveRun(def, [s.base, trial.params]);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof Error) return { id: trial.id, params: trial.params, error: err.message, ...hashes };
     throw err;

@@ -208,8 +208,8 @@ export function resolveValues(fields: readonly FieldSpec[], layers: readonly unk
   return values;
 }
 
-/** How a duration parameter is written, for errors: units, or a plain integer of nanoseconds. */
-export const NS_SYNTAX = 'e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns';
+/** How a duration parameter is written, for errors: units, or in a JSON file a plain integer of nanoseconds. */
+export const NS_SYNTAX = 'e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns';
 
 const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9 };
 
@@ -241,22 +241,36 @@ export function fromText(spec: FieldSpec, text: string): unknown {
     case 'enum':
       return text;
     case 'ns': {
+      // The command line's own durations read a plain number as seconds (--duration 30) and a JSON file as ns: on
+      // the command line a duration parameter says which, or 10 meant as seconds would silently run as 10 ns.
+      if (/^-?\d+(\.\d+)?$/.test(text) && Number(text) !== 0)
+        throw new ConfigError(
+          spec.path,
+          `is a duration: give its unit, e.g. ${text}s or ${text}ms (a plain number is ambiguous here), got ${show(text)}`,
+        );
       const ns = parseNs(text);
-      if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
+      if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
       return ns;
     }
     default: {
       const n = text === '' ? NaN : Number(text);
-      if (Number.isNaN(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
+      if (Number.isNaN(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
       return n;
     }
   }
 }
 
+/** Several parameters in one value ("1,holdNs=5s"): the advice to give each its own --set. */
+function oneSetEach(text: string): string {
+  return /,\s*[A-Za-z][\w.]*=/.test(text) ? ' (one --set per parameter: --set a=1 --set b=2)' : '';
+}
+
 /** Throws ConfigError unless `v` is a value `spec` accepts. */
 export function checkField(spec: FieldSpec, v: unknown): void {
   if (v === null && spec.nullable) return;
-  const fail = () => new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(v)}`);
+  // a duration as people write it (10 ms), not as the ns it was read into
+  const got = spec.kind === 'ns' && typeof v === 'number' && Number.isFinite(v) ? duration(v) : show(v);
+  const fail = () => new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${got}`);
   switch (spec.kind) {
     case 'bool':
       if (typeof v !== 'boolean') throw fail();

@@ -119,7 +119,7 @@ test('malformed values are usage errors (exit 2) through the CLI, with their mes
   assert.is(r.code, 2, r.err);
   assert.match(
     r.err,
-    /--set holdNs=10x: strategy config: holdNs must be a duration ≥ 50 ms \(e\.g\. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns\), got "10x"/,
+    /--set holdNs=10x: strategy config: holdNs must be a duration ≥ 50 ms \(e\.g\. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns\), got "10x"/,
   );
 });
 

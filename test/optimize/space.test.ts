@@ -11,16 +11,7 @@ import { OBI_OFI_FIELDS as FIELDS } from '../../src/optimize/space';
 /** obi-ofi's resolved values in sections (base `{}`, then the overrides). */
 // `any`: the tests read the sections by name
 const resolveConfig = (base: unknown, sets: string[]): any => nest(resolveRun(builtinNamed('obi-ofi')!.definition, [base], sets).values);
-import {
-  gridSize,
-  gridTrials,
-  parseSpace,
-  randomTrials,
-  SpaceError,
-  trialOverrides,
-  type ParamValue,
-  type SearchSpace,
-} from '../../src/optimize/space';
+import { gridSize, gridTrials, parseSpace, randomTrials, SpaceError, type ParamValue, type SearchSpace } from '../../src/optimize/space';
 import { fails } from '../helpers/fails';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,22 +99,22 @@ test('overrides: every grid trial resolves to a config holding exactly its value
   const trials = gridTrials(space);
   assert.is(trials.length, 1024);
   for (const t of trials) {
-    const cfg = resolveConfig({}, trialOverrides(t));
+    const cfg = resolveConfig(t.params, []);
     for (const [k, v] of Object.entries(t.params)) assert.is(configValue(cfg, k), v, `${k} in trial ${t.id}`);
   }
-  assert.equal(trialOverrides(trials[1]), [
-    'signal.source=z',
-    'entry.mode=taker',
-    'entry.allowReversal=true',
-    'exit.timeStopNs=null',
-    'cooldown.ns=250000000',
-    'hurdle.coef=0.5',
-    'entry.confirmCount=1',
-    'cooldown.resetThreshold=0.25',
-  ]);
+  assert.equal(trials[1].params, {
+    'signal.source': 'z',
+    'entry.mode': 'taker',
+    'entry.allowReversal': true,
+    'exit.timeStopNs': null,
+    'cooldown.ns': 250_000_000,
+    'hurdle.coef': 0.5,
+    'entry.confirmCount': 1,
+    'cooldown.resetThreshold': 0.25,
+  });
 });
 
-test('overrides: random draws of continuous ranges survive the text round trip bit for bit', () => {
+test('overrides: random draws of continuous ranges reach the config bit for bit', () => {
   const space = parseSpace({
     'hurdle.coef': { min: 1e-3, max: 1e3, log: true },
     'exit.threshold': { min: -0.9, max: 0.9 },
@@ -131,7 +122,7 @@ test('overrides: random draws of continuous ranges survive the text round trip b
     'risk.maxDailyLossQuote': { min: 1, max: 1e6 },
   });
   for (const t of randomTrials(space, 300, 7)) {
-    const cfg = resolveConfig({}, trialOverrides(t));
+    const cfg = resolveConfig(t.params, []);
     for (const [k, v] of Object.entries(t.params)) assert.is(configValue(cfg, k), v, `${k} in trial ${t.id}`);
   }
 });
@@ -139,7 +130,7 @@ test('overrides: random draws of continuous ranges survive the text round trip b
 test('rules between fields are left to the strategy (resolveRun), per trial', () => {
   const [bad] = gridTrials(parseSpace({ 'entry.threshold': [0.5], 'exit.threshold': [0.5] }));
   try {
-    resolveConfig({}, trialOverrides(bad));
+    resolveConfig(bad.params, []);
     assert.unreachable('entry.threshold must be > exit.threshold');
   } catch (e) {
     assert.instance(e, ConfigError);
@@ -273,7 +264,7 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.allowReversal': ['true'] }, 'entry.allowReversal value "true" is not allowed: must be true or false'],
     [
       { 'cooldown.ns': ['2x'] },
-      'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns)',
+      'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns)',
     ],
     [{ 'exit.maxRetries': [101] }, 'exit.maxRetries value 101 is not allowed: must be an integer in [0, 100]'],
     [{ 'entry.threshold': [] }, 'entry.threshold has an empty list: give at least one value'],
@@ -322,7 +313,7 @@ test('parse errors name the key and say what to fix', () => {
     ],
     [
       { 'exit.timeStopNs': { min: null, max: '1s' } },
-      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns), got null',
+      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got null',
     ],
     [{ 'entry.mode': { min: 1, max: 2 } }, 'entry.mode is one of taker, passive: give a list (e.g. ["taker","passive"]), not a range'],
     [{ 'entry.allowReversal': { min: 0, max: 1 } }, 'entry.allowReversal is true or false: give a list (e.g. [true, false]), not a range'],

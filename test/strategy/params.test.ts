@@ -52,7 +52,7 @@ test('each field says what it accepts, and a wrong value names it', () => {
   fails(() => resolveRun(DEF, [], ['side=mid']), 'strategy config: side must be one of both, bid, ask, got "mid"', ConfigError);
   fails(
     () => resolveRun(DEF, [{ refreshNs: 'soon' }]),
-    'strategy config: refreshNs must be a duration ≥ 1 ms (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns), got "soon"',
+    'strategy config: refreshNs must be a duration ≥ 1 ms (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "soon"',
   );
   fails(() => resolveRun(DEF, [], ['spredTicks=3']), 'strategy config: spredTicks is not a known field (did you mean spreadTicks?)');
   fails(

@@ -35,13 +35,13 @@ test('defaults validate, and every field has a unit and a doc line', () => {
   assert.is(FIELDS.length, new Set(FIELDS.map((f) => f.path)).size);
 });
 
-test('JSON base then key=value overrides, in order; durations take ns or a unit; null/off switch a feature off', () => {
+test('JSON base then key=value overrides, in order; durations take a unit (ns too); null/off switch a feature off', () => {
   const c = resolveConfig({ entry: { threshold: 3, mode: 'passive' }, cooldown: { ns: '250ms' } }, [
     'entry.threshold=2.5',
     'exit.timeStopNs=off',
     'exit.takeProfitTicks=null',
     'gates.minFeedLatencyNs=-50ms',
-    'entry.confirmDwellNs=1500000',
+    'entry.confirmDwellNs=1500000ns',
     'orders.ackTimeoutNs=1.5s',
     'risk.flattenOnBreach=false',
     'signal.source=obiN',
@@ -99,7 +99,17 @@ test('range and type errors name the field and what it accepts', () => {
   );
   fails(
     () => resolveConfig({}, ['cooldown.ns=2 s']),
-    'strategy config: cooldown.ns must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; a plain integer is ns), got "2 s"',
+    'strategy config: cooldown.ns must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "2 s"',
+  );
+  // on the command line a plain number is seconds to --duration and ns to JSON: a duration parameter must say which
+  fails(
+    () => resolveConfig({}, ['cooldown.ns=30']),
+    'strategy config: cooldown.ns is a duration: give its unit, e.g. 30s or 30ms (a plain number is ambiguous here), got "30"',
+  );
+  assert.is(resolveConfig({}, ['cooldown.ns=0']).cooldown.ns, 0, 'zero needs no unit');
+  fails(
+    () => resolveConfig({ cooldown: { ns: -5 } }),
+    'strategy config: cooldown.ns must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got -5 ns',
   );
   fails(() => resolveConfig({}, ['entry.mode=null']), 'strategy config: entry.mode must be one of taker, passive, got "null"');
   fails(() => resolveConfig({ exit: { maxRetries: '3' } }), 'strategy config: exit.maxRetries must be an integer in [0, 100], got "3"');
