@@ -84,7 +84,8 @@ export const STARTER_TEST = `// Tests of __NAME__.ts, run from this directory wi
 //   RINGBOOK_DATA=data/ node --test __NAME__.test.mjs
 //
 // RINGBOOK_DATA is a recording to backtest on (default data/; make one with: ringbook demo --duration 2m --out data).
-// RINGBOOK is the ringbook command (default: the one that wrote this file, __COMMAND_TEXT__; e.g. RINGBOOK='npx ringbook').
+// RINGBOOK is the ringbook command (default: the one that wrote this file, __COMMAND_TEXT__; e.g.
+// RINGBOOK='node /path/to/ringbook/build/ringbook.mjs').
 // Each test runs the real command, so the strategy is bundled, checked and run exactly as ringbook runs it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -127,12 +128,12 @@ export const STARTER_SPACE = `{
 }
 `;
 
-/** tsconfig.json for the user's directory: the editor and `npx tsc --noEmit` check the strategy against the installed
+/** tsconfig.json for the user's directory: the editor and `npx -p typescript tsc --noEmit` check the strategy against the installed
  * ringbook's API types (TYPES, an absolute path to its ringbook.d.ts), strict, with no DOM or Node globals (a strategy
  * may not use them). */
 export function starterTsconfig(types: string): string {
   return `{
-  // Written by ringbook new strategy: your editor and \`npx tsc --noEmit\` check the strategies in this directory
+  // Written by ringbook new strategy: your editor and \`npx -p typescript tsc --noEmit\` check the strategies in this directory
   // against the strategy API of the ringbook that wrote it. If ringbook moves, point "ringbook" at its build/ringbook.d.ts.
   "compilerOptions": {
     "target": "es2022",
