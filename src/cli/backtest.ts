@@ -747,5 +747,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     return p.divergence !== null ? 3 : 0;
   }
   console.log(values.json ? json(report.json) : formatReport(metrics, report.ctx));
-  return 0;
+  // as a demo or live session that ends HALTED: a script or CI job sees that the strategy threw or a limit stopped it
+  return (trace.strategy?.haltReason ?? null) !== null ? 3 : 0;
 }

@@ -375,7 +375,7 @@ export function explainHalt(reason: string | null, c: HaltContext, currency = 'q
     return c.exit ? { parameter: 'exit.maxRetries', text: `an exit did not fill after ${c.exit.maxRetries} retries` } : { text: reason };
   if (reason.startsWith('strategy error in '))
     return {
-      text: `the strategy threw: ${reason.slice('strategy error in '.length)} (the session cancelled all${c.risk.flattenOnBreach ? ' and flattened' : ''})`,
+      text: `the strategy threw: ${reason.slice('strategy error in '.length)} (its orders were cancelled${c.risk.flattenOnBreach ? ' and its position flattened' : ''})`,
     };
   if (reason.startsWith('reconcile'))
     return { parameter: 'orders.maxReconcileAttempts', text: `the venue did not answer a reconcile (${reason})` };

@@ -3,7 +3,7 @@
 // itself, so a run with no hooks (an optimizer trial's) has it too.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,22 +20,22 @@ const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-halt-report-'));
 const data = join(dir, 'rec');
 writeRecording(data, 20_000, 3);
-const run = (...args: string[]) =>
-  execFileSync(process.execPath, [CLI, 'backtest', data, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 64 << 20,
-  });
+/** A backtest whose strategy halts: its report on stdout, and exit 3 as a demo or live session that ends HALTED. */
+const halting = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, 'backtest', data, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.is(r.status, 3, r.stderr);
+  return r.stdout;
+};
 const THROWS = join(process.cwd(), 'test/fixtures/strategies/enters-then-throws.ts');
 
 test("the halt's flatten: 2 fills (1 by the flatten), 1 order, the ratios over the strategy's own", () => {
-  const j = JSON.parse(run('--strategy', THROWS, '--json'));
+  const j = JSON.parse(halting('--strategy', THROWS, '--json'));
   const a = j.metrics?.activity ?? j.activity;
   assert.equal([a.fills, a.flattenFills, a.orders, a.cancels, a.haltCancels], [2, 1, 1, 0, 1]);
   assert.is(a.fillRatio, 1, 'the one IOC filled whole');
   assert.is(a.orderToTrade, 1, '1 order, 1 fill of it');
   assert.is(a.cancelRatio, 0, 'the halt cancel-all is not the strategy cancelling');
-  const text = run('--strategy', THROWS);
+  const text = halting('--strategy', THROWS);
   assert.match(text, /round trips\s+0\s+2 fills \(1 by the flatten\), 1 order/);
   assert.match(text, /fill ratio\s+100\s+%/);
   assert.match(text, /order-to-trade\s+1\.00\s+×/);

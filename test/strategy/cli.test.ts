@@ -22,6 +22,12 @@ const run = (...args: string[]) =>
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 << 20,
   });
+/** A backtest whose strategy halts: its report on stdout, and exit 3 as a demo or live session that ends HALTED. */
+const halting = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, 'backtest', data, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.is(r.status, 3, r.stderr);
+  return r.stdout;
+};
 
 const USER = join(FIX, 'imbalance-taker.ts');
 const CASES: Array<[string, string[]]> = [
@@ -97,17 +103,17 @@ test('a strategy that reads the wall clock is refused before anything runs, with
 });
 
 test('a strategy that throws: the backtest reports the halt, naming the handler and the line', () => {
-  const j = JSON.parse(run('--strategy', join(FIX, 'throws.ts'), '--json'));
+  const j = JSON.parse(halting('--strategy', join(FIX, 'throws.ts'), '--json'));
   assert.is(j.strategy.finalPhase, 'HALTED');
   assert.match(j.strategy.halted.reason, /^strategy error in onBook: no signal at \d+ \(test\/fixtures\/strategies\/throws\.ts:13:28\)$/);
   assert.match(
     j.halt.line,
-    /^the strategy threw: onBook: no signal at \d+ \(test\/fixtures\/strategies\/throws\.ts:13:28\) \(the session cancelled all and flattened\)$/,
+    /^the strategy threw: onBook: no signal at \d+ \(test\/fixtures\/strategies\/throws\.ts:13:28\) \(its orders were cancelled and its position flattened\)$/,
   );
 });
 
 test('a misspelt signal (m.signals.ofiNorn) stops the run at its first read, naming the field and the right one', () => {
-  const j = JSON.parse(run('--strategy', join(FIX, 'misspelt-signal.js'), '--json'));
+  const j = JSON.parse(halting('--strategy', join(FIX, 'misspelt-signal.js'), '--json'));
   assert.is(j.strategy.finalPhase, 'HALTED');
   assert.match(
     j.strategy.halted.reason,

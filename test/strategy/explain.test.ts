@@ -152,7 +152,7 @@ test("mm-glft's pacing over several instruments: how often it held each one's qu
 
 test('a strategy that threw: the halt says where', () => {
   const h = explainHalt('strategy error in onBook: boom (my.ts:12:7)', config);
-  assert.is(h && findingLine(h), 'the strategy threw: onBook: boom (my.ts:12:7) (the session cancelled all and flattened)');
+  assert.is(h && findingLine(h), 'the strategy threw: onBook: boom (my.ts:12:7) (its orders were cancelled and its position flattened)');
 });
 
 test.run();
