@@ -129,6 +129,9 @@ export class SimExchange {
   private oidPrefix: string | null = null;
   private oidTop = -1;
   private tradeSeq = 0;
+  /** Where trade() and afterBook() found an order to fill (its index in restingList), and the lots of a trade's fill. */
+  private at = -1;
+  private lots = 0;
   private flattenSeq = 0;
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
 
@@ -547,39 +550,80 @@ export class SimExchange {
     this.fill(t, r.clientOid, r.side === 1 ? 'buy' : 'sell', r.priceTick, qty, true, Math.max(0, r.remaining));
   }
 
+  // trade() and afterBook() run for every message while an order rests: they are small enough to be inlined where the
+  // loop calls them, and pass the exchange time `t` (a double: boxed in a call) on only when an order fills.
+
   /** A public trade at exchange time `t`: `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
   trade(t: number, takerSide: number, price: number, qty: number): void {
+    if (this.restingList.length !== 0 && this.traded(0, takerSide, price, qty) >= 0) this.tradeFills(t, takerSide, price, qty);
+  }
+
+  /** Fills of the trade, from the order at `this.at` on (traded found it must fill `this.lots`). */
+  private tradeFills(t: number, takerSide: number, price: number, qty: number): void {
     const list = this.restingList;
-    // an order that fills in full leaves the list where it stood: the next one is then at the same index
-    for (let i = 0; i < list.length;) {
+    for (let i = this.at; i >= 0;) {
+      const r = list[i];
+      this.fillResting(t, r, this.lots);
+      // an order that fills in full leaves the list where it stood: the next one is then at the same index
+      i = this.traded(list[i] === r ? i + 1 : i, takerSide, price, qty);
+    }
+  }
+
+  /**
+   * A trade's effect on our orders from restingList[from] on: queue positions at its price move, until an order must
+   * fill (returns its index, with the lots in `this.lots`); -1 when none does.
+   */
+  private traded(from: number, takerSide: number, price: number, qty: number): number {
+    const list = this.restingList;
+    for (let i = from; i < list.length; i++) {
       const side = this.rSide[i];
-      if (side === takerSide) {
-        i++;
-        continue;
-      }
       // a taker buy trades against asks: only our sells stand in its way
+      if (side === takerSide) continue;
       const at = this.rPrice[i];
       const through = side === 1 ? price < at : price > at;
-      const r = list[i];
-      if (through || price === at) {
-        if (through) this.fillResting(t, r, r.remaining);
-        else {
-          r.traded += qty;
-          // a probability queue model's estimate ahead is fractional; fills are whole lots (what is left of a lot is
-          // not filled: the conservative side)
-          const left = Math.floor(qty - r.front + 1e-9);
-          r.front = Math.max(0, r.front - qty);
-          if (left > 0) this.fillResting(t, r, this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left));
-        }
+      if (through) {
+        this.at = i;
+        this.lots = list[i].remaining;
+        return i;
       }
-      if (list[i] === r) i++;
+      if (price !== at) continue;
+      const r = list[i];
+      r.traded += qty;
+      // a probability queue model's estimate ahead is fractional; fills are whole lots (what is left of a lot is
+      // not filled: the conservative side)
+      const left = Math.floor(qty - r.front + 1e-9);
+      r.front = Math.max(0, r.front - qty);
+      if (left > 0) {
+        this.at = i;
+        this.lots = this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left);
+        return i;
+      }
     }
+    return -1;
   }
 
   /** After a book message at exchange time `t`: queue positions follow the level sizes; a crossed touch fills. */
   afterBook(t: number): void {
+    if (this.restingList.length !== 0 && this.followBook(0) >= 0) this.bookFills(t);
+  }
+
+  /** The orders the touch crossed fill, from restingList[this.at] on. */
+  private bookFills(t: number): void {
     const list = this.restingList;
-    if (list.length === 0) return;
+    for (let i = this.at; i >= 0;) {
+      const r = list[i];
+      this.fillResting(t, r, r.remaining);
+      // an order that fills leaves the list where it stood: the next one is then at the same index
+      i = this.followBook(list[i] === r ? i + 1 : i);
+    }
+  }
+
+  /**
+   * Queue positions of restingList[from] on follow their level sizes, until an order the touch crossed (returns its
+   * index, also in `this.at`); -1 when none is.
+   */
+  private followBook(from: number): number {
+    const list = this.restingList;
     const book = this.o.book;
     // an empty side crosses nothing
     const bid = book.bestBid() ?? -Infinity;
@@ -587,15 +631,12 @@ export class SimExchange {
     const rSide = this.rSide;
     const rPrice = this.rPrice;
     const rLevel = this.rLevel;
-    // an order that fills leaves the list where it stood: the next one is then at the same index
-    for (let i = 0; i < list.length;) {
+    for (let i = from; i < list.length; i++) {
       const side = rSide[i];
       const price = rPrice[i];
       if (side === 1 ? ask <= price : bid >= price) {
-        const r = list[i];
-        this.fillResting(t, r, r.remaining);
-        if (list[i] === r) i++;
-        continue;
+        this.at = i;
+        return i;
       }
       const q = book.qtyAt(side as 1 | 2, price);
       if (q !== rLevel[i]) {
@@ -605,7 +646,7 @@ export class SimExchange {
         rLevel[i] = q;
         r.traded = 0;
       }
-      i++;
     }
+    return -1;
   }
 }
