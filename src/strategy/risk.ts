@@ -25,6 +25,12 @@ export class PlaceWindow {
   private t = new Float64Array(64);
   private head = 0;
   private n = 0;
+  /**
+   * The oldest `old` places were at or before `oldBefore`, the start of the last second inLastSecond was asked about:
+   * a market maker asks before every order, with many in the last second, and each asking counted them all again.
+   */
+  private old = 0;
+  private oldBefore = -Infinity;
 
   get size(): number {
     return this.n;
@@ -37,6 +43,7 @@ export class PlaceWindow {
     while (this.n > 0 && this.t[this.head] <= minuteAgo) {
       this.head = (this.head + 1) & mask;
       this.n--;
+      if (this.old > 0) this.old--;
     }
   }
 
@@ -52,13 +59,15 @@ export class PlaceWindow {
     this.n++;
   }
 
-  /** Places within the last second (p > now − 1 s), counted back from the newest. */
+  /** Places within the last second (p > now − 1 s): those after the oldest `old` (places are noted in time order). */
   inLastSecond(nowNs: number): number {
     const secondAgo = nowNs - SECOND_NS;
+    // a time before the last asked (not the runtime's clock, which only moves on): count again from the oldest
+    if (secondAgo < this.oldBefore) this.old = 0;
+    this.oldBefore = secondAgo;
     const mask = this.t.length - 1;
-    let k = 0;
-    for (let i = this.n - 1; i >= 0 && this.t[(this.head + i) & mask] > secondAgo; i--) k++;
-    return k;
+    while (this.old < this.n && this.t[(this.head + this.old) & mask] <= secondAgo) this.old++;
+    return this.n - this.old;
   }
 }
 
