@@ -196,15 +196,16 @@ export default defineStrategy({
 
       /** The mid of the message at its local time (read here: doubles passed to a call are heap numbers). */
       const sampleVolatility = (m: Market) => {
-        const mid = m.book.midTick;
         const now = m.localNs;
+        const dt = now - st.lastSampleNs;
+        // most messages come within vol.sampleNs of the last sample: the clock alone says there is nothing to do
+        if (dt < sampleNs && st.lastMid === st.lastMid) return;
+        const mid = m.book.midTick;
         if (st.lastMid !== st.lastMid) {
           st.lastMid = mid;
           st.lastSampleNs = now;
           return;
         }
-        const dt = now - st.lastSampleNs;
-        if (dt < sampleNs) return;
         const r = mid - st.lastMid;
         const alpha = 1 - Math.pow(2, -dt / halfLifeNs);
         st.variance += alpha * ((r * r) / (dt / 1e9) - st.variance);
