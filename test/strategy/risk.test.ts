@@ -89,6 +89,26 @@ test('order rate: 2/s and 3/min rolling windows (an order exactly 1 s / 60 s old
   assert.is(rateRefusal(lim, w, T + 60 * S), null);
 });
 
+test('the last second counted where the count stopped before equals a count of every place, as the window moves on', () => {
+  const w = new PlaceWindow();
+  const times: number[] = [];
+  let t = 0;
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 3000; i++) {
+    t += next() < 0.7 ? next() * 0.2 * S : next() * 3 * S; // bursts, and pauses past a second
+    if (next() < 0.6) {
+      w.note(t);
+      times.push(t);
+    }
+    // sometimes asked about an earlier time (no caller of the runtime does; the answer must still be right)
+    const at = next() < 0.05 ? t - next() * 0.5 * S : t;
+    w.prune(at);
+    const want = times.filter((p) => p > at - S && p > t - 60 * S).length;
+    assert.is(w.inLastSecond(at), want, `at step ${i}`);
+  }
+});
+
 test('the place window grows past its first size and keeps time order', () => {
   const w = new PlaceWindow();
   for (let i = 0; i < 200; i++) w.note(i * 1e6);
