@@ -1,7 +1,9 @@
 // Which strategy handler a thread is in, for a watchdog on another thread: a thread stuck in strategy code cannot say
 // anything, so it writes the handler's number into one shared int32 before calling it (and puts back the one it
 // interrupted after), and the watchdog reads it when it gives up on the thread: the replay page's (only where memory
-// can be shared, a cross-origin isolated page) and a live session's (src/live/hang-watchdog.ts).
+// can be shared, a cross-origin isolated page), a live session's (src/live/hang-watchdog.ts), a backtest's and an
+// optimizer trial's (src/backtest/hang-guard.ts). The strategy runtime marks the handlers it calls itself when given a
+// cell (RuntimeOptions.handlerCell); trackHandlers wraps a definition's for a caller that cannot give it one.
 import type { StrategyDefinition, StrategyHandlers } from './api';
 
 /** Index 0: no strategy code running. */
@@ -19,6 +21,37 @@ export const HANDLER_NAMES = [
   'onHalt',
   'onStop',
 ] as const;
+
+/** Codes the runtime writes without a lookup (its hot handlers, and create). */
+export const CODE_CREATE = 1;
+export const CODE_ON_BOOK = 3;
+export const CODE_ON_ORDER = 5;
+export const CODE_ON_TIMER = 6;
+
+/** The code of handler `name` (0 for a name that is not one). */
+export function handlerCode(name: string): number {
+  const i = (HANDLER_NAMES as readonly string[]).indexOf(name);
+  return i < 0 ? 0 : i;
+}
+
+/**
+ * `def` with its create() marking `cell` while it runs: for a run whose runtime gets the cell only once made (the
+ * backtest's, through onRuntime), the runtime marks every handler after that itself.
+ */
+export function markCreate(def: StrategyDefinition, cell: Int32Array): StrategyDefinition {
+  return {
+    ...def,
+    create(ctx) {
+      const was = cell[0];
+      cell[0] = CODE_CREATE;
+      try {
+        return def.create(ctx);
+      } finally {
+        cell[0] = was;
+      }
+    },
+  };
+}
 
 /** The handler named in `cell` (null when none is running or it is not known). */
 export function handlerIn(cell: Int32Array | null): string | null {

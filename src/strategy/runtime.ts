@@ -44,6 +44,7 @@ import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
 import { Timers } from './timers';
+import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, handlerCode } from './handler-cell';
 
 /** One instrument of a run. */
 export interface RuntimeInstrument {
@@ -105,6 +106,8 @@ export interface RuntimeOptions {
   maxLogLines?: number;
   /** Points kept per recorded series (halving its resolution past it; default 20 000). */
   maxRecordPoints?: number;
+  /** Where the runtime marks the handler it is in, for a watchdog on another thread (./handler-cell). */
+  handlerCell?: Int32Array;
 }
 
 const NO_ACTIONS = Object.freeze([]) as unknown as Action[];
@@ -275,6 +278,17 @@ export class StrategyRuntime {
   /** Queue estimates for our resting orders (order.queueAheadLot): the simulated venue's, or the live tracker's. */
   private readonly queue: QueueSource = { ahead: null };
 
+  /**
+   * The handler running now (./handler-cell), for a watchdog on another thread: whenever strategy code runs, the cell
+   * names the innermost handler it runs in. onBook is only ever called from outside every handler, so the cell keeps
+   * naming it after it returns (until another handler runs): a book message then costs a compare of `cellCode`, not
+   * shared-memory stores, and strategy code runs only in handlers, so a thread stuck in it is in the one named. A run
+   * that makes the runtime out of its caller's reach (the backtest) sets the cell from onRuntime, after create().
+   */
+  handlerCell: Int32Array;
+  /** What the runtime last wrote into handlerCell. */
+  private cellCode = 0;
+
   /** Lots ahead of a resting order of ours, by clientOid: the backtest's simulated venue or the live queue tracker. */
   set queueAhead(f: ((clientOid: string) => number) | null) {
     this.queue.ahead = f;
@@ -339,6 +353,8 @@ export class StrategyRuntime {
     });
     this.markets = this.insts.map((i) => i.market);
     this.ctx = this.cx = new Context(this, o.params);
+    this.handlerCell = o.handlerCell ?? new Int32Array(1);
+    this.mark(CODE_CREATE);
     // create() runs before any order could exist: a throw there fails the start instead of halting a session
     try {
       // the definition is typed from its own specs; its values are the resolved ones of those specs
@@ -346,6 +362,8 @@ export class StrategyRuntime {
     } catch (err) {
       const what = o.describeError ? o.describeError(err) : err instanceof Error ? err.message : String(err);
       throw new Error(`strategy ${def.name}: create() failed: ${what}`);
+    } finally {
+      this.mark(0);
     }
     if (typeof this.h !== 'object')
       throw new Error(`strategy ${def.name}: create() must return an object of handlers (onBook, onOrder, …)`);
@@ -1235,12 +1253,16 @@ export class StrategyRuntime {
       if (!this.timers.still(id, at, seq)) continue;
       this.clearTimer(id);
       // call() written out: no closure per timer
-      if (this.h.onTimer)
+      if (this.h.onTimer) {
+        const was = this.cellCode;
+        this.mark(CODE_ON_TIMER);
         try {
           this.h.onTimer(id);
         } catch (err) {
           this.strategyFailed('onTimer', err);
         }
+        this.mark(was);
+      }
     }
   }
 
@@ -1501,11 +1523,14 @@ export class StrategyRuntime {
     u.feeQuote = fill ? fill.feeQuote : 0;
     u.maker = fill ? fill.maker : false;
     // call() written out: a market maker gets an update for most actions, and a closure each is garbage
+    const was = this.cellCode;
+    this.mark(CODE_ON_ORDER);
     try {
       this.h.onOrder(u);
     } catch (err) {
       this.strategyFailed('onOrder', err);
     }
+    this.mark(was);
   }
 
   private instOf(symbol: string | undefined, who: string): number {
@@ -1554,21 +1579,32 @@ export class StrategyRuntime {
 
   /** Runs strategy code; a throw halts the session with the handler's name and the strategy's file and line. */
   private call<T>(handler: string, fn: () => T): T | undefined {
+    const was = this.cellCode;
+    this.mark(handlerCode(handler));
     try {
       return fn();
     } catch (err) {
       this.strategyFailed(handler, err);
       return undefined;
+    } finally {
+      this.mark(was);
     }
   }
 
   /** onBook, the hot path of call(): no closure per message. */
   private callBook(m: MarketView): void {
+    // left marked after it returns (see handlerCell)
+    if (this.cellCode !== CODE_ON_BOOK) this.mark(CODE_ON_BOOK);
     try {
       this.h.onBook!(m);
     } catch (err) {
       this.strategyFailed('onBook', err);
     }
+  }
+
+  private mark(code: number): void {
+    this.cellCode = code;
+    this.handlerCell[0] = code;
   }
 
   private strategyFailed(handler: string, err: unknown): void {

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { defineStrategy, type Market, type OrderUpdate, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
 import type { Action } from '../../src/strategy/events';
 import { loadStrategy } from '../../src/strategy/loader';
+import { handlerIn } from '../../src/strategy/handler-cell';
 import { ObiOfiHarness, T0, MS, fillEvent, type Signal } from '../helpers/obi-ofi';
 
 /** A harness over any definition: signals as book messages at ms after T0, ticks, executor events. */
@@ -473,6 +474,30 @@ test('health: onHealth hears a feed problem and the recovery; Market.healthy say
   r.send({ type: 'marketHealth', ok: false, reason: 'gap' });
   r.send({ type: 'marketHealth', ok: true, reason: 'recovered from gap' });
   assert.equal(heard, ['false gap', 'true ']);
+});
+
+test('the handler cell names the handler strategy code runs in, for a watchdog on another thread', () => {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  const seen: string[] = [];
+  const at = (where: string) => seen.push(`${where}: ${handlerIn(cell)}`);
+  let set = false;
+  const r = new Run(
+    scripted(
+      (ctx) => {
+        at('book');
+        if (!set) ctx.setTimer('t', 10 * 1e6);
+        set = true;
+      },
+      { onTimer: () => at('timer') },
+    ),
+  );
+  r.rt.handlerCell = cell;
+  r.book();
+  r.tick(20);
+  // onBook stays named between book messages; a handler that ran since gives the cell back as it found it
+  assert.is(handlerIn(cell), 'onBook');
+  r.book();
+  assert.equal(seen, ['book: onBook', 'timer: onTimer', 'book: onBook']);
 });
 
 test.run();
