@@ -71,6 +71,7 @@ await build({
     'workers/optimize': 'src/optimize/optimize.worker.ts',
     'workers/import-encode': 'src/import/encode.worker.ts',
     'workers/hang-watchdog': 'src/live/hang-watchdog.worker.ts',
+    'workers/replay-watchdog': 'src/backtest/hang-guard.worker.ts',
   },
   outdir: 'build',
   outExtension: { '.js': '.mjs' },

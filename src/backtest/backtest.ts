@@ -6,6 +6,7 @@ import { fileRecordGroups } from '../capture/read-file';
 import { Backtest, type BacktestOptions, type StrategyRun } from './run';
 import { createBacktestCore, instrumentOf, signalsOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 import type { ReplayFile } from './feeder';
+import type { RecordGroup } from '../capture/parquet/record-groups';
 import { mergeStreams, symbolStream } from './merge';
 import type { ResettableBacktestCore } from './setup';
 import type { LatencyModel } from './latency';
@@ -13,6 +14,7 @@ import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
 import { shiftLocalTs } from './feed-shift';
 import { describeFunding, type FundingSource } from './funding';
+import { beatAt, guardedStrategy, type HangCells } from './hang-guard';
 
 export { backtestPages, createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 
@@ -46,6 +48,8 @@ export interface RunOptions {
   feedShiftNs?: number;
   /** Damaged input files left out (--skip-damaged): named in the report's settings. */
   skippedFiles?: readonly string[];
+  /** A watcher's cells (./hang-guard): the replay beats once per row group, the runtime marks its handlers. */
+  hang?: HangCells;
 }
 
 /** One instrument of a merged run: its symbol, its market files in replay order, and its grid. */
@@ -61,8 +65,13 @@ export interface SymbolFiles {
 
 /** The options of one run that do not depend on how many instruments it replays (runFiles and runSymbols alike). */
 function runOptions(o: RunOptions, signals: Partial<SignalParams>) {
+  const guarded = o.hang ? guardedStrategy(o.strategy.definition, o.onRuntime, o.hang) : null;
   return {
-    strategy: { ...o.strategy, ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels },
+    strategy: {
+      ...o.strategy,
+      ...(guarded ? { definition: guarded.definition } : {}),
+      ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels,
+    },
     latency: o.latency,
     queue: o.queue,
     partialFills: o.partialFills,
@@ -72,7 +81,7 @@ function runOptions(o: RunOptions, signals: Partial<SignalParams>) {
     sampleNs: o.sampleNs,
     onAction: o.onAction,
     onEvent: o.onEvent,
-    onRuntime: o.onRuntime,
+    onRuntime: guarded ? guarded.onRuntime : o.onRuntime,
     venue: o.venue,
     endNs: o.endNs,
   };
@@ -104,10 +113,12 @@ export async function runFiles(
     instrument: instrumentFor(grid, o.symbol, o.fees, o),
     fundingSettlements: settlementsFor(o.funding, grid),
   });
+  const beat = o.hang?.beat;
   for (const f of files) {
     if (o.toNs !== undefined && f.firstLocalTs >= o.toNs) break;
     for await (const g of fileRecordGroups(f.path, bc.area(), bc.inst.idx)) {
       if (o.feedShiftNs) shiftLocalTs(bc.core.words, g.ptr, g.rows, o.feedShiftNs);
+      if (beat) beatAt(beat, bc.core.words, g.ptr, g.rows);
       bt.feedCore(g.ptr, g.rows);
       if (bt.done) break;
     }
@@ -140,6 +151,7 @@ export async function runSymbols(bc: ResettableBacktestCore, symbols: readonly S
     ...(recorded ? { fundingSettlementsOf: symbols.map((s, i) => settlementsFor(fundings[i], s.grid)) } : {}),
   });
   const streams = symbols.map((s, i) => symbolStream(s.files, bc.area(i), i, o.toNs, o.feedShiftNs, bc.core.words));
+  if (o.hang) for (const s of streams) s.groups = beating(s.groups, o.hang.beat, bc.core.words);
   await mergeStreams(bt, streams, bc.core.words);
   return finishRun(
     bt,
@@ -147,6 +159,14 @@ export async function runSymbols(bc: ResettableBacktestCore, symbols: readonly S
     o,
     recorded ? recordedOfSeveral(symbols, fundings) : o.funding,
   );
+}
+
+/** `groups` beating `beat` as each is taken. */
+async function* beating(groups: AsyncGenerator<RecordGroup>, beat: Int32Array, words: Int32Array): AsyncGenerator<RecordGroup> {
+  for await (const g of groups) {
+    beatAt(beat, words, g.ptr, g.rows);
+    yield g;
+  }
 }
 
 /** The funding of several instruments, for the settings: the recorded tickers' rows and settlements taken together. */

@@ -47,6 +47,8 @@ import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedPara
 import { runReport } from './run-report';
 import { logger } from '../log/logger';
 import { noRecordingOf, symbolList } from '../format/symbols';
+import { hungAfterFlag } from './hung-after';
+import { ReplayWatchdog } from '../backtest/hang-guard';
 
 const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
 
@@ -144,6 +146,7 @@ export const BACKTEST = {
       description:
         'leave out input files that cannot be read (torn, foreign, failing a page checksum) and name them in the report; without it such a file stops the backtest, named',
     },
+    'hung-after': hungAfterFlag('a watchdog thread names it and ends the process (exit 137)'),
   },
   examples: [
     ['backtest data/ --preset demo', 'replay a recording with the demo preset and print the report'],
@@ -154,7 +157,7 @@ export const BACKTEST = {
       'your parameters, one changed, and an HTML report',
     ],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 --parity found a divergence. See docs/backtest.md.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 --parity found a divergence, 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
 } as const satisfies CommandSpec;
 
 /** Files named by a path: a file, a directory (market data under it) or a glob with * and **. */
@@ -693,6 +696,9 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, bc.area(), damaged);
   for (const line of skippedLines(damaged)) logger('backtest').warn(line);
   run.skippedFiles = damaged.map((d) => d.path);
+  // the replay runs strategy code on this thread: a handler that never returns is caught from another
+  const watchdog = ReplayWatchdog.start(params.strategy.definition.name, values['hung-after']);
+  run.hang = watchdog.cells;
   let trace;
   try {
     trace = await runSymbols(
@@ -708,6 +714,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     );
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
+  } finally {
+    await watchdog.stop();
   }
   const metrics = computeMetrics(trace);
   const report = runReport({

@@ -31,6 +31,7 @@ import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
 import { statusEveryMs } from './record';
 import { THREADS_CHOICES, choosePlacement, usableCores, type ThreadsOption } from '../feed/placement';
+import { hungAfterFlag } from './hung-after';
 
 const SYMBOL = {
   type: 'list',
@@ -56,13 +57,7 @@ const THREADS = {
     'where feed, engine and strategy run: single (one thread, no hand-offs), multi (a thread each), auto (multi only with a core per busy thread; `doctor` says which)',
 } as const;
 
-const HUNG_AFTER = {
-  type: 'duration',
-  arg: 'D',
-  default: '10s',
-  description:
-    'a strategy handler that has not returned after D is hung: a watchdog thread cancels all (and flattens, as on exit) and ends the process (exit 137)',
-} as const;
+const HUNG_AFTER = hungAfterFlag('a watchdog thread cancels all (and flattens, as on exit) and ends the process (exit 137)');
 
 export const LIVE = {
   name: 'live',
