@@ -53,7 +53,8 @@ export const EXIT_CODES = `exit codes:
   3    backtest --parity found a divergence; a demo or live session ended HALTED (its summary says why)
   130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials; demo, and live with a
        --duration, interrupted before it ran out; 143 for SIGTERM there)
-  137  demo, live: a strategy handler that never returned, ended by the watchdog (--hung-after)`;
+  137  backtest, demo, live: a strategy handler that never returned, ended by the watchdog (--hung-after; optimize
+       records such a trial as hung and goes on)`;
 
 const USAGE = `ringbook <command> [options]
 

@@ -43,6 +43,7 @@ import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
+import { hungAfterFlag } from './hung-after';
 
 const log = logger('optimize');
 
@@ -119,6 +120,7 @@ export const OPTIMIZE = {
       description:
         'leave out data files that cannot be read (torn, foreign, failing a page checksum) and list them in manifest.json; without it such a file stops the run before any trial, named',
     },
+    'hung-after': hungAfterFlag('its trial is ended and recorded as hung, and the search goes on'),
   },
   examples: [
     ['optimize data/ --space space.json --preset demo', 'a grid search over the demo preset, results in results/'],
@@ -254,6 +256,7 @@ export function printSummary(
     strategy?: StrategyIdentity;
     units?: Record<string, string>;
     threw?: { count: number; first: string } | null;
+    hung?: { count: number; first: string } | null;
   },
 ): void {
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
@@ -266,11 +269,18 @@ export function printSummary(
         `the strategy threw in ${count(o.threw.count)} of ${count(s.trials)} trials, which stopped trading there (first: ${o.threw.first})${s.scored > 0 ? '; those trials are left out of the ranking and cannot be chosen' : ''}`,
       ]
     : [];
+  const hung = o.hung
+    ? [
+        `a strategy handler hung in ${count(o.hung.count)} of ${count(s.trials)} trials, which were ended (first: ${o.hung.first})${s.scored > 0 ? '; those trials are left out of the ranking and cannot be chosen' : ''}`,
+      ]
+    : [];
   const crashed = s.threw;
+  const failedText = `${crashed ? `, ${count(crashed)} where the strategy threw` : ''}${s.hung ? `, ${count(s.hung)} hung` : ''}`;
   const lines = [
     ...threw,
+    ...hung,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
-    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs${crashed ? `, ${count(crashed)} where the strategy threw` : ''}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
+    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs${failedText}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
   ];
   // a ratio annualised from less than a day: said before the table that ranks by it (summary.json keeps it as note)
   if ('note' in s && s.note && (s.objective === 'sharpe' || s.objective === 'sortino')) lines.push(`note: ${s.note}`);
@@ -328,7 +338,7 @@ export function printSummary(
     lines.push(
       s.scored === 0 && crashed === s.trials
         ? `nothing chosen: the strategy threw in every trial, so no configuration was tried to the end; fix the strategy and run again (no best.json written)`
-        : `nothing chosen: no trial could be scored (${count(s.invalid)} invalid configs${crashed ? `, ${count(crashed)} where the strategy threw` : ''}); no best.json written`,
+        : `nothing chosen: no trial could be scored (${count(s.invalid)} invalid configs${failedText}); no best.json written`,
     );
   lines.push(`results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html)`);
   console.log(lines.join('\n'));
@@ -351,6 +361,12 @@ export function strategyErrors(results: TrialResult[]): { count: number; first: 
   const threw = results.filter(strategyThrew);
   if (!threw.length) return null;
   return { count: threw.length, first: `trial ${threw[0].id}: ${threw[0].metrics!.strategy!.halted!.reason}` };
+}
+
+/** Trials a strategy handler hung in (ended by --hung-after): how many, and the first one's message (handler, position). */
+export function hungTrials(results: TrialResult[]): { count: number; first: string } | null {
+  const hung = results.filter((r) => r.hung);
+  return hung.length ? { count: hung.length, first: `trial ${hung[0].id}: ${hung[0].error}` } : null;
 }
 
 /** The best whole-run net of all scored trials (null when none scored); a trial whose strategy threw is not scored. */
@@ -449,6 +465,7 @@ async function runMerge(argv: string[]): Promise<number> {
     strategy: manifest.strategy,
     units: manifest.units,
     threw: strategyErrors(results),
+    hung: hungTrials(results),
   });
   return summary.chosen ? 0 : 1;
 }
@@ -636,6 +653,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
     module,
     shared: parts,
     settings,
+    hungAfterMs: values['hung-after'],
+    strategy: strategy.name,
     onResult: (_r, done, n) => progress(done, n, started),
   });
   process.off('SIGINT', onSig);
@@ -652,6 +671,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       strategy,
       units,
       threw: strategyErrors(results),
+      hung: hungTrials(results),
     });
   for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)

@@ -15,9 +15,12 @@ export interface OptimizeWorkerData {
   /** Each instrument's shared records, in the run's order. */
   shared: SharedRecording[];
   settings: TrialSettings;
+  /** The pool's watch on this worker (src/backtest/hang-guard.ts): its beat and handler cell. */
+  hang?: { beat: SharedArrayBuffer; handler: SharedArrayBuffer };
 }
 
 const d = workerData as OptimizeWorkerData;
+const hang = d.hang ? { beat: new Int32Array(d.hang.beat), handler: new Int32Array(d.hang.handler) } : undefined;
 const several = d.shared.length > 1;
 const core = await instantiateCore(d.module, createMemory(backtestPages(d.shared.length)), { slot: 0 });
 formatMemory(core);
@@ -45,7 +48,7 @@ if (strategy) {
       return;
     }
     try {
-      parentPort!.postMessage({ type: 'result', result: await runTrial(bc, data, d.settings, m.trial, s) });
+      parentPort!.postMessage({ type: 'result', result: await runTrial(bc, data, d.settings, m.trial, s, hang) });
     } catch (err) {
       parentPort!.postMessage({ type: 'failed', id: m.trial.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
     }

@@ -50,7 +50,7 @@ export function summarise(s: SummaryInput) {
   const span = rel(BigInt(s.toNs), from);
   const all = (r: TrialResult) => objectiveValue(scoreWindow(r, s.sampleNs, 0, span + 1, span), s.objective);
   const order = ranked(s.results, all);
-  const errors = s.results.filter((r) => r.error);
+  const errors = s.results.filter((r) => r.error && !r.hung);
   const row = (r: TrialResult, rank: number) => {
     const w = scoreWindow(r, s.sampleNs, 0, span + 1, span);
     return {
@@ -180,6 +180,8 @@ export function summarise(s: SummaryInput) {
     invalid: errors.length,
     /** Trials whose strategy threw (halted there): counted in N, never ranked or chosen. */
     threw: s.results.filter(strategyThrew).length,
+    /** Trials a strategy handler hung in (--hung-after: their workers were ended): counted in N, never ranked or chosen. */
+    hung: s.results.filter((r) => r.hung).length,
     invalidExamples: errors.slice(0, 3).map((r) => ({ id: r.id, error: r.error })),
     sampleNs: s.sampleNs,
     fromNs: s.fromNs,

@@ -7,7 +7,7 @@ import { ConfigError } from '../strategy/params';
 import { resolveRun } from '../strategy/resolve';
 import { DEFAULT_STRATEGY, builtinNamed } from '../strategy/builtins/index';
 import { loadBundle, type LoadedStrategy, type StrategyBundle } from '../strategy/sandbox';
-import { defaultSignalParams } from '../core/index';
+import { REC_SIZE, defaultSignalParams } from '../core/index';
 import { Backtest } from '../backtest/run';
 import { instrumentOf, signalsOf, type RecordingGrid } from '../backtest/setup';
 import { recordedFundingSetting, settlementsOn, type FundingSource } from '../backtest/funding';
@@ -20,6 +20,7 @@ import type { BacktestCore } from '../backtest/run';
 import type { SignalParams } from '../core/index';
 import type { Trial } from './space';
 import { fundingOfPlain, gridOfPlain, type FundingPlain, type TrialInstrument } from './instruments';
+import { beatAt, guardedStrategy, type HangCells } from '../backtest/hang-guard';
 
 /**
  * The strategy every trial runs: its bundle's text (a user's file, or a built-in bundled from its source), which each
@@ -64,8 +65,13 @@ export interface TrialSettings {
 export interface TrialResult {
   id: number;
   params: Trial['params'];
-  /** Set when the trial's config is invalid (e.g. exit.threshold ≥ entry.threshold): the trial counts, scores nothing. */
+  /**
+   * Set when the trial's config is invalid (e.g. exit.threshold ≥ entry.threshold), or when it hung (`hung`): the trial
+   * counts, scores nothing.
+   */
   error?: string;
+  /** A strategy handler did not return for --hung-after: the trial's worker was ended (`error` says which and where). */
+  hung?: true;
   metrics?: ReturnType<typeof computeMetrics>;
   /** Equity (quote, net of fees) at fromNs + k·sampleNs, k = 0…; the last point is the data's end. */
   equity?: number[];
@@ -104,13 +110,17 @@ function instrumentsOf(s: TrialSettings): Array<{ symbol: string; grid: Recordin
   return [{ symbol: s.symbol ?? 'BTCUSDT', grid: s.grid, funding: s.funding ? fundingOfPlain(s.funding) : { kind: 'none' } }];
 }
 
+/** Records fed between two beats of a guarded trial of one instrument: a multiple of the staging area's, not one per message. */
+const BEAT_PIECES = 16;
+
 /** Instrument `inst`'s shared records as the merge's stream: each piece one block copy into its staging area. */
-function sharedStream(words: Int32Array, d: TrialData, inst: number): Stream {
+function sharedStream(words: Int32Array, d: TrialData, inst: number, beat: Int32Array | undefined): Stream {
   async function* groups(): AsyncGenerator<RecordGroup> {
     let group = 0;
     for (let at = 0; at < d.rows; at += TRIAL_PIECE) {
       const n = Math.min(TRIAL_PIECE, d.rows - at);
       words.set(d.records.subarray(at * 16, (at + n) * 16), d.staging! >> 2);
+      if (beat) beatAt(beat, words, d.staging!, n);
       yield { group: group++, rowStart: at, rows: n, ptr: d.staging! };
     }
   }
@@ -127,6 +137,7 @@ export async function runTrial(
   s: TrialSettings,
   trial: Trial,
   strategy: LoadedStrategy = trialStrategy(s),
+  hang?: HangCells,
 ): Promise<TrialResult> {
   const def = strategy.definition;
   const hashes = { bundleSha256: strategy.bundle?.hash ?? null, coreSha256: s.strategy?.coreHash ?? null };
@@ -148,9 +159,12 @@ export async function runTrial(
   }));
   const flat = list[0].funding.kind === 'flat' ? list[0].funding.rate : undefined;
   const several = list.length > 1;
+  // a watcher's cells (the pool's): the runtime marks its handlers, the feed beats per chunk
+  const guarded = hang ? guardedStrategy(def, undefined, hang) : null;
   const bt = new Backtest(bc, {
+    ...(guarded ? { onRuntime: guarded.onRuntime } : {}),
     strategy: {
-      definition: def,
+      definition: guarded ? guarded.definition : def,
       params: run.params,
       settings: run.settings,
       idTag: `t${trial.id}`,
@@ -176,10 +190,19 @@ export async function runTrial(
   if (several)
     await mergeStreams(
       bt,
-      data.map((d, i) => sharedStream(bc.core.words, d, i)),
+      data.map((d, i) => sharedStream(bc.core.words, d, i, hang?.beat)),
       bc.core.words,
     );
-  else bt.feedRecords(data[0].records, 0, data[0].rows);
+  else if (hang) {
+    // the same staged pieces as one call: a chunk is a whole number of them
+    const { records, rows } = data[0];
+    const chunk = bc.stagingRecords * BEAT_PIECES;
+    for (let at = 0; at < rows && !bt.done; at += chunk) {
+      const n = Math.min(chunk, rows - at);
+      beatAt(hang.beat, records, at * REC_SIZE, n);
+      bt.feedRecords(records, at, n);
+    }
+  } else bt.feedRecords(data[0].records, 0, data[0].rows);
   const trace = bt.finish(s.feeTier ? { feeTier: s.feeTier } : {});
   const described = recordedFundingSetting(list, trace.fundingSettlements?.length ?? 0);
   if (described) {

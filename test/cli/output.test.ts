@@ -45,7 +45,7 @@ test('ringbook --version, and the command list with exit codes', () => {
   for (const c of COMMANDS) assert.match(help, new RegExp(`\\n {2}${c} +\\S`), c);
   assert.match(
     help,
-    /exit codes:\n {2}0 +done\n {2}1 +failed.*\n {2}2 +bad command line.*\n {2}3 +backtest --parity.*HALTED.*\n {2}130 .*\n.*\n {2}137 +demo, live: a strategy handler/,
+    /exit codes:\n {2}0 +done\n {2}1 +failed.*\n {2}2 +bad command line.*\n {2}3 +backtest --parity.*HALTED.*\n {2}130 .*\n.*\n {2}137 +backtest, demo, live: a strategy handler/,
   );
 });
 
