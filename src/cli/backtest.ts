@@ -157,7 +157,7 @@ export const BACKTEST = {
       'your parameters, one changed, and an HTML report',
     ],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 --parity found a divergence, 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 the run ended HALTED (the strategy threw, a risk limit stopped it: the report says which) or --parity found a divergence, 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
 } as const satisfies CommandSpec;
 
 /** Files named by a path: a file, a directory (market data under it) or a glob with * and **. */
