@@ -24,7 +24,19 @@ import { TrialPool } from '../optimize/pool';
 import { PSR_NEEDS, strategyThrew, summarise, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
-import { count, duration, fixed, money, moneyIn, needsMore, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
+import {
+  count,
+  duration,
+  fixed,
+  money,
+  moneyIn,
+  needsMore,
+  plural,
+  probability,
+  quoteCurrency,
+  skillVerdict,
+  years,
+} from '../format/numbers';
 import {
   BACKTEST,
   checkInstrumentCount,
@@ -108,7 +120,8 @@ export const OPTIMIZE = {
       defaultText: 'the first two searched',
       description: "the two parameters of the report's heat map",
     },
-    out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory' },
+    out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory (one that holds an earlier result is refused)' },
+    overwrite: { type: 'boolean', description: 'replace the earlier result in --out (its manifest, trials and reports)' },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
     symbol: {
       ...BACKTEST.flags.symbol,
@@ -140,7 +153,13 @@ export const MERGE = {
     'Combines the result directories of shards (optimize --shard i/n) into one result: the same summary, report and files as one unsharded run.',
   positionals: { name: 'the shard result directories', min: 1, max: 10_000 },
   flags: {
-    out: { type: 'string', arg: 'DIR', default: 'results', description: 'the combined results directory' },
+    out: {
+      type: 'string',
+      arg: 'DIR',
+      default: 'results',
+      description: 'the combined results directory (one that holds an earlier result is refused)',
+    },
+    overwrite: { type: 'boolean', description: 'replace the earlier result in --out' },
   },
   examples: [
     ['optimize merge results-0 results-1 results-2 results-3 --out results', 'four shards into results/'],
@@ -177,6 +196,20 @@ interface Manifest {
   units: Record<string, string>;
   /** Damaged input files left out with --skip-damaged, and why. */
   skipped?: Array<{ path: string; reason: string }>;
+}
+
+/** An earlier result in `out` is not replaced without --overwrite: a second search must not lose the first one's trials. */
+function keepEarlierResult(out: string, overwrite: boolean): void {
+  const manifest = join(out, 'manifest.json');
+  if (overwrite || !existsSync(manifest)) return;
+  let what = 'an earlier result';
+  try {
+    const m = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<Manifest>;
+    what = `an earlier result (${m.method ?? '?'} search${m.strategy?.name ? ` of ${m.strategy.name}` : ''}, ${plural(m.total ?? 0, 'trial')}${m.shard ? `, shard ${m.shard.index}/${m.shard.count}` : ''})`;
+  } catch {
+    // an unreadable manifest is still someone's result
+  }
+  throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out, or add --overwrite to replace it`);
 }
 
 function writeResults(out: string, manifest: Manifest, results: TrialResult[], summary: Summary | null): void {
@@ -292,12 +325,15 @@ export function printSummary(
     lines.push(
       `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
     );
-  for (const r of s.ranked.slice(0, 10)) {
+  const shown = s.ranked.slice(0, 10);
+  for (const r of shown) {
     const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
       `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
     );
   }
+  if (s.ranked.length > shown.length)
+    lines.push(`  … the top ${shown.length} of ${count(s.ranked.length)} ranked trials; every one is in trials.csv`);
   if (s.scored > 0 && s.traded === 0)
     lines.push(`no trial traded: none of the ${count(s.scored)} configurations got a fill on this data, so the ranking says nothing`);
   else if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
@@ -340,7 +376,9 @@ export function printSummary(
         ? `nothing chosen: the strategy threw in every trial, so no configuration was tried to the end; fix the strategy and run again (no best.json written)`
         : `nothing chosen: no trial could be scored (${count(s.invalid)} invalid configs${failedText}); no best.json written`,
     );
-  lines.push(`results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html)`);
+  lines.push(
+    `results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html, manifest.json)`,
+  );
   console.log(lines.join('\n'));
 }
 
@@ -397,6 +435,7 @@ async function runMerge(argv: string[]): Promise<number> {
   if (!args) return 0;
   const values = args.values;
   checkWritableDir('--out', values.out);
+  keepEarlierResult(values.out, values.overwrite === true);
   const parts = args.positionals.map((d) => {
     const p = join(d, 'manifest.json');
     if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
@@ -497,20 +536,23 @@ export async function runOptimize(argv: string[]): Promise<number> {
   };
   const spaceFile = readJsonFile(values.space, '--space');
   const spaceJson = spaceFile.value;
-  let space;
-  try {
-    space = parseSpace(spaceJson, params.fields, params.name);
-  } catch (err) {
-    if (!(err instanceof SpaceError)) throw err;
-    const line = err.key ? lineOfKey(spaceFile.text, err.key) : null;
-    throw new Error(`--space ${values.space}${line ? `, line ${line}` : ''}: ${err.message}`);
-  }
+  // a problem with the space file names the file and the key's line
+  const inSpace = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof SpaceError)) throw err;
+      const line = err.key ? lineOfKey(spaceFile.text, err.key) : null;
+      throw new Error(`--space ${values.space}${line ? `, line ${line}` : ''}: ${err.message}`);
+    }
+  };
+  const space = inSpace(() => parseSpace(spaceJson, params.fields, params.name));
   const keys = space.dims.map((d) => d.key);
   const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));
   const seed = values.seed;
   let trials: Trial[];
   if (values.method === 'grid') {
-    trials = gridTrials(space);
+    trials = inSpace(() => gridTrials(space));
     // the grid's size comes from the space, so a --trials N there would be silently ignored: refuse it instead
     if (values.trials !== undefined)
       throw new UsageError(
@@ -518,7 +560,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       );
   } else {
     if (values.trials === undefined) throw new UsageError('--method random needs --trials N (a whole number ≥ 1)');
-    trials = randomTrials(space, values.trials, seed);
+    trials = inSpace(() => randomTrials(space, values.trials!, seed));
   }
   const total = trials.length;
   const shard = values.shard ? asUsage(() => parseShard(values.shard!)) : null;
@@ -536,6 +578,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
 
   // before any work: an unwritable --out used to fail only after every trial had run (or spin, under /proc)
   checkWritableDir('--out', values.out);
+  keepEarlierResult(values.out, values.overwrite === true);
   const skipDamaged = values['skip-damaged'] === true;
   const requested = values.symbol
     ?.toUpperCase()

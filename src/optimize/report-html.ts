@@ -52,7 +52,10 @@ const OBI_OFI_UNITS: Readonly<Record<string, string>> = Object.fromEntries(
 
 /** A searched parameter's value as people read it: durations human (cooldown.ns 1 s, not 1000000000). */
 export function paramText(key: string, v: unknown, currency = 'quote', units: Readonly<Record<string, string>> = OBI_OFI_UNITS): string {
-  const p = paramValue(v, units[key] ?? '–', currency);
+  // a random search's draw (1.3287330930586905) to four significant digits: the exact value is in trials.csv and best.json
+  const shown =
+    typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) && (units[key] ?? '–') !== 'ns' ? Number(v.toPrecision(4)) : v;
+  const p = paramValue(shown, units[key] ?? '–', currency);
   return p.unit && !['x', '–'].includes(p.unit) ? `${p.value} ${p.unit}` : p.value;
 }
 

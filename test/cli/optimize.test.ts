@@ -80,12 +80,32 @@ test('every trial threw: nothing chosen, no best.json (an earlier one is removed
   const ok = cli('optimize', data, '--strategy', join(FIXTURES, 'throws-above.ts'), '--space', space('ok', { limit: [1] }), '--out', out);
   assert.is(ok.code, 0, ok.err);
   assert.ok(existsSync(join(out, 'best.json')));
-  const r = cli('optimize', data, '--strategy', join(FIXTURES, 'throws-above.ts'), '--space', sp, '--workers', '1', '--out', out);
+  // a second search into the same directory would lose the first one's trials: refused unless asked
+  const kept = cli('optimize', data, '--strategy', join(FIXTURES, 'throws-above.ts'), '--space', sp, '--workers', '1', '--out', out);
+  assert.is(kept.code, 1, kept.err);
+  assert.match(
+    kept.err,
+    /--out .*all-threw\/? holds an earlier result \(grid search of throws-above, 1 trial\): choose another --out, or add --overwrite to replace it/,
+  );
+  assert.ok(existsSync(join(out, 'best.json')), 'the earlier result is untouched');
+  const r = cli(
+    'optimize',
+    data,
+    '--strategy',
+    join(FIXTURES, 'throws-above.ts'),
+    '--space',
+    sp,
+    '--workers',
+    '1',
+    '--out',
+    out,
+    '--overwrite',
+  );
   assert.is(r.code, 1, r.err);
   assert.match(r.out.split('\n')[0], /^the strategy threw in 2 of 2 trials/);
   assert.not.match(r.out, /\nchosen:/);
   assert.match(r.out, /nothing chosen: the strategy threw in every trial, so no configuration was tried to the end/);
-  assert.match(r.out, /results: .*\(trials\.csv, trials\.jsonl, summary\.json, report\.html\)/);
+  assert.match(r.out, /results: .*\(trials\.csv, trials\.jsonl, summary\.json, report\.html, manifest\.json\)/);
   assert.not.ok(existsSync(join(out, 'best.json')), 'no best.json ready for --config');
   assert.is(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).chosen, null);
 });

@@ -23,7 +23,23 @@ function report(space: Record<string, unknown>, ...extra: string[]): { html: str
   const out = join(dir, `out-${Object.keys(space).length}-${extra.length}`);
   execFileSync(
     process.execPath,
-    [CLI, 'optimize', data, '--config', base, '--space', file, '--latency', 'constant:1ms', '--workers', '1', '--out', out, ...extra],
+    [
+      CLI,
+      'optimize',
+      data,
+      '--config',
+      base,
+      '--space',
+      file,
+      '--latency',
+      'constant:1ms',
+      '--workers',
+      '1',
+      '--out',
+      out,
+      '--overwrite',
+      ...extra,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const html = readFileSync(join(out, 'report.html'), 'utf8');
