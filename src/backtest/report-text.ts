@@ -226,6 +226,15 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   else if (halted && st && m.trades.count > 0) rows.push(line(`entries stopped at the halt; before it none was blocked by ${blockers}`));
   else if (f.length) rows.push(line(m.trades.count === 0 ? 'why no trades:' : 'what stopped entries:'));
   else if (st && m.trades.count > 0) rows.push(line(`no entry was blocked by ${blockers}`));
+  else if (st && a.orders === 0)
+    rows.push(
+      line(
+        `why no trades: the strategy placed no order and no risk limit refused one: its own conditions were never met (ctx.count what it checks to see which)`,
+      ),
+    );
+  else if (st && a.fills === 0)
+    rows.push(line(`why no trades: ${a.orders === 1 ? 'its one order did not fill' : `none of its ${int(a.orders)} orders filled`}`));
+  else if (st) rows.push(line(`why no trades: no round trip closed: the position it opened was still open at the end`));
   for (const x of f) rows.push(line(`  ${findingLine(x)}`));
   return { title: 'Outcome', rows };
 }

@@ -163,6 +163,9 @@ function convert(spec: CommandSpec, name: string, f: Flag, raw: string): unknown
   }
 }
 
+/** Flags people reach for under another name, and ours (offered when the command has it). */
+const SYNONYMS: Record<string, string> = { html: 'report', output: 'out', params: 'set', param: 'set', parameter: 'set', file: 'config' };
+
 /**
  * Parses `argv` for `spec`. Returns null after printing help (for --help or -h); throws UsageError naming the flag,
  * the nearest known one and where the help is.
@@ -204,7 +207,8 @@ export function parseCommand<S extends CommandSpec>(
     }
     const name = byName.get(t.name);
     if (!name) {
-      const near = closest(t.name, [...byName.keys()], 1);
+      const synonym = SYNONYMS[t.name];
+      const near = synonym !== undefined && byName.has(synonym) ? [synonym] : closest(t.name, [...byName.keys()], 1);
       throw new UsageError(`unknown option ${t.rawName}${near.length ? `: did you mean --${near[0]}?` : ''}${hint}`);
     }
     const f = flags[name];

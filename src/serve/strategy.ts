@@ -118,7 +118,8 @@ export class StrategyWatcher {
       const error = err instanceof Error ? err.message : String(err);
       if (s.error === error) return;
       this.state = { ...s, version: s.version + 1, error };
-      this.log(`  strategy ${this.file} does not build (the page keeps the last good bundle):\n    ${error.replace(/\n/g, '\n    ')}`);
+      const kept = s.bundle ? 'the page keeps the last good bundle' : 'the page has none of it yet: fix it and save';
+      this.log(`  strategy ${this.file} does not build (${kept}):\n    ${error.replace(/\n/g, '\n    ')}`);
     }
     if (!this.closed) for (const l of this.listeners) l(this.state);
   }

@@ -168,15 +168,18 @@ const BLOCKERS: readonly Blocker[] = [
   },
 ];
 
+/** "5 orders were already placed", "1 order was already placed". */
+const placedAlready = (n: number) => `${plural(n, 'order')} ${n === 1 ? 'was' : 'were'} already placed`;
+
 /** What each `risk.denied.<which>` counter (src/strategy/risk.ts, refusalCounter) means, with its parameter. */
 const REFUSALS: Record<string, { parameter?: string; noun?: string; text: (r: RuntimeSettings['risk']) => string }> = {
   maxOrdersPerSecond: {
     parameter: 'risk.maxOrdersPerSecond',
-    text: (r) => `${r.maxOrdersPerSecond} orders were already placed in the last second`,
+    text: (r) => `${placedAlready(r.maxOrdersPerSecond)} in the last second`,
   },
   maxOrdersPerMinute: {
     parameter: 'risk.maxOrdersPerMinute',
-    text: (r) => `${r.maxOrdersPerMinute} orders were already placed in the last minute`,
+    text: (r) => `${placedAlready(r.maxOrdersPerMinute)} in the last minute`,
   },
   maxPositionLot: {
     parameter: 'risk.maxPositionLot',

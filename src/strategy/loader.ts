@@ -162,10 +162,14 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
     return loadBundle(await bundleStrategy(file, `builtin:${builtin.name}`, dirname(builtin.source)));
   }
   const looksLikeFile = /[/\\]|\.(m?[jt]s|cjs)$/.test(spec) || existsSync(spec);
-  if (!looksLikeFile)
+  if (!looksLikeFile) {
+    // `--strategy micro` beside micro.ts: the file was meant
+    const file = ['.ts', '.js', '.mjs'].map((ext) => spec + ext).find((f) => existsSync(f));
+    const hint = file ? ` (did you mean the file ${file}? --strategy ${file})` : didYouMean(spec, BUILTIN_NAMES);
     throw new StrategyLoadError(
-      `--strategy ${spec}: no built-in strategy ${JSON.stringify(spec)}${didYouMean(spec, BUILTIN_NAMES)} and no such file (built-ins: ${BUILTINS.map((b) => b.name).join(', ')}; or give a .ts/.js file)`,
+      `--strategy ${spec}: no built-in strategy ${JSON.stringify(spec)}${hint} and no such file (built-ins: ${BUILTINS.map((b) => b.name).join(', ')}; or give a .ts/.js file)`,
     );
+  }
   return loadBundle(await bundleStrategy(spec));
 }
 

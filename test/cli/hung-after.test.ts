@@ -46,7 +46,7 @@ test('backtest: with the guard on, a run that does not hang is as before, and --
   assert.is(JSON.parse(a.out).run.events, rows, 'every record replayed');
   const help = runCli('backtest', '--help').out;
   assert.match(help, /--hung-after D\s+a strategy handler that has not returned after D is hung/);
-  assert.match(help, /137 a strategy handler that never returned \(--hung-after\)/);
+  assert.match(help, /137\s+a\s+strategy\s+handler\s+that\s+never\s+returned\s+\(--hung-after\)/);
   assert.match(runCli('--help').out, /137 {2}backtest, demo, live: a strategy handler that never returned/);
 });
 
