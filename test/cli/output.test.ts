@@ -64,6 +64,8 @@ test('mistakes on the command line: did you mean, the help hint, exit 2, no raw 
   const cases: [string[], string][] = [
     [['backtest', data, '--sampel', '2s'], 'unknown option --sampel: did you mean --sample? (see ringbook backtest --help)'],
     [['inspect', data, '--bogus'], 'unknown option --bogus (see ringbook inspect --help)'],
+    // a flag people know from elsewhere under another name
+    [['backtest', data, '--html', 'r.html'], 'unknown option --html: did you mean --report? (see ringbook backtest --help)'],
     [['optimize', data, '--bogus'], 'unknown option --bogus (see ringbook optimize --help)'],
     [['optimize', 'merge', '--bogus'], 'unknown option --bogus (see ringbook optimize merge --help)'],
     [['serve', '--prot', '0'], 'unknown option --prot: did you mean --port? (see ringbook serve --help)'],

@@ -102,6 +102,12 @@ test('a strategy that reads the wall clock is refused before anything runs, with
   assert.is(r.stdout, '');
 });
 
+test('a strategy that never placed an order: the report says so, with what to do', () => {
+  // |obiW| never reaches 1 on this data
+  const text = run('--strategy', USER, '--set', 'threshold=1');
+  assert.match(text, /why no trades: the strategy placed no order and no risk limit refused one: its own conditions were never met/);
+});
+
 test('a strategy that throws: the backtest reports the halt, naming the handler and the line', () => {
   const j = JSON.parse(halting('--strategy', join(FIX, 'throws.ts'), '--json'));
   assert.is(j.strategy.finalPhase, 'HALTED');

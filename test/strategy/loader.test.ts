@@ -65,6 +65,17 @@ test('a file that is not a strategy, or not there, says so', async () => {
   await rejects(() => loadStrategy(join(dir, 'syntax.ts')), /syntax\.ts:2:0?\d*: /);
   await rejects(() => loadStrategy('obi-of'), /no built-in strategy "obi-of" \(did you mean obi-ofi\?\)/);
   await rejects(() => loadStrategy(join(dir, 'none.ts')), /none\.ts: no such file/);
+  // a name beside a file of that name: the file was meant
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    await rejects(
+      () => loadStrategy('syntax'),
+      /no built-in strategy "syntax" \(did you mean the file syntax\.ts\? --strategy syntax\.ts\)/,
+    );
+  } finally {
+    process.chdir(cwd);
+  }
 });
 
 test("a bundle's sha256 is its code's: the same files elsewhere hash the same, a changed line does not", async () => {
