@@ -17,34 +17,7 @@ import { listParquet } from '../src/capture/recover';
 import { withFileSource } from '../src/capture/file-source';
 import { loadStrategy } from '../src/strategy/loader';
 import { resolveRun } from '../src/strategy/resolve';
-
-// Trades often on the generated stream (about one order per 400 events, half of the fills maker): the venue and the
-// strategy are part of what is measured, not idle beside it.
-export const BENCH_STRATEGY = [
-  'signal.source=l1',
-  'entry.threshold=0.6',
-  'exit.threshold=0',
-  'entry.confirmCount=2',
-  'hurdle.enabled=false',
-  'entry.mode=passive',
-  'exit.timeStopNs=5s',
-  'gates.maxSpreadTicks=100000',
-  'risk.maxDailyLossQuote=1e9',
-];
-/** signal-taker on the same stream: its entries need a touch no wider than the stream's. */
-export const BENCH_SIGNAL_TAKER = ['maxSpreadTicks=100000', 'risk.maxDailyLossQuote=1e9'];
-/**
- * mm-glft on the same stream: three levels a side working all the time (six orders, re-priced as the touch moves),
- * order-rate limits out of the way so the quotes follow the book, room for the inventory to swing.
- */
-export const BENCH_MM_GLFT = [
-  'levels=3',
-  'maxPositionLot=20',
-  'risk.maxPositionLot=20',
-  'risk.maxOrdersPerSecond=1000',
-  'risk.maxOrdersPerMinute=60000',
-  'risk.maxDailyLossQuote=1e9',
-];
+import { BENCH_MM_GLFT, BENCH_SIGNAL_TAKER, BENCH_STRATEGY } from './strategy-sets';
 
 const [dir, mode, ...extraSets] = process.argv.slice(2);
 if (!dir) throw new Error('usage: backtest.child <dir> <mode> [param=value …]');

@@ -21,19 +21,7 @@ import { resolveRun } from '../../src/strategy/resolve';
 import { HANDLER_NAMES, handlerIn } from '../../src/strategy/handler-cell';
 import { loadShared, sharedRecords } from '../../src/optimize/data';
 import { runTrial, trialStrategy, type TrialSettings } from '../../src/optimize/trial';
-
-// obi-ofi trading often on the generated stream (as the backtest bench runs it)
-const BENCH_STRATEGY = [
-  'signal.source=l1',
-  'entry.threshold=0.6',
-  'exit.threshold=0',
-  'entry.confirmCount=2',
-  'hurdle.enabled=false',
-  'entry.mode=passive',
-  'exit.timeStopNs=5s',
-  'gates.maxSpreadTicks=100000',
-  'risk.maxDailyLossQuote=1e9',
-];
+import { BENCH_STRATEGY } from '../../bench/strategy-sets';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-hang-guard-'));
 // several files of many row groups: many beats, and more records than one chunk of a trial

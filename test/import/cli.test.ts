@@ -8,20 +8,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNdjson } from '../../bench/tardis-input';
 import { BOOK_CSV, TRADES_CSV, V2, tmp } from './helpers';
+// the backtest bench's obi-ofi: trades often on generated books
+import { BENCH_STRATEGY as STRATEGY } from '../../bench/strategy-sets';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
-// the backtest bench's strategy: trades often on generated books (bench/backtest.child.ts)
-const STRATEGY = [
-  'signal.source=l1',
-  'entry.threshold=0.6',
-  'exit.threshold=0',
-  'entry.confirmCount=2',
-  'hurdle.enabled=false',
-  'entry.mode=passive',
-  'exit.timeStopNs=5s',
-  'gates.maxSpreadTicks=100000',
-  'risk.maxDailyLossQuote=1e9',
-];
 const ringbook = (...args: string[]) =>
   execFileSync(process.execPath, [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
 
