@@ -71,49 +71,51 @@ export class PlaceWindow {
   }
 }
 
+/** What said no to an order: a risk.* limit, the runtime's state, or an amend of an order already busy. */
+export type RefusalLimit =
+  'maxOrdersPerSecond' | 'maxOrdersPerMinute' | 'maxPositionLot' | 'maxNotionalTickLot' | 'halted' | 'reconciling' | 'orderBusy';
+
+/** An order refused: what said no (its counter is risk.denied.<limit>), and why in words for the log. */
+export interface Refusal {
+  limit: RefusalLimit;
+  text: string;
+}
+
 /** Why the order rate limits refuse another order now, or null. */
-export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number): string | null {
+export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number): Refusal | null {
   w.prune(nowNs);
   const inSecond = w.inLastSecond(nowNs);
-  if (inSecond >= cfg.maxOrdersPerSecond) return `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})`;
-  if (w.size >= cfg.maxOrdersPerMinute) return `order rate: ${w.size} placed in the last minute (max ${cfg.maxOrdersPerMinute})`;
+  if (inSecond >= cfg.maxOrdersPerSecond)
+    return { limit: 'maxOrdersPerSecond', text: `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})` };
+  if (w.size >= cfg.maxOrdersPerMinute)
+    return { limit: 'maxOrdersPerMinute', text: `order rate: ${w.size} placed in the last minute (max ${cfg.maxOrdersPerMinute})` };
   return null;
 }
 
-/**
- * The counter a refusal is kept under beside the total `risk.denied`: `risk.denied.<limit>` for the risk.* setting
- * that said no (maxOrdersPerSecond, maxOrdersPerMinute, maxPositionLot, maxNotionalTickLot), else the runtime's
- * state (halted, reconciling) or an amend of an order already busy (orderBusy). Read off the reason's words, which
- * rateRefusal, exposureRefusal and the runtime write; constant strings, so a refusal allocates no name.
- */
-export function refusalCounter(reason: string): string {
-  if (reason.startsWith('order rate: ')) return reason.includes('last second') ? DENIED_PER_SECOND : DENIED_PER_MINUTE;
-  if (reason.startsWith('position: ')) return DENIED_POSITION;
-  if (reason.startsWith('notional: ')) return DENIED_NOTIONAL;
-  if (reason.startsWith('halted')) return DENIED_HALTED;
-  if (reason.startsWith('reconciling')) return DENIED_RECONCILING;
-  if (reason.startsWith('order busy')) return DENIED_BUSY;
-  return DENIED_OTHER;
+/** The counter a refusal is kept under beside the total `risk.denied`: a constant string, so a refusal allocates no name. */
+export function refusalCounter(r: Refusal): string {
+  return DENIED[r.limit];
 }
 
-const DENIED_PER_SECOND = 'risk.denied.maxOrdersPerSecond';
-const DENIED_PER_MINUTE = 'risk.denied.maxOrdersPerMinute';
-const DENIED_POSITION = 'risk.denied.maxPositionLot';
-const DENIED_NOTIONAL = 'risk.denied.maxNotionalTickLot';
-const DENIED_HALTED = 'risk.denied.halted';
-const DENIED_RECONCILING = 'risk.denied.reconciling';
-const DENIED_BUSY = 'risk.denied.orderBusy';
-const DENIED_OTHER = 'risk.denied.other';
+const DENIED: Readonly<Record<RefusalLimit, string>> = {
+  maxOrdersPerSecond: 'risk.denied.maxOrdersPerSecond',
+  maxOrdersPerMinute: 'risk.denied.maxOrdersPerMinute',
+  maxPositionLot: 'risk.denied.maxPositionLot',
+  maxNotionalTickLot: 'risk.denied.maxNotionalTickLot',
+  halted: 'risk.denied.halted',
+  reconciling: 'risk.denied.reconciling',
+  orderBusy: 'risk.denied.orderBusy',
+};
 
 /**
  * Why an order that can only add to |position| may not go out: `worstLot` is the signed position it would leave if it
  * and every live order on its side filled; `priceTick` the price the notional is checked at.
  */
-export function exposureRefusal(cfg: RiskSettings, worstLot: number, priceTick: number): string | null {
+export function exposureRefusal(cfg: RiskSettings, worstLot: number, priceTick: number): Refusal | null {
   const after = Math.abs(worstLot);
-  if (after > cfg.maxPositionLot) return `position: ${after} lots would pass max ${cfg.maxPositionLot}`;
+  if (after > cfg.maxPositionLot) return { limit: 'maxPositionLot', text: `position: ${after} lots would pass max ${cfg.maxPositionLot}` };
   if (cfg.maxNotionalTickLot !== null && after * priceTick > cfg.maxNotionalTickLot)
-    return `notional: ${after * priceTick} ticks·lots would pass max ${cfg.maxNotionalTickLot}`;
+    return { limit: 'maxNotionalTickLot', text: `notional: ${after * priceTick} ticks·lots would pass max ${cfg.maxNotionalTickLot}` };
   return null;
 }
 

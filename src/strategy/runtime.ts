@@ -35,6 +35,7 @@ import {
   durationsApart,
   exposureRefusal,
   rateRefusal,
+  type Refusal,
   refusalCounter,
   type BreachKind,
 } from './risk';
@@ -675,9 +676,8 @@ export class StrategyRuntime {
   }
 
   /** Why an order may not go out now (status, rate limits, position and notional), or null. */
-  private refusal(I: Inst, side: Side, size: number, reduceOnly: boolean, priceTick: number): string | null {
-    if (this.status === 'halted') return `halted (${this.haltReason})`;
-    if (this.status === 'reconciling') return `reconciling with the venue (${this.reconcile.reason})`;
+  private refusal(I: Inst, side: Side, size: number, reduceOnly: boolean, priceTick: number): Refusal | null {
+    if (this.status !== 'trading') return this.stateRefusal();
     if (reduceOnly) return null; // reduces risk: never held back (and the venue refuses one with nothing to reduce)
     const cfg = this.settings.risk;
     const rate = rateRefusal(cfg, this.window, this.now);
@@ -688,14 +688,23 @@ export class StrategyRuntime {
     let price = priceTick;
     if (price !== price) price = side === 'buy' ? I.lastValidAsk : I.lastValidBid;
     if (price !== price && cfg.maxNotionalTickLot !== null && Math.abs(worst) > Math.abs(I.position.lot))
-      return 'notional: no valid book yet to price a market order at';
+      return { limit: 'maxNotionalTickLot', text: 'notional: no valid book yet to price a market order at' };
     return exposureRefusal(cfg, worst, price === price ? price : 0);
   }
 
-  private refuse(what: string, reason: string): void {
+  /** Halted or reconciling: no order goes out, whatever it is. */
+  private stateRefusal(): Refusal {
+    return this.status === 'halted'
+      ? { limit: 'halted', text: `halted (${this.haltReason})` }
+      : { limit: 'reconciling', text: `reconciling with the venue (${this.reconcile.reason})` };
+  }
+
+  private refuse(what: string, refusal: Refusal): void {
     this.count('risk.denied');
-    this.count(refusalCounter(reason)); // which limit (or state) said no: the reports name it
-    const kind = reason.slice(0, reason.indexOf(':') > 0 ? reason.indexOf(':') : reason.length);
+    this.count(refusalCounter(refusal)); // which limit (or state) said no: the reports name it
+    const reason = refusal.text;
+    // one line a second per limit; the others counted into the next
+    const kind = refusal.limit;
     const r = this.refusalLog.get(kind);
     if (r && this.now - r.t < 1e9) {
       r.held++;
@@ -756,10 +765,10 @@ export class StrategyRuntime {
     if (!(Number.isSafeInteger(size) && size > o.filledLot))
       throw new TypeError(`ctx.amend: sizeLot must be an integer above the ${o.filledLot} lots already filled, got ${String(size)}`);
     if (o.inFlight !== NONE || o.state !== 'working') {
-      this.refuse(
-        amendText(clientOid, size, price),
-        `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`,
-      );
+      this.refuse(amendText(clientOid, size, price), {
+        limit: 'orderBusy',
+        text: `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`,
+      });
       return false;
     }
     const adds = size > o.sizeLot || (price !== o.priceTick && !o.reduceOnly);
@@ -767,7 +776,7 @@ export class StrategyRuntime {
       ? this.refusal(this.insts[o.inst], o.side, size - o.sizeLot, o.reduceOnly, price)
       : this.status === 'trading'
         ? null
-        : `${this.status}`;
+        : this.stateRefusal();
     if (refusal !== null) {
       this.refuse(amendText(clientOid, size, price), refusal);
       return false;
@@ -811,8 +820,7 @@ export class StrategyRuntime {
       const lot = I.position.lot;
       if (lot === 0) continue;
       const what = `flatten of ${lot} ${I.setup.symbol}`;
-      if (this.status !== 'trading')
-        this.refuse(what, this.status === 'halted' ? `halted (${this.haltReason})` : 'reconciling with the venue');
+      if (this.status !== 'trading') this.refuse(what, this.stateRefusal());
       else this.send(i, lot > 0 ? 'sell' : 'buy', 'market', NaN, Math.abs(lot), 'ioc', true, 'flatten');
     }
   }

@@ -82,10 +82,10 @@ test('order rate: 2/s and 3/min rolling windows (an order exactly 1 s / 60 s old
   const T = 1000 * S;
   w.note(T);
   w.note(T + S / 2);
-  assert.match(rateRefusal(lim, w, T + 0.9 * S)!, /2 placed in the last second/);
+  assert.match(rateRefusal(lim, w, T + 0.9 * S)!.text, /2 placed in the last second/);
   assert.is(rateRefusal(lim, w, T + S), null);
   w.note(T + S);
-  assert.match(rateRefusal(lim, w, T + 30 * S)!, /3 placed in the last minute/);
+  assert.match(rateRefusal(lim, w, T + 30 * S)!.text, /3 placed in the last minute/);
   assert.is(rateRefusal(lim, w, T + 60 * S), null);
 });
 
@@ -120,8 +120,8 @@ test('the place window grows past its first size and keeps time order', () => {
 
 test('position and notional: an order whose worst case would pass the limit is refused', () => {
   assert.is(exposureRefusal(risk, 10, 1000), null, '10 = max');
-  assert.match(exposureRefusal(risk, -11, 1000)!, /position: 11 lots would pass max 10/);
-  assert.match(exposureRefusal({ ...risk, maxNotionalTickLot: 2001 }, 2, 1001)!, /notional: 2002 ticks·lots would pass max 2001/);
+  assert.match(exposureRefusal(risk, -11, 1000)!.text, /position: 11 lots would pass max 10/);
+  assert.match(exposureRefusal({ ...risk, maxNotionalTickLot: 2001 }, 2, 1001)!.text, /notional: 2002 ticks·lots would pass max 2001/);
 });
 
 test('stale data: the limit passes 1 ns after maxDataAgeNs', () => {
@@ -141,15 +141,17 @@ test('a value and the limit it passed never read as equal in a message; three fi
   assert.equal(amountsApart(123.4567891, 100), ['123.456789', '100']);
 });
 
-test('each refusal is counted under the limit (or the state) that said no', () => {
-  assert.is(refusalCounter('order rate: 5 placed in the last second (max 5)'), 'risk.denied.maxOrdersPerSecond');
-  assert.is(refusalCounter('order rate: 60 placed in the last minute (max 60)'), 'risk.denied.maxOrdersPerMinute');
+test('each refusal is counted under the limit (or the state) that said no, as its producer names it', () => {
+  const lim = { ...risk, maxOrdersPerSecond: 1, maxOrdersPerMinute: 2 };
+  const w = new PlaceWindow();
+  w.note(1000 * S);
+  assert.is(refusalCounter(rateRefusal(lim, w, 1000.5 * S)!), 'risk.denied.maxOrdersPerSecond');
+  w.note(1001 * S);
+  assert.is(refusalCounter(rateRefusal(lim, w, 1030 * S)!), 'risk.denied.maxOrdersPerMinute');
   assert.is(refusalCounter(exposureRefusal(risk, 11, 1000)!), 'risk.denied.maxPositionLot');
   assert.is(refusalCounter(exposureRefusal({ ...risk, maxNotionalTickLot: 10 }, 1, 1000)!), 'risk.denied.maxNotionalTickLot');
-  assert.is(refusalCounter('halted (kill switch)'), 'risk.denied.halted');
-  assert.is(refusalCounter('reconciling with the venue (gap)'), 'risk.denied.reconciling');
-  assert.is(refusalCounter('order busy: a request is in flight'), 'risk.denied.orderBusy');
-  assert.is(refusalCounter('something new'), 'risk.denied.other');
+  assert.is(refusalCounter({ limit: 'halted', text: 'halted (kill switch)' }), 'risk.denied.halted');
+  assert.is(refusalCounter({ limit: 'orderBusy', text: 'order busy: a request is in flight' }), 'risk.denied.orderBusy');
 });
 
 test.run();
