@@ -2,7 +2,7 @@
 // read back for the recorded-latency model (round trips of our orders) and the live-parity check.
 import { listStreamParquet } from '../capture/recover';
 import { fileRowGroups } from '../capture/read-file';
-import { OrderEvent, readPlaceTerms } from '../live/orderlog';
+import { OrderEvent, feeOfBits, readPlaceTerms } from '../live/orderlog';
 import type { RoundTrip } from './latency';
 
 export interface OrderRecord {
@@ -100,6 +100,21 @@ export interface Intent {
   order?: number;
   /** The instrument's symbol, in a session of several (compared like the other terms). */
   symbol?: string;
+}
+
+/**
+ * The fills of the session's flattens (ids the gateway made, logged with a negative seq: the runtime's clean-up at a
+ * halt or at the stop) and their fees, quote.
+ */
+export function flattenFills(orders: readonly OrderRecord[]): { fills: number; feesQuote: number } {
+  let fills = 0;
+  let feesQuote = 0;
+  for (const o of orders) {
+    if (o.seq >= 0) continue;
+    if (o.event === OrderEvent.fill) fills++;
+    else if (o.event === OrderEvent.fillFee) feesQuote += feeOfBits(o.aux);
+  }
+  return { fills, feesQuote };
 }
 
 /** The live session's decisions from its order log; `symbols` (a session of several): each names its instrument. */

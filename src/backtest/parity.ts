@@ -3,7 +3,7 @@
 // (a fill that came out differently, a timer, a decision only one side took).
 import type { Intent, OrderRecord } from './orders';
 import { OrderEvent } from '../live/orderlog';
-import { NA, duration, groupThousands, millis } from '../format/numbers';
+import { NA, duration, groupThousands, millis, moneyIn } from '../format/numbers';
 import { utc } from './metrics';
 import { paramValue } from '../format/params';
 
@@ -75,6 +75,11 @@ export interface ParityReport {
   session?: { file: string; startedNs: string; startedUtc: string; others: number };
   answers?:
     { venue: 'simulated' } | { venue: 'recorded'; recorded: number; delivered: number; withheld: number; pending: number; orphans: number };
+  /**
+   * The flattens' fills (the runtime's clean-up, not strategy decisions) live and in the replay, with live's fees: a
+   * session stopped with a position flattens it, a replay ends with it open, so its net leaves those fills out.
+   */
+  flatten?: { live: number; liveFeesQuote: number; replay: number };
 }
 
 const TERMS = ['symbol', 'type', 'side', 'priceTick', 'qtyLot', 'force', 'orderType', 'reduceOnly', 'order'] as const;
@@ -230,6 +235,11 @@ export function formatParity(p: ParityReport, units?: ParityUnits): string {
         (a.pending ? `, ${a.pending} not reached` : ''),
     );
   else if (a?.venue === 'simulated') lines.push('  answers: the simulated venue (the order log predates recorded answers)');
+  const f = p.flatten;
+  if (f && f.live > f.replay)
+    lines.push(
+      `  live's flatten: ${f.live} ${f.live === 1 ? 'fill' : 'fills'} (fees ${moneyIn(f.liveFeesQuote, units?.currency ?? 'quote')}) against the replay's ${f.replay}: the runtime's clean-up at the stop, not a strategy decision, so the replay's net leaves ${f.live - f.replay === 1 ? 'it' : 'them'} out`,
+    );
   if (p.divergence) {
     const d = p.divergence;
     lines.push(`first divergence at decision ${d.index}: live ${show(d.live, units)} | backtest ${show(d.backtest, units)}`);

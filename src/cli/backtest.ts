@@ -19,7 +19,7 @@ import { listParquet, unfinishedJournals } from '../capture/recover';
 import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
-import { ordersBetween, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
+import { flattenFills, ordersBetween, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
 import {
   compareIntents,
   formatParity,
@@ -743,9 +743,11 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
         : metrics.run.tickSize,
       currency: quoteCurrency(symbol),
     };
+    const liveFlatten = flattenFills(orders);
     const p: ParityReport = {
       ...compareIntents(live, bt, liveFills(orders, symbols), fillsSeen, { units, changed: session ? paramChanges(params, session) : [] }),
       answers: answerStats(answers, venue),
+      flatten: { live: liveFlatten.fills, liveFeesQuote: liveFlatten.feesQuote, replay: metrics.activity.flattenFills },
       ...(session && span
         ? { session: { file: basename(session.path), startedNs: session.startedNs, startedUtc: utc(span.fromNs), others: span.others } }
         : {}),

@@ -73,4 +73,15 @@ test('a parameter the replay changed is named first, as the likely cause', () =>
   assert.not.match(formatParity(same, units), /parameters are not/);
 });
 
+test("live's flatten at the stop, which the replay does not take, is said with its fees: the nets differ by it", () => {
+  const same = compareIntents([place(T + 2_000_000n, 900000, T)], [place(T, 900000)], [], [], { units });
+  const stopped = formatParity({ ...same, flatten: { live: 1, liveFeesQuote: 0.0054, replay: 0 } }, units);
+  assert.match(
+    stopped,
+    /\n {2}live's flatten: 1 fill \(fees 0\.0054 USDT\) against the replay's 0: the runtime's clean-up at the stop, not a strategy decision, so the replay's net leaves it out\n/,
+  );
+  // a halt's flatten the replay takes too: nothing to say
+  assert.not.match(formatParity({ ...same, flatten: { live: 2, liveFeesQuote: 0.01, replay: 2 } }, units), /live's flatten/);
+});
+
 test.run();
