@@ -14,7 +14,7 @@ import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
 import { shiftLocalTs } from './feed-shift';
 import { describeFunding, type FundingSource } from './funding';
-import { beatAt, guardedStrategy, type HangCells } from './hang-guard';
+import { beatAt, type HangCells } from './hang-guard';
 
 export { backtestPages, createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
 
@@ -65,11 +65,10 @@ export interface SymbolFiles {
 
 /** The options of one run that do not depend on how many instruments it replays (runFiles and runSymbols alike). */
 function runOptions(o: RunOptions, signals: Partial<SignalParams>) {
-  const guarded = o.hang ? guardedStrategy(o.strategy.definition, o.onRuntime, o.hang) : null;
   return {
     strategy: {
       ...o.strategy,
-      ...(guarded ? { definition: guarded.definition } : {}),
+      ...(o.hang ? { handlerCell: o.hang.handler } : {}),
       ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels,
     },
     latency: o.latency,
@@ -81,7 +80,7 @@ function runOptions(o: RunOptions, signals: Partial<SignalParams>) {
     sampleNs: o.sampleNs,
     onAction: o.onAction,
     onEvent: o.onEvent,
-    onRuntime: guarded ? guarded.onRuntime : o.onRuntime,
+    onRuntime: o.onRuntime,
     venue: o.venue,
     endNs: o.endNs,
   };

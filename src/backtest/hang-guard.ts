@@ -6,9 +6,7 @@
 // worker and goes on.
 import { Worker } from 'node:worker_threads';
 import { findWorkerDir } from '../feed/pipeline';
-import { markCreate, handlerIn } from '../strategy/handler-cell';
-import type { StrategyDefinition } from '../strategy/api';
-import type { StrategyRuntime } from '../strategy/runtime';
+import { handlerIn } from '../strategy/handler-cell';
 import { R } from '../core/record';
 import { duration } from '../format/numbers';
 import { isoNs } from './window';
@@ -39,21 +37,6 @@ export function beatAt(beat: Int32Array, words: Int32Array, ptr: number, rows: n
     beat[2] = words[p + 1];
   }
   Atomics.add(beat, 0, 1);
-}
-
-/** `def` and the run's onRuntime with the handlers marked in `cells.handler` (create by `def`, the rest by the runtime). */
-export function guardedStrategy(
-  def: StrategyDefinition,
-  onRuntime: ((rt: StrategyRuntime) => void) | undefined,
-  cells: HangCells,
-): { definition: StrategyDefinition; onRuntime: (rt: StrategyRuntime) => void } {
-  return {
-    definition: markCreate(def, cells.handler),
-    onRuntime: (rt) => {
-      rt.handlerCell = cells.handler;
-      onRuntime?.(rt);
-    },
-  };
 }
 
 /** Watches a beat: `still()` says how long it has not moved, ms (0 while it moves). */

@@ -69,6 +69,8 @@ export interface StrategyRun {
   coreHash?: string | null;
   describeError?(err: unknown): string;
   onLog?(line: LogLine): void;
+  /** Where the runtime marks the handler it is in, for a watchdog on another thread (./hang-guard). */
+  handlerCell?: Int32Array;
 }
 
 export interface BacktestOptions {
@@ -577,6 +579,7 @@ export class Backtest {
       slots: this.ring,
       describeError: s.describeError,
       onLog: s.onLog,
+      handlerCell: s.handlerCell,
     });
     const venues = this.venues;
     if (this.n === 1) this.rt.queueAhead = (oid) => venues[0].queueAhead(oid);

@@ -20,7 +20,7 @@ import type { BacktestCore } from '../backtest/run';
 import type { SignalParams } from '../core/index';
 import type { Trial } from './space';
 import { fundingOfPlain, gridOfPlain, type FundingPlain, type TrialInstrument } from './instruments';
-import { beatAt, guardedStrategy, type HangCells } from '../backtest/hang-guard';
+import { beatAt, type HangCells } from '../backtest/hang-guard';
 
 /**
  * The strategy every trial runs: its bundle's text (a user's file, or a built-in bundled from its source), which each
@@ -110,7 +110,7 @@ function instrumentsOf(s: TrialSettings): Array<{ symbol: string; grid: Recordin
   return [{ symbol: s.symbol ?? 'BTCUSDT', grid: s.grid, funding: s.funding ? fundingOfPlain(s.funding) : { kind: 'none' } }];
 }
 
-/** Records fed between two beats of a guarded trial of one instrument: a multiple of the staging area's, not one per message. */
+/** Staged pieces fed between two beats of a trial of one instrument (a whole number of them: the pieces one call would stage). */
 const BEAT_PIECES = 16;
 
 /** Instrument `inst`'s shared records as the merge's stream: each piece one block copy into its staging area. */
@@ -159,12 +159,9 @@ export async function runTrial(
   }));
   const flat = list[0].funding.kind === 'flat' ? list[0].funding.rate : undefined;
   const several = list.length > 1;
-  // a watcher's cells (the pool's): the runtime marks its handlers, the feed beats per chunk
-  const guarded = hang ? guardedStrategy(def, undefined, hang) : null;
   const bt = new Backtest(bc, {
-    ...(guarded ? { onRuntime: guarded.onRuntime } : {}),
     strategy: {
-      definition: guarded ? guarded.definition : def,
+      definition: def,
       params: run.params,
       settings: run.settings,
       idTag: `t${trial.id}`,
@@ -172,6 +169,8 @@ export async function runTrial(
       coreHash: hashes.coreSha256,
       describeError: strategy.describeError,
       ofiLevels: signals.ofiLevels ?? defaultSignalParams.ofiLevels,
+      // a watcher's cell (the pool's): the runtime marks the handler it is in
+      handlerCell: hang?.handler,
     },
     instrument: instruments[0],
     ...(several ? { instruments } : {}),
@@ -193,16 +192,16 @@ export async function runTrial(
       data.map((d, i) => sharedStream(bc.core.words, d, i, hang?.beat)),
       bc.core.words,
     );
-  else if (hang) {
-    // the same staged pieces as one call: a chunk is a whole number of them
+  else {
+    // in chunks of a whole number of staged pieces (the pieces one call would stage), a beat before each when watched
     const { records, rows } = data[0];
     const chunk = bc.stagingRecords * BEAT_PIECES;
     for (let at = 0; at < rows && !bt.done; at += chunk) {
       const n = Math.min(chunk, rows - at);
-      beatAt(hang.beat, records, at * REC_SIZE, n);
+      if (hang) beatAt(hang.beat, records, at * REC_SIZE, n);
       bt.feedRecords(records, at, n);
     }
-  } else bt.feedRecords(data[0].records, 0, data[0].rows);
+  }
   const trace = bt.finish(s.feeTier ? { feeTier: s.feeTier } : {});
   const described = recordedFundingSetting(list, trace.fundingSettlements?.length ?? 0);
   if (described) {

@@ -34,25 +34,6 @@ export function handlerCode(name: string): number {
   return i < 0 ? 0 : i;
 }
 
-/**
- * `def` with its create() marking `cell` while it runs: for a run whose runtime gets the cell only once made (the
- * backtest's, through onRuntime), the runtime marks every handler after that itself.
- */
-export function markCreate(def: StrategyDefinition, cell: Int32Array): StrategyDefinition {
-  return {
-    ...def,
-    create(ctx) {
-      const was = cell[0];
-      cell[0] = CODE_CREATE;
-      try {
-        return def.create(ctx);
-      } finally {
-        cell[0] = was;
-      }
-    },
-  };
-}
-
 /** The handler named in `cell` (null when none is running or it is not known). */
 export function handlerIn(cell: Int32Array | null): string | null {
   if (!cell) return null;

@@ -283,10 +283,9 @@ export class StrategyRuntime {
    * The handler running now (./handler-cell), for a watchdog on another thread: whenever strategy code runs, the cell
    * names the innermost handler it runs in. onBook is only ever called from outside every handler, so the cell keeps
    * naming it after it returns (until another handler runs): a book message then costs a compare of `cellCode`, not
-   * shared-memory stores, and strategy code runs only in handlers, so a thread stuck in it is in the one named. A run
-   * that makes the runtime out of its caller's reach (the backtest) sets the cell from onRuntime, after create().
+   * shared-memory stores, and strategy code runs only in handlers, so a thread stuck in it is in the one named.
    */
-  handlerCell: Int32Array;
+  private readonly handlerCell: Int32Array;
   /** What the runtime last wrote into handlerCell. */
   private cellCode = 0;
 

@@ -96,6 +96,7 @@ export class ObiOfiHarness {
       definition?: StrategyDefinition;
       seed?: number;
       describeError?(err: unknown): string;
+      handlerCell?: Int32Array;
     } = {},
   ) {
     const def = (o.definition ?? obiOfi) as StrategyDefinition;
@@ -111,6 +112,7 @@ export class ObiOfiHarness {
       slots: this.slots,
       seed: o.seed,
       describeError: o.describeError,
+      handlerCell: o.handlerCell,
     });
   }
 

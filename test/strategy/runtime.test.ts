@@ -17,8 +17,8 @@ class Run {
   readonly h: ObiOfiHarness;
   ms = 0;
   actions: Action[] = [];
-  constructor(def: StrategyDefinition, sets: string[] = [], describeError?: (e: unknown) => string) {
-    this.h = new ObiOfiHarness({ definition: def, sets, describeError });
+  constructor(def: StrategyDefinition, sets: string[] = [], describeError?: (e: unknown) => string, handlerCell?: Int32Array) {
+    this.h = new ObiOfiHarness({ definition: def, sets, describeError, handlerCell });
   }
   get rt() {
     return this.h.rt;
@@ -490,8 +490,10 @@ test('the handler cell names the handler strategy code runs in, for a watchdog o
       },
       { onTimer: () => at('timer') },
     ),
+    [],
+    undefined,
+    cell,
   );
-  r.rt.handlerCell = cell;
   r.book();
   r.tick(20);
   // onBook stays named between book messages; a handler that ran since gives the cell back as it found it
