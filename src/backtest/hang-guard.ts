@@ -39,6 +39,11 @@ export function beatAt(beat: Int32Array, words: Int32Array, ptr: number, rows: n
   Atomics.add(beat, 0, 1);
 }
 
+/** How often a watcher looks at a beat for a limit of `limitMs`: a quarter of it, between 10 and 200 ms. */
+export function pollMsFor(limitMs: number): number {
+  return Math.max(10, Math.min(200, limitMs / 4));
+}
+
 /** Watches a beat: `still()` says how long it has not moved, ms (0 while it moves). */
 export class BeatWatch {
   private seen: number;
@@ -101,7 +106,7 @@ export class ReplayWatchdog {
 
   static start(strategy: string, limitMs: number, workerDir: URL = findWorkerDir()): ReplayWatchdog {
     const cells = hangCells();
-    const pollMs = Math.max(10, Math.min(200, limitMs / 4));
+    const pollMs = pollMsFor(limitMs);
     const data: ReplayWatchdogData = {
       strategy,
       limitMs,

@@ -758,5 +758,5 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   }
   console.log(values.json ? json(report.json) : formatReport(metrics, report.ctx));
   // as a demo or live session that ends HALTED: a script or CI job sees that the strategy threw or a limit stopped it
-  return (trace.strategy?.haltReason ?? null) !== null ? 3 : 0;
+  return trace.strategy?.haltReason != null ? 3 : 0;
 }

@@ -297,16 +297,15 @@ export function printSummary(
   const spanNs = Number(BigInt(s.toNs) - BigInt(s.fromNs));
   const days = spanNs / 86_400e9;
   // a strategy that threw comes first: every figure below is read knowing those trials are left out of them
-  const threw = o.threw
-    ? [
-        `the strategy threw in ${count(o.threw.count)} of ${count(s.trials)} trials, which stopped trading there (first: ${o.threw.first})${s.scored > 0 ? '; those trials are left out of the ranking and cannot be chosen' : ''}`,
-      ]
-    : [];
-  const hung = o.hung
-    ? [
-        `a strategy handler hung in ${count(o.hung.count)} of ${count(s.trials)} trials, which were ended (first: ${o.hung.first})${s.scored > 0 ? '; those trials are left out of the ranking and cannot be chosen' : ''}`,
-      ]
-    : [];
+  // trials the strategy threw or hung in: how many, the first one's message, and that the ranking leaves them out
+  const leftOut = (t: { count: number; first: string } | null | undefined, what: string, then: string) =>
+    t
+      ? [
+          `${what} in ${count(t.count)} of ${count(s.trials)} trials, ${then} (first: ${t.first})${s.scored > 0 ? '; those trials are left out of the ranking and cannot be chosen' : ''}`,
+        ]
+      : [];
+  const threw = leftOut(o.threw, 'the strategy threw', 'which stopped trading there');
+  const hung = leftOut(o.hung, 'a strategy handler hung', 'which were ended');
   const crashed = s.threw;
   const failedText = `${crashed ? `, ${count(crashed)} where the strategy threw` : ''}${s.hung ? `, ${count(s.hung)} hung` : ''}`;
   const lines = [

@@ -9,7 +9,7 @@ import type { SharedRecording } from './data';
 import type { Trial } from './space';
 import type { TrialResult, TrialSettings } from './trial';
 import type { OptimizeWorkerData } from './optimize.worker';
-import { BeatWatch, hangCells, hungMessage } from '../backtest/hang-guard';
+import { BeatWatch, hangCells, hungMessage, pollMsFor } from '../backtest/hang-guard';
 
 export interface PoolOptions {
   workers: number;
@@ -62,25 +62,22 @@ export class TrialPool {
         const watch = cells ? new BeatWatch(cells.beat) : null;
         const poll =
           cells && watch && limit !== undefined
-            ? setInterval(
-                () => {
-                  if (!running || hung) return;
-                  const still = watch.still();
-                  if (still < limit) return;
-                  hung = true;
-                  record({
-                    id: running.id,
-                    params: running.params,
-                    error: hungMessage(o.strategy ?? o.settings.strategy?.name ?? 'obi-ofi', cells, still),
-                    hung: true,
-                    bundleSha256: o.settings.strategy?.bundle?.hash ?? null,
-                    coreSha256: o.settings.strategy?.coreHash ?? null,
-                  });
-                  running = null;
-                  void w.terminate();
-                },
-                Math.max(10, Math.min(200, limit / 4)),
-              )
+            ? setInterval(() => {
+                if (!running || hung) return;
+                const still = watch.still();
+                if (still < limit) return;
+                hung = true;
+                record({
+                  id: running.id,
+                  params: running.params,
+                  error: hungMessage(o.strategy ?? o.settings.strategy?.name ?? 'obi-ofi', cells, still),
+                  hung: true,
+                  bundleSha256: o.settings.strategy?.bundle?.hash ?? null,
+                  coreSha256: o.settings.strategy?.coreHash ?? null,
+                });
+                running = null;
+                void w.terminate();
+              }, pollMsFor(limit))
             : null;
         const give = () => {
           running = null;

@@ -8,6 +8,7 @@ import type { Market } from './api';
 import type { ObiOfiConfig } from './builtins/obi-ofi/params';
 import { signalValue } from './builtins/obi-ofi/rules';
 import type { RuntimeSettings } from './settings';
+import type { RefusalLimit } from './risk';
 
 /** obi-ofi's parameters with the runtime's settings, in sections (what a nested config file holds). */
 export type StrategyConfig = ObiOfiConfig & RuntimeSettings;
@@ -172,7 +173,8 @@ const BLOCKERS: readonly Blocker[] = [
 const placedAlready = (n: number) => `${plural(n, 'order')} ${n === 1 ? 'was' : 'were'} already placed`;
 
 /** What each `risk.denied.<which>` counter (src/strategy/risk.ts, refusalCounter) means, with its parameter. */
-const REFUSALS: Record<string, { parameter?: string; noun?: string; text: (r: RuntimeSettings['risk']) => string }> = {
+// 'other': a counter from before every refusal named its limit
+const REFUSALS: Record<RefusalLimit | 'other', { parameter?: string; noun?: string; text: (r: RuntimeSettings['risk']) => string }> = {
   maxOrdersPerSecond: {
     parameter: 'risk.maxOrdersPerSecond',
     text: (r) => `${placedAlready(r.maxOrdersPerSecond)} in the last second`,
@@ -204,7 +206,7 @@ export function riskRefusals(risk: RuntimeSettings['risk'], counters: Readonly<R
   let split = 0;
   for (const [k, v] of Object.entries(counters)) {
     if (!(v > 0) || !k.startsWith('risk.denied.')) continue;
-    const r = REFUSALS[k.slice('risk.denied.'.length)] ?? REFUSALS.other;
+    const r = REFUSALS[k.slice('risk.denied.'.length) as RefusalLimit] ?? REFUSALS.other;
     split += v;
     out.push({
       count: v,
