@@ -683,7 +683,8 @@ export class Backtest {
         const feedNs = tl - stamp(w, p + W_EXCH, hi0, lo0);
         this.msgFeed = feedNs;
         const lat = this.o.latency;
-        if (lat.feed !== undefined) {
+        // a status record carries no exchange stamp (the recorder's clock-offset estimate, a disconnect): no feed latency
+        if (lat.feed !== undefined && k !== Kind.status) {
           lat.feed[0] = this.baseAbs + te;
           lat.feed[1] = feedNs;
           lat.observeFeed!();

@@ -6,10 +6,11 @@ import * as assert from 'uvu/assert';
 import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
 import { ENTER_AND_HOLD, obiOfiRun } from '../helpers/obi-ofi';
 import { Backtest } from '../../src/backtest/run';
-import { constantLatency, feedLatency, interpolatedLatency } from '../../src/backtest/latency';
+import { constantLatency, feedLatency, interpolatedLatency, type LatencyModel } from '../../src/backtest/latency';
 import { riskAverse, powerProb, parseQueue, type QueueModel } from '../../src/backtest/queue';
 import type { BacktestTrace } from '../../src/backtest/trace';
 import { testCore } from '../helpers/core';
+import { Kind, Status } from '../../src/core/index';
 import { T0, bookMessage as book, recordColumns, tradeRecord as trade, type Rec } from '../helpers/record-columns';
 
 const MS = 1_000_000n;
@@ -18,7 +19,15 @@ const GRID: RecordingGrid = { priceScale: 1, priceStep: 1n, sizeScale: 3, sizeSt
 
 async function run(
   recs: Rec[],
-  o: { sets?: string[]; entryMs?: number; responseMs?: number; queue?: QueueModel; partial?: boolean; fundingRate?: number },
+  o: {
+    sets?: string[];
+    entryMs?: number;
+    responseMs?: number;
+    latency?: LatencyModel;
+    queue?: QueueModel;
+    partial?: boolean;
+    fundingRate?: number;
+  },
 ): Promise<BacktestTrace> {
   const core = await testCore();
   const bc = createBacktestCore(core, GRID, 64);
@@ -26,7 +35,7 @@ async function run(
   const bt = new Backtest(bc, {
     strategy: obiOfiRun([...ENTER_AND_HOLD, ...(o.sets ?? [])]),
     instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-    latency: constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6),
+    latency: o.latency ?? constantLatency((o.entryMs ?? 1) * 1e6, (o.responseMs ?? 1) * 1e6),
     queue: o.queue ?? riskAverse,
     partialFills: o.partial,
     fundingRate: o.fundingRate,
@@ -195,6 +204,16 @@ test('queue models: known values', () => {
   assert.is(powerProb(2).depthChange(10, 20, 14, 6), 10, 'a decrease the trades explain moves nothing more');
   assert.is(parseQueue('power3:2').name, 'power3:2');
   assert.throws(() => parseQueue('fifo'), /risk-averse, power:N/);
+});
+
+test('a status record without an exchange stamp leaves the feed-derived latency alone', async () => {
+  // the recorder's clock-offset status has exch_ts 0: its "feed latency" would be its whole local stamp, and the
+  // entry would reach the venue decades later (never, in the run)
+  const clock: Rec = { kind: Kind.status, seq: Status.clockOffset, atMs: 0, noExch: true };
+  const t = await run([...OPEN, clock, ...LATER, ...book(1000, [[1, 1000, 100]])], { latency: feedLatency(4, 0, 3, 0) });
+  assert.is(t.fills.length, 1, 'the entry reached the venue');
+  assert.is(t.fills[0].exchTs, T0 + FEED + 4n * FEED, 'at the venue: decision (30 ms) + 4 × the 30 ms feed latency');
+  assert.is(t.fills[0].localTs, T0 + FEED + 4n * FEED + 3n * FEED, 'at the strategy: + 3 × the feed latency');
 });
 
 test('latency models: constant, derived from the feed, interpolated from round trips', () => {

@@ -10,6 +10,10 @@ export interface Rec {
   atMs: number;
   price?: number;
   qty?: number;
+  /** A status record's code (src/core/record.ts Status), in the seq column; others are numbered in order. */
+  seq?: number;
+  /** No exchange stamp (exch_ts 0), as the recorder writes its clock-offset status. */
+  noExch?: boolean;
 }
 
 /** The columns of a recording (src/capture/schema.ts), typed each (a type, not an interface: it is a Columns too). */
@@ -46,11 +50,11 @@ export function recordColumns(recs: Rec[], feedMs = 30): { cols: RecordCols; row
     cols.side[i] = r.side ?? 0;
     cols.flags[i] = r.flags ?? 0;
     const exch = T0 + BigInt(Math.round(r.atMs * 1e6));
-    cols.exch_ts[i] = exch;
+    cols.exch_ts[i] = r.noExch ? 0n : exch;
     cols.local_ts[i] = exch + BigInt(feedMs) * 1_000_000n;
     cols.price[i] = BigInt(r.price ?? 0);
     cols.qty[i] = BigInt(r.qty ?? 0);
-    cols.seq[i] = BigInt(i + 1);
+    cols.seq[i] = BigInt(r.seq ?? i + 1);
     cols.aux2[i] = 0x0301n;
   });
   return { cols, rows: n };
