@@ -160,6 +160,11 @@ export const BACKTEST = {
   notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 the run ended HALTED (the strategy threw, a risk limit stopped it: the report says which) or --parity found a divergence, 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
 } as const satisfies CommandSpec;
 
+/** A directory at `path` (a glob or a file: false). */
+function isDirectory(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
 /** Files named by a path: a file, a directory (market data under it) or a glob with * and **. */
 export function expandInput(input: string): string[] {
   if (/[*?]/.test(input)) {
@@ -578,7 +583,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const orders = span && span.others > 0 ? ordersBetween(allOrders, span.fromNs, span.toNs) : allOrders;
   if (span && span.others > 0) process.stderr.write(`${sessionNote(session!, span, root)}\n`);
   // without --parity a directory written into by several sessions replays them as one recording: said, not silent
-  const sessions = session || !statSync(input).isDirectory() ? [] : sessionsUnder(root);
+  const sessions = session || !isDirectory(input) ? [] : sessionsUnder(root);
   if (sessions.length > 1)
     logger('backtest').warn(
       `${dirText(root)} holds ${sessions.length} trading sessions (demo/live): their market data is replayed here as one recording, the time between them included; --from/--to replay one of them, --parity --session NS checks one`,

@@ -42,6 +42,12 @@ test('the same data and config give byte-identical --json, and a self-contained 
   assert.ok(html.includes('<svg') && !/https?:\/\//.test(html), 'charts inline, nothing fetched');
 });
 
+test('a glob through the partition directories (names with =) replays what it matches, as the directory does', () => {
+  const data = join(dir, 'gen');
+  const glob = join(data, 'venue=bitget/inst_type=*/symbol=BTCUSDT/date=*/*.parquet');
+  assert.is(run(glob, '--json'), run(data, '--json'));
+});
+
 test('errors say what to fix', () => {
   const r = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'nope')], { encoding: 'utf8' });
   assert.is(r.status, 1);
