@@ -296,7 +296,12 @@ export function chooseSymbols(
  * `--skip-damaged`: reads every row of `files` through `area` before the replay (checksums and streams checked), so
  * a damaged page is skipped with its file instead of stopping the replay halfway; adds those to `damaged`.
  */
-export async function dropDamaged(files: ReplayFile[], area: RecordArea, damaged: DamagedFile[]): Promise<ReplayFile[]> {
+export async function dropDamaged(
+  files: ReplayFile[],
+  area: RecordArea,
+  damaged: DamagedFile[],
+  of?: { symbol: string; symbols: readonly string[] },
+): Promise<ReplayFile[]> {
   const checked = await sortOutDamaged(
     files.map((f) => f.path),
     (p) => verifyFile(p, area),
@@ -305,6 +310,14 @@ export async function dropDamaged(files: ReplayFile[], area: RecordArea, damaged
   damaged.push(...checked.damaged);
   const ok = new Set(checked.ok.map((c) => c.path));
   const kept = files.filter((f) => ok.has(f.path));
+  if (!kept.length && of && of.symbols.length > 1) {
+    // the other symbols' files may be whole: name the one that cannot be replayed, and what can
+    const others = of.symbols.filter((s) => s !== of.symbol);
+    throw new Error(
+      `every file of ${of.symbol} is damaged: ${checked.damaged.map((d) => d.message).join('; ')}. ` +
+        `A run over ${of.symbols.join(',')} needs some of each; replay the others with --symbols ${others.join(',')}`,
+    );
+  }
   if (!kept.length) throw new Error(`every input file is damaged: ${damaged.map((d) => d.message).join('; ')}`);
   return kept;
 }
@@ -698,7 +711,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   }
   const { core } = await loadCore({ pages: backtestPages(symbols.length) });
   const bc = createBacktestCore(core, grids);
-  if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, bc.area(), damaged);
+  if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, bc.area(), damaged, { symbol: c.symbol, symbols });
   for (const line of skippedLines(damaged)) logger('backtest').warn(line);
   run.skippedFiles = damaged.map((d) => d.path);
   // the replay runs strategy code on this thread: a handler that never returns is caught from another

@@ -615,7 +615,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const module = await compileCore();
   // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
   const area = new RecordArea(await instantiateCore(module, createMemory()));
-  if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, area, damaged);
+  if (skipDamaged)
+    for (const c of chosen)
+      c.files = await dropDamaged(c.files, area, damaged, {
+        symbol: c.symbol,
+        symbols: chosen.map((x) => x.symbol),
+      });
   for (const line of skippedLines(damaged)) log.warn(line);
   const parts = [];
   try {

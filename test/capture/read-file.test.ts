@@ -14,6 +14,7 @@ import { DamagedFile, readFileMeta } from '../../src/capture/read-file';
 import { listParquet } from '../../src/capture/recover';
 import { R } from '../../src/core/record';
 import { recordingMeta, writeFiles } from '../helpers/recording-files';
+import { writeSymbols } from '../../bench/recording';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const FILES = 28;
@@ -110,6 +111,24 @@ test('optimize: stops before any trial, or --skip-damaged lists the files in the
     manifest.data.reduce((s: number, d: { rows: number }) => s + d.rows, 0),
     (FILES - 2) * ROWS,
   );
+});
+
+test('backtest --skip-damaged over two symbols, every file of one damaged: names that symbol and what can run', () => {
+  const two = join(root, 'two');
+  writeSymbols(two, 20_000, ['BTCUSDT', 'ETHUSDT']);
+  const eth = listParquet(two).filter((p) => p.includes('symbol=ETHUSDT'));
+  assert.ok(eth.length > 0);
+  // a page torn in the middle of each file: its footer still reads, its rows do not
+  for (const path of eth) {
+    const bytes = readFileSync(path);
+    bytes.fill(0x55, bytes.length >> 2, (bytes.length >> 2) + 64);
+    writeFileSync(path, bytes);
+  }
+  const r = cli('backtest', two, '--strategy', 'mm-glft', '--symbols', 'BTCUSDT,ETHUSDT', '--skip-damaged', '--json');
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /every file of ETHUSDT is damaged: /);
+  assert.match(r.stderr, /replay the others with --symbols BTCUSDT/);
+  assert.not.match(r.stderr, /every input file is damaged/, 'BTCUSDT is whole');
 });
 
 test.run();
