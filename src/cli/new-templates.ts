@@ -25,6 +25,10 @@ import { defineStrategy, type Market } from 'ringbook';
 export default defineStrategy({
   name: '__NAME__',
   description: 'IOC at the touch when obiW stays beyond ±threshold for confirm messages; out at market after holdNs.',
+  // One instrument: the state below is the run's only market's, and place() and ctx.market() need no symbol. Every
+  // command refuses to run it over several symbols, before anything starts. To trade several, declare them
+  // (instruments: { trade: ['BTCUSDT', 'ETHUSDT'] }), keep state per m.info.symbol and name the symbol in place().
+  instruments: { single: true },
   // Declared parameters: --set, --config, --preset and the optimizer's --space are checked against these
   // (a typo gets "did you mean"); reports list them with their values and where each came from.
   params: {
@@ -83,7 +87,8 @@ export const STARTER_TEST = `// Tests of __NAME__.ts, run from this directory wi
 //
 //   RINGBOOK_DATA=data/ node --test __NAME__.test.mjs
 //
-// RINGBOOK_DATA is a recording to backtest on (default data/; make one with: ringbook demo --duration 2m --out data).
+// RINGBOOK_DATA is a recording to backtest on (default data/; make one with: ringbook demo --duration 2m --out data);
+// RINGBOOK_SYMBOL picks one symbol of a recording that holds several (the strategy trades one).
 // RINGBOOK is the ringbook command (default: the one that wrote this file, __COMMAND_TEXT__; e.g.
 // RINGBOOK='node /path/to/ringbook/build/ringbook.mjs').
 // Each test runs the real command, so the strategy is bundled, checked and run exactly as ringbook runs it.
@@ -95,6 +100,7 @@ import { fileURLToPath } from 'node:url';
 
 const STRATEGY = fileURLToPath(new URL('./__NAME__.ts', import.meta.url));
 const DATA = process.env.RINGBOOK_DATA || 'data';
+const SYMBOL = process.env.RINGBOOK_SYMBOL ? ['--symbol', process.env.RINGBOOK_SYMBOL] : [];
 const [COMMAND, ...PREFIX] = process.env.RINGBOOK ? process.env.RINGBOOK.split(/\\s+/) : __COMMAND__;
 const skip = existsSync(DATA) ? false : 'no recording at ' + DATA + ': make one with ringbook demo --duration 2m --out ' + DATA;
 
@@ -105,9 +111,9 @@ function ringbook(...args) {
 }
 
 test('deterministic: two backtests print byte-identical --json', { skip }, () => {
-  const a = ringbook('backtest', DATA, '--strategy', STRATEGY, '--json');
+  const a = ringbook('backtest', DATA, ...SYMBOL, '--strategy', STRATEGY, '--json');
   assert.equal(a.status, 0, a.stderr);
-  const b = ringbook('backtest', DATA, '--strategy', STRATEGY, '--json');
+  const b = ringbook('backtest', DATA, ...SYMBOL, '--strategy', STRATEGY, '--json');
   assert.equal(b.stdout, a.stdout);
   const report = JSON.parse(a.stdout);
   assert.equal(report.strategy.name, '__NAME__');
@@ -115,7 +121,7 @@ test('deterministic: two backtests print byte-identical --json', { skip }, () =>
 });
 
 test('its parameters are checked: threshold must be > 0', { skip }, () => {
-  const r = ringbook('backtest', DATA, '--strategy', STRATEGY, '--set', 'threshold=0');
+  const r = ringbook('backtest', DATA, ...SYMBOL, '--strategy', STRATEGY, '--set', 'threshold=0');
   assert.equal(r.status, 2, 'a bad --set is a usage error');
   assert.match(r.stderr, /threshold must be/);
 });

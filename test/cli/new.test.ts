@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeRecording } from '../../bench/recording';
+import { writeRecording, writeSymbols } from '../../bench/recording';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-new-'));
@@ -113,6 +113,21 @@ test("its test file passes under node --test from the user's directory, with onl
   assert.is(s.status, 0, s.stdout);
   assert.match(s.stdout, /# skipped 2\n/);
   assert.match(s.stdout, /ringbook demo --duration 2m --out/);
+});
+
+test('the starter trades one instrument: refused over several up front, its test picks one with RINGBOOK_SYMBOL', () => {
+  const two = join(dir, 'two');
+  writeSymbols(two, 60_000, ['BTCUSDT', 'ETHUSDT']);
+  const r = cli(home, 'backtest', two, '--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'my-first.ts');
+  assert.is(r.code, 2, r.err);
+  assert.match(r.err, /my-first trades one instrument; run it with one --symbol \(not BTCUSDT,ETHUSDT\)/);
+  const t = spawnSync(process.execPath, ['--test', 'my-first.test.mjs'], {
+    cwd: home,
+    encoding: 'utf8',
+    env: { ...process.env, RINGBOOK_DATA: two, RINGBOOK_SYMBOL: 'ETHUSDT', RINGBOOK: `${process.execPath} ${CLI}` },
+  });
+  assert.is(t.status, 0, t.stdout + t.stderr);
+  assert.match(t.stdout, /# pass 2\n/);
 });
 
 const TSC = join(process.cwd(), 'node_modules/.bin/tsc');
