@@ -341,12 +341,22 @@ export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Re
             verb: 'held back on',
             parameter: `${pace[1]} quotes`,
             text: `the strategy's pacing keeps its new quotes and price changes within ${o.risk.maxOrdersPerSecond} a second (risk.maxOrdersPerSecond) and ${o.risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), a fair share each instrument`,
-            suggest: { parameter: 'risk.maxOrdersPerSecond', value: String(o.risk.maxOrdersPerSecond * 2) },
+            suggest: pacingLimit(o.risk),
           }
         : { count: v, noun: 'times', verb: 'counted', parameter: k, text: 'the strategy counted it (ctx.count)' },
     );
   }
   return out;
+}
+
+/**
+ * The order-rate limit that holds back a strategy quoting all the time: the one with the lower rate on average (a minute
+ * limit below 60 × the second limit runs out first over any stretch longer than a few seconds), doubled.
+ */
+function pacingLimit(risk: RuntimeSettings['risk']): { parameter: string; value: string } {
+  return risk.maxOrdersPerMinute < 60 * risk.maxOrdersPerSecond
+    ? { parameter: 'risk.maxOrdersPerMinute', value: String(risk.maxOrdersPerMinute * 2) }
+    : { parameter: 'risk.maxOrdersPerSecond', value: String(risk.maxOrdersPerSecond * 2) };
 }
 
 /** The limits and retries a halt's words need: the runtime's settings, and obi-ofi's exit retries when known. */

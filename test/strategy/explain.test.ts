@@ -143,11 +143,15 @@ test("another strategy: the runtime's refusals in words, then its own counters a
   ]);
 });
 
-test("mm-glft's pacing over several instruments: how often it held each one's quotes back, and the limit to raise", () => {
+test("mm-glft's pacing over several instruments: how often it held each one's quotes back, and the limit that binds", () => {
   const f = explainCounters({ risk: config.risk, counters: { 'pace.held ETHUSDT': 1 } });
   assert.equal(f.map(findingLine), [
-    "ETHUSDT quotes held back on 1 book message: the strategy's pacing keeps its new quotes and price changes within 5 a second (risk.maxOrdersPerSecond) and 60 a minute (risk.maxOrdersPerMinute), a fair share each instrument; try --set risk.maxOrdersPerSecond=10",
+    "ETHUSDT quotes held back on 1 book message: the strategy's pacing keeps its new quotes and price changes within 5 a second (risk.maxOrdersPerSecond) and 60 a minute (risk.maxOrdersPerMinute), a fair share each instrument; try --set risk.maxOrdersPerMinute=120",
   ]);
+  // 60 a minute is 1 a second on average: that limit runs out first, not 5 a second; with a minute limit of 300 or
+  // more the second limit is the tighter one
+  const loose = explainCounters({ risk: { ...config.risk, maxOrdersPerMinute: 300 }, counters: { 'pace.held ETHUSDT': 1 } });
+  assert.match(findingLine(loose[0]), /; try --set risk\.maxOrdersPerSecond=10$/);
 });
 
 test('a strategy that threw: the halt says where', () => {
