@@ -58,6 +58,25 @@ export function checkWritableDir(flag: string, dir: string): string {
   return full;
 }
 
+/**
+ * checkWritableDir without making anything: `dir` if it exists, else the nearest directory above it that does, must take
+ * a file (a probe, removed again). For commands that may still refuse their input: a refusal leaves no empty directory.
+ */
+export function checkCreatableDir(flag: string, dir: string): string {
+  const full = resolve(dir);
+  let at = full;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  if (!statSync(at).isDirectory()) throw cannotWrite(flag, full, Object.assign(new Error(), { code: 'ENOTDIR' }), 'directory');
+  const probe = `${at}${sep}.ringbook-write-check-${process.pid}`;
+  try {
+    closeSync(openSync(probe, 'w'));
+  } catch (err) {
+    throw cannotWrite(flag, full, err, 'directory');
+  }
+  unlinkSync(probe);
+  return full;
+}
+
 /** The same for an output file: its directory must be writable and the path must not be a directory. */
 export function checkWritableFile(flag: string, file: string): string {
   const full = resolve(file);

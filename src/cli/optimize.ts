@@ -4,7 +4,7 @@
 // merge (which refuses shards of different bundles).
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { checkWritableDir, ensureDir } from '../capture/files';
+import { checkCreatableDir, checkWritableDir, ensureDir } from '../capture/files';
 import { DamagedFile, stopOn } from '../capture/read-file';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
@@ -433,7 +433,7 @@ async function runMerge(argv: string[]): Promise<number> {
   const args = parseCommand(MERGE, argv);
   if (!args) return 0;
   const values = args.values;
-  checkWritableDir('--out', values.out);
+  checkCreatableDir('--out', values.out);
   keepEarlierResult(values.out, values.overwrite === true);
   const parts = args.positionals.map((d) => {
     const p = join(d, 'manifest.json');
@@ -575,8 +575,9 @@ export async function runOptimize(argv: string[]): Promise<number> {
     heatmap = [hm[0], hm[1]];
   }
 
-  // before any work: an unwritable --out used to fail only after every trial had run (or spin, under /proc)
-  checkWritableDir('--out', values.out);
+  // before any work: an unwritable --out used to fail only after every trial had run (or spin, under /proc); made
+  // only once the input and settings passed (a refusal leaves no empty directory)
+  checkCreatableDir('--out', values.out);
   keepEarlierResult(values.out, values.overwrite === true);
   const skipDamaged = values['skip-damaged'] === true;
   const requested = values.symbol
@@ -684,6 +685,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   log.info(
     `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
   );
+  checkWritableDir('--out', values.out);
   const pool = new TrialPool();
   const onSig = () => {
     if (!pool.stopping) {

@@ -129,6 +129,7 @@ test('malformed values are usage errors (exit 2) through the CLI, with their mes
   r = run('--walk-forward', 'train=3d,test=1d,purge=10m');
   assert.is(r.code, 1, r.err);
   assert.match(r.err, /walk-forward: the data covers [\d.]+ (s|min)\b.* but one fold needs 4 d \(train 3 d \+ purge 10 min \+ test 1 d\)/);
+  assert.not.ok(existsSync(join(dir, 'bad')), 'a refused run makes no --out directory');
   r = run('--set', 'threshold=abc');
   assert.is(r.code, 2, r.err);
   assert.match(r.err, /--set threshold=abc: strategy config: threshold must be a number/);
