@@ -21,6 +21,8 @@ export interface RunInfo {
   toNs: string;
   fromUtc: string;
   toUtc: string;
+  /** With --from after the first record: where the replay began, building the book before the run's start. */
+  bookFromUtc?: string;
   events: number;
   tickSize: number;
   lotSize: number;
@@ -601,6 +603,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       toNs: trace.toNs.toString(),
       fromUtc: utc(trace.fromNs),
       toUtc: utc(trace.toNs),
+      ...(trace.bookFromNs !== undefined ? { bookFromUtc: utc(trace.bookFromNs) } : {}),
       events: trace.events,
       tickSize: trace.tickSize,
       lotSize: trace.lotSize,

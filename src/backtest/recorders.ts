@@ -113,17 +113,23 @@ export class Recorders {
   }
 
   /** The loop's clock starts at `base` (ns since the epoch): the first sample is due now, funding at the next 8 h. */
-  start(base: bigint, position: PositionState): void {
+  /**
+   * The run's clock starts at `base` (the first record); samples and funding from `from` on (--from: the records before
+   * it only build the book, nothing trades there).
+   */
+  start(base: bigint, position: PositionState, from = base): void {
     this.base = base;
     this.position = position;
-    this.nextSample = 0;
+    this.nextSample = from > base ? Number(from - base) : 0;
     const rec = this.o.fundingSettlements;
     if (rec) {
-      // settlements before the first record find no position to charge
-      while (this.settleAt < rec.settlements.length && rec.settlements[this.settleAt].atNs < base) this.settleAt++;
+      // settlements before the first record (or the window) find no position to charge
+      while (this.settleAt < rec.settlements.length && rec.settlements[this.settleAt].atNs < (from > base ? from : base)) this.settleAt++;
       this.nextFunding = this.settleAt < rec.settlements.length ? Number(rec.settlements[this.settleAt].atNs - base) : Infinity;
-    } else if (this.o.fundingRate)
-      this.nextFunding = FUNDING_NS - Number(((base % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+    } else if (this.o.fundingRate) {
+      const f = from > base ? from : base;
+      this.nextFunding = Number(f - base) + FUNDING_NS - Number(((f % BigInt(FUNDING_NS)) + BigInt(FUNDING_NS)) % BigInt(FUNDING_NS));
+    }
   }
 
   /** Fill number `fill` at local time `t`, at `priceTick`, a buy (dir 1) or a sell (-1): its markouts fall due later. */

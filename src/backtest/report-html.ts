@@ -377,7 +377,9 @@ export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx:
   ];
   // the strategy's own series (ctx.record), on the same time axis (t: ns since the first record)
   for (const r of trace.strategy?.records ?? [])
-    charts.push(figure(`Recorded by the strategy: ${r.name}`, lineChart({ t0: trace.fromNs, dt: r.t }, r.v, '', 'rec')));
+    charts.push(
+      figure(`Recorded by the strategy: ${r.name}`, lineChart({ t0: trace.bookFromNs ?? trace.fromNs, dt: r.t }, r.v, '', 'rec')),
+    );
   const logs = trace.strategy?.logs ?? [];
   const logBlock = logs.length
     ? `<section><h2>${esc(`Log: ${logs.length === trace.strategy?.logCount ? 'every line' : `the last ${logs.length} of ${trace.strategy?.logCount} lines`}`)}</h2><pre class="log">${esc(

@@ -291,7 +291,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: 'Run',
       rows: [
-        row('from', run.fromUtc || run.fromNs, 'UTC'),
+        row('from', run.fromUtc || run.fromNs, 'UTC', run.bookFromUtc ? `--from; the book built from ${run.bookFromUtc}, untraded` : ''),
         ...(ctx.endNs && BigInt(ctx.endNs) > BigInt(run.toNs)
           ? [
               row('to', utcOf(ctx.endNs), 'UTC', `the session's end; the last market message ${run.toUtc || run.toNs}`),

@@ -551,6 +551,12 @@ export class Backtest {
     return this.inMessage;
   }
 
+  /** Where the run's figures start: --from when it is after the first record (the records before it build the book). */
+  private windowFrom(): bigint {
+    const f = this.o.fromNs;
+    return f !== undefined && f > this.base ? f : this.base;
+  }
+
   /** The first record: the run's clock, the runtime (its origin is the UTC midnight before it), onStart. */
   private begin(w: Int32Array, at: number): void {
     this.started = true;
@@ -592,7 +598,7 @@ export class Backtest {
         }
         return NaN;
       };
-    for (let i = 0; i < this.n; i++) this.rec[i].start(this.base, this.rt.position(i));
+    for (let i = 0; i < this.n; i++) this.rec[i].start(this.base, this.rt.position(i), this.windowFrom());
     this.o.onRuntime?.(this.rt);
     for (let i = 0; i < this.n; i++) this.rt.attach(i, this.ring, -1);
     this.evT = 0;
@@ -1370,7 +1376,8 @@ export class Backtest {
     const trace: BacktestTrace = {
       tickSize: inst0.tickSize,
       lotSize: inst0.lotSize,
-      fromNs: this.base,
+      fromNs: this.windowFrom(),
+      ...(this.windowFrom() > this.base ? { bookFromNs: this.base } : {}),
       toNs: this.base + BigInt(this.lastLocalRel),
       events: this.events,
       fills: fills.all,

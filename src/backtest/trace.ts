@@ -94,9 +94,11 @@ export interface BacktestTrace {
   /** The grid: quote per tick and base per lot (one tick·lot = tickSize × lotSize quote). */
   tickSize: number;
   lotSize: number;
-  /** Local time of the first and last market record replayed. */
+  /** Local time of the run's start (the first record replayed, or --from when later) and of the last record replayed. */
   fromNs: bigint;
   toNs: bigint;
+  /** With --from after the first record: that record's local time (the records from it to fromNs build the book, untraded). */
+  bookFromNs?: bigint;
   events: number;
   fills: FillRow[];
   trades: TradeRow[];

@@ -81,6 +81,16 @@ test('--from/--to: checked against each other and the data', () => {
   assert.match(r2.stderr, /--from .* is not before --to .*: the replay window is empty/);
   const r3 = cli('backtest', data, '--to', '2001-01-01T00:00:00Z', '--latency', 'feed');
   assert.match(r3.stderr, /--to 2001-01-01T00:00:00\.000000000Z is at or before the start of the data/);
+  // a window inside the data: the run and its figures start at --from; the records before it only built the book
+  const stream = JSON.parse(cli('inspect', data, '--json').stdout).streams[0];
+  const mid = (first + BigInt(stream.lastLocalTs)) / 2n;
+  const w = cli('backtest', data, '--from', String(mid), '--latency', 'feed', '--json');
+  assert.is(w.status, 0, w.stderr);
+  const run = JSON.parse(w.stdout).run;
+  assert.is(run.fromNs, String(mid));
+  assert.is(run.bookFromUtc.slice(0, 19), isoNs(first).slice(0, 19));
+  const text = cli('backtest', data, '--from', String(mid), '--latency', 'feed');
+  assert.match(text.stdout, new RegExp(`from\\s+${isoNs(mid).slice(0, 19)}.*--from; the book built from ${isoNs(first).slice(0, 19)}`));
   assert.is(isoNs(1_796_000_000_123_456_789n), '2026-11-30T00:53:20.123456789Z');
   const f = [{ path: 'x', rows: 1, firstLocalTs: 10n, meta: { first_local_ts: '10', last_local_ts: '20' } }];
   checkWindow(undefined, undefined, f);
