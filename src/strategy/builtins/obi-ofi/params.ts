@@ -304,7 +304,7 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     },
   },
   'demo-passive': {
-    summary: 'as demo, but entries rest at our side of the touch (post-only) and pay the maker fee, not the taker's',
+    summary: 'as demo, but entries rest at our side of the touch (post-only) and pay the maker fee, below the taker fee',
     values: {
       signal: { source: 'obiN' },
       entry: { threshold: 0.4, confirmCount: 2, mode: 'passive' },
