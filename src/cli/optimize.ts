@@ -295,7 +295,6 @@ export function printSummary(
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
   const paramText = (k: string, v: unknown, q: string) => paramTextOf(k, v, q, o.units);
   const spanNs = Number(BigInt(s.toNs) - BigInt(s.fromNs));
-  const days = spanNs / 86_400e9;
   // a strategy that threw comes first: every figure below is read knowing those trials are left out of them
   // trials the strategy threw or hung in: how many, the first one's message, and that the ranking leaves them out
   const leftOut = (t: { count: number; first: string } | null | undefined, what: string, then: string) =>
@@ -316,23 +315,24 @@ export function printSummary(
   ];
   // a ratio annualised from less than a day: said before the table that ranks by it (summary.json keeps it as note)
   if ('note' in s && s.note && (s.objective === 'sharpe' || s.objective === 'sortino')) lines.push(`note: ${s.note}`);
-  const widths = keys.map((k) => Math.max(10, k.length));
+  const shown = s.ranked.slice(0, 10);
+  // each column as wide as its name or its widest value shown, so two values never run together
+  const widths = keys.map((k) => Math.max(10, k.length, ...shown.map((r) => paramText(k, r.params[k], ccy).length)));
   // a run of several symbols: each instrument's net beside the total
   const per = o.symbols && o.symbols.length > 1 ? o.symbols : [];
   const perWidths = per.map((sym) => Math.max(12, sym.length));
   if (s.ranked.length)
     lines.push(
-      `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join(' ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
+      `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join('  ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
     );
-  const shown = s.ranked.slice(0, 10);
   for (const r of shown) {
     const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join(' ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
     );
   }
-  if (s.ranked.length > shown.length)
-    lines.push(`  … the top ${shown.length} of ${count(s.ranked.length)} ranked trials; every one is in trials.csv`);
+  // summary.json keeps the top ranks only: every scored trial is ranked
+  if (s.scored > shown.length) lines.push(`  … the top ${shown.length} of ${count(s.scored)} scored trials; every one is in trials.csv`);
   if (s.scored > 0 && s.traded === 0)
     lines.push(`no trial traded: none of the ${count(s.scored)} configurations got a fill on this data, so the ranking says nothing`);
   else if (o.bestNetQuote !== null && o.bestNetQuote <= 0)
@@ -345,16 +345,20 @@ export function printSummary(
         `  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${objectiveText(s.objective, f.inSample, ccy)} → out-of-sample ${objectiveText(s.objective, f.outOfSample, ccy)}`,
       );
     const oos = s.walkForward.outOfSample;
+    // the out-of-sample figures cover the folds' test windows only
+    const testNs = s.walkForward.folds.reduce((n, f) => n + Number(BigInt(f.testTo) - BigInt(f.testFrom)), 0);
     lines.push(
-      `  walk-forward out of sample: net ${moneyIn(oos.netQuote, ccy)}, Sharpe ${days >= 1 ? fixed(oos.sharpe, 2) : needsMore('1 day', duration(spanNs))}`,
+      `  walk-forward out of sample: net ${moneyIn(oos.netQuote, ccy)}, Sharpe ${testNs >= 86_400e9 ? fixed(oos.sharpe, 2) : needsMore('1 day', `${duration(testNs)} of test windows`)}`,
     );
   }
   if (s.chosen)
     lines.push(
       `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${Object.entries(s.chosen.params)
         // as --set takes it: durations in their short form (cooldown.ns=1s), other values bare (confirm=4)
-        .map(([k, v]) => `${k}=${(o.units ?? {})[k] === 'ns' || !o.units ? paramText(k, v, ccy).replace(/ /g, '') : String(v)}`)
-        .join(' ')}`,
+        .map(([k, v]) => `${k}=${(o.units ?? {})[k] === 'ns' || !o.units ? paramText(k, v, ccy).replace(/ /g, '') : chosenValue(v)}`)
+        .join(
+          ' ',
+        )}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in best.json: --config ${join(dirText(out), 'best.json')})` : ''}`,
     );
   const f = s.overfitting;
   if (f) {
@@ -379,6 +383,11 @@ export function printSummary(
     `results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html, manifest.json)`,
   );
   console.log(lines.join('\n'));
+}
+
+/** A chosen value as --set takes it, a random search's float to 6 significant digits (best.json keeps it exact). */
+function chosenValue(v: unknown): string {
+  return typeof v === 'number' && !Number.isInteger(v) ? String(Number(v.toPrecision(6))) : String(v);
 }
 
 /**

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { minBtlText, printSummary } from '../../src/cli/optimize';
 import type { Summary } from '../../src/optimize/summary';
 
-function printed(overfitting: Record<string, unknown>): string {
+function printed(overfitting: Record<string, unknown>, over: Record<string, unknown> = {}, keys: string[] = []): string {
   const s = {
     objective: 'net',
     trials: 2,
@@ -36,12 +36,13 @@ function printed(overfitting: Record<string, unknown>): string {
       pboNeeds: 'needs ≥ 2 trials whose equity steps differ: all 2 scored trials moved alike, step for step',
       ...overfitting,
     },
+    ...over,
   } as unknown as Summary;
   const lines: string[] = [];
   const log = console.log;
   console.log = (x: string) => lines.push(x);
   try {
-    printSummary(s, [], 'out', { symbol: 'BTCUSDT', bestNetQuote: 1 });
+    printSummary(s, keys, 'out', { symbol: 'BTCUSDT', bestNetQuote: 1, units: { threshold: 'x', confirm: 'messages' } });
   } finally {
     console.log = log;
   }
@@ -68,6 +69,47 @@ test('a positive chosen Sharpe keeps its minimum backtest length', () => {
   const text = printed({ sharpePerPeriod: 0.3, psr: 0.9, dsr: 0.5, pbo: 0.25, pboBlocks: 16, pboNeeds: null });
   assert.match(text, /\n {2}PSR 90\.0 % \(that the chosen Sharpe is above 0\), DSR 50\.0 % \(the same, deflated for 2 trials\)\n/);
   assert.match(text, /\n {2}PBO 25\.0 % /);
+});
+
+test('the ranking counts every scored trial, its columns keep apart, a float chosen is rounded and best.json named', () => {
+  // summary.json keeps the top 20 ranks of 36 scored trials
+  const ranked = Array.from({ length: 20 }, (_, i) => ({
+    rank: i + 1,
+    id: i,
+    params: { threshold: 0.5, confirm: 4 },
+    objective: 1 - i / 100,
+    netQuote: 1 - i / 100,
+    trades: 3,
+  }));
+  const fold = (i: number) => ({
+    index: i,
+    trainFrom: String(i * 15e9),
+    trainTo: String(i * 15e9 + 30e9),
+    testFrom: String(i * 15e9 + 30e9),
+    testTo: String(i * 15e9 + 45e9),
+    id: 0,
+    inSample: 1,
+    outOfSample: 0.5,
+  });
+  const text = printed(
+    {},
+    {
+      trials: 36,
+      scored: 36,
+      toNs: String(90e9),
+      ranked,
+      chosen: { id: 7, why: 'best objective on the whole data', params: { threshold: 0.49242038698866963, confirm: 4 } },
+      walkForward: { folds: [fold(0), fold(1), fold(2)], outOfSample: { netQuote: 0.1, sharpe: 3, periods: 45 } },
+    },
+    ['threshold', 'confirm'],
+  );
+  assert.match(text, /\n {2}… the top 10 of 36 scored trials; every one is in trials\.csv\n/);
+  assert.not.match(text, /0\.5 4 messages/, 'two values never run together');
+  assert.match(
+    text,
+    /\nchosen: trial 7 \(best objective on the whole data\): threshold=0\.49242 confirm=4 \(rounded here; exact in best\.json: --config out\/best\.json\)\n/,
+  );
+  assert.match(text, /walk-forward out of sample: net .*, Sharpe n\/a \(needs ≥ 1 day, have 45 s of test windows\)/);
 });
 
 test.run();
