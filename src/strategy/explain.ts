@@ -150,7 +150,11 @@ const BLOCKERS: readonly Blocker[] = [
     text: (c, s) =>
       `the spread was wider than ${plural(c.gates.maxSpreadTicks, 'tick')}${
         s?.spreadBeyond
-          ? ` (while x was beyond ±${c.entry.threshold} the spread was ${s.spreadBeyond.p50} ticks at the median, ${s.spreadBeyond.p90} at the 90th percentile)`
+          ? ` (while x was beyond ±${c.entry.threshold} the spread was ${plural(s.spreadBeyond.p50, 'tick')} at the median, ${s.spreadBeyond.p90} at the 90th percentile${
+              s.spreadBeyond.p90 <= c.gates.maxSpreadTicks
+                ? ': within the limit most of the time, the blocked entries met its rare wide moments'
+                : ''
+            })`
           : ''
       }`,
     suggest: (c, s) => {
