@@ -98,6 +98,8 @@ async function serveUnder(req: IncomingMessage, res: ServerResponse, root: strin
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   for (const [k, v] of Object.entries(COMMON_HEADERS)) res.setHeader(k, v);
   // DNS rebinding: a web page whose name was re-pointed at 127.0.0.1 could otherwise read the recordings
+  if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)
+    return text(req, res, 400, 'bad request: an HTTP/1.1 request needs a Host header\n');
   if (ctx.checkHost && !isLoopbackName(hostName(req.headers.host ?? ''))) {
     return text(req, res, 403, 'forbidden: open the page through 127.0.0.1 or localhost\n');
   }
@@ -166,7 +168,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     skipDamaged: o.skipDamaged ?? false,
     api: o.api,
   };
-  const server = createServer((req, res) => {
+  // a request without Host is answered here, with the isolation headers, not by Node's bare 400
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     handle(req, res, ctx).catch(() => {
       if (!res.headersSent) text(req, res, 500);
       else res.destroy();

@@ -188,6 +188,17 @@ test('a request Node itself rejects still gets the headers', async () => {
   });
   assert.match(text, /^HTTP\/1\.1 400/);
   for (const [k, v] of Object.entries(COMMON_HEADERS)) assert.ok(text.includes(`${k}: ${v}\r\n`), k);
+  // HTTP/1.1 without a Host header: Node would answer a bare 400 of its own
+  const noHost = await new Promise<string>((resolve, reject) => {
+    const s = connect(server.port, '127.0.0.1', () => s.write('GET / HTTP/1.1\r\nConnection: close\r\n\r\n'));
+    let out = '';
+    s.on('data', (d) => (out += d));
+    s.on('end', () => resolve(out));
+    s.on('error', reject);
+  });
+  assert.match(noHost, /^HTTP\/1\.1 400/);
+  assert.match(noHost, /needs a Host header/);
+  for (const [k, v] of Object.entries(COMMON_HEADERS)) assert.ok(noHost.includes(`${k}: ${v}\r\n`), k);
 });
 
 test('types: wasm, html, js, css, json, svg, octet-stream; / is index.html', async () => {
