@@ -360,6 +360,8 @@ export function printSummary(
           ' ',
         )}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in best.json: --config ${join(dirText(out), 'best.json')})` : ''}`,
     );
+  const caution = walkForwardCaution(s, ccy);
+  if (caution) lines.push(caution);
   const f = s.overfitting;
   if (f) {
     lines.push(`overfitting: ${skillVerdict(f.dsr, f.trials)}`);
@@ -383,6 +385,22 @@ export function printSummary(
     `results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html, manifest.json)`,
   );
   console.log(lines.join('\n'));
+}
+
+/**
+ * Walk-forward chooses the last fold's pick, whatever the whole data says of it: a caution when that pick lost out of
+ * sample or ranks in the lower half on the whole data (the summary keeps the top ranks only: below them is lower).
+ */
+function walkForwardCaution(s: Summary, ccy: string): string | null {
+  const wf = s.walkForward;
+  const chosen = s.chosen;
+  if (!wf || !chosen) return null;
+  const rank = s.ranked.find((r) => r.id === chosen.id)?.rank ?? null;
+  const low = s.scored >= 4 && (rank === null ? s.ranked.length < s.scored : rank > s.scored / 2);
+  const lost = wf.outOfSample.netQuote !== null && wf.outOfSample.netQuote < 0;
+  if (!low && !lost) return null;
+  const where = rank === null ? `below the top ${count(s.ranked.length)} of ${count(s.scored)}` : `${count(rank)} of ${count(s.scored)}`;
+  return `caution: the walk-forward choice (trial ${chosen.id}, the last fold's pick) ranks ${where} on the whole data${lost ? ` and lost ${moneyIn(-wf.outOfSample.netQuote!, ccy)} out of sample` : ''}: check it before trading it`;
 }
 
 /** A chosen value as --set takes it, a random search's float to 6 significant digits (best.json keeps it exact). */

@@ -110,6 +110,24 @@ test('the ranking counts every scored trial, its columns keep apart, a float cho
     /\nchosen: trial 7 \(best objective on the whole data\): threshold=0\.49242 confirm=4 \(rounded here; exact in best\.json: --config out\/best\.json\)\n/,
   );
   assert.match(text, /walk-forward out of sample: net .*, Sharpe n\/a \(needs ≥ 1 day, have 45 s of test windows\)/);
+  assert.not.match(text, /caution/, 'the pick ranks 8th of 36 and made money out of sample');
+  // the last fold's pick is below the kept ranks and lost out of sample: said before anyone trades it
+  const worst = printed(
+    {},
+    {
+      trials: 36,
+      scored: 36,
+      toNs: String(90e9),
+      ranked,
+      chosen: { id: 30, why: 'picked on the last walk-forward train window', params: { threshold: 0.5, confirm: 4 } },
+      walkForward: { folds: [fold(0), fold(1), fold(2)], outOfSample: { netQuote: -0.1347, sharpe: -3, periods: 45 } },
+    },
+    ['threshold', 'confirm'],
+  );
+  assert.match(
+    worst,
+    /\ncaution: the walk-forward choice \(trial 30, the last fold's pick\) ranks below the top 20 of 36 on the whole data and lost 0\.1347 USDT out of sample: check it before trading it\n/,
+  );
 });
 
 test.run();
