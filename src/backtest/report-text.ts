@@ -6,7 +6,7 @@ import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, typ
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
-import { NA, NONE, count, duration as humanDuration, fixed, money, percent, plural, shareOf } from '../format/numbers';
+import { NA, NONE, count, duration as humanDuration, fixed, groupThousands, money, percent, plural, shareOf } from '../format/numbers';
 
 export interface Row {
   label: string;
@@ -164,7 +164,7 @@ function costsSection(m: Metrics, q: string): Section {
           quote(x.receivedQuote),
           q,
           `${x.positionLot === 0 ? 'flat' : `${x.positionLot > 0 ? 'long' : 'short'} ${plural(Math.abs(x.positionLot), 'lot')}`}, rate ${x.rate}${
-            x.mark ? `, mark ${x.mark}` : f.source === 'recorded' ? ', no mark recorded before it: the mid' : ', at the mid'
+            x.mark ? `, mark ${groupThousands(x.mark)}` : f.source === 'recorded' ? ', no mark recorded before it: the mid' : ', at the mid'
           }${x.receivedExact && x.positionLot !== 0 ? ` (exactly ${x.receivedExact})` : ''}`,
         ),
       ),
@@ -286,7 +286,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     x !== null && enough(MIN_DAYS_PER_DAY)
       ? row(label, f(x), unit)
       : row(label, NA, '', `needs ≥ ${humanDuration(MIN_DAYS_PER_DAY * 86_400e9)} of data, have ${have}`);
-  const feeShare = shareOf(pnl.feesQuote, pnl.grossQuote);
+  // net rebates (fees below 0) are shown as what they are, not as a negative share of fees
+  const rebated = pnl.feesQuote !== null && pnl.feesQuote < 0;
+  const feeShare = shareOf(rebated ? -pnl.feesQuote! : pnl.feesQuote, pnl.grossQuote);
   const sections: Section[] = [
     {
       title: 'Run',
@@ -335,10 +337,10 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('net', quote(pnl.netQuote), q, 'gross − fees + funding'),
         row('closed round trips, gross', quote(pnl.closedGrossQuote), q),
         row(
-          'fee share of gross',
+          rebated ? 'rebate share of gross' : 'fee share of gross',
           feeShare.value,
           feeShare.value === 'n/a' || feeShare.value === NONE ? '' : '%',
-          feeShare.note ? 'gross P&L is about 0' : undefined,
+          feeShare.note ? 'gross P&L is about 0' : rebated ? 'rebates received net of fees, against the gross' : undefined,
         ),
       ],
     },
@@ -466,6 +468,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
   sections.push({
     title: 'Settings (simulated venue)',
     rows: Object.entries(m.settings).map(([k, v]) => {
+      // no funding at all (no ticker, no --funding): said as Costs says it, not as a rate of 0
+      if (k === 'fundingRate' && v === 0 && m.costs.funding.source === 'none')
+        return row('funding', NONE, '', 'no ticker recorded (--funding R charges a flat rate)');
       const s = SETTINGS[k];
       const text = v === null ? NONE : /Ns$/.test(k) && typeof v === 'number' ? duration(v) : String(v);
       return s ? row(s.label, text, '', s.note) : row(k, text);

@@ -248,6 +248,20 @@ test('text: fee share is n/a when the gross P&L is about zero', () => {
   assert.match(out, /fee share of gross +n\/a +gross P&L is about 0/);
 });
 
+test('text: net rebates read as a rebate share; no funding at all reads as none in the settings, as in Costs', () => {
+  const t = run(600);
+  for (const f of t.fills) f.feeQuote = -Math.abs(f.feeQuote) - 1e-4; // a maker rebate on every fill
+  t.settings.fundingRate = 0; // no --funding, no ticker
+  const m = computeMetrics(t);
+  assert.ok(m.pnl.feesQuote! < 0);
+  const out = formatReport(m);
+  assert.match(out, /\n {2}rebate share of gross +[\d,.]+ +% +rebates received net of fees, against the gross\n/);
+  assert.not.match(out, /fee share of gross +-/);
+  assert.is(m.costs.funding.source, 'none');
+  assert.match(out, /\n {2}funding +– +no ticker recorded \(--funding R charges a flat rate\)\n/);
+  assert.not.match(out, /funding rate +0/);
+});
+
 // ---- HTML ----------------------------------------------------------------------------------------------------------
 
 test('HTML: one self-contained file with six SVG charts and no external references', () => {
