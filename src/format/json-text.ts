@@ -9,19 +9,114 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-/** Where JSON.parse stopped: "at position N" (Node 20) or "(line L column C)" (later Nodes); null when it does not say. */
-function errorOffset(text: string, message: string): number | null {
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) {
-    const lines = text.split('\n');
-    let off = 0;
-    for (let i = 0; i < Number(lc[1]) - 1 && i < lines.length; i++) off += lines[i].length + 1;
-    return off + Number(lc[2]) - 1;
+/**
+ * The first syntax error of a text JSON.parse refused: its offset and what is wrong, in words. V8 gives a position
+ * for some errors only ("Unexpected token ']', …" has none and quotes the text instead), so the text is walked here.
+ */
+export function jsonSyntaxError(text: string): { offset: number; what: string } | null {
+  let p = 0;
+  const n = text.length;
+  class Stop {
+    constructor(
+      readonly offset: number,
+      readonly what: string,
+    ) {}
   }
-  const pos = /at position (\d+)/.exec(message);
-  if (pos) return Number(pos[1]);
-  if (/Unexpected end of JSON input/.test(message)) return text.length;
-  return null;
+  const ws = () => {
+    while (p < n && (text[p] === ' ' || text[p] === '\t' || text[p] === '\n' || text[p] === '\r')) p++;
+  };
+  const shown = (c: string) => (c === '\n' || c === '\r' ? 'a line break' : c === '"' ? 'a "' : `"${c}"`);
+  const unexpected = (expected: string): never => {
+    if (p >= n) throw new Stop(p, `the text ends where ${expected} should follow`);
+    const comma = expected.startsWith('","') && /["{[\d\-tfn]/.test(text[p]) ? ' (a missing comma?)' : '';
+    throw new Stop(p, `${shown(text[p])} where ${expected} should be${comma}`);
+  };
+  const str = () => {
+    p++;
+    for (;;) {
+      if (p >= n) throw new Stop(p, 'a string is not closed (a missing ")');
+      const c = text.charCodeAt(p);
+      if (c === 0x22) break;
+      if (c < 0x20) throw new Stop(p, `${shown(text[p])} inside a string (a missing " or an unescaped control character)`);
+      if (c === 0x5c) {
+        const e = text[p + 1];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(p + 2, p + 6))) throw new Stop(p, 'a \\u escape needs four hex digits');
+          p += 6;
+          continue;
+        }
+        if (e === undefined || !'"\\/bfnrt'.includes(e)) throw new Stop(p, `${e === undefined ? 'a \\' : `\\${e}`} is not a JSON escape`);
+        p += 2;
+        continue;
+      }
+      p++;
+    }
+    p++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[p];
+    if (c === '{') return container('}', true);
+    if (c === '[') return container(']', false);
+    if (c === '"') return str();
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(p, p + 400));
+    if (m && m[0] !== '' && m[0] !== '-') {
+      p += m[0].length;
+      return;
+    }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, p)) {
+        p += word.length;
+        return;
+      }
+    }
+    if (c === "'") throw new Stop(p, 'a string in single quotes: JSON needs double quotes');
+    const word = /^[A-Za-z_][\w.]*/.exec(text.slice(p, p + 40));
+    if (word) throw new Stop(p, `${word[0]} is not a JSON value (a string needs double quotes; true, false and null are lower case)`);
+    unexpected('a value');
+  };
+  const container = (close: string, object: boolean): void => {
+    p++;
+    ws();
+    if (text[p] === close) {
+      p++;
+      return;
+    }
+    for (;;) {
+      ws();
+      if (object) {
+        if (text[p] === close) throw new Stop(p, `a comma before ${JSON.stringify(close)}: JSON allows no trailing comma`);
+        if (text[p] !== '"') {
+          if (text[p] === "'") throw new Stop(p, 'a key in single quotes: JSON needs double quotes');
+          unexpected('a key in double quotes');
+        }
+        str();
+        ws();
+        if (text[p] !== ':') unexpected('":"');
+        p++;
+      } else if (text[p] === close) throw new Stop(p, `a comma before ${JSON.stringify(close)}: JSON allows no trailing comma`);
+      value();
+      ws();
+      if (text[p] === ',') {
+        p++;
+        continue;
+      }
+      if (text[p] === close) {
+        p++;
+        return;
+      }
+      unexpected(`"," or ${JSON.stringify(close)}`);
+    }
+  };
+  try {
+    value();
+    ws();
+    if (p < n) throw new Stop(p, `${shown(text[p])} after the end of the JSON value`);
+    return null;
+  } catch (err) {
+    if (err instanceof Stop) return { offset: err.offset, what: err.what };
+    throw err;
+  }
 }
 
 /** Parses JSON text; a syntax error names `where`, the line and the column. */
@@ -29,15 +124,10 @@ export function parseJsonText(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
-    const off = errorOffset(text, message);
-    const reason = message
-      .replace(/\s*(in JSON )?at position \d+.*$/s, '')
-      .replace(/\s*\(line \d+ column \d+\)/, '')
-      .replace(/^JSON\.parse: /, '');
-    if (off === null) throw new Error(`${where} is not valid JSON: ${reason}`);
-    const { line, column } = lineColumn(text, off);
-    throw new Error(`${where}, line ${line}, column ${column}: not valid JSON: ${reason}`);
+    const found = jsonSyntaxError(text);
+    if (!found) throw new Error(`${where} is not valid JSON: ${(err as Error).message.replace(/\s*in JSON at position \d+$/, '')}`);
+    const { line, column } = lineColumn(text, found.offset);
+    throw new Error(`${where}, line ${line}, column ${column}: not valid JSON: ${found.what}`);
   }
 }
 

@@ -134,4 +134,24 @@ test('JSON errors: line and column from the parser position', () => {
   assert.equal(readJsonFile(file('ok.json', '{"a": 1}'), '--space').value, { a: 1 });
 });
 
+test('every JSON syntax error says line and column in words, never a raw snippet of the file', () => {
+  // V8 gives a position for some errors only; "Unexpected token ']', ..." quotes the text (several lines) instead
+  const cases: Array<[string, string]> = [
+    ['{\n  "s": ["1s",]\n}', 'line 2, column 14: not valid JSON: a comma before "]": JSON allows no trailing comma'],
+    ['{\n  "a": 1,\n}', 'line 3, column 1: not valid JSON: a comma before "}": JSON allows no trailing comma'],
+    [
+      '{"a": tru}',
+      'line 1, column 7: not valid JSON: tru is not a JSON value (a string needs double quotes; true, false and null are lower case)',
+    ],
+    ['{\n "a": 1\n "b": 2}', 'line 3, column 2: not valid JSON: a " where "," or "}" should be (a missing comma?)'],
+    ["{'a': 1}", 'line 1, column 2: not valid JSON: a key in single quotes: JSON needs double quotes'],
+    ['{"a": 1} x', 'line 1, column 10: not valid JSON: "x" after the end of the JSON value'],
+    ['', 'line 1, column 1: not valid JSON: the text ends where a value should follow'],
+  ];
+  for (const [text, message] of cases) {
+    const f = file('syntax.json', text);
+    fails(() => readJsonFile(f, '--space'), `--space ${f}, ${message}`);
+  }
+});
+
 test.run();
