@@ -3,13 +3,13 @@
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { ensureDir } from '../capture/files';
-import { fetchGrids, type InstType } from '../feed/instruments';
+import { fetchGrids, type InstrumentGrid, type InstType } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
 import { gridFromTickLot } from '../import/grid';
 import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
 import { ImportError } from '../import/record-sink';
 import { formatDuration } from '../optimize/folds';
-import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { asUsage, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { closest } from '../format/suggest';
 import { jsonLogs, logger } from '../log/logger';
 
@@ -174,6 +174,7 @@ export async function runImport(argv: string[]): Promise<number> {
   const positionals = parsed.positionals;
   const rollNs = BigInt(Math.round(values.roll * 1e6));
   const maxRows = values['max-rows'];
+  const flags = importFlags(kind, values);
   const root = resolve(values.out);
   try {
     ensureDir(root);
@@ -183,8 +184,6 @@ export async function runImport(argv: string[]): Promise<number> {
       `cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`,
     );
   }
-  if ((values.tick === undefined) !== (values.lot === undefined))
-    throw new Error('give --tick and --lot together (the price tick and the size step)');
 
   const log = logger('import');
   const controller = new AbortController();
@@ -211,21 +210,8 @@ export async function runImport(argv: string[]): Promise<number> {
   let summary: ImportSummary;
   try {
     if (kind === 'tardis') {
-      const instType = (values['inst-type'] ?? 'USDT-FUTURES').toUpperCase() as InstType;
-      const symbols = ((values.symbol as string[] | undefined) ?? []).map((s) => s.toUpperCase());
-      if (!symbols.length) throw new Error('import tardis needs --symbol (e.g. --symbol BTCUSDT): the symbols to import from the frames');
-      let grids;
-      if (values.tick !== undefined) {
-        if (symbols.length > 1)
-          throw new Error('--tick/--lot describe one symbol: import one symbol at a time, or use --rest-url for several');
-        grids = [gridFromTickLot(instType, symbols[0], values.tick, values.lot!)];
-      } else if (values['rest-url']) {
-        grids = await fetchGrids(values['rest-url'], instType, symbols);
-      } else {
-        throw new Error(
-          'import tardis needs the instrument grid: --tick and --lot as the exchange writes them (BTCUSDT futures: --tick 0.1 --lot 0.0001), or --rest-url https://api.bitget.com to read them',
-        );
-      }
+      const { instType, symbols } = flags;
+      const grids = flags.grids ?? (await fetchGrids(values['rest-url']!, instType, symbols));
       const bookChannel = values['book-channel'] ?? 'books';
       summary = await importTardis({
         ...common,
@@ -235,12 +221,10 @@ export async function runImport(argv: string[]): Promise<number> {
         bookChannel: bookChannel as BookChannel,
       });
     } else {
-      if (values.tick === undefined)
-        throw new Error("import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)");
       summary = await importTardisCsv({
         ...common,
         inputs: positionals,
-        tick: values.tick,
+        tick: values.tick!,
         lot: values.lot!,
         exchange: values.exchange,
         symbol: (values.symbol as string | undefined)?.trim(),
@@ -259,6 +243,41 @@ export async function runImport(argv: string[]): Promise<number> {
   if (tty) log.human('\n');
   console.log(values.json ? JSON.stringify(summary, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2) : formatSummary(summary, root));
   return summary.stopped ? 130 : 0;
+}
+
+/**
+ * The flags' values checked before anything is opened or written: a missing or malformed one is a usage error (exit
+ * 2), as on every command. The grids come from --tick/--lot here, or later from --rest-url (null).
+ */
+function importFlags(
+  kind: 'tardis' | 'tardis-csv',
+  values: { symbol?: string[] | string; 'inst-type'?: string; tick?: string; lot?: string; 'rest-url'?: string },
+): { instType: InstType; symbols: string[]; grids: InstrumentGrid[] | null } {
+  const help = ` (see ringbook import ${kind} --help)`;
+  if ((values.tick === undefined) !== (values.lot === undefined))
+    throw new UsageError(`give --tick and --lot together (the price tick and the size step)${help}`);
+  if (values.tick !== undefined) asUsage(() => gridFromTickLot('', '', values.tick!, values.lot!));
+  if (kind === 'tardis-csv') {
+    if (values.tick === undefined)
+      throw new UsageError(
+        `import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)${help}`,
+      );
+    return { instType: 'USDT-FUTURES', symbols: [], grids: null };
+  }
+  const instType = (values['inst-type'] ?? 'USDT-FUTURES').toUpperCase() as InstType;
+  const symbols = ((values.symbol as string[] | undefined) ?? []).map((s) => s.toUpperCase());
+  if (!symbols.length)
+    throw new UsageError(`import tardis needs --symbol (e.g. --symbol BTCUSDT): the symbols to import from the frames${help}`);
+  if (values.tick !== undefined) {
+    if (symbols.length > 1)
+      throw new UsageError(`--tick/--lot describe one symbol: import one symbol at a time, or use --rest-url for several${help}`);
+    return { instType, symbols, grids: [gridFromTickLot(instType, symbols[0], values.tick, values.lot!)] };
+  }
+  if (!values['rest-url'])
+    throw new UsageError(
+      `import tardis needs the instrument grid: --tick and --lot as the exchange writes them (BTCUSDT futures: --tick 0.1 --lot 0.0001), or --rest-url https://api.bitget.com to read them${help}`,
+    );
+  return { instType, symbols, grids: null };
 }
 
 function summaryHint(): string {

@@ -46,10 +46,29 @@ test('import tardis-csv of a book and trades pair', () => {
   );
 });
 
+test('a missing or malformed flag value is a usage error (exit 2) and writes nothing', () => {
+  const out = join(tmp('cli-usage'), 'out');
+  const usage = (args: string[], message: RegExp) => {
+    const r = spawnSync(process.execPath, [CLI, 'import', ...args, '--out', out], { encoding: 'utf8' });
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  };
+  usage(['tardis', V2, '--symbol', 'BTCUSDT', '--tick', 'abc', '--lot', '0.001'], /--tick "abc" is not a plain decimal \(e\.g\. 0\.1/);
+  usage(['tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0'], /--lot "0" must be above 0/);
+  usage(['tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1'], /give --tick and --lot together/);
+  usage(['tardis', V2, '--tick', '0.1', '--lot', '0.001'], /import tardis needs --symbol \(e\.g\. --symbol BTCUSDT\)/);
+  usage(['tardis', V2, '--symbol', 'BTCUSDT,ETHUSDT', '--tick', '0.1', '--lot', '0.001'], /--tick\/--lot describe one symbol/);
+  usage(['tardis-csv', BOOK_CSV, '--lot', '0.001'], /give --tick and --lot together/);
+  usage(['tardis-csv', BOOK_CSV], /import tardis-csv needs --tick and --lot/);
+  usage(['tardis-csv', BOOK_CSV, '--tick', '-1', '--lot', '0.001'], /--tick "-1" is not a plain decimal/);
+  usage(['tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--roll', '0'], /--roll must be longer than 0/);
+  assert.not.ok(existsSync(out), 'a bad flag stops the import before --out is made');
+});
+
 test('errors name what to fix: the line, the flag', () => {
   const out = tmp('cli-err');
   let r = spawnSync(process.execPath, [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--out', out], { encoding: 'utf8' });
-  assert.is(r.status, 1);
+  assert.is(r.status, 2, 'a missing value is a usage error');
   assert.match(r.stderr, /needs the instrument grid: --tick and --lot/);
   r = spawnSync(process.execPath, [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '1', '--lot', '0.001', '--out', out], {
     encoding: 'utf8',
