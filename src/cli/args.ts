@@ -1,8 +1,8 @@
 // One command-line grammar for every ringbook command: each command declares its flags once (name, type, default,
 // description) with two examples, and this wrapper around node:util parseArgs parses, checks and converts them, and
 // prints --help from the same declaration. So every command takes `--flag value` and `--flag=value`, one duration
-// syntax (500ms, 3s, 5m, 1h, 2d), `--symbol`/`--symbols` alike, and answers an unknown flag with the nearest known
-// one and a pointer to its help.
+// syntax (500ms, 3s, 5m, 1h, 2d), `--symbol`/`--symbols` alike, refuses a flag given twice (only a repeatable one
+// repeats), and answers an unknown flag with the nearest known one and a pointer to its help.
 import { parseArgs } from 'node:util';
 import { closest } from '../format/suggest';
 import { LOG_FORMATS, setLogFormat, type LogFormat } from '../log/logger';
@@ -194,6 +194,8 @@ export function parseCommand<S extends CommandSpec>(
     tokens: true,
   });
   const values: Record<string, unknown> = {};
+  // how each flag was given (spelling and value), to refuse a second one: which should win is a guess
+  const given = new Map<string, string>();
   const positionals: string[] = [];
   for (const t of tokens) {
     if (t.kind === 'positional') {
@@ -214,12 +216,16 @@ export function parseCommand<S extends CommandSpec>(
     const f = flags[name];
     if (f.type === 'boolean') {
       if (t.value !== undefined) throw new UsageError(`${t.rawName} takes no value (got "${t.value}")${hint}`);
+      if (given.has(name)) throw twice(given.get(name)!, t.rawName, f, hint);
+      given.set(name, t.rawName);
       values[name] = true;
       continue;
     }
     if (t.value === undefined || (!t.inlineValue && /^--[a-z]/.test(t.value) && byName.has(t.value.slice(2).split('=')[0]))) {
       throw new UsageError(`${t.rawName} needs a value${f.arg ? ` (${f.arg})` : ''}${hint}`);
     }
+    if (!f.multiple && given.has(name)) throw twice(given.get(name)!, `${t.rawName} ${t.value}`, f, hint);
+    given.set(name, `${t.rawName} ${t.value}`);
     const v = convert(spec, name, f, t.value);
     if (f.multiple) ((values[name] ??= []) as unknown[]).push(v);
     else values[name] = v;
@@ -247,6 +253,20 @@ export function parseCommand<S extends CommandSpec>(
   if (positionals.length < pos.min)
     throw new UsageError(`ringbook ${spec.name} needs ${pos.name}: ringbook ${spec.name} ${spec.usage}${hint}`);
   return { values: values as Values<S['flags']>, positionals };
+}
+
+/**
+ * A flag given a second time, under its name or an alias (--symbol A --symbols B): refused, since either could be
+ * meant. Only flags declared `multiple` repeat; a list flag takes its items in one value.
+ */
+function twice(first: string, second: string, f: Flag, hint: string): UsageError {
+  const one =
+    f.type === 'list' || f.arg?.includes(',')
+      ? `give one list: ${second.split(' ')[0]} ${[first, second].map((g) => g.slice(g.indexOf(' ') + 1)).join(',')}`
+      : 'give it once';
+  const [a, b] = [first.split(' ')[0], second.split(' ')[0]];
+  const alias = a === b ? '' : ` (${b} is another name for ${a})`;
+  return new UsageError(`${second}: ${first} was given already${alias}: ${one}${hint}`);
 }
 
 const WIDTH = 100;

@@ -99,6 +99,21 @@ test('mistakes name the flag, the nearest known one and the help', () => {
   fails(() => parse('a', 'b'), 'unexpected argument "b": ringbook try takes one input (see ringbook try --help)', UsageError);
 });
 
+test('a flag given twice, under its name or an alias, is refused: which one was meant is a guess', () => {
+  fails(
+    () => parse('data/', '--symbol', 'BTCUSDT', '--symbols', 'ETHUSDT'),
+    '--symbols ETHUSDT: --symbol BTCUSDT was given already (--symbols is another name for --symbol): give one list: --symbols BTCUSDT,ETHUSDT (see ringbook try --help)',
+    UsageError,
+  );
+  fails(
+    () => parse('data/', '--queue', 'fifo', '--queue=lifo'),
+    '--queue lifo: --queue fifo was given already: give it once (see ringbook try --help)',
+    UsageError,
+  );
+  fails(() => parse('data/', '--json', '--json'), '--json: --json was given already: give it once (see ringbook try --help)', UsageError);
+  assert.equal(parse('data/', '--set', 'a=1', '--set', 'a=2').values.set, ['a=1', 'a=2'], 'a repeatable flag repeats');
+});
+
 test('--help and -h print flags with defaults, and two examples', () => {
   let printed = '';
   assert.is(
