@@ -11,6 +11,7 @@ import { ImportError } from '../import/record-sink';
 import { formatDuration } from '../optimize/folds';
 import { asUsage, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { closest } from '../format/suggest';
+import { count, plural } from '../format/numbers';
 import { jsonLogs, logger } from '../log/logger';
 
 const COMMON = {
@@ -285,7 +286,6 @@ function summaryHint(): string {
 }
 
 const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
-const count = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)} k` : String(Math.round(n)));
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
 
 export function progressLine(p: ImportProgress): string {
@@ -300,14 +300,22 @@ export function progressLine(p: ImportProgress): string {
     share = `[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${(f * 100).toFixed(0).padStart(3)}% of ${mb(p.bytesTotal)} · `;
     if (f > 0.01 && f < 1 && p.inputs === 1) eta = ` · ${formatDuration(BigInt(Math.round(secs / f - secs)) * 1_000_000_000n)} left`;
   }
-  return `  ${which}${share}${count(p.rows)} rows · ${count(rate)} rows/s${eta}`;
+  return `  ${which}${share}${plural(p.rows, 'row')} · ${count(rate)} rows/s${eta}`;
+}
+
+/** What the checksum check did, claiming only what the counts show. */
+function checksumText(k: { ok: number; failed: number; checked: boolean }, bookMessages: number): string {
+  if (!k.checked) return 'not checked (--no-checksum)';
+  if (bookMessages === 0) return 'none to check (no book frames)';
+  const counts = `${count(k.ok)} verified, ${count(k.failed)} failed`;
+  return k.ok + k.failed === 0 ? `${counts} (the book frames carry none: Bitget futures books stopped sending them)` : counts;
 }
 
 export function formatSummary(s: ImportSummary, root: string): string {
   const secs = s.elapsedMs / 1000;
   const out: string[] = [];
   out.push(
-    `${s.stopped ? 'stopped' : 'imported'}: ${count(s.rows)} rows in ${s.files.length} file(s) under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${count(s.lines)} input lines, ${mb(s.bytes)})`,
+    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${mb(s.bytes)})`,
   );
   for (const sym of s.symbols) {
     const span =
@@ -320,11 +328,9 @@ export function formatSummary(s: ImportSummary, root: string): string {
   if (f) {
     const c = f.feed;
     out.push(
-      `  frames: ${count(c.bookMessages)} book, ${count(c.tradeMessages)} trade${f.v3Frames ? ` (${count(f.v3Frames)} in Bitget's v3 format)` : ''}; ${c.snapshots} snapshots, ${c.gaps} seq gaps, ${c.stale} stale, ${f.disconnectLines} disconnects, ${c.resyncs} resyncs; updates waiting for a snapshot ${c.beforeSnapshot}`,
+      `  frames: ${count(c.bookMessages)} book, ${count(c.tradeMessages)} trade${f.v3Frames ? ` (${count(f.v3Frames)} in Bitget's v3 format)` : ''}; ${plural(c.snapshots, 'snapshot')}, ${plural(c.gaps, 'seq gap')}, ${count(c.stale)} stale, ${plural(f.disconnectLines, 'disconnect')}, ${plural(c.resyncs, 'resync')}; updates waiting for a snapshot ${count(c.beforeSnapshot)}`,
     );
-    out.push(
-      `  checksums: ${f.checksums.ok} verified, ${f.checksums.failed} failed${f.checksums.ok + f.checksums.failed === 0 ? ' (the frames carry none: Bitget futures books stopped sending them)' : ''}; duplicate trades skipped ${c.duplicateTrades}`,
-    );
+    out.push(`  checksums: ${checksumText(f.checksums, c.bookMessages)}; duplicate trades skipped ${count(c.duplicateTrades)}`);
     if (f.skipped.length)
       out.push(
         `  skipped (not imported): ${f.skipped
@@ -336,7 +342,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
   }
   for (const c of s.csv ?? [])
     out.push(
-      `  ${c.kind}: ${count(c.lines - 1)} rows${c.skippedBeforeSnapshot ? `, ${c.skippedBeforeSnapshot} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${c.skippedOtherSymbols} of other symbols skipped` : ''} (${c.input})`,
+      `  ${c.kind}: ${plural(c.lines - 1, 'row')}${c.skippedBeforeSnapshot ? `, ${count(c.skippedBeforeSnapshot)} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${count(c.skippedOtherSymbols)} of other symbols skipped` : ''} (${c.input})`,
     );
   if (s.feedLatency)
     out.push(
@@ -344,7 +350,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
     );
   if (s.strangers.length)
     out.push(
-      `  WARNING: ${s.strangers.length} file(s) this import did not write overlap its time range (an earlier import with other --roll/--max-rows, or a recording), e.g. ${s.strangers[0]}: remove them or import into a fresh --out, or both will be replayed`,
+      `  WARNING: ${plural(s.strangers.length, 'file')} this import did not write ${s.strangers.length === 1 ? 'overlaps' : 'overlap'} its time range (an earlier import with other --roll/--max-rows, or a recording), e.g. ${s.strangers[0]}: remove them or import into a fresh --out, or both will be replayed`,
     );
   if (s.stopped) out.push('  only finished files were kept; run the same command again to finish (the same input gives the same files)');
   return out.join('\n');

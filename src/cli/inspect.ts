@@ -42,7 +42,7 @@ function renderTicker(t: TickerReport): string[] {
     ? `${plural(t.settlements.length, 'settlement')} in the market data's span (${shown.join(', ')})`
     : "no settlement in the market data's span";
   return [
-    `ticker ${t.stream}: ${plural(t.files, 'file')}, ${count(t.rows)} rows over ${span(t.firstExchTs, t.lastExchTs)}`,
+    `ticker ${t.stream}: ${plural(t.files, 'file')}, ${plural(t.rows, 'row')} over ${span(t.firstExchTs, t.lastExchTs)}`,
     `  funding        ${funding}${t.next ? `; next ${utcText(t.next.atNs)} at ${t.next.rate}` : ''}`,
     `  mark price     ${t.mark ? `${t.mark.low} – ${t.mark.high}` : 'none published'}`,
   ];
@@ -71,7 +71,7 @@ function renderOrders(o: OrdersReport): string[] {
     .map(([k, v]) => `${EVENT_WORDS[k] ?? k} ${count(v)}`)
     .join(', ');
   return [
-    `own orders ${o.stream}: ${plural(o.files, 'file')}, ${count(o.records)} records over ${span(o.firstLocalTs, o.lastLocalTs)}`,
+    `own orders ${o.stream}: ${plural(o.files, 'file')}, ${plural(o.records, 'record')} over ${span(o.firstLocalTs, o.lastLocalTs)}`,
     `  by event       ${events || 'none'}`,
   ];
 }
@@ -84,7 +84,7 @@ export function renderReport(
 ): string {
   const out: string[] = [];
   for (const r of rs) {
-    out.push(`${r.stream}: ${plural(r.files, 'file')}, ${count(r.rows)} rows over ${duration(r.spanSeconds * 1e9)}`);
+    out.push(`${r.stream}: ${plural(r.files, 'file')}, ${plural(r.rows, 'row')} over ${duration(r.spanSeconds * 1e9)}`);
     out.push(
       `  rows by kind   ${Object.entries(r.byKind)
         .map(([k, v]) => `${k} ${count(v)}`)

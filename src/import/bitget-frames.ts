@@ -11,6 +11,7 @@ import { cmp64 } from '../feed/continuity';
 import { IsoTime } from './iso-time';
 import { ImportError, type RecordSink } from './record-sink';
 import { decimalWhy } from './grid';
+import { Kind, R } from '../core/record';
 
 /** The line's time, set before the feed reads the clock. */
 class LineClock implements LocalClock {
@@ -59,11 +60,14 @@ export class TardisFrames {
   private lastHi = 0;
   private lastLo = 0;
   private prevDisconnect = false;
+  /** Instruments no market record has reached yet: a status of theirs (a disconnect before their first frame) is dropped. */
+  private readonly unseen: Set<number>;
 
   constructor(
     readonly core: Core,
     private readonly o: FramesOptions,
   ) {
+    this.unseen = new Set(o.instruments.map((fi) => fi.inst));
     this.engine = new Engine(core, 64, { control: true });
     for (const fi of o.instruments) this.engine.addInstrument(fi.inst, { ...fi.grid, levelsPerSide: 8192 }).configure({});
     this.market = new Ring(core, core.ringOffset('market'));
@@ -177,9 +181,30 @@ export class TardisFrames {
       if (n === 0) break;
       const first = cap.tail & (cap.capacity - 1);
       const run = Math.min(n, cap.capacity - first);
-      this.o.sink.records(this.core.words, cap.slot(cap.tail) >> 2, run);
+      if (this.unseen.size) this.beforeFirst(this.core.words, cap.slot(cap.tail) >> 2, run);
+      else this.o.sink.records(this.core.words, cap.slot(cap.tail) >> 2, run);
       cap.release(run);
     }
+  }
+
+  /**
+   * `n` records to the sink without the statuses of instruments that have had no market record yet: a disconnect
+   * before a symbol's first frame says nothing about its book (there is none yet), and written alone it would make a
+   * recording of a symbol the input does not hold.
+   */
+  private beforeFirst(words: Int32Array, at: number, n: number): void {
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const p = at + i * 16;
+      const inst = words[p + (R.inst >> 2)];
+      if (!this.unseen.has(inst)) continue;
+      if ((words[p] & 0xff) !== Kind.status) this.unseen.delete(inst);
+      else {
+        if (i > from) this.o.sink.records(words, at + from * 16, i - from);
+        from = i + 1;
+      }
+    }
+    if (n > from) this.o.sink.records(words, at + from * 16, n - from);
   }
 
   /** Checksums verified and failed, summed over the instruments. */

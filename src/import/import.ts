@@ -12,6 +12,8 @@ import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
 import { isUrl, openFile, openInput, type Input } from './input';
 import { venueOf } from './venue';
+import { noRecordingOf, symbolList } from '../format/symbols';
+import { plural } from '../format/numbers';
 
 export interface ImportProgress {
   input: string;
@@ -51,7 +53,8 @@ export interface ImportSummary {
   symbols: Array<{ symbol: string; instType: string; firstNs: bigint; lastNs: bigint }>;
   frames?: {
     feed: FeedCounters;
-    checksums: { ok: number; failed: number };
+    /** `checked`: false under --no-checksum. */
+    checksums: { ok: number; failed: number; checked: boolean };
     disconnectLines: number;
     v3Frames: number;
     skipped: Array<[string, number]>;
@@ -143,6 +146,10 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
   if (stopped) await files.stop();
   else await files.finish();
   const c = frames.counters;
+  if (!stopped) {
+    const missing = o.grids.filter((_, inst) => files.span(inst).firstNs < 0n);
+    if (missing.length) throw new Error(notInInput(o, missing, c.skipped, files.rows));
+  }
   return {
     files: files.written,
     rows: files.rows,
@@ -155,12 +162,49 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
     symbols: o.grids.map((g, inst) => ({ symbol: g.symbol, instType: g.instType, ...files.span(inst) })),
     frames: {
       feed: frames.session.counters,
-      checksums: frames.checksums(),
+      checksums: { ...frames.checksums(), checked: o.verifyChecksum !== false },
       disconnectLines: c.disconnectLines,
       v3Frames: c.v3Frames,
       skipped: [...c.skipped.entries()].sort((a, b) => b[1] - a[1]),
     },
   };
+}
+
+/**
+ * "no recording of XRPUSDT in the input (found BTCUSDT, ETHUSDT)": symbols asked for that the input has no frame of,
+ * and those it holds (from the pushes skipped), as `backtest` says it of a recording.
+ */
+function notInInput(o: TardisOptions, missing: InstrumentGrid[], skipped: Map<string, number>, rows: number): string {
+  const instType = missing[0].instType;
+  const book = o.bookChannel ?? 'books';
+  const held = new Set<string>();
+  let otherType = false;
+  for (const key of skipped.keys()) {
+    const [type, symbol] = key.split('|');
+    if (!symbol) continue;
+    otherType ||= type !== instType;
+    held.add(type === instType ? symbol : `${type} ${symbol}`);
+  }
+  const written = o.grids.filter((g) => !missing.includes(g)).map((g) => g.symbol);
+  for (const s of written) held.add(s);
+  const where = o.inputs.length === 1 ? ` in ${o.inputs[0]}` : ` in the ${o.inputs.length} inputs`;
+  const then = written.length
+    ? `; ${written.join(', ')} ${written.length === 1 ? 'was' : 'were'} imported (${plural(rows, 'row')})`
+    : '; nothing was written';
+  // a symbol the input has on other channels only (books15 where books is imported, its ticker)
+  const others = missing.map((g) => [...skipped].filter(([k]) => k.startsWith(`${g.instType}|${g.symbol}|`)));
+  if (others.some((x) => x.length)) {
+    const books = others.flat().find(([k]) => /\|books\d*$/.test(k));
+    const hint = books ? `give --book-channel ${books[0].split('|')[2]}` : 'check --symbol';
+    const what = missing.map(
+      (g, i) =>
+        `${g.symbol}${where} has ${others[i].length ? others[i].map(([k, n]) => `${k.split('|')[2]} ×${n}`).join(', ') : 'no push'}`,
+    );
+    return `no ${book} or trade push of ${missing.map((g) => g.symbol).join(', ')}: ${what.join('; ')}${then}: ${hint}`;
+  }
+  const found = held.size ? symbolList(held) : 'no book or trade push of any symbol';
+  const names = missing.map((g) => `${otherType ? `${instType} ` : ''}${g.symbol}`);
+  return `${noRecordingOf(names, found, where)}${then}: check --symbol${otherType ? ' and --inst-type' : ''}`;
 }
 
 export interface CsvOptions extends CommonOptions {

@@ -15,6 +15,7 @@ import { CsvStream, mergeByLocalTime } from './tardis-csv';
 import { LineSplitter } from './lines';
 import { gridFromDecimals } from './grid';
 import { venueOf } from './venue';
+import { plural } from '../format/numbers';
 import { ImportError, type RecordSink } from './record-sink';
 
 export interface PageImport {
@@ -196,8 +197,8 @@ async function frames(module: WebAssembly.Module, dropped: Dropped[], progress: 
       const c = f.session.counters;
       const skipped = [...f.counters.skipped.keys()].map((k) => k.split('|')[1]).filter((s) => s !== first.symbol);
       const note =
-        `${first.instType} ${first.symbol} from ${dropped.length} file(s): grid inferred from the data (tick ${grid.tickSize}, lot ${grid.lotSize}); ` +
-        `${c.snapshots} snapshots, ${c.gaps} gaps, ${f.counters.disconnectLines} disconnects` +
+        `${first.instType} ${first.symbol} from ${plural(dropped.length, 'file')}: grid inferred from the data (tick ${grid.tickSize}, lot ${grid.lotSize}); ` +
+        `${plural(c.snapshots, 'snapshot')}, ${plural(c.gaps, 'gap')}, ${plural(f.counters.disconnectLines, 'disconnect')}` +
         (skipped.length ? `; other symbols skipped (${[...new Set(skipped)].join(', ')})` : '');
       return result(gather, grid, 'bitget', first.instType, note);
     } catch (err) {
@@ -256,7 +257,7 @@ async function csv(module: WebAssembly.Module, dropped: Dropped[], progress: (n:
       const skipped = streams.reduce((a, s) => a + s.skippedOtherSymbols, 0);
       const note =
         `${exchange} ${symbol}: grid inferred from the data (tick ${grid.tickSize}, lot ${grid.lotSize})` +
-        (skipped ? `; ${skipped} rows of other symbols skipped` : '');
+        (skipped ? `; ${plural(skipped, 'row')} of other symbols skipped` : '');
       return result(gather, grid, where.venue, where.instType, note);
     } catch (err) {
       const g = err instanceof ImportError ? err.grid : undefined;

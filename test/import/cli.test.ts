@@ -8,6 +8,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNdjson } from '../../bench/tardis-input';
 import { BOOK_CSV, TRADES_CSV, V2, tmp } from './helpers';
+import { formatSummary, progressLine } from '../../src/cli/import';
+import type { ImportSummary } from '../../src/import/import';
 // the backtest bench's obi-ofi: trades often on generated books
 import { BENCH_STRATEGY as STRATEGY } from '../../bench/strategy-sets';
 
@@ -23,8 +25,8 @@ function files(d: string): string[] {
 test('import tardis prints what it did; --json has the same counts', () => {
   const out = tmp('cli-v2');
   const text = ringbook('import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', out);
-  assert.match(text, /^imported: 177 rows in 1 file\(s\) under /);
-  assert.match(text, /3 snapshots, 1 seq gaps, 0 stale, 1 disconnects, 2 resyncs/);
+  assert.match(text, /^imported: 177 rows in 1 file under [^\n]* \([\d,]+ rows\/s; 53 input lines, /);
+  assert.match(text, /3 snapshots, 1 seq gap, 0 stale, 1 disconnect, 2 resyncs/);
   assert.match(text, /checksums: 26 verified, 1 failed/);
   assert.match(text, /skipped \(not imported\): USDT-FUTURES ETHUSDT books ×1, USDT-FUTURES BTCUSDT ticker ×1/);
   assert.match(text, /feed latency \(Tardis's collector, local − exchange\): p1 [\d.]+ ms/);
@@ -34,10 +36,57 @@ test('import tardis prints what it did; --json has the same counts', () => {
   assert.equal(j.strangers, [], 'a second import over its own files: nothing foreign in the way');
 });
 
+test('import tardis of a symbol the file does not hold: exit 1, the symbols it holds, nothing written', () => {
+  const out = join(tmp('cli-xrp'), 'out');
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis', V2, '--symbol', 'XRPUSDT', '--tick', '0.1', '--lot', '0.0001', '--out', out],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.is(r.status, 1);
+  assert.is(r.stdout, '', 'no summary claiming an import');
+  assert.match(r.stderr, /no recording of XRPUSDT in \S+bitget-futures_v2_BTCUSDT\.ndjson \(found BTCUSDT, ETHUSDT\); nothing was written/);
+  assert.equal(files(out), []);
+});
+
+test('the summary: plurals, thousands separators, and a checksum clause that claims only what the counts show', () => {
+  const feed = { bookMessages: 1, tradeMessages: 1, snapshots: 1, gaps: 1, stale: 0, resyncs: 1, beforeSnapshot: 0, duplicateTrades: 0 };
+  const summary = (rows: number, checksums: { ok: number; failed: number; checked: boolean }, bookMessages = 1) =>
+    ({
+      files: [{}],
+      rows,
+      stopped: false,
+      elapsedMs: 1000,
+      lines: 1,
+      bytes: 10,
+      feedLatency: null,
+      strangers: ['x.parquet'],
+      symbols: [],
+      frames: { feed: { ...feed, bookMessages }, checksums, disconnectLines: 1, v3Frames: 0, skipped: [] },
+    }) as unknown as ImportSummary;
+  const one = formatSummary(summary(1, { ok: 0, failed: 0, checked: true }), '/d');
+  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, /);
+  assert.match(one, /1 snapshot, 1 seq gap, 0 stale, 1 disconnect, 1 resync;/);
+  assert.match(one, /checksums: 0 verified, 0 failed \(the book frames carry none: Bitget futures books stopped sending them\)/);
+  assert.match(one, /WARNING: 1 file this import did not write overlaps its time range/);
+  assert.match(
+    formatSummary(summary(1503, { ok: 1503, failed: 0, checked: true }), '/d'),
+    /^imported: 1,503 rows in 1 file under \/d in 1\.0 s \(1,503 rows\/s;/,
+  );
+  assert.match(formatSummary(summary(1, { ok: 0, failed: 0, checked: false }), '/d'), /checksums: not checked \(--no-checksum\);/);
+  assert.match(formatSummary(summary(1, { ok: 0, failed: 0, checked: true }, 0), '/d'), /checksums: none to check \(no book frames\);/);
+  assert.match(
+    progressLine({ input: 'x', index: 0, inputs: 1, bytesRead: 0, bytesTotal: null, rows: 12_345, elapsedMs: 1000 }),
+    /12,345 rows · 12,345 rows\/s/,
+  );
+});
+
 test('import tardis-csv of a book and trades pair', () => {
   const out = tmp('cli-csv');
   const text = ringbook('import', 'tardis-csv', BOOK_CSV, TRADES_CSV, '--tick', '0.1', '--lot', '0.001', '--out', out);
-  assert.match(text, /^imported: 92 rows in 1 file\(s\)/);
+  assert.match(text, /^imported: 92 rows in 1 file under /);
   assert.match(text, /incremental_book_L2: 83 rows, 2 before the first snapshot skipped/);
   assert.match(text, /trades: 9 rows/);
   assert.equal(
@@ -132,7 +181,7 @@ test('imported Tardis data backtests: the strategy trades, every record is repla
   );
   assert.is(m.run.events, j.rows, 'every imported record replayed');
   const shifted = JSON.parse(ringbook('backtest', out, ...set, '--feed-latency-shift', '-50ms', '--json'));
-  assert.is(shifted.settings.feedLatencyShift, '-50ms');
+  assert.is(shifted.settings.feedLatencyShift, '-50 ms', 'a duration as the settings write them');
   assert.ok(shifted.settings.clampedLocal > m.settings.clampedLocal, "moved 50 ms earlier, local stamps fall before the exchange's");
   const csvOut = join(dir, 'csv');
   ringbook('import', 'tardis-csv', BOOK_CSV, TRADES_CSV, '--tick', '0.1', '--lot', '0.001', '--out', csvOut);

@@ -263,6 +263,40 @@ test('a stopped import leaves only finished files, each the same as the whole im
   }
 });
 
+/** The message `p` rejects with. */
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return assert.unreachable('expected an error') as never;
+}
+
+test('a symbol the input does not hold is an error naming those it holds, and writes nothing', async () => {
+  const xrp = gridFromTickLot('USDT-FUTURES', 'XRPUSDT', '0.1', '0.001');
+  const out = tmp('tardis-xrp');
+  // the fixture's disconnect (an empty line) used to be written as XRPUSDT's whole recording: one status record
+  assert.is(
+    await failure(run([V2], out, { grids: [xrp] })),
+    `no recording of XRPUSDT in ${V2} (found BTCUSDT, ETHUSDT); nothing was written: check --symbol`,
+  );
+  assert.not.ok(existsSync(join(out, 'venue=bitget')), 'nothing written');
+  // with one that is there: it is imported whole, and the error says so
+  const both = tmp('tardis-btc-xrp');
+  assert.is(
+    await failure(run([V2], both, { grids: [BTC, xrp] })),
+    `no recording of XRPUSDT in ${V2} (found BTCUSDT, ETHUSDT); BTCUSDT was imported (177 rows): check --symbol`,
+  );
+  assert.equal(readdirSync(join(both, 'venue=bitget/inst_type=USDT-FUTURES')), ['symbol=BTCUSDT']);
+  // asked under another instrument type: that is named too
+  const spot = gridFromTickLot('SPOT', 'BTCUSDT', '0.1', '0.001');
+  assert.is(
+    await failure(run([V2], tmp('tardis-spot'), { grids: [spot] })),
+    `no recording of SPOT BTCUSDT in ${V2} (found USDT-FUTURES BTCUSDT, USDT-FUTURES ETHUSDT); nothing was written: check --symbol and --inst-type`,
+  );
+});
+
 test('books15 (what Tardis kept of Bitget from 2024-11-07 to 2026-04-28): each push replaces the book', async () => {
   const dir = tmp('tardis-b15');
   const file = join(dir, 'b15.ndjson');
@@ -276,9 +310,12 @@ test('books15 (what Tardis kept of Bitget from 2024-11-07 to 2026-04-28): each p
       push(t + 100, '["94000.2","5"]', '["94000.4","1"],["94000.5","7"]'),
     ].join('\n')}\n`,
   );
-  const skipped = await run([file], join(dir, 'books'));
-  assert.is(skipped.rows, 0);
-  assert.equal(skipped.frames!.skipped, [['USDT-FUTURES|BTCUSDT|books15', 2]], 'not the default channel: counted, skipped');
+  // not the default channel: nothing imported, and the error says which channel the input has
+  assert.is(
+    await failure(run([file], join(dir, 'books'))),
+    `no books or trade push of BTCUSDT: BTCUSDT in ${file} has books15 ×2; nothing was written: give --book-channel books15`,
+  );
+  assert.not.ok(existsSync(join(dir, 'books', 'venue=bitget')), 'nothing written');
   const out = join(dir, 'b15');
   const s = await run([file], out, { bookChannel: 'books15' });
   assert.is(s.frames!.feed.bookMessages, 2);

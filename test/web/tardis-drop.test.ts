@@ -102,7 +102,7 @@ if (!existsSync(CHROMIUM)) {
     assert.is(s.recording!.lotSize, 0.001);
     assert.match(
       s.recording!.note ?? '',
-      /grid inferred from the data \(tick 0\.1, lot 0\.001\); 3 snapshots, 1 gaps, 1 disconnects; other symbols skipped \(ETHUSDT\)/,
+      /grid inferred from the data \(tick 0\.1, lot 0\.001\); 3 snapshots, 1 gap, 1 disconnect; other symbols skipped \(ETHUSDT\)/,
     );
     assert.equal(metricsOfCli(s.metrics as unknown as Record<string, unknown>), want);
   });
