@@ -12,7 +12,7 @@ import type { ResettableBacktestCore } from './setup';
 import type { LatencyModel } from './latency';
 import type { QueueModel } from './queue';
 import type { BacktestTrace } from './trace';
-import { shiftLocalTs } from './feed-shift';
+import { shiftLocalTs, shiftText } from './feed-shift';
 import { describeFunding, type FundingSource } from './funding';
 import { beatAt, type HangCells } from './hang-guard';
 
@@ -185,7 +185,7 @@ function finishRun(bt: Backtest, files: number, o: RunOptions, funding: FundingS
     files,
     ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
     ...(o.feeTier ? { feeTier: o.feeTier } : {}),
-    ...(o.feedShiftNs ? { feedLatencyShift: `${o.feedShiftNs / 1e6}ms` } : {}),
+    ...(o.feedShiftNs ? { feedLatencyShift: shiftText(o.feedShiftNs) } : {}),
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
   });
   // recorded funding replaces the flat rate in the settings, in words (a flat rate, or none, keeps fundingRate)

@@ -2,6 +2,8 @@
 // data received somewhere else (Tardis.dev's collectors, another host) reaches the strategy as late — or as early —
 // as it would where it trades. Everything downstream (signal delivery, the feed latency the latency model and the
 // stale-data limit observe) follows from the moved stamps.
+import { durationNs } from '../format/durations';
+import { UsageError } from '../cli/usage-error';
 
 const TWO32 = 4294967296;
 
@@ -18,14 +20,18 @@ export function shiftLocalTs(words: Int32Array, ptr: number, rows: number, shift
   }
 }
 
-const SIGNED = /^([+\-−]?)(\d+(?:\.\d+)?)(ns|us|µs|ms|s)$/;
-const UNIT: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
+const EXAMPLES = '-3ms, +1.5ms, 250us';
+const HOUR_NS = 3_600_000_000_000n;
 
-/** "-3ms", "+1.5ms", "250us" → ns; errors say what is expected. */
+/** "-3ms", "+1.5ms", "250us" (the command line's duration grammar, signed) → ns; errors say what is expected. */
 export function parseShift(text: string): number {
-  const m = SIGNED.exec(text.trim());
-  if (!m) throw new Error(`--feed-latency-shift "${text}" is not a signed duration (e.g. -3ms, +1.5ms, 250us)`);
-  const ns = Math.round(Number(m[2]) * UNIT[m[3]]);
-  if (ns > 3600e9) throw new Error(`--feed-latency-shift "${text}" is more than an hour: a feed latency shift is ms, not hours`);
-  return m[1] === '-' || m[1] === '−' ? -ns : ns;
+  const ns = durationNs('--feed-latency-shift', text, { signed: true, zero: true, examples: EXAMPLES });
+  if (ns > HOUR_NS || ns < -HOUR_NS)
+    throw new UsageError(`--feed-latency-shift "${text}" is more than an hour: a feed latency shift is ms, not hours (e.g. ${EXAMPLES})`);
+  return Number(ns);
+}
+
+/** A shift as the settings show it: exact, in ms, with the unit spaced as every duration ("-3 ms", "0.25 ms"). */
+export function shiftText(ns: number): string {
+  return `${ns / 1e6} ms`;
 }

@@ -1,6 +1,7 @@
 // Order latencies of the simulated venue (docs/signals.md §4.2): entry = local send → matching engine, response =
 // matching engine → local. Times are ns as doubles (absolute epoch ns lose nothing that matters to a latency).
 // Models only look at the past: the feed-derived one uses the feed latency of the last complete second.
+import { durationNs } from '../format/durations';
 
 export interface LatencyModel {
   readonly name: string;
@@ -97,13 +98,9 @@ export function interpolatedLatency(rows: RoundTrip[]): LatencyModel {
   return { name: `recorded:${r.length} round trips`, entry: (t) => at(t) / 2, response: (t) => at(t) / 2 };
 }
 
-const DUR = /^([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s)$/;
-const UNIT: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 };
-
+/** A part of --latency in the command line's duration grammar (0 allowed), as ns. */
 function duration(opt: string, text: string): number {
-  const m = DUR.exec(text.trim());
-  if (!m) throw new Error(`--latency ${opt}: "${text}" is not a duration (e.g. 5ms, 250us, 0.01s)`);
-  return Number(m[1]) * UNIT[m[2]];
+  return Number(durationNs(`--latency ${opt}:`, text, { zero: true, examples: '5ms, 250us, 0.01s' }));
 }
 
 /**

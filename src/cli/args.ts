@@ -5,6 +5,8 @@
 // repeats), and answers an unknown flag with the nearest known one and a pointer to its help.
 import { parseArgs } from 'node:util';
 import { closest } from '../format/suggest';
+import { DURATION_SYNTAX, DURATION_UNITS, durationNs } from '../format/durations';
+import { UsageError } from './usage-error';
 import { LOG_FORMATS, setLogFormat, type LogFormat } from '../log/logger';
 
 export type FlagType = 'string' | 'boolean' | 'int' | 'number' | 'duration' | 'list';
@@ -54,13 +56,7 @@ export interface CommandSpec {
   subcommands?: ReadonlyArray<readonly [string, string]>;
 }
 
-/** A mistake on the command line (unknown flag, bad value): exit code 2, and the message says what to type. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from './usage-error';
 
 /** `parse()`'s answer; an error it throws about a flag's value becomes a usage error (exit 2). */
 export function asUsage<T>(parse: () => T): T {
@@ -102,18 +98,11 @@ export const LOG_FORMAT_FLAG: Flag = {
   description: 'log lines as text for people, or json: one object per line (level, time, component, msg, fields)',
 };
 
-const UNITS_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000 };
-export const DURATION_SYNTAX = '500ms, 3s, 5m, 1h, 2d';
+export { DURATION_SYNTAX } from '../format/durations';
 
-/** "3s", "500ms", "5m", "1h", "2d" (a plain number is seconds) → milliseconds. Errors name the flag. */
+/** "3s", "500ms", "5m", "1h", "2d", "250us" (a plain number is seconds) → milliseconds. Errors name the flag. */
 export function parseDuration(flag: string, text: string, zero = false): number {
-  const t = text.trim();
-  if (/^-/.test(t)) throw new UsageError(`${flag} ${t}: a duration must be positive (e.g. ${DURATION_SYNTAX})`);
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?$/.exec(t);
-  if (!m) throw new UsageError(`${flag} "${text}" is not a duration (e.g. ${DURATION_SYNTAX}; a plain number is seconds)`);
-  const v = Number(m[1]) * UNITS_MS[m[2] ?? 's'];
-  if (!(v > 0) && !(zero && v === 0)) throw new UsageError(`${flag} must be longer than 0 (e.g. ${DURATION_SYNTAX})`);
-  return v;
+  return Number(durationNs(flag, text, { zero })) / 1e6;
 }
 
 /** The command line that shows a command's help. */
@@ -331,7 +320,8 @@ export function renderHelp(spec: CommandSpec): string {
   );
   options.push(`  ${'--help, -h'.padEnd(width)}  this text`);
   for (const [g, lines] of groups) out.push('', `${g}:`, ...lines);
-  if (entries.some(([, f]) => f.type === 'duration')) out.push('', `Durations: ${DURATION_SYNTAX} (a plain number is seconds).`);
+  if (entries.some(([, f]) => f.type === 'duration'))
+    out.push('', `Durations: ${DURATION_SYNTAX} (a plain number is seconds; units ${DURATION_UNITS}).`);
   out.push('', 'examples:');
   for (const [cmd, what] of spec.examples) out.push(`  ringbook ${cmd}`, `      ${what}`);
   if (spec.notes) out.push('', wrap(spec.notes));

@@ -7,11 +7,13 @@
 //   step         how far each fold moves (default: the test length, so test windows tile the data). It may not be
 //                shorter than test: overlapping test windows would count the same data twice out of sample;
 //   anchored     every train window starts at the data start and grows by step (default: rolling, fixed length).
-// Durations are a number and a unit: ms, s, m, h or d (1.5h, 10m, 3d). There is no embargo after the test window:
+// Durations as everywhere on the command line: a number and a unit, ns to d (1.5h, 10m, 3d), a plain number being
+// seconds (src/format/durations.ts). There is no embargo after the test window:
 // train data never follows test data here, which is the only case an embargo protects.
 //
 // All windows are half-open [from, to) in int64 ns on the local clock, like every timestamp in ringbook.
 import { duration as humanDuration } from '../format/numbers';
+import { durationNs } from '../format/durations';
 
 export interface WalkForwardSpec {
   trainNs: bigint;
@@ -69,14 +71,11 @@ export function parseFolds(text: string): WalkForwardSpec {
   }
   const dur = (key: string): bigint => {
     const v = got.get(key) as string;
-    const m = /^(\d+)(?:\.(\d+))?(ms|s|m|h|d)$/.exec(v);
-    if (!m) throw fail(`${key}=${v} is not a duration: a number and a unit ms, s, m, h or d (e.g. 10m, 1.5h, 3d)`);
-    const frac = m[2] ?? '';
-    const scale = 10n ** BigInt(frac.length);
-    const units = BigInt(m[1]) * scale + BigInt(frac || '0');
-    const ns = units * UNIT[m[3]];
-    if (ns % scale !== 0n) throw fail(`${key}=${v} is not a whole number of nanoseconds`);
-    return ns / scale;
+    try {
+      return durationNs(key, v, { zero: true, examples: `${key}=10m, ${key}=1.5h, ${key}=3d` });
+    } catch (err) {
+      throw fail((err as Error).message);
+    }
   };
   const trainNs = dur('train');
   const testNs = dur('test');

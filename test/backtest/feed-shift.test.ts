@@ -30,8 +30,13 @@ test('the flag: signed durations, clear errors', () => {
   assert.is(parseShift('250us'), 250_000);
   assert.is(parseShift('−2ms'), -2_000_000);
   assert.is(parseShift('0.002s'), 2_000_000);
-  assert.throws(() => parseShift('3'), /not a signed duration \(e\.g\. -3ms/);
-  assert.throws(() => parseShift('2h'), /not a signed duration/);
+  assert.is(parseShift('-3'), -3_000_000_000, 'a plain number is seconds, as for every duration on the command line');
+  assert.is(parseShift('0'), 0);
+  assert.throws(
+    () => parseShift('3 parsecs'),
+    /^--feed-latency-shift "3 parsecs" is not a duration \(e\.g\. -3ms, \+1\.5ms, 250us; a plain number is seconds\)$/,
+  );
+  assert.throws(() => parseShift('2h'), /more than an hour/);
   assert.throws(() => parseShift('7200s'), /more than an hour/);
 });
 

@@ -4,6 +4,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { dirText, parseCommand, parseDuration, renderHelp, UsageError, type CommandSpec } from '../../src/cli/args';
 import { fails } from '../helpers/fails';
+import { durationNs } from '../../src/format/durations';
+import { parseLatency } from '../../src/backtest/latency';
+import { parseShift } from '../../src/backtest/feed-shift';
+import { parseFolds } from '../../src/optimize/folds';
 
 const SPEC = {
   name: 'try',
@@ -71,6 +75,51 @@ test('one duration syntax: ms, s, m, min, h, d, a plain number of seconds; negat
   fails(() => parseDuration('--duration', '0s'), '--duration must be longer than 0 (e.g. 500ms, 3s, 5m, 1h, 2d)', UsageError);
   assert.is(parseDuration('--d', '0', true), 0);
   fails(() => parse('data/', '--duration', '-5s'), '--duration -5s: a duration must be positive (e.g. 500ms, 3s, 5m, 1h, 2d)', UsageError);
+});
+
+test('the same grammar wherever the command line takes a duration: --latency, --feed-latency-shift, --walk-forward', () => {
+  // ns to d, a plain number of seconds, exact to the nanosecond
+  assert.equal(
+    ['5', '1.5', '250ns', '250us', '250µs', '5ms', '0.01s', '2m', '2min', '1h', '1d'].map((t) => durationNs('--d', t)),
+    [
+      5_000_000_000n,
+      1_500_000_000n,
+      250n,
+      250_000n,
+      250_000n,
+      5_000_000n,
+      10_000_000n,
+      120_000_000_000n,
+      120_000_000_000n,
+      3_600_000_000_000n,
+      86_400_000_000_000n,
+    ],
+  );
+  assert.is(durationNs('--d', '1.000000001s'), 1_000_000_001n);
+  assert.is(durationNs('--d', '-3ms', { signed: true }), -3_000_000n);
+  fails(() => durationNs('--d', '0.5ns'), '--d "0.5ns" is not a whole number of nanoseconds (e.g. 500ms, 3s, 5m, 1h, 2d)', UsageError);
+  // each flag through its own parser: a plain number is seconds everywhere
+  const constant = parseLatency('constant:5,0.25');
+  assert.equal([constant.entry(0), constant.response(0)], [5e9, 2.5e8]);
+  assert.is(parseLatency('feed:4,0,3,0.001').response(0), 1e6);
+  assert.is(parseShift('-3'), -3e9);
+  assert.is(parseShift('+1.5ms'), 1.5e6);
+  assert.is(parseFolds('train=30,test=10,purge=0').trainNs, 30_000_000_000n);
+  // errors name the flag and show an example
+  fails(
+    () => parseLatency('constant:5x'),
+    '--latency constant:5x: "5x" is not a duration (e.g. 5ms, 250us, 0.01s; a plain number is seconds)',
+    UsageError,
+  );
+  fails(
+    () => parseShift('soon'),
+    '--feed-latency-shift "soon" is not a duration (e.g. -3ms, +1.5ms, 250us; a plain number is seconds)',
+    UsageError,
+  );
+  fails(
+    () => parseFolds('train=3w,test=1d,purge=0'),
+    'walk-forward "train=3w,test=1d,purge=0": train "3w" is not a duration (e.g. train=10m, train=1.5h, train=3d; a plain number is seconds)',
+  );
 });
 
 test('mistakes name the flag, the nearest known one and the help', () => {

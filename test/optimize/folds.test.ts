@@ -23,6 +23,9 @@ test('parseFolds: durations in ms/s/m/h/d, step defaults to test, rolling by def
   });
   assert.equal(parseFolds('anchored,purge=250ms,test=2s,train=0.5m').purgeNs, 250_000_000n);
   assert.is(parseFolds('train=1d,test=1d,purge=1.000000001s').purgeNs, 1_000_000_001n);
+  // the command line's one duration grammar: a plain number is seconds, ns and us too
+  assert.equal(parseFolds('train=30,test=10,purge=0').trainNs, 30_000_000_000n);
+  assert.is(parseFolds('train=1d,test=1d,purge=250us').purgeNs, 250_000n);
 });
 
 test('parseFolds: errors say which part to fix', () => {
@@ -33,9 +36,8 @@ test('parseFolds: errors say which part to fix', () => {
     ['train=3d,test=1d,purge=10m,embargo=1h', 'unknown part "embargo" (known: train, test, purge, step, anchored)'],
     ['train=3d,test=1d,purge=10m,', 'has an empty part (a stray comma?)'],
     ['train=3d,train=2d,test=1d,purge=0s', 'gives train twice'],
-    ['train=3,test=1d,purge=0s', 'train=3 is not a duration: a number and a unit ms, s, m, h or d (e.g. 10m, 1.5h, 3d)'],
-    ['train=3w,test=1d,purge=0s', 'train=3w is not a duration: a number and a unit ms, s, m, h or d (e.g. 10m, 1.5h, 3d)'],
-    ['train=-1d,test=1d,purge=0s', 'train=-1d is not a duration: a number and a unit ms, s, m, h or d (e.g. 10m, 1.5h, 3d)'],
+    ['train=3w,test=1d,purge=0s', 'train "3w" is not a duration (e.g. train=10m, train=1.5h, train=3d; a plain number is seconds)'],
+    ['train=-1d,test=1d,purge=0s', 'train -1d: a duration must be positive (e.g. train=10m, train=1.5h, train=3d)'],
     ['train=3d,test,purge=0s', 'test needs a duration, e.g. test=1d'],
     ['train=3d,test=1d,purge=0s,anchored=yes', '"anchored" is a flag: write it alone, without ='],
     ['train=0d,test=1d,purge=0s', 'train must be longer than 0'],
@@ -45,7 +47,10 @@ test('parseFolds: errors say which part to fix', () => {
       'train=1d,test=1d,purge=0s,step=12h',
       'step 12h is shorter than test 1d: test windows would overlap and score the same data twice; use step ≥ test',
     ],
-    ['train=1d,test=1d,purge=0.0000000001s', 'purge=0.0000000001s is not a whole number of nanoseconds'],
+    [
+      'train=1d,test=1d,purge=0.0000000001s',
+      'purge "0.0000000001s" is not a whole number of nanoseconds (e.g. purge=10m, purge=1.5h, purge=3d)',
+    ],
   ];
   for (const [text, message] of cases) fails(() => parseFolds(text), q(text) + message);
 });
