@@ -9,6 +9,7 @@ import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } fro
 import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
+import { plural } from '../format/numbers';
 
 const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
@@ -358,7 +359,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
       .join(', ')}`,
   );
   const flow = o.flow.informedShare
-    ? `informed share ${o.flow.informedShare}, news ${o.flow.newsPerSec ?? DEFAULT_FLOW.newsPerSec}/s of ${o.flow.newsTicks ?? DEFAULT_FLOW.newsTicks} ticks`
+    ? `informed share ${o.flow.informedShare}, news ${o.flow.newsPerSec ?? DEFAULT_FLOW.newsPerSec}/s of ${plural(o.flow.newsTicks ?? DEFAULT_FLOW.newsTicks, 'tick')}`
     : 'noise only (--informed-share 0)';
   log(`  order flow ${flow}`);
   const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
