@@ -1174,11 +1174,11 @@ export class Backtest {
     }
   }
 
-  /** The runtime's quietUntil on the loop's clock (its cached answer when it has one: no call, no boxed number). */
+  /** The runtime's quietUntil on the loop's clock, read as its field (worked out there when not known): no boxed number. */
   private quietUntil(): number {
     const rt = this.rt;
-    const q = rt.quietNs;
-    return (q === q ? q : rt.quietUntil()) - this.rtOff;
+    if (rt.quietNs !== rt.quietNs) rt.computeQuiet();
+    return rt.quietNs - this.rtOff;
   }
 
   /** Hands the runtime the last skipped tick (it acts on nothing but the clock: quietUntil said so). */
@@ -1219,7 +1219,18 @@ export class Backtest {
     this.advanceTo();
     const k = this.evI;
     if ((sl.u8[base + S.state] & State.valid) !== 0) this.mid[k] = (num64(sl.i32, base + S.bestBid) + num64(sl.i32, base + S.bestAsk)) / 2;
-    this.settle(this.rt.book(k, base));
+    const rt = this.rt;
+    const actions = rt.book(k, base);
+    // settle's first case, when it would change nothing (most messages to a strategy with onBook): no call
+    if (
+      actions.length === 0 &&
+      this.trades === rt.roundTrips.length &&
+      (this.tickAt !== Infinity || !rt.needsTicks) &&
+      this.inertTo === -Infinity &&
+      rt.readsEveryBook
+    )
+      return;
+    this.settle(actions);
   }
 
   /** A queued public trade (queue slot `s`) at local time evT. */

@@ -424,10 +424,14 @@ export class StrategyRuntime {
     m.localNs = local;
     m.exchNs = (w[ew + 1] - this.originHi) * TWO32 + ((w[ew] >>> 0) - this.originLo);
     if (local > this.now) this.cx.now = this.now = local;
-    if ((c.slots.u8[base + S.state] & State.valid) !== 0 && !(local < I.lastValidNs)) {
+    const state = c.slots.u8[base + S.state];
+    const bid = num64(w, base + S.bestBid);
+    const ask = num64(w, base + S.bestAsk);
+    c.state = state;
+    c.bid = bid;
+    c.ask = ask;
+    if ((state & State.valid) !== 0 && !(local < I.lastValidNs)) {
       I.lastValidNs = local;
-      const bid = num64(w, base + S.bestBid);
-      const ask = num64(w, base + S.bestAsk);
       // the exit-side touch marks a position (equity, notional): a new one needs a full risk check
       const lot = I.position.lot;
       if (lot > 0 ? bid !== I.lastValidBid : lot < 0 && ask !== I.lastValidAsk) this.riskMarked = true;
@@ -587,6 +591,11 @@ export class StrategyRuntime {
     return day.toNs;
   }
 
+  /** A handler or an observer reads every book message: inertBookUntil() is then -Infinity, whatever else holds. */
+  get readsEveryBook(): boolean {
+    return !!this.h.onBook || this.observer !== null;
+  }
+
   /** The runtime's clock as ns since the epoch. */
   nowNs(): bigint {
     return this.originNs + BigInt(this.now === -Infinity ? 0 : this.now);
@@ -606,17 +615,32 @@ export class StrategyRuntime {
    * earlier answer than the true one only costs a tick delivered for nothing.
    */
   quietUntil(): number {
-    if (this.quietNs !== this.quietNs) this.quietNs = this.computeQuiet();
+    if (this.quietNs !== this.quietNs) this.computeQuiet();
     return this.quietNs;
   }
 
-  private computeQuiet(): number {
-    if (this.status === 'halted') return Infinity;
-    if (this.day.day < 0) return this.now;
+  /**
+   * Works out quietNs (a replay loop reads the field after calling this when it is NaN): no number returned, so none
+   * boxed by a call that is not inlined, once for every skipped tick.
+   */
+  computeQuiet(): void {
+    if (this.status === 'halted') {
+      this.quietNs = Infinity;
+      return;
+    }
+    if (this.day.day < 0) {
+      this.quietNs = this.now;
+      return;
+    }
     let at = this.day.toNs;
-    for (const I of this.insts) {
+    const insts = this.insts;
+    for (let i = 0; i < insts.length; i++) {
+      const I = insts[i];
       if (I.position.lot !== 0 || I.orders.length > 0) {
-        if (I.lastValidNs !== I.lastValidNs) return this.now;
+        if (I.lastValidNs !== I.lastValidNs) {
+          this.quietNs = this.now;
+          return;
+        }
         const stale = I.lastValidNs + this.settings.risk.maxDataAgeNs + 1; // staleDataAt, written out: no boxed number
         if (stale < at) at = stale;
       }
@@ -628,8 +652,9 @@ export class StrategyRuntime {
       if (this.ackDue !== this.ackDue) this.computeAckDue();
       if (this.ackDue < at) at = this.ackDue;
     }
-    const t = this.timers.earliest();
-    return t < at ? t : at;
+    const timers = this.timers;
+    timers.soonest();
+    this.quietNs = timers.due0 < at ? timers.due0 : at;
   }
 
   // ---- the handlers' context -------------------------------------------------------------------------------------
@@ -1251,7 +1276,8 @@ export class StrategyRuntime {
 
   /** Fires the strategy timers due at the tick now (those set before it), earliest first, ties in the order set. */
   private fireTimers(): void {
-    if (this.timers.earliest() > this.now) return;
+    this.timers.soonest();
+    if (this.timers.due0 > this.now) return;
     const due = this.timers.dueBy(this.now);
     for (let i = 0; i < due.length; i++) {
       const { id, due: at, seq } = due[i];

@@ -21,6 +21,7 @@ export class Timers {
   private seq = 0;
   private active = 0;
   private cleared = 0;
+  /** The earliest due time while `minDirty` is false (not kept while no timer is set): soonest() makes it so. */
   private min = Infinity;
   private minDirty = false;
   /** dueBy's answer and the entries it is made of, reused (a strategy's wake-up timer fires on most ticks it is set for). */
@@ -63,15 +64,30 @@ export class Timers {
 
   /** The earliest due time, Infinity when none is set. */
   earliest(): number {
-    if (this.active === 0) return Infinity;
+    this.soonest();
+    return this.due0;
+  }
+
+  /**
+   * The earliest due time into `due0` (Infinity when none is set): read as a field, as the runtime does on every tick,
+   * it is not a number returned by a call V8 may not inline (a new heap number each time).
+   */
+  soonest(): void {
+    if (this.active === 0) {
+      this.due0 = Infinity;
+      return;
+    }
     if (this.minDirty) {
       let m = Infinity;
       for (const e of this.byId.values()) if (e.due < m) m = e.due;
       this.min = m;
       this.minDirty = false;
     }
-    return this.min;
+    this.due0 = this.min;
   }
+
+  /** soonest()'s answer. */
+  due0 = Infinity;
 
   /**
    * The timers due at or before `now`, earliest first, ties in the order set (each with its due time and sequence).

@@ -116,6 +116,14 @@ export class Cursor {
    */
   fields: Float64Array = NO_FIELDS;
   fieldAt = 0;
+  /**
+   * The slot's state byte (0 before the first message) and best prices (NaN before it), read once when the runtime
+   * points here: BookView's most read getters are then one load, inlined into any handler (a getter V8 leaves as a
+   * call returns its double as a new heap number). A slot is not written once its message is delivered.
+   */
+  state = 0;
+  bid = NaN;
+  ask = NaN;
   constructor(public slots: Slots) {}
 
   /** Points at byte `base` of `slots` (-1: no message yet). */
@@ -124,6 +132,9 @@ export class Cursor {
     this.base = base;
     this.fields = base < 0 ? NO_FIELDS : slots.f64;
     this.fieldAt = base < 0 ? 0 : (base + S.fields) / 8;
+    this.state = base < 0 ? 0 : slots.u8[base + S.state];
+    this.bid = base < 0 ? NaN : num64(slots.i32, base + S.bestBid);
+    this.ask = base < 0 ? NaN : num64(slots.i32, base + S.bestAsk);
   }
 }
 
@@ -135,14 +146,13 @@ export class BookView implements Book {
   ) {}
 
   get valid(): boolean {
-    const c = this.c;
-    return c.base >= 0 && (c.slots.u8[c.base + S.state] & State.valid) !== 0;
+    return (this.c.state & State.valid) !== 0;
   }
   get bestBidTick(): number {
-    return this.c.base < 0 ? NaN : num64(this.c.slots.i32, this.c.base + S.bestBid);
+    return this.c.bid;
   }
   get bestAskTick(): number {
-    return this.c.base < 0 ? NaN : num64(this.c.slots.i32, this.c.base + S.bestAsk);
+    return this.c.ask;
   }
   get bestBidLot(): number {
     return this.c.base < 0 ? 0 : num64(this.c.slots.i32, this.c.base + S.bidQty);
@@ -230,8 +240,7 @@ export class SignalsView implements Signals {
     return this.field(Field.z);
   }
   get zReady(): boolean {
-    const c = this.c;
-    return c.base >= 0 && (c.slots.u8[c.base + S.state] & State.zReady) !== 0;
+    return (this.c.state & State.zReady) !== 0;
   }
 }
 
