@@ -1123,7 +1123,8 @@ export class Backtest {
             this.ticksSkipped++;
             this.pendingTick = tt;
             this.evT = tt;
-            this.scheduleTick();
+            // scheduleTick from a grid point: the next is one step on (exact: integers below 2^53)
+            if (this.rt.needsTicks) this.tickAt = tt + this.tickNs;
           } else {
             this.evT = tt;
             this.tickEvent();
