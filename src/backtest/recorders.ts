@@ -89,7 +89,8 @@ export class Recorders {
   private readonly pendingMarks: MarkQueue[] = [];
   private sampleNs: number;
   private readonly maxSamples: number;
-  private sTs: bigint[] = [];
+  /** Sample times on the loop's clock (ns since the run's first record): made ns since the epoch at the end, not a bigint each. */
+  private sT: number[] = [];
   private sEq: number[] = [];
   private sPos: number[] = [];
   private sMid: number[] = [];
@@ -177,7 +178,7 @@ export class Recorders {
       }
       q.head = i;
     }
-    this.nextMark = this.earliestMark();
+    this.earliestMark();
   }
 
   /** The recorded settlement due now: charged on the position held, at the recorded mark (the mid when none was). */
@@ -200,16 +201,16 @@ export class Recorders {
 
   /** The final sample (the state at `end`, the end of the data) and everything recorded, for the trace. */
   finish(end: number, mid: number): { markouts: Markouts; series: Series; fundingQuote: number; fundingSettlements: SettlementRow[] } {
-    this.sTs.push(this.absNs(end));
+    this.sT.push(end);
     this.sEq.push(this.equity(mid));
     this.sPos.push(this.position.lot);
     this.sMid.push(mid);
-    const len = this.sTs.length;
+    const len = this.sT.length;
     return {
       markouts: { horizonsNs: this.markoutNs, ticks: this.markouts.map((a) => a.slice(0, this.fills)) },
       series: {
         intervalNs: this.sampleNs,
-        ts: BigInt64Array.from(this.sTs),
+        ts: BigInt64Array.from(this.sT, (t) => this.absNs(t)),
         equityQuote: Float64Array.from(this.sEq),
         positionLot: Float64Array.from(this.sPos),
         midTick: Float64Array.from(this.sMid),
@@ -220,13 +221,14 @@ export class Recorders {
     };
   }
 
-  private earliestMark(): number {
+  /** nextMark from the queues' heads (written to the field: a double returned by a call not inlined is a new heap number). */
+  private earliestMark(): void {
     let due = Infinity;
     for (let h = 0; h < this.pendingMarks.length; h++) {
       const q = this.pendingMarks[h];
       if (q.head < q.tail && q.due[q.head] < due) due = q.due[q.head];
     }
-    return due;
+    this.nextMark = due;
   }
 
   private absNs(t: number): bigint {
@@ -239,15 +241,15 @@ export class Recorders {
   }
 
   private sample(t: number, mid: number): void {
-    this.sTs.push(this.absNs(t));
+    this.sT.push(t);
     this.sEq.push(this.equity(mid));
     this.sPos.push(this.position.lot);
     this.sMid.push(mid);
-    if (this.sTs.length >= this.maxSamples) {
+    if (this.sT.length >= this.maxSamples) {
       // Bounded memory whatever the data's length: keep every other sample (those on the doubled grid) and double
       // the interval.
       const keep = <T>(a: T[]) => a.filter((_, i) => i % 2 === 0);
-      this.sTs = keep(this.sTs);
+      this.sT = keep(this.sT);
       this.sEq = keep(this.sEq);
       this.sPos = keep(this.sPos);
       this.sMid = keep(this.sMid);

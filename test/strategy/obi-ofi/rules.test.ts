@@ -9,6 +9,7 @@ import {
   cooldownNs,
   costHurdle,
   entryOrder,
+  hurdleOk,
   exitOrder,
   newDebounce,
   priceExit,
@@ -136,6 +137,22 @@ test('cost hurdle, taker/taker: cost = 0.0012 × 1000.5 + 1 = 2.2006 ticks; ofiN
   // Directional: a short needs the expected move to point down.
   assert.is(costHurdle(c, INST, sig({ ofiNorm: 2.21 }), -3, 'short').ok, false);
   assert.is(costHurdle(c, INST, sig({ ofiNorm: -2.21 }), -3, 'short').ok, true);
+});
+
+test('hurdleOk answers as costHurdle(…).ok: both modes, both sides, on and off', () => {
+  for (const sets of [[], ['entry.mode=passive'], ['hurdle.enabled=false']]) {
+    const c = resolveConfig(sets);
+    for (const v of [-2.21, -2.2, 0, 1.81, 2.2, 2.21])
+      for (const [x, dir] of [
+        [3, 'long'],
+        [-3, 'short'],
+      ] as const)
+        assert.is(
+          hurdleOk(c, INST, sig({ ofiNorm: v }), x, dir),
+          costHurdle(c, INST, sig({ ofiNorm: v }), x, dir).ok,
+          `${sets} ${v} ${dir}`,
+        );
+  }
 });
 
 test('cost hurdle, maker in: (0.0002 + 0.0006) × 1000.5 + 1 = 1.8004; buffer, slippage, spread multiple and ĉ add up', () => {

@@ -10,7 +10,7 @@ import {
   checkGates,
   confirmedSide,
   cooldownNs,
-  costHurdle,
+  hurdleOk,
   entryOrder,
   exitOrder,
   newDebounce,
@@ -215,7 +215,7 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     if (dir === null || x !== x) return;
     const gate = checkGates(cfg.gates, m, m.healthy, ctx.now);
     if (gate) return ctx.count(GATE_COUNTER[gate]);
-    if (!costHurdle(cfg, fees, m, x, dir).ok) return ctx.count('hurdle');
+    if (!hurdleOk(cfg, fees, m, x, dir)) return ctx.count('hurdle');
     const terms = entryOrder(cfg.entry, m, dir);
     const oid = ctx.place({
       side: dir === 'long' ? 'buy' : 'sell',

@@ -130,6 +130,20 @@ export function costHurdle(cfg: ObiOfiConfig, fees: Fees, m: Sample, x: number, 
   return { ok: !h.enabled || expectedTicks > costTicks, expectedTicks, costTicks };
 }
 
+/** costHurdle(…).ok without the result object (obi-ofi asks on most messages a confirmed signal meets). */
+export function hurdleOk(cfg: ObiOfiConfig, fees: Fees, m: Sample, x: number, dir: Dir): boolean {
+  const h = cfg.hurdle;
+  if (!h.enabled) return true;
+  const edge = h.source === 'ofiNorm' ? m.signals.ofiNorm : x;
+  const expectedTicks = h.coef * edge * (dir === 'long' ? 1 : -1);
+  const bid = m.book.bestBidTick;
+  const ask = m.book.bestAskTick;
+  const mid = (bid + ask) / 2;
+  const feeIn = cfg.entry.mode === 'passive' ? fees.makerFeeRate : fees.takerFeeRate;
+  const costTicks = (feeIn + fees.takerFeeRate) * mid + h.spreadMultiple * (ask - bid) + h.slippageTicks + h.bufferTicks;
+  return expectedTicks > costTicks;
+}
+
 /** Entry order terms: passive = postOnly at our touch; taker = IOC limit through the opposite touch by slipTicks. */
 export function entryOrder(entry: ObiOfiConfig['entry'], m: Sample, dir: Dir): { priceTick: number; timeInForce: 'postOnly' | 'ioc' } {
   const bid = m.book.bestBidTick;
