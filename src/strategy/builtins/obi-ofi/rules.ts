@@ -119,29 +119,31 @@ export interface HurdleResult {
  * through by the mid M. fee_in is the maker rate for a passive entry, else taker; exits are taker.
  */
 export function costHurdle(cfg: ObiOfiConfig, fees: Fees, m: Sample, x: number, dir: Dir): HurdleResult {
-  const h = cfg.hurdle;
-  const edge = h.source === 'ofiNorm' ? m.signals.ofiNorm : x;
-  const expectedTicks = h.coef * edge * (dir === 'long' ? 1 : -1);
-  const bid = m.book.bestBidTick;
-  const ask = m.book.bestAskTick;
-  const mid = (bid + ask) / 2;
-  const feeIn = cfg.entry.mode === 'passive' ? fees.makerFeeRate : fees.takerFeeRate;
-  const costTicks = (feeIn + fees.takerFeeRate) * mid + h.spreadMultiple * (ask - bid) + h.slippageTicks + h.bufferTicks;
-  return { ok: !h.enabled || expectedTicks > costTicks, expectedTicks, costTicks };
+  const expectedTicks = hurdleEdge(cfg, m, x, dir);
+  const costTicks = hurdleCost(cfg, fees, m);
+  return { ok: !cfg.hurdle.enabled || expectedTicks > costTicks, expectedTicks, costTicks };
 }
 
 /** costHurdle(…).ok without the result object (obi-ofi asks on most messages a confirmed signal meets). */
 export function hurdleOk(cfg: ObiOfiConfig, fees: Fees, m: Sample, x: number, dir: Dir): boolean {
+  return !cfg.hurdle.enabled || hurdleEdge(cfg, m, x, dir) > hurdleCost(cfg, fees, m);
+}
+
+/** The hurdle's expected favourable move, ticks. */
+function hurdleEdge(cfg: ObiOfiConfig, m: Sample, x: number, dir: Dir): number {
   const h = cfg.hurdle;
-  if (!h.enabled) return true;
   const edge = h.source === 'ofiNorm' ? m.signals.ofiNorm : x;
-  const expectedTicks = h.coef * edge * (dir === 'long' ? 1 : -1);
+  return h.coef * edge * (dir === 'long' ? 1 : -1);
+}
+
+/** The hurdle's round-trip cost, ticks. */
+function hurdleCost(cfg: ObiOfiConfig, fees: Fees, m: Sample): number {
+  const h = cfg.hurdle;
   const bid = m.book.bestBidTick;
   const ask = m.book.bestAskTick;
   const mid = (bid + ask) / 2;
   const feeIn = cfg.entry.mode === 'passive' ? fees.makerFeeRate : fees.takerFeeRate;
-  const costTicks = (feeIn + fees.takerFeeRate) * mid + h.spreadMultiple * (ask - bid) + h.slippageTicks + h.bufferTicks;
-  return expectedTicks > costTicks;
+  return (feeIn + fees.takerFeeRate) * mid + h.spreadMultiple * (ask - bid) + h.slippageTicks + h.bufferTicks;
 }
 
 /** Entry order terms: passive = postOnly at our touch; taker = IOC limit through the opposite touch by slipTicks. */
