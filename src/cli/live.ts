@@ -26,6 +26,7 @@ import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
 import { latencyLines, latencyStatus } from '../latency/format';
 import { jsonLogs, logger, registerSecret, type Logger } from '../log/logger';
+import { holdOutput } from '../log/output';
 import { MONITOR_FLAGS, startMonitoring, type Monitoring } from './monitoring';
 import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
@@ -83,7 +84,7 @@ export const LIVE = {
     ['live --demo --config strategy.json --record data/', "your parameters on Bitget's demo environment, recorded for backtest --parity"],
     ['live --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'ETHUSDT traded on the order flow of BTCUSDT, against the local exchange'],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM when there is none; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 (143 for SIGTERM) stopped before its --duration ran out; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM/SIGHUP when there is none; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 (143 for SIGTERM, 129 for SIGHUP) stopped before its --duration ran out, after cancelling, flattening and the summary; a closed output (| head) does not stop it; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 export const DEMO = {
@@ -109,7 +110,7 @@ export const DEMO = {
     ['demo --duration 5m --set entry.threshold=0.6', 'five minutes with a stricter entry threshold'],
     ['demo --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'two symbols: ETHUSDT traded on the order flow of BTCUSDT'],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 stopped by Ctrl-C before (143 for SIGTERM), after cancelling, flattening and the summary; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 stopped by Ctrl-C before (143 for SIGTERM, 129 for SIGHUP), after cancelling, flattening and the summary; a closed output (| head) does not stop it; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 /** Not through readJsonFile: V8's parse errors quote the text around the mistake, which here is the secret. */
@@ -154,7 +155,7 @@ function tradingSnapshot(s: SessionSummary): TradingSnapshot {
 /**
  * The exit code of a session that ended HALTED (a risk limit, the strategy threw, a failed exit or reconcile): it ran,
  * but trading stopped on its own before the end, which a script running it must not read as success (0), an error
- * (1), a bad command line (2) or an interruption (130/143).
+ * (1), a bad command line (2) or an interruption (130/143/129).
  */
 export const EXIT_HALTED = 3;
 
@@ -279,6 +280,35 @@ function since(now: Record<string, number>, before: Record<string, number>): Rec
   return out;
 }
 
+/** The signals that stop a session in order, and the exit code of each when it cut a --duration short (128 + its number). */
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+type StopSignal = keyof typeof SIGNAL_EXIT;
+
+const signalText = (by: StopSignal | 'duration') => (by === 'SIGINT' ? 'Ctrl-C' : by);
+
+/**
+ * Listens for the stopping signals from its making (a signal while the session starts is kept, not the default
+ * death); `after(ms)` resolves with the first of them, or 'duration' once `ms` ran out (never without `ms`).
+ */
+function stopRequest(): { after(durationMs: number | undefined): Promise<StopSignal | 'duration'> } {
+  let cause: StopSignal | 'duration' | null = null;
+  let done: ((by: StopSignal | 'duration') => void) | null = null;
+  const finish = (by: StopSignal | 'duration') => {
+    if (cause !== null) return;
+    cause = by;
+    done?.(by);
+  };
+  for (const sig of Object.keys(SIGNAL_EXIT) as StopSignal[]) process.once(sig, () => finish(sig));
+  return {
+    after: (durationMs) =>
+      new Promise((resolve) => {
+        if (cause !== null) return resolve(cause);
+        done = resolve;
+        if (durationMs) setTimeout(() => finish('duration'), durationMs);
+      }),
+  };
+}
+
 /** How often, while no entry is taken, the session says why. */
 const WHY_EVERY_MS = 15_000;
 
@@ -341,6 +371,9 @@ async function runSession(o: {
     reason: placement.reason,
     keepWarm: o.keepWarm,
   });
+  // A signal from here on stops the session in order (cancel all, flatten as asked, journals, summary), even one that
+  // comes while it starts: SIGHUP (the terminal or the ssh connection gone) as SIGTERM and Ctrl-C.
+  const stop = stopRequest();
   const session = await TradingSession.start({
     layout: placement.layout,
     wsUrl: o.wsUrl,
@@ -419,22 +452,11 @@ async function runSession(o: {
     window = obiOfi ? new SignalWatch(config) : null;
   }, 1000);
   const startedAt = Date.now();
-  // what ended the session: its --duration, or a signal (Ctrl-C, SIGTERM) from whoever runs it
-  const endedBy = await new Promise<'duration' | 'SIGINT' | 'SIGTERM'>((done) => {
-    let finished = false;
-    const finish = (by: 'duration' | 'SIGINT' | 'SIGTERM') => () => {
-      if (!finished) {
-        finished = true;
-        done(by);
-      }
-    };
-    process.once('SIGINT', finish('SIGINT'));
-    process.once('SIGTERM', finish('SIGTERM'));
-    if (o.durationMs) setTimeout(finish('duration'), o.durationMs);
-  });
+  // what ended the session: its --duration, or a signal (Ctrl-C, SIGTERM, SIGHUP) from whoever runs it
+  const endedBy = await stop.after(o.durationMs);
   // A session given a --duration (demo always is) and stopped by a signal before it ran out did not do what was asked:
-  // it says so and exits 130 (Ctrl-C) or 143 (SIGTERM), as every command stopped before its work was done. Without
-  // a --duration the session runs until stopped, so a signal is its normal end.
+  // it says so and exits 130 (Ctrl-C), 143 (SIGTERM) or 129 (SIGHUP), as every command stopped before its work was
+  // done. Without a --duration the session runs until stopped, so a signal is its normal end.
   const interrupted = endedBy !== 'duration' && o.durationMs !== undefined;
   const ranMs = Date.now() - startedAt;
   clearInterval(status);
@@ -449,15 +471,15 @@ async function runSession(o: {
   const ended =
     haltedBefore === null
       ? interrupted
-        ? `interrupted by ${endedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration (exit ${endedBy === 'SIGINT' ? 130 : 143})`
+        ? `interrupted by ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration (exit ${SIGNAL_EXIT[endedBy as StopSignal]})`
         : 'stopped as asked'
       : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}${
           interrupted
-            ? `; then ${endedBy === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`
+            ? `; then ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`
             : ''
         }; exit ${EXIT_HALTED}`;
   // a halt is what a script must see first: trading stopped on its own, whatever ended the process after it
-  const exitCode = haltedBefore !== null ? EXIT_HALTED : interrupted ? (endedBy === 'SIGINT' ? 130 : 143) : 0;
+  const exitCode = haltedBefore !== null ? EXIT_HALTED : interrupted ? SIGNAL_EXIT[endedBy as StopSignal] : 0;
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
@@ -497,7 +519,27 @@ async function runSession(o: {
   return exitCode;
 }
 
+/** `live`: the session runs to its clean-up whatever becomes of its output (src/log/output.ts). */
 export async function runLive(argv: string[]): Promise<number> {
+  const release = holdOutput();
+  try {
+    return await live(argv);
+  } finally {
+    release();
+  }
+}
+
+/** `demo`: as `live`, its output held. */
+export async function runDemo(argv: string[]): Promise<number> {
+  const release = holdOutput();
+  try {
+    return await demo(argv);
+  } finally {
+    release();
+  }
+}
+
+async function live(argv: string[]): Promise<number> {
   const args = parseCommand(LIVE, argv);
   if (!args) return 0;
   const values = args.values;
@@ -577,7 +619,7 @@ export async function runLive(argv: string[]): Promise<number> {
   }
 }
 
-export async function runDemo(argv: string[]): Promise<number> {
+async function demo(argv: string[]): Promise<number> {
   const args = parseCommand(DEMO, argv);
   if (!args) return 0;
   const values = args.values;

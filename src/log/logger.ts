@@ -72,7 +72,12 @@ export interface Logger {
 }
 
 const stderr = (line: string) => {
-  process.stderr.write(line);
+  // a log line never throws into its caller: a closed stream's error is the stream's (src/log/output.ts)
+  try {
+    process.stderr.write(line);
+  } catch {
+    /* the output is gone; the work goes on */
+  }
 };
 
 /**

@@ -1,0 +1,103 @@
+// How a trading session ends when its output or its terminal goes away: a closed stdout/stderr (`live … | head`)
+// must not kill it (it runs its --duration and stops in order), and SIGHUP stops it as SIGTERM does: cancel all,
+// flatten, the summary, exit 129. Either way the venue is left with no order of ours and no position. The venue is
+// the local exchange in the test's process, as a user's would be another machine's.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { startExchange, type Exchange } from '../../src/exchange/index';
+
+const CLI = join(process.cwd(), 'build/ringbook.mjs');
+/** The first status line: the session is quoting, so orders of ours are working at the venue. */
+const TRADING = /^[A-Z_]+ +BTCUSDT pos .* orders [1-9]/m;
+
+function session(ex: Exchange, duration: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      CLI,
+      'live',
+      '--symbols',
+      'BTCUSDT,ETHUSDT',
+      '--strategy',
+      'mm-glft',
+      '--duration',
+      duration,
+      '--ws-url',
+      ex.url.ws,
+      '--rest-url',
+      ex.url.rest,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}
+
+/** Resolves once the child's stderr shows `ready`, with what it printed so far. */
+function seen(child: ChildProcess, ready: RegExp): Promise<string> {
+  return new Promise((done) => {
+    let err = '';
+    child.stderr!.setEncoding('utf8');
+    const on = (chunk: string) => {
+      err += chunk;
+      if (ready.test(err)) {
+        child.stderr!.off('data', on);
+        done(err);
+      }
+    };
+    child.stderr!.on('data', on);
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<[number | null, string | null]>((done) => child.on('exit', (c, s) => done([c, s])));
+
+async function venueLeft(ex: Exchange): Promise<void> {
+  const account = (await (await fetch(new URL('/debug/account', ex.url.rest))).json()) as {
+    futures: { positions: Array<{ symbol: string; lots: number }> };
+    openOrders: unknown[];
+  };
+  assert.equal(account.openOrders, [], 'no order left at the venue');
+  assert.ok(
+    account.futures.positions.every((p) => p.lots === 0),
+    `flat at the venue: ${JSON.stringify(account.futures.positions)}`,
+  );
+}
+
+test('stdout and stderr closed mid-session (| head): the session runs its --duration and stops in order, exit 0', async () => {
+  const ex = await startExchange({ seed: 7 });
+  try {
+    const child = session(ex, '3s');
+    const end = exited(child);
+    child.stdout!.resume();
+    await seen(child, TRADING);
+    // the reader goes away: every later write of the session's meets a closed pipe (EPIPE)
+    child.stdout!.destroy();
+    child.stderr!.destroy();
+    const [code, signal] = await end;
+    assert.equal([code, signal], [0, null], 'ran its --duration, not killed by its output');
+    await venueLeft(ex);
+  } finally {
+    await ex.close();
+  }
+});
+
+test('SIGHUP: the same orderly stop as SIGTERM (cancel all, flatten, summary), exit 129', async () => {
+  const ex = await startExchange({ seed: 7 });
+  try {
+    const child = session(ex, '5m');
+    const end = exited(child);
+    child.stdout!.resume();
+    let err = await seen(child, TRADING);
+    child.stderr!.on('data', (c: string) => (err += c));
+    child.kill('SIGHUP');
+    const [code, signal] = await end;
+    assert.equal([code, signal], [129, null], err);
+    assert.match(err, /\nstopping: cancelling all orders and flattening…\n/);
+    assert.match(err, /\n {2}ended {9}interrupted by SIGHUP after [\d.]+ (ms|s) of its 5 min --duration \(exit 129\)\n/);
+    await venueLeft(ex);
+  } finally {
+    await ex.close();
+  }
+});
+
+test.run();
