@@ -59,6 +59,12 @@ class Lane {
   readonly counters: InstrumentCounters = { signals: 0, orders: 0, cancels: 0, cancelAlls: 0, rejects: 0 };
   readonly health = new FeedHealth();
   executor: Executor | null = null;
+  /**
+   * The venue's position less ours from fills, as the reconcile that halted on a mismatch found them (0 otherwise):
+   * a position left by an earlier session, say. The flatten closes the venue's position and its fill moves ours by
+   * as much, so the venue holds ours plus this.
+   */
+  venueOffsetLot = 0;
   constructor(
     readonly inst: number,
     /** The instrument's latest book message (the runtime's views read it). */
@@ -167,6 +173,7 @@ export class Trader {
       else this.orderLog.event(e, this.clock.ns, this.runtime.nowNs(), inst);
     }
     const lane = this.lanes[inst];
+    if (e.type === 'resynced') return this.resynced(e, lane);
     if (e.type === 'fill') {
       this.counters.fills++;
       if (isFlattenOid(e.clientOid)) this.counters.flattenFills++;
@@ -177,6 +184,33 @@ export class Trader {
     }
     if (lane.queue !== null) this.track(lane.queue, e);
     this.execute(this.runtime.handle(e, inst));
+  }
+
+  /** The instrument whose reconcile the runtime is hearing (its halt line names the symbol); -1 when none. */
+  private answering = -1;
+
+  /** The symbol whose reconcile found the venue not as our fills and orders say, when that halted the session. */
+  mismatchSymbol: string | null = null;
+
+  /** A reconcile's answer: when it halts the runtime on a mismatch, what the venue holds beyond our fills is kept. */
+  private resynced(e: Extract<Event, { type: 'resynced' }>, lane: Lane): void {
+    const ours = this.runtime.position(lane.inst).lot;
+    const halted = this.runtime.haltReason !== null;
+    if (lane.queue !== null) this.track(lane.queue, e);
+    this.answering = lane.inst;
+    try {
+      this.execute(this.runtime.handle(e, lane.inst));
+    } finally {
+      this.answering = -1;
+    }
+    if (!this.runtime.venueMismatch) return;
+    lane.venueOffsetLot = e.positionLot - ours;
+    if (!halted && this.runtime.haltReason !== null) this.mismatchSymbol = this.runtime.markets[lane.inst].info.symbol;
+  }
+
+  /** What the venue holds beyond our fills on `inst` (see Lane.venueOffsetLot). */
+  venueOffsetLot(inst: number): number {
+    return this.lanes[inst].venueOffsetLot;
   }
 
   /**
@@ -270,6 +304,9 @@ export class Trader {
   /** A runtime log line as the session prints it: a stop not dressed as an error; null to drop it. */
   describe(level: string, message: string): string | null {
     if (this.stopping && message === 'HALTED: kill switch') return null; // the CLI says it is stopping
+    // a reconcile's mismatch is one symbol's: say which
+    if (this.answering >= 0 && message.startsWith('HALTED: ') && message.includes('mismatch'))
+      return `[${level}] HALTED: ${this.runtime.markets[this.answering].info.symbol}: ${message.slice('HALTED: '.length)}`;
     return `[${level}] ${message}`;
   }
 

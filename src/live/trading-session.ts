@@ -404,6 +404,10 @@ export class TradingSession {
       const tickLotQuote = spec.tickSize * spec.lotSize;
       const mark = pv.bidTick === pv.bidTick ? Math.round((pv.bidTick + pv.askTick) / 2) : null;
       const c = this.trader.countersOf(inst);
+      // The venue's position, which is ours from fills unless a reconcile found more there (left by an earlier
+      // session): its flatten then moved ours by as much, and a position the venue no longer holds is worth nothing.
+      const lot = p.lot + this.trader.venueOffsetLot(inst);
+      const phantom = lot !== p.lot && lot === 0;
       return {
         symbol: grid.symbol,
         signals: c.signals,
@@ -413,8 +417,8 @@ export class TradingSession {
         rejects: c.rejects,
         feesQuote: p.feesQuote,
         realisedQuote: p.realisedTickLot * tickLotQuote,
-        equityQuote: equityQuote(p, mark, tickLotQuote),
-        positionLot: p.lot,
+        equityQuote: equityQuote(p, phantom ? null : mark, tickLotQuote),
+        positionLot: lot,
         openOrders: rt.markets[inst].orders.length,
         traded: rt.markets[inst].tradable,
       };
@@ -459,7 +463,7 @@ export class TradingSession {
     // A flatten is acknowledged over REST before its fill arrives on the private stream: give the fill its moment
     // (bounded), so the summary reports the position the exchange has.
     const deadline = Date.now() + 5000;
-    const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot !== 0);
+    const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot + this.trader.venueOffsetLot(inst) !== 0);
     while (flatten && open() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
     // the strategy's last handler (onStop) has run
