@@ -245,8 +245,23 @@ export function formatParity(p: ParityReport, units?: ParityUnits): string {
     lines.push(`first divergence at decision ${d.index}: live ${show(d.live, units)} | backtest ${show(d.backtest, units)}`);
     lines.push(`  differs: ${d.differs.join('; ')}`);
     lines.push(`  cause:   ${d.cause}`);
+  } else if (nothingCompared(p)) {
+    lines.push(
+      "nothing to compare: the session's order log holds no decision of the strategy's (was it recorded, with --record or demo --out, and did it place or cancel anything?) and the replay took none: parity is not shown",
+    );
   } else {
     lines.push('no divergence: decision for decision the same');
   }
   return lines.join('\n');
+}
+
+/** No decision live and none in the replay: a check that compared nothing proves nothing. */
+const nothingCompared = (p: ParityReport) => p.divergence === null && p.live === 0 && p.backtest === 0;
+
+/**
+ * The exit code of a --parity check: 3 it found a divergence, 1 it could not be made (nothing to compare: an empty
+ * or unrecorded session is no proof of parity), 0 every decision matched.
+ */
+export function parityExitCode(p: ParityReport): 0 | 1 | 3 {
+  return p.divergence !== null ? 3 : nothingCompared(p) ? 1 : 0;
 }

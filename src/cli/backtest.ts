@@ -23,6 +23,7 @@ import { flattenFills, ordersBetween, readSessionOrders, roundTrips, liveIntents
 import {
   compareIntents,
   formatParity,
+  parityExitCode,
   liveFills,
   type FillSeen,
   type ParamChange,
@@ -772,7 +773,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     };
     if (values.json) console.log(json({ metrics: report.json, parity: p }));
     else console.log(`${formatReport(metrics, report.ctx)}\n${formatParity(p, units)}`);
-    return p.divergence !== null ? 3 : 0;
+    return parityExitCode(p);
   }
   console.log(values.json ? json(report.json) : formatReport(metrics, report.ctx));
   // as a demo or live session that ends HALTED: a script or CI job sees that the strategy threw or a limit stopped it
