@@ -13,7 +13,7 @@ import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
 import { FUNDING_EVERY, INFORMED_SHARE, fundingEveryMs } from './exchange';
-import type { InstType } from '../feed/instruments';
+import { fetchGrids, type InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
 import { findingLine, type Finding } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
@@ -530,6 +530,19 @@ async function runSession(o: {
   return exitCode;
 }
 
+/**
+ * A symbol the venue does not list is said before anything else is (the session's preamble, its parameters), as
+ * `watch` does; `close` then stops the venue this process started.
+ */
+async function listedOrClose(restUrl: string, symbols: string[], close: (() => Promise<void>) | undefined): Promise<void> {
+  try {
+    await fetchGrids(restUrl, 'USDT-FUTURES', symbols);
+  } catch (err) {
+    await close?.();
+    throw err;
+  }
+}
+
 /** `live`: the session runs to its clean-up whatever becomes of its output (src/log/output.ts). */
 export async function runLive(argv: string[]): Promise<number> {
   const release = holdOutput();
@@ -588,6 +601,7 @@ async function live(argv: string[]): Promise<number> {
     close = ep.close;
     credentials = guarded(keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS);
   }
+  await listedOrClose(restUrl, symbols, close);
   log.info(
     `trading ${tradingText(symbols, declared)} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`,
     {
@@ -659,6 +673,7 @@ async function demo(argv: string[]): Promise<number> {
     fundingIntervalMs,
     flow: values['informed-share'] !== undefined ? { informedShare: values['informed-share'] } : undefined,
   });
+  await listedOrClose(ex.url.rest, symbols, () => ex.close());
   const startedMs = ex.now();
   log.info(
     `local exchange at ${ex.url.rest}; recording to ${dirText(values.out)}; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,

@@ -71,4 +71,11 @@ test("live's next: commands print one a line, as demo's", () => {
   assert.match(next[1], new RegExp(`^ {6}.* backtest ${rec} --parity {4}\\(decision for decision against this session\\)$`));
 });
 
+test('live on a symbol the venue does not list: the error comes first, no session preamble before it', () => {
+  const r = spawnSync(process.execPath, [CLI, 'live', '--symbols', 'XRPUSDT'], { encoding: 'utf8' });
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, /USDT-FUTURES symbol XRPUSDT is not listed at /);
+  assert.not.match(r.stderr, /^(trading|strategy|parameters|threads)\b/m, 'nothing of a session said before the error');
+});
+
 test.run();
