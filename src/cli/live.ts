@@ -241,7 +241,7 @@ function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: 
   return s.symbols.map(
     (y, i) =>
       `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}, ${plural(y.cancels, 'cancel')}, ${plural(y.fills, 'fill')}, ${plural(y.rejects, 'reject')}; ` +
-      `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${moneyIn(y.equityQuote, ccy)} net (realised ${moneyIn(y.realisedQuote, ccy)}, fees ${moneyIn(y.feesQuote, ccy)})`,
+      `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${moneyIn(y.equityQuote, ccy)} net of fees (realised ${moneyIn(y.realisedQuote, ccy)}, fees ${moneyIn(y.feesQuote, ccy)})`,
   );
 }
 
@@ -500,7 +500,8 @@ async function runSession(o: {
     ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
     ...(funded ? [fundingLine(funded, ccy)] : []),
-    `  PnL           ${moneyIn(s.equityQuote + (funded?.receivedQuote ?? 0), ccy)} net${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)}${funded ? `, funding ${moneyIn(funded.receivedQuote, ccy)}` : ''})`,
+    // net of everything only when the venue's funding is known (the local exchange's, in demo); else it is left out, and said
+    `  PnL           ${moneyIn(s.equityQuote + (funded?.receivedQuote ?? 0), ccy)} ${funded ? 'net' : 'net of fees, before funding'}${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)}${funded ? `, funding ${moneyIn(funded.receivedQuote, ccy)}` : ''})`,
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
       : [`  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`]),

@@ -64,7 +64,7 @@ test("a position left at the venue: halt names the symbol and the mismatch; the 
     // nothing marked on a position the venue does not hold: each symbol's PnL is what its flatten paid
     for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
       const line = new RegExp(
-        `\\n {2}${symbol} +0 orders, .*; position 0 lots \\([^)]*\\); PnL (-?[\\d.]+) USDT net \\(realised 0\\.00 USDT, fees ([\\d.]+) USDT\\)`,
+        `\\n {2}${symbol} +0 orders, .*; position 0 lots \\([^)]*\\); PnL (-?[\\d.]+) USDT net of fees \\(realised 0\\.00 USDT, fees ([\\d.]+) USDT\\)`,
       ).exec(err);
       assert.ok(line, `${symbol}'s line: ${err}`);
       assert.is(Number(line![1]), -Number(line![2]), `${symbol}: PnL = -fees`);

@@ -78,4 +78,10 @@ test('live on a symbol the venue does not list: the error comes first, no sessio
   assert.not.match(r.stderr, /^(trading|strategy|parameters|threads)\b/m, 'nothing of a session said before the error');
 });
 
+test("live's PnL: net of fees, before funding (the venue's funding is not known to it), not called net of everything", () => {
+  const r = spawnSync(process.execPath, [CLI, 'live', '--duration', '1s'], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /\n {2}PnL {11}-?\d+\.\d+ USDT net of fees, before funding \(realised -?[\d.]+ USDT, fees [\d.]+ USDT\)\n/);
+});
+
 test.run();
