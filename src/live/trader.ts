@@ -183,10 +183,22 @@ export class Trader {
       lane.counters.rejects++;
     }
     if (lane.queue !== null) this.track(lane.queue, e);
-    this.execute(this.runtime.handle(e, inst));
+    // a fill once the venue was found holding more than our fills: its line says the venue's position too
+    if (lane.venueOffsetLot !== 0) this.answer(e, inst);
+    else this.execute(this.runtime.handle(e, inst));
   }
 
-  /** The instrument whose reconcile the runtime is hearing (its halt line names the symbol); -1 when none. */
+  /** The runtime's answer to `e` with the instrument it is about known to describe(). */
+  private answer(e: Event, inst: number): void {
+    this.answering = inst;
+    try {
+      this.execute(this.runtime.handle(e, inst));
+    } finally {
+      this.answering = -1;
+    }
+  }
+
+  /** The instrument whose reconcile (or fill, past a mismatch) the runtime is hearing, for describe(); -1 when none. */
   private answering = -1;
 
   /** The symbol whose reconcile found the venue not as our fills and orders say, when that halted the session. */
@@ -197,12 +209,7 @@ export class Trader {
     const ours = this.runtime.position(lane.inst).lot;
     const halted = this.runtime.haltReason !== null;
     if (lane.queue !== null) this.track(lane.queue, e);
-    this.answering = lane.inst;
-    try {
-      this.execute(this.runtime.handle(e, lane.inst));
-    } finally {
-      this.answering = -1;
-    }
+    this.answer(e, lane.inst);
     if (!this.runtime.venueMismatch) return;
     lane.venueOffsetLot = e.positionLot - ours;
     if (!halted && this.runtime.haltReason !== null) this.mismatchSymbol = this.runtime.markets[lane.inst].info.symbol;
@@ -307,6 +314,10 @@ export class Trader {
     // a reconcile's mismatch is one symbol's: say which
     if (this.answering >= 0 && message.startsWith('HALTED: ') && message.includes('mismatch'))
       return `[${level}] HALTED: ${this.runtime.markets[this.answering].info.symbol}: ${message.slice('HALTED: '.length)}`;
+    // the runtime's position is ours from fills; past a mismatch the venue's differs by what it held beyond them
+    const moved = this.answering >= 0 ? / moves the position to (-?\d+)$/.exec(message) : null;
+    const offset = moved ? this.lanes[this.answering].venueOffsetLot : 0;
+    if (offset !== 0) return `[${level}] ${message} from our fills; the venue's is ${Number(moved![1]) + offset} lots`;
     return `[${level}] ${message}`;
   }
 

@@ -60,6 +60,10 @@ test("a position left at the venue: halt names the symbol and the mismatch; the 
     assert.not.match(err, /did not answer/);
     assert.match(err, /flatten BTCUSDT: sell 2 lots/);
     assert.match(err, /flatten ETHUSDT: sell 5 lots/);
+    assert.match(
+      err,
+      /\n\[info\] fill for rbflat-btcusdt-\S+ \(the stop.s flatten\) moves the position to -?\d+ from our fills; the venue.s is 0 lots\n/,
+    );
     assert.match(err, /; positions at the end BTCUSDT 0 lots, ETHUSDT 0 lots\n/);
     // nothing marked on a position the venue does not hold: each symbol's PnL is what its flatten paid
     for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
