@@ -204,15 +204,20 @@ export class Trader {
   /** The symbol whose reconcile found the venue not as our fills and orders say, when that halted the session. */
   mismatchSymbol: string | null = null;
 
-  /** A reconcile's answer: when it halts the runtime on a mismatch, what the venue holds beyond our fills is kept. */
+  /**
+   * A reconcile's answer. Once the session halted on a mismatch with the venue, each answer's position is the truth
+   * against ours from fills, kept as the symbol's offset (an answer that agrees sets it back to 0). While trading the
+   * runtime's own recheck decides: a position read just before its fill report is no offset.
+   */
   private resynced(e: Extract<Event, { type: 'resynced' }>, lane: Lane): void {
     const ours = this.runtime.position(lane.inst).lot;
     const halted = this.runtime.haltReason !== null;
     if (lane.queue !== null) this.track(lane.queue, e);
     this.answer(e, lane.inst);
-    if (!this.runtime.venueMismatch) return;
+    const reason = this.runtime.haltReason;
+    if (reason === null || !reason.includes('mismatch')) return;
     lane.venueOffsetLot = e.positionLot - ours;
-    if (!halted && this.runtime.haltReason !== null) this.mismatchSymbol = this.runtime.markets[lane.inst].info.symbol;
+    if (!halted) this.mismatchSymbol = this.runtime.markets[lane.inst].info.symbol;
   }
 
   /** What the venue holds beyond our fills on `inst` (see Lane.venueOffsetLot). */
