@@ -15,7 +15,7 @@ import { nextFundingMs, settlementsBetween } from '../exchange/funding';
 import { FUNDING_EVERY, INFORMED_SHARE, fundingEveryMs } from './exchange';
 import { fetchGrids, type InstType } from '../feed/instruments';
 import { TradingSession, type SessionSummary } from '../live/trading-session';
-import { findingLine, type Finding } from '../format/findings';
+import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows, paramsOrigin } from '../format/params';
 import { resolveEndpoints } from './endpoints';
@@ -309,17 +309,6 @@ function stopRequest(): { after(durationMs: number | undefined): Promise<StopSig
   };
 }
 
-/**
- * Why a session halted, for its summary. A reconcile that found the venue not as our fills and orders say was
- * answered (explainHalt reads a reconcile halt as one the venue did not answer): it says what differed, and where.
- */
-export function haltFinding(reason: string | null, symbol: string | null, c: HaltContext, ccy: string): Finding | null {
-  if (reason === null || !/^(reconcile|resync) mismatch: /.test(reason)) return explainHalt(reason, c, ccy);
-  return {
-    text: `${symbol ? `${symbol}: ` : ''}the venue does not hold what our fills and orders say (${reason}): a position or orders left by an earlier session or another client, or a fill we missed`,
-  };
-}
-
 /** How often, while no entry is taken, the session says why. */
 const WHY_EVERY_MS = 15_000;
 
@@ -478,7 +467,7 @@ async function runSession(o: {
   final = s;
   const why = findingsOf(params, s.counters, s.trades, s.fills, total?.stats ?? null);
   const funded = o.funding?.() ?? null;
-  const halt = haltFinding(haltedBefore, session.trader.mismatchSymbol, params.config as unknown as HaltContext, ccy);
+  const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy, session.trader.mismatchSymbol);
   const ended =
     haltedBefore === null
       ? interrupted

@@ -52,7 +52,7 @@ export const EXIT_CODES = `exit codes:
   2    bad command line: unknown command or option, a missing or malformed value
   3    backtest --parity found a divergence; a backtest, demo or live session ended HALTED (its report says why)
   130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials; demo, and live with a
-       --duration, interrupted before it ran out; 143 for SIGTERM there)
+       --duration, interrupted before it ran out; 143 for SIGTERM, 129 for SIGHUP there)
   137  backtest, demo, live: a strategy handler that never returned, ended by the watchdog (--hung-after; optimize
        records such a trial as hung and goes on)`;
 

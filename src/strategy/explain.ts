@@ -370,7 +370,7 @@ export interface HaltContext {
 }
 
 /** Why the session halted, in words, with the parameter behind it; null for a kill switch (an ordinary stop). */
-export function explainHalt(reason: string | null, c: HaltContext, currency = 'quote'): Finding | null {
+export function explainHalt(reason: string | null, c: HaltContext, currency = 'quote', symbol: string | null = null): Finding | null {
   if (reason === null || reason === 'kill switch') return null;
   const breach = /^risk breach \((\w+)\)/.exec(reason);
   if (breach) {
@@ -395,6 +395,11 @@ export function explainHalt(reason: string | null, c: HaltContext, currency = 'q
   if (reason.startsWith('strategy error in '))
     return {
       text: `the strategy threw: ${reason.slice('strategy error in '.length)} (its orders were cancelled${c.risk.flattenOnBreach ? ' and its position flattened' : ''})`,
+    };
+  // a mismatch was answered: the venue holds other than our fills and orders say
+  if (/^(reconcile|resync) mismatch: /.test(reason))
+    return {
+      text: `${symbol ? `${symbol}: ` : ''}the venue does not hold what our fills and orders say (${reason}): a position or orders left by an earlier session or another client, or a fill we missed`,
     };
   if (reason.startsWith('reconcile'))
     return { parameter: 'orders.maxReconcileAttempts', text: `the venue did not answer a reconcile (${reason})` };

@@ -162,6 +162,15 @@ test("mm-glft's pacing over several instruments: how often it held each one's qu
   assert.match(findingLine(loose[0]), /; try --set risk\.maxOrdersPerSecond=10$/);
 });
 
+test('a reconcile that found the venue other than our fills: answered, so said as a mismatch, with the symbol', () => {
+  const h = explainHalt('reconcile mismatch: venue position 5 lots ≠ 0 from fills', config, 'USDT', 'ETHUSDT');
+  assert.is(
+    h && findingLine(h),
+    'ETHUSDT: the venue does not hold what our fills and orders say (reconcile mismatch: venue position 5 lots ≠ 0 from fills): a position or orders left by an earlier session or another client, or a fill we missed',
+  );
+  assert.match(findingLine(explainHalt('reconcile: no answer after 3 attempts', config)!), /the venue did not answer a reconcile/);
+});
+
 test('a strategy that threw: the halt says where', () => {
   const h = explainHalt('strategy error in onBook: boom (my.ts:12:7)', config);
   assert.is(h && findingLine(h), 'the strategy threw: onBook: boom (my.ts:12:7) (its orders were cancelled and its position flattened)');
