@@ -53,6 +53,9 @@ import { ReplayWatchdog } from '../backtest/hang-guard';
 
 const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
 
+/** The queue model a backtest takes without --queue. */
+const QUEUE_DEFAULT = 'risk-averse';
+
 export const BACKTEST = {
   name: 'backtest',
   usage: '<file|dir|glob> [options]',
@@ -83,7 +86,7 @@ export const BACKTEST = {
     queue: {
       type: 'string',
       arg: 'M',
-      default: 'risk-averse',
+      default: QUEUE_DEFAULT,
       description: 'risk-averse | power:N | power2:N | power3:N | log | log2',
       group: 'simulated venue',
     },
@@ -612,10 +615,22 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
       `--parity: ${session.path} is from an order log written before answers carried the strategy clock and fills their fee: ` +
         'the simulated venue answers this replay, so a fill can come out differently and parity diverge from there; record the session again for an exact replay',
     );
-  if (answers && values.latency !== undefined)
-    logger('backtest').warn(
-      `--latency ${values.latency} has no effect with --parity: the session's own answers are replayed where live had them`,
-    );
+  // the session's own answers replace the simulated venue: its latency, queue, partial fills and fee rates (a fill's fee
+  // is the one live was charged) are not used, whatever the command line says
+  if (answers) {
+    const unused = [
+      values.latency !== undefined ? `--latency ${values.latency}` : null,
+      values.queue !== QUEUE_DEFAULT ? `--queue ${values.queue}` : null,
+      values.fees !== undefined ? `--fees ${values.fees}` : null,
+      values['fee-tier'] !== undefined ? `--fee-tier ${values['fee-tier']}` : null,
+      values['no-partial'] ? '--no-partial' : null,
+      values['amend-keeps-queue'] ? '--amend-keeps-queue' : null,
+    ].filter((x) => x !== null);
+    if (unused.length)
+      logger('backtest').warn(
+        `${unused.join(', ')} ${unused.length > 1 ? 'have' : 'has'} no effect with --parity: the session's own answers (fills, with the fees live was charged) are replayed where live had them, not the simulated venue's`,
+      );
+  }
   let venue: RecordedVenue | null = null;
   const latency: LatencyModel = answers
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }

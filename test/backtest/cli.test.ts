@@ -116,6 +116,17 @@ test("parity: a recorded demo session replays decision for decision with the ses
   assert.is(out.metrics.settings.latency, 'recorded answers');
   assert.is(out.parity.answers.venue, 'recorded');
   assert.is(out.metrics.parameters.sources['signal.source'], 'recorded session');
+  // the simulated venue's settings are not used: said, and the parity the same
+  const flags = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity', '--json', '--queue', 'power:2', '--fees', '0,0'], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  assert.is(flags.status, 0, flags.stderr);
+  assert.match(
+    flags.stderr,
+    /--queue power:2, --fees 0,0 have no effect with --parity: the session's own answers \(fills, with the fees live was charged\)/,
+  );
+  assert.equal(JSON.parse(flags.stdout).parity, out.parity);
   // another bundle cannot show parity: refused by name and hash before anything runs
   const other = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity', '--strategy', 'signal-taker'], { encoding: 'utf8' });
   assert.is(other.status, 1);
