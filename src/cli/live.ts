@@ -7,7 +7,7 @@ import { coreHash } from '../strategy/loader';
 import { checkInstrumentCount } from './backtest';
 import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, describeCredentials, type Credentials } from '../gateway/index';
 import { readFileSync } from 'node:fs';
-import { checkWritableDir } from '../capture/files';
+import { checkCreatableDir, checkWritableDir } from '../capture/files';
 import { warnExisting } from './existing-recording';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
@@ -567,7 +567,8 @@ async function live(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
-  const recordRoot = values.record ? checkWritableDir('--record', values.record) : null;
+  // made only once the venue lists the symbols: a refused session leaves no empty directory
+  const recordRoot = values.record ? checkCreatableDir('--record', values.record) : null;
   const keys = values.keys ? readKeys(values.keys) : undefined;
   const log = logger('live');
   if (recordRoot) warnExisting(log, values.record!, recordRoot, { session: true, flag: '--record' });
@@ -592,6 +593,7 @@ async function live(argv: string[]): Promise<number> {
     credentials = guarded(keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS);
   }
   await listedOrClose(restUrl, symbols, close);
+  if (values.record) checkWritableDir('--record', values.record);
   log.info(
     `trading ${tradingText(symbols, declared)} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`,
     {
@@ -651,7 +653,8 @@ async function demo(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
-  const outRoot = checkWritableDir('--out', values.out);
+  // made only once the venue lists the symbols: a refused session leaves no empty directory
+  const outRoot = checkCreatableDir('--out', values.out);
   const log = logger('demo');
   warnExisting(log, values.out, outRoot, { session: true, flag: '--out' });
   const monitoring = await startMonitoring('demo', values, log);
@@ -664,6 +667,7 @@ async function demo(argv: string[]): Promise<number> {
     flow: values['informed-share'] !== undefined ? { informedShare: values['informed-share'] } : undefined,
   });
   await listedOrClose(ex.url.rest, symbols, () => ex.close());
+  checkWritableDir('--out', values.out);
   const startedMs = ex.now();
   log.info(
     `local exchange at ${ex.url.rest}; recording to ${dirText(values.out)}; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,

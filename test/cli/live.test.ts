@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strategyDir } from '../helpers/strategy-dir';
@@ -72,10 +72,16 @@ test("live's next: commands print one a line, as demo's", () => {
 });
 
 test('live on a symbol the venue does not list: the error comes first, no session preamble before it', () => {
-  const r = spawnSync(process.execPath, [CLI, 'live', '--symbols', 'XRPUSDT'], { encoding: 'utf8' });
+  const rec = join(dir, 'unlisted-rec');
+  const r = spawnSync(process.execPath, [CLI, 'live', '--symbols', 'XRPUSDT', '--record', rec], { encoding: 'utf8' });
   assert.is(r.status, 1, r.stderr);
   assert.match(r.stderr, /USDT-FUTURES symbol XRPUSDT is not listed at /);
   assert.not.match(r.stderr, /^(trading|strategy|parameters|threads)\b/m, 'nothing of a session said before the error');
+  assert.not.ok(existsSync(rec), 'a refused session makes no --record directory');
+  const out = join(dir, 'unlisted-demo');
+  const d = spawnSync(process.execPath, [CLI, 'demo', '--symbols', 'XRPUSDT', '--out', out], { encoding: 'utf8' });
+  assert.is(d.status, 1, d.stderr);
+  assert.not.ok(existsSync(out), 'nor demo an --out directory');
 });
 
 test("live's PnL: net of fees, before funding (the venue's funding is not known to it), not called net of everything", () => {
