@@ -129,7 +129,11 @@ export function liveFills(orders: OrderRecord[], symbols?: readonly string[]): F
 
 const show = (i: Intent | null, units?: ParityUnits) =>
   i
-    ? `${i.symbol ? `${i.symbol} ` : ''}${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} ${i.qtyLot === 1 ? 'lot' : 'lots'}` : ''}${i.priceTick ? ` @ ${priceText(i.priceTick, units, i.symbol)}` : ''}${i.force ? ` ${i.force}` : ''} at ${utcMicros(i.localTs)}`
+    ? `${i.symbol ? `${i.symbol} ` : ''}${i.type}${i.side ? ` ${i.side}` : ''}${i.qtyLot ? ` ${i.qtyLot} ${i.qtyLot === 1 ? 'lot' : 'lots'}` : ''}${i.priceTick ? ` @ ${priceText(i.priceTick, units, i.symbol)}` : ''}${i.force ? ` ${i.force}` : ''} ${
+        // the decision's time on the strategy clock where both know it (the lines below compare that one); live's
+        // local send time is later by its own delay
+        i.decidedTs !== undefined ? `decided at ${utcMicros(i.decidedTs)}` : `at ${utcMicros(i.localTs)}`
+      }`
     : 'nothing';
 
 /** "leanTicks 1 → 2 (--set)". */

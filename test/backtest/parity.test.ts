@@ -43,7 +43,7 @@ test('a divergence: UTC times, quote prices, the time apart in a human unit, n/a
   );
   assert.match(
     text,
-    /first divergence at decision 1: live place buy 1 lot @ 90,000\.0 USDT ioc at 2026-12-06T20:03:09\.760033Z \| backtest place buy 1 lot @ 89,999\.9 USDT ioc at 2026-12-06T20:03:15\.460192Z/,
+    /first divergence at decision 1: live place buy 1 lot @ 90,000\.0 USDT ioc decided at 2026-12-06T20:03:09\.760033Z \| backtest place buy 1 lot @ 89,999\.9 USDT ioc decided at 2026-12-06T20:03:15\.460192Z/,
   );
   assert.not.match(text, /0\.00 ms|\d{19}/);
 });
