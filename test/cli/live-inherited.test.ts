@@ -4,12 +4,9 @@
 // fills would make of the flatten (the inherited lots, short), nor a PnL marked on that phantom position.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { FUT, client } from '../exchange/private-helpers';
-
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
+import { liveSession } from '../helpers/live-session';
 
 test("a position left at the venue: halt names the symbol and the mismatch; the summary reports the venue's flat position", async () => {
   const ex = await startExchange({ seed: 11 });
@@ -30,26 +27,11 @@ test("a position left at the venue: halt names the symbol and the mismatch; the 
       });
       assert.is(r.json.code, '00000', r.text);
     }
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'live',
-        '--symbols',
-        'BTCUSDT,ETHUSDT',
-        '--strategy',
-        'mm-glft',
-        '--duration',
-        '2s',
-        '--ws-url',
-        ex.url.ws,
-        '--rest-url',
-        ex.url.rest,
-      ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
+    const child = liveSession(ex, ['--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft', '--duration', '2s'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
-    child.stderr.setEncoding('utf8').on('data', (s: string) => (err += s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (err += s));
     const code = await new Promise<number | null>((done) => child.on('close', done));
     assert.is(code, 3, err);
     assert.match(err, /\n\[error\] HALTED: (BTCUSDT|ETHUSDT): (reconcile|resync) mismatch: venue position \d lots ≠ 0 from fills\n/);

@@ -4,34 +4,15 @@
 // the local exchange in the test's process, as a user's would be another machine's.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { startExchange, type Exchange } from '../../src/exchange/index';
+import { assertVenueFlat, liveSession } from '../helpers/live-session';
 
-const CLI = join(process.cwd(), 'build/ringbook.mjs');
 /** The first status line: the session is quoting, so orders of ours are working at the venue. */
 const TRADING = /^[A-Z_]+ +BTCUSDT pos .* orders [1-9]/m;
 
-function session(ex: Exchange, duration: string): ChildProcess {
-  return spawn(
-    process.execPath,
-    [
-      CLI,
-      'live',
-      '--symbols',
-      'BTCUSDT,ETHUSDT',
-      '--strategy',
-      'mm-glft',
-      '--duration',
-      duration,
-      '--ws-url',
-      ex.url.ws,
-      '--rest-url',
-      ex.url.rest,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-}
+const session = (ex: Exchange, duration: string) =>
+  liveSession(ex, ['--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft', '--duration', duration]);
 
 /** Resolves once the child's stderr shows `ready`, with what it printed so far. */
 function seen(child: ChildProcess, ready: RegExp): Promise<string> {
@@ -51,18 +32,6 @@ function seen(child: ChildProcess, ready: RegExp): Promise<string> {
 
 const exited = (child: ChildProcess) => new Promise<[number | null, string | null]>((done) => child.on('exit', (c, s) => done([c, s])));
 
-async function venueLeft(ex: Exchange): Promise<void> {
-  const account = (await (await fetch(new URL('/debug/account', ex.url.rest))).json()) as {
-    futures: { positions: Array<{ symbol: string; lots: number }> };
-    openOrders: unknown[];
-  };
-  assert.equal(account.openOrders, [], 'no order left at the venue');
-  assert.ok(
-    account.futures.positions.every((p) => p.lots === 0),
-    `flat at the venue: ${JSON.stringify(account.futures.positions)}`,
-  );
-}
-
 test('stdout and stderr closed mid-session (| head): the session runs its --duration and stops in order, exit 0', async () => {
   const ex = await startExchange({ seed: 7 });
   try {
@@ -75,7 +44,7 @@ test('stdout and stderr closed mid-session (| head): the session runs its --dura
     child.stderr!.destroy();
     const [code, signal] = await end;
     assert.equal([code, signal], [0, null], 'ran its --duration, not killed by its output');
-    await venueLeft(ex);
+    await assertVenueFlat(ex);
   } finally {
     await ex.close();
   }
@@ -94,7 +63,7 @@ test('SIGHUP: the same orderly stop as SIGTERM (cancel all, flatten, summary), e
     assert.equal([code, signal], [129, null], err);
     assert.match(err, /\nstopping: cancelling all orders and flattening…\n/);
     assert.match(err, /\n {2}ended {9}interrupted by SIGHUP after [\d.]+ (ms|s) of its 5 min --duration \(exit 129\)\n/);
-    await venueLeft(ex);
+    await assertVenueFlat(ex);
   } finally {
     await ex.close();
   }

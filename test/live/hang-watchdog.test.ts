@@ -3,37 +3,19 @@
 // the local exchange in the test's process, as a user's would be another machine's.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { strategyDir } from '../helpers/strategy-dir';
+import { assertVenueFlat, liveSession } from '../helpers/live-session';
 
 const { dir, remove } = strategyDir('hangs.ts');
 
 test('a hung handler: the watchdog cancels, flattens and ends the session', async () => {
   const ex = await startExchange({ seed: 5 });
   try {
-    const child = spawn(
-      process.execPath,
-      [
-        join(process.cwd(), 'build/ringbook.mjs'),
-        'live',
-        '--strategy',
-        'hangs.ts',
-        '--ws-url',
-        ex.url.ws,
-        '--rest-url',
-        ex.url.rest,
-        '--hung-after',
-        '2s',
-        '--threads',
-        'single',
-      ],
-      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = liveSession(ex, ['--strategy', 'hangs.ts', '--hung-after', '2s', '--threads', 'single'], { cwd: dir });
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.stdout.resume();
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout!.resume();
     const [code, signal] = await new Promise<[number | null, string | null]>((done) => child.on('exit', (c, s) => done([c, s])));
     assert.is(signal, 'SIGKILL', `ended by the watchdog (code ${code}): ${stderr}`);
     assert.match(
@@ -42,15 +24,7 @@ test('a hung handler: the watchdog cancels, flattens and ends the session', asyn
     );
     assert.match(stderr, /HUNG: BTCUSDT: orders cancelled, position closed; no order of ours is open at the venue/);
     assert.match(stderr, /HUNG: ending the process \(exit code 137\)/);
-    const account = (await (await fetch(new URL('/debug/account', ex.url.rest))).json()) as {
-      futures: { positions: Array<{ symbol: string; lots: number }> };
-      openOrders: unknown[];
-    };
-    assert.equal(account.openOrders, [], 'no order left at the venue');
-    assert.ok(
-      account.futures.positions.every((p) => p.lots === 0),
-      `flat at the venue: ${JSON.stringify(account.futures.positions)}`,
-    );
+    await assertVenueFlat(ex);
   } finally {
     await ex.close();
   }
