@@ -91,18 +91,21 @@ test('the ranking counts every scored trial, its columns keep apart, a float cho
     inSample: 1,
     outOfSample: 0.5,
   });
-  const text = printed(
-    {},
-    {
-      trials: 36,
-      scored: 36,
-      toNs: String(90e9),
-      ranked,
-      chosen: { id: 7, why: 'best objective on the whole data', params: { threshold: 0.49242038698866963, confirm: 4 } },
-      walkForward: { folds: [fold(0), fold(1), fold(2)], outOfSample: { netQuote: 0.1, sharpe: 3, periods: 45 } },
-    },
-    ['threshold', 'confirm'],
-  );
+  // 36 trials scored over 90 s, three walk-forward folds; the chosen trial and the folds' out-of-sample net vary
+  const search = (chosen: { id: number; why: string; params: Record<string, number> }, oosNet: number) =>
+    printed(
+      {},
+      {
+        trials: 36,
+        scored: 36,
+        toNs: String(90e9),
+        ranked,
+        chosen,
+        walkForward: { folds: [fold(0), fold(1), fold(2)], outOfSample: { netQuote: oosNet, sharpe: Math.sign(oosNet) * 3, periods: 45 } },
+      },
+      ['threshold', 'confirm'],
+    );
+  const text = search({ id: 7, why: 'best objective on the whole data', params: { threshold: 0.49242038698866963, confirm: 4 } }, 0.1);
   assert.match(text, /\n {2}… the top 10 of 36 scored trials; every one is in trials\.csv\n/);
   assert.not.match(text, /0\.5 4 messages/, 'two values never run together');
   assert.match(
@@ -112,18 +115,7 @@ test('the ranking counts every scored trial, its columns keep apart, a float cho
   assert.match(text, /walk-forward out of sample: net .*, Sharpe n\/a \(needs ≥ 1 day, have 45 s of test windows\)/);
   assert.not.match(text, /caution/, 'the pick ranks 8th of 36 and made money out of sample');
   // the last fold's pick is below the kept ranks and lost out of sample: said before anyone trades it
-  const worst = printed(
-    {},
-    {
-      trials: 36,
-      scored: 36,
-      toNs: String(90e9),
-      ranked,
-      chosen: { id: 30, why: 'picked on the last walk-forward train window', params: { threshold: 0.5, confirm: 4 } },
-      walkForward: { folds: [fold(0), fold(1), fold(2)], outOfSample: { netQuote: -0.1347, sharpe: -3, periods: 45 } },
-    },
-    ['threshold', 'confirm'],
-  );
+  const worst = search({ id: 30, why: 'picked on the last walk-forward train window', params: { threshold: 0.5, confirm: 4 } }, -0.1347);
   assert.match(
     worst,
     /\ncaution: the walk-forward choice \(trial 30, the last fold's pick\) ranks below the top 20 of 36 on the whole data and lost 0\.1347 USDT out of sample: check it before trading it\n/,

@@ -179,23 +179,20 @@ test('every kind of answer carries the isolation and no-sniff headers', async ()
 
 test('a request Node itself rejects still gets the headers', async () => {
   const { connect } = await import('node:net');
-  const text = await new Promise<string>((resolve, reject) => {
-    const s = connect(server.port, '127.0.0.1', () => s.write('GARBAGE\r\n\r\n'));
-    let out = '';
-    s.on('data', (d) => (out += d));
-    s.on('end', () => resolve(out));
-    s.on('error', reject);
-  });
+  /** The server's whole answer to `request` written as it is on a fresh connection. */
+  const answer = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const s = connect(server.port, '127.0.0.1', () => s.write(request));
+      let out = '';
+      s.on('data', (d) => (out += d));
+      s.on('end', () => resolve(out));
+      s.on('error', reject);
+    });
+  const text = await answer('GARBAGE\r\n\r\n');
   assert.match(text, /^HTTP\/1\.1 400/);
   for (const [k, v] of Object.entries(COMMON_HEADERS)) assert.ok(text.includes(`${k}: ${v}\r\n`), k);
   // HTTP/1.1 without a Host header: Node would answer a bare 400 of its own
-  const noHost = await new Promise<string>((resolve, reject) => {
-    const s = connect(server.port, '127.0.0.1', () => s.write('GET / HTTP/1.1\r\nConnection: close\r\n\r\n'));
-    let out = '';
-    s.on('data', (d) => (out += d));
-    s.on('end', () => resolve(out));
-    s.on('error', reject);
-  });
+  const noHost = await answer('GET / HTTP/1.1\r\nConnection: close\r\n\r\n');
   assert.match(noHost, /^HTTP\/1\.1 400/);
   assert.match(noHost, /needs a Host header/);
   for (const [k, v] of Object.entries(COMMON_HEADERS)) assert.ok(noHost.includes(`${k}: ${v}\r\n`), k);
