@@ -533,25 +533,20 @@ async function listedOrClose(restUrl: string, symbols: string[], close: (() => P
   }
 }
 
-/** `live`: the session runs to its clean-up whatever becomes of its output (src/log/output.ts). */
-export async function runLive(argv: string[]): Promise<number> {
-  const release = holdOutput();
-  try {
-    return await live(argv);
-  } finally {
-    release();
-  }
+/** `command` with its output held: the session runs to its clean-up whatever becomes of its output (src/log/output.ts). */
+function withOutputHeld(command: (argv: string[]) => Promise<number>): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    const release = holdOutput();
+    try {
+      return await command(argv);
+    } finally {
+      release();
+    }
+  };
 }
 
-/** `demo`: as `live`, its output held. */
-export async function runDemo(argv: string[]): Promise<number> {
-  const release = holdOutput();
-  try {
-    return await demo(argv);
-  } finally {
-    release();
-  }
-}
+export const runLive = withOutputHeld(live);
+export const runDemo = withOutputHeld(demo);
 
 async function live(argv: string[]): Promise<number> {
   const args = parseCommand(LIVE, argv);
