@@ -47,15 +47,12 @@ function cannotWrite(flag: string, path: string, err: unknown, what: string): Er
  */
 export function checkWritableDir(flag: string, dir: string): string {
   const full = resolve(dir);
-  const probe = `${full}${sep}.ringbook-write-check-${process.pid}`;
   try {
     ensureDir(full);
-    closeSync(openSync(probe, 'w'));
   } catch (err) {
     throw cannotWrite(flag, full, err, 'directory');
   }
-  unlinkSync(probe);
-  return full;
+  return checkCreatableDir(flag, full);
 }
 
 /**
