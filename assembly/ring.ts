@@ -12,7 +12,8 @@
 // Each side caches the other's index and re-reads it only when its cached value says full/empty (rigtorp), and
 // the producer publishes a whole batch with one store. The TypeScript handle keeps its own caches (src/core/ring.ts),
 // so a side's cache here may fall behind its own index when the handle moved it: a count beyond the capacity is
-// such a stale view, and is re-read like a full or empty one. Wasm atomics are sequentially consistent: slots are
+// such a stale view, and is re-read like a full or empty one. The handle's consumer also holds back small releases
+// while it has records left to read (it stores tail by the batch; its flush() before any of these functions). Wasm atomics are sequentially consistent: slots are
 // written before the index store that publishes them, and read after the index load that reveals them.
 // A full ring never overwrites: the producer is told how much fits and the caller decides what to do.
 

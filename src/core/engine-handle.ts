@@ -151,6 +151,7 @@ export class Engine {
 
   /** Consumes up to `max` records from `input` in place; returns how many (0 = the ring was empty). */
   drain(input: Ring, out?: Ring, max = 4096): number {
+    input.flush(); // the core reads the tail index itself
     return this.core.x.engineDrain(this.ptr, input.base, out?.base ?? 0, max);
   }
 

@@ -84,7 +84,8 @@ test('zero-copy: fill slots in place, publish once, read in place, release', () 
 test('the handle mixed with the core on both sides, 50,000 records through 16 slots: nothing lost, nothing overwritten', () => {
   // Producer moves: the handle (writable + fill + publish), the handle's pushFrom, the core directly by base (as
   // engine.drain's output does), and the decoder's way (the core says how much fits, the handle only publishes).
-  // Consumer moves: the handle (readable + release), popTo, and the core directly (as engine.drain does).
+  // Consumer moves: the handle (readable + release), popTo, and the core directly after the handle's flush (as
+  // engine.drain does: the handle may hold back a release's index store).
   const producer = new Ring(core, ring.base);
   const consumer = new Ring(core, ring.base);
   let rnd = 12345;
@@ -119,6 +120,7 @@ test('the handle mixed with the core on both sides, 50,000 records through 16 sl
       consumer.release(r);
       read += r;
     } else {
+      if (way === 2) consumer.flush();
       const r = way === 1 ? consumer.popTo(dst, take) : core.x.ringPopBatch(ring.base, dst, take);
       for (let j = 0; j < r; j++) assert.ok(check(dst + j * 64, startSeq + read + j), `record ${read + j}`);
       read += r;
@@ -126,6 +128,44 @@ test('the handle mixed with the core on both sides, 50,000 records through 16 sl
   }
   assert.is(consumer.readable(64), written - read);
   assert.is(producer.writable(64), 16 - (written - read));
+});
+
+test('release holds back the index store while seen records remain: the producer gets the room by the batch, or all of it once the consumer caught up', () => {
+  const producer = new Ring(core, ring.base);
+  const consumer = new Ring(core, ring.base);
+  assert.is(consumer.readable(16), 0);
+  assert.is(producer.writable(16), 16);
+  for (let j = 0; j < 16; j++) stamp(producer.slot(producer.head + j), 500 + j);
+  producer.publish(16);
+  assert.is(producer.writable(1), 0, 'full');
+  assert.is(consumer.readable(16), 16);
+  // a 16-slot ring stores its tail every 4 records (a quarter of it) while more remain to be read
+  for (let j = 0; j < 3; j++) {
+    assert.ok(check(consumer.slot(consumer.tail), 500 + j));
+    consumer.release(1);
+  }
+  assert.is(consumer.tail - producer.head + 16, 3, "the consumer's own view moved on");
+  assert.is(producer.writable(4), 0, 'three records held back: no room yet');
+  assert.is(consumer.size, 13, 'what is left to read, from the consumer');
+  consumer.release(1);
+  assert.is(producer.writable(16), 4, 'the fourth stores the index');
+  // caught up with what it saw: every release is stored at once
+  for (let j = 4; j < 15; j++) consumer.release(1);
+  assert.is(producer.writable(16), 4 + 8, 'two more batches of four; three held back');
+  consumer.release(1);
+  assert.is(producer.writable(16), 16, 'the last record read stores the index at once');
+  assert.is(consumer.readable(1), 0);
+  assert.is(ring.size, 0);
+  // flush() stores what is held back, for a caller handing the ring to the core
+  for (let j = 0; j < 8; j++) stamp(producer.slot(producer.head + j), 600 + j);
+  producer.publish(8);
+  assert.is(consumer.readable(8), 8);
+  consumer.release(2);
+  assert.is(producer.writable(16), 8);
+  consumer.flush();
+  assert.is(producer.writable(16), 10);
+  assert.is(core.x.ringPopBatch(ring.base, dst, 16), 6, 'the core reads on from the stored index');
+  assert.ok(check(dst, 602));
 });
 
 test('the slot views: f64At and i32At name the same bytes as slot(), across the wrap', () => {
