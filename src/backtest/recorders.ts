@@ -83,7 +83,7 @@ export class Recorders {
    * Each horizon's markout per fill (NaN until due), the first `fills` values of each column: typed columns, so a market
    * maker's hundred thousand fills are not copied by the collector each time the arrays grow or it runs.
    */
-  private markouts: Float64Array[];
+  private readonly markouts: Float64Array[];
   private fills = 0;
   // One queue per horizon: fills arrive in time order, so each queue is due-ordered and only its head is checked.
   private readonly pendingMarks: MarkQueue[] = [];
@@ -136,7 +136,8 @@ export class Recorders {
   /** Fill number `fill` at local time `t`, at `priceTick`, a buy (dir 1) or a sell (-1): its markouts fall due later. */
   fill(t: number, fill: number, dir: number, priceTick: number): void {
     const n = this.fills++;
-    if (n === this.markouts[0]?.length) this.markouts = this.markouts.map((m) => grown(m, 2 * n));
+    // grown in place: a new outer array (map()'s) has another elements kind, and the loops reading it deoptimize
+    if (n === this.markouts[0]?.length) for (let h = 0; h < this.markouts.length; h++) this.markouts[h] = grown(this.markouts[h], 2 * n);
     for (let h = 0; h < this.markoutNs.length; h++) {
       this.markouts[h][n] = NaN;
       this.pendingMarks[h].push(t + this.markoutNs[h], fill, dir, priceTick);
