@@ -120,8 +120,9 @@ export function thresholdBelow(c: StrategyConfig, maxAbs: number): (Finding['sug
 interface Blocker {
   counter: string;
   parameter?: string;
-  text(c: StrategyConfig, s: SignalStats | null): string;
-  suggest?(c: StrategyConfig, s: SignalStats | null): { parameter: string; value: string };
+  text(c: StrategyConfig, s: SignalStats | null, counters: Readonly<Record<string, number>>): string;
+  /** What to try; its parameter names the finding when it differs from `parameter` (which bound blocked). */
+  suggest?(c: StrategyConfig, s: SignalStats | null, counters: Readonly<Record<string, number>>): { parameter: string; value: string };
 }
 
 /** A duration as --set takes it: 2s, 500ms, or integer ns. */
@@ -138,11 +139,23 @@ const BLOCKERS: readonly Blocker[] = [
     suggest: (c) => ({ parameter: 'gates.maxDataAgeNs', value: nsText(Math.max(2 * c.gates.maxDataAgeNs, 1e9)) }),
   },
   {
+    // gate.feedLatencyLow counts the blocks below the lower bound (a local clock behind the exchange's), within these
     counter: 'gate.feedLatency',
     parameter: 'gates.maxFeedLatencyNs',
-    text: (c) =>
-      `the feed latency (local − exchange time, a clock offset included) was outside ${duration(c.gates.minFeedLatencyNs)} … ${duration(c.gates.maxFeedLatencyNs)} (gates.minFeedLatencyNs … gates.maxFeedLatencyNs)`,
-    suggest: (c) => ({ parameter: 'gates.maxFeedLatencyNs', value: nsText(Math.max(2 * c.gates.maxFeedLatencyNs, 1e9)) }),
+    text: (c, _s, n) => {
+      const low = n['gate.feedLatencyLow'] ?? 0;
+      const all = n['gate.feedLatency'] ?? 0;
+      const range = `${duration(c.gates.minFeedLatencyNs)} … ${duration(c.gates.maxFeedLatencyNs)} (gates.minFeedLatencyNs … gates.maxFeedLatencyNs)`;
+      const what = 'the feed latency (local − exchange time, a clock offset included)';
+      if (low === all)
+        return `${what} was below ${duration(c.gates.minFeedLatencyNs)}, outside ${range}: the local clock is behind the exchange's (ringbook inspect measures the offset)`;
+      if (low === 0) return `${what} was above ${duration(c.gates.maxFeedLatencyNs)}, outside ${range}`;
+      return `${what} was outside ${range}: ${low} below, ${all - low} above`;
+    },
+    suggest: (c, _s, n) =>
+      (n['gate.feedLatencyLow'] ?? 0) * 2 > (n['gate.feedLatency'] ?? 0)
+        ? { parameter: 'gates.minFeedLatencyNs', value: nsText(Math.min(2 * c.gates.minFeedLatencyNs, -1e9)) }
+        : { parameter: 'gates.maxFeedLatencyNs', value: nsText(Math.max(2 * c.gates.maxFeedLatencyNs, 1e9)) },
   },
   {
     counter: 'gate.spread',
@@ -267,14 +280,18 @@ export function explainEntries(o: EntryInput): Finding[] {
   const blocked = (list: readonly Blocker[], noun?: string, verb?: string) =>
     list
       .filter((b) => (o.counters[b.counter] ?? 0) > 0)
-      .map((b) => ({
-        count: o.counters[b.counter],
-        ...(noun ? { noun } : {}),
-        ...(verb ? { verb } : {}),
-        ...(b.parameter ? { parameter: b.parameter } : {}),
-        text: b.text(c, o.signals ?? null),
-        ...(b.suggest ? { suggest: b.suggest(c, o.signals ?? null) } : {}),
-      }))
+      .map((b) => {
+        const suggest = b.suggest?.(c, o.signals ?? null, o.counters);
+        const parameter = suggest?.parameter ?? b.parameter;
+        return {
+          count: o.counters[b.counter],
+          ...(noun ? { noun } : {}),
+          ...(verb ? { verb } : {}),
+          ...(parameter ? { parameter } : {}),
+          text: b.text(c, o.signals ?? null, o.counters),
+          ...(suggest ? { suggest } : {}),
+        };
+      })
       .sort((a, b) => b.count - a.count);
   out.push(...[...blocked(BLOCKERS), ...riskRefusals(c.risk, o.counters)].sort((a, b) => b.count! - a.count!));
   if (o.fills === 0) out.push(...blocked(ABANDONED, 'entry orders', 'cancelled'));

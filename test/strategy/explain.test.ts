@@ -42,6 +42,21 @@ test('blocked entries, most frequent first, with the parameter and a --set to tr
   );
 });
 
+test('a feed-latency block names the bound that blocked: below the lower one (a clock behind the exchange) says to lower it', () => {
+  const low = explainEntries({ config, counters: { 'gate.feedLatency': 16, 'gate.feedLatencyLow': 16 }, trades: 0, fills: 0 });
+  assert.match(
+    findingLine(low[0]),
+    /^gates\.minFeedLatencyNs blocked 16 entries: the feed latency .* was below -100 ms, outside .*the local clock is behind.*; try --set gates\.minFeedLatencyNs=-1s$/,
+  );
+  const high = explainEntries({ config, counters: { 'gate.feedLatency': 3 }, trades: 0, fills: 0 });
+  assert.match(
+    findingLine(high[0]),
+    /^gates\.maxFeedLatencyNs blocked 3 entries: the feed latency .* was above 250 ms, .*; try --set gates\.maxFeedLatencyNs=1s$/,
+  );
+  const both = explainEntries({ config, counters: { 'gate.feedLatency': 5, 'gate.feedLatencyLow': 1 }, trades: 0, fills: 0 });
+  assert.match(findingLine(both[0]), /1 below, 4 above; try --set gates\.maxFeedLatencyNs=1s$/);
+});
+
 test('nothing blocked, nothing traded: what the signal did', () => {
   const w = new SignalWatch(config);
   for (const x of [0.3, -0.98, 0.5, 0.1]) w.observe(sig(x));

@@ -214,7 +214,11 @@ function obiOfi(ctx: StrategyContext<ObiOfiParams>) {
     const dir = confirmedSide(debounce, cfg.entry, ctx.now);
     if (dir === null || x !== x) return;
     const gate = checkGates(cfg.gates, m, m.healthy, ctx.now);
-    if (gate) return ctx.count(GATE_COUNTER[gate]);
+    if (gate) {
+      // which bound: the advice for a clock behind the exchange's is the lower one (src/strategy/explain.ts)
+      if (gate === 'feedLatency' && m.feedLatencyNs < cfg.gates.minFeedLatencyNs) ctx.count('gate.feedLatencyLow');
+      return ctx.count(GATE_COUNTER[gate]);
+    }
     if (!hurdleOk(cfg, fees, m, x, dir)) return ctx.count('hurdle');
     const terms = entryOrder(cfg.entry, m, dir);
     const oid = ctx.place({
