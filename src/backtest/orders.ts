@@ -1,7 +1,7 @@
 // Own orders and fills of a recorded trading session (<root>/_orders/…, kind 6 records, src/live/orderlog.ts):
 // read back for the recorded-latency model (round trips of our orders) and the live-parity check.
 import { listStreamParquet } from '../capture/recover';
-import { fileRowGroups } from '../capture/read-file';
+import { fileRowGroups, sideFileRows, type SideFiles } from '../capture/read-file';
 import { OrderEvent, feeOfBits, readPlaceTerms } from '../live/orderlog';
 import type { RoundTrip } from './latency';
 
@@ -26,30 +26,36 @@ export interface OrderRecord {
 }
 
 /** Every own-order record of `symbol` under `<root>/_orders/`, in local-time order (empty when none were recorded). */
-export async function readOwnOrders(root: string, symbol: string): Promise<OrderRecord[]> {
+export async function readOwnOrders(root: string, symbol: string, side?: SideFiles): Promise<OrderRecord[]> {
   const out: OrderRecord[] = [];
   for (const f of listStreamParquet(root, '_orders').filter((p) => p.includes(`/symbol=${symbol}/`))) {
-    for await (const g of fileRowGroups(f)) {
-      const c = g.columns;
-      const kind = c.kind as Int32Array;
-      for (let i = 0; i < g.rows; i++) {
-        if (kind[i] !== 6) continue;
-        const side = (c.side as Int32Array)[i];
-        out.push({
-          localTs: (c.local_ts as BigInt64Array)[i],
-          clockTs: (c.exch_ts as BigInt64Array)[i],
-          event: (c.flags as Int32Array)[i],
-          side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
-          priceTick: Number((c.price as BigInt64Array)[i]),
-          qtyLot: Number((c.qty as BigInt64Array)[i]),
-          seq: Number((c.seq as BigInt64Array)[i]),
-          aux: (c.aux as BigInt64Array)[i],
-          aux2: (c.aux2 as BigInt64Array)[i],
-        });
-      }
-    }
+    const rows = await sideFileRows<OrderRecord>((o) => ordersOfFile(f, o), side);
+    for (const r of rows) out.push(r);
   }
   return out.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));
+}
+
+/** The own-order records (kind 6) of one file of the _orders stream, appended to `out`. */
+async function ordersOfFile(f: string, out: OrderRecord[]): Promise<void> {
+  for await (const g of fileRowGroups(f)) {
+    const c = g.columns;
+    const kind = c.kind as Int32Array;
+    for (let i = 0; i < g.rows; i++) {
+      if (kind[i] !== 6) continue;
+      const side = (c.side as Int32Array)[i];
+      out.push({
+        localTs: (c.local_ts as BigInt64Array)[i],
+        clockTs: (c.exch_ts as BigInt64Array)[i],
+        event: (c.flags as Int32Array)[i],
+        side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
+        priceTick: Number((c.price as BigInt64Array)[i]),
+        qtyLot: Number((c.qty as BigInt64Array)[i]),
+        seq: Number((c.seq as BigInt64Array)[i]),
+        aux: (c.aux as BigInt64Array)[i],
+        aux2: (c.aux2 as BigInt64Array)[i],
+      });
+    }
+  }
 }
 
 /**
@@ -57,8 +63,8 @@ export async function readOwnOrders(root: string, symbol: string): Promise<Order
  * merged in local-time order. The log was one stream, written in order on one thread, so its wall-clock stamps order it
  * across symbols; a symbol's own records keep their order on equal stamps (the sort is stable).
  */
-export async function readSessionOrders(root: string, symbols: readonly string[]): Promise<OrderRecord[]> {
-  const per = await Promise.all(symbols.map((s) => readOwnOrders(root, s)));
+export async function readSessionOrders(root: string, symbols: readonly string[], side?: SideFiles): Promise<OrderRecord[]> {
+  const per = await Promise.all(symbols.map((s) => readOwnOrders(root, s, side)));
   if (per.length === 1) return per[0];
   const all = per.flatMap((list, inst) => list.map((o) => ({ ...o, inst })));
   return all.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));

@@ -114,3 +114,26 @@ export async function sortOutDamaged<T>(
   }
   return { ok, damaged: bad };
 }
+
+/** How a run reads its side streams (_ticker, _orders): with `skip`, a damaged file is left out and listed in `damaged`. */
+export interface SideFiles {
+  skip: boolean;
+  damaged: DamagedFile[];
+}
+
+/**
+ * The rows `read` collects from one file of a side stream, whole or not at all: a damaged file stops the run with
+ * LEAVE_OUT_HINT, or with `side.skip` gives no rows and is listed in `side.damaged`.
+ */
+export async function sideFileRows<T>(read: (out: T[]) => Promise<void>, side?: SideFiles): Promise<T[]> {
+  const out: T[] = [];
+  try {
+    await read(out);
+    return out;
+  } catch (err) {
+    if (!(err instanceof DamagedFile)) throw err;
+    if (!side?.skip) throw stopOn(err);
+    side.damaged.push(err);
+    return [];
+  }
+}

@@ -11,7 +11,7 @@ import { SignalWatch, type StrategyConfig } from '../strategy/explain';
 import { bundleStrategy, coreHash, loadStrategy, type LoadedStrategy, type StrategyBundle } from '../strategy/loader';
 import { loadBundle } from '../strategy/sandbox';
 import { DEFAULT_STRATEGY } from '../strategy/builtins/index';
-import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile } from '../capture/read-file';
+import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile, type SideFiles } from '../capture/read-file';
 import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
@@ -41,7 +41,7 @@ import { readSessionBundle, type SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
 import { readTicker } from '../backtest/ticker-files';
 import { settlementsOf, type FundingSource } from '../backtest/funding';
-import { feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
+import { FEE_TIERS, feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
 import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
@@ -230,7 +230,14 @@ export async function readReplayFiles(
   paths: string[],
   o: { skipDamaged?: boolean } = {},
 ): Promise<{ files: ReplayFile[]; damaged: DamagedFile[] }> {
-  const read = await sortOutDamaged(paths, readFileMeta, o.skipDamaged ?? false);
+  // a glob over a whole recording matches its other streams too: left out, as a directory leaves them out; given alone,
+  // one of them is no market data to replay
+  const market = paths.filter((p) => sideStream(p) === null);
+  if (!market.length && paths.length) {
+    const s = sideStream(paths[0])!;
+    throw new Error(`${paths[0]}: a file of the ${s} stream, not market data: give the recording's directory or its market files`);
+  }
+  const read = await sortOutDamaged(market, readFileMeta, o.skipDamaged ?? false);
   if (!read.ok.length) throw new Error(`every input file is damaged: ${read.damaged.map((d) => d.message).join('; ')}`);
   const files: ReplayFile[] = read.ok.map(({ path, value: { meta, rows } }) => ({
     path,
@@ -239,6 +246,18 @@ export async function readReplayFiles(
     firstLocalTs: BigInt(meta.first_local_ts || '0'),
   }));
   return { files, damaged: read.damaged };
+}
+
+/** The side stream a recording's file belongs to (own orders, tickers, raw frames), or null for market data. */
+function sideStream(path: string): string | null {
+  const m = /(?:^|[/\\])(_orders|_ticker|_raw)[/\\]/.exec(path);
+  return m === null
+    ? null
+    : m[1] === '_orders'
+      ? 'own-order log (_orders/)'
+      : m[1] === '_ticker'
+        ? 'ticker (_ticker/)'
+        : 'raw frames (_raw/)';
 }
 
 /** The streams the files hold, as inst_type:symbol, in the order first seen. */
@@ -331,8 +350,34 @@ export function skippedLines(damaged: readonly DamagedFile[]): string[] {
   return damaged.length ? [`skipped ${damaged.length} damaged file(s) (--skip-damaged):`, ...damaged.map((d) => `  ${d.message}`)] : [];
 }
 
+/**
+ * The venue-model flags' values, checked before any file is read: a malformed one is a usage error (exit 2) whatever
+ * the data. `--latency recorded` needs the recording's own orders and is checked with them.
+ */
+function checkModelFlags(values: { fees?: string; 'fee-tier'?: string; queue?: string; latency?: string }): void {
+  if (values.fees !== undefined && values['fee-tier'] !== undefined)
+    throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
+  if (values.fees !== undefined) parseFees(values.fees);
+  const tier = values['fee-tier'];
+  if (tier !== undefined && !Object.values(FEE_TIERS).some((t) => tier.toLowerCase() in t)) tierRates(tier, 'USDT-FUTURES');
+  if (values.queue !== undefined) asUsage(() => parseQueue(values.queue!));
+  if (values.latency !== undefined && !values.latency.startsWith('recorded')) asUsage(() => parseLatency(values.latency!, () => []));
+}
+
+/** Below this an integer is no ns stamp of market data (1970-01-12): a time in seconds or ms, most likely. */
+const EARLIEST_NS = 10n ** 15n;
+
 export function parseTime(flag: string, text: string): bigint {
-  if (/^\d+$/.test(text)) return BigInt(text);
+  if (/^\d+$/.test(text)) {
+    const n = BigInt(text);
+    if (n < EARLIEST_NS) {
+      const as = (unit: bigint) => `${new Date(Number((n * unit) / 1_000_000n)).toISOString()} (${flag} ${n * unit})`;
+      throw new UsageError(
+        `${flag} ${text}: a number is ns since the epoch, and this one is in January 1970; as seconds it is ${as(1_000_000_000n)}, as ms ${as(1_000_000n)}. Give ns or ISO 8601 (2026-11-28T10:00:00Z)`,
+      );
+    }
+    return n;
+  }
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new UsageError(`${flag} "${text}" is not a time: use ISO 8601 (2026-11-28T10:00:00Z) or ns since the epoch`);
   return BigInt(ms) * 1_000_000n;
@@ -342,9 +387,15 @@ export function parseTime(flag: string, text: string): bigint {
  * Funding for the run: a flat --funding rate overrides; else the settlements of the recorded ticker stream
  * (<root>/_ticker/), when there is one; else none.
  */
-export async function fundingSource(flat: number | undefined, root: string, symbol: string, instType?: string): Promise<FundingSource> {
+export async function fundingSource(
+  flat: number | undefined,
+  root: string,
+  symbol: string,
+  instType?: string,
+  side?: SideFiles,
+): Promise<FundingSource> {
   if (flat !== undefined) return { kind: 'flat', rate: flat };
-  const rows = await readTicker(root, symbol, instType);
+  const rows = await readTicker(root, symbol, instType, side);
   return rows.length ? { kind: 'recorded', settlements: settlementsOf(rows), tickerRows: rows.length } : { kind: 'none' };
 }
 
@@ -549,12 +600,23 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const skipDamaged = values['skip-damaged'] === true;
   if (values.session !== undefined && !values.parity)
     throw new UsageError(`--session ${values.session} picks the session --parity checks: add --parity`);
+  checkModelFlags(values);
+  if (values.parity && values.from !== undefined)
+    throw new UsageError(
+      `--from ${values.from} with --parity: parity compares a whole session from its start (a directory of several: pick one with --session)`,
+    );
+  if (values.parity && values.preset !== undefined)
+    logger('backtest').warn(
+      `--preset ${values.preset} has no effect with --parity: the replay runs with the session's recorded parameters (--set changes one of them)`,
+    );
   if (values.report) checkWritableFile('--report', values.report);
   const fromNs = values.from ? parseTime('--from', values.from) : undefined;
   const toNs = values.to ? parseTime('--to', values.to) : undefined;
   const feedShiftNs = values['feed-latency-shift'] !== undefined ? parseShift(values['feed-latency-shift']) : undefined;
   const input0 = await readReplayFiles(expandInput(input), { skipDamaged });
   const damaged = input0.damaged;
+  // the order log and the ticker stream: a damaged file stops the run, or with --skip-damaged is left out like a market file
+  const side: SideFiles = { skip: skipDamaged, damaged };
   // --parity replays a session, every symbol of it in its order, found before its strategy; otherwise the strategy's
   // declaration may pick the symbols
   const root = recordingRoot(resolve(input0.files[0].path));
@@ -596,7 +658,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
   // --parity compares the chosen session's own records: a directory written into more than once holds other sessions'
   const span = session ? sessionSpan(root, session) : null;
-  const allOrders = await readSessionOrders(root, symbols);
+  const allOrders = await readSessionOrders(root, symbols, side);
   const orders = span && span.others > 0 ? ordersBetween(allOrders, span.fromNs, span.toNs) : allOrders;
   if (span && span.others > 0) process.stderr.write(`${sessionNote(session!, span, root)}\n`);
   // without --parity a directory written into by several sessions replays them as one recording: said, not silent
@@ -682,7 +744,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     partialFills: !values['no-partial'],
     amendKeepsQueue: values['amend-keeps-queue'] === true,
     sampleNs,
-    funding: await fundingSource(values.funding, root, symbol, chosen[0].files[0].meta.inst_type),
+    funding: await fundingSource(values.funding, root, symbol, chosen[0].files[0].meta.inst_type, side),
     // several sessions in the directory: the replay starts where the chosen one did (the market data before it is another's)
     fromNs: fromNs ?? (span && span.others > 0 ? span.fromNs : undefined),
     toNs: parityTo,
@@ -695,7 +757,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   // several instruments: each charged the funding recorded for it (a flat --funding applies to each)
   const fundings =
     symbols.length > 1 && values.funding === undefined
-      ? await Promise.all(chosen.map((c) => fundingSource(undefined, root, c.symbol, c.files[0].meta.inst_type)))
+      ? await Promise.all(chosen.map((c) => fundingSource(undefined, root, c.symbol, c.files[0].meta.inst_type, side)))
       : null;
   if (values.parity) {
     // a session of several symbols: each decision and fill names its instrument

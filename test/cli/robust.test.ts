@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { credentialsFromJson } from '../../src/gateway/signing';
 import { checkWritableDir, checkWritableFile } from '../../src/capture/files';
@@ -126,6 +126,45 @@ test('a reader that closes the pipe ends the command quietly', async () => {
   } finally {
     await ex.close();
   }
+});
+
+test('flag values are checked before the data: a malformed one is a usage error (exit 2) whatever the input', () => {
+  for (const flags of [
+    ['--fees', '0.1'],
+    ['--latency', 'foo'],
+    ['--fee-tier', 'vip9'],
+    ['--queue', 'foo'],
+    ['--fees', '0.0002,0.0006', '--fee-tier', 'vip1'],
+  ]) {
+    const r = cli('backtest', join(dir, 'no-such-recording'), ...flags);
+    assert.is(r.status, 2, `${flags.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(flags[0]));
+  }
+  // a time in seconds where ns are meant: refused, with what it would be in seconds and in ms
+  const s = cli('backtest', data, '--from', '1796631420');
+  assert.is(s.status, 2);
+  assert.match(s.stderr, /--from 1796631420: .*January 1970; as seconds it is 2026-12-07T08:17:00\.000Z \(--from 1796631420000000000\)/);
+  const p = cli('backtest', data, '--parity', '--from', '2026-12-07T08:17:00Z');
+  assert.is(p.status, 2);
+  assert.match(p.stderr, /--from .* with --parity: parity compares a whole session/);
+});
+
+test("the recording's other streams: not replayed as market data; a damaged one stops the run or is skipped with --skip-damaged", () => {
+  const rec = join(dir, 'with-ticker');
+  cpSync(data, rec, { recursive: true });
+  const ticker = join(rec, '_ticker/venue=bitget/inst_type=USDT-FUTURES/symbol=BTCUSDT/date=2026-11-30/1-0.parquet');
+  mkdirSync(dirname(ticker), { recursive: true });
+  copyFileSync(paths[0], ticker);
+  const alone = cli('backtest', ticker, '--latency', 'feed');
+  assert.is(alone.status, 1);
+  assert.match(alone.stderr, /a file of the ticker \(_ticker\/\) stream, not market data/);
+  writeFileSync(ticker, 'not parquet at all');
+  const stop = cli('backtest', rec, '--latency', 'feed');
+  assert.is(stop.status, 1);
+  assert.match(stop.stderr, /cannot read .*_ticker.*1-0\.parquet: .*--skip-damaged/);
+  const skip = cli('backtest', rec, '--latency', 'feed', '--skip-damaged');
+  assert.is(skip.status, 0, skip.stderr);
+  assert.match(skip.stderr, /skipped 1 damaged file\(s\) \(--skip-damaged\):\n.*_ticker.*1-0\.parquet/);
 });
 
 test.run();
