@@ -10,11 +10,11 @@ import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
 import { plural } from '../format/numbers';
+import { flagMs, MS_EXAMPLES } from './exchange-ms';
 
 const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
 const TRADING = 'trading (private API)';
-const MS = 'a whole number of milliseconds';
 const FLOW = 'order flow (every symbol)';
 
 /** `--informed-share`: the local exchange's and `demo`'s. */
@@ -96,11 +96,10 @@ export const EXCHANGE = {
       description: 'keep the send time of every books update and the arrival of every order, at GET /debug/stamps (bench latency)',
     },
     'ping-timeout-ms': {
-      type: 'int',
-      arg: 'N',
-      default: 120_000,
-      min: 1,
-      description: 'drop a connection that sent no "ping" for N ms (as Bitget)',
+      type: 'string',
+      arg: 'D',
+      defaultText: '2m',
+      description: 'drop a connection that sent no "ping" for D (as Bitget; a plain number is ms)',
     },
     'api-key': {
       type: 'string',
@@ -152,28 +151,23 @@ export const EXCHANGE = {
     'malformed-rate': { ...RATE, description: 'send a truncated, unparseable frame instead of an update' },
     'disconnect-every': { type: 'duration', arg: 'D', description: 'drop each connection D after it opened', group: FAULTS },
     'stall-ms': {
-      type: 'int',
-      arg: 'N',
-      min: 0,
-      noun: MS,
-      description: 'with --stall-every: hold all outgoing frames for N ms',
+      type: 'string',
+      arg: 'D',
+      description: 'with --stall-every: hold all outgoing frames for D (a plain number is ms)',
       group: FAULTS,
     },
     'stall-every': { type: 'duration', arg: 'D', description: 'every D, stall for --stall-ms', group: FAULTS },
     'latency-ms': {
-      type: 'int',
-      arg: 'N',
-      min: 0,
-      noun: MS,
-      description: 'delay every outgoing frame by N ms (order kept)',
+      type: 'string',
+      arg: 'D',
+      description: 'delay every outgoing frame by D (order kept; a plain number is ms)',
       group: FAULTS,
     },
-    'jitter-ms': { type: 'int', arg: 'N', min: 0, noun: MS, description: 'plus a uniform random 0..N ms', group: FAULTS },
+    'jitter-ms': { type: 'string', arg: 'D', description: 'plus a uniform random 0..D (a plain number is ms)', group: FAULTS },
     'clock-skew-ms': {
-      type: 'int',
-      arg: 'N',
-      noun: `${MS} (negative allowed)`,
-      description: 'shift every exchange timestamp (WS ts, REST serverTime) by N ms',
+      type: 'string',
+      arg: 'D',
+      description: 'shift every exchange timestamp (WS ts, REST serverTime) by D, negative allowed (a plain number is ms)',
       group: FAULTS,
     },
     ...METRICS_ENDPOINT_FLAGS,
@@ -185,6 +179,7 @@ export const EXCHANGE = {
       'on any free port, dropping 1 % of updates and every connection after 30 s',
     ],
   ],
+  notes: `The -ms flags (--latency-ms, --jitter-ms, --stall-ms, --clock-skew-ms, --ping-timeout-ms) take a duration too, but a plain number there is milliseconds, as their names say (${MS_EXAMPLES}); whole milliseconds only, the exchange's clock and timers count ms (250us is refused, 2000us is 2 ms).`,
 } as const satisfies CommandSpec;
 
 export interface ExchangeCliOptions {
@@ -228,7 +223,7 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     port: v.port,
     seed: v.seed,
     symbols: v.symbols ?? [],
-    pingTimeoutMs: v['ping-timeout-ms'],
+    pingTimeoutMs: v['ping-timeout-ms'] === undefined ? 120_000 : flagMs('--ping-timeout-ms', v['ping-timeout-ms'], { min: 1 }),
     flow: {},
     faults: {},
     metricsPort: v['metrics-port'],
@@ -279,11 +274,11 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
   ] as const;
   for (const [flag, key] of rates) if (v[flag] !== undefined) f[key] = v[flag];
   if (v['disconnect-every'] !== undefined) f.disconnectEverySec = v['disconnect-every'] / 1000;
-  if (v['stall-ms'] !== undefined) f.stallMs = v['stall-ms'];
+  if (v['stall-ms'] !== undefined) f.stallMs = flagMs('--stall-ms', v['stall-ms']);
   if (v['stall-every'] !== undefined) f.stallEverySec = v['stall-every'] / 1000;
-  if (v['latency-ms'] !== undefined) f.latencyMs = v['latency-ms'];
-  if (v['jitter-ms'] !== undefined) f.jitterMs = v['jitter-ms'];
-  if (v['clock-skew-ms'] !== undefined) f.clockSkewMs = v['clock-skew-ms'];
+  if (v['latency-ms'] !== undefined) f.latencyMs = flagMs('--latency-ms', v['latency-ms']);
+  if (v['jitter-ms'] !== undefined) f.jitterMs = flagMs('--jitter-ms', v['jitter-ms']);
+  if (v['clock-skew-ms'] !== undefined) f.clockSkewMs = flagMs('--clock-skew-ms', v['clock-skew-ms'], { signed: true });
   if ((f.stallMs ?? 0) > 0 !== (f.stallEverySec ?? 0) > 0) {
     throw new UsageError('--stall-ms and --stall-every go together: give both (e.g. --stall-ms 3000 --stall-every 20s)');
   }

@@ -74,14 +74,36 @@ test('defaults and every flag parse; --flag=value works; negative skew is a valu
   assert.is(parseExchangeArgs(['--help']), undefined);
 });
 
+test('the -ms flags take the duration grammar; a plain number there is still milliseconds', () => {
+  const faults = (...args: string[]) => parseExchangeArgs(args)!.faults;
+  assert.equal(faults('--latency-ms', '5ms', '--jitter-ms', '0.5s', '--clock-skew-ms', '-1.5s'), {
+    latencyMs: 5,
+    jitterMs: 500,
+    clockSkewMs: -1500,
+  });
+  assert.equal(faults('--latency-ms=2000us', '--clock-skew-ms', '−250'), { latencyMs: 2, clockSkewMs: -250 });
+  assert.equal(faults('--stall-ms', '3s', '--stall-every', '20s'), { stallMs: 3000, stallEverySec: 20 });
+  assert.equal(faults('--latency-ms', '0', '--jitter-ms', '1m'), { latencyMs: 0, jitterMs: 60_000 });
+  assert.is(parseExchangeArgs(['--ping-timeout-ms', '30s'])!.pingTimeoutMs, 30_000);
+  assert.is(parseExchangeArgs(['--ping-timeout-ms', '45000'])!.pingTimeoutMs, 45_000);
+});
+
 test('bad flags are refused with a message that says what to fix', () => {
   const cases: [string[], RegExp][] = [
     [['--drop-rate', '2'], /--drop-rate needs a probability from 0 to 1, got "2"/],
     [['--drop-rate'], /--drop-rate needs a value/],
     [['--port', 'x'], /--port needs a port number from 0 to 65535, got "x"/],
     [['--port', '70000'], /--port needs a port number from 0 to 65535, got "70000"/],
-    [['--latency-ms', '1.5'], /--latency-ms needs a whole number of milliseconds ≥ 0/],
-    [['--clock-skew-ms', 'soon'], /--clock-skew-ms needs a whole number of milliseconds \(negative allowed\)/],
+    [['--latency-ms', '1.5'], /--latency-ms "1\.5" is not a whole number of milliseconds/],
+    [['--latency-ms', '250us'], /--latency-ms "250us" is not a whole number of milliseconds/],
+    [['--latency-ms', '-5ms'], /--latency-ms -5ms: the duration must not be negative/],
+    [
+      ['--jitter-ms', '5 parsecs'],
+      /--jitter-ms needs a duration \(e\.g\. 250 \(ms\), 5ms, 0\.5s, 2m; a plain number is milliseconds\), got "5 parsecs"/,
+    ],
+    [['--ping-timeout-ms', '0'], /--ping-timeout-ms needs a duration from 1 to 2147483647 ms, got "0"/],
+    [['--stall-ms', '30d', '--stall-every', '40d'], /--stall-ms needs a duration from 0 to 2147483647 ms, got "30d"/],
+    [['--clock-skew-ms', 'soon'], /--clock-skew-ms needs a duration \(negative allowed\)/],
     [['--stall-ms', '100'], /--stall-ms and --stall-every go together/],
     [['--stall-ms', '3000', '--stall-every', '2'], /--stall-every \(2 s\) must be longer than --stall-ms/],
     [['--frobnicate'], /^unknown option --frobnicate \(see ringbook exchange --help\)$/],
