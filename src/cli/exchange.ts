@@ -2,7 +2,15 @@
 // flags, starts src/exchange, prints where it listens, closes cleanly on a signal. Credentials come from the flags,
 // else BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, else the demo ones; only the key's first four
 // characters are ever printed.
-import { DEFAULT_FLOW, startExchange, type FaultOptions, type FlowParams, type TradingOptions } from '../exchange/index';
+import {
+  DEFAULT_FLOW,
+  DEFAULT_INSTRUMENTS,
+  selectInstruments,
+  startExchange,
+  type FaultOptions,
+  type FlowParams,
+  type TradingOptions,
+} from '../exchange/index';
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
@@ -10,6 +18,7 @@ import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
 import { plural } from '../format/numbers';
+import { closest } from '../format/suggest';
 import { flagMs, MS_EXAMPLES } from './exchange-ms';
 
 const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
@@ -213,6 +222,19 @@ export function resolveCredentials(flags: Partial<Credentials> | undefined, env:
   };
 }
 
+/** --symbols against the instruments the exchange lists, so a typo is a usage error before anything listens. */
+function checkSymbols(entries: readonly string[]): void {
+  const names = DEFAULT_INSTRUMENTS.flatMap((i) => [i.symbol, `${i.instType}:${i.symbol}`]);
+  for (const e of entries) {
+    try {
+      selectInstruments(DEFAULT_INSTRUMENTS, [e]);
+    } catch (err) {
+      const near = closest(e.trim(), [...new Set(names)], 1);
+      throw new UsageError(`--symbols: ${(err as Error).message}${near.length ? `; did you mean ${near[0]}?` : ''}`);
+    }
+  }
+}
+
 /** Parses `ringbook exchange` flags; throws an Error that says what to fix. Returns undefined for --help. */
 export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions | undefined {
   const parsed = parseCommand(EXCHANGE, args, () => {});
@@ -229,6 +251,7 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     metricsPort: v['metrics-port'],
     metricsHost: v['metrics-host'],
   };
+  if (o.symbols.length) checkSymbols(o.symbols);
   if (v['informed-share'] !== undefined) o.flow.informedShare = v['informed-share'];
   if (v['funding-every'] !== undefined) o.fundingIntervalMs = fundingEveryMs(v['funding-every']);
   if (v['news-per-sec'] !== undefined) o.flow.newsPerSec = v['news-per-sec'];

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseExchangeArgs, resolveCredentials, runExchange } from '../../src/cli/exchange';
+import { UsageError } from '../../src/cli/usage-error';
 import { getText, within } from './helpers';
 import { signed } from './private-helpers';
 
@@ -117,12 +118,15 @@ test('bad flags are refused with a message that says what to fix', () => {
   for (const [args, re] of cases) assert.throws(() => parseExchangeArgs(args), re, args.join(' '));
 });
 
-test('runExchange: --help prints usage; an unknown symbol is an error', async () => {
+test('runExchange: --help prints usage; an unknown symbol is a usage error, before anything listens', async () => {
   const lines: string[] = [];
   assert.is(await runExchange(['--help'], { log: (l) => lines.push(l) }), 0);
   assert.match(lines.join('\n'), /--corrupt-checksum-rate P/);
   const err = await runExchange(['--port', '0', '--symbols', 'NOPEUSDT'], { log: () => undefined }).catch((e: Error) => e);
-  assert.match(String(err), /unknown symbol "NOPEUSDT"/);
+  assert.instance(err, UsageError);
+  assert.match(String(err), /--symbols: unknown symbol "NOPEUSDT" \(known: USDT-FUTURES:BTCUSDT, /);
+  assert.throws(() => parseExchangeArgs(['--symbols', 'BTCUSDT,ETHUSDTT']), /unknown symbol "ETHUSDTT".*; did you mean ETHUSDT\?/);
+  assert.throws(() => parseExchangeArgs(['--symbols', 'SPOT:SOLUSDT']), /unknown symbol "SPOT:SOLUSDT"/);
 });
 
 test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
