@@ -13,7 +13,7 @@ import {
 } from '../exchange/index';
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
-import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
@@ -235,8 +235,22 @@ function checkSymbols(entries: readonly string[]): void {
   }
 }
 
-/** Parses `ringbook exchange` flags; throws an Error that says what to fix. Returns undefined for --help. */
+/**
+ * Parses `ringbook exchange` flags; throws a UsageError that says what to fix and, as every command's, where the
+ * help is. Returns undefined for --help.
+ */
 export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions | undefined {
+  const hint = ` (${helpHint(EXCHANGE)})`;
+  try {
+    return parseFlags(args);
+  } catch (err) {
+    // the checks below, the duration parser and --funding-every's (shared with demo and live) do not add it
+    if (err instanceof UsageError && !err.message.endsWith(hint)) throw new UsageError(err.message + hint);
+    throw err;
+  }
+}
+
+function parseFlags(args: readonly string[]): ExchangeCliOptions | undefined {
   const parsed = parseCommand(EXCHANGE, args, () => {});
   if (!parsed) return undefined;
   const v = parsed.values;

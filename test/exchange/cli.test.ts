@@ -114,8 +114,30 @@ test('bad flags are refused with a message that says what to fix', () => {
     [['--disconnect-every', '-5s'], /--disconnect-every -5s: a duration must be positive/],
     [['--informed-share', '1.5'], /--informed-share needs a share from 0 to 1, got "1.5"/],
     [['--news-ticks', '0'], /--news-ticks needs a whole number of ticks ≥ 1/],
+    [['--funding-every', '500ms'], /--funding-every: give whole seconds \(e\.g\. 1m, 30s\), got 500 ms/],
+    [['--funding-every', 'often'], /--funding-every "often" is not a duration/],
+    [['--stall-every', '0'], /--stall-every must be longer than 0/],
+    [['--host', ''], /--host needs an address/],
+    [['--no-trading', '--balance', '5'], /--no-trading cannot be combined with trading flags \(--balance\)/],
+    [['--balance', 'lots'], /--balance needs an amount of USDT like 10000, got "lots"/],
+    [['--api-key='], /--api-key needs a value/],
+    [['--symbols', 'FOO'], /--symbols: unknown symbol "FOO"/],
   ];
-  for (const [args, re] of cases) assert.throws(() => parseExchangeArgs(args), re, args.join(' '));
+  for (const [args, re] of cases) {
+    const err = (() => {
+      try {
+        parseExchangeArgs(args);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    assert.instance(err, UsageError, args.join(' '));
+    assert.match(err!.message, re, args.join(' '));
+    // every one, whichever check made it, ends with where the help is, once
+    assert.ok(err!.message.endsWith(' (see ringbook exchange --help)'), err!.message);
+    assert.is(err!.message.split('--help)').length, 2, err!.message);
+  }
 });
 
 test('runExchange: --help prints usage; an unknown symbol is a usage error, before anything listens', async () => {
