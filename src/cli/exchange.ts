@@ -7,6 +7,7 @@ import {
   DEFAULT_INSTRUMENTS,
   selectInstruments,
   startExchange,
+  type FaultCounters,
   type FaultOptions,
   type FlowParams,
   type TradingOptions,
@@ -325,6 +326,25 @@ function parseFlags(args: readonly string[]): ExchangeCliOptions | undefined {
   return o;
 }
 
+/** The stop line's fault counts in words, [one, many] (the log's fields keep the numbers). */
+const FAULT_WORDS: Record<keyof FaultCounters, readonly [string, string]> = {
+  dropped: ['dropped', 'dropped'],
+  duplicated: ['duplicated', 'duplicated'],
+  reordered: ['reordered', 'reordered'],
+  corruptedChecksums: ['corrupted checksum', 'corrupted checksums'],
+  malformed: ['malformed', 'malformed'],
+  disconnects: ['disconnect', 'disconnects'],
+  stalls: ['stall', 'stalls'],
+  delayedFrames: ['delayed frame', 'delayed frames'],
+};
+
+/** "faults: 3 dropped, 1 disconnect", only the counts that are not 0; "faults: none" when all are. */
+export function describeFaults(c: FaultCounters): string {
+  const keys = Object.keys(FAULT_WORDS) as (keyof FaultCounters)[];
+  const parts = keys.filter((k) => c[k] !== 0).map((k) => plural(c[k], ...FAULT_WORDS[k]));
+  return `faults: ${parts.length ? parts.join(', ') : 'none'}`;
+}
+
 export interface ExchangeCliIo {
   /** Stops the exchange when aborted (in addition to SIGINT/SIGTERM). */
   signal?: AbortSignal;
@@ -428,7 +448,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   await ex.close();
   await monitoring?.finish();
   log(
-    `ringbook exchange: stopped after ${s.connections.total} connection(s), ${s.traffic.framesOut} frames out; faults ${JSON.stringify(s.faults)}`,
+    `ringbook exchange: stopped after ${plural(s.connections.total, 'connection')}, ${plural(s.traffic.framesOut, 'frame')} out; ${describeFaults(s.faults)}`,
     { event: 'summary', connections: s.connections.total, framesOut: s.traffic.framesOut, faults: s.faults },
   );
   return 0;

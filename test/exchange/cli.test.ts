@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseExchangeArgs, resolveCredentials, runExchange } from '../../src/cli/exchange';
+import { describeFaults, parseExchangeArgs, resolveCredentials, runExchange } from '../../src/cli/exchange';
+import { zeroFaultCounters } from '../../src/exchange/faults';
 import { UsageError } from '../../src/cli/usage-error';
 import { getText, within } from './helpers';
 import { signed } from './private-helpers';
@@ -151,6 +152,14 @@ test('runExchange: --help prints usage; an unknown symbol is a usage error, befo
   assert.throws(() => parseExchangeArgs(['--symbols', 'SPOT:SOLUSDT']), /unknown symbol "SPOT:SOLUSDT"/);
 });
 
+test('the stop line says the fault counts in words: the ones that happened, or none', () => {
+  assert.is(describeFaults(zeroFaultCounters()), 'faults: none');
+  assert.is(
+    describeFaults({ ...zeroFaultCounters(), dropped: 12_345, corruptedChecksums: 2, disconnects: 1, delayedFrames: 7 }),
+    'faults: 12,345 dropped, 2 corrupted checksums, 1 disconnect, 7 delayed frames',
+  );
+});
+
 test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
   const lines: string[] = [];
   let onLine: () => void = () => undefined;
@@ -180,7 +189,7 @@ test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
   );
   stop.abort();
   assert.is(await within(done, 5000, 'runExchange to return'), 0);
-  assert.match(lines[lines.length - 1], /stopped after 0 connection\(s\)/);
+  assert.match(lines[lines.length - 1], /stopped after 0 connections, 0 frames out; faults: none$/);
 });
 
 test('runExchange closes cleanly on SIGTERM', async () => {
