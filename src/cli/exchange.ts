@@ -2,19 +2,29 @@
 // flags, starts src/exchange, prints where it listens, closes cleanly on a signal. Credentials come from the flags,
 // else BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, else the demo ones; only the key's first four
 // characters are ever printed.
-import { DEFAULT_FLOW, startExchange, type FaultOptions, type FlowParams, type TradingOptions } from '../exchange/index';
+import {
+  DEFAULT_FLOW,
+  DEFAULT_INSTRUMENTS,
+  selectInstruments,
+  startExchange,
+  type FaultCounters,
+  type FaultOptions,
+  type FlowParams,
+  type TradingOptions,
+} from '../exchange/index';
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
-import { parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
 import { plural } from '../format/numbers';
+import { closest } from '../format/suggest';
+import { flagMs, MS_EXAMPLES } from './exchange-ms';
 
 const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
 const TRADING = 'trading (private API)';
-const MS = 'a whole number of milliseconds';
 const FLOW = 'order flow (every symbol)';
 
 /** `--informed-share`: the local exchange's and `demo`'s. */
@@ -96,11 +106,10 @@ export const EXCHANGE = {
       description: 'keep the send time of every books update and the arrival of every order, at GET /debug/stamps (bench latency)',
     },
     'ping-timeout-ms': {
-      type: 'int',
-      arg: 'N',
-      default: 120_000,
-      min: 1,
-      description: 'drop a connection that sent no "ping" for N ms (as Bitget)',
+      type: 'string',
+      arg: 'D',
+      defaultText: '2m',
+      description: 'drop a connection that sent no "ping" for D (as Bitget; a plain number is ms)',
     },
     'api-key': {
       type: 'string',
@@ -152,28 +161,23 @@ export const EXCHANGE = {
     'malformed-rate': { ...RATE, description: 'send a truncated, unparseable frame instead of an update' },
     'disconnect-every': { type: 'duration', arg: 'D', description: 'drop each connection D after it opened', group: FAULTS },
     'stall-ms': {
-      type: 'int',
-      arg: 'N',
-      min: 0,
-      noun: MS,
-      description: 'with --stall-every: hold all outgoing frames for N ms',
+      type: 'string',
+      arg: 'D',
+      description: 'with --stall-every: hold all outgoing frames for D (a plain number is ms)',
       group: FAULTS,
     },
     'stall-every': { type: 'duration', arg: 'D', description: 'every D, stall for --stall-ms', group: FAULTS },
     'latency-ms': {
-      type: 'int',
-      arg: 'N',
-      min: 0,
-      noun: MS,
-      description: 'delay every outgoing frame by N ms (order kept)',
+      type: 'string',
+      arg: 'D',
+      description: 'delay every outgoing frame by D (order kept; a plain number is ms)',
       group: FAULTS,
     },
-    'jitter-ms': { type: 'int', arg: 'N', min: 0, noun: MS, description: 'plus a uniform random 0..N ms', group: FAULTS },
+    'jitter-ms': { type: 'string', arg: 'D', description: 'plus a uniform random 0..D (a plain number is ms)', group: FAULTS },
     'clock-skew-ms': {
-      type: 'int',
-      arg: 'N',
-      noun: `${MS} (negative allowed)`,
-      description: 'shift every exchange timestamp (WS ts, REST serverTime) by N ms',
+      type: 'string',
+      arg: 'D',
+      description: 'shift every exchange timestamp (WS ts, REST serverTime) by D, negative allowed (a plain number is ms)',
       group: FAULTS,
     },
     ...METRICS_ENDPOINT_FLAGS,
@@ -185,6 +189,7 @@ export const EXCHANGE = {
       'on any free port, dropping 1 % of updates and every connection after 30 s',
     ],
   ],
+  notes: `The -ms flags (--latency-ms, --jitter-ms, --stall-ms, --clock-skew-ms, --ping-timeout-ms) take a duration too, but a plain number there is milliseconds, as their names say (${MS_EXAMPLES}); whole milliseconds only, the exchange's clock and timers count ms (250us is refused, 2000us is 2 ms).`,
 } as const satisfies CommandSpec;
 
 export interface ExchangeCliOptions {
@@ -218,8 +223,35 @@ export function resolveCredentials(flags: Partial<Credentials> | undefined, env:
   };
 }
 
-/** Parses `ringbook exchange` flags; throws an Error that says what to fix. Returns undefined for --help. */
+/** --symbols against the instruments the exchange lists, so a typo is a usage error before anything listens. */
+function checkSymbols(entries: readonly string[]): void {
+  const names = DEFAULT_INSTRUMENTS.flatMap((i) => [i.symbol, `${i.instType}:${i.symbol}`]);
+  for (const e of entries) {
+    try {
+      selectInstruments(DEFAULT_INSTRUMENTS, [e]);
+    } catch (err) {
+      const near = closest(e.trim(), [...new Set(names)], 1);
+      throw new UsageError(`--symbols: ${(err as Error).message}${near.length ? `; did you mean ${near[0]}?` : ''}`);
+    }
+  }
+}
+
+/**
+ * Parses `ringbook exchange` flags; throws a UsageError that says what to fix and, as every command's, where the
+ * help is. Returns undefined for --help.
+ */
 export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions | undefined {
+  const hint = ` (${helpHint(EXCHANGE)})`;
+  try {
+    return parseFlags(args);
+  } catch (err) {
+    // the checks below, the duration parser and --funding-every's (shared with demo and live) do not add it
+    if (err instanceof UsageError && !err.message.endsWith(hint)) throw new UsageError(err.message + hint);
+    throw err;
+  }
+}
+
+function parseFlags(args: readonly string[]): ExchangeCliOptions | undefined {
   const parsed = parseCommand(EXCHANGE, args, () => {});
   if (!parsed) return undefined;
   const v = parsed.values;
@@ -228,12 +260,13 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     port: v.port,
     seed: v.seed,
     symbols: v.symbols ?? [],
-    pingTimeoutMs: v['ping-timeout-ms'],
+    pingTimeoutMs: v['ping-timeout-ms'] === undefined ? 120_000 : flagMs('--ping-timeout-ms', v['ping-timeout-ms'], { min: 1 }),
     flow: {},
     faults: {},
     metricsPort: v['metrics-port'],
     metricsHost: v['metrics-host'],
   };
+  if (o.symbols.length) checkSymbols(o.symbols);
   if (v['informed-share'] !== undefined) o.flow.informedShare = v['informed-share'];
   if (v['funding-every'] !== undefined) o.fundingIntervalMs = fundingEveryMs(v['funding-every']);
   if (v['news-per-sec'] !== undefined) o.flow.newsPerSec = v['news-per-sec'];
@@ -279,11 +312,11 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
   ] as const;
   for (const [flag, key] of rates) if (v[flag] !== undefined) f[key] = v[flag];
   if (v['disconnect-every'] !== undefined) f.disconnectEverySec = v['disconnect-every'] / 1000;
-  if (v['stall-ms'] !== undefined) f.stallMs = v['stall-ms'];
+  if (v['stall-ms'] !== undefined) f.stallMs = flagMs('--stall-ms', v['stall-ms']);
   if (v['stall-every'] !== undefined) f.stallEverySec = v['stall-every'] / 1000;
-  if (v['latency-ms'] !== undefined) f.latencyMs = v['latency-ms'];
-  if (v['jitter-ms'] !== undefined) f.jitterMs = v['jitter-ms'];
-  if (v['clock-skew-ms'] !== undefined) f.clockSkewMs = v['clock-skew-ms'];
+  if (v['latency-ms'] !== undefined) f.latencyMs = flagMs('--latency-ms', v['latency-ms']);
+  if (v['jitter-ms'] !== undefined) f.jitterMs = flagMs('--jitter-ms', v['jitter-ms']);
+  if (v['clock-skew-ms'] !== undefined) f.clockSkewMs = flagMs('--clock-skew-ms', v['clock-skew-ms'], { signed: true });
   if ((f.stallMs ?? 0) > 0 !== (f.stallEverySec ?? 0) > 0) {
     throw new UsageError('--stall-ms and --stall-every go together: give both (e.g. --stall-ms 3000 --stall-every 20s)');
   }
@@ -291,6 +324,25 @@ export function parseExchangeArgs(args: readonly string[]): ExchangeCliOptions |
     throw new UsageError(`--stall-every (${f.stallEverySec} s) must be longer than --stall-ms (${f.stallMs} ms), or output never resumes`);
   }
   return o;
+}
+
+/** The stop line's fault counts in words, [one, many] (the log's fields keep the numbers). */
+const FAULT_WORDS: Record<keyof FaultCounters, readonly [string, string]> = {
+  dropped: ['dropped', 'dropped'],
+  duplicated: ['duplicated', 'duplicated'],
+  reordered: ['reordered', 'reordered'],
+  corruptedChecksums: ['corrupted checksum', 'corrupted checksums'],
+  malformed: ['malformed', 'malformed'],
+  disconnects: ['disconnect', 'disconnects'],
+  stalls: ['stall', 'stalls'],
+  delayedFrames: ['delayed frame', 'delayed frames'],
+};
+
+/** "faults: 3 dropped, 1 disconnect", only the counts that are not 0; "faults: none" when all are. */
+export function describeFaults(c: FaultCounters): string {
+  const keys = Object.keys(FAULT_WORDS) as (keyof FaultCounters)[];
+  const parts = keys.filter((k) => c[k] !== 0).map((k) => plural(c[k], ...FAULT_WORDS[k]));
+  return `faults: ${parts.length ? parts.join(', ') : 'none'}`;
 }
 
 export interface ExchangeCliIo {
@@ -396,7 +448,7 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   await ex.close();
   await monitoring?.finish();
   log(
-    `ringbook exchange: stopped after ${s.connections.total} connection(s), ${s.traffic.framesOut} frames out; faults ${JSON.stringify(s.faults)}`,
+    `ringbook exchange: stopped after ${plural(s.connections.total, 'connection')}, ${plural(s.traffic.framesOut, 'frame')} out; ${describeFaults(s.faults)}`,
     { event: 'summary', connections: s.connections.total, framesOut: s.traffic.framesOut, faults: s.faults },
   );
   return 0;

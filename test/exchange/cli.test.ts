@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseExchangeArgs, resolveCredentials, runExchange } from '../../src/cli/exchange';
+import { describeFaults, parseExchangeArgs, resolveCredentials, runExchange } from '../../src/cli/exchange';
+import { zeroFaultCounters } from '../../src/exchange/faults';
+import { UsageError } from '../../src/cli/usage-error';
 import { getText, within } from './helpers';
 import { signed } from './private-helpers';
 
@@ -74,14 +76,36 @@ test('defaults and every flag parse; --flag=value works; negative skew is a valu
   assert.is(parseExchangeArgs(['--help']), undefined);
 });
 
+test('the -ms flags take the duration grammar; a plain number there is still milliseconds', () => {
+  const faults = (...args: string[]) => parseExchangeArgs(args)!.faults;
+  assert.equal(faults('--latency-ms', '5ms', '--jitter-ms', '0.5s', '--clock-skew-ms', '-1.5s'), {
+    latencyMs: 5,
+    jitterMs: 500,
+    clockSkewMs: -1500,
+  });
+  assert.equal(faults('--latency-ms=2000us', '--clock-skew-ms', '−250'), { latencyMs: 2, clockSkewMs: -250 });
+  assert.equal(faults('--stall-ms', '3s', '--stall-every', '20s'), { stallMs: 3000, stallEverySec: 20 });
+  assert.equal(faults('--latency-ms', '0', '--jitter-ms', '1m'), { latencyMs: 0, jitterMs: 60_000 });
+  assert.is(parseExchangeArgs(['--ping-timeout-ms', '30s'])!.pingTimeoutMs, 30_000);
+  assert.is(parseExchangeArgs(['--ping-timeout-ms', '45000'])!.pingTimeoutMs, 45_000);
+});
+
 test('bad flags are refused with a message that says what to fix', () => {
   const cases: [string[], RegExp][] = [
     [['--drop-rate', '2'], /--drop-rate needs a probability from 0 to 1, got "2"/],
     [['--drop-rate'], /--drop-rate needs a value/],
     [['--port', 'x'], /--port needs a port number from 0 to 65535, got "x"/],
     [['--port', '70000'], /--port needs a port number from 0 to 65535, got "70000"/],
-    [['--latency-ms', '1.5'], /--latency-ms needs a whole number of milliseconds ≥ 0/],
-    [['--clock-skew-ms', 'soon'], /--clock-skew-ms needs a whole number of milliseconds \(negative allowed\)/],
+    [['--latency-ms', '1.5'], /--latency-ms "1\.5" is not a whole number of milliseconds/],
+    [['--latency-ms', '250us'], /--latency-ms "250us" is not a whole number of milliseconds/],
+    [['--latency-ms', '-5ms'], /--latency-ms -5ms: the duration must not be negative/],
+    [
+      ['--jitter-ms', '5 parsecs'],
+      /--jitter-ms needs a duration \(e\.g\. 250 \(ms\), 5ms, 0\.5s, 2m; a plain number is milliseconds\), got "5 parsecs"/,
+    ],
+    [['--ping-timeout-ms', '0'], /--ping-timeout-ms needs a duration from 1 to 2147483647 ms, got "0"/],
+    [['--stall-ms', '30d', '--stall-every', '40d'], /--stall-ms needs a duration from 0 to 2147483647 ms, got "30d"/],
+    [['--clock-skew-ms', 'soon'], /--clock-skew-ms needs a duration \(negative allowed\)/],
     [['--stall-ms', '100'], /--stall-ms and --stall-every go together/],
     [['--stall-ms', '3000', '--stall-every', '2'], /--stall-every \(2 s\) must be longer than --stall-ms/],
     [['--frobnicate'], /^unknown option --frobnicate \(see ringbook exchange --help\)$/],
@@ -91,16 +115,49 @@ test('bad flags are refused with a message that says what to fix', () => {
     [['--disconnect-every', '-5s'], /--disconnect-every -5s: a duration must be positive/],
     [['--informed-share', '1.5'], /--informed-share needs a share from 0 to 1, got "1.5"/],
     [['--news-ticks', '0'], /--news-ticks needs a whole number of ticks ≥ 1/],
+    [['--funding-every', '500ms'], /--funding-every: give whole seconds \(e\.g\. 1m, 30s\), got 500 ms/],
+    [['--funding-every', 'often'], /--funding-every "often" is not a duration/],
+    [['--stall-every', '0'], /--stall-every must be longer than 0/],
+    [['--host', ''], /--host needs an address/],
+    [['--no-trading', '--balance', '5'], /--no-trading cannot be combined with trading flags \(--balance\)/],
+    [['--balance', 'lots'], /--balance needs an amount of USDT like 10000, got "lots"/],
+    [['--api-key='], /--api-key needs a value/],
+    [['--symbols', 'FOO'], /--symbols: unknown symbol "FOO"/],
   ];
-  for (const [args, re] of cases) assert.throws(() => parseExchangeArgs(args), re, args.join(' '));
+  for (const [args, re] of cases) {
+    const err = (() => {
+      try {
+        parseExchangeArgs(args);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    assert.instance(err, UsageError, args.join(' '));
+    assert.match(err!.message, re, args.join(' '));
+    // every one, whichever check made it, ends with where the help is, once
+    assert.ok(err!.message.endsWith(' (see ringbook exchange --help)'), err!.message);
+    assert.is(err!.message.split('--help)').length, 2, err!.message);
+  }
 });
 
-test('runExchange: --help prints usage; an unknown symbol is an error', async () => {
+test('runExchange: --help prints usage; an unknown symbol is a usage error, before anything listens', async () => {
   const lines: string[] = [];
   assert.is(await runExchange(['--help'], { log: (l) => lines.push(l) }), 0);
   assert.match(lines.join('\n'), /--corrupt-checksum-rate P/);
   const err = await runExchange(['--port', '0', '--symbols', 'NOPEUSDT'], { log: () => undefined }).catch((e: Error) => e);
-  assert.match(String(err), /unknown symbol "NOPEUSDT"/);
+  assert.instance(err, UsageError);
+  assert.match(String(err), /--symbols: unknown symbol "NOPEUSDT" \(known: USDT-FUTURES:BTCUSDT, /);
+  assert.throws(() => parseExchangeArgs(['--symbols', 'BTCUSDT,ETHUSDTT']), /unknown symbol "ETHUSDTT".*; did you mean ETHUSDT\?/);
+  assert.throws(() => parseExchangeArgs(['--symbols', 'SPOT:SOLUSDT']), /unknown symbol "SPOT:SOLUSDT"/);
+});
+
+test('the stop line says the fault counts in words: the ones that happened, or none', () => {
+  assert.is(describeFaults(zeroFaultCounters()), 'faults: none');
+  assert.is(
+    describeFaults({ ...zeroFaultCounters(), dropped: 12_345, corruptedChecksums: 2, disconnects: 1, delayedFrames: 7 }),
+    'faults: 12,345 dropped, 2 corrupted checksums, 1 disconnect, 7 delayed frames',
+  );
 });
 
 test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
@@ -132,7 +189,7 @@ test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
   );
   stop.abort();
   assert.is(await within(done, 5000, 'runExchange to return'), 0);
-  assert.match(lines[lines.length - 1], /stopped after 0 connection\(s\)/);
+  assert.match(lines[lines.length - 1], /stopped after 0 connections, 0 frames out; faults: none$/);
 });
 
 test('runExchange closes cleanly on SIGTERM', async () => {
