@@ -28,6 +28,10 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
   const need = ['price_scale', 'price_step', 'size_scale', 'size_step', 'tick_size', 'lot_size'] as const;
   for (const k of need)
     if (!meta[k]) throw new Error(`${where}: metadata has no ${k} — not a ringbook recording (or written by a version before 1)`);
+  // the grid is written twice (the decimal a trader reads, the scaled integer the records use): they must agree, or a
+  // damaged or edited footer would replay every price at another tick without a word
+  gridAgrees(where, 'tick_size', meta.tick_size!, 'price_step', meta.price_step!, 'price_scale', meta.price_scale!);
+  gridAgrees(where, 'lot_size', meta.lot_size!, 'size_step', meta.size_step!, 'size_scale', meta.size_scale!);
   return {
     priceScale: Number(meta.price_scale),
     priceStep: BigInt(meta.price_step!),
@@ -36,6 +40,28 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
     tickSize: Number(meta.tick_size),
     lotSize: Number(meta.lot_size),
   };
+}
+
+/** `size` (a plain decimal) equals `step` / 10^`scale`, exactly; else an Error naming the file and the three fields. */
+function gridAgrees(where: string, sizeKey: string, size: string, stepKey: string, step: string, scaleKey: string, scale: string): void {
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(size);
+  const ok =
+    m !== null &&
+    /^\d+$/.test(step) &&
+    /^\d{1,2}$/.test(scale) &&
+    BigInt(m[1] + (m[2] ?? '')) * 10n ** BigInt(scale) === BigInt(step) * 10n ** BigInt((m[2] ?? '').length);
+  if (!ok)
+    throw new Error(
+      `${where}: the metadata contradicts itself: ${sizeKey} ${size}, but ${stepKey} ${step} at ${scaleKey} ${scale} is a step of ${stepText(step, scale)} — the file is damaged or was edited`,
+    );
+}
+
+/** step / 10^scale as a decimal (for the message; anything unreadable as it stands). */
+function stepText(step: string, scale: string): string {
+  if (!/^\d+$/.test(step) || !/^\d{1,2}$/.test(scale)) return `"${step}" / 10^"${scale}"`;
+  const d = Number(scale);
+  const t = step.padStart(d + 1, '0');
+  return d === 0 ? t : `${t.slice(0, t.length - d)}.${t.slice(t.length - d)}`.replace(/\.?0+$/, '');
 }
 
 /** Core memory pages for a backtest of `instruments` instruments: the default, and ~14 MiB more for each further one (its decode area and book). */
