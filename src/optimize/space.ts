@@ -7,7 +7,7 @@
 //     "exit.threshold":     { "min": 0, "max": 1, "step": 0.25 },         0, 0.25, 0.5, 0.75, 1
 //     "hurdle.coef":        { "min": 0.5, "max": 2, "count": 4 },         0.5, 1, 1.5, 2 (count points, ends included)
 //     "entry.confirmCount": { "min": 1, "max": 8, "count": 4, "log": true },  1, 2, 4, 8 (evenly spaced in log)
-//     "cooldown.ns":        ["500ms", "1s"],                              durations: 250ms, 2s, 1m, or integer ns
+//     "cooldown.ns":        ["500ms", "1s"],                              durations with their unit: 250ms, 2s, 1m
 //     "exit.timeStopNs":    [null, "10s", "30s"],                         null (or "off") switches a feature off
 //     "hurdle.spreadMultiple": { "min": 0.5, "max": 3 },                  continuous: random search only
 //     "hurdle.bufferTicks": { "min": 0.1, "max": 10, "log": true }        continuous, log-uniform
@@ -15,13 +15,14 @@
 //
 // A list or a range with `step` or `count` is a finite set of points; a range with neither is a continuous interval,
 // which random search samples (uniformly, or log-uniformly with `log`) and grid search refuses. Ranges take numbers
-// (durations for ns fields); bool and enum fields take lists. Every value is checked against the field's kind and
+// (durations for ns fields); bool and enum fields take lists. A duration is written with its unit, as `--set` takes it:
+// a plain number (500 or "500", other than 0) is refused, as ambiguous as it is there. Every value is checked against the field's kind and
 // bounds here, so a bad space fails before any backtest runs. Rules between fields (entry.threshold > exit.threshold,
 // …) depend on the base config and on the other values of a trial, so they are left to the strategy's resolveRun per trial.
 //
 // Trial ids are positions: in grid order for gridTrials, in draw order for randomTrials. Shards (shard.ts) and
 // result merging key on them, so both orders are fixed by the space file alone.
-import { describe, mustBe, type FieldSpec } from '../strategy/params';
+import { describe, fromText, mustBe as mustBeAnywhere, NS_SYNTAX, parseNs, type FieldSpec } from '../strategy/params';
 import { fieldsFor } from '../strategy/resolve';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
@@ -141,11 +142,11 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
 
   if (r.step !== undefined) {
     if (log) throw new SpaceError(key, 'log range takes "count" (points evenly spaced in log), not "step"');
-    const step = spec.kind === 'ns' && typeof r.step === 'string' ? parseNs(r.step.trim()) : r.step;
+    const step = spec.kind === 'ns' ? duration(spec, r.step) : r.step;
     if (typeof step !== 'number' || !Number.isFinite(step) || !(step > 0)) {
       throw new SpaceError(
         key,
-        `range "step" must be a number > 0${spec.kind === 'ns' ? ' (ns, or 250ms, 2s, …)' : ''}, got ${show(r.step)}`,
+        `range "step" must be ${spec.kind === 'ns' ? 'a duration > 0 (250ms, 2s, …)' : 'a number > 0'}, got ${show(r.step)}`,
       );
     }
     if (integral && !Number.isInteger(step))
@@ -185,8 +186,7 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
 }
 
 function rangeNumber(key: string, spec: FieldSpec, name: 'min' | 'max', raw: unknown): number {
-  let v = raw;
-  if (spec.kind === 'ns' && typeof raw === 'string') v = parseNs(raw.trim());
+  const v = spec.kind === 'ns' ? duration(spec, raw) : raw;
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new SpaceError(key, `range "${name}" must be ${mustBe(nonNull(spec))}, got ${show(raw)}`);
   if (spec.kind !== 'number' && !Number.isInteger(v))
@@ -211,7 +211,7 @@ function checkValue(spec: FieldSpec, raw: unknown): ParamValue {
       if (typeof raw !== 'string' || !spec.values!.includes(raw)) throw bad();
       return raw;
     default: {
-      const v = spec.kind === 'ns' && typeof raw === 'string' ? parseNs(raw.trim()) : raw;
+      const v = spec.kind === 'ns' ? duration(spec, raw) : raw;
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad();
       if (spec.kind !== 'number' && !Number.isInteger(v)) throw bad();
       if (!inBounds(spec, v)) throw bad();
@@ -229,13 +229,30 @@ function nonNull(spec: FieldSpec): FieldSpec {
   return spec.nullable ? { ...spec, nullable: false } : spec;
 }
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+/** What a value of `spec` must be, for errors: a space's durations take their unit (no plain integer of ns). */
+function mustBe(spec: FieldSpec): string {
+  return mustBeAnywhere(spec).replace(NS_SYNTAX, NS_SYNTAX.replace(/;.*$/, ''));
+}
 
-// The same duration syntax and rounding as resolveConfig's, so a value means the same in a space and in a config.
-function parseNs(text: string): number {
-  const m = /^(-?\d+(?:\.\d+)?)(ns|us|ms|s|m|h)?$/.exec(text);
-  if (!m) return NaN;
-  return Math.round(Number(m[1]) * UNIT_NS[m[2] ?? 'ns']);
+/**
+ * A duration as written in a space → integer ns (NaN when it is not one). A unit-less number, JSON or text, is refused
+ * by the rule `--set` follows (fromText decides what is ambiguous): a space written from the command line's habits
+ * (500 meant as ms) must not silently run at 500 ns.
+ */
+function duration(spec: FieldSpec, raw: unknown): unknown {
+  if (typeof raw !== 'string' && typeof raw !== 'number') return raw;
+  const text = String(raw).trim();
+  const ns = parseNs(text);
+  if (Number.isNaN(ns)) return NaN;
+  try {
+    fromText(spec, text);
+  } catch (err) {
+    throw new SpaceError(
+      spec.path,
+      (err as Error).message.replace(`strategy config: ${spec.path} `, '').replace(/got "([^"]*)"$/, `got ${show(raw)}`),
+    );
+  }
+  return ns;
 }
 
 /**

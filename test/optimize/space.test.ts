@@ -91,7 +91,7 @@ test('overrides: every grid trial resolves to a config holding exactly its value
     'entry.mode': ['taker', 'passive'],
     'entry.allowReversal': [true, false],
     'exit.timeStopNs': [null, '10s'],
-    'cooldown.ns': ['250ms', 2_000_000_000],
+    'cooldown.ns': ['250ms', '2s'],
     'hurdle.coef': { min: 0.5, max: 2, count: 4 },
     'entry.confirmCount': { min: 1, max: 8, count: 4, log: true },
     'cooldown.resetThreshold': [null, 0.25],
@@ -246,6 +246,17 @@ test('grid errors: continuous ranges and oversized grids', () => {
   );
 });
 
+test('a duration without its unit is refused as --set refuses it, text or JSON number; 0 and units are taken', () => {
+  const ambiguous = (n: string, got: string) =>
+    `search space: cooldown.ns is a duration: give its unit, e.g. ${n}s or ${n}ms (a plain number is ambiguous here), got ${got}`;
+  failsSpace(() => parseSpace({ 'cooldown.ns': ['500', 2] }), ambiguous('500', '"500"'));
+  failsSpace(() => parseSpace({ 'cooldown.ns': ['1s', 2] }), ambiguous('2', '2'));
+  failsSpace(() => parseSpace({ 'cooldown.ns': { min: '1s', max: 5e9, count: 3 } }), ambiguous('5000000000', '5000000000'));
+  failsSpace(() => parseSpace({ 'cooldown.ns': { min: 0, max: '1s', step: ' 250 ' } }), ambiguous('250', '" 250 "'));
+  assert.equal(points({ 'cooldown.ns': ['500ms', 0, '1d'] }), [500e6, 0, 86_400e9]);
+  assert.equal(points({ 'cooldown.ns': ['0'] }), [0]);
+});
+
 test('parse errors name the key and say what to fix', () => {
   const cases: [unknown, string][] = [
     [{ 'entry.treshold': [1] }, 'entry.treshold is not a strategy parameter (did you mean entry.threshold?)'],
@@ -262,14 +273,11 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.threshold': [null] }, 'entry.threshold value null is not allowed: must be a number > 0'],
     [{ 'entry.mode': ['taker', 'maker'] }, 'entry.mode value "maker" is not allowed: must be one of taker, passive'],
     [{ 'entry.allowReversal': ['true'] }, 'entry.allowReversal value "true" is not allowed: must be true or false'],
-    [
-      { 'cooldown.ns': ['2x'] },
-      'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns)',
-    ],
+    [{ 'cooldown.ns': ['2x'] }, 'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d)'],
     [{ 'exit.maxRetries': [101] }, 'exit.maxRetries value 101 is not allowed: must be an integer in [0, 100]'],
     [{ 'entry.threshold': [] }, 'entry.threshold has an empty list: give at least one value'],
     [{ 'entry.threshold': [1, 2, 1] }, 'entry.threshold lists the same value twice (item 1: 1, item 3: 1): list each value once'],
-    [{ 'cooldown.ns': ['1s', 1e9] }, 'cooldown.ns lists the same value twice (item 1: "1s", item 2: 1000000000): list each value once'],
+    [{ 'cooldown.ns': ['1s', '1000ms'] }, 'cooldown.ns lists the same value twice (item 1: "1s", item 2: "1000ms"): list each value once'],
     [{ 'entry.threshold': 5 }, 'entry.threshold must be a list of values or a range {"min", "max", "step" | "count", "log"}, got 5'],
     [{ 'entry.threshold': { min: 1 } }, 'entry.threshold range needs both "min" and "max"'],
     [
@@ -279,10 +287,7 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.threshold': { min: 2, max: 1 } }, 'entry.threshold range has min 2 > max 1: swap them'],
     [{ 'entry.threshold': { min: 1, max: 2, step: 0 } }, 'entry.threshold range "step" must be a number > 0, got 0'],
     [{ 'entry.threshold': { min: 1, max: 2, step: -0.5 } }, 'entry.threshold range "step" must be a number > 0, got -0.5'],
-    [
-      { 'cooldown.ns': { min: 0, max: '1s', step: 'fast' } },
-      'cooldown.ns range "step" must be a number > 0 (ns, or 250ms, 2s, …), got "fast"',
-    ],
+    [{ 'cooldown.ns': { min: 0, max: '1s', step: 'fast' } }, 'cooldown.ns range "step" must be a duration > 0 (250ms, 2s, …), got "fast"'],
     [{ 'entry.threshold': { min: 1, max: 2, step: 0.1, count: 3 } }, 'entry.threshold range takes "step" or "count", not both'],
     [
       { 'entry.threshold': { min: 1, max: 2, count: 1 } },
@@ -313,7 +318,7 @@ test('parse errors name the key and say what to fix', () => {
     ],
     [
       { 'exit.timeStopNs': { min: null, max: '1s' } },
-      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got null',
+      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d), got null',
     ],
     [{ 'entry.mode': { min: 1, max: 2 } }, 'entry.mode is one of taker, passive: give a list (e.g. ["taker","passive"]), not a range'],
     [{ 'entry.allowReversal': { min: 0, max: 1 } }, 'entry.allowReversal is true or false: give a list (e.g. [true, false]), not a range'],
@@ -348,7 +353,9 @@ function jsonError(text: string): string {
 
 test('every parameter of obi-ofi and the runtime can be searched with a list of its default', () => {
   for (const f of FIELDS) {
-    const d = parseSpace({ [f.path]: [f.def] }).dims[0];
+    // a duration's default is integer ns: a space writes it with its unit
+    const v = f.kind === 'ns' && typeof f.def === 'number' ? `${f.def}ns` : f.def;
+    const d = parseSpace({ [f.path]: [v] }).dims[0];
     assert.equal(d.kind === 'points' && d.values, [f.def], f.path);
   }
 });
