@@ -51,7 +51,8 @@ import {
   tierRates,
 } from './backtest';
 import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
-import { lineOfKey, readJsonFile } from './json-file';
+import { lineColumn, lineOfKey, readJsonFile } from './json-file';
+import { duplicateKey } from '../format/json-text';
 import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
@@ -572,6 +573,15 @@ export async function runOptimize(argv: string[]): Promise<number> {
       throw new Error(`--space ${values.space}${line ? `, line ${line}` : ''}: ${err.message}`);
     }
   };
+  // JSON.parse keeps the last of a repeated key: the first one's values would silently not be searched
+  const dup = duplicateKey(spaceFile.text);
+  if (dup) {
+    const at = (offset: number) => lineColumn(spaceFile.text, offset).line;
+    const what = dup.path.length ? `${dup.path.join('.')} gives "${dup.key}" twice` : `${dup.key} is given twice`;
+    throw new Error(
+      `--space ${values.space}, line ${at(dup.offset)}: search space: ${what} (first on line ${at(dup.firstOffset)}): JSON keeps only the last; give each key once`,
+    );
+  }
   const space = inSpace(() => parseSpace(spaceJson, params.fields, params.name));
   const keys = space.dims.map((d) => d.key);
   const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));

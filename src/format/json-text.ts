@@ -137,3 +137,39 @@ export function lineOfKey(text: string, key: string): number | null {
   const m = re.exec(text);
   return m ? lineColumn(text, m.index).line : null;
 }
+
+/**
+ * The first key a JSON object of valid JSON `text` gives twice: JSON.parse keeps the last silently, so a space or config
+ * with a pasted line runs something other than what was read. `path` is the keys of the objects around it, outermost
+ * first; `offset` is where the second occurrence starts; null when every object's keys are distinct.
+ */
+export function duplicateKey(text: string): { key: string; path: string[]; offset: number; firstOffset: number } | null {
+  const stack: Array<{ keys: Map<string, number> | null; expectKey: boolean; key: string | null }> = [];
+  let lastKey: string | null = null;
+  for (let p = 0; p < text.length; p++) {
+    const c = text[p];
+    if (c === '"') {
+      const start = p;
+      for (p++; text[p] !== '"'; p++) if (text[p] === '\\') p++;
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.expectKey) {
+        const key = JSON.parse(text.slice(start, p + 1)) as string;
+        const first = top.keys.get(key);
+        if (first !== undefined)
+          return { key, path: stack.flatMap((s) => (s.key === null ? [] : [s.key])), offset: start, firstOffset: first };
+        top.keys.set(key, start);
+        top.expectKey = false;
+        lastKey = key;
+      }
+    } else if (c === '{' || c === '[') {
+      // the key an object or list is the value of: the path to a duplicate inside it
+      const top = stack[stack.length - 1];
+      stack.push({ keys: c === '{' ? new Map() : null, expectKey: c === '{', key: top?.keys ? lastKey : null });
+    } else if (c === '}' || c === ']') stack.pop();
+    else if (c === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.keys) top.expectKey = true;
+    }
+  }
+  return null;
+}

@@ -3,7 +3,7 @@
 // when every trial threw, nothing is chosen, no best.json is written and the exit code is 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
@@ -26,6 +26,29 @@ test('--trials with the grid is refused with exit 2, naming both flags and the g
   assert.match(r.err, /--method grid, the default\) runs every point of the space: 6 trials here/);
   assert.not.ok(existsSync(join(out, 'manifest.json')), 'nothing ran');
   assert.match(cli('optimize', '--help').out, /--trials N\s+with --method random only/);
+});
+
+test('a key given twice in the space is refused with the line of its second occurrence, before any trial', () => {
+  const cases: [string, RegExp][] = [
+    [
+      '{"threshold": [0.3],\n"threshold": [0.5]}',
+      /line 2: search space: threshold is given twice \(first on line 1\): JSON keeps only the last; give each key once/,
+    ],
+    [
+      '{"threshold": {"min": 0.2,\n  "max": 0.5, "count": 2,\n  "min": 0.3}}',
+      /line 3: search space: threshold gives "min" twice \(first on line 1\)/,
+    ],
+  ];
+  for (const [i, [text, message]] of cases.entries()) {
+    const sp = join(dir, `dup-${i}.json`);
+    writeFileSync(sp, text);
+    const out = join(dir, `dup-${i}`);
+    const r = cli('optimize', data, '--strategy', 'signal-taker', '--space', sp, '--out', out);
+    assert.is(r.code, 1, r.err);
+    assert.match(r.err, `--space ${sp}, `);
+    assert.match(r.err, message);
+    assert.not.ok(existsSync(join(out, 'manifest.json')), 'nothing ran');
+  }
 });
 
 test('trials whose strategy threw are left out of the ranking and never chosen', () => {
