@@ -291,6 +291,8 @@ export function printSummary(
     units?: Record<string, string>;
     threw?: { count: number; first: string } | null;
     hung?: { count: number; first: string } | null;
+    /** The first trial that broke a rule between parameters (summary.json keeps its id and reason, not its values). */
+    invalid?: Pick<TrialResult, 'id' | 'params' | 'error'> | null;
   },
 ): void {
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
@@ -306,14 +308,24 @@ export function printSummary(
       : [];
   const threw = leftOut(o.threw, 'the strategy threw', 'which stopped trading there');
   const hung = leftOut(o.hung, 'a strategy handler hung', 'which were ended');
+  // as --set takes it: durations in their short form (cooldown.ns=1s), other values bare (confirm=4)
+  const setText = (params: Record<string, unknown>) =>
+    Object.entries(params)
+      .map(([k, v]) => `${k}=${(o.units ?? {})[k] === 'ns' || !o.units ? paramText(k, v, ccy).replace(/ /g, '') : chosenValue(v)}`)
+      .join(' ');
   const crashed = s.threw;
   const failedText = `${crashed ? `, ${count(crashed)} where the strategy threw` : ''}${s.hung ? `, ${count(s.hung)} hung` : ''}`;
   const lines = [
     ...threw,
     ...hung,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
-    `${count(s.trials)} trials (${count(s.scored)} scored, ${count(s.invalid)} invalid configs${failedText}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
+    `${count(s.trials)} trials (${count(s.scored)} scored, ${plural(s.invalid, 'invalid config')}${failedText}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
   ];
+  // which trial broke a rule and why: a count alone leaves the user to search trials.csv for it
+  if (s.invalid && o.invalid)
+    lines.push(
+      `invalid: trial ${o.invalid.id} (${setText(o.invalid.params)}): ${o.invalid.error}${s.invalid > 1 ? `; every invalid trial's reason is in the error column of trials.csv` : ''}`,
+    );
   // a ratio annualised from less than a day: said before the table that ranks by it (summary.json keeps it as note)
   if ('note' in s && s.note && (s.objective === 'sharpe' || s.objective === 'sortino')) lines.push(`note: ${s.note}`);
   const shown = s.ranked.slice(0, 10);
@@ -354,12 +366,7 @@ export function printSummary(
   }
   if (s.chosen)
     lines.push(
-      `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${Object.entries(s.chosen.params)
-        // as --set takes it: durations in their short form (cooldown.ns=1s), other values bare (confirm=4)
-        .map(([k, v]) => `${k}=${(o.units ?? {})[k] === 'ns' || !o.units ? paramText(k, v, ccy).replace(/ /g, '') : chosenValue(v)}`)
-        .join(
-          ' ',
-        )}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in best.json: --config ${join(dirText(out), 'best.json')})` : ''}`,
+      `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${setText(s.chosen.params)}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in best.json: --config ${join(dirText(out), 'best.json')})` : ''}`,
     );
   const caution = walkForwardCaution(s, ccy);
   if (caution) lines.push(caution);
@@ -380,7 +387,7 @@ export function printSummary(
     lines.push(
       s.scored === 0 && crashed === s.trials
         ? `nothing chosen: the strategy threw in every trial, so no configuration was tried to the end; fix the strategy and run again (no best.json written)`
-        : `nothing chosen: no trial could be scored (${count(s.invalid)} invalid configs${failedText}); no best.json written`,
+        : `nothing chosen: no trial could be scored (${plural(s.invalid, 'invalid config')}${failedText}); no best.json written`,
     );
   lines.push(
     `results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html, manifest.json)`,
@@ -432,6 +439,12 @@ export function strategyErrors(results: TrialResult[]): { count: number; first: 
 export function hungTrials(results: TrialResult[]): { count: number; first: string } | null {
   const hung = results.filter((r) => r.hung);
   return hung.length ? { count: hung.length, first: `trial ${hung[0].id}: ${hung[0].error}` } : null;
+}
+
+/** The first trial whose values broke a rule between parameters (as summary.json counts invalid: an error, not hung). */
+function firstInvalid(results: TrialResult[]): TrialResult | null {
+  // the lowest id: results come in the order trials finished
+  return results.filter((r) => r.error && !r.hung).reduce<TrialResult | null>((a, r) => (a && a.id < r.id ? a : r), null);
 }
 
 /** The best whole-run net of all scored trials (null when none scored); a trial whose strategy threw is not scored. */
@@ -532,6 +545,7 @@ async function runMerge(argv: string[]): Promise<number> {
     units: manifest.units,
     threw: strategyErrors(results),
     hung: hungTrials(results),
+    invalid: firstInvalid(results),
   });
   return summary.chosen ? 0 : 1;
 }
@@ -758,6 +772,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       units,
       threw: strategyErrors(results),
       hung: hungTrials(results),
+      invalid: firstInvalid(results),
     });
   for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)

@@ -51,6 +51,48 @@ test('a key given twice in the space is refused with the line of its second occu
   }
 });
 
+test('invalid trials: the count in the singular for one, and the first one named with its values and its reason', () => {
+  const sp = space('invalid', { 'risk.maxOrdersPerMinute': [1, 2, 600], threshold: [0.2, 0.3] });
+  const out = join(dir, 'invalid');
+  const r = cli(
+    'optimize',
+    data,
+    '--strategy',
+    'signal-taker',
+    '--space',
+    sp,
+    '--set',
+    'risk.maxOrdersPerSecond=2',
+    '--workers',
+    '1',
+    '--out',
+    out,
+  );
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /\n6 trials \(4 scored, 2 invalid configs\)/);
+  assert.match(
+    r.out,
+    /\ninvalid: trial 0 \(risk\.maxOrdersPerMinute=1 threshold=0\.2\): strategy config: risk\.maxOrdersPerMinute must be an integer ≥ risk\.maxOrdersPerSecond, got 1; every invalid trial's reason is in the error column of trials\.csv\n/,
+  );
+  const one = cli(
+    'optimize',
+    data,
+    '--strategy',
+    'signal-taker',
+    '--space',
+    space('invalid-1', { 'risk.maxOrdersPerMinute': [1, 600] }),
+    '--set',
+    'risk.maxOrdersPerSecond=2',
+    '--workers',
+    '1',
+    '--out',
+    join(dir, 'invalid-1'),
+  );
+  assert.is(one.code, 0, one.err);
+  assert.match(one.out, /\n2 trials \(1 scored, 1 invalid config\)/);
+  assert.match(one.out, /\ninvalid: trial 0 \(risk\.maxOrdersPerMinute=1\): strategy config: risk\.maxOrdersPerMinute must be[^\n;]*\n/);
+});
+
 test('trials whose strategy threw are left out of the ranking and never chosen', () => {
   const sp = space('limit', { limit: [2, 1, 3] });
   const out = join(dir, 'some-threw');
