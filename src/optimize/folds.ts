@@ -14,6 +14,7 @@
 // All windows are half-open [from, to) in int64 ns on the local clock, like every timestamp in ringbook.
 import { duration as humanDuration } from '../format/numbers';
 import { durationNs } from '../format/durations';
+import { closest } from '../format/suggest';
 
 export interface WalkForwardSpec {
   trainNs: bigint;
@@ -53,7 +54,10 @@ export function parseFolds(text: string): WalkForwardSpec {
     if (part === '') throw fail('has an empty part (a stray comma?)');
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
-    if (!KEYS.includes(key)) throw fail(`unknown part "${key}" (known: train, test, purge, step, anchored)`);
+    if (!KEYS.includes(key)) {
+      const near = closest(key, KEYS);
+      throw fail(`unknown part "${key}"${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (known: ${KEYS.join(', ')})`);
+    }
     if (got.has(key)) throw fail(`gives ${key} twice`);
     if (key === 'anchored') {
       if (eq >= 0) throw fail('"anchored" is a flag: write it alone, without =');
