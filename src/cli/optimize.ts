@@ -510,16 +510,46 @@ async function runMerge(argv: string[]): Promise<number> {
         `${p.dir} ran the strategy ${strategyText(b)}, ${parts[0].dir} ran ${strategyText(a)}: shards must run the same bundle on the same core (the same strategy file, unedited, and the same ringbook build)`,
       );
   }
+  // the same directory twice (a glob and a name, a typo) would otherwise read as a missing shard
+  const byPath = new Map<string, string>();
   for (const p of parts) {
-    if (!same(p.manifest))
-      throw new Error(`${p.dir} was run with other data, space or settings than ${parts[0].dir}: shards must come from the same command`);
+    const earlier = byPath.get(resolve(p.dir));
+    if (earlier !== undefined)
+      throw new Error(
+        earlier === p.dir
+          ? `${p.dir} is given twice: give each shard once`
+          : `${earlier} and ${p.dir} are the same directory: give each shard once`,
+      );
+    byPath.set(resolve(p.dir), p.dir);
+  }
+  for (const p of parts) {
+    if (!same(p.manifest)) {
+      const d = firstDifference(JSON.parse(comparable(first)), JSON.parse(comparable(p.manifest)));
+      throw new Error(
+        `${p.dir} was run with ${d ? `${differenceName(d.path)} ${valueText(d.b)}, ${parts[0].dir} with ${valueText(d.a)}` : `other data, space or settings than ${parts[0].dir}`}: shards must come from the same command`,
+      );
+    }
     if (!p.manifest.complete) throw new Error(`${p.dir} did not finish (stopped early): re-run that shard`);
   }
   const count = first.shard?.count ?? 1;
-  const have = new Set(parts.map((p) => p.manifest.shard?.index ?? 0));
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !have.has(i));
+  const byIndex = new Map<number, string>();
+  for (const p of parts) {
+    const i = p.manifest.shard?.index ?? 0;
+    const other = byIndex.get(i);
+    if (other !== undefined) throw new Error(`${other} and ${p.dir} are both shard ${i}/${count}: give each shard once`);
+    byIndex.set(i, p.dir);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length) throw new Error(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} of ${count}`);
-  if (have.size !== parts.length) throw new Error('a shard was given twice');
+  // a shard holds the ids ≡ its index mod the count: one holding fewer lost trials (a trials.jsonl cut short, edited)
+  for (const p of parts) {
+    const i = p.manifest.shard?.index ?? 0;
+    const expected = first.total > i ? Math.floor((first.total - 1 - i) / count) + 1 : 0;
+    if (p.results.length !== expected)
+      throw new Error(
+        `${p.dir} (shard ${i}/${count}) holds ${plural(p.results.length, 'trial')} in trials.jsonl, its share of the search's ${plural(first.total, 'trial')} is ${expected}: re-run that shard`,
+      );
+  }
   const results = parts.flatMap((p) => p.results).sort((a, b) => a.id - b.id);
   if (results.length !== first.total) throw new Error(`the shards hold ${results.length} trials, the search has ${first.total}`);
   const folds = first.walkForward
@@ -548,6 +578,56 @@ async function runMerge(argv: string[]): Promise<number> {
     invalid: firstInvalid(results),
   });
   return summary.chosen ? 0 : 1;
+}
+
+/** Where two manifests first differ (keys in a's order, then b's): the path of keys and both values. */
+function firstDifference(a: unknown, b: unknown, path: string[] = []): { path: string[]; a: unknown; b: unknown } | null {
+  if (JSON.stringify(a) === JSON.stringify(b)) return null;
+  const object = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (object(a) && object(b)) {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference(a[k], b[k], [...path, k]);
+      if (d) return d;
+    }
+  }
+  // lists (the data files, a space's values) are shown whole: which item moved means little without the rest
+  return { path, a, b };
+}
+
+/** A manifest path as the option that set it, where there is one. */
+function differenceName(path: string[]): string {
+  const key = path.join('.');
+  const named: Record<string, string> = {
+    data: 'other data',
+    symbol: 'the symbol',
+    symbols: 'the symbols',
+    space: 'the space',
+    method: '--method',
+    seed: '--seed',
+    total: 'a search of',
+    objective: '--objective',
+    walkForward: '--walk-forward',
+    heatmap: '--heatmap',
+    'settings.feeTier': 'fee tier',
+    'settings.fees': 'fee rates',
+    'settings.latency': '--latency',
+    'settings.queue': '--queue',
+    'settings.partialFills': 'partial fills',
+    'settings.amendKeepsQueue': '--amend-keeps-queue',
+    'settings.sampleNs': '--sample (ns)',
+    'settings.base': 'the base config',
+  };
+  for (let n = path.length; n > 0; n--) {
+    const name = named[path.slice(0, n).join('.')];
+    if (name) return n === path.length ? name : `${name} (${path.slice(n).join('.')})`;
+  }
+  return key;
+}
+
+/** A manifest value in an error: short JSON, cut at 100 characters. */
+function valueText(v: unknown): string {
+  const text = v === undefined ? 'none' : JSON.stringify(v);
+  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
 }
 
 export async function runOptimize(argv: string[]): Promise<number> {

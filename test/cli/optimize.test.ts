@@ -3,7 +3,7 @@
 // when every trial threw, nothing is chosen, no best.json is written and the exit code is 1.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
@@ -91,6 +91,52 @@ test('invalid trials: the count in the singular for one, and the first one named
   assert.is(one.code, 0, one.err);
   assert.match(one.out, /\n2 trials \(1 scored, 1 invalid config\)/);
   assert.match(one.out, /\ninvalid: trial 0 \(risk\.maxOrdersPerMinute=1\): strategy config: risk\.maxOrdersPerMinute must be[^\n;]*\n/);
+});
+
+test('merge refusals name the shard and what differs: other settings with both values, a shard short of trials, a directory given twice', () => {
+  const sp = space('merge', { threshold: [0.2, 0.3, 0.4, 0.5] });
+  const shard = (name: string, i: number, ...extra: string[]) => {
+    const out = join(dir, name);
+    const r = cli(
+      'optimize',
+      data,
+      '--strategy',
+      'signal-taker',
+      '--space',
+      sp,
+      '--workers',
+      '1',
+      '--shard',
+      `${i}/2`,
+      '--out',
+      out,
+      ...extra,
+    );
+    assert.is(r.code, 0, r.err);
+    return out;
+  };
+  const s0 = shard('m-s0', 0, '--fee-tier', 'vip0');
+  const s1 = shard('m-s1', 1, '--fee-tier', 'vip0');
+  const s1vip = shard('m-s1-vip3', 1, '--fee-tier', 'vip3');
+  const merge = (...dirs: string[]) => cli('optimize', 'merge', ...dirs, '--out', join(dir, 'm-out'));
+
+  const twice = merge(s0, s0);
+  assert.is(twice.code, 1);
+  assert.match(twice.err, `${s0} is given twice: give each shard once`);
+
+  const tier = merge(s0, s1vip);
+  assert.is(tier.code, 1);
+  assert.match(tier.err, `${s1vip} was run with fee tier "vip3", ${s0} with "vip0": shards must come from the same command`);
+
+  const short = join(dir, 'm-s1-short');
+  cpSync(s1, short, { recursive: true });
+  const jsonl = join(short, 'trials.jsonl');
+  writeFileSync(jsonl, readFileSync(jsonl, 'utf8').split('\n')[0] + '\n');
+  const cut = merge(s0, short);
+  assert.is(cut.code, 1);
+  assert.match(cut.err, `${short} (shard 1/2) holds 1 trial in trials.jsonl, its share of the search's 4 trials is 2: re-run that shard`);
+
+  assert.is(merge(s0, s1).code, 0);
 });
 
 test('trials whose strategy threw are left out of the ranking and never chosen', () => {
