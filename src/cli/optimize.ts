@@ -57,6 +57,7 @@ import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
 import { hungAfterFlag } from './hung-after';
+import { selfCommand } from './self';
 
 const log = logger('optimize');
 
@@ -857,7 +858,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
   for (const line of skippedLines(damaged)) log.warn(line);
   if (!summary)
     log.info(
-      `${count(results.length)} trials written to ${dirText(values.out)}; combine the shards with: ringbook optimize merge <dirs…> --out results`,
+      `${plural(results.length, 'trial')} written to ${dirText(values.out)}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
+    );
+  // the command as the user ran it (node build/ringbook.mjs in a clone), so the line works when pasted
+  if (!summary && shard && manifest.complete)
+    log.info(
+      `next: once all ${shard.count} shards are done, ${selfCommand()} optimize merge <the ${shard.count} shard dirs> --out results`,
     );
   if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
   if (!manifest.complete) return 130;

@@ -113,6 +113,8 @@ test('merge refusals name the shard and what differs: other settings with both v
       ...extra,
     );
     assert.is(r.code, 0, r.err);
+    // the next command as the user ran ringbook (here node build/ringbook.mjs), not a bare `ringbook`
+    assert.match(r.err, 'next: once all 2 shards are done, node build/ringbook.mjs optimize merge <the 2 shard dirs> --out results');
     return out;
   };
   const s0 = shard('m-s0', 0, '--fee-tier', 'vip0');
