@@ -53,21 +53,30 @@ export async function checkPageHeaders(file: AsyncBuffer, metadata: FileMetaData
         throw new Error(`${where(at)}: unreadable page header (${e instanceof Error ? e.message : String(e)})`);
       }
       const size = h.compressed_page_size;
-      if (!(Number.isSafeInteger(size) && size >= 0 && reader.offset + size <= bytes.byteLength))
-        throw new Error(`${where(at)}: page size ${size} runs past its column chunk`);
-      if (!(Number.isSafeInteger(h.uncompressed_page_size) && h.uncompressed_page_size >= 0 && h.uncompressed_page_size <= MAX_PAGE_BYTES))
-        throw new Error(`${where(at)}: uncompressed size ${h.uncompressed_page_size} is not a page size`);
+      const sizeFault = pageSizeFault(size, 'compressed');
+      if (sizeFault !== undefined) throw new Error(`${where(at)}: ${sizeFault}`);
+      if (reader.offset + size > bytes.byteLength)
+        throw new Error(
+          `${where(at)}: a page of ${size} bytes runs past its column chunk (${bytes.byteLength - reader.offset} bytes left)`,
+        );
+      const rawFault = pageSizeFault(h.uncompressed_page_size, 'uncompressed');
+      if (rawFault !== undefined) throw new Error(`${where(at)}: ${rawFault}`);
+      if (h.uncompressed_page_size > MAX_PAGE_BYTES)
+        throw new Error(`${where(at)}: an uncompressed page size of ${h.uncompressed_page_size} bytes, more than ${MAX_PAGE_BYTES}`);
       const data = h.data_page_header ?? h.data_page_header_v2;
       if (h.type === 'DICTIONARY_PAGE') {
         const n = h.dictionary_page_header?.num_values;
         if (dictionary || values > 0) throw new Error(`${where(at)}: a dictionary page after the chunk's first page`);
-        if (!(Number.isSafeInteger(n) && n! >= 0 && n! <= rows))
-          throw new Error(`${where(at)}: dictionary of ${n} values for ${rows} rows`);
+        if (h.dictionary_page_header === undefined) throw new Error(`${where(at)}: a dictionary page with no dictionary header`);
+        const countFault = countFaultOf(n, 'dictionary page header');
+        if (countFault !== undefined) throw new Error(`${where(at)}: ${countFault}`);
+        if (n! > rows) throw new Error(`${where(at)}: dictionary of ${n} values for ${rows} rows`);
         dictionary = true;
       } else if ((h.type === 'DATA_PAGE' || h.type === 'DATA_PAGE_V2') && data) {
         const n = data.num_values;
-        if (!(Number.isSafeInteger(n) && n >= 0 && values + n <= rows))
-          throw new Error(`${where(at)}: ${n} values after ${values}, in a row group of ${rows} rows`);
+        const countFault = countFaultOf(n, 'data page header');
+        if (countFault !== undefined) throw new Error(`${where(at)}: ${countFault}`);
+        if (values + n > rows) throw new Error(`${where(at)}: ${n} values after ${values}, in a row group of ${rows} rows`);
         if (!DATA_ENCODINGS.has(data.encoding)) throw new Error(`${where(at)}: unknown encoding ${String(data.encoding)}`);
         if (DICTIONARY_ENCODINGS.has(data.encoding) && !dictionary)
           throw new Error(`${where(at)}: ${data.encoding} page with no dictionary page`);
@@ -95,6 +104,22 @@ export async function checkPageHeaders(file: AsyncBuffer, metadata: FileMetaData
     }
     if (values !== rows) throw new Error(`row group ${g}, column ${name}: pages hold ${values} values for ${rows} rows`);
   }
+}
+
+/** What is wrong with a header's page size field, in words (undefined when it is a usable byte count). */
+function pageSizeFault(size: number | undefined, which: 'compressed' | 'uncompressed'): string | undefined {
+  if (size === undefined || size === null) return `the page header has no ${which} size`;
+  if (!Number.isSafeInteger(size)) return `the page header's ${which} size ${String(size)} is not a whole number of bytes`;
+  if (size < 0) return `a negative ${which} page size ${size}`;
+  return undefined;
+}
+
+/** What is wrong with a header's value count, in words (undefined when it is a usable count). */
+function countFaultOf(n: number | undefined, header: string): string | undefined {
+  if (n === undefined || n === null) return `the ${header} has no value count`;
+  if (!Number.isSafeInteger(n)) return `the ${header}'s value count ${String(n)} is not a whole number`;
+  if (n < 0) return `the ${header} counts a negative ${n} values`;
+  return undefined;
 }
 
 /** DELTA_BINARY_PACKED's header as parquet-format defines it: block size a multiple of 128, miniblocks of a multiple of 32 values, the page's count. */

@@ -62,4 +62,37 @@ test("every page header of the writer's files passes, compressed or not", async 
   }
 });
 
+async function headerError(file: ArrayBuffer): Promise<string> {
+  const metadata = parquetMetadata(file);
+  try {
+    for (let g = 0; g < metadata.row_groups.length; g++)
+      await checkPageHeaders(
+        file,
+        metadata,
+        g,
+        COLUMNS.map((c) => c.name),
+      );
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+  return 'no error';
+}
+
+function writerFile(): ArrayBuffer {
+  const { words, n } = bookRecords(2000, 3);
+  const meta = { symbol: 'BTCUSDT' } as unknown as FileMeta;
+  const bytes = encodeParquet(words, 0, n, meta, { rowGroupSize: 1000, codec: 'UNCOMPRESSED' });
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer;
+}
+
+test('a header with no page size, or a negative one, is named so (never "page size undefined")', async () => {
+  // the writer's first header (at byte 4) begins 15 06 15 <uncompressed> 15 <compressed>: thrift compact i32 fields 1–3
+  const missing = writerFile();
+  new Uint8Array(missing).set([0x15, 0x00, 0x15, 0x02, 0x00], 4); // type and uncompressed size, then the header ends
+  assert.is(await headerError(missing), 'row group 0, column kind, page at byte 4: the page header has no compressed size');
+  const negative = writerFile();
+  new Uint8Array(negative)[9] = 0x01; // zigzag 1: a compressed size of -1
+  assert.is(await headerError(negative), 'row group 0, column kind, page at byte 4: a negative compressed page size -1');
+});
+
 test.run();
