@@ -52,10 +52,14 @@ export interface StreamReport {
   explanation: string;
 }
 
-function stats(xs: Float64Array): LatencyStats | null {
-  if (!xs.length) return null;
-  const s = xs.slice().sort();
-  const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+/**
+ * Latency figures in ms from whole nanoseconds: the ns are exact (integers far below 2^53), and each figure is divided
+ * once, so the JSON holds 1.730195, not the 1.7301949999999997 that subtracting θ in ms left.
+ */
+function stats(ns: Float64Array): LatencyStats | null {
+  if (!ns.length) return null;
+  const s = ns.slice().sort();
+  const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] / 1e6;
   let neg = 0;
   for (const v of s) if (v < 0) neg++;
   return {
@@ -65,7 +69,7 @@ function stats(xs: Float64Array): LatencyStats | null {
     p90: q(0.9),
     p99: q(0.99),
     p999: q(0.999),
-    max: s[s.length - 1],
+    max: s[s.length - 1] / 1e6,
     negativeShare: neg / s.length,
   };
 }
@@ -112,6 +116,7 @@ interface FilePart {
   snapshots: number;
   first: bigint;
   last: bigint;
+  /** local_ts − exch_ts of each book message, in whole ns. */
   raw: Growable;
 }
 
@@ -151,7 +156,7 @@ async function inspectFile(f: string): Promise<FilePart> {
       }
       if ((k === Kind.bookLevel || k === Kind.msgEnd) && flags[i] & Flag.last && exch[i] > 0n) {
         part.bookMessages++;
-        part.raw.push(Number(t - exch[i]) / 1e6);
+        part.raw.push(Number(t - exch[i]));
       }
     }
   }
@@ -248,9 +253,8 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     r.spanSeconds = Number(s.last - s.first) / 1e9;
     r.feedLatencyMsRaw = stats(s.raw.view);
     if (r.clock) {
-      const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;
-      const corrected = s.raw.view.map((v) => v - theta);
-      r.feedLatencyMsCorrected = stats(corrected);
+      const theta = Number(BigInt(r.clock.offsetNs));
+      r.feedLatencyMsCorrected = stats(s.raw.view.map((v) => v - theta));
     }
     r.explanation = explain(r);
     out.push(r);
