@@ -43,7 +43,11 @@ export interface StreamReport {
   firstLocalTs: string;
   lastLocalTs: string;
   spanSeconds: number;
+  /** The last file's measured clock offset (each file stores its own: a restarted recorder measures again). */
   clock: { offsetNs: string; boundNs: string; rttNs: string; method: string } | null;
+  /** The offsets of every file that measured one: how many files, the lowest and highest θ. */
+  clockOffsets: { files: number; minNs: string; maxNs: string } | null;
+  /** Corrected latencies subtract each file's own θ; files with none measured are left out of them. */
   feedLatencyMsRaw: LatencyStats | null;
   feedLatencyMsCorrected: LatencyStats | null;
   droppedRecords: number;
@@ -118,6 +122,8 @@ interface FilePart {
   last: bigint;
   /** local_ts − exch_ts of each book message, in whole ns. */
   raw: Growable;
+  /** This file's clock offset θ in ns, if measured. */
+  theta: bigint | null;
 }
 
 async function inspectFile(f: string): Promise<FilePart> {
@@ -133,6 +139,7 @@ async function inspectFile(f: string): Promise<FilePart> {
     first: 0n,
     last: 0n,
     raw: new Growable(),
+    theta: meta.clock_offset_ns ? BigInt(meta.clock_offset_ns) : null,
   };
   for await (const g of fileRowGroups(f)) {
     const kind = g.columns.kind as Int32Array;
@@ -186,7 +193,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     return { streams: [], ticker, orders, damaged: bad };
   }
   const files = listParquet(path);
-  const streams = new Map<string, { r: StreamReport; raw: Growable; first: bigint; last: bigint }>();
+  const streams = new Map<string, { r: StreamReport; raw: Growable; corrected: Growable; thetas: bigint[]; first: bigint; last: bigint }>();
   const bad: DamagedEntry[] = [];
   for (const f of files) {
     let part: FilePart;
@@ -213,6 +220,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
           lastLocalTs: '',
           spanSeconds: 0,
           clock: null,
+          clockOffsets: null,
           feedLatencyMsRaw: null,
           feedLatencyMsCorrected: null,
           droppedRecords: 0,
@@ -220,6 +228,8 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
           explanation: '',
         },
         raw: new Growable(),
+        corrected: new Growable(),
+        thetas: [],
         first: 0n,
         last: 0n,
       };
@@ -244,6 +254,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       if (part.last > s.last) s.last = part.last;
     }
     for (const v of part.raw.view) s.raw.push(v);
+    if (part.theta !== null) {
+      s.thetas.push(part.theta);
+      const theta = Number(part.theta);
+      for (const v of part.raw.view) s.corrected.push(v - theta);
+    }
   }
   const out: StreamReport[] = [];
   for (const s of streams.values()) {
@@ -252,9 +267,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     r.lastLocalTs = String(s.last);
     r.spanSeconds = Number(s.last - s.first) / 1e9;
     r.feedLatencyMsRaw = stats(s.raw.view);
-    if (r.clock) {
-      const theta = Number(BigInt(r.clock.offsetNs));
-      r.feedLatencyMsCorrected = stats(s.raw.view.map((v) => v - theta));
+    if (s.thetas.length) {
+      const min = s.thetas.reduce((a, b) => (b < a ? b : a));
+      const max = s.thetas.reduce((a, b) => (b > a ? b : a));
+      r.clockOffsets = { files: s.thetas.length, minNs: String(min), maxNs: String(max) };
+      r.feedLatencyMsCorrected = stats(s.corrected.view);
     }
     r.explanation = explain(r);
     out.push(r);
@@ -271,7 +288,13 @@ function explain(r: StreamReport): string {
   const raw = r.feedLatencyMsRaw;
   if (!raw) return 'no book messages with exchange timestamps';
   const parts: string[] = [];
-  if (r.clock) {
+  const offsets = r.clockOffsets;
+  if (offsets && offsets.minNs !== offsets.maxNs) {
+    const ms = (ns: string) => (Number(BigInt(ns)) / 1e6).toFixed(3);
+    parts.push(
+      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (each recorder start measures its own; the clock line shows the last file's), and each file's latencies are corrected by its own θ`,
+    );
+  } else if (r.clock) {
     const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;
     const bound = Number(BigInt(r.clock.boundNs || '0')) / 1e6;
     parts.push(
@@ -284,6 +307,10 @@ function explain(r: StreamReport): string {
   } else {
     parts.push('clock offset not measured (no REST round trips in this recording)');
   }
+  if (offsets && offsets.files < r.files)
+    parts.push(
+      `${r.files - offsets.files} of ${r.files} files measured no clock offset: their latencies are left out of the corrected figures`,
+    );
   if (raw.negativeShare > 0) {
     parts.push(
       `${(raw.negativeShare * 100).toFixed(2)}% of raw feed latencies (local_ts − exch_ts) are negative: impossible as travel times, so they measure the clock offset — the local clock is behind the exchange by at least ${(-raw.p1).toFixed(3)} ms`,

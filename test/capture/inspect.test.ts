@@ -46,4 +46,17 @@ test('corrected latencies are exact: 2.248197 ms − θ 0.518 ms is 1.730197, no
   assert.is(JSON.stringify(s.feedLatencyMsCorrected!.max), '1.730197');
 });
 
+test("each file's latencies are corrected by its own θ, and the report says the offsets differ", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  // a recorder restarted: the first run's clock was 0.518 ms ahead, the second's 0.452 ms behind; the true latency is 2 ms
+  writeBook(root, 0, steady(0, 50, 2_518_000n), 518_000n);
+  writeBook(root, 1, steady(600, 50, 1_548_000n), -452_000n);
+  const [s] = (await inspectRecording(root)).streams;
+  assert.is(s.feedLatencyMsCorrected!.p1, 2);
+  assert.is(s.feedLatencyMsCorrected!.max, 2);
+  assert.equal(s.clockOffsets, { files: 2, minNs: '-452000', maxNs: '518000' });
+  assert.match(s.explanation, 'differs between files: -0.452 ms … 0.518 ms over 2 files');
+  assert.not.match(s.explanation, 'not measured');
+});
+
 test.run();
