@@ -44,13 +44,23 @@ export interface StreamReport {
   lastLocalTs: string;
   spanSeconds: number;
   /** The last file's measured clock offset (each file stores its own: a restarted recorder measures again). */
-  clock: { offsetNs: string; boundNs: string; rttNs: string; method: string } | null;
+  clock: {
+    offsetNs: string;
+    boundNs: string;
+    rttNs: string;
+    method: string;
+  } | null;
   /** The offsets of every file that measured one: how many files, the lowest and highest θ. */
   clockOffsets: { files: number; minNs: string; maxNs: string } | null;
   /** Corrected latencies subtract each file's own θ; files with none measured are left out of them. */
   feedLatencyMsRaw: LatencyStats | null;
   feedLatencyMsCorrected: LatencyStats | null;
   droppedRecords: number;
+  /**
+   * Holes of at least GAP_WARN_NS between one file's last row and the next file's first, and files whose spans overlap
+   * (a copy, or a recording written twice: a backtest would replay those events twice). Also ends `explanation`.
+   */
+  warnings: string[];
   /** The metadata's `source` (live, demo, simulator, replay, tardis) of the stream's first file. */
   source: string;
   explanation: string;
@@ -193,7 +203,18 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     return { streams: [], ticker, orders, damaged: bad };
   }
   const files = listParquet(path);
-  const streams = new Map<string, { r: StreamReport; raw: Growable; corrected: Growable; thetas: bigint[]; first: bigint; last: bigint }>();
+  const streams = new Map<
+    string,
+    {
+      r: StreamReport;
+      raw: Growable;
+      corrected: Growable;
+      thetas: bigint[];
+      spans: FileSpan[];
+      first: bigint;
+      last: bigint;
+    }
+  >();
   const bad: DamagedEntry[] = [];
   for (const f of files) {
     let part: FilePart;
@@ -224,12 +245,14 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
           feedLatencyMsRaw: null,
           feedLatencyMsCorrected: null,
           droppedRecords: 0,
+          warnings: [],
           source: meta.source ?? '',
           explanation: '',
         },
         raw: new Growable(),
         corrected: new Growable(),
         thetas: [],
+        spans: [],
         first: 0n,
         last: 0n,
       };
@@ -250,6 +273,12 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     s.r.bookMessages += part.bookMessages;
     s.r.snapshots += part.snapshots;
     if (part.rows) {
+      s.spans.push({
+        path: f,
+        first: part.first,
+        last: part.last,
+        rows: part.rows,
+      });
       if (s.first === 0n || part.first < s.first) s.first = part.first;
       if (part.last > s.last) s.last = part.last;
     }
@@ -270,9 +299,14 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     if (s.thetas.length) {
       const min = s.thetas.reduce((a, b) => (b < a ? b : a));
       const max = s.thetas.reduce((a, b) => (b > a ? b : a));
-      r.clockOffsets = { files: s.thetas.length, minNs: String(min), maxNs: String(max) };
+      r.clockOffsets = {
+        files: s.thetas.length,
+        minNs: String(min),
+        maxNs: String(max),
+      };
       r.feedLatencyMsCorrected = stats(s.corrected.view);
     }
+    r.warnings = continuityWarnings(s.spans);
     r.explanation = explain(r);
     out.push(r);
   }
@@ -321,5 +355,42 @@ function explain(r: StreamReport): string {
     parts.push(
       `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`,
     );
+  for (const w of r.warnings) parts.push(`WARNING: ${w}`);
   return parts.join('; ');
 }
+
+/** A hole between files shorter than this is taken for a quiet market, not reported. */
+const GAP_WARN_NS = 1_000_000_000n;
+
+interface FileSpan {
+  path: string;
+  first: bigint;
+  last: bigint;
+  rows: number;
+}
+
+/** Holes between a stream's consecutive files, and files whose local-time spans overlap, in words. */
+export function continuityWarnings(spans: readonly FileSpan[]): string[] {
+  const out: string[] = [];
+  const sorted = [...spans].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.path < b.path ? -1 : 1));
+  let prev: FileSpan | null = null;
+  for (const f of sorted) {
+    if (prev) {
+      if (f.first <= prev.last) {
+        const same = f.first === prev.first && f.last === prev.last && f.rows === prev.rows;
+        out.push(
+          same
+            ? `${f.path} duplicates ${prev.path} (the same span and ${f.rows.toLocaleString('en-US')} rows): a backtest replays these events twice; remove one`
+            : `${f.path} overlaps ${prev.path} by ${seconds(minBig(prev.last, f.last) - f.first)}: a backtest replays the events of the overlap twice`,
+        );
+      } else if (f.first - prev.last >= GAP_WARN_NS) {
+        out.push(`a hole of ${seconds(f.first - prev.last)} with no data between ${prev.path} and ${f.path} (the recorder stopped?)`);
+      }
+    }
+    if (!prev || f.last > prev.last) prev = f;
+  }
+  return out;
+}
+
+const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const seconds = (ns: bigint): string => `${(Number(ns) / 1e9).toFixed(3)} s`;

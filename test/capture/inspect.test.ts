@@ -2,7 +2,7 @@
 // into ms once), each file by its own offset, holes between a stream's files and files that overlap.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REC_SIZE } from '../../src/core/index';
@@ -27,7 +27,14 @@ function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta
   });
   const first = T0 + msgs[0][0];
   const last = T0 + msgs[msgs.length - 1][0];
-  const clock = theta === null ? {} : { clock_offset_ns: String(theta), clock_offset_bound_ns: '100000', clock_offset_method: 'rest' };
+  const clock =
+    theta === null
+      ? {}
+      : {
+          clock_offset_ns: String(theta),
+          clock_offset_bound_ns: '100000',
+          clock_offset_method: 'rest',
+        };
   const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', first, n);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, encodeParquet(words, 0, msgs.length, recordingMeta(first, last, msgs.length, clock)));
@@ -57,6 +64,36 @@ test("each file's latencies are corrected by its own θ, and the report says the
   assert.equal(s.clockOffsets, { files: 2, minNs: '-452000', maxNs: '518000' });
   assert.match(s.explanation, 'differs between files: -0.452 ms … 0.518 ms over 2 files');
   assert.not.match(s.explanation, 'not measured');
+});
+
+test('a hole between files and a duplicated file are warnings', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
+  const b = writeBook(root, 1, steady(3490, 50, 2_000_000n), null); // a 3 s hole
+  const [s] = (await inspectRecording(root)).streams;
+  assert.equal(s.warnings, [`a hole of 3.000 s with no data between ${a} and ${b} (the recorder stopped?)`]);
+  assert.match(s.explanation, 'WARNING: a hole of 3.000 s');
+  const copy = a.replace(/\.parquet$/, '-copy.parquet');
+  copyFileSync(a, copy);
+  const [d] = (await inspectRecording(root)).streams;
+  assert.is(d.files, 3);
+  assert.equal(d.warnings.length, 2);
+  assert.ok(
+    [`${a} duplicates ${copy}`, `${copy} duplicates ${a}`].some((x) => d.warnings[0].startsWith(x)),
+    d.warnings[0],
+  );
+  assert.match(d.warnings[0], 'a backtest replays these events twice');
+});
+
+test('files that overlap in part say by how much; a short pause between files is not a hole', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
+  const b = writeBook(root, 1, steady(400, 50, 2_000_000n), null); // from 400 ms
+  writeBook(root, 2, steady(1400, 10, 2_000_000n), null); // 510 ms after the last
+  const [s] = (await inspectRecording(root)).streams;
+  assert.is(s.warnings.length, 1);
+  assert.match(s.warnings[0], `${b} overlaps`);
+  assert.match(s.warnings[0], 'by 0.090 s');
 });
 
 test.run();
