@@ -7,6 +7,7 @@ import { damaged, fileRowGroups, readFileMeta } from './read-file';
 import type { FileMeta } from './schema';
 import { listParquet, unfinishedJournals } from './recover';
 import { inspectOrders, inspectTicker, streamWithin, type OrdersReport, type TickerReport } from './inspect-streams';
+import { inspectRaw, rawFiles, rawSummary, RAW_KIND, withinRaw, type RawReport } from './inspect-raw';
 import { existsSync } from 'node:fs';
 
 const KIND_NAMES: Record<number, string> = {
@@ -115,6 +116,8 @@ export interface InspectResult {
   /** The ticker streams (funding rates, settlements, marks) and the own-order logs beside the market data. */
   ticker: TickerReport[];
   orders: OrdersReport[];
+  /** Raw WebSocket frames (record --raw, under _raw/): per venue, files, frames and span; also in the why lines. */
+  raw: RawReport[];
   /** Files left out of the figures because they could not be read (torn, foreign, failing a checksum). */
   damaged: DamagedEntry[];
 }
@@ -136,8 +139,12 @@ interface FilePart {
   theta: bigint | null;
 }
 
+/** Thrown by inspectFile for a raw-frames file outside _raw/: summarised with the raw frames, not read as market data. */
+class RawFramesFile extends Error {}
+
 async function inspectFile(f: string): Promise<FilePart> {
   const { meta } = await readFileMeta(f);
+  if ((meta as Record<string, string | undefined>).kind === RAW_KIND) throw new RawFramesFile(f);
   const part: FilePart = {
     key: `${meta.venue ?? '?'}/${meta.inst_type ?? '?'}/${meta.symbol ?? f}`,
     meta,
@@ -189,6 +196,15 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
  * file is reported and left out, the others are still inspected.
  */
 export async function inspectRecording(path: string): Promise<InspectResult> {
+  if (withinRaw(path)) {
+    // a path inside the raw-frames tree: what it holds, said as an error, as there are no market records to report
+    if (!existsSync(path)) throw new Error(`no such file or directory: ${path}`);
+    const bad: DamagedEntry[] = [];
+    const raw = await inspectRaw(rawFiles(path), bad);
+    if (!raw.length && !bad.length) throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
+    if (bad.length) return { streams: [], ticker: [], orders: [], raw, damaged: bad };
+    throw new Error(`${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
+  }
   // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
   const within = streamWithin(path);
   if (within) {
@@ -200,7 +216,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       // only unfinished journals there: say so, and how to recover them
       throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
     }
-    return { streams: [], ticker, orders, damaged: bad };
+    return { streams: [], ticker, orders, raw: [], damaged: bad };
   }
   const files = listParquet(path);
   const streams = new Map<
@@ -216,11 +232,16 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     }
   >();
   const bad: DamagedEntry[] = [];
+  const rawOutside: string[] = [];
   for (const f of files) {
     let part: FilePart;
     try {
       part = await inspectFile(f);
     } catch (err) {
+      if (err instanceof RawFramesFile) {
+        rawOutside.push(f);
+        continue;
+      }
       const d = damaged(f, err);
       bad.push({ path: d.path, reason: d.reason });
       continue;
@@ -289,6 +310,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       for (const v of part.raw.view) s.corrected.push(v - theta);
     }
   }
+  const raw = await inspectRaw([...rawFiles(path), ...rawOutside], bad);
   const out: StreamReport[] = [];
   for (const s of streams.values()) {
     const r = s.r;
@@ -308,15 +330,21 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     }
     r.warnings = continuityWarnings(s.spans);
     r.explanation = explain(r);
+    const venueRaw = raw.find((x) => r.stream.startsWith(`${x.venue}/`));
+    if (venueRaw) r.explanation += `; beside it, ${rawSummary(venueRaw)}`;
     out.push(r);
   }
   const spans = new Map(out.map((r) => [r.stream, { first: BigInt(r.firstLocalTs), last: BigInt(r.lastLocalTs) }]));
   const ticker = await inspectTicker(path, bad, (stream) => spans.get(stream));
   const orders = await inspectOrders(path, bad);
-  if (!files.length && !ticker.length && !orders.length && !bad.length)
+  if (!out.length && !ticker.length && !orders.length && !bad.length) {
+    if (raw.length) throw new Error(`${path} holds no market data, only ${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
     throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-  return { streams: out, ticker, orders, damaged: bad };
+  }
+  return { streams: out, ticker, orders, raw, damaged: bad };
 }
+
+const RAW_HINT = 'inspect reports market data, ticker and own-order streams (docs/capture.md)';
 
 function explain(r: StreamReport): string {
   const raw = r.feedLatencyMsRaw;
