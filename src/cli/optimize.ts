@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { checkCreatableDir, checkWritableDir, ensureDir } from '../capture/files';
-import { DamagedFile, stopOn } from '../capture/read-file';
+import { DamagedFile, stopOn, type SideFiles } from '../capture/read-file';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
@@ -719,6 +719,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
     .filter((x) => x !== '');
   const input = await readReplayFiles(expandInput(args.positionals[0]), { skipDamaged });
   const damaged = input.damaged;
+  // the order log and the ticker stream: a damaged file stops the search, or with --skip-damaged is left out and listed
+  const side: SideFiles = { skip: skipDamaged, damaged };
   // the symbols as `ringbook backtest` takes them: --symbols in their order, else the strategy's declaration, else the only one
   const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
   const symbols = chosen.map((c) => c.symbol);
@@ -727,7 +729,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const several = symbols.length > 1;
   const root = recordingRoot(resolve(chosen[0].files[0].path));
   const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
-  const trips = roundTrips(await readSessionOrders(root, symbols));
+  const trips = roundTrips(await readSessionOrders(root, symbols, side));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest
   if (latency === 'recorded') parseLatency(latency, () => trips);
@@ -741,7 +743,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
       : { ...DEFAULT_FEES };
   // funding as the backtest charges it: a flat --funding on each, else each symbol's recorded ticker, else none
-  const fundings = await Promise.all(chosen.map((c) => fundingSource(values.funding, root, c.symbol, c.files[0].meta.inst_type)));
+  const fundings = await Promise.all(chosen.map((c) => fundingSource(values.funding, root, c.symbol, c.files[0].meta.inst_type, side)));
   log.info(`loading ${chosen.reduce((n, c) => n + c.files.length, 0)} file(s) into shared memory …`, {
     files: chosen.reduce((n, c) => n + c.files.length, 0),
   });
