@@ -1,6 +1,7 @@
 // `ringbook inspect <file|dir> [--json]`: what a recording holds and what its timestamps say.
 import { inspectRecording, type DamagedEntry, type StreamReport, type LatencyStats } from '../capture/inspect';
 import type { OrdersReport, TickerReport } from '../capture/inspect-streams';
+import { rawSummary, type RawReport } from '../capture/inspect-raw';
 import { parseCommand, type CommandSpec } from './args';
 import { count, duration, plural } from '../format/numbers';
 
@@ -81,6 +82,7 @@ export function renderReport(
   damaged: DamagedEntry[] = [],
   ticker: TickerReport[] = [],
   orders: OrdersReport[] = [],
+  raw: RawReport[] = [],
 ): string {
   const out: string[] = [];
   for (const r of rs) {
@@ -106,6 +108,7 @@ export function renderReport(
   }
   for (const t of ticker) out.push(...renderTicker(t));
   for (const o of orders) out.push(...renderOrders(o));
+  for (const r of raw) out.push(rawSummary(r));
   if (damaged.length) {
     out.push(
       out.length
@@ -120,9 +123,11 @@ export function renderReport(
 export async function runInspect(argv: string[]): Promise<number> {
   const args = parseCommand(INSPECT, argv);
   if (!args) return 0;
-  const { streams, ticker, orders, damaged } = await inspectRecording(args.positionals[0]);
+  const { streams, ticker, orders, damaged, raw } = await inspectRecording(args.positionals[0]);
   console.log(
-    args.values.json ? JSON.stringify({ streams, ticker, orders, damaged }, null, 2) : renderReport(streams, damaged, ticker, orders),
+    args.values.json
+      ? JSON.stringify({ streams, ticker, orders, raw, damaged }, null, 2)
+      : renderReport(streams, damaged, ticker, orders, raw),
   );
   return damaged.length ? 1 : 0;
 }
