@@ -472,7 +472,9 @@ async function runSession(o: {
     haltedBefore === null
       ? interrupted
         ? `interrupted by ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration (exit ${SIGNAL_EXIT[endedBy as StopSignal]})`
-        : 'stopped as asked'
+        : endedBy === 'duration'
+          ? `its --duration ${duration(o.durationMs! * 1e6)} ran out`
+          : `stopped by ${signalText(endedBy)}`
       : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}${
           interrupted
             ? `; then ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`

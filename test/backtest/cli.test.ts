@@ -102,7 +102,7 @@ test("parity: a recorded demo session replays decision for decision with the ses
     said,
     /\ntrade closed \(\w+\): (long|short), held [\d.]+ (ms|s), net [-+]?\d+\.\d+ USDT \(gross -?\d+\.\d+ USDT, fees \d+\.\d+ USDT\)\n/,
   );
-  assert.match(said, /\n {2}ended {9}stopped as asked\n/);
+  assert.match(said, /\n {2}ended {9}its --duration [^\n]+ ran out\n/);
   assert.match(said, /\n {2}PnL {11}-?\d+\.\d+ USDT net/);
   assert.match(said, /\nnext: node build\/ringbook\.mjs inspect /);
   assert.not.match(said, /HALTED: kill switch|ticks·lots|\bquote\b|\d\.\d{9,}/);

@@ -69,6 +69,7 @@ test('mistakes on the command line: did you mean, the help hint, exit 2, no raw 
     [['optimize', data, '--bogus'], 'unknown option --bogus (see ringbook optimize --help)'],
     [['optimize', 'merge', '--bogus'], 'unknown option --bogus (see ringbook optimize merge --help)'],
     [['serve', '--prot', '0'], 'unknown option --prot: did you mean --port? (see ringbook serve --help)'],
+    [['live', '--out', 'd7'], 'unknown option --out: did you mean --record? (see ringbook live --help)'],
     [['demo', '--duration', '-5s'], '--duration -5s: a duration must be positive (e.g. 500ms, 3s, 5m, 1h, 2d)'],
     [['watch', '--duration', 'soon'], '--duration "soon" is not a duration (e.g. 500ms, 3s, 5m, 1h, 2d; a plain number is seconds)'],
     [['record', '--roll'], '--roll needs a value (D) (see ringbook record --help)'],
@@ -171,7 +172,7 @@ test('backtest report says when and why the run halted', () => {
   const spread = JSON.parse(cli('backtest', data, '--preset', 'demo', '--json').stdout).signals.spreadBeyond.p50;
   const args = [data, '--preset', 'demo', '--set', `gates.maxSpreadTicks=${spread}`, '--set', 'risk.maxDailyLossQuote=0.001'];
   const out = cli('backtest', ...args).stdout;
-  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at \d{4}-\d\d-\d\dT[\d:.]+Z UTC\n/);
+  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at \d{4}-\d\d-\d\dT[\d:.]+ UTC\n/);
   assert.match(out, /\n {2}halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.0010 USDT\n/);
   const json = JSON.parse(cli('backtest', ...args, '--json').stdout);
   assert.match(json.strategy.halted.reason, /^risk breach \(dailyLoss\)/);
@@ -218,7 +219,7 @@ test('live with the defaults does not sit silently in IDLE: its summary says why
   const r = cli('live', '--duration', '4s');
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /^parameters \(from the defaults; all at the default\):\n/m);
-  assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/);
+  assert.match(r.stderr, /\n {2}ended {9}its --duration [^\n]+ ran out\n/);
   assert.match(
     r.stderr,
     /\n {2}trading {7}0 orders, 0 cancels( and 1 cancel-all)?, 0 fills, 0 rejects, 0 round trips; position 0 lots at the end\n/,

@@ -109,7 +109,7 @@ test('a demo session against the local exchange quotes both sides', () => {
   assert.match(r.stderr, /^QUOTING /m);
   const orders = Number(/\n {2}trading {7}(\d+) orders?[ ,]/.exec(r.stderr)?.[1]);
   assert.ok(orders >= 2, `orders placed (${orders})`);
-  assert.match(r.stderr, /\n {2}ended {9}stopped as asked\n/);
+  assert.match(r.stderr, /\n {2}ended {9}its --duration [^\n]+ ran out\n/);
   // replayed against its own recorded answers, the session's decisions come out the same, amendments included
   const p = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'demo'), '--parity', '--json'], {
     encoding: 'utf8',
