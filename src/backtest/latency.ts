@@ -1,7 +1,7 @@
 // Order latencies of the simulated venue (docs/signals.md §4.2): entry = local send → matching engine, response =
 // matching engine → local. Times are ns as doubles (absolute epoch ns lose nothing that matters to a latency).
 // Models only look at the past: the feed-derived one uses the feed latency of the last complete second.
-import { durationNs } from '../format/durations';
+import { durationNs, durationText } from '../format/durations';
 
 export interface LatencyModel {
   readonly name: string;
@@ -17,7 +17,7 @@ export interface LatencyModel {
 }
 
 export function constantLatency(entryNs: number, responseNs: number): LatencyModel {
-  return { name: `constant:${entryNs / 1e6}ms,${responseNs / 1e6}ms`, entry: () => entryNs, response: () => responseNs };
+  return { name: `constant:${durationText(entryNs)},${durationText(responseNs)}`, entry: () => entryNs, response: () => responseNs };
 }
 
 /**

@@ -50,3 +50,18 @@ export function durationNs(what: string, text: string, rule: DurationRule = {}):
   if (ns === 0n && !rule.zero) throw new UsageError(`${what} must be longer than 0 (e.g. ${e})`);
   return negative ? -ns : ns;
 }
+
+/** Whole `ns` in the grammar above with the largest unit that divides it exactly (3600000000000 → 1h, 1500000 → 1500us). */
+export function durationText(ns: number | bigint): string {
+  const n = BigInt(ns);
+  for (const [unit, size] of [
+    ['d', 86_400_000_000_000n],
+    ['h', 3_600_000_000_000n],
+    ['m', 60_000_000_000n],
+    ['s', 1_000_000_000n],
+    ['ms', 1_000_000n],
+    ['us', 1_000n],
+  ] as const)
+    if (n !== 0n && n % size === 0n) return `${n / size}${unit}`;
+  return n === 0n ? '0ms' : `${n}ns`;
+}

@@ -101,6 +101,10 @@ test('the same grammar wherever the command line takes a duration: --latency, --
   // each flag through its own parser: a plain number is seconds everywhere
   const constant = parseLatency('constant:5,0.25');
   assert.equal([constant.entry(0), constant.response(0)], [5e9, 2.5e8]);
+  // and named in the same grammar, with the largest unit that says it exactly
+  assert.is(constant.name, 'constant:5s,250ms');
+  assert.is(parseLatency('constant:1h').name, 'constant:1h,1h');
+  assert.is(parseLatency('constant:1.5ms,0').name, 'constant:1500us,0ms');
   assert.is(parseLatency('feed:4,0,3,0.001').response(0), 1e6);
   assert.is(parseShift('-3'), -3e9);
   assert.is(parseShift('+1.5ms'), 1.5e6);
