@@ -206,7 +206,9 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   const rows: Row[] = [row('round trips', int(m.trades.count), '', `${fillsText(m.activity)}, ${plural(m.activity.orders, 'order')}`)];
   if (st) {
     rows.push(row('final phase', st.finalPhase));
-    rows.push(st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc || '?'} UTC`) : row('halted', 'no'));
+    rows.push(
+      st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc ? st.halted.atUtc.replace(/Z$/, '') : '?'} UTC`) : row('halted', 'no'),
+    );
   }
   if (ctx.halt) rows.push(line(`halted: ${findingLine(ctx.halt)}`));
   else if (st?.halted) rows.push(line(`halted: ${st.halted.reason}`));
@@ -406,9 +408,13 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('count', int(t.count), '', `${t.longs} long, ${t.shorts} short`),
         row('win rate', pct(t.winRate), '%', `${t.wins} won, ${t.losses} lost, net of fees`),
         row('profit factor', num(t.profitFactor, 3), '×'),
-        row('average net', quote(t.avgNetQuote), q),
-        row('best net', quote(t.bestNetQuote), q),
-        row('worst net', quote(t.worstNetQuote), q),
+        ...(t.count === 0
+          ? [row('average net', NA, '', 'needs a closed round trip')]
+          : [
+              row('average net', quote(t.avgNetQuote), q),
+              row('best net', quote(t.bestNetQuote), q),
+              row('worst net', quote(t.worstNetQuote), q),
+            ]),
         row('average holding time', duration(t.avgHoldingNs)),
         row('median holding time', duration(t.medianHoldingNs)),
         ...t.reasons.map((x) => row(`exit: ${x.reason}`, int(x.count))),
@@ -418,12 +424,19 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       title: 'Markouts (mid move after each fill, in its favour)',
       rows: (m.instruments ?? [{ symbol: '', markouts: m.markouts }]).flatMap((it) =>
         it.markouts.map((k) =>
-          row(
-            `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`,
-            num(k.meanTicks, 3),
-            'ticks',
-            `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`,
-          ),
+          k.count === 0 || k.meanTicks === null
+            ? row(
+                `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`,
+                NA,
+                '',
+                `needs a fill with ${duration(k.horizonNs)} of data after it`,
+              )
+            : row(
+                `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`,
+                num(k.meanTicks, 3),
+                'ticks',
+                `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`,
+              ),
         ),
       ),
     },
