@@ -153,7 +153,16 @@ function convert(spec: CommandSpec, name: string, f: Flag, raw: string): unknown
 }
 
 /** Flags people reach for under another name, and ours (offered when the command has it). */
-const SYNONYMS: Record<string, string> = { html: 'report', output: 'out', params: 'set', param: 'set', parameter: 'set', file: 'config' };
+/** Words users type for a flag of another name, in order of preference (the first the command has is suggested). */
+const SYNONYMS: Record<string, readonly string[]> = {
+  html: ['report'],
+  output: ['out', 'record'],
+  out: ['record'], // live and demo write their recording with --record
+  params: ['set'],
+  param: ['set'],
+  parameter: ['set'],
+  file: ['config'],
+};
 
 /**
  * Parses `argv` for `spec`. Returns null after printing help (for --help or -h); throws UsageError naming the flag,
@@ -198,8 +207,8 @@ export function parseCommand<S extends CommandSpec>(
     }
     const name = byName.get(t.name);
     if (!name) {
-      const synonym = SYNONYMS[t.name];
-      const near = synonym !== undefined && byName.has(synonym) ? [synonym] : closest(t.name, [...byName.keys()], 1);
+      const synonym = SYNONYMS[t.name]?.find((x) => byName.has(x));
+      const near = synonym !== undefined ? [synonym] : closest(t.name, [...byName.keys()], 1);
       throw new UsageError(`unknown option ${t.rawName}${near.length ? `: did you mean --${near[0]}?` : ''}${hint}`);
     }
     const f = flags[name];
