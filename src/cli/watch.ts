@@ -79,43 +79,39 @@ export async function runWatch(argv: string[]): Promise<number> {
 
   const line = (i: number, s: SignalSnapshot) => {
     const c = pipeline.feedStats?.counters;
-    return (
-      JSON.stringify({
-        symbol: grids[i].symbol,
-        local_ts: 'LOCAL',
-        exch_ts: 'EXCH',
-        seq: 'SEQ',
-        valid: s.valid,
-        best_bid: s.valid ? price(i, s.bestBid, s.bestBidPriceDec) : null,
-        best_ask: s.valid ? price(i, s.bestAsk, s.bestAskPriceDec) : null,
-        bid_qty: s.valid ? size(i, s.bidQty, s.bestBidSizeDec) : null,
-        ask_qty: s.valid ? size(i, s.askQty, s.bestAskSizeDec) : null,
-        spread_ticks: s.spread,
-        l1: s.l1,
-        obi: s.obiN,
-        obi_weighted: s.obiW,
-        obi_band: s.obiBand,
-        ofi: s.ofi,
-        ofi_decay: s.ofiDecay,
-        ofi_norm: s.ofiNorm,
-        wmid_ticks: s.wmid,
-        z: s.zReady ? s.z : null,
-        mlofi: s.mlofi.slice(0, 5),
-        feed_latency_ms: Number(s.localTs - s.exchTs) / 1e6,
-        health: {
-          messages: s.msgCount,
-          gaps: c?.gaps ?? 0,
-          resyncs: c?.resyncs ?? 0,
-          malformed: c?.malformed ?? 0,
-          ring_full: c?.ringFull ?? 0,
-          checksum_fail: pipeline.instruments[i].counter('checksumFail'),
-        },
-      })
-        // int64 ns stay exact: written as integer tokens, not through a JS number
-        .replace('"LOCAL"', s.localTs.toString())
-        .replace('"EXCH"', s.exchTs.toString())
-        .replace('"SEQ"', s.seq.toString())
-    );
+    return JSON.stringify({
+      symbol: grids[i].symbol,
+      // int64 values as strings, as inspect and backtest --json write them: exact for any JSON reader (JavaScript's
+      // JSON.parse rounds an integer token above 2^53, and a Bitget seq is one)
+      local_ts: s.localTs.toString(),
+      exch_ts: s.exchTs.toString(),
+      seq: s.seq.toString(),
+      valid: s.valid,
+      best_bid: s.valid ? price(i, s.bestBid, s.bestBidPriceDec) : null,
+      best_ask: s.valid ? price(i, s.bestAsk, s.bestAskPriceDec) : null,
+      bid_qty: s.valid ? size(i, s.bidQty, s.bestBidSizeDec) : null,
+      ask_qty: s.valid ? size(i, s.askQty, s.bestAskSizeDec) : null,
+      spread_ticks: s.spread,
+      l1: s.l1,
+      obi: s.obiN,
+      obi_weighted: s.obiW,
+      obi_band: s.obiBand,
+      ofi: s.ofi,
+      ofi_decay: s.ofiDecay,
+      ofi_norm: s.ofiNorm,
+      wmid_ticks: s.wmid,
+      z: s.zReady ? s.z : null,
+      mlofi: s.mlofi.slice(0, 5),
+      feed_latency_ms: Number(s.localTs - s.exchTs) / 1e6,
+      health: {
+        messages: s.msgCount,
+        gaps: c?.gaps ?? 0,
+        resyncs: c?.resyncs ?? 0,
+        malformed: c?.malformed ?? 0,
+        ring_full: c?.ringFull ?? 0,
+        checksum_fail: pipeline.instruments[i].counter('checksumFail'),
+      },
+    });
   };
 
   const drain = () =>
