@@ -308,7 +308,10 @@ export function latencyRunTable(r: LatencyRun): string {
     lines.push(
       `  no orders: the strategy ended ${r.phase}${r.haltReason ? ` (halted: ${r.haltReason})` : ''}; ${JSON.stringify(r.counters)}`,
     );
-  if (r.unstamped) lines.push(`  (${r.unstamped} messages lost their feed/engine stamps to another message's trace row)`);
+  if (r.unstamped)
+    lines.push(
+      `  (${r.unstamped === 1 ? '1 message lost its' : `${r.unstamped} messages lost their`} feed/engine stamps to another message's trace row)`,
+    );
   return lines.join('\n');
 }
 
