@@ -593,6 +593,15 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     na['pnl.feeShare'] = `gross P&L is about 0 (fees ${fix(fees)} against a gross of ${fix(gross)})`;
     feeShare = null;
   }
+  const mk = markouts(trace);
+  mk.forEach((k, h) => {
+    if (k.count > 0) return;
+    const why = `needs a fill with ${duration(k.horizonNs)} of data after it`;
+    na[`markouts.${h}.meanTicks`] = why;
+    na[`markouts.${h}.medianTicks`] = why;
+  });
+  if (trace.trades.length === 0)
+    for (const f of ['avgNetQuote', 'bestNetQuote', 'worstNetQuote']) na[`trades.${f}`] = 'needs a closed round trip';
   const tradesPerDay = rate('activity.tradesPerDay', trace.trades.length);
   const fillsPerDay = rate('activity.fillsPerDay', trace.fills.length);
   const turnoverPerDay = rate('activity.turnoverPerDayQuote', turnover);
@@ -649,7 +658,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       cancelRatio: div(ownCancels, c.orders),
     },
     trades: trades(trace),
-    markouts: markouts(trace),
+    markouts: mk,
     exposure: exp,
     strategy: strategyOf(trace),
     na: Object.fromEntries(Object.entries(na).sort(([a], [b]) => (a < b ? -1 : 1))),

@@ -280,6 +280,13 @@ test('markouts: mean and median per horizon, fills past the end of data not coun
     { horizonNs: S, meanTicks: 2, medianTicks: 2, count: 4 },
     { horizonNs: 10 * S, meanTicks: 3, medianTicks: 3, count: 2 },
   ]);
+  assert.not.ok('markouts.0.meanTicks' in m.na);
+  // a horizon no fill lived to see: null, and the reason beside the other n/a figures
+  const late = computeMetrics(
+    trace({ fills: [fill('buy', 100, 1, 0, true)], markouts: { horizonsNs: [60 * S], ticks: [Float64Array.from([NaN])] } }),
+  );
+  assert.equal(late.markouts, [{ horizonNs: 60 * S, meanTicks: null, medianTicks: null, count: 0 }]);
+  assert.is(late.na['markouts.0.meanTicks'], 'needs a fill with 1 min of data after it');
 });
 
 // ---- robustness and determinism ------------------------------------------------------------------------------------
@@ -378,12 +385,16 @@ test('what the reports print n/a is null, with the reason: Sharpe under a day, p
   const flat = computeMetrics(trace({ series: { intervalNs: 60 * S, equity: [0, -0.0199] }, fills: [fill('buy', 1000, 1, 0.02, false)] }));
   assert.is(flat.pnl.feeShare, null);
   assert.match(flat.na['pnl.feeShare'], /^gross P&L is about 0 \(fees 0\.02 against a gross of 0\.0001\)$/);
-  // a day of data: the figures are there and nothing is listed
+  // a day of data: the figures are there, and only what a run without a round trip cannot have is listed
   const day = computeMetrics(
     trace({ days: 1, series: { intervalNs: 60 * S, equity: Array.from({ length: 1441 }, (_, i) => (i % 2) - i * 0.01) } }),
   );
   assert.ok(day.returns.sharpe !== null);
-  assert.equal(day.na, {});
+  assert.equal(day.na, {
+    'trades.avgNetQuote': 'needs a closed round trip',
+    'trades.bestNetQuote': 'needs a closed round trip',
+    'trades.worstNetQuote': 'needs a closed round trip',
+  });
 });
 
 test('rounding: 10 significant digits for floats, safe integers exact, −0 as 0, non-finite as null', () => {
