@@ -51,42 +51,25 @@ test('a key given twice in the space is refused with the line of its second occu
   }
 });
 
+/** A signal-taker search over `sp` with one worker, into `out`. */
+const taker = (sp: string, out: string, ...extra: string[]) =>
+  cli('optimize', data, '--strategy', 'signal-taker', '--space', sp, '--workers', '1', '--out', out, ...extra);
+
 test('invalid trials: the count in the singular for one, and the first one named with its values and its reason', () => {
   const sp = space('invalid', { 'risk.maxOrdersPerMinute': [1, 2, 600], threshold: [0.2, 0.3] });
   const out = join(dir, 'invalid');
-  const r = cli(
-    'optimize',
-    data,
-    '--strategy',
-    'signal-taker',
-    '--space',
-    sp,
-    '--set',
-    'risk.maxOrdersPerSecond=2',
-    '--workers',
-    '1',
-    '--out',
-    out,
-  );
+  const r = taker(sp, out, '--set', 'risk.maxOrdersPerSecond=2');
   assert.is(r.code, 0, r.err);
   assert.match(r.out, /\n6 trials \(4 scored, 2 invalid configs\)/);
   assert.match(
     r.out,
     /\ninvalid: trial 0 \(risk\.maxOrdersPerMinute=1 threshold=0\.2\): strategy config: risk\.maxOrdersPerMinute must be an integer ≥ risk\.maxOrdersPerSecond, got 1; every invalid trial's reason is in the error column of trials\.csv\n/,
   );
-  const one = cli(
-    'optimize',
-    data,
-    '--strategy',
-    'signal-taker',
-    '--space',
+  const one = taker(
     space('invalid-1', { 'risk.maxOrdersPerMinute': [1, 600] }),
+    join(dir, 'invalid-1'),
     '--set',
     'risk.maxOrdersPerSecond=2',
-    '--workers',
-    '1',
-    '--out',
-    join(dir, 'invalid-1'),
   );
   assert.is(one.code, 0, one.err);
   assert.match(one.out, /\n2 trials \(1 scored, 1 invalid config\)/);
@@ -97,21 +80,7 @@ test('merge refusals name the shard and what differs: other settings with both v
   const sp = space('merge', { threshold: [0.2, 0.3, 0.4, 0.5] });
   const shard = (name: string, i: number, ...extra: string[]) => {
     const out = join(dir, name);
-    const r = cli(
-      'optimize',
-      data,
-      '--strategy',
-      'signal-taker',
-      '--space',
-      sp,
-      '--workers',
-      '1',
-      '--shard',
-      `${i}/2`,
-      '--out',
-      out,
-      ...extra,
-    );
+    const r = taker(sp, out, '--shard', `${i}/2`, ...extra);
     assert.is(r.code, 0, r.err);
     // the next command as the user ran ringbook (here node build/ringbook.mjs), not a bare `ringbook`
     assert.match(r.err, 'next: once all 2 shards are done, node build/ringbook.mjs optimize merge <the 2 shard dirs> --out results');
