@@ -698,8 +698,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }
     : asUsage(() => parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips));
   const queue = asUsage(() => parseQueue(values.queue));
-  if (values.fees !== undefined && values['fee-tier'] !== undefined)
-    throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
   // --parity: each instrument at the session's own rates (unless --fees or --fee-tier say otherwise)
   const sessionFees = (s: string) => {
     const i =
