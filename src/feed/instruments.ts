@@ -35,7 +35,8 @@ function wholeNumber(text: unknown, what: string): number {
   return n;
 }
 
-function render(scaled: bigint, scale: number): string {
+/** `scaled` / 10^`scale` as a plain decimal without trailing zeros (1n, 1 → "0.1"). */
+export function renderScaled(scaled: bigint, scale: number): string {
   const s = scaled.toString().padStart(scale + 1, '0');
   const int = s.slice(0, s.length - scale);
   const frac = s.slice(s.length - scale).replace(/0+$/, '');
@@ -56,8 +57,8 @@ export function gridFromContract(row: any, instType: InstType): InstrumentGrid {
     priceStep,
     sizeScale,
     sizeStep,
-    tickSize: render(priceStep, priceScale),
-    lotSize: render(sizeStep, sizeScale),
+    tickSize: renderScaled(priceStep, priceScale),
+    lotSize: renderScaled(sizeStep, sizeScale),
     makerFeeRate: row.makerFeeRate,
     takerFeeRate: row.takerFeeRate,
   };
@@ -74,8 +75,8 @@ export function gridFromSpotSymbol(row: any): InstrumentGrid {
     priceStep: 1n,
     sizeScale,
     sizeStep: 1n,
-    tickSize: render(1n, priceScale),
-    lotSize: render(1n, sizeScale),
+    tickSize: renderScaled(1n, priceScale),
+    lotSize: renderScaled(1n, sizeScale),
     makerFeeRate: row.makerFeeRate,
     takerFeeRate: row.takerFeeRate,
   };
