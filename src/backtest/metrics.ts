@@ -426,6 +426,11 @@ function trades(trace: BacktestTrace): TradeMetrics {
   };
 }
 
+/** Why a markout horizon without a fill has no figure (the reports' n/a and `na`). */
+export const markoutNeed = (horizonNs: number) => `needs a fill with ${duration(horizonNs)} of data after it`;
+/** Why the trade figures (average, best, worst net) are missing from a run without a round trip. */
+export const NEEDS_ROUND_TRIP = 'needs a closed round trip';
+
 function markouts(trace: BacktestTrace): MarkoutMetrics[] {
   return trace.markouts.horizonsNs.map((horizonNs, h) => {
     const v = (trace.markouts.ticks[h] ?? new Float64Array(0)).filter((x) => Number.isFinite(x));
@@ -596,12 +601,10 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
   const mk = markouts(trace);
   mk.forEach((k, h) => {
     if (k.count > 0) return;
-    const why = `needs a fill with ${duration(k.horizonNs)} of data after it`;
-    na[`markouts.${h}.meanTicks`] = why;
-    na[`markouts.${h}.medianTicks`] = why;
+    na[`markouts.${h}.meanTicks`] = markoutNeed(k.horizonNs);
+    na[`markouts.${h}.medianTicks`] = markoutNeed(k.horizonNs);
   });
-  if (trace.trades.length === 0)
-    for (const f of ['avgNetQuote', 'bestNetQuote', 'worstNetQuote']) na[`trades.${f}`] = 'needs a closed round trip';
+  if (trace.trades.length === 0) for (const f of ['avgNetQuote', 'bestNetQuote', 'worstNetQuote']) na[`trades.${f}`] = NEEDS_ROUND_TRIP;
   const tradesPerDay = rate('activity.tradesPerDay', trace.trades.length);
   const fillsPerDay = rate('activity.fillsPerDay', trace.fills.length);
   const turnoverPerDay = rate('activity.turnoverPerDayQuote', turnover);

@@ -2,7 +2,7 @@
 // The HTML report renders the same sections, so the two never disagree on wording, units or rounding. Numbers go
 // through src/format (money in the quote currency, human durations, n/a where the run is too short), so the text
 // is the same on every machine.
-import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, type Metrics } from './metrics';
+import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, NEEDS_ROUND_TRIP, markoutNeed, type Metrics } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
@@ -409,7 +409,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('win rate', pct(t.winRate), '%', `${t.wins} won, ${t.losses} lost, net of fees`),
         row('profit factor', num(t.profitFactor, 3), '×'),
         ...(t.count === 0
-          ? [row('average net', NA, '', 'needs a closed round trip')]
+          ? [row('average net', NA, '', NEEDS_ROUND_TRIP)]
           : [
               row('average net', quote(t.avgNetQuote), q),
               row('best net', quote(t.bestNetQuote), q),
@@ -423,21 +423,12 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: 'Markouts (mid move after each fill, in its favour)',
       rows: (m.instruments ?? [{ symbol: '', markouts: m.markouts }]).flatMap((it) =>
-        it.markouts.map((k) =>
-          k.count === 0 || k.meanTicks === null
-            ? row(
-                `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`,
-                NA,
-                '',
-                `needs a fill with ${duration(k.horizonNs)} of data after it`,
-              )
-            : row(
-                `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`,
-                num(k.meanTicks, 3),
-                'ticks',
-                `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`,
-              ),
-        ),
+        it.markouts.map((k) => {
+          const label = `${it.symbol ? `${it.symbol} ` : ''}after ${duration(k.horizonNs)}`;
+          return k.count === 0 || k.meanTicks === null
+            ? row(label, NA, '', markoutNeed(k.horizonNs))
+            : row(label, num(k.meanTicks, 3), 'ticks', `median ${num(k.medianTicks, 3)}, ${plural(k.count, 'fill')}`);
+        }),
       ),
     },
     {
