@@ -2,8 +2,9 @@
 // inspect summarises them apart — files, frames, local-time span per venue — rather than reading them as market data
 // (which has another schema: a raw file read so once showed as DAMAGED, "parquet column not found: kind").
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
+import { SIDE_STREAM_DIRS, sideStreamOf } from './side-stream';
 
 export interface RawReport {
   venue: string;
@@ -17,15 +18,11 @@ export interface RawReport {
 /** What a raw-frames file's metadata says it is (src/capture/raw.ts rawMeta). */
 export const RAW_KIND = 'raw_frames';
 
-/** Whether `path` lies inside a recording's raw-frames tree. */
-export function withinRaw(path: string): boolean {
-  return resolve(path).split(sep).includes('_raw');
-}
-
 /** The raw-frames files for `path`: under path/_raw/ for a recording root; inside _raw, that file or every file under it. */
 export function rawFiles(path: string): string[] {
-  const dir = withinRaw(path) ? path : join(path, '_raw');
-  if (!isDir(dir)) return withinRaw(path) && path.endsWith('.parquet') ? [path] : [];
+  const within = sideStreamOf(resolve(path)) === 'raw';
+  const dir = within ? path : join(path, SIDE_STREAM_DIRS.raw);
+  if (!isDir(dir)) return within && path.endsWith('.parquet') ? [path] : [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.parquet'))
     .map((f) => join(dir, f))

@@ -3,9 +3,10 @@
 // strategy sent and what the venue answered, which `backtest --parity` and `--latency recorded` read). Per stream
 // (venue/inst_type/symbol), like the market streams; a file that cannot be read is reported, the others still count.
 import { readdirSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
 import { listStreamParquet } from './recover';
+import { SIDE_STREAM_DIRS, sideStreamOf } from './side-stream';
 import { tickerRowsOf, settlementsOf, sortTickerRows } from '../backtest/funding';
 import { decimalText, type Decimal, type TickerRow } from '../feed/ticker';
 import { OrderEvent } from '../live/orderlog';
@@ -67,7 +68,7 @@ export async function inspectTicker(
   marketSpan: (stream: string) => { first: bigint; last: bigint } | undefined = () => undefined,
 ): Promise<TickerReport[]> {
   const byStream = new Map<string, { files: number; rows: TickerRow[] }>();
-  for (const f of streamFiles(root, '_ticker')) {
+  for (const f of streamFiles(root, 'ticker')) {
     try {
       const { meta } = await readFileMeta(f);
       const rows: TickerRow[] = [];
@@ -115,7 +116,7 @@ export async function inspectTicker(
 /** Every own-order stream under `root` (a recording directory); damaged files go to `bad`. */
 export async function inspectOrders(root: string, bad: DamagedEntry[]): Promise<OrdersReport[]> {
   const byStream = new Map<string, OrdersReport>();
-  for (const f of streamFiles(root, '_orders')) {
+  for (const f of streamFiles(root, 'orders')) {
     try {
       const { meta } = await readFileMeta(f);
       const byEvent: Record<string, number> = {};
@@ -157,19 +158,13 @@ export async function inspectOrders(root: string, bad: DamagedEntry[]): Promise<
   return [...byStream.values()];
 }
 
-/** The side stream a path lies inside (data/_ticker, data/_orders/…/x.parquet), or null for a recording root. */
-export function streamWithin(path: string): '_ticker' | '_orders' | null {
-  const parts = resolve(path).split(sep);
-  return parts.includes('_ticker') ? '_ticker' : parts.includes('_orders') ? '_orders' : null;
-}
-
 /**
  * The Parquet files of `stream` for `root`: under root/_ticker/ for a recording root; for a path inside the stream
  * itself (data/_ticker, one of its files), that file or every file under it.
  */
-function streamFiles(root: string, stream: '_ticker' | '_orders'): string[] {
-  const within = streamWithin(root);
-  if (within === null) return isDir(root) ? listStreamParquet(root, stream) : [];
+function streamFiles(root: string, stream: 'ticker' | 'orders'): string[] {
+  const within = sideStreamOf(resolve(root));
+  if (within === null) return isDir(root) ? listStreamParquet(root, SIDE_STREAM_DIRS[stream]) : [];
   if (within !== stream) return [];
   if (!isDir(root)) return root.endsWith('.parquet') ? [root] : [];
   return readdirSync(root, { recursive: true, encoding: 'utf8' })

@@ -6,9 +6,11 @@ import { Kind, Status, Flag } from '../core/record';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
 import type { FileMeta } from './schema';
 import { listParquet, unfinishedJournals } from './recover';
-import { inspectOrders, inspectTicker, streamWithin, type OrdersReport, type TickerReport } from './inspect-streams';
-import { inspectRaw, rawFiles, rawSummary, RAW_KIND, withinRaw, type RawReport } from './inspect-raw';
+import { inspectOrders, inspectTicker, type OrdersReport, type TickerReport } from './inspect-streams';
+import { inspectRaw, rawFiles, rawSummary, RAW_KIND, type RawReport } from './inspect-raw';
+import { sideStreamOf } from './side-stream';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const KIND_NAMES: Record<number, string> = {
   1: 'book_level',
@@ -196,7 +198,8 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
  * file is reported and left out, the others are still inspected.
  */
 export async function inspectRecording(path: string): Promise<InspectResult> {
-  if (withinRaw(path)) {
+  const within = sideStreamOf(resolve(path));
+  if (within === 'raw') {
     // a path inside the raw-frames tree: what it holds, said as an error, as there are no market records to report
     if (!existsSync(path)) throw new Error(`no such file or directory: ${path}`);
     const bad: DamagedEntry[] = [];
@@ -206,12 +209,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     throw new Error(`${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
   }
   // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
-  const within = streamWithin(path);
   if (within) {
     if (!existsSync(path)) throw new Error(`no such file or directory: ${path}`);
     const bad: DamagedEntry[] = [];
-    const ticker = within === '_ticker' ? await inspectTicker(path, bad) : [];
-    const orders = within === '_orders' ? await inspectOrders(path, bad) : [];
+    const ticker = within === 'ticker' ? await inspectTicker(path, bad) : [];
+    const orders = within === 'orders' ? await inspectOrders(path, bad) : [];
     if (!ticker.length && !orders.length && !bad.length) {
       // only unfinished journals there: say so, and how to recover them
       throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);

@@ -27,6 +27,7 @@ import { NotRegularFile } from './regular-file';
 import { selfCommand } from '../cli/self';
 import { count, plural } from '../format/numbers';
 import { dirText } from '../format/paths';
+import { sideStreamOf } from './side-stream';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -296,7 +297,7 @@ export function journalsUnder(root: string): string[] {
 }
 
 /** A recorder's journal of market data or of its own streams (raw frames' journals are another kind). */
-const isJournal = (f: string) => f.endsWith('.parquet.partial') && !f.includes('/_raw/');
+const isJournal = (f: string) => f.endsWith('.parquet.partial') && sideStreamOf(f) !== 'raw';
 
 /** Every finished Parquet file of one of a recording's own streams (own orders, tickers), sorted by path; none: empty. */
 export function listStreamParquet(root: string, stream: '_orders' | '_ticker'): string[] {
@@ -336,7 +337,7 @@ export function unfinishedJournals(root: string, o: { marketOnly?: boolean } = {
   walk(root, all);
   // marketOnly (a replay's input): finished files of the side streams (_orders/, _ticker/) do not make up for market
   // data that is only in journals
-  const files = o.marketOnly ? all.filter((f) => !/^_(raw|orders|ticker)\//.test(relative(root, f))) : all;
+  const files = o.marketOnly ? all.filter((f) => sideStreamOf(relative(root, f)) === null) : all;
   if (files.some((f) => f.endsWith('.parquet'))) return null;
   const journals = files.filter(isJournal).length;
   return journals ? new UnfinishedJournals(root, journals, o.marketOnly ? 'market-data ' : '') : null;
@@ -345,7 +346,7 @@ export function unfinishedJournals(root: string, o: { marketOnly?: boolean } = {
 /** The recording root (what record --out took) of a directory inside it: data/_ticker/venue=… → data. */
 function recordingRootOf(dir: string): string {
   const parts = dir.replace(/\/+$/, '').split('/');
-  const at = parts.findIndex((p) => p === '_ticker' || p === '_orders' || p === '_raw' || p.startsWith('venue='));
+  const at = parts.findIndex((p) => sideStreamOf(p) !== null || p.startsWith('venue='));
   return at < 0 ? dir : parts.slice(0, at).join('/') || '.';
 }
 
@@ -363,7 +364,5 @@ export function listParquet(root: string): string[] {
   walk(root, files);
   // market data only: raw frames (_raw/) have another schema, own orders (_orders/) and tickers (_ticker/) are
   // other streams
-  return files
-    .filter((f) => f.endsWith('.parquet') && !f.includes('/_raw/') && !f.includes('/_orders/') && !f.includes('/_ticker/'))
-    .sort();
+  return files.filter((f) => f.endsWith('.parquet') && sideStreamOf(f) === null).sort();
 }

@@ -16,6 +16,7 @@ import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
 import { listParquet, unfinishedJournals } from '../capture/recover';
+import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
 import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
@@ -232,10 +233,12 @@ export async function readReplayFiles(
 ): Promise<{ files: ReplayFile[]; damaged: DamagedFile[] }> {
   // a glob over a whole recording matches its other streams too: left out, as a directory leaves them out; given alone,
   // one of them is no market data to replay
-  const market = paths.filter((p) => sideStream(p) === null);
+  const market = paths.filter((p) => sideStreamOf(p) === null);
   if (!market.length && paths.length) {
-    const s = sideStream(paths[0])!;
-    throw new Error(`${paths[0]}: a file of the ${s} stream, not market data: give the recording's directory or its market files`);
+    const s = sideStreamOf(paths[0])!;
+    throw new Error(
+      `${paths[0]}: a file of the ${SIDE_STREAM_NAMES[s]} (${SIDE_STREAM_DIRS[s]}/) stream, not market data: give the recording's directory or its market files`,
+    );
   }
   const read = await sortOutDamaged(market, readFileMeta, o.skipDamaged ?? false);
   if (!read.ok.length) throw new Error(`every input file is damaged: ${read.damaged.map((d) => d.message).join('; ')}`);
@@ -248,17 +251,8 @@ export async function readReplayFiles(
   return { files, damaged: read.damaged };
 }
 
-/** The side stream a recording's file belongs to (own orders, tickers, raw frames), or null for market data. */
-function sideStream(path: string): string | null {
-  const m = /(?:^|[/\\])(_orders|_ticker|_raw)[/\\]/.exec(path);
-  return m === null
-    ? null
-    : m[1] === '_orders'
-      ? 'own-order log (_orders/)'
-      : m[1] === '_ticker'
-        ? 'ticker (_ticker/)'
-        : 'raw frames (_raw/)';
-}
+/** The side streams as an error names them. */
+const SIDE_STREAM_NAMES: Record<SideStream, string> = { orders: 'own-order log', ticker: 'ticker', raw: 'raw frames' };
 
 /** The streams the files hold, as inst_type:symbol, in the order first seen. */
 function recordedSymbols(files: readonly ReplayFile[]): string[] {
