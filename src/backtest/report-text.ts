@@ -47,6 +47,8 @@ export interface ReportContext {
   logCount?: number;
   /** Where the run ended when later than its last market message (traceEndNs), ns since the epoch. */
   endNs?: string;
+  /** The run's SPOT instruments: spot has no funding, so none is charged them and --funding is refused for them. */
+  spot?: readonly string[];
 }
 
 /** Log lines the terminal report shows (the HTML report shows every kept line). */
@@ -128,16 +130,38 @@ function coverage(m: Metrics, q: string): Row[] {
 /** Settlements listed in the terminal report; --json has them all. */
 const SETTLEMENTS_SHOWN = 12;
 
+/**
+ * Why a run was charged no funding: spot has none; a futures instrument had no ticker recorded (a flat --funding rate
+ * charges one, unless a spot instrument is in the run: it is refused there).
+ */
+function noFunding(ctx: ReportContext): string {
+  const spot = ctx.spot ?? [];
+  if (!spot.length) return 'no ticker recorded (--funding R charges a flat rate)';
+  if (onlySpot(ctx)) return SPOT_FUNDING;
+  return `no ticker recorded for ${futuresOf(ctx).join(', ')}; ${spot.join(', ')}: spot, no funding`;
+}
+
+const SPOT_FUNDING = 'does not apply: spot has no funding';
+
+/** The run's instruments that are not spot (a run of one: none named, ctx.symbols is for several). */
+const futuresOf = (ctx: ReportContext): string[] => (ctx.symbols ?? []).filter((s) => !(ctx.spot ?? []).includes(s));
+
+/** Every instrument of the run is spot. */
+const onlySpot = (ctx: ReportContext): boolean => (ctx.spot?.length ?? 0) > 0 && futuresOf(ctx).length === 0;
+
 /** Fees paid and rebates received, and funding: where its rates came from and each settlement charged. */
-function costsSection(m: Metrics, q: string): Section {
+function costsSection(m: Metrics, q: string, ctx: ReportContext): Section {
   const c = m.costs;
   const f = c.funding;
+  const spot = ctx.spot ?? [];
   const from =
     f.source === 'recorded'
       ? `recorded ticker: ${plural(f.settlements.length, 'settlement')} at the recorded rate and mark`
       : f.source === 'flat'
         ? `flat --funding ${m.settings.fundingRate} per 8 h: ${plural(f.settlements.length, 'settlement')}`
-        : 'none: no ticker recorded (--funding R charges a flat rate)';
+        : onlySpot(ctx)
+          ? SPOT_FUNDING
+          : `none: ${noFunding(ctx)}`;
   const shown = f.settlements.slice(-SETTLEMENTS_SHOWN);
   return {
     title: 'Costs',
@@ -151,7 +175,7 @@ function costsSection(m: Metrics, q: string): Section {
           `  ${it.symbol}`,
           quote(it.fundingReceivedQuote),
           q,
-          `funding from ${plural(it.settlements, 'settlement')}; fees paid ${quote(it.feesPaidQuote)}, rebates ${quote(it.rebatesQuote)} ` +
+          `${spot.includes(it.symbol) ? 'spot: no funding' : `funding from ${plural(it.settlements, 'settlement')}`}; fees paid ${quote(it.feesPaidQuote)}, rebates ${quote(it.rebatesQuote)} ` +
             `(${plural(it.takerFills, 'taker fill')}, ${plural(it.makerFills, 'maker fill')})`,
         ),
       ),
@@ -335,7 +359,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       rows: [
         row('gross', quote(pnl.grossQuote), q, 'realised + open position marked to mid'),
         row('fees', quote(pnl.feesQuote), q, 'paid (negative = rebates)'),
-        row('funding', quote(pnl.fundingQuote), q, 'received'),
+        row('funding', quote(pnl.fundingQuote), q, onlySpot(ctx) ? SPOT_FUNDING : 'received'),
         row('net', quote(pnl.netQuote), q, 'gross − fees + funding'),
         row('closed round trips, gross', quote(pnl.closedGrossQuote), q),
         row(
@@ -346,7 +370,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         ),
       ],
     },
-    costsSection(m, q),
+    costsSection(m, q, ctx),
     ...(m.instruments ? [instrumentsSection(m, q)] : []),
     {
       title: `Returns (ΔPnL every ${duration(r.intervalNs)}, ${int(r.samples)} intervals, ${intervalWhy(r)})`,
@@ -473,8 +497,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     title: 'Settings (simulated venue)',
     rows: Object.entries(m.settings).map(([k, v]) => {
       // no funding at all (no ticker, no --funding): said as Costs says it, not as a rate of 0
-      if (k === 'fundingRate' && v === 0 && m.costs.funding.source === 'none')
-        return row('funding', NONE, '', 'no ticker recorded (--funding R charges a flat rate)');
+      if (k === 'fundingRate' && v === 0 && m.costs.funding.source === 'none') return row('funding', NONE, '', noFunding(ctx));
       const s = SETTINGS[k];
       const text = v === null ? NONE : /Ns$/.test(k) && typeof v === 'number' ? duration(v) : String(v);
       return s ? row(s.label, text, '', s.note) : row(k, text);

@@ -393,6 +393,25 @@ export async function fundingSource(
   return rows.length ? { kind: 'recorded', settlements: settlementsOf(rows), tickerRows: rows.length } : { kind: 'none' };
 }
 
+/** The symbols among `chosen` recorded as SPOT instruments (inst_type=SPOT): spot has no funding. */
+export function spotSymbols(chosen: ReadonlyArray<{ symbol: string; files: readonly ReplayFile[] }>): string[] {
+  return chosen.filter((c) => c.files[0]?.meta.inst_type === 'SPOT').map((c) => c.symbol);
+}
+
+/**
+ * --funding charges a flat rate at every settlement, and spot has none: on a run with a SPOT instrument it is a
+ * mistake on the command line (exit 2), not a rate to invent for it.
+ */
+export function checkFundingFlag(rate: number | undefined, chosen: ReadonlyArray<{ symbol: string; files: readonly ReplayFile[] }>): void {
+  const spot = spotSymbols(chosen);
+  if (rate === undefined || !spot.length) return;
+  const futures = chosen.map((c) => c.symbol).filter((s) => !spot.includes(s));
+  throw new UsageError(
+    `--funding ${rate}: ${spot.join(', ')} ${spot.length === 1 ? 'is a SPOT instrument' : 'are SPOT instruments'}, and spot has no funding to charge; ` +
+      `drop --funding${futures.length ? ` (or replay the futures alone with --symbols ${futures.join(',')})` : ''}`,
+  );
+}
+
 /** --fee-tier: the tier's rates, or a usage error listing the tiers known for the recording's product type. */
 export function tierRates(name: string, instType: string): FeeRates {
   try {
@@ -642,6 +661,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   chosen ??= chooseSymbols(input0.files, requested, params.strategy.definition.instruments);
   const symbols = chosen.map((c) => c.symbol);
   checkInstrumentCount(params.strategy.definition, symbols);
+  checkFundingFlag(values.funding, chosen);
   const symbol = symbols[0];
   checkWindow(
     fromNs,
@@ -815,6 +835,9 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     strategy: trace.strategy,
     endNs: traceEndNs(trace),
   });
+  // spot instruments: the report says funding does not apply to them (--json is the same either way)
+  const spot = spotSymbols(chosen);
+  if (spot.length) report.ctx.spot = spot;
   const title = `${symbols.join(', ')} ${basename(input)}`;
   if (values.report) {
     writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));

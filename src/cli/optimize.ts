@@ -44,6 +44,7 @@ import {
   dropDamaged,
   expandInput,
   fundingSource,
+  checkFundingFlag,
   parseFees,
   readReplayFiles,
   recordingRoot,
@@ -725,6 +726,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
   const symbols = chosen.map((c) => c.symbol);
   checkInstrumentCount(params.strategy.definition, symbols);
+  checkFundingFlag(values.funding, chosen);
   const symbol = symbols.join(',');
   const several = symbols.length > 1;
   const root = recordingRoot(resolve(chosen[0].files[0].path));
