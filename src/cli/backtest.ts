@@ -15,7 +15,7 @@ import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile, type Sid
 import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
-import { listParquet, unfinishedJournals } from '../capture/recover';
+import { listParquet, listStreamParquet, unfinishedJournals } from '../capture/recover';
 import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
 import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
@@ -356,6 +356,27 @@ function checkModelFlags(values: { fees?: string; 'fee-tier'?: string; queue?: s
   if (tier !== undefined && !Object.values(FEE_TIERS).some((t) => tier.toLowerCase() in t)) tierRates(tier, 'USDT-FUTURES');
   if (values.queue !== undefined) asUsage(() => parseQueue(values.queue!));
   if (values.latency !== undefined && !values.latency.startsWith('recorded')) asUsage(() => parseLatency(values.latency!, () => []));
+}
+
+/**
+ * `--latency recorded` interpolates the round trips of our own orders (decision → the venue's first answer) that a
+ * trading session recorded beside its market data, under <root>/_orders. Without any for the run's symbols it is a
+ * usage error (exit 2) that says what the recording lacks and what to give instead: falling back to another model
+ * would replay with a latency nobody measured and call it recorded.
+ */
+export function checkRecordedLatency(spec: string | undefined, root: string, symbols: readonly string[], trips: number): void {
+  if (spec?.split(':')[0] !== 'recorded' || trips > 0) return;
+  const files = listStreamParquet(root, '_orders');
+  const mine = files.filter((f) => symbols.some((s) => f.includes(`/symbol=${s}/`)));
+  const lacks = !files.length
+    ? `${dirText(root)} has no _orders stream`
+    : !mine.length
+      ? `${dirText(root)}_orders holds no orders of ${symbols.join(', ')}`
+      : `${dirText(root)}_orders holds no order of ${symbols.join(', ')} the venue answered`;
+  throw new UsageError(
+    `--latency ${spec} needs the order acks of a trading session recorded with the market data (\`ringbook demo --out DIR\` or ` +
+      `\`ringbook live --record DIR\`): ${lacks}; use --latency feed (entry 4× and response 3× the recorded feed latency, the default here) or --latency constant:5ms`,
+  );
 }
 
 /** Below this an integer is no ns stamp of market data (1970-01-12): a time in seconds or ms, most likely. */
@@ -707,6 +728,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
         `${unused.join(', ')} ${unused.length > 1 ? 'have' : 'has'} no effect with --parity: the session's own answers (fills, with the fees live was charged) are replayed where live had them, not the simulated venue's`,
       );
   }
+  if (!answers) checkRecordedLatency(values.latency, root, symbols, trips.length);
   let venue: RecordedVenue | null = null;
   const latency: LatencyModel = answers
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }

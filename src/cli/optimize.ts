@@ -45,6 +45,7 @@ import {
   expandInput,
   fundingSource,
   checkFundingFlag,
+  checkRecordedLatency,
   parseFees,
   readReplayFiles,
   recordingRoot,
@@ -733,9 +734,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
   const trips = roundTrips(await readSessionOrders(root, symbols, side));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
-  // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest
-  if (latency === 'recorded') parseLatency(latency, () => trips);
-  else asUsage(() => parseLatency(latency, () => trips));
+  // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest, and so is
+  // --latency recorded without own orders to take it from
+  checkRecordedLatency(latency, root, symbols, trips.length);
+  asUsage(() => parseLatency(latency, () => trips));
   asUsage(() => parseQueue(values.queue));
   if (values.fees !== undefined && values['fee-tier'] !== undefined)
     throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);

@@ -56,7 +56,8 @@ test('errors say what to fix', () => {
   assert.match(q.stderr, /not a queue model: use risk-averse/);
   assert.is(q.status, 2, 'a malformed value is a usage error');
   const l = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--latency', 'recorded'], { encoding: 'utf8' });
-  assert.match(l.stderr, /no recorded round trips/);
+  assert.match(l.stderr, /--latency recorded needs the order acks of a trading session .*: .* has no _orders stream; use --latency feed/);
+  assert.is(l.status, 2, 'a flag the recording cannot serve is a usage error');
   const foo = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--latency', 'foo'], { encoding: 'utf8' });
   assert.is(foo.status, 2, foo.stderr);
   const t = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen'), '--fee-tier', 'vip9'], { encoding: 'utf8' });
