@@ -3,6 +3,7 @@
 // scale 1 step 5 and "0.10" is scale 2 step 10. Prices on the wire may have at most the tick's decimals.
 import type { InstrumentGrid, InstType } from '../feed/instruments';
 import { DecimalError } from '../core/decimal';
+import type { StreamInfo } from '../capture/meta';
 
 const DECIMAL_WHY: Record<number, string> = {
   [DecimalError.empty]: 'is empty',
@@ -49,4 +50,20 @@ export function gridFromTickLot(instType: InstType | string, symbol: string, tic
 export function gridFromDecimals(instType: string, symbol: string, priceDec: number, sizeDec: number): InstrumentGrid {
   const unit = (d: number) => (d === 0 ? '1' : `0.${'0'.repeat(d - 1)}1`);
   return gridFromTickLot(instType, symbol, unit(priceDec), unit(sizeDec));
+}
+
+/** What an imported stream's files say about it (the node import and the page's alike). */
+export function tardisStreamInfo(venue: string, grid: InstrumentGrid, instType: string = grid.instType): StreamInfo {
+  return {
+    venue,
+    instType,
+    symbol: grid.symbol,
+    tickSize: grid.tickSize,
+    lotSize: grid.lotSize,
+    priceScale: grid.priceScale,
+    priceStep: grid.priceStep,
+    sizeScale: grid.sizeScale,
+    sizeStep: grid.sizeStep,
+    source: 'tardis',
+  };
 }

@@ -4,7 +4,7 @@
 import { loadCore, type Core, type WasmSource } from '../core/index';
 import type { InstrumentGrid } from '../feed/instruments';
 import type { BookChannel, FeedCounters } from '../feed/feed-session';
-import type { FinishedFile, StreamInfo } from '../capture/writer';
+import type { FinishedFile } from '../capture/writer';
 import { TardisFrames } from './bitget-frames';
 import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
 import { ImportFiles } from './files';
@@ -12,6 +12,7 @@ import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
 import { isUrl, openFile, openInput, type Input } from './input';
 import { venueOf } from './venue';
+import { tardisStreamInfo } from './grid';
 import { noRecordingOf, symbolList } from '../format/symbols';
 import { plural } from '../format/numbers';
 
@@ -66,21 +67,6 @@ async function importCore(o: CommonOptions): Promise<Core> {
   return o.core ?? (await loadCore({ source: o.wasm })).core;
 }
 
-function streamInfo(venue: string, grid: InstrumentGrid): StreamInfo {
-  return {
-    venue,
-    instType: grid.instType,
-    symbol: grid.symbol,
-    tickSize: grid.tickSize,
-    lotSize: grid.lotSize,
-    priceScale: grid.priceScale,
-    priceStep: grid.priceStep,
-    sizeScale: grid.sizeScale,
-    sizeStep: grid.sizeStep,
-    source: 'tardis',
-  };
-}
-
 export interface TardisOptions extends CommonOptions {
   /** Files or http(s) URLs of tardis-machine replay output (or Tardis raw slices), in time order. */
   inputs: string[];
@@ -98,7 +84,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
   const core = await importCore(o);
   const files = new ImportFiles(
     o.out,
-    o.grids.map((g, inst) => ({ inst, info: streamInfo('bitget', g) })),
+    o.grids.map((g, inst) => ({ inst, info: tardisStreamInfo('bitget', g) })),
     { rollNs: o.rollNs, maxRows: o.maxRows, onFile: o.onFile },
   );
   const latency = new FeedLatencySample(files);
@@ -244,7 +230,7 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
     const where = venueOf(exchange, o.instType);
     const grid = o.gridFor(where.instType, symbol);
     for (const s of streams) s.configure(grid, 0, symbol);
-    const files = new ImportFiles(o.out, [{ inst: 0, info: streamInfo(where.venue, grid) }], {
+    const files = new ImportFiles(o.out, [{ inst: 0, info: tardisStreamInfo(where.venue, grid) }], {
       rollNs: o.rollNs,
       maxRows: o.maxRows,
       onFile: o.onFile,

@@ -13,7 +13,7 @@ import type { BookChannel } from '../feed/feed-session';
 import { TardisFrames } from './bitget-frames';
 import { CsvStream, mergeByLocalTime } from './tardis-csv';
 import { LineSplitter } from './lines';
-import { gridFromDecimals } from './grid';
+import { gridFromDecimals, tardisStreamInfo } from './grid';
 import { venueOf } from './venue';
 import { plural } from '../format/numbers';
 import { ImportError, type RecordSink } from './record-sink';
@@ -272,25 +272,6 @@ function result(g: Gather, grid: InstrumentGrid, venue: string, instType: string
   if (g.rows === 0) throw new Error(`nothing to replay: no ${grid.symbol} records in the files (${note})`);
   const w = g.words;
   const ts = (p: number) => (BigInt(w[p + 5]) << 32n) | BigInt(w[p + 4] >>> 0);
-  const meta = streamMeta(
-    {
-      venue,
-      instType,
-      symbol: grid.symbol,
-      tickSize: grid.tickSize,
-      lotSize: grid.lotSize,
-      priceScale: grid.priceScale,
-      priceStep: grid.priceStep,
-      sizeScale: grid.sizeScale,
-      sizeStep: grid.sizeStep,
-      source: 'tardis',
-    },
-    null,
-    0,
-    ts(0),
-    ts((g.rows - 1) * 16),
-    w,
-    g.rows,
-  );
+  const meta = streamMeta(tardisStreamInfo(venue, grid, instType), null, 0, ts(0), ts((g.rows - 1) * 16), w, g.rows);
   return { meta, cols: recordColumns(w, 0, g.rows), rows: g.rows, note };
 }

@@ -2,51 +2,9 @@
 // trials on one time axis, in-sample vs out-of-sample bars per walk-forward fold, and the heat map of the objective
 // over two searched parameters with axis titles and a colour scale. Text that must always fit (titles, notes) stays
 // in the HTML around the pictures; inside them only labels that are measured to fit.
-import { downsample, esc } from '../backtest/report-html';
+import { downsample, esc, extent, f1, niceTicks, scale, tickLabel, type Scale } from '../format/chart-scale';
 
 const W = 920;
-const f1 = (v: number) => v.toFixed(1);
-
-interface Scale {
-  lo: number;
-  hi: number;
-  px(v: number): number;
-}
-
-function extent(vs: Iterable<number>, withZero = false): [number, number] {
-  let lo = withZero ? 0 : Infinity;
-  let hi = withZero ? 0 : -Infinity;
-  for (const v of vs) {
-    if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  if (lo > hi) return [0, 1];
-  if (lo === hi) return [lo - (Math.abs(lo) || 1) * 0.5, hi + (Math.abs(hi) || 1) * 0.5];
-  return [lo, hi];
-}
-
-const scale = ([lo, hi]: [number, number], a: number, b: number): Scale => ({ lo, hi, px: (v) => a + ((v - lo) / (hi - lo)) * (b - a) });
-
-/** 1-2-5 steps giving about `count` ticks inside [lo, hi]. */
-function niceTicks(lo: number, hi: number, count = 5): number[] {
-  const raw = (hi - lo) / count;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw) ?? 10 * p;
-  const out: number[] = [];
-  const first = Math.ceil(lo / step);
-  for (let i = 0; i <= 4 * count; i++) {
-    const v = (first + i) * step;
-    if (v > hi + step * 1e-9) break;
-    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  }
-  return out;
-}
-
-function tickText(v: number, ticks: number[]): string {
-  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(v) || 1;
-  return v.toFixed(Math.max(0, Math.min(10, -Math.floor(Math.log10(step)))));
-}
 
 interface Box {
   left: number;
@@ -65,7 +23,7 @@ function valueAxis(y: Scale, b: Box, unit: string): string {
       .map(
         (v) =>
           `<line class="grid" x1="${b.left}" x2="${W - b.right}" y1="${f1(y.px(v))}" y2="${f1(y.px(v))}"/>` +
-          `<text class="yl" x="${b.left - 6}" y="${f1(y.px(v) + 3.5)}">${esc(tickText(v, ticks))}</text>`,
+          `<text class="yl" x="${b.left - 6}" y="${f1(y.px(v) + 3.5)}">${esc(tickLabel(v, ticks))}</text>`,
       )
       .join('') +
     `<text class="unit" x="${b.left - 6}" y="${b.top - 8}">${esc(unit)}</text>`

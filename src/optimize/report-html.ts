@@ -4,7 +4,7 @@
 // per fold; the heat map of the objective over two searched parameters (axis titles, a colour scale, and how the
 // other parameters are folded in); the ranked trials and the overfitting controls with human labels. Numbers go
 // through src/format: money in the quote currency, durations human, probabilities bounded, n/a where too short.
-import { esc } from '../backtest/report-html';
+import { esc } from '../format/chart-scale';
 import { fieldsFor } from '../strategy/resolve';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';

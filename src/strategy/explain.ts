@@ -3,6 +3,7 @@
 // halted. Read by every report (backtest terminal/JSON/HTML, demo and live summaries and status line). Another
 // strategy's counters are listed as they are (explainCounters), its halts in words as for obi-ofi.
 import type { Finding } from '../format/findings';
+import { durationText } from '../format/durations';
 import { duration, fixed, moneyIn, plural } from '../format/numbers';
 import type { Market } from './api';
 import type { ObiOfiConfig } from './builtins/obi-ofi/params';
@@ -125,8 +126,8 @@ interface Blocker {
   suggest?(c: StrategyConfig, s: SignalStats | null, counters: Readonly<Record<string, number>>): { parameter: string; value: string };
 }
 
-/** A duration as --set takes it: 2s, 500ms, or integer ns. */
-const nsText = (ns: number) => (ns % 1e9 === 0 ? `${ns / 1e9}s` : ns % 1e6 === 0 ? `${ns / 1e6}ms` : String(Math.round(ns)));
+/** A duration as --set takes it (2s, 1m, 500ms, 250ns): the largest whole unit, as every other suggestion writes it. */
+const nsText = (ns: number) => durationText(Math.round(ns));
 
 // obi-ofi's entry counters (its tryEnter / entrySignal / deadlines) and the runtime's refusals, in the order checked.
 const BLOCKERS: readonly Blocker[] = [

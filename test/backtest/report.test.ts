@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { computeMetrics, traceEndNs } from '../../src/backtest/metrics';
 import { formatReport } from '../../src/backtest/report-text';
-import { downsample, esc, htmlReport, MAX_POINTS } from '../../src/backtest/report-html';
+import { htmlReport } from '../../src/backtest/report-html';
+import { downsample, esc, MAX_POINTS } from '../../src/format/chart-scale';
 import type { BacktestTrace, FillRow } from '../../src/backtest/trace';
 import type { Finding } from '../../src/format/findings';
 
