@@ -856,10 +856,9 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     signals: watch?.stats ?? null,
     strategy: trace.strategy,
     endNs: traceEndNs(trace),
+    // spot instruments: the report says funding does not apply to them (--json is the same either way)
+    spot: spotSymbols(chosen),
   });
-  // spot instruments: the report says funding does not apply to them (--json is the same either way)
-  const spot = spotSymbols(chosen);
-  if (spot.length) report.ctx.spot = spot;
   const title = `${symbols.join(', ')} ${basename(input)}`;
   if (values.report) {
     writeFileSync(resolve(values.report), htmlReport(metrics, trace, title, report.ctx));

@@ -42,6 +42,8 @@ export function runReport(o: {
   strategy?: StrategyTrace;
   /** Where the run ended, when its clock ran on past the last market message (traceEndNs). */
   endNs?: bigint;
+  /** The run's SPOT instruments (spot has no funding: the report says so). */
+  spot?: readonly string[];
 }): RunReport {
   const { metrics: m, params } = o;
   const several = o.symbols !== undefined && o.symbols.length > 1;
@@ -53,6 +55,7 @@ export function runReport(o: {
     currency,
     base,
     ...(several ? { symbols: o.symbols } : {}),
+    ...(o.spot?.length ? { spot: o.spot } : {}),
     parameters: paramRows(params.fields, params.config, params.sources, currency),
     findings,
     halt,

@@ -6,6 +6,7 @@ import { relative, sep, join } from 'node:path';
 import { fileMeta } from '../capture/parquet/reader';
 import { withFileSource } from '../capture/file-source';
 import { isInside } from './paths';
+import { SIDE_STREAM_DIRS, sideStreamOf } from '../capture/side-stream';
 
 export interface RecordingEntry {
   /** Relative to the data root with forward slashes: fetch it as /data/<path>. */
@@ -47,7 +48,7 @@ function describe(err: unknown): string {
 async function ordersDir(realRoot: string, rel: string): Promise<string | null> {
   const at = rel.lastIndexOf('/');
   if (at < 0) return null; // a loose file at the root is no recorder output, so nothing mirrors it
-  const dir = `_orders/${rel.slice(0, at)}`;
+  const dir = `${SIDE_STREAM_DIRS.orders}/${rel.slice(0, at)}`;
   try {
     const real = await realpath(join(realRoot, ...dir.split('/')));
     return isInside(realRoot, real) && (await stat(real)).isDirectory() ? dir : null;
@@ -74,9 +75,10 @@ export async function findRecordings(realRoot: string): Promise<Array<{ path: st
     // real entries before links, so a directory also reachable through a link is listed under its own name
     entries.sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()));
     for (const e of entries) {
-      if (e.name.startsWith('.') || e.name === '_raw' || e.name === '_orders') continue;
+      const side = sideStreamOf(e.name);
+      if (e.name.startsWith('.') || side === 'raw' || side === 'orders') continue;
       // the ticker stream is listed as such, never as market data (listParquet leaves it out of a backtest's input)
-      const inTicker = stream ?? (e.name === '_ticker' ? 'ticker' : undefined);
+      const inTicker = stream ?? (side === 'ticker' ? 'ticker' : undefined);
       const p = join(dir, e.name);
       let real = join(realDir, e.name);
       let isDir = e.isDirectory();

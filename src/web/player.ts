@@ -332,7 +332,9 @@ export class Player {
     const symbol = this.rec.meta.symbol ?? '';
     const st = this.settings!;
     const symbols = this.rec.instruments?.map((it) => it.symbol);
-    const r = runReport({ symbol, symbols, metrics, params: st.resolved, signals: this.watch?.stats });
+    const metas = this.rec.instruments?.map((it) => ({ symbol: it.symbol, meta: it.meta })) ?? [{ symbol, meta: this.rec.meta }];
+    const spot = metas.filter((it) => it.meta.inst_type === 'SPOT').map((it) => it.symbol);
+    const r = runReport({ symbol, symbols, metrics, params: st.resolved, signals: this.watch?.stats, spot });
     const json = r.json as unknown as Pick<RunReport, 'entriesBlocked' | 'halt'>;
     return { symbol, ctx: r.ctx, entriesBlocked: json.entriesBlocked, halt: json.halt };
   }

@@ -31,11 +31,11 @@ test.before(async () => {
 });
 
 /** One run to the end at max speed; returns its 'done' message. */
-function runWith(params: RunParams): Done {
+function runWith(params: RunParams, rec = ctx.rec): Done {
   const posted: FromWorker[] = [];
   const tasks: Array<() => void> = [];
   let clock = 0;
-  const p = new Player(ctx.rec, ctx.bc, params, 'max', {
+  const p = new Player(rec, ctx.bc, params, 'max', {
     post: (m) => posted.push(m),
     now: () => clock++,
     later: (fn) => tasks.push(fn),
@@ -111,6 +111,16 @@ test('the full metrics: the report sections with human labels, numbers as people
   assert.is(row('files replayed').value, '1');
   assert.match(row('strategy timer tick').value, /^\d+ ms$/);
   assert.is(row('net').unit, 'USDT');
+});
+
+test('a spot recording: the page says funding does not apply, as `ringbook backtest` does', () => {
+  const spot = { ...ctx.rec, meta: { ...ctx.rec.meta, inst_type: 'SPOT' } };
+  const d = runWith(DEFAULT_PARAMS, spot);
+  const rows = metricRows(d.metrics, d.report);
+  const funding = rows.filter((r) => /funding/.test(r.label));
+  assert.ok(funding.length > 0, 'funding rows');
+  for (const r of funding) assert.not.match(`${r.value} ${r.note}`, /--funding|no ticker recorded/, r.label);
+  assert.ok(funding.some((r) => /does not apply: spot has no funding/.test(`${r.value} ${r.note}`)));
 });
 
 test('after a parameter change the previous run lines up beside this one', () => {
