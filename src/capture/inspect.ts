@@ -8,6 +8,7 @@ import type { FileMeta } from './schema';
 import { listParquet, unfinishedJournals } from './recover';
 import { inspectOrders, inspectTicker, streamWithin, type OrdersReport, type TickerReport } from './inspect-streams';
 import { inspectRaw, rawFiles, rawSummary, RAW_KIND, withinRaw, type RawReport } from './inspect-raw';
+import { gridMetaAgrees } from './grid-meta';
 import { existsSync } from 'node:fs';
 
 const KIND_NAMES: Record<number, string> = {
@@ -118,7 +119,10 @@ export interface InspectResult {
   orders: OrdersReport[];
   /** Raw WebSocket frames (record --raw, under _raw/): per venue, files, frames and span; also in the why lines. */
   raw: RawReport[];
-  /** Files left out of the figures because they could not be read (torn, foreign, failing a checksum). */
+  /**
+   * Files left out of the figures because they could not be read (torn, foreign, failing a checksum) or their
+   * metadata contradicts itself (a grid whose tick_size disagrees with price_step at price_scale: backtest stops on it).
+   */
   damaged: DamagedEntry[];
 }
 
@@ -145,6 +149,8 @@ class RawFramesFile extends Error {}
 async function inspectFile(f: string): Promise<FilePart> {
   const { meta } = await readFileMeta(f);
   if ((meta as Record<string, string | undefined>).kind === RAW_KIND) throw new RawFramesFile(f);
+  // the grid a backtest would price this file's records on: a footer that contradicts itself is a damaged file
+  gridMetaAgrees(meta, f);
   const part: FilePart = {
     key: `${meta.venue ?? '?'}/${meta.inst_type ?? '?'}/${meta.symbol ?? f}`,
     meta,

@@ -9,7 +9,7 @@ export const INSPECT = {
   name: 'inspect',
   usage: '<file|dir> [--json]',
   summary:
-    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices) and the own-order log of trading sessions (records by event). A file that cannot be read (torn, foreign, failing a page checksum) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
+    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices) and the own-order log of trading sessions (records by event). A file that cannot be read (torn, foreign, failing a page checksum) or whose metadata contradicts itself (tick_size or lot_size against its scaled step, which backtest stops on) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
   positionals: { name: 'one path: a .parquet file or a recording directory', min: 1, max: 1 },
   flags: {
     json: {

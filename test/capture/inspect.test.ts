@@ -1,7 +1,9 @@
 // `ringbook inspect` on the market streams: feed latencies corrected for the clock offset exactly (whole ns, divided
-// into ms once), each file by its own offset, holes between a stream's files and files that overlap.
+// into ms once), each file by its own offset, holes between a stream's files and files that overlap, and a file whose
+// grid metadata contradicts itself (DAMAGED, as backtest stops on it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,13 +13,19 @@ import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { marketPath } from '../../src/capture/schema';
 import { inspectRecording } from '../../src/capture/inspect';
+import type { FileMeta } from '../../src/capture/schema';
 import { recordingMeta } from '../helpers/recording-files';
 import { T0 } from '../helpers/record-columns';
 
 const MS = 1_000_000n;
 
-/** One market file of book messages: [local ns after T0, local − exch in ns]; `theta` its clock_offset_ns. */
-function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta: bigint | null): string {
+const cli = (...args: string[]) => spawnSync(process.execPath, ['build/ringbook.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+
+/**
+ * One market file of book messages: [local ns after T0, local − exch in ns]; `theta` its clock_offset_ns; `meta`
+ * metadata over the recorder's.
+ */
+function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta: bigint | null, meta: Partial<FileMeta> = {}): string {
   const words = new Int32Array((msgs.length * REC_SIZE) / 4);
   msgs.forEach(([at, lat], i) => {
     const o = i * REC_SIZE;
@@ -37,7 +45,7 @@ function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta
         };
   const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', first, n);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodeParquet(words, 0, msgs.length, recordingMeta(first, last, msgs.length, clock)));
+  writeFileSync(path, encodeParquet(words, 0, msgs.length, recordingMeta(first, last, msgs.length, { ...clock, ...meta })));
   return path;
 }
 
@@ -94,6 +102,34 @@ test('files that overlap in part say by how much; a short pause between files is
   assert.is(s.warnings.length, 1);
   assert.match(s.warnings[0], `${b} overlaps`);
   assert.match(s.warnings[0], 'by 0.090 s');
+});
+
+test('a file whose tick_size contradicts price_step at price_scale is DAMAGED, in the words backtest stops with', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 50, 2_000_000n), null);
+  // the footer edited: tick_size 0.1 → 0.5, the records still on a 0.1 grid
+  const edited = writeBook(root, 1, steady(500, 50, 2_000_000n), null, { tick_size: '0.5' });
+  const r = await inspectRecording(root);
+  const reason =
+    'the metadata contradicts itself: tick_size 0.5, but price_step 1 at price_scale 1 is a step of 0.1 — the file is damaged or was edited';
+  assert.equal(r.damaged, [{ path: edited, reason }]);
+  assert.is(r.streams[0].files, 1, 'the other file is still inspected');
+  const t = cli('inspect', root);
+  assert.is(t.status, 1, 'a file with contradicting metadata fails inspect as a damaged one does');
+  assert.ok(t.stdout.includes(`DAMAGED: 1 file could not be read and is left out of the figures above:\n  ${edited}: ${reason}`), t.stdout);
+  const bt = cli('backtest', edited, '--latency', 'feed', '--json');
+  assert.is(bt.status, 1);
+  assert.ok(bt.stderr.includes(`${edited}: ${reason}`), `backtest says the same: ${bt.stderr}`);
+  // the lot half too, and a file that agrees with itself at another grid is fine
+  const lot = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(lot, 0, steady(0, 50, 2_000_000n), null, { lot_size: '0.01' });
+  assert.match(
+    (await inspectRecording(lot)).damaged[0].reason,
+    /^the metadata contradicts itself: lot_size 0\.01, but size_step 1 at size_scale 3 is a step of 0\.001/,
+  );
+  const coarse = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(coarse, 0, steady(0, 50, 2_000_000n), null, { tick_size: '0.50', price_step: '5' });
+  assert.equal((await inspectRecording(coarse)).damaged, []);
 });
 
 test.run();
