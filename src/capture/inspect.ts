@@ -8,6 +8,7 @@ import type { FileMeta } from './schema';
 import { listParquet, unfinishedJournals } from './recover';
 import { inspectOrders, inspectTicker, streamWithin, type OrdersReport, type TickerReport } from './inspect-streams';
 import { inspectRaw, rawFiles, rawSummary, RAW_KIND, withinRaw, type RawReport } from './inspect-raw';
+import { continuityWarnings, type ContinuityWarning, type FileSpan } from './inspect-continuity';
 import { gridMetaAgrees } from './grid-meta';
 import { existsSync } from 'node:fs';
 
@@ -59,8 +60,9 @@ export interface StreamReport {
   feedLatencyMsCorrected: LatencyStats | null;
   droppedRecords: number;
   /**
-   * Holes of at least GAP_WARN_NS between one file's last row and the next file's first, and files whose spans overlap
-   * (a copy, or a recording written twice: a backtest would replay those events twice). Also ends `explanation`.
+   * Holes of a second or more between one file's last row and the next file's first, and files whose spans overlap
+   * (a copy, or a recording written twice: a backtest would replay those events twice), in words; the same as
+   * objects in InspectResult.warnings.
    */
   warnings: string[];
   /** The metadata's `source` (live, demo, simulator, replay, tardis) of the stream's first file. */
@@ -124,6 +126,8 @@ export interface InspectResult {
    * metadata contradicts itself (a grid whose tick_size disagrees with price_step at price_scale: backtest stops on it).
    */
   damaged: DamagedEntry[];
+  /** Every stream's continuity warnings (holes, overlaps, duplicates), each with its stream, kind, files and length. */
+  warnings: ContinuityWarning[];
 }
 
 /** One file's figures, merged into its stream only once the whole file was read. */
@@ -208,7 +212,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     const bad: DamagedEntry[] = [];
     const raw = await inspectRaw(rawFiles(path), bad);
     if (!raw.length && !bad.length) throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-    if (bad.length) return { streams: [], ticker: [], orders: [], raw, damaged: bad };
+    if (bad.length) return { streams: [], ticker: [], orders: [], raw, damaged: bad, warnings: [] };
     throw new Error(`${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
   }
   // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
@@ -222,7 +226,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       // only unfinished journals there: say so, and how to recover them
       throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
     }
-    return { streams: [], ticker, orders, raw: [], damaged: bad };
+    return { streams: [], ticker, orders, raw: [], damaged: bad, warnings: [] };
   }
   const files = listParquet(path);
   const streams = new Map<
@@ -318,6 +322,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   }
   const raw = await inspectRaw([...rawFiles(path), ...rawOutside], bad);
   const out: StreamReport[] = [];
+  const warnings: ContinuityWarning[] = [];
   for (const s of streams.values()) {
     const r = s.r;
     r.firstLocalTs = String(s.first);
@@ -334,7 +339,9 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       };
       r.feedLatencyMsCorrected = stats(s.corrected.view);
     }
-    r.warnings = continuityWarnings(s.spans);
+    const found = continuityWarnings(r.stream, s.spans);
+    r.warnings = found.map((w) => w.message);
+    warnings.push(...found);
     r.explanation = explain(r);
     const venueRaw = raw.find((x) => r.stream.startsWith(`${x.venue}/`));
     if (venueRaw) r.explanation += `; beside it, ${rawSummary(venueRaw)}`;
@@ -347,7 +354,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     if (raw.length) throw new Error(`${path} holds no market data, only ${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
     throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
   }
-  return { streams: out, ticker, orders, raw, damaged: bad };
+  return { streams: out, ticker, orders, raw, damaged: bad, warnings };
 }
 
 const RAW_HINT = 'inspect reports market data, ticker and own-order streams (docs/capture.md)';
@@ -389,42 +396,5 @@ function explain(r: StreamReport): string {
     parts.push(
       `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`,
     );
-  for (const w of r.warnings) parts.push(`WARNING: ${w}`);
   return parts.join('; ');
 }
-
-/** A hole between files shorter than this is taken for a quiet market, not reported. */
-const GAP_WARN_NS = 1_000_000_000n;
-
-interface FileSpan {
-  path: string;
-  first: bigint;
-  last: bigint;
-  rows: number;
-}
-
-/** Holes between a stream's consecutive files, and files whose local-time spans overlap, in words. */
-export function continuityWarnings(spans: readonly FileSpan[]): string[] {
-  const out: string[] = [];
-  const sorted = [...spans].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.path < b.path ? -1 : 1));
-  let prev: FileSpan | null = null;
-  for (const f of sorted) {
-    if (prev) {
-      if (f.first <= prev.last) {
-        const same = f.first === prev.first && f.last === prev.last && f.rows === prev.rows;
-        out.push(
-          same
-            ? `${f.path} duplicates ${prev.path} (the same span and ${f.rows.toLocaleString('en-US')} rows): a backtest replays these events twice; remove one`
-            : `${f.path} overlaps ${prev.path} by ${seconds(minBig(prev.last, f.last) - f.first)}: a backtest replays the events of the overlap twice`,
-        );
-      } else if (f.first - prev.last >= GAP_WARN_NS) {
-        out.push(`a hole of ${seconds(f.first - prev.last)} with no data between ${prev.path} and ${f.path} (the recorder stopped?)`);
-      }
-    }
-    if (!prev || f.last > prev.last) prev = f;
-  }
-  return out;
-}
-
-const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-const seconds = (ns: bigint): string => `${(Number(ns) / 1e9).toFixed(3)} s`;

@@ -38,7 +38,7 @@ test('a recording with raw frames: summarised per venue and named in the stream 
   assert.equal(r.raw, [
     { venue: 'bitget', files: 1, frames: 3, firstLocalTs: '1800000000000000000', lastLocalTs: '1800000002000000000', spanSeconds: 2 },
   ]);
-  assert.match(r.streams[0].explanation, 'raw WebSocket frames bitget (record --raw): 1 file, 3 frames over 2.00 s');
+  assert.match(r.streams[0].explanation, 'raw WebSocket frames bitget (record --raw): 1 file, 3 frames over 2 s');
 });
 
 test('inspect of _raw or of a raw file says what they are, not "no .parquet files" or DAMAGED', async () => {
@@ -46,7 +46,7 @@ test('inspect of _raw or of a raw file says what they are, not "no .parquet file
   const file = writeRaw(root, 1_800_000_000_000_000_000n);
   for (const p of [join(root, '_raw'), file]) {
     const m = await rejection(inspectRecording(p));
-    assert.ok(m.startsWith('raw WebSocket frames bitget (record --raw): 1 file, 3 frames over 2.00 s'), m);
+    assert.ok(m.startsWith('raw WebSocket frames bitget (record --raw): 1 file, 3 frames over 2 s'), m);
     assert.match(m, 'not market records');
   }
   // the recording root holding only raw frames

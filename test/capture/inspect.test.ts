@@ -1,6 +1,7 @@
 // `ringbook inspect` on the market streams: feed latencies corrected for the clock offset exactly (whole ns, divided
-// into ms once), each file by its own offset, holes between a stream's files and files that overlap, and a file whose
-// grid metadata contradicts itself (DAMAGED, as backtest stops on it).
+// into ms once), each file by its own offset, holes between a stream's files and files that overlap (each a WARNING
+// line of its own, and an object in --json), and a file whose grid metadata contradicts itself (DAMAGED, as backtest
+// stops on it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { marketPath } from '../../src/capture/schema';
 import { inspectRecording } from '../../src/capture/inspect';
+import { renderReport } from '../../src/cli/inspect';
 import type { FileMeta } from '../../src/capture/schema';
 import { recordingMeta } from '../helpers/recording-files';
 import { T0 } from '../helpers/record-columns';
@@ -79,8 +81,7 @@ test('a hole between files and a duplicated file are warnings', async () => {
   const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
   const b = writeBook(root, 1, steady(3490, 50, 2_000_000n), null); // a 3 s hole
   const [s] = (await inspectRecording(root)).streams;
-  assert.equal(s.warnings, [`a hole of 3.000 s with no data between ${a} and ${b} (the recorder stopped?)`]);
-  assert.match(s.explanation, 'WARNING: a hole of 3.000 s');
+  assert.equal(s.warnings, [`a hole of 3 s with no data between ${a} and ${b} (the recorder stopped?)`]);
   const copy = a.replace(/\.parquet$/, '-copy.parquet');
   copyFileSync(a, copy);
   const [d] = (await inspectRecording(root)).streams;
@@ -101,7 +102,37 @@ test('files that overlap in part say by how much; a short pause between files is
   const [s] = (await inspectRecording(root)).streams;
   assert.is(s.warnings.length, 1);
   assert.match(s.warnings[0], `${b} overlaps`);
-  assert.match(s.warnings[0], 'by 0.090 s');
+  assert.match(s.warnings[0], 'by 90 ms');
+});
+
+test('each warning is a line of its own, not buried in the why line, and an object in the JSON', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
+  const b = writeBook(root, 1, steady(65_490, 50, 2_000_000n), null); // a hole of 65 s
+  const c = writeBook(root, 2, steady(65_900, 50, 2_000_000n), null); // overlaps b by 80 ms
+  const r = await inspectRecording(root);
+  const hole = `a hole of 1 min 5 s with no data between ${a} and ${b} (the recorder stopped?)`;
+  const overlap = `${c} overlaps ${b} by 80 ms: a backtest replays the events of the overlap twice`;
+  assert.equal(r.streams[0].warnings, [hole, overlap]);
+  assert.not.match(r.streams[0].explanation, 'WARNING');
+  const lines = renderReport(r.streams, r.damaged).split('\n');
+  assert.ok(lines.includes(`  WARNING        ${hole}`), lines.join('\n'));
+  assert.ok(lines.includes(`  WARNING        ${overlap}`), lines.join('\n'));
+  assert.ok(!lines.find((l) => l.startsWith('  why'))!.includes('hole'));
+  const j = cli('inspect', root, '--json');
+  assert.is(j.status, 0, j.stderr);
+  const json = JSON.parse(j.stdout);
+  assert.equal(json.warnings, [
+    { stream: 'bitget/USDT-FUTURES/BTCUSDT', kind: 'hole', path: b, other: a, ns: '65000000000', message: hole },
+    { stream: 'bitget/USDT-FUTURES/BTCUSDT', kind: 'overlap', path: c, other: b, ns: '80000000', message: overlap },
+  ]);
+  assert.equal(json.streams[0].warnings, [hole, overlap], 'the strings stay where they were');
+  const copy = a.replace(/\.parquet$/, '-copy.parquet');
+  copyFileSync(a, copy);
+  const d = (await inspectRecording(root)).warnings.find((w) => w.kind === 'duplicate')!;
+  assert.equal([d.path, d.other].sort(), [a, copy].sort());
+  assert.is(d.ns, '490000000');
+  assert.match(d.message, '(the same span and 50 rows)');
 });
 
 test('a file whose tick_size contradicts price_step at price_scale is DAMAGED, in the words backtest stops with', async () => {
