@@ -212,8 +212,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     const bad: DamagedEntry[] = [];
     const raw = await inspectRaw(rawFiles(path), bad);
     if (!raw.length && !bad.length) throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-    if (bad.length) return { streams: [], ticker: [], orders: [], raw, damaged: bad, warnings: [] };
-    throw new Error(`${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
+    return { streams: [], ticker: [], orders: [], raw, damaged: bad, warnings: [] };
   }
   // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
   const within = streamWithin(path);
@@ -350,14 +349,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   const spans = new Map(out.map((r) => [r.stream, { first: BigInt(r.firstLocalTs), last: BigInt(r.lastLocalTs) }]));
   const ticker = await inspectTicker(path, bad, (stream) => spans.get(stream));
   const orders = await inspectOrders(path, bad);
-  if (!out.length && !ticker.length && !orders.length && !bad.length) {
-    if (raw.length) throw new Error(`${path} holds no market data, only ${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
+  // raw frames alone (a recording made with --raw whose market files were moved away) are still a capture to report
+  if (!out.length && !ticker.length && !orders.length && !raw.length && !bad.length)
     throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-  }
   return { streams: out, ticker, orders, raw, damaged: bad, warnings };
 }
-
-const RAW_HINT = 'inspect reports market data, ticker and own-order streams (docs/capture.md)';
 
 function explain(r: StreamReport): string {
   const raw = r.feedLatencyMsRaw;

@@ -9,7 +9,7 @@ export const INSPECT = {
   name: 'inspect',
   usage: '<file|dir> [--json]',
   summary:
-    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; a WARNING line for each hole between files and each file that overlaps or duplicates another; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices) and the own-order log of trading sessions (records by event). A file that cannot be read (torn, foreign, failing a page checksum) or whose metadata contradicts itself (tick_size or lot_size against its scaled step, which backtest stops on) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
+    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; a WARNING line for each hole between files and each file that overlaps or duplicates another; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices), the own-order log of trading sessions (records by event) and the raw frames of record --raw (also alone). A file that cannot be read (torn, foreign, failing a page checksum) or whose metadata contradicts itself (tick_size or lot_size against its scaled step, which backtest stops on) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
   positionals: { name: 'one path: a .parquet file or a recording directory', min: 1, max: 1 },
   flags: {
     json: {
@@ -111,6 +111,8 @@ export function renderReport(
   for (const t of ticker) out.push(...renderTicker(t));
   for (const o of orders) out.push(...renderOrders(o));
   for (const r of raw) out.push(rawSummary(r));
+  if (raw.length && !rs.length && !ticker.length && !orders.length)
+    out.push('no market data beside them: backtest, optimize and serve replay the market streams (venue=…/), not raw frames');
   if (damaged.length) {
     out.push(
       out.length
@@ -131,6 +133,6 @@ export async function runInspect(argv: string[]): Promise<number> {
       ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings }, null, 2)
       : renderReport(streams, damaged, ticker, orders, raw),
   );
-  // only a file that could not be used fails the run: warnings are reports
+  // only a file that could not be used fails the run: warnings and a recording of raw frames alone are reports
   return damaged.length ? 1 : 0;
 }
