@@ -26,7 +26,7 @@ export const INSPECT = {
 
 const lat = (l: LatencyStats | null) =>
   l
-    ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${l.count})`
+    ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${count(l.count)})`
     : '–';
 
 /** "2026-12-06 08:00:00 UTC" for ns since the epoch (a string of digits). */
@@ -94,11 +94,11 @@ export function renderReport(
         .join(', ')}`,
     );
     out.push(
-      `  book messages  ${count(r.bookMessages)}, snapshots ${r.snapshots}, statuses ${
+      `  book messages  ${count(r.bookMessages)}, snapshots ${count(r.snapshots)}, statuses ${
         Object.entries(r.statuses)
-          .map(([k, v]) => `${k} ${v}`)
+          .map(([k, v]) => `${k} ${count(v)}`)
           .join(', ') || 'none'
-      }${r.droppedRecords ? `, DROPPED ${r.droppedRecords}` : ''}`,
+      }${r.droppedRecords ? `, DROPPED ${count(r.droppedRecords)}` : ''}`,
     );
     out.push(`  feed latency   raw        ${lat(r.feedLatencyMsRaw)}`);
     out.push(`                 corrected  ${lat(r.feedLatencyMsCorrected)}`);

@@ -135,6 +135,17 @@ test('each warning is a line of its own, not buried in the why line, and an obje
   assert.match(d.message, '(the same span and 50 rows)');
 });
 
+test('counts in the report are grouped as everywhere in the CLI', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 20, 2_000_000n), null);
+  const [s] = (await inspectRecording(root)).streams;
+  const big = { ...s, bookMessages: 12_345, snapshots: 1_234, statuses: { disconnect: 2_000 }, droppedRecords: 5_000 };
+  const text = renderReport([big]);
+  assert.match(text, /^ {2}book messages {2}12,345, snapshots 1,234, statuses disconnect 2,000, DROPPED 5,000$/m);
+  const lat = renderReport([{ ...s, feedLatencyMsRaw: { ...s.feedLatencyMsRaw!, count: 1_500_000 } }]);
+  assert.match(lat, /\(n=1,500,000\)$/m);
+});
+
 test('a file whose tick_size contradicts price_step at price_scale is DAMAGED, in the words backtest stops with', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inspect-'));
   writeBook(root, 0, steady(0, 50, 2_000_000n), null);
