@@ -4,7 +4,7 @@
 import { Engine, Ring, REC_SIZE, I, DEFAULT_PAGES, type Core, type SignalParams } from '../core/index';
 import { slotBytes } from '../strategy/views';
 import type { FileMeta } from '../capture/schema';
-import { renderScaled, scaledFromString } from '../feed/instruments';
+import { gridAgrees as sharedGridAgrees } from '../capture/grid-meta';
 import { RecordArea } from '../capture/parquet/record-groups';
 import type { StrategyDefinition, SignalSettings } from '../strategy/api';
 import type { RuntimeInstrument } from '../strategy/runtime';
@@ -45,17 +45,7 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
 
 /** `size` (a plain decimal) equals `step` / 10^`scale`, exactly; else an Error naming the file and the three fields. */
 function gridAgrees(where: string, sizeKey: string, size: string, stepKey: string, step: string, scaleKey: string, scale: string): void {
-  const readable = /^\d+$/.test(step) && /^\d{1,2}$/.test(scale);
-  let ok = false;
-  try {
-    ok = readable && scaledFromString(size, Number(scale), sizeKey) === BigInt(step);
-  } catch {
-    // not a plain decimal, or finer than the scale: it disagrees
-  }
-  if (!ok)
-    throw new Error(
-      `${where}: the metadata contradicts itself: ${sizeKey} ${size}, but ${stepKey} ${step} at ${scaleKey} ${scale} is a step of ${readable ? renderScaled(BigInt(step), Number(scale)) : `"${step}" / 10^"${scale}"`} — the file is damaged or was edited`,
-    );
+  sharedGridAgrees(where, sizeKey, size, stepKey, step, scaleKey, scale);
 }
 
 /** Core memory pages for a backtest of `instruments` instruments: the default, and ~14 MiB more for each further one (its decode area and book). */

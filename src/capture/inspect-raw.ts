@@ -5,6 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
 import { SIDE_STREAM_DIRS, sideStreamOf } from './side-stream';
+import { duration, plural } from '../format/numbers';
 
 export interface RawReport {
   venue: string;
@@ -73,7 +74,8 @@ export async function inspectRaw(files: readonly string[], bad: Array<{ path: st
 
 /** One line per venue: what the raw frames are and how many. */
 export function rawSummary(r: RawReport): string {
-  return `raw WebSocket frames ${r.venue} (record --raw): ${r.files === 1 ? '1 file' : `${r.files} files`}, ${r.frames.toLocaleString('en-US')} frames over ${r.spanSeconds.toFixed(2)} s; the frames as received, kept to re-parse, not market records`;
+  const span = duration(BigInt(r.lastLocalTs) - BigInt(r.firstLocalTs));
+  return `raw WebSocket frames ${r.venue} (record --raw): ${plural(r.files, 'file')}, ${plural(r.frames, 'frame')} over ${span}; the frames as received, kept to re-parse, not market records`;
 }
 
 function isDir(path: string): boolean {

@@ -9,6 +9,8 @@ import { listParquet, unfinishedJournals } from './recover';
 import { inspectOrders, inspectTicker, type OrdersReport, type TickerReport } from './inspect-streams';
 import { inspectRaw, rawFiles, rawSummary, RAW_KIND, type RawReport } from './inspect-raw';
 import { sideStreamOf } from './side-stream';
+import { continuityWarnings, type ContinuityWarning, type FileSpan } from './inspect-continuity';
+import { gridMetaAgrees } from './grid-meta';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -60,8 +62,9 @@ export interface StreamReport {
   feedLatencyMsCorrected: LatencyStats | null;
   droppedRecords: number;
   /**
-   * Holes of at least GAP_WARN_NS between one file's last row and the next file's first, and files whose spans overlap
-   * (a copy, or a recording written twice: a backtest would replay those events twice). Also ends `explanation`.
+   * Holes of a second or more between one file's last row and the next file's first, and files whose spans overlap
+   * (a copy, or a recording written twice: a backtest would replay those events twice), in words; the same as
+   * objects in InspectResult.warnings.
    */
   warnings: string[];
   /** The metadata's `source` (live, demo, simulator, replay, tardis) of the stream's first file. */
@@ -120,8 +123,13 @@ export interface InspectResult {
   orders: OrdersReport[];
   /** Raw WebSocket frames (record --raw, under _raw/): per venue, files, frames and span; also in the why lines. */
   raw: RawReport[];
-  /** Files left out of the figures because they could not be read (torn, foreign, failing a checksum). */
+  /**
+   * Files left out of the figures because they could not be read (torn, foreign, failing a checksum) or their
+   * metadata contradicts itself (a grid whose tick_size disagrees with price_step at price_scale: backtest stops on it).
+   */
   damaged: DamagedEntry[];
+  /** Every stream's continuity warnings (holes, overlaps, duplicates), each with its stream, kind, files and length. */
+  warnings: ContinuityWarning[];
 }
 
 /** One file's figures, merged into its stream only once the whole file was read. */
@@ -147,6 +155,8 @@ class RawFramesFile extends Error {}
 async function inspectFile(f: string): Promise<FilePart> {
   const { meta } = await readFileMeta(f);
   if ((meta as Record<string, string | undefined>).kind === RAW_KIND) throw new RawFramesFile(f);
+  // the grid a backtest would price this file's records on: a footer that contradicts itself is a damaged file
+  gridMetaAgrees(meta, f);
   const part: FilePart = {
     key: `${meta.venue ?? '?'}/${meta.inst_type ?? '?'}/${meta.symbol ?? f}`,
     meta,
@@ -200,13 +210,12 @@ function addCounts(into: Record<string, number>, from: Record<string, number>): 
 export async function inspectRecording(path: string): Promise<InspectResult> {
   const within = sideStreamOf(resolve(path));
   if (within === 'raw') {
-    // a path inside the raw-frames tree: what it holds, said as an error, as there are no market records to report
+    // a path inside the raw-frames tree: a summary of its frames (there are no market records to report)
     if (!existsSync(path)) throw new Error(`no such file or directory: ${path}`);
     const bad: DamagedEntry[] = [];
     const raw = await inspectRaw(rawFiles(path), bad);
     if (!raw.length && !bad.length) throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-    if (bad.length) return { streams: [], ticker: [], orders: [], raw, damaged: bad };
-    throw new Error(`${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
+    return { streams: [], ticker: [], orders: [], raw, damaged: bad, warnings: [] };
   }
   // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
   if (within) {
@@ -218,7 +227,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       // only unfinished journals there: say so, and how to recover them
       throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
     }
-    return { streams: [], ticker, orders, raw: [], damaged: bad };
+    return { streams: [], ticker, orders, raw: [], damaged: bad, warnings: [] };
   }
   const files = listParquet(path);
   const streams = new Map<
@@ -314,6 +323,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   }
   const raw = await inspectRaw([...rawFiles(path), ...rawOutside], bad);
   const out: StreamReport[] = [];
+  const warnings: ContinuityWarning[] = [];
   for (const s of streams.values()) {
     const r = s.r;
     r.firstLocalTs = String(s.first);
@@ -330,7 +340,9 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       };
       r.feedLatencyMsCorrected = stats(s.corrected.view);
     }
-    r.warnings = continuityWarnings(s.spans);
+    const found = continuityWarnings(r.stream, s.spans);
+    r.warnings = found.map((w) => w.message);
+    warnings.push(...found);
     r.explanation = explain(r);
     const venueRaw = raw.find((x) => r.stream.startsWith(`${x.venue}/`));
     if (venueRaw) r.explanation += `; beside it, ${rawSummary(venueRaw)}`;
@@ -339,14 +351,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   const spans = new Map(out.map((r) => [r.stream, { first: BigInt(r.firstLocalTs), last: BigInt(r.lastLocalTs) }]));
   const ticker = await inspectTicker(path, bad, (stream) => spans.get(stream));
   const orders = await inspectOrders(path, bad);
-  if (!out.length && !ticker.length && !orders.length && !bad.length) {
-    if (raw.length) throw new Error(`${path} holds no market data, only ${raw.map(rawSummary).join('; ')}. ${RAW_HINT}`);
+  // raw frames alone (a recording made with --raw whose market files were moved away) are still a capture to report
+  if (!out.length && !ticker.length && !orders.length && !raw.length && !bad.length)
     throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-  }
-  return { streams: out, ticker, orders, raw, damaged: bad };
+  return { streams: out, ticker, orders, raw, damaged: bad, warnings };
 }
-
-const RAW_HINT = 'inspect reports market data, ticker and own-order streams (docs/capture.md)';
 
 function explain(r: StreamReport): string {
   const raw = r.feedLatencyMsRaw;
@@ -385,42 +394,5 @@ function explain(r: StreamReport): string {
     parts.push(
       `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`,
     );
-  for (const w of r.warnings) parts.push(`WARNING: ${w}`);
   return parts.join('; ');
 }
-
-/** A hole between files shorter than this is taken for a quiet market, not reported. */
-const GAP_WARN_NS = 1_000_000_000n;
-
-interface FileSpan {
-  path: string;
-  first: bigint;
-  last: bigint;
-  rows: number;
-}
-
-/** Holes between a stream's consecutive files, and files whose local-time spans overlap, in words. */
-export function continuityWarnings(spans: readonly FileSpan[]): string[] {
-  const out: string[] = [];
-  const sorted = [...spans].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.path < b.path ? -1 : 1));
-  let prev: FileSpan | null = null;
-  for (const f of sorted) {
-    if (prev) {
-      if (f.first <= prev.last) {
-        const same = f.first === prev.first && f.last === prev.last && f.rows === prev.rows;
-        out.push(
-          same
-            ? `${f.path} duplicates ${prev.path} (the same span and ${f.rows.toLocaleString('en-US')} rows): a backtest replays these events twice; remove one`
-            : `${f.path} overlaps ${prev.path} by ${seconds(minBig(prev.last, f.last) - f.first)}: a backtest replays the events of the overlap twice`,
-        );
-      } else if (f.first - prev.last >= GAP_WARN_NS) {
-        out.push(`a hole of ${seconds(f.first - prev.last)} with no data between ${prev.path} and ${f.path} (the recorder stopped?)`);
-      }
-    }
-    if (!prev || f.last > prev.last) prev = f;
-  }
-  return out;
-}
-
-const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-const seconds = (ns: bigint): string => `${(Number(ns) / 1e9).toFixed(3)} s`;

@@ -9,12 +9,13 @@ export const INSPECT = {
   name: 'inspect',
   usage: '<file|dir> [--json]',
   summary:
-    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices) and the own-order log of trading sessions (records by event). A file that cannot be read (torn, foreign, failing a page checksum) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
+    'What a recording holds, per stream (venue/inst_type/symbol): rows by kind, time span, gaps and resyncs, feed latency (local_ts − exch_ts) raw and corrected for the measured clock offset, and the share of negative latencies, explained; a WARNING line for each hole between files and each file that overlaps or duplicates another; beside them the ticker stream (funding settlements in the span of the market data with their rates, the next one announced, the mark prices), the own-order log of trading sessions (records by event) and the raw frames of record --raw (also alone). A file that cannot be read (torn, foreign, failing a page checksum) or whose metadata contradicts itself (tick_size or lot_size against its scaled step, which backtest stops on) is listed under DAMAGED with the reason and the others are still inspected; the exit code is then 1.',
   positionals: { name: 'one path: a .parquet file or a recording directory', min: 1, max: 1 },
   flags: {
     json: {
       type: 'boolean',
-      description: 'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "damaged": [{"path", "reason"}]}',
+      description:
+        'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "raw": [...], "damaged": [{"path", "reason"}], "warnings": [{"stream", "kind", "path", "other", "ns", "message"}]}',
     },
   },
   examples: [
@@ -25,7 +26,7 @@ export const INSPECT = {
 
 const lat = (l: LatencyStats | null) =>
   l
-    ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${l.count})`
+    ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${count(l.count)})`
     : '–';
 
 /** "2026-12-06 08:00:00 UTC" for ns since the epoch (a string of digits). */
@@ -93,11 +94,11 @@ export function renderReport(
         .join(', ')}`,
     );
     out.push(
-      `  book messages  ${count(r.bookMessages)}, snapshots ${r.snapshots}, statuses ${
+      `  book messages  ${count(r.bookMessages)}, snapshots ${count(r.snapshots)}, statuses ${
         Object.entries(r.statuses)
-          .map(([k, v]) => `${k} ${v}`)
+          .map(([k, v]) => `${k} ${count(v)}`)
           .join(', ') || 'none'
-      }${r.droppedRecords ? `, DROPPED ${r.droppedRecords}` : ''}`,
+      }${r.droppedRecords ? `, DROPPED ${count(r.droppedRecords)}` : ''}`,
     );
     out.push(`  feed latency   raw        ${lat(r.feedLatencyMsRaw)}`);
     out.push(`                 corrected  ${lat(r.feedLatencyMsCorrected)}`);
@@ -105,10 +106,13 @@ export function renderReport(
       `  clock          ${r.clock ? `θ ${(Number(BigInt(r.clock.offsetNs)) / 1e6).toFixed(3)} ms ± ${(Number(BigInt(r.clock.boundNs || '0')) / 1e6).toFixed(3)} ms, round trip ${(Number(BigInt(r.clock.rttNs || '0')) / 1e6).toFixed(3)} ms (${r.clock.method})` : 'not measured'}`,
     );
     out.push(`  why            ${r.explanation}`);
+    for (const w of r.warnings) out.push(`  WARNING        ${w}`);
   }
   for (const t of ticker) out.push(...renderTicker(t));
   for (const o of orders) out.push(...renderOrders(o));
   for (const r of raw) out.push(rawSummary(r));
+  if (raw.length && !rs.length && !ticker.length && !orders.length)
+    out.push('no market data beside them: backtest, optimize and serve replay the market streams (venue=…/), not raw frames');
   if (damaged.length) {
     out.push(
       out.length
@@ -123,11 +127,12 @@ export function renderReport(
 export async function runInspect(argv: string[]): Promise<number> {
   const args = parseCommand(INSPECT, argv);
   if (!args) return 0;
-  const { streams, ticker, orders, damaged, raw } = await inspectRecording(args.positionals[0]);
+  const { streams, ticker, orders, damaged, raw, warnings } = await inspectRecording(args.positionals[0]);
   console.log(
     args.values.json
-      ? JSON.stringify({ streams, ticker, orders, raw, damaged }, null, 2)
+      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings }, null, 2)
       : renderReport(streams, damaged, ticker, orders, raw),
   );
+  // only a file that could not be used fails the run: warnings and a recording of raw frames alone are reports
   return damaged.length ? 1 : 0;
 }

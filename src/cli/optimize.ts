@@ -53,8 +53,7 @@ import {
   tierRates,
 } from './backtest';
 import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
-import { lineColumn, lineOfKey, readJsonFile } from './json-file';
-import { duplicateKey } from '../format/json-text';
+import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
 import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
@@ -658,7 +657,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
     bundleSha256: loaded.bundle?.hash ?? null,
     coreSha256: core,
   };
-  const spaceFile = readJsonFile(values.space, '--space');
+  // a key given twice is refused there: JSON.parse keeps the last, and the first one's values would not be searched
+  const spaceFile = readJsonFile(values.space, '--space', 'search space');
   const spaceJson = spaceFile.value;
   // a problem with the space file names the file and the key's line
   const inSpace = <T>(fn: () => T): T => {
@@ -670,15 +670,6 @@ export async function runOptimize(argv: string[]): Promise<number> {
       throw new Error(`--space ${values.space}${line ? `, line ${line}` : ''}: ${err.message}`);
     }
   };
-  // JSON.parse keeps the last of a repeated key: the first one's values would silently not be searched
-  const dup = duplicateKey(spaceFile.text);
-  if (dup) {
-    const at = (offset: number) => lineColumn(spaceFile.text, offset).line;
-    const what = dup.path.length ? `${dup.path.join('.')} gives "${dup.key}" twice` : `${dup.key} is given twice`;
-    throw new Error(
-      `--space ${values.space}, line ${at(dup.offset)}: search space: ${what} (first on line ${at(dup.firstOffset)}): JSON keeps only the last; give each key once`,
-    );
-  }
   const space = inSpace(() => parseSpace(spaceJson, params.fields, params.name));
   const keys = space.dims.map((d) => d.key);
   const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));

@@ -127,7 +127,7 @@ export function resolveParams(o: ParamsInput & { strategy: LoadedStrategy }): Re
   }
   let file: { value: unknown; source: string; text?: string; where: string } | null = null;
   if (o.configFile) {
-    const f = readJsonFile(o.configFile, '--config');
+    const f = readJsonFile(o.configFile, '--config', 'strategy config');
     file = { value: f.value, source: `config ${o.configFile}`, text: f.text, where: `--config ${o.configFile}` };
   } else if (o.base) file = { value: o.base.config, source: o.base.source, where: o.base.source };
   if (file && (file.value === null || typeof file.value !== 'object' || Array.isArray(file.value)))

@@ -1,6 +1,7 @@
 // JSON text as people write it (config and space files, the replay page's strategy box): a syntax error names where
-// the text came from, the line and the column, instead of "Unexpected token at position 28"; a field's line is found
-// for errors about it. No I/O, so the browser uses it too; reading files is src/cli/json-file.ts.
+// the text came from, the line and the column, instead of "Unexpected token at position 28"; a key given twice is
+// refused, naming the key and both lines, instead of JSON.parse keeping the last; a field's line is found for errors
+// about it. No I/O, so the browser uses it too; reading files is src/cli/json-file.ts.
 
 /** Line and column (1-based) of a character offset. */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -119,16 +120,30 @@ export function jsonSyntaxError(text: string): { offset: number; what: string } 
   }
 }
 
-/** Parses JSON text; a syntax error names `where`, the line and the column. */
-export function parseJsonText(text: string, where: string): unknown {
+/**
+ * Parses JSON text; a syntax error names `where`, the line and the column; a key given twice in one object names
+ * `where`, the line of its second occurrence, `what` the text is (a search space, a strategy config) and the key.
+ */
+export function parseJsonText(text: string, where: string, what?: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const found = jsonSyntaxError(text);
     if (!found) throw new Error(`${where} is not valid JSON: ${(err as Error).message.replace(/\s*in JSON at position \d+$/, '')}`);
     const { line, column } = lineColumn(text, found.offset);
     throw new Error(`${where}, line ${line}, column ${column}: not valid JSON: ${found.what}`);
   }
+  // JSON.parse keeps the last of a repeated key: a pasted line would silently replace what the reader saw first
+  const dup = duplicateKey(text);
+  if (dup) {
+    const at = (offset: number) => lineColumn(text, offset).line;
+    const key = dup.path.length ? `${dup.path.join('.')} gives "${dup.key}" twice` : `${dup.key} is given twice`;
+    throw new Error(
+      `${where}, line ${at(dup.offset)}: ${what ? `${what}: ` : ''}${key} (first on line ${at(dup.firstOffset)}): JSON keeps only the last; give each key once`,
+    );
+  }
+  return value;
 }
 
 /** The line of a file where `"key":` first appears (for errors about a field of it); null when not found. */

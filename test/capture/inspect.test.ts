@@ -1,7 +1,10 @@
 // `ringbook inspect` on the market streams: feed latencies corrected for the clock offset exactly (whole ns, divided
-// into ms once), each file by its own offset, holes between a stream's files and files that overlap.
+// into ms once), each file by its own offset, holes between a stream's files and files that overlap (each a WARNING
+// line of its own, and an object in --json), and a file whose grid metadata contradicts itself (DAMAGED, as backtest
+// stops on it).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,13 +14,20 @@ import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { marketPath } from '../../src/capture/schema';
 import { inspectRecording } from '../../src/capture/inspect';
+import { renderReport } from '../../src/cli/inspect';
+import type { FileMeta } from '../../src/capture/schema';
 import { recordingMeta } from '../helpers/recording-files';
 import { T0 } from '../helpers/record-columns';
 
 const MS = 1_000_000n;
 
-/** One market file of book messages: [local ns after T0, local − exch in ns]; `theta` its clock_offset_ns. */
-function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta: bigint | null): string {
+const cli = (...args: string[]) => spawnSync(process.execPath, ['build/ringbook.mjs', ...args], { encoding: 'utf8', timeout: 120_000 });
+
+/**
+ * One market file of book messages: [local ns after T0, local − exch in ns]; `theta` its clock_offset_ns; `meta`
+ * metadata over the recorder's.
+ */
+function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta: bigint | null, meta: Partial<FileMeta> = {}): string {
   const words = new Int32Array((msgs.length * REC_SIZE) / 4);
   msgs.forEach(([at, lat], i) => {
     const o = i * REC_SIZE;
@@ -37,7 +47,7 @@ function writeBook(root: string, n: number, msgs: Array<[bigint, bigint]>, theta
         };
   const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', first, n);
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodeParquet(words, 0, msgs.length, recordingMeta(first, last, msgs.length, clock)));
+  writeFileSync(path, encodeParquet(words, 0, msgs.length, recordingMeta(first, last, msgs.length, { ...clock, ...meta })));
   return path;
 }
 
@@ -71,8 +81,7 @@ test('a hole between files and a duplicated file are warnings', async () => {
   const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
   const b = writeBook(root, 1, steady(3490, 50, 2_000_000n), null); // a 3 s hole
   const [s] = (await inspectRecording(root)).streams;
-  assert.equal(s.warnings, [`a hole of 3.000 s with no data between ${a} and ${b} (the recorder stopped?)`]);
-  assert.match(s.explanation, 'WARNING: a hole of 3.000 s');
+  assert.equal(s.warnings, [`a hole of 3 s with no data between ${a} and ${b} (the recorder stopped?)`]);
   const copy = a.replace(/\.parquet$/, '-copy.parquet');
   copyFileSync(a, copy);
   const [d] = (await inspectRecording(root)).streams;
@@ -93,7 +102,76 @@ test('files that overlap in part say by how much; a short pause between files is
   const [s] = (await inspectRecording(root)).streams;
   assert.is(s.warnings.length, 1);
   assert.match(s.warnings[0], `${b} overlaps`);
-  assert.match(s.warnings[0], 'by 0.090 s');
+  assert.match(s.warnings[0], 'by 90 ms');
+});
+
+test('each warning is a line of its own, not buried in the why line, and an object in the JSON', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
+  const b = writeBook(root, 1, steady(65_490, 50, 2_000_000n), null); // a hole of 65 s
+  const c = writeBook(root, 2, steady(65_900, 50, 2_000_000n), null); // overlaps b by 80 ms
+  const r = await inspectRecording(root);
+  const hole = `a hole of 1 min 5 s with no data between ${a} and ${b} (the recorder stopped?)`;
+  const overlap = `${c} overlaps ${b} by 80 ms: a backtest replays the events of the overlap twice`;
+  assert.equal(r.streams[0].warnings, [hole, overlap]);
+  assert.not.match(r.streams[0].explanation, 'WARNING');
+  const lines = renderReport(r.streams, r.damaged).split('\n');
+  assert.ok(lines.includes(`  WARNING        ${hole}`), lines.join('\n'));
+  assert.ok(lines.includes(`  WARNING        ${overlap}`), lines.join('\n'));
+  assert.ok(!lines.find((l) => l.startsWith('  why'))!.includes('hole'));
+  const j = cli('inspect', root, '--json');
+  assert.is(j.status, 0, j.stderr);
+  const json = JSON.parse(j.stdout);
+  assert.equal(json.warnings, [
+    { stream: 'bitget/USDT-FUTURES/BTCUSDT', kind: 'hole', path: b, other: a, ns: '65000000000', message: hole },
+    { stream: 'bitget/USDT-FUTURES/BTCUSDT', kind: 'overlap', path: c, other: b, ns: '80000000', message: overlap },
+  ]);
+  assert.equal(json.streams[0].warnings, [hole, overlap], 'the strings stay where they were');
+  const copy = a.replace(/\.parquet$/, '-copy.parquet');
+  copyFileSync(a, copy);
+  const d = (await inspectRecording(root)).warnings.find((w) => w.kind === 'duplicate')!;
+  assert.equal([d.path, d.other].sort(), [a, copy].sort());
+  assert.is(d.ns, '490000000');
+  assert.match(d.message, '(the same span and 50 rows)');
+});
+
+test('counts in the report are grouped as everywhere in the CLI', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 20, 2_000_000n), null);
+  const [s] = (await inspectRecording(root)).streams;
+  const big = { ...s, bookMessages: 12_345, snapshots: 1_234, statuses: { disconnect: 2_000 }, droppedRecords: 5_000 };
+  const text = renderReport([big]);
+  assert.match(text, /^ {2}book messages {2}12,345, snapshots 1,234, statuses disconnect 2,000, DROPPED 5,000$/m);
+  const lat = renderReport([{ ...s, feedLatencyMsRaw: { ...s.feedLatencyMsRaw!, count: 1_500_000 } }]);
+  assert.match(lat, /\(n=1,500,000\)$/m);
+});
+
+test('a file whose tick_size contradicts price_step at price_scale is DAMAGED, in the words backtest stops with', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 50, 2_000_000n), null);
+  // the footer edited: tick_size 0.1 → 0.5, the records still on a 0.1 grid
+  const edited = writeBook(root, 1, steady(500, 50, 2_000_000n), null, { tick_size: '0.5' });
+  const r = await inspectRecording(root);
+  const reason =
+    'the metadata contradicts itself: tick_size 0.5, but price_step 1 at price_scale 1 is a step of 0.1 — the file is damaged or was edited';
+  assert.equal(r.damaged, [{ path: edited, reason }]);
+  assert.is(r.streams[0].files, 1, 'the other file is still inspected');
+  const t = cli('inspect', root);
+  assert.is(t.status, 1, 'a file with contradicting metadata fails inspect as a damaged one does');
+  assert.ok(t.stdout.includes(`DAMAGED: 1 file could not be read and is left out of the figures above:\n  ${edited}: ${reason}`), t.stdout);
+  const bt = cli('backtest', edited, '--latency', 'feed', '--json');
+  assert.is(bt.status, 1);
+  assert.ok(bt.stderr.includes(`${edited}: ${reason}`), `backtest says the same: ${bt.stderr}`);
+  // the lot half too, and a file that agrees with itself at another grid is fine
+  const lot = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(lot, 0, steady(0, 50, 2_000_000n), null, { lot_size: '0.01' });
+  assert.match(
+    (await inspectRecording(lot)).damaged[0].reason,
+    /^the metadata contradicts itself: lot_size 0\.01, but size_step 1 at size_scale 3 is a step of 0\.001/,
+  );
+  const coarse = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(coarse, 0, steady(0, 50, 2_000_000n), null, { tick_size: '0.50', price_step: '5' });
+  assert.equal((await inspectRecording(coarse)).damaged, []);
 });
 
 test.run();

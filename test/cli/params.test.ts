@@ -134,6 +134,37 @@ test('JSON errors: line and column from the parser position', () => {
   assert.equal(readJsonFile(file('ok.json', '{"a": 1}'), '--space').value, { a: 1 });
 });
 
+test('a key given twice in any JSON input is refused with the file, the line and the key, never the last kept', () => {
+  // a --config file: JSON.parse would run entry.threshold 5, the second value, without a word
+  const cfg = file('dup-config.json', '{\n  "entry": {"threshold": 0.3},\n  "entry": {"threshold": 5}\n}\n');
+  fails(
+    () => resolveParams({ configFile: cfg }),
+    `--config ${cfg}, line 3: strategy config: entry is given twice (first on line 2): JSON keeps only the last; give each key once`,
+  );
+  const nested = file('dup-nested.json', '{"entry": {"threshold": 0.3,\n  "confirmCount": 2,\n  "threshold": 5}}');
+  fails(
+    () => resolveParams({ configFile: nested }),
+    `--config ${nested}, line 3: strategy config: entry gives "threshold" twice (first on line 1): JSON keeps only the last; give each key once`,
+  );
+  // every other file read through readJsonFile (recorded sessions, shard manifests), and the browser's config box
+  const other = file('dup-session.json', '{"config": {},\n"config": {"entry": {}}}');
+  fails(
+    () => readJsonFile(other, 'recorded session'),
+    `recorded session ${other}, line 2: config is given twice (first on line 1): JSON keeps only the last; give each key once`,
+  );
+  fails(
+    () => parseJsonText('{"a": 1, "b": {"c": 1}, "a": 2}', 'strategy config'),
+    'strategy config, line 1: a is given twice (first on line 1): JSON keeps only the last; give each key once',
+  );
+  // the same key in different objects, a key-like string among the values, and a repeated value are not duplicates
+  assert.equal(parseJsonText('{"a": {"x": 1}, "b": {"x": 1}, "c": ["a", "a"], "d": "a"}', 'x.json'), {
+    a: { x: 1 },
+    b: { x: 1 },
+    c: ['a', 'a'],
+    d: 'a',
+  });
+});
+
 test('every JSON syntax error says line and column in words, never a raw snippet of the file', () => {
   // V8 gives a position for some errors only; "Unexpected token ']', ..." quotes the text (several lines) instead
   const cases: Array<[string, string]> = [

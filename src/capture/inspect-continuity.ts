@@ -1,0 +1,58 @@
+// Continuity of a stream across its files: a hole between one file's last row and the next file's first (the
+// recorder stopped), and files whose local-time spans overlap (a copy, or a recording written twice: a backtest
+// replays those events twice). inspect prints each as a line of its own and lists them in --json.
+import { count, duration } from '../format/numbers';
+
+/** A hole between files shorter than this is taken for a quiet market, not reported. */
+const GAP_WARN_NS = 1_000_000_000n;
+
+/** One file's local-time span and rows. */
+export interface FileSpan {
+  path: string;
+  first: bigint;
+  last: bigint;
+  rows: number;
+}
+
+export interface ContinuityWarning {
+  stream: string;
+  /** hole: no data between `other` and `path`; overlap: `path` starts before `other` ends; duplicate: the same span and rows. */
+  kind: 'hole' | 'overlap' | 'duplicate';
+  /** The later file, and the one before it it is measured against. */
+  path: string;
+  other: string;
+  /** The length of the hole or of the overlap (a duplicate's whole span), in ns. */
+  ns: string;
+  /** The warning in words, as inspect prints it. */
+  message: string;
+}
+
+/** Holes between `stream`'s consecutive files, and files whose local-time spans overlap. */
+export function continuityWarnings(stream: string, spans: readonly FileSpan[]): ContinuityWarning[] {
+  const out: ContinuityWarning[] = [];
+  const sorted = [...spans].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.path < b.path ? -1 : 1));
+  let prev: FileSpan | null = null;
+  for (const f of sorted) {
+    if (prev) {
+      const warn = (kind: ContinuityWarning['kind'], ns: bigint, message: string) =>
+        out.push({ stream, kind, path: f.path, other: prev!.path, ns: String(ns), message });
+      if (f.first <= prev.last) {
+        const ns = minBig(prev.last, f.last) - f.first;
+        if (f.first === prev.first && f.last === prev.last && f.rows === prev.rows)
+          warn(
+            'duplicate',
+            ns,
+            `${f.path} duplicates ${prev.path} (the same span and ${count(f.rows)} rows): a backtest replays these events twice; remove one`,
+          );
+        else warn('overlap', ns, `${f.path} overlaps ${prev.path} by ${duration(ns)}: a backtest replays the events of the overlap twice`);
+      } else if (f.first - prev.last >= GAP_WARN_NS) {
+        const ns = f.first - prev.last;
+        warn('hole', ns, `a hole of ${duration(ns)} with no data between ${prev.path} and ${f.path} (the recorder stopped?)`);
+      }
+    }
+    if (!prev || f.last > prev.last) prev = f;
+  }
+  return out;
+}
+
+const minBig = (a: bigint, b: bigint): bigint => (a < b ? a : b);
