@@ -903,6 +903,15 @@ export class Backtest {
     return s;
   }
 
+  /**
+   * A health event at the current message's local time. The slot first, then the store: enqueue may grow the queue
+   * into new arrays, and `this.qE[this.enqueue(…)] = e` would store into the old one (its object is read first).
+   */
+  private queueEvent(e: Event): void {
+    const s = this.enqueue(OTHER);
+    this.qE[s] = e;
+  }
+
   /** Points the core at the next free slot of the current instrument's record ring for the book message about to be applied. */
   private nextRecord(w: Int32Array): void {
     const k = this.cur;
@@ -960,7 +969,7 @@ export class Backtest {
     const health = this.health[k];
     if (!health.healthy) {
       const recovered = health.book((sl.u8[base + S.state] & State.valid) !== 0);
-      if (recovered !== null) this.qE[this.enqueue(OTHER)] = recovered;
+      if (recovered !== null) this.queueEvent(recovered);
     }
     const s = this.enqueue(BOOK);
     this.qR[s] = this.recTail[k]++;
@@ -1086,7 +1095,7 @@ export class Backtest {
         const at = out.slot(out.tail + q);
         if (core.bytes[at] !== Kind.status) continue;
         const ev = health.status(readI64(core.words, at + R.seq));
-        if (ev !== null) this.qE[this.enqueue(OTHER)] = ev;
+        if (ev !== null) this.queueEvent(ev);
       }
     }
     out.release(n);
