@@ -16,7 +16,7 @@ import { shiftLocalTs, shiftText } from './feed-shift';
 import { describeFunding, type FundingSource } from './funding';
 import { beatAt, type HangCells } from './hang-guard';
 
-export { backtestPages, createBacktestCore, instrumentOf, signalsOf, gridOf, DEFAULT_FEES, type RecordingGrid } from './setup';
+export { backtestPages, createBacktestCore, instrumentOf, signalsOf, gridOf, gridOfFiles, DEFAULT_FEES, type RecordingGrid } from './setup';
 
 export interface RunOptions {
   strategy: StrategyRun;

@@ -4,7 +4,7 @@
 import { Engine, Ring, REC_SIZE, I, DEFAULT_PAGES, type Core, type SignalParams } from '../core/index';
 import { slotBytes } from '../strategy/views';
 import type { FileMeta } from '../capture/schema';
-import { gridAgrees as sharedGridAgrees } from '../capture/grid-meta';
+import { gridMetaAgrees } from '../capture/grid-meta';
 import { RecordArea } from '../capture/parquet/record-groups';
 import type { StrategyDefinition, SignalSettings } from '../strategy/api';
 import type { RuntimeInstrument } from '../strategy/runtime';
@@ -31,8 +31,7 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
     if (!meta[k]) throw new Error(`${where}: metadata has no ${k} — not a ringbook recording (or written by a version before 1)`);
   // the grid is written twice (the decimal a trader reads, the scaled integer the records use): they must agree, or a
   // damaged or edited footer would replay every price at another tick without a word
-  gridAgrees(where, 'tick_size', meta.tick_size!, 'price_step', meta.price_step!, 'price_scale', meta.price_scale!);
-  gridAgrees(where, 'lot_size', meta.lot_size!, 'size_step', meta.size_step!, 'size_scale', meta.size_scale!);
+  gridMetaAgrees(meta, where);
   return {
     priceScale: Number(meta.price_scale),
     priceStep: BigInt(meta.price_step!),
@@ -43,9 +42,28 @@ export function gridOf(meta: Partial<FileMeta>, where: string): RecordingGrid {
   };
 }
 
-/** `size` (a plain decimal) equals `step` / 10^`scale`, exactly; else an Error naming the file and the three fields. */
-function gridAgrees(where: string, sizeKey: string, size: string, stepKey: string, step: string, scaleKey: string, scale: string): void {
-  sharedGridAgrees(where, sizeKey, size, stepKey, step, scaleKey, scale);
+/**
+ * The grid of one instrument's files: every file's own (gridOf), and all the same — the core replays an instrument on
+ * one grid, so a file on another (an edited footer that agrees with itself, a venue that changed the tick between two
+ * recordings) is refused by name, not replayed at the wrong tick.
+ */
+export function gridOfFiles(files: ReadonlyArray<{ path: string; meta: Partial<FileMeta> }>): RecordingGrid {
+  const grid = gridOf(files[0].meta, files[0].path);
+  for (const f of files.slice(1)) {
+    const g = gridOf(f.meta, f.path);
+    if (
+      g.priceScale !== grid.priceScale ||
+      g.priceStep !== grid.priceStep ||
+      g.sizeScale !== grid.sizeScale ||
+      g.sizeStep !== grid.sizeStep
+    )
+      throw new Error(
+        `${f.path}: ${f.meta.symbol ?? 'the instrument'} is on tick ${f.meta.tick_size} and lot ${f.meta.lot_size} here, but on tick ` +
+          `${files[0].meta.tick_size} and lot ${files[0].meta.lot_size} in ${files[0].path}: one replay runs on one grid — ` +
+          'replay the files of each grid apart (--from/--to, or a glob that matches one of them)',
+      );
+  }
+  return grid;
 }
 
 /** Core memory pages for a backtest of `instruments` instruments: the default, and ~14 MiB more for each further one (its decode area and book). */

@@ -16,8 +16,9 @@ import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
 import { listParquet, listStreamParquet, unfinishedJournals } from '../capture/recover';
+import { gridMetaAgrees } from '../capture/grid-meta';
 import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
-import { backtestPages, createBacktestCore, gridOf, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
+import { backtestPages, createBacktestCore, gridOfFiles, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
 import { flattenFills, ordersBetween, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
@@ -240,7 +241,16 @@ export async function readReplayFiles(
       `${paths[0]}: a file of the ${SIDE_STREAM_NAMES[s]} (${SIDE_STREAM_DIRS[s]}/) stream, not market data: give the recording's directory or its market files`,
     );
   }
-  const read = await sortOutDamaged(market, readFileMeta, o.skipDamaged ?? false);
+  // a footer whose grid contradicts itself is a damaged file: stopped on, or skipped with --skip-damaged
+  const read = await sortOutDamaged(
+    market,
+    async (p) => {
+      const r = await readFileMeta(p);
+      gridMetaAgrees(r.meta, p);
+      return r;
+    },
+    o.skipDamaged ?? false,
+  );
   if (!read.ok.length) throw new Error(`every input file is damaged: ${read.damaged.map((d) => d.message).join('; ')}`);
   const files: ReplayFile[] = read.ok.map(({ path, value: { meta, rows } }) => ({
     path,
@@ -690,7 +700,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     chosen.flatMap((c) => c.files),
     feedShiftNs,
   );
-  const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
+  const grids = chosen.map((c) => gridOfFiles(c.files));
   // --parity compares the chosen session's own records: a directory written into more than once holds other sessions'
   const span = session ? sessionSpan(root, session) : null;
   const allOrders = await readSessionOrders(root, symbols, side);

@@ -9,7 +9,7 @@ import { DamagedFile, stopOn, type SideFiles } from '../capture/read-file';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
-import { gridOf, DEFAULT_FEES } from '../backtest/backtest';
+import { gridOfFiles, DEFAULT_FEES } from '../backtest/backtest';
 import { readSessionOrders, roundTrips } from '../backtest/orders';
 import { parseLatency } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
@@ -722,7 +722,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
   const symbol = symbols.join(',');
   const several = symbols.length > 1;
   const root = recordingRoot(resolve(chosen[0].files[0].path));
-  const grids = chosen.map((c) => gridOf(c.files[0].meta, c.files[0].path));
+  const grids = chosen.map((c) => gridOfFiles(c.files));
   const trips = roundTrips(await readSessionOrders(root, symbols, side));
   const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
   // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest, and so is

@@ -7,7 +7,7 @@
 import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet';
 import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { COLUMNS, type Columns, type FileMeta } from '../capture/schema';
-import { gridOf, type RecordingGrid } from '../backtest/setup';
+import { gridOfFiles, type RecordingGrid } from '../backtest/setup';
 import type { ParquetPart } from './protocol';
 import type { FundingSource } from '../backtest/funding';
 import { endsMessage } from '../core/record';
@@ -88,7 +88,7 @@ export async function loadRecording(
   files.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const symbols = [...new Set(files.map((f) => `${f.meta.inst_type}:${f.meta.symbol}`))];
   if (symbols.length > 1) throw new Error(`${name} holds several symbols (${symbols.join(', ')}): open one symbol's files`);
-  const grid = gridOf(files[0].meta, files[0].name);
+  const grid = gridOfFiles(files.map((f) => ({ path: f.name, meta: f.meta })));
   const rows = files.reduce((n, f) => n + f.rows, 0);
   if (rows === 0) throw new Error(`${name} holds no rows`);
   if (rows > MAX_ROWS)

@@ -36,8 +36,17 @@ export function recordingMeta(first: bigint, last: bigint, rows: number, extra: 
   };
 }
 
-/** Writes `count` files of `rows` records each under `root`; returns their paths in replay order and the records. */
-export function writeFiles(root: string, count: number, rows: number, seed = 5): { paths: string[]; words: Int32Array } {
+/**
+ * Writes `count` files of `rows` records each under `root` (file k with metadata `metaOf(k)` over the recorder's);
+ * returns their paths in replay order and the records.
+ */
+export function writeFiles(
+  root: string,
+  count: number,
+  rows: number,
+  seed = 5,
+  metaOf: (k: number) => Partial<FileMeta> = () => ({}),
+): { paths: string[]; words: Int32Array } {
   const { words, n } = bookRecords(count * rows + 64, seed);
   if (n < count * rows) throw new Error('the stream gave too few records');
   const paths: string[] = [];
@@ -45,7 +54,7 @@ export function writeFiles(root: string, count: number, rows: number, seed = 5):
     const a = k * rows;
     const path = marketPath(root, 'bitget', 'USDT-FUTURES', 'BTCUSDT', ts(words, a), k);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, encodeParquet(words, a * 16, rows, recordingMeta(ts(words, a), ts(words, a + rows - 1), rows)));
+    writeFileSync(path, encodeParquet(words, a * 16, rows, recordingMeta(ts(words, a), ts(words, a + rows - 1), rows, metaOf(k))));
     paths.push(path);
   }
   return { paths, words };
