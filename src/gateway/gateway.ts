@@ -143,7 +143,8 @@ export class BitgetGateway {
   readonly privateWs: BitgetPrivateWs | null;
   readonly tracker: OrderTracker;
   readonly clock: ServerClock;
-  readonly stats = { actions: 0, events: 0, reconciles: 0, flattens: 0, batches: 0 };
+  /** flattens: flatten requests run; flattenOrders: the reduce-only market orders they placed (none for no position). */
+  readonly stats = { actions: 0, events: 0, reconciles: 0, flattens: 0, flattenOrders: 0, batches: 0 };
   /** Signed position in lots from the latest `positions` push (information; `resynced` is the FSM's truth). */
   positionLot: number | null = null;
   private readonly cfg: OrderVenueConfig;
@@ -843,6 +844,7 @@ export class BitgetGateway {
       };
       this.log('warn', `flatten ${grid.symbol}: ${a.side} ${p.totalLot} lots reduce-only market as ${clientOid}`);
       this.tracker.placing(clientOid, a.side, a.qtyLot, 0, true);
+      this.stats.flattenOrders++;
       // Held until answered: a second flatten meanwhile is coalesced instead of sending a second close.
       placed.push(new Promise<void>((done) => this.enqueue(clientOid, () => this.placeOp(a).finally(done))));
     }

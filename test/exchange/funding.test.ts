@@ -184,10 +184,15 @@ test('a flat account is charged nothing at a settlement', async () => {
   });
 });
 
-test("demo's summary line: the funding received and the next settlement, or that none passed", () => {
+test("the summary's funding line: what the venue's bills say was received, or that none was charged, or that it is not included", () => {
   assert.is(
     fundingLine({ receivedQuote: -0.2256, settlements: 1, nextMs: Date.UTC(2027, 0, 15, 16) }, 'USDT'),
-    "  funding       -0.2256 USDT received at 1 settlement (the local exchange's account; next 2027-01-15T16:00:00Z)",
+    "  funding       -0.2256 USDT received at 1 settlement (the venue's account bills; next 2027-01-15T16:00:00Z)",
+  );
+  assert.is(
+    fundingLine({ receivedQuote: -0.2256, settlements: 1 }, 'USDT'),
+    "  funding       -0.2256 USDT received at 1 settlement (the venue's account bills)",
+    'live: the settlement grid is the venue’s, not known here',
   );
   assert.is(
     fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16), passed: 0 }, 'USDT'),
@@ -196,6 +201,15 @@ test("demo's summary line: the funding received and the next settlement, or that
   assert.is(
     fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16), passed: 1 }, 'USDT'),
     '  funding       none: no position was held at 1 settlement during the session (the next is 2027-01-15T16:00:00Z)',
+  );
+  assert.is(
+    fundingLine({ receivedQuote: 0, settlements: 0 }, 'USDT'),
+    "  funding       none: the venue's account bills show no funding charged during the session",
+  );
+  // a venue whose bills cannot be read: said plainly, never read as zero
+  assert.is(
+    fundingLine({ error: 'Bitget 40404: Request URL NOT FOUND' }, 'USDT'),
+    "  funding       not included: the venue's account bills could not be read (Bitget 40404: Request URL NOT FOUND); the PnL is before funding",
   );
 });
 
