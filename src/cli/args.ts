@@ -297,6 +297,29 @@ function defaultOf(f: Flag): string {
   return d === '' ? '' : d;
 }
 
+/**
+ * The help's word on durations, true for every place this command takes one: a plain number is seconds only in the
+ * duration flags; the local exchange's -ms flags read it as milliseconds (src/cli/exchange-ms.ts), and a strategy's
+ * duration parameter in --config or --set has a grammar of its own (src/strategy/params.ts). Null when the command
+ * takes none.
+ */
+export function durationsFooter(spec: Pick<CommandSpec, 'flags'>): string | null {
+  const entries = Object.entries(spec.flags);
+  const flags = entries.some(([, f]) => f.type === 'duration');
+  const ms = entries.filter(([name, f]) => name.endsWith('-ms') && f.arg === 'D').map(([name]) => `--${name}`);
+  const config = 'config' in spec.flags || 'set' in spec.flags;
+  if (!flags && !ms.length && !config) return null;
+  const msText = `the -ms flags (${ms.join(', ')}: ${ms[0]} 50 is 50 ms)`;
+  const where = flags
+    ? `; a plain number is seconds wherever a flag above takes a duration${ms.length ? `, except in ${msText}, where it is milliseconds` : ''}`
+    : ms.length
+      ? `; a plain number is milliseconds in ${msText}`
+      : '';
+  const params =
+    'a strategy\'s duration parameter (*Ns) is not read so: --set needs its unit (cooldown.ns=2s; a plain number other than 0 is refused), and a --config file takes a unit ("2s") or a plain integer of ns';
+  return `Durations: ${DURATION_SYNTAX} (units ${DURATION_UNITS})${where}${config ? `; ${params}` : ''}.`;
+}
+
 /** The help text: usage, what the command does, flags grouped with their defaults, examples, notes. */
 export function renderHelp(spec: CommandSpec): string {
   const out = [`ringbook ${spec.name} ${spec.usage}`.trimEnd(), '', wrap(spec.summary)];
@@ -329,8 +352,8 @@ export function renderHelp(spec: CommandSpec): string {
   );
   options.push(`  ${'--help, -h'.padEnd(width)}  this text`);
   for (const [g, lines] of groups) out.push('', `${g}:`, ...lines);
-  if (entries.some(([, f]) => f.type === 'duration'))
-    out.push('', `Durations: ${DURATION_SYNTAX} (a plain number is seconds; units ${DURATION_UNITS}).`);
+  const durations = durationsFooter(spec);
+  if (durations) out.push('', wrap(durations));
   out.push('', 'examples:');
   for (const [cmd, what] of spec.examples) out.push(`  ringbook ${cmd}`, `      ${what}`);
   if (spec.notes) out.push('', wrap(spec.notes));

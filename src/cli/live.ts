@@ -188,50 +188,83 @@ function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: s
 }
 
 /**
- * Fills and round trips, so they add up: a position the flatten at the stop (or at a halt) closed took a fill of its
- * own and closed no round trip of the strategy's: "2 fills (1 by the flatten), 1 reject, 0 round trips closed by the
- * strategy".
+ * Fills, rejects and round trips, so they add up: a position the flatten at the stop (or at a halt) closed took a fill
+ * of its own and closed no round trip of the strategy's: "2 fills (1 by the flatten), 1 reject, 0 round trips closed
+ * by the strategy".
  */
 function fillsAndTrips(s: SessionSummary): string {
   const flat = s.flattenFills ? ` (${s.flattenFills} by the flatten)` : '';
-  return `${plural(s.fills, 'fill')}${flat}, ${plural(s.rejects, 'reject')}, ${plural(s.trades, 'round trip')}${s.flattenFills ? ' closed by the strategy' : ''}`;
+  const rejected = s.flattenRejects ? ` (${s.flattenRejects} of the flatten)` : '';
+  return `${plural(s.fills, 'fill')}${flat}, ${plural(s.rejects, 'reject')}${rejected}, ${plural(s.trades, 'round trip')}${s.flattenFills ? ' closed by the strategy' : ''}`;
 }
 
 /**
- * How every order ended, so the count adds up: " (1 filled, 1 expired unfilled (IOC/FOK), 1 open at the end)".
- * Empty when the summary does not know.
+ * The orders, the flatten's among them, and how every one ended, so the count adds up with the fills and rejects:
+ * "2 orders (1 by the flatten; 2 filled)", "3 orders (1 filled, 1 expired unfilled at the venue (IOC/FOK), 1
+ * open at the end)".
  */
-export function orderEnds(s: Pick<SessionSummary, 'ended' | 'openOrders'>): string {
+export function ordersText(
+  s: Pick<SessionSummary, 'orders' | 'ended' | 'openOrders'> & Partial<Pick<SessionSummary, 'flattenOrders'>>,
+): string {
+  const parts = [s.flattenOrders ? `${s.flattenOrders} by the flatten` : '', orderEnds(s)].filter(Boolean);
+  return `${plural(s.orders, 'order')}${parts.length ? ` (${parts.join('; ')})` : ''}`;
+}
+
+/**
+ * How every order ended: "1 filled, 1 expired unfilled at the venue (IOC/FOK), 1 open at the end". Empty when the
+ * summary does not know. An order none of these is a flatten the venue never answered (the stop's wait ran out).
+ */
+export function orderEnds(s: Pick<SessionSummary, 'orders' | 'ended' | 'openOrders'>): string {
   const e = s.ended;
   if (!e) return '';
+  const unanswered = s.orders - e.filled - e.cancelled - e.expired - e.rejected - s.openOrders;
   const parts = [
     e.filled ? `${e.filled} filled` : '',
     e.cancelled ? `${e.cancelled} cancelled` : '',
     e.expired ? `${e.expired} expired unfilled at the venue (IOC/FOK)` : '',
     e.rejected ? `${e.rejected} rejected` : '',
     s.openOrders ? `${s.openOrders} open at the end` : '',
+    unanswered > 0 ? `${unanswered} unanswered at the end` : '',
   ].filter(Boolean);
-  return parts.length ? ` (${parts.join(', ')})` : '';
+  return parts.join(', ');
 }
 
-/** Funding the local exchange charged the session's account: the total received, at how many settlements, and the next one. */
-export interface SessionFunding {
-  receivedQuote: number;
-  /** Settlements that charged the account (a position was held at them). */
-  settlements: number;
-  nextMs: number;
-  /** Settlement times the session's clock passed, a position held or not (absent: not known). */
-  passed?: number;
-}
+/**
+ * The funding the venue booked to the session (its account bills, src/live/trading-session.ts), with the settlement
+ * grid where the session knows it (demo: its own exchange's). `error`: the bills could not be read.
+ */
+export type SessionFunding =
+  | {
+      receivedQuote: number;
+      /** Settlements that charged the session's positions (bills booked). */
+      settlements: number;
+      /** The next settlement, where known. */
+      nextMs?: number;
+      /** Settlement times the session's clock passed, a position held or not (absent: not known). */
+      passed?: number;
+    }
+  | { error: string };
 
-/** The summary's funding line: what the settlements during the session charged, or when the next one is. */
+/**
+ * The summary's funding line: what the venue's account bills say the settlements during the session charged, or
+ * when the next one is, or plainly that funding is not included when the bills could not be read.
+ */
 export function fundingLine(f: SessionFunding, ccy: string): string {
-  const next = new Date(f.nextMs).toISOString().replace('.000Z', 'Z');
-  return f.settlements
-    ? `  funding       ${moneyIn(f.receivedQuote, ccy)} received at ${plural(f.settlements, 'settlement')} (the local exchange's account; next ${next})`
-    : f.passed === 0
-      ? `  funding       none: no funding settlement during the session; the next is ${next}`
-      : `  funding       none: no position was held at ${f.passed === undefined ? 'a' : plural(f.passed, 'settlement')} during the session (the next is ${next})`;
+  if ('error' in f)
+    return `  funding       not included: the venue's account bills could not be read (${f.error}); the PnL is before funding`;
+  const next = f.nextMs === undefined ? null : new Date(f.nextMs).toISOString().replace('.000Z', 'Z');
+  if (f.settlements)
+    return `  funding       ${moneyIn(f.receivedQuote, ccy)} received at ${plural(f.settlements, 'settlement')} (the venue's account bills${next ? `; next ${next}` : ''})`;
+  if (f.passed === 0) return `  funding       none: no funding settlement during the session${next ? `; the next is ${next}` : ''}`;
+  if (f.passed === undefined)
+    return `  funding       none: the venue's account bills show no funding charged during the session${next ? ` (the next settlement is ${next})` : ''}`;
+  return `  funding       none: no position was held at ${plural(f.passed, 'settlement')} during the session${next ? ` (the next is ${next})` : ''}`;
+}
+
+/** The session's funding as read at the stop, with the settlement grid where `schedule` knows it. */
+function sessionFunding(s: SessionSummary, schedule: (() => { nextMs: number; passed: number }) | undefined): SessionFunding {
+  const f = s.funding ?? { error: 'not read' };
+  return 'error' in f ? f : { receivedQuote: f.receivedQuote, settlements: f.settlements, ...(schedule?.() ?? {}) };
 }
 
 /** The summary's lines for each symbol of a session of several (none for one symbol: the totals are its figures). */
@@ -240,7 +273,7 @@ function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: 
   const width = Math.max(12, ...s.symbols.map((y) => y.symbol.length + 1));
   return s.symbols.map(
     (y, i) =>
-      `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}, ${plural(y.cancels, 'cancel')}, ${plural(y.fills, 'fill')}, ${plural(y.rejects, 'reject')}; ` +
+      `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}${y.flattenOrders ? ` (${y.flattenOrders} by the flatten)` : ''}, ${plural(y.cancels, 'cancel')}, ${plural(y.fills, 'fill')}${y.flattenFills ? ` (${y.flattenFills} by the flatten)` : ''}, ${plural(y.rejects, 'reject')}; ` +
       `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${moneyIn(y.equityQuote, ccy)} net of fees (realised ${moneyIn(y.realisedQuote, ccy)}, fees ${moneyIn(y.feesQuote, ccy)})`,
   );
 }
@@ -333,8 +366,8 @@ async function runSession(o: {
   venueInProcess: boolean;
   /** Run the idle warm steps and the sooner tier-up (src/feed/keep-warm.ts); off with --no-keep-warm. */
   keepWarm: boolean;
-  /** The local exchange's funding of the session's account (demo): in the summary's PnL, with its settlements. */
-  funding?: () => SessionFunding;
+  /** The next funding settlement and how many the session passed, where known (demo: its own exchange's grid). */
+  fundingSchedule?: () => { nextMs: number; passed: number };
 }): Promise<number> {
   const log = o.log;
   const gatewayLog = log.child('gateway');
@@ -466,7 +499,8 @@ async function runSession(o: {
   const s = await session.stop(o.flatten);
   final = s;
   const why = findingsOf(params, s.counters, s.trades, s.fills, total?.stats ?? null);
-  const funded = o.funding?.() ?? null;
+  const funding = sessionFunding(s, o.fundingSchedule);
+  const funded = 'error' in funding ? null : funding;
   const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy, session.trader.mismatchSymbol);
   const ended =
     haltedBefore === null
@@ -486,12 +520,12 @@ async function runSession(o: {
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
     s.symbols.length > 1
-      ? `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
-      : `  trading       ${plural(s.orders, 'order')}${orderEnds(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
+      ? `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
+      : `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
     ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
-    ...(funded ? [fundingLine(funded, ccy)] : []),
-    // net of everything only when the venue's funding is known (the local exchange's, in demo); else it is left out, and said
+    fundingLine(funding, ccy),
+    // net of everything only when the venue's funding is known; else it is left out, and said
     `  PnL           ${moneyIn(s.equityQuote + (funded?.receivedQuote ?? 0), ccy)} ${funded ? 'net' : 'net of fees, before funding'}${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)}${funded ? `, funding ${moneyIn(funded.receivedQuote, ccy)}` : ''})`,
     ...(why.length
       ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
@@ -512,10 +546,14 @@ async function runSession(o: {
     event: 'summary',
     ...s,
     ended: haltedBefore === null ? (interrupted ? 'interrupted' : 'stopped') : 'halted',
+    // how the orders ended (the summary's `ended`, whose key says how the session ended here)
+    ordersEnded: s.ended ?? null,
     haltedAt: haltedAt ? (haltedAt as Date).toISOString() : null,
     exitCode,
     whyNoTrades: why.map((f) => findingLine(f)),
-    ...(funded ? { fundingQuote: funded.receivedQuote, fundingSettlements: funded.settlements } : {}),
+    ...(funded
+      ? { fundingQuote: funded.receivedQuote, fundingSettlements: funded.settlements, netQuote: s.equityQuote + funded.receivedQuote }
+      : { fundingQuote: null, fundingError: 'error' in funding ? funding.error : null, netQuote: null }),
     recording: o.recordDir ?? null,
     currency: ccy,
   });
@@ -709,15 +747,11 @@ async function demo(argv: string[]): Promise<number> {
       hungAfterMs: values['hung-after'],
       keepWarm: !values['no-keep-warm'],
       venueInProcess: true,
-      funding: () => {
-        const a = ex.trading!.account();
-        return {
-          receivedQuote: Number(a.futures.funding),
-          settlements: a.fundingCharges.length,
-          nextMs: nextFundingMs(ex.now(), fundingIntervalMs),
-          passed: settlementsBetween(startedMs, ex.now(), fundingIntervalMs).length,
-        };
-      },
+      // the amount comes from the venue's bills, as for live; the grid is known here, the exchange is ours
+      fundingSchedule: () => ({
+        nextMs: nextFundingMs(ex.now(), fundingIntervalMs),
+        passed: settlementsBetween(startedMs, ex.now(), fundingIntervalMs).length,
+      }),
     });
   } finally {
     await ex.close();

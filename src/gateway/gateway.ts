@@ -32,7 +32,7 @@ import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest
 import { BitgetPrivateWs, routePrivatePush, type PrivateWsOptions } from './private-ws';
 import { OrderTracker } from './tracker';
 import { BitgetApiError, cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
-import { lotsToSize, ticksToPrice } from './units';
+import { lotsToSize, scaledExact, ticksToPrice } from './units';
 import { parsePendingRow, parsePositionRow, signedPositionLot, type PendingOrder, type PositionUpdate } from './parse';
 import {
   ENDPOINTS,
@@ -132,13 +132,19 @@ export interface BitgetGatewayOptions {
 
 const ORDERS_PAGE = 100;
 const MAX_PAGES = 20;
+/** The bills of a funding settlement (docs/bitget.md §5.9); a page holds at most 100. */
+const FUNDING_BILL = 'contract_settle_fee';
+const BILLS_PAGE = 100;
+/** Decimals a bill's amount is read at: the local exchange books money at 18, Bitget prints fewer. */
+const BILL_SCALE = 18;
 
 export class BitgetGateway {
   readonly rest: BitgetRestClient;
   readonly privateWs: BitgetPrivateWs | null;
   readonly tracker: OrderTracker;
   readonly clock: ServerClock;
-  readonly stats = { actions: 0, events: 0, reconciles: 0, flattens: 0, batches: 0 };
+  /** flattens: flatten requests run; flattenOrders: the reduce-only market orders they placed (none for no position). */
+  readonly stats = { actions: 0, events: 0, reconciles: 0, flattens: 0, flattenOrders: 0, batches: 0 };
   /** Signed position in lots from the latest `positions` push (information; `resynced` is the FSM's truth). */
   positionLot: number | null = null;
   private readonly cfg: OrderVenueConfig;
@@ -838,10 +844,47 @@ export class BitgetGateway {
       };
       this.log('warn', `flatten ${grid.symbol}: ${a.side} ${p.totalLot} lots reduce-only market as ${clientOid}`);
       this.tracker.placing(clientOid, a.side, a.qtyLot, 0, true);
+      this.stats.flattenOrders++;
       // Held until answered: a second flatten meanwhile is coalesced instead of sending a second close.
       placed.push(new Promise<void>((done) => this.enqueue(clientOid, () => this.placeOp(a).finally(done))));
     }
     await Promise.all(placed);
+  }
+
+  // ---- funding ----
+
+  /**
+   * The funding this symbol's position was charged between `fromMs` and `toMs` (the venue's clock), as the venue
+   * booked it: the account's bills of businessType contract_settle_fee (§5.9), summed exactly. `amount` is signed:
+   * negative paid, positive received. Pages back with idLessThan while a page comes full (at most 20 pages of 100).
+   * Throws what the REST client throws (BitgetApiError, GatewayTransportError) or a GatewayDecimalError on a bad row.
+   */
+  async fundingBills(fromMs: number, toMs: number): Promise<{ received: bigint; scale: number; settlements: number }> {
+    const { grid, productType } = this.cfg;
+    let received = 0n;
+    let settlements = 0;
+    let idLessThan: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await this.rest.accountBills({
+        productType,
+        symbol: grid.symbol,
+        businessType: FUNDING_BILL,
+        startTime: Math.floor(fromMs),
+        endTime: Math.ceil(toMs),
+        limit: BILLS_PAGE,
+        ...(idLessThan ? { idLessThan } : {}),
+      });
+      const bills = r?.bills ?? [];
+      // a revision of the page takes no symbol: another symbol's bills are left out here
+      for (const b of bills) {
+        if (b.businessType !== FUNDING_BILL || b.symbol !== grid.symbol) continue;
+        received += scaledExact(b.amount, BILL_SCALE, `${grid.symbol} funding bill ${b.billId} amount`, true);
+        settlements++;
+      }
+      if (bills.length < BILLS_PAGE || !r.endId) break;
+      idLessThan = String(r.endId);
+    }
+    return { received, scale: BILL_SCALE, settlements };
   }
 
   // ---- plumbing ----

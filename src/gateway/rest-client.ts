@@ -25,6 +25,7 @@ import {
   type PendingOrderRow,
   type PositionRow,
   type ProductType,
+  type AccountBillRow,
   type SpotPlaceOrderRequest,
 } from './wire';
 
@@ -248,6 +249,22 @@ export class BitgetRestClient {
   /** GET account (single symbol's margin account). */
   account(q: { symbol: string; productType: ProductType; marginCoin: string }): Promise<Record<string, unknown>> {
     return this.call('account', q);
+  }
+
+  /**
+   * GET /api/v2/mix/account/bill: the account's bills, newest first, at most `limit` (≤ 100) a page; the next page is
+   * `idLessThan` = the answer's endId. startTime and endTime (ms) at most 30 days apart (§5.9).
+   */
+  accountBills(q: {
+    productType: ProductType;
+    symbol?: string;
+    businessType?: string;
+    startTime?: number;
+    endTime?: number;
+    idLessThan?: string;
+    limit?: number;
+  }): Promise<{ bills: AccountBillRow[] | null; endId?: string | null }> {
+    return this.call('accountBill', q);
   }
 
   // ---- spot ----

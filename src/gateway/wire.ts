@@ -46,6 +46,8 @@ export const ENDPOINTS = {
   setLeverage: { method: 'POST', path: '/api/v2/mix/account/set-leverage', signed: true, budget: per1s(5) },
   /** Not documented; kept at 10/s. */
   account: { method: 'GET', path: '/api/v2/mix/account/account', signed: true, budget: per1s(10) },
+  /** 10/s/UID. The account's bills, newest first: funding settlements are businessType contract_settle_fee (§5.9). */
+  accountBill: { method: 'GET', path: '/api/v2/mix/account/bill', signed: true, budget: per1s(10) },
   /** 10/s/UID. */
   spotPlaceOrder: { method: 'POST', path: '/api/v2/spot/trade/place-order', signed: true, budget: per1s(10) },
   /** 10/s/UID. */
@@ -55,6 +57,18 @@ export const ENDPOINTS = {
 } as const satisfies Record<string, EndpointSpec>;
 
 export type EndpointName = keyof typeof ENDPOINTS;
+
+/** One row of GET /api/v2/mix/account/bill (§5.9): money as decimal strings, `amount` signed (negative = paid). */
+export interface AccountBillRow {
+  billId: string;
+  symbol: string;
+  amount: string;
+  fee: string;
+  businessType: string;
+  coin: string;
+  cTime: string;
+  [k: string]: unknown;
+}
 
 export type ProductType = 'USDT-FUTURES' | 'COIN-FUTURES' | 'USDC-FUTURES' | 'SUSDT-FUTURES' | 'SCOIN-FUTURES' | 'SUSDC-FUTURES';
 export type MarginMode = 'isolated' | 'crossed';

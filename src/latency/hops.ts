@@ -13,11 +13,13 @@ export const HOPS = [
   { name: 'ring→engine', doc: 'market ring → the engine picks the message up (a thread hand-off, 0 on one thread)' },
   { name: 'book+signals', doc: 'the core applies the message to the book and computes the signals' },
   { name: 'ring→strategy', doc: 'signal ring → the strategy picks the signal up (a thread hand-off, 0 on one thread)' },
-  { name: 'strategy', doc: 'the strategy decides on the message' },
-  { name: 'risk', doc: 'the pre-trade risk check of what it decided' },
+  // The runtime's pre-trade risk checks run inside this step, not after it: the message's check before the strategy's
+  // handler, and each order's check inside ctx.place, whose answer (null when refused) the handler reads on. There is
+  // no moment between a decision and its check to stamp, so they are one hop.
+  { name: 'strategy', doc: "the strategy decides on the message, the runtime's pre-trade risk checks included" },
   { name: 'gateway→wire', doc: "the order request's bytes handed to the socket (signing, request building, write)" },
   { name: 'wire→exchange', doc: 'our socket write → the exchange has the request (the local exchange’s stamps)' },
-  { name: 'tick→decision', doc: 'socket read → decision (decode … strategy, risk)', cumulative: true },
+  { name: 'tick→decision', doc: 'socket read → decision (decode … strategy)', cumulative: true },
   { name: 'tick→wire', doc: 'socket read → the order on the wire', cumulative: true },
   { name: 'exchange→decision', doc: "the exchange's send → decision", cumulative: true },
   { name: 'exchange→wire', doc: "the exchange's send → the order on the wire", cumulative: true },

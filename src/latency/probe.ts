@@ -1,11 +1,12 @@
 // The strategy thread's end of the latency trace: for every signal the strategy handles it reads the stamps the
-// feed and engine threads left (src/latency/trace.ts), adds its own (picked up, decided, risk-checked) and, for an
-// order, the moment the gateway handed its bytes to the socket; each finished span goes into the hop board.
+// feed and engine threads left (src/latency/trace.ts), adds its own (picked up, decided) and, for an order, the
+// moment the gateway handed its bytes to the socket; each finished span goes into the hop board.
 //
 // WHEN TO USE: one per trading session, on the thread that runs the strategy: `signal()` when a signal record is
-// picked up, `decided()` once the strategy (and risk) returned, `order(clientOid)` for each order it sent, and
-// `wire(clientOid)` from the gateway when that order's bytes are written. With `keepLog`, every sample is also kept
-// (bounded) with its exchange `seq` and clientOid, so a benchmark can join the exchange's own send and arrival stamps.
+// picked up, `decided()` once the strategy returned (the runtime's risk checks run inside that step),
+// `order(clientOid)` for each order it sent, and `wire(clientOid)` from the gateway when that order's bytes are
+// written. With `keepLog`, every sample is also kept (bounded) with its exchange `seq` and clientOid, so a benchmark
+// can join the exchange's own send and arrival stamps.
 import { MonotonicClock, type LocalClock } from '../core/clock';
 import { elapsedNs } from '../core/latency';
 import type { HopBoard } from './hops';

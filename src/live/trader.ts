@@ -48,15 +48,32 @@ const WARM_RUNTIME_STEPS = 2000;
 /** What the trader counts per instrument (the runtime's positions hold the fills, fees and PnL). */
 export interface InstrumentCounters {
   signals: number;
+  /** The strategy's orders (the gateway counts its flatten orders: BitgetGateway.stats.flattenOrders). */
   orders: number;
   cancels: number;
   cancelAlls: number;
+  /** Every reject, the flatten's too (flattenEnded.rejected of them). */
   rejects: number;
+  /** Fills of the flatten orders. */
+  flattenFills: number;
+  /**
+   * How the gateway's flatten orders ended, from the venue's answers: the runtime's `ended` counts only the orders it
+   * placed, and a summary that counts the flatten as an order must say how it ended too.
+   */
+  flattenEnded: { filled: number; expired: number; rejected: number };
 }
 
 /** One instrument's side of the trader: its slot, its book levels, its queue estimates, its health, its gateway. */
 class Lane {
-  readonly counters: InstrumentCounters = { signals: 0, orders: 0, cancels: 0, cancelAlls: 0, rejects: 0 };
+  readonly counters: InstrumentCounters = {
+    signals: 0,
+    orders: 0,
+    cancels: 0,
+    cancelAlls: 0,
+    rejects: 0,
+    flattenFills: 0,
+    flattenEnded: { filled: 0, expired: 0, rejected: 0 },
+  };
   readonly health = new FeedHealth();
   executor: Executor | null = null;
   /**
@@ -176,12 +193,17 @@ export class Trader {
     if (e.type === 'resynced') return this.resynced(e, lane);
     if (e.type === 'fill') {
       this.counters.fills++;
-      if (isFlattenOid(e.clientOid)) this.counters.flattenFills++;
+      if (isFlattenOid(e.clientOid)) {
+        this.counters.flattenFills++;
+        lane.counters.flattenFills++;
+        if (e.remainingLot <= 0) lane.counters.flattenEnded.filled++;
+      }
       this.counters.feeQuote += e.feeQuote;
     } else if (e.type === 'reject') {
       this.counters.rejects++;
       lane.counters.rejects++;
-    }
+      if (isFlattenOid(e.clientOid)) lane.counters.flattenEnded.rejected++;
+    } else if (e.type === 'cancelAck' && isFlattenOid(e.clientOid)) lane.counters.flattenEnded.expired++; // its IOC's rest, ended by the venue
     if (lane.queue !== null) this.track(lane.queue, e);
     // a fill once the venue was found holding more than our fills: its line says the venue's position too
     if (lane.venueOffsetLot !== 0) this.answer(e, inst);

@@ -112,9 +112,14 @@ export interface SessionOptions {
 export interface SymbolSummary {
   symbol: string;
   signals: number;
+  /** The strategy's orders and the flatten's: one set with the fills, cancels and rejects. */
   orders: number;
+  /** Of the orders, the flatten's (a halt's or the stop's reduce-only market order). */
+  flattenOrders: number;
   cancels: number;
   fills: number;
+  /** Of the fills, the flatten's. */
+  flattenFills: number;
   rejects: number;
   feesQuote: number;
   realisedQuote: number;
@@ -129,7 +134,13 @@ export interface SessionSummary {
   /** Per symbol, by instrument index (one entry for a one-symbol session); the figures below are their totals. */
   symbols: SymbolSummary[];
   signals: number;
+  /**
+   * Every order the session sent: the strategy's and the flatten orders the gateway placed at a halt or the stop, so
+   * orders, fills, cancels and rejects count one set (a flatten's fill is a fill of an order counted here).
+   */
   orders: number;
+  /** Of the orders, the flatten's. */
+  flattenOrders: number;
   cancels: number;
   /** Cancel-alls (a halt, the stop at the end). */
   cancelAlls: number;
@@ -139,6 +150,8 @@ export interface SessionSummary {
   /** Of those, fills of the flatten at a halt or the stop (they close a position, but no round trip of the strategy's). */
   flattenFills: number;
   rejects: number;
+  /** Of the rejects, the flatten's. */
+  flattenRejects: number;
   /** Round trips the strategy closed (a position closed by a halt's or the stop's flatten is not one). */
   trades: number;
   feesQuote: number;
@@ -160,9 +173,26 @@ export interface SessionSummary {
   recordingLoss: string;
   /** Tick-to-trade percentiles per hop so far, ns (src/latency/hops.ts). */
   latency: ReturnType<HopBoard['summaries']>;
-  /** How the orders ended (the runtime's count): every order is one of these or still open. */
+  /**
+   * The funding the venue booked to the session's symbols while it ran, read from its account bills at the stop
+   * (BitgetGateway.fundingBills: the local exchange's and Bitget's alike), or why it could not be read. Absent
+   * before the stop.
+   */
+  funding?: SessionFundingRead;
+  /**
+   * How the orders ended (the runtime's count of the strategy's, plus the flatten's from the venue's answers): every
+   * order is one of these, still open, or (a flatten's whose answer never came) unanswered.
+   */
   ended?: { filled: number; cancelled: number; expired: number; rejected: number };
 }
+
+/** What the venue's bills say the session's positions were charged in funding (received: negative = paid). */
+export type SessionFundingRead =
+  | { receivedQuote: number; settlements: number; symbols: Array<{ symbol: string; receivedQuote: number; settlements: number }> }
+  | { error: string };
+
+/** How long the stop waits for the venue's bills before the summary says funding is not included. */
+const FUNDING_READ_MS = 5_000;
 
 function feeRate(text: string | undefined, fallback: number): number {
   const v = Number(text);
@@ -193,6 +223,8 @@ const PRIVATE_READY_MS = 10_000;
 
 export class TradingSession {
   files = 0;
+  /** The venue's clock when trading began (ms): funding bills from then on are the session's. */
+  private fundingFromMs = 0;
   private watchdog: HangWatchdog | null = null;
   /** Keeps the feed, engine and order code warm while idle (null with keepWarm false). */
   warm: KeepWarm | null = null;
@@ -388,7 +420,9 @@ export class TradingSession {
     trader.start();
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();
+    const fundingFromMs = gateways[0].clock.now();
     session = new TradingSession(pipeline, runtime, gateways, trader, grids, hops, probe);
+    session.fundingFromMs = fundingFromMs;
     session.watchdog = watchdog;
     session.warm = warm;
     return session;
@@ -404,6 +438,7 @@ export class TradingSession {
       const tickLotQuote = spec.tickSize * spec.lotSize;
       const mark = pv.bidTick === pv.bidTick ? Math.round((pv.bidTick + pv.askTick) / 2) : null;
       const c = this.trader.countersOf(inst);
+      const flattenOrders = this.gateways[inst]?.stats.flattenOrders ?? 0;
       // The venue's position, which is ours from fills unless a reconcile found more there (left by an earlier
       // session): its flatten then moved ours by as much, and a position the venue no longer holds is worth nothing.
       const lot = p.lot + this.trader.venueOffsetLot(inst);
@@ -411,9 +446,11 @@ export class TradingSession {
       return {
         symbol: grid.symbol,
         signals: c.signals,
-        orders: c.orders,
+        orders: c.orders + flattenOrders,
+        flattenOrders,
         cancels: c.cancels,
         fills: p.fills,
+        flattenFills: c.flattenFills,
         rejects: c.rejects,
         feesQuote: p.feesQuote,
         realisedQuote: p.realisedTickLot * tickLotQuote,
@@ -426,16 +463,27 @@ export class TradingSession {
     const sum = (f: (s: SymbolSummary) => number) => symbols.reduce((a, s) => a + f(s), 0);
     const c = this.trader.counters;
     const f = this.pipeline.feedStats?.counters;
+    const ended = { ...rt.ended };
+    let flattenRejects = 0;
+    for (let inst = 0; inst < this.grids.length; inst++) {
+      const e = this.trader.countersOf(inst).flattenEnded;
+      ended.filled += e.filled;
+      ended.expired += e.expired;
+      ended.rejected += e.rejected;
+      flattenRejects += e.rejected;
+    }
     return {
       symbols,
       signals: c.signals,
-      orders: c.orders,
+      orders: sum((s) => s.orders),
+      flattenOrders: sum((s) => s.flattenOrders),
       cancels: c.cancels,
       cancelAlls: c.cancelAlls,
       batchRequests: this.gateways.reduce((a, g) => a + g.stats.batches, 0),
       fills: sum((s) => s.fills),
       flattenFills: c.flattenFills,
       rejects: c.rejects,
+      flattenRejects,
       trades: rt.roundTrips.length,
       feesQuote: sum((s) => s.feesQuote),
       realisedQuote: sum((s) => s.realisedQuote),
@@ -451,7 +499,7 @@ export class TradingSession {
       haltReason: rt.haltReason,
       recordingLoss: '',
       latency: this.hops.summaries(),
-      ended: { ...rt.ended },
+      ended,
     };
   }
 
@@ -466,6 +514,8 @@ export class TradingSession {
     const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot + this.trader.venueOffsetLot(inst) !== 0);
     while (flatten && open() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
+    // what the venue charged in funding, read while the gateways can still ask (the flatten has settled)
+    const funding = await this.readFunding();
     // the strategy's last handler (onStop) has run
     await this.watchdog?.stop();
     // the first gateway's client owns the rate budgets the others draw on: it closes last
@@ -485,7 +535,39 @@ export class TradingSession {
     summary.bookMessages = stopped.feed?.counters.bookMessages ?? summary.bookMessages;
     summary.resyncs = stopped.feed?.counters.resyncs ?? summary.resyncs;
     summary.filesWritten = this.files;
+    summary.funding = funding;
     return summary;
+  }
+
+  /**
+   * The funding bills of every symbol since the session began, summed exactly per symbol, from the venue's account
+   * (GET /api/v2/mix/account/bill, contract_settle_fee): the same request to the local exchange and to Bitget. A
+   * failure or no answer within FUNDING_READ_MS is said, never taken for zero.
+   */
+  async readFunding(): Promise<SessionFundingRead> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const each = await Promise.race([
+        Promise.all(this.gateways.map((g) => g.fundingBills(this.fundingFromMs, g.clock.now() + 1000))),
+        new Promise<never>((_, fail) => {
+          timer = setTimeout(() => fail(new Error(`no answer within ${FUNDING_READ_MS / 1000} s`)), FUNDING_READ_MS);
+        }),
+      ]);
+      const symbols = each.map((b, inst) => ({
+        symbol: this.grids[inst].symbol,
+        receivedQuote: Number(b.received) / 10 ** b.scale,
+        settlements: b.settlements,
+      }));
+      return {
+        receivedQuote: Number(each.reduce((a, b) => a + b.received * 10n ** BigInt(18 - b.scale), 0n)) / 1e18,
+        settlements: symbols.reduce((a, y) => a + y.settlements, 0),
+        symbols,
+      };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

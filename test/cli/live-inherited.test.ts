@@ -47,10 +47,11 @@ test("a position left at the venue: halt names the symbol and the mismatch; the 
       /\n\[info\] fill for rbflat-btcusdt-\S+ \(the stop.s flatten\) moves the position to -?\d+ from our fills; the venue.s is 0 lots\n/,
     );
     assert.match(err, /; positions at the end BTCUSDT 0 lots, ETHUSDT 0 lots\n/);
-    // nothing marked on a position the venue does not hold: each symbol's PnL is what its flatten paid
+    // nothing marked on a position the venue does not hold: each symbol's PnL is what its flatten paid; the flatten's
+    // order is counted with its fill
     for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
       const line = new RegExp(
-        `\\n {2}${symbol} +0 orders, .*; position 0 lots \\([^)]*\\); PnL (-?[\\d.]+) USDT net of fees \\(realised 0\\.00 USDT, fees ([\\d.]+) USDT\\)`,
+        `\\n {2}${symbol} +1 order \\(1 by the flatten\\), 0 cancels, 1 fill \\(1 by the flatten\\), 0 rejects; position 0 lots \\([^)]*\\); PnL (-?[\\d.]+) USDT net of fees \\(realised 0\\.00 USDT, fees ([\\d.]+) USDT\\)`,
       ).exec(err);
       assert.ok(line, `${symbol}'s line: ${err}`);
       assert.is(Number(line![1]), -Number(line![2]), `${symbol}: PnL = -fees`);

@@ -1,7 +1,7 @@
 // What `live` and `demo` print in words: the status cadence, the funding line, the order accounting.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { orderEnds, statusDue } from '../../src/cli/live';
+import { orderEnds, ordersText, statusDue } from '../../src/cli/live';
 
 test('a halted session logs its status once, then each minute, not every second', () => {
   const running = { at: 0, phase: 'TRADING' };
@@ -14,14 +14,27 @@ test('a halted session logs its status once, then each minute, not every second'
 
 test('the trading line accounts for every order: filled, cancelled, expired unfilled, rejected, open at the end', () => {
   assert.is(
-    orderEnds({ ended: { filled: 2, cancelled: 0, expired: 1, rejected: 0 }, openOrders: 0 }),
-    ' (2 filled, 1 expired unfilled at the venue (IOC/FOK))',
+    ordersText({ orders: 3, ended: { filled: 2, cancelled: 0, expired: 1, rejected: 0 }, openOrders: 0 }),
+    '3 orders (2 filled, 1 expired unfilled at the venue (IOC/FOK))',
   );
   assert.is(
-    orderEnds({ ended: { filled: 0, cancelled: 1, expired: 0, rejected: 1 }, openOrders: 2 }),
-    ' (1 cancelled, 1 rejected, 2 open at the end)',
+    ordersText({ orders: 4, ended: { filled: 0, cancelled: 1, expired: 0, rejected: 1 }, openOrders: 2 }),
+    '4 orders (1 cancelled, 1 rejected, 2 open at the end)',
   );
-  assert.is(orderEnds({ openOrders: 0 }), '', 'not known: nothing claimed');
+  assert.is(ordersText({ orders: 1, openOrders: 0 }), '1 order', 'not known: nothing claimed');
+});
+
+test("the flatten's order is one of the orders, as its fill is one of the fills, and says how it ended", () => {
+  // the stop's flatten closed a position: one order of the strategy's and the flatten's, both filled
+  assert.is(
+    ordersText({ orders: 2, flattenOrders: 1, ended: { filled: 2, cancelled: 0, expired: 0, rejected: 0 }, openOrders: 0 }),
+    '2 orders (1 by the flatten; 2 filled)',
+  );
+  // a flatten the venue never answered before the stop gave up waiting is not counted as anything it was not
+  assert.is(
+    orderEnds({ orders: 2, ended: { filled: 1, cancelled: 0, expired: 0, rejected: 0 }, openOrders: 0 }),
+    '1 filled, 1 unanswered at the end',
+  );
 });
 
 test.run();

@@ -8,6 +8,8 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strategyDir } from '../helpers/strategy-dir';
+import { liveSession } from '../helpers/live-session';
+import { startExchange } from '../../src/exchange/index';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-live-cli-'));
@@ -84,10 +86,70 @@ test('live on a symbol the venue does not list: the error comes first, no sessio
   assert.not.ok(existsSync(out), 'nor demo an --out directory');
 });
 
-test("live's PnL: net of fees, before funding (the venue's funding is not known to it), not called net of everything", () => {
+test("demo whose position the stop flattened: the flatten's order is counted with its fill, in the text and the JSON alike", () => {
+  // enter-and-hold takes a position at its first book and holds it: the stop's flatten closes it
+  const hold = join(process.cwd(), 'test/fixtures/strategies/enter-and-hold.ts');
+  const args = ['demo', '--strategy', hold, '--duration', '3s', '--out', join(dir, 'flattened'), '--log-format', 'json'];
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const line = `${r.stdout}\n${r.stderr}`.split('\n').find((l) => l.includes('"event":"summary"'));
+  assert.ok(line, r.stderr);
+  const j = JSON.parse(line!) as {
+    msg: string;
+    orders: number;
+    flattenOrders: number;
+    fills: number;
+    flattenFills: number;
+    rejects: number;
+    ordersEnded: Record<string, number>;
+    symbols: Array<{ orders: number; flattenOrders: number; fills: number; flattenFills: number }>;
+  };
+  // one entry and the flatten: two orders, both filled, one fill each; never more fills than orders
+  assert.equal([j.orders, j.flattenOrders, j.fills, j.flattenFills, j.rejects], [2, 1, 2, 1, 0]);
+  assert.equal(j.ordersEnded, { filled: 2, cancelled: 0, expired: 0, rejected: 0 });
+  assert.equal([j.symbols[0].orders, j.symbols[0].flattenOrders, j.symbols[0].fills, j.symbols[0].flattenFills], [2, 1, 2, 1]);
+  // the text says the same figures
+  assert.match(
+    j.msg,
+    /\n {2}trading {7}2 orders \(1 by the flatten; 2 filled\), 0 cancels and 1 cancel-all, 2 fills \(1 by the flatten\), 0 rejects, 0 round trips closed by the strategy; position 0 lots at the end\n/,
+  );
+});
+
+test("live's PnL: net of the funding the venue's account bills show (none in a second), not before it", () => {
   const r = spawnSync(process.execPath, [CLI, 'live', '--duration', '1s'], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stderr, /\n {2}PnL {11}-?\d+\.\d+ USDT net of fees, before funding \(realised -?[\d.]+ USDT, fees [\d.]+ USDT\)\n/);
+  assert.match(r.stderr, /\n {2}funding {7}none: the venue's account bills show no funding charged during the session\n/);
+  assert.match(r.stderr, /\n {2}PnL {11}-?\d+\.\d+ USDT net \(realised -?[\d.]+ USDT, fees [\d.]+ USDT, funding 0\.00 USDT\)\n/);
+});
+
+test("live reads the funding its venue charged from the venue's account bills: the summary's funding is the exchange's", async () => {
+  // settlements every 2 s; enter-and-hold holds a position through them until the stop's flatten
+  const ex = await startExchange({ seed: 5, fundingIntervalMs: 2000 });
+  try {
+    const hold = join(process.cwd(), 'test/fixtures/strategies/enter-and-hold.ts');
+    const child = liveSession(ex, ['--strategy', hold, '--duration', '5s', '--log-format', 'json']);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.is(code, 0, out);
+    const j = JSON.parse(out.split('\n').find((l) => l.includes('"event":"summary"'))!) as {
+      msg: string;
+      fundingQuote: number;
+      fundingSettlements: number;
+      equityQuote: number;
+      netQuote: number;
+    };
+    const account = ex.trading!.account();
+    assert.ok(account.fundingCharges.length >= 1, 'the exchange charged the held position');
+    assert.is(j.fundingSettlements, account.fundingCharges.length, 'every settlement it charged');
+    assert.ok(Math.abs(j.fundingQuote - Number(account.futures.funding)) < 1e-12, `${j.fundingQuote} vs ${account.futures.funding}`);
+    assert.ok(Math.abs(j.netQuote - (j.equityQuote + j.fundingQuote)) < 1e-12, 'net: after fees and funding');
+    assert.match(j.msg, /\n {2}funding {7}-?\d+\.\d+ USDT received at \d+ settlements? \(the venue's account bills\)\n/);
+    assert.match(j.msg, /\n {2}PnL {11}-?\d+\.\d+ USDT net \(realised -?[\d.]+ USDT, fees [\d.]+ USDT, funding -?\d+\.\d+ USDT\)\n/);
+  } finally {
+    await ex.close();
+  }
 });
 
 test.run();

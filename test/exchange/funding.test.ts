@@ -9,6 +9,9 @@ import { startExchange, type Exchange } from '../../src/exchange/index';
 import { WsProbe, scaled } from './helpers';
 import { FUT, M, client, loginProbe, pushData, type Reply } from './private-helpers';
 import { fundingLine } from '../../src/cli/live';
+import { BitgetGateway } from '../../src/gateway/gateway';
+import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/signing';
+import { fetchGrids } from '../../src/feed/instruments';
 
 const SETTLEMENT = Date.UTC(2027, 0, 15, 8);
 const TICKER = { instType: 'USDT-FUTURES', channel: 'ticker', instId: 'BTCUSDT' };
@@ -114,6 +117,41 @@ test('a long held through a settlement pays the published rate × its value at t
         'equity less uPnL moved by it',
       );
 
+      // its bill, as Bitget books one (GET /api/v2/mix/account/bill, businessType contract_settle_fee): what a
+      // trading session reads back at its stop, here and on Bitget alike
+      const BILLS = { productType: 'USDT-FUTURES', symbol: 'BTCUSDT', businessType: 'contract_settle_fee' };
+      const bills = ok(await c.get('/api/v2/mix/account/bill', BILLS), 'bills');
+      assert.is(bills.bills.length, 1);
+      const bill = bills.bills[0];
+      assert.equal([bill.symbol, bill.businessType, bill.coin, bill.fee], ['BTCUSDT', 'contract_settle_fee', 'USDT', '0']);
+      assert.is(money(bill.amount), expected, 'the amount received, signed');
+      assert.is(money(bill.balance), money(debug.balance), 'the balance after it');
+      assert.is(bill.cTime, String(SETTLEMENT), 'booked at the settlement');
+      assert.is(bills.endId, bill.billId);
+      assert.equal(ok(await c.get('/api/v2/mix/account/bill', { ...BILLS, businessType: 'open_long' }), 'bills').bills, []);
+      assert.equal(ok(await c.get('/api/v2/mix/account/bill', { ...BILLS, idLessThan: bill.billId }), 'bills').bills, [], 'none older');
+      assert.equal(ok(await c.get('/api/v2/mix/account/bill', { ...BILLS, startTime: SETTLEMENT + 1000 }), 'bills').bills, []);
+      const wide = await c.get('/api/v2/mix/account/bill', { ...BILLS, startTime: 0, endTime: SETTLEMENT });
+      assert.is(wide.json.code, '40020', 'a window over 30 days is refused (Parameter endTime error)');
+      // the gateway sums its symbol's bills in a window, exactly
+      const [grid] = await fetchGrids(ex.url.rest, 'USDT-FUTURES', ['BTCUSDT']);
+      const gw = new BitgetGateway({
+        credentials: LOCAL_DEMO_CREDENTIALS,
+        mode: 'local',
+        restUrl: ex.url.rest,
+        wsUrl: ex.url.privateWs,
+        grid,
+        onEvent: () => {},
+        syncClockOnStart: false,
+        privateWs: false,
+      });
+      try {
+        assert.equal(await gw.fundingBills(SETTLEMENT - 60_000, SETTLEMENT + 60_000), { received: expected, scale: 18, settlements: 1 });
+        assert.equal(await gw.fundingBills(SETTLEMENT + 1000, SETTLEMENT + 60_000), { received: 0n, scale: 18, settlements: 0 });
+      } finally {
+        await gw.stop();
+      }
+
       // the private pushes after the settlement show it
       const pos = await priv.next(
         (f) =>
@@ -146,10 +184,15 @@ test('a flat account is charged nothing at a settlement', async () => {
   });
 });
 
-test("demo's summary line: the funding received and the next settlement, or that none passed", () => {
+test("the summary's funding line: what the venue's bills say was received, or that none was charged, or that it is not included", () => {
   assert.is(
     fundingLine({ receivedQuote: -0.2256, settlements: 1, nextMs: Date.UTC(2027, 0, 15, 16) }, 'USDT'),
-    "  funding       -0.2256 USDT received at 1 settlement (the local exchange's account; next 2027-01-15T16:00:00Z)",
+    "  funding       -0.2256 USDT received at 1 settlement (the venue's account bills; next 2027-01-15T16:00:00Z)",
+  );
+  assert.is(
+    fundingLine({ receivedQuote: -0.2256, settlements: 1 }, 'USDT'),
+    "  funding       -0.2256 USDT received at 1 settlement (the venue's account bills)",
+    'live: the settlement grid is the venue’s, not known here',
   );
   assert.is(
     fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16), passed: 0 }, 'USDT'),
@@ -158,6 +201,15 @@ test("demo's summary line: the funding received and the next settlement, or that
   assert.is(
     fundingLine({ receivedQuote: 0, settlements: 0, nextMs: Date.UTC(2027, 0, 15, 16), passed: 1 }, 'USDT'),
     '  funding       none: no position was held at 1 settlement during the session (the next is 2027-01-15T16:00:00Z)',
+  );
+  assert.is(
+    fundingLine({ receivedQuote: 0, settlements: 0 }, 'USDT'),
+    "  funding       none: the venue's account bills show no funding charged during the session",
+  );
+  // a venue whose bills cannot be read: said plainly, never read as zero
+  assert.is(
+    fundingLine({ error: 'Bitget 40404: Request URL NOT FOUND' }, 'USDT'),
+    "  funding       not included: the venue's account bills could not be read (Bitget 40404: Request URL NOT FOUND); the PnL is before funding",
   );
 });
 

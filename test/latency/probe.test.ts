@@ -58,6 +58,14 @@ test('probe: decode, both ring hand-offs, book+signals, strategy and gateway→w
   assert.equal(probe.messages, [{ seq: 77n, recvNs: T0, decisionNs: 43_000 }]);
   assert.equal(probe.orders, [{ clientOid: 'c1', recvNs: T0, decisionNs: 43_000, wireNs: 90_000 }]);
   assert.is(probe.unstamped, 0);
+  // every hop of ours has its samples from one decided order; the empty ones are the exchange's stamps (bench latency
+  // joins them): no row stands empty for a stage nobody times (the risk checks run inside the strategy's step)
+  const empty = board
+    .histograms()
+    .filter((h) => h.histogram.copy().count === 0)
+    .map((h) => h.name);
+  assert.equal(empty, ['exchange→socket', 'wire→exchange', 'exchange→decision', 'exchange→wire', 'exchange→exchange']);
+  assert.match(board.histograms().find((h) => h.name === 'strategy')!.doc, /risk check/);
 });
 
 test('probe: a message whose engine stamp never came counts as unstamped and leaves those hops out', () => {

@@ -79,11 +79,20 @@ export interface FundingCharge {
   readonly lots: number;
   /** Received (money; negative = paid). */
   readonly received: bigint;
+  /**
+   * Its bill (GET /api/v2/mix/account/bill, businessType contract_settle_fee): id, time (ms: the settlement's, on the
+   * data clock the ticker's nextFundingTime counts in) and the balance after it.
+   */
+  readonly billId: string;
+  readonly cTime: number;
+  readonly balance: bigint;
 }
 
 /** Ids of Bitget's size: orders count up from ORDER_ID_BASE (matching.ts), positions from half of it. */
 export const ORDER_ID_BASE = 1_390_000_000_000_000_000n;
 const POSITION_ID_BASE = ORDER_ID_BASE / 2n;
+/** Bill ids (funding settlements) count up from a quarter of it. */
+const BILL_ID_BASE = ORDER_ID_BASE / 4n;
 
 export class Account {
   readonly positions = new Map<string, Position>();
@@ -99,6 +108,7 @@ export class Account {
   private readonly leverageBySymbol = new Map<string, number>();
   private readonly math = new Map<Publisher, InstMath>();
   private posSeq = 0;
+  private billSeq = 0;
 
   /**
    * @param open the orders resting in a book (the matching engine's own map, read live): their margin is frozen
@@ -244,7 +254,8 @@ export class Account {
     p.uTime = now;
     this.balance += received;
     this.fundingReceived += received;
-    return { symbol: pub.inst.symbol, atMs, rateMicro, mark2, lots: p.lots, received };
+    const billId = (BILL_ID_BASE + BigInt(++this.billSeq)).toString();
+    return { symbol: pub.inst.symbol, atMs, rateMicro, mark2, lots: p.lots, received, billId, cTime: atMs, balance: this.balance };
   }
 
   // ---- booking fills -----------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ export const RATE_LIMITS: Readonly<Record<string, number>> = {
   '/api/v2/mix/account/set-leverage': 5,
   '/api/v2/mix/account/account': 10,
   '/api/v2/mix/account/accounts': 10,
+  '/api/v2/mix/account/bill': 10,
   '/api/v2/spot/trade/place-order': 10,
   '/api/v2/spot/trade/cancel-order': 10,
   '/api/v2/spot/trade/unfilled-orders': 10,
@@ -127,6 +128,17 @@ function productType(p: Params): InstType {
   if (!PRODUCT_TYPES.includes(up)) throw Err.paramError('productType');
   return up as InstType; // COIN-/USDC-FUTURES list nothing here: their symbols are unknown, their lists empty
 }
+
+/** A ms time parameter (startTime, endTime): digits only. */
+function optMs(p: Params, name: string): number | undefined {
+  const v = p.opt(name);
+  if (v === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(v)) throw Err.paramError(name);
+  return Number(v);
+}
+
+/** The longest startTime..endTime of a bill query (Bitget: "should be <= 30 days"). */
+const BILL_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 function marginCoin(p: Params, required: boolean): void {
   const v = required ? p.req('marginCoin') : p.opt('marginCoin');
@@ -426,6 +438,47 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     marginCoin(p, true);
     e.publisher(instType, symbol);
     return JSON.stringify(accountRow(e, symbol));
+  });
+
+  // The account's bills, newest first (docs/bitget.md §5.9). This venue books only its funding settlements as bills
+  // (businessType contract_settle_fee): a query for another businessType answers none. Pages back with idLessThan.
+  signed('GET', '/api/v2/mix/account/bill', (p) => {
+    const instType = productType(p);
+    const symbol = symbolOf(p, false);
+    const businessType = p.opt('businessType');
+    const from = optMs(p, 'startTime');
+    const to = optMs(p, 'endTime');
+    if (from !== undefined && to !== undefined && (to < from || to - from > BILL_WINDOW_MS)) throw Err.paramError('endTime');
+    const before = p.opt('idLessThan');
+    const limitText = p.opt('limit') ?? '20';
+    const limit = Number(limitText);
+    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) throw Err.paramError('limit');
+    if (before !== undefined && !/^\d+$/.test(before)) throw Err.paramError('idLessThan');
+    const rows =
+      instType !== 'USDT-FUTURES' || (businessType !== undefined && businessType !== 'contract_settle_fee')
+        ? []
+        : e.fundingCharges
+            .filter(
+              (c) =>
+                (!symbol || c.symbol === symbol) &&
+                (from === undefined || c.cTime >= from) &&
+                (to === undefined || c.cTime <= to) &&
+                (before === undefined || BigInt(c.billId) < BigInt(before)),
+            )
+            .reverse()
+            .slice(0, limit)
+            .map((c) => ({
+              billId: c.billId,
+              symbol: c.symbol,
+              amount: money(c.received),
+              fee: '0',
+              feeByCoupon: '',
+              businessType: 'contract_settle_fee',
+              coin: 'USDT',
+              balance: money(c.balance),
+              cTime: String(c.cTime),
+            }));
+    return JSON.stringify({ bills: rows, endId: rows.length ? rows[rows.length - 1].billId : null });
   });
 
   signed('GET', '/api/v2/mix/account/accounts', (p) => {
