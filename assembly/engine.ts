@@ -8,7 +8,7 @@ import {
   KIND_BOOK_LEVEL, KIND_BOOK_CLEAR, KIND_TRADE, KIND_MSG_END, KIND_SIGNAL, KIND_STATUS,
   FLAG_LAST, FLAG_RESET, FLAG_CHECKSUM, SIG_SIZE,
   S_KIND, S_STATE, S_FLAGS, S_INST, S_EXCH_TS, S_LOCAL_TS, S_SEQ, S_MSG_COUNT,
-  STATUS_CHECKSUM_MISMATCH, STATUS_BOOK_FULL, STATUS_NOT_SYNCED, STATE_CHECKSUM_OK,
+  STATUS_CHECKSUM_MISMATCH, STATUS_BOOK_FULL, STATUS_NOT_SYNCED, STATUS_BAD_FRAME, STATE_CHECKSUM_OK, SIDE_BID, SIDE_ASK,
 } from "./record";
 import { bookNew, bookClear, bookSet, bookChecksum } from "./book";
 import { copyBytes, zeroBytes } from "./move";
@@ -196,11 +196,16 @@ export function engineApplyMessage(e: usize, recs: usize, n: u32, out: usize): u
     if (load<i32>(inst + I_SYNCED) != 0) {
       bump(inst, I_LEVELS);
       const aux2 = load<i64>(rec + R_AUX2);
-      const ok = bookSet(
-        load<usize>(inst + I_BOOK), <i32>load<u8>(rec + R_SIDE), load<i64>(rec + R_PRICE), load<i64>(rec + R_QTY),
-        <u32>(aux2 & 0xffff),
-      );
-      if (!ok) {
+      const side = <i32>load<u8>(rec + R_SIDE);
+      const qty = load<i64>(rec + R_QTY);
+      if ((side != SIDE_BID && side != SIDE_ASK) || qty < 0) {
+        // on neither side, or of a negative size: no decoder makes one, a damaged file can; the book is not to be
+        // trusted until the next snapshot (and the side would address memory outside the book)
+        store<i32>(inst + I_SYNCED, 0);
+        signalsReset(load<usize>(inst + I_SIGNALS));
+        requestResync(e, idx);
+        emitStatus(e, inst, idx, rec, STATUS_BAD_FRAME, 0, 0, out);
+      } else if (!bookSet(load<usize>(inst + I_BOOK), side, load<i64>(rec + R_PRICE), qty, <u32>(aux2 & 0xffff))) {
         bump(inst, I_BOOK_FULL);
         store<i32>(inst + I_SYNCED, 0);
         signalsReset(load<usize>(inst + I_SIGNALS));

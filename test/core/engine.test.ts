@@ -149,6 +149,46 @@ test('a message without levels still closes with a signal; unknown instruments a
   assert.is(sig.l1, 0.5);
 });
 
+test('a level on neither side or of a negative size (a damaged file) unsyncs the book with a bad-frame status, no trap', () => {
+  const out = new Ring(core, core.ringOffset('signal'));
+  drainOut(out);
+  out.release(out.readable(1 << 20));
+  const engine = new Engine(core, 2);
+  const inst = engine.addInstrument(0, { priceScale: 0, sizeScale: 0, levelsPerSide: 16 });
+  for (const [side, qty] of [
+    [0, 1],
+    [3, 1],
+    [255, 1],
+    [1, -1],
+  ]) {
+    writeClear(core, staging, 0, { reset: true });
+    writeLevel(core, staging + REC_SIZE, { inst: 0, side: 1, price: 10, qty: 3, priceDec: 0, sizeDec: 0 });
+    writeLevel(core, staging + 2 * REC_SIZE, { inst: 0, side: 2, price: 11, qty: 1, priceDec: 0, sizeDec: 0, last: true });
+    writeLevel(core, staging + 3 * REC_SIZE, { inst: 0, side: side as 1, price: 12, qty, priceDec: 0, sizeDec: 0, last: true });
+    engine.apply(staging, 4, out);
+    const statuses = drainOut(out).filter((r) => r.kind === Kind.status);
+    out.release(out.readable(1 << 20));
+    assert.equal(
+      statuses.map((r) => r.code),
+      [Status.badFrame],
+      `side ${side}, qty ${qty}`,
+    );
+    // no book until the next snapshot: an update is ignored
+    const ignored = inst.counter('ignored');
+    writeLevel(core, staging, { inst: 0, side: 1, price: 9, qty: 2, priceDec: 0, sizeDec: 0, last: true });
+    engine.apply(staging, 1, out);
+    out.release(out.readable(1 << 20));
+    assert.is(inst.counter('ignored'), ignored + 1);
+    // the next snapshot brings it back
+    writeClear(core, staging, 0, { reset: true });
+    writeLevel(core, staging + REC_SIZE, { inst: 0, side: 1, price: 10, qty: 3, priceDec: 0, sizeDec: 0 });
+    writeLevel(core, staging + 2 * REC_SIZE, { inst: 0, side: 2, price: 11, qty: 1, priceDec: 0, sizeDec: 0, last: true });
+    engine.apply(staging, 3, out);
+    out.release(out.readable(1 << 20));
+    assert.ok(inst.lastSignal().valid);
+  }
+});
+
 test('applyMessage applies through the first message end and says how many; a message cut by the batch is all applied', () => {
   const out = new Ring(core, core.ringOffset('signal'));
   out.release(out.readable(1 << 30));
