@@ -262,7 +262,8 @@ export class Backtest {
   private readonly lastSpill: number[];
   /** The lowest of lastSpill's (-1: none): the queue keeps slots from there. */
   private spillFloor = -1;
-  private readonly wantTrades: boolean;
+  /** Public trades go to the runtime (the definition's `trades`, then, from begin(), the runtime's wantsTrades). */
+  private wantTrades: boolean;
   private readonly depth: number;
   private readonly health: FeedHealth[];
   /** The venue of each instrument (the simulated one, or the recorded answers of a session). */
@@ -599,6 +600,8 @@ export class Backtest {
         return NaN;
       };
     for (let i = 0; i < this.n; i++) this.rec[i].start(this.base, this.rt.position(i), this.windowFrom());
+    // a strategy with onTrade gets the public trades without declaring `trades` (it keeps none in m.trades)
+    this.wantTrades = this.rt.wantsTrades;
     this.o.onRuntime?.(this.rt);
     for (let i = 0; i < this.n; i++) this.rt.attach(i, this.ring, -1);
     this.evT = 0;

@@ -143,7 +143,7 @@ export class Trader {
       }
       return NaN;
     };
-    this.wantTrades = (runtime.definition.trades ?? 0) > 0;
+    this.wantTrades = runtime.wantsTrades;
     if (executors !== null) this.setExecutor(executors);
   }
 

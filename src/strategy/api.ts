@@ -422,7 +422,7 @@ export interface StrategyDefinition<P extends ParamSpecs = ParamSpecs> {
    * every command refuses to start it over several symbols, before anything runs.
    */
   instruments?: { trade?: readonly string[]; watch?: readonly string[]; single?: boolean };
-  /** Book levels per side the strategy reads through Market.book beyond the touch (0: top of book only). Default 0. */
+  /** Book levels per side the strategy reads through Market.book by rank, the touch included (0 or 1: the touch only). Default 0. */
   depth?: number;
   /** Public trades kept per instrument in Market.trades. Default 0. */
   trades?: number;

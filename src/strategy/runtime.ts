@@ -591,6 +591,11 @@ export class StrategyRuntime {
     return day.toNs;
   }
 
+  /** Public trades reach the strategy: it keeps some (`trades` in its definition) or handles them (onTrade). */
+  get wantsTrades(): boolean {
+    return (this.definition.trades ?? 0) > 0 || this.h.onTrade !== undefined;
+  }
+
   /** A handler or an observer reads every book message: inertBookUntil() is then -Infinity, whatever else holds. */
   get readsEveryBook(): boolean {
     return !!this.h.onBook || this.observer !== null;
