@@ -203,21 +203,43 @@ function strategySection(m: Metrics): Row[] {
   const rows = Object.entries(st.counters)
     .filter(([, n]) => n !== 0)
     .map(([k, n]) => row(k, int(n), '', 'counter'));
-  for (const r of st.recorded ?? [])
+  for (const r of st.recorded ?? []) {
+    const v = seriesFormat(r.min, r.max);
+    const f = (x: number | null) => (x === null ? NONE : v(x));
     rows.push(
       row(
         `${r.name} (recorded)`,
-        r.last === null ? NONE : sig(r.last),
+        f(r.last),
         '',
-        `last of ${plural(r.points, 'point')}; min ${r.min === null ? NONE : sig(r.min)}, max ${r.max === null ? NONE : sig(r.max)}, mean ${r.mean === null ? NONE : sig(r.mean)}`,
+        `last of ${plural(r.points, 'point')}; min ${f(r.min)}, max ${f(r.max)}, mean ${f(r.mean)}`,
       ),
     );
+  }
   return rows;
 }
 
-/** A recorded value of unknown scale: 4 significant digits, no exponent for everyday magnitudes. */
-function sig(x: number): string {
-  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9 ? String(Number(x.toPrecision(4))) : x.toPrecision(4);
+/**
+ * How a recorded series' values are written: with the decimals that resolve its range to about three digits (an EMA
+ * of a price in ticks between 899976.2 and 900014.9 reads so, not as 900000 four times), without an exponent for
+ * everyday magnitudes; 6 significant digits for a constant series.
+ */
+function seriesFormat(min: number | null, max: number | null): (x: number) => string {
+  const spread = min === null || max === null ? NaN : max - min;
+  const top = Math.max(Math.abs(min ?? 0), Math.abs(max ?? 0));
+  if (!(spread > 0) || !(top < 1e15) || !(spread >= 1e-9)) return (x) => sig(x, 6);
+  const decimals = Math.min(12, Math.max(0, 2 - Math.floor(Math.log10(spread))));
+  return (x) => (Math.abs(x) < 1e15 ? trimZeros(x.toFixed(decimals)) : sig(x, 6));
+}
+
+/** "12.3400" → "12.34", "5.000" → "5". */
+function trimZeros(t: string): string {
+  const s = t.includes('.') ? t.replace(/0+$/, '').replace(/\.$/, '') : t;
+  return s === '-0' ? '0' : s;
+}
+
+/** A value of unknown scale: `digits` significant digits, no exponent for everyday magnitudes. */
+function sig(x: number, digits: number): string {
+  return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9 ? String(Number(x.toPrecision(digits))) : x.toPrecision(digits);
 }
 
 /** "2 fills (1 by the flatten)", as the live summary says it. */

@@ -155,6 +155,26 @@ test('text: values right-aligned in one column, units in the next', () => {
   );
 });
 
+test('text: a recorded series is written with the decimals its range needs, not rounded to one value', () => {
+  const m = computeMetrics(empty());
+  m.strategy = {
+    finalPhase: 'IDLE',
+    halted: null,
+    counters: {},
+    recorded: [
+      { name: 'ema', points: 120, last: 900003.123, min: 899976.2, max: 900014.9, mean: 899995.04 },
+      { name: 'lots', points: 5, last: 65948, min: 65800, max: 66100, mean: 65950.5 },
+      { name: 'flat', points: 3, last: 0.1234567, min: 0.1234567, max: 0.1234567, mean: 0.1234567 },
+      { name: 'lean', points: 9, last: -0.0001, min: -0.52, max: 0.48, mean: 0.001 },
+    ],
+  };
+  const out = formatReport(m);
+  assert.match(out, /\n {2}ema \(recorded\) +900003\.1 +last of 120 points; min 899976\.2, max 900014\.9, mean 899995\n/);
+  assert.match(out, /\n {2}lots \(recorded\) +65948 +last of 5 points; min 65800, max 66100, mean 65951\n/);
+  assert.match(out, /\n {2}flat \(recorded\) +0\.123457 +last of 3 points; min 0\.123457, max 0\.123457, mean 0\.123457\n/);
+  assert.match(out, /\n {2}lean \(recorded\) +0 +last of 9 points; min -0\.52, max 0\.48, mean 0\n/);
+});
+
 test('text: an empty run prints dashes, and control characters in settings are shown escaped', () => {
   const t = empty();
   t.settings = { note: 'a\u001b[31mred' };
