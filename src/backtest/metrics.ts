@@ -14,7 +14,7 @@
 // position still open at the end; `closedGrossQuote` is the part realised by closed round trips.
 import type { BacktestTrace, RecordedSeries } from './trace';
 import { costsOf, type CostMetrics } from './costs';
-import { duration } from '../format/numbers';
+import { duration, haveOf } from '../format/numbers';
 
 export interface RunInfo {
   fromNs: string;
@@ -578,16 +578,15 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
   }
 
   // what every report prints n/a is null here too, with the reason (a trial's CSV and JSON read these figures)
-  const have = duration(days * DAY_NS);
   const na: Record<string, string> = {};
   const r = returns(trace, eq, opts.sharpeIntervalNs ?? DEFAULT_RETURNS_INTERVAL_NS);
   if (days < MIN_DAYS_ANNUALISED) {
-    const need = `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`;
+    const need = `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${haveOf(days * DAY_NS, MIN_DAYS_ANNUALISED * DAY_NS)}`;
     if (r.sharpe !== null) na['returns.sharpe'] = need;
     if (r.sortino !== null) na['returns.sortino'] = need;
     r.sharpe = r.sortino = null;
   }
-  const perDayNeed = `needs ≥ ${duration(MIN_DAYS_PER_DAY * DAY_NS)} of data, have ${have}`;
+  const perDayNeed = `needs ≥ ${duration(MIN_DAYS_PER_DAY * DAY_NS)} of data, have ${haveOf(days * DAY_NS, MIN_DAYS_PER_DAY * DAY_NS)}`;
   const rate = (path: string, x: number): number | null => {
     if (days >= MIN_DAYS_PER_DAY) return x / days;
     na[path] = perDayNeed;

@@ -6,7 +6,19 @@ import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, NEE
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
-import { NA, NONE, count, duration as humanDuration, fixed, groupThousands, money, percent, plural, shareOf } from '../format/numbers';
+import {
+  NA,
+  NONE,
+  count,
+  duration as humanDuration,
+  fixed,
+  haveOf,
+  groupThousands,
+  money,
+  percent,
+  plural,
+  shareOf,
+} from '../format/numbers';
 
 export interface Row {
   label: string;
@@ -237,6 +249,10 @@ function trimZeros(t: string): string {
   return s === '-0' ? '0' : s;
 }
 
+/** " ETH" for ETHUSDT in USDT (the lot's unit), "" when the symbol does not end in the quote currency. */
+const baseOf = (symbol: string, quote: string): string =>
+  symbol.endsWith(quote) && symbol.length > quote.length ? ` ${symbol.slice(0, -quote.length)}` : '';
+
 /** A value of unknown scale: `digits` significant digits, no exponent for everyday magnitudes. */
 function sig(x: number, digits: number): string {
   return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9 ? String(Number(x.toPrecision(digits))) : x.toPrecision(digits);
@@ -326,14 +342,19 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     x === null && r.samples < 2
       ? row(label, NA, '', `needs ≥ 2 return intervals, have ${r.samples}`)
       : !enough(MIN_DAYS_ANNUALISED)
-        ? row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${have}`)
+        ? row(label, NA, '', `needs ≥ ${MIN_DAYS_ANNUALISED} day of data, have ${haveOf(spanNs, MIN_DAYS_ANNUALISED * 86_400e9)}`)
         : x === null
           ? row(label, NA, '', flat)
           : row(label, num(x, 3), '', note);
   const perDay = (label: string, x: number | null, f: (v: number | null) => string, unit: string): Row =>
     x !== null && enough(MIN_DAYS_PER_DAY)
       ? row(label, f(x), unit)
-      : row(label, NA, '', `needs ≥ ${humanDuration(MIN_DAYS_PER_DAY * 86_400e9)} of data, have ${have}`);
+      : row(
+          label,
+          NA,
+          '',
+          `needs ≥ ${humanDuration(MIN_DAYS_PER_DAY * 86_400e9)} of data, have ${haveOf(spanNs, MIN_DAYS_PER_DAY * 86_400e9)}`,
+        );
   // net rebates (fees below 0) are shown as what they are, not as a negative share of fees
   const rebated = pnl.feesQuote !== null && pnl.feesQuote < 0;
   const feeShare = shareOf(rebated ? -pnl.feesQuote! : pnl.feesQuote, pnl.grossQuote);
@@ -355,7 +376,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
                 i === 0 ? 'instruments' : '',
                 it.symbol,
                 '',
-                `tick ${it.tickSize} ${q}, lot ${it.lotSize}${i === 0 ? '; merged in local-time order' : ''}`,
+                `tick ${it.tickSize} ${q}, lot ${it.lotSize}${baseOf(it.symbol, q)}${i === 0 ? '; merged in local-time order' : ''}`,
               ),
             )
           : [row('tick size', String(run.tickSize), q), row('lot size', String(run.lotSize), ctx.base ?? 'base')]),
@@ -438,7 +459,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         row('rejects', int(a.rejects)),
         perDay('round trips per day', a.tradesPerDay, (x) => num(x, 2), '/day'),
         perDay('fills per day', a.fillsPerDay, (x) => num(x, 2), '/day'),
-        row('volume', num(a.volumeLot, 0), 'lot'),
+        a.volumeLot === null && m.instruments
+          ? row('volume', NONE, '', 'not summed: lots of different instruments do not add up (turnover does)')
+          : row('volume', num(a.volumeLot, 0), 'lot'),
         row('turnover', quote(a.turnoverQuote), q),
         perDay('turnover per day', a.turnoverPerDayQuote, quote, `${q}/day`),
         row('return per value traded', num(a.returnPerValueBps, 3), 'bps'),

@@ -79,7 +79,7 @@ function short(x: number, sig = 3): string {
  * A duration in ns, in the unit that keeps it short: 850 ns, 12.5 µs, 3.2 ms, 1 s, 1.5 s, 5 min, 2 min 5 s,
  * 3 h 7 min, 2 d 4 h. Negative durations keep their sign.
  */
-export function duration(ns: number | bigint | null): string {
+export function duration(ns: number | bigint | null, round: (x: number) => number = Math.round): string {
   if (ns === null) return NONE;
   const v = typeof ns === 'bigint' ? Number(ns) : ns;
   if (!Number.isFinite(v)) return NONE;
@@ -90,16 +90,25 @@ export function duration(ns: number | bigint | null): string {
   if (a < 1e6) return `${sign}${short(a / 1e3)} µs`;
   if (a < 1e9) return `${sign}${short(a / 1e6)} ms`;
   if (a < 59.95e9) return `${sign}${short(a / 1e9)} s`;
-  const s = Math.round(a / 1e9);
+  const s = round(a / 1e9);
   const two = (big: number, bigUnit: string, small: number, smallUnit: string) =>
     `${sign}${big} ${bigUnit}${small ? ` ${small} ${smallUnit}` : ''}`;
   if (s < 3600) return two(Math.floor(s / 60), 'min', s % 60, 's');
-  const m = Math.round(s / 60);
+  const m = round(s / 60);
   if (m < 24 * 60) return two(Math.floor(m / 60), 'h', m % 60, 'min');
-  const h = Math.round(m / 60);
+  const h = round(m / 60);
   if (h < 365 * 24) return two(Math.floor(h / 24), 'd', h % 24, 'h');
   const y = short(h / 24 / 365);
   return `${sign}${y} ${y === '1' ? 'year' : 'years'}`;
+}
+
+/**
+ * How much data a run has, said beside what a figure needs: duration(have), except where rounding would make it read
+ * as the need itself ("needs ≥ 1 h of data, have 1 h" for 59 min 59.996 s), which is rounded down instead.
+ */
+export function haveOf(haveNs: number, needNs: number): string {
+  const t = duration(haveNs);
+  return haveNs < needNs && t === duration(needNs) ? duration(haveNs, Math.floor) : t;
 }
 
 /** Milliseconds, for latencies and clock offsets: "0.74 ms", "12.3 ms", "1,250 ms". */

@@ -305,6 +305,13 @@ test('each instrument pays the funding recorded for it: its settlements, rates a
     assert.match(text, /\n\s+BTCUSDT\s+-0\.000010\s+quote\s+funding from 1 settlement;/);
     assert.match(text, /\n\s+ETHUSDT\s+-0\.000031\s+quote\s+funding from 2 settlements;/);
     assert.match(text, /settled \S+ ETHUSDT\s+-0\.000031\s+quote\s+short 3 lots, rate -0\.0002, mark 5\.12 \(exactly -0\.00003072\)/);
+    // each instrument's lot in its own base currency; lots of two instruments are not added up
+    const usdt = formatReport(m, { currency: 'USDT' });
+    assert.match(
+      usdt,
+      /\n\s+instruments\s+BTCUSDT\s+tick [\d.]+ USDT, lot [\d.]+ BTC; merged in local-time order\n\s+ETHUSDT\s+tick [\d.]+ USDT, lot [\d.]+ ETH\n/,
+    );
+    assert.match(usdt, /\n {2}volume\s+–\s+not summed: lots of different instruments do not add up \(turnover does\)\n/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

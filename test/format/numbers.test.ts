@@ -7,6 +7,7 @@ import {
   duration,
   fixed,
   groupThousands,
+  haveOf,
   millis,
   money,
   moneyIn,
@@ -66,6 +67,15 @@ test('durations: the unit that keeps them short, never raw ns above a microsecon
   assert.is(years(0.000006275471026), '3 min 18 s');
   assert.is(millis(740_000), '0.74 ms');
   assert.is(millis(12_340_000), '12.3 ms');
+});
+
+test('how much data a run has never reads as what a figure needs: rounded down where rounding would reach it', () => {
+  const H = 3_600e9;
+  assert.is(haveOf(H - 4e6, H), '59 min 59 s');
+  assert.is(haveOf(30 * 60e9, H), '30 min');
+  assert.is(haveOf(86_400e9 - 20e9, 86_400e9), '23 h 59 min');
+  assert.is(haveOf(2 * H, H), '2 h');
+  assert.is(duration(H - 4e6), '1 h', 'duration alone rounds');
 });
 
 test('percentages, shares bounded where the whole is about zero, probabilities', () => {
