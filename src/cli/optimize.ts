@@ -25,6 +25,7 @@ import { PSR_NEEDS, strategyThrew, summarise, type Summary } from '../optimize/s
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import {
+  NA,
   count,
   duration,
   fixed,
@@ -381,9 +382,12 @@ export function printSummary(
         : `  PSR ${probability(f.psr)} (that the chosen Sharpe is above 0), DSR ${f.dsr === null ? `n/a (${PSR_NEEDS})` : probability(f.dsr)} (the same, deflated for ${count(f.trials)} trials)`,
     );
     lines.push(
-      `  PBO ${f.pbo === null ? `n/a (${f.pboNeeds ?? 'needs ≥ 2 scored trials whose equity steps differ, and ≥ 8 steps'})` : `${probability(f.pbo)} (that the in-sample best is below the median out of sample)`}`,
+      `  PBO ${f.pbo === null ? `n/a (${f.pboNeeds ?? 'needs ≥ 2 scored trials whose equity steps differ, and ≥ 8 steps'})` : `${probability(f.pbo)} (that the in-sample best is below the median out of sample; ${f.pboBlocks} blocks of ${plural(Math.floor(f.periods / f.pboBlocks!), 'step')} of ${duration(f.periodNs)})`}`,
     );
-    lines.push(`  minimum backtest length ${minBtlText(f)} for ${count(f.trials)} trials; this data spans ${years(f.dataYears)}`);
+    const btl = minBtlText(f);
+    lines.push(
+      `  minimum backtest length ${btl}${btl.startsWith(NA) ? '' : ` for ${count(f.trials)} trials`}; this data spans ${years(f.dataYears)}`,
+    );
   }
   if (!s.chosen)
     lines.push(

@@ -6,6 +6,9 @@ import { psr, dsr, expectedMaxSharpe, mean, minBTL, pbo, sharpe as sharpeOf, var
 import { annualisedNote, objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
 import type { Fold } from './folds';
 import type { TrialResult } from './trial';
+import { haveOf } from '../format/numbers';
+
+const DAY_NS = 86_400e9;
 
 /** Why PSR and DSR have no value: they need the chosen trial's equity to have moved over ≥ 2 steps. */
 export const PSR_NEEDS = "needs the chosen trial's equity to move over ≥ 2 steps";
@@ -149,21 +152,28 @@ export function summarise(s: SummaryInput) {
             ? `needs ≥ 8 equity steps, have ${periods}`
             : `needs ≥ 2 trials whose equity steps differ: all ${scored.length} scored trials moved alike, step for step`;
     const annualMax = sr0 * perYear;
+    const sharpe = num(sharpeOf(ret));
+    // what the reports print n/a is null here too, with the reason in `na` (as a backtest's --json does)
+    const na: Record<string, string> = {};
+    if (span < DAY_NS) na.sharpeAnnual = `needs ≥ 1 day of data, have ${haveOf(span, DAY_NS)}`;
+    if (sharpe === null || sharpe <= 0) na.minBacktestYears = 'no positive Sharpe: the chosen trial did not make money per step';
+    else if (!(annualMax > 0)) na.minBacktestYears = 'no trial has a positive Sharpe';
     overfitting = {
       trials: s.results.length,
       periods: ret.length,
       periodNs: s.sampleNs,
-      sharpePerPeriod: num(sharpeOf(ret)),
-      sharpeAnnual: num(sharpeOf(ret) * perYear),
+      sharpePerPeriod: sharpe,
+      sharpeAnnual: na.sharpeAnnual ? null : num(sharpeOf(ret) * perYear),
       psr: num(psr(ret, 0)),
       dsr: num(dsr(ret, trialSharpes)),
       expectedMaxSharpePerPeriod: num(sr0),
       trialSharpeVariance: num(trialSharpes.length > 1 ? variance(trialSharpes) : 0),
-      minBacktestYears: annualMax > 0 ? num(minBTL(s.results.length, annualMax)) : null,
+      minBacktestYears: na.minBacktestYears ? null : num(minBTL(s.results.length, annualMax)),
       dataYears: num(span / (365 * 86_400e9)),
       pbo: pboValue,
       pboBlocks: pboValue === null ? null : blocks,
       pboNeeds,
+      na,
     };
   }
 

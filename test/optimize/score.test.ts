@@ -61,6 +61,13 @@ test('trials that never traded: the summary counts none traded, and PBO has noth
   assert.is(s.traded, 0);
   assert.is(s.scored, 3);
   assert.is(s.overfitting?.pbo, null);
+  // what the text prints n/a is null in summary.json, with the reason
+  assert.is(s.overfitting?.sharpeAnnual, null);
+  assert.is(s.overfitting?.minBacktestYears, null);
+  assert.equal(s.overfitting?.na, {
+    sharpeAnnual: 'needs ≥ 1 day of data, have 39 min',
+    minBacktestYears: 'no positive Sharpe: the chosen trial did not make money per step',
+  });
 });
 
 test('a ratio annualised from less than a day gets a note; from a day on, none', () => {
