@@ -279,6 +279,8 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   // a halt that stopped trading is the reason, said first; what the counters saw is what happened before it
   const halted = st?.halted != null;
   const blockers = ctx.strategy && ctx.strategy.name !== 'obi-ofi' ? 'a risk limit' : 'a gate, the cost hurdle or a risk limit';
+  // a strategy's own ctx.count counters are what it counted, not by themselves what stopped its entries
+  const counted = f.length > 0 && f.every((x) => x.verb === 'counted');
   if (halted && m.trades.count === 0 && a.fills > a.flattenFills)
     rows.push(
       line(
@@ -286,9 +288,25 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
       ),
     );
   else if (halted && m.trades.count === 0) rows.push(line(`why no trades: the halt stopped trading${f.length ? '; before it:' : ''}`));
-  else if (halted && f.length) rows.push(line('what stopped entries: the halt; before it:'));
+  else if (halted && f.length)
+    rows.push(
+      line(
+        counted
+          ? 'entries stopped at the halt; what the strategy counted (ctx.count) before it:'
+          : 'what stopped entries: the halt; before it:',
+      ),
+    );
   else if (halted && st && m.trades.count > 0) rows.push(line(`entries stopped at the halt; before it none was blocked by ${blockers}`));
-  else if (f.length) rows.push(line(m.trades.count === 0 ? 'why no trades:' : 'what stopped entries:'));
+  else if (f.length)
+    rows.push(
+      line(
+        counted
+          ? `${m.trades.count === 0 ? 'why no trades: no risk limit refused an order; ' : ''}what the strategy counted (ctx.count):`
+          : m.trades.count === 0
+            ? 'why no trades:'
+            : 'what stopped entries:',
+      ),
+    );
   else if (st && m.trades.count > 0) rows.push(line(`no entry was blocked by ${blockers}`));
   else if (st && a.orders === 0)
     rows.push(

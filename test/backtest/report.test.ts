@@ -225,6 +225,18 @@ test('text: with the run context, money in the quote currency, the outcome, the 
     /\n {2}what stopped entries: the halt; before it:\n {4}gates\.maxSpreadTicks blocked 12,345 entries: the spread was wider than 2 ticks; try --set gates\.maxSpreadTicks=5\n/,
   );
   assert.match(out, /\nParameters \(docs\/strategy\.md\)\n {2}entry\.threshold +0\.4 {2}x +\* preset demo\n {2}exit\.timeStopNs +5 s\n/);
+  // a strategy's own counters are what it counted, not what stopped its entries
+  const own = {
+    ...ctx,
+    halt: undefined,
+    findings: [{ count: 9, noun: 'times', verb: 'counted', parameter: 'wide', text: 'the strategy counted it (ctx.count)' }],
+  };
+  const mine = formatReport(computeMetrics(empty()), own);
+  assert.match(
+    mine,
+    /\n {2}why no trades: no risk limit refused an order; what the strategy counted \(ctx\.count\):\n {4}wide counted 9 times/,
+  );
+  assert.not.match(mine, /what stopped entries/);
   assert.not.match(out, /\bquote\b/);
   const html = htmlReport(computeMetrics(t), t, 'x', ctx);
   assert.ok(html.includes('<td>entry.threshold</td><td class="v">0.4</td><td class="u">x</td><td class="n">* preset demo · θ_in</td>'));
