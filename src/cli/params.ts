@@ -66,7 +66,7 @@ export function parameterFlags(defaultPreset?: string) {
       type: 'string',
       arg: 'key=value',
       multiple: true,
-      description: 'override one parameter, e.g. --set entry.threshold=1.5 (repeatable)',
+      description: 'override one parameter, e.g. --set entry.threshold=1.5 (repeatable, once per parameter)',
       group: 'strategy',
     },
   } satisfies Record<string, Flag>;
