@@ -2,7 +2,7 @@
 // (--strategy, default obi-ofi) and the simulated venue; prints the report (table, --json) and writes the HTML report;
 // --parity checks a recorded trading session.
 import type { StrategyDefinition } from '../strategy/api';
-import { instrumentCountProblem } from '../strategy/instrument-count';
+import { declaredSymbolsProblem, instrumentCountProblem } from '../strategy/instrument-count';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadCore } from '../core/index';
@@ -290,6 +290,13 @@ function sortReplay(files: ReplayFile[]): ReplayFile[] {
   return files.sort((a, b) => (a.firstLocalTs < b.firstLocalTs ? -1 : a.firstLocalTs > b.firstLocalTs ? 1 : a.path < b.path ? -1 : 1));
 }
 
+/** How to pick among the symbols of an input that holds several: one of them for a strategy that trades one. */
+function pickSymbols(files: readonly ReplayFile[], declared: StrategyDefinition['instruments']): string {
+  if (!declared?.single) return ': pick them with --symbols A,B (or one with --symbol)';
+  const [first, ...others] = [...new Set(files.map((f) => f.meta.symbol ?? '?'))];
+  return ` and the strategy trades one instrument: pick it with --symbol ${first} (or ${others.map((s) => `--symbol ${s}`).join(', ')})`;
+}
+
 /** A one-instrument strategy over several symbols: a command-line error, before anything starts. */
 export function checkInstrumentCount(def: Pick<StrategyDefinition, 'name' | 'instruments'>, symbols: readonly string[]): void {
   const problem = instrumentCountProblem(def, symbols);
@@ -304,15 +311,18 @@ export function checkInstrumentCount(def: Pick<StrategyDefinition, 'name' | 'ins
 export function chooseSymbols(
   files: readonly ReplayFile[],
   requested: readonly string[] | undefined,
-  declared: { trade?: readonly string[]; watch?: readonly string[] } | undefined,
+  declared: StrategyDefinition['instruments'],
 ): Array<{ symbol: string; files: ReplayFile[] }> {
   const named = requested?.length ? requested : [...new Set([...(declared?.trade ?? []), ...(declared?.watch ?? [])])];
   if (!named.length) {
     if (recordedSymbols(files).length > 1)
-      throw new Error(`the input holds several symbols (${heldSymbols(files)}): pick them with --symbols A,B (or one with --symbol)`);
+      throw new Error(`the input holds several symbols (${heldSymbols(files)})${pickSymbols(files, declared)}`);
     return [{ symbol: files[0].meta.symbol!, files: sortReplay([...files]) }];
   }
   if (new Set(named).size !== named.length) throw new UsageError(`--symbols ${named.join(',')}: a symbol is named twice`);
+  // a declared symbol left out would stop the run at its start: said here, with the list to give
+  const left = requested?.length ? declaredSymbolsProblem({ name: '', instruments: declared }, requested) : null;
+  if (left) throw new UsageError(left);
   const missing = named.filter((s) => !files.some((f) => f.meta.symbol === s));
   if (missing.length)
     throw new Error(noRecordingOf(missing, heldSymbols(files), requested?.length ? '' : ' (the strategy declares it in instruments)'));

@@ -31,6 +31,23 @@ export const NEW = {
 /** The names the strategy loader accepts (src/strategy/sandbox.ts): a file name and a strategy name at once. */
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/**
+ * " (did you mean ringbook new strategy my-strategy?)" for a name that is nearly one: another case, underscores or
+ * spaces, a file suffix, or a path (its directory is --out).
+ */
+function nameHint(typed: string, out: string): string {
+  const slash = typed.lastIndexOf('/');
+  const near = typed
+    .slice(slash + 1)
+    .replace(/\.(ts|mts|js|mjs)$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!NAME.test(near)) return '';
+  const dir = slash < 0 ? '' : ` --out ${join(out, typed.slice(0, slash) || '/')}`;
+  return ` (did you mean ringbook new strategy ${near}${dir}?)`;
+}
+
 /** The strategy API's declarations: build/ringbook.d.ts beside the running CLI bundle (scripts/build.mjs writes it). */
 export function defaultApiTypes(from: string | URL = import.meta.url): string {
   return fileURLToPath(new URL('./ringbook.d.ts', from));
@@ -39,14 +56,18 @@ export function defaultApiTypes(from: string | URL = import.meta.url): string {
 export async function runNew(argv: string[], apiTypes = defaultApiTypes()): Promise<number> {
   const args = parseCommand(NEW, argv);
   if (!args) return 0;
-  const [what, name] = args.positionals;
+  const [what, typed] = args.positionals;
   if (what !== 'strategy')
     throw new UsageError(
       `new ${JSON.stringify(what)}: ringbook new makes a strategy: ringbook new strategy NAME (see ringbook new --help)`,
     );
-  if (!NAME.test(name))
-    throw new UsageError(`new strategy ${JSON.stringify(name)}: a strategy's name is lower-case words and dashes, e.g. my-strategy`);
   const dir = args.values.out;
+  // NAME.ts is the file this writes: typed so, it means NAME
+  const name = typed.endsWith('.ts') && NAME.test(typed.slice(0, -3)) ? typed.slice(0, -3) : typed;
+  if (!NAME.test(name))
+    throw new UsageError(
+      `new strategy ${JSON.stringify(typed)}: a strategy's name is lower-case words and dashes, e.g. my-strategy${nameHint(typed, dir)}`,
+    );
   const files: Array<[string, string]> = [
     [`${name}.ts`, STARTER_STRATEGY],
     [`${name}.test.mjs`, STARTER_TEST],

@@ -66,7 +66,7 @@ export function parameterFlags(defaultPreset?: string) {
       type: 'string',
       arg: 'key=value',
       multiple: true,
-      description: 'override one parameter, e.g. --set entry.threshold=1.5 (repeatable)',
+      description: 'override one parameter, e.g. --set entry.threshold=1.5 (repeatable, once per parameter)',
       group: 'strategy',
     },
   } satisfies Record<string, Flag>;
@@ -111,6 +111,22 @@ export async function loadParams(o: ParamsInput): Promise<ResolvedParams> {
   return resolveParams({ ...o, strategy });
 }
 
+/**
+ * Each parameter --set once: a second value for the same name is a mistake of the command line (which one was meant
+ * is not for the run to guess), refused with both, as a flag given twice is.
+ */
+function setOnce(sets: readonly string[]): void {
+  const first = new Map<string, string>();
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) continue; // malformed: resolveValues says how to write it
+    const key = s.slice(0, eq).trim();
+    const before = first.get(key);
+    if (before !== undefined) throw new UsageError(`--set ${before} and --set ${s}: ${key} is set twice; keep the one you mean`);
+    first.set(key, s);
+  }
+}
+
 /** Resolves the parameters; errors name the flag, the file and line, and the nearest parameter name. */
 export function resolveParams(o: ParamsInput & { strategy: LoadedStrategy }): ResolvedParams {
   const def = o.strategy.definition;
@@ -133,6 +149,7 @@ export function resolveParams(o: ParamsInput & { strategy: LoadedStrategy }): Re
   if (file && (file.value === null || typeof file.value !== 'object' || Array.isArray(file.value)))
     throw new Error(`${file.where}: must be a JSON object of parameters, e.g. {"entry": {"threshold": 1.5}}`);
   const sets = o.sets ?? [];
+  setOnce(sets);
   const fields = fieldsFor(def);
   const paths = fields.map((f) => f.path);
   let run;

@@ -15,14 +15,15 @@
 //
 // A list or a range with `step` or `count` is a finite set of points; a range with neither is a continuous interval,
 // which random search samples (uniformly, or log-uniformly with `log`) and grid search refuses. Ranges take numbers
-// (durations for ns fields); bool and enum fields take lists. A duration is written with its unit, as `--set` takes it:
-// a plain number (500 or "500", other than 0) is refused, as ambiguous as it is there. Every value is checked against the field's kind and
-// bounds here, so a bad space fails before any backtest runs. Rules between fields (entry.threshold > exit.threshold,
+// (durations for ns fields); bool and enum fields take lists. A duration is read as a --config file reads it: a string
+// with its unit ("500ms", "2 s"), or a plain JSON integer of ns (so a value of best.json can be pasted in); a string
+// without a unit ("500", other than "0") is refused, as ambiguous as `--set cooldown.ns=500` is. Every value is
+// checked against the field's kind and bounds here, so a bad space fails before any backtest runs. Rules between fields (entry.threshold > exit.threshold,
 // …) depend on the base config and on the other values of a trial, so they are left to the strategy's resolveRun per trial.
 //
 // Trial ids are positions: in grid order for gridTrials, in draw order for randomTrials. Shards (shard.ts) and
 // result merging key on them, so both orders are fixed by the space file alone.
-import { describe, fromText, mustBe as mustBeAnywhere, NS_SYNTAX, parseNs, type FieldSpec } from '../strategy/params';
+import { ConfigError, describe, mustBe, nsOfText, type FieldSpec } from '../strategy/params';
 import { fieldsFor } from '../strategy/resolve';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
@@ -229,30 +230,20 @@ function nonNull(spec: FieldSpec): FieldSpec {
   return spec.nullable ? { ...spec, nullable: false } : spec;
 }
 
-/** What a value of `spec` must be, for errors: a space's durations take their unit (no plain integer of ns). */
-function mustBe(spec: FieldSpec): string {
-  return mustBeAnywhere(spec).replace(NS_SYNTAX, NS_SYNTAX.replace(/;.*$/, ''));
-}
-
 /**
- * A duration as written in a space → integer ns (NaN when it is not one). A unit-less number, JSON or text, is refused
- * by the rule `--set` follows (fromText decides what is ambiguous): a space written from the command line's habits
- * (500 meant as ms) must not silently run at 500 ns.
+ * A duration as written in a space → integer ns (NaN when it is not one): a JSON number is ns, as in a --config file
+ * and best.json; a string takes its unit. A unit-less string is refused as `--set` refuses a plain number (nsOfText
+ * decides what is ambiguous): a space written from the command line's habits ("500" meant as ms) must not silently
+ * run at 500 ns.
  */
 function duration(spec: FieldSpec, raw: unknown): unknown {
-  if (typeof raw !== 'string' && typeof raw !== 'number') return raw;
-  const text = String(raw).trim();
-  const ns = parseNs(text);
-  if (Number.isNaN(ns)) return NaN;
+  if (typeof raw !== 'string') return raw;
   try {
-    fromText(spec, text);
+    return nsOfText(spec, raw, true);
   } catch (err) {
-    throw new SpaceError(
-      spec.path,
-      (err as Error).message.replace(`strategy config: ${spec.path} `, '').replace(/got "([^"]*)"$/, `got ${show(raw)}`),
-    );
+    if (!(err instanceof ConfigError)) throw err;
+    throw new SpaceError(spec.path, err.message.replace(`strategy config: ${spec.path} `, ''));
   }
-  return ns;
 }
 
 /**

@@ -7,6 +7,7 @@
 // ({"entry": {"threshold": 2}}) or spell them out ({"entry.threshold": 2}); `nest` turns flat values back into sections.
 import { didYouMean } from '../format/suggest';
 import { duration } from '../format/numbers';
+import { durationText, readDuration } from '../format/durations';
 import type { ParamSpec, ParamSpecs, ParamValue, StrategyDefinition } from './api';
 
 export type FieldKind = 'number' | 'int' | 'ns' | 'bool' | 'enum';
@@ -211,20 +212,44 @@ export function resolveValues(fields: readonly FieldSpec[], layers: readonly unk
 /** How a duration parameter is written, for errors: units, or in a JSON file a plain integer of nanoseconds. */
 export const NS_SYNTAX = 'e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns';
 
-const UNIT_NS: Record<string, number> = { ns: 1, us: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9, d: 86_400e9 };
+/**
+ * A duration parameter's text → ns, in the grammar every duration follows (src/format/durations.ts: "250ms", "2 s",
+ * "1 min 5 s", "-100ms"); NaN when it is not a duration. A plain number other than 0 is refused (ConfigError): on the
+ * command line `--duration 30` reads one as seconds and a JSON file as ns, so `--set holdNs=30` would be ambiguous;
+ * in a JSON file the number is written without quotes to be ns. `json`: the text is a JSON string.
+ */
+export function nsOfText(spec: FieldSpec, text: string, json = false): number {
+  const d = readDuration(text, 'ns');
+  if (!d) return NaN;
+  const ns = d.ns === null ? null : d.negative ? -d.ns : d.ns;
+  if (d.plain && ns !== 0n) throw new ConfigError(spec.path, `is a duration: ${plainHint(text.trim(), ns, json)}, got ${show(text)}`);
+  return ns === null ? NaN : Number(ns);
+}
 
-/** "250ms", "2s", "-100ms", "1500000" (plain = ns) → ns; NaN when the text is not a duration. */
-export function parseNs(text: string): number {
-  const m = /^(-?\d+(?:\.\d+)?)(ns|us|ms|s|m|h|d)?$/.exec(text);
-  if (!m) return NaN;
-  return Math.round(Number(m[1]) * UNIT_NS[m[2] ?? 'ns']);
+/**
+ * What a plain number most likely meant, for the error that refuses it: read as ns (as a JSON file reads it), in the
+ * largest unit that says it exactly (2000000000 → 2s); a number that would be under a millisecond so (30 → 30ns) is
+ * more likely seconds or milliseconds.
+ */
+function plainHint(text: string, ns: bigint | null, json: boolean): string {
+  const big = ns !== null && (ns >= 1_000_000n || ns <= -1_000_000n);
+  const asNs = ns === null ? null : durationText(ns);
+  const options = big ? [...new Set([asNs!, `${ns}ns`])] : [`${text}s`, `${text}ms`];
+  const eg = options.map((x) => (json ? JSON.stringify(x) : x)).join(' or ');
+  if (json) return `give its unit, e.g. ${eg} (in a JSON file a plain integer is ns${asNs ? `: ${text} without quotes is ${asNs}` : ''})`;
+  const reading = !asNs
+    ? ''
+    : big && asNs === `${ns}ns`
+      ? '; a JSON file reads it as ns'
+      : `; as ns, as a JSON file reads it, ${text} is ${asNs}`;
+  return `give its unit, e.g. ${eg} (a plain number is ambiguous here${reading})`;
 }
 
 /** A JSON value for `spec`: durations may be strings ("250ms"); "off" switches a nullable field off. */
 export function fromJson(spec: FieldSpec, v: unknown): unknown {
   if (spec.nullable && v === 'off') return null;
   if (spec.kind === 'ns' && typeof v === 'string') {
-    const ns = parseNs(v.trim());
+    const ns = nsOfText(spec, v, true);
     if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(v)}`);
     return ns;
   }
@@ -241,14 +266,7 @@ export function fromText(spec: FieldSpec, text: string): unknown {
     case 'enum':
       return text;
     case 'ns': {
-      // The command line's own durations read a plain number as seconds (--duration 30) and a JSON file as ns: on
-      // the command line a duration parameter says which, or 10 meant as seconds would silently run as 10 ns.
-      if (/^-?\d+(\.\d+)?$/.test(text) && Number(text) !== 0)
-        throw new ConfigError(
-          spec.path,
-          `is a duration: give its unit, e.g. ${text}s or ${text}ms (a plain number is ambiguous here), got ${show(text)}`,
-        );
-      const ns = parseNs(text);
+      const ns = nsOfText(spec, text);
       if (Number.isNaN(ns)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
       return ns;
     }

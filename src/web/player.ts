@@ -8,7 +8,7 @@ import { ReplaySession, type ResettableCore, type SessionHooks } from './replay-
 import { SymbolCharts, depthInterval } from './collect';
 import { trackHandlers } from '../strategy/handler-cell';
 import { ParamError, runSettings, type RunSettings } from './params';
-import { instrumentCountProblem } from '../strategy/instrument-count';
+import { declaredSymbolsProblem, instrumentCountProblem } from '../strategy/instrument-count';
 import type { Recording } from './recording';
 import { SignalWatch, type StrategyConfig } from '../strategy/explain';
 import { runReport } from '../cli/run-report';
@@ -185,8 +185,11 @@ export class Player {
     let settings;
     try {
       settings = runSettings(params);
-      // a one-instrument strategy over several symbols fails on its first message: say so before the run
-      const problem = instrumentCountProblem(settings.strategy.definition, this.rec.instruments?.map((it) => it.symbol) ?? [], 'page');
+      // a one-instrument strategy over several symbols fails on its first message, one that declares a symbol the
+      // recording lacks at its start: say so before the run, with what to open instead
+      const def = settings.strategy.definition;
+      const symbols = this.rec.instruments?.map((it) => it.symbol) ?? [this.rec.meta.symbol ?? ''];
+      const problem = instrumentCountProblem(def, symbols, 'page') ?? declaredSymbolsProblem(def, symbols, 'page');
       if (problem) throw new ParamError('strategy', problem);
     } catch (err) {
       const field = err instanceof ParamError ? err.field : undefined;

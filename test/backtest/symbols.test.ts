@@ -25,6 +25,7 @@ import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api'
 import { resolveRun } from '../../src/strategy/resolve';
 import { runBacktestCli } from '../../src/cli/backtest';
 import { runOptimize } from '../../src/cli/optimize';
+import { UsageError } from '../../src/cli/usage-error';
 import { testCore } from '../helpers/core';
 import { T0, recordColumns, type Rec } from '../helpers/record-columns';
 
@@ -374,6 +375,17 @@ test('--symbols: a symbol the recording does not hold is named with the ones the
     } catch (e) {
       err = e;
     }
+    // a strategy that trades one instrument is told to pick one, by name: --symbols would be refused for it
+    assert.is(
+      (err as Error).message,
+      'the input holds several symbols (BTCUSDT, ETHUSDT) and the strategy trades one instrument: pick it with --symbol BTCUSDT (or --symbol ETHUSDT)',
+    );
+    err = null;
+    try {
+      await runBacktestCli([root, '--strategy', 'mm-glft']);
+    } catch (e) {
+      err = e;
+    }
     assert.match(String(err), /the input holds several symbols \(BTCUSDT, ETHUSDT\): pick them with --symbols A,B/);
     const out: string[] = [];
     console.log = (s: string) => void out.push(s);
@@ -408,6 +420,30 @@ test('three instruments: the core has the memory for the decode area and book of
     assert.is(j.run.events, 29 + 30 + 21);
   } finally {
     console.log = log;
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a declared symbol left out by --symbol is a command-line error naming the list to give, by backtest and optimize alike', async () => {
+  const root = recording();
+  const space = join(root, 'space.json');
+  writeFileSync(space, JSON.stringify({ 'risk.maxPositionLot': [1, 2] }));
+  try {
+    // lead-lag trades ETHUSDT on BTCUSDT's flow: without BTCUSDT the run would stop at its start
+    for (const run of [runBacktestCli, runOptimize]) {
+      let err: unknown = null;
+      try {
+        await run([root, '--symbol', 'ETHUSDT', '--strategy', 'lead-lag', ...(run === runOptimize ? ['--space', space] : [])]);
+      } catch (e) {
+        err = e;
+      }
+      assert.instance(err, UsageError);
+      assert.is(
+        (err as Error).message,
+        '--symbols ETHUSDT: the strategy declares BTCUSDT too (ETHUSDT traded, BTCUSDT watched): try --symbols ETHUSDT,BTCUSDT',
+      );
+    }
+  } finally {
     rmSync(root, { recursive: true, force: true });
   }
 });

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { dirText, parseCommand, parseDuration, renderHelp, UsageError, type CommandSpec } from '../../src/cli/args';
 import { fails } from '../helpers/fails';
 import { durationNs } from '../../src/format/durations';
+import { duration } from '../../src/format/numbers';
 import { parseLatency } from '../../src/backtest/latency';
 import { parseShift } from '../../src/backtest/feed-shift';
 import { parseFolds } from '../../src/optimize/folds';
@@ -124,6 +125,21 @@ test('the same grammar wherever the command line takes a duration: --latency, --
     () => parseFolds('train=3w,test=1d,purge=0'),
     'walk-forward "train=3w,test=1d,purge=0": train "3w" is not a duration (e.g. train=10m, train=1.5h, train=3d; a plain number is seconds)',
   );
+});
+
+test('a duration as reports print it is taken back: "2 s", "1 min 5 s", "12.5 µs", in every flag', () => {
+  assert.equal(
+    ['2 s', '1 min 5 s', '1min5s', '2 d 4 h', '3 h 7 min', '12.5 µs', '850 ns', '1.5 s'].map((t) => durationNs('--d', t)),
+    [2_000_000_000n, 65_000_000_000n, 65_000_000_000n, 187_200_000_000_000n, 11_220_000_000_000n, 12_500n, 850n, 1_500_000_000n],
+  );
+  assert.is(durationNs('--d', '-2 min 5 s', { signed: true }), -125_000_000_000n, "the sign is the whole duration's");
+  assert.is(parseDuration('--hung-after', '1 min 5 s'), 65_000);
+  // every exact duration a report prints reads back as itself
+  for (const ns of [850, 12_500, 3_200_000, 1e9, 1.5e9, 65e9, 300e9, 11_220e9, 187_200e9])
+    assert.is(durationNs('--d', duration(ns)), BigInt(ns), duration(ns));
+  // parts from the largest unit down, each with its unit
+  for (const t of ['5 s 1 min', '1 s 2 s', '1 min 5', '- 5s', 'min'])
+    fails(() => durationNs('--d', t), `--d "${t}" is not a duration (e.g. 500ms, 3s, 5m, 1h, 2d; a plain number is seconds)`, UsageError);
 });
 
 test('mistakes name the flag, the nearest known one and the help', () => {

@@ -185,6 +185,30 @@ test('never overwrites: one existing file stops it before anything is written', 
   assert.is(readFileSync(join(d, 'taken.ts'), 'utf8'), '// mine\n');
 });
 
+test('NAME.ts, the file it writes, is taken to mean NAME; a name nearly right gets the command to type', () => {
+  const d = join(dir, 'suffixed');
+  const r = cli(dir, 'new', 'strategy', 'with-suffix.ts', '--out', d);
+  assert.is(r.code, 0, r.err);
+  assert.equal(readdirSync(d).sort(), ['tsconfig.json', 'with-suffix.space.json', 'with-suffix.test.mjs', 'with-suffix.ts']);
+  assert.match(readFileSync(join(d, 'with-suffix.ts'), 'utf8'), /name: 'with-suffix'/);
+  const bad = cli(dir, 'new', 'strategy', 'My_Strategy.ts');
+  assert.is(bad.code, 2);
+  assert.match(
+    bad.err,
+    /"My_Strategy\.ts": a strategy's name is lower-case words and dashes, e\.g\. my-strategy \(did you mean ringbook new strategy my-strategy\?\)/,
+  );
+  const path = cli(dir, 'new', 'strategy', 'strategies/mean-revert.ts');
+  assert.is(path.code, 2);
+  assert.match(path.err, /\(did you mean ringbook new strategy mean-revert --out strategies\?\)/);
+});
+
+test('its test names the parameter it checks once, with a comment to keep it in step with the strategy', () => {
+  const t = readFileSync(join(home, 'my-first.test.mjs'), 'utf8');
+  assert.match(t, /When you rename, remove or\n\/\/ rebound it there, update these two lines/);
+  assert.match(t, /^const PARAM = 'threshold';$/m);
+  assert.is(t.match(/threshold/g)!.length, 2, 'the comment and the constant: the test reads PARAM');
+});
+
 test('usage errors: a bad name, another kind, a missing name', () => {
   const bad = cli(dir, 'new', 'strategy', 'My_Strategy');
   assert.is(bad.code, 2);

@@ -117,6 +117,12 @@ test('a bad --set is a mistake on the command line (UsageError, exit 2): malform
     '--set threshold: strategy config: threshold override must look like key=value (e.g. entry.threshold=1.5)',
     UsageError,
   );
+  // one parameter set twice: which value was meant is not guessed (the last one used to win silently)
+  fails(
+    () => resolveParams({ sets: ['entry.threshold=0.4', 'exit.threshold=0.1', 'entry.threshold=0.5'] }),
+    '--set entry.threshold=0.4 and --set entry.threshold=0.5: entry.threshold is set twice; keep the one you mean',
+    UsageError,
+  );
   // a bad value in a file stays a bad input file (exit 1)
   const f = file('abc.json', '{"entry": {"threshold": "abc"}}');
   const e = fails(

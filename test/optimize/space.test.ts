@@ -246,15 +246,26 @@ test('grid errors: continuous ranges and oversized grids', () => {
   );
 });
 
-test('a duration without its unit is refused as --set refuses it, text or JSON number; 0 and units are taken', () => {
-  const ambiguous = (n: string, got: string) =>
-    `search space: cooldown.ns is a duration: give its unit, e.g. ${n}s or ${n}ms (a plain number is ambiguous here), got ${got}`;
-  failsSpace(() => parseSpace({ 'cooldown.ns': ['500', 2] }), ambiguous('500', '"500"'));
-  failsSpace(() => parseSpace({ 'cooldown.ns': ['1s', 2] }), ambiguous('2', '2'));
-  failsSpace(() => parseSpace({ 'cooldown.ns': { min: '1s', max: 5e9, count: 3 } }), ambiguous('5000000000', '5000000000'));
-  failsSpace(() => parseSpace({ 'cooldown.ns': { min: 0, max: '1s', step: ' 250 ' } }), ambiguous('250', '" 250 "'));
-  assert.equal(points({ 'cooldown.ns': ['500ms', 0, '1d'] }), [500e6, 0, 86_400e9]);
+test('a duration reads as in a --config file: a JSON integer is ns, a string takes its unit; "3000000000" is refused', () => {
+  // best.json writes durations as integer ns: its value pasted into a space runs as that duration
+  assert.equal(points({ 'cooldown.ns': [3_000_000_000, '500ms', 0, '1d', '2 s', '1 min 5 s'] }), [3e9, 500e6, 0, 86_400e9, 2e9, 65e9]);
+  assert.equal(points({ 'cooldown.ns': { min: '1s', max: 5e9, count: 3 } }), [1e9, 3e9, 5e9]);
+  assert.equal(points({ 'cooldown.ns': { min: 0, max: '1 s', step: 250_000_000 } }), [0, 250e6, 500e6, 750e6, 1e9]);
   assert.equal(points({ 'cooldown.ns': ['0'] }), [0]);
+  // a number in quotes is a string: it needs its unit, as on the command line, and the message says how to write it
+  const quoted = (n: string, eg: string, reads: string, got: string) =>
+    `search space: cooldown.ns is a duration: give its unit, e.g. ${eg} (in a JSON file a plain integer is ns: ${n} without quotes is ${reads}), got ${got}`;
+  failsSpace(() => parseSpace({ 'cooldown.ns': ['3000000000'] }), quoted('3000000000', '"3s" or "3000000000ns"', '3s', '"3000000000"'));
+  failsSpace(() => parseSpace({ 'cooldown.ns': ['500', 2e9] }), quoted('500', '"500s" or "500ms"', '500ns', '"500"'));
+  failsSpace(
+    () => parseSpace({ 'cooldown.ns': { min: 0, max: '1s', step: ' 250 ' } }),
+    quoted('250', '"250s" or "250ms"', '250ns', '" 250 "'),
+  );
+  // a JSON number that is not whole ns is no duration
+  failsSpace(
+    () => parseSpace({ 'cooldown.ns': [2.5] }),
+    'search space: cooldown.ns value 2.5 is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns)',
+  );
 });
 
 test('parse errors name the key and say what to fix', () => {
@@ -273,7 +284,10 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.threshold': [null] }, 'entry.threshold value null is not allowed: must be a number > 0'],
     [{ 'entry.mode': ['taker', 'maker'] }, 'entry.mode value "maker" is not allowed: must be one of taker, passive'],
     [{ 'entry.allowReversal': ['true'] }, 'entry.allowReversal value "true" is not allowed: must be true or false'],
-    [{ 'cooldown.ns': ['2x'] }, 'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d)'],
+    [
+      { 'cooldown.ns': ['2x'] },
+      'cooldown.ns value "2x" is not allowed: must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns)',
+    ],
     [{ 'exit.maxRetries': [101] }, 'exit.maxRetries value 101 is not allowed: must be an integer in [0, 100]'],
     [{ 'entry.threshold': [] }, 'entry.threshold has an empty list: give at least one value'],
     [{ 'entry.threshold': [1, 2, 1] }, 'entry.threshold lists the same value twice (item 1: 1, item 3: 1): list each value once'],
@@ -318,7 +332,7 @@ test('parse errors name the key and say what to fix', () => {
     ],
     [
       { 'exit.timeStopNs': { min: null, max: '1s' } },
-      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d), got null',
+      'exit.timeStopNs range "min" must be a duration ≥ 1 ns (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got null',
     ],
     [{ 'entry.mode': { min: 1, max: 2 } }, 'entry.mode is one of taker, passive: give a list (e.g. ["taker","passive"]), not a range'],
     [{ 'entry.allowReversal': { min: 0, max: 1 } }, 'entry.allowReversal is true or false: give a list (e.g. [true, false]), not a range'],

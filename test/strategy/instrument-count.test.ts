@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILTINS } from '../../src/strategy/builtins/index';
-import { instrumentCountProblem, multiInstrumentBuiltins } from '../../src/strategy/instrument-count';
+import { declaredSymbolsProblem, instrumentCountProblem, multiInstrumentBuiltins } from '../../src/strategy/instrument-count';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 
@@ -21,6 +21,21 @@ test('the built-ins declare it: obi-ofi and signal-taker trade one instrument, m
   assert.is(instrumentCountProblem(obi, ['BTCUSDT']), null);
   assert.match(instrumentCountProblem(obi, ['BTCUSDT', 'ETHUSDT']) ?? '', /^--strategy obi-ofi trades one instrument/);
   assert.is(instrumentCountProblem({ name: 'x' }, ['BTCUSDT', 'ETHUSDT']), null, 'undeclared: trades every instrument');
+});
+
+test('a declared symbol left out of the symbols asked for: the list to give, declared ones first, as demo says it', () => {
+  const pair = { name: 'pair-follow', instruments: { trade: ['BTCUSDT', 'ETHUSDT'] } };
+  assert.is(
+    declaredSymbolsProblem(pair, ['ETHUSDT']),
+    '--symbols ETHUSDT: the strategy declares BTCUSDT too (BTCUSDT, ETHUSDT traded, none watched): try --symbols BTCUSDT,ETHUSDT',
+  );
+  assert.is(
+    declaredSymbolsProblem(pair, ['ETHUSDT'], 'page'),
+    'pair-follow declares BTCUSDT too (BTCUSDT, ETHUSDT traded, none watched): open the recording of several symbols with BTCUSDT,ETHUSDT in its symbols field',
+  );
+  assert.is(declaredSymbolsProblem(pair, ['SOLUSDT', 'ETHUSDT', 'BTCUSDT']), null, "more than declared is the strategy's to refuse or not");
+  assert.is(declaredSymbolsProblem(pair, []), null, 'none asked for: the declaration picks them');
+  assert.is(declaredSymbolsProblem({ name: 'x' }, ['ETHUSDT']), null, 'undeclared: trades every instrument of the run');
 });
 
 for (const cmd of ['demo', 'live'])

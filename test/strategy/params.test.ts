@@ -1,5 +1,5 @@
 // A strategy's declared parameters: the five types with their bounds, null to switch a feature off, durations as
-// text, config objects with sections or spelled-out names, --set overrides, the strategy's own rules (validate) and the
+// text (in the grammar every duration follows, as reports print them too), config objects with sections or spelled-out names, --set overrides, the strategy's own rules (validate) and the
 // runtime's settings beside them; mistakes in a declaration are the author's and say so; mistyped names get the
 // nearest one.
 import { test } from 'uvu';
@@ -59,6 +59,56 @@ test('each field says what it accepts, and a wrong value names it', () => {
     () => resolveRun(DEF, [{ stopp: { lossTicks: 3 } }]),
     'strategy config: stopp is not a known section (did you mean stop?) (sections: stop, orders, risk)',
   );
+});
+
+test('a duration reads as reports print it, in --set and a JSON file alike: "2 s", "1 min 5 s", "250 ms"', () => {
+  const hold = (layers: unknown[], sets: string[] = []) => resolveRun(DEF, layers, sets).params.refreshNs;
+  assert.is(hold([], ['refreshNs=2 s']), 2e9);
+  assert.is(hold([], ['refreshNs=1 min 5 s']), 65e9);
+  assert.is(hold([], ['refreshNs=1min5s']), 65e9);
+  assert.is(hold([{ refreshNs: '2 d 4 h' }]), (2 * 24 + 4) * 3600e9);
+  assert.is(hold([{ refreshNs: '12.5 µs' }], ['refreshNs=1.5 s']), 1.5e9);
+  assert.is(hold([{ refreshNs: '12.5 ms' }]), 12.5e6);
+  assert.is(hold([{ refreshNs: 3_000_000_000 }]), 3e9, 'in a JSON file a plain integer is ns');
+  // parts from the largest unit down, each with its unit; no sub-ns
+  for (const bad of ['5 s 1 min', '1 s 2 s', '1 min 5', '0.5 ns', '2 parsecs'])
+    fails(
+      () => hold([], [`refreshNs=${bad}`]),
+      `strategy config: refreshNs must be a duration ≥ 1 ms (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "${bad}"`,
+      ConfigError,
+    );
+});
+
+test('a plain number where a duration goes: the hint offers what it most likely meant', () => {
+  // large enough to be ns: that reading in its largest whole unit, and the same ns with its unit
+  fails(
+    () => resolveRun(DEF, [], ['refreshNs=2000000000']),
+    'strategy config: refreshNs is a duration: give its unit, e.g. 2s or 2000000000ns (a plain number is ambiguous here; as ns, as a JSON file reads it, 2000000000 is 2s), got "2000000000"',
+    ConfigError,
+  );
+  fails(
+    () => resolveRun(DEF, [], ['refreshNs=1234567']),
+    'strategy config: refreshNs is a duration: give its unit, e.g. 1234567ns (a plain number is ambiguous here; a JSON file reads it as ns), got "1234567"',
+    ConfigError,
+  );
+  // under a millisecond as ns: seconds or milliseconds are likelier
+  fails(
+    () => resolveRun(DEF, [], ['refreshNs=30']),
+    'strategy config: refreshNs is a duration: give its unit, e.g. 30s or 30ms (a plain number is ambiguous here; as ns, as a JSON file reads it, 30 is 30ns), got "30"',
+    ConfigError,
+  );
+  fails(
+    () => resolveRun(DEF, [], ['refreshNs=2.5']),
+    'strategy config: refreshNs is a duration: give its unit, e.g. 2.5s or 2.5ms (a plain number is ambiguous here), got "2.5"',
+    ConfigError,
+  );
+  // in a JSON file a number is ns; a number in quotes needs its unit, and the message says how to write either
+  fails(
+    () => resolveRun(DEF, [{ refreshNs: '3000000000' }]),
+    'strategy config: refreshNs is a duration: give its unit, e.g. "3s" or "3000000000ns" (in a JSON file a plain integer is ns: 3000000000 without quotes is 3s), got "3000000000"',
+    ConfigError,
+  );
+  assert.is(resolveRun(DEF, [], ['refreshNs=1s', 'stop.lossTicks=off']).params.refreshNs, 1e9);
 });
 
 test("the strategy's own rules, against the operator's limits, name the parameter", () => {

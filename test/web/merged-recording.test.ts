@@ -143,4 +143,22 @@ test("a one-instrument strategy over several symbols is refused before the run, 
   );
 });
 
+test("a strategy that declares a symbol the recording lacks is told which to open, in the page's words, before the run", async () => {
+  const eth = await loadRecording(
+    parts.filter((p) => p.name.includes('symbol=ETHUSDT')),
+    'eth',
+  );
+  const one = createBacktestCore(await testCore(backtestPages(1)), [gridOf(eth.meta, 'eth')]);
+  const posted: FromWorker[] = [];
+  const player = new Player(eth, one, PARAMS, 'max', { post: (m) => posted.push(m), now: () => 0, later: () => {}, copyLadder: true });
+  player.open();
+  const err = posted.find((m) => m.type === 'error') as Extract<FromWorker, { type: 'error' }>;
+  assert.ok(err, 'an error');
+  assert.is(err.field, 'strategy');
+  assert.is(
+    err.message,
+    'lead-lag declares BTCUSDT too (ETHUSDT traded, BTCUSDT watched): open the recording of several symbols with ETHUSDT,BTCUSDT in its symbols field',
+  );
+});
+
 test.run();

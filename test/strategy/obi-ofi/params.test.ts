@@ -98,13 +98,14 @@ test('range and type errors name the field and what it accepts', () => {
     'strategy config: exit.stopLossTicks must be null (off) or an integer ≥ 1, got 0',
   );
   fails(
-    () => resolveConfig({}, ['cooldown.ns=2 s']),
-    'strategy config: cooldown.ns must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "2 s"',
+    () => resolveConfig({}, ['cooldown.ns=2 parsecs']),
+    'strategy config: cooldown.ns must be a duration ≥ 0 s (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "2 parsecs"',
   );
+  assert.is(resolveConfig({}, ['cooldown.ns=2 s']).cooldown.ns, 2e9, 'as the report prints it');
   // on the command line a plain number is seconds to --duration and ns to JSON: a duration parameter must say which
   fails(
     () => resolveConfig({}, ['cooldown.ns=30']),
-    'strategy config: cooldown.ns is a duration: give its unit, e.g. 30s or 30ms (a plain number is ambiguous here), got "30"',
+    'strategy config: cooldown.ns is a duration: give its unit, e.g. 30s or 30ms (a plain number is ambiguous here; as ns, as a JSON file reads it, 30 is 30ns), got "30"',
   );
   assert.is(resolveConfig({}, ['cooldown.ns=0']).cooldown.ns, 0, 'zero needs no unit');
   fails(
