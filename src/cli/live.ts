@@ -293,7 +293,7 @@ export function sessionSymbols(
   const missing = fromStrategy.filter((x) => !list.includes(x));
   if (missing.length && given?.length)
     throw new UsageError(
-      `--symbols ${given.join(',')}: the strategy declares ${missing.join(', ')} too (${(declared?.trade ?? []).join(', ') || 'none'} traded, ${(declared?.watch ?? []).join(', ') || 'none'} watched): try --symbols ${[...new Set([...list, ...missing])].join(',')}`,
+      `--symbols ${given.join(',')}: the strategy declares ${missing.join(', ')} too (${(declared?.trade ?? []).join(', ') || 'none'} traded, ${(declared?.watch ?? []).join(', ') || 'none'} watched): try --symbols ${[...new Set([...fromStrategy, ...list])].join(',')}`,
     );
   return [...new Set(list)];
 }

@@ -174,7 +174,7 @@ test('--symbols without a symbol the strategy declares is a command-line error n
   assert.is(r.status, 2);
   assert.match(
     r.stderr,
-    /--symbols BTCUSDT: the strategy declares ETHUSDT too \(ETHUSDT traded, BTCUSDT watched\): try --symbols BTCUSDT,ETHUSDT/,
+    /--symbols BTCUSDT: the strategy declares ETHUSDT too \(ETHUSDT traded, BTCUSDT watched\): try --symbols ETHUSDT,BTCUSDT/,
   );
 });
 
