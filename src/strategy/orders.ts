@@ -22,7 +22,54 @@ export interface QueueSource {
   ahead: ((clientOid: string) => number) | null;
 }
 
+/**
+ * The Order a strategy reads: getters over the runtime's OwnOrder, which it cannot reach (a private field). The
+ * runtime decides on its orders' sizes, sides and states (the position limit counts working orders): a strategy that
+ * wrote `order.sizeLot = 0` must change nothing but its own mistake. Made once per order, with it.
+ */
+export class OrderView implements Order {
+  readonly #o: OwnOrder;
+  constructor(o: OwnOrder) {
+    this.#o = o;
+  }
+  get clientOid(): string {
+    return this.#o.clientOid;
+  }
+  get symbol(): string {
+    return this.#o.symbol;
+  }
+  get side(): Side {
+    return this.#o.side;
+  }
+  get type(): 'limit' | 'market' {
+    return this.#o.type;
+  }
+  get priceTick(): number {
+    return this.#o.priceTick;
+  }
+  get sizeLot(): number {
+    return this.#o.sizeLot;
+  }
+  get filledLot(): number {
+    return this.#o.filledLot;
+  }
+  get reduceOnly(): boolean {
+    return this.#o.reduceOnly;
+  }
+  get state(): Order['state'] {
+    return this.#o.state;
+  }
+  get tag(): string {
+    return this.#o.tag;
+  }
+  get queueAheadLot(): number {
+    return this.#o.queueAheadLot;
+  }
+}
+
 export class OwnOrder implements Order {
+  /** What the strategy gets for this order (ctx.order, m.orders, OrderUpdate.order). */
+  readonly view: OrderView = new OrderView(this);
   state: Order['state'] = 'pending';
   filledLot = 0;
   /** The request awaiting an answer: PLACE, CANCEL, AMEND or NONE. */

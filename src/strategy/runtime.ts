@@ -44,6 +44,8 @@ import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
+import { levenshtein } from '../format/suggest';
+import { sourceOf } from './sandbox';
 import { Timers } from './timers';
 import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, handlerCode } from './handler-cell';
 
@@ -152,7 +154,7 @@ interface Inst {
   lastValidNs: number;
   lastValidBid: number;
   lastValidAsk: number;
-  /** Live orders of the instrument (market.orders is the same array). */
+  /** Live orders of the instrument, oldest first; market.orders holds their views in the same order (the strategy's copy). */
   orders: OwnOrder[];
   trip: Trip;
 }
@@ -176,6 +178,71 @@ export class Series {
       this.every *= 2;
     }
   }
+}
+
+/** What StrategyHandlers names: the members the runtime calls. */
+const HANDLER_NAMES = [
+  'onStart',
+  'onBook',
+  'onTrade',
+  'onOrder',
+  'onTimer',
+  'onHealth',
+  'onReconcile',
+  'onResume',
+  'onHalt',
+  'onStop',
+  'phase',
+] as const satisfies readonly (keyof StrategyHandlers)[];
+
+/** The handler a member's name looks like a slip of (case, or an edit or two; one for a short name), or null. */
+function misspeltHandler(key: string): string | null {
+  const k = key.toLowerCase();
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const h of HANDLER_NAMES) {
+    const d = levenshtein(k, h.toLowerCase());
+    if (d < bestD) [best, bestD] = [h, d];
+  }
+  return bestD <= (key.length <= 6 ? 1 : 2) ? best : null;
+}
+
+/**
+ * create()'s answer: an object, whose handler members are functions. Other members are the strategy's own (reports
+ * read obi-ofi's `inspect`), except a name a handler's is mistyped into: `onbook` would never be called, and the run
+ * would only say that the strategy's conditions were never met.
+ */
+function checkHandlers(def: StrategyDefinition, h: unknown): asserts h is StrategyHandlers {
+  const file = sourceOf(def);
+  const who = `strategy ${def.name}${file ? ` (${file})` : ''}`;
+  if (h === null || typeof h !== 'object')
+    throw new Error(
+      `${who}: create() returned ${h === null ? 'null' : typeof h === 'undefined' ? 'nothing' : `a ${typeof h}`}: it must return an object of handlers, e.g. \`return { onBook(m) { … } }\` (a missing \`return\`?)`,
+    );
+  const problems: string[] = [];
+  for (let o: object | null = h; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o))
+    for (const key of Object.getOwnPropertyNames(o)) {
+      if (key === 'constructor') continue;
+      if ((HANDLER_NAMES as readonly string[]).includes(key)) {
+        const d = Object.getOwnPropertyDescriptor(o, key)!;
+        // read without calling a getter: a handler is a method
+        if ('value' in d && d.value !== undefined && typeof d.value !== 'function')
+          problems.push(`${key} must be a function, got ${d.value === null ? 'null' : typeof d.value}`);
+        continue;
+      }
+      const near = misspeltHandler(key);
+      if (near !== null) problems.push(`${key} is not a handler: did you mean ${near}?`);
+    }
+  if (problems.length > 0)
+    throw new Error(`${who}: the handlers create() returned: ${problems.join('; ')} (the handlers: ${HANDLER_NAMES.join(', ')})`);
+}
+
+/** Takes `x` out of `list` in place (splice would make an array of the removed one: an order ends for most fills and cancels). */
+function takeOut<T>(list: T[], x: T): void {
+  const i = list.indexOf(x);
+  if (i < 0) return;
+  for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1];
+  list.pop();
 }
 
 const quoteOf = (symbol: string) => /(USDT|USDC|USD)$/.exec(symbol)?.[1] ?? 'quote';
@@ -347,26 +414,35 @@ export class StrategyRuntime {
         lastValidNs: NaN,
         lastValidBid: NaN,
         lastValidAsk: NaN,
-        orders: market.orders as OwnOrder[],
+        orders: [],
         trip: { open: false, dir: 1, entryNs: 0, startRealised: 0, startFees: 0 },
       };
     });
     this.markets = this.insts.map((i) => i.market);
-    this.ctx = this.cx = new Context(this, o.params);
+    // The strategy reads the limits and its parameters; the runtime decides on the settings themselves. It gets copies
+    // of exactly what the API lists, frozen: writing to one throws (strict code) or does nothing, and decides nothing.
+    const r = o.settings.risk;
+    this.limits = Object.freeze({
+      maxPositionLot: r.maxPositionLot,
+      maxNotionalTickLot: r.maxNotionalTickLot,
+      maxOrdersPerSecond: r.maxOrdersPerSecond,
+      maxOrdersPerMinute: r.maxOrdersPerMinute,
+      maxDailyLossQuote: r.maxDailyLossQuote,
+    });
+    this.ctx = this.cx = new Context(this, Object.freeze({ ...o.params }));
     this.handlerCell = o.handlerCell ?? new Int32Array(1);
     this.mark(CODE_CREATE);
     // create() runs before any order could exist: a throw there fails the start instead of halting a session
     try {
       // the definition is typed from its own specs; its values are the resolved ones of those specs
-      this.h = def.create(this.ctx as unknown as Parameters<typeof def.create>[0]) ?? {};
+      this.h = def.create(this.ctx as unknown as Parameters<typeof def.create>[0]);
     } catch (err) {
       const what = o.describeError ? o.describeError(err) : err instanceof Error ? err.message : String(err);
       throw new Error(`strategy ${def.name}: create() failed: ${what}`);
     } finally {
       this.mark(0);
     }
-    if (typeof this.h !== 'object')
-      throw new Error(`strategy ${def.name}: create() must return an object of handlers (onBook, onOrder, …)`);
+    checkHandlers(def, this.h);
   }
 
   // ---- inputs ----------------------------------------------------------------------------------------------------
@@ -763,6 +839,7 @@ export class StrategyRuntime {
     o.queue = this.queue;
     this.orders.set(clientOid, o);
     I.orders.push(o);
+    I.market.orders.push(o.view);
     this.liveOrders++;
     this.ackDue = NaN;
     this.window.note(this.now);
@@ -854,8 +931,13 @@ export class StrategyRuntime {
     }
   }
 
-  orderOf(clientOid: string): Order | null {
+  /** The runtime's own record of an order (live or recently finished), for its hosts and tests: never the strategy's. */
+  ownOrder(clientOid: string): OwnOrder | null {
     return this.orders.get(clientOid) ?? this.finishedOrder(clientOid) ?? null;
+  }
+
+  orderOf(clientOid: string): Order | null {
+    return (this.orders.get(clientOid) ?? this.finishedOrder(clientOid))?.view ?? null;
   }
 
   setTimer(id: string, delayNs: number): void {
@@ -900,9 +982,8 @@ export class StrategyRuntime {
     this.o.onLog?.(line);
   }
 
-  get limits(): RiskLimits {
-    return this.settings.risk;
-  }
+  /** What ctx.limits hands out: the documented RiskLimits fields, copied and frozen (see the constructor). */
+  readonly limits: RiskLimits;
 
   // ---- executor events -------------------------------------------------------------------------------------------
 
@@ -1509,13 +1590,9 @@ export class StrategyRuntime {
     o.awaitFillSinceNs = NaN;
     o.cancelWanted = false;
     this.orders.delete(o.clientOid);
-    // taken out in place (splice would make an array of the removed one: an order ends for most fills and cancels)
-    const list = this.insts[o.inst].orders;
-    const i = list.indexOf(o);
-    if (i >= 0) {
-      for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1];
-      list.pop();
-    }
+    const I = this.insts[o.inst];
+    takeOut(I.orders, o);
+    takeOut(I.market.orders, o.view);
     this.liveOrders--;
     this.ackDue = NaN;
     this.dirty = true;
@@ -1552,7 +1629,7 @@ export class StrategyRuntime {
     if (!this.h.onOrder) return;
     const u = this.update;
     u.kind = kind;
-    u.order = o;
+    u.order = o.view;
     u.code = code;
     u.message = message;
     u.retryable = retryable;
@@ -1672,61 +1749,64 @@ class Context implements StrategyContext {
   readonly markets: readonly Market[];
   /** The runtime's clock, copied here as it moves: a field read, not a getter (hot in every handler). */
   now = 0;
+  /** Private in the language, not only in the types: the runtime is not the strategy's to reach. */
+  readonly #rt: StrategyRuntime;
   constructor(
-    private readonly rt: StrategyRuntime,
+    rt: StrategyRuntime,
     readonly params: Readonly<Record<string, ParamValue>>,
   ) {
-    this.markets = rt.markets;
+    this.#rt = rt;
+    this.markets = Object.freeze(rt.markets.slice());
   }
   get limits(): RiskLimits {
-    return this.rt.limits;
+    return this.#rt.limits;
   }
   get originNs(): bigint {
-    return this.rt.originNs;
+    return this.#rt.originNs;
   }
   get status(): RuntimeStatus {
-    return this.rt.status;
+    return this.#rt.status;
   }
   market(symbol?: string): Market {
-    return this.rt.marketOf(symbol);
+    return this.#rt.marketOf(symbol);
   }
   place(req: PlaceRequest): string | null {
-    return this.rt.place(req);
+    return this.#rt.place(req);
   }
   cancel(clientOid: string): boolean {
-    return this.rt.cancel(clientOid);
+    return this.#rt.cancel(clientOid);
   }
   amend(clientOid: string, req: AmendRequest): boolean {
-    return this.rt.amend(clientOid, req);
+    return this.#rt.amend(clientOid, req);
   }
   cancelAll(symbol?: string): void {
-    this.rt.cancelAllOf(symbol);
+    this.#rt.cancelAllOf(symbol);
   }
   flatten(symbol?: string): void {
-    this.rt.flattenOf(symbol);
+    this.#rt.flattenOf(symbol);
   }
   order(clientOid: string): Order | null {
-    return this.rt.orderOf(clientOid);
+    return this.#rt.orderOf(clientOid);
   }
   setTimer(id: string, delayNs: number): void {
-    this.rt.setTimer(id, delayNs);
+    this.#rt.setTimer(id, delayNs);
   }
   clearTimer(id: string): void {
-    this.rt.clearTimer(id);
+    this.#rt.clearTimer(id);
   }
   random(): number {
-    return this.rt.nextRandom();
+    return this.#rt.nextRandom();
   }
   log(message: string, level: LogLevel = 'info'): void {
-    this.rt.log(level, String(message));
+    this.#rt.log(level, String(message));
   }
   record(name: string, value: number): void {
-    this.rt.record(name, value);
+    this.#rt.record(name, value);
   }
   count(name: string, n = 1): void {
-    this.rt.count(name, n);
+    this.#rt.count(name, n);
   }
   halt(reason: string, flatten = false): void {
-    this.rt.halt(String(reason), flatten);
+    this.#rt.halt(String(reason), flatten);
   }
 }

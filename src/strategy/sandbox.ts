@@ -75,6 +75,58 @@ function safeMath(): Math {
   return Object.freeze(Object.create(Math, { random: { value: random } })) as Math;
 }
 
+/** The sourceURL prefix every bundle is evaluated under: a stack frame of strategy code names it. */
+const BUNDLE_URL = 'strategy:';
+
+/**
+ * Closes the Function constructor reached through a prototype (`[].constructor.constructor`, `(async () => {}).constructor`):
+ * shadowing the global `Function` does not, and it would run any text, the wall clock included. Each constructor's
+ * `constructor` property becomes a getter that hands strategy code (its caller's frame is a bundle's) the stand-in
+ * that throws, and everyone else the real constructor, so ringbook's own code and its libraries see no change. Once
+ * per realm; reading a function's `constructor` is rare, and only that read pays for the look at the caller.
+ */
+function guardFunctionConstructors(): void {
+  const ErrorCtor = Error as unknown as { new (): Error; stackTraceLimit?: number; prepareStackTrace?: unknown };
+  const capture = (ErrorCtor as { captureStackTrace?: (o: object, f: Function) => void }).captureStackTrace;
+  const protos = [
+    Function.prototype,
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(function* () {}),
+    Object.getPrototypeOf(async function* () {}),
+  ] as { constructor: unknown }[];
+  for (const proto of protos) {
+    const d = Object.getOwnPropertyDescriptor(proto, 'constructor');
+    if (!d || !('value' in d) || typeof d.value !== 'function' || !d.configurable) continue; // guarded already
+    const real = d.value as Function;
+    const refused = standIn('Function');
+    const get = function constructor(): unknown {
+      // the caller's frame, whatever the strategy did to Error's settings (restored after)
+      const limit = ErrorCtor.stackTraceLimit;
+      const prepare = ErrorCtor.prepareStackTrace;
+      ErrorCtor.stackTraceLimit = 1;
+      ErrorCtor.prepareStackTrace = undefined;
+      const probe: { stack?: string } = {};
+      try {
+        if (capture) capture(probe, get);
+        else probe.stack = new ErrorCtor().stack;
+      } finally {
+        ErrorCtor.stackTraceLimit = limit;
+        ErrorCtor.prepareStackTrace = prepare;
+      }
+      return String(probe.stack).includes(BUNDLE_URL) ? refused : real;
+    };
+    Object.defineProperty(proto, 'constructor', {
+      get,
+      set(v: unknown) {
+        // an assignment (`F.prototype.constructor = F` in code that builds classes by hand) shadows, as it would
+        Object.defineProperty(this, 'constructor', { value: v, writable: true, configurable: true, enumerable: false });
+      },
+      configurable: false,
+      enumerable: false,
+    });
+  }
+}
+
 // Shadowed by the function the bundle runs in: every refused name that is a plain identifier (eval cannot be a
 // parameter name in strict code; the static check refuses it).
 const SHADOWED = Object.keys(REFUSED).filter((n) => !n.includes('.') && n !== 'eval');
@@ -113,14 +165,25 @@ function functionLineOffset(): number {
   return lineOffset ?? 2;
 }
 
+/** The file each loaded definition came from, for messages about it made far from the loader (the runtime's). */
+const SOURCES = new WeakMap<object, string>();
+
+/** Where a definition was loaded from (a file path or builtin:<name>), or null for one made in code. */
+export function sourceOf(def: object): string | null {
+  return SOURCES.get(def) ?? null;
+}
+
 /** Evaluates a bundle (on any thread) and checks its default export is a strategy definition. */
 export function loadBundle(bundle: StrategyBundle): LoadedStrategy {
-  const url = `strategy:${bundle.source.replace(/[^A-Za-z0-9._/:-]/g, '_')}`;
+  guardFunctionConstructors();
+  const url = `${BUNDLE_URL}${bundle.source.replace(/[^A-Za-z0-9._/:-]/g, '_')}`;
   let map: SourceMap | null = null;
   const describeError = (err: unknown): string => describe(err, url, () => (map ??= bundle.map ? new SourceMap(bundle.map) : null));
   let mod: { default?: unknown } | undefined;
   try {
-    const fn = new Function(...SHADOWED, 'Math', `${bundle.text}\nreturn __strategy;\n//# sourceURL=${url}`);
+    // strict, as the modules it was bundled from are (and a plain function's `this` is then not the real global
+    // object); on the bundle's first line, so its line numbers stay the source map's
+    const fn = new Function(...SHADOWED, 'Math', `'use strict';${bundle.text}\nreturn __strategy;\n//# sourceURL=${url}`);
     mod = fn(...SHADOWED.map(standIn), safeMath()) as { default?: unknown };
   } catch (err) {
     throw new Error(`${bundle.source}: the module failed while loading: ${describeError(err)}`);
@@ -132,6 +195,7 @@ export function loadBundle(bundle: StrategyBundle): LoadedStrategy {
     );
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(def.name))
     throw new Error(`${bundle.source}: strategy name ${JSON.stringify(def.name)} must be lower-case words and dashes (e.g. "my-strategy")`);
+  SOURCES.set(def, bundle.source);
   return { definition: def, bundle, describeError };
 }
 

@@ -266,31 +266,35 @@ export class PositionView implements Position {
   bidTick = NaN;
   askTick = NaN;
 
-  constructor(
-    readonly state: PositionState,
-    private readonly tickLotQuote: number,
-  ) {}
+  /** The runtime's position itself: private in the language, not only in the types (a strategy must not move it). */
+  readonly #state: PositionState;
+  readonly #tickLotQuote: number;
+
+  constructor(state: PositionState, tickLotQuote: number) {
+    this.#state = state;
+    this.#tickLotQuote = tickLotQuote;
+  }
 
   get lot(): number {
-    return this.state.lot;
+    return this.#state.lot;
   }
   get avgEntryTick(): number {
-    return this.state.lot === 0 ? NaN : this.state.costTickLot / Math.abs(this.state.lot);
+    return this.#state.lot === 0 ? NaN : this.#state.costTickLot / Math.abs(this.#state.lot);
   }
   get costTickLot(): number {
-    return this.state.costTickLot;
+    return this.#state.costTickLot;
   }
   get realisedQuote(): number {
-    return this.state.realisedTickLot * this.tickLotQuote;
+    return this.#state.realisedTickLot * this.#tickLotQuote;
   }
   get feesQuote(): number {
-    return this.state.feesQuote;
+    return this.#state.feesQuote;
   }
   get unrealisedQuote(): number {
-    const lot = this.state.lot;
+    const lot = this.#state.lot;
     if (lot === 0) return 0;
     const mark = lot > 0 ? this.bidTick : this.askTick;
-    return mark === mark ? unrealisedTickLot(this.state, mark) * this.tickLotQuote : NaN;
+    return mark === mark ? unrealisedTickLot(this.#state, mark) * this.#tickLotQuote : NaN;
   }
 }
 

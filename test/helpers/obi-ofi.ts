@@ -147,7 +147,7 @@ export class ObiOfiHarness {
     const s = this.inspect();
     const trips = rt.roundTrips;
     const last = trips.length ? trips[trips.length - 1] : null;
-    const entry = s.entryOid === null ? null : rt.orderOf(s.entryOid);
+    const entry = s.entryOid === null ? null : rt.ownOrder(s.entryOid);
     return {
       counters: rt.counters,
       position: rt.position(0),
@@ -166,7 +166,7 @@ export class ObiOfiHarness {
       orders: {
         size: rt.liveOrderCount,
         get: (oid: string) => {
-          const o = rt.orderOf(oid) as (ReturnType<typeof rt.orderOf> & { cancelWanted?: boolean }) | null;
+          const o = rt.ownOrder(oid);
           if (o === null || !(o.state === 'pending' || o.state === 'working' || o.state === 'cancelling')) return undefined;
           return { ...o, cancelWanted: o.cancelWanted, workUntilNs: o === entry ? this.abs(s.entryWorkUntil) : null };
         },

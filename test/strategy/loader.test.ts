@@ -139,4 +139,32 @@ test('globals the static check could miss are shadowed when the bundle runs: the
   assert.throws(() => h.onBook(), /Math\.random is not available in a strategy/);
 });
 
+test('the Function constructor reached through a prototype is refused to strategy code, and left alone for ours', () => {
+  const sneaky: StrategyBundle = {
+    text:
+      "var __strategy = { default: { name: 'sneaky', params: {}, create: () => ({\n" +
+      "  onStart() { return [].constructor.constructor('return Da' + 'te.now()')(); },\n" +
+      "  onBook() { return (async () => {}).constructor('return 1'); },\n" +
+      "  onTrade() { return Object.getPrototypeOf(function* () {}).constructor('yield 1'); },\n" +
+      '  onTimer() { return (function () { return this; })(); },\n' +
+      '}) } };\n',
+    hash: 'test',
+    source: 'sneaky.js',
+  };
+  const s = loadBundle(sneaky);
+  const h = s.definition.create({} as never) as Record<'onStart' | 'onBook' | 'onTrade' | 'onTimer', () => unknown>;
+  assert.throws(() => h.onStart(), /Function is not available in a strategy: code generation is not allowed in a strategy/);
+  assert.throws(() => h.onBook(), /Function is not available in a strategy/);
+  assert.throws(() => h.onTrade(), /Function is not available in a strategy/);
+  assert.is(h.onTimer(), undefined, 'strict, as the module was: a plain function’s this is not the global object');
+  // ringbook's own code: the real constructors, the same identity as before
+  assert.is([].constructor.constructor, Function);
+  assert.is((() => 1).constructor, Function);
+  assert.is(new ([].constructor.constructor as FunctionConstructor)('return 2')(), 2);
+  assert.is(Object.getPrototypeOf(async () => {}).constructor.name, 'AsyncFunction');
+  function F() {}
+  (F as unknown as { constructor: unknown }).constructor = 5;
+  assert.is((F as unknown as { constructor: unknown }).constructor, 5, 'an assignment still shadows it on that function');
+});
+
 test.run();
