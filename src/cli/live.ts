@@ -194,8 +194,20 @@ function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: s
  */
 function fillsAndTrips(s: SessionSummary): string {
   const flat = s.flattenFills ? ` (${s.flattenFills} by the flatten)` : '';
-  const rejected = s.flattenRejects ? ` (${s.flattenRejects} of the flatten)` : '';
-  return `${plural(s.fills, 'fill')}${flat}, ${plural(s.rejects, 'reject')}${rejected}, ${plural(s.trades, 'round trip')}${s.flattenFills ? ' closed by the strategy' : ''}`;
+  return `${plural(s.fills, 'fill')}${flat}, ${rejectsText(s)}, ${plural(s.trades, 'round trip')}${s.flattenFills ? ' closed by the strategy' : ''}`;
+}
+
+/**
+ * The venue's rejects, which count every reject answer: the orders line's "rejected" counts the orders a reject
+ * ended, so a reject for an order already over (dropped at a reconcile before its answer came) is said apart.
+ */
+export function rejectsText(s: Pick<SessionSummary, 'rejects' | 'ended'> & Partial<Pick<SessionSummary, 'flattenRejects'>>): string {
+  const late = s.ended ? s.rejects - s.ended.rejected : 0;
+  const parts = [
+    s.flattenRejects ? `${s.flattenRejects} of the flatten` : '',
+    late > 0 ? `${late} for orders already ended, not counted as rejected above` : '',
+  ].filter(Boolean);
+  return `${plural(s.rejects, 'reject')}${parts.length ? ` (${parts.join('; ')})` : ''}`;
 }
 
 /**
@@ -217,11 +229,13 @@ export function ordersText(
 export function orderEnds(s: Pick<SessionSummary, 'orders' | 'ended' | 'openOrders'>): string {
   const e = s.ended;
   if (!e) return '';
-  const unanswered = s.orders - e.filled - e.cancelled - e.expired - e.rejected - s.openOrders;
+  const unanswered = s.orders - e.filled - e.cancelled - e.runtimeCancelled - e.expired - e.venueCancelled - e.rejected - s.openOrders;
   const parts = [
     e.filled ? `${e.filled} filled` : '',
-    e.cancelled ? `${e.cancelled} cancelled` : '',
+    e.cancelled ? `${e.cancelled} cancelled by the strategy` : '',
+    e.runtimeCancelled ? `${e.runtimeCancelled} cancelled by the runtime (halt, reconcile, stop)` : '',
     e.expired ? `${e.expired} expired unfilled at the venue (IOC/FOK)` : '',
+    e.venueCancelled ? `${e.venueCancelled} cancelled by the venue unasked (post-only, reduce-only beyond the position)` : '',
     e.rejected ? `${e.rejected} rejected` : '',
     s.openOrders ? `${s.openOrders} open at the end` : '',
     unanswered > 0 ? `${unanswered} unanswered at the end` : '',

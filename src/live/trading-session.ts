@@ -183,7 +183,7 @@ export interface SessionSummary {
    * How the orders ended (the runtime's count of the strategy's, plus the flatten's from the venue's answers): every
    * order is one of these, still open, or (a flatten's whose answer never came) unanswered.
    */
-  ended?: { filled: number; cancelled: number; expired: number; rejected: number };
+  ended?: StrategyRuntime['ended'];
 }
 
 /** What the venue's bills say the session's positions were charged in funding (received: negative = paid). */

@@ -255,7 +255,11 @@ export interface PlaceRequest {
   type?: 'limit' | 'market';
   /** Default 'gtc' for limit orders; market orders are always 'ioc'. */
   timeInForce?: 'gtc' | 'ioc' | 'fok' | 'postOnly';
-  /** Only reduces the position (never passes a position limit, never held back by the order rate limits). */
+  /**
+   * Only reduces the position: never held back by the position limits, nor by entries that used the order rate limits
+   * up (it goes until twice them: docs/strategies.md, Risk stays outside). Refused when its size and the reduce-only
+   * orders already working on its side (a cancel not yet asked for) would pass the position it reduces.
+   */
   reduceOnly?: boolean;
   /**
    * A label of the strategy's own (≤ 16 chars), kept on the order. Reports name each round trip (flat to flat) after
@@ -306,6 +310,7 @@ export interface RiskLimits {
   readonly maxPositionLot: number;
   /** |position| × mark, ticks·lots; null: no limit. */
   readonly maxNotionalTickLot: number | null;
+  /** New orders and amendments that change a price or add size, sent in the last rolling second / minute. */
   readonly maxOrdersPerSecond: number;
   readonly maxOrdersPerMinute: number;
   readonly maxDailyLossQuote: number;

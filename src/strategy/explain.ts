@@ -9,7 +9,7 @@ import type { Market } from './api';
 import type { ObiOfiConfig } from './builtins/obi-ofi/params';
 import { signalValue } from './builtins/obi-ofi/rules';
 import type { RuntimeSettings } from './settings';
-import type { RefusalLimit } from './risk';
+import { requestsSent, type RefusalLimit } from './risk';
 
 /** obi-ofi's parameters with the runtime's settings, in sections (what a nested config file holds). */
 export type StrategyConfig = ObiOfiConfig & RuntimeSettings;
@@ -187,19 +187,16 @@ const BLOCKERS: readonly Blocker[] = [
   },
 ];
 
-/** "5 orders were already placed", "1 order was already placed". */
-const placedAlready = (n: number) => `${plural(n, 'order')} ${n === 1 ? 'was' : 'were'} already placed`;
-
 /** What each `risk.denied.<which>` counter (src/strategy/risk.ts, refusalCounter) means, with its parameter. */
 // 'other': a counter from before every refusal named its limit
 const REFUSALS: Record<RefusalLimit | 'other', { parameter?: string; noun?: string; text: (r: RuntimeSettings['risk']) => string }> = {
   maxOrdersPerSecond: {
     parameter: 'risk.maxOrdersPerSecond',
-    text: (r) => `${placedAlready(r.maxOrdersPerSecond)} in the last second`,
+    text: (r) => `${requestsSent(r.maxOrdersPerSecond)} in the last second`,
   },
   maxOrdersPerMinute: {
     parameter: 'risk.maxOrdersPerMinute',
-    text: (r) => `${placedAlready(r.maxOrdersPerMinute)} in the last minute`,
+    text: (r) => `${requestsSent(r.maxOrdersPerMinute)} in the last minute`,
   },
   maxPositionLot: {
     parameter: 'risk.maxPositionLot',
@@ -208,6 +205,10 @@ const REFUSALS: Record<RefusalLimit | 'other', { parameter?: string; noun?: stri
   maxNotionalTickLot: {
     parameter: 'risk.maxNotionalTickLot',
     text: (r) => `the position's value would have passed ${r.maxNotionalTickLot} ticks·lots (every live order on its side filled)`,
+  },
+  reduceOnlySize: {
+    noun: 'reduce-only orders',
+    text: () => 'with the reduce-only orders already working on their side they would have passed the position they reduce',
   },
   halted: { text: () => 'the session was halted' },
   reconciling: { text: () => 'the runtime was reconciling its orders with the venue' },

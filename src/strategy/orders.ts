@@ -80,6 +80,8 @@ export class OwnOrder implements Order {
   cancelWanted = false;
   /** A cancel went out (ours or a cancelAll): never send another. */
   cancelSent = false;
+  /** The runtime ended it on its own account (a halt's or a reconcile's cancel-all, gone at a reconcile), not the strategy. */
+  byRuntime = false;
   /** Our cancel was rejected (already filled?): waiting for the fill report since then (NaN: not waiting). */
   awaitFillSinceNs = NaN;
   /** Set by the runtime: the run's queue estimates. */
@@ -171,9 +173,13 @@ export function placeAnswered(o: OwnOrder, nowNs: number): Action | null {
   return o.cancelWanted ? requestCancel(o, nowNs) : null;
 }
 
-/** After a cancelAll every live order counts as cancelled-on-request: no per-order cancels, no deferred ones. */
-export function markCancelled(o: OwnOrder): void {
+/**
+ * After a cancelAll every live order counts as cancelled-on-request: no per-order cancels, no deferred ones.
+ * `byRuntime`: the runtime's own cancel-all (a halt, a reconcile), not the strategy's.
+ */
+export function markCancelled(o: OwnOrder, byRuntime = false): void {
   o.cancelSent = true;
+  if (byRuntime) o.byRuntime = true;
   o.cancelWanted = false;
   o.state = 'cancelling';
 }

@@ -73,7 +73,14 @@ export class PlaceWindow {
 
 /** What said no to an order: a risk.* limit, the runtime's state, or an amend of an order already busy. */
 export type RefusalLimit =
-  'maxOrdersPerSecond' | 'maxOrdersPerMinute' | 'maxPositionLot' | 'maxNotionalTickLot' | 'halted' | 'reconciling' | 'orderBusy';
+  | 'maxOrdersPerSecond'
+  | 'maxOrdersPerMinute'
+  | 'maxPositionLot'
+  | 'maxNotionalTickLot'
+  | 'reduceOnlySize'
+  | 'halted'
+  | 'reconciling'
+  | 'orderBusy';
 
 /** An order refused: what said no (its counter is risk.denied.<limit>), and why in words for the log. */
 export interface Refusal {
@@ -81,14 +88,30 @@ export interface Refusal {
   text: string;
 }
 
-/** Why the order rate limits refuse another order now, or null. */
-export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number): Refusal | null {
+/** "5 orders and price changes were sent", "1 order or price change was sent": what the rate window counts. */
+export function requestsSent(n: number): string {
+  return n === 1 ? '1 order or price change was sent' : `${n} orders and price changes were sent`;
+}
+
+/**
+ * Why the order rate limits refuse another request (a new order, or an amendment that changes the price or adds
+ * size) now, or null. A reduce-only request (an exit) is counted like the others but goes until the window holds
+ * twice the limit: entries that used the limit up never hold an exit back, and a loop of exits still meets a bound.
+ */
+export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number, reduceOnly = false): Refusal | null {
   w.prune(nowNs);
   const inSecond = w.inLastSecond(nowNs);
-  if (inSecond >= cfg.maxOrdersPerSecond)
-    return { limit: 'maxOrdersPerSecond', text: `order rate: ${inSecond} placed in the last second (max ${cfg.maxOrdersPerSecond})` };
-  if (w.size >= cfg.maxOrdersPerMinute)
-    return { limit: 'maxOrdersPerMinute', text: `order rate: ${w.size} placed in the last minute (max ${cfg.maxOrdersPerMinute})` };
+  const k = reduceOnly ? 2 : 1;
+  if (inSecond >= k * cfg.maxOrdersPerSecond)
+    return {
+      limit: 'maxOrdersPerSecond',
+      text: `order rate: ${requestsSent(inSecond)} in the last second (max ${cfg.maxOrdersPerSecond}${reduceOnly ? ', twice that for reduce-only' : ''})`,
+    };
+  if (w.size >= k * cfg.maxOrdersPerMinute)
+    return {
+      limit: 'maxOrdersPerMinute',
+      text: `order rate: ${requestsSent(w.size)} in the last minute (max ${cfg.maxOrdersPerMinute}${reduceOnly ? ', twice that for reduce-only' : ''})`,
+    };
   return null;
 }
 
@@ -102,6 +125,7 @@ const DENIED: Readonly<Record<RefusalLimit, string>> = {
   maxOrdersPerMinute: 'risk.denied.maxOrdersPerMinute',
   maxPositionLot: 'risk.denied.maxPositionLot',
   maxNotionalTickLot: 'risk.denied.maxNotionalTickLot',
+  reduceOnlySize: 'risk.denied.reduceOnlySize',
   halted: 'risk.denied.halted',
   reconciling: 'risk.denied.reconciling',
   orderBusy: 'risk.denied.orderBusy',

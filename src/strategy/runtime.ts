@@ -47,6 +47,7 @@ import { duration } from '../format/numbers';
 import { levenshtein } from '../format/suggest';
 import { sourceOf } from './sandbox';
 import { Timers } from './timers';
+import { lotText, priceText, quoteOf, quoteOfGrid, type Grid } from './units';
 import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, handlerCode } from './handler-cell';
 
 /** One instrument of a run. */
@@ -245,11 +246,9 @@ function takeOut<T>(list: T[], x: T): void {
   list.pop();
 }
 
-const quoteOf = (symbol: string) => /(USDT|USDC|USD)$/.exec(symbol)?.[1] ?? 'quote';
-
 /** An amendment as a refusal names it (made only when one is refused: a market maker amends on most messages). */
-function amendText(clientOid: string, size: number, price: number): string {
-  return `amend of ${clientOid} to ${size} at ${price}`;
+function amendText(g: Grid, clientOid: string, size: number, price: number): string {
+  return `amend of ${clientOid} to ${lotText(g, size)} at ${priceText(g, price)}`;
 }
 
 export class StrategyRuntime {
@@ -263,8 +262,13 @@ export class StrategyRuntime {
   readonly counters: Record<string, number> = {};
   /** Closed round trips (bounded by the run; the backtest reads them as they close). */
   readonly roundTrips: RoundTrip[] = [];
-  /** How the run's orders ended: filled, cancelled (by us or a cancel-all), expired (ended by the venue unasked: an IOC or FOK with nothing to take), rejected. */
-  readonly ended = { filled: 0, cancelled: 0, expired: 0, rejected: 0 };
+  /**
+   * How the run's orders ended: filled; cancelled by the strategy (ctx.cancel, cancelAll, flatten); cancelled by the
+   * runtime (its cancel-all at a halt, the stop's kill switch included, or a reconcile, or gone from the venue at a
+   * reconcile); expired (an IOC, FOK or market order the venue ended with nothing more to take); cancelled by the
+   * venue unasked (a resting order: post-only that would take, reduce-only beyond the position); rejected.
+   */
+  readonly ended = { filled: 0, cancelled: 0, runtimeCancelled: 0, expired: 0, venueCancelled: 0, rejected: 0 };
   readonly series = new Map<string, Series>();
   /** The newest log lines (at most maxLogLines) and how many were written in all. */
   readonly logs: LogLine[] = [];
@@ -279,6 +283,8 @@ export class StrategyRuntime {
 
   private readonly h: StrategyHandlers;
   private readonly insts: Inst[];
+  /** The currency money is in, for messages: the instruments' quote ("quote" when they differ or it is not known). */
+  private readonly quote: string;
   private readonly orders = new Map<string, OwnOrder>();
   /**
    * Finished orders, for ctx.order() and late reports: the last RECENT_ORDERS, a ring (bounded memory, O(1) to
@@ -419,6 +425,8 @@ export class StrategyRuntime {
       };
     });
     this.markets = this.insts.map((i) => i.market);
+    const quotes = new Set(o.instruments.map(quoteOfGrid));
+    this.quote = quotes.size === 1 ? [...quotes][0] : 'quote';
     // The strategy reads the limits and its parameters; the runtime decides on the settings themselves. It gets copies
     // of exactly what the API lists, frozen: writing to one throws (strict code) or does nothing, and decides nothing.
     const r = o.settings.risk;
@@ -774,7 +782,10 @@ export class StrategyRuntime {
     const reduceOnly = req.reduceOnly === true;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
     if (refusal !== null) {
-      this.refuse(`${side} ${size} ${symbol}${type === 'limit' ? ` at ${price}` : ' at market'}`, refusal);
+      this.refuse(
+        `${side} ${lotText(I.setup, size)} ${symbol} ${type === 'limit' ? `at ${priceText(I.setup, price)}` : 'at market'}`,
+        refusal,
+      );
       return null;
     }
     return this.send(inst, side, type, price, size, force, reduceOnly, tag).clientOid;
@@ -783,8 +794,13 @@ export class StrategyRuntime {
   /** Why an order may not go out now (status, rate limits, position and notional), or null. */
   private refusal(I: Inst, side: Side, size: number, reduceOnly: boolean, priceTick: number): Refusal | null {
     if (this.status !== 'trading') return this.stateRefusal();
-    if (reduceOnly) return null; // reduces risk: never held back (and the venue refuses one with nothing to reduce)
     const cfg = this.settings.risk;
+    if (reduceOnly) {
+      // an exit: never held back by entries that used the rate limits up (it has an allowance of its own), but not
+      // a way around them either, and never more than the position it reduces
+      const rate = rateRefusal(cfg, this.window, this.now, true);
+      return rate !== null ? rate : size > 0 ? this.reduceOnlyRefusal(I, side, size) : null;
+    }
     const rate = rateRefusal(cfg, this.window, this.now);
     if (rate !== null) return rate;
     const dir = side === 'buy' ? 1 : -1;
@@ -795,6 +811,24 @@ export class StrategyRuntime {
     if (price !== price && cfg.maxNotionalTickLot !== null && Math.abs(worst) > Math.abs(I.position.lot))
       return { limit: 'maxNotionalTickLot', text: 'notional: no valid book yet to price a market order at' };
     return exposureRefusal(cfg, worst, price === price ? price : 0);
+  }
+
+  /**
+   * A reduce-only order of `size` more lots on `side` with the reduce-only orders already working there (a cancel not
+   * yet asked for) would pass the position it reduces. The venue would refuse the excess (Bitget cancels the older
+   * ones), so it could only ever be requests: a strategy that re-placed its exits on every message flooded the venue.
+   */
+  private reduceOnlyRefusal(I: Inst, side: Side, size: number): Refusal | null {
+    const lot = I.position.lot;
+    const reducible = side === 'sell' ? Math.max(0, lot) : Math.max(0, -lot);
+    let working = 0;
+    for (const o of I.orders) if (o.side === side && o.reduceOnly && o.state !== 'cancelling') working += o.remainingLot;
+    if (working + size <= reducible) return null;
+    const lots = (n: number) => lotText(I.setup, n);
+    return {
+      limit: 'reduceOnlySize',
+      text: `reduce-only: ${lots(size)}${working > 0 ? ` and ${lots(working)} working on that side` : ''} would pass the position of ${lots(reducible)} it reduces`,
+    };
   }
 
   /** Halted or reconciling: no order goes out, whatever it is. */
@@ -871,20 +905,22 @@ export class StrategyRuntime {
     if (!(Number.isSafeInteger(size) && size > o.filledLot))
       throw new TypeError(`ctx.amend: sizeLot must be an integer above the ${o.filledLot} lots already filled, got ${String(size)}`);
     if (o.inFlight !== NONE || o.state !== 'working') {
-      this.refuse(amendText(clientOid, size, price), {
+      this.refuse(amendText(this.insts[o.inst].setup, clientOid, size, price), {
         limit: 'orderBusy',
         text: `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`,
       });
       return false;
     }
-    const adds = size > o.sizeLot || (price !== o.priceTick && !o.reduceOnly);
+    // a request the rate limits count: more size, or a new price (a reduce-only order's too: an exit re-priced on
+    // every message is a flood like any other)
+    const adds = size > o.sizeLot || price !== o.priceTick;
     const refusal = adds
       ? this.refusal(this.insts[o.inst], o.side, size - o.sizeLot, o.reduceOnly, price)
       : this.status === 'trading'
         ? null
         : this.stateRefusal();
     if (refusal !== null) {
-      this.refuse(amendText(clientOid, size, price), refusal);
+      this.refuse(amendText(this.insts[o.inst].setup, clientOid, size, price), refusal);
       return false;
     }
     if (adds) this.window.note(this.now);
@@ -925,7 +961,7 @@ export class StrategyRuntime {
       const I = this.insts[i];
       const lot = I.position.lot;
       if (lot === 0) continue;
-      const what = `flatten of ${lot} ${I.setup.symbol}`;
+      const what = `flatten of ${I.setup.symbol}'s ${lot > 0 ? 'long' : 'short'} of ${lotText(I.setup, Math.abs(lot))}`;
       if (this.status !== 'trading') this.refuse(what, this.stateRefusal());
       else this.send(i, lot > 0 ? 'sell' : 'buy', 'market', NaN, Math.abs(lot), 'ioc', true, 'flatten');
     }
@@ -1166,7 +1202,7 @@ export class StrategyRuntime {
       for (let i = 0; i < this.insts.length; i++) {
         this.push(i, { type: 'cancelAll' });
         this.push(i, { type: 'reconcile' });
-        for (const o of this.insts[i].orders) markCancelled(o);
+        for (const o of this.insts[i].orders) markCancelled(o, true);
       }
       return;
     }
@@ -1187,6 +1223,7 @@ export class StrategyRuntime {
     const dropGone = () => {
       for (const o of [...I.orders]) {
         if (venueOids.has(o.clientOid)) continue;
+        o.byRuntime = true;
         this.end(o, 'cancelled');
         this.deliver(o, 'cancelled', '', 'not open at the venue after a reconcile');
       }
@@ -1208,7 +1245,7 @@ export class StrategyRuntime {
           this.reconcile.sentNs = this.now;
           this.push(inst, { type: 'cancelAll' });
           this.push(inst, { type: 'reconcile' });
-          for (const o of I.orders) markCancelled(o);
+          for (const o of I.orders) markCancelled(o, true);
           return;
         }
         // with several instruments each one's executor answers for it: trade again once every one has
@@ -1224,7 +1261,7 @@ export class StrategyRuntime {
         this.venueMismatch = mismatch !== null;
         if (ev.openOrders.length > 0) {
           this.push(inst, { type: 'cancelAll' });
-          for (const o of I.orders) markCancelled(o);
+          for (const o of I.orders) markCancelled(o, true);
         }
         return;
       default:
@@ -1298,7 +1335,10 @@ export class StrategyRuntime {
     }
     if (this.venueMismatch) out.push('the venue disagrees with our fills or orders (flatten at the venue and restart)');
     const loss = this.day.loss(this.now, this.equity());
-    if (loss > cfg.maxDailyLossQuote) out.push(`daily loss ${loss} quote > max ${cfg.maxDailyLossQuote}`);
+    if (loss > cfg.maxDailyLossQuote) {
+      const [l, max] = amountsApart(loss, cfg.maxDailyLossQuote);
+      out.push(`daily loss ${l} ${this.quote} > max ${max} ${this.quote}`);
+    }
     const offset = this.clockOffsetNs;
     if (offset !== null && Math.abs(offset) > cfg.maxClockOffsetNs) out.push(`clock offset ${offset} ns out of band`);
     return out;
@@ -1505,7 +1545,7 @@ export class StrategyRuntime {
     const loss = day.startEquityQuote - this.equityNow;
     if (loss > cfg.maxDailyLossQuote) {
       const [l, max] = amountsApart(loss, cfg.maxDailyLossQuote); // never "100 > max 100"
-      return ['dailyLoss', `daily loss ${l} quote > max ${max}`];
+      return ['dailyLoss', `daily loss ${l} ${this.quote} > max ${max} ${this.quote}`];
     }
     const insts = this.insts;
     const many = insts.length > 1;
@@ -1547,7 +1587,7 @@ export class StrategyRuntime {
     for (let i = 0; i < this.insts.length; i++) {
       if (cancelAll) {
         this.push(i, { type: 'cancelAll' });
-        for (const o of this.insts[i].orders) markCancelled(o);
+        for (const o of this.insts[i].orders) markCancelled(o, true);
       }
       this.push(i, { type: 'reconcile' });
     }
@@ -1567,7 +1607,7 @@ export class StrategyRuntime {
     for (let i = 0; i < this.insts.length; i++) {
       this.push(i, { type: 'cancelAll' });
       if (flatten) this.push(i, { type: 'flatten' });
-      for (const o of this.insts[i].orders) markCancelled(o);
+      for (const o of this.insts[i].orders) markCancelled(o, true);
     }
     this.status = 'halted';
     this.haltReason = reason;
@@ -1583,8 +1623,10 @@ export class StrategyRuntime {
   /** Ends a live order (it leaves the live set; kept a while for ctx.order and late reports). */
   private end(o: OwnOrder, state: 'filled' | 'cancelled' | 'rejected'): void {
     if (state !== 'cancelled') this.ended[state]++;
+    else if (o.byRuntime) this.ended.runtimeCancelled++;
     else if (o.cancelSent || o.cancelWanted) this.ended.cancelled++;
-    else this.ended.expired++;
+    else if (o.force === 'ioc' || o.force === 'fok') this.ended.expired++;
+    else this.ended.venueCancelled++;
     o.state = state;
     o.inFlight = NONE;
     o.awaitFillSinceNs = NaN;

@@ -79,7 +79,7 @@ export const RUNTIME_FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 1e6,
     unit: 'orders/s',
-    doc: 'orders refused while this many were placed in the last rolling second (reduce-only orders pass)',
+    doc: 'orders and price changes refused while this many were sent in the last rolling second (reduce-only ones until twice this)',
   },
   {
     path: 'risk.maxOrdersPerMinute',
@@ -88,7 +88,7 @@ export const RUNTIME_FIELDS: readonly FieldSpec[] = [
     min: 1,
     max: 1e8,
     unit: 'orders/min',
-    doc: 'orders refused while this many were placed in the last rolling minute (reduce-only orders pass)',
+    doc: 'orders and price changes refused while this many were sent in the last rolling minute (reduce-only ones until twice this)',
   },
   {
     path: 'risk.maxDailyLossQuote',

@@ -106,7 +106,7 @@ test("demo whose position the stop flattened: the flatten's order is counted wit
   };
   // one entry and the flatten: two orders, both filled, one fill each; never more fills than orders
   assert.equal([j.orders, j.flattenOrders, j.fills, j.flattenFills, j.rejects], [2, 1, 2, 1, 0]);
-  assert.equal(j.ordersEnded, { filled: 2, cancelled: 0, expired: 0, rejected: 0 });
+  assert.equal(j.ordersEnded, { filled: 2, cancelled: 0, runtimeCancelled: 0, expired: 0, venueCancelled: 0, rejected: 0 });
   assert.equal([j.symbols[0].orders, j.symbols[0].flattenOrders, j.symbols[0].fills, j.symbols[0].flattenFills], [2, 1, 2, 1]);
   // the text says the same figures
   assert.match(

@@ -136,7 +136,7 @@ test("the runtime's refusals: one line per limit that said no, with how often, m
   };
   assert.equal(explainCounters({ risk: config.risk, counters }).map(findingLine), [
     'risk.maxPositionLot refused 6 orders: the position would have passed 10 lots (every live order on its side filled)',
-    'risk.maxOrdersPerSecond refused 2 orders: 5 orders were already placed in the last second',
+    'risk.maxOrdersPerSecond refused 2 orders: 5 orders and price changes were sent in the last second',
     'refused 1 order: the session was halted',
     'wide counted 4 times: the strategy counted it (ctx.count)',
   ]);
@@ -147,7 +147,7 @@ test("the runtime's refusals: one line per limit that said no, with how often, m
     f[1],
   ]);
   assert.match(f[1], /^gates\.maxSpreadTicks blocked 3 entries/);
-  assert.ok(f.includes('risk.maxOrdersPerSecond refused 2 orders: 5 orders were already placed in the last second'));
+  assert.ok(f.includes('risk.maxOrdersPerSecond refused 2 orders: 5 orders and price changes were sent in the last second'));
   assert.not.ok(
     f.some((l) => l.includes('maxOrdersPerMinute')),
     'a limit that refused nothing is not named',

@@ -82,11 +82,22 @@ test('order rate: 2/s and 3/min rolling windows (an order exactly 1 s / 60 s old
   const T = 1000 * S;
   w.note(T);
   w.note(T + S / 2);
-  assert.match(rateRefusal(lim, w, T + 0.9 * S)!.text, /2 placed in the last second/);
+  assert.match(rateRefusal(lim, w, T + 0.9 * S)!.text, /2 orders and price changes were sent in the last second/);
   assert.is(rateRefusal(lim, w, T + S), null);
   w.note(T + S);
-  assert.match(rateRefusal(lim, w, T + 30 * S)!.text, /3 placed in the last minute/);
+  assert.match(rateRefusal(lim, w, T + 30 * S)!.text, /3 orders and price changes were sent in the last minute/);
   assert.is(rateRefusal(lim, w, T + 60 * S), null);
+  // a reduce-only request (an exit) goes until the window holds twice the limit
+  const r = { ...risk, maxOrdersPerSecond: 2, maxOrdersPerMinute: 100 };
+  const x = new PlaceWindow();
+  for (let i = 0; i < 3; i++) x.note(T + i);
+  assert.match(rateRefusal(r, x, T + 10)!.text, /3 orders and price changes were sent in the last second \(max 2\)$/);
+  assert.is(rateRefusal(r, x, T + 10, true), null);
+  x.note(T + 11);
+  assert.match(
+    rateRefusal(r, x, T + 12, true)!.text,
+    /^order rate: 4 orders and price changes were sent in the last second \(max 2, twice that for reduce-only\)$/,
+  );
 });
 
 test('the last second counted where the count stopped before equals a count of every place, as the window moves on', () => {

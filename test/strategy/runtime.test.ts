@@ -12,14 +12,17 @@ import { handlerIn } from '../../src/strategy/handler-cell';
 import { ObiOfiHarness, T0, MS, fillEvent } from '../helpers/obi-ofi';
 import { Run, scripted } from '../helpers/scripted';
 
-test('an order that could pass the position limit is refused, logged with its reason and counted; reduce-only passes', () => {
+test('an order that could pass the position limit is refused, logged with its reason and counted', () => {
   const ids: Array<string | null> = [];
   const r = new Run(scripted((ctx, m) => ids.push(ctx.place({ side: 'buy', sizeLot: 11, priceTick: m.book.bestAskTick }))));
   assert.equal(r.book(), [], 'nothing reaches the venue');
   assert.equal(ids, [null]);
   assert.is(r.rt.counters['risk.denied'], 1);
   assert.is(r.rt.counters['risk.denied.maxPositionLot'], 1, 'kept under the limit that said no');
-  assert.ok(r.logs().includes('warn refused buy 11 BTCUSDT at 1001: position: 11 lots would pass max 10'), r.logs().join('\n'));
+  assert.ok(
+    r.logs().includes('warn refused buy 11 lots (0.011 BTC) BTCUSDT at 100.1 USDT (tick 1001): position: 11 lots would pass max 10'),
+    r.logs().join('\n'),
+  );
   // working orders count toward the worst case: 6 resting + 5 more would be 11
   const r2 = new Run(
     scripted((ctx, m) => {
@@ -28,8 +31,13 @@ test('an order that could pass the position limit is refused, logged with its re
       ctx.place({ side: 'sell', sizeLot: 9, priceTick: m.book.bestAskTick, reduceOnly: true });
     }),
   );
-  assert.equal(r2.book(), ['place buy limit 1000x6', 'place sell limit 1001x9 ro']);
-  assert.match(r2.logs().join('\n'), /refused buy 5 BTCUSDT at 999: position: 11 lots would pass max 10/);
+  // (the reduce-only sell has no position to reduce: refused on that account, test/strategy/reduce-only.test.ts)
+  assert.equal(r2.book(), ['place buy limit 1000x6']);
+  assert.is(r2.rt.counters['risk.denied.reduceOnlySize'], 1);
+  assert.match(
+    r2.logs().join('\n'),
+    /refused buy 5 lots \(0\.005 BTC\) BTCUSDT at 99\.9 USDT \(tick 999\): position: 11 lots would pass max 10/,
+  );
 });
 
 test('order rate: the sixth order within a second is refused (and its log says so once), a second later it goes', () => {
@@ -57,7 +65,7 @@ test('a notional limit is checked at the order price (a market order at the touc
     ['risk.maxNotionalTickLot=3000'],
   );
   assert.equal(r.book(), []);
-  assert.match(r.logs().join('\n'), /refused buy 3 BTCUSDT at market: notional: 3003 ticks·lots would pass max 3000/);
+  assert.match(r.logs().join('\n'), /refused buy 3 lots \(0\.003 BTC\) BTCUSDT at market: notional: 3003 ticks·lots would pass max 3000/);
 });
 
 test('a malformed request is a bug, not a refusal: the handler throws and the session halts naming it', () => {
@@ -125,7 +133,7 @@ test('breaches halt with cancel-all and flatten: daily loss marked at the exit-s
   assert.is(r.rt.position(0).lot, 10);
   // bid 990: (990 − 1001) × 10 ticks·lots = −0.011 quote
   assert.equal(r.book({ bestBid: 990, bestAsk: 991 }), ['cancelAll', 'flatten']);
-  assert.match(r.rt.haltReason!, /^risk breach \(dailyLoss\): daily loss 0\.011 quote > max 0\.01$/);
+  assert.match(r.rt.haltReason!, /^risk breach \(dailyLoss\): daily loss 0\.011 USDT > max 0\.01 USDT$/);
   assert.equal(halts, [r.rt.haltReason]);
   assert.equal(r.book(), [], 'no handler runs once halted');
 });
@@ -340,7 +348,16 @@ test('round trips run flat to flat, pay the fees of every fill in them and are n
   r.send({ type: 'ack', clientOid: rest, orderId: 'r' });
   r.rt.ctx.cancel(rest);
   r.send({ type: 'cancelAck', clientOid: rest });
-  assert.equal(r.rt.ended, { filled: 2, cancelled: 1, expired: 1, rejected: 0 });
+  // a resting order the venue ended unasked is not an expired IOC; the runtime's cancel-all at a halt is its own
+  const gtc = r.rt.ctx.place({ side: 'buy', sizeLot: 1, priceTick: 970 })!;
+  r.send({ type: 'ack', clientOid: gtc, orderId: 'g' });
+  r.send({ type: 'cancelAck', clientOid: gtc });
+  r.tick(1000); // room in the order rate window
+  const left = r.rt.ctx.place({ side: 'buy', sizeLot: 1, priceTick: 960 })!;
+  r.send({ type: 'ack', clientOid: left, orderId: 'l' });
+  r.send({ type: 'killSwitch', flatten: false });
+  r.send({ type: 'cancelAck', clientOid: left });
+  assert.equal(r.rt.ended, { filled: 2, cancelled: 1, runtimeCancelled: 1, expired: 1, venueCancelled: 1, rejected: 0 });
 });
 
 test('a fill that flips the position pays into both round trips in proportion to the lots it closes and opens', () => {
