@@ -340,6 +340,39 @@ const BREACH_PARAMETER: Record<string, string> = {
   clockOffset: 'risk.maxClockOffsetNs',
 };
 
+/**
+ * What the runtime's own bookkeeping counters mean, in words a report can print beside them (by name, or by the
+ * prefix before a dot: breach.dailyLoss). An answer from the venue for an order that had already ended (filled,
+ * cancelled, rejected, or dropped at a reconcile) is counted as <answer>.unknown and not passed to the strategy: the
+ * order's end was, and a fill of such an order still moves the position (fill.unknownOrder).
+ */
+const COUNTER_NOTES: Readonly<Record<string, string>> = {
+  'ack.unknown': 'acks for orders already finished (not passed on)',
+  'reject.unknown': 'rejects for orders already finished, or of the flatten (not passed on)',
+  'cancelAck.unknown': 'cancel answers for orders already finished (not passed on)',
+  'cancelReject.unknown': 'cancel refusals for orders already finished (not passed on)',
+  'amendAck.unknown': 'amend answers for orders already finished (not passed on)',
+  'amendReject.unknown': 'amend refusals for orders already finished (not passed on)',
+  'fill.unknownOrder': "fills of orders not live: the runtime's flatten, or late (the position moved)",
+  'fill.duplicate': 'fill reports seen twice (ignored)',
+  'resync.ok': 'venue checks that agreed',
+  'resync.ignored': 'venue checks not compared (orders were working)',
+  'resync.recheck': 'venue positions that differed, asked again',
+  'strategy.error': 'handler errors (the first halts)',
+  'risk.denied': 'requests refused by the risk checks, all limits',
+  breach: 'risk breaches (each halts)',
+  'risk.denied.': 'requests refused by this limit',
+};
+
+/** The words for a runtime counter (COUNTER_NOTES), or 'counter' for one the strategy keeps (ctx.count). */
+export function counterNote(name: string): string {
+  const exact = COUNTER_NOTES[name];
+  if (exact !== undefined) return exact;
+  if (name.startsWith('risk.denied.')) return COUNTER_NOTES['risk.denied.'];
+  if (name.startsWith('breach.')) return COUNTER_NOTES.breach;
+  return 'counter';
+}
+
 // Counters the runtime keeps for itself (bookkeeping, not reasons an entry did not happen).
 const RUNTIME_COUNTERS =
   /^(breach\.|fill\.|ack\.|reject\.|cancelAck\.|cancelReject\.|amendAck\.|amendReject\.|resync\.|strategy\.error$|risk\.denied($|\.))/;

@@ -148,6 +148,14 @@ interface Trip {
 interface Inst {
   setup: RuntimeInstrument;
   market: MarketView;
+  /** Where its book messages are read (the views read through it too; the strategy cannot reach it). */
+  cursor: Cursor;
+  /** The runtime's own copies of what the Market view shows: those a strategy can write are not trusted. */
+  tradable: boolean;
+  healthy: boolean;
+  healthReason: string;
+  /** The feed latency of its last book message (NaN: none yet). */
+  latencyNs: number;
   position: PositionState;
   posView: PositionView;
   tickLotQuote: number;
@@ -287,7 +295,7 @@ export class StrategyRuntime {
   private readonly quote: string;
   private readonly orders = new Map<string, OwnOrder>();
   /**
-   * Finished orders, for ctx.order() and late reports: the last RECENT_ORDERS, a ring (bounded memory, O(1) to
+   * Finished orders, for ctx.order() and late fills: the last RECENT_ORDERS, a ring (bounded memory, O(1) to
    * remember; looked up newest first, which is rare: a strategy holds its Orders, and late fills are few).
    */
   private readonly finished: OwnOrder[] = [];
@@ -393,8 +401,9 @@ export class StrategyRuntime {
       const position = newPosition();
       const posView = new PositionView(position, tickLotQuote);
       const tradable = trade ? trade.includes(setup.symbol) : !watch.includes(setup.symbol);
+      const cursor = new Cursor(slots);
       const market = new MarketView(
-        {
+        Object.freeze({
           symbol: setup.symbol,
           quote: setup.quote ?? quoteOf(setup.symbol),
           tickSize: setup.tickSize,
@@ -402,9 +411,9 @@ export class StrategyRuntime {
           makerFeeRate: setup.makerFeeRate,
           takerFeeRate: setup.takerFeeRate,
           amendKeepsQueue: setup.amendKeepsQueue === true,
-        },
+        }),
         index,
-        new Cursor(slots),
+        cursor,
         posView,
         tradable,
         o.ofiLevels ?? 5,
@@ -414,6 +423,11 @@ export class StrategyRuntime {
       return {
         setup,
         market,
+        cursor,
+        tradable,
+        healthy: true,
+        healthReason: '',
+        latencyNs: NaN,
         position,
         posView,
         tickLotQuote,
@@ -457,7 +471,7 @@ export class StrategyRuntime {
 
   /** Points instrument `inst`'s views at another slot buffer (after it grew), its latest message at byte `base`. */
   attach(inst: number, slots: Slots, base: number): void {
-    this.insts[inst].market.cursor.point(slots, base);
+    this.insts[inst].cursor.point(slots, base);
   }
 
   /** Whether anything may read the Market views (signals, book): a handler that gets the market, or an observer. */
@@ -496,7 +510,7 @@ export class StrategyRuntime {
     this.begin();
     const I = this.insts[inst];
     const m = I.market;
-    const c = m.cursor;
+    const c = I.cursor;
     c.base = base;
     c.fields = c.slots.f64;
     c.fieldAt = (base + S.fields) / 8;
@@ -505,8 +519,10 @@ export class StrategyRuntime {
     const lw = (base + S.localTs) >> 2;
     const ew = (base + S.exchTs) >> 2;
     const local = (w[lw + 1] - this.originHi) * TWO32 + ((w[lw] >>> 0) - this.originLo);
+    const exch = (w[ew + 1] - this.originHi) * TWO32 + ((w[ew] >>> 0) - this.originLo);
     m.localNs = local;
-    m.exchNs = (w[ew + 1] - this.originHi) * TWO32 + ((w[ew] >>> 0) - this.originLo);
+    m.exchNs = exch;
+    I.latencyNs = local - exch;
     if (local > this.now) this.cx.now = this.now = local;
     const state = c.slots.u8[base + S.state];
     const bid = num64(w, base + S.bestBid);
@@ -527,7 +543,7 @@ export class StrategyRuntime {
     if (this.observer !== null) this.observer(m);
     if (this.status === 'halted') return this.taken();
     this.dirty = false;
-    this.breachLat = local - m.exchNs;
+    this.breachLat = local - exch;
     if (this.riskCheck(inst)) return this.taken();
     // the runtime's own timers run only while orders are live or a reconcile is under way
     if ((this.liveOrders !== 0 || this.status === 'reconciling') && this.runtimeTimers()) return this.taken();
@@ -754,7 +770,7 @@ export class StrategyRuntime {
     const inst = this.instOf(req.symbol, 'ctx.place');
     const I = this.insts[inst];
     const symbol = I.setup.symbol;
-    if (!I.market.tradable) throw new Error(`ctx.place: ${symbol} is watched, not traded (list it in instruments.trade)`);
+    if (!I.tradable) throw new Error(`ctx.place: ${symbol} is watched, not traded (list it in instruments.trade)`);
     const side = req.side;
     if (side !== 'buy' && side !== 'sell') throw new TypeError(`ctx.place: side must be 'buy' or 'sell', got ${JSON.stringify(side)}`);
     const size = req.sizeLot;
@@ -1289,8 +1305,9 @@ export class StrategyRuntime {
   private onHealth(inst: number, ev: Extract<Event, { type: 'marketHealth' }>): void {
     const m = this.insts[inst].market;
     this.riskClean = false;
-    m.healthy = ev.ok;
-    m.healthReason = ev.ok ? '' : ev.reason;
+    const I = this.insts[inst];
+    I.healthy = m.healthy = ev.ok;
+    I.healthReason = m.healthReason = ev.ok ? '' : ev.reason;
     if (ev.clockOffsetNs !== undefined) this.clockOffsetNs = ev.clockOffsetNs;
     this.breachLat = NaN;
     if (this.status === 'halted' || this.riskCheck(-1)) return;
@@ -1325,11 +1342,11 @@ export class StrategyRuntime {
       const sym = this.insts.length > 1 ? `${I.setup.symbol}: ` : '';
       if (I.position.lot !== 0) out.push(`${sym}position ${I.position.lot} lots, not flat`);
       if (I.orders.length > 0) out.push(`${sym}${I.orders.length} orders not confirmed closed (reconcile requested)`);
-      if (!I.market.healthy) out.push(`${sym}market data unhealthy (${I.market.healthReason})`);
+      if (!I.healthy) out.push(`${sym}market data unhealthy (${I.healthReason})`);
       if (I.lastValidNs !== I.lastValidNs) out.push(`${sym}no valid market data yet`);
       else {
         if (this.now - I.lastValidNs > cfg.maxDataAgeNs) out.push(`${sym}market data stale (${duration(this.now - I.lastValidNs)} old)`);
-        const lat = I.market.feedLatencyNs;
+        const lat = I.latencyNs;
         if (lat < cfg.minFeedLatencyNs || lat > cfg.maxFeedLatencyNs) out.push(`${sym}feed latency ${lat} ns out of band`);
       }
     }
@@ -1620,7 +1637,11 @@ export class StrategyRuntime {
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
 
-  /** Ends a live order (it leaves the live set; kept a while for ctx.order and late reports). */
+  /**
+   * Ends a live order (it leaves the live set; kept a while for ctx.order and for a late fill, which still moves the
+   * position). A late answer of another kind is not passed on (the order's end was): it is counted as
+   * <answer>.unknown, which reports put in words (explain.ts counterNote).
+   */
   private end(o: OwnOrder, state: 'filled' | 'cancelled' | 'rejected'): void {
     if (state !== 'cancelled') this.ended[state]++;
     else if (o.byRuntime) this.ended.runtimeCancelled++;
@@ -1693,8 +1714,8 @@ export class StrategyRuntime {
   private instOf(symbol: string | undefined, who: string): number {
     if (symbol === undefined) {
       if (this.insts.length === 1) return 0;
-      const traded = this.insts.filter((i) => i.market.tradable);
-      if (traded.length === 1) return traded[0].market.index;
+      const traded = this.insts.filter((i) => i.tradable);
+      if (traded.length === 1) return this.insts.indexOf(traded[0]);
       throw new Error(
         `${who}: this run has several instruments (${this.insts.map((i) => i.setup.symbol).join(', ')}): name the symbol (a strategy for one instrument declares instruments: { single: true }, and is refused over several before it starts)`,
       );

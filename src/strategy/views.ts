@@ -140,25 +140,28 @@ export class Cursor {
 
 export class BookView implements Book {
   /** `depth`: the levels a side the strategy declared (ranks beyond it are not readable). */
-  constructor(
-    private readonly c: Cursor,
-    private readonly depth: number,
-  ) {}
+  // private in the language: the cursor is where the runtime reads each message's touch from
+  readonly #c: Cursor;
+  readonly #depth: number;
+  constructor(c: Cursor, depth: number) {
+    this.#c = c;
+    this.#depth = depth;
+  }
 
   get valid(): boolean {
-    return (this.c.state & State.valid) !== 0;
+    return (this.#c.state & State.valid) !== 0;
   }
   get bestBidTick(): number {
-    return this.c.bid;
+    return this.#c.bid;
   }
   get bestAskTick(): number {
-    return this.c.ask;
+    return this.#c.ask;
   }
   get bestBidLot(): number {
-    return this.c.base < 0 ? 0 : num64(this.c.slots.i32, this.c.base + S.bidQty);
+    return this.#c.base < 0 ? 0 : num64(this.#c.slots.i32, this.#c.base + S.bidQty);
   }
   get bestAskLot(): number {
-    return this.c.base < 0 ? 0 : num64(this.c.slots.i32, this.c.base + S.askQty);
+    return this.#c.base < 0 ? 0 : num64(this.#c.slots.i32, this.#c.base + S.askQty);
   }
   get spreadTicks(): number {
     return this.bestAskTick - this.bestBidTick;
@@ -168,8 +171,8 @@ export class BookView implements Book {
   }
   /** Byte offset of level `rank` of `side` in the current slot (its size is `room` levels later), or -1. */
   private level(side: BookSide, rank: number): number {
-    const c = this.c;
-    if (c.base < 0 || !(rank > 0 && rank < this.depth) || (rank | 0) !== rank) return -1;
+    const c = this.#c;
+    if (c.base < 0 || !(rank > 0 && rank < this.#depth) || (rank | 0) !== rank) return -1;
     const bid = side === 'bid';
     const count = c.slots.i32[(c.base + LEVEL_COUNTS + (bid ? 0 : 4)) >> 2];
     if (rank >= count) return -1;
@@ -178,18 +181,18 @@ export class BookView implements Book {
   priceTick(side: BookSide, rank: number): number {
     if (rank === 0) return side === 'bid' ? this.bestBidTick : this.bestAskTick;
     const at = this.level(side, rank);
-    return at < 0 ? NaN : num64(this.c.slots.i32, at);
+    return at < 0 ? NaN : num64(this.#c.slots.i32, at);
   }
   sizeLot(side: BookSide, rank: number): number {
     if (rank === 0) return side === 'bid' ? this.bestBidLot : this.bestAskLot;
     const at = this.level(side, rank);
-    return at < 0 ? 0 : num64(this.c.slots.i32, at + 8 * this.c.slots.depth);
+    return at < 0 ? 0 : num64(this.#c.slots.i32, at + 8 * this.#c.slots.depth);
   }
   depthLot(side: BookSide, ticks: number): number {
     const best = this.priceTick(side, 0);
     if (best !== best) return 0;
     let sum = this.sizeLot(side, 0);
-    for (let r = 1; r < this.depth; r++) {
+    for (let r = 1; r < this.#depth; r++) {
       const p = this.priceTick(side, r);
       if (p !== p || Math.abs(p - best) > ticks) break;
       sum += this.sizeLot(side, r);
@@ -199,14 +202,16 @@ export class BookView implements Book {
 }
 
 export class SignalsView implements Signals {
-  constructor(
-    private readonly c: Cursor,
-    /** Multi-level OFI levels the core computes this run (signal settings). */
-    private readonly ofiLevels: number,
-  ) {}
+  readonly #c: Cursor;
+  /** Multi-level OFI levels the core computes this run (signal settings). */
+  readonly #ofiLevels: number;
+  constructor(c: Cursor, ofiLevels: number) {
+    this.#c = c;
+    this.#ofiLevels = ofiLevels;
+  }
 
   private field(id: number): number {
-    const c = this.c;
+    const c = this.#c;
     return c.fields[c.fieldAt + id];
   }
   get l1(): number {
@@ -231,7 +236,7 @@ export class SignalsView implements Signals {
     return this.field(Field.ofiNorm);
   }
   mlofi(m: number): number {
-    return m >= 0 && m < this.ofiLevels && (m | 0) === m ? this.field(Field.mlofi + m) : NaN;
+    return m >= 0 && m < this.#ofiLevels && (m | 0) === m ? this.field(Field.mlofi + m) : NaN;
   }
   get microprice(): number {
     return this.field(Field.wmid);
@@ -240,7 +245,7 @@ export class SignalsView implements Signals {
     return this.field(Field.z);
   }
   get zReady(): boolean {
-    return (this.c.state & State.zReady) !== 0;
+    return (this.#c.state & State.zReady) !== 0;
   }
 }
 
@@ -367,10 +372,14 @@ export class MarketView implements Market {
   /** Live orders of this instrument, oldest first (the runtime keeps it). */
   readonly orders: Order[] = [];
 
+  /**
+   * What the strategy reads. The runtime decides on its own copies (the cursor it reads messages through, whether
+   * the instrument is traded, its health): nothing written here moves a decision.
+   */
   constructor(
     readonly info: InstrumentInfo,
     readonly index: number,
-    readonly cursor: Cursor,
+    cursor: Cursor,
     readonly position: PositionView,
     readonly tradable: boolean,
     ofiLevels: number,

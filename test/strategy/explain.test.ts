@@ -2,7 +2,7 @@
 // counters, and from what the signal did when nothing was blocked; why it halted; another strategy's counters.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SignalWatch, explainCounters, explainEntries, explainHalt, type StrategyConfig } from '../../src/strategy/explain';
+import { SignalWatch, counterNote, explainCounters, explainEntries, explainHalt, type StrategyConfig } from '../../src/strategy/explain';
 import { findingLine } from '../../src/format/findings';
 import type { Market } from '../../src/strategy/api';
 import { builtinNamed } from '../../src/strategy/builtins/index';
@@ -189,6 +189,14 @@ test('a reconcile that found the venue other than our fills: answered, so said a
 test('a strategy that threw: the halt says where', () => {
   const h = explainHalt('strategy error in onBook: boom (my.ts:12:7)', config);
   assert.is(h && findingLine(h), 'the strategy threw: onBook: boom (my.ts:12:7) (its orders were cancelled and its position flattened)');
+});
+
+test("the runtime's bookkeeping counters have words: late answers for orders already finished are not a mystery", () => {
+  assert.is(counterNote('amendReject.unknown'), 'amend refusals for orders already finished (not passed on)');
+  assert.is(counterNote('cancelReject.unknown'), 'cancel refusals for orders already finished (not passed on)');
+  assert.is(counterNote('risk.denied.reduceOnlySize'), 'requests refused by this limit');
+  assert.is(counterNote('breach.dailyLoss'), 'risk breaches (each halts)');
+  assert.is(counterNote('gate.spread'), 'counter', "the strategy's own: as before");
 });
 
 test.run();

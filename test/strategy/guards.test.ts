@@ -43,6 +43,21 @@ test('ctx.params is frozen; the context does not lead to the runtime', () => {
   assert.ok(Object.isFrozen(ctx.params));
   assert.is(ctx.rt, undefined);
   assert.ok(Object.isFrozen(r.rt.ctx.markets));
+  // nor does a market to the cursor the runtime reads each message's touch through
+  const m = r.rt.ctx.market();
+  assert.not.ok('cursor' in m);
+  assert.not.ok('c' in m.book);
+  assert.not.ok('c' in m.signals);
+  assert.ok(Object.isFrozen(m.info));
+});
+
+test('a watched instrument stays watched whatever the strategy writes on its market', () => {
+  const def = defineStrategy({ name: 'w', params: {}, instruments: { trade: [] }, create: () => ({}) }) as unknown as StrategyDefinition;
+  const r = new Run(def);
+  const m = r.rt.ctx.market('BTCUSDT');
+  assert.is(m.tradable, false);
+  (m as { tradable: boolean }).tradable = true;
+  assert.throws(() => r.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }), /BTCUSDT is watched, not traded/);
 });
 
 test('an order view cannot be written through: a strategy that zeroes its working size still meets the position limit', () => {
