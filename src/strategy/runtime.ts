@@ -40,7 +40,7 @@ import {
   type BreachKind,
 } from './risk';
 import type { RuntimeSettings } from './settings';
-import { Cursor, MarketView, PositionView, Slots, num64 } from './views';
+import { Cursor, MarketView, PositionView, Slots, TradesView, num64 } from './views';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
@@ -150,6 +150,8 @@ interface Inst {
   market: MarketView;
   /** Where its book messages are read (the views read through it too; the strategy cannot reach it). */
   cursor: Cursor;
+  /** Its public trades (market.trades, kept here: a strategy that replaced that property does not stop them). */
+  trades: TradesView;
   /** The runtime's own copies of what the Market view shows: those a strategy can write are not trusted. */
   tradable: boolean;
   healthy: boolean;
@@ -424,6 +426,7 @@ export class StrategyRuntime {
         setup,
         market,
         cursor,
+        trades: market.trades,
         tradable,
         healthy: true,
         healthReason: '',
@@ -557,10 +560,11 @@ export class StrategyRuntime {
   trade(inst: number, priceTick: number, sizeLot: number, takerBuy: boolean, exchNs: number, localNs: number): Action[] {
     this.begin();
     const m = this.insts[inst].market;
-    m.trades.push(priceTick, sizeLot, takerBuy, exchNs);
+    const trades = this.insts[inst].trades;
+    trades.push(priceTick, sizeLot, takerBuy, exchNs);
     if (localNs > this.now) this.cx.now = this.now = localNs;
     if (this.status === 'halted' || !this.h.onTrade) return this.taken();
-    this.call('onTrade', () => this.h.onTrade!(m, m.trades.newest()));
+    this.call('onTrade', () => this.h.onTrade!(m, trades.newest()));
     return this.taken();
   }
 

@@ -305,60 +305,61 @@ export class PositionView implements Position {
 
 /** Public trades of an instrument, newest first, in a ring of the declared capacity. */
 export class TradesView implements RecentTrades, Trade {
-  private readonly price: Float64Array;
-  private readonly size: Float64Array;
-  private readonly exch: Float64Array;
-  private readonly buy: Uint8Array;
-  private head = 0;
-  private n = 0;
-  private at_ = 0;
+  // private in the language: the runtime pushes into them, and a strategy that replaced one would break that
+  readonly #price: Float64Array;
+  readonly #size: Float64Array;
+  readonly #exch: Float64Array;
+  readonly #buy: Uint8Array;
+  #head = 0;
+  #n = 0;
+  #at = 0;
 
   constructor(readonly capacity: number) {
     const c = Math.max(1, capacity);
-    this.price = new Float64Array(c);
-    this.size = new Float64Array(c);
-    this.exch = new Float64Array(c);
-    this.buy = new Uint8Array(c);
+    this.#price = new Float64Array(c);
+    this.#size = new Float64Array(c);
+    this.#exch = new Float64Array(c);
+    this.#buy = new Uint8Array(c);
   }
 
   push(priceTick: number, sizeLot: number, takerBuy: boolean, exchNs: number): void {
-    const c = this.price.length;
-    this.head = (this.head + 1) % c;
-    this.price[this.head] = priceTick;
-    this.size[this.head] = sizeLot;
-    this.exch[this.head] = exchNs;
-    this.buy[this.head] = takerBuy ? 1 : 0;
-    if (this.n < this.capacity) this.n++;
-    this.at_ = this.head;
+    const c = this.#price.length;
+    this.#head = (this.#head + 1) % c;
+    this.#price[this.#head] = priceTick;
+    this.#size[this.#head] = sizeLot;
+    this.#exch[this.#head] = exchNs;
+    this.#buy[this.#head] = takerBuy ? 1 : 0;
+    if (this.#n < this.capacity) this.#n++;
+    this.#at = this.#head;
   }
 
   get length(): number {
-    return this.n;
+    return this.#n;
   }
   /** The i-th newest trade (this same object, pointed at it). */
   at(i: number): Trade {
-    if (!(i >= 0 && i < this.n))
-      throw new RangeError(`trades.at(${i}): ${this.n} trades kept (declare trades: N in the definition for more)`);
-    const c = this.price.length;
-    this.at_ = (this.head - i + c) % c;
+    if (!(i >= 0 && i < this.#n))
+      throw new RangeError(`trades.at(${i}): ${this.#n} trades kept (declare trades: N in the definition for more)`);
+    const c = this.#price.length;
+    this.#at = (this.#head - i + c) % c;
     return this;
   }
   /** The newest trade, without moving the ring (onTrade's argument). */
   newest(): Trade {
-    this.at_ = this.head;
+    this.#at = this.#head;
     return this;
   }
   get priceTick(): number {
-    return this.price[this.at_];
+    return this.#price[this.#at];
   }
   get sizeLot(): number {
-    return this.size[this.at_];
+    return this.#size[this.#at];
   }
   get side(): 'buy' | 'sell' {
-    return this.buy[this.at_] === 1 ? 'buy' : 'sell';
+    return this.#buy[this.#at] === 1 ? 'buy' : 'sell';
   }
   get exchNs(): number {
-    return this.exch[this.at_];
+    return this.#exch[this.#at];
   }
 }
 
