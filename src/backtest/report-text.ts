@@ -5,6 +5,7 @@
 import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, NEEDS_ROUND_TRIP, markoutNeed, type Metrics } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
+import { counterNote } from '../strategy/explain';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
 import {
   NA,
@@ -214,7 +215,7 @@ function strategySection(m: Metrics): Row[] {
   if (!st) return [];
   const rows = Object.entries(st.counters)
     .filter(([, n]) => n !== 0)
-    .map(([k, n]) => row(k, int(n), '', 'counter'));
+    .map(([k, n]) => row(k, int(n), '', counterNote(k)));
   for (const r of st.recorded ?? []) {
     const v = seriesFormat(r.min, r.max);
     const f = (x: number | null) => (x === null ? NONE : v(x));

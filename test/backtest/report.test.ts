@@ -160,7 +160,7 @@ test('text: a recorded series is written with the decimals its range needs, not 
   m.strategy = {
     finalPhase: 'IDLE',
     halted: null,
-    counters: {},
+    counters: { 'amendReject.unknown': 3, mine: 2 },
     recorded: [
       { name: 'ema', points: 120, last: 900003.123, min: 899976.2, max: 900014.9, mean: 899995.04 },
       { name: 'lots', points: 5, last: 65948, min: 65800, max: 66100, mean: 65950.5 },
@@ -172,6 +172,7 @@ test('text: a recorded series is written with the decimals its range needs, not 
   assert.match(out, /\n {2}ema \(recorded\) +900003\.1 +last of 120 points; min 899976\.2, max 900014\.9, mean 899995\n/);
   assert.match(out, /\n {2}lots \(recorded\) +65948 +last of 5 points; min 65800, max 66100, mean 65951\n/);
   assert.match(out, /\n {2}flat \(recorded\) +0\.123457 +last of 3 points; min 0\.123457, max 0\.123457, mean 0\.123457\n/);
+  assert.match(out, /\n {2}amendReject\.unknown +3 +amend refusals for orders already finished \(not passed on\)\n {2}mine +2 +counter\n/);
   assert.match(out, /\n {2}lean \(recorded\) +0 +last of 9 points; min -0\.52, max 0\.48, mean 0\n/);
 });
 
