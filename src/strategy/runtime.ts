@@ -48,7 +48,7 @@ import { levenshtein } from '../format/suggest';
 import { sourceOf } from './sandbox';
 import { Timers } from './timers';
 import { lotText, priceText, quoteOf, quoteOfGrid, type Grid } from './units';
-import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, handlerCode } from './handler-cell';
+import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, HANDLER_NAMES as CELL_NAMES, handlerCode } from './handler-cell';
 
 /** One instrument of a run. */
 export interface RuntimeInstrument {
@@ -191,20 +191,11 @@ export class Series {
   }
 }
 
-/** What StrategyHandlers names: the members the runtime calls. */
-const HANDLER_NAMES = [
-  'onStart',
-  'onBook',
-  'onTrade',
-  'onOrder',
-  'onTimer',
-  'onHealth',
-  'onReconcile',
-  'onResume',
-  'onHalt',
-  'onStop',
+/** What StrategyHandlers names: the members the runtime calls (the watchdog's handler names, and phase). */
+const HANDLER_NAMES: readonly (keyof StrategyHandlers)[] = [
+  ...CELL_NAMES.filter((n): n is Exclude<(typeof CELL_NAMES)[number], '' | 'create'> => n !== '' && n !== 'create'),
   'phase',
-] as const satisfies readonly (keyof StrategyHandlers)[];
+];
 
 /** The handler a member's name looks like a slip of (case, or an edit or two; one for a short name), or null. */
 function misspeltHandler(key: string): string | null {
