@@ -138,7 +138,7 @@ export interface Book {
   priceTick(side: BookSide, rank: number): number;
   /** Size of the level at `rank` on `side`, 0 where there is no level or beyond the declared depth. */
   sizeLot(side: BookSide, rank: number): number;
-  /** Total size on `side` within `ticks` of that side's best price (0 = the best level only), over the declared depth. */
+  /** Total size on `side` within `ticks` (≥ 0) of that side's best price (0 = the best level only), over the declared depth. */
   depthLot(side: BookSide, ticks: number): number;
 }
 

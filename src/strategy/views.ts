@@ -179,16 +179,20 @@ export class BookView implements Book {
     return c.base + RECORD_BYTES + 8 * ((bid ? 0 : 2 * c.slots.depth) + rank);
   }
   priceTick(side: BookSide, rank: number): number {
+    if (side !== 'bid' && side !== 'ask') throw badSide('priceTick', side);
     if (rank === 0) return side === 'bid' ? this.bestBidTick : this.bestAskTick;
     const at = this.level(side, rank);
     return at < 0 ? NaN : num64(this.#c.slots.i32, at);
   }
   sizeLot(side: BookSide, rank: number): number {
+    if (side !== 'bid' && side !== 'ask') throw badSide('sizeLot', side);
     if (rank === 0) return side === 'bid' ? this.bestBidLot : this.bestAskLot;
     const at = this.level(side, rank);
     return at < 0 ? 0 : num64(this.#c.slots.i32, at + 8 * this.#c.slots.depth);
   }
   depthLot(side: BookSide, ticks: number): number {
+    if (side !== 'bid' && side !== 'ask') throw badSide('depthLot', side);
+    if (!(ticks >= 0)) throw new RangeError(`depthLot('${side}', ${String(ticks)}): ticks must be a number ≥ 0 (0: the best level only)`);
     const best = this.priceTick(side, 0);
     if (best !== best) return 0;
     let sum = this.sizeLot(side, 0);
@@ -302,6 +306,10 @@ export class PositionView implements Position {
     return mark === mark ? unrealisedTickLot(this.#state, mark) * this.#tickLotQuote : NaN;
   }
 }
+
+/** A side that is neither 'bid' nor 'ask' ('buy' is an order's side): said, not read as the ask side. */
+const badSide = (what: string, side: unknown) =>
+  new RangeError(`${what}(${JSON.stringify(side)}, …): a book side is 'bid' or 'ask' (an order's side is 'buy' or 'sell')`);
 
 /** Public trades of an instrument, newest first, in a ring of the declared capacity. */
 export class TradesView implements RecentTrades, Trade {

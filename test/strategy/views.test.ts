@@ -9,7 +9,7 @@ import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency } from '../../src/backtest/latency';
 import { riskAverse } from '../../src/backtest/queue';
-import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { defineStrategy, type BookSide, type Market, type StrategyDefinition } from '../../src/strategy/api';
 import { resolveRun } from '../../src/strategy/resolve';
 import { testCore } from '../helpers/core';
 import { recordColumns as columns, type Rec } from '../helpers/record-columns';
@@ -88,6 +88,37 @@ test('each message is read as it was when it completed, at its local time: touch
     '30ms late: 1019x1 1021x10 bid2 1018x2 ask3 1023x30 ask4 NaN depth(ask, 1) 30 l1 -0.818 last trade 1011/buy',
     '30ms late: 1029x1 1031x10 bid2 1028x2 ask3 1033x30 ask4 NaN depth(ask, 1) 30 l1 -0.818 last trade 1011/buy',
   ]);
+});
+
+test("a book side that is not 'bid' or 'ask', or a negative depthLot band, halts the run saying so (not read as the ask side)", async () => {
+  for (const [call, message] of [
+    [
+      (m: Market) => m.book.priceTick('buy' as BookSide, 0),
+      `priceTick("buy", …): a book side is 'bid' or 'ask' (an order's side is 'buy' or 'sell')`,
+    ],
+    [(m: Market) => m.book.sizeLot('sell' as BookSide, 1), `sizeLot("sell", …): a book side is 'bid' or 'ask'`],
+    [(m: Market) => m.book.depthLot('ask', -1), `depthLot('ask', -1): ticks must be a number ≥ 0 (0: the best level only)`],
+  ] as const) {
+    const def = defineStrategy({
+      name: 'bad-side',
+      params: {},
+      depth: 2,
+      create: () => ({ onBook: (m) => void call(m) }),
+    }) as unknown as StrategyDefinition;
+    const run = resolveRun(def);
+    const bc = createBacktestCore(await testCore(), GRID, 64);
+    bc.reset({});
+    const bt = new Backtest(bc, {
+      strategy: { definition: def, params: run.params, settings: run.settings },
+      instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
+      latency: constantLatency(1e6, 1e6),
+      queue: riskAverse,
+    });
+    const { cols, rows } = columns([...book(0, 1000, true), ...book(10, 1010)]);
+    bt.feed(cols, rows);
+    const trace = bt.finish();
+    assert.ok((trace.strategy?.haltReason ?? '').includes(message), trace.strategy?.haltReason ?? 'no halt');
+  }
 });
 
 test('a feed thousands of messages behind: the records spill out of the ring and every message is still read as it was', async () => {
