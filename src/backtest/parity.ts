@@ -3,7 +3,7 @@
 // (a fill that came out differently, a timer, a decision only one side took).
 import type { Intent, OrderRecord } from './orders';
 import { OrderEvent } from '../live/orderlog';
-import { NA, duration, groupThousands, millis, moneyIn } from '../format/numbers';
+import { NA, duration, groupThousands, millis, moneyIn, stepDecimals } from '../format/numbers';
 import { utc } from './metrics';
 import { paramValue } from '../format/params';
 
@@ -26,17 +26,11 @@ export interface ParamChange {
   unit?: string;
 }
 
-/** Decimals a tick size needs: 0.1 → 1, 0.01 → 2, 5 → 0, 1e-7 → 7. */
-export function tickDecimals(tick: number): number {
-  for (let dp = 0; dp <= 12; dp++) if (Math.abs(Math.round(tick * 10 ** dp) - tick * 10 ** dp) < 1e-9 * 10 ** dp) return dp;
-  return 12;
-}
-
 /** A price of `ticks` as the venue shows it ("89,999.9 USDT"), or "N ticks" without units. */
 export function priceText(ticks: number, units: ParityUnits | undefined, symbol?: string): string {
   if (!units) return `${ticks} ticks`;
   const tick = typeof units.tickSize === 'number' ? units.tickSize : units.tickSize(symbol);
-  return `${groupThousands((ticks * tick).toFixed(tickDecimals(tick)))} ${units.currency}`;
+  return `${groupThousands((ticks * tick).toFixed(stepDecimals(tick)))} ${units.currency}`;
 }
 
 /** ns since the epoch as UTC to the microsecond: "2026-12-06T20:24:25.875615Z". */

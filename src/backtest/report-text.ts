@@ -8,6 +8,7 @@ import { findingLine } from '../format/findings';
 import { counterNote } from '../strategy/explain';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
 import {
+  baseCurrency,
   NA,
   NONE,
   count,
@@ -250,10 +251,6 @@ function trimZeros(t: string): string {
   return s === '-0' ? '0' : s;
 }
 
-/** " ETH" for ETHUSDT in USDT (the lot's unit), "" when the symbol does not end in the quote currency. */
-const baseOf = (symbol: string, quote: string): string =>
-  symbol.endsWith(quote) && symbol.length > quote.length ? ` ${symbol.slice(0, -quote.length)}` : '';
-
 /** A value of unknown scale: `digits` significant digits, no exponent for everyday magnitudes. */
 function sig(x: number, digits: number): string {
   return Math.abs(x) >= 1e-4 && Math.abs(x) < 1e9 ? String(Number(x.toPrecision(digits))) : x.toPrecision(digits);
@@ -390,14 +387,15 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
           : [row('to', run.toUtc || run.toNs, 'UTC'), row('duration', a.days === null ? NONE : have)]),
         row('market events', int(run.events)),
         ...(m.instruments
-          ? m.instruments.map((it, i) =>
-              row(
+          ? m.instruments.map((it, i) => {
+              const base = baseCurrency(it.symbol, q);
+              return row(
                 i === 0 ? 'instruments' : '',
                 it.symbol,
                 '',
-                `tick ${it.tickSize} ${q}, lot ${it.lotSize}${baseOf(it.symbol, q)}${i === 0 ? '; merged in local-time order' : ''}`,
-              ),
-            )
+                `tick ${it.tickSize} ${q}, lot ${it.lotSize}${base ? ` ${base}` : ''}${i === 0 ? '; merged in local-time order' : ''}`,
+              );
+            })
           : [row('tick size', String(run.tickSize), q), row('lot size', String(run.lotSize), ctx.base ?? 'base')]),
         row('equity sampled every', duration(run.seriesIntervalNs), '', `${int(run.seriesSamples)} samples`),
         ...(ctx.strategy

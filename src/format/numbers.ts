@@ -67,6 +67,17 @@ export function quoteCurrency(symbol: string | undefined): string {
   return 'quote';
 }
 
+/** A symbol's base currency given its quote (BTC for BTCUSDT in USDT); null when the symbol does not end in it. */
+export function baseCurrency(symbol: string, quote: string): string | null {
+  return symbol.endsWith(quote) && symbol.length > quote.length ? symbol.slice(0, -quote.length) : null;
+}
+
+/** Decimals a grid step (a tick or lot size) is written with: 0.1 → 1, 0.0001 → 4, 5 → 0, 1e-7 → 7. */
+export function stepDecimals(step: number): number {
+  for (let dp = 0; dp <= 12; dp++) if (Math.abs(Math.round(step * 10 ** dp) - step * 10 ** dp) < 1e-9 * 10 ** dp) return dp;
+  return 12;
+}
+
 /** Up to `sig` significant digits, trailing zeros dropped: 1.5, 12.3, 325, 0.74. */
 function short(x: number, sig = 3): string {
   if (x === 0) return '0';

@@ -2,7 +2,7 @@
 // instrument's (the base currency, the quote currency), so "refused buy 500 lots (0.05 BTC) BTCUSDT at 89,997.3 USDT
 // (tick 899973)" is not read as 500 BTC at 899,973 USDT. Only for messages: made when one is written, never on a path
 // that decides.
-import { groupThousands, plural } from '../format/numbers';
+import { baseCurrency, groupThousands, plural, stepDecimals } from '../format/numbers';
 
 /** What the messages need of an instrument (a RuntimeInstrument is one). */
 export interface Grid {
@@ -10,13 +10,6 @@ export interface Grid {
   quote?: string;
   tickSize: number;
   lotSize: number;
-}
-
-/** Decimals of a grid step as the venue writes it: 0.0001 → 4, 1e-7 → 7, 0.5 → 1, 5 → 0. */
-export function stepDecimals(step: number): number {
-  const m = /^(\d+)(?:\.(\d+))?(?:e-(\d+))?$/.exec(String(step));
-  if (!m) return 8;
-  return (m[2]?.length ?? 0) + Number(m[3] ?? 0);
 }
 
 /** `n` steps of `step` in the exchange's units, with the step's decimals, trailing zeros dropped: 500 × 0.0001 → "0.05". */
@@ -35,8 +28,7 @@ export function quoteOfGrid(g: Grid): string {
 
 /** The instrument's base currency: the symbol without its quote currency (BTC for BTCUSDT), else "base". */
 function baseOf(g: Grid): string {
-  const q = quoteOfGrid(g);
-  return g.symbol.endsWith(q) && g.symbol.length > q.length ? g.symbol.slice(0, -q.length) : 'base';
+  return baseCurrency(g.symbol, quoteOfGrid(g)) ?? 'base';
 }
 
 /** "500 lots (0.05 BTC)", "1 lot (0.0001 BTC)". */

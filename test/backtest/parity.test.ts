@@ -2,7 +2,8 @@
 // durations, n/a where no decision matched, and a parameter the replay changed named first as the likely cause.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareIntents, formatParity, priceText, tickDecimals, utcMicros, type ParityUnits } from '../../src/backtest/parity';
+import { compareIntents, formatParity, priceText, utcMicros, type ParityUnits } from '../../src/backtest/parity';
+import { stepDecimals } from '../../src/format/numbers';
 import type { Intent } from '../../src/backtest/orders';
 
 const T = 1_796_587_389_760_033_181n; // 2026-12-06T20:03:09.760033181Z
@@ -19,7 +20,7 @@ const place = (at: bigint, priceTick: number, decided = at): Intent => ({
 });
 
 test('prices, times and decimals', () => {
-  assert.equal([tickDecimals(0.1), tickDecimals(0.01), tickDecimals(5), tickDecimals(1e-7), tickDecimals(0.5)], [1, 2, 0, 7, 1]);
+  assert.equal([stepDecimals(0.1), stepDecimals(0.01), stepDecimals(5), stepDecimals(1e-7), stepDecimals(0.5)], [1, 2, 0, 7, 1]);
   assert.is(priceText(900000, units), '90,000.0 USDT');
   assert.is(priceText(900000, undefined), '900000 ticks');
   assert.is(utcMicros(T), '2026-12-06T20:03:09.760033Z');
