@@ -2,7 +2,7 @@
 // the one duration grammar (src/format/durations.ts), with one difference kept for the scripts that predate it: a
 // plain number is milliseconds, as the flag's name says. The exchange's clock and timers count whole milliseconds,
 // so the value must be one: 0.5s and 2000us are taken, 250us is refused rather than rounded.
-import { durationNs } from '../format/durations';
+import { readDuration } from '../format/durations';
 import { UsageError } from './usage-error';
 
 const NS_PER_MS = 1_000_000n;
@@ -26,14 +26,9 @@ export function flagMs(flag: string, text: string, rule: MsFlagRule = {}): numbe
   const min = rule.min ?? (rule.signed ? -max : 0);
   const what = `a duration${rule.signed ? ' (negative allowed)' : ''}`;
   const syntax = `e.g. ${MS_EXAMPLES}; a plain number is milliseconds`;
-  const plain = /^[+\-−]?(\d+(\.\d*)?|\.\d+)$/.test(t);
-  let ns: bigint;
-  try {
-    ns = durationNs(flag, plain ? `${t}ms` : t, { signed: true, zero: true });
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    throw new UsageError(`${flag} needs ${what} (${syntax}), got "${text}"`);
-  }
+  const d = readDuration(t, 'ms');
+  if (d === null || d.ns === null) throw new UsageError(`${flag} needs ${what} (${syntax}), got "${text}"`);
+  const ns = d.negative ? -d.ns : d.ns;
   if (ns < 0n && !rule.signed) throw new UsageError(`${flag} ${t}: the duration must not be negative (${syntax})`);
   if (ns % NS_PER_MS !== 0n)
     throw new UsageError(`${flag} "${text}" is not a whole number of milliseconds (the exchange's clock and timers count ms)`);

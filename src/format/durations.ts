@@ -48,7 +48,7 @@ const PART = /(\d*)(?:\.(\d+))?\s*([a-zµ]+)\s*/y;
  * `text` in the grammar above, a bare number read in `plainUnit`; null when it is not a duration (an unknown unit,
  * parts out of order or repeated, a bare number among parts). A sign is read, not judged: the caller decides.
  */
-export function readDuration(text: string, plainUnit: 'ns' | 's'): DurationText | null {
+export function readDuration(text: string, plainUnit: 'ns' | 'ms' | 's'): DurationText | null {
   const t = text.trim();
   const sign = /^[+\-−]/.exec(t)?.[0] ?? '';
   const body = t.slice(sign.length);
