@@ -25,10 +25,16 @@ export interface OrderRecord {
   inst?: number;
 }
 
+/** The files of `<root>/_orders/` (the own-order log), of `symbols` only when given. */
+export function ownOrderFiles(root: string, symbols?: readonly string[]): string[] {
+  const all = listStreamParquet(root, '_orders');
+  return symbols === undefined ? all : all.filter((p) => symbols.some((s) => p.includes(`/symbol=${s}/`)));
+}
+
 /** Every own-order record of `symbol` under `<root>/_orders/`, in local-time order (empty when none were recorded). */
 export async function readOwnOrders(root: string, symbol: string, side?: SideFiles): Promise<OrderRecord[]> {
   const out: OrderRecord[] = [];
-  for (const f of listStreamParquet(root, '_orders').filter((p) => p.includes(`/symbol=${symbol}/`))) {
+  for (const f of ownOrderFiles(root, [symbol])) {
     const rows = await sideFileRows<OrderRecord>((o) => ordersOfFile(f, o), side);
     for (const r of rows) out.push(r);
   }

@@ -15,13 +15,13 @@ import { DamagedFile, readFileMeta, sortOutDamaged, stopOn, verifyFile, type Sid
 import type { RecordArea } from '../capture/parquet/record-groups';
 import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
-import { listParquet, listStreamParquet, unfinishedJournals } from '../capture/recover';
+import { listParquet, unfinishedJournals } from '../capture/recover';
 import { gridMetaAgrees } from '../capture/grid-meta';
 import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
 import { backtestPages, createBacktestCore, gridOfFiles, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue } from '../backtest/queue';
-import { flattenFills, ordersBetween, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
+import { flattenFills, ordersBetween, ownOrderFiles, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
 import {
   compareIntents,
   formatParity,
@@ -386,11 +386,10 @@ function checkModelFlags(values: { fees?: string; 'fee-tier'?: string; queue?: s
  */
 export function checkRecordedLatency(spec: string | undefined, root: string, symbols: readonly string[], trips: number): void {
   if (spec?.split(':')[0] !== 'recorded' || trips > 0) return;
-  const files = listStreamParquet(root, '_orders');
-  const mine = files.filter((f) => symbols.some((s) => f.includes(`/symbol=${s}/`)));
-  const lacks = !files.length
+  // only on the way to the error: listing the stream twice costs nothing a run pays
+  const lacks = !ownOrderFiles(root).length
     ? `${dirText(root)} has no _orders stream`
-    : !mine.length
+    : !ownOrderFiles(root, symbols).length
       ? `${dirText(root)}_orders holds no orders of ${symbols.join(', ')}`
       : `${dirText(root)}_orders holds no order of ${symbols.join(', ')} the venue answered`;
   throw new UsageError(
