@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { Kind, Flag } from '../../src/core/index';
 import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
 import { Backtest } from '../../src/backtest/run';
+import type { BacktestTrace } from '../../src/backtest/trace';
 import { constantLatency } from '../../src/backtest/latency';
 import { riskAverse } from '../../src/backtest/queue';
 import { defineStrategy, type BookSide, type Market, type StrategyDefinition } from '../../src/strategy/api';
@@ -42,6 +43,22 @@ function book(atMs: number, mid: number, snapshot = false): Rec[] {
   return out;
 }
 
+/** A backtest of `def` (with `sets`) over `recs`, each reaching us `feedMs` after its exchange stamp; its trace. */
+async function replay(def: StrategyDefinition, recs: Rec[], sets: string[] = [], feedMs?: number): Promise<BacktestTrace> {
+  const run = resolveRun(def, [], sets);
+  const bc = createBacktestCore(await testCore(), GRID, 64);
+  bc.reset({});
+  const bt = new Backtest(bc, {
+    strategy: { definition: def, params: run.params, settings: run.settings },
+    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
+    latency: constantLatency(1e6, 1e6),
+    queue: riskAverse,
+  });
+  const { cols, rows } = columns(recs, feedMs);
+  bt.feed(cols, rows);
+  return bt.finish();
+}
+
 test('each message is read as it was when it completed, at its local time: touch, depth, signals and trades', async () => {
   const seen: string[] = [];
   const def = defineStrategy({
@@ -62,15 +79,6 @@ test('each message is read as it was when it completed, at its local time: touch
       onTrade: (_m, tr) => void seen.push(`trade ${tr.priceTick} ${tr.sizeLot} ${tr.side}`),
     }),
   }) as unknown as StrategyDefinition;
-  const run = resolveRun(def);
-  const bc = createBacktestCore(await testCore(), GRID, 64);
-  bc.reset({});
-  const bt = new Backtest(bc, {
-    strategy: { definition: def, params: run.params, settings: run.settings },
-    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-    latency: constantLatency(1e6, 1e6),
-    queue: riskAverse,
-  });
   const recs = [
     ...book(0, 1000, true),
     ...book(10, 1010),
@@ -78,9 +86,7 @@ test('each message is read as it was when it completed, at its local time: touch
     ...book(20, 1020),
     ...book(30, 1030),
   ];
-  const { cols, rows } = columns(recs);
-  bt.feed(cols, rows);
-  bt.finish();
+  await replay(def, recs);
   assert.equal(seen, [
     '30ms late: 999x1 1001x10 bid2 998x2 ask3 1003x30 ask4 NaN depth(ask, 1) 30 l1 -0.818 last trade -',
     '30ms late: 1009x1 1011x10 bid2 1008x2 ask3 1013x30 ask4 NaN depth(ask, 1) 30 l1 -0.818 last trade -',
@@ -105,18 +111,7 @@ test("a book side that is not 'bid' or 'ask', or a negative depthLot band, halts
       depth: 2,
       create: () => ({ onBook: (m) => void call(m) }),
     }) as unknown as StrategyDefinition;
-    const run = resolveRun(def);
-    const bc = createBacktestCore(await testCore(), GRID, 64);
-    bc.reset({});
-    const bt = new Backtest(bc, {
-      strategy: { definition: def, params: run.params, settings: run.settings },
-      instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-      latency: constantLatency(1e6, 1e6),
-      queue: riskAverse,
-    });
-    const { cols, rows } = columns([...book(0, 1000, true), ...book(10, 1010)]);
-    bt.feed(cols, rows);
-    const trace = bt.finish();
+    const trace = await replay(def, [...book(0, 1000, true), ...book(10, 1010)]);
     assert.ok((trace.strategy?.haltReason ?? '').includes(message), trace.strategy?.haltReason ?? 'no halt');
   }
 });
@@ -129,21 +124,11 @@ test('a feed thousands of messages behind: the records spill out of the ring and
     depth: 2,
     create: () => ({ onBook: (m) => void bids.push(m.book.bestBidTick, m.book.priceTick('bid', 1)) }),
   }) as unknown as StrategyDefinition;
-  const run = resolveRun(def, [], ['risk.maxFeedLatencyNs=10s']);
-  const bc = createBacktestCore(await testCore(), GRID, 64);
-  bc.reset({});
-  const bt = new Backtest(bc, {
-    strategy: { definition: def, params: run.params, settings: run.settings },
-    instrument: instrumentOf(GRID, 'BTCUSDT', { maker: 0.0002, taker: 0.0006 }),
-    latency: constantLatency(1e6, 1e6),
-    queue: riskAverse,
-  });
   const n = 3000;
   const recs: Rec[] = [...book(0, 1000, true)];
   for (let i = 1; i < n; i++) recs.push(...book(i, 1000 + 10 * i));
-  const { cols, rows } = columns(recs, 5000); // 5 s late, a message every 1 ms: 5000 pending, the ring holds 1024
-  bt.feed(cols, rows);
-  bt.finish();
+  // 5 s late, a message every 1 ms: 5000 pending, the ring holds 1024
+  await replay(def, recs, ['risk.maxFeedLatencyNs=10s'], 5000);
   const want: number[] = [];
   for (let i = 0; i < n; i++) want.push(1000 + 10 * i - 1, 1000 + 10 * i - 2);
   assert.equal(bids, want);
