@@ -4,6 +4,7 @@
 // exchange to verify, so both sides agree by construction and a known vector pins them to Bitget's.
 import { timingSafeEqual } from 'node:crypto';
 import { HmacSha256 } from './hmac-sha256';
+import { duplicateKey, lineColumn } from '../format/json-text';
 
 export interface Credentials {
   apiKey: string;
@@ -115,6 +116,15 @@ export function credentialsFromJson(text: string, where: string): Credentials {
     const at = ` at line ${before.split('\n').length}, column ${before.length - before.lastIndexOf('\n')}`;
     throw new Error(
       `${where} is not valid JSON${at} (its text is not shown: it holds secrets); expected {"apiKey", "secret", "passphrase"}`,
+    );
+  }
+  // a key given twice: JSON.parse keeps the last, and which pasted secret is used must not be a guess (the key's
+  // name and line only, never a value)
+  const dup = duplicateKey(text);
+  if (dup) {
+    const line = (offset: number) => lineColumn(text, offset).line;
+    throw new Error(
+      `${where}, line ${line(dup.offset)}: "${dup.key}" is given twice (first on line ${line(dup.firstOffset)}); give each key once`,
     );
   }
   const o = k as Partial<Record<keyof Credentials, unknown>> | null;

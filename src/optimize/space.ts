@@ -29,6 +29,7 @@ import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
 import { mulberry32 } from '../random/mulberry32';
 import { didYouMean } from '../format/suggest';
+import { duplicateKey } from '../format/json-text';
 
 export type ParamValue = number | string | boolean | null;
 
@@ -79,6 +80,13 @@ export function parseSpace(input: unknown, fields: readonly FieldSpec[] = OBI_OF
     } catch (e) {
       throw new SpaceError('', `the text is not valid JSON (${(e as Error).message})`);
     }
+    // JSON.parse keeps the last of a repeated key: the first one's values would silently not be searched
+    const dup = duplicateKey(input);
+    if (dup)
+      throw new SpaceError(
+        dup.path.length ? dup.path.join('.') : dup.key,
+        `is given twice${dup.path.length ? ` (key "${dup.key}")` : ''}: JSON keeps only the last; give each key once`,
+      );
   }
   if (root === null || typeof root !== 'object' || Array.isArray(root)) {
     throw new SpaceError(

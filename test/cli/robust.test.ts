@@ -37,6 +37,14 @@ test('a --keys file with a typo: where the typo is, never the secret', () => {
     }
   }
   assert.throws(() => credentialsFromJson(texts[1], 'k'), /at line 3, column 2/);
+  // a secret pasted twice: which one is used is not left to JSON.parse (the key's name and lines, never a value)
+  try {
+    credentialsFromJson(`{"apiKey": "bg_1234",\n "secret": "${secret}",\n "passphrase": "p",\n "secret": "other-${secret}"}`, 'k');
+    assert.unreachable('parsed');
+  } catch (err) {
+    const m = (err as Error).message;
+    assert.is(m, 'k, line 4: "secret" is given twice (first on line 2); give each key once');
+  }
   const file = join(dir, 'keys.json');
   writeFileSync(file, texts[0]);
   const r = cli('live', '--keys', file, '--duration', '1s', '--ws-url', 'ws://127.0.0.1:9/x', '--rest-url', 'http://127.0.0.1:9');

@@ -354,6 +354,12 @@ test('parse errors name the key and say what to fix', () => {
     'search space: the text is not valid JSON (' + jsonError('{"entry.threshold": [1,') + ')',
   );
   assert.is(e!.key, '');
+  // JSON.parse would keep the last: the first key's values would silently not be searched
+  const twice = failsSpace(
+    () => parseSpace('{"entry.threshold": [1, 2],\n "entry.threshold": [3]}'),
+    'search space: entry.threshold is given twice: JSON keeps only the last; give each key once',
+  );
+  assert.is(twice!.key, 'entry.threshold');
 });
 
 function jsonError(text: string): string {
