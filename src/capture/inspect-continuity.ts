@@ -27,8 +27,17 @@ export interface ContinuityWarning {
   message: string;
 }
 
-/** Holes between `stream`'s consecutive files, and files whose local-time spans overlap. */
-export function continuityWarnings(stream: string, spans: readonly FileSpan[]): ContinuityWarning[] {
+/** A file of the stream that could not be read: its path and the first local stamp its name gives. */
+export interface DamagedSpan {
+  path: string;
+  first: bigint;
+}
+
+/**
+ * Holes between `stream`'s consecutive files, and files whose local-time spans overlap. A hole a damaged file of the
+ * stream starts in (`damaged`, left out of the figures) is said to be that file, not a stopped recorder.
+ */
+export function continuityWarnings(stream: string, spans: readonly FileSpan[], damaged: readonly DamagedSpan[] = []): ContinuityWarning[] {
   const out: ContinuityWarning[] = [];
   const sorted = [...spans].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.path < b.path ? -1 : 1));
   let prev: FileSpan | null = null;
@@ -47,7 +56,12 @@ export function continuityWarnings(stream: string, spans: readonly FileSpan[]): 
         else warn('overlap', ns, `${f.path} overlaps ${prev.path} by ${duration(ns)}: a backtest replays the events of the overlap twice`);
       } else if (f.first - prev.last >= GAP_WARN_NS) {
         const ns = f.first - prev.last;
-        warn('hole', ns, `a hole of ${duration(ns)} with no data between ${prev.path} and ${f.path} (the recorder stopped?)`);
+        const from = prev.last;
+        const lost = damaged.filter((d) => d.first > from && d.first <= f.first).map((d) => d.path);
+        const why = lost.length
+          ? `: DAMAGED ${lost.join(', ')} ${lost.length === 1 ? 'starts' : 'start'} in it (left out, listed below)`
+          : ' (the recorder stopped?)';
+        warn('hole', ns, `a hole of ${duration(ns)} with no data between ${prev.path} and ${f.path}${why}`);
       }
     }
     if (!prev || f.last > prev.last) prev = f;

@@ -4,12 +4,12 @@
 // sent. Streams row groups; memory holds one latency per book message.
 import { Kind, Status, Flag } from '../core/record';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
-import type { FileMeta } from './schema';
 import { listParquet, unfinishedJournals } from './recover';
 import { inspectOrders, inspectTicker, type OrdersReport, type TickerReport } from './inspect-streams';
 import { inspectRaw, rawFiles, rawSummary, RAW_KIND, type RawReport } from './inspect-raw';
 import { sideStreamOf } from './side-stream';
-import { continuityWarnings, type ContinuityWarning, type FileSpan } from './inspect-continuity';
+import { continuityWarnings, type ContinuityWarning, type DamagedSpan, type FileSpan } from './inspect-continuity';
+import { marketPathParts, type FileMeta } from './schema';
 import { gridMetaAgrees } from './grid-meta';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -340,7 +340,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       };
       r.feedLatencyMsCorrected = stats(s.corrected.view);
     }
-    const found = continuityWarnings(r.stream, s.spans);
+    const found = continuityWarnings(r.stream, s.spans, damagedOf(r.stream, bad));
     r.warnings = found.map((w) => w.message);
     warnings.push(...found);
     r.explanation = explain(r);
@@ -355,6 +355,14 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   if (!out.length && !ticker.length && !orders.length && !raw.length && !bad.length)
     throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
   return { streams: out, ticker, orders, raw, damaged: bad, warnings };
+}
+
+/** The damaged files whose path names `stream` (venue/inst_type/symbol), with the first stamp their names give. */
+function damagedOf(stream: string, bad: readonly DamagedEntry[]): DamagedSpan[] {
+  return bad.flatMap((d) => {
+    const p = marketPathParts(d.path);
+    return p && `${p.venue}/${p.instType}/${p.symbol}` === stream ? [{ path: d.path, first: p.firstLocalTsNs }] : [];
+  });
 }
 
 function explain(r: StreamReport): string {

@@ -64,6 +64,15 @@ export function marketPath(root: string, venue: string, instType: string, symbol
   return `${root}/venue=${venue}/inst_type=${instType}/symbol=${symbol}/date=${date}/${firstLocalTsNs}-${n}.parquet`;
 }
 
+/**
+ * The partition a market-data file's path names (marketPath's form), or null for any other path: what is known of a
+ * file that cannot be opened (a damaged one still says which stream it belonged to and from when).
+ */
+export function marketPathParts(path: string): { venue: string; instType: string; symbol: string; firstLocalTsNs: bigint } | null {
+  const m = /(?:^|\/)venue=([^/]+)\/inst_type=([^/]+)\/symbol=([^/]+)\/date=[^/]+\/(\d+)-\d+\.parquet$/.exec(path);
+  return m ? { venue: m[1], instType: m[2], symbol: m[3], firstLocalTsNs: BigInt(m[4]) } : null;
+}
+
 /** Raw frames live apart from the market tree (another schema): <root>/_raw/venue=…/date=…/<first_local_ts>-<n>.parquet */
 export function rawPath(root: string, venue: string, firstLocalTsNs: bigint, n: number): string {
   const date = new Date(Number(firstLocalTsNs / 1_000_000n)).toISOString().slice(0, 10);

@@ -5,7 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REC_SIZE } from '../../src/core/index';
@@ -92,6 +92,19 @@ test('a hole between files and a duplicated file are warnings', async () => {
     d.warnings[0],
   );
   assert.match(d.warnings[0], 'a backtest replays these events twice');
+});
+
+test('a hole a damaged file starts in names that file, not a stopped recorder', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
+  const mid = writeBook(root, 1, steady(1000, 50, 2_000_000n), null); // 1–1.49 s, then torn
+  const c = writeBook(root, 2, steady(3490, 50, 2_000_000n), null);
+  truncateSync(mid, 100);
+  const r = await inspectRecording(root);
+  assert.is(r.damaged.length, 1);
+  assert.equal(r.streams[0].warnings, [
+    `a hole of 3 s with no data between ${a} and ${c}: DAMAGED ${mid} starts in it (left out, listed below)`,
+  ]);
 });
 
 test('files that overlap in part say by how much; a short pause between files is not a hole', async () => {
