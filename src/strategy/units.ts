@@ -2,7 +2,7 @@
 // instrument's (the base currency, the quote currency), so "refused buy 500 lots (0.05 BTC) BTCUSDT at 89,997.3 USDT
 // (tick 899973)" is not read as 500 BTC at 899,973 USDT. Only for messages: made when one is written, never on a path
 // that decides.
-import { baseCurrency, groupThousands, plural, stepDecimals } from '../format/numbers';
+import { baseCurrency, groupThousands, plural, quoteCurrency, stepDecimals } from '../format/numbers';
 
 /** What the messages need of an instrument (a RuntimeInstrument is one). */
 export interface Grid {
@@ -18,8 +18,11 @@ function amount(n: number, step: number): string {
   return groupThousands(t.includes('.') ? t.replace(/\.?0+$/, '') : t);
 }
 
-/** A symbol's quote currency when the instrument does not say (InstrumentInfo.quote): USDT for BTCUSDT, else "quote". */
-export const quoteOf = (symbol: string) => /(USDT|USDC|USD)$/.exec(symbol)?.[1] ?? 'quote';
+/**
+ * A symbol's quote currency when the instrument does not say (InstrumentInfo.quote): the reports' reading of it, so a
+ * strategy and the report agree (USDT for BTCUSDT, BTC for ETHBTC, else "quote").
+ */
+export const quoteOf = (symbol: string) => quoteCurrency(symbol);
 
 /** The instrument's quote currency, as m.info.quote names it. */
 export function quoteOfGrid(g: Grid): string {
