@@ -135,6 +135,8 @@ const MAX_PAGES = 20;
 /** The bills of a funding settlement (docs/bitget.md §5.9); a page holds at most 100. */
 const FUNDING_BILL = 'contract_settle_fee';
 const BILLS_PAGE = 100;
+/** The longest startTime..endTime one bill query may span (Bitget: at most 30 days). */
+const BILL_WINDOW_MS = 30 * 24 * 3600 * 1000;
 /** Decimals a bill's amount is read at: the local exchange books money at 18, Bitget prints fewer. */
 const BILL_SCALE = 18;
 
@@ -856,33 +858,43 @@ export class BitgetGateway {
   /**
    * The funding this symbol's position was charged between `fromMs` and `toMs` (the venue's clock), as the venue
    * booked it: the account's bills of businessType contract_settle_fee (§5.9), summed exactly. `amount` is signed:
-   * negative paid, positive received. Pages back with idLessThan while a page comes full (at most 20 pages of 100).
+   * negative paid, positive received. Pages back with idLessThan while a page comes full (at most 20 pages of 100), in
+   * windows of at most 30 days (§5.9).
    * Throws what the REST client throws (BitgetApiError, GatewayTransportError) or a GatewayDecimalError on a bad row.
    */
   async fundingBills(fromMs: number, toMs: number): Promise<{ received: bigint; scale: number; settlements: number }> {
     const { grid, productType } = this.cfg;
     let received = 0n;
     let settlements = 0;
-    let idLessThan: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const r = await this.rest.accountBills({
-        productType,
-        symbol: grid.symbol,
-        businessType: FUNDING_BILL,
-        startTime: Math.floor(fromMs),
-        endTime: Math.ceil(toMs),
-        limit: BILLS_PAGE,
-        ...(idLessThan ? { idLessThan } : {}),
-      });
-      const bills = r?.bills ?? [];
-      // a revision of the page takes no symbol: another symbol's bills are left out here
-      for (const b of bills) {
-        if (b.businessType !== FUNDING_BILL || b.symbol !== grid.symbol) continue;
-        received += scaledExact(b.amount, BILL_SCALE, `${grid.symbol} funding bill ${b.billId} amount`, true);
-        settlements++;
+    // the venue answers at most BILL_WINDOW_MS a query: a longer session is read window by window; a bill on the
+    // edge of two windows is in both answers (by whichever bounds the venue includes) and counted once, by its id
+    const seen = new Set<string>();
+    const end = Math.ceil(toMs);
+    for (let from = Math.floor(fromMs); from < end; from += BILL_WINDOW_MS) {
+      const to = Math.min(end, from + BILL_WINDOW_MS);
+      let idLessThan: string | undefined;
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const r = await this.rest.accountBills({
+          productType,
+          symbol: grid.symbol,
+          businessType: FUNDING_BILL,
+          startTime: from,
+          endTime: to,
+          limit: BILLS_PAGE,
+          ...(idLessThan ? { idLessThan } : {}),
+        });
+        const bills = r?.bills ?? [];
+        // a revision of the page takes no symbol: another symbol's bills are left out here
+        for (const b of bills) {
+          if (b.businessType !== FUNDING_BILL || b.symbol !== grid.symbol) continue;
+          if (seen.has(b.billId)) continue;
+          seen.add(b.billId);
+          received += scaledExact(b.amount, BILL_SCALE, `${grid.symbol} funding bill ${b.billId} amount`, true);
+          settlements++;
+        }
+        if (bills.length < BILLS_PAGE || !r.endId) break;
+        idLessThan = String(r.endId);
       }
-      if (bills.length < BILLS_PAGE || !r.endId) break;
-      idLessThan = String(r.endId);
     }
     return { received, scale: BILL_SCALE, settlements };
   }

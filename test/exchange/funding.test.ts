@@ -148,6 +148,10 @@ test('a long held through a settlement pays the published rate × its value at t
       try {
         assert.equal(await gw.fundingBills(SETTLEMENT - 60_000, SETTLEMENT + 60_000), { received: expected, scale: 18, settlements: 1 });
         assert.equal(await gw.fundingBills(SETTLEMENT + 1000, SETTLEMENT + 60_000), { received: 0n, scale: 18, settlements: 0 });
+        // a session longer than the venue's 30-day window is read window by window: the bill once, from a window's edge too
+        const DAY = 24 * 3600 * 1000;
+        for (const from of [SETTLEMENT - 75 * DAY, SETTLEMENT - 30 * DAY])
+          assert.equal(await gw.fundingBills(from, SETTLEMENT + 60_000), { received: expected, scale: 18, settlements: 1 }, `from ${from}`);
       } finally {
         await gw.stop();
       }
