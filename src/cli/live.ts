@@ -284,12 +284,29 @@ function sessionFunding(s: SessionSummary, schedule: (() => { nextMs: number; pa
 /** The summary's lines for each symbol of a session of several (none for one symbol: the totals are its figures). */
 function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string[] {
   if (s.symbols.length < 2) return [];
+  // each symbol's own bills, in the session's symbol order (absent when they could not be read)
+  const read = s.funding && !('error' in s.funding) ? s.funding : null;
+  const funded = read ? s.symbols.map((y) => read.symbols.find((f) => f.symbol === y.symbol)) : undefined;
   const width = Math.max(12, ...s.symbols.map((y) => y.symbol.length + 1));
   return s.symbols.map(
     (y, i) =>
       `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}${y.flattenOrders ? ` (${y.flattenOrders} by the flatten)` : ''}, ${plural(y.cancels, 'cancel')}, ${plural(y.fills, 'fill')}${y.flattenFills ? ` (${y.flattenFills} by the flatten)` : ''}, ${plural(y.rejects, 'reject')}; ` +
-      `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${moneyIn(y.equityQuote, ccy)} net of fees (realised ${moneyIn(y.realisedQuote, ccy)}, fees ${moneyIn(y.feesQuote, ccy)})`,
+      `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${symbolPnl(y, funded?.[i], ccy)}`,
   );
+}
+
+/** One symbol's PnL: net of its own funding where the venue's bills were read, else net of fees and said so. */
+function symbolPnl(
+  y: SessionSummary['symbols'][number],
+  f: { receivedQuote: number; settlements: number } | undefined,
+  ccy: string,
+): string {
+  const costs = `realised ${moneyIn(y.realisedQuote, ccy)}, fees ${moneyIn(y.feesQuote, ccy)}`;
+  if (!f) return `${moneyIn(y.equityQuote, ccy)} net of fees, before funding (${costs})`;
+  const funding = f.settlements
+    ? `funding ${moneyIn(f.receivedQuote, ccy)} at ${plural(f.settlements, 'settlement')}`
+    : 'no funding charged';
+  return `${moneyIn(y.equityQuote + f.receivedQuote, ccy)} net (${costs}, ${funding})`;
 }
 
 /**

@@ -51,7 +51,7 @@ test("a position left at the venue: halt names the symbol and the mismatch; the 
     // order is counted with its fill
     for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
       const line = new RegExp(
-        `\\n {2}${symbol} +1 order \\(1 by the flatten\\), 0 cancels, 1 fill \\(1 by the flatten\\), 0 rejects; position 0 lots \\([^)]*\\); PnL (-?[\\d.]+) USDT net of fees \\(realised 0\\.00 USDT, fees ([\\d.]+) USDT\\)`,
+        `\\n {2}${symbol} +1 order \\(1 by the flatten\\), 0 cancels, 1 fill \\(1 by the flatten\\), 0 rejects; position 0 lots \\([^)]*\\); PnL (-?[\\d.]+) USDT net \\(realised 0\\.00 USDT, fees ([\\d.]+) USDT, no funding charged\\)`,
       ).exec(err);
       assert.ok(line, `${symbol}'s line: ${err}`);
       assert.is(Number(line![1]), -Number(line![2]), `${symbol}: PnL = -fees`);
