@@ -144,6 +144,9 @@ export interface MarkoutMetrics {
 }
 
 export interface ExposureMetrics {
+  /** The position when the replay ended (signed: negative short; the sum of the fills, a run starts flat); null for
+   * several instruments together (lots of different instruments do not add: each instrument's own). */
+  endPositionLot: number | null;
   /** Largest |position|, over the samples and right after every fill (a run starts flat). */
   maxPositionLot: number | null;
   /** Over the regular samples, so these are time averages; the value figures below are over the same samples. */
@@ -472,6 +475,7 @@ function exposure(trace: BacktestTrace): ExposureMetrics {
   }
   const any = s.length > 0 || fills.length > 0;
   return {
+    endPositionLot: pos,
     maxPositionLot: any ? maxPos : null,
     meanAbsPositionLot: mean(abs),
     medianAbsPositionLot: median(abs),
@@ -694,6 +698,7 @@ function portfolioExposure(trace: BacktestTrace): ExposureMetrics {
     if (x !== 0) inMarket++;
   }
   return {
+    endPositionLot: null,
     maxPositionLot: null,
     meanAbsPositionLot: null,
     medianAbsPositionLot: null,

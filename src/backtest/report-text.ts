@@ -20,6 +20,7 @@ import {
   percent,
   plural,
   shareOf,
+  stepDecimals,
 } from '../format/numbers';
 
 export interface Row {
@@ -319,6 +320,23 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   return { title: 'Outcome', rows };
 }
 
+/** The position a run ended with, in lots and in the base currency: "short 2 lots (0.002 BTC) at the end", "flat at the end". */
+function positionAtEnd(lots: number | null, lotSize: number, base: string): string {
+  if (lots === null) return `position at the end ${NA}`;
+  if (lots === 0) return 'flat at the end';
+  return `${lots > 0 ? 'long' : 'short'} ${plural(Math.abs(lots), 'lot')} (${baseAmount(Math.abs(lots), lotSize)} ${base}) at the end`;
+}
+
+function endPositionRow(lots: number, lotSize: number, base: string): Row {
+  if (lots === 0) return row('position at the end', '0', 'lot', 'flat');
+  return row('position at the end', num(lots, 0), 'lots', `${lots > 0 ? 'long' : 'short'} ${baseAmount(Math.abs(lots), lotSize)} ${base}`);
+}
+
+/** `lots` lots of `lotSize` in the base currency, with the lot's decimals: 2 × 0.001 → "0.002". */
+function baseAmount(lots: number, lotSize: number): string {
+  return groupThousands((lots * lotSize).toFixed(Math.min(20, stepDecimals(lotSize))));
+}
+
 /** Several instruments: each one's PnL, fees and exposure, and the total (the portfolio's). */
 function instrumentsSection(m: Metrics, q: string): Section {
   const rows: Row[] = [];
@@ -330,7 +348,7 @@ function instrumentsSection(m: Metrics, q: string): Section {
         quote(it.pnl.netQuote),
         q,
         `net; gross ${quote(it.pnl.grossQuote)}, fees ${quote(it.pnl.feesQuote)}, funding ${quote(it.pnl.fundingQuote)}; ` +
-          `${plural(it.activity.fills, 'fill')}, ${plural(it.trades.count, 'round trip')}; max |position| ${num(e.maxPositionLot, 0)} ${e.maxPositionLot === 1 ? 'lot' : 'lots'}, ` +
+          `${plural(it.activity.fills, 'fill')}, ${plural(it.trades.count, 'round trip')}; ${positionAtEnd(e.endPositionLot, it.lotSize, baseCurrency(it.symbol, q) ?? 'base')}, max |position| ${num(e.maxPositionLot, 0)} ${e.maxPositionLot === 1 ? 'lot' : 'lots'}, ` +
           `max value ${quote(e.maxNotionalQuote)} ${q}, in market ${pct(e.timeInMarket)} %`,
       ),
     );
@@ -520,6 +538,9 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     {
       title: 'Exposure',
       rows: [
+        e.endPositionLot === null
+          ? row('position at the end', NA, '', 'each instrument its own: see Instruments')
+          : endPositionRow(e.endPositionLot, m.run.lotSize, ctx.base ?? 'base'),
         row('max |position|', num(e.maxPositionLot, 0), 'lot', m.instruments ? 'each instrument its own: see Instruments' : undefined),
         row('mean |position|', num(e.meanAbsPositionLot, 2), 'lot'),
         row('median |position|', num(e.medianAbsPositionLot, 2), 'lot'),

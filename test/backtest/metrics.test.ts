@@ -198,6 +198,7 @@ test('fills: turnover, volume, maker share, fill ratio, order ratios, fees and t
   close(a.returnPerValueBps, (0.05 / 0.3025) * 1e4, 'return per value');
   // Position 3 right after the first fill, between samples: the fills count for the maximum.
   assert.is(m.exposure.maxPositionLot, 3);
+  assert.is(m.exposure.endPositionLot, 0, 'bought 3, sold 2 and 1: flat at the end');
   close(m.exposure.maxNotionalQuote, 0.15, 'max notional at the fill price');
   close(m.exposure.meanAbsPositionLot, 1 / 3, 'mean |position| over samples');
   assert.is(m.exposure.medianAbsPositionLot, 0);

@@ -192,6 +192,16 @@ test('two instruments interleave by local time exactly; each one fills on its ow
     assert.equal(m.activity.fills, 2);
     assert.is(m.activity.volumeLot, null);
     assert.is(per[1].exposure.maxPositionLot, 3);
+    // each instrument's position at the end (lots of two instruments do not add: the total has none)
+    assert.equal(
+      per.map((p) => p.exposure.endPositionLot),
+      [1, -3],
+    );
+    assert.is(m.exposure.endPositionLot, null);
+    const text = formatReport(m, { currency: 'USDT' });
+    assert.match(text, /BTCUSDT .*long 1 lot \(0\.001 BTC\) at the end/);
+    assert.match(text, /ETHUSDT .*short 3 lots \(0\.03 ETH\) at the end/);
+    assert.match(text, /\n {2}position at the end +n\/a +each instrument its own: see Instruments\n/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
