@@ -48,6 +48,8 @@ export interface RunOptions {
   feedShiftNs?: number;
   /** Damaged input files left out (--skip-damaged): named in the report's settings. */
   skippedFiles?: readonly string[];
+  /** Input files whose local-time spans overlap another's (their events replay twice), in words: in the report's settings. */
+  overlaps?: readonly string[];
   /** A watcher's cells (./hang-guard): the replay beats once per row group, the runtime marks its handlers. */
   hang?: HangCells;
 }
@@ -187,6 +189,7 @@ function finishRun(bt: Backtest, files: number, o: RunOptions, funding: FundingS
     ...(o.feeTier ? { feeTier: o.feeTier } : {}),
     ...(o.feedShiftNs ? { feedLatencyShift: shiftText(o.feedShiftNs) } : {}),
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
+    ...(o.overlaps?.length ? { overlappingFiles: o.overlaps.join('; ') } : {}),
   });
   // recorded funding replaces the flat rate in the settings, in words (a flat rate, or none, keeps fundingRate)
   if (funding?.kind === 'recorded') {

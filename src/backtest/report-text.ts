@@ -642,6 +642,10 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   files: { label: 'files replayed' },
   feedLatencyShift: { label: 'feed latency shift' },
   skippedDamagedFiles: { label: 'damaged files left out', note: '--skip-damaged: these files could not be read' },
+  overlappingFiles: {
+    label: 'WARNING overlapping files',
+    note: 'the overlap replayed twice: remove the copy (ringbook inspect lists them)',
+  },
 };
 
 /** Control characters from settings or exit reasons would move the cursor or recolour the terminal: show them escaped. */

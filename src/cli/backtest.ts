@@ -17,6 +17,7 @@ import { checkWritableFile } from '../capture/files';
 import { checkWindow } from '../backtest/window';
 import { listParquet, unfinishedJournals } from '../capture/recover';
 import { gridMetaAgrees } from '../capture/grid-meta';
+import { continuityWarnings } from '../capture/inspect-continuity';
 import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
 import { backtestPages, createBacktestCore, gridOfFiles, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
@@ -357,6 +358,19 @@ export async function dropDamaged(
   }
   if (!kept.length) throw new Error(`every input file is damaged: ${damaged.map((d) => d.message).join('; ')}`);
   return kept;
+}
+
+/** The overlaps and duplicates among one symbol's files (holes are no fault of the replay), in inspect's words. */
+export function overlapWarnings(symbol: string, files: readonly ReplayFile[]): string[] {
+  const spans = files.map((f) => ({
+    path: f.path,
+    first: f.firstLocalTs,
+    last: BigInt(f.meta.last_local_ts || f.meta.first_local_ts || '0'),
+    rows: f.rows,
+  }));
+  return continuityWarnings(symbol, spans)
+    .filter((w) => w.kind !== 'hole')
+    .map((w) => w.message);
 }
 
 /** One line per damaged file left out, for stderr and the report. */
@@ -845,6 +859,10 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   if (skipDamaged) for (const c of chosen) c.files = await dropDamaged(c.files, bc.area(), damaged, { symbol: c.symbol, symbols });
   for (const line of skippedLines(damaged)) logger('backtest').warn(line);
   run.skippedFiles = damaged.map((d) => d.path);
+  // a file that overlaps another (a copy, a recording written twice) replays the overlap's events twice: said before
+  // the run and in the report, as inspect says it
+  run.overlaps = chosen.flatMap((c) => overlapWarnings(c.symbol, c.files));
+  for (const line of run.overlaps) logger('backtest').warn(`WARNING ${line}`);
   // the replay runs strategy code on this thread: a handler that never returns is caught from another
   const watchdog = ReplayWatchdog.start(params.strategy.definition.name, values['hung-after']);
   run.hang = watchdog.cells;

@@ -4,7 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { listParquet } from '../../src/capture/recover';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
@@ -46,6 +47,23 @@ test('a glob through the partition directories (names with =) replays what it ma
   const data = join(dir, 'gen');
   const glob = join(data, 'venue=bitget/inst_type=*/symbol=BTCUSDT/date=*/*.parquet');
   assert.is(run(glob, '--json'), run(data, '--json'));
+});
+
+test('a file that duplicates another is a WARNING before the run and in the report: its events replay twice', () => {
+  const data = join(dir, 'copied');
+  writeRecording(data, 50_000, 5);
+  const [first] = listParquet(data);
+  const copy = first.replace(/-(\d+)\.parquet$/, '-9$1.parquet');
+  copyFileSync(first, copy);
+  const r = spawnSync(process.execPath, [CLI, 'backtest', data], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(r.stderr.includes(`WARNING ${copy} duplicates ${first}`) || r.stderr.includes(`WARNING ${first} duplicates ${copy}`), r.stderr);
+  assert.match(
+    r.stdout,
+    /\n {2}WARNING overlapping files +\S+ duplicates \S+ \(the same span and [\d,]+ rows\): a backtest replays these events twice/,
+  );
+  const m = JSON.parse(run(data, '--json'));
+  assert.match(m.settings.overlappingFiles, /duplicates/);
 });
 
 test('errors say what to fix', () => {
