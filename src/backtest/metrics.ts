@@ -97,6 +97,8 @@ export interface ActivityMetrics {
   /** Cancel-alls the runtime sent when it halted. */
   haltCancels: number;
   rejects: number;
+  /** The rejects by the venue's code and message, most frequent first. */
+  rejectReasons: { reason: string; count: number }[];
   /** Round trips per day. */
   tradesPerDay: number | null;
   fillsPerDay: number | null;
@@ -652,6 +654,9 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       cancels: ownCancels,
       haltCancels,
       rejects: c.rejects,
+      rejectReasons: Object.entries(c.rejectReasons ?? {})
+        .map(([reason, count]) => ({ reason, count }))
+        .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1)),
       tradesPerDay,
       fillsPerDay,
       volumeLot: several ? null : volume,

@@ -320,6 +320,13 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   return { title: 'Outcome', rows };
 }
 
+/** Why the venue rejected orders, most frequent first: "43013 The post_only order would … (4); 40762 … (1)". */
+function rejectReasonsText(reasons: readonly { reason: string; count: number }[] | undefined): string | undefined {
+  if (!reasons?.length) return undefined;
+  const shown = reasons.slice(0, 3).map((r) => `${r.reason} (${count(r.count)})`);
+  return shown.join('; ') + (reasons.length > 3 ? `; and ${plural(reasons.length - 3, 'other reason')}` : '');
+}
+
 /** The position a run ended with, in lots and in the base currency: "short 2 lots (0.002 BTC) at the end", "flat at the end". */
 function positionAtEnd(lots: number | null, lotSize: number, base: string): string {
   if (lots === null) return `position at the end ${NA}`;
@@ -491,7 +498,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
           '',
           a.haltCancels ? `the strategy's; and ${plural(a.haltCancels, 'cancel-all')} at the halt` : undefined,
         ),
-        row('rejects', int(a.rejects)),
+        row('rejects', int(a.rejects), '', rejectReasonsText(a.rejectReasons)),
         perDay('round trips per day', a.tradesPerDay, (x) => num(x, 2), '/day'),
         perDay('fills per day', a.fillsPerDay, (x) => num(x, 2), '/day'),
         a.volumeLot === null && m.instruments

@@ -160,7 +160,17 @@ export interface BacktestCore {
 
 /** A run's order counts before anything happened. */
 function newCounts(): Required<OrderCounts> {
-  return { orders: 0, cancels: 0, rejects: 0, postedLot: 0, filledLot: 0, flattenFills: 0, flattenLot: 0, haltCancels: 0 };
+  return {
+    orders: 0,
+    cancels: 0,
+    rejects: 0,
+    postedLot: 0,
+    filledLot: 0,
+    flattenFills: 0,
+    flattenLot: 0,
+    haltCancels: 0,
+    rejectReasons: {},
+  };
 }
 
 /** The most book levels a side a strategy may declare (`depth`). */
@@ -1283,7 +1293,14 @@ export class Backtest {
       this.rec[k].fill(t, no, e.side === 'buy' ? 1 : -1, e.priceTick);
     } else if (e.type === 'reject') {
       this.counts.rejects++;
-      if (this.n > 1) this.per[k].counts.rejects++;
+      const why = `${e.code} ${e.message}`;
+      const by = this.counts.rejectReasons;
+      by[why] = (by[why] ?? 0) + 1;
+      if (this.n > 1) {
+        const c = this.per[k].counts;
+        c.rejects++;
+        c.rejectReasons[why] = (c.rejectReasons[why] ?? 0) + 1;
+      }
     }
     this.settle(this.rt.handle(e, k));
   }
@@ -1406,7 +1423,7 @@ export class Backtest {
       events: this.events,
       fills: fills.all,
       trades: this.tradeRows,
-      counts: { ...this.counts },
+      counts: { ...this.counts, rejectReasons: { ...this.counts.rejectReasons } },
       markouts: done[0].markouts,
       series: done[0].series,
       fundingQuote: done[0].fundingQuote,
@@ -1433,7 +1450,7 @@ export class Backtest {
       takerFeeRate: ins.takerFeeRate,
       fills: this.per[i].fills,
       trades: this.per[i].trades,
-      counts: { ...this.per[i].counts },
+      counts: { ...this.per[i].counts, rejectReasons: { ...this.per[i].counts.rejectReasons } },
       markouts: done[i].markouts,
       series: done[i].series,
       fundingQuote: done[i].fundingQuote,

@@ -61,6 +61,8 @@ export interface OrderCounts {
   flattenFills?: number;
   flattenLot?: number;
   haltCancels?: number;
+  /** The rejects by reason (the venue's code and message): how many of each. Absent in traces built by hand. */
+  rejectReasons?: Record<string, number>;
 }
 
 /** A series the strategy recorded with ctx.record: points at ns since the trace's first record. */

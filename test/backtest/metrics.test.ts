@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { computeMetrics, fix, type Metrics } from '../../src/backtest/metrics';
 import type { BacktestTrace, FillRow, TradeRow } from '../../src/backtest/trace';
+import { formatReport } from '../../src/backtest/report-text';
 
 const S = 1_000_000_000;
 const T0 = 1_704_067_200_000_000_000n; // 2024-01-01T00:00:00Z
@@ -409,3 +410,28 @@ test('rounding: 10 significant digits for floats, safe integers exact, −0 as 0
 });
 
 test.run();
+
+test('rejects by reason: counted per code and message, most frequent first, and named in the report', () => {
+  const post = '43013 The post_only order would be filled immediately as a taker, so it was rejected';
+  const m = computeMetrics(
+    trace({
+      counts: {
+        orders: 6,
+        cancels: 0,
+        rejects: 5,
+        postedLot: 6,
+        filledLot: 0,
+        rejectReasons: { '40762 The order amount exceeds the balance': 1, [post]: 4 },
+      },
+    }),
+  );
+  assert.equal(m.activity.rejectReasons, [
+    { reason: post, count: 4 },
+    { reason: '40762 The order amount exceeds the balance', count: 1 },
+  ]);
+  assert.match(
+    formatReport(m, { currency: 'USDT' }),
+    `rejects                                 5        ${post} (4); 40762 The order amount exceeds the balance (1)`,
+  );
+  assert.equal(computeMetrics(trace()).activity.rejectReasons, [], 'none: an empty list');
+});
