@@ -51,6 +51,7 @@ import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedPara
 import { runReport } from './run-report';
 import { logger } from '../log/logger';
 import { noRecordingOf, symbolList } from '../format/symbols';
+import { didYouMean } from '../format/suggest';
 import { hungAfterFlag } from './hung-after';
 import { ReplayWatchdog } from '../backtest/hang-guard';
 
@@ -316,17 +317,26 @@ export function chooseSymbols(
 ): Array<{ symbol: string; files: ReplayFile[] }> {
   const named = requested?.length ? requested : [...new Set([...(declared?.trade ?? []), ...(declared?.watch ?? [])])];
   if (!named.length) {
-    if (recordedSymbols(files).length > 1)
-      throw new Error(`the input holds several symbols (${heldSymbols(files)})${pickSymbols(files, declared)}`);
-    return [{ symbol: files[0].meta.symbol!, files: sortReplay([...files]) }];
+    const streams = recordedSymbols(files);
+    if (streams.length === 1) return [{ symbol: files[0].meta.symbol!, files: sortReplay([...files]) }];
+    // a strategy that trades every instrument of its run gets every symbol of the recording, in name order; one that
+    // trades one, or one symbol recorded under two instrument types, is asked which
+    const plain = [...new Set(files.map((f) => f.meta.symbol ?? '?'))].sort();
+    if (declared?.single || plain.length !== streams.length)
+      throw new UsageError(`the input holds several symbols (${heldSymbols(files)})${pickSymbols(files, declared)}`);
+    return plain.map((symbol) => ({ symbol, files: sortReplay(filesOfSymbol(files, symbol)) }));
   }
   if (new Set(named).size !== named.length) throw new UsageError(`--symbols ${named.join(',')}: a symbol is named twice`);
+  const missing = named.filter((s) => !files.some((f) => f.meta.symbol === s));
+  // a symbol typed that the input does not hold: a command-line mistake, with the nearest one it holds
+  if (missing.length && requested?.length) {
+    const held = [...new Set(files.map((f) => f.meta.symbol ?? '?'))];
+    throw new UsageError(`${noRecordingOf(missing, heldSymbols(files))}${missing.length === 1 ? didYouMean(missing[0], held) : ''}`);
+  }
   // a declared symbol left out would stop the run at its start: said here, with the list to give
   const left = requested?.length ? declaredSymbolsProblem({ name: '', instruments: declared }, requested) : null;
   if (left) throw new UsageError(left);
-  const missing = named.filter((s) => !files.some((f) => f.meta.symbol === s));
-  if (missing.length)
-    throw new Error(noRecordingOf(missing, heldSymbols(files), requested?.length ? '' : ' (the strategy declares it in instruments)'));
+  if (missing.length) throw new Error(noRecordingOf(missing, heldSymbols(files), ' (the strategy declares it in instruments)'));
   return named.map((symbol) => ({ symbol, files: sortReplay(filesOfSymbol(files, symbol)) }));
 }
 
@@ -712,7 +722,12 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     base: session ? { config: session.config, source: 'recorded session' } : undefined,
     sets: values.set,
   });
-  chosen ??= chooseSymbols(input0.files, requested, params.strategy.definition.instruments);
+  if (!chosen) {
+    chosen = chooseSymbols(input0.files, requested, params.strategy.definition.instruments);
+    const decl = params.strategy.definition.instruments;
+    if (!requested?.length && !decl?.trade?.length && !decl?.watch?.length && chosen.length > 1)
+      process.stderr.write(`replaying every symbol of the recording: ${chosen.map((c) => c.symbol).join(', ')} (--symbols to choose)\n`);
+  }
   const symbols = chosen.map((c) => c.symbol);
   checkInstrumentCount(params.strategy.definition, symbols);
   checkFundingFlag(values.funding, chosen);

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinModules } from 'node:module';
 import { build, type Message, type Plugin } from 'esbuild';
 import { didYouMean } from '../format/suggest';
+import { UsageError } from '../cli/usage-error';
 import { BUILTINS, BUILTIN_NAMES, builtinNamed } from './builtins/index';
 import { REFUSED, loadBundle, refusal, type LoadedStrategy, type StrategyBundle } from './sandbox';
 import { SourceMap, positionOf } from './sourcemap';
@@ -166,10 +167,12 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
     // `--strategy micro` beside micro.ts: the file was meant
     const file = ['.ts', '.js', '.mjs'].map((ext) => spec + ext).find((f) => existsSync(f));
     const hint = file ? ` (did you mean the file ${file}? --strategy ${file})` : didYouMean(spec, BUILTIN_NAMES);
-    throw new StrategyLoadError(
+    throw new UsageError(
       `--strategy ${spec}: no built-in strategy ${JSON.stringify(spec)}${hint} and no such file (built-ins: ${BUILTINS.map((b) => b.name).join(', ')}; or give a .ts/.js file)`,
     );
   }
+  // a path typed that is not there: a command-line mistake like a misspelt name
+  if (!existsSync(spec)) throw new UsageError(`--strategy ${spec}: no such file`);
   return loadBundle(await bundleStrategy(spec));
 }
 
