@@ -27,7 +27,7 @@ export function closest(name: string, known: readonly string[], max = 5): string
     .map((path) => {
       const p = path.toLowerCase();
       const d = Math.min(levenshtein(k, p), levenshtein(tail(k), tail(p)) + (k.includes('.') ? 1 : 0));
-      const near = d <= Math.max(2, Math.floor(tail(k).length / 4)) || (k.length >= 4 && p.includes(k));
+      const near = d <= Math.max(2, Math.floor(tail(k).length / 4)) || (k.length >= 4 && p.includes(k)) || abbreviates(tail(k), tail(p));
       return { path, d, near };
     })
     .filter((s) => s.near)
@@ -35,6 +35,14 @@ export function closest(name: string, known: readonly string[], max = 5): string
     .filter((s, _i, all) => s.d === all[0].d) // only the nearest: entry.thresold → entry.threshold, not exit.threshold too
     .slice(0, max)
     .map((s) => s.path);
+}
+
+/** `a` is `b` shortened (maxPosLot for maxPositionLot): its letters in order, the same first one, at least 4 of them. */
+function abbreviates(a: string, b: string): boolean {
+  if (a.length < 4 || a.length >= b.length || a[0] !== b[0]) return false;
+  let j = 0;
+  for (let i = 0; i < b.length && j < a.length; i++) if (b[i] === a[j]) j++;
+  return j === a.length;
 }
 
 /** " (did you mean a, b?)" or '' when nothing is close. */

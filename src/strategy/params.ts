@@ -173,9 +173,19 @@ export function flatten(fields: readonly FieldSpec[], base: unknown): Array<[str
 }
 
 function unknownField(path: string, paths: readonly string[]): ConfigError {
+  // a field under a known section is first looked for in that section (risk.maxPosLot: risk.maxPositionLot, not a
+  // strategy parameter of the same name elsewhere)
+  const section = path.includes('.') ? path.slice(0, path.lastIndexOf('.') + 1) : null;
+  const near =
+    (section &&
+      didYouMean(
+        path,
+        paths.filter((p) => p.startsWith(section)),
+      )) ||
+    didYouMean(path, paths);
   return new ConfigError(
     path,
-    `is not a known field${didYouMean(path, paths) || ` (the strategy's parameters and the risk.*, orders.* settings; e.g. ${paths[0] ?? 'none declared'})`}`,
+    `is not a known field${near || ` (the strategy's parameters and the risk.*, orders.* settings; e.g. ${paths[0] ?? 'none declared'})`}`,
   );
 }
 

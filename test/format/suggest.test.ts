@@ -15,4 +15,11 @@ test('the nearest name, not every name', () => {
   assert.is(didYouMean('zzz', ['sample']), '');
 });
 
+test('a shortened name finds the full one: its letters in order, the same first letter', () => {
+  const known = ['risk.maxPositionLot', 'risk.maxOrdersPerSecond', 'levels'];
+  assert.equal(closest('risk.maxPosLot', known), ['risk.maxPositionLot']);
+  assert.equal(closest('maxOrdPerSec', known), ['risk.maxOrdersPerSecond']);
+  assert.equal(closest('lvl', known), [], 'too short to be read as a shortening');
+});
+
 test.run();

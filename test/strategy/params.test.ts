@@ -55,6 +55,11 @@ test('each field says what it accepts, and a wrong value names it', () => {
     'strategy config: refreshNs must be a duration ≥ 1 ms (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "soon"',
   );
   fails(() => resolveRun(DEF, [], ['spredTicks=3']), 'strategy config: spredTicks is not a known field (did you mean spreadTicks?)');
+  // a field under a section is looked for in that section first: not a parameter of the same name elsewhere
+  fails(
+    () => resolveRun(DEF, [], ['risk.maxPosLot=3']),
+    'strategy config: risk.maxPosLot is not a known field (did you mean risk.maxPositionLot?)',
+  );
   fails(
     () => resolveRun(DEF, [{ stopp: { lossTicks: 3 } }]),
     'strategy config: stopp is not a known section (did you mean stop?) (sections: stop, orders, risk)',
