@@ -5,6 +5,7 @@ import { runExchange } from './exchange';
 import { runWatch } from './watch';
 import { runDoctor } from './doctor';
 import { runRecord } from './record';
+import { withOutputHeld } from '../log/output';
 import { runInspect } from './inspect';
 import { runLive, runDemo } from './live';
 import { runBacktestCli } from './backtest';
@@ -25,7 +26,11 @@ const COMMANDS: Record<string, Command> = {
   demo: { run: runDemo, summary: 'the main job: local exchange + live pipeline + recorder + strategy, then a summary' },
   live: { run: runLive, summary: "the strategy trading the local exchange (default) or Bitget's demo environment (--demo)" },
   watch: { run: runWatch, summary: 'live market data through the core: best bid/ask, OBI, OFI, latency, health (--json for lines)' },
-  record: { run: runRecord, summary: 'records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)' },
+  // a recorder finishes its files whatever becomes of its output (`record … | head`, a log reader restarted)
+  record: {
+    run: withOutputHeld(runRecord),
+    summary: 'records the live pipeline to Parquet (hive layout, crash-safe journals, clock offset)',
+  },
   inspect: { run: runInspect, summary: 'what a recording holds: rows, gaps, feed latency raw and clock-corrected' },
   import: {
     run: runImport,

@@ -171,6 +171,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
     stopNow = finish;
     process.once('SIGINT', finish);
     process.once('SIGTERM', finish);
+    // the terminal or the ssh connection gone: the files are finished as on Ctrl-C
+    process.once('SIGHUP', finish);
     if (durationMs) setTimeout(finish, durationMs);
     if (recorderDied) finish();
   });

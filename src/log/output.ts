@@ -21,3 +21,15 @@ export function holdOutput(): () => void {
     });
   };
 }
+
+/** `command` with its output held: it runs to its clean-up whatever becomes of its output. */
+export function withOutputHeld(command: (argv: string[]) => Promise<number>): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    const release = holdOutput();
+    try {
+      return await command(argv);
+    } finally {
+      release();
+    }
+  };
+}

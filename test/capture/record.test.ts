@@ -258,6 +258,27 @@ test('SIGKILL, then the sidecar truncated to 0 bytes: the next record recovers t
   assert.not.match(log2, /recorder worker failed/);
 });
 
+test('its output closed (`record | head`) and then SIGHUP (the terminal gone): the files are finished, exit 0', async () => {
+  const ex = await startExchange({ seed: 5, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-hup-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--flush', '200ms'];
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => (log += d));
+  const journals = () => (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.partial'));
+  await until('the recorder to flush a journal', () => /\b\d{3,} records/.test(log) && journals().length > 0, 30_000);
+  // the reader goes away: every later line written to stderr fails with EPIPE
+  child.stderr!.destroy();
+  await until('a status line written into the closed pipe', () => child.exitCode !== null || journals().length > 0, 30_000);
+  child.kill('SIGHUP');
+  const code = await new Promise((r) => child.once('exit', (c, sig) => r(c ?? sig)));
+  await ex.close();
+  assert.is(code, 0, 'finished as on Ctrl-C, not killed by the closed output or the hangup');
+  assert.equal(journals(), [], 'no journal left unfinished');
+  assert.ok(listParquet(root).length >= 1, 'the finished files are there');
+});
+
 test('a recorder thread that dies stops record with a clear error and exit code 1, never a hang', async () => {
   const ex = await startExchange({ seed: 6, symbols: ['USDT-FUTURES:BTCUSDT'] });
   const root = mkdtempSync(join(tmpdir(), 'ringbook-dead-recorder-'));
