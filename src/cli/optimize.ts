@@ -175,6 +175,9 @@ export const MERGE = {
 /** Manifests written before the optimizer took --strategy: obi-ofi, hashes unknown. */
 const LEGACY_STRATEGY: Manifest['strategy'] = { name: 'obi-ofi', source: 'builtin:obi-ofi', bundleSha256: null, coreSha256: null };
 
+/** From this many trials a search is said to be large before it starts (a grid grows as the product of its lists). */
+const LARGE_SEARCH = 10_000;
+
 const NICE = [1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400].map((s) => s * 1e9);
 
 interface Manifest {
@@ -262,20 +265,31 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   }
   writeFileSync(join(out, 'trials.csv'), `${csv.join('\n')}\n`);
   if (summary) {
-    writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    if (summary.chosen) writeFileSync(join(out, 'best.json'), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
-    // nothing chosen: a best.json of an earlier run in the same directory must not pass for this run's answer
-    else rmSync(join(out, 'best.json'), { force: true });
+    // a search cut short says so where its answer is read: summary.json, the choice's file name, the report
+    const partial = manifest.complete ? null : { run: results.length, total: manifest.total };
+    writeFileSync(
+      join(out, 'summary.json'),
+      `${JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2)}\n`,
+    );
+    // best.json is read by --config, which takes the strategy's fields only: a partial choice goes by another name
+    const chosenFile = bestFile(manifest.complete);
+    // nothing chosen, or chosen under the other name: a file of an earlier run here must not pass for this run's answer
+    for (const f of [bestFile(true), bestFile(false)]) if (f !== chosenFile || !summary.chosen) rmSync(join(out, f), { force: true });
+    if (summary.chosen) writeFileSync(join(out, chosenFile), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
     writeFileSync(
       join(out, 'report.html'),
       optimizeReport(summary, results, keys, manifest.heatmap, {
         symbol: manifest.symbol,
         strategy: manifest.strategy,
         units: manifest.units,
+        partial,
       }),
     );
   }
 }
+
+/** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
+const bestFile = (complete: boolean) => (complete ? 'best.json' : 'best-so-far.json');
 
 /** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise. */
 function objectiveText(o: Objective, v: number | null, ccy: string): string {
@@ -297,6 +311,8 @@ export function printSummary(
     hung?: { count: number; first: string } | null;
     /** The first trial that broke a rule between parameters (summary.json keeps its id and reason, not its values). */
     invalid?: Pick<TrialResult, 'id' | 'params' | 'error'> | null;
+    /** A search stopped early: how many of its trials ran (every line below is of those only). */
+    partial?: { run: number; total: number } | null;
   },
 ): void {
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
@@ -319,7 +335,14 @@ export function printSummary(
       .join(' ');
   const crashed = s.threw;
   const failedText = `${crashed ? `, ${count(crashed)} where the strategy threw` : ''}${s.hung ? `, ${count(s.hung)} hung` : ''}`;
+  const partial = o.partial
+    ? [
+        `stopped early: ${count(o.partial.run)} of ${count(o.partial.total)} trials ran; the ranking and the choice below are of those only, not of the whole space`,
+      ]
+    : [];
+  const best = bestFile(!o.partial);
   const lines = [
+    ...partial,
     ...threw,
     ...hung,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
@@ -370,7 +393,7 @@ export function printSummary(
   }
   if (s.chosen)
     lines.push(
-      `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${setText(s.chosen.params)}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in best.json: --config ${join(dirText(out), 'best.json')})` : ''}`,
+      `${o.partial ? `chosen so far (of ${count(o.partial.run)} of ${count(o.partial.total)} trials)` : 'chosen'}: trial ${s.chosen.id} (${s.chosen.why}): ${setText(s.chosen.params)}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in ${best}: --config ${join(dirText(out), best)})` : o.partial ? ` (in ${best})` : ''}`,
     );
   const caution = walkForwardCaution(s, ccy);
   if (caution) lines.push(caution);
@@ -397,7 +420,7 @@ export function printSummary(
         : `nothing chosen: no trial could be scored (${plural(s.invalid, 'invalid config')}${failedText}); no best.json written`,
     );
   lines.push(
-    `results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html, manifest.json)`,
+    `results${o.partial ? ' (partial)' : ''}: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? `${best}, ` : ''}report.html, manifest.json)`,
   );
   console.log(lines.join('\n'));
 }
@@ -465,16 +488,29 @@ function bestNet(results: TrialResult[]): number | null {
   return best;
 }
 
-function progress(done: number, total: number, started: number): void {
-  const el = (performance.now() - started) / 1000;
-  const rate = done / Math.max(el, 1e-3);
-  const eta = rate > 0 ? (total - done) / rate : 0;
-  const width = 30;
-  const fill = Math.round((done / Math.max(total, 1)) * width);
-  const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${count(done)}/${count(total)} trials, ${rate.toFixed(2)}/s, ETA ${duration(eta * 1e9)}`;
-  if (process.stderr.isTTY && !jsonLogs()) log.human(`\r\x1b[K${line}`);
-  else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0)
-    log.info(line, { event: 'progress', done, total, perSecond: rate });
+/**
+ * The progress line. The rate counts from the first finished trial: before it the workers start and compile, which
+ * made the first ETA of a long search hours too long. Without a terminal it is logged at the first trial, once the
+ * rate is measured (5 s on, so a long search says early how long it takes), and every tenth of the way.
+ */
+function progressLine(total: number): (done: number) => void {
+  let firstAt = 0;
+  let measured = false;
+  return (done) => {
+    const now = performance.now();
+    if (done === 1) firstAt = now;
+    const el = (now - firstAt) / 1000;
+    const rate = done > 1 && el > 0 ? (done - 1) / el : null;
+    const eta = rate ? `ETA ${duration(((total - done) / rate) * 1e9)}` : 'ETA after the next trials';
+    const width = 30;
+    const fill = Math.round((done / Math.max(total, 1)) * width);
+    const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${count(done)}/${count(total)} trials, ${rate === null ? '–' : rate.toFixed(2)}/s, ${eta}`;
+    if (process.stderr.isTTY && !jsonLogs()) return log.human(`\r\x1b[K${line}`);
+    const first = !measured && rate !== null && el >= 5;
+    if (first) measured = true;
+    if (first || done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0)
+      log.info(line, { event: 'progress', done, total, perSecond: rate });
+  };
 }
 
 async function runMerge(argv: string[]): Promise<number> {
@@ -829,6 +865,11 @@ export async function runOptimize(argv: string[]): Promise<number> {
     log.info(
       `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
     );
+    // a search of hours must say so before it starts, not once the first progress line comes
+    if (trials.length >= LARGE_SEARCH)
+      log.warn(
+        `a large search: ${count(trials.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
+      );
     checkWritableDir('--out', values.out);
     const pool = new TrialPool();
     const onSig = () => {
@@ -839,7 +880,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       pool.stop();
     };
     process.on('SIGINT', onSig);
-    const started = performance.now();
+    const progress = progressLine(trials.length);
     const results = await pool.run(trials, {
       workers,
       workerUrl: new URL('optimize.mjs', findWorkerDir()),
@@ -848,7 +889,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       settings,
       hungAfterMs: values['hung-after'],
       strategy: strategy.name,
-      onResult: (_r, done, n) => progress(done, n, started),
+      onResult: (_r, done) => progress(done),
     });
     process.off('SIGINT', onSig);
     if (process.stderr.isTTY) log.human('\n');
@@ -866,6 +907,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
         threw: strategyErrors(results),
         hung: hungTrials(results),
         invalid: firstInvalid(results),
+        partial: manifest.complete ? null : { run: results.length, total: trials.length },
       });
     for (const line of skippedLines(damaged)) log.warn(line);
     if (!summary)
@@ -877,7 +919,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       log.info(
         `next: once all ${shard.count} shards are done, ${selfCommand()} optimize merge <the ${shard.count} shard dirs> --out results`,
       );
-    if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
+    if (!manifest.complete) log.warn(`stopped early: ${count(results.length)} of ${count(trials.length)} trials finished and kept`);
     if (!manifest.complete) return 130;
     // a search that chose nothing (every trial threw or broke a rule) did not do its job: exit 1, as a failed run
     return summary && !summary.chosen ? 1 : 0;
