@@ -9,6 +9,7 @@ import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, descri
 import { readFileSync } from 'node:fs';
 import { checkCreatableDir, checkWritableDir } from '../capture/files';
 import { warnExisting } from './existing-recording';
+import { lockDir } from './dir-lock';
 import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
@@ -637,68 +638,74 @@ async function live(argv: string[]): Promise<number> {
   const recordRoot = values.record ? checkCreatableDir('--record', values.record) : null;
   const keys = values.keys ? readKeys(values.keys) : undefined;
   const log = logger('live');
-  if (recordRoot) warnExisting(log, values.record!, recordRoot, { session: true, flag: '--record' });
-  let credentials: Credentials;
-  let wsUrl: string;
-  let restUrl: string;
-  let close: (() => Promise<void>) | undefined;
-  if (values.demo) {
-    const c = keys ?? credentialsFromEnv();
-    if (!c)
-      throw new Error(
-        '--demo needs Bitget demo API keys: set BITGET_API_KEY, BITGET_API_SECRET and BITGET_API_PASSPHRASE, or pass --keys FILE',
-      );
-    credentials = guarded(c);
-    wsUrl = values['ws-url'] ?? 'wss://wspap.bitget.com/v2/ws/public';
-    restUrl = values['rest-url'] ?? 'https://api.bitget.com';
-  } else {
-    const ep = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: (l) => log.info(l) });
-    wsUrl = ep.wsUrl;
-    restUrl = ep.restUrl;
-    close = ep.close;
-    credentials = guarded(keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS);
-  }
-  await listedOrClose(restUrl, symbols, close);
-  if (values.record) checkWritableDir('--record', values.record);
-  log.info(
-    `trading ${tradingText(symbols, declared)} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`,
-    {
-      symbol: symbols[0],
-      ...(symbols.length > 1 ? { symbols } : {}),
-      venue: values.demo ? 'bitget-demo' : restUrl,
-    },
-  );
-  let monitoring: Monitoring | null = null;
+  // one run per recording directory, taken before anything under it is read (its journals are then a killed run's)
+  const lock = recordRoot ? lockDir('--record', values.record!, (l) => log.warn(l)) : null;
   try {
-    monitoring = await startMonitoring('live', values, log);
-    return await runSession({
-      wsUrl,
-      restUrl,
-      symbols,
-      params,
-      credentials,
-      mode: values.demo ? 'demo' : 'local',
-      recordDir: values.record,
-      durationMs: values.duration,
-      flatten: !values['no-flatten'],
-      next: values.record
-        ? [
-            `next: ${selfCommand()} inspect ${values.record}`,
-            `      ${selfCommand()} backtest ${values.record} --parity    (decision for decision against this session)`,
-          ]
-        : [],
-      source: values.demo ? 'demo' : 'simulator',
-      log,
-      monitoring,
-      staleAfterMs: values['stale-after'],
-      threads: values.threads as ThreadsOption,
-      hungAfterMs: values['hung-after'],
-      keepWarm: !values['no-keep-warm'],
-      venueInProcess: close !== undefined,
-    });
+    if (recordRoot) warnExisting(log, values.record!, recordRoot, { session: true, flag: '--record' });
+    let credentials: Credentials;
+    let wsUrl: string;
+    let restUrl: string;
+    let close: (() => Promise<void>) | undefined;
+    if (values.demo) {
+      const c = keys ?? credentialsFromEnv();
+      if (!c)
+        throw new Error(
+          '--demo needs Bitget demo API keys: set BITGET_API_KEY, BITGET_API_SECRET and BITGET_API_PASSPHRASE, or pass --keys FILE',
+        );
+      credentials = guarded(c);
+      wsUrl = values['ws-url'] ?? 'wss://wspap.bitget.com/v2/ws/public';
+      restUrl = values['rest-url'] ?? 'https://api.bitget.com';
+    } else {
+      const ep = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: (l) => log.info(l) });
+      wsUrl = ep.wsUrl;
+      restUrl = ep.restUrl;
+      close = ep.close;
+      credentials = guarded(keys ?? credentialsFromEnv() ?? LOCAL_DEMO_CREDENTIALS);
+    }
+    await listedOrClose(restUrl, symbols, close);
+    if (values.record) checkWritableDir('--record', values.record);
+    log.info(
+      `trading ${tradingText(symbols, declared)} on ${values.demo ? "Bitget's demo environment" : restUrl} with ${describeCredentials(credentials)}`,
+      {
+        symbol: symbols[0],
+        ...(symbols.length > 1 ? { symbols } : {}),
+        venue: values.demo ? 'bitget-demo' : restUrl,
+      },
+    );
+    let monitoring: Monitoring | null = null;
+    try {
+      monitoring = await startMonitoring('live', values, log);
+      return await runSession({
+        wsUrl,
+        restUrl,
+        symbols,
+        params,
+        credentials,
+        mode: values.demo ? 'demo' : 'local',
+        recordDir: values.record,
+        durationMs: values.duration,
+        flatten: !values['no-flatten'],
+        next: values.record
+          ? [
+              `next: ${selfCommand()} inspect ${values.record}`,
+              `      ${selfCommand()} backtest ${values.record} --parity    (decision for decision against this session)`,
+            ]
+          : [],
+        source: values.demo ? 'demo' : 'simulator',
+        log,
+        monitoring,
+        staleAfterMs: values['stale-after'],
+        threads: values.threads as ThreadsOption,
+        hungAfterMs: values['hung-after'],
+        keepWarm: !values['no-keep-warm'],
+        venueInProcess: close !== undefined,
+      });
+    } finally {
+      await close?.();
+      await monitoring?.finish();
+    }
   } finally {
-    await close?.();
-    await monitoring?.finish();
+    lock?.release();
   }
 }
 
@@ -722,70 +729,75 @@ async function demo(argv: string[]): Promise<number> {
   // made only once the venue lists the symbols: a refused session leaves no empty directory
   const outRoot = checkCreatableDir('--out', values.out);
   const log = logger('demo');
-  warnExisting(log, values.out, outRoot, { session: true, flag: '--out' });
-  const monitoring = await startMonitoring('demo', values, log);
-  const fundingIntervalMs = fundingEveryMs(values['funding-every']);
-  const ex = await startExchange({
-    host: '127.0.0.1',
-    port: 0,
-    seed: values.seed,
-    fundingIntervalMs,
-    flow: values['informed-share'] !== undefined ? { informedShare: values['informed-share'] } : undefined,
-  });
-  await listedOrClose(ex.url.rest, symbols, () => ex.close());
-  checkWritableDir('--out', values.out);
-  const startedMs = ex.now();
-  log.info(
-    `local exchange at ${ex.url.rest}; recording to ${dirText(values.out)}; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
-    {
-      exchange: ex.url.rest,
-      out: values.out,
-      symbol: symbols[0],
-      ...(symbols.length > 1 ? { symbols } : {}),
-      durationMs: values.duration,
-    },
-  );
-  const self = selfCommand();
-  const strategyArgs = [
-    ...(values.strategy && values.strategy !== 'obi-ofi' ? [`--strategy ${values.strategy}`] : []),
-    ...(params.preset ? [`--preset ${params.preset}`] : []),
-    ...(values.config ? [`--config ${values.config}`] : []),
-    ...values.set.map((x) => `--set ${x}`),
-  ].join(' ');
+  const lock = lockDir('--out', values.out, (l) => log.warn(l));
   try {
-    return await runSession({
-      wsUrl: ex.url.ws,
-      restUrl: ex.url.rest,
-      symbols,
-      params,
-      credentials: LOCAL_DEMO_CREDENTIALS,
-      mode: 'local',
-      recordDir: values.out,
-      durationMs: values.duration,
-      flatten: true,
-      source: 'simulator',
-      threads: values.threads as ThreadsOption,
-      next: [
-        `next: ${self} inspect ${values.out}`,
-        // several symbols: every one of them (a strategy without an instruments declaration is asked which)
-        `      ${self} backtest ${values.out} ${symbols.length > 1 ? `--symbols ${symbols.join(',')} ` : ''}${strategyArgs}`.trimEnd() +
-          '    (the same strategy replayed)',
-        `      ${self} backtest ${values.out} --parity    (decision for decision against this session${symbols.length > 1 ? ', every symbol' : ''})`,
-      ],
-      log,
-      monitoring,
-      staleAfterMs: values['stale-after'],
-      hungAfterMs: values['hung-after'],
-      keepWarm: !values['no-keep-warm'],
-      venueInProcess: true,
-      // the amount comes from the venue's bills, as for live; the grid is known here, the exchange is ours
-      fundingSchedule: () => ({
-        nextMs: nextFundingMs(ex.now(), fundingIntervalMs),
-        passed: settlementsBetween(startedMs, ex.now(), fundingIntervalMs).length,
-      }),
+    warnExisting(log, values.out, outRoot, { session: true, flag: '--out' });
+    const monitoring = await startMonitoring('demo', values, log);
+    const fundingIntervalMs = fundingEveryMs(values['funding-every']);
+    const ex = await startExchange({
+      host: '127.0.0.1',
+      port: 0,
+      seed: values.seed,
+      fundingIntervalMs,
+      flow: values['informed-share'] !== undefined ? { informedShare: values['informed-share'] } : undefined,
     });
+    await listedOrClose(ex.url.rest, symbols, () => ex.close());
+    checkWritableDir('--out', values.out);
+    const startedMs = ex.now();
+    log.info(
+      `local exchange at ${ex.url.rest}; recording to ${dirText(values.out)}; trading ${tradingText(symbols, declared)} for ${duration(values.duration * 1e6)}`,
+      {
+        exchange: ex.url.rest,
+        out: values.out,
+        symbol: symbols[0],
+        ...(symbols.length > 1 ? { symbols } : {}),
+        durationMs: values.duration,
+      },
+    );
+    const self = selfCommand();
+    const strategyArgs = [
+      ...(values.strategy && values.strategy !== 'obi-ofi' ? [`--strategy ${values.strategy}`] : []),
+      ...(params.preset ? [`--preset ${params.preset}`] : []),
+      ...(values.config ? [`--config ${values.config}`] : []),
+      ...values.set.map((x) => `--set ${x}`),
+    ].join(' ');
+    try {
+      return await runSession({
+        wsUrl: ex.url.ws,
+        restUrl: ex.url.rest,
+        symbols,
+        params,
+        credentials: LOCAL_DEMO_CREDENTIALS,
+        mode: 'local',
+        recordDir: values.out,
+        durationMs: values.duration,
+        flatten: true,
+        source: 'simulator',
+        threads: values.threads as ThreadsOption,
+        next: [
+          `next: ${self} inspect ${values.out}`,
+          // several symbols: every one of them (a strategy without an instruments declaration is asked which)
+          `      ${self} backtest ${values.out} ${symbols.length > 1 ? `--symbols ${symbols.join(',')} ` : ''}${strategyArgs}`.trimEnd() +
+            '    (the same strategy replayed)',
+          `      ${self} backtest ${values.out} --parity    (decision for decision against this session${symbols.length > 1 ? ', every symbol' : ''})`,
+        ],
+        log,
+        monitoring,
+        staleAfterMs: values['stale-after'],
+        hungAfterMs: values['hung-after'],
+        keepWarm: !values['no-keep-warm'],
+        venueInProcess: true,
+        // the amount comes from the venue's bills, as for live; the grid is known here, the exchange is ours
+        fundingSchedule: () => ({
+          nextMs: nextFundingMs(ex.now(), fundingIntervalMs),
+          passed: settlementsBetween(startedMs, ex.now(), fundingIntervalMs).length,
+        }),
+      });
+    } finally {
+      await ex.close();
+      await monitoring?.finish();
+    }
   } finally {
-    await ex.close();
-    await monitoring?.finish();
+    lock.release();
   }
 }

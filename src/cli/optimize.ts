@@ -60,6 +60,7 @@ import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
 import { hungAfterFlag } from './hung-after';
 import { selfCommand } from './self';
+import { lockDir, withDirLock } from './dir-lock';
 
 const log = logger('optimize');
 
@@ -174,6 +175,9 @@ export const MERGE = {
 /** Manifests written before the optimizer took --strategy: obi-ofi, hashes unknown. */
 const LEGACY_STRATEGY: Manifest['strategy'] = { name: 'obi-ofi', source: 'builtin:obi-ofi', bundleSha256: null, coreSha256: null };
 
+/** From this many trials a search is said to be large before it starts (a grid grows as the product of its lists). */
+const LARGE_SEARCH = 10_000;
+
 const NICE = [1, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 86400].map((s) => s * 1e9);
 
 interface Manifest {
@@ -261,20 +265,31 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   }
   writeFileSync(join(out, 'trials.csv'), `${csv.join('\n')}\n`);
   if (summary) {
-    writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    if (summary.chosen) writeFileSync(join(out, 'best.json'), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
-    // nothing chosen: a best.json of an earlier run in the same directory must not pass for this run's answer
-    else rmSync(join(out, 'best.json'), { force: true });
+    // a search cut short says so where its answer is read: summary.json, the choice's file name, the report
+    const partial = manifest.complete ? null : { run: results.length, total: manifest.total };
+    writeFileSync(
+      join(out, 'summary.json'),
+      `${JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2)}\n`,
+    );
+    // best.json is read by --config, which takes the strategy's fields only: a partial choice goes by another name
+    const chosenFile = bestFile(manifest.complete);
+    // nothing chosen, or chosen under the other name: a file of an earlier run here must not pass for this run's answer
+    for (const f of [bestFile(true), bestFile(false)]) if (f !== chosenFile || !summary.chosen) rmSync(join(out, f), { force: true });
+    if (summary.chosen) writeFileSync(join(out, chosenFile), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
     writeFileSync(
       join(out, 'report.html'),
       optimizeReport(summary, results, keys, manifest.heatmap, {
         symbol: manifest.symbol,
         strategy: manifest.strategy,
         units: manifest.units,
+        partial,
       }),
     );
   }
 }
+
+/** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
+const bestFile = (complete: boolean) => (complete ? 'best.json' : 'best-so-far.json');
 
 /** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise. */
 function objectiveText(o: Objective, v: number | null, ccy: string): string {
@@ -296,6 +311,8 @@ export function printSummary(
     hung?: { count: number; first: string } | null;
     /** The first trial that broke a rule between parameters (summary.json keeps its id and reason, not its values). */
     invalid?: Pick<TrialResult, 'id' | 'params' | 'error'> | null;
+    /** A search stopped early: how many of its trials ran (every line below is of those only). */
+    partial?: { run: number; total: number } | null;
   },
 ): void {
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
@@ -318,7 +335,14 @@ export function printSummary(
       .join(' ');
   const crashed = s.threw;
   const failedText = `${crashed ? `, ${count(crashed)} where the strategy threw` : ''}${s.hung ? `, ${count(s.hung)} hung` : ''}`;
+  const partial = o.partial
+    ? [
+        `stopped early: ${count(o.partial.run)} of ${count(o.partial.total)} trials ran; the ranking and the choice below are of those only, not of the whole space`,
+      ]
+    : [];
+  const best = bestFile(!o.partial);
   const lines = [
+    ...partial,
     ...threw,
     ...hung,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
@@ -369,7 +393,7 @@ export function printSummary(
   }
   if (s.chosen)
     lines.push(
-      `chosen: trial ${s.chosen.id} (${s.chosen.why}): ${setText(s.chosen.params)}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in best.json: --config ${join(dirText(out), 'best.json')})` : ''}`,
+      `${o.partial ? `chosen so far (of ${count(o.partial.run)} of ${count(o.partial.total)} trials)` : 'chosen'}: trial ${s.chosen.id} (${s.chosen.why}): ${setText(s.chosen.params)}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in ${best}: --config ${join(dirText(out), best)})` : o.partial ? ` (in ${best})` : ''}`,
     );
   const caution = walkForwardCaution(s, ccy);
   if (caution) lines.push(caution);
@@ -396,7 +420,7 @@ export function printSummary(
         : `nothing chosen: no trial could be scored (${plural(s.invalid, 'invalid config')}${failedText}); no best.json written`,
     );
   lines.push(
-    `results: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? 'best.json, ' : ''}report.html, manifest.json)`,
+    `results${o.partial ? ' (partial)' : ''}: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? `${best}, ` : ''}report.html, manifest.json)`,
   );
   console.log(lines.join('\n'));
 }
@@ -464,16 +488,29 @@ function bestNet(results: TrialResult[]): number | null {
   return best;
 }
 
-function progress(done: number, total: number, started: number): void {
-  const el = (performance.now() - started) / 1000;
-  const rate = done / Math.max(el, 1e-3);
-  const eta = rate > 0 ? (total - done) / rate : 0;
-  const width = 30;
-  const fill = Math.round((done / Math.max(total, 1)) * width);
-  const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${count(done)}/${count(total)} trials, ${rate.toFixed(2)}/s, ETA ${duration(eta * 1e9)}`;
-  if (process.stderr.isTTY && !jsonLogs()) log.human(`\r\x1b[K${line}`);
-  else if (done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0)
-    log.info(line, { event: 'progress', done, total, perSecond: rate });
+/**
+ * The progress line. The rate counts from the first finished trial: before it the workers start and compile, which
+ * made the first ETA of a long search hours too long. Without a terminal it is logged at the first trial, once the
+ * rate is measured (5 s on, so a long search says early how long it takes), and every tenth of the way.
+ */
+function progressLine(total: number): (done: number) => void {
+  let firstAt = 0;
+  let measured = false;
+  return (done) => {
+    const now = performance.now();
+    if (done === 1) firstAt = now;
+    const el = (now - firstAt) / 1000;
+    const rate = done > 1 && el > 0 ? (done - 1) / el : null;
+    const eta = rate ? `ETA ${duration(((total - done) / rate) * 1e9)}` : 'ETA after the next trials';
+    const width = 30;
+    const fill = Math.round((done / Math.max(total, 1)) * width);
+    const line = `[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${count(done)}/${count(total)} trials, ${rate === null ? '–' : rate.toFixed(2)}/s, ${eta}`;
+    if (process.stderr.isTTY && !jsonLogs()) return log.human(`\r\x1b[K${line}`);
+    const first = !measured && rate !== null && el >= 5;
+    if (first) measured = true;
+    if (first || done === 1 || done === total || done % Math.max(1, Math.floor(total / 10)) === 0)
+      log.info(line, { event: 'progress', done, total, perSecond: rate });
+  };
 }
 
 async function runMerge(argv: string[]): Promise<number> {
@@ -481,109 +518,116 @@ async function runMerge(argv: string[]): Promise<number> {
   if (!args) return 0;
   const values = args.values;
   checkCreatableDir('--out', values.out);
-  keepEarlierResult(values.out, values.overwrite === true);
-  const parts = args.positionals.map((d) => {
-    const p = join(d, 'manifest.json');
-    if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
-    const manifest = readJsonFile(p, 'shard').value as Manifest;
-    const results = readFileSync(join(d, 'trials.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l, i) => {
-        try {
-          return JSON.parse(l) as TrialResult;
-        } catch {
-          throw new Error(`${join(d, 'trials.jsonl')}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
-        }
+  return withDirLock(
+    '--out',
+    values.out,
+    (l) => log.warn(l),
+    async () => {
+      keepEarlierResult(values.out, values.overwrite === true);
+      const parts = args.positionals.map((d) => {
+        const p = join(d, 'manifest.json');
+        if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
+        const manifest = readJsonFile(p, 'shard').value as Manifest;
+        const results = readFileSync(join(d, 'trials.jsonl'), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((l, i) => {
+            try {
+              return JSON.parse(l) as TrialResult;
+            } catch {
+              throw new Error(`${join(d, 'trials.jsonl')}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
+            }
+          });
+        return { dir: d, manifest, results };
       });
-    return { dir: d, manifest, results };
-  });
-  const first = parts[0].manifest;
-  // the strategy is compared by name and bundle, not by the path it was loaded from (another machine, another checkout)
-  const comparable = (m: Manifest) => JSON.stringify({ ...m, shard: null, complete: true, strategy: null });
-  const same = (m: Manifest) => comparable(m) === comparable(first);
-  const ran = (p: (typeof parts)[number]) => p.manifest.strategy ?? LEGACY_STRATEGY;
-  for (const p of parts) {
-    const a = ran(parts[0]);
-    const b = ran(p);
-    const bad = p.results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
-    if (bad)
-      throw new Error(
-        `${join(p.dir, 'trials.jsonl')}: trial ${bad.id} ran bundle sha256 ${bad.bundleSha256 ?? 'unknown'}, the shard's manifest says ${b.bundleSha256 ?? 'unknown'}: the directory mixes runs; re-run that shard`,
-      );
-    if (a.name !== b.name || a.bundleSha256 !== b.bundleSha256 || a.coreSha256 !== b.coreSha256)
-      throw new Error(
-        `${p.dir} ran the strategy ${strategyText(b)}, ${parts[0].dir} ran ${strategyText(a)}: shards must run the same bundle on the same core (the same strategy file, unedited, and the same ringbook build)`,
-      );
-  }
-  // the same directory twice (a glob and a name, a typo) would otherwise read as a missing shard
-  const byPath = new Map<string, string>();
-  for (const p of parts) {
-    const earlier = byPath.get(resolve(p.dir));
-    if (earlier !== undefined)
-      throw new Error(
-        earlier === p.dir
-          ? `${p.dir} is given twice: give each shard once`
-          : `${earlier} and ${p.dir} are the same directory: give each shard once`,
-      );
-    byPath.set(resolve(p.dir), p.dir);
-  }
-  for (const p of parts) {
-    if (!same(p.manifest)) {
-      const d = firstDifference(JSON.parse(comparable(first)), JSON.parse(comparable(p.manifest)));
-      throw new Error(
-        `${p.dir} was run with ${d ? `${differenceName(d.path)} ${valueText(d.b)}, ${parts[0].dir} with ${valueText(d.a)}` : `other data, space or settings than ${parts[0].dir}`}: shards must come from the same command`,
-      );
-    }
-    if (!p.manifest.complete) throw new Error(`${p.dir} did not finish (stopped early): re-run that shard`);
-  }
-  const count = first.shard?.count ?? 1;
-  const byIndex = new Map<number, string>();
-  for (const p of parts) {
-    const i = p.manifest.shard?.index ?? 0;
-    const other = byIndex.get(i);
-    if (other !== undefined) throw new Error(`${other} and ${p.dir} are both shard ${i}/${count}: give each shard once`);
-    byIndex.set(i, p.dir);
-  }
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
-  if (missing.length) throw new Error(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} of ${count}`);
-  // a shard holds the ids ≡ its index mod the count: one holding fewer lost trials (a trials.jsonl cut short, edited)
-  for (const p of parts) {
-    const i = p.manifest.shard?.index ?? 0;
-    const expected = first.total > i ? Math.floor((first.total - 1 - i) / count) + 1 : 0;
-    if (p.results.length !== expected)
-      throw new Error(
-        `${p.dir} (shard ${i}/${count}) holds ${plural(p.results.length, 'trial')} in trials.jsonl, its share of the search's ${plural(first.total, 'trial')} is ${expected}: re-run that shard`,
-      );
-  }
-  const results = parts.flatMap((p) => p.results).sort((a, b) => a.id - b.id);
-  if (results.length !== first.total) throw new Error(`the shards hold ${results.length} trials, the search has ${first.total}`);
-  const folds = first.walkForward
-    ? buildFolds(parseFolds(first.walkForward), BigInt(first.settings.fromNs), BigInt(first.settings.toNs) + 1n)
-    : null;
-  const summary = summarise({
-    results,
-    objective: first.objective,
-    sampleNs: first.settings.sampleNs,
-    fromNs: first.settings.fromNs,
-    toNs: first.settings.toNs,
-    folds,
-    base: first.settings.base,
-    keys: first.keys,
-  });
-  const manifest: Manifest = { ...first, shard: null, complete: true };
-  writeResults(resolve(values.out), manifest, results, summary);
-  printSummary(summary, first.keys, values.out, {
-    symbol: first.symbol,
-    symbols: first.symbols,
-    bestNetQuote: bestNet(results),
-    strategy: manifest.strategy,
-    units: manifest.units,
-    threw: strategyErrors(results),
-    hung: hungTrials(results),
-    invalid: firstInvalid(results),
-  });
-  return summary.chosen ? 0 : 1;
+      const first = parts[0].manifest;
+      // the strategy is compared by name and bundle, not by the path it was loaded from (another machine, another checkout)
+      const comparable = (m: Manifest) => JSON.stringify({ ...m, shard: null, complete: true, strategy: null });
+      const same = (m: Manifest) => comparable(m) === comparable(first);
+      const ran = (p: (typeof parts)[number]) => p.manifest.strategy ?? LEGACY_STRATEGY;
+      for (const p of parts) {
+        const a = ran(parts[0]);
+        const b = ran(p);
+        const bad = p.results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
+        if (bad)
+          throw new Error(
+            `${join(p.dir, 'trials.jsonl')}: trial ${bad.id} ran bundle sha256 ${bad.bundleSha256 ?? 'unknown'}, the shard's manifest says ${b.bundleSha256 ?? 'unknown'}: the directory mixes runs; re-run that shard`,
+          );
+        if (a.name !== b.name || a.bundleSha256 !== b.bundleSha256 || a.coreSha256 !== b.coreSha256)
+          throw new Error(
+            `${p.dir} ran the strategy ${strategyText(b)}, ${parts[0].dir} ran ${strategyText(a)}: shards must run the same bundle on the same core (the same strategy file, unedited, and the same ringbook build)`,
+          );
+      }
+      // the same directory twice (a glob and a name, a typo) would otherwise read as a missing shard
+      const byPath = new Map<string, string>();
+      for (const p of parts) {
+        const earlier = byPath.get(resolve(p.dir));
+        if (earlier !== undefined)
+          throw new Error(
+            earlier === p.dir
+              ? `${p.dir} is given twice: give each shard once`
+              : `${earlier} and ${p.dir} are the same directory: give each shard once`,
+          );
+        byPath.set(resolve(p.dir), p.dir);
+      }
+      for (const p of parts) {
+        if (!same(p.manifest)) {
+          const d = firstDifference(JSON.parse(comparable(first)), JSON.parse(comparable(p.manifest)));
+          throw new Error(
+            `${p.dir} was run with ${d ? `${differenceName(d.path)} ${valueText(d.b)}, ${parts[0].dir} with ${valueText(d.a)}` : `other data, space or settings than ${parts[0].dir}`}: shards must come from the same command`,
+          );
+        }
+        if (!p.manifest.complete) throw new Error(`${p.dir} did not finish (stopped early): re-run that shard`);
+      }
+      const count = first.shard?.count ?? 1;
+      const byIndex = new Map<number, string>();
+      for (const p of parts) {
+        const i = p.manifest.shard?.index ?? 0;
+        const other = byIndex.get(i);
+        if (other !== undefined) throw new Error(`${other} and ${p.dir} are both shard ${i}/${count}: give each shard once`);
+        byIndex.set(i, p.dir);
+      }
+      const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byIndex.has(i));
+      if (missing.length) throw new Error(`missing shard(s) ${missing.map((i) => `${i}/${count}`).join(', ')} of ${count}`);
+      // a shard holds the ids ≡ its index mod the count: one holding fewer lost trials (a trials.jsonl cut short, edited)
+      for (const p of parts) {
+        const i = p.manifest.shard?.index ?? 0;
+        const expected = first.total > i ? Math.floor((first.total - 1 - i) / count) + 1 : 0;
+        if (p.results.length !== expected)
+          throw new Error(
+            `${p.dir} (shard ${i}/${count}) holds ${plural(p.results.length, 'trial')} in trials.jsonl, its share of the search's ${plural(first.total, 'trial')} is ${expected}: re-run that shard`,
+          );
+      }
+      const results = parts.flatMap((p) => p.results).sort((a, b) => a.id - b.id);
+      if (results.length !== first.total) throw new Error(`the shards hold ${results.length} trials, the search has ${first.total}`);
+      const folds = first.walkForward
+        ? buildFolds(parseFolds(first.walkForward), BigInt(first.settings.fromNs), BigInt(first.settings.toNs) + 1n)
+        : null;
+      const summary = summarise({
+        results,
+        objective: first.objective,
+        sampleNs: first.settings.sampleNs,
+        fromNs: first.settings.fromNs,
+        toNs: first.settings.toNs,
+        folds,
+        base: first.settings.base,
+        keys: first.keys,
+      });
+      const manifest: Manifest = { ...first, shard: null, complete: true };
+      writeResults(resolve(values.out), manifest, results, summary);
+      printSummary(summary, first.keys, values.out, {
+        symbol: first.symbol,
+        symbols: first.symbols,
+        bestNetQuote: bestNet(results),
+        strategy: manifest.strategy,
+        units: manifest.units,
+        threw: strategyErrors(results),
+        hung: hungTrials(results),
+        invalid: firstInvalid(results),
+      });
+      return summary.chosen ? 0 : 1;
+    },
+  );
 }
 
 /** Where two manifests first differ (keys in a's order, then b's): the path of keys and both values. */
@@ -707,169 +751,181 @@ export async function runOptimize(argv: string[]): Promise<number> {
   // before any work: an unwritable --out used to fail only after every trial had run (or spin, under /proc); made
   // only once the input and settings passed (a refusal leaves no empty directory)
   checkCreatableDir('--out', values.out);
-  keepEarlierResult(values.out, values.overwrite === true);
-  const skipDamaged = values['skip-damaged'] === true;
-  const requested = values.symbol
-    ?.toUpperCase()
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
-  const input = await readReplayFiles(expandInput(args.positionals[0]), { skipDamaged });
-  const damaged = input.damaged;
-  // the order log and the ticker stream: a damaged file stops the search, or with --skip-damaged is left out and listed
-  const side: SideFiles = { skip: skipDamaged, damaged };
-  // the symbols as `ringbook backtest` takes them: --symbols in their order, else the strategy's declaration, else the only one
-  const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
-  const symbols = chosen.map((c) => c.symbol);
-  checkInstrumentCount(params.strategy.definition, symbols);
-  checkFundingFlag(values.funding, chosen);
-  const symbol = symbols.join(',');
-  const several = symbols.length > 1;
-  const root = recordingRoot(resolve(chosen[0].files[0].path));
-  const grids = chosen.map((c) => gridOfFiles(c.files));
-  const trips = roundTrips(await readSessionOrders(root, symbols, side));
-  const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
-  // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest, and so is
-  // --latency recorded without own orders to take it from
-  checkRecordedLatency(latency, root, symbols, trips.length);
-  asUsage(() => parseLatency(latency, () => trips));
-  asUsage(() => parseQueue(values.queue));
-  if (values.fees !== undefined && values['fee-tier'] !== undefined)
-    throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
-  const fees = values.fees
-    ? parseFees(values.fees)
-    : values['fee-tier'] !== undefined
-      ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
-      : { ...DEFAULT_FEES };
-  // funding as the backtest charges it: a flat --funding on each, else each symbol's recorded ticker, else none
-  const fundings = await Promise.all(chosen.map((c) => fundingSource(values.funding, root, c.symbol, c.files[0].meta.inst_type, side)));
-  log.info(`loading ${chosen.reduce((n, c) => n + c.files.length, 0)} file(s) into shared memory …`, {
-    files: chosen.reduce((n, c) => n + c.files.length, 0),
-  });
-  const module = await compileCore();
-  // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
-  const area = new RecordArea(await instantiateCore(module, createMemory()));
-  if (skipDamaged)
-    for (const c of chosen)
-      c.files = await dropDamaged(c.files, area, damaged, {
-        symbol: c.symbol,
-        symbols: chosen.map((x) => x.symbol),
-      });
-  for (const line of skippedLines(damaged)) log.warn(line);
-  const parts = [];
+  // held to the end: the check below, and this run's files, cannot be raced by a second search into --out
+  const lock = lockDir('--out', values.out, (l) => log.warn(l));
   try {
-    for (const [i, c] of chosen.entries()) parts.push(await loadShared(c.files, area, i));
-  } catch (err) {
-    throw err instanceof DamagedFile ? stopOn(err) : err;
-  }
-  const { fromNs, toNs } = spanOf(parts);
-  const rows = parts.reduce((n, p) => n + p.rows, 0);
-  const span = Number(BigInt(toNs) - BigInt(fromNs));
-  const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
-  const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(fromNs), BigInt(toNs) + 1n) : null;
-  const instruments: TrialInstrument[] = chosen.map((c, i) => ({
-    symbol: c.symbol,
-    grid: gridPlain(grids[i]),
-    funding: fundingPlain(fundings[i]),
-  }));
-  const settings: TrialSettings = {
-    strategy: { name: params.name, bundle: loaded.bundle, coreHash: core },
-    base,
-    grid: grids[0],
-    symbol: symbols[0],
-    funding: fundingPlain(fundings[0]),
-    ...(several ? { instruments } : {}),
-    ...(values['fee-tier'] !== undefined ? { feeTier: values['fee-tier'].toLowerCase() } : {}),
-    fees,
-    latency,
-    queue: values.queue,
-    partialFills: !values['no-partial'],
-    ...(values['amend-keeps-queue'] ? { amendKeepsQueue: true } : {}),
-    signals: {},
-    roundTrips: trips,
-    sampleNs,
-    fromNs,
-    toNs,
-  };
-  const manifest: Manifest = {
-    version: 1,
-    data: chosen.flatMap((c) => c.files.map((f) => ({ path: f.path, rows: f.rows }))),
-    symbol,
-    ...(several ? { symbols } : {}),
-    strategy,
-    space: spaceJson,
-    method: values.method,
-    seed,
-    total,
-    shard,
-    complete: false,
-    objective,
-    walkForward: values['walk-forward'] ?? null,
-    settings: {
-      ...withoutStrategy(settings),
-      grid: gridPlain(grids[0]),
-      roundTrips: trips.length,
-    },
-    heatmap,
-    keys,
-    units,
-    ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
-  };
-  log.info(
-    `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
-  );
-  checkWritableDir('--out', values.out);
-  const pool = new TrialPool();
-  const onSig = () => {
-    if (!pool.stopping) {
-      log.human('\n');
-      log.warn('stopping: finishing the trials in flight (Ctrl-C again to abort) …');
-    } else process.exit(130);
-    pool.stop();
-  };
-  process.on('SIGINT', onSig);
-  const started = performance.now();
-  const results = await pool.run(trials, {
-    workers,
-    workerUrl: new URL('optimize.mjs', findWorkerDir()),
-    module,
-    shared: parts,
-    settings,
-    hungAfterMs: values['hung-after'],
-    strategy: strategy.name,
-    onResult: (_r, done, n) => progress(done, n, started),
-  });
-  process.off('SIGINT', onSig);
-  if (process.stderr.isTTY) log.human('\n');
-  manifest.complete = results.length === trials.length;
-  const out = resolve(values.out);
-  const summary = !shard && results.length ? summarise({ results, objective, sampleNs, fromNs, toNs, folds, base, keys }) : null;
-  writeResults(out, manifest, results, summary);
-  if (summary)
-    printSummary(summary, keys, values.out, {
-      symbol,
-      symbols,
-      bestNetQuote: bestNet(results),
-      strategy,
-      units,
-      threw: strategyErrors(results),
-      hung: hungTrials(results),
-      invalid: firstInvalid(results),
+    keepEarlierResult(values.out, values.overwrite === true);
+    const skipDamaged = values['skip-damaged'] === true;
+    const requested = values.symbol
+      ?.toUpperCase()
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+    const input = await readReplayFiles(expandInput(args.positionals[0]), { skipDamaged });
+    const damaged = input.damaged;
+    // the order log and the ticker stream: a damaged file stops the search, or with --skip-damaged is left out and listed
+    const side: SideFiles = { skip: skipDamaged, damaged };
+    // the symbols as `ringbook backtest` takes them: --symbols in their order, else the strategy's declaration, else the only one
+    const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
+    const symbols = chosen.map((c) => c.symbol);
+    checkInstrumentCount(params.strategy.definition, symbols);
+    checkFundingFlag(values.funding, chosen);
+    const symbol = symbols.join(',');
+    const several = symbols.length > 1;
+    const root = recordingRoot(resolve(chosen[0].files[0].path));
+    const grids = chosen.map((c) => gridOfFiles(c.files));
+    const trips = roundTrips(await readSessionOrders(root, symbols, side));
+    const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
+    // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest, and so is
+    // --latency recorded without own orders to take it from
+    checkRecordedLatency(latency, root, symbols, trips.length);
+    asUsage(() => parseLatency(latency, () => trips));
+    asUsage(() => parseQueue(values.queue));
+    if (values.fees !== undefined && values['fee-tier'] !== undefined)
+      throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
+    const fees = values.fees
+      ? parseFees(values.fees)
+      : values['fee-tier'] !== undefined
+        ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
+        : { ...DEFAULT_FEES };
+    // funding as the backtest charges it: a flat --funding on each, else each symbol's recorded ticker, else none
+    const fundings = await Promise.all(chosen.map((c) => fundingSource(values.funding, root, c.symbol, c.files[0].meta.inst_type, side)));
+    log.info(`loading ${chosen.reduce((n, c) => n + c.files.length, 0)} file(s) into shared memory …`, {
+      files: chosen.reduce((n, c) => n + c.files.length, 0),
     });
-  for (const line of skippedLines(damaged)) log.warn(line);
-  if (!summary)
+    const module = await compileCore();
+    // a core of the main thread's own, only to decode the files (the workers instantiate theirs)
+    const area = new RecordArea(await instantiateCore(module, createMemory()));
+    if (skipDamaged)
+      for (const c of chosen)
+        c.files = await dropDamaged(c.files, area, damaged, {
+          symbol: c.symbol,
+          symbols: chosen.map((x) => x.symbol),
+        });
+    for (const line of skippedLines(damaged)) log.warn(line);
+    const parts = [];
+    try {
+      for (const [i, c] of chosen.entries()) parts.push(await loadShared(c.files, area, i));
+    } catch (err) {
+      throw err instanceof DamagedFile ? stopOn(err) : err;
+    }
+    const { fromNs, toNs } = spanOf(parts);
+    const rows = parts.reduce((n, p) => n + p.rows, 0);
+    const span = Number(BigInt(toNs) - BigInt(fromNs));
+    const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
+    const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(fromNs), BigInt(toNs) + 1n) : null;
+    const instruments: TrialInstrument[] = chosen.map((c, i) => ({
+      symbol: c.symbol,
+      grid: gridPlain(grids[i]),
+      funding: fundingPlain(fundings[i]),
+    }));
+    const settings: TrialSettings = {
+      strategy: { name: params.name, bundle: loaded.bundle, coreHash: core },
+      base,
+      grid: grids[0],
+      symbol: symbols[0],
+      funding: fundingPlain(fundings[0]),
+      ...(several ? { instruments } : {}),
+      ...(values['fee-tier'] !== undefined ? { feeTier: values['fee-tier'].toLowerCase() } : {}),
+      fees,
+      latency,
+      queue: values.queue,
+      partialFills: !values['no-partial'],
+      ...(values['amend-keeps-queue'] ? { amendKeepsQueue: true } : {}),
+      signals: {},
+      roundTrips: trips,
+      sampleNs,
+      fromNs,
+      toNs,
+    };
+    const manifest: Manifest = {
+      version: 1,
+      data: chosen.flatMap((c) => c.files.map((f) => ({ path: f.path, rows: f.rows }))),
+      symbol,
+      ...(several ? { symbols } : {}),
+      strategy,
+      space: spaceJson,
+      method: values.method,
+      seed,
+      total,
+      shard,
+      complete: false,
+      objective,
+      walkForward: values['walk-forward'] ?? null,
+      settings: {
+        ...withoutStrategy(settings),
+        grid: gridPlain(grids[0]),
+        roundTrips: trips.length,
+      },
+      heatmap,
+      keys,
+      units,
+      ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
+    };
     log.info(
-      `${plural(results.length, 'trial')} written to ${dirText(values.out)}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
+      `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
     );
-  // the command as the user ran it (node build/ringbook.mjs in a clone), so the line works when pasted
-  if (!summary && shard && manifest.complete)
-    log.info(
-      `next: once all ${shard.count} shards are done, ${selfCommand()} optimize merge <the ${shard.count} shard dirs> --out results`,
-    );
-  if (!manifest.complete) log.warn(`stopped early: ${results.length} of ${trials.length} trials finished and kept`);
-  if (!manifest.complete) return 130;
-  // a search that chose nothing (every trial threw or broke a rule) did not do its job: exit 1, as a failed run
-  return summary && !summary.chosen ? 1 : 0;
+    // a search of hours must say so before it starts, not once the first progress line comes
+    if (trials.length >= LARGE_SEARCH)
+      log.warn(
+        `a large search: ${count(trials.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
+      );
+    checkWritableDir('--out', values.out);
+    const pool = new TrialPool();
+    const onSig = () => {
+      if (!pool.stopping) {
+        log.human('\n');
+        log.warn('stopping: finishing the trials in flight (Ctrl-C again to abort) …');
+      } else process.exit(130);
+      pool.stop();
+    };
+    process.on('SIGINT', onSig);
+    const progress = progressLine(trials.length);
+    const results = await pool.run(trials, {
+      workers,
+      workerUrl: new URL('optimize.mjs', findWorkerDir()),
+      module,
+      shared: parts,
+      settings,
+      hungAfterMs: values['hung-after'],
+      strategy: strategy.name,
+      onResult: (_r, done) => progress(done),
+    });
+    process.off('SIGINT', onSig);
+    if (process.stderr.isTTY) log.human('\n');
+    manifest.complete = results.length === trials.length;
+    const out = resolve(values.out);
+    const summary = !shard && results.length ? summarise({ results, objective, sampleNs, fromNs, toNs, folds, base, keys }) : null;
+    writeResults(out, manifest, results, summary);
+    if (summary)
+      printSummary(summary, keys, values.out, {
+        symbol,
+        symbols,
+        bestNetQuote: bestNet(results),
+        strategy,
+        units,
+        threw: strategyErrors(results),
+        hung: hungTrials(results),
+        invalid: firstInvalid(results),
+        partial: manifest.complete ? null : { run: results.length, total: trials.length },
+      });
+    for (const line of skippedLines(damaged)) log.warn(line);
+    if (!summary)
+      log.info(
+        `${plural(results.length, 'trial')} written to ${dirText(values.out)}${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
+      );
+    // the command as the user ran it (node build/ringbook.mjs in a clone), so the line works when pasted
+    if (!summary && shard && manifest.complete)
+      log.info(
+        `next: once all ${shard.count} shards are done, ${selfCommand()} optimize merge <the ${shard.count} shard dirs> --out results`,
+      );
+    if (!manifest.complete) log.warn(`stopped early: ${count(results.length)} of ${count(trials.length)} trials finished and kept`);
+    if (!manifest.complete) return 130;
+    // a search that chose nothing (every trial threw or broke a rule) did not do its job: exit 1, as a failed run
+    return summary && !summary.chosen ? 1 : 0;
+  } finally {
+    lock.release();
+  }
 }
 
 /** Parses a flag's text with `parse`: what it refuses is a mistake on the command line (exit 2), its message kept. */

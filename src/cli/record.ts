@@ -1,6 +1,7 @@
 // `ringbook record`: the live pipeline with the recorder on — Parquet per docs/design.md §6 under --out.
 import { checkWritableDir } from '../capture/files';
 import { warnExisting } from './existing-recording';
+import { withDirLock } from './dir-lock';
 import { describeRecovery } from '../capture/recover';
 import { lossSummary, lostAll } from '../capture/recorder';
 import { MarketPipeline } from '../feed/pipeline';
@@ -77,140 +78,152 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   const maxRows = values['max-rows'];
   const root = checkWritableDir('--out', values.out);
   const log = logger('record');
-  warnExisting(log, values.out, root, { session: false, flag: '--out' });
-  const err = (l: string) => log.info(l);
-  const feedLog = log.child('feed');
-  const monitoring = await startMonitoring('record', values, log);
-  const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
-  const source = (values.source ?? (endpoints.local ? 'simulator' : 'live')) as 'live' | 'demo' | 'simulator';
-  const watch = new RecordingWatch(root);
-  let clock = 'not measured yet';
-  const alarms: string[] = [];
-  let stopNow = () => {};
-  let recorderDied: string | null = null;
-  const pipeline = await MarketPipeline.start({
-    wsUrl: endpoints.wsUrl,
-    restUrl: endpoints.restUrl,
-    instruments: symbols.map((symbol) => ({ instType, symbol, channels: ['books', 'trade'] })),
-    log: (l) => feedLog.info(l),
-    onExchangeError: (e) => log.warn(`exchange error ${e.code}: ${e.msg}`, { code: e.code, arg: e.arg }),
-    record: {
-      root,
-      source,
-      flushMs,
-      rollMs,
-      maxRows,
-      clockEveryMs,
-      raw: values.raw,
-      onFile: (f) => {
-        watch.file(f);
-        log.info(wroteText(f.path, f.rows), { event: 'file', path: f.path, rows: f.rows });
-      },
-      onAlarm: (m) => {
-        alarms.push(m);
-        watch.alarm();
-        log.error(`ALARM ${m}`, { event: 'alarm' });
-      },
-      onClock: (c) => {
-        watch.clock(c);
-        clock = `${millis(Number(c.offsetNs))} ± ${millis(Number(c.boundNs))}`;
-      },
-      onRecovered: (r) => log.warn(describeRecovery(r), { event: 'recovered', ...r }),
-      onRecorderExit: (m) => {
-        recorderDied = m;
-        log.error(`ALARM record: ${m}: stopping`, { event: 'alarm' });
-        stopNow();
-      },
-    },
-    workerDir: io.workerDir,
-  });
-  const pm = monitoring
-    ? pipelineMetrics(monitoring.metrics, monitoring.health, pipeline, { staleAfterMs: values['stale-after'], recording: watch, flushMs })
-    : null;
-  log.info(
-    `recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush every ${humanDuration(flushMs * 1e6)}, a new file every ${humanDuration(rollMs * 1e6)}`,
-    { symbols, instType, wsUrl: endpoints.wsUrl, root, flushMs, rollMs },
-  );
-  monitoring?.setPhase('running');
-  // drain the signal ring (nobody trades here), timing the feed when someone watches; report now and then
-  const words = pipeline.core.words;
-  const drain = setInterval(
-    () =>
-      pipeline.read(
-        pm
-          ? (at, kind) => {
-              if (kind === Kind.signal) pm.observeFeedLatencyNs(signalFeedLatencyNs(words, at));
-            }
-          : () => {},
-      ),
-    20,
-  );
-  const status = setInterval(() => {
-    const c = pipeline.recorderCounters;
-    const f = pipeline.feedStats?.counters;
-    log.info(
-      `  ${plural(c?.records ?? 0, 'record')}, ${plural(watch.files, 'file')}, ${plural(f?.resyncs ?? 0, 'resync')}, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
-      {
-        event: 'status',
-        records: c?.records ?? 0,
-        files: watch.files,
-        resyncs: f?.resyncs ?? 0,
-        captureDrops: f?.captureDrops ?? 0,
-        alarms: alarms.length,
-      },
-    );
-  }, statusEveryMs());
-  await new Promise<void>((done) => {
-    let finished = false;
-    const finish = () => {
-      if (!finished) {
-        finished = true;
-        done();
+  // before anything under it is read: the journals found there are then a killed recorder's, never a running one's
+  return withDirLock(
+    '--out',
+    values.out,
+    (l) => log.warn(l),
+    async () => {
+      warnExisting(log, values.out, root, { session: false, flag: '--out' });
+      const err = (l: string) => log.info(l);
+      const feedLog = log.child('feed');
+      const monitoring = await startMonitoring('record', values, log);
+      const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
+      const source = (values.source ?? (endpoints.local ? 'simulator' : 'live')) as 'live' | 'demo' | 'simulator';
+      const watch = new RecordingWatch(root);
+      let clock = 'not measured yet';
+      const alarms: string[] = [];
+      let stopNow = () => {};
+      let recorderDied: string | null = null;
+      const pipeline = await MarketPipeline.start({
+        wsUrl: endpoints.wsUrl,
+        restUrl: endpoints.restUrl,
+        instruments: symbols.map((symbol) => ({ instType, symbol, channels: ['books', 'trade'] })),
+        log: (l) => feedLog.info(l),
+        onExchangeError: (e) => log.warn(`exchange error ${e.code}: ${e.msg}`, { code: e.code, arg: e.arg }),
+        record: {
+          root,
+          source,
+          flushMs,
+          rollMs,
+          maxRows,
+          clockEveryMs,
+          raw: values.raw,
+          onFile: (f) => {
+            watch.file(f);
+            log.info(wroteText(f.path, f.rows), { event: 'file', path: f.path, rows: f.rows });
+          },
+          onAlarm: (m) => {
+            alarms.push(m);
+            watch.alarm();
+            log.error(`ALARM ${m}`, { event: 'alarm' });
+          },
+          onClock: (c) => {
+            watch.clock(c);
+            clock = `${millis(Number(c.offsetNs))} ± ${millis(Number(c.boundNs))}`;
+          },
+          onRecovered: (r) => log.warn(describeRecovery(r), { event: 'recovered', ...r }),
+          onRecorderExit: (m) => {
+            recorderDied = m;
+            log.error(`ALARM record: ${m}: stopping`, { event: 'alarm' });
+            stopNow();
+          },
+        },
+        workerDir: io.workerDir,
+      });
+      const pm = monitoring
+        ? pipelineMetrics(monitoring.metrics, monitoring.health, pipeline, {
+            staleAfterMs: values['stale-after'],
+            recording: watch,
+            flushMs,
+          })
+        : null;
+      log.info(
+        `recording ${symbols.join(', ')} (${instType}) from ${endpoints.wsUrl} to ${root}; flush every ${humanDuration(flushMs * 1e6)}, a new file every ${humanDuration(rollMs * 1e6)}`,
+        { symbols, instType, wsUrl: endpoints.wsUrl, root, flushMs, rollMs },
+      );
+      monitoring?.setPhase('running');
+      // drain the signal ring (nobody trades here), timing the feed when someone watches; report now and then
+      const words = pipeline.core.words;
+      const drain = setInterval(
+        () =>
+          pipeline.read(
+            pm
+              ? (at, kind) => {
+                  if (kind === Kind.signal) pm.observeFeedLatencyNs(signalFeedLatencyNs(words, at));
+                }
+              : () => {},
+          ),
+        20,
+      );
+      const status = setInterval(() => {
+        const c = pipeline.recorderCounters;
+        const f = pipeline.feedStats?.counters;
+        log.info(
+          `  ${plural(c?.records ?? 0, 'record')}, ${plural(watch.files, 'file')}, ${plural(f?.resyncs ?? 0, 'resync')}, capture drops ${f?.captureDrops ?? 0}, clock offset to the exchange ${clock}${alarms.length ? `, ${alarms.length} alarm(s)` : ''}`,
+          {
+            event: 'status',
+            records: c?.records ?? 0,
+            files: watch.files,
+            resyncs: f?.resyncs ?? 0,
+            captureDrops: f?.captureDrops ?? 0,
+            alarms: alarms.length,
+          },
+        );
+      }, statusEveryMs());
+      await new Promise<void>((done) => {
+        let finished = false;
+        const finish = () => {
+          if (!finished) {
+            finished = true;
+            done();
+          }
+        };
+        stopNow = finish;
+        process.once('SIGINT', finish);
+        process.once('SIGTERM', finish);
+        // the terminal or the ssh connection gone: the files are finished as on Ctrl-C
+        process.once('SIGHUP', finish);
+        if (durationMs) setTimeout(finish, durationMs);
+        if (recorderDied) finish();
+      });
+      clearInterval(drain);
+      clearInterval(status);
+      monitoring?.setPhase('stopping');
+      const result = await pipeline.stop();
+      await endpoints.close?.();
+      const r = result.recorder;
+      const fc = result.feed?.counters;
+      log.info(
+        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
+        {
+          event: 'summary',
+          records: r?.records ?? 0,
+          rows: r?.rows ?? 0,
+          files: r?.files ?? 0,
+          droppedRecords: r?.droppedRecords ?? 0,
+          lost: r ? lostAll(r) : 0,
+          writeErrors: r?.writeErrors ?? 0,
+          captureDrops: fc?.captureDrops ?? 0,
+          feed: fc ?? null,
+          perInstrument: pipeline.recorderPerInstrument,
+        },
+      );
+      const died = recorderDied ?? result.recorderFailed;
+      if (died) {
+        log.error(
+          `record: stopped because ${died}. Records held in memory since the last flush are lost; what was flushed is recovered by the next start (${selfCommand()} record --out ${values.out}).`,
+        );
+        await monitoring?.finish();
+        return 1;
       }
-    };
-    stopNow = finish;
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    // the terminal or the ssh connection gone: the files are finished as on Ctrl-C
-    process.once('SIGHUP', finish);
-    if (durationMs) setTimeout(finish, durationMs);
-    if (recorderDied) finish();
-  });
-  clearInterval(drain);
-  clearInterval(status);
-  monitoring?.setPhase('stopping');
-  const result = await pipeline.stop();
-  await endpoints.close?.();
-  const r = result.recorder;
-  const fc = result.feed?.counters;
-  log.info(
-    `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
-    {
-      event: 'summary',
-      records: r?.records ?? 0,
-      rows: r?.rows ?? 0,
-      files: r?.files ?? 0,
-      droppedRecords: r?.droppedRecords ?? 0,
-      lost: r ? lostAll(r) : 0,
-      writeErrors: r?.writeErrors ?? 0,
-      captureDrops: fc?.captureDrops ?? 0,
-      feed: fc ?? null,
-      perInstrument: pipeline.recorderPerInstrument,
+      log.info(`next: ${selfCommand()} inspect ${values.out}`);
+      await monitoring?.finish();
+      // records that never reached a file are a failed recording, whatever else worked
+      const lost = r ? lostAll(r) : 0;
+      return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;
     },
   );
-  const died = recorderDied ?? result.recorderFailed;
-  if (died) {
-    log.error(
-      `record: stopped because ${died}. Records held in memory since the last flush are lost; what was flushed is recovered by the next start (${selfCommand()} record --out ${values.out}).`,
-    );
-    await monitoring?.finish();
-    return 1;
-  }
-  log.info(`next: ${selfCommand()} inspect ${values.out}`);
-  await monitoring?.finish();
-  // records that never reached a file are a failed recording, whatever else worked
-  const lost = r ? lostAll(r) : 0;
-  return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;
 }
 
 /** A finished file as the log says it: "wrote data/…/x.parquet (3,130 rows)", "(1 row)". */

@@ -22,6 +22,8 @@ export interface OptimizeReportOptions {
   strategy?: StrategyIdentity;
   /** Searched parameter → its unit (FieldSpec.unit), for values as people read them; default obi-ofi's. */
   units?: Readonly<Record<string, string>>;
+  /** A search stopped early (Ctrl-C): how many of its trials ran; everything in the report is of those only. */
+  partial?: { run: number; total: number } | null;
 }
 
 export interface StrategyIdentity {
@@ -131,10 +133,15 @@ export function optimizeReport(
   }, null);
 
   // ---- headline ------------------------------------------------------------------------------------------------
-  const head = `<h1>${esc(`Optimizer: ${plural(summary.trials, 'trial')}${o.symbol ? ` on ${o.symbol}` : ''}, ranked by ${objName}`)}</h1><p class="sub">${esc(
+  const head = `<h1>${esc(`Optimizer: ${plural(summary.trials, 'trial')}${o.partial ? ` of ${count(o.partial.total)} (stopped early)` : ''}${o.symbol ? ` on ${o.symbol}` : ''}, ranked by ${objName}`)}</h1><p class="sub">${esc(
     `${o.strategy ? `strategy ${strategyText(o.strategy)} · ` : ''}${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
   )}</p>`;
   const verdicts: string[] = [];
+  // first of all: a search cut short chose among the trials it ran, not the space it was given
+  if (o.partial)
+    verdicts.push(
+      `<p class="why">${esc(`Stopped early: ${count(o.partial.run)} of ${plural(o.partial.total, 'trial')} ran (the search was interrupted). The ranking, the choice and every figure below are of those trials only, not of the whole space; the chosen configuration is in best-so-far.json, not best.json.`)}</p>`,
+    );
   // a strategy that threw halted its trials there: they are left out of the ranking, and nothing is chosen from them
   const threw = results.filter(strategyThrew);
   if (threw.length)
@@ -183,7 +190,7 @@ export function optimizeReport(
       `<p class="note">${esc(`${ranked.length} scored trials; the median is the middle one of the ranking. Sampled every ${duration(summary.sampleNs)}.`)}</p>`,
       curvesChart(curves, from, q),
       '</figure>',
-      `<details><summary>best.json: the chosen configuration in full, ready for --config</summary><pre>${esc(JSON.stringify(summary.chosen.config, null, 2))}</pre></details>`,
+      `<details><summary>${o.partial ? 'best-so-far.json' : 'best.json'}: the chosen configuration in full, ready for --config</summary><pre>${esc(JSON.stringify(summary.chosen.config, null, 2))}</pre></details>`,
     ].join('\n');
   }
 

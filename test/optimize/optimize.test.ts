@@ -34,6 +34,9 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   const text = optimize(out, '--workers', '2', '--walk-forward', 'train=40s,test=20s,purge=1s');
   const s = JSON.parse(read(out, 'summary.json'));
   assert.is(s.trials, 12);
+  assert.is(s.complete, true);
+  assert.is(s.total, 12);
+  assert.not.match(text, /stopped early|partial/);
   assert.is(s.ranked[0].params['entry.threshold'], 0.5, 'between the coin-flip imbalance (0.25) and the predictive one (0.68)');
   assert.is(s.chosen.params['entry.threshold'], 0.5);
   assert.ok(s.ranked[0].netQuote > 0);
@@ -97,6 +100,8 @@ test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps e
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += String(d)));
   const code = await new Promise<number | null>((resolve) => {
     child.stderr.on('data', (d) => {
       err += String(d);
@@ -112,6 +117,21 @@ test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps e
   const kept = read(out, 'trials.jsonl').trim().split('\n').length;
   assert.ok(kept >= 1 && kept < 24, `${kept} trials kept`);
   assert.is(read(out, 'trials.csv').trim().split('\n').length, kept + 1, 'the CSV log has every finished trial');
+  // every place the answer is read says the search stopped early: the text, summary.json, the choice's file, the report
+  assert.ok(stdout.startsWith(`stopped early: ${kept} of 24 trials ran; the ranking and the choice below are of those only`), stdout);
+  assert.match(stdout, `results (partial): ${out}/ (`);
+  const summary = JSON.parse(read(out, 'summary.json'));
+  assert.is(summary.complete, false);
+  assert.is(summary.total, 24);
+  assert.is(summary.trials, kept);
+  assert.not.ok(existsSync(join(out, 'best.json')), "no best.json: it would pass for the whole search's answer");
+  if (summary.chosen) {
+    assert.match(stdout, `chosen so far (of ${kept} of 24 trials): trial ${summary.chosen.id} `);
+    assert.equal(JSON.parse(read(out, 'best-so-far.json')), summary.chosen.config);
+  }
+  const html = read(out, 'report.html');
+  assert.match(html, `Optimizer: ${kept === 1 ? '1 trial' : `${kept} trials`} of 24 (stopped early)`);
+  assert.match(html, `Stopped early: ${kept} of 24 trials ran (the search was interrupted).`);
 });
 
 test('a bad space is refused before anything runs, naming the key', () => {
