@@ -273,7 +273,8 @@ export interface PlaceRequest {
  * so it saves a request, not the queue place; a partly filled order cannot be amended there (the answer is
  * `amendRejected`). The local exchange and the backtest's simulated venue do the same by default; with their
  * `--amend-keeps-queue` a size decrease at the same price keeps the place (the rule of many other venues). Which rule
- * the run's venue follows: `m.info.amendKeepsQueue`.
+ * the run's venue follows: `m.info.amendKeepsQueue`. At least one of the two, each a positive integer (ctx.amend throws
+ * otherwise).
  */
 export interface AmendRequest {
   /** New price; a price change loses the queue place on every venue. */
@@ -344,9 +345,21 @@ export interface StrategyContext<V = Readonly<Record<string, ParamValue>>> {
   readonly markets: readonly Market[];
   /** Sends an order through the risk checks; returns its clientOid, or null when refused (the reason is logged and counted). */
   place(req: PlaceRequest): string | null;
-  /** Asks to cancel one order (sent once the place is answered, never twice); false when it is not a live order of ours. */
+  /**
+   * Asks to cancel one order: true when this call asked for it (sent now, or as soon as the place or amend in flight is
+   * answered). False, with nothing sent, for an order that is not live (finished, or not ours: counted cancel.notLive)
+   * or whose cancel was already asked, by ctx.cancel, cancelAll, flatten or a halt (counted cancel.repeated): a cancel
+   * never goes out twice. Throws on an id that is not a string.
+   */
   cancel(clientOid: string): boolean;
-  /** Changes price and/or size of a working limit order (risk-checked like a place); false when refused. */
+  /**
+   * Changes price and/or size of a working limit order (risk-checked like a place): true when the amendment went out.
+   * A malformed request throws whatever the order's state, as a malformed place does: not an object, neither priceTick
+   * nor sizeLot, a value that is not a positive integer; so does an amendment of a market order, or to a size not above
+   * what already filled. False, with nothing sent, for an order that is not live (counted amend.notLive), an amendment
+   * to the price and size it has (amend.noChange), an order busy with a request in flight or cancelling
+   * (risk.denied.orderBusy, logged) or a risk limit's refusal (risk.denied.<limit>, logged).
+   */
   amend(clientOid: string, req: AmendRequest): boolean;
   /** Cancels every live order (of one instrument, or all). */
   cancelAll(symbol?: string): void;

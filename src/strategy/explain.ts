@@ -344,7 +344,8 @@ const BREACH_PARAMETER: Record<string, string> = {
  * What the runtime's own bookkeeping counters mean, in words a report can print beside them (by name, or by the
  * prefix before a dot: breach.dailyLoss). An answer from the venue for an order that had already ended (filled,
  * cancelled, rejected, or dropped at a reconcile) is counted as <answer>.unknown and not passed to the strategy: the
- * order's end was, and a fill of such an order still moves the position (fill.unknownOrder).
+ * order's end was, and a fill of such an order still moves the position (fill.unknownOrder). A ctx.cancel or ctx.amend
+ * that sent nothing (cancel.*, amend.*) is counted too: the call returned false.
  */
 const COUNTER_NOTES: Readonly<Record<string, string>> = {
   'ack.unknown': 'acks for orders already finished (not passed on)',
@@ -355,6 +356,10 @@ const COUNTER_NOTES: Readonly<Record<string, string>> = {
   'amendReject.unknown': 'amend refusals for orders already finished (not passed on)',
   'fill.unknownOrder': "fills of orders not live: the runtime's flatten, or late (the position moved)",
   'fill.duplicate': 'fill reports seen twice (ignored)',
+  'cancel.notLive': 'ctx.cancel of an order not live (finished, or not ours): nothing sent',
+  'cancel.repeated': 'ctx.cancel of an order whose cancel was already asked: nothing sent',
+  'amend.notLive': 'ctx.amend of an order not live (finished, or not ours): nothing sent',
+  'amend.noChange': 'ctx.amend to the price and size the order already has: nothing sent',
   'resync.ok': 'venue checks that agreed',
   'resync.ignored': 'venue checks not compared (orders were working)',
   'resync.recheck': 'venue positions that differed, asked again',
@@ -375,7 +380,7 @@ export function counterNote(name: string): string {
 
 // Counters the runtime keeps for itself (bookkeeping, not reasons an entry did not happen).
 const RUNTIME_COUNTERS =
-  /^(breach\.|fill\.|ack\.|reject\.|cancelAck\.|cancelReject\.|amendAck\.|amendReject\.|resync\.|strategy\.error$|risk\.denied($|\.))/;
+  /^(breach\.|fill\.|ack\.|reject\.|cancelAck\.|cancelReject\.|amendAck\.|amendReject\.|cancel\.(notLive|repeated)$|amend\.(notLive|noChange)$|resync\.|strategy\.error$|risk\.denied($|\.))/;
 
 /**
  * Why a strategy other than obi-ofi did what it did: the runtime's refusals in words, then every counter the strategy

@@ -892,10 +892,23 @@ export class StrategyRuntime {
     return o;
   }
 
-  /** ctx.cancel. */
+  /**
+   * ctx.cancel: true when this call asked for the order's cancel (sent now, or with the answer to the place or amend in
+   * flight). Nothing goes out for an order that is not live or whose cancel was already asked (by ctx.cancel, cancelAll,
+   * flatten or the runtime's own cancel-all): false, counted (cancel.notLive, cancel.repeated) for the reports.
+   */
   cancel(clientOid: string): boolean {
+    if (typeof clientOid !== 'string')
+      throw new TypeError(`ctx.cancel: clientOid must be a string (an id ctx.place returned), got ${String(clientOid)}`);
     const o = this.orders.get(clientOid);
-    if (o === undefined) return false;
+    if (o === undefined) {
+      this.count('cancel.notLive');
+      return false;
+    }
+    if (o.cancelSent || o.cancelWanted) {
+      this.count('cancel.repeated');
+      return false;
+    }
     const a = requestCancel(o, this.now);
     if (a !== null) {
       this.ackDue = NaN;
@@ -904,22 +917,46 @@ export class StrategyRuntime {
     return true;
   }
 
-  /** ctx.amend. */
+  /**
+   * ctx.amend: true when the amendment went out. The request is checked first, whatever the order's state: a malformed
+   * one (not an object, neither priceTick nor sizeLot, a value that is not a positive integer) throws, as ctx.place's
+   * do. Then the order: a market order, or a size not above what already filled, throws too; one that is not live, or
+   * an amendment to the price and size it has, sends nothing (false, counted amend.notLive, amend.noChange); a busy order
+   * or a risk limit refuses it (false, logged and counted under risk.denied.<limit>).
+   */
   amend(clientOid: string, req: AmendRequest): boolean {
+    if (typeof clientOid !== 'string')
+      throw new TypeError(`ctx.amend: clientOid must be a string (an id ctx.place returned), got ${String(clientOid)}`);
+    if (req === null || typeof req !== 'object') throw new TypeError('ctx.amend needs a request object: { priceTick?, sizeLot? }');
+    const newPrice = req.priceTick;
+    const newSize = req.sizeLot;
+    if (newPrice === undefined && newSize === undefined)
+      throw new TypeError('ctx.amend: an amendment needs a new priceTick or sizeLot (or both)');
+    if (newPrice !== undefined && !(Number.isSafeInteger(newPrice) && newPrice > 0))
+      throw new TypeError(`ctx.amend: priceTick must be a positive integer of ticks, got ${String(newPrice)}`);
+    if (newSize !== undefined && !(Number.isSafeInteger(newSize) && newSize > 0))
+      throw new TypeError(`ctx.amend: sizeLot must be a positive integer of lots, got ${String(newSize)}`);
     const o = this.orders.get(clientOid);
-    if (o === undefined) return false;
-    const price = req.priceTick ?? o.priceTick;
-    const size = req.sizeLot ?? o.sizeLot;
+    if (o === undefined) {
+      if (this.finishedOrder(clientOid)?.type === 'market') throw new TypeError(`ctx.amend: ${clientOid} is a market order`);
+      this.count('amend.notLive');
+      return false;
+    }
     if (o.type !== 'limit') throw new TypeError(`ctx.amend: ${clientOid} is a market order`);
-    if (!(Number.isSafeInteger(price) && price > 0))
-      throw new TypeError(`ctx.amend: priceTick must be a positive integer of ticks, got ${String(price)}`);
-    if (!(Number.isSafeInteger(size) && size > o.filledLot))
+    const price = newPrice ?? o.priceTick;
+    const size = newSize ?? o.sizeLot;
+    if (!(size > o.filledLot))
       throw new TypeError(`ctx.amend: sizeLot must be an integer above the ${o.filledLot} lots already filled, got ${String(size)}`);
     if (o.inFlight !== NONE || o.state !== 'working') {
       this.refuse(amendText(this.insts[o.inst].setup, clientOid, size, price), {
         limit: 'orderBusy',
         text: `order busy: ${o.state === 'working' ? 'a request is in flight' : `it is ${o.state}`}`,
       });
+      return false;
+    }
+    if (price === o.priceTick && size === o.sizeLot) {
+      // the venue would refuse it (nothing to change): no request
+      this.count('amend.noChange');
       return false;
     }
     // a request the rate limits count: more size, or a new price (a reduce-only order's too: an exit re-priced on
@@ -938,12 +975,11 @@ export class StrategyRuntime {
     o.inFlight = AMEND;
     o.requestNs = this.now;
     this.ackDue = NaN;
-    // each shape made whole (no property added after): the action's readers stay monomorphic per shape
+    // each shape made whole (no property added after): the action's readers stay monomorphic per shape; something
+    // changes (amend.noChange above)
     const a: Action =
       price === o.priceTick
-        ? size === o.sizeLot
-          ? { type: 'amend', clientOid }
-          : { type: 'amend', clientOid, qtyLot: size }
+        ? { type: 'amend', clientOid, qtyLot: size }
         : size === o.sizeLot
           ? { type: 'amend', clientOid, priceTick: price }
           : { type: 'amend', clientOid, priceTick: price, qtyLot: size };
