@@ -54,7 +54,7 @@ const COMMANDS: Record<string, Command> = {
 export const EXIT_CODES = `exit codes:
   0    done
   1    failed: bad input (file, config, data), a failed check, an error while running, an optimize that chose nothing
-  2    bad command line: unknown command or option, a missing or malformed value
+  2    bad command line: unknown command or option, a missing or malformed value, an output directory in use
   3    backtest --parity found a divergence; a backtest, demo or live session ended HALTED (its report says why)
   130  stopped by Ctrl-C before the work was done (optimize keeps the finished trials; demo, and live with a
        --duration, interrupted before it ran out; 143 for SIGTERM, 129 for SIGHUP there)

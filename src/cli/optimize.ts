@@ -50,6 +50,7 @@ import {
   parseFees,
   readReplayFiles,
   recordingRoot,
+  overlapWarnings,
   skippedLines,
   tierRates,
 } from './backtest';
@@ -803,6 +804,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
           symbols: chosen.map((x) => x.symbol),
         });
     for (const line of skippedLines(damaged)) log.warn(line);
+    // a file that overlaps another replays the overlap twice in every trial: said before the search, as backtest says it
+    for (const c of chosen) for (const line of overlapWarnings(c.symbol, c.files)) log.warn(`WARNING ${line}`);
     const parts = [];
     try {
       for (const [i, c] of chosen.entries()) parts.push(await loadShared(c.files, area, i));
