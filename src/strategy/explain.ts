@@ -412,11 +412,13 @@ export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Re
 
 /**
  * The order-rate limit that holds back a strategy quoting all the time: the one with the lower rate on average (a minute
- * limit below 60 × the second limit runs out first over any stretch longer than a few seconds), doubled.
+ * limit below 60 × the second limit runs out first over any stretch longer than a few seconds), doubled — a minute
+ * limit no further than 60 × the second limit, past which the second limit holds back the same orders.
  */
 function pacingLimit(risk: RuntimeSettings['risk']): { parameter: string; value: string } {
-  return risk.maxOrdersPerMinute < 60 * risk.maxOrdersPerSecond
-    ? { parameter: 'risk.maxOrdersPerMinute', value: String(risk.maxOrdersPerMinute * 2) }
+  const ceiling = 60 * risk.maxOrdersPerSecond;
+  return risk.maxOrdersPerMinute < ceiling
+    ? { parameter: 'risk.maxOrdersPerMinute', value: String(Math.min(risk.maxOrdersPerMinute * 2, ceiling)) }
     : { parameter: 'risk.maxOrdersPerSecond', value: String(risk.maxOrdersPerSecond * 2) };
 }
 

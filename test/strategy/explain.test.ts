@@ -175,6 +175,9 @@ test("mm-glft's pacing over several instruments: how often it held each one's qu
   // more the second limit is the tighter one
   const loose = explainCounters({ risk: { ...config.risk, maxOrdersPerMinute: 300 }, counters: { 'pace.held ETHUSDT': 1 } });
   assert.match(findingLine(loose[0]), /; try --set risk\.maxOrdersPerSecond=10$/);
+  // doubling the minute limit past 60 × the second limit would change nothing: it is raised to that and no further
+  const near = explainCounters({ risk: { ...config.risk, maxOrdersPerMinute: 240 }, counters: { 'pace.held ETHUSDT': 1 } });
+  assert.match(findingLine(near[0]), /; try --set risk\.maxOrdersPerMinute=300$/);
 });
 
 test('a reconcile that found the venue other than our fills: answered, so said as a mismatch, with the symbol', () => {
