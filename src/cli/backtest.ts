@@ -34,7 +34,7 @@ import {
   type ParityUnits,
 } from '../backtest/parity';
 import { flatParams } from '../format/params';
-import { quoteCurrency } from '../format/numbers';
+import { duration, quoteCurrency } from '../format/numbers';
 import { RecordedVenue, recordedAnswers } from '../backtest/recorded-venue';
 import { computeMetrics, traceEndNs, utc } from '../backtest/metrics';
 import { formatReport } from '../backtest/report-text';
@@ -881,6 +881,16 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   // the replay runs strategy code on this thread: a handler that never returns is caught from another
   const watchdog = ReplayWatchdog.start(params.strategy.definition.name, values['hung-after']);
   run.hang = watchdog.cells;
+  // stopped before the replay's end: said, not a silent exit (its figures need the whole replay: no report)
+  const startedMs = Date.now();
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(
+      `backtest: stopped by ${sig === 'SIGINT' ? 'Ctrl-C' : sig} after ${duration((Date.now() - startedMs) * 1e6)} of replay; no report (its figures need the whole replay)\n`,
+    );
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let trace;
   try {
     trace = await runSymbols(
@@ -897,6 +907,8 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await watchdog.stop();
   }
   const metrics = computeMetrics(trace);
