@@ -3,7 +3,7 @@ import { inspectRecording, type DamagedEntry, type StreamReport, type LatencySta
 import type { OrdersReport, TickerReport } from '../capture/inspect-streams';
 import { rawSummary, type RawReport } from '../capture/inspect-raw';
 import { parseCommand, type CommandSpec } from './args';
-import { count, duration, plural } from '../format/numbers';
+import { count, duration, groupThousands, plural, quoteCurrency } from '../format/numbers';
 
 export const INSPECT = {
   name: 'inspect',
@@ -37,16 +37,31 @@ function utcText(ns: string): string {
 
 const span = (first: string, last: string) => duration(Number(BigInt(last) - BigInt(first)));
 
+/**
+ * A funding rate as the venue wrote it (a fraction per settlement, "0.000099") in percent, exactly: the decimal point
+ * moved, no float ("0.0099 %"). Anything else is shown as written.
+ */
+export function ratePercent(rate: string): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(rate);
+  if (!m) return rate;
+  const frac = (m[3] ?? '').padEnd(2, '0');
+  const whole = `${m[2]}${frac.slice(0, 2)}`.replace(/^0+(?=\d)/, '');
+  const rest = frac.slice(2).replace(/0+$/, '');
+  return `${m[1]}${whole}${rest ? `.${rest}` : ''} %`;
+}
+
 function renderTicker(t: TickerReport): string[] {
-  const shown = t.settlements.slice(0, 3).map((x) => `${utcText(x.atNs)} at ${x.rate}`);
+  const ccy = quoteCurrency(t.stream.split('/').pop());
+  const price = (p: string) => (/^-?\d+(\.\d+)?$/.test(p) ? groupThousands(p) : p);
+  const shown = t.settlements.slice(0, 3).map((x) => `${utcText(x.atNs)} at ${ratePercent(x.rate)}`);
   if (t.settlements.length > 3) shown.push(`… ${t.settlements.length - 3} more`);
   const funding = t.settlements.length
     ? `${plural(t.settlements.length, 'settlement')} in the market data's span (${shown.join(', ')})`
     : "no settlement in the market data's span";
   return [
     `ticker ${t.stream}: ${plural(t.files, 'file')}, ${plural(t.rows, 'row')} over ${span(t.firstExchTs, t.lastExchTs)}`,
-    `  funding        ${funding}${t.next ? `; next ${utcText(t.next.atNs)} at ${t.next.rate}` : ''}`,
-    `  mark price     ${t.mark ? `${t.mark.low} – ${t.mark.high}` : 'none published'}`,
+    `  funding        ${funding}${t.next ? `; next ${utcText(t.next.atNs)} at ${ratePercent(t.next.rate)}` : ''}`,
+    `  mark price     ${t.mark ? `${price(t.mark.low)} – ${price(t.mark.high)} ${ccy}` : 'none published'}`,
   ];
 }
 

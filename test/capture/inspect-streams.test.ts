@@ -13,7 +13,7 @@ import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { marketPath } from '../../src/capture/schema';
 import { inspectRecording } from '../../src/capture/inspect';
-import { renderReport } from '../../src/cli/inspect';
+import { ratePercent, renderReport } from '../../src/cli/inspect';
 import { OrderEvent } from '../../src/live/orderlog';
 import { fundingRecording, SETTLEMENTS } from '../helpers/funding-recording';
 import { recordingMeta } from '../helpers/recording-files';
@@ -74,8 +74,18 @@ test('the ticker stream and the order log are reported beside the market data', 
   ]);
   const text = renderReport(r.streams, r.damaged, r.ticker, r.orders);
   assert.match(text, /^ticker bitget\/USDT-FUTURES\/BTCUSDT: 1 file, 2 rows over 30 ms$/m);
-  assert.match(text, /^ {2}funding {8}1 settlement in the market data's span \(2027-01-15 08:00:00 UTC at 0\.00012\)$/m);
-  assert.match(text, /^ {2}mark price {5}100\.3 – 100\.5$/m);
+  assert.match(text, /^ {2}funding {8}1 settlement in the market data's span \(2027-01-15 08:00:00 UTC at 0\.012 %\)$/m);
+  assert.match(text, /^ {2}mark price {5}100\.3 – 100\.5 USDT$/m);
+  // a rate in percent, exactly (the venue's fraction with its decimal point moved)
+  for (const [rate, shown] of [
+    ['0.000099', '0.0099 %'],
+    ['-0.00005', '-0.005 %'],
+    ['0.01', '1 %'],
+    ['0', '0 %'],
+    ['1.5', '150 %'],
+    ['1e-4', '1e-4'],
+  ])
+    assert.is(ratePercent(rate), shown, rate);
   assert.match(text, /^own orders bitget\/USDT-FUTURES\/BTCUSDT: 1 file, 6 records over 50 ms$/m);
   assert.match(text, /^ {2}by event {7}places 1, acks 1, fills 1, fill fees 1, stops 1, cancel-alls 1$/m);
   assert.is(r.damaged.length, 0);
