@@ -4,7 +4,7 @@
 // sent. Streams row groups; memory holds one latency per book message.
 import { Kind, Status, Flag } from '../core/record';
 import { damaged, fileRowGroups, readFileMeta } from './read-file';
-import { listParquet, unfinishedJournals } from './recover';
+import { journalsUnder, listParquet, unfinishedJournals } from './recover';
 import { inspectOrders, inspectTicker, type OrdersReport, type TickerReport } from './inspect-streams';
 import { inspectRaw, rawFiles, rawSummary, RAW_KIND, type RawReport } from './inspect-raw';
 import { sideStreamOf } from './side-stream';
@@ -130,6 +130,8 @@ export interface InspectResult {
   damaged: DamagedEntry[];
   /** Every stream's continuity warnings (holes, overlaps, duplicates), each with its stream, kind, files and length. */
   warnings: ContinuityWarning[];
+  /** Unfinished journals (.parquet.partial) beside the finished files: not in the figures (a recorder running, or killed). */
+  journals: string[];
 }
 
 /** One file's figures, merged into its stream only once the whole file was read. */
@@ -215,7 +217,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     const bad: DamagedEntry[] = [];
     const raw = await inspectRaw(rawFiles(path), bad);
     if (!raw.length && !bad.length) throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-    return { streams: [], ticker: [], orders: [], raw, damaged: bad, warnings: [] };
+    return { streams: [], ticker: [], orders: [], raw, damaged: bad, warnings: [], journals: [] };
   }
   // a path inside a side stream (data/_ticker, a file of data/_orders): that stream's report, no market data
   if (within) {
@@ -227,7 +229,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
       // only unfinished journals there: say so, and how to recover them
       throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
     }
-    return { streams: [], ticker, orders, raw: [], damaged: bad, warnings: [] };
+    return { streams: [], ticker, orders, raw: [], damaged: bad, warnings: [], journals: journalsUnder(path) };
   }
   const files = listParquet(path);
   const streams = new Map<
@@ -354,7 +356,7 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
   // raw frames alone (a recording made with --raw whose market files were moved away) are still a capture to report
   if (!out.length && !ticker.length && !orders.length && !raw.length && !bad.length)
     throw unfinishedJournals(path) ?? new Error(`no .parquet files under ${path}`);
-  return { streams: out, ticker, orders, raw, damaged: bad, warnings };
+  return { streams: out, ticker, orders, raw, damaged: bad, warnings, journals: journalsUnder(path) };
 }
 
 /** The damaged files whose path names `stream` (venue/inst_type/symbol), with the first stamp their names give. */

@@ -83,6 +83,12 @@ function readHolder(path: string): { text: string; holder: LockHolder | null } |
   }
 }
 
+/** The run holding `dir`'s lock now, or null (none, or the one named there is no longer running). */
+export function liveHolder(dir: string): LockHolder | null {
+  const found = readHolder(join(resolve(dir), LOCK_FILE));
+  return found?.holder && alive(found.holder.pid) ? found.holder : null;
+}
+
 const since = (ms: number) => `${new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')}, ${duration((Date.now() - ms) * 1e6)} ago`;
 
 /** The refusal: which directory, who holds it since when, and what to do. */

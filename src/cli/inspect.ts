@@ -2,7 +2,9 @@
 import { inspectRecording, type DamagedEntry, type StreamReport, type LatencyStats } from '../capture/inspect';
 import type { OrdersReport, TickerReport } from '../capture/inspect-streams';
 import { rawSummary, type RawReport } from '../capture/inspect-raw';
-import { parseCommand, type CommandSpec } from './args';
+import { dirText, parseCommand, type CommandSpec } from './args';
+import { liveHolder } from './dir-lock';
+import { selfCommand } from './self';
 import { count, duration, groupThousands, plural, quoteCurrency } from '../format/numbers';
 
 export const INSPECT = {
@@ -139,14 +141,31 @@ export function renderReport(
   return out.join('\n');
 }
 
+/**
+ * Journals beside the finished files: rows the figures above do not count. Who writes them, when the directory's lock
+ * says (a run still going: its next roll finishes them), else how to recover them.
+ */
+function journalLines(path: string, journals: readonly string[]): string[] {
+  if (!journals.length) return [];
+  const holder = liveHolder(path);
+  const why = holder
+    ? `pid ${holder.pid} (${holder.command}) is writing into this directory now: its files are finished at each roll and when it stops`
+    : `left by a recorder that was stopped before it finished them (killed): ${selfCommand()} record --out ${dirText(path)} --duration 1s recovers them into Parquet files as it starts (docs/capture.md, Crash safety)`;
+  return [
+    `UNFINISHED: ${plural(journals.length, 'journal')} (.parquet.partial) not in the figures above; ${why}:`,
+    ...journals.map((j) => `  ${j}`),
+  ];
+}
+
 export async function runInspect(argv: string[]): Promise<number> {
   const args = parseCommand(INSPECT, argv);
   if (!args) return 0;
-  const { streams, ticker, orders, damaged, raw, warnings } = await inspectRecording(args.positionals[0]);
+  const path = args.positionals[0];
+  const { streams, ticker, orders, damaged, raw, warnings, journals } = await inspectRecording(path);
   console.log(
     args.values.json
-      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings }, null, 2)
-      : renderReport(streams, damaged, ticker, orders, raw),
+      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings, journals }, null, 2)
+      : [renderReport(streams, damaged, ticker, orders, raw), ...journalLines(path, journals)].join('\n'),
   );
   // only a file that could not be used fails the run: warnings and a recording of raw frames alone are reports
   return damaged.length ? 1 : 0;

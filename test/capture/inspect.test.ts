@@ -148,6 +148,33 @@ test('each warning is a line of its own, not buried in the why line, and an obje
   assert.match(d.message, '(the same span and 50 rows)');
 });
 
+test('journals beside finished files: listed as not in the figures, with who writes them or how to recover them', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null);
+  const journal = a.replace(/-0\.parquet$/, '-1.parquet.partial');
+  writeFileSync(journal, 'PAR1');
+  assert.equal((await inspectRecording(root)).journals, [journal]);
+  const t = cli('inspect', root);
+  assert.is(t.status, 0, t.stderr);
+  assert.ok(
+    t.stdout.includes(
+      `UNFINISHED: 1 journal (.parquet.partial) not in the figures above; left by a recorder that was stopped before it finished them (killed)`,
+    ),
+    t.stdout,
+  );
+  assert.ok(t.stdout.includes(`record --out ${root}/ --duration 1s recovers them`), t.stdout);
+  assert.ok(t.stdout.endsWith(`\n  ${journal}\n`), t.stdout);
+  // a run holding the directory's lock is writing them: no recovery to run
+  writeFileSync(
+    join(root, '.ringbook.lock'),
+    JSON.stringify({ pid: process.pid === 1 ? 2 : 1, command: 'ringbook record --out x', sinceMs: 0 }),
+  );
+  assert.match(
+    cli('inspect', root).stdout,
+    /; pid \d+ \(ringbook record --out x\) is writing into this directory now: its files are finished at each roll/,
+  );
+});
+
 test('counts in the report are grouped as everywhere in the CLI', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inspect-'));
   writeBook(root, 0, steady(0, 20, 2_000_000n), null);
