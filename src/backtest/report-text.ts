@@ -649,6 +649,10 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   files: { label: 'files replayed' },
   feedLatencyShift: { label: 'feed latency shift' },
   skippedDamagedFiles: { label: 'damaged files left out', note: '--skip-damaged: these files could not be read' },
+  booksNeverValid: {
+    label: 'WARNING no valid book',
+    note: 'no book snapshot in the replayed data (its file left out as damaged, or cut short): nothing could trade on it',
+  },
   overlappingFiles: {
     label: 'WARNING overlapping files',
     note: 'the overlap replayed twice: remove the copy (ringbook inspect lists them)',

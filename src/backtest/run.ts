@@ -1414,6 +1414,10 @@ export class Backtest {
       this.instruments.map((i) => i.symbol),
     );
     for (let i = 0; i < this.n; i++) this.per[i].fills = fills.per[i];
+    // an instrument whose book was never valid at a sample (no snapshot in the data: the file that held it left out as
+    // damaged, a recording cut short) could not be traded: said in the report, not left to a flat PnL
+    const neverValid = this.instruments.filter((_, i) => !done[i].series.midTick.some((m) => m === m)).map((ins) => ins.symbol);
+    if (neverValid.length) settings = { ...settings, booksNeverValid: neverValid.join(', ') };
     const trace: BacktestTrace = {
       tickSize: inst0.tickSize,
       lotSize: inst0.lotSize,

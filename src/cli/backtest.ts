@@ -18,6 +18,7 @@ import { checkWindow } from '../backtest/window';
 import { listParquet, unfinishedJournals } from '../capture/recover';
 import { gridMetaAgrees } from '../capture/grid-meta';
 import { continuityWarnings } from '../capture/inspect-continuity';
+import { marketPathParts } from '../capture/schema';
 import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
 import { backtestPages, createBacktestCore, gridOfFiles, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
 import { parseLatency, type LatencyModel } from '../backtest/latency';
@@ -383,6 +384,26 @@ export function overlapWarnings(symbol: string, files: readonly ReplayFile[]): s
     .map((w) => w.message);
 }
 
+/**
+ * Runs `choose`; a symbol it finds no recording of whose files were all left out as damaged (--skip-damaged) is said
+ * to be so, with them, instead of a bare "no recording of".
+ */
+export function withDamagedNamed<T>(damaged: readonly DamagedFile[], choose: () => T): T {
+  try {
+    return choose();
+  } catch (err) {
+    const m = err instanceof Error ? /^no recording of ([^(]+?) (?:\(|$)/.exec(err.message) : null;
+    if (!m) throw err;
+    const missing = m[1].split(', ');
+    const lost = damaged.filter((d) => missing.includes(marketPathParts(d.path)?.symbol ?? ''));
+    if (!lost.length) throw err;
+    // a data problem, not a typo: no "did you mean", exit 1
+    throw new Error(
+      `no recording of ${missing.join(', ')} left to replay: every file of it was left out as damaged (${lost.map((d) => d.path).join(', ')})`,
+    );
+  }
+}
+
 /** One line per damaged file left out, for stderr and the report. */
 export function skippedLines(damaged: readonly DamagedFile[]): string[] {
   return damaged.length ? [`skipped ${damaged.length} damaged file(s) (--skip-damaged):`, ...damaged.map((d) => `  ${d.message}`)] : [];
@@ -723,7 +744,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
     sets: values.set,
   });
   if (!chosen) {
-    chosen = chooseSymbols(input0.files, requested, params.strategy.definition.instruments);
+    chosen = withDamagedNamed(damaged, () => chooseSymbols(input0.files, requested, params.strategy.definition.instruments));
     const decl = params.strategy.definition.instruments;
     if (!requested?.length && !decl?.trade?.length && !decl?.watch?.length && chosen.length > 1)
       process.stderr.write(`replaying every symbol of the recording: ${chosen.map((c) => c.symbol).join(', ')} (--symbols to choose)\n`);

@@ -51,6 +51,7 @@ import {
   readReplayFiles,
   recordingRoot,
   overlapWarnings,
+  withDamagedNamed,
   skippedLines,
   tierRates,
 } from './backtest';
@@ -767,7 +768,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
     // the order log and the ticker stream: a damaged file stops the search, or with --skip-damaged is left out and listed
     const side: SideFiles = { skip: skipDamaged, damaged };
     // the symbols as `ringbook backtest` takes them: --symbols in their order, else the strategy's declaration, else the only one
-    const chosen = chooseSymbols(input.files, requested, params.strategy.definition.instruments);
+    const chosen = withDamagedNamed(damaged, () => chooseSymbols(input.files, requested, params.strategy.definition.instruments));
     const symbols = chosen.map((c) => c.symbol);
     checkInstrumentCount(params.strategy.definition, symbols);
     checkFundingFlag(values.funding, chosen);

@@ -4,11 +4,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { listParquet } from '../../src/capture/recover';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeRecording } from '../../bench/recording';
+import { dirname, join } from 'node:path';
+import { REC_SIZE } from '../../src/core/index';
+import { Flag, Kind, R } from '../../src/core/record';
+import { writeI64Big } from '../../src/core/int64';
+import { encodeParquet } from '../../src/capture/parquet/encode';
+import { marketPath } from '../../src/capture/schema';
+import { recordingMeta } from '../helpers/recording-files';
+import { T0 } from '../helpers/record-columns';
+import { writeRecording, writeSymbols } from '../../bench/recording';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-backtest-cli-'));
@@ -64,6 +71,38 @@ test('a file that duplicates another is a WARNING before the run and in the repo
   );
   const m = JSON.parse(run(data, '--json'));
   assert.match(m.settings.overlappingFiles, /duplicates/);
+});
+
+test('--skip-damaged: a symbol whose files are all damaged is named as such; a book that never became valid is a WARNING', () => {
+  const data = join(dir, 'two-damaged');
+  writeSymbols(data, 60_000, ['BTCUSDT', 'ETHUSDT']);
+  const files = listParquet(data);
+  const eth = files.filter((f) => f.includes('/symbol=ETHUSDT/'));
+  for (const f of eth) truncateSync(f, 100);
+  const r = spawnSync(process.execPath, [CLI, 'backtest', data, '--symbols', 'BTCUSDT,ETHUSDT', '--skip-damaged'], { encoding: 'utf8' });
+  assert.is(r.status, 1, 'a data problem, not a command-line one');
+  assert.ok(
+    r.stderr.includes(`no recording of ETHUSDT left to replay: every file of it was left out as damaged (${eth.join(', ')})`),
+    r.stderr,
+  );
+  // messages that never carry a book (its snapshot in a file left out, say): the book never becomes valid
+  const headless = join(dir, 'no-snapshot');
+  const n = 2_000;
+  const words = new Int32Array((n * REC_SIZE) / 4);
+  for (let i = 0; i < n; i++) {
+    const o = i * REC_SIZE;
+    words[o >> 2] = Kind.msgEnd | (Flag.last << 16);
+    writeI64Big(words, o + R.localTs, T0 + BigInt(i) * 10_000_000n);
+    writeI64Big(words, o + R.exchTs, T0 + BigInt(i) * 10_000_000n - 2_000_000n);
+  }
+  const path = marketPath(headless, 'bitget', 'USDT-FUTURES', 'BTCUSDT', T0, 0);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, encodeParquet(words, 0, n, recordingMeta(T0, T0 + BigInt(n - 1) * 10_000_000n, n)));
+  const h = spawnSync(process.execPath, [CLI, 'backtest', headless], { encoding: 'utf8' });
+  assert.is(h.status, 0, h.stderr);
+  assert.match(h.stdout, /\n {2}WARNING no valid book +BTCUSDT +no book snapshot in the replayed data/);
+  const ok = spawnSync(process.execPath, [CLI, 'backtest', join(dir, 'gen')], { encoding: 'utf8' });
+  assert.not.match(ok.stdout, /no valid book/);
 });
 
 test('errors say what to fix', () => {
