@@ -267,9 +267,7 @@ function outcome(m: Metrics, ctx: ReportContext): Section {
   const rows: Row[] = [row('round trips', int(m.trades.count), '', `${fillsText(m.activity)}, ${plural(m.activity.orders, 'order')}`)];
   if (st) {
     rows.push(row('final phase', st.finalPhase));
-    rows.push(
-      st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc ? st.halted.atUtc.replace(/Z$/, '') : '?'} UTC`) : row('halted', 'no'),
-    );
+    rows.push(st.halted ? row('halted', 'yes', '', `at ${st.halted.atUtc ?? '?'} UTC`) : row('halted', 'no'));
   }
   if (ctx.halt) rows.push(line(`halted: ${findingLine(ctx.halt)}`));
   else if (st?.halted) rows.push(line(`halted: ${st.halted.reason}`));
@@ -548,9 +546,14 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
         e.endPositionLot === null
           ? row('position at the end', NA, '', 'each instrument its own: see Instruments')
           : endPositionRow(e.endPositionLot, m.run.lotSize, ctx.base ?? 'base'),
-        row('max |position|', num(e.maxPositionLot, 0), 'lot', m.instruments ? 'each instrument its own: see Instruments' : undefined),
-        row('mean |position|', num(e.meanAbsPositionLot, 2), 'lot'),
-        row('median |position|', num(e.medianAbsPositionLot, 2), 'lot'),
+        row(
+          'max |position|',
+          num(e.maxPositionLot, 0),
+          e.maxPositionLot === 1 ? 'lot' : 'lots',
+          m.instruments ? 'each instrument its own: see Instruments' : undefined,
+        ),
+        row('mean |position|', num(e.meanAbsPositionLot, 2), 'lots'),
+        row('median |position|', num(e.medianAbsPositionLot, 2), 'lots'),
         row('max position value', quote(e.maxNotionalQuote), q),
         row('mean position value', quote(e.meanNotionalQuote), q),
         row('median position value', quote(e.medianNotionalQuote), q),

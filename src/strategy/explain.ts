@@ -4,7 +4,7 @@
 // strategy's counters are listed as they are (explainCounters), its halts in words as for obi-ofi.
 import type { Finding } from '../format/findings';
 import { durationText } from '../format/durations';
-import { duration, fixed, moneyIn, plural } from '../format/numbers';
+import { count, duration, fixed, moneyIn, plural } from '../format/numbers';
 import type { Market } from './api';
 import type { ObiOfiConfig } from './builtins/obi-ofi/params';
 import { signalValue } from './builtins/obi-ofi/rules';
@@ -242,7 +242,7 @@ export function riskRefusals(risk: RuntimeSettings['risk'], counters: Readonly<R
       noun: 'orders',
       verb: 'refused',
       parameter: 'risk.*',
-      text: `a pre-trade limit said no: at most ${risk.maxOrdersPerSecond} orders a second (risk.maxOrdersPerSecond), ${risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), ${plural(risk.maxPositionLot, 'lot')} of position (risk.maxPositionLot); the log says which`,
+      text: `a pre-trade limit said no: at most ${count(risk.maxOrdersPerSecond)} orders a second (risk.maxOrdersPerSecond), ${count(risk.maxOrdersPerMinute)} a minute (risk.maxOrdersPerMinute), ${plural(risk.maxPositionLot, 'lot')} of position (risk.maxPositionLot); the log says which`,
     });
   return out.sort((a, b) => b.count! - a.count! || ((a.parameter ?? '') < (b.parameter ?? '') ? -1 : 1));
 }
@@ -401,7 +401,7 @@ export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Re
             noun: 'book messages',
             verb: 'held back on',
             parameter: `${pace[1]} quotes`,
-            text: `the strategy's pacing keeps its new quotes and price changes within ${o.risk.maxOrdersPerSecond} a second (risk.maxOrdersPerSecond) and ${o.risk.maxOrdersPerMinute} a minute (risk.maxOrdersPerMinute), a fair share each instrument`,
+            text: `the strategy's pacing keeps its new quotes and price changes within ${count(o.risk.maxOrdersPerSecond)} a second (risk.maxOrdersPerSecond) and ${count(o.risk.maxOrdersPerMinute)} a minute (risk.maxOrdersPerMinute), a fair share each instrument`,
             suggest: pacingLimit(o.risk),
           }
         : { count: v, noun: 'times', verb: 'counted', parameter: k, text: 'the strategy counted it (ctx.count)' },

@@ -5,7 +5,7 @@
 //
 // Money: equity in ticks·lots is exact (position.ts); it becomes quote currency only here, times tickSize·lotSize,
 // where fees (already quote) are subtracted. Daily loss is measured from the equity at the first check of the UTC day.
-import { duration } from '../format/numbers';
+import { count, duration } from '../format/numbers';
 import type { RiskSettings } from './settings';
 import { unrealisedTickLot, type PositionState } from './position';
 
@@ -105,12 +105,12 @@ export function rateRefusal(cfg: RiskSettings, w: PlaceWindow, nowNs: number, re
   if (inSecond >= k * cfg.maxOrdersPerSecond)
     return {
       limit: 'maxOrdersPerSecond',
-      text: `order rate: ${requestsSent(inSecond)} in the last second (max ${cfg.maxOrdersPerSecond}${reduceOnly ? ', twice that for reduce-only' : ''})`,
+      text: `order rate: ${requestsSent(inSecond)} in the last second (max ${count(cfg.maxOrdersPerSecond)}${reduceOnly ? ', twice that for reduce-only' : ''})`,
     };
   if (w.size >= k * cfg.maxOrdersPerMinute)
     return {
       limit: 'maxOrdersPerMinute',
-      text: `order rate: ${requestsSent(w.size)} in the last minute (max ${cfg.maxOrdersPerMinute}${reduceOnly ? ', twice that for reduce-only' : ''})`,
+      text: `order rate: ${requestsSent(w.size)} in the last minute (max ${count(cfg.maxOrdersPerMinute)}${reduceOnly ? ', twice that for reduce-only' : ''})`,
     };
   return null;
 }

@@ -219,7 +219,7 @@ test('text: with the run context, money in the quote currency, the outcome, the 
   assert.match(out, /\n {2}net +-?[\d,]+\.\d{2,4} {2}USDT /);
   assert.match(out, /\n {2}lot size +0\.001 {2}BTC/);
   assert.match(out, /\n {2}parameters +from the defaults, preset demo; 1 not the default \(marked \*\) under Parameters\n/);
-  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at 2024-01-01T00:01:00\.000 UTC\n/);
+  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at 2024-01-01T00:01:00\.000Z UTC\n/);
   assert.match(out, /\n {2}halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.50 USDT\n/);
   assert.match(
     out,

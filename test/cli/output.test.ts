@@ -172,7 +172,7 @@ test('backtest report says when and why the run halted', () => {
   const spread = JSON.parse(cli('backtest', data, '--preset', 'demo', '--json').stdout).signals.spreadBeyond.p50;
   const args = [data, '--preset', 'demo', '--set', `gates.maxSpreadTicks=${spread}`, '--set', 'risk.maxDailyLossQuote=0.001'];
   const out = cli('backtest', ...args).stdout;
-  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at \d{4}-\d\d-\d\dT[\d:.]+ UTC\n/);
+  assert.match(out, /\n {2}final phase +HALTED\n {2}halted +yes +at \d{4}-\d\d-\d\dT[\d:.]+Z UTC\n/);
   assert.match(out, /\n {2}halted: risk\.maxDailyLossQuote: risk limit: the loss since the UTC day began passed 0\.0010 USDT\n/);
   const json = JSON.parse(cli('backtest', ...args, '--json').stdout);
   assert.match(json.strategy.halted.reason, /^risk breach \(dailyLoss\)/);
