@@ -508,8 +508,11 @@ export function tierRates(name: string, instType: string): FeeRates {
 
 export function parseFees(text: string): { maker: number; taker: number } {
   const [m, t] = text.split(',').map(Number);
-  if (!(Number.isFinite(m) && Number.isFinite(t)) || t < 0 || Math.abs(m) > 0.01 || t > 0.01) {
-    throw new UsageError(`--fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);
+  // the runtime's range for a fee rate: below 1 % of value in size
+  if (!(Number.isFinite(m) && Number.isFinite(t)) || t < 0 || Math.abs(m) >= 0.01 || t >= 0.01) {
+    throw new UsageError(
+      `--fees "${text}" must be maker,taker as fractions of value below 0.01 (e.g. 0.0002,0.0006 = 2 and 6 bps); a negative maker is a rebate`,
+    );
   }
   return { maker: m, taker: t };
 }

@@ -397,6 +397,12 @@ export function printSummary(
     lines.push(
       `${o.partial ? `chosen so far (of ${count(o.partial.run)} of ${count(o.partial.total)} trials)` : 'chosen'}: trial ${s.chosen.id} (${s.chosen.why}): ${setText(s.chosen.params)}${Object.values(s.chosen.params).some((v) => chosenValue(v) !== String(v)) ? ` (rounded here; exact in ${best}: --config ${join(dirText(out), best)})` : o.partial ? ` (in ${best})` : ''}`,
     );
+  // a choice that never traded wins on doing nothing (every trading configuration lost): said, not left to a 0.00
+  // (when no trial traded, the line above the choice says so already)
+  if (s.chosen && s.chosen.fills === 0 && s.traded > 0)
+    lines.push(
+      `  it made no trades (0 fills over the whole data): chosen for doing nothing, as the ${plural(s.traded, 'trial')} that traded did worse`,
+    );
   const caution = walkForwardCaution(s, ccy);
   if (caution) lines.push(caution);
   const f = s.overfitting;

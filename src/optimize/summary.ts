@@ -202,6 +202,8 @@ export function summarise(s: SummaryInput) {
           id: chosen.id,
           params: chosen.params,
           why: s.folds?.length ? 'picked on the last walk-forward train window' : 'best objective on the whole data',
+          /** Its fills over the whole data: none, and its figures are those of doing nothing. */
+          fills: chosen.metrics?.activity.fills ?? 0,
           config: withTrial(s.base, chosen.params),
         }
       : null,

@@ -55,6 +55,41 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   assert.match(text, /chosen: trial/);
 });
 
+test('a choice that never traded says so, when others traded and did worse', () => {
+  const out = join(dir, 'idle');
+  const idle = join(dir, 'idle-space.json');
+  // 0.2 trades and pays fees of 0.5 % a side; no imbalance reaches 5
+  writeFileSync(idle, JSON.stringify({ 'entry.threshold': [0.2, 5], 'exit.threshold': [0] }));
+  const text = execFileSync(
+    process.execPath,
+    [
+      CLI,
+      'optimize',
+      data,
+      '--config',
+      base,
+      '--space',
+      idle,
+      '--latency',
+      'constant:1ms',
+      '--fees',
+      '0.005,0.005',
+      '--out',
+      out,
+      '--workers',
+      '1',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const s = JSON.parse(read(out, 'summary.json'));
+  assert.is(s.chosen.params['entry.threshold'], 5);
+  assert.is(s.chosen.fills, 0);
+  assert.match(
+    text,
+    /\n {2}it made no trades \(0 fills over the whole data\): chosen for doing nothing, as the 1 trial that traded did worse\n/,
+  );
+});
+
 test('the same results whatever the worker count', () => {
   const one = join(dir, 'w1');
   const two = join(dir, 'w2');
