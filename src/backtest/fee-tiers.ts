@@ -7,6 +7,16 @@ export interface FeeRates {
   taker: number;
 }
 
+/** What a maker,taker text must be (the runtime takes a rate below 1 % of value in size): said by the CLI and the page alike. */
+export const FEE_RATES_FORM =
+  'must be maker,taker as fractions of value below 0.01 (e.g. 0.0002,0.0006 = 2 and 6 bps); a negative maker is a rebate';
+
+/** "maker,taker" as fractions of value, or null when it is not two rates the runtime takes. */
+export function readFeeRates(text: string): FeeRates | null {
+  const [m, t] = text.split(',').map(Number);
+  return Number.isFinite(m) && Number.isFinite(t) && t >= 0 && Math.abs(m) < 0.01 && t < 0.01 ? { maker: m, taker: t } : null;
+}
+
 /** Tiers by product type (instType), then by tier name. */
 export const FEE_TIERS: Readonly<Record<string, Readonly<Record<string, FeeRates>>>> = {
   // Bitget "VIP upgrade announcement" (2024-06-06), futures fee structure; docs/bitget.md §8

@@ -45,7 +45,7 @@ import { readSessionBundle, type SessionFile } from '../live/trading-session';
 import { parseShift } from '../backtest/feed-shift';
 import { readTicker } from '../backtest/ticker-files';
 import { settlementsOf, type FundingSource } from '../backtest/funding';
-import { FEE_TIERS, feeTier, tierList, type FeeRates } from '../backtest/fee-tiers';
+import { FEE_RATES_FORM, FEE_TIERS, feeTier, readFeeRates, tierList, type FeeRates } from '../backtest/fee-tiers';
 import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
@@ -507,14 +507,9 @@ export function tierRates(name: string, instType: string): FeeRates {
 }
 
 export function parseFees(text: string): { maker: number; taker: number } {
-  const [m, t] = text.split(',').map(Number);
-  // the runtime's range for a fee rate: below 1 % of value in size
-  if (!(Number.isFinite(m) && Number.isFinite(t)) || t < 0 || Math.abs(m) >= 0.01 || t >= 0.01) {
-    throw new UsageError(
-      `--fees "${text}" must be maker,taker as fractions of value below 0.01 (e.g. 0.0002,0.0006 = 2 and 6 bps); a negative maker is a rebate`,
-    );
-  }
-  return { maker: m, taker: t };
+  const rates = readFeeRates(text);
+  if (!rates) throw new UsageError(`--fees "${text}" ${FEE_RATES_FORM}`);
+  return rates;
 }
 
 /** The recording root a set of files belongs to (the directory above venue=…). */

@@ -7,6 +7,7 @@
 import { parseLatency, type LatencyModel } from '../backtest/latency';
 import { parseQueue, type QueueModel } from '../backtest/queue';
 import { DEFAULT_FEES } from '../backtest/setup';
+import { FEE_RATES_FORM, readFeeRates } from '../backtest/fee-tiers';
 import type { StrategyRun } from '../backtest/run';
 import type { ResolvedParams } from '../cli/params';
 import { lineOfKey, parseJsonText } from '../format/json-text';
@@ -64,11 +65,9 @@ const CONFIG_WHERE = 'strategy config';
 export function parseFees(text: string): { maker: number; taker: number } {
   const t = text.trim();
   if (t === '') return { ...DEFAULT_FEES };
-  const [m, k] = t.split(',').map(Number);
-  if (!(Number.isFinite(m) && Number.isFinite(k)) || k < 0 || Math.abs(m) > 0.01 || k > 0.01) {
-    throw new ParamError('fees', `fees "${text}" must be maker,taker as fractions (e.g. 0.0002,0.0006); a negative maker is a rebate`);
-  }
-  return { maker: m, taker: k };
+  const rates = readFeeRates(t);
+  if (!rates) throw new ParamError('fees', `fees "${text}" ${FEE_RATES_FORM}`);
+  return rates;
 }
 
 function sectionPaths(v: unknown): string[] {

@@ -81,6 +81,8 @@ test('sliceEnd stops at the last whole message at or before the bound', () => {
 test('fees and parameters are read as the CLI reads them', () => {
   assert.equal(parseFees(''), { maker: 0.0002, taker: 0.0006 });
   assert.equal(parseFees('-0.0001,0.0005'), { maker: -0.0001, taker: 0.0005 });
+  // the runtime's range, as the CLI's --fees: a rate of 1 % or more is refused in the box, not by a failed run
+  assert.throws(() => parseFees('0.01,0.0006'), /fees "0\.01,0\.0006" must be maker,taker as fractions of value below 0\.01/);
   assert.throws(() => parseFees('0.5,0.1'), /maker,taker as fractions/);
   assert.throws(() => runSettings({ ...PARAMS, config: '{"entry":' }), /not valid JSON/);
   assert.throws(() => runSettings({ ...PARAMS, config: '{"entry":{"threshold":-1}}' }), /entry\.threshold/);
