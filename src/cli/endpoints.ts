@@ -1,6 +1,7 @@
 // Where network commands connect: --ws-url/--rest-url, or by default the local exchange on 127.0.0.1:8181 —
 // started in this process when nothing answers there, so every command works with no keys and no network.
 import { startExchange } from '../exchange/index';
+import { UsageError } from './usage-error';
 
 export const LOCAL_PORT = 8181;
 export const DEFAULT_WS = `ws://127.0.0.1:${LOCAL_PORT}/v2/ws/public`;
@@ -30,20 +31,31 @@ export async function resolveEndpoints(o: {
   log?: (l: string) => void;
 }): Promise<Endpoints> {
   if (o.wsUrl || o.restUrl) {
-    if (!o.wsUrl || !o.restUrl) throw new Error('give both --ws-url and --rest-url (or neither, for the local exchange)');
-    for (const [flag, url] of [
-      ['--ws-url', o.wsUrl],
-      ['--rest-url', o.restUrl],
+    if (!o.wsUrl || !o.restUrl) throw new UsageError('give both --ws-url and --rest-url (or neither, for the local exchange)');
+    for (const [flag, url, schemes] of [
+      ['--ws-url', o.wsUrl, ['ws:', 'wss:']],
+      ['--rest-url', o.restUrl, ['http:', 'https:']],
     ] as const) {
+      let scheme: string;
       try {
-        new URL(url);
+        scheme = new URL(url).protocol;
       } catch {
-        throw new Error(`${flag} "${url}" is not a URL (e.g. ${flag === '--ws-url' ? DEFAULT_WS : DEFAULT_REST})`);
+        throw new UsageError(`${flag} "${url}" is not a URL (e.g. ${flag === '--ws-url' ? DEFAULT_WS : DEFAULT_REST})`);
       }
+      if (!(schemes as readonly string[]).includes(scheme))
+        throw new UsageError(
+          `${flag} "${url}" must be a ${schemes.join(' or ')} URL (e.g. ${flag === '--ws-url' ? DEFAULT_WS : DEFAULT_REST})`,
+        );
     }
     return { wsUrl: o.wsUrl, restUrl: o.restUrl, local: false };
   }
-  if (await answers(DEFAULT_REST)) return { wsUrl: DEFAULT_WS, restUrl: DEFAULT_REST, local: true };
+  if (await answers(DEFAULT_REST)) {
+    // another command's exchange (or `ringbook exchange`): it goes when that command ends, which this one must know
+    o.log?.(
+      `using the local exchange already running at ${DEFAULT_REST}: if another ringbook command started it, it stops when that command ends; \`ringbook exchange\` runs one of its own`,
+    );
+    return { wsUrl: DEFAULT_WS, restUrl: DEFAULT_REST, local: true };
+  }
   let ex;
   try {
     ex = await startExchange({ host: '127.0.0.1', port: LOCAL_PORT, seed: o.seed ?? 1 });
