@@ -217,6 +217,15 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
         await monitoring?.finish();
         return 1;
       }
+      // nothing ever came from the feed: a wrong --ws-url (404 on the upgrade), a closed port, a firewall — not a
+      // recording that worked, whatever the status records say
+      if (fc && fc.frames === 0) {
+        log.error(
+          `record: received nothing from ${endpoints.wsUrl} while it ran: no market data recorded (the log above has the connection errors); check --ws-url, or leave both URLs out for the local exchange`,
+        );
+        await monitoring?.finish();
+        return 1;
+      }
       log.info(`next: ${selfCommand()} inspect ${values.out}`);
       await monitoring?.finish();
       // records that never reached a file are a failed recording, whatever else worked

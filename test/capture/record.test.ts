@@ -279,6 +279,23 @@ test('its output closed (`record | head`) and then SIGHUP (the terminal gone): t
   assert.ok(listParquet(root).length >= 1, 'the finished files are there');
 });
 
+test('a --ws-url that never answers with data (a wrong path: 404 on the upgrade) fails the recording, exit 1', async () => {
+  const ex = await startExchange({ seed: 7, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-wrong-ws-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const wrong = ex.url.ws.replace(/\/v2\/ws\/public$/, '/wrong');
+  const r = spawn(process.execPath, [cli, 'record', '--ws-url', wrong, '--rest-url', ex.url.rest, '--out', root, '--duration', '2s'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  r.stderr!.on('data', (d) => (log += d));
+  const code = await new Promise((done) => r.once('exit', (c) => done(c)));
+  await ex.close();
+  assert.is(code, 1, log);
+  assert.match(log, /Unexpected server response: 404/);
+  assert.ok(log.includes(`record: received nothing from ${wrong} while it ran: no market data recorded`), log);
+});
+
 test('a recorder thread that dies stops record with a clear error and exit code 1, never a hang', async () => {
   const ex = await startExchange({ seed: 6, symbols: ['USDT-FUTURES:BTCUSDT'] });
   const root = mkdtempSync(join(tmpdir(), 'ringbook-dead-recorder-'));
