@@ -99,7 +99,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
         wsUrl: endpoints.wsUrl,
         restUrl: endpoints.restUrl,
         instruments: symbols.map((symbol) => ({ instType, symbol, channels: ['books', 'trade'] })),
-        log: (l) => feedLog.info(l),
+        // the feed speaks only of trouble (a lost connection, a gap, a frame it could not read): warnings
+        log: (l) => feedLog.warn(l),
         onExchangeError: (e) => log.warn(`exchange error ${e.code}: ${e.msg}`, { code: e.code, arg: e.arg }),
         record: {
           root,
