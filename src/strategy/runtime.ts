@@ -793,8 +793,9 @@ export class StrategyRuntime {
     const reduceOnly = req.reduceOnly === true;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
     if (refusal !== null) {
+      // the order in words only when the line is written (one a second per limit): a flood of refusals formats none
       this.refuse(
-        `${side} ${lotText(I.setup, size)} ${symbol} ${type === 'limit' ? `at ${priceText(I.setup, price)}` : 'at market'}`,
+        () => `${side} ${lotText(I.setup, size)} ${symbol} ${type === 'limit' ? `at ${priceText(I.setup, price)}` : 'at market'}`,
         refusal,
       );
       return null;
@@ -849,7 +850,7 @@ export class StrategyRuntime {
       : { limit: 'reconciling', text: `reconciling with the venue (${this.reconcile.reason})` };
   }
 
-  private refuse(what: string, refusal: Refusal): void {
+  private refuse(what: string | (() => string), refusal: Refusal): void {
     this.count('risk.denied');
     this.count(refusalCounter(refusal)); // which limit (or state) said no: the reports name it
     const reason = refusal.text;
@@ -860,7 +861,10 @@ export class StrategyRuntime {
       r.held++;
       return;
     }
-    this.log('warn', `refused ${what}: ${reason}${r && r.held > 0 ? ` (and ${r.held} more refused for the same reason before)` : ''}`);
+    this.log(
+      'warn',
+      `refused ${typeof what === 'string' ? what : what()}: ${reason}${r && r.held > 0 ? ` (and ${r.held} more refused for the same reason before)` : ''}`,
+    );
     this.refusalLog.set(kind, { t: this.now, held: 0 });
   }
 
