@@ -15,7 +15,7 @@ import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
 import { FUNDING_EVERY, INFORMED_SHARE, fundingEveryMs } from './exchange';
 import { fetchGrids, type InstType } from '../feed/instruments';
-import { TradingSession, type SessionSummary } from '../live/trading-session';
+import { TradingSession, type LeftAtVenue, type SessionSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows, paramsOrigin } from '../format/params';
@@ -85,7 +85,7 @@ export const LIVE = {
     ['live --demo --config strategy.json --record data/', "your parameters on Bitget's demo environment, recorded for backtest --parity"],
     ['live --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'ETHUSDT traded on the order flow of BTCUSDT, against the local exchange'],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM/SIGHUP when there is none; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 (143 for SIGTERM, 129 for SIGHUP) stopped before its --duration ran out, after cancelling, flattening and the summary; a closed output (| head) does not stop it; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 ended by its --duration, or by Ctrl-C/SIGTERM/SIGHUP when there is none; 3 the session ended HALTED (a risk limit, the strategy threw, the venue refused the keys, an exit or reconcile that failed: the summary says which), or its stop could not close everything on the venue (an error line names it); 1 also when the venue refuses the keys at the start; 130 (143 for SIGTERM, 129 for SIGHUP) stopped before its --duration ran out, after cancelling, flattening and the summary; a closed output (| head) does not stop it; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 export const DEMO = {
@@ -111,7 +111,7 @@ export const DEMO = {
     ['demo --duration 5m --set entry.threshold=0.6', 'five minutes with a stricter entry threshold'],
     ['demo --symbols BTCUSDT,ETHUSDT --strategy lead-lag', 'two symbols: ETHUSDT traded on the order flow of BTCUSDT'],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which); 130 stopped by Ctrl-C before (143 for SIGTERM, 129 for SIGHUP), after cancelling, flattening and the summary; a closed output (| head) does not stop it; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 ran its --duration; 3 the session ended HALTED (a risk limit, the strategy threw, an exit or reconcile that failed: the summary says which), or its stop could not close everything on the venue (an error line names it); 130 stopped by Ctrl-C before (143 for SIGTERM, 129 for SIGHUP), after cancelling, flattening and the summary; a closed output (| head) does not stop it; 1 failed; 2 bad command line; 137 a hung strategy handler.`,
 } as const satisfies CommandSpec;
 
 /** Not through readJsonFile: V8's parse errors quote the text around the mistake, which here is the secret. */
@@ -274,6 +274,18 @@ export function fundingLine(f: SessionFunding, ccy: string): string {
   if (f.passed === undefined)
     return `  funding       none: the venue's account bills show no funding charged during the session${next ? ` (the next settlement is ${next})` : ''}`;
   return `  funding       none: no position was held at ${plural(f.passed, 'settlement')} during the session${next ? ` (the next is ${next})` : ''}`;
+}
+
+/** The error line for what the stop could not close on one symbol: what may be there, why, and that a person must close it. */
+export function leftLine(l: LeftAtVenue): string {
+  const what = [
+    l.positionLot !== 0 ? `a position ${l.positionText}` : '',
+    l.openOrders ? `${plural(l.openOrders, 'open order')}` : '',
+  ].filter(Boolean);
+  // nothing by our own count, but the stop's requests failed: what is there is unknown, not none
+  if (!what.length)
+    return `LEFT ON THE VENUE ${l.symbol}: the stop could not check it; orders or a position of this session may be there: ${l.why}. Check the venue and close them by hand.`;
+  return `LEFT ON THE VENUE ${l.symbol}: ${what.join(' and ')} ${l.confirmed ? 'still there after the stop' : 'may still be there (our own count)'}: ${l.why}. Close ${what.length > 1 || l.openOrders > 1 ? 'them' : 'it'} by hand on the venue.`;
 }
 
 /** The session's funding as read at the stop, with the settlement grid where `schedule` knows it. */
@@ -534,20 +546,27 @@ async function runSession(o: {
   const funding = sessionFunding(s, o.fundingSchedule);
   const funded = 'error' in funding ? null : funding;
   const halt = explainHalt(haltedBefore, params.config as unknown as HaltContext, ccy, session.trader.mismatchSymbol);
+  // what the stop could not close: a failure the operator's supervisor must see (exit 3), and a job for their hands
+  const left = s.left ?? [];
+  for (const l of left) err(leftLine(l), 'error');
+  const leftNote = left.length
+    ? `; the stop could not close everything on the venue (${left.map((l) => l.symbol).join(', ')}: see the error above)`
+    : '';
   const ended =
     haltedBefore === null
-      ? interrupted
-        ? `interrupted by ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration (exit ${SIGNAL_EXIT[endedBy as StopSignal]})`
-        : endedBy === 'duration'
-          ? `its --duration ${duration(o.durationMs! * 1e6)} ran out`
-          : `stopped by ${signalText(endedBy)}`
+      ? (interrupted
+          ? `interrupted by ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration${left.length ? '' : ` (exit ${SIGNAL_EXIT[endedBy as StopSignal]})`}`
+          : endedBy === 'duration'
+            ? `its --duration ${duration(o.durationMs! * 1e6)} ran out`
+            : `stopped by ${signalText(endedBy)}`) + (left.length ? `${leftNote}, exit ${EXIT_HALTED}` : '')
       : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}${
           interrupted
             ? `; then ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`
             : ''
-        }; exit ${EXIT_HALTED}`;
-  // a halt is what a script must see first: trading stopped on its own, whatever ended the process after it
-  const exitCode = haltedBefore !== null ? EXIT_HALTED : interrupted ? SIGNAL_EXIT[endedBy as StopSignal] : 0;
+        }${leftNote}; exit ${EXIT_HALTED}`;
+  // a halt is what a script must see first: trading stopped on its own, whatever ended the process after it; so is a
+  // stop that left a position or orders on the venue
+  const exitCode = haltedBefore !== null || left.length ? EXIT_HALTED : interrupted ? SIGNAL_EXIT[endedBy as StopSignal] : 0;
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
@@ -577,7 +596,7 @@ async function runSession(o: {
   log.info(lines.join('\n'), {
     event: 'summary',
     ...s,
-    ended: haltedBefore === null ? (interrupted ? 'interrupted' : 'stopped') : 'halted',
+    ended: haltedBefore === null && !left.length ? (interrupted ? 'interrupted' : 'stopped') : 'halted',
     // how the orders ended (the summary's `ended`, whose key says how the session ended here)
     ordersEnded: s.ended ?? null,
     haltedAt: haltedAt ? (haltedAt as Date).toISOString() : null,

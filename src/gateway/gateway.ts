@@ -130,6 +130,13 @@ export interface BitgetGatewayOptions {
   >;
 }
 
+/** What the venue holds of this symbol, as read (readVenue). */
+export interface VenueState {
+  /** Signed, lots. */
+  positionLot: number;
+  openOrders: PendingOrder[];
+}
+
 const ORDERS_PAGE = 100;
 const MAX_PAGES = 20;
 /** The bills of a funding settlement (docs/bitget.md §5.9); a page holds at most 100. */
@@ -166,6 +173,13 @@ export class BitgetGateway {
     return `${this.cfg.grid.symbol.toLowerCase()}-`;
   }
   private stopped = false;
+  /** Set by closing(): the stop's cancel-all and flatten are tried once. */
+  private closingDown = false;
+  /**
+   * Why the stop's requests failed (''s when they did not): the last cancel-all's, and the flatten's reading of the
+   * position, so the session can say what may still be on the venue.
+   */
+  readonly failures = { cancelAll: '', flatten: '' };
 
   constructor(opts: BitgetGatewayOptions) {
     this.o = opts;
@@ -249,6 +263,22 @@ export class BitgetGateway {
     this.stopped = true;
     this.privateWs?.stop();
     this.rest.close();
+  }
+
+  /**
+   * The session is stopping: from now on a cancel-all or flatten is tried once; a failure is kept in `failures` and
+   * logged, not turned into a disconnect that would ask for another round.
+   */
+  closing(): void {
+    this.closingDown = true;
+  }
+
+  /** The venue's position and open orders of this symbol, read now. Throws what the REST client throws. */
+  async readVenue(): Promise<VenueState> {
+    const { grid, productType, marginCoin } = this.cfg;
+    const rows = await this.rest.singlePosition({ symbol: grid.symbol, productType, marginCoin });
+    const positions = (rows ?? []).filter((r) => r.symbol === grid.symbol).map((r) => parsePositionRow(r, grid));
+    return { positionLot: signedPositionLot(positions), openOrders: await this.fetchPending() };
   }
 
   /** Resolves once no request is queued or in flight (tests, orderly shutdown). */
@@ -636,7 +666,8 @@ export class BitgetGateway {
 
   // ---- cancel all ----
 
-  private async cancelAll(): Promise<void> {
+  /** False when it failed: the venue did not answer (or, at the stop, refused it). */
+  private async cancelAll(): Promise<boolean> {
     const { grid, productType, marginCoin } = this.cfg;
     try {
       if (this.o.cancelAllScope === 'symbol') {
@@ -648,13 +679,22 @@ export class BitgetGateway {
       } else {
         this.applyBatchResult(await this.rest.cancelAllOrders({ productType, marginCoin }));
       }
+      this.failures.cancelAll = '';
+      return true;
     } catch (err) {
+      if (this.closingDown) {
+        this.failures.cancelAll = errText(err);
+        this.log('error', `cancel-all ${grid.symbol} failed: ${errText(err)}`);
+        if (!outcomeUnknown(err)) for (const t of this.tracker.openOrders()) this.emit(cancelFailureEvent(t.clientOid, err));
+        return false;
+      }
       if (outcomeUnknown(err)) {
         this.emit({ type: 'disconnect', reason: `cancelAll: outcome unknown (${errText(err)})` });
         this.reconcileAfterUnknown();
-        return;
+        return false;
       }
       for (const t of this.tracker.openOrders()) this.emit(cancelFailureEvent(t.clientOid, err));
+      return true;
     }
   }
 
@@ -733,7 +773,9 @@ export class BitgetGateway {
         })),
       });
     } catch (err) {
-      this.emit({ type: 'disconnect', reason: `reconcile failed: ${errText(err)}` });
+      // the stop tries once: its summary says what may be left, and a disconnect would only ask for another round
+      if (this.closingDown) this.log('error', `${grid.symbol}: reconcile failed: ${errText(err)}`);
+      else this.emit({ type: 'disconnect', reason: `reconcile failed: ${errText(err)}` });
     }
   }
 
@@ -824,9 +866,12 @@ export class BitgetGateway {
       const rows = await this.rest.singlePosition({ symbol: grid.symbol, productType, marginCoin });
       positions = (rows ?? []).filter((r) => r.symbol === grid.symbol).map((r) => parsePositionRow(r, grid));
     } catch (err) {
-      this.emit({ type: 'disconnect', reason: `flatten: cannot read the position (${errText(err)})` });
+      this.failures.flatten = errText(err);
+      if (this.closingDown) this.log('error', `flatten ${grid.symbol}: cannot read the position (${errText(err)})`);
+      else this.emit({ type: 'disconnect', reason: `flatten: cannot read the position (${errText(err)})` });
       return;
     }
+    this.failures.flatten = '';
     const open = positions.filter((p) => p.totalLot > 0);
     if (!open.length) {
       this.log('info', `flatten ${grid.symbol}: no position`);

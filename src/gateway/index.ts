@@ -1,6 +1,6 @@
 // The order gateway's public surface (explicit list; everything else in src/gateway is internal).
 export { BitgetGateway, gatewayEndpoints } from './gateway';
-export type { BitgetGatewayOptions, GatewayEndpoints } from './gateway';
+export type { BitgetGatewayOptions, GatewayEndpoints, VenueState } from './gateway';
 export { BitgetRestClient } from './rest-client';
 export type { RestClientOptions, VenueMode } from './rest-client';
 export { BitgetPrivateWs, routePrivatePush, privatePushFrom, privateArg } from './private-ws';

@@ -8,7 +8,7 @@ import { sha256, type LoadedStrategy, type StrategyBundle } from '../strategy/lo
 import type { RuntimeSettings } from '../strategy/settings';
 import type { Values } from '../strategy/params';
 import { equityQuote } from '../strategy/risk';
-import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode } from '../gateway/index';
+import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode, type VenueState } from '../gateway/index';
 import type { RestClientOptions } from '../gateway/rest-client';
 import { Trader } from './trader';
 import { OrderLog } from './orderlog';
@@ -24,6 +24,7 @@ import { HangWatchdog } from './hang-watchdog';
 import { trackHandlers } from '../strategy/handler-cell';
 import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 import { setFlagsFromString } from 'node:v8';
+import { positionText } from './venue-check';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -130,6 +131,22 @@ export interface SymbolSummary {
   traded: boolean;
 }
 
+/**
+ * What the stop could not close on a symbol: a position it should have flattened, orders it should have cancelled,
+ * as the venue showed them (`confirmed`) or, when the venue could not be read, as our own fills and orders say.
+ */
+export interface LeftAtVenue {
+  symbol: string;
+  /** Signed lots; 0 when none (or with --no-flatten, when a position was meant to stay). */
+  positionLot: number;
+  /** The position in words ("short 1 lot (0.001 BTC)"). */
+  positionText: string;
+  openOrders: number;
+  confirmed: boolean;
+  /** Why it may be left: the failed cancel-all, flatten, or venue read. */
+  why: string;
+}
+
 export interface SessionSummary {
   /** Per symbol, by instrument index (one entry for a one-symbol session); the figures below are their totals. */
   symbols: SymbolSummary[];
@@ -184,6 +201,8 @@ export interface SessionSummary {
    * order is one of these, still open, or (a flatten's whose answer never came) unanswered.
    */
   ended?: StrategyRuntime['ended'];
+  /** After the stop: what it could not close (none: the venue is as it should be). */
+  left?: LeftAtVenue[];
 }
 
 /** What the venue's bills say the session's positions were charged in funding (received: negative = paid). */
@@ -217,6 +236,9 @@ export function instrumentSpec(g: InstrumentGrid): RuntimeInstrument {
  * process's, every thread's: there is no setting for one thread.
  */
 export const INTERRUPT_BUDGET = 16384;
+
+/** How long the stop waits for the venue's position and orders before it says they could not be read. */
+const VENUE_READ_MS = 5_000;
 
 /** How long a session waits for the private stream before it trades anyway. */
 const PRIVATE_READY_MS = 10_000;
@@ -506,6 +528,8 @@ export class TradingSession {
   /** Kill switch, then an orderly shutdown: cancel all (flatten if asked), let the gateway settle, stop the threads. */
   async stop(flatten: boolean): Promise<SessionSummary> {
     this.warm?.stop();
+    // the stop's cancel-all and flatten are tried once each: what they could not do is read from the venue below
+    for (const g of this.gateways) g.closing();
     this.trader.stop(flatten);
     await Promise.race([Promise.all(this.gateways.map((g) => g.idle())), new Promise((r) => setTimeout(r, 10_000))]);
     // A flatten is acknowledged over REST before its fill arrives on the private stream: give the fill its moment
@@ -514,6 +538,8 @@ export class TradingSession {
     const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot + this.trader.venueOffsetLot(inst) !== 0);
     while (flatten && open() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
+    // what the venue holds now: what the stop could not close
+    const venue = await this.readVenues();
     // what the venue charged in funding, read while the gateways can still ask (the flatten has settled)
     const funding = await this.readFunding();
     // the strategy's last handler (onStop) has run
@@ -522,6 +548,7 @@ export class TradingSession {
     for (const g of [...this.gateways].reverse()) await g.stop();
     this.probe.flush();
     const summary = this.summary();
+    summary.left = this.leftAtVenue(summary, venue, flatten);
     const stopped = await this.pipeline.stop();
     summary.records = this.pipeline.recorderCounters?.records ?? summary.records;
     const c = this.pipeline.recorderCounters;
@@ -537,6 +564,61 @@ export class TradingSession {
     summary.filesWritten = this.files;
     summary.funding = funding;
     return summary;
+  }
+
+  /** Each symbol's position and open orders at the venue, read now (bounded by VENUE_READ_MS), or why not. */
+  private async readVenues(): Promise<Array<VenueState | { error: string }>> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<{ error: string }>((r) => {
+      timer = setTimeout(() => r({ error: `no answer within ${VENUE_READ_MS / 1000} s` }), VENUE_READ_MS);
+    });
+    try {
+      return await Promise.all(
+        this.gateways.map((g) =>
+          Promise.race([g.readVenue().catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })), late]),
+        ),
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * What the stop could not close: per symbol, the position (when it was to be flattened) and the open orders the
+   * venue still shows, or, when the venue could not be read, what our fills and orders say may be there.
+   */
+  private leftAtVenue(s: SessionSummary, venue: Array<VenueState | { error: string }>, flatten: boolean): LeftAtVenue[] {
+    const out: LeftAtVenue[] = [];
+    this.grids.forEach((grid, i) => {
+      const v = venue[i];
+      const f = this.gateways[i].failures;
+      const read = !('error' in v);
+      // what failed, each error said once: "the cancel-all, the flatten and reading the venue failed (… ECONNREFUSED …)"
+      const failures: Array<[string, string]> = [
+        ['the cancel-all', f.cancelAll],
+        ['the flatten', flatten ? f.flatten : ''],
+        ['reading the venue', read ? '' : v.error],
+      ];
+      const byError = new Map<string, string[]>();
+      // the transport's words without the request's path: one refused connection is one reason, whichever asked
+      for (const [what, text] of failures) {
+        const e = text.replace(/^RB_ERR_GW_\w+: \S+: /, '').replace(/ \(HTTP \d+ \/\S+\)$/, '');
+        if (e) byError.set(e, [...(byError.get(e) ?? []), what]);
+      }
+      const failed = [...byError].map(([e, whats]) => `${whats.join(', ').replace(/, ([^,]*)$/, ' and $1')} failed (${e})`);
+      const lot = flatten ? (read ? v.positionLot : s.symbols[i].positionLot) : 0;
+      const orders = read ? v.openOrders.length : s.symbols[i].openOrders;
+      if (lot === 0 && orders === 0 && (read || !(f.cancelAll || f.flatten))) return;
+      out.push({
+        symbol: grid.symbol,
+        positionLot: lot,
+        positionText: positionText(grid, lot),
+        openOrders: orders,
+        confirmed: read,
+        why: failed.join('; ') || 'the venue still shows them',
+      });
+    });
+    return out;
   }
 
   /**

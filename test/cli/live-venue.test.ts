@@ -1,0 +1,67 @@
+// What a trading session does when the venue is not as it should be: unreachable at the stop (what may be left is said
+// and the exit code is a failure), unreachable for a while (retries back off, the log says it once and counts the
+// rest), refusing the keys (the command stops before trading), and a clean stop that monitoring must not read as a
+// halt. The venue is the local exchange in the test's process, closed and reopened on the same port as an outage.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ChildProcess } from 'node:child_process';
+import { startExchange } from '../../src/exchange/index';
+import { liveSession } from '../helpers/live-session';
+
+/** Everything the child writes to stderr, and a promise for the first time it matches `re`. */
+function watch(child: ChildProcess) {
+  let err = '';
+  const waiters: Array<{ re: RegExp; done: () => void }> = [];
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    err += chunk;
+    for (const w of [...waiters])
+      if (w.re.test(err)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.done();
+      }
+  });
+  const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return {
+    text: () => err,
+    exited,
+    seen: (re: RegExp) =>
+      new Promise<void>((done, fail) => {
+        if (re.test(err)) return done();
+        waiters.push({ re, done });
+        void exited.then(() => fail(new Error(`exited before ${re}:\n${err}`)));
+      }),
+  };
+}
+
+/** A status line with a position open (mm-glft quotes both sides: one fills soon on the local exchange). */
+const IN_POSITION = /^[A-Z_]+ +pos +-?[1-9]\d* lots/m;
+
+test('SIGTERM while the venue is unreachable, holding a position and orders: exit 3, and what may be left is named', async () => {
+  const ex = await startExchange({ seed: 7 });
+  const child = liveSession(ex, ['--strategy', 'mm-glft']);
+  child.stdout!.resume();
+  const w = watch(child);
+  try {
+    await w.seen(IN_POSITION);
+    await ex.close(); // the venue gone: the stop can neither cancel nor flatten
+    child.kill('SIGTERM');
+    const code = await w.exited;
+    const err = w.text();
+    assert.is(code, 3, err);
+    if (process.env.SHOW) console.log(err);
+    assert.match(
+      err,
+      /\nLEFT ON THE VENUE BTCUSDT: (a position (long|short) \d+ lots? \([\d.]+ BTC\)( and \d+ open orders?)?|\d+ open orders?) may still be there \(our own count\): the cancel-all, the flatten and reading the venue failed \([^)]*ECONNREFUSED[^)]*\)\. Close (it|them) by hand on the venue\.\n/,
+    );
+    assert.match(
+      err,
+      /\n {2}ended {9}stopped by SIGTERM; the stop could not close everything on the venue \(BTCUSDT: see the error above\), exit 3\n/,
+    );
+  } finally {
+    child.kill('SIGKILL');
+    await ex.close();
+  }
+});
+
+test.run();
