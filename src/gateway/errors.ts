@@ -137,6 +137,25 @@ export function classifyBitgetCode(code: string | number, msg = ''): ErrorInfo {
   return UNKNOWN;
 }
 
+/**
+ * True when the venue refused the credentials themselves (a wrong, revoked or unknown key, a bad signature or
+ * passphrase, a key not allowed from this IP or without the permission, a demo key on live or the reverse): no
+ * request will succeed until someone changes the keys, so retrying only floods the venue.
+ */
+export function authRefused(err: unknown): err is BitgetApiError {
+  if (!(err instanceof BitgetApiError)) return false;
+  const c = classifyBitgetCode(err.code, err.msg).category;
+  return c === 'auth' || c === 'environment';
+}
+
+/**
+ * What an operator reads when the venue refused the keys: the code and the venue's words, where to look, and the key
+ * as `describeCredentials` shows it (its first four characters), never more.
+ */
+export function authRefusedText(err: BitgetApiError, key: string): string {
+  return `the exchange refused the API key (${err.code} ${err.msg}): check --keys / BITGET_API_KEY, BITGET_API_SECRET, BITGET_API_PASSPHRASE (${key}; the key is shown as its first 4 characters only)`;
+}
+
 /** True when the request's effect on the venue is unknown (the order may or may not exist). */
 export function outcomeUnknown(err: unknown): boolean {
   if (err instanceof GatewayTransportError) return true;

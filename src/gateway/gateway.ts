@@ -31,7 +31,7 @@ import { ServerClock } from './clock';
 import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest-client';
 import { BitgetPrivateWs, routePrivatePush, type PrivateWsOptions } from './private-ws';
 import { OrderTracker } from './tracker';
-import { BitgetApiError, cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
+import { BitgetApiError, authRefused, cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
 import { lotsToSize, scaledExact, ticksToPrice } from './units';
 import { parsePendingRow, parsePositionRow, signedPositionLot, type PendingOrder, type PositionUpdate } from './parse';
 import {
@@ -118,6 +118,11 @@ export interface BitgetGatewayOptions {
   amendPrefix?: string;
   /** Reconcile when the private stream is (re)ready, and after a REST outcome is unknown (default true). */
   autoReconcile?: boolean;
+  /**
+   * The venue refused the credentials (authRefused: a wrong or revoked key, a bad signature or passphrase, an IP not
+   * allowed): called once; the gateway stops retrying what fails so (no request will succeed until the keys change).
+   */
+  onAuthRefused?(err: BitgetApiError): void;
   /** REST client tuning (timeouts, budgets, 429 retries). */
   rest?: Pick<
     RestClientOptions,
@@ -175,6 +180,7 @@ export class BitgetGateway {
   private stopped = false;
   /** Set by closing(): the stop's cancel-all and flatten are tried once. */
   private closingDown = false;
+  private refusedOnce = false;
   /**
    * Why the stop's requests failed (''s when they did not): the last cancel-all's, and the flatten's reading of the
    * position, so the session can say what may still be on the venue.
@@ -239,6 +245,12 @@ export class BitgetGateway {
 
   /** Measures the clock offset (unless disabled) and connects the private stream. */
   async start(): Promise<void> {
+    await this.prepare();
+    this.connect();
+  }
+
+  /** start()'s first half: the clock offset and the order connection; nothing is asked of the account yet. */
+  async prepare(): Promise<void> {
     this.log(
       'info',
       `gateway ${this.cfg.grid.symbol} ${this.cfg.productType} (${this.o.mode}, ${this.cfg.posMode}) with ${describeCredentials(this.o.credentials)}`,
@@ -254,6 +266,10 @@ export class BitgetGateway {
     // until it is up)
     if (!(await this.rest.openOrderSocket()) && this.rest.orderSocket)
       this.log('warn', 'the order connection could not be made; orders go through node:http until it is');
+  }
+
+  /** start()'s second half: the private stream (whose readiness reconciles), or a reconcile now without one. */
+  connect(): void {
     if (this.privateWs) this.privateWs.start();
     else if (this.o.autoReconcile !== false) this.requestReconcile();
   }
@@ -595,6 +611,7 @@ export class BitgetGateway {
       this.tracker.placeAccepted(a.clientOid, r?.orderId ? String(r.orderId) : '');
     } catch (err) {
       const ev = placeFailureEvent(a.clientOid, err);
+      this.refused(err);
       if (ev.type === 'disconnect') {
         this.tracker.placeUnknown(a.clientOid);
         this.emit(ev);
@@ -614,6 +631,7 @@ export class BitgetGateway {
       this.tracker.cancelAccepted(clientOid, r?.orderId ? String(r.orderId) : undefined);
     } catch (err) {
       const ev = cancelFailureEvent(clientOid, err);
+      this.refused(err);
       if (ev.type === 'disconnect') {
         this.emit(ev);
         this.reconcileAfterUnknown();
@@ -688,6 +706,7 @@ export class BitgetGateway {
         if (!outcomeUnknown(err)) for (const t of this.tracker.openOrders()) this.emit(cancelFailureEvent(t.clientOid, err));
         return false;
       }
+      if (this.refused(err)) return false;
       if (outcomeUnknown(err)) {
         this.emit({ type: 'disconnect', reason: `cancelAll: outcome unknown (${errText(err)})` });
         this.reconcileAfterUnknown();
@@ -773,10 +792,21 @@ export class BitgetGateway {
         })),
       });
     } catch (err) {
+      if (this.refused(err)) return;
       // the stop tries once: its summary says what may be left, and a disconnect would only ask for another round
       if (this.closingDown) this.log('error', `${grid.symbol}: reconcile failed: ${errText(err)}`);
       else this.emit({ type: 'disconnect', reason: `reconcile failed: ${errText(err)}` });
     }
+  }
+
+  /** Whether `err` is the venue refusing the keys: said once (onAuthRefused), and nothing retried for it. */
+  private refused(err: unknown): boolean {
+    if (!authRefused(err)) return false;
+    if (!this.refusedOnce) {
+      this.refusedOnce = true;
+      this.o.onAuthRefused?.(err);
+    }
+    return true;
   }
 
   /**
@@ -868,7 +898,7 @@ export class BitgetGateway {
     } catch (err) {
       this.failures.flatten = errText(err);
       if (this.closingDown) this.log('error', `flatten ${grid.symbol}: cannot read the position (${errText(err)})`);
-      else this.emit({ type: 'disconnect', reason: `flatten: cannot read the position (${errText(err)})` });
+      else if (!this.refused(err)) this.emit({ type: 'disconnect', reason: `flatten: cannot read the position (${errText(err)})` });
       return;
     }
     this.failures.flatten = '';

@@ -13,6 +13,8 @@ export {
   BITGET_ERRORS,
   classifyBitgetCode,
   outcomeUnknown,
+  authRefused,
+  authRefusedText,
   placeFailureEvent,
   cancelFailureEvent,
 } from './errors';

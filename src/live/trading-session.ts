@@ -8,7 +8,7 @@ import { sha256, type LoadedStrategy, type StrategyBundle } from '../strategy/lo
 import type { RuntimeSettings } from '../strategy/settings';
 import type { Values } from '../strategy/params';
 import { equityQuote } from '../strategy/risk';
-import { BitgetGateway, gatewayEndpoints, type Credentials, type VenueMode, type VenueState } from '../gateway/index';
+import { BitgetGateway, authRefusedText, gatewayEndpoints, type Credentials, type VenueMode, type VenueState } from '../gateway/index';
 import type { RestClientOptions } from '../gateway/rest-client';
 import { Trader } from './trader';
 import { OrderLog } from './orderlog';
@@ -24,7 +24,7 @@ import { HangWatchdog } from './hang-watchdog';
 import { trackHandlers } from '../strategy/handler-cell';
 import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 import { setFlagsFromString } from 'node:v8';
-import { positionText } from './venue-check';
+import { keyText, positionText, readAtStart } from './venue-check';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -376,6 +376,7 @@ export class TradingSession {
     // it): with several, each cancel-all stays in its symbol and every client draws on the first one's rate budgets
     const many = grids.length > 1;
     const gateways: BitgetGateway[] = [];
+    let stopping = false;
     for (let inst = 0; inst < grids.length; inst++) {
       const grid = grids[inst];
       gateways.push(
@@ -389,6 +390,13 @@ export class TradingSession {
           onWire: (clientOid) => probe.wire(clientOid),
           log: (level, line) => o.log(`gateway ${level}: ${line}`),
           cancelAllScope: many ? 'symbol' : 'productType',
+          // keys refused mid-session (revoked, expired): a halt, not a retry loop; before trading, readAtStart says it
+          onAuthRefused: (err) => {
+            const text = authRefusedText(err, keyText(o.credentials));
+            if (runtime.haltReason === null && !stopping)
+              runtime.halt(text, st.settings.risk.flattenOnBreach); // its cancel-all (and flatten) go out with the next tick's answer
+            else o.log(`[error] ${text}`);
+          },
           rest:
             o.restRateLimits || inst > 0
               ? { ...(o.restRateLimits ? { rateLimits: o.restRateLimits } : {}), ...(inst > 0 ? { limitersOf: gateways[0].rest } : {}) }
@@ -397,7 +405,16 @@ export class TradingSession {
       );
     }
     trader.setExecutor(gateways);
-    await Promise.all(gateways.map((g) => g.start()));
+    try {
+      await Promise.all(gateways.map((g) => g.prepare()));
+      // before anything trades: keys the venue refuses stop the command here
+      await TradingSession.checkVenue(o, gateways, grids);
+    } catch (err) {
+      for (const g of gateways) await g.stop();
+      await pipeline.stop();
+      throw err;
+    }
+    for (const g of gateways) g.connect();
     // An order sent before the private stream is subscribed has its fills go unseen, and the runtime then finds the
     // venue's position ahead of its fills and halts: the strategy and its market data wait for the streams (bounded).
     const readyBy = Date.now() + PRIVATE_READY_MS;
@@ -443,11 +460,21 @@ export class TradingSession {
     // market data from here on: the runtime sees every message after its start, as a replay of the recording does
     pipeline.startFeed();
     const fundingFromMs = gateways[0].clock.now();
-    session = new TradingSession(pipeline, runtime, gateways, trader, grids, hops, probe);
+    const made = new TradingSession(pipeline, runtime, gateways, trader, grids, hops, probe);
+    made.onStop = () => (stopping = true);
+    session = made;
     session.fundingFromMs = fundingFromMs;
     session.watchdog = watchdog;
     session.warm = warm;
     return session;
+  }
+
+  /** Set by start(): the gateways' auth-refusal handler no longer halts (the stop is under way). */
+  private onStop: () => void = () => {};
+
+  /** The account before trading: the venue refusing the keys throws the operator's sentence (exit 1, nothing traded). */
+  private static async checkVenue(o: SessionOptions, gateways: BitgetGateway[], grids: InstrumentGrid[]): Promise<void> {
+    await readAtStart(gateways, grids, o.credentials);
   }
 
   /** A snapshot for the status line and the summary. */
@@ -528,6 +555,7 @@ export class TradingSession {
   /** Kill switch, then an orderly shutdown: cancel all (flatten if asked), let the gateway settle, stop the threads. */
   async stop(flatten: boolean): Promise<SessionSummary> {
     this.warm?.stop();
+    this.onStop();
     // the stop's cancel-all and flatten are tried once each: what they could not do is read from the venue below
     for (const g of this.gateways) g.closing();
     this.trader.stop(flatten);

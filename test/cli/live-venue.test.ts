@@ -5,8 +5,14 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { liveSession } from '../helpers/live-session';
+import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/signing';
+
+const dir = mkdtempSync(join(tmpdir(), 'ringbook-live-venue-'));
 
 /** Everything the child writes to stderr, and a promise for the first time it matches `re`. */
 function watch(child: ChildProcess) {
@@ -63,5 +69,35 @@ test('SIGTERM while the venue is unreachable, holding a position and orders: exi
     await ex.close();
   }
 });
+
+for (const [what, keys, code] of [
+  ['an unknown key', { ...LOCAL_DEMO_CREDENTIALS, apiKey: 'wrongkey-0123456789' }, '40006'],
+  ['a wrong secret', { ...LOCAL_DEMO_CREDENTIALS, secret: 'not-the-secret-0123456789' }, '40009'],
+  ['a wrong passphrase', { ...LOCAL_DEMO_CREDENTIALS, passphrase: 'not-the-passphrase-0123' }, '40012'],
+] as const)
+  test(`keys the venue refuses (${what}): the command stops before trading, exit 1, the key shown by its first 4 characters only`, async () => {
+    const ex = await startExchange({ seed: 7 });
+    try {
+      const file = join(dir, `keys-${code}.json`);
+      writeFileSync(file, JSON.stringify(keys));
+      const child = liveSession(ex, ['--strategy', 'mm-glft', '--keys', file, '--duration', '15s']);
+      child.stdout!.resume();
+      const w = watch(child);
+      const exit = await w.exited;
+      const err = w.text();
+      assert.is(exit, 1, err);
+      assert.match(
+        err,
+        new RegExp(
+          `the exchange refused the API key \\(${code} [^)]+\\): check --keys / BITGET_API_KEY, BITGET_API_SECRET, BITGET_API_PASSPHRASE \\(API key ${keys.apiKey.slice(0, 4)}…; the key is shown as its first 4 characters only\\)`,
+        ),
+      );
+      assert.not.match(err, /reconcile failed|summary:|RECONCILE/, 'nothing traded, nothing retried');
+      for (const secret of [keys.apiKey, keys.secret, keys.passphrase]) assert.not.ok(err.includes(secret), 'no secret printed');
+      assert.is(ex.trading!.account().openOrders.length, 0);
+    } finally {
+      await ex.close();
+    }
+  });
 
 test.run();

@@ -353,12 +353,18 @@ test('reconcile → single-position then orders-pending → resynced (signed lot
     '{"symbol":"BTCUSDT","productType":"USDT-FUTURES","marginCoin":"USDT","orderId":"78"}',
   );
   assert.equal(events.at(-1), { type: 'cancelAck', clientOid: 'bitget-78' });
+  // the venue refusing the keys (a demo key on live here) is no disconnect to reconcile again: the session is told once
   v.rest.on('GET /api/v2/mix/position/single-position', () => fail(400, '40099', 'exchange environment is incorrect'));
+  const n = events.length;
+  gw.handle({ type: 'reconcile' });
+  await gw.idle();
+  assert.is(events.length, n, 'no event for refused keys');
+  v.rest.on('GET /api/v2/mix/position/single-position', () => fail(503, '503', 'Service Unavailable'));
   gw.handle({ type: 'reconcile' });
   await gw.idle();
   assert.equal(events.at(-1), {
     type: 'disconnect',
-    reason: 'reconcile failed: Bitget 40099 exchange environment is incorrect (HTTP 400 /api/v2/mix/position/single-position)',
+    reason: 'reconcile failed: Bitget 503 Service Unavailable (HTTP 503 /api/v2/mix/position/single-position)',
   });
   await gw.stop();
   await v.close();
