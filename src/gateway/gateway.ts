@@ -119,6 +119,11 @@ export interface BitgetGatewayOptions {
   /** Reconcile when the private stream is (re)ready, and after a REST outcome is unknown (default true). */
   autoReconcile?: boolean;
   /**
+   * While the venue does not answer, a failed reconcile is tried again after `baseMs`, doubling up to `maxMs` (default
+   * 500 ms → 10 s), with any cancel-all asked meanwhile sent first; the private stream coming back tries at once.
+   */
+  retry?: { baseMs: number; maxMs: number };
+  /**
    * The venue refused the credentials (authRefused: a wrong or revoked key, a bad signature or passphrase, an IP not
    * allowed): called once; the gateway stops retrying what fails so (no request will succeed until the keys change).
    */
@@ -142,6 +147,7 @@ export interface VenueState {
   openOrders: PendingOrder[];
 }
 
+const RETRY = { baseMs: 500, maxMs: 10_000 };
 const ORDERS_PAGE = 100;
 const MAX_PAGES = 20;
 /** The bills of a funding settlement (docs/bitget.md §5.9); a page holds at most 100. */
@@ -178,8 +184,12 @@ export class BitgetGateway {
     return `${this.cfg.grid.symbol.toLowerCase()}-`;
   }
   private stopped = false;
-  /** Set by closing(): the stop's cancel-all and flatten are tried once. */
+  /** Set by closing(): the stop's cancel-all and flatten are sent at once, tried once, never put off. */
   private closingDown = false;
+  /** The venue not answering: since when (ms), failed attempts so far, the next attempt's timer. */
+  private outage: { sinceMs: number; failures: number; timer: ReturnType<typeof setTimeout> | null } | null = null;
+  /** A cancel-all asked while the venue did not answer, sent before the next attempt's reconcile. */
+  private cancelAllOwed = false;
   private refusedOnce = false;
   /**
    * Why the stop's requests failed (''s when they did not): the last cancel-all's, and the flatten's reading of the
@@ -237,7 +247,7 @@ export class BitgetGateway {
                 },
               }),
             onReady: () => {
-              if (this.o.autoReconcile !== false) this.requestReconcile();
+              if (this.o.autoReconcile !== false) this.requestReconcile(true);
             },
             onDown: (reason) => this.emit({ type: 'disconnect', reason: `private stream: ${reason}` }),
           });
@@ -277,16 +287,21 @@ export class BitgetGateway {
   /** Disconnects; requests still in flight finish but emit nothing. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.outage?.timer) clearTimeout(this.outage.timer);
     this.privateWs?.stop();
     this.rest.close();
   }
 
   /**
-   * The session is stopping: from now on a cancel-all or flatten is tried once; a failure is kept in `failures` and
-   * logged, not turned into a disconnect that would ask for another round.
+   * The session is stopping: from now on a cancel-all or flatten is sent at once (not put off while the venue does not
+   * answer) and tried once; a failure is kept in `failures` and logged, not turned into a disconnect that would ask
+   * for another round.
    */
   closing(): void {
     this.closingDown = true;
+    if (this.outage?.timer) clearTimeout(this.outage.timer);
+    this.outage = null;
+    this.cancelAllOwed = false;
   }
 
   /** The venue's position and open orders of this symbol, read now. Throws what the REST client throws. */
@@ -313,7 +328,7 @@ export class BitgetGateway {
       case 'cancel':
         return this.enqueue(action.clientOid, () => this.cancelOp(action.clientOid));
       case 'cancelAll':
-        return void this.track(this.cancelAll());
+        return this.requestCancelAll();
       case 'reconcile':
         return this.requestReconcile();
       case 'flatten':
@@ -684,7 +699,16 @@ export class BitgetGateway {
 
   // ---- cancel all ----
 
-  /** False when it failed: the venue did not answer (or, at the stop, refused it). */
+  /** A cancel-all: put off to the next attempt while the venue does not answer (but not at the stop). */
+  private requestCancelAll(): void {
+    if (this.outage !== null && !this.closingDown) {
+      this.cancelAllOwed = true;
+      return;
+    }
+    void this.track(this.cancelAll());
+  }
+
+  /** False when it failed: the venue did not answer (the cancel-all is then owed to the next attempt), or at the stop. */
   private async cancelAll(): Promise<boolean> {
     const { grid, productType, marginCoin } = this.cfg;
     try {
@@ -708,6 +732,10 @@ export class BitgetGateway {
       }
       if (this.refused(err)) return false;
       if (outcomeUnknown(err)) {
+        if (this.outage !== null) {
+          this.cancelAllOwed = true; // the attempt that follows says the venue is still not answering
+          return false;
+        }
         this.emit({ type: 'disconnect', reason: `cancelAll: outcome unknown (${errText(err)})` });
         this.reconcileAfterUnknown();
         return false;
@@ -743,8 +771,19 @@ export class BitgetGateway {
 
   // ---- reconcile ----
 
-  /** Coalesces: a request during a reconcile runs one more after it (the one in flight may predate the need). */
-  private requestReconcile(): void {
+  /**
+   * Coalesces: a request during a reconcile runs one more after it (the one in flight may predate the need). While
+   * the venue does not answer, the next attempt is already scheduled: a request waits for it, unless `now` (the
+   * private stream is back: the venue answers again).
+   */
+  private requestReconcile(now = false): void {
+    if (this.outage !== null && !this.closingDown) {
+      if (now && this.outage.timer !== null && !this.reconciling) {
+        clearTimeout(this.outage.timer);
+        this.attempt();
+      }
+      return;
+    }
     if (this.reconciling) {
       this.reconcileAgain = true;
       return;
@@ -754,7 +793,7 @@ export class BitgetGateway {
         do {
           this.reconcileAgain = false;
           await this.reconcileOnce();
-        } while (this.reconcileAgain && !this.stopped);
+        } while (this.reconcileAgain && !this.stopped && this.outage === null);
         this.reconciling = null;
       })(),
     );
@@ -781,6 +820,20 @@ export class BitgetGateway {
       this.tracker.resync(pending, clientOidFor);
       const positionLot = signedPositionLot(positions);
       this.positionLot = positionLot;
+      // the venue answers: what the runtime asks on hearing it goes out at once
+      const o = this.outage;
+      this.outage = null;
+      if (o !== null) {
+        if (o.timer) clearTimeout(o.timer);
+        this.log(
+          'info',
+          `${grid.symbol}: the venue answers again after ${seconds(Date.now() - o.sinceMs)} (${o.failures} failed attempt${o.failures === 1 ? '' : 's'})`,
+        );
+      }
+      if (this.cancelAllOwed) {
+        this.cancelAllOwed = false; // asked while this attempt was on its way
+        void this.track(this.cancelAll());
+      }
       this.emit({
         type: 'resynced',
         positionLot,
@@ -793,10 +846,53 @@ export class BitgetGateway {
       });
     } catch (err) {
       if (this.refused(err)) return;
-      // the stop tries once: its summary says what may be left, and a disconnect would only ask for another round
-      if (this.closingDown) this.log('error', `${grid.symbol}: reconcile failed: ${errText(err)}`);
-      else this.emit({ type: 'disconnect', reason: `reconcile failed: ${errText(err)}` });
+      this.unanswered(`reconcile failed: ${errText(err)}`);
     }
+  }
+
+  /**
+   * A reconcile failed: say so to the runtime (which stays in RECONCILE, orders refused) and try again after a delay
+   * that doubles from retry.baseMs to retry.maxMs, not at once: a venue that is down would otherwise be asked (and the
+   * log told) as fast as the refusals come back.
+   */
+  private unanswered(reason: string): void {
+    if (this.closingDown || this.stopped) {
+      // the stop tries once: its summary says what may be left, and a disconnect would only ask for another round
+      this.log('error', `${this.cfg.grid.symbol}: ${reason}`);
+      return;
+    }
+    const { baseMs, maxMs } = this.o.retry ?? RETRY;
+    const first = this.outage === null;
+    const o = (this.outage ??= { sinceMs: Date.now(), failures: 0, timer: null });
+    o.failures++;
+    const delay = Math.min(baseMs * 2 ** Math.min(o.failures - 1, 30), maxMs);
+    if (first)
+      this.log(
+        'warn',
+        `${this.cfg.grid.symbol}: the venue does not answer (${reason}); trying again in ${seconds(baseMs)}, then less and less often (at most every ${seconds(maxMs)})`,
+      );
+    o.timer = setTimeout(() => this.attempt(), delay);
+    this.emit({ type: 'disconnect', reason });
+  }
+
+  /** The next attempt while the venue does not answer: the cancel-all owed first, then the reconcile. */
+  private attempt(): void {
+    if (this.outage) this.outage.timer = null;
+    if (this.stopped || this.reconciling) return;
+    this.reconciling = this.track(
+      (async () => {
+        try {
+          if (this.cancelAllOwed) {
+            this.cancelAllOwed = false;
+            if (!(await this.cancelAll())) return this.unanswered('cancel-all failed: the venue does not answer');
+          }
+          await this.reconcileOnce();
+        } finally {
+          this.reconciling = null;
+        }
+        if (this.outage === null && this.reconcileAgain && !this.stopped) this.requestReconcile();
+      })(),
+    );
   }
 
   /** Whether `err` is the venue refusing the keys: said once (onAuthRefused), and nothing retried for it. */
@@ -804,6 +900,8 @@ export class BitgetGateway {
     if (!authRefused(err)) return false;
     if (!this.refusedOnce) {
       this.refusedOnce = true;
+      if (this.outage?.timer) clearTimeout(this.outage.timer);
+      this.outage = null;
       this.o.onAuthRefused?.(err);
     }
     return true;
@@ -995,6 +1093,13 @@ export class BitgetGateway {
   private log(level: Level, line: string): void {
     this.o.log?.(level, line);
   }
+}
+
+/** "0.5 s", "10 s", "1 min 5 s": a delay or a spell as an operator reads it. */
+function seconds(ms: number): string {
+  if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
 }
 
 function errText(err: unknown): string {

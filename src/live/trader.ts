@@ -338,6 +338,8 @@ export class Trader {
   /** A runtime log line as the session prints it: a stop not dressed as an error; null to drop it. */
   describe(level: string, message: string): string | null {
     if (this.stopping && message === 'HALTED: kill switch') return null; // the CLI says it is stopping
+    // a disconnect while trading is said by the RECONCILE line that follows it ("RECONCILE: disconnect: …"): once
+    if (message.startsWith('disconnect: ') && this.runtime.haltReason === null) return null;
     // a reconcile's mismatch is one symbol's: say which
     if (this.answering >= 0 && message.startsWith('HALTED: ') && message.includes('mismatch'))
       return `[${level}] HALTED: ${this.runtime.markets[this.answering].info.symbol}: ${message.slice('HALTED: '.length)}`;

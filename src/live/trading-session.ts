@@ -24,6 +24,7 @@ import { HangWatchdog } from './hang-watchdog';
 import { trackHandlers } from '../strategy/handler-cell';
 import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 import { setFlagsFromString } from 'node:v8';
+import { RepeatedLines } from './repeats';
 import { keyText, positionText, readAtStart } from './venue-check';
 
 /**
@@ -237,6 +238,9 @@ export function instrumentSpec(g: InstrumentGrid): RuntimeInstrument {
  */
 export const INTERRUPT_BUDGET = 16384;
 
+/** The lines a spell of trouble repeats (warnings, reconnects): said once, then counted (src/live/repeats.ts). */
+const REPEATING = /^(\[warn\] |gateway warn: )|reconnecting in /;
+
 /** How long the stop waits for the venue's position and orders before it says they could not be read. */
 const VENUE_READ_MS = 5_000;
 
@@ -250,6 +254,8 @@ export class TradingSession {
   private watchdog: HangWatchdog | null = null;
   /** Keeps the feed, engine and order code warm while idle (null with keepWarm false). */
   warm: KeepWarm | null = null;
+  /** Repeated warnings, said once and counted (flushed now and then, and at the stop). */
+  private repeats: { lines: RepeatedLines; timer: ReturnType<typeof setInterval> } | null = null;
   private constructor(
     readonly pipeline: MarketPipeline,
     readonly runtime: StrategyRuntime,
@@ -273,8 +279,25 @@ export class TradingSession {
     return this.grids[0];
   }
 
-  static async start(o: SessionOptions): Promise<TradingSession> {
-    if (o.keepWarm !== false) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+  static async start(opts: SessionOptions): Promise<TradingSession> {
+    if (opts.keepWarm !== false) setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
+    // a warning repeated (each retry while the venue is down) is said once, then counted
+    const repeats = new RepeatedLines(opts.log);
+    const o: SessionOptions = { ...opts, log: (l) => (REPEATING.test(l) ? repeats.line(l) : opts.log(l)) };
+    const repeatTimer = setInterval(() => repeats.flush(), 1000);
+    repeatTimer.unref();
+    try {
+      const session = await TradingSession.begin(o);
+      session.repeats = { lines: repeats, timer: repeatTimer };
+      return session;
+    } catch (err) {
+      clearInterval(repeatTimer);
+      repeats.flush(true);
+      throw err;
+    }
+  }
+
+  private static async begin(o: SessionOptions): Promise<TradingSession> {
     let session: TradingSession | null = null;
     const record = o.record
       ? {
@@ -556,7 +579,7 @@ export class TradingSession {
   async stop(flatten: boolean): Promise<SessionSummary> {
     this.warm?.stop();
     this.onStop();
-    // the stop's cancel-all and flatten are tried once each: what they could not do is read from the venue below
+    // the stop's cancel-all and flatten go out at once, once each, even while the venue does not answer
     for (const g of this.gateways) g.closing();
     this.trader.stop(flatten);
     await Promise.race([Promise.all(this.gateways.map((g) => g.idle())), new Promise((r) => setTimeout(r, 10_000))]);
@@ -575,6 +598,10 @@ export class TradingSession {
     // the first gateway's client owns the rate budgets the others draw on: it closes last
     for (const g of [...this.gateways].reverse()) await g.stop();
     this.probe.flush();
+    if (this.repeats) {
+      clearInterval(this.repeats.timer);
+      this.repeats.lines.flush(true);
+    }
     const summary = this.summary();
     summary.left = this.leftAtVenue(summary, venue, flatten);
     const stopped = await this.pipeline.stop();
