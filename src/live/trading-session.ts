@@ -256,6 +256,11 @@ export class TradingSession {
   warm: KeepWarm | null = null;
   /** Repeated warnings, said once and counted (flushed now and then, and at the stop). */
   private repeats: { lines: RepeatedLines; timer: ReturnType<typeof setInterval> } | null = null;
+  /**
+   * Set by stop(): why the session was halted before it (null: it was not, so the kill switch that follows is an
+   * ordinary stop, reported as STOPPED), and then what the stop could not close (which makes it a halt after all).
+   */
+  private stopState: { haltedBefore: string | null; left: LeftAtVenue[] | null } | null = null;
   private constructor(
     readonly pipeline: MarketPipeline,
     readonly runtime: StrategyRuntime,
@@ -561,23 +566,36 @@ export class TradingSession {
       realisedQuote: sum((s) => s.realisedQuote),
       equityQuote: sum((s) => s.equityQuote),
       positionLot: sum((s) => s.positionLot),
-      phase: rt.phase,
+      ...this.phaseNow(),
       openOrders: rt.liveOrderCount,
       resyncs: f?.resyncs ?? 0,
       bookMessages: f?.bookMessages ?? 0,
       filesWritten: this.files,
       records: this.pipeline.recorderCounters?.records ?? 0,
       counters: { ...rt.counters },
-      haltReason: rt.haltReason,
       recordingLoss: '',
       latency: this.hops.summaries(),
       ended,
     };
   }
 
+  /**
+   * The phase and halt reason as monitoring and the summary give them: an ordinary stop (the kill switch of stop() on a
+   * session that had not halted) is STOPPED with no halt reason, unless the stop could not close everything; a halt
+   * stays a halt.
+   */
+  private phaseNow(): { phase: string; haltReason: string | null } {
+    const st = this.stopState;
+    if (st === null || st.haltedBefore !== null) return { phase: this.runtime.phase, haltReason: this.runtime.haltReason };
+    if (st.left?.length)
+      return { phase: 'HALTED', haltReason: `the stop could not close everything: ${st.left.map((l) => l.symbol).join(', ')}` };
+    return { phase: 'STOPPED', haltReason: null };
+  }
+
   /** Kill switch, then an orderly shutdown: cancel all (flatten if asked), let the gateway settle, stop the threads. */
   async stop(flatten: boolean): Promise<SessionSummary> {
     this.warm?.stop();
+    this.stopState = { haltedBefore: this.runtime.haltReason, left: null };
     this.onStop();
     // the stop's cancel-all and flatten go out at once, once each, even while the venue does not answer
     for (const g of this.gateways) g.closing();
@@ -602,8 +620,10 @@ export class TradingSession {
       clearInterval(this.repeats.timer);
       this.repeats.lines.flush(true);
     }
+    const ours = this.summary();
+    this.stopState.left = this.leftAtVenue(ours, venue, flatten);
     const summary = this.summary();
-    summary.left = this.leftAtVenue(summary, venue, flatten);
+    summary.left = this.stopState.left;
     const stopped = await this.pipeline.stop();
     summary.records = this.pipeline.recorderCounters?.records ?? summary.records;
     const c = this.pipeline.recorderCounters;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { liveSession } from '../helpers/live-session';
+import { scrape, startCli } from '../helpers/cli-process';
 import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/signing';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-live-venue-'));
@@ -99,5 +100,39 @@ for (const [what, keys, code] of [
       await ex.close();
     }
   });
+
+test('a clean stop is STOPPED with no halt reason: the final scrape says kill switch 0, phase STOPPED (the alert stays quiet)', async () => {
+  const p = startCli([
+    'demo',
+    '--strategy',
+    'mm-glft',
+    '--duration',
+    '2s',
+    '--out',
+    join(dir, 'demo'),
+    '--log-format',
+    'json',
+    '--metrics-port',
+    '0',
+    '--metrics-linger',
+    '2m',
+  ]);
+  try {
+    const { metricsUrl } = await p.waitFor((e) => e.metricsUrl);
+    const summary = await p.waitFor((e) => e.event === 'summary');
+    assert.is(summary.phase, 'STOPPED');
+    assert.is(summary.haltReason, null);
+    assert.is(summary.ended, 'stopped');
+    assert.is(summary.exitCode, 0);
+    assert.equal(summary.left, []);
+    const m = await scrape(metricsUrl);
+    assert.is(m.ringbook_kill_switch, 0);
+    assert.is(m['ringbook_strategy_phase{phase="STOPPED"}'], 1);
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 0);
+  } finally {
+    p.child.kill('SIGKILL');
+  }
+});
 
 test.run();
