@@ -15,7 +15,7 @@ import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
 import { FUNDING_EVERY, INFORMED_SHARE, fundingEveryMs } from './exchange';
 import { fetchGrids, type InstType } from '../feed/instruments';
-import { TradingSession, type LeftAtVenue, type SessionSummary } from '../live/trading-session';
+import { TradingSession, type LeftAtVenue, type SessionSummary, type SymbolSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
 import { compactParams, paramRows, paramsOrigin } from '../format/params';
@@ -274,6 +274,20 @@ export function fundingLine(f: SessionFunding, ccy: string): string {
   if (f.passed === undefined)
     return `  funding       none: the venue's account bills show no funding charged during the session${next ? ` (the next settlement is ${next})` : ''}`;
   return `  funding       none: no position was held at ${plural(f.passed, 'settlement')} during the session${next ? ` (the next is ${next})` : ''}`;
+}
+
+/**
+ * A symbol's position at the end: the venue's when the stop read it (as is, when ours from fills agrees), with ours
+ * beside it when they disagree; ours, said so, when the venue could not be read.
+ */
+export function endPosition(y: Pick<SymbolSummary, 'positionLot' | 'fillsPositionLot' | 'venue'>): string {
+  const v = y.venue;
+  if (!v) return plural(y.positionLot, 'lot');
+  if ('error' in v) return `${plural(y.positionLot, 'lot')} by our fills (the venue could not be read to confirm it)`;
+  const ours = y.fillsPositionLot ?? v.positionLot;
+  return ours === v.positionLot
+    ? plural(v.positionLot, 'lot')
+    : `${plural(v.positionLot, 'lot')} at the venue, which disagrees with our fills (${plural(ours, 'lot')}): the venue's is the one that counts`;
 }
 
 /** The error line for what the stop could not close on one symbol: what may be there, why, and that a person must close it. */
@@ -571,8 +585,8 @@ async function runSession(o: {
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
     s.symbols.length > 1
-      ? `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${plural(y.positionLot, 'lot')}`).join(', ')}`
-      : `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${plural(s.positionLot, 'lot')} at the end`,
+      ? `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${endPosition(y)}`).join(', ')}`
+      : `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${endPosition(s.symbols[0])} at the end`,
     ...symbolLines(s, lotsNow(s), ccy),
     `  ended         ${ended}`,
     fundingLine(funding, ccy),

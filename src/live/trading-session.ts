@@ -130,6 +130,10 @@ export interface SymbolSummary {
   openOrders: number;
   /** Whether the strategy may trade it (declared in instruments.trade), or only watches it. */
   traded: boolean;
+  /** Ours from fills (positionLot is the venue's when the stop read it, else this). Absent before the stop. */
+  fillsPositionLot?: number;
+  /** The venue's position and open orders as read at the stop, or why they could not be read. Absent before the stop. */
+  venue?: { positionLot: number; openOrders: number } | { error: string };
 }
 
 /**
@@ -607,7 +611,7 @@ export class TradingSession {
     const open = () => this.grids.some((_, inst) => this.runtime.position(inst).lot + this.trader.venueOffsetLot(inst) !== 0);
     while (flatten && open() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     this.trader.drain();
-    // what the venue holds now: what the stop could not close
+    // what the venue holds now, to report it rather than our own idea of it, and what the stop could not close
     const venue = await this.readVenues();
     // what the venue charged in funding, read while the gateways can still ask (the flatten has settled)
     const funding = await this.readFunding();
@@ -624,6 +628,13 @@ export class TradingSession {
     this.stopState.left = this.leftAtVenue(ours, venue, flatten);
     const summary = this.summary();
     summary.left = this.stopState.left;
+    summary.symbols.forEach((y, i) => {
+      const v = venue[i];
+      y.fillsPositionLot = this.runtime.position(i).lot; // ours from fills alone, not adjusted to a venue it disagreed with
+      y.venue = 'error' in v ? v : { positionLot: v.positionLot, openOrders: v.openOrders.length };
+      if (!('error' in v)) y.positionLot = v.positionLot;
+    });
+    summary.positionLot = summary.symbols.reduce((a, y) => a + y.positionLot, 0);
     const stopped = await this.pipeline.stop();
     summary.records = this.pipeline.recorderCounters?.records ?? summary.records;
     const c = this.pipeline.recorderCounters;

@@ -65,6 +65,7 @@ test('SIGTERM while the venue is unreachable, holding a position and orders: exi
       err,
       /\n {2}ended {9}stopped by SIGTERM; the stop could not close everything on the venue \(BTCUSDT: see the error above\), exit 3\n/,
     );
+    assert.match(err, /; position -?\d+ lots? by our fills \(the venue could not be read to confirm it\) at the end\n/);
   } finally {
     child.kill('SIGKILL');
     await ex.close();
@@ -132,6 +133,36 @@ test('a clean stop is STOPPED with no halt reason: the final scrape says kill sw
     assert.is(await p.exited, 0);
   } finally {
     p.child.kill('SIGKILL');
+  }
+});
+
+test("the venue restarted under the session (its book of positions gone): the summary gives the venue's position, and says ours disagreed", async () => {
+  let ex = await startExchange({ seed: 7 });
+  const port = Number(new URL(ex.url.rest).port);
+  const child = liveSession(ex, ['--strategy', 'mm-glft']);
+  child.stdout!.resume();
+  const w = watch(child);
+  try {
+    await w.seen(IN_POSITION);
+    await ex.close();
+    await w.seen(/the venue does not answer/);
+    ex = await startExchange({ seed: 7, port });
+    await w.seen(/the venue answers again|HALTED: /);
+    child.kill('SIGTERM');
+    const code = await w.exited;
+    const err = w.text();
+    // the new venue holds none of what our fills say: a reconcile mismatch (exit 3), the stop finds nothing to close
+    if (process.env.SHOW) console.log(err);
+    assert.is(code, 3, err);
+    assert.match(err, /flatten BTCUSDT: no position/);
+    assert.match(
+      err,
+      /; position 0 lots at the venue, which disagrees with our fills \(-?[1-9]\d* lots?\): the venue's is the one that counts at the end\n/,
+    );
+    assert.not.match(err, /LEFT ON THE VENUE/);
+  } finally {
+    child.kill('SIGKILL');
+    await ex.close();
   }
 });
 
