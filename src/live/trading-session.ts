@@ -25,7 +25,7 @@ import { trackHandlers } from '../strategy/handler-cell';
 import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 import { setFlagsFromString } from 'node:v8';
 import { RepeatedLines } from './repeats';
-import { keyText, positionText, readAtStart } from './venue-check';
+import { clearLeftovers, keyText, leftoverLine, positionText, readAtStart, refusedStartText } from './venue-check';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -439,8 +439,8 @@ export class TradingSession {
     trader.setExecutor(gateways);
     try {
       await Promise.all(gateways.map((g) => g.prepare()));
-      // before anything trades: keys the venue refuses stop the command here
-      await TradingSession.checkVenue(o, gateways, grids);
+      // before anything trades: keys the venue refuses, and what an earlier session left, stop or are cleared here
+      await TradingSession.checkVenue(o, gateways, grids, endpoints, st.settings.risk.flattenOnBreach);
     } catch (err) {
       for (const g of gateways) await g.stop();
       await pipeline.stop();
@@ -504,9 +504,49 @@ export class TradingSession {
   /** Set by start(): the gateways' auth-refusal handler no longer halts (the stop is under way). */
   private onStop: () => void = () => {};
 
-  /** The account before trading: the venue refusing the keys throws the operator's sentence (exit 1, nothing traded). */
-  private static async checkVenue(o: SessionOptions, gateways: BitgetGateway[], grids: InstrumentGrid[]): Promise<void> {
-    await readAtStart(gateways, grids, o.credentials);
+  /**
+   * The account before trading: the venue refusing the keys throws the operator's sentence (exit 1, nothing traded);
+   * a position or orders left by an earlier session (a crash) are named, then cleared when risk.flattenOnBreach
+   * (cancel all, reduce-only market close), else a position refuses the start (the session would halt on it at once).
+   */
+  private static async checkVenue(
+    o: SessionOptions,
+    gateways: BitgetGateway[],
+    grids: InstrumentGrid[],
+    endpoints: { restUrl: string; wsUrl: string },
+    flattenOnBreach: boolean,
+  ): Promise<void> {
+    const before = await readAtStart(gateways, grids, o.credentials);
+    const lines = before.map((v, i) => leftoverLine(grids[i], v));
+    if (!lines.some((l) => l !== null)) return;
+    for (const l of lines) if (l) o.log(`[warn] ${l}`);
+    if (!flattenOnBreach && before.some((v) => v.positionLot !== 0)) throw new Error(refusedStartText(lines.filter((l) => l !== null)));
+    for (let i = 0; i < grids.length; i++) {
+      const v = before[i];
+      if (lines[i] === null) continue;
+      const flatten = v.positionLot !== 0;
+      const n = v.openOrders.length;
+      const work = [
+        n ? `cancelling ${n} open order${n === 1 ? '' : 's'}` : '',
+        flatten ? `closing ${positionText(grids[i], v.positionLot)} (reduce-only market, risk.flattenOnBreach)` : '',
+      ];
+      o.log(`[warn] ${grids[i].symbol}: ${work.filter(Boolean).join(' and ')} before trading`);
+      const after: VenueState = await clearLeftovers({
+        credentials: o.credentials,
+        mode: o.mode,
+        grid: grids[i],
+        restUrl: endpoints.restUrl,
+        wsUrl: endpoints.wsUrl,
+        flatten,
+        log: (level, line) => o.log(`gateway ${level}: ${line}`),
+      });
+      const still = leftoverLine(grids[i], after);
+      if (still)
+        throw new Error(
+          `${still.replace(' from before this session', '')} after trying to clear it: close it by hand before starting again`,
+        );
+      o.log(`${grids[i].symbol}: cleared; flat with no open orders, trading starts`);
+    }
   }
 
   /** A snapshot for the status line and the summary. */

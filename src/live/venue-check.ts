@@ -1,7 +1,8 @@
 // What the venue holds of the session's symbols before it trades and after it stops, in an operator's words. At the
-// start: keys the venue refuses stop the command before anything trades. At the stop: what the stop could not close,
-// so the exit code and the log say it must be closed by hand.
-import { authRefused, authRefusedText, lotsToSize, type BitgetGateway, type Credentials, type VenueState } from '../gateway/index';
+// start: keys the venue refuses stop the command before anything trades, and a position or orders an earlier session
+// left (a crash, kill -9) are named, and cleared or refused, instead of halting the new session on a mismatch. At the
+// stop: what the stop could not close, so the exit code and the log say it must be closed by hand.
+import { BitgetGateway, authRefused, authRefusedText, lotsToSize, ticksToPrice, type Credentials, type VenueState } from '../gateway/index';
 import type { InstrumentGrid } from '../feed/instruments';
 
 /** "short 1 lot (0.001 BTC)", "long 3 lots (0.003 BTC)", "no position". */
@@ -13,6 +14,9 @@ export function positionText(grid: InstrumentGrid, lot: number): string {
 
 /** The key as an operator may see it: its first four characters. */
 export const keyText = (c: Credentials) => `API key ${c.apiKey.slice(0, 4)}…`;
+
+const ordersText = (n: number) => (n === 0 ? 'no open orders' : `${n} open order${n === 1 ? '' : 's'}`);
+const lotsText = (n: number) => `${n} lot${n === 1 ? '' : 's'}`;
 
 /**
  * Each symbol's position and open orders at the venue, read before the session trades. The venue refusing the keys
@@ -34,4 +38,61 @@ export async function readAtStart(
     }
   }
   return out;
+}
+
+/** What an earlier session left on `grid`'s symbol, as one line; null when nothing. */
+export function leftoverLine(grid: InstrumentGrid, v: VenueState): string | null {
+  if (v.positionLot === 0 && v.openOrders.length === 0) return null;
+  const orders = v.openOrders.map(
+    (o) => `${o.side} ${lotsText(o.sizeLot - o.filledLot)} at ${ticksToPrice(grid, o.priceTick)} (${o.clientOid || o.orderId})`,
+  );
+  return `${grid.symbol}: the venue holds ${positionText(grid, v.positionLot)} and ${ordersText(v.openOrders.length)}${orders.length ? ` (${orders.slice(0, 5).join(', ')}${orders.length > 5 ? ', …' : ''})` : ''} from before this session`;
+}
+
+/**
+ * Cancels `grid`'s open orders and (with `flatten`) closes its position with a reduce-only market order, through a
+ * gateway of its own that nothing else hears (no private stream: the session's runtime never sees these orders), then
+ * reads the venue again. Returns what is left.
+ */
+export async function clearLeftovers(o: {
+  credentials: Credentials;
+  mode: ConstructorParameters<typeof BitgetGateway>[0]['mode'];
+  grid: InstrumentGrid;
+  restUrl: string;
+  wsUrl: string;
+  flatten: boolean;
+  log(level: 'info' | 'warn' | 'error', line: string): void;
+}): Promise<VenueState> {
+  const g = new BitgetGateway({
+    credentials: o.credentials,
+    mode: o.mode,
+    grid: o.grid,
+    restUrl: o.restUrl,
+    wsUrl: o.wsUrl,
+    onEvent: () => {},
+    log: o.log,
+    privateWs: false,
+    autoReconcile: false,
+    syncClockOnStart: false,
+    cancelAllScope: 'symbol',
+    flattenPrefix: 'rbleft',
+    rest: { autoClockSync: false },
+  });
+  try {
+    g.closing(); // one attempt each, failures kept
+    g.handle({ type: 'cancelAll' });
+    if (o.flatten) g.handle({ type: 'flatten' });
+    await g.idle();
+    return await g.readVenue();
+  } finally {
+    await g.stop();
+  }
+}
+
+/** The sentence of a start refused over a position an earlier session left. */
+export function refusedStartText(lines: string[]): string {
+  return (
+    `${lines.join('; ')}: this session would halt on it at once (reconcile mismatch). ` +
+    "Close the position and cancel the orders by hand (the venue's web or app), or start with --set risk.flattenOnBreach=true to have the session close them first"
+  );
 }
