@@ -102,6 +102,38 @@ for (const [what, keys, code] of [
     }
   });
 
+test('keys refused mid-session (the venue restarted with another key): one halt with the refusal, no retry loop, exit 3', async () => {
+  let ex = await startExchange({ seed: 7 });
+  const port = Number(new URL(ex.url.rest).port);
+  const child = liveSession(ex, ['--strategy', 'mm-glft']);
+  child.stdout!.resume();
+  const w = watch(child);
+  try {
+    await w.seen(IN_POSITION);
+    await ex.close();
+    await w.seen(/the venue does not answer/);
+    ex = await startExchange({ seed: 7, port, trading: { credentials: { apiKey: 'another-key-0123' } } });
+    await w.seen(/\[error\] HALTED: the exchange refused the API key \(40006 /);
+    child.kill('SIGTERM');
+    const code = await w.exited;
+    const err = w.text();
+    assert.is(code, 3, err);
+    assert.match(err, /\n {2}ended {9}HALTED at \S+Z: the exchange refused the API key \(40006 [^)]*\): check --keys/);
+    assert.is(err.match(/HALTED: the exchange refused/g)!.length, 1, 'halted once');
+    // the stop's own attempts say the refusal once each; nothing turned it into a disconnect to retry
+    assert.not.match(err, /disconnect: [^\n]*40006/);
+    assert.is((err.match(/cancel-all BTCUSDT failed/g) ?? []).length, 1, err);
+    assert.match(
+      err,
+      /\nLEFT ON THE VENUE BTCUSDT: .* may still be there \(our own count\): the cancel-all, the flatten and reading the venue failed \(Bitget 40006 Invalid ACCESS_KEY\)\./,
+    );
+    assert.match(err, /; the stop could not close everything on the venue \(BTCUSDT: see the error above\); exit 3\n/);
+  } finally {
+    child.kill('SIGKILL');
+    await ex.close();
+  }
+});
+
 test('a clean stop is STOPPED with no halt reason: the final scrape says kill switch 0, phase STOPPED (the alert stays quiet)', async () => {
   const p = startCli([
     'demo',
