@@ -27,7 +27,7 @@ import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
 import { latencyLines, latencyStatus } from '../latency/format';
 import { jsonLogs, logger, registerSecret, type Logger } from '../log/logger';
-import { holdOutput } from '../log/output';
+import { withOutputHeld } from '../log/output';
 import { MONITOR_FLAGS, startMonitoring, type Monitoring } from './monitoring';
 import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
@@ -638,18 +638,7 @@ async function listedOrClose(restUrl: string, symbols: string[], close: (() => P
   }
 }
 
-/** `command` with its output held: the session runs to its clean-up whatever becomes of its output (src/log/output.ts). */
-function withOutputHeld(command: (argv: string[]) => Promise<number>): (argv: string[]) => Promise<number> {
-  return async (argv) => {
-    const release = holdOutput();
-    try {
-      return await command(argv);
-    } finally {
-      release();
-    }
-  };
-}
-
+// a session runs to its clean-up whatever becomes of its output (src/log/output.ts)
 export const runLive = withOutputHeld(live);
 export const runDemo = withOutputHeld(demo);
 
