@@ -44,6 +44,30 @@ function watch(child: ChildProcess) {
 /** A status line with a position open (mm-glft quotes both sides: one fills soon on the local exchange). */
 const IN_POSITION = /^[A-Z_]+ +pos +-?[1-9]\d* lots/m;
 
+/**
+ * An mm-glft session on the local exchange with a position open, then an outage: the exchange closed until the session
+ * says the venue does not answer, and opened again on the same port with `restart`'s options. The session's stderr
+ * watch and the new exchange, for the test to go on with.
+ */
+async function throughOutage(restart: Parameters<typeof startExchange>[0] = {}) {
+  const first = await startExchange({ seed: 7 });
+  const port = Number(new URL(first.url.rest).port);
+  const child = liveSession(first, ['--strategy', 'mm-glft']);
+  child.stdout!.resume();
+  const w = watch(child);
+  try {
+    await w.seen(IN_POSITION);
+    await first.close();
+    await w.seen(/the venue does not answer/);
+    const ex = await startExchange({ seed: 7, port, ...restart });
+    return { child, w, ex };
+  } catch (err) {
+    child.kill('SIGKILL');
+    await first.close().catch(() => {}); // closed already when the outage had begun
+    throw err;
+  }
+}
+
 test('SIGTERM while the venue is unreachable, holding a position and orders: exit 3, and what may be left is named', async () => {
   const ex = await startExchange({ seed: 7 });
   const child = liveSession(ex, ['--strategy', 'mm-glft']);
@@ -103,16 +127,8 @@ for (const [what, keys, code] of [
   });
 
 test('keys refused mid-session (the venue restarted with another key): one halt with the refusal, no retry loop, exit 3', async () => {
-  let ex = await startExchange({ seed: 7 });
-  const port = Number(new URL(ex.url.rest).port);
-  const child = liveSession(ex, ['--strategy', 'mm-glft']);
-  child.stdout!.resume();
-  const w = watch(child);
+  const { child, w, ex } = await throughOutage({ trading: { credentials: { apiKey: 'another-key-0123' } } });
   try {
-    await w.seen(IN_POSITION);
-    await ex.close();
-    await w.seen(/the venue does not answer/);
-    ex = await startExchange({ seed: 7, port, trading: { credentials: { apiKey: 'another-key-0123' } } });
     await w.seen(/\[error\] HALTED: the exchange refused the API key \(40006 /);
     child.kill('SIGTERM');
     const code = await w.exited;
@@ -169,16 +185,8 @@ test('a clean stop is STOPPED with no halt reason: the final scrape says kill sw
 });
 
 test("the venue restarted under the session (its book of positions gone): the summary gives the venue's position, and says ours disagreed", async () => {
-  let ex = await startExchange({ seed: 7 });
-  const port = Number(new URL(ex.url.rest).port);
-  const child = liveSession(ex, ['--strategy', 'mm-glft']);
-  child.stdout!.resume();
-  const w = watch(child);
+  const { child, w, ex } = await throughOutage();
   try {
-    await w.seen(IN_POSITION);
-    await ex.close();
-    await w.seen(/the venue does not answer/);
-    ex = await startExchange({ seed: 7, port });
     await w.seen(/the venue answers again|HALTED: /);
     child.kill('SIGTERM');
     const code = await w.exited;

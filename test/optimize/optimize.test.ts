@@ -21,9 +21,12 @@ writeFileSync(base, JSON.stringify(PLANTED_BASE));
 writeFileSync(space, JSON.stringify({ 'entry.threshold': [0.2, 0.5, 0.8], 'cooldown.ns': ['1s', '2s'], 'exit.threshold': [0, 0.1] }));
 
 function optimize(out: string, ...extra: string[]): string {
+  return optimizeOver(space, out, ...extra);
+}
+function optimizeOver(spaceFile: string, out: string, ...extra: string[]): string {
   return execFileSync(
     process.execPath,
-    [CLI, 'optimize', data, '--config', base, '--space', space, '--latency', 'constant:1ms', '--out', out, ...extra],
+    [CLI, 'optimize', data, '--config', base, '--space', spaceFile, '--latency', 'constant:1ms', '--out', out, ...extra],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
 }
@@ -60,27 +63,7 @@ test('a choice that never traded says so, when others traded and did worse', () 
   const idle = join(dir, 'idle-space.json');
   // 0.2 trades and pays fees of 0.5 % a side; no imbalance reaches 5
   writeFileSync(idle, JSON.stringify({ 'entry.threshold': [0.2, 5], 'exit.threshold': [0] }));
-  const text = execFileSync(
-    process.execPath,
-    [
-      CLI,
-      'optimize',
-      data,
-      '--config',
-      base,
-      '--space',
-      idle,
-      '--latency',
-      'constant:1ms',
-      '--fees',
-      '0.005,0.005',
-      '--out',
-      out,
-      '--workers',
-      '1',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const text = optimizeOver(idle, out, '--fees', '0.005,0.005', '--workers', '1');
   const s = JSON.parse(read(out, 'summary.json'));
   assert.is(s.chosen.params['entry.threshold'], 5);
   assert.is(s.chosen.fills, 0);
