@@ -433,7 +433,8 @@ async function runSession(o: {
   // on a terminal the status line is redrawn in place: a message first ends it
   const err = (l: string, level: 'info' | 'warn' | 'error' = 'info') => {
     if (tty) log.human('\n');
-    log[level](l);
+    // the runtime marks its lines "[warn] …" for a person; a JSON line has its level in a field of its own
+    log[level](jsonLogs() ? l.replace(/^\[(?:info|warn|error)\] /, '') : l);
   };
   const params = o.params;
   const obiOfi = params.name === 'obi-ofi';

@@ -104,6 +104,9 @@ test("demo whose position the stop flattened: the flatten's order is counted wit
     ordersEnded: Record<string, number>;
     symbols: Array<{ orders: number; flattenOrders: number; fills: number; flattenFills: number }>;
   };
+  // a JSON line's level is its field: no "[warn] " left in front of the message
+  for (const l of r.stderr.split('\n').filter((x) => x.startsWith('{')))
+    assert.not.match((JSON.parse(l) as { msg: string }).msg, /^\[(info|warn|error)\] /, l);
   // one entry and the flatten: two orders, both filled, one fill each; never more fills than orders
   assert.equal([j.orders, j.flattenOrders, j.fills, j.flattenFills, j.rejects], [2, 1, 2, 1, 0]);
   assert.equal(j.ordersEnded, { filled: 2, cancelled: 0, runtimeCancelled: 0, expired: 0, venueCancelled: 0, rejected: 0 });
