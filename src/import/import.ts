@@ -223,6 +223,10 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
       throw new Error(
         `two files of one kind (${heads.map((h, i) => `${opened[i].name}: ${h.kind}`).join(', ')}): give one incremental_book_L2 and one trades file`,
       );
+    if (!streams.some((s) => s.hasRows))
+      throw new Error(
+        `${opened.map((i) => i.name).join(' and ')}: a header and no rows: nothing to import (a day Tardis has no data of, or a download cut short)`,
+      );
     const exchange = o.exchange ?? heads.find((h) => h.exchange)?.exchange;
     const symbol = o.symbol ?? heads.find((h) => h.symbol)?.symbol;
     if (!exchange) throw new Error('the files name no exchange: give --exchange (a Tardis exchange id, e.g. binance-futures)');

@@ -76,6 +76,8 @@ const dec = new TextDecoder();
 /** One CSV file being read: its chunks into a buffer in core memory, records out of the core a batch at a time. */
 export class CsvStream {
   head!: CsvHead;
+  /** Whether a row follows the header (a header-only file imports nothing). */
+  hasRows = false;
   /** Records of the current batch, and the next one to hand out; batches read so far. */
   count = 0;
   pos = 0;
@@ -129,12 +131,19 @@ export class CsvStream {
     const kind: CsvKind | null = columns.includes('is_snapshot') ? 'incremental_book_L2' : columns.includes('id') ? 'trades' : null;
     const need = ['timestamp', 'local_timestamp', 'side', 'price', 'amount'];
     const missing = need.filter((c) => !columns.includes(c));
+    const other = otherDataType(columns);
+    if (other) throw new Error(`${this.source.name}: a Tardis ${other}`);
     if (!kind || missing.length)
       throw new Error(
         `${this.source.name}: not a Tardis incremental_book_L2 or trades CSV (header: ${headerLine.slice(0, 120)}${missing.length ? `; missing ${missing.join(', ')}` : ''})`,
       );
     const cells = firstRow.split(',');
     const at = (c: string) => cells[columns.indexOf(c)] ?? '';
+    this.hasRows = firstRow !== '';
+    for (const c of ['timestamp', 'local_timestamp']) {
+      const why = this.hasRows ? notMicros(at(c)) : null;
+      if (why) throw new ImportError(this.source.name, 2, `${c} ${at(c)} ${why}`);
+    }
     this.head = {
       kind,
       columns,
@@ -269,6 +278,33 @@ export class CsvStream {
     } else if (name && code !== CsvError.order) reason = `${name}: ${reason}`;
     return new ImportError(this.source.name, line, reason, grid);
   }
+}
+
+// Tardis's other CSV data types, told by a column only they have: named, so the error says what the file is
+const OTHER_TYPES: Array<[column: string, what: string]> = [
+  ['asks[0].price', 'book_snapshot_25/_5 CSV (top-of-book snapshots): not read; import incremental_book_L2, the full book'],
+  ['funding_rate', 'derivative_ticker CSV (funding, mark and index prices): not read; the import takes incremental_book_L2 and trades'],
+  ['ask_price', 'quotes CSV (best bid/ask only): not read; import incremental_book_L2, the full book'],
+];
+
+function otherDataType(columns: string[]): string | null {
+  if (columns.includes('is_snapshot') || columns.includes('id')) return null;
+  return OTHER_TYPES.find(([c]) => columns.includes(c))?.[1] ?? null;
+}
+
+// Tardis CSV times are µs since the epoch: 16 digits from 2001 to 2286. Milliseconds would read as January 1970 and
+// import without a complaint, so the first row's times are checked for their unit.
+const MICROS_MIN = 1_000_000_000_000_000n;
+const MICROS_MAX = 9_999_999_999_999_999n;
+const UNITS: Record<number, string> = { 10: 'seconds', 13: 'milliseconds', 19: 'nanoseconds' };
+
+/** Why a first row's time is not µs since the epoch, or null (text that is not digits is the core's to name). */
+function notMicros(v: string): string | null {
+  if (!/^\d{1,20}$/.test(v)) return null;
+  const n = BigInt(v);
+  if (n >= MICROS_MIN && n <= MICROS_MAX) return null;
+  const unit = UNITS[v.length];
+  return `is not µs since the epoch (Tardis CSV times are 16 digits, e.g. 1777593600002500)${unit ? `: it looks like ${unit}; convert the file's times to µs` : ''}`;
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

@@ -198,6 +198,53 @@ test('other bad rows are named by line', async () => {
   );
 });
 
+test('times in ms or ns are refused at the first row, naming the unit; not imported as 1970', async () => {
+  const lines = readFileSync(BOOK_CSV, 'utf8').trim().split('\n');
+  const scaled = (f: (t: string) => string) =>
+    [
+      lines[0],
+      ...lines.slice(1).map((l) =>
+        l
+          .split(',')
+          .map((c, i) => (i === 2 || i === 3 ? f(c) : c))
+          .join(','),
+      ),
+    ].join('\n');
+  let e = await failure(scaled((t) => t.slice(0, -3)));
+  assert.is(e.line, 2);
+  assert.match(e.reason, /^timestamp \d{13} is not µs since the epoch .*it looks like milliseconds/);
+  e = await failure(scaled((t) => `${t}000`));
+  assert.is(e.line, 2);
+  assert.match(e.reason, /it looks like nanoseconds/);
+});
+
+test('a header-only file, and Tardis CSV types the import does not read, are named', async () => {
+  const dir = tmp('csv-kinds');
+  const header = join(dir, 'header.csv');
+  writeFileSync(header, readFileSync(BOOK_CSV, 'utf8').split('\n')[0] + '\r\n');
+  const message = (inputs: string[]) =>
+    run(inputs, join(dir, 'out')).then(
+      () => assert.unreachable('the import should have failed') as never,
+      (err: Error) => err.message,
+    );
+  assert.match(await message([header]), /header\.csv: a header and no rows: nothing to import/);
+  const snap = join(dir, 'snap.csv');
+  writeFileSync(snap, 'exchange,symbol,timestamp,local_timestamp,asks[0].price,asks[0].amount,bids[0].price,bids[0].amount\n');
+  assert.match(await message([snap]), /snap\.csv: a Tardis book_snapshot_25\/_5 CSV .*not read; import incremental_book_L2/);
+  const ticker = join(dir, 'ticker.csv');
+  writeFileSync(
+    ticker,
+    'exchange,symbol,timestamp,local_timestamp,funding_timestamp,funding_rate,predicted_funding_rate,open_interest,last_price,index_price,mark_price\n',
+  );
+  assert.match(await message([BOOK_CSV, ticker]), /ticker\.csv: a Tardis derivative_ticker CSV/);
+  // a quiet day's trades file next to a book is no error: the summary shows its 0 rows
+  const trades = join(dir, 'trades.csv');
+  writeFileSync(trades, readFileSync(TRADES_CSV, 'utf8').split('\n')[0] + '\n');
+  const s = await run([BOOK_CSV, trades], join(dir, 'book'));
+  assert.ok(s.rows > 0);
+  assert.is(s.csv![1].lines, 1);
+});
+
 test('rows of other symbols are skipped and counted; --symbol picks one', async () => {
   const dir = tmp('csv-sym');
   const file = join(dir, 'two.csv');
