@@ -131,7 +131,12 @@ export class ImportFiles implements RecordSink {
 
   /** A stopped import: drops what is buffered (no file is written for it), waits for files already handed over. */
   async stop(): Promise<void> {
-    for (const s of this.streams) if (s) s.rows = 0;
+    // `rows` then counts what the kept files hold, as the summary reports it
+    for (const s of this.streams)
+      if (s) {
+        this.rows -= s.rows;
+        s.rows = 0;
+      }
     await this.encoder.close().catch(() => {});
   }
 

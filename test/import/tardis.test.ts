@@ -254,6 +254,11 @@ test('a stopped import leaves only finished files, each the same as the whole im
     },
   });
   assert.is(stopped.stopped, true);
+  assert.is(
+    stopped.rows,
+    stopped.files.reduce((n, f) => n + f.rows, 0),
+    'the summary counts the rows of the kept files, not the dropped buffer',
+  );
   const a = treeBytes(full);
   const b = treeBytes(part);
   assert.ok(b.size >= 1 && b.size < a.size, `${b.size} of ${a.size} files`);
