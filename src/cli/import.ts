@@ -2,6 +2,7 @@
 // layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C stops cleanly.
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
+import { lockDir } from './dir-lock';
 import { ensureDir } from '../capture/files';
 import { fetchGrids, type InstrumentGrid, type InstType } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
@@ -187,6 +188,8 @@ export async function runImport(argv: string[]): Promise<number> {
   }
 
   const log = logger('import');
+  // one writer at a time in a directory: an import beside a recorder (or another import) would mix their files
+  const lock = lockDir('--out', values.out, (l) => log.warn(l));
   const controller = new AbortController();
   const stop = () => {
     if (!controller.signal.aborted) {
@@ -240,6 +243,7 @@ export async function runImport(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    lock.release();
   }
   if (tty) log.human('\n');
   console.log(values.json ? JSON.stringify(summary, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2) : formatSummary(summary, root));

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNdjson } from '../../bench/tardis-input';
 import { BOOK_CSV, TRADES_CSV, V2, tmp } from './helpers';
@@ -49,6 +49,24 @@ test('import tardis of a symbol the file does not hold: exit 1, the symbols it h
   assert.is(r.stdout, '', 'no summary claiming an import');
   assert.match(r.stderr, /no recording of XRPUSDT in \S+bitget-futures_v2_BTCUSDT\.ndjson \(found BTCUSDT, ETHUSDT\); nothing was written/);
   assert.equal(files(out), []);
+});
+
+test('an --out another run is writing into (its lock names a live process) is refused, exit 2, nothing imported', () => {
+  const out = tmp('cli-locked');
+  writeFileSync(
+    join(out, '.ringbook.lock'),
+    JSON.stringify({ pid: process.pid === 1 ? 2 : 1, command: 'ringbook record --out x', sinceMs: 0 }),
+  );
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', out],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--out \S+ is in use by another run: pid \d+ \(ringbook record --out x\)/);
+  assert.equal(files(out), [join(out, '.ringbook.lock')], 'nothing written beside the other run');
 });
 
 test('the summary: plurals, thousands separators, and a checksum clause that claims only what the counts show', () => {
