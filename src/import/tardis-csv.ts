@@ -88,6 +88,8 @@ export class CsvStream {
   private have = 0;
   private eof = false;
   private pending: Uint8Array | null = null;
+  /** The tick and lot as the user wrote them (configure), for the hint on a value with more decimals. */
+  private gridText: { tick: string; lot: string } | null = null;
   private readonly it: AsyncIterator<Uint8Array>;
 
   constructor(
@@ -155,6 +157,7 @@ export class CsvStream {
 
   /** Sets the grid, the instrument index stamped on the records and the symbol kept (others are skipped). */
   configure(grid: InstrumentGrid, inst: number, symbol: string): void {
+    this.gridText = { tick: grid.tickSize, lot: grid.lotSize };
     const w = this.core.words;
     const c = this.cfg;
     const col = (name: string) => {
@@ -273,11 +276,29 @@ export class CsvStream {
       const len = w[(this.cfg + CV.fields + col * 8 + 4) >> 2];
       const value = dec.decode(this.core.bytes.slice(off, off + Math.min(len, 40)));
       reason = `${name} "${value}" ${decimalWhy(d)}`;
-      if (d === DecimalError.offGrid || d === DecimalError.tooManyDecimals)
-        reason += ` (${code === CsvError.price ? '--tick' : '--lot'} does not fit this value: check it against the venue's instrument)`;
+      const flag = code === CsvError.price ? '--tick' : '--lot';
+      const wider =
+        d === DecimalError.tooManyDecimals && this.gridText
+          ? widerStep(value, flag === '--tick' ? this.gridText.tick : this.gridText.lot)
+          : null;
+      if (wider) reason += ` (a venue that prints trailing zeros: write ${flag} ${wider})`;
+      else if (d === DecimalError.offGrid || d === DecimalError.tooManyDecimals)
+        reason += ` (${flag} does not fit this value: check it against the venue's instrument)`;
     } else if (name && code !== CsvError.order) reason = `${name}: ${reason}`;
     return new ImportError(this.source.name, line, reason, grid);
   }
+}
+
+/**
+ * The step written with as many decimals as `value` has, when the value's extra decimals are trailing zeros and it
+ * then fits ("94099.40" with 0.1: "0.10"); null otherwise.
+ */
+function widerStep(value: string, step: string): string | null {
+  const m = /^\d*\.(\d*?)(0+)$/.exec(value);
+  const frac = step.split('.')[1] ?? '';
+  if (!m || m[1].length > frac.length) return null;
+  const decimals = m[1].length + m[2].length;
+  return decimals > frac.length ? `${step.includes('.') ? step : `${step}.`}${'0'.repeat(decimals - frac.length)}` : null;
 }
 
 // Tardis's other CSV data types, told by a column only they have: named, so the error says what the file is

@@ -170,6 +170,13 @@ test('a price off the grid stops the import naming the line, the column and the 
   }
 });
 
+test('a price whose extra decimals are trailing zeros: the tick to write is named', async () => {
+  const head = readFileSync(BOOK_CSV, 'utf8').split('\n').slice(0, 3);
+  const e = await failure([...head.slice(0, 2), head[2].replace(',94099.8,', ',94099.80,')].join('\n'));
+  assert.is(e.line, 3);
+  assert.is(e.reason, 'price "94099.80" has more decimals than the tick/lot (a venue that prints trailing zeros: write --tick 0.10)');
+});
+
 test('other bad rows are named by line', async () => {
   const head = readFileSync(BOOK_CSV, 'utf8').split('\n').slice(0, 6);
   let e = await failure([...head, 'binance-futures,BTCUSDT,1,2,true,bid,1.0'].join('\n'));
