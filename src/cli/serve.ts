@@ -9,15 +9,22 @@ import { startServer } from '../serve/server';
 import { StrategyWatcher, strategyApi } from '../serve/strategy';
 import { findRecordings } from '../serve/listing';
 import { readFileMeta, sortOutDamaged } from '../capture/read-file';
-import { parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
+import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
 
 export const SERVE = {
   name: 'serve',
-  usage: '[--data data/] [--port 8080] [--strategy FILE] [options]',
+  usage: '[DIR | --data DIR] [--port 8080] [--strategy FILE] [options]',
   summary:
     'Serves the browser replay page and the recordings under --data: the page at /, the list of recordings at /api/recordings, the files themselves at /data/<path> (with range requests, as the page reads Parquet in pieces), the built-in strategies bundled at /api/strategies, and with --strategy your file at /api/strategy (rebuilt on every save; the page follows /api/strategy/events).',
+  // the recording directory as backtest and inspect take it (serve DIR), or as --data DIR
+  positionals: { name: 'one recording directory (or --data DIR)', min: 0, max: 1 },
   flags: {
-    data: { type: 'string', arg: 'DIR', default: 'data', description: 'recording root, as given to ringbook record --out' },
+    data: {
+      type: 'string',
+      arg: 'DIR',
+      default: 'data',
+      description: 'recording root, as given to ringbook record --out (or give it as the argument)',
+    },
     port: { type: 'int', arg: 'N', default: 8080, min: 0, max: 65535, noun: 'a port number', description: 'port, 0 = any free port' },
     host: {
       type: 'string',
@@ -39,6 +46,7 @@ export const SERVE = {
   },
   examples: [
     ['serve --data data/', 'the replay page for the recordings under data/, at http://127.0.0.1:8080/'],
+    ['serve data/', 'the same'],
     ['serve --data data/ --port 0', 'the same on any free port (printed)'],
     ['serve --data data/ --strategy my-strategy.ts', 'the page runs my-strategy.ts, again on every save'],
   ],
@@ -57,9 +65,12 @@ export interface ServeCliOptions {
 export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
   const parsed = parseCommand(SERVE, args, () => {});
   if (!parsed) return undefined;
-  const { values } = parsed;
+  const { values, positionals } = parsed;
+  if (positionals.length && args.some((a) => a === '--data' || a.startsWith('--data=')))
+    throw new UsageError(`give the recording directory once: ${positionals[0]} or --data ${values.data}, not both (${helpHint(SERVE)})`);
+  const data = positionals[0] ?? values.data;
   if (!values.host) throw new UsageError('--host needs an address, e.g. 127.0.0.1');
-  if (!values.data) throw new UsageError('--data needs a directory, e.g. --data data/');
+  if (!data) throw new UsageError('--data needs a directory, e.g. --data data/');
   if (values.strategy !== undefined) {
     const f = values.strategy;
     if (!existsSync(f))
@@ -67,7 +78,7 @@ export function parseServeArgs(args: string[]): ServeCliOptions | undefined {
     if (statSync(f).isDirectory()) throw new Error(`--strategy ${f} is a directory: give the strategy's .ts or .js file`);
   }
   return {
-    dataRoot: resolve(values.data),
+    dataRoot: resolve(data),
     host: values.host,
     port: values.port,
     skipDamaged: values['skip-damaged'] === true,
