@@ -82,7 +82,7 @@ export async function loadRecording(
   if (parts.length === 0) throw new Error(`${name}: no files to open`);
   const files = [];
   for (const p of parts) {
-    const { meta, rows } = await fileMeta(p.buffer);
+    const { meta, rows } = await named(p.name, fileMeta(p.buffer));
     files.push({ ...p, meta, rows, first: BigInt(meta.first_local_ts || '0') });
   }
   files.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -104,14 +104,18 @@ export async function loadRecording(
   for (const f of files) {
     const base = done;
     let got = 0;
-    for await (const g of rowGroups(f.buffer)) {
-      if (g.rowStart + g.rows > f.rows)
-        throw new Error(`${f.name}: row group ${g.group} reaches past the ${f.rows} rows the footer declares`);
-      for (const c of COLUMNS) (cols[c.name] as BigInt64Array).set(g.columns[c.name] as BigInt64Array, base + g.rowStart);
-      got += g.rows;
-      done += g.rows;
-      progress(done, rows);
-    }
+    await named(
+      f.name,
+      (async () => {
+        for await (const g of rowGroups(f.buffer)) {
+          if (g.rowStart + g.rows > f.rows) throw new Error(`row group ${g.group} reaches past the ${f.rows} rows the footer declares`);
+          for (const c of COLUMNS) (cols[c.name] as BigInt64Array).set(g.columns[c.name] as BigInt64Array, base + g.rowStart);
+          got += g.rows;
+          done += g.rows;
+          progress(done, rows);
+        }
+      })(),
+    );
     if (got !== f.rows) throw new Error(`${f.name}: the row groups hold ${got} rows, the footer says ${f.rows}`);
     if (got > 0) ends.push(done - 1);
   }
@@ -119,6 +123,16 @@ export async function loadRecording(
   for (const e of ends) rec.msgEnd[e] = 1;
   rec.files = files.length;
   return rec;
+}
+
+/** `work`, its failure prefixed with the file it read: of a recording's files, the damaged one is what to act on. */
+async function named<T>(file: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(message.startsWith(file) ? message : `${file}: ${message}`, { cause: err });
+  }
 }
 
 /** A recording from its columns (a decoded file, or dropped Tardis files converted in the worker). */

@@ -3,10 +3,10 @@
 // with the metrics of the CLI's run over the same directory. The list from /api/recordings groups the files so.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { asyncBufferFromFile } from 'hyparquet';
+import { asyncBufferFromFile, type AsyncBuffer } from 'hyparquet';
 import { writeRolledRecording } from '../helpers/rolled-recording';
 import { createBacktestCore, runFiles } from '../../src/backtest/backtest';
 import { computeMetrics } from '../../src/backtest/metrics';
@@ -99,6 +99,36 @@ test('the ticker stream is listed as such, never as market data; the group carri
     g.ticker.map((f) => f.path),
     [ticker[0].path],
   );
+});
+
+/** The file's bytes with `edit` applied, as the page would read them. */
+function damaged(path: string, edit: (b: Uint8Array) => Uint8Array): AsyncBuffer {
+  const b = edit(new Uint8Array(readFileSync(path)));
+  return { byteLength: b.byteLength, slice: (s, e) => b.slice(s, e).buffer };
+}
+
+test('a damaged file of a recording is named in the error: which of its files to leave out', async () => {
+  const parts = async (bad: number, edit: (b: Uint8Array) => Uint8Array) =>
+    Promise.all(ctx.paths.map(async (p, i) => ({ name: p, buffer: i === bad ? damaged(p, edit) : await asyncBufferFromFile(p) })));
+  const flip = (b: Uint8Array) => {
+    for (let i = 4_000; i < 4_100; i++) b[i] ^= 0x5a;
+    return b;
+  };
+  const torn = (b: Uint8Array) => b.slice(0, b.length - 100);
+  for (const [edit, what] of [
+    [flip, /checksum mismatch/],
+    [torn, /./],
+  ] as const) {
+    try {
+      await loadRecording(await parts(1, edit), 'BTCUSDT');
+      assert.unreachable('a damaged file was decoded');
+    } catch (err) {
+      const message = (err as Error).message;
+      assert.ok(message.startsWith(`${ctx.paths[1]}: `), message);
+      assert.match(message, what);
+      assert.not.match(message, new RegExp(`${ctx.paths[1]}: ${ctx.paths[1]}`), 'named once');
+    }
+  }
 });
 
 test.run();
