@@ -530,7 +530,9 @@ function setStatus(s: Status): void {
 
 /** "BTCUSDT · 3 files · 54,673 rows · 2025-11-24 16:00:00 → 16:02:58 UTC (2 min 59 s)"; several symbols "BTCUSDT + ETHUSDT · …". */
 function recordingTitle(info: RecordingInfo): string {
-  const what = info.files > 1 ? plural(info.files, 'file') : info.name.slice(info.name.lastIndexOf('/') + 1);
+  // one file: its name, unless the name is already "SYMBOL (1 file)" (one symbol chosen from a recording of several)
+  const what =
+    info.files > 1 || /\(\d+ files?\)$/.test(info.name) ? plural(info.files, 'file') : info.name.slice(info.name.lastIndexOf('/') + 1);
   const symbols = info.instruments ? info.instruments.map((x) => x.symbol).join(' + ') : info.symbol || '?';
   return `${symbols} · ${what} · ${count(info.rows)} rows · ${formatSpan(info.firstNs, info.lastNs)}${info.note ? ` · ${info.note}` : ''}`;
 }
@@ -718,6 +720,11 @@ function onMessage(m: FromWorker): void {
       if (m.fatal) reviving = null; // the recording did not open again: nothing to do once it has
       showError(m.message, m.field, m.kept);
       if (!m.kept) setStatus('error');
+      // the progress line and the strip's "Running" would otherwise stand as if work were still going on
+      if (m.fatal && state.recording === null && lastSource)
+        el.summary.textContent = `${lastSource.name} was not opened: see the error above`;
+      else if (!m.kept && state.recording !== null && !finishedRun)
+        strip.pending('This run stopped with the error above: no figures. Fix it and press Run (a saved strategy file re-runs by itself).');
       break;
   }
 }

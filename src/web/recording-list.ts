@@ -165,7 +165,8 @@ export class RecordingList {
       return {
         kind: 'parquet',
         parts: files.map(partOf),
-        name: `${symbols.join(' + ')} (${plural(files.length, 'file')})`,
+        // a symbol not held is named in the error against this name: the recording as listed, not the symbols asked
+        name: `${(held ? symbols : set.groups.map((g) => g.symbol)).join(' + ')} (${plural(files.length, 'file')})`,
         symbols,
         ...tickerOf(groups),
       };

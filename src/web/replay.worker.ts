@@ -133,9 +133,13 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
     player.open();
   } catch (err) {
     if (mine === opening)
-      post({ type: 'error', message: `cannot open ${name}: ${err instanceof Error ? err.message : String(err)}`, fatal: true });
+      post({ type: 'error', message: `cannot open ${withName(name, err instanceof Error ? err.message : String(err))}`, fatal: true });
   }
 }
+
+/** "NAME: why", once: the loaders' messages often start with the name already. */
+const withName = (name: string, message: string) =>
+  message.startsWith(`${name}: `) ? message : `${name}: ${message.startsWith(name) ? message.slice(name.length).trimStart() : message}`;
 
 scope.onmessage = (ev) => {
   const msg = ev.data;

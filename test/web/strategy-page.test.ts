@@ -300,6 +300,32 @@ if (!existsSync(CHROMIUM)) {
     }
   });
 
+  test('a strategy that throws when created: the banner names it and file:line, the strip says the run stopped; the fix runs', async () => {
+    const page = ctx.page;
+    const good = await state();
+    const lines = ctx.source.split('\n');
+    const at = lines.findIndex((l) => l.includes('create(ctx) {'));
+    assert.ok(at > 0);
+    const throwing = [...lines];
+    throwing.splice(at + 1, 0, "    throw new Error('no venue configured');");
+    writeFileSync(ctx.file, throwing.join('\n'));
+    try {
+      await waitFor(page, `window.__ringbook.run > ${good.run} && window.__ringbook.status === 'error'`, 60_000);
+      const s = await state();
+      assert.match(s.error!, new RegExp(`create\\(\\) failed: no venue configured \\(.*my-taker\\.ts:${at + 2}:\\d+\\)`));
+      // not "Running: …" as if the run were still going
+      const strip = await page.textContent('#outcome');
+      assert.match(strip!, /This run stopped with the error above: no figures/);
+      assert.not.match(strip!, /^Running/);
+    } finally {
+      writeFileSync(ctx.file, ctx.source);
+    }
+    await waitFor(page, `window.__ringbook.status === 'done' && window.__ringbook.metrics !== undefined`, 60_000);
+    const fixed = await state();
+    assert.is(fixed.error, undefined);
+    assert.is(fixed.metrics!.strategy!.bundleSha256, good.metrics!.strategy!.bundleSha256);
+  });
+
   test('a page served without the strategy endpoints: the built-ins compiled in, a dropped bundle runs', async () => {
     const bare = await startServer({ webRoot: join(BUILD, 'web'), dataRoot: ctx.data, port: 0 });
     const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 1200 } });

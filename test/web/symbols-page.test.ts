@@ -198,6 +198,7 @@ if (!existsSync(CHROMIUM)) {
     const o = await state();
     assert.is(o.recording!.symbol, 'ETHUSDT');
     assert.is(o.recording!.instruments, undefined, 'one symbol is a plain recording');
+    assert.match(String(await page.textContent('#summary')), /^ETHUSDT · 1 file · [\d,]+ rows · /);
     await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:mm-glft'));
     const s = await runToEnd(page);
     const json = cli('--symbols', 'ETHUSDT', '--strategy', 'mm-glft');
@@ -214,7 +215,9 @@ if (!existsSync(CHROMIUM)) {
     await page.click('#open');
     await waitFor(page, `window.__ringbook.status === 'error'`);
     const s = await state();
-    assert.match(s.error!, /no recording of XRPUSDT \(found BTCUSDT, ETHUSDT\)/);
+    // the recording as listed, once, then what is missing
+    assert.is(s.error, 'cannot open BTCUSDT + ETHUSDT (2 files): no recording of XRPUSDT (found BTCUSDT, ETHUSDT)');
+    assert.is(await page.textContent('#summary'), 'BTCUSDT + ETHUSDT (2 files) was not opened: see the error above');
   });
 
   test.run();
