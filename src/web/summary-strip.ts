@@ -3,7 +3,7 @@
 // whether the strategy halted, with the previous run's value beside any that changed; then the halt, and why there
 // were no trades or what stopped entries (the findings `ringbook backtest` prints). Tiles are built by a pure function the tests read in Node.
 import type { Metrics } from '../backtest/metrics';
-import { MIN_DAYS_ANNUALISED } from '../backtest/report-text';
+import { MIN_DAYS_ANNUALISED, reportSections } from '../backtest/report-text';
 import { findingLine } from '../format/findings';
 import { NA, NONE, count, duration, fixed, moneyIn, percent, plural, signedMoneyIn } from '../format/numbers';
 import type { RunReport } from './protocol';
@@ -94,9 +94,19 @@ export function summarise(m: Metrics, report: RunReport | null): Summary {
     if (why.length) lines.push(...why.map((l, i) => `${i === 0 ? 'Why no trades: ' : ''}${l}`));
     else if (a.fills > 0 && !halted)
       lines.push(`No round trip closed: ${plural(a.fills, 'fill')}, and the position was still open at the end`);
-    else if (!halted) lines.push('Why no trades: nothing blocked an entry; the signal never called for one');
+    else if (!halted) lines.push(reportWhy(m, report) ?? 'Why no trades: no order was placed');
   }
   return { tiles, lines };
+}
+
+/**
+ * The report's own "why no trades" sentence (its Outcome section), so the strip says what `ringbook backtest` says:
+ * whether orders went unfilled or none was placed, without claiming a signal for a strategy that has none.
+ */
+function reportWhy(m: Metrics, report: RunReport | null): string | null {
+  const outcome = reportSections(m, report?.ctx ?? {}).find((x) => x.title === 'Outcome');
+  const why = outcome?.rows.find((r) => r.wide && r.label.startsWith('why no trades: '));
+  return why ? `Why no trades: ${why.label.slice('why no trades: '.length)}` : null;
 }
 
 /** "Strategy signal-taker (built-in) · bundle sha256 0123456789ab… · core.wasm sha256 …", as the reports name it. */

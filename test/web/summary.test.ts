@@ -159,4 +159,14 @@ test('a halt: the strip says so, when and why', () => {
   );
 });
 
+test('no trades and nothing blocked: the strip says what the report says, not a signal a strategy may not have', () => {
+  // signal-taker's default 2-tick spread gate never opens on this book: it places no order, and counts nothing
+  const d = runWith({ ...DEFAULT_PARAMS, strategy: { kind: 'builtin', name: 'signal-taker' }, config: '{}' });
+  assert.is(d.metrics.activity.orders, 0);
+  const s = summarise(d.metrics, d.report);
+  assert.is(s.lines.length, 1, s.lines.join('\n'));
+  assert.match(s.lines[0], /^Why no trades: the strategy placed no order and no risk limit refused one/);
+  assert.not.match(s.lines[0], /signal never called/);
+});
+
 test.run();
