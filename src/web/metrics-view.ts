@@ -47,7 +47,11 @@ export function metricRows(m: Metrics, report: RunReport | null): MetricRow[] {
 export function compareRows(current: MetricRow[], previous: MetricRow[] | null): MetricRow[] {
   if (!previous) return current;
   const before = new Map(previous.map((r) => [r.key, r]));
-  return current.map((r) => ({ ...r, previous: r.wide ? undefined : (before.get(r.key)?.value ?? '') }));
+  return current.map((r) => {
+    const was = before.get(r.key);
+    // a row n/a in this run has no unit ("max drawdown n/a"): the previous run's value keeps its own ("0.08 %")
+    return { ...r, unit: r.unit || (was?.unit ?? ''), previous: r.wide ? undefined : (was?.value ?? '') };
+  });
 }
 
 export class MetricsPanel {

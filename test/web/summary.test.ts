@@ -169,4 +169,18 @@ test('no trades and nothing blocked: the strip says what the report says, not a 
   assert.not.match(s.lines[0], /signal never called/);
 });
 
+test("a row n/a in this run keeps the unit of the previous run's value beside it", () => {
+  const traded = runWith(DEFAULT_PARAMS);
+  const idle = runWith({ ...DEFAULT_PARAMS, strategy: { kind: 'builtin', name: 'signal-taker' }, config: '{}' });
+  assert.ok(traded.metrics.activity.fills > 0 && idle.metrics.activity.fills === 0);
+  const rows = compareRows(metricRows(idle.metrics, idle.report), metricRows(traded.metrics, traded.report));
+  for (const label of ['fill ratio', 'maker share', 'return per value traded']) {
+    const r = rows.find((x) => x.label === label)!;
+    assert.ok(/^(–|n\/a)$/.test(r.value), `${label} ${r.value}`);
+    assert.ok(r.previous && r.previous !== r.value, `${label} previous ${r.previous}`);
+    assert.is(r.unit, metricRows(traded.metrics, traded.report).find((x) => x.label === label)!.unit, label);
+    assert.ok(r.unit, `${label} has a unit`);
+  }
+});
+
 test.run();
