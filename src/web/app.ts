@@ -54,6 +54,12 @@ const SEEK_STEPS = 100_000;
  */
 const WATCHDOG_MS = 10_000;
 
+/** ?watchdog-ms=N: a positive whole number of ms, else the default (0 or -5 would stop every run as hung at once). */
+function watchdogOf(text: string | null): number {
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n > 0 ? n : WATCHDOG_MS;
+}
+
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const el = {
   summary: $('summary'),
@@ -406,7 +412,7 @@ const state: PageState = {
   served: null,
   records: [],
   previous: null,
-  watchdogMs: Number(new URLSearchParams(location.search).get('watchdog-ms')) || WATCHDOG_MS,
+  watchdogMs: watchdogOf(new URLSearchParams(location.search).get('watchdog-ms')),
   stalls: 0,
   controls: {
     open: (value) => list.open(value),
