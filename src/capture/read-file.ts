@@ -33,7 +33,7 @@ export function damaged(path: string, err: unknown): DamagedFile {
 
 /** What to tell a user whose run stopped on a damaged file. */
 export const LEAVE_OUT_HINT =
-  'leave it out (move it out of the input directory, or give a glob that does not match it), or run again with --skip-damaged to skip damaged files and list them in the report';
+  'leave it out (move it out of the input directory, or give a glob that does not match it), or run again with --skip-damaged to skip damaged files, each named where it was left out';
 
 /** The error a run stops with on the damaged file `d`: which file, why, and how to leave it out. */
 export function stopOn(d: DamagedFile): Error {
