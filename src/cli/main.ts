@@ -42,7 +42,7 @@ const COMMANDS: Record<string, Command> = {
   },
   optimize: { run: runOptimize, summary: 'parameter search over backtests on worker threads: walk-forward, PSR/DSR/PBO, shards and merge' },
   new: { run: runNew, summary: 'new strategy NAME: a commented starter strategy file, its test and a search space, to edit' },
-  serve: { run: (a) => runServe(a), summary: 'the browser replay page and the recordings on 127.0.0.1 (--data, --port)' },
+  serve: { run: (a) => runServe(a), summary: 'the browser replay page and the recordings on 127.0.0.1 (serve DIR, --port)' },
   exchange: {
     run: (a) => runExchange(a),
     summary: 'the local Bitget-compatible exchange on 127.0.0.1 (market data, trading, fault injection)',

@@ -4,19 +4,20 @@
 // stop: what the stop could not close, so the exit code and the log say it must be closed by hand.
 import { BitgetGateway, authRefused, authRefusedText, lotsToSize, ticksToPrice, type Credentials, type VenueState } from '../gateway/index';
 import type { InstrumentGrid } from '../feed/instruments';
+import { baseCurrency, plural, quoteCurrency } from '../format/numbers';
 
 /** "short 1 lot (0.001 BTC)", "long 3 lots (0.003 BTC)", "no position". */
 export function positionText(grid: InstrumentGrid, lot: number): string {
   if (lot === 0) return 'no position';
   const n = Math.abs(lot);
-  return `${lot > 0 ? 'long' : 'short'} ${n} lot${n === 1 ? '' : 's'} (${lotsToSize(grid, n)} ${grid.symbol.replace(/USDT$/, '')})`;
+  const base = baseCurrency(grid.symbol, quoteCurrency(grid.symbol)) ?? 'base';
+  return `${lot > 0 ? 'long' : 'short'} ${plural(n, 'lot')} (${lotsToSize(grid, n)} ${base})`;
 }
 
 /** The key as an operator may see it: its first four characters. */
 export const keyText = (c: Credentials) => `API key ${c.apiKey.slice(0, 4)}…`;
 
-const ordersText = (n: number) => (n === 0 ? 'no open orders' : `${n} open order${n === 1 ? '' : 's'}`);
-const lotsText = (n: number) => `${n} lot${n === 1 ? '' : 's'}`;
+const ordersText = (n: number) => (n === 0 ? 'no open orders' : plural(n, 'open order'));
 
 /**
  * Each symbol's position and open orders at the venue, read before the session trades. The venue refusing the keys
@@ -44,7 +45,7 @@ export async function readAtStart(
 export function leftoverLine(grid: InstrumentGrid, v: VenueState): string | null {
   if (v.positionLot === 0 && v.openOrders.length === 0) return null;
   const orders = v.openOrders.map(
-    (o) => `${o.side} ${lotsText(o.sizeLot - o.filledLot)} at ${ticksToPrice(grid, o.priceTick)} (${o.clientOid || o.orderId})`,
+    (o) => `${o.side} ${plural(o.sizeLot - o.filledLot, 'lot')} at ${ticksToPrice(grid, o.priceTick)} (${o.clientOid || o.orderId})`,
   );
   return `${grid.symbol}: the venue holds ${positionText(grid, v.positionLot)} and ${ordersText(v.openOrders.length)}${orders.length ? ` (${orders.slice(0, 5).join(', ')}${orders.length > 5 ? ', …' : ''})` : ''} from before this session`;
 }
