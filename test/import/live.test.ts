@@ -16,10 +16,11 @@ import { importTardis } from '../../src/import/import';
 import { testCore } from '../helpers/core';
 import { BTC, V2, WASM, bookStates, readRecords, rowsOfKind, tmp } from './helpers';
 
-async function until(what: string, cond: () => boolean, ms = 20_000): Promise<void> {
+// a bound on a failure only: a busy 2-core machine starts the pipeline's threads slowly
+async function until(what: string, cond: () => boolean, ms = 60_000, state = () => ''): Promise<void> {
   const end = Date.now() + ms;
   while (!cond()) {
-    if (Date.now() > end) assert.unreachable(`timed out waiting for ${what}`);
+    if (Date.now() > end) assert.unreachable(`timed out waiting for ${what}${state()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -100,7 +101,12 @@ test('the imported book equals the book the same frames give the live pipeline',
   });
   const drain = setInterval(() => p.read(() => {}), 10);
   try {
-    await until(`all ${total} frames through the live feed`, () => (p.feedStats?.counters.frames ?? 0) >= total);
+    await until(
+      `all ${total} frames through the live feed`,
+      () => (p.feedStats?.counters.frames ?? 0) >= total,
+      60_000,
+      () => ` (${p.feedStats?.counters.frames ?? 0} frames seen, ${connection} connections of ${segs.length} segments)`,
+    );
   } finally {
     clearInterval(drain);
     await p.stop();
