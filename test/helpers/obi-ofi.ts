@@ -50,6 +50,26 @@ export interface Signal {
 }
 export type HarnessEvent = Event | Signal | { type: 'tick'; nowNs: bigint };
 
+/** A book message at `localTs` on a quiet valid book: 1000/1001, 5 lots a side, flat signals, z ready, 10 ms feed latency. */
+export function signalAt(localTs: bigint, f: Partial<Signal> = {}): Signal {
+  return {
+    type: 'signal',
+    localTs,
+    exchTs: localTs - 10n * MS,
+    valid: true,
+    bestBid: 1000,
+    bestAsk: 1001,
+    bidQty: 5,
+    askQty: 5,
+    l1: 0,
+    obiN: 0,
+    ofiNorm: 0,
+    z: 0,
+    zReady: true,
+    ...f,
+  };
+}
+
 interface ObiOfiState {
   phase: Phase;
   entryOid: string | null;

@@ -2,7 +2,7 @@
 // with the actions they produced written as short strings.
 import { defineStrategy, type Market, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
 import type { Action } from '../../src/strategy/events';
-import { ObiOfiHarness, T0, MS, type Signal } from './obi-ofi';
+import { ObiOfiHarness, T0, MS, signalAt, type Signal } from './obi-ofi';
 
 /** A harness over any definition: signals as book messages at ms after T0, ticks, executor events. */
 export class Run {
@@ -28,24 +28,7 @@ export class Run {
   book(f: Partial<Signal> = {}, dt = 10): string[] {
     this.ms += dt;
     const localTs = T0 + BigInt(this.ms) * MS;
-    return this.take(
-      this.h.handle({
-        type: 'signal',
-        localTs,
-        exchTs: localTs - 10n * MS,
-        valid: true,
-        bestBid: 1000,
-        bestAsk: 1001,
-        bidQty: 5,
-        askQty: 5,
-        l1: 0,
-        obiN: 0,
-        ofiNorm: 0,
-        z: 0,
-        zReady: true,
-        ...f,
-      }),
-    );
+    return this.take(this.h.handle(signalAt(localTs, f)));
   }
   tick(dt: number): string[] {
     this.ms += dt;

@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBundle, type StrategyBundle } from '../../src/strategy/sandbox';
 import { resolveRun } from '../../src/strategy/resolve';
-import { ObiOfiHarness, T0, MS } from '../helpers/obi-ofi';
+import { ObiOfiHarness, T0, MS, signalAt } from '../helpers/obi-ofi';
 
 const { bundle, sets } = workerData as { bundle: StrategyBundle; sets: string[] };
 const s = loadBundle(bundle);
@@ -13,21 +13,6 @@ const out: string[] = [];
 for (let i = 0; i < 50; i++) {
   const localTs = T0 + BigInt(i * 40) * MS;
   const l1 = Math.sin(i / 3);
-  for (const a of h.handle({
-    type: 'signal',
-    localTs,
-    exchTs: localTs - 10n * MS,
-    valid: true,
-    bestBid: 1000,
-    bestAsk: 1001,
-    bidQty: 5,
-    askQty: 5,
-    l1,
-    obiN: l1,
-    ofiNorm: l1,
-    z: l1,
-    zReady: true,
-  }))
-    out.push(JSON.stringify(a));
+  for (const a of h.handle(signalAt(localTs, { l1, obiN: l1, ofiNorm: l1, z: l1 }))) out.push(JSON.stringify(a));
 }
 parentPort!.postMessage({ name: s.definition.name, actions: out });

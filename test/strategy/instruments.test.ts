@@ -7,7 +7,7 @@ import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api'
 import { resolveRun } from '../../src/strategy/resolve';
 import { StrategyRuntime, originOf, type RuntimeInstrument } from '../../src/strategy/runtime';
 import { Slots } from '../../src/strategy/views';
-import { T0, MS, writeSignal, fillEvent } from '../helpers/obi-ofi';
+import { T0, MS, signalAt, writeSignal, fillEvent } from '../helpers/obi-ofi';
 
 const A: RuntimeInstrument = { symbol: 'BTCUSDT', tickSize: 0.1, lotSize: 0.0001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 };
 const B: RuntimeInstrument = { symbol: 'ETHUSDT', tickSize: 0.01, lotSize: 0.01, makerFeeRate: 0.0002, takerFeeRate: 0.0006 };
@@ -46,20 +46,7 @@ function setup() {
     ms += 10;
     const localTs = T0 + BigInt(ms) * MS;
     const base = inst * slots.stride;
-    writeSignal(slots, base, {
-      localTs,
-      exchTs: localTs - MS,
-      valid: true,
-      bestBid: 1000,
-      bestAsk: 1001,
-      bidQty: 5,
-      askQty: 5,
-      l1: 0,
-      obiN: 0,
-      ofiNorm: 0,
-      z: 0,
-      zReady: true,
-    });
+    writeSignal(slots, base, signalAt(localTs, { exchTs: localTs - MS }));
     return rt.book(inst, base);
   };
   /** Each action as "type@instrument", read right after the call. */

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleStrategy, coreHash, loadStrategy, StrategyLoadError } from '../../src/strategy/loader';
 import { loadBundle, type StrategyBundle } from '../../src/strategy/sandbox';
-import { ObiOfiHarness, T0, MS } from '../helpers/obi-ofi';
+import { ObiOfiHarness, T0, MS, signalAt } from '../helpers/obi-ofi';
 
 const FIX = join(process.cwd(), 'test/fixtures/strategies');
 
@@ -100,22 +100,7 @@ test('the same bundle text loads in a worker thread and decides exactly as on th
   for (let i = 0; i < 50; i++) {
     const localTs = T0 + BigInt(i * 40) * MS;
     const l1 = Math.sin(i / 3);
-    for (const a of h.handle({
-      type: 'signal',
-      localTs,
-      exchTs: localTs - 10n * MS,
-      valid: true,
-      bestBid: 1000,
-      bestAsk: 1001,
-      bidQty: 5,
-      askQty: 5,
-      l1,
-      obiN: l1,
-      ofiNorm: l1,
-      z: l1,
-      zReady: true,
-    }))
-      main.push(JSON.stringify(a));
+    for (const a of h.handle(signalAt(localTs, { l1, obiN: l1, ofiNorm: l1, z: l1 }))) main.push(JSON.stringify(a));
   }
   assert.ok(main.length >= 1, `signal-taker traded (${main.length} actions)`);
   const got = await new Promise<{ name: string; actions: string[] }>((resolve, reject) => {

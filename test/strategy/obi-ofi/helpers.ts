@@ -3,7 +3,7 @@
 // the strategy into each §3.3 state through real events (never by poking its state).
 import type { Action, Event, Side } from '../../../src/strategy/events';
 import type { Phase } from '../../../src/strategy/builtins/obi-ofi/index';
-import { ObiOfiHarness, INST, T0, MS, type Signal } from '../../helpers/obi-ofi';
+import { ObiOfiHarness, INST, T0, MS, signalAt, type Signal } from '../../helpers/obi-ofi';
 
 export { INST, T0, MS };
 
@@ -69,23 +69,7 @@ export class Driver {
     this.ms += dt;
     const localTs = f.localTs ?? this.now;
     const feedLatencyNs = f.feedLatencyNs ?? 10_000_000;
-    return this.send({
-      type: 'signal',
-      localTs,
-      exchTs: localTs - BigInt(feedLatencyNs),
-      valid: true,
-      bestBid: 1000,
-      bestAsk: 1001,
-      bidQty: 5,
-      askQty: 5,
-      l1: 0,
-      obiN: 0,
-      ofiNorm: 5,
-      z: 0,
-      zReady: true,
-      ...f,
-      feedLatencyNs,
-    });
+    return this.send({ ...signalAt(localTs, { exchTs: localTs - BigInt(feedLatencyNs), ofiNorm: 5, ...f }), feedLatencyNs });
   }
 
   tick(dt: number): string[] {
