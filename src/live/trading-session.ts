@@ -26,6 +26,7 @@ import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 import { setFlagsFromString } from 'node:v8';
 import { RepeatedLines } from './repeats';
 import { clearLeftovers, keyText, leftoverLine, positionText, readAtStart, refusedStartText } from './venue-check';
+import { plural } from '../format/numbers';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -527,7 +528,7 @@ export class TradingSession {
       const flatten = v.positionLot !== 0;
       const n = v.openOrders.length;
       const work = [
-        n ? `cancelling ${n} open order${n === 1 ? '' : 's'}` : '',
+        n ? `cancelling ${plural(n, 'open order')}` : '',
         flatten ? `closing ${positionText(grids[i], v.positionLot)} (reduce-only market, risk.flattenOnBreach)` : '',
       ];
       o.log(`[warn] ${grids[i].symbol}: ${work.filter(Boolean).join(' and ')} before trading`);
@@ -694,19 +695,9 @@ export class TradingSession {
 
   /** Each symbol's position and open orders at the venue, read now (bounded by VENUE_READ_MS), or why not. */
   private async readVenues(): Promise<Array<VenueState | { error: string }>> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<{ error: string }>((r) => {
-      timer = setTimeout(() => r({ error: `no answer within ${VENUE_READ_MS / 1000} s` }), VENUE_READ_MS);
-    });
-    try {
-      return await Promise.all(
-        this.gateways.map((g) =>
-          Promise.race([g.readVenue().catch((err: unknown) => ({ error: err instanceof Error ? err.message : String(err) })), late]),
-        ),
-      );
-    } finally {
-      clearTimeout(timer);
-    }
+    return Promise.all(
+      this.gateways.map((g) => answerWithin(g.readVenue(), VENUE_READ_MS).catch((err: unknown) => ({ error: errorText(err) }))),
+    );
   }
 
   /**
@@ -753,14 +744,11 @@ export class TradingSession {
    * failure or no answer within FUNDING_READ_MS is said, never taken for zero.
    */
   async readFunding(): Promise<SessionFundingRead> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const each = await Promise.race([
+      const each = await answerWithin(
         Promise.all(this.gateways.map((g) => g.fundingBills(this.fundingFromMs, g.clock.now() + 1000))),
-        new Promise<never>((_, fail) => {
-          timer = setTimeout(() => fail(new Error(`no answer within ${FUNDING_READ_MS / 1000} s`)), FUNDING_READ_MS);
-        }),
-      ]);
+        FUNDING_READ_MS,
+      );
       const symbols = each.map((b, inst) => ({
         symbol: this.grids[inst].symbol,
         receivedQuote: Number(b.received) / 10 ** b.scale,
@@ -772,12 +760,27 @@ export class TradingSession {
         symbols,
       };
     } catch (err) {
-      return { error: err instanceof Error ? err.message : String(err) };
-    } finally {
-      clearTimeout(timer);
+      return { error: errorText(err) };
     }
   }
 }
+
+/** `p`, or a rejection "no answer within N s" once `ms` passed first (the timer cleared either way). */
+async function answerWithin<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`no answer within ${ms / 1000} s`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Writes a session's bundle (and its source map, for errors in the user's lines) as <base>.strategy.js; returns its name. */
 export function writeSessionBundle(dir: string, base: string, bundle: StrategyBundle): string {
