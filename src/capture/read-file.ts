@@ -7,6 +7,7 @@ import { fileMeta, rowGroups, type RowGroupChunk } from './parquet/reader';
 import { recordGroups, type RecordArea, type RecordGroup } from './parquet/record-groups';
 import { openFileSource, withFileSource, type FileSource } from './file-source';
 import type { FileMeta } from './schema';
+import { errorText } from '../format/errors';
 
 /** A file that cannot be read as a recording; `reason` says why in a trader's words. */
 export class DamagedFile extends Error {
@@ -23,7 +24,7 @@ export class DamagedFile extends Error {
 export function damaged(path: string, err: unknown): DamagedFile {
   if (err instanceof DamagedFile) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   if (code === 'ENOENT') return new DamagedFile(path, 'vanished while being read');
   if (code === 'EACCES' || code === 'EPERM') return new DamagedFile(path, `not readable (${code})`);
   if (code === 'ENOTREG') return new DamagedFile(path, message.startsWith(path) ? message.slice(path.length + 1).trim() : message);

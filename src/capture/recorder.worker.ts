@@ -11,6 +11,7 @@ import { sampleOffset } from './clock-offset';
 import { RawRecorder } from './raw';
 import type { MessagePort } from 'node:worker_threads';
 import type { StreamInfo, ClockEstimate } from './writer';
+import { errorText } from '../format/errors';
 
 export interface RecorderWorkerData {
   module: WebAssembly.Module;
@@ -113,9 +114,7 @@ const measure = () => {
   if (clockBusy) return;
   clockBusy = true;
   sampleOffset(d.restUrl, new MonotonicClock())
-    .then(noteClock, (err) =>
-      post({ type: 'alarm', message: `recorder: clock offset not measured: ${err instanceof Error ? err.message : String(err)}` }),
-    )
+    .then(noteClock, (err) => post({ type: 'alarm', message: `recorder: clock offset not measured: ${errorText(err)}` }))
     .finally(() => {
       clockBusy = false;
     });

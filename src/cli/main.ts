@@ -16,6 +16,7 @@ import { runNew } from './new';
 import { UsageError } from './args';
 import { closest } from '../format/suggest';
 import { logFormatIn, logger, setLogFormat } from '../log/logger';
+import { errorText } from '../format/errors';
 
 interface Command {
   run(args: string[]): Promise<number>;
@@ -106,7 +107,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    log.error(`ringbook: ${err instanceof Error ? err.message : String(err)}`, { exitCode: err instanceof UsageError ? 2 : 1 });
+    log.error(`ringbook: ${errorText(err)}`, { exitCode: err instanceof UsageError ? 2 : 1 });
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -4,6 +4,7 @@
 // in docs/tuning.md.
 
 import { cgroupQuota as quotaOf, choosePlacement } from '../feed/placement';
+import { errorText } from '../format/errors';
 
 export type Status = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
 
@@ -545,7 +546,7 @@ export function runChecks(p: HostProbe): CheckResult[] {
     try {
       return run(p);
     } catch (e) {
-      return skip(id, `the check itself failed (${e instanceof Error ? e.message : String(e)}); please report it`);
+      return skip(id, `the check itself failed (${errorText(e)}); please report it`);
     }
   });
 }

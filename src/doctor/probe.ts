@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import type { HostProbe, Read, ThreadSupport } from './checks';
+import { errorText } from '../format/errors';
 
 /** Long enough for timedatectl's D-Bus round trip on a busy host, short enough that doctor never seems to hang. */
 const COMMAND_TIMEOUT_MS = 2000;
@@ -14,7 +15,7 @@ function fsReason(path: string, e: unknown): string {
   if (code === 'ENOENT') return `${path} does not exist`;
   if (code === 'EACCES' || code === 'EPERM') return `no permission to read ${path}`;
   if (code === 'ENOTDIR') return `${path} is not a directory`;
-  return `${path}: ${e instanceof Error ? e.message : String(e)}`;
+  return `${path}: ${errorText(e)}`;
 }
 
 function readFile(path: string): Read {
@@ -116,7 +117,7 @@ const attempt = (f: () => string): Read => {
   try {
     return { ok: true, value: f() };
   } catch (e) {
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: errorText(e) };
   }
 };
 

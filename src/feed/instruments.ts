@@ -1,6 +1,8 @@
 // Instrument grids from Bitget's REST metadata (docs/bitget.md §7), computed from the decimal strings
 // exactly: price tick = priceEndStep at pricePlace decimals; size step = sizeMultiplier at volumePlace decimals.
 
+import { errorText } from '../format/errors';
+
 export type InstType = 'SPOT' | 'USDT-FUTURES' | 'COIN-FUTURES' | 'USDC-FUTURES' | 'SUSDT-FUTURES' | 'SCOIN-FUTURES' | 'SUSDC-FUTURES';
 
 export interface InstrumentGrid {
@@ -92,7 +94,7 @@ export async function fetchGrids(restUrl: string, instType: InstType, symbols: s
     body = await res.json();
     if (!res.ok || body?.code !== '00000') throw new Error(`HTTP ${res.status} code ${body?.code} ${body?.msg ?? ''}`);
   } catch (err) {
-    throw new Error(`cannot read instrument metadata from ${url.href}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`cannot read instrument metadata from ${url.href}: ${errorText(err)}`);
   }
   const rows: any[] = Array.isArray(body.data) ? body.data : [];
   return symbols.map((symbol) => {

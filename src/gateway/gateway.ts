@@ -44,6 +44,7 @@ import {
   type PosMode,
   type ProductType,
 } from './wire';
+import { errorText } from '../format/errors';
 
 type PlaceAction = Extract<Action, { type: 'place' }>;
 
@@ -269,7 +270,7 @@ export class BitgetGateway {
       try {
         await this.rest.syncClock(3);
       } catch (err) {
-        this.log('warn', `clock offset not measured (${errText(err)}); using the local clock`);
+        this.log('warn', `clock offset not measured (${errorText(err)}); using the local clock`);
       }
     }
     // the order requests' own connection, made now so the first order need not wait for it (node:http carries them
@@ -420,7 +421,7 @@ export class BitgetGateway {
       batchOrderEntry(a, this.cfg);
       return null;
     } catch (err) {
-      return errText(err);
+      return errorText(err);
     }
   }
 
@@ -461,7 +462,7 @@ export class BitgetGateway {
         } catch (err) {
           if (outcomeUnknown(err)) {
             for (const a of list) this.tracker.placeUnknown(a.clientOid);
-            this.emit({ type: 'disconnect', reason: `batch place: outcome unknown (${errText(err)})` });
+            this.emit({ type: 'disconnect', reason: `batch place: outcome unknown (${errorText(err)})` });
             this.reconcileAfterUnknown();
           } else {
             for (const a of list) this.tracker.placeRejected(a.clientOid, placeFailureEvent(a.clientOid, err));
@@ -511,7 +512,7 @@ export class BitgetGateway {
         }
       } catch (err) {
         if (outcomeUnknown(err)) {
-          this.emit({ type: 'disconnect', reason: `batch cancel: outcome unknown (${errText(err)})` });
+          this.emit({ type: 'disconnect', reason: `batch cancel: outcome unknown (${errorText(err)})` });
           this.reconcileAfterUnknown();
           return;
         }
@@ -587,7 +588,7 @@ export class BitgetGateway {
       newSize = lotsToSize(grid, sizeLot);
       newPrice = ticksToPrice(grid, priceTick);
     } catch (err) {
-      return this.emit({ type: 'amendReject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_AMEND', message: errText(err) });
+      return this.emit({ type: 'amendReject', clientOid: a.clientOid, code: 'RB_ERR_GW_BAD_AMEND', message: errorText(err) });
     }
     const ref = this.venueRef(a.clientOid);
     this.tracker.amending(a.clientOid, newClientOid, priceTick, sizeLot);
@@ -598,12 +599,12 @@ export class BitgetGateway {
     } catch (err) {
       if (outcomeUnknown(err)) {
         this.tracker.amendUnknown(a.clientOid); // the next push under newClientOid, or the reconcile, decides
-        this.emit({ type: 'disconnect', reason: `amend ${a.clientOid}: outcome unknown (${errText(err)})` });
+        this.emit({ type: 'disconnect', reason: `amend ${a.clientOid}: outcome unknown (${errorText(err)})` });
         this.reconcileAfterUnknown();
         return;
       }
       if (err instanceof BitgetApiError) this.tracker.amendRejected(a.clientOid, err.code, err.msg);
-      else this.tracker.amendRejected(a.clientOid, 'RB_ERR_GW_INTERNAL', errText(err));
+      else this.tracker.amendRejected(a.clientOid, 'RB_ERR_GW_INTERNAL', errorText(err));
     }
   }
 
@@ -616,7 +617,7 @@ export class BitgetGateway {
         type: 'reject',
         clientOid: a.clientOid,
         code: 'RB_ERR_GW_BAD_ORDER',
-        message: errText(err),
+        message: errorText(err),
         retryable: false,
       });
     }
@@ -671,7 +672,7 @@ export class BitgetGateway {
           try {
             await queue[0]();
           } catch (err) {
-            this.log('error', `order ${clientOid}: ${errText(err)}`);
+            this.log('error', `order ${clientOid}: ${errorText(err)}`);
           }
           queue.shift();
         }
@@ -725,8 +726,8 @@ export class BitgetGateway {
       return true;
     } catch (err) {
       if (this.closingDown) {
-        this.failures.cancelAll = errText(err);
-        this.log('error', `cancel-all ${grid.symbol} failed: ${errText(err)}`);
+        this.failures.cancelAll = errorText(err);
+        this.log('error', `cancel-all ${grid.symbol} failed: ${errorText(err)}`);
         if (!outcomeUnknown(err)) for (const t of this.tracker.openOrders()) this.emit(cancelFailureEvent(t.clientOid, err));
         return false;
       }
@@ -736,7 +737,7 @@ export class BitgetGateway {
           this.cancelAllOwed = true; // the attempt that follows says the venue is still not answering
           return false;
         }
-        this.emit({ type: 'disconnect', reason: `cancelAll: outcome unknown (${errText(err)})` });
+        this.emit({ type: 'disconnect', reason: `cancelAll: outcome unknown (${errorText(err)})` });
         this.reconcileAfterUnknown();
         return false;
       }
@@ -846,7 +847,7 @@ export class BitgetGateway {
       });
     } catch (err) {
       if (this.refused(err)) return;
-      this.unanswered(`reconcile failed: ${errText(err)}`);
+      this.unanswered(`reconcile failed: ${errorText(err)}`);
     }
   }
 
@@ -994,9 +995,9 @@ export class BitgetGateway {
       const rows = await this.rest.singlePosition({ symbol: grid.symbol, productType, marginCoin });
       positions = (rows ?? []).filter((r) => r.symbol === grid.symbol).map((r) => parsePositionRow(r, grid));
     } catch (err) {
-      this.failures.flatten = errText(err);
-      if (this.closingDown) this.log('error', `flatten ${grid.symbol}: cannot read the position (${errText(err)})`);
-      else if (!this.refused(err)) this.emit({ type: 'disconnect', reason: `flatten: cannot read the position (${errText(err)})` });
+      this.failures.flatten = errorText(err);
+      if (this.closingDown) this.log('error', `flatten ${grid.symbol}: cannot read the position (${errorText(err)})`);
+      else if (!this.refused(err)) this.emit({ type: 'disconnect', reason: `flatten: cannot read the position (${errorText(err)})` });
       return;
     }
     this.failures.flatten = '';
@@ -1086,7 +1087,7 @@ export class BitgetGateway {
     try {
       this.o.onEvent(e);
     } catch (err) {
-      this.log('error', `onEvent threw on ${e.type}: ${errText(err)}`);
+      this.log('error', `onEvent threw on ${e.type}: ${errorText(err)}`);
     }
   }
 
@@ -1100,8 +1101,4 @@ function seconds(ms: number): string {
   if (ms < 60_000) return `${Math.round(ms / 100) / 10} s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-}
-
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

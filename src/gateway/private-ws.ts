@@ -14,6 +14,7 @@ import { ServerClock } from './clock';
 import { classifyBitgetCode } from './errors';
 import { parseFillRow, parseOrderRow, parsePositionRow, type PositionUpdate } from './parse';
 import type { OrderTracker } from './tracker';
+import { errorText } from '../format/errors';
 
 export type PrivateChannel = 'orders' | 'positions' | 'fill' | 'account';
 export type PrivateWsState = 'idle' | 'connecting' | 'loggingIn' | 'subscribing' | 'ready' | 'down' | 'stopped';
@@ -207,7 +208,7 @@ export class BitgetPrivateWs {
       try {
         this.o.onPush(push);
       } catch (err) {
-        this.o.log?.('error', `private ws: onPush threw on ${push.channel}: ${err instanceof Error ? err.message : String(err)}`);
+        this.o.log?.('error', `private ws: onPush threw on ${push.channel}: ${errorText(err)}`);
       }
     }
   }
@@ -321,7 +322,7 @@ export function routePrivatePush(push: PrivatePush, r: PushRouting): void {
       try {
         fn(row);
       } catch (err) {
-        r.log?.('error', `private ${push.channel} row skipped: ${err instanceof Error ? err.message : String(err)}`);
+        r.log?.('error', `private ${push.channel} row skipped: ${errorText(err)}`);
       }
     }
   };

@@ -28,6 +28,7 @@ import {
   type AccountBillRow,
   type SpotPlaceOrderRequest,
 } from './wire';
+import { errorText } from '../format/errors';
 
 /**
  * live: api.bitget.com with a live key. demo: same host, demo key, header `paptrading: 1`. local: the local
@@ -373,7 +374,7 @@ export class BitgetRestClient {
   private backgroundClockSync(): void {
     if (this.syncing) return;
     this.syncing = this.syncClock(3)
-      .catch((e) => this.o.log?.('warn', `clock re-sync failed: ${e instanceof Error ? e.message : String(e)}`))
+      .catch((e) => this.o.log?.('warn', `clock re-sync failed: ${errorText(e)}`))
       .finally(() => {
         this.syncing = null;
       });

@@ -7,6 +7,7 @@ import { fileMeta } from '../capture/parquet/reader';
 import { withFileSource } from '../capture/file-source';
 import { isInside } from './paths';
 import { SIDE_STREAM_DIRS, sideStreamOf } from '../capture/side-stream';
+import { errorText } from '../format/errors';
 
 export interface RecordingEntry {
   /** Relative to the data root with forward slashes: fetch it as /data/<path>. */
@@ -42,7 +43,7 @@ const toUrlPath = (rel: string) => rel.split(sep).join('/');
 function describe(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code) return code;
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }
 
 async function ordersDir(realRoot: string, rel: string): Promise<string | null> {

@@ -12,6 +12,7 @@ import { bundleStrategy, loadStrategy, type StrategyBundle } from '../strategy/l
 import { loadBundle } from '../strategy/sandbox';
 import { fieldsFor, resolveRun } from '../strategy/resolve';
 import { BUILTINS } from '../strategy/builtins/index';
+import { errorText } from '../format/errors';
 
 /** What GET /api/strategy answers. */
 export interface ServedStrategy {
@@ -115,7 +116,7 @@ export class StrategyWatcher {
       this.state = { ...s, version: s.version + 1, name, bundle, error: null };
       this.log(`  strategy ${name} from ${this.file}: bundle sha256 ${bundle.hash.slice(0, 12)}… (version ${this.state.version})`);
     } catch (err) {
-      const error = err instanceof Error ? err.message : String(err);
+      const error = errorText(err);
       if (s.error === error) return;
       this.state = { ...s, version: s.version + 1, error };
       const kept = s.bundle ? 'the page keeps the last good bundle' : 'the page has none of it yet: fix it and save';

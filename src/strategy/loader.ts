@@ -16,6 +16,7 @@ import { UsageError } from '../cli/usage-error';
 import { BUILTINS, BUILTIN_NAMES, builtinNamed } from './builtins/index';
 import { REFUSED, loadBundle, refusal, type LoadedStrategy, type StrategyBundle } from './sandbox';
 import { SourceMap, positionOf } from './sourcemap';
+import { errorText } from '../format/errors';
 
 export type { LoadedStrategy, StrategyBundle } from './sandbox';
 
@@ -159,7 +160,7 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   const builtin = builtinNamed(spec);
   if (builtin) {
     const file = repoFile(builtin.source);
-    if (!file) return { definition: builtin.definition, bundle: null, describeError: (e) => (e instanceof Error ? e.message : String(e)) };
+    if (!file) return { definition: builtin.definition, bundle: null, describeError: (e) => errorText(e) };
     return loadBundle(await bundleStrategy(file, `builtin:${builtin.name}`, dirname(builtin.source)));
   }
   const looksLikeFile = /[/\\]|\.(m?[jt]s|cjs)$/.test(spec) || existsSync(spec);

@@ -49,6 +49,7 @@ import { sourceOf } from './sandbox';
 import { Timers } from './timers';
 import { lotText, priceText, quoteOf, quoteOfGrid, type Grid } from './units';
 import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, HANDLER_NAMES as CELL_NAMES, handlerCode } from './handler-cell';
+import { errorText } from '../format/errors';
 
 /** One instrument of a run. */
 export interface RuntimeInstrument {
@@ -453,7 +454,7 @@ export class StrategyRuntime {
       // the definition is typed from its own specs; its values are the resolved ones of those specs
       this.h = def.create(this.ctx as unknown as Parameters<typeof def.create>[0]);
     } catch (err) {
-      const what = o.describeError ? o.describeError(err) : err instanceof Error ? err.message : String(err);
+      const what = o.describeError ? o.describeError(err) : errorText(err);
       throw new Error(`strategy ${def.name}: create() failed: ${what}`);
     } finally {
       this.mark(0);
@@ -1821,7 +1822,7 @@ export class StrategyRuntime {
   }
 
   private strategyFailed(handler: string, err: unknown): void {
-    const what = this.o.describeError ? this.o.describeError(err) : err instanceof Error ? err.message : String(err);
+    const what = this.o.describeError ? this.o.describeError(err) : errorText(err);
     this.count('strategy.error');
     const reason = `strategy error in ${handler}: ${what}`;
     if (this.status === 'halted') return this.log('error', reason);

@@ -7,6 +7,7 @@
 // An error thrown by the strategy is mapped through the bundle's source map to the user's file and line.
 import type { StrategyDefinition } from './api';
 import { SourceMap } from './sourcemap';
+import { errorText } from '../format/errors';
 
 /** Globals a strategy may not use, and why (the advice names what to use instead). */
 export const REFUSED: Readonly<Record<string, string>> = {
@@ -201,7 +202,7 @@ export function loadBundle(bundle: StrategyBundle): LoadedStrategy {
 
 /** "message (file:line:column)": the innermost frame in the bundle, mapped to the user's source. */
 function describe(err: unknown, url: string, map: () => SourceMap | null): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   const stack = err instanceof Error ? String(err.stack ?? '') : '';
   const esc = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const m = new RegExp(`${esc}:(\\d+):(\\d+)`).exec(stack);

@@ -35,6 +35,7 @@ import {
   type Status,
   type ToWorker,
 } from './protocol';
+import { errorText } from '../format/errors';
 
 export { formatNs } from './time';
 
@@ -300,7 +301,7 @@ async function workerLoadFailure(url: URL, thrown: string): Promise<{ what: stri
     };
   } catch (err) {
     return {
-      what: `GET ${url.pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+      what: `GET ${url.pathname} failed: ${errorText(err)}`,
       fix: 'The page could not reach ringbook serve: start it again (ringbook serve --data DIR) and reload this page.',
     };
   }

@@ -18,6 +18,7 @@ import { BUILTINS, builtinNamed } from '../strategy/builtins/index';
 import { loadBundle, type LoadedStrategy } from '../strategy/sandbox';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { ParamField, RunParams, StrategyChoice } from './protocol';
+import { errorText } from '../format/errors';
 
 export interface RunSettings {
   strategy: StrategyRun;
@@ -88,7 +89,7 @@ export function strategyOf(choice: StrategyChoice): LoadedStrategy {
         'strategy',
         `no built-in strategy ${JSON.stringify(choice.name)} (built-ins: ${BUILTINS.map((x) => x.name).join(', ')})`,
       );
-    return { definition: b.definition, bundle: null, describeError: (err) => (err instanceof Error ? err.message : String(err)) };
+    return { definition: b.definition, bundle: null, describeError: (err) => errorText(err) };
   }
   const hit = loaded.get(choice.bundle.hash);
   if (hit) return hit;

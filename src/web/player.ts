@@ -24,6 +24,7 @@ import {
   type Speed,
   type Status,
 } from './protocol';
+import { errorText } from '../format/errors';
 
 /** Points a recorded series keeps on the page (every k-th past it; the last point always). */
 const RECORD_POINTS = 4000;
@@ -193,7 +194,7 @@ export class Player {
       if (problem) throw new ParamError('strategy', problem);
     } catch (err) {
       const field = err instanceof ParamError ? err.field : undefined;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorText(err);
       if (reason === 'params' && this.session) {
         // the last run and its charts stay: nothing changed but the message
         this.io.post({ type: 'error', message, fatal: false, field, kept: true });
@@ -345,7 +346,7 @@ export class Player {
   private fail(err: unknown): void {
     this.mode = 'error';
     this.seek = null;
-    this.io.post({ type: 'error', message: err instanceof Error ? err.message : String(err), fatal: false });
+    this.io.post({ type: 'error', message: errorText(err), fatal: false });
   }
 
   private status(): Status {

@@ -11,6 +11,7 @@ import { gridOfFiles, type RecordingGrid } from '../backtest/setup';
 import type { ParquetPart } from './protocol';
 import type { FundingSource } from '../backtest/funding';
 import { endsMessage } from '../core/record';
+import { errorText, prefixed } from '../format/errors';
 
 export interface Recording {
   name: string;
@@ -130,8 +131,8 @@ async function named<T>(file: string, work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(message.startsWith(file) ? message : `${file}: ${message}`, { cause: err });
+    const message = errorText(err);
+    throw new Error(prefixed(file, message), { cause: err });
   }
 }
 

@@ -12,6 +12,7 @@ import { convertDropped } from '../import/page';
 import { Player } from './player';
 import { depthInterval } from './collect';
 import { DEPTH_LEVELS, type FromWorker, type ToWorker } from './protocol';
+import { errorText, prefixed } from '../format/errors';
 
 const scope = self as unknown as {
   crossOriginIsolated?: boolean;
@@ -132,14 +133,9 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
     });
     player.open();
   } catch (err) {
-    if (mine === opening)
-      post({ type: 'error', message: `cannot open ${withName(name, err instanceof Error ? err.message : String(err))}`, fatal: true });
+    if (mine === opening) post({ type: 'error', message: `cannot open ${prefixed(name, errorText(err))}`, fatal: true });
   }
 }
-
-/** "NAME: why", once: the loaders' messages often start with the name already. */
-const withName = (name: string, message: string) =>
-  message.startsWith(`${name}: `) ? message : `${name}: ${message.startsWith(name) ? message.slice(name.length).trimStart() : message}`;
 
 scope.onmessage = (ev) => {
   const msg = ev.data;

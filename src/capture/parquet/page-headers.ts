@@ -7,6 +7,7 @@
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { crc32 } from './crc32';
+import { errorText } from '../../format/errors';
 
 /** Larger pages than this are refused: our writer's pages are ~1 MiB, other writers' default to 1 MiB. */
 const MAX_PAGE_BYTES = 256 * 1024 * 1024;
@@ -50,7 +51,7 @@ export async function checkPageHeaders(file: AsyncBuffer, metadata: FileMetaData
       try {
         h = parquetHeader(reader);
       } catch (e) {
-        throw new Error(`${where(at)}: unreadable page header (${e instanceof Error ? e.message : String(e)})`);
+        throw new Error(`${where(at)}: unreadable page header (${errorText(e)})`);
       }
       const size = h.compressed_page_size;
       const sizeFault = pageSizeFault(size, 'compressed');

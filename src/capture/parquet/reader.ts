@@ -6,6 +6,7 @@ import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData 
 import { fastRowGroup } from './page-decoder';
 import { checkPageHeaders } from './page-headers';
 import { COLUMNS, SCHEMA_VERSION, type Columns, type FileMeta } from '../schema';
+import { errorText } from '../../format/errors';
 
 export interface RowGroupChunk {
   /** Index of the row group in the file, and its first row. */
@@ -27,7 +28,7 @@ export async function fileMeta(file: AsyncBuffer): Promise<{ metadata: FileMetaD
   try {
     metadata = await parquetMetadataAsync(file);
   } catch (err) {
-    throw new Error(`not a readable Parquet file (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`not a readable Parquet file (${errorText(err)})`);
   }
   if (!Array.isArray(metadata.row_groups) || !Array.isArray(metadata.schema))
     throw new Error('not a readable Parquet file (footer incomplete)');
