@@ -26,7 +26,7 @@ export const BENCHMARKS = [
   {
     name: 'backtest',
     summary:
-      'Parquet → core → strategy runtime → simulated venue on a generated 10 M-event recording: core only, a no-op user strategy, obi-ofi and signal-taker in the same run; events/s, peak RSS',
+      'Parquet → core → strategy runtime → simulated venue on a generated 10 M-event recording: core only, a no-op user strategy (one and two instruments merged), an empty onBook, obi-ofi, signal-taker and mm-glft in the same run, and the decoder rows; events/s, peak RSS',
   },
   { name: 'optimize', summary: 'optimizer trials/s with 1 and 2 worker threads over one shared recording, and memory per worker' },
   {

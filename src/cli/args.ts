@@ -258,10 +258,9 @@ export function parseCommand<S extends CommandSpec>(
  * meant. Only flags declared `multiple` repeat; a list flag takes its items in one value.
  */
 function twice(first: string, second: string, f: Flag, hint: string): UsageError {
-  const one =
-    f.type === 'list' || f.arg?.includes(',')
-      ? `give one list: ${second.split(' ')[0]} ${[first, second].map((g) => g.slice(g.indexOf(' ') + 1)).join(',')}`
-      : 'give it once';
+  // the list suggested holds each item once: --symbol BTCUSDT --symbols BTCUSDT is one symbol, not a list naming it twice
+  const items = [...new Set([first, second].flatMap((g) => g.slice(g.indexOf(' ') + 1).split(',')))];
+  const one = f.type === 'list' || f.arg?.includes(',') ? `give one list: ${second.split(' ')[0]} ${items.join(',')}` : 'give it once';
   const [a, b] = [first.split(' ')[0], second.split(' ')[0]];
   const alias = a === b ? '' : ` (${b} is another name for ${a})`;
   return new UsageError(`${second}: ${first} was given already${alias}: ${one}${hint}`);

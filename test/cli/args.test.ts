@@ -174,6 +174,12 @@ test('a flag given twice, under its name or an alias, is refused: which one was 
     '--symbols ETHUSDT: --symbol BTCUSDT was given already (--symbols is another name for --symbol): give one list: --symbols BTCUSDT,ETHUSDT (see ringbook try --help)',
     UsageError,
   );
+  // the list suggested names each item once (a symbol named twice in a list is refused in turn)
+  fails(
+    () => parse('data/', '--symbol', 'BTCUSDT', '--symbols', 'BTCUSDT'),
+    '--symbols BTCUSDT: --symbol BTCUSDT was given already (--symbols is another name for --symbol): give one list: --symbols BTCUSDT (see ringbook try --help)',
+    UsageError,
+  );
   fails(
     () => parse('data/', '--queue', 'fifo', '--queue=lifo'),
     '--queue lifo: --queue fifo was given already: give it once (see ringbook try --help)',
