@@ -346,7 +346,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
   }
   for (const c of s.csv ?? [])
     out.push(
-      `  ${c.kind}: ${plural(c.lines - 1, 'row')}${c.skippedBeforeSnapshot ? `, ${count(c.skippedBeforeSnapshot)} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${count(c.skippedOtherSymbols)} of other symbols skipped` : ''} (${c.input})`,
+      `  ${c.kind}: ${plural(c.lines - 1, 'row')}${c.skippedBeforeSnapshot ? `, ${count(c.skippedBeforeSnapshot)} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${count(c.skippedOtherSymbols)} of other symbols skipped` : ''}${c.duplicateTrades ? `, ${count(c.duplicateTrades)} repeating the trade before left out` : ''}${c.zeroSizeTrades ? `, ${count(c.zeroSizeTrades)} of size 0 left out` : ''}${c.unknownSideTrades ? `, ${count(c.unknownSideTrades)} of side unknown kept (no taker side)` : ''} (${c.input})`,
     );
   if (s.feedLatency)
     out.push(

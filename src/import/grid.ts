@@ -21,6 +21,40 @@ export function decimalWhy(code: number): string {
   return DECIMAL_WHY[code] ?? `cannot be read (decimal error ${code})`;
 }
 
+/**
+ * Why a price or size is off the grid, in words, with the step it must fit and the flag to check: "has more decimals
+ * than the tick 0.1 (a venue that prints trailing zeros: write --tick 0.10)". `grid` is the tick and lot as written.
+ */
+export function gridHint(
+  field: 'price' | 'size',
+  value: string,
+  code: number,
+  grid: { tick: string; lot: string } | null,
+  who: 'venue' | 'exchange',
+): string {
+  const flag = field === 'price' ? '--tick' : '--lot';
+  const step = grid ? (field === 'price' ? grid.tick : grid.lot) : null;
+  const fits = code === DecimalError.offGrid || code === DecimalError.tooManyDecimals;
+  if (!fits || !step) return decimalWhy(code);
+  const why = decimalWhy(code).replace('the tick/lot', `the ${field === 'price' ? 'tick' : 'lot'} ${step}`);
+  const wider = code === DecimalError.tooManyDecimals ? widerStep(value, step) : null;
+  return wider
+    ? `${why} (${who === 'exchange' ? 'an exchange' : 'a venue'} that prints trailing zeros: write ${flag} ${wider})`
+    : `${why} (${flag} does not fit this value: check it against the ${who}'s instrument)`;
+}
+
+/**
+ * The step written with as many decimals as `value` has, when the value's extra decimals are trailing zeros and it
+ * then fits ("94099.40" with 0.1: "0.10"); null otherwise.
+ */
+function widerStep(value: string, step: string): string | null {
+  const m = /^\d*\.(\d*?)(0+)$/.exec(value);
+  const frac = step.split('.')[1] ?? '';
+  if (!m || m[1].length > frac.length) return null;
+  const decimals = m[1].length + m[2].length;
+  return decimals > frac.length ? `${step.includes('.') ? step : `${step}.`}${'0'.repeat(decimals - frac.length)}` : null;
+}
+
 function scaled(flag: string, text: string): { scale: number; step: bigint } {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(text.trim());
   if (!m) throw new Error(`${flag} "${text}" is not a plain decimal (e.g. 0.1, 0.001, 5)`);

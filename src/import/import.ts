@@ -60,7 +60,18 @@ export interface ImportSummary {
     v3Frames: number;
     skipped: Array<[string, number]>;
   };
-  csv?: Array<{ input: string; kind: string; lines: number; skippedBeforeSnapshot: number; skippedOtherSymbols: number }>;
+  csv?: Array<{
+    input: string;
+    kind: string;
+    lines: number;
+    skippedBeforeSnapshot: number;
+    skippedOtherSymbols: number;
+    /** Trades left out: a row repeating the trade before it (same id, time, price, size, side); a size of 0. */
+    duplicateTrades: number;
+    zeroSizeTrades: number;
+    /** Trades kept with no taker side (Tardis's `unknown`). */
+    unknownSideTrades: number;
+  }>;
 }
 
 async function importCore(o: CommonOptions): Promise<Core> {
@@ -274,6 +285,9 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
         lines: s.lines,
         skippedBeforeSnapshot: s.skippedBeforeSnapshot,
         skippedOtherSymbols: s.skippedOtherSymbols,
+        duplicateTrades: s.duplicateTrades,
+        zeroSizeTrades: s.zeroSizeTrades,
+        unknownSideTrades: s.unknownSideTrades,
       })),
     };
   } finally {

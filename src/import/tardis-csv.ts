@@ -2,10 +2,10 @@
 // reads the rows (assembly/csv.ts: exact decimals on the instrument's grid, µs → ns, book rows grouped into
 // messages by local_timestamp, a snapshot after updates starting a new book), and the two files are merged by local
 // time (a trade before a book message of the same local time), streaming: memory stays flat whatever the size.
-import { REC_SIZE, DecimalError, type Core } from '../core/index';
+import { REC_SIZE, Kind, type Core } from '../core/index';
 import type { InstrumentGrid } from '../feed/instruments';
 import { ImportError, type RecordSink } from './record-sink';
-import { decimalWhy } from './grid';
+import { gridHint } from './grid';
 
 /** The CSV reader's config and state block (mirrors assembly/csv.ts CV_*; test/core/layout.test.ts holds them). */
 export const CV = {
@@ -78,6 +78,10 @@ export class CsvStream {
   head!: CsvHead;
   /** Whether a row follows the header (a header-only file imports nothing). */
   hasRows = false;
+  /** Trades left out (a repeat of the trade before it; a size of 0) and kept with no side (`unknown`). */
+  duplicateTrades = 0;
+  zeroSizeTrades = 0;
+  unknownSideTrades = 0;
   /** Records of the current batch, and the next one to hand out; batches read so far. */
   count = 0;
   pos = 0;
@@ -88,6 +92,12 @@ export class CsvStream {
   private have = 0;
   private eof = false;
   private pending: Uint8Array | null = null;
+  /** The input's last line had no line end (one was added so the core reads it; the file is refused once it has). */
+  private unterminated = false;
+  private tailSeen = false;
+  private symbol = '';
+  /** The last trade kept: id, exchange time, price, size and side words, to tell a repeated row. */
+  private readonly lastTrade = new Int32Array(9);
   /** The tick and lot as the user wrote them (configure), for the hint on a value with more decimals. */
   private gridText: { tick: string; lot: string } | null = null;
   private readonly it: AsyncIterator<Uint8Array>;
@@ -158,6 +168,7 @@ export class CsvStream {
   /** Sets the grid, the instrument index stamped on the records and the symbol kept (others are skipped). */
   configure(grid: InstrumentGrid, inst: number, symbol: string): void {
     this.gridText = { tick: grid.tickSize, lot: grid.lotSize };
+    this.symbol = symbol;
     const w = this.core.words;
     const c = this.cfg;
     const col = (name: string) => {
@@ -216,15 +227,25 @@ export class CsvStream {
     const core = this.core;
     while (this.pos >= this.count) {
       if (!this.eof || this.pending) await this.fill();
+      if (this.eof && !this.pending) this.endOfInput();
       const final = this.eof && !this.pending;
+      const line0 = this.lines;
       const n = core.x.csvRecords(this.buf, this.have, final ? 1 : 0, this.cfg, this.out, this.cap);
       if (n < 0) throw this.error(n);
       const consumed = core.words[(this.cfg + CV.consumed) >> 2];
+      // checked while the rows' text is still in the buffer (an error names the row by re-reading it)
+      const kept = n > 0 ? this.checkBatch(n, consumed, line0) : 0;
+      if (final && this.unterminated && consumed === this.have)
+        throw new ImportError(
+          this.source.name,
+          this.lines,
+          'the file ends mid-line: its last line has no line end (a download cut short?), so its last value may be cut; get the file again (if that line is whole, end it with a newline)',
+        );
       if (consumed > 0) {
         core.bytes.copyWithin(this.buf, this.buf + consumed, this.buf + this.have);
         this.have -= consumed;
       }
-      this.count = n;
+      this.count = kept;
       this.pos = 0;
       if (n > 0) this.batches++;
       if (n === 0 && final) return false;
@@ -232,6 +253,99 @@ export class CsvStream {
         throw new ImportError(this.source.name, this.lines + 1, `a line or one message's rows exceed ${this.bufBytes >> 20} MB`);
     }
     return true;
+  }
+
+  /** The input ended: a last line without a line end gets one (the core then reads and checks it) and is remembered. */
+  private endOfInput(): void {
+    if (this.tailSeen) return;
+    this.tailSeen = true;
+    if (this.have > 0 && this.core.bytes[this.buf + this.have - 1] !== 0x0a) {
+      this.core.bytes[this.buf + this.have] = 0x0a; // the buffer has 16 bytes of slack
+      this.have++;
+      this.unterminated = true;
+    }
+  }
+
+  /**
+   * One pass over a batch's records for what the core's row checks leave: a time outside µs since the epoch (a row
+   * in ms or s among µs rows reads as 1970), a price of 0; for trades, a row repeating the trade before it and a
+   * size of 0 are left out and counted, an `unknown` side counted. Returns the records kept (compacted in place).
+   */
+  private checkBatch(n: number, consumed: number, line0: number): number {
+    const w = this.core.words;
+    const base = this.out >> 2;
+    const trades = this.head.kind === 'trades';
+    const t = this.lastTrade;
+    let to = base;
+    for (let i = 0; i < n; i++) {
+      const p = base + i * 16;
+      const eh = w[p + 3];
+      const lh = w[p + 5];
+      if (
+        eh < MIN_NS_HI ||
+        lh < MIN_NS_HI ||
+        (eh === MIN_NS_HI && w[p + 2] >>> 0 < MIN_NS_LO) ||
+        (lh === MIN_NS_HI && w[p + 4] >>> 0 < MIN_NS_LO)
+      )
+        throw this.badRow(consumed, line0, 'time');
+      const kind = w[p] & 0xff;
+      if (kind !== Kind.bookClear && w[p + 6] === 0 && w[p + 7] === 0) throw this.badRow(consumed, line0, 'price');
+      if (trades) {
+        if (w[p + 8] === 0 && w[p + 9] === 0) {
+          this.zeroSizeTrades++;
+          continue;
+        }
+        const side = (w[p] >> 8) & 0xff;
+        if ((w[p + 10] !== 0 || w[p + 11] !== 0) && sameTrade(w, p, t, side)) {
+          this.duplicateTrades++;
+          continue;
+        }
+        if (side === 0) this.unknownSideTrades++;
+        t[0] = w[p + 10];
+        t[1] = w[p + 11];
+        t[2] = w[p + 2];
+        t[3] = w[p + 3];
+        t[4] = w[p + 6];
+        t[5] = w[p + 7];
+        t[6] = w[p + 8];
+        t[7] = w[p + 9];
+        t[8] = side;
+      }
+      if (to !== p) w.copyWithin(to, p, p + 16);
+      to += 16;
+    }
+    return (to - base) >> 4;
+  }
+
+  /**
+   * The error for the first row of the batch's text (bytes [buf, buf + consumed), lines after `line0`) that fails
+   * `what`: re-read here, on the error path only, to name its line, column and value.
+   */
+  private badRow(consumed: number, line0: number, what: 'time' | 'price'): ImportError {
+    const text = dec.decode(this.core.bytes.subarray(this.buf, this.buf + consumed));
+    const cols = this.head.columns;
+    const iSym = cols.indexOf('symbol');
+    const lines = text.split('\n');
+    for (let k = 0; k < lines.length; k++) {
+      const row = lines[k].replace(/\r$/, '');
+      if (row === '') continue;
+      const cells = row.split(',');
+      if (this.symbol && iSym >= 0 && cells[iSym] !== this.symbol) continue;
+      const line = line0 + k + 1;
+      if (what === 'price') {
+        const v = cells[cols.indexOf('price')] ?? '';
+        if (!/[1-9]/.test(v.split(/e/i)[0]))
+          return new ImportError(this.source.name, line, `price "${v}" is 0: not a price (a damaged row?)`);
+        continue;
+      }
+      for (const c of ['timestamp', 'local_timestamp']) {
+        const v = cells[cols.indexOf(c)] ?? '';
+        const why = notMicros(v);
+        if (why) return new ImportError(this.source.name, line, `${c} ${v} ${why}${line > 2 ? UNIT_SWITCH : ''}`);
+      }
+    }
+    // not found again (it cannot be): name the rows the batch held
+    return new ImportError(this.source.name, line0 + 1, `a row up to line ${line0 + lines.length} has a ${what} the import refuses`);
   }
 
   /** Tops the buffer up to at least half full (or to the end of the input). */
@@ -262,43 +376,58 @@ export class CsvStream {
     return w[(this.cfg + off + 4) >> 2] * 4294967296 + (w[(this.cfg + off) >> 2] >>> 0);
   }
 
-  private error(code: number): ImportError {
+  private error(err: number): ImportError {
+    let code = err;
     const w = this.core.words;
     const line = this.i64(CV.errLine);
     const col = w[(this.cfg + CV.errCol) >> 2];
     const name = col >= 0 ? this.head.columns[col] : '';
     let reason = ERRORS[code] ?? `error ${code}`;
     let grid: ImportError['grid'];
+    if (code === CsvError.order && col >= 0 && notMicros(this.field(col))) code = CsvError.time; // a unit, not an order, problem
+    if (code === CsvError.time && col >= 0) {
+      const v = this.field(col);
+      const why =
+        v === ''
+          ? 'is empty'
+          : (notMicros(v) ?? `is not a whole number of µs since the epoch (Tardis CSV times are 16 digits, e.g. 1777593600002500)`);
+      return new ImportError(
+        this.source.name,
+        line,
+        `${name} ${v === '' ? '' : `${v} `}${why}${line > 2 && notMicros(v) ? UNIT_SWITCH : ''}`,
+      );
+    }
     if (code === CsvError.price || code === CsvError.amount) {
       const d = w[(this.cfg + CV.errDec) >> 2];
       grid = { field: code === CsvError.price ? 'price' : 'size', decimal: d };
-      const off = w[(this.cfg + CV.fields + col * 8) >> 2] >>> 0;
-      const len = w[(this.cfg + CV.fields + col * 8 + 4) >> 2];
-      const value = dec.decode(this.core.bytes.slice(off, off + Math.min(len, 40)));
-      reason = `${name} "${value}" ${decimalWhy(d)}`;
-      const flag = code === CsvError.price ? '--tick' : '--lot';
-      const wider =
-        d === DecimalError.tooManyDecimals && this.gridText
-          ? widerStep(value, flag === '--tick' ? this.gridText.tick : this.gridText.lot)
-          : null;
-      if (wider) reason += ` (a venue that prints trailing zeros: write ${flag} ${wider})`;
-      else if (d === DecimalError.offGrid || d === DecimalError.tooManyDecimals)
-        reason += ` (${flag} does not fit this value: check it against the venue's instrument)`;
+      const value = this.field(col);
+      reason = `${name} "${value}" ${gridHint(grid.field, value, d, this.gridText, 'venue')}`;
     } else if (name && code !== CsvError.order) reason = `${name}: ${reason}`;
     return new ImportError(this.source.name, line, reason, grid);
   }
+
+  /** Field `col` of the row the core stopped at, as written (up to 40 bytes). */
+  private field(col: number): string {
+    const w = this.core.words;
+    const off = w[(this.cfg + CV.fields + col * 8) >> 2] >>> 0;
+    const len = w[(this.cfg + CV.fields + col * 8 + 4) >> 2];
+    return dec.decode(this.core.bytes.slice(off, off + Math.min(len, 40)));
+  }
 }
 
-/**
- * The step written with as many decimals as `value` has, when the value's extra decimals are trailing zeros and it
- * then fits ("94099.40" with 0.1: "0.10"); null otherwise.
- */
-function widerStep(value: string, step: string): string | null {
-  const m = /^\d*\.(\d*?)(0+)$/.exec(value);
-  const frac = step.split('.')[1] ?? '';
-  if (!m || m[1].length > frac.length) return null;
-  const decimals = m[1].length + m[2].length;
-  return decimals > frac.length ? `${step.includes('.') ? step : `${step}.`}${'0'.repeat(decimals - frac.length)}` : null;
+/** Whether the trade at word `p` repeats the last one kept (`t`): same id, exchange time, price, size and side. */
+function sameTrade(w: Int32Array, p: number, t: Int32Array, side: number): boolean {
+  return (
+    w[p + 10] === t[0] &&
+    w[p + 11] === t[1] &&
+    w[p + 2] === t[2] &&
+    w[p + 3] === t[3] &&
+    w[p + 6] === t[4] &&
+    w[p + 7] === t[5] &&
+    w[p + 8] === t[6] &&
+    w[p + 9] === t[7] &&
+    side === t[8]
+  );
 }
 
 // Tardis's other CSV data types, told by a column only they have: named, so the error says what the file is
@@ -314,7 +443,11 @@ function otherDataType(columns: string[]): string | null {
 }
 
 // Tardis CSV times are µs since the epoch: 16 digits from 2001 to 2286. Milliseconds would read as January 1970 and
-// import without a complaint, so the first row's times are checked for their unit.
+// import without a complaint, so every row's times are checked: the first row's as text (open), the others in ns on
+// their records (checkBatch: 1e18 ns as two 32-bit halves; the core refuses more than 9e15 µs itself).
+const MIN_NS_HI = Math.floor(1e18 / 4294967296);
+const MIN_NS_LO = 1e18 - MIN_NS_HI * 4294967296;
+const UNIT_SWITCH = ' (the rows before it are µs: a file joined from exports in different units?)';
 const MICROS_MIN = 1_000_000_000_000_000n;
 const MICROS_MAX = 9_999_999_999_999_999n;
 const UNITS: Record<number, string> = { 10: 'seconds', 13: 'milliseconds', 19: 'nanoseconds' };

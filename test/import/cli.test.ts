@@ -148,7 +148,7 @@ test('errors name what to fix: the line, the flag', () => {
   assert.is(r.status, 1);
   assert.match(
     r.stderr,
-    /BTCUSDT\.csv:2: price "94099\.8" is not a multiple of the tick\/lot/,
+    /BTCUSDT\.csv:2: price "94099\.8" is not a multiple of the tick 0\.5 \(--tick does not fit this value/,
     'rows before the first snapshot are checked too',
   );
   const none = tmp('cli-none');

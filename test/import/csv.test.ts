@@ -4,14 +4,15 @@
 // line; plain and gzip and a second import give the same bytes.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind } from '../../src/core/index';
 import { importTardisCsv, type ImportSummary } from '../../src/import/import';
 import { gridFromTickLot } from '../../src/import/grid';
 import { ImportError } from '../../src/import/record-sink';
 import { testCore } from '../helpers/core';
-import { BOOK_CSV, TRADES_CSV, WASM, bookStates, duck, fixture, query, readRecords, tmp, treeBytes } from './helpers';
+import { BOOK_CSV, TRADES_CSV, WASM, bookStates, duck, fixture, query, readRecords, rowsOfKind, tmp, treeBytes } from './helpers';
+import { formatSummary } from '../../src/cli/import';
 
 const GRID = gridFromTickLot('FUTURES', 'BTCUSDT', '0.1', '0.001');
 
@@ -166,7 +167,7 @@ test('a price off the grid stops the import naming the line, the column and the 
     assert.instance(err, ImportError);
     const e = err as ImportError;
     assert.is(e.line, 17);
-    assert.match(e.message, /_offgrid\.csv:17: price "94100\.705" has more decimals than the tick\/lot \(--tick does not fit/);
+    assert.match(e.message, /_offgrid\.csv:17: price "94100\.705" has more decimals than the tick 0\.1 \(--tick does not fit/);
   }
 });
 
@@ -174,7 +175,7 @@ test('a price whose extra decimals are trailing zeros: the tick to write is name
   const head = readFileSync(BOOK_CSV, 'utf8').split('\n').slice(0, 3);
   const e = await failure([...head.slice(0, 2), head[2].replace(',94099.8,', ',94099.80,')].join('\n'));
   assert.is(e.line, 3);
-  assert.is(e.reason, 'price "94099.80" has more decimals than the tick/lot (a venue that prints trailing zeros: write --tick 0.10)');
+  assert.is(e.reason, 'price "94099.80" has more decimals than the tick 0.1 (a venue that prints trailing zeros: write --tick 0.10)');
 });
 
 test('other bad rows are named by line', async () => {
@@ -189,7 +190,7 @@ test('other bad rows are named by line', async () => {
   assert.is(e.line, 4);
   assert.match(e.reason, /is_snapshot must be true or false/);
   const cells = head[5].split(',');
-  cells[3] = '1000';
+  cells[3] = String(BigInt(head[4].split(',')[3]) - 1n); // µs, one before the row above
   e = await failure([...head.slice(0, 5), cells.join(',')].join('\n'));
   assert.is(e.line, 6);
   assert.match(e.reason, /earlier than the row before/);
@@ -265,6 +266,208 @@ test('rows of other symbols are skipped and counted; --symbol picks one', async 
   const e = await run([file], join(dir, 'eth'), { symbol: 'ETHUSDT' });
   assert.is(e.symbols[0].symbol, 'ETHUSDT');
   assert.is(e.csv![0].skippedOtherSymbols, lines.length - 1, 'every BTCUSDT row');
+});
+
+/** Every file under `d` (none when it does not exist). */
+function filesUnder(d: string): string[] {
+  if (!existsSync(d)) return [];
+  return readdirSync(d, { withFileTypes: true }).flatMap((n) => (n.isDirectory() ? filesUnder(join(d, n.name)) : [join(d, n.name)]));
+}
+
+/** The import of `text` fails: its error, after checking that it names the file and left no file behind. */
+async function refused(text: string, name = 'bad.csv'): Promise<ImportError> {
+  const dir = tmp('csv-refused');
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  const out = join(dir, 'out');
+  try {
+    await run([file], out);
+  } catch (err) {
+    assert.instance(err, ImportError);
+    const e = err as ImportError;
+    assert.is(e.input, file);
+    assert.ok(e.message.startsWith(`${file}:${e.line}: `), e.message);
+    assert.equal(filesUnder(out), [], 'nothing written: no file, finished or half');
+    return e;
+  }
+  return assert.unreachable('the import should have failed') as never;
+}
+
+/** The fixture's lines with cell `col` of line `line` (1-based, the header is 1) rewritten. */
+function edit(csv: string, line: number, col: number, f: (cell: string) => string): string {
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  const cells = lines[line - 1].split(',');
+  cells[col] = f(cells[col]);
+  lines[line - 1] = cells.join(',');
+  return `${lines.join('\n')}\n`;
+}
+
+const TS = 2;
+const LOCAL = 3;
+const ID = 4;
+const SIDE = 5;
+const PRICE = 6;
+const AMOUNT = 7;
+const ABOUT_US = '(Tardis CSV times are 16 digits, e.g. 1777593600002500)';
+const SWITCH = '(the rows before it are µs: a file joined from exports in different units?)';
+
+test('every row is checked for its time unit: a later row in ms, s or ns is refused at that row, naming the column and the unit', async () => {
+  // the exchange time in ms deep in the file, the local time still µs: no order check sees it; it used to import as 1970
+  let e = await refused(edit(BOOK_CSV, 41, TS, (t) => t.slice(0, -3)));
+  assert.is(e.line, 41);
+  const ms = readFileSync(BOOK_CSV, 'utf8').split('\n')[40].split(',')[TS].slice(0, -3);
+  assert.is(
+    e.reason,
+    `timestamp ${ms} is not µs since the epoch ${ABOUT_US}: it looks like milliseconds; convert the file's times to µs ${SWITCH}`,
+  );
+  // the local time in seconds: earlier than the row before, but the unit is what is wrong, and said
+  e = await refused(edit(BOOK_CSV, 30, LOCAL, (t) => t.slice(0, -6)));
+  assert.is(e.line, 30);
+  assert.match(e.reason, /^local_timestamp \d{10} is not µs since the epoch .*: it looks like seconds; .*joined from exports/);
+  // µs rows followed by ns rows (the core holds times to 9e15 µs): named as ns
+  e = await refused(edit(TRADES_CSV, 6, LOCAL, (t) => `${t}000`));
+  assert.is(e.line, 6);
+  assert.match(e.reason, /^local_timestamp \d{19} is not µs since the epoch .*: it looks like nanoseconds/);
+  e = await refused(edit(TRADES_CSV, 7, TS, (t) => t.slice(0, -3)));
+  assert.is(e.line, 7);
+  assert.match(e.reason, /^timestamp \d{13} .*it looks like milliseconds/);
+  // an empty time names the column
+  e = await refused(edit(TRADES_CSV, 4, TS, () => ''));
+  assert.is(e.line, 4);
+  assert.is(e.reason, 'timestamp is empty');
+});
+
+test('the row with a time in another unit is found in a later batch of a large file, by its line', async () => {
+  const dir = tmp('csv-unit-big');
+  const rows = ['exchange,symbol,timestamp,local_timestamp,id,side,price,amount'];
+  const t0 = 1777593600000000;
+  for (let i = 0; i < 40_000; i++) {
+    const local = t0 + i * 100;
+    rows.push(`binance-futures,BTCUSDT,${local - 40},${local},${1000 + i},${i % 3 ? 'buy' : 'sell'},94100.1,0.001`);
+  }
+  const good = join(dir, 'good.csv');
+  writeFileSync(good, `${rows.join('\n')}\n`);
+  const s = await run([good], join(dir, 'good'));
+  assert.is(s.rows, 40_000, 'the plain file imports whole');
+  const cells = rows[39_001].split(',');
+  cells[TS] = cells[TS].slice(0, -3);
+  rows[39_001] = cells.join(',');
+  const e = await refused(`${rows.join('\n')}\n`);
+  assert.is(e.line, 39_002, 'past the first 32768-record batch');
+  assert.match(e.reason, /^timestamp \d{13} is not µs since the epoch .*milliseconds/);
+});
+
+test('a price of 0, a negative size and empty fields are refused naming the line and the column', async () => {
+  let e = await refused(edit(BOOK_CSV, 20, PRICE, () => '0.0'));
+  assert.is(e.line, 20);
+  assert.is(e.reason, 'price "0.0" is 0: not a price (a damaged row?)');
+  e = await refused(edit(TRADES_CSV, 5, PRICE, () => '0'));
+  assert.is(e.line, 5);
+  assert.is(e.reason, 'price "0" is 0: not a price (a damaged row?)');
+  e = await refused(edit(BOOK_CSV, 12, AMOUNT, (a) => `-${a}`));
+  assert.is(e.line, 12);
+  assert.match(e.reason, /^amount "-[\d.]+" has a sign$/);
+  e = await refused(edit(BOOK_CSV, 12, PRICE, () => ''));
+  assert.is(e.reason, 'price "" is empty');
+  e = await refused(edit(TRADES_CSV, 3, AMOUNT, () => ''));
+  assert.is(e.line, 3);
+  assert.is(e.reason, 'amount "" is empty');
+  e = await refused(edit(TRADES_CSV, 3, SIDE, () => ''));
+  assert.match(e.reason, /^side: side must be bid or ask .* or buy, sell or unknown/);
+  e = await refused(edit(BOOK_CSV, 8, 4, () => ''));
+  assert.is(e.line, 8);
+  assert.match(e.reason, /^is_snapshot: is_snapshot must be true or false/);
+});
+
+test("trades: a row repeating the trade before it and a size of 0 are left out, a side 'unknown' kept, each counted in the summary", async () => {
+  const dir = tmp('csv-trades-audit');
+  const lines = readFileSync(TRADES_CSV, 'utf8').trim().split('\n');
+  const cells = (l: string) => l.split(',');
+  const resent = cells(lines[2]);
+  resent[LOCAL] = String(Number(resent[LOCAL]) + 5); // the same trade, received again 5 µs later
+  const zero = cells(lines[4]);
+  zero[AMOUNT] = '0.000';
+  const unknown = cells(lines[5]);
+  unknown[SIDE] = 'unknown';
+  const noId = cells(lines[6]);
+  noId[ID] = '';
+  const rows = [
+    lines[0],
+    lines[1],
+    lines[1],
+    lines[2],
+    resent.join(','),
+    lines[3],
+    zero.join(','),
+    unknown.join(','),
+    noId.join(','),
+    ...lines.slice(7),
+  ];
+  const file = join(dir, 'trades.csv');
+  writeFileSync(file, `${rows.join('\n')}\n`);
+  const s = await run([file], join(dir, 'out'));
+  const c = s.csv![0];
+  assert.equal([c.duplicateTrades, c.zeroSizeTrades, c.unknownSideTrades], [2, 1, 1]);
+  const { words, rows: n } = await readRecords(join(dir, 'out'));
+  const plain = tmp('csv-trades-plain');
+  await run([TRADES_CSV], plain);
+  const ref = await readRecords(plain);
+  const got = rowsOfKind(words, n, Kind.trade);
+  const want = rowsOfKind(ref.words, ref.rows, Kind.trade);
+  // the zero-size trade is gone; the unknown side is 0; an empty id leaves seq 0 (as a UUID does)
+  assert.is(got.length, 8);
+  assert.equal(got.slice(0, 3), [want[0], want[1], want[2]]);
+  assert.equal(got.slice(5), want.slice(6));
+  assert.match(got[3], /^\d+ 0 /, 'side unknown: 0');
+  assert.match(got[4], / 0 \d+$/, 'no id: seq 0');
+  const text = formatSummary(s, '/d');
+  assert.match(
+    text,
+    /trades: 11 rows, 2 repeating the trade before left out, 1 of size 0 left out, 1 of side unknown kept \(no taker side\)/,
+  );
+});
+
+test('a book row given twice changes nothing: the same book after every message', async () => {
+  const lines = readFileSync(BOOK_CSV, 'utf8').trim().split('\n');
+  const dir = tmp('csv-book-dup');
+  const file = join(dir, 'dup.csv');
+  writeFileSync(file, `${[...lines.slice(0, 30), lines[29], ...lines.slice(30)].join('\n')}\n`);
+  await run([file], join(dir, 'dup'));
+  await run([BOOK_CSV], join(dir, 'plain'));
+  const a = await readRecords(join(dir, 'dup'));
+  const b = await readRecords(join(dir, 'plain'));
+  assert.is(a.rows, b.rows + 1);
+  const core = await testCore();
+  assert.equal(bookStates(core, GRID, a.words, a.rows), bookStates(core, GRID, b.words, b.rows));
+});
+
+test('a byte order mark is read as no data: the same files', async () => {
+  const dir = tmp('csv-bom');
+  const file = join(dir, 'bom.csv');
+  writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(BOOK_CSV)]));
+  await run([file], join(dir, 'bom'));
+  await run([BOOK_CSV], join(dir, 'plain'));
+  const a = treeBytes(join(dir, 'bom'));
+  const b = treeBytes(join(dir, 'plain'));
+  assert.equal([...a.keys()], [...b.keys()]);
+  for (const [k, v] of a) assert.ok(v.equals(b.get(k)!), k);
+});
+
+test('a file that ends mid-line (a download cut short) is refused at its last line, nothing written', async () => {
+  const whole = readFileSync(TRADES_CSV, 'utf8');
+  const last = whole.trim().split('\n').length;
+  // "…,0.201\n" cut to "…,0.20": a value that still reads, wrongly
+  let e = await refused(whole.slice(0, -2));
+  assert.is(e.line, last);
+  assert.match(e.reason, /^the file ends mid-line: its last line has no line end \(a download cut short\?\)/);
+  // a whole last line without its line end cannot be told from a cut one: refused too (the book's last message unwritten)
+  e = await refused(readFileSync(BOOK_CSV, 'utf8').slice(0, -1));
+  assert.is(e.line, readFileSync(BOOK_CSV, 'utf8').trim().split('\n').length);
+  assert.match(e.reason, /ends mid-line.*if that line is whole, end it with a newline/);
+  // a bad value on that last line is named first
+  e = await refused(`${whole.trim()}\nbinance-futures,BTCUSDT,1`);
+  assert.is(e.line, last + 1);
+  assert.match(e.reason, /fewer columns than the header/);
 });
 
 test.run();
