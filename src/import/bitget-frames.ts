@@ -3,14 +3,14 @@
 // pieces: the core's frame decoder, FeedSession's seq/pseq continuity and resync, and the engine's book and
 // checksum check. The receive time of each line stands in for the local clock, so every record, status and resync
 // comes out exactly as the live pipeline would have recorded the same frames; the records go to a sink.
-import { Engine, Ring, type Core } from '../core/index';
+import { Engine, Ring, DecimalParseError, parseSteps, type Core } from '../core/index';
 import type { LocalClock } from '../core/clock';
 import { FrameDecoder, FrameError } from '../feed/decoder';
 import { FeedSession, type FeedInstrument } from '../feed/feed-session';
 import { cmp64 } from '../feed/continuity';
 import { IsoTime } from './iso-time';
 import { ImportError, type RecordSink } from './record-sink';
-import { decimalWhy } from './grid';
+import { decimalWhy, gridHint } from './grid';
 import { Kind, R } from '../core/record';
 
 /** The line's time, set before the feed reads the clock. */
@@ -103,6 +103,8 @@ export class TardisFrames {
     const c = this.counters;
     c.lines++;
     c.bytes += end - start + 1;
+    // a UTF-8 byte order mark (an editor's, Windows tools') says nothing about the data
+    if (line === 1 && end - start >= 3 && b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf) start += 3;
     while (end > start && (b[end - 1] === 0x20 || b[end - 1] === 0x09)) end--;
     if (end === start) {
       // tardis-machine writes an empty line where its collector lost the connection: every book waits for a snapshot
@@ -162,13 +164,79 @@ export class TardisFrames {
       let reason = this.bad;
       this.bad = null;
       const g = this.badGrid;
-      if (g)
+      const named = this.offending(b.subarray(msgStart, msgEnd));
+      if (named) reason = named;
+      else if (g)
         reason = `a ${g.field} ${decimalWhy(g.decimal)}: check ${g.field === 'price' ? '--tick' : '--lot'} against the exchange's instrument (${reason})`;
       throw new ImportError(this.input, line, reason, g);
     }
     if (this.decoder.v3) c.v3Frames++;
     if (this.session.counters.unknown !== unknown) this.skipped();
     this.drain();
+  }
+
+  /**
+   * The value a refused frame stopped the decoder at, in words, or null: the core's decoder only says it failed, so
+   * the frame is read again here as JSON (on the error path only) and its prices, sizes and trade sides are checked
+   * in wire order with the core's own decimal parser: "BTCUSDT books bids[2] price "94249.75" has more decimals than
+   * the tick 0.1 (…)".
+   */
+  private offending(frame: Uint8Array): string | null {
+    let msg: unknown;
+    try {
+      msg = JSON.parse(new TextDecoder().decode(frame));
+    } catch {
+      return null;
+    }
+    const d = this.decoder;
+    const fi = this.o.instruments.find((f) => f.grid.symbol === d.instId);
+    const data = (msg as { data?: unknown } | null)?.data;
+    if (!fi || !Array.isArray(data)) return null;
+    const g = fi.grid;
+    const text = { tick: g.tickSize, lot: g.lotSize };
+    const head = `${g.symbol} ${d.channel}`;
+    const value = (field: 'price' | 'size', v: unknown, where: string): string | null => {
+      if (typeof v !== 'string') return `${head} ${where} ${field} ${JSON.stringify(v) ?? 'missing'} is not a decimal string`;
+      try {
+        if (field === 'price') parseSteps(this.core, v, g.priceScale, g.priceStep);
+        else parseSteps(this.core, v, g.sizeScale, g.sizeStep);
+        return null;
+      } catch (err) {
+        if (!(err instanceof DecimalParseError)) throw err;
+        return `${head} ${where} ${field} "${v}" ${gridHint(field, v, err.code, text, 'exchange')}`;
+      }
+    };
+    if (d.channel === 'trade' || d.channel === 'publicTrade') {
+      for (let i = 0; i < data.length; i++) {
+        const t = data[i] as Record<string, unknown>;
+        const where = `data[${i}]`;
+        if (t === null || typeof t !== 'object') return `${head} ${where} is not a trade object`;
+        for (const [k, v] of Object.entries(t)) {
+          const field = TRADE_FIELDS[k];
+          if (field === 'side' && v !== 'buy' && v !== 'sell') return `${head} ${where} side ${JSON.stringify(v)} is neither buy nor sell`;
+          const why = field === 'price' || field === 'size' ? value(field, v, where) : null;
+          if (why) return why;
+        }
+        const has = new Set(Object.keys(t).map((k) => TRADE_FIELDS[k]));
+        const missing = (['price', 'size', 'side', 'ts', 'tradeId'] as const).filter((f) => !has.has(f));
+        if (missing.length) return `${head} ${where} has no ${missing.join(', ')}`;
+      }
+      return null;
+    }
+    const book = data[0] as Record<string, unknown> | undefined;
+    if (data.length !== 1 || book === null || typeof book !== 'object')
+      return `${head}: data must hold one book object (it holds ${data.length})`;
+    for (const [k, levels] of Object.entries(book)) {
+      if (k !== 'asks' && k !== 'bids' && k !== 'a' && k !== 'b') continue;
+      if (!Array.isArray(levels)) return `${head} ${k} is not a list of levels`;
+      for (let i = 0; i < levels.length; i++) {
+        const lv = levels[i] as unknown;
+        if (!Array.isArray(lv) || lv.length < 2) return `${head} ${k}[${i}] is not a [price, size] level: ${JSON.stringify(lv)}`;
+        const why = value('price', lv[0], `${k}[${i}]`) ?? value('size', lv[1], `${k}[${i}]`);
+        if (why) return why;
+      }
+    }
+    return null;
   }
 
   /** Everything the feed published so far through the engine (checksums) and into the sink. */
@@ -235,6 +303,21 @@ export class TardisFrames {
     throw new ImportError(this.input, line, reason);
   }
 }
+
+// A trade's keys the decoder reads (v2 and v3's spellings, assembly/frame.ts), by what they are
+const TRADE_FIELDS: Record<string, 'price' | 'size' | 'side' | 'ts' | 'tradeId' | undefined> = {
+  price: 'price',
+  p: 'price',
+  P: 'price',
+  size: 'size',
+  v: 'size',
+  side: 'side',
+  S: 'side',
+  ts: 'ts',
+  T: 'ts',
+  tradeId: 'tradeId',
+  i: 'tradeId',
+};
 
 function startsWith(b: Uint8Array, at: number, end: number, p: Uint8Array): boolean {
   if (end - at < p.length) return false;

@@ -10,6 +10,7 @@ import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
 import { ImportFiles } from './files';
 import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
+import { ImportError } from './record-sink';
 import { isUrl, openFile, openInput, type Input } from './input';
 import { venueOf } from './venue';
 import { tardisStreamInfo } from './grid';
@@ -130,7 +131,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
           break;
         }
       }
-      if (!stopped) split.end();
+      if (!stopped) endInput(split);
       report(true);
     } catch (err) {
       await files.stop();
@@ -165,6 +166,25 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
       skipped: [...c.skipped.entries()].sort((a, b) => b[1] - a[1]),
     },
   };
+}
+
+/**
+ * Ends an input's lines. Its last line without a line end is still read (a frame cut short is broken JSON, so a
+ * whole one is safe), and when it is refused the error says the file ends mid-line.
+ */
+function endInput(split: LineSplitter): void {
+  const cut = split.partial;
+  try {
+    split.end();
+  } catch (err) {
+    if (!cut || !(err instanceof ImportError)) throw err;
+    throw new ImportError(
+      err.input,
+      err.line,
+      `${err.reason} (the file ends mid-line, this last line without a line end: a download cut short? get the file again)`,
+      err.grid,
+    );
+  }
 }
 
 /**

@@ -38,6 +38,11 @@ export class LineSplitter {
     }
   }
 
+  /** Bytes of a line not ended yet: at the input's end, a last line without a line end. */
+  get partial(): boolean {
+    return this.carried > 0;
+  }
+
   /** The input ended: a last line without a newline is still a line. */
   end(): void {
     if (this.carried > 0) {

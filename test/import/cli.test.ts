@@ -141,7 +141,10 @@ test('errors name what to fix: the line, the flag', () => {
     encoding: 'utf8',
   });
   assert.is(r.status, 1);
-  assert.match(r.stderr, /bitget-futures_v2_BTCUSDT\.ndjson:3: a price has more decimals than the tick\/lot: check --tick/);
+  assert.match(
+    r.stderr,
+    /bitget-futures_v2_BTCUSDT\.ndjson:3: BTCUSDT books asks\[0\] price "94250\.3" has more decimals than the tick 1 \(--tick does not fit/,
+  );
   r = spawnSync(process.execPath, [CLI, 'import', 'tardis-csv', BOOK_CSV, '--tick', '0.5', '--lot', '0.001', '--out', out], {
     encoding: 'utf8',
   });

@@ -206,7 +206,7 @@ test('bad lines are named by number, with what is wrong', async () => {
   // a grid that does not fit the wire: the first book line names it
   e = await failsAt(good, { grids: [gridFromTickLot('USDT-FUTURES', 'BTCUSDT', '1', '0.001')] });
   assert.is(e.line, 3);
-  assert.match(e.reason, /a price has more decimals than the tick\/lot: check --tick/);
+  assert.match(e.reason, /^BTCUSDT books asks\[0\] price "94250\.3" has more decimals than the tick 1 \(--tick does not fit/);
 });
 
 test("Bitget's v3 frames (Tardis since 2026-04-28): books a/b with pseq, publicTrade trades, seq beyond 2^53", async () => {
@@ -345,6 +345,103 @@ test('a file ends at --max-rows only at a message end, and at the UTC day', asyn
     assert.ok(!((kind === Kind.bookLevel || kind === Kind.bookClear) && (flags & 2) === 0), `${f.path} ends at a message end`);
     at += f.rows;
   }
+});
+
+/** The import of `lines` (written as `name`) fails: its error, naming the file; nothing was written under out. */
+async function refusedFrames(text: string, extra: Partial<Parameters<typeof importTardis>[0]> = {}): Promise<ImportError> {
+  const dir = tmp('tardis-refused');
+  const file = join(dir, 'bad.ndjson');
+  writeFileSync(file, text);
+  const out = join(dir, 'out');
+  try {
+    await run([file], out, extra);
+  } catch (err) {
+    assert.instance(err, ImportError);
+    const e = err as ImportError;
+    assert.is(e.input, file);
+    assert.ok(e.message.startsWith(`${file}:${e.line}: `), e.message);
+    assert.equal(existsSync(out) ? listAll(out) : [], [], 'nothing written: no file, finished or half');
+    return e;
+  }
+  return assert.unreachable('the import should have failed') as never;
+}
+
+/** The fixture with line `n` (1-based) rewritten by `f`. */
+function lineEdited(path: string, n: number, f: (line: string) => string): string {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const before = lines[n - 1];
+  lines[n - 1] = f(before);
+  assert.is.not(lines[n - 1], before, `the edit of line ${n} took`);
+  return lines.join('\n');
+}
+
+test('a frame the decoder refuses names the value: field, side and level, the value as written, the tick or lot', async () => {
+  const hint = "(--tick does not fit this value: check it against the exchange's instrument)";
+  // a bid price with more decimals than the tick, in the snapshot's second bid
+  let e = await refusedFrames(lineEdited(V2, 3, (l) => l.replace('["94249.7","0.14"]', '["94249.75","0.14"]')));
+  assert.is(e.line, 3);
+  assert.is(e.reason, `BTCUSDT books bids[1] price "94249.75" has more decimals than the tick 0.1 ${hint}`);
+  assert.equal(e.grid, { field: 'price', decimal: 5 }, 'what the page reads to infer a finer grid');
+  // trailing zeros: the tick to write, as the CSV path says it
+  e = await refusedFrames(lineEdited(V2, 3, (l) => l.replace('["94249.7","0.14"]', '["94249.70","0.14"]')));
+  assert.is(
+    e.reason,
+    'BTCUSDT books bids[1] price "94249.70" has more decimals than the tick 0.1 (an exchange that prints trailing zeros: write --tick 0.10)',
+  );
+  // a price on a finer grid than a coarser tick: not a multiple
+  e = await refusedFrames(readFileSync(V2, 'utf8'), { grids: [gridFromTickLot('USDT-FUTURES', 'BTCUSDT', '0.5', '0.001')] });
+  assert.is(e.line, 3);
+  assert.is(e.reason, `BTCUSDT books asks[0] price "94250.3" is not a multiple of the tick 0.5 ${hint}`);
+  // an update's ask size off the lot
+  e = await refusedFrames(lineEdited(V2, 4, (l) => l.replace('["94250.5","1.788"]', '["94250.5","1.7885"]')));
+  assert.is(e.line, 4);
+  assert.is(
+    e.reason,
+    `BTCUSDT books asks[0] size "1.7885" has more decimals than the lot 0.001 (--lot does not fit this value: check it against the exchange's instrument)`,
+  );
+  // a negative size, an empty price
+  e = await refusedFrames(lineEdited(V2, 3, (l) => l.replace('["94249.7","0.14"]', '["94249.7","-0.14"]')));
+  assert.is(e.reason, 'BTCUSDT books bids[1] size "-0.14" has a sign');
+  e = await refusedFrames(lineEdited(V2, 4, (l) => l.replace('["94250.5","1.788"]', '["","1.788"]')));
+  assert.is(e.reason, 'BTCUSDT books asks[0] price "" is empty');
+  // trades: the price, the size, a side that is neither buy nor sell
+  e = await refusedFrames(lineEdited(V2, 6, (l) => l.replace('"size":"0.5"', '"size":"0.5001"')));
+  assert.is(e.line, 6);
+  assert.match(e.reason, /^BTCUSDT trade data\[0\] size "0\.5001" has more decimals than the lot 0\.001 \(--lot does not fit/);
+  e = await refusedFrames(lineEdited(V2, 6, (l) => l.replace('"side":"buy"', '"side":"unknown"')));
+  assert.is(e.reason, 'BTCUSDT trade data[0] side "unknown" is neither buy nor sell');
+  // v3: levels as a/b, trades as p/v
+  e = await refusedFrames(lineEdited(V3, 5, (l) => l.replace('["94239.9","1.719"]', '["94239.95","1.719"]')));
+  assert.is(e.line, 5);
+  assert.is(e.reason, `BTCUSDT books b[1] price "94239.95" has more decimals than the tick 0.1 ${hint}`);
+  e = await refusedFrames(lineEdited(V3, 6, (l) => l.replace('"v":"0.468"', '"v":"0.4685"')));
+  assert.is(e.line, 6);
+  assert.match(e.reason, /^BTCUSDT publicTrade data\[1\] size "0\.4685" has more decimals than the lot 0\.001/);
+});
+
+test('a byte order mark before the first line is read as no data: the same files', async () => {
+  const dir = tmp('tardis-bom');
+  const file = join(dir, 'bom.ndjson');
+  writeFileSync(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(V2)]));
+  await run([file], join(dir, 'bom'));
+  await run([V2], join(dir, 'plain'));
+  const a = treeBytes(join(dir, 'bom'));
+  const b = treeBytes(join(dir, 'plain'));
+  assert.equal([...a.keys()], [...b.keys()]);
+  for (const [k, v] of a) assert.ok(v.equals(b.get(k)!), k);
+});
+
+test('a file that ends mid-line is refused at that line, saying so; a whole last line without a line end is read', async () => {
+  const text = readFileSync(V2, 'utf8');
+  const last = text.trim().split('\n').length;
+  const e = await refusedFrames(text.trimEnd().slice(0, -30));
+  assert.is(e.line, last);
+  assert.match(e.reason, /\(the file ends mid-line, this last line without a line end: a download cut short\? get the file again\)$/);
+  const dir = tmp('tardis-noeol');
+  const file = join(dir, 'noeol.ndjson');
+  writeFileSync(file, text.trimEnd());
+  const s = await run([file], join(dir, 'out'));
+  assert.is(s.rows, 177, 'a frame is whole JSON or refused: a last line without its line end is safe to read');
 });
 
 test.run();
