@@ -267,50 +267,61 @@ export class CsvStream {
   }
 
   /**
-   * One pass over a batch's records for what the core's row checks leave: a time outside µs since the epoch (a row
-   * in ms or s among µs rows reads as 1970), a price of 0; for trades, a row repeating the trade before it and a
-   * size of 0 are left out and counted, an `unknown` side counted. Returns the records kept (compacted in place).
+   * One pass over a batch's records for what the core's row checks leave: an exchange time outside µs since the
+   * epoch (a row in ms or s among µs rows reads as 1970) and a price of 0; for trades, a row repeating the trade
+   * before it and a size of 0 are left out and counted, an `unknown` side counted. Local times need no pass: the
+   * core keeps them in order and under 9e15 µs, so the first record's decides. Returns the records kept (compacted
+   * in place). Two loads a book record: the loop is on the import's hot path.
    */
   private checkBatch(n: number, consumed: number, line0: number): number {
     const w = this.core.words;
     const base = this.out >> 2;
-    const trades = this.head.kind === 'trades';
+    if (below1e18(w, base + 4)) throw this.badRow(consumed, line0, 'time');
+    if (this.head.kind === 'trades') return this.checkTrades(w, base, n, consumed, line0);
+    const end = base + n * 16;
+    for (let p = base; p < end; p += 16) {
+      if (w[p + 3] > MIN_NS_HI && w[p + 6] !== 0) continue;
+      const why = this.refused(w, p);
+      if (why) throw this.badRow(consumed, line0, why);
+    }
+    return n;
+  }
+
+  /** What is wrong with the record at word `p` (the rare path of a check: a time near or below 1e18 ns, a price's low word 0). */
+  private refused(w: Int32Array, p: number): 'time' | 'price' | null {
+    if (below1e18(w, p + 2)) return 'time';
+    if ((w[p] & 0xff) !== Kind.bookClear && w[p + 6] === 0 && w[p + 7] === 0) return 'price';
+    return null;
+  }
+
+  private checkTrades(w: Int32Array, base: number, n: number, consumed: number, line0: number): number {
     const t = this.lastTrade;
     let to = base;
     for (let i = 0; i < n; i++) {
       const p = base + i * 16;
-      const eh = w[p + 3];
-      const lh = w[p + 5];
-      if (
-        eh < MIN_NS_HI ||
-        lh < MIN_NS_HI ||
-        (eh === MIN_NS_HI && w[p + 2] >>> 0 < MIN_NS_LO) ||
-        (lh === MIN_NS_HI && w[p + 4] >>> 0 < MIN_NS_LO)
-      )
-        throw this.badRow(consumed, line0, 'time');
-      const kind = w[p] & 0xff;
-      if (kind !== Kind.bookClear && w[p + 6] === 0 && w[p + 7] === 0) throw this.badRow(consumed, line0, 'price');
-      if (trades) {
-        if (w[p + 8] === 0 && w[p + 9] === 0) {
-          this.zeroSizeTrades++;
-          continue;
-        }
-        const side = (w[p] >> 8) & 0xff;
-        if ((w[p + 10] !== 0 || w[p + 11] !== 0) && sameTrade(w, p, t, side)) {
-          this.duplicateTrades++;
-          continue;
-        }
-        if (side === 0) this.unknownSideTrades++;
-        t[0] = w[p + 10];
-        t[1] = w[p + 11];
-        t[2] = w[p + 2];
-        t[3] = w[p + 3];
-        t[4] = w[p + 6];
-        t[5] = w[p + 7];
-        t[6] = w[p + 8];
-        t[7] = w[p + 9];
-        t[8] = side;
+      if (w[p + 3] <= MIN_NS_HI || w[p + 6] === 0) {
+        const why = this.refused(w, p);
+        if (why) throw this.badRow(consumed, line0, why);
       }
+      if (w[p + 8] === 0 && w[p + 9] === 0) {
+        this.zeroSizeTrades++;
+        continue;
+      }
+      const side = (w[p] >> 8) & 0xff;
+      if (w[p + 10] === t[0] && (w[p + 10] !== 0 || w[p + 11] !== 0) && sameTrade(w, p, t, side)) {
+        this.duplicateTrades++;
+        continue;
+      }
+      if (side === 0) this.unknownSideTrades++;
+      t[0] = w[p + 10];
+      t[1] = w[p + 11];
+      t[2] = w[p + 2];
+      t[3] = w[p + 3];
+      t[4] = w[p + 6];
+      t[5] = w[p + 7];
+      t[6] = w[p + 8];
+      t[7] = w[p + 9];
+      t[8] = side;
       if (to !== p) w.copyWithin(to, p, p + 16);
       to += 16;
     }
@@ -413,6 +424,12 @@ export class CsvStream {
     const len = w[(this.cfg + CV.fields + col * 8 + 4) >> 2];
     return dec.decode(this.core.bytes.slice(off, off + Math.min(len, 40)));
   }
+}
+
+/** Whether the int64 at word `at` (low word first) is below 1e18 (ns): µs since the epoch are 16 digits. */
+function below1e18(w: Int32Array, at: number): boolean {
+  const hi = w[at + 1];
+  return hi < MIN_NS_HI || (hi === MIN_NS_HI && w[at] >>> 0 < MIN_NS_LO);
 }
 
 /** Whether the trade at word `p` repeats the last one kept (`t`): same id, exchange time, price, size and side. */
