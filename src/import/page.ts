@@ -254,10 +254,16 @@ async function csv(module: WebAssembly.Module, dropped: Dropped[], progress: (n:
         }
         return false;
       });
-      const skipped = streams.reduce((a, s) => a + s.skippedOtherSymbols, 0);
+      const sum = (k: 'skippedOtherSymbols' | 'duplicateTrades' | 'zeroSizeTrades' | 'unknownSideTrades') =>
+        streams.reduce((a, s) => a + s[k], 0);
+      const skipped = sum('skippedOtherSymbols');
+      const [repeated, zero, unknown] = [sum('duplicateTrades'), sum('zeroSizeTrades'), sum('unknownSideTrades')];
       const note =
         `${exchange} ${symbol}: grid inferred from the data (tick ${grid.tickSize}, lot ${grid.lotSize})` +
-        (skipped ? `; ${plural(skipped, 'row')} of other symbols skipped` : '');
+        (skipped ? `; ${plural(skipped, 'row')} of other symbols skipped` : '') +
+        (repeated ? `; ${plural(repeated, 'trade')} repeating the one before left out` : '') +
+        (zero ? `; ${plural(zero, 'trade')} of size 0 left out` : '') +
+        (unknown ? `; ${plural(unknown, 'trade')} of side unknown kept` : '');
       return result(gather, grid, where.venue, where.instType, note);
     } catch (err) {
       const g = err instanceof ImportError ? err.grid : undefined;
