@@ -258,6 +258,7 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
       throw new Error(
         `${opened.map((i) => i.name).join(' and ')}: a header and no rows: nothing to import (a day Tardis has no data of, or a download cut short)`,
       );
+    if (streams.length === 2) pairMismatch(opened, heads, o.symbol);
     const exchange = o.exchange ?? heads.find((h) => h.exchange)?.exchange;
     const symbol = o.symbol ?? heads.find((h) => h.symbol)?.symbol;
     if (!exchange) throw new Error('the files name no exchange: give --exchange (a Tardis exchange id, e.g. binance-futures)');
@@ -313,6 +314,21 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
   } finally {
     for (const i of opened) i.close();
   }
+}
+
+/**
+ * A book and trades pair of two venues, or (without --symbol) of two symbols, would be merged into one recording
+ * (the trades of another venue) or leave one file's rows all skipped: refused, naming what each file holds.
+ */
+function pairMismatch(opened: Input[], heads: CsvHead[], symbol: string | undefined): void {
+  const [a, b] = heads;
+  const what = (h: CsvHead, i: number) => `${opened[i].name} is ${h.exchange} ${h.symbol} (its first row)`;
+  if (a.exchange && b.exchange && a.exchange !== b.exchange)
+    throw new Error(`a book and trades pair of two venues: ${what(a, 0)}, ${what(b, 1)}: give the two files of one venue`);
+  if (symbol === undefined && a.symbol && b.symbol && a.symbol !== b.symbol)
+    throw new Error(
+      `a book and trades pair of two symbols: ${what(a, 0)}, ${what(b, 1)}: give the two files of one symbol (or --symbol, for files that hold several)`,
+    );
 }
 
 /** A progress reporter for one input: at most every 250 ms, and once at its end. */

@@ -470,4 +470,26 @@ test('a file that ends mid-line (a download cut short) is refused at its last li
   assert.match(e.reason, /fewer columns than the header/);
 });
 
+test('a book and trades pair of two venues, or of two symbols without --symbol, is refused naming what each holds', async () => {
+  const dir = tmp('csv-pair-mismatch');
+  const bybit = join(dir, 'bybit-trades.csv');
+  writeFileSync(bybit, readFileSync(TRADES_CSV, 'utf8').replaceAll('binance-futures,', 'bybit,'));
+  const message = (inputs: string[], extra = {}) =>
+    run(inputs, join(dir, 'out'), extra).then(
+      () => assert.unreachable('the import should have failed') as never,
+      (err: Error) => err.message,
+    );
+  assert.is(
+    await message([BOOK_CSV, bybit]),
+    `a book and trades pair of two venues: ${BOOK_CSV} is binance-futures BTCUSDT (its first row), ${bybit} is bybit BTCUSDT (its first row): give the two files of one venue`,
+  );
+  const eth = join(dir, 'eth-trades.csv');
+  writeFileSync(eth, readFileSync(TRADES_CSV, 'utf8').replaceAll(',BTCUSDT,', ',ETHUSDT,'));
+  assert.match(await message([BOOK_CSV, eth]), /^a book and trades pair of two symbols: .* is binance-futures ETHUSDT .*or --symbol/);
+  assert.equal(filesUnder(join(dir, 'out')), [], 'nothing written');
+  // --symbol says which: the other file's rows are skipped and counted
+  const s = await run([BOOK_CSV, eth], join(dir, 'btc'), { symbol: 'BTCUSDT' });
+  assert.is(s.csv![1].skippedOtherSymbols, 9);
+});
+
 test.run();
