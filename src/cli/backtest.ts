@@ -54,6 +54,7 @@ import { logger } from '../log/logger';
 import { noRecordingOf, symbolList } from '../format/symbols';
 import { didYouMean } from '../format/suggest';
 import { hungAfterFlag } from './hung-after';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { ReplayWatchdog } from '../backtest/hang-guard';
 
 const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
@@ -166,7 +167,7 @@ export const BACKTEST = {
       'your parameters, one changed, and an HTML report',
     ],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 the run ended HALTED (the strategy threw, a risk limit stopped it: the report says which) or --parity found a divergence, 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 the run ended HALTED (the strategy threw, a risk limit stopped it: the report says which) or --parity found a divergence, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP; no report), 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
 } as const satisfies CommandSpec;
 
 /** A directory at `path` (a glob or a file: false). */
@@ -902,14 +903,17 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   run.hang = watchdog.cells;
   // stopped before the replay's end: said, not a silent exit (its figures need the whole replay: no report)
   const startedMs = Date.now();
-  const onSignal = (sig: NodeJS.Signals) => {
-    process.stderr.write(
-      `backtest: stopped by ${sig === 'SIGINT' ? 'Ctrl-C' : sig} after ${duration((Date.now() - startedMs) * 1e6)} of replay; no report (its figures need the whole replay)\n`,
-    );
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C, SIGTERM or SIGHUP ends it at once: nothing was written yet, and a report of part of the replay would pass
+  // for the whole one
+  const stop = onStopSignals({
+    stop: (sig) => {
+      process.stderr.write(
+        `backtest: stopped by ${signalText(sig)} after ${duration((Date.now() - startedMs) * 1e6)} of replay; no report (its figures need the whole replay) (exit ${signalExit(sig)})\n`,
+      );
+      process.exit(signalExit(sig));
+    },
+    now: () => {},
+  });
   let trace;
   try {
     trace = await runSymbols(
@@ -926,8 +930,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.release();
     await watchdog.stop();
   }
   const metrics = computeMetrics(trace);
