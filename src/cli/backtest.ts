@@ -46,7 +46,7 @@ import { parseShift } from '../backtest/feed-shift';
 import { readTicker } from '../backtest/ticker-files';
 import { settlementsOf, type FundingSource } from '../backtest/funding';
 import { FEE_RATES_FORM, FEE_TIERS, feeTier, readFeeRates, tierList, type FeeRates } from '../backtest/fee-tiers';
-import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
+import { asUsage, dirText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
 import { runReport } from './run-report';
@@ -687,6 +687,28 @@ function answerStats(answers: ReturnType<typeof recordedAnswers>, venue: Recorde
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const args = parseCommand(BACKTEST, argv);
   if (!args) return 0;
+  // Ctrl-C, SIGTERM or SIGHUP ends it at once: nothing is written before the report, and a report of part of the
+  // replay would pass for the whole one
+  const replay = { startedMs: null as number | null };
+  const stop = onStopSignals({
+    stop: (sig) => {
+      const when =
+        replay.startedMs === null ? 'before the replay began' : `after ${duration((Date.now() - replay.startedMs) * 1e6)} of replay`;
+      process.stderr.write(
+        `backtest: stopped by ${signalText(sig)} ${when}; no report, its figures need the whole replay (exit ${signalExit(sig)})\n`,
+      );
+      process.exit(signalExit(sig));
+    },
+    now: () => {},
+  });
+  try {
+    return await backtest(args, replay);
+  } finally {
+    stop.release();
+  }
+}
+
+async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: number | null }): Promise<number> {
   const { values } = args;
   const input = args.positionals[0];
   const requested = values.symbol
@@ -901,19 +923,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   // the replay runs strategy code on this thread: a handler that never returns is caught from another
   const watchdog = ReplayWatchdog.start(params.strategy.definition.name, values['hung-after']);
   run.hang = watchdog.cells;
-  // stopped before the replay's end: said, not a silent exit (its figures need the whole replay: no report)
-  const startedMs = Date.now();
-  // Ctrl-C, SIGTERM or SIGHUP ends it at once: nothing was written yet, and a report of part of the replay would pass
-  // for the whole one
-  const stop = onStopSignals({
-    stop: (sig) => {
-      process.stderr.write(
-        `backtest: stopped by ${signalText(sig)} after ${duration((Date.now() - startedMs) * 1e6)} of replay; no report (its figures need the whole replay) (exit ${signalExit(sig)})\n`,
-      );
-      process.exit(signalExit(sig));
-    },
-    now: () => {},
-  });
+  replay.startedMs = Date.now();
   let trace;
   try {
     trace = await runSymbols(
@@ -930,7 +940,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   } finally {
-    stop.release();
     await watchdog.stop();
   }
   const metrics = computeMetrics(trace);

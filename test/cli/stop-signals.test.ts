@@ -1,8 +1,9 @@
 // SIGTERM (a scheduler, systemd, `docker stop`, `timeout`) and SIGHUP (a closed terminal) stop a long-running command
 // as Ctrl-C does, through the built CLI: a search keeps its finished trials, written the moment the signal comes and
 // again once the trials in flight finish, exits 143 or 129 and leaves no lock; a second signal ends it at once with
-// the finished trials kept; a stopped shard is refused by merge; an import keeps its finished files; serve and the
-// local exchange, which run until stopped, end in order with exit 0.
+// the finished trials kept; a stopped shard is refused by merge; an import keeps its finished files and counts their
+// rows; a backtest says it stopped, with no report; serve and the local exchange, which run until stopped, end in order
+// with exit 0.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -10,6 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
+import { writeNdjson } from '../../bench/tardis-input';
 import { CLI, runCli, writeJson } from '../helpers/cli-run';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-stop-signals-'));
@@ -19,6 +21,37 @@ writeRecording(data, 30_000, 5);
 const lockOf = (d: string) => join(d, '.ringbook.lock');
 const read = (d: string, f: string) => readFileSync(join(d, f), 'utf8');
 const json = (d: string, f: string) => JSON.parse(read(d, f));
+
+/** Every file under `d`. */
+function files(d: string): string[] {
+  if (!existsSync(d)) return [];
+  return readdirSync(d, { withFileTypes: true }).flatMap((n) => (n.isDirectory() ? files(join(d, n.name)) : [join(d, n.name)]));
+}
+
+/** Resolves once `ok()` holds, looked at every few ms (a file written, a handler installed), or rejects once `child` exits. */
+function until(child: ChildProcess, ok: () => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (ok()) {
+        clearInterval(t);
+        resolve();
+      } else if (child.exitCode !== null || child.signalCode !== null) {
+        clearInterval(t);
+        reject(new Error(`exited before ${what}`));
+      }
+    }, 2);
+  });
+}
+
+/** Whether process `pid` catches SIGHUP: Node catches it only once a listener is added (SIGINT and SIGTERM always). */
+function catchesHangup(pid: number): boolean {
+  try {
+    const mask = /SigCgt:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && (BigInt(`0x${mask}`) & 1n) === 1n;
+  } catch {
+    return false;
+  }
+}
 
 /** The built CLI in the background: its output so far, a wait for a line, its exit code. */
 function start(args: string[]): {
@@ -203,6 +236,84 @@ test('a shard stopped by SIGTERM keeps its trials, marked unfinished, and merge 
   assert.match(r.err, `${shards[0]} did not finish (stopped early): re-run that shard`);
   assert.not.ok(existsSync(join(merged, 'manifest.json')));
   assert.not.ok(existsSync(lockOf(merged)));
+});
+
+test('SIGTERM stops an import as Ctrl-C does: the finished files kept and counted, exit 143, the lock removed', async () => {
+  const input = join(dir, 'big.ndjson');
+  await writeNdjson(input, 150_000);
+  const out = join(dir, 'import');
+  const p = start([
+    'import',
+    'tardis',
+    input,
+    '--symbol',
+    'BTCUSDT',
+    '--tick',
+    '0.1',
+    '--lot',
+    '0.0001',
+    '--max-rows',
+    '20000',
+    '--json',
+    '--out',
+    out,
+  ]);
+  try {
+    // stop once the first file is finished (it logs no line before 5 s without a terminal)
+    await until(p.child, () => files(out).some((f) => f.endsWith('.parquet')), 'the first file');
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 143, p.err());
+    assert.match(p.err(), 'stopping (SIGTERM): finishing the files handed over, dropping the one being filled');
+    const j = JSON.parse(p.out());
+    assert.is(j.stopped, true);
+    const kept = files(out).filter((f) => !f.endsWith('.ringbook.lock'));
+    assert.ok(
+      kept.every((f) => f.endsWith('.parquet')),
+      `only finished files: ${kept.join(', ')}`,
+    );
+    assert.equal(j.files.map((f: { path: string }) => f.path).sort(), kept.sort(), 'the summary lists exactly the files kept');
+    assert.ok(kept.length >= 1, `${kept.length} files`);
+    assert.match(p.err(), `stopped by SIGTERM: ${kept.length === 1 ? '1 finished file' : `${kept.length} finished files`} kept (exit 143)`);
+    // its row count is what the files hold
+    const inspected = JSON.parse(runCli('inspect', out, '--json').out);
+    assert.is(j.rows, inspected.streams[0].rows);
+    assert.is(
+      j.rows,
+      j.files.reduce((n: number, f: { rows: number }) => n + f.rows, 0),
+    );
+    assert.not.ok(existsSync(lockOf(out)), 'the lock is removed');
+  } finally {
+    p.child.kill('SIGKILL');
+  }
+});
+
+test('SIGTERM and SIGHUP stop a backtest as Ctrl-C does: said, no report, exit 143 or 129', async () => {
+  const big = join(dir, 'long');
+  writeRecording(big, 1_000_000, 9);
+  for (const [sig, code] of [
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
+    const report = join(dir, `report-${sig}.html`);
+    const p = start(['backtest', big, '--report', report]);
+    try {
+      // no line comes before the report: signalled once it listens (it catches SIGHUP from then on), while it loads or
+      // replays
+      await until(p.child, () => catchesHangup(p.child.pid!), 'it listened for SIGHUP');
+      p.child.kill(sig);
+      assert.is(await p.exited, code, p.err());
+      assert.match(
+        p.err(),
+        new RegExp(
+          `^backtest: stopped by ${sig} (before the replay began|after [\\d.]+ \\S+ of replay); no report, its figures need the whole replay \\(exit ${code}\\)\\n$`,
+        ),
+      );
+      assert.is(p.out(), '');
+      assert.not.ok(existsSync(report));
+    } finally {
+      p.child.kill('SIGKILL');
+    }
+  }
 });
 
 test('serve and the local exchange run until stopped: SIGHUP and SIGTERM end them in order, exit 0', async () => {
