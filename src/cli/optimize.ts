@@ -64,6 +64,7 @@ import { hungAfterFlag } from './hung-after';
 import { selfCommand } from './self';
 import { lockDir, withDirLock } from './dir-lock';
 import { onStopSignals, signalExit, signalText } from './stop-signals';
+import { errorText } from '../format/errors';
 
 const log = logger('optimize');
 
@@ -783,7 +784,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
         const n = keep();
         if (n) kept = `; ${plural(n, 'finished trial')} written to ${dirText(values.out)}`;
       } catch (err) {
-        kept = `; the finished trials could not be written yet (${err instanceof Error ? err.message : String(err)})`;
+        kept = `; the finished trials could not be written yet (${errorText(err)})`;
       }
       log.warn(
         `stopping (${signalText(sig)}): finishing the trials in flight${kept}. A second Ctrl-C, SIGTERM or SIGHUP ends it at once, keeping the finished trials …`,
