@@ -46,7 +46,7 @@ import { parseShift } from '../backtest/feed-shift';
 import { readTicker } from '../backtest/ticker-files';
 import { settlementsOf, type FundingSource } from '../backtest/funding';
 import { FEE_RATES_FORM, FEE_TIERS, feeTier, readFeeRates, tierList, type FeeRates } from '../backtest/fee-tiers';
-import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
+import { asUsage, dirText, parseCommand, UsageError, type CommandSpec, type Parsed } from './args';
 import { readJsonFile } from './json-file';
 import { STRATEGY_FLAG, loadParams, presetHelp, strategyFlags, type ResolvedParams } from './params';
 import { runReport } from './run-report';
@@ -54,6 +54,7 @@ import { logger } from '../log/logger';
 import { noRecordingOf, symbolList } from '../format/symbols';
 import { didYouMean } from '../format/suggest';
 import { hungAfterFlag } from './hung-after';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { ReplayWatchdog } from '../backtest/hang-guard';
 
 const { default: _default, ...STRATEGY_FLAG_FREE } = STRATEGY_FLAG;
@@ -166,7 +167,7 @@ export const BACKTEST = {
       'your parameters, one changed, and an HTML report',
     ],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 the run ended HALTED (the strategy threw, a risk limit stopped it: the report says which) or --parity found a divergence, 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed (bad input, config), 2 bad command line, 3 the run ended HALTED (the strategy threw, a risk limit stopped it: the report says which) or --parity found a divergence, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP; no report), 137 a strategy handler that never returned (--hung-after). See docs/backtest.md.`,
 } as const satisfies CommandSpec;
 
 /** A directory at `path` (a glob or a file: false). */
@@ -686,6 +687,28 @@ function answerStats(answers: ReturnType<typeof recordedAnswers>, venue: Recorde
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const args = parseCommand(BACKTEST, argv);
   if (!args) return 0;
+  // Ctrl-C, SIGTERM or SIGHUP ends it at once: nothing is written before the report, and a report of part of the
+  // replay would pass for the whole one
+  const replay = { startedMs: null as number | null };
+  const stop = onStopSignals({
+    stop: (sig) => {
+      const when =
+        replay.startedMs === null ? 'before the replay began' : `after ${duration((Date.now() - replay.startedMs) * 1e6)} of replay`;
+      process.stderr.write(
+        `backtest: stopped by ${signalText(sig)} ${when}; no report, its figures need the whole replay (exit ${signalExit(sig)})\n`,
+      );
+      process.exit(signalExit(sig));
+    },
+    now: () => {},
+  });
+  try {
+    return await backtest(args, replay);
+  } finally {
+    stop.release();
+  }
+}
+
+async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: number | null }): Promise<number> {
   const { values } = args;
   const input = args.positionals[0];
   const requested = values.symbol
@@ -900,16 +923,7 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   // the replay runs strategy code on this thread: a handler that never returns is caught from another
   const watchdog = ReplayWatchdog.start(params.strategy.definition.name, values['hung-after']);
   run.hang = watchdog.cells;
-  // stopped before the replay's end: said, not a silent exit (its figures need the whole replay: no report)
-  const startedMs = Date.now();
-  const onSignal = (sig: NodeJS.Signals) => {
-    process.stderr.write(
-      `backtest: stopped by ${sig === 'SIGINT' ? 'Ctrl-C' : sig} after ${duration((Date.now() - startedMs) * 1e6)} of replay; no report (its figures need the whole replay)\n`,
-    );
-    process.exit(sig === 'SIGINT' ? 130 : 143);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  replay.startedMs = Date.now();
   let trace;
   try {
     trace = await runSymbols(
@@ -926,8 +940,6 @@ export async function runBacktestCli(argv: string[]): Promise<number> {
   } catch (err) {
     throw err instanceof DamagedFile ? stopOn(err) : err;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     await watchdog.stop();
   }
   const metrics = computeMetrics(trace);

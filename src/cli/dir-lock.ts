@@ -20,6 +20,7 @@ import { ensureDir } from '../capture/files';
 import { duration } from '../format/numbers';
 import { dirText } from './args';
 import { UsageError } from './usage-error';
+import { STOP_SIGNALS } from './stop-signals';
 
 export const LOCK_FILE = '.ringbook.lock';
 
@@ -103,7 +104,6 @@ export function heldText(flag: string, dir: string, h: LockHolder, path: string)
 // Locks this process holds, removed however it exits: process.exit skips `finally`, a signal nobody else handles
 // skips everything.
 const held = new Set<DirLock>();
-const SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 let hooked = false;
 function hookExit(): void {
   if (hooked) return;
@@ -111,7 +111,7 @@ function hookExit(): void {
   process.on('exit', () => {
     for (const l of [...held]) l.release();
   });
-  for (const [sig, code] of Object.entries(SIGNALS)) {
+  for (const [sig, code] of Object.entries(STOP_SIGNALS)) {
     // first in line, so a command's own `once` handler is still counted when this runs: with one, the command stops
     // itself and returns through its `finally`; without (before it listens, or a second Ctrl-C) this exits as the
     // signal would have, the lock released by the exit hook

@@ -1,5 +1,5 @@
-// `ringbook exchange`: runs the local Bitget-compatible exchange until SIGINT/SIGTERM. Thin: parses and checks
-// flags, starts src/exchange, prints where it listens, closes cleanly on a signal. Credentials come from the flags,
+// `ringbook exchange`: runs the local Bitget-compatible exchange until Ctrl-C, SIGTERM or SIGHUP. Thin: parses and
+// checks flags, starts src/exchange, prints where it listens, closes cleanly on a signal. Credentials come from the flags,
 // else BITGET_API_KEY / BITGET_API_SECRET / BITGET_API_PASSPHRASE, else the demo ones; only the key's first four
 // characters are ever printed.
 import {
@@ -15,6 +15,7 @@ import {
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
@@ -346,7 +347,7 @@ export function describeFaults(c: FaultCounters): string {
 }
 
 export interface ExchangeCliIo {
-  /** Stops the exchange when aborted (in addition to SIGINT/SIGTERM). */
+  /** Stops the exchange when aborted (as Ctrl-C, SIGTERM and SIGHUP do). */
   signal?: AbortSignal;
   /** Environment for the BITGET_API_* credentials; default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -429,26 +430,29 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
     exchangeMetrics(monitoring.metrics, monitoring.health, ex);
     monitoring.setPhase('running');
   }
+  // it runs until stopped: Ctrl-C, SIGTERM or SIGHUP is its normal end (exit 0); a second one while it closes ends it
+  // at once, with that signal's code. Listening before the line that says so: a signal sent on it must be caught
+  let finish = () => {};
+  const stopped = new Promise<void>((done) => (finish = done));
+  const stop = onStopSignals({
+    stop: () => finish(),
+    now: (sig) => log(`ringbook exchange: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)})`),
+  });
   log('  (Ctrl-C to stop)');
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      io.signal?.removeEventListener('abort', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (io.signal?.aborted) stop();
-    else io.signal?.addEventListener('abort', stop);
-  });
+  if (io.signal?.aborted) finish();
+  else io.signal?.addEventListener('abort', finish);
+  await stopped;
+  io.signal?.removeEventListener('abort', finish);
+  const by = stop.by ? ` by ${signalText(stop.by)}` : '';
   monitoring?.setPhase('stopping');
   const s = ex.stats();
   await ex.close();
+  // --metrics-linger listens for its own end
+  stop.release();
   await monitoring?.finish();
   log(
-    `ringbook exchange: stopped after ${plural(s.connections.total, 'connection')}, ${plural(s.traffic.framesOut, 'frame')} out; ${describeFaults(s.faults)}`,
+    `ringbook exchange: stopped${by} after ${plural(s.connections.total, 'connection')}, ${plural(s.traffic.framesOut, 'frame')} out; ${describeFaults(s.faults)}`,
     { event: 'summary', connections: s.connections.total, framesOut: s.traffic.framesOut, faults: s.faults },
   );
   return 0;

@@ -1,8 +1,10 @@
 // `ringbook import tardis …` and `ringbook import tardis-csv …`: Tardis.dev history into the recorder's Parquet
-// layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C stops cleanly.
+// layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C, SIGTERM or SIGHUP
+// stops it cleanly.
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { lockDir } from './dir-lock';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { ensureDir } from '../capture/files';
 import { fetchGrids, type InstrumentGrid, type InstType } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
@@ -40,7 +42,7 @@ const COMMON = {
 } as const satisfies Record<string, Flag>;
 
 const IMPORT_NOTES =
-  'The same input always gives the same files. A stopped import (Ctrl-C) leaves only finished files; run it again to finish. See docs/import.md.';
+  'The same input always gives the same files. A stopped import (Ctrl-C, SIGTERM, SIGHUP) leaves only finished files; run it again to finish. Exit codes: 0 done, 1 failed, 2 bad command line, 130 stopped by Ctrl-C (143 SIGTERM, 129 SIGHUP). See docs/import.md.';
 
 export const IMPORT = {
   name: 'import',
@@ -191,15 +193,21 @@ export async function runImport(argv: string[]): Promise<number> {
   // one writer at a time in a directory: an import beside a recorder (or another import) would mix their files
   const lock = lockDir('--out', values.out, (l) => log.warn(l));
   const controller = new AbortController();
-  const stop = () => {
-    if (!controller.signal.aborted) {
+  // Ctrl-C, SIGTERM or SIGHUP: the file being filled is dropped, those handed over are finished; a second one ends it
+  // at once (a file still being finished stays a .tmp, which nothing reads)
+  const stop = onStopSignals({
+    stop: (sig) => {
       log.human('\n');
-      log.warn('stopping: finishing nothing half-written …');
-    }
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+      log.warn(
+        `stopping (${signalText(sig)}): finishing the files handed over, dropping the one being filled. A second Ctrl-C, SIGTERM or SIGHUP ends it at once …`,
+      );
+      controller.abort();
+    },
+    now: (sig) =>
+      log.warn(
+        `${signalText(sig)} while stopping: ended at once; the finished files are kept, one still being written stays a .tmp (exit ${signalExit(sig)})`,
+      ),
+  });
   const tty = process.stderr.isTTY === true && !jsonLogs();
   let lastLine = 0;
   const onProgress = (p: ImportProgress) => {
@@ -241,13 +249,16 @@ export async function runImport(argv: string[]): Promise<number> {
     if (err instanceof ImportError) throw new Error(`${err.message}${summaryHint()}`);
     throw err;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stop.release();
     lock.release();
   }
   if (tty) log.human('\n');
   console.log(values.json ? JSON.stringify(summary, (_k, v) => (typeof v === 'bigint' ? String(v) : v), 2) : formatSummary(summary, root));
-  return summary.stopped ? 130 : 0;
+  if (!summary.stopped) return 0;
+  // only a stop signal stops an import short without an error
+  const by = stop.by ?? 'SIGINT';
+  log.warn(`stopped by ${signalText(by)}: ${plural(summary.files.length, 'finished file')} kept (exit ${signalExit(by)})`);
+  return signalExit(by);
 }
 
 /**

@@ -3,8 +3,8 @@
 // every trial logged with the bundle's and the core's sha256; walk-forward and overfitting controls; shards and their
 // merge (which refuses shards of different bundles).
 import { availableParallelism } from 'node:os';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { checkCreatableDir, checkWritableDir, ensureDir } from '../capture/files';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { checkCreatableDir, checkWritableDir, ensureDir, writeFileDurably } from '../capture/files';
 import { DamagedFile, stopOn, type SideFiles } from '../capture/read-file';
 import { join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
@@ -63,6 +63,8 @@ import { jsonLogs, logger } from '../log/logger';
 import { hungAfterFlag } from './hung-after';
 import { selfCommand } from './self';
 import { lockDir, withDirLock } from './dir-lock';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
+import { errorText } from '../format/errors';
 
 const log = logger('optimize');
 
@@ -150,7 +152,7 @@ export const OPTIMIZE = {
       'walk-forward: pick on 3 days, score on the next',
     ],
   ],
-  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed, 2 bad command line, 130 stopped by Ctrl-C (finished trials kept). See docs/optimize.md.`,
+  notes: `${presetHelp()}\n\nExit codes: 0 done, 1 failed, 2 bad command line, 130 stopped by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the finished trials kept, marked partial; a second signal ends it at once). See docs/optimize.md.`,
 } as const satisfies CommandSpec;
 
 export const MERGE = {
@@ -222,10 +224,14 @@ function keepEarlierResult(out: string, overwrite: boolean): void {
   throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out, or add --overwrite to replace it`);
 }
 
+/**
+ * The result's files, each written aside and renamed into place (a search stopped while it writes, or killed, leaves
+ * no half-written file under its name), manifest.json last: it marks the directory as holding a result.
+ */
 function writeResults(out: string, manifest: Manifest, results: TrialResult[], summary: Summary | null): void {
   ensureDir(out);
-  writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(out, 'trials.jsonl'), results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
+  const put = (name: string, text: string) => writeFileDurably(join(out, name), Buffer.from(text));
+  put('trials.jsonl', results.map((r) => JSON.stringify(r)).join('\n') + (results.length ? '\n' : ''));
   const keys = manifest.keys;
   const symbols = manifest.symbols ?? [];
   const csv = [
@@ -265,21 +271,18 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
         .join(','),
     );
   }
-  writeFileSync(join(out, 'trials.csv'), `${csv.join('\n')}\n`);
+  put('trials.csv', `${csv.join('\n')}\n`);
   if (summary) {
     // a search cut short says so where its answer is read: summary.json, the choice's file name, the report
     const partial = manifest.complete ? null : { run: results.length, total: manifest.total };
-    writeFileSync(
-      join(out, 'summary.json'),
-      `${JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2)}\n`,
-    );
+    put('summary.json', `${JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2)}\n`);
     // best.json is read by --config, which takes the strategy's fields only: a partial choice goes by another name
     const chosenFile = bestFile(manifest.complete);
     // nothing chosen, or chosen under the other name: a file of an earlier run here must not pass for this run's answer
     for (const f of [bestFile(true), bestFile(false)]) if (f !== chosenFile || !summary.chosen) rmSync(join(out, f), { force: true });
-    if (summary.chosen) writeFileSync(join(out, chosenFile), `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
-    writeFileSync(
-      join(out, 'report.html'),
+    if (summary.chosen) put(chosenFile, `${JSON.stringify(summary.chosen.config, null, 2)}\n`);
+    put(
+      'report.html',
       optimizeReport(summary, results, keys, manifest.heatmap, {
         symbol: manifest.symbol,
         strategy: manifest.strategy,
@@ -288,6 +291,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
       }),
     );
   }
+  put('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
@@ -761,6 +765,38 @@ export async function runOptimize(argv: string[]): Promise<number> {
   checkCreatableDir('--out', values.out);
   // held to the end: the check below, and this run's files, cannot be raced by a second search into --out
   const lock = lockDir('--out', values.out, (l) => log.warn(l));
+  // Ctrl-C, SIGTERM or SIGHUP: while the data loads nothing is written and the run ends at once; once trials run it
+  // stops handing them out, writes the finished ones at once (a `docker stop` kills ten seconds later), lets those in
+  // flight finish and writes again; a second signal ends it at once, the finished trials written
+  let pool: TrialPool | null = null;
+  const finished: TrialResult[] = [];
+  let keep: () => number = () => 0;
+  const stop = onStopSignals({
+    stop: (sig) => {
+      if (!pool) {
+        log.warn(`stopped by ${signalText(sig)} while loading the data, before any trial ran: nothing written (exit ${signalExit(sig)})`);
+        process.exit(signalExit(sig));
+      }
+      pool.stop();
+      log.human('\n');
+      let kept = '';
+      try {
+        const n = keep();
+        if (n) kept = `; ${plural(n, 'finished trial')} written to ${dirText(values.out)}`;
+      } catch (err) {
+        kept = `; the finished trials could not be written yet (${errorText(err)})`;
+      }
+      log.warn(
+        `stopping (${signalText(sig)}): finishing the trials in flight${kept}. A second Ctrl-C, SIGTERM or SIGHUP ends it at once, keeping the finished trials …`,
+      );
+    },
+    now: (sig) => {
+      const n = keep();
+      log.warn(
+        `${signalText(sig)} while stopping: ended at once, the trials in flight left unfinished; ${plural(n, 'finished trial')} kept${n ? ` in ${dirText(values.out)}` : ''} (exit ${signalExit(sig)})`,
+      );
+    },
+  });
   try {
     keepEarlierResult(values.out, values.overwrite === true);
     const skipDamaged = values['skip-damaged'] === true;
@@ -881,17 +917,19 @@ export async function runOptimize(argv: string[]): Promise<number> {
         `a large search: ${count(trials.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
       );
     checkWritableDir('--out', values.out);
-    const pool = new TrialPool();
-    const onSig = () => {
-      if (!pool.stopping) {
-        log.human('\n');
-        log.warn('stopping: finishing the trials in flight (Ctrl-C again to abort) …');
-      } else process.exit(130);
-      pool.stop();
+    const out = resolve(values.out);
+    const summaryOf = (results: TrialResult[]) =>
+      !shard && results.length ? summarise({ results, objective, sampleNs, fromNs, toNs, folds, base, keys }) : null;
+    // the trials finished so far, as the end of a stopped search writes them (nothing when none finished)
+    keep = () => {
+      if (!finished.length) return 0;
+      const results = [...finished].sort((a, b) => a.id - b.id);
+      writeResults(out, { ...manifest, complete: results.length === trials.length }, results, summaryOf(results));
+      return results.length;
     };
-    process.on('SIGINT', onSig);
+    const running = (pool = new TrialPool());
     const progress = progressLine(trials.length);
-    const results = await pool.run(trials, {
+    const results = await running.run(trials, {
       workers,
       workerUrl: new URL('optimize.mjs', findWorkerDir()),
       module,
@@ -899,13 +937,14 @@ export async function runOptimize(argv: string[]): Promise<number> {
       settings,
       hungAfterMs: values['hung-after'],
       strategy: strategy.name,
-      onResult: (_r, done) => progress(done),
+      onResult: (r, done) => {
+        finished.push(r);
+        progress(done);
+      },
     });
-    process.off('SIGINT', onSig);
     if (process.stderr.isTTY) log.human('\n');
     manifest.complete = results.length === trials.length;
-    const out = resolve(values.out);
-    const summary = !shard && results.length ? summarise({ results, objective, sampleNs, fromNs, toNs, folds, base, keys }) : null;
+    const summary = summaryOf(results);
     writeResults(out, manifest, results, summary);
     if (summary)
       printSummary(summary, keys, values.out, {
@@ -929,11 +968,18 @@ export async function runOptimize(argv: string[]): Promise<number> {
       log.info(
         `next: once all ${shard.count} shards are done, ${selfCommand()} optimize merge <the ${shard.count} shard dirs> --out results`,
       );
-    if (!manifest.complete) log.warn(`stopped early: ${count(results.length)} of ${count(trials.length)} trials finished and kept`);
-    if (!manifest.complete) return 130;
+    if (!manifest.complete) {
+      // only a stop signal ends a search short without an error
+      const by = stop.by ?? 'SIGINT';
+      log.warn(
+        `stopped early by ${signalText(by)}: ${count(results.length)} of ${count(trials.length)} trials finished and kept (exit ${signalExit(by)})`,
+      );
+      return signalExit(by);
+    }
     // a search that chose nothing (every trial threw or broke a rule) did not do its job: exit 1, as a failed run
     return summary && !summary.chosen ? 1 : 0;
   } finally {
+    stop.release();
     lock.release();
   }
 }

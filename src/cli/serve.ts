@@ -1,5 +1,5 @@
-// `ringbook serve`: the browser replay page and the recordings it reads, on 127.0.0.1 until SIGINT/SIGTERM. Thin:
-// checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve; with
+// `ringbook serve`: the browser replay page and the recordings it reads, on 127.0.0.1 until Ctrl-C, SIGTERM or
+// SIGHUP. Thin: checks flags, finds the page next to this bundle (build/ringbook.mjs → build/web/), starts src/serve; with
 // --strategy FILE it keeps that file bundled (src/serve/strategy.ts), rebuilt on every save, for the page to re-run.
 import { logger } from '../log/logger';
 import { existsSync, statSync, accessSync, realpathSync, constants } from 'node:fs';
@@ -10,6 +10,7 @@ import { StrategyWatcher, strategyApi } from '../serve/strategy';
 import { findRecordings } from '../serve/listing';
 import { readFileMeta, sortOutDamaged } from '../capture/read-file';
 import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 
 export const SERVE = {
   name: 'serve',
@@ -104,7 +105,7 @@ function checkDataRoot(dir: string): void {
 }
 
 export interface ServeCliIo {
-  /** Stops the server when aborted (in addition to SIGINT/SIGTERM). */
+  /** Stops the server when aborted (as Ctrl-C, SIGTERM and SIGHUP do). */
   signal?: AbortSignal;
   /** Where status lines go; default console.log. */
   log?: (line: string) => void;
@@ -182,23 +183,25 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
     log(`  warning: no index.html in ${webRoot}; / answers 404 until the page is built (/api and /data work)`);
   if (!/^(127\.|localhost$|::1$)/.test(o.host))
     log(`  warning: bound to ${o.host}: anyone who can reach this machine can read the recordings`);
+  // it runs until stopped: Ctrl-C, SIGTERM or SIGHUP is its normal end (exit 0); a second one while it closes ends it
+  // at once, with that signal's code. Listening before the line that says so: a signal sent on it must be caught
+  let finish = () => {};
+  const stopped = new Promise<void>((done) => (finish = done));
+  const stop = onStopSignals({
+    stop: () => finish(),
+    now: (sig) => log(`ringbook serve: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)})`),
+  });
   log('  (Ctrl-C to stop)');
   io.onListening?.(server.url);
 
-  await new Promise<void>((done) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      io.signal?.removeEventListener('abort', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    if (io.signal?.aborted) stop();
-    else io.signal?.addEventListener('abort', stop);
-  });
+  if (io.signal?.aborted) finish();
+  else io.signal?.addEventListener('abort', finish);
+  await stopped;
+  io.signal?.removeEventListener('abort', finish);
+  const by = stop.by ? ` by ${signalText(stop.by)}` : '';
   served?.close();
   await server.close();
-  log('ringbook serve: stopped');
+  stop.release();
+  log(`ringbook serve: stopped${by}`);
   return 0;
 }

@@ -112,7 +112,7 @@ test('a second search or merge into a running search is refused, its trials kept
     assert.is(m.code, 2, m.err);
     assert.match(m.err, new RegExp(`pid ${a.pid} `));
     a.kill('SIGINT');
-    await seen(/stopping: finishing the trials in flight/);
+    await seen(/stopping \(Ctrl-C\): finishing the trials in flight/);
     a.kill('SIGINT');
     assert.is(await exited, 130);
     assert.not.ok(existsSync(lockOf(out)), 'process.exit on the second Ctrl-C removes the lock');

@@ -129,7 +129,7 @@ test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps e
     child.on('exit', (c) => resolve(c));
   });
   assert.is(code, 130, err);
-  assert.match(err, /stopped early: \d+ of 24 trials finished and kept/);
+  assert.match(err, /stopped early by Ctrl-C: \d+ of 24 trials finished and kept \(exit 130\)/);
   const manifest = JSON.parse(read(out, 'manifest.json'));
   assert.is(manifest.complete, false);
   const kept = read(out, 'trials.jsonl').trim().split('\n').length;

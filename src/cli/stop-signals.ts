@@ -1,0 +1,62 @@
+// The signals that stop a command, handled alike by every long-running one: Ctrl-C (SIGINT), SIGTERM (a scheduler,
+// systemd, `docker stop`, `timeout`) and SIGHUP (the terminal or the ssh session gone) each stop it in order, keeping
+// what it finished. A command cut short by one exits 128 + its number: 130, 143, 129. A second one while it finishes
+// ends the process at once, with that signal's code: a dir lock goes with the exit hook (./dir-lock), and the files
+// a command writes are written aside and renamed, so none is left half-written under its name.
+import { holdOutput } from '../log/output';
+
+export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+export type StopSignal = keyof typeof STOP_SIGNALS;
+
+/** A signal as messages name it: Ctrl-C, SIGTERM, SIGHUP. */
+export const signalText = (sig: StopSignal): string => (sig === 'SIGINT' ? 'Ctrl-C' : sig);
+
+/** The exit code of a command that `sig` cut short. */
+export const signalExit = (sig: StopSignal): number => STOP_SIGNALS[sig];
+
+export interface StopListener {
+  /** The first stop signal received, or null. */
+  readonly by: StopSignal | null;
+  /** Stops listening; idempotent. */
+  release(): void;
+}
+
+/**
+ * Until released, the first stop signal calls `stop(sig)` (the command finishes in order, then returns its exit code)
+ * and holds standard output and error from then on (a closed terminal must not turn the finishing into a write
+ * error); a second one calls `now(sig)`, which writes what it can at once and says what is lost, and ends the
+ * process with that signal's code.
+ */
+export function onStopSignals(o: { stop(sig: StopSignal): void; now(sig: StopSignal): void }): StopListener {
+  let by: StopSignal | null = null;
+  let releaseOutput: (() => void) | null = null;
+  const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((sig) => {
+    const handler = () => {
+      if (by === null) {
+        by = sig;
+        releaseOutput = holdOutput();
+        o.stop(sig);
+        return;
+      }
+      try {
+        o.now(sig);
+      } finally {
+        process.exit(signalExit(sig));
+      }
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  let released = false;
+  return {
+    get by() {
+      return by;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      for (const [sig, handler] of handlers) process.off(sig, handler);
+      releaseOutput?.();
+    },
+  };
+}
