@@ -6,6 +6,7 @@ import type { Channel } from '../feed/feed-session';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec, type Flag } from './args';
 import { logger } from '../log/logger';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 
 const INST_TYPES = ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'];
 const BOOK_CHANNELS = ['books', 'books1', 'books5', 'books15'];
@@ -167,17 +168,22 @@ export async function runWatch(argv: string[]): Promise<number> {
     process.stdout.write(`\x1b[H\x1b[J${out.join('\n')}\n`);
   };
 
+  let finished = () => {};
+  const stop = onStopSignals({
+    stop: () => finish(),
+    now: (sig) => err(`watch: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)})`),
+  });
+  const finish = () => {
+    if (stopping) return;
+    stopping = true;
+    finished();
+  };
   const poll = setInterval(drain, 5);
   const view = json ? null : setInterval(draw, 250);
   await new Promise<void>((resolve) => {
-    const finish = () => {
-      if (stopping) return;
-      stopping = true;
-      resolve();
-    };
-    process.once('SIGINT', finish);
-    process.once('SIGTERM', finish);
-    if (durationMs) setTimeout(finish, durationMs);
+    finished = resolve;
+    if (stopping) resolve();
+    else if (durationMs) setTimeout(finish, durationMs);
   });
   clearInterval(poll);
   if (view) clearInterval(view);
@@ -185,8 +191,10 @@ export async function runWatch(argv: string[]): Promise<number> {
   const result = await pipeline.stop();
   await endpoints.close?.();
   const c = result.feed?.counters;
+  const by = stop.by ? ` (stopped by ${signalText(stop.by)})` : '';
   err(
-    `watch: ${c?.bookMessages ?? 0} book messages, ${c?.tradeMessages ?? 0} trade messages, ${c?.gaps ?? 0} gaps, ${c?.resyncs ?? 0} resyncs, ${c?.malformed ?? 0} malformed`,
+    `watch: ${c?.bookMessages ?? 0} book messages, ${c?.tradeMessages ?? 0} trade messages, ${c?.gaps ?? 0} gaps, ${c?.resyncs ?? 0} resyncs, ${c?.malformed ?? 0} malformed${by}`,
   );
+  stop.release();
   return 0;
 }

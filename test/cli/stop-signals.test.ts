@@ -2,8 +2,8 @@
 // as Ctrl-C does, through the built CLI: a search keeps its finished trials, written the moment the signal comes and
 // again once the trials in flight finish, exits 143 or 129 and leaves no lock; a second signal ends it at once with
 // the finished trials kept; a stopped shard is refused by merge; an import keeps its finished files and counts their
-// rows; a backtest says it stopped, with no report; serve and the local exchange, which run until stopped, end in order
-// with exit 0.
+// rows; a backtest says it stopped, with no report; serve, the local exchange and watch, which run until stopped, end
+// in order with exit 0.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -331,6 +331,25 @@ test('serve and the local exchange run until stopped: SIGHUP and SIGTERM end the
     } finally {
       p.child.kill('SIGKILL');
     }
+  }
+});
+
+test('watch runs until stopped: SIGHUP ends it in order, exit 0, its summary saying so', async () => {
+  const ex = start(['exchange', '--port', '0']);
+  try {
+    await ex.seen(/\(Ctrl-C to stop\)/);
+    const port = /ws:\/\/127\.0\.0\.1:(\d+)\/v2\/ws\/public/.exec(ex.out() + ex.err())![1];
+    const w = start(['watch', '--json', '--ws-url', `ws://127.0.0.1:${port}/v2/ws/public`, '--rest-url', `http://127.0.0.1:${port}`]);
+    try {
+      await w.seen(/"best_bid"/);
+      w.child.kill('SIGHUP');
+      assert.is(await w.exited, 0, w.err());
+      assert.match(w.err(), /watch: \d+ book messages, .* \(stopped by SIGHUP\)\n/);
+    } finally {
+      w.child.kill('SIGKILL');
+    }
+  } finally {
+    ex.child.kill('SIGKILL');
   }
 });
 
