@@ -738,7 +738,8 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
   const side: SideFiles = { skip: skipDamaged, damaged };
   // --parity replays a session, every symbol of it in its order, found before its strategy; otherwise the strategy's
   // declaration may pick the symbols
-  const root = recordingRoot(resolve(input0.files[0].path));
+  // as typed (relative stays relative): the messages naming it print the path the user gave
+  const root = recordingRoot(input0.files[0].path);
   const { chosen: parityChosen, session } = values.parity
     ? paritySession(input0.files, requested, root, values.session)
     : { chosen: null, session: null };

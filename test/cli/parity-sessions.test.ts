@@ -47,7 +47,7 @@ test('two sessions in one directory: --parity checks the chosen one against its 
   // a plain backtest of the directory replays both: said on stderr, --json untouched
   const both = run('backtest', 'data', '--json');
   assert.is(both.status, 0, both.stderr);
-  assert.match(both.stderr, /data\/ holds 2 trading sessions \(demo\/live\): their market data is replayed here as one recording/);
+  assert.match(both.stderr, /(^|\n)data\/ holds 2 trading sessions \(demo\/live\): their market data is replayed here as one recording/);
   assert.ok(JSON.parse(both.stdout));
   const newest = run('backtest', 'data', '--parity', '--json');
   assert.is(newest.status, 0, newest.stderr);
@@ -55,7 +55,7 @@ test('two sessions in one directory: --parity checks the chosen one against its 
   assert.is(p.divergence, null, JSON.stringify(p.divergence));
   assert.is(p.matched, p.live);
   assert.equal(p.session, { file: `session-${started[1]}.json`, startedNs: started[1], startedUtc: p.session.startedUtc, others: 1 });
-  assert.match(newest.stderr, new RegExp(`holds 1 other session \\(started \\S+Z: --session ${started[0]}\\)`));
+  assert.match(newest.stderr, new RegExp(`; data/ holds 1 other session \\(started \\S+Z: --session ${started[0]}\\)`));
   const older = run('backtest', 'data', '--parity', '--session', started[0]);
   assert.is(older.status, 0, older.stderr);
   assert.match(
