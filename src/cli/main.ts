@@ -57,9 +57,8 @@ export const EXIT_CODES = `exit codes:
   1    failed: bad input (file, config, data), a failed check, an error while running, an optimize that chose nothing
   2    bad command line: unknown command or option, a missing or malformed value, an output directory in use
   3    backtest --parity found a divergence; a backtest, demo or live session ended HALTED (its report says why)
-  130  stopped by Ctrl-C before the work was done (143 by SIGTERM, 129 by SIGHUP): optimize keeps the finished
-       trials, import the finished files, record its files; demo, and live with a --duration, interrupted before it
-       ran out (serve, exchange and watch run until stopped: a signal ends them with 0)
+  130  stopped by Ctrl-C before the work was done (143 by SIGTERM, 129 by SIGHUP): optimize and import keep what they
+       finished; demo, and live with a --duration, cut short (serve, exchange and watch end with 0: they run until stopped)
   137  backtest, demo, live: a strategy handler that never returned, ended by the watchdog (--hung-after; optimize
        records such a trial as hung and goes on)`;
 
