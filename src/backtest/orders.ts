@@ -1,34 +1,17 @@
 // Own orders and fills of a recorded trading session (<root>/_orders/…, kind 6 records, src/live/orderlog.ts):
-// read back for the recorded-latency model (round trips of our orders) and the live-parity check.
+// read back from disk for the recorded-latency model (round trips of our orders) and the live-parity check.
 import { listStreamParquet } from '../capture/recover';
 import { fileRowGroups, sideFileRows, type SideFiles } from '../capture/read-file';
 import { OrderEvent, feeOfBits, readPlaceTerms } from '../live/orderlog';
-import type { RoundTrip } from './latency';
+import { byLocalTs, isOrderFileOf, mergeSessionOrders, orderRecordsOf, type OrderRecord } from './order-records';
 
-export interface OrderRecord {
-  localTs: bigint;
-  /** Answers: the strategy clock when live handed them to the runtime (0 in logs written before it was recorded). */
-  clockTs: bigint;
-  event: number;
-  side: 'buy' | 'sell' | '';
-  priceTick: number;
-  qtyLot: number;
-  /** The clientOid's sequence number. */
-  seq: number;
-  /**
-   * Remaining lots (fills), the strategy clock's decision time (place, cancel, amend, cancel-all, flatten), a fill's fee
-   * as float64 bits (fillFee), raw.
-   */
-  aux: bigint;
-  aux2: bigint;
-  /** The instrument of a session of several symbols (its index in the session's list, readSessionOrders); absent: 0. */
-  inst?: number;
-}
+// the record-level half lives in ./order-records (no file access: the replay page uses it too)
+export { roundTrips, type OrderRecord } from './order-records';
 
 /** The files of `<root>/_orders/` (the own-order log), of `symbols` only when given. */
 export function ownOrderFiles(root: string, symbols?: readonly string[]): string[] {
   const all = listStreamParquet(root, '_orders');
-  return symbols === undefined ? all : all.filter((p) => symbols.some((s) => p.includes(`/symbol=${s}/`)));
+  return symbols === undefined ? all : all.filter((p) => symbols.some((s) => isOrderFileOf(p, s)));
 }
 
 /** Every own-order record of `symbol` under `<root>/_orders/`, in local-time order (empty when none were recorded). */
@@ -38,30 +21,12 @@ export async function readOwnOrders(root: string, symbol: string, side?: SideFil
     const rows = await sideFileRows<OrderRecord>((o) => ordersOfFile(f, o), side);
     for (const r of rows) out.push(r);
   }
-  return out.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));
+  return byLocalTs(out);
 }
 
 /** The own-order records (kind 6) of one file of the _orders stream, appended to `out`. */
 async function ordersOfFile(f: string, out: OrderRecord[]): Promise<void> {
-  for await (const g of fileRowGroups(f)) {
-    const c = g.columns;
-    const kind = c.kind as Int32Array;
-    for (let i = 0; i < g.rows; i++) {
-      if (kind[i] !== 6) continue;
-      const side = (c.side as Int32Array)[i];
-      out.push({
-        localTs: (c.local_ts as BigInt64Array)[i],
-        clockTs: (c.exch_ts as BigInt64Array)[i],
-        event: (c.flags as Int32Array)[i],
-        side: side === 1 ? 'buy' : side === 2 ? 'sell' : '',
-        priceTick: Number((c.price as BigInt64Array)[i]),
-        qtyLot: Number((c.qty as BigInt64Array)[i]),
-        seq: Number((c.seq as BigInt64Array)[i]),
-        aux: (c.aux as BigInt64Array)[i],
-        aux2: (c.aux2 as BigInt64Array)[i],
-      });
-    }
-  }
+  for await (const g of fileRowGroups(f)) orderRecordsOf(g.columns, g.rows, out);
 }
 
 /**
@@ -70,30 +35,7 @@ async function ordersOfFile(f: string, out: OrderRecord[]): Promise<void> {
  * across symbols; a symbol's own records keep their order on equal stamps (the sort is stable).
  */
 export async function readSessionOrders(root: string, symbols: readonly string[], side?: SideFiles): Promise<OrderRecord[]> {
-  const per = await Promise.all(symbols.map((s) => readOwnOrders(root, s, side)));
-  if (per.length === 1) return per[0];
-  const all = per.flatMap((list, inst) => list.map((o) => ({ ...o, inst })));
-  return all.sort((a, b) => (a.localTs < b.localTs ? -1 : a.localTs > b.localTs ? 1 : 0));
-}
-
-/**
- * Decision → first answer (ack, reject or fill) of the same order: the recorded round trips. They start at the
- * strategy clock's decision time when the log has it (what the replay schedules from), so the time the live session
- * spent between deciding and sending is part of the latency, and answers land where they landed live.
- */
-export function roundTrips(orders: OrderRecord[]): RoundTrip[] {
-  const sent = new Map<number, bigint>();
-  const out: RoundTrip[] = [];
-  for (const o of orders) {
-    if (o.event === OrderEvent.place) sent.set(o.seq, o.aux > 0n ? o.aux : o.localTs);
-    else if (o.event === OrderEvent.ack || o.event === OrderEvent.reject || o.event === OrderEvent.fill) {
-      const t = sent.get(o.seq);
-      if (t === undefined) continue;
-      sent.delete(o.seq);
-      out.push({ reqNs: Number(t), rttNs: Number(o.localTs - t) });
-    }
-  }
-  return out;
+  return mergeSessionOrders(await Promise.all(symbols.map((s) => readOwnOrders(root, s, side))));
 }
 
 /** One decision of the strategy, as recorded live or taken in a backtest (ids left out: they differ by design). */

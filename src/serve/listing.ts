@@ -1,6 +1,7 @@
 // What /api/recordings answers: the market-data files under the data root with the footer fields the replay page
-// needs to pick one, and where that recording's own orders are. Only footers are read (a few KB per file), and a
-// file whose size and mtime did not change is not read again.
+// needs to pick one, and where that recording's own orders are; and the files of the two side streams a replay reads
+// beside them, marked as such: the ticker (funding) and the own-order log (the recorded latency model). Only footers
+// are read (a few KB per file), and a file whose size and mtime did not change is not read again.
 import { stat, realpath, readdir } from 'node:fs/promises';
 import { relative, sep, join } from 'node:path';
 import { fileMeta } from '../capture/parquet/reader';
@@ -27,11 +28,18 @@ export interface RecordingEntry {
   /** Why the footer could not be read (a torn or foreign file); the entry is listed so the page can say so. */
   error?: string;
   /**
-   * 'ticker': a file of the symbol's ticker stream (<root>/_ticker/…: funding rates, settlements, mark prices), not
-   * market data; the page charges the recording's funding from it, as `ringbook backtest` does.
+   * Not market data: 'ticker', a file of the symbol's ticker stream (<root>/_ticker/…: funding rates, settlements, mark
+   * prices), whose funding the page charges; 'orders', a file of a trading session's own-order log (<root>/_orders/…,
+   * written by `demo` and `live --record`), whose measured round trips are the page's recorded latency model — each
+   * as `ringbook backtest` reads them.
    */
-  stream?: 'ticker';
+  stream?: SideStreamEntry;
 }
+
+/** The side streams listed beside the market data (never _raw/: another schema, nothing a replay reads). */
+export type SideStreamEntry = 'ticker' | 'orders';
+
+type FoundFile = { path: string; real: string; stream?: SideStreamEntry };
 
 export type ListingCache = Map<string, { size: number; mtimeMs: number; entry: RecordingEntry }>;
 
@@ -60,16 +68,16 @@ async function ordersDir(realRoot: string, rel: string): Promise<string | null> 
 
 /**
  * The market-data Parquet files under `realRoot`, by the rule of listParquet (src/capture/recover.ts): `*.parquet`
- * outside `_raw/` (another schema) and `_orders/` (another stream); and those under `_ticker/`, marked as the ticker
- * stream (funding for the replay). Walked here rather than with listParquet
+ * outside `_raw/` (another schema), `_ticker/` and `_orders/` (other streams); and those under `_ticker/` and
+ * `_orders/`, marked as their stream (funding and the recorded latency for the replay). Walked here rather than with listParquet
  * because that walk follows every symlink: a link loop makes it throw ELOOP and a link to / walks the whole disk,
  * and one unreadable directory fails it. Here links are followed only while they stay inside the root, each real
  * directory is visited once, unreadable directories are skipped, and hidden names (never served) are not listed.
  */
-export async function findRecordings(realRoot: string): Promise<Array<{ path: string; real: string; stream?: 'ticker' }>> {
-  const out: Array<{ path: string; real: string; stream?: 'ticker' }> = [];
+export async function findRecordings(realRoot: string): Promise<FoundFile[]> {
+  const out: FoundFile[] = [];
   const seen = new Set<string>();
-  const visit = async (dir: string, realDir: string, stream?: 'ticker'): Promise<void> => {
+  const visit = async (dir: string, realDir: string, stream?: SideStreamEntry): Promise<void> => {
     if (seen.has(realDir)) return;
     seen.add(realDir);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
@@ -77,9 +85,9 @@ export async function findRecordings(realRoot: string): Promise<Array<{ path: st
     entries.sort((a, b) => Number(a.isSymbolicLink()) - Number(b.isSymbolicLink()));
     for (const e of entries) {
       const side = sideStreamOf(e.name);
-      if (e.name.startsWith('.') || side === 'raw' || side === 'orders') continue;
-      // the ticker stream is listed as such, never as market data (listParquet leaves it out of a backtest's input)
-      const inTicker = stream ?? (side === 'ticker' ? 'ticker' : undefined);
+      if (e.name.startsWith('.') || side === 'raw') continue;
+      // a side stream is listed as such, never as market data (listParquet leaves them out of a backtest's input)
+      const inStream = stream ?? (side === 'ticker' || side === 'orders' ? side : undefined);
       const p = join(dir, e.name);
       let real = join(realDir, e.name);
       let isDir = e.isDirectory();
@@ -94,20 +102,16 @@ export async function findRecordings(realRoot: string): Promise<Array<{ path: st
         }
         if (!isInside(realRoot, real)) continue;
       }
-      if (isDir) await visit(p, real, inTicker);
+      if (isDir) await visit(p, real, inStream);
       else if (isFile && e.name.endsWith('.parquet'))
-        out.push({ path: toUrlPath(relative(realRoot, p)), real, ...(inTicker ? { stream: inTicker } : {}) });
+        out.push({ path: toUrlPath(relative(realRoot, p)), real, ...(inStream ? { stream: inStream } : {}) });
     }
   };
   await visit(realRoot, realRoot);
   return out;
 }
 
-async function entryFor(
-  realRoot: string,
-  file: { path: string; real: string; stream?: 'ticker' },
-  cache?: ListingCache,
-): Promise<RecordingEntry | null> {
+async function entryFor(realRoot: string, file: FoundFile, cache?: ListingCache): Promise<RecordingEntry | null> {
   const { path, real } = file;
   const st = await stat(real).catch(() => null);
   if (!st?.isFile()) return null; // removed since the walk
@@ -141,7 +145,7 @@ async function entryFor(
   return entry;
 }
 
-/** Every market-data recording under `realRoot` (a real path), sorted by path. */
+/** Every market-data file under `realRoot` (a real path) and those of its ticker and own-order streams, sorted by path. */
 export async function listRecordings(realRoot: string, cache?: ListingCache): Promise<RecordingEntry[]> {
   const files = await findRecordings(realRoot);
   const out: RecordingEntry[] = [];

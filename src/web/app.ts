@@ -164,6 +164,7 @@ const strategy = new StrategyPanel({
   form: $('param-form'),
   config: $<HTMLTextAreaElement>('config'),
   latency: $<HTMLInputElement>('latency'),
+  latencyModels: $<HTMLDataListElement>('latency-models'),
   queue: $<HTMLInputElement>('queue'),
   fees: $<HTMLInputElement>('fees'),
   partial: $<HTMLInputElement>('partial'),
@@ -605,6 +606,7 @@ function attachLadder(info: RecordingInfo, m: Extract<FromWorker, { type: 'opene
 }
 
 function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }>): void {
+  strategy.showLatencyDefault(info.ownOrders);
   if (reviving) {
     // the same recording in a fresh worker: the charts, the last run's figures and the run kept for comparison stay
     state.recording = info;

@@ -1,10 +1,12 @@
 // The page's parameters → the settings of one run, by the rules `ringbook backtest` applies to its flags
 // (src/cli/backtest.ts), so a replay in the browser and `ringbook backtest --json` on the same file report the same
 // metrics: the chosen strategy (a built-in compiled in, or a bundle the loader made) with its defaults ← the config
-// JSON ← the parameter form's values (as --set), latency/queue parsed by the same functions, fees default
+// JSON ← the parameter form's values (as --set), latency/queue parsed by the same functions (latency by the CLI's rule:
+// recorded when the recording holds its own orders' round trips and none is named, else feed), fees default
 // 0.0002/0.0006, partial fills on, no signal overrides, equity sampled every second. A bad value is a ParamError naming
 // the input, and for the strategy config the line, with the CLI's "did you mean".
-import { parseLatency, type LatencyModel } from '../backtest/latency';
+import type { LatencyModel } from '../backtest/latency';
+import { latencyOf } from '../backtest/latency-choice';
 import { parseQueue, type QueueModel } from '../backtest/queue';
 import { DEFAULT_FEES } from '../backtest/setup';
 import { FEE_RATES_FORM, readFeeRates } from '../backtest/fee-tiers';
@@ -19,6 +21,7 @@ import { loadBundle, type LoadedStrategy } from '../strategy/sandbox';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { ParamField, RunParams, StrategyChoice } from './protocol';
 import { errorText } from '../format/errors';
+import type { OwnOrders } from './own-orders';
 
 export interface RunSettings {
   strategy: StrategyRun;
@@ -54,7 +57,8 @@ export const DEFAULT_PARAMS: RunParams = {
   strategy: { kind: 'builtin', name: 'obi-ofi' },
   config: startingConfig('obi-ofi'),
   sets: [],
-  latency: 'feed',
+  // none named: recorded on a recording with its own orders, else feed, as `ringbook backtest` without --latency
+  latency: '',
   queue: 'risk-averse',
   fees: `${DEFAULT_FEES.maker},${DEFAULT_FEES.taker}`,
   partialFills: true,
@@ -157,15 +161,15 @@ function asInput<T>(field: ParamField, parse: () => T): T {
   }
 }
 
-/** Throws a ParamError that names the bad input. A recording has no own orders here, so `recorded` latency is refused. */
-export function runSettings(p: RunParams): RunSettings {
+/**
+ * Throws a ParamError that names the bad input. `own`: the recording's own-order log (none: dropped files), whose
+ * round trips make the empty latency field `recorded` and without which `recorded` is refused, as the CLI does.
+ */
+export function runSettings(p: RunParams, own?: Pick<OwnOrders, 'trips' | 'lacks'>): RunSettings {
   const resolved = configOf(p.config, strategyOf(p.strategy), p.sets);
-  const latencySpec = p.latency.trim() || 'feed';
-  if (latencySpec === 'recorded')
-    throw new ParamError(
-      'latency',
-      'latency "recorded" needs the recording\'s own orders, which the page does not read: use feed or constant:…',
-    );
+  const named = p.latency.trim() || undefined;
+  const trips = own?.trips ?? [];
+  const lacks = () => own?.lacks ?? 'the recording has no _orders stream';
   return {
     strategy: {
       definition: resolved.strategy.definition,
@@ -175,7 +179,7 @@ export function runSettings(p: RunParams): RunSettings {
       describeError: resolved.strategy.describeError,
     },
     resolved,
-    latency: asInput('latency', () => parseLatency(latencySpec)),
+    latency: asInput('latency', () => latencyOf(named, trips, lacks)),
     queue: asInput('queue', () => parseQueue(p.queue.trim() || 'risk-averse')),
     fees: parseFees(p.fees),
     partialFills: p.partialFills,

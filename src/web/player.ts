@@ -185,7 +185,7 @@ export class Player {
   private restart(reason: 'open' | 'params' | 'restart', play: boolean, params = this.params): void {
     let settings;
     try {
-      settings = runSettings(params);
+      settings = runSettings(params, this.rec.ownOrders);
       // a one-instrument strategy over several symbols fails on its first message, one that declares a symbol the
       // recording lacks at its start: say so before the run, with what to open instead
       const def = settings.strategy.definition;

@@ -24,9 +24,18 @@ export type RecordingSource =
   /**
    * `symbols`: the symbols to replay, in the run's order (as --symbols); none: every symbol the files hold, by name.
    * `ticker`: the recording's ticker files (<root>/_ticker/) of those symbols, whose funding the run is charged.
+   * `orders`: a served recording's own-order log (the files of <root>/_orders/, the run's symbols picked from them by
+   * path), whose round trips are the recorded latency model; absent for dropped files, which bring none.
    */
-  | { kind: 'parquet'; parts: ParquetPart[]; name: string; symbols?: string[]; ticker?: ParquetPart[] }
+  | { kind: 'parquet'; parts: ParquetPart[]; name: string; symbols?: string[]; ticker?: ParquetPart[]; orders?: OrdersSource }
   | { kind: 'tardis'; files: File[]; name: string };
+
+/** The own-order files under a served recording's root, and that root as the page names it in a refusal. */
+export interface OrdersSource {
+  parts: ParquetPart[];
+  /** The recording root ("data/" in the CLI's words) and its own-order stream, as the page names them. */
+  where: { root: string; orders: string };
+}
 
 /** What the page lets the user set; assembled into a run exactly as `ringbook backtest` does (./params). */
 export interface RunParams {
@@ -35,7 +44,10 @@ export interface RunParams {
   config: string;
   /** The parameter form's values as --set overrides ("threshold=0.6"), over the config. */
   sets: string[];
-  /** --latency: constant:ENTRY[,RESPONSE] | feed[:A,B,C,D]. */
+  /**
+   * --latency: constant:ENTRY[,RESPONSE] | feed[:A,B,C,D] | recorded; empty: none named, so `recorded` when the recording
+   * holds round trips of its own orders, else `feed` (src/backtest/latency-choice.ts, the CLI's rule).
+   */
   latency: string;
   /** --queue: risk-averse | power:N | … */
   queue: string;
@@ -81,6 +93,11 @@ export interface RecordingInfo {
   note?: string;
   /** Several symbols: each instrument in the run's order (instrument i is the core's i), with its grid. */
   instruments?: Array<{ symbol: string; tickSize: number; lotSize: number; rows: number }>;
+  /**
+   * The run's symbols' own-order log read from the recording (its files and records, the round trips in it), and the
+   * latency model an empty latency field runs with: `recorded` with round trips, else `feed`.
+   */
+  ownOrders: { files: number; records: number; roundTrips: number; defaultLatency: 'recorded' | 'feed' };
 }
 
 /**

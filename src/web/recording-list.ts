@@ -4,7 +4,7 @@
 // a local file input and drag and drop (Parquet files, or Tardis.dev data for the worker to convert).
 import type { RecordingEntry } from '../serve/listing';
 import { count, plural } from '../format/numbers';
-import type { ParquetPart, RecordingSource } from './protocol';
+import type { OrdersSource, ParquetPart, RecordingSource } from './protocol';
 import { formatSpan } from './time';
 
 /** All the readable files of one symbol: what `ringbook backtest DIR --symbol S` replays. */
@@ -72,6 +72,7 @@ export function groupRecordings(entries: readonly RecordingEntry[]): RecordingGr
       g = { key, symbol: e.symbol ?? '?', files: [], rows: 0, size: 0, firstNs: null, lastNs: null, unreadable: 0, ticker: [] };
       groups.set(key, g);
     }
+    if (e.stream === 'orders') continue; // by recording root and path, as the CLI finds them: ordersOf
     if (e.stream === 'ticker') {
       if (!e.error) g.ticker.push(e);
       continue;
@@ -114,6 +115,28 @@ const tickerOf = (groups: readonly RecordingGroup[]): { ticker?: ParquetPart[] }
   const files = groups.flatMap((g) => g.ticker);
   return files.length ? { ticker: files.map(partOf) } : {};
 };
+
+/**
+ * The recording root of a listed path ('' for the data root, else 'sub/'): the directory above venue=…, or a loose
+ * file's own, as `ringbook backtest` finds the root whose _orders it reads.
+ */
+export function recordingRootOf(path: string): string {
+  const at = `/${path}`.indexOf('/venue=');
+  return at >= 0 ? path.slice(0, at) : path.slice(0, path.lastIndexOf('/') + 1);
+}
+
+/**
+ * The own-order files under the root of a served recording (`first`: the path of its first file), all symbols: the
+ * worker picks the run's by path. Unreadable ones are passed on too, to be named when read, as the CLI stops on them.
+ */
+export function ordersOf(entries: readonly RecordingEntry[], first: string): OrdersSource {
+  const root = recordingRootOf(first);
+  const parts = entries.filter((e) => e.stream === 'orders' && e.path.startsWith(`${root}_orders/`)).map(partOf);
+  return {
+    parts,
+    where: root ? { root, orders: `${root}_orders` } : { root: 'the served directory', orders: "the served directory's _orders" },
+  };
+}
 
 export class RecordingList {
   entries: RecordingEntry[] = [];
@@ -169,22 +192,26 @@ export class RecordingList {
         name: `${(held ? symbols : set.groups.map((g) => g.symbol)).join(' + ')} (${plural(files.length, 'file')})`,
         symbols,
         ...tickerOf(groups),
+        orders: ordersOf(this.entries, files[0]?.path ?? ''),
       };
     }
     if (value.startsWith(GROUP_PREFIX)) {
       const g = this.groups.find((x) => x.key === value.slice(GROUP_PREFIX.length));
       if (!g || g.files.length === 0) return null;
       const name = g.files.length === 1 ? g.files[0].path : `${g.symbol} (${plural(g.files.length, 'file')})`;
-      return { kind: 'parquet', parts: g.files.map(partOf), name, ...tickerOf([g]) };
+      return { kind: 'parquet', parts: g.files.map(partOf), name, ...tickerOf([g]), orders: ordersOf(this.entries, g.files[0].path) };
     }
     const e = this.entries.find((r) => r.path === value);
     // one file replays with its symbol's funding, as `ringbook backtest FILE` charges it
     const g = e ? this.groups.find((x) => x.key === keyOf(e)) : undefined;
+    // and with its recording's own orders, as `ringbook backtest FILE` reads those of the file's root
+    const part = e ? partOf(e) : { url: `/data/${value.split('/').map(encodeURIComponent).join('/')}`, name: value };
     return {
       kind: 'parquet',
-      parts: [e ? partOf(e) : { url: `/data/${value.split('/').map(encodeURIComponent).join('/')}`, name: value }],
+      parts: [part],
       name: value,
       ...tickerOf(g ? [g] : []),
+      orders: ordersOf(this.entries, value),
     };
   }
 
@@ -232,7 +259,7 @@ export class RecordingList {
     for (const g of this.groups) {
       if (g.files.length) whole.appendChild(new Option(groupLabel(g), GROUP_PREFIX + g.key));
       // a one-file recording is listed once; an unreadable file is listed to say why it is left out
-      for (const e of this.entries.filter((x) => keyOf(x) === g.key && x.stream !== 'ticker').sort(byTime))
+      for (const e of this.entries.filter((x) => keyOf(x) === g.key && !x.stream).sort(byTime))
         if (g.files.length > 1 || e.error) {
           const f = new Option(fileLabel(e), e.path);
           f.disabled = !!e.error;

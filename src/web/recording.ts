@@ -10,6 +10,7 @@ import { COLUMNS, type Columns, type FileMeta } from '../capture/schema';
 import { gridOfFiles, type RecordingGrid } from '../backtest/setup';
 import type { ParquetPart } from './protocol';
 import type { FundingSource } from '../backtest/funding';
+import type { OwnOrders } from './own-orders';
 import { endsMessage } from '../core/record';
 import { errorText, prefixed } from '../format/errors';
 
@@ -38,6 +39,8 @@ export interface Recording {
    * settlements, as `ringbook backtest` charges them (./ticker). Absent: none.
    */
   funding?: FundingSource[];
+  /** The run's symbols' own-order log (./own-orders): its round trips are the recorded latency model. Absent: none. */
+  ownOrders?: OwnOrders;
 }
 
 export interface RecordingInstrument {

@@ -7,6 +7,8 @@ import { createBacktestCore } from '../backtest/setup';
 import { openPart, recordingOf } from './recording';
 import { loadSymbols } from './merged-recording';
 import { fundingOfRecording } from './ticker';
+import { readOwnOrders } from './own-orders';
+import { defaultLatencySpec } from '../backtest/latency-choice';
 import { gridOf, backtestPages } from '../backtest/setup';
 import { convertDropped } from '../import/page';
 import { Player } from './player';
@@ -98,6 +100,10 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
       rec = await loadSymbols(parts, name, msg.source.symbols ?? [], progress);
       rec.funding = await fundingOfRecording(rec, msg.source.ticker);
     }
+    // the run's symbols' own orders, for the recorded latency model (dropped files: none)
+    const symbols = rec.instruments?.map((it) => it.symbol) ?? [rec.meta.symbol ?? ''];
+    const own = await readOwnOrders(msg.source.kind === 'parquet' ? msg.source.orders : undefined, symbols);
+    rec.ownOrders = own;
     const module = await coreModule;
     if (mine !== opening) return;
     const several = rec.instruments && rec.instruments.length > 1 ? rec.instruments : undefined;
@@ -120,6 +126,12 @@ async function open(msg: Extract<ToWorker, { type: 'open' }>): Promise<void> {
         depthLevels: DEPTH_LEVELS,
         note,
         instruments: several?.map((it) => ({ symbol: it.symbol, tickSize: it.grid.tickSize, lotSize: it.grid.lotSize, rows: it.rows })),
+        ownOrders: {
+          files: own.files,
+          records: own.records,
+          roundTrips: own.trips.length,
+          defaultLatency: defaultLatencySpec(own.trips.length),
+        },
       },
       shared: isolated ? { module, memory, bookPtr: bc.inst.book.ptr, bookPtrs: bc.insts?.map((x) => x.book.ptr) } : undefined,
     });

@@ -11,6 +11,8 @@ import type { ParamField, RunParams, StrategyChoice } from './protocol';
 
 export interface StrategyInputs {
   strategy: HTMLSelectElement;
+  /** The latency field's suggestions (feed, constant:5ms, and recorded where the recording has its own orders). */
+  latencyModels: HTMLDataListElement;
   about: HTMLElement;
   form: HTMLElement;
   config: HTMLTextAreaElement;
@@ -200,6 +202,19 @@ export class StrategyPanel {
       const input = this.paramInputs.get(s.slice(0, eq).trim());
       if (input) input.value = s.slice(eq + 1).trim();
     }
+  }
+
+  /**
+   * What an empty latency field runs with on the open recording, as `ringbook backtest` without --latency: `recorded`
+   * (offered first) when it holds round trips of its own orders, else `feed`.
+   */
+  showLatencyDefault(own: { roundTrips: number; defaultLatency: 'recorded' | 'feed' } | null): void {
+    const recorded = own !== null && own.roundTrips > 0;
+    this.inputs.latency.placeholder = recorded
+      ? `recorded (default: ${own.roundTrips} round trip${own.roundTrips === 1 ? '' : 's'} of own orders)`
+      : 'feed (default)';
+    const models = [...(recorded ? ['recorded'] : []), 'feed', 'constant:5ms'];
+    this.inputs.latencyModels.replaceChildren(...models.map((m) => new Option('', m)));
   }
 
   /** Marks the input at fault (null: none). */

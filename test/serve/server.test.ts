@@ -219,17 +219,23 @@ test('types: wasm, html, js, css, json, svg, octet-stream; / is index.html', asy
   assert.is((await raw(p, '/data/blob.bin')).headers['accept-ranges'], 'bytes');
 });
 
-test('/api/recordings: market files only, sorted, with footer fields and the own-orders directory', async () => {
+test('/api/recordings: market files and the own-order log marked as its stream, sorted, with footer fields and the own-orders directory', async () => {
   const r = await raw(server.port, '/api/recordings');
   assert.is(r.headers['content-type'], 'application/json');
   const list = JSON.parse(r.body.toString());
   const rel = (p: string) => p.slice(fx.data.length + 1);
+  const ownOrders = `_orders/${rel(fx.btc)}`;
   assert.equal(
     list.map((e: any) => e.path),
-    [rel(fx.eth), 'venue=bitget/inst_type=SPOT/symbol=TORN/date=2026-11-18/1-0.parquet', rel(fx.btc)],
-    'sorted by path; _raw/, _orders/ and the link out of the root left out',
+    [ownOrders, rel(fx.eth), 'venue=bitget/inst_type=SPOT/symbol=TORN/date=2026-11-18/1-0.parquet', rel(fx.btc)],
+    'sorted by path; _raw/ and the link out of the root left out',
   );
-  const [eth, torn, btc] = list;
+  const [log, eth, torn, btc] = list;
+  // the own-order log is listed as its stream, never as market data: the page's recorded latency model reads it
+  assert.equal(log.stream, 'orders');
+  assert.is(log.symbol, 'BTCUSDT');
+  assert.is(log.rows, 5);
+  assert.is(log.orders, null);
   assert.equal(btc, {
     path: rel(fx.btc),
     size: statSync(fx.btc).size,
@@ -483,7 +489,7 @@ test('ringbook serve --skip-damaged: prints the URL, serves, stops cleanly when 
   assert.is(res.status, 200);
   assert.is(res.headers.get('cross-origin-embedder-policy'), 'require-corp');
   assert.equal(
-    (await res.json()).map((e: { path: string }) => e.path.split('/')[2]),
+    (await res.json()).filter((e: { stream?: string }) => !e.stream).map((e: { path: string }) => e.path.split('/')[2]),
     ['symbol=ETHUSDT', 'symbol=BTCUSDT'],
     'the torn file is not listed',
   );

@@ -3,7 +3,10 @@
 // files replay as one run whose metrics, why-no-trades and halt equal `ringbook backtest --json` for the directory;
 // the summary strip and the full metrics read in the quote currency with human labels; nothing overflows its column
 // at 1280, 1400 and 1920 px (screenshots in build/test-output/); a bad parameter is named in a banner with the CLI's
-// "did you mean", and the last run and its charts stay. Skipped without /usr/bin/chromium (failed under CI).
+// "did you mean", and the last run and its charts stay. A recording of a trading session (a short `ringbook demo`,
+// with its own orders under _orders/) replays with the session's recorded latency unless another is named, as a
+// plain `ringbook backtest DIR --json` does, and its figures equal that backtest's; `recorded` on a recording without
+// own orders gets the CLI's refusal. Skipped without /usr/bin/chromium (failed under CI).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -17,6 +20,9 @@ import { signedMoneyIn } from '../../src/format/numbers';
 import { metricsOfCli } from '../helpers/metrics-json';
 import { writeRolledRecording } from '../helpers/rolled-recording';
 import { DEFAULT_PARAMS } from '../../src/web/params';
+import obiOfi from '../../src/strategy/builtins/obi-ofi/index';
+import { listParquet, listStreamParquet } from '../../src/capture/recover';
+import { dirText } from '../../src/format/paths';
 
 const BUILD = process.env.RINGBOOK_BUILD ?? join(process.cwd(), 'build');
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,7 +53,7 @@ if (!existsSync(CHROMIUM)) {
 } else {
   const ctx = {} as { dir: string; data: string; server: RunningServer; browser: Browser; page: Page; cli: Record<string, unknown> };
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [join(BUILD, 'ringbook.mjs'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    spawnSync(process.execPath, [join(BUILD, 'ringbook.mjs'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 120_000 });
   const state = () => ctx.page.evaluate(() => JSON.parse(JSON.stringify(window.__ringbook)) as PageState);
   const waitFor = (fn: string, timeout = 30_000) => ctx.page.waitForFunction(fn, null, { timeout, polling: 20 });
   const shot = (name: string) => ctx.page.screenshot({ path: join(OUT, name), fullPage: true });
@@ -252,6 +258,115 @@ if (!existsSync(CHROMIUM)) {
     await ctx.page.click('#run');
     await waitFor(`window.__ringbook.run > ${before.run} && window.__ringbook.status === 'done'`, 120_000);
     assert.ok(await ctx.page.isHidden('#error'), 'a run that starts clears the banner');
+  });
+
+  test("latency recorded on a recording without its own orders: the CLI's refusal, the input named", async () => {
+    const r = cli('backtest', ctx.data, '--preset', 'demo-passive', '--latency', 'recorded');
+    assert.is(r.status, 2, 'a usage error');
+    const said = /--latency recorded needs .*constant:5ms/.exec(r.stderr)?.[0];
+    assert.ok(said, r.stderr);
+    assert.ok(said.includes(`${dirText(ctx.data)} has no _orders stream`), said);
+    const before = await state();
+    await ctx.page.fill('#config', DEFAULT_PARAMS.config);
+    await ctx.page.fill('#latency', 'recorded');
+    await ctx.page.click('#run');
+    await waitFor(`window.__ringbook.errorField === 'latency'`);
+    const s = await state();
+    // the CLI's words; the page names the directory it serves rather than a path it does not know
+    assert.is(s.error, said.replace(/^--latency/, 'latency').replace(dirText(ctx.data), 'the served directory'));
+    assert.is(s.run, before.run, 'nothing restarted');
+    await ctx.page.fill('#latency', '');
+  });
+
+  test('a demo recording: its own orders give the recorded latency by default, and the figures are a plain `backtest DIR --json`', async () => {
+    const demo = join(ctx.dir, 'demo');
+    const d = cli('demo', '--duration', '15s', '--out', `${demo}/`);
+    assert.is(d.status, 0, d.stderr);
+    const server = await startServer({ webRoot: join(BUILD, 'web'), dataRoot: demo, port: 0 });
+    const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    const stateOf = () => page.evaluate(() => JSON.parse(JSON.stringify(window.__ringbook)) as PageState);
+    const wait = (fn: string, timeout = 60_000) => page.waitForFunction(fn, null, { timeout, polling: 20 });
+    const runWith = async (config: string, latency: string): Promise<PageState> => {
+      const run = (await stateOf()).run;
+      await page.fill('#config', config);
+      await page.fill('#latency', latency);
+      await page.click('#run');
+      await wait(`window.__ringbook.run > ${run} && ['done', 'error'].includes(window.__ringbook.status)`, 120_000);
+      const s = await stateOf();
+      assert.is(s.status, 'done', s.error);
+      return s;
+    };
+    const backtest = (...args: string[]) => {
+      const r = cli('backtest', demo, ...args, '--json');
+      assert.is(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    try {
+      await page.goto(server.url);
+      await wait(`window.__ringbook.recordings.length > 0`);
+      const listed = (await stateOf()).recordings;
+      assert.ok(
+        listed.some((e) => e.stream === 'orders'),
+        'the own-order log is listed',
+      );
+      const options = await page.$$eval('#recording option', (os) => os.map((o) => (o as HTMLOptionElement).value));
+      assert.equal(options, [WHOLE], 'the order log and the ticker are no recordings of their own');
+      assert.is(await page.getAttribute('#latency', 'placeholder'), 'feed (default)', 'before a recording is open');
+      await page.click('#open');
+      await wait(`window.__ringbook.recording !== null && window.__ringbook.status === 'paused'`);
+      const own = (await stateOf()).recording!.ownOrders;
+      assert.ok(own.roundTrips > 0, `round trips ${own.roundTrips}`);
+      assert.is(own.defaultLatency, 'recorded');
+      assert.is(own.files, listStreamParquet(demo, '_orders').length);
+      assert.is(await page.getAttribute('#latency', 'placeholder'), `recorded (default: ${own.roundTrips} round trips of own orders)`);
+      assert.equal(await page.$$eval('#latency-models option', (os) => os.map((o) => (o as HTMLOptionElement).value)), [
+        'recorded',
+        'feed',
+        'constant:5ms',
+      ]);
+
+      // the session's strategy as it traded (obi-ofi, preset demo), the latency field empty
+      const preset = JSON.stringify(obiOfi.presets!.demo.values, null, 2);
+      const traded = await runWith(preset, '');
+      const cliTraded = backtest('--preset', 'demo');
+      assert.is((cliTraded.settings as Record<string, unknown>).latency, `recorded:${own.roundTrips} round trips`);
+      assert.equal(metricsOfCli(traded.metrics as unknown as Record<string, unknown>), metricsOfCli(cliTraded));
+      assert.equal(traded.report!.entriesBlocked, cliTraded.entriesBlocked);
+      assert.ok(traded.fills > 0, 'the replay trades');
+      // obi-ofi's defaults, nothing named: `ringbook backtest DIR --json` with no flags
+      const plain = await runWith('{}', '');
+      const cliPlain = backtest();
+      assert.equal(metricsOfCli(plain.metrics as unknown as Record<string, unknown>), metricsOfCli(cliPlain));
+      assert.equal(plain.report!.entriesBlocked, cliPlain.entriesBlocked);
+      assert.equal(plain.report!.halt, cliPlain.halt);
+      // feed named: that model, on the page as in the CLI
+      const feed = await runWith(preset, 'feed');
+      const cliFeed = backtest('--preset', 'demo', '--latency', 'feed');
+      assert.equal(metricsOfCli(feed.metrics as unknown as Record<string, unknown>), metricsOfCli(cliFeed));
+      assert.match(String((feed.metrics!.settings as Record<string, unknown>).latency), /^feed:/);
+      console.log(
+        `demo recording, obi-ofi preset demo: recorded ${JSON.stringify((traded.metrics as unknown as { pnl: { netQuote: number } }).pnl.netQuote)} USDT, ${traded.fills} fills; ` +
+          `feed ${JSON.stringify((feed.metrics as unknown as { pnl: { netQuote: number } }).pnl.netQuote)} USDT, ${feed.fills} fills`,
+      );
+
+      // a market file of it dropped on the page brings no order log: feed, as for any recording without one
+      const [file] = listParquet(demo);
+      await page.fill('#latency', '');
+      await page.setInputFiles('#file', file);
+      await wait(
+        `window.__ringbook.recording?.name === ${JSON.stringify(file.slice(file.lastIndexOf('/') + 1))} && window.__ringbook.status === 'paused'`,
+      );
+      const dropped = (await stateOf()).recording!.ownOrders;
+      assert.is(dropped.defaultLatency, 'feed');
+      assert.is(dropped.roundTrips, 0);
+      assert.is(await page.getAttribute('#latency', 'placeholder'), 'feed (default)');
+      const run = await runWith(preset, '');
+      assert.match(String((run.metrics!.settings as Record<string, unknown>).latency), /^feed:/);
+    } finally {
+      await page.close();
+      await server.close();
+    }
   });
 
   test.run();

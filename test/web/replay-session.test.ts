@@ -15,7 +15,7 @@ import { computeMetrics, type Metrics } from '../../src/backtest/metrics';
 import { loadRecording, type Recording } from '../../src/web/recording';
 import { landing } from './landing';
 import { ReplaySession } from '../../src/web/replay-session';
-import { runSettings, parseFees, DEFAULT_PARAMS } from '../../src/web/params';
+import { runSettings, parseFees, DEFAULT_PARAMS, ParamError } from '../../src/web/params';
 import { Player } from '../../src/web/player';
 import { DecimatedTable } from '../../src/web/decimate';
 import { TableCopy } from '../../src/web/tables';
@@ -86,7 +86,29 @@ test('fees and parameters are read as the CLI reads them', () => {
   assert.throws(() => parseFees('0.5,0.1'), /maker,taker as fractions/);
   assert.throws(() => runSettings({ ...PARAMS, config: '{"entry":' }), /not valid JSON/);
   assert.throws(() => runSettings({ ...PARAMS, config: '{"entry":{"threshold":-1}}' }), /entry\.threshold/);
-  assert.throws(() => runSettings({ ...PARAMS, latency: 'recorded' }), /own orders/);
+  // the latency field by the CLI's rule: empty is recorded with round trips of own orders, else feed; recorded without
+  // them is refused with the CLI's words and what the recording lacks
+  assert.is(runSettings(PARAMS).latency.name, 'feed:4x+0ms,3x+0ms');
+  const trips = [
+    { reqNs: 1e18, rttNs: 4e6 },
+    { reqNs: 1e18 + 1e9, rttNs: 8e6 },
+  ];
+  assert.is(runSettings(PARAMS, { trips, lacks: null }).latency.name, 'recorded:2 round trips');
+  assert.is(runSettings({ ...PARAMS, latency: 'feed' }, { trips, lacks: null }).latency.name, 'feed:4x+0ms,3x+0ms');
+  assert.is(runSettings({ ...PARAMS, latency: 'recorded' }, { trips, lacks: null }).latency.entry(1e18 + 5e8), 3e6);
+  const lacks = "the served directory's _orders holds no orders of BTCUSDT";
+  try {
+    runSettings({ ...PARAMS, latency: 'recorded' }, { trips: [], lacks });
+    assert.unreachable('recorded without round trips');
+  } catch (err) {
+    assert.is((err as ParamError).field, 'latency');
+    assert.is(
+      (err as Error).message,
+      'latency recorded needs the order acks of a trading session recorded with the market data (`ringbook demo --out DIR` or ' +
+        `\`ringbook live --record DIR\`): ${lacks}; use --latency feed (entry 4× and response 3× the recorded feed latency, the default here) or --latency constant:5ms`,
+    );
+  }
+  assert.throws(() => runSettings({ ...PARAMS, latency: 'recorded' }), /has no _orders stream/);
   assert.throws(() => runSettings({ ...PARAMS, queue: 'fifo' }), /not a queue model/);
   const s = runSettings({ ...PARAMS, latency: 'constant:5ms', queue: 'power:2' });
   assert.is(s.latency.name, 'constant:5ms,5ms');
