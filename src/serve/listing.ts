@@ -69,10 +69,11 @@ async function ordersDir(realRoot: string, rel: string): Promise<string | null> 
 /**
  * The market-data Parquet files under `realRoot`, by the rule of listParquet (src/capture/recover.ts): `*.parquet`
  * outside `_raw/` (another schema), `_ticker/` and `_orders/` (other streams); and those under `_ticker/` and
- * `_orders/`, marked as their stream (funding and the recorded latency for the replay). Walked here rather than with listParquet
- * because that walk follows every symlink: a link loop makes it throw ELOOP and a link to / walks the whole disk,
- * and one unreadable directory fails it. Here links are followed only while they stay inside the root, each real
- * directory is visited once, unreadable directories are skipped, and hidden names (never served) are not listed.
+ * `_orders/`, marked as their stream (funding and the recorded latency for the replay). Walked here rather than with
+ * listParquet because that walk follows every symlink: a link loop makes it throw ELOOP and a link to / walks the
+ * whole disk, and one unreadable directory fails it. Here links are followed only while they stay inside the root,
+ * each real directory is visited once, unreadable directories are skipped, and hidden names (never served) are not
+ * listed.
  */
 export async function findRecordings(realRoot: string): Promise<FoundFile[]> {
   const out: FoundFile[] = [];

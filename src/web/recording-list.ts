@@ -204,13 +204,12 @@ export class RecordingList {
     const e = this.entries.find((r) => r.path === value);
     // one file replays with its symbol's funding, as `ringbook backtest FILE` charges it
     const g = e ? this.groups.find((x) => x.key === keyOf(e)) : undefined;
-    // and with its recording's own orders, as `ringbook backtest FILE` reads those of the file's root
-    const part = e ? partOf(e) : { url: `/data/${value.split('/').map(encodeURIComponent).join('/')}`, name: value };
     return {
       kind: 'parquet',
-      parts: [part],
+      parts: [e ? partOf(e) : { url: `/data/${value.split('/').map(encodeURIComponent).join('/')}`, name: value }],
       name: value,
       ...tickerOf(g ? [g] : []),
+      // and with its recording's own orders, as `ringbook backtest FILE` reads those of the file's root
       orders: ordersOf(this.entries, value),
     };
   }
