@@ -21,7 +21,8 @@ import { continuityWarnings } from '../capture/inspect-continuity';
 import { marketPathParts } from '../capture/schema';
 import { SIDE_STREAM_DIRS, sideStreamOf, type SideStream } from '../capture/side-stream';
 import { backtestPages, createBacktestCore, gridOfFiles, runSymbols, DEFAULT_FEES, type RunOptions } from '../backtest/backtest';
-import { parseLatency, type LatencyModel } from '../backtest/latency';
+import { parseLatency, type LatencyModel, type RoundTrip } from '../backtest/latency';
+import { latencyOf, ownOrdersLackText } from '../backtest/latency-choice';
 import { parseQueue } from '../backtest/queue';
 import { flattenFills, ordersBetween, ownOrderFiles, readSessionOrders, roundTrips, liveIntents, type Intent } from '../backtest/orders';
 import {
@@ -425,23 +426,19 @@ function checkModelFlags(values: { fees?: string; 'fee-tier'?: string; queue?: s
 }
 
 /**
- * `--latency recorded` interpolates the round trips of our own orders (decision → the venue's first answer) that a
- * trading session recorded beside its market data, under <root>/_orders. Without any for the run's symbols it is a
- * usage error (exit 2) that says what the recording lacks and what to give instead: falling back to another model
- * would replay with a latency nobody measured and call it recorded.
+ * The run's latency model by the shared rule (src/backtest/latency-choice.ts): --latency, else `recorded` when the
+ * recording's trading session left round trips of own orders under <root>/_orders, else `feed`. `recorded` without any
+ * for the run's symbols is a usage error (exit 2) saying what the recording lacks and what to give instead.
  */
-export function checkRecordedLatency(spec: string | undefined, root: string, symbols: readonly string[], trips: number): void {
-  if (spec?.split(':')[0] !== 'recorded' || trips > 0) return;
-  // only on the way to the error: listing the stream twice costs nothing a run pays
-  const lacks = !ownOrderFiles(root).length
-    ? `${dirText(root)} has no _orders stream`
-    : !ownOrderFiles(root, symbols).length
-      ? `${dirText(root)}_orders holds no orders of ${symbols.join(', ')}`
-      : `${dirText(root)}_orders holds no order of ${symbols.join(', ')} the venue answered`;
-  throw new UsageError(
-    `--latency ${spec} needs the order acks of a trading session recorded with the market data (\`ringbook demo --out DIR\` or ` +
-      `\`ringbook live --record DIR\`): ${lacks}; use --latency feed (entry 4× and response 3× the recorded feed latency, the default here) or --latency constant:5ms`,
-  );
+export function latencyFor(spec: string | undefined, root: string, symbols: readonly string[], trips: readonly RoundTrip[]): LatencyModel {
+  // what is lacking is worked out only on the way to the error: listing the stream twice costs nothing a run pays
+  const lacks = () =>
+    ownOrdersLackText(
+      { root: dirText(root), orders: `${dirText(root)}_orders` },
+      symbols,
+      !ownOrderFiles(root).length ? 'stream' : !ownOrderFiles(root, symbols).length ? 'symbols' : 'answers',
+    );
+  return asUsage(() => latencyOf(spec, trips, lacks));
 }
 
 /** Below this an integer is no ns stamp of market data (1970-01-12): a time in seconds or ms, most likely. */
@@ -819,11 +816,10 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
         `${unused.join(', ')} ${unused.length > 1 ? 'have' : 'has'} no effect with --parity: the session's own answers (fills, with the fees live was charged) are replayed where live had them, not the simulated venue's`,
       );
   }
-  if (!answers) checkRecordedLatency(values.latency, root, symbols, trips.length);
   let venue: RecordedVenue | null = null;
   const latency: LatencyModel = answers
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }
-    : asUsage(() => parseLatency(values.latency ?? (trips.length ? 'recorded' : 'feed'), () => trips));
+    : latencyFor(values.latency, root, symbols, trips);
   const queue = asUsage(() => parseQueue(values.queue));
   // --parity: each instrument at the session's own rates (unless --fees or --fee-tier say otherwise)
   const sessionFees = (s: string) => {

@@ -11,7 +11,7 @@ import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
 import { gridOfFiles, DEFAULT_FEES } from '../backtest/backtest';
 import { readSessionOrders, roundTrips } from '../backtest/orders';
-import { parseLatency } from '../backtest/latency';
+import { defaultLatencySpec } from '../backtest/latency-choice';
 import { parseQueue } from '../backtest/queue';
 import { findWorkerDir } from '../feed/pipeline';
 import { loadShared, spanOf } from '../optimize/data';
@@ -46,7 +46,7 @@ import {
   expandInput,
   fundingSource,
   checkFundingFlag,
-  checkRecordedLatency,
+  latencyFor,
   parseFees,
   readReplayFiles,
   recordingRoot,
@@ -819,11 +819,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
     const root = recordingRoot(resolve(chosen[0].files[0].path));
     const grids = chosen.map((c) => gridOfFiles(c.files));
     const trips = roundTrips(await readSessionOrders(root, symbols, side));
-    const latency = values.latency ?? (trips.length ? 'recorded' : 'feed');
+    const latency = values.latency ?? defaultLatencySpec(trips.length);
     // a malformed --latency or --queue is a mistake on the command line (exit 2), as in ringbook backtest, and so is
     // --latency recorded without own orders to take it from
-    checkRecordedLatency(latency, root, symbols, trips.length);
-    asUsage(() => parseLatency(latency, () => trips));
+    latencyFor(latency, root, symbols, trips);
     asUsage(() => parseQueue(values.queue));
     if (values.fees !== undefined && values['fee-tier'] !== undefined)
       throw new UsageError(`--fees ${values.fees} and --fee-tier ${values['fee-tier']} both set the fee rates: give one of them`);
