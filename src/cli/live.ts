@@ -31,6 +31,7 @@ import { withOutputHeld } from '../log/output';
 import { MONITOR_FLAGS, startMonitoring, type Monitoring } from './monitoring';
 import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
+import { tradingHealth } from '../monitor/health';
 import { statusEveryMs } from './record';
 import { THREADS_CHOICES, choosePlacement, usableCores, type ThreadsOption } from '../feed/placement';
 import { hungAfterFlag } from './hung-after';
@@ -503,6 +504,11 @@ async function runSession(o: {
     const { metrics, health } = o.monitoring;
     const pm = pipelineMetrics(metrics, health, session.pipeline, { staleAfterMs: o.staleAfterMs, recording: watch ?? undefined });
     const tm = tradingMetrics(metrics, () => tradingSnapshot(final ?? session.summary()), ccy);
+    // a halted session is not ready (a container shows unhealthy) until it is stopped; liveness (/livez) stays up
+    health.add(
+      'trading',
+      tradingHealth(() => session.phaseNow()),
+    );
     session.trader.onDecided = (ns) => tm.observeDecisionNs(ns);
     session.trader.onSignal = (feedLatencyNs) => pm.observeFeedLatencyNs(feedLatencyNs);
     o.monitoring.setPhase('running');

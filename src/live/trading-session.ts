@@ -629,7 +629,7 @@ export class TradingSession {
    * session that had not halted) is STOPPED with no halt reason, unless the stop could not close everything; a halt
    * stays a halt.
    */
-  private phaseNow(): { phase: string; haltReason: string | null } {
+  phaseNow(): { phase: string; haltReason: string | null } {
     const st = this.stopState;
     if (st === null || st.haltedBefore !== null) return { phase: this.runtime.phase, haltReason: this.runtime.haltReason };
     if (st.left?.length)
