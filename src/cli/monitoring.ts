@@ -16,7 +16,7 @@ export const METRICS_ENDPOINT_FLAGS = {
     noun: 'a port number',
     defaultText: 'off',
     description:
-      'serve GET /metrics (Prometheus text format), GET /health (readiness: 200 ready / 503 not, also while a trading session is halted) and GET /livez (liveness: 200 while the process serves) on port N; 0 = any free port',
+      'serve GET /metrics (Prometheus text format), GET /health (readiness: 200 ready, 503 not: stale feed, failing writer, a halted trading session) and GET /livez (liveness: 200 while the process serves) on port N; 0 = any free port',
     group: GROUP,
   },
   'metrics-host': { type: 'string', arg: 'H', default: '127.0.0.1', description: 'interface for --metrics-port', group: GROUP },

@@ -16,7 +16,7 @@ export const STATUS_EVERY = {
   arg: 'D',
   defaultText: '1s on a terminal, else 1m',
   description:
-    'how often the status line is printed: by default each second on a terminal, each minute to a pipe, a file, the journal or as JSON (and at once when the phase changes)',
+    "how often the status line is printed: by default each second on a terminal, each minute to a pipe, a file, the journal or as JSON (live and demo also at once when the strategy's phase changes)",
 } as const;
 
 /** Whether the status line goes to a person at a terminal (redrawn or logged each second), not to a log. */
