@@ -6,7 +6,6 @@
 // every attempt inside the runtime's reconcile limit, so it reconciles once the venue is back instead of halting.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mock } from 'node:test';
 import { BitgetGateway } from '../../src/gateway/gateway';
 import type { BitgetApiError } from '../../src/gateway/errors';
 import type { Action, Event } from '../../src/strategy/events';
@@ -155,6 +154,56 @@ test('the stop (closing): the cancel-all goes out at once even mid-outage, tried
 /** A strategy that trades nothing: the runtime here only keeps its watch on the reconcile. */
 const still = defineStrategy({ name: 'still', params: {}, create: () => ({}) }) as unknown as StrategyDefinition;
 
+/**
+ * setTimeout, clearTimeout and Date.now on a clock the test moves: the gateway and its REST client read the globals
+ * when they call them, so a 10 s request timeout or a 3.5 s wait passes in no time, in order, exactly. Real I/O
+ * (sockets, setImmediate) is untouched.
+ */
+function fakeClock(startMs: number) {
+  const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: Date.now };
+  let now = startMs;
+  let seq = 0;
+  const due = new Map<number, { at: number; fn: () => void }>();
+  class FakeTimer {
+    constructor(readonly id: number) {}
+    unref(): this {
+      return this;
+    }
+    ref(): this {
+      return this;
+    }
+  }
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms = 0, ...args: unknown[]) => {
+    const id = ++seq;
+    due.set(id, { at: now + Math.max(1, ms), fn: () => fn(...args) });
+    return new FakeTimer(id);
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = ((t: unknown) => {
+    if (t instanceof FakeTimer) due.delete(t.id);
+  }) as typeof clearTimeout;
+  Date.now = () => now;
+  return {
+    /** Moves the clock `ms` on, firing every timer due on the way in time order (and, at one time, in the order set). */
+    tick(ms: number): void {
+      const end = now + ms;
+      for (;;) {
+        let next: [number, { at: number; fn: () => void }] | null = null;
+        for (const [id, t] of due) if (t.at <= end && (next === null || t.at < next[1].at)) next = [id, t];
+        if (next === null) break;
+        due.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+      }
+      now = end;
+    },
+    restore(): void {
+      globalThis.setTimeout = real.setTimeout;
+      globalThis.clearTimeout = real.clearTimeout;
+      Date.now = real.now;
+    },
+  };
+}
+
 /** Runs `cond` to true on real I/O while the fake clock stands still (setImmediate is not faked). */
 async function settled(what: string, cond: () => boolean): Promise<void> {
   for (let i = 0; !cond(); i++) {
@@ -171,7 +220,7 @@ async function settled(what: string, cond: () => boolean): Promise<void> {
  */
 async function swallowingVenue(timing: OutageTiming, backAtMs: number, endMs: number) {
   const rest = await restServer();
-  mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_800_000_000_000 });
+  const clock = fakeClock(1_800_000_000_000);
   const t0 = Date.now();
   const swallowedAt: number[] = [];
   const venue = () => {
@@ -227,14 +276,14 @@ async function swallowingVenue(timing: OutageTiming, backAtMs: number, endMs: nu
     act(rt.handle({ type: 'disconnect', reason: 'private stream: closed' }));
     for (let ms = 50; ms <= endMs; ms += 50) {
       await settle();
-      mock.timers.tick(50);
+      clock.tick(50);
       await settle();
       act(rt.tick(ms * 1e6));
     }
     await settle();
     return { halt: rt.haltReason, phase: rt.phase, words, logs, swallowed: swallowedAt.length };
   } finally {
-    mock.timers.reset();
+    clock.restore();
     await gw.stop();
     await rest.close();
   }
