@@ -1,5 +1,7 @@
 // The container and service health probe: exits 0 when a ringbook command's /health answers 200 (ready), 1 when it
-// answers 503 (not ready: stale feed, failing writer, starting or stopping) or does not answer. Needs only Node.
+// answers 503 (not ready: stale feed, failing writer, a halted trading session, starting or stopping) or does not
+// answer. It probes readiness, for Docker's HEALTHCHECK (which marks the container unhealthy, never restarts it): a
+// restarting supervisor's liveness probe is /livez instead (docs/operations.md). Needs only Node.
 // `node scripts/healthcheck.mjs [URL]`; default http://127.0.0.1:$RINGBOOK_METRICS_PORT/health (port 9464).
 const url = process.argv[2] ?? `http://127.0.0.1:${process.env.RINGBOOK_METRICS_PORT || '9464'}/health`;
 try {

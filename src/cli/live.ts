@@ -31,7 +31,8 @@ import { withOutputHeld } from '../log/output';
 import { MONITOR_FLAGS, startMonitoring, type Monitoring } from './monitoring';
 import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
-import { statusEveryMs } from './record';
+import { tradingHealth } from '../monitor/health';
+import { STATUS_EVERY, statusEveryMs } from './status-every';
 import { THREADS_CHOICES, choosePlacement, usableCores, type ThreadsOption } from '../feed/placement';
 import { hungAfterFlag } from './hung-after';
 
@@ -77,6 +78,7 @@ export const LIVE = {
     'hung-after': HUNG_AFTER,
     'no-keep-warm': NO_KEEP_WARM,
     threads: THREADS,
+    'status-every': STATUS_EVERY,
     ...ENDPOINT_FLAGS,
     ...MONITOR_FLAGS,
   },
@@ -105,6 +107,7 @@ export const DEMO = {
     'hung-after': HUNG_AFTER,
     'no-keep-warm': NO_KEEP_WARM,
     threads: THREADS,
+    'status-every': STATUS_EVERY,
   },
   examples: [
     ['demo', 'a minute of the demo preset, recorded to data/'],
@@ -163,10 +166,14 @@ export const EXIT_HALTED = 3;
 /** Once halted, nothing changes but the clock: a line logged each status interval is noise; say it once, then each minute. */
 export const HALTED_STATUS_EVERY_MS = 60_000;
 
-/** Whether a logged (not redrawn) status line is due: at the status interval, at once on a new phase, each minute while halted. */
-export function statusDue(nowMs: number, last: { at: number; phase: string }, phase: string, everyMs: number): boolean {
+/**
+ * Whether a status line is due: at the status interval (--status-every), at once on a new phase, and when logged (not
+ * redrawn in place on a terminal) at most each minute while halted. The line is looked at once a second: 50 ms of
+ * slack keep a 1 s interval from skipping a beat.
+ */
+export function statusDue(nowMs: number, last: { at: number; phase: string }, phase: string, everyMs: number, redrawn = false): boolean {
   if (phase !== last.phase) return true;
-  return nowMs - last.at >= (phase === 'HALTED' ? Math.max(everyMs, HALTED_STATUS_EVERY_MS) : everyMs) - 50;
+  return nowMs - last.at >= (phase === 'HALTED' && !redrawn ? Math.max(everyMs, HALTED_STATUS_EVERY_MS) : everyMs) - 50;
 }
 
 function statusLine(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string {
@@ -426,6 +433,8 @@ async function runSession(o: {
   keepWarm: boolean;
   /** The next funding settlement and how many the session passed, where known (demo: its own exchange's grid). */
   fundingSchedule?: () => { nextMs: number; passed: number };
+  /** The status line's interval, ms (--status-every, or its default for where the line goes). */
+  statusEveryMs: number;
 }): Promise<number> {
   const log = o.log;
   const gatewayLog = log.child('gateway');
@@ -503,6 +512,11 @@ async function runSession(o: {
     const { metrics, health } = o.monitoring;
     const pm = pipelineMetrics(metrics, health, session.pipeline, { staleAfterMs: o.staleAfterMs, recording: watch ?? undefined });
     const tm = tradingMetrics(metrics, () => tradingSnapshot(final ?? session.summary()), ccy);
+    // a halted session is not ready (a container shows unhealthy) until it is stopped; liveness (/livez) stays up
+    health.add(
+      'trading',
+      tradingHealth(() => session.phaseNow()),
+    );
     session.trader.onDecided = (ns) => tm.observeDecisionNs(ns);
     session.trader.onSignal = (feedLatencyNs) => pm.observeFeedLatencyNs(feedLatencyNs);
     o.monitoring.setPhase('running');
@@ -522,15 +536,17 @@ async function runSession(o: {
   let lastStatus = { at: 0, phase: '' };
   const status = setInterval(() => {
     const s = session.summary();
-    if (tty) log.human(`\r\x1b[K${statusLine(s, lotsNow(s), ccy)}`);
-    else if (statusDue(Date.now(), lastStatus, s.phase, statusEveryMs())) {
+    if (statusDue(Date.now(), lastStatus, s.phase, o.statusEveryMs, tty)) {
       lastStatus = { at: Date.now(), phase: s.phase };
-      log.info(statusLine(s, lotsNow(s), ccy), {
-        event: 'status',
-        ...tradingSnapshot(s),
-        resyncs: s.resyncs,
-        bookMessages: s.bookMessages,
-      });
+      // redrawn in place for a person at a terminal; a log line anywhere else
+      if (tty) log.human(`\r\x1b[K${statusLine(s, lotsNow(s), ccy)}`);
+      else
+        log.info(statusLine(s, lotsNow(s), ccy), {
+          event: 'status',
+          ...tradingSnapshot(s),
+          resyncs: s.resyncs,
+          bookMessages: s.bookMessages,
+        });
     }
     // waiting without entering: say why, from what was blocked (or what the signal did) since the last word
     if (Date.now() - mark.at < WHY_EVERY_MS) return;
@@ -657,6 +673,7 @@ async function live(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
+  const statusMs = statusEveryMs(values['status-every']);
   // made only once the venue lists the symbols: a refused session leaves no empty directory
   const recordRoot = values.record ? checkCreatableDir('--record', values.record) : null;
   const keys = values.keys ? readKeys(values.keys) : undefined;
@@ -722,6 +739,7 @@ async function live(argv: string[]): Promise<number> {
         hungAfterMs: values['hung-after'],
         keepWarm: !values['no-keep-warm'],
         venueInProcess: close !== undefined,
+        statusEveryMs: statusMs,
       });
     } finally {
       await close?.();
@@ -749,6 +767,7 @@ async function demo(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
+  const statusMs = statusEveryMs(values['status-every']);
   // made only once the venue lists the symbols: a refused session leaves no empty directory
   const outRoot = checkCreatableDir('--out', values.out);
   const log = logger('demo');
@@ -810,6 +829,7 @@ async function demo(argv: string[]): Promise<number> {
         hungAfterMs: values['hung-after'],
         keepWarm: !values['no-keep-warm'],
         venueInProcess: true,
+        statusEveryMs: statusMs,
         // the amount comes from the venue's bills, as for live; the grid is known here, the exchange is ours
         fundingSchedule: () => ({
           nextMs: nextFundingMs(ex.now(), fundingIntervalMs),

@@ -15,7 +15,8 @@ export const METRICS_ENDPOINT_FLAGS = {
     max: 65535,
     noun: 'a port number',
     defaultText: 'off',
-    description: 'serve GET /metrics (Prometheus text format) and GET /health (200 ready / 503 not) on port N; 0 = any free port',
+    description:
+      'serve GET /metrics (Prometheus text format), GET /health (readiness: 200 ready, 503 not: stale feed, failing writer, a halted trading session) and GET /livez (liveness: 200 while the process serves) on port N; 0 = any free port',
     group: GROUP,
   },
   'metrics-host': { type: 'string', arg: 'H', default: '127.0.0.1', description: 'interface for --metrics-port', group: GROUP },
@@ -63,9 +64,10 @@ export async function startMonitoring(
   let phase = 'starting';
   health.add('command', () => ({ ok: phase === 'running', detail: phase }));
   const server = await startMonitor({ host: values['metrics-host'], port, metrics, health });
-  log.info(`metrics on ${server.url}/metrics, health on ${server.url}/health`, {
+  log.info(`metrics on ${server.url}/metrics, health on ${server.url}/health (readiness; liveness on /livez)`, {
     metricsUrl: `${server.url}/metrics`,
     healthUrl: `${server.url}/health`,
+    livenessUrl: `${server.url}/livez`,
   });
   if (!/^(127\.|localhost$|\[?::1\]?$)/.test(values['metrics-host']))
     log.warn(`WARNING: --metrics-host ${values['metrics-host']} serves the metrics beyond this machine; they are not authenticated`);

@@ -12,12 +12,10 @@ import { ENDPOINT_FLAGS } from './watch';
 import { selfCommand } from './self';
 import { millis, plural, duration as humanDuration } from '../format/numbers';
 import { Kind } from '../core/index';
-import { jsonLogs, logger } from '../log/logger';
+import { logger } from '../log/logger';
 import { MONITOR_FLAGS, startMonitoring } from './monitoring';
+import { STATUS_EVERY, statusEveryMs } from './status-every';
 import { pipelineMetrics, RecordingWatch, signalFeedLatencyNs } from '../monitor/pipeline-metrics';
-
-/** How often a status line is logged: every second for a person, every minute as JSON (the metrics have the rest). */
-export const statusEveryMs = () => (jsonLogs() ? 60_000 : 1000);
 
 export const RECORD = {
   name: 'record',
@@ -47,6 +45,7 @@ export const RECORD = {
       description: 'what the data is, written into each file',
     },
     raw: { type: 'boolean', description: 'also keep every frame as received, with its local receive time, under DIR/_raw/' },
+    'status-every': STATUS_EVERY,
     ...ENDPOINT_FLAGS,
     ...MONITOR_FLAGS,
   },
@@ -76,6 +75,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
   const clockEveryMs = values['clock-every'];
   const durationMs = values.duration;
   const maxRows = values['max-rows'];
+  // each second for a person at a terminal; to a log (the journal, a file, JSON) each minute
+  const statusMs = statusEveryMs(values['status-every']);
   const root = checkWritableDir('--out', values.out);
   const log = logger('record');
   // before anything under it is read: the journals found there are then a killed recorder's, never a running one's
@@ -171,7 +172,7 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
             alarms: alarms.length,
           },
         );
-      }, statusEveryMs());
+      }, statusMs);
       await new Promise<void>((done) => {
         let finished = false;
         const finish = () => {

@@ -6,6 +6,7 @@ import type { InstType, InstrumentGrid } from '../feed/instruments';
 import { StrategyRuntime, originOf, type RuntimeInstrument, type RuntimeOptions } from '../strategy/runtime';
 import { sha256, type LoadedStrategy, type StrategyBundle } from '../strategy/loader';
 import type { RuntimeSettings } from '../strategy/settings';
+import { outageTiming } from './reconcile-timing';
 import type { Values } from '../strategy/params';
 import { equityQuote } from '../strategy/risk';
 import { BitgetGateway, authRefusedText, gatewayEndpoints, type Credentials, type VenueMode, type VenueState } from '../gateway/index';
@@ -408,6 +409,8 @@ export class TradingSession {
     // one gateway per symbol (Bitget's order requests name one symbol; the private streams' pushes are filtered by
     // it): with several, each cancel-all stays in its symbol and every client draws on the first one's rate budgets
     const many = grids.length > 1;
+    // the wait between attempts and the request timeout fit the runtime's patience with a reconcile (reconcile-timing.ts)
+    const timing = outageTiming(st.settings.orders);
     const gateways: BitgetGateway[] = [];
     let stopping = false;
     for (let inst = 0; inst < grids.length; inst++) {
@@ -430,10 +433,12 @@ export class TradingSession {
               runtime.halt(text, st.settings.risk.flattenOnBreach); // its cancel-all (and flatten) go out with the next tick's answer
             else o.log(`[error] ${text}`);
           },
-          rest:
-            o.restRateLimits || inst > 0
-              ? { ...(o.restRateLimits ? { rateLimits: o.restRateLimits } : {}), ...(inst > 0 ? { limitersOf: gateways[0].rest } : {}) }
-              : undefined,
+          retry: timing.retry,
+          rest: {
+            timeoutMs: timing.requestTimeoutMs,
+            ...(o.restRateLimits ? { rateLimits: o.restRateLimits } : {}),
+            ...(inst > 0 ? { limitersOf: gateways[0].rest } : {}),
+          },
         }),
       );
     }
@@ -629,7 +634,7 @@ export class TradingSession {
    * session that had not halted) is STOPPED with no halt reason, unless the stop could not close everything; a halt
    * stays a halt.
    */
-  private phaseNow(): { phase: string; haltReason: string | null } {
+  phaseNow(): { phase: string; haltReason: string | null } {
     const st = this.stopState;
     if (st === null || st.haltedBefore !== null) return { phase: this.runtime.phase, haltReason: this.runtime.haltReason };
     if (st.left?.length)

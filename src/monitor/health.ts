@@ -1,5 +1,6 @@
-// Readiness for container health checks and load balancers: a command is ready while its market data is fresh and
-// its recorder is writing. Each check is a function of the command's own counters, so /health and /metrics agree.
+// Readiness for container health checks and load balancers: a command is ready while its market data is fresh, its
+// recorder is writing and its trading session (live, demo) is not halted. Each check is a function of the command's
+// own counters, so /health and /metrics agree. Liveness (the process serves) is not a check: src/monitor/server.ts.
 
 export interface CheckResult {
   ok: boolean;
@@ -74,5 +75,20 @@ export function writerHealth(errors: () => number | undefined, windowMs: number)
     return now - failedAt <= windowMs
       ? { ok: false, detail: `writes are failing (${n} write errors so far): see the ALARM lines` }
       : { ok: true, detail: n ? `writing (${n} write errors earlier, none in the last ${seconds(windowMs)})` : 'writing' };
+  };
+}
+
+/**
+ * A trading session is ready while it is not halted. A halt (a risk limit, the strategy threw, refused keys, a failed
+ * reconcile) is final for the process: the check stays failed, with the halt's reason, until the process is stopped;
+ * a restart is an operator's decision, never a probe's (it would trade again after a daily-loss halt). A clean stop
+ * (phase STOPPED, no reason) is not a halt.
+ */
+export function tradingHealth(session: () => { phase: string; haltReason: string | null }): Check {
+  return () => {
+    const s = session();
+    return s.haltReason !== null
+      ? { ok: false, detail: `HALTED: ${s.haltReason}; not ready until the process is stopped (it will not trade again by itself)` }
+      : { ok: true, detail: s.phase === 'STOPPED' ? 'stopped cleanly (not halted)' : `trading (${s.phase})` };
   };
 }

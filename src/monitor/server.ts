@@ -1,6 +1,8 @@
-// The monitoring endpoint of a long-running command: GET /metrics (Prometheus text format) and GET /health (200
-// when ready, 503 when not, with the checks as JSON). Loopback by default; only GET and HEAD; anything else is
-// answered and closed, so no request can stop the command it watches.
+// The monitoring endpoint of a long-running command: GET /metrics (Prometheus text format), readiness on GET /health
+// (also /ready, /readyz: 200 when ready, 503 when not, with the checks as JSON) and liveness on GET /livez (also
+// /healthz: 200 while the process serves). Readiness fails while a trading session is halted; liveness never does, so
+// a probe that restarts on failure cannot restart a halted trader. Loopback by default; only GET and HEAD; anything
+// else is answered and closed, so no request can stop the command it watches.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Metrics } from './metrics';
@@ -14,6 +16,14 @@ export interface MonitorServer {
 
 /** How often the health checks look at their counters (a stall shows within this much of its threshold). */
 const SAMPLE_MS = 1000;
+
+/** Readiness: the checks (503 when one fails). */
+export const READY_PATHS = ['/health', '/ready', '/readyz'];
+/**
+ * Liveness: the process answers. /healthz is here, not with readiness: Kubernetes' probe examples point the liveness
+ * probe at /healthz, and a liveness probe must never restart a halted trader.
+ */
+export const LIVE_PATHS = ['/livez', '/healthz'];
 
 export async function startMonitor(o: { host: string; port: number; metrics: Metrics; health: Health }): Promise<MonitorServer> {
   const { metrics, health } = o;
@@ -36,11 +46,13 @@ export async function startMonitor(o: { host: string; port: number; metrics: Met
         (text) => send(200, metrics.contentType, text),
         (err: Error) => send(500, 'text/plain; charset=utf-8', `metrics failed: ${err.message}\n`),
       );
-    } else if (path === '/health' || path === '/healthz' || path === '/ready') {
+    } else if (READY_PATHS.includes(path)) {
       const r = health.report();
       send(r.ready ? 200 : 503, 'application/json', `${JSON.stringify({ status: r.ready ? 'ready' : 'not ready', checks: r.checks })}\n`);
+    } else if (LIVE_PATHS.includes(path)) {
+      send(200, 'application/json', '{"status":"alive"}\n');
     } else {
-      send(404, 'text/plain; charset=utf-8', 'ringbook monitoring: GET /metrics or /health\n');
+      send(404, 'text/plain; charset=utf-8', 'ringbook monitoring: GET /metrics, /health (readiness) or /livez (liveness)\n');
     }
   });
   server.on('clientError', (_err, socket) => {

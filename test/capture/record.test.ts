@@ -167,6 +167,9 @@ test('SIGKILL mid-run, restart: everything up to the last flush interval is in t
     `${flushMs}ms`,
     '--roll',
     '60s',
+    // the status line the wait below reads (to a pipe it comes each minute by default)
+    '--status-every',
+    '1s',
   ];
   const first = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
@@ -235,6 +238,7 @@ test('SIGKILL, then the sidecar truncated to 0 bytes: the next record recovers t
   const root = mkdtempSync(join(tmpdir(), 'ringbook-torn-sidecar-'));
   const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
   const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--flush', '200ms'];
+  args.push('--status-every', '1s'); // the status line this waits for (to a pipe it comes each minute by default)
   const first = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   first.stderr!.on('data', (d) => (log += d));
@@ -263,6 +267,7 @@ test('its output closed (`record | head`) and then SIGHUP (the terminal gone): t
   const root = mkdtempSync(join(tmpdir(), 'ringbook-hup-'));
   const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
   const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--flush', '200ms'];
+  args.push('--status-every', '1s'); // the status line this waits for (to a pipe it comes each minute by default)
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (d) => (log += d));

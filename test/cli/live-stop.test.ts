@@ -8,11 +8,11 @@ import type { ChildProcess } from 'node:child_process';
 import { startExchange, type Exchange } from '../../src/exchange/index';
 import { assertVenueFlat, liveSession } from '../helpers/live-session';
 
-/** The first status line: the session is quoting, so orders of ours are working at the venue. */
+/** The first status line with orders: the session is quoting (to a pipe, a line each second only with --status-every 1s). */
 const TRADING = /^[A-Z_]+ +BTCUSDT pos .* orders [1-9]/m;
 
 const session = (ex: Exchange, duration: string) =>
-  liveSession(ex, ['--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft', '--duration', duration]);
+  liveSession(ex, ['--symbols', 'BTCUSDT,ETHUSDT', '--strategy', 'mm-glft', '--duration', duration, '--status-every', '1s']);
 
 /** Resolves once the child's stderr shows `ready`, with what it printed so far. */
 function seen(child: ChildProcess, ready: RegExp): Promise<string> {

@@ -41,7 +41,10 @@ function watch(child: ChildProcess) {
   };
 }
 
-/** A status line with a position open (mm-glft quotes both sides: one fills soon on the local exchange). */
+/**
+ * A status line with a position open (mm-glft quotes both sides: one fills soon on the local exchange); to a pipe the
+ * line comes each minute unless --status-every says otherwise, so the sessions that wait for it ask for one a second.
+ */
 const IN_POSITION = /^[A-Z_]+ +pos +-?[1-9]\d* lots/m;
 
 /**
@@ -52,7 +55,7 @@ const IN_POSITION = /^[A-Z_]+ +pos +-?[1-9]\d* lots/m;
 async function throughOutage(restart: Parameters<typeof startExchange>[0] = {}) {
   const first = await startExchange({ seed: 7 });
   const port = Number(new URL(first.url.rest).port);
-  const child = liveSession(first, ['--strategy', 'mm-glft']);
+  const child = liveSession(first, ['--strategy', 'mm-glft', '--status-every', '1s']);
   child.stdout!.resume();
   const w = watch(child);
   try {
@@ -70,7 +73,7 @@ async function throughOutage(restart: Parameters<typeof startExchange>[0] = {}) 
 
 test('SIGTERM while the venue is unreachable, holding a position and orders: exit 3, and what may be left is named', async () => {
   const ex = await startExchange({ seed: 7 });
-  const child = liveSession(ex, ['--strategy', 'mm-glft']);
+  const child = liveSession(ex, ['--strategy', 'mm-glft', '--status-every', '1s']);
   child.stdout!.resume();
   const w = watch(child);
   try {

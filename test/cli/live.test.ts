@@ -34,7 +34,10 @@ function interrupted(args: string[], ready: RegExp): Promise<{ code: number | nu
 
 test('demo stopped by Ctrl-C before its --duration: exit 130, and the summary says it was interrupted', async () => {
   // Ctrl-C once the first status line shows the session trading
-  const r = await interrupted(['demo', '--duration', '5m', '--out', join(dir, 'demo')], /^[A-Z_]+ +pos +-?\d+ lots/m);
+  const r = await interrupted(
+    ['demo', '--duration', '5m', '--out', join(dir, 'demo'), '--status-every', '1s'],
+    /^[A-Z_]+ +pos +-?\d+ lots/m,
+  );
   assert.is(r.code, 130, r.err);
   assert.match(r.err, /\n {2}ended {9}interrupted by Ctrl-C after [\d.]+ (ms|s) of its 5 min --duration \(exit 130\)\n/);
   assert.not.match(r.err, /ran out/);

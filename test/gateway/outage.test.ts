@@ -1,12 +1,18 @@
 // The gateway while the venue does not answer, and when it refuses the keys. An outage: one disconnect per attempt,
 // attempts spaced by a delay that doubles to a cap, cancel-alls and reconciles asked meanwhile held for the next
 // attempt (not sent as fast as the refusals come back), and everything owed sent once the venue answers. Refused
-// keys: said once (onAuthRefused), never retried, no disconnect that would ask for another round.
+// keys: said once (onAuthRefused), never retried, no disconnect that would ask for another round. A venue that
+// swallows requests for a minute, on a fake clock with the strategy runtime watching: the session's timing keeps
+// every attempt inside the runtime's reconcile limit, so it reconciles once the venue is back instead of halting.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BitgetGateway } from '../../src/gateway/gateway';
 import type { BitgetApiError } from '../../src/gateway/errors';
-import type { Event } from '../../src/strategy/events';
+import type { Action, Event } from '../../src/strategy/events';
+import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { resolveRun } from '../../src/strategy/resolve';
+import { StrategyRuntime } from '../../src/strategy/runtime';
+import { outageTiming, REQUEST_TIMEOUT_MS, RETRY_BASE_MS, RETRY_MAX_MS, type OutageTiming } from '../../src/live/reconcile-timing';
 import { BTC, CREDS, fail, ok, restServer, type RestServer } from './helpers';
 
 const POSITION = '/api/v2/mix/position/single-position';
@@ -143,6 +149,190 @@ test('the stop (closing): the cancel-all goes out at once even mid-outage, tried
     await gw.stop();
     await rest.close();
   }
+});
+
+/** A strategy that trades nothing: the runtime here only keeps its watch on the reconcile. */
+const still = defineStrategy({ name: 'still', params: {}, create: () => ({}) }) as unknown as StrategyDefinition;
+
+/**
+ * setTimeout, clearTimeout and Date.now on a clock the test moves: the gateway and its REST client read the globals
+ * when they call them, so a 10 s request timeout or a 3.5 s wait passes in no time, in order, exactly. Real I/O
+ * (sockets, setImmediate) is untouched.
+ */
+function fakeClock(startMs: number) {
+  const real = { setTimeout: globalThis.setTimeout, clearTimeout: globalThis.clearTimeout, now: Date.now };
+  let now = startMs;
+  let seq = 0;
+  const due = new Map<number, { at: number; fn: () => void }>();
+  class FakeTimer {
+    constructor(readonly id: number) {}
+    unref(): this {
+      return this;
+    }
+    ref(): this {
+      return this;
+    }
+  }
+  globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms = 0, ...args: unknown[]) => {
+    const id = ++seq;
+    due.set(id, { at: now + Math.max(1, ms), fn: () => fn(...args) });
+    return new FakeTimer(id);
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = ((t: unknown) => {
+    if (t instanceof FakeTimer) due.delete(t.id);
+  }) as typeof clearTimeout;
+  Date.now = () => now;
+  return {
+    /** Moves the clock `ms` on, firing every timer due on the way in time order (and, at one time, in the order set). */
+    tick(ms: number): void {
+      const end = now + ms;
+      for (;;) {
+        let next: [number, { at: number; fn: () => void }] | null = null;
+        for (const [id, t] of due) if (t.at <= end && (next === null || t.at < next[1].at)) next = [id, t];
+        if (next === null) break;
+        due.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+      }
+      now = end;
+    },
+    restore(): void {
+      globalThis.setTimeout = real.setTimeout;
+      globalThis.clearTimeout = real.clearTimeout;
+      Date.now = real.now;
+    },
+  };
+}
+
+/** Runs `cond` to true on real I/O while the fake clock stands still (setImmediate is not faked). */
+async function settled(what: string, cond: () => boolean): Promise<void> {
+  for (let i = 0; !cond(); i++) {
+    if (i > 200_000) throw new Error(`never settled: ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+/**
+ * A venue that swallows every request sent before `backAtMs` (no answer: the client times out) and answers those
+ * after, a runtime watching the reconcile on the 50 ms tick grid, and the gateway between them with `timing` — all on
+ * a fake clock (setTimeout and Date), which moves only once every request sent has reached the venue and every one it
+ * answered has been taken in. What the runtime ended with, and when (fake ms) each word from the gateway came.
+ */
+async function swallowingVenue(timing: OutageTiming, backAtMs: number, endMs: number) {
+  const rest = await restServer();
+  const clock = fakeClock(1_800_000_000_000);
+  const t0 = Date.now();
+  const swallowedAt: number[] = [];
+  const venue = () => {
+    if (Date.now() - t0 >= backAtMs) return null;
+    swallowedAt.push(Date.now());
+    return { hang: true };
+  };
+  rest.on(`GET ${POSITION}`, () => venue() ?? ok([]));
+  rest.on(`GET ${PENDING}`, () => venue() ?? ok({ entrustedList: null, endId: null }));
+  rest.on(`POST ${CANCEL_ALL}`, () => venue() ?? ok({ successList: [], failureList: [] }));
+  const run = resolveRun(still, [], []);
+  const logs: string[] = [];
+  const rt = new StrategyRuntime({
+    definition: still,
+    params: run.params,
+    settings: run.settings,
+    instruments: [{ symbol: 'BTCUSDT', tickSize: 0.1, lotSize: 0.0001, makerFeeRate: 0.0002, takerFeeRate: 0.0006 }],
+    originNs: 0n,
+    idTag: 't',
+    onLog: (l) => logs.push(`${l.level} ${l.message}`),
+  });
+  const words: Array<{ atMs: number; type: string }> = [];
+  const inbox: Event[] = [];
+  const gw = new BitgetGateway({
+    credentials: CREDS,
+    mode: 'local',
+    restUrl: rest.url,
+    wsUrl: 'ws://127.0.0.1:1/unused',
+    grid: BTC,
+    onEvent: (e) => {
+      words.push({ atMs: Date.now() - t0, type: e.type });
+      inbox.push(e);
+    },
+    log: (level, line) => logs.push(`${level} ${line}`),
+    syncClockOnStart: false,
+    privateWs: false,
+    retry: timing.retry,
+    rest: { timeoutMs: timing.requestTimeoutMs },
+  });
+  const act = (actions: Action[]) => {
+    for (const a of actions) gw.handle(a);
+  };
+  // a request the venue swallowed is in flight until its timeout: gw.idle() would wait for the fake clock
+  const swallowedOpen = () => swallowedAt.some((at) => at + timing.requestTimeoutMs > Date.now());
+  const settle = async () => {
+    await settled('every request sent has reached the venue', () => rest.requests.length === gw.rest.stats.requests);
+    if (!swallowedOpen()) await gw.idle();
+    while (inbox.length) act(rt.handle(inbox.shift()!));
+  };
+  try {
+    rt.start(0);
+    // the private stream dropped: the runtime reconciles (cancel-all, then reconcile), and the venue swallows both
+    act(rt.handle({ type: 'disconnect', reason: 'private stream: closed' }));
+    for (let ms = 50; ms <= endMs; ms += 50) {
+      await settle();
+      clock.tick(50);
+      await settle();
+      act(rt.tick(ms * 1e6));
+    }
+    await settle();
+    return { halt: rt.haltReason, phase: rt.phase, words, logs, swallowed: swallowedAt.length };
+  } finally {
+    clock.restore();
+    await gw.stop();
+    await rest.close();
+  }
+}
+
+test("the session's outage timing fits the reconcile limit: 10 s requests, waits 0.5 s up to 3.5 s, 1.5 s to spare", () => {
+  const t = outageTiming({ reconcileTimeoutNs: 5e9, maxReconcileAttempts: 3 });
+  assert.equal(t, { limitMs: 15_000, requestTimeoutMs: REQUEST_TIMEOUT_MS, retry: { baseMs: RETRY_BASE_MS, maxMs: 3500 } });
+  // a longer limit keeps the venue asked no more than each 10 s; a short one shortens the request timeout too
+  assert.equal(outageTiming({ reconcileTimeoutNs: 30e9, maxReconcileAttempts: 3 }).retry.maxMs, RETRY_MAX_MS);
+  for (const [timeoutS, attempts] of [
+    [5, 3],
+    [1, 3],
+    [2, 1],
+    [0.2, 2],
+    [30, 10],
+  ]) {
+    const x = outageTiming({ reconcileTimeoutNs: timeoutS * 1e9, maxReconcileAttempts: attempts });
+    assert.ok(x.retry.maxMs + x.requestTimeoutMs < x.limitMs, `${timeoutS} s × ${attempts}: ${JSON.stringify(x)}`);
+    assert.ok(x.retry.baseMs <= x.retry.maxMs && x.retry.baseMs > 0 && x.requestTimeoutMs > 0);
+  }
+});
+
+test('a venue that swallows requests for 66 s, then answers: reconciled, never halted, no silence past the limit (fake clock)', async () => {
+  const timing = outageTiming({ reconcileTimeoutNs: 5e9, maxReconcileAttempts: 3 });
+  const r = await swallowingVenue(timing, 66_000, 100_000);
+  assert.ok(r.swallowed >= 6, `the venue swallowed ${r.swallowed} requests`);
+  assert.is(r.halt, null, r.logs.join('\n'));
+  assert.ok(
+    r.words.some((w) => w.type === 'resynced' && w.atMs >= 66_000),
+    `reconciled once the venue was back: ${JSON.stringify(r.words)}`,
+  );
+  assert.ok(
+    r.logs.some((l) => l.includes('reconciled: trading again')),
+    r.logs.join('\n'),
+  );
+  // on the fake clock: the runtime never went a reconcile limit without a word from the gateway
+  const at = [0, ...r.words.map((w) => w.atMs)];
+  for (let i = 1; i < at.length; i++) assert.ok(at[i] - at[i - 1] < timing.limitMs, `${at[i - 1]} → ${at[i]} ms`);
+});
+
+test('the former timing (waits up to 10 s, 10 s requests) on the same venue: halted "reconcile: no answer" after it was back', async () => {
+  const r = await swallowingVenue(
+    { limitMs: 15_000, requestTimeoutMs: REQUEST_TIMEOUT_MS, retry: { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS } },
+    66_000,
+    100_000,
+  );
+  assert.match(r.halt ?? '', /^reconcile: no answer after 3 attempts/, r.logs.join('\n'));
+  assert.ok(!r.words.some((w) => w.type === 'resynced' && w.atMs < 72_500), 'halted before the attempt in flight ended');
 });
 
 test.run();

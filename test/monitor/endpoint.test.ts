@@ -1,6 +1,7 @@
 // The monitoring endpoint end to end, on loopback against the local exchange: a scrape of /metrics during `demo`
 // shows the counters moving and, after the run, equal to the summary the demo printed; /health turns not ready when
-// the exchange stops sending and ready again when it resumes; the exchange publishes the faults it injected.
+// the exchange stops sending and ready again when it resumes, and while a `live` session is halted (liveness stays
+// up); the exchange publishes the faults it injected.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
@@ -72,8 +73,41 @@ test('demo: /metrics moves during the run and equals the summary after it; /heal
       '/health to say stopped after the run',
     );
     assert.is(after.body.checks.command.detail, 'stopped');
+    if (s.haltReason === null) assert.equal(after.body.checks.trading, { ok: true, detail: 'stopped cleanly (not halted)' });
+    else assert.is(after.body.checks.trading.ok, false, 'a halt stays a halt after the stop');
     p.child.kill('SIGTERM');
     assert.is(await p.exited, 0, 'SIGTERM ends the linger and exits 0');
+  } finally {
+    p.child.kill('SIGKILL');
+  }
+});
+
+test('live halted (the strategy threw): readiness fails with the halt reason until stopped, liveness stays 200; exit 3', async () => {
+  const strategy = join(process.cwd(), 'test/fixtures/strategies/throws.ts');
+  const p = startCli(['live', '--strategy', strategy, '--metrics-port', '0', '--log-format', 'json']);
+  try {
+    const { healthUrl, metricsUrl, livenessUrl } = await p.waitFor((e) => e.livenessUrl);
+    const base = healthUrl.replace(/\/health$/, '');
+    assert.is(livenessUrl, `${base}/livez`);
+    await p.waitFor((e) => typeof e.msg === 'string' && e.msg.startsWith('HALTED: '));
+    const h = await health(healthUrl);
+    assert.is(h.status, 503);
+    assert.is(h.body.status, 'not ready');
+    assert.is(h.body.checks.command.ok, true, 'the command still runs: only the trading check fails');
+    assert.is(h.body.checks.trading.ok, false);
+    assert.match(h.body.checks.trading.detail, /^HALTED: .*no signal at \d+.*; not ready until the process is stopped/);
+    for (const path of ['/ready', '/readyz']) assert.is((await fetch(`${base}${path}`)).status, 503, `${path} is readiness`);
+    const m = await scrape(metricsUrl);
+    assert.is(m.ringbook_ready, 0, 'ringbook_ready agrees with /health');
+    assert.is(m.ringbook_kill_switch, 1);
+    assert.is(m['ringbook_strategy_phase{phase="HALTED"}'], 1);
+    for (const path of ['/livez', '/healthz']) {
+      const r = await fetch(`${base}${path}`);
+      assert.is(r.status, 200, `${path} is liveness: a halted trader is alive, never to be restarted by a probe`);
+      assert.equal(await r.json(), { status: 'alive' });
+    }
+    p.child.kill('SIGTERM');
+    assert.is(await p.exited, 3);
   } finally {
     p.child.kill('SIGKILL');
   }

@@ -3,7 +3,7 @@
 // counters follow their sources at each scrape.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Health, feedFreshness, writerHealth } from '../../src/monitor/health';
+import { Health, feedFreshness, tradingHealth, writerHealth } from '../../src/monitor/health';
 import { Metrics } from '../../src/monitor/metrics';
 
 test('feed freshness: waiting, fresh while the count moves, stale after the threshold, fresh again', () => {
@@ -31,6 +31,27 @@ test('writer health: failing while errors grow, healthy a window after the last'
   assert.is(check(2000).ok, false);
   assert.is(check(6999).ok, false);
   assert.equal(check(7001), { ok: true, detail: 'writing (2 write errors earlier, none in the last 5.0 s)' });
+});
+
+test('trading health: ready while trading or reconciling, not ready while halted with the reason; a clean stop is no halt', () => {
+  let s: { phase: string; haltReason: string | null } = { phase: 'IDLE', haltReason: null };
+  const h = new Health().add(
+    'trading',
+    tradingHealth(() => s),
+  );
+  assert.equal(h.report(), { ready: true, checks: { trading: { ok: true, detail: 'trading (IDLE)' } } });
+  s = { phase: 'RECONCILE', haltReason: null };
+  assert.is(h.report().ready, true, 'a reconcile refuses orders for a while; it is not a halt');
+  s = { phase: 'HALTED', haltReason: 'risk limit: the loss since the UTC day began passed 100.00 USDT' };
+  const r = h.report();
+  assert.is(r.ready, false);
+  assert.equal(r.checks.trading, {
+    ok: false,
+    detail:
+      'HALTED: risk limit: the loss since the UTC day began passed 100.00 USDT; not ready until the process is stopped (it will not trade again by itself)',
+  });
+  s = { phase: 'STOPPED', haltReason: null };
+  assert.equal(h.report().checks.trading, { ok: true, detail: 'stopped cleanly (not halted)' });
 });
 
 test('health: ready only when every check passes', () => {
