@@ -9,7 +9,8 @@ import { COLUMNS, type Columns } from '../capture/schema';
 import { mergedBefore } from '../backtest/merge-order';
 import { MAX_INSTRUMENTS } from '../backtest/run';
 import { noRecordingOf, symbolList } from '../format/symbols';
-import { loadRecording, recordingOf, MAX_ROWS, type NamedBuffer, type Recording } from './recording';
+import { loadRecording, recordingOf, type Recording } from './recording';
+import { MAX_ROWS, type NamedBuffer } from './parts';
 
 /** The symbols among `parts` in the order a run takes them by default: by name. */
 async function symbolsOf(parts: NamedBuffer[]): Promise<Map<string, NamedBuffer[]>> {

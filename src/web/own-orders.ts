@@ -8,7 +8,7 @@ import { ownOrdersLackText } from '../backtest/latency-choice';
 import { byLocalTs, isOrderFileOf, mergeSessionOrders, orderRecordsOf, roundTrips, type OrderRecord } from '../backtest/order-records';
 import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { errorText, prefixed } from '../format/errors';
-import { MAX_ROWS, openPart } from './recording';
+import { MAX_ROWS, openPart } from './parts';
 import type { OrdersSource } from './protocol';
 
 export interface OwnOrders {

@@ -4,15 +4,15 @@
 // the recorder rolls a new one every minute, and a replay across the roll boundaries is one run, as the CLI's is.
 // Decoding everything up front costs ~77 bytes a row (77 MB for a million rows) but makes seeking backwards a
 // restart over data already in memory rather than a second download.
-import { asyncBufferFromUrl, type AsyncBuffer } from 'hyparquet';
+import type { AsyncBuffer } from 'hyparquet';
 import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { COLUMNS, type Columns, type FileMeta } from '../capture/schema';
 import { gridOfFiles, type RecordingGrid } from '../backtest/setup';
-import type { ParquetPart } from './protocol';
 import type { FundingSource } from '../backtest/funding';
 import type { OwnOrders } from './own-orders';
 import { endsMessage } from '../core/record';
 import { errorText, prefixed } from '../format/errors';
+import { MAX_ROWS, type NamedBuffer } from './parts';
 
 export interface Recording {
   name: string;
@@ -51,27 +51,6 @@ export interface RecordingInstrument {
 }
 
 const TWO32 = 4294967296;
-
-/** Reads a File in pieces, the way hyparquet reads a URL with range requests. */
-export function asyncBufferFromFile(file: Blob): AsyncBuffer {
-  return { byteLength: file.size, slice: (start, end) => file.slice(start, end).arrayBuffer() };
-}
-
-/**
- * Rows the page decodes into memory at most (~77 bytes each: ~460 MB). Longer recordings are refused with a pointer
- * to single files and to `ringbook backtest`, which streams any length.
- */
-export const MAX_ROWS = 6_000_000;
-
-export async function openPart(part: ParquetPart): Promise<AsyncBuffer> {
-  if ('file' in part) return asyncBufferFromFile(part.file);
-  return asyncBufferFromUrl({ url: part.url, byteLength: part.byteLength });
-}
-
-export interface NamedBuffer {
-  name: string;
-  buffer: AsyncBuffer;
-}
 
 /**
  * Decodes every row group of every file as one recording; `progress(rowsDone, rows)` after each row group. Files of

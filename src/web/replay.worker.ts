@@ -4,7 +4,8 @@
 // compiled module go to the page, which reads the book straight from it; otherwise frames carry a copied ladder.
 import { compileCore, createMemory, instantiateCore, formatMemory } from '../core/index';
 import { createBacktestCore } from '../backtest/setup';
-import { openPart, recordingOf } from './recording';
+import { recordingOf } from './recording';
+import { openPart } from './parts';
 import { loadSymbols } from './merged-recording';
 import { fundingOfRecording } from './ticker';
 import { readOwnOrders } from './own-orders';

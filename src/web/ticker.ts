@@ -4,7 +4,8 @@
 import { fileMeta, rowGroups } from '../capture/parquet/reader';
 import { settlementsOf, sortTickerRows, tickerRowsOf, type FundingSource } from '../backtest/funding';
 import type { TickerRow } from '../feed/ticker';
-import { openPart, type NamedBuffer, type Recording } from './recording';
+import type { Recording } from './recording';
+import { openPart, type NamedBuffer } from './parts';
 import type { ParquetPart } from './protocol';
 
 /** Each of `symbols` (of product type `instType`, when known): its funding from the ticker files among `parts`, or none. */

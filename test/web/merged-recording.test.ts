@@ -19,7 +19,7 @@ import { ReplaySession } from '../../src/web/replay-session';
 import { runSettings, DEFAULT_PARAMS } from '../../src/web/params';
 import type { FromWorker, RunParams } from '../../src/web/protocol';
 import { Player } from '../../src/web/player';
-import type { NamedBuffer } from '../../src/web/recording';
+import type { NamedBuffer } from '../../src/web/parts';
 import { testCore } from '../helpers/core';
 
 const PARAMS: RunParams = {
