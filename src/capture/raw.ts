@@ -211,8 +211,9 @@ export class RawWriter {
 export class RawRecorder {
   readonly writer: RawWriter;
   readonly gate: WriteGate;
-  /** Frames in finished files. */
+  /** Frames in finished files, and those files. */
   frames = 0;
+  files = 0;
   /** Frames only in memory when the recorder closed with writes failing: lost. */
   lostAtClose = 0;
   /** Frames in a journal the recorder could not finish at close: the next start turns them into a file. */
@@ -253,6 +254,7 @@ export class RawRecorder {
         finished = true;
         if (!f) return false;
         this.frames += f.rows;
+        this.files++;
         this.onFile(f);
         return true;
       }

@@ -37,6 +37,7 @@ export interface RecorderCounters {
   unknownInstrument: number;
   /** Set by the recorder thread for the whole run (with --raw): raw frames written, dropped, lost, left. */
   rawFrames?: number;
+  rawFiles?: number;
   rawDropped?: number;
   rawLostAtClose?: number;
   rawLeftInJournal?: number;

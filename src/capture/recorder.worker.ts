@@ -162,6 +162,7 @@ const loop = () => {
         leftInJournals: recorder.counters.leftInJournals + orders.counters.leftInJournals,
         writeErrors: recorder.counters.writeErrors + orders.counters.writeErrors + (raw?.gate.errors ?? 0),
         rawFrames: raw?.frames ?? 0,
+        rawFiles: raw?.files ?? 0,
         rawDropped: raw?.droppedFrames ?? 0,
         rawLostAtClose: raw?.lostAtClose ?? 0,
         rawLeftInJournal: raw?.leftInJournal ?? 0,

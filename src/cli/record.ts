@@ -197,12 +197,14 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       const r = result.recorder;
       const fc = result.feed?.counters;
       log.info(
-        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
+        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')}${r?.rawFiles ? `, ${plural(r.rawFrames ?? 0, 'raw frame')} in ${plural(r.rawFiles, 'file')}` : ''} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
         {
           event: 'summary',
           records: r?.records ?? 0,
           rows: r?.rows ?? 0,
           files: r?.files ?? 0,
+          rawFrames: r?.rawFrames ?? 0,
+          rawFiles: r?.rawFiles ?? 0,
           droppedRecords: r?.droppedRecords ?? 0,
           lost: r ? lostAll(r) : 0,
           writeErrors: r?.writeErrors ?? 0,

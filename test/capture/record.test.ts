@@ -127,6 +127,12 @@ test('record → DuckDB reads the tree; counts, int64 values and the clock offse
     )
   ).getRowObjectsJson() as any[];
   assert.is(Number(raw[0].n), stopped.feed!.counters.frames, 'one raw row per frame received');
+  // the recorder's count of them, and of their files, for the command's summary ("N raw frames in 1 file")
+  assert.is(stopped.recorder!.rawFrames, stopped.feed!.counters.frames);
+  assert.is(
+    stopped.recorder!.rawFiles,
+    readdirSync(join(root, '_raw'), { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length,
+  );
   assert.ok(Number(raw[0].updates) > 0);
 
   // inspect explains the "impossible" negative latencies with the measured offset
