@@ -33,7 +33,7 @@ import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
 import { tradingHealth } from '../monitor/health';
 import { STATUS_EVERY, statusEveryMs } from './status-every';
-import { THREADS_CHOICES, choosePlacement, usableCores, type ThreadsOption } from '../feed/placement';
+import { THREADS_CHOICES, choosePlacement, threadsRefusal, usableCores, type ThreadsOption } from '../feed/placement';
 import { hungAfterFlag } from './hung-after';
 
 const SYMBOL = {
@@ -659,6 +659,12 @@ async function listedOrClose(restUrl: string, symbols: string[], close: (() => P
 export const runLive = withOutputHeld(live);
 export const runDemo = withOutputHeld(demo);
 
+/** A --threads the strategy cannot run with: exit 2 before anything starts (no exchange, no directory, no keys read). */
+function checkThreads(option: ThreadsOption, depth: number): void {
+  const refused = threadsRefusal(option, depth);
+  if (refused) throw new UsageError(refused);
+}
+
 async function live(argv: string[]): Promise<number> {
   const args = parseCommand(LIVE, argv);
   if (!args) return 0;
@@ -673,6 +679,7 @@ async function live(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
+  checkThreads(values.threads as ThreadsOption, params.strategy.definition.depth ?? 0);
   const statusMs = statusEveryMs(values['status-every']);
   // made only once the venue lists the symbols: a refused session leaves no empty directory
   const recordRoot = values.record ? checkCreatableDir('--record', values.record) : null;
@@ -767,6 +774,7 @@ async function demo(argv: string[]): Promise<number> {
   const declared = params.strategy.definition.instruments;
   const symbols = sessionSymbols(values.symbol, declared);
   checkInstrumentCount(params.strategy.definition, symbols);
+  checkThreads(values.threads as ThreadsOption, params.strategy.definition.depth ?? 0);
   const statusMs = statusEveryMs(values['status-every']);
   // made only once the venue lists the symbols: a refused session leaves no empty directory
   const outRoot = checkCreatableDir('--out', values.out);

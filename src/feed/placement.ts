@@ -60,6 +60,14 @@ export interface Placement {
 
 const coresText = (n: number) => `${+n.toFixed(2)} ${n === 1 ? 'core' : 'cores'}`;
 
+const depthReason = (depth: number) =>
+  `the strategy reads ${depth} book ${depth === 1 ? 'level' : 'levels'} a side, which only the single-thread layout hands over exactly as each message left the book`;
+
+/** Why --threads cannot be what was asked for a strategy reading `depth` levels a side, or null: a command-line mistake. */
+export function threadsRefusal(option: ThreadsOption, depth: number): string | null {
+  return option === 'multi' && depth > 0 ? `--threads multi: ${depthReason(depth)}; use --threads single or auto` : null;
+}
+
 /**
  * The rule: multi only when every hot thread gets a core of its own (3, or 4 when recording), single otherwise; an
  * explicit --threads wins. A strategy that reads book levels beyond the best (`depth`, levels a side) runs single:
@@ -69,9 +77,9 @@ export function choosePlacement(option: ThreadsOption, cores: number, recording:
   const need = hotThreads(recording);
   if (option === 'single') return { layout: 'single', reason: '--threads single' };
   if (depth > 0) {
-    const why = `the strategy reads ${depth} book ${depth === 1 ? 'level' : 'levels'} a side, which only the single-thread layout hands over exactly as each message left the book`;
-    if (option === 'multi') throw new Error(`--threads multi: ${why}; use --threads single or auto`);
-    return { layout: 'single', reason: why };
+    const refused = threadsRefusal(option, depth);
+    if (refused) throw new Error(refused);
+    return { layout: 'single', reason: depthReason(depth) };
   }
   if (option === 'multi')
     return {

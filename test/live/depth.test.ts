@@ -3,9 +3,11 @@
 // ran single-threaded and why.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { strategyDir } from '../helpers/strategy-dir';
 
-const { run, remove } = strategyDir('depth-reader.ts');
+const { dir, run, remove } = strategyDir('depth-reader.ts');
 
 test('live levels are the backtest levels: the session replays decision for decision', () => {
   const demo = run('demo', '--strategy', 'depth-reader.ts', '--duration', '12s', '--out', 'data');
@@ -20,10 +22,12 @@ test('live levels are the backtest levels: the session replays decision for deci
   assert.is(p.backtest, p.live);
 });
 
-test('--threads multi is refused for it, naming why', () => {
-  const r = run('demo', '--strategy', 'depth-reader.ts', '--duration', '2s', '--threads', 'multi');
-  assert.ok(r.status !== 0);
+test('--threads multi is refused for it, naming why: a command-line mistake (exit 2) before anything starts', () => {
+  const r = run('demo', '--strategy', 'depth-reader.ts', '--duration', '2s', '--threads', 'multi', '--out', 'refused');
+  assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /--threads multi: the strategy reads 3 book levels a side, .*use --threads single or auto/);
+  assert.not.match(r.stderr, /local exchange at/);
+  assert.not.ok(existsSync(join(dir, 'refused')), 'no directory made');
 });
 
 test.after(remove);
