@@ -33,6 +33,7 @@ import { pipelineMetrics, RecordingWatch } from '../monitor/pipeline-metrics';
 import { tradingMetrics, type TradingSnapshot } from '../monitor/trading-metrics';
 import { tradingHealth } from '../monitor/health';
 import { STATUS_EVERY, statusEveryMs } from './status-every';
+import { onStopSignals, signalExit, signalText, type StopSignal } from './stop-signals';
 import { THREADS_CHOICES, choosePlacement, threadsRefusal, usableCores, type ThreadsOption } from '../feed/placement';
 import { hungAfterFlag } from './hung-after';
 
@@ -378,17 +379,16 @@ function since(now: Record<string, number>, before: Record<string, number>): Rec
   return out;
 }
 
-/** The signals that stop a session in order, and the exit code of each when it cut a --duration short (128 + its number). */
-export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
-type StopSignal = keyof typeof SIGNAL_EXIT;
-
-const signalText = (by: StopSignal | 'duration') => (by === 'SIGINT' ? 'Ctrl-C' : by);
-
 /**
- * Listens for the stopping signals from its making (a signal while the session starts is kept, not the default
- * death); `after(ms)` resolves with the first of them, or 'duration' once `ms` ran out (never without `ms`).
+ * Listens for the stopping signals (./stop-signals) from its making (a signal while the session starts is kept, not
+ * the default death); `after(ms)` resolves with the first of them, or 'duration' once `ms` ran out (never without
+ * `ms`). A second signal of any kind while the session stops ends the process at once, saying that the venue may hold
+ * what the stop had not closed yet.
  */
-function stopRequest(): { after(durationMs: number | undefined): Promise<StopSignal | 'duration'> } {
+function stopRequest(say: (line: string) => void): {
+  after(durationMs: number | undefined): Promise<StopSignal | 'duration'>;
+  release(): void;
+} {
   let cause: StopSignal | 'duration' | null = null;
   let done: ((by: StopSignal | 'duration') => void) | null = null;
   const finish = (by: StopSignal | 'duration') => {
@@ -396,7 +396,13 @@ function stopRequest(): { after(durationMs: number | undefined): Promise<StopSig
     cause = by;
     done?.(by);
   };
-  for (const sig of Object.keys(SIGNAL_EXIT) as StopSignal[]) process.once(sig, () => finish(sig));
+  const listener = onStopSignals({
+    stop: (sig) => finish(sig),
+    now: (sig) =>
+      say(
+        `${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)}); orders or a position the stop had not closed yet may be left on the venue: check it`,
+      ),
+  });
   return {
     after: (durationMs) =>
       new Promise((resolve) => {
@@ -404,6 +410,7 @@ function stopRequest(): { after(durationMs: number | undefined): Promise<StopSig
         done = resolve;
         if (durationMs) setTimeout(() => finish('duration'), durationMs);
       }),
+    release: () => listener.release(),
   };
 }
 
@@ -474,7 +481,7 @@ async function runSession(o: {
   });
   // A signal from here on stops the session in order (cancel all, flatten as asked, journals, summary), even one that
   // comes while it starts: SIGHUP (the terminal or the ssh connection gone) as SIGTERM and Ctrl-C.
-  const stop = stopRequest();
+  const stop = stopRequest((line) => log.error(line));
   const session = await TradingSession.start({
     layout: placement.layout,
     wsUrl: o.wsUrl,
@@ -586,18 +593,18 @@ async function runSession(o: {
   const ended =
     haltedBefore === null
       ? (interrupted
-          ? `interrupted by ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration${left.length ? '' : ` (exit ${SIGNAL_EXIT[endedBy as StopSignal]})`}`
+          ? `interrupted by ${signalText(endedBy as StopSignal)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration${left.length ? '' : ` (exit ${signalExit(endedBy as StopSignal)})`}`
           : endedBy === 'duration'
             ? `its --duration ${duration(o.durationMs! * 1e6)} ran out`
-            : `stopped by ${signalText(endedBy)}`) + (left.length ? `${leftNote}, exit ${EXIT_HALTED}` : '')
+            : `stopped by ${signalText(endedBy as StopSignal)}`) + (left.length ? `${leftNote}, exit ${EXIT_HALTED}` : '')
       : `HALTED${haltedAt ? ` at ${(haltedAt as Date).toISOString()}` : ''}: ${halt ? findingLine(halt) : haltedBefore}${
           interrupted
-            ? `; then ${signalText(endedBy)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`
+            ? `; then ${signalText(endedBy as StopSignal)} after ${duration(ranMs * 1e6)} of its ${duration(o.durationMs! * 1e6)} --duration`
             : ''
         }${leftNote}; exit ${EXIT_HALTED}`;
   // a halt is what a script must see first: trading stopped on its own, whatever ended the process after it; so is a
   // stop that left a position or orders on the venue
-  const exitCode = haltedBefore !== null || left.length ? EXIT_HALTED : interrupted ? SIGNAL_EXIT[endedBy as StopSignal] : 0;
+  const exitCode = haltedBefore !== null || left.length ? EXIT_HALTED : interrupted ? signalExit(endedBy as StopSignal) : 0;
   const lines = [
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
@@ -639,6 +646,7 @@ async function runSession(o: {
     recording: o.recordDir ?? null,
     currency: ccy,
   });
+  stop.release();
   return exitCode;
 }
 

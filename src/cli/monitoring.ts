@@ -4,6 +4,7 @@ import { Metrics } from '../monitor/metrics';
 import { Health } from '../monitor/health';
 import { startMonitor, type MonitorServer } from '../monitor/server';
 import type { Logger } from '../log/logger';
+import { STOP_SIGNAL_NAMES } from './stop-signals';
 
 const GROUP = 'monitoring';
 
@@ -47,7 +48,7 @@ export interface Monitoring {
   readonly server: MonitorServer;
   /** What the command is doing, for /health: ready only while 'running' (and every other check passes). */
   setPhase(phase: 'starting' | 'running' | 'stopping' | 'stopped'): void;
-  /** Waits --metrics-linger (or until SIGINT/SIGTERM), then closes the endpoint. */
+  /** Waits --metrics-linger (or until a stop signal: Ctrl-C, SIGTERM, SIGHUP), then closes the endpoint. */
   finish(): Promise<void>;
 }
 
@@ -84,15 +85,14 @@ export async function startMonitoring(
       if (lingerMs > 0) {
         log.info(`serving the final figures on ${server.url}/metrics for ${Math.round(lingerMs / 1000)} s (Ctrl-C ends it)`);
         await new Promise<void>((done) => {
+          // any stop signal ends the wait (the session's own listener has had its first: this is a later one)
           const end = () => {
             clearTimeout(t);
-            process.off('SIGINT', end);
-            process.off('SIGTERM', end);
+            for (const sig of STOP_SIGNAL_NAMES) process.off(sig, end);
             done();
           };
           const t = setTimeout(end, lingerMs);
-          process.once('SIGINT', end);
-          process.once('SIGTERM', end);
+          for (const sig of STOP_SIGNAL_NAMES) process.once(sig, end);
         });
       }
       await server.close();

@@ -7,6 +7,7 @@ import { holdOutput } from '../log/output';
 
 export const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 export type StopSignal = keyof typeof STOP_SIGNALS;
+export const STOP_SIGNAL_NAMES = Object.keys(STOP_SIGNALS) as StopSignal[];
 
 /** A signal as messages name it: Ctrl-C, SIGTERM, SIGHUP. */
 export const signalText = (sig: StopSignal): string => (sig === 'SIGINT' ? 'Ctrl-C' : sig);
