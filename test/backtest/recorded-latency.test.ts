@@ -4,43 +4,21 @@
 // "no recorded round trips of own orders …" without naming the directory, and optimize exited 1 with it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { REC_SIZE } from '../../src/core/index';
-import { Kind, R } from '../../src/core/record';
-import { writeI64Big } from '../../src/core/int64';
-import { encodeParquet } from '../../src/capture/parquet/encode';
-import { marketPath } from '../../src/capture/schema';
+import { join } from 'node:path';
 import { OrderEvent } from '../../src/live/orderlog';
-import { recordingMeta, writeFiles } from '../helpers/recording-files';
+import { writeFiles } from '../helpers/recording-files';
 import { runCli, writeJson } from '../helpers/cli-run';
+import { writeOrders } from '../helpers/own-orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-recorded-latency-'));
-const T0 = 1_800_000_000_000_000_000n;
-const MS = 1_000_000n;
 
 /** A market-data recording of BTCUSDT (as `record` writes it: no _orders stream) in a new directory under `dir`. */
 function plainRecording(name: string): string {
   const root = join(dir, name);
   writeFiles(root, 1, 4000);
   return root;
-}
-
-/** `symbol`'s own-order log under <root>/_orders: [ms after T0, event, order seq]. */
-function writeOrders(root: string, symbol: string, events: Array<[number, number, number]>): void {
-  const words = new Int32Array((events.length * REC_SIZE) / 4);
-  events.forEach(([ms, code, seq], i) => {
-    const at = i * REC_SIZE;
-    words[at >> 2] = Kind.order | (code << 16);
-    writeI64Big(words, at + R.localTs, T0 + BigInt(ms) * MS);
-    writeI64Big(words, at + R.seq, BigInt(seq));
-  });
-  const first = T0 + BigInt(events[0][0]) * MS;
-  const last = T0 + BigInt(events[events.length - 1][0]) * MS;
-  const path = marketPath(join(root, '_orders'), 'bitget', 'USDT-FUTURES', symbol, first, 0);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodeParquet(words, 0, events.length, recordingMeta(first, last, events.length, { symbol })));
 }
 
 const advice = '; use --latency feed (entry 4× and response 3× the recorded feed latency, the default here) or --latency constant:5ms\n';

@@ -5,41 +5,19 @@
 // CLI's words. Another root's log is not this recording's.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, openAsBlob, writeFileSync } from 'node:fs';
+import { mkdtempSync, openAsBlob } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { REC_SIZE } from '../../src/core/index';
-import { Kind, R } from '../../src/core/record';
-import { writeI64Big } from '../../src/core/int64';
-import { encodeParquet } from '../../src/capture/parquet/encode';
-import { marketPath } from '../../src/capture/schema';
+import { join } from 'node:path';
 import { OrderEvent } from '../../src/live/orderlog';
 import { readSessionOrders, roundTrips } from '../../src/backtest/orders';
 import { listRecordings, type RecordingEntry } from '../../src/serve/listing';
 import { ordersOf, recordingRootOf } from '../../src/web/recording-list';
 import { readOwnOrders } from '../../src/web/own-orders';
 import type { OrdersSource } from '../../src/web/protocol';
-import { recordingMeta, writeFiles } from '../helpers/recording-files';
+import { writeFiles } from '../helpers/recording-files';
+import { writeOrders } from '../helpers/own-orders';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-own-orders-'));
-const T0 = 1_800_000_000_000_000_000n;
-const MS = 1_000_000n;
-
-/** `symbol`'s own-order log under <root>/_orders, one file from `ms`: [ms after T0, event, order seq]. */
-function writeOrders(root: string, symbol: string, events: Array<[number, number, number]>): void {
-  const words = new Int32Array((events.length * REC_SIZE) / 4);
-  events.forEach(([ms, code, seq], i) => {
-    const at = i * REC_SIZE;
-    words[at >> 2] = Kind.order | (code << 16);
-    writeI64Big(words, at + R.localTs, T0 + BigInt(ms) * MS);
-    writeI64Big(words, at + R.seq, BigInt(seq));
-  });
-  const first = T0 + BigInt(events[0][0]) * MS;
-  const last = T0 + BigInt(events[events.length - 1][0]) * MS;
-  const path = marketPath(join(root, '_orders'), 'bitget', 'USDT-FUTURES', symbol, first, 0);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, encodeParquet(words, 0, events.length, recordingMeta(first, last, events.length, { symbol })));
-}
 
 /** The listing's own-order source for the recording whose first market file is `first`, its files read from disk. */
 async function sourceOf(served: string, entries: RecordingEntry[], first: string): Promise<OrdersSource> {
