@@ -10,6 +10,7 @@ import { logger, registerSecret, setLogFormat } from '../log/logger';
 import { duration } from '../format/numbers';
 import { handlerIn } from '../strategy/handler-cell';
 import type { HangWatchdogData } from './hang-watchdog';
+import { errorText } from '../format/errors';
 
 const d = workerData as HangWatchdogData;
 setLogFormat(d.logFormat);
@@ -46,7 +47,7 @@ async function act(stillMs: number): Promise<void> {
       try {
         await cancelAndCheck(grid, d.grids.length > 1);
       } catch (err) {
-        log.error(`HUNG: ${grid.symbol}: ${err instanceof Error ? err.message : String(err)}; check the venue`);
+        log.error(`HUNG: ${grid.symbol}: ${errorText(err)}; check the venue`);
       }
     }
   }

@@ -28,6 +28,7 @@ import { setFlagsFromString } from 'node:v8';
 import { RepeatedLines } from './repeats';
 import { clearLeftovers, keyText, leftoverLine, positionText, readAtStart, refusedStartText } from './venue-check';
 import { plural } from '../format/numbers';
+import { errorText } from '../format/errors';
 
 /**
  * What a recorded trading session decided with, next to its own orders (<root>/_orders/session-<start ns>.json), so
@@ -784,8 +785,6 @@ async function answerWithin<T>(p: Promise<T>, ms: number): Promise<T> {
     clearTimeout(timer);
   }
 }
-
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Writes a session's bundle (and its source map, for errors in the user's lines) as <base>.strategy.js; returns its name. */
 export function writeSessionBundle(dir: string, base: string, bundle: StrategyBundle): string {

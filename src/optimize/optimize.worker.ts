@@ -9,6 +9,7 @@ import { TRIAL_PIECE, runTrial, trialStrategy, type TrialData, type TrialSetting
 import { gridOfPlain } from './instruments';
 import type { Trial } from './space';
 import type { LoadedStrategy } from '../strategy/sandbox';
+import { errorText } from '../format/errors';
 
 export interface OptimizeWorkerData {
   module: WebAssembly.Module;
@@ -37,7 +38,7 @@ try {
   strategy = trialStrategy(d.settings);
 } catch (err) {
   // the main thread loaded the same text before starting workers, so this is unexpected: fail the run, named
-  parentPort!.postMessage({ type: 'failed', id: -1, message: err instanceof Error ? err.message : String(err) });
+  parentPort!.postMessage({ type: 'failed', id: -1, message: errorText(err) });
   parentPort!.close();
 }
 if (strategy) {

@@ -21,6 +21,7 @@ import type { SignalParams } from '../core/index';
 import type { Trial } from './space';
 import { fundingOfPlain, gridOfPlain, type FundingPlain, type TrialInstrument } from './instruments';
 import { beatAt, type HangCells } from '../backtest/hang-guard';
+import { errorText } from '../format/errors';
 
 /**
  * The strategy every trial runs: its bundle's text (a user's file, or a built-in bundled from its source), which each
@@ -89,7 +90,7 @@ export function trialStrategy(s: TrialSettings): LoadedStrategy {
   const name = s.strategy?.name ?? DEFAULT_STRATEGY;
   const builtin = builtinNamed(name);
   if (!builtin) throw new Error(`optimizer: no bundle for strategy ${name} and no built-in of that name`);
-  return { definition: builtin.definition, bundle: null, describeError: (e) => (e instanceof Error ? e.message : String(e)) };
+  return { definition: builtin.definition, bundle: null, describeError: (e) => errorText(e) };
 }
 
 /** The shared records of one instrument: 64-byte records (instrument `inst`), `rows` of them (src/optimize/data.ts). */
