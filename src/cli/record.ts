@@ -15,6 +15,7 @@ import { Kind } from '../core/index';
 import { logger } from '../log/logger';
 import { MONITOR_FLAGS, startMonitoring } from './monitoring';
 import { STATUS_EVERY, statusEveryMs } from './status-every';
+import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { pipelineMetrics, RecordingWatch, signalFeedLatencyNs } from '../monitor/pipeline-metrics';
 
 export const RECORD = {
@@ -173,19 +174,27 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
           },
         );
       }, statusMs);
-      await new Promise<void>((done) => {
-        let finished = false;
-        const finish = () => {
-          if (!finished) {
-            finished = true;
-            done();
-          }
-        };
-        stopNow = finish;
-        process.once('SIGINT', finish);
-        process.once('SIGTERM', finish);
-        // the terminal or the ssh connection gone: the files are finished as on Ctrl-C
-        process.once('SIGHUP', finish);
+      // Ctrl-C, SIGTERM or SIGHUP (the terminal or the ssh connection gone) finish the files; a second one ends the
+      // process at once, its journals left for the next start to turn into files
+      let finished = false;
+      let done = () => {};
+      const finish = () => {
+        if (!finished) {
+          finished = true;
+          done();
+        }
+      };
+      stopNow = finish;
+      const stop = onStopSignals({
+        stop: () => finish(),
+        now: (sig) =>
+          log.warn(
+            `record: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)}); what was flushed is recovered by the next start (${selfCommand()} record --out ${values.out})`,
+          ),
+      });
+      await new Promise<void>((resolve) => {
+        done = resolve;
+        if (finished) return resolve();
         if (durationMs) setTimeout(finish, durationMs);
         if (recorderDied) finish();
       });
@@ -213,6 +222,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
           perInstrument: pipeline.recorderPerInstrument,
         },
       );
+      // the endpoint's --metrics-linger, below, listens for its own end
+      stop.release();
       const died = recorderDied ?? result.recorderFailed;
       if (died) {
         log.error(
