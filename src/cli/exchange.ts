@@ -15,7 +15,7 @@ import {
 import { exposureWarning } from '../exchange/same-origin';
 import { describeCredentials, LOCAL_DEMO_CREDENTIALS, type Credentials } from '../gateway/signing';
 import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
-import { onStopSignals, signalExit, signalText } from './stop-signals';
+import { signalExit, signalText, untilStopped } from './stop-signals';
 import { METRICS_ENDPOINT_FLAGS, startMonitoring } from './monitoring';
 import { exchangeMetrics } from '../monitor/exchange-metrics';
 import { logger, registerSecret } from '../log/logger';
@@ -432,18 +432,13 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   }
   // it runs until stopped: Ctrl-C, SIGTERM or SIGHUP is its normal end (exit 0); a second one while it closes ends it
   // at once, with that signal's code. Listening before the line that says so: a signal sent on it must be caught
-  let finish = () => {};
-  const stopped = new Promise<void>((done) => (finish = done));
-  const stop = onStopSignals({
-    stop: () => finish(),
+  const stop = untilStopped({
     now: (sig) => log(`ringbook exchange: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)})`),
+    abort: io.signal,
   });
   log('  (Ctrl-C to stop)');
 
-  if (io.signal?.aborted) finish();
-  else io.signal?.addEventListener('abort', finish);
-  await stopped;
-  io.signal?.removeEventListener('abort', finish);
+  await stop.stopped;
   const by = stop.by ? ` by ${signalText(stop.by)}` : '';
   monitoring?.setPhase('stopping');
   const s = ex.stats();

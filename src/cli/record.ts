@@ -15,7 +15,7 @@ import { Kind } from '../core/index';
 import { logger } from '../log/logger';
 import { MONITOR_FLAGS, startMonitoring } from './monitoring';
 import { STATUS_EVERY, statusEveryMs } from './status-every';
-import { onStopSignals, signalExit, signalText } from './stop-signals';
+import { signalExit, signalText, untilStopped } from './stop-signals';
 import { pipelineMetrics, RecordingWatch, signalFeedLatencyNs } from '../monitor/pipeline-metrics';
 
 export const RECORD = {
@@ -176,28 +176,16 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       }, statusMs);
       // Ctrl-C, SIGTERM or SIGHUP (the terminal or the ssh connection gone) finish the files; a second one ends the
       // process at once, its journals left for the next start to turn into files
-      let finished = false;
-      let done = () => {};
-      const finish = () => {
-        if (!finished) {
-          finished = true;
-          done();
-        }
-      };
-      stopNow = finish;
-      const stop = onStopSignals({
-        stop: () => finish(),
+      const stop = untilStopped({
         now: (sig) =>
           log.warn(
             `record: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)}); what was flushed is recovered by the next start (${selfCommand()} record --out ${values.out})`,
           ),
+        durationMs,
       });
-      await new Promise<void>((resolve) => {
-        done = resolve;
-        if (finished) return resolve();
-        if (durationMs) setTimeout(finish, durationMs);
-        if (recorderDied) finish();
-      });
+      stopNow = stop.end;
+      if (recorderDied) stop.end();
+      await stop.stopped;
       clearInterval(drain);
       clearInterval(status);
       monitoring?.setPhase('stopping');

@@ -10,7 +10,7 @@ import { StrategyWatcher, strategyApi } from '../serve/strategy';
 import { findRecordings } from '../serve/listing';
 import { readFileMeta, sortOutDamaged } from '../capture/read-file';
 import { helpHint, parseCommand, renderHelp, UsageError, type CommandSpec } from './args';
-import { onStopSignals, signalExit, signalText } from './stop-signals';
+import { signalExit, signalText, untilStopped } from './stop-signals';
 
 export const SERVE = {
   name: 'serve',
@@ -185,19 +185,14 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
     log(`  warning: bound to ${o.host}: anyone who can reach this machine can read the recordings`);
   // it runs until stopped: Ctrl-C, SIGTERM or SIGHUP is its normal end (exit 0); a second one while it closes ends it
   // at once, with that signal's code. Listening before the line that says so: a signal sent on it must be caught
-  let finish = () => {};
-  const stopped = new Promise<void>((done) => (finish = done));
-  const stop = onStopSignals({
-    stop: () => finish(),
+  const stop = untilStopped({
     now: (sig) => log(`ringbook serve: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)})`),
+    abort: io.signal,
   });
   log('  (Ctrl-C to stop)');
   io.onListening?.(server.url);
 
-  if (io.signal?.aborted) finish();
-  else io.signal?.addEventListener('abort', finish);
-  await stopped;
-  io.signal?.removeEventListener('abort', finish);
+  await stop.stopped;
   const by = stop.by ? ` by ${signalText(stop.by)}` : '';
   served?.close();
   await server.close();

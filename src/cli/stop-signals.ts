@@ -61,3 +61,36 @@ export function onStopSignals(o: { stop(sig: StopSignal): void; now(sig: StopSig
     },
   };
 }
+
+export interface StopWait extends StopListener {
+  /** Resolves at the first stop signal, the abort, the duration's end or end(), whichever comes first. */
+  readonly stopped: Promise<void>;
+  /** Ends the wait (a command's own reason to stop). */
+  end(): void;
+}
+
+/**
+ * The wait of a command that runs until stopped (serve, exchange, watch, record): onStopSignals' listener, whose first
+ * signal ends the wait (`now` as there for a second), plus `abort` (an in-process caller's stop) and `durationMs`.
+ * Released by the command once it has finished, before any --metrics-linger wait of its own.
+ */
+export function untilStopped(o: { now(sig: StopSignal): void; abort?: AbortSignal; durationMs?: number }): StopWait {
+  let end = () => {};
+  const stopped = new Promise<void>((done) => (end = done));
+  const listener = onStopSignals({ stop: () => end(), now: o.now });
+  const timer = o.durationMs ? setTimeout(end, o.durationMs) : undefined;
+  if (o.abort?.aborted) end();
+  else o.abort?.addEventListener('abort', end);
+  return {
+    stopped,
+    end,
+    get by() {
+      return listener.by;
+    },
+    release() {
+      clearTimeout(timer);
+      o.abort?.removeEventListener('abort', end);
+      listener.release();
+    },
+  };
+}

@@ -6,7 +6,7 @@ import type { Channel } from '../feed/feed-session';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec, type Flag } from './args';
 import { logger } from '../log/logger';
-import { onStopSignals, signalExit, signalText } from './stop-signals';
+import { signalExit, signalText, untilStopped } from './stop-signals';
 
 const INST_TYPES = ['SPOT', 'USDT-FUTURES', 'COIN-FUTURES', 'USDC-FUTURES', 'SUSDT-FUTURES', 'SCOIN-FUTURES', 'SUSDC-FUTURES'];
 const BOOK_CHANNELS = ['books', 'books1', 'books5', 'books15'];
@@ -73,7 +73,6 @@ export async function runWatch(argv: string[]): Promise<number> {
   const latest: (SignalSnapshot | null)[] = grids.map(() => null);
   const rate = grids.map(() => 0);
   const statusSeen = grids.map(() => new Map<string, number>());
-  let stopping = false;
 
   const price = (i: number, ticks: number, dec: number) => formatScaled(ticks, grids[i].priceStep, grids[i].priceScale, dec);
   const size = (i: number, lots: number, dec: number) => formatScaled(lots, grids[i].sizeStep, grids[i].sizeScale, dec);
@@ -168,23 +167,13 @@ export async function runWatch(argv: string[]): Promise<number> {
     process.stdout.write(`\x1b[H\x1b[J${out.join('\n')}\n`);
   };
 
-  let finished = () => {};
-  const stop = onStopSignals({
-    stop: () => finish(),
+  const stop = untilStopped({
     now: (sig) => err(`watch: ${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)})`),
+    durationMs,
   });
-  const finish = () => {
-    if (stopping) return;
-    stopping = true;
-    finished();
-  };
   const poll = setInterval(drain, 5);
   const view = json ? null : setInterval(draw, 250);
-  await new Promise<void>((resolve) => {
-    finished = resolve;
-    if (stopping) resolve();
-    else if (durationMs) setTimeout(finish, durationMs);
-  });
+  await stop.stopped;
   clearInterval(poll);
   if (view) clearInterval(view);
   drain();
