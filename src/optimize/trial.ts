@@ -6,7 +6,7 @@
 import { ConfigError } from '../strategy/params';
 import { resolveRun } from '../strategy/resolve';
 import { DEFAULT_STRATEGY, builtinNamed } from '../strategy/builtins/index';
-import { loadBundle, type LoadedStrategy, type StrategyBundle } from '../strategy/sandbox';
+import { loadBundle, loadedBuiltin, type LoadedStrategy, type StrategyBundle } from '../strategy/sandbox';
 import { REC_SIZE, defaultSignalParams } from '../core/index';
 import { Backtest } from '../backtest/run';
 import { instrumentOf, signalsOf, type RecordingGrid } from '../backtest/setup';
@@ -21,7 +21,6 @@ import type { SignalParams } from '../core/index';
 import type { Trial } from './space';
 import { fundingOfPlain, gridOfPlain, type FundingPlain, type TrialInstrument } from './instruments';
 import { beatAt, type HangCells } from '../backtest/hang-guard';
-import { errorText } from '../format/errors';
 
 /**
  * The strategy every trial runs: its bundle's text (a user's file, or a built-in bundled from its source), which each
@@ -90,7 +89,7 @@ export function trialStrategy(s: TrialSettings): LoadedStrategy {
   const name = s.strategy?.name ?? DEFAULT_STRATEGY;
   const builtin = builtinNamed(name);
   if (!builtin) throw new Error(`optimizer: no bundle for strategy ${name} and no built-in of that name`);
-  return { definition: builtin.definition, bundle: null, describeError: (e) => errorText(e) };
+  return loadedBuiltin(builtin.definition);
 }
 
 /** The shared records of one instrument: 64-byte records (instrument `inst`), `rows` of them (src/optimize/data.ts). */

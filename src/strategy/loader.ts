@@ -14,9 +14,8 @@ import { build, type Message, type Plugin } from 'esbuild';
 import { didYouMean } from '../format/suggest';
 import { UsageError } from '../cli/usage-error';
 import { BUILTINS, BUILTIN_NAMES, builtinNamed } from './builtins/index';
-import { REFUSED, loadBundle, refusal, type LoadedStrategy, type StrategyBundle } from './sandbox';
+import { REFUSED, loadBundle, loadedBuiltin, refusal, type LoadedStrategy, type StrategyBundle } from './sandbox';
 import { SourceMap, positionOf } from './sourcemap';
-import { errorText } from '../format/errors';
 
 export type { LoadedStrategy, StrategyBundle } from './sandbox';
 
@@ -160,7 +159,7 @@ export async function loadStrategy(spec: string): Promise<LoadedStrategy> {
   const builtin = builtinNamed(spec);
   if (builtin) {
     const file = repoFile(builtin.source);
-    if (!file) return { definition: builtin.definition, bundle: null, describeError: (e) => errorText(e) };
+    if (!file) return loadedBuiltin(builtin.definition);
     return loadBundle(await bundleStrategy(file, `builtin:${builtin.name}`, dirname(builtin.source)));
   }
   const looksLikeFile = /[/\\]|\.(m?[jt]s|cjs)$/.test(spec) || existsSync(spec);

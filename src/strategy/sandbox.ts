@@ -152,6 +152,11 @@ export interface LoadedStrategy {
   describeError(err: unknown): string;
 }
 
+/** A built-in as loaded: its definition, compiled in (no bundle), its errors in their own words. */
+export function loadedBuiltin(definition: StrategyDefinition): LoadedStrategy {
+  return { definition, bundle: null, describeError: errorText };
+}
+
 let lineOffset: number | null = null;
 
 /** Lines the Function constructor puts before the body (engine-specific: measured once). */

@@ -17,10 +17,9 @@ import { ConfigError, nest } from '../strategy/params';
 import { fieldsFor, resolveRun } from '../strategy/resolve';
 import type { StrategyDefinition } from '../strategy/api';
 import { BUILTINS, builtinNamed } from '../strategy/builtins/index';
-import { loadBundle, type LoadedStrategy } from '../strategy/sandbox';
+import { loadBundle, loadedBuiltin, type LoadedStrategy } from '../strategy/sandbox';
 import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { ParamField, RunParams, StrategyChoice } from './protocol';
-import { errorText } from '../format/errors';
 import type { OwnOrders } from './own-orders';
 
 export interface RunSettings {
@@ -93,7 +92,7 @@ export function strategyOf(choice: StrategyChoice): LoadedStrategy {
         'strategy',
         `no built-in strategy ${JSON.stringify(choice.name)} (built-ins: ${BUILTINS.map((x) => x.name).join(', ')})`,
       );
-    return { definition: b.definition, bundle: null, describeError: (err) => errorText(err) };
+    return loadedBuiltin(b.definition);
   }
   const hit = loaded.get(choice.bundle.hash);
   if (hit) return hit;
