@@ -8,6 +8,7 @@ import { strategyFields, type FieldSpec } from '../strategy/params';
 import { RUNTIME_SECTIONS } from '../strategy/settings';
 import { startingConfig } from './params';
 import type { ParamField, RunParams, StrategyChoice } from './protocol';
+import { plural } from '../format/numbers';
 
 export interface StrategyInputs {
   strategy: HTMLSelectElement;
@@ -209,9 +210,9 @@ export class StrategyPanel {
    * (offered first) when it holds round trips of its own orders, else `feed`.
    */
   showLatencyDefault(own: { roundTrips: number; defaultLatency: 'recorded' | 'feed' } | null): void {
-    const recorded = own !== null && own.roundTrips > 0;
+    const recorded = own?.defaultLatency === 'recorded';
     this.inputs.latency.placeholder = recorded
-      ? `recorded (default: ${own.roundTrips} round trip${own.roundTrips === 1 ? '' : 's'} of own orders)`
+      ? `recorded (default: ${plural(own.roundTrips, 'round trip')} of own orders)`
       : 'feed (default)';
     const models = [...(recorded ? ['recorded'] : []), 'feed', 'constant:5ms'];
     this.inputs.latencyModels.replaceChildren(...models.map((m) => new Option('', m)));
