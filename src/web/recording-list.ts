@@ -66,13 +66,13 @@ const byTime = (a: RecordingEntry, b: RecordingEntry) => {
 export function groupRecordings(entries: readonly RecordingEntry[]): RecordingGroup[] {
   const groups = new Map<string, RecordingGroup>();
   for (const e of entries) {
+    if (e.stream === 'orders') continue; // by recording root and path, as the CLI finds them (ordersOf): no group of their own
     const key = keyOf(e);
     let g = groups.get(key);
     if (!g) {
       g = { key, symbol: e.symbol ?? '?', files: [], rows: 0, size: 0, firstNs: null, lastNs: null, unreadable: 0, ticker: [] };
       groups.set(key, g);
     }
-    if (e.stream === 'orders') continue; // by recording root and path, as the CLI finds them: ordersOf
     if (e.stream === 'ticker') {
       if (!e.error) g.ticker.push(e);
       continue;

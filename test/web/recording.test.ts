@@ -80,6 +80,17 @@ test('the listing groups the files of a symbol into one recording, in time order
   assert.is(broken[0].files.length, 3);
   assert.is(broken[0].unreadable, 1);
   assert.match(groupLabel(broken[0]), /3 files \(1 unreadable file left out\)/);
+  // an own-order file (found by its recording's root) makes no recording of its own, even of a symbol with no market data
+  const orders = {
+    ...entries[0],
+    path: '_orders/venue=bitget/inst_type=USDT-FUTURES/symbol=ETHUSDT/x.parquet',
+    symbol: 'ETHUSDT',
+    stream: 'orders' as const,
+  };
+  assert.equal(
+    groupRecordings([...entries, orders]).map((x) => x.key),
+    ['bitget/USDT-FUTURES/BTCUSDT'],
+  );
 });
 
 test('the ticker stream is listed as such, never as market data; the group carries it for its funding', async () => {
