@@ -188,7 +188,7 @@ test('the finished trials are written when the signal comes; a second signal end
 test('a shard stopped by SIGTERM keeps its trials, marked unfinished, and merge refuses it', async () => {
   const space = writeJson(dir, 'shard-space', { threshold: Array.from({ length: 200 }, (_, i) => 0.1 + i / 100) });
   const shards = [0, 1].map((i) => join(dir, `shard-${i}`));
-  const p = start([
+  const shard = (i: number) => [
     'optimize',
     data,
     '--strategy',
@@ -198,10 +198,11 @@ test('a shard stopped by SIGTERM keeps its trials, marked unfinished, and merge 
     '--workers',
     '1',
     '--shard',
-    '0/2',
+    `${i}/2`,
     '--out',
-    shards[0],
-  ]);
+    shards[i],
+  ];
+  const p = start(shard(0));
   try {
     await p.seen(/\] 1\/100 trials/);
     p.child.kill('SIGTERM');
@@ -215,20 +216,7 @@ test('a shard stopped by SIGTERM keeps its trials, marked unfinished, and merge 
   } finally {
     p.child.kill('SIGKILL');
   }
-  const other = runCli(
-    'optimize',
-    data,
-    '--strategy',
-    'signal-taker',
-    '--space',
-    space,
-    '--workers',
-    '1',
-    '--shard',
-    '1/2',
-    '--out',
-    shards[1],
-  );
+  const other = runCli(...shard(1));
   assert.is(other.code, 0, other.err);
   const merged = join(dir, 'merged');
   const r = runCli('optimize', 'merge', ...shards, '--out', merged);
