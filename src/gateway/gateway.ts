@@ -31,7 +31,7 @@ import { ServerClock } from './clock';
 import { BitgetRestClient, type RestClientOptions, type VenueMode } from './rest-client';
 import { BitgetPrivateWs, routePrivatePush, type PrivateWsOptions } from './private-ws';
 import { OrderTracker } from './tracker';
-import { BitgetApiError, authRefused, cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
+import { BitgetApiError, GatewayTransportError, authRefused, cancelFailureEvent, outcomeUnknown, placeFailureEvent } from './errors';
 import { lotsToSize, scaledExact, ticksToPrice } from './units';
 import { parsePendingRow, parsePositionRow, signedPositionLot, type PendingOrder, type PositionUpdate } from './parse';
 import {
@@ -806,20 +806,18 @@ export class BitgetGateway {
 
   /**
    * Position first, then open orders: a fill between the two then shows in the orders (less remaining) but not
-   * in the position, and its push — arriving after — adds it to the position exactly once.
+   * in the position, and its push — arriving after — adds it to the position exactly once. The attempt's requests
+   * (two, or more when fills are recovered or the orders come in pages) end within `budgetMs` in all, one request's
+   * timeout by default: each waiting its own timeout in turn, a slow venue kept the runtime without a word past its
+   * reconcile limit (outageTiming sizes the wait and one request, not a chain of them).
    */
-  private async reconcileOnce(): Promise<void> {
+  private async reconcileOnce(budgetMs = this.rest.timeoutMs): Promise<void> {
     this.stats.reconciles++;
-    const { grid, productType, marginCoin } = this.cfg;
+    const { grid } = this.cfg;
     try {
-      const rows = await this.rest.singlePosition({ symbol: grid.symbol, productType, marginCoin });
-      const positions: PositionUpdate[] = (rows ?? []).filter((r) => r.symbol === grid.symbol).map((r) => parsePositionRow(r, grid));
-      const pending = await this.fetchPending();
-      const clientOidFor = (p: PendingOrder) =>
-        (p.clientOid && this.tracker.strategyOid(p.clientOid)) || p.clientOid || `bitget-${p.orderId}`;
-      await this.recoverFills(pending, clientOidFor);
+      const { positionLot, pending, clientOidFor, recovered } = await within(this.readForReconcile(), budgetMs, 'reconcile');
+      for (const fill of recovered) this.tracker.onFillPush(fill);
       this.tracker.resync(pending, clientOidFor);
-      const positionLot = signedPositionLot(positions);
       this.positionLot = positionLot;
       // the venue answers: what the runtime asks on hearing it goes out at once
       const o = this.outage;
@@ -849,6 +847,18 @@ export class BitgetGateway {
       if (this.refused(err)) return;
       this.unanswered(`reconcile failed: ${errorText(err)}`);
     }
+  }
+
+  /**
+   * What a reconcile reads: the position and open orders (readVenue), and the fills of orders we think are working
+   * that the venue no longer lists. Nothing is applied here: an attempt that ran out of time leaves no trace.
+   */
+  private async readForReconcile() {
+    const { positionLot, openOrders: pending } = await this.readVenue();
+    const clientOidFor = (p: PendingOrder) =>
+      (p.clientOid && this.tracker.strategyOid(p.clientOid)) || p.clientOid || `bitget-${p.orderId}`;
+    const recovered = await this.recoverFills(pending, clientOidFor);
+    return { positionLot, pending, clientOidFor, recovered };
   }
 
   /**
@@ -883,11 +893,17 @@ export class BitgetGateway {
     this.reconciling = this.track(
       (async () => {
         try {
+          // one budget for the attempt, the cancel-all owed included: the runtime hears nothing until it ends
+          const endsAt = Date.now() + this.rest.timeoutMs;
           if (this.cancelAllOwed) {
             this.cancelAllOwed = false;
-            if (!(await this.cancelAll())) return this.unanswered('cancel-all failed: the venue does not answer');
+            const done = await within(this.cancelAll(), this.rest.timeoutMs, 'cancel-all').catch(() => {
+              this.cancelAllOwed = true; // its outcome is unknown: sent again before the next attempt's reconcile
+              return false;
+            });
+            if (!done) return this.unanswered('cancel-all failed: the venue does not answer');
           }
-          await this.reconcileOnce();
+          await this.reconcileOnce(endsAt - Date.now());
         } finally {
           this.reconciling = null;
         }
@@ -913,9 +929,10 @@ export class BitgetGateway {
    * private-stream outage): their fills are read from the fill history and go through the tracker like pushes, so
    * each counts once and the position stays the sum of fills.
    */
-  private async recoverFills(pending: PendingOrder[], clientOidFor: (p: PendingOrder) => string): Promise<void> {
+  private async recoverFills(pending: PendingOrder[], clientOidFor: (p: PendingOrder) => string) {
     const { grid, productType } = this.cfg;
     const listed = new Set(pending.map(clientOidFor));
+    const fills: Array<Parameters<OrderTracker['onFillPush']>[0]> = [];
     for (const t of this.tracker.openOrders()) {
       if (listed.has(t.clientOid) || t.state === 'sending') continue;
       let orderId = t.orderId;
@@ -929,9 +946,10 @@ export class BitgetGateway {
       if (!orderId) continue;
       const r = await this.rest.orderFills({ symbol: grid.symbol, productType, orderId });
       for (const row of [...(r?.fillList ?? [])].reverse()) {
-        this.tracker.onFillPush({ ...parseFillRow({ ...row, clientOid: row.clientOid ?? t.venueOid }, grid), orderId });
+        fills.push({ ...parseFillRow({ ...row, clientOid: row.clientOid ?? t.venueOid }, grid), orderId });
       }
     }
+    return fills;
   }
 
   /** Every open order of the symbol, following the endId cursor. */
@@ -1094,6 +1112,22 @@ export class BitgetGateway {
   private log(level: Level, line: string): void {
     this.o.log?.(level, line);
   }
+}
+
+/**
+ * `work`, or a timeout after `ms` (what is under way goes on: its outcome, success or failure, is dropped). An
+ * attempt's requests share one budget this way without each taking a deadline.
+ */
+function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new GatewayTransportError('RB_ERR_GW_TIMEOUT', what, `no answer within ${seconds(ms)} in all`)),
+      Math.max(0, ms),
+    );
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 /** "0.5 s", "10 s", "1 min 5 s": a delay or a spell as an operator reads it. */

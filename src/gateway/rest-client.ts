@@ -93,6 +93,11 @@ export class BitgetRestClient {
   private syncing: Promise<unknown> | null = null;
   private readonly ownsLimiters: boolean;
 
+  /** How long one request waits for its answer, ms. */
+  get timeoutMs(): number {
+    return this.o.timeoutMs;
+  }
+
   constructor(opts: RestClientOptions) {
     const given = Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as RestClientOptions;
     this.o = { timeoutMs: 10_000, retries429: 2, retry429DelayMs: 1000, autoClockSync: true, locale: 'en-US', ...given };

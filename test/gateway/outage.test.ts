@@ -13,7 +13,7 @@ import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api'
 import { resolveRun } from '../../src/strategy/resolve';
 import { StrategyRuntime } from '../../src/strategy/runtime';
 import { outageTiming, REQUEST_TIMEOUT_MS, RETRY_BASE_MS, RETRY_MAX_MS, type OutageTiming } from '../../src/live/reconcile-timing';
-import { BTC, CREDS, fail, ok, restServer, type RestServer } from './helpers';
+import { BTC, CREDS, fail, ok, restServer, type Reply, type RestServer } from './helpers';
 
 const POSITION = '/api/v2/mix/position/single-position';
 const PENDING = '/api/v2/mix/order/orders-pending';
@@ -213,24 +213,29 @@ async function settled(what: string, cond: () => boolean): Promise<void> {
 }
 
 /**
- * A venue that swallows every request sent before `backAtMs` (no answer: the client times out) and answers those
- * after, a runtime watching the reconcile on the 50 ms tick grid, and the gateway between them with `timing` — all on
- * a fake clock (setTimeout and Date), which moves only once every request sent has reached the venue and every one it
- * answered has been taken in. What the runtime ended with, and when (fake ms) each word from the gateway came.
+ * A venue whose answer to a request sent `ms` after the start is `hold(ms)` — hang (no answer: the client times out)
+ * or delayMs (answered that late) — or, when that is null, an answer at once; a runtime watching the reconcile on the
+ * 50 ms tick grid, and the gateway between them with `timing` — all on a fake clock (setTimeout and Date), which moves
+ * only once every request sent has reached the venue and every one it answered has been taken in. What the runtime
+ * ended with, and when (fake ms) each word from the gateway came.
  */
-async function swallowingVenue(timing: OutageTiming, backAtMs: number, endMs: number) {
+async function outageVenue(timing: OutageTiming, hold: (ms: number) => Reply | null, endMs: number) {
   const rest = await restServer();
   const clock = fakeClock(1_800_000_000_000);
   const t0 = Date.now();
-  const swallowedAt: number[] = [];
-  const venue = () => {
-    if (Date.now() - t0 >= backAtMs) return null;
-    swallowedAt.push(Date.now());
-    return { hang: true };
+  /** When each request that reached the venue ends for the client (answered, late or at once, or timed out). */
+  const endsAt: number[] = [];
+  let held = 0;
+  const venue = (normal: Reply): Reply => {
+    const h = hold(Date.now() - t0);
+    endsAt.push(Date.now() + (h === null ? 0 : h.hang ? timing.requestTimeoutMs : (h.delayMs ?? 0)));
+    if (h === null) return normal;
+    held++;
+    return { ...normal, ...h };
   };
-  rest.on(`GET ${POSITION}`, () => venue() ?? ok([]));
-  rest.on(`GET ${PENDING}`, () => venue() ?? ok({ entrustedList: null, endId: null }));
-  rest.on(`POST ${CANCEL_ALL}`, () => venue() ?? ok({ successList: [], failureList: [] }));
+  rest.on(`GET ${POSITION}`, () => venue(ok([])));
+  rest.on(`GET ${PENDING}`, () => venue(ok({ entrustedList: null, endId: null })));
+  rest.on(`POST ${CANCEL_ALL}`, () => venue(ok({ successList: [], failureList: [] })));
   const run = resolveRun(still, [], []);
   const logs: string[] = [];
   const rt = new StrategyRuntime({
@@ -263,11 +268,24 @@ async function swallowingVenue(timing: OutageTiming, backAtMs: number, endMs: nu
   const act = (actions: Action[]) => {
     for (const a of actions) gw.handle(a);
   };
-  // a request the venue swallowed is in flight until its timeout: gw.idle() would wait for the fake clock
-  const swallowedOpen = () => swallowedAt.some((at) => at + timing.requestTimeoutMs > Date.now());
+  // Settled: every request sent has reached the venue, and every one whose end is due has ended for the client, which
+  // then acted on it (the microtasks after it run before the next check). gw.idle() cannot tell this: it would wait for
+  // a request the venue holds until the fake clock moves.
+  let ended = 0;
+  const send = gw.rest['send'].bind(gw.rest);
+  gw.rest['send'] = (...args: Parameters<typeof send>) => {
+    const p = send(...args);
+    p.then(
+      () => ended++,
+      () => ended++,
+    );
+    return p;
+  };
   const settle = async () => {
-    await settled('every request sent has reached the venue', () => rest.requests.length === gw.rest.stats.requests);
-    if (!swallowedOpen()) await gw.idle();
+    await settled(
+      'every request sent has reached the venue and every answer due has been taken in',
+      () => rest.requests.length === gw.rest.stats.requests && ended === endsAt.filter((at) => at <= Date.now()).length,
+    );
     while (inbox.length) act(rt.handle(inbox.shift()!));
   };
   try {
@@ -281,13 +299,16 @@ async function swallowingVenue(timing: OutageTiming, backAtMs: number, endMs: nu
       act(rt.tick(ms * 1e6));
     }
     await settle();
-    return { halt: rt.haltReason, phase: rt.phase, words, logs, swallowed: swallowedAt.length };
+    return { halt: rt.haltReason, phase: rt.phase, words, logs, held };
   } finally {
     clock.restore();
     await gw.stop();
     await rest.close();
   }
 }
+
+/** A venue that swallows what is sent before `backAtMs`. */
+const swallowUntil = (backAtMs: number) => (ms: number) => (ms < backAtMs ? { hang: true } : null);
 
 test("the session's outage timing fits the reconcile limit: 10 s requests, waits 0.5 s up to 3.5 s, 1.5 s to spare", () => {
   const t = outageTiming({ reconcileTimeoutNs: 5e9, maxReconcileAttempts: 3 });
@@ -309,8 +330,8 @@ test("the session's outage timing fits the reconcile limit: 10 s requests, waits
 
 test('a venue that swallows requests for 66 s, then answers: reconciled, never halted, no silence past the limit (fake clock)', async () => {
   const timing = outageTiming({ reconcileTimeoutNs: 5e9, maxReconcileAttempts: 3 });
-  const r = await swallowingVenue(timing, 66_000, 100_000);
-  assert.ok(r.swallowed >= 6, `the venue swallowed ${r.swallowed} requests`);
+  const r = await outageVenue(timing, swallowUntil(66_000), 100_000);
+  assert.ok(r.held >= 6, `the venue swallowed ${r.held} requests`);
   assert.is(r.halt, null, r.logs.join('\n'));
   assert.ok(
     r.words.some((w) => w.type === 'resynced' && w.atMs >= 66_000),
@@ -326,13 +347,30 @@ test('a venue that swallows requests for 66 s, then answers: reconciled, never h
 });
 
 test('the former timing (waits up to 10 s, 10 s requests) on the same venue: halted "reconcile: no answer" after it was back', async () => {
-  const r = await swallowingVenue(
+  const r = await outageVenue(
     { limitMs: 15_000, requestTimeoutMs: REQUEST_TIMEOUT_MS, retry: { baseMs: RETRY_BASE_MS, maxMs: RETRY_MAX_MS } },
-    66_000,
+    swallowUntil(66_000),
     100_000,
   );
   assert.match(r.halt ?? '', /^reconcile: no answer after 3 attempts/, r.logs.join('\n'));
   assert.ok(!r.words.some((w) => w.type === 'resynced' && w.atMs < 72_500), 'halted before the attempt in flight ended');
+});
+
+test('a slow venue (each answer 9 s, inside the request timeout) until 40 s: one budget an attempt, a word within the limit, reconciled, never halted', async () => {
+  const timing = outageTiming({ reconcileTimeoutNs: 5e9, maxReconcileAttempts: 3 });
+  const r = await outageVenue(timing, (ms) => (ms < 40_000 ? { delayMs: 9_000 } : null), 70_000);
+  assert.is(r.halt, null, r.logs.join('\n'));
+  // each request answered, but the attempt's chain of them (cancel-all, position, open orders: 27 s) ran out of time
+  assert.ok(
+    r.logs.some((l) => l.includes('reconcile failed: RB_ERR_GW_TIMEOUT: reconcile: no answer within 10 s in all')),
+    r.logs.join('\n'),
+  );
+  assert.ok(
+    r.words.some((w) => w.type === 'resynced' && w.atMs >= 40_000),
+    `reconciled once the venue was quick again: ${JSON.stringify(r.words)}`,
+  );
+  const at = [0, ...r.words.map((w) => w.atMs)];
+  for (let i = 1; i < at.length; i++) assert.ok(at[i] - at[i - 1] < timing.limitMs, `${at[i - 1]} → ${at[i]} ms`);
 });
 
 test.run();
