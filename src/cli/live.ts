@@ -644,7 +644,7 @@ async function runSession(o: {
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
       ? [
-          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'record')} under ${dirText(o.recordDir)}${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
+          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'market-data record')}${s.orderRecords ? ` and ${plural(s.orderRecords, 'own-order record')}` : ''} under ${dirText(o.recordDir)}${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
         ]
       : []),
     `  strategy      ${params.name}${params.strategy.bundle ? `, bundle sha256 ${params.strategy.bundle.hash}` : ''}`,

@@ -20,7 +20,7 @@ import type { RestRequest, RestResponse } from '../../src/exchange/router';
 import { recoverTree } from '../../src/capture/recover';
 import { readFileMeta } from '../../src/capture/read-file';
 import { assertVenueFlat } from '../helpers/live-session';
-import { CLI } from '../helpers/cli-run';
+import { CLI, runCli } from '../helpers/cli-run';
 import { selfCommand } from '../../src/cli/self';
 import { endedAtOnce } from '../../src/cli/live';
 
@@ -144,6 +144,47 @@ async function assertJournalsRecover(root: string): Promise<void> {
     'the order log is among them',
   );
 }
+
+for (const command of ['demo', 'live'] as const)
+  test(`${command}, SIGTERM: cancel all, flatten, the summary and the recording's files finished and readable, exit 143`, async () => {
+    const out = join(dir, `${command}-once`);
+    // live trades the local exchange in the test's process, as a user's venue would be another machine's
+    const ex = command === 'live' ? await startExchange({ seed: 7 }) : null;
+    const p = start([
+      ...(ex
+        ? ['live', '--strategy', 'mm-glft', '--record', out, '--ws-url', ex.url.ws, '--rest-url', ex.url.rest]
+        : ['demo', '--out', out]),
+      ...['--duration', '5m', '--status-every', '1s'],
+    ]);
+    try {
+      await p.seen(TRADING);
+      p.child.kill('SIGTERM');
+      assert.is(await p.exited, 143, p.text());
+      const text = p.text();
+      assert.match(text, STOPPING);
+      assert.match(text, /\n {2}trading {7}\d+ orders? .*; position 0 lots at the end\n/);
+      assert.match(text, /\n {2}ended {9}interrupted by SIGTERM after [\d.]+ (ms|s) of its 5 min --duration \(exit 143\)\n/);
+      assert.not.match(text, /while stopping|LEFT ON THE VENUE/);
+      if (ex) await assertVenueFlat(ex);
+      const finished = await finishedFiles(out);
+      const said = new RegExp(
+        `\n {2}recording {5}(\\d+) files?, ([\\d,]+) market-data records? and ([\\d,]+) own-order records? under ${out}/\n`,
+      ).exec(text);
+      assert.ok(said, text);
+      assert.is(Number(said![1]), finished.length, 'the summary counts the files there');
+      const orders = finished.filter((f) => f.path.includes('/_orders/'));
+      assert.ok(orders.length === 1 && orders[0].rows > 0, 'the order log holds the orders');
+      const rows = (fs: typeof finished) => fs.reduce((n, f) => n + f.rows, 0);
+      assert.is(Number(said![2].replace(/,/g, '')), rows(finished) - rows(orders), 'the market data they hold');
+      assert.is(Number(said![3].replace(/,/g, '')), rows(orders), 'and the order log');
+      assert.not.ok(existsSync(join(out, '.ringbook.lock')));
+      const inspected = runCli('inspect', out);
+      assert.is(inspected.code, 0, inspected.err);
+    } finally {
+      p.child.kill('SIGKILL');
+      await ex?.close();
+    }
+  });
 
 test('demo, a second signal while the stop is under way: ended at once with its code, nothing left at a venue, the recording recoverable', async () => {
   const out = join(dir, 'demo-twice');
