@@ -382,10 +382,13 @@ function since(now: Record<string, number>, before: Record<string, number>): Rec
 /**
  * Listens for the stopping signals (./stop-signals) from its making (a signal while the session starts is kept, not
  * the default death); `after(ms)` resolves with the first of them, or 'duration' once `ms` ran out (never without
- * `ms`). A second signal of any kind while the session stops ends the process at once, saying that the venue may hold
- * what the stop had not closed yet.
+ * `ms`). A second signal of any kind while the session stops ends the process at once, saying what it leaves: see
+ * endedAtOnce.
  */
-function stopRequest(say: (line: string) => void): {
+function stopRequest(
+  say: (line: string) => void,
+  leaves: { venueInProcess: boolean; flatten: boolean; recordDir?: string },
+): {
   after(durationMs: number | undefined): Promise<StopSignal | 'duration'>;
   release(): void;
 } {
@@ -398,10 +401,7 @@ function stopRequest(say: (line: string) => void): {
   };
   const listener = onStopSignals({
     stop: (sig) => finish(sig),
-    now: (sig) =>
-      say(
-        `${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)}); orders or a position the stop had not closed yet may be left on the venue: check it`,
-      ),
+    now: (sig) => say(endedAtOnce(sig, leaves)),
   });
   return {
     after: (durationMs) =>
@@ -412,6 +412,23 @@ function stopRequest(say: (line: string) => void): {
       }),
     release: () => listener.release(),
   };
+}
+
+/**
+ * The line of a session a second signal ended while it stopped: what it may leave and what to do about it. A venue
+ * in another process may still hold its orders and position (the stop's cancel-all and flatten unconfirmed), which the
+ * next session with the keys names and clears before trading; an exchange this process ran (demo, or live's own local
+ * one) ended with it, so nothing is left anywhere. A recording keeps its journals, recovered by the next start there.
+ */
+export function endedAtOnce(sig: StopSignal, o: { venueInProcess: boolean; flatten: boolean; recordDir?: string }): string {
+  const venue = o.venueInProcess
+    ? 'its local exchange ran in this process and ended with it, so no order or position of the session is left anywhere'
+    : `orders or a position of the session may be left on the venue, the stop's cancel-all${o.flatten ? ' and flatten' : ''} unconfirmed: check it; ` +
+      'the next session with these keys names what it finds there and clears it before it trades (a position only with risk.flattenOnBreach, else it refuses to start)';
+  const recording = o.recordDir
+    ? `; the recording under ${dirText(o.recordDir)} keeps what was flushed, in journals the next start there turns into Parquet files (${selfCommand()} record --out ${dirText(o.recordDir)} --duration 1s)`
+    : '';
+  return `${signalText(sig)} while stopping: ended at once (exit ${signalExit(sig)}); ${venue}${recording}`;
 }
 
 /** How often, while no entry is taken, the session says why. */
@@ -481,7 +498,11 @@ async function runSession(o: {
   });
   // A signal from here on stops the session in order (cancel all, flatten as asked, journals, summary), even one that
   // comes while it starts: SIGHUP (the terminal or the ssh connection gone) as SIGTERM and Ctrl-C.
-  const stop = stopRequest((line) => log.error(line));
+  const stop = stopRequest((line) => log.error(line), {
+    venueInProcess: o.venueInProcess,
+    flatten: o.flatten,
+    recordDir: o.recordDir,
+  });
   const session = await TradingSession.start({
     layout: placement.layout,
     wsUrl: o.wsUrl,
@@ -623,7 +644,7 @@ async function runSession(o: {
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
       ? [
-          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'record')} under ${dirText(o.recordDir)}${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
+          `  recording     ${plural(s.filesWritten, 'file')}, ${plural(s.records, 'market-data record')}${s.orderRecords ? ` and ${plural(s.orderRecords, 'own-order record')}` : ''} under ${dirText(o.recordDir)}${s.recordingLoss ? `; ${s.recordingLoss}` : ''}`,
         ]
       : []),
     `  strategy      ${params.name}${params.strategy.bundle ? `, bundle sha256 ${params.strategy.bundle.hash}` : ''}`,

@@ -190,7 +190,10 @@ export interface SessionSummary {
   resyncs: number;
   bookMessages: number;
   filesWritten: number;
+  /** Market-data records written (ticker records with them). */
   records: number;
+  /** Own orders and fills written to the order log (set by stop()). */
+  orderRecords?: number;
   /** The runtime's and the strategy's counters (risk.denied, gate.*, hurdle, …) and why it halted, for "why no trades". */
   counters: Record<string, number>;
   haltReason: string | null;
@@ -684,6 +687,7 @@ export class TradingSession {
     summary.positionLot = summary.symbols.reduce((a, y) => a + y.positionLot, 0);
     const stopped = await this.pipeline.stop();
     summary.records = this.pipeline.recorderCounters?.records ?? summary.records;
+    summary.orderRecords = this.pipeline.recorderCounters?.orderRecords ?? 0;
     const c = this.pipeline.recorderCounters;
     const trouble = c !== null && (lostAll(c) > 0 || c.leftInJournals + (c.rawLeftInJournal ?? 0) > 0);
     summary.recordingLoss = [
