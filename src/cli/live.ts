@@ -14,7 +14,7 @@ import { formatPlain } from '../core/format';
 import { startExchange } from '../exchange/index';
 import { nextFundingMs, settlementsBetween } from '../exchange/funding';
 import { FUNDING_EVERY, INFORMED_SHARE, fundingEveryMs } from './exchange';
-import { fetchGrids, type InstType } from '../feed/instruments';
+import { fetchGrids, UnlistedSymbolError, type InstType } from '../feed/instruments';
 import { TradingSession, type LeftAtVenue, type SessionSummary, type SymbolSummary } from '../live/trading-session';
 import { findingLine } from '../format/findings';
 import { count, duration, moneyIn, plural, quoteCurrency } from '../format/numbers';
@@ -637,9 +637,18 @@ async function runSession(o: {
     fundingLine(funding, ccy),
     // net of everything only when the venue's funding is known; else it is left out, and said
     `  PnL           ${moneyIn(s.equityQuote + (funded?.receivedQuote ?? 0), ccy)} ${funded ? 'net' : 'net of fees, before funding'}${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)}${funded ? `, funding ${moneyIn(funded.receivedQuote, ccy)}` : ''})`,
-    ...(why.length
-      ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
-      : [`  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`]),
+    // a halt that stopped trading is the reason, said first (as backtest's Outcome says it); what the counters saw
+    // happened before it
+    ...(haltedBefore !== null
+      ? [
+          `  ${s.trades === 0 ? 'why no trades  the halt stopped trading' : 'entries       stopped at the halt'}${why.length ? '; before it:' : ''}`,
+          ...why.map((f) => `    ${findingLine(f)}`),
+        ]
+      : why.length
+        ? [`  ${s.trades === 0 ? 'why no trades' : 'entries blocked'}`, ...why.map((f) => `    ${findingLine(f)}`)]
+        : [
+            `  entries       ${s.trades ? `none blocked by ${obiOfi ? 'a gate, the cost hurdle or ' : ''}a risk limit` : 'no entry signal'}`,
+          ]),
     `  latency       tick-to-trade per hop from the socket read, every sample of the session (the count in brackets; a status line had those up to its time); ringbook bench latency adds the exchange's side:`,
     ...latencyLines(s.latency).map((l) => `    ${l}`),
     ...(o.recordDir
@@ -680,7 +689,7 @@ async function listedOrClose(restUrl: string, symbols: string[], close: (() => P
     await fetchGrids(restUrl, 'USDT-FUTURES', symbols);
   } catch (err) {
     await close?.();
-    throw err;
+    throw err instanceof UnlistedSymbolError ? new UsageError(err.message) : err;
   }
 }
 

@@ -2,6 +2,7 @@
 // exactly: price tick = priceEndStep at pricePlace decimals; size step = sizeMultiplier at volumePlace decimals.
 
 import { errorText } from '../format/errors';
+import { didYouMean } from '../format/suggest';
 
 export type InstType = 'SPOT' | 'USDT-FUTURES' | 'COIN-FUTURES' | 'USDC-FUTURES' | 'SUSDT-FUTURES' | 'SCOIN-FUTURES' | 'SUSDC-FUTURES';
 
@@ -84,6 +85,17 @@ export function gridFromSpotSymbol(row: any): InstrumentGrid {
   };
 }
 
+/** A symbol the venue does not list: a mistake on the command line (exit 2), not a failure of the venue. */
+export class UnlistedSymbolError extends Error {
+  constructor(
+    readonly symbol: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnlistedSymbolError';
+  }
+}
+
 /** Fetches the grids of `symbols` from a Bitget-compatible REST base URL; errors name what is missing. */
 export async function fetchGrids(restUrl: string, instType: InstType, symbols: string[]): Promise<InstrumentGrid[]> {
   const path = instType === 'SPOT' ? '/api/v2/spot/public/symbols' : `/api/v2/mix/market/contracts?productType=${instType}`;
@@ -100,8 +112,12 @@ export async function fetchGrids(restUrl: string, instType: InstType, symbols: s
   return symbols.map((symbol) => {
     const row = rows.find((r) => r.symbol === symbol);
     if (!row)
-      throw new Error(
-        `${instType} symbol ${symbol} is not listed at ${url.origin} (known: ${rows
+      throw new UnlistedSymbolError(
+        symbol,
+        `${instType} symbol ${symbol} is not listed at ${url.origin}${didYouMean(
+          symbol,
+          rows.map((r) => String(r.symbol)),
+        )} (known: ${rows
           .slice(0, 8)
           .map((r) => r.symbol)
           .join(', ')}…)`,

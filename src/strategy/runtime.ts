@@ -1123,7 +1123,12 @@ export class StrategyRuntime {
       }
     } else {
       this.count('fill.unknownOrder');
-      const whose = isFlattenOid(ev.clientOid) ? "the stop's flatten" : 'not a live order of ours: a late fill';
+      // ringbook's own flatten: a halted session's is the halt's (flattenOnBreach), else the stop's
+      const whose = isFlattenOid(ev.clientOid)
+        ? this.status === 'halted'
+          ? "the halt's flatten"
+          : "the stop's flatten"
+        : 'not a live order of ours: a late fill';
       this.log('info', `fill for ${ev.clientOid} (${whose}) moves the position to ${after}`);
       if (known !== undefined) o = known;
       else {

@@ -53,6 +53,8 @@ test('demo whose strategy threw: the session ended HALTED, exit 3, and the summa
       /\n {2}ended {9}HALTED at \S+Z: the strategy threw: onBook: no signal at \d+ \(.*throws\.ts:13:\d+\).*; exit 3\n/,
     );
     assert.not.match(r.stderr, /ran out/);
+    // the halt is the reason given, first, as backtest's Outcome gives it
+    assert.match(r.stderr, /\n {2}why no trades {2}the halt stopped trading(; before it:)?\n/);
   } finally {
     d.remove();
   }
@@ -76,16 +78,19 @@ test("live's next: commands print one a line, as demo's", () => {
   assert.match(next[1], new RegExp(`^ {6}.* backtest ${rec} --parity {4}\\(decision for decision against this session\\)$`));
 });
 
-test('live on a symbol the venue does not list: the error comes first, no session preamble before it', () => {
+test('live on a symbol the venue does not list: a mistake on the command line (exit 2), said first, no session preamble before it', () => {
   const rec = join(dir, 'unlisted-rec');
   const r = spawnSync(process.execPath, [CLI, 'live', '--symbols', 'XRPUSDT', '--record', rec], { encoding: 'utf8' });
-  assert.is(r.status, 1, r.stderr);
+  assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /USDT-FUTURES symbol XRPUSDT is not listed at /);
   assert.not.match(r.stderr, /^(trading|strategy|parameters|threads)\b/m, 'nothing of a session said before the error');
   assert.not.ok(existsSync(rec), 'a refused session makes no --record directory');
   const out = join(dir, 'unlisted-demo');
-  const d = spawnSync(process.execPath, [CLI, 'demo', '--symbols', 'XRPUSDT', '--out', out], { encoding: 'utf8' });
-  assert.is(d.status, 1, d.stderr);
+  const d = spawnSync(process.execPath, [CLI, 'demo', '--symbols', 'BTCUSDT,ETHUSDX', '--strategy', 'mm-glft', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(d.status, 2, d.stderr);
+  assert.match(d.stderr, /USDT-FUTURES symbol ETHUSDX is not listed at \S+ \(did you mean ETHUSDT\?\)/);
   assert.not.ok(existsSync(out), 'nor demo an --out directory');
 });
 

@@ -358,6 +358,9 @@ test('round trips run flat to flat, pay the fees of every fill in them and are n
   r.send({ type: 'killSwitch', flatten: false });
   r.send({ type: 'cancelAck', clientOid: left });
   assert.equal(r.rt.ended, { filled: 2, cancelled: 1, runtimeCancelled: 1, expired: 1, venueCancelled: 1, rejected: 0 });
+  // halted (the kill switch above): ringbook's flatten from now on is the halt's, not the stop's
+  r.send(fillEvent('rbflat-3', 'sell', 1000, 1, 0, 0, 'g'));
+  assert.match(r.logs().join('\n'), /info fill for rbflat-3 \(the halt's flatten\) moves the position to/);
 });
 
 test('a fill that flips the position pays into both round trips in proportion to the lots it closes and opens', () => {
