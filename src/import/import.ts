@@ -67,7 +67,7 @@ export interface ImportSummary {
     lines: number;
     skippedBeforeSnapshot: number;
     skippedOtherSymbols: number;
-    /** Trades left out: a row repeating the trade before it (same id, time, price, size, side); a size of 0. */
+    /** Trades left out: one sent again (an id among the last 262 144 kept, same time, price, size, side); a size of 0. */
     duplicateTrades: number;
     zeroSizeTrades: number;
     /** Trades kept with no taker side (Tardis's `unknown`). */
@@ -252,7 +252,9 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
     const trades = streams.find((s) => s.head.kind === 'trades');
     if (streams.length === 2 && (!book || !trades))
       throw new Error(
-        `two files of one kind (${heads.map((h, i) => `${opened[i].name}: ${h.kind}`).join(', ')}): give one incremental_book_L2 and one trades file`,
+        opened[0].name === opened[1].name
+          ? `${opened[0].name} given twice: give one incremental_book_L2 and one trades file`
+          : `two files of one kind (${heads.map((h, i) => `${opened[i].name}: ${h.kind}`).join(', ')}): give one incremental_book_L2 and one trades file (several days: one run a day, into the same --out)`,
       );
     if (!streams.some((s) => s.hasRows))
       throw new Error(

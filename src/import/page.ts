@@ -261,7 +261,7 @@ async function csv(module: WebAssembly.Module, dropped: Dropped[], progress: (n:
       const note =
         `${exchange} ${symbol}: grid inferred from the data (tick ${grid.tickSize}, lot ${grid.lotSize})` +
         (skipped ? `; ${plural(skipped, 'row')} of other symbols skipped` : '') +
-        (repeated ? `; ${plural(repeated, 'trade')} repeating the one before left out` : '') +
+        (repeated ? `; ${plural(repeated, 'trade')} sent again (an id kept earlier) left out` : '') +
         (zero ? `; ${plural(zero, 'trade')} of size 0 left out` : '') +
         (unknown ? `; ${plural(unknown, 'trade')} of side unknown kept` : '');
       return result(gather, grid, where.venue, where.instType, note);

@@ -6,6 +6,8 @@ import { REC_SIZE, Kind, type Core } from '../core/index';
 import type { InstrumentGrid } from '../feed/instruments';
 import { ImportError, type RecordSink } from './record-sink';
 import { gridHint } from './grid';
+import { TradeWindow } from './trade-window';
+import { renderScaled } from '../feed/instruments';
 
 /** The CSV reader's config and state block (mirrors assembly/csv.ts CV_*; test/core/layout.test.ts holds them). */
 export const CV = {
@@ -78,7 +80,7 @@ export class CsvStream {
   head!: CsvHead;
   /** Whether a row follows the header (a header-only file imports nothing). */
   hasRows = false;
-  /** Trades left out (a repeat of the trade before it; a size of 0) and kept with no side (`unknown`). */
+  /** Trades left out (a repeat of one kept earlier: same id, exchange time, price, size and side; a size of 0) and kept with no side (`unknown`). */
   duplicateTrades = 0;
   zeroSizeTrades = 0;
   unknownSideTrades = 0;
@@ -96,8 +98,14 @@ export class CsvStream {
   private unterminated = false;
   private tailSeen = false;
   private symbol = '';
-  /** The last trade kept: id, exchange time, price, size and side words, to tell a repeated row. */
-  private readonly lastTrade = new Int32Array(9);
+  /** The last trades kept with a numeric id, to tell a trade sent again (made with the first such trade). */
+  private window: TradeWindow | null = null;
+  /** The exchange the kept symbol's rows name (the `exchange` column, a character a byte; '' until its first row is read). */
+  private exchange = '';
+  private exchangeLine = 2;
+  private exchangeCheck: RegExp | null = null;
+  private exchangeLead = '';
+  private grid: InstrumentGrid | null = null;
   /** The tick and lot as the user wrote them (configure), for the hint on a value with more decimals. */
   private gridText: { tick: string; lot: string } | null = null;
   private readonly it: AsyncIterator<Uint8Array>;
@@ -168,7 +176,10 @@ export class CsvStream {
   /** Sets the grid, the instrument index stamped on the records and the symbol kept (others are skipped). */
   configure(grid: InstrumentGrid, inst: number, symbol: string): void {
     this.gridText = { tick: grid.tickSize, lot: grid.lotSize };
+    this.grid = grid;
     this.symbol = symbol;
+    const iSym = this.head.columns.indexOf('symbol');
+    if (iSym < 0 || this.head.symbol === symbol) this.expectExchange(byteString(this.head.exchange));
     const w = this.core.words;
     const c = this.cfg;
     const col = (name: string) => {
@@ -234,7 +245,17 @@ export class CsvStream {
       if (n < 0) throw this.error(n);
       const consumed = core.words[(this.cfg + CV.consumed) >> 2];
       // checked while the rows' text is still in the buffer (an error names the row by re-reading it)
-      const kept = n > 0 ? this.checkBatch(n, consumed, line0) : 0;
+      let kept = 0;
+      if (n > 0) {
+        const mixed = this.otherExchange(consumed, line0);
+        try {
+          kept = this.checkBatch(n, consumed, line0);
+        } catch (err) {
+          // the first bad row of the batch is named
+          throw mixed && err instanceof ImportError && err.line > mixed.line ? mixed : err;
+        }
+        if (mixed) throw mixed;
+      }
       if (final && this.unterminated && consumed === this.have)
         throw new ImportError(
           this.source.name,
@@ -268,8 +289,9 @@ export class CsvStream {
 
   /**
    * One pass over a batch's records for what the core's row checks leave: an exchange time outside µs since the
-   * epoch (a row in ms or s among µs rows reads as 1970) and a price of 0; for trades, a row repeating the trade
-   * before it and a size of 0 are left out and counted, an `unknown` side counted. Local times need no pass: the
+   * epoch (a row in ms or s among µs rows reads as 1970) and a price of 0; for trades, a trade sent again (its id in
+   * the window of trades kept, ./trade-window) and a size of 0 are left out and counted, one id for two different
+   * trades refused, an `unknown` side counted. Local times need no pass: the
    * core keeps them in order and under 9e15 µs, so the first record's decides. Returns the records kept (compacted
    * in place). Two loads a book record: the loop is on the import's hot path.
    */
@@ -295,7 +317,9 @@ export class CsvStream {
   }
 
   private checkTrades(w: Int32Array, base: number, n: number, consumed: number, line0: number): number {
-    const t = this.lastTrade;
+    // every line of the batch a record (one symbol, no empty lines): record i is line line0 + 1 + i
+    const exact = this.lines - line0 === n;
+    let win = this.window;
     let to = base;
     for (let i = 0; i < n; i++) {
       const p = base + i * 16;
@@ -308,24 +332,189 @@ export class CsvStream {
         continue;
       }
       const side = (w[p] >> 8) & 0xff;
-      if (w[p + 10] === t[0] && (w[p + 10] !== 0 || w[p + 11] !== 0) && sameTrade(w, p, t, side)) {
-        this.duplicateTrades++;
-        continue;
+      if (w[p + 10] !== 0 || w[p + 11] !== 0) {
+        if (win === null) win = this.window = new TradeWindow();
+        const slot = win.find(w[p + 10], w[p + 11]);
+        if (slot >= 0) {
+          if (!win.same(slot, w, p, side))
+            throw this.twoTrades(win, slot, w, p, side, exact ? line0 + 1 + i : this.rowLine(consumed, line0, i), consumed, line0);
+          this.duplicateTrades++;
+          continue;
+        }
+        if (exact) win.add(w, p, side, line0 + 1 + i, line0 + 1 + i);
+        else win.add(w, p, side, line0 + 1, this.lines);
       }
       if (side === 0) this.unknownSideTrades++;
-      t[0] = w[p + 10];
-      t[1] = w[p + 11];
-      t[2] = w[p + 2];
-      t[3] = w[p + 3];
-      t[4] = w[p + 6];
-      t[5] = w[p + 7];
-      t[6] = w[p + 8];
-      t[7] = w[p + 9];
-      t[8] = side;
       if (to !== p) w.copyWithin(to, p, p + 16);
       to += 16;
     }
     return (to - base) >> 4;
+  }
+
+  /**
+   * A trade whose id the window holds with another exchange time, price, size or side: two trades under one id.
+   * Which is right cannot be told, and keeping either (or both) changes the tape: refused, naming both rows.
+   */
+  private twoTrades(
+    win: TradeWindow,
+    slot: number,
+    w: Int32Array,
+    p: number,
+    side: number,
+    line: number,
+    consumed: number,
+    line0: number,
+  ): ImportError {
+    const r = win.words;
+    const o = slot * 8;
+    const g = this.grid!;
+    const us = (lo: number, hi: number) => String(int64(lo, hi) / 1000n);
+    const fields = [
+      ['timestamp', us(w[p + 2], w[p + 3]), us(r[o + 2], r[o + 3])],
+      ['price', renderScaled(int64(w[p + 6], w[p + 7]), g.priceScale), renderScaled(int64(r[o + 4], r[o + 5]), g.priceScale)],
+      ['amount', renderScaled(int64(w[p + 8], w[p + 9]), g.sizeScale), renderScaled(int64(r[o + 6], r[o + 7]), g.sizeScale)],
+      ['side', SIDES[side], SIDES[win.sides[slot]]],
+    ].filter(([, here, there]) => here !== there);
+    const id = int64(w[p + 10], w[p + 11]);
+    let first = win.lineFirst[slot];
+    let last = win.lineLast[slot];
+    // a trade of a batch with other symbols' rows has no line of its own: one of this batch is looked for by its id
+    if (first !== last && first === line0 + 1) first = last = this.idLine(consumed, line0, String(id)) ?? first;
+    const at = first === last ? `line ${first}` : `a row of lines ${first}–${last}`;
+    return new ImportError(
+      this.source.name,
+      line,
+      `trade id ${id} is already the trade at ${at}, with another ${fields.map((f) => f[0]).join(' and ')} (${fields.map(([c, here, there]) => `${c} ${here} here, ${there} there`).join('; ')}): one id for two trades (exports of two venues or products joined?); the import cannot tell which is right: remove the wrong rows`,
+    );
+  }
+
+  /** The line of the batch's first row of the kept symbol with trade id `id` (as written), or null: the error path. */
+  private idLine(consumed: number, line0: number, id: string): number | null {
+    const text = dec.decode(this.core.bytes.slice(this.buf, this.buf + consumed));
+    const cols = this.head.columns;
+    const iSym = cols.indexOf('symbol');
+    const iId = cols.indexOf('id');
+    const lines = text.split('\n');
+    for (let j = 0; j < lines.length; j++) {
+      const cells = lines[j].replace(/\r$/, '').split(',');
+      if (this.symbol && iSym >= 0 && cells[iSym] !== this.symbol) continue;
+      if (cells[iId] === id) return line0 + 1 + j;
+    }
+    return null;
+  }
+
+  /** The line of the batch's `i`-th row of the kept symbol (rows of other symbols and empty lines between): re-read on the error path. */
+  private rowLine(consumed: number, line0: number, i: number): number {
+    const text = dec.decode(this.core.bytes.slice(this.buf, this.buf + consumed));
+    const iSym = this.head.columns.indexOf('symbol');
+    const lines = text.split('\n');
+    let k = 0;
+    for (let j = 0; j < lines.length; j++) {
+      const row = lines[j].replace(/\r$/, '');
+      if (row === '' || (this.symbol && iSym >= 0 && row.split(',')[iSym] !== this.symbol)) continue;
+      if (k++ === i) return line0 + 1 + j;
+    }
+    return line0 + 1;
+  }
+
+  /**
+   * Expects the kept symbol's rows to name `exchange` (as the batch text spells it, one character a byte): a regex
+   * finds a line that does not; with the exchange first (Tardis's order), counting "\n<exchange>," finds none faster.
+   */
+  private expectExchange(exchange: string, line = 2): void {
+    const col = this.head.columns.indexOf('exchange');
+    if (col < 0) return;
+    this.exchange = exchange;
+    this.exchangeLine = line;
+    const cell = exchange.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    this.exchangeCheck = new RegExp(`\\n(?!${col ? `(?:[^,\\n]*,){${col}}` : ''}${cell}(?:[,\\r\\n]|$)|$)`, 'g');
+    this.exchangeLead = col === 0 ? `${exchange},` : '';
+  }
+
+  /**
+   * Whether each of the `lines` lines in bytes [start, end) starts with the exchange: its occurrences at a line
+   * start are counted, natively, in pieces of whole lines small enough to be short-lived strings (a batch as one
+   * string of megabytes would sit in memory until a full collection).
+   */
+  private leadingEveryLine(start: number, end: number, lines: number): boolean {
+    const bytes = this.core.bytes;
+    const lead = this.exchangeLead;
+    const after = `\n${lead}`;
+    let seen = 0;
+    for (let a = start; a < end;) {
+      let b = end;
+      if (b - a > PIECE) {
+        b = bytes.lastIndexOf(0x0a, a + PIECE - 1) + 1;
+        if (b <= a) b = end; // a line longer than a piece
+      }
+      const text = byteText(bytes, a, b);
+      if (text.startsWith(lead)) seen++;
+      seen += occurrences(text, after);
+      a = b;
+    }
+    return seen === lines;
+  }
+
+  /**
+   * The batch's first row of the kept symbol that names another exchange than the rows before it, as the error (a
+   * file joined from two venues' exports would be merged into one tape); null when there is none. The rows' text is
+   * searched natively: when every line starts with the exchange, counting its occurrences after line ends says so
+   * (~40 ns a row); otherwise a regex finds the lines that do not, and only those are split (other symbols' rows).
+   */
+  private otherExchange(consumed: number, line0: number): ImportError | null {
+    const col = this.head.columns.indexOf('exchange');
+    if (col < 0) return null;
+    if (this.exchangeLead && this.leadingEveryLine(this.buf, this.buf + consumed, this.lines - line0)) return null;
+    const text = byteText(this.core.bytes, this.buf, this.buf + consumed);
+    const iSym = this.head.columns.indexOf('symbol');
+    const symbol = byteString(this.symbol);
+    const lineAt = (start: number) => {
+      let line = line0 + 1;
+      for (let q = text.indexOf('\n'); q >= 0 && q < start; q = text.indexOf('\n', q + 1)) line++;
+      return line;
+    };
+    // the cells of the row starting at `start` when it is one of the kept symbol's, else null
+    const kept = (start: number): string[] | null => {
+      const end = text.indexOf('\n', start);
+      const row = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
+      if (row === '') return null;
+      const cells = row.split(',');
+      return symbol && iSym >= 0 && cells[iSym] !== symbol ? null : cells;
+    };
+    const refuse = (start: number, cells: string[]) => {
+      const sym = iSym >= 0 ? ` ${textOf(cells[iSym])}` : '';
+      return new ImportError(
+        this.source.name,
+        lineAt(start),
+        `rows of two venues: this row is ${textOf(cells[col])}${sym}, the rows before it ${textOf(this.exchange)}${sym} (from line ${this.exchangeLine}): give the rows of one venue (a file joined from two venues' exports?)`,
+      );
+    };
+    let from = 0;
+    if (!this.exchangeCheck) {
+      // the kept symbol's first row is not known yet (the file starts with another symbol's): found line by line
+      for (let start = 0; ;) {
+        const cells = kept(start);
+        const end = text.indexOf('\n', start);
+        if (cells) {
+          this.expectExchange(cells[col] ?? '', lineAt(start));
+          if (end < 0) return null;
+          from = end;
+          break;
+        }
+        if (end < 0 || end + 1 >= text.length) return null;
+        start = end + 1;
+      }
+    } else {
+      const cells = kept(0); // the first line has no line end before it
+      if (cells && cells[col] !== this.exchange) return refuse(0, cells);
+    }
+    const re = this.exchangeCheck!;
+    re.lastIndex = from;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const cells = kept(m.index + 1);
+      if (cells && cells[col] !== this.exchange) return refuse(m.index + 1, cells);
+    }
+    return null;
   }
 
   /**
@@ -432,19 +621,33 @@ function below1e18(w: Int32Array, at: number): boolean {
   return hi < MIN_NS_HI || (hi === MIN_NS_HI && w[at] >>> 0 < MIN_NS_LO);
 }
 
-/** Whether the trade at word `p` repeats the last one kept (`t`): same id, exchange time, price, size and side. */
-function sameTrade(w: Int32Array, p: number, t: Int32Array, side: number): boolean {
-  return (
-    w[p + 10] === t[0] &&
-    w[p + 11] === t[1] &&
-    w[p + 2] === t[2] &&
-    w[p + 3] === t[3] &&
-    w[p + 6] === t[4] &&
-    w[p + 7] === t[5] &&
-    w[p + 8] === t[6] &&
-    w[p + 9] === t[7] &&
-    side === t[8]
-  );
+const SIDES = ['unknown', 'buy', 'sell'];
+
+// The rows' text to search. Node copies the bytes into a string natively, one character a byte (latin1: any byte
+// reads, no UTF-8 decoding); the page's worker decodes a copy as UTF-8 (shared memory cannot be decoded in place).
+// byteString spells a name as that text does, textOf turns it back.
+const NODE = typeof Buffer !== 'undefined';
+function byteText(bytes: Uint8Array, start: number, end: number): string {
+  if (NODE) return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  return dec.decode(bytes.slice(start, end));
+}
+function byteString(s: string): string {
+  return NODE ? String.fromCharCode(...enc.encode(s)) : s;
+}
+function textOf(b: string): string {
+  return NODE ? dec.decode(Uint8Array.from(b, (c) => c.charCodeAt(0))) : b;
+}
+
+const PIECE = 64 << 10;
+
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let p = text.indexOf(needle); p >= 0; p = text.indexOf(needle, p + needle.length)) n++;
+  return n;
+}
+
+function int64(lo: number, hi: number): bigint {
+  return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
 }
 
 // Tardis's other CSV data types, told by a column only they have: named, so the error says what the file is

@@ -275,13 +275,13 @@ function filesUnder(d: string): string[] {
 }
 
 /** The import of `text` fails: its error, after checking that it names the file and left no file behind. */
-async function refused(text: string, name = 'bad.csv'): Promise<ImportError> {
+async function refused(text: string, name = 'bad.csv', extra: Partial<Parameters<typeof importTardisCsv>[0]> = {}): Promise<ImportError> {
   const dir = tmp('csv-refused');
   const file = join(dir, name);
   writeFileSync(file, text);
   const out = join(dir, 'out');
   try {
-    await run([file], out);
+    await run([file], out, extra);
   } catch (err) {
     assert.instance(err, ImportError);
     const e = err as ImportError;
@@ -337,14 +337,20 @@ test('every row is checked for its time unit: a later row in ms, s or ns is refu
   assert.is(e.reason, 'timestamp is empty');
 });
 
-test('the row with a time in another unit is found in a later batch of a large file, by its line', async () => {
-  const dir = tmp('csv-unit-big');
+/** A trades CSV's lines (the header first) of `n` trades, ids from 1000 up: more than one batch of the core's. */
+function manyTrades(n = 40_000): string[] {
   const rows = ['exchange,symbol,timestamp,local_timestamp,id,side,price,amount'];
   const t0 = 1777593600000000;
-  for (let i = 0; i < 40_000; i++) {
+  for (let i = 0; i < n; i++) {
     const local = t0 + i * 100;
     rows.push(`binance-futures,BTCUSDT,${local - 40},${local},${1000 + i},${i % 3 ? 'buy' : 'sell'},94100.1,0.001`);
   }
+  return rows;
+}
+
+test('the row with a time in another unit is found in a later batch of a large file, by its line', async () => {
+  const dir = tmp('csv-unit-big');
+  const rows = manyTrades();
   const good = join(dir, 'good.csv');
   writeFileSync(good, `${rows.join('\n')}\n`);
   const s = await run([good], join(dir, 'good'));
@@ -425,6 +431,125 @@ test("trades: a row repeating the trade before it and a size of 0 are left out, 
     text,
     /trades: 11 rows, 2 repeating the trade before left out, 1 of size 0 left out, 1 of side unknown kept \(no taker side\)/,
   );
+});
+
+/** Row `i` of `rows` (line i + 1) again, received at row `at`'s local time, with cells changed by `f`. */
+function again(rows: string[], i: number, at: number, f: (cells: string[]) => void = () => {}): string {
+  const cells = rows[i].split(',');
+  cells[LOCAL] = rows[at].split(',')[LOCAL];
+  f(cells);
+  return cells.join(',');
+}
+
+test('a trade sent again after others, or a batch later, is left out and counted: the files of the file without it', async () => {
+  const dir = tmp('csv-resent');
+  const rows = manyTrades();
+  // line 6 again after line 21; line 30 001 again after line 33 001 (past the first 32 768-record batch)
+  const resent = [...rows.slice(0, 21), again(rows, 5, 20), ...rows.slice(21, 33_001), again(rows, 30_000, 33_000), ...rows.slice(33_001)];
+  writeFileSync(join(dir, 'clean.csv'), `${rows.join('\n')}\n`);
+  writeFileSync(join(dir, 'resent.csv'), `${resent.join('\n')}\n`);
+  const clean = await run([join(dir, 'clean.csv')], join(dir, 'clean'));
+  const s = await run([join(dir, 'resent.csv')], join(dir, 'resent'));
+  assert.is(clean.csv![0].duplicateTrades, 0);
+  assert.is(s.csv![0].duplicateTrades, 2);
+  assert.is(s.csv![0].lines, rows.length + 2);
+  assert.is(s.rows, clean.rows);
+  const a = treeBytes(join(dir, 'clean'));
+  const b = treeBytes(join(dir, 'resent'));
+  assert.equal([...b.keys()], [...a.keys()]);
+  for (const [k, v] of a) assert.ok(v.equals(b.get(k)!), `${k}: the same bytes`);
+});
+
+test('one id for two different trades is refused, naming both lines and what differs', async () => {
+  const rows = readFileSync(TRADES_CSV, 'utf8').trim().split('\n');
+  const text = (extra: string[]) => `${[...rows, ...extra].join('\n')}\n`;
+  const last = rows.length - 1;
+  const tail = '(exports of two venues or products joined?); the import cannot tell which is right: remove the wrong rows';
+  // line 3's id again at the end, another price
+  let e = await refused(text([again(rows, 2, last, (c) => (c[PRICE] = '94100.2'))]));
+  assert.is(e.line, rows.length + 1);
+  assert.is(
+    e.reason,
+    `trade id 5912345679 is already the trade at line 3, with another price (price 94100.2 here, 94100.1 there): one id for two trades ${tail}`,
+  );
+  // another exchange time and side
+  e = await refused(text([again(rows, 2, last, (c) => ((c[TS] = String(Number(c[TS]) + 1000)), (c[SIDE] = 'sell')))]));
+  assert.match(
+    e.reason,
+    /^trade id 5912345679 is already the trade at line 3, with another timestamp and side \(timestamp 1777593600307199 here, 1777593600306199 there; side sell here, buy there\)/,
+  );
+  // rows of another symbol between (the batch's lines are not one record each): both lines still named
+  const eth = rows[4].replace('BTCUSDT', 'ETHUSDT');
+  e = await refused(`${[rows[0], rows[1], eth, ...rows.slice(2), again(rows, 2, last, (c) => (c[AMOUNT] = '0.5'))].join('\n')}\n`);
+  assert.is(e.line, rows.length + 2);
+  assert.match(e.reason, /^trade id 5912345679 is already the trade at line 4, with another amount \(amount 0\.5 here, 0\.131 there\)/);
+  // in a later batch than the first
+  const big = manyTrades();
+  const moved = [...big.slice(0, 33_001), again(big, 30_000, 33_000, (c) => (c[PRICE] = '94100.3')), ...big.slice(33_001)];
+  e = await refused(`${moved.join('\n')}\n`);
+  assert.is(e.line, 33_002);
+  assert.match(e.reason, /^trade id 30999 is already the trade at line 30001, with another price \(price 94100\.3 here, 94100\.1 there\)/);
+});
+
+test('rows of a second exchange under the symbol are refused at its first row, naming both; other symbols of other exchanges are not', async () => {
+  const venues = (other: string, first = 2, sym = 'BTCUSDT') =>
+    `rows of two venues: this row is ${other} ${sym}, the rows before it binance-futures ${sym} (from line ${first}): give the rows of one venue (a file joined from two venues' exports?)`;
+  let e = await refused(edit(TRADES_CSV, 6, 0, () => 'bybit'));
+  assert.is(e.line, 6);
+  assert.is(e.reason, venues('bybit'));
+  e = await refused(edit(BOOK_CSV, 41, 0, () => 'okex-swap'));
+  assert.is(e.line, 41);
+  assert.is(e.reason, venues('okex-swap'));
+  // in a later batch
+  const big = manyTrades();
+  big[39_001] = big[39_001].replace('binance-futures,', 'binance,');
+  e = await refused(`${big.join('\n')}\n`);
+  assert.is(e.line, 39_002);
+  assert.is(e.reason, venues('binance'));
+  // the exchange not in the first column (any order reads): still found
+  const swapped = readFileSync(TRADES_CSV, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l, i) => {
+      const c = l.split(',');
+      [c[0], c[1]] = [c[1], i === 7 ? 'bybit' : c[0]];
+      return c.join(',');
+    });
+  e = await refused(`${swapped.join('\n')}\n`);
+  assert.is(e.line, 8);
+  assert.is(e.reason, venues('bybit'));
+  // another symbol's rows of another exchange are skipped as before; the kept symbol's exchange is that of its first row
+  const rows = readFileSync(TRADES_CSV, 'utf8').trim().split('\n');
+  const eth = (l: string) => l.replace('binance-futures,BTCUSDT,', 'bybit,ETHUSDT,');
+  const mixed = [rows[0], eth(rows[1]), eth(rows[2]), ...rows.slice(3, 6), eth(rows[6]), ...rows.slice(7)];
+  const dir = tmp('csv-venues');
+  writeFileSync(join(dir, 'mixed.csv'), `${mixed.join('\n')}\n`);
+  const s = await run([join(dir, 'mixed.csv')], join(dir, 'out'), { symbol: 'BTCUSDT' });
+  assert.is(s.csv![0].skippedOtherSymbols, 3);
+  mixed[8] = mixed[8].replace('binance-futures,', 'bybit,');
+  e = await refused(`${mixed.join('\n')}\n`, 'mixed.csv', { symbol: 'BTCUSDT' });
+  assert.is(e.line, 9);
+  assert.is(e.reason, venues('bybit', 4));
+  // CRLF line ends: one venue throughout imports
+  writeFileSync(join(dir, 'crlf.csv'), `${rows.join('\r\n')}\r\n`);
+  assert.is((await run([join(dir, 'crlf.csv')], join(dir, 'crlf'))).rows, rows.length - 1);
+});
+
+test('one file given twice, or two files of one kind, are refused before anything is written', async () => {
+  const dir = tmp('csv-twice');
+  const message = (inputs: string[]) =>
+    run(inputs, join(dir, 'out')).then(
+      () => assert.unreachable('the import should have failed') as never,
+      (err: Error) => err.message,
+    );
+  assert.is(await message([TRADES_CSV, TRADES_CSV]), `${TRADES_CSV} given twice: give one incremental_book_L2 and one trades file`);
+  const next = join(dir, 'next-day-trades.csv');
+  writeFileSync(next, readFileSync(TRADES_CSV));
+  assert.is(
+    await message([TRADES_CSV, next]),
+    `two files of one kind (${TRADES_CSV}: trades, ${next}: trades): give one incremental_book_L2 and one trades file (several days: one run a day, into the same --out)`,
+  );
+  assert.equal(filesUnder(join(dir, 'out')), []);
 });
 
 test('a book row given twice changes nothing: the same book after every message', async () => {
