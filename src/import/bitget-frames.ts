@@ -37,10 +37,14 @@ export interface FramesCounters {
   bytes: number;
   disconnectLines: number;
   v3Frames: number;
+  /** Lines at an input's start repeating lines at the end of the input before (same local time, same bytes): skipped. */
+  repeatedAtJoin: number;
   /** Pushes of symbols or channels not imported: "instType|symbol|channel" → frames (the first 20 kinds). */
   skipped: Map<string, number>;
 }
 
+/** Lines of one local time remembered for the join with the next input (more at one time are not looked for). */
+const TAIL_MAX = 64;
 const PREFIX = new TextEncoder().encode('{"localTimestamp":"');
 const MIDDLE = new TextEncoder().encode('","message":');
 
@@ -48,7 +52,7 @@ export class TardisFrames {
   readonly session: FeedSession;
   readonly engine: Engine;
   readonly decoder: FrameDecoder;
-  readonly counters: FramesCounters = { lines: 0, bytes: 0, disconnectLines: 0, v3Frames: 0, skipped: new Map() };
+  readonly counters: FramesCounters = { lines: 0, bytes: 0, disconnectLines: 0, v3Frames: 0, repeatedAtJoin: 0, skipped: new Map() };
   private readonly market: Ring;
   private readonly capture: Ring;
   private readonly clock = new LineClock();
@@ -60,6 +64,19 @@ export class TardisFrames {
   private lastHi = 0;
   private lastLo = 0;
   private prevDisconnect = false;
+  /** Where the last timed line was (input and line): an input that starts before it overlaps the one before. */
+  private lastInput = '';
+  private lastInputIndex = 0;
+  private lastLine = 0;
+  private inputIndex = 0;
+  /**
+   * The lines with the last local time so far (references: the splitter never writes a line's bytes again once
+   * handed out), copied when the next input begins: its first lines at that same time are compared with them,
+   * so two inputs that share their boundary's frames give each frame once.
+   */
+  private readonly tail: Array<{ b: Uint8Array; start: number; end: number }> = [];
+  private tailN = 0;
+  private joinTail: Uint8Array[] = [];
   /** Instruments no market record has reached yet: a status of theirs (a disconnect before their first frame) is dropped. */
   private readonly unseen: Set<number>;
 
@@ -96,6 +113,9 @@ export class TardisFrames {
   /** Names the input the next lines come from (errors say "<input>:<line>"). */
   begin(input: string): void {
     this.input = input;
+    this.inputIndex++;
+    this.joinTail = this.tail.slice(0, this.tailN).map((t) => t.b.slice(t.start, t.end));
+    this.tailN = 0;
   }
 
   /** One line, bytes [start, end) of `b`; throws ImportError for a line that is not a timestamped Bitget frame. */
@@ -148,14 +168,38 @@ export class TardisFrames {
       );
     const hi = this.time.hi;
     const lo = this.time.lo;
-    if (this.started && cmp64(hi, lo, this.lastHi, this.lastLo) < 0)
+    const order = this.started ? cmp64(hi, lo, this.lastHi, this.lastLo) : 1;
+    if (order < 0) {
+      if (this.lastInputIndex !== this.inputIndex)
+        return this.fail(
+          line,
+          `the local time ${this.time.ns} is earlier than the last line of ${this.lastInput} (line ${this.lastLine}: ${this.lastNs}): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
+        );
       return this.fail(
         line,
         `the local time ${this.time.ns} is earlier than the line before's (${this.lastNs}): give the input in time order`,
       );
+    }
+    if (order === 0 && this.joinTail.length > 0 && this.repeatsJoin(b, start, end)) {
+      c.repeatedAtJoin++;
+      return;
+    }
+    if (order > 0) {
+      this.joinTail.length = 0;
+      this.tailN = 0;
+    }
+    if (this.tailN < TAIL_MAX) {
+      const t = (this.tail[this.tailN++] ??= { b, start, end });
+      t.b = b;
+      t.start = start;
+      t.end = end;
+    }
     this.started = true;
     this.lastHi = hi;
     this.lastLo = lo;
+    this.lastInput = this.input;
+    this.lastInputIndex = this.inputIndex;
+    this.lastLine = line;
     this.clock.hi = hi;
     this.clock.lo = lo;
     const unknown = this.session.counters.unknown;
@@ -173,6 +217,21 @@ export class TardisFrames {
     if (this.decoder.v3) c.v3Frames++;
     if (this.session.counters.unknown !== unknown) this.skipped();
     this.drain();
+  }
+
+  /** Whether bytes [start, end) of `b` are one of the lines the input before ended with (taken out of the list). */
+  private repeatsJoin(b: Uint8Array, start: number, end: number): boolean {
+    const tail = this.joinTail;
+    for (let k = 0; k < tail.length; k++) {
+      const t = tail[k];
+      if (t.length !== end - start) continue;
+      let i = 0;
+      while (i < t.length && t[i] === b[start + i]) i++;
+      if (i < t.length) continue;
+      tail.splice(k, 1);
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -59,6 +59,8 @@ export interface ImportSummary {
     checksums: { ok: number; failed: number; checked: boolean };
     disconnectLines: number;
     v3Frames: number;
+    /** Lines at an input's start repeating the end of the input before (same local time and bytes): skipped. */
+    repeatedAtJoin: number;
     skipped: Array<[string, number]>;
   };
   csv?: Array<{
@@ -163,6 +165,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
       checksums: { ...frames.checksums(), checked: o.verifyChecksum !== false },
       disconnectLines: c.disconnectLines,
       v3Frames: c.v3Frames,
+      repeatedAtJoin: c.repeatedAtJoin,
       skipped: [...c.skipped.entries()].sort((a, b) => b[1] - a[1]),
     },
   };

@@ -1,6 +1,7 @@
 // Newline-delimited input in chunks → one callback per line (its bytes without the line end, and its 1-based number),
 // without a string or an object per line. A line cut by a chunk boundary is carried over in a buffer that grows to
-// the longest line seen; `maxLine` bounds it so a file without newlines cannot eat the memory.
+// the longest line seen and handed out as a copy (one a chunk), so a line's bytes are never written again once handed
+// out; `maxLine` bounds the buffer so a file without newlines cannot eat the memory.
 
 export type LineFn = (b: Uint8Array, start: number, end: number, line: number) => void;
 
@@ -23,7 +24,7 @@ export class LineSplitter {
       const take = nl < 0 ? n : nl;
       this.append(chunk, 0, take);
       if (nl < 0) return;
-      this.emit(this.carry, 0, this.carried);
+      this.emit(this.carry.slice(0, this.carried), 0, this.carried);
       this.carried = 0;
       start = nl + 1;
     }
@@ -46,7 +47,7 @@ export class LineSplitter {
   /** The input ended: a last line without a newline is still a line. */
   end(): void {
     if (this.carried > 0) {
-      this.emit(this.carry, 0, this.carried);
+      this.emit(this.carry.slice(0, this.carried), 0, this.carried);
       this.carried = 0;
     }
   }

@@ -209,6 +209,53 @@ test('bad lines are named by number, with what is wrong', async () => {
   assert.match(e.reason, /^BTCUSDT books asks\[0\] price "94250\.3" has more decimals than the tick 1 \(--tick does not fit/);
 });
 
+test('two inputs sharing their boundary frame give it once; inputs that overlap further, or one given twice, are refused at the second', async () => {
+  const dir = tmp('tardis-join');
+  const lines = readFileSync(V2, 'utf8').trim().split('\n');
+  const write = (name: string, from: number, to = lines.length) => {
+    writeFileSync(join(dir, name), `${lines.slice(from, to).join('\n')}\n`);
+    return join(dir, name);
+  };
+  const whole = await run([V2], join(dir, 'whole'));
+  assert.is(whole.frames!.repeatedAtJoin, 0);
+  // line 12 ends the first file and starts the second (the same time and bytes): the same files as the whole input
+  const first = write('day1.ndjson', 0, 12);
+  const joined = await run([first, write('day2.ndjson', 11)], join(dir, 'joined'));
+  assert.is(joined.frames!.repeatedAtJoin, 1);
+  const a = treeBytes(join(dir, 'whole'));
+  const b = treeBytes(join(dir, 'joined'));
+  assert.equal([...b.keys()], [...a.keys()]);
+  for (const [k, v] of a) assert.ok(v.equals(b.get(k)!), `${k}: the same bytes`);
+  // the second file starts two lines back: earlier than the first's last line
+  const ns = (l: string) => /"localTimestamp":"([^"]+)"/.exec(l)![1];
+  const back = write('back.ndjson', 10);
+  let e = await failsWith([first, back]);
+  assert.is(e.input, back);
+  assert.is(e.line, 1);
+  assert.match(
+    e.reason,
+    /^the local time \d+ is earlier than the last line of .*day1\.ndjson \(line 12: \d+\): the inputs overlap in time or are out of order/,
+  );
+  assert.ok(ns(lines[10]) < ns(lines[11]));
+  // the same file twice
+  e = await failsWith([V2, V2]);
+  assert.is(e.line, 1);
+  assert.is(
+    e.reason,
+    `the local time 1777593601002949900 is earlier than the last line of ${V2} (line ${lines.length}: 1777593606099643400): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
+  );
+});
+
+async function failsWith(inputs: string[]): Promise<ImportError> {
+  try {
+    await run(inputs, tmp('tardis-join-out'));
+  } catch (err) {
+    assert.instance(err, ImportError);
+    return err as ImportError;
+  }
+  return assert.unreachable('the import should have failed') as never;
+}
+
 test("Bitget's v3 frames (Tardis since 2026-04-28): books a/b with pseq, publicTrade trades, seq beyond 2^53", async () => {
   const out = tmp('tardis-v3');
   const s = await run([V3], out);
