@@ -69,7 +69,7 @@ export interface ImportSummary {
     lines: number;
     skippedBeforeSnapshot: number;
     skippedOtherSymbols: number;
-    /** Trades left out: one sent again (an id among the last 262 144 kept, same time, price, size, side); a size of 0. */
+    /** Trades left out: one sent again (an id among the last 65 536 kept, same time, price, size, side); a size of 0. */
     duplicateTrades: number;
     zeroSizeTrades: number;
     /** Trades kept with no taker side (Tardis's `unknown`). */

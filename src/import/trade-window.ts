@@ -20,11 +20,15 @@ export class TradeWindow {
   private readonly mask: number;
   private maxLo = 0;
   private maxHi = -1;
-  /** Slot + 1 of each trade in the ring, by its id's hash (linear probing); null while the ids rise. */
+  /**
+   * The hash index of the ring, null while the ids rise: 4 words an entry (id low and high, slot + 1, unused), by
+   * the id's hash with linear probing. The id is kept in the entry so probes and deletions stay in the index's own
+   * cache lines instead of reaching into the ring for every entry they pass.
+   */
   private table: Int32Array | null = null;
   private tableShift = 0;
 
-  constructor(readonly capacity = 1 << 18) {
+  constructor(readonly capacity = 1 << 16) {
     if (capacity & (capacity - 1)) throw new Error('the trade window holds a power of two');
     this.mask = capacity - 1;
     this.words = new Int32Array(capacity * W);
@@ -102,26 +106,31 @@ export class TradeWindow {
     return r[o] === lo && r[o + 1] === hi ? a & mask : -1;
   }
 
+  /**
+   * The id's slot in the hash index: murmur3's finalizer, so consecutive ids spread evenly (a single multiply by a
+   * constant near 1/2 of 2^32 bunched them into clusters thousands of slots long, and linear probing crawled).
+   */
   private home(lo: number, hi: number): number {
-    return Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b) >>> this.tableShift;
+    let h = lo ^ Math.imul(hi, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return (h ^ (h >>> 16)) >>> this.tableShift;
   }
 
   private probe(lo: number, hi: number): number {
     const t = this.table!;
-    const r = this.words;
-    const tmask = t.length - 1;
+    const tmask = (t.length >> 2) - 1;
     for (let i = this.home(lo, hi); ; i = (i + 1) & tmask) {
-      const v = t[i];
-      if (v === 0) return -1;
-      const o = (v - 1) * W;
-      if (r[o] === lo && r[o + 1] === hi) return v - 1;
+      const e = i << 2;
+      if (t[e + 2] === 0) return -1;
+      if (t[e] === lo && t[e + 1] === hi) return t[e + 2] - 1;
     }
   }
 
   /** The first id out of order: from now on the ring is found by hash (twice its size: short probes). */
   private index(): void {
     const bits = Math.log2(this.capacity) + 1;
-    this.table = new Int32Array(1 << bits);
+    this.table = new Int32Array(4 << bits);
     this.tableShift = 32 - bits;
     const from = Math.max(0, this.added - this.capacity);
     for (let k = from; k < this.added; k++) this.insert(k & this.mask);
@@ -129,29 +138,31 @@ export class TradeWindow {
 
   private insert(slot: number): void {
     const t = this.table!;
-    const tmask = t.length - 1;
-    const o = slot * W;
-    let i = this.home(this.words[o], this.words[o + 1]);
-    while (t[i] !== 0) i = (i + 1) & tmask;
-    t[i] = slot + 1;
+    const tmask = (t.length >> 2) - 1;
+    const lo = this.words[slot * W];
+    const hi = this.words[slot * W + 1];
+    let i = this.home(lo, hi);
+    while (t[(i << 2) + 2] !== 0) i = (i + 1) & tmask;
+    const e = i << 2;
+    t[e] = lo;
+    t[e + 1] = hi;
+    t[e + 2] = slot + 1;
   }
 
   /** Takes the trade in `slot` out of the hash index (backward-shift deletion: no tombstones to lengthen probes). */
   private remove(slot: number): void {
     const t = this.table!;
-    const r = this.words;
-    const tmask = t.length - 1;
-    let i = this.home(r[slot * W], r[slot * W + 1]);
-    while (t[i] !== slot + 1) i = (i + 1) & tmask;
-    for (let j = (i + 1) & tmask; t[j] !== 0; j = (j + 1) & tmask) {
-      const o = (t[j] - 1) * W;
-      const k = this.home(r[o], r[o + 1]);
+    const tmask = (t.length >> 2) - 1;
+    let i = this.home(this.words[slot * W], this.words[slot * W + 1]);
+    while (t[(i << 2) + 2] !== slot + 1) i = (i + 1) & tmask;
+    for (let j = (i + 1) & tmask; t[(j << 2) + 2] !== 0; j = (j + 1) & tmask) {
+      const k = this.home(t[j << 2], t[(j << 2) + 1]);
       // the entry at j may move back to i unless its home lies cyclically in (i, j]
       const stays = i <= j ? k > i && k <= j : k > i || k <= j;
       if (stays) continue;
-      t[i] = t[j];
+      t.copyWithin(i << 2, j << 2, (j << 2) + 3);
       i = j;
     }
-    t[i] = 0;
+    t.fill(0, i << 2, (i << 2) + 3);
   }
 }
