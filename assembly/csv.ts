@@ -43,6 +43,12 @@ export const CV_CONSUMED: usize = 112;    // i32 bytes of the buffer fully handl
 export const CV_ERR_LINE: usize = 120;    // i64 1-based line of an error
 export const CV_ERR_COL: usize = 128;     // i32 0-based column of an error (−1: the line as a whole)
 export const CV_ERR_DEC: usize = 132;     // i32 the decimal parser's code, when that was the error
+export const CV_COL_EXCHANGE: usize = 136; // i32 column of `exchange` (−1: absent)
+// state: the exchange the kept rows name, taken from the first of them
+export const CV_EXCHANGE_LEN: usize = 140; // i32 its length in bytes (−1: no kept row yet)
+export const CV_EXCHANGE_LINE: usize = 144; // i64 the line it was taken from
+export const CV_EXCHANGE: usize = 152;    // its first EXCHANGE_KEPT bytes
+const EXCHANGE_KEPT: i32 = 40;
 export const CV_PLAIN: usize = 192;       // 64 bytes: an exponent-notation number rewritten as a plain decimal
 export const CV_FIELDS: usize = 256;      // 16 × (u32 offset, i32 length): the current line's fields
 export const CV_BYTES: usize = 384;
@@ -57,6 +63,7 @@ export const CSV_ERR_AMOUNT: i32 = -6;
 export const CSV_ERR_ORDER: i32 = -7;     // local_timestamp earlier than the previous row's
 export const CSV_ERR_QUOTED: i32 = -8;    // a quoted field (Tardis never quotes)
 export const CSV_ERR_TOO_BIG: i32 = -9;   // one message has more rows than the output holds
+export const CSV_ERR_EXCHANGE: i32 = -10; // a kept row names another exchange than the first kept row
 
 const MAX_FIELDS: i32 = 16;
 // The current line's field table (in the caller's block: static data would be shared by every thread's instance).
@@ -260,6 +267,7 @@ export function csvRecords(buf: usize, len: i32, final: bool, cfg: usize, out: u
   const cPrice = load<i32>(cfg + CV_COL_PRICE);
   const cAmount = load<i32>(cfg + CV_COL_AMOUNT);
   const cSymbol = load<i32>(cfg + CV_COL_SYMBOL);
+  const cExchange = load<i32>(cfg + CV_COL_EXCHANGE);
   const inst = load<u32>(cfg + CV_INST);
   const priceScale = load<i32>(cfg + CV_PRICE_SCALE);
   const sizeScale = load<i32>(cfg + CV_SIZE_SCALE);
@@ -316,6 +324,22 @@ export function csvRecords(buf: usize, len: i32, final: bool, cfg: usize, out: u
       if (!same) {
         skippedSym++;
         continue;
+      }
+    }
+    // one venue's rows: a file joined from two venues' exports would be merged into one tape
+    if (cExchange >= 0) {
+      const off = fieldOff(cExchange);
+      const len = fieldLen(cExchange);
+      const kept = min(len, EXCHANGE_KEPT);
+      const seen = load<i32>(cfg + CV_EXCHANGE_LEN);
+      if (seen < 0) {
+        memory.copy(cfg + CV_EXCHANGE, off, <usize>kept);
+        store<i32>(cfg + CV_EXCHANGE_LEN, len);
+        store<i64>(cfg + CV_EXCHANGE_LINE, line);
+      } else {
+        let same = len == seen;
+        for (let i = 0; same && i < kept; i++) same = load<u8>(off + i) == load<u8>(cfg + CV_EXCHANGE + i);
+        if (!same) return fail(cfg, line, cExchange, CSV_ERR_EXCHANGE);
       }
     }
     if (load<u8>(fieldOff(cPrice)) == 0x22 || load<u8>(fieldOff(cSide)) == 0x22)

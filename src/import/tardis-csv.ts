@@ -37,13 +37,28 @@ export const CV = {
   errLine: 120,
   errCol: 128,
   errDec: 132,
+  colExchange: 136,
+  exchangeLen: 140,
+  exchangeLine: 144,
+  exchange: 152,
   plain: 192,
   fields: 256,
   bytes: 384,
 } as const;
 
 /** csvRecords' errors (mirrors assembly/csv.ts CSV_ERR_*). */
-export const CsvError = { columns: -1, time: -2, flag: -3, side: -4, price: -5, amount: -6, order: -7, quoted: -8, tooBig: -9 } as const;
+export const CsvError = {
+  columns: -1,
+  time: -2,
+  flag: -3,
+  side: -4,
+  price: -5,
+  amount: -6,
+  order: -7,
+  quoted: -8,
+  tooBig: -9,
+  exchange: -10,
+} as const;
 
 const ERRORS: Record<number, string> = {
   [CsvError.columns]: 'fewer columns than the header',
@@ -100,11 +115,6 @@ export class CsvStream {
   private symbol = '';
   /** The last trades kept with a numeric id, to tell a trade sent again (made with the first such trade). */
   private window: TradeWindow | null = null;
-  /** The exchange the kept symbol's rows name (the `exchange` column, a character a byte; '' until its first row is read). */
-  private exchange = '';
-  private exchangeLine = 2;
-  private exchangeCheck: RegExp | null = null;
-  private exchangeLead = '';
   private grid: InstrumentGrid | null = null;
   /** The tick and lot as the user wrote them (configure), for the hint on a value with more decimals. */
   private gridText: { tick: string; lot: string } | null = null;
@@ -178,8 +188,6 @@ export class CsvStream {
     this.gridText = { tick: grid.tickSize, lot: grid.lotSize };
     this.grid = grid;
     this.symbol = symbol;
-    const iSym = this.head.columns.indexOf('symbol');
-    if (iSym < 0 || this.head.symbol === symbol) this.expectExchange(byteString(this.head.exchange));
     const w = this.core.words;
     const c = this.cfg;
     const col = (name: string) => {
@@ -202,6 +210,8 @@ export class CsvStream {
     set32(CV.colPrice, col('price'));
     set32(CV.colAmount, col('amount'));
     set32(CV.colSymbol, col('symbol'));
+    set32(CV.colExchange, col('exchange'));
+    set32(CV.exchangeLen, -1); // taken from the first kept row
     set32(CV.inst, inst);
     set32(CV.priceScale, grid.priceScale);
     set32(CV.sizeScale, grid.sizeScale);
@@ -245,17 +255,7 @@ export class CsvStream {
       if (n < 0) throw this.error(n);
       const consumed = core.words[(this.cfg + CV.consumed) >> 2];
       // checked while the rows' text is still in the buffer (an error names the row by re-reading it)
-      let kept = 0;
-      if (n > 0) {
-        const mixed = this.otherExchange(consumed, line0);
-        try {
-          kept = this.checkBatch(n, consumed, line0);
-        } catch (err) {
-          // the first bad row of the batch is named
-          throw mixed && err instanceof ImportError && err.line > mixed.line ? mixed : err;
-        }
-        if (mixed) throw mixed;
-      }
+      const kept = n > 0 ? this.checkBatch(n, consumed, line0) : 0;
       if (final && this.unterminated && consumed === this.have)
         throw new ImportError(
           this.source.name,
@@ -418,106 +418,6 @@ export class CsvStream {
   }
 
   /**
-   * Expects the kept symbol's rows to name `exchange` (as the batch text spells it, one character a byte): a regex
-   * finds a line that does not; with the exchange first (Tardis's order), counting "\n<exchange>," finds none faster.
-   */
-  private expectExchange(exchange: string, line = 2): void {
-    const col = this.head.columns.indexOf('exchange');
-    if (col < 0) return;
-    this.exchange = exchange;
-    this.exchangeLine = line;
-    const cell = exchange.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    this.exchangeCheck = new RegExp(`\\n(?!${col ? `(?:[^,\\n]*,){${col}}` : ''}${cell}(?:[,\\r\\n]|$)|$)`, 'g');
-    this.exchangeLead = col === 0 ? `${exchange},` : '';
-  }
-
-  /**
-   * Whether each of the `lines` lines in bytes [start, end) starts with the exchange: its occurrences at a line
-   * start are counted, natively, in pieces of whole lines small enough to be short-lived strings (a batch as one
-   * string of megabytes would sit in memory until a full collection).
-   */
-  private leadingEveryLine(start: number, end: number, lines: number): boolean {
-    const bytes = this.core.bytes;
-    const lead = this.exchangeLead;
-    const after = `\n${lead}`;
-    let seen = 0;
-    for (let a = start; a < end;) {
-      let b = end;
-      if (b - a > PIECE) {
-        b = bytes.lastIndexOf(0x0a, a + PIECE - 1) + 1;
-        if (b <= a) b = end; // a line longer than a piece
-      }
-      const text = byteText(bytes, a, b);
-      if (text.startsWith(lead)) seen++;
-      seen += occurrences(text, after);
-      a = b;
-    }
-    return seen === lines;
-  }
-
-  /**
-   * The batch's first row of the kept symbol that names another exchange than the rows before it, as the error (a
-   * file joined from two venues' exports would be merged into one tape); null when there is none. The rows' text is
-   * searched natively: when every line starts with the exchange, counting its occurrences after line ends says so
-   * (~40 ns a row); otherwise a regex finds the lines that do not, and only those are split (other symbols' rows).
-   */
-  private otherExchange(consumed: number, line0: number): ImportError | null {
-    const col = this.head.columns.indexOf('exchange');
-    if (col < 0) return null;
-    if (this.exchangeLead && this.leadingEveryLine(this.buf, this.buf + consumed, this.lines - line0)) return null;
-    const text = byteText(this.core.bytes, this.buf, this.buf + consumed);
-    const iSym = this.head.columns.indexOf('symbol');
-    const symbol = byteString(this.symbol);
-    const lineAt = (start: number) => {
-      let line = line0 + 1;
-      for (let q = text.indexOf('\n'); q >= 0 && q < start; q = text.indexOf('\n', q + 1)) line++;
-      return line;
-    };
-    // the cells of the row starting at `start` when it is one of the kept symbol's, else null
-    const kept = (start: number): string[] | null => {
-      const end = text.indexOf('\n', start);
-      const row = text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
-      if (row === '') return null;
-      const cells = row.split(',');
-      return symbol && iSym >= 0 && cells[iSym] !== symbol ? null : cells;
-    };
-    const refuse = (start: number, cells: string[]) => {
-      const sym = iSym >= 0 ? ` ${textOf(cells[iSym])}` : '';
-      return new ImportError(
-        this.source.name,
-        lineAt(start),
-        `rows of two venues: this row is ${textOf(cells[col])}${sym}, the rows before it ${textOf(this.exchange)}${sym} (from line ${this.exchangeLine}): give the rows of one venue (a file joined from two venues' exports?)`,
-      );
-    };
-    let from = 0;
-    if (!this.exchangeCheck) {
-      // the kept symbol's first row is not known yet (the file starts with another symbol's): found line by line
-      for (let start = 0; ;) {
-        const cells = kept(start);
-        const end = text.indexOf('\n', start);
-        if (cells) {
-          this.expectExchange(cells[col] ?? '', lineAt(start));
-          if (end < 0) return null;
-          from = end;
-          break;
-        }
-        if (end < 0 || end + 1 >= text.length) return null;
-        start = end + 1;
-      }
-    } else {
-      const cells = kept(0); // the first line has no line end before it
-      if (cells && cells[col] !== this.exchange) return refuse(0, cells);
-    }
-    const re = this.exchangeCheck!;
-    re.lastIndex = from;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const cells = kept(m.index + 1);
-      if (cells && cells[col] !== this.exchange) return refuse(m.index + 1, cells);
-    }
-    return null;
-  }
-
-  /**
    * The error for the first row of the batch's text (bytes [buf, buf + consumed), lines after `line0`) that fails
    * `what`: re-read here, on the error path only, to name its line, column and value.
    */
@@ -597,6 +497,19 @@ export class CsvStream {
         `${name} ${v === '' ? '' : `${v} `}${why}${line > 2 && notMicros(v) ? UNIT_SWITCH : ''}`,
       );
     }
+    if (code === CsvError.exchange) {
+      const iSym = this.head.columns.indexOf('symbol');
+      const sym = iSym >= 0 ? ` ${this.field(iSym)}` : '';
+      const first = this.core.bytes.slice(
+        this.cfg + CV.exchange,
+        this.cfg + CV.exchange + Math.min(w[(this.cfg + CV.exchangeLen) >> 2], 40),
+      );
+      return new ImportError(
+        this.source.name,
+        line,
+        `rows of two venues: this row is ${this.field(col)}${sym}, the rows before it ${dec.decode(first)}${sym} (from line ${this.i64(CV.exchangeLine)}): give the rows of one venue (a file joined from two venues' exports?)`,
+      );
+    }
     if (code === CsvError.price || code === CsvError.amount) {
       const d = w[(this.cfg + CV.errDec) >> 2];
       grid = { field: code === CsvError.price ? 'price' : 'size', decimal: d };
@@ -622,29 +535,6 @@ function below1e18(w: Int32Array, at: number): boolean {
 }
 
 const SIDES = ['unknown', 'buy', 'sell'];
-
-// The rows' text to search. Node copies the bytes into a string natively, one character a byte (latin1: any byte
-// reads, no UTF-8 decoding); the page's worker decodes a copy as UTF-8 (shared memory cannot be decoded in place).
-// byteString spells a name as that text does, textOf turns it back.
-const NODE = typeof Buffer !== 'undefined';
-function byteText(bytes: Uint8Array, start: number, end: number): string {
-  if (NODE) return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-  return dec.decode(bytes.slice(start, end));
-}
-function byteString(s: string): string {
-  return NODE ? String.fromCharCode(...enc.encode(s)) : s;
-}
-function textOf(b: string): string {
-  return NODE ? dec.decode(Uint8Array.from(b, (c) => c.charCodeAt(0))) : b;
-}
-
-const PIECE = 64 << 10;
-
-function occurrences(text: string, needle: string): number {
-  let n = 0;
-  for (let p = text.indexOf(needle); p >= 0; p = text.indexOf(needle, p + needle.length)) n++;
-  return n;
-}
 
 function int64(lo: number, hi: number): bigint {
   return (BigInt(hi) << 32n) | BigInt(lo >>> 0);
