@@ -345,7 +345,9 @@ export function formatSummary(s: ImportSummary, root: string): string {
     out.push(
       `  frames: ${count(c.bookMessages)} book, ${count(c.tradeMessages)} trade${f.v3Frames ? ` (${count(f.v3Frames)} in Bitget's v3 format)` : ''}; ${plural(c.snapshots, 'snapshot')}, ${plural(c.gaps, 'seq gap')}, ${count(c.stale)} stale, ${plural(f.disconnectLines, 'disconnect')}, ${plural(c.resyncs, 'resync')}; updates waiting for a snapshot ${count(c.beforeSnapshot)}`,
     );
-    out.push(`  checksums: ${checksumText(f.checksums, c.bookMessages)}; duplicate trades skipped ${count(c.duplicateTrades)}`);
+    out.push(
+      `  checksums: ${checksumText(f.checksums, c.bookMessages)}; duplicate trades skipped ${count(c.duplicateTrades)}${f.repeatedAtJoin ? `; ${plural(f.repeatedAtJoin, 'line')} repeating the end of the input before skipped (inputs that share their boundary)` : ''}`,
+    );
     if (f.skipped.length)
       out.push(
         `  skipped (not imported): ${f.skipped
@@ -357,7 +359,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
   }
   for (const c of s.csv ?? [])
     out.push(
-      `  ${c.kind}: ${plural(c.lines - 1, 'row')}${c.skippedBeforeSnapshot ? `, ${count(c.skippedBeforeSnapshot)} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${count(c.skippedOtherSymbols)} of other symbols skipped` : ''}${c.duplicateTrades ? `, ${count(c.duplicateTrades)} repeating the trade before left out` : ''}${c.zeroSizeTrades ? `, ${count(c.zeroSizeTrades)} of size 0 left out` : ''}${c.unknownSideTrades ? `, ${count(c.unknownSideTrades)} of side unknown kept (no taker side)` : ''} (${c.input})`,
+      `  ${c.kind}: ${plural(c.lines - 1, 'row')}${c.skippedBeforeSnapshot ? `, ${count(c.skippedBeforeSnapshot)} before the first snapshot skipped` : ''}${c.skippedOtherSymbols ? `, ${count(c.skippedOtherSymbols)} of other symbols skipped` : ''}${c.duplicateTrades ? `, ${count(c.duplicateTrades)} sent again (an id kept earlier) left out` : ''}${c.zeroSizeTrades ? `, ${count(c.zeroSizeTrades)} of size 0 left out` : ''}${c.unknownSideTrades ? `, ${count(c.unknownSideTrades)} of side unknown kept (no taker side)` : ''} (${c.input})`,
     );
   if (s.feedLatency)
     out.push(

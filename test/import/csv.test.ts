@@ -429,7 +429,7 @@ test("trades: a row repeating the trade before it and a size of 0 are left out, 
   const text = formatSummary(s, '/d');
   assert.match(
     text,
-    /trades: 11 rows, 2 repeating the trade before left out, 1 of size 0 left out, 1 of side unknown kept \(no taker side\)/,
+    /trades: 11 rows, 2 sent again \(an id kept earlier\) left out, 1 of size 0 left out, 1 of side unknown kept \(no taker side\)/,
   );
 });
 
