@@ -613,32 +613,55 @@ export function checkParityBundle(session: SessionFile, name: string, bundle: { 
 /**
  * --parity: the session to replay and its symbols with their files, in the session's order (its instrument indices).
  * With --symbols, the newest session that traded every one of them; without, the newest whose symbols the recording
- * holds. A symbol of the session the recording lacks is named.
+ * holds, else the newest. A symbol of the session the recording lacks is a data problem, named with what was found.
  */
 export function paritySession(
   files: readonly ReplayFile[],
   requested: readonly string[] | undefined,
   root: string,
   startedNs?: string,
+  damaged: readonly DamagedFile[] = [],
 ): { chosen: Array<{ symbol: string; files: ReplayFile[] }>; session: RecordedSession } {
   const held = new Set(files.map((f) => f.meta.symbol));
-  if (requested?.length) chooseSymbols(files, requested, undefined); // the input must hold what was asked for
   const session =
     startedNs !== undefined
       ? namedSession(root, startedNs)
       : requested?.length
         ? latestSession(root, (list) => requested.every((s) => list.includes(s)))
-        : latestSession(root, (list) => list.every((s) => held.has(s)));
+        : (latestSession(root, (list) => list.every((s) => held.has(s))) ?? latestSession(root, () => true));
   if (!session) {
+    if (requested?.length) chooseSymbols(files, requested, undefined); // a symbol typed that the input does not hold
     const named = requested?.length ? requested : [...held];
     throw new Error(
       `--parity: no recorded session of ${named.join(', ')} under ${dirText(root)}_orders (record one with \`ringbook demo --out DIR\` or \`ringbook live --record DIR\`)`,
     );
   }
   const list = sessionSymbols(session);
+  const missing = list.filter((s) => !held.has(s));
+  // the session is there, its market data is not: a data problem, not a typo (no "did you mean", exit 1)
+  if (missing.length) throw new Error(missingSessionData(session, list, missing, files, root, damaged));
+  if (requested?.length) chooseSymbols(files, requested, undefined); // the command line's own checks (a symbol named twice)
   if (requested?.length && list.length > requested.length)
     process.stderr.write(`--parity: the session traded ${list.join(', ')}: replaying every symbol of it\n`);
   return { chosen: chooseSymbols(files, list, undefined), session };
+}
+
+/** "--parity: the session started … traded BTCUSDT, ETHUSDT, but DIR holds no market data of ETHUSDT (found BTCUSDT) …". */
+function missingSessionData(
+  session: RecordedSession,
+  list: readonly string[],
+  missing: readonly string[],
+  files: readonly ReplayFile[],
+  root: string,
+  damaged: readonly DamagedFile[],
+): string {
+  const lost = damaged.filter((d) => missing.includes(marketPathParts(d.path)?.symbol ?? ''));
+  return (
+    `--parity: the session started ${utc(BigInt(session.startedNs))} (${basename(session.path)}) traded ${list.join(', ')}, ` +
+    `but ${dirText(root)} holds no market data of ${missing.join(', ')} (found ${heldSymbols(files)})` +
+    (lost.length ? `: every file of it was left out as damaged (${lost.map((d) => d.path).join(', ')})` : '') +
+    `; parity replays every symbol the session traded, so ${missing.length === 1 ? 'its' : 'their'} market data must be under ${dirText(root)} too`
+  );
 }
 
 /** --session NS: that session's file, or a usage error listing the sessions there are. */
@@ -738,7 +761,7 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
   // as typed (relative stays relative): the messages naming it print the path the user gave
   const root = recordingRoot(input0.files[0].path);
   const { chosen: parityChosen, session } = values.parity
-    ? paritySession(input0.files, requested, root, values.session)
+    ? paritySession(input0.files, requested, root, values.session, damaged)
     : { chosen: null, session: null };
   let chosen = parityChosen;
   // --parity: the exact bundle the session stored beside it, else the session's strategy if its bundle is the same, or

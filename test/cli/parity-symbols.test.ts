@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { assertFullMatch, assertRecordedAnswers } from '../helpers/parity-checks';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSessionOrders } from '../../src/backtest/orders';
@@ -133,6 +133,30 @@ test("the demo's next lines suggest --parity for the session of several symbols,
   assert.equal(j.symbols, SYMBOLS);
   // the pacing is shared fairly: the first instrument to quote does not use up the order-rate budget of the other
   for (const [i, it] of j.instruments.entries()) assert.ok(it.activity.fills > 0, `${SYMBOLS[i]} filled`);
+});
+
+test("a copy of the session without ETHUSDT's market data: --parity names the session and what is missing, exit 1", async () => {
+  const sessions = await recorded;
+  assert.is(sessions[0].status, 0, sessions[0].stderr);
+  // the order log and the ticker stay: only the market data of one symbol is gone
+  cpSync(join(dir, 'mm-glft'), join(dir, 'no-eth'), { recursive: true });
+  rmSync(join(dir, 'no-eth', 'venue=bitget', 'inst_type=USDT-FUTURES', 'symbol=ETHUSDT'), { recursive: true });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, 'backtest', 'no-eth', '--parity', ...args], { cwd: dir, encoding: 'utf8' });
+  for (const args of [[], ['--symbols', 'BTCUSDT'], ['--symbols', 'ETHUSDT']]) {
+    const r = run(...args);
+    assert.is(r.status, 1, `${args.join(' ')}: a data problem, not a command-line one\n${r.stderr}`);
+    assert.match(
+      r.stderr,
+      /--parity: the session started \S+Z \(session-\d+\.json\) traded BTCUSDT, ETHUSDT, but no-eth\/ holds no market data of ETHUSDT \(found BTCUSDT\); parity replays every symbol the session traded, so its market data must be under no-eth\/ too/,
+      args.join(' '),
+    );
+    assert.not.match(r.stderr, /no recorded session|did you mean/, args.join(' '));
+  }
+  // a symbol no session traded is still a command-line mistake
+  const typo = run('--symbols', 'XRPUSDT');
+  assert.is(typo.status, 2, typo.stderr);
+  assert.match(typo.stderr, /no recording of XRPUSDT \(found BTCUSDT\)/);
 });
 
 test.run();

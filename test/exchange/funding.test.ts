@@ -188,6 +188,77 @@ test('a flat account is charged nothing at a settlement', async () => {
   });
 });
 
+test('a settlement charges the position as the fills are stamped: one before it counts, one at or after it does not, though the same step books them', async () => {
+  // the wall clock the fills are stamped on is the test's; the settlement falls inside the step (S − 50, S + 50]
+  let wall = SETTLEMENT - 1050;
+  const ex = await startExchange({
+    seed: 3,
+    manual: true,
+    clock: { now: () => wall },
+    startMs: SETTLEMENT - 1050,
+    symbols: ['USDT-FUTURES:BTCUSDT'],
+    trading: { rateLimits: false },
+  });
+  try {
+    const e = ex.trading!.engine;
+    const order = (side: 'buy' | 'sell', sizeLots: number, limit?: number) =>
+      e.place({
+        instType: 'USDT-FUTURES',
+        symbol: 'BTCUSDT',
+        side,
+        orderType: limit === undefined ? 'market' : 'limit',
+        force: limit === undefined ? 'gtc' : 'post_only',
+        priceTick: limit,
+        sizeLots,
+        reduceOnly: false,
+        marginMode: 'crossed',
+      });
+    for (let i = 0; i < 10; i++) {
+      wall += 100;
+      ex.tick();
+    }
+    assert.is(ex.simMs, SETTLEMENT - 50);
+    wall = SETTLEMENT - 1;
+    order('buy', 2); // just before the settlement: held at it
+    wall = SETTLEMENT;
+    order('buy', 1); // at its very millisecond: after it (the ticker has moved on to the next one by then)
+    wall = SETTLEMENT + 1;
+    const rest = order('buy', 1, ex.market('USDT-FUTURES', 'BTCUSDT')!.model.bestBid());
+    ex.trading!.injectMarketOrder('BTCUSDT', 'sell', { lots: e.queueAhead(rest) + 1 }); // a maker fill just after it
+    assert.is(rest.status, 'filled');
+    wall = SETTLEMENT + 2;
+    order('sell', 4); // and flat again before the step that passes the settlement
+    const a0 = ex.trading!.account();
+    assert.equal(
+      a0.fills.map((f) => [f.side, f.lots, f.ts]),
+      [
+        ['buy', 2, SETTLEMENT - 1],
+        ['buy', 1, SETTLEMENT],
+        ['buy', 1, SETTLEMENT + 1],
+        ['sell', 4, SETTLEMENT + 2],
+      ],
+    );
+    assert.equal(a0.futures.positions, [], 'flat when the step that passes the settlement runs');
+    assert.equal(a0.fundingCharges, []);
+
+    wall = SETTLEMENT + 50;
+    ex.tick();
+    const a = ex.trading!.account();
+    assert.is(a.fundingCharges.length, 1, 'the position held at the settlement is charged though it has closed since');
+    const ch = a.fundingCharges[0];
+    assert.equal([ch.atMs, ch.size], [SETTLEMENT, '0.0002'], 'the 2 lots bought before it, not the 4 held by the end of the step');
+    assert.is(money(ch.received), expectedFunding('0.0002', ch.markPrice, ch.rate));
+    assert.is(money(a.futures.funding), money(ch.received));
+    assert.is(
+      money(a.futures.balance),
+      money(a.futures.initialBalance) - money(a.futures.fees) + money(a.futures.realizedPnl) + money(ch.received),
+      'balance identity',
+    );
+  } finally {
+    await ex.close();
+  }
+});
+
 test("the summary's funding line: what the venue's bills say was received, or that none was charged, or that it is not included", () => {
   assert.is(
     fundingLine({ receivedQuote: -0.2256, settlements: 1, nextMs: Date.UTC(2027, 0, 15, 16) }, 'USDT'),

@@ -46,6 +46,15 @@ export interface Position {
   uTime: number;
 }
 
+/**
+ * A futures position as it stood at some moment: the position (undefined when flat) and its signed lots then (the
+ * object's own `lots` moves on with later fills).
+ */
+export interface HeldPosition {
+  readonly position: Position | undefined;
+  readonly lots: number;
+}
+
 export interface CoinBalance {
   available: bigint;
   frozen: bigint;
@@ -237,17 +246,17 @@ export class Account {
   // ---- funding -----------------------------------------------------------------------------------------------------
 
   /**
-   * Charges the futures position of `pub`'s symbol at a settlement, as Bitget does: position value at the mark ×
-   * the rate, paid by longs and received by shorts when the rate is positive (docs/bitget.md §1.9). Exact money when
-   * the product fits the money scale; otherwise rounded down, so a payer pays the last unit and a receiver gets one
-   * less. Nothing when no position is held or no mark exists.
+   * Charges `held`, the futures position of `pub`'s symbol as it stood at a settlement (it may have changed or closed
+   * since), as Bitget does: position value at the mark × the rate, paid by longs and received by shorts when the rate
+   * is positive (docs/bitget.md §1.9). Exact money when the product fits the money scale; otherwise rounded down, so a
+   * payer pays the last unit and a receiver gets one less. Nothing when no position was held or no mark exists.
    */
-  chargeFunding(pub: Publisher, atMs: number, rateMicro: number, now: number): FundingCharge | null {
-    const p = this.positions.get(pub.inst.symbol);
+  chargeFunding(pub: Publisher, atMs: number, rateMicro: number, now: number, held: HeldPosition): FundingCharge | null {
+    const { position: p, lots } = held;
     const mark2 = this.markTicks2(pub);
-    if (!p || p.lots === 0 || mark2 === undefined || pub.inst.instType === 'SPOT') return null;
-    const value = this.mathOf(pub).notional(mark2, Math.abs(p.lots)) / 2n;
-    const signed = p.lots > 0 ? -value * BigInt(rateMicro) : value * BigInt(rateMicro);
+    if (!p || lots === 0 || mark2 === undefined || pub.inst.instType === 'SPOT') return null;
+    const value = this.mathOf(pub).notional(mark2, Math.abs(lots)) / 2n;
+    const signed = lots > 0 ? -value * BigInt(rateMicro) : value * BigInt(rateMicro);
     const received = floorDiv(signed, 1_000_000n);
     p.funding += received;
     p.settlements++;
@@ -255,7 +264,13 @@ export class Account {
     this.balance += received;
     this.fundingReceived += received;
     const billId = (BILL_ID_BASE + BigInt(++this.billSeq)).toString();
-    return { symbol: pub.inst.symbol, atMs, rateMicro, mark2, lots: p.lots, received, billId, cTime: atMs, balance: this.balance };
+    return { symbol: pub.inst.symbol, atMs, rateMicro, mark2, lots, received, billId, cTime: atMs, balance: this.balance };
+  }
+
+  /** The futures position of `symbol` now: the object (its funding and history) and its signed lots. */
+  held(symbol: string): HeldPosition {
+    const position = this.positions.get(symbol);
+    return { position, lots: position?.lots ?? 0 };
   }
 
   // ---- booking fills -----------------------------------------------------------------------------------------------

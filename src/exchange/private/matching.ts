@@ -17,7 +17,7 @@ import type { Instrument, InstType } from '../instruments';
 import type { OwnOrderHandle, Trade } from '../sim-book';
 import type { Publisher } from '../publisher';
 import type { Venue } from '../venue';
-import { Account, ORDER_ID_BASE, type AccountOptions, type FundingCharge, type Side } from './account';
+import { Account, ORDER_ID_BASE, type AccountOptions, type FundingCharge, type HeldPosition, type Side } from './account';
 import { Err } from './errors';
 import { ceilDiv } from './money';
 
@@ -148,6 +148,11 @@ export class TradingEngine {
   readonly fundingCharges: FundingCharge[] = [];
   /** Each futures symbol's data clock at the last step (ms): settlements after it and up to now are due. */
   private readonly fundingClock = new Map<Publisher, number>();
+  /**
+   * Each futures symbol's position just before each fill stamped after its funding clock, in booking order: a
+   * settlement not yet charged is charged on the position before the first fill stamped at or after it.
+   */
+  private readonly heldBefore = new Map<Publisher, Array<HeldPosition & { readonly stampMs: number }>>();
   private readonly byClientOid = new Map<string, OwnOrder>();
   private readonly finished: OwnOrder[] = [];
   private readonly listeners = new Set<(ev: PrivateEvent) => void>();
@@ -452,8 +457,9 @@ export class TradingEngine {
 
   /**
    * Funding at every settlement the data clock passed since the last step (the grid the ticker publishes as
-   * nextFundingTime): each futures position is charged at the rate quoted for it and the mark then; the positions and
-   * account pushes that follow show it.
+   * nextFundingTime): each futures position is charged as it stood at the settlement by the fills' own stamps — a fill
+   * stamped before it counts, one stamped at or after it does not, though this step books it first (docs/exchange.md,
+   * Funding) — at the rate quoted for it and the mark then; the positions and account pushes that follow show it.
    */
   private settleFunding(): void {
     for (const pub of this.opts.venue.publishers()) {
@@ -461,19 +467,39 @@ export class TradingEngine {
       const now = pub.dataTs();
       const last = this.fundingClock.get(pub);
       this.fundingClock.set(pub, now);
-      if (last === undefined) continue;
-      for (const at of pub.funding.settlementsBetween(last, now)) {
-        if (!this.account.positions.get(pub.inst.symbol)?.lots) continue; // nothing held: nothing to charge
-        const mark2 = this.account.markTicks2(pub);
-        const rate = pub.funding.settlementRate(at, mark2 === undefined ? null : mark2 / 2);
-        const charge = this.account.chargeFunding(pub, at, rate, this.now());
-        if (!charge) continue;
-        this.fundingCharges.push(charge);
-        if (this.fundingCharges.length > 2 * KEEP_FILLS) this.fundingCharges.splice(0, this.fundingCharges.length - KEEP_FILLS);
-        this.dirty.futures = true;
-        this.dirty.positions = true;
+      const log = this.heldBefore.get(pub);
+      const heldAt = (at: number): HeldPosition => log?.find((h) => h.stampMs >= at) ?? this.account.held(pub.inst.symbol);
+      if (last !== undefined) {
+        for (const at of pub.funding.settlementsBetween(last, now)) {
+          const held = heldAt(at);
+          if (!held.lots) continue; // nothing held: nothing to charge
+          const mark2 = this.account.markTicks2(pub);
+          const rate = pub.funding.settlementRate(at, mark2 === undefined ? null : mark2 / 2);
+          const charge = this.account.chargeFunding(pub, at, rate, this.now(), held);
+          if (!charge) continue;
+          this.fundingCharges.push(charge);
+          if (this.fundingCharges.length > 2 * KEEP_FILLS) this.fundingCharges.splice(0, this.fundingCharges.length - KEEP_FILLS);
+          this.dirty.futures = true;
+          this.dirty.positions = true;
+        }
       }
+      // the settlements still to come are after `now`: only fills stamped after it can stand between them and the position
+      const ahead = log?.filter((h) => h.stampMs > now);
+      if (ahead) this.heldBefore.set(pub, ahead);
     }
+  }
+
+  /**
+   * Notes the futures position as it stands before a fill stamped `stampMs`, when a settlement not yet charged may
+   * fall at or before that stamp (the fill is then after it). Bounded, the oldest dropped first: only a wall clock
+   * running far ahead of the data clock (a manual test's; the driver keeps them within a step) would fill it.
+   */
+  private noteHeld(pub: Publisher, stampMs: number): void {
+    if (stampMs <= (this.fundingClock.get(pub) ?? -Infinity)) return;
+    let log = this.heldBefore.get(pub);
+    if (!log) this.heldBefore.set(pub, (log = []));
+    log.push({ ...this.account.held(pub.inst.symbol), stampMs });
+    if (log.length > 2 * KEEP_FILLS) log.splice(0, log.length - KEEP_FILLS);
   }
 
   /** Test hook: a simulated market order now (see SimBook.injectMarketOrder), with own fills booked at once. */
@@ -538,6 +564,7 @@ export class TradingEngine {
 
   private applyFill(o: OwnOrder, tick: number, lots: number, tradeId: bigint, maker: boolean): void {
     const now = this.now();
+    if (o.inst.instType !== 'SPOT') this.noteHeld(o.pub, now);
     const { notional, fee, profit } = this.account.bookFill(o, tick, lots, maker, now);
     if (o.inst.instType === 'SPOT') this.dirty.spot = true;
     else {
