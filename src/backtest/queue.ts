@@ -1,7 +1,9 @@
 // Queue position of a resting order (docs/signals.md §4.1, hftbacktest's models). The book is L2: we see a level's total
 // size, never the orders in it, so where our order stands is estimated. `front` is the size ahead of us; a trade at
 // our price eats the queue from the front; a size decrease that trades do not explain is a cancel, which happened
-// ahead of us with the model's probability. We fill once the queue ahead is gone and a trade reaches us.
+// ahead of us with the model's probability. We fill once the queue ahead is gone and a trade reaches us. Trades and
+// depth changes count in exchange-time order (./simexchange.ts: a trade published after the depth update it caused is
+// taken before it, and the depth change applied again through the model).
 
 export interface QueueModel {
   readonly name: string;

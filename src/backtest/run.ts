@@ -131,8 +131,9 @@ export interface Venue {
   readonly hasResting: boolean;
   /** `inst`: the instrument the action is for (the simulated venue is one instrument's and ignores it). */
   arrive(t: number, a: Action, inst?: number): void;
-  trade(t: number, takerSide: number, price: number, qty: number): void;
-  afterBook(t: number): void;
+  /** `t`: the venue clock (exchange time held monotonic); `exch`: the message's exchange stamp as recorded. */
+  trade(t: number, takerSide: number, price: number, qty: number, exch: number): void;
+  afterBook(t: number, exch: number): void;
   queueAhead(clientOid: string): number;
 }
 
@@ -699,7 +700,9 @@ export class Backtest {
         if (tl < te) this.clampedLocal++;
         this.lastLocalRel = tl;
         this.msgWanted = tl >= fromRel;
-        const feedNs = tl - stamp(w, p + W_EXCH, hi0, lo0);
+        // the message's exchange stamp as recorded: the venue orders a trade and a book message by it (te is held)
+        const exch = stamp(w, p + W_EXCH, hi0, lo0);
+        const feedNs = tl - exch;
         this.msgFeed = feedNs;
         const lat = this.o.latency;
         // a status record carries no exchange stamp (the recorder's clock-offset estimate, a disconnect): no feed latency
@@ -715,11 +718,11 @@ export class Backtest {
           if (resting || this.wantTrades) {
             const price = w[p + W_PRICE + 1] * TWO32 + (w[p + W_PRICE] >>> 0);
             const qty = w[p + W_QTY + 1] * TWO32 + (w[p + W_QTY] >>> 0);
-            if (resting) venue.trade(te, side, price, qty);
+            if (resting) venue.trade(te, side, price, qty, exch);
             if (this.wantTrades && this.msgWanted) this.queueTrade(price, qty, side === 1, te);
           }
         } else if (resting) {
-          venue.afterBook(te);
+          venue.afterBook(te, exch);
         }
         if (this.ringUsed) {
           this.ringUsed = false;

@@ -53,6 +53,15 @@ interface Resting {
   front: number;
   levelQty: number;
   traded: number;
+  /**
+   * The same three before the last book message that changed our level, and that message's exchange time (-Infinity:
+   * none since the order joined): a trade stamped no later than it reaches the venue after it (Bitget publishes a
+   * match's depth update before its trade) but happened first, and is applied to this state.
+   */
+  preFront: number;
+  preLevel: number;
+  preTraded: number;
+  bookExch: number;
   /** On the book (in restingList). */
   live: boolean;
   /** Among the recently finished orders (doneRing). */
@@ -132,6 +141,8 @@ export class SimExchange {
   /** Where trade() and afterBook() found an order to fill (its index in restingList), and the lots of a trade's fill. */
   private at = -1;
   private lots = 0;
+  /** The exchange time of the message trade() or afterBook() is taking, as stamped (not held monotonic). */
+  private exch = 0;
   private flattenSeq = 0;
   readonly stats = { places: 0, cancels: 0, amends: 0, rejects: 0, fills: 0, makerFills: 0, takerFills: 0 };
 
@@ -278,7 +289,24 @@ export class SimExchange {
   ): Resting {
     const r = this.spare.pop();
     if (r === undefined)
-      return { clientOid, side, force, priceTick, qtyLot, remaining, front: levelQty, levelQty, traded: 0, live, done: false, slot: -1 };
+      return {
+        clientOid,
+        side,
+        force,
+        priceTick,
+        qtyLot,
+        remaining,
+        front: levelQty,
+        levelQty,
+        traded: 0,
+        preFront: 0,
+        preLevel: 0,
+        preTraded: 0,
+        bookExch: -Infinity,
+        live,
+        done: false,
+        slot: -1,
+      };
     r.clientOid = clientOid;
     r.side = side;
     r.force = force;
@@ -288,6 +316,7 @@ export class SimExchange {
     r.front = levelQty;
     r.levelQty = levelQty;
     r.traded = 0;
+    r.bookExch = -Infinity;
     r.live = live;
     r.done = false;
     return r;
@@ -485,6 +514,7 @@ export class SimExchange {
     r.levelQty = this.o.book.qtyAt(r.side, price);
     r.front = r.levelQty;
     r.traded = 0;
+    r.bookExch = -Infinity;
     this.mirror(this.restingList.length - 1); // last on the list either way
   }
 
@@ -552,10 +582,19 @@ export class SimExchange {
 
   // trade() and afterBook() run for every message while an order rests: they are small enough to be inlined where the
   // loop calls them, and pass the exchange time `t` (a double: boxed in a call) on only when an order fills.
+  //
+  // Events are accounted in exchange-time order. Bitget (and the local exchange) publishes the depth update a match
+  // causes before that match's trade, though the trade is stamped no later: the level has already shrunk by the trade
+  // when it comes. Such a trade (stamped at or before the last book message that changed the order's level) is applied
+  // to the order's state before that message, and the message's level is then taken again through the queue model:
+  // the result is that of the trade first. `exch` is the message's exchange stamp as recorded (`t` is the venue clock,
+  // held monotonic).
 
-  /** A public trade at exchange time `t`: `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
-  trade(t: number, takerSide: number, price: number, qty: number): void {
-    if (this.restingList.length !== 0 && this.traded(0, takerSide, price, qty) >= 0) this.tradeFills(t, takerSide, price, qty);
+  /** A public trade at exchange time `t` (stamped `exch`): `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
+  trade(t: number, takerSide: number, price: number, qty: number, exch = t): void {
+    if (this.restingList.length === 0) return;
+    this.exch = exch;
+    if (this.traded(0, takerSide, price, qty) >= 0) this.tradeFills(t, takerSide, price, qty);
   }
 
   /** Fills of the trade, from the order at `this.at` on (traded found it must fill `this.lots`). */
@@ -588,11 +627,21 @@ export class SimExchange {
       }
       if (price !== at) continue;
       const r = list[i];
-      r.traded += qty;
       // a probability queue model's estimate ahead is fractional; fills are whole lots (what is left of a lot is
       // not filled: the conservative side)
-      const left = Math.floor(qty - r.front + 1e-9);
-      r.front = Math.max(0, r.front - qty);
+      let left: number;
+      if (this.exch <= r.bookExch) {
+        // already in the level the last book message showed: the queue before it, then that level again (trades
+        // since, stamped later, taken off after it as they were)
+        left = Math.floor(qty - r.preFront + 1e-9);
+        r.preFront = Math.max(0, r.preFront - qty);
+        r.preTraded += qty;
+        r.front = Math.max(0, this.o.queue.depthChange(r.preFront, r.preLevel, r.levelQty, r.preTraded) - r.traded);
+      } else {
+        r.traded += qty;
+        left = Math.floor(qty - r.front + 1e-9);
+        r.front = Math.max(0, r.front - qty);
+      }
       if (left > 0) {
         this.at = i;
         this.lots = this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left);
@@ -602,9 +651,14 @@ export class SimExchange {
     return -1;
   }
 
-  /** After a book message at exchange time `t`: queue positions follow the level sizes; a crossed touch fills. */
-  afterBook(t: number): void {
-    if (this.restingList.length !== 0 && this.followBook(0) >= 0) this.bookFills(t);
+  /**
+   * After a book message at exchange time `t` (stamped `exch`): queue positions follow the level sizes; a crossed
+   * touch fills.
+   */
+  afterBook(t: number, exch = t): void {
+    if (this.restingList.length === 0) return;
+    this.exch = exch;
+    if (this.followBook(0) >= 0) this.bookFills(t);
   }
 
   /** The orders the touch crossed fill, from restingList[this.at] on. */
@@ -641,6 +695,10 @@ export class SimExchange {
       const q = book.qtyAt(side as 1 | 2, price);
       if (q !== rLevel[i]) {
         const r = list[i];
+        r.preFront = r.front;
+        r.preLevel = r.levelQty;
+        r.preTraded = r.traded;
+        r.bookExch = this.exch;
         r.front = this.o.queue.depthChange(r.front, r.levelQty, q, r.traded);
         r.levelQty = q;
         rLevel[i] = q;

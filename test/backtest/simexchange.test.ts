@@ -296,4 +296,77 @@ test('serial clientOids whose table slot is taken are known all the same', () =>
   assert.is(v.sim.remembered, 1);
 });
 
+// Bitget (and the local exchange) publishes the depth update a match causes before the match's trade, which is stamped
+// no later: a trade stamped at or before the last book message that changed our level is already in that level, and
+// counts as if it had come first.
+const fills = (v: ReturnType<typeof venue>) => v.events.flatMap((e) => (e.type === 'fill' ? [e.qtyLot] : []));
+
+test('a trade published after the book update it caused does not eat the queue twice (the recorded case)', () => {
+  const v = venue();
+  v.book.bids = [[899997, 3464]];
+  v.book.asks = [[899998, 100]];
+  v.sim.arrive(1, bid('a', 899997, 1));
+  assert.is(v.sim.queueAhead('a'), 3464);
+  v.book.bids = [[899997, 3192]];
+  v.sim.afterBook(100, 100);
+  assert.is(v.sim.queueAhead('a'), 3192);
+  v.sim.trade(100, 2, 899997, 272, 99); // stamped before the book message, held to the venue clock
+  assert.is(v.sim.queueAhead('a'), 3192, 'the shrink was this trade: 3192 lots still ahead (not 2920)');
+  v.book.bids = [[899997, 640]];
+  v.sim.afterBook(200, 200);
+  v.sim.trade(200, 2, 899997, 2552, 200); // stamped the same as the book message
+  assert.is(v.sim.queueAhead('a'), 640);
+  // the level swept away, then the sweep's trade: the 640 ahead take it all, nothing reaches us
+  v.book.bids = [[899990, 50]];
+  v.sim.afterBook(300, 300);
+  v.sim.trade(300, 2, 899997, 640, 300);
+  assert.equal(fills(v), [], 'not filled with 640 lots still ahead');
+  assert.is(v.sim.queueAhead('a'), 0);
+  v.sim.trade(301, 2, 899997, 1, 301); // a later seller at our price is ours
+  assert.equal(fills(v), [1]);
+});
+
+test('several trades after one book message each count before it; one reaching past the queue fills what is left', () => {
+  const v = venue();
+  v.sim.arrive(1, bid('a', 1000, 5)); // behind 10
+  v.book.bids[0] = [1000, 4]; // trades of 2 and 4 are coming
+  v.sim.afterBook(2, 2);
+  v.sim.trade(2, 2, 1000, 2, 1);
+  assert.is(v.sim.queueAhead('a'), 4);
+  v.sim.trade(2, 2, 1000, 4, 2);
+  assert.is(v.sim.queueAhead('a'), 4, '10 − 2 − 4: 4 ahead, what the level shows');
+  assert.equal(fills(v), []);
+  // the level gone (best bid 999: not crossed), then its trade of 6: 4 ahead, 2 reach us before the book message
+  v.book.bids.shift();
+  v.sim.afterBook(3, 3);
+  v.sim.trade(3, 2, 1000, 6, 3);
+  assert.equal(fills(v), [2]);
+  assert.is(v.sim.queueAhead('a'), 0);
+});
+
+test('a trade stamped after the book message eats the queue the book left', () => {
+  const v = venue();
+  v.sim.arrive(1, bid('a', 1000, 5));
+  v.book.bids[0] = [1000, 4];
+  v.sim.afterBook(2, 2);
+  v.sim.trade(3, 2, 1000, 6, 3);
+  assert.equal(fills(v), [2], '4 ahead, then 2 of ours');
+});
+
+test('a probability model takes the book message again with the trade before it', () => {
+  const m = powerProb(2);
+  const v = venue(false, m);
+  v.sim.arrive(1, bid('a', 1000, 5)); // behind 10
+  v.book.bids[0] = [1000, 30]; // 20 join behind us
+  v.sim.afterBook(1, 1);
+  v.book.bids[0] = [1000, 18]; // 8 traded (the trade comes next), 4 cancelled
+  v.sim.afterBook(2, 2);
+  v.sim.trade(2, 2, 1000, 8, 2);
+  assert.is(v.sim.queueAhead('a'), m.depthChange(10 - 8, 30, 18, 8));
+  assert.ok(v.sim.queueAhead('a') > 1.9, 'the 4 cancelled mostly behind us (2 ahead, 28 behind)');
+  v.sim.trade(2, 2, 1000, 1, 2);
+  assert.is(v.sim.queueAhead('a'), m.depthChange(1, 30, 18, 9));
+  assert.equal(fills(v), []);
+});
+
 test.run();
