@@ -4,6 +4,12 @@
 // ahead (the book as we have it may not show our order yet: the estimate errs long); trades at its price against its
 // side eat the queue from the front; a level shrinking beyond what traded there is cancels, ahead of us with the
 // model's probability. An amendment re-queues, as Bitget's modify-order does (docs/bitget.md §5.7).
+//
+// Events count in exchange-time order: Bitget publishes the depth update a match causes before that match's trade,
+// though the trade is stamped no later, so when the trade comes the level has already shrunk by it. A trade stamped at
+// or before the last book message that changed an order's level is applied to the order's state before that message,
+// and the message's level is then taken again through the model (as the simulated venue does,
+// src/backtest/simexchange.ts).
 import { riskAverse, type QueueModel } from '../backtest/queue';
 import type { Side } from '../strategy/events';
 
@@ -19,6 +25,14 @@ interface Tracked {
   front: number;
   level: number;
   traded: number;
+  /**
+   * The same three before the last book message that changed our level, and its exchange time (-Infinity: none
+   * yet).
+   */
+  preFront: number;
+  preLevel: number;
+  preTraded: number;
+  bookExch: number;
 }
 
 export class QueueTracker {
@@ -46,7 +60,7 @@ export class QueueTracker {
     this.left(clientOid);
     const s = side === 'buy' ? 1 : 2;
     const level = this.levels.qtyAt(s, priceTick);
-    const t: Tracked = { side: s, priceTick, front: level, level, traded: 0 };
+    const t: Tracked = { side: s, priceTick, front: level, level, traded: 0, preFront: 0, preLevel: 0, preTraded: 0, bookExch: -Infinity };
     this.orders.set(clientOid, t);
     this.list.push(t);
   }
@@ -64,21 +78,36 @@ export class QueueTracker {
     for (const oid of [...this.orders.keys()]) if (!open.has(oid)) this.left(oid);
   }
 
-  /** A public trade; `takerBuy`: a buyer took asks (only our sells stand in its way). */
-  trade(takerBuy: boolean, priceTick: number, qtyLot: number): void {
+  /**
+   * A public trade stamped `exchNs` by the exchange; `takerBuy`: a buyer took asks (only our sells stand in its
+   * way).
+   */
+  trade(takerBuy: boolean, priceTick: number, qtyLot: number, exchNs: number): void {
     const side = takerBuy ? 2 : 1;
     for (const t of this.list) {
       if (t.side !== side || t.priceTick !== priceTick) continue;
+      if (exchNs <= t.bookExch) {
+        // already in the level that message showed: the queue before it, then its level again (trades since, stamped
+        // later, taken off after it as they were)
+        t.preTraded += qtyLot;
+        t.preFront = Math.max(0, t.preFront - qtyLot);
+        t.front = Math.max(0, this.model.depthChange(t.preFront, t.preLevel, t.level, t.preTraded) - t.traded);
+        continue;
+      }
       t.traded += qtyLot;
       t.front = Math.max(0, t.front - qtyLot);
     }
   }
 
-  /** After a book message: each order's queue follows its level's size. */
-  afterBook(): void {
+  /** After a book message stamped `exchNs` by the exchange: each order's queue follows its level's size. */
+  afterBook(exchNs: number): void {
     for (const t of this.list) {
       const q = this.levels.qtyAt(t.side, t.priceTick);
       if (q === t.level) continue;
+      t.preFront = t.front;
+      t.preLevel = t.level;
+      t.preTraded = t.traded;
+      t.bookExch = exchNs;
       t.front = this.model.depthChange(t.front, t.level, q, t.traded);
       t.level = q;
       t.traded = 0;

@@ -458,7 +458,7 @@ export class Trader {
         if (recovered) this.execute(this.runtime.handle(recovered, inst));
         copyRecord(core.words, at, lane.slots, 0);
         if (lane.levelsOf !== null) this.levels(lane, at);
-        if (lane.queue !== null && lane.queue.size > 0) lane.queue.afterBook();
+        if (lane.queue !== null && lane.queue.size > 0) lane.queue.afterBook(readI64(w, at + S.exchTs));
         this.execute(this.runtime.book(inst, 0), this.probe);
         if (this.onSignal) this.onSignal(Number(readI64Big(w, at + S.localTs) - readI64Big(w, at + S.exchTs)));
         if (this.onDecided) {
@@ -481,7 +481,12 @@ export class Trader {
         }
       } else if (kind === Kind.trade) {
         if (lane.queue !== null && lane.queue.size > 0)
-          lane.queue.trade(core.bytes[at + R.side] === 1, readI64(core.words, at + R.price), readI64(core.words, at + R.qty));
+          lane.queue.trade(
+            core.bytes[at + R.side] === 1,
+            readI64(core.words, at + R.price),
+            readI64(core.words, at + R.qty),
+            readI64(core.words, at + R.exchTs),
+          );
         if (!this.wantTrades) return;
         const local = readI64Big(core.words, at + R.localTs);
         this.ticksUntil(local);
