@@ -25,6 +25,8 @@ export interface RunOptions {
   fees?: { maker: number; taker: number };
   /** The named tier the fees are (--fee-tier), for the report's settings. */
   feeTier?: string;
+  /** Where the fee rates came from when not the command line (--parity: the recorded session), for the report's settings. */
+  feesFrom?: string;
   /** Signal settings over the strategy's own choice (a recorded session's, for --parity). */
   signals?: Partial<SignalParams>;
   latency: LatencyModel;
@@ -187,6 +189,7 @@ function finishRun(bt: Backtest, files: number, o: RunOptions, funding: FundingS
     files,
     ...(o.amendKeepsQueue ? { amendKeepsQueue: true } : {}),
     ...(o.feeTier ? { feeTier: o.feeTier } : {}),
+    ...(o.feesFrom ? { feesFrom: o.feesFrom } : {}),
     ...(o.feedShiftNs ? { feedLatencyShift: shiftText(o.feedShiftNs) } : {}),
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
     ...(o.overlaps?.length ? { overlappingFiles: o.overlaps.join('; ') } : {}),

@@ -121,7 +121,11 @@ interface TimeSeries {
 
 function timeBase(trace: BacktestTrace): TimeSeries {
   const s = trace.series;
-  const t0 = s.length > 0 ? s.ts[0] : trace.fromNs;
+  return timeFrom(s, s.length > 0 ? s.ts[0] : trace.fromNs);
+}
+
+/** `s`'s sample times as ns since `t0` (an instrument's, on the run's time base). */
+function timeFrom(s: BacktestTrace['series'], t0: bigint): TimeSeries {
   const dt = new Float64Array(s.length);
   for (let i = 0; i < s.length; i++) dt[i] = Number(s.ts[i] - t0);
   return { t0, dt };
@@ -274,17 +278,67 @@ function outcomeLines(m: Metrics, ctx: ReportContext): string[] {
   return out;
 }
 
+const markoutBars = (ks: Metrics['markouts']): Bar[] => ks.map((k) => ({ label: duration(k.horizonNs), value: k.meanTicks }));
+
+/**
+ * The charts of one instrument's own units, and the run's in money. A run of one: position in lots, mid and fills in
+ * the quote currency, markouts in its ticks. A run of several (the trace's top level is the portfolio's, ./portfolio:
+ * no mid, the gross position value in place of a position, fills of every instrument in one list): those charts once
+ * per instrument, each on its own axes — lots, prices and ticks of different instruments do not share one — and the
+ * gross position value as a money chart of its own, labelled as such.
+ */
+function instrumentCharts(
+  m: Metrics,
+  trace: BacktestTrace,
+  tb: TimeSeries,
+  q: string,
+): { position: string[]; price: string[]; markouts: string[] } {
+  const several = trace.instruments && trace.instruments.length > 1 ? trace.instruments : null;
+  if (!several)
+    return {
+      position: [figure('Position', lineChart(tb, trace.series.positionLot.subarray(0, trace.series.length), 'lot', 'position'))],
+      price: [figure('Mid price with fills (▲ buy, ▼ sell)', priceChart(trace, tb, q))],
+      markouts: [figure('Mean markout by horizon (mid move in the fill’s favour)', barChart(markoutBars(m.markouts), 'ticks', 'markouts'))],
+    };
+  const position = several.map((it) =>
+    figure(
+      `Position: ${it.symbol}`,
+      lineChart(timeFrom(it.series, tb.t0), it.series.positionLot.subarray(0, it.series.length), 'lot', 'position'),
+    ),
+  );
+  position.push(
+    figure(
+      'Position value held, all instruments (Σ |position| × mid)',
+      lineChart(tb, trace.series.positionLot.subarray(0, trace.series.length), q, 'position'),
+    ),
+  );
+  const price = several.map((it) =>
+    figure(
+      `Mid price with fills: ${it.symbol} (▲ buy, ▼ sell)`,
+      priceChart({ ...trace, ...it, instruments: undefined }, timeFrom(it.series, tb.t0), q),
+    ),
+  );
+  const markouts = several.map((it) => {
+    const own = m.instruments?.find((x) => x.symbol === it.symbol)?.markouts ?? [];
+    return figure(
+      `Mean markout by horizon: ${it.symbol}, in its ticks of ${it.tickSize} ${q} (mid move in the fill’s favour)`,
+      barChart(markoutBars(own), 'ticks', 'markouts'),
+    );
+  });
+  return { position, price, markouts };
+}
+
 export function htmlReport(m: Metrics, trace: BacktestTrace, title: string, ctx: ReportContext = {}): string {
   const q = ctx.currency ?? 'quote';
   const tb = timeBase(trace);
   const eq = cleanEquity(trace);
-  const markouts = m.markouts.map((k) => ({ label: duration(k.horizonNs), value: k.meanTicks }));
+  const own = instrumentCharts(m, trace, tb, q);
   const charts = [
     figure('Equity (net of fees and funding)', lineChart(tb, eq, q, 'equity')),
     figure('Drawdown from running peak', lineChart(tb, drawdownSeries(eq), q, 'dd', true)),
-    figure('Position', lineChart(tb, trace.series.positionLot.subarray(0, trace.series.length), 'lot', 'position')),
-    figure('Mid price with fills (▲ buy, ▼ sell)', priceChart(trace, tb, q)),
-    figure('Mean markout by horizon (mid move in the fill’s favour)', barChart(markouts, 'ticks', 'markouts')),
+    ...own.position,
+    ...own.price,
+    ...own.markouts,
     figure('Holding time of round trips', barChart(holdingBars(trace), 'trades', 'round trips')),
   ];
   // the strategy's own series (ctx.record), on the same time axis (t: ns since the first record)

@@ -647,6 +647,7 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   fundingRate: { label: 'funding rate', note: 'per 8 h settlement' },
   funding: { label: 'funding' },
   feeTier: { label: 'fee tier', note: 'Bitget USDT-M futures (docs/bitget.md §8)' },
+  feesFrom: { label: 'fee rates from', note: '--parity: the rates live traded at (--fees and --fee-tier do not apply)' },
   tickNs: { label: 'strategy timer tick' },
   clampedLocal: { label: 'local stamps clamped', note: 'records stamped before their exchange time, delivered at it' },
   files: { label: 'files replayed' },

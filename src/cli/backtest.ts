@@ -843,22 +843,26 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
   const latency: LatencyModel = answers
     ? { name: 'recorded answers', entry: () => 0, response: () => 0 }
     : latencyFor(values.latency, root, symbols, trips);
-  const queue = asUsage(() => parseQueue(values.queue));
-  // --parity: each instrument at the session's own rates (unless --fees or --fee-tier say otherwise)
+  // the models the session's answers stand in for are left at their defaults: the settings say what the replay used,
+  // whatever flags it ignored (with the warning above)
+  const flagQueue = asUsage(() => parseQueue(values.queue));
+  const queue = answers ? parseQueue(QUEUE_DEFAULT) : flagQueue;
+  // --parity: each instrument at the session's own rates. --fees or --fee-tier only count when the simulated venue
+  // answers (an order log without answers): with the session's answers its fills carry the fees live was charged, and
+  // the strategy and the report's settings must see the rates those are at, not the flag's
+  const ownFees = !!session && (answers !== null || (values.fees === undefined && values['fee-tier'] === undefined));
   const sessionFees = (s: string) => {
-    const i =
-      session && values.fees === undefined && values['fee-tier'] === undefined
-        ? session.instruments?.find((x) => x.symbol === s)
-        : undefined;
+    const i = ownFees && session ? session.instruments?.find((x) => x.symbol === s) : undefined;
     return i ? { maker: i.makerFeeRate, taker: i.takerFeeRate } : undefined;
   };
-  const fees = values.fees
-    ? parseFees(values.fees)
-    : values['fee-tier'] !== undefined
-      ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
-      : session
-        ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
-        : DEFAULT_FEES;
+  const fees =
+    ownFees && session
+      ? { maker: session.instrument.makerFeeRate, taker: session.instrument.takerFeeRate }
+      : values.fees
+        ? parseFees(values.fees)
+        : values['fee-tier'] !== undefined
+          ? tierRates(values['fee-tier'], chosen[0].files[0].meta.inst_type ?? 'USDT-FUTURES')
+          : DEFAULT_FEES;
   const sampleNs = values.sample * 1e6;
   // the replay ends where the session stopped: the messages the live runtime was handed (up to its clock at the stop)
   // and the ticks until then; what the recorder kept after it, live never traded on
@@ -881,12 +885,12 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
     },
     symbol,
     fees,
-    feeTier: values['fee-tier']?.toLowerCase(),
+    ...(ownFees ? { feesFrom: 'the recorded session' } : { feeTier: values['fee-tier']?.toLowerCase() }),
     signals: session?.signals ?? {},
     latency,
     queue,
-    partialFills: !values['no-partial'],
-    amendKeepsQueue: values['amend-keeps-queue'] === true,
+    partialFills: answers !== null || !values['no-partial'],
+    amendKeepsQueue: answers === null && values['amend-keeps-queue'] === true,
     sampleNs,
     funding: await fundingSource(values.funding, root, symbol, chosen[0].files[0].meta.inst_type, side),
     // several sessions in the directory: the replay starts where the chosen one did (the market data before it is another's)

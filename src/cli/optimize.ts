@@ -21,7 +21,7 @@ import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
-import { PSR_NEEDS, strategyThrew, summarise, type Summary } from '../optimize/summary';
+import { PSR_NEEDS, rankOrder, strategyThrew, summarise, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import {
@@ -246,8 +246,12 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
       'max_drawdown_quote',
       'trades',
       'fills',
+      'rank',
     ].join(','),
   ];
+  // the whole-data ranking (summary.json's): a trial left out of it (invalid, hung, the strategy threw) has no rank,
+  // and none has in a shard's own results (ranked when the shards are merged)
+  const rank = new Map((summary ? rankOrder({ ...summary, results }) : []).map((r, i) => [r.id, i + 1]));
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -258,7 +262,8 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
       [
         r.id,
         ...keys.map((k) => r.params[k]),
-        r.error ?? '',
+        // a trial whose strategy threw has figures, of a crashed run: its error is the halt that ended it
+        r.error ?? (strategyThrew(r) ? m!.strategy!.halted!.reason : ''),
         m?.pnl.netQuote,
         ...symbols.map((s) => m?.instruments?.find((i) => i.symbol === s)?.pnl.netQuote),
         m?.pnl.feesQuote,
@@ -266,6 +271,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
         m?.drawdown.maxQuote,
         m?.trades.count,
         m?.activity.fills,
+        rank.get(r.id),
       ]
         .map(cell)
         .join(','),

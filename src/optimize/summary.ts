@@ -48,11 +48,16 @@ function ranked(results: TrialResult[], value: (r: TrialResult) => number): Tria
     .map((x) => x.r);
 }
 
+/** The trials in rank order on the whole data (summary.json's `ranked`, every one): those left out are not in it. */
+export function rankOrder(s: Pick<SummaryInput, 'results' | 'objective' | 'sampleNs' | 'fromNs' | 'toNs'>): TrialResult[] {
+  const span = rel(BigInt(s.toNs), BigInt(s.fromNs));
+  return ranked(s.results, (r) => objectiveValue(scoreWindow(r, s.sampleNs, 0, span + 1, span), s.objective));
+}
+
 export function summarise(s: SummaryInput) {
   const from = BigInt(s.fromNs);
   const span = rel(BigInt(s.toNs), from);
-  const all = (r: TrialResult) => objectiveValue(scoreWindow(r, s.sampleNs, 0, span + 1, span), s.objective);
-  const order = ranked(s.results, all);
+  const order = rankOrder(s);
   const errors = s.results.filter((r) => r.error && !r.hung);
   const row = (r: TrialResult, rank: number) => {
     const w = scoreWindow(r, s.sampleNs, 0, span + 1, span);

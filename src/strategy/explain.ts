@@ -375,6 +375,8 @@ export function counterNote(name: string): string {
   if (exact !== undefined) return exact;
   if (name.startsWith('risk.denied.')) return COUNTER_NOTES['risk.denied.'];
   if (name.startsWith('breach.')) return COUNTER_NOTES.breach;
+  if (PACE_BY_LIMIT.test(name)) return "book messages on which this limit held the strategy's quotes back";
+  if (/^pace\.held \S+$/.test(name)) return "book messages on which the pacing held the strategy's quotes back";
   return 'counter';
 }
 
@@ -390,7 +392,7 @@ export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Re
   const out: Finding[] = [];
   out.push(...riskRefusals(o.risk, o.counters));
   const own = Object.entries(o.counters)
-    .filter(([k, v]) => v > 0 && !RUNTIME_COUNTERS.test(k))
+    .filter(([k, v]) => v > 0 && !RUNTIME_COUNTERS.test(k) && !PACE_BY_LIMIT.test(k))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   for (const [k, v] of own) {
     const pace = /^pace\.held (\S+)$/.exec(k);
@@ -401,13 +403,56 @@ export function explainCounters(o: { risk: RuntimeSettings['risk']; counters: Re
             noun: 'book messages',
             verb: 'held back on',
             parameter: `${pace[1]} quotes`,
-            text: `the strategy's pacing keeps its new quotes and price changes within ${count(o.risk.maxOrdersPerSecond)} a second (risk.maxOrdersPerSecond) and ${count(o.risk.maxOrdersPerMinute)} a minute (risk.maxOrdersPerMinute), a fair share each instrument`,
-            suggest: pacingLimit(o.risk),
+            text: `the strategy's pacing keeps its new quotes and price changes within ${count(o.risk.maxOrdersPerSecond)} a second (risk.maxOrdersPerSecond) and ${count(o.risk.maxOrdersPerMinute)} a minute (risk.maxOrdersPerMinute), a fair share each instrument${pacingHolds(o.counters, k)}`,
+            suggest: pacingAdvice(
+              o.risk,
+              v,
+              o.counters[`${k} risk.maxOrdersPerSecond`] ?? 0,
+              o.counters[`${k} risk.maxOrdersPerMinute`] ?? 0,
+            ),
           }
         : { count: v, noun: 'times', verb: 'counted', parameter: k, text: 'the strategy counted it (ctx.count)' },
     );
   }
   return out;
+}
+
+/** mm-glft's count of the book messages on which one limit held its quotes back (`pace.held SYMBOL risk.LIMIT`). */
+const PACE_BY_LIMIT = /^pace\.held \S+ risk\./;
+
+/** Which limit held the quotes back how often, as mm-glft counted it (nothing for a bundle from before it did). */
+function pacingHolds(counters: Readonly<Record<string, number>>, held: string): string {
+  const second = counters[`${held} risk.maxOrdersPerSecond`] ?? 0;
+  const minute = counters[`${held} risk.maxOrdersPerMinute`] ?? 0;
+  if (second === 0 && minute === 0) return '';
+  const on = (n: number) => (n === 0 ? 'none' : count(n));
+  return `; the second limit ran out on ${on(second)} of them, the minute limit on ${on(minute)}`;
+}
+
+/**
+ * The limit to raise, from how often each held the quotes back (`held` book messages, `second` of them by the second
+ * limit, `minute` by the minute limit, both on some): one that held none back alone (every one of its holds the other
+ * limit's too) would change nothing raised; of two that each did, the one that held more back; both when neither
+ * alone would do. A bundle from before the strategy counted them: the limit that runs out first quoting all the time.
+ */
+function pacingAdvice(
+  risk: RuntimeSettings['risk'],
+  held: number,
+  second: number,
+  minute: number,
+): { parameter: string; value: string; also?: Array<{ parameter: string; value: string }> } {
+  if (second === 0 && minute === 0) return pacingLimit(risk);
+  const secondAlone = held - minute;
+  const minuteAlone = held - second;
+  const raiseSecond = { parameter: 'risk.maxOrdersPerSecond', value: String(risk.maxOrdersPerSecond * 2) };
+  // the minute limit no further than 60 × the second limit, past which the second limit holds back the same orders
+  const minuteTo = (perSecond: number) => {
+    const capped = Math.min(risk.maxOrdersPerMinute * 2, 60 * perSecond);
+    return { parameter: 'risk.maxOrdersPerMinute', value: String(capped > risk.maxOrdersPerMinute ? capped : risk.maxOrdersPerMinute * 2) };
+  };
+  if (secondAlone > 0 && (minuteAlone <= 0 || second > minute)) return raiseSecond;
+  if (minuteAlone > 0 && (secondAlone <= 0 || minute > second)) return minuteTo(risk.maxOrdersPerSecond);
+  return { ...raiseSecond, also: [minuteTo(risk.maxOrdersPerSecond * 2)] };
 }
 
 /**

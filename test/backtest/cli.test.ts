@@ -185,6 +185,22 @@ test("parity: a recorded demo session replays decision for decision with the ses
     /--queue power:2, --fees 0,0 have no effect with --parity: the session's own answers \(fills, with the fees live was charged\)/,
   );
   assert.equal(JSON.parse(flags.stdout).parity, out.parity);
+  // …and the settings give the rates that were used, the session's, not the flag's (text, --json and HTML alike)
+  assert.is(out.metrics.settings.feesFrom, 'the recorded session');
+  assert.ok(out.metrics.settings.makerFeeRate > 0 && out.metrics.settings.takerFeeRate > 0, JSON.stringify(out.metrics.settings));
+  assert.equal(JSON.parse(flags.stdout).metrics.settings, out.metrics.settings);
+  const html = join(dir, 'parity.html');
+  const tier = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity', '--fee-tier', 'vip4', '--report', html], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  assert.match(tier.stderr, /--fee-tier vip4 has no effect with --parity/);
+  for (const text of [tier.stdout, readFileSync(html, 'utf8').replace(/<\/td><td[^>]*>/g, '  ')]) {
+    assert.match(text, new RegExp(`maker fee rate +${out.metrics.settings.makerFeeRate} `));
+    assert.match(text, new RegExp(`taker fee rate +${out.metrics.settings.takerFeeRate} `));
+    assert.match(text, /fee rates from +the recorded session/);
+    assert.not.match(text, /fee tier/);
+  }
   // another bundle cannot show parity: refused by name and hash before anything runs
   const other = spawnSync(process.execPath, [CLI, 'backtest', data, '--parity', '--strategy', 'signal-taker'], { encoding: 'utf8' });
   assert.is(other.status, 1);

@@ -6,7 +6,8 @@ import { computeMetrics, traceEndNs } from '../../src/backtest/metrics';
 import { formatReport } from '../../src/backtest/report-text';
 import { htmlReport } from '../../src/backtest/report-html';
 import { downsample, esc, MAX_POINTS } from '../../src/format/chart-scale';
-import type { BacktestTrace, FillRow } from '../../src/backtest/trace';
+import { portfolioTrace } from '../../src/backtest/portfolio';
+import type { BacktestTrace, FillRow, InstrumentTrace } from '../../src/backtest/trace';
 import type { Finding } from '../../src/format/findings';
 
 const S = 1_000_000_000;
@@ -340,6 +341,124 @@ test('HTML: an empty run renders without throwing', () => {
   assert.ok(html.includes('<svg'));
   assert.ok(html.includes('no round trips'));
   assert.ok(!html.includes('NaN'));
+});
+
+/** A run of two instruments as the backtest makes it: BTCUSDT (tick 0.1) near 60,000 and ETHUSDT (tick 0.01) near 3,000. */
+function twoInstruments(n: number): BacktestTrace {
+  const one = (symbol: string, tickSize: number, lotSize: number, midTick: number): InstrumentTrace => {
+    const t = run(n);
+    const mid = t.series.midTick.map((x) => midTick + (x - 600_000));
+    const fills = t.fills.map((f, i) => ({ ...f, symbol, priceTick: mid[i * 50] }));
+    const { trades, counts, markouts, fundingQuote } = t;
+    return {
+      symbol,
+      tickSize,
+      lotSize,
+      makerFeeRate: 0.0002,
+      takerFeeRate: 0.0006,
+      trades,
+      counts,
+      markouts,
+      fundingQuote,
+      fills,
+      series: { ...t.series, midTick: mid },
+    };
+  };
+  return portfolioTrace(run(n), [one('BTCUSDT', 0.1, 0.0001, 600_000), one('ETHUSDT', 0.01, 0.01, 300_000)]);
+}
+
+/** The report's charts: each figure's caption, its y axis unit and labels, and the points its paths and marks draw. */
+function figures(html: string) {
+  return [...html.matchAll(/<figure><figcaption>([^<]*)<\/figcaption>(<svg[^]*?<\/svg>)<\/figure>/g)].map(([, caption, svg]) => {
+    const paths = [...svg.matchAll(/<path class="([\w-]+)" d="([^"]*)"\/>/g)].map(([, cls, d]) => ({ cls, d }));
+    // a fill's mark starts 4 px above (buy) or below (sell) its point
+    const points = paths.flatMap(({ cls, d }) =>
+      [...d.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)].map((p) => ({
+        cls,
+        x: +p[1],
+        y: +p[2] + (cls === 'buy' ? 4 : cls === 'sell' ? -4 : 0),
+      })),
+    );
+    return {
+      caption,
+      unit: /<text class="unit" x="[\d.]+" y="[\d.]+">([^<]*)<\/text>/.exec(svg)?.[1] ?? null,
+      yLabels: [...svg.matchAll(/<text class="yl"[^>]*>([^<]*)<\/text>/g)].map((l) => +l[1]),
+      paths,
+      points,
+    };
+  });
+}
+
+test('HTML: several instruments draw each one in its own units — position in lots, mid and fills on its price axis, markouts in its ticks', () => {
+  const t = twoInstruments(3600);
+  const m = computeMetrics(t);
+  const html = htmlReport(m, t, 'BTCUSDT, ETHUSDT', { currency: 'USDT', symbols: ['BTCUSDT', 'ETHUSDT'] });
+  const figs = figures(html);
+  const fig = (caption: string) => {
+    const f = figs.find((x) => x.caption === caption);
+    assert.ok(f, `${caption} in ${figs.map((x) => x.caption).join(' | ')}`);
+    return f!;
+  };
+  // every point drawn is inside its chart's frame (920 × 230, margins 74, 14, 22, 30)
+  for (const f of figs)
+    for (const p of f.points)
+      assert.ok(p.x >= 74 - 0.05 && p.x <= 906.05 && p.y >= 22 - 0.05 && p.y <= 200.05, `${f.caption}: ${p.cls} at ${p.x},${p.y}`);
+  for (const [symbol, lo, hi] of [
+    ['BTCUSDT', 59_900, 60_100],
+    ['ETHUSDT', 2_990, 3_010],
+  ] as const) {
+    const price = fig(`Mid price with fills: ${symbol} (▲ buy, ▼ sell)`);
+    assert.is(price.unit, 'USDT');
+    assert.ok(price.paths.find((p) => p.cls === 'mid')!.d.length > 100, `${symbol}: a mid path`);
+    assert.is(
+      price.points.filter((p) => p.cls === 'buy' || p.cls === 'sell').length,
+      t.instruments![0].fills.length,
+      `${symbol}: its own fills`,
+    );
+    assert.ok(
+      price.yLabels.every((v) => v >= lo && v <= hi),
+      `${symbol}: its own price axis, ${price.yLabels.join(', ')}`,
+    );
+    const position = fig(`Position: ${symbol}`);
+    assert.is(position.unit, 'lot');
+    assert.ok(
+      position.yLabels.every((v) => Math.abs(v) <= 5),
+      `${symbol}: position in lots, ${position.yLabels.join(', ')}`,
+    );
+    assert.ok(position.paths.some((p) => p.cls === 'position' && p.d.length > 100));
+    const tick = symbol === 'BTCUSDT' ? '0.1' : '0.01';
+    const markouts = fig(`Mean markout by horizon: ${symbol}, in its ticks of ${tick} USDT (mid move in the fill’s favour)`);
+    assert.is(markouts.unit, 'ticks');
+  }
+  // the position in money, summed, is a chart of its own and says what it is
+  const value = fig('Position value held, all instruments (Σ |position| × mid)');
+  assert.is(value.unit, 'USDT');
+  assert.ok(Math.max(...value.yLabels) > 100, 'lots × price, not lots');
+  // no chart mixes the instruments: no single position, mid or markout chart of the portfolio
+  for (const c of ['Position', 'Mid price with fills (▲ buy, ▼ sell)', 'Mean markout by horizon (mid move in the fill’s favour)'])
+    assert.not.ok(
+      figs.some((f) => f.caption === c),
+      c,
+    );
+  assert.not.match(html, /d=""/);
+  assert.ok(!html.includes('NaN') && !html.includes('Infinity'));
+});
+
+test('HTML: a run of one instrument keeps its one position, mid and markout chart', () => {
+  const t = run(3600);
+  const figs = figures(htmlReport(computeMetrics(t), t, 'BTCUSDT backtest', { currency: 'USDT' }));
+  assert.equal(
+    figs.map((f) => [f.caption, f.unit]),
+    [
+      ['Equity (net of fees and funding)', 'USDT'],
+      ['Drawdown from running peak', 'USDT'],
+      ['Position', 'lot'],
+      ['Mid price with fills (▲ buy, ▼ sell)', 'USDT'],
+      ['Mean markout by horizon (mid move in the fill’s favour)', 'ticks'],
+      ['Holding time of round trips', 'trades'],
+    ],
+  );
+  for (const f of figs) for (const p of f.points) assert.ok(p.x >= 74 - 0.05 && p.x <= 906.05 && p.y >= 22 - 0.05 && p.y <= 200.05);
 });
 
 test('downsample: min and max of each bucket survive, in time order', () => {

@@ -130,7 +130,30 @@ test('trials whose strategy threw are left out of the ranking and never chosen',
   );
   assert.is(summary.threw, 2);
   assert.is(JSON.parse(readFileSync(join(out, 'best.json'), 'utf8')).limit, 1);
+  // trials.csv says it too: the halt in the error column, no rank; the trial that ran to the end ranked 1
+  const [head, ...rows] = readFileSync(join(out, 'trials.csv'), 'utf8').trim().split('\n').map(csvCells);
+  const col = (name: string) => head.indexOf(name);
+  assert.ok(col('error') > 0 && col('rank') > 0 && col('net_quote') > 0, head.join(','));
+  const byId = new Map(rows.map((c) => [Number(c[col('id')]), c]));
+  for (const id of [0, 2]) {
+    const c = byId.get(id)!;
+    assert.match(c[col('error')], /^strategy error in onBook: limit /);
+    assert.is(c[col('rank')], '', `trial ${id} is left out of the ranking`);
+  }
+  assert.is(byId.get(1)![col('error')], '');
+  assert.is(byId.get(1)![col('rank')], '1');
 });
+
+/** One CSV line's cells (RFC 4180 quoting, as trials.csv writes them). */
+function csvCells(line: string): string[] {
+  const out: string[] = [];
+  const re = /(?:^|,)(?:"((?:[^"]|"")*)"|([^,]*))/g;
+  for (let m = re.exec(line); m && m.index < line.length; m = re.exec(line)) {
+    out.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
+    if (re.lastIndex === m.index) re.lastIndex++;
+  }
+  return out;
+}
 
 test('--objective sharpe on less than a day of data: a note before the ranking and in summary.json; none for net_pnl', () => {
   const sp = space('sharpe', { threshold: [0.2, 0.4] });

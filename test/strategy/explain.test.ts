@@ -180,6 +180,38 @@ test("mm-glft's pacing over several instruments: how often it held each one's qu
   assert.match(findingLine(near[0]), /; try --set risk\.maxOrdersPerMinute=300$/);
 });
 
+test("mm-glft's pacing counted by limit: the advice raises the limit that held the quotes back, never one raising which changes nothing", () => {
+  const held = (second: number, minute: number, n = Math.max(second, minute)) =>
+    explainCounters({
+      risk: { ...config.risk, maxOrdersPerMinute: 240 },
+      counters: {
+        'pace.held ETHUSDT': n,
+        ...(second ? { 'pace.held ETHUSDT risk.maxOrdersPerSecond': second } : {}),
+        ...(minute ? { 'pace.held ETHUSDT risk.maxOrdersPerMinute': minute } : {}),
+      },
+    });
+  // a 40 s run under 240 a minute: only the second limit ran out, so the minute limit is not the one to raise
+  const second = held(392, 0);
+  assert.is(second.length, 1, 'the counts by limit are part of the one finding');
+  assert.is(
+    findingLine(second[0]),
+    "ETHUSDT quotes held back on 392 book messages: the strategy's pacing keeps its new quotes and price changes within 5 a second (risk.maxOrdersPerSecond) and 240 a minute (risk.maxOrdersPerMinute), a fair share each instrument; the second limit ran out on 392 of them, the minute limit on none; try --set risk.maxOrdersPerSecond=10",
+  );
+  // only the minute limit: raised to at most 60 × the second limit
+  assert.match(
+    findingLine(held(0, 50)[0]),
+    /the second limit ran out on none of them, the minute limit on 50; try --set risk\.maxOrdersPerMinute=300$/,
+  );
+  // both, on different messages: the one that held more back
+  assert.match(findingLine(held(140, 264, 400)[0]), /; try --set risk\.maxOrdersPerMinute=300$/);
+  assert.match(findingLine(held(300, 120, 400)[0]), /; try --set risk\.maxOrdersPerSecond=10$/);
+  // every minute-limit hold was a second-limit hold too: raising the minute limit alone would change nothing
+  assert.match(findingLine(held(300, 120, 300)[0]), /; try --set risk\.maxOrdersPerSecond=10$/);
+  assert.match(findingLine(held(120, 300, 300)[0]), /; try --set risk\.maxOrdersPerMinute=300$/);
+  // both on every message: neither alone would do, both are raised
+  assert.match(findingLine(held(50, 50, 50)[0]), /; try --set risk\.maxOrdersPerSecond=10 --set risk\.maxOrdersPerMinute=480$/);
+});
+
 test('a reconcile that found the venue other than our fills: answered, so said as a mismatch, with the symbol', () => {
   const h = explainHalt('reconcile mismatch: venue position 5 lots ≠ 0 from fills', config, 'USDT', 'ETHUSDT');
   assert.is(

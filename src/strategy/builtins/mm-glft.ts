@@ -174,6 +174,8 @@ export default defineStrategy({
       let ownN = 0;
       let held = false;
       const heldName = `pace.held ${symbol}`;
+      const secondName = `${heldName} risk.maxOrdersPerSecond`;
+      const minuteName = `${heldName} risk.maxOrdersPerMinute`;
       const withinShare = () =>
         own === null ||
         (ctx.now - own[(ownN - sharePerSecond + PACE_SLOTS) % PACE_SLOTS] >= 1e9 &&
@@ -186,6 +188,21 @@ export default defineStrategy({
           held = true;
         }
         return ok;
+      };
+      /**
+       * The limits used up now, the run's or this instrument's share (1 the second's, 2 the minute's, 3 both): asked
+       * once a message after a hold, as the clock does not move within one and nothing is sent after a hold, it is
+       * the limit that held it back. The report advises raising that one, not the one that would run out first if the
+       * strategy quoted all the time.
+       */
+      const limitsOut = () => {
+        const second =
+          ctx.now - sent[(sentN - perSecond + PACE_SLOTS) % PACE_SLOTS] < 1e9 ||
+          ctx.now - own![(ownN - sharePerSecond + PACE_SLOTS) % PACE_SLOTS] < 1e9;
+        const minute =
+          ctx.now - sent[(sentN - perMinute + PACE_SLOTS) % PACE_SLOTS] < 60e9 ||
+          ctx.now - own![(ownN - sharePerMinute + PACE_SLOTS) % PACE_SLOTS] < 60e9;
+        return (second ? 1 : 0) | (minute ? 2 : 0);
       };
       const countedHere = () => {
         counted();
@@ -353,9 +370,14 @@ export default defineStrategy({
             quoteSide(m, 1);
           }
           if (held) {
-            // several instruments: say in the report how often the pacing held this one's quotes back
+            // several instruments: say in the report how often the pacing held this one's quotes back, and by which limit
             held = false;
-            if (several) ctx.count(heldName);
+            if (several) {
+              ctx.count(heldName);
+              const by = limitsOut();
+              if (by & 1) ctx.count(secondName);
+              if (by & 2) ctx.count(minuteName);
+            }
           }
         },
         onOrder(u: OrderUpdate) {
