@@ -1,6 +1,6 @@
 // Shared pieces of the import tests: fixture paths, reading a tree of Parquet files back as records, replaying
 // records through the core's engine to the book states a replay sees, and DuckDB.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
@@ -21,8 +21,16 @@ export const BOOK_CSV = fixture('binance-futures_incremental_book_L2_BTCUSDT.csv
 export const TRADES_CSV = fixture('binance-futures_trades_BTCUSDT.csv');
 export const BTC: InstrumentGrid = gridFromTickLot('USDT-FUTURES', 'BTCUSDT', '0.1', '0.001');
 
+const made: string[] = [];
+// a test file's directories go with its process (a failed test's too: its error is in the output, not in /tmp)
+process.on('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `ringbook-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `ringbook-${prefix}-`));
+  made.push(d);
+  return d;
 }
 
 /** Every record of the market files under `root`, in file order (first local time), as 16 words each. */
