@@ -23,6 +23,7 @@ import { assertVenueFlat } from '../helpers/live-session';
 import { CLI, runCli } from '../helpers/cli-run';
 import { selfCommand } from '../../src/cli/self';
 import { endedAtOnce } from '../../src/cli/live';
+import { until } from '../helpers/child-until';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-second-signal-'));
 
@@ -72,21 +73,6 @@ function start(args: string[]): { child: ChildProcess; text(): string; seen(re: 
       look();
     });
   return { child, text: () => text, seen, exited };
-}
-
-/** Resolves once `ok()` holds, looked at every few ms (a state in /proc), or rejects once `child` exits. */
-function until(child: ChildProcess, ok: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (ok()) {
-        clearInterval(t);
-        resolve();
-      } else if (child.exitCode !== null || child.signalCode !== null) {
-        clearInterval(t);
-        reject(new Error(`exited before ${what}`));
-      }
-    }, 2);
-  });
 }
 
 /** Whether process `pid` is stopped (SIGSTOP): its state in /proc is T. */

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { writeRecording } from '../../bench/recording';
 import { writeNdjson } from '../../bench/tardis-input';
 import { CLI, runCli, writeJson } from '../helpers/cli-run';
+import { until } from '../helpers/child-until';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-stop-signals-'));
 const LOOPS = join(process.cwd(), 'test/fixtures/strategies/loops.ts');
@@ -26,21 +27,6 @@ const json = (d: string, f: string) => JSON.parse(read(d, f));
 function files(d: string): string[] {
   if (!existsSync(d)) return [];
   return readdirSync(d, { withFileTypes: true }).flatMap((n) => (n.isDirectory() ? files(join(d, n.name)) : [join(d, n.name)]));
-}
-
-/** Resolves once `ok()` holds, looked at every few ms (a file written, a handler installed), or rejects once `child` exits. */
-function until(child: ChildProcess, ok: () => boolean, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setInterval(() => {
-      if (ok()) {
-        clearInterval(t);
-        resolve();
-      } else if (child.exitCode !== null || child.signalCode !== null) {
-        clearInterval(t);
-        reject(new Error(`exited before ${what}`));
-      }
-    }, 2);
-  });
 }
 
 /** Whether process `pid` catches SIGHUP: Node catches it only once a listener is added (SIGINT and SIGTERM always). */
