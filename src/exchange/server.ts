@@ -291,6 +291,10 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
       answer(res, 500, '50000', String(err instanceof Error ? err.message : err));
     }
   });
+  // A client's kept-alive connection stays open over a quiet minute: with Node's 5 s default, the server closed it just
+  // as a session that had been idle for 5 s sent its stop's requests on it ("socket hang up").
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

@@ -74,7 +74,7 @@ type Params = Record<string, string | number | undefined>;
 
 export class BitgetRestClient {
   readonly clock: ServerClock;
-  readonly stats = { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0 };
+  readonly stats = { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0, staleSocketRetries: 0 };
   /** The order requests' own connection (null when turned off). */
   readonly orderSocket: OrderSocket | null;
   /** Per order endpoint: its request's bytes up to the timestamp's value (request line, Host, the fixed headers). */
@@ -462,6 +462,7 @@ export class BitgetRestClient {
     body: string,
     signed: boolean,
     onWritten?: () => void,
+    again = false,
   ): Promise<{ status: number; text: string; retryAfterMs?: number }> {
     this.stats.requests++;
     const target = query ? `${path}?${query}` : path;
@@ -497,8 +498,17 @@ export class BitgetRestClient {
         fail('RB_ERR_GW_TIMEOUT', `no answer within ${this.o.timeoutMs} ms`);
         req.destroy();
       }, this.o.timeoutMs);
-      req.on('error', (e) => {
+      req.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
+        // A kept-alive socket the server closed while idle, just as this request went out on it: the server never read
+        // it (Node's documented race: reusedSocket and ECONNRESET). A read is asked again, once, on a new socket; an
+        // order is not (its outcome stays unknown, as for any other network error).
+        if (!settled && !again && method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
+          settled = true;
+          this.stats.staleSocketRetries++;
+          resolve(this.send(method, path, query, body, signed, onWritten, true));
+          return;
+        }
         fail('RB_ERR_GW_NETWORK', e.message);
       });
       req.end(body || undefined);

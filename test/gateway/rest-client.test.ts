@@ -1,6 +1,7 @@
 // The signed REST client against a scripted loopback server: exact request shapes (headers incl. paptrading,
 // sorted query, body bytes, signature), the envelope → typed errors, HTTP 429 retries, transport failures, and
 // the clock offset feeding ACCESS-TIMESTAMP.
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BitgetRestClient } from '../../src/gateway/rest-client';
@@ -329,6 +330,57 @@ test('clock: the measured server offset moves ACCESS-TIMESTAMP; a timestamp erro
   assert.is(s.requests.at(-1)!.headers['access-timestamp'], String(NOW - 1999));
   rest.close();
   await s.close();
+});
+
+/**
+ * A server that answers each connection's first request and, on a second one over the same kept-alive connection,
+ * closes it without reading it: what a server whose idle timeout ran out as the request went out does.
+ */
+async function closingOnReuse(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  const body = JSON.stringify({ code: '00000', msg: 'success', requestTime: 1, data: { serverTime: '1695806875837' } });
+  const server = createNetServer((socket) => {
+    connections++;
+    let seen = 0;
+    let text = '';
+    socket.on('data', (b) => {
+      text += b.toString('latin1');
+      for (let end = text.indexOf('\r\n\r\n'); end >= 0; end = text.indexOf('\r\n\r\n')) {
+        text = text.slice(end + 4);
+        if (++seen > 1) {
+          socket.destroy();
+          return;
+        }
+        socket.write(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: keep-alive\r\n\r\n${body}`,
+        );
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((z) => server.listen(0, '127.0.0.1', () => z()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () => new Promise<void>((z) => server.close(() => z())),
+  };
+}
+
+test('a kept-alive connection the server closed as a read went out on it: the read is asked again on a new one, once', async () => {
+  const s = await closingOnReuse();
+  const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, clock: fixedClock() });
+  try {
+    assert.is(await rest.serverTime(), 1695806875837);
+    // the second goes out on the kept-alive connection, which the server closes unread
+    assert.is(await rest.serverTime(), 1695806875837);
+    assert.is(rest.stats.staleSocketRetries, 1);
+    assert.is(rest.stats.requests, 3);
+    assert.is(s.connections(), 2);
+  } finally {
+    rest.close();
+    await s.close();
+  }
 });
 
 test.run();
