@@ -104,7 +104,7 @@ test('warmPlaceOrder builds and signs the request a place would send, and sends 
   assert.ok(await rest.openOrderSocket());
   let bytes = 0;
   for (let i = 0; i < 1000; i++) bytes = rest.warmPlaceOrder(order('c1'));
-  assert.equal(rest.stats, { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0 });
+  assert.equal(rest.stats, { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0, staleSocketRetries: 0 });
   assert.is(rest.orderSocket!.stats.requests, 0);
   await rest.placeOrder(order('c1'));
   assert.is(s.requests.length, 1, 'only the real order reached the venue');
