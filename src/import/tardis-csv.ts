@@ -3,11 +3,10 @@
 // messages by local_timestamp, a snapshot after updates starting a new book), and the two files are merged by local
 // time (a trade before a book message of the same local time), streaming: memory stays flat whatever the size.
 import { REC_SIZE, Kind, type Core } from '../core/index';
-import type { InstrumentGrid } from '../feed/instruments';
 import { ImportError, type RecordSink } from './record-sink';
 import { gridHint } from './grid';
 import { TradeWindow } from './trade-window';
-import { renderScaled } from '../feed/instruments';
+import { renderScaled, type InstrumentGrid } from '../feed/instruments';
 
 /** The CSV reader's config and state block (mirrors assembly/csv.ts CV_*; test/core/layout.test.ts holds them). */
 export const CV = {
@@ -388,33 +387,34 @@ export class CsvStream {
     );
   }
 
-  /** The line of the batch's first row of the kept symbol with trade id `id` (as written), or null: the error path. */
-  private idLine(consumed: number, line0: number, id: string): number | null {
-    const text = dec.decode(this.core.bytes.slice(this.buf, this.buf + consumed));
-    const cols = this.head.columns;
-    const iSym = cols.indexOf('symbol');
-    const iId = cols.indexOf('id');
-    const lines = text.split('\n');
-    for (let j = 0; j < lines.length; j++) {
-      const cells = lines[j].replace(/\r$/, '').split(',');
-      if (this.symbol && iSym >= 0 && cells[iSym] !== this.symbol) continue;
-      if (cells[iId] === id) return line0 + 1 + j;
-    }
-    return null;
-  }
-
-  /** The line of the batch's `i`-th row of the kept symbol (rows of other symbols and empty lines between): re-read on the error path. */
-  private rowLine(consumed: number, line0: number, i: number): number {
-    const text = dec.decode(this.core.bytes.slice(this.buf, this.buf + consumed));
+  /**
+   * The rows of the kept symbol in the batch's text (bytes [buf, buf + consumed), lines after `line0`), each with its
+   * line and cells, and the count of the text's pieces between line ends: re-read on the error paths only.
+   */
+  private keptRows(consumed: number, line0: number): { rows: Array<{ line: number; cells: string[] }>; pieces: number } {
+    const text = dec.decode(this.core.bytes.subarray(this.buf, this.buf + consumed));
     const iSym = this.head.columns.indexOf('symbol');
     const lines = text.split('\n');
-    let k = 0;
-    for (let j = 0; j < lines.length; j++) {
-      const row = lines[j].replace(/\r$/, '');
-      if (row === '' || (this.symbol && iSym >= 0 && row.split(',')[iSym] !== this.symbol)) continue;
-      if (k++ === i) return line0 + 1 + j;
+    const rows: Array<{ line: number; cells: string[] }> = [];
+    for (let k = 0; k < lines.length; k++) {
+      const row = lines[k].replace(/\r$/, '');
+      if (row === '') continue;
+      const cells = row.split(',');
+      if (this.symbol && iSym >= 0 && cells[iSym] !== this.symbol) continue;
+      rows.push({ line: line0 + k + 1, cells });
     }
-    return line0 + 1;
+    return { rows, pieces: lines.length };
+  }
+
+  /** The line of the batch's first row of the kept symbol with trade id `id` (as written), or null: the error path. */
+  private idLine(consumed: number, line0: number, id: string): number | null {
+    const iId = this.head.columns.indexOf('id');
+    return this.keptRows(consumed, line0).rows.find((r) => r.cells[iId] === id)?.line ?? null;
+  }
+
+  /** The line of the batch's `i`-th row of the kept symbol (rows of other symbols and empty lines between): the error path. */
+  private rowLine(consumed: number, line0: number, i: number): number {
+    return this.keptRows(consumed, line0).rows[i]?.line ?? line0 + 1;
   }
 
   /**
@@ -422,16 +422,9 @@ export class CsvStream {
    * `what`: re-read here, on the error path only, to name its line, column and value.
    */
   private badRow(consumed: number, line0: number, what: 'time' | 'price'): ImportError {
-    const text = dec.decode(this.core.bytes.subarray(this.buf, this.buf + consumed));
     const cols = this.head.columns;
-    const iSym = cols.indexOf('symbol');
-    const lines = text.split('\n');
-    for (let k = 0; k < lines.length; k++) {
-      const row = lines[k].replace(/\r$/, '');
-      if (row === '') continue;
-      const cells = row.split(',');
-      if (this.symbol && iSym >= 0 && cells[iSym] !== this.symbol) continue;
-      const line = line0 + k + 1;
+    const { rows, pieces } = this.keptRows(consumed, line0);
+    for (const { line, cells } of rows) {
       if (what === 'price') {
         const v = cells[cols.indexOf('price')] ?? '';
         if (!/[1-9]/.test(v.split(/e/i)[0]))
@@ -445,7 +438,7 @@ export class CsvStream {
       }
     }
     // not found again (it cannot be): name the rows the batch held
-    return new ImportError(this.source.name, line0 + 1, `a row up to line ${line0 + lines.length} has a ${what} the import refuses`);
+    return new ImportError(this.source.name, line0 + 1, `a row up to line ${line0 + pieces} has a ${what} the import refuses`);
   }
 
   /** Tops the buffer up to at least half full (or to the end of the input). */
