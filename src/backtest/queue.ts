@@ -14,6 +14,25 @@ export interface QueueModel {
   depthChange(front: number, prev: number, next: number, traded: number): number;
 }
 
+/** An order's queue ahead, level and trades there from before the last book message that changed its level. */
+export interface BeforeBook {
+  preFront: number;
+  preLevel: number;
+  preTraded: number;
+}
+
+/**
+ * A trade of `qty` at the order's level stamped no later than that book message, which Bitget publishes first: taken
+ * off the queue as it stood before the message, whose `level` is then taken again through `model`; returns the queue
+ * ahead now (`tradedSince`, the trades stamped after the message, off it too). The simulated venue and the live
+ * tracker both account a late trade so.
+ */
+export function tradeBeforeBook(o: BeforeBook, qty: number, level: number, tradedSince: number, model: QueueModel): number {
+  o.preTraded += qty;
+  o.preFront = Math.max(0, o.preFront - qty);
+  return Math.max(0, model.depthChange(o.preFront, o.preLevel, level, o.preTraded) - tradedSince);
+}
+
 /** RiskAverse: cancels always happen behind us; only trades advance our order. */
 export const riskAverse: QueueModel = {
   name: 'risk-averse',

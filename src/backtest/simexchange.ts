@@ -12,7 +12,7 @@
 // size decrease at the same price keeps the place. Several actions at once (`arriveAll`, the gateway's handleAll:
 // Bitget's batch place and batch cancel) get one answer per order, a bad order's refusal beside the others' acks.
 import type { Action, Event, Side, TimeInForce } from '../strategy/events';
-import type { QueueModel } from './queue';
+import { tradeBeforeBook, type QueueModel } from './queue';
 import { placeProblem } from '../gateway/wire';
 import { FLATTEN_OID_PREFIX } from '../strategy/ids';
 
@@ -634,9 +634,7 @@ export class SimExchange {
         // already in the level the last book message showed: the queue before it, then that level again (trades
         // since, stamped later, taken off after it as they were)
         left = Math.floor(qty - r.preFront + 1e-9);
-        r.preFront = Math.max(0, r.preFront - qty);
-        r.preTraded += qty;
-        r.front = Math.max(0, this.o.queue.depthChange(r.preFront, r.preLevel, r.levelQty, r.preTraded) - r.traded);
+        r.front = tradeBeforeBook(r, qty, r.levelQty, r.traded, this.o.queue);
       } else {
         r.traded += qty;
         left = Math.floor(qty - r.front + 1e-9);

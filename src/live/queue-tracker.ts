@@ -10,7 +10,7 @@
 // or before the last book message that changed an order's level is applied to the order's state before that message,
 // and the message's level is then taken again through the model (as the simulated venue does,
 // src/backtest/simexchange.ts).
-import { riskAverse, type QueueModel } from '../backtest/queue';
+import { riskAverse, tradeBeforeBook, type QueueModel } from '../backtest/queue';
 import type { Side } from '../strategy/events';
 
 /** A level's size by side (1 bid, 2 ask) and price in ticks, in lots: the instrument's book. */
@@ -89,9 +89,7 @@ export class QueueTracker {
       if (exchNs <= t.bookExch) {
         // already in the level that message showed: the queue before it, then its level again (trades since, stamped
         // later, taken off after it as they were)
-        t.preTraded += qtyLot;
-        t.preFront = Math.max(0, t.preFront - qtyLot);
-        t.front = Math.max(0, this.model.depthChange(t.preFront, t.preLevel, t.level, t.preTraded) - t.traded);
+        t.front = tradeBeforeBook(t, qtyLot, t.level, t.traded, this.model);
         continue;
       }
       t.traded += qtyLot;
