@@ -62,6 +62,11 @@ interface Resting {
   preLevel: number;
   preTraded: number;
   bookExch: number;
+  /**
+   * The venue's time when the order joined its level (-Infinity: never): the level it joined showed every trade
+   * stamped until then, including one whose trade message comes after the depth update that took it off.
+   */
+  joinExch: number;
   /** On the book (in restingList). */
   live: boolean;
   /** Among the recently finished orders (doneRing). */
@@ -231,7 +236,7 @@ export class SimExchange {
 
   /** A new entry for an order that never rested (refused, or filled or cancelled at once), known from now on. */
   private entry(clientOid: string): Resting {
-    const r = this.fresh(clientOid, 1, 'gtc', 0, 0, 0, 0, false);
+    const r = this.fresh(clientOid, 1, 'gtc', 0, 0, 0, 0, false, -Infinity);
     this.remember(r, this.serial(clientOid));
     return r;
   }
@@ -286,6 +291,7 @@ export class SimExchange {
     remaining: number,
     levelQty: number,
     live: boolean,
+    joinExch: number,
   ): Resting {
     const r = this.spare.pop();
     if (r === undefined)
@@ -303,6 +309,7 @@ export class SimExchange {
         preLevel: 0,
         preTraded: 0,
         bookExch: -Infinity,
+        joinExch,
         live,
         done: false,
         slot: -1,
@@ -317,6 +324,7 @@ export class SimExchange {
     r.levelQty = levelQty;
     r.traded = 0;
     r.bookExch = -Infinity;
+    r.joinExch = joinExch;
     r.live = live;
     r.done = false;
     return r;
@@ -451,7 +459,7 @@ export class SimExchange {
       this.o.deliver(t, { type: 'cancelAck', clientOid: a.clientOid });
       return;
     }
-    const r = this.fresh(a.clientOid, side, force, limit, qty, remaining, this.o.book.qtyAt(side, limit), true);
+    const r = this.fresh(a.clientOid, side, force, limit, qty, remaining, this.o.book.qtyAt(side, limit), true, t);
     this.remember(r, serial);
     this.onList(r);
   }
@@ -515,6 +523,7 @@ export class SimExchange {
     r.front = r.levelQty;
     r.traded = 0;
     r.bookExch = -Infinity;
+    r.joinExch = t;
     this.mirror(this.restingList.length - 1); // last on the list either way
   }
 
@@ -587,8 +596,9 @@ export class SimExchange {
   // causes before that match's trade, though the trade is stamped no later: the level has already shrunk by the trade
   // when it comes. Such a trade (stamped at or before the last book message that changed the order's level) is applied
   // to the order's state before that message, and the message's level is then taken again through the queue model:
-  // the result is that of the trade first. `exch` is the message's exchange stamp as recorded (`t` is the venue clock,
-  // held monotonic).
+  // the result is that of the trade first. A trade stamped at or before the order joined its level (a place, or an
+  // amendment that re-queues it) happened before it: the level it joined showed it, and it fills nothing of the order.
+  // `exch` is the message's exchange stamp as recorded (`t` is the venue clock, held monotonic).
 
   /** A public trade at exchange time `t` (stamped `exch`): `takerSide` 1 = a buyer took asks, 2 = a seller hit bids. */
   trade(t: number, takerSide: number, price: number, qty: number, exch = t): void {
@@ -621,6 +631,8 @@ export class SimExchange {
       const at = this.rPrice[i];
       const through = side === 1 ? price < at : price > at;
       if (through) {
+        // a trade that happened before the order joined fills nothing of it (the level it joined came after)
+        if (this.exch <= list[i].joinExch) continue;
         this.at = i;
         this.lots = list[i].remaining;
         return i;
@@ -633,8 +645,11 @@ export class SimExchange {
       if (this.exch <= r.bookExch) {
         // already in the level the last book message showed: the queue before it, then that level again (trades
         // since, stamped later, taken off after it as they were)
-        left = Math.floor(qty - r.preFront + 1e-9);
+        left = this.exch <= r.joinExch ? 0 : Math.floor(qty - r.preFront + 1e-9);
         r.front = tradeBeforeBook(r, qty, r.levelQty, r.traded, this.o.queue);
+      } else if (this.exch <= r.joinExch) {
+        // happened before the order joined: the level it joined had this trade taken off already
+        continue;
       } else {
         r.traded += qty;
         left = Math.floor(qty - r.front + 1e-9);

@@ -9,7 +9,8 @@
 // though the trade is stamped no later, so when the trade comes the level has already shrunk by it. A trade stamped at
 // or before the last book message that changed an order's level is applied to the order's state before that message,
 // and the message's level is then taken again through the model (as the simulated venue does,
-// src/backtest/simexchange.ts).
+// src/backtest/simexchange.ts). A trade stamped no later than the last book message before the order joined was in the
+// level it joined behind, and moves nothing.
 import { riskAverse, tradeBeforeBook, type QueueModel } from '../backtest/queue';
 import type { Side } from '../strategy/events';
 
@@ -33,12 +34,16 @@ interface Tracked {
   preLevel: number;
   preTraded: number;
   bookExch: number;
+  /** The exchange time of the last book message before the order joined: its level showed every trade until then. */
+  joinExch: number;
 }
 
 export class QueueTracker {
   private readonly orders = new Map<string, Tracked>();
   /** The same entries as a list, for the loop every book message runs. */
   private readonly list: Tracked[] = [];
+  /** The exchange time of the last book message seen (-Infinity: none yet). */
+  private lastBookExch = -Infinity;
 
   constructor(
     private readonly levels: LevelBook,
@@ -60,7 +65,18 @@ export class QueueTracker {
     this.left(clientOid);
     const s = side === 'buy' ? 1 : 2;
     const level = this.levels.qtyAt(s, priceTick);
-    const t: Tracked = { side: s, priceTick, front: level, level, traded: 0, preFront: 0, preLevel: 0, preTraded: 0, bookExch: -Infinity };
+    const t: Tracked = {
+      side: s,
+      priceTick,
+      front: level,
+      level,
+      traded: 0,
+      preFront: 0,
+      preLevel: 0,
+      preTraded: 0,
+      bookExch: -Infinity,
+      joinExch: this.lastBookExch,
+    };
     this.orders.set(clientOid, t);
     this.list.push(t);
   }
@@ -92,6 +108,8 @@ export class QueueTracker {
         t.front = tradeBeforeBook(t, qtyLot, t.level, t.traded, this.model);
         continue;
       }
+      // already in the level the order joined
+      if (exchNs <= t.joinExch) continue;
       t.traded += qtyLot;
       t.front = Math.max(0, t.front - qtyLot);
     }
@@ -99,6 +117,7 @@ export class QueueTracker {
 
   /** After a book message stamped `exchNs` by the exchange: each order's queue follows its level's size. */
   afterBook(exchNs: number): void {
+    if (exchNs > this.lastBookExch) this.lastBookExch = exchNs;
     for (const t of this.list) {
       const q = this.levels.qtyAt(t.side, t.priceTick);
       if (q === t.level) continue;

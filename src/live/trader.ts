@@ -458,7 +458,8 @@ export class Trader {
         if (recovered) this.execute(this.runtime.handle(recovered, inst));
         copyRecord(core.words, at, lane.slots, 0);
         if (lane.levelsOf !== null) this.levels(lane, at);
-        if (lane.queue !== null && lane.queue.size > 0) lane.queue.afterBook(readI64(w, at + S.exchTs));
+        // every message, orders or not: an order joining later stands behind what the last one showed
+        if (lane.queue !== null) lane.queue.afterBook(readI64(w, at + S.exchTs));
         this.execute(this.runtime.book(inst, 0), this.probe);
         if (this.onSignal) this.onSignal(Number(readI64Big(w, at + S.localTs) - readI64Big(w, at + S.exchTs)));
         if (this.onDecided) {

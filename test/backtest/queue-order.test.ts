@@ -81,4 +81,23 @@ test('a trade stamped after the book update eats the queue that update left: fil
   );
 });
 
+test('a trade that happened before our order joined, published after it joined, fills nothing of it', async () => {
+  // The match at 31 ms takes 6 of the 10 lots: its book update (31 ms) comes before our order reaches the venue (31
+  // ms: it joins behind the 4 lots left), its trade only after another update. That trade was in the level we joined:
+  // the next seller's 5 lots at 300 ms reach us, after the 4 ahead.
+  const t = await run([
+    ...OPEN,
+    ...book(31, [[1, 1000, 4]]),
+    ...book(35, [[2, 1001, 3]]),
+    trade(31, 2, 1000, 6),
+    trade(300, 2, 1000, 5),
+    ...book(400, [[1, 999, 50]]),
+  ]);
+  assert.equal(
+    t.fills.map((f) => [f.exchTs, f.qtyLot]),
+    [[T0 + 300n * MS, 1]],
+    'not filled at 35 ms by the trade of 6 against the 4 lots it joined behind',
+  );
+});
+
 test.run();

@@ -110,6 +110,19 @@ test('several trades after one book message each count before it; a later-stampe
   assert.is(q.ahead('b'), 1);
 });
 
+test('a trade that came before our order joined, published after the ack, moves nothing', () => {
+  const book = levels();
+  book.set(1, 1000, 10);
+  const q = new QueueTracker(book);
+  book.set(1, 1000, 4); // a match took 6: its book update first
+  q.afterBook(20);
+  q.joined('a', 'buy', 1000); // acknowledged now: behind the 4 left
+  q.trade(false, 1000, 6, 19); // that match's trade
+  assert.is(q.ahead('a'), 4, 'not 0: the 4 lots it joined behind are still ahead');
+  q.trade(false, 1000, 3, 21);
+  assert.is(q.ahead('a'), 1);
+});
+
 test('a probability model takes the book message again with the trade before it', () => {
   const book = levels();
   book.set(1, 1000, 10);
