@@ -1,7 +1,10 @@
 // Runs every bundled test file (build/test/**/*.test.mjs) in its own Node process, then prints the one summary
-// line CI reads: "N passed, N failed". Exits non-zero if any test or any file failed.
+// line CI reads: "N passed, N failed". Exits non-zero if any test or any file failed. Each file gets a temporary
+// directory of its own as TMPDIR (os.tmpdir() in it and in what it spawns), removed when it ends: what a test writes
+// there is gone afterwards, whether or not it cleaned up after itself.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -21,15 +24,17 @@ let failed = 0;
 for (const file of files(dir).sort()) {
   const name = relative(dir, file);
   if (only.length && !only.some((o) => name.includes(o))) continue;
+  const tmp = mkdtempSync(join(tmpdir(), 'ringbook-test-'));
   const r = spawnSync(process.execPath, [file], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, FORCE_COLOR: '0' },
+    env: { ...process.env, FORCE_COLOR: '0', TMPDIR: tmp },
     // A file that keeps a handle open after its last test (a failed test that never closed its server) would
     // otherwise hold the whole run forever.
     timeout: FILE_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });
+  rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   process.stdout.write(`\n# ${name}\n${r.stdout}`);
   if (r.error?.code === 'ETIMEDOUT') {
     failed += 1;
