@@ -121,6 +121,15 @@ export class Agenda {
     hS[i] = ls;
   }
 
+  /** Calls `visit` for each answer still on the agenda (not delivered yet), in no particular order. */
+  eachAnswer(visit: (e: Event, inst: number, exchT: number) => void): void {
+    for (let i = 0; i < this.n; i++) {
+      const s = this.hS[i];
+      const e = this.pEvent[s];
+      if (e !== undefined) visit(e, this.pInst[s], this.pExch[s]);
+    }
+  }
+
   /** Doubles the room: heap columns and payload slots (the new slots go on the free list). */
   private grow(): void {
     const old = this.cap;

@@ -101,6 +101,11 @@ export class Recorders {
 
   /** The position sampled (the runtime's, once the run starts). */
   private position: PositionState = newPosition();
+  /**
+   * Lots of fills the venue made before exchange time `t` (the loop's clock) whose answers are still on their way: the
+   * venue charges funding on the position its fills' stamps give at the settlement, answered or not (null: none).
+   */
+  inFlightLot: ((t: number) => number) | null = null;
 
   constructor(
     private readonly tickLotQuote: number,
@@ -157,7 +162,7 @@ export class Recorders {
         this.settle(mid);
         continue;
       }
-      const pos = this.position.lot;
+      const pos = this.heldAt(this.nextFunding);
       if (pos !== 0 && mid === mid) this.funding -= pos * mid * this.tickLotQuote * (this.o.fundingRate ?? 0);
       this.charged.push({
         atNs: this.absNs(this.nextFunding),
@@ -182,11 +187,16 @@ export class Recorders {
     this.earliestMark();
   }
 
+  /** The position at exchange time `t`: the fills answered so far, and those made before `t` still on their way. */
+  private heldAt(t: number): number {
+    return this.position.lot + (this.inFlightLot === null ? 0 : this.inFlightLot(t));
+  }
+
   /** The recorded settlement due now: charged on the position held, at the recorded mark (the mid when none was). */
   private settle(mid: number): void {
     const rec = this.o.fundingSettlements!;
     const s = rec.settlements[this.settleAt++];
-    const pos = this.position.lot;
+    const pos = this.heldAt(this.nextFunding);
     let row: SettlementRow;
     if (s.mark) {
       const r = pos !== 0 ? fundingReceived(pos, rec.lot, s.mark, s.rate) : { text: '0', quote: 0 };

@@ -610,7 +610,17 @@ export class Backtest {
         }
         return NaN;
       };
-    for (let i = 0; i < this.n; i++) this.rec[i].start(this.base, this.rt.position(i), this.windowFrom());
+    for (let i = 0; i < this.n; i++) {
+      this.rec[i].start(this.base, this.rt.position(i), this.windowFrom());
+      // a settlement counts a fill by its venue stamp: one made before it and answered after it is held at it
+      this.rec[i].inFlightLot = (t) => {
+        let lot = 0;
+        this.agenda.eachAnswer((e, inst, exchT) => {
+          if (inst === i && e.type === 'fill' && exchT < t) lot += e.side === 'buy' ? e.qtyLot : -e.qtyLot;
+        });
+        return lot;
+      };
+    }
     // a strategy with onTrade gets the public trades without declaring `trades` (it keeps none in m.trades)
     this.wantTrades = this.rt.wantsTrades;
     this.o.onRuntime?.(this.rt);

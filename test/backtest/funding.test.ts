@@ -133,6 +133,13 @@ test('a recorded settlement is charged at its time, with its rate and mark, on t
   assert.is(flat.fundingSettlements![0].positionLot, 0, 'before the entry filled: nothing held');
   assert.is(flat.fundingQuote, 0);
 
+  // the fill is made at 31 ms and answered at 32 ms: a settlement between the two counts it, as the venue does by its
+  // fills' stamps (docs/exchange.md, Funding)
+  const between = await run([...OPEN, ...LATER], { settlements: [{ atNs: at(31) + MS / 2n, rate: d('0.0001'), mark: d('100.05') }] });
+  assert.is(between.fills[0].exchTs, at(31));
+  assert.is(between.fundingSettlements![0].positionLot, 1, 'made before the settlement, answered after it: held at it');
+  assert.is(between.fundingQuote, -0.000010005);
+
   const noMark = await run([...OPEN, ...LATER], { settlements: [{ atNs: at(500), rate: d('0.0001'), mark: null }] });
   assert.ok(Math.abs(noMark.fundingQuote - -1 * 1000.5 * 0.0001 * 0.0001) < 1e-15, 'no mark recorded: the mid (1000.5 ticks) stands in');
   assert.is(noMark.fundingSettlements![0].mark, '');
