@@ -131,6 +131,15 @@ export const OPTIMIZE = {
     },
     out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory (one that holds an earlier result is refused)' },
     overwrite: { type: 'boolean', description: 'replace the earlier result in --out (its manifest, trials and reports)' },
+    json: {
+      type: 'boolean',
+      description: 'print the summary as JSON (what summary.json holds; a shard: its trial count) instead of the text',
+    },
+    resume: {
+      type: 'boolean',
+      description:
+        'continue the search stopped early in --out (Ctrl-C, SIGTERM, a crash): its finished trials are kept and only the others run; the command must be the same otherwise',
+    },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
     symbol: {
       ...BACKTEST.flags.symbol,
@@ -169,6 +178,7 @@ export const MERGE = {
       description: 'the combined results directory (one that holds an earlier result is refused)',
     },
     overwrite: { type: 'boolean', description: 'replace the earlier result in --out' },
+    json: { type: 'boolean', description: 'print the summary as JSON (what summary.json holds) instead of the text' },
   },
   examples: [
     ['optimize merge results-0 results-1 results-2 results-3 --out results', 'four shards into results/'],
@@ -215,13 +225,82 @@ function keepEarlierResult(out: string, overwrite: boolean): void {
   const manifest = join(out, 'manifest.json');
   if (overwrite || !existsSync(manifest)) return;
   let what = 'an earlier result';
+  let resume = '';
   try {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<Manifest>;
     what = `an earlier result (${m.method ?? '?'} search${m.strategy?.name ? ` of ${m.strategy.name}` : ''}, ${plural(m.total ?? 0, 'trial')}${m.shard ? `, shard ${m.shard.index}/${m.shard.count}` : ''})`;
+    // a search stopped early is the one a user most often runs again: its finished trials need not be run twice
+    if (m.complete === false) {
+      const n = finishedCount(out);
+      what = `${what} stopped early with ${count(n)} finished`;
+      resume = ` add --resume to keep them and run the rest,`;
+    }
   } catch {
     // an unreadable manifest is still someone's result
   }
-  throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out, or add --overwrite to replace it`);
+  throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out,${resume} or add --overwrite to replace it`);
+}
+
+/** The trials a result directory holds (lines of its trials.jsonl; 0 when it has none). */
+function finishedCount(dir: string): number {
+  try {
+    return readFileSync(join(dir, 'trials.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** A result directory's trials.jsonl, each line a trial; a line that is not one is named (a file cut short or edited). */
+function readTrials(dir: string): TrialResult[] {
+  const path = join(dir, 'trials.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as TrialResult;
+      } catch {
+        throw new Error(`${path}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
+      }
+    });
+}
+
+/**
+ * The finished trials of the search stopped early in `out`, which --resume keeps: refused, naming the first setting
+ * that differs with both values, unless `manifest` (this command's) is the same search (data, space, settings, shard,
+ * strategy bundle and core); only the trials it ran with this bundle and core are kept.
+ */
+function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet<number>): TrialResult[] {
+  const path = join(out, 'manifest.json');
+  const earlier = readJsonFile(path, '--resume').value as Manifest;
+  const a = earlier.strategy ?? LEGACY_STRATEGY;
+  const b = manifest.strategy;
+  if (a.name !== b.name || a.bundleSha256 !== b.bundleSha256 || a.coreSha256 !== b.coreSha256)
+    throw new UsageError(
+      `--resume: ${dirText(out)} ran the strategy ${strategyText(a)}, this command runs ${strategyText(b)}: a search continues on the same bundle and core (the same strategy file, unedited, and the same ringbook build); give another --out for a new search`,
+    );
+  const comparable = (m: Manifest) => JSON.parse(JSON.stringify({ ...m, complete: true, strategy: null })) as unknown;
+  const d = firstDifference(comparable(earlier), comparable(manifest));
+  if (d)
+    throw new UsageError(
+      `--resume: ${dirText(out)} was run with ${differenceName(d.path)} ${valueText(d.a)}, this command with ${valueText(d.b)}: a search continues with the same command; give another --out for a new search`,
+    );
+  const results = readTrials(out);
+  const bad = results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
+  if (bad)
+    throw new Error(
+      `${join(out, 'trials.jsonl')}: trial ${bad.id} ran bundle sha256 ${bad.bundleSha256 ?? 'unknown'}, the manifest says ${b.bundleSha256 ?? 'unknown'}: the directory mixes runs; give another --out`,
+    );
+  const seen = new Set<number>();
+  for (const r of results) {
+    if (!trialIds.has(r.id) || seen.has(r.id))
+      throw new Error(
+        `${join(out, 'trials.jsonl')}: trial ${r.id} ${seen.has(r.id) ? 'is there twice' : 'is not one of this search'}: the directory mixes runs; give another --out`,
+      );
+    seen.add(r.id);
+  }
+  return results;
 }
 
 /**
@@ -281,7 +360,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   if (summary) {
     // a search cut short says so where its answer is read: summary.json, the choice's file name, the report
     const partial = manifest.complete ? null : { run: results.length, total: manifest.total };
-    put('summary.json', `${JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2)}\n`);
+    put('summary.json', `${summaryJson(manifest, summary)}\n`);
     // best.json is read by --config, which takes the strategy's fields only: a partial choice goes by another name
     const chosenFile = bestFile(manifest.complete);
     // nothing chosen, or chosen under the other name: a file of an earlier run here must not pass for this run's answer
@@ -298,6 +377,11 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
     );
   }
   put('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** summary.json's text, which --json prints: the summary with whether the search finished and of how many trials. */
+function summaryJson(manifest: Pick<Manifest, 'complete' | 'total'>, summary: Summary): string {
+  return JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2);
 }
 
 /** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
@@ -546,17 +630,7 @@ async function runMerge(argv: string[]): Promise<number> {
         const p = join(d, 'manifest.json');
         if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
         const manifest = readJsonFile(p, 'shard').value as Manifest;
-        const results = readFileSync(join(d, 'trials.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l, i) => {
-            try {
-              return JSON.parse(l) as TrialResult;
-            } catch {
-              throw new Error(`${join(d, 'trials.jsonl')}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
-            }
-          });
-        return { dir: d, manifest, results };
+        return { dir: d, manifest, results: readTrials(d) };
       });
       const first = parts[0].manifest;
       // the strategy is compared by name and bundle, not by the path it was loaded from (another machine, another checkout)
@@ -595,7 +669,8 @@ async function runMerge(argv: string[]): Promise<number> {
             `${p.dir} was run with ${d ? `${differenceName(d.path)} ${valueText(d.b)}, ${parts[0].dir} with ${valueText(d.a)}` : `other data, space or settings than ${parts[0].dir}`}: shards must come from the same command`,
           );
         }
-        if (!p.manifest.complete) throw new Error(`${p.dir} did not finish (stopped early): re-run that shard`);
+        if (!p.manifest.complete)
+          throw new Error(`${p.dir} did not finish (stopped early): re-run that shard (with --resume, its finished trials are kept)`);
       }
       const count = first.shard?.count ?? 1;
       const byIndex = new Map<number, string>();
@@ -633,16 +708,18 @@ async function runMerge(argv: string[]): Promise<number> {
       });
       const manifest: Manifest = { ...first, shard: null, complete: true };
       writeResults(resolve(values.out), manifest, results, summary);
-      printSummary(summary, first.keys, values.out, {
-        symbol: first.symbol,
-        symbols: first.symbols,
-        bestNetQuote: bestNet(results),
-        strategy: manifest.strategy,
-        units: manifest.units,
-        threw: strategyErrors(results),
-        hung: hungTrials(results),
-        invalid: firstInvalid(results),
-      });
+      if (values.json) console.log(summaryJson(manifest, summary));
+      else
+        printSummary(summary, first.keys, values.out, {
+          symbol: first.symbol,
+          symbols: first.symbols,
+          bestNetQuote: bestNet(results),
+          strategy: manifest.strategy,
+          units: manifest.units,
+          threw: strategyErrors(results),
+          hung: hungTrials(results),
+          invalid: firstInvalid(results),
+        });
       return summary.chosen ? 0 : 1;
     },
   );
@@ -704,6 +781,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
   if (!args) return 0;
   const values = args.values;
   if (!values.space) throw new UsageError('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
+  if (values.resume && values.overwrite)
+    throw new UsageError('--resume keeps the finished trials in --out, --overwrite replaces them: give one of them');
   const objective = parseObjective(values.objective);
   // the strategy (bundled and checked once here; the workers evaluate the same text) and the base every trial varies:
   // its defaults, preset, --config and --set, checked once here rather than failing every trial
@@ -804,7 +883,11 @@ export async function runOptimize(argv: string[]): Promise<number> {
     },
   });
   try {
-    keepEarlierResult(values.out, values.overwrite === true);
+    if (!values.resume) keepEarlierResult(values.out, values.overwrite === true);
+    else if (!existsSync(join(values.out, 'manifest.json')))
+      throw new UsageError(
+        `--resume: --out ${dirText(values.out)} holds no search to continue (no manifest.json): drop --resume to start one`,
+      );
     const skipDamaged = values['skip-damaged'] === true;
     const requested = values.symbol
       ?.toUpperCase()
@@ -913,13 +996,26 @@ export async function runOptimize(argv: string[]): Promise<number> {
       units,
       ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
     };
-    log.info(
-      `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
-    );
+    // --resume: the trials the stopped search finished are kept as they are; only the others run
+    const prior = values.resume ? resumable(values.out, manifest, new Set(trials.map((t) => t.id))) : [];
+    const done = new Set(prior.map((r) => r.id));
+    const remaining = trials.filter((t) => !done.has(t.id));
+    finished.push(...prior);
+    if (values.resume)
+      log.info(
+        remaining.length
+          ? `resuming the search in ${dirText(values.out)}: ${count(prior.length)} of ${count(trials.length)} trials finished before and kept, ${count(remaining.length)} to run`
+          : `the search in ${dirText(values.out)} had finished all ${count(trials.length)} trials: nothing to run, its result summarised again`,
+        { kept: prior.length, remaining: remaining.length },
+      );
+    if (remaining.length)
+      log.info(
+        `${strategyText(strategy)}: ${count(remaining.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, remaining.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
+      );
     // a search of hours must say so before it starts, not once the first progress line comes
-    if (trials.length >= LARGE_SEARCH)
+    if (remaining.length >= LARGE_SEARCH)
       log.warn(
-        `a large search: ${count(trials.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
+        `a large search: ${count(remaining.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
       );
     checkWritableDir('--out', values.out);
     const out = resolve(values.out);
@@ -933,25 +1029,36 @@ export async function runOptimize(argv: string[]): Promise<number> {
       return results.length;
     };
     const running = (pool = new TrialPool());
-    const progress = progressLine(trials.length);
-    const results = await running.run(trials, {
-      workers,
-      workerUrl: new URL('optimize.mjs', findWorkerDir()),
-      module,
-      shared: parts,
-      settings,
-      hungAfterMs: values['hung-after'],
-      strategy: strategy.name,
-      onResult: (r, done) => {
-        finished.push(r);
-        progress(done);
-      },
-    });
-    if (process.stderr.isTTY) log.human('\n');
+    const progress = progressLine(remaining.length);
+    // nothing left (the search had finished): no worker is started, the result is summarised again
+    const ran = !remaining.length
+      ? []
+      : await running.run(remaining, {
+          workers,
+          workerUrl: new URL('optimize.mjs', findWorkerDir()),
+          module,
+          shared: parts,
+          settings,
+          hungAfterMs: values['hung-after'],
+          strategy: strategy.name,
+          onResult: (r, done) => {
+            finished.push(r);
+            progress(done);
+          },
+        });
+    if (process.stderr.isTTY && remaining.length) log.human('\n');
+    const results = [...prior, ...ran].sort((a, b) => a.id - b.id);
     manifest.complete = results.length === trials.length;
     const summary = summaryOf(results);
     writeResults(out, manifest, results, summary);
-    if (summary)
+    // a shard is not summarised: its JSON says what it ran, for the script that waits on every shard
+    if (values.json)
+      console.log(
+        summary
+          ? summaryJson(manifest, summary)
+          : JSON.stringify({ complete: manifest.complete, total: manifest.total, shard, trials: results.length }, null, 2),
+      );
+    else if (summary)
       printSummary(summary, keys, values.out, {
         symbol,
         symbols,
@@ -977,7 +1084,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       // only a stop signal ends a search short without an error
       const by = stop.by ?? 'SIGINT';
       log.warn(
-        `stopped early by ${signalText(by)}: ${count(results.length)} of ${count(trials.length)} trials finished and kept (exit ${signalExit(by)})`,
+        `stopped early by ${signalText(by)}: ${count(results.length)} of ${count(trials.length)} trials finished and kept (exit ${signalExit(by)}); to run the other ${count(trials.length - results.length)}: ${resumeCommand()}`,
       );
       return signalExit(by);
     }
@@ -989,7 +1096,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
   }
 }
 
-/** Parses a flag's text with `parse`: what it refuses is a mistake on the command line (exit 2), its message kept. */
+/** This command as the user ran it, with --resume (once): pasted, it continues the search it stopped. */
+function resumeCommand(argv: readonly string[] = process.argv.slice(2)): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const args = argv.filter((a) => a !== '--resume' && a !== '--overwrite');
+  return `${selfCommand()} ${args.map(quote).join(' ')} --resume`;
+}
 
 /** The settings as the manifest keeps them: the bundle's text stays out (its hash is in manifest.strategy). */
 function withoutStrategy(s: TrialSettings): Omit<TrialSettings, 'strategy'> {

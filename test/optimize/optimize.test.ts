@@ -2,7 +2,7 @@
 // results do not depend on the worker count, and shards merged give exactly the unsharded result.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,59 @@ test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps e
   const html = read(out, 'report.html');
   assert.match(html, `Optimizer: ${kept === 1 ? '1 trial' : `${kept} trials`} of 24 (stopped early)`);
   assert.match(html, `Stopped early: ${kept} of 24 trials ran (the search was interrupted).`);
+});
+
+test('--resume keeps the trials a stopped search finished and runs the rest: the result is the uninterrupted one', () => {
+  const big = join(dir, 'big');
+  const sp = join(dir, 'space-big.json');
+  const out = join(dir, 'interrupted');
+  const run = (o: string, ...extra: string[]) =>
+    spawnSync(process.execPath, [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '2', '--out', o, ...extra], {
+      encoding: 'utf8',
+    });
+  const kept = read(out, 'trials.jsonl').trim().split('\n').length;
+  // run again as it was, the stopped search is refused with how to continue it
+  const again = run(out);
+  assert.is(again.status, 1, again.stderr);
+  assert.match(again.stderr, `stopped early with ${kept} finished: choose another --out, add --resume to keep them and run the rest,`);
+  // another command's search is not continued in it
+  const other = run(out, '--resume', '--fees', '0.001,0.001');
+  assert.is(other.status, 2, other.stderr);
+  assert.match(
+    other.stderr,
+    /--resume: .* was run with fee rates \(maker\) 0\.0002, this command with 0\.001: a search continues with the same command/,
+  );
+  const resumed = run(out, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, `${kept} of 24 trials finished before and kept, ${24 - kept} to run`);
+  assert.match(resumed.stderr, `/${24 - kept} trials`, 'only the others ran');
+  assert.not.match(resumed.stdout, /stopped early|partial/);
+  const whole = join(dir, 'uninterrupted');
+  assert.is(run(whole).status, 0);
+  for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
+    assert.is(read(out, f), read(whole, f), f);
+  assert.not.ok(existsSync(join(out, 'best-so-far.json')), 'the partial choice is gone with the partial search');
+  // a finished search: nothing runs, the same result
+  const done = run(out, '--resume');
+  assert.is(done.status, 0, done.stderr);
+  assert.match(done.stderr, 'had finished all 24 trials: nothing to run');
+  assert.is(read(out, 'summary.json'), read(whole, 'summary.json'));
+  const none = run(join(dir, 'never-ran'), '--resume');
+  assert.is(none.status, 2);
+  assert.match(none.stderr, 'holds no search to continue (no manifest.json): drop --resume to start one');
+});
+
+test('--json prints what summary.json holds, and only that, on stdout', () => {
+  const out = join(dir, 'json');
+  const text = optimize(out, '--workers', '2', '--json');
+  assert.equal(JSON.parse(text), JSON.parse(read(out, 'summary.json')));
+  const shard = join(dir, 'json-shard');
+  assert.equal(JSON.parse(optimize(shard, '--workers', '1', '--shard', '1/3', '--json')), {
+    complete: true,
+    total: 12,
+    shard: { index: 1, count: 3 },
+    trials: 4,
+  });
 });
 
 test('a bad space is refused before anything runs, naming the key', () => {
