@@ -21,7 +21,7 @@ import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
-import { PSR_NEEDS, rankOrder, strategyThrew, summarise, type Summary } from '../optimize/summary';
+import { PSR_NEEDS, rankOrder, strategyThrew, summarise, testWindowsNs, walkForwardCaution, type Summary } from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import {
@@ -482,7 +482,7 @@ export function printSummary(
       );
     const oos = s.walkForward.outOfSample;
     // the out-of-sample figures cover the folds' test windows only
-    const testNs = s.walkForward.folds.reduce((n, f) => n + Number(BigInt(f.testTo) - BigInt(f.testFrom)), 0);
+    const testNs = testWindowsNs(s.walkForward);
     lines.push(
       `  walk-forward out of sample: net ${moneyIn(oos.netQuote, ccy)}, Sharpe ${testNs >= 86_400e9 ? fixed(oos.sharpe, 2) : needsMore('1 day', `${duration(testNs)} of test windows`)}`,
     );
@@ -525,22 +525,6 @@ export function printSummary(
     `results${o.partial ? ' (partial)' : ''}: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? `${best}, ` : ''}report.html, manifest.json)`,
   );
   console.log(lines.join('\n'));
-}
-
-/**
- * Walk-forward chooses the last fold's pick, whatever the whole data says of it: a caution when that pick lost out of
- * sample or ranks in the lower half on the whole data (the summary keeps the top ranks only: below them is lower).
- */
-function walkForwardCaution(s: Summary, ccy: string): string | null {
-  const wf = s.walkForward;
-  const chosen = s.chosen;
-  if (!wf || !chosen) return null;
-  const rank = s.ranked.find((r) => r.id === chosen.id)?.rank ?? null;
-  const low = s.scored >= 4 && (rank === null ? s.ranked.length < s.scored : rank > s.scored / 2);
-  const lost = wf.outOfSample.netQuote !== null && wf.outOfSample.netQuote < 0;
-  if (!low && !lost) return null;
-  const where = rank === null ? `below the top ${count(s.ranked.length)} of ${count(s.scored)}` : `${count(rank)} of ${count(s.scored)}`;
-  return `caution: the walk-forward choice (trial ${chosen.id}, the last fold's pick) ranks ${where} on the whole data${lost ? ` and lost ${moneyIn(-wf.outOfSample.netQuote!, ccy)} out of sample` : ''}: check it before trading it`;
 }
 
 /** A chosen value as --set takes it, a random search's float to 6 significant digits (best.json keeps it exact). */

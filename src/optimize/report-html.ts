@@ -10,7 +10,7 @@ import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
 import { paramValue } from '../format/params';
 import { NA, count, duration, fixed, moneyIn, needsMore, plural, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
-import { PSR_NEEDS, strategyThrew, type Summary } from './summary';
+import { PSR_NEEDS, strategyThrew, testWindowsNs, walkForwardCaution, type Summary } from './summary';
 import type { TrialResult } from './trial';
 import { objectiveValue, scoreWindow, type Objective } from './score';
 import { curvesChart, foldsChart, heatChart, type Curve } from './report-charts';
@@ -121,13 +121,12 @@ export function optimizeReport(
   const annualised = (v: number | null) => (days >= 1 ? fixed(v, 2) : NA);
   const params = (p: Record<string, unknown>) => keys.map((k) => `${k} ${paramText(k, p[k], q, units)}`).join(', ');
 
-  // trials ranked on the whole data, as the summary ranks them
+  // trials ranked on the whole data, as the summary ranks them: a trial whose strategy threw has the figures of a
+  // crashed run (often the least loss, as it stopped trading), so it is no best, median or heat-map cell either
   const score = (r: TrialResult) => objectiveValue(scoreWindow(r, summary.sampleNs, 0, spanNs + 1, spanNs), objective);
-  const ranked = results
-    .filter((r) => !r.error)
-    .map((r) => ({ r, v: score(r) }))
-    .sort((a, b) => b.v - a.v || a.r.id - b.r.id);
-  const bestNet = results.reduce<number | null>((b, r) => {
+  const scored = results.filter((r) => !r.error && !strategyThrew(r));
+  const ranked = scored.map((r) => ({ r, v: score(r) })).sort((a, b) => b.v - a.v || a.r.id - b.r.id);
+  const bestNet = scored.reduce<number | null>((b, r) => {
     const n = r.metrics?.pnl.netQuote;
     return typeof n === 'number' && (b === null || n > b) ? n : b;
   }, null);
@@ -156,6 +155,9 @@ export function optimizeReport(
     verdicts.push(
       `<p class="why">${esc(`No configuration makes money: the best of ${plural(summary.scored, 'trial')} nets ${moneyIn(bestNet, q)} after fees; the ranking only says which loses least.`)}</p>`,
     );
+  // the walk-forward choice is the last fold's pick whatever the whole data says of it: a caution read with the choice
+  const caution = walkForwardCaution(summary, q);
+  if (caution) verdicts.push(`<p class="why">${esc(`${caution[0].toUpperCase()}${caution.slice(1)}.`)}</p>`);
   if (summary.overfitting)
     verdicts.push(
       `<p class="why${(summary.overfitting.dsr ?? 0) > 0.95 ? ' ok' : ''}">${esc(`Overfitting: ${skillVerdict(summary.overfitting.dsr, summary.overfitting.trials)}.`)}</p>`,
@@ -228,7 +230,9 @@ export function optimizeReport(
       ),
       `<p>${esc(
         `Out of sample, all folds together: net ${moneyIn(wf.outOfSample.netQuote, q)} over ${plural(wf.outOfSample.periods, 'step')}, Sharpe ${
-          days >= 1 ? fixed(wf.outOfSample.sharpe, 2) : needsMore('1 day', duration(spanNs))
+          testWindowsNs(wf) >= 86_400e9
+            ? fixed(wf.outOfSample.sharpe, 2)
+            : needsMore('1 day', `${duration(testWindowsNs(wf))} of test windows`)
         }.`,
       )}</p>`,
     ].join('\n');
