@@ -801,6 +801,15 @@ export async function runOptimize(argv: string[]): Promise<number> {
   };
   const space = inSpace(() => parseSpace(spaceJson, params.fields, params.name));
   const keys = space.dims.map((d) => d.key);
+  // a parameter fixed with --set and searched too: every trial would replace the --set value, silently
+  for (const set of values.set ?? []) {
+    const key = set.slice(0, set.indexOf('=')).trim();
+    if (!keys.includes(key)) continue;
+    const line = lineOfKey(spaceFile.text, key);
+    throw new UsageError(
+      `--set ${set}: ${key} is searched too (--space ${values.space}${line ? `, line ${line}` : ''}), so every trial would replace this value: drop the --set to search it, or the key from the space to fix it`,
+    );
+  }
   const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));
   const seed = values.seed;
   let trials: Trial[];

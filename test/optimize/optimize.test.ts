@@ -205,6 +205,20 @@ test('--json prints what summary.json holds, and only that, on stdout', () => {
   });
 });
 
+test('a parameter both fixed with --set and searched is refused: the space would replace the --set value in every trial', () => {
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'optimize', data, '--config', base, '--space', space, '--set', 'exit.threshold=0.05', '--out', join(dir, 'set-and-search')],
+    { encoding: 'utf8' },
+  );
+  assert.is(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    `--set exit.threshold=0.05: exit.threshold is searched too (--space ${space}, line 1), so every trial would replace this value: drop the --set to search it, or the key from the space to fix it`,
+  );
+  assert.not.ok(existsSync(join(dir, 'set-and-search')), 'refused before anything is written');
+});
+
 test('a bad space is refused before anything runs, naming the key', () => {
   const bad = join(dir, 'bad-space.json');
   writeFileSync(bad, JSON.stringify({ 'entry.treshold': [1, 2] }));
