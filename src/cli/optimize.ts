@@ -387,9 +387,38 @@ function summaryJson(manifest: Pick<Manifest, 'complete' | 'total'>, summary: Su
 /** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
 const bestFile = (complete: boolean) => (complete ? 'best.json' : 'best-so-far.json');
 
-/** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise. */
+/** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise; n/a when it has none. */
 function objectiveText(o: Objective, v: number | null, ccy: string): string {
+  if (v === null || !Number.isFinite(v)) return NA;
   return o === 'net_pnl' || o === 'net_per_trade' ? moneyIn(v, ccy) : fixed(v, 3);
+}
+
+/** Why a window has no value of the objective (it is null there): what the window lacked. */
+const OBJECTIVE_NA: Record<Objective, string> = {
+  net_pnl: 'no equity',
+  sharpe: 'its equity did not move',
+  sortino: 'no losing step',
+  return_over_mdd: 'no drawdown',
+  net_per_trade: 'no round trip closed',
+};
+
+/**
+ * The objective column of the ranking: each value as objectiveText prints it, with more decimals (the same for the
+ * whole column, up to 8) when two different values would print alike: a ranking whose values read the same looks
+ * ordered by nothing (net per trade of -0.010707 and -0.010716 USDT both read -0.0107).
+ */
+export function objectiveColumn(o: Objective, values: ReadonlyArray<number | null>, ccy: string): string[] {
+  const texts = values.map((v) => objectiveText(o, v, ccy));
+  const alike = (t: string[]) =>
+    values.some((a, i) =>
+      values.some((b, j) => j > i && a !== null && b !== null && t[i] === t[j] && Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a))),
+    );
+  if (!alike(texts)) return texts;
+  const money = o === 'net_pnl' || o === 'net_per_trade';
+  let out = texts;
+  for (let dp = money ? 5 : 4; dp <= 8 && alike(out); dp++)
+    out = values.map((v) => (v === null || !Number.isFinite(v) ? NA : money ? `${fixed(v, dp)} ${ccy}` : fixed(v, dp)));
+  return out;
 }
 
 export function printSummary(
@@ -461,10 +490,15 @@ export function printSummary(
     lines.push(
       `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join('  ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
     );
-  for (const r of shown) {
+  const objectives = objectiveColumn(
+    s.objective,
+    shown.map((r) => r.objective),
+    ccy,
+  );
+  for (const [i, r] of shown.entries()) {
     const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectives[i].padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
     );
   }
   // summary.json keeps the top ranks only: every scored trial is ranked
@@ -475,11 +509,12 @@ export function printSummary(
     lines.push(
       `no configuration makes money: the best of ${count(s.scored)} trials nets ${moneyIn(o.bestNetQuote, ccy)} after fees; the ranking only says which loses least`,
     );
+  // a window where the objective has no value says what it lacked (net per trade: no round trip closed there)
+  const foldValue = (v: number | null) =>
+    v === null ? `${NA} (${OBJECTIVE_NA[s.objective]} in the window)` : objectiveText(s.objective, v, ccy);
   if (s.walkForward) {
     for (const f of s.walkForward.folds)
-      lines.push(
-        `  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${objectiveText(s.objective, f.inSample, ccy)} → out-of-sample ${objectiveText(s.objective, f.outOfSample, ccy)}`,
-      );
+      lines.push(`  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${foldValue(f.inSample)} → out-of-sample ${foldValue(f.outOfSample)}`);
     const oos = s.walkForward.outOfSample;
     // the out-of-sample figures cover the folds' test windows only
     const testNs = testWindowsNs(s.walkForward);

@@ -117,7 +117,7 @@ export function optimizeReport(
   const objective = summary.objective;
   const objName = OBJECTIVE_NAMES[objective];
   const money = objective === 'net_pnl' || objective === 'net_per_trade';
-  const objText = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : money ? moneyIn(v, q) : fixed(v, 3));
+  const objText = (v: number | null) => (v === null || !Number.isFinite(v) ? NA : money ? moneyIn(v, q) : fixed(v, 3));
   const annualised = (v: number | null) => (days >= 1 ? fixed(v, 2) : NA);
   const params = (p: Record<string, unknown>) => keys.map((k) => `${k} ${paramText(k, p[k], q, units)}`).join(', ');
 
