@@ -21,7 +21,16 @@ import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
-import { PSR_NEEDS, rankOrder, strategyThrew, summarise, testWindowsNs, walkForwardCaution, type Summary } from '../optimize/summary';
+import {
+  PSR_NEEDS,
+  rankOrder,
+  strategyThrew,
+  summarise,
+  testWindowsNs,
+  venueText,
+  walkForwardCaution,
+  type Summary,
+} from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import {
@@ -373,6 +382,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
         strategy: manifest.strategy,
         units: manifest.units,
         partial,
+        venue: venueText(results, manifest.settings.amendKeepsQueue === true),
       }),
     );
   }
@@ -438,6 +448,8 @@ export function printSummary(
     invalid?: Pick<TrialResult, 'id' | 'params' | 'error'> | null;
     /** A search stopped early: how many of its trials ran (every line below is of those only). */
     partial?: { run: number; total: number } | null;
+    /** The simulated venue the trials ran on (venueText). */
+    venue?: string | null;
   },
 ): void {
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
@@ -472,6 +484,8 @@ export function printSummary(
     ...hung,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
     `${count(s.trials)} trials (${count(s.scored)} scored, ${plural(s.invalid, 'invalid config')}${failedText}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
+    // what the nets below were scored with: they mean little without the costs and fills behind them
+    ...(o.venue ? [`  venue: ${o.venue}`] : []),
   ];
   // which trial broke a rule and why: a count alone leaves the user to search trials.csv for it
   if (s.invalid && o.invalid)
@@ -738,6 +752,7 @@ async function runMerge(argv: string[]): Promise<number> {
           threw: strategyErrors(results),
           hung: hungTrials(results),
           invalid: firstInvalid(results),
+          venue: venueText(results, manifest.settings.amendKeepsQueue === true),
         });
       return summary.chosen ? 0 : 1;
     },
@@ -1097,6 +1112,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
         hung: hungTrials(results),
         invalid: firstInvalid(results),
         partial: manifest.complete ? null : { run: results.length, total: trials.length },
+        venue: venueText(results, manifest.settings.amendKeepsQueue === true),
       });
     for (const line of skippedLines(damaged)) log.warn(line);
     if (!summary)

@@ -24,6 +24,8 @@ export interface OptimizeReportOptions {
   units?: Readonly<Record<string, string>>;
   /** A search stopped early (Ctrl-C): how many of its trials ran; everything in the report is of those only. */
   partial?: { run: number; total: number } | null;
+  /** The simulated venue the trials ran on (venueText): latency, queue, fees, partial fills, funding. */
+  venue?: string | null;
 }
 
 export interface StrategyIdentity {
@@ -134,7 +136,7 @@ export function optimizeReport(
   // ---- headline ------------------------------------------------------------------------------------------------
   const head = `<h1>${esc(`Optimizer: ${plural(summary.trials, 'trial')}${o.partial ? ` of ${count(o.partial.total)} (stopped early)` : ''}${o.symbol ? ` on ${o.symbol}` : ''}, ranked by ${objName}`)}</h1><p class="sub">${esc(
     `${o.strategy ? `strategy ${strategyText(o.strategy)} · ` : ''}${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
-  )}</p>`;
+  )}</p>${o.venue ? `<p class="sub">${esc(`Simulated venue: ${o.venue}.`)}</p>` : ''}`;
   const verdicts: string[] = [];
   // first of all: a search cut short chose among the trials it ran, not the space it was given
   if (o.partial)

@@ -259,3 +259,26 @@ export function walkForwardCaution(s: Summary, ccy: string): string | null {
 export function testWindowsNs(wf: { folds: ReadonlyArray<{ testFrom: string; testTo: string }> }): number {
   return wf.folds.reduce((n, f) => n + Number(BigInt(f.testTo) - BigInt(f.testFrom)), 0);
 }
+
+/**
+ * The simulated venue every trial ran on, in the words `backtest` prints under Settings: a ranking of nets means
+ * little without the latency, queue, fees and funding it was scored with. Null when no trial has metrics.
+ */
+export function venueText(results: readonly TrialResult[], amendKeepsQueue = false): string | null {
+  const st = results.find((r) => r.metrics?.settings)?.metrics?.settings as Record<string, unknown> | undefined;
+  if (!st) return null;
+  const pct = (r: unknown) => (typeof r === 'number' ? `${Number((r * 100).toPrecision(6))} %` : '?');
+  const funding =
+    typeof st.funding === 'string'
+      ? st.funding
+      : typeof st.fundingRate === 'number' && st.fundingRate !== 0
+        ? `flat ${st.fundingRate} per 8 h settlement`
+        : 'none';
+  return [
+    `latency ${String(st.latency)}`,
+    `queue ${String(st.queue)}${amendKeepsQueue ? ' (an amendment down keeps the queue place)' : ''}`,
+    `fees maker ${pct(st.makerFeeRate)}, taker ${pct(st.takerFeeRate)}${st.feeTier ? ` (${String(st.feeTier)})` : ''}`,
+    st.partialFills === false ? 'no partial fills' : 'partial fills',
+    `funding ${funding}`,
+  ].join(', ');
+}

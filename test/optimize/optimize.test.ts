@@ -39,7 +39,7 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   assert.is(s.trials, 12);
   assert.is(s.complete, true);
   assert.is(s.total, 12);
-  assert.not.match(text, /stopped early|partial/);
+  assert.not.match(text, /stopped early|results \(partial\)/);
   assert.is(s.ranked[0].params['entry.threshold'], 0.5, 'between the coin-flip imbalance (0.25) and the predictive one (0.68)');
   assert.is(s.chosen.params['entry.threshold'], 0.5);
   assert.ok(s.ranked[0].netQuote > 0);
@@ -56,6 +56,12 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   assert.is(csv.length, 13, 'every trial logged, header + 12');
   assert.ok(read(out, 'report.html').includes('<svg'), 'heat map');
   assert.match(text, /chosen: trial/);
+  // what the nets were scored with, in backtest's words, under the count line and atop the report
+  assert.match(
+    text,
+    /\n12 trials \(12 scored, 0 invalid configs\) over [^\n]+\n {2}venue: latency constant:1ms,1ms, queue risk-averse, fees maker 0\.02 %, taker 0\.06 %, partial fills, funding none\n/,
+  );
+  assert.match(read(out, 'report.html'), 'Simulated venue: latency constant:1ms,1ms, queue risk-averse, fees maker 0.02 %, taker 0.06 %');
 });
 
 test('a choice that never traded says so, when others traded and did worse', () => {
@@ -176,7 +182,7 @@ test('--resume keeps the trials a stopped search finished and runs the rest: the
   assert.is(resumed.status, 0, resumed.stderr);
   assert.match(resumed.stderr, `${kept} of 24 trials finished before and kept, ${24 - kept} to run`);
   assert.match(resumed.stderr, `/${24 - kept} trials`, 'only the others ran');
-  assert.not.match(resumed.stdout, /stopped early|partial/);
+  assert.not.match(resumed.stdout, /stopped early|results \(partial\)/);
   const whole = join(dir, 'uninterrupted');
   assert.is(run(whole).status, 0);
   for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
