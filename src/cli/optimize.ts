@@ -990,6 +990,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
     const rows = parts.reduce((n, p) => n + p.rows, 0);
     const span = Number(BigInt(toNs) - BigInt(fromNs));
     const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
+    // a grid step as long as the data leaves no step to score: every window, Sharpe and PBO would be empty
+    const half = span / 2;
+    if (values.sample && Math.floor(span / sampleNs) < 2)
+      throw new UsageError(
+        `--sample ${duration(sampleNs)} leaves fewer than 2 equity steps in the data's ${duration(span)}: give at most ${duration(half >= 1e9 ? Math.floor(half / 1e9) * 1e9 : Math.floor(half / 1e6) * 1e6)}, or leave it out (${duration(NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1])} here)`,
+      );
     const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(fromNs), BigInt(toNs) + 1n) : null;
     const instruments: TrialInstrument[] = chosen.map((c, i) => ({
       symbol: c.symbol,

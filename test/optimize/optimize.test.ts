@@ -225,6 +225,19 @@ test('a parameter both fixed with --set and searched is refused: the space would
   assert.not.ok(existsSync(join(dir, 'set-and-search')), 'refused before anything is written');
 });
 
+test('a --sample as long as the data is refused: no equity step would be left to score', () => {
+  const out = join(dir, 'sample-too-long');
+  const r = spawnSync(process.execPath, [CLI, 'optimize', data, '--config', base, '--space', space, '--sample', '1d', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /--sample 1 d leaves fewer than 2 equity steps in the data's [^:]+: give at most \d+ (s|min), or leave it out \(1 s here\)/,
+  );
+  assert.not.ok(existsSync(join(out, 'manifest.json')));
+});
+
 test('a bad space is refused before anything runs, naming the key', () => {
   const bad = join(dir, 'bad-space.json');
   writeFileSync(bad, JSON.stringify({ 'entry.treshold': [1, 2] }));
