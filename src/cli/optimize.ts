@@ -3,7 +3,7 @@
 // every trial logged with the bundle's and the core's sha256; walk-forward and overfitting controls; shards and their
 // merge (which refuses shards of different bundles).
 import { availableParallelism } from 'node:os';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { checkCreatableDir, checkWritableDir, ensureDir, writeFileDurably } from '../capture/files';
 import { DamagedFile, stopOn, type SideFiles } from '../capture/read-file';
 import { join, resolve } from 'node:path';
@@ -147,7 +147,7 @@ export const OPTIMIZE = {
     resume: {
       type: 'boolean',
       description:
-        'continue the search stopped early in --out (Ctrl-C, SIGTERM, a crash): its finished trials are kept and only the others run; the command must be the same otherwise',
+        'continue the search stopped early in --out (Ctrl-C, SIGTERM, kill -9, a crash): its finished trials are kept and only the others run; the command must be the same otherwise (where no search ran yet, it starts one)',
     },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
     symbol: {
@@ -259,20 +259,29 @@ function finishedCount(dir: string): number {
   }
 }
 
-/** A result directory's trials.jsonl, each line a trial; a line that is not one is named (a file cut short or edited). */
-function readTrials(dir: string): TrialResult[] {
+/**
+ * A result directory's trials.jsonl, each line a trial; a line that is not one is named (a file cut short or edited).
+ * With `tornTail`, a last line cut short (the journal of a search killed while it appended) is left out instead.
+ */
+function readTrials(dir: string, tornTail = false): TrialResult[] {
   const path = join(dir, 'trials.jsonl');
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as TrialResult;
-      } catch {
-        throw new Error(`${path}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const out: TrialResult[] = [];
+  for (const [i, l] of lines.entries()) {
+    if (!l) continue;
+    try {
+      out.push(JSON.parse(l) as TrialResult);
+    } catch {
+      const last = lines.slice(i + 1).every((x) => x === '');
+      if (tornTail && last) {
+        log.warn(`${path}, line ${i + 1}: cut short (the search was killed while writing it): that trial runs again`);
+        continue;
       }
-    });
+      throw new Error(`${path}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
+    }
+  }
+  return out;
 }
 
 /**
@@ -295,7 +304,7 @@ function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet<number
     throw new UsageError(
       `--resume: ${dirText(out)} was run with ${differenceName(d.path)} ${valueText(d.a)}, this command with ${valueText(d.b)}: a search continues with the same command; give another --out for a new search`,
     );
-  const results = readTrials(out);
+  const results = readTrials(out, !earlier.complete);
   const bad = results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
   if (bad)
     throw new Error(
@@ -392,6 +401,18 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
 /** summary.json's text, which --json prints: the summary with whether the search finished and of how many trials. */
 function summaryJson(manifest: Pick<Manifest, 'complete' | 'total'>, summary: Summary): string {
   return JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2);
+}
+
+/**
+ * Starts the journal of a search in `out`: its manifest, marked not complete, and trials.jsonl with the trials kept
+ * from before (--resume), to which each finished trial is appended. The summary, report and choice of an earlier
+ * result there go now: until this search writes its own, they would pass for its answer.
+ */
+function startJournal(out: string, manifest: Manifest, prior: readonly TrialResult[]): void {
+  ensureDir(out);
+  for (const f of ['summary.json', 'trials.csv', 'report.html', bestFile(true), bestFile(false)]) rmSync(join(out, f), { force: true });
+  writeFileDurably(join(out, 'trials.jsonl'), Buffer.from(prior.map((r) => `${JSON.stringify(r)}\n`).join('')));
+  writeFileDurably(join(out, 'manifest.json'), Buffer.from(`${JSON.stringify({ ...manifest, complete: false }, null, 2)}\n`));
 }
 
 /** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
@@ -926,11 +947,11 @@ export async function runOptimize(argv: string[]): Promise<number> {
     },
   });
   try {
+    // --resume where no search ran yet starts one: the same command can be run again until it is done (a batch job
+    // restarted on its node, a loop in a script)
+    const resuming = values.resume === true && existsSync(join(values.out, 'manifest.json'));
     if (!values.resume) keepEarlierResult(values.out, values.overwrite === true);
-    else if (!existsSync(join(values.out, 'manifest.json')))
-      throw new UsageError(
-        `--resume: --out ${dirText(values.out)} holds no search to continue (no manifest.json): drop --resume to start one`,
-      );
+    else if (!resuming) log.info(`--resume: no search in ${dirText(values.out)} yet: starting it`);
     const skipDamaged = values['skip-damaged'] === true;
     const requested = values.symbol
       ?.toUpperCase()
@@ -1046,11 +1067,11 @@ export async function runOptimize(argv: string[]): Promise<number> {
       ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
     };
     // --resume: the trials the stopped search finished are kept as they are; only the others run
-    const prior = values.resume ? resumable(values.out, manifest, new Set(trials.map((t) => t.id))) : [];
+    const prior = resuming ? resumable(values.out, manifest, new Set(trials.map((t) => t.id))) : [];
     const done = new Set(prior.map((r) => r.id));
     const remaining = trials.filter((t) => !done.has(t.id));
     finished.push(...prior);
-    if (values.resume)
+    if (resuming)
       log.info(
         remaining.length
           ? `resuming the search in ${dirText(values.out)}: ${count(prior.length)} of ${count(trials.length)} trials finished before and kept, ${count(remaining.length)} to run`
@@ -1077,6 +1098,10 @@ export async function runOptimize(argv: string[]): Promise<number> {
       writeResults(out, { ...manifest, complete: results.length === trials.length }, results, summaryOf(results));
       return results.length;
     };
+    // the journal: each trial's line is appended as it finishes, under a manifest that says the search is not complete,
+    // so a search killed outright (kill -9, a crash, the machine gone) keeps what it finished for --resume
+    const journal = join(out, 'trials.jsonl');
+    startJournal(out, manifest, prior);
     const running = (pool = new TrialPool());
     const progress = progressLine(remaining.length);
     // nothing left (the search had finished): no worker is started, the result is summarised again
@@ -1092,6 +1117,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
           strategy: strategy.name,
           onResult: (r, done) => {
             finished.push(r);
+            appendFileSync(journal, `${JSON.stringify(r)}\n`);
             progress(done);
           },
         });

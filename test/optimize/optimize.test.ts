@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRun } from '../../src/strategy/resolve';
@@ -193,9 +193,41 @@ test('--resume keeps the trials a stopped search finished and runs the rest: the
   assert.is(done.status, 0, done.stderr);
   assert.match(done.stderr, 'had finished all 24 trials: nothing to run');
   assert.is(read(out, 'summary.json'), read(whole, 'summary.json'));
-  const none = run(join(dir, 'never-ran'), '--resume');
-  assert.is(none.status, 2);
-  assert.match(none.stderr, 'holds no search to continue (no manifest.json): drop --resume to start one');
+  // where no search ran yet, --resume starts it: the same command can be run until it is done
+  const fresh = join(dir, 'never-ran');
+  const none = run(fresh, '--resume');
+  assert.is(none.status, 0, none.stderr);
+  assert.match(none.stderr, `--resume: no search in ${fresh}/ yet: starting it`);
+  assert.is(read(fresh, 'summary.json'), read(whole, 'summary.json'));
+});
+
+test('a search killed outright (kill -9) keeps every finished trial in its journal, and --resume runs the rest', async () => {
+  const big = join(dir, 'big');
+  const sp = join(dir, 'space-big.json');
+  const out = join(dir, 'killed');
+  const args = (...extra: string[]) => [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '1', '--out', out, ...extra];
+  const child = spawn(process.execPath, args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  const signal = await new Promise<string | null>((resolve) => {
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      if (/\] 1\/24 trials/.test(err) && !child.killed) child.kill('SIGKILL');
+    });
+    child.on('exit', (_c, sig) => resolve(sig));
+  });
+  assert.is(signal, 'SIGKILL', err);
+  assert.is(JSON.parse(read(out, 'manifest.json')).complete, false, 'the journal says the search did not finish');
+  const kept = read(out, 'trials.jsonl').trim().split('\n').length;
+  assert.ok(kept >= 1 && kept < 24, `${kept} trials in the journal`);
+  // killed while it appended a line: that line is cut short
+  appendFileSync(join(out, 'trials.jsonl'), '{"id":23,"params":{"entry.thr');
+  const r = spawnSync(process.execPath, args('--resume'), { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, `line ${kept + 1}: cut short (the search was killed while writing it): that trial runs again`);
+  assert.match(r.stderr, `${kept} of 24 trials finished before and kept, ${24 - kept} to run`);
+  const whole = join(dir, 'uninterrupted');
+  for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
+    assert.is(read(out, f), read(whole, f), f);
 });
 
 test('--json prints what summary.json holds, and only that, on stdout', () => {
