@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { checkCreatableDir, checkWritableDir, ensureDir, writeFileDurably } from '../capture/files';
 import { DamagedFile, stopOn, type SideFiles } from '../capture/read-file';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
 import { gridOfFiles, DEFAULT_FEES } from '../backtest/backtest';
@@ -250,6 +250,19 @@ function keepEarlierResult(out: string, overwrite: boolean): void {
   throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out,${resume} or add --overwrite to replace it`);
 }
 
+/**
+ * The manifest with its data files named from the recording's layout on (`venue=…/…/file.parquet`, else the file's
+ * name) beside their rows: the same recording read from another directory (a resume from elsewhere, a shard on a
+ * machine that mounts it under another path) is the same data.
+ */
+function sameData(m: Manifest): Manifest {
+  const tail = (path: string) => {
+    const at = path.replace(/\\/g, '/').lastIndexOf('venue=');
+    return at >= 0 ? path.replace(/\\/g, '/').slice(at) : basename(path);
+  };
+  return { ...m, data: m.data.map((d) => ({ path: tail(d.path), rows: d.rows })) };
+}
+
 /** The trials a result directory holds (lines of its trials.jsonl; 0 when it has none). */
 function finishedCount(dir: string): number {
   try {
@@ -298,7 +311,7 @@ function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet<number
     throw new UsageError(
       `--resume: ${dirText(out)} ran the strategy ${strategyText(a)}, this command runs ${strategyText(b)}: a search continues on the same bundle and core (the same strategy file, unedited, and the same ringbook build); give another --out for a new search`,
     );
-  const comparable = (m: Manifest) => JSON.parse(JSON.stringify({ ...m, complete: true, strategy: null })) as unknown;
+  const comparable = (m: Manifest) => JSON.parse(JSON.stringify({ ...sameData(m), complete: true, strategy: null })) as unknown;
   const d = firstDifference(comparable(earlier), comparable(manifest));
   if (d)
     throw new UsageError(
@@ -688,7 +701,7 @@ async function runMerge(argv: string[]): Promise<number> {
       });
       const first = parts[0].manifest;
       // the strategy is compared by name and bundle, not by the path it was loaded from (another machine, another checkout)
-      const comparable = (m: Manifest) => JSON.stringify({ ...m, shard: null, complete: true, strategy: null });
+      const comparable = (m: Manifest) => JSON.stringify({ ...sameData(m), shard: null, complete: true, strategy: null });
       const same = (m: Manifest) => comparable(m) === comparable(first);
       const ran = (p: (typeof parts)[number]) => p.manifest.strategy ?? LEGACY_STRATEGY;
       for (const p of parts) {

@@ -188,8 +188,12 @@ test('--resume keeps the trials a stopped search finished and runs the rest: the
   for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
     assert.is(read(out, f), read(whole, f), f);
   assert.not.ok(existsSync(join(out, 'best-so-far.json')), 'the partial choice is gone with the partial search');
-  // a finished search: nothing runs, the same result
-  const done = run(out, '--resume');
+  // a finished search: nothing runs, the same result; the same recording named from another directory is the same data
+  const done = spawnSync(
+    process.execPath,
+    [CLI, 'optimize', 'big', '--space', sp, '--config', base, '--workers', '2', '--out', out, '--resume'],
+    { encoding: 'utf8', cwd: dir },
+  );
   assert.is(done.status, 0, done.stderr);
   assert.match(done.stderr, 'had finished all 24 trials: nothing to run');
   assert.is(read(out, 'summary.json'), read(whole, 'summary.json'));
