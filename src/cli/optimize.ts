@@ -439,7 +439,7 @@ function objectiveText(o: Objective, v: number | null, ccy: string): string {
 
 /** Why a window has no value of the objective (it is null there): what the window lacked. */
 const OBJECTIVE_NA: Record<Objective, string> = {
-  net_pnl: 'no equity',
+  net_pnl: 'no equity step',
   sharpe: 'its equity did not move',
   sortino: 'no losing step',
   return_over_mdd: 'no drawdown',
@@ -558,11 +558,17 @@ export function printSummary(
       `no configuration makes money: the best of ${count(s.scored)} trials nets ${moneyIn(o.bestNetQuote, ccy)} after fees; the ranking only says which loses least`,
     );
   // a window where the objective has no value says what it lacked (net per trade: no round trip closed there)
-  const foldValue = (v: number | null) =>
-    v === null ? `${NA} (${OBJECTIVE_NA[s.objective]} in the window)` : objectiveText(s.objective, v, ccy);
+  const foldValue = (f: { id: number | null }, v: number | null) =>
+    f.id === null
+      ? `${NA} (no scored trial)`
+      : v === null
+        ? `${NA} (${OBJECTIVE_NA[s.objective]} in the window)`
+        : objectiveText(s.objective, v, ccy);
   if (s.walkForward) {
     for (const f of s.walkForward.folds)
-      lines.push(`  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${foldValue(f.inSample)} → out-of-sample ${foldValue(f.outOfSample)}`);
+      lines.push(
+        `  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${foldValue(f, f.inSample)} → out-of-sample ${foldValue(f, f.outOfSample)}`,
+      );
     const oos = s.walkForward.outOfSample;
     // the out-of-sample figures cover the folds' test windows only
     const testNs = testWindowsNs(s.walkForward);
