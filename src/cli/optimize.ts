@@ -71,7 +71,7 @@ import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
 import { hungAfterFlag } from './hung-after';
 import { selfCommand } from './self';
-import { lockDir, withDirLock } from './dir-lock';
+import { liveHolder, lockDir, withDirLock } from './dir-lock';
 import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { errorText } from '../format/errors';
 
@@ -742,8 +742,15 @@ async function runMerge(argv: string[]): Promise<number> {
             `${p.dir} was run with ${d ? `${differenceName(d.path)} ${valueText(d.b)}, ${parts[0].dir} with ${valueText(d.a)}` : `other data, space or settings than ${parts[0].dir}`}: shards must come from the same command`,
           );
         }
-        if (!p.manifest.complete)
-          throw new Error(`${p.dir} did not finish (stopped early): re-run that shard (with --resume, its finished trials are kept)`);
+        if (!p.manifest.complete) {
+          // a shard's journal reads as not complete while it runs: one still running is waited for, not re-run
+          const running = liveHolder(p.dir);
+          throw new Error(
+            running
+              ? `${p.dir} is still running (pid ${running.pid}: ${running.command}): merge once every shard is done`
+              : `${p.dir} did not finish (stopped early): re-run that shard (with --resume, its finished trials are kept)`,
+          );
+        }
       }
       const count = first.shard?.count ?? 1;
       const byIndex = new Map<number, string>();

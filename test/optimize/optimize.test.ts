@@ -234,6 +234,33 @@ test('a search killed outright (kill -9) keeps every finished trial in its journ
     assert.is(read(out, f), read(whole, f), f);
 });
 
+test('merge of a search still running says it is running, not that it stopped early', async () => {
+  const loops = join(process.cwd(), 'test/fixtures/strategies/loops.ts');
+  const sp = join(dir, 'space-loops.json');
+  writeFileSync(sp, JSON.stringify({ mode: [0, 1] }));
+  const running = join(dir, 'running');
+  // trial 1 never returns (and is not ended for 10 minutes): once trial 0 is in the journal, the search surely still runs
+  const child = spawn(
+    process.execPath,
+    [CLI, 'optimize', data, '--strategy', loops, '--space', sp, '--workers', '1', '--hung-after', '10m', '--out', running],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let err = '';
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve) =>
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      if (/\] 1\/2 trials/.test(err)) resolve();
+    }),
+  );
+  const m = spawnSync(process.execPath, [CLI, 'optimize', 'merge', running, '--out', join(dir, 'merged-running')], { encoding: 'utf8' });
+  child.kill('SIGKILL');
+  await exited;
+  assert.is(m.status, 1, m.stderr);
+  assert.match(m.stderr, `${running} is still running (pid ${child.pid}: `);
+  assert.match(m.stderr, ': merge once every shard is done');
+});
+
 test('--json prints what summary.json holds, and only that, on stdout', () => {
   const out = join(dir, 'json');
   const text = optimize(out, '--workers', '2', '--json');
