@@ -3,10 +3,10 @@
 // every trial logged with the bundle's and the core's sha256; walk-forward and overfitting controls; shards and their
 // merge (which refuses shards of different bundles).
 import { availableParallelism } from 'node:os';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { checkCreatableDir, checkWritableDir, ensureDir, writeFileDurably } from '../capture/files';
 import { DamagedFile, stopOn, type SideFiles } from '../capture/read-file';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { compileCore, createMemory, instantiateCore } from '../core/index';
 import { RecordArea } from '../capture/parquet/record-groups';
 import { gridOfFiles, DEFAULT_FEES } from '../backtest/backtest';
@@ -21,7 +21,16 @@ import { parseShard, shardTrials } from '../optimize/shard';
 import { parseFolds, buildFolds } from '../optimize/folds';
 import { OBJECTIVES, parseObjective, type Objective } from '../optimize/score';
 import { TrialPool } from '../optimize/pool';
-import { PSR_NEEDS, rankOrder, strategyThrew, summarise, type Summary } from '../optimize/summary';
+import {
+  PSR_NEEDS,
+  rankOrder,
+  strategyThrew,
+  summarise,
+  testWindowsNs,
+  venueText,
+  walkForwardCaution,
+  type Summary,
+} from '../optimize/summary';
 import { optimizeReport, paramText as paramTextOf, strategyText, type StrategyIdentity } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import {
@@ -62,7 +71,7 @@ import { coreHash, loadStrategy } from '../strategy/loader';
 import { jsonLogs, logger } from '../log/logger';
 import { hungAfterFlag } from './hung-after';
 import { selfCommand } from './self';
-import { lockDir, withDirLock } from './dir-lock';
+import { liveHolder, lockDir, withDirLock } from './dir-lock';
 import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { errorText } from '../format/errors';
 
@@ -131,6 +140,15 @@ export const OPTIMIZE = {
     },
     out: { type: 'string', arg: 'DIR', default: 'results', description: 'results directory (one that holds an earlier result is refused)' },
     overwrite: { type: 'boolean', description: 'replace the earlier result in --out (its manifest, trials and reports)' },
+    json: {
+      type: 'boolean',
+      description: 'print the summary as JSON (what summary.json holds; a shard: its trial count) instead of the text',
+    },
+    resume: {
+      type: 'boolean',
+      description:
+        'continue the search stopped early in --out (Ctrl-C, SIGTERM, kill -9, a crash): its finished trials are kept and only the others run; the command must be the same otherwise (where no search ran yet, it starts one)',
+    },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
     symbol: {
       ...BACKTEST.flags.symbol,
@@ -169,6 +187,7 @@ export const MERGE = {
       description: 'the combined results directory (one that holds an earlier result is refused)',
     },
     overwrite: { type: 'boolean', description: 'replace the earlier result in --out' },
+    json: { type: 'boolean', description: 'print the summary as JSON (what summary.json holds) instead of the text' },
   },
   examples: [
     ['optimize merge results-0 results-1 results-2 results-3 --out results', 'four shards into results/'],
@@ -215,13 +234,104 @@ function keepEarlierResult(out: string, overwrite: boolean): void {
   const manifest = join(out, 'manifest.json');
   if (overwrite || !existsSync(manifest)) return;
   let what = 'an earlier result';
+  let resume = '';
   try {
     const m = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<Manifest>;
     what = `an earlier result (${m.method ?? '?'} search${m.strategy?.name ? ` of ${m.strategy.name}` : ''}, ${plural(m.total ?? 0, 'trial')}${m.shard ? `, shard ${m.shard.index}/${m.shard.count}` : ''})`;
+    // a search stopped early is the one a user most often runs again: its finished trials need not be run twice
+    if (m.complete === false) {
+      const n = finishedCount(out);
+      what = `${what} stopped early with ${count(n)} finished`;
+      resume = ` add --resume to keep them and run the rest,`;
+    }
   } catch {
     // an unreadable manifest is still someone's result
   }
-  throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out, or add --overwrite to replace it`);
+  throw new Error(`--out ${dirText(out)} holds ${what}: choose another --out,${resume} or add --overwrite to replace it`);
+}
+
+/**
+ * The manifest with its data files named from the recording's layout on (`venue=…/…/file.parquet`, else the file's
+ * name) beside their rows: the same recording read from another directory (a resume from elsewhere, a shard on a
+ * machine that mounts it under another path) is the same data.
+ */
+function sameData(m: Manifest): Manifest {
+  const tail = (path: string) => {
+    const at = path.replace(/\\/g, '/').lastIndexOf('venue=');
+    return at >= 0 ? path.replace(/\\/g, '/').slice(at) : basename(path);
+  };
+  return { ...m, data: m.data.map((d) => ({ path: tail(d.path), rows: d.rows })) };
+}
+
+/** The trials a result directory holds (lines of its trials.jsonl; 0 when it has none). */
+function finishedCount(dir: string): number {
+  try {
+    return readFileSync(join(dir, 'trials.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * A result directory's trials.jsonl, each line a trial; a line that is not one is named (a file cut short or edited).
+ * With `tornTail`, a last line cut short (the journal of a search killed while it appended) is left out instead.
+ */
+function readTrials(dir: string, tornTail = false): TrialResult[] {
+  const path = join(dir, 'trials.jsonl');
+  if (!existsSync(path)) return [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const out: TrialResult[] = [];
+  for (const [i, l] of lines.entries()) {
+    if (!l) continue;
+    try {
+      out.push(JSON.parse(l) as TrialResult);
+    } catch {
+      const last = lines.slice(i + 1).every((x) => x === '');
+      if (tornTail && last) {
+        log.warn(`${path}, line ${i + 1}: cut short (the search was killed while writing it): that trial runs again`);
+        continue;
+      }
+      throw new Error(`${path}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
+    }
+  }
+  return out;
+}
+
+/**
+ * The finished trials of the search stopped early in `out`, which --resume keeps: refused, naming the first setting
+ * that differs with both values, unless `manifest` (this command's) is the same search (data, space, settings, shard,
+ * strategy bundle and core); only the trials it ran with this bundle and core are kept.
+ */
+function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet<number>): TrialResult[] {
+  const path = join(out, 'manifest.json');
+  const earlier = readJsonFile(path, '--resume').value as Manifest;
+  const a = earlier.strategy ?? LEGACY_STRATEGY;
+  const b = manifest.strategy;
+  if (a.name !== b.name || a.bundleSha256 !== b.bundleSha256 || a.coreSha256 !== b.coreSha256)
+    throw new UsageError(
+      `--resume: ${dirText(out)} ran the strategy ${strategyText(a)}, this command runs ${strategyText(b)}: a search continues on the same bundle and core (the same strategy file, unedited, and the same ringbook build); give another --out for a new search`,
+    );
+  const comparable = (m: Manifest) => JSON.parse(JSON.stringify({ ...sameData(m), complete: true, strategy: null })) as unknown;
+  const d = firstDifference(comparable(earlier), comparable(manifest));
+  if (d)
+    throw new UsageError(
+      `--resume: ${dirText(out)} was run with ${differenceName(d.path)} ${valueText(d.a)}, this command with ${valueText(d.b)}: a search continues with the same command; give another --out for a new search`,
+    );
+  const results = readTrials(out, !earlier.complete);
+  const bad = results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
+  if (bad)
+    throw new Error(
+      `${join(out, 'trials.jsonl')}: trial ${bad.id} ran bundle sha256 ${bad.bundleSha256 ?? 'unknown'}, the manifest says ${b.bundleSha256 ?? 'unknown'}: the directory mixes runs; give another --out`,
+    );
+  const seen = new Set<number>();
+  for (const r of results) {
+    if (!trialIds.has(r.id) || seen.has(r.id))
+      throw new Error(
+        `${join(out, 'trials.jsonl')}: trial ${r.id} ${seen.has(r.id) ? 'is there twice' : 'is not one of this search'}: the directory mixes runs; give another --out`,
+      );
+    seen.add(r.id);
+  }
+  return results;
 }
 
 /**
@@ -281,7 +391,7 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
   if (summary) {
     // a search cut short says so where its answer is read: summary.json, the choice's file name, the report
     const partial = manifest.complete ? null : { run: results.length, total: manifest.total };
-    put('summary.json', `${JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2)}\n`);
+    put('summary.json', `${summaryJson(manifest, summary)}\n`);
     // best.json is read by --config, which takes the strategy's fields only: a partial choice goes by another name
     const chosenFile = bestFile(manifest.complete);
     // nothing chosen, or chosen under the other name: a file of an earlier run here must not pass for this run's answer
@@ -294,18 +404,65 @@ function writeResults(out: string, manifest: Manifest, results: TrialResult[], s
         strategy: manifest.strategy,
         units: manifest.units,
         partial,
+        venue: venueText(results, manifest.settings.amendKeepsQueue === true),
       }),
     );
   }
   put('manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
+/** summary.json's text, which --json prints: the summary with whether the search finished and of how many trials. */
+function summaryJson(manifest: Pick<Manifest, 'complete' | 'total'>, summary: Summary): string {
+  return JSON.stringify({ complete: manifest.complete, total: manifest.total, ...summary }, null, 2);
+}
+
+/**
+ * Starts the journal of a search in `out`: its manifest, marked not complete, and trials.jsonl with the trials kept
+ * from before (--resume), to which each finished trial is appended. The summary, report and choice of an earlier
+ * result there go now: until this search writes its own, they would pass for its answer.
+ */
+function startJournal(out: string, manifest: Manifest, prior: readonly TrialResult[]): void {
+  ensureDir(out);
+  for (const f of ['summary.json', 'trials.csv', 'report.html', bestFile(true), bestFile(false)]) rmSync(join(out, f), { force: true });
+  writeFileDurably(join(out, 'trials.jsonl'), Buffer.from(prior.map((r) => `${JSON.stringify(r)}\n`).join('')));
+  writeFileDurably(join(out, 'manifest.json'), Buffer.from(`${JSON.stringify({ ...manifest, complete: false }, null, 2)}\n`));
+}
+
 /** The chosen configuration's file: best.json, or best-so-far.json for a search stopped early. */
 const bestFile = (complete: boolean) => (complete ? 'best.json' : 'best-so-far.json');
 
-/** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise. */
+/** An objective's value as a trader reads it: money for P&L objectives, a ratio otherwise; n/a when it has none. */
 function objectiveText(o: Objective, v: number | null, ccy: string): string {
+  if (v === null || !Number.isFinite(v)) return NA;
   return o === 'net_pnl' || o === 'net_per_trade' ? moneyIn(v, ccy) : fixed(v, 3);
+}
+
+/** Why a window has no value of the objective (it is null there): what the window lacked. */
+const OBJECTIVE_NA: Record<Objective, string> = {
+  net_pnl: 'no equity step',
+  sharpe: 'its equity did not move',
+  sortino: 'no losing step',
+  return_over_mdd: 'no drawdown',
+  net_per_trade: 'no round trip closed',
+};
+
+/**
+ * The objective column of the ranking: each value as objectiveText prints it, with more decimals (the same for the
+ * whole column, up to 8) when two different values would print alike: a ranking whose values read the same looks
+ * ordered by nothing (net per trade of -0.010707 and -0.010716 USDT both read -0.0107).
+ */
+export function objectiveColumn(o: Objective, values: ReadonlyArray<number | null>, ccy: string): string[] {
+  const texts = values.map((v) => objectiveText(o, v, ccy));
+  const alike = (t: string[]) =>
+    values.some((a, i) =>
+      values.some((b, j) => j > i && a !== null && b !== null && t[i] === t[j] && Math.abs(a - b) > 1e-12 * Math.max(1, Math.abs(a))),
+    );
+  if (!alike(texts)) return texts;
+  const money = o === 'net_pnl' || o === 'net_per_trade';
+  let out = texts;
+  for (let dp = money ? 5 : 4; dp <= 8 && alike(out); dp++)
+    out = values.map((v) => (v === null || !Number.isFinite(v) ? NA : money ? `${fixed(v, dp)} ${ccy}` : fixed(v, dp)));
+  return out;
 }
 
 export function printSummary(
@@ -325,6 +482,8 @@ export function printSummary(
     invalid?: Pick<TrialResult, 'id' | 'params' | 'error'> | null;
     /** A search stopped early: how many of its trials ran (every line below is of those only). */
     partial?: { run: number; total: number } | null;
+    /** The simulated venue the trials ran on (venueText). */
+    venue?: string | null;
   },
 ): void {
   const ccy = quoteCurrency(o.symbols?.[0] ?? o.symbol);
@@ -359,6 +518,8 @@ export function printSummary(
     ...hung,
     ...(o.strategy ? [`strategy ${strategyText(o.strategy)}`] : []),
     `${count(s.trials)} trials (${count(s.scored)} scored, ${plural(s.invalid, 'invalid config')}${failedText}) over ${duration(spanNs)} of ${o.symbols?.join(', ') ?? o.symbol}, ranked by ${s.objective}:`,
+    // what the nets below were scored with: they mean little without the costs and fills behind them
+    ...(o.venue ? [`  venue: ${o.venue}`] : []),
   ];
   // which trial broke a rule and why: a count alone leaves the user to search trials.csv for it
   if (s.invalid && o.invalid)
@@ -377,10 +538,15 @@ export function printSummary(
     lines.push(
       `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join('  ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
     );
-  for (const r of shown) {
+  const objectives = objectiveColumn(
+    s.objective,
+    shown.map((r) => r.objective),
+    ccy,
+  );
+  for (const [i, r] of shown.entries()) {
     const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectiveText(s.objective, r.objective, ccy).padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectives[i].padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
     );
   }
   // summary.json keeps the top ranks only: every scored trial is ranked
@@ -391,14 +557,21 @@ export function printSummary(
     lines.push(
       `no configuration makes money: the best of ${count(s.scored)} trials nets ${moneyIn(o.bestNetQuote, ccy)} after fees; the ranking only says which loses least`,
     );
+  // a window where the objective has no value says what it lacked (net per trade: no round trip closed there)
+  const foldValue = (f: { id: number | null }, v: number | null) =>
+    f.id === null
+      ? `${NA} (no scored trial)`
+      : v === null
+        ? `${NA} (${OBJECTIVE_NA[s.objective]} in the window)`
+        : objectiveText(s.objective, v, ccy);
   if (s.walkForward) {
     for (const f of s.walkForward.folds)
       lines.push(
-        `  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${objectiveText(s.objective, f.inSample, ccy)} → out-of-sample ${objectiveText(s.objective, f.outOfSample, ccy)}`,
+        `  fold ${f.index}: trial ${f.id ?? '–'} in-sample ${foldValue(f, f.inSample)} → out-of-sample ${foldValue(f, f.outOfSample)}`,
       );
     const oos = s.walkForward.outOfSample;
     // the out-of-sample figures cover the folds' test windows only
-    const testNs = s.walkForward.folds.reduce((n, f) => n + Number(BigInt(f.testTo) - BigInt(f.testFrom)), 0);
+    const testNs = testWindowsNs(s.walkForward);
     lines.push(
       `  walk-forward out of sample: net ${moneyIn(oos.netQuote, ccy)}, Sharpe ${testNs >= 86_400e9 ? fixed(oos.sharpe, 2) : needsMore('1 day', `${duration(testNs)} of test windows`)}`,
     );
@@ -441,22 +614,6 @@ export function printSummary(
     `results${o.partial ? ' (partial)' : ''}: ${dirText(out)} (trials.csv, trials.jsonl, summary.json, ${s.chosen ? `${best}, ` : ''}report.html, manifest.json)`,
   );
   console.log(lines.join('\n'));
-}
-
-/**
- * Walk-forward chooses the last fold's pick, whatever the whole data says of it: a caution when that pick lost out of
- * sample or ranks in the lower half on the whole data (the summary keeps the top ranks only: below them is lower).
- */
-function walkForwardCaution(s: Summary, ccy: string): string | null {
-  const wf = s.walkForward;
-  const chosen = s.chosen;
-  if (!wf || !chosen) return null;
-  const rank = s.ranked.find((r) => r.id === chosen.id)?.rank ?? null;
-  const low = s.scored >= 4 && (rank === null ? s.ranked.length < s.scored : rank > s.scored / 2);
-  const lost = wf.outOfSample.netQuote !== null && wf.outOfSample.netQuote < 0;
-  if (!low && !lost) return null;
-  const where = rank === null ? `below the top ${count(s.ranked.length)} of ${count(s.scored)}` : `${count(rank)} of ${count(s.scored)}`;
-  return `caution: the walk-forward choice (trial ${chosen.id}, the last fold's pick) ranks ${where} on the whole data${lost ? ` and lost ${moneyIn(-wf.outOfSample.netQuote!, ccy)} out of sample` : ''}: check it before trading it`;
 }
 
 /** A chosen value as --set takes it, a random search's float to 6 significant digits (best.json keeps it exact). */
@@ -546,21 +703,11 @@ async function runMerge(argv: string[]): Promise<number> {
         const p = join(d, 'manifest.json');
         if (!existsSync(p)) throw new Error(`${d} is not an optimizer result directory (no manifest.json)`);
         const manifest = readJsonFile(p, 'shard').value as Manifest;
-        const results = readFileSync(join(d, 'trials.jsonl'), 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((l, i) => {
-            try {
-              return JSON.parse(l) as TrialResult;
-            } catch {
-              throw new Error(`${join(d, 'trials.jsonl')}, line ${i + 1}: not a trial record (a shard cut short? re-run it)`);
-            }
-          });
-        return { dir: d, manifest, results };
+        return { dir: d, manifest, results: readTrials(d) };
       });
       const first = parts[0].manifest;
       // the strategy is compared by name and bundle, not by the path it was loaded from (another machine, another checkout)
-      const comparable = (m: Manifest) => JSON.stringify({ ...m, shard: null, complete: true, strategy: null });
+      const comparable = (m: Manifest) => JSON.stringify({ ...sameData(m), shard: null, complete: true, strategy: null });
       const same = (m: Manifest) => comparable(m) === comparable(first);
       const ran = (p: (typeof parts)[number]) => p.manifest.strategy ?? LEGACY_STRATEGY;
       for (const p of parts) {
@@ -595,7 +742,15 @@ async function runMerge(argv: string[]): Promise<number> {
             `${p.dir} was run with ${d ? `${differenceName(d.path)} ${valueText(d.b)}, ${parts[0].dir} with ${valueText(d.a)}` : `other data, space or settings than ${parts[0].dir}`}: shards must come from the same command`,
           );
         }
-        if (!p.manifest.complete) throw new Error(`${p.dir} did not finish (stopped early): re-run that shard`);
+        if (!p.manifest.complete) {
+          // a shard's journal reads as not complete while it runs: one still running is waited for, not re-run
+          const running = liveHolder(p.dir);
+          throw new Error(
+            running
+              ? `${p.dir} is still running (pid ${running.pid}: ${running.command}): merge once every shard is done`
+              : `${p.dir} did not finish (stopped early): re-run that shard (with --resume, its finished trials are kept)`,
+          );
+        }
       }
       const count = first.shard?.count ?? 1;
       const byIndex = new Map<number, string>();
@@ -633,16 +788,19 @@ async function runMerge(argv: string[]): Promise<number> {
       });
       const manifest: Manifest = { ...first, shard: null, complete: true };
       writeResults(resolve(values.out), manifest, results, summary);
-      printSummary(summary, first.keys, values.out, {
-        symbol: first.symbol,
-        symbols: first.symbols,
-        bestNetQuote: bestNet(results),
-        strategy: manifest.strategy,
-        units: manifest.units,
-        threw: strategyErrors(results),
-        hung: hungTrials(results),
-        invalid: firstInvalid(results),
-      });
+      if (values.json) console.log(summaryJson(manifest, summary));
+      else
+        printSummary(summary, first.keys, values.out, {
+          symbol: first.symbol,
+          symbols: first.symbols,
+          bestNetQuote: bestNet(results),
+          strategy: manifest.strategy,
+          units: manifest.units,
+          threw: strategyErrors(results),
+          hung: hungTrials(results),
+          invalid: firstInvalid(results),
+          venue: venueText(results, manifest.settings.amendKeepsQueue === true),
+        });
       return summary.chosen ? 0 : 1;
     },
   );
@@ -704,6 +862,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
   if (!args) return 0;
   const values = args.values;
   if (!values.space) throw new UsageError('--space FILE is required: a JSON object of parameter → values (see ringbook optimize --help)');
+  if (values.resume && values.overwrite)
+    throw new UsageError('--resume keeps the finished trials in --out, --overwrite replaces them: give one of them');
   const objective = parseObjective(values.objective);
   // the strategy (bundled and checked once here; the workers evaluate the same text) and the base every trial varies:
   // its defaults, preset, --config and --set, checked once here rather than failing every trial
@@ -738,6 +898,15 @@ export async function runOptimize(argv: string[]): Promise<number> {
   };
   const space = inSpace(() => parseSpace(spaceJson, params.fields, params.name));
   const keys = space.dims.map((d) => d.key);
+  // a parameter fixed with --set and searched too: every trial would replace the --set value, silently
+  for (const set of values.set ?? []) {
+    const key = set.slice(0, set.indexOf('=')).trim();
+    if (!keys.includes(key)) continue;
+    const line = lineOfKey(spaceFile.text, key);
+    throw new UsageError(
+      `--set ${set}: ${key} is searched too (--space ${values.space}${line ? `, line ${line}` : ''}), so every trial would replace this value: drop the --set to search it, or the key from the space to fix it`,
+    );
+  }
   const units = Object.fromEntries(space.dims.map((d) => [d.key, d.spec.unit]));
   const seed = values.seed;
   let trials: Trial[];
@@ -804,7 +973,11 @@ export async function runOptimize(argv: string[]): Promise<number> {
     },
   });
   try {
-    keepEarlierResult(values.out, values.overwrite === true);
+    // --resume where no search ran yet starts one: the same command can be run again until it is done (a batch job
+    // restarted on its node, a loop in a script)
+    const resuming = values.resume === true && existsSync(join(values.out, 'manifest.json'));
+    if (!values.resume) keepEarlierResult(values.out, values.overwrite === true);
+    else if (!resuming) log.info(`--resume: no search in ${dirText(values.out)} yet: starting it`);
     const skipDamaged = values['skip-damaged'] === true;
     const requested = values.symbol
       ?.toUpperCase()
@@ -864,6 +1037,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
     const rows = parts.reduce((n, p) => n + p.rows, 0);
     const span = Number(BigInt(toNs) - BigInt(fromNs));
     const sampleNs = values.sample ? values.sample * 1e6 : (NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1]);
+    // a grid step as long as the data leaves no step to score: every window, Sharpe and PBO would be empty
+    const half = span / 2;
+    if (values.sample && Math.floor(span / sampleNs) < 2)
+      throw new UsageError(
+        `--sample ${duration(sampleNs)} leaves fewer than 2 equity steps in the data's ${duration(span)}: give at most ${duration(half >= 1e9 ? Math.floor(half / 1e9) * 1e9 : Math.floor(half / 1e6) * 1e6)}, or leave it out (${duration(NICE.find((s) => span / s <= 2000) ?? NICE[NICE.length - 1])} here)`,
+      );
     const folds = values['walk-forward'] ? buildFolds(parseFolds(values['walk-forward']), BigInt(fromNs), BigInt(toNs) + 1n) : null;
     const instruments: TrialInstrument[] = chosen.map((c, i) => ({
       symbol: c.symbol,
@@ -913,13 +1092,26 @@ export async function runOptimize(argv: string[]): Promise<number> {
       units,
       ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
     };
-    log.info(
-      `${strategyText(strategy)}: ${count(trials.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, trials.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
-    );
+    // --resume: the trials the stopped search finished are kept as they are; only the others run
+    const prior = resuming ? resumable(values.out, manifest, new Set(trials.map((t) => t.id))) : [];
+    const done = new Set(prior.map((r) => r.id));
+    const remaining = trials.filter((t) => !done.has(t.id));
+    finished.push(...prior);
+    if (resuming)
+      log.info(
+        remaining.length
+          ? `resuming the search in ${dirText(values.out)}: ${count(prior.length)} of ${count(trials.length)} trials finished before and kept, ${count(remaining.length)} to run`
+          : `the search in ${dirText(values.out)} had finished all ${count(trials.length)} trials: nothing to run, its result summarised again`,
+        { kept: prior.length, remaining: remaining.length },
+      );
+    if (remaining.length)
+      log.info(
+        `${strategyText(strategy)}: ${count(remaining.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, remaining.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,
+      );
     // a search of hours must say so before it starts, not once the first progress line comes
-    if (trials.length >= LARGE_SEARCH)
+    if (remaining.length >= LARGE_SEARCH)
       log.warn(
-        `a large search: ${count(trials.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
+        `a large search: ${count(remaining.length)} trials; its ETA follows once the first trials are timed. Ctrl-C stops it, keeping the finished trials (the results then say the search was partial)`,
       );
     checkWritableDir('--out', values.out);
     const out = resolve(values.out);
@@ -932,26 +1124,42 @@ export async function runOptimize(argv: string[]): Promise<number> {
       writeResults(out, { ...manifest, complete: results.length === trials.length }, results, summaryOf(results));
       return results.length;
     };
+    // the journal: each trial's line is appended as it finishes, under a manifest that says the search is not complete,
+    // so a search killed outright (kill -9, a crash, the machine gone) keeps what it finished for --resume
+    const journal = join(out, 'trials.jsonl');
+    startJournal(out, manifest, prior);
     const running = (pool = new TrialPool());
-    const progress = progressLine(trials.length);
-    const results = await running.run(trials, {
-      workers,
-      workerUrl: new URL('optimize.mjs', findWorkerDir()),
-      module,
-      shared: parts,
-      settings,
-      hungAfterMs: values['hung-after'],
-      strategy: strategy.name,
-      onResult: (r, done) => {
-        finished.push(r);
-        progress(done);
-      },
-    });
-    if (process.stderr.isTTY) log.human('\n');
+    const progress = progressLine(remaining.length);
+    // nothing left (the search had finished): no worker is started, the result is summarised again
+    const ran = !remaining.length
+      ? []
+      : await running.run(remaining, {
+          workers,
+          workerUrl: new URL('optimize.mjs', findWorkerDir()),
+          module,
+          shared: parts,
+          settings,
+          hungAfterMs: values['hung-after'],
+          strategy: strategy.name,
+          onResult: (r, done) => {
+            finished.push(r);
+            appendFileSync(journal, `${JSON.stringify(r)}\n`);
+            progress(done);
+          },
+        });
+    if (process.stderr.isTTY && remaining.length) log.human('\n');
+    const results = [...prior, ...ran].sort((a, b) => a.id - b.id);
     manifest.complete = results.length === trials.length;
     const summary = summaryOf(results);
     writeResults(out, manifest, results, summary);
-    if (summary)
+    // a shard is not summarised: its JSON says what it ran, for the script that waits on every shard
+    if (values.json)
+      console.log(
+        summary
+          ? summaryJson(manifest, summary)
+          : JSON.stringify({ complete: manifest.complete, total: manifest.total, shard, trials: results.length }, null, 2),
+      );
+    else if (summary)
       printSummary(summary, keys, values.out, {
         symbol,
         symbols,
@@ -962,6 +1170,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
         hung: hungTrials(results),
         invalid: firstInvalid(results),
         partial: manifest.complete ? null : { run: results.length, total: trials.length },
+        venue: venueText(results, manifest.settings.amendKeepsQueue === true),
       });
     for (const line of skippedLines(damaged)) log.warn(line);
     if (!summary)
@@ -977,7 +1186,7 @@ export async function runOptimize(argv: string[]): Promise<number> {
       // only a stop signal ends a search short without an error
       const by = stop.by ?? 'SIGINT';
       log.warn(
-        `stopped early by ${signalText(by)}: ${count(results.length)} of ${count(trials.length)} trials finished and kept (exit ${signalExit(by)})`,
+        `stopped early by ${signalText(by)}: ${count(results.length)} of ${count(trials.length)} trials finished and kept (exit ${signalExit(by)}); to run the other ${count(trials.length - results.length)}: ${resumeCommand()}`,
       );
       return signalExit(by);
     }
@@ -989,7 +1198,12 @@ export async function runOptimize(argv: string[]): Promise<number> {
   }
 }
 
-/** Parses a flag's text with `parse`: what it refuses is a mistake on the command line (exit 2), its message kept. */
+/** This command as the user ran it, with --resume (once): pasted, it continues the search it stopped. */
+function resumeCommand(argv: readonly string[] = process.argv.slice(2)): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const args = argv.filter((a) => a !== '--resume' && a !== '--overwrite');
+  return `${selfCommand()} ${args.map(quote).join(' ')} --resume`;
+}
 
 /** The settings as the manifest keeps them: the bundle's text stays out (its hash is in manifest.strategy). */
 function withoutStrategy(s: TrialSettings): Omit<TrialSettings, 'strategy'> {

@@ -10,7 +10,7 @@ import obiOfi from '../strategy/builtins/obi-ofi/index';
 import type { StrategyDefinition } from '../strategy/api';
 import { paramValue } from '../format/params';
 import { NA, count, duration, fixed, moneyIn, needsMore, plural, probability, quoteCurrency, skillVerdict, years } from '../format/numbers';
-import { PSR_NEEDS, strategyThrew, type Summary } from './summary';
+import { PSR_NEEDS, strategyThrew, testWindowsNs, walkForwardCaution, type Summary } from './summary';
 import type { TrialResult } from './trial';
 import { objectiveValue, scoreWindow, type Objective } from './score';
 import { curvesChart, foldsChart, heatChart, type Curve } from './report-charts';
@@ -24,6 +24,8 @@ export interface OptimizeReportOptions {
   units?: Readonly<Record<string, string>>;
   /** A search stopped early (Ctrl-C): how many of its trials ran; everything in the report is of those only. */
   partial?: { run: number; total: number } | null;
+  /** The simulated venue the trials ran on (venueText): latency, queue, fees, partial fills, funding. */
+  venue?: string | null;
 }
 
 export interface StrategyIdentity {
@@ -117,17 +119,16 @@ export function optimizeReport(
   const objective = summary.objective;
   const objName = OBJECTIVE_NAMES[objective];
   const money = objective === 'net_pnl' || objective === 'net_per_trade';
-  const objText = (v: number | null) => (v === null || !Number.isFinite(v) ? '–' : money ? moneyIn(v, q) : fixed(v, 3));
+  const objText = (v: number | null) => (v === null || !Number.isFinite(v) ? NA : money ? moneyIn(v, q) : fixed(v, 3));
   const annualised = (v: number | null) => (days >= 1 ? fixed(v, 2) : NA);
   const params = (p: Record<string, unknown>) => keys.map((k) => `${k} ${paramText(k, p[k], q, units)}`).join(', ');
 
-  // trials ranked on the whole data, as the summary ranks them
+  // trials ranked on the whole data, as the summary ranks them: a trial whose strategy threw has the figures of a
+  // crashed run (often the least loss, as it stopped trading), so it is no best, median or heat-map cell either
   const score = (r: TrialResult) => objectiveValue(scoreWindow(r, summary.sampleNs, 0, spanNs + 1, spanNs), objective);
-  const ranked = results
-    .filter((r) => !r.error)
-    .map((r) => ({ r, v: score(r) }))
-    .sort((a, b) => b.v - a.v || a.r.id - b.r.id);
-  const bestNet = results.reduce<number | null>((b, r) => {
+  const scored = results.filter((r) => !r.error && !strategyThrew(r));
+  const ranked = scored.map((r) => ({ r, v: score(r) })).sort((a, b) => b.v - a.v || a.r.id - b.r.id);
+  const bestNet = scored.reduce<number | null>((b, r) => {
     const n = r.metrics?.pnl.netQuote;
     return typeof n === 'number' && (b === null || n > b) ? n : b;
   }, null);
@@ -135,7 +136,7 @@ export function optimizeReport(
   // ---- headline ------------------------------------------------------------------------------------------------
   const head = `<h1>${esc(`Optimizer: ${plural(summary.trials, 'trial')}${o.partial ? ` of ${count(o.partial.total)} (stopped early)` : ''}${o.symbol ? ` on ${o.symbol}` : ''}, ranked by ${objName}`)}</h1><p class="sub">${esc(
     `${o.strategy ? `strategy ${strategyText(o.strategy)} · ` : ''}${count(summary.scored)} scored, ${plural(summary.invalid, 'invalid config')} · data ${utcRange(summary.fromNs, summary.toNs)} (${duration(spanNs)}) · equity scored every ${duration(summary.sampleNs)}`,
-  )}</p>`;
+  )}</p>${o.venue ? `<p class="sub">${esc(`Simulated venue: ${o.venue}.`)}</p>` : ''}`;
   const verdicts: string[] = [];
   // first of all: a search cut short chose among the trials it ran, not the space it was given
   if (o.partial)
@@ -156,6 +157,9 @@ export function optimizeReport(
     verdicts.push(
       `<p class="why">${esc(`No configuration makes money: the best of ${plural(summary.scored, 'trial')} nets ${moneyIn(bestNet, q)} after fees; the ranking only says which loses least.`)}</p>`,
     );
+  // the walk-forward choice is the last fold's pick whatever the whole data says of it: a caution read with the choice
+  const caution = walkForwardCaution(summary, q);
+  if (caution) verdicts.push(`<p class="why">${esc(`${caution[0].toUpperCase()}${caution.slice(1)}.`)}</p>`);
   if (summary.overfitting)
     verdicts.push(
       `<p class="why${(summary.overfitting.dsr ?? 0) > 0.95 ? ' ok' : ''}">${esc(`Overfitting: ${skillVerdict(summary.overfitting.dsr, summary.overfitting.trials)}.`)}</p>`,
@@ -228,7 +232,9 @@ export function optimizeReport(
       ),
       `<p>${esc(
         `Out of sample, all folds together: net ${moneyIn(wf.outOfSample.netQuote, q)} over ${plural(wf.outOfSample.periods, 'step')}, Sharpe ${
-          days >= 1 ? fixed(wf.outOfSample.sharpe, 2) : needsMore('1 day', duration(spanNs))
+          testWindowsNs(wf) >= 86_400e9
+            ? fixed(wf.outOfSample.sharpe, 2)
+            : needsMore('1 day', `${duration(testWindowsNs(wf))} of test windows`)
         }.`,
       )}</p>`,
     ].join('\n');

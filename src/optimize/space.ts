@@ -30,6 +30,7 @@ import type { StrategyDefinition } from '../strategy/api';
 import { mulberry32 } from '../random/mulberry32';
 import { didYouMean } from '../format/suggest';
 import { duplicateKey } from '../format/json-text';
+import { count as grouped } from '../format/numbers';
 
 export type ParamValue = number | string | boolean | null;
 
@@ -162,7 +163,7 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
       throw new SpaceError(key, `range "step" must be an integer for this ${spec.kind} field, got ${show(r.step)}`);
     // The small tolerance keeps the last point when (max - min) / step lands a hair below an integer (0.7 / 0.1).
     const n = Math.floor((max - min) / step + 1e-9) + 1;
-    if (n > MAX_TRIALS) throw new SpaceError(key, `range has ${n} points (more than ${MAX_TRIALS}): use a larger step`);
+    if (n > MAX_TRIALS) throw new SpaceError(key, `range has ${grouped(n)} points (more than ${grouped(MAX_TRIALS)}): use a larger step`);
     const span = max - min;
     const values: number[] = [];
     for (let k = 0; k < n; k++) values.push(integral ? min + k * step : Math.min(max, tidy(min + k * step, span)));
@@ -177,7 +178,7 @@ function parseRange(key: string, spec: FieldSpec, r: Record<string, unknown>): D
         `range "count" must be an integer ≥ 2 (min and max are both included; for one value use a list), got ${show(count)}`,
       );
     }
-    if (count > MAX_TRIALS) throw new SpaceError(key, `range "count" ${count} is more than ${MAX_TRIALS}`);
+    if (count > MAX_TRIALS) throw new SpaceError(key, `range "count" ${grouped(count)} is more than ${grouped(MAX_TRIALS)}`);
     const span = max - min;
     const out: number[] = [];
     for (let k = 0; k < count; k++) {
@@ -285,7 +286,7 @@ export function gridTrials(space: SearchSpace): Trial[] {
   if (total > MAX_TRIALS) {
     throw new SpaceError(
       '',
-      `the grid has ${total} trials (${dims.map((d) => d.values.length).join(' × ')}), more than ${MAX_TRIALS}: use fewer values or random search`,
+      `the grid has ${grouped(total)} trials (${dims.map((d) => grouped(d.values.length)).join(' × ')}), more than ${grouped(MAX_TRIALS)}: use fewer values, or draw some of them with --method random --trials N`,
     );
   }
   const out: Trial[] = [];
@@ -312,7 +313,7 @@ export function gridTrials(space: SearchSpace): Trial[] {
  */
 export function randomTrials(space: SearchSpace, n: number, seed: number): Trial[] {
   if (!Number.isInteger(n) || n < 0) throw new SpaceError('', `the random trial count must be a whole number ≥ 0, got ${show(n)}`);
-  if (n > MAX_TRIALS) throw new SpaceError('', `the random trial count ${n} is more than ${MAX_TRIALS}`);
+  if (n > MAX_TRIALS) throw new SpaceError('', `the random trial count ${grouped(n)} is more than ${grouped(MAX_TRIALS)}`);
   if (!Number.isSafeInteger(seed)) throw new SpaceError('', `the seed must be an integer, got ${show(seed)}`);
   const distinct = space.dims.reduce((p, d) => p * choices(d), 1);
   if (n > distinct) {

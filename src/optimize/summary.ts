@@ -6,7 +6,7 @@ import { psr, dsr, expectedMaxSharpe, mean, minBTL, pbo, sharpe as sharpeOf, var
 import { annualisedNote, objectiveValue, scoreWindow, windowReturns, type Objective } from './score';
 import type { Fold } from './folds';
 import type { TrialResult } from './trial';
-import { haveOf } from '../format/numbers';
+import { count, haveOf, moneyIn } from '../format/numbers';
 
 const DAY_NS = 86_400e9;
 
@@ -237,4 +237,48 @@ export function withTrial(base: unknown, params: Readonly<Record<string, unknown
     o[parts[parts.length - 1]] = v;
   }
   return out;
+}
+
+/**
+ * Walk-forward chooses the last fold's pick, whatever the whole data says of it: a caution when that pick lost out of
+ * sample or ranks in the lower half on the whole data (the summary keeps the top ranks only: below them is lower).
+ */
+export function walkForwardCaution(s: Summary, ccy: string): string | null {
+  const wf = s.walkForward;
+  const chosen = s.chosen;
+  if (!wf || !chosen) return null;
+  const rank = s.ranked.find((r) => r.id === chosen.id)?.rank ?? null;
+  const low = s.scored >= 4 && (rank === null ? s.ranked.length < s.scored : rank > s.scored / 2);
+  const lost = wf.outOfSample.netQuote !== null && wf.outOfSample.netQuote < 0;
+  if (!low && !lost) return null;
+  const where = rank === null ? `below the top ${count(s.ranked.length)} of ${count(s.scored)}` : `${count(rank)} of ${count(s.scored)}`;
+  return `caution: the walk-forward choice (trial ${chosen.id}, the last fold's pick) ranks ${where} on the whole data${lost ? ` and lost ${moneyIn(-wf.outOfSample.netQuote!, ccy)} out of sample` : ''}: check it before trading it`;
+}
+
+/** How long the walk-forward's test windows run together: the data its out-of-sample figures are of. */
+export function testWindowsNs(wf: { folds: ReadonlyArray<{ testFrom: string; testTo: string }> }): number {
+  return wf.folds.reduce((n, f) => n + Number(BigInt(f.testTo) - BigInt(f.testFrom)), 0);
+}
+
+/**
+ * The simulated venue every trial ran on, in the words `backtest` prints under Settings: a ranking of nets means
+ * little without the latency, queue, fees and funding it was scored with. Null when no trial has metrics.
+ */
+export function venueText(results: readonly TrialResult[], amendKeepsQueue = false): string | null {
+  const st = results.find((r) => r.metrics?.settings)?.metrics?.settings as Record<string, unknown> | undefined;
+  if (!st) return null;
+  const pct = (r: unknown) => (typeof r === 'number' ? `${Number((r * 100).toPrecision(6))} %` : '?');
+  const funding =
+    typeof st.funding === 'string'
+      ? st.funding
+      : typeof st.fundingRate === 'number' && st.fundingRate !== 0
+        ? `flat ${st.fundingRate} per 8 h settlement`
+        : 'none';
+  return [
+    `latency ${String(st.latency)}`,
+    `queue ${String(st.queue)}${amendKeepsQueue ? ' (an amendment down keeps the queue place)' : ''}`,
+    `fees maker ${pct(st.makerFeeRate)}, taker ${pct(st.takerFeeRate)}${st.feeTier ? ` (${String(st.feeTier)})` : ''}`,
+    st.partialFills === false ? 'no partial fills' : 'partial fills',
+    `funding ${funding}`,
+  ].join(', ');
 }

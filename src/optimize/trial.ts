@@ -186,21 +186,31 @@ export async function runTrial(
     sampleNs: s.sampleNs,
     maxSamples: Math.ceil(span / s.sampleNs) + 16,
   });
-  if (several)
-    await mergeStreams(
-      bt,
-      data.map((d, i) => sharedStream(bc.core.words, d, i, hang?.beat)),
-      bc.core.words,
-    );
-  else {
-    // in chunks of a whole number of staged pieces (the pieces one call would stage), a beat before each when watched
-    const { records, rows } = data[0];
-    const chunk = bc.stagingRecords * BEAT_PIECES;
-    for (let at = 0; at < rows && !bt.done; at += chunk) {
-      const n = Math.min(chunk, rows - at);
-      if (hang) beatAt(hang.beat, records, at * REC_SIZE, n);
-      bt.feedRecords(records, at, n);
+  try {
+    if (several)
+      await mergeStreams(
+        bt,
+        data.map((d, i) => sharedStream(bc.core.words, d, i, hang?.beat)),
+        bc.core.words,
+      );
+    else {
+      // in chunks of a whole number of staged pieces (the pieces one call would stage), a beat before each when watched
+      const { records, rows } = data[0];
+      const chunk = bc.stagingRecords * BEAT_PIECES;
+      for (let at = 0; at < rows && !bt.done; at += chunk) {
+        const n = Math.min(chunk, rows - at);
+        if (hang) beatAt(hang.beat, records, at * REC_SIZE, n);
+        bt.feedRecords(records, at, n);
+      }
     }
+  } catch (err) {
+    // the strategy's create() refused this trial's values (it runs at the first record, before any order): the
+    // trial is an invalid configuration, as one a rule between parameters refuses, and the search goes on, where
+    // `backtest` with the same values stops with the same message
+    const message = err instanceof Error ? err.message : '';
+    if (message.startsWith(`strategy ${def.name}: create() failed: `))
+      return { id: trial.id, params: trial.params, error: message, ...hashes };
+    throw err;
   }
   const trace = bt.finish(s.feeTier ? { feeTier: s.feeTier } : {});
   const described = recordedFundingSetting(list, trace.fundingSettlements?.length ?? 0);

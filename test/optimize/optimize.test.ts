@@ -2,8 +2,8 @@
 // results do not depend on the worker count, and shards merged give exactly the unsharded result.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveRun } from '../../src/strategy/resolve';
@@ -39,7 +39,7 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   assert.is(s.trials, 12);
   assert.is(s.complete, true);
   assert.is(s.total, 12);
-  assert.not.match(text, /stopped early|partial/);
+  assert.not.match(text, /stopped early|results \(partial\)/);
   assert.is(s.ranked[0].params['entry.threshold'], 0.5, 'between the coin-flip imbalance (0.25) and the predictive one (0.68)');
   assert.is(s.chosen.params['entry.threshold'], 0.5);
   assert.ok(s.ranked[0].netQuote > 0);
@@ -56,6 +56,12 @@ test('finds the planted threshold and writes a ready strategy config', () => {
   assert.is(csv.length, 13, 'every trial logged, header + 12');
   assert.ok(read(out, 'report.html').includes('<svg'), 'heat map');
   assert.match(text, /chosen: trial/);
+  // what the nets were scored with, in backtest's words, under the count line and atop the report
+  assert.match(
+    text,
+    /\n12 trials \(12 scored, 0 invalid configs\) over [^\n]+\n {2}venue: latency constant:1ms,1ms, queue risk-averse, fees maker 0\.02 %, taker 0\.06 %, partial fills, funding none\n/,
+  );
+  assert.match(read(out, 'report.html'), 'Simulated venue: latency constant:1ms,1ms, queue risk-averse, fees maker 0.02 %, taker 0.06 %');
 });
 
 test('a choice that never traded says so, when others traded and did worse', () => {
@@ -150,6 +156,149 @@ test('Ctrl-C stops handing out trials, lets the one in flight finish and keeps e
   const html = read(out, 'report.html');
   assert.match(html, `Optimizer: ${kept === 1 ? '1 trial' : `${kept} trials`} of 24 (stopped early)`);
   assert.match(html, `Stopped early: ${kept} of 24 trials ran (the search was interrupted).`);
+});
+
+test('--resume keeps the trials a stopped search finished and runs the rest: the result is the uninterrupted one', () => {
+  const big = join(dir, 'big');
+  const sp = join(dir, 'space-big.json');
+  const out = join(dir, 'interrupted');
+  const run = (o: string, ...extra: string[]) =>
+    spawnSync(process.execPath, [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '2', '--out', o, ...extra], {
+      encoding: 'utf8',
+    });
+  const kept = read(out, 'trials.jsonl').trim().split('\n').length;
+  // run again as it was, the stopped search is refused with how to continue it
+  const again = run(out);
+  assert.is(again.status, 1, again.stderr);
+  assert.match(again.stderr, `stopped early with ${kept} finished: choose another --out, add --resume to keep them and run the rest,`);
+  // another command's search is not continued in it
+  const other = run(out, '--resume', '--fees', '0.001,0.001');
+  assert.is(other.status, 2, other.stderr);
+  assert.match(
+    other.stderr,
+    /--resume: .* was run with fee rates \(maker\) 0\.0002, this command with 0\.001: a search continues with the same command/,
+  );
+  const resumed = run(out, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.match(resumed.stderr, `${kept} of 24 trials finished before and kept, ${24 - kept} to run`);
+  assert.match(resumed.stderr, `/${24 - kept} trials`, 'only the others ran');
+  assert.not.match(resumed.stdout, /stopped early|results \(partial\)/);
+  const whole = join(dir, 'uninterrupted');
+  assert.is(run(whole).status, 0);
+  for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
+    assert.is(read(out, f), read(whole, f), f);
+  assert.not.ok(existsSync(join(out, 'best-so-far.json')), 'the partial choice is gone with the partial search');
+  // a finished search: nothing runs, the same result; the same recording named from another directory is the same data
+  const done = spawnSync(
+    process.execPath,
+    [CLI, 'optimize', 'big', '--space', sp, '--config', base, '--workers', '2', '--out', out, '--resume'],
+    { encoding: 'utf8', cwd: dir },
+  );
+  assert.is(done.status, 0, done.stderr);
+  assert.match(done.stderr, 'had finished all 24 trials: nothing to run');
+  assert.is(read(out, 'summary.json'), read(whole, 'summary.json'));
+  // where no search ran yet, --resume starts it: the same command can be run until it is done
+  const fresh = join(dir, 'never-ran');
+  const none = run(fresh, '--resume');
+  assert.is(none.status, 0, none.stderr);
+  assert.match(none.stderr, `--resume: no search in ${fresh}/ yet: starting it`);
+  assert.is(read(fresh, 'summary.json'), read(whole, 'summary.json'));
+});
+
+test('a search killed outright (kill -9) keeps every finished trial in its journal, and --resume runs the rest', async () => {
+  const big = join(dir, 'big');
+  const sp = join(dir, 'space-big.json');
+  const out = join(dir, 'killed');
+  const args = (...extra: string[]) => [CLI, 'optimize', big, '--space', sp, '--config', base, '--workers', '1', '--out', out, ...extra];
+  const child = spawn(process.execPath, args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  const signal = await new Promise<string | null>((resolve) => {
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      if (/\] 1\/24 trials/.test(err) && !child.killed) child.kill('SIGKILL');
+    });
+    child.on('exit', (_c, sig) => resolve(sig));
+  });
+  assert.is(signal, 'SIGKILL', err);
+  assert.is(JSON.parse(read(out, 'manifest.json')).complete, false, 'the journal says the search did not finish');
+  const kept = read(out, 'trials.jsonl').trim().split('\n').length;
+  assert.ok(kept >= 1 && kept < 24, `${kept} trials in the journal`);
+  // killed while it appended a line: that line is cut short
+  appendFileSync(join(out, 'trials.jsonl'), '{"id":23,"params":{"entry.thr');
+  const r = spawnSync(process.execPath, args('--resume'), { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, `line ${kept + 1}: cut short (the search was killed while writing it): that trial runs again`);
+  assert.match(r.stderr, `${kept} of 24 trials finished before and kept, ${24 - kept} to run`);
+  const whole = join(dir, 'uninterrupted');
+  for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
+    assert.is(read(out, f), read(whole, f), f);
+});
+
+test('merge of a search still running says it is running, not that it stopped early', async () => {
+  const loops = join(process.cwd(), 'test/fixtures/strategies/loops.ts');
+  const sp = join(dir, 'space-loops.json');
+  writeFileSync(sp, JSON.stringify({ mode: [0, 1] }));
+  const running = join(dir, 'running');
+  // trial 1 never returns (and is not ended for 10 minutes): once trial 0 is in the journal, the search surely still runs
+  const child = spawn(
+    process.execPath,
+    [CLI, 'optimize', data, '--strategy', loops, '--space', sp, '--workers', '1', '--hung-after', '10m', '--out', running],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let err = '';
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve) =>
+    child.stderr.on('data', (d) => {
+      err += String(d);
+      if (/\] 1\/2 trials/.test(err)) resolve();
+    }),
+  );
+  const m = spawnSync(process.execPath, [CLI, 'optimize', 'merge', running, '--out', join(dir, 'merged-running')], { encoding: 'utf8' });
+  child.kill('SIGKILL');
+  await exited;
+  assert.is(m.status, 1, m.stderr);
+  assert.match(m.stderr, `${running} is still running (pid ${child.pid}: `);
+  assert.match(m.stderr, ': merge once every shard is done');
+});
+
+test('--json prints what summary.json holds, and only that, on stdout', () => {
+  const out = join(dir, 'json');
+  const text = optimize(out, '--workers', '2', '--json');
+  assert.equal(JSON.parse(text), JSON.parse(read(out, 'summary.json')));
+  const shard = join(dir, 'json-shard');
+  assert.equal(JSON.parse(optimize(shard, '--workers', '1', '--shard', '1/3', '--json')), {
+    complete: true,
+    total: 12,
+    shard: { index: 1, count: 3 },
+    trials: 4,
+  });
+});
+
+test('a parameter both fixed with --set and searched is refused: the space would replace the --set value in every trial', () => {
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'optimize', data, '--config', base, '--space', space, '--set', 'exit.threshold=0.05', '--out', join(dir, 'set-and-search')],
+    { encoding: 'utf8' },
+  );
+  assert.is(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    `--set exit.threshold=0.05: exit.threshold is searched too (--space ${space}, line 1), so every trial would replace this value: drop the --set to search it, or the key from the space to fix it`,
+  );
+  assert.not.ok(existsSync(join(dir, 'set-and-search')), 'refused before anything is written');
+});
+
+test('a --sample as long as the data is refused: no equity step would be left to score', () => {
+  const out = join(dir, 'sample-too-long');
+  const r = spawnSync(process.execPath, [CLI, 'optimize', data, '--config', base, '--space', space, '--sample', '1d', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /--sample 1 d leaves fewer than 2 equity steps in the data's [^:]+: give at most \d+ (s|min), or leave it out \(1 s here\)/,
+  );
+  assert.not.ok(existsSync(join(out, 'manifest.json')));
 });
 
 test('a bad space is refused before anything runs, naming the key', () => {

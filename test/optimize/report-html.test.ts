@@ -9,6 +9,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writePlantedRecording, PLANTED_BASE } from '../helpers/planted';
+import { optimizeReport } from '../../src/optimize/report-html';
+import { summarise } from '../../src/optimize/summary';
+import { buildFolds, parseFolds } from '../../src/optimize/folds';
+import type { TrialResult } from '../../src/optimize/trial';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-optimize-report-'));
@@ -140,6 +144,76 @@ test('one searched parameter: no heat map, said so', () => {
   const { text } = report({ 'entry.threshold': [0.2, 0.5, 0.8] });
   assert.match(text, /One searched parameter: no heat map \(it needs two; choose them with --heatmap A,B\)/);
   assert.match(text, /Trial \d, best objective on the whole data: entry\.threshold 0\.5\./);
+});
+
+/** A trial of 10 one-second steps with this equity curve (its last point the net), and, when given, the halt that ended it. */
+function trial(id: number, equity: number[], halted: string | null = null): TrialResult {
+  const net = equity[equity.length - 1];
+  return {
+    id,
+    params: { 'entry.threshold': 0.1 * (id + 1), 'exit.threshold': 0 },
+    metrics: {
+      pnl: { netQuote: net, feesQuote: 0.01 },
+      activity: { fills: 2 },
+      drawdown: { maxQuote: 0 },
+      returns: { sharpe: null },
+      trades: { count: 1 },
+      strategy: { halted: halted ? { reason: halted } : null },
+    },
+    equity,
+    tradeExits: [5e9],
+    bundleSha256: null,
+    coreSha256: null,
+  } as unknown as TrialResult;
+}
+const steps = (...d: number[]) => d.reduce<number[]>((eq, x) => [...eq, eq[eq.length - 1] + x], [0]);
+
+test('a trial whose strategy threw is not the best, the median or a heat-map cell of the report', () => {
+  // trial 2 threw at once and lost least: it is no configuration anyone can trade
+  const results = [
+    trial(0, steps(-0.01, 0.002, -0.01, 0.001, -0.01, 0.002, -0.01, 0.001, -0.01, 0.001)),
+    trial(1, steps(-0.02, 0.001, -0.02, 0.002, -0.02, 0.001, -0.02, 0.002, -0.02, 0.001)),
+    trial(2, steps(-0.001, 0, 0, 0, 0, 0, 0, 0, 0, 0), 'strategy error in onBook: boom (s.ts:3:9)'),
+    trial(3, steps(-0.03, 0.001, -0.03, 0.002, -0.03, 0.001, -0.03, 0.002, -0.03, 0.001)),
+  ];
+  const summary = summarise({
+    results,
+    objective: 'net_pnl',
+    sampleNs: 1e9,
+    fromNs: '0',
+    toNs: '10000000000',
+    folds: null,
+    base: {},
+    keys: ['entry.threshold', 'exit.threshold'],
+  });
+  const html = optimizeReport(summary, results, ['entry.threshold', 'exit.threshold'], ['entry.threshold', 'exit.threshold'], {
+    symbol: 'BTCUSDT',
+  });
+  assert.match(html, 'No configuration makes money: the best of 3 trials nets -0.0430 USDT after fees');
+  assert.match(html, 'chosen: trial 0 (also the best), net -0.0430 USDT');
+  assert.match(html, 'median: trial 1, net -0.0930 USDT');
+  assert.not.match(html, /best: trial 2|median: trial 2|\(trial 2\)/);
+  assert.match(html, '3 scored trials; the median is the middle one of the ranking.');
+});
+
+test('the walk-forward caution of the summary is in the report, and its out-of-sample Sharpe is of the test windows', () => {
+  // trial 3 wins the last train window and loses most over the whole data
+  const results = [
+    trial(0, steps(0.01, 0.01, 0.01, 0.01, 0.01, 0.01, -0.01, -0.01, -0.01, -0.01)),
+    trial(1, steps(0.02, 0.01, 0.02, 0.01, 0.01, -0.02, -0.01, -0.01, -0.02, -0.01)),
+    trial(2, steps(0.01, 0.01, 0.01, 0.02, 0.01, 0.01, -0.01, -0.02, -0.01, -0.01)),
+    trial(3, steps(-0.05, -0.05, -0.05, -0.05, 0.03, 0.03, 0.03, -0.02, -0.02, -0.02)),
+  ];
+  const folds = buildFolds(parseFolds('train=3s,test=2s,purge=0s,step=2s'), 0n, 10_000_000_001n);
+  const keys = ['entry.threshold', 'exit.threshold'];
+  const summary = summarise({ results, objective: 'net_pnl', sampleNs: 1e9, fromNs: '0', toNs: '10000000000', folds, base: {}, keys });
+  assert.is(summary.chosen!.id, 3);
+  const html = optimizeReport(summary, results, keys, null, { symbol: 'BTCUSDT' });
+  assert.match(
+    html,
+    /<p class="why">Caution: the walk-forward choice \(trial 3, the last fold&#39;s pick\) ranks 4 of 4 on the whole data[^<]*: check it before trading it\.<\/p>/,
+  );
+  assert.match(html, 'Sharpe n/a (needs ≥ 1 day, have 6 s of test windows)');
 });
 
 test.run();

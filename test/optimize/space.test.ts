@@ -232,7 +232,7 @@ test('random trials: a small discrete space can be drawn whole, and no further',
   );
   failsSpace(() => randomTrials(space, 2.5, 9), 'search space: the random trial count must be a whole number ≥ 0, got 2.5');
   failsSpace(() => randomTrials(space, 3, 0.5), 'search space: the seed must be an integer, got 0.5');
-  failsSpace(() => randomTrials(space, 2_000_000, 1), 'search space: the random trial count 2000000 is more than 1000000');
+  failsSpace(() => randomTrials(space, 2_000_000, 1), 'search space: the random trial count 2,000,000 is more than 1,000,000');
 });
 
 test('grid errors: continuous ranges and oversized grids', () => {
@@ -242,7 +242,7 @@ test('grid errors: continuous ranges and oversized grids', () => {
   );
   failsSpace(
     () => gridTrials(parseSpace({ 'exit.threshold': { min: 0, max: 1, count: 1000 }, 'hurdle.coef': { min: 1, max: 2, count: 1001 } })),
-    'search space: the grid has 1001000 trials (1000 × 1001), more than 1000000: use fewer values or random search',
+    'search space: the grid has 1,001,000 trials (1,000 × 1,001), more than 1,000,000: use fewer values, or draw some of them with --method random --trials N',
   );
 });
 
@@ -338,7 +338,7 @@ test('parse errors name the key and say what to fix', () => {
     [{ 'entry.allowReversal': { min: 0, max: 1 } }, 'entry.allowReversal is true or false: give a list (e.g. [true, false]), not a range'],
     [
       { 'exit.threshold': { min: 0, max: 1e6, step: 1e-3 } },
-      'exit.threshold range has 1000000001 points (more than 1000000): use a larger step',
+      'exit.threshold range has 1,000,000,001 points (more than 1,000,000): use a larger step',
     ],
     [{}, 'no parameters to search: give at least one, e.g. {"entry.threshold": [1, 1.5, 2]}'],
     [[], 'the top level must be a JSON object of "path": values, e.g. {"entry.threshold": [1, 1.5, 2]}, got []'],

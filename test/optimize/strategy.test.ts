@@ -196,4 +196,42 @@ test('a strategy that throws: every trial halts safely, and the summary says so 
   );
 });
 
+test("a create() that refuses a trial's values: that trial is an invalid configuration, named, and the search goes on", () => {
+  // written here: create() throws for a limit above 1, as a strategy checking its parameters at its start does
+  const file = join(dir, 'refuses-in-create.ts');
+  writeFileSync(
+    file,
+    [
+      "import { defineStrategy } from 'ringbook';",
+      'export default defineStrategy({',
+      "  name: 'refuses-in-create',",
+      "  params: { limit: { type: 'integer', default: 1, min: 1, max: 10, unit: 'lots', description: 'above 1, create() throws' } },",
+      '  create(ctx) {',
+      '    if (ctx.params.limit > 1) throw new Error(`limit ${ctx.params.limit} is not supported`);',
+      '    return { onBook() {} };',
+      '  },',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  const out = join(dir, 'refuses-in-create');
+  const r = cli('optimize', data, '--strategy', file, '--space', space('refuses', { limit: [1, 2, 3] }), '--workers', '1', '--out', out);
+  assert.is(r.code, 0, r.err);
+  assert.not.match(r.err, /failed|\n\s+at /, 'no stack trace, no aborted search');
+  assert.match(r.out, /\n3 trials \(1 scored, 2 invalid configs\)/);
+  assert.match(
+    r.out,
+    /\ninvalid: trial 1 \(limit=2\): strategy refuses-in-create: create\(\) failed: limit 2 is not supported \(.*refuses-in-create\.ts:6:\d+\); every invalid trial's reason/,
+  );
+  assert.match(r.out, /\nchosen: trial 0 \(best objective on the whole data\): limit=1\n/);
+  const trials = lines(out);
+  assert.is(trials[0].error, undefined);
+  assert.match(trials[1].error, /^strategy refuses-in-create: create\(\) failed: limit 2 is not supported \(/);
+  assert.match(trials[2].error, /^strategy refuses-in-create: create\(\) failed: limit 3 is not supported \(/);
+  // backtest with the same values stops with the same message
+  const b = cli('backtest', data, '--strategy', file, '--set', 'limit=2');
+  assert.is(b.code, 1, b.err);
+  assert.match(b.err, trials[1].error);
+});
+
 test.run();

@@ -2,7 +2,7 @@
 // length is never set beside a Sharpe that is not positive.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { minBtlText, printSummary } from '../../src/cli/optimize';
+import { minBtlText, objectiveColumn, printSummary } from '../../src/cli/optimize';
 import type { Summary } from '../../src/optimize/summary';
 
 function printed(overfitting: Record<string, unknown>, over: Record<string, unknown> = {}, keys: string[] = []): string {
@@ -124,6 +124,46 @@ test('the ranking counts every scored trial, its columns keep apart, a float cho
     worst,
     /\ncaution: the walk-forward choice \(trial 30, the last fold's pick\) ranks below the top 20 of 36 on the whole data and lost 0\.1347 USDT out of sample: check it before trading it\n/,
   );
+});
+
+test('the ranking prints different objective values differently: more decimals for the column when they would read alike', () => {
+  // net per trade of the demo search: four trials within a hundredth of a cent per trade
+  const perTrade = [-0.010707113, -0.010716224, -0.0107162, -0.010724975];
+  const col = objectiveColumn('net_per_trade', perTrade, 'USDT');
+  assert.is(new Set(col).size, 4, col.join(' | '));
+  assert.ok(
+    col.every((t) => /^-0\.\d{5,8} USDT$/.test(t)),
+    col.join(' | '),
+  );
+  // values that differ where they are printed keep the usual form, and equal ones print alike
+  assert.equal(objectiveColumn('net_pnl', [-0.0749, -0.0749, -0.0808], 'USDT'), ['-0.0749 USDT', '-0.0749 USDT', '-0.0808 USDT']);
+  assert.equal(objectiveColumn('sharpe', [1.2344, 1.2341, null], 'USDT'), ['1.2344', '1.2341', 'n/a']);
+});
+
+test('a walk-forward window where the objective has no value says n/a and what it lacked', () => {
+  const fold = (i: number, outOfSample: number | null) => ({
+    index: i,
+    trainFrom: String(i * 5e9),
+    trainTo: String(i * 5e9 + 10e9),
+    testFrom: String(i * 5e9 + 11e9),
+    testTo: String(i * 5e9 + 16e9),
+    id: 6,
+    params: { threshold: 0.3 },
+    inSample: -0.0107,
+    outOfSample,
+    inSampleNetQuote: -0.0214,
+    outOfSampleNetQuote: 0,
+  });
+  const text = printed(
+    {},
+    {
+      objective: 'net_per_trade',
+      walkForward: { folds: [fold(0, -0.0081), fold(1, null)], outOfSample: { netQuote: -0.0081, sharpe: null, periods: 10 } },
+    },
+  );
+  assert.match(text, /\n {2}fold 0: trial 6 in-sample -0\.0107 USDT → out-of-sample -0\.0081 USDT\n/);
+  assert.match(text, /\n {2}fold 1: trial 6 in-sample -0\.0107 USDT → out-of-sample n\/a \(no round trip closed in the window\)\n/);
+  assert.not.match(text, / – /);
 });
 
 test.run();
