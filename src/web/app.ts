@@ -208,6 +208,10 @@ const list = new RecordingList(
       .split(',')
       .map((x) => x.trim().toUpperCase())
       .filter((x) => x),
+  () => {
+    const d = strategy.selected().definition.instruments;
+    return [...new Set([...(d?.trade ?? []), ...(d?.watch ?? [])])];
+  },
 );
 const strategyFile = $<HTMLInputElement>('strategy-file');
 strategyFile.onchange = () => {
@@ -481,7 +485,26 @@ function showInstrument(i: number): void {
 el.chartSymbol.onchange = () => showInstrument(Number(el.chartSymbol.value));
 
 function rerun(): void {
+  if (reopenForStrategy(true)) return;
   send({ type: 'run', params: strategy.read(), play: true });
+}
+
+/** Set by a re-open for the strategy's symbols that was asked to run: play once the recording is open again. */
+let playWhenOpened = false;
+
+/**
+ * A recording of several symbols opened with the symbols field empty replays the symbols the chosen strategy declares,
+ * in its order, as `ringbook backtest DIR` does: when the strategy changed them, the recording opens again with them
+ * (true), and `play` runs it once it has.
+ */
+function reopenForStrategy(play: boolean): boolean {
+  const info = state.recording;
+  if (!info || reviving) return false;
+  const again = list.reopenFor(info.instruments?.map((x) => x.symbol) ?? [info.symbol]);
+  if (!again) return false;
+  open(again);
+  playWhenOpened = play;
+  return true;
 }
 
 /** Mirrors the chosen strategy on window.__ringbook. */
@@ -499,6 +522,7 @@ function syncStrategy(): void {
 function onPicked(_o: StrategyOption): void {
   errors.clear();
   syncStrategy();
+  if (reopenForStrategy(false)) return;
   // after a hung worker: a choice starts the fresh one (the recording opened again, paused)
   if (!worker && state.recording) send({ type: 'run', params: strategy.read(), play: false });
 }
@@ -547,6 +571,7 @@ function recordingTitle(info: RecordingInfo): string {
 
 function open(source: RecordingSource): void {
   lastSource = source;
+  playWhenOpened = false;
   reviving = null;
   errors.clear();
   state.recording = null;
@@ -681,7 +706,13 @@ function onMessage(m: FromWorker): void {
         onReset(runOffset + m.run, 'restart');
         if (play) send({ type: 'play' });
         for (const c of queue) send(c);
-      } else onReset(runOffset + m.run, m.reason);
+      } else {
+        onReset(runOffset + m.run, m.reason);
+        if (m.reason === 'open' && playWhenOpened) {
+          playWhenOpened = false;
+          send({ type: 'play' });
+        }
+      }
       break;
     case 'frame':
       if (runOffset + m.run !== state.run) return;

@@ -173,6 +173,35 @@ if (!existsSync(CHROMIUM)) {
     assert.equal(t.metrics, s.metrics);
   });
 
+  test('symbols field empty: lead-lag replays the symbols it declares, in its order, as a plain backtest DIR --strategy lead-lag --json', async () => {
+    const page = ctx.page;
+    await open(page, '');
+    // choosing it opens the recording again with ETHUSDT (traded) first and BTCUSDT (watched) second, as the CLI
+    // takes them from the declaration when no --symbols is given
+    await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:lead-lag'));
+    await waitFor(page, `window.__ringbook.recording !== null && window.__ringbook.status === 'paused'`);
+    const o = await state();
+    assert.is(o.error, undefined, o.error);
+    assert.equal(
+      o.recording!.instruments!.map((x) => x.symbol),
+      ['ETHUSDT', 'BTCUSDT'],
+    );
+    assert.match((await page.textContent('#summary'))!, /^ETHUSDT \+ BTCUSDT · 2 files · /);
+    for (const [k, v] of Object.entries(LEAD_LAG_SETS)) await page.fill(`#param-${k}`, v);
+    const s = await runToEnd(page);
+    const json = cli('--strategy', 'lead-lag', ...Object.entries(LEAD_LAG_SETS).flatMap(([k, v]) => ['--set', `${k}=${v}`]));
+    assert.equal(json.symbols, ['ETHUSDT', 'BTCUSDT']);
+    assert.equal(figures(s.metrics), figures(json));
+    assert.ok(s.metrics!.activity.fills > 0, 'lead-lag trades on this recording');
+    // a strategy that declares nothing takes every symbol by name again, as backtest DIR does for it
+    await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:mm-glft'));
+    await waitFor(page, `window.__ringbook.recording !== null && window.__ringbook.status === 'paused'`);
+    assert.equal(
+      (await state()).recording!.instruments!.map((x) => x.symbol),
+      ['BTCUSDT', 'ETHUSDT'],
+    );
+  });
+
   test('mm-glft over both symbols: the page reports backtest --symbols BTCUSDT,ETHUSDT --json, and it quotes both', async () => {
     const page = ctx.page;
     await open(page, '');
