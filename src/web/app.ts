@@ -4,7 +4,7 @@
 // whatever the recording's size. Its state is mirrored on window.__ringbook for scripts and tests.
 import type { Metrics } from '../backtest/metrics';
 import type { RecordingEntry } from '../serve/listing';
-import { count, plural, quoteCurrency } from '../format/numbers';
+import { baseCurrency, count, plural, quoteCurrency, stepDecimals } from '../format/numbers';
 import { ReplayCharts } from './charts';
 import { DepthHeatmap } from './depth';
 import { handlerIn } from '../strategy/handler-cell';
@@ -80,6 +80,8 @@ const el = {
   chartSymbolLabel: $('chart-symbol-label'),
   equityTitle: $('equity-title'),
   priceTitle: $('price-title'),
+  positionTitle: $('position-title'),
+  bookTitle: $('book-title'),
 };
 
 interface Controls {
@@ -456,6 +458,23 @@ function priceTitle(symbol: string | null): string {
   return symbol ? `Price of ${symbol}: ${what}` : `Price: ${what}`;
 }
 
+/**
+ * The titles of the charts and the book that carry units: each names its symbol when the run has several (their lots,
+ * prices and sizes are each symbol's own), and what a lot and a size are in (1 lot = 0.01 ETH).
+ */
+function unitTitles(info: RecordingInfo, shown: RecordingInfo): void {
+  const of = info.instruments ? ` of ${shown.symbol}` : '';
+  const quote = quoteCurrency(shown.symbol);
+  const base = baseCurrency(shown.symbol, quote) ?? 'base units';
+  const lot = `1 lot = ${shown.lotSize.toFixed(stepDecimals(shown.lotSize))} ${base}`;
+  setText(el.positionTitle, `Position${of} in lots (${lot})`);
+  setText(el.bookTitle, `Book${of} (price in ${quote}, size in ${base})`);
+  setText(
+    el.equityTitle,
+    `Equity${of} in ${quote}, net of fees (dashed: previous run${info.instruments ? '; the total of every symbol: the strip above' : ''})`,
+  );
+}
+
 /** The instrument the charts show (several symbols), as the charts take a recording: its symbol and grid. */
 let view = 0;
 function viewInfo(info: RecordingInfo): RecordingInfo {
@@ -478,7 +497,7 @@ function showInstrument(i: number): void {
   heatmap.setRecording(shown);
   ladder.setGrid(shown.tickSize, shown.lotSize);
   reader?.show(i);
-  setText(el.equityTitle, `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`);
+  unitTitles(info, shown);
   setText(el.priceTitle, priceTitle(shown.symbol));
   send({ type: 'chart', inst: i });
 }
@@ -655,12 +674,7 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
   recordsView.setRecording(info);
   state.records = [];
   ladder.setGrid(shown.tickSize, shown.lotSize);
-  setText(
-    el.equityTitle,
-    info.instruments
-      ? `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`
-      : `Equity in ${currency}, net of fees (dashed: previous run)`,
-  );
+  unitTitles(info, shown);
   previousRun = null;
   finishedRun = null;
   shownFigures = null;
