@@ -138,6 +138,8 @@ export interface PageState {
   served: ServedInfo | null;
   /** Names of the ctx.record series of the last run that reached the end. */
   records: string[];
+  /** Each of those series' value axis as drawn, [min, max]: it spans the previous run's values too. */
+  recordScales: Record<string, [number, number]>;
   /** The run kept for comparison (its equity dashed, its fills hollow) since the last parameter change: points kept. */
   previous: { equityPoints: number; fills: number } | null;
   /** Silence (ms) after which a working replay worker is taken for hung, terminated and replaced on the next run. */
@@ -419,6 +421,7 @@ const state: PageState = {
   strategies: [],
   served: null,
   records: [],
+  recordScales: {},
   previous: null,
   watchdogMs: watchdogOf(new URLSearchParams(location.search).get('watchdog-ms')),
   stalls: 0,
@@ -618,6 +621,7 @@ function onReset(run: number, reason: 'params' | 'restart' | 'open'): void {
   if (!finishedRun) {
     recordsView.clear();
     state.records = [];
+    state.recordScales = {};
   }
   if (finishedRun) {
     // the same parameters again (a seek back, play after the end): the figures of that run still hold
@@ -673,6 +677,7 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
   heatmap.setRecording(shown);
   recordsView.setRecording(info);
   state.records = [];
+  state.recordScales = {};
   ladder.setGrid(shown.tickSize, shown.lotSize);
   unitTitles(info, shown);
   previousRun = null;
@@ -766,6 +771,7 @@ function onMessage(m: FromWorker): void {
       finishedRun = { metrics: m.metrics, report: m.report, records: m.records };
       recordsView.show(m.records, previousRun?.records ?? null);
       state.records = recordsView.names;
+      state.recordScales = recordsView.scales;
       shownFigures = [m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null];
       strip.show(...shownFigures);
       metricsPanel.show(...shownFigures);

@@ -14,6 +14,8 @@ export class RecordsView {
   private x1 = 1;
   /** Names of the series shown (window.__ringbook.records). */
   names: string[] = [];
+  /** Each series' value axis as drawn, [min, max] (window.__ringbook.recordScales). */
+  scales: Record<string, [number, number]> = {};
 
   constructor(
     private readonly panel: HTMLElement,
@@ -30,6 +32,7 @@ export class RecordsView {
     for (const p of this.plots) p.destroy();
     this.plots = [];
     this.names = [];
+    this.scales = {};
     this.host.replaceChildren();
     this.panel.hidden = true;
   }
@@ -56,7 +59,8 @@ export class RecordsView {
           height: HEIGHT,
           cursor: { sync: { key: 'replay' }, drag: { x: false, y: false } },
           tzDate: utcDate,
-          scales: { x: { time: true, range: () => [this.x0, this.x1] } },
+          // the previous run's values too: its dashed line would otherwise run off the plot where the runs differ
+          scales: { x: { time: true, range: () => [this.x0, this.x1] }, y: { range: () => valueRange(r.v, prev?.v) } },
           axes: [
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, values: UTC_AXIS },
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, size: 60 },
@@ -65,7 +69,10 @@ export class RecordsView {
             { label: 'UTC', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}.{fff}' },
             { label: r.name, stroke: '#d2a8ff', width: 1.5, points: { show: r.t.length < 200, size: 4 } },
           ],
-          hooks: prev ? { draw: [(u) => drawPrevious(u, prev, this.x0)] } : {},
+          hooks: {
+            ...(prev ? { draw: [(u: uPlot) => drawPrevious(u, prev, this.x0)] } : {}),
+            setScale: [(u: uPlot, key: string) => this.axisSet(r.name, u, key)],
+          },
         },
         [xs(r.t), Array.from(r.v)],
         box,
@@ -73,6 +80,25 @@ export class RecordsView {
       this.plots.push(plot);
     }
   }
+
+  private axisSet(name: string, u: uPlot, key: string): void {
+    if (key === 'y' && u.scales.y.min != null && u.scales.y.max != null) this.scales[name] = [u.scales.y.min, u.scales.y.max];
+  }
+}
+
+/** Both runs' values with a margin; a flat series gets room around its value. */
+function valueRange(v: Float64Array, prev: Float64Array | undefined): uPlot.Range.MinMax {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const a of prev ? [v, prev] : [v])
+    for (const x of a)
+      if (Number.isFinite(x)) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+  if (lo > hi) return [0, 1];
+  const pad = (hi - lo) * 0.05 || Math.max(Math.abs(hi) * 0.05, 0.01);
+  return [lo - pad, hi + pad];
 }
 
 function drawPrevious(u: uPlot, p: RecordedCopy, x0: number): void {
