@@ -140,6 +140,8 @@ export interface PageState {
   records: string[];
   /** Each of those series' value axis as drawn, [min, max]: it spans the previous run's values too. */
   recordScales: Record<string, [number, number]>;
+  /** The labels on each small plot's value axis as last drawn: obi, ofi, position, equity, record:NAME. */
+  readonly valueAxes: Record<string, string[]>;
   /** The run kept for comparison (its equity dashed, its fills hollow) since the last parameter change: points kept. */
   previous: { equityPoints: number; fills: number } | null;
   /** Silence (ms) after which a working replay worker is taken for hung, terminated and replaced on the next run. */
@@ -422,6 +424,9 @@ const state: PageState = {
   served: null,
   records: [],
   recordScales: {},
+  get valueAxes() {
+    return { ...charts.axisLabels, ...recordsView.axisLabels };
+  },
   previous: null,
   watchdogMs: watchdogOf(new URLSearchParams(location.search).get('watchdog-ms')),
   stalls: 0,

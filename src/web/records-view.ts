@@ -2,10 +2,10 @@
 // a run reaches the end (the runtime hands them over with the metrics, as the backtest's HTML report draws them); the
 // previous run's series of the same name dashed beside it after a change. Hidden when the strategy records nothing.
 import uPlot from 'uplot';
-import { UTC_AXIS } from './charts';
+import { UTC_AXIS, valueLabels, valueSpace } from './charts';
 import type { RecordedCopy, RecordingInfo } from './protocol';
 
-const HEIGHT = 110;
+const HEIGHT = 130;
 const utcDate = (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
 
 export class RecordsView {
@@ -16,6 +16,8 @@ export class RecordsView {
   names: string[] = [];
   /** Each series' value axis as drawn, [min, max] (window.__ringbook.recordScales). */
   scales: Record<string, [number, number]> = {};
+  /** The labels of each series' value axis, by `record:NAME` (window.__ringbook.valueAxes). */
+  axisLabels: Record<string, string[]> = {};
 
   constructor(
     private readonly panel: HTMLElement,
@@ -33,6 +35,7 @@ export class RecordsView {
     this.plots = [];
     this.names = [];
     this.scales = {};
+    this.axisLabels = {};
     this.host.replaceChildren();
     this.panel.hidden = true;
   }
@@ -63,7 +66,13 @@ export class RecordsView {
           scales: { x: { time: true, range: () => [this.x0, this.x1] }, y: { range: () => valueRange(r.v, prev?.v) } },
           axes: [
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, values: UTC_AXIS },
-            { stroke: '#8b949e', grid: { stroke: '#21262d' }, size: 60 },
+            {
+              stroke: '#8b949e',
+              grid: { stroke: '#21262d' },
+              size: 60,
+              space: valueSpace,
+              values: valueLabels(this.axisLabels, `record:${r.name}`),
+            },
           ],
           series: [
             { label: 'UTC', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}.{fff}' },

@@ -138,6 +138,14 @@ if (!existsSync(CHROMIUM)) {
     // what it recorded, charted
     assert.equal(s.records, ['entry x']);
     assert.ok(await page.isVisible('[data-record="entry x"] canvas'));
+    // every small plot has a scale to read: two labels at least, each another value ("0" alone says nothing)
+    const plots = ['obi', 'ofi', 'position', 'equity', 'record:entry x'];
+    await waitFor(page, `${JSON.stringify(plots)}.every((k) => (window.__ringbook.valueAxes[k] || []).length > 0)`);
+    const axes = (await state()).valueAxes;
+    for (const k of plots) {
+      const labels = axes[k];
+      assert.ok(labels.length >= 2 && new Set(labels).size === labels.length, `${k}: ${labels.join(', ')}`);
+    }
   });
 
   test('a declared parameter out of its range is refused, naming it; the last run stays', async () => {
