@@ -182,7 +182,8 @@ const errors = new ErrorBanner($('error'), () => {
   state.errorField = undefined;
   strategy.markInvalid(null);
 });
-const recordsView = new RecordsView($('records-panel'), $('records'));
+const recordsView = new RecordsView($('records-panel'), $('records'), (values) => charts.valueAxisWidth(values));
+charts.onRelayout = () => recordsView.relayout();
 const sources = new StrategySources(strategy, {
   onServed: (o, first) => {
     state.served = sources.served;

@@ -166,18 +166,35 @@ export class ReplayCharts {
     };
   }
 
-  /** Width for value labels like `values` (uPlot asks on every layout); grows to the widest seen, never shrinks mid-recording. */
-  private valueAxisWidth(values: string[] | null): number {
+  /**
+   * Width for value labels like `values` (uPlot asks on every layout); grows to the widest seen, never shrinks
+   * mid-recording. The strategy's recorded series take theirs from here too, so that every plot on the page starts and
+   * ends at the same x and a time is at one x on all of them; when theirs need more, these plots widen to match.
+   */
+  valueAxisWidth(values: string[] | null): number {
     this.measure ??= document.createElement('canvas').getContext('2d');
     if (this.measure && values) {
       this.measure.font = '12px system-ui, -apple-system, sans-serif';
       let w = 0;
       for (const v of values) w = Math.max(w, this.measure.measureText(v).width);
       // the tick (10 px), the gap to the labels (5 px) and a margin
-      this.axisWidth = Math.max(this.axisWidth, Math.ceil(w) + 22);
+      const need = Math.ceil(w) + 22;
+      if (need > this.axisWidth) {
+        this.axisWidth = need;
+        // the plots laid out already keep their width until told: lay them out again, once this layout is done
+        if (this.plots) queueMicrotask(() => this.relayout());
+      }
     }
     return this.axisWidth;
   }
+
+  private relayout(): void {
+    for (const p of Object.values(this.plots ?? {})) p.redraw(false, true);
+    this.onRelayout?.();
+  }
+
+  /** Called after the plots were laid out again for a wider value axis (the recorded series follow). */
+  onRelayout: (() => void) | null = null;
 
   /** Plots for a recording: its span across, its currency on the equity axis. The hosts must be laid out. */
   setRecording(info: RecordingInfo, currency: string): void {

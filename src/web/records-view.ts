@@ -22,7 +22,14 @@ export class RecordsView {
   constructor(
     private readonly panel: HTMLElement,
     private readonly host: HTMLElement,
+    /** The value axis width of the charts above, shared (ReplayCharts.valueAxisWidth): the plots line up with theirs. */
+    private readonly axisWidth: (values: string[] | null) => number = () => 60,
   ) {}
+
+  /** Lays the plots out again (the shared value axis grew). */
+  relayout(): void {
+    for (const p of this.plots) p.redraw(false, true);
+  }
 
   setRecording(info: RecordingInfo): void {
     this.x0 = Number(BigInt(info.firstNs) / 1000n) / 1e6;
@@ -69,7 +76,7 @@ export class RecordsView {
             {
               stroke: '#8b949e',
               grid: { stroke: '#21262d' },
-              size: 60,
+              size: (_u, values) => this.axisWidth(values),
               space: valueSpace,
               values: valueLabels(this.axisLabels, `record:${r.name}`),
             },

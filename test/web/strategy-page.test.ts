@@ -146,6 +146,17 @@ if (!existsSync(CHROMIUM)) {
       const labels = axes[k];
       assert.ok(labels.length >= 2 && new Set(labels).size === labels.length, `${k}: ${labels.join(', ')}`);
     }
+    // and a time is at one x on every plot: the recorded series' plot area lines up with the price chart's
+    const area = (sel: string) =>
+      page.$eval(`${sel} .u-over`, (o) => {
+        const r = o.getBoundingClientRect();
+        return { left: Math.round(r.left), right: Math.round(r.right) };
+      });
+    await waitFor(
+      page,
+      `(() => { const a = document.querySelector('#chart-price .u-over').getBoundingClientRect(), b = document.querySelector('[data-record="entry x"] .u-over').getBoundingClientRect(); return Math.round(a.left) === Math.round(b.left); })()`,
+    );
+    assert.equal(await area('[data-record="entry x"]'), await area('#chart-price'));
   });
 
   test('a declared parameter out of its range is refused, naming it; the last run stays', async () => {
