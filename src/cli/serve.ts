@@ -170,6 +170,11 @@ export async function runServe(args: string[], io: ServeCliIo = {}): Promise<num
   const count = checked.ok.filter((c) => market.has(c.path)).length;
   log(`ringbook serve: ${server.url}`);
   log(`  data ${o.dataRoot} (${count} recording file${count === 1 ? '' : 's'})`);
+  // the page would open on an empty list: say here what fills it (it lists new files when reloaded)
+  if (count === 0)
+    log(
+      `  nothing to replay under ${o.dataRoot} yet: record some (ringbook demo --out ${o.dataRoot}, or ringbook record --out ${o.dataRoot}) and reload the page, or drop .parquet files on it`,
+    );
   if (served) {
     // a file that does not build yet is no reason to stop: the page shows why, and the next save may fix it
     await served.start();

@@ -4,7 +4,7 @@
 // whatever the recording's size. Its state is mirrored on window.__ringbook for scripts and tests.
 import type { Metrics } from '../backtest/metrics';
 import type { RecordingEntry } from '../serve/listing';
-import { count, plural, quoteCurrency } from '../format/numbers';
+import { baseCurrency, count, plural, quoteCurrency, stepDecimals } from '../format/numbers';
 import { ReplayCharts } from './charts';
 import { DepthHeatmap } from './depth';
 import { handlerIn } from '../strategy/handler-cell';
@@ -80,6 +80,8 @@ const el = {
   chartSymbolLabel: $('chart-symbol-label'),
   equityTitle: $('equity-title'),
   priceTitle: $('price-title'),
+  positionTitle: $('position-title'),
+  bookTitle: $('book-title'),
 };
 
 interface Controls {
@@ -136,6 +138,10 @@ export interface PageState {
   served: ServedInfo | null;
   /** Names of the ctx.record series of the last run that reached the end. */
   records: string[];
+  /** Each of those series' value axis as drawn, [min, max]: it spans the previous run's values too. */
+  recordScales: Record<string, [number, number]>;
+  /** The labels on each small plot's value axis as last drawn: obi, ofi, position, equity, record:NAME. */
+  readonly valueAxes: Record<string, string[]>;
   /** The run kept for comparison (its equity dashed, its fills hollow) since the last parameter change: points kept. */
   previous: { equityPoints: number; fills: number } | null;
   /** Silence (ms) after which a working replay worker is taken for hung, terminated and replaced on the next run. */
@@ -176,7 +182,8 @@ const errors = new ErrorBanner($('error'), () => {
   state.errorField = undefined;
   strategy.markInvalid(null);
 });
-const recordsView = new RecordsView($('records-panel'), $('records'));
+const recordsView = new RecordsView($('records-panel'), $('records'), (values) => charts.valueAxisWidth(values));
+charts.onRelayout = () => recordsView.relayout();
 const sources = new StrategySources(strategy, {
   onServed: (o, first) => {
     state.served = sources.served;
@@ -208,6 +215,10 @@ const list = new RecordingList(
       .split(',')
       .map((x) => x.trim().toUpperCase())
       .filter((x) => x),
+  () => {
+    const d = strategy.selected().definition.instruments;
+    return [...new Set([...(d?.trade ?? []), ...(d?.watch ?? [])])];
+  },
 );
 const strategyFile = $<HTMLInputElement>('strategy-file');
 strategyFile.onchange = () => {
@@ -413,6 +424,10 @@ const state: PageState = {
   strategies: [],
   served: null,
   records: [],
+  recordScales: {},
+  get valueAxes() {
+    return { ...charts.axisLabels, ...recordsView.axisLabels };
+  },
   previous: null,
   watchdogMs: watchdogOf(new URLSearchParams(location.search).get('watchdog-ms')),
   stalls: 0,
@@ -452,6 +467,23 @@ function priceTitle(symbol: string | null): string {
   return symbol ? `Price of ${symbol}: ${what}` : `Price: ${what}`;
 }
 
+/**
+ * The titles of the charts and the book that carry units: each names its symbol when the run has several (their lots,
+ * prices and sizes are each symbol's own), and what a lot and a size are in (1 lot = 0.01 ETH).
+ */
+function unitTitles(info: RecordingInfo, shown: RecordingInfo): void {
+  const of = info.instruments ? ` of ${shown.symbol}` : '';
+  const quote = quoteCurrency(shown.symbol);
+  const base = baseCurrency(shown.symbol, quote) ?? 'base units';
+  const lot = `1 lot = ${shown.lotSize.toFixed(stepDecimals(shown.lotSize))} ${base}`;
+  setText(el.positionTitle, `Position${of} in lots (${lot})`);
+  setText(el.bookTitle, `Book${of} (price in ${quote}, size in ${base})`);
+  setText(
+    el.equityTitle,
+    `Equity${of} in ${quote}, net of fees (dashed: previous run${info.instruments ? '; the total of every symbol: the strip above' : ''})`,
+  );
+}
+
 /** The instrument the charts show (several symbols), as the charts take a recording: its symbol and grid. */
 let view = 0;
 function viewInfo(info: RecordingInfo): RecordingInfo {
@@ -474,14 +506,33 @@ function showInstrument(i: number): void {
   heatmap.setRecording(shown);
   ladder.setGrid(shown.tickSize, shown.lotSize);
   reader?.show(i);
-  setText(el.equityTitle, `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`);
+  unitTitles(info, shown);
   setText(el.priceTitle, priceTitle(shown.symbol));
   send({ type: 'chart', inst: i });
 }
 el.chartSymbol.onchange = () => showInstrument(Number(el.chartSymbol.value));
 
 function rerun(): void {
+  if (reopenForStrategy(true)) return;
   send({ type: 'run', params: strategy.read(), play: true });
+}
+
+/** Set by a re-open for the strategy's symbols that was asked to run: play once the recording is open again. */
+let playWhenOpened = false;
+
+/**
+ * A recording of several symbols opened with the symbols field empty replays the symbols the chosen strategy declares,
+ * in its order, as `ringbook backtest DIR` does: when the strategy changed them, the recording opens again with them
+ * (true), and `play` runs it once it has.
+ */
+function reopenForStrategy(play: boolean): boolean {
+  const info = state.recording;
+  if (!info || reviving) return false;
+  const again = list.reopenFor(info.instruments?.map((x) => x.symbol) ?? [info.symbol]);
+  if (!again) return false;
+  open(again);
+  playWhenOpened = play;
+  return true;
 }
 
 /** Mirrors the chosen strategy on window.__ringbook. */
@@ -499,6 +550,7 @@ function syncStrategy(): void {
 function onPicked(_o: StrategyOption): void {
   errors.clear();
   syncStrategy();
+  if (reopenForStrategy(false)) return;
   // after a hung worker: a choice starts the fresh one (the recording opened again, paused)
   if (!worker && state.recording) send({ type: 'run', params: strategy.read(), play: false });
 }
@@ -547,6 +599,7 @@ function recordingTitle(info: RecordingInfo): string {
 
 function open(source: RecordingSource): void {
   lastSource = source;
+  playWhenOpened = false;
   reviving = null;
   errors.clear();
   state.recording = null;
@@ -574,6 +627,7 @@ function onReset(run: number, reason: 'params' | 'restart' | 'open'): void {
   if (!finishedRun) {
     recordsView.clear();
     state.records = [];
+    state.recordScales = {};
   }
   if (finishedRun) {
     // the same parameters again (a seek back, play after the end): the figures of that run still hold
@@ -629,13 +683,9 @@ function onOpened(info: RecordingInfo, m: Extract<FromWorker, { type: 'opened' }
   heatmap.setRecording(shown);
   recordsView.setRecording(info);
   state.records = [];
+  state.recordScales = {};
   ladder.setGrid(shown.tickSize, shown.lotSize);
-  setText(
-    el.equityTitle,
-    info.instruments
-      ? `Equity of ${shown.symbol} in ${currency}, net of fees (dashed: previous run)`
-      : `Equity in ${currency}, net of fees (dashed: previous run)`,
-  );
+  unitTitles(info, shown);
   previousRun = null;
   finishedRun = null;
   shownFigures = null;
@@ -681,7 +731,13 @@ function onMessage(m: FromWorker): void {
         onReset(runOffset + m.run, 'restart');
         if (play) send({ type: 'play' });
         for (const c of queue) send(c);
-      } else onReset(runOffset + m.run, m.reason);
+      } else {
+        onReset(runOffset + m.run, m.reason);
+        if (m.reason === 'open' && playWhenOpened) {
+          playWhenOpened = false;
+          send({ type: 'play' });
+        }
+      }
       break;
     case 'frame':
       if (runOffset + m.run !== state.run) return;
@@ -721,6 +777,7 @@ function onMessage(m: FromWorker): void {
       finishedRun = { metrics: m.metrics, report: m.report, records: m.records };
       recordsView.show(m.records, previousRun?.records ?? null);
       state.records = recordsView.names;
+      state.recordScales = recordsView.scales;
       shownFigures = [m.metrics, m.report, previousRun?.metrics ?? null, previousRun?.report ?? null];
       strip.show(...shownFigures);
       metricsPanel.show(...shownFigures);

@@ -6,6 +6,7 @@
 // painted in draw hooks: they have their own times, and uPlot's series all share the x values of one table.
 import uPlot from 'uplot';
 import { TableCopy } from './tables';
+import { stepDecimals } from '../format/numbers';
 import { SIGNAL_COLS, TRADE_COLS, FILL_COLS, type RecordingInfo } from './protocol';
 
 const col = <T extends readonly string[]>(names: T, name: T[number]) => names.indexOf(name);
@@ -51,7 +52,30 @@ export interface ChartHosts {
   equity: HTMLElement;
 }
 
-const HEIGHT = { price: 260, obi: 110, ofi: 110, position: 110, equity: 140 };
+const HEIGHT = { price: 260, obi: 130, ofi: 130, position: 130, equity: 150 };
+
+/**
+ * Value axes of the small plots: uPlot's default 30 px between labels leaves a 60 px plot one label (often just "0"),
+ * which reads as no scale at all; a third of the plot's height, at least 14 px (the labels' line), gives two to four.
+ */
+export const valueSpace = (_u: uPlot, _axis: number, _min: number, _max: number, plotDim: number) =>
+  Math.max(14, Math.min(30, Math.floor(plotDim / 3.5)));
+
+/** A value axis label: as many decimals as the step between labels has, grouped thousands, no "-0". */
+export function tickLabel(v: number, incr: number): string {
+  const d = stepDecimals(incr);
+  const x = Math.abs(v) < incr / 2 ? 0 : v;
+  return x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+}
+
+/** Labels for a value axis that also keeps what it drew in `into[key]` (window.__ringbook.valueAxes). */
+export const valueLabels =
+  (into: Record<string, string[]>, key: string) =>
+  (_u: uPlot, splits: number[], _axis: number, _space: number, incr: number): string[] => {
+    const labels = splits.map((v) => tickLabel(v, incr));
+    into[key] = labels;
+    return labels;
+  };
 
 /** uPlot's time axis formats on a 24-hour clock, ISO dates: [min tick s, default, rollover year, month, day, hour, min, sec, mode]. */
 export const UTC_AXIS: (string | number | null)[][] = [
@@ -76,6 +100,8 @@ export class ReplayCharts {
   private measure: CanvasRenderingContext2D | null = null;
   /** The run before the latest parameter change, drawn faded for comparison. */
   previous: { fills: TableCopy; signals: TableCopy } | null = null;
+  /** What each plot's value axis shows, by plot (window.__ringbook.valueAxes). */
+  readonly axisLabels: Record<string, string[]> = {};
 
   constructor(
     private readonly hosts: ChartHosts,
@@ -101,6 +127,8 @@ export class ReplayCharts {
               grid: { stroke: '#21262d' },
               ticks: { stroke: '#30363d' },
               size: (_u, values) => this.valueAxisWidth(values),
+              // the price plot is tall enough for uPlot's own spacing and prices
+              ...(key === 'price' ? {} : { space: valueSpace, values: valueLabels(this.axisLabels, key) }),
             },
           ],
           series: [{ label: 'UTC', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}.{fff}' }, ...series],
@@ -138,18 +166,35 @@ export class ReplayCharts {
     };
   }
 
-  /** Width for value labels like `values` (uPlot asks on every layout); grows to the widest seen, never shrinks mid-recording. */
-  private valueAxisWidth(values: string[] | null): number {
+  /**
+   * Width for value labels like `values` (uPlot asks on every layout); grows to the widest seen, never shrinks
+   * mid-recording. The strategy's recorded series take theirs from here too, so that every plot on the page starts and
+   * ends at the same x and a time is at one x on all of them; when theirs need more, these plots widen to match.
+   */
+  valueAxisWidth(values: string[] | null): number {
     this.measure ??= document.createElement('canvas').getContext('2d');
     if (this.measure && values) {
       this.measure.font = '12px system-ui, -apple-system, sans-serif';
       let w = 0;
       for (const v of values) w = Math.max(w, this.measure.measureText(v).width);
       // the tick (10 px), the gap to the labels (5 px) and a margin
-      this.axisWidth = Math.max(this.axisWidth, Math.ceil(w) + 22);
+      const need = Math.ceil(w) + 22;
+      if (need > this.axisWidth) {
+        this.axisWidth = need;
+        // the plots laid out already keep their width until told: lay them out again, once this layout is done
+        if (this.plots) queueMicrotask(() => this.relayout());
+      }
     }
     return this.axisWidth;
   }
+
+  private relayout(): void {
+    for (const p of Object.values(this.plots ?? {})) p.redraw(false, true);
+    this.onRelayout?.();
+  }
+
+  /** Called after the plots were laid out again for a wider value axis (the recorded series follow). */
+  onRelayout: (() => void) | null = null;
 
   /** Plots for a recording: its span across, its currency on the equity axis. The hosts must be laid out. */
   setRecording(info: RecordingInfo, currency: string): void {

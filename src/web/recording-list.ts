@@ -152,6 +152,11 @@ export class RecordingList {
     private readonly onStrategyFile: (file: File) => void = () => {},
     /** The symbols asked for a recording of several (empty: every symbol in it). */
     private readonly symbols: () => string[] = () => [],
+    /**
+     * The symbols the chosen strategy declares (trade, then watch): with the symbols field empty a recording of several
+     * opens with those, in that order, as `ringbook backtest DIR` picks them (src/cli/backtest.ts, chooseSymbols).
+     */
+    private readonly declared: () => string[] = () => [],
   ) {
     openButton.onclick = () => {
       if (select.value) this.open(select.value);
@@ -175,11 +180,14 @@ export class RecordingList {
   }
 
   /** The source for a select value: a whole recording (GROUP_PREFIX + key) or one file (its path); null if unknown. */
-  sourceFor(value: string): RecordingSource | null {
+  sourceFor(value: string, typed = this.symbols()): RecordingSource | null {
     if (value.startsWith(SYMBOLS_PREFIX)) {
       const set = this.sets.find((x) => x.key === value.slice(SYMBOLS_PREFIX.length));
       if (!set) return null;
-      const asked = this.symbols();
+      // none typed: those the strategy declares when the recording holds them all (else every symbol, and the run
+      // names the declared ones it lacks)
+      const declared = typed.length ? [] : this.declared();
+      const asked = typed.length ? typed : declared.length && declared.every((d) => set.groups.some((g) => g.symbol === d)) ? declared : [];
       const held = asked.every((a) => set.groups.some((g) => g.symbol === a));
       // a symbol not in the set: every file goes, so that the worker names it with all the symbols there
       const groups = asked.length && held ? set.groups.filter((g) => asked.includes(g.symbol)) : set.groups;
@@ -215,8 +223,25 @@ export class RecordingList {
   }
 
   open(value: string): void {
-    const source = this.sourceFor(value);
+    const typed = this.symbols();
+    const source = this.sourceFor(value, typed);
+    this.opened = source ? { value, typed } : null;
     if (source) this.onOpen(source);
+  }
+
+  /** The list entry last opened and the symbols typed for it then; null after a dropped file. */
+  private opened: { value: string; typed: string[] } | null = null;
+
+  /**
+   * The recording last opened from the list, once more, when another strategy would open it with other symbols
+   * (a recording of several opened with the symbols field empty, and a strategy that declares its symbols chosen
+   * since, or one that does not after one that did); null when `symbols` (the run's, in order) stay right.
+   */
+  reopenFor(symbols: readonly string[]): RecordingSource | null {
+    if (!this.opened || !this.opened.value.startsWith(SYMBOLS_PREFIX) || this.opened.typed.length) return null;
+    const source = this.sourceFor(this.opened.value, this.opened.typed);
+    if (source?.kind !== 'parquet' || !source.symbols) return null;
+    return source.symbols.join(',') === symbols.join(',') ? null : source;
   }
 
   /** Parquet files open as they are (several as one recording); anything else is taken for Tardis.dev files to convert. */
@@ -226,6 +251,7 @@ export class RecordingList {
     for (const f of all) if (isStrategy(f)) this.onStrategyFile(f);
     const files = all.filter((f) => !isStrategy(f));
     if (!files.length) return;
+    this.opened = null;
     if (files.every((f) => /\.parquet$/i.test(f.name))) {
       const name = files.length === 1 ? files[0].name : `${files.length} files`;
       const symbols = this.symbols();

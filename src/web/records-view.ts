@@ -2,10 +2,10 @@
 // a run reaches the end (the runtime hands them over with the metrics, as the backtest's HTML report draws them); the
 // previous run's series of the same name dashed beside it after a change. Hidden when the strategy records nothing.
 import uPlot from 'uplot';
-import { UTC_AXIS } from './charts';
+import { UTC_AXIS, valueLabels, valueSpace } from './charts';
 import type { RecordedCopy, RecordingInfo } from './protocol';
 
-const HEIGHT = 110;
+const HEIGHT = 130;
 const utcDate = (ts: number) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC');
 
 export class RecordsView {
@@ -14,11 +14,22 @@ export class RecordsView {
   private x1 = 1;
   /** Names of the series shown (window.__ringbook.records). */
   names: string[] = [];
+  /** Each series' value axis as drawn, [min, max] (window.__ringbook.recordScales). */
+  scales: Record<string, [number, number]> = {};
+  /** The labels of each series' value axis, by `record:NAME` (window.__ringbook.valueAxes). */
+  axisLabels: Record<string, string[]> = {};
 
   constructor(
     private readonly panel: HTMLElement,
     private readonly host: HTMLElement,
+    /** The value axis width of the charts above, shared (ReplayCharts.valueAxisWidth): the plots line up with theirs. */
+    private readonly axisWidth: (values: string[] | null) => number = () => 60,
   ) {}
+
+  /** Lays the plots out again (the shared value axis grew). */
+  relayout(): void {
+    for (const p of this.plots) p.redraw(false, true);
+  }
 
   setRecording(info: RecordingInfo): void {
     this.x0 = Number(BigInt(info.firstNs) / 1000n) / 1e6;
@@ -30,6 +41,8 @@ export class RecordsView {
     for (const p of this.plots) p.destroy();
     this.plots = [];
     this.names = [];
+    this.scales = {};
+    this.axisLabels = {};
     this.host.replaceChildren();
     this.panel.hidden = true;
   }
@@ -56,16 +69,26 @@ export class RecordsView {
           height: HEIGHT,
           cursor: { sync: { key: 'replay' }, drag: { x: false, y: false } },
           tzDate: utcDate,
-          scales: { x: { time: true, range: () => [this.x0, this.x1] } },
+          // the previous run's values too: its dashed line would otherwise run off the plot where the runs differ
+          scales: { x: { time: true, range: () => [this.x0, this.x1] }, y: { range: () => valueRange(r.v, prev?.v) } },
           axes: [
             { stroke: '#8b949e', grid: { stroke: '#21262d' }, ticks: { stroke: '#30363d' }, values: UTC_AXIS },
-            { stroke: '#8b949e', grid: { stroke: '#21262d' }, size: 60 },
+            {
+              stroke: '#8b949e',
+              grid: { stroke: '#21262d' },
+              size: (_u, values) => this.axisWidth(values),
+              space: valueSpace,
+              values: valueLabels(this.axisLabels, `record:${r.name}`),
+            },
           ],
           series: [
             { label: 'UTC', value: '{YYYY}-{MM}-{DD} {HH}:{mm}:{ss}.{fff}' },
             { label: r.name, stroke: '#d2a8ff', width: 1.5, points: { show: r.t.length < 200, size: 4 } },
           ],
-          hooks: prev ? { draw: [(u) => drawPrevious(u, prev, this.x0)] } : {},
+          hooks: {
+            ...(prev ? { draw: [(u: uPlot) => drawPrevious(u, prev, this.x0)] } : {}),
+            setScale: [(u: uPlot, key: string) => this.axisSet(r.name, u, key)],
+          },
         },
         [xs(r.t), Array.from(r.v)],
         box,
@@ -73,6 +96,25 @@ export class RecordsView {
       this.plots.push(plot);
     }
   }
+
+  private axisSet(name: string, u: uPlot, key: string): void {
+    if (key === 'y' && u.scales.y.min != null && u.scales.y.max != null) this.scales[name] = [u.scales.y.min, u.scales.y.max];
+  }
+}
+
+/** Both runs' values with a margin; a flat series gets room around its value. */
+function valueRange(v: Float64Array, prev: Float64Array | undefined): uPlot.Range.MinMax {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const a of prev ? [v, prev] : [v])
+    for (const x of a)
+      if (Number.isFinite(x)) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+  if (lo > hi) return [0, 1];
+  const pad = (hi - lo) * 0.05 || Math.max(Math.abs(hi) * 0.05, 0.01);
+  return [lo - pad, hi + pad];
 }
 
 function drawPrevious(u: uPlot, p: RecordedCopy, x0: number): void {

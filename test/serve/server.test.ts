@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { request, createServer, type IncomingHttpHeaders } from 'node:http';
 import { asyncBufferFromUrl } from 'hyparquet';
 import { writeI64Big } from '../../src/core/int64';
@@ -470,6 +470,34 @@ test('ringbook serve: a torn recording stops it at start, named, unless --skip-d
     assert.unreachable('served a directory holding a torn file');
   } catch (err) {
     assert.match((err as Error).message, /cannot read .*symbol=TORN\/date=2026-11-18\/1-0\.parquet: .*--skip-damaged/);
+  }
+});
+
+test('ringbook serve on a directory with no recordings says so, and how to record some', async () => {
+  const empty = mkdtempSync(join(fx.tmp, 'empty-'));
+  const lines: string[] = [];
+  const stop = new AbortController();
+  let listening!: () => void;
+  const up = new Promise<void>((r) => (listening = r));
+  const run = runServe(['--data', empty, '--port', '0'], {
+    webRoot: fx.web,
+    signal: stop.signal,
+    log: (l) => lines.push(l),
+    onListening: () => listening(),
+  });
+  try {
+    await Promise.race([up, run]);
+    assert.ok(
+      lines.some((l) => l.endsWith('(0 recording files)')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.includes(`nothing to replay under ${resolve(empty)} yet: record some (ringbook demo --out ${resolve(empty)}`)),
+      lines.join('\n'),
+    );
+  } finally {
+    stop.abort();
+    assert.is(await run, 0);
   }
 });
 

@@ -138,6 +138,25 @@ if (!existsSync(CHROMIUM)) {
     // what it recorded, charted
     assert.equal(s.records, ['entry x']);
     assert.ok(await page.isVisible('[data-record="entry x"] canvas'));
+    // every small plot has a scale to read: two labels at least, each another value ("0" alone says nothing)
+    const plots = ['obi', 'ofi', 'position', 'equity', 'record:entry x'];
+    await waitFor(page, `${JSON.stringify(plots)}.every((k) => (window.__ringbook.valueAxes[k] || []).length > 0)`);
+    const axes = (await state()).valueAxes;
+    for (const k of plots) {
+      const labels = axes[k];
+      assert.ok(labels.length >= 2 && new Set(labels).size === labels.length, `${k}: ${labels.join(', ')}`);
+    }
+    // and a time is at one x on every plot: the recorded series' plot area lines up with the price chart's
+    const area = (sel: string) =>
+      page.$eval(`${sel} .u-over`, (o) => {
+        const r = o.getBoundingClientRect();
+        return { left: Math.round(r.left), right: Math.round(r.right) };
+      });
+    await waitFor(
+      page,
+      `(() => { const a = document.querySelector('#chart-price .u-over').getBoundingClientRect(), b = document.querySelector('[data-record="entry x"] .u-over').getBoundingClientRect(); return Math.round(a.left) === Math.round(b.left); })()`,
+    );
+    assert.equal(await area('[data-record="entry x"]'), await area('#chart-price'));
   });
 
   test('a declared parameter out of its range is refused, naming it; the last run stays', async () => {
@@ -185,6 +204,45 @@ if (!existsSync(CHROMIUM)) {
     assert.ok(second.previous!.fills > 0, 'with its fills (hollow markers)');
     // the CLI on the edited file agrees
     assert.equal(metricsOfCli(second.metrics as unknown as Record<string, unknown>), metricsOfCli(cli('--strategy', ctx.file)));
+  });
+
+  test("a recorded series' axis holds the previous run's values too, so its dashed line is on the plot", async () => {
+    const page = ctx.page;
+    const lines = ctx.source.split('\n');
+    const at = lines.findIndex((l) => l.includes('onBook(m) {'));
+    const level = (base: number) => {
+      const l = [...lines];
+      l.splice(at + 1, 0, `        ctx.record('level', ${base} + ctx.random());`);
+      return l.join('\n');
+    };
+    const was = readFileSync(ctx.file, 'utf8');
+    let s = await state();
+    writeFileSync(ctx.file, level(0));
+    await waitFor(
+      page,
+      `window.__ringbook.run > ${s.run} && window.__ringbook.status === 'done' && window.__ringbook.recordScales.level !== undefined`,
+      60_000,
+    );
+    s = await state();
+    const [lo0, hi0] = s.recordScales.level;
+    assert.ok(lo0 <= 0 && hi0 >= 1 && hi0 < 50, `the first run's axis: ${lo0} – ${hi0}`);
+    // the same series far above: the axis spans both runs, the previous one's values (0 to 1) included
+    writeFileSync(ctx.file, level(100));
+    await waitFor(
+      page,
+      `window.__ringbook.run > ${s.run} && window.__ringbook.status === 'done' && window.__ringbook.recordScales.level !== undefined`,
+      60_000,
+    );
+    s = await state();
+    const [lo, hi] = s.recordScales.level;
+    assert.ok(lo <= 0 && hi >= 101, `the axis ${lo} – ${hi} holds both runs (0 – 1 and 100 – 101)`);
+    // the file as the tests after this one expect it
+    writeFileSync(ctx.file, was);
+    await waitFor(
+      page,
+      `window.__ringbook.run > ${s.run} && window.__ringbook.status === 'done' && window.__ringbook.recordScales.level === undefined`,
+      60_000,
+    );
   });
 
   test('a save that does not build: the banner names file:line, the last good bundle and its run stay, the server lives', async () => {

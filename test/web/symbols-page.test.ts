@@ -170,7 +170,43 @@ if (!existsSync(CHROMIUM)) {
     assert.is(t.run, run, 'switching the charts re-runs nothing');
     assert.match((await page.textContent('#price-title'))!, /^Price of ETHUSDT: /);
     assert.match((await page.textContent('#equity-title'))!, /^Equity of ETHUSDT in USDT/);
-    assert.equal(t.metrics, s.metrics);
+    // lots and sizes are each symbol's own: the titles say whose, and in what
+    assert.is(await page.textContent('#position-title'), 'Position of ETHUSDT in lots (1 lot = 0.001 ETH)');
+    assert.is(await page.textContent('#book-title'), 'Book of ETHUSDT (price in USDT, size in ETH)');
+    await page.evaluate(() => window.__ringbook.controls.chartSymbol('BTCUSDT'));
+    await waitFor(page, `window.__ringbook.charted === 'BTCUSDT'`);
+    assert.is(await page.textContent('#position-title'), 'Position of BTCUSDT in lots (1 lot = 0.001 BTC)');
+    assert.is(await page.textContent('#book-title'), 'Book of BTCUSDT (price in USDT, size in BTC)');
+    assert.equal((await state()).metrics, s.metrics);
+  });
+
+  test('symbols field empty: lead-lag replays the symbols it declares, in its order, as a plain backtest DIR --strategy lead-lag --json', async () => {
+    const page = ctx.page;
+    await open(page, '');
+    // choosing it opens the recording again with ETHUSDT (traded) first and BTCUSDT (watched) second, as the CLI
+    // takes them from the declaration when no --symbols is given
+    await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:lead-lag'));
+    await waitFor(page, `window.__ringbook.recording !== null && window.__ringbook.status === 'paused'`);
+    const o = await state();
+    assert.is(o.error, undefined, o.error);
+    assert.equal(
+      o.recording!.instruments!.map((x) => x.symbol),
+      ['ETHUSDT', 'BTCUSDT'],
+    );
+    assert.match((await page.textContent('#summary'))!, /^ETHUSDT \+ BTCUSDT · 2 files · /);
+    for (const [k, v] of Object.entries(LEAD_LAG_SETS)) await page.fill(`#param-${k}`, v);
+    const s = await runToEnd(page);
+    const json = cli('--strategy', 'lead-lag', ...Object.entries(LEAD_LAG_SETS).flatMap(([k, v]) => ['--set', `${k}=${v}`]));
+    assert.equal(json.symbols, ['ETHUSDT', 'BTCUSDT']);
+    assert.equal(figures(s.metrics), figures(json));
+    assert.ok(s.metrics!.activity.fills > 0, 'lead-lag trades on this recording');
+    // a strategy that declares nothing takes every symbol by name again, as backtest DIR does for it
+    await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:mm-glft'));
+    await waitFor(page, `window.__ringbook.recording !== null && window.__ringbook.status === 'paused'`);
+    assert.equal(
+      (await state()).recording!.instruments!.map((x) => x.symbol),
+      ['BTCUSDT', 'ETHUSDT'],
+    );
   });
 
   test('mm-glft over both symbols: the page reports backtest --symbols BTCUSDT,ETHUSDT --json, and it quotes both', async () => {
@@ -199,6 +235,10 @@ if (!existsSync(CHROMIUM)) {
     assert.is(o.recording!.symbol, 'ETHUSDT');
     assert.is(o.recording!.instruments, undefined, 'one symbol is a plain recording');
     assert.match(String(await page.textContent('#summary')), /^ETHUSDT · 1 file · [\d,]+ rows · /);
+    // one symbol: nothing to choose between, so no "charts of", and titles without a symbol
+    assert.not.ok(await page.isVisible('#chart-symbol-label'), 'no symbol choice for a run of one');
+    assert.is(await page.textContent('#position-title'), 'Position in lots (1 lot = 0.001 ETH)');
+    assert.is(await page.textContent('#equity-title'), 'Equity in USDT, net of fees (dashed: previous run)');
     await page.evaluate(() => window.__ringbook.controls.chooseStrategy('builtin:mm-glft'));
     const s = await runToEnd(page);
     const json = cli('--symbols', 'ETHUSDT', '--strategy', 'mm-glft');
