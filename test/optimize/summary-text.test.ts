@@ -2,7 +2,7 @@
 // length is never set beside a Sharpe that is not positive.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { minBtlText, objectiveColumn, printSummary } from '../../src/cli/optimize';
+import { minBtlText, objectiveColumn, printSummary } from '../../src/cli/optimize-summary';
 import type { Summary } from '../../src/optimize/summary';
 
 function printed(overfitting: Record<string, unknown>, over: Record<string, unknown> = {}, keys: string[] = []): string {
