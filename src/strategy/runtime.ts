@@ -45,7 +45,7 @@ import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
 import { levenshtein } from '../format/suggest';
-import { sourceOf } from './sandbox';
+import { ASYNC_REFUSAL, sourceOf } from './sandbox';
 import { Timers } from './timers';
 import { lotText, priceText, quoteOf, quoteOfGrid, type Grid } from './units';
 import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, HANDLER_NAMES as CELL_NAMES, handlerCode } from './handler-cell';
@@ -211,6 +211,21 @@ function misspeltHandler(key: string): string | null {
 }
 
 /**
+ * What is wrong with a handler whose body runs later than its call (an async function, a generator), or null: the
+ * handler would return before its body ran. Only a bundle loaded without the static check (one dropped on the replay
+ * page) can still have one.
+ */
+function isDeferred(fn: unknown): string | null {
+  if (typeof fn !== 'function') return null;
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]'
+    ? `${tag === '[object AsyncFunction]' ? 'an async function' : 'an async generator'}: ${ASYNC_REFUSAL}`
+    : tag === '[object GeneratorFunction]'
+      ? 'a generator: its body runs only when iterated, never when the runtime calls it: make it a plain method'
+      : null;
+}
+
+/**
  * create()'s answer: an object, whose handler members are functions. Other members are the strategy's own (reports
  * read obi-ofi's `inspect`), except a name a handler's is mistyped into: `onbook` would never be called, and the run
  * would only say that the strategy's conditions were never met.
@@ -231,6 +246,7 @@ function checkHandlers(def: StrategyDefinition, h: unknown): asserts h is Strate
         // read without calling a getter: a handler is a method
         if ('value' in d && d.value !== undefined && typeof d.value !== 'function')
           problems.push(`${key} must be a function, got ${d.value === null ? 'null' : typeof d.value}`);
+        else if ('value' in d && isDeferred(d.value) !== null) problems.push(`${key} is ${isDeferred(d.value)}`);
         continue;
       }
       const near = misspeltHandler(key);
