@@ -41,6 +41,7 @@ import {
 } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, TradesView, num64 } from './views';
+import { names, strictCopy, strictReads } from './strict-reads';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
@@ -413,15 +414,18 @@ export class StrategyRuntime {
       const tradable = trade ? trade.includes(setup.symbol) : !watch.includes(setup.symbol);
       const cursor = new Cursor(slots);
       const market = new MarketView(
-        Object.freeze({
-          symbol: setup.symbol,
-          quote: setup.quote ?? quoteOf(setup.symbol),
-          tickSize: setup.tickSize,
-          lotSize: setup.lotSize,
-          makerFeeRate: setup.makerFeeRate,
-          takerFeeRate: setup.takerFeeRate,
-          amendKeepsQueue: setup.amendKeepsQueue === true,
-        }),
+        strictCopy(
+          {
+            symbol: setup.symbol,
+            quote: setup.quote ?? quoteOf(setup.symbol),
+            tickSize: setup.tickSize,
+            lotSize: setup.lotSize,
+            makerFeeRate: setup.makerFeeRate,
+            takerFeeRate: setup.takerFeeRate,
+            amendKeepsQueue: setup.amendKeepsQueue === true,
+          },
+          'm.info',
+        ),
         index,
         cursor,
         posView,
@@ -455,14 +459,17 @@ export class StrategyRuntime {
     // The strategy reads the limits and its parameters; the runtime decides on the settings themselves. It gets copies
     // of exactly what the API lists, frozen: writing to one throws (strict code) or does nothing, and decides nothing.
     const r = o.settings.risk;
-    this.limits = Object.freeze({
-      maxPositionLot: r.maxPositionLot,
-      maxNotionalTickLot: r.maxNotionalTickLot,
-      maxOrdersPerSecond: r.maxOrdersPerSecond,
-      maxOrdersPerMinute: r.maxOrdersPerMinute,
-      maxDailyLossQuote: r.maxDailyLossQuote,
-    });
-    this.ctx = this.cx = new Context(this, Object.freeze({ ...o.params }));
+    this.limits = strictCopy(
+      {
+        maxPositionLot: r.maxPositionLot,
+        maxNotionalTickLot: r.maxNotionalTickLot,
+        maxOrdersPerSecond: r.maxOrdersPerSecond,
+        maxOrdersPerMinute: r.maxOrdersPerMinute,
+        maxDailyLossQuote: r.maxDailyLossQuote,
+      },
+      'ctx.limits',
+    );
+    this.ctx = this.cx = new Context(this, strictCopy({ ...o.params }, 'ctx.params'));
     this.handlerCell = o.handlerCell ?? new Int32Array(1);
     this.mark(CODE_CREATE);
     // create() runs before any order could exist: a throw there fails the start instead of halting a session
@@ -1930,3 +1937,37 @@ class Context implements StrategyContext {
     this.#rt.halt(String(reason), flatten);
   }
 }
+
+// `ctx.nwo`, `u.kind` misspelt, `ctx.params.treshold` (below) throw naming the nearest instead of reading undefined
+// (strict-reads.ts); a correct read never reaches the check
+strictReads(
+  Context,
+  'ctx',
+  names<StrategyContext>({
+    params: 1,
+    limits: 1,
+    now: 1,
+    originNs: 1,
+    status: 1,
+    market: 1,
+    markets: 1,
+    place: 1,
+    cancel: 1,
+    amend: 1,
+    cancelAll: 1,
+    flatten: 1,
+    order: 1,
+    setTimer: 1,
+    clearTimer: 1,
+    random: 1,
+    log: 1,
+    record: 1,
+    count: 1,
+    halt: 1,
+  }),
+);
+strictReads(
+  Update,
+  'u',
+  names<OrderUpdate>({ kind: 1, order: 1, fillPriceTick: 1, fillLot: 1, feeQuote: 1, maker: 1, code: 1, message: 1, retryable: 1 }),
+);

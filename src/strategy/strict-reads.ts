@@ -1,27 +1,50 @@
-// A misspelt read of a strategy's view (`m.signals.ofiNorn`) throws at once, naming the field and the nearest right
-// name, instead of reading undefined: NaN in arithmetic and false in every comparison, a strategy that backtests
-// quietly wrong. The known getters live on the view class's prototype and are found there; only a read that misses
-// them walks on to the prototype's own prototype, which is this Proxy. A correct read never reaches it: the hot path
-// costs nothing (bench backtest measures it).
+// A misspelt read of a strategy's view (`m.signals.ofiNorn`, `m.book.bestBid`, `ctx.params.treshold`) throws at once,
+// naming the field and the nearest right name, instead of reading undefined: NaN in arithmetic and false in every
+// comparison, a strategy that backtests quietly wrong. The known names live on the object or its class's prototype and
+// are found there; only a read that misses them walks on to the prototype's own prototype, which is this Proxy. A
+// correct read never reaches it: the hot path costs nothing (bench backtest measures it).
 import { closest } from '../format/suggest';
 
 // Names generic code asks of any object, expecting undefined: JSON.stringify, await / Promise.resolve.
 const PROBED = new Set(['toJSON', 'then']);
 
-/**
- * Makes a read of any name not on `cls.prototype` (nor Object.prototype's, nor a symbol) throw a TypeError that
- * names `what` + the name and the nearest of `names` (the view's public API).
- */
-export function strictReads(cls: { prototype: object }, what: string, names: readonly string[]): void {
-  const base = Object.getPrototypeOf(cls.prototype) as object;
-  const guard = new Proxy(base, {
+/** The names `key` is most likely a slip of: every name it begins (`bestBid`: cut short), else the nearest by edits. */
+export function meant(key: string, names: readonly string[]): string[] {
+  const k = key.toLowerCase();
+  const begun = k.length >= 3 ? names.filter((n) => n.toLowerCase().startsWith(k)) : [];
+  return begun.length > 0 ? begun : closest(key, names, 1);
+}
+
+/** A prototype over `base` whose misses throw, naming `what` + the name and the nearest of `names`. */
+function guard(base: object, what: string, names: readonly string[]): object {
+  return new Proxy(base, {
     get(target, key, receiver) {
       if (typeof key === 'symbol' || key in target || PROBED.has(key)) return Reflect.get(target, key, receiver);
-      const near = closest(key, names, 1);
-      throw new TypeError(
-        `${what}.${key} is not defined${near.length ? `: did you mean ${what}.${near[0]}?` : ''} (${what} has ${names.join(', ')})`,
-      );
+      const near = meant(key, names);
+      const text = near.map((n) => `${what}.${n}`).join(' or ');
+      throw new TypeError(`${what}.${key} is not defined${near.length ? `: did you mean ${text}?` : ''} (${what} has ${names.join(', ')})`);
     },
   });
-  Object.setPrototypeOf(cls.prototype, guard);
+}
+
+/**
+ * Makes a read of any name not on `cls.prototype` (nor an instance's own, nor Object.prototype's, nor a symbol) throw a
+ * TypeError that names `what` + the name and the nearest of `names` (the view's public API).
+ */
+export function strictReads(cls: { prototype: object }, what: string, names: readonly string[]): void {
+  Object.setPrototypeOf(cls.prototype, guard(Object.getPrototypeOf(cls.prototype) as object, what, names));
+}
+
+/** A frozen copy of a plain object (`ctx.params`, `ctx.limits`, `m.info`) whose misspelt reads throw as above. */
+export function strictCopy<T extends object>(obj: T, what: string): Readonly<T> {
+  const names = Object.keys(obj);
+  const copy = Object.create(guard(Object.prototype, what, names)) as Record<string, unknown>;
+  for (const k of names)
+    Object.defineProperty(copy, k, { value: (obj as Record<string, unknown>)[k], enumerable: true, writable: true, configurable: true });
+  return Object.freeze(copy) as Readonly<T>;
+}
+
+/** The names of an API interface, from an object that must list every one of them (the compiler checks it). */
+export function names<T>(all: Record<keyof T, unknown>): string[] {
+  return Object.keys(all);
 }

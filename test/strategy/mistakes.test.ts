@@ -1,0 +1,81 @@
+// What a strategy's author mistypes is said where it happened: a misspelt read of any view, of the context, of an
+// order or update, of the params or the limits throws naming the nearest name instead of reading undefined (NaN in
+// arithmetic, false in every comparison: a backtest quietly wrong).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { Run, scripted } from '../helpers/scripted';
+
+test('a misspelt read of a view, the context, an order, an update or the params throws naming the nearest', () => {
+  const cases: [string, (ctx: Record<string, never>, m: Record<string, never>) => unknown, RegExp][] = [
+    [
+      'book',
+      (_c, m) => (m.book as Record<string, unknown>).bestBid,
+      /m\.book\.bestBid is not defined: did you mean m\.book\.bestBidTick or m\.book\.bestBidLot\?/,
+    ],
+    [
+      'position',
+      (_c, m) => (m.position as Record<string, unknown>).lots,
+      /m\.position\.lots is not defined: did you mean m\.position\.lot\?/,
+    ],
+    ['market', (_c, m) => m.postion, /m\.postion is not defined: did you mean m\.position\? \(m has info, index, book/],
+    ['info', (_c, m) => (m.info as Record<string, unknown>).tickSz, /m\.info\.tickSz is not defined: did you mean m\.info\.tickSize\?/],
+    ['trades', (_c, m) => (m.trades as Record<string, unknown>).size, /m\.trades\.size is not defined: did you mean m\.trades\.sizeLot\?/],
+    ['ctx', (c) => c.nwo, /ctx\.nwo is not defined: did you mean ctx\.now\?/],
+    [
+      'params',
+      (c) => (c.params as Record<string, unknown>).treshold,
+      /ctx\.params\.treshold is not defined: did you mean ctx\.params\.threshold\?/,
+    ],
+    [
+      'limits',
+      (c) => (c.limits as Record<string, unknown>).maxPosition,
+      /ctx\.limits\.maxPosition is not defined: did you mean ctx\.limits\.maxPositionLot\?/,
+    ],
+  ];
+  for (const [what, read, re] of cases) {
+    const def = defineStrategy({
+      name: 'typo',
+      params: { threshold: { type: 'number', default: 0.5, description: 't' } },
+      create: (ctx) => ({ onBook: (m) => void read(ctx as never, m as never) }),
+    }) as unknown as StrategyDefinition;
+    const r = new Run(def);
+    assert.equal(r.book(), ['cancelAll', 'flatten'], what);
+    assert.match(r.rt.haltReason!, re, what);
+  }
+});
+
+test('an order and an order update read by a misspelt name throw too; generic probes do not', () => {
+  const seen: string[] = [];
+  const r = new Run(
+    scripted(
+      (ctx, m) => {
+        if (m.orders.length === 0) ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestBidTick, tag: 'q' });
+        else (m.orders[0] as unknown as Record<string, unknown>).price;
+      },
+      {
+        onOrder(u) {
+          seen.push(JSON.stringify({ k: u.kind, o: u.order.tag }), String(u), typeof (u as unknown as { then?: unknown }).then);
+          assert.not.ok('kindd' in u);
+          void (u as unknown as Record<string, unknown>).kindd;
+        },
+      },
+    ),
+  );
+  r.book();
+  const id = (r.actions[0] as { clientOid: string }).clientOid;
+  assert.equal(r.send({ type: 'ack', clientOid: id, orderId: 'x' }), ['cancelAll', 'flatten']);
+  assert.equal(seen, ['{"k":"accepted","o":"q"}', '[object Object]', 'undefined']);
+  assert.match(r.rt.haltReason!, /^strategy error in onOrder: u\.kindd is not defined: did you mean u\.kind\?/);
+  const r2 = new Run(
+    scripted((ctx, m) => {
+      if (m.orders.length === 0) ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestBidTick });
+      else void (m.orders[0] as unknown as Record<string, unknown>).price;
+    }),
+  );
+  r2.book();
+  r2.book();
+  assert.match(r2.rt.haltReason!, /^strategy error in onBook: order\.price is not defined: did you mean order\.priceTick\?/);
+});
+
+test.run();
