@@ -41,7 +41,7 @@ import {
 } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, TradesView, num64 } from './views';
-import { names, strictCopy, strictReads } from './strict-reads';
+import { meant, names, strictCopy, strictReads } from './strict-reads';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
@@ -263,6 +263,35 @@ function takeOut<T>(list: T[], x: T): void {
   if (i < 0) return;
   for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1];
   list.pop();
+}
+
+/** The fields of an order request and of an amendment (a null prototype: `k in` finds these only). */
+const PLACE_FIELDS: Record<keyof PlaceRequest, true> = Object.assign(
+  Object.create(null) as object,
+  {
+    symbol: true,
+    side: true,
+    sizeLot: true,
+    priceTick: true,
+    type: true,
+    timeInForce: true,
+    reduceOnly: true,
+    tag: true,
+  } as const,
+);
+const AMEND_FIELDS: Record<keyof AmendRequest, true> = Object.assign(
+  Object.create(null) as object,
+  {
+    priceTick: true,
+    sizeLot: true,
+  } as const,
+);
+
+/** A request's field that is not one, with the one most likely meant. */
+function unknownField(call: string, key: string, fields: object): string {
+  const all = Object.keys(fields);
+  const near = meant(key, all);
+  return `${call}: ${JSON.stringify(key)} is not a field of the request${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (the fields: ${all.join(', ')})`;
 }
 
 /** An amendment as a refusal names it (made only when one is refused: a market maker amends on most messages). */
@@ -814,7 +843,13 @@ export class StrategyRuntime {
     const tag = req.tag ?? '';
     if (typeof tag !== 'string' || tag.length > 16)
       throw new TypeError(`ctx.place: tag must be a string of at most 16 characters, got ${JSON.stringify(tag)}`);
-    const reduceOnly = req.reduceOnly === true;
+    const ro = req.reduceOnly;
+    if (ro !== undefined && ro !== true && ro !== false)
+      throw new TypeError(`ctx.place: reduceOnly must be true or false, got ${JSON.stringify(ro)}`);
+    // a misspelt field (`reduceonly`, `postOnly`, `price`) would be dropped and the order sent without it: an entry
+    // where an exit was meant, a resting order where an IOC was
+    for (const k in req) if (!(k in PLACE_FIELDS)) throw new TypeError(unknownField('ctx.place', k, PLACE_FIELDS));
+    const reduceOnly = ro === true;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
     if (refusal !== null) {
       // the order in words only when the line is written (one a second per limit): a flood of refusals formats none
@@ -958,6 +993,7 @@ export class StrategyRuntime {
     if (req === null || typeof req !== 'object') throw new TypeError('ctx.amend needs a request object: { priceTick?, sizeLot? }');
     const newPrice = req.priceTick;
     const newSize = req.sizeLot;
+    for (const k in req) if (!(k in AMEND_FIELDS)) throw new TypeError(unknownField('ctx.amend', k, AMEND_FIELDS));
     if (newPrice === undefined && newSize === undefined)
       throw new TypeError('ctx.amend: an amendment needs a new priceTick or sizeLot (or both)');
     if (newPrice !== undefined && !(Number.isSafeInteger(newPrice) && newPrice > 0))

@@ -1,6 +1,7 @@
 // What a strategy's author mistypes is said where it happened: a misspelt read of any view, of the context, of an
 // order or update, of the params or the limits throws naming the nearest name instead of reading undefined (NaN in
-// arithmetic, false in every comparison: a backtest quietly wrong).
+// arithmetic, false in every comparison: a backtest quietly wrong), and a misspelt field of an order request halts
+// instead of sending the order without it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
@@ -76,6 +77,38 @@ test('an order and an order update read by a misspelt name throw too; generic pr
   r2.book();
   r2.book();
   assert.match(r2.rt.haltReason!, /^strategy error in onBook: order\.price is not defined: did you mean order\.priceTick\?/);
+});
+
+test('a misspelt field of an order request is a bug: the order is not sent without it, the session halts naming it', () => {
+  const cases: [Record<string, unknown>, RegExp][] = [
+    [
+      { reduceonly: true },
+      /ctx\.place: "reduceonly" is not a field of the request: did you mean reduceOnly\? \(the fields: symbol, side, sizeLot/,
+    ],
+    [{ postOnly: true }, /ctx\.place: "postOnly" is not a field of the request/],
+    [{ timeinforce: 'ioc' }, /ctx\.place: "timeinforce" is not a field of the request: did you mean timeInForce\?/],
+    [{ reduceOnly: 'true' }, /ctx\.place: reduceOnly must be true or false, got "true"/],
+  ];
+  for (const [extra, re] of cases) {
+    const r = new Run(scripted((ctx, m) => void ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestBidTick, ...extra } as never)));
+    assert.equal(r.book(), ['cancelAll', 'flatten'], JSON.stringify(extra));
+    assert.match(r.rt.haltReason!, re);
+  }
+  const ok = new Run(scripted((ctx, m) => void ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestBidTick, reduceOnly: false })));
+  assert.equal(ok.book(), ['place buy limit 1000x1']);
+  let id: string | null = null;
+  const amend = new Run(
+    scripted((ctx, m) => {
+      if (id === null) id = ctx.place({ side: 'buy', sizeLot: 2, priceTick: m.book.bestBidTick });
+      else ctx.amend(id, { priceTick: m.book.bestBidTick - 1, size: 1 } as never);
+    }),
+  );
+  amend.book();
+  assert.equal(amend.book(), ['cancelAll', 'flatten']);
+  assert.match(
+    amend.rt.haltReason!,
+    /ctx\.amend: "size" is not a field of the request: did you mean sizeLot\? \(the fields: priceTick, sizeLot\)/,
+  );
 });
 
 test.run();
