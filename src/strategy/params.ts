@@ -274,6 +274,8 @@ export function fromText(spec: FieldSpec, text: string): unknown {
       if (text === 'true' || text === 'false') return text === 'true';
       throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
     case 'enum':
+      if (!spec.values!.includes(text))
+        throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${caseSlip(text, spec.values!)}`);
       return text;
     case 'ns': {
       const ns = nsOfText(spec, text);
@@ -281,12 +283,25 @@ export function fromText(spec: FieldSpec, text: string): unknown {
       return ns;
     }
     default: {
-      const n = text === '' ? NaN : Number(text);
-      if (Number.isNaN(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
+      // decimal only: Number() would also take 0x10, 0b1 and Infinity, and make 1e400 an Infinity a report shows as null
+      const n = DECIMAL.test(text) ? Number(text) : NaN;
+      if (!Number.isFinite(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
       return n;
     }
   }
 }
+
+/**
+ * A choice written in another case (`obiw` for obiW): the value meant. Only that: a value an edit away may mean the
+ * opposite (`maker` is not `taker`).
+ */
+function caseSlip(text: string, values: readonly string[]): string {
+  const meant = values.find((v) => v.toLowerCase() === text.toLowerCase());
+  return meant === undefined ? '' : ` (did you mean ${meant}?)`;
+}
+
+/** A number as `--set` takes it: decimal, with an optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Several parameters in one value ("1,holdNs=5s"): the advice to give each its own --set. */
 function oneSetEach(text: string): string {
@@ -304,7 +319,10 @@ export function checkField(spec: FieldSpec, v: unknown): void {
       if (typeof v !== 'boolean') throw fail();
       return;
     case 'enum':
-      if (typeof v !== 'string' || !spec.values!.includes(v)) throw fail();
+      if (typeof v !== 'string' || !spec.values!.includes(v))
+        throw typeof v === 'string'
+          ? new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${got}${caseSlip(v, spec.values!)}`)
+          : fail();
       return;
     default: {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw fail();
