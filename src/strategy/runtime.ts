@@ -702,8 +702,10 @@ export class StrategyRuntime {
     if (this.status === 'reconciling') return 'RECONCILE';
     try {
       return this.h.phase?.() ?? 'TRADING';
-    } catch {
-      return 'TRADING';
+    } catch (err) {
+      // read by status lines at any moment, so it cannot halt (a live session would then differ from its replay); said
+      // where the phase is shown instead of a word that hid the bug
+      return `phase() threw: ${this.o.describeError ? this.o.describeError(err) : errorText(err)}`;
     }
   }
 
@@ -1961,12 +1963,23 @@ class Context implements StrategyContext {
     return this.#rt.nextRandom();
   }
   log(message: string, level: LogLevel = 'info'): void {
+    if (level !== 'info' && level !== 'warn' && level !== 'error')
+      throw new TypeError(`ctx.log: level must be 'info', 'warn' or 'error', got ${JSON.stringify(level)}`);
     this.#rt.log(level, String(message));
   }
   record(name: string, value: number): void {
+    // NaN is a gap (a value not known then); anything else that is not a number was a point the report shows as none
+    if (typeof value !== 'number')
+      throw new TypeError(
+        `ctx.record: ${JSON.stringify(name)} takes numbers, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+      );
     this.#rt.record(name, value);
   }
   count(name: string, n = 1): void {
+    // a count is whole: 1.5 read as "counted 2 times", NaN as none at all
+    if (!(Number.isSafeInteger(n) && n >= 0))
+      throw new TypeError(`ctx.count: n must be a whole number ≥ 0, got ${String(n)} (for ${JSON.stringify(name)})`);
+    if (typeof name !== 'string' || name === '') throw new TypeError('ctx.count: a counter needs a name');
     this.#rt.count(name, n);
   }
   halt(reason: string, flatten = false): void {

@@ -4,7 +4,7 @@
 // instead of sending the order without it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defineStrategy, type StrategyDefinition } from '../../src/strategy/api';
+import { defineStrategy, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
 import { Run, scripted } from '../helpers/scripted';
 
 test('a misspelt read of a view, the context, an order, an update or the params throws naming the nearest', () => {
@@ -109,6 +109,49 @@ test('a misspelt field of an order request is a bug: the order is not sent witho
     amend.rt.haltReason!,
     /ctx\.amend: "size" is not a field of the request: did you mean sizeLot\? \(the fields: priceTick, sizeLot\)/,
   );
+});
+
+test('ctx.record takes numbers (NaN a gap), ctx.count whole numbers ≥ 0, ctx.log its three levels: else the handler throws', () => {
+  const cases: [(ctx: StrategyContext) => void, RegExp][] = [
+    [(ctx) => ctx.record('spread', '3' as never), /^strategy error in onBook: ctx\.record: "spread" takes numbers, got "3"/],
+    [(ctx) => ctx.record('spread', 3n as never), /ctx\.record: "spread" takes numbers, got bigint/],
+    [(ctx) => ctx.count('fills', 1.5), /ctx\.count: n must be a whole number ≥ 0, got 1\.5 \(for "fills"\)/],
+    [(ctx) => ctx.count('fills', NaN), /ctx\.count: n must be a whole number ≥ 0, got NaN/],
+    [(ctx) => ctx.count('fills', -1), /ctx\.count: n must be a whole number ≥ 0, got -1/],
+    [(ctx) => ctx.count(''), /ctx\.count: a counter needs a name/],
+    [(ctx) => ctx.log('x', 'debug' as never), /ctx\.log: level must be 'info', 'warn' or 'error', got "debug"/],
+  ];
+  for (const [act, re] of cases) {
+    const r = new Run(scripted((ctx) => act(ctx)));
+    assert.equal(r.book(), ['cancelAll', 'flatten']);
+    assert.match(r.rt.haltReason!, re);
+  }
+  const ok = new Run(
+    scripted((ctx) => {
+      ctx.record('queue', NaN);
+      ctx.record('queue', 2);
+      ctx.count('seen');
+      ctx.count('seen', 0);
+      ctx.count('seen', 2);
+      ctx.log('fine', 'warn');
+    }),
+  );
+  assert.equal(ok.book(), []);
+  assert.is(ok.rt.status, 'trading');
+  assert.is(ok.rt.counters.seen, 3);
+});
+
+test('a phase() that throws is shown where the phase is, with its line, instead of a word that hid it', () => {
+  const r = new Run(
+    scripted(() => {}, {
+      phase() {
+        throw new Error('no phase yet');
+      },
+    }),
+  );
+  r.book();
+  assert.match(r.rt.phase, /^phase\(\) threw: no phase yet/);
+  assert.is(r.rt.status, 'trading', 'read at any moment by status lines: it does not halt');
 });
 
 test.run();
