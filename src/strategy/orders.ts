@@ -85,6 +85,7 @@ strictReads(
     tag: 1,
     queueAheadLot: 1,
   }),
+  'the runtime moves an order with its answers; ctx.amend(order.clientOid, { priceTick, sizeLot }) or ctx.cancel(order.clientOid) asks the venue to change it',
 );
 
 export class OwnOrder implements Order {

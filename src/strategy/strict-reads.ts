@@ -29,10 +29,24 @@ function guard(base: object, what: string, names: readonly string[]): object {
 
 /**
  * Makes a read of any name not on `cls.prototype` (nor an instance's own, nor Object.prototype's, nor a symbol) throw a
- * TypeError that names `what` + the name and the nearest of `names` (the view's public API).
+ * TypeError that names `what` + the name and the nearest of `names` (the view's public API); with `readOnly`, a write
+ * to one of its getters throws that advice.
  */
-export function strictReads(cls: { prototype: object }, what: string, names: readonly string[]): void {
-  Object.setPrototypeOf(cls.prototype, guard(Object.getPrototypeOf(cls.prototype) as object, what, names));
+export function strictReads(cls: { prototype: object }, what: string, names: readonly string[], readOnly?: string): void {
+  const proto = cls.prototype;
+  Object.setPrototypeOf(proto, guard(Object.getPrototypeOf(proto) as object, what, names));
+  if (readOnly === undefined) return;
+  // a write to a getter said in the API's words, not the engine's ("which has only a getter"); reads are untouched
+  for (const name of names) {
+    const d = Object.getOwnPropertyDescriptor(proto, name);
+    if (d === undefined || d.get === undefined || d.set !== undefined) continue;
+    Object.defineProperty(proto, name, {
+      ...d,
+      set() {
+        throw new TypeError(`${what}.${name} is read-only: ${readOnly}`);
+      },
+    });
+  }
 }
 
 /** A frozen copy of a plain object (`ctx.params`, `ctx.limits`, `m.info`) whose misspelt reads throw as above. */

@@ -267,7 +267,12 @@ const SIGNAL_NAMES: Record<keyof Signals, true> = {
   z: true,
   zReady: true,
 };
-strictReads(SignalsView, 'm.signals', names<Signals>(SIGNAL_NAMES));
+strictReads(
+  SignalsView,
+  'm.signals',
+  names<Signals>(SIGNAL_NAMES),
+  "the core's, from the book (a value of the strategy's own is a variable in create()'s closure)",
+);
 
 // the same for every view: `m.book.bestBid`, `m.position.lots`, `m.postion` throw naming the nearest (a list per view,
 // checked against the API's interfaces: a name added there must be added here)
@@ -286,6 +291,7 @@ strictReads(
     sizeLot: 1,
     depthLot: 1,
   }),
+  "the book is the market's, as of the message being handled",
 );
 
 /** A position's figures for the strategy, over the runtime's exact state and the instrument's last valid touch. */
@@ -330,6 +336,7 @@ strictReads(
   PositionView,
   'm.position',
   names<Position>({ lot: 1, avgEntryTick: 1, costTickLot: 1, realisedQuote: 1, feesQuote: 1, unrealisedQuote: 1 }),
+  'the position moves only with fills: ctx.place (reduceOnly) or ctx.flatten() closes it',
 );
 
 /** A side that is neither 'bid' nor 'ask' ('buy' is an order's side): said, not read as the ask side. */
@@ -397,7 +404,12 @@ export class TradesView implements RecentTrades, Trade {
 }
 
 // onTrade's `t` is this same object
-strictReads(TradesView, 'm.trades', names<RecentTrades & Trade>({ length: 1, at: 1, priceTick: 1, sizeLot: 1, side: 1, exchNs: 1 }));
+strictReads(
+  TradesView,
+  'm.trades',
+  names<RecentTrades & Trade>({ length: 1, at: 1, priceTick: 1, sizeLot: 1, side: 1, exchNs: 1 }),
+  "the public trades are the market's",
+);
 
 /** One instrument as the strategy sees it; the runtime moves its fields as events arrive. */
 export class MarketView implements Market {

@@ -4,7 +4,7 @@
 // instead of sending the order without it.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defineStrategy, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
+import { defineStrategy, type Market, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
 import { Run, scripted } from '../helpers/scripted';
 
 test('a misspelt read of a view, the context, an order, an update or the params throws naming the nearest', () => {
@@ -109,6 +109,35 @@ test('a misspelt field of an order request is a bug: the order is not sent witho
     amend.rt.haltReason!,
     /ctx\.amend: "size" is not a field of the request: did you mean sizeLot\? \(the fields: priceTick, sizeLot\)/,
   );
+});
+
+test("a write to an order, the position, the book, the signals or a trade is said in the API's words, and moves nothing", () => {
+  const cases: [(ctx: StrategyContext, m: Market) => void, RegExp][] = [
+    [
+      (_c, m) => ((m.orders[0] as { sizeLot: number }).sizeLot = 0),
+      /order\.sizeLot is read-only: the runtime moves an order with its answers; ctx\.amend\(order\.clientOid, \{ priceTick, sizeLot \}\) or ctx\.cancel/,
+    ],
+    [(_c, m) => ((m.position as { lot: number }).lot = 0), /m\.position\.lot is read-only: the position moves only with fills/],
+    [(_c, m) => ((m.book as { bestBidTick: number }).bestBidTick = 1), /m\.book\.bestBidTick is read-only: the book is the market's/],
+    [(_c, m) => ((m.signals as { obiW: number }).obiW = 1), /m\.signals\.obiW is read-only: the core's, from the book/],
+    [
+      (_c, m) => ((m.trades as unknown as { side: string }).side = 'buy'),
+      /m\.trades\.side is read-only: the public trades are the market's/,
+    ],
+  ];
+  for (const [write, re] of cases) {
+    let placed = false;
+    const r = new Run(
+      scripted((ctx, m) => {
+        if (!placed) placed = ctx.place({ side: 'buy', sizeLot: 2, priceTick: m.book.bestBidTick }) !== null;
+        else write(ctx, m);
+      }),
+    );
+    r.book();
+    assert.equal(r.book(), ['cancelAll', 'flatten']);
+    assert.match(r.rt.haltReason!, re);
+    assert.is(r.rt.ctx.market().orders[0].sizeLot, 2, 'the order is as it was');
+  }
 });
 
 test('ctx.record takes numbers (NaN a gap), ctx.count whole numbers ≥ 0, ctx.log its three levels: else the handler throws', () => {
