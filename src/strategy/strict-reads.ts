@@ -35,6 +35,20 @@ function guard(base: object, what: string, names: readonly string[]): object {
 export function strictReads(cls: { prototype: object }, what: string, names: readonly string[], readOnly?: string): void {
   const proto = cls.prototype;
   Object.setPrototypeOf(proto, guard(Object.getPrototypeOf(proto) as object, what, names));
+  // JSON.stringify(m.position) in a log line: the API's figures (its getters), not the object's own fields
+  Object.defineProperty(proto, 'toJSON', {
+    value: function toJSON(this: Record<string, unknown>): Record<string, unknown> {
+      const out: Record<string, unknown> = {};
+      for (const name of names) {
+        const v = this[name];
+        if (typeof v !== 'function') out[name] = typeof v === 'bigint' ? String(v) : v;
+      }
+      return out;
+    },
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
   if (readOnly === undefined) return;
   // a write to a getter said in the API's words, not the engine's ("which has only a getter"); reads are untouched
   for (const name of names) {

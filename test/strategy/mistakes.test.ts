@@ -140,6 +140,30 @@ test("a write to an order, the position, the book, the signals or a trade is sai
   }
 });
 
+test('JSON.stringify of a view gives its figures as the API names them, not its inner fields', () => {
+  const seen: string[] = [];
+  const r = new Run(
+    scripted((ctx, m) => {
+      if (m.orders.length === 0) ctx.place({ side: 'buy', sizeLot: 2, priceTick: m.book.bestBidTick, tag: 'q' });
+      else seen.push(JSON.stringify(m.position), JSON.stringify(m.orders[0]), JSON.stringify(m.book));
+    }),
+  );
+  r.book();
+  r.book();
+  assert.equal(JSON.parse(seen[0]), { lot: 0, avgEntryTick: null, costTickLot: 0, realisedQuote: 0, feesQuote: 0, unrealisedQuote: 0 });
+  const o = JSON.parse(seen[1]);
+  assert.equal([o.side, o.type, o.priceTick, o.sizeLot, o.filledLot, o.state, o.tag], ['buy', 'limit', 1000, 2, 0, 'pending', 'q']);
+  assert.equal(Object.keys(JSON.parse(seen[2])), [
+    'valid',
+    'bestBidTick',
+    'bestAskTick',
+    'bestBidLot',
+    'bestAskLot',
+    'spreadTicks',
+    'midTick',
+  ]);
+});
+
 test('ctx.record takes numbers (NaN a gap), ctx.count whole numbers ≥ 0, ctx.log its three levels: else the handler throws', () => {
   const cases: [(ctx: StrategyContext) => void, RegExp][] = [
     [(ctx) => ctx.record('spread', '3' as never), /^strategy error in onBook: ctx\.record: "spread" takes numbers, got "3"/],
