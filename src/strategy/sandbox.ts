@@ -7,6 +7,7 @@
 // An error thrown by the strategy is mapped through the bundle's source map to the user's file and line.
 import type { StrategyDefinition } from './api';
 import { SourceMap } from './sourcemap';
+import { checkDefinition, checkSignalSettings } from './definition';
 import { errorText } from '../format/errors';
 
 /** Globals a strategy may not use, and why (the advice names what to use instead). */
@@ -213,8 +214,14 @@ export function loadBundle(bundle: StrategyBundle): LoadedStrategy {
     );
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(def.name))
     throw new Error(`${bundle.source}: strategy name ${JSON.stringify(def.name)} must be lower-case words and dashes (e.g. "my-strategy")`);
-  SOURCES.set(def, bundle.source);
-  return { definition: def, bundle, describeError };
+  checkDefinition(def, bundle.source);
+  // a misspelt signal setting is seen only once signals(p) is called with the run's parameters
+  const signals = def.signals;
+  const definition: StrategyDefinition = signals
+    ? { ...def, signals: (p) => checkSignalSettings(signals.call(def, p), bundle.source) }
+    : def;
+  SOURCES.set(definition, bundle.source);
+  return { definition, bundle, describeError };
 }
 
 /** "message (file:line:column)": the innermost frame in the bundle, mapped to the user's source. */

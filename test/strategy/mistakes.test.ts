@@ -5,6 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defineStrategy, type Market, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
+import { loadBundle } from '../../src/strategy/sandbox';
 import { Run, scripted } from '../helpers/scripted';
 
 test('a misspelt read of a view, the context, an order, an update or the params throws naming the nearest', () => {
@@ -162,6 +163,35 @@ test('JSON.stringify of a view gives its figures as the API names them, not its 
     'spreadTicks',
     'midTick',
   ]);
+});
+
+test('a misspelt member of the definition, of instruments or of the signal settings is refused at load, naming the one meant', () => {
+  const load = (members: string) =>
+    loadBundle({
+      text: `var __strategy = { default: { name: 'mine', params: {}, ${members} create: () => ({}) } };\n`,
+      hash: 'test',
+      source: 'mine.js',
+    });
+  assert.throws(() => load('depht: 5,'), /^mine\.js: depht is not a member of a strategy definition: did you mean depth\?$/);
+  assert.throws(
+    () => load("instruments: { trades: ['ETHUSDT'] },"),
+    /^mine\.js: instruments\.trades is not a field of instruments: did you mean trade\?$/,
+  );
+  assert.throws(
+    () => load("instruments: { trade: 'ETHUSDT' },"),
+    /instruments\.trade must be a list of symbols, e\.g\. \['BTCUSDT'\], got "ETHUSDT"/,
+  );
+  assert.throws(() => load("instruments: { single: 'yes' },"), /instruments\.single must be true or false, got "yes"/);
+  assert.throws(() => load('signals: { obiLevels: 3 },'), /signals must be a function of the parameters/);
+  const s = load("signals: (p) => ({ obiLevel: 3, zSource: 'ofinorm' }),");
+  assert.throws(
+    () => s.definition.signals!({}),
+    /^mine\.js: signals\(p\) returned obiLevel is not a signal setting: did you mean obiLevels\?; zSource must be one of .*, got "ofinorm": did you mean ofiNorm\?/,
+  );
+  const good = load(
+    "depth: 3, trades: 5, instruments: { trade: ['BTCUSDT'], watch: [] }, signals: () => ({ obiLevels: 3, zSource: 'obiW' }),",
+  );
+  assert.equal(good.definition.signals!({}), { obiLevels: 3, zSource: 'obiW' });
 });
 
 test('ctx.record takes numbers (NaN a gap), ctx.count whole numbers ≥ 0, ctx.log its three levels: else the handler throws', () => {
