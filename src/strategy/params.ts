@@ -6,6 +6,7 @@
 // Values are kept flat (`entry.threshold` → 2); a config file may nest dotted names in sections
 // ({"entry": {"threshold": 2}}) or spell them out ({"entry.threshold": 2}); `nest` turns flat values back into sections.
 import { didYouMean } from '../format/suggest';
+import { meant } from './strict-reads';
 import { duration } from '../format/numbers';
 import { durationText, readDuration } from '../format/durations';
 import type { ParamSpec, ParamSpecs, ParamValue, StrategyDefinition } from './api';
@@ -52,11 +53,29 @@ export type Values = Record<string, ParamValue>;
 export const MAX_NS = 7 * 86_400e9;
 const NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 
+/** The keys each type of declared parameter takes (api.ts ParamSpec). */
+const SPEC_KEYS = {
+  number: ['type', 'default', 'min', 'max', 'greaterThan', 'nullable', 'unit', 'description'],
+  integer: ['type', 'default', 'min', 'max', 'greaterThan', 'nullable', 'unit', 'description'],
+  duration: ['type', 'default', 'min', 'max', 'nullable', 'description'],
+  boolean: ['type', 'default', 'description'],
+  choice: ['type', 'default', 'values', 'description'],
+} as const;
+
 /** A declared ParamSpec as a field row (throws DefinitionError on a declaration that cannot be honoured). */
 export function fieldOfSpec(strategy: string, path: string, s: ParamSpec): FieldSpec {
   const bad = (detail: string) => new DefinitionError(strategy, `parameter ${path}: ${detail}`);
   if (!NAME.test(path)) throw bad('names are letters, digits and _ in dotted parts (e.g. entry.threshold)');
   if (typeof s !== 'object' || s === null) throw bad('must be declared as { type, default, description }');
+  // a misspelt key (mni, maxx) would leave the parameter without the bound it was declared with
+  const keys: readonly string[] | undefined = SPEC_KEYS[s.type as keyof typeof SPEC_KEYS];
+  for (const key of keys ? Object.keys(s) : []) {
+    if (keys!.includes(key)) continue;
+    const near = meant(key, keys!);
+    throw bad(
+      `${key} is not a key of a ${s.type} parameter${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (its keys: ${keys!.join(', ')})`,
+    );
+  }
   if (typeof s.description !== 'string' || s.description.trim() === '') throw bad('needs a description (reports and --help show it)');
   let f: FieldSpec;
   switch (s.type) {

@@ -8,11 +8,18 @@ import { closest } from '../format/suggest';
 // Names generic code asks of any object, expecting undefined: JSON.stringify, await / Promise.resolve.
 const PROBED = new Set(['toJSON', 'then']);
 
-/** The names `key` is most likely a slip of: every name it begins (`bestBid`: cut short), else the nearest by edits. */
+/**
+ * The names `key` is most likely a slip of: every name it begins (`bestBid`: cut short), else the one of the same
+ * letters, else the nearest by edits.
+ */
 export function meant(key: string, names: readonly string[]): string[] {
   const k = key.toLowerCase();
   const begun = k.length >= 3 ? names.filter((n) => n.toLowerCase().startsWith(k)) : [];
-  return begun.length > 0 ? begun : closest(key, names, 1);
+  if (begun.length > 0) return begun;
+  // two letters swapped (mni, pirceTick): the name with the same letters, where edits tie (mni is as near max)
+  const letters = (x: string) => [...x.toLowerCase()].sort().join('');
+  const swapped = names.filter((n) => letters(n) === letters(k));
+  return swapped.length > 0 ? swapped : closest(key, names, 1);
 }
 
 /** A prototype over `base` whose misses throw, naming `what` + the name and the nearest of `names`. */

@@ -164,6 +164,27 @@ test("a declaration that cannot be honoured is the author's mistake, said at loa
     'strategy x: parameter a b: names are letters, digits and _ in dotted parts (e.g. entry.threshold)',
     DefinitionError,
   );
+  // a misspelt key left the parameter without its bound: threshold=-5 went through a declared `mni: 0`
+  fails(
+    bad({ t: { type: 'number', default: 1, mni: 0, description: 'd' } }),
+    'strategy x: parameter t: mni is not a key of a number parameter: did you mean min? (its keys: type, default, min, max, greaterThan, nullable, unit, description)',
+    DefinitionError,
+  );
+  fails(
+    bad({ t: { type: 'duration', default: 1e9, unit: 's', description: 'd' } }),
+    'strategy x: parameter t: unit is not a key of a duration parameter (its keys: type, default, min, max, nullable, description)',
+    DefinitionError,
+  );
+  fails(
+    bad({ t: { type: 'choice', default: 'a', value: ['a'], description: 'd' } }),
+    'strategy x: parameter t: value is not a key of a choice parameter: did you mean values? (its keys: type, default, values, description)',
+    DefinitionError,
+  );
+  fails(
+    bad({ t: { type: 'boolean', default: true, descripton: 'd' } }),
+    'strategy x: parameter t: descripton is not a key of a boolean parameter: did you mean description? (its keys: type, default, description)',
+    DefinitionError,
+  );
 });
 
 test.run();
