@@ -820,7 +820,7 @@ export class StrategyRuntime {
     const inst = this.instOf(req.symbol, 'ctx.place');
     const I = this.insts[inst];
     const symbol = I.setup.symbol;
-    if (!I.tradable) throw new Error(`ctx.place: ${symbol} is watched, not traded (list it in instruments.trade)`);
+    if (!I.tradable) throw new Error(`ctx.place: ${this.untradable(symbol)}`);
     const side = req.side;
     if (side !== 'buy' && side !== 'sell') throw new TypeError(`ctx.place: side must be 'buy' or 'sell', got ${JSON.stringify(side)}`);
     const size = req.sizeLot;
@@ -862,6 +862,13 @@ export class StrategyRuntime {
       return null;
     }
     return this.send(inst, side, type, price, size, force, reduceOnly, tag).clientOid;
+  }
+
+  /** Why `symbol`, an instrument of the run, takes no orders: watched as declared, or not declared at all. */
+  private untradable(symbol: string): string {
+    const ins = this.definition.instruments;
+    if (ins?.watch?.includes(symbol)) return `${symbol} is watched, not traded (list it in instruments.trade)`;
+    return `${symbol} is not one the strategy trades (instruments.trade: ${ins?.trade?.join(', ') || 'none'}): list it in instruments.trade to trade it`;
   }
 
   /** Why an order may not go out now (status, rate limits, position and notional), or null. */

@@ -57,7 +57,16 @@ test('a watched instrument stays watched whatever the strategy writes on its mar
   const m = r.rt.ctx.market('BTCUSDT');
   assert.is(m.tradable, false);
   (m as { tradable: boolean }).tradable = true;
-  assert.throws(() => r.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }), /BTCUSDT is watched, not traded/);
+  assert.throws(
+    () => r.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }),
+    /ctx\.place: BTCUSDT is not one the strategy trades \(instruments\.trade: none\): list it in instruments\.trade to trade it/,
+  );
+  const declared = defineStrategy({ name: 'w', params: {}, instruments: { trade: [], watch: ['BTCUSDT'] }, create: () => ({}) });
+  const w = new Run(declared as unknown as StrategyDefinition);
+  assert.throws(
+    () => w.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }),
+    /ctx\.place: BTCUSDT is watched, not traded \(list it in instruments\.trade\)/,
+  );
 });
 
 test('an order view cannot be written through: a strategy that zeroes its working size still meets the position limit', () => {
