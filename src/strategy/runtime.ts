@@ -817,6 +817,9 @@ export class StrategyRuntime {
   /** ctx.place. */
   place(req: PlaceRequest): string | null {
     if (req === null || typeof req !== 'object') throw new TypeError('ctx.place needs a request object: { side, sizeLot, priceTick }');
+    // a misspelt field would be dropped and the order sent without it (`reduceonly`: an entry where an exit was meant;
+    // `timeinforce`: a resting order where an IOC was), or said as a missing one (`price`: needs priceTick)
+    for (const k in req) if (!(k in PLACE_FIELDS)) throw new TypeError(unknownField('ctx.place', k, PLACE_FIELDS));
     const inst = this.instOf(req.symbol, 'ctx.place');
     const I = this.insts[inst];
     const symbol = I.setup.symbol;
@@ -848,9 +851,6 @@ export class StrategyRuntime {
     const ro = req.reduceOnly;
     if (ro !== undefined && ro !== true && ro !== false)
       throw new TypeError(`ctx.place: reduceOnly must be true or false, got ${JSON.stringify(ro)}`);
-    // a misspelt field (`reduceonly`, `postOnly`, `price`) would be dropped and the order sent without it: an entry
-    // where an exit was meant, a resting order where an IOC was
-    for (const k in req) if (!(k in PLACE_FIELDS)) throw new TypeError(unknownField('ctx.place', k, PLACE_FIELDS));
     const reduceOnly = ro === true;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
     if (refusal !== null) {

@@ -89,6 +89,7 @@ test('a misspelt field of an order request is a bug: the order is not sent witho
     [{ postOnly: true }, /ctx\.place: "postOnly" is not a field of the request/],
     [{ timeinforce: 'ioc' }, /ctx\.place: "timeinforce" is not a field of the request: did you mean timeInForce\?/],
     [{ reduceOnly: 'true' }, /ctx\.place: reduceOnly must be true or false, got "true"/],
+    [{ price: 999 }, /ctx\.place: "price" is not a field of the request: did you mean priceTick\?/],
   ];
   for (const [extra, re] of cases) {
     const r = new Run(scripted((ctx, m) => void ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestBidTick, ...extra } as never)));
