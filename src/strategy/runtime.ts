@@ -696,6 +696,11 @@ export class StrategyRuntime {
     return this.liveOrders;
   }
 
+  /** Whether strategy code is in create() (order requests are refused there). */
+  get creating(): boolean {
+    return this.cellCode === CODE_CREATE;
+  }
+
   /** Where the strategy is: the runtime's halt or reconcile, else the strategy's own word (default TRADING). */
   get phase(): string {
     if (this.status === 'halted') return 'HALTED';
@@ -1903,6 +1908,10 @@ export class StrategyRuntime {
   }
 }
 
+/** An order request from create(): before the run has a market, a clock or its first event. */
+const inCreate = (call: string) =>
+  `${call} in create(): create() makes the handlers before the run has a market or a clock, and a live session calls it again for its scratch copy: act from a handler (onStart at the earliest)`;
+
 /** The reused OrderUpdate. */
 class Update implements OrderUpdate {
   kind: OrderUpdateKind = 'accepted';
@@ -1943,18 +1952,23 @@ class Context implements StrategyContext {
     return this.#rt.marketOf(symbol);
   }
   place(req: PlaceRequest): string | null {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.place'));
     return this.#rt.place(req);
   }
   cancel(clientOid: string): boolean {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.cancel'));
     return this.#rt.cancel(clientOid);
   }
   amend(clientOid: string, req: AmendRequest): boolean {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.amend'));
     return this.#rt.amend(clientOid, req);
   }
   cancelAll(symbol?: string): void {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.cancelAll'));
     this.#rt.cancelAllOf(symbol);
   }
   flatten(symbol?: string): void {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.flatten'));
     this.#rt.flattenOf(symbol);
   }
   order(clientOid: string): Order | null {
@@ -1990,6 +2004,7 @@ class Context implements StrategyContext {
     this.#rt.count(name, n);
   }
   halt(reason: string, flatten = false): void {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.halt'));
     this.#rt.halt(String(reason), flatten);
   }
 }

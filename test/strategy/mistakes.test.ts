@@ -195,6 +195,23 @@ test('a misspelt member of the definition, of instruments or of the signal setti
   assert.equal(good.definition.signals!({}), { obiLevels: 3, zSource: 'obiW' });
 });
 
+test('an order asked for in create() fails the start, naming the call (it went out before the run had a market, and timed out at once)', () => {
+  const def = defineStrategy({
+    name: 'early',
+    params: {},
+    create: (ctx) => {
+      ctx.place({ side: 'buy', sizeLot: 1, type: 'market' });
+      return {};
+    },
+  }) as unknown as StrategyDefinition;
+  assert.throws(
+    () => new Run(def),
+    /^strategy early: create\(\) failed: ctx\.place in create\(\): create\(\) makes the handlers before the run has a market/,
+  );
+  const started = new Run(scripted(() => {}, {}));
+  assert.equal(started.rt.creating, false);
+});
+
 test('ctx.record takes numbers (NaN a gap), ctx.count whole numbers ≥ 0, ctx.log its three levels: else the handler throws', () => {
   const cases: [(ctx: StrategyContext) => void, RegExp][] = [
     [(ctx) => ctx.record('spread', '3' as never), /^strategy error in onBook: ctx\.record: "spread" takes numbers, got "3"/],
