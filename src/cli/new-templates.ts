@@ -17,6 +17,10 @@ export const STARTER_STRATEGY = `// __NAME__: a starter strategy for ringbook. I
 // - deterministic: time only from ctx.now and ctx.setTimer, randomness only from ctx.random(), no I/O (no Date,
 //   Math.random, setTimeout, fetch, fs, console): the same events give the same orders live, in a backtest, in every
 //   optimizer trial and on the replay page;
+// - synchronous: a handler does its work before it returns (no async, await or Promise: the code after an await
+//   would run at another moment in a replay than live);
+// - a misspelt name throws, naming the one meant (m.position.lots: did you mean m.position.lot?), and so does a
+//   misspelt field of an order request: the run halts with the line;
 // - every order passes the runtime's risk checks (risk.* settings: position, order rate, daily loss); a refused
 //   order returns null and the reason is logged;
 // - units are in the names: *Tick integer price ticks, *Lot integer lots, *Ns nanoseconds, *Quote quote currency.

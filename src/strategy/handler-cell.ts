@@ -61,7 +61,9 @@ export function trackHandlers(def: StrategyDefinition, cell: Int32Array): Strate
       for (let code = 2; code < HANDLER_NAMES.length; code++) {
         const name = HANDLER_NAMES[code];
         const fn = (h as Record<string, unknown>)[name];
-        if (typeof fn === 'function') out[name] = within(code, fn as (...a: unknown[]) => unknown, h);
+        // an async function or a generator is left as it is, for the runtime to refuse by what it is (its wrapper would not say)
+        if (typeof fn === 'function' && Object.prototype.toString.call(fn) === '[object Function]')
+          out[name] = within(code, fn as (...a: unknown[]) => unknown, h);
       }
       return out as StrategyHandlers;
     },

@@ -14,7 +14,7 @@ import { build, type Message, type Plugin } from 'esbuild';
 import { didYouMean } from '../format/suggest';
 import { UsageError } from '../cli/usage-error';
 import { BUILTINS, BUILTIN_NAMES, builtinNamed } from './builtins/index';
-import { REFUSED, loadBundle, loadedBuiltin, refusal, type LoadedStrategy, type StrategyBundle } from './sandbox';
+import { ASYNC_REFUSAL, REFUSED, loadBundle, loadedBuiltin, refusal, type LoadedStrategy, type StrategyBundle } from './sandbox';
 import { SourceMap, positionOf } from './sourcemap';
 
 export type { LoadedStrategy, StrategyBundle } from './sandbox';
@@ -89,6 +89,8 @@ export async function bundleStrategy(file: string, source = file, shownDir?: str
       // the repository's or the user's tsconfig must not change what a strategy compiles to (its hash)
       tsconfigRaw: {},
       define: DEFINES,
+      // async functions lowered to esbuild's helper: each one's call site, mapped to its line, is what the check refuses
+      supported: { 'async-await': false, 'async-generator': false, 'for-await': false },
       plugins: [resolverPlugin()],
     });
   } catch (err) {
@@ -128,6 +130,9 @@ function checkBundle(text: string, map: string | undefined): void {
     const name = Object.keys(REFUSED).find((n) => n.replace('.', '_') === m![1]) ?? m[1];
     problems.push(`${where(m.index)}: ${refusal(name)}`);
   }
+  const asyncs = /\b__(?:async|asyncGenerator)\d*\(/g;
+  for (let m = asyncs.exec(text); m !== null && problems.length < 10; m = asyncs.exec(text))
+    problems.push(`${where(m.index)}: ${ASYNC_REFUSAL}`);
   const dyn = /\bimport\s*\(/.exec(text);
   if (dyn)
     problems.push(

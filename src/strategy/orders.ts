@@ -8,6 +8,7 @@
 // positions never depend on order states.
 import type { Action, Side, TimeInForce } from './events';
 import type { Order } from './api';
+import { names, strictReads } from './strict-reads';
 
 export const NONE = 0;
 export const PLACE = 1;
@@ -66,6 +67,26 @@ export class OrderView implements Order {
     return this.#o.queueAheadLot;
   }
 }
+
+// `u.order.price`, `o.qty` throw naming the nearest (strict-reads.ts)
+strictReads(
+  OrderView,
+  'order',
+  names<Order>({
+    clientOid: 1,
+    symbol: 1,
+    side: 1,
+    type: 1,
+    priceTick: 1,
+    sizeLot: 1,
+    filledLot: 1,
+    reduceOnly: 1,
+    state: 1,
+    tag: 1,
+    queueAheadLot: 1,
+  }),
+  'the runtime moves an order with its answers; ctx.amend(order.clientOid, { priceTick, sizeLot }) or ctx.cancel(order.clientOid) asks the venue to change it',
+);
 
 export class OwnOrder implements Order {
   /** What the strategy gets for this order (ctx.order, m.orders, OrderUpdate.order). */

@@ -6,6 +6,7 @@
 // Values are kept flat (`entry.threshold` → 2); a config file may nest dotted names in sections
 // ({"entry": {"threshold": 2}}) or spell them out ({"entry.threshold": 2}); `nest` turns flat values back into sections.
 import { didYouMean } from '../format/suggest';
+import { meant } from './strict-reads';
 import { duration } from '../format/numbers';
 import { durationText, readDuration } from '../format/durations';
 import type { ParamSpec, ParamSpecs, ParamValue, StrategyDefinition } from './api';
@@ -52,11 +53,29 @@ export type Values = Record<string, ParamValue>;
 export const MAX_NS = 7 * 86_400e9;
 const NAME = /^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$/;
 
+/** The keys each type of declared parameter takes (api.ts ParamSpec). */
+const SPEC_KEYS = {
+  number: ['type', 'default', 'min', 'max', 'greaterThan', 'nullable', 'unit', 'description'],
+  integer: ['type', 'default', 'min', 'max', 'greaterThan', 'nullable', 'unit', 'description'],
+  duration: ['type', 'default', 'min', 'max', 'nullable', 'description'],
+  boolean: ['type', 'default', 'description'],
+  choice: ['type', 'default', 'values', 'description'],
+} as const;
+
 /** A declared ParamSpec as a field row (throws DefinitionError on a declaration that cannot be honoured). */
 export function fieldOfSpec(strategy: string, path: string, s: ParamSpec): FieldSpec {
   const bad = (detail: string) => new DefinitionError(strategy, `parameter ${path}: ${detail}`);
   if (!NAME.test(path)) throw bad('names are letters, digits and _ in dotted parts (e.g. entry.threshold)');
   if (typeof s !== 'object' || s === null) throw bad('must be declared as { type, default, description }');
+  // a misspelt key (mni, maxx) would leave the parameter without the bound it was declared with
+  const keys: readonly string[] | undefined = SPEC_KEYS[s.type as keyof typeof SPEC_KEYS];
+  for (const key of keys ? Object.keys(s) : []) {
+    if (keys!.includes(key)) continue;
+    const near = meant(key, keys!);
+    throw bad(
+      `${key} is not a key of a ${s.type} parameter${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (its keys: ${keys!.join(', ')})`,
+    );
+  }
   if (typeof s.description !== 'string' || s.description.trim() === '') throw bad('needs a description (reports and --help show it)');
   let f: FieldSpec;
   switch (s.type) {
@@ -274,6 +293,8 @@ export function fromText(spec: FieldSpec, text: string): unknown {
       if (text === 'true' || text === 'false') return text === 'true';
       throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}`);
     case 'enum':
+      if (!spec.values!.includes(text))
+        throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${caseSlip(text, spec.values!)}`);
       return text;
     case 'ns': {
       const ns = nsOfText(spec, text);
@@ -281,12 +302,25 @@ export function fromText(spec: FieldSpec, text: string): unknown {
       return ns;
     }
     default: {
-      const n = text === '' ? NaN : Number(text);
-      if (Number.isNaN(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
+      // decimal only: Number() would also take 0x10, 0b1 and Infinity, and make 1e400 an Infinity a report shows as null
+      const n = DECIMAL.test(text) ? Number(text) : NaN;
+      if (!Number.isFinite(n)) throw new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${show(text)}${oneSetEach(text)}`);
       return n;
     }
   }
 }
+
+/**
+ * A choice written in another case (`obiw` for obiW): the value meant. Only that: a value an edit away may mean the
+ * opposite (`maker` is not `taker`).
+ */
+function caseSlip(text: string, values: readonly string[]): string {
+  const meant = values.find((v) => v.toLowerCase() === text.toLowerCase());
+  return meant === undefined ? '' : ` (did you mean ${meant}?)`;
+}
+
+/** A number as `--set` takes it: decimal, with an optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /** Several parameters in one value ("1,holdNs=5s"): the advice to give each its own --set. */
 function oneSetEach(text: string): string {
@@ -304,7 +338,10 @@ export function checkField(spec: FieldSpec, v: unknown): void {
       if (typeof v !== 'boolean') throw fail();
       return;
     case 'enum':
-      if (typeof v !== 'string' || !spec.values!.includes(v)) throw fail();
+      if (typeof v !== 'string' || !spec.values!.includes(v))
+        throw typeof v === 'string'
+          ? new ConfigError(spec.path, `must be ${mustBe(spec)}, got ${got}${caseSlip(v, spec.values!)}`)
+          : fail();
       return;
     default: {
       if (typeof v !== 'number' || !Number.isFinite(v)) throw fail();

@@ -41,11 +41,12 @@ import {
 } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, TradesView, num64 } from './views';
+import { meant, names, strictCopy, strictReads } from './strict-reads';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
 import { levenshtein } from '../format/suggest';
-import { sourceOf } from './sandbox';
+import { ASYNC_REFUSAL, sourceOf } from './sandbox';
 import { Timers } from './timers';
 import { lotText, priceText, quoteOf, quoteOfGrid, type Grid } from './units';
 import { CODE_CREATE, CODE_ON_BOOK, CODE_ON_ORDER, CODE_ON_TIMER, HANDLER_NAMES as CELL_NAMES, handlerCode } from './handler-cell';
@@ -211,6 +212,21 @@ function misspeltHandler(key: string): string | null {
 }
 
 /**
+ * What is wrong with a handler whose body runs later than its call (an async function, a generator), or null: the
+ * handler would return before its body ran. Only a bundle loaded without the static check (one dropped on the replay
+ * page) can still have one.
+ */
+function isDeferred(fn: unknown): string | null {
+  if (typeof fn !== 'function') return null;
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]'
+    ? `${tag === '[object AsyncFunction]' ? 'an async function' : 'an async generator'}: ${ASYNC_REFUSAL}`
+    : tag === '[object GeneratorFunction]'
+      ? 'a generator: its body runs only when iterated, never when the runtime calls it: make it a plain method'
+      : null;
+}
+
+/**
  * create()'s answer: an object, whose handler members are functions. Other members are the strategy's own (reports
  * read obi-ofi's `inspect`), except a name a handler's is mistyped into: `onbook` would never be called, and the run
  * would only say that the strategy's conditions were never met.
@@ -231,6 +247,7 @@ function checkHandlers(def: StrategyDefinition, h: unknown): asserts h is Strate
         // read without calling a getter: a handler is a method
         if ('value' in d && d.value !== undefined && typeof d.value !== 'function')
           problems.push(`${key} must be a function, got ${d.value === null ? 'null' : typeof d.value}`);
+        else if ('value' in d && isDeferred(d.value) !== null) problems.push(`${key} is ${isDeferred(d.value)}`);
         continue;
       }
       const near = misspeltHandler(key);
@@ -246,6 +263,35 @@ function takeOut<T>(list: T[], x: T): void {
   if (i < 0) return;
   for (let j = i; j < list.length - 1; j++) list[j] = list[j + 1];
   list.pop();
+}
+
+/** The fields of an order request and of an amendment (a null prototype: `k in` finds these only). */
+const PLACE_FIELDS: Record<keyof PlaceRequest, true> = Object.assign(
+  Object.create(null) as object,
+  {
+    symbol: true,
+    side: true,
+    sizeLot: true,
+    priceTick: true,
+    type: true,
+    timeInForce: true,
+    reduceOnly: true,
+    tag: true,
+  } as const,
+);
+const AMEND_FIELDS: Record<keyof AmendRequest, true> = Object.assign(
+  Object.create(null) as object,
+  {
+    priceTick: true,
+    sizeLot: true,
+  } as const,
+);
+
+/** A request's field that is not one, with the one most likely meant. */
+function unknownField(call: string, key: string, fields: object): string {
+  const all = Object.keys(fields);
+  const near = meant(key, all);
+  return `${call}: ${JSON.stringify(key)} is not a field of the request${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (the fields: ${all.join(', ')})`;
 }
 
 /** An amendment as a refusal names it (made only when one is refused: a market maker amends on most messages). */
@@ -397,15 +443,18 @@ export class StrategyRuntime {
       const tradable = trade ? trade.includes(setup.symbol) : !watch.includes(setup.symbol);
       const cursor = new Cursor(slots);
       const market = new MarketView(
-        Object.freeze({
-          symbol: setup.symbol,
-          quote: setup.quote ?? quoteOf(setup.symbol),
-          tickSize: setup.tickSize,
-          lotSize: setup.lotSize,
-          makerFeeRate: setup.makerFeeRate,
-          takerFeeRate: setup.takerFeeRate,
-          amendKeepsQueue: setup.amendKeepsQueue === true,
-        }),
+        strictCopy(
+          {
+            symbol: setup.symbol,
+            quote: setup.quote ?? quoteOf(setup.symbol),
+            tickSize: setup.tickSize,
+            lotSize: setup.lotSize,
+            makerFeeRate: setup.makerFeeRate,
+            takerFeeRate: setup.takerFeeRate,
+            amendKeepsQueue: setup.amendKeepsQueue === true,
+          },
+          'm.info',
+        ),
         index,
         cursor,
         posView,
@@ -439,14 +488,17 @@ export class StrategyRuntime {
     // The strategy reads the limits and its parameters; the runtime decides on the settings themselves. It gets copies
     // of exactly what the API lists, frozen: writing to one throws (strict code) or does nothing, and decides nothing.
     const r = o.settings.risk;
-    this.limits = Object.freeze({
-      maxPositionLot: r.maxPositionLot,
-      maxNotionalTickLot: r.maxNotionalTickLot,
-      maxOrdersPerSecond: r.maxOrdersPerSecond,
-      maxOrdersPerMinute: r.maxOrdersPerMinute,
-      maxDailyLossQuote: r.maxDailyLossQuote,
-    });
-    this.ctx = this.cx = new Context(this, Object.freeze({ ...o.params }));
+    this.limits = strictCopy(
+      {
+        maxPositionLot: r.maxPositionLot,
+        maxNotionalTickLot: r.maxNotionalTickLot,
+        maxOrdersPerSecond: r.maxOrdersPerSecond,
+        maxOrdersPerMinute: r.maxOrdersPerMinute,
+        maxDailyLossQuote: r.maxDailyLossQuote,
+      },
+      'ctx.limits',
+    );
+    this.ctx = this.cx = new Context(this, strictCopy({ ...o.params }, 'ctx.params'));
     this.handlerCell = o.handlerCell ?? new Int32Array(1);
     this.mark(CODE_CREATE);
     // create() runs before any order could exist: a throw there fails the start instead of halting a session
@@ -644,14 +696,21 @@ export class StrategyRuntime {
     return this.liveOrders;
   }
 
+  /** Whether strategy code is in create() (order requests are refused there). */
+  get creating(): boolean {
+    return this.cellCode === CODE_CREATE;
+  }
+
   /** Where the strategy is: the runtime's halt or reconcile, else the strategy's own word (default TRADING). */
   get phase(): string {
     if (this.status === 'halted') return 'HALTED';
     if (this.status === 'reconciling') return 'RECONCILE';
     try {
       return this.h.phase?.() ?? 'TRADING';
-    } catch {
-      return 'TRADING';
+    } catch (err) {
+      // read by status lines at any moment, so it cannot halt (a live session would then differ from its replay); said
+      // where the phase is shown instead of a word that hid the bug
+      return `phase() threw: ${this.o.describeError ? this.o.describeError(err) : errorText(err)}`;
     }
   }
 
@@ -763,10 +822,13 @@ export class StrategyRuntime {
   /** ctx.place. */
   place(req: PlaceRequest): string | null {
     if (req === null || typeof req !== 'object') throw new TypeError('ctx.place needs a request object: { side, sizeLot, priceTick }');
+    // a misspelt field would be dropped and the order sent without it (`reduceonly`: an entry where an exit was meant;
+    // `timeinforce`: a resting order where an IOC was), or said as a missing one (`price`: needs priceTick)
+    for (const k in req) if (!(k in PLACE_FIELDS)) throw new TypeError(unknownField('ctx.place', k, PLACE_FIELDS));
     const inst = this.instOf(req.symbol, 'ctx.place');
     const I = this.insts[inst];
     const symbol = I.setup.symbol;
-    if (!I.tradable) throw new Error(`ctx.place: ${symbol} is watched, not traded (list it in instruments.trade)`);
+    if (!I.tradable) throw new Error(`ctx.place: ${this.untradable(symbol)}`);
     const side = req.side;
     if (side !== 'buy' && side !== 'sell') throw new TypeError(`ctx.place: side must be 'buy' or 'sell', got ${JSON.stringify(side)}`);
     const size = req.sizeLot;
@@ -791,7 +853,10 @@ export class StrategyRuntime {
     const tag = req.tag ?? '';
     if (typeof tag !== 'string' || tag.length > 16)
       throw new TypeError(`ctx.place: tag must be a string of at most 16 characters, got ${JSON.stringify(tag)}`);
-    const reduceOnly = req.reduceOnly === true;
+    const ro = req.reduceOnly;
+    if (ro !== undefined && ro !== true && ro !== false)
+      throw new TypeError(`ctx.place: reduceOnly must be true or false, got ${JSON.stringify(ro)}`);
+    const reduceOnly = ro === true;
     const refusal = this.refusal(I, side, size, reduceOnly, price);
     if (refusal !== null) {
       // the order in words only when the line is written (one a second per limit): a flood of refusals formats none
@@ -802,6 +867,13 @@ export class StrategyRuntime {
       return null;
     }
     return this.send(inst, side, type, price, size, force, reduceOnly, tag).clientOid;
+  }
+
+  /** Why `symbol`, an instrument of the run, takes no orders: watched as declared, or not declared at all. */
+  private untradable(symbol: string): string {
+    const ins = this.definition.instruments;
+    if (ins?.watch?.includes(symbol)) return `${symbol} is watched, not traded (list it in instruments.trade)`;
+    return `${symbol} is not one the strategy trades (instruments.trade: ${ins?.trade?.join(', ') || 'none'}): list it in instruments.trade to trade it`;
   }
 
   /** Why an order may not go out now (status, rate limits, position and notional), or null. */
@@ -935,6 +1007,7 @@ export class StrategyRuntime {
     if (req === null || typeof req !== 'object') throw new TypeError('ctx.amend needs a request object: { priceTick?, sizeLot? }');
     const newPrice = req.priceTick;
     const newSize = req.sizeLot;
+    for (const k in req) if (!(k in AMEND_FIELDS)) throw new TypeError(unknownField('ctx.amend', k, AMEND_FIELDS));
     if (newPrice === undefined && newSize === undefined)
       throw new TypeError('ctx.amend: an amendment needs a new priceTick or sizeLot (or both)');
     if (newPrice !== undefined && !(Number.isSafeInteger(newPrice) && newPrice > 0))
@@ -1835,6 +1908,10 @@ export class StrategyRuntime {
   }
 }
 
+/** An order request from create(): before the run has a market, a clock or its first event. */
+const inCreate = (call: string) =>
+  `${call} in create(): create() makes the handlers before the run has a market or a clock, and a live session calls it again for its scratch copy: act from a handler (onStart at the earliest)`;
+
 /** The reused OrderUpdate. */
 class Update implements OrderUpdate {
   kind: OrderUpdateKind = 'accepted';
@@ -1875,18 +1952,23 @@ class Context implements StrategyContext {
     return this.#rt.marketOf(symbol);
   }
   place(req: PlaceRequest): string | null {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.place'));
     return this.#rt.place(req);
   }
   cancel(clientOid: string): boolean {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.cancel'));
     return this.#rt.cancel(clientOid);
   }
   amend(clientOid: string, req: AmendRequest): boolean {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.amend'));
     return this.#rt.amend(clientOid, req);
   }
   cancelAll(symbol?: string): void {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.cancelAll'));
     this.#rt.cancelAllOf(symbol);
   }
   flatten(symbol?: string): void {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.flatten'));
     this.#rt.flattenOf(symbol);
   }
   order(clientOid: string): Order | null {
@@ -1902,15 +1984,61 @@ class Context implements StrategyContext {
     return this.#rt.nextRandom();
   }
   log(message: string, level: LogLevel = 'info'): void {
+    if (level !== 'info' && level !== 'warn' && level !== 'error')
+      throw new TypeError(`ctx.log: level must be 'info', 'warn' or 'error', got ${JSON.stringify(level)}`);
     this.#rt.log(level, String(message));
   }
   record(name: string, value: number): void {
+    // NaN is a gap (a value not known then); anything else that is not a number was a point the report shows as none
+    if (typeof value !== 'number')
+      throw new TypeError(
+        `ctx.record: ${JSON.stringify(name)} takes numbers, got ${typeof value === 'string' ? JSON.stringify(value) : typeof value}`,
+      );
     this.#rt.record(name, value);
   }
   count(name: string, n = 1): void {
+    // a count is whole: 1.5 read as "counted 2 times", NaN as none at all
+    if (!(Number.isSafeInteger(n) && n >= 0))
+      throw new TypeError(`ctx.count: n must be a whole number ≥ 0, got ${String(n)} (for ${JSON.stringify(name)})`);
+    if (typeof name !== 'string' || name === '') throw new TypeError('ctx.count: a counter needs a name');
     this.#rt.count(name, n);
   }
   halt(reason: string, flatten = false): void {
+    if (this.#rt.creating) throw new Error(inCreate('ctx.halt'));
     this.#rt.halt(String(reason), flatten);
   }
 }
+
+// `ctx.nwo`, `u.kind` misspelt, `ctx.params.treshold` (below) throw naming the nearest instead of reading undefined
+// (strict-reads.ts); a correct read never reaches the check
+strictReads(
+  Context,
+  'ctx',
+  names<StrategyContext>({
+    params: 1,
+    limits: 1,
+    now: 1,
+    originNs: 1,
+    status: 1,
+    market: 1,
+    markets: 1,
+    place: 1,
+    cancel: 1,
+    amend: 1,
+    cancelAll: 1,
+    flatten: 1,
+    order: 1,
+    setTimer: 1,
+    clearTimer: 1,
+    random: 1,
+    log: 1,
+    record: 1,
+    count: 1,
+    halt: 1,
+  }),
+);
+strictReads(
+  Update,
+  'u',
+  names<OrderUpdate>({ kind: 1, order: 1, fillPriceTick: 1, fillLot: 1, feeQuote: 1, maker: 1, code: 1, message: 1, retryable: 1 }),
+);

@@ -7,6 +7,7 @@
 // An error thrown by the strategy is mapped through the bundle's source map to the user's file and line.
 import type { StrategyDefinition } from './api';
 import { SourceMap } from './sourcemap';
+import { checkDefinition, checkSignalSettings } from './definition';
 import { errorText } from '../format/errors';
 
 /** Globals a strategy may not use, and why (the advice names what to use instead). */
@@ -22,6 +23,14 @@ export const REFUSED: Readonly<Record<string, string>> = {
   clearInterval: 'timers make runs differ: use ctx.clearTimer',
   clearImmediate: 'timers make runs differ: use ctx.clearTimer',
   queueMicrotask: 'deferred work makes runs differ: do it in the handler',
+  Promise:
+    'deferred work runs after the handler returned, at another moment in a replay than live, and its errors escape the halt: do it in the handler',
+  FinalizationRegistry: 'garbage collection runs at another moment in every run',
+  WeakRef: 'garbage collection runs at another moment in every run: keep a plain reference',
+  MessageChannel: 'a strategy runs on one thread, and deferred work makes runs differ',
+  BroadcastChannel: 'a strategy runs on one thread, and deferred work makes runs differ',
+  Intl: "it formats by the host's locale and time zone and reads the wall clock: runs would differ between hosts and the page",
+  Buffer: "it is Node's, not the browser's, and a strategy runs unchanged on the replay page: use Uint8Array or TextEncoder",
   requestAnimationFrame: 'timers make runs differ: use ctx.setTimer',
   fetch: 'a strategy does no I/O (the network makes runs differ and slow)',
   XMLHttpRequest: 'a strategy does no I/O',
@@ -49,6 +58,10 @@ export const REFUSED: Readonly<Record<string, string>> = {
   postMessage: 'a strategy runs on one thread',
   importScripts: "a strategy imports only 'ringbook' and its own files",
 };
+
+/** Why an async function is refused: by the static check, and by the runtime for a handler (a bundle loaded without that check). */
+export const ASYNC_REFUSAL =
+  'async functions are not available in a strategy: the code after an await runs after the handler returned, at another moment in a replay than live, and a throw there escapes the halt: do the work in the handler, synchronously';
 
 /** The message for a refused global. */
 export function refusal(name: string): string {
@@ -201,8 +214,14 @@ export function loadBundle(bundle: StrategyBundle): LoadedStrategy {
     );
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(def.name))
     throw new Error(`${bundle.source}: strategy name ${JSON.stringify(def.name)} must be lower-case words and dashes (e.g. "my-strategy")`);
-  SOURCES.set(def, bundle.source);
-  return { definition: def, bundle, describeError };
+  checkDefinition(def, bundle.source);
+  // a misspelt signal setting is seen only once signals(p) is called with the run's parameters
+  const signals = def.signals;
+  const definition: StrategyDefinition = signals
+    ? { ...def, signals: (p) => checkSignalSettings(signals.call(def, p), bundle.source) }
+    : def;
+  SOURCES.set(definition, bundle.source);
+  return { definition, bundle, describeError };
 }
 
 /** "message (file:line:column)": the innermost frame in the bundle, mapped to the user's source. */

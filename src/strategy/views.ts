@@ -8,7 +8,7 @@
 import { S, State, Field, SIG_FIELD_COUNT } from '../core/record';
 import type { Book, BookSide, InstrumentInfo, Market, Order, Position, RecentTrades, Signals, Trade } from './api';
 import { unrealisedTickLot, type PositionState } from './position';
-import { strictReads } from './strict-reads';
+import { names, strictReads } from './strict-reads';
 
 /** Bytes of the signal record a slot starts with. */
 export const RECORD_BYTES = 256;
@@ -267,7 +267,32 @@ const SIGNAL_NAMES: Record<keyof Signals, true> = {
   z: true,
   zReady: true,
 };
-strictReads(SignalsView, 'm.signals', Object.keys(SIGNAL_NAMES));
+strictReads(
+  SignalsView,
+  'm.signals',
+  names<Signals>(SIGNAL_NAMES),
+  "the core's, from the book (a value of the strategy's own is a variable in create()'s closure)",
+);
+
+// the same for every view: `m.book.bestBid`, `m.position.lots`, `m.postion` throw naming the nearest (a list per view,
+// checked against the API's interfaces: a name added there must be added here)
+strictReads(
+  BookView,
+  'm.book',
+  names<Book>({
+    valid: 1,
+    bestBidTick: 1,
+    bestAskTick: 1,
+    bestBidLot: 1,
+    bestAskLot: 1,
+    spreadTicks: 1,
+    midTick: 1,
+    priceTick: 1,
+    sizeLot: 1,
+    depthLot: 1,
+  }),
+  "the book is the market's, as of the message being handled",
+);
 
 /** A position's figures for the strategy, over the runtime's exact state and the instrument's last valid touch. */
 export class PositionView implements Position {
@@ -306,6 +331,13 @@ export class PositionView implements Position {
     return mark === mark ? unrealisedTickLot(this.#state, mark) * this.#tickLotQuote : NaN;
   }
 }
+
+strictReads(
+  PositionView,
+  'm.position',
+  names<Position>({ lot: 1, avgEntryTick: 1, costTickLot: 1, realisedQuote: 1, feesQuote: 1, unrealisedQuote: 1 }),
+  'the position moves only with fills: ctx.place (reduceOnly) or ctx.flatten() closes it',
+);
 
 /** A side that is neither 'bid' nor 'ask' ('buy' is an order's side): said, not read as the ask side. */
 const badSide = (what: string, side: unknown) =>
@@ -371,6 +403,14 @@ export class TradesView implements RecentTrades, Trade {
   }
 }
 
+// onTrade's `t` is this same object
+strictReads(
+  TradesView,
+  'm.trades',
+  names<RecentTrades & Trade>({ length: 1, at: 1, priceTick: 1, sizeLot: 1, side: 1, exchNs: 1 }),
+  "the public trades are the market's",
+);
+
 /** One instrument as the strategy sees it; the runtime moves its fields as events arrive. */
 export class MarketView implements Market {
   readonly book: BookView;
@@ -407,3 +447,23 @@ export class MarketView implements Market {
     return this.localNs - this.exchNs;
   }
 }
+
+strictReads(
+  MarketView,
+  'm',
+  names<Market>({
+    info: 1,
+    index: 1,
+    book: 1,
+    signals: 1,
+    trades: 1,
+    position: 1,
+    orders: 1,
+    healthy: 1,
+    healthReason: 1,
+    localNs: 1,
+    exchNs: 1,
+    feedLatencyNs: 1,
+    tradable: 1,
+  }),
+);

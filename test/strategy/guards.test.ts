@@ -41,7 +41,7 @@ test('ctx.params is frozen; the context does not lead to the runtime', () => {
   const r = new Run(scripted(() => {}));
   const ctx = r.rt.ctx as unknown as Record<string, unknown>;
   assert.ok(Object.isFrozen(ctx.params));
-  assert.is(ctx.rt, undefined);
+  assert.throws(() => ctx.rt, /ctx\.rt is not defined/, 'not reachable: a read of it is a misspelling');
   assert.ok(Object.isFrozen(r.rt.ctx.markets));
   // nor does a market to the cursor the runtime reads each message's touch through
   const m = r.rt.ctx.market();
@@ -57,7 +57,16 @@ test('a watched instrument stays watched whatever the strategy writes on its mar
   const m = r.rt.ctx.market('BTCUSDT');
   assert.is(m.tradable, false);
   (m as { tradable: boolean }).tradable = true;
-  assert.throws(() => r.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }), /BTCUSDT is watched, not traded/);
+  assert.throws(
+    () => r.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }),
+    /ctx\.place: BTCUSDT is not one the strategy trades \(instruments\.trade: none\): list it in instruments\.trade to trade it/,
+  );
+  const declared = defineStrategy({ name: 'w', params: {}, instruments: { trade: [], watch: ['BTCUSDT'] }, create: () => ({}) });
+  const w = new Run(declared as unknown as StrategyDefinition);
+  assert.throws(
+    () => w.rt.ctx.place({ symbol: 'BTCUSDT', side: 'buy', sizeLot: 1, priceTick: 1000 }),
+    /ctx\.place: BTCUSDT is watched, not traded \(list it in instruments\.trade\)/,
+  );
 });
 
 test('an order view cannot be written through: a strategy that zeroes its working size still meets the position limit', () => {
@@ -89,7 +98,7 @@ test('a position view cannot be written through to the runtime’s position', ()
   const r = new Run(
     scripted((ctx, m) => {
       const p = m.position as unknown as Record<string, unknown>;
-      assert.is(p.state, undefined, 'the runtime’s position is not reachable');
+      assert.throws(() => p.state, /m\.position\.state is not defined/, 'the runtime’s position is not reachable');
       try {
         (m.position as { lot: number }).lot = 0;
       } catch {

@@ -50,6 +50,19 @@ test('each field says what it accepts, and a wrong value names it', () => {
   assert.is(f('side'), 'one of both, bid, ask');
   fails(() => resolveRun(DEF, [], ['skew=0']), 'strategy config: skew must be a number in (0, 1], got 0', ConfigError);
   fails(() => resolveRun(DEF, [], ['side=mid']), 'strategy config: side must be one of both, bid, ask, got "mid"', ConfigError);
+  // a choice in another case is named; a value an edit away is not (it may mean the opposite)
+  fails(() => resolveRun(DEF, [], ['side=Bid']), 'strategy config: side must be one of both, bid, ask, got "Bid" (did you mean bid?)');
+  fails(() => resolveRun(DEF, [{ side: 'ASK' }]), 'strategy config: side must be one of both, bid, ask, got "ASK" (did you mean ask?)');
+  fails(() => resolveRun(DEF, [], ['side=bad']), 'strategy config: side must be one of both, bid, ask, got "bad"');
+  // numbers on the command line are decimal: not hex, not Infinity, not one too large for a double (it read as null)
+  for (const v of ['0x10', '0b1', 'Infinity', '1e400', '1_000', ' '])
+    fails(
+      () => resolveRun(DEF, [], [`spreadTicks=${v}`]),
+      `strategy config: spreadTicks must be an integer in [1, 50], got ${JSON.stringify(v.trim())}`,
+    );
+  assert.is(resolveRun(DEF, [], ['spreadTicks=2e1']).params.spreadTicks, 20);
+  assert.is(resolveRun(DEF, [], ['skew=.5']).params.skew, 0.5);
+  assert.is(resolveRun(DEF, [], ['skew=+0.25']).params.skew, 0.25);
   fails(
     () => resolveRun(DEF, [{ refreshNs: 'soon' }]),
     'strategy config: refreshNs must be a duration ≥ 1 ms (e.g. 250ms, 2s, 5m, 1h, 1d; in a JSON file a plain integer is ns), got "soon"',
@@ -149,6 +162,27 @@ test("a declaration that cannot be honoured is the author's mistake, said at loa
   fails(
     bad({ 'a b': { type: 'number', default: 1, description: 'd' } }),
     'strategy x: parameter a b: names are letters, digits and _ in dotted parts (e.g. entry.threshold)',
+    DefinitionError,
+  );
+  // a misspelt key left the parameter without its bound: threshold=-5 went through a declared `mni: 0`
+  fails(
+    bad({ t: { type: 'number', default: 1, mni: 0, description: 'd' } }),
+    'strategy x: parameter t: mni is not a key of a number parameter: did you mean min? (its keys: type, default, min, max, greaterThan, nullable, unit, description)',
+    DefinitionError,
+  );
+  fails(
+    bad({ t: { type: 'duration', default: 1e9, unit: 's', description: 'd' } }),
+    'strategy x: parameter t: unit is not a key of a duration parameter (its keys: type, default, min, max, nullable, description)',
+    DefinitionError,
+  );
+  fails(
+    bad({ t: { type: 'choice', default: 'a', value: ['a'], description: 'd' } }),
+    'strategy x: parameter t: value is not a key of a choice parameter: did you mean values? (its keys: type, default, values, description)',
+    DefinitionError,
+  );
+  fails(
+    bad({ t: { type: 'boolean', default: true, descripton: 'd' } }),
+    'strategy x: parameter t: descripton is not a key of a boolean parameter: did you mean description? (its keys: type, default, description)',
     DefinitionError,
   );
 });
