@@ -1196,9 +1196,10 @@ export class StrategyRuntime {
       }
     } else {
       this.count('fill.unknownOrder');
-      // ringbook's own flatten: a halted session's is the halt's (flattenOnBreach), else the stop's
+      // ringbook's own flatten: a session halted by a limit or a failure has the halt's (flattenOnBreach); the kill
+      // switch (the session's stop: its end, a signal, the operator) halts too, and its flatten is the stop's
       const whose = isFlattenOid(ev.clientOid)
-        ? this.status === 'halted'
+        ? this.status === 'halted' && this.haltReason !== 'kill switch'
           ? "the halt's flatten"
           : "the stop's flatten"
         : 'not a live order of ours: a late fill';

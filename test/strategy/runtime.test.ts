@@ -314,6 +314,24 @@ test('an unsolicited resync whose position differs while nothing of ours is live
   assert.match(r.rt.haltReason!, /^reconcile mismatch: venue position 3 lots ≠ 1 from fills$/);
 });
 
+test("ringbook's flatten is named by what asked for it: the stop's after the kill switch, the halt's after a limit or a failure", () => {
+  for (const [how, whose] of [
+    ['kill switch', "the stop's flatten"],
+    ['halt', "the halt's flatten"],
+  ] as const) {
+    const ids: string[] = [];
+    const r = new Run(
+      scripted((ctx, m) => ids.length < 1 && void ids.push(ctx.place({ side: 'buy', sizeLot: 1, priceTick: m.book.bestAskTick })!)),
+    );
+    r.book();
+    r.send(fillEvent(ids[0], 'buy', 1001, 1, 0, 0.1, 'a'));
+    if (how === 'kill switch') r.send({ type: 'killSwitch', flatten: true });
+    else r.rt.ctx.halt('a limit', true);
+    r.send(fillEvent('rbflat-1', 'sell', 1000, 1, 0, 0, 'b'));
+    assert.match(r.logs().join('\n'), `fill for rbflat-1 (${whose}) moves the position to 0`, how);
+  }
+});
+
 test('round trips run flat to flat, pay the fees of every fill in them and are named after the closing order’s tag; a fill the runtime did not place is external', () => {
   const ids: string[] = [];
   const r = new Run(
@@ -358,9 +376,9 @@ test('round trips run flat to flat, pay the fees of every fill in them and are n
   r.send({ type: 'killSwitch', flatten: false });
   r.send({ type: 'cancelAck', clientOid: left });
   assert.equal(r.rt.ended, { filled: 2, cancelled: 1, runtimeCancelled: 1, expired: 1, venueCancelled: 1, rejected: 0 });
-  // halted (the kill switch above): ringbook's flatten from now on is the halt's, not the stop's
+  // stopped (the kill switch above): ringbook's flatten from now on is the stop's
   r.send(fillEvent('rbflat-3', 'sell', 1000, 1, 0, 0, 'g'));
-  assert.match(r.logs().join('\n'), /info fill for rbflat-3 \(the halt's flatten\) moves the position to/);
+  assert.match(r.logs().join('\n'), /info fill for rbflat-3 \(the stop's flatten\) moves the position to/);
 });
 
 test('a fill that flips the position pays into both round trips in proportion to the lots it closes and opens', () => {
