@@ -4,7 +4,7 @@
 // `import … from 'ringbook'` (only where none exists: the user's own is left alone, and the output says how to add
 // the mapping). Never overwrites: an existing strategy file stops it before anything is written.
 import { existsSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkWritableDir } from '../capture/files';
 import { parseCommand, UsageError, type CommandSpec } from './args';
@@ -44,7 +44,8 @@ function nameHint(typed: string, out: string): string {
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   if (!NAME.test(near)) return '';
-  const dir = slash < 0 ? '' : ` --out ${join(out, typed.slice(0, slash) || '/')}`;
+  const typedDir = typed.slice(0, slash) || '/';
+  const dir = slash < 0 ? '' : ` --out ${isAbsolute(typedDir) ? typedDir : join(out, typedDir)}`;
   return ` (did you mean ringbook new strategy ${near}${dir}?)`;
 }
 

@@ -45,5 +45,5 @@ export function declaredSymbolsProblem(
   const roles = `${trade.join(', ') || 'none'} traded, ${watch.join(', ') || 'none'} watched`;
   return where === 'cli'
     ? `--symbols ${symbols.join(',')}: the strategy declares ${missing.join(', ')} too (${roles}): try --symbols ${all.join(',')}`
-    : `${def.name} declares ${missing.join(', ')} too (${roles}): open the recording of several symbols with ${all.join(',')} in its symbols field`;
+    : `${def.name} declares ${missing.join(', ')} too (${roles}): open the recording of several symbols (its symbols field empty, or ${all.join(',')})`;
 }

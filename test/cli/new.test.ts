@@ -200,6 +200,9 @@ test('NAME.ts, the file it writes, is taken to mean NAME; a name nearly right ge
   const path = cli(dir, 'new', 'strategy', 'strategies/mean-revert.ts');
   assert.is(path.code, 2);
   assert.match(path.err, /\(did you mean ringbook new strategy mean-revert --out strategies\?\)/);
+  const absolute = cli(dir, 'new', 'strategy', '/srv/strategies/mean-revert.ts');
+  assert.is(absolute.code, 2);
+  assert.match(absolute.err, /\(did you mean ringbook new strategy mean-revert --out \/srv\/strategies\?\)/, 'an absolute directory kept');
 });
 
 test('its test names the parameter it checks once, with a comment to keep it in step with the strategy', () => {

@@ -31,7 +31,7 @@ test('a declared symbol left out of the symbols asked for: the list to give, dec
   );
   assert.is(
     declaredSymbolsProblem(pair, ['ETHUSDT'], 'page'),
-    'pair-follow declares BTCUSDT too (BTCUSDT, ETHUSDT traded, none watched): open the recording of several symbols with BTCUSDT,ETHUSDT in its symbols field',
+    'pair-follow declares BTCUSDT too (BTCUSDT, ETHUSDT traded, none watched): open the recording of several symbols (its symbols field empty, or BTCUSDT,ETHUSDT)',
   );
   assert.is(declaredSymbolsProblem(pair, ['SOLUSDT', 'ETHUSDT', 'BTCUSDT']), null, "more than declared is the strategy's to refuse or not");
   assert.is(declaredSymbolsProblem(pair, []), null, 'none asked for: the declaration picks them');

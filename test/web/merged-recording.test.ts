@@ -157,7 +157,7 @@ test("a strategy that declares a symbol the recording lacks is told which to ope
   assert.is(err.field, 'strategy');
   assert.is(
     err.message,
-    'lead-lag declares BTCUSDT too (ETHUSDT traded, BTCUSDT watched): open the recording of several symbols with ETHUSDT,BTCUSDT in its symbols field',
+    'lead-lag declares BTCUSDT too (ETHUSDT traded, BTCUSDT watched): open the recording of several symbols (its symbols field empty, or ETHUSDT,BTCUSDT)',
   );
 });
 
