@@ -181,7 +181,8 @@ test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
   );
   const rest = /rest (http:\/\/\S+)/.exec(lines.join('\n'))![1];
   assert.match(lines.join('\n'), /ws {3}ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/public/);
-  assert.match(lines.join('\n'), /faults clockSkewMs=1000/);
+  // the faults line speaks the flags' grammar, not the option names
+  assert.match(lines.join('\n'), /faults --clock-skew-ms 1000ms$/m);
   const symbols = JSON.parse((await getText(`${rest}/api/v2/spot/public/symbols`)).text);
   assert.equal(
     symbols.data.map((s: { symbol: string }) => s.symbol),
