@@ -482,8 +482,14 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   stop.release();
   await monitoring?.finish();
   log(
-    `ringbook exchange: stopped${by} after ${plural(s.connections.total, 'connection')}, ${plural(s.traffic.framesOut, 'frame')} out; ${describeFaults(s.faults)}`,
-    { event: 'summary', connections: s.connections.total, framesOut: s.traffic.framesOut, faults: s.faults },
+    `ringbook exchange: stopped${by} after ${plural(s.connections.total, 'WebSocket connection')} (${plural(s.traffic.framesOut, 'frame')} out) and ${plural(s.traffic.restRequests, 'REST request')}; ${describeFaults(s.faults)}`,
+    {
+      event: 'summary',
+      connections: s.connections.total,
+      framesOut: s.traffic.framesOut,
+      restRequests: s.traffic.restRequests,
+      faults: s.faults,
+    },
   );
   return 0;
 }

@@ -181,6 +181,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     rateLimitCloses: 0,
     pingTimeoutCloses: 0,
     slowConsumerCloses: 0,
+    restRequests: 0,
   };
   const faultTotals = zeroFaultCounters();
   const monotonic = () => performance.now();
@@ -241,6 +242,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const arrivedMs = performance.now();
+    traffic.restRequests++;
     // a client that goes away mid-request must not become an unhandled 'error'
     req.on('error', () => req.destroy());
     res.on('error', () => res.destroy());
