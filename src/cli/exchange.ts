@@ -22,6 +22,7 @@ import { logger, registerSecret } from '../log/logger';
 import { plural } from '../format/numbers';
 import { closest } from '../format/suggest';
 import { flagMs, MS_EXAMPLES } from './exchange-ms';
+import { durationText } from '../format/durations';
 
 const FAULTS = 'faults (seeded; the rates are probabilities per books/trade update, --rest-error-rate per REST request)';
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
@@ -451,6 +452,9 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
     ? `informed share ${o.flow.informedShare}, news ${o.flow.newsPerSec ?? DEFAULT_FLOW.newsPerSec}/s of ${plural(o.flow.newsTicks ?? DEFAULT_FLOW.newsTicks, 'tick')}`
     : 'noise only (--informed-share 0)';
   log(`  order flow ${flow}`);
+  log(
+    `  funding ${o.fundingIntervalMs === undefined ? 'settled 8-hourly (00:00, 08:00, 16:00 UTC)' : `settled every ${durationText(o.fundingIntervalMs * 1e6)} (--funding-every)`}`,
+  );
   log(`  faults ${describeFaultFlags(o.faults)}`);
   const exposed = exposureWarning(o.host);
   if (exposed) logger_.warn(`  ${exposed}`);

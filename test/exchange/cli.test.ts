@@ -183,6 +183,7 @@ test('runExchange prints the URLs, serves, and exits 0 on stop', async () => {
   assert.match(lines.join('\n'), /ws {3}ws:\/\/127\.0\.0\.1:\d+\/v2\/ws\/public/);
   // the faults line speaks the flags' grammar, not the option names
   assert.match(lines.join('\n'), /faults --clock-skew-ms 1000ms$/m);
+  assert.match(lines.join('\n'), /^ {2}funding settled 8-hourly \(00:00, 08:00, 16:00 UTC\)$/m);
   const symbols = JSON.parse((await getText(`${rest}/api/v2/spot/public/symbols`)).text);
   assert.equal(
     symbols.data.map((s: { symbol: string }) => s.symbol),
