@@ -4,9 +4,9 @@
 # docs/operations.md says how to build and run it.
 #
 #   docker build -t ringbook .
-#   docker run -d --network host -v ringbook-data:/data ringbook                       # the recorder (default)
-#   docker run -d --network host -v ringbook-data:/data --env-file bitget-demo.env \
-#     -e RINGBOOK_METRICS_PORT=9465 ringbook live --demo --preset demo --record /data/trader --metrics-port 9465 --log-format json
+#   docker run -d --stop-timeout 60 --network host -v ringbook-data:/data ringbook     # the recorder (default)
+#   docker run -d --stop-timeout 60 --network host -v ringbook-data:/data --env-file bitget-demo.env \
+#     -e RINGBOOK_METRICS_PORT=9465 ringbook live --demo --symbol BTCUSDT --preset demo --record /data/trader --metrics-port 9465 --log-format json
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
@@ -34,7 +34,8 @@ USER ringbook
 VOLUME /data
 # ready = market data fresh and the recorder writing (503 otherwise); the first minute is for connecting
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
-# SIGTERM is the orderly stop (files finished, orders cancelled): docker stop gives it 10 s, compose says more
+# SIGTERM is the orderly stop (files finished, orders cancelled): docker stop gives it 10 s unless the container was
+# run with --stop-timeout (60 above; compose: stop_grace_period), then kills it mid-flatten
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "build/ringbook.mjs"]
 CMD ["record", "--symbols", "BTCUSDT,ETHUSDT", "--out", "/data/market", "--ws-url", "wss://ws.bitget.com/v2/ws/public", "--rest-url", "https://api.bitget.com", "--metrics-port", "9464", "--log-format", "json"]

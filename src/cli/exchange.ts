@@ -22,8 +22,9 @@ import { logger, registerSecret } from '../log/logger';
 import { plural } from '../format/numbers';
 import { closest } from '../format/suggest';
 import { flagMs, MS_EXAMPLES } from './exchange-ms';
+import { durationText } from '../format/durations';
 
-const FAULTS = 'faults (per connection, seeded; rates are probabilities per books/trade update)';
+const FAULTS = 'faults (seeded; the rates are probabilities per books/trade update, --rest-error-rate per REST request)';
 const RATE = { type: 'number', arg: 'P', min: 0, max: 1, noun: 'a probability', group: FAULTS } as const;
 const TRADING = 'trading (private API)';
 const FLOW = 'order flow (every symbol)';
@@ -181,6 +182,17 @@ export const EXCHANGE = {
       description: 'shift every exchange timestamp (WS ts, REST serverTime) by D, negative allowed (a plain number is ms)',
       group: FAULTS,
     },
+    'rest-latency-ms': {
+      type: 'string',
+      arg: 'D',
+      description:
+        'a slow venue: hold every REST request (/api/…) for D before it acts, so a client with a shorter timeout never learns whether its order was placed (a plain number is ms)',
+      group: FAULTS,
+    },
+    'rest-error-rate': {
+      ...RATE,
+      description: 'a failing venue: answer this share of REST requests (/api/…) with 40015 "System is abnormal" (HTTP 500), doing nothing',
+    },
     ...METRICS_ENDPOINT_FLAGS,
   },
   examples: [
@@ -190,7 +202,7 @@ export const EXCHANGE = {
       'on any free port, dropping 1 % of updates and every connection after 30 s',
     ],
   ],
-  notes: `The -ms flags (--latency-ms, --jitter-ms, --stall-ms, --clock-skew-ms, --ping-timeout-ms) take a duration too, but a plain number there is milliseconds, as their names say (${MS_EXAMPLES}); whole milliseconds only, the exchange's clock and timers count ms (250us is refused, 2000us is 2 ms).`,
+  notes: `The -ms flags (--latency-ms, --jitter-ms, --stall-ms, --clock-skew-ms, --rest-latency-ms, --ping-timeout-ms) take a duration too, but a plain number there is milliseconds, as their names say (${MS_EXAMPLES}); whole milliseconds only, the exchange's clock and timers count ms (250us is refused, 2000us is 2 ms).`,
 } as const satisfies CommandSpec;
 
 export interface ExchangeCliOptions {
@@ -310,6 +322,7 @@ function parseFlags(args: readonly string[]): ExchangeCliOptions | undefined {
     ['reorder-rate', 'reorderRate'],
     ['corrupt-checksum-rate', 'corruptChecksumRate'],
     ['malformed-rate', 'malformedRate'],
+    ['rest-error-rate', 'restErrorRate'],
   ] as const;
   for (const [flag, key] of rates) if (v[flag] !== undefined) f[key] = v[flag];
   if (v['disconnect-every'] !== undefined) f.disconnectEverySec = v['disconnect-every'] / 1000;
@@ -317,6 +330,7 @@ function parseFlags(args: readonly string[]): ExchangeCliOptions | undefined {
   if (v['stall-every'] !== undefined) f.stallEverySec = v['stall-every'] / 1000;
   if (v['latency-ms'] !== undefined) f.latencyMs = flagMs('--latency-ms', v['latency-ms']);
   if (v['jitter-ms'] !== undefined) f.jitterMs = flagMs('--jitter-ms', v['jitter-ms']);
+  if (v['rest-latency-ms'] !== undefined) f.restLatencyMs = flagMs('--rest-latency-ms', v['rest-latency-ms']);
   if (v['clock-skew-ms'] !== undefined) f.clockSkewMs = flagMs('--clock-skew-ms', v['clock-skew-ms'], { signed: true });
   if ((f.stallMs ?? 0) > 0 !== (f.stallEverySec ?? 0) > 0) {
     throw new UsageError('--stall-ms and --stall-every go together: give both (e.g. --stall-ms 3000 --stall-every 20s)');
@@ -337,6 +351,8 @@ const FAULT_WORDS: Record<keyof FaultCounters, readonly [string, string]> = {
   disconnects: ['disconnect', 'disconnects'],
   stalls: ['stall', 'stalls'],
   delayedFrames: ['delayed frame', 'delayed frames'],
+  restErrors: ['REST error', 'REST errors'],
+  delayedRequests: ['delayed REST request', 'delayed REST requests'],
 };
 
 /** "faults: 3 dropped, 1 disconnect", only the counts that are not 0; "faults: none" when all are. */
@@ -344,6 +360,27 @@ export function describeFaults(c: FaultCounters): string {
   const keys = Object.keys(FAULT_WORDS) as (keyof FaultCounters)[];
   const parts = keys.filter((k) => c[k] !== 0).map((k) => plural(c[k], ...FAULT_WORDS[k]));
   return `faults: ${parts.length ? parts.join(', ') : 'none'}`;
+}
+
+/** The faults asked for, as the flags that ask for them ("--drop-rate 0.01 --stall-ms 2000ms …"), or "none". */
+export function describeFaultFlags(f: Partial<FaultOptions>): string {
+  const flag: Record<keyof FaultOptions, [string, (v: number) => string]> = {
+    dropRate: ['--drop-rate', String],
+    duplicateRate: ['--duplicate-rate', String],
+    reorderRate: ['--reorder-rate', String],
+    corruptChecksumRate: ['--corrupt-checksum-rate', String],
+    malformedRate: ['--malformed-rate', String],
+    disconnectEverySec: ['--disconnect-every', (v) => `${v}s`],
+    stallMs: ['--stall-ms', (v) => `${v}ms`],
+    stallEverySec: ['--stall-every', (v) => `${v}s`],
+    latencyMs: ['--latency-ms', (v) => `${v}ms`],
+    jitterMs: ['--jitter-ms', (v) => `${v}ms`],
+    clockSkewMs: ['--clock-skew-ms', (v) => `${v}ms`],
+    restLatencyMs: ['--rest-latency-ms', (v) => `${v}ms`],
+    restErrorRate: ['--rest-error-rate', String],
+  };
+  const on = (Object.keys(flag) as (keyof FaultOptions)[]).filter((k) => (f[k] ?? 0) !== 0);
+  return on.length ? on.map((k) => `${flag[k][0]} ${flag[k][1](f[k]!)}`).join(' ') : 'none';
 }
 
 export interface ExchangeCliIo {
@@ -415,8 +452,10 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
     ? `informed share ${o.flow.informedShare}, news ${o.flow.newsPerSec ?? DEFAULT_FLOW.newsPerSec}/s of ${plural(o.flow.newsTicks ?? DEFAULT_FLOW.newsTicks, 'tick')}`
     : 'noise only (--informed-share 0)';
   log(`  order flow ${flow}`);
-  const active = Object.entries(o.faults).filter(([, v]) => v !== 0);
-  log(`  faults ${active.length ? active.map(([k, v]) => `${k}=${v}`).join(' ') : 'none'}`);
+  log(
+    `  funding ${o.fundingIntervalMs === undefined ? 'settled 8-hourly (00:00, 08:00, 16:00 UTC)' : `settled every ${durationText(o.fundingIntervalMs * 1e6)} (--funding-every)`}`,
+  );
+  log(`  faults ${describeFaultFlags(o.faults)}`);
   const exposed = exposureWarning(o.host);
   if (exposed) logger_.warn(`  ${exposed}`);
   let monitoring = null;
@@ -447,8 +486,14 @@ export async function runExchange(args: string[], io: ExchangeCliIo = {}): Promi
   stop.release();
   await monitoring?.finish();
   log(
-    `ringbook exchange: stopped${by} after ${plural(s.connections.total, 'connection')}, ${plural(s.traffic.framesOut, 'frame')} out; ${describeFaults(s.faults)}`,
-    { event: 'summary', connections: s.connections.total, framesOut: s.traffic.framesOut, faults: s.faults },
+    `ringbook exchange: stopped${by} after ${plural(s.connections.total, 'WebSocket connection')} (${plural(s.traffic.framesOut, 'frame')} out) and ${plural(s.traffic.restRequests, 'REST request')}; ${describeFaults(s.faults)}`,
+    {
+      event: 'summary',
+      connections: s.connections.total,
+      framesOut: s.traffic.framesOut,
+      restRequests: s.traffic.restRequests,
+      faults: s.faults,
+    },
   );
   return 0;
 }

@@ -15,6 +15,8 @@ export interface TrafficCounters {
   rateLimitCloses: number;
   pingTimeoutCloses: number;
   slowConsumerCloses: number;
+  /** HTTP requests received (REST and /debug/, whatever they were answered): the trading a session does over REST. */
+  restRequests: number;
 }
 
 export interface ConnectionStats {

@@ -29,6 +29,13 @@ export interface FaultOptions {
   jitterMs: number;
   /** Added to every exchange timestamp: data ts, outer ts, trade ts, REST serverTime/requestTime. */
   clockSkewMs: number;
+  /**
+   * Hold every /api/ request this long before it acts (the venue is slow: an order placed meets the book late, and a
+   * client whose timeout is shorter never learns whether it was placed). Public and private REST; not /debug/.
+   */
+  restLatencyMs: number;
+  /** Probability of answering an /api/ request with Bitget's 40015 "system is abnormal" (HTTP 500) instead of acting. */
+  restErrorRate: number;
 }
 
 export const NO_FAULTS: Readonly<FaultOptions> = {
@@ -43,10 +50,12 @@ export const NO_FAULTS: Readonly<FaultOptions> = {
   latencyMs: 0,
   jitterMs: 0,
   clockSkewMs: 0,
+  restLatencyMs: 0,
+  restErrorRate: 0,
 };
 
-const RATES = ['dropRate', 'duplicateRate', 'reorderRate', 'corruptChecksumRate', 'malformedRate'] as const;
-const NON_NEGATIVE = ['disconnectEverySec', 'stallMs', 'stallEverySec', 'latencyMs', 'jitterMs'] as const;
+const RATES = ['dropRate', 'duplicateRate', 'reorderRate', 'corruptChecksumRate', 'malformedRate', 'restErrorRate'] as const;
+const NON_NEGATIVE = ['disconnectEverySec', 'stallMs', 'stallEverySec', 'latencyMs', 'jitterMs', 'restLatencyMs'] as const;
 
 /** Fills defaults and validates; throws a RangeError naming the option, the allowed range and the bad value. */
 export function resolveFaults(partial: Partial<FaultOptions> = {}): FaultOptions {
@@ -88,10 +97,25 @@ export interface FaultCounters {
   stalls: number;
   /** Frames that left later than they were produced (latency, jitter or a stall). */
   delayedFrames: number;
+  /** REST requests answered 40015 instead of acting (restErrorRate); exchange totals only. */
+  restErrors: number;
+  /** REST requests held restLatencyMs before acting; exchange totals only. */
+  delayedRequests: number;
 }
 
 export function zeroFaultCounters(): FaultCounters {
-  return { dropped: 0, duplicated: 0, reordered: 0, corruptedChecksums: 0, malformed: 0, disconnects: 0, stalls: 0, delayedFrames: 0 };
+  return {
+    dropped: 0,
+    duplicated: 0,
+    reordered: 0,
+    corruptedChecksums: 0,
+    malformed: 0,
+    disconnects: 0,
+    stalls: 0,
+    delayedFrames: 0,
+    restErrors: 0,
+    delayedRequests: 0,
+  };
 }
 
 /** Increments one counter in both the connection's and the exchange's totals. */

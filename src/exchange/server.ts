@@ -22,6 +22,7 @@ import { PUBLIC_WS_PATH, PublicSession, type ConnectionStats, type TrafficCounte
 import { Trading, type TradingOptions } from './private/plugin';
 import { PRIVATE_WS_PATH } from './private/ws';
 import { atRate } from './rate';
+import { deriveSeed, Rng } from './rng';
 import { WireStamps } from './stamps';
 
 export interface ExchangeOptions {
@@ -180,6 +181,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     rateLimitCloses: 0,
     pingTimeoutCloses: 0,
     slowConsumerCloses: 0,
+    restRequests: 0,
   };
   const faultTotals = zeroFaultCounters();
   const monotonic = () => performance.now();
@@ -228,6 +230,8 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   const closers = plugins.map((p) => p(ctx)).filter((c): c is { close?(): void | Promise<void> } => !!c);
 
   const loopbackOnly = isLoopbackName(host.toLowerCase());
+  const restRng = new Rng(deriveSeed(seed, 'rest-faults'));
+  const heldRequests = new Set<ReturnType<typeof setTimeout>>();
   const answer = (res: ServerResponse, status: number, code: string, msg: string) => {
     if (res.headersSent) {
       res.destroy();
@@ -238,6 +242,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const arrivedMs = performance.now();
+    traffic.restRequests++;
     // a client that goes away mid-request must not become an unhandled 'error'
     req.on('error', () => req.destroy());
     res.on('error', () => res.destroy());
@@ -258,6 +263,24 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
       } else chunks.push(c);
     });
     req.on('end', () => {
+      // a venue that is slow or failing (restLatencyMs, restErrorRate): Bitget's own API only, never /debug/, which
+      // the tests and the operator read the truth from
+      if (target.path.startsWith('/api/') && faults.restErrorRate > 0 && restRng.chance(faults.restErrorRate)) {
+        faultTotals.restErrors++;
+        return answer(res, 500, '40015', 'System is abnormal, please try again later');
+      }
+      if (target.path.startsWith('/api/') && faults.restLatencyMs > 0) {
+        faultTotals.delayedRequests++;
+        const t = setTimeout(() => {
+          heldRequests.delete(t);
+          if (!closed) act();
+        }, faults.restLatencyMs);
+        heldRequests.add(t);
+        return;
+      }
+      act();
+    });
+    const act = () => {
       const r: RestRequest = {
         method,
         path: target.path,
@@ -282,7 +305,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
         },
         (err: unknown) => answer(res, 500, '50000', String(err instanceof Error ? err.message : err)),
       );
-    });
+    };
   };
   const http = createServer((req, res) => {
     try {
@@ -400,6 +423,8 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
+      for (const t of heldRequests) clearTimeout(t);
+      heldRequests.clear();
       for (const c of connections.values()) c.terminate();
       connections.clear();
       for (const c of closers) await c.close?.();

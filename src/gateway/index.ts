@@ -48,6 +48,7 @@ export {
   credentialsFromEnv,
   credentialsFromJson,
   describeCredentials,
+  keyHint,
   signRest,
   signWsLogin,
   restPrehash,

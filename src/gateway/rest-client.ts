@@ -72,6 +72,9 @@ export interface RestClientOptions {
 
 type Params = Record<string, string | number | undefined>;
 
+/** Requests beyond the samples asked that syncClock may spend on samples that failed. */
+export const SYNC_EXTRA_ATTEMPTS = 4;
+
 export class BitgetRestClient {
   readonly clock: ServerClock;
   readonly stats = { requests: 0, errors: 0, retries429: 0, transportErrors: 0, prepared: 0, staleSocketRetries: 0 };
@@ -300,14 +303,25 @@ export class BitgetRestClient {
     return Number(data.serverTime);
   }
 
-  /** Measures server − local over `samples` round trips (minimum RTT) and installs it in the shared clock. */
+  /**
+   * Measures server − local over `samples` round trips (minimum RTT) and installs it in the shared clock. Throws only
+   * when no sample came back in `samples` + SYNC_EXTRA_ATTEMPTS requests (the last error).
+   */
   async syncClock(samples = 5): Promise<{ offsetMs: number; rttMs: number; boundMs: number }> {
     const got: TimeSample[] = [];
-    for (let i = 0; i < samples; i++) {
+    // a venue that fails a request now and then (40015, a reset) must not leave the session on the local clock: a
+    // failed sample is asked again, a few times in all, and the estimate is made of the samples that came back
+    let lastError: unknown;
+    for (let attempt = 0; got.length < samples && attempt < samples + SYNC_EXTRA_ATTEMPTS; attempt++) {
       const t0 = this.clock.now();
-      const serverMs = await this.serverTime();
-      got.push({ t0, t1: this.clock.now(), serverMs });
+      try {
+        const serverMs = await this.serverTime();
+        got.push({ t0, t1: this.clock.now(), serverMs });
+      } catch (err) {
+        lastError = err;
+      }
     }
+    if (got.length === 0) throw lastError;
     const est = offsetFromSamples(got);
     this.clock.offsetMs = est.offsetMs;
     const venue = this.o.mode === 'local' ? 'the local exchange' : this.o.mode === 'demo' ? "Bitget's demo environment" : 'Bitget';

@@ -133,7 +133,15 @@ export function credentialsFromJson(text: string, where: string): Credentials {
   return { apiKey: String(o.apiKey), secret: String(o.secret), passphrase: String(o.passphrase) };
 }
 
+/** Shorter keys are not named at all: their first 4 characters would be most of them, or all. */
+export const KEY_PREFIX_MIN_LENGTH = 12;
+
+/** The key as a log may name it: "API key bg_0…", or for a short key "API key of 6 characters, hidden". */
+export function keyHint(apiKey: string): string {
+  return `API key ${apiKey.length >= KEY_PREFIX_MIN_LENGTH ? `${apiKey.slice(0, 4)}…` : `of ${apiKey.length} characters, hidden`}`;
+}
+
 /** A safe description for logs: the key's first 4 characters only, never the secret or passphrase. */
 export function describeCredentials(c: Credentials): string {
-  return `API key ${c.apiKey.slice(0, 4)}… (secret and passphrase hidden)`;
+  return `${keyHint(c.apiKey)} (secret and passphrase hidden)`;
 }

@@ -23,6 +23,11 @@ export interface TradingSnapshot {
   rejects: number;
   /** Round trips closed. */
   trades: number;
+  /**
+   * Each symbol's position and net PnL, for a session of several: lots of BTCUSDT and of ETHUSDT do not add up to
+   * anything, so positionLot alone cannot tell an operator what is held.
+   */
+  symbols?: ReadonlyArray<{ symbol: string; positionLot: number; equityQuote: number }>;
 }
 
 export interface TradingMetrics {
@@ -41,7 +46,16 @@ export function tradingMetrics(m: Metrics, snapshot: () => TradingSnapshot, quot
   total('ringbook_fills_total', 'Fills of own orders.', (s) => s.fills);
   total('ringbook_rejects_total', 'Orders the exchange rejected.', (s) => s.rejects);
   total('ringbook_round_trips_total', 'Round trips closed.', (s) => s.trades);
-  m.gauge('ringbook_position_lots', 'Position in lots (negative: short).', () => snapshot().positionLot);
+  m.gauge('ringbook_position_lots', 'Position in lots (negative: short); with several symbols, their sum.', () => snapshot().positionLot);
+  m.gauge('ringbook_symbol_position_lots', 'Position in lots by symbol (negative: short).', ['symbol'], () =>
+    snapshot().symbols?.map((y) => [{ symbol: y.symbol }, y.positionLot]),
+  );
+  m.gauge(
+    'ringbook_symbol_pnl_quote',
+    `Net PnL by symbol in the quote currency (${quote}), marked to the mid.`,
+    ['symbol', 'currency'],
+    () => snapshot().symbols?.map((y) => [{ symbol: y.symbol, currency: quote }, y.equityQuote]),
+  );
   m.gauge(
     'ringbook_pnl_quote',
     `PnL in the quote currency (${quote}): net (marked to the mid), realised, fees paid.`,

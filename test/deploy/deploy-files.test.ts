@@ -157,6 +157,25 @@ test('Dockerfile: Debian Node, a build stage, runtime with npm ci --omit=dev, no
   assert.match(compose, /network_mode: host/);
 });
 
+test('every way of running it gives the orderly stop time: docker run --stop-timeout, stop_grace_period, TimeoutStopSec', () => {
+  // Docker's own default is 10 s, then SIGKILL: the trader killed mid-flatten leaves its orders and position on the venue
+  const MIN_S = 30;
+  const runs = [dockerfile, readFileSync('docs/operations.md', 'utf8')].flatMap((text) =>
+    [...text.replace(/\\\n#?\s*/g, ' ').matchAll(/docker run [^\n]*/g)].map((m) => m[0]),
+  );
+  assert.ok(runs.length >= 4, `the docker run lines found: ${runs.length}`);
+  for (const r of runs) {
+    const t = /--stop-timeout (\d+)/.exec(r);
+    assert.ok(t && Number(t[1]) >= MIN_S, `${r}: --stop-timeout of at least ${MIN_S} s`);
+  }
+  const grace = /stop_grace_period: (\d+)s/.exec(compose);
+  assert.ok(grace && Number(grace[1]) >= MIN_S, 'compose: stop_grace_period');
+  for (const u of units) {
+    const t = /^TimeoutStopSec=(\d+)$/m.exec(u.text);
+    assert.ok(t && Number(t[1]) >= MIN_S, `${u.name}: TimeoutStopSec`);
+  }
+});
+
 test('the systemd units pass systemd-analyze verify (where it is installed)', () => {
   const which = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
   if (which.error) return; // no systemd tools on this machine: the units were only parsed above

@@ -4,7 +4,7 @@
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { BitgetRestClient } from '../../src/gateway/rest-client';
+import { BitgetRestClient, SYNC_EXTRA_ATTEMPTS } from '../../src/gateway/rest-client';
 import { ServerClock } from '../../src/gateway/clock';
 import { BitgetApiError, GatewayTransportError } from '../../src/gateway/errors';
 import { placeOrderRequest } from '../../src/gateway/wire';
@@ -299,6 +299,32 @@ test('no usable answer → GatewayTransportError (bad reply, timeout, refused)',
   assert.instance(e3, GatewayTransportError);
   assert.is(e3.code, 'RB_ERR_GW_NETWORK');
   dead.close();
+});
+
+test('clock: a venue failing some time requests (40015) is asked again; the offset comes from the samples that came back', async () => {
+  const s = await restServer();
+  let n = 0;
+  // the 1st and 3rd requests fail, as a venue failing a share of its requests does
+  s.on('GET /api/v2/public/time', () =>
+    ++n % 2 === 1 && n < 4 ? fail(500, '40015', 'System is abnormal, please try again later') : ok({ serverTime: String(NOW + 5000) }),
+  );
+  const clock = fixedClock();
+  const rest = new BitgetRestClient({ baseUrl: s.url, mode: 'demo', credentials: CREDS, clock });
+  const est = await rest.syncClock(3);
+  assert.is(est.offsetMs, 5000.5);
+  assert.is(clock.offsetMs, 5000.5);
+  assert.is(s.of('/api/v2/public/time').length, 5, '3 samples and the 2 that failed');
+  // a venue that never answers: bounded, and the last error said
+  s.on('GET /api/v2/public/time', () => fail(500, '40015', 'System is abnormal, please try again later'));
+  const e = await rest.syncClock(3).then(
+    () => null,
+    (x) => x,
+  );
+  assert.instance(e, BitgetApiError);
+  assert.is(e.code, '40015');
+  assert.is(s.of('/api/v2/public/time').length, 5 + 3 + SYNC_EXTRA_ATTEMPTS);
+  rest.close();
+  await s.close();
 });
 
 test('clock: the measured server offset moves ACCESS-TIMESTAMP; a timestamp error triggers a re-sync', async () => {

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import { createHmac } from 'node:crypto';
 import * as assert from 'uvu/assert';
-import { hmacBase64, queryString, restPrehash, signRest, signWsLogin } from '../../src/gateway/signing';
+import { describeCredentials, hmacBase64, keyHint, queryString, restPrehash, signRest, signWsLogin } from '../../src/gateway/signing';
 
 const SECRET = 'ringbook-demo-secret';
 
@@ -43,6 +43,19 @@ test('the precomputed-pad HMAC equals node:crypto HMAC for short, block-sized, l
   for (let round = 0; round < 2; round++)
     for (const k of keys)
       for (const m of messages) assert.is(hmacBase64(k, m), createHmac('sha256', k).update(m).digest('base64'), `key length ${k.length}`);
+});
+
+test('describeCredentials: a key named by its first 4 characters only when that is a small part of it; never secret or passphrase', () => {
+  const c = { apiKey: 'bg_0123456789abcdef', secret: 'S3CRET-value', passphrase: 'pass-phrase' };
+  assert.is(describeCredentials(c), 'API key bg_0… (secret and passphrase hidden)');
+  assert.is(describeCredentials({ ...c, apiKey: 'ringbook-demo' }), 'API key ring… (secret and passphrase hidden)');
+  assert.is(keyHint('zz'), 'API key of 2 characters, hidden');
+  // a short key's first 4 characters would be most of it, or all of it ("zz…" printed the whole key)
+  for (const apiKey of ['zz', 'abcd', 'abcdefghijk']) {
+    const text = describeCredentials({ ...c, apiKey });
+    assert.not.ok(text.includes(apiKey.slice(0, 2)), text);
+    assert.is(text, `API key of ${apiKey.length} characters, hidden (secret and passphrase hidden)`);
+  }
 });
 
 test.run();
