@@ -260,6 +260,9 @@ export class BitgetGateway {
     this.connect();
   }
 
+  /** The venue's clock minus ours (ms) as prepare() measured it; null when it was not. */
+  clockOffsetMs: number | null = null;
+
   /** start()'s first half: the clock offset and the order connection; nothing is asked of the account yet. */
   async prepare(): Promise<void> {
     this.log(
@@ -268,7 +271,7 @@ export class BitgetGateway {
     );
     if (this.o.syncClockOnStart !== false) {
       try {
-        await this.rest.syncClock(3);
+        this.clockOffsetMs = (await this.rest.syncClock(3)).offsetMs;
       } catch (err) {
         this.log('warn', `clock offset not measured (${errorText(err)}); using the local clock`);
       }

@@ -362,8 +362,10 @@ export class Trader {
     );
   }
 
+  /** Our clock minus the venue's (ns): the risk limit on it applies from the next message on (not only at a health change). */
   setClockOffset(ns: number): void {
     for (const l of this.lanes) l.health.clockOffsetNs = ns;
+    this.runtime.setClockOffset(ns);
   }
 
   start(): void {

@@ -449,6 +449,10 @@ export class TradingSession {
     trader.setExecutor(gateways);
     try {
       await Promise.all(gateways.map((g) => g.prepare()));
+      // the venue's clock as the gateway measured it holds risk.maxClockOffsetNs from the first message (a recorder
+      // keeps the estimate up to date from then on); the gateway's is venue − local, the runtime's local − venue
+      const venueAhead = gateways[0].clockOffsetMs;
+      if (venueAhead !== null) trader.setClockOffset(Math.round(-venueAhead * 1e6));
       // before anything trades: keys the venue refuses, and what an earlier session left, stop or are cleared here
       await TradingSession.checkVenue(o, gateways, grids, endpoints, st.settings.risk.flattenOnBreach);
     } catch (err) {

@@ -670,6 +670,15 @@ export class StrategyRuntime {
     return this.taken();
   }
 
+  /**
+   * Our clock minus the venue's (ns), as live trading measured it (the gateway at the start, the recorder since): the
+   * next risk check holds it to risk.maxClockOffsetNs. No handler is called.
+   */
+  setClockOffset(ns: number): void {
+    this.clockOffsetNs = ns;
+    this.riskClean = false;
+  }
+
   /** Calls onStop (once, at the end of the run). */
   stop(): Action[] {
     this.begin();

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strategyDir } from '../helpers/strategy-dir';
-import { liveSession } from '../helpers/live-session';
+import { assertVenueFlat, liveSession } from '../helpers/live-session';
 import { startExchange } from '../../src/exchange/index';
 
 const CLI = join(process.cwd(), 'build/ringbook.mjs');
@@ -158,6 +158,27 @@ test("live reads the funding its venue charged from the venue's account bills: t
     assert.ok(Math.abs(j.netQuote - (j.equityQuote + j.fundingQuote)) < 1e-12, 'net: after fees and funding');
     assert.match(j.msg, /\n {2}funding {7}-?\d+\.\d+ USDT received at \d+ settlements? \(the venue's account bills\)\n/);
     assert.match(j.msg, /\n {2}PnL {11}-?\d+\.\d+ USDT net \(realised -?[\d.]+ USDT, fees [\d.]+ USDT, funding -?\d+\.\d+ USDT\)\n/);
+  } finally {
+    await ex.close();
+  }
+});
+
+test('a venue clock 400 ms off ours: live halts on risk.maxClockOffsetNs (250 ms) before it trades, without a recorder too', async () => {
+  const ex = await startExchange({ seed: 5, faults: { clockSkewMs: 400 } });
+  try {
+    const hold = join(process.cwd(), 'test/fixtures/strategies/enter-and-hold.ts');
+    const child = liveSession(ex, ['--strategy', hold, '--duration', '3s']);
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.is(code, 3, err);
+    assert.match(err, /HALTED: risk breach \(clockOffset\): clock offset -4\d\d(\.\d+)? ms beyond risk\.maxClockOffsetNs ±250 ms/);
+    assert.match(
+      err,
+      /ended {9}HALTED at \S+Z: risk\.maxClockOffsetNs: risk limit: the clock offset to the exchange passed ±250 ms; exit 3/,
+    );
+    assert.match(err, /\n {2}trading {7}0 orders/);
+    await assertVenueFlat(ex);
   } finally {
     await ex.close();
   }
