@@ -2,7 +2,6 @@
 // sorted answer, counts that add, and the same numbers read from another view of shared memory.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-
 import { LatencyHistogram, bucketOf, bucketRange, rankOf, HIST_MAX_NS, HIST_WORDS } from '../../src/latency/histogram';
 import { mulberry32 } from '../../src/exchange/rng';
 
