@@ -19,6 +19,7 @@ import type { HistogramSummary } from '../src/latency/histogram';
 import type { StampLog } from '../src/exchange/stamps';
 import { wallMinusMonotonicNs } from '../src/core/clock';
 import { fmt } from './stats';
+import { latencyText, percentileText, samplesFor } from '../src/latency/format';
 import type { Layout } from '../src/feed/placement';
 
 /**
@@ -289,9 +290,10 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
   return { runs };
 }
 
-const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns) ? 'n/a' : `${fmt(ns / 1000)} µs`);
-
-/** One table per run: each hop's p50 / p99 / p99.9 / max and its sample count. */
+/**
+ * One table per run: each hop's p50 / p99 / p99.9 / max (ns to s, as `live` prints them) and its sample count; a
+ * percentile the count is too small for reads n/a (src/latency/format.ts).
+ */
 export function latencyRunTable(r: LatencyRun): string {
   const lines = [
     `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout, exchange ${r.venuePolicy}: ${r.messages} messages, ${r.orders} orders (REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
@@ -299,11 +301,14 @@ export function latencyRunTable(r: LatencyRun): string {
   ];
   for (const h of HOPS) {
     const s = r.hops[h.name];
+    const n = s?.count ?? 0;
+    const at = (ns: number | undefined, p: number) => percentileText(ns, p, n).padStart(11);
     if (h.name === 'tick→decision') lines.push('  cumulative');
     lines.push(
-      `  ${h.name.padEnd(20)} ${us(s?.p50).padStart(11)} ${us(s?.p99).padStart(11)} ${us(s?.p999).padStart(11)} ${us(s?.max).padStart(11)} ${String(s?.count ?? 0).padStart(8)}`,
+      `  ${h.name.padEnd(20)} ${at(s?.p50, 50)} ${at(s?.p99, 99)} ${at(s?.p999, 99.9)} ${latencyText(s?.max).padStart(11)} ${String(n).padStart(8)}`,
     );
   }
+  lines.push(`  (p99 needs ${samplesFor(99)} samples and p99.9 ${samplesFor(99.9).toLocaleString('en-US')}; with fewer they read n/a)`);
   if (r.orders === 0)
     lines.push(
       `  no orders: the strategy ended ${r.phase}${r.haltReason ? ` (halted: ${r.haltReason})` : ''}; ${JSON.stringify(r.counters)}`,
@@ -319,23 +324,37 @@ const HEADLINE: HopName[] = ['tick→decision', 'tick→wire', 'gateway→wire']
 
 /**
  * Single against multi at each rate and recorder setting of the same run: each headline span's p50 and p99 in both,
- * and multi's figure over single's (above 1: the single-thread layout is faster).
+ * and multi's figure over single's (above 1: the single-thread layout is faster). A setting that ran in one layout
+ * only says so instead of a comparison.
  */
 export function layoutComparison(runs: LatencyRun[]): string[] {
   const lines: string[] = [];
-  for (const s of runs.filter((r) => r.layout === 'single')) {
-    const m = runs.find((r) => r.layout === 'multi' && r.rate === s.rate && r.recorder === s.recorder && r.venuePolicy === s.venuePolicy);
-    if (!m) continue;
-    lines.push(
-      `single vs multi at ${s.rate} messages/s, recorder ${s.recorder ? 'on' : 'off'}, exchange ${s.venuePolicy} (multi ÷ single, above 1: single is faster):`,
-    );
+  const same = (a: LatencyRun, b: LatencyRun) => a.rate === b.rate && a.recorder === b.recorder && a.venuePolicy === b.venuePolicy;
+  const setting = (r: LatencyRun) => `${r.rate} messages/s, recorder ${r.recorder ? 'on' : 'off'}, exchange ${r.venuePolicy}`;
+  for (const [i, r] of runs.entries()) {
+    if (runs.findIndex((o) => same(o, r)) !== i) continue; // one comparison per setting
+    const s = runs.find((o) => o.layout === 'single' && same(o, r));
+    const m = runs.find((o) => o.layout === 'multi' && same(o, r));
+    if (!s || !m) {
+      const missing = s ? 'multi' : 'single';
+      lines.push(`single vs multi at ${setting(r)}: n/a, no ${missing} run to compare with (--threads single,multi runs both)`);
+      continue;
+    }
+    lines.push(`single vs multi at ${setting(s)} (multi ÷ single, above 1: single is faster):`);
     for (const h of HEADLINE) {
       const a = s.hops[h];
       const b = m.hops[h];
-      const ratio = (x: number | undefined, y: number | undefined) => (x && y ? `${fmt(y / x)}×` : 'n/a');
-      lines.push(
-        `  ${h.padEnd(14)} p50 ${us(a?.p50)} vs ${us(b?.p50)} (${ratio(a?.p50, b?.p50)})   p99 ${us(a?.p99)} vs ${us(b?.p99)} (${ratio(a?.p99, b?.p99)})`,
-      );
+      const side = (x: HistogramSummary | undefined, p: 50 | 99) => {
+        const n = x?.count ?? 0;
+        return n >= samplesFor(p) ? (p === 50 ? x!.p50 : x!.p99) : undefined;
+      };
+      const cell = (p: 50 | 99) => {
+        const x = side(a, p);
+        const y = side(b, p);
+        const ratio = x && y ? `${fmt(y / x)}×` : 'n/a';
+        return `p${p} ${percentileText(x, p, a?.count ?? 0)} vs ${percentileText(y, p, b?.count ?? 0)} (${ratio})`;
+      };
+      lines.push(`  ${h.padEnd(14)} ${cell(50)}   ${cell(99)}`);
     }
   }
   return lines;
