@@ -81,6 +81,8 @@ export interface LatencyBenchOptions {
   /** Keep the session's own hot path warm (TradingSession's keepWarm; default true): false measures it cold. */
   keepWarm?: boolean;
   log(s: string): void;
+  /** Each run as it finishes (so a later one that fails does not take it along). */
+  onRun?(r: LatencyRun): void;
 }
 
 /** The local exchange's scheduling policy: SCHED_BATCH (through util-linux's chrt) or the default one. */
@@ -279,7 +281,9 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
             opts.log(
               `  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}, ${layout} layout, exchange ${venuePolicy}: ${seconds} s …`,
             );
-            runs.push({ ...(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm)), venuePolicy });
+            const r: LatencyRun = { ...(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm)), venuePolicy };
+            runs.push(r);
+            opts.onRun?.(r);
           }
         }
       } finally {

@@ -1,5 +1,6 @@
 // Shared benchmark plumbing: interleaved rounds, medians, and the two output forms (table and --json).
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { basename } from 'node:path';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -83,13 +84,38 @@ export function fmt(x: number): string {
  * peak RSS is its own; returns the JSON object it prints last.
  */
 export function runChild<T>(name: string, args: string[]): T {
-  const script = new URL(`./bench/${name}.mjs`, import.meta.url).pathname;
-  return JSON.parse(
-    execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })
-      .trim()
+  return runScript<T>(new URL(`./bench/${name}.mjs`, import.meta.url).pathname, args);
+}
+
+/** The lines of a child's stderr kept in the error that names it: the end, where a stack trace says what threw. */
+const STDERR_LINES = 12;
+
+/**
+ * Runs `script` with node and returns the JSON object it prints last. A child that fails (exits non-zero, is killed,
+ * prints no JSON) throws one error naming the script, its arguments, how it ended and the end of its stderr.
+ */
+export function runScript<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'] });
+  const what = `the child process \`${basename(script)}${args.length ? ` ${args.join(' ')}` : ''}\``;
+  const tail = () => {
+    const lines = (r.stderr ?? '')
+      .trimEnd()
       .split('\n')
-      .pop()!,
-  );
+      .filter((l) => l.trim() !== '');
+    if (!lines.length) return ' (no stderr)';
+    const kept = lines.slice(-STDERR_LINES).map((l) => `    ${l}`);
+    return `; the end of its stderr:\n${lines.length > STDERR_LINES ? '    …\n' : ''}${kept.join('\n')}`;
+  };
+  if (r.error) throw new Error(`${what} could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${what} ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.status}`}${tail()}`);
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(
+      `${what} exited 0 but its last line is not the JSON result: ${last ? JSON.stringify(last.slice(0, 200)) : 'it printed nothing'}${tail()}`,
+    );
+  }
 }
 
 /** Seeded PRNG (mulberry32, the exchange simulator's): benchmarks and generators must be reproducible. */
