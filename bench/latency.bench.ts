@@ -15,6 +15,7 @@ import { TradingSession } from '../src/live/trading-session';
 import { loadParams } from '../src/cli/params';
 import { LOCAL_DEMO_CREDENTIALS } from '../src/gateway/signing';
 import { HopBoard, HOPS, type HopName } from '../src/latency/hops';
+import type { MessageSample, OrderSample } from '../src/latency/probe';
 import type { HistogramSummary } from '../src/latency/histogram';
 import type { StampLog } from '../src/exchange/stamps';
 import { wallMinusMonotonicNs } from '../src/core/clock';
@@ -162,7 +163,12 @@ async function takeStamps(rest: string): Promise<StampLog> {
  * Joins the exchange's stamps with the session's: exchange → socket per message (by seq), our write → the exchange's
  * read per order (by clientOid), and the cumulative spans from the exchange's send.
  */
-function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, shiftNs: number): void {
+function joinStamps(
+  board: HopBoard,
+  probe: { messages: readonly MessageSample[]; orders: readonly OrderSample[] },
+  stamps: StampLog,
+  shiftNs: number,
+): void {
   // Both sides on the system-wide monotonic clock (hrtime, ns): the child's performance.now() through `shiftNs`
   // (clockShiftNs), our local_ts through the process family's anchor (src/core/clock.ts).
   const anchor = wallMinusMonotonicNs();
@@ -170,7 +176,7 @@ function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, 
   const sent = new Map<string, number>();
   for (const [, seq, ms] of stamps.sends) sent.set(seq, ms * 1e6 + shiftNs);
   const sendOf = new Map<bigint, number>(); // recv stamp → send time, for the orders
-  for (const m of session.probe.messages) {
+  for (const m of probe.messages) {
     const s = sent.get(m.seq.toString());
     if (s === undefined) continue;
     const recv = rel(m.recvNs);
@@ -180,7 +186,7 @@ function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, 
   }
   const arrived = new Map<string, number>();
   for (const [oid, ms] of stamps.arrivals) arrived.set(oid, ms * 1e6 + shiftNs);
-  for (const o of session.probe.orders) {
+  for (const o of probe.orders) {
     const recv = rel(o.recvNs);
     const s = sendOf.get(o.recvNs);
     if (s !== undefined) board.record('exchange→wire', recv + o.wireNs - s);
@@ -221,30 +227,33 @@ async function runOnce(
       keepWarm,
       log: () => {},
     });
-    // warm-up: the snapshot, the JIT, the first orders; then measure from a clean board
+    // warm-up: the snapshot, the JIT, the first orders; then measure from a clean board (and a clean probe: the
+    // messages it has yet to split are warm-up ones)
     await new Promise((r) => setTimeout(r, 1500));
-    session.hops.reset();
-    session.probe.messages.length = 0;
-    session.probe.orders.length = 0;
-    session.probe.unstamped = 0;
+    session.probe.reset();
     await takeStamps(ex.rest);
     const orders0 = session.trader.counters.orders;
     const rest0 = { ...session.gateway.rest.stats };
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const elapsed = (performance.now() - t0) / 1000;
-    const messages = session.probe.messages.length;
+    // The window ends here: what the session does while it stops (messages still arriving, the orders that flatten
+    // it) is not a sample, so the board and the probe's log are taken now and the exchange's stamps joined to them.
+    session.probe.flush();
+    const board = HopBoard.attach(session.hops.buffer.slice(0));
+    const window = { messages: session.probe.messages.slice(), orders: session.probe.orders.slice() };
+    const unstamped = session.probe.unstamped;
+    const messages = window.messages.length;
     const orders = session.trader.counters.orders - orders0;
     const end = session.summary();
     const rs = session.gateway.rest.stats;
     const prepared = rs.prepared - rest0.prepared;
     const requests = { prepared, http: rs.requests - rest0.requests - prepared };
     await session.stop(true); // flat, so the next run starts from no position
-    session.probe.flush();
     const stamps = await takeStamps(ex.rest);
     const pairs = [stamps.clock];
     for (let i = 0; i < 4; i++) pairs.push((await takeStamps(ex.rest)).clock);
-    joinStamps(session.hops, session, stamps, clockShiftNs(pairs));
+    joinStamps(board, window, stamps, clockShiftNs(pairs));
     return {
       rate,
       recorder,
@@ -254,8 +263,8 @@ async function runOnce(
       messagesPerSec: messages / elapsed,
       orders,
       requests,
-      unstamped: session.probe.unstamped,
-      hops: session.hops.summaries(),
+      unstamped,
+      hops: board.summaries(),
       phase: end.phase,
       haltReason: end.haltReason,
       counters: Object.fromEntries(Object.entries(end.counters).filter(([, v]) => v !== 0)),
@@ -300,7 +309,7 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
  */
 export function latencyRunTable(r: LatencyRun): string {
   const lines = [
-    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout, exchange ${r.venuePolicy}: ${r.messages} messages, ${r.orders} orders (REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
+    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout, exchange ${r.venuePolicy}: ${r.messages} messages decided on, ${r.orders} orders (${r.hops['tick→wire']?.count ?? 0} of them placed on a book message: the tick→wire samples; REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
     `  ${'hop'.padEnd(20)} ${'p50'.padStart(11)} ${'p99'.padStart(11)} ${'p99.9'.padStart(11)} ${'max'.padStart(11)} ${'n'.padStart(8)}`,
   ];
   for (const h of HOPS) {

@@ -45,6 +45,7 @@ function run(layout: 'single' | 'multi', over: Partial<LatencyRun> = {}): Latenc
 
 test('hop rows in ns, µs, ms and s; p99 of 40 orders and p99.9 of 200 messages are n/a', () => {
   const t = latencyRunTable(run('single'));
+  assert.match(t.split('\n')[0], /: 200 messages decided on, 40 orders \(40 of them placed on a book message: the tick→wire samples; REST/);
   const row = (name: string) => t.split('\n').find((l) => l.trimStart().startsWith(`${name} `))!;
   assert.match(row('decode'), /^ +decode +450 ns +2\.00 µs +n\/a +4\.00 µs +200$/);
   assert.match(row('tick→wire'), /^ +tick→wire +160 µs +n\/a +n\/a +28 ms +40$/);
