@@ -106,6 +106,17 @@ export async function runBench(args: string[]): Promise<number> {
     which.push(a);
   }
   const all = which.length === 0;
+  // Flags of one benchmark given to a run without it would be silently ignored: refused instead, naming why.
+  if (!all && !which.includes('latency')) {
+    const given = (['rates', 'duration', 'threads', 'venue-policy'] as const).filter((f) => parsed.values[f] !== undefined);
+    if (given.length)
+      throw new UsageError(
+        `--${given[0]} applies to bench latency only, which this run (${which.join(', ')}) does not include: add latency or drop --${given[0]}`,
+      );
+  }
+  if (!all && which.every((w) => w === 'latency') && args.some((a) => a === '--rounds' || a.startsWith('--rounds='))) {
+    throw new UsageError('--rounds does not apply to bench latency: it runs each rate, recorder setting and layout once for --duration');
+  }
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
   const log = (s: string) => {
     if (!json) console.log(s);
