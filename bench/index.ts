@@ -10,7 +10,7 @@ import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
 import { benchLatency, latencyRunTable, layoutComparison, type LatencyRun, type VenuePolicy } from './latency.bench';
 import type { Layout } from '../src/feed/placement';
-import { fmt, spreadText } from './stats';
+import { ratioLines } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
 import { didYouMean } from '../src/format/suggest';
 import { errorText } from '../src/format/errors';
@@ -153,7 +153,7 @@ export async function runBench(args: string[]): Promise<number> {
       const b = await benchBook({ rounds, quick });
       out.book = { rows: b.results.json(), ratios: b.ratios, messages_per_round: b.messages, level_updates_per_round: b.levels };
       log(b.results.table(`book (${b.messages} messages, ${b.levels} level updates per round)`));
-      for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+      for (const line of ratioLines(b.ratios)) log(line);
     });
   if (want('feed'))
     await section('feed', async () => {
@@ -161,7 +161,7 @@ export async function runBench(args: string[]): Promise<number> {
       const f = await benchFeed({ rounds, quick });
       out.feed = { rows: f.results.json(), ratios: f.ratios, frames: f.frames, bytes: f.bytes, latency_ns: f.latency };
       log(f.results.table(`feed decode (${f.frames} frames, ${(f.bytes / 1e6).toFixed(1)} MB per round)`));
-      for (const [k, v] of Object.entries(f.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+      for (const line of ratioLines(f.ratios)) log(line);
       log(latencyTable(f.latency));
     });
   if (want('capture'))
@@ -170,6 +170,7 @@ export async function runBench(args: string[]): Promise<number> {
       const c = await benchCapture({ rounds, quick });
       out.capture = { rows: c.results.json(), records_per_round: c.events };
       log(c.results.table(`capture (${c.events} records per round)`));
+      log('  no ratios: no peer writes the same Parquet here; compare these figures across runs on one host');
     });
   if (want('backtest'))
     await section('backtest', async () => {
@@ -183,10 +184,7 @@ export async function runBench(args: string[]): Promise<number> {
             .join(', ')})`,
         ),
       );
-      for (const [k, v] of Object.entries(b.ratios)) {
-        const p = b.pairs[k];
-        log(`  ratio ${k.padEnd(40)} ${fmt(v)}×${p ? `   ${spreadText(p)}` : ''}`);
-      }
+      for (const line of ratioLines(b.ratios, b.pairs)) log(line);
     });
   if (want('optimize'))
     await section('optimize', async () => {
@@ -207,7 +205,7 @@ export async function runBench(args: string[]): Promise<number> {
         `  every trial ran ${st.name} as ringbook optimize does: bundle sha256 ${st.bundleSha256.slice(0, 12)}…, core ${st.coreSha256.slice(0, 12)}…`,
       );
       log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
-      for (const [k, v] of Object.entries(o.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+      for (const line of ratioLines(o.ratios)) log(line);
     });
   if (want('import'))
     await section('import', async () => {
@@ -215,7 +213,7 @@ export async function runBench(args: string[]): Promise<number> {
       const i = await benchImport({ rounds, quick, log });
       out.import = { rows: i.results.json(), ratios: i.ratios, ndjson_rows: i.rows, ndjson_bytes: i.bytes, csv_rows: i.csvRows };
       log(i.results.table(`import (${i.rows} records from ${(i.bytes / 1e6).toFixed(0)} MB of NDJSON; ${i.csvRows} CSV rows)`));
-      for (const [k, v] of Object.entries(i.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
+      for (const line of ratioLines(i.ratios)) log(line);
     });
   if (want('latency'))
     await section('latency', async () => {

@@ -6,7 +6,7 @@ import { Worker, MessageChannel } from 'node:worker_threads';
 import { compileCore, createMemory, instantiateCore, formatMemory, ringOffsets } from '../src/core/index';
 import { jsRingStorage } from './peers/jsring';
 import { loadavg, cpus } from 'node:os';
-import { Results, median, fmt, spread, spreadText, type Spread } from './stats';
+import { Results, median, spread, ratioLines, type Spread } from './stats';
 import type { Contender, RingJob } from './ring.worker';
 
 const CAPACITY = 8192; // records, every ring alike (512 KiB of 64-byte records)
@@ -195,12 +195,7 @@ export async function benchRing(opts: RingBenchOptions): Promise<RingBench> {
 
 /** The ratio lines (with the pairs' spread), the load average and the method, as printed under the table. */
 export function ringReport(r: RingBench): string {
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(r.ratios)) {
-    const p = r.pairs[k];
-    const side = p ? `   ${spreadText(p)}` : '';
-    lines.push(`  ratio ${k.padEnd(40)} ${fmt(v)}×${side}`);
-  }
+  const lines = ratioLines(r.ratios, r.pairs);
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   lines.push(`  load average (1, 5, 15 min): ${load(r.load.before)} before, ${load(r.load.after)} after, on ${cpus().length} CPUs`);
   for (const l of RING_METHOD) lines.push(`  ${l}`);

@@ -55,12 +55,14 @@ export class Results {
     return median(row.samples);
   }
 
+  /** One line per row: its label, the median, the unit, then the range of its samples and how many there are. */
   table(title: string): string {
     const lines = [title];
+    const width = Math.max(52, ...[...this.rows.values()].map((r) => r.label.length));
     for (const r of this.rows.values()) {
       const xs = [...r.samples].sort((a, b) => a - b);
       lines.push(
-        `  ${r.label.padEnd(52)} ${fmt(median(xs)).padStart(10)} ${r.unit.padEnd(10)} (${fmt(xs[0])}–${fmt(xs[xs.length - 1])}, n=${xs.length})`,
+        `  ${r.label.padEnd(width)} ${fmt(median(xs)).padStart(10)} ${r.unit.padEnd(10)} (${fmt(xs[0])}–${fmt(xs[xs.length - 1])}, n=${xs.length})`,
       );
     }
     return lines.join('\n');
@@ -73,10 +75,23 @@ export class Results {
   }
 }
 
+/** Three significant digits down to 0.1, two below (0.0845 stays 0.085, not 0.08; 0.004 not 0.00); n/a if not finite. */
 export function fmt(x: number): string {
-  if (x >= 100) return x.toFixed(0);
-  if (x >= 10) return x.toFixed(1);
-  return x.toFixed(2);
+  if (!Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  if (a >= 99.95) return x.toFixed(0);
+  if (a >= 9.995) return x.toFixed(1);
+  if (a >= 0.1 || a === 0) return x.toFixed(2);
+  return x.toPrecision(2);
+}
+
+/** The ratio lines under a table, names aligned, each pair ratio with its spread beside it. */
+export function ratioLines(ratios: Record<string, number>, pairs: Record<string, Spread> = {}): string[] {
+  const width = Math.max(40, ...Object.keys(ratios).map((k) => k.length));
+  return Object.entries(ratios).map(([k, v]) => {
+    const p = pairs[k];
+    return `  ratio ${k.padEnd(width)} ${Number.isFinite(v) ? `${fmt(v)}×` : 'n/a'}${p ? `   ${spreadText(p)}` : ''}`;
+  });
 }
 
 /**
