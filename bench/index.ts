@@ -141,7 +141,14 @@ export async function runBench(args: string[]): Promise<number> {
     await section('ring', async () => {
       log(`ring: ${rounds} interleaved rounds, the JS-driven and the plain JS ring in side-by-side pairs …`);
       const r = await benchRing({ rounds, quick });
-      out.ring = { rows: r.results.json(), ratios: r.ratios, pair_ratios: r.pairs, load_average: r.load, record_errors: r.errors };
+      out.ring = {
+        rows: r.results.json(),
+        ratios: r.ratios,
+        pair_ratios: r.pairs,
+        load_average: r.load,
+        record_errors: r.errors,
+        missing_peers: r.missing,
+      };
       log(r.results.table('ring (million 64-byte records per second)'));
       log(ringReport(r));
       log(`  record errors: ${r.errors}`);
