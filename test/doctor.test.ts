@@ -130,6 +130,16 @@ test('clock-sync: systemd-timesyncd flag file, then adjtimex status, then SKIP n
   assert.match(r.advice!, /chrony/, 'a SKIP still says how to get a synchronised clock');
 });
 
+test('clock-sync: in a container with no sync source, the advice points at the host, not at a daemon in here', () => {
+  const r = checkClockSync(fake({ files: { '/.dockerenv': '' } }));
+  assert.is(r.status, 'SKIP');
+  assert.match(r.value, /^can't tell: no time-sync source answered inside this container \(timedatectl is not installed; /);
+  assert.match(r.advice!, /^This is a container \(\/\.dockerenv\): its clock is the host's kernel clock/);
+  assert.match(r.advice!, /\n  timedatectl show -p NTPSynchronized --value +# want yes\n/);
+  const bare = checkClockSync(fake({ files: { '/proc/self/cgroup': '0::/user.slice\n' } }));
+  assert.match(bare.advice!, /^Run a time daemon/, 'outside a container: the daemon advice as before');
+});
+
 // --- clocksource --------------------------------------------------------------------------------------------------
 
 test('clocksource: tsc OK, hpet WARN with the switch command, missing SKIP', () => {

@@ -159,6 +159,19 @@ export function checkClockSync(p: HostProbe): CheckResult {
   }
   tried.push(ax.ok ? 'adjtimex printed no status' : brief(ax.reason));
 
+  const inContainer = containerMarkers(p);
+  if (inContainer.length)
+    return skip(
+      id,
+      `no time-sync source answered inside this container (${tried.join('; ')})`,
+      `This is a container (${inContainer.join(', ')}): its clock is the host's kernel clock, which a time daemon in
+here cannot set (that needs CAP_SYS_TIME), so installing one here changes nothing. Check on the host instead:
+  timedatectl show -p NTPSynchronized --value     # want yes
+  chronyc tracking                                # want "Leap status : Normal", System time well under 1 ms
+If it is not, fix it on the host (not in here):
+
+${CLOCK_ADVICE}`,
+    );
   return skip(id, `no time-sync source answered (${tried.join('; ')})`, CLOCK_ADVICE);
 }
 
@@ -490,13 +503,20 @@ function defaultRouteIface(p: HostProbe): string | null {
   return null;
 }
 
-export function checkContainer(p: HostProbe): CheckResult {
-  const id = 'container';
+/** What says this process runs in a container: marker files, the cgroup path; empty when nothing does. */
+function containerMarkers(p: HostProbe): string[] {
   const markers: string[] = [];
   if (p.exists('/.dockerenv')) markers.push('/.dockerenv');
   if (p.exists('/run/.containerenv')) markers.push('/run/.containerenv');
   const cg = p.readFile('/proc/self/cgroup');
   if (cg.ok && /docker|kubepods|containerd|libpod|lxc/.test(cg.value)) markers.push('cgroup path');
+  return markers;
+}
+
+export function checkContainer(p: HostProbe): CheckResult {
+  const id = 'container';
+  const markers = containerMarkers(p);
+  const cg = p.readFile('/proc/self/cgroup');
   if (!markers.length) return ok(id, cg.ok ? 'not in a container' : `no container markers (${brief(cg.reason)})`);
 
   const iface = defaultRouteIface(p);
