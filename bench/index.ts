@@ -8,7 +8,7 @@ import { benchCapture } from './capture.bench';
 import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
-import { benchLatency, latencyRunTable, layoutComparison, type LatencyRun, type VenuePolicy } from './latency.bench';
+import { batchPolicyAvailable, benchLatency, latencyRunTable, layoutComparison, type LatencyRun, type VenuePolicy } from './latency.bench';
 import type { Layout } from '../src/feed/placement';
 import { ratioLines } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
@@ -114,6 +114,11 @@ export async function runBench(args: string[]): Promise<number> {
         `--${given[0]} applies to bench latency only, which this run (${which.join(', ')}) does not include: add latency or drop --${given[0]}`,
       );
   }
+  // before any benchmark runs, not minutes into the run when bench latency starts the exchange
+  if ((all || which.includes('latency')) && policies?.includes('batch') && !batchPolicyAvailable())
+    throw new UsageError(
+      "--venue-policy batch needs util-linux's chrt (`chrt --batch 0 true` did not run here): install util-linux, or pass --venue-policy normal",
+    );
   if (!all && which.every((w) => w === 'latency') && args.some((a) => a === '--rounds' || a.startsWith('--rounds='))) {
     throw new UsageError('--rounds does not apply to bench latency: it runs each rate, recorder setting and layout once for --duration');
   }

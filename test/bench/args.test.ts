@@ -4,6 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { runBench } from '../../bench/index';
 import { UsageError } from '../../src/cli/args';
 
@@ -34,6 +36,19 @@ test('the CLI exits 2 on them', () => {
   });
   assert.is(r.status, 2, r.stderr);
   assert.match(r.stderr, /--rates applies to bench latency only/);
+  assert.is(r.stdout, '');
+});
+
+test('--venue-policy batch without chrt is refused before anything runs', () => {
+  // a PATH with node and nothing else: no chrt
+  const bin = mkdtempSync(join(tmpdir(), 'ringbook-bench-args-'));
+  symlinkSync(process.execPath, join(bin, 'node'));
+  const r = spawnSync(process.execPath, [join(process.cwd(), 'build/ringbook.mjs'), 'bench', 'latency', '--venue-policy', 'batch'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: bin },
+  });
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /--venue-policy batch needs util-linux's chrt .*or pass --venue-policy normal/);
   assert.is(r.stdout, '');
 });
 
