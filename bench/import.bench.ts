@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCsv, writeNdjson } from './tardis-input';
 import { Results, runChild } from './stats';
+import { plural } from '../src/format/numbers';
 
 interface ChildResult {
   rows: number;
@@ -65,10 +66,15 @@ export async function benchImport(opts: { rounds: number; quick: boolean; log(s:
       rss.small.push(small4.maxRssMB);
     }
     // one figure each, the highest of the rounds (what a host must have), so the table's n=1 is not the round count
-    results.add('rss_big', `peak RSS, import tardis of ${frames} frames (highest of ${opts.rounds} rounds)`, 'MB', Math.max(...rss.big));
+    results.add(
+      'rss_big',
+      `peak RSS, import tardis of ${frames} frames (highest of ${plural(opts.rounds, 'round')})`,
+      'MB',
+      Math.max(...rss.big),
+    );
     results.add(
       'rss_small',
-      `peak RSS, import tardis of ${frames / 4} frames (highest of ${opts.rounds} rounds)`,
+      `peak RSS, import tardis of ${frames / 4} frames (highest of ${plural(opts.rounds, 'round')})`,
       'MB',
       Math.max(...rss.small),
     );

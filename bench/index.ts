@@ -14,6 +14,7 @@ import { ratioLines } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
 import { didYouMean } from '../src/format/suggest';
 import { errorText } from '../src/format/errors';
+import { plural } from '../src/format/numbers';
 
 /** Every benchmark, in the order they run: the one list help, the command summary and README show. */
 export const BENCHMARKS = [
@@ -144,7 +145,7 @@ export async function runBench(args: string[]): Promise<number> {
 
   if (want('ring'))
     await section('ring', async () => {
-      log(`ring: ${rounds} interleaved rounds, the JS-driven and the plain JS ring in side-by-side pairs …`);
+      log(`ring: ${plural(rounds, 'interleaved round')}, the JS-driven and the plain JS ring in side-by-side pairs …`);
       const r = await benchRing({ rounds, quick });
       out.ring = {
         rows: r.results.json(),
@@ -161,7 +162,7 @@ export async function runBench(args: string[]): Promise<number> {
     });
   if (want('book'))
     await section('book', async () => {
-      log(`book: median of ${rounds} interleaved rounds …`);
+      log(`book: median of ${plural(rounds, 'interleaved round')} …`);
       const b = await benchBook({ rounds, quick });
       out.book = { rows: b.results.json(), ratios: b.ratios, messages_per_round: b.messages, level_updates_per_round: b.levels };
       log(b.results.table(`book (${b.messages} messages, ${b.levels} level updates per round)`));
@@ -169,7 +170,7 @@ export async function runBench(args: string[]): Promise<number> {
     });
   if (want('feed'))
     await section('feed', async () => {
-      log(`feed: median of ${rounds} rounds …`);
+      log(`feed: median of ${plural(rounds, 'round')} …`);
       const f = await benchFeed({ rounds, quick });
       out.feed = { rows: f.results.json(), ratios: f.ratios, frames: f.frames, bytes: f.bytes, latency_ns: f.latency };
       log(f.results.table(`feed decode (${f.frames} frames, ${(f.bytes / 1e6).toFixed(1)} MB per round)`));
@@ -178,7 +179,7 @@ export async function runBench(args: string[]): Promise<number> {
     });
   if (want('capture'))
     await section('capture', async () => {
-      log(`capture: median of ${rounds} rounds …`);
+      log(`capture: median of ${plural(rounds, 'round')} …`);
       const c = await benchCapture({ rounds, quick });
       out.capture = { rows: c.results.json(), records_per_round: c.events };
       log(c.results.table(`capture (${c.events} records per round)`));
@@ -186,12 +187,12 @@ export async function runBench(args: string[]): Promise<number> {
     });
   if (want('backtest'))
     await section('backtest', async () => {
-      log(`backtest: median of ${rounds} rounds, each run in a process of its own …`);
+      log(`backtest: median of ${plural(rounds, 'round')}, each run in a process of its own …`);
       const b = await benchBacktest({ rounds, quick, log });
       out.backtest = { rows: b.results.json(), ratios: b.ratios, pair_ratios: b.pairs, events: b.events, files: b.files, fills: b.fills };
       log(
         b.results.table(
-          `backtest (${b.events} events in ${b.files} files; fills: ${Object.entries(b.fills)
+          `backtest (${b.events} events in ${plural(b.files, 'file')}; fills: ${Object.entries(b.fills)
             .map(([k, v]) => `${k} ${v}`)
             .join(', ')})`,
         ),
@@ -200,7 +201,7 @@ export async function runBench(args: string[]): Promise<number> {
     });
   if (want('optimize'))
     await section('optimize', async () => {
-      log(`optimize: median of ${rounds} rounds, each run in a process of its own …`);
+      log(`optimize: median of ${plural(rounds, 'round')}, each run in a process of its own …`);
       const o = await benchOptimize({ rounds, quick, log });
       out.optimize = {
         rows: o.results.json(),
@@ -221,7 +222,7 @@ export async function runBench(args: string[]): Promise<number> {
     });
   if (want('import'))
     await section('import', async () => {
-      log(`import: median of ${rounds} rounds, each run in a process of its own …`);
+      log(`import: median of ${plural(rounds, 'round')}, each run in a process of its own …`);
       const i = await benchImport({ rounds, quick, log });
       out.import = { rows: i.results.json(), ratios: i.ratios, ndjson_rows: i.rows, ndjson_bytes: i.bytes, csv_rows: i.csvRows };
       log(i.results.table(`import (${i.rows} records from ${(i.bytes / 1e6).toFixed(0)} MB of NDJSON; ${i.csvRows} CSV rows)`));
