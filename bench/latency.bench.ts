@@ -322,6 +322,15 @@ export function latencyRunTable(r: LatencyRun): string {
     );
   }
   lines.push(`  (p99 needs ${samplesFor(99)} samples and p99.9 ${samplesFor(99.9).toLocaleString('en-US')}; with fewer they read n/a)`);
+  // a hop across the two processes can come out below zero when the exchange's clock mapping is off; the histogram
+  // counts it as 0, which would pass for a real figure unless said
+  for (const h of HOPS) {
+    const neg = r.hops[h.name]?.negative ?? 0;
+    if (neg)
+      lines.push(
+        `  (${h.name}: ${neg} of ${r.hops[h.name]!.count} samples were below 0, counted as 0: the two processes' clocks disagreed)`,
+      );
+  }
   if (r.orders === 0)
     lines.push(
       `  no orders: the strategy ended ${r.phase}${r.haltReason ? ` (halted: ${r.haltReason})` : ''}; ${JSON.stringify(r.counters)}`,

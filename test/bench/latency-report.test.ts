@@ -52,6 +52,13 @@ test('hop rows in ns, µs, ms and s; p99 of 40 orders and p99.9 of 200 messages 
   assert.match(row('gateway→wire'), /^ +gateway→wire +85\.0 µs +n\/a +n\/a +6\.00 s +40$/);
   assert.match(row('strategy'), /^ +strategy +n\/a +n\/a +n\/a +n\/a +0$/);
   assert.ok(!/\d{4,} µs/.test(t), 'no figure of a thousand µs or more');
+  assert.not.match(t, /below 0/);
+  const skewed = run('single');
+  skewed.hops['wire→exchange'] = { ...hop(0, 40_000, 40), negative: 3 };
+  assert.match(
+    latencyRunTable(skewed),
+    /\n  \(wire→exchange: 3 of 40 samples were below 0, counted as 0: the two processes' clocks disagreed\)$/,
+  );
 });
 
 test('single vs multi: ratios of the same setting, n/a where p99 lacks samples, a missing layout said', () => {
