@@ -20,7 +20,7 @@ import type { HistogramSummary } from '../src/latency/histogram';
 import type { StampLog } from '../src/exchange/stamps';
 import { wallMinusMonotonicNs } from '../src/core/clock';
 import { fmt } from './stats';
-import { latencyText, percentileText, samplesFor } from '../src/latency/format';
+import { latencyText, percentileText, samplesFor, SAMPLES_NOTE } from '../src/latency/format';
 import type { Layout } from '../src/feed/placement';
 
 /**
@@ -321,7 +321,7 @@ export function latencyRunTable(r: LatencyRun): string {
       `  ${h.name.padEnd(20)} ${at(s?.p50, 50)} ${at(s?.p99, 99)} ${at(s?.p999, 99.9)} ${latencyText(s?.max).padStart(11)} ${String(n).padStart(8)}`,
     );
   }
-  lines.push(`  (p99 needs ${samplesFor(99)} samples and p99.9 ${samplesFor(99.9).toLocaleString('en-US')}; with fewer they read n/a)`);
+  if (HOPS.some((h) => (r.hops[h.name]?.count ?? 0) < samplesFor(99.9))) lines.push(`  ${SAMPLES_NOTE}`);
   // a hop across the two processes can come out below zero when the exchange's clock mapping is off; the histogram
   // counts it as 0, which would pass for a real figure unless said
   for (const h of HOPS) {

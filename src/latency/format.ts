@@ -32,6 +32,9 @@ export function samplesFor(p: number): number {
   return p >= 100 ? 1 : Math.ceil(100 / (100 - p) - 1e-9);
 }
 
+/** Said under a table where a percentile reads n/a for want of samples. */
+export const SAMPLES_NOTE = `(p99 needs ${samplesFor(99)} samples and p99.9 ${samplesFor(99.9).toLocaleString('en-US')}; with fewer they read n/a)`;
+
 /** A percentile of `count` samples, or "n/a" when they are too few for it (samplesFor). */
 export function percentileText(ns: number | undefined, p: number, count: number): string {
   return count < samplesFor(p) ? 'n/a' : latencyText(ns);
@@ -61,5 +64,8 @@ export function latencyLines(s: Summaries): string[] {
     const at = (ns: number, p: number) => percentileText(ns, p, x.count).padStart(9);
     return `${h.name.padEnd(18)} p50 ${at(x.p50, 50)}  p99 ${at(x.p99, 99)}  p99.9 ${at(x.p999, 99.9)}  max ${latencyText(x.max).padStart(9)}  (${x.count})`;
   });
-  return rows.length ? rows : ['no samples'];
+  if (!rows.length) return ['no samples'];
+  // an n/a beside a count says why, once
+  if (HOPS.some((h) => s[h.name] && s[h.name]!.count < samplesFor(99.9))) rows.push(SAMPLES_NOTE);
+  return rows;
 }

@@ -43,6 +43,9 @@ test('a percentile its samples are too few for reads n/a, not the maximum under 
   assert.is(percentileText(5e6, 99.9, 1000), '5.00 ms');
   const few = { 'tick→decision': { p50: 84_000, p99: 2.4e6, p999: 2.4e6, max: 2.4e6, count: 32 } as never };
   assert.match(latencyLines(few)[0], /^tick→decision +p50 +84\.0 µs +p99 +n\/a +p99\.9 +n\/a +max +2\.40 ms +\(32\)$/);
+  assert.is(latencyLines(few)[1], '(p99 needs 100 samples and p99.9 1,000; with fewer they read n/a)', 'the n/a says why');
+  const many = { 'tick→decision': { p50: 84_000, p99: 2.4e6, p999: 2.4e6, max: 2.4e6, count: 1000 } as never };
+  assert.is(latencyLines(many).length, 1, 'no note where nothing reads n/a');
 });
 
 test.run();
