@@ -8,7 +8,8 @@ import { FrameDecoder } from '../src/feed/decoder';
 import { MarketPipeline } from '../src/feed/pipeline';
 import { LatencySamples } from '../src/core/latency';
 import { MonotonicClock } from '../src/core/clock';
-import { Results, fmt } from './stats';
+import { Results } from './stats';
+import { latencyText, percentileText } from '../src/latency/format';
 import { makeFrames, BENCH_GRID } from './frames';
 
 /** Exact decimal string → scaled integer (number), the JS way: no float ever sees the value. */
@@ -149,9 +150,11 @@ async function benchLatency(seconds: number) {
 }
 
 export function latencyTable(l: Awaited<ReturnType<typeof benchLatency>>): string {
-  const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns) ? '–' : `${fmt(ns / 1000)} µs`);
-  const row = (name: string, s: any) =>
-    `  ${name.padEnd(52)} p50 ${us(s?.p50).padStart(10)}  p99 ${us(s?.p99).padStart(10)}  p99.9 ${us(s?.p999).padStart(10)}  (n=${s?.count ?? 0})`;
+  const row = (name: string, s: { p50: number; p99: number; p999: number; max: number; count: number } | undefined) => {
+    const n = s?.count ?? 0;
+    const at = (ns: number | undefined, p: number) => percentileText(ns, p, n).padStart(10);
+    return `  ${name.padEnd(52)} p50 ${at(s?.p50, 50)}  p99 ${at(s?.p99, 99)}  p99.9 ${at(s?.p999, 99.9)}  max ${latencyText(s?.max).padStart(10)}  (n=${n})`;
+  };
   return [
     `tick-to-signal latency on loopback (${l.signals} signals), cumulative from the socket's message event:`,
     row('socket → market ring (feed decode + publish)', l.decode),

@@ -8,11 +8,13 @@ import { benchCapture } from './capture.bench';
 import { benchBacktest } from './backtest.bench';
 import { benchOptimize } from './optimize.bench';
 import { benchImport } from './import.bench';
-import { benchLatency, latencyRunTable, layoutComparison, type VenuePolicy } from './latency.bench';
+import { batchPolicyAvailable, benchLatency, latencyRunTable, layoutComparison, type LatencyRun, type VenuePolicy } from './latency.bench';
 import type { Layout } from '../src/feed/placement';
-import { fmt, spreadText } from './stats';
+import { ratioLines } from './stats';
 import { parseCommand, UsageError, type CommandSpec } from '../src/cli/args';
 import { didYouMean } from '../src/format/suggest';
+import { errorText } from '../src/format/errors';
+import { plural } from '../src/format/numbers';
 
 /** Every benchmark, in the order they run: the one list help, the command summary and README show. */
 export const BENCHMARKS = [
@@ -105,93 +107,138 @@ export async function runBench(args: string[]): Promise<number> {
     which.push(a);
   }
   const all = which.length === 0;
+  // Flags of one benchmark given to a run without it would be silently ignored: refused instead, naming why.
+  if (!all && !which.includes('latency')) {
+    const given = (['rates', 'duration', 'threads', 'venue-policy'] as const).filter((f) => parsed.values[f] !== undefined);
+    if (given.length)
+      throw new UsageError(
+        `--${given[0]} applies to bench latency only, which this run (${which.join(', ')}) does not include: add latency or drop --${given[0]}`,
+      );
+  }
+  // before any benchmark runs, not minutes into the run when bench latency starts the exchange
+  if ((all || which.includes('latency')) && policies?.includes('batch') && !batchPolicyAvailable())
+    throw new UsageError(
+      "--venue-policy batch needs util-linux's chrt (`chrt --batch 0 true` did not run here): install util-linux, or pass --venue-policy normal",
+    );
+  if (!all && which.every((w) => w === 'latency') && args.some((a) => a === '--rounds' || a.startsWith('--rounds='))) {
+    throw new UsageError('--rounds does not apply to bench latency: it runs each rate, recorder setting and layout once for --duration');
+  }
   const out: Record<string, unknown> = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rounds };
   const log = (s: string) => {
     if (!json) console.log(s);
   };
   let failed = false;
-
-  if (all || which.includes('ring')) {
-    log(`ring: ${rounds} interleaved rounds, the JS-driven and the plain JS ring in side-by-side pairs …`);
-    const r = await benchRing({ rounds, quick });
-    out.ring = { rows: r.results.json(), ratios: r.ratios, pair_ratios: r.pairs, load_average: r.load, record_errors: r.errors };
-    log(r.results.table('ring (million 64-byte records per second)'));
-    log(ringReport(r));
-    log(`  record errors: ${r.errors}`);
-    if (r.errors) failed = true;
-  }
-  if (all || which.includes('book')) {
-    log(`book: median of ${rounds} interleaved rounds …`);
-    const b = await benchBook({ rounds, quick });
-    out.book = { rows: b.results.json(), ratios: b.ratios, messages_per_round: b.messages, level_updates_per_round: b.levels };
-    log(b.results.table(`book (${b.messages} messages, ${b.levels} level updates per round)`));
-    for (const [k, v] of Object.entries(b.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
-  }
-  if (all || which.includes('feed')) {
-    log(`feed: median of ${rounds} rounds …`);
-    const f = await benchFeed({ rounds, quick });
-    out.feed = { rows: f.results.json(), ratios: f.ratios, frames: f.frames, bytes: f.bytes, latency_ns: f.latency };
-    log(f.results.table(`feed decode (${f.frames} frames, ${(f.bytes / 1e6).toFixed(1)} MB per round)`));
-    for (const [k, v] of Object.entries(f.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
-    log(latencyTable(f.latency));
-  }
-  if (all || which.includes('capture')) {
-    log(`capture: median of ${rounds} rounds …`);
-    const c = await benchCapture({ rounds, quick });
-    out.capture = { rows: c.results.json(), records_per_round: c.events };
-    log(c.results.table(`capture (${c.events} records per round)`));
-  }
-  if (all || which.includes('backtest')) {
-    log(`backtest: median of ${rounds} rounds, each run in a process of its own …`);
-    const b = await benchBacktest({ rounds, quick, log });
-    out.backtest = { rows: b.results.json(), ratios: b.ratios, pair_ratios: b.pairs, events: b.events, files: b.files, fills: b.fills };
-    log(
-      b.results.table(
-        `backtest (${b.events} events in ${b.files} files; fills: ${Object.entries(b.fills)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')})`,
-      ),
-    );
-    for (const [k, v] of Object.entries(b.ratios)) {
-      const p = b.pairs[k];
-      log(`  ratio ${k.padEnd(40)} ${fmt(v)}×${p ? `   ${spreadText(p)}` : ''}`);
+  const want = (name: string) => all || which.includes(name);
+  // A benchmark that fails (a child process, a peer, the local exchange) is reported and the others still run:
+  // minutes of results are not thrown away for one of them, and the exit code is 1.
+  const section = async (name: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      failed = true;
+      const message = errorText(e);
+      out[name] = { ...(out[name] as object | undefined), error: message };
+      console.error(`bench ${name} failed: ${message}`);
     }
-  }
-  if (all || which.includes('optimize')) {
-    log(`optimize: median of ${rounds} rounds, each run in a process of its own …`);
-    const o = await benchOptimize({ rounds, quick, log });
-    out.optimize = {
-      rows: o.results.json(),
-      ratios: o.ratios,
-      events: o.events,
-      trials: o.trials,
-      data_mb: o.dataMB,
-      added_rss_per_worker_mb: o.perWorkerMB,
-      strategy: o.strategy,
-    };
-    log(o.results.table(`optimize (${o.trials} trials over ${o.events} events; shared data ${o.dataMB.toFixed(0)} MB)`));
-    const st = o.strategy;
-    log(
-      `  every trial ran ${st.name} as ringbook optimize does: bundle sha256 ${st.bundleSha256.slice(0, 12)}…, core ${st.coreSha256.slice(0, 12)}…`,
-    );
-    log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
-    for (const [k, v] of Object.entries(o.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
-  }
-  if (all || which.includes('import')) {
-    log(`import: median of ${rounds} rounds, each run in a process of its own …`);
-    const i = await benchImport({ rounds, quick, log });
-    out.import = { rows: i.results.json(), ratios: i.ratios, ndjson_rows: i.rows, ndjson_bytes: i.bytes, csv_rows: i.csvRows };
-    log(i.results.table(`import (${i.rows} records from ${(i.bytes / 1e6).toFixed(0)} MB of NDJSON; ${i.csvRows} CSV rows)`));
-    for (const [k, v] of Object.entries(i.ratios)) log(`  ratio ${k.padEnd(40)} ${fmt(v)}×`);
-  }
-  if (all || which.includes('latency')) {
-    const seconds = parsed.values.duration !== undefined ? parsed.values.duration / 1000 : undefined;
-    log(`latency: each rate with and without the recorder, in ${layouts.join(' and ')} layout …`);
-    const l = await benchLatency({ quick, rates, seconds, layouts, policies, log });
-    out.latency = { runs: l.runs, units: { hops: 'ns' } };
-    for (const r of l.runs) log(latencyRunTable(r));
-    for (const line of layoutComparison(l.runs)) log(line);
-  }
+  };
+
+  if (want('ring'))
+    await section('ring', async () => {
+      log(`ring: ${plural(rounds, 'interleaved round')}, the JS-driven and the plain JS ring in side-by-side pairs …`);
+      const r = await benchRing({ rounds, quick });
+      out.ring = {
+        rows: r.results.json(),
+        ratios: r.ratios,
+        pair_ratios: r.pairs,
+        load_average: r.load,
+        record_errors: r.errors,
+        missing_peers: r.missing,
+      };
+      log(r.results.table('ring (million 64-byte records per second)'));
+      log(ringReport(r));
+      log(`  record errors: ${r.errors}`);
+      if (r.errors) failed = true;
+    });
+  if (want('book'))
+    await section('book', async () => {
+      log(`book: median of ${plural(rounds, 'interleaved round')} …`);
+      const b = await benchBook({ rounds, quick });
+      out.book = { rows: b.results.json(), ratios: b.ratios, messages_per_round: b.messages, level_updates_per_round: b.levels };
+      log(b.results.table(`book (${b.messages} messages, ${b.levels} level updates per round)`));
+      for (const line of ratioLines(b.ratios)) log(line);
+    });
+  if (want('feed'))
+    await section('feed', async () => {
+      log(`feed: median of ${plural(rounds, 'round')} …`);
+      const f = await benchFeed({ rounds, quick });
+      out.feed = { rows: f.results.json(), ratios: f.ratios, frames: f.frames, bytes: f.bytes, latency_ns: f.latency };
+      log(f.results.table(`feed decode (${f.frames} frames, ${(f.bytes / 1e6).toFixed(1)} MB per round)`));
+      for (const line of ratioLines(f.ratios)) log(line);
+      log(latencyTable(f.latency));
+    });
+  if (want('capture'))
+    await section('capture', async () => {
+      log(`capture: median of ${plural(rounds, 'round')} …`);
+      const c = await benchCapture({ rounds, quick });
+      out.capture = { rows: c.results.json(), records_per_round: c.events };
+      log(c.results.table(`capture (${c.events} records per round)`));
+      log('  no ratios: no peer writes the same Parquet here; compare these figures across runs on one host');
+    });
+  if (want('backtest'))
+    await section('backtest', async () => {
+      log(`backtest: median of ${plural(rounds, 'round')}, each run in a process of its own …`);
+      const b = await benchBacktest({ rounds, quick, log });
+      out.backtest = { rows: b.results.json(), ratios: b.ratios, pair_ratios: b.pairs, events: b.events, files: b.files, fills: b.fills };
+      log(
+        b.results.table(
+          `backtest (${b.events} events in ${plural(b.files, 'file')}; fills: ${Object.entries(b.fills)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')})`,
+        ),
+      );
+      for (const line of ratioLines(b.ratios, b.pairs)) log(line);
+    });
+  if (want('optimize'))
+    await section('optimize', async () => {
+      log(`optimize: median of ${plural(rounds, 'round')}, each run in a process of its own …`);
+      const o = await benchOptimize({ rounds, quick, log });
+      out.optimize = {
+        rows: o.results.json(),
+        ratios: o.ratios,
+        events: o.events,
+        trials: o.trials,
+        data_mb: o.dataMB,
+        added_rss_per_worker_mb: o.perWorkerMB,
+        strategy: o.strategy,
+      };
+      log(o.results.table(`optimize (${o.trials} trials over ${o.events} events; shared data ${o.dataMB.toFixed(0)} MB)`));
+      const st = o.strategy;
+      log(
+        `  every trial ran ${st.name} as ringbook optimize does: bundle sha256 ${st.bundleSha256.slice(0, 12)}…, core ${st.coreSha256.slice(0, 12)}…`,
+      );
+      log(`  added RSS per worker: ${o.perWorkerMB.one.toFixed(0)} MB with 1, ${o.perWorkerMB.two.toFixed(0)} MB each with 2`);
+      for (const line of ratioLines(o.ratios)) log(line);
+    });
+  if (want('import'))
+    await section('import', async () => {
+      log(`import: median of ${plural(rounds, 'round')}, each run in a process of its own …`);
+      const i = await benchImport({ rounds, quick, log });
+      out.import = { rows: i.results.json(), ratios: i.ratios, ndjson_rows: i.rows, ndjson_bytes: i.bytes, csv_rows: i.csvRows };
+      log(i.results.table(`import (${i.rows} records from ${(i.bytes / 1e6).toFixed(0)} MB of NDJSON; ${i.csvRows} CSV rows)`));
+      for (const line of ratioLines(i.ratios)) log(line);
+    });
+  if (want('latency'))
+    await section('latency', async () => {
+      const seconds = parsed.values.duration !== undefined ? parsed.values.duration / 1000 : undefined;
+      log(`latency: each rate with and without the recorder, in ${layouts.join(' and ')} layout …`);
+      // each run's table as it finishes, and in the JSON as it finishes: a later run that fails loses only itself
+      const runs: LatencyRun[] = [];
+      out.latency = { runs, units: { hops: 'ns' } };
+      await benchLatency({ quick, rates, seconds, layouts, policies, log, onRun: (r) => (runs.push(r), log(latencyRunTable(r))) });
+      for (const line of layoutComparison(runs)) log(line);
+    });
   if (json) console.log(JSON.stringify(out, null, 2));
+  if (failed) console.error('bench: some benchmarks failed (above); the figures printed are from the ones that finished');
   return failed ? 1 : 0;
 }

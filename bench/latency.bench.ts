@@ -15,10 +15,12 @@ import { TradingSession } from '../src/live/trading-session';
 import { loadParams } from '../src/cli/params';
 import { LOCAL_DEMO_CREDENTIALS } from '../src/gateway/signing';
 import { HopBoard, HOPS, type HopName } from '../src/latency/hops';
+import type { MessageSample, OrderSample } from '../src/latency/probe';
 import type { HistogramSummary } from '../src/latency/histogram';
 import type { StampLog } from '../src/exchange/stamps';
 import { wallMinusMonotonicNs } from '../src/core/clock';
 import { fmt } from './stats';
+import { latencyText, percentileText, samplesFor, SAMPLES_NOTE } from '../src/latency/format';
 import type { Layout } from '../src/feed/placement';
 
 /**
@@ -80,6 +82,8 @@ export interface LatencyBenchOptions {
   /** Keep the session's own hot path warm (TradingSession's keepWarm; default true): false measures it cold. */
   keepWarm?: boolean;
   log(s: string): void;
+  /** Each run as it finishes (so a later one that fails does not take it along). */
+  onRun?(r: LatencyRun): void;
 }
 
 /** The local exchange's scheduling policy: SCHED_BATCH (through util-linux's chrt) or the default one. */
@@ -159,7 +163,12 @@ async function takeStamps(rest: string): Promise<StampLog> {
  * Joins the exchange's stamps with the session's: exchange → socket per message (by seq), our write → the exchange's
  * read per order (by clientOid), and the cumulative spans from the exchange's send.
  */
-function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, shiftNs: number): void {
+function joinStamps(
+  board: HopBoard,
+  probe: { messages: readonly MessageSample[]; orders: readonly OrderSample[] },
+  stamps: StampLog,
+  shiftNs: number,
+): void {
   // Both sides on the system-wide monotonic clock (hrtime, ns): the child's performance.now() through `shiftNs`
   // (clockShiftNs), our local_ts through the process family's anchor (src/core/clock.ts).
   const anchor = wallMinusMonotonicNs();
@@ -167,7 +176,7 @@ function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, 
   const sent = new Map<string, number>();
   for (const [, seq, ms] of stamps.sends) sent.set(seq, ms * 1e6 + shiftNs);
   const sendOf = new Map<bigint, number>(); // recv stamp → send time, for the orders
-  for (const m of session.probe.messages) {
+  for (const m of probe.messages) {
     const s = sent.get(m.seq.toString());
     if (s === undefined) continue;
     const recv = rel(m.recvNs);
@@ -177,7 +186,7 @@ function joinStamps(board: HopBoard, session: TradingSession, stamps: StampLog, 
   }
   const arrived = new Map<string, number>();
   for (const [oid, ms] of stamps.arrivals) arrived.set(oid, ms * 1e6 + shiftNs);
-  for (const o of session.probe.orders) {
+  for (const o of probe.orders) {
     const recv = rel(o.recvNs);
     const s = sendOf.get(o.recvNs);
     if (s !== undefined) board.record('exchange→wire', recv + o.wireNs - s);
@@ -218,30 +227,33 @@ async function runOnce(
       keepWarm,
       log: () => {},
     });
-    // warm-up: the snapshot, the JIT, the first orders; then measure from a clean board
+    // warm-up: the snapshot, the JIT, the first orders; then measure from a clean board (and a clean probe: the
+    // messages it has yet to split are warm-up ones)
     await new Promise((r) => setTimeout(r, 1500));
-    session.hops.reset();
-    session.probe.messages.length = 0;
-    session.probe.orders.length = 0;
-    session.probe.unstamped = 0;
+    session.probe.reset();
     await takeStamps(ex.rest);
     const orders0 = session.trader.counters.orders;
     const rest0 = { ...session.gateway.rest.stats };
     const t0 = performance.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const elapsed = (performance.now() - t0) / 1000;
-    const messages = session.probe.messages.length;
+    // The window ends here: what the session does while it stops (messages still arriving, the orders that flatten
+    // it) is not a sample, so the board and the probe's log are taken now and the exchange's stamps joined to them.
+    session.probe.flush();
+    const board = HopBoard.attach(session.hops.buffer.slice(0));
+    const window = { messages: session.probe.messages.slice(), orders: session.probe.orders.slice() };
+    const unstamped = session.probe.unstamped;
+    const messages = window.messages.length;
     const orders = session.trader.counters.orders - orders0;
     const end = session.summary();
     const rs = session.gateway.rest.stats;
     const prepared = rs.prepared - rest0.prepared;
     const requests = { prepared, http: rs.requests - rest0.requests - prepared };
     await session.stop(true); // flat, so the next run starts from no position
-    session.probe.flush();
     const stamps = await takeStamps(ex.rest);
     const pairs = [stamps.clock];
     for (let i = 0; i < 4; i++) pairs.push((await takeStamps(ex.rest)).clock);
-    joinStamps(session.hops, session, stamps, clockShiftNs(pairs));
+    joinStamps(board, window, stamps, clockShiftNs(pairs));
     return {
       rate,
       recorder,
@@ -251,8 +263,8 @@ async function runOnce(
       messagesPerSec: messages / elapsed,
       orders,
       requests,
-      unstamped: session.probe.unstamped,
-      hops: session.hops.summaries(),
+      unstamped,
+      hops: board.summaries(),
       phase: end.phase,
       haltReason: end.haltReason,
       counters: Object.fromEntries(Object.entries(end.counters).filter(([, v]) => v !== 0)),
@@ -278,7 +290,9 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
             opts.log(
               `  ${rate} messages/s, recorder ${recorder ? 'on' : 'off'}, ${layout} layout, exchange ${venuePolicy}: ${seconds} s …`,
             );
-            runs.push({ ...(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm)), venuePolicy });
+            const r: LatencyRun = { ...(await runOnce(ex, rate, recorder, layout, seconds, opts.keepWarm)), venuePolicy };
+            runs.push(r);
+            opts.onRun?.(r);
           }
         }
       } finally {
@@ -289,20 +303,33 @@ export async function benchLatency(opts: LatencyBenchOptions): Promise<{ runs: L
   return { runs };
 }
 
-const us = (ns: number | undefined) => (ns === undefined || !Number.isFinite(ns) ? 'n/a' : `${fmt(ns / 1000)} µs`);
-
-/** One table per run: each hop's p50 / p99 / p99.9 / max and its sample count. */
+/**
+ * One table per run: each hop's p50 / p99 / p99.9 / max (ns to s, as `live` prints them) and its sample count; a
+ * percentile the count is too small for reads n/a (src/latency/format.ts).
+ */
 export function latencyRunTable(r: LatencyRun): string {
   const lines = [
-    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout, exchange ${r.venuePolicy}: ${r.messages} messages, ${r.orders} orders (REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
+    `tick-to-trade at ${r.rate} messages/s (measured ${fmt(r.messagesPerSec)}/s), recorder ${r.recorder ? 'on' : 'off'}, ${r.layout} layout, exchange ${r.venuePolicy}: ${r.messages} messages decided on, ${r.orders} orders (${r.hops['tick→wire']?.count ?? 0} of them placed on a book message: the tick→wire samples; REST requests: ${r.requests.prepared} on the order connection, ${r.requests.http} through node:http)`,
     `  ${'hop'.padEnd(20)} ${'p50'.padStart(11)} ${'p99'.padStart(11)} ${'p99.9'.padStart(11)} ${'max'.padStart(11)} ${'n'.padStart(8)}`,
   ];
   for (const h of HOPS) {
     const s = r.hops[h.name];
+    const n = s?.count ?? 0;
+    const at = (ns: number | undefined, p: number) => percentileText(ns, p, n).padStart(11);
     if (h.name === 'tick→decision') lines.push('  cumulative');
     lines.push(
-      `  ${h.name.padEnd(20)} ${us(s?.p50).padStart(11)} ${us(s?.p99).padStart(11)} ${us(s?.p999).padStart(11)} ${us(s?.max).padStart(11)} ${String(s?.count ?? 0).padStart(8)}`,
+      `  ${h.name.padEnd(20)} ${at(s?.p50, 50)} ${at(s?.p99, 99)} ${at(s?.p999, 99.9)} ${latencyText(s?.max).padStart(11)} ${String(n).padStart(8)}`,
     );
+  }
+  if (HOPS.some((h) => (r.hops[h.name]?.count ?? 0) < samplesFor(99.9))) lines.push(`  ${SAMPLES_NOTE}`);
+  // a hop across the two processes can come out below zero when the exchange's clock mapping is off; the histogram
+  // counts it as 0, which would pass for a real figure unless said
+  for (const h of HOPS) {
+    const neg = r.hops[h.name]?.negative ?? 0;
+    if (neg)
+      lines.push(
+        `  (${h.name}: ${neg} of ${r.hops[h.name]!.count} samples were below 0, counted as 0: the two processes' clocks disagreed)`,
+      );
   }
   if (r.orders === 0)
     lines.push(
@@ -319,23 +346,37 @@ const HEADLINE: HopName[] = ['tick→decision', 'tick→wire', 'gateway→wire']
 
 /**
  * Single against multi at each rate and recorder setting of the same run: each headline span's p50 and p99 in both,
- * and multi's figure over single's (above 1: the single-thread layout is faster).
+ * and multi's figure over single's (above 1: the single-thread layout is faster). A setting that ran in one layout
+ * only says so instead of a comparison.
  */
 export function layoutComparison(runs: LatencyRun[]): string[] {
   const lines: string[] = [];
-  for (const s of runs.filter((r) => r.layout === 'single')) {
-    const m = runs.find((r) => r.layout === 'multi' && r.rate === s.rate && r.recorder === s.recorder && r.venuePolicy === s.venuePolicy);
-    if (!m) continue;
-    lines.push(
-      `single vs multi at ${s.rate} messages/s, recorder ${s.recorder ? 'on' : 'off'}, exchange ${s.venuePolicy} (multi ÷ single, above 1: single is faster):`,
-    );
+  const same = (a: LatencyRun, b: LatencyRun) => a.rate === b.rate && a.recorder === b.recorder && a.venuePolicy === b.venuePolicy;
+  const setting = (r: LatencyRun) => `${r.rate} messages/s, recorder ${r.recorder ? 'on' : 'off'}, exchange ${r.venuePolicy}`;
+  for (const [i, r] of runs.entries()) {
+    if (runs.findIndex((o) => same(o, r)) !== i) continue; // one comparison per setting
+    const s = runs.find((o) => o.layout === 'single' && same(o, r));
+    const m = runs.find((o) => o.layout === 'multi' && same(o, r));
+    if (!s || !m) {
+      const missing = s ? 'multi' : 'single';
+      lines.push(`single vs multi at ${setting(r)}: n/a, no ${missing} run to compare with (--threads single,multi runs both)`);
+      continue;
+    }
+    lines.push(`single vs multi at ${setting(s)} (multi ÷ single, above 1: single is faster):`);
     for (const h of HEADLINE) {
       const a = s.hops[h];
       const b = m.hops[h];
-      const ratio = (x: number | undefined, y: number | undefined) => (x && y ? `${fmt(y / x)}×` : 'n/a');
-      lines.push(
-        `  ${h.padEnd(14)} p50 ${us(a?.p50)} vs ${us(b?.p50)} (${ratio(a?.p50, b?.p50)})   p99 ${us(a?.p99)} vs ${us(b?.p99)} (${ratio(a?.p99, b?.p99)})`,
-      );
+      const side = (x: HistogramSummary | undefined, p: 50 | 99) => {
+        const n = x?.count ?? 0;
+        return n >= samplesFor(p) ? (p === 50 ? x!.p50 : x!.p99) : undefined;
+      };
+      const cell = (p: 50 | 99) => {
+        const x = side(a, p);
+        const y = side(b, p);
+        const ratio = x && y ? `${fmt(y / x)}×` : 'n/a';
+        return `p${p} ${percentileText(x, p, a?.count ?? 0)} vs ${percentileText(y, p, b?.count ?? 0)} (${ratio})`;
+      };
+      lines.push(`  ${h.padEnd(14)} ${cell(50)}   ${cell(99)}`);
     }
   }
   return lines;

@@ -54,7 +54,7 @@ export async function benchOptimize(opts: { rounds: number; quick: boolean; log(
     const ratios = {
       'scaling 2 workers / 1 worker (goal ≥ 1.7)': results.median('w2') / results.median('w1'),
       'scaling, warm (JIT warm-up left out)': results.median('s2') / results.median('s1'),
-      'added RSS per worker (2 workers vs 1), ×': perWorker2 / perWorker1,
+      'added RSS per worker, 2 workers vs 1': perWorker2 / perWorker1,
     };
     return { results, ratios, events, trials, dataMB, strategy: strategy!, perWorkerMB: { one: perWorker1, two: perWorker2 } };
   } finally {

@@ -6,7 +6,7 @@ import { Worker, MessageChannel } from 'node:worker_threads';
 import { compileCore, createMemory, instantiateCore, formatMemory, ringOffsets } from '../src/core/index';
 import { jsRingStorage } from './peers/jsring';
 import { loadavg, cpus } from 'node:os';
-import { Results, median, fmt, spread, spreadText, type Spread } from './stats';
+import { Results, median, spread, ratioLines, type Spread } from './stats';
 import type { Contender, RingJob } from './ring.worker';
 
 const CAPACITY = 8192; // records, every ring alike (512 KiB of 64-byte records)
@@ -112,12 +112,26 @@ export interface RingBench {
   /** The side-by-side pairs' ratios (JS-driven ringbook ring over the plain JS ring), per batch size. */
   pairs: Record<string, Spread>;
   load: { before: number[]; after: number[] };
+  /** Peers that could not run here, with why (their rows are absent and their ratios NaN). */
+  missing: string[];
+}
+
+/** ringbuf.js is a devDependency: an install without dev dependencies runs the rest and says what is missing. */
+async function ringbufAvailable(): Promise<boolean> {
+  return import('ringbuf.js').then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function benchRing(opts: RingBenchOptions): Promise<RingBench> {
   const module = await compileCore();
   const results = new Results();
-  const others: Contender[] = ['wasm', 'ringbuf', 'port'];
+  const ringbuf = await ringbufAvailable();
+  const others: Contender[] = ringbuf ? ['wasm', 'ringbuf', 'port'] : ['wasm', 'port'];
+  const missing = ringbuf
+    ? []
+    : ['ringbuf.js is not installed (a devDependency: npm ci without --omit=dev), so its rows and ratios are missing'];
   const scale = opts.quick ? 0.05 : 1;
   const count = (kind: Contender, batch: number) =>
     Math.round((kind === 'port' ? (batch === 1 ? 300_000 : 3_000_000) : 10_000_000) * scale);
@@ -180,7 +194,8 @@ export async function benchRing(opts: RingBenchOptions): Promise<RingBench> {
   const ratios: Record<string, number> = {};
   const pairs: Record<string, Spread> = {};
   for (const batch of [1, 64]) {
-    const m = (a: Contender, b: Contender) => median(perRound.map((r) => r[`${a}_b${batch}`] / r[`${b}_b${batch}`]));
+    const m = (a: Contender, b: Contender) =>
+      others.includes(b) || b === 'js' ? median(perRound.map((r) => r[`${a}_b${batch}`] / r[`${b}_b${batch}`])) : NaN;
     ratios[`wasm_over_ringbuf_b${batch}`] = m('wasm', 'ringbuf');
     ratios[`wasm_over_plain_js_b${batch}`] = m('wasm', 'js');
     ratios[`wasm_js_over_ringbuf_b${batch}`] = m('wasm-js', 'ringbuf');
@@ -190,17 +205,13 @@ export async function benchRing(opts: RingBenchOptions): Promise<RingBench> {
     ratios[`wasm_js_over_plain_js_same_thread_b${batch}`] = pairs[`wasm_js_over_plain_js_same_thread_b${batch}`].median;
     ratios[`wasm_over_postmessage_b${batch}`] = m('wasm', 'port');
   }
-  return { results, errors, ratios, pairs, load: { before, after: loadavg() } };
+  return { results, errors, ratios, pairs, load: { before, after: loadavg() }, missing };
 }
 
 /** The ratio lines (with the pairs' spread), the load average and the method, as printed under the table. */
 export function ringReport(r: RingBench): string {
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(r.ratios)) {
-    const p = r.pairs[k];
-    const side = p ? `   ${spreadText(p)}` : '';
-    lines.push(`  ratio ${k.padEnd(40)} ${fmt(v)}×${side}`);
-  }
+  const lines = ratioLines(r.ratios, r.pairs);
+  for (const m of r.missing) lines.push(`  missing peer: ${m}`);
   const load = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   lines.push(`  load average (1, 5, 15 min): ${load(r.load.before)} before, ${load(r.load.after)} after, on ${cpus().length} CPUs`);
   for (const l of RING_METHOD) lines.push(`  ${l}`);

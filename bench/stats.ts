@@ -1,5 +1,6 @@
 // Shared benchmark plumbing: interleaved rounds, medians, and the two output forms (table and --json).
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { basename } from 'node:path';
 
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -54,12 +55,14 @@ export class Results {
     return median(row.samples);
   }
 
+  /** One line per row: its label, the median, the unit, then the range of its samples and how many there are. */
   table(title: string): string {
     const lines = [title];
+    const width = Math.max(52, ...[...this.rows.values()].map((r) => r.label.length));
     for (const r of this.rows.values()) {
       const xs = [...r.samples].sort((a, b) => a - b);
       lines.push(
-        `  ${r.label.padEnd(52)} ${fmt(median(xs)).padStart(10)} ${r.unit.padEnd(10)} (${fmt(xs[0])}–${fmt(xs[xs.length - 1])}, n=${xs.length})`,
+        `  ${r.label.padEnd(width)} ${fmt(median(xs)).padStart(10)} ${r.unit.padEnd(10)} (${fmt(xs[0])}–${fmt(xs[xs.length - 1])}, n=${xs.length})`,
       );
     }
     return lines.join('\n');
@@ -72,10 +75,23 @@ export class Results {
   }
 }
 
+/** Three significant digits down to 0.1, two below (0.0845 stays 0.085, not 0.08; 0.004 not 0.00); n/a if not finite. */
 export function fmt(x: number): string {
-  if (x >= 100) return x.toFixed(0);
-  if (x >= 10) return x.toFixed(1);
-  return x.toFixed(2);
+  if (!Number.isFinite(x)) return 'n/a';
+  const a = Math.abs(x);
+  if (a >= 99.95) return x.toFixed(0);
+  if (a >= 9.995) return x.toFixed(1);
+  if (a >= 0.1 || a === 0) return x.toFixed(2);
+  return x.toPrecision(2);
+}
+
+/** The ratio lines under a table, names aligned, each pair ratio with its spread beside it. */
+export function ratioLines(ratios: Record<string, number>, pairs: Record<string, Spread> = {}): string[] {
+  const width = Math.max(40, ...Object.keys(ratios).map((k) => k.length));
+  return Object.entries(ratios).map(([k, v]) => {
+    const p = pairs[k];
+    return `  ratio ${k.padEnd(width)} ${Number.isFinite(v) ? `${fmt(v)}×` : 'n/a'}${p ? `   ${spreadText(p)}` : ''}`;
+  });
 }
 
 /**
@@ -83,13 +99,38 @@ export function fmt(x: number): string {
  * peak RSS is its own; returns the JSON object it prints last.
  */
 export function runChild<T>(name: string, args: string[]): T {
-  const script = new URL(`./bench/${name}.mjs`, import.meta.url).pathname;
-  return JSON.parse(
-    execFileSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 })
-      .trim()
+  return runScript<T>(new URL(`./bench/${name}.mjs`, import.meta.url).pathname, args);
+}
+
+/** The lines of a child's stderr kept in the error that names it: the end, where a stack trace says what threw. */
+const STDERR_LINES = 12;
+
+/**
+ * Runs `script` with node and returns the JSON object it prints last. A child that fails (exits non-zero, is killed,
+ * prints no JSON) throws one error naming the script, its arguments, how it ended and the end of its stderr.
+ */
+export function runScript<T>(script: string, args: string[]): T {
+  const r = spawnSync(process.execPath, [script, ...args], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'pipe'] });
+  const what = `the child process \`${basename(script)}${args.length ? ` ${args.join(' ')}` : ''}\``;
+  const tail = () => {
+    const lines = (r.stderr ?? '')
+      .trimEnd()
       .split('\n')
-      .pop()!,
-  );
+      .filter((l) => l.trim() !== '');
+    if (!lines.length) return ' (no stderr)';
+    const kept = lines.slice(-STDERR_LINES).map((l) => `    ${l}`);
+    return `; the end of its stderr:\n${lines.length > STDERR_LINES ? '    …\n' : ''}${kept.join('\n')}`;
+  };
+  if (r.error) throw new Error(`${what} could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`${what} ${r.signal ? `was killed by ${r.signal}` : `exited with code ${r.status}`}${tail()}`);
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(
+      `${what} exited 0 but its last line is not the JSON result: ${last ? JSON.stringify(last.slice(0, 200)) : 'it printed nothing'}${tail()}`,
+    );
+  }
 }
 
 /** Seeded PRNG (mulberry32, the exchange simulator's): benchmarks and generators must be reproducible. */

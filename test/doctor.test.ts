@@ -130,6 +130,16 @@ test('clock-sync: systemd-timesyncd flag file, then adjtimex status, then SKIP n
   assert.match(r.advice!, /chrony/, 'a SKIP still says how to get a synchronised clock');
 });
 
+test('clock-sync: in a container with no sync source, the advice points at the host, not at a daemon in here', () => {
+  const r = checkClockSync(fake({ files: { '/.dockerenv': '' } }));
+  assert.is(r.status, 'SKIP');
+  assert.match(r.value, /^can't tell: no time-sync source answered inside this container \(timedatectl is not installed; /);
+  assert.match(r.advice!, /^This is a container \(\/\.dockerenv\): its clock is the host's kernel clock/);
+  assert.match(r.advice!, /\n  timedatectl show -p NTPSynchronized --value +# want yes\n/);
+  const bare = checkClockSync(fake({ files: { '/proc/self/cgroup': '0::/user.slice\n' } }));
+  assert.match(bare.advice!, /^Run a time daemon/, 'outside a container: the daemon advice as before');
+});
+
 // --- clocksource --------------------------------------------------------------------------------------------------
 
 test('clocksource: tsc OK, hpet WARN with the switch command, missing SKIP', () => {
@@ -213,6 +223,14 @@ test('cpu-count: 3+ cores OK; fewer WARN with the consequence; a cgroup quota co
   assert.match(quota.advice!, /--cpus/);
   assert.is(checkCpuCount(fake({ cpus: { usable: 8, online: 8 }, files: { '/sys/fs/cgroup/cpu.max': 'max 100000\n' } })).status, 'OK');
   assert.is(checkCpuCount(fake({ cpus: { usable: 0, online: 0 } })).status, 'SKIP');
+  assert.match(two.advice!, /at least 3 cores \(4 to record too\)/);
+});
+
+test('cpu-count: 3 cores are OK for live, with a word that demo and record need 4 for the multi layout', () => {
+  const three = checkCpuCount(fake({ cpus: { usable: 3, online: 3 } }));
+  assert.is(three.status, 'OK');
+  assert.match(three.advice!, /`demo` and `record` \(and `live --record`\) add a recorder worker, so they need 4 cores/);
+  assert.is(checkCpuCount(fake({ cpus: { usable: 4, online: 4 } })).advice, null);
 });
 
 test('threads: the layout live and demo pick here, and why (a cgroup quota counts)', () => {

@@ -3,7 +3,7 @@
 // every status path (OK / WARN / FAIL / SKIP) can be exercised on any machine. The reasoning behind each check is
 // in docs/tuning.md.
 
-import { cgroupQuota as quotaOf, choosePlacement } from '../feed/placement';
+import { cgroupQuota as quotaOf, choosePlacement, hotThreads } from '../feed/placement';
 import { errorText } from '../format/errors';
 
 export type Status = 'OK' | 'WARN' | 'FAIL' | 'SKIP';
@@ -159,6 +159,19 @@ export function checkClockSync(p: HostProbe): CheckResult {
   }
   tried.push(ax.ok ? 'adjtimex printed no status' : brief(ax.reason));
 
+  const inContainer = containerMarkers(p);
+  if (inContainer.length)
+    return skip(
+      id,
+      `no time-sync source answered inside this container (${tried.join('; ')})`,
+      `This is a container (${inContainer.join(', ')}): its clock is the host's kernel clock, which a time daemon in
+here cannot set (that needs CAP_SYS_TIME), so installing one here changes nothing. Check on the host instead:
+  timedatectl show -p NTPSynchronized --value     # want yes
+  chronyc tracking                                # want "Leap status : Normal", System time well under 1 ms
+If it is not, fix it on the host (not in here):
+
+${CLOCK_ADVICE}`,
+    );
   return skip(id, `no time-sync source answered (${tried.join('; ')})`, CLOCK_ADVICE);
 }
 
@@ -318,7 +331,15 @@ export function checkCpuCount(p: HostProbe): CheckResult {
   const quota = cgroupQuota(p);
   const effective = quota === null ? usable : Math.min(usable, quota);
   const value = `${usable} usable${online !== usable ? ` of ${online} online` : ''}${quota === null ? '' : `, cgroup quota ${+quota.toFixed(2)} cores`}`;
-  if (effective >= MIN_CORES) return ok(id, value);
+  const recording = hotThreads(true);
+  if (effective >= recording) return ok(id, value);
+  if (effective >= MIN_CORES)
+    return ok(
+      id,
+      value,
+      `Enough for the multi-thread layout while not recording. \`demo\` and \`record\` (and \`live --record\`) add a
+recorder worker, so they need ${recording} cores for it and run single-threaded here (see the \`threads\` check).`,
+    );
   return warn(
     id,
     value,
@@ -327,7 +348,7 @@ export function checkCpuCount(p: HostProbe): CheckResult {
 briefly and then sleeps, so with the producer waiting for the same core the spin never succeeds, every hand-off pays
 a futex wake-up plus a scheduler time slice, and latency rises from microseconds to (sometimes) milliseconds.
 \`live\` and \`demo\` therefore run feed, engine and strategy on one thread here (see the \`threads\` check). For the
-multi-thread layout, give the process at least ${MIN_CORES} cores${quota !== null ? ' (raise the container CPU limit, e.g. `docker run --cpus 4`)' : ''}, or
+multi-thread layout, give the process at least ${MIN_CORES} cores (${recording} to record too)${quota !== null ? ' (raise the container CPU limit, e.g. `docker run --cpus 4`)' : ''}, or
 ${online > usable ? 'widen its CPU affinity (`taskset -cp 0-3 <pid>`), or ' : ''}use a larger instance.`,
   );
 }
@@ -490,13 +511,20 @@ function defaultRouteIface(p: HostProbe): string | null {
   return null;
 }
 
-export function checkContainer(p: HostProbe): CheckResult {
-  const id = 'container';
+/** What says this process runs in a container: marker files, the cgroup path; empty when nothing does. */
+function containerMarkers(p: HostProbe): string[] {
   const markers: string[] = [];
   if (p.exists('/.dockerenv')) markers.push('/.dockerenv');
   if (p.exists('/run/.containerenv')) markers.push('/run/.containerenv');
   const cg = p.readFile('/proc/self/cgroup');
   if (cg.ok && /docker|kubepods|containerd|libpod|lxc/.test(cg.value)) markers.push('cgroup path');
+  return markers;
+}
+
+export function checkContainer(p: HostProbe): CheckResult {
+  const id = 'container';
+  const markers = containerMarkers(p);
+  const cg = p.readFile('/proc/self/cgroup');
   if (!markers.length) return ok(id, cg.ok ? 'not in a container' : `no container markers (${brief(cg.reason)})`);
 
   const iface = defaultRouteIface(p);

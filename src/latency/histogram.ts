@@ -16,7 +16,8 @@ const LINEAR = SUB * 2; // below 256 ns: one bucket per ns
 const MAX_EXP = 43;
 /** The largest value kept apart; larger ones count in the last bucket (and in max exactly). */
 export const HIST_MAX_NS = 2 ** MAX_EXP - 1;
-const BUCKETS = (MAX_EXP - SUB_BITS) * SUB + LINEAR; // 4736
+// the top octave (2^42 up to 2^43) is bucket 35 × 128 + 255, the last
+const BUCKETS = (MAX_EXP - SUB_BITS - 1) * SUB + LINEAR; // 4736
 // Header words: count, sum (ns), min, max, negatives (clamped to 0: clocks of two processes disagreed)
 const H_COUNT = 0;
 const H_SUM = 1;
@@ -45,6 +46,18 @@ export function bucketRange(i: number): { low: number; width: number } {
   const shift = Math.floor(i / SUB) - 1;
   const top = i - shift * SUB;
   return { low: top * 2 ** shift, width: 2 ** shift };
+}
+
+/**
+ * The 1-based rank of percentile `p` among `total` samples: the smallest rank with at least p % of the samples at or
+ * below it. p / 100 × total in doubles lands just above a whole number (0.999 × 1000 = 999.0000000000001), which
+ * ceil would turn into the next rank: p99.9 of 1,000 samples read the largest instead of the 999th.
+ */
+export function rankOf(p: number, total: number): number {
+  const exact = (p * total) / 100;
+  const near = Math.round(exact);
+  const r = Math.abs(exact - near) <= 1e-9 * Math.max(1, near) ? near : Math.ceil(exact);
+  return Math.min(total, Math.max(1, r));
 }
 
 export interface HistogramSummary {
@@ -113,15 +126,25 @@ export class LatencyHistogram {
     return new LatencyHistogram(this.words.slice());
   }
 
-  /** Values at percentiles `ps` (0..100), ns, each the middle of its bucket clamped to [min, max]; NaN when empty. */
+  /**
+   * Values at percentiles `ps` (0..100), ns: the first rank is min and the last max, exactly; the others the middle of
+   * their bucket clamped to [min, max]. NaN when empty.
+   */
   percentiles(ps: readonly number[]): number[] {
     const w = this.words;
     const total = w[H_COUNT];
     if (total === 0) return ps.map(() => NaN);
-    const ranks = ps.map((p) => Math.max(1, Math.ceil((p / 100) * total)));
+    const ranks = ps.map((p) => rankOf(p, total));
     const out = ps.map(() => NaN);
     let seen = 0;
     let done = 0;
+    // The edges are known exactly: the first sample is min and the last is max, whatever bucket they sit in.
+    for (let k = 0; k < ps.length; k++) {
+      if (ranks[k] <= 1) out[k] = w[H_MIN];
+      else if (ranks[k] >= total) out[k] = w[H_MAX];
+      else continue;
+      done++;
+    }
     for (let i = 0; i < BUCKETS && done < ps.length; i++) {
       const c = w[HEADER + i];
       if (c === 0) continue;

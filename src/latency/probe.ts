@@ -95,6 +95,21 @@ export class LatencyProbe {
     this.queuedN++;
   }
 
+  /**
+   * Starts a measurement afresh: the board, the log and the messages still waiting to be split. Those decided before
+   * it would otherwise land in the new board's per-hop counts (up to QUEUE of them), and the orders waiting for their
+   * wire stamp likewise in gateway→wire and tick→wire.
+   */
+  reset(): void {
+    this.board.reset();
+    this.queuedFirst = 0;
+    this.queuedN = 0;
+    this.pending.clear();
+    this.messages.length = 0;
+    this.orders.length = 0;
+    this.unstamped = 0;
+  }
+
   /** Splits every decided message still waiting into its hops (before reading the board). */
   flush(): void {
     while (this.queuedN > 0) this.foldOldest();

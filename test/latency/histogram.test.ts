@@ -2,7 +2,7 @@
 // sorted answer, counts that add, and the same numbers read from another view of shared memory.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { LatencyHistogram, bucketOf, bucketRange, HIST_MAX_NS, HIST_WORDS } from '../../src/latency/histogram';
+import { LatencyHistogram, bucketOf, bucketRange, rankOf, HIST_MAX_NS, HIST_WORDS } from '../../src/latency/histogram';
 import { mulberry32 } from '../../src/exchange/rng';
 
 test('buckets: contiguous, each value inside its own, width ≤ value/128', () => {
@@ -67,6 +67,34 @@ test('negatives count as 0 and apart, NaN is not a sample; add() merges; a view 
   assert.is(reader.summary().max, 1000);
   assert.equal(new LatencyHistogram().percentiles([50]).map(Number.isNaN), [true]);
   assert.throws(() => new LatencyHistogram(new Float64Array(10)), /a histogram needs \d+ words, got 10/);
+});
+
+test('ranks are whole where p × n is: p99.9 of 1,000 samples is the 999th, not the largest', () => {
+  assert.is(rankOf(99.9, 1000), 999);
+  assert.is(rankOf(99.9, 10_000), 9990);
+  assert.is(rankOf(90, 30), 27);
+  assert.is(rankOf(50, 7), 4);
+  assert.is(rankOf(0, 7), 1);
+  assert.is(rankOf(100, 7), 7);
+  const h = new LatencyHistogram();
+  for (let v = 1; v <= 1000; v++) h.record(v === 1000 ? 5_000_000 : v * 1000); // one outlier, the largest
+  const s = h.summary();
+  assert.ok(Math.abs(s.p999 - 999_000) <= 999_000 / 256, `p99.9 ${s.p999}: the 999th sample, not the outlier`);
+  assert.is(s.max, 5_000_000);
+});
+
+test('the edges are exact: p0 is min and p100 max, even inside a wide bucket', () => {
+  const h = new LatencyHistogram();
+  h.record(1_000_001); // one bucket [999,424, 1,003,520) holds both
+  h.record(1_003_000);
+  assert.equal(h.percentiles([0, 100]), [1_000_001, 1_003_000]);
+  const one = new LatencyHistogram();
+  one.record(70_000);
+  assert.equal(one.percentiles([0, 50, 99.9, 100]), [70_000, 70_000, 70_000, 70_000]);
+});
+
+test('the bucket array ends with the last bucket a value can reach', () => {
+  assert.is(HIST_WORDS - 8, bucketOf(HIST_MAX_NS) + 1, '4,736 buckets after the 8 header words');
 });
 
 test.run();

@@ -87,4 +87,38 @@ test('probe: a message whose engine stamp never came counts as unstamped and lea
   assert.is(probe.messages.length, 0, 'no log unless asked');
 });
 
+test('probe: reset starts a measurement afresh; messages decided before it never reach the new board', () => {
+  const trace = TraceTable.create();
+  const board = HopBoard.create();
+  const clock = new ManualClock(T0);
+  const probe = new LatencyProbe(board, trace, { clock, keepLog: true });
+  const message = (at: bigint, order?: string) => {
+    const [hi, lo] = halves(at);
+    trace.open(hi, lo, 1_000);
+    trace.stamp(hi, lo, TRACE_PICKUP, 2_000);
+    trace.stamp(hi, lo, TRACE_DONE, 3_000);
+    clock.set(at + 10_000n);
+    probe.signal(hi, lo, at);
+    probe.decided();
+    if (order) probe.order(order);
+  };
+  for (let i = 0n; i < 5n; i++) message(T0 + i * 1_000_000n, `warm${i}`); // warm-up: still waiting to be split
+  probe.reset();
+  probe.wire('warm4'); // a warm-up order written after the reset is not a sample of the window
+  message(T0 + 10_000_000n, 'c1');
+  clock.set(T0 + 10_050_000n);
+  probe.wire('c1');
+  probe.flush();
+  const s = board.summaries();
+  for (const hop of ['decode', 'ring→engine', 'book+signals', 'ring→strategy', 'strategy', 'tick→decision'] as const)
+    assert.is(s[hop]!.count, 1, hop);
+  assert.is(s['tick→wire']!.count, 1);
+  assert.is(s['gateway→wire']!.count, 1);
+  assert.is(probe.messages.length, 1);
+  assert.equal(
+    probe.orders.map((o) => o.clientOid),
+    ['c1'],
+  );
+});
+
 test.run();
