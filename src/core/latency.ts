@@ -1,5 +1,6 @@
 // Latency samples (ns) kept in a fixed ring of the most recent ones; percentiles on demand. Allocation-free on the
 // recording path.
+import { rankOf } from '../latency/histogram';
 
 export class LatencySamples {
   private readonly buf: Float64Array;
@@ -23,7 +24,8 @@ export class LatencySamples {
     const k = Math.min(this.n, this.buf.length);
     if (k === 0) return ps.map(() => NaN);
     const sorted = this.buf.slice(0, k).sort();
-    return ps.map((p) => sorted[Math.min(k - 1, Math.max(0, Math.ceil((p / 100) * k) - 1))]);
+    // the exact rank (0.999 × 1000 is 999.0000000000001 in doubles: ceil would take the 1000th)
+    return ps.map((p) => sorted[rankOf(p, k) - 1]);
   }
 
   summary(): { count: number; p50: number; p99: number; p999: number; max: number } {
