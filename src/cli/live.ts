@@ -154,6 +154,8 @@ function tradingSnapshot(s: SessionSummary): TradingSnapshot {
     fills: s.fills,
     rejects: s.rejects,
     trades: s.trades,
+    // per symbol: a sum of BTC and ETH lots says nothing on its own
+    symbols: s.symbols.map((y) => ({ symbol: y.symbol, positionLot: y.positionLot, equityQuote: y.equityQuote })),
   };
 }
 

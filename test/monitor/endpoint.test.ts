@@ -52,6 +52,7 @@ test('demo: /metrics moves during the run and equals the summary after it; /heal
     is('ringbook_rejects_total', s.rejects);
     is('ringbook_round_trips_total', s.trades);
     is('ringbook_position_lots', s.positionLot);
+    is('ringbook_symbol_position_lots{symbol="BTCUSDT"}', s.positionLot);
     is('ringbook_recorder_records_total', s.records);
     is('ringbook_recorder_files_total', s.filesWritten);
     is('ringbook_pnl_quote{kind="net",currency="USDT"}', s.equityQuote);
