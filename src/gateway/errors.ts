@@ -153,7 +153,7 @@ export function authRefused(err: unknown): err is BitgetApiError {
  * as `describeCredentials` shows it (its first four characters), never more.
  */
 export function authRefusedText(err: BitgetApiError, key: string): string {
-  return `the exchange refused the API key (${err.code} ${err.msg}): check --keys / BITGET_API_KEY, BITGET_API_SECRET, BITGET_API_PASSPHRASE (${key}; the key is shown as its first 4 characters only)`;
+  return `the exchange refused the API key (${err.code} ${err.msg}): check --keys / BITGET_API_KEY, BITGET_API_SECRET, BITGET_API_PASSPHRASE (${key}; only a long key's first 4 characters are ever shown)`;
 }
 
 /** True when the request's effect on the venue is unknown (the order may or may not exist). */

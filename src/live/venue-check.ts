@@ -2,7 +2,16 @@
 // start: keys the venue refuses stop the command before anything trades, and a position or orders an earlier session
 // left (a crash, kill -9) are named, and cleared or refused, instead of halting the new session on a mismatch. At the
 // stop: what the stop could not close, so the exit code and the log say it must be closed by hand.
-import { BitgetGateway, authRefused, authRefusedText, lotsToSize, ticksToPrice, type Credentials, type VenueState } from '../gateway/index';
+import {
+  BitgetGateway,
+  authRefused,
+  authRefusedText,
+  keyHint,
+  lotsToSize,
+  ticksToPrice,
+  type Credentials,
+  type VenueState,
+} from '../gateway/index';
 import type { InstrumentGrid } from '../feed/instruments';
 import { baseCurrency, plural, quoteCurrency } from '../format/numbers';
 
@@ -14,8 +23,8 @@ export function positionText(grid: InstrumentGrid, lot: number): string {
   return `${lot > 0 ? 'long' : 'short'} ${plural(n, 'lot')} (${lotsToSize(grid, n)} ${base})`;
 }
 
-/** The key as an operator may see it: its first four characters. */
-export const keyText = (c: Credentials) => `API key ${c.apiKey.slice(0, 4)}…`;
+/** The key as an operator may see it: its first four characters (a short key not at all). */
+export const keyText = (c: Credentials) => keyHint(c.apiKey);
 
 const ordersText = (n: number) => (n === 0 ? 'no open orders' : plural(n, 'open order'));
 

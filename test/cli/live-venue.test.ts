@@ -118,7 +118,7 @@ for (const [what, keys, code] of [
       assert.match(
         err,
         new RegExp(
-          `the exchange refused the API key \\(${code} [^)]+\\): check --keys / BITGET_API_KEY, BITGET_API_SECRET, BITGET_API_PASSPHRASE \\(API key ${keys.apiKey.slice(0, 4)}…; the key is shown as its first 4 characters only\\)`,
+          `the exchange refused the API key \\(${code} [^)]+\\): check --keys / BITGET_API_KEY, BITGET_API_SECRET, BITGET_API_PASSPHRASE \\(API key ${keys.apiKey.slice(0, 4)}…; only a long key's first 4 characters are ever shown\\)`,
         ),
       );
       assert.not.match(err, /reconcile failed|summary:|RECONCILE/, 'nothing traded, nothing retried');
