@@ -530,7 +530,7 @@ export class TradingSession {
     endpoints: { restUrl: string; wsUrl: string },
     flattenOnBreach: boolean,
   ): Promise<void> {
-    const before = await readAtStart(gateways, grids, o.credentials);
+    const before = await readAtStart(gateways, grids, o.credentials, { log: o.log });
     const lines = before.map((v, i) => leftoverLine(grids[i], v));
     if (!lines.some((l) => l !== null)) return;
     for (const l of lines) if (l) o.log(`[warn] ${l}`);

@@ -3,9 +3,11 @@
 // left (a crash, kill -9) are named, and cleared or refused, instead of halting the new session on a mismatch. At the
 // stop: what the stop could not close, so the exit code and the log say it must be closed by hand.
 import {
+  BitgetApiError,
   BitgetGateway,
   authRefused,
   authRefusedText,
+  classifyBitgetCode,
   keyHint,
   lotsToSize,
   ticksToPrice,
@@ -14,6 +16,7 @@ import {
 } from '../gateway/index';
 import type { InstrumentGrid } from '../feed/instruments';
 import { baseCurrency, plural, quoteCurrency } from '../format/numbers';
+import { errorText } from '../format/errors';
 
 /** "short 1 lot (0.001 BTC)", "long 3 lots (0.003 BTC)", "no position". */
 export function positionText(grid: InstrumentGrid, lot: number): string {
@@ -28,23 +31,42 @@ export const keyText = (c: Credentials) => keyHint(c.apiKey);
 
 const ordersText = (n: number) => (n === 0 ? 'no open orders' : plural(n, 'open order'));
 
+/** Waits before the start's reads are asked again (a venue failing a request now and then: 40015, a reset, a timeout). */
+export const START_READ_RETRIES_MS = [500, 1000, 2000];
+
 /**
  * Each symbol's position and open orders at the venue, read before the session trades. The venue refusing the keys
- * (a wrong, revoked or unknown key, a bad secret or passphrase, an IP not allowed) throws the operator's sentence;
- * any other failure throws saying the account could not be read.
+ * (a wrong, revoked or unknown key, a bad secret or passphrase, an IP not allowed) throws the operator's sentence; a
+ * failure that may pass (the venue's "try again" codes, a connection reset, no answer in time) is asked again after
+ * each of `retriesMs` (a service restarted on one such failure would spend its start limit on it); any other failure,
+ * or the last, throws saying the account could not be read.
  */
 export async function readAtStart(
   gateways: readonly BitgetGateway[],
   grids: readonly InstrumentGrid[],
   credentials: Credentials,
+  o: { retriesMs?: readonly number[]; log?(line: string): void } = {},
 ): Promise<VenueState[]> {
+  const retriesMs = o.retriesMs ?? START_READ_RETRIES_MS;
   const out: VenueState[] = [];
   for (let i = 0; i < gateways.length; i++) {
-    try {
-      out.push(await gateways[i].readVenue());
-    } catch (err) {
-      if (authRefused(err)) throw new Error(authRefusedText(err, keyText(credentials)));
-      throw new Error(`cannot read the account's ${grids[i].symbol} position and orders before trading: ${(err as Error).message}`);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        out.push(await gateways[i].readVenue());
+        break;
+      } catch (err) {
+        if (authRefused(err)) throw new Error(authRefusedText(err, keyText(credentials)));
+        const why = errorText(err);
+        const mayPass = !(err instanceof BitgetApiError) || classifyBitgetCode(err.code, err.msg).retryable;
+        if (!mayPass || attempt >= retriesMs.length)
+          throw new Error(
+            `cannot read the account's ${grids[i].symbol} position and orders before trading${attempt > 0 ? ` (${attempt + 1} attempts)` : ''}: ${why}`,
+          );
+        o.log?.(
+          `[warn] reading the account's ${grids[i].symbol} position and orders failed (${why}); asking again in ${retriesMs[attempt] / 1000} s`,
+        );
+        await new Promise((r) => setTimeout(r, retriesMs[attempt]));
+      }
     }
   }
   return out;
