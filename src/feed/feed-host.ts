@@ -82,7 +82,10 @@ export class FeedHost {
       pingMs: o.pingMs,
       pongTimeoutMs: o.pongTimeoutMs,
       log: (line) => o.log(line),
-      onOpen: () => o.onOpen(),
+      onOpen: () => {
+        session.onConnect();
+        o.onOpen();
+      },
       onDown: (reason) => {
         session.onDisconnect();
         after?.();

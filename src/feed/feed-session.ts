@@ -204,8 +204,22 @@ export class FeedSession {
     this.retryPending();
   }
 
+  /** Down between onDisconnect and onConnect: no snapshot can come, so none is overdue. */
+  private connected = true;
+
+  /**
+   * The connection is (again) up and subscribes to everything: a book still waiting for its snapshot waits from now
+   * (a reconnect after a venue restart took longer than the snapshot timeout, which then fired as soon as it was up).
+   */
+  onConnect(): void {
+    this.connected = true;
+    const now = this.nowMs();
+    for (const r of this.routeSet) if (r.book && r.awaitingSince >= 0) r.awaitingSince = now;
+  }
+
   /** The connection dropped: every book is stale until its next snapshot (the reconnect resubscribes). */
   onDisconnect(): void {
+    this.connected = false;
     this.counters.disconnects++;
     for (const r of this.routeSet) {
       if (!r.book) continue;
@@ -230,7 +244,7 @@ export class FeedSession {
           continue;
         }
       }
-      if (r.awaitingSince >= 0 && now - r.awaitingSince > timeout) {
+      if (this.connected && r.awaitingSince >= 0 && now - r.awaitingSince > timeout) {
         this.log(`${r.fi.grid.symbol}: no snapshot ${timeout} ms after asking; asking again`);
         r.awaitingSince = -1;
         this.resync(r, 0);

@@ -193,4 +193,23 @@ test('a disconnect invalidates every book until its snapshot', async () => {
   assert.is(h.session.counters.beforeSnapshot, 1);
 });
 
+test('a reconnect that takes longer than the snapshot timeout: the snapshot is awaited from the reconnect, not asked again at once', async () => {
+  const h = await harness([{ inst: 0, grid: mav, channels: ['books'] }]);
+  const [, snap] = lines('futures-mavusdt-books-pseq.jsonl');
+  h.push(snap);
+  h.session.onDisconnect();
+  h.wait(15_000); // the venue restarting: no connection, no snapshot due
+  h.session.onConnect(); // subscribed again
+  h.wait(1_000);
+  assert.equal(
+    h.logs.filter((l) => /no snapshot/.test(l)),
+    [],
+    'not overdue: asked a second ago',
+  );
+  assert.equal(h.resubscribed, []);
+  h.wait(9_500);
+  assert.equal(h.logs.filter((l) => /no snapshot/.test(l)).length, 1, 'overdue 10 s after the reconnect');
+  assert.is(h.resubscribed.length, 1);
+});
+
 test.run();

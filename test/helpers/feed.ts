@@ -18,6 +18,8 @@ export interface Harness {
   logs: string[];
   /** Feeds one frame (string or bytes) and runs the engine over whatever the feed published. */
   push(frame: string | Uint8Array): void;
+  /** Moves the session's millisecond clock on by `ms` (no frame), then polls it. */
+  wait(ms: number): void;
   /** Output records of the engine since the last call: kinds and, for status records, their codes. */
   take(): Array<{ kind: number; code: number; at: number }>;
 }
@@ -59,6 +61,10 @@ export async function harness(instruments: FeedInstrument[], opts: { watchContro
       clock.advance(1_000_000n);
       session.onFrame(typeof frame === 'string' ? enc.encode(frame) : frame);
       while (engine.drain(market, signal, 1 << 16) > 0);
+      session.poll();
+    },
+    wait(ms) {
+      nowMs += ms;
       session.poll();
     },
     take() {
