@@ -484,13 +484,16 @@ export function explainHalt(reason: string | null, c: HaltContext, currency = 'q
     const low = kind === 'feedLatency' && / below risk\.minFeedLatencyNs/.test(reason);
     const seen = kind === 'feedLatency' ? (/feed latency (.+?) (?:below|above) risk\./.exec(reason)?.[1] ?? null) : null;
     const parameter = kind === 'feedLatency' && low ? 'risk.minFeedLatencyNs' : BREACH_PARAMETER[kind];
+    // and the offset or the data's age it measured: the log's line and the summary's give the same figure
+    const offset = kind === 'clockOffset' ? (/clock offset (.+?) beyond risk\./.exec(reason)?.[1] ?? null) : null;
+    const age = kind === 'staleData' ? (/last valid signal (.+?) old > risk\./.exec(reason)?.[1] ?? null) : null;
     const text: Record<string, string> = {
       dailyLoss: `the loss since the UTC day began passed ${moneyIn(r.maxDailyLossQuote, currency)}`,
       position: `the position passed ${plural(r.maxPositionLot, 'lot')}`,
       notional: `the position's value passed ${r.maxNotionalTickLot} ticks·lots`,
-      staleData: `no valid market data for ${duration(r.maxDataAgeNs)} while exposed`,
+      staleData: `no valid market data for ${duration(r.maxDataAgeNs)} while exposed${age ? ` (the last valid signal ${age} old)` : ''}`,
       feedLatency: `a signal's feed latency${seen ? ` (${seen})` : ''} was ${low ? `below ${duration(r.minFeedLatencyNs)}` : `above ${duration(r.maxFeedLatencyNs)}`}`,
-      clockOffset: `the clock offset to the exchange passed ±${duration(r.maxClockOffsetNs)}`,
+      clockOffset: `the clock offset to the exchange${offset ? ` (${offset})` : ''} passed ±${duration(r.maxClockOffsetNs)}`,
     };
     return { parameter, text: `risk limit: ${text[kind] ?? reason}` };
   }

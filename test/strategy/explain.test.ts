@@ -121,6 +121,16 @@ test('halts: the risk limit in words and the parameter behind it; a kill switch 
     "risk.maxFeedLatencyNs: risk limit: a signal's feed latency (2.5 s) was above 2 s",
   );
   assert.is(
+    findingLine(explainHalt('risk breach (clockOffset): clock offset -401 ms beyond risk.maxClockOffsetNs ±250 ms', config)!),
+    'risk.maxClockOffsetNs: risk limit: the clock offset to the exchange (-401 ms) passed ±250 ms',
+  );
+  assert.is(
+    findingLine(
+      explainHalt('risk breach (staleData): BTCUSDT: last valid signal 5.03 s old > risk.maxDataAgeNs 5 s while exposed', config)!,
+    ),
+    'risk.maxDataAgeNs: risk limit: no valid market data for 5 s while exposed (the last valid signal 5.03 s old)',
+  );
+  assert.is(
     findingLine(explainHalt('exit failed: rb-1 not done after 3 retries, position 2', config)!),
     'exit.maxRetries: an exit did not fill after 3 retries',
   );
