@@ -264,6 +264,13 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
         `${opened.map((i) => i.name).join(' and ')}: a header and no rows: nothing to import (a day Tardis has no data of, or a download cut short)`,
       );
     if (streams.length === 2) pairMismatch(opened, heads, o.symbol);
+    // --exchange names files that do not say their venue; over rows that do, another id would file one venue's data
+    // under another's name
+    const other = heads.findIndex((h) => o.exchange !== undefined && h.exchange && h.exchange !== o.exchange);
+    if (other >= 0)
+      throw new Error(
+        `--exchange ${o.exchange}, but ${opened[other].name} is ${heads[other].exchange} ${heads[other].symbol} (its first row): leave --exchange out (the rows name their venue) or give that venue's files`,
+      );
     const exchange = o.exchange ?? heads.find((h) => h.exchange)?.exchange;
     const symbol = o.symbol ?? heads.find((h) => h.symbol)?.symbol;
     if (!exchange) throw new Error('the files name no exchange: give --exchange (a Tardis exchange id, e.g. binance-futures)');
@@ -295,6 +302,13 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
     report(true);
     if (stopped) await files.stop();
     else await files.finish();
+    if (!stopped && files.span(0).firstNs < 0n) {
+      const strangers = streams.filter((s) => s.skippedOtherSymbols > 0);
+      if (strangers.length && strangers.every((s) => s.skippedOtherSymbols === s.lines - 1))
+        throw new Error(
+          `no row of ${symbol} in ${strangers.map((s) => s.source.name).join(' or ')} (${strangers.length > 1 ? 'their' : 'its'} rows are of other symbols, the first ${symbolList(strangers.map((s) => s.head.symbol))}); nothing was written: check --symbol`,
+        );
+    }
     return {
       files: files.written,
       rows: files.rows,

@@ -617,4 +617,39 @@ test('a book and trades pair of two venues, or of two symbols without --symbol, 
   assert.is(s.csv![1].skippedOtherSymbols, 9);
 });
 
+test('a --symbol no row holds is an error naming the files and what they hold, nothing written (not an import of nothing)', async () => {
+  const dir = tmp('csv-no-symbol');
+  const out = join(dir, 'out');
+  const message = (inputs: string[], extra = {}) =>
+    run(inputs, out, extra).then(
+      () => assert.unreachable('the import should have failed') as never,
+      (err: Error) => err.message,
+    );
+  assert.is(
+    await message([BOOK_CSV], { symbol: 'ETHUSDT' }),
+    `no row of ETHUSDT in ${BOOK_CSV} (its rows are of other symbols, the first BTCUSDT); nothing was written: check --symbol`,
+  );
+  assert.is(
+    await message([BOOK_CSV, TRADES_CSV], { symbol: 'BTCUSD' }),
+    `no row of BTCUSD in ${BOOK_CSV} or ${TRADES_CSV} (their rows are of other symbols, the first BTCUSDT); nothing was written: check --symbol`,
+  );
+  assert.equal(filesUnder(out), [], 'nothing written');
+});
+
+test("--exchange over rows of another venue is refused before anything is written; the files' own id is taken", async () => {
+  const dir = tmp('csv-exchange');
+  const out = join(dir, 'out');
+  const err = await run([BOOK_CSV, TRADES_CSV], out, { exchange: 'bybit' }).then(
+    () => assert.unreachable('the import should have failed') as never,
+    (e: Error) => e.message,
+  );
+  assert.is(
+    err,
+    `--exchange bybit, but ${BOOK_CSV} is binance-futures BTCUSDT (its first row): leave --exchange out (the rows name their venue) or give that venue's files`,
+  );
+  assert.equal(filesUnder(out), [], 'nothing written');
+  const s = await run([BOOK_CSV, TRADES_CSV], out, { exchange: 'binance-futures' });
+  assert.ok(s.files.length > 0 && s.files.every((f) => f.path.includes('venue=binance-futures')), s.files.map((f) => f.path).join(', '));
+});
+
 test.run();
