@@ -28,6 +28,7 @@ import { selfCommand } from '../cli/self';
 import { count, plural } from '../format/numbers';
 import { dirText } from '../format/paths';
 import { sideStreamOf } from './side-stream';
+import { errnoText } from './write-gate';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -282,7 +283,7 @@ export function recoverTree(root: string, o: RecoveryOptions = {}): RecoveryResu
       if (r) out.push(r);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      out.push({ kind: 'failed', journal: f, reason: `${e.code ?? 'error'}: ${e.message}` });
+      out.push({ kind: 'failed', journal: f, reason: errnoText(e) });
     }
   }
   return out;

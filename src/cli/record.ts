@@ -5,7 +5,8 @@ import { withDirLock } from './dir-lock';
 import { describeRecovery } from '../capture/recover';
 import { lossSummary, lostAll } from '../capture/recorder';
 import { MarketPipeline } from '../feed/pipeline';
-import type { InstType } from '../feed/instruments';
+import { UnlistedSymbolError, type InstType } from '../feed/instruments';
+import { UsageError } from './usage-error';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec } from './args';
 import { ENDPOINT_FLAGS } from './watch';
@@ -97,6 +98,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       const alarms: string[] = [];
       let stopNow = () => {};
       let recorderDied: string | null = null;
+      // a symbol the venue does not list is a value of the command line (exit 2), as in live, watch and demo; the
+      // local exchange this process started goes with it
       const pipeline = await MarketPipeline.start({
         wsUrl: endpoints.wsUrl,
         restUrl: endpoints.restUrl,
@@ -133,6 +136,10 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
           },
         },
         workerDir: io.workerDir,
+      }).catch(async (err: unknown) => {
+        await endpoints.close?.();
+        await monitoring?.finish();
+        throw err instanceof UnlistedSymbolError ? new UsageError(err.message) : err;
       });
       const pm = monitoring
         ? pipelineMetrics(monitoring.metrics, monitoring.health, pipeline, {

@@ -307,6 +307,21 @@ test('a --ws-url that never answers with data (a wrong path: 404 on the upgrade)
   assert.ok(log.includes(`record: received nothing from ${wrong} while it ran: no market data recorded`), log);
 });
 
+test('a symbol the exchange does not list is a bad command line: exit 2, named with the nearest listed one, as live', async () => {
+  const ex = await startExchange({ seed: 7, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-unlisted-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const args = ['record', '--symbols', 'BTCUSD', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '2s'];
+  const r = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  r.stderr!.on('data', (d) => (log += d));
+  const code = await new Promise((done) => r.once('exit', (c) => done(c)));
+  await ex.close();
+  assert.is(code, 2, log);
+  assert.match(log, /USDT-FUTURES symbol BTCUSD is not listed at http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(log, /did you mean BTCUSDT/);
+});
+
 test('a recorder thread that dies stops record with a clear error and exit code 1, never a hang', async () => {
   const ex = await startExchange({ seed: 6, symbols: ['USDT-FUTURES:BTCUSDT'] });
   const root = mkdtempSync(join(tmpdir(), 'ringbook-dead-recorder-'));
