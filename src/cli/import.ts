@@ -300,7 +300,15 @@ function summaryHint(): string {
   return '\n(nothing half-written was left: files finished before the error are whole; fix the input or the flags and run again)';
 }
 
-const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+/** A size in the unit that keeps it short: a day's input reads in MB or GB, a small one not as "0.0 MB". */
+export const sizeText = (n: number): string =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} GB`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)} MB`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)} kB`
+        : plural(n, 'byte');
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
 
 export function progressLine(p: ImportProgress): string {
@@ -312,7 +320,7 @@ export function progressLine(p: ImportProgress): string {
   if (p.bytesTotal) {
     const f = Math.min(1, p.bytesRead / p.bytesTotal);
     const filled = Math.round(f * 20);
-    share = `[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${(f * 100).toFixed(0).padStart(3)}% of ${mb(p.bytesTotal)} · `;
+    share = `[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${(f * 100).toFixed(0).padStart(3)}% of ${sizeText(p.bytesTotal)} · `;
     if (f > 0.01 && f < 1 && p.inputs === 1) eta = ` · ${formatDuration(BigInt(Math.round(secs / f - secs)) * 1_000_000_000n)} left`;
   }
   return `  ${which}${share}${plural(p.rows, 'row')} · ${count(rate)} rows/s${eta}`;
@@ -330,7 +338,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
   const secs = s.elapsedMs / 1000;
   const out: string[] = [];
   out.push(
-    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${mb(s.bytes)})`,
+    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${sizeText(s.bytes)})`,
   );
   for (const sym of s.symbols) {
     const span =

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNdjson } from '../../bench/tardis-input';
 import { BOOK_CSV, TRADES_CSV, V2, tmp } from './helpers';
-import { formatSummary, progressLine } from '../../src/cli/import';
+import { formatSummary, progressLine, sizeText } from '../../src/cli/import';
 import type { ImportSummary } from '../../src/import/import';
 // the backtest bench's obi-ofi: trades often on generated books
 import { BENCH_STRATEGY as STRATEGY } from '../../bench/strategy-sets';
@@ -85,7 +85,11 @@ test('the summary: plurals, thousands separators, and a checksum clause that cla
       frames: { feed: { ...feed, bookMessages }, checksums, disconnectLines: 1, v3Frames: 0, skipped: [] },
     }) as unknown as ImportSummary;
   const one = formatSummary(summary(1, { ok: 0, failed: 0, checked: true }), '/d');
-  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, /);
+  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, 10 bytes\)/);
+  // the input's size in a unit that shows it: not "0.0 MB" for a small file
+  assert.is(sizeText(48_681), '48.7 kB');
+  assert.is(sizeText(16_501_507), '16.5 MB');
+  assert.is(sizeText(2_340_000_000), '2.34 GB');
   assert.match(one, /1 snapshot, 1 seq gap, 0 stale, 1 disconnect, 1 resync;/);
   assert.match(one, /checksums: 0 verified, 0 failed \(the book frames carry none: Bitget futures books stopped sending them\)/);
   assert.match(one, /WARNING: 1 file this import did not write overlaps its time range/);

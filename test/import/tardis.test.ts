@@ -234,7 +234,7 @@ test('two inputs sharing their boundary frame give it once; inputs that overlap 
   assert.is(e.line, 1);
   assert.match(
     e.reason,
-    /^the local time \d+ is earlier than the last line of .*day1\.ndjson \(line 12: \d+\): the inputs overlap in time or are out of order/,
+    /^the local time [\d-]+T[\d:.]+Z is earlier than the last line of .*day1\.ndjson \(line 12: [\d-]+T[\d:.]+Z\): the inputs overlap in time or are out of order/,
   );
   assert.ok(ns(lines[10]) < ns(lines[11]));
   // the same file twice
@@ -242,7 +242,7 @@ test('two inputs sharing their boundary frame give it once; inputs that overlap 
   assert.is(e.line, 1);
   assert.is(
     e.reason,
-    `the local time 1777593601002949900 is earlier than the last line of ${V2} (line ${lines.length}: 1777593606099643400): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
+    `the local time 2026-05-01T00:00:01.002949900Z is earlier than the last line of ${V2} (line ${lines.length}: 2026-05-01T00:00:06.099643400Z): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
   );
 });
 
