@@ -33,6 +33,7 @@ export interface LatencyStats {
   p90: number;
   p99: number;
   p999: number;
+  min: number;
   max: number;
   negativeShare: number;
 }
@@ -89,6 +90,7 @@ function stats(ns: Float64Array): LatencyStats | null {
     p90: q(0.9),
     p99: q(0.99),
     p999: q(0.999),
+    min: s[0] / 1e6,
     max: s[s.length - 1] / 1e6,
     negativeShare: neg / s.length,
   };
@@ -400,9 +402,20 @@ function explain(r: StreamReport): string {
     );
   }
   const c = r.feedLatencyMsCorrected;
-  if (c)
+  if (c) {
+    // a corrected latency may be negative by the offset's bound plus the exchange's 1 ms stamps, no more: beyond that
+    // the clock moved after θ was measured (or θ is wrong), and the corrected figures are off by as much
+    const slackMs = Number(BigInt(r.clock?.boundNs || '0')) / 1e6 + 1;
+    const negative = `${(c.negativeShare * 100).toFixed(2)}% negative`;
     parts.push(
-      `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`,
+      `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${
+        c.negativeShare === 0
+          ? negative
+          : -c.min <= slackMs
+            ? `${negative} (within the offset's bound and the exchange's 1 ms stamp resolution)`
+            : `${negative}, down to ${c.min.toFixed(3)} ms: more than the offset's bound and the exchange's 1 ms stamps allow (±${slackMs.toFixed(3)} ms), so the local clock moved after θ was measured (an NTP step or drift: ringbook doctor checks its sync) or θ is wrong, and the corrected figures are off by about that much`
+      }`,
     );
+  }
   return parts.join('; ');
 }

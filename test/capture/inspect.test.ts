@@ -76,6 +76,27 @@ test("each file's latencies are corrected by its own θ, and the report says the
   assert.not.match(s.explanation, 'not measured');
 });
 
+test('corrected latencies below −(bound + 1 ms) are said to be a clock that moved after θ, not explained away', async () => {
+  // θ 0.5 ms ± 0.1 ms, then the clock stepped back 5 ms: corrected latencies down to −3 ms cannot be travel times
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, [...steady(0, 40, 2_500_000n), ...steady(400, 10, -2_500_000n)], 500_000n);
+  const [s] = (await inspectRecording(root)).streams;
+  assert.is(s.feedLatencyMsCorrected!.min, -3);
+  assert.match(s.explanation, 'after subtracting θ: p50 2.000 ms, 20.00% negative, down to -3.000 ms: more than the offset');
+  assert.match(s.explanation, "bound and the exchange's 1 ms stamps allow (±1.100 ms), so the local clock moved after θ was measured");
+  assert.not.match(s.explanation, 'within the offset');
+  // none negative: nothing to explain away
+  const ok = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(ok, 0, steady(0, 40, 2_500_000n), 500_000n);
+  const [t] = (await inspectRecording(ok)).streams;
+  assert.match(t.explanation, /after subtracting θ: p50 2\.000 ms, 0\.00% negative$/);
+  // a little negative, within the bound and the stamps: said so
+  const near = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(near, 0, [...steady(0, 40, 2_500_000n), ...steady(400, 10, 0n)], 500_000n);
+  const [u] = (await inspectRecording(near)).streams;
+  assert.match(u.explanation, "20.00% negative (within the offset's bound and the exchange's 1 ms stamp resolution)");
+});
+
 test('a hole between files and a duplicated file are warnings', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inspect-'));
   const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
