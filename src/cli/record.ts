@@ -191,8 +191,12 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
         durationMs,
       });
       stopNow = stop.end;
+      const startedMs = Date.now();
       if (recorderDied) stop.end();
       await stop.stopped;
+      // a signal before the --duration ran out: the recording is shorter than asked, which a script must be told
+      const interruptedBy = durationMs && !recorderDied ? stop.by : null;
+      const ranMs = Date.now() - startedMs;
       clearInterval(drain);
       clearInterval(status);
       monitoring?.setPhase('stopping');
@@ -201,9 +205,14 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       const r = result.recorder;
       const fc = result.feed?.counters;
       log.info(
-        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')}${r?.rawFiles ? `, ${plural(r.rawFrames ?? 0, 'raw frame')} in ${plural(r.rawFiles, 'file')}` : ''} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
+        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')}${r?.rawFiles ? `, ${plural(r.rawFrames ?? 0, 'raw frame')} in ${plural(r.rawFiles, 'file')}` : ''} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops${
+          interruptedBy
+            ? `; interrupted by ${signalText(interruptedBy)} after ${humanDuration(ranMs * 1e6)} of its ${humanDuration(durationMs! * 1e6)} --duration (exit ${signalExit(interruptedBy)})`
+            : ''
+        }.`,
         {
           event: 'summary',
+          interruptedBy: interruptedBy ?? null,
           records: r?.records ?? 0,
           rows: r?.rows ?? 0,
           files: r?.files ?? 0,
@@ -240,7 +249,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       await monitoring?.finish();
       // records that never reached a file are a failed recording, whatever else worked
       const lost = r ? lostAll(r) : 0;
-      return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;
+      if (lost > 0 || (alarms.length && (r?.files ?? 0) === 0)) return 1;
+      return interruptedBy ? signalExit(interruptedBy) : 0;
     },
   );
 }

@@ -290,6 +290,25 @@ test('its output closed (`record | head`) and then SIGHUP (the terminal gone): t
   assert.ok(listParquet(root).length >= 1, 'the finished files are there');
 });
 
+test('Ctrl-C before --duration ran out: the files are finished and the summary and exit code (130) say it was cut short', async () => {
+  const ex = await startExchange({ seed: 5, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-int-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '10m'];
+  args.push('--flush', '200ms');
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => (log += d));
+  const journals = () => (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.partial'));
+  await until('the recorder to flush a journal', () => journals().length > 0, 30_000);
+  child.kill('SIGINT');
+  const code = await new Promise((r) => child.once('exit', (c, sig) => r(c ?? sig)));
+  await ex.close();
+  assert.is(code, 130, log);
+  assert.match(log, /capture drops; interrupted by Ctrl-C after \S+ \S+ of its 10 min --duration \(exit 130\)\./);
+  assert.ok(listParquet(root).length >= 1, 'the finished files are there');
+});
+
 test('a --ws-url that never answers with data (a wrong path: 404 on the upgrade) fails the recording, exit 1', async () => {
   const ex = await startExchange({ seed: 7, symbols: ['USDT-FUTURES:BTCUSDT'] });
   const root = mkdtempSync(join(tmpdir(), 'ringbook-wrong-ws-'));
