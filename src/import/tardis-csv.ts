@@ -84,6 +84,8 @@ export interface CsvHead {
   columns: string[];
   exchange: string;
   symbol: string;
+  /** The first row's local_timestamp, µs since the epoch; null without rows. */
+  firstLocalUs: bigint | null;
 }
 
 const enc = new TextEncoder();
@@ -178,6 +180,7 @@ export class CsvStream {
       columns,
       exchange: columns.includes('exchange') ? at('exchange') : '',
       symbol: columns.includes('symbol') ? at('symbol') : '',
+      firstLocalUs: this.hasRows && /^\d{1,19}$/.test(at('local_timestamp')) ? BigInt(at('local_timestamp')) : null,
     };
     return this.head;
   }

@@ -652,4 +652,35 @@ test("--exchange over rows of another venue is refused before anything is writte
   assert.ok(s.files.length > 0 && s.files.every((f) => f.path.includes('venue=binance-futures')), s.files.map((f) => f.path).join(', '));
 });
 
+test('a book and trades pair of two days is refused before anything is written; one crossing midnight by minutes is not', async () => {
+  const dir = tmp('csv-two-days');
+  const shifted = (us: bigint, name: string) => {
+    const [head, ...rows] = readFileSync(TRADES_CSV, 'utf8').trim().split('\n');
+    const moved = rows.map((l) => {
+      const c = l.split(',');
+      c[TS] = String(BigInt(c[TS]) + us);
+      c[LOCAL] = String(BigInt(c[LOCAL]) + us);
+      return c.join(',');
+    });
+    const f = join(dir, name);
+    writeFileSync(f, `${[head, ...moved].join('\n')}\n`);
+    return f;
+  };
+  const day2 = shifted(86_400_000_000n, 'trades-day2.csv');
+  const out = join(dir, 'out');
+  const err = await run([BOOK_CSV, day2], out).then(
+    () => assert.unreachable('the import should have failed') as never,
+    (e: Error) => e.message,
+  );
+  assert.is(
+    err,
+    `a book and trades pair of two days: ${BOOK_CSV} begins 2026-05-01, ${day2} begins 2026-05-02 (their first rows' local_timestamp): give the two files of one day (several days: one run a day, into the same --out)`,
+  );
+  assert.equal(filesUnder(out), [], 'nothing written');
+  // the book's first row is at 00:00:00.06 on 2026-05-01: trades from 1 min before midnight are another date, not another day
+  const before = shifted(-61_000_000n - 181_575n, 'trades-eve.csv');
+  const s = await run([BOOK_CSV, before], join(dir, 'eve'));
+  assert.ok(s.rows > 0);
+});
+
 test.run();
