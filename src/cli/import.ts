@@ -4,6 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { lockDir } from './dir-lock';
+import { existingRecording, type ExistingRecording } from './existing-recording';
 import { onStopSignals, signalExit, signalText } from './stop-signals';
 import { ensureDir } from '../capture/files';
 import { fetchGrids, type InstrumentGrid, type InstType } from '../feed/instruments';
@@ -12,7 +13,7 @@ import { gridFromTickLot } from '../import/grid';
 import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
 import { ImportError } from '../import/record-sink';
 import { formatDuration } from '../optimize/folds';
-import { asUsage, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { asUsage, dirText, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { closest } from '../format/suggest';
 import { count, plural } from '../format/numbers';
 import { jsonLogs, logger } from '../log/logger';
@@ -192,6 +193,15 @@ export async function runImport(argv: string[]): Promise<number> {
   const log = logger('import');
   // one writer at a time in a directory: an import beside a recorder (or another import) would mix their files
   const lock = lockDir('--out', values.out, (l) => log.warn(l));
+  // as record says it before it starts: files already there are replayed with the imported ones as one recording
+  const existing = existingRecording(root);
+  if (existing?.marketFiles)
+    log.warn(existingText(values.out, existing), {
+      event: 'existingRecording',
+      dir: root,
+      marketFiles: existing.marketFiles,
+      symbols: existing.symbols,
+    });
   const controller = new AbortController();
   // Ctrl-C, SIGTERM or SIGHUP: the file being filled is dropped, those handed over are finished; a second one ends it
   // at once (a file still being finished stays a .tmp, which nothing reads)
@@ -294,6 +304,24 @@ function importFlags(
       `import tardis needs the instrument grid: --tick and --lot as the exchange writes them (BTCUSDT futures: --tick 0.1 --lot 0.0001), or --rest-url https://api.bitget.com to read them${help}`,
     );
   return { instType, symbols, grids: null };
+}
+
+const utc = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** What --out already holds, and what that means for a backtest of it. */
+export function existingText(dir: string, e: ExistingRecording): string {
+  const d = dirText(dir);
+  const when =
+    e.firstNs !== null && e.lastNs !== null
+      ? e.firstNs === e.lastNs
+        ? ` (begun ${utc(e.firstNs)})`
+        : ` (the first begun ${utc(e.firstNs)}, the last ${utc(e.lastNs)})`
+      : '';
+  return (
+    `${d} already holds a recording: ${plural(e.marketFiles, 'market-data file')}${e.symbols.length ? ` of ${e.symbols.join(', ')}` : ''}${when}. ` +
+    `This import writes its files beside them (a file of the same name is this import's own from an earlier run, written again the same), ` +
+    `but backtest ${d} will replay old and new market data as one recording; to keep them apart, stop it now (Ctrl-C) and give another --out`
+  );
 }
 
 function summaryHint(): string {

@@ -36,6 +36,29 @@ test('import tardis prints what it did; --json has the same counts', () => {
   assert.equal(j.strangers, [], 'a second import over its own files: nothing foreign in the way');
 });
 
+test('an --out that already holds a recording is said before the import, as record says it; an empty one is not', () => {
+  const out = tmp('cli-existing');
+  const first = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis-csv', BOOK_CSV, TRADES_CSV, '--tick', '0.1', '--lot', '0.001', '--out', out],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.is(first.status, 0, first.stderr);
+  assert.not.match(first.stderr, /already holds/);
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', out],
+    { encoding: 'utf8' },
+  );
+  assert.is(r.status, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /already holds a recording: 1 market-data file of BTCUSDT \(begun 2026-05-01T00:00:00Z\)\. This import writes its files beside them .*but backtest \S+ will replay old and new market data as one recording; to keep them apart, stop it now \(Ctrl-C\) and give another --out/,
+  );
+});
+
 test('import tardis of a symbol the file does not hold: exit 1, the symbols it holds, nothing written', () => {
   const out = join(tmp('cli-xrp'), 'out');
   const r = spawnSync(
