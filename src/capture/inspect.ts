@@ -371,7 +371,10 @@ function damagedOf(stream: string, bad: readonly DamagedEntry[]): DamagedSpan[] 
 
 function explain(r: StreamReport): string {
   const raw = r.feedLatencyMsRaw;
-  if (!raw) return 'no book messages with exchange timestamps';
+  if (!raw)
+    return r.bookMessages === 0 && (r.byKind.trade ?? 0) > 0
+      ? 'trades only, no book messages: feed latency is measured on book messages, and a backtest replays the book and has none to trade on (import the incremental_book_L2 file beside the trades, or record the book)'
+      : 'no book messages with exchange timestamps';
   const parts: string[] = [];
   const offsets = r.clockOffsets;
   if (offsets && offsets.minNs !== offsets.maxNs) {

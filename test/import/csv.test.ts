@@ -13,6 +13,7 @@ import { ImportError } from '../../src/import/record-sink';
 import { testCore } from '../helpers/core';
 import { BOOK_CSV, TRADES_CSV, WASM, bookStates, duck, fixture, query, readRecords, rowsOfKind, tmp, treeBytes } from './helpers';
 import { formatSummary } from '../../src/cli/import';
+import { inspectRecording } from '../../src/capture/inspect';
 
 const GRID = gridFromTickLot('FUTURES', 'BTCUSDT', '0.1', '0.001');
 
@@ -681,6 +682,17 @@ test('a book and trades pair of two days is refused before anything is written; 
   const before = shifted(-61_000_000n - 181_575n, 'trades-eve.csv');
   const s = await run([BOOK_CSV, before], join(dir, 'eve'));
   assert.ok(s.rows > 0);
+});
+
+test('inspect of a trades-only import says there is no book to replay, not only that no latency was measured', async () => {
+  const out = join(tmp('csv-trades-only'), 'out');
+  await run([TRADES_CSV], out);
+  const [s] = (await inspectRecording(out)).streams;
+  assert.is(s.byKind.trade, 9);
+  assert.match(
+    s.explanation,
+    /^trades only, no book messages: .*a backtest replays the book and has none to trade on \(import the incremental_book_L2 file beside the trades/,
+  );
 });
 
 test.run();
