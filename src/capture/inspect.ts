@@ -151,6 +151,8 @@ interface FilePart {
   raw: Growable;
   /** This file's clock offset θ in ns, if measured. */
   theta: bigint | null;
+  /** The longest pause between consecutive rows in this file, ns: how quiet its market gets. */
+  maxPause: bigint;
 }
 
 /** Thrown by inspectFile for a raw-frames file outside _raw/: summarised with the raw frames, not read as market data. */
@@ -173,7 +175,9 @@ async function inspectFile(f: string): Promise<FilePart> {
     last: 0n,
     raw: new Growable(),
     theta: meta.clock_offset_ns ? BigInt(meta.clock_offset_ns) : null,
+    maxPause: 0n,
   };
+  let prev = -1n;
   for await (const g of fileRowGroups(f)) {
     const kind = g.columns.kind as Int32Array;
     const flags = g.columns.flags as Int32Array;
@@ -186,6 +190,8 @@ async function inspectFile(f: string): Promise<FilePart> {
       const name = KIND_NAMES[k] ?? `kind_${k}`;
       part.byKind[name] = (part.byKind[name] ?? 0) + 1;
       const t = local[i];
+      if (prev >= 0n && t - prev > part.maxPause) part.maxPause = t - prev;
+      prev = t;
       if (part.first === 0n || t < part.first) part.first = t;
       if (t > part.last) part.last = t;
       if (k === Kind.status) {
@@ -314,6 +320,8 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
         first: part.first,
         last: part.last,
         rows: part.rows,
+        maxPause: part.maxPause,
+        source: meta.source,
       });
       if (s.first === 0n || part.first < s.first) s.first = part.first;
       if (part.last > s.last) s.last = part.last;

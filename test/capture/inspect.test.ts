@@ -14,6 +14,7 @@ import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { marketPath } from '../../src/capture/schema';
 import { inspectRecording } from '../../src/capture/inspect';
+import { continuityWarnings } from '../../src/capture/inspect-continuity';
 import { renderReport } from '../../src/cli/inspect';
 import type { FileMeta } from '../../src/capture/schema';
 import { recordingMeta } from '../helpers/recording-files';
@@ -95,6 +96,31 @@ test('corrected latencies below −(bound + 1 ms) are said to be a clock that mo
   writeBook(near, 0, [...steady(0, 40, 2_500_000n), ...steady(400, 10, 0n)], 500_000n);
   const [u] = (await inspectRecording(near)).streams;
   assert.match(u.explanation, "20.00% negative (within the offset's bound and the exchange's 1 ms stamp resolution)");
+});
+
+test('a hole no longer than the pauses inside the files is called a quiet market; one in imported data is not a stopped recorder', () => {
+  const S = 1_000_000_000n;
+  const span = (path: string, first: bigint, last: bigint, maxPause: bigint, source = 'live') => ({
+    path,
+    first,
+    last,
+    rows: 10,
+    maxPause,
+    source,
+  });
+  // a quiet market: pauses of up to 4 s inside the files, a 3 s hole between them
+  const [quiet] = continuityWarnings('s', [span('a', 0n, 60n * S, 4n * S), span('b', 63n * S, 120n * S, 2n * S)]);
+  assert.is(quiet.kind, 'hole');
+  assert.is(
+    quiet.message,
+    'a hole of 3 s with no data between a and b (no longer than the longest pause inside the files, 4 s: a quiet market, most likely)',
+  );
+  // longer than any pause inside: a stop
+  const [stop] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S), span('b', 63n * S, 120n * S, 1n * S)]);
+  assert.match(stop.message, /^a hole of 3 s with no data between a and b \(the recorder stopped\?\)$/);
+  // imported: no recorder to have stopped
+  const [imported] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S, 'tardis'), span('b', 63n * S, 120n * S, 1n * S, 'tardis')]);
+  assert.match(imported.message, /\(the imported input has no data here: Tardis's collector lost it, or the inputs leave this time out\)$/);
 });
 
 test('a hole between files and a duplicated file are warnings', async () => {
