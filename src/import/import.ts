@@ -272,7 +272,11 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
         `--exchange ${o.exchange}, but ${opened[other].name} is ${heads[other].exchange} ${heads[other].symbol} (its first row): leave --exchange out (the rows name their venue) or give that venue's files`,
       );
     const exchange = o.exchange ?? heads.find((h) => h.exchange)?.exchange;
-    const symbol = o.symbol ?? heads.find((h) => h.symbol)?.symbol;
+    // --symbol btcusdt means the rows' BTCUSDT, as import tardis takes it in any case (the rows are matched byte for byte)
+    const symbol =
+      o.symbol === undefined
+        ? heads.find((h) => h.symbol)?.symbol
+        : (heads.find((h) => h.symbol.toUpperCase() === o.symbol!.toUpperCase())?.symbol ?? o.symbol);
     if (!exchange) throw new Error('the files name no exchange: give --exchange (a Tardis exchange id, e.g. binance-futures)');
     if (!symbol) throw new Error('the files name no symbol: give --symbol');
     const where = venueOf(exchange, o.instType);

@@ -635,6 +635,10 @@ test('a --symbol no row holds is an error naming the files and what they hold, n
     `no row of BTCUSD in ${BOOK_CSV} or ${TRADES_CSV} (their rows are of other symbols, the first BTCUSDT); nothing was written: check --symbol`,
   );
   assert.equal(filesUnder(out), [], 'nothing written');
+  // in another case it is the rows' symbol, as import tardis takes it
+  const lower = await run([BOOK_CSV, TRADES_CSV], join(dir, 'lower'), { symbol: 'btcusdt' });
+  assert.is(lower.symbols[0].symbol, 'BTCUSDT');
+  assert.ok(lower.rows > 0);
 });
 
 test("--exchange over rows of another venue is refused before anything is written; the files' own id is taken", async () => {
