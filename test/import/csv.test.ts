@@ -699,4 +699,21 @@ test('inspect of a trades-only import says there is no book to replay, not only 
   );
 });
 
+test('files end before a new local time: a trade and the book message of its instant never land in two files', async () => {
+  const dir = tmp('csv-instant');
+  // a trade at the local time of every book row
+  const [, ...rows] = readFileSync(BOOK_CSV, 'utf8').trim().split('\n');
+  const trades = join(dir, 'trades.csv');
+  const tradeRows = rows.map((l, i) => {
+    const c = l.split(',');
+    return `binance-futures,BTCUSDT,${c[TS]},${c[LOCAL]},${7000 + i},buy,94100.1,0.001`;
+  });
+  writeFileSync(trades, `${['exchange,symbol,timestamp,local_timestamp,id,side,price,amount', ...tradeRows].join('\n')}\n`);
+  const out = join(dir, 'out');
+  const s = await run([BOOK_CSV, trades], out, { maxRows: 10 });
+  assert.ok(s.files.length > 5, `${s.files.length} files`);
+  const { warnings } = await inspectRecording(out);
+  assert.equal(warnings, [], 'no overlap between the files of one import');
+});
+
 test.run();
