@@ -51,9 +51,12 @@ export function continuityWarnings(stream: string, spans: readonly FileSpan[], d
     if (prev) {
       const warn = (kind: ContinuityWarning['kind'], ns: bigint, message: string) =>
         out.push({ stream, kind, path: f.path, other: prev!.path, ns: String(ns), message });
-      if (f.first <= prev.last) {
+      const same = f.first === prev.first && f.last === prev.last && f.rows === prev.rows;
+      // a file that begins at the very instant the one before ends continues it: the recorder's roll can fall inside
+      // one frame's records (all of one local time), which then end one file and begin the next
+      if (same || f.first < prev.last) {
         const ns = minBig(prev.last, f.last) - f.first;
-        if (f.first === prev.first && f.last === prev.last && f.rows === prev.rows)
+        if (same)
           warn(
             'duplicate',
             ns,

@@ -123,6 +123,16 @@ test('a hole no longer than the pauses inside the files is called a quiet market
   assert.match(imported.message, /\(the imported input has no data here: Tardis's collector lost it, or the inputs leave this time out\)$/);
 });
 
+test('a file that begins at the instant the one before ends continues it (a roll inside one frame): no overlap', () => {
+  const span = (path: string, first: bigint, last: bigint, rows: number) => ({ path, first, last, rows });
+  assert.equal(continuityWarnings('s', [span('a', 0n, 100n, 10), span('b', 100n, 200n, 10)]), []);
+  const [o] = continuityWarnings('s', [span('a', 0n, 100n, 10), span('b', 99n, 200n, 10)]);
+  assert.is(o.kind, 'overlap');
+  // two copies of a file of one instant are still duplicates
+  const [d] = continuityWarnings('s', [span('a', 100n, 100n, 3), span('b', 100n, 100n, 3)]);
+  assert.is(d.kind, 'duplicate');
+});
+
 test('a hole between files and a duplicated file are warnings', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inspect-'));
   const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
