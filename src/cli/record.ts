@@ -43,7 +43,7 @@ export const RECORD = {
       type: 'string',
       arg: 'S',
       choices: ['live', 'demo', 'simulator'],
-      defaultText: 'simulator on the local exchange, else live',
+      defaultText: 'simulator on the local exchange (also given as --rest-url on 127.0.0.1 or localhost), else live',
       description: 'what the data is, written into each file',
     },
     raw: { type: 'boolean', description: 'also keep every frame as received, with its local receive time, under DIR/_raw/' },
@@ -92,7 +92,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       const feedLog = log.child('feed');
       const monitoring = await startMonitoring('record', values, log);
       const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
-      const source = (values.source ?? (endpoints.local ? 'simulator' : 'live')) as 'live' | 'demo' | 'simulator';
+      const source = (values.source ?? (endpoints.local || onLoopback(endpoints.restUrl) ? 'simulator' : 'live')) as
+        'live' | 'demo' | 'simulator';
       const watch = new RecordingWatch(root);
       let clock = 'not measured yet';
       const alarms: string[] = [];
@@ -258,4 +259,18 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
 /** A finished file as the log says it: "wrote data/…/x.parquet (3,130 rows)", "(1 row)". */
 export function wroteText(path: string, rows: number): string {
   return `wrote ${path} (${plural(rows, 'row')})`;
+}
+
+/**
+ * Whether `url` names this machine: the venue is then a simulator (`ringbook exchange` given by its URL), never
+ * Bitget, and files labelled `live` would pass simulated data off as the market's.
+ */
+export function onLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -12,7 +12,8 @@ import { asyncBufferFromFile } from 'hyparquet';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startExchange } from '../../src/exchange/index';
 import { MarketPipeline, findWorkerDir } from '../../src/feed/pipeline';
-import { runRecord } from '../../src/cli/record';
+import { onLoopback, runRecord } from '../../src/cli/record';
+import { readFileMeta } from '../../src/capture/read-file';
 import { rowGroups } from '../../src/capture/parquet/reader';
 import { listParquet } from '../../src/capture/recover';
 import { inspectRecording } from '../../src/capture/inspect';
@@ -307,6 +308,22 @@ test('Ctrl-C before --duration ran out: the files are finished and the summary a
   assert.is(code, 130, log);
   assert.match(log, /capture drops; interrupted by Ctrl-C after \S+ \S+ of its 10 min --duration \(exit 130\)\./);
   assert.ok(listParquet(root).length >= 1, 'the finished files are there');
+});
+
+test('a recording from the local exchange given by its URLs is labelled simulator, not live; another host is live', async () => {
+  assert.ok(onLoopback('http://127.0.0.1:8181') && onLoopback('http://localhost:8181') && onLoopback('http://[::1]:8181'));
+  assert.not.ok(onLoopback('https://api.bitget.com') || onLoopback('http://10.0.0.1:8181'));
+  const ex = await startExchange({ seed: 8, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-source-'));
+  let code: number;
+  try {
+    code = await runRecord(['--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '1s']);
+  } finally {
+    await ex.close();
+  }
+  assert.is(code, 0);
+  const [first] = listParquet(root);
+  assert.is((await readFileMeta(first)).meta.source, 'simulator');
 });
 
 test('a --ws-url that never answers with data (a wrong path: 404 on the upgrade) fails the recording, exit 1', async () => {
