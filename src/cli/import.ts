@@ -1,12 +1,10 @@
 // `ringbook import tardis …` and `ringbook import tardis-csv …`: Tardis.dev history into the recorder's Parquet
 // layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C, SIGTERM or SIGHUP
 // stops it cleanly.
-import { accessSync, constants } from 'node:fs';
-import { resolve } from 'node:path';
 import { lockDir } from './dir-lock';
 import { existingRecording, type ExistingRecording } from './existing-recording';
 import { onStopSignals, signalExit, signalText } from './stop-signals';
-import { ensureDir } from '../capture/files';
+import { checkWritableDir } from '../capture/files';
 import { fetchGrids, type InstrumentGrid, type InstType } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
 import { gridFromTickLot } from '../import/grid';
@@ -180,15 +178,8 @@ export async function runImport(argv: string[]): Promise<number> {
   const rollNs = BigInt(Math.round(values.roll * 1e6));
   const maxRows = values['max-rows'];
   const flags = importFlags(kind, values);
-  const root = resolve(values.out);
-  try {
-    ensureDir(root);
-    accessSync(root, constants.W_OK);
-  } catch (err) {
-    throw new Error(
-      `cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`,
-    );
-  }
+  // in record's words: a read-only or full disk, a path through a file
+  const root = checkWritableDir('--out', values.out);
 
   const log = logger('import');
   // one writer at a time in a directory: an import beside a recorder (or another import) would mix their files

@@ -59,6 +59,21 @@ test('an --out that already holds a recording is said before the import, as reco
   );
 });
 
+test("an --out that cannot be written is said in record's words, before anything is read: exit 1", () => {
+  const dir = tmp('cli-unwritable');
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  const out = join(file, 'data');
+  const r = spawnSync(process.execPath, [CLI, 'import', 'tardis-csv', BOOK_CSV, '--tick', '0.1', '--lot', '0.001', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 1, r.stderr);
+  assert.is(
+    r.stderr.trim(),
+    `ringbook: cannot write to --out ${out} (a part of the path is a file): choose another directory or fix its permissions`,
+  );
+});
+
 test('import tardis of a symbol the file does not hold: exit 1, the symbols it holds, nothing written', () => {
   const out = join(tmp('cli-xrp'), 'out');
   const r = spawnSync(
