@@ -511,6 +511,16 @@ export class CsvStream {
       grid = { field: code === CsvError.price ? 'price' : 'size', decimal: d };
       const value = this.field(col);
       reason = `${name} "${value}" ${gridHint(grid.field, value, d, this.gridText, 'venue')}`;
+    } else if ((code === CsvError.side || code === CsvError.flag) && col >= 0) {
+      // the value as written, as for a price: `side "buy" is not bid or ask`
+      const value = this.field(col);
+      const allowed =
+        code === CsvError.flag
+          ? 'true or false'
+          : this.head.kind === 'trades'
+            ? 'buy, sell or unknown (a trades row)'
+            : 'bid or ask (an incremental_book_L2 row)';
+      reason = `${name} "${value}" ${value === '' ? 'is empty' : `is not ${allowed}`}`;
     } else if (name && code !== CsvError.order) reason = `${name}: ${reason}`;
     return new ImportError(this.source.name, line, reason, grid);
   }
