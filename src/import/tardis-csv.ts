@@ -6,6 +6,7 @@ import { REC_SIZE, Kind, type Core } from '../core/index';
 import { ImportError, type RecordSink } from './record-sink';
 import { gridHint } from './grid';
 import { TradeWindow } from './trade-window';
+import { closest } from '../format/suggest';
 import { renderScaled, type InstrumentGrid } from '../feed/instruments';
 
 /** The CSV reader's config and state block (mirrors assembly/csv.ts CV_*; test/core/layout.test.ts holds them). */
@@ -166,7 +167,7 @@ export class CsvStream {
     if (other) throw new Error(`${this.source.name}: a Tardis ${other}`);
     if (!kind || missing.length)
       throw new Error(
-        `${this.source.name}: not a Tardis incremental_book_L2 or trades CSV (header: ${headerLine.slice(0, 120)}${missing.length ? `; missing ${missing.join(', ')}` : ''})`,
+        `${this.source.name}:1: not a Tardis incremental_book_L2 or trades CSV (header: ${headerLine.slice(0, 120)}${missing.length ? `; missing ${missing.map((m) => misspelt(m, columns)).join(', ')}` : ''})`,
       );
     const cells = firstRow.split(',');
     const at = (c: string) => cells[columns.indexOf(c)] ?? '';
@@ -654,3 +655,15 @@ export async function mergeByLocalTime(
   }
   return total;
 }
+
+/** A required column, and the header's column it is likely a typo of: `amount (amout in the header?)`. */
+function misspelt(want: string, columns: string[]): string {
+  const near = closest(
+    want,
+    columns.filter((c) => !REQUIRED.includes(c)),
+    1,
+  );
+  return near.length ? `${want} (${near[0]} in the header?)` : want;
+}
+
+const REQUIRED = ['exchange', 'symbol', 'timestamp', 'local_timestamp', 'is_snapshot', 'id', 'side', 'price', 'amount'];

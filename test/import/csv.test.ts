@@ -203,7 +203,21 @@ test('other bad rows are named by line', async () => {
   await run([join(dir, 'h.csv')], join(dir, 'out')).then(
     () => assert.unreachable('a file that is not Tardis CSV must fail'),
     (err: Error) =>
-      assert.match(err.message, /h\.csv: not a Tardis incremental_book_L2 or trades CSV.*missing timestamp, local_timestamp, side, amount/),
+      assert.match(
+        err.message,
+        /h\.csv:1: not a Tardis incremental_book_L2 or trades CSV.*missing timestamp, local_timestamp, side, amount/,
+      ),
+  );
+  // a misspelt column is named beside the one it is likely meant to be
+  const typo = join(dir, 'typo.csv');
+  writeFileSync(typo, readFileSync(BOOK_CSV, 'utf8').replace(',amount\n', ',amout\n'));
+  await run([typo], join(dir, 'out')).then(
+    () => assert.unreachable('a file without amount must fail'),
+    (err: Error) =>
+      assert.match(
+        err.message,
+        /typo\.csv:1: not a Tardis incremental_book_L2 or trades CSV \(header: .*; missing amount \(amout in the header\?\)\)$/,
+      ),
   );
 });
 
