@@ -11,7 +11,8 @@ import { sideStreamOf } from './side-stream';
 import { continuityWarnings, type ContinuityWarning, type DamagedSpan, type FileSpan } from './inspect-continuity';
 import { marketPathParts, type FileMeta } from './schema';
 import { gridMetaAgrees } from './grid-meta';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { selfCommand } from '../cli/self';
 import { resolve } from 'node:path';
 
 const KIND_NAMES: Record<number, string> = {
@@ -239,6 +240,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     }
     return { streams: [], ticker, orders, raw: [], damaged: bad, warnings: [], journals: journalsUnder(path) };
   }
+  // Tardis input given to inspect: not a recording yet, and "not a readable Parquet file" would not say what to do
+  if (/\.(csv|ndjson|jsonl?)(\.gz)?$/i.test(path) && existsSync(path) && statSync(path).isFile())
+    throw new Error(
+      `${path} is ${/\.csv(\.gz)?$/i.test(path) ? 'a CSV' : 'an NDJSON'} file, not a recording: inspect reads the Parquet files of record or import (${selfCommand()} import ${/\.csv(\.gz)?$/i.test(path) ? 'tardis-csv' : 'tardis'} ${path} --tick T --lot L --out data/, then inspect data/; docs/import.md)`,
+    );
   const files = listParquet(path);
   const streams = new Map<
     string,

@@ -732,4 +732,15 @@ test('files end before a new local time: a trade and the book message of its ins
   assert.equal(warnings, [], 'no overlap between the files of one import');
 });
 
+test('inspect of a Tardis input (not yet imported) says how to import it, not that it is a damaged Parquet file', async () => {
+  const err = await inspectRecording(BOOK_CSV).then(
+    () => assert.unreachable('inspected a CSV') as never,
+    (e: Error) => e.message,
+  );
+  assert.match(
+    err,
+    /binance-futures_incremental_book_L2_BTCUSDT\.csv is a CSV file, not a recording: inspect reads the Parquet files of record or import \(.* import tardis-csv \S+ --tick T --lot L --out data\/, then inspect data\/; docs\/import\.md\)$/,
+  );
+});
+
 test.run();
