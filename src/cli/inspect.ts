@@ -26,10 +26,11 @@ export const INSPECT = {
   ],
 } as const satisfies CommandSpec;
 
-const lat = (l: LatencyStats | null) =>
+/** A latency line, or n/a with what is missing. */
+const lat = (l: LatencyStats | null, missing: string) =>
   l
     ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${count(l.count)})`
-    : '–';
+    : `n/a (${missing})`;
 
 /** "2026-12-06 08:00:00 UTC" for ns since the epoch (a string of digits). */
 function utcText(ns: string): string {
@@ -117,8 +118,10 @@ export function renderReport(
           .join(', ') || 'none'
       }${r.droppedRecords ? `, DROPPED ${count(r.droppedRecords)}` : ''}`,
     );
-    out.push(`  feed latency   raw        ${lat(r.feedLatencyMsRaw)}`);
-    out.push(`                 corrected  ${lat(r.feedLatencyMsCorrected)}`);
+    out.push(`  feed latency   raw        ${lat(r.feedLatencyMsRaw, 'no book messages with exchange timestamps')}`);
+    out.push(
+      `                 corrected  ${lat(r.feedLatencyMsCorrected, r.feedLatencyMsRaw ? 'no clock offset measured' : 'nothing to correct')}`,
+    );
     out.push(
       `  clock          ${r.clock ? `θ ${(Number(BigInt(r.clock.offsetNs)) / 1e6).toFixed(3)} ms ± ${(Number(BigInt(r.clock.boundNs || '0')) / 1e6).toFixed(3)} ms, round trip ${(Number(BigInt(r.clock.rttNs || '0')) / 1e6).toFixed(3)} ms (${r.clock.method})` : 'not measured'}`,
     );

@@ -133,6 +133,14 @@ test('a file that begins at the instant the one before ends continues it (a roll
   assert.is(d.kind, 'duplicate');
 });
 
+test('a latency figure that cannot be had reads n/a with what is missing, not a dash', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 20, 2_000_000n), null);
+  const text = renderReport((await inspectRecording(root)).streams);
+  assert.match(text, /^ {17}corrected {2}n\/a \(no clock offset measured\)$/m);
+  assert.not.match(text, /–/);
+});
+
 test('a hole between files and a duplicated file are warnings', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inspect-'));
   const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
