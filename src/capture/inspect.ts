@@ -400,7 +400,11 @@ function explain(r: StreamReport): string {
     const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;
     const bound = Number(BigInt(r.clock.boundNs || '0')) / 1e6;
     parts.push(
-      `clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`,
+      `clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): ${
+        Math.abs(theta) <= bound
+          ? "the two clocks agree within the measurement's bound (θ is no further from 0 than it)"
+          : `the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`
+      }`,
     );
   } else if (r.source === 'tardis') {
     parts.push(

@@ -141,6 +141,19 @@ test('a latency figure that cannot be had reads n/a with what is missing, not a 
   assert.not.match(text, /–/);
 });
 
+test('θ within its bound of 0 is not called ahead or behind: the clocks agree as far as can be measured', async () => {
+  // bound 0.1 ms (writeBook): θ 0.05 ms says nothing of which clock is ahead; 0.518 ms does
+  const near = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(near, 0, steady(0, 20, 2_050_000n), 50_000n);
+  const [a] = (await inspectRecording(near)).streams;
+  assert.match(a.explanation, "θ = local − exchange = 0.050 ms ± 0.100 ms (rest): the two clocks agree within the measurement's bound");
+  assert.not.match(a.explanation, /ahead|behind/);
+  const far = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(far, 0, steady(0, 20, 2_518_000n), 518_000n);
+  const [b] = (await inspectRecording(far)).streams;
+  assert.match(b.explanation, "0.518 ms ± 0.100 ms (rest): the local clock is ahead of the exchange's");
+});
+
 test('a hole between files and a duplicated file are warnings', async () => {
   const root = mkdtempSync(join(tmpdir(), 'inspect-'));
   const a = writeBook(root, 0, steady(0, 50, 2_000_000n), null); // 0–490 ms
