@@ -275,6 +275,11 @@ function importFlags(
     throw new UsageError(`give --tick and --lot together (the price tick and the size step)${help}`);
   if (values.tick !== undefined) asUsage(() => gridFromTickLot('', '', values.tick!, values.lot!));
   if (kind === 'tardis-csv') {
+    const sym = typeof values.symbol === 'string' ? values.symbol : values.symbol?.join(',');
+    if (sym?.includes(','))
+      throw new UsageError(
+        `--symbol ${sym}: import tardis-csv takes one symbol (a Tardis CSV pair is of one; one run a symbol, into the same --out)${help}`,
+      );
     if (values.tick === undefined)
       throw new UsageError(
         `import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)${help}`,

@@ -172,6 +172,10 @@ test('a missing or malformed flag value is a usage error (exit 2) and writes not
   usage(['tardis-csv', BOOK_CSV, '--tick', '-1', '--lot', '0.001'], /--tick "-1" is not a plain decimal/);
   usage(['tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--roll', '0'], /--roll must be longer than 0/);
   assert.not.ok(existsSync(out), 'a bad flag stops the import before --out is made');
+  usage(
+    ['tardis-csv', BOOK_CSV, '--symbols', 'BTCUSDT,ETHUSDT', '--tick', '0.1', '--lot', '0.001'],
+    /--symbol BTCUSDT,ETHUSDT: import tardis-csv takes one symbol/,
+  );
 });
 
 test('errors name what to fix: the line, the flag', () => {
