@@ -17,7 +17,7 @@ export const INSPECT = {
     json: {
       type: 'boolean',
       description:
-        'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "raw": [...], "damaged": [{"path", "reason"}], "warnings": [{"stream", "kind", "path", "other", "ns", "message"}]}',
+        'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "raw": [...], "damaged": [{"path", "reason"}], "warnings": [{"stream", "kind", "path", "other", "ns", "message"}], "journals": [...], "units": {suffix: unit}}',
     },
   },
   examples: [
@@ -160,6 +160,15 @@ function journalLines(path: string, journals: readonly string[]): string[] {
   ];
 }
 
+/** Field-name suffix → unit, as in backtest --json: what a number in --json counts. */
+const UNITS = {
+  Ts: 'nanoseconds since the Unix epoch (a string of digits: exact beyond 2^53)',
+  Ns: 'nanoseconds (a string of digits)',
+  ns: 'nanoseconds (warnings[].ns: the hole or the overlap; a string of digits)',
+  Ms: 'milliseconds',
+  Seconds: 'seconds',
+};
+
 export async function runInspect(argv: string[]): Promise<number> {
   const args = parseCommand(INSPECT, argv);
   if (!args) return 0;
@@ -167,7 +176,7 @@ export async function runInspect(argv: string[]): Promise<number> {
   const { streams, ticker, orders, damaged, raw, warnings, journals } = await inspectRecording(path);
   console.log(
     args.values.json
-      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings, journals }, null, 2)
+      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings, journals, units: UNITS }, null, 2)
       : [renderReport(streams, damaged, ticker, orders, raw), ...journalLines(path, journals)].join('\n'),
   );
   // only a file that could not be used fails the run: warnings and a recording of raw frames alone are reports

@@ -218,6 +218,10 @@ test('each warning is a line of its own, not buried in the why line, and an obje
     { stream: 'bitget/USDT-FUTURES/BTCUSDT', kind: 'overlap', path: c, other: b, ns: '80000000', message: overlap },
   ]);
   assert.equal(json.streams[0].warnings, [hole, overlap], 'the strings stay where they were');
+  // as backtest --json: what each field-name suffix counts
+  assert.match(json.units.Ts, /^nanoseconds since the Unix epoch/);
+  assert.is(json.units.Ms, 'milliseconds');
+  assert.ok('feedLatencyMsRaw' in json.streams[0] && 'firstLocalTs' in json.streams[0] && 'spanSeconds' in json.streams[0]);
   const copy = a.replace(/\.parquet$/, '-copy.parquet');
   copyFileSync(a, copy);
   const d = (await inspectRecording(root)).warnings.find((w) => w.kind === 'duplicate')!;
