@@ -71,9 +71,11 @@ export function continuityWarnings(stream: string, spans: readonly FileSpan[], d
           ? `: DAMAGED ${lost.join(', ')} ${lost.length === 1 ? 'starts' : 'start'} in it (left out, listed below)`
           : ns <= quiet
             ? ` (no longer than the longest pause inside the files, ${duration(quiet)}: a quiet market, most likely)`
-            : f.source === 'tardis' || prev.source === 'tardis'
+            : f.source === 'tardis' && prev.source === 'tardis'
               ? " (the imported input has no data here: Tardis's collector lost it, or the inputs leave this time out)"
-              : ' (the recorder stopped?)';
+              : (f.source === 'tardis') !== (prev.source === 'tardis')
+                ? ' (between an imported file and a recorded one: two sources in one stream, which a backtest replays as one)'
+                : ' (the recorder stopped?)';
         warn('hole', ns, `a hole of ${duration(ns)} with no data between ${prev.path} and ${f.path}${why}`);
       }
     }

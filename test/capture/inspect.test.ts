@@ -121,6 +121,12 @@ test('a hole no longer than the pauses inside the files is called a quiet market
   // imported: no recorder to have stopped
   const [imported] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S, 'tardis'), span('b', 63n * S, 120n * S, 1n * S, 'tardis')]);
   assert.match(imported.message, /\(the imported input has no data here: Tardis's collector lost it, or the inputs leave this time out\)$/);
+  // an import beside a recording: neither a lost input nor a stopped recorder
+  const [mixed] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S, 'tardis'), span('b', 63n * S, 120n * S, 1n * S, 'live')]);
+  assert.match(
+    mixed.message,
+    /\(between an imported file and a recorded one: two sources in one stream, which a backtest replays as one\)$/,
+  );
 });
 
 test('a file that begins at the instant the one before ends continues it (a roll inside one frame): no overlap', () => {
