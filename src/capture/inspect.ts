@@ -394,7 +394,7 @@ function explain(r: StreamReport): string {
   if (offsets && offsets.minNs !== offsets.maxNs) {
     const ms = (ns: string) => (Number(BigInt(ns)) / 1e6).toFixed(3);
     parts.push(
-      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (each recorder start measures its own; the clock line shows the last file's), and each file's latencies are corrected by its own θ`,
+      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (measured again at each recorder start and every --clock-every, and each file keeps the one of its time; the clock line shows the last file's), and each file's latencies are corrected by its own θ`,
     );
   } else if (r.clock) {
     const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;

@@ -73,7 +73,10 @@ test("each file's latencies are corrected by its own θ, and the report says the
   assert.is(s.feedLatencyMsCorrected!.p1, 2);
   assert.is(s.feedLatencyMsCorrected!.max, 2);
   assert.equal(s.clockOffsets, { files: 2, minNs: '-452000', maxNs: '518000' });
-  assert.match(s.explanation, 'differs between files: -0.452 ms … 0.518 ms over 2 files');
+  assert.match(
+    s.explanation,
+    'differs between files: -0.452 ms … 0.518 ms over 2 files (measured again at each recorder start and every --clock-every',
+  );
   assert.not.match(s.explanation, 'not measured');
 });
 
