@@ -12,6 +12,10 @@ export interface FileSpan {
   first: bigint;
   last: bigint;
   rows: number;
+  /** The longest pause between consecutive rows inside the file, ns (how quiet its market gets). */
+  maxPause?: bigint;
+  /** The metadata's `source` (live, simulator, tardis, …). */
+  source?: string;
 }
 
 export interface ContinuityWarning {
@@ -40,14 +44,19 @@ export interface DamagedSpan {
 export function continuityWarnings(stream: string, spans: readonly FileSpan[], damaged: readonly DamagedSpan[] = []): ContinuityWarning[] {
   const out: ContinuityWarning[] = [];
   const sorted = [...spans].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : a.path < b.path ? -1 : 1));
+  // a hole no longer than the market's own pauses inside the files is a quiet market more likely than a stop
+  const quiet = spans.reduce((m, f) => (f.maxPause !== undefined && f.maxPause > m ? f.maxPause : m), 0n);
   let prev: FileSpan | null = null;
   for (const f of sorted) {
     if (prev) {
       const warn = (kind: ContinuityWarning['kind'], ns: bigint, message: string) =>
         out.push({ stream, kind, path: f.path, other: prev!.path, ns: String(ns), message });
-      if (f.first <= prev.last) {
+      const same = f.first === prev.first && f.last === prev.last && f.rows === prev.rows;
+      // a file that begins at the very instant the one before ends continues it: the recorder's roll can fall inside
+      // one frame's records (all of one local time), which then end one file and begin the next
+      if (same || f.first < prev.last) {
         const ns = minBig(prev.last, f.last) - f.first;
-        if (f.first === prev.first && f.last === prev.last && f.rows === prev.rows)
+        if (same)
           warn(
             'duplicate',
             ns,
@@ -60,7 +69,13 @@ export function continuityWarnings(stream: string, spans: readonly FileSpan[], d
         const lost = damaged.filter((d) => d.first > from && d.first <= f.first).map((d) => d.path);
         const why = lost.length
           ? `: DAMAGED ${lost.join(', ')} ${lost.length === 1 ? 'starts' : 'start'} in it (left out, listed below)`
-          : ' (the recorder stopped?)';
+          : ns <= quiet
+            ? ` (no longer than the longest pause inside the files, ${duration(quiet)}: a quiet market, most likely)`
+            : f.source === 'tardis' && prev.source === 'tardis'
+              ? " (the imported input has no data here: Tardis's collector lost it, or the inputs leave this time out)"
+              : (f.source === 'tardis') !== (prev.source === 'tardis')
+                ? ' (between an imported file and a recorded one: two sources in one stream, which a backtest replays as one)'
+                : ' (the recorder stopped?)';
         warn('hole', ns, `a hole of ${duration(ns)} with no data between ${prev.path} and ${f.path}${why}`);
       }
     }

@@ -11,7 +11,8 @@ import { sideStreamOf } from './side-stream';
 import { continuityWarnings, type ContinuityWarning, type DamagedSpan, type FileSpan } from './inspect-continuity';
 import { marketPathParts, type FileMeta } from './schema';
 import { gridMetaAgrees } from './grid-meta';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { selfCommand } from '../cli/self';
 import { resolve } from 'node:path';
 
 const KIND_NAMES: Record<number, string> = {
@@ -33,6 +34,7 @@ export interface LatencyStats {
   p90: number;
   p99: number;
   p999: number;
+  min: number;
   max: number;
   negativeShare: number;
 }
@@ -89,6 +91,7 @@ function stats(ns: Float64Array): LatencyStats | null {
     p90: q(0.9),
     p99: q(0.99),
     p999: q(0.999),
+    min: s[0] / 1e6,
     max: s[s.length - 1] / 1e6,
     negativeShare: neg / s.length,
   };
@@ -149,6 +152,8 @@ interface FilePart {
   raw: Growable;
   /** This file's clock offset θ in ns, if measured. */
   theta: bigint | null;
+  /** The longest pause between consecutive rows in this file, ns: how quiet its market gets. */
+  maxPause: bigint;
 }
 
 /** Thrown by inspectFile for a raw-frames file outside _raw/: summarised with the raw frames, not read as market data. */
@@ -171,7 +176,9 @@ async function inspectFile(f: string): Promise<FilePart> {
     last: 0n,
     raw: new Growable(),
     theta: meta.clock_offset_ns ? BigInt(meta.clock_offset_ns) : null,
+    maxPause: 0n,
   };
+  let prev = -1n;
   for await (const g of fileRowGroups(f)) {
     const kind = g.columns.kind as Int32Array;
     const flags = g.columns.flags as Int32Array;
@@ -184,6 +191,8 @@ async function inspectFile(f: string): Promise<FilePart> {
       const name = KIND_NAMES[k] ?? `kind_${k}`;
       part.byKind[name] = (part.byKind[name] ?? 0) + 1;
       const t = local[i];
+      if (prev >= 0n && t - prev > part.maxPause) part.maxPause = t - prev;
+      prev = t;
       if (part.first === 0n || t < part.first) part.first = t;
       if (t > part.last) part.last = t;
       if (k === Kind.status) {
@@ -231,6 +240,11 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
     }
     return { streams: [], ticker, orders, raw: [], damaged: bad, warnings: [], journals: journalsUnder(path) };
   }
+  // Tardis input given to inspect: not a recording yet, and "not a readable Parquet file" would not say what to do
+  if (/\.(csv|ndjson|jsonl?)(\.gz)?$/i.test(path) && existsSync(path) && statSync(path).isFile())
+    throw new Error(
+      `${path} is ${/\.csv(\.gz)?$/i.test(path) ? 'a CSV' : 'an NDJSON'} file, not a recording: inspect reads the Parquet files of record or import (${selfCommand()} import ${/\.csv(\.gz)?$/i.test(path) ? 'tardis-csv' : 'tardis'} ${path} --tick T --lot L --out data/, then inspect data/; docs/import.md)`,
+    );
   const files = listParquet(path);
   const streams = new Map<
     string,
@@ -312,6 +326,8 @@ export async function inspectRecording(path: string): Promise<InspectResult> {
         first: part.first,
         last: part.last,
         rows: part.rows,
+        maxPause: part.maxPause,
+        source: meta.source,
       });
       if (s.first === 0n || part.first < s.first) s.first = part.first;
       if (part.last > s.last) s.last = part.last;
@@ -369,19 +385,26 @@ function damagedOf(stream: string, bad: readonly DamagedEntry[]): DamagedSpan[] 
 
 function explain(r: StreamReport): string {
   const raw = r.feedLatencyMsRaw;
-  if (!raw) return 'no book messages with exchange timestamps';
+  if (!raw)
+    return r.bookMessages === 0 && (r.byKind.trade ?? 0) > 0
+      ? 'trades only, no book messages: feed latency is measured on book messages, and a backtest replays the book and has none to trade on (import the incremental_book_L2 file beside the trades, or record the book)'
+      : 'no book messages with exchange timestamps';
   const parts: string[] = [];
   const offsets = r.clockOffsets;
   if (offsets && offsets.minNs !== offsets.maxNs) {
     const ms = (ns: string) => (Number(BigInt(ns)) / 1e6).toFixed(3);
     parts.push(
-      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (each recorder start measures its own; the clock line shows the last file's), and each file's latencies are corrected by its own θ`,
+      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (measured again at each recorder start and every --clock-every, and each file keeps the one of its time; the clock line shows the last file's), and each file's latencies are corrected by its own θ`,
     );
   } else if (r.clock) {
     const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;
     const bound = Number(BigInt(r.clock.boundNs || '0')) / 1e6;
     parts.push(
-      `clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`,
+      `clock offset θ = local − exchange = ${theta.toFixed(3)} ms ± ${bound.toFixed(3)} ms (${r.clock.method}): ${
+        Math.abs(theta) <= bound
+          ? "the two clocks agree within the measurement's bound (θ is no further from 0 than it)"
+          : `the local clock is ${theta < 0 ? 'behind' : 'ahead of'} the exchange's`
+      }`,
     );
   } else if (r.source === 'tardis') {
     parts.push(
@@ -400,9 +423,20 @@ function explain(r: StreamReport): string {
     );
   }
   const c = r.feedLatencyMsCorrected;
-  if (c)
+  if (c) {
+    // a corrected latency may be negative by the offset's bound plus the exchange's 1 ms stamps, no more: beyond that
+    // the clock moved after θ was measured (or θ is wrong), and the corrected figures are off by as much
+    const slackMs = Number(BigInt(r.clock?.boundNs || '0')) / 1e6 + 1;
+    const negative = `${(c.negativeShare * 100).toFixed(2)}% negative`;
     parts.push(
-      `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${(c.negativeShare * 100).toFixed(2)}% negative (what remains is within the offset's bound and the exchange's 1 ms stamp resolution)`,
+      `after subtracting θ: p50 ${c.p50.toFixed(3)} ms, ${
+        c.negativeShare === 0
+          ? negative
+          : -c.min <= slackMs
+            ? `${negative} (within the offset's bound and the exchange's 1 ms stamp resolution)`
+            : `${negative}, down to ${c.min.toFixed(3)} ms: more than the offset's bound and the exchange's 1 ms stamps allow (±${slackMs.toFixed(3)} ms), so the local clock moved after θ was measured (an NTP step or drift: ringbook doctor checks its sync) or θ is wrong, and the corrected figures are off by about that much`
+      }`,
     );
+  }
   return parts.join('; ');
 }

@@ -5,6 +5,7 @@ import { Kind, type Core, type Ring } from '../core/index';
 import type { LocalClock } from '../core/clock';
 import { StreamWriter, type StreamInfo, type ClockEstimate, type FinishedFile } from './writer';
 import { WriteGate } from './write-gate';
+import { count } from '../format/numbers';
 
 export interface RecorderOptions {
   flushNs: bigint;
@@ -62,16 +63,16 @@ export function lossSummary(c: RecorderCounters): string {
   if (lost === 0) parts.push('0 records lost');
   else {
     const why = [
-      c.droppedRecords ? `${c.droppedRecords} dropped while writes failed` : '',
-      c.lostAtClose ? `${c.lostAtClose} still in memory at exit` : '',
+      c.droppedRecords ? `${count(c.droppedRecords)} dropped while writes failed` : '',
+      c.lostAtClose ? `${count(c.lostAtClose)} still in memory at exit` : '',
     ]
       .filter(Boolean)
       .join(', ');
-    parts.push(`${lost} records LOST (${why})`);
+    parts.push(`${count(lost)} records LOST (${why})`);
   }
-  if (rawLost) parts.push(`${rawLost} raw frames LOST`);
+  if (rawLost) parts.push(`${count(rawLost)} raw frames LOST`);
   const left = c.leftInJournals + (c.rawLeftInJournal ?? 0);
-  if (left) parts.push(`${left} in journals the next start turns into files`);
+  if (left) parts.push(`${count(left)} in journals the next start turns into files`);
   return parts.join(', ');
 }
 

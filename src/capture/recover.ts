@@ -25,9 +25,11 @@ import { readRegularFileSync } from './regular-file';
 import { SCHEMA_VERSION, type FileMeta } from './schema';
 import { NotRegularFile } from './regular-file';
 import { selfCommand } from '../cli/self';
+import { liveHolder } from '../cli/dir-lock';
 import { count, plural } from '../format/numbers';
 import { dirText } from '../format/paths';
 import { sideStreamOf } from './side-stream';
+import { errnoText } from './write-gate';
 
 function walk(dir: string, out: string[], seen = new Set<string>(), top = realpathSync(dir)): void {
   // Each real directory is walked once (a symlink back up the tree would loop), and a link to somewhere inside the
@@ -282,7 +284,7 @@ export function recoverTree(root: string, o: RecoveryOptions = {}): RecoveryResu
       if (r) out.push(r);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      out.push({ kind: 'failed', journal: f, reason: `${e.code ?? 'error'}: ${e.message}` });
+      out.push({ kind: 'failed', journal: f, reason: errnoText(e) });
     }
   }
   return out;
@@ -319,8 +321,13 @@ export class UnfinishedJournals extends Error {
     /** What was looked for: market data only (a replay's input), or any stream's files. */
     what = '',
   ) {
+    // the root's lock tells the two apart: a run still writing (its first roll finishes them) or one that was killed
+    const holder = liveHolder(recordingRootOf(dir));
+    const head = `${dirText(dir)} holds no finished ${what}.parquet files, only ${journals === 1 ? '1 unfinished journal' : `${journals} unfinished journals`} (.parquet.partial)`;
     super(
-      `${dirText(dir)} holds no finished ${what}.parquet files, only ${journals === 1 ? '1 unfinished journal' : `${journals} unfinished journals`} (.parquet.partial): a recording still running (its files are finished at each roll), or one stopped before it finished them; for the latter, ${selfCommand()} record --out ${dirText(recordingRootOf(dir))} --duration 1s recovers them into Parquet files as it starts (docs/capture.md, Crash safety), then inspect or backtest them`,
+      holder
+        ? `${head}: pid ${holder.pid} (${holder.command}) is recording into it now and finishes its files at each roll and when it stops; try again after its first roll`
+        : `${head}: left by a recorder that was stopped before it finished them (killed, or the machine went down; no run holds the directory now): ${selfCommand()} record --out ${dirText(recordingRootOf(dir))} --duration 1s recovers them into Parquet files as it starts (docs/capture.md, Crash safety), then inspect or backtest them`,
     );
     this.name = 'UnfinishedJournals';
   }

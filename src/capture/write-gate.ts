@@ -10,6 +10,15 @@ export function writeHint(code: string | undefined): string {
   return 'check the output directory';
 }
 
+/**
+ * An OS error as one text: Node's messages already begin with the code ("ENOSPC: no space left on device, write"),
+ * so the code is added only to one that does not.
+ */
+export function errnoText(e: { code?: string; message: string }): string {
+  const code = e.code ?? 'error';
+  return e.message.startsWith(`${code}:`) ? e.message : `${code}: ${e.message}`;
+}
+
 export class WriteGate {
   /** In a failing episode: the alarm was given, the next real write gives the all-clear. */
   failing = false;
@@ -50,7 +59,7 @@ export class WriteGate {
       if (this.failing) return;
       this.failing = true;
       const e = err as NodeJS.ErrnoException;
-      this.alarm(`${this.what}: cannot write (${e.code ?? 'error'}: ${e.message}); ${writeHint(e.code)}. ${this.consequence}`);
+      this.alarm(`${this.what}: cannot write (${errnoText(e)}); ${writeHint(e.code)}. ${this.consequence}`);
     }
   }
 }

@@ -1,18 +1,17 @@
 // `ringbook import tardis …` and `ringbook import tardis-csv …`: Tardis.dev history into the recorder's Parquet
 // layout (docs/import.md). Progress on stderr, the summary on stdout (--json: one object); Ctrl-C, SIGTERM or SIGHUP
 // stops it cleanly.
-import { accessSync, constants } from 'node:fs';
-import { resolve } from 'node:path';
 import { lockDir } from './dir-lock';
+import { existingRecording, type ExistingRecording } from './existing-recording';
 import { onStopSignals, signalExit, signalText } from './stop-signals';
-import { ensureDir } from '../capture/files';
+import { checkWritableDir } from '../capture/files';
 import { fetchGrids, type InstrumentGrid, type InstType } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
 import { gridFromTickLot } from '../import/grid';
 import { importTardis, importTardisCsv, type ImportProgress, type ImportSummary } from '../import/import';
 import { ImportError } from '../import/record-sink';
 import { formatDuration } from '../optimize/folds';
-import { asUsage, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
+import { asUsage, dirText, parseCommand, renderHelp, UsageError, type CommandSpec, type Flag } from './args';
 import { closest } from '../format/suggest';
 import { count, plural } from '../format/numbers';
 import { jsonLogs, logger } from '../log/logger';
@@ -179,19 +178,21 @@ export async function runImport(argv: string[]): Promise<number> {
   const rollNs = BigInt(Math.round(values.roll * 1e6));
   const maxRows = values['max-rows'];
   const flags = importFlags(kind, values);
-  const root = resolve(values.out);
-  try {
-    ensureDir(root);
-    accessSync(root, constants.W_OK);
-  } catch (err) {
-    throw new Error(
-      `cannot write to --out ${root} (${(err as NodeJS.ErrnoException).code}): fix its permissions or choose another directory`,
-    );
-  }
+  // in record's words: a read-only or full disk, a path through a file
+  const root = checkWritableDir('--out', values.out);
 
   const log = logger('import');
   // one writer at a time in a directory: an import beside a recorder (or another import) would mix their files
   const lock = lockDir('--out', values.out, (l) => log.warn(l));
+  // as record says it before it starts: files already there are replayed with the imported ones as one recording
+  const existing = existingRecording(root);
+  if (existing?.marketFiles)
+    log.warn(existingText(values.out, existing), {
+      event: 'existingRecording',
+      dir: root,
+      marketFiles: existing.marketFiles,
+      symbols: existing.symbols,
+    });
   const controller = new AbortController();
   // Ctrl-C, SIGTERM or SIGHUP: the file being filled is dropped, those handed over are finished; a second one ends it
   // at once (a file still being finished stays a .tmp, which nothing reads)
@@ -274,6 +275,11 @@ function importFlags(
     throw new UsageError(`give --tick and --lot together (the price tick and the size step)${help}`);
   if (values.tick !== undefined) asUsage(() => gridFromTickLot('', '', values.tick!, values.lot!));
   if (kind === 'tardis-csv') {
+    const sym = typeof values.symbol === 'string' ? values.symbol : values.symbol?.join(',');
+    if (sym?.includes(','))
+      throw new UsageError(
+        `--symbol ${sym}: import tardis-csv takes one symbol (a Tardis CSV pair is of one; one run a symbol, into the same --out)${help}`,
+      );
     if (values.tick === undefined)
       throw new UsageError(
         `import tardis-csv needs --tick and --lot: the venue's price tick and size step (e.g. --tick 0.1 --lot 0.001)${help}`,
@@ -296,11 +302,37 @@ function importFlags(
   return { instType, symbols, grids: null };
 }
 
+const utc = (ns: bigint) => new Date(Number(ns / 1_000_000n)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** What --out already holds, and what that means for a backtest of it. */
+export function existingText(dir: string, e: ExistingRecording): string {
+  const d = dirText(dir);
+  const when =
+    e.firstNs !== null && e.lastNs !== null
+      ? e.firstNs === e.lastNs
+        ? ` (begun ${utc(e.firstNs)})`
+        : ` (the first begun ${utc(e.firstNs)}, the last ${utc(e.lastNs)})`
+      : '';
+  return (
+    `${d} already holds a recording: ${plural(e.marketFiles, 'market-data file')}${e.symbols.length ? ` of ${e.symbols.join(', ')}` : ''}${when}. ` +
+    `This import writes its files beside them (a file of the same name is this import's own from an earlier run, written again the same), ` +
+    `but backtest ${d} will replay old and new market data as one recording; to keep them apart, stop it now (Ctrl-C) and give another --out`
+  );
+}
+
 function summaryHint(): string {
   return '\n(nothing half-written was left: files finished before the error are whole; fix the input or the flags and run again)';
 }
 
-const mb = (n: number) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${(n / 1e6).toFixed(1)} MB`);
+/** A size in the unit that keeps it short: a day's input reads in MB or GB, a small one not as "0.0 MB". */
+export const sizeText = (n: number): string =>
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} GB`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)} MB`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)} kB`
+        : plural(n, 'byte');
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
 
 export function progressLine(p: ImportProgress): string {
@@ -312,7 +344,7 @@ export function progressLine(p: ImportProgress): string {
   if (p.bytesTotal) {
     const f = Math.min(1, p.bytesRead / p.bytesTotal);
     const filled = Math.round(f * 20);
-    share = `[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${(f * 100).toFixed(0).padStart(3)}% of ${mb(p.bytesTotal)} · `;
+    share = `[${'█'.repeat(filled)}${'░'.repeat(20 - filled)}] ${(f * 100).toFixed(0).padStart(3)}% of ${sizeText(p.bytesTotal)} · `;
     if (f > 0.01 && f < 1 && p.inputs === 1) eta = ` · ${formatDuration(BigInt(Math.round(secs / f - secs)) * 1_000_000_000n)} left`;
   }
   return `  ${which}${share}${plural(p.rows, 'row')} · ${count(rate)} rows/s${eta}`;
@@ -330,7 +362,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
   const secs = s.elapsedMs / 1000;
   const out: string[] = [];
   out.push(
-    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${mb(s.bytes)})`,
+    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${sizeText(s.bytes)})`,
   );
   for (const sym of s.symbols) {
     const span =

@@ -17,7 +17,7 @@ export const INSPECT = {
     json: {
       type: 'boolean',
       description:
-        'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "raw": [...], "damaged": [{"path", "reason"}], "warnings": [{"stream", "kind", "path", "other", "ns", "message"}]}',
+        'the same as JSON: {"streams": [...], "ticker": [...], "orders": [...], "raw": [...], "damaged": [{"path", "reason"}], "warnings": [{"stream", "kind", "path", "other", "ns", "message"}], "journals": [...], "units": {suffix: unit}}',
     },
   },
   examples: [
@@ -26,10 +26,11 @@ export const INSPECT = {
   ],
 } as const satisfies CommandSpec;
 
-const lat = (l: LatencyStats | null) =>
+/** A latency line, or n/a with what is missing. */
+const lat = (l: LatencyStats | null, missing: string) =>
   l
     ? `p1 ${l.p1.toFixed(2)}  p50 ${l.p50.toFixed(2)}  p99 ${l.p99.toFixed(2)}  p99.9 ${l.p999.toFixed(2)} ms  negative ${(l.negativeShare * 100).toFixed(2)}%  (n=${count(l.count)})`
-    : '–';
+    : `n/a (${missing})`;
 
 /** "2026-12-06 08:00:00 UTC" for ns since the epoch (a string of digits). */
 function utcText(ns: string): string {
@@ -117,8 +118,10 @@ export function renderReport(
           .join(', ') || 'none'
       }${r.droppedRecords ? `, DROPPED ${count(r.droppedRecords)}` : ''}`,
     );
-    out.push(`  feed latency   raw        ${lat(r.feedLatencyMsRaw)}`);
-    out.push(`                 corrected  ${lat(r.feedLatencyMsCorrected)}`);
+    out.push(`  feed latency   raw        ${lat(r.feedLatencyMsRaw, 'no book messages with exchange timestamps')}`);
+    out.push(
+      `                 corrected  ${lat(r.feedLatencyMsCorrected, r.feedLatencyMsRaw ? 'no clock offset measured' : 'nothing to correct')}`,
+    );
     out.push(
       `  clock          ${r.clock ? `θ ${(Number(BigInt(r.clock.offsetNs)) / 1e6).toFixed(3)} ms ± ${(Number(BigInt(r.clock.boundNs || '0')) / 1e6).toFixed(3)} ms, round trip ${(Number(BigInt(r.clock.rttNs || '0')) / 1e6).toFixed(3)} ms (${r.clock.method})` : 'not measured'}`,
     );
@@ -157,6 +160,15 @@ function journalLines(path: string, journals: readonly string[]): string[] {
   ];
 }
 
+/** Field-name suffix → unit, as in backtest --json: what a number in --json counts. */
+const UNITS = {
+  Ts: 'nanoseconds since the Unix epoch (a string of digits: exact beyond 2^53)',
+  Ns: 'nanoseconds (a string of digits)',
+  ns: 'nanoseconds (warnings[].ns: the hole or the overlap; a string of digits)',
+  Ms: 'milliseconds',
+  Seconds: 'seconds',
+};
+
 export async function runInspect(argv: string[]): Promise<number> {
   const args = parseCommand(INSPECT, argv);
   if (!args) return 0;
@@ -164,7 +176,7 @@ export async function runInspect(argv: string[]): Promise<number> {
   const { streams, ticker, orders, damaged, raw, warnings, journals } = await inspectRecording(path);
   console.log(
     args.values.json
-      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings, journals }, null, 2)
+      ? JSON.stringify({ streams, ticker, orders, raw, damaged, warnings, journals, units: UNITS }, null, 2)
       : [renderReport(streams, damaged, ticker, orders, raw), ...journalLines(path, journals)].join('\n'),
   );
   // only a file that could not be used fails the run: warnings and a recording of raw frames alone are reports

@@ -5,7 +5,8 @@ import { withDirLock } from './dir-lock';
 import { describeRecovery } from '../capture/recover';
 import { lossSummary, lostAll } from '../capture/recorder';
 import { MarketPipeline } from '../feed/pipeline';
-import type { InstType } from '../feed/instruments';
+import { UnlistedSymbolError, type InstType } from '../feed/instruments';
+import { UsageError } from './usage-error';
 import { resolveEndpoints } from './endpoints';
 import { parseCommand, type CommandSpec } from './args';
 import { ENDPOINT_FLAGS } from './watch';
@@ -42,7 +43,7 @@ export const RECORD = {
       type: 'string',
       arg: 'S',
       choices: ['live', 'demo', 'simulator'],
-      defaultText: 'simulator on the local exchange, else live',
+      defaultText: 'simulator on the local exchange (also given as --rest-url on 127.0.0.1 or localhost), else live',
       description: 'what the data is, written into each file',
     },
     raw: { type: 'boolean', description: 'also keep every frame as received, with its local receive time, under DIR/_raw/' },
@@ -91,12 +92,15 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       const feedLog = log.child('feed');
       const monitoring = await startMonitoring('record', values, log);
       const endpoints = await resolveEndpoints({ wsUrl: values['ws-url'], restUrl: values['rest-url'], log: err });
-      const source = (values.source ?? (endpoints.local ? 'simulator' : 'live')) as 'live' | 'demo' | 'simulator';
+      const source = (values.source ?? (endpoints.local || onLoopback(endpoints.restUrl) ? 'simulator' : 'live')) as
+        'live' | 'demo' | 'simulator';
       const watch = new RecordingWatch(root);
       let clock = 'not measured yet';
       const alarms: string[] = [];
       let stopNow = () => {};
       let recorderDied: string | null = null;
+      // a symbol the venue does not list is a value of the command line (exit 2), as in live, watch and demo; the
+      // local exchange this process started goes with it
       const pipeline = await MarketPipeline.start({
         wsUrl: endpoints.wsUrl,
         restUrl: endpoints.restUrl,
@@ -133,6 +137,10 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
           },
         },
         workerDir: io.workerDir,
+      }).catch(async (err: unknown) => {
+        await endpoints.close?.();
+        await monitoring?.finish();
+        throw err instanceof UnlistedSymbolError ? new UsageError(err.message) : err;
       });
       const pm = monitoring
         ? pipelineMetrics(monitoring.metrics, monitoring.health, pipeline, {
@@ -184,8 +192,12 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
         durationMs,
       });
       stopNow = stop.end;
+      const startedMs = Date.now();
       if (recorderDied) stop.end();
       await stop.stopped;
+      // a signal before the --duration ran out: the recording is shorter than asked, which a script must be told
+      const interruptedBy = durationMs && !recorderDied ? stop.by : null;
+      const ranMs = Date.now() - startedMs;
       clearInterval(drain);
       clearInterval(status);
       monitoring?.setPhase('stopping');
@@ -194,9 +206,14 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       const r = result.recorder;
       const fc = result.feed?.counters;
       log.info(
-        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')}${r?.rawFiles ? `, ${plural(r.rawFrames ?? 0, 'raw frame')} in ${plural(r.rawFiles, 'file')}` : ''} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops.`,
+        `record: ${plural(r?.records ?? 0, 'record')} in ${plural(r?.files ?? 0, 'file')}${r?.rawFiles ? `, ${plural(r.rawFrames ?? 0, 'raw frame')} in ${plural(r.rawFiles, 'file')}` : ''} under ${root}; ${r ? lossSummary(r) : 'recorder counters unknown'}, ${r?.writeErrors ?? 0} write errors, ${fc?.captureDrops ?? 0} capture drops${
+          interruptedBy
+            ? `; interrupted by ${signalText(interruptedBy)} after ${humanDuration(ranMs * 1e6)} of its ${humanDuration(durationMs! * 1e6)} --duration (exit ${signalExit(interruptedBy)})`
+            : ''
+        }.`,
         {
           event: 'summary',
+          interruptedBy: interruptedBy ?? null,
           records: r?.records ?? 0,
           rows: r?.rows ?? 0,
           files: r?.files ?? 0,
@@ -233,7 +250,8 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
       await monitoring?.finish();
       // records that never reached a file are a failed recording, whatever else worked
       const lost = r ? lostAll(r) : 0;
-      return lost > 0 || (alarms.length && (r?.files ?? 0) === 0) ? 1 : 0;
+      if (lost > 0 || (alarms.length && (r?.files ?? 0) === 0)) return 1;
+      return interruptedBy ? signalExit(interruptedBy) : 0;
     },
   );
 }
@@ -241,4 +259,18 @@ export async function runRecord(argv: string[], io: RecordCliIo = {}): Promise<n
 /** A finished file as the log says it: "wrote data/…/x.parquet (3,130 rows)", "(1 row)". */
 export function wroteText(path: string, rows: number): string {
   return `wrote ${path} (${plural(rows, 'row')})`;
+}
+
+/**
+ * Whether `url` names this machine: the venue is then a simulator (`ringbook exchange` given by its URL), never
+ * Bitget, and files labelled `live` would pass simulated data off as the market's.
+ */
+export function onLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

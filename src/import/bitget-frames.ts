@@ -8,7 +8,7 @@ import type { LocalClock } from '../core/clock';
 import { FrameDecoder, FrameError } from '../feed/decoder';
 import { FeedSession, type FeedInstrument } from '../feed/feed-session';
 import { cmp64 } from '../feed/continuity';
-import { IsoTime } from './iso-time';
+import { IsoTime, isoNs } from './iso-time';
 import { ImportError, type RecordSink } from './record-sink';
 import { decimalWhy, gridHint } from './grid';
 import { Kind, R } from '../core/record';
@@ -173,11 +173,11 @@ export class TardisFrames {
       if (this.lastInputIndex !== this.inputIndex)
         return this.fail(
           line,
-          `the local time ${this.time.ns} is earlier than the last line of ${this.lastInput} (line ${this.lastLine}: ${this.lastNs}): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
+          `the local time ${isoNs(this.time.ns)} is earlier than the last line of ${this.lastInput} (line ${this.lastLine}: ${isoNs(this.lastNs)}): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
         );
       return this.fail(
         line,
-        `the local time ${this.time.ns} is earlier than the line before's (${this.lastNs}): give the input in time order`,
+        `the local time ${isoNs(this.time.ns)} is earlier than the line before's (${isoNs(this.lastNs)}): give the input in time order`,
       );
     }
     if (order === 0 && this.joinTail.length > 0 && this.repeatsJoin(b, start, end)) {

@@ -6,6 +6,7 @@ import { encodeParquet } from '../capture/parquet/encode';
 import { removeIfExists, writeFileDurably } from '../capture/files';
 import type { FileMeta } from '../capture/schema';
 import { findWorkerDir } from '../feed/pipeline';
+import { errnoText } from '../capture/write-gate';
 
 export interface EncodeJob {
   id: number;
@@ -97,7 +98,7 @@ export class FileEncoder {
           : d.error.code === 'EACCES' || d.error.code === 'EPERM' || d.error.code === 'EROFS'
             ? ': the output directory is not writable'
             : '';
-      this.fail(new Error(`cannot write ${job?.path ?? 'a file'} (${d.error.code ?? 'error'}: ${d.error.message})${hint}`));
+      this.fail(new Error(`cannot write ${job?.path ?? 'a file'} (${errnoText(d.error)})${hint}`));
     } else if (job) {
       if (this.spare.length < 1) this.spare.push(d.words);
       this.onDone(job);

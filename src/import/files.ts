@@ -89,7 +89,10 @@ export class ImportFiles implements RecordSink {
       const inst = words[p0 + 1];
       const s = this.streams[inst];
       if (!s) throw new Error(`an imported record names instrument ${inst}, which has no stream`);
-      if (s.rows > 0 && s.boundary && this.dueAt(s, s.rows, words, p0)) this.finishStream(s);
+      // a file ends at a message's end and before a new local time: records of one instant (a CSV trade and the book
+      // message of its local time) in two files would make them overlap, and inspect and backtest say so
+      if (s.rows > 0 && s.boundary && this.dueAt(s, s.rows, words, p0) && !(words[p0 + 5] === s.lastHi && words[p0 + 4] >>> 0 === s.lastLo))
+        this.finishStream(s);
       // this instrument's run of records
       let j = i + 1;
       if (this.single) j = n;
@@ -103,7 +106,7 @@ export class ImportFiles implements RecordSink {
         let k = i;
         for (; k < j; k++) {
           const p = at + k * WORDS;
-          if (k > i && boundary && this.dueAt(s, s.rows + (k - i), words, p)) break;
+          if (k > i && boundary && this.dueAt(s, s.rows + (k - i), words, p) && !sameTime(words, p, p - WORDS)) break;
           boundary = endsMessage(words[p] & 0xff, words[p] >>> 16);
         }
         j = k;
@@ -221,3 +224,6 @@ export class ImportFiles implements RecordSink {
     s.rows = 0;
   }
 }
+
+/** Whether the records at `p` and `q` have the same local time. */
+const sameTime = (words: Int32Array, p: number, q: number): boolean => words[p + 5] === words[q + 5] && words[p + 4] === words[q + 4];

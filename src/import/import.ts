@@ -154,7 +154,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
     files: files.written,
     rows: files.rows,
     stopped,
-    elapsedMs: performance.now() - t0,
+    elapsedMs: Math.round(performance.now() - t0),
     lines: c.lines,
     bytes,
     feedLatency: latency.quantiles(),
@@ -264,8 +264,19 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
         `${opened.map((i) => i.name).join(' and ')}: a header and no rows: nothing to import (a day Tardis has no data of, or a download cut short)`,
       );
     if (streams.length === 2) pairMismatch(opened, heads, o.symbol);
+    // --exchange names files that do not say their venue; over rows that do, another id would file one venue's data
+    // under another's name
+    const other = heads.findIndex((h) => o.exchange !== undefined && h.exchange && h.exchange !== o.exchange);
+    if (other >= 0)
+      throw new Error(
+        `--exchange ${o.exchange}, but ${opened[other].name} is ${heads[other].exchange} ${heads[other].symbol} (its first row): leave --exchange out (the rows name their venue) or give that venue's files`,
+      );
     const exchange = o.exchange ?? heads.find((h) => h.exchange)?.exchange;
-    const symbol = o.symbol ?? heads.find((h) => h.symbol)?.symbol;
+    // --symbol btcusdt means the rows' BTCUSDT, as import tardis takes it in any case (the rows are matched byte for byte)
+    const symbol =
+      o.symbol === undefined
+        ? heads.find((h) => h.symbol)?.symbol
+        : (heads.find((h) => h.symbol.toUpperCase() === o.symbol!.toUpperCase())?.symbol ?? o.symbol);
     if (!exchange) throw new Error('the files name no exchange: give --exchange (a Tardis exchange id, e.g. binance-futures)');
     if (!symbol) throw new Error('the files name no symbol: give --symbol');
     const where = venueOf(exchange, o.instType);
@@ -295,11 +306,18 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
     report(true);
     if (stopped) await files.stop();
     else await files.finish();
+    if (!stopped && files.span(0).firstNs < 0n) {
+      const strangers = streams.filter((s) => s.skippedOtherSymbols > 0);
+      if (strangers.length && strangers.every((s) => s.skippedOtherSymbols === s.lines - 1))
+        throw new Error(
+          `no row of ${symbol} in ${strangers.map((s) => s.source.name).join(' or ')} (${strangers.length > 1 ? 'their' : 'its'} rows are of other symbols, the first ${symbolList(strangers.map((s) => s.head.symbol))}); nothing was written: check --symbol`,
+        );
+    }
     return {
       files: files.written,
       rows: files.rows,
       stopped,
-      elapsedMs: performance.now() - t0,
+      elapsedMs: Math.round(performance.now() - t0),
       lines: streams.reduce((a, s) => a + s.lines, 0),
       bytes: opened.reduce((a, i) => a + i.read(), 0),
       feedLatency: latency.quantiles(),
@@ -330,6 +348,16 @@ function pairMismatch(opened: Input[], heads: CsvHead[], symbol: string | undefi
   const what = (h: CsvHead, i: number) => `${opened[i].name} is ${h.exchange} ${h.symbol} (its first row)`;
   if (a.exchange && b.exchange && a.exchange !== b.exchange)
     throw new Error(`a book and trades pair of two venues: ${what(a, 0)}, ${what(b, 1)}: give the two files of one venue`);
+  // Tardis's files are a UTC day each: a book of one day and trades of another share no time, yet would merge
+  // without a word into a recording whose trades never meet its book. An hour's leeway for other CSVs that cross midnight.
+  if (a.firstLocalUs !== null && b.firstLocalUs !== null) {
+    const day = (us: bigint) => new Date(Number(us / 1000n)).toISOString().slice(0, 10);
+    const apart = a.firstLocalUs > b.firstLocalUs ? a.firstLocalUs - b.firstLocalUs : b.firstLocalUs - a.firstLocalUs;
+    if (day(a.firstLocalUs) !== day(b.firstLocalUs) && apart > 3_600_000_000n)
+      throw new Error(
+        `a book and trades pair of two days: ${opened[0].name} begins ${day(a.firstLocalUs)}, ${opened[1].name} begins ${day(b.firstLocalUs)} (their first rows' local_timestamp): give the two files of one day (several days: one run a day, into the same --out)`,
+      );
+  }
   if (symbol === undefined && a.symbol && b.symbol && a.symbol !== b.symbol)
     throw new Error(
       `a book and trades pair of two symbols: ${what(a, 0)}, ${what(b, 1)}: give the two files of one symbol (or --symbol, for files that hold several)`,

@@ -5,7 +5,7 @@ import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:
 import { createGunzip } from 'node:zlib';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
 export interface Input {
   name: string;
@@ -79,22 +79,75 @@ export async function openUrl(url: string): Promise<Input> {
   if (res.statusCode !== 200) {
     const body: Buffer[] = [];
     for await (const c of res) body.push(c as Buffer);
-    const text = Buffer.concat(body).toString('utf8').slice(0, 300);
-    throw new Error(`${url}: HTTP ${res.statusCode}${text ? `: ${text}` : ''}`);
+    const text = bodyText(Buffer.concat(body).toString('utf8'));
+    throw new Error(`${url}: HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${text ? `: ${text}` : ''}`);
   }
-  const gz = /gzip/i.test(String(res.headers['content-encoding'] ?? ''));
   const len = Number(res.headers['content-length']);
-  const { stream, read, count } = counted(res, gz);
+  let n = 0;
+  // the bytes off the socket are counted (against content-length); a body sent gzip-encoded is decoded, and what it
+  // holds is then told by its magic bytes like a file's: a .gz served as a file (no content-encoding) is gunzipped too
+  let chunks: AsyncIterable<Uint8Array> = (async function* () {
+    for await (const c of res) {
+      n += (c as Uint8Array).length;
+      yield c as Uint8Array;
+    }
+  })();
+  if (/gzip/i.test(String(res.headers['content-encoding'] ?? ''))) chunks = gunzipped(chunks);
   return {
     name: url,
     size: Number.isFinite(len) && len > 0 ? len : null,
-    read,
-    chunks: withName(stream, url, gz, count),
+    read: () => n,
+    chunks: withName(byMagic(chunks), url, true),
     close: () => {
       res.destroy();
-      stream.destroy();
     },
   };
+}
+
+/** An error page's words, not its markup: tags and runs of white space dropped, cut to a line's length. */
+function bodyText(html: string): string {
+  const text = html
+    .replace(/<(script|style)[^]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+/** `chunks` gunzipped. */
+function gunzipped(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const gunzip = createGunzip({ chunkSize: CHUNK });
+  const src = Readable.from(chunks, { objectMode: false });
+  src.on('error', (e) => gunzip.destroy(e));
+  src.pipe(gunzip);
+  return gunzip;
+}
+
+/** `chunks`, gunzipped when they begin with gzip's magic bytes. */
+async function* byMagic(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  let head = new Uint8Array(0);
+  let done = false;
+  while (head.length < 2 && !done) {
+    const r = await it.next();
+    if (r.done) done = true;
+    else {
+      const joined = new Uint8Array(head.length + r.value.length);
+      joined.set(head);
+      joined.set(r.value, head.length);
+      head = joined;
+    }
+  }
+  const all = (async function* () {
+    if (head.length) yield head;
+    if (done) return;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  })();
+  yield* head[0] === 0x1f && head[1] === 0x8b ? gunzipped(all) : all;
 }
 
 export async function openInput(name: string): Promise<Input> {
@@ -102,7 +155,12 @@ export async function openInput(name: string): Promise<Input> {
 }
 
 /** The stream's chunks; a read or gunzip error names the input (a truncated .gz is the usual one). */
-async function* withName(stream: Readable, name: string, gz: boolean, count?: (n: number) => void): AsyncIterable<Uint8Array> {
+async function* withName(
+  stream: AsyncIterable<Uint8Array>,
+  name: string,
+  gz: boolean,
+  count?: (n: number) => void,
+): AsyncIterable<Uint8Array> {
   try {
     for await (const c of stream) {
       count?.((c as Uint8Array).length);

@@ -80,3 +80,14 @@ export class IsoTime {
     return true;
   }
 }
+
+/**
+ * ns since the epoch as the ISO 8601 UTC time an input writes (to the ns: `2026-05-01T00:00:01.002949900Z`), so an
+ * error about a line's time can be matched against the line by eye.
+ */
+export function isoNs(ns: bigint): string {
+  const s = ns / 1_000_000_000n;
+  const frac = ns - s * 1_000_000_000n;
+  if (frac < 0n) return String(ns);
+  return `${new Date(Number(s) * 1000).toISOString().slice(0, 19)}.${String(frac).padStart(9, '0')}Z`;
+}

@@ -6,6 +6,7 @@ import { REC_SIZE, Kind, type Core } from '../core/index';
 import { ImportError, type RecordSink } from './record-sink';
 import { gridHint } from './grid';
 import { TradeWindow } from './trade-window';
+import { closest } from '../format/suggest';
 import { renderScaled, type InstrumentGrid } from '../feed/instruments';
 
 /** The CSV reader's config and state block (mirrors assembly/csv.ts CV_*; test/core/layout.test.ts holds them). */
@@ -84,6 +85,8 @@ export interface CsvHead {
   columns: string[];
   exchange: string;
   symbol: string;
+  /** The first row's local_timestamp, µs since the epoch; null without rows. */
+  firstLocalUs: bigint | null;
 }
 
 const enc = new TextEncoder();
@@ -164,7 +167,7 @@ export class CsvStream {
     if (other) throw new Error(`${this.source.name}: a Tardis ${other}`);
     if (!kind || missing.length)
       throw new Error(
-        `${this.source.name}: not a Tardis incremental_book_L2 or trades CSV (header: ${headerLine.slice(0, 120)}${missing.length ? `; missing ${missing.join(', ')}` : ''})`,
+        `${this.source.name}:1: not a Tardis incremental_book_L2 or trades CSV (header: ${headerLine.slice(0, 120)}${missing.length ? `; missing ${missing.map((m) => misspelt(m, columns)).join(', ')}` : ''})`,
       );
     const cells = firstRow.split(',');
     const at = (c: string) => cells[columns.indexOf(c)] ?? '';
@@ -178,6 +181,7 @@ export class CsvStream {
       columns,
       exchange: columns.includes('exchange') ? at('exchange') : '',
       symbol: columns.includes('symbol') ? at('symbol') : '',
+      firstLocalUs: this.hasRows && /^\d{1,19}$/.test(at('local_timestamp')) ? BigInt(at('local_timestamp')) : null,
     };
     return this.head;
   }
@@ -508,6 +512,16 @@ export class CsvStream {
       grid = { field: code === CsvError.price ? 'price' : 'size', decimal: d };
       const value = this.field(col);
       reason = `${name} "${value}" ${gridHint(grid.field, value, d, this.gridText, 'venue')}`;
+    } else if ((code === CsvError.side || code === CsvError.flag) && col >= 0) {
+      // the value as written, as for a price: `side "buy" is not bid or ask`
+      const value = this.field(col);
+      const allowed =
+        code === CsvError.flag
+          ? 'true or false'
+          : this.head.kind === 'trades'
+            ? 'buy, sell or unknown (a trades row)'
+            : 'bid or ask (an incremental_book_L2 row)';
+      reason = `${name} "${value}" ${value === '' ? 'is empty' : `is not ${allowed}`}`;
     } else if (name && code !== CsvError.order) reason = `${name}: ${reason}`;
     return new ImportError(this.source.name, line, reason, grid);
   }
@@ -641,3 +655,15 @@ export async function mergeByLocalTime(
   }
   return total;
 }
+
+/** A required column, and the header's column it is likely a typo of: `amount (amout in the header?)`. */
+function misspelt(want: string, columns: string[]): string {
+  const near = closest(
+    want,
+    columns.filter((c) => !REQUIRED.includes(c)),
+    1,
+  );
+  return near.length ? `${want} (${near[0]} in the header?)` : want;
+}
+
+const REQUIRED = ['exchange', 'symbol', 'timestamp', 'local_timestamp', 'is_snapshot', 'id', 'side', 'price', 'amount'];

@@ -31,7 +31,8 @@ const stream = (symbol: string): StreamInfo => ({
   source: 'simulator',
 });
 const tmp = () => mkdtempSync(join(tmpdir(), 'ringbook-full-'));
-const ENOSPC = () => Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+// as Node's fs words it: the message begins with the code
+const ENOSPC = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 /** A file layer that fails every write while `full.on` (journal appends and whole-file writes alike). */
 function fullDisk(): { io: JournalIo; full: { on: boolean } } {
@@ -155,7 +156,7 @@ test('records beyond the memory bound while the disk stays full are dropped and 
   for (let i = 0; i < 30; i++) push(0, 100);
   assert.is(rec.counters.droppedRecords, 3000 - 2000);
   rec.close();
-  assert.is(lossSummary(rec.counters), '3000 records LOST (1000 dropped while writes failed, 2000 still in memory at exit)');
+  assert.is(lossSummary(rec.counters), '3,000 records LOST (1,000 dropped while writes failed, 2,000 still in memory at exit)');
 });
 
 test('raw frames: one alarm, not one per pass, and one when writing works again', () => {
@@ -181,7 +182,7 @@ test('raw frames: one alarm, not one per pass, and one when writing works again'
   full.on = true;
   for (let i = 0; i < 27 * 10; i++) pass(2); // ten seconds of a full disk
   assert.equal(alarms.length, 1, alarms.join('\n'));
-  assert.match(alarms[0], /^recorder \(raw frames\): cannot write \(ENOSPC: no space left on device\); the disk is full/);
+  assert.match(alarms[0], /^recorder \(raw frames\): cannot write \(ENOSPC: no space left on device, write\); the disk is full/);
   assert.ok(raw.gate.errors <= 11, `retried once a second: ${raw.gate.errors}`);
   full.on = false;
   for (let i = 0; i < 30; i++) pass(1);

@@ -3,7 +3,7 @@
 // announced, the marks' range, and the order log's records by event; a damaged order file is listed, the rest counted.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { listParquet, unfinishedJournals, UnfinishedJournals } from '../../src/capture/recover';
 import { dirname, join } from 'node:path';
@@ -151,10 +151,21 @@ test('a directory of unfinished journals only: says so, and how to recover them'
     assert.match(
       (err as Error).message,
       new RegExp(
-        `^${dir}/ holds no finished \\.parquet files, only 2 unfinished journals \\(\\.parquet\\.partial\\): a recording still running .*, or one stopped before it finished them; for the latter, .* record --out ${dir}/ --duration 1s recovers them`,
+        `^${dir}/ holds no finished \\.parquet files, only 2 unfinished journals \\(\\.parquet\\.partial\\): left by a recorder that was stopped before it finished them \\(killed, .*\\): .* record --out ${dir}/ --duration 1s recovers them`,
       ),
     );
   }
+  // a run holding the root's lock is writing them: no recovery to run, and not a word of one
+  const lock = join(dir, '.ringbook.lock');
+  // the parent process: alive, and not this one (our own pid in a lock is a previous life's)
+  writeFileSync(lock, JSON.stringify({ pid: process.ppid, command: 'ringbook record --out x', sinceMs: Date.now() }));
+  const running = (await inspectRecording(dir).then(
+    () => assert.unreachable('inspected a directory of journals'),
+    (err: Error) => err.message,
+  )) as string;
+  assert.match(running, /only 2 unfinished journals \(\.parquet\.partial\): pid \d+ \(ringbook record --out x\) is recording into it now/);
+  assert.not.match(running, /recovers them/);
+  rmSync(lock);
   // listing the market files stays quiet (a recording in progress has only journals until its first roll)
   assert.equal(listParquet(dir), []);
   assert.is(unfinishedJournals(dir)?.journals, 2);

@@ -14,6 +14,7 @@ import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { marketPath } from '../../src/capture/schema';
 import { inspectRecording } from '../../src/capture/inspect';
+import { continuityWarnings } from '../../src/capture/inspect-continuity';
 import { renderReport } from '../../src/cli/inspect';
 import type { FileMeta } from '../../src/capture/schema';
 import { recordingMeta } from '../helpers/recording-files';
@@ -72,8 +73,94 @@ test("each file's latencies are corrected by its own θ, and the report says the
   assert.is(s.feedLatencyMsCorrected!.p1, 2);
   assert.is(s.feedLatencyMsCorrected!.max, 2);
   assert.equal(s.clockOffsets, { files: 2, minNs: '-452000', maxNs: '518000' });
-  assert.match(s.explanation, 'differs between files: -0.452 ms … 0.518 ms over 2 files');
+  assert.match(
+    s.explanation,
+    'differs between files: -0.452 ms … 0.518 ms over 2 files (measured again at each recorder start and every --clock-every',
+  );
   assert.not.match(s.explanation, 'not measured');
+});
+
+test('corrected latencies below −(bound + 1 ms) are said to be a clock that moved after θ, not explained away', async () => {
+  // θ 0.5 ms ± 0.1 ms, then the clock stepped back 5 ms: corrected latencies down to −3 ms cannot be travel times
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, [...steady(0, 40, 2_500_000n), ...steady(400, 10, -2_500_000n)], 500_000n);
+  const [s] = (await inspectRecording(root)).streams;
+  assert.is(s.feedLatencyMsCorrected!.min, -3);
+  assert.match(s.explanation, 'after subtracting θ: p50 2.000 ms, 20.00% negative, down to -3.000 ms: more than the offset');
+  assert.match(s.explanation, "bound and the exchange's 1 ms stamps allow (±1.100 ms), so the local clock moved after θ was measured");
+  assert.not.match(s.explanation, 'within the offset');
+  // none negative: nothing to explain away
+  const ok = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(ok, 0, steady(0, 40, 2_500_000n), 500_000n);
+  const [t] = (await inspectRecording(ok)).streams;
+  assert.match(t.explanation, /after subtracting θ: p50 2\.000 ms, 0\.00% negative$/);
+  // a little negative, within the bound and the stamps: said so
+  const near = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(near, 0, [...steady(0, 40, 2_500_000n), ...steady(400, 10, 0n)], 500_000n);
+  const [u] = (await inspectRecording(near)).streams;
+  assert.match(u.explanation, "20.00% negative (within the offset's bound and the exchange's 1 ms stamp resolution)");
+});
+
+test('a hole no longer than the pauses inside the files is called a quiet market; one in imported data is not a stopped recorder', () => {
+  const S = 1_000_000_000n;
+  const span = (path: string, first: bigint, last: bigint, maxPause: bigint, source = 'live') => ({
+    path,
+    first,
+    last,
+    rows: 10,
+    maxPause,
+    source,
+  });
+  // a quiet market: pauses of up to 4 s inside the files, a 3 s hole between them
+  const [quiet] = continuityWarnings('s', [span('a', 0n, 60n * S, 4n * S), span('b', 63n * S, 120n * S, 2n * S)]);
+  assert.is(quiet.kind, 'hole');
+  assert.is(
+    quiet.message,
+    'a hole of 3 s with no data between a and b (no longer than the longest pause inside the files, 4 s: a quiet market, most likely)',
+  );
+  // longer than any pause inside: a stop
+  const [stop] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S), span('b', 63n * S, 120n * S, 1n * S)]);
+  assert.match(stop.message, /^a hole of 3 s with no data between a and b \(the recorder stopped\?\)$/);
+  // imported: no recorder to have stopped
+  const [imported] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S, 'tardis'), span('b', 63n * S, 120n * S, 1n * S, 'tardis')]);
+  assert.match(imported.message, /\(the imported input has no data here: Tardis's collector lost it, or the inputs leave this time out\)$/);
+  // an import beside a recording: neither a lost input nor a stopped recorder
+  const [mixed] = continuityWarnings('s', [span('a', 0n, 60n * S, 1n * S, 'tardis'), span('b', 63n * S, 120n * S, 1n * S, 'live')]);
+  assert.match(
+    mixed.message,
+    /\(between an imported file and a recorded one: two sources in one stream, which a backtest replays as one\)$/,
+  );
+});
+
+test('a file that begins at the instant the one before ends continues it (a roll inside one frame): no overlap', () => {
+  const span = (path: string, first: bigint, last: bigint, rows: number) => ({ path, first, last, rows });
+  assert.equal(continuityWarnings('s', [span('a', 0n, 100n, 10), span('b', 100n, 200n, 10)]), []);
+  const [o] = continuityWarnings('s', [span('a', 0n, 100n, 10), span('b', 99n, 200n, 10)]);
+  assert.is(o.kind, 'overlap');
+  // two copies of a file of one instant are still duplicates
+  const [d] = continuityWarnings('s', [span('a', 100n, 100n, 3), span('b', 100n, 100n, 3)]);
+  assert.is(d.kind, 'duplicate');
+});
+
+test('a latency figure that cannot be had reads n/a with what is missing, not a dash', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 20, 2_000_000n), null);
+  const text = renderReport((await inspectRecording(root)).streams);
+  assert.match(text, /^ {17}corrected {2}n\/a \(no clock offset measured\)$/m);
+  assert.not.match(text, /–/);
+});
+
+test('θ within its bound of 0 is not called ahead or behind: the clocks agree as far as can be measured', async () => {
+  // bound 0.1 ms (writeBook): θ 0.05 ms says nothing of which clock is ahead; 0.518 ms does
+  const near = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(near, 0, steady(0, 20, 2_050_000n), 50_000n);
+  const [a] = (await inspectRecording(near)).streams;
+  assert.match(a.explanation, "θ = local − exchange = 0.050 ms ± 0.100 ms (rest): the two clocks agree within the measurement's bound");
+  assert.not.match(a.explanation, /ahead|behind/);
+  const far = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(far, 0, steady(0, 20, 2_518_000n), 518_000n);
+  const [b] = (await inspectRecording(far)).streams;
+  assert.match(b.explanation, "0.518 ms ± 0.100 ms (rest): the local clock is ahead of the exchange's");
 });
 
 test('a hole between files and a duplicated file are warnings', async () => {
@@ -140,6 +227,10 @@ test('each warning is a line of its own, not buried in the why line, and an obje
     { stream: 'bitget/USDT-FUTURES/BTCUSDT', kind: 'overlap', path: c, other: b, ns: '80000000', message: overlap },
   ]);
   assert.equal(json.streams[0].warnings, [hole, overlap], 'the strings stay where they were');
+  // as backtest --json: what each field-name suffix counts
+  assert.match(json.units.Ts, /^nanoseconds since the Unix epoch/);
+  assert.is(json.units.Ms, 'milliseconds');
+  assert.ok('feedLatencyMsRaw' in json.streams[0] && 'firstLocalTs' in json.streams[0] && 'spanSeconds' in json.streams[0]);
   const copy = a.replace(/\.parquet$/, '-copy.parquet');
   copyFileSync(a, copy);
   const d = (await inspectRecording(root)).warnings.find((w) => w.kind === 'duplicate')!;

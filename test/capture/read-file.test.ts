@@ -52,6 +52,12 @@ test('a reader names the file and says what is wrong with it', async () => {
   const foreign = join(root, 'foreign.parquet');
   writeFileSync(foreign, 'x'.repeat(100));
   await fails(foreign, /not a readable Parquet file \(parquet file invalid \(footer != PAR1\)\)/);
+  // a whole footer but the leading magic damaged: DuckDB refuses such a file, so it is no recording either
+  const headless = join(root, 'headless.parquet');
+  const bytes = readFileSync(paths[3]);
+  bytes[1] ^= 0x5a;
+  writeFileSync(headless, bytes);
+  await fails(headless, /not a readable Parquet file \(it does not begin with PAR1: its first bytes are damaged\)$/);
   assert.ok(!listParquet(root).includes(fifo), 'a FIFO is no recording');
 });
 

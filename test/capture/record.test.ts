@@ -12,7 +12,8 @@ import { asyncBufferFromFile } from 'hyparquet';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startExchange } from '../../src/exchange/index';
 import { MarketPipeline, findWorkerDir } from '../../src/feed/pipeline';
-import { runRecord } from '../../src/cli/record';
+import { onLoopback, runRecord } from '../../src/cli/record';
+import { readFileMeta } from '../../src/capture/read-file';
 import { rowGroups } from '../../src/capture/parquet/reader';
 import { listParquet } from '../../src/capture/recover';
 import { inspectRecording } from '../../src/capture/inspect';
@@ -290,6 +291,41 @@ test('its output closed (`record | head`) and then SIGHUP (the terminal gone): t
   assert.ok(listParquet(root).length >= 1, 'the finished files are there');
 });
 
+test('Ctrl-C before --duration ran out: the files are finished and the summary and exit code (130) say it was cut short', async () => {
+  const ex = await startExchange({ seed: 5, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-int-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const args = ['record', '--symbols', 'BTCUSDT', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '10m'];
+  args.push('--flush', '200ms');
+  const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => (log += d));
+  const journals = () => (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.partial'));
+  await until('the recorder to flush a journal', () => journals().length > 0, 30_000);
+  child.kill('SIGINT');
+  const code = await new Promise((r) => child.once('exit', (c, sig) => r(c ?? sig)));
+  await ex.close();
+  assert.is(code, 130, log);
+  assert.match(log, /capture drops; interrupted by Ctrl-C after \S+ \S+ of its 10 min --duration \(exit 130\)\./);
+  assert.ok(listParquet(root).length >= 1, 'the finished files are there');
+});
+
+test('a recording from the local exchange given by its URLs is labelled simulator, not live; another host is live', async () => {
+  assert.ok(onLoopback('http://127.0.0.1:8181') && onLoopback('http://localhost:8181') && onLoopback('http://[::1]:8181'));
+  assert.not.ok(onLoopback('https://api.bitget.com') || onLoopback('http://10.0.0.1:8181'));
+  const ex = await startExchange({ seed: 8, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-source-'));
+  let code: number;
+  try {
+    code = await runRecord(['--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '1s']);
+  } finally {
+    await ex.close();
+  }
+  assert.is(code, 0);
+  const [first] = listParquet(root);
+  assert.is((await readFileMeta(first)).meta.source, 'simulator');
+});
+
 test('a --ws-url that never answers with data (a wrong path: 404 on the upgrade) fails the recording, exit 1', async () => {
   const ex = await startExchange({ seed: 7, symbols: ['USDT-FUTURES:BTCUSDT'] });
   const root = mkdtempSync(join(tmpdir(), 'ringbook-wrong-ws-'));
@@ -305,6 +341,21 @@ test('a --ws-url that never answers with data (a wrong path: 404 on the upgrade)
   assert.is(code, 1, log);
   assert.match(log, /Unexpected server response: 404/);
   assert.ok(log.includes(`record: received nothing from ${wrong} while it ran: no market data recorded`), log);
+});
+
+test('a symbol the exchange does not list is a bad command line: exit 2, named with the nearest listed one, as live', async () => {
+  const ex = await startExchange({ seed: 7, symbols: ['USDT-FUTURES:BTCUSDT'] });
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-unlisted-'));
+  const cli = new URL('../../ringbook.mjs', import.meta.url).pathname;
+  const args = ['record', '--symbols', 'BTCUSD', '--ws-url', ex.url.ws, '--rest-url', ex.url.rest, '--out', root, '--duration', '2s'];
+  const r = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  r.stderr!.on('data', (d) => (log += d));
+  const code = await new Promise((done) => r.once('exit', (c) => done(c)));
+  await ex.close();
+  assert.is(code, 2, log);
+  assert.match(log, /USDT-FUTURES symbol BTCUSD is not listed at http:\/\/127\.0\.0\.1:\d+/);
+  assert.match(log, /did you mean BTCUSDT/);
 });
 
 test('a recorder thread that dies stops record with a clear error and exit code 1, never a hang', async () => {

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeNdjson } from '../../bench/tardis-input';
 import { BOOK_CSV, TRADES_CSV, V2, tmp } from './helpers';
-import { formatSummary, progressLine } from '../../src/cli/import';
+import { formatSummary, progressLine, sizeText } from '../../src/cli/import';
 import type { ImportSummary } from '../../src/import/import';
 // the backtest bench's obi-ofi: trades often on generated books
 import { BENCH_STRATEGY as STRATEGY } from '../../bench/strategy-sets';
@@ -34,6 +34,44 @@ test('import tardis prints what it did; --json has the same counts', () => {
   assert.is(j.rows, 177);
   assert.is(j.frames.feed.gaps, 1);
   assert.equal(j.strangers, [], 'a second import over its own files: nothing foreign in the way');
+});
+
+test('an --out that already holds a recording is said before the import, as record says it; an empty one is not', () => {
+  const out = tmp('cli-existing');
+  const first = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis-csv', BOOK_CSV, TRADES_CSV, '--tick', '0.1', '--lot', '0.001', '--out', out],
+    {
+      encoding: 'utf8',
+    },
+  );
+  assert.is(first.status, 0, first.stderr);
+  assert.not.match(first.stderr, /already holds/);
+  const r = spawnSync(
+    process.execPath,
+    [CLI, 'import', 'tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--out', out],
+    { encoding: 'utf8' },
+  );
+  assert.is(r.status, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /already holds a recording: 1 market-data file of BTCUSDT \(begun 2026-05-01T00:00:00Z\)\. This import writes its files beside them .*but backtest \S+ will replay old and new market data as one recording; to keep them apart, stop it now \(Ctrl-C\) and give another --out/,
+  );
+});
+
+test("an --out that cannot be written is said in record's words, before anything is read: exit 1", () => {
+  const dir = tmp('cli-unwritable');
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  const out = join(file, 'data');
+  const r = spawnSync(process.execPath, [CLI, 'import', 'tardis-csv', BOOK_CSV, '--tick', '0.1', '--lot', '0.001', '--out', out], {
+    encoding: 'utf8',
+  });
+  assert.is(r.status, 1, r.stderr);
+  assert.is(
+    r.stderr.trim(),
+    `ringbook: cannot write to --out ${out} (a part of the path is a file): choose another directory or fix its permissions`,
+  );
 });
 
 test('import tardis of a symbol the file does not hold: exit 1, the symbols it holds, nothing written', () => {
@@ -85,7 +123,11 @@ test('the summary: plurals, thousands separators, and a checksum clause that cla
       frames: { feed: { ...feed, bookMessages }, checksums, disconnectLines: 1, v3Frames: 0, skipped: [] },
     }) as unknown as ImportSummary;
   const one = formatSummary(summary(1, { ok: 0, failed: 0, checked: true }), '/d');
-  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, /);
+  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, 10 bytes\)/);
+  // the input's size in a unit that shows it: not "0.0 MB" for a small file
+  assert.is(sizeText(48_681), '48.7 kB');
+  assert.is(sizeText(16_501_507), '16.5 MB');
+  assert.is(sizeText(2_340_000_000), '2.34 GB');
   assert.match(one, /1 snapshot, 1 seq gap, 0 stale, 1 disconnect, 1 resync;/);
   assert.match(one, /checksums: 0 verified, 0 failed \(the book frames carry none: Bitget futures books stopped sending them\)/);
   assert.match(one, /WARNING: 1 file this import did not write overlaps its time range/);
@@ -130,6 +172,10 @@ test('a missing or malformed flag value is a usage error (exit 2) and writes not
   usage(['tardis-csv', BOOK_CSV, '--tick', '-1', '--lot', '0.001'], /--tick "-1" is not a plain decimal/);
   usage(['tardis', V2, '--symbol', 'BTCUSDT', '--tick', '0.1', '--lot', '0.001', '--roll', '0'], /--roll must be longer than 0/);
   assert.not.ok(existsSync(out), 'a bad flag stops the import before --out is made');
+  usage(
+    ['tardis-csv', BOOK_CSV, '--symbols', 'BTCUSDT,ETHUSDT', '--tick', '0.1', '--lot', '0.001'],
+    /--symbol BTCUSDT,ETHUSDT: import tardis-csv takes one symbol/,
+  );
 });
 
 test('errors name what to fix: the line, the flag', () => {

@@ -13,6 +13,7 @@ import { ImportError } from '../../src/import/record-sink';
 import { testCore } from '../helpers/core';
 import { BOOK_CSV, TRADES_CSV, WASM, bookStates, duck, fixture, query, readRecords, rowsOfKind, tmp, treeBytes } from './helpers';
 import { formatSummary } from '../../src/cli/import';
+import { inspectRecording } from '../../src/capture/inspect';
 
 const GRID = gridFromTickLot('FUTURES', 'BTCUSDT', '0.1', '0.001');
 
@@ -185,10 +186,10 @@ test('other bad rows are named by line', async () => {
   assert.match(e.reason, /fewer columns than the header/);
   e = await failure([...head.slice(0, 4), head[4].replace(',bid,', ',buy,')].join('\n'));
   assert.is(e.line, 5);
-  assert.match(e.reason, /side: side must be bid or ask/);
+  assert.is(e.reason, 'side "buy" is not bid or ask (an incremental_book_L2 row)');
   e = await failure([...head.slice(0, 3), head[3].replace(',true,', ',yes,')].join('\n'));
   assert.is(e.line, 4);
-  assert.match(e.reason, /is_snapshot must be true or false/);
+  assert.is(e.reason, 'is_snapshot "yes" is not true or false');
   const cells = head[5].split(',');
   cells[3] = String(BigInt(head[4].split(',')[3]) - 1n); // µs, one before the row above
   e = await failure([...head.slice(0, 5), cells.join(',')].join('\n'));
@@ -202,7 +203,21 @@ test('other bad rows are named by line', async () => {
   await run([join(dir, 'h.csv')], join(dir, 'out')).then(
     () => assert.unreachable('a file that is not Tardis CSV must fail'),
     (err: Error) =>
-      assert.match(err.message, /h\.csv: not a Tardis incremental_book_L2 or trades CSV.*missing timestamp, local_timestamp, side, amount/),
+      assert.match(
+        err.message,
+        /h\.csv:1: not a Tardis incremental_book_L2 or trades CSV.*missing timestamp, local_timestamp, side, amount/,
+      ),
+  );
+  // a misspelt column is named beside the one it is likely meant to be
+  const typo = join(dir, 'typo.csv');
+  writeFileSync(typo, readFileSync(BOOK_CSV, 'utf8').replace(',amount\n', ',amout\n'));
+  await run([typo], join(dir, 'out')).then(
+    () => assert.unreachable('a file without amount must fail'),
+    (err: Error) =>
+      assert.match(
+        err.message,
+        /typo\.csv:1: not a Tardis incremental_book_L2 or trades CSV \(header: .*; missing amount \(amout in the header\?\)\)$/,
+      ),
   );
 });
 
@@ -379,10 +394,12 @@ test('a price of 0, a negative size and empty fields are refused naming the line
   assert.is(e.line, 3);
   assert.is(e.reason, 'amount "" is empty');
   e = await refused(edit(TRADES_CSV, 3, SIDE, () => ''));
-  assert.match(e.reason, /^side: side must be bid or ask .* or buy, sell or unknown/);
+  assert.is(e.reason, 'side "" is empty');
+  e = await refused(edit(TRADES_CSV, 3, SIDE, () => 'bid'));
+  assert.is(e.reason, 'side "bid" is not buy, sell or unknown (a trades row)');
   e = await refused(edit(BOOK_CSV, 8, 4, () => ''));
   assert.is(e.line, 8);
-  assert.match(e.reason, /^is_snapshot: is_snapshot must be true or false/);
+  assert.is(e.reason, 'is_snapshot "" is empty');
 });
 
 test("trades: a row repeating the trade before it and a size of 0 are left out, a side 'unknown' kept, each counted in the summary", async () => {
@@ -615,6 +632,115 @@ test('a book and trades pair of two venues, or of two symbols without --symbol, 
   // --symbol says which: the other file's rows are skipped and counted
   const s = await run([BOOK_CSV, eth], join(dir, 'btc'), { symbol: 'BTCUSDT' });
   assert.is(s.csv![1].skippedOtherSymbols, 9);
+});
+
+test('a --symbol no row holds is an error naming the files and what they hold, nothing written (not an import of nothing)', async () => {
+  const dir = tmp('csv-no-symbol');
+  const out = join(dir, 'out');
+  const message = (inputs: string[], extra = {}) =>
+    run(inputs, out, extra).then(
+      () => assert.unreachable('the import should have failed') as never,
+      (err: Error) => err.message,
+    );
+  assert.is(
+    await message([BOOK_CSV], { symbol: 'ETHUSDT' }),
+    `no row of ETHUSDT in ${BOOK_CSV} (its rows are of other symbols, the first BTCUSDT); nothing was written: check --symbol`,
+  );
+  assert.is(
+    await message([BOOK_CSV, TRADES_CSV], { symbol: 'BTCUSD' }),
+    `no row of BTCUSD in ${BOOK_CSV} or ${TRADES_CSV} (their rows are of other symbols, the first BTCUSDT); nothing was written: check --symbol`,
+  );
+  assert.equal(filesUnder(out), [], 'nothing written');
+  // in another case it is the rows' symbol, as import tardis takes it
+  const lower = await run([BOOK_CSV, TRADES_CSV], join(dir, 'lower'), { symbol: 'btcusdt' });
+  assert.is(lower.symbols[0].symbol, 'BTCUSDT');
+  assert.ok(lower.rows > 0);
+});
+
+test("--exchange over rows of another venue is refused before anything is written; the files' own id is taken", async () => {
+  const dir = tmp('csv-exchange');
+  const out = join(dir, 'out');
+  const err = await run([BOOK_CSV, TRADES_CSV], out, { exchange: 'bybit' }).then(
+    () => assert.unreachable('the import should have failed') as never,
+    (e: Error) => e.message,
+  );
+  assert.is(
+    err,
+    `--exchange bybit, but ${BOOK_CSV} is binance-futures BTCUSDT (its first row): leave --exchange out (the rows name their venue) or give that venue's files`,
+  );
+  assert.equal(filesUnder(out), [], 'nothing written');
+  const s = await run([BOOK_CSV, TRADES_CSV], out, { exchange: 'binance-futures' });
+  assert.ok(s.files.length > 0 && s.files.every((f) => f.path.includes('venue=binance-futures')), s.files.map((f) => f.path).join(', '));
+});
+
+test('a book and trades pair of two days is refused before anything is written; one crossing midnight by minutes is not', async () => {
+  const dir = tmp('csv-two-days');
+  const shifted = (us: bigint, name: string) => {
+    const [head, ...rows] = readFileSync(TRADES_CSV, 'utf8').trim().split('\n');
+    const moved = rows.map((l) => {
+      const c = l.split(',');
+      c[TS] = String(BigInt(c[TS]) + us);
+      c[LOCAL] = String(BigInt(c[LOCAL]) + us);
+      return c.join(',');
+    });
+    const f = join(dir, name);
+    writeFileSync(f, `${[head, ...moved].join('\n')}\n`);
+    return f;
+  };
+  const day2 = shifted(86_400_000_000n, 'trades-day2.csv');
+  const out = join(dir, 'out');
+  const err = await run([BOOK_CSV, day2], out).then(
+    () => assert.unreachable('the import should have failed') as never,
+    (e: Error) => e.message,
+  );
+  assert.is(
+    err,
+    `a book and trades pair of two days: ${BOOK_CSV} begins 2026-05-01, ${day2} begins 2026-05-02 (their first rows' local_timestamp): give the two files of one day (several days: one run a day, into the same --out)`,
+  );
+  assert.equal(filesUnder(out), [], 'nothing written');
+  // the book's first row is at 00:00:00.06 on 2026-05-01: trades from 1 min before midnight are another date, not another day
+  const before = shifted(-61_000_000n - 181_575n, 'trades-eve.csv');
+  const s = await run([BOOK_CSV, before], join(dir, 'eve'));
+  assert.ok(s.rows > 0);
+});
+
+test('inspect of a trades-only import says there is no book to replay, not only that no latency was measured', async () => {
+  const out = join(tmp('csv-trades-only'), 'out');
+  await run([TRADES_CSV], out);
+  const [s] = (await inspectRecording(out)).streams;
+  assert.is(s.byKind.trade, 9);
+  assert.match(
+    s.explanation,
+    /^trades only, no book messages: .*a backtest replays the book and has none to trade on \(import the incremental_book_L2 file beside the trades/,
+  );
+});
+
+test('files end before a new local time: a trade and the book message of its instant never land in two files', async () => {
+  const dir = tmp('csv-instant');
+  // a trade at the local time of every book row
+  const [, ...rows] = readFileSync(BOOK_CSV, 'utf8').trim().split('\n');
+  const trades = join(dir, 'trades.csv');
+  const tradeRows = rows.map((l, i) => {
+    const c = l.split(',');
+    return `binance-futures,BTCUSDT,${c[TS]},${c[LOCAL]},${7000 + i},buy,94100.1,0.001`;
+  });
+  writeFileSync(trades, `${['exchange,symbol,timestamp,local_timestamp,id,side,price,amount', ...tradeRows].join('\n')}\n`);
+  const out = join(dir, 'out');
+  const s = await run([BOOK_CSV, trades], out, { maxRows: 10 });
+  assert.ok(s.files.length > 5, `${s.files.length} files`);
+  const { warnings } = await inspectRecording(out);
+  assert.equal(warnings, [], 'no overlap between the files of one import');
+});
+
+test('inspect of a Tardis input (not yet imported) says how to import it, not that it is a damaged Parquet file', async () => {
+  const err = await inspectRecording(BOOK_CSV).then(
+    () => assert.unreachable('inspected a CSV') as never,
+    (e: Error) => e.message,
+  );
+  assert.match(
+    err,
+    /binance-futures_incremental_book_L2_BTCUSDT\.csv is a CSV file, not a recording: inspect reads the Parquet files of record or import \(.* import tardis-csv \S+ --tick T --lot L --out data\/, then inspect data\/; docs\/import\.md\)$/,
+  );
 });
 
 test.run();

@@ -125,6 +125,20 @@ test("tardis-machine's HTTP replay URL (loopback, chunked and gzip) gives the sa
   const requests: string[] = [];
   const server = createServer((req, res) => {
     requests.push(req.url!);
+    if (req.url === '/day.ndjson.gz') {
+      // a .gz served as a file, as a plain web server does: no content-encoding, the bytes as stored
+      res.setHeader('Content-Type', 'application/gzip');
+      res.end(gzipSync(body));
+      return;
+    }
+    if (req.url === '/missing') {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/html');
+      res.end(
+        '<!DOCTYPE HTML>\n<html><head><title>Error response</title></head>\n<body><h1>Error response</h1>\n<p>Error code: 404</p></body></html>',
+      );
+      return;
+    }
     if (!req.url!.startsWith('/replay?options=')) {
       res.statusCode = 400;
       res.end('{"message":"Invalid options"}');
@@ -159,7 +173,18 @@ test("tardis-machine's HTTP replay URL (loopback, chunked and gzip) gives the sa
     for (const [k, v] of u) assert.ok(v.equals(treeBytes(viaFile).get(k)!), k);
     await run([`http://127.0.0.1:${port}/nope`], tmp('tardis-404')).then(
       () => assert.unreachable('a 400 must fail'),
-      (e: Error) => assert.match(e.message, /HTTP 400: \{"message":"Invalid options"\}/),
+      (e: Error) => assert.match(e.message, /HTTP 400 Bad Request: \{"message":"Invalid options"\}/),
+    );
+    // a .gz file served as is is told by its magic bytes, as a file on disk is
+    const viaGz = tmp('tardis-url-gz');
+    await run([`http://127.0.0.1:${port}/day.ndjson.gz`], viaGz);
+    for (const [k, v] of treeBytes(viaGz)) assert.ok(v.equals(treeBytes(viaFile).get(k)!), k);
+    assert.is(treeBytes(viaGz).size, u.size);
+    // an error page is said in its words, not its markup
+    await run([`http://127.0.0.1:${port}/missing`], tmp('tardis-404')).then(
+      () => assert.unreachable('a 404 must fail'),
+      (e: Error) =>
+        assert.is(e.message, `http://127.0.0.1:${port}/missing: HTTP 404 Not Found: Error response Error response Error code: 404`),
     );
   } finally {
     server.close();
@@ -234,7 +259,7 @@ test('two inputs sharing their boundary frame give it once; inputs that overlap 
   assert.is(e.line, 1);
   assert.match(
     e.reason,
-    /^the local time \d+ is earlier than the last line of .*day1\.ndjson \(line 12: \d+\): the inputs overlap in time or are out of order/,
+    /^the local time [\d-]+T[\d:.]+Z is earlier than the last line of .*day1\.ndjson \(line 12: [\d-]+T[\d:.]+Z\): the inputs overlap in time or are out of order/,
   );
   assert.ok(ns(lines[10]) < ns(lines[11]));
   // the same file twice
@@ -242,7 +267,7 @@ test('two inputs sharing their boundary frame give it once; inputs that overlap 
   assert.is(e.line, 1);
   assert.is(
     e.reason,
-    `the local time 1777593601002949900 is earlier than the last line of ${V2} (line ${lines.length}: 1777593606099643400): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
+    `the local time 2026-05-01T00:00:01.002949900Z is earlier than the last line of ${V2} (line ${lines.length}: 2026-05-01T00:00:06.099643400Z): the inputs overlap in time or are out of order (the same file twice?): give them in time order, each span once`,
   );
 });
 

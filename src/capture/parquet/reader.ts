@@ -32,6 +32,10 @@ export async function fileMeta(file: AsyncBuffer): Promise<{ metadata: FileMetaD
   }
   if (!Array.isArray(metadata.row_groups) || !Array.isArray(metadata.schema))
     throw new Error('not a readable Parquet file (footer incomplete)');
+  // the footer says nothing of the first bytes, yet other readers (DuckDB) refuse a file whose leading PAR1 is gone
+  const head = new Uint8Array(await file.slice(0, 4));
+  if (head[0] !== 0x50 || head[1] !== 0x41 || head[2] !== 0x52 || head[3] !== 0x31)
+    throw new Error('not a readable Parquet file (it does not begin with PAR1: its first bytes are damaged)');
   const meta: Record<string, string> = {};
   for (const kv of metadata.key_value_metadata ?? []) meta[kv.key] = kv.value ?? '';
   const version = meta.schema_version;
