@@ -180,10 +180,16 @@ export async function runWatch(argv: string[]): Promise<number> {
   const result = await pipeline.stop();
   await endpoints.close?.();
   const c = result.feed?.counters;
-  const by = stop.by ? ` (stopped by ${signalText(stop.by)})` : '';
+  // with a --duration, a signal before it ran out cuts the run short: said, and the exit code is the signal's (as record's)
+  const cut = durationMs && stop.by ? stop.by : null;
+  const by = cut
+    ? ` (interrupted by ${signalText(cut)} before its --duration ran out; exit ${signalExit(cut)})`
+    : stop.by
+      ? ` (stopped by ${signalText(stop.by)})`
+      : '';
   err(
     `watch: ${c?.bookMessages ?? 0} book messages, ${c?.tradeMessages ?? 0} trade messages, ${c?.gaps ?? 0} gaps, ${c?.resyncs ?? 0} resyncs, ${c?.malformed ?? 0} malformed${by}`,
   );
   stop.release();
-  return 0;
+  return cut ? signalExit(cut) : 0;
 }

@@ -322,6 +322,25 @@ test('watch runs until stopped: SIGHUP ends it in order, exit 0, its summary say
     } finally {
       w.child.kill('SIGKILL');
     }
+    // with a --duration, Ctrl-C before it ran out is an interrupted run: said, and the exit code is the signal's
+    const d = start([
+      'watch',
+      '--json',
+      '--duration',
+      '5m',
+      '--ws-url',
+      `ws://127.0.0.1:${port}/v2/ws/public`,
+      '--rest-url',
+      `http://127.0.0.1:${port}`,
+    ]);
+    try {
+      await d.seen(/"best_bid"/);
+      d.child.kill('SIGINT');
+      assert.is(await d.exited, 130, d.err());
+      assert.match(d.err(), /watch: \d+ book messages, .* \(interrupted by Ctrl-C before its --duration ran out; exit 130\)\n/);
+    } finally {
+      d.child.kill('SIGKILL');
+    }
   } finally {
     ex.child.kill('SIGKILL');
   }
