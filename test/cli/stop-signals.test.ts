@@ -294,7 +294,12 @@ test('serve and the local exchange run until stopped: SIGHUP and SIGTERM end the
   for (const [args, ready, sig, done] of [
     [['serve', '--data', data, '--port', '0'], /\(Ctrl-C to stop\)/, 'SIGHUP', /ringbook serve: stopped by SIGHUP\n/],
     [['serve', '--data', data, '--port', '0'], /\(Ctrl-C to stop\)/, 'SIGTERM', /ringbook serve: stopped by SIGTERM\n/],
-    [['exchange', '--port', '0'], /\(Ctrl-C to stop\)/, 'SIGHUP', /ringbook exchange: stopped by SIGHUP after 0 connections/],
+    [
+      ['exchange', '--port', '0'],
+      /\(Ctrl-C to stop\)/,
+      'SIGHUP',
+      /ringbook exchange: stopped by SIGHUP after 0 WebSocket connections \(0 frames out\) and 0 REST requests/,
+    ],
   ] as const) {
     const p = start([...args]);
     try {
