@@ -14,23 +14,55 @@ export interface QueueModel {
   depthChange(front: number, prev: number, next: number, traded: number): number;
 }
 
-/** An order's queue ahead, level and trades there from before the last book message that changed its level. */
-export interface BeforeBook {
+/**
+ * One resting order's place in its level, as the simulated venue and the live tracker both keep it: the lots ahead
+ * (`front`), the level's size when last looked at (`levelQty`) and the lots traded at its price since (`traded`); the
+ * same three before the last book message that changed the level, and that message's exchange time (`bookExch`,
+ * -Infinity: none since the order joined); and when the order joined its level (`joinExch`, -Infinity: unknown).
+ */
+export interface QueuePlace {
+  front: number;
+  levelQty: number;
+  traded: number;
   preFront: number;
   preLevel: number;
   preTraded: number;
+  bookExch: number;
+  joinExch: number;
 }
 
 /**
- * A trade of `qty` at the order's level stamped no later than that book message, which Bitget publishes first: taken
- * off the queue as it stood before the message, whose `level` is then taken again through `model`; returns the queue
- * ahead now (`tradedSince`, the trades stamped after the message, off it too). The simulated venue and the live
- * tracker both account a late trade so.
+ * A trade of `qty` at the order's price stamped `exch`; returns the lots of it that reach the order (0 or less: none;
+ * fractional under a probability model, so the caller fills whole lots). Bitget publishes the depth update a match
+ * causes before the match's trade, though the trade is stamped no later: a trade stamped at or before the last book
+ * message that changed the level is taken off the queue as it stood before that message, whose level is then taken
+ * again through `model` (trades since, stamped later, off it after); a trade stamped at or before the order joined
+ * was already in the level it joined behind, and moves and fills nothing; a later one eats the queue from the front.
  */
-export function tradeBeforeBook(o: BeforeBook, qty: number, level: number, tradedSince: number, model: QueueModel): number {
-  o.preTraded += qty;
-  o.preFront = Math.max(0, o.preFront - qty);
-  return Math.max(0, model.depthChange(o.preFront, o.preLevel, level, o.preTraded) - tradedSince);
+export function tradeAtPlace(o: QueuePlace, qty: number, exch: number, model: QueueModel): number {
+  if (exch <= o.bookExch) {
+    const reaches = exch <= o.joinExch ? 0 : qty - o.preFront;
+    o.preTraded += qty;
+    o.preFront = Math.max(0, o.preFront - qty);
+    o.front = Math.max(0, model.depthChange(o.preFront, o.preLevel, o.levelQty, o.preTraded) - o.traded);
+    return reaches;
+  }
+  if (exch <= o.joinExch) return 0;
+  o.traded += qty;
+  const reaches = qty - o.front;
+  o.front = Math.max(0, o.front - qty);
+  return reaches;
+}
+
+/** The order's level shows `q` lots after a book message stamped `exch`: the queue ahead follows it through `model`. */
+export function levelAtPlace(o: QueuePlace, q: number, exch: number, model: QueueModel): void {
+  o.preFront = o.front;
+  o.preLevel = o.levelQty;
+  o.preTraded = o.traded;
+  o.bookExch = exch;
+  o.front = model.depthChange(o.front, o.levelQty, q, o.traded);
+  o.levelQty = q;
+  o.traded = 0;
 }
 
 /** RiskAverse: cancels always happen behind us; only trades advance our order. */

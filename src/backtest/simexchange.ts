@@ -12,7 +12,7 @@
 // size decrease at the same price keeps the place. Several actions at once (`arriveAll`, the gateway's handleAll:
 // Bitget's batch place and batch cancel) get one answer per order, a bad order's refusal beside the others' acks.
 import type { Action, Event, Side, TimeInForce } from '../strategy/events';
-import { tradeBeforeBook, type QueueModel } from './queue';
+import { levelAtPlace, tradeAtPlace, type QueueModel, type QueuePlace } from './queue';
 import { placeProblem } from '../gateway/wire';
 import { FLATTEN_OID_PREFIX } from '../strategy/ids';
 
@@ -42,31 +42,14 @@ export interface SimFill {
   maker: boolean;
 }
 
-interface Resting {
+/** An order the venue knows, with its place in its level (front, level, trades since, before the last book message: ./queue). */
+interface Resting extends QueuePlace {
   clientOid: string;
   side: 1 | 2;
   force: TimeInForce;
   priceTick: number;
   qtyLot: number;
   remaining: number;
-  /** Lots ahead of us at our price; the level size we last saw; lots traded at our price since then. */
-  front: number;
-  levelQty: number;
-  traded: number;
-  /**
-   * The same three before the last book message that changed our level, and that message's exchange time (-Infinity:
-   * none since the order joined): a trade stamped no later than it reaches the venue after it (Bitget publishes a
-   * match's depth update before its trade) but happened first, and is applied to this state.
-   */
-  preFront: number;
-  preLevel: number;
-  preTraded: number;
-  bookExch: number;
-  /**
-   * The venue's time when the order joined its level (-Infinity: never): the level it joined showed every trade
-   * stamped until then, including one whose trade message comes after the depth update that took it off.
-   */
-  joinExch: number;
   /** On the book (in restingList). */
   live: boolean;
   /** Among the recently finished orders (doneRing). */
@@ -641,20 +624,7 @@ export class SimExchange {
       const r = list[i];
       // a probability queue model's estimate ahead is fractional; fills are whole lots (what is left of a lot is
       // not filled: the conservative side)
-      let left: number;
-      if (this.exch <= r.bookExch) {
-        // already in the level the last book message showed: the queue before it, then that level again (trades
-        // since, stamped later, taken off after it as they were)
-        left = this.exch <= r.joinExch ? 0 : Math.floor(qty - r.preFront + 1e-9);
-        r.front = tradeBeforeBook(r, qty, r.levelQty, r.traded, this.o.queue);
-      } else if (this.exch <= r.joinExch) {
-        // happened before the order joined: the level it joined had this trade taken off already
-        continue;
-      } else {
-        r.traded += qty;
-        left = Math.floor(qty - r.front + 1e-9);
-        r.front = Math.max(0, r.front - qty);
-      }
+      const left = Math.floor(tradeAtPlace(r, qty, this.exch, this.o.queue) + 1e-9);
       if (left > 0) {
         this.at = i;
         this.lots = this.o.partialFills === false ? r.remaining : Math.min(r.remaining, left);
@@ -707,15 +677,8 @@ export class SimExchange {
       }
       const q = book.qtyAt(side as 1 | 2, price);
       if (q !== rLevel[i]) {
-        const r = list[i];
-        r.preFront = r.front;
-        r.preLevel = r.levelQty;
-        r.preTraded = r.traded;
-        r.bookExch = this.exch;
-        r.front = this.o.queue.depthChange(r.front, r.levelQty, q, r.traded);
-        r.levelQty = q;
+        levelAtPlace(list[i], q, this.exch, this.o.queue);
         rLevel[i] = q;
-        r.traded = 0;
       }
     }
     return -1;

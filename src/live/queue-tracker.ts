@@ -11,7 +11,7 @@
 // and the message's level is then taken again through the model (as the simulated venue does,
 // src/backtest/simexchange.ts). A trade stamped no later than the last book message before the order joined was in the
 // level it joined behind, and moves nothing.
-import { riskAverse, tradeBeforeBook, type QueueModel } from '../backtest/queue';
+import { levelAtPlace, riskAverse, tradeAtPlace, type QueueModel, type QueuePlace } from '../backtest/queue';
 import type { Side } from '../strategy/events';
 
 /** A level's size by side (1 bid, 2 ask) and price in ticks, in lots: the instrument's book. */
@@ -19,23 +19,10 @@ export interface LevelBook {
   qtyAt(side: 1 | 2, priceTick: number): number;
 }
 
-interface Tracked {
+/** A resting order of ours: its side and price, and its place in its level (src/backtest/queue.ts). */
+interface Tracked extends QueuePlace {
   side: 1 | 2;
   priceTick: number;
-  /** Lots ahead of us; the level's size when last looked at; lots traded at our price since then. */
-  front: number;
-  level: number;
-  traded: number;
-  /**
-   * The same three before the last book message that changed our level, and its exchange time (-Infinity: none
-   * yet).
-   */
-  preFront: number;
-  preLevel: number;
-  preTraded: number;
-  bookExch: number;
-  /** The exchange time of the last book message before the order joined: its level showed every trade until then. */
-  joinExch: number;
 }
 
 export class QueueTracker {
@@ -69,7 +56,7 @@ export class QueueTracker {
       side: s,
       priceTick,
       front: level,
-      level,
+      levelQty: level,
       traded: 0,
       preFront: 0,
       preLevel: 0,
@@ -101,17 +88,7 @@ export class QueueTracker {
   trade(takerBuy: boolean, priceTick: number, qtyLot: number, exchNs: number): void {
     const side = takerBuy ? 2 : 1;
     for (const t of this.list) {
-      if (t.side !== side || t.priceTick !== priceTick) continue;
-      if (exchNs <= t.bookExch) {
-        // already in the level that message showed: the queue before it, then its level again (trades since, stamped
-        // later, taken off after it as they were)
-        t.front = tradeBeforeBook(t, qtyLot, t.level, t.traded, this.model);
-        continue;
-      }
-      // already in the level the order joined
-      if (exchNs <= t.joinExch) continue;
-      t.traded += qtyLot;
-      t.front = Math.max(0, t.front - qtyLot);
+      if (t.side === side && t.priceTick === priceTick) tradeAtPlace(t, qtyLot, exchNs, this.model);
     }
   }
 
@@ -120,14 +97,7 @@ export class QueueTracker {
     if (exchNs > this.lastBookExch) this.lastBookExch = exchNs;
     for (const t of this.list) {
       const q = this.levels.qtyAt(t.side, t.priceTick);
-      if (q === t.level) continue;
-      t.preFront = t.front;
-      t.preLevel = t.level;
-      t.preTraded = t.traded;
-      t.bookExch = exchNs;
-      t.front = this.model.depthChange(t.front, t.level, q, t.traded);
-      t.level = q;
-      t.traded = 0;
+      if (q !== t.levelQty) levelAtPlace(t, q, exchNs, this.model);
     }
   }
 }
