@@ -9,7 +9,15 @@ import type { RuntimeSettings } from '../strategy/settings';
 import { outageTiming } from './reconcile-timing';
 import type { Values } from '../strategy/params';
 import { equityQuote } from '../strategy/risk';
-import { BitgetGateway, authRefusedText, gatewayEndpoints, type Credentials, type VenueMode, type VenueState } from '../gateway/index';
+import {
+  BitgetGateway,
+  authRefusedText,
+  gatewayEndpoints,
+  keyHint,
+  type Credentials,
+  type VenueMode,
+  type VenueState,
+} from '../gateway/index';
 import type { RestClientOptions } from '../gateway/rest-client';
 import { Trader } from './trader';
 import { OrderLog } from './orderlog';
@@ -26,7 +34,7 @@ import { trackHandlers } from '../strategy/handler-cell';
 import { KeepWarm, WARM_PRIME_STEPS } from '../feed/keep-warm';
 import { setFlagsFromString } from 'node:v8';
 import { RepeatedLines } from './repeats';
-import { clearLeftovers, keyText, leftoverLine, positionText, readAtStart, refusedStartText } from './venue-check';
+import { clearLeftovers, leftoverLine, positionText, readAtStart, refusedStartText } from './venue-check';
 import { plural } from '../format/numbers';
 import { errorText } from '../format/errors';
 
@@ -432,7 +440,7 @@ export class TradingSession {
           cancelAllScope: many ? 'symbol' : 'productType',
           // keys refused mid-session (revoked, expired): a halt, not a retry loop; before trading, readAtStart says it
           onAuthRefused: (err) => {
-            const text = authRefusedText(err, keyText(o.credentials));
+            const text = authRefusedText(err, keyHint(o.credentials.apiKey));
             if (runtime.haltReason === null && !stopping)
               runtime.halt(text, st.settings.risk.flattenOnBreach); // its cancel-all (and flatten) go out with the next tick's answer
             else o.log(`[error] ${text}`);

@@ -26,9 +26,6 @@ export function positionText(grid: InstrumentGrid, lot: number): string {
   return `${lot > 0 ? 'long' : 'short'} ${plural(n, 'lot')} (${lotsToSize(grid, n)} ${base})`;
 }
 
-/** The key as an operator may see it: its first four characters (a short key not at all). */
-export const keyText = (c: Credentials) => keyHint(c.apiKey);
-
 const ordersText = (n: number) => (n === 0 ? 'no open orders' : plural(n, 'open order'));
 
 /** Waits before the start's reads are asked again (a venue failing a request now and then: 40015, a reset, a timeout). */
@@ -55,7 +52,7 @@ export async function readAtStart(
         out.push(await gateways[i].readVenue());
         break;
       } catch (err) {
-        if (authRefused(err)) throw new Error(authRefusedText(err, keyText(credentials)));
+        if (authRefused(err)) throw new Error(authRefusedText(err, keyHint(credentials.apiKey)));
         const why = errorText(err);
         const mayPass = !(err instanceof BitgetApiError) || classifyBitgetCode(err.code, err.msg).retryable;
         if (!mayPass || attempt >= retriesMs.length)
