@@ -393,8 +393,16 @@ function explain(r: StreamReport): string {
   const offsets = r.clockOffsets;
   if (offsets && offsets.minNs !== offsets.maxNs) {
     const ms = (ns: string) => (Number(BigInt(ns)) / 1e6).toFixed(3);
+    // the side is said only where every file's θ is further from 0 than the last measurement's bound
+    const bound = BigInt(r.clock?.boundNs || '0');
+    const side =
+      BigInt(offsets.maxNs) < -bound
+        ? ": the local clock is behind the exchange's in every file"
+        : BigInt(offsets.minNs) > bound
+          ? ": the local clock is ahead of the exchange's in every file"
+          : '';
     parts.push(
-      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (measured again at each recorder start and every --clock-every, and each file keeps the one of its time; the clock line shows the last file's), and each file's latencies are corrected by its own θ`,
+      `clock offset θ = local − exchange differs between files: ${ms(offsets.minNs)} ms … ${ms(offsets.maxNs)} ms over ${offsets.files} files (measured again at each recorder start and every --clock-every, and each file keeps the one of its time; the clock line shows the last file's), and each file's latencies are corrected by its own θ${side}`,
     );
   } else if (r.clock) {
     const theta = Number(BigInt(r.clock.offsetNs)) / 1e6;

@@ -78,6 +78,17 @@ test("each file's latencies are corrected by its own θ, and the report says the
     'differs between files: -0.452 ms … 0.518 ms over 2 files (measured again at each recorder start and every --clock-every',
   );
   assert.not.match(s.explanation, 'not measured');
+  assert.not.match(s.explanation, 'in every file', 'one file ahead, one behind: no side to name');
+});
+
+test('offsets that differ between files but all lie behind the exchange say so', async () => {
+  // a recorder that measured θ again mid-run (--clock-every): −300.2 ms, then −299.8 ms, each ± 0.1 ms
+  const root = mkdtempSync(join(tmpdir(), 'inspect-'));
+  writeBook(root, 0, steady(0, 50, -298_000_000n), -300_200_000n);
+  writeBook(root, 1, steady(600, 50, -297_800_000n), -299_800_000n);
+  const [s] = (await inspectRecording(root)).streams;
+  assert.match(s.explanation, '-300.200 ms … -299.800 ms over 2 files');
+  assert.match(s.explanation, "the local clock is behind the exchange's in every file");
 });
 
 test('corrected latencies below −(bound + 1 ms) are said to be a clock that moved after θ, not explained away', async () => {
