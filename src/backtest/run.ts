@@ -27,6 +27,7 @@ import {
   REPLAY_SIGNAL,
   S,
   State,
+  Status,
   endsMessage,
   readI64,
   type Core,
@@ -1112,17 +1113,27 @@ export class Backtest {
     for (let i = 0; i < this.n; i++) if (this.lastSpill[i] >= 0) this.rt.attach(i, spill, (this.lastSpill[i] & mask) * stride);
   }
 
-  /** Status records of the message just applied (all replayMessage puts in the ring) → health events at its local time. */
+  /**
+   * Status records of the message just applied (all replayMessage puts in the ring) → health events at its local time,
+   * and the recorder's clock-offset estimates, which live trading held to risk.maxClockOffsetNs from when they were made.
+   * An estimate before the window is the one in force when it opens.
+   */
   private collect(core: Core, out: Ring): void {
     const n = out.readable(1 << 20);
-    if (this.msgWanted) {
-      const health = this.health[this.cur];
-      for (let q = 0; q < n; q++) {
-        const at = out.slot(out.tail + q);
-        if (core.bytes[at] !== Kind.status) continue;
-        const ev = health.status(readI64(core.words, at + R.seq));
-        if (ev !== null) this.queueEvent(ev);
+    const health = this.health[this.cur];
+    for (let q = 0; q < n; q++) {
+      const at = out.slot(out.tail + q);
+      if (core.bytes[at] !== Kind.status) continue;
+      const code = readI64(core.words, at + R.seq);
+      if (code === Status.clockOffset) {
+        const offsetNs = readI64(core.words, at + R.price);
+        if (this.msgWanted) this.queueEvent({ type: 'clockOffset', offsetNs });
+        else this.rt.setClockOffset(offsetNs);
+        continue;
       }
+      if (!this.msgWanted) continue;
+      const ev = health.status(code);
+      if (ev !== null) this.queueEvent(ev);
     }
     out.release(n);
   }

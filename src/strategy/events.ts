@@ -55,6 +55,11 @@ export type Event =
    * clockOffsetNs (optional, for the risk check): the latest local − exchange clock offset estimate, in ns.
    */
   | { type: 'marketHealth'; ok: boolean; reason: string; clockOffsetNs?: number }
+  /**
+   * A new estimate of our clock minus the venue's, in ns (the recorder's, measured again every --clock-every): the next
+   * risk check holds it to risk.maxClockOffsetNs. A backtest replays the recording's estimates where they were made.
+   */
+  | { type: 'clockOffset'; offsetNs: number }
   /** The operator's stop: cancel all, flatten when asked, halt. */
   | { type: 'killSwitch'; flatten: boolean }
   /** The operator's reset of a halt (refused, with the reasons logged, unless it is safe to trade again). */

@@ -664,6 +664,9 @@ export class StrategyRuntime {
       case 'manualReset':
         this.onManualReset();
         break;
+      case 'clockOffset':
+        this.setClockOffset(ev.offsetNs);
+        break;
       default:
         this.log('warn', `unknown event ${JSON.stringify((ev as { type: unknown }).type)}`);
     }

@@ -216,6 +216,28 @@ test('a status record without an exchange stamp leaves the feed-derived latency 
   assert.is(t.fills[0].localTs, T0 + FEED + 4n * FEED + 3n * FEED, 'at the strategy: + 3 × the feed latency');
 });
 
+test("the recorder's clock-offset estimates are held to risk.maxClockOffsetNs where they were made, as live trading held them", async () => {
+  // θ = local − exchange, in the record's price column (the recorder's layout): 400 ms behind, beyond the default ±250 ms
+  const behind: Rec = { kind: Kind.status, seq: Status.clockOffset, atMs: 0, noExch: true, price: -400_000_000 };
+  const halted = await run([behind, ...OPEN, ...LATER], {});
+  assert.is(halted.fills.length, 0, 'nothing traded');
+  assert.match(
+    halted.strategy!.haltReason ?? '',
+    /^risk breach \(clockOffset\): clock offset -400 ms beyond risk\.maxClockOffsetNs ±250 ms/,
+  );
+  // a new estimate inside the limit lifts nothing by itself (a halt stays), but one inside it from the start trades
+  const fine: Rec = { ...behind, price: -40_000_000 };
+  const traded = await run([fine, ...OPEN, ...LATER], {});
+  assert.is(traded.fills.length, 1);
+  assert.is(traded.strategy!.haltReason, null);
+  // an estimate made after the entry halts the session from where it was made: the position is there already
+  const late: Rec = { ...behind, atMs: 100 };
+  const after = await run([...OPEN, late, ...LATER], {});
+  assert.is(after.fills.length, 1, 'entered before the estimate');
+  assert.match(after.strategy!.haltReason ?? '', /clockOffset/);
+  assert.ok(after.strategy!.haltedNs! >= T0 + 100n * MS + FEED, 'halted at or after the estimate reached us');
+});
+
 test('latency models: constant, derived from the feed, interpolated from round trips', () => {
   const f = feedLatency(4, 1e6, 3, 0);
   const observe = (at: number, feed: number) => {
