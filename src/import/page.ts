@@ -15,6 +15,7 @@ import { CsvStream, mergeByLocalTime } from './tardis-csv';
 import { LineSplitter } from './lines';
 import { gridFromDecimals, tardisStreamInfo } from './grid';
 import { venueOf } from './venue';
+import { isGzip } from './gzip';
 import { plural } from '../format/numbers';
 import { ImportError, type RecordSink } from './record-sink';
 
@@ -59,8 +60,7 @@ function chunks(d: { file: Blob; gz: boolean }): AsyncIterable<Uint8Array> {
 }
 
 async function sniff(file: Blob & { name: string }): Promise<Dropped> {
-  const start = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  const gz = start[0] === 0x1f && start[1] === 0x8b;
+  const gz = isGzip(new Uint8Array(await file.slice(0, 2).arrayBuffer()));
   let head = '';
   const dec = new TextDecoder();
   for await (const c of chunks({ file, gz })) {
