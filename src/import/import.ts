@@ -45,9 +45,11 @@ export interface ImportSummary {
   rows: number;
   stopped: boolean;
   elapsedMs: number;
-  /** Input lines and bytes (decompressed) read. */
+  /** Input lines, and the bytes of text they came in (gunzipped). */
   lines: number;
   bytes: number;
+  /** Bytes read from the files or the network: compressed where they are (a .gz, a gzip-encoded response), else `bytes`. */
+  inputBytes: number;
   /** Feed latency (local − exchange) of the imported book messages, ns. */
   feedLatency: { p1: number; p50: number; p99: number } | null;
   /** Files in the written directories that this import did not write but that overlap it in time. */
@@ -110,6 +112,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
   });
   let stopped = false;
   let bytes = 0;
+  let inputBytes = 0;
   for (const name of o.inputs) if (!isUrl(name)) openFile(name).close(); // a missing file fails before anything is written
   for (let i = 0; i < o.inputs.length && !stopped; i++) {
     let input: Input;
@@ -125,7 +128,6 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
     try {
       for await (const chunk of input.chunks) {
         split.push(chunk);
-        bytes += chunk.length;
         report(false);
         await files.settle();
         if (o.signal?.aborted) {
@@ -139,6 +141,8 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
       await files.stop();
       throw err;
     } finally {
+      bytes += input.text();
+      inputBytes += input.read();
       input.close();
     }
   }
@@ -157,6 +161,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
     elapsedMs: Math.round(performance.now() - t0),
     lines: c.lines,
     bytes,
+    inputBytes,
     feedLatency: latency.quantiles(),
     strangers: files.strangers(),
     symbols: o.grids.map((g, inst) => ({ symbol: g.symbol, instType: g.instType, ...files.span(inst) })),
@@ -319,7 +324,8 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
       stopped,
       elapsedMs: Math.round(performance.now() - t0),
       lines: streams.reduce((a, s) => a + s.lines, 0),
-      bytes: opened.reduce((a, i) => a + i.read(), 0),
+      bytes: opened.reduce((a, i) => a + i.text(), 0),
+      inputBytes: opened.reduce((a, i) => a + i.read(), 0),
       feedLatency: latency.quantiles(),
       strangers: files.strangers(),
       symbols: [{ symbol, instType: where.instType, ...files.span(0) }],
