@@ -6,7 +6,7 @@ import type { InstrumentGrid } from '../feed/instruments';
 import type { BookChannel, FeedCounters } from '../feed/feed-session';
 import type { FinishedFile } from '../capture/writer';
 import { TardisFrames } from './bitget-frames';
-import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
+import { CsvStream, mergeByLocalTime, pairOfTwoDays, type CsvHead } from './tardis-csv';
 import { ImportFiles } from './files';
 import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
@@ -354,16 +354,8 @@ function pairMismatch(opened: Input[], heads: CsvHead[], symbol: string | undefi
   const what = (h: CsvHead, i: number) => `${opened[i].name} is ${h.exchange} ${h.symbol} (its first row)`;
   if (a.exchange && b.exchange && a.exchange !== b.exchange)
     throw new Error(`a book and trades pair of two venues: ${what(a, 0)}, ${what(b, 1)}: give the two files of one venue`);
-  // Tardis's files are a UTC day each: a book of one day and trades of another share no time, yet would merge
-  // without a word into a recording whose trades never meet its book. An hour's leeway for other CSVs that cross midnight.
-  if (a.firstLocalUs !== null && b.firstLocalUs !== null) {
-    const day = (us: bigint) => new Date(Number(us / 1000n)).toISOString().slice(0, 10);
-    const apart = a.firstLocalUs > b.firstLocalUs ? a.firstLocalUs - b.firstLocalUs : b.firstLocalUs - a.firstLocalUs;
-    if (day(a.firstLocalUs) !== day(b.firstLocalUs) && apart > 3_600_000_000n)
-      throw new Error(
-        `a book and trades pair of two days: ${opened[0].name} begins ${day(a.firstLocalUs)}, ${opened[1].name} begins ${day(b.firstLocalUs)} (their first rows' local_timestamp): give the two files of one day (several days: one run a day, into the same --out)`,
-      );
-  }
+  const days = pairOfTwoDays(heads.map((head, i) => ({ name: opened[i].name, head })));
+  if (days) throw new Error(`${days} (several days: one run a day, into the same --out)`);
   if (symbol === undefined && a.symbol && b.symbol && a.symbol !== b.symbol)
     throw new Error(
       `a book and trades pair of two symbols: ${what(a, 0)}, ${what(b, 1)}: give the two files of one symbol (or --symbol, for files that hold several)`,

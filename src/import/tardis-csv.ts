@@ -590,6 +590,22 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
 }
 
 /**
+ * What is wrong with a pair whose first rows lie on two UTC days, or null. Tardis's files are a UTC day each: a book of
+ * one day and trades of another share no time, yet would merge without a word into a recording whose trades never
+ * meet its book. An hour's leeway for other CSVs that cross midnight. `import tardis-csv` and the replay page refuse
+ * such a pair with this sentence, each adding what to do about several days where it runs.
+ */
+export function pairOfTwoDays(pair: ReadonlyArray<{ name: string; head: CsvHead }>): string | null {
+  if (pair.length !== 2) return null;
+  const [a, b] = pair.map((f) => f.head.firstLocalUs);
+  if (a === null || b === null) return null;
+  const day = (us: bigint) => new Date(Number(us / 1000n)).toISOString().slice(0, 10);
+  const apart = a > b ? a - b : b - a;
+  if (day(a) === day(b) || apart <= 3_600_000_000n) return null;
+  return `a book and trades pair of two days: ${pair[0].name} begins ${day(a)}, ${pair[1].name} begins ${day(b)} (their first rows' local_timestamp): give the two files of one day`;
+}
+
+/**
  * Merges the book and trade streams (either may be absent) into `sink` by local time — at equal times the trade
  * first — a run of records at a time. `pause()` is awaited whenever a batch of the core's output is used up (the
  * caller's progress, back-pressure and stop: true ends the merge). Returns the records handed over.
