@@ -6,7 +6,7 @@ import type { InstrumentGrid } from '../feed/instruments';
 import type { BookChannel, FeedCounters } from '../feed/feed-session';
 import type { FinishedFile } from '../capture/writer';
 import { TardisFrames } from './bitget-frames';
-import { CsvStream, mergeByLocalTime, pairOfTwoDays, type CsvHead } from './tardis-csv';
+import { CsvStream, mergeByLocalTime, pairMismatch, type CsvHead, type PairMismatch } from './tardis-csv';
 import { ImportFiles } from './files';
 import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
@@ -244,6 +244,13 @@ export interface CsvOptions extends CommonOptions {
   gridFor(instType: string, symbol: string): InstrumentGrid;
 }
 
+/** What to do about a pair pairMismatch refuses, on the command line. */
+const PAIR_ADVICE: Record<PairMismatch['of'], string> = {
+  venues: '',
+  days: ' (several days: one run a day, into the same --out)',
+  symbols: ' (or --symbol, for files that hold several)',
+};
+
 /** `ringbook import tardis-csv`: Tardis CSV datasets of any venue through the core's exact CSV reader. */
 export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
   const t0 = performance.now();
@@ -268,7 +275,11 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
       throw new Error(
         `${opened.map((i) => i.name).join(' and ')}: a header and no rows: nothing to import (a day Tardis has no data of, or a download cut short)`,
       );
-    if (streams.length === 2) pairMismatch(opened, heads, o.symbol);
+    const mismatch = pairMismatch(
+      heads.map((head, i) => ({ name: opened[i].name, head })),
+      o.symbol,
+    );
+    if (mismatch) throw new Error(`${mismatch.text}${PAIR_ADVICE[mismatch.of]}`);
     // --exchange names files that do not say their venue; over rows that do, another id would file one venue's data
     // under another's name
     const other = heads.findIndex((h) => o.exchange !== undefined && h.exchange && h.exchange !== o.exchange);
@@ -343,23 +354,6 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
   } finally {
     for (const i of opened) i.close();
   }
-}
-
-/**
- * A book and trades pair of two venues, or (without --symbol) of two symbols, would be merged into one recording
- * (the trades of another venue) or leave one file's rows all skipped: refused, naming what each file holds.
- */
-function pairMismatch(opened: Input[], heads: CsvHead[], symbol: string | undefined): void {
-  const [a, b] = heads;
-  const what = (h: CsvHead, i: number) => `${opened[i].name} is ${h.exchange} ${h.symbol} (its first row)`;
-  if (a.exchange && b.exchange && a.exchange !== b.exchange)
-    throw new Error(`a book and trades pair of two venues: ${what(a, 0)}, ${what(b, 1)}: give the two files of one venue`);
-  const days = pairOfTwoDays(heads.map((head, i) => ({ name: opened[i].name, head })));
-  if (days) throw new Error(`${days} (several days: one run a day, into the same --out)`);
-  if (symbol === undefined && a.symbol && b.symbol && a.symbol !== b.symbol)
-    throw new Error(
-      `a book and trades pair of two symbols: ${what(a, 0)}, ${what(b, 1)}: give the two files of one symbol (or --symbol, for files that hold several)`,
-    );
 }
 
 /** A progress reporter for one input: at most every 250 ms, and once at its end. */

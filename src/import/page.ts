@@ -11,7 +11,7 @@ import type { Columns, FileMeta } from '../capture/schema';
 import type { InstrumentGrid } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
 import { TardisFrames } from './bitget-frames';
-import { CsvStream, mergeByLocalTime, pairOfTwoDays } from './tardis-csv';
+import { CsvStream, mergeByLocalTime, pairMismatch } from './tardis-csv';
 import { LineSplitter } from './lines';
 import { gridFromDecimals, tardisStreamInfo } from './grid';
 import { venueOf } from './venue';
@@ -246,9 +246,9 @@ async function csv(module: WebAssembly.Module, dropped: Dropped[], progress: (n:
       const trades = streams.find((s) => s.head.kind === 'trades');
       if (streams.length === 2 && (!book || !trades))
         throw new Error('two files of one kind: drop one incremental_book_L2 and one trades file');
-      // as import tardis-csv refuses it: trades that never meet the book
-      const days = pairOfTwoDays(streams.map((st) => ({ name: st.source.name, head: st.head })));
-      if (days) throw new Error(`${days} (several days: drop one day's pair at a time)`);
+      // refused as import tardis-csv refuses it: trades of another venue, day or symbol than the book's
+      const mismatch = pairMismatch(streams.map((st) => ({ name: st.source.name, head: st.head })));
+      if (mismatch) throw new Error(`${mismatch.text}${mismatch.of === 'days' ? " (several days: drop one day's pair at a time)" : ''}`);
       let next = 0;
       await mergeByLocalTime({ book, trades }, gather, () => {
         if (gather.rows >= next) {
