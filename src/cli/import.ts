@@ -119,7 +119,7 @@ export const IMPORT_CSV = {
   name: 'import tardis-csv',
   usage: 'BOOK.csv[.gz] [TRADES.csv[.gz]] --tick T --lot L [options]',
   summary:
-    'Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both (merged by local time). Prices and sizes are read exactly onto the grid; a value off it stops the import and names the line.',
+    'Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both (merged by local time), plain or .gz, as files or their https://datasets.tardis.dev URLs. Prices and sizes are read exactly onto the grid; a value off it stops the import and names the line.',
   positionals: { name: 'an incremental_book_L2 and/or a trades file', min: 1, max: 2 },
   flags: {
     tick: { type: 'string', arg: 'T', description: "the venue's price tick (required)" },
