@@ -119,7 +119,7 @@ export const IMPORT_CSV = {
   name: 'import tardis-csv',
   usage: 'BOOK.csv[.gz] [TRADES.csv[.gz]] --tick T --lot L [options]',
   summary:
-    'Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both (merged by local time). Prices and sizes are read exactly onto the grid; a value off it stops the import and names the line.',
+    'Tardis CSV datasets of any venue: one incremental_book_L2 file, one trades file, or both (merged by local time), plain or .gz, as files or their https://datasets.tardis.dev URLs. Prices and sizes are read exactly onto the grid; a value off it stops the import and names the line.',
   positionals: { name: 'an incremental_book_L2 and/or a trades file', min: 1, max: 2 },
   flags: {
     tick: { type: 'string', arg: 'T', description: "the venue's price tick (required)" },
@@ -333,6 +333,12 @@ export const sizeText = (n: number): string =>
       : n >= 1e3
         ? `${(n / 1e3).toFixed(1)} kB`
         : plural(n, 'byte');
+/**
+ * The input's size as the summary says it: the text read, and what it came as when that was less (a .gz, a
+ * gzip-encoded response) — the same figures for a file and a URL, a local .gz and one served as a file alike.
+ */
+export const bytesText = (s: Pick<ImportSummary, 'bytes' | 'inputBytes'>): string =>
+  s.inputBytes === s.bytes ? `${sizeText(s.bytes)} of text` : `${sizeText(s.bytes)} of text from ${sizeText(s.inputBytes)} of gzip`;
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
 
 export function progressLine(p: ImportProgress): string {
@@ -362,7 +368,7 @@ export function formatSummary(s: ImportSummary, root: string): string {
   const secs = s.elapsedMs / 1000;
   const out: string[] = [];
   out.push(
-    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${sizeText(s.bytes)})`,
+    `${s.stopped ? 'stopped' : 'imported'}: ${plural(s.rows, 'row')} in ${plural(s.files.length, 'file')} under ${root} in ${secs.toFixed(1)} s (${count(secs > 0 ? s.rows / secs : 0)} rows/s; ${plural(s.lines, 'input line')}, ${bytesText(s)})`,
   );
   for (const sym of s.symbols) {
     const span =

@@ -6,7 +6,7 @@ import type { InstrumentGrid } from '../feed/instruments';
 import type { BookChannel, FeedCounters } from '../feed/feed-session';
 import type { FinishedFile } from '../capture/writer';
 import { TardisFrames } from './bitget-frames';
-import { CsvStream, mergeByLocalTime, type CsvHead } from './tardis-csv';
+import { CsvStream, mergeByLocalTime, pairMismatch, type CsvHead, type PairMismatch } from './tardis-csv';
 import { ImportFiles } from './files';
 import { FeedLatencySample } from './feed-latency';
 import { LineSplitter } from './lines';
@@ -45,9 +45,11 @@ export interface ImportSummary {
   rows: number;
   stopped: boolean;
   elapsedMs: number;
-  /** Input lines and bytes (decompressed) read. */
+  /** Input lines, and the bytes of text they came in (gunzipped). */
   lines: number;
   bytes: number;
+  /** Bytes read from the files or the network: compressed where they are (a .gz, a gzip-encoded response), else `bytes`. */
+  inputBytes: number;
   /** Feed latency (local − exchange) of the imported book messages, ns. */
   feedLatency: { p1: number; p50: number; p99: number } | null;
   /** Files in the written directories that this import did not write but that overlap it in time. */
@@ -110,6 +112,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
   });
   let stopped = false;
   let bytes = 0;
+  let inputBytes = 0;
   for (const name of o.inputs) if (!isUrl(name)) openFile(name).close(); // a missing file fails before anything is written
   for (let i = 0; i < o.inputs.length && !stopped; i++) {
     let input: Input;
@@ -125,7 +128,6 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
     try {
       for await (const chunk of input.chunks) {
         split.push(chunk);
-        bytes += chunk.length;
         report(false);
         await files.settle();
         if (o.signal?.aborted) {
@@ -139,6 +141,8 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
       await files.stop();
       throw err;
     } finally {
+      bytes += input.text();
+      inputBytes += input.read();
       input.close();
     }
   }
@@ -157,6 +161,7 @@ export async function importTardis(o: TardisOptions): Promise<ImportSummary> {
     elapsedMs: Math.round(performance.now() - t0),
     lines: c.lines,
     bytes,
+    inputBytes,
     feedLatency: latency.quantiles(),
     strangers: files.strangers(),
     symbols: o.grids.map((g, inst) => ({ symbol: g.symbol, instType: g.instType, ...files.span(inst) })),
@@ -239,6 +244,13 @@ export interface CsvOptions extends CommonOptions {
   gridFor(instType: string, symbol: string): InstrumentGrid;
 }
 
+/** What to do about a pair pairMismatch refuses, on the command line. */
+const PAIR_ADVICE: Record<PairMismatch['of'], string> = {
+  venues: '',
+  days: ' (several days: one run a day, into the same --out)',
+  symbols: ' (or --symbol, for files that hold several)',
+};
+
 /** `ringbook import tardis-csv`: Tardis CSV datasets of any venue through the core's exact CSV reader. */
 export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
   const t0 = performance.now();
@@ -263,7 +275,11 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
       throw new Error(
         `${opened.map((i) => i.name).join(' and ')}: a header and no rows: nothing to import (a day Tardis has no data of, or a download cut short)`,
       );
-    if (streams.length === 2) pairMismatch(opened, heads, o.symbol);
+    const mismatch = pairMismatch(
+      heads.map((head, i) => ({ name: opened[i].name, head })),
+      o.symbol,
+    );
+    if (mismatch) throw new Error(`${mismatch.text}${PAIR_ADVICE[mismatch.of]}`);
     // --exchange names files that do not say their venue; over rows that do, another id would file one venue's data
     // under another's name
     const other = heads.findIndex((h) => o.exchange !== undefined && h.exchange && h.exchange !== o.exchange);
@@ -319,7 +335,8 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
       stopped,
       elapsedMs: Math.round(performance.now() - t0),
       lines: streams.reduce((a, s) => a + s.lines, 0),
-      bytes: opened.reduce((a, i) => a + i.read(), 0),
+      bytes: opened.reduce((a, i) => a + i.text(), 0),
+      inputBytes: opened.reduce((a, i) => a + i.read(), 0),
       feedLatency: latency.quantiles(),
       strangers: files.strangers(),
       symbols: [{ symbol, instType: where.instType, ...files.span(0) }],
@@ -337,31 +354,6 @@ export async function importTardisCsv(o: CsvOptions): Promise<ImportSummary> {
   } finally {
     for (const i of opened) i.close();
   }
-}
-
-/**
- * A book and trades pair of two venues, or (without --symbol) of two symbols, would be merged into one recording
- * (the trades of another venue) or leave one file's rows all skipped: refused, naming what each file holds.
- */
-function pairMismatch(opened: Input[], heads: CsvHead[], symbol: string | undefined): void {
-  const [a, b] = heads;
-  const what = (h: CsvHead, i: number) => `${opened[i].name} is ${h.exchange} ${h.symbol} (its first row)`;
-  if (a.exchange && b.exchange && a.exchange !== b.exchange)
-    throw new Error(`a book and trades pair of two venues: ${what(a, 0)}, ${what(b, 1)}: give the two files of one venue`);
-  // Tardis's files are a UTC day each: a book of one day and trades of another share no time, yet would merge
-  // without a word into a recording whose trades never meet its book. An hour's leeway for other CSVs that cross midnight.
-  if (a.firstLocalUs !== null && b.firstLocalUs !== null) {
-    const day = (us: bigint) => new Date(Number(us / 1000n)).toISOString().slice(0, 10);
-    const apart = a.firstLocalUs > b.firstLocalUs ? a.firstLocalUs - b.firstLocalUs : b.firstLocalUs - a.firstLocalUs;
-    if (day(a.firstLocalUs) !== day(b.firstLocalUs) && apart > 3_600_000_000n)
-      throw new Error(
-        `a book and trades pair of two days: ${opened[0].name} begins ${day(a.firstLocalUs)}, ${opened[1].name} begins ${day(b.firstLocalUs)} (their first rows' local_timestamp): give the two files of one day (several days: one run a day, into the same --out)`,
-      );
-  }
-  if (symbol === undefined && a.symbol && b.symbol && a.symbol !== b.symbol)
-    throw new Error(
-      `a book and trades pair of two symbols: ${what(a, 0)}, ${what(b, 1)}: give the two files of one symbol (or --symbol, for files that hold several)`,
-    );
 }
 
 /** A progress reporter for one input: at most every 250 ms, and once at its end. */

@@ -1,18 +1,23 @@
-// An import's input as a stream of byte chunks: a file (plain, or gzip by its magic bytes, whatever its name) or an
-// http(s) URL such as tardis-machine's /replay. `read` counts the bytes taken from the file or the socket (before
-// gunzip), against `size` when known, for the progress line.
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+// An import's input as a stream of byte chunks: a file or an http(s) URL such as tardis-machine's /replay, plain or
+// gzip. What is gzip is told the same way for both, by the magic bytes (./gzip), whatever the name or the server's
+// headers: a body sent gzip-encoded is decoded first, then looked at like a file. `read` counts the bytes taken from
+// the file or the socket (compressed where they are), against `size` when known, for the progress line; `text` the
+// bytes handed on (gunzipped), for the summary.
+import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { Readable } from 'node:stream';
+import { isGzip } from './gzip';
 
 export interface Input {
   name: string;
-  /** Bytes of the file or response body (compressed), when known. */
+  /** Bytes of the file or response body as stored or sent (compressed for a .gz or a gzip-encoded body), when known. */
   size: number | null;
-  /** Bytes taken so far. */
+  /** Bytes taken so far from the file or the socket: compressed where they are, as `size`. */
   read(): number;
+  /** Bytes handed out so far in `chunks`: the text, gunzipped. */
+  text(): number;
   chunks: AsyncIterable<Uint8Array>;
   close(): void;
 }
@@ -23,28 +28,28 @@ export function isUrl(name: string): boolean {
   return /^https?:\/\//i.test(name);
 }
 
-function gzipped(path: string): boolean {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The stream to read (gunzipped when `gz`) and a count of the raw bytes taken. */
-function counted(raw: Readable, gz: boolean): { stream: Readable; read: () => number; count?: (n: number) => void } {
-  let n = 0;
-  if (!gz) return { stream: raw, read: () => n, count: (k) => (n += k) };
-  // the pipe and this listener are attached in the same tick: no chunk passes before both see it
-  raw.on('data', (c: Buffer) => {
-    n += c.length;
-  });
-  const gunzip = createGunzip({ chunkSize: CHUNK });
-  raw.on('error', (e) => gunzip.destroy(e));
-  raw.pipe(gunzip);
-  return { stream: gunzip, read: () => n };
+/**
+ * An input over `body`, the bytes as stored or received: counted, decoded when the server said it encoded them
+ * (`encoded`), gunzipped when what is left begins with gzip's magic, and any error of the way named after `name`.
+ */
+function input(name: string, size: number | null, body: AsyncIterable<Uint8Array>, encoded: boolean, close: () => void): Input {
+  let read = 0;
+  let text = 0;
+  let chunks: AsyncIterable<Uint8Array> = (async function* () {
+    for await (const c of body) {
+      read += (c as Uint8Array).length;
+      yield c as Uint8Array;
+    }
+  })();
+  if (encoded) chunks = gunzipped(chunks);
+  return {
+    name,
+    size,
+    read: () => read,
+    text: () => text,
+    chunks: withName(byMagic(chunks), name, (n) => (text += n)),
+    close,
+  };
 }
 
 export function openFile(path: string): Input {
@@ -55,19 +60,8 @@ export function openFile(path: string): Input {
     throw new Error(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   if (!st.isFile()) throw new Error(`${path} is not a file`);
-  const gz = gzipped(path);
   const raw = createReadStream(path, { highWaterMark: CHUNK });
-  const { stream, read, count } = counted(raw, gz);
-  return {
-    name: path,
-    size: st.size,
-    read,
-    chunks: withName(stream, path, gz, count),
-    close: () => {
-      raw.destroy();
-      stream.destroy();
-    },
-  };
+  return input(path, st.size, raw, false, () => raw.destroy());
 }
 
 /** GETs `url`; refuses anything but a 200 with the server's own text as the reason. */
@@ -83,25 +77,8 @@ export async function openUrl(url: string): Promise<Input> {
     throw new Error(`${url}: HTTP ${res.statusCode}${res.statusMessage ? ` ${res.statusMessage}` : ''}${text ? `: ${text}` : ''}`);
   }
   const len = Number(res.headers['content-length']);
-  let n = 0;
-  // the bytes off the socket are counted (against content-length); a body sent gzip-encoded is decoded, and what it
-  // holds is then told by its magic bytes like a file's: a .gz served as a file (no content-encoding) is gunzipped too
-  let chunks: AsyncIterable<Uint8Array> = (async function* () {
-    for await (const c of res) {
-      n += (c as Uint8Array).length;
-      yield c as Uint8Array;
-    }
-  })();
-  if (/gzip/i.test(String(res.headers['content-encoding'] ?? ''))) chunks = gunzipped(chunks);
-  return {
-    name: url,
-    size: Number.isFinite(len) && len > 0 ? len : null,
-    read: () => n,
-    chunks: withName(byMagic(chunks), url, true),
-    close: () => {
-      res.destroy();
-    },
-  };
+  const encoded = /gzip/i.test(String(res.headers['content-encoding'] ?? ''));
+  return input(url, Number.isFinite(len) && len > 0 ? len : null, res, encoded, () => res.destroy());
 }
 
 /** An error page's words, not its markup: tags and runs of white space dropped, cut to a line's length. */
@@ -126,11 +103,12 @@ function gunzipped(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>
 /** `chunks`, gunzipped when they begin with gzip's magic bytes. */
 async function* byMagic(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array> {
   const it = chunks[Symbol.asyncIterator]();
-  let head = new Uint8Array(0);
+  let head: Uint8Array = new Uint8Array(0);
   let done = false;
   while (head.length < 2 && !done) {
     const r = await it.next();
     if (r.done) done = true;
+    else if (!head.length) head = r.value;
     else {
       const joined = new Uint8Array(head.length + r.value.length);
       joined.set(head);
@@ -147,29 +125,24 @@ async function* byMagic(chunks: AsyncIterable<Uint8Array>): AsyncIterable<Uint8A
       yield r.value;
     }
   })();
-  yield* head[0] === 0x1f && head[1] === 0x8b ? gunzipped(all) : all;
+  yield* isGzip(head) ? gunzipped(all) : all;
 }
 
 export async function openInput(name: string): Promise<Input> {
   return isUrl(name) ? openUrl(name) : openFile(name);
 }
 
-/** The stream's chunks; a read or gunzip error names the input (a truncated .gz is the usual one). */
-async function* withName(
-  stream: AsyncIterable<Uint8Array>,
-  name: string,
-  gz: boolean,
-  count?: (n: number) => void,
-): AsyncIterable<Uint8Array> {
+/** The stream's chunks, counted; a read or gunzip error names the input (a truncated .gz is the usual one). */
+async function* withName(stream: AsyncIterable<Uint8Array>, name: string, count: (n: number) => void): AsyncIterable<Uint8Array> {
   try {
     for await (const c of stream) {
-      count?.((c as Uint8Array).length);
+      count((c as Uint8Array).length);
       yield c as Uint8Array;
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    const hint =
-      gz && (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR') ? ' (the gzip data is cut short or damaged: download it again)' : '';
+    // only zlib's errors carry these codes: the data was gzip, told by its magic or by the server
+    const hint = e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' ? ' (the gzip data is cut short or damaged: download it again)' : '';
     throw new Error(`${name}: ${e.message}${hint}`);
   }
 }

@@ -11,10 +11,11 @@ import type { Columns, FileMeta } from '../capture/schema';
 import type { InstrumentGrid } from '../feed/instruments';
 import type { BookChannel } from '../feed/feed-session';
 import { TardisFrames } from './bitget-frames';
-import { CsvStream, mergeByLocalTime } from './tardis-csv';
+import { CsvStream, mergeByLocalTime, pairMismatch } from './tardis-csv';
 import { LineSplitter } from './lines';
 import { gridFromDecimals, tardisStreamInfo } from './grid';
 import { venueOf } from './venue';
+import { isGzip } from './gzip';
 import { plural } from '../format/numbers';
 import { ImportError, type RecordSink } from './record-sink';
 
@@ -59,8 +60,7 @@ function chunks(d: { file: Blob; gz: boolean }): AsyncIterable<Uint8Array> {
 }
 
 async function sniff(file: Blob & { name: string }): Promise<Dropped> {
-  const start = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  const gz = start[0] === 0x1f && start[1] === 0x8b;
+  const gz = isGzip(new Uint8Array(await file.slice(0, 2).arrayBuffer()));
   let head = '';
   const dec = new TextDecoder();
   for await (const c of chunks({ file, gz })) {
@@ -246,6 +246,9 @@ async function csv(module: WebAssembly.Module, dropped: Dropped[], progress: (n:
       const trades = streams.find((s) => s.head.kind === 'trades');
       if (streams.length === 2 && (!book || !trades))
         throw new Error('two files of one kind: drop one incremental_book_L2 and one trades file');
+      // refused as import tardis-csv refuses it: trades of another venue, day or symbol than the book's
+      const mismatch = pairMismatch(streams.map((st) => ({ name: st.source.name, head: st.head })));
+      if (mismatch) throw new Error(`${mismatch.text}${mismatch.of === 'days' ? " (several days: drop one day's pair at a time)" : ''}`);
       let next = 0;
       await mergeByLocalTime({ book, trades }, gather, () => {
         if (gather.rows >= next) {

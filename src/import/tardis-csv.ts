@@ -589,6 +589,40 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/** How a book and trades pair does not belong together (pairMismatch). */
+export interface PairMismatch {
+  of: 'venues' | 'days' | 'symbols';
+  text: string;
+}
+
+/**
+ * What is wrong with a book and trades pair, by their first rows, or null: two venues (the trades of another venue
+ * merged into the book's), two UTC days (Tardis's files are a UTC day each: a book of one day and trades of another
+ * share no time, yet would merge without a word into a recording whose trades never meet its book; an hour's leeway
+ * for other CSVs that cross midnight), or — when no `symbol` is asked for — two symbols (one file's rows all
+ * skipped). `import tardis-csv` and the replay page refuse such a pair with this sentence, each adding what to do
+ * about it where it runs.
+ */
+export function pairMismatch(pair: ReadonlyArray<{ name: string; head: CsvHead }>, symbol?: string): PairMismatch | null {
+  if (pair.length !== 2) return null;
+  const [a, b] = pair.map((f) => f.head);
+  const what = (i: number) => `${pair[i].name} is ${pair[i].head.exchange} ${pair[i].head.symbol} (its first row)`;
+  if (a.exchange && b.exchange && a.exchange !== b.exchange)
+    return { of: 'venues', text: `a book and trades pair of two venues: ${what(0)}, ${what(1)}: give the two files of one venue` };
+  if (a.firstLocalUs !== null && b.firstLocalUs !== null) {
+    const day = (us: bigint) => new Date(Number(us / 1000n)).toISOString().slice(0, 10);
+    const apart = a.firstLocalUs > b.firstLocalUs ? a.firstLocalUs - b.firstLocalUs : b.firstLocalUs - a.firstLocalUs;
+    if (day(a.firstLocalUs) !== day(b.firstLocalUs) && apart > 3_600_000_000n)
+      return {
+        of: 'days',
+        text: `a book and trades pair of two days: ${pair[0].name} begins ${day(a.firstLocalUs)}, ${pair[1].name} begins ${day(b.firstLocalUs)} (their first rows' local_timestamp): give the two files of one day`,
+      };
+  }
+  if (symbol === undefined && a.symbol && b.symbol && a.symbol !== b.symbol)
+    return { of: 'symbols', text: `a book and trades pair of two symbols: ${what(0)}, ${what(1)}: give the two files of one symbol` };
+  return null;
+}
+
 /**
  * Merges the book and trade streams (either may be absent) into `sink` by local time — at equal times the trade
  * first — a run of records at a time. `pause()` is awaited whenever a batch of the core's output is used up (the

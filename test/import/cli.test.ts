@@ -117,13 +117,14 @@ test('the summary: plurals, thousands separators, and a checksum clause that cla
       elapsedMs: 1000,
       lines: 1,
       bytes: 10,
+      inputBytes: 10,
       feedLatency: null,
       strangers: ['x.parquet'],
       symbols: [],
       frames: { feed: { ...feed, bookMessages }, checksums, disconnectLines: 1, v3Frames: 0, skipped: [] },
     }) as unknown as ImportSummary;
   const one = formatSummary(summary(1, { ok: 0, failed: 0, checked: true }), '/d');
-  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, 10 bytes\)/);
+  assert.match(one, /^imported: 1 row in 1 file under \/d in 1\.0 s \(1 rows\/s; 1 input line, 10 bytes of text\)/);
   // the input's size in a unit that shows it: not "0.0 MB" for a small file
   assert.is(sizeText(48_681), '48.7 kB');
   assert.is(sizeText(16_501_507), '16.5 MB');

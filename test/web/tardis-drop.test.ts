@@ -1,12 +1,13 @@
 // The replay page takes Tardis.dev files as they are downloaded: tardis-machine NDJSON (here gzip) or a CSV pair,
 // chosen or dropped, converted in its worker by the same converters as `ringbook import` with the grid inferred from
 // the data. A run at max speed reports exactly what `ringbook backtest --json` prints for the CLI's import of the same
-// files; a file that is neither is refused with a clear message. Chromium through playwright-core, like
+// files; a book and trades pair of two days is refused as the CLI refuses it (test/web/tardis-pair.test.ts drives the
+// converter in Node); a file that is neither is refused with a clear message. Chromium through playwright-core, like
 // test/web/replay.test.ts; skipped without /usr/bin/chromium (failed under CI).
 import { metricsOfCli } from '../helpers/metrics-json';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -122,6 +123,28 @@ if (!existsSync(CHROMIUM)) {
     await waitFor(`window.__ringbook.status === 'error'`);
     const s = await state();
     assert.match(s.error ?? '', /notes\.csv: neither tardis-machine output .* nor a Tardis CSV/);
+  });
+
+  test('a book and trades pair of two days is refused as the CLI import refuses it', async () => {
+    // the trades file a day later, as the next day's download would be
+    const [header, ...rows] = readFileSync(TRADES, 'utf8').trimEnd().split('\n');
+    const later = rows.map((r) => {
+      const f = r.split(',');
+      for (const i of [2, 3]) f[i] = String(BigInt(f[i]) + 86_400_000_000n); // timestamp, local_timestamp
+      return f.join(',');
+    });
+    const trades = join(ctx.dir, 'binance-futures_trades_2026-05-02_BTCUSDT.csv');
+    writeFileSync(trades, `${[header, ...later].join('\n')}\n`);
+    await ctx.page.setInputFiles('#file', [BOOK, trades]);
+    // the file before left an error too: wait for this one
+    await waitFor(`window.__ringbook.status === 'error' && (window.__ringbook.error ?? '').includes('pair of two days')`);
+    const s = await state();
+    assert.ok(
+      (s.error ?? '').includes(
+        "a book and trades pair of two days: binance-futures_incremental_book_L2_BTCUSDT.csv begins 2026-05-01, binance-futures_trades_2026-05-02_BTCUSDT.csv begins 2026-05-02 (their first rows' local_timestamp): give the two files of one day (several days: drop one day's pair at a time)",
+      ),
+      s.error,
+    );
   });
 
   test.run();
