@@ -169,7 +169,7 @@ export function writeResults(out: string, manifest: Manifest, results: TrialResu
       'fees_quote',
       'sharpe',
       'max_drawdown_quote',
-      'trades',
+      'round_trips',
       'fills',
       'rank',
     ].join(','),

@@ -75,7 +75,7 @@ test('a choice that never traded says so, when others traded and did worse', () 
   assert.is(s.chosen.fills, 0);
   assert.match(
     text,
-    /\n {2}it made no trades \(0 fills over the whole data\): chosen for doing nothing, as the 1 trial that traded did worse\n/,
+    /\n {2}it never traded \(0 fills over the whole data\): chosen for doing nothing, as the 1 trial that traded did worse\n/,
   );
 });
 
