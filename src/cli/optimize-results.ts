@@ -60,7 +60,7 @@ export function keepEarlierResult(out: string, overwrite: boolean): void {
       const n = finishedCount(out);
       what = `${what} stopped early with ${count(n)} finished`;
       resume = ` add --resume to keep them and run the rest,`;
-    }
+    } else if (m.method === 'random') resume = ` add --resume with a larger --trials to extend it (only the new trials run),`;
   } catch {
     // an unreadable manifest is still someone's result
   }

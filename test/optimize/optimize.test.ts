@@ -245,6 +245,13 @@ test('--resume with a larger --trials extends a finished random search: the resu
   const out = join(dir, 'extended');
   assert.is(run(out, ...random(4)).status, 0);
   const first = read(out, 'trials.jsonl');
+  // run again without --resume, a finished random search says how to extend it
+  const plain = run(out, ...random(8));
+  assert.is(plain.status, 1, plain.stderr);
+  assert.match(
+    plain.stderr,
+    `--out ${out}/ holds an earlier result (random search of obi-ofi, 4 trials): choose another --out, add --resume with a larger --trials to extend it (only the new trials run), or add --overwrite to replace it`,
+  );
   const more = run(out, ...random(8), '--resume');
   assert.is(more.status, 0, more.stderr);
   assert.match(
