@@ -23,8 +23,9 @@ function meant(key: string, names: readonly string[]): string[] {
 }
 
 /**
- * The one wording of "did you mean" for a name that is not one of `names`, every check of a strategy's code and
- * declarations writes it: `: did you mean a or b?` (the names `key` is most likely a slip of; '' when none is near),
+ * The one wording of "did you mean" for a name that is not one of `names` (a strategy's reads, its definition and
+ * parameter declarations, its order requests; walk-forward parts): `: did you mean a or b?` (the names `key` is most
+ * likely a slip of; '' when none is near),
  * then, with `where`, ` (<where> has n1, n2, …)` listing them all. With `dotted`, the names meant are written
  * `<where>.a`, as the read that missed was (m.book.bestBidTick).
  */
