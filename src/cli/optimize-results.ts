@@ -1,5 +1,6 @@
 // An optimize result directory (--out): its manifest, trials.jsonl journal, trials.csv, summary, choice and report;
-// an earlier result kept unless --overwrite, a search stopped early continued with --resume (the same command only).
+// an earlier result kept unless --overwrite, a search stopped early continued with --resume (the same command, but for
+// a random search's larger --trials and how the trials are summarised).
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { ensureDir, writeFileDurably } from '../capture/files';
 import { basename, join } from 'node:path';
@@ -7,6 +8,7 @@ import { type GridPlain } from '../optimize/instruments';
 import { type Objective } from '../optimize/score';
 import { rankOrder, strategyThrew, venueText, type Summary } from '../optimize/summary';
 import { optimizeReport, strategyText, type StrategyIdentity } from '../optimize/report-html';
+import type { Trial } from '../optimize/space';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, plural } from '../format/numbers';
 import { dirText, UsageError } from './args';
@@ -58,7 +60,7 @@ export function keepEarlierResult(out: string, overwrite: boolean): void {
       const n = finishedCount(out);
       what = `${what} stopped early with ${count(n)} finished`;
       resume = ` add --resume to keep them and run the rest,`;
-    }
+    } else if (m.method === 'random') resume = ` add --resume with a larger --trials to extend it (only the new trials run),`;
   } catch {
     // an unreadable manifest is still someone's result
   }
@@ -112,12 +114,30 @@ export function readTrials(dir: string, tornTail = false): TrialResult[] {
   return out;
 }
 
+/** What --resume keeps of the search in `out`, and how this command goes beyond it. */
+export interface Resumed {
+  /** Its finished trials, as they ran. */
+  results: TrialResult[];
+  /** A random search extended with a larger --trials: the count it was run with (null: the same count). */
+  extendedFrom: number | null;
+  /** How it is summarised differently (--walk-forward, --objective, --heatmap), as the option and the earlier value. */
+  resummarised: string[];
+}
+
 /**
- * The finished trials of the search stopped early in `out`, which --resume keeps: refused, naming the first setting
- * that differs with both values, unless `manifest` (this command's) is the same search (data, space, settings, shard,
- * strategy bundle and core); only the trials it ran with this bundle and core are kept.
+ * Summary settings: no trial reads them (each runs once over the whole data, its windows scored afterwards), so a
+ * search resumed with others keeps its trials and is only summarised anew.
  */
-export function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet<number>): TrialResult[] {
+const SUMMARY_ONLY = ['objective', 'walkForward', 'heatmap'] as const;
+
+/**
+ * The finished trials of the search in `out`, which --resume keeps: refused, naming the first setting that differs
+ * with both values, unless `manifest` (this command's) is the same search (data, space, settings, shard, strategy
+ * bundle and core) or extends it: a random search to a larger --trials (the same seed draws the same first trials:
+ * randomTrials is prefix-stable, and every kept trial's values are checked against this command's trial of its id).
+ * Only the trials it ran with this bundle and core are kept.
+ */
+export function resumable(out: string, manifest: Manifest, trials: readonly Trial[]): Resumed {
   const path = join(out, 'manifest.json');
   const earlier = readJsonFile(path, '--resume').value as Manifest;
   const a = earlier.strategy ?? LEGACY_STRATEGY;
@@ -126,11 +146,21 @@ export function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet
     throw new UsageError(
       `--resume: ${dirText(out)} ran the strategy ${strategyText(a)}, this command runs ${strategyText(b)}: a search continues on the same bundle and core (the same strategy file, unedited, and the same ringbook build); give another --out for a new search`,
     );
-  const comparable = (m: Manifest) => JSON.parse(JSON.stringify({ ...sameData(m), complete: true, strategy: null })) as unknown;
+  // the trial count is compared below (a random search may grow), and how the trials are summarised not at all
+  const comparable = (m: Manifest) => {
+    const c: Record<string, unknown> = { ...sameData(m), complete: true, strategy: null, total: null };
+    for (const k of SUMMARY_ONLY) delete c[k];
+    return JSON.parse(JSON.stringify(c)) as unknown;
+  };
   const d = firstDifference(comparable(earlier), comparable(manifest));
   if (d)
     throw new UsageError(
       `--resume: ${dirText(out)} was run with ${differenceName(d.path)} ${valueText(d.a)}, this command with ${valueText(d.b)}: a search continues with the same command; give another --out for a new search`,
+    );
+  // the space, method and seed are the same here: only a random search's --trials can make the count differ
+  if (manifest.total < earlier.total)
+    throw new UsageError(
+      `--resume: ${dirText(out)} holds a random search of ${count(earlier.total)} trials, this command asks for ${count(manifest.total)}: a search is extended, never cut short (its summary counts every trial it ran); give --trials ${earlier.total} or more, or another --out for a new search`,
     );
   const results = readTrials(out, !earlier.complete);
   const bad = results.find((r) => (r.bundleSha256 ?? null) !== b.bundleSha256 || (r.coreSha256 ?? null) !== b.coreSha256);
@@ -138,15 +168,26 @@ export function resumable(out: string, manifest: Manifest, trialIds: ReadonlySet
     throw new Error(
       `${join(out, 'trials.jsonl')}: trial ${bad.id} ran bundle sha256 ${bad.bundleSha256 ?? 'unknown'}, the manifest says ${b.bundleSha256 ?? 'unknown'}: the directory mixes runs; give another --out`,
     );
+  const byId = new Map(trials.map((t) => [t.id, t]));
   const seen = new Set<number>();
   for (const r of results) {
-    if (!trialIds.has(r.id) || seen.has(r.id))
+    const t = byId.get(r.id);
+    if (!t || seen.has(r.id))
       throw new Error(
         `${join(out, 'trials.jsonl')}: trial ${r.id} ${seen.has(r.id) ? 'is there twice' : 'is not one of this search'}: the directory mixes runs; give another --out`,
       );
+    // a kept trial is this search's trial of its id only if it ran the same values (an extended random search draws
+    // its first trials again: a draw that changed would mix two searches under one seed)
+    if (JSON.stringify(r.params) !== JSON.stringify(t.params))
+      throw new Error(
+        `${join(out, 'trials.jsonl')}: trial ${r.id} ran ${valueText(r.params)}, this command's trial ${r.id} is ${valueText(t.params)}: the search drew other trials than this command does; give another --out for a new search`,
+      );
     seen.add(r.id);
   }
-  return results;
+  const resummarised = SUMMARY_ONLY.filter((k) => JSON.stringify(earlier[k] ?? null) !== JSON.stringify(manifest[k] ?? null)).map(
+    (k) => `${differenceName([k])} (was ${earlier[k] == null ? 'none' : valueText(earlier[k])})`,
+  );
+  return { results, extendedFrom: manifest.total > earlier.total ? earlier.total : null, resummarised };
 }
 
 /**
@@ -169,7 +210,7 @@ export function writeResults(out: string, manifest: Manifest, results: TrialResu
       'fees_quote',
       'sharpe',
       'max_drawdown_quote',
-      'trades',
+      'round_trips',
       'fills',
       'rank',
     ].join(','),
@@ -270,7 +311,7 @@ export function differenceName(path: string[]): string {
     space: 'the space',
     method: '--method',
     seed: '--seed',
-    total: 'a search of',
+    total: '--trials',
     objective: '--objective',
     walkForward: '--walk-forward',
     heatmap: '--heatmap',

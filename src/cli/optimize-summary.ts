@@ -130,7 +130,7 @@ export function printSummary(
   const perWidths = per.map((sym) => Math.max(12, sym.length));
   if (s.ranked.length)
     lines.push(
-      `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join('  ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'trades'.padStart(7)}`,
+      `  ${'rank'.padStart(4)} ${'trial'.padStart(6)}  ${keys.map((k, i) => k.padStart(widths[i])).join('  ')}  ${'objective'.padStart(14)} ${`net ${ccy}`.padStart(12)}${per.map((sym, i) => ` ${sym.padStart(perWidths[i])}`).join('')} ${'round trips'.padStart(11)}`,
     );
   const objectives = objectiveColumn(
     s.objective,
@@ -140,7 +140,7 @@ export function printSummary(
   for (const [i, r] of shown.entries()) {
     const nets = per.map((sym, i) => ` ${money(r.instruments?.find((x) => x.symbol === sym)?.netQuote ?? null).padStart(perWidths[i])}`);
     lines.push(
-      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectives[i].padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.trades).padStart(7)}`,
+      `  ${String(r.rank).padStart(4)} ${String(r.id).padStart(6)}  ${keys.map((k, i) => paramText(k, r.params[k], ccy).padStart(widths[i])).join('  ')}  ${objectives[i].padStart(14)} ${money(r.netQuote).padStart(12)}${nets.join('')} ${count(r.roundTrips).padStart(11)}`,
     );
   }
   // summary.json keeps the top ranks only: every scored trial is ranked
@@ -178,7 +178,7 @@ export function printSummary(
   // (when no trial traded, the line above the choice says so already)
   if (s.chosen && s.chosen.fills === 0 && s.traded > 0)
     lines.push(
-      `  it made no trades (0 fills over the whole data): chosen for doing nothing, as the ${plural(s.traded, 'trial')} that traded did worse`,
+      `  it never traded (0 fills over the whole data): chosen for doing nothing, as the ${plural(s.traded, 'trial')} that traded did worse`,
     );
   const caution = walkForwardCaution(s, ccy);
   if (caution) lines.push(caution);

@@ -128,7 +128,7 @@ export const OPTIMIZE = {
     resume: {
       type: 'boolean',
       description:
-        'continue the search stopped early in --out (Ctrl-C, SIGTERM, kill -9, a crash): its finished trials are kept and only the others run; the command must be the same otherwise (where no search ran yet, it starts one)',
+        'continue the search stopped early in --out (Ctrl-C, SIGTERM, kill -9, a crash): its finished trials are kept and only the others run; the command must be the same otherwise, but for a larger --trials (extends a random search) and --walk-forward, --objective, --heatmap (summarised anew); where no search ran yet, it starts one',
     },
     shard: { type: 'string', arg: 'i/n', description: 'run only trials with id % n = i (0-based); combine with ringbook optimize merge' },
     symbol: {
@@ -395,18 +395,27 @@ export async function runOptimize(argv: string[]): Promise<number> {
       units,
       ...(damaged.length ? { skipped: damaged.map((d) => ({ path: d.path, reason: d.reason })) } : {}),
     };
-    // --resume: the trials the stopped search finished are kept as they are; only the others run
-    const prior = resuming ? resumable(values.out, manifest, new Set(trials.map((t) => t.id))) : [];
+    // --resume: the trials the stopped (or smaller) search finished are kept as they are; only the others run
+    const resumed = resuming ? resumable(values.out, manifest, trials) : null;
+    const prior = resumed?.results ?? [];
     const done = new Set(prior.map((r) => r.id));
     const remaining = trials.filter((t) => !done.has(t.id));
     finished.push(...prior);
-    if (resuming)
+    if (resumed) {
+      const anew = resumed.resummarised.length ? ` with ${resumed.resummarised.join(', ')}` : '';
       log.info(
-        remaining.length
-          ? `resuming the search in ${dirText(values.out)}: ${count(prior.length)} of ${count(trials.length)} trials finished before and kept, ${count(remaining.length)} to run`
-          : `the search in ${dirText(values.out)} had finished all ${count(trials.length)} trials: nothing to run, its result summarised again`,
-        { kept: prior.length, remaining: remaining.length },
+        resumed.extendedFrom !== null
+          ? `extending the random search in ${dirText(values.out)} from ${count(resumed.extendedFrom)} to ${count(total)} trials (the same seed draws the same first ${count(resumed.extendedFrom)}): ${count(prior.length)} finished before and kept, ${count(remaining.length)} to run${anew ? `; summarised${anew}` : ''}`
+          : remaining.length
+            ? `resuming the search in ${dirText(values.out)}: ${count(prior.length)} of ${count(trials.length)} trials finished before and kept, ${count(remaining.length)} to run${anew ? `; summarised${anew}` : ''}`
+            : `the search in ${dirText(values.out)} had finished all ${count(trials.length)} trials: nothing to run, its result summarised again${anew}`,
+        {
+          kept: prior.length,
+          remaining: remaining.length,
+          ...(resumed.extendedFrom !== null ? { extendedFrom: resumed.extendedFrom } : {}),
+        },
       );
+    }
     if (remaining.length)
       log.info(
         `${strategyText(strategy)}: ${count(remaining.length)} of ${count(total)} trials${shard ? ` (shard ${shard.index}/${shard.count})` : ''} on ${Math.min(workers, remaining.length)} worker(s), ${count(rows)} records${several ? ` of ${symbols.join(', ')}` : ''}${folds ? `, ${folds.length} walk-forward folds` : ''}`,

@@ -14,7 +14,7 @@
 // All windows are half-open [from, to) in int64 ns on the local clock, like every timestamp in ringbook.
 import { duration as humanDuration } from '../format/numbers';
 import { durationNs } from '../format/durations';
-import { closest } from '../format/suggest';
+import { meantText } from '../strategy/strict-reads';
 
 export interface WalkForwardSpec {
   trainNs: bigint;
@@ -55,8 +55,7 @@ export function parseFolds(text: string): WalkForwardSpec {
     const eq = part.indexOf('=');
     const key = (eq < 0 ? part : part.slice(0, eq)).trim();
     if (!KEYS.includes(key)) {
-      const near = closest(key, KEYS);
-      throw fail(`unknown part "${key}"${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (known: ${KEYS.join(', ')})`);
+      throw fail(`unknown part "${key}"${meantText(key, KEYS, 'a walk-forward')}`);
     }
     if (got.has(key)) throw fail(`gives ${key} twice`);
     if (key === 'anchored') {

@@ -301,7 +301,7 @@ export function optimizeReport(
       ...(objective === 'net_pnl' ? [] : [c(moneyIn(r.netQuote, q).replace(` ${q}`, ''), true)]),
       ...(objective === 'sharpe' ? [] : [c(annualised(r.sharpe), true)]),
       c(moneyIn(r.maxDrawdownQuote, q).replace(` ${q}`, ''), true),
-      c(count(r.trades), true),
+      c(count(r.roundTrips), true),
     ]),
     [true, true, ...keys.map(() => true), true, true, true, true, true],
   );

@@ -17,7 +17,8 @@ export interface WindowScore {
   sharpe: number | null;
   sortino: number | null;
   maxDrawdownQuote: number;
-  trades: number;
+  /** Round trips that closed in the window (as backtest counts them: `metrics.trades.count`), not fills. */
+  roundTrips: number;
 }
 
 /** Equity changes per grid step inside [fromNs, toNs) (ns after the data's start). */
@@ -59,7 +60,7 @@ export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, to
     if (eq > peak) peak = eq;
     if (peak - eq > mdd) mdd = peak - eq;
   }
-  const trades = (r.tradeExits ?? []).filter((t) => t >= fromNs && t < toNs).length;
+  const roundTrips = (r.tradeExits ?? []).filter((t) => t >= fromNs && t < toNs).length;
   // a deviation that is only rounding noise is no risk estimate
   const tiny = 1e-12 * Math.max(1, Math.abs(mean));
   return {
@@ -67,11 +68,11 @@ export function scoreWindow(r: TrialResult, sampleNs: number, fromNs: number, to
     sharpe: sd > tiny ? (mean / sd) * perYear : null,
     sortino: dd > tiny ? (mean / dd) * perYear : null,
     maxDrawdownQuote: mdd,
-    trades,
+    roundTrips,
   };
 }
 
-/** The value ranked by (higher is better); −Infinity when the window cannot score (no trades, no variance). */
+/** The value ranked by (higher is better); −Infinity when the window cannot score (no round trip closed, no variance). */
 export function objectiveValue(s: WindowScore, o: Objective): number {
   switch (o) {
     case 'net_pnl':
@@ -83,7 +84,7 @@ export function objectiveValue(s: WindowScore, o: Objective): number {
     case 'return_over_mdd':
       return s.maxDrawdownQuote > 0 ? s.netQuote / s.maxDrawdownQuote : s.netQuote > 0 ? Infinity : -Infinity;
     case 'net_per_trade':
-      return s.trades > 0 ? s.netQuote / s.trades : -Infinity;
+      return s.roundTrips > 0 ? s.netQuote / s.roundTrips : -Infinity;
   }
 }
 

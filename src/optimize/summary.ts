@@ -69,7 +69,7 @@ export function summarise(s: SummaryInput) {
       netQuote: num(w.netQuote),
       sharpe: num(w.sharpe ?? NaN),
       maxDrawdownQuote: num(w.maxDrawdownQuote),
-      trades: w.trades,
+      roundTrips: w.roundTrips,
       feesQuote: r.metrics?.pnl.feesQuote ?? null,
       fills: r.metrics?.activity.fills ?? 0,
       // a run of several symbols: each instrument's net over the whole data (the net above is their total)

@@ -3,23 +3,19 @@
 // and the strategy ran on the defaults it meant to change (the touch only, every instrument, 5 OBI levels) without a
 // word. Each is refused naming the member and the one meant.
 import type { StrategyDefinition } from './api';
-import { meant } from './strict-reads';
+import { meantText } from './strict-reads';
 
 const MEMBERS = ['name', 'description', 'params', 'presets', 'validate', 'instruments', 'depth', 'trades', 'signals', 'create'];
 const INSTRUMENTS = ['trade', 'watch', 'single'];
 const SIGNALS = ['obiLevels', 'obiLambda', 'bandBps', 'ofiLevels', 'tauNs', 'zWindow', 'zSource'];
 const Z_SOURCES = ['l1', 'obiN', 'obiW', 'obiBand', 'ofi', 'ofiDecay', 'ofiNorm', 'mlofi', 'microprice'];
 
-const hint = (key: string, names: readonly string[]) => {
-  const near = meant(key, names);
-  return near.length ? `: did you mean ${near.join(' or ')}?` : '';
-};
-
 /** Throws, naming `who` and the member, on a definition member or instruments field that is not one, or of the wrong type. */
 export function checkDefinition(def: StrategyDefinition, who: string): void {
   const problems: string[] = [];
   for (const key of Object.keys(def))
-    if (!MEMBERS.includes(key)) problems.push(`${key} is not a member of a strategy definition${hint(key, MEMBERS)}`);
+    if (!MEMBERS.includes(key))
+      problems.push(`${key} is not a member of a strategy definition${meantText(key, MEMBERS, 'a strategy definition')}`);
   const ins = def.instruments as unknown;
   if (ins !== undefined) {
     if (ins === null || typeof ins !== 'object' || Array.isArray(ins))
@@ -27,7 +23,8 @@ export function checkDefinition(def: StrategyDefinition, who: string): void {
     else {
       const o = ins as Record<string, unknown>;
       for (const key of Object.keys(o))
-        if (!INSTRUMENTS.includes(key)) problems.push(`instruments.${key} is not a field of instruments${hint(key, INSTRUMENTS)}`);
+        if (!INSTRUMENTS.includes(key))
+          problems.push(`instruments.${key} is not a field of instruments${meantText(key, INSTRUMENTS, 'instruments')}`);
       for (const key of ['trade', 'watch'])
         if (o[key] !== undefined && !(Array.isArray(o[key]) && (o[key] as unknown[]).every((s) => typeof s === 'string')))
           problems.push(`instruments.${key} must be a list of symbols, e.g. ['BTCUSDT'], got ${JSON.stringify(o[key])}`);
@@ -46,12 +43,12 @@ export function checkSignalSettings<T>(settings: T, who: string): T {
     throw new Error(`${who}: signals(p) must return an object of signal settings (${SIGNALS.join(', ')}), got ${JSON.stringify(settings)}`);
   const problems: string[] = [];
   for (const [key, v] of Object.entries(settings)) {
-    if (!SIGNALS.includes(key)) problems.push(`${key} is not a signal setting${hint(key, SIGNALS)}`);
+    if (!SIGNALS.includes(key)) problems.push(`${key} is not a signal setting${meantText(key, SIGNALS, 'a signal settings object')}`);
     else if (key === 'zSource' && v !== undefined && !Z_SOURCES.includes(v as string))
       problems.push(
-        `zSource must be one of ${Z_SOURCES.join(', ')}, got ${JSON.stringify(v)}${Z_SOURCES.includes(String(v)) ? '' : hint(String(v), Z_SOURCES)}`,
+        `zSource must be one of ${Z_SOURCES.join(', ')}, got ${JSON.stringify(v)}${Z_SOURCES.includes(String(v)) ? '' : meantText(String(v), Z_SOURCES)}`,
       );
   }
-  if (problems.length > 0) throw new Error(`${who}: signals(p) returned ${problems.join('; ')} (the settings: ${SIGNALS.join(', ')})`);
+  if (problems.length > 0) throw new Error(`${who}: signals(p) returned ${problems.join('; ')}`);
   return settings;
 }

@@ -6,7 +6,7 @@
 // Values are kept flat (`entry.threshold` → 2); a config file may nest dotted names in sections
 // ({"entry": {"threshold": 2}}) or spell them out ({"entry.threshold": 2}); `nest` turns flat values back into sections.
 import { didYouMean } from '../format/suggest';
-import { meant } from './strict-reads';
+import { meantText } from './strict-reads';
 import { duration } from '../format/numbers';
 import { durationText, readDuration } from '../format/durations';
 import type { ParamSpec, ParamSpecs, ParamValue, StrategyDefinition } from './api';
@@ -71,10 +71,7 @@ export function fieldOfSpec(strategy: string, path: string, s: ParamSpec): Field
   const keys: readonly string[] | undefined = SPEC_KEYS[s.type as keyof typeof SPEC_KEYS];
   for (const key of keys ? Object.keys(s) : []) {
     if (keys!.includes(key)) continue;
-    const near = meant(key, keys!);
-    throw bad(
-      `${key} is not a key of a ${s.type} parameter${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (its keys: ${keys!.join(', ')})`,
-    );
+    throw bad(`${key} is not a key of a ${s.type} parameter${meantText(key, keys!, `a ${s.type} parameter`)}`);
   }
   if (typeof s.description !== 'string' || s.description.trim() === '') throw bad('needs a description (reports and --help show it)');
   let f: FieldSpec;

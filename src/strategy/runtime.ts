@@ -41,7 +41,7 @@ import {
 } from './risk';
 import type { RuntimeSettings } from './settings';
 import { Cursor, MarketView, PositionView, Slots, TradesView, num64 } from './views';
-import { meant, names, strictCopy, strictReads } from './strict-reads';
+import { meantText, names, strictCopy, strictReads } from './strict-reads';
 import { S, State } from '../core/record';
 import { mulberry32 } from '../random/mulberry32';
 import { duration } from '../format/numbers';
@@ -289,9 +289,7 @@ const AMEND_FIELDS: Record<keyof AmendRequest, true> = Object.assign(
 
 /** A request's field that is not one, with the one most likely meant. */
 function unknownField(call: string, key: string, fields: object): string {
-  const all = Object.keys(fields);
-  const near = meant(key, all);
-  return `${call}: ${JSON.stringify(key)} is not a field of the request${near.length ? `: did you mean ${near.join(' or ')}?` : ''} (the fields: ${all.join(', ')})`;
+  return `${call}: ${JSON.stringify(key)} is not a field of the request${meantText(key, Object.keys(fields), `a ${call} request`)}`;
 }
 
 /** An amendment as a refusal names it (made only when one is refused: a market maker amends on most messages). */

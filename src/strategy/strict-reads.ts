@@ -12,7 +12,7 @@ const PROBED = new Set(['toJSON', 'then']);
  * The names `key` is most likely a slip of: every name it begins (`bestBid`: cut short), else the one of the same
  * letters, else the nearest by edits.
  */
-export function meant(key: string, names: readonly string[]): string[] {
+function meant(key: string, names: readonly string[]): string[] {
   const k = key.toLowerCase();
   const begun = k.length >= 3 ? names.filter((n) => n.toLowerCase().startsWith(k)) : [];
   if (begun.length > 0) return begun;
@@ -22,14 +22,24 @@ export function meant(key: string, names: readonly string[]): string[] {
   return swapped.length > 0 ? swapped : closest(key, names, 1);
 }
 
+/**
+ * The one wording of "did you mean" for a name that is not one of `names` (a strategy's reads, its definition and
+ * parameter declarations, its order requests; walk-forward parts): `: did you mean a or b?` (the names `key` is most
+ * likely a slip of; '' when none is near),
+ * then, with `where`, ` (<where> has n1, n2, …)` listing them all. With `dotted`, the names meant are written
+ * `<where>.a`, as the read that missed was (m.book.bestBidTick).
+ */
+export function meantText(key: string, names: readonly string[], where?: string, dotted = false): string {
+  const near = meant(key, names).map((n) => (dotted && where !== undefined ? `${where}.${n}` : n));
+  return `${near.length ? `: did you mean ${near.join(' or ')}?` : ''}${where === undefined ? '' : ` (${where} has ${names.join(', ')})`}`;
+}
+
 /** A prototype over `base` whose misses throw, naming `what` + the name and the nearest of `names`. */
 function guard(base: object, what: string, names: readonly string[]): object {
   return new Proxy(base, {
     get(target, key, receiver) {
       if (typeof key === 'symbol' || key in target || PROBED.has(key)) return Reflect.get(target, key, receiver);
-      const near = meant(key, names);
-      const text = near.map((n) => `${what}.${n}`).join(' or ');
-      throw new TypeError(`${what}.${key} is not defined${near.length ? `: did you mean ${text}?` : ''} (${what} has ${names.join(', ')})`);
+      throw new TypeError(`${what}.${key} is not defined${meantText(key, names, what, true)}`);
     },
   });
 }

@@ -33,10 +33,13 @@ test('parseFolds: errors say which part to fix', () => {
   const cases: [string, string][] = [
     ['train=3d,test=1d', 'needs purge=<duration> (the gap between train and test; purge=0s for none), e.g. train=3d,test=1d,purge=10m'],
     ['test=1d,purge=0s', 'needs train=<duration>, e.g. train=3d,test=1d,purge=10m'],
-    ['train=3d,test=1d,purge=10m,embargo=1h', 'unknown part "embargo" (known: train, test, purge, step, anchored)'],
-    ['train=20s,tset=10s,purge=0s', 'unknown part "tset": did you mean test? (known: train, test, purge, step, anchored)'],
-    ['train=20s,test=10s,prge=0s', 'unknown part "prge": did you mean purge? (known: train, test, purge, step, anchored)'],
-    ['train=20s,test=10s,purge=0s,anchor', 'unknown part "anchor": did you mean anchored? (known: train, test, purge, step, anchored)'],
+    ['train=3d,test=1d,purge=10m,embargo=1h', 'unknown part "embargo" (a walk-forward has train, test, purge, step, anchored)'],
+    ['train=20s,tset=10s,purge=0s', 'unknown part "tset": did you mean test? (a walk-forward has train, test, purge, step, anchored)'],
+    ['train=20s,test=10s,prge=0s', 'unknown part "prge": did you mean purge? (a walk-forward has train, test, purge, step, anchored)'],
+    [
+      'train=20s,test=10s,purge=0s,anchor',
+      'unknown part "anchor": did you mean anchored? (a walk-forward has train, test, purge, step, anchored)',
+    ],
     ['train=3d,test=1d,purge=10m,', 'has an empty part (a stray comma?)'],
     ['train=3d,train=2d,test=1d,purge=0s', 'gives train twice'],
     ['train=3w,test=1d,purge=0s', 'train "3w" is not a duration (e.g. train=10m, train=1.5h, train=3d; a plain number is seconds)'],

@@ -73,7 +73,7 @@ test('optimize --symbols A,B: each trial is backtest --symbols A,B, per instrume
   assert.equal(manifest.symbols, ['BTCUSDT', 'ETHUSDT']);
   const csv = readFileSync(join(out, 'trials.csv'), 'utf8').split('\n')[0];
   assert.match(csv, /,net_quote,net_quote_BTCUSDT,net_quote_ETHUSDT,/);
-  assert.match(text, /net USDT\s+BTCUSDT\s+ETHUSDT\s+trades/, 'the ranking has each instrument beside the total');
+  assert.match(text, /net USDT\s+BTCUSDT\s+ETHUSDT\s+round trips/, 'the ranking has each instrument beside the total');
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   assert.equal(
     summary.ranked[0].instruments.map((i: { symbol: string }) => i.symbol),

@@ -75,7 +75,7 @@ test('a choice that never traded says so, when others traded and did worse', () 
   assert.is(s.chosen.fills, 0);
   assert.match(
     text,
-    /\n {2}it made no trades \(0 fills over the whole data\): chosen for doing nothing, as the 1 trial that traded did worse\n/,
+    /\n {2}it never traded \(0 fills over the whole data\): chosen for doing nothing, as the 1 trial that traded did worse\n/,
   );
 });
 
@@ -232,6 +232,69 @@ test('a search killed outright (kill -9) keeps every finished trial in its journ
   const whole = join(dir, 'uninterrupted');
   for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
     assert.is(read(out, f), read(whole, f), f);
+});
+
+test('--resume with a larger --trials extends a finished random search: the result is that of a search of as many from the start', () => {
+  const run = (out: string, ...extra: string[]) =>
+    spawnSync(
+      process.execPath,
+      [CLI, 'optimize', data, '--config', base, '--space', space, '--latency', 'constant:1ms', '--workers', '2', '--out', out, ...extra],
+      { encoding: 'utf8' },
+    );
+  const random = (n: number) => ['--method', 'random', '--seed', '11', '--trials', String(n)];
+  const out = join(dir, 'extended');
+  assert.is(run(out, ...random(4)).status, 0);
+  const first = read(out, 'trials.jsonl');
+  // run again without --resume, a finished random search says how to extend it
+  const plain = run(out, ...random(8));
+  assert.is(plain.status, 1, plain.stderr);
+  assert.match(
+    plain.stderr,
+    `--out ${out}/ holds an earlier result (random search of obi-ofi, 4 trials): choose another --out, add --resume with a larger --trials to extend it (only the new trials run), or add --overwrite to replace it`,
+  );
+  const more = run(out, ...random(8), '--resume');
+  assert.is(more.status, 0, more.stderr);
+  assert.match(
+    more.stderr,
+    `extending the random search in ${out}/ from 4 to 8 trials (the same seed draws the same first 4): 4 finished before and kept, 4 to run`,
+  );
+  assert.ok(read(out, 'trials.jsonl').startsWith(first), 'the first four trials kept as they ran');
+  const whole = join(dir, 'eight-from-the-start');
+  assert.is(run(whole, ...random(8)).status, 0);
+  for (const f of ['trials.jsonl', 'trials.csv', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
+    assert.is(read(out, f), read(whole, f), f);
+  // fewer trials would drop some the summary counted: refused, saying what to give
+  const fewer = run(out, ...random(6), '--resume');
+  assert.is(fewer.status, 2, fewer.stderr);
+  assert.match(
+    fewer.stderr,
+    `--resume: ${out}/ holds a random search of 8 trials, this command asks for 6: a search is extended, never cut short (its summary counts every trial it ran); give --trials 8 or more, or another --out for a new search`,
+  );
+  // another seed draws other trials: still refused, naming it
+  const seed = run(out, '--method', 'random', '--seed', '12', '--trials', '8', '--resume');
+  assert.is(seed.status, 2, seed.stderr);
+  assert.match(seed.stderr, `--resume: ${out}/ was run with --seed 11, this command with 12: a search continues with the same command`);
+  // walk-forward folds read the trials' equity curves only: added on resume, nothing runs and the summary has them
+  const folds = ['--walk-forward', 'train=40s,test=20s,purge=1s'];
+  const again = run(out, ...random(8), ...folds, '--resume');
+  assert.is(again.status, 0, again.stderr);
+  assert.match(again.stderr, 'had finished all 8 trials: nothing to run, its result summarised again with --walk-forward (was none)');
+  const withFolds = join(dir, 'eight-with-folds');
+  assert.is(run(withFolds, ...random(8), ...folds).status, 0);
+  for (const f of ['trials.jsonl', 'summary.json', 'best.json', 'manifest.json', 'report.html'])
+    assert.is(read(out, f), read(withFolds, f), f);
+  assert.ok(JSON.parse(read(out, 'summary.json')).walkForward.folds.length >= 2);
+  // a kept trial whose values are not this command's trial of its id (a journal of another draw) is not mixed in
+  const journal = read(out, 'trials.jsonl').split('\n');
+  const t0 = JSON.parse(journal[0]);
+  t0.params['entry.threshold'] = 0.123;
+  writeFileSync(join(out, 'trials.jsonl'), [JSON.stringify(t0), ...journal.slice(1)].join('\n'));
+  const mixed = run(out, ...random(8), ...folds, '--resume');
+  assert.is(mixed.status, 1, mixed.stderr);
+  assert.match(
+    mixed.stderr,
+    /trials\.jsonl: trial 0 ran \{"entry\.threshold":0\.123,.*\}, this command's trial 0 is \{.*\}: the search drew other trials than this command does/,
+  );
 });
 
 test('merge of a search still running says it is running, not that it stopped early', async () => {

@@ -22,7 +22,7 @@ test('the whole window counts the last, partial step in the net and the drawdown
   const w = scoreWindow(trial, S, 0, END + 1, END);
   assert.is(w.netQuote, 2.5);
   assert.is(w.maxDrawdownQuote, 1.5);
-  assert.is(w.trades, 2);
+  assert.is(w.roundTrips, 2);
 });
 
 test('the per-step returns, and so the ratios, use whole grid steps only', () => {

@@ -83,7 +83,7 @@ test('the ranking counts every scored trial, its columns keep apart, a float cho
     params: { threshold: 0.5, confirm: 4 },
     objective: 1 - i / 100,
     netQuote: 1 - i / 100,
-    trades: 3,
+    roundTrips: 3,
   }));
   const fold = (i: number) => ({
     index: i,

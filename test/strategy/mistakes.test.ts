@@ -6,7 +6,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { defineStrategy, type Market, type StrategyContext, type StrategyDefinition } from '../../src/strategy/api';
 import { loadBundle } from '../../src/strategy/sandbox';
+import { meantText } from '../../src/strategy/strict-reads';
 import { Run, scripted } from '../helpers/scripted';
+
+test('"did you mean" is worded one way wherever a strategy is checked: the names meant, then where with all its names', () => {
+  const book = ['bestBidTick', 'bestBidLot', 'spreadTicks'];
+  assert.is(
+    meantText('bestBid', book, 'm.book', true),
+    ': did you mean m.book.bestBidTick or m.book.bestBidLot? (m.book has bestBidTick, bestBidLot, spreadTicks)',
+  );
+  assert.is(meantText('sprad', book, 'a request'), ': did you mean spreadTicks? (a request has bestBidTick, bestBidLot, spreadTicks)');
+  assert.is(meantText('zzz', book, 'm.book', true), ' (m.book has bestBidTick, bestBidLot, spreadTicks)', 'nothing near: the list alone');
+  assert.is(meantText('bestbidlot', book), ': did you mean bestBidLot?', 'no where: the names meant alone');
+  assert.is(meantText('zzz', book), '');
+});
 
 test('a misspelt read of a view, the context, an order, an update or the params throws naming the nearest', () => {
   const cases: [string, (ctx: Record<string, never>, m: Record<string, never>) => unknown, RegExp][] = [
@@ -84,7 +97,7 @@ test('a misspelt field of an order request is a bug: the order is not sent witho
   const cases: [Record<string, unknown>, RegExp][] = [
     [
       { reduceonly: true },
-      /ctx\.place: "reduceonly" is not a field of the request: did you mean reduceOnly\? \(the fields: symbol, side, sizeLot/,
+      /ctx\.place: "reduceonly" is not a field of the request: did you mean reduceOnly\? \(a ctx\.place request has symbol, side, sizeLot/,
     ],
     [{ postOnly: true }, /ctx\.place: "postOnly" is not a field of the request/],
     [{ timeinforce: 'ioc' }, /ctx\.place: "timeinforce" is not a field of the request: did you mean timeInForce\?/],
@@ -109,7 +122,7 @@ test('a misspelt field of an order request is a bug: the order is not sent witho
   assert.equal(amend.book(), ['cancelAll', 'flatten']);
   assert.match(
     amend.rt.haltReason!,
-    /ctx\.amend: "size" is not a field of the request: did you mean sizeLot\? \(the fields: priceTick, sizeLot\)/,
+    /ctx\.amend: "size" is not a field of the request: did you mean sizeLot\? \(a ctx\.amend request has priceTick, sizeLot\)$/,
   );
 });
 
@@ -173,10 +186,13 @@ test('a misspelt member of the definition, of instruments or of the signal setti
       hash: 'test',
       source: 'mine.js',
     });
-  assert.throws(() => load('depht: 5,'), /^mine\.js: depht is not a member of a strategy definition: did you mean depth\?$/);
+  assert.throws(
+    () => load('depht: 5,'),
+    /^mine\.js: depht is not a member of a strategy definition: did you mean depth\? \(a strategy definition has name, description, params, .*, create\)$/,
+  );
   assert.throws(
     () => load("instruments: { trades: ['ETHUSDT'] },"),
-    /^mine\.js: instruments\.trades is not a field of instruments: did you mean trade\?$/,
+    /^mine\.js: instruments\.trades is not a field of instruments: did you mean trade\? \(instruments has trade, watch, single\)$/,
   );
   assert.throws(
     () => load("instruments: { trade: 'ETHUSDT' },"),
@@ -187,7 +203,7 @@ test('a misspelt member of the definition, of instruments or of the signal setti
   const s = load("signals: (p) => ({ obiLevel: 3, zSource: 'ofinorm' }),");
   assert.throws(
     () => s.definition.signals!({}),
-    /^mine\.js: signals\(p\) returned obiLevel is not a signal setting: did you mean obiLevels\?; zSource must be one of .*, got "ofinorm": did you mean ofiNorm\?/,
+    /^mine\.js: signals\(p\) returned obiLevel is not a signal setting: did you mean obiLevels\? \(a signal settings object has obiLevels, .*, zSource\); zSource must be one of [^;]*, got "ofinorm": did you mean ofiNorm\?$/,
   );
   const good = load(
     "depth: 3, trades: 5, instruments: { trade: ['BTCUSDT'], watch: [] }, signals: () => ({ obiLevels: 3, zSource: 'obiW' }),",

@@ -167,22 +167,22 @@ test("a declaration that cannot be honoured is the author's mistake, said at loa
   // a misspelt key left the parameter without its bound: threshold=-5 went through a declared `mni: 0`
   fails(
     bad({ t: { type: 'number', default: 1, mni: 0, description: 'd' } }),
-    'strategy x: parameter t: mni is not a key of a number parameter: did you mean min? (its keys: type, default, min, max, greaterThan, nullable, unit, description)',
+    'strategy x: parameter t: mni is not a key of a number parameter: did you mean min? (a number parameter has type, default, min, max, greaterThan, nullable, unit, description)',
     DefinitionError,
   );
   fails(
     bad({ t: { type: 'duration', default: 1e9, unit: 's', description: 'd' } }),
-    'strategy x: parameter t: unit is not a key of a duration parameter (its keys: type, default, min, max, nullable, description)',
+    'strategy x: parameter t: unit is not a key of a duration parameter (a duration parameter has type, default, min, max, nullable, description)',
     DefinitionError,
   );
   fails(
     bad({ t: { type: 'choice', default: 'a', value: ['a'], description: 'd' } }),
-    'strategy x: parameter t: value is not a key of a choice parameter: did you mean values? (its keys: type, default, values, description)',
+    'strategy x: parameter t: value is not a key of a choice parameter: did you mean values? (a choice parameter has type, default, values, description)',
     DefinitionError,
   );
   fails(
     bad({ t: { type: 'boolean', default: true, descripton: 'd' } }),
-    'strategy x: parameter t: descripton is not a key of a boolean parameter: did you mean description? (its keys: type, default, description)',
+    'strategy x: parameter t: descripton is not a key of a boolean parameter: did you mean description? (a boolean parameter has type, default, description)',
     DefinitionError,
   );
 });
