@@ -32,10 +32,9 @@ function p1LocalMinusExch(words: Int32Array, n: number): bigint | null {
   for (let i = 0; i < n; i += step) {
     const p = i * WORDS;
     if ((words[p] & 0xff) !== 1) continue; // book levels
-    const ex = words[p + 3] * 4294967296 + (words[p + 2] >>> 0);
-    if (ex <= 0) continue;
-    const lo = words[p + 5] * 4294967296 + (words[p + 4] >>> 0);
-    xs.push(lo - ex); // doubles: ~0.25 µs resolution at today's epoch, plenty for a quantile
+    if (words[p + 3] < 0 || (words[p + 3] === 0 && words[p + 2] === 0)) continue; // no exchange stamp
+    // the difference from the halves' differences: exact (two stamps as doubles would keep only ~0.25 µs of it)
+    xs.push((words[p + 5] - words[p + 3]) * 4294967296 + ((words[p + 4] >>> 0) - (words[p + 2] >>> 0)));
   }
   if (!xs.length) return null;
   xs.sort((a, b) => a - b);
