@@ -274,6 +274,18 @@ test('text: a halt is the reason trading stopped, never contradicted by the line
   assert.match(never, /\n {2}why no trades: the halt stopped trading; before it:\n {4}gates\.maxSpreadTicks blocked 3 entries/);
 });
 
+test('text: the round-trip figures a run without round trips, or without a losing one, cannot have are n/a and say why', () => {
+  const none = formatReport(computeMetrics(empty()));
+  for (const label of ['win rate', 'profit factor', 'average net', 'average holding time', 'median holding time'])
+    assert.match(none, new RegExp(`\\n {2}${label} +n/a +needs a closed round trip\\n`), label);
+  const t = run(600);
+  for (const x of t.trades) x.grossQuote = 1; // every round trip won
+  const won = formatReport(computeMetrics(t));
+  assert.match(won, /\n {2}profit factor +n\/a +needs a losing round trip to divide by \(6 of 6 won, none lost\)\n/);
+  assert.match(formatReport(computeMetrics(run(600))), /\n {2}profit factor +[\d.]+ +× +won ÷ lost, net of fees\n/);
+  assert.not.match(none + won, /\n {2}(win rate|profit factor|average holding time|median holding time) +–/, 'no bare dash');
+});
+
 test('text: fee share is n/a when the gross P&L is about zero', () => {
   const t = run(600);
   t.fundingQuote = 0;
