@@ -457,7 +457,11 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
           rebated ? 'rebate share of gross' : 'fee share of gross',
           feeShare.value,
           feeShare.value === 'n/a' || feeShare.value === NONE ? '' : '%',
-          feeShare.note ? 'gross P&L is about 0' : rebated ? 'rebates received net of fees, against the gross' : undefined,
+          feeShare.note
+            ? `gross P&L is about 0: ${rebated ? 'rebates' : 'fees'} ${quote(Math.abs(pnl.feesQuote!))} against a gross of ${quote(pnl.grossQuote)}, more than 10× it`
+            : rebated
+              ? 'rebates received net of fees, against the gross'
+              : undefined,
         ),
       ],
     },

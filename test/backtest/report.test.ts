@@ -292,7 +292,7 @@ test('text: fee share is n/a when the gross P&L is about zero', () => {
   t.series.equityQuote.fill(0);
   t.series.equityQuote[t.series.length - 1] = -t.fills.reduce((a, f) => a + f.feeQuote, 0) + 1e-6;
   const out = formatReport(computeMetrics(t));
-  assert.match(out, /fee share of gross +n\/a +gross P&L is about 0/);
+  assert.match(out, /fee share of gross +n\/a +gross P&L is about 0: fees 0\.1200 against a gross of 0\.0000010, more than 10× it\n/);
 });
 
 test('text: net rebates read as a rebate share; no funding at all reads as none in the settings, as in Costs', () => {
