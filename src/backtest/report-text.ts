@@ -227,6 +227,13 @@ function strategySection(m: Metrics): Row[] {
     .filter(([, n]) => n !== 0)
     .map(([k, n]) => row(k, int(n), '', counterNote(k)));
   for (const r of st.recorded ?? []) {
+    // NaN points are gaps (ctx.record): a series of nothing else has no figure to show, and a gap last is said so
+    if (r.min === null) {
+      rows.push(
+        row(`${r.name} (recorded)`, NA, '', `${r.points === 1 ? 'its 1 point is' : `all ${plural(r.points, 'point')} are`} NaN (gaps)`),
+      );
+      continue;
+    }
     const v = seriesFormat(r.min, r.max);
     const f = (x: number | null) => (x === null ? NONE : v(x));
     rows.push(
@@ -234,7 +241,7 @@ function strategySection(m: Metrics): Row[] {
         `${r.name} (recorded)`,
         f(r.last),
         '',
-        `last of ${plural(r.points, 'point')}; min ${f(r.min)}, max ${f(r.max)}, mean ${f(r.mean)}`,
+        `${r.last === null ? 'the last' : 'last'} of ${plural(r.points, 'point')}${r.last === null ? ' a gap (NaN)' : ''}; min ${f(r.min)}, max ${f(r.max)}, mean ${f(r.mean)}`,
       ),
     );
   }

@@ -167,6 +167,8 @@ test('text: a recorded series is written with the decimals its range needs, not 
       { name: 'lots', points: 5, last: 65948, min: 65800, max: 66100, mean: 65950.5 },
       { name: 'flat', points: 3, last: 0.1234567, min: 0.1234567, max: 0.1234567, mean: 0.1234567 },
       { name: 'lean', points: 9, last: -0.0001, min: -0.52, max: 0.48, mean: 0.001 },
+      { name: 'queue', points: 59, last: null, min: null, max: null, mean: null },
+      { name: 'ahead', points: 74, last: null, min: 0, max: 4953, mean: 1366.2 },
     ],
   };
   const out = formatReport(m);
@@ -175,6 +177,9 @@ test('text: a recorded series is written with the decimals its range needs, not 
   assert.match(out, /\n {2}flat \(recorded\) +0\.123457 +last of 3 points; min 0\.123457, max 0\.123457, mean 0\.123457\n/);
   assert.match(out, /\n {2}amendReject\.unknown +3 +amend refusals for orders already finished \(not passed on\)\n {2}mine +2 +counter\n/);
   assert.match(out, /\n {2}lean \(recorded\) +0 +last of 9 points; min -0\.52, max 0\.48, mean 0\n/);
+  // NaN points are gaps: a series of gaps only is n/a, and a gap last is said to be one
+  assert.match(out, /\n {2}queue \(recorded\) +n\/a +all 59 points are NaN \(gaps\)\n/);
+  assert.match(out, /\n {2}ahead \(recorded\) +– +the last of 74 points a gap \(NaN\); min 0, max 4953, mean 1366\n/);
 });
 
 test('text: an empty run prints dashes, and control characters in settings are shown escaped', () => {
