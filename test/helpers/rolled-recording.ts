@@ -54,10 +54,16 @@ export async function writeRolledRecording(root: string, events: number, rollNs 
  * The same generated recording cut into files at the given row indices, wherever they fall: inside an exchange
  * message too (the recorder may roll between the records of one message). Returns the paths in time order.
  */
-export async function writeCutRecording(root: string, events: number, cuts: readonly number[], seed = 7): Promise<string[]> {
+export async function writeCutRecording(
+  root: string,
+  events: number,
+  cuts: readonly number[],
+  seed = 7,
+  symbol = 'BTCUSDT',
+): Promise<string[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'ringbook-cut-'));
   try {
-    writeRecording(tmp, events, seed);
+    writeRecording(tmp, events, seed, 1_000_000, {}, symbol);
     const [whole] = listParquet(tmp);
     const buffer = await asyncBufferFromFile(whole);
     const { meta } = await fileMeta(buffer);
