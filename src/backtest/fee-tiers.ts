@@ -11,9 +11,14 @@ export interface FeeRates {
 export const FEE_RATES_FORM =
   'must be maker,taker as fractions of value below 0.01 (e.g. 0.0002,0.0006 = 2 and 6 bps); a negative maker is a rebate';
 
-/** "maker,taker" as fractions of value, or null when it is not two rates the runtime takes. */
+/**
+ * "maker,taker" as fractions of value, or null when it is not two rates the runtime takes: exactly two, each written
+ * out (`0.0002,` is not a taker rate of 0, nor `0.0002,0.0006,0.001` a maker and a taker with something left over).
+ */
 export function readFeeRates(text: string): FeeRates | null {
-  const [m, t] = text.split(',').map(Number);
+  const parts = text.split(',');
+  if (parts.length !== 2 || parts.some((x) => x.trim() === '')) return null;
+  const [m, t] = parts.map(Number);
   return Number.isFinite(m) && Number.isFinite(t) && t >= 0 && Math.abs(m) < 0.01 && t < 0.01 ? { maker: m, taker: t } : null;
 }
 

@@ -435,6 +435,9 @@ function trades(trace: BacktestTrace): TradeMetrics {
 export const markoutNeed = (horizonNs: number) => `needs a fill with ${duration(horizonNs)} of data after it`;
 /** Why the trade figures (average, best, worst net) are missing from a run without a round trip. */
 export const NEEDS_ROUND_TRIP = 'needs a closed round trip';
+/** Why the profit factor (won ÷ lost) of round trips none of which lost has no figure. */
+export const needsLoss = (wins: number, count: number): string =>
+  `needs a losing round trip to divide by (${wins} of ${count} won, none lost)`;
 
 function markouts(trace: BacktestTrace): MarkoutMetrics[] {
   return trace.markouts.horizonsNs.map((horizonNs, h) => {
@@ -609,7 +612,11 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
     na[`markouts.${h}.meanTicks`] = markoutNeed(k.horizonNs);
     na[`markouts.${h}.medianTicks`] = markoutNeed(k.horizonNs);
   });
-  if (trace.trades.length === 0) for (const f of ['avgNetQuote', 'bestNetQuote', 'worstNetQuote']) na[`trades.${f}`] = NEEDS_ROUND_TRIP;
+  const tr = trades(trace);
+  if (trace.trades.length === 0)
+    for (const f of ['winRate', 'profitFactor', 'avgNetQuote', 'bestNetQuote', 'worstNetQuote', 'avgHoldingNs', 'medianHoldingNs'])
+      na[`trades.${f}`] = NEEDS_ROUND_TRIP;
+  else if (tr.profitFactor === null) na['trades.profitFactor'] = needsLoss(tr.wins, tr.count);
   const tradesPerDay = rate('activity.tradesPerDay', trace.trades.length);
   const fillsPerDay = rate('activity.fillsPerDay', trace.fills.length);
   const turnoverPerDay = rate('activity.turnoverPerDayQuote', turnover);
@@ -668,7 +675,7 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       orderToTrade: div(c.orders, ownFills),
       cancelRatio: div(ownCancels, c.orders),
     },
-    trades: trades(trace),
+    trades: tr,
     markouts: mk,
     exposure: exp,
     strategy: strategyOf(trace),

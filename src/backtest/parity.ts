@@ -173,7 +173,7 @@ function fillCause(index: number, live: Intent[], bt: Intent[], lf: FillSeen[], 
     return 'the backtest took a decision live did not: the live session ended (kill switch) or its clock/timer fired differently';
   if (!bt[index])
     return 'live took a decision the backtest did not: the data ends before it, or a timer/answer arrived in a different order';
-  return "same fills so far: the decision inputs differed (a timer tick or an answer ordered differently around a signal, different settings, or a decision on queueAheadLot: live it is the tracker's estimate, here the simulated venue's)";
+  return "same fills so far: the decision inputs differed (a timer tick or an answer ordered differently around a signal, different settings, or a decision on queueAheadLot: live it is the tracker's estimate, while the replay on the session's recorded answers has no queue to estimate and reads NaN)";
 }
 
 export function compareIntents(

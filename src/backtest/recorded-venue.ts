@@ -207,6 +207,8 @@ export class RecordedVenue implements Venue {
   trade(): void {}
   afterBook(): void {}
   queueAhead(): number {
-    return NaN; // live does not know it either
+    // live had the queue tracker's estimate (src/live/queue-tracker.ts); the recorded answers carry none, and this
+    // venue is not handed the instrument of a trade or a book message to run the tracker on
+    return NaN;
   }
 }

@@ -2,7 +2,15 @@
 // The HTML report renders the same sections, so the two never disagree on wording, units or rounding. Numbers go
 // through src/format (money in the quote currency, human durations, n/a where the run is too short), so the text
 // is the same on every machine.
-import { DEFAULT_RETURNS_INTERVAL_NS, MIN_DAYS_ANNUALISED, MIN_DAYS_PER_DAY, NEEDS_ROUND_TRIP, markoutNeed, type Metrics } from './metrics';
+import {
+  DEFAULT_RETURNS_INTERVAL_NS,
+  MIN_DAYS_ANNUALISED,
+  MIN_DAYS_PER_DAY,
+  NEEDS_ROUND_TRIP,
+  markoutNeed,
+  needsLoss,
+  type Metrics,
+} from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
 import { counterNote } from '../strategy/explain';
@@ -219,6 +227,13 @@ function strategySection(m: Metrics): Row[] {
     .filter(([, n]) => n !== 0)
     .map(([k, n]) => row(k, int(n), '', counterNote(k)));
   for (const r of st.recorded ?? []) {
+    // NaN points are gaps (ctx.record): a series of nothing else has no figure to show, and a gap last is said so
+    if (r.min === null) {
+      rows.push(
+        row(`${r.name} (recorded)`, NA, '', `${r.points === 1 ? 'its 1 point is' : `all ${plural(r.points, 'point')} are`} NaN (gaps)`),
+      );
+      continue;
+    }
     const v = seriesFormat(r.min, r.max);
     const f = (x: number | null) => (x === null ? NONE : v(x));
     rows.push(
@@ -226,7 +241,7 @@ function strategySection(m: Metrics): Row[] {
         `${r.name} (recorded)`,
         f(r.last),
         '',
-        `last of ${plural(r.points, 'point')}; min ${f(r.min)}, max ${f(r.max)}, mean ${f(r.mean)}`,
+        `${r.last === null ? 'the last' : 'last'} of ${plural(r.points, 'point')}${r.last === null ? ' a gap (NaN)' : ''}; min ${f(r.min)}, max ${f(r.max)}, mean ${f(r.mean)}`,
       ),
     );
   }
@@ -449,7 +464,11 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
           rebated ? 'rebate share of gross' : 'fee share of gross',
           feeShare.value,
           feeShare.value === 'n/a' || feeShare.value === NONE ? '' : '%',
-          feeShare.note ? 'gross P&L is about 0' : rebated ? 'rebates received net of fees, against the gross' : undefined,
+          feeShare.note
+            ? `gross P&L is about 0: ${rebated ? 'rebates' : 'fees'} ${quote(Math.abs(pnl.feesQuote!))} against a gross of ${quote(pnl.grossQuote)}, more than 10× it`
+            : rebated
+              ? 'rebates received net of fees, against the gross'
+              : undefined,
         ),
       ],
     },
@@ -515,17 +534,25 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
       title: 'Trades (round trips)',
       rows: [
         row('count', int(t.count), '', `${t.longs} long, ${t.shorts} short`),
-        row('win rate', pct(t.winRate), '%', `${t.wins} won, ${t.losses} lost, net of fees`),
-        row('profit factor', num(t.profitFactor, 3), '×'),
         ...(t.count === 0
-          ? [row('average net', NA, '', NEEDS_ROUND_TRIP)]
+          ? [
+              row('win rate', NA, '', NEEDS_ROUND_TRIP),
+              row('profit factor', NA, '', NEEDS_ROUND_TRIP),
+              row('average net', NA, '', NEEDS_ROUND_TRIP),
+              row('average holding time', NA, '', NEEDS_ROUND_TRIP),
+              row('median holding time', NA, '', NEEDS_ROUND_TRIP),
+            ]
           : [
+              row('win rate', pct(t.winRate), '%', `${t.wins} won, ${t.losses} lost, net of fees`),
+              t.profitFactor === null
+                ? row('profit factor', NA, '', needsLoss(t.wins, t.count))
+                : row('profit factor', num(t.profitFactor, 3), '×', 'won ÷ lost, net of fees'),
               row('average net', quote(t.avgNetQuote), q),
               row('best net', quote(t.bestNetQuote), q),
               row('worst net', quote(t.worstNetQuote), q),
+              row('average holding time', duration(t.avgHoldingNs)),
+              row('median holding time', duration(t.medianHoldingNs)),
             ]),
-        row('average holding time', duration(t.avgHoldingNs)),
-        row('median holding time', duration(t.medianHoldingNs)),
         ...t.reasons.map((x) => row(`exit: ${x.reason}`, int(x.count))),
       ],
     },

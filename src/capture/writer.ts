@@ -7,6 +7,7 @@ import { encodeParquet } from './parquet/encode';
 import { ensureDir } from './files';
 import { marketPath, nextUtcMidnight, type FileMeta } from './schema';
 import { streamMeta, type ClockEstimate, type StreamInfo } from './meta';
+import { endsMessage } from '../core/record';
 export { nextUtcMidnight } from './schema';
 export { streamMeta } from './meta';
 export type { ClockEstimate, StreamInfo } from './meta';
@@ -116,16 +117,20 @@ export class StreamWriter {
    * when it wrote, false when there was nothing to write. Records of the next day wait for their own file's journal.
    */
   flush(sync = false): boolean {
-    if (this.fileRows === this.flushed) return false;
+    return this.journalTo(this.fileRows, sync);
+  }
+
+  private journalTo(rows: number, sync: boolean): boolean {
+    if (rows <= this.flushed) return false;
     if (!this.journal) {
       ensureDir(dirname(this.path));
       // atomic and durable: a crash leaves the old sidecar or the new one, never a torn one for recovery to trip on
       this.io.writeFile(`${this.path}.meta.json`, JSON.stringify(this.meta(0, 0n)));
       this.journal = new Journal(`${this.path}.partial`, this.io);
     }
-    const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (this.fileRows - this.flushed) * RECORD_BYTES);
+    const bytes = new Uint8Array(this.buf.buffer, this.flushed * RECORD_BYTES, (rows - this.flushed) * RECORD_BYTES);
     this.journal.append(bytes);
-    this.flushed = this.fileRows;
+    this.flushed = rows;
     if (sync) this.journal.sync();
     return true;
   }
@@ -133,14 +138,17 @@ export class StreamWriter {
   /**
    * Encodes the buffered rows as the finished Parquet file; returns it, or null when empty. Once a new UTC day began,
    * only the old day's rows: the rest stay buffered as the next file's first rows (call again to finish that too).
-   * `closing`: the process is about to end, so the journal goes now (an unlink left to the OS would not run, and a
-   * clean stop would leave what looks like a crashed recording beside the finished file).
+   * A roll that comes between the records of one exchange message (the ring handed the recorder part of it) ends
+   * the file at the last message end: the message's first records stay buffered and open the next file, so every
+   * file holds whole messages, as import's files do. `closing`: the process is about to end, so everything is
+   * written, and the journal goes now (an unlink left to the OS would not run, and a clean stop would leave what
+   * looks like a crashed recording beside the finished file).
    */
   finish(closing = false): FinishedFile | null {
     if (this.rows === 0) return null;
-    this.flush(true);
+    const rows = closing || this.sealed ? this.fileRows : this.wholeMessages(this.fileRows);
+    this.journalTo(rows, true);
     const path = this.path;
-    const rows = this.fileRows;
     const data = encodeParquet(this.buf, 0, rows, this.meta(rows, this.lastTs(rows)), { rowGroupSize: this.o.rowGroupSize });
     this.io.writeFile(path, data);
     this.journal!.close();
@@ -155,13 +163,15 @@ export class StreamWriter {
       unlink(`${path}.meta.json`, () => {});
     }
     const rest = this.rows - rows;
+    const tailJournaled = this.flushed > rows;
     this.rows = rest;
     this.flushed = 0;
     this.sealed = 0;
     this.files++;
     this.dropped = 0;
     if (rest > 0) {
-      // the next day's records become the next file: named by its first record, bounded by its own midnight
+      // the next day's records, or a message's first ones, become the next file: named by its first record, bounded
+      // by its own midnight
       this.buf.copyWithin(0, rows * WORDS, (rows + rest) * WORDS);
       this.begin(this.buf, 0);
       for (let i = 1; i < rest; i++) {
@@ -170,8 +180,20 @@ export class StreamWriter {
           break;
         }
       }
+      // a message's first records were in the finished file's journal, which goes now: into the next one's at once
+      if (tailJournaled) this.flush();
     }
     return { path, rows };
+  }
+
+  /** The first `rows` cut back to the last record that ends its message; all of them when none does. */
+  private wholeMessages(rows: number): number {
+    const b = this.buf;
+    for (let i = rows - 1; i >= 0; i--) {
+      const head = b[i * WORDS];
+      if (endsMessage(head & 0xff, head >>> 16)) return i + 1;
+    }
+    return rows;
   }
 
   private lastTs(rows = this.rows): bigint {

@@ -1,6 +1,6 @@
 // Where network commands connect: --ws-url/--rest-url, or by default the local exchange on 127.0.0.1:8181 —
 // started in this process when nothing answers there, so every command works with no keys and no network.
-import { startExchange } from '../exchange/index';
+import { VENUE_HEADER, VENUE_HEADER_VALUE, startExchange } from '../exchange/index';
 import { UsageError } from './usage-error';
 
 export const LOCAL_PORT = 8181;
@@ -15,12 +15,17 @@ export interface Endpoints {
   local: boolean;
 }
 
-async function answers(restUrl: string): Promise<boolean> {
+/**
+ * What answers at `restUrl`: the local exchange (it says so in a header of its own), something else (another
+ * program on the port, a proxy to Bitget: its orders must not be taken for the simulator's), or nothing.
+ */
+async function answers(restUrl: string): Promise<'local' | 'other' | 'none'> {
   try {
     const res = await fetch(new URL('/api/v2/public/time', restUrl), { signal: AbortSignal.timeout(1500) });
-    return res.ok;
+    if (res.headers.get(VENUE_HEADER) === VENUE_HEADER_VALUE) return res.ok ? 'local' : 'none';
+    return 'other';
   } catch {
-    return false;
+    return 'none';
   }
 }
 
@@ -49,7 +54,8 @@ export async function resolveEndpoints(o: {
     }
     return { wsUrl: o.wsUrl, restUrl: o.restUrl, local: false };
   }
-  if (await answers(DEFAULT_REST)) {
+  const there = await answers(DEFAULT_REST);
+  if (there === 'local') {
     // another command's exchange (or `ringbook exchange`): it goes when that command ends, which this one must know
     o.log?.(
       `using the local exchange already running at ${DEFAULT_REST}: if another ringbook command started it, it stops when that command ends; \`ringbook exchange\` runs one of its own`,
@@ -62,6 +68,10 @@ export async function resolveEndpoints(o: {
   } catch {
     ex = await startExchange({ host: '127.0.0.1', port: 0, seed: o.seed ?? 1 }); // 8181 taken by something else
   }
-  o.log?.(`started the local exchange at ${ex.url.rest} (ws ${ex.url.ws})`);
+  o.log?.(
+    `started the local exchange at ${ex.url.rest} (ws ${ex.url.ws})${
+      there === 'other' ? `: what answers at ${DEFAULT_REST} is not ringbook's local exchange (no ${VENUE_HEADER} header)` : ''
+    }`,
+  );
   return { wsUrl: ex.url.ws, restUrl: ex.url.rest, local: true, close: () => ex.close() };
 }

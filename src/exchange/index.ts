@@ -1,5 +1,5 @@
 // The local Bitget-compatible exchange (public market data): explicit export list.
-export { startExchange } from './server';
+export { startExchange, VENUE_HEADER, VENUE_HEADER_VALUE } from './server';
 export type { Exchange, ExchangeOptions, ExchangeStats, MarketHandle } from './server';
 export { SYSTEM_CLOCK } from './context';
 export type { Clock, Connection, ExchangeContext, ExchangePlugin, WsPathHandler } from './context';

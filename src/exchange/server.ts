@@ -25,6 +25,15 @@ import { atRate } from './rate';
 import { deriveSeed, Rng } from './rng';
 import { WireStamps } from './stamps';
 
+/**
+ * Every answer of the local exchange carries this header (REST, errors, refusals and WebSocket upgrades alike), so a
+ * client can tell the simulator from Bitget, whose answers never have it: `x-ringbook-venue: local-exchange`.
+ */
+export const VENUE_HEADER = 'x-ringbook-venue';
+export const VENUE_HEADER_VALUE = 'local-exchange';
+
+const VENUE_LINE = `${VENUE_HEADER}: ${VENUE_HEADER_VALUE}\r\n`;
+
 export interface ExchangeOptions {
   /** Interface to bind; default 127.0.0.1. */
   host?: string;
@@ -243,6 +252,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const arrivedMs = performance.now();
     traffic.restRequests++;
+    res.setHeader(VENUE_HEADER, VENUE_HEADER_VALUE);
     // a client that goes away mid-request must not become an unhandled 'error'
     req.on('error', () => req.destroy());
     res.on('error', () => res.destroy());
@@ -324,7 +334,7 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
       return;
     }
     const [status, reason] = err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
-    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\n${VENUE_LINE}Connection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   });
   // every socket, upgraded or not, so close() can drop the ones a broken client left half-open
   const sockets = new Set<Duplex>();
@@ -333,9 +343,11 @@ export async function startExchange(opts: ExchangeOptions = {}): Promise<Exchang
     socket.on('close', () => sockets.delete(socket));
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  wss.on('headers', (headers) => headers.push(`${VENUE_HEADER}: ${VENUE_HEADER_VALUE}`));
   // ends the socket once the answer is out: left half-open with unread bytes, it would hold close() forever
   const refuseUpgrade = (socket: Duplex, status: string) => {
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+    if (socket.writable)
+      socket.end(`HTTP/1.1 ${status}\r\n${VENUE_LINE}Connection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
     else socket.destroy();
   };
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -265,10 +265,11 @@ test('trades: win rate, profit factor, holding times and exit reasons', () => {
   ]);
 });
 
-test('trades: only winners → profit factor null (not Infinity)', () => {
-  const t = computeMetrics(trace({ trades: [tradeRow(1, 2, 1, 5)] })).trades;
-  assert.is(t.winRate, 1);
-  assert.is(t.profitFactor, null);
+test('trades: only winners → profit factor null (not Infinity), and na says why', () => {
+  const m = computeMetrics(trace({ trades: [tradeRow(1, 2, 1, 5)] }));
+  assert.is(m.trades.winRate, 1);
+  assert.is(m.trades.profitFactor, null);
+  assert.is(m.na['trades.profitFactor'], 'needs a losing round trip to divide by (1 of 1 won, none lost)');
 });
 
 test('markouts: mean and median per horizon, fills past the end of data not counted', () => {
@@ -393,8 +394,12 @@ test('what the reports print n/a is null, with the reason: Sharpe under a day, p
   );
   assert.ok(day.returns.sharpe !== null);
   assert.equal(day.na, {
+    'trades.avgHoldingNs': 'needs a closed round trip',
     'trades.avgNetQuote': 'needs a closed round trip',
     'trades.bestNetQuote': 'needs a closed round trip',
+    'trades.medianHoldingNs': 'needs a closed round trip',
+    'trades.profitFactor': 'needs a closed round trip',
+    'trades.winRate': 'needs a closed round trip',
     'trades.worstNetQuote': 'needs a closed round trip',
   });
 });

@@ -74,6 +74,16 @@ test('a parameter the replay changed is named first, as the likely cause', () =>
   assert.not.match(formatParity(same, units), /parameters are not/);
 });
 
+test('a decision that differs with the same fills names queueAheadLot as it is under --parity: NaN, not a simulated estimate', () => {
+  const p = compareIntents([place(T, 900000)], [place(T, 900001)], [], [], { units });
+  assert.match(p.divergence!.cause, /^same fills so far: /);
+  assert.match(
+    p.divergence!.cause,
+    /queueAheadLot: live it is the tracker's estimate, while the replay on the session's recorded answers has no queue to estimate and reads NaN\)$/,
+  );
+  assert.not.match(p.divergence!.cause, /simulated venue/);
+});
+
 test("live's flatten at the stop, which the replay does not take, is said with its fees: the nets differ by it", () => {
   const same = compareIntents([place(T + 2_000_000n, 900000, T)], [place(T, 900000)], [], [], { units });
   const stopped = formatParity({ ...same, flatten: { live: 1, liveFeesQuote: 0.0054, replay: 0 } }, units);

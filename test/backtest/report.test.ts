@@ -167,6 +167,8 @@ test('text: a recorded series is written with the decimals its range needs, not 
       { name: 'lots', points: 5, last: 65948, min: 65800, max: 66100, mean: 65950.5 },
       { name: 'flat', points: 3, last: 0.1234567, min: 0.1234567, max: 0.1234567, mean: 0.1234567 },
       { name: 'lean', points: 9, last: -0.0001, min: -0.52, max: 0.48, mean: 0.001 },
+      { name: 'queue', points: 59, last: null, min: null, max: null, mean: null },
+      { name: 'ahead', points: 74, last: null, min: 0, max: 4953, mean: 1366.2 },
     ],
   };
   const out = formatReport(m);
@@ -175,6 +177,9 @@ test('text: a recorded series is written with the decimals its range needs, not 
   assert.match(out, /\n {2}flat \(recorded\) +0\.123457 +last of 3 points; min 0\.123457, max 0\.123457, mean 0\.123457\n/);
   assert.match(out, /\n {2}amendReject\.unknown +3 +amend refusals for orders already finished \(not passed on\)\n {2}mine +2 +counter\n/);
   assert.match(out, /\n {2}lean \(recorded\) +0 +last of 9 points; min -0\.52, max 0\.48, mean 0\n/);
+  // NaN points are gaps: a series of gaps only is n/a, and a gap last is said to be one
+  assert.match(out, /\n {2}queue \(recorded\) +n\/a +all 59 points are NaN \(gaps\)\n/);
+  assert.match(out, /\n {2}ahead \(recorded\) +– +the last of 74 points a gap \(NaN\); min 0, max 4953, mean 1366\n/);
 });
 
 test('text: an empty run prints dashes, and control characters in settings are shown escaped', () => {
@@ -274,13 +279,25 @@ test('text: a halt is the reason trading stopped, never contradicted by the line
   assert.match(never, /\n {2}why no trades: the halt stopped trading; before it:\n {4}gates\.maxSpreadTicks blocked 3 entries/);
 });
 
+test('text: the round-trip figures a run without round trips, or without a losing one, cannot have are n/a and say why', () => {
+  const none = formatReport(computeMetrics(empty()));
+  for (const label of ['win rate', 'profit factor', 'average net', 'average holding time', 'median holding time'])
+    assert.match(none, new RegExp(`\\n {2}${label} +n/a +needs a closed round trip\\n`), label);
+  const t = run(600);
+  for (const x of t.trades) x.grossQuote = 1; // every round trip won
+  const won = formatReport(computeMetrics(t));
+  assert.match(won, /\n {2}profit factor +n\/a +needs a losing round trip to divide by \(6 of 6 won, none lost\)\n/);
+  assert.match(formatReport(computeMetrics(run(600))), /\n {2}profit factor +[\d.]+ +× +won ÷ lost, net of fees\n/);
+  assert.not.match(none + won, /\n {2}(win rate|profit factor|average holding time|median holding time) +–/, 'no bare dash');
+});
+
 test('text: fee share is n/a when the gross P&L is about zero', () => {
   const t = run(600);
   t.fundingQuote = 0;
   t.series.equityQuote.fill(0);
   t.series.equityQuote[t.series.length - 1] = -t.fills.reduce((a, f) => a + f.feeQuote, 0) + 1e-6;
   const out = formatReport(computeMetrics(t));
-  assert.match(out, /fee share of gross +n\/a +gross P&L is about 0/);
+  assert.match(out, /fee share of gross +n\/a +gross P&L is about 0: fees 0\.1200 against a gross of 0\.0000010, more than 10× it\n/);
 });
 
 test('text: net rebates read as a rebate share; no funding at all reads as none in the settings, as in Costs', () => {

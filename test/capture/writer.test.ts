@@ -106,9 +106,15 @@ test('files roll by time and by rows, each written durably under its final name'
     const t = T0 + BigInt(i) * 1000n;
     if (wr.shouldRoll(t)) done.push(wr.finish()!);
   }
-  done.push(wr.finish()!);
-  // a file rolls once its newest record is 100 µs after its first: 101 records of 1 µs spacing each
-  assert.ok(done.slice(0, -1).every((d) => d.rows === 101));
+  done.push(wr.finish(true)!); // the stop writes the message it cut too
+  // a file rolls once its newest record is 100 µs after its first (101 records of 1 µs spacing), at the last message
+  // end by then (these messages are 7 records long): the records of a message never span two files
+  let upTo = 0;
+  for (const d of done.slice(0, -1)) {
+    upTo += d.rows;
+    assert.ok(d.rows > 101 - 7 && d.rows <= 101, `${d.rows} rows`);
+    assert.is(upTo % 7, 0, 'each file ends at a message end');
+  }
   assert.is(
     done.reduce((a, d) => a + d.rows, 0),
     2500,
@@ -119,12 +125,12 @@ test('files roll by time and by rows, each written durably under its final name'
     byRows.add(w, i * 16);
     if (byRows.shouldRoll(T0)) rolled += byRows.finish()!.rows;
   }
-  assert.is(rolled, 2000, 'two files of exactly max rows');
+  assert.is(rolled, 1988, 'two files of whole messages, at most max rows each');
   const files = listParquet(root);
   assert.is(files.length, done.length);
   assert.ok(files.every((f) => !f.endsWith('.tmp')));
   const { meta } = await fileMeta(await asyncBufferFromFile(files[0]));
-  assert.is(meta.rows, '101');
+  assert.is(meta.rows, '98');
   assert.is(meta.first_local_ts, String(T0));
   assert.is(meta.tick_size, '0.1');
   assert.is(meta.source, 'simulator');

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startExchange, type Exchange } from '../../src/exchange/index';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import WebSocket from 'ws';
 import { WsProbe, getText } from './helpers';
 import { restOk } from '../../src/exchange/index';
 
@@ -180,6 +183,45 @@ test('plugins add REST routes and WS paths without touching the server (how the 
     await x.close();
   }
   assert.ok(closed, 'plugin closer ran');
+});
+
+test('every answer says it is the local exchange (x-ringbook-venue), which Bitget never does: REST, errors, refusals, WebSocket', async () => {
+  for (const path of ['/api/v2/public/time', '/api/v2/mix/market/contracts', '/nowhere', '/api/v2/mix/order/place-order']) {
+    const r = await fetch(`${ex.url.rest}${path}`);
+    await r.text();
+    assert.is(r.headers.get('x-ringbook-venue'), 'local-exchange', `${path} (HTTP ${r.status})`);
+  }
+  // a request target that is not a path (400) and a refused upgrade (404): answered before any route
+  const bad = await new Promise<string>((resolve) => {
+    const s = connect(ex.port, '127.0.0.1', () => s.write('GET * HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    let text = '';
+    s.on('data', (d) => (text += d));
+    s.on('end', () => resolve(text));
+    s.on('close', () => resolve(text));
+  });
+  assert.match(bad, /^HTTP\/1\.1 400[^]*x-ringbook-venue: local-exchange/i);
+  const refusedUpgrade = await new Promise<string | undefined>((resolve) => {
+    const rq = request({
+      host: '127.0.0.1',
+      port: ex.port,
+      path: '/v2/ws/nowhere',
+      headers: { connection: 'Upgrade', upgrade: 'websocket' },
+    });
+    rq.on('response', (res) => {
+      res.resume();
+      resolve(res.headers['x-ringbook-venue'] as string | undefined);
+    });
+    rq.on('error', () => resolve(undefined));
+    rq.end();
+  });
+  assert.is(refusedUpgrade, 'local-exchange');
+  const upgraded = await new Promise<string | undefined>((resolve, reject) => {
+    const ws = new WebSocket(ex.url.ws);
+    ws.on('upgrade', (res) => resolve(res.headers['x-ringbook-venue'] as string | undefined));
+    ws.on('open', () => ws.close());
+    ws.on('error', reject);
+  });
+  assert.is(upgraded, 'local-exchange');
 });
 
 test.run();

@@ -49,3 +49,45 @@ export async function writeRolledRecording(root: string, events: number, rollNs 
     rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+/**
+ * The same generated recording cut into files at the given row indices, wherever they fall: inside an exchange
+ * message too (the recorder may roll between the records of one message). Returns the paths in time order.
+ */
+export async function writeCutRecording(
+  root: string,
+  events: number,
+  cuts: readonly number[],
+  seed = 7,
+  symbol = 'BTCUSDT',
+): Promise<string[]> {
+  const tmp = mkdtempSync(join(tmpdir(), 'ringbook-cut-'));
+  try {
+    writeRecording(tmp, events, seed, 1_000_000, {}, symbol);
+    const [whole] = listParquet(tmp);
+    const buffer = await asyncBufferFromFile(whole);
+    const { meta } = await fileMeta(buffer);
+    const rec = await loadRecording(buffer, whole);
+    const words = new Int32Array(rec.rows * WORDS);
+    columnsToRecords(rec.cols as Columns, rec.rows, words, 0, 0);
+    const local = rec.cols.local_ts as BigInt64Array;
+    const bounds = [0, ...cuts.filter((c) => c > 0 && c < rec.rows), rec.rows];
+    const paths: string[] = [];
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const [start, end] = [bounds[k], bounds[k + 1]];
+      const m: FileMeta = {
+        ...(meta as FileMeta),
+        first_local_ts: String(local[start]),
+        last_local_ts: String(local[end - 1]),
+        rows: String(end - start),
+      };
+      const path = marketPath(root, m.venue, m.inst_type, m.symbol, local[start], paths.length);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, encodeParquet(words, start * WORDS, end - start, m));
+      paths.push(path);
+    }
+    return paths;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
