@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { SignalWatch, explainHalt, type HaltContext, type StrategyConfig } from '../strategy/explain';
 import { coreHash } from '../strategy/loader';
-import { checkInstrumentCount } from './backtest';
+import { checkInstrumentCount } from './instrument-count';
 import { LOCAL_DEMO_CREDENTIALS, credentialsFromEnv, credentialsFromJson, describeCredentials, type Credentials } from '../gateway/index';
 import { readFileSync } from 'node:fs';
 import { checkCreatableDir, checkWritableDir } from '../capture/files';
