@@ -46,6 +46,7 @@ import {
   warnUnusedWithAnswers,
 } from './backtest-parity';
 import { printParity, printReport, writeHtmlReport } from './backtest-report';
+import { booklessInstruments } from './replay-contents';
 
 export async function runBacktestCli(argv: string[]): Promise<number> {
   const args = parseCommand(BACKTEST, argv);
@@ -265,6 +266,15 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
     await watchdog.stop();
   }
   const metrics = computeMetrics(trace);
+  // an instrument whose book was never valid, or a strategy that saw no book message: what the files held, so a
+  // recording of trades alone is said to be one
+  const neverValid = trace.settings.booksNeverValid;
+  const noBook = new Set(watch?.stats.signals === 0 ? symbols : typeof neverValid === 'string' ? neverValid.split(', ') : []);
+  const bookless = await booklessInstruments(noBook, chosen, {
+    fromNs: run.fromNs,
+    toNs: run.toNs,
+    shiftNs: feedShiftNs,
+  });
   const report = runReport({
     symbol,
     symbols,
@@ -275,6 +285,7 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
     endNs: traceEndNs(trace),
     // spot instruments: the report says funding does not apply to them (--json is the same either way)
     spot: spotSymbols(chosen),
+    bookless,
   });
   const title = `${symbols.join(', ')} ${basename(input)}`;
   if (values.report) writeHtmlReport(values.report, metrics, trace, title, report.ctx);
