@@ -9,7 +9,7 @@ import { compileCore, createMemory, instantiateCore } from '../src/core/index';
 import { RecordArea } from '../src/capture/parquet/record-groups';
 import { listParquet } from '../src/capture/recover';
 import { gridOf } from '../src/backtest/setup';
-import { replayFilesOf } from '../src/cli/backtest';
+import { replayFilesOf } from '../src/cli/replay-files';
 import { findWorkerDir } from '../src/feed/pipeline';
 import { loadShared } from '../src/optimize/data';
 import { gridTrials, parseSpace } from '../src/optimize/space';

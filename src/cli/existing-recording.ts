@@ -7,7 +7,7 @@ import { journalsUnder, listParquet } from '../capture/recover';
 import { count, plural } from '../format/numbers';
 import type { Logger } from '../log/logger';
 import { dirText } from './args';
-import { sessionsUnder } from './backtest';
+import { sessionsUnder } from './recorded-sessions';
 
 export interface ExistingRecording {
   /** Finished market-data files, and the symbols they are of (from their symbol= directories). */

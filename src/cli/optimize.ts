@@ -25,23 +25,12 @@ import { summarise, venueText } from '../optimize/summary';
 import { strategyText } from '../optimize/report-html';
 import type { TrialResult, TrialSettings } from '../optimize/trial';
 import { count, duration, plural } from '../format/numbers';
-import {
-  BACKTEST,
-  checkInstrumentCount,
-  chooseSymbols,
-  dropDamaged,
-  expandInput,
-  fundingSource,
-  checkFundingFlag,
-  latencyFor,
-  parseFees,
-  readReplayFiles,
-  recordingRoot,
-  overlapWarnings,
-  withDamagedNamed,
-  skippedLines,
-  tierRates,
-} from './backtest';
+import { BACKTEST } from './backtest-args';
+import { checkInstrumentCount } from './instrument-count';
+import { chooseSymbols } from './replay-symbols';
+import { dropDamaged, withDamagedNamed, skippedLines } from './damaged-files';
+import { expandInput, readReplayFiles, recordingRoot, overlapWarnings } from './replay-files';
+import { fundingSource, checkFundingFlag, latencyFor, parseFees, tierRates } from './venue-models';
 import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';

@@ -2,7 +2,16 @@
 // strategy that ran (name, bundle and core hashes), the instrument's currencies, the full resolved parameters with
 // their sources, what stopped entries and why the run halted (src/strategy/explain.ts over the runtime's and the
 // strategy's counters and, for obi-ofi, the signal it saw), and what the strategy logged.
-import { explainCounters, explainEntries, explainHalt, type HaltContext, type SignalStats, type StrategyConfig } from '../strategy/explain';
+import {
+  explainBookless,
+  explainCounters,
+  explainEntries,
+  explainHalt,
+  type BooklessMarket,
+  type HaltContext,
+  type SignalStats,
+  type StrategyConfig,
+} from '../strategy/explain';
 import { findingLine, type Finding } from '../format/findings';
 import { quoteCurrency } from '../format/numbers';
 import { flatParams, paramRows } from '../format/params';
@@ -19,17 +28,30 @@ export interface RunReport {
 
 const findingJson = (f: Finding) => ({ ...f, line: findingLine(f) });
 
-/** What stopped entries: obi-ofi's findings in words, another strategy's counters as they are. */
+/**
+ * What stopped entries: obi-ofi's findings in words, another strategy's counters as they are. `bookless`: what the
+ * files held of an instrument whose book was never valid (a backtest counts it), so a run on trades alone says so.
+ */
 export function findingsOf(
   params: ResolvedParams,
   counters: Readonly<Record<string, number>>,
   trades: number,
   fills: number,
   signals?: SignalStats | null,
+  bookless?: readonly BooklessMarket[],
 ): Finding[] {
   if (params.name === 'obi-ofi')
-    return explainEntries({ config: params.config as unknown as StrategyConfig, counters, trades, fills, signals: signals ?? null });
-  return explainCounters({ risk: params.settings.risk, counters });
+    return explainEntries({
+      config: params.config as unknown as StrategyConfig,
+      counters,
+      trades,
+      fills,
+      signals: signals ?? null,
+      bookless,
+    });
+  // nothing traded and an instrument had trades but no book: that is why, said before what the strategy counted
+  const noBook = trades === 0 && fills === 0 ? explainBookless(bookless) : [];
+  return [...noBook, ...explainCounters({ risk: params.settings.risk, counters })];
 }
 
 export function runReport(o: {
@@ -44,12 +66,14 @@ export function runReport(o: {
   endNs?: bigint;
   /** The run's SPOT instruments (spot has no funding: the report says so). */
   spot?: readonly string[];
+  /** What the files held of each instrument whose book was never valid (src/cli/replay-contents.ts). */
+  bookless?: readonly BooklessMarket[];
 }): RunReport {
   const { metrics: m, params } = o;
   const several = o.symbols !== undefined && o.symbols.length > 1;
   const currency = quoteCurrency(o.symbol);
   const base = currency === 'quote' ? 'base' : o.symbol.slice(0, -currency.length);
-  const findings = findingsOf(params, m.strategy?.counters ?? {}, m.trades.count, m.activity.fills, o.signals);
+  const findings = findingsOf(params, m.strategy?.counters ?? {}, m.trades.count, m.activity.fills, o.signals, o.bookless);
   const halt = explainHalt(m.strategy?.halted?.reason ?? null, params.config as unknown as HaltContext, currency);
   const ctx: ReportContext = {
     currency,

@@ -270,6 +270,36 @@ export interface EntryInput {
   fills: number;
   /** What the signal did, when watched. */
   signals?: SignalStats | null;
+  /** What the files held of each instrument whose book was never valid in a replay, where counted. */
+  bookless?: readonly BooklessMarket[];
+}
+
+/**
+ * What a replay's files held of an instrument whose book was never valid (src/cli/replay-contents.ts): its public
+ * trades and its book records in the replayed window, and its book records in the whole files.
+ */
+export interface BooklessMarket {
+  /** Named only in a run of several instruments. */
+  symbol?: string;
+  trades: number;
+  bookInWindow: number;
+  bookInFiles: number;
+}
+
+/**
+ * Each instrument replayed with public trades and no book message: what it lacked was the book, not market data, and
+ * the words say where the book is to come from (as `ringbook inspect` says of a trades-only stream).
+ */
+export function explainBookless(seen: readonly BooklessMarket[] = []): Finding[] {
+  return seen
+    .filter((x) => x.trades > 0 && x.bookInWindow === 0)
+    .map((x) => ({
+      text:
+        `${x.symbol ? `${x.symbol}: ` : ''}` +
+        (x.bookInFiles === 0
+          ? `trades only: the replay held ${plural(x.trades, 'public trade')} and no book message, so no book to trade on (import the incremental_book_L2 file beside the trades, or record the book)`
+          : `only ${plural(x.trades, 'public trade')} and no book message in the replayed window, so no book message reached the strategy: the recording's are all outside it (--from, --to)`),
+    }));
 }
 
 /**
@@ -302,7 +332,10 @@ export function explainEntries(o: EntryInput): Finding[] {
   const x = `x (signal.source ${c.signal.source})`;
   const theta = c.entry.threshold;
   if (!s) return [{ text: 'no entry signal was confirmed (the signal never stayed beyond entry.threshold long enough)' }];
-  if (s.signals === 0) return [{ text: 'no market data reached the strategy' }];
+  if (s.signals === 0) {
+    const bookless = explainBookless(o.bookless);
+    return bookless.length ? bookless : [{ text: 'no market data reached the strategy' }];
+  }
   if (s.valid === 0) return [{ text: `the book was never valid in ${plural(s.signals, 'signal')}` }];
   if (s.valued === 0)
     return [

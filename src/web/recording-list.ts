@@ -154,7 +154,7 @@ export class RecordingList {
     private readonly symbols: () => string[] = () => [],
     /**
      * The symbols the chosen strategy declares (trade, then watch): with the symbols field empty a recording of several
-     * opens with those, in that order, as `ringbook backtest DIR` picks them (src/cli/backtest.ts, chooseSymbols).
+     * opens with those, in that order, as `ringbook backtest DIR` picks them (src/cli/replay-symbols.ts, chooseSymbols).
      */
     private readonly declared: () => string[] = () => [],
   ) {

@@ -21,7 +21,7 @@ import { formatReport } from '../../src/backtest/report-text';
 import { fundingReceived, settlementsOf, type Settlement } from '../../src/backtest/funding';
 import { readTicker } from '../../src/backtest/ticker-files';
 import { feeTier } from '../../src/backtest/fee-tiers';
-import { fundingSource, tierRates } from '../../src/cli/backtest';
+import { fundingSource, tierRates } from '../../src/cli/venue-models';
 import { UsageError } from '../../src/cli/args';
 import { parseDecimal, writeTickerRecord, type Decimal, type TickerRow } from '../../src/feed/ticker';
 import { ENTER_AND_HOLD, obiOfiRun } from '../helpers/obi-ofi';

@@ -10,7 +10,7 @@ import { writeRecording } from '../../bench/recording';
 import { loadCore, instantiateCore, compileCore, createMemory } from '../../src/core/index';
 import { RecordArea } from '../../src/capture/parquet/record-groups';
 import { listParquet } from '../../src/capture/recover';
-import { readReplayFiles } from '../../src/cli/backtest';
+import { readReplayFiles } from '../../src/cli/replay-files';
 import { backtestPages, createBacktestCore, gridOf, runFiles } from '../../src/backtest/backtest';
 import { feedLatency } from '../../src/backtest/latency';
 import { powerProb } from '../../src/backtest/queue';

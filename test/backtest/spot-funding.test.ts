@@ -14,7 +14,7 @@ import { R } from '../../src/core/record';
 import { computeMetrics } from '../../src/backtest/metrics';
 import { formatReport } from '../../src/backtest/report-text';
 import type { BacktestTrace } from '../../src/backtest/trace';
-import { checkFundingFlag } from '../../src/cli/backtest';
+import { checkFundingFlag } from '../../src/cli/venue-models';
 import type { ReplayFile } from '../../src/backtest/feeder';
 import { recordingMeta } from '../helpers/recording-files';
 import { runCli, writeJson } from '../helpers/cli-run';

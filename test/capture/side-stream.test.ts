@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { sideStreamOf } from '../../src/capture/side-stream';
 import { listParquet, listStreamParquet } from '../../src/capture/recover';
 import { inspectRecording } from '../../src/capture/inspect';
-import { readReplayFiles } from '../../src/cli/backtest';
+import { readReplayFiles } from '../../src/cli/replay-files';
 import { fundingRecording } from '../helpers/funding-recording';
 
 test('sideStreamOf: the stream a path lies in or names, null for market data and roots', () => {

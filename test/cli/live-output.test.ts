@@ -1,7 +1,8 @@
 // What `live` and `demo` print in words: the status cadence, the funding line, the order accounting.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { orderEnds, ordersText, rejectsText, statusDue } from '../../src/cli/live';
+import { orderEnds, ordersText, rejectsText } from '../../src/cli/session-summary';
+import { statusDue } from '../../src/cli/session-status';
 
 test('a halted session logs its status once, then each minute, not every second', () => {
   const running = { at: 0, phase: 'TRADING' };

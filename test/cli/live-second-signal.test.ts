@@ -22,7 +22,7 @@ import { readFileMeta } from '../../src/capture/read-file';
 import { assertVenueFlat } from '../helpers/live-session';
 import { CLI, runCli } from '../helpers/cli-run';
 import { selfCommand } from '../../src/cli/self';
-import { endedAtOnce } from '../../src/cli/live';
+import { endedAtOnce } from '../../src/cli/session-stop';
 import { until } from '../helpers/child-until';
 
 const dir = mkdtempSync(join(tmpdir(), 'ringbook-second-signal-'));

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { statusDue } from '../../src/cli/live';
+import { statusDue } from '../../src/cli/session-status';
 import { STATUS_EVERY_LOG_MS, STATUS_EVERY_TERMINAL_MS, statusEveryMs } from '../../src/cli/status-every';
 import { UsageError } from '../../src/cli/usage-error';
 import { runCli } from '../helpers/cli-run';

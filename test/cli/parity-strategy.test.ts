@@ -2,7 +2,7 @@
 // unless --strategy names one, and refuses a bundle other than the session's by name and hash.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { checkParityBundle, parityStrategySpec } from '../../src/cli/backtest';
+import { checkParityBundle, parityStrategySpec } from '../../src/cli/backtest-parity';
 import type { SessionFile } from '../../src/live/trading-session';
 
 const session = (strategy?: SessionFile['strategy']): SessionFile => ({

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { startExchange } from '../../src/exchange/index';
 import { parseCommand, type CommandSpec } from '../../src/cli/args';
 import { RECORD } from '../../src/cli/record';
-import { LIVE } from '../../src/cli/live';
+import { LIVE } from '../../src/cli/live-args';
 import { startCli, until } from '../helpers/cli-process';
 
 interface Deployed {

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { startExchange, type Exchange } from '../../src/exchange/index';
 import { WsProbe, scaled } from './helpers';
 import { FUT, M, client, loginProbe, pushData, type Reply } from './private-helpers';
-import { fundingLine } from '../../src/cli/live';
+import { fundingLine } from '../../src/cli/session-summary';
 import { BitgetGateway } from '../../src/gateway/gateway';
 import { LOCAL_DEMO_CREDENTIALS } from '../../src/gateway/signing';
 import { fetchGrids } from '../../src/feed/instruments';

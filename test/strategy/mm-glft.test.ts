@@ -12,7 +12,7 @@ import * as assert from 'uvu/assert';
 import { createBacktestCore, gridOf, runFiles } from '../../src/backtest/backtest';
 import { feedLatency } from '../../src/backtest/latency';
 import { powerProb } from '../../src/backtest/queue';
-import { replayFilesOf } from '../../src/cli/backtest';
+import { replayFilesOf } from '../../src/cli/replay-files';
 import { listParquet } from '../../src/capture/recover';
 import { loadStrategy } from '../../src/strategy/loader';
 import { resolveRun } from '../../src/strategy/resolve';

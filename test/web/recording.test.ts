@@ -10,7 +10,7 @@ import { asyncBufferFromFile, type AsyncBuffer } from 'hyparquet';
 import { writeRolledRecording } from '../helpers/rolled-recording';
 import { createBacktestCore, runFiles } from '../../src/backtest/backtest';
 import { computeMetrics } from '../../src/backtest/metrics';
-import { replayFilesOf } from '../../src/cli/backtest';
+import { replayFilesOf } from '../../src/cli/replay-files';
 import { loadRecording, type Recording } from '../../src/web/recording';
 import { ReplaySession } from '../../src/web/replay-session';
 import { DEFAULT_PARAMS, runSettings } from '../../src/web/params';

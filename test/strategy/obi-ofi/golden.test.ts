@@ -12,7 +12,7 @@ import { createBacktestCore, gridOf, runFiles } from '../../../src/backtest/back
 import { feedLatency } from '../../../src/backtest/latency';
 import { parseQueue, powerProb } from '../../../src/backtest/queue';
 import { computeMetrics } from '../../../src/backtest/metrics';
-import { replayFilesOf } from '../../../src/cli/backtest';
+import { replayFilesOf } from '../../../src/cli/replay-files';
 import { listParquet } from '../../../src/capture/recover';
 import { loadStrategy } from '../../../src/strategy/loader';
 import { resolveRun } from '../../../src/strategy/resolve';
