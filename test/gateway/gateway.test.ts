@@ -484,6 +484,89 @@ test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile
   await v.close();
 });
 
+test('the venue answering 40010 "Request timed out" (HTTP 400) to a place → outcome unknown: disconnect, reconcile, resynced (not a reject)', async () => {
+  const v = await venue();
+  v.rest.on('POST /api/v2/mix/order/place-order', (r) => {
+    // the venue took the order, then told us its own processing timed out
+    const b = JSON.parse(r.body);
+    v.open.push({
+      symbol: b.symbol,
+      size: b.size,
+      orderId: '7001',
+      clientOid: b.clientOid,
+      baseVolume: '0',
+      price: b.price,
+      status: 'live',
+      side: b.side,
+    });
+    return fail(400, '40010', 'Request timed out');
+  });
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handle(place('t2'));
+  await gw.idle();
+  assert.equal(
+    events.map((e) => e.type),
+    ['disconnect', 'resynced'],
+  );
+  assert.match((events[0] as { reason: string }).reason, /^place t2: outcome unknown \(40010 Request timed out/);
+  assert.equal(
+    (events[1] as { openOrders: Array<{ clientOid: string }> }).openOrders.map((o) => o.clientOid),
+    ['t2'],
+  );
+  await gw.stop();
+  await v.close();
+});
+
+test('a batch-cancel row with errorCode 40010 → outcome unknown for that order (disconnect + reconcile); other failure rows → cancelReject', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handleAll([place('k1'), place('k2'), place('k3')]);
+  v.rest.on('POST /api/v2/mix/order/batch-place-order', (r) => {
+    const b = JSON.parse(r.body);
+    const successList = b.orderList.map((o: { clientOid: string; size: string; price: string; side: string }, i: number) => {
+      v.open.push({
+        symbol: b.symbol,
+        size: o.size,
+        orderId: `80${i}`,
+        clientOid: o.clientOid,
+        baseVolume: '0',
+        price: o.price,
+        status: 'live',
+        side: o.side,
+      });
+      return { orderId: `80${i}`, clientOid: o.clientOid };
+    });
+    return ok({ successList, failureList: [] });
+  });
+  await gw.idle();
+  events.length = 0;
+  v.rest.on('POST /api/v2/mix/order/batch-cancel-orders', () =>
+    ok({
+      successList: [{ orderId: '800', clientOid: 'k1' }],
+      failureList: [
+        { orderId: '801', clientOid: 'k2', errorMsg: 'Request timed out', errorCode: '40010' },
+        { orderId: '802', clientOid: 'k3', errorMsg: 'The order does not exist', errorCode: '43001' },
+      ],
+    }),
+  );
+  v.open = v.open.filter((o) => o.orderId !== '800');
+  gw.handleAll([
+    { type: 'cancel', clientOid: 'k1' },
+    { type: 'cancel', clientOid: 'k2' },
+    { type: 'cancel', clientOid: 'k3' },
+  ]);
+  await gw.idle();
+  const kinds = events.map((e) => `${e.type}${'clientOid' in e ? ` ${e.clientOid}` : ''}`);
+  assert.ok(kinds.includes('cancelAck k1'), kinds.join(', '));
+  assert.ok(kinds.includes('cancelReject k3'), kinds.join(', '));
+  assert.not.ok(kinds.includes('cancelReject k2'), kinds.join(', '));
+  const d = events.find((e) => e.type === 'disconnect') as { reason: string } | undefined;
+  assert.match(d?.reason ?? '', /^batch cancel: outcome unknown for k2$/);
+  assert.is(events.at(-1)?.type, 'resynced');
+  await gw.stop();
+  await v.close();
+});
+
 test('private stream: pushes become events; a drop → disconnect → re-login → reconcile → resynced', async () => {
   const v = await venue();
   v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'long', total: '0.01' }];
