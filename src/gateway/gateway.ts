@@ -151,6 +151,8 @@ export interface VenueState {
 
 const RETRY = { baseMs: 500, maxMs: 10_000 };
 const ORDERS_PAGE = 100;
+/** The most fills GET order/fills answers at once (its `limit`: default and maximum 100). */
+const FILLS_PAGE = 100;
 const MAX_PAGES = 20;
 /** The bills of a funding settlement (docs/bitget.md §5.9); a page holds at most 100. */
 const FUNDING_BILL = 'contract_settle_fee';
@@ -959,12 +961,44 @@ export class BitgetGateway {
         }
       }
       if (!orderId) continue;
-      const r = await this.rest.orderFills({ symbol: grid.symbol, productType, orderId });
-      for (const row of [...(r?.fillList ?? [])].reverse()) {
+      for (const row of (await this.orderFillRows(orderId)).reverse()) {
         fills.push({ ...parseFillRow({ ...row, clientOid: row.clientOid ?? t.venueOid }, grid), orderId });
       }
     }
     return fills;
+  }
+
+  /**
+   * Every fill of one order, newest first: GET order/fills answers at most 100 a page (docs/bitget.md §5.4), so an
+   * order filled in more pieces than that is read back page by page with idLessThan = the page's endId. Stops at a
+   * short page, a missing cursor, or a page with nothing new (a venue that ignores the cursor).
+   */
+  private async orderFillRows(orderId: string): Promise<Array<Record<string, unknown>>> {
+    const { grid, productType } = this.cfg;
+    const rows: Array<Record<string, unknown>> = [];
+    const seen = new Set<string>();
+    let idLessThan: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await this.rest.orderFills({
+        symbol: grid.symbol,
+        productType,
+        orderId,
+        limit: FILLS_PAGE,
+        ...(idLessThan ? { idLessThan } : {}),
+      });
+      const list = r?.fillList ?? [];
+      let fresh = 0;
+      for (const row of list) {
+        const id = String(row.tradeId ?? '');
+        if (seen.has(id)) continue;
+        seen.add(id);
+        rows.push(row);
+        fresh++;
+      }
+      if (list.length < FILLS_PAGE || !r?.endId || fresh === 0) break;
+      idLessThan = String(r.endId);
+    }
+    return rows;
   }
 
   /** Every open order of the symbol, following the endId cursor. */

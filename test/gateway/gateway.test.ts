@@ -469,6 +469,55 @@ test('flatten waits for requests in flight only so long: a place stuck until its
   await v.close();
 });
 
+test('reconcile recovers every fill of an order that finished unseen, page by page (order/fills answers at most 100)', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v);
+  gw.handle(place('f1', { qtyLot: 150 }));
+  await gw.idle();
+  assert.equal(events, [{ type: 'ack', clientOid: 'f1', orderId: '5001' }]);
+  // filled in 150 pieces of one lot while we could not see: gone from the open orders, the position holds it all
+  v.open = [];
+  v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'long', total: '1.5', available: '1.5', posMode: 'one_way_mode' }];
+  const all = Array.from({ length: 150 }, (_, i) => ({
+    tradeId: String(1000 + i),
+    symbol: 'BTCUSDT',
+    orderId: '5001',
+    price: '27000.5',
+    baseVolume: '0.01',
+    feeDetail: [{ deduction: 'no', feeCoin: 'USDT', totalDeductionFee: '0', totalFee: '-0.16' }],
+    side: 'buy',
+    tradeScope: 'maker',
+    cTime: String(1_700_000_000_000 + i),
+  })).reverse(); // newest first, as the venue answers
+  v.rest.on('GET /api/v2/mix/order/fills', (r) => {
+    const q = new URLSearchParams(r.query);
+    const limit = Math.min(100, Number(q.get('limit') ?? 100));
+    const before = q.get('idLessThan');
+    const page = all.filter((f) => !before || BigInt(f.tradeId) < BigInt(before)).slice(0, limit);
+    return ok({ fillList: page.length ? page : null, endId: page.at(-1)?.tradeId ?? null });
+  });
+  gw.handle({ type: 'reconcile' });
+  await gw.idle();
+  const fills = events.filter((e) => e.type === 'fill') as Array<{ tradeId: string; qtyLot: number; remainingLot: number }>;
+  assert.is(fills.length, 150);
+  assert.is(
+    fills.reduce((n, f) => n + f.qtyLot, 0),
+    150,
+  );
+  assert.equal([fills[0].tradeId, fills.at(-1)!.tradeId], ['1000', '1149'], 'oldest first');
+  assert.is(fills.at(-1)!.remainingLot, 0);
+  assert.equal(events.at(-1), { type: 'resynced', positionLot: 150, openOrders: [] });
+  assert.equal(
+    v.rest.of('/api/v2/mix/order/fills').map((r) => r.query),
+    [
+      'limit=100&orderId=5001&productType=USDT-FUTURES&symbol=BTCUSDT',
+      'idLessThan=1050&limit=100&orderId=5001&productType=USDT-FUTURES&symbol=BTCUSDT',
+    ],
+  );
+  await gw.stop();
+  await v.close();
+});
+
 test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile → resynced', async () => {
   const v = await venue();
   v.rest.on('POST /api/v2/mix/order/place-order', () => ({ hang: true }));
