@@ -518,6 +518,36 @@ test('reconcile recovers every fill of an order that finished unseen, page by pa
   await v.close();
 });
 
+test('a cancel-all-orders failure row with errorCode 40010 → the cancel of that order is unknown: disconnect + reconcile, no cancelReject', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handle(place('m1'));
+  gw.handle(place('m2'));
+  await gw.idle();
+  events.length = 0;
+  v.rest.on('POST /api/v2/mix/order/cancel-all-orders', () => {
+    const [a, b] = v.open;
+    v.open = [b];
+    return ok({
+      successList: [{ orderId: a.orderId, clientOid: a.clientOid }],
+      failureList: [{ orderId: b.orderId, clientOid: b.clientOid, errorMsg: 'Request timed out', errorCode: '40010' }],
+    });
+  });
+  gw.handle({ type: 'cancelAll' });
+  await gw.idle();
+  assert.equal(
+    events.map((e) => e.type),
+    ['cancelAck', 'disconnect', 'resynced'],
+  );
+  assert.is((events[1] as { reason: string }).reason, 'cancel-all: outcome unknown for m2');
+  assert.equal(
+    (events[2] as { openOrders: Array<{ clientOid: string }> }).openOrders.map((o) => o.clientOid),
+    ['m2'],
+  );
+  await gw.stop();
+  await v.close();
+});
+
 test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile → resynced', async () => {
   const v = await venue();
   v.rest.on('POST /api/v2/mix/order/place-order', () => ({ hang: true }));
