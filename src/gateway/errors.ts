@@ -80,10 +80,11 @@ export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '30014': C('timestamp', true, 'WS: timestamp expired'),
   '40015': C('venueBusy', true, 'system is abnormal, try again later'),
   '43059': C('venueBusy', true, 'request failed, please try again'),
-  // the venue answered, but says it does not know how its own processing ended: the order may exist (§5.6)
-  '40010': C('venueUnsure', false, 'request timed out at the venue (outcome unknown)'),
-  '40910': C('venueUnsure', false, 'operation timed out at the venue (outcome unknown)'),
-  '45001': C('venueUnsure', false, 'unknown error at the venue (outcome unknown)'),
+  // the venue answered, but says it does not know how its own processing ended: an order may exist, so a place or a
+  // cancel is never a reject (outcomeUnknown); a read that got it may simply be asked again (§5.6)
+  '40010': C('venueUnsure', true, 'request timed out at the venue (outcome unknown)'),
+  '40910': C('venueUnsure', true, 'operation timed out at the venue (outcome unknown)'),
+  '45001': C('venueUnsure', true, 'unknown error at the venue (outcome unknown)'),
   '40604': C('venueBusy', true, 'server is busy, try again later'),
   '40200': C('venueBusy', true, 'server upgrade, try again later'),
   '40001': C('auth', false, 'ACCESS-KEY missing'),

@@ -83,6 +83,7 @@ test('the venue saying its own processing timed out or failed unknowably (40010,
   // Bitget's REST error list: 40010 "Request timed out", 40910 "Operation timed out", 45001 "Unknown error" — the
   // order may exist, so neither a final nor a retryable reject is right: reconcile
   for (const code of ['40010', '40910', '45001']) {
+    assert.ok(classifyBitgetCode(code).retryable, `${code}: a read that got it may be asked again`);
     for (const status of [200, 400]) {
       const err = api(code, 'Request timed out', status);
       assert.ok(outcomeUnknown(err), `${code} HTTP ${status}`);
