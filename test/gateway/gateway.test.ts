@@ -548,6 +548,29 @@ test('a cancel-all-orders failure row with errorCode 40010 → the cancel of tha
   await v.close();
 });
 
+test('modify-order answered 40010 "Request timed out" → the amendment is unknown until the reconcile reads the venue (not a 40010 amendReject)', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handle(place('a1'));
+  await gw.idle();
+  events.length = 0;
+  v.rest.on('POST /api/v2/mix/order/modify-order', () => fail(400, '40010', 'Request timed out'));
+  gw.handle({ type: 'amend', clientOid: 'a1', priceTick: 270000 });
+  await gw.idle();
+  // the venue still lists the order at its old price: the reconcile, not the 40010, says the amendment did not happen
+  assert.equal(
+    events.map((e) => [e.type, (e as { code?: string }).code]),
+    [
+      ['disconnect', undefined],
+      ['amendReject', 'RB_ERR_GW_AMEND_LOST'],
+      ['resynced', undefined],
+    ],
+  );
+  assert.match((events[0] as { reason: string }).reason, /^amend a1: outcome unknown \(.*40010/);
+  await gw.stop();
+  await v.close();
+});
+
 test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile → resynced', async () => {
   const v = await venue();
   v.rest.on('POST /api/v2/mix/order/place-order', () => ({ hang: true }));
