@@ -6,8 +6,9 @@
 // Three outcomes:
 // - definite rejection → `reject` (place) / `cancelReject` (cancel), `retryable` telling the FSM whether the same
 //   order may simply be tried again soon (rate limit, clock, venue busy) or not (funds, precision, notional…);
-// - outcome unknown (timeout, connection reset, HTTP 5xx, duplicate clientOid) → `disconnect`: the order's state
-//   is unknown until the gateway reconciles (it schedules one itself);
+// - outcome unknown (timeout, connection reset, HTTP 5xx, the venue saying its own processing timed out or failed
+//   in an unknown way, duplicate clientOid) → `disconnect`: the order's state is unknown until the gateway
+//   reconciles (it schedules one itself);
 // - everything else unknown to the table → a non-retryable reject (never hammer the venue with a mystery).
 import type { Event } from '../strategy/events';
 
@@ -41,6 +42,7 @@ export type ErrorCategory =
   | 'rateLimit'
   | 'timestamp'
   | 'venueBusy'
+  | 'venueUnsure'
   | 'auth'
   | 'environment'
   | 'insufficientFunds'
@@ -77,6 +79,12 @@ export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '30013': C('timestamp', true, 'WS: invalid timestamp'),
   '30014': C('timestamp', true, 'WS: timestamp expired'),
   '40015': C('venueBusy', true, 'system is abnormal, try again later'),
+  '43059': C('venueBusy', true, 'request failed, please try again'),
+  // the venue answered, but says it does not know how its own processing ended: an order may exist, so a place or a
+  // cancel is never a reject (outcomeUnknown); a read that got it may simply be asked again (§5.6)
+  '40010': C('venueUnsure', true, 'request timed out at the venue (outcome unknown)'),
+  '40910': C('venueUnsure', true, 'operation timed out at the venue (outcome unknown)'),
+  '45001': C('venueUnsure', true, 'unknown error at the venue (outcome unknown)'),
   '40604': C('venueBusy', true, 'server is busy, try again later'),
   '40200': C('venueBusy', true, 'server upgrade, try again later'),
   '40001': C('auth', false, 'ACCESS-KEY missing'),
@@ -95,7 +103,9 @@ export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '30012': C('auth', false, 'WS: invalid passphrase'),
   '30015': C('auth', false, 'WS: invalid sign'),
   '40099': C('environment', false, 'exchange environment is incorrect (demo/live key vs paptrading header)'),
-  '40762': C('insufficientFunds', false, 'order amount exceeds the balance'),
+  '40762': C('insufficientFunds', false, 'order size above the max open size (the balance and leverage allow less)'),
+  '40754': C('insufficientFunds', false, 'balance not enough'),
+  '40798': C('insufficientFunds', false, 'insufficient contract account balance'),
   '43012': C('insufficientFunds', false, 'insufficient balance'),
   '40711': C('insufficientFunds', false, 'insufficient contract account balance'),
   '40712': C('insufficientFunds', false, 'insufficient margin'),
@@ -104,14 +114,15 @@ export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '41103': C('precision', false, 'price scale error'),
   '43011': C('invalidOrder', false, 'executePrice <= 0'),
   '40706': C('invalidOrder', false, 'wrong order price'),
-  '40108': C('invalidOrder', false, 'wrong order quantity'),
-  '40305': C('invalidOrder', false, 'clientOid longer than 50 or with bad characters'),
+  '40305': C('invalidOrder', false, 'clientOid too long or with bad characters'),
   '40774': C('positionMode', false, 'order type does not match the position mode (one-way vs hedge)'),
   '40109': C('orderNotFound', false, 'order not found'),
   '43001': C('orderNotFound', false, 'order does not exist'),
+  '22001': C('orderNotFound', false, 'no order to cancel'),
   '40768': C('orderNotFound', false, 'order does not exist'),
   '22002': C('noPosition', false, 'no position to close'),
   '40709': C('noPosition', false, 'no position'),
+  '40757': C('noPosition', false, 'not enough position available (reduce-only larger than the position)'),
   '40786': C('duplicateClientOid', false, 'duplicate clientOid'),
   '43118': C('duplicateClientOid', false, 'duplicate clientOid'),
   '40308': C('maintenance', false, 'contract under maintenance'),
@@ -120,6 +131,9 @@ export const BITGET_ERRORS: Readonly<Record<string, ErrorInfo>> = {
   '40017': C('param', false, 'parameter verification failed'),
   '40019': C('param', false, 'parameter missing'),
   '40020': C('param', false, 'parameter invalid'),
+  '40924': C('param', false, 'orderId or clientOid missing'),
+  '40925': C('param', false, 'price and size must be given together'),
+  '22003': C('param', false, 'modify price and size without newClientOid'),
   '30016': C('param', false, 'WS: param error'),
 };
 
@@ -158,12 +172,18 @@ export function authRefusedText(err: BitgetApiError, key: string): string {
 
 /** True when the request's effect on the venue is unknown (the order may or may not exist). */
 export function outcomeUnknown(err: unknown): boolean {
+  if (venueUnsure(err)) return true;
+  return err instanceof BitgetApiError && classifyBitgetCode(err.code, err.msg).category === 'duplicateClientOid';
+}
+
+/**
+ * No answer, an HTTP 5xx, or the venue saying it does not know how its processing ended (40010 "Request timed out",
+ * …): whatever the request was (a place, a cancel, an amendment), it may or may not have taken effect.
+ */
+function venueUnsure(err: unknown): boolean {
   if (err instanceof GatewayTransportError) return true;
-  if (err instanceof BitgetApiError) {
-    if (err.httpStatus >= 500) return true;
-    return classifyBitgetCode(err.code, err.msg).category === 'duplicateClientOid';
-  }
-  return false;
+  if (!(err instanceof BitgetApiError)) return false;
+  return err.httpStatus >= 500 || classifyBitgetCode(err.code, err.msg).category === 'venueUnsure';
 }
 
 function describe(err: unknown): { code: string; message: string } {
@@ -184,7 +204,7 @@ export function placeFailureEvent(clientOid: string, err: unknown): Event {
 /** A failed cancel-order → `cancelReject` (unknown order included), or `disconnect` when the outcome is unknown. */
 export function cancelFailureEvent(clientOid: string, err: unknown): Event {
   const { code, message } = describe(err);
-  if (err instanceof GatewayTransportError || (err instanceof BitgetApiError && err.httpStatus >= 500)) {
+  if (venueUnsure(err)) {
     return { type: 'disconnect', reason: `cancel ${clientOid}: outcome unknown (${code} ${message})` };
   }
   return { type: 'cancelReject', clientOid, code, message };

@@ -65,6 +65,7 @@ const WARM_PLACE: PlaceAction = {
 type AmendAction = Extract<Action, { type: 'amend' }>;
 const BATCH_MAX = 50;
 const BATCH_PATH = ENDPOINTS.batchPlaceOrder.path;
+const BATCH_CANCEL_PATH = ENDPOINTS.batchCancelOrders.path;
 type Level = 'info' | 'warn' | 'error';
 
 export interface GatewayEndpoints {
@@ -150,6 +151,8 @@ export interface VenueState {
 
 const RETRY = { baseMs: 500, maxMs: 10_000 };
 const ORDERS_PAGE = 100;
+/** The most fills GET order/fills answers at once (its `limit`: default and maximum 100). */
+const FILLS_PAGE = 100;
 const MAX_PAGES = 20;
 /** The bills of a funding settlement (docs/bitget.md §5.9); a page holds at most 100. */
 const FUNDING_BILL = 'contract_settle_fee';
@@ -496,23 +499,28 @@ export class BitgetGateway {
           answered.add(s.clientOid);
           this.tracker.cancelAccepted(s.clientOid, row.orderId ? String(row.orderId) : undefined);
         }
+        const unsure: string[] = [];
         for (const row of r?.failureList ?? []) {
           const s = senderOf(row);
           if (!s || answered.has(s.clientOid)) continue;
           answered.add(s.clientOid);
           if (this.tracker.get(s.clientOid)?.cancelAcked) continue; // a push said it first
-          this.emit({
-            type: 'cancelReject',
-            clientOid: s.clientOid,
-            code: String(row.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'),
-            message: String(row.errorMsg ?? ''),
-          });
+          // judged as the answer to a single cancel-order would be: a row saying the venue timed out leaves the
+          // cancel's outcome unknown
+          const err = new BitgetApiError(
+            String(row.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'),
+            String(row.errorMsg ?? ''),
+            200,
+            BATCH_CANCEL_PATH,
+          );
+          const ev = cancelFailureEvent(s.clientOid, err);
+          if (ev.type === 'disconnect') unsure.push(s.clientOid);
+          else this.emit(ev);
         }
+        if (unsure.length) this.emit({ type: 'disconnect', reason: `batch cancel: outcome unknown for ${unsure.join(', ')}` });
         const missing = sent.filter((s) => !answered.has(s.clientOid)).map((s) => s.clientOid);
-        if (missing.length) {
-          this.log('warn', `batch cancel: no row for ${missing.join(', ')}; reconciling`);
-          this.reconcileAfterUnknown();
-        }
+        if (missing.length) this.log('warn', `batch cancel: no row for ${missing.join(', ')}; reconciling`);
+        if (missing.length || unsure.length) this.reconcileAfterUnknown();
       } catch (err) {
         if (outcomeUnknown(err)) {
           this.emit({ type: 'disconnect', reason: `batch cancel: outcome unknown (${errorText(err)})` });
@@ -757,16 +765,22 @@ export class BitgetGateway {
       const t = this.findTracked(s);
       if (t) this.tracker.cancelAccepted(t.clientOid, s.orderId);
     }
+    const unsure: string[] = [];
     for (const f of r?.failureList ?? []) {
       const t = this.findTracked(f);
-      if (t && !t.cancelAcked)
-        this.emit({
-          type: 'cancelReject',
-          clientOid: t.clientOid,
-          code: String(f.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'),
-          message: String(f.errorMsg ?? ''),
-        });
+      if (!t || t.cancelAcked) continue;
+      const err = new BitgetApiError(String(f.errorCode ?? 'RB_ERR_GW_CANCEL_FAILED'), String(f.errorMsg ?? ''), 200, BATCH_CANCEL_PATH);
+      const ev = cancelFailureEvent(t.clientOid, err);
+      if (ev.type === 'disconnect') unsure.push(t.clientOid);
+      else this.emit(ev);
     }
+    // a row saying the venue timed out: that order may or may not be cancelled, which a reconcile reads (at the stop
+    // the flatten and the summary that follow read the venue anyway)
+    if (!unsure.length) return;
+    const reason = `cancel-all: outcome unknown for ${unsure.join(', ')}`;
+    if (this.closingDown) return this.log('warn', reason);
+    this.emit({ type: 'disconnect', reason });
+    this.reconcileAfterUnknown();
   }
 
   private findTracked(ids: { orderId?: string; clientOid?: string }) {
@@ -947,12 +961,44 @@ export class BitgetGateway {
         }
       }
       if (!orderId) continue;
-      const r = await this.rest.orderFills({ symbol: grid.symbol, productType, orderId });
-      for (const row of [...(r?.fillList ?? [])].reverse()) {
+      for (const row of (await this.orderFillRows(orderId)).reverse()) {
         fills.push({ ...parseFillRow({ ...row, clientOid: row.clientOid ?? t.venueOid }, grid), orderId });
       }
     }
     return fills;
+  }
+
+  /**
+   * Every fill of one order, newest first: GET order/fills answers at most 100 a page (docs/bitget.md §5.4), so an
+   * order filled in more pieces than that is read back page by page with idLessThan = the page's endId. Stops at a
+   * short page, a missing cursor, or a page with nothing new (a venue that ignores the cursor).
+   */
+  private async orderFillRows(orderId: string): Promise<Array<Record<string, unknown>>> {
+    const { grid, productType } = this.cfg;
+    const rows: Array<Record<string, unknown>> = [];
+    const seen = new Set<string>();
+    let idLessThan: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const r = await this.rest.orderFills({
+        symbol: grid.symbol,
+        productType,
+        orderId,
+        limit: FILLS_PAGE,
+        ...(idLessThan ? { idLessThan } : {}),
+      });
+      const list = r?.fillList ?? [];
+      let fresh = 0;
+      for (const row of list) {
+        const id = String(row.tradeId ?? '');
+        if (seen.has(id)) continue;
+        seen.add(id);
+        rows.push(row);
+        fresh++;
+      }
+      if (list.length < FILLS_PAGE || !r?.endId || fresh === 0) break;
+      idLessThan = String(r.endId);
+    }
+    return rows;
   }
 
   /** Every open order of the symbol, following the endId cursor. */

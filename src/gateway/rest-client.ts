@@ -224,12 +224,17 @@ export class BitgetRestClient {
     return this.call('orderDetail', q);
   }
 
-  /** GET /api/v2/mix/order/fills: the order's fills, newest first (fillList may be null when there are none). */
+  /**
+   * GET /api/v2/mix/order/fills: the order's fills, newest first, at most `limit` (≤ 100) a page; the next (older) page
+   * is `idLessThan` = the answer's endId (fillList may be null when there are none).
+   */
   orderFills(q: {
     symbol: string;
     productType: ProductType;
     orderId: string;
-  }): Promise<{ fillList: Array<Record<string, unknown>> | null }> {
+    idLessThan?: string;
+    limit?: number;
+  }): Promise<{ fillList: Array<Record<string, unknown>> | null; endId?: string | null }> {
     return this.call('orderFills', q);
   }
 

@@ -34,9 +34,9 @@ export const ENDPOINTS = {
   batchCancelOrders: { method: 'POST', path: '/api/v2/mix/order/batch-cancel-orders', signed: true, budget: per1s(10) },
   /** 10/s/UID. */
   ordersPending: { method: 'GET', path: '/api/v2/mix/order/orders-pending', signed: true, budget: per1s(10) },
-  /** Not documented; kept at 10/s. */
+  /** 10/s/UID. */
   orderDetail: { method: 'GET', path: '/api/v2/mix/order/detail', signed: true, budget: per1s(10) },
-  /** Fill history: how fills missed while the private stream was down are recovered. */
+  /** 10/s/UID; at most 100 fills a page. Fill history: how fills missed while the private stream was down are recovered. */
   orderFills: { method: 'GET', path: '/api/v2/mix/order/fills', signed: true, budget: per1s(10) },
   /** 5/s/UID. */
   allPosition: { method: 'GET', path: '/api/v2/mix/position/all-position', signed: true, budget: per1s(5) },
@@ -44,7 +44,7 @@ export const ENDPOINTS = {
   singlePosition: { method: 'GET', path: '/api/v2/mix/position/single-position', signed: true, budget: per1s(5) },
   /** 5/s/UID. */
   setLeverage: { method: 'POST', path: '/api/v2/mix/account/set-leverage', signed: true, budget: per1s(5) },
-  /** Not documented; kept at 10/s. */
+  /** 10/s/UID. */
   account: { method: 'GET', path: '/api/v2/mix/account/account', signed: true, budget: per1s(10) },
   /** 10/s/UID. The account's bills, newest first: funding settlements are businessType contract_settle_fee (§5.9). */
   accountBill: { method: 'GET', path: '/api/v2/mix/account/bill', signed: true, budget: per1s(10) },
@@ -52,7 +52,7 @@ export const ENDPOINTS = {
   spotPlaceOrder: { method: 'POST', path: '/api/v2/spot/trade/place-order', signed: true, budget: per1s(10) },
   /** 10/s/UID. */
   spotCancelOrder: { method: 'POST', path: '/api/v2/spot/trade/cancel-order', signed: true, budget: per1s(10) },
-  /** Not documented; kept at 10/s. */
+  /** 20/s/UID on the page; kept at 10/s. */
   spotUnfilledOrders: { method: 'GET', path: '/api/v2/spot/trade/unfilled-orders', signed: true, budget: per1s(10) },
 } as const satisfies Record<string, EndpointSpec>;
 
@@ -90,7 +90,7 @@ export interface FuturesPlaceOrderRequest {
   orderType: 'limit' | 'market';
   /** Lowercase; required for limit orders, omitted for market orders. */
   force?: 'gtc' | 'ioc' | 'fok' | 'post_only';
-  /** Always sent (≤ 50 characters): the only handle when the response carries no orderId. */
+  /** Always sent (≤ 50 characters here; Bitget's 40305 allows 64): the only handle when the response carries no orderId. */
   clientOid: string;
   /** One-way mode only. */
   reduceOnly?: 'YES' | 'NO';

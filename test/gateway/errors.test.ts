@@ -15,7 +15,7 @@ import {
 const api = (code: string, msg = 'x', status = 400) => new BitgetApiError(code, msg, status, '/api/v2/mix/order/place-order');
 
 test('place rejects: retryable for rate limits, clock and a busy venue', () => {
-  for (const code of ['429', '1001', '40004', '40005', '40008', '40015', '40604', '40200']) {
+  for (const code of ['429', '1001', '40004', '40005', '40008', '40015', '40604', '40200', '43059']) {
     const e = placeFailureEvent('c1', api(code));
     assert.equal(e, { type: 'reject', clientOid: 'c1', code, message: 'x', retryable: true }, code);
   }
@@ -79,8 +79,22 @@ test('outcome unknown → disconnect: transport errors, HTTP 5xx, duplicate clie
   }
 });
 
+test('the venue saying its own processing timed out or failed unknowably (40010, 40910, 45001) leaves the outcome unknown, whatever the HTTP status', () => {
+  // Bitget's REST error list: 40010 "Request timed out", 40910 "Operation timed out", 45001 "Unknown error" — the
+  // order may exist, so neither a final nor a retryable reject is right: reconcile
+  for (const code of ['40010', '40910', '45001']) {
+    assert.ok(classifyBitgetCode(code).retryable, `${code}: a read that got it may be asked again`);
+    for (const status of [200, 400]) {
+      const err = api(code, 'Request timed out', status);
+      assert.ok(outcomeUnknown(err), `${code} HTTP ${status}`);
+      assert.is(placeFailureEvent('c9', err).type, 'disconnect', `place ${code} HTTP ${status}`);
+      assert.is(cancelFailureEvent('c9', err).type, 'disconnect', `cancel ${code} HTTP ${status}`);
+    }
+  }
+});
+
 test('cancel failures → cancelReject with the code (unknown order included); transport → disconnect', () => {
-  for (const code of ['40109', '43001', '40768']) {
+  for (const code of ['40109', '43001', '40768', '22001']) {
     assert.is(classifyBitgetCode(code).category, 'orderNotFound');
     assert.equal(cancelFailureEvent('c1', api(code, 'Order does not exist')), {
       type: 'cancelReject',

@@ -469,6 +469,108 @@ test('flatten waits for requests in flight only so long: a place stuck until its
   await v.close();
 });
 
+test('reconcile recovers every fill of an order that finished unseen, page by page (order/fills answers at most 100)', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v);
+  gw.handle(place('f1', { qtyLot: 150 }));
+  await gw.idle();
+  assert.equal(events, [{ type: 'ack', clientOid: 'f1', orderId: '5001' }]);
+  // filled in 150 pieces of one lot while we could not see: gone from the open orders, the position holds it all
+  v.open = [];
+  v.positions = [{ symbol: 'BTCUSDT', marginCoin: 'USDT', holdSide: 'long', total: '1.5', available: '1.5', posMode: 'one_way_mode' }];
+  const all = Array.from({ length: 150 }, (_, i) => ({
+    tradeId: String(1000 + i),
+    symbol: 'BTCUSDT',
+    orderId: '5001',
+    price: '27000.5',
+    baseVolume: '0.01',
+    feeDetail: [{ deduction: 'no', feeCoin: 'USDT', totalDeductionFee: '0', totalFee: '-0.16' }],
+    side: 'buy',
+    tradeScope: 'maker',
+    cTime: String(1_700_000_000_000 + i),
+  })).reverse(); // newest first, as the venue answers
+  v.rest.on('GET /api/v2/mix/order/fills', (r) => {
+    const q = new URLSearchParams(r.query);
+    const limit = Math.min(100, Number(q.get('limit') ?? 100));
+    const before = q.get('idLessThan');
+    const page = all.filter((f) => !before || BigInt(f.tradeId) < BigInt(before)).slice(0, limit);
+    return ok({ fillList: page.length ? page : null, endId: page.at(-1)?.tradeId ?? null });
+  });
+  gw.handle({ type: 'reconcile' });
+  await gw.idle();
+  const fills = events.filter((e) => e.type === 'fill') as Array<{ tradeId: string; qtyLot: number; remainingLot: number }>;
+  assert.is(fills.length, 150);
+  assert.is(
+    fills.reduce((n, f) => n + f.qtyLot, 0),
+    150,
+  );
+  assert.equal([fills[0].tradeId, fills.at(-1)!.tradeId], ['1000', '1149'], 'oldest first');
+  assert.is(fills.at(-1)!.remainingLot, 0);
+  assert.equal(events.at(-1), { type: 'resynced', positionLot: 150, openOrders: [] });
+  assert.equal(
+    v.rest.of('/api/v2/mix/order/fills').map((r) => r.query),
+    [
+      'limit=100&orderId=5001&productType=USDT-FUTURES&symbol=BTCUSDT',
+      'idLessThan=1050&limit=100&orderId=5001&productType=USDT-FUTURES&symbol=BTCUSDT',
+    ],
+  );
+  await gw.stop();
+  await v.close();
+});
+
+test('a cancel-all-orders failure row with errorCode 40010 → the cancel of that order is unknown: disconnect + reconcile, no cancelReject', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handle(place('m1'));
+  gw.handle(place('m2'));
+  await gw.idle();
+  events.length = 0;
+  v.rest.on('POST /api/v2/mix/order/cancel-all-orders', () => {
+    const [a, b] = v.open;
+    v.open = [b];
+    return ok({
+      successList: [{ orderId: a.orderId, clientOid: a.clientOid }],
+      failureList: [{ orderId: b.orderId, clientOid: b.clientOid, errorMsg: 'Request timed out', errorCode: '40010' }],
+    });
+  });
+  gw.handle({ type: 'cancelAll' });
+  await gw.idle();
+  assert.equal(
+    events.map((e) => e.type),
+    ['cancelAck', 'disconnect', 'resynced'],
+  );
+  assert.is((events[1] as { reason: string }).reason, 'cancel-all: outcome unknown for m2');
+  assert.equal(
+    (events[2] as { openOrders: Array<{ clientOid: string }> }).openOrders.map((o) => o.clientOid),
+    ['m2'],
+  );
+  await gw.stop();
+  await v.close();
+});
+
+test('modify-order answered 40010 "Request timed out" → the amendment is unknown until the reconcile reads the venue (not a 40010 amendReject)', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handle(place('a1'));
+  await gw.idle();
+  events.length = 0;
+  v.rest.on('POST /api/v2/mix/order/modify-order', () => fail(400, '40010', 'Request timed out'));
+  gw.handle({ type: 'amend', clientOid: 'a1', priceTick: 270000 });
+  await gw.idle();
+  // the venue still lists the order at its old price: the reconcile, not the 40010, says the amendment did not happen
+  assert.equal(
+    events.map((e) => [e.type, (e as { code?: string }).code]),
+    [
+      ['disconnect', undefined],
+      ['amendReject', 'RB_ERR_GW_AMEND_LOST'],
+      ['resynced', undefined],
+    ],
+  );
+  assert.match((events[0] as { reason: string }).reason, /^amend a1: outcome unknown \(.*40010/);
+  await gw.stop();
+  await v.close();
+});
+
 test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile → resynced', async () => {
   const v = await venue();
   v.rest.on('POST /api/v2/mix/order/place-order', () => ({ hang: true }));
@@ -480,6 +582,89 @@ test('REST outcome unknown (timeout) → disconnect, then an automatic reconcile
     ['disconnect', 'resynced'],
   );
   assert.match((events[0] as { reason: string }).reason, /^place t1: outcome unknown \(RB_ERR_GW_TIMEOUT/);
+  await gw.stop();
+  await v.close();
+});
+
+test('the venue answering 40010 "Request timed out" (HTTP 400) to a place → outcome unknown: disconnect, reconcile, resynced (not a reject)', async () => {
+  const v = await venue();
+  v.rest.on('POST /api/v2/mix/order/place-order', (r) => {
+    // the venue took the order, then told us its own processing timed out
+    const b = JSON.parse(r.body);
+    v.open.push({
+      symbol: b.symbol,
+      size: b.size,
+      orderId: '7001',
+      clientOid: b.clientOid,
+      baseVolume: '0',
+      price: b.price,
+      status: 'live',
+      side: b.side,
+    });
+    return fail(400, '40010', 'Request timed out');
+  });
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handle(place('t2'));
+  await gw.idle();
+  assert.equal(
+    events.map((e) => e.type),
+    ['disconnect', 'resynced'],
+  );
+  assert.match((events[0] as { reason: string }).reason, /^place t2: outcome unknown \(40010 Request timed out/);
+  assert.equal(
+    (events[1] as { openOrders: Array<{ clientOid: string }> }).openOrders.map((o) => o.clientOid),
+    ['t2'],
+  );
+  await gw.stop();
+  await v.close();
+});
+
+test('a batch-cancel row with errorCode 40010 → outcome unknown for that order (disconnect + reconcile); other failure rows → cancelReject', async () => {
+  const v = await venue();
+  const { gw, events } = gateway(v, { autoReconcile: true });
+  gw.handleAll([place('k1'), place('k2'), place('k3')]);
+  v.rest.on('POST /api/v2/mix/order/batch-place-order', (r) => {
+    const b = JSON.parse(r.body);
+    const successList = b.orderList.map((o: { clientOid: string; size: string; price: string; side: string }, i: number) => {
+      v.open.push({
+        symbol: b.symbol,
+        size: o.size,
+        orderId: `80${i}`,
+        clientOid: o.clientOid,
+        baseVolume: '0',
+        price: o.price,
+        status: 'live',
+        side: o.side,
+      });
+      return { orderId: `80${i}`, clientOid: o.clientOid };
+    });
+    return ok({ successList, failureList: [] });
+  });
+  await gw.idle();
+  events.length = 0;
+  v.rest.on('POST /api/v2/mix/order/batch-cancel-orders', () =>
+    ok({
+      successList: [{ orderId: '800', clientOid: 'k1' }],
+      failureList: [
+        { orderId: '801', clientOid: 'k2', errorMsg: 'Request timed out', errorCode: '40010' },
+        { orderId: '802', clientOid: 'k3', errorMsg: 'The order does not exist', errorCode: '43001' },
+      ],
+    }),
+  );
+  v.open = v.open.filter((o) => o.orderId !== '800');
+  gw.handleAll([
+    { type: 'cancel', clientOid: 'k1' },
+    { type: 'cancel', clientOid: 'k2' },
+    { type: 'cancel', clientOid: 'k3' },
+  ]);
+  await gw.idle();
+  const kinds = events.map((e) => `${e.type}${'clientOid' in e ? ` ${e.clientOid}` : ''}`);
+  assert.ok(kinds.includes('cancelAck k1'), kinds.join(', '));
+  assert.ok(kinds.includes('cancelReject k3'), kinds.join(', '));
+  assert.not.ok(kinds.includes('cancelReject k2'), kinds.join(', '));
+  const d = events.find((e) => e.type === 'disconnect') as { reason: string } | undefined;
+  assert.match(d?.reason ?? '', /^batch cancel: outcome unknown for k2$/);
+  assert.is(events.at(-1)?.type, 'resynced');
   await gw.stop();
   await v.close();
 });
