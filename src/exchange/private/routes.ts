@@ -443,6 +443,7 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
   // The account's bills, newest first (docs/bitget.md §5.9). This venue books only its funding settlements as bills
   // (businessType contract_settle_fee): a query for another businessType answers none. Pages back with idLessThan.
   signed('GET', '/api/v2/mix/account/bill', (p) => {
+    e.bookFundingDue();
     const instType = productType(p);
     const symbol = symbolOf(p, false);
     const businessType = p.opt('businessType');
