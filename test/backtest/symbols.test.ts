@@ -368,6 +368,37 @@ test('a watched instrument is refused for orders', async () => {
   }
 });
 
+test("amendments are counted, and those the venue refused: the report's Activity says both", async () => {
+  const root = recording();
+  try {
+    let n = 0;
+    let oid: string | null = null;
+    const def = defineStrategy({
+      name: 'amender',
+      params: {},
+      instruments: { trade: ['BTCUSDT'] },
+      create: (ctx) => ({
+        onBook(m) {
+          n++;
+          // books: 999/1001, 1009/1011, 1019/1021
+          if (n === 1) oid = ctx.place({ side: 'buy', sizeLot: 1, priceTick: 990, timeInForce: 'postOnly' });
+          else if (n === 2)
+            ctx.amend(oid!, { priceTick: 1000 }); // still below the bid: the venue takes it
+          else if (n === 3) ctx.amend(oid!, { priceTick: m.book.bestAskTick + 20 }); // post-only across any ask by then: refused
+        },
+      }),
+    }) as unknown as StrategyDefinition;
+    const trace = await run(root, def, ['BTCUSDT']);
+    assert.is(trace.counts.amends, 2);
+    assert.is(trace.counts.amendRejects, 1);
+    const m = computeMetrics(trace);
+    assert.equal([m.activity.amends, m.activity.amendRejects], [2, 1]);
+    assert.match(formatReport(m), /\n {2}amends +2 +1 refused by the venue\n/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test("one symbol of two venues in the input is refused, with each venue's directory, not replayed as one book", async () => {
   const root = mkdtempSync(join(tmpdir(), 'ringbook-venues-'));
   const grid = { tick: '0.1', lot: '0.001', priceScale: '1', sizeScale: '3' };
