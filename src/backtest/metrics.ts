@@ -96,6 +96,9 @@ export interface ActivityMetrics {
   cancels: number;
   /** Cancel-alls the runtime sent when it halted. */
   haltCancels: number;
+  /** The strategy's amendments (price and/or size of a working order), and how many of them the venue refused. */
+  amends: number;
+  amendRejects: number;
   rejects: number;
   /** The rejects by the venue's code and message, most frequent first. */
   rejectReasons: { reason: string; count: number }[];
@@ -660,6 +663,8 @@ export function computeMetrics(trace: BacktestTrace, opts: MetricsOptions = {}):
       orders: c.orders,
       cancels: ownCancels,
       haltCancels,
+      amends: c.amends ?? 0,
+      amendRejects: c.amendRejects ?? 0,
       rejects: c.rejects,
       rejectReasons: Object.entries(c.rejectReasons ?? {})
         .map(([reason, count]) => ({ reason, count }))

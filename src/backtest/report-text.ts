@@ -515,6 +515,10 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
           '',
           a.haltCancels ? `the strategy's; and ${plural(a.haltCancels, 'cancel-all')} at the halt` : undefined,
         ),
+        // a strategy that never amends (a taker) gets no row
+        ...(a.amends > 0
+          ? [row('amends', int(a.amends), '', a.amendRejects ? `${int(a.amendRejects)} refused by the venue` : 'none refused by the venue')]
+          : []),
         row('rejects', int(a.rejects), '', rejectReasonsText(a.rejectReasons)),
         perDay('round trips per day', a.tradesPerDay, (x) => num(x, 2), '/day'),
         perDay('fills per day', a.fillsPerDay, (x) => num(x, 2), '/day'),

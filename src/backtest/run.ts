@@ -166,6 +166,8 @@ function newCounts(): Required<OrderCounts> {
     orders: 0,
     cancels: 0,
     rejects: 0,
+    amends: 0,
+    amendRejects: 0,
     postedLot: 0,
     filledLot: 0,
     flattenFills: 0,
@@ -1315,6 +1317,9 @@ export class Backtest {
         }
       }
       this.rec[k].fill(t, no, e.side === 'buy' ? 1 : -1, e.priceTick);
+    } else if (e.type === 'amendReject') {
+      this.counts.amendRejects++;
+      if (this.n > 1) this.per[k].counts.amendRejects++;
     } else if (e.type === 'reject') {
       this.counts.rejects++;
       const why = `${e.code} ${e.message}`;
@@ -1373,6 +1378,9 @@ export class Backtest {
           pc.orders++;
           pc.postedLot += a.qtyLot;
         }
+      } else if (a.type === 'amend') {
+        c.amends++;
+        if (pc) pc.amends++;
       } else if (a.type === 'cancel' || a.type === 'cancelAll') {
         c.cancels++;
         if (pc) pc.cancels++;

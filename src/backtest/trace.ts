@@ -50,6 +50,9 @@ export interface OrderCounts {
   orders: number;
   cancels: number;
   rejects: number;
+  /** Amendments asked for, and those the venue refused (amendReject). Absent in traces built by hand (taken as 0). */
+  amends?: number;
+  amendRejects?: number;
   /** Lots asked for by every place, and lots filled (the flatten's too). */
   postedLot: number;
   filledLot: number;

@@ -42,6 +42,25 @@ function pickSymbols(files: readonly ReplayFile[], declared: StrategyDefinition[
 }
 
 /**
+ * Files of more than one venue: one symbol of two venues (BTCUSDT of Bitget and of Binance, with the same grid) would
+ * be replayed as one book, their messages interleaved. Said with each venue's directory, to give one; else null.
+ */
+function severalVenues(files: readonly ReplayFile[]): string | null {
+  const dirs = new Map<string, { n: number; dir: string | null }>();
+  for (const f of files) {
+    const venue = f.meta.venue ?? '?';
+    const d = dirs.get(venue) ?? { n: 0, dir: /^(.*\/venue=[^/]+)\//.exec(f.path)?.[1] ?? null };
+    d.n++;
+    dirs.set(venue, d);
+  }
+  if (dirs.size < 2) return null;
+  const list = [...dirs].sort(([a], [b]) => (a < b ? -1 : 1));
+  const held = list.map(([v, d]) => `${v}: ${d.n} ${d.n === 1 ? 'file' : 'files'}`).join(', ');
+  const give = list.every(([, d]) => d.dir !== null) ? ` (${list.map(([, d]) => d.dir).join(' or ')})` : '';
+  return `the input holds recordings of several venues (${held}): a run replays one venue's market, give its directory${give}`;
+}
+
+/**
  * The instruments of a run, in the run's order: those `requested` (--symbols, in the order given); else the symbols
  * the strategy's `instruments` declaration names (trade, then watch); else the recording's only symbol. Each with its
  * files in replay order. A symbol the input does not hold is named with the ones it does.
@@ -51,6 +70,8 @@ export function chooseSymbols(
   requested: readonly string[] | undefined,
   declared: StrategyDefinition['instruments'],
 ): Array<{ symbol: string; files: ReplayFile[] }> {
+  const venues = severalVenues(files);
+  if (venues) throw new UsageError(venues);
   const named = requested?.length ? requested : [...new Set([...(declared?.trade ?? []), ...(declared?.watch ?? [])])];
   if (!named.length) {
     const streams = recordedSymbols(files);

@@ -19,6 +19,8 @@ export function tradingSnapshot(s: SessionSummary): TradingSnapshot {
     orders: s.orders,
     cancels: s.cancels,
     cancelAlls: s.cancelAlls,
+    amends: s.amends,
+    amendRejects: s.amendRejects,
     fills: s.fills,
     rejects: s.rejects,
     trades: s.trades,

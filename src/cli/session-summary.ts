@@ -139,6 +139,12 @@ function sessionFunding(s: SessionSummary, schedule: (() => { nextMs: number; pa
   return 'error' in f ? f : { receivedQuote: f.receivedQuote, settlements: f.settlements, ...(schedule?.() ?? {}) };
 }
 
+/** ", 3 amends (1 refused by the venue)": none for a session that amended nothing (a taker's). */
+function amendsText(s: { amends: number; amendRejects: number }): string {
+  if (s.amends === 0) return '';
+  return `, ${plural(s.amends, 'amend')}${s.amendRejects ? ` (${s.amendRejects} refused by the venue)` : ''}`;
+}
+
 /** The summary's lines for each symbol of a session of several (none for one symbol: the totals are its figures). */
 function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: string): string[] {
   if (s.symbols.length < 2) return [];
@@ -148,7 +154,7 @@ function symbolLines(s: SessionSummary, lotText: (inst: number) => string, ccy: 
   const width = Math.max(12, ...s.symbols.map((y) => y.symbol.length + 1));
   return s.symbols.map(
     (y, i) =>
-      `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}${y.flattenOrders ? ` (${y.flattenOrders} by the flatten)` : ''}, ${plural(y.cancels, 'cancel')}, ${plural(y.fills, 'fill')}${y.flattenFills ? ` (${y.flattenFills} by the flatten)` : ''}, ${plural(y.rejects, 'reject')}; ` +
+      `  ${y.symbol.padEnd(width)}  ${y.traded ? '' : 'watched: '}${plural(y.orders, 'order')}${y.flattenOrders ? ` (${y.flattenOrders} by the flatten)` : ''}, ${plural(y.cancels, 'cancel')}${amendsText(y)}, ${plural(y.fills, 'fill')}${y.flattenFills ? ` (${y.flattenFills} by the flatten)` : ''}, ${plural(y.rejects, 'reject')}; ` +
       `position ${plural(y.positionLot, 'lot')} (${lotText(i)}); PnL ${symbolPnl(y, funded?.[i], ccy)}`,
   );
 }
@@ -228,8 +234,8 @@ export function sessionEndSummary(e: SessionEnd): { text: string; fields: Record
     'summary:',
     `  market data   ${count(s.bookMessages)} book messages, ${count(s.signals)} signals, ${s.resyncs} resyncs`,
     s.symbols.length > 1
-      ? `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${endPosition(y)}`).join(', ')}`
-      : `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${endPosition(s.symbols[0])} at the end`,
+      ? `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}${amendsText(s)}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''} in all; positions at the end ${s.symbols.map((y) => `${y.symbol} ${endPosition(y)}`).join(', ')}`
+      : `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}${amendsText(s)}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${endPosition(s.symbols[0])} at the end`,
     ...symbolLines(s, e.lotText, ccy),
     `  ended         ${ended}`,
     fundingLine(funding, ccy),

@@ -26,6 +26,9 @@ export interface TraderCounters {
   /** Cancels of single orders; the cancel-alls of a halt or stop are counted apart. */
   cancels: number;
   cancelAlls: number;
+  /** Amendments sent, and those the venue refused. */
+  amends: number;
+  amendRejects: number;
   fills: number;
   /** Fills of the gateway's own flatten orders (a halt's or the stop's): the runtime's clean-up, not the strategy's trades. */
   flattenFills: number;
@@ -52,6 +55,8 @@ export interface InstrumentCounters {
   orders: number;
   cancels: number;
   cancelAlls: number;
+  amends: number;
+  amendRejects: number;
   /** Every reject, the flatten's too (flattenEnded.rejected of them). */
   rejects: number;
   /** Fills of the flatten orders. */
@@ -70,6 +75,8 @@ class Lane {
     orders: 0,
     cancels: 0,
     cancelAlls: 0,
+    amends: 0,
+    amendRejects: 0,
     rejects: 0,
     flattenFills: 0,
     flattenEnded: { filled: 0, expired: 0, rejected: 0 },
@@ -101,6 +108,8 @@ export class Trader {
     orders: 0,
     cancels: 0,
     cancelAlls: 0,
+    amends: 0,
+    amendRejects: 0,
     fills: 0,
     flattenFills: 0,
     rejects: 0,
@@ -203,6 +212,9 @@ export class Trader {
       this.counters.rejects++;
       lane.counters.rejects++;
       if (isFlattenOid(e.clientOid)) lane.counters.flattenEnded.rejected++;
+    } else if (e.type === 'amendReject') {
+      this.counters.amendRejects++;
+      lane.counters.amendRejects++;
     } else if (e.type === 'cancelAck' && isFlattenOid(e.clientOid)) lane.counters.flattenEnded.expired++; // its IOC's rest, ended by the venue
     if (lane.queue !== null) this.track(lane.queue, e);
     // a fill once the venue was found holding more than our fills: its line says the venue's position too
@@ -297,6 +309,9 @@ export class Trader {
       } else if (a.type === 'cancelAll') {
         this.counters.cancelAlls++;
         lane.counters.cancelAlls++;
+      } else if (a.type === 'amend') {
+        this.counters.amends++;
+        lane.counters.amends++;
       }
     }
     if (!mixed) this.send(this.lanes[inst0].executor, actions);

@@ -130,6 +130,9 @@ export interface SymbolSummary {
   /** Of the orders, the flatten's (a halt's or the stop's reduce-only market order). */
   flattenOrders: number;
   cancels: number;
+  /** The strategy's amendments, and those the venue refused. */
+  amends: number;
+  amendRejects: number;
   fills: number;
   /** Of the fills, the flatten's. */
   flattenFills: number;
@@ -177,6 +180,9 @@ export interface SessionSummary {
   cancels: number;
   /** Cancel-alls (a halt, the stop at the end). */
   cancelAlls: number;
+  /** The strategy's amendments, and those the venue refused. */
+  amends: number;
+  amendRejects: number;
   /** Batch requests the gateway sent (several places or cancels of one decision in one request). */
   batchRequests: number;
   fills: number;
@@ -592,6 +598,8 @@ export class TradingSession {
         orders: c.orders + flattenOrders,
         flattenOrders,
         cancels: c.cancels,
+        amends: c.amends,
+        amendRejects: c.amendRejects,
         fills: p.fills,
         flattenFills: c.flattenFills,
         rejects: c.rejects,
@@ -622,6 +630,8 @@ export class TradingSession {
       flattenOrders: sum((s) => s.flattenOrders),
       cancels: c.cancels,
       cancelAlls: c.cancelAlls,
+      amends: c.amends,
+      amendRejects: c.amendRejects,
       batchRequests: this.gateways.reduce((a, g) => a + g.stats.batches, 0),
       fills: sum((s) => s.fills),
       flattenFills: c.flattenFills,

@@ -19,6 +19,9 @@ export interface TradingSnapshot {
   orders: number;
   cancels: number;
   cancelAlls: number;
+  /** Amendments sent, and those the venue refused. */
+  amends: number;
+  amendRejects: number;
   fills: number;
   rejects: number;
   /** Round trips closed. */
@@ -43,6 +46,8 @@ export function tradingMetrics(m: Metrics, snapshot: () => TradingSnapshot, quot
   total('ringbook_orders_total', 'Orders placed.', (s) => s.orders);
   total('ringbook_cancels_total', 'Single orders cancelled (cancel-alls apart).', (s) => s.cancels);
   total('ringbook_cancel_alls_total', 'Cancel-alls (a halt, the stop at the end).', (s) => s.cancelAlls);
+  total('ringbook_amends_total', 'Amendments of working orders sent (price and/or size).', (s) => s.amends);
+  total('ringbook_amend_rejects_total', 'Amendments the exchange refused.', (s) => s.amendRejects);
   total('ringbook_fills_total', 'Fills of own orders.', (s) => s.fills);
   total('ringbook_rejects_total', 'Orders the exchange rejected.', (s) => s.rejects);
   total('ringbook_round_trips_total', 'Round trips closed.', (s) => s.trades);

@@ -57,6 +57,7 @@ function writeSymbol(
   symbol: string,
   grid: { tick: string; lot: string; priceScale: string; sizeScale: string },
   recs: Rec[],
+  venue = 'bitget',
 ) {
   const n = recs.length;
   const { cols } = recordColumns(recs, FEED_MS);
@@ -65,7 +66,7 @@ function writeSymbol(
   const first = cols.local_ts[0];
   const meta: FileMeta = {
     schema_version: '1',
-    venue: 'bitget',
+    venue,
     inst_type: 'USDT-FUTURES',
     symbol,
     tick_size: grid.tick,
@@ -86,7 +87,7 @@ function writeSymbol(
     last_local_ts: String(cols.local_ts[n - 1]),
     rows: String(n),
   };
-  const path = marketPath(root, 'bitget', 'USDT-FUTURES', symbol, first, 0);
+  const path = marketPath(root, venue, 'USDT-FUTURES', symbol, first, 0);
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, encodeParquet(words, 0, n, meta, { rowGroupSize: 5 }));
 }
@@ -364,6 +365,69 @@ test('a watched instrument is refused for orders', async () => {
     assert.equal(trace.fills.length, 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("amendments are counted, and those the venue refused: the report's Activity says both", async () => {
+  const root = recording();
+  try {
+    let n = 0;
+    let oid: string | null = null;
+    const def = defineStrategy({
+      name: 'amender',
+      params: {},
+      instruments: { trade: ['BTCUSDT'] },
+      create: (ctx) => ({
+        onBook(m) {
+          n++;
+          // books: 999/1001, 1009/1011, 1019/1021
+          if (n === 1) oid = ctx.place({ side: 'buy', sizeLot: 1, priceTick: 990, timeInForce: 'postOnly' });
+          else if (n === 2)
+            ctx.amend(oid!, { priceTick: 1000 }); // still below the bid: the venue takes it
+          else if (n === 3) ctx.amend(oid!, { priceTick: m.book.bestAskTick + 20 }); // post-only across any ask by then: refused
+        },
+      }),
+    }) as unknown as StrategyDefinition;
+    const trace = await run(root, def, ['BTCUSDT']);
+    assert.is(trace.counts.amends, 2);
+    assert.is(trace.counts.amendRejects, 1);
+    const m = computeMetrics(trace);
+    assert.equal([m.activity.amends, m.activity.amendRejects], [2, 1]);
+    assert.match(formatReport(m), /\n {2}amends +2 +1 refused by the venue\n/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("one symbol of two venues in the input is refused, with each venue's directory, not replayed as one book", async () => {
+  const root = mkdtempSync(join(tmpdir(), 'ringbook-venues-'));
+  const grid = { tick: '0.1', lot: '0.001', priceScale: '1', sizeScale: '3' };
+  const msgs = (base: number): Rec[] => [0, 10, 20].flatMap((at, i) => book(at, base + 10 * i, i === 0 ? null : base + 10 * (i - 1)));
+  writeSymbol(root, 'BTCUSDT', grid, msgs(1000));
+  writeSymbol(root, 'BTCUSDT', grid, msgs(1005), 'binance');
+  for (const args of [
+    [root, '--strategy', 'mm-glft'],
+    [root, '--strategy', 'mm-glft', '--symbols', 'BTCUSDT'],
+  ]) {
+    let err: unknown = null;
+    try {
+      await runBacktestCli(args);
+    } catch (e) {
+      err = e;
+    }
+    assert.instance(err, UsageError);
+    assert.is(
+      (err as Error).message,
+      `the input holds recordings of several venues (binance: 1 file, bitget: 1 file): a run replays one venue's market, give its directory (${root}/venue=binance or ${root}/venue=bitget)`,
+    );
+  }
+  // one venue's directory: replayed
+  const log = console.log;
+  console.log = () => {};
+  try {
+    assert.is(await runBacktestCli([join(root, 'venue=bitget'), '--strategy', 'mm-glft', '--json']), 0);
+  } finally {
+    console.log = log;
   }
 });
 

@@ -51,6 +51,7 @@ interface Replay {
   symbols: string[];
   fills: number[];
   feesQuote: number;
+  amends: number;
 }
 
 const replays = new Map<string, Replay>();
@@ -73,6 +74,7 @@ async function replay(name: string): Promise<Replay> {
       symbols: m.symbols ?? [],
       fills: (m.instruments ?? []).map((x: { activity: { fills: number } }) => x.activity.fills),
       feesQuote: m.pnl.feesQuote,
+      amends: m.activity?.amends,
     });
   }
   return replays.get(name)!;
@@ -111,6 +113,19 @@ test('mm-glft quoted both symbols; lead-lag ordered the follower only', async ()
   await recorded;
   assert.equal((await placed('mm-glft')).sort(), SYMBOLS);
   assert.equal(await placed('lead-lag'), ['ETHUSDT']);
+});
+
+test("mm-glft's amendments: the demo's summary and the replay count each one the order log holds", async () => {
+  const sessions = await recorded;
+  const log = await traded('mm-glft');
+  const amends = log.filter((o) => o.event === OrderEvent.amend).length;
+  const refused = log.filter((o) => o.event === OrderEvent.amendReject).length;
+  assert.ok(amends > 0, 'mm-glft amends its quotes as the touch moves');
+  const out = sessions[0].stderr + sessions[0].stdout;
+  const said = / {2}trading {7}.*?, (\d+) amends?(?: \((\d+) refused by the venue\))?, /.exec(out);
+  assert.ok(said, out);
+  assert.equal([Number(said![1]), Number(said![2] ?? 0)], [amends, refused]);
+  assert.is((await replay('mm-glft')).amends, amends);
 });
 
 test("the demo's next lines suggest --parity for the session of several symbols, and a backtest of every symbol", async () => {

@@ -178,6 +178,54 @@ test('a long held through a settlement pays the published rate × its value at t
   });
 });
 
+test('the bills hold a settlement the exchange clock passed before the step that books it: asked for them, the venue books it first, and once only', async () => {
+  // a position held at the settlement and closed 2 ms after it, the bills asked for before the data clock's next step:
+  // a session reading its funding right after its flatten (the fill is stamped after the settlement) must find it
+  let wall = SETTLEMENT - 1050;
+  const ex = await startExchange({
+    seed: 3,
+    manual: true,
+    clock: { now: () => wall },
+    startMs: SETTLEMENT - 1050,
+    symbols: ['USDT-FUTURES:BTCUSDT'],
+    trading: { rateLimits: false },
+  });
+  try {
+    const e = ex.trading!.engine;
+    const market = (side: 'buy' | 'sell', sizeLots: number) =>
+      e.place({
+        instType: 'USDT-FUTURES',
+        symbol: 'BTCUSDT',
+        side,
+        orderType: 'market',
+        force: 'gtc',
+        sizeLots,
+        reduceOnly: false,
+        marginMode: 'crossed',
+      });
+    for (let i = 0; i < 10; i++) {
+      wall += 100;
+      ex.tick();
+    }
+    wall = SETTLEMENT - 1;
+    market('buy', 2);
+    wall = SETTLEMENT + 2;
+    market('sell', 2);
+    assert.equal(ex.trading!.account().fundingCharges, [], 'the step that passes the settlement has not run');
+    e.bookFundingDue(); // what GET /api/v2/mix/account/bill does first
+    const a = ex.trading!.account();
+    assert.equal(
+      a.fundingCharges.map((c) => [c.atMs, c.size]),
+      [[SETTLEMENT, '0.0002']],
+    );
+    wall = SETTLEMENT + 50;
+    ex.tick();
+    assert.is(ex.trading!.account().fundingCharges.length, 1, 'the step books it no second time');
+  } finally {
+    await ex.close();
+  }
+});
+
 test('a flat account is charged nothing at a settlement', async () => {
   await withExchange(async (ex) => {
     ex.tick(40);

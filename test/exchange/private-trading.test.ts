@@ -38,6 +38,40 @@ const ok = (r: Reply, what = '') => {
 const account = (ex: Exchange) => ex.trading!.account();
 const topOf = (ex: Exchange, depth = 5) => ex.market('USDT-FUTURES', 'BTCUSDT')!.book(depth).levels;
 
+test("fills: newest first, in pages of `limit` back from the previous page's endId (idLessThan), none twice", async () => {
+  await withExchange(async (_ex, c) => {
+    // five taker fills of one lot each, alternating sides
+    for (let i = 0; i < 5; i++)
+      ok(await place(c, { side: i % 2 ? 'sell' : 'buy', orderType: 'market', size: '0.0001', clientOid: `f${i}` }));
+    const all = ok(await c.get('/api/v2/mix/order/fills', { productType: 'USDT-FUTURES', symbol: 'BTCUSDT' }));
+    const ids: string[] = all.fillList.map((f: { tradeId: string }) => f.tradeId);
+    assert.is(ids.length, 5);
+    assert.equal(
+      ids,
+      [...ids].sort((a, b) => (BigInt(a) > BigInt(b) ? -1 : 1)),
+      'newest first',
+    );
+    const paged: string[] = [];
+    let below: string | undefined;
+    for (;;) {
+      const page = ok(
+        await c.get('/api/v2/mix/order/fills', {
+          productType: 'USDT-FUTURES',
+          symbol: 'BTCUSDT',
+          limit: '2',
+          ...(below ? { idLessThan: below } : {}),
+        }),
+      );
+      if (!page.fillList) break;
+      paged.push(...page.fillList.map((f: { tradeId: string }) => f.tradeId));
+      below = page.endId;
+    }
+    assert.equal(paged, ids);
+    const bad = await c.get('/api/v2/mix/order/fills', { productType: 'USDT-FUTURES', limit: '101' });
+    assert.is(bad.json.code, '40020', bad.text);
+  });
+});
+
 test('place → orders-pending → detail → cancel round trip; duplicate clientOid 40786; unknown order 40109', async () => {
   await withExchange(async (ex, c) => {
     const bid = topOf(ex).bids[0][0];

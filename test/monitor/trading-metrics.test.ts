@@ -15,6 +15,8 @@ const base: TradingSnapshot = {
   orders: 2,
   cancels: 0,
   cancelAlls: 0,
+  amends: 5,
+  amendRejects: 1,
   fills: 1,
   rejects: 0,
   trades: 0,
@@ -35,6 +37,8 @@ test('trading metrics: each symbol its position and net PnL; none without symbol
   assert.match(text, /^ringbook_symbol_position_lots\{symbol="ETHUSDT"\} 3$/m);
   assert.match(text, /^ringbook_symbol_pnl_quote\{symbol="ETHUSDT",currency="USDT"\} -0.0415$/m);
   assert.match(text, /^ringbook_position_lots 2$/m);
+  assert.match(text, /^ringbook_amends_total 5$/m);
+  assert.match(text, /^ringbook_amend_rejects_total 1$/m);
   snap = { ...base };
   const m2 = new Metrics('live');
   tradingMetrics(m2, () => snap, 'USDT');

@@ -456,16 +456,27 @@ export class TradingEngine {
   }
 
   /**
+   * Books now every settlement the exchange clock has passed (the steps book them up to the data clock, which may
+   * trail it by a step): a fill is stamped by the exchange clock, so once a fill after a settlement is reported, the
+   * bills already hold that settlement's charge, as a ledger in time order does. The bills route calls it first.
+   */
+  bookFundingDue(): void {
+    this.settleFunding(this.now());
+    this.flush();
+  }
+
+  /**
    * Funding at every settlement the data clock passed since the last step (the grid the ticker publishes as
    * nextFundingTime): each futures position is charged as it stood at the settlement by the fills' own stamps — a fill
    * stamped before it counts, one stamped at or after it does not, though this step books it first (docs/exchange.md,
    * Funding) — at the rate quoted for it and the mark then; the positions and account pushes that follow show it.
    */
-  private settleFunding(): void {
+  private settleFunding(upToMs?: number): void {
     for (const pub of this.opts.venue.publishers()) {
       if (pub.inst.instType === 'SPOT') continue;
-      const now = pub.dataTs();
       const last = this.fundingClock.get(pub);
+      // never back: a catch-up may have taken the funding clock past the data clock's last step
+      const now = Math.max(upToMs ?? pub.dataTs(), last ?? -Infinity);
       this.fundingClock.set(pub, now);
       const log = this.heldBefore.get(pub);
       const heldAt = (at: number): HeldPosition => log?.find((h) => h.stampMs >= at) ?? this.account.held(pub.inst.symbol);

@@ -378,13 +378,22 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
     const instType = productType(p);
     const symbol = symbolOf(p, false);
     const orderId = p.opt('orderId');
+    // pages of `limit` (at most 100, Bitget's), back from the previous page's endId (a tradeId) with idLessThan
+    const limitText = p.opt('limit') ?? '100';
+    const limit = Number(limitText);
+    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100) throw Err.paramError('limit');
+    const below = p.opt('idLessThan');
+    if (below !== undefined && !/^\d+$/.test(below)) throw Err.paramError('idLessThan');
     const rows = e.fills
       .filter(
         (f) =>
-          f.order.inst.instType === instType && (!symbol || f.order.inst.symbol === symbol) && (!orderId || f.order.orderId === orderId),
+          f.order.inst.instType === instType &&
+          (!symbol || f.order.inst.symbol === symbol) &&
+          (!orderId || f.order.orderId === orderId) &&
+          (below === undefined || BigInt(f.tradeId) < BigInt(below)),
       )
       .reverse()
-      .slice(0, 100)
+      .slice(0, limit)
       .map((f) => ({
         tradeId: f.tradeId,
         symbol: f.order.inst.symbol,
@@ -443,6 +452,7 @@ export function registerPrivateRest(router: Router, o: PrivateRestOptions): void
   // The account's bills, newest first (docs/bitget.md §5.9). This venue books only its funding settlements as bills
   // (businessType contract_settle_fee): a query for another businessType answers none. Pages back with idLessThan.
   signed('GET', '/api/v2/mix/account/bill', (p) => {
+    e.bookFundingDue();
     const instType = productType(p);
     const symbol = symbolOf(p, false);
     const businessType = p.opt('businessType');
