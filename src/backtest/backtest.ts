@@ -50,6 +50,8 @@ export interface RunOptions {
   feedShiftNs?: number;
   /** Damaged input files left out (--skip-damaged): named in the report's settings. */
   skippedFiles?: readonly string[];
+  /** The recorded funding a flat --funding rate replaces, in words: in the report's settings. */
+  fundingReplaces?: string;
   /** Input files whose local-time spans overlap another's (their events replay twice), in words: in the report's settings. */
   overlaps?: readonly string[];
   /** A watcher's cells (./hang-guard): the replay beats once per row group, the runtime marks its handlers. */
@@ -191,6 +193,7 @@ function finishRun(bt: Backtest, files: number, o: RunOptions, funding: FundingS
     ...(o.feeTier ? { feeTier: o.feeTier } : {}),
     ...(o.feesFrom ? { feesFrom: o.feesFrom } : {}),
     ...(o.feedShiftNs ? { feedLatencyShift: shiftText(o.feedShiftNs) } : {}),
+    ...(o.fundingReplaces ? { fundingReplaces: o.fundingReplaces } : {}),
     ...(skipped.length ? { skippedDamagedFiles: skipped.join(', ') } : {}),
     ...(o.overlaps?.length ? { overlappingFiles: o.overlaps.join('; ') } : {}),
   });

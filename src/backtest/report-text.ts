@@ -677,6 +677,7 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   takerFeeRate: { label: 'taker fee rate', note: 'fraction of value' },
   fundingRate: { label: 'funding rate', note: 'per 8 h settlement' },
   funding: { label: 'funding' },
+  fundingReplaces: { label: 'funding replaces', note: 'a flat --funding rate is charged instead of the recorded settlements' },
   feeTier: { label: 'fee tier', note: 'Bitget USDT-M futures (docs/bitget.md §8)' },
   feesFrom: { label: 'fee rates from', note: '--parity: the rates live traded at (--fees and --fee-tier do not apply)' },
   tickNs: { label: 'strategy timer tick' },

@@ -33,7 +33,16 @@ import { expandInput, isDirectory, overlapWarnings, readReplayFiles, recordingRo
 import { chooseSymbols } from './replay-symbols';
 import { checkInstrumentCount } from './instrument-count';
 import { dropDamaged, skippedLines, withDamagedNamed } from './damaged-files';
-import { checkFundingFlag, checkModelFlags, fundingSource, latencyFor, parseFees, spotSymbols, tierRates } from './venue-models';
+import {
+  checkFundingFlag,
+  checkModelFlags,
+  fundingReplaced,
+  fundingSource,
+  latencyFor,
+  parseFees,
+  spotSymbols,
+  tierRates,
+} from './venue-models';
 import { sessionSpan, sessionsUnder } from './recorded-sessions';
 import {
   checkParityBundle,
@@ -199,6 +208,9 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
 
   // what obi-ofi's signal did, for "why no trades" (another strategy's counters speak for themselves)
   const watch = params.name === 'obi-ofi' ? new SignalWatch(params.config as unknown as StrategyConfig) : null;
+  // a flat rate over recorded funding: the recorded settlements are not charged, and the trader must know it
+  const replaced = await fundingReplaced(values.funding, root, chosen, side);
+  if (replaced) logger('backtest').warn(`--funding ${values.funding} replaces ${replaced}: its recorded settlements are not charged`);
   const run: RunOptions = {
     strategy: {
       definition: params.strategy.definition,
@@ -218,6 +230,7 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
     amendKeepsQueue: answers === null && values['amend-keeps-queue'] === true,
     sampleNs,
     funding: await fundingSource(values.funding, root, symbol, chosen[0].files[0].meta.inst_type, side),
+    ...(replaced ? { fundingReplaces: replaced } : {}),
     // several sessions in the directory: the replay starts where the chosen one did (the market data before it is another's)
     fromNs: fromNs ?? (span && span.others > 0 ? span.fromNs : undefined),
     toNs: parityTo,

@@ -30,7 +30,7 @@ import { checkInstrumentCount } from './instrument-count';
 import { chooseSymbols } from './replay-symbols';
 import { dropDamaged, withDamagedNamed, skippedLines } from './damaged-files';
 import { expandInput, readReplayFiles, recordingRoot, overlapWarnings } from './replay-files';
-import { fundingSource, checkFundingFlag, latencyFor, parseFees, tierRates } from './venue-models';
+import { fundingReplaced, fundingSource, checkFundingFlag, latencyFor, parseFees, tierRates } from './venue-models';
 import { asUsage, dirText, parseCommand, UsageError, type CommandSpec } from './args';
 import { lineOfKey, readJsonFile } from './json-file';
 import { loadParams, presetHelp, strategyFlags } from './params';
@@ -304,6 +304,8 @@ export async function runOptimize(argv: string[]): Promise<number> {
         : { ...DEFAULT_FEES };
     // funding as the backtest charges it: a flat --funding on each, else each symbol's recorded ticker, else none
     const fundings = await Promise.all(chosen.map((c) => fundingSource(values.funding, root, c.symbol, c.files[0].meta.inst_type, side)));
+    const replaced = await fundingReplaced(values.funding, root, chosen, side);
+    if (replaced) log.warn(`--funding ${values.funding} replaces ${replaced}: its recorded settlements are not charged in any trial`);
     log.info(`loading ${chosen.reduce((n, c) => n + c.files.length, 0)} file(s) into shared memory …`, {
       files: chosen.reduce((n, c) => n + c.files.length, 0),
     });

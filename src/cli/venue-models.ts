@@ -58,6 +58,27 @@ export async function fundingSource(
   return rows.length ? { kind: 'recorded', settlements: settlementsOf(rows), tickerRows: rows.length } : { kind: 'none' };
 }
 
+/**
+ * What a flat --funding rate replaces: the recorded tickers of the run's symbols, whose settlements are then not
+ * charged, in words ("the recorded ticker of BTCUSDT: 6 settlements"); null when none was recorded (or no --funding).
+ */
+export async function fundingReplaced(
+  flat: number | undefined,
+  root: string,
+  chosen: ReadonlyArray<{ symbol: string; files: readonly ReplayFile[] }>,
+  side?: SideFiles,
+): Promise<string | null> {
+  if (flat === undefined) return null;
+  const over: string[] = [];
+  for (const c of chosen) {
+    const rows = await readTicker(root, c.symbol, c.files[0].meta.inst_type, side);
+    if (!rows.length) continue;
+    const n = settlementsOf(rows).length;
+    over.push(`${c.symbol}: ${n} ${n === 1 ? 'settlement' : 'settlements'}`);
+  }
+  return over.length ? `the recorded ticker of ${over.join(', ')}` : null;
+}
+
 /** The symbols among `chosen` recorded as SPOT instruments (inst_type=SPOT): spot has no funding. */
 export function spotSymbols(chosen: ReadonlyArray<{ symbol: string; files: readonly ReplayFile[] }>): string[] {
   return chosen.filter((c) => c.files[0]?.meta.inst_type === 'SPOT').map((c) => c.symbol);

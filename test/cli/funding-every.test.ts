@@ -71,6 +71,21 @@ test('demo --funding-every 2s: the recording has the settlements and backtest ch
     // each settlement the replay charges is the exchange's rule: −position × mark × rate, on the recorded rate and mark
     assert.ok(held.every((x) => x.receivedQuote < 0 && x.receivedQuote > -0.01));
     assert.ok(charged < 0, `the exchange charged ${charged}`);
+    // a flat --funding over the recorded ticker: charged instead, and said so (stderr and the report's settings)
+    const flat = spawnSync(process.execPath, [CLI, 'backtest', 'data', '--strategy', HOLD, '--funding', '0.0001'], {
+      cwd,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
+    assert.is(flat.status, 0, flat.stderr);
+    assert.match(
+      flat.stderr,
+      /--funding 0\.0001 replaces the recorded ticker of BTCUSDT: \d+ settlements?: its recorded settlements are not charged/,
+    );
+    assert.match(
+      flat.stdout,
+      /\n {2}funding replaces +the recorded ticker of BTCUSDT: \d+ settlements? +a flat --funding rate is charged instead/,
+    );
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }
