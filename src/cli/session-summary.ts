@@ -139,6 +139,19 @@ function sessionFunding(s: SessionSummary, schedule: (() => { nextMs: number; pa
   return 'error' in f ? f : { receivedQuote: f.receivedQuote, settlements: f.settlements, ...(schedule?.() ?? {}) };
 }
 
+/**
+ * Handler errors while trading was already stopped (a halt, the stop's own handlers: onOrder of the stop's cancels,
+ * onStop) halt nothing more and would pass unseen among the log lines: said once here. A halt by a strategy error is
+ * the `ended` line's, and not counted again.
+ */
+function afterStopErrors(errors: number, haltedBefore: string | null): string[] {
+  const later = errors - (haltedBefore?.startsWith('strategy error in ') ? 1 : 0);
+  if (later <= 0) return [];
+  return [
+    `  WARNING       the strategy threw ${later === 1 ? 'once' : `${later} times`} after trading stopped (the [error] lines above): a handler that runs at the stop has a bug`,
+  ];
+}
+
 /** ", 3 amends (1 refused by the venue)": none for a session that amended nothing (a taker's). */
 function amendsText(s: { amends: number; amendRejects: number }): string {
   if (s.amends === 0) return '';
@@ -238,6 +251,7 @@ export function sessionEndSummary(e: SessionEnd): { text: string; fields: Record
       : `  trading       ${ordersText(s)}, ${plural(s.cancels, 'cancel')}${s.cancelAlls ? ` and ${plural(s.cancelAlls, 'cancel-all')}` : ''}${amendsText(s)}, ${fillsAndTrips(s)}${s.batchRequests ? ` (${plural(s.batchRequests, 'batch request')})` : ''}; position ${endPosition(s.symbols[0])} at the end`,
     ...symbolLines(s, e.lotText, ccy),
     `  ended         ${ended}`,
+    ...afterStopErrors(s.counters['strategy.error'] ?? 0, haltedBefore),
     fundingLine(funding, ccy),
     // net of everything only when the venue's funding is known; else it is left out, and said
     `  PnL           ${moneyIn(s.equityQuote + (funded?.receivedQuote ?? 0), ccy)} ${funded ? 'net' : 'net of fees, before funding'}${s.symbols.length > 1 ? ' in all' : ''} (realised ${moneyIn(s.realisedQuote, ccy)}, fees ${moneyIn(s.feesQuote, ccy)}${funded ? `, funding ${moneyIn(funded.receivedQuote, ccy)}` : ''})`,

@@ -43,6 +43,21 @@ test('demo stopped by Ctrl-C before its --duration: exit 130, and the summary sa
   assert.not.match(r.err, /ran out/);
 });
 
+test('a strategy that throws at the stop: the summary says so, once, though trading had stopped', () => {
+  const d = strategyDir('throws-at-stop.ts');
+  try {
+    const r = d.run('demo', '--duration', '2s', '--strategy', 'throws-at-stop.ts', '--out', join(d.dir, 'data'));
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stderr, /\[error\] strategy error in onStop: state not saved/);
+    assert.match(
+      r.stderr,
+      /\n {2}WARNING {7}the strategy threw once after trading stopped \(the \[error\] lines above\): a handler that runs at the stop has a bug\n/,
+    );
+  } finally {
+    d.remove();
+  }
+});
+
 test('demo whose strategy threw: the session ended HALTED, exit 3, and the summary says why and with which code', () => {
   const d = strategyDir('throws.ts');
   try {
