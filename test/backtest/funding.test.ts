@@ -11,7 +11,6 @@ import { Ring, formatMemory, ringOffsets, writeLevel } from '../../src/core/inde
 import { ManualClock } from '../../src/core/clock';
 import { Recorder } from '../../src/capture/recorder';
 import { listParquet } from '../../src/capture/recover';
-import type { StreamInfo } from '../../src/capture/writer';
 import { createBacktestCore, instrumentOf, type RecordingGrid } from '../../src/backtest/backtest';
 import { Backtest } from '../../src/backtest/run';
 import { constantLatency } from '../../src/backtest/latency';
@@ -26,6 +25,7 @@ import { UsageError } from '../../src/cli/args';
 import { parseDecimal, writeTickerRecord, type Decimal, type TickerRow } from '../../src/feed/ticker';
 import { ENTER_AND_HOLD, obiOfiRun } from '../helpers/obi-ofi';
 import { testCore } from '../helpers/core';
+import { BTCUSDT_STREAM } from '../helpers/stream-info';
 import { T0, bookMessage as book, recordColumns, tradeRecord as trade, type Rec } from '../helpers/record-columns';
 
 const MS = 1_000_000n;
@@ -200,18 +200,7 @@ test('fee tiers by name; an unknown one is refused with the tiers known', () => 
 
 // ---- recording and reading back ---------------------------------------------------------------------------------
 
-const STREAM: StreamInfo = {
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol: 'BTCUSDT',
-  tickSize: '0.1',
-  lotSize: '0.001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 3,
-  sizeStep: 1n,
-  source: 'simulator',
-};
+const STREAM = BTCUSDT_STREAM;
 
 test('the recorder writes ticker records to <root>/_ticker/ and the backtest reads the settlements back', async () => {
   const root = mkdtempSync(join(tmpdir(), 'ringbook-ticker-'));

@@ -3,19 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { streamMeta, type StreamInfo } from '../../src/capture/meta';
 import { writeI64Big } from '../../src/core/int64';
+import { BTCUSDT_STREAM } from '../helpers/stream-info';
 
-const INFO: StreamInfo = {
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol: 'BTCUSDT',
-  tickSize: '0.1',
-  lotSize: '0.001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 3,
-  sizeStep: 1n,
-  source: 'live',
-};
+const INFO: StreamInfo = { ...BTCUSDT_STREAM, source: 'live' };
 
 test('feed_latency_p1_ns is the exact difference of the stamps, not of their doubles', () => {
   // stamps near 1.8e18 ns: as doubles they are 256 ns apart, and 2,248,197 ns would read 2,248,192 or 2,248,448

@@ -8,25 +8,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listParquet, recoverTree, type RecoveryResult } from '../../src/capture/recover';
-import { StreamWriter, type StreamInfo } from '../../src/capture/writer';
+import { StreamWriter } from '../../src/capture/writer';
+import { BTCUSDT_STREAM } from '../helpers/stream-info';
 import { RawBatch, RawWriter } from '../../src/capture/raw';
 import { fsJournalIo, type JournalIo } from '../../src/capture/journal';
 import { readFileMeta } from '../../src/capture/read-file';
 import { writeI64Big } from '../../src/core/int64';
 
 const T0 = 1_796_000_000_000_000_000n;
-const info: StreamInfo = {
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol: 'BTCUSDT',
-  tickSize: '0.1',
-  lotSize: '0.001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 3,
-  sizeStep: 1n,
-  source: 'simulator',
-};
+const info = BTCUSDT_STREAM;
 
 function records(n: number, t0 = T0): Int32Array {
   const w = new Int32Array(n * 16);

@@ -178,9 +178,11 @@ test('a long held through a settlement pays the published rate × its value at t
   });
 });
 
-test('the bills hold a settlement the exchange clock passed before the step that books it: asked for them, the venue books it first, and once only', async () => {
-  // a position held at the settlement and closed 2 ms after it, the bills asked for before the data clock's next step:
-  // a session reading its funding right after its flatten (the fill is stamped after the settlement) must find it
+/**
+ * A manual exchange whose wall clock (the fills' stamps) the test sets, stepped to 50 ms before SETTLEMENT (the
+ * settlement then falls inside the next step), and an order helper: market, or a post-only limit at `limit`.
+ */
+async function nearSettlement() {
   let wall = SETTLEMENT - 1050;
   const ex = await startExchange({
     seed: 3,
@@ -190,27 +192,40 @@ test('the bills hold a settlement the exchange clock passed before the step that
     symbols: ['USDT-FUTURES:BTCUSDT'],
     trading: { rateLimits: false },
   });
-  try {
-    const e = ex.trading!.engine;
-    const market = (side: 'buy' | 'sell', sizeLots: number) =>
+  const e = ex.trading!.engine;
+  for (let i = 0; i < 10; i++) {
+    wall += 100;
+    ex.tick();
+  }
+  assert.is(ex.simMs, SETTLEMENT - 50);
+  return {
+    ex,
+    e,
+    at: (ms: number) => void (wall = ms),
+    order: (side: 'buy' | 'sell', sizeLots: number, limit?: number) =>
       e.place({
         instType: 'USDT-FUTURES',
         symbol: 'BTCUSDT',
         side,
-        orderType: 'market',
-        force: 'gtc',
+        orderType: limit === undefined ? 'market' : 'limit',
+        force: limit === undefined ? 'gtc' : 'post_only',
+        priceTick: limit,
         sizeLots,
         reduceOnly: false,
         marginMode: 'crossed',
-      });
-    for (let i = 0; i < 10; i++) {
-      wall += 100;
-      ex.tick();
-    }
-    wall = SETTLEMENT - 1;
-    market('buy', 2);
-    wall = SETTLEMENT + 2;
-    market('sell', 2);
+      }),
+  };
+}
+
+test('the bills hold a settlement the exchange clock passed before the step that books it: asked for them, the venue books it first, and once only', async () => {
+  // a position held at the settlement and closed 2 ms after it, the bills asked for before the data clock's next step:
+  // a session reading its funding right after its flatten (the fill is stamped after the settlement) must find it
+  const { ex, e, at, order } = await nearSettlement();
+  try {
+    at(SETTLEMENT - 1);
+    order('buy', 2);
+    at(SETTLEMENT + 2);
+    order('sell', 2);
     assert.equal(ex.trading!.account().fundingCharges, [], 'the step that passes the settlement has not run');
     e.bookFundingDue(); // what GET /api/v2/mix/account/bill does first
     const a = ex.trading!.account();
@@ -218,7 +233,7 @@ test('the bills hold a settlement the exchange clock passed before the step that
       a.fundingCharges.map((c) => [c.atMs, c.size]),
       [[SETTLEMENT, '0.0002']],
     );
-    wall = SETTLEMENT + 50;
+    at(SETTLEMENT + 50);
     ex.tick();
     assert.is(ex.trading!.account().fundingCharges.length, 1, 'the step books it no second time');
   } finally {
@@ -238,43 +253,17 @@ test('a flat account is charged nothing at a settlement', async () => {
 
 test('a settlement charges the position as the fills are stamped: one before it counts, one at or after it does not, though the same step books them', async () => {
   // the wall clock the fills are stamped on is the test's; the settlement falls inside the step (S − 50, S + 50]
-  let wall = SETTLEMENT - 1050;
-  const ex = await startExchange({
-    seed: 3,
-    manual: true,
-    clock: { now: () => wall },
-    startMs: SETTLEMENT - 1050,
-    symbols: ['USDT-FUTURES:BTCUSDT'],
-    trading: { rateLimits: false },
-  });
+  const { ex, e, at, order } = await nearSettlement();
   try {
-    const e = ex.trading!.engine;
-    const order = (side: 'buy' | 'sell', sizeLots: number, limit?: number) =>
-      e.place({
-        instType: 'USDT-FUTURES',
-        symbol: 'BTCUSDT',
-        side,
-        orderType: limit === undefined ? 'market' : 'limit',
-        force: limit === undefined ? 'gtc' : 'post_only',
-        priceTick: limit,
-        sizeLots,
-        reduceOnly: false,
-        marginMode: 'crossed',
-      });
-    for (let i = 0; i < 10; i++) {
-      wall += 100;
-      ex.tick();
-    }
-    assert.is(ex.simMs, SETTLEMENT - 50);
-    wall = SETTLEMENT - 1;
+    at(SETTLEMENT - 1);
     order('buy', 2); // just before the settlement: held at it
-    wall = SETTLEMENT;
+    at(SETTLEMENT);
     order('buy', 1); // at its very millisecond: after it (the ticker has moved on to the next one by then)
-    wall = SETTLEMENT + 1;
+    at(SETTLEMENT + 1);
     const rest = order('buy', 1, ex.market('USDT-FUTURES', 'BTCUSDT')!.model.bestBid());
     ex.trading!.injectMarketOrder('BTCUSDT', 'sell', { lots: e.queueAhead(rest) + 1 }); // a maker fill just after it
     assert.is(rest.status, 'filled');
-    wall = SETTLEMENT + 2;
+    at(SETTLEMENT + 2);
     order('sell', 4); // and flat again before the step that passes the settlement
     const a0 = ex.trading!.account();
     assert.equal(
@@ -289,7 +278,7 @@ test('a settlement charges the position as the fills are stamped: one before it 
     assert.equal(a0.futures.positions, [], 'flat when the step that passes the settlement runs');
     assert.equal(a0.fundingCharges, []);
 
-    wall = SETTLEMENT + 50;
+    at(SETTLEMENT + 50);
     ex.tick();
     const a = ex.trading!.account();
     assert.is(a.fundingCharges.length, 1, 'the position held at the settlement is charged though it has closed since');
