@@ -13,7 +13,7 @@ import {
 } from './metrics';
 import type { Finding } from '../format/findings';
 import { findingLine } from '../format/findings';
-import { counterNote } from '../strategy/explain';
+import { booklessCause, counterNote, type BooklessMarket } from '../strategy/explain';
 import { isChanged, paramsOrigin, type ParamRow } from '../format/params';
 import {
   baseCurrency,
@@ -72,6 +72,11 @@ export interface ReportContext {
   endNs?: string;
   /** The run's SPOT instruments: spot has no funding, so none is charged them and --funding is refused for them. */
   spot?: readonly string[];
+  /**
+   * What the files held of each instrument whose book was never valid (src/cli/replay-contents.ts; the page counts its
+   * rows): the Settings warning names the cause they show, trades only, instead of a damaged or cut-short file.
+   */
+  bookless?: readonly BooklessMarket[];
 }
 
 /** Log lines the terminal report shows (the HTML report shows every kept line). */
@@ -622,6 +627,7 @@ export function reportSections(m: Metrics, ctx: ReportContext = {}): Section[] {
     rows: Object.entries(m.settings).map(([k, v]) => {
       // no funding at all (no ticker, no --funding): said as Costs says it, not as a rate of 0
       if (k === 'fundingRate' && v === 0 && m.costs.funding.source === 'none') return row('funding', NONE, '', noFunding(ctx));
+      if (k === 'booksNeverValid' && typeof v === 'string') return row(SETTINGS[k].label, v, '', neverValidNote(v, ctx));
       const s = SETTINGS[k];
       const text = v === null ? NONE : /Ns$/.test(k) && typeof v === 'number' ? duration(v) : String(v);
       return s ? row(s.label, text, '', s.note) : row(k, text);
@@ -685,15 +691,33 @@ const SETTINGS: Record<string, { label: string; note?: string }> = {
   files: { label: 'files replayed' },
   feedLatencyShift: { label: 'feed latency shift' },
   skippedDamagedFiles: { label: 'damaged files left out', note: '--skip-damaged: these files could not be read' },
-  booksNeverValid: {
-    label: 'WARNING no valid book',
-    note: 'no book snapshot in the replayed data (its file left out as damaged, or cut short): nothing could trade on it',
-  },
+  booksNeverValid: { label: 'WARNING no valid book' },
   overlappingFiles: {
     label: 'WARNING overlapping files',
     note: 'the overlap replayed twice: remove the copy (ringbook inspect lists them)',
   },
 };
+
+/** Why a replay has no book snapshot when its files do not say otherwise. */
+const NO_SNAPSHOT = 'no book snapshot in the replayed data (its file left out as damaged, or cut short)';
+
+/**
+ * The note on the instruments whose book was never valid (`value`: their symbols, ", "-separated): the cause their
+ * files show where counted (ctx.bookless: trades only, or the book outside the window), else a snapshot missing from
+ * the data. One cause for all is said once; different causes each after its symbol.
+ */
+function neverValidNote(value: string, ctx: ReportContext): string {
+  const names = value.split(', ');
+  const seen = ctx.bookless ?? [];
+  // one instrument's counts carry no symbol (src/cli/replay-contents.ts names them only in a run of several)
+  const only = names.length === 1 && seen.length === 1 && seen[0].symbol === undefined ? seen[0] : undefined;
+  const causes = names.map((name) => {
+    const x = seen.find((b) => b.symbol === name) ?? only;
+    return (x && booklessCause(x)) ?? NO_SNAPSHOT;
+  });
+  if (causes.every((c) => c === causes[0])) return `${causes[0]}: nothing could trade on it`;
+  return `${names.map((n, i) => `${n}: ${causes[i]}`).join('; ')}; nothing could trade on them`;
+}
 
 /** Control characters from settings or exit reasons would move the cursor or recolour the terminal: show them escaped. */
 function printable(s: string): string {

@@ -93,6 +93,8 @@ export function runReport(o: {
     logs: o.strategy?.logs ?? [],
     logCount: o.strategy?.logCount ?? 0,
     ...(o.endNs !== undefined ? { endNs: String(o.endNs) } : {}),
+    // the Settings warning of a book never valid names the cause these counts show (trades only)
+    ...(o.bookless?.length ? { bookless: o.bookless } : {}),
   };
   const json = {
     ...m,

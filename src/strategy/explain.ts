@@ -303,6 +303,18 @@ export function explainBookless(seen: readonly BooklessMarket[] = []): Finding[]
 }
 
 /**
+ * Why an instrument's book was never valid, where its files show it: public trades and no book message at all (trades
+ * only), or none in the replayed window. Null when they do not (no trades either, or book messages that reached it).
+ * The Settings section's warning says it (src/backtest/report-text.ts); the findings say it as explainBookless does.
+ */
+export function booklessCause(x: BooklessMarket): string | null {
+  if (x.trades === 0 || x.bookInWindow > 0) return null;
+  return x.bookInFiles === 0
+    ? `trades only: ${plural(x.trades, 'public trade')} and no book message in the replayed data (import the incremental_book_L2 file beside the trades, or record the book)`
+    : `${plural(x.trades, 'public trade')} and no book message in the replayed window: the recording's are all outside it (--from, --to)`;
+}
+
+/**
  * What stopped entries, most frequent first; when nothing was blocked and nothing traded, why the signal never
  * asked for an entry. Empty when entries went through unhindered.
  */

@@ -493,6 +493,62 @@ test('downsample: min and max of each bucket survive, in time order', () => {
   assert.equal(short, { x: [1, 2, 3], y: [4, 5, 6] });
 });
 
+test('a book never valid: the Settings warning names the cause the files show (trades only), else a missing snapshot', () => {
+  const warning = (settings: BacktestTrace['settings'], ctx: Parameters<typeof formatReport>[1] = {}) =>
+    formatReport(computeMetrics(run(100, settings)), ctx)
+      .split('\n')
+      .find((l) => l.includes('WARNING no valid book'));
+  const DAMAGED = 'no book snapshot in the replayed data (its file left out as damaged, or cut short): nothing could trade on it';
+  const TRADES_ONLY =
+    'trades only: 9 public trades and no book message in the replayed data (import the incremental_book_L2 file beside the trades, or record the book)';
+  // nothing counted (a file left out as damaged, a recording cut short): the words as they were
+  const damaged = warning({ booksNeverValid: 'BTCUSDT' })!;
+  assert.match(damaged, /WARNING no valid book +BTCUSDT +no book snapshot/);
+  assert.ok(damaged.endsWith(DAMAGED), damaged);
+  // one instrument, its counts unnamed: trades and no book message in its files
+  const one = warning({ booksNeverValid: 'BTCUSDT' }, { bookless: [{ trades: 9, bookInWindow: 0, bookInFiles: 0 }] })!;
+  assert.match(one, /WARNING no valid book +BTCUSDT +trades only: /);
+  assert.ok(one.endsWith(`${TRADES_ONLY}: nothing could trade on it`), one);
+  assert.not.ok(one.includes('damaged'));
+  // its book messages all outside the window
+  const window = warning({ booksNeverValid: 'BTCUSDT' }, { bookless: [{ trades: 1, bookInWindow: 0, bookInFiles: 40 }] })!;
+  assert.ok(
+    window.endsWith(
+      "1 public trade and no book message in the replayed window: the recording's are all outside it (--from, --to): nothing could trade on it",
+    ),
+    window,
+  );
+  // several: each cause after its symbol; an instrument without trades (nothing to explain) keeps the snapshot words
+  const two = warning(
+    { booksNeverValid: 'BTCUSDT, ETHUSDT' },
+    {
+      symbols: ['BTCUSDT', 'ETHUSDT'],
+      bookless: [
+        { symbol: 'BTCUSDT', trades: 9, bookInWindow: 0, bookInFiles: 0 },
+        { symbol: 'ETHUSDT', trades: 0, bookInWindow: 0, bookInFiles: 0 },
+      ],
+    },
+  )!;
+  assert.ok(
+    two.endsWith(
+      `BTCUSDT: ${TRADES_ONLY}; ETHUSDT: no book snapshot in the replayed data (its file left out as damaged, or cut short); nothing could trade on them`,
+    ),
+    two,
+  );
+  // both trades only: said once
+  const both = warning(
+    { booksNeverValid: 'BTCUSDT, ETHUSDT' },
+    {
+      bookless: [
+        { symbol: 'BTCUSDT', trades: 9, bookInWindow: 0, bookInFiles: 0 },
+        { symbol: 'ETHUSDT', trades: 9, bookInWindow: 0, bookInFiles: 0 },
+      ],
+    },
+  )!;
+  assert.match(both, /WARNING no valid book +BTCUSDT, ETHUSDT +trades only: /);
+  assert.ok(both.endsWith(`${TRADES_ONLY}: nothing could trade on it`), both);
+});
+
 test('deterministic: the same trace gives the same text and HTML', () => {
   const a = run(5000);
   const b = run(5000);

@@ -44,6 +44,12 @@ test('a recording of trades alone: the report says trades only, in the table and
   const table = backtest(data);
   assert.ok(table.includes(`  why no trades:\n    ${TRADES_ONLY}\n`), table);
   assert.not.ok(table.includes('no market data'), 'the trades reached the replay');
+  // the Settings warning names the same cause, not a damaged or cut-short file
+  assert.match(
+    table,
+    /\n {2}WARNING no valid book +BTCUSDT +trades only: 9 public trades and no book message in the replayed data \(import the incremental_book_L2 file beside the trades, or record the book\): nothing could trade on it\n/,
+  );
+  assert.not.ok(table.includes('damaged'), table);
   const json = JSON.parse(backtest(data, '--json'));
   assert.equal(
     json.entriesBlocked.map((f: { line: string }) => f.line),
