@@ -9,24 +9,14 @@ import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { Ring, formatMemory, ringOffsets, writeLevel, type Core } from '../../src/core/index';
 import { ManualClock } from '../../src/core/clock';
-import { StreamWriter, nextUtcMidnight, type StreamInfo } from '../../src/capture/writer';
+import { StreamWriter, nextUtcMidnight } from '../../src/capture/writer';
 import { Recorder } from '../../src/capture/recorder';
 import { recoverTree, listParquet } from '../../src/capture/recover';
 import { rowGroups, columnsToRecords } from '../../src/capture/parquet/reader';
 import { testCore } from '../helpers/core';
+import { EXCHANGE_BTCUSDT_STREAM } from '../helpers/stream-info';
 
-const info: StreamInfo = {
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol: 'BTCUSDT',
-  tickSize: '0.1',
-  lotSize: '0.0001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 4,
-  sizeStep: 1n,
-  source: 'simulator',
-};
+const info = EXCHANGE_BTCUSDT_STREAM;
 const MS = 1_000_000n;
 /** 2026-03-01T00:00:00Z in ns: the boundary every test crosses. */
 const MIDNIGHT = BigInt(Date.UTC(2026, 2, 1)) * MS;

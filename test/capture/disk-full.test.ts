@@ -16,20 +16,10 @@ import { readFileMeta } from '../../src/capture/read-file';
 import { fsJournalIo, type JournalIo } from '../../src/capture/journal';
 import type { StreamInfo } from '../../src/capture/writer';
 import { testCore } from '../helpers/core';
+import { EXCHANGE_BTCUSDT_STREAM } from '../helpers/stream-info';
 
 const T0 = 1_795_000_000_000_000_000n;
-const stream = (symbol: string): StreamInfo => ({
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol,
-  tickSize: '0.1',
-  lotSize: '0.0001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 4,
-  sizeStep: 1n,
-  source: 'simulator',
-});
+const stream = (symbol: string): StreamInfo => ({ ...EXCHANGE_BTCUSDT_STREAM, symbol });
 const tmp = () => mkdtempSync(join(tmpdir(), 'ringbook-full-'));
 // as Node's fs words it: the message begins with the code
 const ENOSPC = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });

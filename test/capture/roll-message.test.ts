@@ -8,25 +8,14 @@ import { join } from 'node:path';
 import { asyncBufferFromFile } from 'hyparquet';
 import { Ring, formatMemory, ringOffsets, writeLevel, type Core } from '../../src/core/index';
 import { ManualClock } from '../../src/core/clock';
-import { type StreamInfo } from '../../src/capture/writer';
 import { Recorder } from '../../src/capture/recorder';
 import { listParquet } from '../../src/capture/recover';
 import { rowGroups, columnsToRecords } from '../../src/capture/parquet/reader';
 import { endsMessage } from '../../src/core/record';
 import { testCore } from '../helpers/core';
+import { EXCHANGE_BTCUSDT_STREAM } from '../helpers/stream-info';
 
-const info: StreamInfo = {
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol: 'BTCUSDT',
-  tickSize: '0.1',
-  lotSize: '0.0001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 4,
-  sizeStep: 1n,
-  source: 'simulator',
-};
+const info = EXCHANGE_BTCUSDT_STREAM;
 const MS = 1_000_000n;
 const T0 = BigInt(Date.UTC(2026, 2, 1, 12)) * MS;
 

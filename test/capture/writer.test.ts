@@ -9,25 +9,15 @@ import { ManualClock } from '../../src/core/clock';
 import { writeI64Big } from '../../src/core/int64';
 import { encodeParquet } from '../../src/capture/parquet/encode';
 import { rowGroups, fileMeta, columnsToRecords } from '../../src/capture/parquet/reader';
-import { StreamWriter, type StreamInfo } from '../../src/capture/writer';
+import { StreamWriter } from '../../src/capture/writer';
 import { Recorder } from '../../src/capture/recorder';
 import { recoverTree, listParquet } from '../../src/capture/recover';
 import { estimateOffset } from '../../src/capture/clock-offset';
 import { fsJournalIo, type JournalIo } from '../../src/capture/journal';
 import { testCore } from '../helpers/core';
+import { EXCHANGE_BTCUSDT_STREAM } from '../helpers/stream-info';
 
-const info: StreamInfo = {
-  venue: 'bitget',
-  instType: 'USDT-FUTURES',
-  symbol: 'BTCUSDT',
-  tickSize: '0.1',
-  lotSize: '0.0001',
-  priceScale: 1,
-  priceStep: 1n,
-  sizeScale: 4,
-  sizeStep: 1n,
-  source: 'simulator',
-};
+const info = EXCHANGE_BTCUSDT_STREAM;
 const tmp = () => mkdtempSync(join(tmpdir(), 'ringbook-capture-'));
 const T0 = 1_795_000_000_000_000_000n;
 

@@ -13,3 +13,6 @@ export const BTCUSDT_STREAM: StreamInfo = {
   sizeStep: 1n,
   source: 'simulator',
 };
+
+/** The local exchange's BTCUSDT futures (lots of 0.0001 BTC), as the recorder writes it. */
+export const EXCHANGE_BTCUSDT_STREAM: StreamInfo = { ...BTCUSDT_STREAM, lotSize: '0.0001', sizeScale: 4 };
