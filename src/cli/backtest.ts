@@ -4,7 +4,7 @@
 // the files and symbols (./replay-files.ts, ./replay-symbols.ts), the strategy and the venue's models
 // (./venue-models.ts), the replay, then the report (./backtest-report.ts) and parity (./backtest-parity.ts).
 import { loadCore } from '../core/index';
-import { SignalWatch, type StrategyConfig } from '../strategy/explain';
+import { SignalWatch, booklessSymbols, type StrategyConfig } from '../strategy/explain';
 import { coreHash, loadStrategy, type LoadedStrategy } from '../strategy/loader';
 import { loadBundle } from '../strategy/sandbox';
 import { DEFAULT_STRATEGY } from '../strategy/builtins/index';
@@ -281,8 +281,7 @@ async function backtest(args: Parsed<typeof BACKTEST>, replay: { startedMs: numb
   const metrics = computeMetrics(trace);
   // an instrument whose book was never valid, or a strategy that saw no book message: what the files held, so a
   // recording of trades alone is said to be one
-  const neverValid = trace.settings.booksNeverValid;
-  const noBook = new Set(watch?.stats.signals === 0 ? symbols : typeof neverValid === 'string' ? neverValid.split(', ') : []);
+  const noBook = booklessSymbols(symbols, watch?.stats.signals, trace.settings.booksNeverValid);
   const bookless = await booklessInstruments(noBook, chosen, {
     fromNs: run.fromNs,
     toNs: run.toNs,

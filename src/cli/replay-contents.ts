@@ -3,9 +3,8 @@
 // this a recording of trades alone (a Tardis trades file imported without its incremental_book_L2 file) read as one
 // with no market data at all. Read only for such an instrument: a second pass over its files, two columns.
 import { fileRowGroups } from '../capture/read-file';
-import { Kind } from '../core/record';
 import type { ReplayFile } from '../backtest/feeder';
-import type { BooklessMarket } from '../strategy/explain';
+import { countBookless, type BooklessMarket } from '../strategy/explain';
 
 /**
  * The public trades and book records of one instrument's `files`, on the replay's clock (local stamps moved by
@@ -23,16 +22,8 @@ export async function booklessMarket(
       const kind = g.columns.kind as Int32Array;
       const local = g.columns.local_ts as BigInt64Array;
       for (let i = 0; i < g.rows; i++) {
-        const k = kind[i];
-        if (k === Kind.status) continue;
         const t = local[i] + shift;
-        const inWindow = (window.fromNs === undefined || t >= window.fromNs) && (window.toNs === undefined || t < window.toNs);
-        if (k === Kind.trade) {
-          if (inWindow) out.trades++;
-        } else {
-          out.bookInFiles++;
-          if (inWindow) out.bookInWindow++;
-        }
+        countBookless(out, kind[i], (window.fromNs === undefined || t >= window.fromNs) && (window.toNs === undefined || t < window.toNs));
       }
     }
   return out;

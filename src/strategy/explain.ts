@@ -10,6 +10,7 @@ import type { ObiOfiConfig } from './builtins/obi-ofi/params';
 import { signalValue } from './builtins/obi-ofi/rules';
 import type { RuntimeSettings } from './settings';
 import { requestsSent, type RefusalLimit } from './risk';
+import { Kind } from '../core/record';
 
 /** obi-ofi's parameters with the runtime's settings, in sections (what a nested config file holds). */
 export type StrategyConfig = ObiOfiConfig & RuntimeSettings;
@@ -284,6 +285,29 @@ export interface BooklessMarket {
   trades: number;
   bookInWindow: number;
   bookInFiles: number;
+}
+
+/**
+ * One market record of such an instrument counted into `c` by its kind (`inWindow`: replayed to the strategy): a
+ * status record is neither, a public trade a trade, any other kind the book's. The CLI counts the files' rows, the
+ * page the recording's, by this one rule.
+ */
+export function countBookless(c: Omit<BooklessMarket, 'symbol'>, kind: number, inWindow: boolean): void {
+  if (kind === Kind.status) return;
+  if (kind === Kind.trade) {
+    if (inWindow) c.trades++;
+    return;
+  }
+  c.bookInFiles++;
+  if (inWindow) c.bookInWindow++;
+}
+
+/**
+ * The instruments whose records are counted so: every one of `symbols` when the strategy saw no book message, else
+ * those the run's settings name in booksNeverValid (a list joined by ", ").
+ */
+export function booklessSymbols(symbols: readonly string[], signalsSeen: number | undefined, neverValid: unknown): Set<string> {
+  return new Set(signalsSeen === 0 ? symbols : typeof neverValid === 'string' ? neverValid.split(', ') : []);
 }
 
 /**

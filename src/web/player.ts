@@ -10,8 +10,7 @@ import { trackHandlers } from '../strategy/handler-cell';
 import { ParamError, runSettings, type RunSettings } from './params';
 import { declaredSymbolsProblem, instrumentCountProblem } from '../strategy/instrument-count';
 import type { Recording } from './recording';
-import { SignalWatch, type BooklessMarket, type StrategyConfig } from '../strategy/explain';
-import { Kind } from '../core/record';
+import { SignalWatch, booklessSymbols, countBookless, type BooklessMarket, type StrategyConfig } from '../strategy/explain';
 import { runReport } from '../cli/run-report';
 import type { Metrics } from '../backtest/metrics';
 import type { RecordedSeries } from '../backtest/trace';
@@ -57,20 +56,10 @@ function thin(r: RecordedSeries): RecordedCopy {
  */
 export function booklessOf(rec: Recording, symbols: readonly string[], noBook: ReadonlySet<string>): BooklessMarket[] {
   if (!symbols.some((s) => noBook.has(s))) return [];
-  const counts = symbols.map(() => ({ trades: 0, book: 0 }));
+  const counts = symbols.map(() => ({ trades: 0, bookInWindow: 0, bookInFiles: 0 }));
   const kind = rec.cols.kind as Int32Array;
-  for (let i = 0; i < rec.rows; i++) {
-    const k = kind[i];
-    if (k === Kind.status) continue;
-    const c = counts[rec.inst ? rec.inst[i] : 0];
-    if (k === Kind.trade) c.trades++;
-    else c.book++;
-  }
-  return symbols.flatMap((symbol, i) =>
-    noBook.has(symbol)
-      ? [{ ...(symbols.length > 1 ? { symbol } : {}), trades: counts[i].trades, bookInWindow: counts[i].book, bookInFiles: counts[i].book }]
-      : [],
-  );
+  for (let i = 0; i < rec.rows; i++) countBookless(counts[rec.inst ? rec.inst[i] : 0], kind[i], true);
+  return symbols.flatMap((symbol, i) => (noBook.has(symbol) ? [{ ...(symbols.length > 1 ? { symbol } : {}), ...counts[i] }] : []));
 }
 
 /** Rows per feed call: small enough to check the time budget often. */
@@ -365,10 +354,8 @@ export class Player {
     const spot = metas.filter((it) => it.meta.inst_type === 'SPOT').map((it) => it.symbol);
     // as the CLI: what the recording held of each instrument whose book was never valid, or of every one when the
     // signal saw no book message, so a recording of trades alone says so rather than "no market data"
-    const neverValid = metrics.settings.booksNeverValid;
     const all = symbols ?? [symbol];
-    const noBook = new Set(this.watch?.stats.signals === 0 ? all : typeof neverValid === 'string' ? neverValid.split(', ') : []);
-    const bookless = booklessOf(this.rec, all, noBook);
+    const bookless = booklessOf(this.rec, all, booklessSymbols(all, this.watch?.stats.signals, metrics.settings.booksNeverValid));
     const r = runReport({ symbol, symbols, metrics, params: st.resolved, signals: this.watch?.stats, spot, bookless });
     const json = r.json as unknown as Pick<RunReport, 'entriesBlocked' | 'halt'>;
     return { symbol, ctx: r.ctx, entriesBlocked: json.entriesBlocked, halt: json.halt };
