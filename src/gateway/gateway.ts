@@ -973,54 +973,37 @@ export class BitgetGateway {
    * order filled in more pieces than that is read back page by page with idLessThan = the page's endId. Stops at a
    * short page, a missing cursor, or a page with nothing new (a venue that ignores the cursor).
    */
-  private async orderFillRows(orderId: string): Promise<Array<Record<string, unknown>>> {
+  private orderFillRows(orderId: string): Promise<Array<Record<string, unknown>>> {
     const { grid, productType } = this.cfg;
-    const rows: Array<Record<string, unknown>> = [];
-    const seen = new Set<string>();
-    let idLessThan: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const r = await this.rest.orderFills({
-        symbol: grid.symbol,
-        productType,
-        orderId,
-        limit: FILLS_PAGE,
-        ...(idLessThan ? { idLessThan } : {}),
-      });
-      const list = r?.fillList ?? [];
-      let fresh = 0;
-      for (const row of list) {
-        const id = String(row.tradeId ?? '');
-        if (seen.has(id)) continue;
-        seen.add(id);
-        rows.push(row);
-        fresh++;
-      }
-      if (list.length < FILLS_PAGE || !r?.endId || fresh === 0) break;
-      idLessThan = String(r.endId);
-    }
-    return rows;
+    return pagesBack(
+      async (idLessThan) => {
+        const r = await this.rest.orderFills({
+          symbol: grid.symbol,
+          productType,
+          orderId,
+          limit: FILLS_PAGE,
+          ...(idLessThan ? { idLessThan } : {}),
+        });
+        return { list: r?.fillList, endId: r?.endId };
+      },
+      FILLS_PAGE,
+      (row) => String(row.tradeId ?? ''),
+    );
   }
 
   /** Every open order of the symbol, following the endId cursor. */
   private async fetchPending(): Promise<PendingOrder[]> {
     const { grid, productType } = this.cfg;
-    const out: PendingOrder[] = [];
-    const seen = new Set<string>();
-    let idLessThan: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const r = await this.rest.ordersPending({ productType, symbol: grid.symbol, idLessThan, limit: ORDERS_PAGE });
-      let fresh = 0;
-      for (const row of r?.entrustedList ?? []) {
-        if (row.symbol !== grid.symbol || seen.has(String(row.orderId))) continue;
-        seen.add(String(row.orderId));
-        out.push(parsePendingRow(row, grid));
-        fresh++;
-      }
-      // Stop at a short page, a missing cursor, or a venue that ignores the cursor (a page with nothing new).
-      if ((r?.entrustedList?.length ?? 0) < ORDERS_PAGE || !r?.endId || fresh === 0) break;
-      idLessThan = String(r.endId);
-    }
-    return out;
+    const rows = await pagesBack(
+      async (idLessThan) => {
+        const r = await this.rest.ordersPending({ productType, symbol: grid.symbol, idLessThan, limit: ORDERS_PAGE });
+        return { list: r?.entrustedList, endId: r?.endId };
+      },
+      ORDERS_PAGE,
+      (row) => String(row.orderId),
+      (row) => row.symbol === grid.symbol,
+    );
+    return rows.map((row) => parsePendingRow(row, grid));
   }
 
   // ---- flatten ----
@@ -1167,6 +1150,35 @@ export class BitgetGateway {
  * `work`, or a timeout after `ms` (what is under way goes on: its outcome, success or failure, is dropped). An
  * attempt's requests share one budget this way without each taking a deadline.
  */
+/**
+ * The rows of a list the venue answers newest first in pages of `size`, following its endId cursor (idLessThan = the
+ * last page's endId), each row once by `id`, only those `keep` takes. Stops at a short page, a missing cursor, a page
+ * with nothing new (a venue that ignores the cursor), or MAX_PAGES.
+ */
+async function pagesBack<R>(
+  page: (idLessThan: string | undefined) => Promise<{ list: readonly R[] | null | undefined; endId: unknown }>,
+  size: number,
+  id: (row: R) => string,
+  keep: (row: R) => boolean = () => true,
+): Promise<R[]> {
+  const rows: R[] = [];
+  const seen = new Set<string>();
+  let idLessThan: string | undefined;
+  for (let n = 0; n < MAX_PAGES; n++) {
+    const { list, endId } = await page(idLessThan);
+    let fresh = 0;
+    for (const row of list ?? []) {
+      if (!keep(row) || seen.has(id(row))) continue;
+      seen.add(id(row));
+      rows.push(row);
+      fresh++;
+    }
+    if ((list?.length ?? 0) < size || !endId || fresh === 0) break;
+    idLessThan = String(endId);
+  }
+  return rows;
+}
+
 function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => {
